@@ -1,0 +1,51 @@
+# The interface: make, make demo, make check, make bench, make fuzz.
+# Meson and ninja do the building underneath.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+MESON      ?= meson
+NINJA      ?= ninja
+
+.PHONY: all deps build asan demo check bench fuzz clean format
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	$(MESON) setup $(BUILD) >/dev/null
+
+$(ASAN_BUILD)/build.ninja:
+	$(MESON) setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug >/dev/null
+
+build: deps $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD)
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	$(NINJA) -C $(ASAN_BUILD)
+
+demo: build
+	@./examples/demo.sh $(BUILD)/capscope
+
+check: build asan
+	@./tests/run.sh --build $(BUILD) --asan-build $(ASAN_BUILD)
+
+bench: build
+	@./bench/run.sh $(BUILD)
+
+# Coverage-guided fuzzing with libFuzzer (clang); 'make check' replays the corpus.
+fuzz: deps
+	CC=clang $(MESON) setup $(FUZZ_BUILD) -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false --reconfigure >/dev/null 2>&1 || \
+		CC=clang $(MESON) setup $(FUZZ_BUILD) -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false >/dev/null
+	$(NINJA) -C $(FUZZ_BUILD)
+	@./tests/fuzz/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* capscope decode / encode: masks ⇄ names. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/json.h"
+#include "capscope/text.h"
+#include "commands.h"
+#include "output.h"
+
+static const char decode_help[] =
+	"Usage: capscope decode [--json] MASK...\n"
+	"\n"
+	"Print the capability names in each hexadecimal MASK, one line per mask,\n"
+	"exactly as 'capsh --decode=MASK' does. MASK is what /proc/PID/status\n"
+	"shows (CapEff: etc.), with or without 0x. Unlike capsh, a mask that is not\n"
+	"hex or is wider than 64 bits is an error, not silently 0 or all ones.\n"
+	"\n"
+	"Options:\n"
+	"  --json      {\"masks\": [{\"mask\": \"0x…\", \"names\": [\"CAP_…\"]}]}\n"
+	"  -h, --help  this text\n"
+	"\n"
+	"Examples:\n"
+	"  capscope decode 0000003fffffffff\n"
+	"  capscope decode $(awk '/^Cap/ {print $2}' /proc/1/status)\n";
+
+static const char encode_help[] =
+	"Usage: capscope encode [--json] TEXT...\n"
+	"\n"
+	"The reverse of decode. TEXT is a list of capability names separated by\n"
+	"commas or spaces, in any spelling (cap_net_raw, CAP_NET_RAW, NET_RAW, 41,\n"
+	"cap_41, all); prints the 64-bit mask. A TEXT in libcap's grammar (it holds\n"
+	"'=', '+' or '-', see cap_text_formats(7)) prints its three sets instead.\n"
+	"\n"
+	"Options:\n"
+	"  --json      machine-readable output\n"
+	"  -h, --help  this text\n"
+	"\n"
+	"Examples:\n"
+	"  capscope encode NET_BIND_SERVICE,NET_RAW     # 0x0000000000002400\n"
+	"  capscope encode 'cap_net_raw+ep cap_chown=i'\n";
+
+struct opts {
+	bool json;
+};
+
+static int parse_opts(const char *cmd, const char *help, int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	/* "+": stop at the first operand, so "-0x1" style junk is an operand error. */
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			return cs_bad_option(cmd, c, optopt, argv, optind);
+		}
+	}
+	if (optind >= argc)
+		return cs_usage_err(cmd, "nothing to %s", cmd);
+	return 0;
+}
+
+int cmd_decode(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct cs_json j;
+	int rc = parse_opts("decode", decode_help, argc, argv, &o), status = 0;
+
+	if (rc)
+		return rc < 0 ? cs_finish_stdout("decode", 0) : rc;
+	if (o.json) {
+		cs_json_init(&j, stdout, true);
+		cs_json_obj_begin(&j);
+		cs_json_key(&j, "masks");
+		cs_json_arr_begin(&j);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct cs_diag d = {0};
+		cs_mask_t m;
+		char *names;
+		size_t need;
+
+		if (cs_mask_parse_hex(argv[i], strlen(argv[i]), &m, &d) < 0) {
+			char what[80];
+
+			snprintf(what, sizeof(what), "'%.60s'", argv[i]);
+			cs_diag_err("decode", what, &d);
+			status = CS_EXIT_FAIL;
+			continue;
+		}
+		if (o.json) {
+			cs_json_mask(&j, m);
+			continue;
+		}
+		need = cs_mask_format_names(m, CS_NAMES_CAPSH, NULL, 0) + 1;
+		names = malloc(need);
+		if (!names)
+			return cs_err("decode", "out of memory");
+		cs_mask_format_names(m, CS_NAMES_CAPSH, names, need);
+		printf("0x%016" PRIx64 "=%s\n", m, names);
+		free(names);
+	}
+	if (o.json) {
+		cs_json_arr_end(&j);
+		cs_json_obj_end(&j);
+		cs_json_finish(&j);
+	}
+	return cs_finish_stdout("decode", status);
+}
+
+static bool is_libcap_text(const char *s)
+{
+	return strpbrk(s, "=+-") != NULL;
+}
+
+int cmd_encode(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct cs_json j;
+	int rc = parse_opts("encode", encode_help, argc, argv, &o), status = 0;
+
+	if (rc)
+		return rc < 0 ? cs_finish_stdout("encode", 0) : rc;
+	if (o.json) {
+		cs_json_init(&j, stdout, true);
+		cs_json_obj_begin(&j);
+		cs_json_key(&j, "results");
+		cs_json_arr_begin(&j);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct cs_diag d = {0};
+		const char *t = argv[i];
+
+		if (is_libcap_text(t)) {
+			struct cs_iep iep;
+
+			if (cs_text_parse(t, strlen(t), &iep, &d) < 0) {
+				char what[80];
+
+				snprintf(what, sizeof(what), "'%.60s'", t);
+				cs_diag_err("encode", what, &d);
+				status = CS_EXIT_FAIL;
+				continue;
+			}
+			if (o.json) {
+				cs_json_obj_begin(&j);
+				cs_json_key(&j, "text");
+				cs_json_str(&j, t);
+				cs_json_key(&j, "inheritable");
+				cs_json_mask(&j, iep.inh);
+				cs_json_key(&j, "permitted");
+				cs_json_mask(&j, iep.prm);
+				cs_json_key(&j, "effective");
+				cs_json_mask(&j, iep.eff);
+				cs_json_obj_end(&j);
+			} else {
+				printf("inheritable=0x%016" PRIx64 " permitted=0x%016" PRIx64
+				       " effective=0x%016" PRIx64 "\n",
+				       iep.inh, iep.prm, iep.eff);
+			}
+		} else {
+			cs_mask_t m;
+
+			if (cs_names_parse(t, strlen(t), &m, &d) < 0) {
+				char what[80];
+
+				snprintf(what, sizeof(what), "'%.60s'", t);
+				cs_diag_err("encode", what, &d);
+				status = CS_EXIT_FAIL;
+				continue;
+			}
+			if (o.json) {
+				cs_json_obj_begin(&j);
+				cs_json_key(&j, "text");
+				cs_json_str(&j, t);
+				cs_json_key(&j, "mask");
+				cs_json_mask(&j, m);
+				cs_json_obj_end(&j);
+			} else {
+				printf("0x%016" PRIx64 "\n", m);
+			}
+		}
+	}
+	if (o.json) {
+		cs_json_arr_end(&j);
+		cs_json_obj_end(&j);
+		cs_json_finish(&j);
+	}
+	return cs_finish_stdout("encode", status);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* capscope file get|set|rm: file capabilities, getcap/setcap compatible. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/fcaps.h"
+#include "capscope/json.h"
+#include "commands.h"
+#include "output.h"
+
+static const char file_help[] =
+	"Usage: capscope file get [-n] [-v] [--json] PATH...\n"
+	"       capscope file set [-n ROOTID] TEXT PATH...\n"
+	"       capscope file rm PATH...\n"
+	"\n"
+	"Read, write and remove file capabilities (the security.capability xattr).\n"
+	"'get' prints exactly what getcap prints for the same files, so scripts can\n"
+	"switch: only regular files with capabilities are listed (-v lists the\n"
+	"others too), and -n adds [rootid=N] for a version 3 value whose rootid is\n"
+	"not 0. --json adds the xattr version, rootid, the effective bit and both\n"
+	"sets. 'set' takes libcap's text (cap_text_formats(7)); the file holds one\n"
+	"effective bit, so TEXT's effective set must be empty or equal permitted\n"
+	"plus inheritable, otherwise nothing is written. -n ROOTID writes a\n"
+	"version 3 value for a user namespace whose root is host uid ROOTID.\n"
+	"\n"
+	"Examples:\n"
+	"  capscope file get /usr/bin/ping\n"
+	"  capscope file set cap_net_bind_service+ep ./nc\n"
+	"  capscope file set -n 100000 cap_net_raw+p ./ping   # for a user namespace\n"
+	"  capscope file get --json ./nc\n"
+	"  capscope file rm ./nc\n";
+
+static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
+{
+	struct stat sb;
+	struct cs_fcaps f;
+	struct cs_diag d = {0};
+	char *text;
+	int rc;
+
+	if (lstat(path, &sb) < 0) {
+		int e = errno;
+
+		/* getcap's wording, on stderr. */
+		fprintf(stderr, "%s (%s)\n", path, strerror(e));
+		return CS_EXIT_FAIL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		if (j) {
+			cs_json_obj_begin(j);
+			cs_json_key(j, "path");
+			cs_json_str(j, path);
+			cs_json_key(j, "regular");
+			cs_json_bool(j, false);
+			cs_json_key(j, "file_caps");
+			cs_json_null(j);
+			cs_json_obj_end(j);
+		} else if (verbose) {
+			printf("%s (Not a regular file)\n", path);
+		}
+		return 0;
+	}
+	rc = cs_fcaps_get(path, &f, &d);
+	if (rc == -ENODATA) {
+		if (j) {
+			cs_json_obj_begin(j);
+			cs_json_key(j, "path");
+			cs_json_str(j, path);
+			cs_json_key(j, "regular");
+			cs_json_bool(j, true);
+			cs_json_key(j, "file_caps");
+			cs_json_null(j);
+			cs_json_obj_end(j);
+		} else if (verbose) {
+			printf("%s\n", path);
+		}
+		return 0;
+	}
+	if (rc < 0) {
+		if (d.message[0])
+			return cs_diag_err("file get", path, &d);
+		return cs_err("file get", "%s: %s", path, strerror(-rc));
+	}
+	text = cs_fcaps_to_text(&f);
+	if (!text)
+		return cs_err("file get", "%s: %s", path, strerror(errno));
+	if (j) {
+		cs_json_obj_begin(j);
+		cs_json_key(j, "path");
+		cs_json_str(j, path);
+		cs_json_key(j, "regular");
+		cs_json_bool(j, true);
+		cs_json_key(j, "file_caps");
+		cs_json_obj_begin(j);
+		cs_json_key(j, "text");
+		cs_json_str(j, text);
+		cs_json_key(j, "version");
+		cs_json_int(j, f.version);
+		cs_json_key(j, "rootid");
+		if (f.version == 3)
+			cs_json_uint(j, f.rootid);
+		else
+			cs_json_null(j);
+		cs_json_key(j, "effective");
+		cs_json_bool(j, f.effective);
+		cs_json_key(j, "permitted");
+		cs_json_mask(j, f.permitted);
+		cs_json_key(j, "inheritable");
+		cs_json_mask(j, f.inheritable);
+		cs_json_key(j, "unknown_flags");
+		cs_json_uint(j, f.unknown_flags);
+		cs_json_obj_end(j);
+		cs_json_obj_end(j);
+	} else if (ns && f.version == 3 && f.rootid != 0 && f.rootid != 0xffffffffU) {
+		/* getcap prints the rootid as a signed int and skips 0 and -1. */
+		printf("%s %s [rootid=%d]\n", path, text, (int)f.rootid);
+	} else {
+		printf("%s %s\n", path, text);
+	}
+	free(text);
+	return 0;
+}
+
+static int file_get(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool ns = false, verbose = false, json = false;
+	int c, status = 0;
+	struct cs_json j;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":nvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			ns = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(file_help, stdout);
+			return cs_finish_stdout("file", 0);
+		default:
+			return cs_bad_option("file get", c, optopt, argv, optind);
+		}
+	}
+	if (optind >= argc)
+		return cs_usage_err("file", "'file get' needs at least one PATH");
+	if (json) {
+		cs_json_init(&j, stdout, true);
+		cs_json_obj_begin(&j);
+		cs_json_key(&j, "files");
+		cs_json_arr_begin(&j);
+	}
+	for (int i = optind; i < argc; i++)
+		if (get_one(argv[i], ns, verbose, json ? &j : NULL))
+			status = CS_EXIT_FAIL;
+	if (json) {
+		cs_json_arr_end(&j);
+		cs_json_obj_end(&j);
+		cs_json_finish(&j);
+	}
+	return cs_finish_stdout("file", status);
+}
+
+static int parse_rootid(const char *s, uint32_t *out)
+{
+	char *e;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &e, 10);
+	if (!*s || *e || errno || v > 0xffffffffULL || s[0] == '-')
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int file_set(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	uint32_t rootid = 0;
+	struct cs_fcaps f;
+	struct cs_diag d = {0};
+	int c, status = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:n:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_rootid(optarg, &rootid) < 0)
+				return cs_usage_err("file", "-n: '%s' is not a uid (0-4294967295)",
+						    optarg);
+			break;
+		case 'h':
+			fputs(file_help, stdout);
+			return cs_finish_stdout("file", 0);
+		default:
+			return cs_bad_option("file set", c, optopt, argv, optind);
+		}
+	}
+	if (argc - optind < 2)
+		return cs_usage_err("file", "'file set' needs TEXT and at least one PATH");
+	if (cs_fcaps_from_text(argv[optind], rootid, &f, &d) < 0) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "TEXT '%.60s'", argv[optind]);
+		return cs_diag_err("file set", what, &d);
+	}
+	for (int i = optind + 1; i < argc; i++) {
+		struct stat sb;
+		int rc;
+
+		/* Never write through a symlink or to something that cannot be exec'd. */
+		if (lstat(argv[i], &sb) < 0) {
+			status = cs_err("file set", "%s: %s", argv[i], strerror(errno));
+			continue;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			status = cs_err("file set", "%s: not a regular file", argv[i]);
+			continue;
+		}
+		rc = cs_fcaps_set(argv[i], &f);
+		if (rc < 0)
+			status = cs_err("file set", "%s: %s", argv[i], strerror(-rc));
+	}
+	return cs_finish_stdout("file", status);
+}
+
+static int file_rm(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		fputs(file_help, stdout);
+		return cs_finish_stdout("file", 0);
+	}
+	if (argc < 2)
+		return cs_usage_err("file", "'file rm' needs at least one PATH");
+	for (int i = 1; i < argc; i++) {
+		int rc;
+
+		if (argv[i][0] == '-' && argv[i][1])
+			return cs_usage_err("file", "unknown option '%s'", argv[i]);
+		rc = cs_fcaps_remove(argv[i]);
+		/* Like setcap -r: a file without capabilities is not an error. */
+		if (rc < 0 && rc != -ENODATA)
+			status = cs_err("file rm", "%s: %s", argv[i], strerror(-rc));
+	}
+	return cs_finish_stdout("file", status);
+}
+
+int cmd_file(int argc, char **argv)
+{
+	if (argc < 2)
+		return cs_usage_err("file", "expected 'get', 'set' or 'rm'");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(file_help, stdout);
+		return cs_finish_stdout("file", 0);
+	}
+	if (strcmp(argv[1], "get") == 0)
+		return file_get(argc - 1, argv + 1);
+	if (strcmp(argv[1], "set") == 0)
+		return file_set(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rm") == 0)
+		return file_rm(argc - 1, argv + 1);
+	return cs_usage_err("file", "unknown action '%s' (expected get, set or rm)", argv[1]);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* One entry point per subcommand, each in its own cmd-NAME.c. */
+#ifndef CAPSCOPE_CLI_COMMANDS_H
+#define CAPSCOPE_CLI_COMMANDS_H
+
+int cmd_decode(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_file(int argc, char **argv);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* File capabilities: the security.capability xattr, its codec, get/set/remove. */
+#ifndef CAPSCOPE_FCAPS_H
+#define CAPSCOPE_FCAPS_H
+
+#include <stdint.h>
+
+#include "caps.h"
+#include "diag.h"
+#include "text.h"
+
+#define CS_XATTR_CAPS "security.capability"
+#define CS_VFS_CAP_V1_SIZE 12
+#define CS_VFS_CAP_V2_SIZE 20
+#define CS_VFS_CAP_V3_SIZE 24
+
+struct cs_fcaps {
+	int version; /* 1, 2 or 3 */
+	bool effective;
+	cs_mask_t permitted, inheritable;
+	uint32_t rootid;         /* meaningful for version 3 only */
+	uint32_t unknown_flags;  /* magic_etc flag bits besides "effective"; the kernel ignores them */
+};
+
+/*
+ * Decode an xattr value as the kernel does (security/commoncap.c,
+ * get_vfs_caps_from_disk): the size must match the revision in magic_etc.
+ * -EINVAL with a reason for anything else.
+ */
+CS_EXPORT int cs_fcaps_decode(const void *buf, size_t len, struct cs_fcaps *out,
+			      struct cs_diag *d);
+
+/* Encode; returns the size written (12/20/24) or -EINVAL / -ENOSPC. */
+CS_EXPORT int cs_fcaps_encode(const struct cs_fcaps *f, void *buf, size_t len);
+
+/*
+ * Read the xattr of an open file or of a path (not following a final
+ * symlink). -ENODATA when the file has none.
+ */
+CS_EXPORT int cs_fcaps_fget(int fd, struct cs_fcaps *out, struct cs_diag *d);
+CS_EXPORT int cs_fcaps_get(const char *path, struct cs_fcaps *out, struct cs_diag *d);
+CS_EXPORT int cs_fcaps_set(const char *path, const struct cs_fcaps *f);
+CS_EXPORT int cs_fcaps_remove(const char *path);
+
+/*
+ * libcap text → file caps. The xattr holds one effective bit for the whole
+ * file, so the effective set must be empty or equal permitted ∪ inheritable;
+ * anything else is -EINVAL with the reason (setcap refuses it too).
+ * The version is 2, or 3 when rootid != 0.
+ */
+CS_EXPORT int cs_fcaps_from_text(const char *text, uint32_t rootid, struct cs_fcaps *out,
+				 struct cs_diag *d);
+
+/* getcap's text for these file caps (libcap's cap_to_text); malloc'd. */
+CS_EXPORT char *cs_fcaps_to_text(const struct cs_fcaps *f);
+
+#endif

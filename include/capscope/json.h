@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A small streaming JSON writer. Written by hand because output is emitted
+ * as the data is read (ps over thousands of processes, scan over a tree) and
+ * must never be held whole in memory; libfyaml is used for reading.
+ */
+#ifndef CAPSCOPE_JSON_H
+#define CAPSCOPE_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "caps.h"
+
+#define CS_JSON_MAX_DEPTH 32
+
+struct cs_json {
+	FILE *f;
+	bool pretty;
+	int depth;
+	bool first[CS_JSON_MAX_DEPTH];
+	bool after_key;
+	int error; /* first error (-errno), sticky */
+};
+
+CS_EXPORT void cs_json_init(struct cs_json *j, FILE *f, bool pretty);
+CS_EXPORT void cs_json_obj_begin(struct cs_json *j);
+CS_EXPORT void cs_json_obj_end(struct cs_json *j);
+CS_EXPORT void cs_json_arr_begin(struct cs_json *j);
+CS_EXPORT void cs_json_arr_end(struct cs_json *j);
+CS_EXPORT void cs_json_key(struct cs_json *j, const char *key);
+CS_EXPORT void cs_json_str(struct cs_json *j, const char *s);
+CS_EXPORT void cs_json_strn(struct cs_json *j, const char *s, size_t n);
+CS_EXPORT void cs_json_int(struct cs_json *j, int64_t v);
+CS_EXPORT void cs_json_uint(struct cs_json *j, uint64_t v);
+CS_EXPORT void cs_json_bool(struct cs_json *j, bool v);
+CS_EXPORT void cs_json_null(struct cs_json *j);
+
+/* {"mask": "0x%016x", "names": ["CAP_…"]} — the one shape every command uses. */
+CS_EXPORT void cs_json_mask(struct cs_json *j, cs_mask_t m);
+/* {"inheritable": mask, "permitted": …, "effective": …, "bounding": …, "ambient": …};
+ * a set not present in q is null. */
+CS_EXPORT void cs_json_caps(struct cs_json *j, const struct cs_quintet *q);
+
+/* Newline, flush; returns 0 or the first error (-EIO, -ENOSPC, …). */
+CS_EXPORT int cs_json_finish(struct cs_json *j);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading a process's credentials from /proc/PID/status and friends. */
+#ifndef CAPSCOPE_PROC_H
+#define CAPSCOPE_PROC_H
+
+#include <sys/types.h>
+
+#include "caps.h"
+#include "diag.h"
+
+/* Bits of cs_proc_status.have: which lines were found. */
+enum {
+	CS_HAVE_NAME = 1u << 0,
+	CS_HAVE_UID = 1u << 1,
+	CS_HAVE_GID = 1u << 2,
+	CS_HAVE_CAPS = 1u << 3, /* all five Cap* lines */
+	CS_HAVE_NNP = 1u << 4,
+	CS_HAVE_SECCOMP = 1u << 5,
+	CS_HAVE_GROUPS = 1u << 6,
+	CS_HAVE_PIDS = 1u << 7,
+};
+
+#define CS_MAX_GROUPS 65536
+
+struct cs_proc_status {
+	char name[64]; /* the kernel escapes '\n' and '\\' in Name:, kept as written */
+	pid_t pid, tgid, ppid;
+	uid_t uid[4]; /* real, effective, saved, fs */
+	gid_t gid[4];
+	gid_t *groups; /* supplementary groups, owned; cs_proc_status_free */
+	size_t ngroups;
+	struct cs_quintet caps;
+	int no_new_privs;     /* -1 when the kernel does not say */
+	int seccomp;          /* 0 disabled, 1 strict, 2 filter, -1 unknown */
+	int seccomp_filters;  /* -1 unknown */
+	unsigned have;
+};
+
+/* Seccomp mode as text: "disabled", "strict", "filter", "unknown". */
+CS_EXPORT const char *cs_seccomp_name(int mode);
+
+/*
+ * Parse the text of a status file. Only lines that begin "Key:\t" are read, so
+ * a process name with embedded text cannot pose as another field. Missing
+ * Cap* lines make it an error (-EPROTO, with the field named); other missing
+ * fields are marked absent in `have`.
+ */
+CS_EXPORT int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
+				   struct cs_diag *d);
+
+/*
+ * Read /proc/PID/status (tid 0) or /proc/PID/task/TID/status. -ENOENT/-ESRCH
+ * when the process has gone.
+ */
+CS_EXPORT int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st,
+				  struct cs_diag *d);
+CS_EXPORT void cs_proc_status_free(struct cs_proc_status *st);
+
+/* Where a process runs: the container runtime and id, from /proc/PID/cgroup. */
+enum cs_runtime_kind {
+	CS_RT_NONE = 0,
+	CS_RT_DOCKER,
+	CS_RT_CONTAINERD,
+	CS_RT_CRIO,
+	CS_RT_PODMAN,
+	CS_RT_KUBEPODS, /* a kubepods cgroup whose runtime we cannot tell */
+	CS_RT_LXC,
+};
+
+struct cs_container {
+	enum cs_runtime_kind runtime;
+	char id[65];      /* container id (64 hex, or shorter if that is all there is) */
+	char pod_uid[37]; /* Kubernetes pod UID with dashes, "" when not a pod */
+	char qos[16];     /* "guaranteed", "burstable", "besteffort" or "" */
+	char cgroup[512]; /* the path the answer came from */
+};
+
+CS_EXPORT const char *cs_runtime_name(enum cs_runtime_kind k);
+
+/*
+ * Parse the text of /proc/PID/cgroup (v1 or v2 lines "hier:controllers:path").
+ * Returns 1 when a container was recognised, 0 when not, -errno on junk.
+ */
+CS_EXPORT int cs_cgroup_parse(const char *buf, size_t len, struct cs_container *c);
+/* Same for one cgroup path. */
+CS_EXPORT int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c);
+
+/*
+ * 1 when PID runs in a user namespace other than the initial one, 0 when in
+ * the initial one, -errno when it cannot be told.
+ */
+CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
+
+/* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated buffer. */
+CS_EXPORT int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
+
+#endif

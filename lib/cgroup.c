@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Telling a process's container from its cgroup path. Runtimes name their
+ * cgroups in a few known ways (systemd scopes "docker-ID.scope",
+ * "cri-containerd-ID.scope", "crio-ID.scope", "libpod-ID.scope"; cgroupfs
+ * paths "/docker/ID", "/kubepods/QOS/podUID/ID"); see docs/ps.md.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capscope/proc.h"
+
+const char *cs_runtime_name(enum cs_runtime_kind k)
+{
+	switch (k) {
+	case CS_RT_DOCKER:
+		return "docker";
+	case CS_RT_CONTAINERD:
+		return "containerd";
+	case CS_RT_CRIO:
+		return "cri-o";
+	case CS_RT_PODMAN:
+		return "podman";
+	case CS_RT_KUBEPODS:
+		return "kubernetes";
+	case CS_RT_LXC:
+		return "lxc";
+	case CS_RT_NONE:
+	default:
+		return "none";
+	}
+}
+
+static size_t hex_run(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && isxdigit((unsigned char)s[n]) && !isupper((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+/* A container id is 64 lower-case hex digits; accept 12+ for short forms. */
+static bool take_id(const char *s, size_t len, struct cs_container *c)
+{
+	size_t n = hex_run(s, len);
+
+	if (n < 12 || n > 64)
+		return false;
+	if (n < len && s[n] != '.' && s[n] != '/')
+		return false;
+	memcpy(c->id, s, n);
+	c->id[n] = '\0';
+	return true;
+}
+
+/* Path component i of [s, s+len): sets *cs and *cl, returns false past the end. */
+struct comp {
+	const char *s;
+	size_t len;
+};
+
+static size_t split(const char *path, size_t len, struct comp *out, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (i < len && n < max) {
+		size_t start;
+
+		while (i < len && path[i] == '/')
+			i++;
+		if (i >= len)
+			break;
+		start = i;
+		while (i < len && path[i] != '/')
+			i++;
+		out[n].s = path + start;
+		out[n].len = i - start;
+		n++;
+	}
+	return n;
+}
+
+static bool comp_starts(const struct comp *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return c->len >= n && memcmp(c->s, prefix, n) == 0;
+}
+
+static bool comp_ends(const struct comp *c, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return c->len >= n && memcmp(c->s + c->len - n, suffix, n) == 0;
+}
+
+/* "pod" + UID, with '_' (systemd escaping) turned back into '-'. */
+static void take_pod(const char *s, size_t len, struct cs_container *c)
+{
+	size_t n = 0;
+
+	while (n < len && n < 36 && (isxdigit((unsigned char)s[n]) || s[n] == '-' || s[n] == '_')) {
+		c->pod_uid[n] = s[n] == '_' ? '-' : s[n];
+		n++;
+	}
+	c->pod_uid[n] = '\0';
+}
+
+static const struct {
+	const char *prefix;
+	enum cs_runtime_kind kind;
+} scope_prefixes[] = {
+	{"cri-containerd-", CS_RT_CONTAINERD},
+	{"crio-conmon-", CS_RT_NONE}, /* CRI-O's monitor, not the container */
+	{"crio-", CS_RT_CRIO},
+	{"docker-", CS_RT_DOCKER},
+	{"libpod-conmon-", CS_RT_NONE},
+	{"libpod-", CS_RT_PODMAN},
+};
+
+int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c)
+{
+	struct comp comps[64];
+	size_t n = split(path, len, comps, 64);
+	bool kube = false;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->cgroup, sizeof(c->cgroup), "%.*s", (int)(len < 511 ? len : 511), path);
+	for (size_t i = 0; i < n; i++) {
+		const struct comp *k = &comps[i];
+
+		if (comp_starts(k, "kubepods")) {
+			kube = true;
+			/* kubepods-burstable.slice, kubepods-besteffort-pod….slice */
+			if (memmem(k->s, k->len, "burstable", 9))
+				snprintf(c->qos, sizeof(c->qos), "burstable");
+			else if (memmem(k->s, k->len, "besteffort", 10))
+				snprintf(c->qos, sizeof(c->qos), "besteffort");
+			const char *pod = memmem(k->s, k->len, "-pod", 4);
+
+			if (pod)
+				take_pod(pod + 4, (size_t)(k->s + k->len - pod - 4), c);
+			continue;
+		}
+		if (kube && (comp_starts(k, "burstable") || comp_starts(k, "besteffort"))) {
+			snprintf(c->qos, sizeof(c->qos), "%.*s", (int)k->len, k->s);
+			continue;
+		}
+		if (kube && comp_starts(k, "pod")) {
+			take_pod(k->s + 3, k->len - 3, c);
+			continue;
+		}
+		if (comp_ends(k, ".scope")) {
+			for (size_t j = 0; j < sizeof(scope_prefixes) / sizeof(scope_prefixes[0]);
+			     j++) {
+				size_t pl = strlen(scope_prefixes[j].prefix);
+
+				if (!comp_starts(k, scope_prefixes[j].prefix))
+					continue;
+				if (scope_prefixes[j].kind == CS_RT_NONE)
+					break;
+				if (take_id(k->s + pl, k->len - pl, c)) {
+					c->runtime = scope_prefixes[j].kind;
+					goto found;
+				}
+				break;
+			}
+			continue;
+		}
+		/* cgroupfs driver: /docker/ID, /libpod_parent/libpod-ID, /kubepods/…/pod…/ID */
+		if (i > 0 && comps[i - 1].len == 6 && memcmp(comps[i - 1].s, "docker", 6) == 0 &&
+		    take_id(k->s, k->len, c)) {
+			c->runtime = CS_RT_DOCKER;
+			goto found;
+		}
+		if (comp_starts(k, "libpod-") && !comp_starts(k, "libpod-conmon-") &&
+		    take_id(k->s + 7, k->len - 7, c)) {
+			c->runtime = CS_RT_PODMAN;
+			goto found;
+		}
+		if (kube && c->pod_uid[0] && take_id(k->s, k->len, c)) {
+			c->runtime = CS_RT_KUBEPODS;
+			goto found;
+		}
+		if ((comp_starts(k, "lxc.payload.") || (i > 0 && comps[i - 1].len == 3 &&
+							 memcmp(comps[i - 1].s, "lxc", 3) == 0))) {
+			const char *nm = comp_starts(k, "lxc.payload.") ? k->s + 12 : k->s;
+			size_t nl = (size_t)(k->s + k->len - nm);
+
+			snprintf(c->id, sizeof(c->id), "%.*s", (int)(nl < 64 ? nl : 64), nm);
+			c->runtime = CS_RT_LXC;
+			goto found;
+		}
+	}
+	if (kube && c->pod_uid[0]) {
+		/* Inside a pod's cgroup but not a container's: the pod sandbox itself. */
+		c->runtime = CS_RT_KUBEPODS;
+		return 1;
+	}
+	return 0;
+found:
+	/* Guaranteed pods sit straight under kubepods, with no QoS level in the path. */
+	if (kube && !c->qos[0] && c->pod_uid[0])
+		snprintf(c->qos, sizeof(c->qos), "guaranteed");
+	return 1;
+}
+
+int cs_cgroup_parse(const char *buf, size_t len, struct cs_container *c)
+{
+	const char *p = buf, *end = buf + len;
+	int best = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *c1 = memchr(p, ':', (size_t)(le - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+		struct cs_container tmp;
+
+		if (le > p) {
+			if (!c2 || c2 + 1 >= le || c2[1] != '/')
+				return -EPROTO;
+			/* Prefer the unified (v2) line; else the first v1 line that tells. */
+			int r = cs_cgroup_path_parse(c2 + 1, (size_t)(le - c2 - 1), &tmp);
+
+			if (r > 0 && (best == 0 || (c1 - p == 1 && p[0] == '0' && c2 == c1 + 1))) {
+				*c = tmp;
+				best = 1;
+			}
+		}
+		p = le + 1;
+	}
+	return best;
+}

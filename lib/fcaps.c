@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+#include "capscope/fcaps.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+
+/* include/uapi/linux/capability.h */
+#define VFS_CAP_REVISION_MASK 0xFF000000U
+#define VFS_CAP_FLAGS_MASK (~VFS_CAP_REVISION_MASK)
+#define VFS_CAP_FLAGS_EFFECTIVE 0x000001U
+#define VFS_CAP_REVISION_1 0x01000000U
+#define VFS_CAP_REVISION_2 0x02000000U
+#define VFS_CAP_REVISION_3 0x03000000U
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+int cs_fcaps_decode(const void *buf, size_t len, struct cs_fcaps *out, struct cs_diag *d)
+{
+	const unsigned char *b = buf;
+	uint32_t magic, rev;
+	size_t want;
+
+	memset(out, 0, sizeof(*out));
+	if (len < 4)
+		return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
+				   "value is %zu bytes, too short for a header", len);
+	magic = le32(b);
+	rev = magic & VFS_CAP_REVISION_MASK;
+	switch (rev) {
+	case VFS_CAP_REVISION_1:
+		out->version = 1;
+		want = CS_VFS_CAP_V1_SIZE;
+		break;
+	case VFS_CAP_REVISION_2:
+		out->version = 2;
+		want = CS_VFS_CAP_V2_SIZE;
+		break;
+	case VFS_CAP_REVISION_3:
+		out->version = 3;
+		want = CS_VFS_CAP_V3_SIZE;
+		break;
+	default:
+		return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS, "unknown revision 0x%02x",
+				   rev >> 24);
+	}
+	if (len != want)
+		return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
+				   "revision %d value must be %zu bytes, not %zu", out->version,
+				   want, len);
+	out->effective = magic & VFS_CAP_FLAGS_EFFECTIVE;
+	out->unknown_flags = magic & VFS_CAP_FLAGS_MASK & ~VFS_CAP_FLAGS_EFFECTIVE;
+	out->permitted = le32(b + 4);
+	out->inheritable = le32(b + 8);
+	if (out->version >= 2) {
+		out->permitted |= (cs_mask_t)le32(b + 12) << 32;
+		out->inheritable |= (cs_mask_t)le32(b + 16) << 32;
+	}
+	if (out->version == 3)
+		out->rootid = le32(b + 20);
+	return 0;
+}
+
+int cs_fcaps_encode(const struct cs_fcaps *f, void *buf, size_t len)
+{
+	unsigned char *b = buf;
+	size_t need;
+	uint32_t rev;
+
+	switch (f->version) {
+	case 1:
+		if ((f->permitted | f->inheritable) >> 32)
+			return -EINVAL; /* v1 holds 32 bits only */
+		need = CS_VFS_CAP_V1_SIZE;
+		rev = VFS_CAP_REVISION_1;
+		break;
+	case 2:
+		need = CS_VFS_CAP_V2_SIZE;
+		rev = VFS_CAP_REVISION_2;
+		break;
+	case 3:
+		need = CS_VFS_CAP_V3_SIZE;
+		rev = VFS_CAP_REVISION_3;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (len < need)
+		return -ENOSPC;
+	put_le32(b, rev | (f->effective ? VFS_CAP_FLAGS_EFFECTIVE : 0) |
+			    (f->unknown_flags & VFS_CAP_FLAGS_MASK & ~VFS_CAP_FLAGS_EFFECTIVE));
+	put_le32(b + 4, (uint32_t)f->permitted);
+	put_le32(b + 8, (uint32_t)f->inheritable);
+	if (f->version >= 2) {
+		put_le32(b + 12, (uint32_t)(f->permitted >> 32));
+		put_le32(b + 16, (uint32_t)(f->inheritable >> 32));
+	}
+	if (f->version == 3)
+		put_le32(b + 20, f->rootid);
+	return (int)need;
+}
+
+static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out,
+		       struct cs_diag *d)
+{
+	if (n < 0) {
+		int e = errno;
+
+		memset(out, 0, sizeof(*out));
+		if (e == ERANGE) /* larger than any valid value */
+			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
+					   "value is larger than %d bytes", CS_VFS_CAP_V3_SIZE);
+		return -e;
+	}
+	return cs_fcaps_decode(buf, (size_t)n, out, d);
+}
+
+int cs_fcaps_fget(int fd, struct cs_fcaps *out, struct cs_diag *d)
+{
+	unsigned char buf[CS_VFS_CAP_V3_SIZE];
+
+	return decode_read(fgetxattr(fd, CS_XATTR_CAPS, buf, sizeof(buf)), buf, out, d);
+}
+
+int cs_fcaps_get(const char *path, struct cs_fcaps *out, struct cs_diag *d)
+{
+	unsigned char buf[CS_VFS_CAP_V3_SIZE];
+
+	return decode_read(lgetxattr(path, CS_XATTR_CAPS, buf, sizeof(buf)), buf, out, d);
+}
+
+int cs_fcaps_set(const char *path, const struct cs_fcaps *f)
+{
+	unsigned char buf[CS_VFS_CAP_V3_SIZE];
+	int n = cs_fcaps_encode(f, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	if (lsetxattr(path, CS_XATTR_CAPS, buf, (size_t)n, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int cs_fcaps_remove(const char *path)
+{
+	if (lremovexattr(path, CS_XATTR_CAPS) < 0)
+		return -errno;
+	return 0;
+}
+
+int cs_fcaps_from_text(const char *text, uint32_t rootid, struct cs_fcaps *out,
+		       struct cs_diag *d)
+{
+	struct cs_iep iep;
+	int rc = cs_text_parse(text, strlen(text), &iep, d);
+
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	if (iep.eff && iep.eff != (iep.prm | iep.inh))
+		return cs_diag_set(d, EINVAL, 0, 0, NULL,
+				   "the file effective bit is one flag: effective must be empty "
+				   "or equal permitted|inheritable");
+	out->version = rootid ? 3 : 2;
+	out->rootid = rootid;
+	out->effective = iep.eff != 0;
+	out->permitted = iep.prm;
+	out->inheritable = iep.inh;
+	return 0;
+}
+
+char *cs_fcaps_to_text(const struct cs_fcaps *f)
+{
+	struct cs_iep iep = {
+		.inh = f->inheritable,
+		.prm = f->permitted,
+		.eff = f->effective ? (f->permitted | f->inheritable) : 0,
+	};
+
+	return cs_text_format(&iep);
+}

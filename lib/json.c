@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+#include "capscope/json.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "capscope/text.h"
+
+void cs_json_init(struct cs_json *j, FILE *f, bool pretty)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+	j->pretty = pretty;
+}
+
+static void put(struct cs_json *j, const char *s, size_t n)
+{
+	if (j->error)
+		return;
+	if (fwrite(s, 1, n, j->f) != n)
+		j->error = errno ? -errno : -EIO;
+}
+
+static void puts_(struct cs_json *j, const char *s)
+{
+	put(j, s, strlen(s));
+}
+
+static void indent(struct cs_json *j)
+{
+	if (!j->pretty)
+		return;
+	put(j, "\n", 1);
+	for (int i = 0; i < j->depth; i++)
+		put(j, "  ", 2);
+}
+
+/* Separator before a value (or key) at the current depth. */
+static void sep(struct cs_json *j)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (j->depth > 0) {
+		if (!j->first[j->depth - 1])
+			put(j, ",", 1);
+		j->first[j->depth - 1] = false;
+		indent(j);
+	}
+}
+
+static void open_(struct cs_json *j, char c)
+{
+	sep(j);
+	put(j, &c, 1);
+	if (j->depth >= CS_JSON_MAX_DEPTH) {
+		j->error = -E2BIG;
+		return;
+	}
+	j->first[j->depth++] = true;
+}
+
+static void close_(struct cs_json *j, char c)
+{
+	bool empty;
+
+	if (j->depth <= 0) {
+		j->error = -EINVAL;
+		return;
+	}
+	empty = j->first[j->depth - 1];
+	j->depth--;
+	if (!empty)
+		indent(j);
+	put(j, &c, 1);
+}
+
+void cs_json_obj_begin(struct cs_json *j)
+{
+	open_(j, '{');
+}
+
+void cs_json_obj_end(struct cs_json *j)
+{
+	close_(j, '}');
+}
+
+void cs_json_arr_begin(struct cs_json *j)
+{
+	open_(j, '[');
+}
+
+void cs_json_arr_end(struct cs_json *j)
+{
+	close_(j, ']');
+}
+
+static void quoted(struct cs_json *j, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	put(j, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		put(j, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"':
+			puts_(j, "\\\"");
+			break;
+		case '\\':
+			puts_(j, "\\\\");
+			break;
+		case '\n':
+			puts_(j, "\\n");
+			break;
+		case '\t':
+			puts_(j, "\\t");
+			break;
+		default:
+			esc[0] = '\\';
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			put(j, esc, 6);
+		}
+	}
+	put(j, s + run, n - run);
+	put(j, "\"", 1);
+}
+
+void cs_json_key(struct cs_json *j, const char *key)
+{
+	sep(j);
+	quoted(j, key, strlen(key));
+	put(j, j->pretty ? ": " : ":", j->pretty ? 2 : 1);
+	j->after_key = true;
+}
+
+void cs_json_strn(struct cs_json *j, const char *s, size_t n)
+{
+	sep(j);
+	quoted(j, s, n);
+}
+
+void cs_json_str(struct cs_json *j, const char *s)
+{
+	if (!s) {
+		cs_json_null(j);
+		return;
+	}
+	cs_json_strn(j, s, strlen(s));
+}
+
+void cs_json_int(struct cs_json *j, int64_t v)
+{
+	char b[32];
+
+	sep(j);
+	snprintf(b, sizeof(b), "%" PRId64, v);
+	puts_(j, b);
+}
+
+void cs_json_uint(struct cs_json *j, uint64_t v)
+{
+	char b[32];
+
+	sep(j);
+	snprintf(b, sizeof(b), "%" PRIu64, v);
+	puts_(j, b);
+}
+
+void cs_json_bool(struct cs_json *j, bool v)
+{
+	sep(j);
+	puts_(j, v ? "true" : "false");
+}
+
+void cs_json_null(struct cs_json *j)
+{
+	sep(j);
+	puts_(j, "null");
+}
+
+void cs_json_mask(struct cs_json *j, cs_mask_t m)
+{
+	char b[24], name[32];
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "mask");
+	snprintf(b, sizeof(b), "0x%016" PRIx64, m);
+	cs_json_str(j, b);
+	cs_json_key(j, "names");
+	cs_json_arr_begin(j);
+	for (int cap = 0; cap < CS_CAP_BITS; cap++)
+		if (m & CS_BIT(cap))
+			cs_json_str(j, cs_cap_name_r(cap, true, name, sizeof(name)));
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+}
+
+void cs_json_caps(struct cs_json *j, const struct cs_quintet *q)
+{
+	cs_json_obj_begin(j);
+	for (int s = 0; s < CS_NSETS; s++) {
+		cs_json_key(j, cs_set_name((enum cs_set)s));
+		if (q->present & (1u << s))
+			cs_json_mask(j, q->set[s]);
+		else
+			cs_json_null(j);
+	}
+	cs_json_obj_end(j);
+}
+
+int cs_json_finish(struct cs_json *j)
+{
+	put(j, "\n", 1);
+	if (!j->error && fflush(j->f) != 0)
+		j->error = errno ? -errno : -EIO;
+	if (!j->error && ferror(j->f))
+		j->error = -EIO;
+	return j->error;
+}

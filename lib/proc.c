@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+#include "capscope/proc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capscope/text.h"
+
+const char *cs_seccomp_name(int mode)
+{
+	switch (mode) {
+	case 0:
+		return "disabled";
+	case 1:
+		return "strict";
+	case 2:
+		return "filter";
+	default:
+		return "unknown";
+	}
+}
+
+int cs_read_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t cap = 4096, n = 0;
+	char *buf;
+
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap >= max) {
+				free(buf);
+				close(fd);
+				return -EFBIG;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*out = buf;
+	if (outlen)
+		*outlen = n;
+	return 0;
+}
+
+/* Unsigned decimal in [s, e); rejects empty, junk and overflow past max. */
+static int parse_ulong(const char *s, const char *e, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (s >= e)
+		return -EINVAL;
+	for (; s < e; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		unsigned long digit = (unsigned long)(*s - '0');
+
+		if (digit > max || v > (max - digit) / 10)
+			return -ERANGE;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "a\tb\tc\td" → four ids. */
+static int parse_ids(const char *s, const char *e, unsigned *ids)
+{
+	for (int i = 0; i < 4; i++) {
+		const char *t = s;
+		unsigned long v;
+
+		while (t < e && *t != '\t')
+			t++;
+		if (parse_ulong(s, t, 0xffffffffUL, &v) < 0)
+			return -EINVAL;
+		ids[i] = (unsigned)v;
+		if (i < 3) {
+			if (t >= e)
+				return -EINVAL;
+			s = t + 1;
+		} else if (t != e) {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int parse_groups(const char *s, const char *e, struct cs_proc_status *st)
+{
+	size_t n = 0, capn = 0;
+	gid_t *g = NULL;
+
+	while (s < e) {
+		const char *t;
+		unsigned long v;
+
+		while (s < e && *s == ' ')
+			s++;
+		if (s >= e)
+			break;
+		t = s;
+		while (t < e && *t != ' ')
+			t++;
+		if (parse_ulong(s, t, 0xffffffffUL, &v) < 0) {
+			free(g);
+			return -EINVAL;
+		}
+		if (n >= CS_MAX_GROUPS) {
+			free(g);
+			return -E2BIG;
+		}
+		if (n == capn) {
+			gid_t *ng;
+
+			capn = capn ? capn * 2 : 16;
+			ng = realloc(g, capn * sizeof(*g));
+			if (!ng) {
+				free(g);
+				return -ENOMEM;
+			}
+			g = ng;
+		}
+		g[n++] = (gid_t)v;
+		s = t;
+	}
+	free(st->groups);
+	st->groups = g;
+	st->ngroups = n;
+	return 0;
+}
+
+void cs_proc_status_free(struct cs_proc_status *st)
+{
+	if (st) {
+		free(st->groups);
+		st->groups = NULL;
+		st->ngroups = 0;
+	}
+}
+
+static const struct {
+	const char *key;
+	enum cs_set set;
+} cap_keys[] = {{"CapInh", CS_INH}, {"CapPrm", CS_PRM}, {"CapEff", CS_EFF},
+		{"CapBnd", CS_BND}, {"CapAmb", CS_AMB}};
+
+int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st, struct cs_diag *d)
+{
+	const char *p = buf, *end = buf + len;
+	unsigned line = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->no_new_privs = -1;
+	st->seccomp = -1;
+	st->seccomp_filters = -1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *tab, *v;
+		size_t klen;
+		unsigned long num = 0;
+		int rc = 0;
+		char key[32];
+
+		line++;
+		/* Key is [A-Za-z_0-9]+ followed by ":\t". */
+		tab = p;
+		while (tab < le && (isalnum((unsigned char)*tab) || *tab == '_'))
+			tab++;
+		if (tab + 1 >= le || tab[0] != ':' || tab[1] != '\t' || tab == p) {
+			p = le + 1;
+			continue;
+		}
+		klen = (size_t)(tab - p);
+		if (klen >= sizeof(key)) {
+			p = le + 1;
+			continue;
+		}
+		memcpy(key, p, klen);
+		key[klen] = '\0';
+		v = tab + 2;
+
+		if (strcmp(key, "Name") == 0) {
+			size_t n = (size_t)(le - v);
+
+			if (n >= sizeof(st->name))
+				n = sizeof(st->name) - 1;
+			memcpy(st->name, v, n);
+			st->name[n] = '\0';
+			st->have |= CS_HAVE_NAME;
+		} else if (strcmp(key, "Uid") == 0 || strcmp(key, "Gid") == 0) {
+			bool is_uid = key[0] == 'U';
+
+			rc = parse_ids(v, le, is_uid ? (unsigned *)st->uid : (unsigned *)st->gid);
+			st->have |= is_uid ? CS_HAVE_UID : CS_HAVE_GID;
+		} else if (strcmp(key, "Groups") == 0) {
+			rc = parse_groups(v, le, st);
+			st->have |= CS_HAVE_GROUPS;
+		} else if (strcmp(key, "Pid") == 0 || strcmp(key, "Tgid") == 0 ||
+			   strcmp(key, "PPid") == 0) {
+			rc = parse_ulong(v, le, 0x7fffffffUL, &num);
+			if (key[0] == 'T')
+				st->tgid = (pid_t)num;
+			else if (key[1] == 'P')
+				st->ppid = (pid_t)num;
+			else
+				st->pid = (pid_t)num;
+			st->have |= CS_HAVE_PIDS;
+		} else if (strcmp(key, "NoNewPrivs") == 0) {
+			rc = parse_ulong(v, le, 1, &num);
+			st->no_new_privs = (int)num;
+			st->have |= CS_HAVE_NNP;
+		} else if (strcmp(key, "Seccomp") == 0) {
+			rc = parse_ulong(v, le, 2, &num);
+			st->seccomp = (int)num;
+			st->have |= CS_HAVE_SECCOMP;
+		} else if (strcmp(key, "Seccomp_filters") == 0) {
+			rc = parse_ulong(v, le, 0x7fffffffUL, &num);
+			st->seccomp_filters = (int)num;
+		} else {
+			for (size_t i = 0; i < sizeof(cap_keys) / sizeof(cap_keys[0]); i++) {
+				cs_mask_t m;
+
+				if (strcmp(key, cap_keys[i].key) != 0)
+					continue;
+				if (st->caps.present & (1u << cap_keys[i].set)) {
+					rc = -EPROTO; /* a second line for one set is never the kernel's */
+					break;
+				}
+				rc = cs_mask_parse_hex(v, (size_t)(le - v), &m, NULL);
+				if (rc == 0) {
+					st->caps.set[cap_keys[i].set] = m;
+					st->caps.present |= 1u << cap_keys[i].set;
+				}
+				break;
+			}
+		}
+		if (rc < 0) {
+			cs_proc_status_free(st);
+			return cs_diag_set(d, rc == -ERANGE ? ERANGE : EPROTO, line, 0, key,
+					   "malformed value");
+		}
+		p = le + 1;
+	}
+	for (size_t i = 0; i < sizeof(cap_keys) / sizeof(cap_keys[0]); i++) {
+		if (!(st->caps.present & (1u << cap_keys[i].set))) {
+			cs_proc_status_free(st);
+			return cs_diag_set(d, EPROTO, 0, 0, cap_keys[i].key, "line missing");
+		}
+	}
+	st->have |= CS_HAVE_CAPS;
+	return 0;
+}
+
+int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct cs_diag *d)
+{
+	char path[96];
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (tid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (d)
+		snprintf(d->file, sizeof(d->file), "%s", path);
+	rc = cs_read_file(path, 1 << 20, &buf, &n);
+	if (rc < 0) {
+		memset(st, 0, sizeof(*st));
+		/* A pid that exits between open and read gives ESRCH; report both as gone. */
+		return cs_diag_set(d, rc == -ESRCH ? ENOENT : -rc, 0, 0, NULL, "%s", strerror(-rc));
+	}
+	rc = cs_proc_status_parse(buf, n, st, d);
+	free(buf);
+	return rc;
+}
+
+/* The inode number of the initial user namespace (include/linux/proc_ns.h). */
+#define PROC_USER_INIT_INO 0xEFFFFFFDU
+
+int cs_proc_in_child_userns(pid_t pid)
+{
+	char path[64];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (stat(path, &sb) < 0)
+		return -errno;
+	return sb.st_ino != PROC_USER_INIT_INO;
+}

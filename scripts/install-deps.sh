@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the Debian packages capscope needs to build, test and demo.
+# Only what is missing is installed; nothing happens when all are present.
+set -euo pipefail
+
+packages=(
+  # build
+  gcc clang llvm make meson ninja-build pkg-config
+  libcap-dev libcmocka-dev libfyaml-dev libarchive-dev libbpf-dev bpftool
+  libclang-rt-14-dev
+  # oracles and the real things the tests run
+  libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
+  valgrind bpftrace hyperfine libcap-ng-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "capscope: missing Debian packages: ${missing[*]}" >&2
+  echo "capscope: run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "capscope: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq </dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null

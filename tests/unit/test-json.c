@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmocka-wrap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/json.h"
+
+static char *render(void (*fn)(struct cs_json *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cs_json j;
+
+	cs_json_init(&j, f, false);
+	fn(&j);
+	assert_int_equal(cs_json_finish(&j), 0);
+	fclose(f);
+	return buf;
+}
+
+static void doc_caps(struct cs_json *j)
+{
+	struct cs_quintet q = {{0, CS_BIT(10), CS_BIT(10), CS_BIT(41), 0}, 0x0f};
+
+	cs_json_caps(j, &q);
+}
+
+static void caps_shape(void **state)
+{
+	char *s = render(doc_caps);
+
+	(void)state;
+	assert_string_equal(
+		s, "{\"inheritable\":{\"mask\":\"0x0000000000000000\",\"names\":[]},"
+		   "\"permitted\":{\"mask\":\"0x0000000000000400\",\"names\":[\"CAP_NET_BIND_SERVICE\"]},"
+		   "\"effective\":{\"mask\":\"0x0000000000000400\",\"names\":[\"CAP_NET_BIND_SERVICE\"]},"
+		   "\"bounding\":{\"mask\":\"0x0000020000000000\",\"names\":[\"CAP_41\"]},"
+		   "\"ambient\":null}\n");
+	free(s);
+}
+
+static void doc_escape(struct cs_json *j)
+{
+	cs_json_obj_begin(j);
+	cs_json_key(j, "s");
+	cs_json_strn(j, "a\"b\\c\n\t\x01\x7f\xc3\xa9", 11);
+	cs_json_key(j, "n");
+	cs_json_int(j, -5);
+	cs_json_key(j, "u");
+	cs_json_uint(j, 18446744073709551615ULL);
+	cs_json_key(j, "b");
+	cs_json_bool(j, true);
+	cs_json_key(j, "z");
+	cs_json_str(j, NULL);
+	cs_json_key(j, "a");
+	cs_json_arr_begin(j);
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+}
+
+static void escaping(void **state)
+{
+	char *s = render(doc_escape);
+
+	(void)state;
+	assert_string_equal(s, "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\xc3\xa9\",\"n\":-5,"
+			       "\"u\":18446744073709551615,\"b\":true,\"z\":null,\"a\":[]}\n");
+	free(s);
+}
+
+static void write_error(void **state)
+{
+	FILE *f = fopen("/dev/full", "w");
+	struct cs_json j;
+
+	(void)state;
+	if (!f)
+		skip();
+	cs_json_init(&j, f, true);
+	cs_json_obj_begin(&j);
+	cs_json_key(&j, "k");
+	cs_json_str(&j, "v");
+	cs_json_obj_end(&j);
+	assert_true(cs_json_finish(&j) < 0);
+	fclose(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(caps_shape),
+		cmocka_unit_test(escaping),
+		cmocka_unit_test(write_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capscope/proc.h"
+
+static const char good[] = "Name:\tnc\n"
+			   "Umask:\t0022\n"
+			   "State:\tS (sleeping)\n"
+			   "Tgid:\t15438\n"
+			   "Pid:\t15438\n"
+			   "PPid:\t15436\n"
+			   "Uid:\t1000\t1000\t1000\t1000\n"
+			   "Gid:\t1000\t1000\t1000\t1000\n"
+			   "Groups:\t993 1000 \n"
+			   "CapInh:\t00000000000005c0\n"
+			   "CapPrm:\t0000000000000400\n"
+			   "CapEff:\t0000000000000400\n"
+			   "CapBnd:\t000001ffffffffff\n"
+			   "CapAmb:\t0000000000000400\n"
+			   "NoNewPrivs:\t0\n"
+			   "Seccomp:\t2\n"
+			   "Seccomp_filters:\t1\n";
+
+static void parse_good(void **state)
+{
+	struct cs_proc_status st;
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(cs_proc_status_parse(good, strlen(good), &st, &d), 0);
+	assert_string_equal(st.name, "nc");
+	assert_int_equal(st.pid, 15438);
+	assert_int_equal(st.ppid, 15436);
+	assert_int_equal(st.uid[0], 1000);
+	assert_int_equal(st.gid[3], 1000);
+	assert_int_equal(st.ngroups, 2);
+	assert_int_equal(st.groups[0], 993);
+	assert_int_equal(st.caps.set[CS_INH], 0x5c0);
+	assert_int_equal(st.caps.set[CS_AMB], 0x400);
+	assert_int_equal(st.caps.set[CS_BND], 0x1ffffffffffULL);
+	assert_int_equal(st.caps.present, 0x1f);
+	assert_int_equal(st.no_new_privs, 0);
+	assert_int_equal(st.seccomp, 2);
+	assert_int_equal(st.seccomp_filters, 1);
+	assert_true(st.have & CS_HAVE_CAPS);
+	cs_proc_status_free(&st);
+}
+
+static void spoofed_name(void **state)
+{
+	/* The kernel escapes newlines in Name:, but a comm can contain ":\t" text. */
+	char buf[1024];
+	struct cs_proc_status st;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "Name:\tCapEff:\tffffffffffffffff\n%s", strchr(good, '\n') + 1);
+	assert_int_equal(cs_proc_status_parse(buf, strlen(buf), &st, NULL), 0);
+	assert_int_equal(st.caps.set[CS_EFF], 0x400);
+	assert_string_equal(st.name, "CapEff:\tffffffffffffffff");
+	cs_proc_status_free(&st);
+	/* Leading space or text before the key: not a key line. */
+	snprintf(buf, sizeof(buf), "%s CapEff:\tffff\nxCapEff:\tffff\n", good);
+	assert_int_equal(cs_proc_status_parse(buf, strlen(buf), &st, NULL), 0);
+	assert_int_equal(st.caps.set[CS_EFF], 0x400);
+	cs_proc_status_free(&st);
+	/* A second CapEff line is never the kernel's. */
+	snprintf(buf, sizeof(buf), "%sCapEff:\tffff\n", good);
+	assert_int_equal(cs_proc_status_parse(buf, strlen(buf), &st, NULL), -EPROTO);
+}
+
+static void truncated(void **state)
+{
+	struct cs_proc_status st;
+	struct cs_diag d;
+	const char *cut = strstr(good, "CapBnd");
+
+	(void)state;
+	/* Cut in the middle of the Cap lines: the missing set is named. */
+	assert_int_equal(cs_proc_status_parse(good, (size_t)(cut - good), &st, &d), -EPROTO);
+	assert_string_equal(d.field, "CapBnd");
+	/* Cut inside a value: "CapBnd:\t0000" is a valid (short) mask, CapAmb missing. */
+	assert_int_equal(cs_proc_status_parse(good, (size_t)(cut - good) + 12, &st, &d), -EPROTO);
+	assert_string_equal(d.field, "CapAmb");
+	assert_int_equal(cs_proc_status_parse("", 0, &st, &d), -EPROTO);
+	assert_int_equal(cs_proc_status_parse("   \n\n\t", 6, &st, &d), -EPROTO);
+}
+
+static void bad_values(void **state)
+{
+	static const char *const bad[] = {
+		"CapEff:\t10000000000000000\n", /* wider than 64 bits */
+		"CapEff:\tzz\n",
+		"CapEff:\t\n",
+		"Uid:\t1\t2\t3\n",
+		"Uid:\t1\t2\t3\t4\t5\n",
+		"Uid:\t1\t2\t3\t99999999999\n",
+		"Uid:\t-1\t2\t3\t4\n",
+		"NoNewPrivs:\t2\n",
+		"Seccomp:\t3\n",
+		"Groups:\t1 x\n",
+		"Pid:\t99999999999999\n",
+	};
+	char buf[2048];
+	struct cs_proc_status st;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *key_end = strchr(bad[i], ':');
+		char key[32];
+
+		snprintf(key, sizeof(key), "%.*s", (int)(key_end - bad[i]), bad[i]);
+		/* Put the bad line first so that it is the one reported. */
+		snprintf(buf, sizeof(buf), "%s%s", bad[i], good);
+		int rc = cs_proc_status_parse(buf, strlen(buf), &st, &d);
+
+		if (rc == 0)
+			fail_msg("accepted: %s", bad[i]);
+		assert_int_equal(d.line, 1);
+		assert_string_equal(d.field, key);
+	}
+}
+
+static void read_self(void **state)
+{
+	struct cs_proc_status st;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_proc_status_read(getpid(), 0, &st, &d), 0);
+	assert_int_equal(st.pid, getpid());
+	assert_int_equal(st.uid[0], getuid());
+	cs_proc_status_free(&st);
+	assert_int_equal(cs_proc_status_read(getpid(), getpid(), &st, &d), 0);
+	cs_proc_status_free(&st);
+	/* A pid that cannot exist. */
+	assert_int_equal(cs_proc_status_read(0x3fffffff, 0, &st, &d), -ENOENT);
+	assert_non_null(strstr(d.file, "/proc/1073741823/status"));
+	assert_true(cs_proc_in_child_userns(getpid()) >= 0);
+}
+
+static void cgroups(void **state)
+{
+	struct cs_container c;
+	const char *s;
+
+	(void)state;
+#define P(str) cs_cgroup_parse(str, strlen(str), &c)
+	s = "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1d2f3a4b_5c6d_7e8f_"
+	    "9a0b_c1d2e3f4a5b6.slice/cri-containerd-"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_CONTAINERD);
+	assert_string_equal(c.id, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	assert_string_equal(c.pod_uid, "1d2f3a4b-5c6d-7e8f-9a0b-c1d2e3f4a5b6");
+	assert_string_equal(c.qos, "burstable");
+
+	s = "0::/kubepods.slice/kubepods-pod11111111_2222_3333_4444_555555555555.slice/crio-"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.scope\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_CRIO);
+	assert_string_equal(c.qos, "guaranteed");
+	assert_string_equal(c.pod_uid, "11111111-2222-3333-4444-555555555555");
+
+	s = "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod11111111_2222_3333_"
+	    "4444_555555555555.slice/crio-conmon-"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.scope\n";
+	assert_int_equal(P(s), 1); /* in the pod, but conmon is not the container */
+	assert_int_equal(c.runtime, CS_RT_KUBEPODS);
+	assert_string_equal(c.id, "");
+
+	s = "12:memory:/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+	    "0::/\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_DOCKER);
+
+	s = "0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	    ".scope\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_DOCKER);
+	assert_string_equal(c.pod_uid, "");
+
+	s = "0::/machine.slice/libpod-"
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.scope/container\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_PODMAN);
+
+	s = "1:name=systemd:/kubepods/burstable/pod1d2f3a4b-5c6d-7e8f-9a0b-c1d2e3f4a5b6/"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_KUBEPODS);
+	assert_string_equal(c.pod_uid, "1d2f3a4b-5c6d-7e8f-9a0b-c1d2e3f4a5b6");
+	assert_string_equal(c.qos, "burstable");
+
+	s = "0::/lxc.payload.web1/init.scope\n";
+	assert_int_equal(P(s), 1);
+	assert_int_equal(c.runtime, CS_RT_LXC);
+	assert_string_equal(c.id, "web1");
+
+	assert_int_equal(P("0::/user.slice/user-1000.slice/session-2.scope\n"), 0);
+	assert_int_equal(P("0::/\n"), 0);
+	assert_int_equal(P(""), 0);
+	assert_int_equal(P("garbage\n"), -EPROTO);
+	/* Upper-case hex is not a container id. */
+	assert_int_equal(P("0::/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n"), 0);
+#undef P
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_good), cmocka_unit_test(spoofed_name),
+		cmocka_unit_test(truncated),  cmocka_unit_test(bad_values),
+		cmocka_unit_test(read_self),  cmocka_unit_test(cgroups),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "capscope/text.h"
+
+#define HEX(s, m) cs_mask_parse_hex(s, strlen(s), m, &d)
+
+static void hex_masks(void **state)
+{
+	struct cs_diag d;
+	cs_mask_t m;
+
+	(void)state;
+	assert_int_equal(HEX("0000003fffffffff", &m), 0);
+	assert_int_equal(m, 0x3fffffffffULL);
+	assert_int_equal(HEX("0x400", &m), 0);
+	assert_int_equal(m, 0x400);
+	assert_int_equal(HEX("0X5C0", &m), 0);
+	assert_int_equal(m, 0x5c0);
+	assert_int_equal(HEX("ffffffffffffffff", &m), 0);
+	assert_int_equal(m, ~0ULL);
+	/* Leading zeros do not count against the 64 bits. */
+	assert_int_equal(HEX("00000000000000000000000000000001", &m), 0);
+	assert_int_equal(m, 1);
+	assert_int_equal(HEX("10000000000000000", &m), -ERANGE);
+	assert_int_equal(HEX("0x1ffffffffffffffff", &m), -ERANGE);
+	assert_int_equal(HEX("", &m), -EINVAL);
+	assert_int_equal(HEX("0x", &m), -EINVAL);
+	assert_int_equal(HEX(" 400", &m), -EINVAL);
+	assert_int_equal(HEX("400 ", &m), -EINVAL);
+	assert_int_equal(HEX("-1", &m), -EINVAL);
+	assert_int_equal(HEX("zz", &m), -EINVAL);
+	assert_int_equal(d.column, 1);
+	assert_int_equal(HEX("12g4", &m), -EINVAL);
+	assert_int_equal(d.column, 3);
+	assert_int_equal(cs_mask_parse_hex(NULL, 0, &m, NULL), -EINVAL);
+}
+
+static void hex_huge(void **state)
+{
+	/* A very long string of zeros then a 1: no overflow, no quadratic work. */
+	size_t n = 64u << 20;
+	char *s = malloc(n);
+	cs_mask_t m;
+
+	(void)state;
+	assert_non_null(s);
+	memset(s, '0', n);
+	s[n - 1] = '1';
+	assert_int_equal(cs_mask_parse_hex(s, n, &m, NULL), 0);
+	assert_int_equal(m, 1);
+	memset(s, 'f', n);
+	assert_int_equal(cs_mask_parse_hex(s, n, &m, NULL), -ERANGE);
+	free(s);
+}
+
+static cs_mask_t libcap_set(cap_t c, cap_flag_t flag)
+{
+	cs_mask_t m = 0;
+
+	for (int cap = 0; cap < CS_CAP_BITS; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (cap_get_flag(c, cap, flag, &v) == 0 && v == CAP_SET)
+			m |= CS_BIT(cap);
+	}
+	return m;
+}
+
+/* Compare with libcap: same verdict, same sets. */
+static void check_against_libcap(const char *text)
+{
+	struct cs_iep iep;
+	struct cs_diag d;
+	int mine = cs_text_parse(text, strlen(text), &iep, &d);
+	cap_t theirs = cap_from_text(text);
+
+	if ((mine == 0) != (theirs != NULL))
+		fail_msg("'%s': capscope %s, libcap %s", text, mine ? "rejects" : "accepts",
+			 theirs ? "accepts" : "rejects");
+	if (theirs) {
+		assert_int_equal(iep.eff, libcap_set(theirs, CAP_EFFECTIVE));
+		assert_int_equal(iep.prm, libcap_set(theirs, CAP_PERMITTED));
+		assert_int_equal(iep.inh, libcap_set(theirs, CAP_INHERITABLE));
+		cap_free(theirs);
+	}
+}
+
+static void grammar_examples(void **state)
+{
+	static const char *const texts[] = {
+		"",
+		"   ",
+		"=",
+		"=ep",
+		"all=eip",
+		"ALL=eip",
+		"all+e",
+		"cap_net_raw+ep",
+		"CAP_NET_RAW+EP",
+		"cap_net_raw+Ep",
+		"cap_chown,cap_kill=ep cap_kill-e",
+		"=ep cap_chown-e",
+		"cap_chown=+e",
+		"cap_chown=-e",
+		"=+e",
+		"=-e",
+		"+e",
+		"-e",
+		"cap_chown+",
+		"cap_chown-",
+		"cap_chown",
+		"cap_chown,",
+		"cap_chown,,cap_kill+e",
+		"cap_chown=e+p-i",
+		"cap_chown=e+",
+		"cap_chown+e+p",
+		"cap_chown+x",
+		"41+ep",
+		"63+ep",
+		"64+ep",
+		"0x2a+p",
+		"010+p",
+		"09+p",
+		"0x+p",
+		"00+i",
+		"99999999999999999999999+e",
+		"cap_chown2+e",
+		"cap_41+e",
+		"cap_net_bind_service=eip\tcap_kill=p\n",
+		"cap_chown=e cap_chown=p",
+		"cap_chown =e",
+		"= cap_chown+e",
+		"all-e",
+		"cap_chown,all=i",
+		"allx=e",
+		"chown+e",
+		"_+e",
+		"cap_chown=ee",
+		"cap_setpcap,cap_setuid,cap_setgid,cap_net_bind_service+eip",
+		"cap_checkpoint_restore,cap_bpf,cap_perfmon+p",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		check_against_libcap(texts[i]);
+}
+
+static void grammar_random(void **state)
+{
+	/* Random strings over the grammar's alphabet, seeded for repeatability. */
+	static const char *const atoms[] = {"cap_chown", "cap_kill", "all", "CAP_NET_RAW", "41",
+					    "0x3f", ",", "=", "+", "-", "e", "i", "p", " ", "x",
+					    "cap_bpf", "07", "\t", "_"};
+	char buf[256];
+
+	(void)state;
+	srandom(4242);
+	for (int n = 0; n < 20000; n++) {
+		size_t len = 0;
+		int k = (int)(random() % 8) + 1;
+
+		buf[0] = '\0';
+		for (int a = 0; a < k; a++) {
+			const char *t = atoms[random() % (sizeof(atoms) / sizeof(atoms[0]))];
+
+			if (len + strlen(t) + 1 >= sizeof(buf))
+				break;
+			strcpy(buf + len, t);
+			len += strlen(t);
+		}
+		check_against_libcap(buf);
+	}
+}
+
+static void grammar_error_column(void **state)
+{
+	struct cs_iep iep;
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(cs_text_parse("cap_chown+ep cap_bogus+e", 24, &iep, &d), -EINVAL);
+	assert_int_equal(d.column, 14);
+	assert_non_null(strstr(d.message, "unknown"));
+	assert_int_equal(cs_text_parse("cap_chown+q", 11, &iep, &d), -EINVAL);
+	assert_int_equal(d.column, 11);
+	/* An embedded NUL is an error, not an early end. */
+	assert_int_equal(cs_text_parse("cap_chown+e\0cap_kill+e", 22, &iep, &d), -EINVAL);
+}
+
+static void format_like_libcap(void **state)
+{
+	struct cs_iep iep = {.inh = 0, .prm = CS_BIT(12) | CS_BIT(13), .eff = 0};
+	char *t;
+
+	(void)state;
+	t = cs_text_format(&iep);
+	assert_string_equal(t, "cap_net_admin,cap_net_raw=p");
+	free(t);
+	iep.eff = iep.prm;
+	t = cs_text_format(&iep);
+	assert_string_equal(t, "cap_net_admin,cap_net_raw=ep");
+	free(t);
+	iep = (struct cs_iep){cs_mask_all(), cs_mask_all(), cs_mask_all()};
+	t = cs_text_format(&iep);
+	assert_string_equal(t, "=eip");
+	free(t);
+	iep = (struct cs_iep){0, CS_BIT(41) | 1, CS_BIT(41) | 1};
+	t = cs_text_format(&iep);
+	assert_string_equal(t, "cap_chown=ep 41+ep");
+	free(t);
+}
+
+static void name_lists(void **state)
+{
+	char buf[1024];
+	cs_mask_t m;
+	struct cs_diag d;
+
+	(void)state;
+	cs_mask_format_names(0x5c0, CS_NAMES_CAPSH, buf, sizeof(buf));
+	assert_string_equal(buf, "cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service");
+	cs_mask_format_names(CS_BIT(10) | CS_BIT(41), CS_NAMES_CAPSH, buf, sizeof(buf));
+	assert_string_equal(buf, "cap_net_bind_service,41");
+	cs_mask_format_names(CS_BIT(10) | CS_BIT(41), CS_NAMES_OCI, buf, sizeof(buf));
+	assert_string_equal(buf, "CAP_NET_BIND_SERVICE,CAP_41");
+	cs_mask_format_names(CS_BIT(10) | CS_BIT(41), CS_NAMES_K8S, buf, sizeof(buf));
+	assert_string_equal(buf, "NET_BIND_SERVICE,CAP_41");
+	cs_mask_format_names(CS_BIT(10) | CS_BIT(63), CS_NAMES_LOWER, buf, sizeof(buf));
+	assert_string_equal(buf, "cap_net_bind_service,cap_63");
+	cs_mask_format_names(0, CS_NAMES_LOWER, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* Truncation reports the full length, like snprintf, and stays terminated. */
+	assert_int_equal(cs_mask_format_names(0x5c0, CS_NAMES_CAPSH, buf, 5), 54);
+	assert_string_equal(buf, "cap_");
+	/* The full 64-bit mask, without a buffer. */
+	assert_true(cs_mask_format_names(~0ULL, CS_NAMES_OCI, NULL, 0) > 600);
+
+	assert_int_equal(cs_names_parse("NET_BIND_SERVICE, cap_net_raw 41", 32, &m, &d), 0);
+	assert_int_equal(m, CS_BIT(10) | CS_BIT(13) | CS_BIT(41));
+	assert_int_equal(cs_names_parse("", 0, &m, &d), 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(cs_names_parse("  ,, ", 5, &m, &d), 0);
+	assert_int_equal(m, 0);
+	cs_cap_last_override(40);
+	assert_int_equal(cs_names_parse("ALL", 3, &m, &d), 0);
+	assert_int_equal(m, 0x1ffffffffffULL);
+	cs_cap_last_override(-1);
+	assert_int_equal(cs_names_parse("CHOWN,BOGUS", 11, &m, &d), -EINVAL);
+	assert_int_equal(d.column, 7);
+	assert_int_equal(cs_names_parse("cap_64", 6, &m, &d), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hex_masks),	    cmocka_unit_test(hex_huge),
+		cmocka_unit_test(grammar_examples), cmocka_unit_test(grammar_random),
+		cmocka_unit_test(grammar_error_column), cmocka_unit_test(format_like_libcap),
+		cmocka_unit_test(name_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
