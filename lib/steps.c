@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include "capscope/steps.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cs_steps_init(struct cs_steps *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void cs_steps_free(struct cs_steps *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static struct cs_step *grow(struct cs_steps *s)
+{
+	if (s->error)
+		return NULL;
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 16;
+		struct cs_step *nv = realloc(s->v, ncap * sizeof(*nv));
+
+		if (!nv) {
+			s->error = -ENOMEM;
+			return NULL;
+		}
+		s->v = nv;
+		s->cap = ncap;
+	}
+	memset(&s->v[s->n], 0, sizeof(s->v[s->n]));
+	return &s->v[s->n++];
+}
+
+static void fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt,
+		 va_list ap)
+{
+	snprintf(st->layer, sizeof(st->layer), "%s", layer);
+	snprintf(st->rule, sizeof(st->rule), "%s", rule);
+	vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
+}
+
+void cs_steps_add(struct cs_steps *s, const char *layer, const char *rule, const char *fmt, ...)
+{
+	struct cs_step *st = grow(s);
+	va_list ap;
+
+	if (!st)
+		return;
+	va_start(ap, fmt);
+	fill(st, layer, rule, fmt, ap);
+	va_end(ap);
+}
+
+void cs_steps_add_set(struct cs_steps *s, const char *layer, const char *rule, enum cs_set set,
+		      cs_mask_t before, cs_mask_t after, const char *fmt, ...)
+{
+	struct cs_step *st = grow(s);
+	va_list ap;
+
+	if (!st)
+		return;
+	va_start(ap, fmt);
+	fill(st, layer, rule, fmt, ap);
+	va_end(ap);
+	st->has_set = true;
+	st->set = set;
+	st->added = after & ~before;
+	st->removed = before & ~after;
+}
+
+const struct cs_step *cs_steps_find(const struct cs_steps *s, const char *rule)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].rule, rule) == 0)
+			return &s->v[i];
+	return NULL;
+}
