@@ -230,7 +230,7 @@ int cs_text_parse(const char *text, size_t len, struct cs_iep *out, struct cs_di
 				r.inh &= ~list;
 				if (op == 'M')
 					goto minus;
-				/* fall through */
+				__attribute__((fallthrough));
 			case '+':
 				if (flags & 1)
 					r.eff |= list;
