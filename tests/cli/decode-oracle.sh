@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope decode must print exactly what capsh --decode prints, and encode
 # must be its inverse.
 source "$(dirname "$0")/../lib/tap.sh"

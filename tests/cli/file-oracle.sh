@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope file get/set/rm against libcap's getcap/setcap on real files.
 source "$(dirname "$0")/../lib/tap.sh"
 need_root

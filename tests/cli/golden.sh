@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # Golden outputs: each tests/cli/golden/NAME.cmd holds one capscope command
 # line (run from a scratch directory that holds a few files with known file
 # capabilities); NAME.out is its expected stdout+stderr and NAME.rc its exit

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope ps against processes started with known credentials (capsh,
 # setpriv, unshare, a cgroup named like a container runtime's), and against
 # /proc/PID/status read independently with grep.
