@@ -614,7 +614,7 @@ int cmd_scan(int argc, char **argv)
 		for (size_t k = 0; k < t->r.nerrors; k++) {
 			struct cs_scan_error *e = &t->r.errors[k];
 
-			cs_err("scan", "%s%s%s: %s", t->image ? t->arg : "", t->image ? ":" : "",
+			cs_err("scan", "%s%s%s: %s", t->image ? t->arg : "", t->image ? ": " : "",
 			       e->path, e->message);
 			/* A file that vanished mid-walk is news, not a failure of the scan. */
 			if (e->err != ENOENT)

@@ -208,6 +208,14 @@ static int apply_layer(struct img *im, struct archive *a)
 			break;
 		if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY)
 			return arc_err(im, a, "reading entry header");
+		if (rc == ARCHIVE_WARN) {
+			const char *es = archive_error_string(a);
+			const char *pn = archive_entry_pathname(e);
+
+			/* e.g. a PAX record whose length lies: the entry is still read. */
+			cs_scan_add_error(im->r, pn ? pn : "?", EINVAL, "%s: %s", im->label,
+					  es ? es : "damaged header");
+		}
 		if (bomb_check(im, a, im->used) < 0)
 			return -EFBIG;
 		if (++entries > ENTRIES_MAX)
@@ -247,12 +255,9 @@ static int apply_layer(struct img *im, struct archive *a)
 		if (rc < 0)
 			return cs_diag_set(im->d, -rc, 0, 0, im->label, "%s: %s", ve.name,
 					   strerror(-rc));
-		if (rc > 0) {
-			char p[4200];
-
-			snprintf(p, sizeof(p), "%s: %s", im->label, ve.name);
-			cs_scan_add_error(im->r, p, rc == 1 ? EINVAL : EXDEV, "%s", why);
-		}
+		if (rc > 0)
+			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
+					  im->label, why);
 		/* Through the data, checking the bounds as it inflates. */
 		if (seekable) {
 			if (archive_read_data_skip(a) < ARCHIVE_WARN)
@@ -551,7 +556,7 @@ static int read_layers(struct img *im, const struct cs_img_manifest *m, bool dig
 		if (rc < 0)
 			return rc;
 	}
-	im->label = im->path;
+	im->label = "archive";
 	return 0;
 }
 
@@ -636,7 +641,7 @@ static int img_init(struct img *im, const char *path, const struct cs_scan_opts 
 	im->max_ratio = o && o->max_ratio ? o->max_ratio : CS_SCAN_DEFAULT_MAX_RATIO;
 	im->r = r;
 	im->d = d;
-	im->label = path;
+	im->label = "archive";
 	if (d)
 		memset(d, 0, sizeof(*d));
 	return cs_view_init(&im->v);
@@ -671,13 +676,13 @@ int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan
 	if (rc < 0)
 		return rc;
 	if (stat(path, &st) < 0) {
-		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s: %s", path, strerror(errno));
+		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		im.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (im.dirfd < 0) {
-			rc = cs_diag_set(d, errno, 0, 0, NULL, "%s: %s", path, strerror(errno));
+			rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
 			goto out;
 		}
 		rc = read_oci(&im);
@@ -695,6 +700,7 @@ int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan
 	im.keep_blobs = true;
 	im.r = &pass1;
 	im.layer = 0;
+	im.label = "layer 0";
 	if (archive_read_open_filename(a, path, IO_BLOCK) != ARCHIVE_OK)
 		rc = arc_err(&im, a, "opening");
 	else
@@ -702,6 +708,7 @@ int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan
 	archive_read_free(a);
 	im.keep_blobs = false;
 	im.r = r;
+	im.label = "archive";
 	if (rc == 0 && find_blob(&im, "manifest.json")) {
 		cs_view_free(&im.v);
 		im.used = 0;

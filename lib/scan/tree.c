@@ -409,14 +409,13 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 	if (w.rootfd < 0) {
 		int e = errno;
 
-		if (e == ELOOP)
-			return cs_diag_set(d, e, 0, 0, NULL,
-					   "%s is a symlink; scan its target (symlinks are never followed)",
-					   root);
-		return cs_diag_set(d, e, 0, 0, NULL, "%s: %s", root, strerror(e));
+		if ((e == ELOOP || e == ENOTDIR) && lstat(root, &st) == 0 && S_ISLNK(st.st_mode))
+			return cs_diag_set(d, ELOOP, 0, 0, NULL,
+					   "is a symlink; scan its target (symlinks are never followed)");
+		return cs_diag_set(d, e, 0, 0, NULL, "%s", strerror(e));
 	}
 	if (fstat(w.rootfd, &st) < 0) {
-		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s: %s", root, strerror(errno));
+		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
 		close(w.rootfd);
 		return rc;
 	}
@@ -460,7 +459,7 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 	free(w.root);
 	close(w.rootfd);
 	if (w.fatal)
-		return cs_diag_set(d, -w.fatal, 0, 0, NULL, "%s: %s", root, strerror(-w.fatal));
+		return cs_diag_set(d, -w.fatal, 0, 0, NULL, "%s", strerror(-w.fatal));
 	cs_scan_sort_by_path(r);
 	return 0;
 }
