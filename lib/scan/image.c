@@ -193,7 +193,8 @@ static int apply_layer(struct img *im, struct archive *a)
 {
 	struct archive_entry *e;
 	uint64_t entries = 0;
-	bool seekable = archive_filter_count(a) <= 1 && !im->keep_blobs;
+	/* Uncompressed input: skipping data can seek; there is nothing to inflate. */
+	bool seekable = archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
 	int rc;
 
 	for (;;) {

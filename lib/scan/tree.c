@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -63,6 +64,9 @@ struct walk {
 };
 
 static atomic_int have_getxattrat = 1;
+/* Per thread: the last mount seen and whether it is nosuid. */
+static _Thread_local uint64_t tl_mnt;
+static _Thread_local bool tl_nosuid;
 
 static ssize_t xattr_at(int dirfd, const char *name, void *buf, size_t len)
 {
@@ -274,11 +278,10 @@ static void push_items(struct walk *w, struct item *head, struct item *tail)
 static void walk_dir(struct walk *w, const char *rel)
 {
 	int fd = open_dir(w, rel);
-	struct stat st;
 	struct statfs sf;
 	struct statx mx;
 	bool nosuid = false;
-	uint64_t mnt = 0;
+	uint64_t mnt = 0, nfiles = 0;
 	char buf[32768];
 	struct item *head = NULL, *tail = NULL;
 
@@ -291,21 +294,27 @@ static void walk_dir(struct walk *w, const char *rel)
 						      : "cannot open directory");
 		return;
 	}
-	if (fstat(fd, &st) < 0) {
-		note_error(w, rel, NULL, errno, "fstat");
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MNT_ID, &mx) < 0) {
+		note_error(w, rel, NULL, errno, "statx");
 		close(fd);
 		return;
 	}
 	/* find -xdev: a directory on another device is not descended into. */
-	if (w->o->one_filesystem && st.st_dev != w->rootdev) {
+	if (w->o->one_filesystem && makedev(mx.stx_dev_major, mx.stx_dev_minor) != w->rootdev) {
 		close(fd);
 		return;
 	}
-	atomic_fetch_add(&w->dirs, 1);
-	if (fstatfs(fd, &sf) == 0)
-		nosuid = sf.f_flags & ST_NOSUID;
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &mx) == 0 && (mx.stx_mask & STATX_MNT_ID))
+	atomic_fetch_add_explicit(&w->dirs, 1, memory_order_relaxed);
+	if (mx.stx_mask & STATX_MNT_ID)
 		mnt = mx.stx_mnt_id;
+	/* The mount's flags only change at a mount boundary: one statfs per mount per thread. */
+	if (mnt && mnt == tl_mnt) {
+		nosuid = tl_nosuid;
+	} else if (fstatfs(fd, &sf) == 0) {
+		nosuid = sf.f_flags & ST_NOSUID;
+		tl_mnt = mnt;
+		tl_nosuid = nosuid;
+	}
 
 	for (;;) {
 		ssize_t n = getdents64(fd, buf, sizeof(buf));
@@ -332,11 +341,14 @@ static void walk_dir(struct walk *w, const char *rel)
 				type = S_ISDIR(s.st_mode) ? DT_DIR : S_ISREG(s.st_mode) ? DT_REG : DT_LNK;
 			}
 			if (type == DT_REG) {
-				uint64_t c = atomic_fetch_add(&w->files, 1) + 1;
-
 				check_file(w, fd, rel, name, nosuid, mnt);
-				if (w->o->progress && (c & 4095) == 0)
+				/* Shared counters are bumped per directory, not per file. */
+				if (++nfiles % 4096 == 0 && w->o->progress) {
+					uint64_t c = atomic_fetch_add(&w->files, 4096) + 4096;
+
+					nfiles = 0;
 					w->o->progress(w->o->progress_arg, c, atomic_load(&w->dirs));
+				}
 			} else if (type == DT_DIR) {
 				struct item *it = malloc(sizeof(*it));
 
@@ -355,6 +367,7 @@ static void walk_dir(struct walk *w, const char *rel)
 		}
 	}
 	close(fd);
+	atomic_fetch_add_explicit(&w->files, nfiles, memory_order_relaxed);
 	push_items(w, head, tail);
 }
 
