@@ -64,7 +64,7 @@ struct target {
 static struct {
 	pthread_mutex_t mu;
 	struct timespec start;
-	bool enabled, shown;
+	bool enabled, shown, image;
 } prog = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void progress(void *arg, uint64_t files, uint64_t dirs)
@@ -78,8 +78,12 @@ static void progress(void *arg, uint64_t files, uint64_t dirs)
 	    1000000000L)
 		return;
 	pthread_mutex_lock(&prog.mu);
-	fprintf(stderr, "\rcapscope scan: %s: %" PRIu64 " files, %" PRIu64 " dirs\033[K",
-		(const char *)arg, files, dirs);
+	if (prog.image)
+		fprintf(stderr, "\rcapscope scan: %s: %" PRIu64 " entries, layer %" PRIu64 "\033[K",
+			(const char *)arg, files, dirs);
+	else
+		fprintf(stderr, "\rcapscope scan: %s: %" PRIu64 " files, %" PRIu64 " dirs\033[K",
+			(const char *)arg, files, dirs);
 	prog.shown = true;
 	pthread_mutex_unlock(&prog.mu);
 }
@@ -91,6 +95,23 @@ static void progress_end(void)
 	prog.shown = false;
 }
 
+/* tar ("ustar" at 257), gzip, zstd, xz, bzip2: what the image reader accepts. */
+static bool archive_magic(const char *p)
+{
+	unsigned char b[263] = {0};
+	FILE *f = fopen(p, "rb");
+	size_t n;
+
+	if (!f)
+		return true; /* let the reader report why it cannot be opened */
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	return (n >= 262 && memcmp(b + 257, "ustar", 5) == 0) ||
+	       (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) ||
+	       (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	       (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0) || (n >= 3 && memcmp(b, "BZh", 3) == 0);
+}
+
 static bool is_image(const char *p)
 {
 	struct stat st;
@@ -100,8 +121,12 @@ static bool is_image(const char *p)
 		return false;
 	if (S_ISLNK(st.st_mode) && stat(p, &st) < 0)
 		return false;
+	/*
+	 * An executable that is not an archive is checked as itself, like getcap
+	 * FILE; anything else goes to the image reader, which says what is wrong.
+	 */
 	if (S_ISREG(st.st_mode))
-		return true;
+		return archive_magic(p) || !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH | S_ISUID | S_ISGID));
 	/* A directory holding an OCI layout is an image, not a tree. */
 	snprintf(buf, sizeof(buf), "%s/oci-layout", p);
 	return S_ISDIR(st.st_mode) && lstat(buf, &st) == 0 && S_ISREG(st.st_mode);
@@ -600,6 +625,7 @@ int cmd_scan(int argc, char **argv)
 
 		t->arg = argv[optind + (int)i];
 		t->image = is_image(t->arg);
+		prog.image = t->image;
 		o.progress_arg = (void *)t->arg;
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
 		if (t->image)

@@ -51,6 +51,7 @@ struct img {
 	bool keep_blobs;
 	const char *label; /* "layer 2 (blobs/sha256/…)" for messages */
 	int layer;
+	uint64_t seen; /* entries read, for the progress line */
 };
 
 static struct archive *new_reader(void)
@@ -219,6 +220,8 @@ static int apply_layer(struct img *im, struct archive *a)
 		}
 		if (bomb_check(im, a, im->used) < 0)
 			return -EFBIG;
+		if (im->o && im->o->progress && ++im->seen % 4096 == 0)
+			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
 		if (++entries > ENTRIES_MAX)
 			return cs_diag_set(im->d, E2BIG, 0, 0, im->label, "more than %u entries",
 					   ENTRIES_MAX);

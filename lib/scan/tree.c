@@ -404,6 +404,55 @@ static void *worker(void *arg)
 	}
 }
 
+/* A regular file given as the root: the same checks as in a walk, for that file alone. */
+static int scan_one_file(const char *path, const struct cs_scan_opts *o,
+			 struct cs_scan_result *r, struct cs_diag *d)
+{
+	struct walk w = {.o = o, .r = r};
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+	int dirfd;
+	struct statfs sf;
+	struct statx mx;
+	bool nosuid = false;
+
+	if (!dir)
+		return -ENOMEM;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (dirfd < 0)
+		return cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
+	if (fstatfs(dirfd, &sf) == 0)
+		nosuid = sf.f_flags & ST_NOSUID;
+	if (statx(dirfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &mx) < 0)
+		mx.stx_mnt_id = 0;
+	pthread_mutex_init(&w.mu, NULL);
+	/* Shown exactly as given: the path is the root itself. */
+	w.root = strdup(path);
+	if (!w.root) {
+		close(dirfd);
+		return -ENOMEM;
+	}
+	check_file(&w, dirfd, "", slash ? slash + 1 : path, nosuid, mx.stx_mnt_id);
+	for (size_t i = 0; i < r->nfindings; i++) {
+		free(r->findings[i].path);
+		r->findings[i].path = strdup(path);
+		if (!r->findings[i].path)
+			w.fatal = -ENOMEM;
+	}
+	for (size_t i = 0; i < r->nerrors; i++) {
+		free(r->errors[i].path);
+		r->errors[i].path = strdup(path);
+		if (!r->errors[i].path)
+			w.fatal = -ENOMEM;
+	}
+	r->files++;
+	free(w.root);
+	close(dirfd);
+	pthread_mutex_destroy(&w.mu);
+	return w.fatal ? -ENOMEM : 0;
+}
+
 int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_result *r,
 		 struct cs_diag *d)
 {
@@ -422,9 +471,13 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 	if (w.rootfd < 0) {
 		int e = errno;
 
-		if ((e == ELOOP || e == ENOTDIR) && lstat(root, &st) == 0 && S_ISLNK(st.st_mode))
+		bool known = (e == ELOOP || e == ENOTDIR) && lstat(root, &st) == 0;
+
+		if (known && S_ISLNK(st.st_mode))
 			return cs_diag_set(d, ELOOP, 0, 0, NULL,
 					   "is a symlink; scan its target (symlinks are never followed)");
+		if (known && S_ISREG(st.st_mode))
+			return scan_one_file(root, o, r, d);
 		return cs_diag_set(d, e, 0, 0, NULL, "%s", strerror(e));
 	}
 	if (fstat(w.rootfd, &st) < 0) {

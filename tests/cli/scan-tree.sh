@@ -76,6 +76,10 @@ is "$(jq -r '.version' <<<"$sarif")" "2.1.0" "SARIF version 2.1.0"
 is "$(jq '.runs[0].results|length' <<<"$sarif")" "$(jq '.findings|length' <<<"$out")" "one SARIF result per finding"
 is "$(jq -r '.runs[0].results[] | select(.locations[0].physicalLocation.artifactLocation.uri|endswith("/bin/dac")) | .level' <<<"$sarif")" error "critical finding is a SARIF error"
 
+# A single file is checked as itself, like getcap FILE.
+is "$("$CAPSCOPE" scan --json "$R/bin/v3" | jq -r '.findings[] | "\(.path) \(.file_caps.text)"')" "$R/bin/v3 cap_net_raw=ep" "a file given alone is scanned as itself"
+is "$("$CAPSCOPE" scan --json "$R/sbin/plain" | jq '.findings|length')" 0 "an unprivileged file alone: no finding"
+
 # A symlink as the root is not followed, like find -P.
 "$CAPSCOPE" scan "$R/links/out" >/dev/null 2>"$T/err"; rc=$?
 is "$rc" 1 "a symlink root is refused"
