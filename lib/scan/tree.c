@@ -256,11 +256,47 @@ static int open_dir(struct walk *w, const char *rel)
 	};
 	long fd;
 
+	int base = w->rootfd;
+	char chunk[4000];
+
 	if (!*rel)
 		return fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
-	fd = syscall(SYS_openat2, w->rootfd, rel, &how, sizeof(how));
+	/*
+	 * Deeper than PATH_MAX (find handles that, so must we): resolve the path
+	 * in pieces shorter than PATH_MAX, each beneath the previous directory.
+	 * Components come from getdents, so none is "..".
+	 */
+	while (strlen(rel) >= sizeof(chunk)) {
+		const char *cut = rel + sizeof(chunk) - 1;
+		long nfd;
+
+		while (cut > rel && *cut != '/')
+			cut--;
+		if (cut == rel) {
+			errno = ENAMETOOLONG;
+			fd = -1;
+			goto out;
+		}
+		memcpy(chunk, rel, (size_t)(cut - rel));
+		chunk[cut - rel] = 0;
+		nfd = syscall(SYS_openat2, base, chunk, &how, sizeof(how));
+		if (base != w->rootfd)
+			close(base);
+		if (nfd < 0)
+			return -1;
+		base = (int)nfd;
+		rel = cut + 1;
+	}
+	fd = syscall(SYS_openat2, base, rel, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS)
-		fd = openat(w->rootfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(base, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+out:
+	if (base != w->rootfd) {
+		int e = errno;
+
+		close(base);
+		errno = e;
+	}
 	return (int)fd;
 }
 

@@ -59,6 +59,16 @@ ok "$(jq -e '[.findings[].path] | all(startswith("'"$R"'/") and (contains("/link
 like "$(jq -r '.findings[] | select(.path|endswith("deep-suid")) | .path' <<<"$out")" "/d120/deep-suid$" "found the file 120 directories down"
 is "$(jq -r '.summary.findings' <<<"$out")" "$(jq '.findings|length' <<<"$out")" "summary counts the findings"
 
+# Deeper than PATH_MAX: find copes, so must we (getcap -r does not).
+python3 - "$T/verydeep" <<'PY'
+import os, sys
+os.mkdir(sys.argv[1]); os.chdir(sys.argv[1])
+for i in range(600):
+    os.mkdir("level-%04d" % i); os.chdir("level-%04d" % i)
+open("bottom-suid", "w").write("x"); os.chmod("bottom-suid", 0o4755)
+PY
+is "$("$CAPSCOPE" scan --json "$T/verydeep" | jq -r '.findings[].path')" "$(find -P "$T/verydeep" -type f -perm /6000)" "a file below PATH_MAX (path of $(find "$T/verydeep" -type f | wc -c) bytes) is found"
+
 # Text output: aligned, sorted by risk (critical first).
 txt=$("$CAPSCOPE" scan "$R")
 is "$(sed -n 2p <<<"$txt" | awk '{print $1}')" critical "text output starts with the highest risk"
