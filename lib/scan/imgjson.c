@@ -13,6 +13,34 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#define JSON_MAX_DEPTH 64
+
+/* Image JSON is shallow; refuse deep nesting before a parser recurses into it. */
+static bool too_deep(const char *buf, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > JSON_MAX_DEPTH)
+				return true;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return false;
+}
+
 static struct fy_document *parse(const char *buf, size_t len, const char *what,
 				 struct cs_diag *d)
 {
@@ -21,6 +49,10 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what,
 
 	if (len > (4u << 20)) {
 		cs_diag_set(d, EFBIG, 0, 0, what, "larger than 4 MiB");
+		return NULL;
+	}
+	if (too_deep(buf, len)) {
+		cs_diag_set(d, EINVAL, 0, 0, what, "nested deeper than %d levels", JSON_MAX_DEPTH);
 		return NULL;
 	}
 	fyd = fy_document_build_from_string(&cfg, buf, len);

@@ -67,7 +67,7 @@ for i in range(600):
     os.mkdir("level-%04d" % i); os.chdir("level-%04d" % i)
 open("bottom-suid", "w").write("x"); os.chmod("bottom-suid", 0o4755)
 PY
-is "$("$CAPSCOPE" scan --json "$T/verydeep" | jq -r '.findings[].path')" "$(find -P "$T/verydeep" -type f -perm /6000)" "a file below PATH_MAX (path of $(find "$T/verydeep" -type f | wc -c) bytes) is found"
+is "$("$CAPSCOPE" scan --json "$T/verydeep" | jq -r '.findings[].path')" "$(find -P "$T/verydeep" -type f -perm /6000)" "a file deeper than PATH_MAX (path of $(find "$T/verydeep" -type f | wc -c) bytes) is found"
 
 # Text output: aligned, sorted by risk (critical first).
 txt=$("$CAPSCOPE" scan "$R")
