@@ -30,6 +30,7 @@ static const char scan_help[] =
 	"layer tar, gzip/zstd/uncompressed. Layers are applied in order with their\n"
 	"whiteouts, so the report is the image's final view; each finding names the\n"
 	"layer (0 = first) that added it and the entrypoint's file is marked.\n"
+	"An executable FILE given alone is checked as itself, like getcap FILE.\n"
 	"\n"
 	"Options:\n"
 	"  -x, --one-file-system  do not descend into directories on other filesystems\n"

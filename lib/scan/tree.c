@@ -59,7 +59,7 @@ struct walk {
 	struct item *stack;
 	unsigned nthreads, idle;
 	bool done;
-	int fatal;
+	atomic_int fatal;
 	atomic_uint_fast64_t files, dirs;
 };
 
