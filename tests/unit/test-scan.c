@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "capscope/scan.h"
+#include "imgjson.h"
 #include "view.h"
 
 static void add(struct cs_view *v, int layer, const char *name, uint32_t mode)
@@ -215,6 +216,53 @@ static void test_layer_buffer_garbage(void **state)
 	cs_scan_result_free(&r);
 }
 
+static void test_imgjson(void **state)
+{
+	static const char dm[] = "[{\"Config\":\"c.json\",\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]";
+	static const char idx[] =
+		"{\"manifests\":[{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\","
+		"\"architecture\":\"s390x\"}},{\"digest\":\"sha256:bb\",\"platform\":{\"os\":"
+		"\"linux\",\"architecture\":\"amd64\"}}]}";
+	static const char man[] = "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{\"digest\":"
+				  "\"sha256:dd\"}]}";
+	static const char cfg[] = "{\"config\":{\"User\":\"1000:1000\",\"Entrypoint\":null,"
+				  "\"Cmd\":[\"nc\",\"-l\",\"443\"],\"Env\":[\"A=b\",\"PATH=/opt/bin\"]}}";
+	struct cs_img_manifest m;
+	struct cs_img_config c;
+	struct cs_diag d;
+	char p[128];
+
+	(void)state;
+	assert_int_equal(cs_img_docker_manifest(dm, strlen(dm), &m, &d), 0);
+	assert_string_equal(m.config, "c.json");
+	assert_int_equal(m.nlayers, 2);
+	assert_string_equal(m.layers[1], "b/layer.tar");
+	cs_img_manifest_free(&m);
+	assert_int_equal(cs_img_oci_index(idx, strlen(idx), &m, &d), 0);
+#if defined(__x86_64__)
+	assert_string_equal(m.index_child, "sha256:bb");
+#endif
+	cs_img_manifest_free(&m);
+	assert_int_equal(cs_img_oci_manifest(man, strlen(man), &m, &d), 0);
+	assert_string_equal(m.config, "sha256:cc");
+	assert_string_equal(m.layers[0], "sha256:dd");
+	cs_img_manifest_free(&m);
+	assert_int_equal(cs_img_config(cfg, strlen(cfg), &c, &d), 0);
+	assert_string_equal(c.user, "1000:1000");
+	assert_null(c.entrypoint);
+	assert_string_equal(c.cmd[2], "443");
+	assert_string_equal(c.path_env, "/opt/bin");
+	cs_img_config_free(&c);
+	assert_true(cs_img_docker_manifest("{}", 2, &m, &d) < 0);
+	assert_true(cs_img_config("[[[[", 4, &c, &d) < 0);
+	assert_int_equal(cs_img_digest_path("sha256:abc", p, sizeof(p)), 0);
+	assert_string_equal(p, "blobs/sha256/abc");
+	assert_int_equal(cs_img_digest_path("sha256:../../etc/passwd", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("../x:abc", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("sha256", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("..:abc", p, sizeof(p)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_risk),
 		cmocka_unit_test(test_layer_buffer_garbage),
+		cmocka_unit_test(test_imgjson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
