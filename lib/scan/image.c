@@ -1,0 +1,772 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The image reader. Everything is read as a stream with libarchive and
+ * applied to an in-memory view (view.c); no byte of the image is written to
+ * disk and no path from the image is ever opened on the host.
+ *
+ * An archive is first read once as if it were a single layer while the small
+ * JSON files are kept; if it holds a docker manifest.json or an OCI
+ * oci-layout + index.json it is an image, and each layer is then read in
+ * manifest order by reopening the outer archive and streaming the layer's
+ * entry through a second libarchive reader (nested, never buffered whole).
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "capscope/scan.h"
+#include "imgjson.h"
+#include "view.h"
+
+#define BLOB_MAX (4u << 20)        /* JSON documents kept from pass 1 */
+#define BLOBS_TOTAL (64u << 20)
+#define ENTRIES_MAX (16u << 20)    /* entries per layer */
+#define RATIO_FLOOR (1u << 20)     /* the ratio is checked past this many output bytes */
+#define IO_BLOCK (128u << 10)
+
+struct blob {
+	char *name; /* normalized without the leading "/" */
+	char *data;
+	size_t len;
+};
+
+struct img {
+	const char *path;
+	int dirfd; /* OCI layout directory, else -1 */
+	const struct cs_scan_opts *o;
+	uint64_t max_bytes, max_ratio, used;
+	struct cs_scan_result *r;
+	struct cs_diag *d;
+	struct cs_view v;
+	struct blob *blobs;
+	size_t nblobs, blobs_total;
+	bool keep_blobs;
+	const char *label; /* "layer 2 (blobs/sha256/…)" for messages */
+	int layer;
+	uint64_t seen; /* entries read, for the progress line */
+};
+
+static struct archive *new_reader(void)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a)
+		return NULL;
+	/*
+	 * Only decompressors libarchive has built in: never the external-program
+	 * fallbacks (lrzip, lzop, grzip), which would run a host program on
+	 * hostile bytes. zstd's own default window limit (2^27) bounds its memory.
+	 */
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_format_tar(a);
+	return a;
+}
+
+static int bomb_check(struct img *im, struct archive *a, uint64_t base)
+{
+	uint64_t out = (uint64_t)archive_filter_bytes(a, 0);
+	uint64_t in = (uint64_t)archive_filter_bytes(a, -1);
+
+	if (base + out > im->max_bytes)
+		return cs_diag_set(im->d, EFBIG, 0, 0, im->label,
+				   "more than %llu uncompressed bytes: refusing (decompression bomb?)",
+				   (unsigned long long)im->max_bytes);
+	if (out > RATIO_FLOOR && in > 0 && out / in > im->max_ratio)
+		return cs_diag_set(im->d, EFBIG, 0, 0, im->label,
+				   "inflates more than %llu:1: refusing (decompression bomb?)",
+				   (unsigned long long)im->max_ratio);
+	return 0;
+}
+
+static int arc_err(struct img *im, struct archive *a, const char *what)
+{
+	const char *s = archive_error_string(a);
+	int e = archive_errno(a);
+
+	if (im->d && im->d->message[0])
+		return -(e > 0 ? e : EINVAL); /* a limit already said why */
+	return cs_diag_set(im->d, e > 0 ? e : EINVAL, 0, 0, im->label, "%s: %s", what,
+			   s ? s : "unreadable archive");
+}
+
+/* A nested reader: the layer's bytes come from the outer archive's current entry. */
+struct nested {
+	struct archive *outer;
+	struct img *im;
+	char buf[IO_BLOCK];
+};
+
+static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
+{
+	struct nested *s = cd;
+	la_ssize_t n = archive_read_data(s->outer, s->buf, sizeof(s->buf));
+
+	if (n < 0) {
+		archive_set_error(a, EIO, "%s", archive_error_string(s->outer));
+		return -1;
+	}
+	if (bomb_check(s->im, s->outer, 0) < 0) {
+		archive_set_error(a, EFBIG, "%s", s->im->d ? s->im->d->message : "too large");
+		return -1;
+	}
+	*out = s->buf;
+	return n;
+}
+
+static void keep_blob(struct img *im, const char *norm, struct archive *a, int64_t size)
+{
+	struct blob *b;
+	char *data;
+	size_t got = 0;
+
+	if (size < 0 || (uint64_t)size > BLOB_MAX || im->blobs_total + (size_t)size > BLOBS_TOTAL)
+		return;
+	data = malloc((size_t)size + 1);
+	if (!data)
+		return;
+	while (got < (size_t)size) {
+		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	b = realloc(im->blobs, (im->nblobs + 1) * sizeof(*b));
+	if (!b) {
+		free(data);
+		return;
+	}
+	im->blobs = b;
+	b = &im->blobs[im->nblobs];
+	b->name = strdup(norm + 1);
+	if (!b->name) {
+		free(data);
+		return;
+	}
+	data[got] = 0;
+	b->data = data;
+	b->len = got;
+	im->nblobs++;
+	im->blobs_total += got;
+}
+
+static bool wants_blob(const char *n)
+{
+	size_t l = strlen(n);
+
+	return strcmp(n, "/manifest.json") == 0 || strcmp(n, "/index.json") == 0 ||
+	       strcmp(n, "/oci-layout") == 0 || (l > 5 && strcmp(n + l - 5, ".json") == 0) ||
+	       strncmp(n, "/blobs/", 7) == 0;
+}
+
+static const struct blob *find_blob(const struct img *im, const char *name)
+{
+	char norm[4097];
+	int fl;
+
+	if (cs_view_normalize(name, norm, sizeof(norm), &fl) < 0)
+		return NULL;
+	for (size_t i = 0; i < im->nblobs; i++)
+		if (strcmp(im->blobs[i].name, norm + 1) == 0)
+			return &im->blobs[i];
+	return NULL;
+}
+
+static uint32_t id32(la_int64_t v)
+{
+	/* Owners outside 0..2^32-1 cannot exist on Linux; show them as -1 (nobody can match). */
+	return v < 0 || v > 0xffffffffLL ? 0xffffffffU : (uint32_t)v;
+}
+
+/* Read every entry of one layer into the view. */
+static int apply_layer(struct img *im, struct archive *a)
+{
+	struct archive_entry *e;
+	uint64_t entries = 0;
+	/* Uncompressed input: skipping data can seek; there is nothing to inflate. */
+	bool seekable = archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+	int rc;
+
+	for (;;) {
+		struct cs_ventry ve = {0};
+		const char *xn;
+		const void *xv;
+		size_t xs;
+		char why[300];
+
+		rc = archive_read_next_header(a, &e);
+		if (rc == ARCHIVE_EOF)
+			break;
+		if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY)
+			return arc_err(im, a, "reading entry header");
+		if (rc == ARCHIVE_WARN) {
+			const char *es = archive_error_string(a);
+			const char *pn = archive_entry_pathname(e);
+
+			/* e.g. a PAX record whose length lies: the entry is still read. */
+			cs_scan_add_error(im->r, pn ? pn : "?", EINVAL, "%s: %s", im->label,
+					  es ? es : "damaged header");
+		}
+		if (bomb_check(im, a, im->used) < 0)
+			return -EFBIG;
+		if (im->o && im->o->progress && ++im->seen % 4096 == 0)
+			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
+		if (++entries > ENTRIES_MAX)
+			return cs_diag_set(im->d, E2BIG, 0, 0, im->label, "more than %u entries",
+					   ENTRIES_MAX);
+		ve.name = archive_entry_pathname(e);
+		if (!ve.name || !*ve.name) {
+			cs_scan_add_error(im->r, im->label, EINVAL, "entry %llu has no usable name",
+					  (unsigned long long)entries);
+			continue;
+		}
+		ve.mode = (uint32_t)archive_entry_mode(e);
+		ve.uid = id32(archive_entry_uid(e));
+		ve.gid = id32(archive_entry_gid(e));
+		ve.hardlink = archive_entry_hardlink(e);
+		if (archive_entry_filetype(e) == AE_IFLNK)
+			ve.symlink = archive_entry_symlink(e);
+		/* libarchive gives PAX SCHILY.xattr.* and LIBARCHIVE.xattr.* records here. */
+		archive_entry_xattr_reset(e);
+		while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
+			struct cs_diag dd;
+
+			if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0)
+				continue;
+			ve.has_fcaps = true;
+			ve.fcaps_invalid = cs_fcaps_decode(xv, xs, &ve.fcaps, &dd) < 0;
+		}
+		if (im->keep_blobs && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink) {
+			char norm[4097];
+			int fl;
+
+			if (cs_view_normalize(ve.name, norm, sizeof(norm), &fl) >= 0 &&
+			    wants_blob(norm))
+				keep_blob(im, norm, a, archive_entry_size(e));
+		}
+		rc = cs_view_apply(&im->v, im->layer, &ve, why, sizeof(why));
+		if (rc < 0)
+			return cs_diag_set(im->d, -rc, 0, 0, im->label, "%s: %s", ve.name,
+					   strerror(-rc));
+		if (rc > 0)
+			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
+					  im->label, why);
+		/* Through the data, checking the bounds as it inflates. */
+		if (seekable) {
+			if (archive_read_data_skip(a) < ARCHIVE_WARN)
+				return arc_err(im, a, ve.name);
+			continue;
+		}
+		for (;;) {
+			const void *buf;
+			size_t size;
+			la_int64_t off;
+
+			rc = archive_read_data_block(a, &buf, &size, &off);
+			if (rc == ARCHIVE_EOF)
+				break;
+			if (rc < ARCHIVE_WARN)
+				return arc_err(im, a, ve.name);
+			if (bomb_check(im, a, im->used) < 0)
+				return -EFBIG;
+		}
+	}
+	im->used += (uint64_t)archive_filter_bytes(a, 0);
+	return 0;
+}
+
+static int open_beneath(int dirfd, const char *name)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+}
+
+/* A JSON document of the image: from pass 1 (archives) or the layout directory. */
+static int get_blob(struct img *im, const char *name, const char **data, size_t *len,
+		    char **owned)
+{
+	const struct blob *b;
+	struct stat st;
+	int fd;
+	char *buf;
+	size_t got = 0;
+
+	*owned = NULL;
+	if (im->dirfd < 0) {
+		b = find_blob(im, name);
+		if (!b)
+			return cs_diag_set(im->d, ENOENT, 0, 0, name, "not in the archive");
+		*data = b->data;
+		*len = b->len;
+		return 0;
+	}
+	fd = open_beneath(im->dirfd, name);
+	if (fd < 0)
+		return cs_diag_set(im->d, errno, 0, 0, name, "%s", strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)BLOB_MAX) {
+		close(fd);
+		return cs_diag_set(im->d, EINVAL, 0, 0, name, "not a regular file under 4 MiB");
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = 0;
+	*data = buf;
+	*len = got;
+	*owned = buf;
+	return 0;
+}
+
+/*
+ * Position a fresh reader of the outer archive on the entry `name`,
+ * following symlinks and hard links inside the archive ('docker save' links
+ * identical layers).
+ */
+static struct archive *open_outer_entry(struct img *im, const char *name)
+{
+	char want[4097], cur[4097];
+	int fl;
+
+	if (cs_view_normalize(name, want, sizeof(want), &fl) < 0) {
+		cs_diag_set(im->d, ENAMETOOLONG, 0, 0, name, "name too long");
+		return NULL;
+	}
+	for (int hop = 0; hop < 8; hop++) {
+		struct archive *a = new_reader();
+		struct archive_entry *e;
+		bool relink = false;
+
+		if (!a || archive_read_open_filename(a, im->path, IO_BLOCK) != ARCHIVE_OK) {
+			if (a) {
+				arc_err(im, a, "opening");
+				archive_read_free(a);
+			}
+			return NULL;
+		}
+		for (;;) {
+			int rc = archive_read_next_header(a, &e);
+			const char *link;
+
+			if (rc == ARCHIVE_EOF)
+				break;
+			if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY) {
+				arc_err(im, a, "reading the outer archive");
+				archive_read_free(a);
+				return NULL;
+			}
+			if (cs_view_normalize(archive_entry_pathname(e) ? archive_entry_pathname(e)
+									: "",
+					      cur, sizeof(cur), &fl) < 0 ||
+			    strcmp(cur, want) != 0)
+				continue;
+			if ((link = archive_entry_hardlink(e))) {
+				if (cs_view_normalize(link, want, sizeof(want), &fl) < 0)
+					break;
+				relink = true;
+				break;
+			}
+			if (archive_entry_filetype(e) == AE_IFLNK) {
+				char joined[8200];
+				char *slash;
+
+				link = archive_entry_symlink(e);
+				slash = strrchr(cur, '/');
+				*slash = 0;
+				snprintf(joined, sizeof(joined), "%s/%s", cur, link ? link : "");
+				if (link && link[0] == '/')
+					snprintf(joined, sizeof(joined), "%s", link);
+				if (cs_view_normalize(joined, want, sizeof(want), &fl) < 0)
+					break;
+				relink = true;
+				break;
+			}
+			if (archive_entry_filetype(e) != AE_IFREG)
+				break;
+			return a;
+		}
+		archive_read_free(a);
+		if (!relink)
+			break;
+	}
+	cs_diag_set(im->d, ENOENT, 0, 0, name, "layer not found in the archive");
+	return NULL;
+}
+
+static int read_one_layer(struct img *im, const char *name)
+{
+	struct archive *inner = new_reader(), *outer = NULL;
+	struct nested *ns = NULL;
+	int rc, fd = -1;
+
+	if (!inner)
+		return -ENOMEM;
+	if (im->dirfd >= 0) {
+		fd = open_beneath(im->dirfd, name);
+		if (fd < 0) {
+			rc = cs_diag_set(im->d, errno, 0, 0, im->label, "%s", strerror(errno));
+			archive_read_free(inner);
+			return rc;
+		}
+		rc = archive_read_open_fd(inner, fd, IO_BLOCK);
+	} else {
+		outer = open_outer_entry(im, name);
+		ns = malloc(sizeof(*ns));
+		if (!outer || !ns) {
+			free(ns);
+			if (outer)
+				archive_read_free(outer);
+			archive_read_free(inner);
+			return im->d && im->d->message[0] ? -ENOENT : -ENOMEM;
+		}
+		ns->outer = outer;
+		ns->im = im;
+		rc = archive_read_open(inner, ns, NULL, nested_read, NULL);
+	}
+	if (rc != ARCHIVE_OK)
+		rc = arc_err(im, inner, "opening the layer");
+	else
+		rc = apply_layer(im, inner);
+	archive_read_free(inner);
+	if (outer)
+		archive_read_free(outer);
+	free(ns);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static char **dup_argv(char **v)
+{
+	size_t n = 0;
+	char **c;
+
+	if (!v)
+		return NULL;
+	while (v[n])
+		n++;
+	c = calloc(n + 1, sizeof(*c));
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!(c[i] = strdup(v[i]))) {
+			for (size_t k = 0; k < i; k++)
+				free(c[k]);
+			free(c);
+			return NULL;
+		}
+	return c;
+}
+
+/* Which file execve would run: PATH lookup and symlinks, all inside the image. */
+static char *find_entrypoint(struct img *im, const struct cs_img_config *c)
+{
+	const char *arg0 = c->entrypoint && c->entrypoint[0] ? c->entrypoint[0]
+			   : c->cmd && c->cmd[0]		    ? c->cmd[0]
+								    : NULL;
+	const char *path = c->path_env ? c->path_env
+				       : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char cand[8300], res[4200];
+
+	if (!arg0 || !*arg0)
+		return NULL;
+	for (const char *p = path;;) {
+		const char *colon = strchr(p, ':');
+		size_t dl = colon ? (size_t)(colon - p) : strlen(p);
+		struct cs_vnode *n;
+
+		if (strchr(arg0, '/'))
+			snprintf(cand, sizeof(cand), "%s/%s",
+				 arg0[0] == '/' ? "" : (c->workdir ? c->workdir : ""), arg0);
+		else
+			snprintf(cand, sizeof(cand), "%.*s/%s", (int)dl, p, arg0);
+		if (cs_view_resolve(&im->v, cand, true, res, sizeof(res)) == 0 &&
+		    (n = cs_view_lookup(&im->v, res)) && S_ISREG(n->mode))
+			return strdup(res);
+		if (strchr(arg0, '/') || !colon)
+			return NULL;
+		p = colon + 1;
+	}
+}
+
+static int apply_config(struct img *im, const char *config_name)
+{
+	const char *data;
+	size_t len;
+	char *owned;
+	struct cs_img_config c;
+	int rc;
+
+	if (!config_name)
+		return 0;
+	rc = get_blob(im, config_name, &data, &len, &owned);
+	if (rc < 0)
+		return rc;
+	rc = cs_img_config(data, len, &c, im->d);
+	free(owned);
+	if (rc < 0)
+		return rc;
+	im->r->image_user = strdup(c.user ? c.user : "");
+	im->r->entrypoint = dup_argv(c.entrypoint);
+	im->r->cmd = dup_argv(c.cmd);
+	im->r->entrypoint_path = find_entrypoint(im, &c);
+	cs_img_config_free(&c);
+	return 0;
+}
+
+static int read_layers(struct img *im, const struct cs_img_manifest *m, bool digests)
+{
+	char label[4300], name[4200];
+	int rc;
+
+	im->r->nlayers = (unsigned)m->nlayers;
+	for (size_t i = 0; i < m->nlayers; i++) {
+		if (digests) {
+			if (cs_img_digest_path(m->layers[i], name, sizeof(name)) < 0)
+				return cs_diag_set(im->d, EINVAL, 0, 0, "layers",
+						   "layer %zu: '%.200s' is not a digest", i,
+						   m->layers[i]);
+		} else {
+			snprintf(name, sizeof(name), "%s", m->layers[i]);
+		}
+		snprintf(label, sizeof(label), "layer %zu (%s)", i, name);
+		im->label = label;
+		im->layer = (int)i;
+		rc = read_one_layer(im, name);
+		if (rc < 0)
+			return rc;
+	}
+	im->label = "archive";
+	return 0;
+}
+
+/* OCI: index.json → (nested indexes) → manifest → config + layers. */
+static int read_oci(struct img *im)
+{
+	const char *data;
+	size_t len;
+	char *owned, name[400];
+	struct cs_img_manifest m;
+	int rc, depth;
+
+	rc = get_blob(im, "index.json", &data, &len, &owned);
+	if (rc < 0)
+		return rc;
+	rc = cs_img_oci_index(data, len, &m, im->d);
+	free(owned);
+	for (depth = 0; rc == 0 && m.index_child && depth < 4; depth++) {
+		if (cs_img_digest_path(m.index_child, name, sizeof(name)) < 0) {
+			rc = cs_diag_set(im->d, EINVAL, 0, 0, "digest", "'%.200s' is not a digest",
+					 m.index_child);
+			break;
+		}
+		cs_img_manifest_free(&m);
+		rc = get_blob(im, name, &data, &len, &owned);
+		if (rc < 0)
+			return rc;
+		rc = cs_img_oci_manifest(data, len, &m, im->d);
+		free(owned);
+	}
+	if (rc == 0 && (m.index_child || !m.layers))
+		rc = cs_diag_set(im->d, ELOOP, 0, 0, "manifests", "indexes nested too deep");
+	if (rc == 0)
+		rc = read_layers(im, &m, true);
+	if (rc == 0) {
+		if (cs_img_digest_path(m.config, name, sizeof(name)) < 0)
+			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.200s' is not a digest",
+					 m.config);
+		else
+			rc = apply_config(im, name);
+	}
+	cs_img_manifest_free(&m);
+	return rc;
+}
+
+static int read_docker(struct img *im)
+{
+	const struct blob *b = find_blob(im, "manifest.json");
+	struct cs_img_manifest m;
+	int rc;
+
+	rc = cs_img_docker_manifest(b->data, b->len, &m, im->d);
+	if (rc < 0)
+		return rc;
+	rc = read_layers(im, &m, false);
+	if (rc == 0)
+		rc = apply_config(im, m.config);
+	cs_img_manifest_free(&m);
+	return rc;
+}
+
+static void img_free(struct img *im)
+{
+	for (size_t i = 0; i < im->nblobs; i++) {
+		free(im->blobs[i].name);
+		free(im->blobs[i].data);
+	}
+	free(im->blobs);
+	cs_view_free(&im->v);
+	if (im->dirfd >= 0)
+		close(im->dirfd);
+}
+
+static int img_init(struct img *im, const char *path, const struct cs_scan_opts *o,
+		    struct cs_scan_result *r, struct cs_diag *d)
+{
+	memset(im, 0, sizeof(*im));
+	im->path = path;
+	im->dirfd = -1;
+	im->o = o;
+	im->max_bytes = o && o->max_bytes ? o->max_bytes : CS_SCAN_DEFAULT_MAX_BYTES;
+	im->max_ratio = o && o->max_ratio ? o->max_ratio : CS_SCAN_DEFAULT_MAX_RATIO;
+	im->r = r;
+	im->d = d;
+	im->label = "archive";
+	if (d)
+		memset(d, 0, sizeof(*d));
+	return cs_view_init(&im->v);
+}
+
+static int finish(struct img *im, const char *kind)
+{
+	int rc;
+
+	free(im->r->image_kind);
+	im->r->image_kind = strdup(kind);
+	rc = cs_view_findings(&im->v, im->r);
+	if (rc < 0)
+		return rc;
+	if (im->r->entrypoint_path)
+		for (size_t i = 0; i < im->r->nfindings; i++)
+			if (strcmp(im->r->findings[i].path, im->r->entrypoint_path) == 0)
+				im->r->findings[i].entrypoint = true;
+	return 0;
+}
+
+int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan_result *r,
+		  struct cs_diag *d)
+{
+	struct img im;
+	struct stat st;
+	struct cs_scan_result pass1 = {0};
+	struct archive *a;
+	int rc;
+
+	rc = img_init(&im, path, o, r, d);
+	if (rc < 0)
+		return rc;
+	if (stat(path, &st) < 0) {
+		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		im.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (im.dirfd < 0) {
+			rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
+			goto out;
+		}
+		rc = read_oci(&im);
+		if (rc == 0)
+			rc = finish(&im, "oci-layout");
+		goto out;
+	}
+
+	/* Pass 1: the archive as one layer, keeping its small JSON files. */
+	a = new_reader();
+	if (!a) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	im.keep_blobs = true;
+	im.r = &pass1;
+	im.layer = 0;
+	im.label = "layer 0";
+	if (archive_read_open_filename(a, path, IO_BLOCK) != ARCHIVE_OK)
+		rc = arc_err(&im, a, "opening");
+	else
+		rc = apply_layer(&im, a);
+	archive_read_free(a);
+	im.keep_blobs = false;
+	im.r = r;
+	im.label = "archive";
+	if (rc == 0 && find_blob(&im, "manifest.json")) {
+		cs_view_free(&im.v);
+		im.used = 0;
+		rc = cs_view_init(&im.v);
+		if (rc == 0)
+			rc = read_docker(&im);
+		if (rc == 0)
+			rc = finish(&im, "docker-archive");
+	} else if (rc == 0 && find_blob(&im, "oci-layout") && find_blob(&im, "index.json")) {
+		cs_view_free(&im.v);
+		im.used = 0;
+		rc = cs_view_init(&im.v);
+		if (rc == 0)
+			rc = read_oci(&im);
+		if (rc == 0)
+			rc = finish(&im, "oci-archive");
+	} else {
+		/* A single layer: what pass 1 saw is the view, its notes are the errors. */
+		for (size_t i = 0; i < pass1.nerrors; i++)
+			cs_scan_add_error(r, pass1.errors[i].path, pass1.errors[i].err, "%s",
+					  pass1.errors[i].message);
+		r->nlayers = 1;
+		if (rc == 0)
+			rc = finish(&im, "layer");
+	}
+out:
+	cs_scan_result_free(&pass1);
+	img_free(&im);
+	return rc;
+}
+
+int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts *o,
+			 struct cs_scan_result *r, struct cs_diag *d)
+{
+	struct img im;
+	struct archive *a;
+	int rc;
+
+	rc = img_init(&im, "(buffer)", o, r, d);
+	if (rc < 0)
+		return rc;
+	a = new_reader();
+	if (!a) {
+		img_free(&im);
+		return -ENOMEM;
+	}
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
+		rc = arc_err(&im, a, "opening");
+	else
+		rc = apply_layer(&im, a);
+	archive_read_free(a);
+	r->nlayers = 1;
+	if (rc == 0)
+		rc = finish(&im, "layer");
+	img_free(&im);
+	return rc;
+}

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Image JSON read with libfyaml in JSON mode. Field names from the OCI image
+ * spec (image-index.md, manifest.md, config.md) and moby's image/tarexport
+ * (manifest.json written by 'docker save').
+ */
+#include "imgjson.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#define JSON_MAX_DEPTH 64
+
+/* Image JSON is shallow; refuse deep nesting before a parser recurses into it. */
+static bool too_deep(const char *buf, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > JSON_MAX_DEPTH)
+				return true;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return false;
+}
+
+static struct fy_document *parse(const char *buf, size_t len, const char *what,
+				 struct cs_diag *d)
+{
+	static const struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
+	struct fy_document *fyd;
+
+	if (len > (4u << 20)) {
+		cs_diag_set(d, EFBIG, 0, 0, what, "larger than 4 MiB");
+		return NULL;
+	}
+	if (too_deep(buf, len)) {
+		cs_diag_set(d, EINVAL, 0, 0, what, "nested deeper than %d levels", JSON_MAX_DEPTH);
+		return NULL;
+	}
+	fyd = fy_document_build_from_string(&cfg, buf, len);
+	if (!fyd || !fy_document_root(fyd)) {
+		if (fyd)
+			fy_document_destroy(fyd);
+		cs_diag_set(d, EINVAL, 0, 0, what, "not valid JSON");
+		return NULL;
+	}
+	return fyd;
+}
+
+static struct fy_node *key(struct fy_node *n, const char *k)
+{
+	if (!n || !fy_node_is_mapping(n))
+		return NULL;
+	return fy_node_mapping_lookup_by_string(n, k, strlen(k));
+}
+
+static bool is_null(struct fy_node *n)
+{
+	size_t l;
+	const char *s;
+
+	if (!n)
+		return true;
+	if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
+		return false;
+	s = fy_node_get_scalar(n, &l);
+	return s && l == 4 && memcmp(s, "null", 4) == 0;
+}
+
+/* A JSON string (quoted scalar) as a C string; NULL when absent or not a string. */
+static char *str(struct fy_node *n)
+{
+	size_t l;
+	const char *s;
+	char *r;
+
+	if (!n || !fy_node_is_scalar(n) || is_null(n))
+		return NULL;
+	s = fy_node_get_scalar(n, &l);
+	if (!s || memchr(s, 0, l))
+		return NULL;
+	r = malloc(l + 1);
+	if (!r)
+		return NULL;
+	memcpy(r, s, l);
+	r[l] = 0;
+	return r;
+}
+
+static int strv(struct fy_node *n, char ***out, size_t *count, size_t max)
+{
+	void *it = NULL;
+	struct fy_node *c;
+	size_t k = 0, cnt;
+	char **v;
+
+	*out = NULL;
+	if (count)
+		*count = 0;
+	if (is_null(n))
+		return 0;
+	if (!fy_node_is_sequence(n))
+		return -EINVAL;
+	cnt = (size_t)fy_node_sequence_item_count(n);
+	if (cnt > max)
+		return -E2BIG;
+	v = calloc(cnt + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	while ((c = fy_node_sequence_iterate(n, &it))) {
+		if (k >= cnt || !(v[k] = str(c))) {
+			for (size_t i = 0; i < k; i++)
+				free(v[i]);
+			free(v);
+			return -EINVAL;
+		}
+		k++;
+	}
+	*out = v;
+	if (count)
+		*count = k;
+	return 0;
+}
+
+int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *m,
+			   struct cs_diag *d)
+{
+	struct fy_document *fyd = parse(buf, len, "manifest.json", d);
+	struct fy_node *root, *img;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (!fyd)
+		return -EINVAL;
+	root = fy_document_root(fyd);
+	img = fy_node_is_sequence(root) ? fy_node_sequence_get_by_index(root, 0) : NULL;
+	if (!img || !fy_node_is_mapping(img)) {
+		fy_document_destroy(fyd);
+		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
+				   "expected an array of images");
+	}
+	m->config = str(key(img, "Config"));
+	rc = strv(key(img, "Layers"), &m->layers, &m->nlayers, 4096);
+	fy_document_destroy(fyd);
+	if (rc < 0 || !m->layers) {
+		cs_img_manifest_free(m);
+		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
+				   "'Layers' must be an array of file names");
+	}
+	return 0;
+}
+
+static const char *host_arch(void)
+{
+	struct utsname u;
+	static char arch[sizeof(u.machine)];
+
+	if (uname(&u) < 0)
+		return "amd64";
+	if (strcmp(u.machine, "x86_64") == 0)
+		return "amd64";
+	if (strcmp(u.machine, "aarch64") == 0)
+		return "arm64";
+	snprintf(arch, sizeof(arch), "%s", u.machine);
+	return arch;
+}
+
+int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
+{
+	struct fy_document *fyd = parse(buf, len, "index", d);
+	struct fy_node *list, *c, *pick = NULL;
+	void *it = NULL;
+
+	memset(m, 0, sizeof(*m));
+	if (!fyd)
+		return -EINVAL;
+	list = key(fy_document_root(fyd), "manifests");
+	if (!list || !fy_node_is_sequence(list) || fy_node_sequence_item_count(list) < 1) {
+		fy_document_destroy(fyd);
+		return cs_diag_set(d, EINVAL, 0, 0, "manifests", "index lists no manifest");
+	}
+	while ((c = fy_node_sequence_iterate(list, &it))) {
+		char *os = str(key(key(c, "platform"), "os"));
+		char *arch = str(key(key(c, "platform"), "architecture"));
+		bool match = os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
+
+		free(os);
+		free(arch);
+		if (!pick)
+			pick = c;
+		if (match) {
+			pick = c;
+			break;
+		}
+	}
+	m->index_child = str(key(pick, "digest"));
+	fy_document_destroy(fyd);
+	if (!m->index_child)
+		return cs_diag_set(d, EINVAL, 0, 0, "digest", "index entry without a digest");
+	return 0;
+}
+
+int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m,
+			struct cs_diag *d)
+{
+	struct fy_document *fyd = parse(buf, len, "manifest", d);
+	struct fy_node *root, *layers, *c;
+	void *it = NULL;
+	size_t k = 0, cnt;
+
+	memset(m, 0, sizeof(*m));
+	if (!fyd)
+		return -EINVAL;
+	root = fy_document_root(fyd);
+	if (key(root, "manifests")) {
+		fy_document_destroy(fyd);
+		return cs_img_oci_index(buf, len, m, d);
+	}
+	m->config = str(key(key(root, "config"), "digest"));
+	layers = key(root, "layers");
+	if (!m->config || !layers || !fy_node_is_sequence(layers) ||
+	    (cnt = (size_t)fy_node_sequence_item_count(layers)) > 4096) {
+		fy_document_destroy(fyd);
+		cs_img_manifest_free(m);
+		return cs_diag_set(d, EINVAL, 0, 0, "layers",
+				   "manifest needs a config digest and a layers array");
+	}
+	m->layers = calloc(cnt + 1, sizeof(char *));
+	if (!m->layers) {
+		fy_document_destroy(fyd);
+		cs_img_manifest_free(m);
+		return -ENOMEM;
+	}
+	while ((c = fy_node_sequence_iterate(layers, &it)) && k < cnt) {
+		if (!(m->layers[k] = str(key(c, "digest")))) {
+			fy_document_destroy(fyd);
+			cs_img_manifest_free(m);
+			return cs_diag_set(d, EINVAL, 0, 0, "layers", "layer %zu has no digest", k);
+		}
+		k++;
+	}
+	m->nlayers = k;
+	fy_document_destroy(fyd);
+	return 0;
+}
+
+int cs_img_config(const char *buf, size_t len, struct cs_img_config *c, struct cs_diag *d)
+{
+	struct fy_document *fyd = parse(buf, len, "config", d);
+	struct fy_node *cfg, *env, *e;
+	void *it = NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (!fyd)
+		return -EINVAL;
+	cfg = key(fy_document_root(fyd), "config");
+	c->user = str(key(cfg, "User"));
+	c->workdir = str(key(cfg, "WorkingDir"));
+	if (strv(key(cfg, "Entrypoint"), &c->entrypoint, NULL, 4096) < 0 ||
+	    strv(key(cfg, "Cmd"), &c->cmd, NULL, 4096) < 0) {
+		fy_document_destroy(fyd);
+		cs_img_config_free(c);
+		return cs_diag_set(d, EINVAL, 0, 0, "config",
+				   "Entrypoint and Cmd must be arrays of strings");
+	}
+	env = key(cfg, "Env");
+	if (env && fy_node_is_sequence(env))
+		while ((e = fy_node_sequence_iterate(env, &it))) {
+			char *s = str(e);
+
+			if (s && strncmp(s, "PATH=", 5) == 0) {
+				free(c->path_env);
+				c->path_env = strdup(s + 5);
+			}
+			free(s);
+		}
+	fy_document_destroy(fyd);
+	return 0;
+}
+
+int cs_img_digest_path(const char *digest, char *out, size_t len)
+{
+	const char *colon = strchr(digest, ':');
+	size_t al, el;
+
+	if (!colon)
+		return -EINVAL;
+	al = (size_t)(colon - digest);
+	el = strlen(colon + 1);
+	if (al == 0 || al > 32 || el == 0 || el > 256)
+		return -EINVAL;
+	/* OCI image-spec descriptor.md: algorithm [a-z0-9]+([+._-][a-z0-9]+)*, encoded [a-zA-Z0-9=_-]+ */
+	for (size_t i = 0; i < al; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789+._-", digest[i]))
+			return -EINVAL;
+	for (const char *p = colon + 1; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-", *p))
+			return -EINVAL;
+	if (digest[0] == '.' || snprintf(out, len, "blobs/%.*s/%s", (int)al, digest, colon + 1) >= (int)len)
+		return -EINVAL;
+	return 0;
+}
+
+static void free_v(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+void cs_img_manifest_free(struct cs_img_manifest *m)
+{
+	free(m->config);
+	free_v(m->layers);
+	free(m->index_child);
+	memset(m, 0, sizeof(*m));
+}
+
+void cs_img_config_free(struct cs_img_config *c)
+{
+	free(c->user);
+	free(c->workdir);
+	free(c->path_env);
+	free_v(c->entrypoint);
+	free_v(c->cmd);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An image's final view: the layers' entries applied in order, with OCI
+ * whiteouts, opaque directories and hard links, in memory only. Nothing here
+ * touches the host filesystem; every path is a string inside the image.
+ */
+#ifndef CAPSCOPE_SCAN_VIEW_H
+#define CAPSCOPE_SCAN_VIEW_H
+
+#include <stdint.h>
+
+#include "capscope/scan.h"
+
+struct cs_vnode {
+	char *path; /* "/a/b", normalized */
+	const char *name; /* last component, inside path */
+	struct cs_vnode *hnext;
+	struct cs_vnode *parent, *child, *next, *prev;
+	uint32_t mode, uid, gid;
+	int layer;     /* layer that wrote it; -1 for a directory only implied by a child */
+	bool has_fcaps, fcaps_invalid;
+	struct cs_fcaps fcaps;
+	char *link; /* symlink target */
+};
+
+struct cs_view {
+	struct cs_vnode **tab;
+	size_t nbuckets, count;
+	struct cs_vnode *root;
+	size_t max_nodes;
+};
+
+/* One tar entry, already decoded. */
+struct cs_ventry {
+	const char *name;     /* as in the archive */
+	uint32_t mode;        /* type bits and permissions */
+	uint32_t uid, gid;
+	const char *hardlink; /* target name as in the archive, or NULL */
+	const char *symlink;  /* symlink target, or NULL */
+	bool has_fcaps, fcaps_invalid;
+	struct cs_fcaps fcaps;
+};
+
+enum {
+	CS_NORM_ESCAPED = 1, /* ".." climbed above the root (clamped there, as containerd does) */
+	CS_NORM_ABSOLUTE = 2,
+};
+
+/*
+ * Lexically clean an archive name into "/a/b" (never above "/"). Returns the
+ * length, or -ENAMETOOLONG; *flags gets CS_NORM_*.
+ */
+int cs_view_normalize(const char *name, char *out, size_t len, int *flags);
+
+int cs_view_init(struct cs_view *v);
+void cs_view_free(struct cs_view *v);
+struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path);
+
+/*
+ * Apply one entry of layer `layer`. Whiteouts remove (".wh.NAME": the path,
+ * ".wh..wh..opq": what lower layers put in the directory). Parent directories
+ * that are symlinks inside the image are followed inside the image. Returns 0,
+ * 1 when the entry was ignored with a reason in why, or -errno.
+ */
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why,
+		  size_t whylen);
+
+/*
+ * Resolve a path inside the image, following symlinks (at most 40) and
+ * clamping ".." at the root; out gets the final path. -ENOENT, -ELOOP.
+ */
+int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last, char *out,
+		    size_t len);
+
+/* Every privileged regular file of the view, added to r (risk assessed). */
+int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r);
+
+#endif

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# capscope scan on container images built here with real tools: docker-archive,
+# OCI layout and OCI archive, gzip/zstd/plain layers, whiteouts, opaque
+# directories; then hostile archives.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/scan-image-lib.sh"
+need_root # setcap on the layer files
+for t in setcap tar gzip zstd jq python3 sha256sum; do
+  command -v $t >/dev/null || skip_all "needs $t"
+done
+tar --help 2>/dev/null | grep -q -- --xattrs-include || skip_all "needs GNU tar with --xattrs"
+tap_tmpdir
+cd "$T" || exit 1
+
+# Layer 0: a base with privileged files.
+mkdir -p l0/bin l0/usr/bin l0/opt/keep l0/data/old l0/etc l0/srv
+cp /bin/true l0/bin/nc;          setcap cap_net_bind_service+ep l0/bin/nc
+cp /bin/true l0/usr/bin/passwd;  chmod 4755 l0/usr/bin/passwd
+cp /bin/true l0/opt/tool;        setcap cap_sys_admin+ep l0/opt/tool
+cp /bin/true l0/opt/keep/x;      chmod 4755 l0/opt/keep/x
+cp /bin/true l0/data/old/suid;   chmod 4755 l0/data/old/suid
+cp /bin/true l0/srv/v3;          setcap -n 100000 cap_net_raw+ep l0/srv/v3
+cp /bin/true l0/srv/gone-dir-suid; chmod 4755 l0/srv/gone-dir-suid
+echo hi >l0/etc/file
+ln -s usr/bin l0/sbin-link
+# Layer 1: whiteouts, an opaque directory, a replaced file, new privileged files.
+mkdir -p l1/opt l1/data l1/usr/bin l1/bin l1/srv
+: >l1/opt/.wh.tool
+: >l1/data/.wh..wh..opq
+: >l1/srv/.wh.gone-dir-suid
+cp /bin/true l1/data/new-sgid;  chown 0:50 l1/data/new-sgid; chmod 2755 l1/data/new-sgid
+cp /bin/true l1/usr/bin/ping;   setcap cap_net_raw+ep l1/usr/bin/ping
+cp /bin/true l1/bin/nc          # replaces the capped nc with a plain one
+# Layer 2: brings back a set-uid file under the opaque dir (same path as a lower one).
+mkdir -p l2/data/old
+cp /bin/true l2/data/old/suid; chown 0:7 l2/data/old/suid; chmod 4750 l2/data/old/suid
+mklayer l0 l0.tar; mklayer l1 l1.tar; mklayer l2 l2.tar
+ok "$(grep -aq SCHILY.xattr.security.capability l0.tar; echo $?)" "GNU tar wrote SCHILY.xattr records"
+mkconfig cfg.json 1000 '["ping"]' '["-c","1","localhost"]' "$(sha l0.tar)" "$(sha l1.tar)" "$(sha l2.tar)"
+
+expect='/data/new-sgid 1 setgid 0:50 -
+/data/old/suid 2 setuid 0:7 -
+/opt/keep/x 0 setuid 0:0 -
+/srv/v3 0 - 0:0 cap_net_raw=ep/3/100000
+/usr/bin/passwd 0 setuid 0:0 -
+/usr/bin/ping 1 - 0:0 cap_net_raw=ep/2/null'
+view() {
+  jq -r '.findings[] | "\(.path) \(.layer) \(if .setuid then "setuid" elif .setgid then "setgid" else "-" end) \(.uid):\(.gid) \(if .file_caps then "\(.file_caps.text)/\(.file_caps.version)/\(.file_caps.rootid)" else "-" end)"' | sort
+}
+check_image() { # label path kind
+  local out rc
+  out=$("$CAPSCOPE" scan --json "$2" 2>"$T/err"); rc=$?
+  is "$rc" 0 "$1: exit 0"
+  is "$(view <<<"$out")" "$expect" "$1: the final view (whiteouts, opaque dir, replaced file, layer tags)"
+  is "$(jq -r '.summary.targets[0] | "\(.kind) \(.layers) \(.user) \(.entrypoint_path) \(.cmd|join(" "))"' <<<"$out")" \
+    "$3 3 1000 /usr/bin/ping -c 1 localhost" "$1: kind, layers, User, Cmd, entrypoint found through PATH"
+  is "$(jq -r '.findings[] | select(.entrypoint) | .path' <<<"$out")" "/usr/bin/ping" "$1: the entrypoint's finding is highlighted"
+}
+
+mkdocker docker.tar cfg.json l0.tar l1.tar l2.tar
+check_image "docker-archive" docker.tar docker-archive
+gzip -n -c docker.tar >docker.tar.gz
+check_image "gzipped docker-archive" docker.tar.gz docker-archive
+mkoci oci-gz cfg.json gzip l0.tar l1.tar l2.tar
+check_image "OCI layout, gzip layers" oci-gz oci-layout
+mkoci oci-zst cfg.json zstd l0.tar l1.tar l2.tar
+check_image "OCI layout, zstd layers" oci-zst oci-layout
+mkoci oci-raw cfg.json none l0.tar l1.tar l2.tar
+tar -C oci-raw -cf oci.tar .
+check_image "OCI archive, uncompressed layers" oci.tar oci-archive
+
+# docker save (before 25) links identical layers to one layer.tar.
+mkdocker dup.tar cfg.json l0.tar l1.tar
+mkdir dupx && tar -C dupx -xf dup.tar && id0=$(sha l0.tar) && mkdir dupx/other &&
+  ln -s "../$id0/layer.tar" dupx/other/layer.tar &&
+  sed -i "s|\"$(sha l1.tar)/layer.tar\"|\"other/layer.tar\"|" dupx/manifest.json && tar -C dupx -cf dup.tar .
+is "$("$CAPSCOPE" scan --json dup.tar | jq -r '[.findings[] | select(.path=="/opt/tool") | .layer] | join(",")')" 1 \
+  "a layer that is a symlink inside the archive is followed (inside the archive)"
+
+# A single layer tar: layer 0, and the text output.
+out=$("$CAPSCOPE" scan l0.tar)
+like "$out" "critical +/opt/tool +0:0 +0755 +- +cap_sys_admin=ep v2 +0 " "single layer: text row with caps and layer"
+like "$(tail -n1 <<<"$out")" "^7 findings$" "single layer: all 7 privileged files of layer 0"
+zstd -q -c l0.tar >l0.tar.zst
+is "$("$CAPSCOPE" scan --json l0.tar.zst | jq '.findings|length')" 7 "single zstd layer"
+"$CAPSCOPE" scan --fail-on critical docker.tar >/dev/null; is $? 0 "--fail-on critical: the whiteout removed the only critical file"
+"$CAPSCOPE" scan --fail-on high docker.tar >/dev/null; is $? 1 "--fail-on high: set-uid root remains"
+is "$("$CAPSCOPE" scan --sarif oci.tar | jq -r '[.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri] | sort | first')" \
+  "data/new-sgid" "SARIF URIs are relative to the image root"
+is "$("$CAPSCOPE" scan --json docker.tar l0.tar | jq '[.summary.targets[].kind] | join(",")')" '"docker-archive,layer"' "several targets in one run"
+
+# Hostile archives.
+mkdir hostile && python3 "$CAPSCOPE_TOP/tests/data/scan/mkhostile.py" hostile
+h() { "$CAPSCOPE" scan --json "hostile/$1" 2>"$T/herr"; }
+out=$(h dotdot.tar); rc=$?
+is "$rc" 1 "'..' names: exit 1"
+is "$(jq -r '[.findings[].path] | sort | join(" ")' <<<"$out")" "/abs/suid /etc/evil-suid /ok/ping" "'..' and absolute names stay inside the image"
+like "$(cat "$T/herr")" "climbs out of the root" "'..' is reported"
+ok "$([ ! -e /etc/evil-suid ] && [ ! -e /abs ]; echo $?)" "nothing written on the host"
+out=$(h links.tar); rc=$?
+is "$(jq -r '[.findings[].path] | join(" ")' <<<"$out")" "/etc/through-link" "symlinks out are not followed; a parent symlink is followed inside the image"
+like "$(cat "$T/herr")" "Too many levels of symbolic links" "a symlink loop is reported"
+out=$(h hardlinks.tar); rc=$?
+is "$(jq -r '[.findings[] | "\(.path):\(.mode)"] | sort | join(" ")' <<<"$out")" \
+  "/bin/capped:0755 /bin/su-link:04755 /bin/su:04755 /usr/capped-link:0755" "a hard link to a set-uid or capped file is reported as one"
+is "$(jq -r '.findings[] | select(.path=="/usr/capped-link") | .file_caps.text' <<<"$out")" "cap_sys_admin=ep" "the hard link shares the xattr"
+like "$(cat "$T/herr")" "hard link to 'nothere/missing'.*ignored" "a hard link to a missing file is an error"
+out=$(h dups.tar)
+is "$(jq -r '[.findings[] | "\(.path):\(.mode):\(.file_caps.text)"] | sort | join(" ")' <<<"$out")" "/b:02755:null /c:0755:cap_net_raw=ep" "duplicate entries: the last one wins"
+out=$(h badcap.tar); rc=$?
+is "$(jq -r '.findings[0] | "\(.path) \(.file_caps.invalid) \(.risk)"' <<<"$out")" "/weird true medium" "an invalid capability value is a finding"
+out=$(h pax-liar.tar); rc=$?
+is "$rc" 1 "a PAX record lying about its length: exit 1"
+like "$(cat "$T/herr")" "liar: layer 0: .*pax" "and the damaged record is reported"
+for f in oversized truncated garbage; do
+  out=$(h $f.tar); rc=$?
+  is "$rc" 1 "$f.tar: a clear error, exit 1"
+  like "$(cat "$T/herr")" "^capscope scan: hostile/$f.tar: " "$f.tar: the message names the archive"
+done
+# Decompression bombs: the ratio and the total are bounded.
+head -c $((256 << 20)) /dev/zero >zeros
+tar --format=posix -cf - zeros | zstd -q -19 -c >bomb.tar.zst; rm zeros
+"$CAPSCOPE" scan bomb.tar.zst >/dev/null 2>"$T/err"; rc=$?
+is "$rc" 1 "zstd bomb: refused"
+like "$(cat "$T/err")" "inflates more than 1000:1" "zstd bomb: the ratio is named"
+"$CAPSCOPE" scan --max-ratio 100000000 --max-bytes 16M bomb.tar.zst >/dev/null 2>"$T/err"; rc=$?
+is "$rc" 1 "--max-bytes bounds the total"
+like "$(cat "$T/err")" "more than 16777216 uncompressed bytes" "--max-bytes: the limit is named"
+# A docker archive whose manifest points outside or to nothing.
+mkdir evil && printf '[{"Config":"../../etc/passwd","Layers":["../../../etc/shadow"]}]' >evil/manifest.json && tar -C evil -cf evil.tar .
+"$CAPSCOPE" scan evil.tar >/dev/null 2>"$T/err"; rc=$?
+is "$rc" 1 "manifest naming host files: error"
+like "$(cat "$T/err")" "layer not found in the archive" "manifest names are looked up inside the archive only"
+mkdir -p evil-oci/blobs/sha256 && printf '{"imageLayoutVersion":"1.0.0"}' >evil-oci/oci-layout &&
+  printf '{"schemaVersion":2,"manifests":[{"digest":"sha256:../../../../etc/passwd"}]}' >evil-oci/index.json
+"$CAPSCOPE" scan evil-oci >/dev/null 2>"$T/err"; rc=$?
+is "$rc" 1 "OCI digest with a path: error"
+like "$(cat "$T/err")" "is not a digest" "digests are validated before use"
+
+done_testing

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Write hostile layer tars into DIR (argv[1]); each one is a trap for an image reader."""
+import io
+import os
+import struct
+import sys
+import tarfile
+
+out = sys.argv[1]
+CAP_NET_RAW_V2 = struct.pack("<IIIII", 0x02000001, 1 << 13, 0, 0, 0)
+CAP_SYS_ADMIN_V2 = struct.pack("<IIIII", 0x02000001, 1 << 21, 0, 0, 0)
+ELF = b"\x7fELF" + b"\0" * 60
+
+
+def member(name, mode=0o755, data=ELF, typ=tarfile.REGTYPE, link="", uid=0, gid=0, pax=None):
+    ti = tarfile.TarInfo(name)
+    ti.mode = mode
+    ti.uid, ti.gid = uid, gid
+    ti.type = typ
+    ti.linkname = link
+    ti.size = len(data) if typ == tarfile.REGTYPE else 0
+    if pax:
+        ti.pax_headers = pax
+    return ti, (io.BytesIO(data) if typ == tarfile.REGTYPE else None)
+
+
+def write(name, members, fmt=tarfile.PAX_FORMAT):
+    with tarfile.open(os.path.join(out, name), "w", format=fmt) as t:
+        for ti, f in members:
+            t.addfile(ti, f)
+
+
+def capx(v):
+    # tarfile writes PAX values as UTF-8; surrogateescape lets raw bytes through.
+    return {"SCHILY.xattr.security.capability": v.decode("utf-8", "surrogateescape")}
+
+
+# '..' and absolute names stay inside the image (containerd cleans them the same way).
+write("dotdot.tar", [
+    member("../../../etc/evil-suid", 0o4755),
+    member("/abs/suid", 0o4755),
+    member("ok/./x/../ping", 0o755, pax=capx(CAP_NET_RAW_V2)),
+])
+# Links pointing outside: never followed on the host; a parent symlink is
+# followed inside the image only.
+write("links.tar", [
+    member("out", typ=tarfile.SYMTYPE, link="/etc/shadow"),
+    member("up", typ=tarfile.SYMTYPE, link="../../../../../etc"),
+    member("etcdir", typ=tarfile.SYMTYPE, link="/etc"),
+    member("etcdir/through-link", 0o4755),
+    member("hl-to-symlink", typ=tarfile.LNKTYPE, link="out"),
+    member("loop1", typ=tarfile.SYMTYPE, link="loop2"),
+    member("loop2", typ=tarfile.SYMTYPE, link="loop1"),
+    member("loop1/x", 0o4755),
+])
+# Hard links: a link to a set-uid file is a set-uid file; to a missing one, an error.
+write("hardlinks.tar", [
+    member("bin/su", 0o4755),
+    member("bin/su-link", 0o644, typ=tarfile.LNKTYPE, link="bin/su"),
+    member("bin/capped", 0o755, pax=capx(CAP_SYS_ADMIN_V2)),
+    member("usr/capped-link", typ=tarfile.LNKTYPE, link="bin/capped"),
+    member("bin/dangling-link", typ=tarfile.LNKTYPE, link="nothere/missing"),
+    member("bin/outside-link", typ=tarfile.LNKTYPE, link="../../../../etc/passwd"),
+])
+# Duplicates: the last entry wins, like a real extraction.
+write("dups.tar", [
+    member("a", 0o4755),
+    member("a", 0o755),
+    member("b", 0o755),
+    member("b", 0o2755, gid=50),
+    member("c", 0o755, pax=capx(CAP_SYS_ADMIN_V2)),
+    member("c", 0o755, pax=capx(CAP_NET_RAW_V2)),
+    member("d", 0o4755),
+    member("d", typ=tarfile.DIRTYPE),
+    member("d/inside", 0o755),
+])
+# An invalid capability value (wrong size for its revision) is a finding, not a crash.
+write("badcap.tar", [member("weird", 0o755, pax=capx(b"\x00\x00\x00\x02\x01\x02"))])
+
+# PAX record lying about its length.
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    ti, f = member("liar", 0o4755, pax={"comment": "x" * 40})
+    t.addfile(ti, f)
+raw = bytearray(buf.getvalue())
+i = raw.find(b"52 comment=")
+assert i > 0
+raw[i:i + 2] = b"99"
+open(os.path.join(out, "pax-liar.tar"), "wb").write(bytes(raw))
+
+# An oversized header: a PAX extended header that claims a huge size.
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+    ti, f = member("big", 0o4755, pax={"comment": "y"})
+    t.addfile(ti, f)
+raw = bytearray(buf.getvalue())
+size_field = raw[124:136]
+raw[124:136] = b"77777777777\0"  # the 'x' header's size: 8 GiB
+# recompute the header checksum
+raw[148:156] = b"        "
+chk = sum(raw[0:512])
+raw[148:156] = b"%06o\0 " % chk
+open(os.path.join(out, "oversized.tar"), "wb").write(bytes(raw))
+
+# Truncated in the middle of a member.
+good = open(os.path.join(out, "hardlinks.tar"), "rb").read()
+open(os.path.join(out, "truncated.tar"), "wb").write(good[:700])
+# Not a tar at all.
+open(os.path.join(out, "garbage.tar"), "wb").write(b"this is not an archive\n" * 40)

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/* The image view (layers, whiteouts, opaque dirs, links) and the risk table. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/scan.h"
+#include "imgjson.h"
+#include "view.h"
+
+static void add(struct cs_view *v, int layer, const char *name, uint32_t mode)
+{
+	struct cs_ventry e = {.name = name, .mode = mode};
+	char why[300];
+
+	assert_int_equal(cs_view_apply(v, layer, &e, why, sizeof(why)), 0);
+}
+
+static void add_link(struct cs_view *v, int layer, const char *name, const char *target,
+		     bool hard)
+{
+	struct cs_ventry e = {.name = name, .mode = hard ? S_IFREG | 0644 : S_IFLNK | 0777};
+	char why[300];
+
+	if (hard)
+		e.hardlink = target;
+	else
+		e.symlink = target;
+	assert_int_equal(cs_view_apply(v, layer, &e, why, sizeof(why)), 0);
+}
+
+static bool has(struct cs_view *v, const char *path)
+{
+	return cs_view_lookup(v, path) != NULL;
+}
+
+static void test_normalize(void **state)
+{
+	char out[64];
+	int fl;
+
+	(void)state;
+	assert_int_equal(cs_view_normalize("./a/./b//c/", out, sizeof(out), &fl), 6);
+	assert_string_equal(out, "/a/b/c");
+	assert_int_equal(fl, 0);
+	cs_view_normalize("../../etc/passwd", out, sizeof(out), &fl);
+	assert_string_equal(out, "/etc/passwd");
+	assert_true(fl & CS_NORM_ESCAPED);
+	cs_view_normalize("/abs/x/../y", out, sizeof(out), &fl);
+	assert_string_equal(out, "/abs/y");
+	assert_true(fl & CS_NORM_ABSOLUTE);
+	assert_false(fl & CS_NORM_ESCAPED);
+	cs_view_normalize(".", out, sizeof(out), &fl);
+	assert_string_equal(out, "/");
+	assert_int_equal(cs_view_normalize("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+					   out, sizeof(out), &fl),
+			 -ENAMETOOLONG);
+}
+
+static void test_whiteout(void **state)
+{
+	struct cs_view v;
+
+	(void)state;
+	assert_int_equal(cs_view_init(&v), 0);
+	add(&v, 0, "opt/tool", S_IFREG | 04755);
+	add(&v, 0, "dir/sub/f", S_IFREG | 04755);
+	add(&v, 0, "keep", S_IFREG | 04755);
+	add(&v, 1, "opt/.wh.tool", S_IFREG | 0644);
+	add(&v, 1, "./.wh.dir", S_IFREG | 0644);
+	assert_false(has(&v, "/opt/tool"));
+	assert_false(has(&v, "/dir"));
+	assert_false(has(&v, "/dir/sub/f"));
+	assert_true(has(&v, "/keep"));
+	assert_true(has(&v, "/opt"));
+	/* whiteout files themselves never appear */
+	assert_false(has(&v, "/opt/.wh.tool"));
+	/* a file can come back in a later layer */
+	add(&v, 2, "dir/sub/f", S_IFREG | 0755);
+	assert_int_equal(cs_view_lookup(&v, "/dir/sub/f")->layer, 2);
+	cs_view_free(&v);
+}
+
+static void test_opaque(void **state)
+{
+	struct cs_view v;
+
+	(void)state;
+	assert_int_equal(cs_view_init(&v), 0);
+	add(&v, 0, "data/old", S_IFREG | 04755);
+	add(&v, 0, "data/sub/deep", S_IFREG | 04755);
+	add(&v, 1, "data/", S_IFDIR | 0755);
+	add(&v, 1, "data/new", S_IFREG | 04755); /* before the marker: stays */
+	add(&v, 1, "data/.wh..wh..opq", S_IFREG | 0644);
+	add(&v, 1, "data/after", S_IFREG | 04755);
+	assert_false(has(&v, "/data/old"));
+	assert_false(has(&v, "/data/sub"));
+	assert_true(has(&v, "/data/new"));
+	assert_true(has(&v, "/data/after"));
+	assert_true(has(&v, "/data"));
+	cs_view_free(&v);
+}
+
+static void test_replace_and_dups(void **state)
+{
+	struct cs_view v;
+
+	(void)state;
+	assert_int_equal(cs_view_init(&v), 0);
+	add(&v, 0, "d/x/y", S_IFREG | 04755);
+	add(&v, 1, "d/x", S_IFREG | 0755); /* a file over a directory */
+	assert_false(has(&v, "/d/x/y"));
+	assert_int_equal(cs_view_lookup(&v, "/d/x")->mode, S_IFREG | 0755);
+	add(&v, 1, "d/x", S_IFREG | 04755); /* duplicate: last wins */
+	assert_int_equal(cs_view_lookup(&v, "/d/x")->mode, S_IFREG | 04755);
+	add(&v, 2, "d", S_IFDIR | 0700); /* a directory over a directory keeps children */
+	assert_true(has(&v, "/d/x"));
+	assert_int_equal(cs_view_lookup(&v, "/d")->mode, S_IFDIR | 0700);
+	cs_view_free(&v);
+}
+
+static void test_links(void **state)
+{
+	struct cs_view v;
+	char out[256], why[300];
+	struct cs_ventry e = {.name = "bin/missing-link", .mode = S_IFREG, .hardlink = "nope"};
+	struct cs_scan_result r = {0};
+
+	(void)state;
+	assert_int_equal(cs_view_init(&v), 0);
+	add(&v, 0, "usr/bin/su", S_IFREG | 04755);
+	add_link(&v, 0, "bin", "usr/bin", false);
+	add_link(&v, 1, "sbin/su2", "usr/bin/su", true);
+	assert_int_equal(cs_view_lookup(&v, "/sbin/su2")->mode, S_IFREG | 04755);
+	assert_int_equal(cs_view_lookup(&v, "/sbin/su2")->layer, 1);
+	/* a parent symlink is followed inside the image */
+	add(&v, 1, "bin/ping", S_IFREG | 04755);
+	assert_true(has(&v, "/usr/bin/ping"));
+	assert_false(has(&v, "/bin/ping"));
+	assert_int_equal(cs_view_resolve(&v, "/bin/su", true, out, sizeof(out)), 0);
+	assert_string_equal(out, "/usr/bin/su");
+	add_link(&v, 1, "abs", "/../../usr/bin", false);
+	assert_int_equal(cs_view_resolve(&v, "/abs/../bin/su", true, out, sizeof(out)), 0);
+	assert_string_equal(out, "/usr/bin/su");
+	add_link(&v, 1, "l1", "l2", false);
+	add_link(&v, 1, "l2", "l1", false);
+	assert_int_equal(cs_view_resolve(&v, "/l1/x", true, out, sizeof(out)), -ELOOP);
+	assert_int_equal(cs_view_apply(&v, 1, &e, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "not a file"));
+	assert_int_equal(cs_view_findings(&v, &r), 0);
+	assert_int_equal(r.nfindings, 3);
+	assert_string_equal(r.findings[0].path, "/sbin/su2");
+	assert_string_equal(r.findings[1].path, "/usr/bin/ping");
+	assert_string_equal(r.findings[2].path, "/usr/bin/su");
+	cs_scan_result_free(&r);
+	cs_view_free(&v);
+}
+
+static enum cs_risk risk_of(uint32_t mode, uint32_t uid, uint32_t gid, int cap)
+{
+	struct cs_finding f = {.mode = S_IFREG | mode, .uid = uid, .gid = gid};
+
+	if (cap >= 0) {
+		f.has_fcaps = true;
+		f.fcaps.version = 2;
+		f.fcaps.effective = true;
+		f.fcaps.permitted = CS_BIT(cap);
+	}
+	cs_risk_assess(&f);
+	return f.risk;
+}
+
+static void test_risk(void **state)
+{
+	(void)state;
+	assert_int_equal(risk_of(0755, 0, 0, 21), CS_RISK_CRITICAL); /* SYS_ADMIN */
+	assert_int_equal(risk_of(0755, 0, 0, 16), CS_RISK_CRITICAL); /* SYS_MODULE */
+	assert_int_equal(risk_of(0755, 0, 0, 1), CS_RISK_CRITICAL);  /* DAC_OVERRIDE */
+	assert_int_equal(risk_of(0755, 0, 0, 2), CS_RISK_HIGH);      /* DAC_READ_SEARCH */
+	assert_int_equal(risk_of(0755, 0, 0, 12), CS_RISK_HIGH);     /* NET_ADMIN */
+	assert_int_equal(risk_of(0755, 0, 0, 13), CS_RISK_MEDIUM);   /* NET_RAW */
+	assert_int_equal(risk_of(0755, 0, 0, 10), CS_RISK_LOW);      /* NET_BIND_SERVICE */
+	assert_int_equal(risk_of(0755, 0, 0, 45), CS_RISK_MEDIUM);   /* unknown */
+	assert_int_equal(risk_of(04755, 0, 0, -1), CS_RISK_HIGH);    /* set-uid root */
+	assert_int_equal(risk_of(04755, 1000, 0, -1), CS_RISK_MEDIUM);
+	assert_int_equal(risk_of(02755, 0, 50, -1), CS_RISK_LOW);
+	assert_int_equal(risk_of(02755, 0, 0, -1), CS_RISK_MEDIUM);
+	assert_int_equal(risk_of(02745, 0, 50, -1), CS_RISK_INFO); /* no g+x: locking marker */
+	assert_int_equal(risk_of(04644, 0, 0, -1), CS_RISK_INFO);  /* nobody can exec it */
+	assert_int_equal(risk_of(04755, 0, 0, 21), CS_RISK_CRITICAL);
+	{
+		struct cs_finding f = {.mode = S_IFREG | 0755, .has_fcaps = true};
+
+		f.fcaps.version = 2;
+		cs_risk_assess(&f);
+		assert_int_equal(f.risk, CS_RISK_INFO);
+		assert_non_null(strstr(f.reason, "empty"));
+	}
+	assert_int_equal(cs_risk_parse("HIGH"), CS_RISK_HIGH);
+	assert_int_equal(cs_risk_parse("nope"), -EINVAL);
+	assert_string_equal(cs_risk_name(CS_RISK_CRITICAL), "critical");
+}
+
+static void test_layer_buffer_garbage(void **state)
+{
+	struct cs_scan_result r = {0};
+	struct cs_diag d;
+	static const char junk[] = "definitely not a tar archive, not even close";
+
+	(void)state;
+	assert_true(cs_scan_layer_buffer(junk, sizeof(junk), NULL, &r, &d) < 0);
+	assert_true(d.message[0] != 0);
+	cs_scan_result_free(&r);
+}
+
+static void test_imgjson(void **state)
+{
+	static const char dm[] = "[{\"Config\":\"c.json\",\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]";
+	static const char idx[] =
+		"{\"manifests\":[{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\","
+		"\"architecture\":\"s390x\"}},{\"digest\":\"sha256:bb\",\"platform\":{\"os\":"
+		"\"linux\",\"architecture\":\"amd64\"}}]}";
+	static const char man[] = "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{\"digest\":"
+				  "\"sha256:dd\"}]}";
+	static const char cfg[] = "{\"config\":{\"User\":\"1000:1000\",\"Entrypoint\":null,"
+				  "\"Cmd\":[\"nc\",\"-l\",\"443\"],\"Env\":[\"A=b\",\"PATH=/opt/bin\"]}}";
+	struct cs_img_manifest m;
+	struct cs_img_config c;
+	struct cs_diag d;
+	char p[128];
+
+	(void)state;
+	assert_int_equal(cs_img_docker_manifest(dm, strlen(dm), &m, &d), 0);
+	assert_string_equal(m.config, "c.json");
+	assert_int_equal(m.nlayers, 2);
+	assert_string_equal(m.layers[1], "b/layer.tar");
+	cs_img_manifest_free(&m);
+	assert_int_equal(cs_img_oci_index(idx, strlen(idx), &m, &d), 0);
+#if defined(__x86_64__)
+	assert_string_equal(m.index_child, "sha256:bb");
+#endif
+	cs_img_manifest_free(&m);
+	assert_int_equal(cs_img_oci_manifest(man, strlen(man), &m, &d), 0);
+	assert_string_equal(m.config, "sha256:cc");
+	assert_string_equal(m.layers[0], "sha256:dd");
+	cs_img_manifest_free(&m);
+	assert_int_equal(cs_img_config(cfg, strlen(cfg), &c, &d), 0);
+	assert_string_equal(c.user, "1000:1000");
+	assert_null(c.entrypoint);
+	assert_string_equal(c.cmd[2], "443");
+	assert_string_equal(c.path_env, "/opt/bin");
+	cs_img_config_free(&c);
+	assert_true(cs_img_docker_manifest("{}", 2, &m, &d) < 0);
+	assert_true(cs_img_config("[[[[", 4, &c, &d) < 0);
+	assert_int_equal(cs_img_digest_path("sha256:abc", p, sizeof(p)), 0);
+	assert_string_equal(p, "blobs/sha256/abc");
+	assert_int_equal(cs_img_digest_path("sha256:../../etc/passwd", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("../x:abc", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("sha256", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("..:abc", p, sizeof(p)), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_whiteout),
+		cmocka_unit_test(test_opaque),
+		cmocka_unit_test(test_replace_and_dups),
+		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_risk),
+		cmocka_unit_test(test_layer_buffer_garbage),
+		cmocka_unit_test(test_imgjson),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
