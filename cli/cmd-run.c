@@ -375,7 +375,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_LAUNCH;
 	}
 	rc = cs_launch_exec(argv + optind);
-	fprintf(stderr, "capscope run: step 'execve' failed: %s: %s (%s)\n", argv[optind],
-		cs_errno_name(rc), strerror(-rc));
+	fprintf(stderr, "capscope run: step 'execve' failed: %s (%s): %s\n", cs_errno_name(rc),
+		strerror(-rc), argv[optind]);
 	return EXIT_LAUNCH;
 }
