@@ -17,7 +17,7 @@ chmod 755 "$T"
 STATE=$T/runc-state
 mkdir -p "$STATE"
 SEED=${CAPSCOPE_MATRIX_SEED:-20261129}
-N=${CAPSCOPE_MATRIX_N:-360}
+N=${CAPSCOPE_MATRIX_N:-300}
 RANDOM=$SEED
 echo "# seed $SEED, $N random cases"
 
