@@ -113,6 +113,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 				     "uid %u has no mapping in the user namespace: runc fails "
 				     "(\"cannot set uid to unmapped user\")",
 				     (unsigned)p->uid);
+			*out = c;
 			fail(res, EINVAL, "runc.user-unmapped");
 			return -EINVAL;
 		}
@@ -120,6 +121,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 			cs_steps_add(st, L, "runc.user-unmapped",
 				     "gid %u has no mapping in the user namespace: runc fails",
 				     (unsigned)p->gid);
+			*out = c;
 			fail(res, EINVAL, "runc.user-unmapped");
 			return -EINVAL;
 		}
@@ -130,6 +132,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 	if (!rc)
 		rc = cs_kernel_setuid(&c, p->uid, st);
 	if (rc) {
+		*out = c;
 		fail(res, rc, "runc.user");
 		return rc;
 	}
@@ -150,6 +153,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 			     "runc reports \"unable to apply caps: %s\" and the container does "
 			     "not start",
 			     strerror(-rc));
+		*out = c;
 		fail(res, rc, "runc.capset");
 		return rc;
 	}
