@@ -103,6 +103,20 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 
 	cs_kernel_set_keepcaps(&c, true, st);
 
+	/*
+	 * setupUser: libcontainer/user GetExecUser refuses ids above 2^31 - 1
+	 * (ErrRange) when no /etc/passwd entry matches, which is the case for
+	 * any such id.
+	 */
+	if (p->uid > 2147483647u || p->gid > 2147483647u) {
+		cs_steps_add(st, L, "runc.user-range",
+			     "uid %u / gid %u: runc fails (\"uids and gids must be in range "
+			     "0-2147483647\")",
+			     (unsigned)p->uid, (unsigned)p->gid);
+		*out = c;
+		fail(res, ERANGE, "runc.user-range");
+		return -ERANGE;
+	}
 	/* setupUser: runc checks the mapping itself first. */
 	if (p->user_namespace) {
 		uid_t h;
