@@ -12,6 +12,8 @@ static const struct cs_cmd commands[] = {
 	{"ps", "the five sets and credentials of processes", cmd_ps},
 	{"file", "file capabilities: get, set, rm", cmd_file},
 	{"scan", "privileged files in a tree or a container image", cmd_scan},
+	{"run", "run a command with exact credentials, fail closed", cmd_run},
+	{"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
 };
 
 static void usage(FILE *f)
