@@ -112,6 +112,7 @@ struct cs_scc {
 	enum cs_scc_user_type run_as_user;
 	struct cs_opt_i64 uid, uid_min, uid_max;
 	const char *selinux_type; /* "MustRunAs" / "RunAsAny" */
+	const char *fs_group_type, *supplemental_groups_type;
 	const char *user_namespace_level; /* "AllowHostLevel" / "RequirePodLevel" or NULL */
 };
 

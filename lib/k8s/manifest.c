@@ -862,6 +862,13 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 		return r;
 	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
 		return r;
+	if ((r = get_map(c, root, "fsGroup", "fsGroup", &sel)) < 0 ||
+	    (sel && (r = get_str(c, sel, "type", "fsGroup.type", &s->fs_group_type)) < 0))
+		return r;
+	if ((r = get_map(c, root, "supplementalGroups", "supplementalGroups", &sel)) < 0 ||
+	    (sel && (r = get_str(c, sel, "type", "supplementalGroups.type",
+				  &s->supplemental_groups_type)) < 0))
+		return r;
 	m->n_sccs++;
 	return 0;
 }
