@@ -27,6 +27,10 @@ static const char *names(cs_mask_t m, char *buf, size_t len)
 {
 	if (!m)
 		snprintf(buf, len, "nothing");
+	else if (m == cs_mask_all())
+		snprintf(buf, len, "all %d capabilities", cs_mask_count(m));
+	else if (cs_mask_count(m) > 6)
+		snprintf(buf, len, "%d capabilities", cs_mask_count(m));
 	else
 		cs_mask_format_names(m, CS_NAMES_OCI, buf, len);
 	return buf;

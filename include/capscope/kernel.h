@@ -85,6 +85,12 @@ struct cs_exec_result {
 CS_EXPORT void cs_cred_init_root(struct cs_cred *c);
 
 /*
+ * The calling thread's credentials: /proc/self/status, PR_GET_SECUREBITS and
+ * the user namespace maps when it runs in one.
+ */
+CS_EXPORT int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d);
+
+/*
  * Map between namespace and host ids. A thread outside any user namespace
  * (c->user_namespace false) maps every id to itself. Return false when the id
  * has no mapping.

@@ -43,13 +43,30 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 	res->ok = true;
 	if (start) {
 		c = *start;
+		if (!p->user_namespace)
+			cs_steps_add(st, L, "runc.start",
+				     "runc init inherits its caller's credentials: uid %u, %d "
+				     "capabilities in the bounding set, %d permitted, %d "
+				     "inheritable%s",
+				     (unsigned)c.uid[1], cs_mask_count(c.caps.set[CS_BND]),
+				     cs_mask_count(c.caps.set[CS_PRM]),
+				     cs_mask_count(c.caps.set[CS_INH]),
+				     c.no_new_privs ? ", no_new_privs" : "");
 	} else {
 		cs_cred_init_root(&c);
-		cs_steps_add(st, L, "runc.start",
-			     "runc init starts as uid 0 with every capability in P, E and B%s",
-			     p->user_namespace ? ", inside a new user namespace" : "");
+		if (!p->user_namespace)
+			cs_steps_add(st, L, "runc.start",
+				     "runc init starts as uid 0 with every capability in P, E "
+				     "and B");
 	}
 	if (p->user_namespace) {
+		cs_steps_add(st, L, "runc.start",
+			     "runc init enters a new user namespace: uid 0 there, with every "
+			     "capability in P, E and B (valid inside the namespace only)");
+		c.uid[0] = c.uid[1] = c.uid[2] = c.uid[3] = 0;
+		c.gid[0] = c.gid[1] = c.gid[2] = c.gid[3] = 0;
+		c.ngroups = 0;
+		c.securebits = 0;
 		/* A new user namespace gives its first process a full set inside it. */
 		c.user_namespace = true;
 		c.caps.set[CS_PRM] = c.caps.set[CS_EFF] = c.caps.set[CS_BND] = cs_mask_all();
@@ -159,12 +176,23 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 int cs_oci_predict(const struct cs_oci_process *p, const struct cs_exec_file *f,
 		   struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
 {
+	struct cs_cred pre;
+
+	return cs_oci_predict_from(p, NULL, f, &pre, out, res, st);
+}
+
+int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *start,
+			const struct cs_exec_file *f, struct cs_cred *pre, struct cs_cred *out,
+			struct cs_exec_result *res, struct cs_steps *st)
+{
 	struct cs_cred c;
 	int rc;
 
-	if (!p || !f || !out || !res || !st)
+	if (!p || !f || !out || !res || !st || !pre)
 		return -EINVAL;
-	rc = cs_runc_pre_exec(p, NULL, &c, res, st);
+	memset(&c, 0, sizeof(c));
+	rc = cs_runc_pre_exec(p, start, &c, res, st);
+	*pre = c;
 	snprintf(res->path, sizeof(res->path), "%s", f->path);
 	if (rc) {
 		*out = c;
