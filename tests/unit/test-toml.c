@@ -78,7 +78,7 @@ static void test_errors(void **state)
 	bad("a = 1__0\n", 1, 6, "misplaced");
 	bad("= 1\n", 1, 1, "expected");
 	bad("a = {b = 1,}\n", 1, 12, "in a key");
-	bad("a = \"\\u0000\"\n", 1, 6, "NUL");
+	bad("a = \"\\u0000\"\n", 1, 8, "NUL");
 }
 
 int main(void)
