@@ -11,6 +11,7 @@ static const struct cs_cmd commands[] = {
 	{"encode", "capability names or libcap text to masks", cmd_encode},
 	{"ps", "the five sets and credentials of processes", cmd_ps},
 	{"file", "file capabilities: get, set, rm", cmd_file},
+	{"run", "run a command with exact credentials, fail closed", cmd_run},
 	{"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
 };
 

@@ -15,11 +15,14 @@
 
 #define L "kernel"
 
-/* include/linux/capability.h CAP_FS_SET: what fsuid 0 → non-0 drops from pE. */
+/*
+ * include/linux/capability.h CAP_FS_SET (CAP_FS_MASK | CAP_LINUX_IMMUTABLE):
+ * what fsuid 0 → non-0 drops from pE.
+ */
 #define CS_CAP_FS_SET                                                                          \
 	(CS_BIT(0) /* CHOWN */ | CS_BIT(27) /* MKNOD */ | CS_BIT(1) /* DAC_OVERRIDE */ |       \
 	 CS_BIT(2) /* DAC_READ_SEARCH */ | CS_BIT(3) /* FOWNER */ | CS_BIT(4) /* FSETID */ |    \
-	 CS_BIT(33) /* MAC_OVERRIDE */)
+	 CS_BIT(32) /* MAC_OVERRIDE */ | CS_BIT(9) /* LINUX_IMMUTABLE */)
 
 enum { CAP_DAC_OVERRIDE = 1, CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8 };
 

@@ -398,9 +398,11 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 	dcfg.fp = NULL;
 	dcfg.output_fn = quiet_output;
 	dcfg.colorize = false;
+	dcfg.level = FYET_ERROR;
 	diag = fy_diag_create(&dcfg);
 	if (!diag)
 		return -ENOMEM;
+	fy_diag_set_collect_errors(diag, true);
 	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_FORCE;
 	pcfg.diag = diag;
 	doc = fy_document_build_from_string(&pcfg, buf, len);
@@ -410,7 +412,7 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 
 		if (d)
 			snprintf(d->file, sizeof(d->file), "%s", filename ? filename : "");
-		rc = cs_diag_set(d, EINVAL, e ? (unsigned)e->line + 1 : 0,
+		rc = cs_diag_set(d, EINVAL, e ? (unsigned)(e->line > 0 ? e->line : 1) : 0,
 				 e ? (unsigned)e->column + 1 : 0, "",
 				 "not valid JSON: %s", e && e->msg ? e->msg : "parse error");
 		fy_diag_unref(diag);
