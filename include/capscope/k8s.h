@@ -108,7 +108,7 @@ struct cs_scc {
 	bool allow_host_ports, allow_host_dir_volume, read_only_root_fs;
 	struct cs_opt_bool allow_privilege_escalation, default_allow_privilege_escalation;
 	struct cs_strlist allowed_caps, default_add_caps, required_drop_caps;
-	struct cs_strlist volumes, allowed_unsafe_sysctls, forbidden_sysctls;
+	struct cs_strlist volumes, allowed_unsafe_sysctls, forbidden_sysctls, seccomp_profiles;
 	enum cs_scc_user_type run_as_user;
 	struct cs_opt_i64 uid, uid_min, uid_max;
 	const char *selinux_type; /* "MustRunAs" / "RunAsAny" */

@@ -829,6 +829,8 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 			     &s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
 	    (r = get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls",
 			     &s->forbidden_sysctls, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "seccompProfiles", "seccompProfiles",
+			     &s->seccomp_profiles, NULL, NULL)) < 0 ||
 	    (r = get_str(c, root, "userNamespaceLevel", "userNamespaceLevel",
 			 &s->user_namespace_level)) < 0)
 		return r;

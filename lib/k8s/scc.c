@@ -332,6 +332,16 @@ static int try_scc(const struct cs_k8s_pod *pod, const struct cs_scc *s, const s
 				sc->run_as_non_root.v = true;
 			}
 		}
+		/* seccomp: the SCC's first profile becomes the pod's when none is set
+		 * (provider.go mutatePod, seccomp/strategy.go Generate). */
+		if (!sc->seccomp_type && s->seccomp_profiles.n) {
+			const char *sp = s->seccomp_profiles.v[0];
+
+			if (!strcmp(sp, "runtime/default") || !strcmp(sp, "docker/default"))
+				sc->seccomp_type = "RuntimeDefault";
+			else if (!strncmp(sp, "localhost/", 10))
+				sc->seccomp_type = "Localhost";
+		}
 		if (s->read_only_root_fs && !sc->read_only_root_fs.set) {
 			sc->read_only_root_fs.set = true;
 			sc->read_only_root_fs.v = true;
