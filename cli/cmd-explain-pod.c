@@ -57,6 +57,8 @@ static const char help[] =
 	"                       its mode, owner and file capabilities, /etc/passwd\n"
 	"  --image-config FILE  the image's OCI config (User, Entrypoint, Cmd, Env)\n"
 	"  --check bind:PORT    can the first process bind this TCP port? (repeatable)\n"
+	"  --caller self|root   who starts runc: a full root (default, as on a node) or\n"
+	"                       this process's own credentials (to compare with a local runc)\n"
 	"  --json               machine-readable output\n"
 	"  -h, --help           this help\n"
 	"\n"
@@ -88,6 +90,8 @@ struct state {
 	int ports[POD_MAX_CHECKS];
 	size_t n_ports;
 	bool json;
+	bool caller_self;
+	struct cs_cred self;
 };
 
 /* Where built-in SCCs live: $CAPSCOPE_DATADIR, next to the binary in the
@@ -520,7 +524,7 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 		snprintf(r->f.path, sizeof(r->f.path), "%s", arg0 ? arg0 : "(the image's entrypoint)");
 		r->f.known = false;
 	}
-	if (cs_oci_predict_from(&r->oci, NULL, &r->f, &r->pre, &r->post, &r->res, &r->st) < 0) {
+	if (cs_oci_predict_from(&r->oci, s->caller_self ? &s->self : NULL, &r->f, &r->pre, &r->post, &r->res, &r->st) < 0) {
 		snprintf(r->exec_error, sizeof(r->exec_error), "EINVAL");
 		goto out;
 	}
@@ -700,6 +704,13 @@ static void json_container(struct state *s, struct cs_json *j, const struct pod_
 		cs_json_uint(j, r->oci.uid);
 		cs_json_key(j, "gid");
 		cs_json_uint(j, r->oci.gid);
+		cs_json_key(j, "additional_gids");
+		cs_json_arr_begin(j);
+		for (size_t k = 0; k < r->oci.n_additional_gids; k++)
+			cs_json_uint(j, r->oci.additional_gids[k]);
+		cs_json_arr_end(j);
+		cs_json_key(j, "user_namespace");
+		cs_json_bool(j, r->oci.user_namespace);
 		cs_json_key(j, "no_new_privs");
 		cs_json_bool(j, r->oci.no_new_privileges);
 		cs_json_key(j, "caps");
@@ -872,6 +883,7 @@ int cmd_explain_pod(int argc, char **argv)
 		{"image-config", required_argument, NULL, 'I'},
 		{"check", required_argument, NULL, 'c'},
 		{"json", no_argument, NULL, 'j'},
+		{"caller", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -947,6 +959,14 @@ int cmd_explain_pod(int argc, char **argv)
 		case 'j':
 			s.json = true;
 			break;
+		case 'K':
+			if (!strcmp(optarg, "self"))
+				s.caller_self = true;
+			else if (!strcmp(optarg, "root"))
+				s.caller_self = false;
+			else
+				return cs_usage_err(CMD, "--caller takes 'self' or 'root', not '%s'", optarg);
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
@@ -960,6 +980,11 @@ int cmd_explain_pod(int argc, char **argv)
 		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
 	cs_k8s_manifest_init(&s.m);
 	cs_k8s_manifest_init(&s.sm);
+	if (s.caller_self) {
+		memset(&d, 0, sizeof(d));
+		if (cs_cred_read_self(&s.self, &d) < 0)
+			return cs_diag_err(CMD, "reading own credentials", &d);
+	}
 	if (s.o.rootfs) {
 		struct stat sb;
 
