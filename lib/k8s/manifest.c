@@ -892,6 +892,50 @@ static void diag_from_fy(struct ctx *c, struct fy_diag *fd)
 		cs_diag_set(c->d, EINVAL, 0, 0, "", "YAML: syntax error");
 }
 
+/*
+ * YAML and JSON are UTF-8 text (and Kubernetes accepts nothing else). Checked
+ * before libfyaml sees the bytes: libfyaml 0.7.12 loops forever on some
+ * invalid sequences (a '%' directive followed by 0xff, found by fuzzing).
+ * Returns the offset of the first bad byte, or len.
+ */
+static size_t utf8_check(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return i;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
 		 struct cs_diag *d)
 {
@@ -906,6 +950,25 @@ int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const c
 		return -ENOMEM;
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
 		return -ENOMEM;
+	{
+		size_t bad = utf8_check((const unsigned char *)buf, len);
+
+		if (bad < len) {
+			unsigned line = 1, col = 1;
+
+			for (size_t i = 0; i < bad; i++) {
+				if (buf[i] == '\n')
+					line++, col = 1;
+				else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+					col++;
+			}
+			if (d)
+				snprintf(d->file, sizeof(d->file), "%s", name ? name : "");
+			return cs_diag_set(d, EINVAL, line, col, "",
+					   buf[bad] ? "not UTF-8 text (byte 0x%02x)" : "NUL byte in the text%.0d",
+					   (unsigned char)buf[bad]);
+		}
+	}
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;
