@@ -129,11 +129,15 @@ static size_t build(const struct pod_ctr *r, const struct pod_opts *o, struct re
 			 "  containers:\n"
 			 "  - name: %s\n"
 			 "    securityContext:\n"
-			 "      runAsUser: 0\n"
+			 "      runAsUser: 0\n%s"
 			 "      capabilities:\n"
 			 "        drop: [\"ALL\"]\n"
 			 "        add: [%s]\n",
-			 cn, addl);
+			 cn,
+			 r->adm.run_as_non_root.set && r->adm.run_as_non_root.v
+				 ? "      runAsNonRoot: false  # uid 0 of the pod, not of the node\n"
+				 : "",
+			 addl);
 		snprintf(x->note, sizeof(x->note),
 			 "uid 0 of the pod maps to an unprivileged host uid; the capabilities act only "
 			 "on what the pod's user namespace owns (its network namespace, its mounts). "
