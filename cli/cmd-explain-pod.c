@@ -346,10 +346,12 @@ static void do_checks(struct state *s, struct pod_ctr *r)
 			c->ok = true;
 			snprintf(c->why, sizeof(c->why), "port %d is not privileged: %s", port,
 				 r->unpriv_port_why);
-		} else if (r->post.caps.set[CS_EFF] & CS_BIT(10)) {
+		} else if ((r->helper_ok ? r->hpost : r->post).caps.set[CS_EFF] & CS_BIT(10)) {
 			c->ok = true;
 			snprintf(c->why, sizeof(c->why),
-				 "CAP_NET_BIND_SERVICE is in the effective set%s", r->oci.user_namespace
+				 "CAP_NET_BIND_SERVICE is in the effective set%s%s",
+				 r->helper_ok ? " of the process the helper execs" : "",
+				 r->oci.user_namespace
 					 ? " (of the pod's user namespace, which owns its network namespace)"
 					 : "");
 		} else {
@@ -413,6 +415,93 @@ static void do_verdicts(struct pod_ctr *r)
 		if (!v->ok && v->cap >= 0)
 			r->missing |= CS_BIT(v->cap);
 	}
+}
+
+/*
+ * An ambient-raising helper as entrypoint: the article's set_ambient (it
+ * adds CAP_NET_BIND_SERVICE to inheritable with capset, raises it in ambient,
+ * then execs argv[1]) or `capscope run --ambient CAPS -- CMD`. Model the
+ * helper's calls with the kernel model, then the exec of the command, so the
+ * process the article inspected comes out too.
+ */
+static void model_helper(struct state *s, struct pod_ctr *r, const char *const *argv, size_t argc)
+{
+	const char *base;
+	cs_mask_t amb = 0;
+	size_t next = 0;
+	struct cs_diag d = {0};
+
+	if (!argc)
+		return;
+	base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if (!strcmp(base, "set_ambient") && argc >= 2) {
+		amb = CS_BIT(10);
+		next = 1;
+		snprintf(r->helper_what, sizeof(r->helper_what),
+			 "set_ambient raises CAP_NET_BIND_SERVICE to ambient, then execs %s", argv[1]);
+	} else if (!strcmp(base, "capscope") && argc >= 4 && !strcmp(argv[1], "run")) {
+		for (size_t k = 2; k < argc; k++) {
+			if (!strcmp(argv[k], "--") && k + 1 < argc) {
+				next = k + 1;
+				break;
+			}
+			if (!strcmp(argv[k], "--ambient") && k + 1 < argc) {
+				cs_mask_t m;
+
+				if (cs_names_parse(argv[k + 1], strlen(argv[k + 1]), &m, &d) < 0)
+					return;
+				amb |= m;
+				k++;
+			} else if (!strncmp(argv[k], "--ambient=", 10)) {
+				cs_mask_t m;
+
+				if (cs_names_parse(argv[k] + 10, strlen(argv[k] + 10), &m, &d) < 0)
+					return;
+				amb |= m;
+			} else {
+				return; /* other launcher options: not modelled here */
+			}
+		}
+		if (!next || !amb)
+			return;
+		snprintf(r->helper_what, sizeof(r->helper_what),
+			 "capscope run raises the ambient set, then execs %s", argv[next]);
+	} else {
+		return;
+	}
+	r->helper = true;
+	r->hpost = r->post;
+	cs_steps_add(&r->st, "helper", "helper.start", "%s", r->helper_what);
+	int rc = cs_kernel_capset(&r->hpost, r->hpost.caps.set[CS_EFF], r->hpost.caps.set[CS_PRM],
+				  r->hpost.caps.set[CS_INH] | amb, &r->st);
+	for (int cap = 0; rc == 0 && cap < CS_CAP_BITS; cap++)
+		if (amb & CS_BIT(cap))
+			rc = cs_kernel_ambient_raise(&r->hpost, cap, &r->st);
+	if (rc < 0) {
+		snprintf(r->helper_error, sizeof(r->helper_error), "%s", cs_errno_name(-rc));
+		cs_steps_add(&r->st, "helper", "helper.failed",
+			     "the helper's capset/ambient raise fails with %s: it exits before exec",
+			     r->helper_error);
+		return;
+	}
+	memset(&r->hf, 0, sizeof(r->hf));
+	if (s->o.rootfs) {
+		const char *pathenv = s->img_loaded && s->img.path_env
+					      ? s->img.path_env
+					      : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+		if (cs_exec_file_resolve(s->o.rootfs, argv[next], pathenv, &r->hf, &d) < 0)
+			return;
+	} else {
+		snprintf(r->hf.path, sizeof(r->hf.path), "%s", argv[next]);
+	}
+	rc = cs_kernel_execve(&r->hpost, &r->hf, &r->st);
+	if (rc < 0) {
+		snprintf(r->helper_error, sizeof(r->helper_error), "%s", cs_errno_name(-rc));
+		return;
+	}
+	r->helper_ok = true;
 }
 
 static void copy_steps(struct cs_steps *dst, const struct cs_steps *src)
@@ -499,16 +588,23 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 		goto out;
 	}
 	r->oci_ok = true;
-	/* The entrypoint: command, else args, else the image's Entrypoint/Cmd. */
-	const char *arg0 = NULL;
-	if (c->command.n)
-		arg0 = c->command.v[0];
-	else if (s->img_loaded && s->img.entrypoint.n)
-		arg0 = s->img.entrypoint.v[0];
-	else if (c->args.n)
-		arg0 = c->args.v[0];
-	else if (s->img_loaded && s->img.cmd.n)
-		arg0 = s->img.cmd.v[0];
+	/* argv as CRI-O builds it (setupContainerEntrypoint): the container's
+	 * command, else the image's Entrypoint; then args, else the image's Cmd
+	 * (only when the command came from the image). */
+	const char *argv_[64];
+	size_t argc_ = 0;
+	{
+		const struct cs_strlist *cmd = c->command.n ? &c->command
+					       : s->img_loaded ? &s->img.entrypoint : NULL;
+		const struct cs_strlist *args = c->args.n ? &c->args
+						: (!c->command.n && s->img_loaded) ? &s->img.cmd : NULL;
+
+		for (size_t k = 0; cmd && k < cmd->n && argc_ < 63; k++)
+			argv_[argc_++] = cmd->v[k];
+		for (size_t k = 0; args && k < args->n && argc_ < 63; k++)
+			argv_[argc_++] = args->v[k];
+	}
+	const char *arg0 = argc_ ? argv_[0] : NULL;
 	memset(&r->f, 0, sizeof(r->f));
 	if (s->o.rootfs && arg0) {
 		const char *pathenv = s->img_loaded && s->img.path_env
@@ -531,6 +627,8 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 	r->exec_ok = r->res.ok;
 	if (!r->res.ok)
 		snprintf(r->exec_error, sizeof(r->exec_error), "%s", cs_errno_name(r->res.error));
+	else
+		model_helper(s, r, argv_, argc_);
 out:
 	do_checks(s, r);
 	do_verdicts(r);
@@ -625,6 +723,19 @@ static void text_container(struct state *s, const struct pod_ctr *r)
 			       (unsigned long long)r->post.caps.set[CS_AMB]);
 		if (!r->exec_ok)
 			printf("  The process does not start: %s\n", r->exec_error);
+		if (r->helper) {
+			printf("\n  Helper: %s\n", r->helper_what);
+			if (r->helper_ok)
+				printf("  /proc of %s: CapInh %016llx CapPrm %016llx CapEff %016llx CapBnd %016llx CapAmb %016llx (uid %u)\n",
+				       r->hf.path, (unsigned long long)r->hpost.caps.set[CS_INH],
+				       (unsigned long long)r->hpost.caps.set[CS_PRM],
+				       (unsigned long long)r->hpost.caps.set[CS_EFF],
+				       (unsigned long long)r->hpost.caps.set[CS_BND],
+				       (unsigned long long)r->hpost.caps.set[CS_AMB],
+				       (unsigned)r->hpost.uid[1]);
+			else
+				printf("  the helper fails: %s\n", r->helper_error);
+		}
 	}
 	if (r->n_verdicts) {
 		printf("\n  Requested capabilities:\n");
@@ -736,6 +847,29 @@ static void json_container(struct state *s, struct cs_json *j, const struct pod_
 		cs_explain_json_cred(j, &r->post);
 	else
 		cs_json_null(j);
+	cs_json_key(j, "helper");
+	if (r->helper) {
+		cs_json_obj_begin(j);
+		cs_json_key(j, "what");
+		cs_json_str(j, r->helper_what);
+		cs_json_key(j, "ok");
+		cs_json_bool(j, r->helper_ok);
+		cs_json_key(j, "error");
+		if (r->helper_ok)
+			cs_json_null(j);
+		else
+			cs_json_str(j, r->helper_error);
+		cs_json_key(j, "path");
+		cs_json_str(j, r->hf.path);
+		cs_json_key(j, "process");
+		if (r->helper_ok)
+			cs_explain_json_cred(j, &r->hpost);
+		else
+			cs_json_null(j);
+		cs_json_obj_end(j);
+	} else {
+		cs_json_null(j);
+	}
 	cs_json_key(j, "checks");
 	cs_json_arr_begin(j);
 	for (size_t i = 0; i < r->n_checks; i++) {

@@ -48,6 +48,14 @@ struct pod_ctr {
 	struct pod_verdict verdicts[POD_MAX_VERDICTS];
 	size_t n_verdicts;
 	cs_mask_t missing; /* requested capabilities that do not end effective */
+	/* An ambient-raising helper as entrypoint (the article's set_ambient,
+	 * capscope run --ambient): the process it execs. */
+	bool helper;
+	char helper_what[160];
+	bool helper_ok;
+	char helper_error[64];
+	struct cs_exec_file hf;
+	struct cs_cred hpost;
 	int unpriv_port_start;
 	char unpriv_port_why[160];
 };

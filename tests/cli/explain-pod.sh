@@ -186,6 +186,9 @@ if [ "$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then
   M=(--scc restricted --crio-config "$EX/crio-2020" --rootfs "$T/img/nc-setambient" --image-config "$EX/images/nc-setambient.json" "$EX/nonroot-setambient.yaml")
   is "$(cj '[.exec.path, .process.caps.effective.mask] | join(" ")' "${M[@]}")" "/usr/bin/set_ambient 0x0000000000000400" \
     "nonroot-setambient: the helper starts with NET_BIND_SERVICE (+ep)"
+  is "$(cj '[.helper.process.caps.inheritable.mask, .helper.process.caps.permitted.mask, .helper.process.caps.effective.mask, .helper.process.caps.bounding.mask, .helper.process.caps.ambient.mask] | join(" ")' "${M[@]}")" \
+    "0x000000000004251b 0x0000000000000400 0x0000000000000400 0x000000000004251b 0x0000000000000400" \
+    "nonroot-setambient: nc after the helper has the article's Inh 4251b, Prm/Eff/Amb 400"
   is "$(cj '.exec.error' --openshift --rootfs "$T/img/nc-capset" --image-config "$EX/images/nc-capset.json" "$EX/nonroot-capset.yaml")" \
     "EPERM" "restricted-v2: +ep file cap outside an empty bounding set → EPERM"
 else
