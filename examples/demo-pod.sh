@@ -33,7 +33,7 @@ if [ "$images" = 1 ]; then
     --scc restricted --crio-config "$ex/crio-2020" --rootfs "$t/nc-capset" \
     --image-config "$ex/images/nc-capset.json" --check bind:443 "$ex/nonroot-capset.yaml"
   show "4. the set_ambient helper (+ep) as entrypoint" \
-    "nc after the helper: CapInh 0x4251b CapPrm/Eff/Amb 0x400; the helper itself (predicted here): Prm/Eff 0x400" \
+    "nc after the helper: CapInh 0x4251b CapPrm/Eff/Amb 0x400 CapBnd 0x4251b (the Helper line)" \
     --scc restricted --crio-config "$ex/crio-2020" --rootfs "$t/nc-setambient" \
     --image-config "$ex/images/nc-setambient.json" "$ex/nonroot-setambient.yaml"
   show "   the same image today: restricted-v2 sets allowPrivilegeEscalation false" \
