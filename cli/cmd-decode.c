@@ -92,8 +92,8 @@ int cmd_decode(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		struct cs_diag d = {0};
 		cs_mask_t m;
-		char *names;
-		size_t need;
+		/* 64 names of at most 23 characters and their commas always fit. */
+		char names[64 * 24 + 1];
 
 		if (cs_mask_parse_hex(argv[i], strlen(argv[i]), &m, &d) < 0) {
 			char what[80];
@@ -107,13 +107,8 @@ int cmd_decode(int argc, char **argv)
 			cs_json_mask(&j, m);
 			continue;
 		}
-		need = cs_mask_format_names(m, CS_NAMES_CAPSH, NULL, 0) + 1;
-		names = malloc(need);
-		if (!names)
-			return cs_err("decode", "out of memory");
-		cs_mask_format_names(m, CS_NAMES_CAPSH, names, need);
+		cs_mask_format_names(m, CS_NAMES_CAPSH, names, sizeof(names));
 		printf("0x%016" PRIx64 "=%s\n", m, names);
-		free(names);
 	}
 	if (o.json) {
 		cs_json_arr_end(&j);

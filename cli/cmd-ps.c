@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -70,14 +69,35 @@ static void view_free(struct proc_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/*
+ * getpwuid reads the passwd database on every call; a listing has few
+ * distinct uids, so remember the last ones (bench/bench-foundation.sh).
+ */
 static void user_name(uid_t uid, char *buf, size_t len)
 {
-	struct passwd *pw = getpwuid(uid);
+	static struct {
+		uid_t uid;
+		char name[64];
+	} cache[16];
+	static size_t used, next;
+	struct passwd *pw;
 
+	for (size_t i = 0; i < used; i++) {
+		if (cache[i].uid == uid) {
+			snprintf(buf, len, "%s", cache[i].name);
+			return;
+		}
+	}
+	pw = getpwuid(uid);
 	if (pw && pw->pw_name)
 		snprintf(buf, len, "%s", pw->pw_name);
 	else
 		snprintf(buf, len, "%u", (unsigned)uid);
+	cache[next].uid = uid;
+	snprintf(cache[next].name, sizeof(cache[next].name), "%s", buf);
+	next = (next + 1) % 16;
+	if (used < 16)
+		used++;
 }
 
 static char *read_cmdline(pid_t pid)
@@ -86,7 +106,7 @@ static char *read_cmdline(pid_t pid)
 	size_t n = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if (cs_read_file(path, 64 * 1024, &buf, &n) < 0) {
+	if (cs_read_proc_file(path, 64 * 1024, &buf, &n) < 0) {
 		/* Longer than we show, or unreadable: fall back to the comm name. */
 		return NULL;
 	}
@@ -148,7 +168,7 @@ static int collect_threads(pid_t pid, struct proc_view *v)
 	return 0;
 }
 
-static int load(pid_t pid, struct proc_view *v, struct cs_diag *d)
+static int load(pid_t pid, pid_t self, struct proc_view *v, struct cs_diag *d)
 {
 	char path[64], *cg = NULL;
 	size_t n;
@@ -165,25 +185,26 @@ static int load(pid_t pid, struct proc_view *v, struct cs_diag *d)
 	if (v->userns < 0)
 		v->userns = -1;
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (cs_read_file(path, 1 << 20, &cg, &n) == 0) {
+	if (cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
 		v->has_container = cs_cgroup_parse(cg, n, &v->ct) > 0;
 		free(cg);
 	}
-	if (pid == getpid()) {
+	if (pid == self) {
 		int sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 
 		v->securebits = sb >= 0 ? sb : -1;
 	}
-	rc = collect_threads(pid, v);
+	/* A single-threaded process has no other thread to compare. */
+	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v);
 	if (rc < 0) {
 		view_free(v);
 		return rc;
 	}
-	/* The status file may have vanished between reads: re-check the leader. */
-	if (kill(pid, 0) < 0 && errno == ESRCH) {
-		view_free(v);
-		return -ENOENT;
-	}
+	/*
+	 * A process that exits after its status was read is still shown: what
+	 * it had is what was read, and a later file that vanished only leaves
+	 * its field empty.
+	 */
 	return 0;
 }
 
@@ -438,6 +459,7 @@ int cmd_ps(int argc, char **argv)
 	int c, status = 0;
 	struct cs_json j;
 	struct cs_table t;
+	pid_t self = getpid();
 
 	opterr = 0;
 	optind = 1;
@@ -494,7 +516,7 @@ int cmd_ps(int argc, char **argv)
 	for (size_t i = 0; i < npids; i++) {
 		struct proc_view v;
 		struct cs_diag d = {0};
-		int rc = load(pids[i], &v, &d);
+		int rc = load(pids[i], self, &v, &d);
 
 		if (rc < 0) {
 			if (named) {

@@ -56,6 +56,42 @@ static const char help[] =
 	"  capscope run --bounding net_bind_service --no-new-privs -- ./server\n"
 	"  capscope run --dry-run --user 1000 --keep-groups --caps cap_chown=ep -- id\n";
 
+#ifdef CS_STATIC_RUN
+/*
+ * The static capscope-run reads /etc/passwd and /etc/group itself: glibc's
+ * NSS would need shared libraries that a static entrypoint wrapper cannot
+ * count on finding in the image.
+ */
+static struct passwd *pw_find(const char *name, uid_t uid)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw = NULL;
+
+	while (f && (pw = fgetpwent(f)))
+		if (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid)
+			break;
+	if (f)
+		fclose(f);
+	return pw;
+}
+
+static struct group *gr_find(const char *name)
+{
+	FILE *f = fopen("/etc/group", "re");
+	struct group *gr = NULL;
+
+	while (f && (gr = fgetgrent(f)))
+		if (strcmp(gr->gr_name, name) == 0)
+			break;
+	if (f)
+		fclose(f);
+	return gr;
+}
+#define getpwnam(n) pw_find((n), 0)
+#define getpwuid(u) pw_find(NULL, (u))
+#define getgrnam(n) gr_find(n)
+#endif
+
 static int parse_caps(const char *opt, const char *arg, cs_mask_t *out)
 {
 	struct cs_diag d = {0};

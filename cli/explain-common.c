@@ -102,8 +102,16 @@ bool cs_explain_cap_verdict(int cap, const struct cs_quintet *req, const struct 
 	for (int s = 0; s < CS_NSETS; s++)
 		in_req[s] = (req->present & (1u << s)) && (req->set[s] & b);
 	if (!res->ok) {
-		snprintf(buf, len, "not effective: the process never starts (%s at %s)",
-			 cs_errno_name(res->error), res->step);
+		const char *why = "";
+
+		/* The kernel's refusal says most: the last kernel step is it. */
+		for (size_t i = st->n; i-- > 0;)
+			if (strcmp(st->v[i].layer, "kernel") == 0) {
+				why = st->v[i].detail;
+				break;
+			}
+		snprintf(buf, len, "not effective: the process never starts (%s at %s%s%s)",
+			 cs_errno_name(res->error), res->step, *why ? ": " : "", why);
 		return false;
 	}
 	if (post->caps.set[CS_EFF] & b) {

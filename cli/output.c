@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void vmsg(const char *cmd, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "capscope%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	vfprintf(stderr, fmt, ap);

@@ -37,8 +37,8 @@ static struct cs_step *grow(struct cs_steps *s)
 	return &s->v[s->n++];
 }
 
-static void fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt,
-		 va_list ap)
+__attribute__((format(printf, 4, 0))) static void
+fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt, va_list ap)
 {
 	snprintf(st->layer, sizeof(st->layer), "%s", layer);
 	snprintf(st->rule, sizeof(st->rule), "%s", rule);

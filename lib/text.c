@@ -230,7 +230,7 @@ int cs_text_parse(const char *text, size_t len, struct cs_iep *out, struct cs_di
 				r.inh &= ~list;
 				if (op == 'M')
 					goto minus;
-				/* fall through */
+				__attribute__((fallthrough));
 			case '+':
 				if (flags & 1)
 					r.eff |= list;
@@ -295,44 +295,63 @@ char *cs_text_format(const struct cs_iep *iep)
 	return res;
 }
 
+/* Append src to buf at *n, truncating but always counting (like snprintf). */
+static void append(char *buf, size_t len, size_t *n, const char *src, size_t sl)
+{
+	if (*n < len) {
+		size_t room = len - *n - 1, c = sl < room ? sl : room;
+
+		memcpy(buf + *n, src, c);
+		buf[*n + c] = '\0';
+	}
+	*n += sl;
+}
+
+/*
+ * memcpy rather than one snprintf per name: decode formats every mask it
+ * reads, and this is most of its work (bench/bench-foundation.sh).
+ */
 size_t cs_mask_format_names(cs_mask_t m, enum cs_name_style style, char *buf, size_t len)
 {
 	size_t n = 0;
-	char name[32];
 
 	if (len)
 		buf[0] = '\0';
 	for (int cap = 0; cap < CS_CAP_BITS; cap++) {
-		const char *s;
-		int w;
+		const char *s = cs_cap_name(cap);
+		char tmp[32];
+		size_t sl;
 
 		if (!(m & CS_BIT(cap)))
 			continue;
-		switch (style) {
-		case CS_NAMES_CAPSH:
-			s = cs_cap_name(cap);
-			if (!s) {
-				snprintf(name, sizeof(name), "%d", cap);
-				s = name;
-			}
-			break;
-		case CS_NAMES_LOWER:
-			s = cs_cap_name_r(cap, false, name, sizeof(name));
-			break;
-		case CS_NAMES_K8S:
-			s = cs_cap_name_r(cap, true, name, sizeof(name));
-			if (cs_cap_name(cap))
-				s += 4;
-			break;
-		case CS_NAMES_OCI:
-		default:
-			s = cs_cap_name_r(cap, true, name, sizeof(name));
-			break;
+		if (n)
+			append(buf, len, &n, ",", 1);
+		if (!s) {
+			sl = (size_t)snprintf(tmp, sizeof(tmp), "%s%d",
+					      style == CS_NAMES_CAPSH	 ? ""
+					      : style == CS_NAMES_LOWER ? "cap_"
+									: "CAP_",
+					      cap);
+			append(buf, len, &n, tmp, sl);
+			continue;
 		}
-		w = snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, "%s%s", n ? "," : "",
-			     s);
-		if (w > 0)
-			n += (size_t)w;
+		if (style == CS_NAMES_CAPSH || style == CS_NAMES_LOWER) {
+			append(buf, len, &n, s, strlen(s));
+			continue;
+		}
+		/* Upper case; the Kubernetes spelling drops the "CAP_" prefix. */
+		sl = strlen(s);
+		if (style == CS_NAMES_K8S) {
+			s += 4;
+			sl -= 4;
+		} else {
+			append(buf, len, &n, "CAP_", 4);
+			s += 4;
+			sl -= 4;
+		}
+		for (size_t i = 0; i < sl; i++)
+			tmp[i] = (char)toupper((unsigned char)s[i]);
+		append(buf, len, &n, tmp, sl);
 	}
 	return n;
 }

@@ -10,7 +10,7 @@ packages=(
   libclang-rt-14-dev
   # oracles and the real things the tests run
   libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
-  valgrind bpftrace hyperfine libcap-ng-utils
+  valgrind bpftrace hyperfine libcap-ng-utils groff-base
 )
 
 missing=()

@@ -82,6 +82,14 @@ for suite in cli truth; do
   done
 done
 
+# Suites marked "# asan-too" run once more against the sanitizer build's binary.
+if [ -x "$top/$asan/capscope" ]; then
+  for t in "$top"/tests/cli/*.sh "$top"/tests/truth/*.sh; do
+    [ -x "$t" ] && grep -q '^# asan-too' "$t" || continue
+    CAPSCOPE="$top/$asan/capscope" run_one "asan-cli/$(basename "$t" .sh)" 1200 "$t"
+  done
+fi
+
 echo
 if [ ${#failed_names[@]} -gt 0 ]; then
   echo "failed: ${failed_names[*]}"

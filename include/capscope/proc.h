@@ -33,6 +33,7 @@ struct cs_proc_status {
 	int no_new_privs;     /* -1 when the kernel does not say */
 	int seccomp;          /* 0 disabled, 1 strict, 2 filter, -1 unknown */
 	int seccomp_filters;  /* -1 unknown */
+	int threads;          /* Threads: of the thread group, 0 unknown */
 	unsigned have;
 };
 
@@ -93,5 +94,7 @@ CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 CS_EXPORT int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
+/* The same for a /proc seq_file: a short read is taken as the end. */
+CS_EXPORT int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen);
 
 #endif

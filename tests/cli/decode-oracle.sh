@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope decode must print exactly what capsh --decode prints, and encode
+# must be its inverse.
+source "$(dirname "$0")/../lib/tap.sh"
+command -v capsh >/dev/null || skip_all "capsh (libcap2-bin) is not installed"
+
+# 300 seeded random masks: sparse, dense, high bits, the article's values.
+masks=(0 400 5c0 3000 4251b 0000003fffffffff 000001ffffffffff 1fffffffffff ffffffffffffffff
+       8000000000000000 0x10000000000 0X400)
+RANDOM=4242
+for i in $(seq 1 300); do
+  printf -v m '%04x%04x%04x%04x' $((RANDOM % (i % 4 == 0 ? 2 : 65536))) $((RANDOM)) $((RANDOM)) $((RANDOM))
+  case $((i % 5)) in
+    0) m=$(printf '%x' $((1 << (RANDOM % 63)))) ;;
+    1) m=${m:8} ;;
+  esac
+  masks+=("$m")
+done
+
+want=$(for m in "${masks[@]}"; do capsh --decode="$m"; done)
+got=$("$CAPSCOPE" decode "${masks[@]}")
+is "$got" "$want" "decode of ${#masks[@]} masks equals capsh --decode"
+
+# Round trip: names → mask → names.
+bad=0
+for m in "${masks[@]:0:120}"; do
+  line=$("$CAPSCOPE" decode "$m")
+  names=${line#*=}
+  hex=${line%%=*}
+  [ -z "$names" ] && names=""
+  back=$("$CAPSCOPE" encode "${names:-,}")
+  [ "$back" = "$hex" ] || { bad=$((bad + 1)); echo "# $m: $names -> $back, want $hex"; }
+done
+is "$bad" 0 "encode inverts decode"
+
+is "$("$CAPSCOPE" encode NET_BIND_SERVICE,NET_RAW)" "0x0000000000002400" "encode Kubernetes spelling"
+is "$("$CAPSCOPE" encode 'CAP_NET_BIND_SERVICE cap_setuid')" "0x0000000000000480" "encode OCI and libcap spelling"
+is "$("$CAPSCOPE" encode 'cap_net_raw+ep cap_chown=i')" \
+   "inheritable=0x0000000000000001 permitted=0x0000000000002000 effective=0x0000000000002000" \
+   "encode libcap text gives three sets"
+last=$(cat /proc/sys/kernel/cap_last_cap)
+printf -v allmask '0x%016x' $(( (1 << (last + 1)) - 1 ))
+is "$("$CAPSCOPE" encode all)" "$allmask" "encode all follows cap_last_cap ($last)"
+
+# Errors: one line, exit 1; capsh would print 0 or all ones for these.
+for bad_mask in zz 0x 10000000000000000 ' 400' '+1' ''; do
+  out=$("$CAPSCOPE" decode "$bad_mask" 2>&1); rc=$?
+  is "$rc" 1 "decode '$bad_mask' fails"
+  is "$(printf '%s\n' "$out" | wc -l)" 1 "decode '$bad_mask' prints one line: $out"
+done
+out=$("$CAPSCOPE" decode -- -1 2>&1); rc=$?
+is "$rc" 1 "decode -- -1 fails as a mask, not an option"
+out=$("$CAPSCOPE" encode 'cap_bogus' 2>&1); rc=$?
+is "$rc" 1 "encode of an unknown name fails"
+like "$out" "unknown capability 'cap_bogus'" "and names it"
+"$CAPSCOPE" decode 2>/dev/null; is $? 2 "decode without masks is a usage error"
+out=$("$CAPSCOPE" decode --bogus 400 2>&1); rc=$?
+is "$rc" 2 "unknown option exits 2"
+like "$out" "Try 'capscope decode --help'" "and points to --help"
+
+json=$("$CAPSCOPE" decode --json 400 5c0)
+is "$(jq -r '.masks[1].names | join(",")' <<<"$json")" \
+   "CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE" "decode --json names"
+is "$(jq -r '.masks[0].mask' <<<"$json")" "0x0000000000000400" "decode --json mask"
+
+# A closed stdout is a failure, not a silent success.
+"$CAPSCOPE" decode 400 >/dev/full 2>/dev/null; is $? 1 "write error on stdout fails"
+done_testing

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope file get/set/rm against libcap's getcap/setcap on real files.
+source "$(dirname "$0")/../lib/tap.sh"
+need_root
+command -v setcap >/dev/null || skip_all "setcap (libcap2-bin) is not installed"
+command -v getfattr >/dev/null || skip_all "getfattr (attr) is not installed"
+tap_tmpdir
+touch "$T/probe" && setcap cap_chown+ep "$T/probe" 2>/dev/null ||
+  skip_all "the filesystem of $T does not take security.capability xattrs"
+
+texts=(
+  'cap_net_bind_service+ep' 'cap_net_admin,cap_net_raw+p' 'cap_chown+ei' 'cap_chown+i'
+  'cap_setuid,cap_setgid=ip' '=' 'all=eip' 'all=p' 'all=ip cap_sys_admin-ip'
+  'cap_bpf,cap_perfmon,cap_checkpoint_restore+ep' 'cap_net_raw=p cap_chown=i'
+)
+i=0
+for t in "${texts[@]}"; do
+  i=$((i + 1))
+  a="$T/lib-$i" b="$T/cs-$i"
+  printf '#!/bin/sh\n' >"$a"; cp "$a" "$b"; chmod 755 "$a" "$b"
+  setcap "$t" "$a"
+  "$CAPSCOPE" file set "$t" "$b"
+  ok $? "file set '$t'"
+  xa=$(getfattr --absolute-names -n security.capability -e hex "$a" | sed -n 2p)
+  xb=$(getfattr --absolute-names -n security.capability -e hex "$b" | sed -n 2p)
+  is "$xb" "$xa" "same xattr bytes as setcap for '$t'"
+  is "$("$CAPSCOPE" file get "$a" "$b")" "$(getcap "$a" "$b")" "file get = getcap for '$t'"
+done
+
+# Namespaced (v3) values, with -n.
+for id in 4242 100000 2147483648; do
+  f="$T/ns-$id"; : >"$f"; g="$T/nsc-$id"; : >"$g"
+  setcap -n "$id" cap_net_raw+ep "$f"
+  "$CAPSCOPE" file set -n "$id" cap_net_raw+ep "$g"
+  is "$(getfattr --absolute-names -n security.capability -e hex "$g" | sed -n 2p)" \
+     "$(getfattr --absolute-names -n security.capability -e hex "$f" | sed -n 2p)" "file set -n $id writes what setcap -n writes"
+  is "$("$CAPSCOPE" file get -n "$f")" "$(getcap -n "$f")" "file get -n = getcap -n (rootid $id)"
+done
+# rootid 0 is the initial namespace's root: a plain v2 value (setcap -n refuses 0).
+: >"$T/ns0"; : >"$T/ns0-lib"
+"$CAPSCOPE" file set -n 0 cap_net_raw+ep "$T/ns0"; setcap cap_net_raw+ep "$T/ns0-lib"
+is "$(getfattr --absolute-names -n security.capability -e hex "$T/ns0" | sed -n 2p)" \
+   "$(getfattr --absolute-names -n security.capability -e hex "$T/ns0-lib" | sed -n 2p)" "file set -n 0 writes v2"
+# The kernel refuses a rootid that maps to no uid (-1); so must we, loudly.
+: >"$T/nsbad"
+"$CAPSCOPE" file set -n 4294967295 cap_net_raw+ep "$T/nsbad" 2>/dev/null; is $? 1 "rootid 4294967295 is refused by the kernel and reported"
+json=$("$CAPSCOPE" file get --json "$T/ns-4242")
+is "$(jq -c '.files[0].file_caps | [.version, .rootid, .effective, .permitted.names, .text]' <<<"$json")" \
+   '[3,4242,true,["CAP_NET_RAW"],"cap_net_raw=ep"]' "--json: version, rootid, effective, sets, text"
+json=$("$CAPSCOPE" file get --json "$T/cs-1")
+is "$(jq -c '.files[0].file_caps | [.version, .rootid]' <<<"$json")" '[2,null]' "--json: v2 has no rootid"
+
+# Files without caps, links, directories, missing files: getcap's behaviour.
+: >"$T/plain"; ln -s "$T/lib-1" "$T/link"; mkdir "$T/dir"
+for v in "" -v; do
+  want=$(getcap $v "$T/plain" "$T/link" "$T/dir" "$T/lib-1" 2>&1)
+  got=$("$CAPSCOPE" file get $v "$T/plain" "$T/link" "$T/dir" "$T/lib-1" 2>&1)
+  is "$got" "$want" "file get ${v:-(no -v)} on plain file, symlink, directory"
+done
+got=$("$CAPSCOPE" file get "$T/missing" 2>&1); rc=$?
+is "$got" "$(getcap "$T/missing" 2>&1)" "missing file: getcap's message"
+is "$rc" 1 "missing file: exit 1 (getcap exits 0, we do not hide it)"
+
+# Sets the single effective bit cannot encode are refused and nothing is written.
+: >"$T/refuse"
+out=$("$CAPSCOPE" file set 'cap_chown+ep cap_kill+p' "$T/refuse" 2>&1); rc=$?
+is "$rc" 1 "mixed effective bits are refused"
+like "$out" "effective" "with the reason"
+getfattr -n security.capability "$T/refuse" >/dev/null 2>&1
+is $? 1 "and no xattr was written"
+"$CAPSCOPE" file set 'cap_bogus+ep' "$T/refuse" 2>/dev/null; is $? 1 "unknown name refused"
+"$CAPSCOPE" file set cap_chown+ep "$T/link" 2>/dev/null; is $? 1 "set refuses to write through a symlink"
+is "$(getcap "$T/lib-1")" "$T/lib-1 cap_net_bind_service=ep" "the symlink target is untouched"
+"$CAPSCOPE" file set -n -5 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "negative rootid is a usage error"
+"$CAPSCOPE" file set -n 4294967296 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "rootid past 32 bits is a usage error"
+
+# rm
+"$CAPSCOPE" file rm "$T/lib-1" "$T/plain"; ok $? "file rm (a file without caps is fine)"
+is "$(getcap "$T/lib-1")" "" "caps removed"
+"$CAPSCOPE" file rm "$T/missing" 2>/dev/null; is $? 1 "file rm of a missing file fails"
+"$CAPSCOPE" file bogus 2>/dev/null; is $? 2 "unknown action is a usage error"
+done_testing

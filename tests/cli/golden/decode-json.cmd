@@ -1,0 +1,1 @@
+decode --json 4251b

@@ -1,0 +1,1 @@
+encode "cap_chown+ep cap_bogus+e"

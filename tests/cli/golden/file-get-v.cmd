@@ -1,0 +1,2 @@
+# needs-fcaps
+file get -v nc ping plain .

@@ -1,0 +1,2 @@
+# needs-fcaps
+file get nc ping plain

@@ -1,0 +1,2 @@
+# needs-fcaps
+file set "cap_chown+ep cap_kill+p" plain

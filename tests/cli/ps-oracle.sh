@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope ps against processes started with known credentials (capsh,
+# setpriv, unshare, a cgroup named like a container runtime's), and against
+# /proc/PID/status read independently with grep.
+source "$(dirname "$0")/../lib/tap.sh"
+need_root
+for t in capsh setpriv unshare jq; do
+  command -v $t >/dev/null || skip_all "$t is not installed"
+done
+tap_tmpdir
+subject=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/helpers/ps-subject
+pids=()
+cgroot=
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"
+  [ -n "$cgroot" ] && [ -d "$cgroot" ] && find "$cgroot" -depth -type d -exec rmdir {} + 2>/dev/null; }
+trap cleanup EXIT
+
+# Wait until PID's /proc/PID/exe is COMM (the exec has happened).
+wait_exec() { local pid=$1 comm=$2 i
+  for i in $(seq 1 200); do
+    [ "$(cat /proc/$pid/comm 2>/dev/null)" = "$comm" ] && return 0; sleep 0.02
+  done; return 1; }
+
+status_mask() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# 1. The reference article's capsh line: root → nobody with NET_BIND_SERVICE in ambient.
+capsh --caps='cap_net_bind_service,cap_setgid,cap_setuid,cap_setpcap+eip' --user=nobody \
+  --addamb='cap_net_bind_service' -- -c 'exec sleep 60' &
+p=$!; pids+=($p)
+wait_exec $p sleep; ok $? "capsh subject started"
+json=$("$CAPSCOPE" ps --json $p)
+is "$(jq -r '.processes[0].caps.inheritable.mask' <<<"$json")" "0x00000000000005c0" "article: CapInh 0x5c0"
+is "$(jq -r '.processes[0].caps.permitted.mask' <<<"$json")" "0x0000000000000400" "article: CapPrm 0x400"
+is "$(jq -r '.processes[0].caps.effective.names | join(",")' <<<"$json")" "CAP_NET_BIND_SERVICE" "article: CapEff names"
+is "$(jq -r '.processes[0].caps.ambient.mask' <<<"$json")" "0x0000000000000400" "article: CapAmb 0x400"
+is "$(jq -c '.processes[0].uids' <<<"$json")" "[65534,65534,65534,65534]" "uids of nobody"
+for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+  set=$(case $k in CapInh) echo inheritable;; CapPrm) echo permitted;; CapEff) echo effective;;
+        CapBnd) echo bounding;; CapAmb) echo ambient;; esac)
+  is "$(jq -r ".processes[0].caps.$set.mask" <<<"$json" | sed 's/^0x//')" "$(status_mask $p $k)" "$k equals /proc status"
+  want=$(capsh --decode="$(status_mask $p $k)" | sed 's/^[^=]*=//' | tr a-z A-Z)
+  is "$(jq -r ".processes[0].caps.$set.names | join(\",\")" <<<"$json")" "$want" "$k names equal capsh --decode"
+done
+is "$(jq -r '.processes[0].no_new_privs' <<<"$json")" "false" "no_new_privs false"
+is "$(jq -r '.processes[0].in_user_namespace' <<<"$json")" "false" "initial user namespace"
+is "$(jq -r '.processes[0].container' <<<"$json")" "null" "not in a container"
+text=$("$CAPSCOPE" ps $p | sed -n 2p)
+like "$text" "^$p +nobody +net_bind_service +net_bind_service +4 caps +(all|[0-9]+ caps) +net_bind_service +no +disabled +init +- +sleep 60$" "compact text row"
+
+# 2. no_new_privs and a non-root uid via setpriv, bounding set reduced.
+setpriv --no-new-privs --reuid=1000 --regid=1000 --clear-groups --bounding-set=-all,+net_raw \
+  sleep 61 &
+p=$!; pids+=($p)
+wait_exec $p sleep
+json=$("$CAPSCOPE" ps --json $p)
+is "$(jq -r '.processes[0].no_new_privs' <<<"$json")" "true" "setpriv: no_new_privs true"
+is "$(jq -c '.processes[0].uids' <<<"$json")" "[1000,1000,1000,1000]" "setpriv: uids 1000"
+is "$(jq -c '.processes[0].groups' <<<"$json")" "[]" "setpriv: no supplementary groups"
+is "$(jq -r '.processes[0].caps.bounding.names | join(",")' <<<"$json")" "CAP_NET_RAW" "setpriv: bounding = NET_RAW"
+is "$(jq -r '.processes[0].caps.permitted.mask' <<<"$json")" "0x0000000000000000" "setpriv: nothing permitted"
+
+# 3. A thread whose effective set differs from its leader, and seccomp filter mode.
+"$subject" --thread-drop --seccomp >"$T/ready" &
+p=$!; pids+=($p)
+for i in $(seq 1 100); do grep -q ready "$T/ready" 2>/dev/null && break; sleep 0.02; done
+json=$("$CAPSCOPE" ps --json $p)
+is "$(jq -r '.processes[0].threads | length' <<<"$json")" 1 "one thread differs from its leader"
+is "$(jq -r '.processes[0].threads[0].caps.effective.mask' <<<"$json")" "0x0000000000000000" "its effective set is empty"
+is "$(jq -r '.processes[0].caps.effective.mask' <<<"$json")" "0x$(status_mask $p CapEff)" "the leader keeps its own"
+tid=$(jq -r '.processes[0].threads[0].tid' <<<"$json")
+is "$(awk '$1=="CapEff:" {print $2}' /proc/$p/task/$tid/status)" "0000000000000000" "the thread's own status agrees"
+is "$(jq -r '.processes[0].seccomp' <<<"$json")" "filter" "seccomp filter mode"
+is "$(jq -r '.processes[0].no_new_privs' <<<"$json")" "true" "seccomp subject has no_new_privs"
+like "$("$CAPSCOPE" ps $p)" "└$tid" "the text view lists the thread under its leader"
+like "$("$CAPSCOPE" ps -v $p)" "thread $tid" "-v lists the thread"
+
+# 4. A user namespace.
+unshare --user --map-root-user sleep 62 &
+p=$!; pids+=($p)
+wait_exec $p sleep
+json=$("$CAPSCOPE" ps --json $p)
+is "$(jq -r '.processes[0].in_user_namespace' <<<"$json")" "true" "unshare -U: in a user namespace"
+is "$(jq -c '.processes[0].uids' <<<"$json")" "[0,0,0,0]" "unshare -U: ids as the kernel shows them from here"
+
+# 5. Containers: a process moved into cgroups named the way runtimes name them.
+id=$(printf '%064x' 0xc0ffee)
+pod=1d2f3a4b_5c6d_7e8f_9a0b_c1d2e3f4a5b6
+for spec in "containerd:kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod$pod.slice/cri-containerd-$id.scope" \
+            "docker:docker/$id" "cri-o:kubepods.slice/kubepods-pod$pod.slice/crio-$id.scope" \
+            "podman:machine.slice/libpod-$id.scope"; do
+  rt=${spec%%:*} path=${spec#*:}
+  base=/sys/fs/cgroup/pids
+  [ -d $base ] || base=/sys/fs/cgroup/unified
+  if ! mkdir -p "$base/capscope-test/$path" 2>/dev/null; then
+    skip "cannot create cgroups under $base"; continue
+  fi
+  cgroot=$base/capscope-test
+  sleep 63 &
+  p=$!; pids+=($p)
+  echo $p >"$base/capscope-test/$path/cgroup.procs"
+  json=$("$CAPSCOPE" ps --json $p)
+  is "$(jq -r '.processes[0].container.runtime' <<<"$json")" "$rt" "cgroup $rt: runtime"
+  is "$(jq -r '.processes[0].container.id' <<<"$json")" "$id" "cgroup $rt: container id"
+  case $rt in containerd|cri-o)
+    is "$(jq -r '.processes[0].container.pod_uid' <<<"$json")" "${pod//_/-}" "cgroup $rt: pod uid" ;;
+  esac
+  kill $p; wait $p 2>/dev/null
+done
+
+# 6. Named pids that do not exist are errors; the all-process view tolerates churn.
+out=$("$CAPSCOPE" ps 1073741823 2>&1); rc=$?
+is "$rc" 1 "a pid that does not exist fails"
+like "$out" "process 1073741823: no such process" "and says so"
+"$CAPSCOPE" ps abc 2>/dev/null; is $? 2 "a non-numeric pid is a usage error"
+( for i in $(seq 1 300); do /bin/true; done ) &
+churn=$!
+fails=0
+for i in 1 2 3 4 5; do "$CAPSCOPE" ps --json >"$T/all.json" || fails=$((fails + 1)); jq -e '.processes | length > 3' "$T/all.json" >/dev/null || fails=$((fails + 1)); done
+wait $churn
+is "$fails" 0 "ps of every process while processes come and go: no error, valid JSON"
+
+# 7. A process name cannot spoof a status field.
+cp /bin/sleep "$T/CapEff:	ffffffffffffffff"
+"$T/CapEff:	ffffffffffffffff" 64 &
+p=$!; pids+=($p)
+sleep 0.2
+json=$("$CAPSCOPE" ps --json $p)
+is "$(jq -r '.processes[0].caps.effective.mask' <<<"$json")" "0x$(status_mask $p CapEff)" "a spoofing process name changes nothing"
+done_testing
