@@ -15,6 +15,7 @@
 
 /* Subjects: add a prototype here and one line in cmd-explain.c's table. */
 int cmd_explain_oci(int argc, char **argv);
+int cmd_explain_pod(int argc, char **argv);
 
 /* A set for a table cell: "-" when empty, names when a few, else "N caps". */
 const char *cs_explain_set_cell(cs_mask_t m, char *buf, size_t len);

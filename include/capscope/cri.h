@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Container runtimes in front of the OCI runtime: from what the kubelet
+ * sends over CRI (capability add/drop strings, privileged, no_new_privs,
+ * user) to the OCI process (config.json's process). Each runtime has its own
+ * defaults, `ALL` handling, name normalisation and order of add and drop;
+ * docs/runtimes.md cites the source of every rule. Steps use layer
+ * "runtime" with rule ids "crio.*", "containerd.*", "docker.*".
+ */
+#ifndef CAPSCOPE_CRI_H
+#define CAPSCOPE_CRI_H
+
+#include "diag.h"
+#include "oci.h"
+#include "steps.h"
+
+enum cs_cri_runtime { CS_CRI_CRIO, CS_CRI_CONTAINERD, CS_CRI_DOCKER };
+
+#define CS_CRIO_MAX_DEFAULTS 64
+
+/* The parts of crio.conf that shape capabilities. */
+struct cs_crio_config {
+	/* [crio.runtime] default_capabilities, as written (CRI-O prefixes and
+	 * validates them when a container is created). */
+	char default_caps[CS_CRIO_MAX_DEFAULTS][48];
+	size_t n_default_caps;
+	bool add_inheritable; /* add_inheritable_capabilities */
+	char defaults_from[256]; /* file that last set default_capabilities, "" = built-in */
+	char inheritable_from[256];
+};
+
+/* What the kubelet passes for one container (CRI LinuxContainerSecurityContext). */
+struct cs_cri_request {
+	const char *const *add;
+	size_t n_add;
+	const char *const *drop;
+	size_t n_drop;
+	bool privileged;
+	bool no_new_privs;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t n_groups;
+	bool user_namespace; /* hostUsers: false */
+};
+
+/* CRI-O's built-in defaults (internal/config/capabilities). */
+CS_EXPORT void cs_crio_config_default(struct cs_crio_config *c);
+
+/*
+ * Read crio.conf and drop-ins into c (which should hold the defaults first).
+ * path is a file, a directory holding crio.conf (and crio.conf.d/), or a
+ * drop-in directory; drop-ins (*.conf) are read in lexical order and a later
+ * value wins. Errors name file, line and column.
+ */
+CS_EXPORT int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_diag *d);
+/* Parse one crio.conf text into c. */
+CS_EXPORT int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len,
+				   const char *name, struct cs_diag *d);
+
+/*
+ * Merge the request with the runtime's rules into out (uid, gid, groups,
+ * capabilities, noNewPrivileges, user namespace). Returns 0, or -EINVAL when
+ * the runtime refuses to create the container (d says why, e.g. CRI-O's
+ * "unknown capability "CAP_FOO" to add").
+ */
+CS_EXPORT int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
+			   const struct cs_cri_request *req, struct cs_oci_process *out,
+			   struct cs_steps *st, struct cs_diag *d);
+
+CS_EXPORT const char *cs_cri_runtime_name(enum cs_cri_runtime rt);
+
+/* Docker's (moby's) default capability set, which containerd's CRI plugin also uses. */
+CS_EXPORT cs_mask_t cs_cri_docker_defaults(void);
+
+#endif

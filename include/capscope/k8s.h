@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kubernetes manifests as far as credentials go: the pod templates of Pod,
+ * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and List
+ * documents (YAML, several documents per file, or JSON), every container,
+ * init container and ephemeral container, and the security contexts that
+ * decide user, capabilities and no_new_privs. OpenShift
+ * SecurityContextConstraints documents found in the same files are kept too.
+ *
+ * Values are kept as written (strings exactly as the manifest spells them,
+ * unset fields unset): admission and the runtimes each normalise in their
+ * own way and capscope must show where that matters.
+ */
+#ifndef CAPSCOPE_K8S_H
+#define CAPSCOPE_K8S_H
+
+#include <stdint.h>
+
+#include "caps.h"
+#include "diag.h"
+
+struct cs_arena; /* owns every string and array below */
+
+struct cs_strlist {
+	const char **v;
+	size_t n;
+};
+
+struct cs_opt_bool {
+	bool set, v;
+};
+
+struct cs_opt_i64 {
+	bool set;
+	int64_t v;
+};
+
+/* Where a node was found, for messages that point at the manifest. */
+struct cs_pos {
+	unsigned line, column;
+};
+
+/* A container's securityContext, or the effective one after merging. */
+struct cs_k8s_sc {
+	struct cs_opt_i64 run_as_user, run_as_group;
+	struct cs_opt_bool run_as_non_root, allow_privilege_escalation, privileged;
+	struct cs_opt_bool read_only_root_fs;
+	bool caps_set; /* capabilities: {} present */
+	struct cs_strlist add, drop;
+	const char *seccomp_type; /* seccompProfile.type or NULL */
+	struct cs_pos pos, add_pos, drop_pos;
+};
+
+enum cs_k8s_ctr_kind { CS_CTR_INIT, CS_CTR_APP, CS_CTR_EPHEMERAL };
+
+struct cs_k8s_container {
+	const char *name, *image;
+	enum cs_k8s_ctr_kind kind;
+	struct cs_strlist command, args;
+	struct cs_k8s_sc sc;
+	bool has_sc;
+	bool host_port; /* some ports[].hostPort is non-zero */
+	struct cs_pos pos;
+};
+
+struct cs_k8s_sysctl {
+	const char *name, *value;
+};
+
+struct cs_k8s_pod {
+	const char *file;
+	const char *kind;      /* the document's kind: Pod, Deployment, … */
+	const char *name;      /* metadata.name of the document */
+	const char *namespace; /* or NULL */
+	const char *required_scc; /* openshift.io/required-scc annotation of the pod template */
+	const char *service_account;
+	struct cs_pos pos;
+	/* spec.securityContext */
+	struct cs_opt_i64 run_as_user, run_as_group, fs_group;
+	struct cs_opt_bool run_as_non_root;
+	const char *seccomp_type;
+	int64_t *supplemental_groups;
+	size_t n_supplemental_groups;
+	struct cs_k8s_sysctl *sysctls;
+	size_t n_sysctls;
+	/* spec */
+	struct cs_opt_bool host_users;
+	bool host_network, host_pid, host_ipc;
+	struct cs_strlist volume_types; /* "hostPath", "emptyDir", … per volume */
+	struct cs_k8s_container *containers;
+	size_t n_containers;
+};
+
+enum cs_scc_user_type {
+	CS_SCC_USER_UNSET = 0,
+	CS_SCC_MUST_RUN_AS,
+	CS_SCC_MUST_RUN_AS_RANGE,
+	CS_SCC_MUST_RUN_AS_NON_ROOT,
+	CS_SCC_RUN_AS_ANY,
+};
+
+struct cs_scc {
+	const char *name;
+	const char *file;
+	struct cs_pos pos;
+	struct cs_opt_i64 priority;
+	bool allow_privileged, allow_host_network, allow_host_pid, allow_host_ipc;
+	bool allow_host_ports, allow_host_dir_volume, read_only_root_fs;
+	struct cs_opt_bool allow_privilege_escalation, default_allow_privilege_escalation;
+	struct cs_strlist allowed_caps, default_add_caps, required_drop_caps;
+	struct cs_strlist volumes, allowed_unsafe_sysctls, forbidden_sysctls, seccomp_profiles;
+	enum cs_scc_user_type run_as_user;
+	struct cs_opt_i64 uid, uid_min, uid_max;
+	const char *selinux_type; /* "MustRunAs" / "RunAsAny" */
+	const char *fs_group_type, *supplemental_groups_type;
+	const char *user_namespace_level; /* "AllowHostLevel" / "RequirePodLevel" or NULL */
+};
+
+struct cs_k8s_manifest {
+	struct cs_arena *arena;
+	struct cs_k8s_pod *pods;
+	size_t n_pods, cap_pods;
+	struct cs_scc *sccs;
+	size_t n_sccs, cap_sccs;
+	size_t n_skipped; /* documents of other kinds (Service, Role, …) */
+};
+
+CS_EXPORT void cs_k8s_manifest_init(struct cs_k8s_manifest *m);
+CS_EXPORT void cs_k8s_manifest_free(struct cs_k8s_manifest *m);
+
+/*
+ * Parse YAML (one or more documents) or JSON text and append what it holds to
+ * m. name is used in diagnostics and recorded as each pod's file. On error
+ * returns -EINVAL (or -ENOMEM, -E2BIG) and fills d with line, column, field.
+ */
+CS_EXPORT int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len,
+			   const char *name, struct cs_diag *d);
+/* Read a file (at most 16 MiB) and parse it. */
+CS_EXPORT int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d);
+
+/*
+ * The container's effective securityContext as the kubelet computes it
+ * (pkg/securitycontext DetermineEffectiveSecurityContext): runAsUser,
+ * runAsGroup, runAsNonRoot and seccompProfile fall back to the pod's; the
+ * rest is container-only.
+ */
+CS_EXPORT void cs_k8s_effective_sc(const struct cs_k8s_pod *p, const struct cs_k8s_container *c,
+				   struct cs_k8s_sc *out);
+
+/* The value of a pod sysctl, or NULL. */
+CS_EXPORT const char *cs_k8s_sysctl(const struct cs_k8s_pod *p, const char *name);
+
+CS_EXPORT const char *cs_k8s_ctr_kind_name(enum cs_k8s_ctr_kind k);
+
+/* The parts of an OCI image config (config.json of an image) a pod inherits. */
+struct cs_image_config {
+	const char *user;		   /* config.User or NULL */
+	struct cs_strlist entrypoint, cmd; /* config.Entrypoint, config.Cmd */
+	const char *path_env;		   /* PATH from config.Env or NULL */
+};
+
+/* Read an OCI image config JSON file; strings live in m's arena. */
+CS_EXPORT int cs_image_config_load(struct cs_k8s_manifest *m, const char *path,
+				   struct cs_image_config *out, struct cs_diag *d);
+
+#endif

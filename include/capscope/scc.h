@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * OpenShift SecurityContextConstraints admission, as
+ * openshift/apiserver-library-go pkg/securitycontextconstraints does it:
+ * candidates sorted by priority, restrictiveness and name; the first SCC
+ * under which every container of the pod validates (after that SCC's
+ * mutation) wins. The result carries each container's mutated effective
+ * securityContext, which is what the kubelet then hands to the runtime.
+ */
+#ifndef CAPSCOPE_SCC_H
+#define CAPSCOPE_SCC_H
+
+#include "k8s.h"
+#include "steps.h"
+
+struct cs_scc_opts {
+	/* The namespace's openshift.io/sa.scc.uid-range (also used for groups). */
+	uint32_t uid_range_start, uid_range_size;
+	/* SCCs the pod's service account may use; NULL = every SCC given. */
+	const char *const *granted;
+	size_t n_granted;
+};
+
+struct cs_scc_attempt {
+	const struct cs_scc *scc;
+	int points;
+	bool granted, ok;
+	char reason[512];
+};
+
+struct cs_scc_result {
+	bool admitted;
+	const struct cs_scc *chosen;
+	struct cs_scc_attempt *attempts; /* in the order admission tried them */
+	size_t n_attempts;
+	/* Per pod container (same index): the effective securityContext after
+	 * the chosen SCC's mutation. Lists point into the manifest and SCCs. */
+	struct cs_k8s_sc *sc;
+	size_t n_sc;
+	struct cs_opt_i64 fs_group; /* after mutation */
+	char reason[768];
+	/* internal: memory the mutated lists live in */
+	void **owned;
+	size_t n_owned, cap_owned;
+};
+
+/* Restrictiveness score (sort.go pointValue): lower is more restrictive. */
+CS_EXPORT int cs_scc_points(const struct cs_scc *s);
+
+/*
+ * Run admission for pod over the n SCCs. Returns 0 when admission ran (see
+ * res->admitted), -ENOMEM on allocation failure. Steps go to the "scc" layer.
+ */
+CS_EXPORT int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
+			   const struct cs_scc_opts *o, struct cs_scc_result *res,
+			   struct cs_steps *steps);
+CS_EXPORT void cs_scc_result_free(struct cs_scc_result *res);
+
+#endif

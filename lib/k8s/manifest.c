@@ -1,0 +1,1114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kubernetes manifests through libfyaml. Kubernetes reads YAML with a YAML
+ * 1.1 resolver (sigs.k8s.io/yaml on go-yaml): a plain `no`, `on` or `y` is a
+ * boolean and a plain 0123 is a number, so a string field holding one of
+ * those is a type error there. We report the same instead of quietly taking
+ * the text, and point at the line and column.
+ *
+ * Aliases are followed, but every node visit is counted against a budget so
+ * that an alias bomb ("billion laughs") stops with an error instead of
+ * exhausting memory or time. libfyaml rejects duplicate keys and bounds the
+ * nesting depth itself.
+ */
+#include "capscope/k8s.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "capscope/proc.h"
+
+/* Field paths in messages are cut at the buffer size; that is all truncation can do here. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define NODE_BUDGET 200000
+#define MAX_LIST_DEPTH 4
+
+struct ctx {
+	struct cs_k8s_manifest *m;
+	const char *name;
+	struct cs_diag *d;
+	long budget;
+};
+
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/*
+ * libfyaml 0.7 keeps marks on tokens, not nodes: a scalar's is its own, a
+ * collection's is that of its first scalar inside (the first key of a
+ * mapping, the first item of a list).
+ */
+static const struct fy_mark *node_mark(struct fy_node *n)
+{
+	for (int depth = 0; n && depth < 16; depth++) {
+		if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
+			struct fy_token *t = fy_node_get_scalar_token(n);
+
+			return t ? fy_token_start_mark(t) : NULL;
+		}
+		void *it = NULL;
+		if (fy_node_is_mapping(n)) {
+			struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
+
+			n = pr ? fy_node_pair_key(pr) : NULL;
+		} else {
+			n = fy_node_sequence_iterate(n, &it);
+		}
+	}
+	return NULL;
+}
+
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	unsigned line = 0, col = 0;
+
+	if (n) {
+		const struct fy_mark *mk = node_mark(n);
+
+		if (mk) {
+			line = (unsigned)mk->line + 1;
+			col = (unsigned)mk->column + 1;
+		}
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->d)
+		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+	return cs_diag_set(c->d, err, line, col, field, "%s", msg);
+}
+
+static struct cs_pos pos_of(struct fy_node *n)
+{
+	struct cs_pos p = {0, 0};
+	const struct fy_mark *mk = n ? node_mark(n) : NULL;
+
+	if (mk) {
+		p.line = (unsigned)mk->line + 1;
+		p.column = (unsigned)mk->column + 1;
+	}
+	return p;
+}
+
+/* Follow aliases and charge the visit to the budget. NULL stays NULL. */
+static int visit(struct ctx *c, struct fy_node **np, const char *field)
+{
+	struct fy_node *n = *np;
+
+	if (!n)
+		return 0;
+	if (--c->budget < 0)
+		return errf(c, n, E2BIG, field,
+			    "document expands to more than %d nodes (alias bomb?)", NODE_BUDGET);
+	for (int hops = 0; fy_node_is_alias(n); hops++) {
+		struct fy_node *t = fy_node_resolve_alias(n);
+
+		if (!t || hops > 16)
+			return errf(c, n, EINVAL, field, "alias does not resolve");
+		n = t;
+	}
+	*np = n;
+	return 0;
+}
+
+static bool is_null(struct fy_node *n)
+{
+	size_t len;
+	const char *s;
+
+	if (!n || !fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
+		return n == NULL;
+	s = fy_node_get_scalar(n, &len);
+	if (!s || len == 0)
+		return true;
+	return (len == 1 && s[0] == '~') || (len == 4 && (!memcmp(s, "null", 4) ||
+							!memcmp(s, "Null", 4) ||
+							!memcmp(s, "NULL", 4)));
+}
+
+static bool eqn(const char *s, size_t len, const char *lit)
+{
+	return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+/* YAML 1.1 booleans as go-yaml v2 resolves them. -1 when not a boolean. */
+static int yaml11_bool(const char *s, size_t len)
+{
+	static const char *const t[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
+					"on", "On", "ON"};
+	static const char *const f[] = {"n", "N", "no", "No", "NO", "false", "False", "FALSE",
+					"off", "Off", "OFF"};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (eqn(s, len, t[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (eqn(s, len, f[i]))
+			return 0;
+	return -1;
+}
+
+static bool looks_numeric(const char *s, size_t len)
+{
+	size_t i = 0;
+	bool digit = false;
+
+	if (len && (s[0] == '-' || s[0] == '+'))
+		i++;
+	if (len - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'b' || s[i + 1] == 'o'))
+		return len - i > 2;
+	if (eqn(s + i, len - i, ".inf") || eqn(s + i, len - i, ".Inf") ||
+	    eqn(s + i, len - i, ".nan") || eqn(s + i, len - i, ".NaN"))
+		return true;
+	for (; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digit = true;
+		else if (s[i] != '_' && s[i] != '.' && s[i] != 'e' && s[i] != 'E' && s[i] != '-' &&
+			 s[i] != '+')
+			return false;
+	}
+	return digit;
+}
+
+static struct fy_node *get(struct fy_node *map, const char *key)
+{
+	if (!map || !fy_node_is_mapping(map))
+		return NULL;
+	return fy_node_mapping_lookup_by_string(map, key, FY_NT);
+}
+
+static int need_map(struct ctx *c, struct fy_node *n, const char *field)
+{
+	if (!fy_node_is_mapping(n))
+		return errf(c, n, EINVAL, field, "expected a mapping");
+	return 0;
+}
+
+/* A string field: NULL when absent or null. */
+static int get_str(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		   const char **out)
+{
+	struct fy_node *n = get(map, key);
+	const char *s;
+	size_t len;
+	int r;
+
+	*out = NULL;
+	if ((r = visit(c, &n, field)) < 0)
+		return r;
+	if (!n || is_null(n))
+		return 0;
+	if (!fy_node_is_scalar(n))
+		return errf(c, n, EINVAL, field, "expected a string");
+	s = fy_node_get_scalar(n, &len);
+	if (fy_node_get_style(n) == FYNS_PLAIN) {
+		if (yaml11_bool(s, len) >= 0)
+			return errf(c, n, EINVAL, field,
+				    "'%.*s' is a boolean to Kubernetes (YAML 1.1), not a string; quote it",
+				    (int)(len > 40 ? 40 : len), s);
+		if (looks_numeric(s, len))
+			return errf(c, n, EINVAL, field,
+				    "'%.*s' is a number to Kubernetes, not a string; quote it",
+				    (int)(len > 40 ? 40 : len), s);
+	}
+	if (memchr(s, '\0', len))
+		return errf(c, n, EINVAL, field, "string contains a NUL byte");
+	*out = cs_arena_strndup(c->m->arena, s, len);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int scalar_bool(struct ctx *c, struct fy_node *n, const char *field, bool *v)
+{
+	const char *s;
+	size_t len;
+	int b;
+
+	if (!fy_node_is_scalar(n))
+		return errf(c, n, EINVAL, field, "expected a boolean");
+	s = fy_node_get_scalar(n, &len);
+	b = fy_node_get_style(n) == FYNS_PLAIN ? yaml11_bool(s, len) : -1;
+	if (b < 0)
+		return errf(c, n, EINVAL, field, "expected a boolean (true or false), got '%.*s'",
+			    (int)(len > 40 ? 40 : len), s);
+	*v = b;
+	return 0;
+}
+
+static int get_bool(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		    struct cs_opt_bool *out)
+{
+	struct fy_node *n = get(map, key);
+	int r;
+
+	out->set = false;
+	if ((r = visit(c, &n, field)) < 0)
+		return r;
+	if (!n || is_null(n))
+		return 0;
+	if ((r = scalar_bool(c, n, field, &out->v)) < 0)
+		return r;
+	out->set = true;
+	return 0;
+}
+
+static int scalar_i64(struct ctx *c, struct fy_node *n, const char *field, int64_t *v)
+{
+	const char *s;
+	size_t len;
+	char buf[32], *end;
+	long long x;
+
+	if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
+		return errf(c, n, EINVAL, field, "expected an integer");
+	s = fy_node_get_scalar(n, &len);
+	if (len == 0 || len >= sizeof(buf))
+		return errf(c, n, EINVAL, field, "expected an integer");
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	for (size_t i = (buf[0] == '-' || buf[0] == '+'); i < len; i++)
+		if (buf[i] < '0' || buf[i] > '9' || (i + 1 == len && buf[i] == '\0'))
+			return errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
+	errno = 0;
+	x = strtoll(buf, &end, 10);
+	if (errno || *end || end == buf || (len == 1 && (buf[0] == '-' || buf[0] == '+')))
+		return errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
+	*v = x;
+	return 0;
+}
+
+static int get_i64(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		   struct cs_opt_i64 *out)
+{
+	struct fy_node *n = get(map, key);
+	int r;
+
+	out->set = false;
+	if ((r = visit(c, &n, field)) < 0)
+		return r;
+	if (!n || is_null(n))
+		return 0;
+	if ((r = scalar_i64(c, n, field, &out->v)) < 0)
+		return r;
+	out->set = true;
+	return 0;
+}
+
+/* A sequence of strings; absent or null is empty with *set false. */
+static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		       struct cs_strlist *out, bool *set, struct cs_pos *pos)
+{
+	struct fy_node *seq = get(map, key), *it;
+	void *iter = NULL;
+	size_t i = 0;
+	int r;
+	char f[96];
+
+	out->v = NULL;
+	out->n = 0;
+	if (set)
+		*set = false;
+	if ((r = visit(c, &seq, field)) < 0)
+		return r;
+	if (!seq || is_null(seq))
+		return 0;
+	if (pos)
+		*pos = pos_of(seq);
+	if (!fy_node_is_sequence(seq))
+		return errf(c, seq, EINVAL, field, "expected a list");
+	out->n = (size_t)fy_node_sequence_item_count(seq);
+	out->v = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(char *));
+	if (!out->v)
+		return -ENOMEM;
+	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL) {
+		const char *s;
+		size_t len;
+
+		snprintf(f, sizeof(f), "%s[%zu]", field, i);
+		if ((r = visit(c, &it, f)) < 0)
+			return r;
+		if (!fy_node_is_scalar(it) || is_null(it))
+			return errf(c, it, EINVAL, f, "expected a string");
+		s = fy_node_get_scalar(it, &len);
+		if (fy_node_get_style(it) == FYNS_PLAIN) {
+			if (yaml11_bool(s, len) >= 0)
+				return errf(c, it, EINVAL, f,
+					    "'%.*s' is a boolean to Kubernetes (YAML 1.1); quote it",
+					    (int)(len > 40 ? 40 : len), s);
+			if (looks_numeric(s, len))
+				return errf(c, it, EINVAL, f,
+					    "'%.*s' is a number to Kubernetes; quote it",
+					    (int)(len > 40 ? 40 : len), s);
+		}
+		if (memchr(s, '\0', len))
+			return errf(c, it, EINVAL, f, "string contains a NUL byte");
+		if (i >= out->n)
+			break;
+		if (!(out->v[i] = cs_arena_strndup(c->m->arena, s, len)))
+			return -ENOMEM;
+		i++;
+	}
+	out->n = i;
+	if (set)
+		*set = true;
+	return 0;
+}
+
+static int get_map(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		   struct fy_node **out)
+{
+	struct fy_node *n = get(map, key);
+	int r;
+
+	*out = NULL;
+	if ((r = visit(c, &n, field)) < 0)
+		return r;
+	if (!n || is_null(n))
+		return 0;
+	if ((r = need_map(c, n, field)) < 0)
+		return r;
+	*out = n;
+	return 0;
+}
+
+static int get_seq(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		   struct fy_node **out)
+{
+	struct fy_node *n = get(map, key);
+	int r;
+
+	*out = NULL;
+	if ((r = visit(c, &n, field)) < 0)
+		return r;
+	if (!n || is_null(n))
+		return 0;
+	if (!fy_node_is_sequence(n))
+		return errf(c, n, EINVAL, field, "expected a list");
+	*out = n;
+	return 0;
+}
+
+static int parse_sc(struct ctx *c, struct fy_node *scn, const char *path, struct cs_k8s_sc *sc)
+{
+	char f[160];
+	struct fy_node *caps, *sp;
+	int r;
+
+	sc->pos = pos_of(scn);
+#define F(k) (snprintf(f, sizeof(f), "%s.%s", path, k), f)
+	if ((r = get_i64(c, scn, "runAsUser", F("runAsUser"), &sc->run_as_user)) < 0 ||
+	    (r = get_i64(c, scn, "runAsGroup", F("runAsGroup"), &sc->run_as_group)) < 0 ||
+	    (r = get_bool(c, scn, "runAsNonRoot", F("runAsNonRoot"), &sc->run_as_non_root)) < 0 ||
+	    (r = get_bool(c, scn, "allowPrivilegeEscalation", F("allowPrivilegeEscalation"),
+			  &sc->allow_privilege_escalation)) < 0 ||
+	    (r = get_bool(c, scn, "privileged", F("privileged"), &sc->privileged)) < 0 ||
+	    (r = get_bool(c, scn, "readOnlyRootFilesystem", F("readOnlyRootFilesystem"),
+			  &sc->read_only_root_fs)) < 0)
+		return r;
+	if ((r = get_map(c, scn, "seccompProfile", F("seccompProfile"), &sp)) < 0)
+		return r;
+	if (sp && (r = get_str(c, sp, "type", F("seccompProfile.type"), &sc->seccomp_type)) < 0)
+		return r;
+	if ((r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
+		return r;
+	if (caps) {
+		sc->caps_set = true;
+		if ((r = get_strlist(c, caps, "add", F("capabilities.add"), &sc->add, NULL,
+				     &sc->add_pos)) < 0 ||
+		    (r = get_strlist(c, caps, "drop", F("capabilities.drop"), &sc->drop, NULL,
+				     &sc->drop_pos)) < 0)
+			return r;
+	}
+#undef F
+	return 0;
+}
+
+static int parse_containers(struct ctx *c, struct fy_node *spec, const char *path, const char *key,
+			    enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
+{
+	struct fy_node *seq, *it;
+	void *iter = NULL;
+	char base[128], f[192];
+	size_t i = 0;
+	int r;
+
+	snprintf(f, sizeof(f), "%s.%s", path, key);
+	if ((r = get_seq(c, spec, key, f, &seq)) < 0 || !seq)
+		return r;
+	size_t n = (size_t)fy_node_sequence_item_count(seq);
+	struct cs_k8s_container *v = cs_arena_grow(c->m->arena, p->containers, p->n_containers,
+						   p->n_containers + n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	p->containers = v;
+	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL && i < n) {
+		struct cs_k8s_container *ct = &p->containers[p->n_containers];
+		struct fy_node *scn, *ports;
+
+		snprintf(base, sizeof(base), "%s.%s[%zu]", path, key, i++);
+		if ((r = visit(c, &it, base)) < 0 || (r = need_map(c, it, base)) < 0)
+			return r;
+		ct->kind = kind;
+		ct->pos = pos_of(it);
+#define F(k) (snprintf(f, sizeof(f), "%s.%s", base, k), f)
+		if ((r = get_str(c, it, "name", F("name"), &ct->name)) < 0 ||
+		    (r = get_str(c, it, "image", F("image"), &ct->image)) < 0 ||
+		    (r = get_strlist(c, it, "command", F("command"), &ct->command, NULL, NULL)) < 0 ||
+		    (r = get_strlist(c, it, "args", F("args"), &ct->args, NULL, NULL)) < 0)
+			return r;
+		if (!ct->name)
+			return errf(c, it, EINVAL, F("name"), "container has no name");
+		if ((r = get_map(c, it, "securityContext", F("securityContext"), &scn)) < 0)
+			return r;
+		if (scn) {
+			ct->has_sc = true;
+			if ((r = parse_sc(c, scn, F("securityContext"), &ct->sc)) < 0)
+				return r;
+		}
+		if ((r = get_seq(c, it, "ports", F("ports"), &ports)) < 0)
+			return r;
+		if (ports) {
+			void *pi = NULL;
+			struct fy_node *pn;
+
+			while ((pn = fy_node_sequence_iterate(ports, &pi)) != NULL) {
+				struct cs_opt_i64 hp;
+
+				if ((r = visit(c, &pn, F("ports"))) < 0 ||
+				    (r = need_map(c, pn, F("ports"))) < 0 ||
+				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) < 0)
+					return r;
+				if (hp.set && hp.v != 0)
+					ct->host_port = true;
+			}
+		}
+#undef F
+		p->n_containers++;
+	}
+	return 0;
+}
+
+static int parse_pod_spec(struct ctx *c, struct fy_node *spec, const char *path,
+			  struct cs_k8s_pod *p)
+{
+	char f[160];
+	struct fy_node *psc, *vols;
+	struct cs_opt_bool b;
+	int r;
+
+#define F(k) (snprintf(f, sizeof(f), "%s.%s", path, k), f)
+	if ((r = need_map(c, spec, path)) < 0)
+		return r;
+	if ((r = get_bool(c, spec, "hostUsers", F("hostUsers"), &p->host_users)) < 0 ||
+	    (r = get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
+			 &p->service_account)) < 0)
+		return r;
+	if ((r = get_bool(c, spec, "hostNetwork", F("hostNetwork"), &b)) < 0)
+		return r;
+	p->host_network = b.set && b.v;
+	if ((r = get_bool(c, spec, "hostPID", F("hostPID"), &b)) < 0)
+		return r;
+	p->host_pid = b.set && b.v;
+	if ((r = get_bool(c, spec, "hostIPC", F("hostIPC"), &b)) < 0)
+		return r;
+	p->host_ipc = b.set && b.v;
+
+	if ((r = get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
+		return r;
+	if (psc) {
+		struct fy_node *sg, *sy, *sp, *it;
+		void *iter = NULL;
+
+		if ((r = get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
+				 &p->run_as_user)) < 0 ||
+		    (r = get_i64(c, psc, "runAsGroup", F("securityContext.runAsGroup"),
+				 &p->run_as_group)) < 0 ||
+		    (r = get_i64(c, psc, "fsGroup", F("securityContext.fsGroup"), &p->fs_group)) <
+			    0 ||
+		    (r = get_bool(c, psc, "runAsNonRoot", F("securityContext.runAsNonRoot"),
+				  &p->run_as_non_root)) < 0)
+			return r;
+		if ((r = get_map(c, psc, "seccompProfile", F("securityContext.seccompProfile"),
+				 &sp)) < 0)
+			return r;
+		if (sp && (r = get_str(c, sp, "type", F("securityContext.seccompProfile.type"),
+				       &p->seccomp_type)) < 0)
+			return r;
+		if ((r = get_seq(c, psc, "supplementalGroups",
+				 F("securityContext.supplementalGroups"), &sg)) < 0)
+			return r;
+		if (sg) {
+			size_t n = (size_t)fy_node_sequence_item_count(sg);
+
+			p->supplemental_groups = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(int64_t));
+			if (!p->supplemental_groups)
+				return -ENOMEM;
+			while ((it = fy_node_sequence_iterate(sg, &iter)) != NULL &&
+			       p->n_supplemental_groups < n) {
+				if ((r = visit(c, &it, f)) < 0 ||
+				    (r = scalar_i64(c, it, F("securityContext.supplementalGroups"),
+						    &p->supplemental_groups[p->n_supplemental_groups])) < 0)
+					return r;
+				p->n_supplemental_groups++;
+			}
+		}
+		if ((r = get_seq(c, psc, "sysctls", F("securityContext.sysctls"), &sy)) < 0)
+			return r;
+		if (sy) {
+			size_t n = (size_t)fy_node_sequence_item_count(sy);
+
+			iter = NULL;
+			p->sysctls = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(*p->sysctls));
+			if (!p->sysctls)
+				return -ENOMEM;
+			while ((it = fy_node_sequence_iterate(sy, &iter)) != NULL && p->n_sysctls < n) {
+				struct cs_k8s_sysctl *s = &p->sysctls[p->n_sysctls];
+
+				if ((r = visit(c, &it, F("securityContext.sysctls"))) < 0 ||
+				    (r = need_map(c, it, F("securityContext.sysctls"))) < 0 ||
+				    (r = get_str(c, it, "name", F("securityContext.sysctls.name"),
+						 &s->name)) < 0)
+					return r;
+				/* The value is a string in the API; a plain number is what
+				 * people write ("0"), and Kubernetes rejects it unquoted. */
+				if ((r = get_str(c, it, "value", F("securityContext.sysctls.value"),
+						 &s->value)) < 0)
+					return r;
+				if (!s->name || !s->value)
+					return errf(c, it, EINVAL, F("securityContext.sysctls"),
+						    "a sysctl needs a name and a value");
+				p->n_sysctls++;
+			}
+		}
+	}
+
+	if ((r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
+		return r;
+	if (vols) {
+		size_t n = (size_t)fy_node_sequence_item_count(vols), i = 0;
+		void *iter = NULL;
+		struct fy_node *it;
+
+		p->volume_types.v = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(char *));
+		if (!p->volume_types.v)
+			return -ENOMEM;
+		while ((it = fy_node_sequence_iterate(vols, &iter)) != NULL && i < n) {
+			void *ki = NULL;
+			struct fy_node_pair *pr;
+			const char *type = NULL;
+
+			if ((r = visit(c, &it, F("volumes"))) < 0 ||
+			    (r = need_map(c, it, F("volumes"))) < 0)
+				return r;
+			while ((pr = fy_node_mapping_iterate(it, &ki)) != NULL) {
+				struct fy_node *k = fy_node_pair_key(pr);
+				size_t len;
+				const char *ks = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len)
+									   : NULL;
+
+				if (ks && !eqn(ks, len, "name")) {
+					type = cs_arena_strndup(c->m->arena, ks, len);
+					break;
+				}
+			}
+			p->volume_types.v[i++] = type ? type : "unknown";
+		}
+		p->volume_types.n = i;
+	}
+
+	if ((r = parse_containers(c, spec, path, "initContainers", CS_CTR_INIT, p)) < 0 ||
+	    (r = parse_containers(c, spec, path, "containers", CS_CTR_APP, p)) < 0 ||
+	    (r = parse_containers(c, spec, path, "ephemeralContainers", CS_CTR_EPHEMERAL, p)) < 0)
+		return r;
+#undef F
+	return 0;
+}
+
+static int add_pod(struct ctx *c, struct cs_k8s_pod **out)
+{
+	struct cs_k8s_manifest *m = c->m;
+
+	if (m->n_pods == m->cap_pods) {
+		size_t nc = m->cap_pods ? m->cap_pods * 2 : 4;
+		struct cs_k8s_pod *v = cs_arena_grow(m->arena, m->pods, m->n_pods, nc, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		m->pods = v;
+		m->cap_pods = nc;
+	}
+	*out = &m->pods[m->n_pods];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *name);
+static int parse_object(struct ctx *c, struct fy_node *root, const char *path, int depth);
+
+/* A workload: find its pod template (spec, spec.template.spec, …). */
+static int parse_workload(struct ctx *c, struct fy_node *root, const char *path, const char *kind)
+{
+	struct fy_node *meta, *spec, *tmpl = NULL, *tmeta = NULL, *pspec, *ann;
+	struct cs_k8s_pod *p;
+	char f[160], sp[128];
+	int r;
+
+	if ((r = get_map(c, root, "metadata", "metadata", &meta)) < 0)
+		return r;
+	if ((r = get_map(c, root, "spec", "spec", &spec)) < 0)
+		return r;
+	if (!spec)
+		return errf(c, root, EINVAL, "spec", "%s has no spec", kind);
+	if (strcmp(kind, "Pod") == 0) {
+		pspec = spec;
+		tmeta = meta;
+		snprintf(sp, sizeof(sp), "spec");
+	} else {
+		struct fy_node *s = spec;
+
+		snprintf(sp, sizeof(sp), "spec");
+		if (strcmp(kind, "CronJob") == 0) {
+			struct fy_node *jt;
+
+			if ((r = get_map(c, spec, "jobTemplate", "spec.jobTemplate", &jt)) < 0)
+				return r;
+			if (!jt || (r = get_map(c, jt, "spec", "spec.jobTemplate.spec", &s)) < 0 ||
+			    !s)
+				return r < 0 ? r
+					     : errf(c, spec, EINVAL, "spec.jobTemplate.spec",
+						    "CronJob has no jobTemplate.spec");
+			snprintf(sp, sizeof(sp), "spec.jobTemplate.spec");
+		}
+		snprintf(f, sizeof(f), "%s.template", sp);
+		if ((r = get_map(c, s, "template", f, &tmpl)) < 0)
+			return r;
+		if (!tmpl)
+			return errf(c, s, EINVAL, f, "%s has no pod template", kind);
+		snprintf(f, sizeof(f), "%s.template.metadata", sp);
+		if ((r = get_map(c, tmpl, "metadata", f, &tmeta)) < 0)
+			return r;
+		snprintf(f, sizeof(f), "%s.template.spec", sp);
+		if ((r = get_map(c, tmpl, "spec", f, &pspec)) < 0)
+			return r;
+		if (!pspec)
+			return errf(c, tmpl, EINVAL, f, "pod template has no spec");
+		snprintf(sp, sizeof(sp), "%s", f);
+	}
+	if ((r = add_pod(c, &p)) < 0)
+		return r;
+	p->file = c->name;
+	p->kind = cs_arena_strndup(c->m->arena, kind, strlen(kind));
+	p->pos = pos_of(root);
+	if (meta && ((r = get_str(c, meta, "name", "metadata.name", &p->name)) < 0 ||
+		     (r = get_str(c, meta, "namespace", "metadata.namespace", &p->namespace)) < 0))
+		return r;
+	/* The SCC annotation is read from the pod (template) metadata, which is
+	 * what admission sees; a Pod's own metadata is its template. */
+	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0)
+		return r;
+	if (ann && (r = get_str(c, ann, "openshift.io/required-scc",
+				"metadata.annotations.openshift.io/required-scc", &p->required_scc)) < 0)
+		return r;
+	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0)
+		return r;
+	(void)path;
+	c->m->n_pods++;
+	return 0;
+}
+
+static int parse_object(struct ctx *c, struct fy_node *root, const char *path, int depth)
+{
+	const char *kind;
+	int r;
+	static const char *const workloads[] = {"Pod",	   "Deployment", "StatefulSet", "DaemonSet",
+						"ReplicaSet", "Job",	     "CronJob"};
+
+	if ((r = visit(c, &root, path)) < 0)
+		return r;
+	if (!root || is_null(root))
+		return 0;
+	if ((r = need_map(c, root, path)) < 0)
+		return r;
+	if ((r = get_str(c, root, "kind", "kind", &kind)) < 0)
+		return r;
+	if (!kind)
+		return errf(c, root, EINVAL, "kind", "document has no kind");
+	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
+		if (strcmp(kind, workloads[i]) == 0)
+			return parse_workload(c, root, path, kind);
+	if (strcmp(kind, "SecurityContextConstraints") == 0)
+		return parse_scc_doc(c, root, c->name);
+	if (strcmp(kind, "List") == 0 || (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List"))) {
+		struct fy_node *items, *it;
+		void *iter = NULL;
+		size_t i = 0;
+		char f[64];
+
+		if (depth >= MAX_LIST_DEPTH)
+			return errf(c, root, EINVAL, "items", "Lists nested too deeply");
+		if ((r = get_seq(c, root, "items", "items", &items)) < 0)
+			return r;
+		while (items && (it = fy_node_sequence_iterate(items, &iter)) != NULL) {
+			snprintf(f, sizeof(f), "items[%zu]", i++);
+			if ((r = parse_object(c, it, f, depth + 1)) < 0)
+				return r;
+		}
+		return 0;
+	}
+	c->m->n_skipped++;
+	return 0;
+}
+
+/* ---- SecurityContextConstraints ---- */
+
+static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
+{
+	struct cs_k8s_manifest *m = c->m;
+	struct cs_scc *s;
+	struct fy_node *meta, *rau, *sel;
+	struct cs_opt_bool b;
+	const char *type;
+	int r;
+
+	if (m->n_sccs == m->cap_sccs) {
+		size_t nc = m->cap_sccs ? m->cap_sccs * 2 : 8;
+		struct cs_scc *v = cs_arena_grow(m->arena, m->sccs, m->n_sccs, nc, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		m->sccs = v;
+		m->cap_sccs = nc;
+	}
+	s = &m->sccs[m->n_sccs];
+	memset(s, 0, sizeof(*s));
+	s->file = file;
+	s->pos = pos_of(root);
+	if ((r = get_map(c, root, "metadata", "metadata", &meta)) < 0)
+		return r;
+	if (meta && (r = get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
+		return r;
+	if (!s->name)
+		return errf(c, root, EINVAL, "metadata.name", "SecurityContextConstraints has no name");
+	if ((r = get_i64(c, root, "priority", "priority", &s->priority)) < 0)
+		return r;
+#define B(key, dst)                                                                                \
+	do {                                                                                       \
+		if ((r = get_bool(c, root, key, key, &b)) < 0)                                     \
+			return r;                                                                  \
+		dst = b.set && b.v;                                                                \
+	} while (0)
+	B("allowPrivilegedContainer", s->allow_privileged);
+	B("allowHostNetwork", s->allow_host_network);
+	B("allowHostPID", s->allow_host_pid);
+	B("allowHostIPC", s->allow_host_ipc);
+	B("allowHostPorts", s->allow_host_ports);
+	B("allowHostDirVolumePlugin", s->allow_host_dir_volume);
+	B("readOnlyRootFilesystem", s->read_only_root_fs);
+#undef B
+	if ((r = get_bool(c, root, "allowPrivilegeEscalation", "allowPrivilegeEscalation",
+			  &s->allow_privilege_escalation)) < 0 ||
+	    (r = get_bool(c, root, "defaultAllowPrivilegeEscalation",
+			  "defaultAllowPrivilegeEscalation",
+			  &s->default_allow_privilege_escalation)) < 0)
+		return r;
+	if ((r = get_strlist(c, root, "allowedCapabilities", "allowedCapabilities",
+			     &s->allowed_caps, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "defaultAddCapabilities", "defaultAddCapabilities",
+			     &s->default_add_caps, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "requiredDropCapabilities", "requiredDropCapabilities",
+			     &s->required_drop_caps, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "volumes", "volumes", &s->volumes, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "allowedUnsafeSysctls", "allowedUnsafeSysctls",
+			     &s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls",
+			     &s->forbidden_sysctls, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "seccompProfiles", "seccompProfiles",
+			     &s->seccomp_profiles, NULL, NULL)) < 0 ||
+	    (r = get_str(c, root, "userNamespaceLevel", "userNamespaceLevel",
+			 &s->user_namespace_level)) < 0)
+		return r;
+	if ((r = get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
+		return r;
+	if (!rau)
+		return errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
+			    s->name);
+	if ((r = get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
+		return r;
+	if (!type)
+		return errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
+	if (!strcmp(type, "MustRunAs"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS;
+	else if (!strcmp(type, "MustRunAsRange"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
+	else if (!strcmp(type, "MustRunAsNonRoot"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_NON_ROOT;
+	else if (!strcmp(type, "RunAsAny"))
+		s->run_as_user = CS_SCC_RUN_AS_ANY;
+	else
+		return errf(c, get(rau, "type"), EINVAL, "runAsUser.type",
+			    "unknown runAsUser strategy '%s'", type);
+	if ((r = get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
+	    (r = get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
+	    (r = get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
+		return r;
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
+		return errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	if ((r = get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
+		return r;
+	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
+		return r;
+	if ((r = get_map(c, root, "fsGroup", "fsGroup", &sel)) < 0 ||
+	    (sel && (r = get_str(c, sel, "type", "fsGroup.type", &s->fs_group_type)) < 0))
+		return r;
+	if ((r = get_map(c, root, "supplementalGroups", "supplementalGroups", &sel)) < 0 ||
+	    (sel && (r = get_str(c, sel, "type", "supplementalGroups.type",
+				  &s->supplemental_groups_type)) < 0))
+		return r;
+	m->n_sccs++;
+	return 0;
+}
+
+/* ---- documents ---- */
+
+static void diag_from_fy(struct ctx *c, struct fy_diag *fd)
+{
+	void *it = NULL;
+	struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
+
+	if (c->d)
+		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+	if (e)
+		cs_diag_set(c->d, EINVAL, e->line > 0 ? (unsigned)e->line : 1,
+			    e->column >= 0 ? (unsigned)e->column + 1 : 0, "", "YAML: %s",
+			    e->msg ? e->msg : "syntax error");
+	else
+		cs_diag_set(c->d, EINVAL, 0, 0, "", "YAML: syntax error");
+}
+
+/*
+ * YAML and JSON are UTF-8 text (and Kubernetes accepts nothing else). Checked
+ * before libfyaml sees the bytes: libfyaml 0.7.12 loops forever on some
+ * invalid sequences (a '%' directive followed by 0xff, found by fuzzing).
+ * Returns the offset of the first bad byte, or len.
+ */
+static size_t utf8_check(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return i;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
+		 struct cs_diag *d)
+{
+	struct ctx c = {.m = m, .name = name, .d = d, .budget = NODE_BUDGET};
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *fd;
+	struct fy_parser *fyp;
+	struct fy_document *doc;
+	int r = 0;
+
+	if (!m->arena && !(m->arena = cs_arena_new()))
+		return -ENOMEM;
+	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
+		return -ENOMEM;
+	{
+		size_t bad = utf8_check((const unsigned char *)buf, len);
+
+		if (bad < len) {
+			unsigned line = 1, col = 1;
+
+			for (size_t i = 0; i < bad; i++) {
+				if (buf[i] == '\n')
+					line++, col = 1;
+				else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+					col++;
+			}
+			if (d)
+				snprintf(d->file, sizeof(d->file), "%s", name ? name : "");
+			return cs_diag_set(d, EINVAL, line, col, "",
+					   buf[bad] ? "not UTF-8 text (byte 0x%02x)" : "NUL byte in the text%.0d",
+					   (unsigned char)buf[bad]);
+		}
+	}
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.level = FYET_ERROR;
+	fd = fy_diag_create(&dcfg);
+	if (!fd)
+		return -ENOMEM;
+	fy_diag_set_collect_errors(fd, true);
+	struct fy_parse_cfg pcfg = {
+		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1 | FYPCF_JSON_NONE,
+		.diag = fd,
+	};
+	fyp = fy_parser_create(&pcfg);
+	if (!fyp) {
+		fy_diag_destroy(fd);
+		return -ENOMEM;
+	}
+	if (fy_parser_set_string(fyp, buf, len) != 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while ((doc = fy_parse_load_document(fyp)) != NULL) {
+		struct fy_node *root = fy_document_root(doc);
+
+		r = root ? parse_object(&c, root, "", 0) : 0;
+		fy_parse_document_destroy(fyp, doc);
+		if (r < 0)
+			goto out;
+	}
+	if (fy_parser_get_stream_error(fyp)) {
+		diag_from_fy(&c, fd);
+		r = -EINVAL;
+	}
+out:
+	fy_parser_destroy(fyp);
+	fy_diag_destroy(fd);
+	return r;
+}
+
+int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r = cs_read_file(path, 16u << 20, &buf, &len);
+
+	if (r < 0) {
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", path);
+		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
+	}
+	r = cs_k8s_parse(m, buf, len, path, d);
+	free(buf);
+	return r;
+}
+
+int cs_image_config_load(struct cs_k8s_manifest *m, const char *path, struct cs_image_config *out,
+			 struct cs_diag *d)
+{
+	struct ctx c = {.m = m, .name = path, .d = d, .budget = NODE_BUDGET};
+	struct fy_document *doc;
+	struct fy_node *root, *cfg;
+	struct cs_strlist env;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!m->arena && !(m->arena = cs_arena_new()))
+		return -ENOMEM;
+	struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
+	doc = fy_document_build_from_file(&pcfg, path);
+	if (!doc) {
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", path);
+		return cs_diag_set(d, EINVAL, 0, 0, "", "not a readable JSON image config");
+	}
+	root = fy_document_root(doc);
+	if (!root || !fy_node_is_mapping(root)) {
+		r = errf(&c, root, EINVAL, "", "an image config is a JSON object");
+		goto out;
+	}
+	if ((r = get_map(&c, root, "config", "config", &cfg)) < 0)
+		goto out;
+	if (!cfg)
+		cfg = root; /* also accept the bare config object */
+	if ((r = get_str(&c, cfg, "User", "config.User", &out->user)) < 0 ||
+	    (r = get_strlist(&c, cfg, "Entrypoint", "config.Entrypoint", &out->entrypoint, NULL,
+			     NULL)) < 0 ||
+	    (r = get_strlist(&c, cfg, "Cmd", "config.Cmd", &out->cmd, NULL, NULL)) < 0 ||
+	    (r = get_strlist(&c, cfg, "Env", "config.Env", &env, NULL, NULL)) < 0)
+		goto out;
+	for (size_t i = 0; i < env.n; i++)
+		if (!strncmp(env.v[i], "PATH=", 5))
+			out->path_env = env.v[i] + 5;
+out:
+	fy_document_destroy(doc);
+	return r;
+}
+
+void cs_k8s_manifest_init(struct cs_k8s_manifest *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void cs_k8s_manifest_free(struct cs_k8s_manifest *m)
+{
+	cs_arena_free(m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+void cs_k8s_effective_sc(const struct cs_k8s_pod *p, const struct cs_k8s_container *c,
+			 struct cs_k8s_sc *out)
+{
+	*out = c->sc;
+	if (!out->run_as_user.set)
+		out->run_as_user = p->run_as_user;
+	if (!out->run_as_group.set)
+		out->run_as_group = p->run_as_group;
+	if (!out->run_as_non_root.set)
+		out->run_as_non_root = p->run_as_non_root;
+	if (!out->seccomp_type)
+		out->seccomp_type = p->seccomp_type;
+}
+
+const char *cs_k8s_sysctl(const struct cs_k8s_pod *p, const char *name)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < p->n_sysctls; i++)
+		if (strcmp(p->sysctls[i].name, name) == 0)
+			v = p->sysctls[i].value;
+	return v;
+}
+
+const char *cs_k8s_ctr_kind_name(enum cs_k8s_ctr_kind k)
+{
+	switch (k) {
+	case CS_CTR_INIT:
+		return "initContainer";
+	case CS_CTR_EPHEMERAL:
+		return "ephemeralContainer";
+	default:
+		return "container";
+	}
+}

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pod Security Standards checks that touch credentials and isolation, from
+ * k8s.io/pod-security-admission/policy: check_privileged.go,
+ * check_capabilities_baseline.go, check_capabilities_restricted.go,
+ * check_allowPrivilegeEscalation.go, check_runAsNonRoot.go,
+ * check_runAsUser.go, check_hostNamespaces.go, check_hostPathVolumes.go,
+ * check_hostPorts.go, check_sysctls.go, check_restrictedVolumes.go,
+ * check_seccompProfile_restricted.go. Capability names are compared exactly
+ * as written, as those checks do.
+ */
+#include "capscope/psa.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct acc {
+	char *buf;
+	size_t len, used;
+};
+
+static void addf(struct acc *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(struct acc *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->used + 3 >= a->len)
+		return;
+	if (a->used) {
+		memcpy(a->buf + a->used, "; ", 3);
+		a->used += 2;
+	}
+	va_start(ap, fmt);
+	int w = vsnprintf(a->buf + a->used, a->len - a->used, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		a->used += (size_t)w < a->len - a->used ? (size_t)w : a->len - a->used - 1;
+}
+
+static bool in(const char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
+		     struct cs_psa_result *r)
+{
+	static const char *const baseline_caps[] = {
+		"AUDIT_WRITE", "CHOWN",	 "DAC_OVERRIDE", "FOWNER", "FSETID",	 "KILL",     "MKNOD",
+		"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
+	static const char *const safe_sysctls[] = {
+		"kernel.shm_rmid_forced",	   "net.ipv4.ip_local_port_range",
+		"net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
+		"net.ipv4.ping_group_range",	   "net.ipv4.ip_local_reserved_ports",
+		"net.ipv4.tcp_keepalive_time",	   "net.ipv4.tcp_fin_timeout",
+		"net.ipv4.tcp_keepalive_intvl",	   "net.ipv4.tcp_keepalive_probes"};
+	static const char *const restricted_vols[] = {"configMap", "csi", "downwardAPI", "emptyDir",
+						      "ephemeral", "persistentVolumeClaim",
+						      "projected", "secret"};
+	struct acc b = {r->baseline_fail, sizeof(r->baseline_fail), 0};
+	struct acc s = {r->restricted_fail, sizeof(r->restricted_fail), 0};
+	bool userns = pod->host_users.set && !pod->host_users.v;
+
+	memset(r, 0, sizeof(*r));
+	if (pod->host_network || pod->host_pid || pod->host_ipc)
+		addf(&b, "host namespaces (hostNetwork/hostPID/hostIPC) are not allowed");
+	for (size_t i = 0; i < pod->volume_types.n; i++) {
+		if (!strcmp(pod->volume_types.v[i], "hostPath"))
+			addf(&b, "hostPath volumes are not allowed");
+		else if (!in(restricted_vols, sizeof(restricted_vols) / sizeof(restricted_vols[0]),
+			     pod->volume_types.v[i]))
+			addf(&s, "volume type %s is not allowed", pod->volume_types.v[i]);
+	}
+	for (size_t i = 0; i < pod->n_sysctls; i++)
+		if (!in(safe_sysctls, sizeof(safe_sysctls) / sizeof(safe_sysctls[0]),
+			pod->sysctls[i].name))
+			addf(&b, "sysctl %s is not in the safe set", pod->sysctls[i].name);
+	bool pod_nonroot = pod->run_as_non_root.set && pod->run_as_non_root.v;
+	if (pod->run_as_user.set && pod->run_as_user.v == 0 && !userns)
+		addf(&s, "pod runAsUser is 0");
+	if (pod->run_as_non_root.set && !pod->run_as_non_root.v && !userns)
+		addf(&s, "pod runAsNonRoot is false");
+	bool pod_seccomp = pod->seccomp_type && (!strcmp(pod->seccomp_type, "RuntimeDefault") ||
+						 !strcmp(pod->seccomp_type, "Localhost"));
+	if (pod->seccomp_type && !strcmp(pod->seccomp_type, "Unconfined"))
+		addf(&b, "seccompProfile Unconfined is not allowed");
+
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_container *c = &pod->containers[i];
+		const struct cs_k8s_sc *sc = scv ? &scv[i] : &c->sc;
+		const char *n = c->name;
+
+		if (sc->privileged.set && sc->privileged.v)
+			addf(&b, "%s: privileged", n);
+		if (c->host_port)
+			addf(&b, "%s: hostPort", n);
+		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
+			if (!in(baseline_caps, sizeof(baseline_caps) / sizeof(baseline_caps[0]),
+				sc->add.v[k]))
+				addf(&b, "%s: adds capability %s (not in the baseline list)", n,
+				     sc->add.v[k]);
+			if (strcmp(sc->add.v[k], "NET_BIND_SERVICE") != 0)
+				addf(&s, "%s: adds %s (restricted allows only NET_BIND_SERVICE)", n,
+				     sc->add.v[k]);
+		}
+		if (!sc->caps_set || !in(sc->drop.v, sc->drop.n, "ALL"))
+			addf(&s, "%s: must drop ALL capabilities", n);
+		if (!(sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v))
+			addf(&s, "%s: allowPrivilegeEscalation must be false", n);
+		if (!userns) {
+			bool nonroot = sc->run_as_non_root.set ? sc->run_as_non_root.v : pod_nonroot;
+
+			if (!nonroot)
+				addf(&s, "%s: runAsNonRoot must be true", n);
+			if (sc->run_as_user.set && sc->run_as_user.v == 0)
+				addf(&s, "%s: runAsUser must not be 0", n);
+		}
+		const char *st = sc->seccomp_type;
+		if (st && !strcmp(st, "Unconfined") && st != pod->seccomp_type)
+			addf(&b, "%s: seccompProfile Unconfined", n);
+		if (!(st ? (!strcmp(st, "RuntimeDefault") || !strcmp(st, "Localhost")) : pod_seccomp))
+			addf(&s, "%s: seccompProfile must be RuntimeDefault or Localhost", n);
+	}
+	if (!r->baseline_fail[0])
+		r->level = r->restricted_fail[0] ? CS_PSA_BASELINE : CS_PSA_RESTRICTED;
+	else
+		r->level = CS_PSA_PRIVILEGED;
+}
+
+const char *cs_psa_level_name(enum cs_psa_level l)
+{
+	switch (l) {
+	case CS_PSA_BASELINE:
+		return "baseline";
+	case CS_PSA_RESTRICTED:
+		return "restricted";
+	default:
+		return "privileged";
+	}
+}

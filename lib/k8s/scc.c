@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SCC admission. Sources (openshift/apiserver-library-go):
+ *  - sccadmission/admission.go: candidates, required-scc, first match wins;
+ *  - util/sort/byrestrictions.go + bypriority.go: priority (higher first),
+ *    then pointValue (lower first), then name;
+ *  - sccmatching/provider.go: mutatePod/mutateContainer then validate,
+ *    runAsNonRoot and allowPrivilegeEscalation defaulting;
+ *  - capabilities/mustrunas.go: Generate and ValidateContainer (exact,
+ *    case-sensitive names; "*" in allowedCapabilities skips all checks);
+ *  - user/{mustrunas,mustrunasrange,nonroot,runasany}.go.
+ * docs/scc.md lists every rule with the function it comes from.
+ */
+#include "capscope/scc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "capscope/text.h"
+
+enum {
+	PRIVILEGED_POINTS = 1600000,
+	HOST_PORTS_POINTS = 800000,
+	HOST_NETWORK_POINTS = 400000,
+	HOST_VOLUME_POINTS = 200000,
+	NON_TRIVIAL_VOLUME_POINTS = 100000,
+	RUN_AS_ANY_POINTS = 40000,
+	RUN_AS_NON_ROOT_POINTS = 30000,
+	RUN_AS_RANGE_POINTS = 20000,
+	RUN_AS_USER_POINTS = 10000,
+	CAP_DEFAULT_POINTS = 5000,
+	CAP_ADD_ONE_POINTS = 300,
+	CAP_ALLOW_ALL_POINTS = 4000,
+	CAP_ALLOW_ONE_POINTS = 10,
+	CAP_DROP_ALL_POINTS = -3000,
+	CAP_DROP_ONE_POINTS = -50,
+	CAP_MAX_POINTS = 9999,
+};
+
+static bool has(const struct cs_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static bool has_fold(const struct cs_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+int cs_scc_points(const struct cs_scc *s)
+{
+	int pts = 0, cap;
+	bool host_vol = false, nontrivial = false;
+	static const char *const trivial[] = {"secret",	     "configMap", "emptyDir",
+					      "downwardAPI", "projected", "none"};
+
+	if (s->allow_privileged)
+		pts += PRIVILEGED_POINTS;
+	for (size_t i = 0; i < s->volumes.n; i++) {
+		const char *v = s->volumes.v[i];
+		bool t = false;
+
+		if (!strcmp(v, "hostPath") || !strcmp(v, "*")) {
+			host_vol = true;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(trivial) / sizeof(trivial[0]); k++)
+			t |= !strcmp(v, trivial[k]);
+		if (!t)
+			nontrivial = true;
+	}
+	if (host_vol)
+		pts += HOST_VOLUME_POINTS;
+	else if (nontrivial)
+		pts += NON_TRIVIAL_VOLUME_POINTS;
+	if (s->allow_host_network)
+		pts += HOST_NETWORK_POINTS;
+	if (s->allow_host_ports)
+		pts += HOST_PORTS_POINTS;
+
+	cap = CAP_DEFAULT_POINTS + CAP_ADD_ONE_POINTS * (int)s->default_add_caps.n;
+	if (has(&s->allowed_caps, "*") || has_fold(&s->allowed_caps, "ALL"))
+		cap += CAP_ALLOW_ALL_POINTS;
+	else
+		cap += CAP_ALLOW_ONE_POINTS * (int)s->allowed_caps.n;
+	if (has_fold(&s->required_drop_caps, "ALL"))
+		cap += CAP_DROP_ALL_POINTS;
+	else
+		cap += CAP_DROP_ONE_POINTS * (int)s->required_drop_caps.n;
+	cap = cap < 0 ? 0 : cap > CAP_MAX_POINTS ? CAP_MAX_POINTS : cap;
+	pts += cap;
+
+	if (s->selinux_type && !strcmp(s->selinux_type, "RunAsAny"))
+		pts += RUN_AS_ANY_POINTS;
+	else if (s->selinux_type && !strcmp(s->selinux_type, "MustRunAs"))
+		pts += RUN_AS_USER_POINTS;
+	switch (s->run_as_user) {
+	case CS_SCC_RUN_AS_ANY:
+		pts += RUN_AS_ANY_POINTS;
+		break;
+	case CS_SCC_MUST_RUN_AS_NON_ROOT:
+		pts += RUN_AS_NON_ROOT_POINTS;
+		break;
+	case CS_SCC_MUST_RUN_AS_RANGE:
+		pts += RUN_AS_RANGE_POINTS;
+		break;
+	case CS_SCC_MUST_RUN_AS:
+		pts += RUN_AS_USER_POINTS;
+		break;
+	default:
+		break;
+	}
+	return pts;
+}
+
+struct cand {
+	const struct cs_scc *s;
+	int points;
+	int64_t prio;
+};
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->prio != y->prio)
+		return x->prio > y->prio ? -1 : 1;
+	if (x->points != y->points)
+		return x->points < y->points ? -1 : 1;
+	return strcmp(x->s->name, y->s->name);
+}
+
+static int own(struct cs_scc_result *r, void *p)
+{
+	if (!p)
+		return -ENOMEM;
+	if (r->n_owned == r->cap_owned) {
+		size_t nc = r->cap_owned ? r->cap_owned * 2 : 16;
+		void **v = realloc(r->owned, nc * sizeof(*v));
+
+		if (!v) {
+			free(p);
+			return -ENOMEM;
+		}
+		r->owned = v;
+		r->cap_owned = nc;
+	}
+	r->owned[r->n_owned++] = p;
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted, de-duplicated union of up to two lists minus a third (sets.String). */
+static int set_build(struct cs_scc_result *r, struct cs_strlist *out, const struct cs_strlist *a,
+		     const struct cs_strlist *minus, const struct cs_strlist *b)
+{
+	size_t n = 0, cap = a->n + (b ? b->n : 0);
+	const char **v = malloc((cap + 1) * sizeof(*v));
+
+	if (own(r, v) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n; i++)
+		if (!minus || !has(minus, a->v[i]))
+			v[n++] = a->v[i];
+	for (size_t i = 0; b && i < b->n; i++)
+		v[n++] = b->v[i];
+	qsort(v, n, sizeof(*v), str_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+			v[k++] = v[i];
+	out->v = v;
+	out->n = k;
+	return 0;
+}
+
+struct errbuf {
+	char *buf;
+	size_t len, used;
+	int count;
+};
+
+static void addf(struct errbuf *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(struct errbuf *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->count++;
+	if (e->used + 3 >= e->len)
+		return;
+	if (e->used) {
+		memcpy(e->buf + e->used, "; ", 2);
+		e->used += 2;
+	}
+	va_start(ap, fmt);
+	int w = vsnprintf(e->buf + e->used, e->len - e->used, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		e->used += (size_t)w < e->len - e->used ? (size_t)w : e->len - e->used - 1;
+}
+
+static bool sysctl_match(const struct cs_strlist *pats, const char *name)
+{
+	for (size_t i = 0; i < pats->n; i++) {
+		const char *p = pats->v[i];
+		size_t l = strlen(p);
+
+		if (!strcmp(p, "*") || !strcmp(p, name))
+			return true;
+		if (l && p[l - 1] == '*' && !strncmp(p, name, l - 1))
+			return true;
+	}
+	return false;
+}
+
+/* pkg/kubelet/sysctl/safe_sysctls.go (the namespaced, safe set). */
+static bool safe_sysctl(const char *n)
+{
+	static const char *const safe[] = {
+		"kernel.shm_rmid_forced",	  "net.ipv4.ip_local_port_range",
+		"net.ipv4.tcp_syncookies",	  "net.ipv4.ping_group_range",
+		"net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports",
+		"net.ipv4.tcp_keepalive_time",	  "net.ipv4.tcp_fin_timeout",
+		"net.ipv4.tcp_keepalive_intvl",	  "net.ipv4.tcp_keepalive_probes",
+		"net.ipv4.tcp_rmem",		  "net.ipv4.tcp_wmem",
+	};
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (!strcmp(safe[i], n))
+			return true;
+	return false;
+}
+
+static void uid_range(const struct cs_scc *s, const struct cs_scc_opts *o, int64_t *lo, int64_t *hi)
+{
+	if (s->uid_min.set && s->uid_max.set) {
+		*lo = s->uid_min.v;
+		*hi = s->uid_max.v;
+	} else {
+		*lo = o->uid_range_start;
+		*hi = (int64_t)o->uid_range_start + o->uid_range_size - 1;
+	}
+}
+
+/* Try one SCC: mutate a copy of every container's effective context, validate. */
+static int try_scc(const struct cs_k8s_pod *pod, const struct cs_scc *s, const struct cs_scc_opts *o,
+		   struct cs_scc_result *r, struct cs_k8s_sc *out, struct cs_opt_i64 *fs_group,
+		   struct errbuf *e)
+{
+	int64_t lo, hi;
+	int rc;
+
+	uid_range(s, o, &lo, &hi);
+	/* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
+	if (pod->host_pid && !s->allow_host_pid)
+		addf(e, "spec.hostPID: Host PID is not allowed to be used");
+	if (pod->host_network && !s->allow_host_network)
+		addf(e, "spec.hostNetwork: Host network is not allowed to be used");
+	if (pod->host_ipc && !s->allow_host_ipc)
+		addf(e, "spec.hostIPC: Host IPC is not allowed to be used");
+	if (!has(&s->volumes, "*"))
+		for (size_t i = 0; i < pod->volume_types.n; i++)
+			if (!has(&s->volumes, pod->volume_types.v[i]))
+				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used", i,
+				     pod->volume_types.v[i]);
+	for (size_t i = 0; i < pod->n_sysctls; i++) {
+		const char *n = pod->sysctls[i].name;
+
+		if (sysctl_match(&s->forbidden_sysctls, n))
+			addf(e, "sysctl %s is forbidden", n);
+		else if (!safe_sysctl(n) && !sysctl_match(&s->allowed_unsafe_sysctls, n))
+			addf(e, "unsafe sysctl %s is not allowed", n);
+	}
+	if (s->user_namespace_level && !strcmp(s->user_namespace_level, "RequirePodLevel") &&
+	    !(pod->host_users.set && !pod->host_users.v))
+		addf(e, "spec.hostUsers: must be false (userNamespaceLevel RequirePodLevel)");
+	*fs_group = pod->fs_group;
+	if (s->fs_group_type && !strcmp(s->fs_group_type, "MustRunAs")) {
+		if (!fs_group->set) {
+			fs_group->set = true;
+			fs_group->v = o->uid_range_start;
+		} else if (fs_group->v < o->uid_range_start ||
+			   fs_group->v >= (int64_t)o->uid_range_start + o->uid_range_size) {
+			addf(e, "spec.securityContext.fsGroup: %lld is not an allowed group",
+			     (long long)fs_group->v);
+		}
+	}
+	if (s->supplemental_groups_type && !strcmp(s->supplemental_groups_type, "MustRunAs"))
+		for (size_t i = 0; i < pod->n_supplemental_groups; i++) {
+			int64_t g = pod->supplemental_groups[i];
+
+			if (g < o->uid_range_start || g >= (int64_t)o->uid_range_start + o->uid_range_size)
+				addf(e, "spec.securityContext.supplementalGroups[%zu]: %lld is not an allowed group",
+				     i, (long long)g);
+		}
+
+	for (size_t ci = 0; ci < pod->n_containers; ci++) {
+		const struct cs_k8s_container *c = &pod->containers[ci];
+		struct cs_k8s_sc *sc = &out[ci];
+		const char *cn = c->name;
+		static const struct cs_strlist empty = {NULL, 0};
+
+		cs_k8s_effective_sc(pod, c, sc);
+		/* runAsUser strategy: Generate fills an unset uid. */
+		if (!sc->run_as_user.set) {
+			if (s->run_as_user == CS_SCC_MUST_RUN_AS) {
+				sc->run_as_user.set = true;
+				sc->run_as_user.v = s->uid.v;
+			} else if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE) {
+				sc->run_as_user.set = true;
+				sc->run_as_user.v = lo;
+			}
+		}
+		/* runAsNonRoot marker (provider.go mutateContainer). */
+		if (!sc->run_as_non_root.set) {
+			if ((!sc->run_as_user.set && s->run_as_user == CS_SCC_MUST_RUN_AS_NON_ROOT) ||
+			    (sc->run_as_user.set && sc->run_as_user.v > 0)) {
+				sc->run_as_non_root.set = true;
+				sc->run_as_non_root.v = true;
+			}
+		}
+		/* seccomp: the SCC's first profile becomes the pod's when none is set
+		 * (provider.go mutatePod, seccomp/strategy.go Generate). */
+		if (!sc->seccomp_type && s->seccomp_profiles.n) {
+			const char *sp = s->seccomp_profiles.v[0];
+
+			if (!strcmp(sp, "runtime/default") || !strcmp(sp, "docker/default"))
+				sc->seccomp_type = "RuntimeDefault";
+			else if (!strncmp(sp, "localhost/", 10))
+				sc->seccomp_type = "Localhost";
+		}
+		if (s->read_only_root_fs && !sc->read_only_root_fs.set) {
+			sc->read_only_root_fs.set = true;
+			sc->read_only_root_fs.v = true;
+		}
+		/* Capabilities Generate. */
+		if (s->default_add_caps.n || s->required_drop_caps.n) {
+			const struct cs_strlist *cadd = sc->caps_set ? &sc->add : &empty;
+			const struct cs_strlist *cdrop = sc->caps_set ? &sc->drop : &empty;
+			struct cs_strlist add, drop;
+
+			if ((rc = set_build(r, &add, &s->default_add_caps, cdrop, cadd)) < 0 ||
+			    (rc = set_build(r, &drop, &s->required_drop_caps, NULL, cdrop)) < 0)
+				return rc;
+			sc->caps_set = true;
+			sc->add = add;
+			sc->drop = drop;
+		}
+		/* allowPrivilegeEscalation defaulting. */
+		bool priv = sc->privileged.set && sc->privileged.v;
+		bool sysadmin = sc->caps_set && has(&sc->add, "CAP_SYS_ADMIN");
+		if (s->default_allow_privilege_escalation.set && !sc->allow_privilege_escalation.set &&
+		    !priv && !sysadmin)
+			sc->allow_privilege_escalation = s->default_allow_privilege_escalation;
+		if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v &&
+		    !sc->allow_privilege_escalation.set) {
+			sc->allow_privilege_escalation.set = true;
+			sc->allow_privilege_escalation.v = false;
+		}
+
+		/* Validation. */
+		if (priv && !s->allow_privileged)
+			addf(e, "%s: Privileged containers are not allowed", cn);
+		if (s->read_only_root_fs && !(sc->read_only_root_fs.set && sc->read_only_root_fs.v))
+			addf(e, "%s: ReadOnlyRootFilesystem must be set to true", cn);
+		if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v &&
+		    (!sc->allow_privilege_escalation.set || sc->allow_privilege_escalation.v))
+			addf(e, "%s: Allowing privilege escalation for containers is not allowed", cn);
+		switch (s->run_as_user) {
+		case CS_SCC_MUST_RUN_AS:
+			if (!sc->run_as_user.set || sc->run_as_user.v != s->uid.v)
+				addf(e, "%s: runAsUser must be %lld", cn, (long long)s->uid.v);
+			break;
+		case CS_SCC_MUST_RUN_AS_RANGE:
+			if (!sc->run_as_user.set || sc->run_as_user.v < lo || sc->run_as_user.v > hi)
+				addf(e, "%s: runAsUser %lld must be in the ranges: [%lld, %lld]", cn,
+				     (long long)sc->run_as_user.v, (long long)lo, (long long)hi);
+			break;
+		case CS_SCC_MUST_RUN_AS_NON_ROOT:
+			if (!sc->run_as_non_root.set && !sc->run_as_user.set)
+				addf(e, "%s: runAsNonRoot must be true", cn);
+			else if (sc->run_as_non_root.set && !sc->run_as_non_root.v)
+				addf(e, "%s: runAsNonRoot must be true", cn);
+			else if (sc->run_as_user.set && sc->run_as_user.v == 0)
+				addf(e, "%s: running with the root UID is forbidden", cn);
+			break;
+		default:
+			break;
+		}
+		if (!sc->caps_set) {
+			if (s->default_add_caps.n || s->required_drop_caps.n)
+				addf(e, "%s: required capabilities are not set on the securityContext", cn);
+		} else if (!has(&s->allowed_caps, "*")) {
+			for (size_t i = 0; i < sc->add.n; i++)
+				if (!has(&s->default_add_caps, sc->add.v[i]) &&
+				    !has(&s->allowed_caps, sc->add.v[i]))
+					addf(e, "%s: capabilities.add: Invalid value: \"%s\": capability may not be added",
+					     cn, sc->add.v[i]);
+			for (size_t i = 0; i < s->required_drop_caps.n; i++)
+				if (!has(&sc->drop, s->required_drop_caps.v[i]))
+					addf(e, "%s: %s is required to be dropped but was not found", cn,
+					     s->required_drop_caps.v[i]);
+		}
+		if (c->host_port && !s->allow_host_ports)
+			addf(e, "%s: Host ports are not allowed to be used", cn);
+	}
+	return 0;
+}
+
+static bool granted(const struct cs_scc_opts *o, const char *name)
+{
+	if (!o->granted)
+		return true;
+	for (size_t i = 0; i < o->n_granted; i++)
+		if (!strcmp(o->granted[i], name))
+			return true;
+	return false;
+}
+
+static void note_changes(const struct cs_k8s_pod *pod, const struct cs_scc *s,
+			 const struct cs_k8s_sc *out, struct cs_steps *st)
+{
+	char a[512], b[512];
+
+	for (size_t ci = 0; ci < pod->n_containers; ci++) {
+		const struct cs_k8s_container *c = &pod->containers[ci];
+		struct cs_k8s_sc eff;
+
+		cs_k8s_effective_sc(pod, c, &eff);
+		const struct cs_k8s_sc *sc = &out[ci];
+
+		if (sc->run_as_user.set && !eff.run_as_user.set)
+			cs_steps_add(st, "scc", "scc.run-as-user",
+				     "%s: runAsUser set to %lld by %s's %s strategy", c->name,
+				     (long long)sc->run_as_user.v, s->name,
+				     s->run_as_user == CS_SCC_MUST_RUN_AS ? "MustRunAs"
+									  : "MustRunAsRange");
+		if (sc->run_as_non_root.set && !eff.run_as_non_root.set)
+			cs_steps_add(st, "scc", "scc.run-as-non-root",
+				     "%s: runAsNonRoot set to true (the kubelet will refuse uid 0)",
+				     c->name);
+		if (sc->allow_privilege_escalation.set && !eff.allow_privilege_escalation.set)
+			cs_steps_add(st, "scc", "scc.allow-privilege-escalation",
+				     "%s: allowPrivilegeEscalation defaulted to %s by %s%s", c->name,
+				     sc->allow_privilege_escalation.v ? "true" : "false", s->name,
+				     sc->allow_privilege_escalation.v
+					     ? ""
+					     : " — the runtime will set no_new_privs, so set-uid bits and file capabilities will not raise privileges");
+		if (sc->caps_set && (s->default_add_caps.n || s->required_drop_caps.n)) {
+			a[0] = b[0] = '\0';
+			for (size_t i = 0, n = 0; i < sc->add.n; i++)
+				n += (size_t)snprintf(a + n, n < sizeof(a) ? sizeof(a) - n : 0, "%s%s",
+						      i ? "," : "", sc->add.v[i]);
+			for (size_t i = 0, n = 0; i < sc->drop.n; i++)
+				n += (size_t)snprintf(b + n, n < sizeof(b) ? sizeof(b) - n : 0, "%s%s",
+						      i ? "," : "", sc->drop.v[i]);
+			cs_steps_add(st, "scc", "scc.capabilities",
+				     "%s: capabilities become add [%s] drop [%s] (defaultAddCapabilities "
+				     "minus the container's drops, plus its adds; requiredDropCapabilities "
+				     "plus its drops)",
+				     c->name, a, b);
+		}
+		/* An SCC that allows a capability and also requires dropping it. */
+		for (size_t i = 0; sc->caps_set && i < sc->add.n; i++)
+			if (has(&sc->drop, sc->add.v[i]))
+				cs_steps_add(st, "scc", "scc.add-and-drop",
+					     "%s: %s is both added and dropped after admission; the "
+					     "runtime decides which wins (CRI-O and containerd: the drop)",
+					     c->name, sc->add.v[i]);
+	}
+}
+
+int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
+		 const struct cs_scc_opts *o, struct cs_scc_result *res, struct cs_steps *st)
+{
+	struct cand *cv;
+	size_t nc = 0;
+	int rc = 0;
+	size_t nctr = pod->n_containers ? pod->n_containers : 1;
+
+	memset(res, 0, sizeof(*res));
+	cv = calloc(n ? n : 1, sizeof(*cv));
+	res->attempts = calloc(n ? n : 1, sizeof(*res->attempts));
+	res->sc = calloc(nctr, sizeof(*res->sc));
+	struct cs_k8s_sc *tmp = calloc(nctr, sizeof(*tmp));
+	if (!cv || !res->attempts || !res->sc || !tmp) {
+		free(cv);
+		free(tmp);
+		cs_scc_result_free(res);
+		return -ENOMEM;
+	}
+	res->n_sc = pod->n_containers;
+
+	for (size_t i = 0; i < n; i++) {
+		if (pod->required_scc && strcmp(pod->required_scc, sccs[i]->name) != 0)
+			continue;
+		cv[nc].s = sccs[i];
+		cv[nc].points = cs_scc_points(sccs[i]);
+		cv[nc].prio = sccs[i]->priority.set ? sccs[i]->priority.v : 0;
+		nc++;
+	}
+	qsort(cv, nc, sizeof(*cv), cand_cmp);
+	if (pod->required_scc && nc == 0) {
+		snprintf(res->reason, sizeof(res->reason),
+			 "the pod requires SCC '%s' (openshift.io/required-scc) but no such SCC was given",
+			 pod->required_scc);
+		cs_steps_add(st, "scc", "scc.required-missing", "%s", res->reason);
+		goto out;
+	}
+	if (pod->required_scc)
+		cs_steps_add(st, "scc", "scc.required",
+			     "openshift.io/required-scc names '%s': only that SCC is considered",
+			     pod->required_scc);
+
+	{
+		char list[512];
+		size_t l = 0;
+
+		list[0] = '\0';
+		for (size_t i = 0; i < nc; i++)
+			l += (size_t)snprintf(list + l, l < sizeof(list) ? sizeof(list) - l : 0,
+					      "%s%s (priority %lld, score %d)", i ? ", " : "",
+					      cv[i].s->name, (long long)cv[i].prio, cv[i].points);
+		cs_steps_add(st, "scc", "scc.order",
+			     "SCCs tried in order of priority, restrictiveness, name: %s",
+			     nc ? list : "(none)");
+	}
+
+	for (size_t i = 0; i < nc; i++) {
+		struct cs_scc_attempt *a = &res->attempts[res->n_attempts++];
+		struct errbuf e = {a->reason, sizeof(a->reason), 0, 0};
+		struct cs_opt_i64 fsg;
+
+		a->scc = cv[i].s;
+		a->points = cv[i].points;
+		a->granted = granted(o, a->scc->name);
+		if (!a->granted) {
+			snprintf(a->reason, sizeof(a->reason),
+				 "the pod's service account is not allowed to use it");
+			cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
+			continue;
+		}
+		if ((rc = try_scc(pod, a->scc, o, res, tmp, &fsg, &e)) < 0)
+			goto out;
+		if (e.count == 0) {
+			a->ok = true;
+			res->admitted = true;
+			res->chosen = a->scc;
+			res->fs_group = fsg;
+			memcpy(res->sc, tmp, pod->n_containers * sizeof(*tmp));
+			snprintf(res->reason, sizeof(res->reason),
+				 "admitted by SCC %s (openshift.io/scc annotation)", a->scc->name);
+			cs_steps_add(st, "scc", "scc.chosen", "%s: the first SCC the whole pod validates against",
+				     a->scc->name);
+			note_changes(pod, a->scc, res->sc, st);
+			break;
+		}
+		cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
+	}
+	if (!res->admitted && !res->reason[0]) {
+		size_t l = (size_t)snprintf(res->reason, sizeof(res->reason),
+					    "unable to validate against any security context constraint");
+		for (size_t i = 0; i < res->n_attempts && l < sizeof(res->reason); i++)
+			l += (size_t)snprintf(res->reason + l, sizeof(res->reason) - l, "%s %s: %s",
+					      i ? ";" : ":", res->attempts[i].scc->name,
+					      res->attempts[i].reason);
+		if (!nc)
+			snprintf(res->reason, sizeof(res->reason),
+				 "no SecurityContextConstraints available to the pod");
+	}
+out:
+	free(cv);
+	free(tmp);
+	return rc;
+}
+
+void cs_scc_result_free(struct cs_scc_result *res)
+{
+	for (size_t i = 0; i < res->n_owned; i++)
+		free(res->owned[i]);
+	free(res->owned);
+	free(res->attempts);
+	free(res->sc);
+	memset(res, 0, sizeof(*res));
+}

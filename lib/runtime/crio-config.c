@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * crio.conf and drop-ins: CRI-O reads /etc/crio/crio.conf, then every file
+ * of /etc/crio/crio.conf.d in lexical order, a later value overriding an
+ * earlier one (pkg/config UpdateFromDropInFile / crio.conf.d(5)). Only the
+ * two keys that shape capabilities are taken; the rest of the file must
+ * still be valid TOML.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/cri.h"
+#include "capscope/proc.h"
+#include "capscope/toml.h"
+
+struct cfgctx {
+	struct cs_crio_config *c;
+	const char *name;
+};
+
+static int on_value(void *user, const char *path, const struct cs_toml_value *v, struct cs_diag *d)
+{
+	struct cfgctx *x = user;
+	struct cs_crio_config *c = x->c;
+
+	if (!strcmp(path, "crio.runtime.default_capabilities")) {
+		if (v->type != CS_TOML_ARRAY)
+			return cs_diag_set(d, EINVAL, v->line, v->column, path,
+					   "default_capabilities must be an array of strings");
+		if (v->n > CS_CRIO_MAX_DEFAULTS)
+			return cs_diag_set(d, EINVAL, v->line, v->column, path,
+					   "more than %d default capabilities", CS_CRIO_MAX_DEFAULTS);
+		for (size_t i = 0; i < v->n; i++) {
+			const struct cs_toml_value *it = &v->items[i];
+
+			if (it->type != CS_TOML_STRING)
+				return cs_diag_set(d, EINVAL, it->line, it->column, path,
+						   "default_capabilities must hold strings");
+			if (strlen(it->s) >= sizeof(c->default_caps[0]) || !it->s[0])
+				return cs_diag_set(d, EINVAL, it->line, it->column, path,
+						   "capability name empty or too long");
+		}
+		c->n_default_caps = v->n;
+		for (size_t i = 0; i < v->n; i++)
+			snprintf(c->default_caps[i], sizeof(c->default_caps[i]), "%s", v->items[i].s);
+		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", x->name);
+	} else if (!strcmp(path, "crio.runtime.add_inheritable_capabilities")) {
+		if (v->type != CS_TOML_BOOL)
+			return cs_diag_set(d, EINVAL, v->line, v->column, path,
+					   "add_inheritable_capabilities must be true or false");
+		c->add_inheritable = v->b;
+		snprintf(c->inheritable_from, sizeof(c->inheritable_from), "%s", x->name);
+	}
+	return 0;
+}
+
+int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len, const char *name,
+			 struct cs_diag *d)
+{
+	struct cfgctx x = {c, name ? name : ""};
+	/* Parse into a copy so a file with an error changes nothing. */
+	struct cs_crio_config tmp = *c;
+	int r;
+
+	x.c = &tmp;
+	r = cs_toml_parse(buf, len, name, on_value, &x, d);
+	if (r != 0) {
+		if (d && name && !d->file[0])
+			snprintf(d->file, sizeof(d->file), "%s", name);
+		return r < 0 ? r : -EINVAL;
+	}
+	*c = tmp;
+	return 0;
+}
+
+static int load_file(struct cs_crio_config *c, const char *path, struct cs_diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r = cs_read_file(path, 4u << 20, &buf, &len);
+
+	if (r < 0) {
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", path);
+		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
+	}
+	r = cs_crio_config_parse(c, buf, len, path, d);
+	free(buf);
+	return r;
+}
+
+static int conf_filter(const struct dirent *e)
+{
+	size_t l = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && l > 5 && !strcmp(e->d_name + l - 5, ".conf");
+}
+
+static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_diag *d)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, conf_filter, alphasort), r = 0;
+
+	if (n < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", dir);
+		return cs_diag_set(d, errno, 0, 0, "", "cannot read directory: %s", strerror(errno));
+	}
+	for (int i = 0; i < n; i++) {
+		char p[4096];
+
+		if (r == 0) {
+			snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name);
+			r = load_file(c, p, d);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return r;
+}
+
+int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
+{
+	struct stat sb;
+	char p[4096];
+
+	if (stat(path, &sb) < 0) {
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", path);
+		return cs_diag_set(d, errno, 0, 0, "", "%s", strerror(errno));
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return load_file(c, path, d);
+	snprintf(p, sizeof(p), "%s/crio.conf", path);
+	if (stat(p, &sb) == 0) {
+		int r = load_file(c, p, d);
+
+		if (r < 0)
+			return r;
+		snprintf(p, sizeof(p), "%s/crio.conf.d", path);
+		return load_dropins(c, p, d);
+	}
+	return load_dropins(c, path, d);
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# capscope explain pod: golden values for the reference article's pods and
+# the runtimes' rules, read from --json with jq; hostile manifests; usage.
+source "$(dirname "$0")/../lib/tap.sh"
+command -v jq >/dev/null || skip_all "jq is not installed"
+EX=$CAPSCOPE_TOP/examples/pod
+tap_tmpdir
+
+cj() { # jq-filter, args… → value for container 0
+  local f=$1; shift
+  "$CAPSCOPE" explain pod --json "$@" 2>"$T/err" | jq -r ".containers[0] | $f"
+}
+
+# 1. anyuid-netbind, CRI-O as in 2020: every set 0x400, ambient 0
+A=(--openshift --scc "$EX/anyuid-netbind-scc.yaml" --crio-config "$EX/crio-2020" --check bind:443 "$EX/anyuid-netbind.yaml")
+is "$(cj '.admission.scc' "${A[@]}")" "anyuid-netbind" "anyuid-netbind: admitted by its SCC (priority 10 first)"
+is "$(cj '[.process.caps.inheritable.mask, .process.caps.permitted.mask, .process.caps.effective.mask, .process.caps.bounding.mask, .process.caps.ambient.mask] | join(" ")' "${A[@]}")" \
+  "0x0000000000000400 0x0000000000000400 0x0000000000000400 0x0000000000000400 0x0000000000000000" \
+  "anyuid-netbind: the article's CapInh/Prm/Eff/Bnd 0x400, CapAmb 0"
+is "$(cj '.checks[0].ok' "${A[@]}")" "true" "anyuid-netbind: can bind 443"
+is "$(cj '.process.uids | join(",")' "${A[@]}")" "0,0,0,0" "anyuid-netbind: runs as root"
+# with today's CRI-O defaults: no inheritable
+is "$(cj '.process.caps.inheritable.mask' --openshift --scc "$EX/anyuid-netbind-scc.yaml" "$EX/anyuid-netbind.yaml")" \
+  "0x0000000000000000" "anyuid-netbind, current CRI-O: inheritable empty (add_inheritable_capabilities=false)"
+
+# 2. non-root pod asking for NET_BIND_SERVICE: bounding only, cannot bind
+N=(--check bind:443 "$EX/nonroot-netbind.yaml")
+is "$(cj '[.oci.caps.bounding.mask, .process.caps.effective.mask, .oci.no_new_privs] | join(" ")' "${N[@]}")" \
+  "0x0000000000000400 0x0000000000000000 true" "nonroot-netbind: in bounding, not effective, no_new_privs"
+is "$(cj '.checks[0].ok' "${N[@]}")" "false" "nonroot-netbind: cannot bind 443"
+like "$(cj '.verdicts[0].why' "${N[@]}")" "uid 1000 is not root" "nonroot-netbind: the verdict says why"
+is "$(cj '.remedies[0].id' "${N[@]}")" "sysctl" "nonroot-netbind: lowest-risk remedy is the sysctl"
+is "$(cj '[.remedies[].id] | join(",")' "${N[@]}")" \
+  "sysctl,user-namespace,ambient-helper,file-caps,root-dropped-caps,setuid,crio-default-capabilities" \
+  "nonroot-netbind: all seven remedies, ranked"
+like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' "${N[@]}")" "no_new_privs" \
+  "nonroot-netbind: file caps are blocked by allowPrivilegeEscalation false"
+"$CAPSCOPE" explain pod "${N[@]}" >"$T/out"
+ok $([ $? -eq 1 ] && echo 0 || echo 1) "nonroot-netbind: exit status 1"
+like "$(cat "$T/out")" "Remedies, lowest risk first" "text output ranks remedies"
+like "$(cat "$T/out")" "net.ipv4.ip_unprivileged_port_start" "text output has the sysctl snippet"
+# docker: unprivileged port start 0
+is "$(cj '.checks[0].ok' --runtime docker "${N[@]}")" "true" "docker: ip_unprivileged_port_start=0 lets it bind"
+# sysctl in the pod
+cat >"$T/sysctl.yaml" <<'Y'
+kind: Pod
+metadata: {name: s}
+spec:
+  securityContext:
+    runAsUser: 1000
+    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "80"}]
+  containers: [{name: c, command: [/bin/app]}]
+Y
+is "$(cj '.checks | map(.ok) | join(",")' --check bind:80 --check bind:79 "$T/sysctl.yaml")" "true,false" \
+  "pod sysctl ip_unprivileged_port_start=80: 80 yes, 79 no"
+
+# 3. restricted-v2 by default on OpenShift
+R=(--openshift "$EX/nonroot-netbind.yaml")
+is "$(cj '.admission.scc' --openshift --uid-range 1000/100 "$EX/nonroot-netbind.yaml")" "restricted-v2" \
+  "openshift: restricted-v2 admits a drop-ALL + NET_BIND_SERVICE pod in its range"
+is "$(cj '.admission.admitted' --openshift "$EX/nonroot-netbind.yaml")" "false" "…and rejected: 1000 is outside 1000660000/10000"
+is "$(cj '.admission.admitted' --openshift --uid-range 1000/100 "$EX/nonroot-netbind.yaml")" "true" "--uid-range 1000/100 admits it"
+is "$(cj '.process' --openshift "$EX/nonroot-netbind.yaml")" "null" "not admitted: process is null"
+is "$(cj '.oci' --openshift "$EX/nonroot-netbind.yaml")" "null" "not admitted: oci is null"
+like "$(cj '.admission.reason' --openshift "$EX/nonroot-netbind.yaml")" "restricted-v2: .*must be in the ranges" \
+  "the rejection names the SCC and the rule"
+# anyuid granted with --use: priority 10 wins
+is "$(cj '.admission.scc' --openshift --use anyuid "$EX/root-defaults.yaml")" "anyuid" "--use anyuid: priority 10 first"
+is "$(cj '.oci.caps.bounding.names | join(",")' --openshift --use anyuid "$EX/root-defaults.yaml")" \
+  "CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_FOWNER,CAP_FSETID,CAP_KILL,CAP_SETGID,CAP_SETUID,CAP_SETPCAP,CAP_NET_BIND_SERVICE" \
+  "anyuid + CRI-O defaults (MKNOD dropped is not in them)"
+
+# 4. CRI-O default_capabilities from a drop-in
+is "$(cj '.process.caps.effective.mask' --crio-config "$EX/crio-netbind" "$EX/root-defaults.yaml")" \
+  "0x0000000000000400" "crio drop-in default_capabilities=[NET_BIND_SERVICE]: root gets exactly it"
+cat >"$T/bad.conf" <<'Y'
+[crio.runtime]
+default_capabilities = [CHOWN]
+Y
+"$CAPSCOPE" explain pod --crio-config "$T/bad.conf" "$EX/root-defaults.yaml" >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "bad.conf:2:25" "a TOML error names file, line and column"
+
+# 5. runtimes' name handling
+cat >"$T/prefix.yaml" <<'Y'
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    command: [/bin/app]
+    securityContext:
+      runAsUser: 0
+      capabilities: {add: [CAP_NET_BIND_SERVICE], drop: [ALL]}
+Y
+is "$(cj '.oci.caps.bounding.mask' "$T/prefix.yaml")" "0x0000000000000400" "crio: CAP_NET_BIND_SERVICE keeps its prefix and is known"
+is "$(cj '.oci.caps.bounding.mask' --runtime containerd "$T/prefix.yaml")" "0x0000000000000000" \
+  "containerd: always prefixes → CAP_CAP_NET_BIND_SERVICE, which runc skips"
+like "$(cj '.verdicts[0].why' --runtime containerd "$T/prefix.yaml")" "not effective" "containerd: the verdict says not effective"
+is "$(cj '.oci.caps.bounding.mask' --runtime docker "$T/prefix.yaml")" "0x0000000000000400" "docker: normalises the prefix"
+sed 's/CAP_NET_BIND_SERVICE/CAP_CAP_NET_BIND_SERVICE/' "$T/prefix.yaml" >"$T/capcap.yaml"
+is "$(cj '.exec.error' "$T/capcap.yaml")" "CreateContainerError" "crio: CAP_CAP_… is refused"
+like "$(cj '.admission.reason' "$T/capcap.yaml")" 'unknown capability "CAP_CAP_NET_BIND_SERVICE" to add' "crio: with its message"
+sed 's/drop: \[ALL\]/drop: [NET_BIND_SERVICE]/' "$T/prefix.yaml" | sed 's/add: \[CAP_NET_BIND_SERVICE\]/add: [NET_BIND_SERVICE]/' >"$T/adddrop.yaml"
+is "$(cj '.oci.caps.bounding.mask | ltrimstr("0x")' "$T/adddrop.yaml" | grep -c 0000000000000400)" "0" "crio: add and drop the same → dropped"
+is "$(cj '(.oci.caps.bounding.names | index("CAP_NET_BIND_SERVICE")) != null' --runtime docker "$T/adddrop.yaml")" "true" \
+  "docker: add and drop the same → added (an add beats a drop)"
+
+# 6. SCC that allows and requires dropping the same capability
+cat >"$T/both.yaml" <<'Y'
+kind: SecurityContextConstraints
+metadata: {name: both}
+allowedCapabilities: [NET_BIND_SERVICE]
+requiredDropCapabilities: [NET_BIND_SERVICE]
+runAsUser: {type: RunAsAny}
+seLinuxContext: {type: MustRunAs}
+Y
+is "$(cj '[.admission.admitted, (.oci.caps.bounding.names | index("CAP_NET_BIND_SERVICE"))] | map(tostring) | join(" ")' --scc "$T/both.yaml" "$T/adddrop.yaml")" \
+  "true null" "SCC allowing and dropping NET_BIND_SERVICE: admitted, dropped"
+like "$(cj '.steps | map(.rule) | join(",")' --scc "$T/both.yaml" "$T/adddrop.yaml")" "scc.add-and-drop" "…with a step saying so"
+
+# 7. privileged, kubelet runAsNonRoot, hostUsers false
+cat >"$T/priv.yaml" <<'Y'
+kind: Pod
+metadata: {name: p}
+spec:
+  hostUsers: false
+  containers:
+  - name: a
+    command: [/bin/app]
+    securityContext: {privileged: true, runAsUser: 1000}
+  - name: b
+    command: [/bin/app]
+    securityContext: {runAsNonRoot: true, runAsUser: 0}
+Y
+is "$(cj '[.process.caps.effective.mask, .process.caps.ambient.mask] | join(" ")' "$T/priv.yaml" | grep -c 0x000001ffffffffff)" "1" \
+  "crio privileged non-root: all five sets, kept through ambient"
+is "$("$CAPSCOPE" explain pod --json "$T/priv.yaml" | jq -r '.containers[1].exec.error')" "CreateContainerConfigError" \
+  "kubelet refuses runAsNonRoot with uid 0"
+like "$("$CAPSCOPE" explain pod --json "$T/priv.yaml" | jq -r '.containers[0].admission.pod_security')" "privileged" "PSA: privileged"
+
+# 8. hostile manifests: clear errors with file:line:column
+hostile() { # name, yaml, expected-regex
+  printf '%s' "$2" >"$T/h.yaml"
+  "$CAPSCOPE" explain pod "$T/h.yaml" >/dev/null 2>"$T/err"
+  local rc=$?
+  ok $([ $rc -eq 1 ] && echo 0 || echo 1) "hostile $1: exit 1"
+  like "$(cat "$T/err")" "$3" "hostile $1: message"
+}
+hostile no-as-bool $'kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n      capabilities:\n        drop: [no]\n' \
+  "h.yaml:7:.*capabilities.drop\[0\].*boolean"
+hostile dup-key $'kind: Pod\nkind: Pod\n' "h.yaml:2:.*YAML"
+hostile bad-int $'kind: Pod\nspec:\n  securityContext:\n    runAsUser: root\n  containers: [{name: a}]\n' "h.yaml:4:.*runAsUser.*integer"
+hostile not-yaml $'kind: Pod\nspec: [\n' "h.yaml:.*YAML"
+bomb=$'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n'
+for k in b c d e f g h; do
+  prev=$(printf '%s' "$bomb" | tail -n1 | cut -d: -f1)
+  bomb+="$k: &$k [*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev,*$prev]"$'\n'
+done
+bomb+=$'kind: List\nitems: [*h]\n'
+hostile alias-bomb "$bomb" "alias bomb|expected"
+deep="kind: Pod"$'\n'"spec: "$(printf '[%.0s' $(seq 1 3000))
+hostile deep-nesting "$deep" "h.yaml"
+
+# 9. usage
+"$CAPSCOPE" explain pod --runtime rkt "$EX/root-defaults.yaml" >/dev/null 2>"$T/err"
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "--runtime rkt: usage error"
+"$CAPSCOPE" explain pod --check bind:0 "$EX/root-defaults.yaml" >/dev/null 2>"$T/err"
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "--check bind:0: usage error"
+"$CAPSCOPE" explain pod --uid-range 5 "$EX/root-defaults.yaml" >/dev/null 2>"$T/err"
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "--uid-range 5: usage error"
+"$CAPSCOPE" explain pod --scc no-such-scc "$EX/root-defaults.yaml" >/dev/null 2>"$T/err"
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "--scc no-such-scc: usage error"
+like "$("$CAPSCOPE" explain pod --help)" "Examples:" "--help has examples"
+like "$("$CAPSCOPE" explain --help)" "pod" "explain --help lists pod"
+
+# 10. the article's images (needs root: setcap, chmod u+s)
+if [ "$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then
+  "$EX/make-images.sh" "$T/img"
+  C=(--scc restricted --crio-config "$EX/crio-2020" --rootfs "$T/img/nc-capset" --image-config "$EX/images/nc-capset.json" --check bind:443 "$EX/nonroot-capset.yaml")
+  is "$(cj '[.process.caps.inheritable.mask, .process.caps.permitted.mask, .process.caps.effective.mask, .process.caps.bounding.mask, .process.caps.ambient.mask] | join(" ")' "${C[@]}")" \
+    "0x000000000004251b 0x0000000000000400 0x0000000000000400 0x000000000004251b 0x0000000000000000" \
+    "nonroot-capset: the article's CapInh 4251b, Prm/Eff 400, Bnd 4251b, Amb 0"
+  is "$(cj '.process.uids | join(",")' "${C[@]}")" "1000660000,1000660000,1000660000,1000660000" "nonroot-capset: uid from the restricted range"
+  S=(--scc restricted --crio-config "$EX/crio-2020" --rootfs "$T/img/nc-setuid" --image-config "$EX/images/nc-setuid.json" "$EX/nonroot-setuid.yaml")
+  is "$(cj '.process.uids | join(",")' "${S[@]}")" "1000660000,0,0,0" "nonroot-setuid: euid 0 via the set-uid bit (ps shows root)"
+  M=(--scc restricted --crio-config "$EX/crio-2020" --rootfs "$T/img/nc-setambient" --image-config "$EX/images/nc-setambient.json" "$EX/nonroot-setambient.yaml")
+  is "$(cj '[.exec.path, .process.caps.effective.mask] | join(" ")' "${M[@]}")" "/usr/bin/set_ambient 0x0000000000000400" \
+    "nonroot-setambient: the helper starts with NET_BIND_SERVICE (+ep)"
+  is "$(cj '[.helper.process.caps.inheritable.mask, .helper.process.caps.permitted.mask, .helper.process.caps.effective.mask, .helper.process.caps.bounding.mask, .helper.process.caps.ambient.mask] | join(" ")' "${M[@]}")" \
+    "0x000000000004251b 0x0000000000000400 0x0000000000000400 0x000000000004251b 0x0000000000000400" \
+    "nonroot-setambient: nc after the helper has the article's Inh 4251b, Prm/Eff/Amb 400"
+  is "$(cj '.exec.error' --openshift --rootfs "$T/img/nc-capset" --image-config "$EX/images/nc-capset.json" "$EX/nonroot-capset.yaml")" \
+    "EPERM" "restricted-v2: +ep file cap outside an empty bounding set → EPERM"
+else
+  skip "article images need root (setcap)"
+fi
+done_testing

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Each runtime's merge rules, and crio.conf drop-in layering. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capscope/cri.h"
+
+#define NBS CS_BIT(10)
+#define CHOWN CS_BIT(0)
+
+static int merge(enum cs_cri_runtime rt, const struct cs_crio_config *c, const char *const *add,
+		 size_t na, const char *const *drop, size_t nd, bool priv, struct cs_oci_process *o,
+		 struct cs_diag *d)
+{
+	struct cs_cri_request r = {add, na, drop, nd, priv, false, 1000, 1000, NULL, 0, false};
+	struct cs_steps st;
+	int rc;
+
+	cs_steps_init(&st);
+	memset(d, 0, sizeof(*d));
+	rc = cs_cri_merge(rt, c, &r, o, &st, d);
+	cs_steps_free(&st);
+	return rc;
+}
+
+static void test_crio(void **state)
+{
+	struct cs_crio_config c;
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *all[] = {"ALL"}, *nbs[] = {"NET_BIND_SERVICE"}, *low[] = {"cap_net_bind_service"},
+		   *bad[] = {"CAP_CAP_NET_BIND_SERVICE"}, *chown[] = {"chown"};
+	(void)state;
+	cs_cap_last_override(40);
+	cs_crio_config_default(&c);
+	assert_int_equal(merge(CS_CRI_CRIO, &c, NULL, 0, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], 0x5fb);
+	assert_int_equal(o.caps.set[CS_INH], 0);
+	assert_int_equal(o.caps.set[CS_AMB], 0);
+	/* drop ALL + add: exactly the add, defaults skipped */
+	assert_int_equal(merge(CS_CRI_CRIO, &c, nbs, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], NBS);
+	assert_int_equal(o.caps.set[CS_EFF], NBS);
+	/* a drop beats an add */
+	assert_int_equal(merge(CS_CRI_CRIO, &c, nbs, 1, nbs, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND] & NBS, 0);
+	/* lower-case cap_ prefix is accepted (case-insensitive validation) */
+	assert_int_equal(merge(CS_CRI_CRIO, &c, low, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], NBS);
+	/* CAP_CAP_… is refused */
+	assert_int_equal(merge(CS_CRI_CRIO, &c, bad, 1, NULL, 0, false, &o, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "unknown capability \"CAP_CAP_NET_BIND_SERVICE\" to add"));
+	/* add ALL drop chown */
+	assert_int_equal(merge(CS_CRI_CRIO, &c, all, 1, chown, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], cs_mask_all() & ~CHOWN);
+	/* inheritable with add_inheritable_capabilities */
+	c.add_inheritable = true;
+	assert_int_equal(merge(CS_CRI_CRIO, &c, nbs, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_INH], NBS);
+	/* privileged: everything, all five */
+	assert_int_equal(merge(CS_CRI_CRIO, &c, NULL, 0, all, 1, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_AMB], cs_mask_all());
+	assert_int_equal(o.uid, 1000);
+	cs_cap_last_override(-1);
+}
+
+static void test_containerd(void **state)
+{
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *all[] = {"all"}, *nbs[] = {"NET_BIND_SERVICE"}, *pre[] = {"CAP_NET_BIND_SERVICE"};
+	(void)state;
+	cs_cap_last_override(40);
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, NULL, 0, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], 0xa80425fb);
+	assert_int_equal(o.caps.set[CS_INH], 0);
+	/* always prefixes: CAP_CAP_NET_BIND_SERVICE is unknown to runc and skipped */
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, pre, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], 0);
+	assert_string_equal(o.unknown_caps, "CAP_CAP_NET_BIND_SERVICE");
+	/* drop beats add */
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, nbs, 1, nbs, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND] & NBS, 0);
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, nbs, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], NBS);
+	cs_cap_last_override(-1);
+}
+
+static void test_docker(void **state)
+{
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *all[] = {"ALL"}, *nbs[] = {"NET_BIND_SERVICE"}, *bad[] = {"FOO"},
+		   *chown[] = {"CHOWN"};
+	(void)state;
+	cs_cap_last_override(40);
+	/* an add beats a drop */
+	assert_int_equal(merge(CS_CRI_DOCKER, NULL, nbs, 1, nbs, 1, false, &o, &d), 0);
+	assert_true(o.caps.set[CS_BND] & NBS);
+	/* drop ALL → exactly the adds */
+	assert_int_equal(merge(CS_CRI_DOCKER, NULL, nbs, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], NBS);
+	/* add ALL drop CHOWN */
+	assert_int_equal(merge(CS_CRI_DOCKER, NULL, all, 1, chown, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_PRM], cs_mask_all() & ~CHOWN);
+	assert_int_equal(merge(CS_CRI_DOCKER, NULL, bad, 1, NULL, 0, false, &o, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "unknown capability: \"CAP_FOO\""));
+	cs_cap_last_override(-1);
+}
+
+static void test_crio_dropins(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	FILE *f;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/crio.conf", dir);
+	f = fopen(p, "w");
+	fputs("[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/crio.conf.d/20-b.conf", dir);
+	f = fopen(p, "w");
+	fputs("[crio.runtime]\ndefault_capabilities = [\"KILL\", \"NET_RAW\"]\n", f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/crio.conf.d/10-a.conf", dir);
+	f = fopen(p, "w");
+	fputs("[crio.runtime]\ndefault_capabilities = [\"SETUID\"]\nadd_inheritable_capabilities = true\n", f);
+	fclose(f);
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_int_equal(c.n_default_caps, 2); /* 20-b.conf read last wins */
+	assert_string_equal(c.default_caps[0], "KILL");
+	assert_true(c.add_inheritable);
+	snprintf(p, sizeof(p), "%s/crio.conf.d/30-bad.conf", dir);
+	f = fopen(p, "w");
+	fputs("[crio.runtime]\nadd_inheritable_capabilities = \"yes\"\n", f);
+	fclose(f);
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_int_equal(d.line, 2);
+	assert_non_null(strstr(d.file, "30-bad.conf"));
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crio),
+		cmocka_unit_test(test_containerd),
+		cmocka_unit_test(test_docker),
+		cmocka_unit_test(test_crio_dropins),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

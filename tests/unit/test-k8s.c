@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/* Manifest reading: kinds, merging of security contexts, hostile input. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/k8s.h"
+
+static int parse(struct cs_k8s_manifest *m, const char *y, struct cs_diag *d)
+{
+	cs_k8s_manifest_init(m);
+	memset(d, 0, sizeof(*d));
+	return cs_k8s_parse(m, y, strlen(y), "t.yaml", d);
+}
+
+static void test_pod_merge(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	struct cs_k8s_sc sc;
+	const char *y = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: "
+			"{openshift.io/required-scc: anyuid}}\n"
+			"spec:\n  securityContext:\n    runAsUser: 1000\n    runAsNonRoot: true\n"
+			"    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: \"80\"}]\n"
+			"    supplementalGroups: [5, 6]\n"
+			"  hostUsers: false\n"
+			"  initContainers: [{name: init, image: busybox}]\n"
+			"  containers:\n  - name: a\n    securityContext:\n      runAsUser: 0\n"
+			"      allowPrivilegeEscalation: false\n      capabilities: {add: [NET_BIND_SERVICE], "
+			"drop: [ALL]}\n  - name: b\n"
+			"  ephemeralContainers: [{name: dbg}]\n";
+	(void)state;
+	assert_int_equal(parse(&m, y, &d), 0);
+	assert_int_equal(m.n_pods, 1);
+	const struct cs_k8s_pod *p = &m.pods[0];
+	assert_string_equal(p->required_scc, "anyuid");
+	assert_int_equal(p->n_containers, 4);
+	assert_int_equal(p->containers[0].kind, CS_CTR_INIT);
+	assert_string_equal(p->containers[1].name, "a");
+	assert_int_equal(p->containers[3].kind, CS_CTR_EPHEMERAL);
+	assert_true(p->host_users.set && !p->host_users.v);
+	assert_string_equal(cs_k8s_sysctl(p, "net.ipv4.ip_unprivileged_port_start"), "80");
+	assert_int_equal(p->n_supplemental_groups, 2);
+	cs_k8s_effective_sc(p, &p->containers[1], &sc);
+	assert_int_equal(sc.run_as_user.v, 0); /* container wins */
+	assert_true(sc.run_as_non_root.set && sc.run_as_non_root.v); /* from the pod */
+	assert_true(sc.caps_set);
+	assert_string_equal(sc.add.v[0], "NET_BIND_SERVICE");
+	assert_string_equal(sc.drop.v[0], "ALL");
+	cs_k8s_effective_sc(p, &p->containers[2], &sc);
+	assert_int_equal(sc.run_as_user.v, 1000);
+	assert_false(sc.caps_set);
+	cs_k8s_manifest_free(&m);
+}
+
+static void test_kinds(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	const char *y =
+		"kind: Service\nmetadata: {name: s}\n---\n"
+		"kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: [{name: c1}]\n"
+		"---\nkind: CronJob\nmetadata: {name: cj}\nspec:\n  jobTemplate:\n    spec:\n      template:\n"
+		"        spec:\n          containers: [{name: c2}]\n"
+		"---\nkind: List\nitems:\n- kind: StatefulSet\n  metadata: {name: ss}\n  spec: {template: {spec: {containers: [{name: c3}]}}}\n"
+		"- kind: DaemonSet\n  metadata: {name: ds}\n  spec: {template: {spec: {containers: [{name: c4}]}}}\n"
+		"- kind: ReplicaSet\n  metadata: {name: rs}\n  spec: {template: {spec: {containers: [{name: c5}]}}}\n"
+		"- kind: Job\n  metadata: {name: j}\n  spec: {template: {spec: {containers: [{name: c6}]}}}\n"
+		"---\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"js\"}, \"spec\": {\"containers\": [{\"name\": \"c7\"}]}}\n";
+	(void)state;
+	assert_int_equal(parse(&m, y, &d), 0);
+	assert_int_equal(m.n_pods, 7);
+	assert_int_equal(m.n_skipped, 1);
+	assert_string_equal(m.pods[1].kind, "CronJob");
+	assert_string_equal(m.pods[1].containers[0].name, "c2");
+	assert_string_equal(m.pods[6].containers[0].name, "c7");
+	cs_k8s_manifest_free(&m);
+}
+
+static void expect_err(const char *y, unsigned line, const char *field, const char *msg)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+	assert_true(parse(&m, y, &d) < 0);
+	if (line)
+		assert_int_equal(d.line, line);
+	if (field)
+		assert_string_equal(d.field, field);
+	if (msg && !strstr(d.message, msg)) {
+		fprintf(stderr, "message: %s\n", d.message);
+		fail();
+	}
+	assert_string_equal(d.file, "t.yaml");
+	cs_k8s_manifest_free(&m);
+}
+
+static void test_hostile(void **state)
+{
+	(void)state;
+	/* `no` is a boolean to Kubernetes' YAML 1.1 reader, not a capability. */
+	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+		   "      capabilities:\n        add: [NET_ADMIN, no]\n",
+		   7, "spec.containers[0].securityContext.capabilities.add[1]", "boolean");
+	expect_err("kind: Pod\nspec:\n  containers:\n  - name: on\n", 4, "spec.containers[0].name",
+		   "boolean");
+	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+		   "      runAsUser: \"0\"\n",
+		   6, "spec.containers[0].securityContext.runAsUser", "integer");
+	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+		   "      privileged: maybe\n",
+		   6, NULL, "boolean");
+	/* duplicate keys: libfyaml refuses them */
+	expect_err("kind: Pod\nkind: Pod\nspec: {}\n", 0, NULL, "YAML");
+	/* an alias bomb stops at the node budget */
+	{
+		char *b = malloc(1 << 16);
+		size_t n = 0;
+
+		n += (size_t)sprintf(b + n, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+		for (int i = 1; i < 9; i++)
+			n += (size_t)sprintf(b + n, "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n",
+					     i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
+					     i - 1, i - 1, i - 1);
+		n += (size_t)sprintf(b + n, "kind: Pod\nspec:\n  containers:\n  - name: a\n"
+					    "    command: *a8\n");
+		/* command items are strings, the bomb is below: a list of lists is a type
+		 * error before the budget; the volumes path walks every node. */
+		expect_err(b, 0, NULL, NULL);
+		n = 0;
+		n += (size_t)sprintf(b + n, "a0: &a0 {name: v, emptyDir: {}}\n");
+		for (int i = 1; i < 7; i++)
+			n += (size_t)sprintf(b + n, "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n",
+					     i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
+					     i - 1, i - 1, i - 1);
+		n += (size_t)sprintf(b + n, "kind: List\nitems: [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\n");
+		(void)n;
+		expect_err(b, 0, NULL, NULL);
+		free(b);
+	}
+	/* deep nesting */
+	{
+		char *b = malloc(20000);
+		size_t n = (size_t)sprintf(b, "kind: Pod\nspec: ");
+
+		for (int i = 0; i < 5000; i++)
+			b[n++] = '[';
+		b[n] = '\0';
+		expect_err(b, 0, NULL, NULL);
+		free(b);
+	}
+	expect_err("kind: Pod\nspec:\n  containers:\n  - image: x\n", 4, "spec.containers[0].name",
+		   "no name");
+	expect_err("- a\n- b\n", 1, NULL, "mapping");
+	expect_err("kind: Deployment\nmetadata: {name: d}\nspec: {}\n", 0, NULL, "pod template");
+}
+
+static void test_scc_doc(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	(void)state;
+	assert_int_equal(parse(&m, "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+				   "priority: 5\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+				   "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
+				   "runAsUser: {type: MustRunAs, uid: 7}\n",
+			 &d),
+			 0);
+	assert_int_equal(m.n_sccs, 1);
+	assert_int_equal(m.sccs[0].priority.v, 5);
+	assert_int_equal(m.sccs[0].run_as_user, CS_SCC_MUST_RUN_AS);
+	assert_int_equal(m.sccs[0].uid.v, 7);
+	cs_k8s_manifest_free(&m);
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: Sometimes}\n",
+		   3, "runAsUser.type", "unknown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pod_merge),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_scc_doc),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/* SCC admission: order, ties, mutation, validation and rejections. */
+#include "cmocka-wrap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "capscope/scc.h"
+
+static struct cs_k8s_manifest m;
+
+static const char *scc_yaml(char *buf, size_t len, const char *name, const char *prio,
+			    const char *rau, const char *extra)
+{
+	snprintf(buf, len,
+		 "kind: SecurityContextConstraints\nmetadata: {name: %s}\npriority: %s\n"
+		 "runAsUser:\n  type: %s\nseLinuxContext: {type: MustRunAs}\n%s\n---\n",
+		 name, prio, rau, extra);
+	return buf;
+}
+
+static void load(const char *y)
+{
+	struct cs_diag d = {0};
+
+	cs_k8s_manifest_init(&m);
+	if (cs_k8s_parse(&m, y, strlen(y), "t.yaml", &d) < 0) {
+		fprintf(stderr, "%u:%u %s %s\n", d.line, d.column, d.field, d.message);
+		fail();
+	}
+}
+
+static int admit(struct cs_scc_result *r, struct cs_steps *st, const char *const *granted, size_t ng)
+{
+	const struct cs_scc *v[32];
+	struct cs_scc_opts o = {1000660000, 10000, granted, ng};
+
+	for (size_t i = 0; i < m.n_sccs; i++)
+		v[i] = &m.sccs[i];
+	cs_steps_init(st);
+	return cs_scc_admit(&m.pods[0], v, m.n_sccs, &o, r, st);
+}
+
+static void test_order_and_mutation(void **state)
+{
+	char a[512], b[512], c[512], all[4096];
+	struct cs_scc_result r;
+	struct cs_steps st;
+	(void)state;
+	snprintf(all, sizeof(all), "%s%s%s"
+		 "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n"
+		 "    securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}\n",
+		 scc_yaml(a, sizeof(a), "zeta", "", "MustRunAsRange",
+			  "allowPrivilegeEscalation: false\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+			  "requiredDropCapabilities: [ALL]"),
+		 scc_yaml(b, sizeof(b), "alpha", "", "MustRunAsRange",
+			  "allowPrivilegeEscalation: false\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+			  "requiredDropCapabilities: [ALL]"),
+		 scc_yaml(c, sizeof(c), "strict", "", "MustRunAsRange", "requiredDropCapabilities: [ALL]"));
+	load(all);
+	/* tie on priority and score: name decides (alpha before zeta); strict
+	 * scores lower (more restrictive) and is tried first but rejects the add */
+	assert_int_equal(admit(&r, &st, NULL, 0), 0);
+	assert_true(r.admitted);
+	assert_string_equal(r.chosen->name, "alpha");
+	assert_int_equal(r.n_attempts, 2);
+	assert_string_equal(r.attempts[0].scc->name, "strict");
+	assert_non_null(strstr(r.attempts[0].reason, "capability may not be added"));
+	/* mutation: uid from the range, drop ALL, no privilege escalation */
+	assert_int_equal(r.sc[0].run_as_user.v, 1000660000);
+	assert_true(r.sc[0].run_as_non_root.v);
+	assert_true(r.sc[0].allow_privilege_escalation.set && !r.sc[0].allow_privilege_escalation.v);
+	assert_int_equal(r.sc[0].drop.n, 1);
+	assert_string_equal(r.sc[0].drop.v[0], "ALL");
+	assert_non_null(cs_steps_find(&st, "scc.run-as-user"));
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	/* not granted → skipped with a reason */
+	const char *g[] = {"zeta"};
+	assert_int_equal(admit(&r, &st, g, 1), 0);
+	assert_string_equal(r.chosen->name, "zeta");
+	assert_non_null(strstr(r.attempts[0].reason, "not allowed to use"));
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+}
+
+static void test_priority_and_rejection(void **state)
+{
+	char a[512], b[512], all[4096];
+	struct cs_scc_result r;
+	struct cs_steps st;
+	(void)state;
+	/* priority beats restrictiveness; privileged is refused; names match exactly */
+	snprintf(all, sizeof(all), "%s%s"
+		 "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n"
+		 "    securityContext: {privileged: true, capabilities: {add: [net_bind_service]}}\n",
+		 scc_yaml(a, sizeof(a), "loose", "10", "RunAsAny", "allowedCapabilities: [NET_BIND_SERVICE]"),
+		 scc_yaml(b, sizeof(b), "tight", "", "MustRunAs\n  uid: 5", ""));
+	load(all);
+	assert_int_equal(admit(&r, &st, NULL, 0), 0);
+	assert_false(r.admitted);
+	assert_string_equal(r.attempts[0].scc->name, "loose");
+	assert_non_null(strstr(r.attempts[0].reason, "Privileged containers are not allowed"));
+	assert_non_null(strstr(r.attempts[0].reason, "\"net_bind_service\": capability may not be added"));
+	assert_non_null(strstr(r.reason, "unable to validate against any security context constraint"));
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+}
+
+static void test_allowed_and_dropped(void **state)
+{
+	char a[512], all[2048];
+	struct cs_scc_result r;
+	struct cs_steps st;
+	(void)state;
+	snprintf(all, sizeof(all), "%s"
+		 "kind: Pod\nmetadata: {name: p, annotations: {openshift.io/required-scc: both}}\nspec:\n  containers:\n  - name: web\n"
+		 "    securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}\n",
+		 scc_yaml(a, sizeof(a), "both", "", "RunAsAny",
+			  "allowedCapabilities: [NET_BIND_SERVICE]\nrequiredDropCapabilities: [NET_BIND_SERVICE]"));
+	load(all);
+	assert_int_equal(admit(&r, &st, NULL, 0), 0);
+	assert_true(r.admitted);
+	assert_non_null(cs_steps_find(&st, "scc.add-and-drop"));
+	assert_non_null(cs_steps_find(&st, "scc.required"));
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+}
+
+static void test_points(void **state)
+{
+	struct cs_scc s;
+	const char *drop_all[] = {"ALL"}, *star[] = {"*"};
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
+	s.selinux_type = "MustRunAs";
+	s.required_drop_caps.v = drop_all;
+	s.required_drop_caps.n = 1;
+	assert_int_equal(cs_scc_points(&s), 20000 + 10000 + 5000 - 3000);
+	s.allow_privileged = true;
+	s.allowed_caps.v = star;
+	s.allowed_caps.n = 1;
+	assert_int_equal(cs_scc_points(&s), 1600000 + 20000 + 10000 + 5000 + 4000 - 3000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_and_mutation),
+		cmocka_unit_test(test_priority_and_rejection),
+		cmocka_unit_test(test_allowed_and_dropped),
+		cmocka_unit_test(test_points),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
