@@ -11,6 +11,7 @@ static const struct cs_cmd commands[] = {
 	{"encode", "capability names or libcap text to masks", cmd_encode},
 	{"ps", "the five sets and credentials of processes", cmd_ps},
 	{"file", "file capabilities: get, set, rm", cmd_file},
+	{"trace", "live capability checks (eBPF) and the least set", cmd_trace},
 };
 
 static void usage(FILE *f)

@@ -7,5 +7,6 @@ int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_file(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 #endif

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/*
+ * capscope trace: count capability checks in the kernel.
+ *
+ * One handler per hook (tp_btf/cap_capable, fexit/cap_capable, kprobe +
+ * kretprobe); user space enables exactly one with bpf_program__set_autoload
+ * after probing what the running kernel offers. All of them end in
+ * record(), which filters by scope first so checks of other processes cost a
+ * single map lookup and never leave the kernel, then bumps a counter keyed
+ * by (tgid, cap, result, call-site stack, syscall, comm). Events go to the
+ * ring buffer only when asked for (--events).
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "capscope-trace.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Set by user space before load. */
+const volatile __u32 scope = CS_SCOPE_TGIDS;
+const volatile __u64 cgroup_id = 0;
+const volatile __u32 cgroup_level = 0;
+const volatile __u32 self_tgid = 0;
+const volatile __u32 emit_events = 0;
+/* Take a stack id only for these capabilities (a stack walk is the costliest step). */
+const volatile __u64 stack_caps = ~0ULL;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct cs_trace_key);
+	__type(value, struct cs_trace_val);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 8192);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, CS_TRACE_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CS_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* kprobe fallback: the arguments, kept from entry to return, per thread. */
+struct kp_args {
+	__s32 cap;
+	__s32 opts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct kp_args);
+} kp_pending SEC(".maps");
+
+static __always_inline void stat_add(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline bool in_scope(__u32 tgid)
+{
+	if (scope == CS_SCOPE_TGIDS)
+		return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+	if (tgid == self_tgid)
+		return false;
+	if (scope == CS_SCOPE_CGROUP)
+		return bpf_get_current_ancestor_cgroup_id(cgroup_level) == cgroup_id;
+	return true;
+}
+
+/* The syscall the task is in: orig_ax/syscallno of its user-mode registers. */
+static __always_inline __s32 current_syscall(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+
+	if (BPF_CORE_READ(task, flags) & 0x00200000 /* PF_KTHREAD */)
+		return CS_SYSCALL_NONE;
+#if defined(__TARGET_ARCH_x86)
+	return (__s32)BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return (__s32)BPF_CORE_READ(regs, syscallno);
+#else
+	return CS_SYSCALL_NONE;
+#endif
+}
+
+static __always_inline int record(void *ctx, int cap, int ret, int opts)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	struct cs_trace_key key = {};
+	struct cs_trace_val *val, zero = {};
+
+	if (!in_scope(tgid))
+		return 0;
+	stat_add(CS_STAT_SEEN);
+	key.tgid = tgid;
+	key.cap = cap;
+	key.ret = ret;
+	key.opts = opts;
+	key.stackid = -1;
+	if (cap >= 0 && cap < 64 && (stack_caps & (1ULL << cap))) {
+		key.stackid = bpf_get_stackid(ctx, &stacks, 0);
+		if (key.stackid < 0)
+			stat_add(CS_STAT_NOSTACK);
+	}
+	key.syscall = current_syscall();
+	bpf_get_current_comm(key.comm, sizeof(key.comm));
+
+	val = bpf_map_lookup_elem(&counts, &key);
+	if (!val) {
+		/* Another CPU may insert the same key first: NOEXIST then fails
+		 * harmlessly and the lookup below finds its entry. */
+		bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&counts, &key);
+		if (!val) {
+			stat_add(CS_STAT_DROPPED);
+			return 0;
+		}
+	}
+	__sync_fetch_and_add(&val->count, 1);
+	val->uid = (__u32)bpf_get_current_uid_gid();
+
+	if (emit_events) {
+		struct cs_trace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+		if (!e) {
+			stat_add(CS_STAT_LOST);
+			return 0;
+		}
+		e->ts_ns = bpf_ktime_get_ns();
+		e->pid = (__u32)id;
+		e->tgid = tgid;
+		e->uid = (__u32)bpf_get_current_uid_gid();
+		e->cap = cap;
+		e->ret = ret;
+		e->stackid = key.stackid;
+		e->syscall = key.syscall;
+		e->opts = opts;
+		__builtin_memcpy(e->comm, key.comm, sizeof(e->comm));
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+/* Linux 6.14+: include/trace/events/capability.h. No opts here. */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(cs_tp_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	return record(ctx, cap, ret, CS_OPTS_UNKNOWN);
+}
+
+/* Older kernels with BPF trampolines: the function itself, after it returned. */
+SEC("fexit/cap_capable")
+int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns,
+	     int cap, unsigned int opts, int ret)
+{
+	return record(ctx, cap, ret, (int)opts);
+}
+
+SEC("kprobe/cap_capable")
+int BPF_KPROBE(cs_kprobe_cap_capable, const struct cred *cred, struct user_namespace *targ_ns,
+	       int cap, unsigned int opts)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct kp_args a = {.cap = cap, .opts = (__s32)opts};
+
+	if (!in_scope((__u32)(bpf_get_current_pid_tgid() >> 32)))
+		return 0;
+	bpf_map_update_elem(&kp_pending, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/cap_capable")
+int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct kp_args *a = bpf_map_lookup_elem(&kp_pending, &tid);
+	int cap, opts;
+
+	if (!a)
+		return 0;
+	cap = a->cap;
+	opts = a->opts;
+	bpf_map_delete_elem(&kp_pending, &tid);
+	return record(ctx, cap, ret, opts);
+}
+
+/* Follow the traced processes: a new process of a tracked one is tracked. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid, ctgid;
+	__u8 one = 1;
+
+	if (scope != CS_SCOPE_TGIDS)
+		return 0;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
+	if (ptgid == ctgid) /* a new thread: its group is tracked already */
+		return 0;
+	if (!bpf_map_lookup_elem(&tracked, &ptgid))
+		return 0;
+	bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+	stat_add(CS_STAT_FORKS);
+	return 0;
+}
+
+/* Forget a process when its last thread exits (signal->live reached 0). */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(cs_exit, struct task_struct *p)
+{
+	__u32 tgid;
+
+	if (scope != CS_SCOPE_TGIDS)
+		return 0;
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	tgid = BPF_CORE_READ(p, tgid);
+	bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
