@@ -50,8 +50,7 @@ struct cs_trace_key {
 
 struct cs_trace_val {
 	__u64 count;
-	__u32 uid; /* euid of the last check */
-	__u32 pad;
+	__u64 reserved; /* zero; keeps the value 16 bytes for later use */
 };
 
 /* One check, on the optional ring buffer stream (--events). */
@@ -70,7 +69,6 @@ struct cs_trace_event {
 
 /* Slots of the per-CPU "stats" array. */
 enum cs_trace_stat {
-	CS_STAT_SEEN = 0,     /* checks in scope */
 	CS_STAT_LOST = 1,     /* events the ring buffer had no room for */
 	CS_STAT_DROPPED = 2,  /* checks not counted: the counts map was full */
 	CS_STAT_NOSTACK = 3,  /* stack ids that could not be taken */

@@ -97,15 +97,19 @@ static __always_inline bool in_scope(__u32 tgid)
 /* The syscall the task is in: orig_ax/syscallno of its user-mode registers. */
 static __always_inline __s32 current_syscall(void)
 {
+	/* Trusted BTF pointers: plain loads (CO-RE relocated), no probe_read calls. */
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	struct pt_regs *regs;
 
-	if (BPF_CORE_READ(task, flags) & 0x00200000 /* PF_KTHREAD */)
+	if (task->flags & 0x00200000 /* PF_KTHREAD */)
+		return CS_SYSCALL_NONE;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
 		return CS_SYSCALL_NONE;
 #if defined(__TARGET_ARCH_x86)
-	return (__s32)BPF_CORE_READ(regs, orig_ax);
+	return (__s32)regs->orig_ax;
 #elif defined(__TARGET_ARCH_arm64)
-	return (__s32)BPF_CORE_READ(regs, syscallno);
+	return (__s32)regs->syscallno;
 #else
 	return CS_SYSCALL_NONE;
 #endif
@@ -120,7 +124,6 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 
 	if (!in_scope(tgid))
 		return 0;
-	stat_add(CS_STAT_SEEN);
 	key.tgid = tgid;
 	key.cap = cap;
 	key.ret = ret;
@@ -146,7 +149,6 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 		}
 	}
 	__sync_fetch_and_add(&val->count, 1);
-	val->uid = (__u32)bpf_get_current_uid_gid();
 
 	if (emit_events) {
 		struct cs_trace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);

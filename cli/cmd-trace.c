@@ -715,7 +715,7 @@ int cmd_trace(int argc, char **argv)
 
 	/* Stacks are the costly part: take them where call sites tell noise apart
 	 * (see lib/trace/classify.c), or for every capability with -v. */
-	cfg.stack_caps = ~0ULL;
+	cfg.stack_caps = o.verbose ? ~0ULL : CS_BIT(21) | CS_BIT(19); /* SYS_ADMIN, SYS_PTRACE */
 	cfg.events = o.events;
 	rc = tracer_open(&t, &cfg, err, sizeof(err));
 	if (rc < 0)

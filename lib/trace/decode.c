@@ -44,7 +44,6 @@ int cs_trace_decode_count(const void *key, size_t klen, const void *val, size_t 
 	memcpy(&k, key, sizeof(k));
 	memcpy(&v, val, sizeof(v));
 	r->count = v.count;
-	r->uid = v.uid;
 	r->tgid = k.tgid;
 	r->pid = k.tgid;
 	r->cap = k.cap;
