@@ -77,6 +77,6 @@ enum cs_trace_stat {
 };
 
 /* Depth of a kept kernel stack; the callers of cap_capable are near the top. */
-#define CS_TRACE_STACK_DEPTH 32
+#define CS_TRACE_STACK_DEPTH 24
 
 #endif

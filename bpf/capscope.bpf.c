@@ -45,7 +45,8 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 8192);
+	/* Roomy: a bucket collision loses a stack (-EEXIST) and so a classification. */
+	__uint(max_entries, 32768);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, CS_TRACE_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");

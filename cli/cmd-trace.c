@@ -516,6 +516,10 @@ static void text_report(const struct cs_trace_report *r, const struct trace_opts
 		printf("\n%" PRIu64 " noise checks (overcommit heuristic, noaudit probes) are not "
 		       "shown; -v lists them\n",
 		       noise);
+	if (r->nostack)
+		printf("warning: %" PRIu64 " checks had no kernel stack and count as ordinary "
+		       "checks\n",
+		       r->nostack);
 	if (r->dropped)
 		printf("warning: %" PRIu64 " checks were not counted (the kernel map was full)\n",
 		       r->dropped);

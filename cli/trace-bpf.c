@@ -283,6 +283,13 @@ static int classify_stack(struct tracer *t, const struct cs_ksyms *ksyms, int st
 	for (; n < CS_TRACE_STACK_DEPTH && ips[n]; n++)
 		frames[n] = cs_ksyms_find(ksyms, ips[n]);
 	*cls = cs_trace_classify(frames, n, opts, caller);
+	if (getenv("CAPSCOPE_TRACE_STACKS")) {
+		/* Diagnostics for docs/trace.md and bug reports: the raw stacks. */
+		fprintf(stderr, "stack %d -> %s, caller %s:\n", stackid, cs_site_class_name(*cls),
+			*caller ? *caller : "-");
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", frames[i] ? frames[i] : "?");
+	}
 	return 0;
 }
 
