@@ -48,7 +48,8 @@ static const char trace_help[] =
 	"Scope (checks of any other process never leave the kernel):\n"
 	"  -- CMD [ARGS]         start CMD, registered before it execs, and its children\n"
 	"  -p, --pid PID         an existing process and the children it has or starts\n"
-	"      --cgroup PATH     a cgroup v2 directory (absolute, or under /sys/fs/cgroup)\n"
+	"      --cgroup PATH     a cgroup v2 directory (absolute, or relative to the\n"
+	"                        cgroup2 mount) and the cgroups below it\n"
 	"      --container ID    the cgroup of the container whose id starts with ID\n"
 	"      --all             every process but capscope itself\n"
 	"\n"
@@ -97,28 +98,60 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup, or .../unified on hybrid systems). */
+static int cgroup2_root(char *out, size_t len)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t n;
+	int rc = cs_read_file("/proc/self/mountinfo", 4u << 20, &buf, &n);
+
+	if (rc < 0)
+		return rc;
+	rc = -EMEDIUMTYPE;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS... - FSTYPE SOURCE SUPER" */
+		char *dash = strstr(line, " - "), mnt[2001];
+
+		if (!dash || strncmp(dash + 3, "cgroup2 ", 8) != 0)
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %2000s", mnt) == 1) {
+			snprintf(out, len, "%s", mnt);
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 /* cgroup v2 id (the kernfs inode number) and depth below the root. */
 static int cgroup_resolve(const char *arg, char *path, size_t len, uint64_t *id, uint32_t *level)
 {
+	char root[2048];
 	struct statfs sfs;
 	struct stat st;
-	const char *rel;
+	size_t rl;
 	uint32_t n = 0;
+	int rc = cgroup2_root(root, sizeof(root));
 
+	if (rc < 0)
+		return rc;
+	rl = strlen(root);
 	if (arg[0] == '/')
 		snprintf(path, len, "%s", arg);
 	else
-		snprintf(path, len, "/sys/fs/cgroup/%.3000s", arg);
-	if (statfs("/sys/fs/cgroup", &sfs) < 0 || sfs.f_type != 0x63677270 /* CGROUP2 */)
-		return -EMEDIUMTYPE;
-	if (strncmp(path, "/sys/fs/cgroup", 14) != 0 || (path[14] && path[14] != '/'))
+		snprintf(path, len, "%s/%.2000s", root, arg);
+	if (strncmp(path, root, rl) != 0 || (path[rl] && path[rl] != '/' && rl > 1))
+		return -EXDEV;
+	if (statfs(path, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != 0x63677270 /* CGROUP2_SUPER_MAGIC */)
 		return -EXDEV;
 	if (stat(path, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	rel = path + 14;
-	for (const char *p = rel; *p; p++)
+	for (const char *p = path + rl; *p; p++)
 		if (*p == '/' && p[1] && p[1] != '/')
 			n++;
 	*id = (uint64_t)st.st_ino;
@@ -154,8 +187,12 @@ static int container_cgroup(const char *prefix, char *out, size_t len)
 
 				if (e)
 					*e = '\0';
-				snprintf(out, len, "/sys/fs/cgroup%s", line + 3);
-				rc = 0;
+				char root[2048];
+
+				rc = cgroup2_root(root, sizeof(root));
+				if (rc == 0)
+					snprintf(out, len, "%s%.2000s", strcmp(root, "/") ? root : "",
+						 line + 3);
 			} else {
 				rc = -EMEDIUMTYPE;
 			}
@@ -706,11 +743,12 @@ int cmd_trace(int argc, char **argv)
 		rc = cgroup_resolve(o.container ? cgpath : o.cgroup, cgpath, sizeof(cgpath),
 				    &cfg.cgroup_id, &cfg.cgroup_level);
 		if (rc == -EMEDIUMTYPE)
-			return cs_err("trace", "/sys/fs/cgroup is not cgroup v2: --cgroup and "
-					       "--container need the unified hierarchy");
+			return cs_err("trace", "no cgroup v2 hierarchy is mounted: --cgroup and "
+					       "--container need it");
 		if (rc == -EXDEV)
-			return cs_usage_err("trace", "--cgroup: '%s' is not under /sys/fs/cgroup",
-					    o.cgroup);
+			return cs_usage_err("trace", "--cgroup: '%s' is not a directory of the "
+						     "cgroup v2 hierarchy",
+					    o.cgroup ? o.cgroup : cgpath);
 		if (rc < 0)
 			return cs_err("trace", "cgroup %s: %s", cgpath, strerror(-rc));
 		cfg.scope = CS_SCOPE_CGROUP;

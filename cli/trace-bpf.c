@@ -4,8 +4,8 @@
  *
  * The hook is chosen by probing, never by comparing kernel versions: the
  * capability:cap_capable tracepoint exists when the kernel's BTF describes
- * btf_trace_cap_capable; fexit needs BPF_PROG_TYPE_TRACING and a BTF FUNC
- * cap_capable; kprobes need a kprobe PMU or tracefs kprobe_events. Each
+ * btf_trace_cap_capable; fexit needs a BTF FUNC cap_capable and BPF
+ * trampolines (loading is the probe); kprobes need a kprobe PMU or tracefs kprobe_events. Each
  * candidate that passes its probe is loaded with only its programs set to
  * autoload; if loading or attaching fails the next one is tried, and the
  * errors of all of them are reported when none works.
@@ -27,6 +27,7 @@
 
 #include "capscope-trace.h"
 #include "capscope.skel.h"
+#include "capscope/proc.h"
 
 struct tracer {
 	struct capscope_bpf *skel;
@@ -91,10 +92,8 @@ static bool probe_hook(int hook, struct btf *vmlinux, char *why, size_t len)
 		}
 		return true;
 	case CS_HOOK_FEXIT:
-		if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) <= 0) {
-			snprintf(why, len, "no BPF tracing programs (fentry/fexit)");
-			return false;
-		}
+		/* libbpf cannot probe BPF_PROG_TYPE_TRACING without a target, so
+		 * the load itself is the probe for trampolines. */
 		if (btf__find_by_name_kind(vmlinux, "cap_capable", BTF_KIND_FUNC) < 0) {
 			snprintf(why, len, "cap_capable is not in the kernel's BTF");
 			return false;
@@ -153,6 +152,19 @@ static int try_hook(struct tracer *t, const struct trace_cfg *cfg, int hook, cha
 	return 0;
 }
 
+/* Tracing programs need CAP_BPF + CAP_PERFMON, or CAP_SYS_ADMIN (kernel/bpf/syscall.c). */
+static bool may_bpf(void)
+{
+	struct cs_proc_status st;
+	cs_mask_t eff;
+
+	if (cs_proc_status_read(getpid(), 0, &st, NULL) < 0)
+		return true; /* cannot tell: let the kernel decide */
+	eff = st.caps.set[CS_EFF];
+	cs_proc_status_free(&st);
+	return (eff & CS_BIT(21)) || ((eff & CS_BIT(39)) && (eff & CS_BIT(38)));
+}
+
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct tracer *t = ctx;
@@ -173,6 +185,12 @@ int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, siz
 
 	*out = NULL;
 	libbpf_set_print(quiet_print);
+	if (!may_bpf()) {
+		snprintf(err, errlen,
+			 "not allowed to trace with BPF: run as root, or give capscope CAP_BPF and "
+			 "CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8)");
+		return -EPERM;
+	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		snprintf(err, errlen,
 			 "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): capscope trace "
@@ -204,17 +222,17 @@ int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, siz
 		rc = try_hook(t, cfg, hook, whys[i], sizeof(whys[i]));
 		if (rc == 0)
 			break;
-		if (rc == -EPERM || rc == -EACCES)
-			break; /* the next hook would be refused just the same */
+		/* EPERM here can be specific to the hook (fexit on a function the
+		 * kernel refuses to trace); the next candidate may still work. */
 	}
 	btf__free(vmlinux);
 	if (!t->skel) {
 		if (rc == -EPERM || rc == -EACCES)
 			snprintf(err, errlen,
-				 "the kernel does not allow this process to use BPF (%s): run as "
-				 "root, or with CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels "
-				 "before 5.8), and check kernel.unprivileged_bpf_disabled / lockdown",
-				 strerror(-rc));
+				 "the kernel refused the BPF programs (%s) although this process "
+				 "has the capabilities; kernel lockdown or an LSM may forbid BPF "
+				 "tracing. tracepoint: %s; fexit: %s; kprobe: %s",
+				 strerror(-rc), whys[0], whys[1], whys[2]);
 		else
 			snprintf(err, errlen,
 				 "no way to trace cap_capable here: tracepoint: %s; fexit: %s; "
