@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "caps.h"
+#include "diag.h"
 
 #define CS_OCI_MAX_GROUPS 256
 #define CS_OCI_MAX_IDMAPS 16
@@ -34,5 +35,31 @@ struct cs_oci_process {
 	/* Capability names the runtime would not know (runc warns and skips). */
 	char unknown_caps[512];
 };
+
+/* A bundle's config.json, the parts capscope reads. */
+struct cs_oci_config {
+	char *bundle;    /* the bundle directory as given */
+	char *root_path; /* root.path made absolute (relative paths are against the bundle) */
+	bool root_readonly;
+	char **args, **env; /* process.args / process.env, owned */
+	size_t nargs, nenv;
+	char *cwd;
+	bool terminal;
+	struct cs_oci_process process;
+};
+
+/*
+ * Read BUNDLE/config.json. Errors (-EINVAL, -ENOENT …) fill d with file,
+ * line, column and the field (e.g. "process.capabilities.bounding[2]").
+ * Unknown capability names are not errors: runc warns and ignores them; they
+ * are listed in process.unknown_caps.
+ */
+CS_EXPORT int cs_oci_config_load(const char *bundle, struct cs_oci_config *c, struct cs_diag *d);
+/* The same for a config.json already in memory; filename is only for d. */
+CS_EXPORT int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
+				  struct cs_oci_config *c, struct cs_diag *d);
+CS_EXPORT void cs_oci_config_free(struct cs_oci_config *c);
+/* The value of NAME in process.env, or NULL (the last one wins, as in Go's os.Setenv). */
+CS_EXPORT const char *cs_oci_config_getenv(const struct cs_oci_config *c, const char *name);
 
 #endif

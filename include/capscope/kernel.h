@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A model of the kernel's credential rules: what execve(2), setresuid(2),
+ * setgroups(2), capset(2) and the capability prctl()s do to a thread's
+ * credentials (security/commoncap.c, fs/exec.c, kernel/sys.c). Pure logic:
+ * no system call is made. Every rule that fires appends a step with layer
+ * "kernel" and a stable rule id (docs/kernel-model.md lists them all).
+ *
+ * Ids in struct cs_cred are as seen inside the thread's user namespace; a
+ * file's owner and a v3 rootid are on-disk (host) ids that the model maps
+ * through the namespace's uid/gid maps, the way the kernel does.
+ */
+#ifndef CAPSCOPE_KERNEL_H
+#define CAPSCOPE_KERNEL_H
+
+#include <sys/types.h>
+
+#include "caps.h"
+#include "fcaps.h"
+#include "oci.h"
+#include "steps.h"
+
+/* include/uapi/linux/securebits.h */
+#define CS_SECBIT_NOROOT (1u << 0)
+#define CS_SECBIT_NOROOT_LOCKED (1u << 1)
+#define CS_SECBIT_NO_SETUID_FIXUP (1u << 2)
+#define CS_SECBIT_NO_SETUID_FIXUP_LOCKED (1u << 3)
+#define CS_SECBIT_KEEP_CAPS (1u << 4)
+#define CS_SECBIT_KEEP_CAPS_LOCKED (1u << 5)
+#define CS_SECBIT_NO_CAP_AMBIENT_RAISE (1u << 6)
+#define CS_SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED (1u << 7)
+#define CS_SECBIT_EXEC_RESTRICT_FILE (1u << 8)
+#define CS_SECBIT_EXEC_RESTRICT_FILE_LOCKED (1u << 9)
+#define CS_SECBIT_EXEC_DENY_INTERACTIVE (1u << 10)
+#define CS_SECBIT_EXEC_DENY_INTERACTIVE_LOCKED (1u << 11)
+#define CS_SECBIT_ALL 0xfffu
+
+#define CS_CRED_MAX_GROUPS CS_OCI_MAX_GROUPS
+
+/* A thread's credentials. */
+struct cs_cred {
+	uid_t uid[4]; /* real, effective, saved, fs */
+	gid_t gid[4];
+	gid_t groups[CS_CRED_MAX_GROUPS];
+	size_t ngroups;
+	struct cs_quintet caps; /* all five sets present */
+	unsigned securebits;    /* CS_SECBIT_* */
+	bool no_new_privs;
+	/*
+	 * The thread runs in a user namespace other than the initial one, with
+	 * these maps (container id → host id). false: the initial namespace,
+	 * every id maps to itself.
+	 */
+	bool user_namespace;
+	struct cs_idmap uid_map[CS_OCI_MAX_IDMAPS], gid_map[CS_OCI_MAX_IDMAPS];
+	size_t n_uid_map, n_gid_map;
+};
+
+/* What execve needs to know about the file it runs. */
+struct cs_exec_file {
+	char path[4096];  /* as the caller named it (inside the rootfs for OCI) */
+	int error;        /* 0, or the errno that resolving it gave: ENOENT, ENOTDIR, ELOOP … */
+	bool known;       /* false: nothing is known about the file (no rootfs); the model
+			   * assumes a plain regular 0755 root-owned file without file caps and
+			   * says so in a step */
+	mode_t mode;      /* st_mode incl. S_ISUID / S_ISGID */
+	uid_t owner_uid;  /* on-disk (host) owner; mapped through the cred's maps */
+	gid_t owner_gid;
+	bool nosuid;      /* the file's mount has MS_NOSUID */
+	/* security.capability: 0 none, 1 present and valid, -EINVAL invalid */
+	int fcaps_state;
+	struct cs_fcaps fcaps; /* rootid as stored (host id for v3) */
+};
+
+/* What an exec attempt led to. */
+struct cs_exec_result {
+	bool ok;
+	int error;          /* positive errno when !ok: EPERM, ENOENT, EACCES, EINVAL … */
+	char layer[16];     /* where it failed: "runtime" or "kernel"; "" when ok */
+	char step[48];      /* the rule id of the failing step */
+	char path[4096];    /* the file that was (or would have been) executed */
+};
+
+/* uid 0 in the initial namespace with every capability in P, E and B (I, A empty). */
+CS_EXPORT void cs_cred_init_root(struct cs_cred *c);
+
+/*
+ * The calling thread's credentials: /proc/self/status, PR_GET_SECUREBITS and
+ * the user namespace maps when it runs in one.
+ */
+CS_EXPORT int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d);
+
+/*
+ * Map between namespace and host ids. A thread outside any user namespace
+ * (c->user_namespace false) maps every id to itself. Return false when the id
+ * has no mapping.
+ */
+CS_EXPORT bool cs_cred_uid_to_host(const struct cs_cred *c, uid_t ns_id, uid_t *host);
+CS_EXPORT bool cs_cred_uid_from_host(const struct cs_cred *c, uid_t host, uid_t *ns_id);
+CS_EXPORT bool cs_cred_gid_from_host(const struct cs_cred *c, gid_t host, gid_t *ns_id);
+CS_EXPORT bool cs_idmap_lookup(const struct cs_idmap *m, size_t n, uint32_t from, bool to_host,
+			       uint32_t *out);
+
+/* Does the thread hold cap in its effective set (in its own namespace)? */
+CS_EXPORT bool cs_cred_capable(const struct cs_cred *c, int cap);
+
+/*
+ * execve(2): fs/exec.c bprm_fill_uid + security/commoncap.c
+ * cap_bprm_creds_from_file. On success c holds the new credentials and 0 is
+ * returned; on failure c is unchanged and -EPERM (capability-dumb binary,
+ * or a file whose fP the new pP cannot cover), -EACCES (no execute
+ * permission), -EINVAL (invalid security.capability) or the resolve error
+ * is returned.
+ */
+CS_EXPORT int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f,
+			       struct cs_steps *st);
+
+/*
+ * setresuid(2) / setresgid(2): (uid_t)-1 leaves an id unchanged. Needs
+ * CAP_SETUID / CAP_SETGID unless each new id is one of the current r/e/s.
+ * fsuid follows euid; cap_emulate_setxuid then adjusts P/E/A unless
+ * SECBIT_NO_SETUID_FIXUP.
+ */
+CS_EXPORT int cs_kernel_setresuid(struct cs_cred *c, uid_t r, uid_t e, uid_t s,
+				  struct cs_steps *st);
+CS_EXPORT int cs_kernel_setresgid(struct cs_cred *c, gid_t r, gid_t e, gid_t s,
+				  struct cs_steps *st);
+/* setuid(2) / setgid(2): all ids with CAP_SETUID/SETGID, else only the effective one. */
+CS_EXPORT int cs_kernel_setuid(struct cs_cred *c, uid_t uid, struct cs_steps *st);
+CS_EXPORT int cs_kernel_setgid(struct cs_cred *c, gid_t gid, struct cs_steps *st);
+/* setfsuid(2): moves the filesystem capabilities in or out of pE. */
+CS_EXPORT int cs_kernel_setfsuid(struct cs_cred *c, uid_t fsuid, struct cs_steps *st);
+CS_EXPORT int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n,
+				  struct cs_steps *st);
+
+/* capset(2) of the three sets (cap_capset). */
+CS_EXPORT int cs_kernel_capset(struct cs_cred *c, cs_mask_t eff, cs_mask_t prm, cs_mask_t inh,
+			       struct cs_steps *st);
+/* prctl(PR_CAP_AMBIENT, RAISE / LOWER / CLEAR_ALL). */
+CS_EXPORT int cs_kernel_ambient_raise(struct cs_cred *c, int cap, struct cs_steps *st);
+CS_EXPORT int cs_kernel_ambient_lower(struct cs_cred *c, int cap, struct cs_steps *st);
+CS_EXPORT int cs_kernel_ambient_clear(struct cs_cred *c, struct cs_steps *st);
+/* prctl(PR_CAPBSET_DROP). */
+CS_EXPORT int cs_kernel_bset_drop(struct cs_cred *c, int cap, struct cs_steps *st);
+/* prctl(PR_SET_SECUREBITS) and prctl(PR_SET_KEEPCAPS). */
+CS_EXPORT int cs_kernel_set_securebits(struct cs_cred *c, unsigned bits, struct cs_steps *st);
+CS_EXPORT int cs_kernel_set_keepcaps(struct cs_cred *c, bool on, struct cs_steps *st);
+/* prctl(PR_SET_NO_NEW_PRIVS, 1). */
+CS_EXPORT int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st);
+
+/*
+ * Find args0 the way runc 1.1 does before execve (Go's exec.LookPath with
+ * the container's PATH, then execve follows the final symlink), inside
+ * rootfs, never leaving it (openat2 RESOLVE_IN_ROOT: "..", absolute symlinks
+ * and magic links stay inside). path_env is the PATH value (NULL: no PATH,
+ * only names with a '/' resolve). Fills f: mode, on-disk owner, file caps,
+ * nosuid. A missing file is not an error of this function: it returns 0 with
+ * f->error = ENOENT (what the exec would fail with). -errno only when rootfs
+ * itself cannot be opened (d says why).
+ */
+CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
+				   struct cs_exec_file *f, struct cs_diag *d);
+
+/* Short errno name: "EPERM", "ENOENT", … ("E%d" for others). */
+CS_EXPORT const char *cs_errno_name(int err);
+
+#endif

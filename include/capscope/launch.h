@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope run: put this thread into exactly the credentials asked for, then
+ * exec. One list of operations is built from the request; the kernel model
+ * runs it first (prediction, refusal before anything happens), then the real
+ * system calls run it, then the credentials are read back and compared with
+ * the prediction. Any difference or failure: nothing is executed.
+ * Small on purpose and free of libfyaml, so it links statically.
+ */
+#ifndef CAPSCOPE_LAUNCH_H
+#define CAPSCOPE_LAUNCH_H
+
+#include <sys/types.h>
+
+#include "diag.h"
+#include "kernel.h"
+#include "steps.h"
+
+enum cs_groups_mode { CS_GROUPS_UNSET = 0, CS_GROUPS_LIST, CS_GROUPS_CLEAR, CS_GROUPS_KEEP };
+
+/* What the user asked for. */
+struct cs_launch_plan {
+	bool set_uid, set_gid;
+	uid_t uid;
+	gid_t gid;
+	enum cs_groups_mode groups_mode;
+	gid_t groups[CS_CRED_MAX_GROUPS];
+	size_t ngroups;
+	bool set_caps; /* --caps: exact I/P/E */
+	cs_mask_t caps_inh, caps_prm, caps_eff;
+	bool set_inh; /* --inh: exact I */
+	cs_mask_t inh;
+	bool set_ambient; /* --ambient: exact A, and I/P raised to allow it */
+	cs_mask_t ambient;
+	bool set_bounding; /* --bounding: keep only these */
+	cs_mask_t bounding;
+	bool no_new_privs;
+	bool set_securebits;
+	unsigned securebits;
+};
+
+enum cs_launch_op_kind {
+	CS_OP_BOUNDING,   /* drop every capability not in mask */
+	CS_OP_SECUREBITS, /* PR_SET_SECUREBITS value */
+	CS_OP_KEEPCAPS,   /* PR_SET_KEEPCAPS value */
+	CS_OP_SETGROUPS,
+	CS_OP_SETRESGID,
+	CS_OP_SETRESUID,
+	CS_OP_CAPSET, /* eff, prm, inh */
+	CS_OP_AMBIENT, /* clear all, raise mask */
+	CS_OP_NNP,
+};
+
+struct cs_launch_op {
+	enum cs_launch_op_kind kind;
+	const char *name; /* the step name in messages: "setgroups", "capset", … */
+	cs_mask_t mask, eff, prm, inh;
+	unsigned value;
+	uid_t id;
+};
+
+#define CS_LAUNCH_MAX_OPS 16
+
+struct cs_launch {
+	struct cs_launch_op ops[CS_LAUNCH_MAX_OPS];
+	size_t nops;
+	const struct cs_launch_plan *plan;
+	struct cs_cred start;     /* the credentials it started from */
+	struct cs_cred predicted; /* what the model says they are just before execve */
+};
+
+/*
+ * Build the operations and run them through the model from start.
+ * -EINVAL when the request contradicts itself (d says why: a capability
+ * outside --bounding, ambient beyond permitted …); -EPERM etc. when the
+ * model predicts that a step fails (d->field names the step). Nothing is
+ * changed in the real process.
+ */
+CS_EXPORT int cs_launch_prepare(const struct cs_launch_plan *plan, const struct cs_cred *start,
+				struct cs_launch *l, struct cs_steps *st, struct cs_diag *d);
+
+/*
+ * Run the operations for real. 0, or -errno with *failed set to the step
+ * name; the process must then exit without executing anything.
+ */
+CS_EXPORT int cs_launch_apply(const struct cs_launch *l, const char **failed);
+
+/*
+ * Read the credentials back and compare them with the prediction. 0 when
+ * equal; -EPROTO with what differs in why.
+ */
+CS_EXPORT int cs_launch_verify(const struct cs_launch *l, char *why, size_t len);
+
+/* execvp; returns only on failure, with -errno. */
+CS_EXPORT int cs_launch_exec(char *const argv[]);
+
+#endif

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Finding an entrypoint inside a root filesystem the way runc does, and
+ * reading what execve will look at: mode, owner, file capabilities and the
+ * mount's nosuid flag. Every lookup goes through openat2(RESOLVE_IN_ROOT),
+ * so "..", absolute symlinks and /proc magic links cannot lead out of the
+ * rootfs: the rootfs is data, possibly hostile.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "capscope/kernel.h"
+
+static void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define AUTOCLOSE __attribute__((cleanup(closep)))
+
+static int open_in_root(int root, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* Go's findExecutable (os/exec, lp_unix.go): not a directory and some x bit. */
+static int candidate(int root, const char *path, struct stat *sb)
+{
+	int fd AUTOCLOSE = open_in_root(root, path, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, sb) < 0)
+		return -errno;
+	if (S_ISDIR(sb->st_mode) || !(sb->st_mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+static void fill(int root, const char *path, struct cs_exec_file *f)
+{
+	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	struct stat sb;
+	struct statvfs vfs;
+	int rc;
+
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	if (fd < 0) {
+		/* Not readable to us (or a FIFO without a writer): an O_PATH fd still stats. */
+		fd = open_in_root(root, path, O_PATH);
+		if (fd < 0) {
+			f->error = -fd;
+			return;
+		}
+	}
+	if (fstat(fd, &sb) < 0) {
+		f->error = errno;
+		return;
+	}
+	f->known = true;
+	f->mode = sb.st_mode;
+	f->owner_uid = sb.st_uid;
+	f->owner_gid = sb.st_gid;
+	if (fstatvfs(fd, &vfs) == 0)
+		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
+	if (!S_ISREG(sb.st_mode))
+		return;
+	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
+	if (rc == 0)
+		f->fcaps_state = 1;
+	else if (rc == -EINVAL)
+		f->fcaps_state = -EINVAL;
+}
+
+int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
+			 struct cs_exec_file *f, struct cs_diag *d)
+{
+	int root AUTOCLOSE = -1;
+	struct stat sb;
+	char *buf = NULL;
+	int rc = -ENOENT;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->path, sizeof(f->path), "%s", arg0 ? arg0 : "");
+	if (!arg0 || !*arg0) {
+		f->error = ENOENT;
+		return 0;
+	}
+	root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return cs_diag_set(d, errno, 0, 0, "root.path", "%s: %s", rootfs, strerror(errno));
+
+	if (strchr(arg0, '/')) {
+		rc = candidate(root, arg0, &sb);
+		if (rc == -EACCES) {
+			f->error = EACCES;
+			fill(root, arg0, f);
+			f->error = f->known ? 0 : f->error;
+			return 0;
+		}
+		if (rc < 0) {
+			f->error = -rc;
+			return 0;
+		}
+		fill(root, arg0, f);
+		return 0;
+	}
+	if (path_env) {
+		const char *p = path_env;
+
+		for (;;) {
+			const char *end = strchr(p, ':');
+			size_t dl = end ? (size_t)(end - p) : strlen(p);
+			size_t need = dl + strlen(arg0) + 3;
+			char *nb = realloc(buf, need);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			if (dl == 0)
+				snprintf(buf, need, "./%s", arg0);
+			else
+				snprintf(buf, need, "%.*s/%s", (int)dl, p, arg0);
+			if (candidate(root, buf, &sb) == 0) {
+				fill(root, buf, f);
+				free(buf);
+				return 0;
+			}
+			if (!end)
+				break;
+			p = end + 1;
+		}
+	}
+	free(buf);
+	/* exec.LookPath: "executable file not found in $PATH". */
+	f->error = ENOENT;
+	return 0;
+}

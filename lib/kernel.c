@@ -1,0 +1,777 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's credential rules as pure functions over struct cs_cred.
+ * Each function mirrors one kernel path; the comment above it names the
+ * kernel function it follows (docs/kernel-model.md has the full list).
+ */
+#include "capscope/kernel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/text.h"
+
+#define L "kernel"
+
+/*
+ * include/linux/capability.h CAP_FS_SET (CAP_FS_MASK | CAP_LINUX_IMMUTABLE):
+ * what fsuid 0 → non-0 drops from pE.
+ */
+#define CS_CAP_FS_SET                                                                          \
+	(CS_BIT(0) /* CHOWN */ | CS_BIT(27) /* MKNOD */ | CS_BIT(1) /* DAC_OVERRIDE */ |       \
+	 CS_BIT(2) /* DAC_READ_SEARCH */ | CS_BIT(3) /* FOWNER */ | CS_BIT(4) /* FSETID */ |    \
+	 CS_BIT(32) /* MAC_OVERRIDE */ | CS_BIT(9) /* LINUX_IMMUTABLE */)
+
+enum { CAP_DAC_OVERRIDE = 1, CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8 };
+
+static const char *names(cs_mask_t m, char *buf, size_t len)
+{
+	if (!m)
+		snprintf(buf, len, "nothing");
+	else if (m == cs_mask_all())
+		snprintf(buf, len, "all %d capabilities", cs_mask_count(m));
+	else if (cs_mask_count(m) > 6)
+		snprintf(buf, len, "%d capabilities", cs_mask_count(m));
+	else
+		cs_mask_format_names(m, CS_NAMES_OCI, buf, len);
+	return buf;
+}
+
+static void set_step(struct cs_steps *st, const char *rule, enum cs_set set, cs_mask_t before,
+		     cs_mask_t after, const char *why)
+{
+	char a[256], r[256];
+
+	if (!st)
+		return;
+	if (before == after) {
+		cs_steps_add_set(st, L, rule, set, before, after, "%s: %s unchanged (%s)", why,
+				 cs_set_name(set), names(after, a, sizeof(a)));
+		return;
+	}
+	names(after & ~before, a, sizeof(a));
+	names(before & ~after, r, sizeof(r));
+	cs_steps_add_set(st, L, rule, set, before, after, "%s: %s %s%s%s%s", why, cs_set_name(set),
+			 (after & ~before) ? "gains " : "", (after & ~before) ? a : "",
+			 ((after & ~before) && (before & ~after)) ? ", loses " :
+			 (before & ~after)			  ? "loses " :
+								    "",
+			 (before & ~after) ? r : "");
+}
+
+#define STEP(st, ...)                                                                          \
+	do {                                                                                   \
+		if (st)                                                                        \
+			cs_steps_add(st, L, __VA_ARGS__);                                      \
+	} while (0)
+
+const char *cs_errno_name(int err)
+{
+	static const struct {
+		int e;
+		const char *n;
+	} t[] = {{EPERM, "EPERM"},   {ENOENT, "ENOENT"}, {EACCES, "EACCES"}, {EINVAL, "EINVAL"},
+		 {ENOTDIR, "ENOTDIR"}, {ELOOP, "ELOOP"},   {ENOEXEC, "ENOEXEC"}, {EISDIR, "EISDIR"},
+		 {ENOMEM, "ENOMEM"}, {EXDEV, "EXDEV"},   {ENAMETOOLONG, "ENAMETOOLONG"},
+		 {ETXTBSY, "ETXTBSY"}, {EIO, "EIO"}};
+	static __thread char buf[16];
+
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].e == err)
+			return t[i].n;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}
+
+void cs_cred_init_root(struct cs_cred *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->caps.set[CS_PRM] = c->caps.set[CS_EFF] = c->caps.set[CS_BND] = cs_mask_all();
+	c->caps.present = (1u << CS_NSETS) - 1;
+}
+
+bool cs_idmap_lookup(const struct cs_idmap *m, size_t n, uint32_t from, bool to_host,
+		     uint32_t *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t base = to_host ? m[i].container_id : m[i].host_id;
+		uint32_t other = to_host ? m[i].host_id : m[i].container_id;
+
+		if (from >= base && (uint64_t)from - base < m[i].size) {
+			*out = other + (from - base);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool cs_cred_uid_to_host(const struct cs_cred *c, uid_t ns_id, uid_t *host)
+{
+	if (!c->user_namespace) {
+		*host = ns_id;
+		return true;
+	}
+	return cs_idmap_lookup(c->uid_map, c->n_uid_map, ns_id, true, host);
+}
+
+bool cs_cred_uid_from_host(const struct cs_cred *c, uid_t host, uid_t *ns_id)
+{
+	if (!c->user_namespace) {
+		*ns_id = host;
+		return true;
+	}
+	return cs_idmap_lookup(c->uid_map, c->n_uid_map, host, false, ns_id);
+}
+
+bool cs_cred_gid_from_host(const struct cs_cred *c, gid_t host, gid_t *ns_id)
+{
+	if (!c->user_namespace) {
+		*ns_id = host;
+		return true;
+	}
+	return cs_idmap_lookup(c->gid_map, c->n_gid_map, host, false, ns_id);
+}
+
+static bool gid_to_host(const struct cs_cred *c, gid_t ns_id, gid_t *host)
+{
+	if (!c->user_namespace) {
+		*host = ns_id;
+		return true;
+	}
+	return cs_idmap_lookup(c->gid_map, c->n_gid_map, ns_id, true, host);
+}
+
+bool cs_cred_capable(const struct cs_cred *c, int cap)
+{
+	return cap >= 0 && cap < 64 && (c->caps.set[CS_EFF] & CS_BIT(cap));
+}
+
+static bool cap_valid(int cap)
+{
+	return cap >= 0 && cap <= cs_cap_last();
+}
+
+static bool in_group(const struct cs_cred *c, gid_t g)
+{
+	if (c->gid[3] == g)
+		return true;
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == g)
+			return true;
+	return false;
+}
+
+/*
+ * fs/namei.c generic_permission for MAY_EXEC, with capable_wrt_inode_uidgid:
+ * CAP_DAC_OVERRIDE allows exec when any x bit is set and the owner is mapped.
+ */
+static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool uid_mapped,
+		    uid_t ouid, bool gid_mapped, gid_t ogid, struct cs_steps *st)
+{
+	mode_t m = f->mode;
+	mode_t bits;
+
+	if (!S_ISREG(m)) {
+		STEP(st, "execve.not-regular", "%s is not a regular file: EACCES", f->path);
+		return -EACCES;
+	}
+	if (!(m & 0111)) {
+		STEP(st, "execve.no-x-bit", "%s has no execute bit at all: EACCES, even for root",
+		     f->path);
+		return -EACCES;
+	}
+	if (uid_mapped && c->uid[3] == ouid)
+		bits = (m >> 6) & 7;
+	else if (gid_mapped && in_group(c, ogid))
+		bits = (m >> 3) & 7;
+	else
+		bits = m & 7;
+	if (bits & 1)
+		return 0;
+	if (cs_cred_capable(c, CAP_DAC_OVERRIDE) && uid_mapped && gid_mapped) {
+		STEP(st, "execve.dac-override",
+		     "mode %04o does not let fsuid %u execute %s, CAP_DAC_OVERRIDE does",
+		     (unsigned)(m & 07777), (unsigned)c->uid[3], f->path);
+		return 0;
+	}
+	STEP(st, "execve.no-permission", "mode %04o does not let fsuid %u execute %s: EACCES",
+	     (unsigned)(m & 07777), (unsigned)c->uid[3], f->path);
+	return -EACCES;
+}
+
+/*
+ * Whether a file-caps rootid (host uid) counts: security/commoncap.c
+ * rootid_owns_currentns — it must be uid 0 in the thread's namespace or in
+ * an ancestor (the initial namespace, where only host 0 is root). v1/v2
+ * values belong to the filesystem's root, host 0 for a rootfs on the host.
+ */
+static bool rootid_owns(const struct cs_cred *c, uint32_t rootid)
+{
+	uid_t ns;
+
+	if (rootid == 0)
+		return true;
+	return c->user_namespace && cs_cred_uid_from_host(c, rootid, &ns) && ns == 0;
+}
+
+int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
+{
+	const struct cs_cred *old = c;
+	struct cs_cred n = *c;
+	bool effective = false, has_fcap = false, is_setid, gained;
+	uid_t ouid = 0;
+	gid_t ogid = 0;
+	bool uid_mapped = true, gid_mapped = true;
+	struct cs_exec_file assumed;
+	int rc;
+
+	if (f->error) {
+		STEP(st, "execve.resolve", "%s cannot be executed: %s (%s)", f->path,
+		     cs_errno_name(f->error), strerror(f->error));
+		return -f->error;
+	}
+	if (!f->known) {
+		assumed = *f;
+		assumed.mode = S_IFREG | 0755;
+		assumed.owner_uid = assumed.owner_gid = 0;
+		assumed.fcaps_state = 0;
+		assumed.nosuid = false;
+		f = &assumed;
+		STEP(st, "execve.file-assumed",
+		     "nothing is known about %s: assumed a plain 0755 file, no set-uid bit, no "
+		     "file capabilities",
+		     f->path);
+	}
+	uid_mapped = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
+	gid_mapped = cs_cred_gid_from_host(c, f->owner_gid, &ogid);
+	rc = may_exec(c, f, uid_mapped, ouid, gid_mapped, ogid, st);
+	if (rc)
+		return rc;
+
+	/* fs/exec.c bprm_fill_uid */
+	if (f->mode & (S_ISUID | S_ISGID)) {
+		bool sgid = (f->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+
+		if (f->nosuid) {
+			STEP(st, "execve.setid-nosuid",
+			     "%s is set-uid/set-gid but its mount is nosuid: ids unchanged", f->path);
+		} else if (old->no_new_privs) {
+			STEP(st, "execve.setid-nnp",
+			     "%s is set-uid/set-gid but no_new_privs is set: ids unchanged",
+			     f->path);
+		} else if (!uid_mapped || !gid_mapped) {
+			STEP(st, "execve.setid-unmapped",
+			     "%s is owned by host %u:%u, which has no mapping in the user "
+			     "namespace: set-uid/set-gid ignored",
+			     f->path, (unsigned)f->owner_uid, (unsigned)f->owner_gid);
+		} else {
+			if (f->mode & S_ISUID) {
+				n.uid[1] = ouid;
+				STEP(st, "execve.setuid", "%s is set-uid: euid becomes %u", f->path,
+				     (unsigned)ouid);
+			}
+			if (sgid) {
+				n.gid[1] = ogid;
+				STEP(st, "execve.setgid", "%s is set-gid: egid becomes %u", f->path,
+				     (unsigned)ogid);
+			}
+		}
+	}
+
+	/* security/commoncap.c get_file_caps + bprm_caps_from_vfs_caps */
+	n.caps.set[CS_PRM] = 0;
+	if (f->fcaps_state < 0) {
+		if (!f->nosuid) {
+			STEP(st, "execve.fcaps-invalid",
+			     "%s has an invalid security.capability value: EINVAL", f->path);
+			return -EINVAL;
+		}
+	} else if (f->fcaps_state > 0) {
+		const struct cs_fcaps *fc = &f->fcaps;
+		uint32_t rootid = fc->version == 3 ? fc->rootid : 0;
+
+		if (f->nosuid) {
+			STEP(st, "execve.fcaps-nosuid",
+			     "%s has file capabilities but its mount is nosuid: ignored", f->path);
+		} else if (!rootid_owns(c, rootid)) {
+			STEP(st, "execve.fcaps-rootid",
+			     "%s has v3 file capabilities for rootid %u, which is not root of this "
+			     "user namespace: ignored (as if the file had none)",
+			     f->path, (unsigned)rootid);
+		} else {
+			cs_mask_t fp = fc->permitted & cs_mask_all();
+			cs_mask_t fi = fc->inheritable & cs_mask_all();
+			char a[256], b[256], e[256];
+
+			has_fcap = true;
+			effective = fc->effective;
+			n.caps.set[CS_PRM] = (old->caps.set[CS_BND] & fp) |
+					     (old->caps.set[CS_INH] & fi);
+			STEP(st, "execve.fcaps",
+			     "%s has file capabilities (v%d) fP=%s fI=%s fE=%d: P' = (B & fP) | "
+			     "(I & fI) = %s",
+			     f->path, fc->version, names(fp, a, sizeof(a)), names(fi, b, sizeof(b)),
+			     effective, names(n.caps.set[CS_PRM], e, sizeof(e)));
+			if (effective && (fp & ~n.caps.set[CS_PRM])) {
+				STEP(st, "execve.fcaps-eperm",
+				     "capability-dumb binary: fE is set but %s of fP cannot be "
+				     "granted (not in the bounding set, nor in I & fI): EPERM",
+				     names(fp & ~n.caps.set[CS_PRM], a, sizeof(a)));
+				return -EPERM;
+			}
+		}
+	}
+
+	/* security/commoncap.c handle_privileged_root */
+	if (n.uid[1] == 0 || n.uid[0] == 0) {
+		if (old->securebits & CS_SECBIT_NOROOT) {
+			STEP(st, "execve.root-noroot",
+			     "uid 0 but SECBIT_NOROOT is set: root gets no capabilities from exec");
+		} else if (has_fcap && n.uid[0] != 0 && n.uid[1] == 0) {
+			STEP(st, "execve.root-fcaps-win",
+			     "set-uid root file with file capabilities run by a non-root user: "
+			     "the file capabilities decide, not the root rule");
+		} else {
+			cs_mask_t before = n.caps.set[CS_PRM];
+
+			n.caps.set[CS_PRM] = old->caps.set[CS_BND] | old->caps.set[CS_INH];
+			set_step(st, "execve.root", CS_PRM, before, n.caps.set[CS_PRM],
+				 n.uid[1] == 0 ? "euid 0: P' = B | I" : "ruid 0: P' = B | I");
+			if (n.uid[1] == 0) {
+				effective = true;
+				STEP(st, "execve.root-effective",
+				     "euid 0: the file is treated as having fE set");
+			}
+		}
+	}
+
+	/* cap_bprm_creds_from_file: no_new_privs downgrade */
+	is_setid = n.uid[1] != old->uid[0] || n.gid[1] != old->gid[0];
+	gained = (n.caps.set[CS_PRM] & ~old->caps.set[CS_PRM]) != 0;
+	if ((is_setid || gained) && old->no_new_privs) {
+		cs_mask_t before = n.caps.set[CS_PRM];
+
+		n.uid[1] = n.uid[0];
+		n.gid[1] = n.gid[0];
+		n.caps.set[CS_PRM] &= old->caps.set[CS_PRM];
+		set_step(st, "execve.nnp", CS_PRM, before, n.caps.set[CS_PRM],
+			 "no_new_privs: euid/egid fall back to the real ids and P' is limited to "
+			 "the P held before execve");
+	}
+
+	n.uid[2] = n.uid[3] = n.uid[1];
+	n.gid[2] = n.gid[3] = n.gid[1];
+
+	if (has_fcap || is_setid) {
+		if (old->caps.set[CS_AMB])
+			set_step(st, "execve.ambient-cleared", CS_AMB, old->caps.set[CS_AMB], 0,
+				 has_fcap ? "file capabilities clear the ambient set"
+					  : "a set-id exec (euid != ruid or egid != rgid) clears "
+					    "the ambient set");
+		n.caps.set[CS_AMB] = 0;
+	}
+
+	if (n.caps.set[CS_AMB]) {
+		cs_mask_t before = n.caps.set[CS_PRM];
+
+		n.caps.set[CS_PRM] |= n.caps.set[CS_AMB];
+		set_step(st, "execve.ambient", CS_PRM, before, n.caps.set[CS_PRM],
+			 "P' |= A (ambient capabilities survive the exec)");
+	}
+	{
+		cs_mask_t before = old->caps.set[CS_EFF];
+
+		n.caps.set[CS_EFF] = effective ? n.caps.set[CS_PRM] : n.caps.set[CS_AMB];
+		set_step(st, "execve.effective", CS_EFF, before, n.caps.set[CS_EFF],
+			 effective ? "fE (or euid 0): E' = P'"
+				   : "no fE and euid != 0: E' = A' (only ambient capabilities "
+				     "become effective)");
+	}
+	if (old->caps.set[CS_PRM] != n.caps.set[CS_PRM])
+		set_step(st, "execve.permitted", CS_PRM, old->caps.set[CS_PRM],
+			 n.caps.set[CS_PRM], "after execve");
+	if (n.securebits & CS_SECBIT_KEEP_CAPS) {
+		n.securebits &= ~CS_SECBIT_KEEP_CAPS;
+		STEP(st, "execve.keepcaps-cleared", "execve clears SECBIT_KEEP_CAPS");
+	}
+	*c = n;
+	return 0;
+}
+
+/* security/commoncap.c cap_emulate_setxuid, for LSM_SETID_RE/ID/RES. */
+static void emulate_setxuid(struct cs_cred *n, const struct cs_cred *old, struct cs_steps *st)
+{
+	if (old->securebits & CS_SECBIT_NO_SETUID_FIXUP) {
+		if (old->uid[0] != n->uid[0] || old->uid[1] != n->uid[1] ||
+		    old->uid[2] != n->uid[2])
+			STEP(st, "setuid.no-fixup",
+			     "SECBIT_NO_SETUID_FIXUP: the uid change leaves the sets alone");
+		return;
+	}
+	if ((old->uid[0] == 0 || old->uid[1] == 0 || old->uid[2] == 0) && n->uid[0] != 0 &&
+	    n->uid[1] != 0 && n->uid[2] != 0) {
+		if (!(old->securebits & CS_SECBIT_KEEP_CAPS)) {
+			set_step(st, "setuid.drop-permitted", CS_PRM, n->caps.set[CS_PRM], 0,
+				 "no uid is 0 any more and KEEP_CAPS is not set");
+			n->caps.set[CS_PRM] = 0;
+			n->caps.set[CS_EFF] = 0;
+		} else {
+			STEP(st, "setuid.keepcaps",
+			     "no uid is 0 any more, but KEEP_CAPS keeps the permitted set");
+		}
+		if (n->caps.set[CS_AMB])
+			set_step(st, "setuid.drop-ambient", CS_AMB, n->caps.set[CS_AMB], 0,
+				 "no uid is 0 any more: the ambient set is cleared");
+		n->caps.set[CS_AMB] = 0;
+	}
+	if (old->uid[1] == 0 && n->uid[1] != 0) {
+		if (n->caps.set[CS_EFF])
+			set_step(st, "setuid.drop-effective", CS_EFF, n->caps.set[CS_EFF], 0,
+				 "euid 0 → non-0");
+		n->caps.set[CS_EFF] = 0;
+	}
+	if (old->uid[1] != 0 && n->uid[1] == 0) {
+		set_step(st, "setuid.raise-effective", CS_EFF, n->caps.set[CS_EFF],
+			 n->caps.set[CS_PRM], "euid non-0 → 0: E = P");
+		n->caps.set[CS_EFF] = n->caps.set[CS_PRM];
+	}
+}
+
+static bool uid_known(const struct cs_cred *c, uid_t u)
+{
+	uid_t h;
+
+	return cs_cred_uid_to_host(c, u, &h);
+}
+
+static bool gid_known(const struct cs_cred *c, gid_t g)
+{
+	gid_t h;
+
+	return gid_to_host(c, g, &h);
+}
+
+/* kernel/sys.c __sys_setresuid */
+int cs_kernel_setresuid(struct cs_cred *c, uid_t r, uid_t e, uid_t s, struct cs_steps *st)
+{
+	const uid_t none = (uid_t)-1;
+	uid_t want[3] = {r, e, s};
+	struct cs_cred n = *c;
+	bool need = false;
+
+	for (int i = 0; i < 3; i++) {
+		if (want[i] == none)
+			continue;
+		if (!uid_known(c, want[i])) {
+			STEP(st, "setresuid.unmapped", "uid %u has no mapping: EINVAL",
+			     (unsigned)want[i]);
+			return -EINVAL;
+		}
+		if (want[i] != c->uid[0] && want[i] != c->uid[1] && want[i] != c->uid[2])
+			need = true;
+	}
+	if (need && !cs_cred_capable(c, CAP_SETUID)) {
+		STEP(st, "setresuid.eperm", "changing to a new uid needs CAP_SETUID: EPERM");
+		return -EPERM;
+	}
+	for (int i = 0; i < 3; i++)
+		if (want[i] != none)
+			n.uid[i] = want[i];
+	n.uid[3] = n.uid[1];
+	STEP(st, "setresuid", "uids become %u/%u/%u/%u (real/effective/saved/fs)",
+	     (unsigned)n.uid[0], (unsigned)n.uid[1], (unsigned)n.uid[2], (unsigned)n.uid[3]);
+	emulate_setxuid(&n, c, st);
+	*c = n;
+	return 0;
+}
+
+/* kernel/sys.c __sys_setuid */
+int cs_kernel_setuid(struct cs_cred *c, uid_t uid, struct cs_steps *st)
+{
+	struct cs_cred n = *c;
+
+	if (!uid_known(c, uid)) {
+		STEP(st, "setuid.unmapped", "uid %u has no mapping: EINVAL", (unsigned)uid);
+		return -EINVAL;
+	}
+	if (cs_cred_capable(c, CAP_SETUID)) {
+		n.uid[0] = n.uid[2] = uid;
+	} else if (uid != c->uid[0] && uid != c->uid[2]) {
+		STEP(st, "setuid.eperm", "setuid(%u) needs CAP_SETUID: EPERM", (unsigned)uid);
+		return -EPERM;
+	}
+	n.uid[1] = n.uid[3] = uid;
+	STEP(st, "setuid", "uids become %u/%u/%u/%u (real/effective/saved/fs)",
+	     (unsigned)n.uid[0], (unsigned)n.uid[1], (unsigned)n.uid[2], (unsigned)n.uid[3]);
+	emulate_setxuid(&n, c, st);
+	*c = n;
+	return 0;
+}
+
+/* kernel/sys.c __sys_setresgid: no capability fixup for gids. */
+int cs_kernel_setresgid(struct cs_cred *c, gid_t r, gid_t e, gid_t s, struct cs_steps *st)
+{
+	const gid_t none = (gid_t)-1;
+	gid_t want[3] = {r, e, s};
+	bool need = false;
+
+	for (int i = 0; i < 3; i++) {
+		if (want[i] == none)
+			continue;
+		if (!gid_known(c, want[i])) {
+			STEP(st, "setresgid.unmapped", "gid %u has no mapping: EINVAL",
+			     (unsigned)want[i]);
+			return -EINVAL;
+		}
+		if (want[i] != c->gid[0] && want[i] != c->gid[1] && want[i] != c->gid[2])
+			need = true;
+	}
+	if (need && !cs_cred_capable(c, 6)) {
+		STEP(st, "setresgid.eperm", "changing to a new gid needs CAP_SETGID: EPERM");
+		return -EPERM;
+	}
+	for (int i = 0; i < 3; i++)
+		if (want[i] != none)
+			c->gid[i] = want[i];
+	c->gid[3] = c->gid[1];
+	STEP(st, "setresgid", "gids become %u/%u/%u/%u (real/effective/saved/fs)",
+	     (unsigned)c->gid[0], (unsigned)c->gid[1], (unsigned)c->gid[2], (unsigned)c->gid[3]);
+	return 0;
+}
+
+/* kernel/sys.c __sys_setgid */
+int cs_kernel_setgid(struct cs_cred *c, gid_t gid, struct cs_steps *st)
+{
+	if (!gid_known(c, gid)) {
+		STEP(st, "setgid.unmapped", "gid %u has no mapping: EINVAL", (unsigned)gid);
+		return -EINVAL;
+	}
+	if (cs_cred_capable(c, CAP_SETGID)) {
+		c->gid[0] = c->gid[2] = gid;
+	} else if (gid != c->gid[0] && gid != c->gid[2]) {
+		STEP(st, "setgid.eperm", "setgid(%u) needs CAP_SETGID: EPERM", (unsigned)gid);
+		return -EPERM;
+	}
+	c->gid[1] = c->gid[3] = gid;
+	STEP(st, "setgid", "gids become %u/%u/%u/%u (real/effective/saved/fs)",
+	     (unsigned)c->gid[0], (unsigned)c->gid[1], (unsigned)c->gid[2], (unsigned)c->gid[3]);
+	return 0;
+}
+
+/* kernel/sys.c __sys_setfsuid + cap_task_fix_setuid(LSM_SETID_FS) */
+int cs_kernel_setfsuid(struct cs_cred *c, uid_t fsuid, struct cs_steps *st)
+{
+	uid_t old = c->uid[3];
+
+	if (!uid_known(c, fsuid))
+		return -EINVAL;
+	if (fsuid != c->uid[0] && fsuid != c->uid[1] && fsuid != c->uid[2] && fsuid != old &&
+	    !cs_cred_capable(c, CAP_SETUID)) {
+		STEP(st, "setfsuid.eperm", "setfsuid(%u) needs CAP_SETUID: fsuid unchanged",
+		     (unsigned)fsuid);
+		return -EPERM;
+	}
+	c->uid[3] = fsuid;
+	if (c->securebits & CS_SECBIT_NO_SETUID_FIXUP)
+		return 0;
+	if (old == 0 && fsuid != 0) {
+		cs_mask_t before = c->caps.set[CS_EFF];
+
+		c->caps.set[CS_EFF] &= ~CS_CAP_FS_SET;
+		set_step(st, "setfsuid.drop-fs", CS_EFF, before, c->caps.set[CS_EFF],
+			 "fsuid 0 → non-0 drops the filesystem capabilities");
+	} else if (old != 0 && fsuid == 0) {
+		cs_mask_t before = c->caps.set[CS_EFF];
+
+		c->caps.set[CS_EFF] |= c->caps.set[CS_PRM] & CS_CAP_FS_SET;
+		set_step(st, "setfsuid.raise-fs", CS_EFF, before, c->caps.set[CS_EFF],
+			 "fsuid non-0 → 0 raises the permitted filesystem capabilities");
+	}
+	return 0;
+}
+
+/* kernel/groups.c may_setgroups */
+int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_steps *st)
+{
+	if (n > CS_CRED_MAX_GROUPS)
+		return -EINVAL;
+	if (!cs_cred_capable(c, CAP_SETGID)) {
+		STEP(st, "setgroups.eperm", "setgroups needs CAP_SETGID: EPERM");
+		return -EPERM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!gid_known(c, g[i])) {
+			STEP(st, "setgroups.unmapped", "group %u has no mapping: EINVAL",
+			     (unsigned)g[i]);
+			return -EINVAL;
+		}
+	if (n)
+		memcpy(c->groups, g, n * sizeof(*g));
+	c->ngroups = n;
+	STEP(st, "setgroups", "%zu supplementary group%s", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* security/commoncap.c cap_capset */
+int cs_kernel_capset(struct cs_cred *c, cs_mask_t eff, cs_mask_t prm, cs_mask_t inh,
+		     struct cs_steps *st)
+{
+	cs_mask_t *s = c->caps.set;
+	cs_mask_t valid = cs_mask_all();
+	char a[256];
+
+	eff &= valid;
+	prm &= valid;
+	inh &= valid;
+	if (!cs_cred_capable(c, CAP_SETPCAP) && (inh & ~(s[CS_INH] | s[CS_PRM]))) {
+		STEP(st, "capset.inheritable-eperm",
+		     "inheritable %s is neither inheritable nor permitted now (and CAP_SETPCAP is "
+		     "not effective): EPERM",
+		     names(inh & ~(s[CS_INH] | s[CS_PRM]), a, sizeof(a)));
+		return -EPERM;
+	}
+	if (inh & ~(s[CS_INH] | s[CS_BND])) {
+		STEP(st, "capset.inheritable-bounding",
+		     "inheritable %s is outside the bounding set: EPERM",
+		     names(inh & ~(s[CS_INH] | s[CS_BND]), a, sizeof(a)));
+		return -EPERM;
+	}
+	if (prm & ~s[CS_PRM]) {
+		STEP(st, "capset.permitted-eperm",
+		     "permitted %s is not in the current permitted set: EPERM",
+		     names(prm & ~s[CS_PRM], a, sizeof(a)));
+		return -EPERM;
+	}
+	if (eff & ~prm) {
+		STEP(st, "capset.effective-eperm",
+		     "effective %s is not in the new permitted set: EPERM",
+		     names(eff & ~prm, a, sizeof(a)));
+		return -EPERM;
+	}
+	set_step(st, "capset.inheritable", CS_INH, s[CS_INH], inh, "capset");
+	set_step(st, "capset.permitted", CS_PRM, s[CS_PRM], prm, "capset");
+	set_step(st, "capset.effective", CS_EFF, s[CS_EFF], eff, "capset");
+	s[CS_INH] = inh;
+	s[CS_PRM] = prm;
+	s[CS_EFF] = eff;
+	if (s[CS_AMB] & ~(prm & inh)) {
+		set_step(st, "capset.ambient-masked", CS_AMB, s[CS_AMB], s[CS_AMB] & prm & inh,
+			 "ambient capabilities no longer both permitted and inheritable are "
+			 "dropped");
+		s[CS_AMB] &= prm & inh;
+	}
+	return 0;
+}
+
+/* security/commoncap.c cap_task_prctl PR_CAP_AMBIENT */
+int cs_kernel_ambient_raise(struct cs_cred *c, int cap, struct cs_steps *st)
+{
+	char buf[32];
+
+	if (!cap_valid(cap))
+		return -EINVAL;
+	cs_cap_name_r(cap, true, buf, sizeof(buf));
+	if (c->securebits & CS_SECBIT_NO_CAP_AMBIENT_RAISE) {
+		STEP(st, "ambient.raise-secbit",
+		     "raising %s: SECBIT_NO_CAP_AMBIENT_RAISE is set: EPERM", buf);
+		return -EPERM;
+	}
+	if (!(c->caps.set[CS_PRM] & CS_BIT(cap)) || !(c->caps.set[CS_INH] & CS_BIT(cap))) {
+		STEP(st, "ambient.raise-eperm",
+		     "raising ambient %s needs it in both permitted (%s) and inheritable (%s): "
+		     "EPERM",
+		     buf, (c->caps.set[CS_PRM] & CS_BIT(cap)) ? "yes" : "no",
+		     (c->caps.set[CS_INH] & CS_BIT(cap)) ? "yes" : "no");
+		return -EPERM;
+	}
+	if (!(c->caps.set[CS_AMB] & CS_BIT(cap)))
+		set_step(st, "ambient.raise", CS_AMB, c->caps.set[CS_AMB],
+			 c->caps.set[CS_AMB] | CS_BIT(cap), "PR_CAP_AMBIENT_RAISE");
+	c->caps.set[CS_AMB] |= CS_BIT(cap);
+	return 0;
+}
+
+int cs_kernel_ambient_lower(struct cs_cred *c, int cap, struct cs_steps *st)
+{
+	if (!cap_valid(cap))
+		return -EINVAL;
+	if (c->caps.set[CS_AMB] & CS_BIT(cap))
+		set_step(st, "ambient.lower", CS_AMB, c->caps.set[CS_AMB],
+			 c->caps.set[CS_AMB] & ~CS_BIT(cap), "PR_CAP_AMBIENT_LOWER");
+	c->caps.set[CS_AMB] &= ~CS_BIT(cap);
+	return 0;
+}
+
+int cs_kernel_ambient_clear(struct cs_cred *c, struct cs_steps *st)
+{
+	if (c->caps.set[CS_AMB])
+		set_step(st, "ambient.clear", CS_AMB, c->caps.set[CS_AMB], 0,
+			 "PR_CAP_AMBIENT_CLEAR_ALL");
+	c->caps.set[CS_AMB] = 0;
+	return 0;
+}
+
+/* security/commoncap.c cap_prctl_drop */
+int cs_kernel_bset_drop(struct cs_cred *c, int cap, struct cs_steps *st)
+{
+	char buf[32];
+
+	if (!cs_cred_capable(c, CAP_SETPCAP)) {
+		STEP(st, "bounding.eperm", "dropping from the bounding set needs CAP_SETPCAP: EPERM");
+		return -EPERM;
+	}
+	if (!cap_valid(cap))
+		return -EINVAL;
+	if (c->caps.set[CS_BND] & CS_BIT(cap)) {
+		cs_cap_name_r(cap, true, buf, sizeof(buf));
+		set_step(st, "bounding.drop", CS_BND, c->caps.set[CS_BND],
+			 c->caps.set[CS_BND] & ~CS_BIT(cap), "PR_CAPBSET_DROP");
+	}
+	c->caps.set[CS_BND] &= ~CS_BIT(cap);
+	return 0;
+}
+
+/* security/commoncap.c cap_task_prctl PR_SET_SECUREBITS */
+int cs_kernel_set_securebits(struct cs_cred *c, unsigned bits, struct cs_steps *st)
+{
+	unsigned old = c->securebits;
+	const unsigned locks = 0xaaau, flags = 0x555u;
+
+	if ((((old & locks) >> 1) & (old ^ bits)) || (old & locks & ~bits) ||
+	    (bits & ~(locks | flags)) || !cs_cred_capable(c, CAP_SETPCAP)) {
+		STEP(st, "securebits.eperm",
+		     "securebits 0x%x → 0x%x: a locked bit would change, a lock would be "
+		     "released, an unknown bit set, or CAP_SETPCAP is not effective: EPERM",
+		     old, bits);
+		return -EPERM;
+	}
+	c->securebits = bits;
+	STEP(st, "securebits", "securebits 0x%x → 0x%x", old, bits);
+	return 0;
+}
+
+int cs_kernel_set_keepcaps(struct cs_cred *c, bool on, struct cs_steps *st)
+{
+	if (c->securebits & CS_SECBIT_KEEP_CAPS_LOCKED) {
+		STEP(st, "keepcaps.locked", "SECBIT_KEEP_CAPS is locked: EPERM");
+		return -EPERM;
+	}
+	if (on)
+		c->securebits |= CS_SECBIT_KEEP_CAPS;
+	else
+		c->securebits &= ~CS_SECBIT_KEEP_CAPS;
+	STEP(st, on ? "keepcaps.set" : "keepcaps.clear", "PR_SET_KEEPCAPS %d", on);
+	return 0;
+}
+
+int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
+{
+	c->no_new_privs = true;
+	STEP(st, "no-new-privs", "PR_SET_NO_NEW_PRIVS: set-id bits and file capabilities can no "
+				 "longer add privileges at execve");
+	return 0;
+}

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The launcher behind capscope run. The same operation list drives the
+ * model (cs_launch_prepare) and the real system calls (cs_launch_apply), so
+ * the prediction and the act cannot drift apart; cs_launch_verify then
+ * checks the act against the prediction.
+ *
+ * Fault injection (tests only): built with -DCS_FAULT_INJECTION, the step
+ * named by $CAPSCOPE_FAULT fails with EPERM. Production builds contain no
+ * trace of the hook.
+ */
+#include "capscope/launch.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "capscope/text.h"
+
+#ifdef CS_FAULT_INJECTION
+static int fault(const char *step)
+{
+	const char *f = getenv("CAPSCOPE_FAULT");
+
+	if (f && strcmp(f, step) == 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+#else
+static inline int fault(const char *step)
+{
+	(void)step;
+	return 0;
+}
+#endif
+
+static void add(struct cs_launch *l, struct cs_launch_op op)
+{
+	if (l->nops < CS_LAUNCH_MAX_OPS)
+		l->ops[l->nops++] = op;
+}
+
+static int model_op(struct cs_cred *c, const struct cs_launch_plan *plan,
+		    const struct cs_launch_op *op, struct cs_steps *st)
+{
+	int rc = 0;
+
+	switch (op->kind) {
+	case CS_OP_BOUNDING:
+		for (int cap = 0; cap <= cs_cap_last() && !rc; cap++)
+			if (!(op->mask & CS_BIT(cap)) && (c->caps.set[CS_BND] & CS_BIT(cap)))
+				rc = cs_kernel_bset_drop(c, cap, st);
+		return rc;
+	case CS_OP_SECUREBITS:
+		return cs_kernel_set_securebits(c, op->value, st);
+	case CS_OP_KEEPCAPS:
+		return cs_kernel_set_keepcaps(c, op->value != 0, st);
+	case CS_OP_SETGROUPS: {
+		const struct cs_launch_plan *p = plan;
+
+		return cs_kernel_setgroups(c, p->groups_mode == CS_GROUPS_LIST ? p->groups : NULL,
+					   p->groups_mode == CS_GROUPS_LIST ? p->ngroups : 0, st);
+	}
+	case CS_OP_SETRESGID:
+		return cs_kernel_setresgid(c, op->id, op->id, op->id, st);
+	case CS_OP_SETRESUID:
+		return cs_kernel_setresuid(c, op->id, op->id, op->id, st);
+	case CS_OP_CAPSET:
+		return cs_kernel_capset(c, op->eff, op->prm, op->inh, st);
+	case CS_OP_AMBIENT:
+		rc = cs_kernel_ambient_clear(c, st);
+		for (int cap = 0; cap <= cs_cap_last() && !rc; cap++)
+			if (op->mask & CS_BIT(cap))
+				rc = cs_kernel_ambient_raise(c, cap, st);
+		return rc;
+	case CS_OP_NNP:
+		return cs_kernel_set_no_new_privs(c, st);
+	}
+	return -EINVAL;
+}
+
+static const char *list(cs_mask_t m, char *buf, size_t len)
+{
+	cs_mask_format_names(m, CS_NAMES_LOWER, buf, len);
+	return buf;
+}
+
+int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *start,
+		      struct cs_launch *l, struct cs_steps *st, struct cs_diag *d)
+{
+	const cs_mask_t all = cs_mask_all();
+	cs_mask_t bnd = p->set_bounding ? p->bounding & all : start->caps.set[CS_BND];
+	cs_mask_t prm, inh, eff, asked = 0;
+	bool uid_change = p->set_uid && (p->uid != start->uid[0] || p->uid != start->uid[1] ||
+					 p->uid != start->uid[2]);
+	bool id_change = p->set_uid || p->set_gid;
+	bool caps_op;
+	char buf[512];
+	struct cs_cred c;
+
+	memset(l, 0, sizeof(*l));
+	l->plan = p;
+	l->start = *start;
+	if (id_change && p->groups_mode == CS_GROUPS_UNSET)
+		return cs_diag_set(d, EINVAL, 0, 0, "groups",
+				   "changing the user or group needs one of --groups, "
+				   "--clear-groups or --keep-groups");
+
+	prm = p->set_caps ? p->caps_prm & all : start->caps.set[CS_PRM];
+	inh = p->set_inh ? p->inh & all : p->set_caps ? p->caps_inh & all : start->caps.set[CS_INH];
+	eff = p->set_caps ? p->caps_eff & all : start->caps.set[CS_EFF] & prm;
+	if (p->set_ambient) {
+		/* Ambient needs each capability in both permitted and inheritable. */
+		prm |= p->ambient & all;
+		inh |= p->ambient & all;
+	}
+	if (p->set_caps)
+		asked |= p->caps_prm | p->caps_inh | p->caps_eff;
+	if (p->set_inh)
+		asked |= p->inh;
+	if (p->set_ambient)
+		asked |= p->ambient;
+	if (p->set_bounding && (asked & ~bnd))
+		return cs_diag_set(d, EINVAL, 0, 0, "bounding",
+				   "%s asked for but outside --bounding; nothing was run",
+				   list(asked & ~bnd, buf, sizeof(buf)));
+	if (p->set_ambient && (p->ambient & ~start->caps.set[CS_PRM]))
+		return cs_diag_set(d, EPERM, 0, 0, "ambient",
+				   "%s cannot be made ambient: not in this process's permitted set",
+				   list(p->ambient & ~start->caps.set[CS_PRM], buf, sizeof(buf)));
+	if (p->set_ambient && p->set_securebits && (p->securebits & CS_SECBIT_NO_CAP_AMBIENT_RAISE))
+		return cs_diag_set(d, EINVAL, 0, 0, "securebits",
+				   "--ambient and SECBIT_NO_CAP_AMBIENT_RAISE contradict each other");
+
+	if (p->set_bounding && bnd != start->caps.set[CS_BND])
+		add(l, (struct cs_launch_op){.kind = CS_OP_BOUNDING, .name = "bounding drop",
+					     .mask = bnd});
+	if (p->set_securebits)
+		add(l, (struct cs_launch_op){.kind = CS_OP_SECUREBITS, .name = "securebits",
+					     .value = p->securebits |
+						      (uid_change ? CS_SECBIT_KEEP_CAPS : 0)});
+	else if (uid_change)
+		add(l, (struct cs_launch_op){.kind = CS_OP_KEEPCAPS, .name = "keepcaps", .value = 1});
+	if (p->groups_mode == CS_GROUPS_LIST || p->groups_mode == CS_GROUPS_CLEAR)
+		add(l, (struct cs_launch_op){.kind = CS_OP_SETGROUPS, .name = "setgroups"});
+	if (p->set_gid)
+		add(l, (struct cs_launch_op){.kind = CS_OP_SETRESGID, .name = "setresgid",
+					     .id = p->gid});
+	if (p->set_uid)
+		add(l, (struct cs_launch_op){.kind = CS_OP_SETRESUID, .name = "setresuid",
+					     .id = p->uid});
+	if (uid_change && !(p->set_securebits && (p->securebits & CS_SECBIT_KEEP_CAPS)))
+		add(l, (struct cs_launch_op){.kind = CS_OP_KEEPCAPS, .name = "keepcaps", .value = 0});
+	caps_op = p->set_caps || p->set_inh || p->set_ambient || uid_change;
+	if (caps_op)
+		add(l, (struct cs_launch_op){.kind = CS_OP_CAPSET, .name = "capset", .eff = eff,
+					     .prm = prm, .inh = inh});
+	if (p->set_ambient)
+		add(l, (struct cs_launch_op){.kind = CS_OP_AMBIENT, .name = "ambient raise",
+					     .mask = p->ambient & all});
+	if (p->no_new_privs)
+		add(l, (struct cs_launch_op){.kind = CS_OP_NNP, .name = "no_new_privs"});
+
+	c = *start;
+	for (size_t i = 0; i < l->nops; i++) {
+		int rc = model_op(&c, p, &l->ops[i], st);
+
+		if (rc < 0)
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
+					   "the kernel would refuse this step (%s); nothing was run",
+					   cs_errno_name(rc));
+	}
+	l->predicted = c;
+	return 0;
+}
+
+static int real_op(const struct cs_launch_plan *plan, const struct cs_launch_op *op)
+{
+	switch (op->kind) {
+	case CS_OP_BOUNDING:
+		for (int cap = 0; cap <= cs_cap_last(); cap++) {
+			if (op->mask & CS_BIT(cap))
+				continue;
+			if (fault(op->name) < 0 || prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+				return -errno;
+		}
+		return 0;
+	case CS_OP_SECUREBITS:
+		return fault(op->name) < 0 || prctl(PR_SET_SECUREBITS, op->value, 0, 0, 0) < 0
+			       ? -errno
+			       : 0;
+	case CS_OP_KEEPCAPS:
+		return fault(op->name) < 0 || prctl(PR_SET_KEEPCAPS, op->value, 0, 0, 0) < 0
+			       ? -errno
+			       : 0;
+	case CS_OP_SETGROUPS: {
+		const struct cs_launch_plan *p = plan;
+		size_t n = p->groups_mode == CS_GROUPS_LIST ? p->ngroups : 0;
+
+		return fault(op->name) < 0 || setgroups(n, n ? p->groups : NULL) < 0 ? -errno : 0;
+	}
+	case CS_OP_SETRESGID:
+		return fault(op->name) < 0 || setresgid(op->id, op->id, op->id) < 0 ? -errno : 0;
+	case CS_OP_SETRESUID:
+		return fault(op->name) < 0 || setresuid(op->id, op->id, op->id) < 0 ? -errno : 0;
+	case CS_OP_CAPSET: {
+		struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+		struct __user_cap_data_struct data[2] = {
+			{(uint32_t)op->eff, (uint32_t)op->prm, (uint32_t)op->inh},
+			{(uint32_t)(op->eff >> 32), (uint32_t)(op->prm >> 32),
+			 (uint32_t)(op->inh >> 32)},
+		};
+
+		return fault(op->name) < 0 || syscall(SYS_capset, &h, data) < 0 ? -errno : 0;
+	}
+	case CS_OP_AMBIENT:
+		if (fault(op->name) < 0 ||
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+			return -errno;
+		for (int cap = 0; cap <= cs_cap_last(); cap++)
+			if ((op->mask & CS_BIT(cap)) &&
+			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+				return -errno;
+		return 0;
+	case CS_OP_NNP:
+		return fault(op->name) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno
+											  : 0;
+	}
+	return -EINVAL;
+}
+
+int cs_launch_apply(const struct cs_launch *l, const char **failed)
+{
+	for (size_t i = 0; i < l->nops; i++) {
+		int rc = real_op(l->plan, &l->ops[i]);
+
+		if (rc < 0) {
+			*failed = l->ops[i].name;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int cmp_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int cs_launch_verify(const struct cs_launch *l, char *why, size_t len)
+{
+	struct cs_cred now;
+	const struct cs_cred *w = &l->predicted;
+	gid_t a[CS_CRED_MAX_GROUPS], b[CS_CRED_MAX_GROUPS];
+	int rc = cs_cred_read_self(&now, NULL);
+
+	if (fault("verify") < 0)
+		rc = -EPROTO;
+	if (rc < 0) {
+		snprintf(why, len, "cannot read back the credentials: %s", strerror(-rc));
+		return -EPROTO;
+	}
+	if (memcmp(now.uid, w->uid, sizeof(now.uid)) != 0) {
+		snprintf(why, len, "uids are %u/%u/%u/%u, the plan says %u/%u/%u/%u", now.uid[0],
+			 now.uid[1], now.uid[2], now.uid[3], w->uid[0], w->uid[1], w->uid[2],
+			 w->uid[3]);
+		return -EPROTO;
+	}
+	if (memcmp(now.gid, w->gid, sizeof(now.gid)) != 0) {
+		snprintf(why, len, "gids are %u/%u/%u/%u, the plan says %u/%u/%u/%u", now.gid[0],
+			 now.gid[1], now.gid[2], now.gid[3], w->gid[0], w->gid[1], w->gid[2],
+			 w->gid[3]);
+		return -EPROTO;
+	}
+	memcpy(a, now.groups, now.ngroups * sizeof(gid_t));
+	memcpy(b, w->groups, w->ngroups * sizeof(gid_t));
+	qsort(a, now.ngroups, sizeof(gid_t), cmp_gid);
+	qsort(b, w->ngroups, sizeof(gid_t), cmp_gid);
+	if (now.ngroups != w->ngroups || memcmp(a, b, now.ngroups * sizeof(gid_t)) != 0) {
+		snprintf(why, len, "supplementary groups differ from the plan");
+		return -EPROTO;
+	}
+	for (int s = 0; s < CS_NSETS; s++)
+		if (now.caps.set[s] != w->caps.set[s]) {
+			snprintf(why, len, "%s set is 0x%016llx, the plan says 0x%016llx",
+				 cs_set_name((enum cs_set)s), (unsigned long long)now.caps.set[s],
+				 (unsigned long long)w->caps.set[s]);
+			return -EPROTO;
+		}
+	if (now.no_new_privs != w->no_new_privs || now.securebits != w->securebits) {
+		snprintf(why, len, "no_new_privs/securebits differ from the plan");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int cs_launch_exec(char *const argv[])
+{
+	if (fault("execve") < 0)
+		return -errno;
+	execvp(argv[0], argv);
+	return -errno;
+}

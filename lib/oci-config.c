@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * BUNDLE/config.json (OCI runtime spec, config.md / config-linux.md) read
+ * with libfyaml. Only what decides credentials is read; types are checked
+ * the way runc's Go decoder checks them (a string where a number belongs, a
+ * uid beyond 32 bits: runc refuses the bundle, so do we, naming the field).
+ */
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/oci.h"
+#include "capscope/proc.h"
+#include "capscope/text.h"
+
+#define MAX_CONFIG (16u << 20)
+
+struct ctx {
+	const char *file;
+	struct cs_diag *d;
+};
+
+static const struct fy_mark *node_mark(struct fy_node *n)
+{
+	/* libfyaml 0.7 keeps marks on tokens: use the first scalar inside. */
+	for (int depth = 0; n && depth < 16; depth++) {
+		void *it = NULL;
+
+		if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
+			struct fy_token *t = fy_node_get_scalar_token(n);
+
+			return t ? fy_token_start_mark(t) : NULL;
+		}
+		if (fy_node_is_mapping(n)) {
+			struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
+
+			n = pr ? fy_node_pair_key(pr) : NULL;
+		} else {
+			n = fy_node_sequence_iterate(n, &it);
+		}
+	}
+	return NULL;
+}
+
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
+		...)
+{
+	char msg[256];
+	va_list ap;
+	const struct fy_mark *mk = n ? node_mark(n) : NULL;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->d)
+		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
+	return cs_diag_set(c->d, err, mk ? (unsigned)mk->line + 1 : 0,
+			   mk ? (unsigned)mk->column + 1 : 0, field, "%s", msg);
+}
+
+static struct fy_node *get(struct fy_node *map, const char *key)
+{
+	return map ? fy_node_mapping_lookup_by_string(map, key, strlen(key)) : NULL;
+}
+
+static bool is_null(struct fy_node *n)
+{
+	if (!n)
+		return true;
+	if (!fy_node_is_scalar(n))
+		return false;
+	return fy_node_get_style(n) == FYNS_PLAIN && strcmp(fy_node_get_scalar0(n), "null") == 0;
+}
+
+static bool is_quoted(struct fy_node *n)
+{
+	enum fy_node_style s = fy_node_get_style(n);
+
+	return s == FYNS_SINGLE_QUOTED || s == FYNS_DOUBLE_QUOTED;
+}
+
+static int want_map(struct ctx *c, struct fy_node *n, const char *field)
+{
+	if (n && !is_null(n) && !fy_node_is_mapping(n))
+		return errf(c, n, EINVAL, field, "must be an object");
+	return 0;
+}
+
+static int get_string(struct ctx *c, struct fy_node *n, const char *field, char **out)
+{
+	if (is_null(n))
+		return 0;
+	if (!fy_node_is_scalar(n) || !is_quoted(n))
+		return errf(c, n, EINVAL, field, "must be a string");
+	*out = strdup(fy_node_get_scalar0(n));
+	return *out ? 0 : -ENOMEM;
+}
+
+static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *out)
+{
+	const char *s;
+
+	if (is_null(n))
+		return 0;
+	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
+	if (strcmp(s, "true") == 0)
+		*out = true;
+	else if (strcmp(s, "false") == 0)
+		*out = false;
+	else
+		return errf(c, n, EINVAL, field, "must be true or false");
+	return 0;
+}
+
+/* A JSON number that Go would decode into a uint32. */
+static int get_u32(struct ctx *c, struct fy_node *n, const char *field, uint32_t *out)
+{
+	const char *s;
+	char *end;
+	unsigned long long v;
+
+	if (is_null(n))
+		return 0;
+	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
+	if (!*s || *s == '-' || *s == '+' || (s[0] == '0' && s[1]))
+		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v > UINT32_MAX)
+		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char ***out,
+		    size_t *nout)
+{
+	void *it = NULL;
+	struct fy_node *item;
+	size_t cnt, i = 0;
+	char f[64];
+
+	if (is_null(n))
+		return 0;
+	if (!fy_node_is_sequence(n))
+		return errf(c, n, EINVAL, field, "must be an array of strings");
+	cnt = (size_t)fy_node_sequence_item_count(n);
+	*out = calloc(cnt + 1, sizeof(char *));
+	if (!*out)
+		return -ENOMEM;
+	while ((item = fy_node_sequence_iterate(n, &it))) {
+		snprintf(f, sizeof(f), "%s[%zu]", field, i);
+		if (!fy_node_is_scalar(item) || !is_quoted(item))
+			return errf(c, item, EINVAL, f, "must be a string");
+		(*out)[i] = strdup(fy_node_get_scalar0(item));
+		if (!(*out)[i])
+			return -ENOMEM;
+		*nout = ++i;
+	}
+	return 0;
+}
+
+/*
+ * runc 1.1 looks names up exactly as "CAP_" + upper-case name among the
+ * capabilities gocapability knows (≤ CAP_CHECKPOINT_RESTORE) and the kernel
+ * has (≤ cap_last_cap); anything else is warned about and skipped.
+ */
+static int runc_cap(const char *name)
+{
+	char buf[32];
+	int cap = cs_cap_from_name(name, strlen(name));
+	int last = cs_cap_last() < CS_CAP_LAST_KNOWN ? cs_cap_last() : CS_CAP_LAST_KNOWN;
+
+	if (cap < 0 || cap > last)
+		return -1;
+	if (strcmp(cs_cap_name_r(cap, true, buf, sizeof(buf)), name) != 0)
+		return -1;
+	return cap;
+}
+
+static void note_unknown(struct cs_oci_process *p, const char *name)
+{
+	size_t len = strlen(p->unknown_caps);
+	char quoted[80];
+
+	snprintf(quoted, sizeof(quoted), "%s", name);
+	/* once per name, as runc's map does */
+	for (const char *s = p->unknown_caps; (s = strstr(s, quoted)); s++) {
+		size_t q = strlen(quoted);
+
+		if ((s == p->unknown_caps || s[-1] == ' ') && (s[q] == ',' || s[q] == 0))
+			return;
+	}
+	snprintf(p->unknown_caps + len, sizeof(p->unknown_caps) - len, "%s%s", len ? ", " : "",
+		 quoted);
+}
+
+static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process *p)
+{
+	static const struct {
+		const char *key;
+		enum cs_set set;
+	} sets[] = {{"bounding", CS_BND},
+		    {"effective", CS_EFF},
+		    {"inheritable", CS_INH},
+		    {"permitted", CS_PRM},
+		    {"ambient", CS_AMB}};
+	int rc;
+
+	cs_quintet_clear(&p->caps);
+	if (is_null(caps))
+		return 0;
+	rc = want_map(c, caps, "process.capabilities");
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		char field[64];
+		char **v = NULL;
+		size_t n = 0;
+
+		snprintf(field, sizeof(field), "process.capabilities.%s", sets[i].key);
+		rc = get_strv(c, get(caps, sets[i].key), field, &v, &n);
+		if (!rc && v) {
+			p->caps.present |= 1u << sets[i].set;
+			for (size_t k = 0; k < n; k++) {
+				int cap = runc_cap(v[k]);
+
+				if (cap < 0)
+					note_unknown(p, v[k]);
+				else
+					p->caps.set[sets[i].set] |= CS_BIT(cap);
+			}
+		}
+		for (size_t k = 0; v && v[k]; k++)
+			free(v[k]);
+		free(v);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_maps(struct ctx *c, struct fy_node *seq, const char *field, struct cs_idmap *m,
+		     size_t *n)
+{
+	void *it = NULL;
+	struct fy_node *item;
+	char f[96];
+
+	if (is_null(seq))
+		return 0;
+	if (!fy_node_is_sequence(seq))
+		return errf(c, seq, EINVAL, field, "must be an array");
+	while ((item = fy_node_sequence_iterate(seq, &it))) {
+		int rc;
+
+		snprintf(f, sizeof(f), "%s[%zu]", field, *n);
+		if (*n >= CS_OCI_MAX_IDMAPS)
+			return errf(c, item, E2BIG, f, "more than %d mappings", CS_OCI_MAX_IDMAPS);
+		if (!fy_node_is_mapping(item))
+			return errf(c, item, EINVAL, f, "must be an object");
+		memset(&m[*n], 0, sizeof(m[*n]));
+		rc = get_u32(c, get(item, "containerID"), f, &m[*n].container_id);
+		if (!rc)
+			rc = get_u32(c, get(item, "hostID"), f, &m[*n].host_id);
+		if (!rc)
+			rc = get_u32(c, get(item, "size"), f, &m[*n].size);
+		if (rc)
+			return rc;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_config *cfg)
+{
+	struct cs_oci_process *p = &cfg->process;
+	struct fy_node *user, *gids;
+	int rc;
+
+	if (is_null(proc))
+		return errf(c, NULL, EINVAL, "process", "config.json has no process");
+	rc = want_map(c, proc, "process");
+	if (!rc)
+		rc = get_strv(c, get(proc, "args"), "process.args", &cfg->args, &cfg->nargs);
+	if (!rc && cfg->nargs == 0)
+		rc = errf(c, proc, EINVAL, "process.args", "must list at least the program to run");
+	if (!rc)
+		rc = get_strv(c, get(proc, "env"), "process.env", &cfg->env, &cfg->nenv);
+	if (!rc)
+		rc = get_string(c, get(proc, "cwd"), "process.cwd", &cfg->cwd);
+	if (!rc)
+		rc = get_bool(c, get(proc, "terminal"), "process.terminal", &cfg->terminal);
+	if (!rc)
+		rc = get_bool(c, get(proc, "noNewPrivileges"), "process.noNewPrivileges",
+			      &p->no_new_privileges);
+	if (rc)
+		return rc;
+	user = get(proc, "user");
+	rc = want_map(c, user, "process.user");
+	if (!rc)
+		rc = get_u32(c, get(user, "uid"), "process.user.uid", &p->uid);
+	if (!rc)
+		rc = get_u32(c, get(user, "gid"), "process.user.gid", &p->gid);
+	if (rc)
+		return rc;
+	gids = get(user, "additionalGids");
+	if (!is_null(gids)) {
+		void *it = NULL;
+		struct fy_node *item;
+
+		if (!fy_node_is_sequence(gids))
+			return errf(c, gids, EINVAL, "process.user.additionalGids",
+				    "must be an array of numbers");
+		while ((item = fy_node_sequence_iterate(gids, &it))) {
+			char f[64];
+			uint32_t g = 0;
+
+			snprintf(f, sizeof(f), "process.user.additionalGids[%zu]",
+				 p->n_additional_gids);
+			if (p->n_additional_gids >= CS_OCI_MAX_GROUPS)
+				return errf(c, item, E2BIG, f, "more than %d groups",
+					    CS_OCI_MAX_GROUPS);
+			rc = get_u32(c, item, f, &g);
+			if (rc)
+				return rc;
+			p->additional_gids[p->n_additional_gids++] = g;
+		}
+	}
+	return read_caps(c, get(proc, "capabilities"), p);
+}
+
+static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *p)
+{
+	struct fy_node *ns;
+	void *it = NULL;
+	struct fy_node *item;
+	size_t i = 0;
+	int rc = want_map(c, lx, "linux");
+
+	if (rc || is_null(lx))
+		return rc;
+	ns = get(lx, "namespaces");
+	if (!is_null(ns)) {
+		if (!fy_node_is_sequence(ns))
+			return errf(c, ns, EINVAL, "linux.namespaces", "must be an array");
+		while ((item = fy_node_sequence_iterate(ns, &it))) {
+			char f[64], *type = NULL;
+
+			snprintf(f, sizeof(f), "linux.namespaces[%zu].type", i++);
+			if (!fy_node_is_mapping(item))
+				return errf(c, item, EINVAL, f, "must be an object");
+			rc = get_string(c, get(item, "type"), f, &type);
+			if (rc)
+				return rc;
+			if (type && strcmp(type, "user") == 0)
+				p->user_namespace = true;
+			free(type);
+		}
+	}
+	rc = read_maps(c, get(lx, "uidMappings"), "linux.uidMappings", p->uid_map, &p->n_uid_map);
+	if (!rc)
+		rc = read_maps(c, get(lx, "gidMappings"), "linux.gidMappings", p->gid_map,
+			       &p->n_gid_map);
+	if (!rc && p->user_namespace && (!p->n_uid_map || !p->n_gid_map))
+		rc = errf(c, lx, EINVAL, "linux.uidMappings",
+			  "a user namespace needs uidMappings and gidMappings");
+	return rc;
+}
+
+static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
+int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
+			struct cs_oci_config *cfg, struct cs_diag *d)
+{
+	struct ctx c = {filename, d};
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *diag;
+	struct fy_parse_cfg pcfg = {0};
+	struct fy_document *doc;
+	struct fy_node *root, *r;
+	char *rootpath = NULL;
+	int rc;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = quiet_output;
+	dcfg.colorize = false;
+	dcfg.level = FYET_ERROR;
+	diag = fy_diag_create(&dcfg);
+	if (!diag)
+		return -ENOMEM;
+	fy_diag_set_collect_errors(diag, true);
+	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_FORCE;
+	pcfg.diag = diag;
+	doc = fy_document_build_from_string(&pcfg, buf, len);
+	if (!doc) {
+		void *it = NULL;
+		struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", filename ? filename : "");
+		rc = cs_diag_set(d, EINVAL, e ? (unsigned)(e->line > 0 ? e->line : 1) : 0,
+				 e ? (unsigned)e->column + 1 : 0, "",
+				 "not valid JSON: %s", e && e->msg ? e->msg : "parse error");
+		fy_diag_unref(diag);
+		return rc;
+	}
+	root = fy_document_root(doc);
+	if (!root || !fy_node_is_mapping(root)) {
+		rc = errf(&c, root, EINVAL, "", "config.json must hold an object");
+		goto out;
+	}
+	r = get(root, "root");
+	rc = want_map(&c, r, "root");
+	if (!rc)
+		rc = get_string(&c, get(r, "path"), "root.path", &rootpath);
+	if (!rc && !rootpath)
+		rc = errf(&c, r ? r : root, EINVAL, "root.path", "missing: the bundle has no rootfs");
+	if (!rc)
+		rc = get_bool(&c, get(r, "readonly"), "root.readonly", &cfg->root_readonly);
+	if (!rc)
+		rc = read_process(&c, get(root, "process"), cfg);
+	if (!rc)
+		rc = read_linux(&c, get(root, "linux"), &cfg->process);
+	if (!rc && rootpath) {
+		if (rootpath[0] == '/' || !cfg->bundle) {
+			cfg->root_path = rootpath;
+			rootpath = NULL;
+		} else if (asprintf(&cfg->root_path, "%s/%s", cfg->bundle, rootpath) < 0) {
+			cfg->root_path = NULL;
+			rc = -ENOMEM;
+		}
+	}
+out:
+	free(rootpath);
+	fy_document_destroy(doc);
+	fy_diag_unref(diag);
+	return rc;
+}
+
+int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_diag *d)
+{
+	char *path = NULL, *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->bundle = strdup(bundle);
+	if (!cfg->bundle || asprintf(&path, "%s/config.json", bundle) < 0) {
+		free(cfg->bundle);
+		cfg->bundle = NULL;
+		return -ENOMEM;
+	}
+	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
+	if (rc < 0) {
+		if (d)
+			snprintf(d->file, sizeof(d->file), "%s", path);
+		rc = cs_diag_set(d, -rc, 0, 0, "", "cannot read: %s", strerror(-rc));
+	} else {
+		rc = cs_oci_config_parse(buf, len, path, cfg, d);
+	}
+	free(buf);
+	free(path);
+	if (rc)
+		cs_oci_config_free(cfg);
+	return rc;
+}
+
+void cs_oci_config_free(struct cs_oci_config *c)
+{
+	for (size_t i = 0; c->args && i < c->nargs; i++)
+		free(c->args[i]);
+	for (size_t i = 0; c->env && i < c->nenv; i++)
+		free(c->env[i]);
+	free(c->args);
+	free(c->env);
+	free(c->bundle);
+	free(c->root_path);
+	free(c->cwd);
+	memset(c, 0, sizeof(*c));
+}
+
+const char *cs_oci_config_getenv(const struct cs_oci_config *c, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v = NULL;
+
+	for (size_t i = 0; i < c->nenv; i++)
+		if (strncmp(c->env[i], name, n) == 0 && c->env[i][n] == '=')
+			v = c->env[i] + n + 1;
+	return v;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runc 1.1's pre-exec sequence (libcontainer/standard_init_linux.go Init,
+ * libcontainer/init_linux.go finalizeNamespace + setupUser,
+ * libcontainer/capabilities/capabilities.go and gocapability's Apply):
+ *   no_new_privs → bounding drop → KEEPCAPS → setgroups/setgid/setuid →
+ *   clear KEEPCAPS → capset(I, P, E) → ambient raise/lower → LookPath + execve.
+ * The kernel rules come from kernel.c; this file only decides the order and
+ * what runc does with a refusal.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capscope/runtime.h"
+#include "capscope/text.h"
+
+#define L "runtime"
+
+static void fail(struct cs_exec_result *res, int err, const char *step)
+{
+	res->ok = false;
+	res->error = err < 0 ? -err : err;
+	snprintf(res->layer, sizeof(res->layer), "%s", L);
+	snprintf(res->step, sizeof(res->step), "%s", step);
+}
+
+static cs_mask_t set_of(const struct cs_oci_process *p, enum cs_set s)
+{
+	/* A set left out of config.json is empty for runc (configs.Capabilities{}). */
+	return (p->caps.present & (1u << s)) ? p->caps.set[s] & cs_mask_all() : 0;
+}
+
+int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start,
+		     struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
+{
+	struct cs_cred c;
+	char buf[512];
+	cs_mask_t bnd = set_of(p, CS_BND), amb = set_of(p, CS_AMB);
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->ok = true;
+	if (start) {
+		c = *start;
+		if (!p->user_namespace)
+			cs_steps_add(st, L, "runc.start",
+				     "runc init inherits its caller's credentials: uid %u, %d "
+				     "capabilities in the bounding set, %d permitted, %d "
+				     "inheritable%s",
+				     (unsigned)c.uid[1], cs_mask_count(c.caps.set[CS_BND]),
+				     cs_mask_count(c.caps.set[CS_PRM]),
+				     cs_mask_count(c.caps.set[CS_INH]),
+				     c.no_new_privs ? ", no_new_privs" : "");
+	} else {
+		cs_cred_init_root(&c);
+		if (!p->user_namespace)
+			cs_steps_add(st, L, "runc.start",
+				     "runc init starts as uid 0 with every capability in P, E "
+				     "and B");
+	}
+	if (p->user_namespace) {
+		cs_steps_add(st, L, "runc.start",
+			     "runc init enters a new user namespace: uid 0 there, with every "
+			     "capability in P, E and B (valid inside the namespace only)");
+		c.uid[0] = c.uid[1] = c.uid[2] = c.uid[3] = 0;
+		c.gid[0] = c.gid[1] = c.gid[2] = c.gid[3] = 0;
+		c.ngroups = 0;
+		c.securebits = 0;
+		/* A new user namespace gives its first process a full set inside it. */
+		c.user_namespace = true;
+		c.caps.set[CS_PRM] = c.caps.set[CS_EFF] = c.caps.set[CS_BND] = cs_mask_all();
+		c.caps.set[CS_INH] = c.caps.set[CS_AMB] = 0;
+		memcpy(c.uid_map, p->uid_map, sizeof(c.uid_map));
+		memcpy(c.gid_map, p->gid_map, sizeof(c.gid_map));
+		c.n_uid_map = p->n_uid_map;
+		c.n_gid_map = p->n_gid_map;
+	}
+	if (p->unknown_caps[0])
+		cs_steps_add(st, L, "runc.unknown-caps",
+			     "runc warns \"ignoring unknown or unavailable capabilities\" and "
+			     "skips: %s",
+			     p->unknown_caps);
+
+	if (p->no_new_privileges) {
+		cs_kernel_set_no_new_privs(&c, st);
+		cs_steps_add(st, L, "runc.no-new-privs", "noNewPrivileges: true");
+	}
+
+	/* ApplyBoundingSet: drop every cap not listed, while still root. */
+	{
+		cs_mask_t before = c.caps.set[CS_BND];
+
+		if (cs_cred_capable(&c, 8)) {
+			for (int cap = 0; cap <= cs_cap_last(); cap++)
+				if (!(bnd & CS_BIT(cap)))
+					cs_kernel_bset_drop(&c, cap, NULL);
+		}
+		cs_steps_add_set(st, L, "runc.bounding", CS_BND, before, c.caps.set[CS_BND],
+				 "bounding set reduced to the listed %d capabilities",
+				 cs_mask_count(c.caps.set[CS_BND]));
+	}
+
+	cs_kernel_set_keepcaps(&c, true, st);
+
+	/* setupUser: runc checks the mapping itself first. */
+	if (p->user_namespace) {
+		uid_t h;
+		gid_t g;
+
+		if (!cs_cred_uid_to_host(&c, p->uid, &h)) {
+			cs_steps_add(st, L, "runc.user-unmapped",
+				     "uid %u has no mapping in the user namespace: runc fails "
+				     "(\"cannot set uid to unmapped user\")",
+				     (unsigned)p->uid);
+			fail(res, EINVAL, "runc.user-unmapped");
+			return -EINVAL;
+		}
+		if (!cs_idmap_lookup(c.gid_map, c.n_gid_map, p->gid, true, &g)) {
+			cs_steps_add(st, L, "runc.user-unmapped",
+				     "gid %u has no mapping in the user namespace: runc fails",
+				     (unsigned)p->gid);
+			fail(res, EINVAL, "runc.user-unmapped");
+			return -EINVAL;
+		}
+	}
+	rc = cs_kernel_setgroups(&c, p->additional_gids, p->n_additional_gids, st);
+	if (!rc)
+		rc = cs_kernel_setgid(&c, p->gid, st);
+	if (!rc)
+		rc = cs_kernel_setuid(&c, p->uid, st);
+	if (rc) {
+		fail(res, rc, "runc.user");
+		return rc;
+	}
+	cs_steps_add(st, L, "runc.user", "process.user %u:%u with %zu additional group%s",
+		     (unsigned)p->uid, (unsigned)p->gid, p->n_additional_gids,
+		     p->n_additional_gids == 1 ? "" : "s");
+	cs_kernel_set_keepcaps(&c, false, st);
+
+	/* ApplyCaps: the bounding pass again (only with CAP_SETPCAP effective), capset. */
+	if (cs_cred_capable(&c, 8))
+		for (int cap = 0; cap <= cs_cap_last(); cap++)
+			if (!(bnd & CS_BIT(cap)))
+				cs_kernel_bset_drop(&c, cap, NULL);
+	rc = cs_kernel_capset(&c, set_of(p, CS_EFF), set_of(p, CS_PRM), set_of(p, CS_INH), st);
+	if (rc) {
+		cs_steps_add(st, L, "runc.capset",
+			     "capset of the listed inheritable/permitted/effective sets fails: "
+			     "runc reports \"unable to apply caps: %s\" and the container does "
+			     "not start",
+			     strerror(-rc));
+		fail(res, rc, "runc.capset");
+		return rc;
+	}
+	cs_steps_add(st, L, "runc.capset", "capset: inheritable, permitted, effective as listed");
+
+	/* Ambient: lower everything not listed, raise what is; refusals are ignored. */
+	for (int cap = 0; cap <= cs_cap_last(); cap++) {
+		if (!(amb & CS_BIT(cap))) {
+			cs_kernel_ambient_lower(&c, cap, NULL);
+			continue;
+		}
+		if (cs_kernel_ambient_raise(&c, cap, st) < 0) {
+			cs_cap_name_r(cap, true, buf, sizeof(buf));
+			cs_steps_add(st, L, "runc.ambient-skipped",
+				     "ambient %s is not both permitted and inheritable; runc "
+				     "ignores the kernel's EPERM and goes on without it",
+				     buf);
+		}
+	}
+	*out = c;
+	return 0;
+}
+
+int cs_oci_predict(const struct cs_oci_process *p, const struct cs_exec_file *f,
+		   struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
+{
+	struct cs_cred pre;
+
+	return cs_oci_predict_from(p, NULL, f, &pre, out, res, st);
+}
+
+int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *start,
+			const struct cs_exec_file *f, struct cs_cred *pre, struct cs_cred *out,
+			struct cs_exec_result *res, struct cs_steps *st)
+{
+	struct cs_cred c;
+	int rc;
+
+	if (!p || !f || !out || !res || !st || !pre)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	rc = cs_runc_pre_exec(p, start, &c, res, st);
+	*pre = c;
+	snprintf(res->path, sizeof(res->path), "%s", f->path);
+	if (rc) {
+		*out = c;
+		return st->error;
+	}
+	rc = cs_kernel_execve(&c, f, st);
+	*out = c;
+	if (rc) {
+		res->ok = false;
+		res->error = -rc;
+		/* runc checks the path and access before execve and reports it itself. */
+		snprintf(res->layer, sizeof(res->layer), "%s",
+			 (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR) ? "runtime" : "kernel");
+		snprintf(res->step, sizeof(res->step), "%s",
+			 st->n ? st->v[st->n - 1].rule : "execve");
+	}
+	return st->error;
+}

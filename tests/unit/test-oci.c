@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* config.json reading, runc's pre-exec sequence, and the rootfs resolver. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capscope/oci.h"
+#include "capscope/runtime.h"
+
+#define NBS 10
+#define M(c) CS_BIT(c)
+
+static int parse(const char *json, struct cs_oci_config *c, struct cs_diag *d)
+{
+	memset(c, 0, sizeof(*c));
+	memset(d, 0, sizeof(*d));
+	return cs_oci_config_parse(json, strlen(json), "config.json", c, d);
+}
+
+static void config_basic(void **state)
+{
+	struct cs_oci_config c;
+	struct cs_diag d;
+	const char *j =
+		"{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"nc\",\"-l\"],"
+		"\"env\":[\"PATH=/a\",\"PATH=/bin\"],\"user\":{\"uid\":1000,\"gid\":1001,"
+		"\"additionalGids\":[5]},\"noNewPrivileges\":true,\"capabilities\":{"
+		"\"bounding\":[\"CAP_NET_BIND_SERVICE\",\"cap_kill\",\"CAP_FOO\"],"
+		"\"permitted\":[\"CAP_NET_BIND_SERVICE\"],\"ambient\":null}},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,"
+		"\"hostID\":100000,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,"
+		"\"hostID\":100000,\"size\":65536}]}}";
+
+	(void)state;
+	cs_cap_last_override(40);
+	assert_int_equal(parse(j, &c, &d), 0);
+	assert_string_equal(c.root_path, "/r");
+	assert_int_equal(c.nargs, 2);
+	assert_string_equal(cs_oci_config_getenv(&c, "PATH"), "/bin");
+	assert_int_equal(c.process.uid, 1000);
+	assert_int_equal(c.process.gid, 1001);
+	assert_int_equal(c.process.n_additional_gids, 1);
+	assert_true(c.process.no_new_privileges);
+	assert_int_equal(c.process.caps.set[CS_BND], M(NBS));
+	assert_true(c.process.caps.present & (1u << CS_PRM));
+	assert_false(c.process.caps.present & (1u << CS_AMB));
+	assert_string_equal(c.process.unknown_caps, "cap_kill, CAP_FOO");
+	assert_true(c.process.user_namespace);
+	assert_int_equal(c.process.uid_map[0].host_id, 100000);
+	cs_oci_config_free(&c);
+}
+
+static void config_errors(void **state)
+{
+	struct cs_oci_config c;
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"user\":{\"uid\":-1,\"gid\":0}}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.user.uid");
+	assert_int_equal(d.line, 1);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\n\"process\":{\"args\":[\"x\"],"
+			       "\"capabilities\":{\"bounding\":[\"CAP_KILL\",\n 7]}}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.capabilities.bounding[1]");
+	assert_int_equal(d.line, 3);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"process\":{\"args\":[\"x\"]}}", &c, &d), -EINVAL);
+	assert_string_equal(d.field, "root.path");
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[]}}", &c, &d),
+			 -EINVAL);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\": [1, 2", &c, &d), -EINVAL);
+	assert_true(d.line >= 1);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"user\":{\"uid\":4294967296}}}",
+			       &c, &d),
+			 -EINVAL);
+	cs_oci_config_free(&c);
+}
+
+static void runc_article(void **state)
+{
+	struct cs_oci_process p;
+	struct cs_exec_file f;
+	struct cs_cred out;
+	struct cs_exec_result res;
+	struct cs_steps st;
+
+	(void)state;
+	cs_cap_last_override(40);
+	memset(&p, 0, sizeof(p));
+	memset(&f, 0, sizeof(f));
+	strcpy(f.path, "/usr/bin/nc");
+	f.known = true;
+	f.mode = S_IFREG | 0755;
+	p.uid = p.gid = 1000;
+	p.caps.present = 0x1f;
+	p.caps.set[CS_BND] = p.caps.set[CS_PRM] = p.caps.set[CS_EFF] = M(NBS);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_true(res.ok);
+	assert_int_equal(out.caps.set[CS_PRM], 0);
+	assert_int_equal(out.caps.set[CS_EFF], 0);
+	assert_int_equal(out.caps.set[CS_BND], M(NBS));
+	/* with ambient but no inheritable: runc skips the raise silently */
+	p.caps.set[CS_AMB] = M(NBS);
+	cs_steps_free(&st);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_true(res.ok);
+	assert_int_equal(out.caps.set[CS_EFF], 0);
+	assert_non_null(cs_steps_find(&st, "runc.ambient-skipped"));
+	/* with inheritable too: effective */
+	p.caps.set[CS_INH] = M(NBS);
+	cs_steps_free(&st);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_int_equal(out.caps.set[CS_EFF], M(NBS));
+	/* inheritable outside bounding: runc's capset fails */
+	p.caps.set[CS_INH] = M(NBS) | M(0);
+	cs_steps_free(&st);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_false(res.ok);
+	assert_int_equal(res.error, EPERM);
+	assert_string_equal(res.layer, "runtime");
+	/* user namespace, unmapped uid */
+	p.caps.set[CS_INH] = M(NBS);
+	p.user_namespace = true;
+	p.uid_map[0] = p.gid_map[0] = (struct cs_idmap){0, 100000, 100};
+	p.n_uid_map = p.n_gid_map = 1;
+	cs_steps_free(&st);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_false(res.ok);
+	assert_int_equal(res.error, EINVAL);
+	cs_steps_free(&st);
+}
+
+static void resolver(void **state)
+{
+	char dir[] = "/tmp/cs-oci-XXXXXX", path[512];
+	struct cs_exec_file f;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/bin", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/bin/tool", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 04711);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(chmod(path, 04711), 0);
+	snprintf(path, sizeof(path), "%s/bin/data", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	close(fd);
+	/* a symlink that tries to leave the rootfs stays inside it */
+	snprintf(path, sizeof(path), "%s/bin/escape", dir);
+	assert_int_equal(symlink("../../../../../../bin/sh", path), 0);
+	snprintf(path, sizeof(path), "%s/bin/abs", dir);
+	assert_int_equal(symlink("/bin/tool", path), 0);
+
+	assert_int_equal(cs_exec_file_resolve(dir, "tool", "/nope:/bin", &f, NULL), 0);
+	assert_int_equal(f.error, 0);
+	assert_string_equal(f.path, "/bin/tool");
+	assert_int_equal(f.mode & 07777, 04711);
+	assert_int_equal(f.owner_uid, getuid());
+	assert_int_equal(cs_exec_file_resolve(dir, "data", "/bin", &f, NULL), 0);
+	assert_int_equal(f.error, ENOENT);
+	assert_int_equal(cs_exec_file_resolve(dir, "tool", NULL, &f, NULL), 0);
+	assert_int_equal(f.error, ENOENT);
+	assert_int_equal(cs_exec_file_resolve(dir, "/bin/escape", NULL, &f, NULL), 0);
+	assert_int_equal(f.error, ENOENT);
+	assert_int_equal(cs_exec_file_resolve(dir, "/bin/abs", NULL, &f, NULL), 0);
+	assert_int_equal(f.error, 0);
+	assert_int_equal(f.mode & 07777, 04711);
+	assert_int_equal(cs_exec_file_resolve("/nonexistent-root", "x", NULL, &f, NULL), -ENOENT);
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(config_basic),
+		cmocka_unit_test(config_errors),
+		cmocka_unit_test(runc_article),
+		cmocka_unit_test(resolver),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
