@@ -83,11 +83,13 @@ struct trace_opts {
 	char **cmd;
 };
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, signal_from_tty;
 
-static void on_signal(int sig)
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
 	got_signal = sig;
+	/* Ctrl-C from the terminal (si_code SI_KERNEL) reaches the traced command too. */
+	signal_from_tty = si && si->si_code == SI_KERNEL;
 }
 
 static double now_s(void)
@@ -326,15 +328,15 @@ static int start_traced(struct tracer *t, char **argv, bool stdout_to_stderr, pi
 	if (write(go[1], &c, 1) != 1)
 		err = -errno;
 	close(go[1]);
-	if (read(fail[0], &c, 1) == 1) {
-		/* exec failed: the child reported errno (first byte is enough to know) */
+	{
+		/* The exec-failure pipe is close-on-exec: EOF means exec succeeded. */
 		int e = 0;
 
-		waitpid(pid, NULL, 0);
-		close(fail[0]);
-		(void)c;
-		e = ENOENT;
-		return -e;
+		if (read(fail[0], &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+			waitpid(pid, NULL, 0);
+			close(fail[0]);
+			return -(e > 0 ? e : ENOEXEC);
+		}
 	}
 	close(fail[0]);
 	*out = pid;
@@ -763,7 +765,8 @@ int cmd_trace(int argc, char **argv)
 	if (rc < 0)
 		return cs_err("trace", "%s", err);
 
-	sa.sa_handler = on_signal;
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ectx.json = o.json;
@@ -783,9 +786,10 @@ int cmd_trace(int argc, char **argv)
 				break;
 			}
 			if (got_signal) {
-				/* Ctrl-C reaches the child from the terminal; a kill of
-				 * capscope alone is passed on. */
-				kill(child, got_signal);
+				/* A signal sent to capscope alone is passed on; the
+				 * terminal's Ctrl-C already reached the child. */
+				if (!signal_from_tty)
+					kill(child, got_signal);
 				got_signal = 0;
 			}
 			tracer_poll(t, 50, print_event, &ectx);
