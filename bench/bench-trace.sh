@@ -2,8 +2,10 @@
 # Overhead of capscope trace on a loop of capability-checked syscalls.
 #
 # The loop (tests/helpers/trace-helper setuid-bench N) calls setuid(0) as
-# root N times: one CAP_SETUID check each, nothing else. It times itself, so
-# tracer start-up is not counted. Interleaved rounds of:
+# root N times: one CAP_SETUID check each, nothing else. It measures its own
+# CPU time (CLOCK_THREAD_CPUTIME_ID), which includes the BPF programs (they run
+# in the calling thread) but not tracer start-up nor time spent waiting for a
+# CPU, so other load on a shared machine does not pollute the figures. Interleaved rounds of:
 #   untraced            no tracer at all
 #   capscope            capscope trace -- LOOP (the loop is in scope)
 #   bpftrace            the one-liner
@@ -57,7 +59,7 @@ done
 median() { tr ' ' '\n' | grep -E '^[0-9]+$' | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
 base=$(echo "${t[untraced]}" | median)
 printf 'bench-trace: %d setuid(0) calls as root, %d interleaved rounds, medians\n' "$n" "$rounds"
-printf '%-34s %10s %9s\n' "" "ns/check" "slowdown"
+printf '%-34s %10s %9s\n' "" "CPU ns/check" "slowdown"
 for k in untraced capscope bpftrace other; do
   [ -n "${t[$k]:-}" ] || continue
   m=$(echo "${t[$k]}" | median)

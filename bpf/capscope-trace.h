@@ -76,6 +76,9 @@ enum cs_trace_stat {
 	CS_STAT_MAX = 5,
 };
 
+/* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
+#define CS_TGID_WORDS 65536
+
 /* Depth of a kept kernel stack; the callers of cap_capable are near the top. */
 #define CS_TRACE_STACK_DEPTH 24
 

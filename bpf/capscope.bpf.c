@@ -29,12 +29,14 @@ const volatile __u32 emit_events = 0;
 /* Take a stack id only for these capabilities (a stack walk is the costliest step). */
 const volatile __u64 stack_caps = ~0ULL;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
-	__type(value, __u8);
-} tracked SEC(".maps");
+/*
+ * The tracked processes: one bit per tgid, up to PID_MAX_LIMIT (4194304) on
+ * 64-bit. A plain global (.bss, mmapped by user space) rather than a hash
+ * map: the scope test runs on every capability check of every process on the
+ * machine, and a load and a mask cost far less than hashing a key, which is
+ * what keeps processes outside the scope at no measurable slowdown.
+ */
+__u64 tracked_bits[CS_TGID_WORDS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -84,10 +86,30 @@ static __always_inline void stat_add(__u32 slot)
 		*v += 1;
 }
 
+#define TGID_OK(t) ((t) < (__u32)CS_TGID_WORDS * 64)
+
+/*
+ * Word index of a tgid. The mask must survive into the program so the
+ * verifier sees the bound; without barrier_var clang proves it redundant
+ * after the TGID_OK test and folds it away.
+ */
+static __always_inline __u32 tgid_word(__u32 tgid)
+{
+	__u32 w = tgid >> 6;
+
+	barrier_var(w);
+	return w & (CS_TGID_WORDS - 1);
+}
+
+static __always_inline bool tgid_tracked(__u32 tgid)
+{
+	return TGID_OK(tgid) && (tracked_bits[tgid_word(tgid)] & (1ULL << (tgid & 63)));
+}
+
 static __always_inline bool in_scope(__u32 tgid)
 {
 	if (scope == CS_SCOPE_TGIDS)
-		return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+		return tgid_tracked(tgid);
 	if (tgid == self_tgid)
 		return false;
 	if (scope == CS_SCOPE_CGROUP)
@@ -96,10 +118,8 @@ static __always_inline bool in_scope(__u32 tgid)
 }
 
 /* The syscall the task is in: orig_ax/syscallno of its user-mode registers. */
-static __always_inline __s32 current_syscall(void)
+static __always_inline __s32 current_syscall(struct task_struct *task)
 {
-	/* Trusted BTF pointers: plain loads (CO-RE relocated), no probe_read calls. */
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs;
 
 	if (task->flags & 0x00200000 /* PF_KTHREAD */)
@@ -118,8 +138,13 @@ static __always_inline __s32 current_syscall(void)
 
 static __always_inline int record(void *ctx, int cap, int ret, int opts)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
+	/*
+	 * The current task is a trusted BTF pointer: its fields are plain loads
+	 * (CO-RE relocated), cheaper than the pid_tgid and comm helpers, and
+	 * this runs for every check of every process.
+	 */
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
 	struct cs_trace_key key = {};
 	struct cs_trace_val *val, zero = {};
 
@@ -135,8 +160,8 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 		if (key.stackid < 0)
 			stat_add(CS_STAT_NOSTACK);
 	}
-	key.syscall = current_syscall();
-	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	key.syscall = current_syscall(task);
+	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
 
 	val = bpf_map_lookup_elem(&counts, &key);
 	if (!val) {
@@ -159,7 +184,7 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 			return 0;
 		}
 		e->ts_ns = bpf_ktime_get_ns();
-		e->pid = (__u32)id;
+		e->pid = task->pid;
 		e->tgid = tgid;
 		e->uid = (__u32)bpf_get_current_uid_gid();
 		e->cap = cap;
@@ -222,7 +247,6 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid, ctgid;
-	__u8 one = 1;
 
 	if (scope != CS_SCOPE_TGIDS)
 		return 0;
@@ -230,9 +254,10 @@ int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
 	ctgid = BPF_CORE_READ(child, tgid);
 	if (ptgid == ctgid) /* a new thread: its group is tracked already */
 		return 0;
-	if (!bpf_map_lookup_elem(&tracked, &ptgid))
+	if (!tgid_tracked(ptgid) || !TGID_OK(ctgid))
 		return 0;
-	bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+	/* Atomic: another CPU may set a bit in the same word at the same time. */
+	__sync_fetch_and_or(&tracked_bits[tgid_word(ctgid)], 1ULL << (ctgid & 63));
 	stat_add(CS_STAT_FORKS);
 	return 0;
 }
@@ -248,6 +273,7 @@ int BPF_PROG(cs_exit, struct task_struct *p)
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	tgid = BPF_CORE_READ(p, tgid);
-	bpf_map_delete_elem(&tracked, &tgid);
+	if (tgid_tracked(tgid))
+		__sync_fetch_and_and(&tracked_bits[tgid_word(tgid)], ~(1ULL << (tgid & 63)));
 	return 0;
 }

@@ -257,10 +257,11 @@ int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, siz
 int tracer_track(struct tracer *t, pid_t tgid)
 {
 	__u32 k = (__u32)tgid;
-	__u8 one = 1;
 
-	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.tracked), &k, &one, BPF_ANY))
-		return -errno;
+	if (tgid <= 0 || (k >> 6) >= CS_TGID_WORDS)
+		return -ERANGE;
+	/* .bss is mmapped: set the bit in place, atomically against the fork handler. */
+	__atomic_fetch_or(&t->skel->bss->tracked_bits[k >> 6], 1ULL << (k & 63), __ATOMIC_SEQ_CST);
 	return 0;
 }
 
