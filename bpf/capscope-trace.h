@@ -37,8 +37,9 @@ enum cs_trace_hook {
 /* No syscall (kernel thread, interrupt) or not known. */
 #define CS_SYSCALL_NONE (-1)
 
-/* Aggregation key of the "counts" hash map: one row per distinct check. */
-struct cs_trace_key {
+/* Aggregation key of the "counts" hash map: one row per distinct check.
+ * 8-aligned so the BPF side can compare keys as five 64-bit words. */
+struct __attribute__((aligned(8))) cs_trace_key {
 	__u32 tgid;
 	__s32 cap;
 	__s32 ret;     /* 0 granted, else -errno (-EPERM) */
@@ -52,6 +53,13 @@ struct cs_trace_val {
 	__u64 count;
 	__u64 reserved; /* zero; keeps the value 16 bytes for later use */
 };
+
+/* A slot of the per-CPU cache in front of "counts": a key and its pending count. */
+struct cs_cache_slot {
+	struct cs_trace_key key;
+	__u64 count;
+};
+#define CS_CACHE_SLOTS 256
 
 /* One check, on the optional ring buffer stream (--events). */
 struct cs_trace_event {

@@ -312,6 +312,66 @@ static int classify_stack(struct tracer *t, const struct cs_ksyms *ksyms, int st
 	return 0;
 }
 
+/* Classify one record (stack ids resolved once) and add it to the report. */
+static int add_rec(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
+		   const struct cs_trace_rec *rec, struct stack_class **cache, size_t *ncache)
+{
+	enum cs_site_class cls = CS_SITE_CHECK;
+	const char *caller = NULL;
+	size_t i;
+
+	for (i = 0; i < *ncache; i++)
+		if ((*cache)[i].id == rec->stackid && rec->stackid >= 0)
+			break;
+	if (i < *ncache) {
+		cls = (*cache)[i].cls;
+		caller = (*cache)[i].caller;
+	} else {
+		classify_stack(t, ksyms, rec->stackid, rec->opts, &cls, &caller);
+		if (rec->stackid >= 0) {
+			struct stack_class *nc = realloc(*cache, (*ncache + 1) * sizeof(*nc));
+
+			if (nc) {
+				*cache = nc;
+				(*cache)[(*ncache)++] = (struct stack_class){rec->stackid, cls, caller};
+			}
+		}
+	}
+	/* Without a stack, fexit/kprobe still know opts; the tracepoint does not. */
+	if (rec->stackid < 0 && rec->opts >= 0 && (rec->opts & CS_OPT_NOAUDIT))
+		cls = CS_SITE_NOAUDIT;
+	return cs_trace_report_add(r, rec, cls, caller);
+}
+
+/* The counts still held in the per-CPU cache slots. */
+static int collect_cache(struct tracer *t, struct cs_trace_report *r,
+			 const struct cs_ksyms *ksyms, struct stack_class **cache, size_t *ncache)
+{
+	int fd = bpf_map__fd(t->skel->maps.cache), ncpu = libbpf_num_possible_cpus(), rc = 0;
+	struct cs_cache_slot *v;
+
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (__u32 slot = 0; slot < CS_CACHE_SLOTS && rc == 0; slot++) {
+		if (bpf_map_lookup_elem(fd, &slot, v))
+			continue;
+		for (int cpu = 0; cpu < ncpu && rc == 0; cpu++) {
+			struct cs_trace_val val = {.count = v[cpu].count};
+			struct cs_trace_rec rec;
+
+			if (!val.count || cs_trace_decode_count(&v[cpu].key, sizeof(v[cpu].key),
+								&val, sizeof(val), &rec) < 0)
+				continue;
+			rc = add_rec(t, r, ksyms, &rec, cache, ncache);
+		}
+	}
+	free(v);
+	return rc;
+}
+
 static uint64_t stat_sum(struct tracer *t, __u32 slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -342,11 +402,11 @@ int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_
 
 	if (t->rb)
 		ring_buffer__consume(t->rb);
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+	/* Stop counting first: the per-CPU cache is read below and must not move. */
+	capscope_bpf__detach(t->skel);
+	rc = collect_cache(t, r, ksyms, &cache, &ncache);
+	while (rc == 0 && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		struct cs_trace_rec rec;
-		enum cs_site_class cls = CS_SITE_CHECK;
-		const char *caller = NULL;
-		size_t i;
 
 		key = next;
 		prev = &key;
@@ -354,29 +414,7 @@ int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_
 			continue;
 		if (cs_trace_decode_count(&key, sizeof(key), &val, sizeof(val), &rec) < 0)
 			continue;
-		for (i = 0; i < ncache; i++)
-			if (cache[i].id == rec.stackid && rec.stackid >= 0)
-				break;
-		if (i < ncache) {
-			cls = cache[i].cls;
-			caller = cache[i].caller;
-		} else {
-			classify_stack(t, ksyms, rec.stackid, rec.opts, &cls, &caller);
-			if (rec.stackid >= 0) {
-				struct stack_class *nc = realloc(cache, (ncache + 1) * sizeof(*nc));
-
-				if (nc) {
-					cache = nc;
-					cache[ncache++] = (struct stack_class){rec.stackid, cls, caller};
-				}
-			}
-		}
-		/* Without a stack, fexit/kprobe still know opts; the tracepoint does not. */
-		if (rec.stackid < 0 && rec.opts >= 0 && (rec.opts & CS_OPT_NOAUDIT))
-			cls = CS_SITE_NOAUDIT;
-		rc = cs_trace_report_add(r, &rec, cls, caller);
-		if (rc < 0)
-			break;
+		rc = add_rec(t, r, ksyms, &rec, &cache, &ncache);
 	}
 	free(cache);
 	r->lost_events = stat_sum(t, CS_STAT_LOST);
