@@ -209,8 +209,18 @@ int cmd_explain_oci(int argc, char **argv)
 	rc = cs_oci_config_load(argv[optind], &cfg, &d);
 	if (rc)
 		return cs_diag_err(CMD, NULL, &d);
-	rc = cs_exec_file_resolve(cfg.root_path, cfg.args[0], cs_oci_config_getenv(&cfg, "PATH"),
-				  &f, &d);
+	{
+		/* A relative name with a '/' is looked up from process.cwd, as runc chdirs first. */
+		const char *arg0 = cfg.args[0];
+		char joined[4096];
+
+		if (strchr(arg0, '/') && arg0[0] != '/' && cfg.cwd) {
+			snprintf(joined, sizeof(joined), "%s/%s", cfg.cwd, arg0);
+			arg0 = joined;
+		}
+		rc = cs_exec_file_resolve(cfg.root_path, arg0, cs_oci_config_getenv(&cfg, "PATH"),
+					  &f, &d);
+	}
 	if (rc) {
 		cs_oci_config_free(&cfg);
 		return cs_diag_err(CMD, argv[optind], &d);

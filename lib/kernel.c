@@ -75,7 +75,7 @@ const char *cs_errno_name(int err)
 	} t[] = {{EPERM, "EPERM"},   {ENOENT, "ENOENT"}, {EACCES, "EACCES"}, {EINVAL, "EINVAL"},
 		 {ENOTDIR, "ENOTDIR"}, {ELOOP, "ELOOP"},   {ENOEXEC, "ENOEXEC"}, {EISDIR, "EISDIR"},
 		 {ENOMEM, "ENOMEM"}, {EXDEV, "EXDEV"},   {ENAMETOOLONG, "ENAMETOOLONG"},
-		 {ETXTBSY, "ETXTBSY"}, {EIO, "EIO"}};
+		 {ETXTBSY, "ETXTBSY"}, {EIO, "EIO"},     {ERANGE, "ERANGE"}};
 	static __thread char buf[16];
 
 	if (err < 0)

@@ -415,7 +415,7 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 		rc = cs_diag_set(d, EINVAL, e ? (unsigned)(e->line > 0 ? e->line : 1) : 0,
 				 e ? (unsigned)e->column + 1 : 0, "",
 				 "not valid JSON: %s", e && e->msg ? e->msg : "parse error");
-		fy_diag_unref(diag);
+		fy_diag_destroy(diag);
 		return rc;
 	}
 	root = fy_document_root(doc);
@@ -447,7 +447,7 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 out:
 	free(rootpath);
 	fy_document_destroy(doc);
-	fy_diag_unref(diag);
+	fy_diag_destroy(diag);
 	return rc;
 }
 

@@ -103,6 +103,20 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 
 	cs_kernel_set_keepcaps(&c, true, st);
 
+	/*
+	 * setupUser: libcontainer/user GetExecUser refuses ids above 2^31 - 1
+	 * (ErrRange) when no /etc/passwd entry matches, which is the case for
+	 * any such id.
+	 */
+	if (p->uid > 2147483647u || p->gid > 2147483647u) {
+		cs_steps_add(st, L, "runc.user-range",
+			     "uid %u / gid %u: runc fails (\"uids and gids must be in range "
+			     "0-2147483647\")",
+			     (unsigned)p->uid, (unsigned)p->gid);
+		*out = c;
+		fail(res, ERANGE, "runc.user-range");
+		return -ERANGE;
+	}
 	/* setupUser: runc checks the mapping itself first. */
 	if (p->user_namespace) {
 		uid_t h;
@@ -113,6 +127,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 				     "uid %u has no mapping in the user namespace: runc fails "
 				     "(\"cannot set uid to unmapped user\")",
 				     (unsigned)p->uid);
+			*out = c;
 			fail(res, EINVAL, "runc.user-unmapped");
 			return -EINVAL;
 		}
@@ -120,6 +135,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 			cs_steps_add(st, L, "runc.user-unmapped",
 				     "gid %u has no mapping in the user namespace: runc fails",
 				     (unsigned)p->gid);
+			*out = c;
 			fail(res, EINVAL, "runc.user-unmapped");
 			return -EINVAL;
 		}
@@ -130,6 +146,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 	if (!rc)
 		rc = cs_kernel_setuid(&c, p->uid, st);
 	if (rc) {
+		*out = c;
 		fail(res, rc, "runc.user");
 		return rc;
 	}
@@ -150,6 +167,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 			     "runc reports \"unable to apply caps: %s\" and the container does "
 			     "not start",
 			     strerror(-rc));
+		*out = c;
 		fail(res, rc, "runc.capset");
 		return rc;
 	}

@@ -73,4 +73,16 @@ like "$without" $'Bind:\tPermission denied' "nobody without it is denied"
 pred=$("$CAPSCOPE" run --dry-run --json --user nobody --clear-groups --ambient net_bind_service -- "$T/probe" |
   jq -r '.process.caps.effective.names | join(",")')
 is "$pred" "CAP_NET_BIND_SERVICE" "the dry run predicts NET_BIND_SERVICE effective"
+
+# capscope-run, the static entrypoint wrapper, does the same alone.
+STATIC=$B/cli/capscope-run
+if [ -x "$STATIC" ]; then
+  ldd "$STATIC" >/dev/null 2>&1
+  ok "$([ $? -ne 0 ]; echo $?)" "capscope-run is statically linked"
+  out=$(unshare -n "$STATIC" --user nobody --clear-groups --ambient net_bind_service -- "$T/probe" --bind 443)
+  like "$out" $'CapAmb:\t0000000000000400' "capscope-run: ambient NET_BIND_SERVICE"
+  like "$out" $'Bind:\tok' "capscope-run: binds 443 as nobody"
+else
+  skip "capscope-run not built (sanitizer build)"
+fi
 done_testing

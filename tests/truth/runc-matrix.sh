@@ -17,7 +17,7 @@ chmod 755 "$T"
 STATE=$T/runc-state
 mkdir -p "$STATE"
 SEED=${CAPSCOPE_MATRIX_SEED:-20261129}
-N=${CAPSCOPE_MATRIX_N:-360}
+N=${CAPSCOPE_MATRIX_N:-300}
 RANDOM=$SEED
 echo "# seed $SEED, $N random cases"
 
@@ -134,6 +134,7 @@ JSON
     elif grep -qi 'permission denied' "$b/err"; then e=EACCES
     elif grep -qiE 'not found|no such file' "$b/err"; then e=ENOENT
     elif grep -qi 'invalid argument' "$b/err"; then e=EINVAL
+    elif grep -qiE 'out of range|must be in range' "$b/err"; then e=ERANGE
     fi
     real="fail $e"
   fi
@@ -180,6 +181,7 @@ run_case 1000 1000 0 0 v3-mapped '["CAP_NET_BIND_SERVICE","CAP_SETUID"]' '[]' '[
 run_case 1000 1000 0 0 fcaps-empty "$NBS" "$NBS" "$NBS" "$NBS" "$NBS" "empty file caps clear ambient"
 run_case 1000 1000 0 0 noexec-other "$NBS" '[]' '[]' '[]' '[]' "mode 0700 root-owned: EACCES"
 run_case 0 0 0 0 missing "$NBS" '[]' '[]' '[]' '[]' "missing entrypoint: ENOENT"
+run_case 3000000000 1000 0 0 plain "$NBS" '[]' '[]' '[]' '[]' "uid above 2^31-1: runc refuses"
 run_case 1000 1000 0 0 fcaps-sysres '["CAP_NET_BIND_SERVICE","CAP_SYS_RESOURCE"]' '[]' '[]' '[]' '[]' "file caps for a cap the caller's bounding lacks"
 
 ENTRIES=(plain plain plain fcaps-ep fcaps-p fcaps-ei fcaps-pi fcaps-empty fcaps-sysres v3-mapped
