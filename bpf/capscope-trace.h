@@ -17,22 +17,22 @@
 
 /* How the BPF program decides whether a check is in scope. */
 enum cs_trace_scope {
-	CS_SCOPE_TGIDS = 0, /* the tgids in the "tracked" map, followed over fork */
+	CS_SCOPE_TGIDS = 0,  /* the tgids in the "tracked" map, followed over fork */
 	CS_SCOPE_CGROUP = 1, /* processes in one cgroup (v2) and its descendants */
 	CS_SCOPE_ALL = 2,    /* everything except capscope itself */
 };
 
 /* Which hook delivered the checks (reported so the user knows what ran). */
 enum cs_trace_hook {
-	CS_HOOK_TP_BTF = 0,  /* tp_btf/cap_capable (Linux 6.14+) */
-	CS_HOOK_FEXIT = 1,   /* fexit/cap_capable: also sees the opts argument */
-	CS_HOOK_KPROBE = 2,  /* kprobe + kretprobe on cap_capable */
+	CS_HOOK_TP_BTF = 0, /* tp_btf/cap_capable (Linux 6.14+) */
+	CS_HOOK_FEXIT = 1,  /* fexit/cap_capable: also sees the opts argument */
+	CS_HOOK_KPROBE = 2, /* kprobe + kretprobe on cap_capable */
 };
 
 /* cap_capable()'s opts, when the hook can see them (fexit, kprobe). */
 #define CS_OPTS_UNKNOWN (-1)
-#define CS_OPT_NOAUDIT 0x2 /* include/linux/security.h CAP_OPT_NOAUDIT */
-#define CS_OPT_INSETID 0x4 /* CAP_OPT_INSETID */
+#define CS_OPT_NOAUDIT	0x2 /* include/linux/security.h CAP_OPT_NOAUDIT */
+#define CS_OPT_INSETID	0x4 /* CAP_OPT_INSETID */
 
 /* No syscall (kernel thread, interrupt) or not known. */
 #define CS_SYSCALL_NONE (-1)
@@ -77,10 +77,10 @@ struct cs_trace_event {
 
 /* Slots of the per-CPU "stats" array. */
 enum cs_trace_stat {
-	CS_STAT_LOST = 1,     /* events the ring buffer had no room for */
-	CS_STAT_DROPPED = 2,  /* checks not counted: the counts map was full */
-	CS_STAT_NOSTACK = 3,  /* stack ids that could not be taken */
-	CS_STAT_FORKS = 4,    /* processes added to the tracked set */
+	CS_STAT_LOST = 1,    /* events the ring buffer had no room for */
+	CS_STAT_DROPPED = 2, /* checks not counted: the counts map was full */
+	CS_STAT_NOSTACK = 3, /* stack ids that could not be taken */
+	CS_STAT_FORKS = 4,   /* processes added to the tracked set */
 	CS_STAT_MAX = 5,
 };
 

@@ -176,8 +176,7 @@ static __always_inline void count_add(const struct cs_trace_key *key, __u64 n)
 static __always_inline __u32 cache_slot(const struct cs_trace_key *k)
 {
 	__u32 h = k->tgid * 0x9E3779B1u ^ (__u32)k->cap * 0x85EBCA77u ^
-		  (__u32)k->syscall * 0xC2B2AE3Du ^ (__u32)k->stackid * 0x27D4EB2Fu ^
-		  (__u32)k->ret;
+		  (__u32)k->syscall * 0xC2B2AE3Du ^ (__u32)k->stackid * 0x27D4EB2Fu ^ (__u32)k->ret;
 
 	return (h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1);
 }
@@ -262,8 +261,8 @@ int BPF_PROG(cs_tp_cap_capable, const struct cred *cred, struct user_namespace *
 
 /* Older kernels with BPF trampolines: the function itself, after it returned. */
 SEC("fexit/cap_capable")
-int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns,
-	     int cap, unsigned int opts, int ret)
+int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns, int cap,
+	     unsigned int opts, int ret)
 {
 	return record(ctx, cap, ret, (int)opts);
 }

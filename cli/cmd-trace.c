@@ -32,47 +32,47 @@
 extern int cmd_run(int argc, char **argv) __attribute__((weak));
 
 static const char trace_help[] =
-	"Usage: capscope trace [OPTIONS] -- CMD [ARGS...]\n"
-	"       capscope trace [OPTIONS] -p PID | --cgroup PATH | --container ID | --all\n"
-	"\n"
-	"Record every capability check the kernel makes (security/commoncap.c\n"
-	"cap_capable, through the capability:cap_capable tracepoint or, on older\n"
-	"kernels, fexit/kprobe) for the traced processes only, counted in the kernel.\n"
-	"Then report per capability how often it was granted and denied, by which\n"
-	"commands and in which syscalls, and the least set that covers the granted\n"
-	"checks. Checks that only probe (the overcommit heuristic's CAP_SYS_ADMIN on\n"
-	"every allocation, *_noaudit helpers) are recognised by their kernel call\n"
-	"site and kept out of the profile; -v shows them. A capability that was only\n"
-	"denied is reported as such and never added to the profile.\n"
-	"\n"
-	"Scope (checks of any other process never leave the kernel):\n"
-	"  -- CMD [ARGS]         start CMD, registered before it execs, and its children\n"
-	"  -p, --pid PID         an existing process and the children it has or starts\n"
-	"      --cgroup PATH     a cgroup v2 directory (absolute, or relative to the\n"
-	"                        cgroup2 mount) and the cgroups below it\n"
-	"      --container ID    the cgroup of the container whose id starts with ID\n"
-	"      --all             every process but capscope itself\n"
-	"\n"
-	"Options:\n"
-	"  -d, --duration SEC    stop after SEC seconds (-p, --cgroup, --container, --all);\n"
-	"                        otherwise Ctrl-C stops the trace\n"
-	"      --profile KIND    print the least set as a snippet; KIND is k8s, scc, setcap,\n"
-	"                        run, docker or systemd (repeatable)\n"
-	"      --verify          re-run CMD with only the profile's capabilities and\n"
-	"                        report whether it still exits as it did (runs CMD twice)\n"
-	"      --events          also print every check as it happens (ring buffer);\n"
-	"                        lost events are counted\n"
-	"  -v, --verbose         also the noise checks, and the kernel callers of each\n"
-	"      --json            the report as JSON (CMD's own stdout then goes to stderr)\n"
-	"  -h, --help            this text\n"
-	"\n"
-	"Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
-	"\n"
-	"Examples:\n"
-	"  capscope trace -- chown nobody /tmp/file\n"
-	"  capscope trace --profile k8s --verify -- ./server --port 80\n"
-	"  capscope trace -v -p 1234 --duration 10\n"
-	"  capscope trace --json --container 3f2a -d 30 | jq .profile.capabilities\n";
+    "Usage: capscope trace [OPTIONS] -- CMD [ARGS...]\n"
+    "       capscope trace [OPTIONS] -p PID | --cgroup PATH | --container ID | --all\n"
+    "\n"
+    "Record every capability check the kernel makes (security/commoncap.c\n"
+    "cap_capable, through the capability:cap_capable tracepoint or, on older\n"
+    "kernels, fexit/kprobe) for the traced processes only, counted in the kernel.\n"
+    "Then report per capability how often it was granted and denied, by which\n"
+    "commands and in which syscalls, and the least set that covers the granted\n"
+    "checks. Checks that only probe (the overcommit heuristic's CAP_SYS_ADMIN on\n"
+    "every allocation, *_noaudit helpers) are recognised by their kernel call\n"
+    "site and kept out of the profile; -v shows them. A capability that was only\n"
+    "denied is reported as such and never added to the profile.\n"
+    "\n"
+    "Scope (checks of any other process never leave the kernel):\n"
+    "  -- CMD [ARGS]         start CMD, registered before it execs, and its children\n"
+    "  -p, --pid PID         an existing process and the children it has or starts\n"
+    "      --cgroup PATH     a cgroup v2 directory (absolute, or relative to the\n"
+    "                        cgroup2 mount) and the cgroups below it\n"
+    "      --container ID    the cgroup of the container whose id starts with ID\n"
+    "      --all             every process but capscope itself\n"
+    "\n"
+    "Options:\n"
+    "  -d, --duration SEC    stop after SEC seconds (-p, --cgroup, --container, --all);\n"
+    "                        otherwise Ctrl-C stops the trace\n"
+    "      --profile KIND    print the least set as a snippet; KIND is k8s, scc, setcap,\n"
+    "                        run, docker or systemd (repeatable)\n"
+    "      --verify          re-run CMD with only the profile's capabilities and\n"
+    "                        report whether it still exits as it did (runs CMD twice)\n"
+    "      --events          also print every check as it happens (ring buffer);\n"
+    "                        lost events are counted\n"
+    "  -v, --verbose         also the noise checks, and the kernel callers of each\n"
+    "      --json            the report as JSON (CMD's own stdout then goes to stderr)\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
+    "\n"
+    "Examples:\n"
+    "  capscope trace -- chown nobody /tmp/file\n"
+    "  capscope trace --profile k8s --verify -- ./server --port 80\n"
+    "  capscope trace -v -p 1234 --duration 10\n"
+    "  capscope trace --json --container 3f2a -d 30 | jq .profile.capabilities\n";
 
 struct trace_opts {
 	bool verbose, json, events, verify, all;
@@ -193,8 +193,8 @@ static int container_cgroup(const char *prefix, char *out, size_t len)
 
 				rc = cgroup2_root(root, sizeof(root));
 				if (rc == 0)
-					snprintf(out, len, "%s%.2000s", strcmp(root, "/") ? root : "",
-						 line + 3);
+					snprintf(out, len, "%s%.2000s",
+						 strcmp(root, "/") ? root : "", line + 3);
 			} else {
 				rc = -EMEDIUMTYPE;
 			}
@@ -284,8 +284,8 @@ static void print_event(const struct cs_trace_rec *r, void *ctx_)
 		return; /* the JSON report carries the totals */
 	if (!ctx->t0)
 		ctx->t0 = r->ts_ns;
-	printf("%10.6f %7u %7u %-16s %-24s %-7s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9,
-	       r->tgid, r->pid, r->comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
+	printf("%10.6f %7u %7u %-16s %-24s %-7s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9, r->tgid,
+	       r->pid, r->comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
 	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-");
 }
 
@@ -498,24 +498,22 @@ static void text_report(const struct cs_trace_report *r, const struct trace_opts
 			const char *hook, const char *what)
 {
 	struct cs_table t;
-	static const char *const head[] = {"CAPABILITY", "GRANTED", "DENIED", "COMMANDS",
-					   "SYSCALLS", "NOTE"};
+	static const char *const head[] = {"CAPABILITY", "GRANTED",  "DENIED",
+					   "COMMANDS",	 "SYSCALLS", "NOTE"};
 	static const char *const vhead[] = {"CAPABILITY", "GRANTED", "DENIED", "COMMANDS",
-					    "SYSCALLS", "NOTE", "CALLERS"};
+					    "SYSCALLS",	  "NOTE",    "CALLERS"};
 	uint64_t noise = 0;
 	cs_mask_t prof = cs_trace_profile(r), den = cs_trace_denied_only(r);
 	char *names;
 
-	printf("traced %s via %s: %zu process%s, %" PRIu64 " checks, %" PRIu64
-	       " lost events\n\n",
+	printf("traced %s via %s: %zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events\n\n",
 	       what, hook, r->ntgids, r->ntgids == 1 ? "" : "es", r->checks, r->lost_events);
 	cs_table_init(&t, o->verbose ? 7 : 6);
 	cs_table_add(&t, o->verbose ? vhead : head);
 	for (int k = 0; k < CS_SITE_CLASSES; k++)
 		for (int c = 0; c < CS_CAP_BITS; c++) {
 			const struct cs_trace_row *row = &r->rows[c][k];
-			char name[32], g[24], dn[24], comms[256], sc[256], callers[512],
-				note[64];
+			char name[32], g[24], dn[24], comms[256], sc[256], callers[512], note[64];
 			const char *cells[7];
 
 			if (!row->granted && !row->denied)
@@ -610,19 +608,19 @@ static int load_ksyms(struct cs_ksyms *k, char *err, size_t len)
 int cmd_trace(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"pid", required_argument, NULL, 'p'},
-		{"cgroup", required_argument, NULL, 'C'},
-		{"container", required_argument, NULL, 'K'},
-		{"all", no_argument, NULL, 'a'},
-		{"duration", required_argument, NULL, 'd'},
-		{"profile", required_argument, NULL, 'P'},
-		{"verify", no_argument, NULL, 'V'},
-		{"events", no_argument, NULL, 'e'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{"hook", required_argument, NULL, 'H'}, /* test hook: force a fallback */
-		{NULL, 0, NULL, 0},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"cgroup", required_argument, NULL, 'C'},
+	    {"container", required_argument, NULL, 'K'},
+	    {"all", no_argument, NULL, 'a'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"profile", required_argument, NULL, 'P'},
+	    {"verify", no_argument, NULL, 'V'},
+	    {"events", no_argument, NULL, 'e'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"hook", required_argument, NULL, 'H'}, /* test hook: force a fallback */
+	    {NULL, 0, NULL, 0},
 	};
 	struct trace_opts o = {0};
 	struct trace_cfg cfg = {.scope = CS_SCOPE_TGIDS};
@@ -669,18 +667,20 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'd':
 			if (parse_duration(optarg, &o.duration) < 0)
-				return cs_usage_err("trace", "--duration: '%s' is not a number of "
-							     "seconds",
+				return cs_usage_err("trace",
+						    "--duration: '%s' is not a number of "
+						    "seconds",
 						    optarg);
 			break;
 		case 'P': {
 			int k = cs_profile_kind_parse(optarg);
 
 			if (k < 0)
-				return cs_usage_err("trace",
-						    "--profile: '%s' is not one of k8s, scc, setcap, "
-						    "run, docker, systemd",
-						    optarg);
+				return cs_usage_err(
+				    "trace",
+				    "--profile: '%s' is not one of k8s, scc, setcap, "
+				    "run, docker, systemd",
+				    optarg);
 			o.profiles |= 1u << k;
 			break;
 		}
@@ -748,8 +748,9 @@ int cmd_trace(int argc, char **argv)
 			return cs_err("trace", "no cgroup v2 hierarchy is mounted: --cgroup and "
 					       "--container need it");
 		if (rc == -EXDEV)
-			return cs_usage_err("trace", "--cgroup: '%s' is not a directory of the "
-						     "cgroup v2 hierarchy",
+			return cs_usage_err("trace",
+					    "--cgroup: '%s' is not a directory of the "
+					    "cgroup v2 hierarchy",
 					    o.cgroup ? o.cgroup : cgpath);
 		if (rc < 0)
 			return cs_err("trace", "cgroup %s: %s", cgpath, strerror(-rc));

@@ -38,9 +38,9 @@ struct tracer {
 };
 
 static const char *const hook_names[] = {
-	[CS_HOOK_TP_BTF] = "tp_btf/cap_capable",
-	[CS_HOOK_FEXIT] = "fexit/cap_capable",
-	[CS_HOOK_KPROBE] = "kprobe/cap_capable",
+    [CS_HOOK_TP_BTF] = "tp_btf/cap_capable",
+    [CS_HOOK_FEXIT] = "fexit/cap_capable",
+    [CS_HOOK_KPROBE] = "kprobe/cap_capable",
 };
 
 const char *tracer_unavailable(void)
@@ -86,7 +86,8 @@ static bool probe_hook(int hook, struct btf *vmlinux, char *why, size_t len)
 {
 	switch (hook) {
 	case CS_HOOK_TP_BTF:
-		if (btf__find_by_name_kind(vmlinux, "btf_trace_cap_capable", BTF_KIND_TYPEDEF) < 0) {
+		if (btf__find_by_name_kind(vmlinux, "btf_trace_cap_capable", BTF_KIND_TYPEDEF) <
+		    0) {
 			snprintf(why, len, "no capability:cap_capable tracepoint in this kernel");
 			return false;
 		}
@@ -192,9 +193,10 @@ int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, siz
 		return -EPERM;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(err, errlen,
-			 "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): capscope trace "
-			 "needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		snprintf(
+		    err, errlen,
+		    "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): capscope trace "
+		    "needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOENT;
 	}
 	vmlinux = btf__load_vmlinux_btf();
@@ -212,8 +214,8 @@ int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, siz
 		int hook = order[i];
 
 		whys[i][0] = '\0';
-		if (cfg->force_hook && strncmp(hook_names[hook], cfg->force_hook,
-					       strlen(cfg->force_hook)) != 0) {
+		if (cfg->force_hook &&
+		    strncmp(hook_names[hook], cfg->force_hook, strlen(cfg->force_hook)) != 0) {
 			snprintf(whys[i], sizeof(whys[i]), "not selected");
 			continue;
 		}
@@ -333,7 +335,8 @@ static int add_rec(struct tracer *t, struct cs_trace_report *r, const struct cs_
 
 			if (nc) {
 				*cache = nc;
-				(*cache)[(*ncache)++] = (struct stack_class){rec->stackid, cls, caller};
+				(*cache)[(*ncache)++] =
+				    (struct stack_class){rec->stackid, cls, caller};
 			}
 		}
 	}
@@ -344,8 +347,8 @@ static int add_rec(struct tracer *t, struct cs_trace_report *r, const struct cs_
 }
 
 /* The counts still held in the per-CPU cache slots. */
-static int collect_cache(struct tracer *t, struct cs_trace_report *r,
-			 const struct cs_ksyms *ksyms, struct stack_class **cache, size_t *ncache)
+static int collect_cache(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
+			 struct stack_class **cache, size_t *ncache)
 {
 	int fd = bpf_map__fd(t->skel->maps.cache), ncpu = libbpf_num_possible_cpus(), rc = 0;
 	struct cs_cache_slot *v;

@@ -19,16 +19,16 @@
 
 /* One decoded check (an aggregated map row, or one ring-buffer event). */
 struct cs_trace_rec {
-	uint64_t count;  /* 1 for an event */
-	uint64_t ts_ns;  /* events only */
-	uint32_t pid;    /* events only (thread id) */
+	uint64_t count; /* 1 for an event */
+	uint64_t ts_ns; /* events only */
+	uint32_t pid;	/* events only (thread id) */
 	uint32_t tgid;
 	uint32_t uid;
 	int cap;
-	int ret;     /* 0 granted, -errno denied */
-	int stackid; /* < 0 none */
-	int syscall; /* < 0 none */
-	int opts;    /* cap_capable opts, -1 when the hook cannot see them */
+	int ret;       /* 0 granted, -errno denied */
+	int stackid;   /* < 0 none */
+	int syscall;   /* < 0 none */
+	int opts;      /* cap_capable opts, -1 when the hook cannot see them */
 	char comm[17]; /* NUL-terminated, non-printable bytes replaced by '?' */
 };
 
@@ -65,9 +65,9 @@ CS_EXPORT void cs_ksyms_free(struct cs_ksyms *k);
 
 /* What a check's call site says about it. */
 enum cs_site_class {
-	CS_SITE_CHECK = 0,     /* an ordinary (audited) check: it counts for the profile */
-	CS_SITE_OVERCOMMIT,    /* cap_vm_enough_memory: every allocation asks, noaudit */
-	CS_SITE_NOAUDIT,       /* a *_noaudit helper or CAP_OPT_NOAUDIT: a probe, not a need */
+	CS_SITE_CHECK = 0,  /* an ordinary (audited) check: it counts for the profile */
+	CS_SITE_OVERCOMMIT, /* cap_vm_enough_memory: every allocation asks, noaudit */
+	CS_SITE_NOAUDIT,    /* a *_noaudit helper or CAP_OPT_NOAUDIT: a probe, not a need */
 	CS_SITE_CLASSES,
 };
 
@@ -110,7 +110,7 @@ struct cs_trace_report {
 	uint64_t lost_events; /* ring buffer had no room */
 	uint64_t dropped;     /* counts map full: checks not counted */
 	uint64_t nostack;     /* checks without a stack (classified as CHECK) */
-	int error;            /* -ENOMEM once an add failed; sticky */
+	int error;	      /* -ENOMEM once an add failed; sticky */
 };
 
 CS_EXPORT void cs_trace_report_init(struct cs_trace_report *r);

@@ -31,29 +31,29 @@ struct site {
 };
 
 static const struct site sites[] = {
-	{"cap_vm_enough_memory", CS_SITE_OVERCOMMIT},
-	{"security_vm_enough_memory_mm", CS_SITE_OVERCOMMIT},
-	{"__vm_enough_memory", CS_SITE_OVERCOMMIT},
-	{"has_ns_capability_noaudit", CS_SITE_NOAUDIT},
-	{"has_capability_noaudit", CS_SITE_NOAUDIT},
-	{"ns_capable_noaudit", CS_SITE_NOAUDIT},
-	{"capable", -1},
-	{"ns_capable", -1},
-	{"ns_capable_setid", -1},
-	{"file_ns_capable", -1},
-	{"has_capability", -1},
-	{"has_ns_capability", -1},
-	{"capable_wrt_inode_uidgid", -1},
-	{"privileged_wrt_inode_uidgid", -1},
-	{"sk_ns_capable", -1},
-	{"sk_capable", -1},
-	{"sk_net_capable", -1},
-	{"netlink_ns_capable", -1},
-	{"__netlink_ns_capable", -1},
-	{"netlink_capable", -1},
-	{"netlink_net_capable", -1},
-	{"bpf_token_capable", -1},
-	{"checkpoint_restore_ns_capable", -1},
+    {"cap_vm_enough_memory", CS_SITE_OVERCOMMIT},
+    {"security_vm_enough_memory_mm", CS_SITE_OVERCOMMIT},
+    {"__vm_enough_memory", CS_SITE_OVERCOMMIT},
+    {"has_ns_capability_noaudit", CS_SITE_NOAUDIT},
+    {"has_capability_noaudit", CS_SITE_NOAUDIT},
+    {"ns_capable_noaudit", CS_SITE_NOAUDIT},
+    {"capable", -1},
+    {"ns_capable", -1},
+    {"ns_capable_setid", -1},
+    {"file_ns_capable", -1},
+    {"has_capability", -1},
+    {"has_ns_capability", -1},
+    {"capable_wrt_inode_uidgid", -1},
+    {"privileged_wrt_inode_uidgid", -1},
+    {"sk_ns_capable", -1},
+    {"sk_capable", -1},
+    {"sk_net_capable", -1},
+    {"netlink_ns_capable", -1},
+    {"__netlink_ns_capable", -1},
+    {"netlink_capable", -1},
+    {"netlink_net_capable", -1},
+    {"bpf_token_capable", -1},
+    {"checkpoint_restore_ns_capable", -1},
 };
 
 /* Frames of the tracer itself and of the check machinery under every API. */
@@ -61,9 +61,9 @@ static bool machinery(const char *f)
 {
 	static const char *const exact[] = {"cap_capable", "security_capable", "ns_capable_common",
 					    "cap_capable_helper", "__cap_capable"};
-	static const char *const prefix[] = {"bpf_trace_run", "__bpf_trace_", "bpf_prog_",
-					     "__bpf_prog_", "bpf_trampoline_", "__traceiter_",
-					     "perf_trace_", "trace_event_raw_event_"};
+	static const char *const prefix[] = {
+	    "bpf_trace_run",   "__bpf_trace_", "bpf_prog_",   "__bpf_prog_",
+	    "bpf_trampoline_", "__traceiter_", "perf_trace_", "trace_event_raw_event_"};
 
 	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
 		if (strcmp(f, exact[i]) == 0)

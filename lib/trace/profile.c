@@ -9,9 +9,8 @@
 #include "capscope/trace.h"
 
 static const char *const kind_names[] = {
-	[CS_PROFILE_K8S] = "k8s",       [CS_PROFILE_SCC] = "scc",
-	[CS_PROFILE_SETCAP] = "setcap", [CS_PROFILE_RUN] = "run",
-	[CS_PROFILE_DOCKER] = "docker", [CS_PROFILE_SYSTEMD] = "systemd",
+    [CS_PROFILE_K8S] = "k8s", [CS_PROFILE_SCC] = "scc",	      [CS_PROFILE_SETCAP] = "setcap",
+    [CS_PROFILE_RUN] = "run", [CS_PROFILE_DOCKER] = "docker", [CS_PROFILE_SYSTEMD] = "systemd",
 };
 
 int cs_profile_kind_parse(const char *s)
@@ -192,7 +191,8 @@ int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *const *arg
 			if (m & CS_BIT(c)) {
 				char name[32];
 
-				fprintf(f, " --cap-add=%s", cs_cap_name_r(c, true, name, sizeof(name)));
+				fprintf(f, " --cap-add=%s",
+					cs_cap_name_r(c, true, name, sizeof(name)));
 			}
 		fprintf(f, " IMAGE");
 		rc = put_argv(f, argv);

@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 		rc = setuid_loop(atol(argv[2]));
 		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-		printf("%lld\n", (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec));
+		printf("%lld\n",
+		       (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec));
 		return rc;
 	}
 	if (argc == 3 && strcmp(argv[1], "busy") == 0) {
@@ -76,7 +77,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 3 && strcmp(argv[1], "bind") == 0) {
-		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
+		struct sockaddr_in sa = {.sin_family = AF_INET,
+					 .sin_port = htons((uint16_t)atoi(argv[2]))};
 		int s = socket(AF_INET, SOCK_STREAM, 0);
 
 		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

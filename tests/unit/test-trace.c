@@ -13,8 +13,12 @@
 static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, const char *comm,
 				  uint64_t count)
 {
-	struct cs_trace_key k = {.tgid = tgid, .cap = cap, .ret = ret, .stackid = -1,
-				 .syscall = syscall, .opts = CS_OPTS_UNKNOWN};
+	struct cs_trace_key k = {.tgid = tgid,
+				 .cap = cap,
+				 .ret = ret,
+				 .stackid = -1,
+				 .syscall = syscall,
+				 .opts = CS_OPTS_UNKNOWN};
 	struct cs_trace_val v = {.count = count};
 	struct cs_trace_rec r;
 
@@ -25,8 +29,8 @@ static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, 
 
 static void decode_count(void **state)
 {
-	struct cs_trace_key k = {.tgid = 42, .cap = 7, .ret = -1, .stackid = 3, .syscall = 105,
-				 .opts = 2};
+	struct cs_trace_key k = {
+	    .tgid = 42, .cap = 7, .ret = -1, .stackid = 3, .syscall = 105, .opts = 2};
 	struct cs_trace_val v = {.count = 9};
 	struct cs_trace_rec r;
 
@@ -57,8 +61,15 @@ static void decode_count(void **state)
 
 static void decode_event(void **state)
 {
-	struct cs_trace_event e = {.ts_ns = 5, .pid = 11, .tgid = 10, .uid = 1000, .cap = 10,
-				   .ret = 0, .stackid = -1, .syscall = 49, .opts = -1};
+	struct cs_trace_event e = {.ts_ns = 5,
+				   .pid = 11,
+				   .tgid = 10,
+				   .uid = 1000,
+				   .cap = 10,
+				   .ret = 0,
+				   .stackid = -1,
+				   .syscall = 49,
+				   .opts = -1};
 	unsigned char buf[sizeof(e) + 8] = {0};
 	struct cs_trace_rec r;
 
@@ -115,18 +126,26 @@ static void ksyms(void **state)
 /* Real stacks recorded on Linux 6.18 (CAPSCOPE_TRACE_STACKS=1). */
 static void classify(void **state)
 {
-	static const char *const overcommit[] = {
-		"bpf_prog_168a682edab89df8_cs_tp_cap_capable", "bpf_trace_run5", "cap_capable",
-		"security_vm_enough_memory_mm", "__mmap_region", "do_mmap"};
-	static const char *const setresuid[] = {
-		"bpf_prog_168a682edab89df8_cs_tp_cap_capable", "bpf_trace_run5", "cap_capable",
-		"security_capable", "ns_capable_setid", "__sys_setresuid", "do_syscall_64"};
-	static const char *const dac[] = {"bpf_trace_run5", "cap_capable", "security_capable",
-					  "capable_wrt_inode_uidgid", "generic_permission",
-					  "inode_permission"};
-	static const char *const ptrace[] = {"bpf_trace_run5", "cap_capable", "security_capable",
-					     "has_ns_capability_noaudit", "__ptrace_may_access",
-					     "ptrace_may_access", "proc_pid_permission"};
+	static const char *const overcommit[] = {"bpf_prog_168a682edab89df8_cs_tp_cap_capable",
+						 "bpf_trace_run5",
+						 "cap_capable",
+						 "security_vm_enough_memory_mm",
+						 "__mmap_region",
+						 "do_mmap"};
+	static const char *const setresuid[] = {"bpf_prog_168a682edab89df8_cs_tp_cap_capable",
+						"bpf_trace_run5",
+						"cap_capable",
+						"security_capable",
+						"ns_capable_setid",
+						"__sys_setresuid",
+						"do_syscall_64"};
+	static const char *const dac[] = {"bpf_trace_run5",	"cap_capable",
+					  "security_capable",	"capable_wrt_inode_uidgid",
+					  "generic_permission", "inode_permission"};
+	static const char *const ptrace[] = {"bpf_trace_run5",	    "cap_capable",
+					     "security_capable",    "has_ns_capability_noaudit",
+					     "__ptrace_may_access", "ptrace_may_access",
+					     "proc_pid_permission"};
 	static const char *const overcommit_fn[] = {"cap_capable", "cap_vm_enough_memory",
 						    "security_vm_enough_memory_mm", "do_brk_flags"};
 	static const char *const unresolved[] = {NULL, NULL, "cap_capable", NULL, "mystery_fn"};
@@ -249,24 +268,25 @@ static void json_shape(void **state)
 	r.lost_events = 3;
 	s = render_report(&r);
 	assert_string_equal(
-		s,
-		"{\"processes\":2,\"total_checks\":16,\"checks\":["
-		"{\"capability\":\"CAP_DAC_OVERRIDE\",\"granted\":0,\"denied\":1,\"denied_only\":true,"
-		"\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
-		"{\"capability\":\"CAP_DAC_READ_SEARCH\",\"granted\":0,\"denied\":1,\"denied_only\":true,"
-		"\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
-		"{\"capability\":\"CAP_SETGID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
-		"\"comms\":[\"trace-helper\"],\"syscalls\":[\"setgid\"],\"callers\":[]},"
-		"{\"capability\":\"CAP_SETUID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
-		"\"comms\":[\"trace-helper\"],\"syscalls\":[\"setuid\",\"setresuid\"],"
-		"\"callers\":[\"__sys_setresuid\"]}],"
-		"\"noise\":[{\"capability\":\"CAP_SYS_ADMIN\",\"site\":\"vm-overcommit\",\"granted\":7,"
-		"\"denied\":3,\"comms\":[\"cat\",\"trace-helper\"],\"syscalls\":[\"mmap\",\"brk\"],"
-		"\"callers\":[\"__mmap_region\",\"do_brk_flags\"]}],"
-		"\"profile\":{\"capabilities\":[\"CAP_SETGID\",\"CAP_SETUID\"],"
-		"\"mask\":\"0x00000000000000c0\",\"denied_only\":[\"CAP_DAC_OVERRIDE\","
-		"\"CAP_DAC_READ_SEARCH\"]},\"lost_events\":3,\"dropped_checks\":0,"
-		"\"checks_without_stack\":0}\n");
+	    s,
+	    "{\"processes\":2,\"total_checks\":16,\"checks\":["
+	    "{\"capability\":\"CAP_DAC_OVERRIDE\",\"granted\":0,\"denied\":1,\"denied_only\":true,"
+	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
+	    "{\"capability\":\"CAP_DAC_READ_SEARCH\",\"granted\":0,\"denied\":1,\"denied_only\":"
+	    "true,"
+	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
+	    "{\"capability\":\"CAP_SETGID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
+	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setgid\"],\"callers\":[]},"
+	    "{\"capability\":\"CAP_SETUID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
+	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setuid\",\"setresuid\"],"
+	    "\"callers\":[\"__sys_setresuid\"]}],"
+	    "\"noise\":[{\"capability\":\"CAP_SYS_ADMIN\",\"site\":\"vm-overcommit\",\"granted\":7,"
+	    "\"denied\":3,\"comms\":[\"cat\",\"trace-helper\"],\"syscalls\":[\"mmap\",\"brk\"],"
+	    "\"callers\":[\"__mmap_region\",\"do_brk_flags\"]}],"
+	    "\"profile\":{\"capabilities\":[\"CAP_SETGID\",\"CAP_SETUID\"],"
+	    "\"mask\":\"0x00000000000000c0\",\"denied_only\":[\"CAP_DAC_OVERRIDE\","
+	    "\"CAP_DAC_READ_SEARCH\"]},\"lost_events\":3,\"dropped_checks\":0,"
+	    "\"checks_without_stack\":0}\n");
 	free(s);
 	cs_trace_report_free(&r);
 }
@@ -368,11 +388,11 @@ static void syscall_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(decode_count), cmocka_unit_test(decode_event),
-		cmocka_unit_test(ksyms),        cmocka_unit_test(classify),
-		cmocka_unit_test(aggregate),    cmocka_unit_test(list_limits),
-		cmocka_unit_test(json_shape),   cmocka_unit_test(profiles),
-		cmocka_unit_test(quoting),      cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(decode_count), cmocka_unit_test(decode_event),
+	    cmocka_unit_test(ksyms),	    cmocka_unit_test(classify),
+	    cmocka_unit_test(aggregate),    cmocka_unit_test(list_limits),
+	    cmocka_unit_test(json_shape),   cmocka_unit_test(profiles),
+	    cmocka_unit_test(quoting),	    cmocka_unit_test(syscall_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
