@@ -12,6 +12,7 @@ static const struct cs_cmd commands[] = {
 	{"ps", "the five sets and credentials of processes", cmd_ps},
 	{"file", "file capabilities: get, set, rm", cmd_file},
 	{"scan", "privileged files in a tree or a container image", cmd_scan},
+	{"trace", "live capability checks (eBPF) and the least set", cmd_trace},
 	{"run", "run a command with exact credentials, fail closed", cmd_run},
 	{"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
 };

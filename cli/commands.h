@@ -8,6 +8,7 @@ int cmd_encode(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_file(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 

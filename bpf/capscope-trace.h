@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The records capscope.bpf.c shares with user space. Included by the BPF
+ * program (after vmlinux.h, which defines the __u32 family) and by
+ * lib/trace/ (which gets them from <linux/types.h>). Every field is a fixed
+ * width integer so both sides agree on the layout; lib/trace/ checks the
+ * sizes before it decodes anything.
+ */
+#ifndef CAPSCOPE_BPF_TRACE_H
+#define CAPSCOPE_BPF_TRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define CS_TRACE_COMM_LEN 16
+
+/* How the BPF program decides whether a check is in scope. */
+enum cs_trace_scope {
+	CS_SCOPE_TGIDS = 0,  /* the tgids in the "tracked" map, followed over fork */
+	CS_SCOPE_CGROUP = 1, /* processes in one cgroup (v2) and its descendants */
+	CS_SCOPE_ALL = 2,    /* everything except capscope itself */
+};
+
+/* Which hook delivered the checks (reported so the user knows what ran). */
+enum cs_trace_hook {
+	CS_HOOK_TP_BTF = 0, /* tp_btf/cap_capable (Linux 6.14+) */
+	CS_HOOK_FEXIT = 1,  /* fexit/cap_capable: also sees the opts argument */
+	CS_HOOK_KPROBE = 2, /* kprobe + kretprobe on cap_capable */
+};
+
+/* cap_capable()'s opts, when the hook can see them (fexit, kprobe). */
+#define CS_OPTS_UNKNOWN (-1)
+#define CS_OPT_NOAUDIT	0x2 /* include/linux/security.h CAP_OPT_NOAUDIT */
+#define CS_OPT_INSETID	0x4 /* CAP_OPT_INSETID */
+
+/* No syscall (kernel thread, interrupt) or not known. */
+#define CS_SYSCALL_NONE (-1)
+
+/* Aggregation key of the "counts" hash map: one row per distinct check.
+ * 8-aligned so the BPF side can compare keys as five 64-bit words. */
+struct __attribute__((aligned(8))) cs_trace_key {
+	__u32 tgid;
+	__s32 cap;
+	__s32 ret;     /* 0 granted, else -errno (-EPERM) */
+	__s32 stackid; /* id in the "stacks" map, < 0 when none was taken */
+	__s32 syscall; /* syscall number of the task at the time, or CS_SYSCALL_NONE */
+	__s32 opts;    /* CS_OPTS_UNKNOWN on the tracepoint */
+	char comm[CS_TRACE_COMM_LEN];
+};
+
+struct cs_trace_val {
+	__u64 count;
+	__u64 reserved; /* zero; keeps the value 16 bytes for later use */
+};
+
+/* A slot of the per-CPU cache in front of "counts": a key and its pending count. */
+struct cs_cache_slot {
+	struct cs_trace_key key;
+	__u64 count;
+};
+#define CS_CACHE_SLOTS 256
+
+/* One check, on the optional ring buffer stream (--events). */
+struct cs_trace_event {
+	__u64 ts_ns; /* bpf_ktime_get_ns */
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__s32 cap;
+	__s32 ret;
+	__s32 stackid;
+	__s32 syscall;
+	__s32 opts;
+	char comm[CS_TRACE_COMM_LEN];
+};
+
+/* Slots of the per-CPU "stats" array. */
+enum cs_trace_stat {
+	CS_STAT_LOST = 1,    /* events the ring buffer had no room for */
+	CS_STAT_DROPPED = 2, /* checks not counted: the counts map was full */
+	CS_STAT_NOSTACK = 3, /* stack ids that could not be taken */
+	CS_STAT_FORKS = 4,   /* processes added to the tracked set */
+	CS_STAT_MAX = 5,
+};
+
+/* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
+#define CS_TGID_WORDS 65536
+
+/* Depth of a kept kernel stack; the callers of cap_capable are near the top. */
+#define CS_TRACE_STACK_DEPTH 24
+
+#endif

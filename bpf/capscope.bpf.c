@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/*
+ * capscope trace: count capability checks in the kernel.
+ *
+ * One handler per hook (tp_btf/cap_capable, fexit/cap_capable, kprobe +
+ * kretprobe); user space enables exactly one with bpf_program__set_autoload
+ * after probing what the running kernel offers. All of them end in
+ * record(), which filters by scope first so checks of other processes cost a
+ * single map lookup and never leave the kernel, then bumps a counter keyed
+ * by (tgid, cap, result, call-site stack, syscall, comm). Events go to the
+ * ring buffer only when asked for (--events).
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "capscope-trace.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+/* Set by user space before load. */
+const volatile __u32 scope = CS_SCOPE_TGIDS;
+const volatile __u64 cgroup_id = 0;
+const volatile __u32 cgroup_level = 0;
+const volatile __u32 self_tgid = 0;
+const volatile __u32 emit_events = 0;
+/* Take a stack id only for these capabilities (a stack walk is the costliest step). */
+const volatile __u64 stack_caps = ~0ULL;
+
+/*
+ * The tracked processes: one bit per tgid, up to PID_MAX_LIMIT (4194304) on
+ * 64-bit. A plain global (.bss, mmapped by user space) rather than a hash
+ * map: the scope test runs on every capability check of every process on the
+ * machine, and a load and a mask cost far less than hashing a key, which is
+ * what keeps processes outside the scope at no measurable slowdown.
+ */
+__u64 tracked_bits[CS_TGID_WORDS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct cs_trace_key);
+	__type(value, struct cs_trace_val);
+} counts SEC(".maps");
+
+/*
+ * A small direct-mapped cache per CPU in front of "counts": a hit is a key
+ * compare and an increment, where the hash map costs a 40-byte jhash, a
+ * bucket walk and an atomic add (about 100 ns per check on the test VM). A
+ * miss moves the evicted slot's count into "counts". Tracing programs do not
+ * nest on one CPU (the kernel's per-program recursion guard), so a slot is
+ * only ever touched by one invocation at a time. User space detaches the
+ * programs, then adds the slots still holding counts (cs_trace_decode_count
+ * reads them like map rows).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CS_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cs_cache_slot);
+} cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	/* Roomy: a bucket collision loses a stack (-EEXIST) and so a classification. */
+	__uint(max_entries, 32768);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, CS_TRACE_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CS_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+/* kprobe fallback: the arguments, kept from entry to return, per thread. */
+struct kp_args {
+	__s32 cap;
+	__s32 opts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct kp_args);
+} kp_pending SEC(".maps");
+
+static __always_inline void stat_add(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
+
+	if (v)
+		*v += 1;
+}
+
+#define TGID_OK(t) ((t) < (__u32)CS_TGID_WORDS * 64)
+
+/*
+ * Word index of a tgid. The mask must survive into the program so the
+ * verifier sees the bound; without barrier_var clang proves it redundant
+ * after the TGID_OK test and folds it away.
+ */
+static __always_inline __u32 tgid_word(__u32 tgid)
+{
+	__u32 w = tgid >> 6;
+
+	barrier_var(w);
+	return w & (CS_TGID_WORDS - 1);
+}
+
+static __always_inline bool tgid_tracked(__u32 tgid)
+{
+	return TGID_OK(tgid) && (tracked_bits[tgid_word(tgid)] & (1ULL << (tgid & 63)));
+}
+
+static __always_inline bool in_scope(__u32 tgid)
+{
+	if (scope == CS_SCOPE_TGIDS)
+		return tgid_tracked(tgid);
+	if (tgid == self_tgid)
+		return false;
+	if (scope == CS_SCOPE_CGROUP)
+		return bpf_get_current_ancestor_cgroup_id(cgroup_level) == cgroup_id;
+	return true;
+}
+
+/* The syscall the task is in: orig_ax/syscallno of its user-mode registers. */
+static __always_inline __s32 current_syscall(struct task_struct *task)
+{
+	struct pt_regs *regs;
+
+	if (task->flags & 0x00200000 /* PF_KTHREAD */)
+		return CS_SYSCALL_NONE;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return CS_SYSCALL_NONE;
+#if defined(__TARGET_ARCH_x86)
+	return (__s32)regs->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	return (__s32)regs->syscallno;
+#else
+	return CS_SYSCALL_NONE;
+#endif
+}
+
+/* Add n checks of one key to the shared counts map. */
+static __always_inline void count_add(const struct cs_trace_key *key, __u64 n)
+{
+	struct cs_trace_val *val, zero = {};
+
+	val = bpf_map_lookup_elem(&counts, key);
+	if (!val) {
+		/* Another CPU may insert the same key first: NOEXIST then fails
+		 * harmlessly and the lookup below finds its entry. */
+		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&counts, key);
+		if (!val) {
+			stat_add(CS_STAT_DROPPED);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&val->count, n);
+}
+
+/* A cheap mix of the fields that vary; the slot only has to spread keys. */
+static __always_inline __u32 cache_slot(const struct cs_trace_key *k)
+{
+	__u32 h = k->tgid * 0x9E3779B1u ^ (__u32)k->cap * 0x85EBCA77u ^
+		  (__u32)k->syscall * 0xC2B2AE3Du ^ (__u32)k->stackid * 0x27D4EB2Fu ^ (__u32)k->ret;
+
+	return (h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1);
+}
+
+static __always_inline bool key_eq(const struct cs_trace_key *a, const struct cs_trace_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
+}
+
+static __always_inline int record(void *ctx, int cap, int ret, int opts)
+{
+	/*
+	 * The current task is a trusted BTF pointer: its fields are plain loads
+	 * (CO-RE relocated), cheaper than the pid_tgid and comm helpers, and
+	 * this runs for every check of every process.
+	 */
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
+	struct cs_trace_key key = {};
+	struct cs_cache_slot *slot;
+	__u32 slot_idx;
+
+	if (!in_scope(tgid))
+		return 0;
+	key.tgid = tgid;
+	key.cap = cap;
+	key.ret = ret;
+	key.opts = opts;
+	key.stackid = -1;
+	if (cap >= 0 && cap < 64 && (stack_caps & (1ULL << cap))) {
+		key.stackid = bpf_get_stackid(ctx, &stacks, 0);
+		if (key.stackid < 0)
+			stat_add(CS_STAT_NOSTACK);
+	}
+	key.syscall = current_syscall(task);
+	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+
+	slot_idx = cache_slot(&key);
+	slot = bpf_map_lookup_elem(&cache, &slot_idx);
+	if (slot && slot->count && key_eq(&slot->key, &key)) {
+		slot->count++; /* the common case: same check as last time on this CPU */
+	} else if (slot) {
+		if (slot->count)
+			count_add(&slot->key, slot->count);
+		slot->key = key;
+		slot->count = 1;
+	} else {
+		count_add(&key, 1);
+	}
+
+	if (emit_events) {
+		struct cs_trace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+		if (!e) {
+			stat_add(CS_STAT_LOST);
+			return 0;
+		}
+		e->ts_ns = bpf_ktime_get_ns();
+		e->pid = task->pid;
+		e->tgid = tgid;
+		e->uid = (__u32)bpf_get_current_uid_gid();
+		e->cap = cap;
+		e->ret = ret;
+		e->stackid = key.stackid;
+		e->syscall = key.syscall;
+		e->opts = opts;
+		__builtin_memcpy(e->comm, key.comm, sizeof(e->comm));
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+/* Linux 6.14+: include/trace/events/capability.h. No opts here. */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(cs_tp_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	return record(ctx, cap, ret, CS_OPTS_UNKNOWN);
+}
+
+/* Older kernels with BPF trampolines: the function itself, after it returned. */
+SEC("fexit/cap_capable")
+int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns, int cap,
+	     unsigned int opts, int ret)
+{
+	return record(ctx, cap, ret, (int)opts);
+}
+
+SEC("kprobe/cap_capable")
+int BPF_KPROBE(cs_kprobe_cap_capable, const struct cred *cred, struct user_namespace *targ_ns,
+	       int cap, unsigned int opts)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct kp_args a = {.cap = cap, .opts = (__s32)opts};
+
+	if (!in_scope((__u32)(bpf_get_current_pid_tgid() >> 32)))
+		return 0;
+	bpf_map_update_elem(&kp_pending, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/cap_capable")
+int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct kp_args *a = bpf_map_lookup_elem(&kp_pending, &tid);
+	int cap, opts;
+
+	if (!a)
+		return 0;
+	cap = a->cap;
+	opts = a->opts;
+	bpf_map_delete_elem(&kp_pending, &tid);
+	return record(ctx, cap, ret, opts);
+}
+
+/* Follow the traced processes: a new process of a tracked one is tracked. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid, ctgid;
+
+	if (scope != CS_SCOPE_TGIDS)
+		return 0;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
+	if (ptgid == ctgid) /* a new thread: its group is tracked already */
+		return 0;
+	if (!tgid_tracked(ptgid) || !TGID_OK(ctgid))
+		return 0;
+	/* Atomic: another CPU may set a bit in the same word at the same time. */
+	__sync_fetch_and_or(&tracked_bits[tgid_word(ctgid)], 1ULL << (ctgid & 63));
+	stat_add(CS_STAT_FORKS);
+	return 0;
+}
+
+/* Forget a process when its last thread exits (signal->live reached 0). */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(cs_exit, struct task_struct *p)
+{
+	__u32 tgid;
+
+	if (scope != CS_SCOPE_TGIDS)
+		return 0;
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+	tgid = BPF_CORE_READ(p, tgid);
+	if (tgid_tracked(tgid))
+		__sync_fetch_and_and(&tracked_bits[tgid_word(tgid)], ~(1ULL << (tgid & 63)));
+	return 0;
+}

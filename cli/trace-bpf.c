@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading bpf/capscope.bpf.c through its bpftool skeleton.
+ *
+ * The hook is chosen by probing, never by comparing kernel versions: the
+ * capability:cap_capable tracepoint exists when the kernel's BTF describes
+ * btf_trace_cap_capable; fexit needs a BTF FUNC cap_capable and BPF
+ * trampolines (loading is the probe); kprobes need a kprobe PMU or tracefs kprobe_events. Each
+ * candidate that passes its probe is loaded with only its programs set to
+ * autoload; if loading or attaching fails the next one is tried, and the
+ * errors of all of them are reported when none works.
+ */
+#include "trace-bpf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef CAPSCOPE_HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "capscope-trace.h"
+#include "capscope.skel.h"
+#include "capscope/proc.h"
+
+struct tracer {
+	struct capscope_bpf *skel;
+	struct ring_buffer *rb;
+	int hook;
+	trace_event_fn fn;
+	void *fn_ctx;
+};
+
+static const char *const hook_names[] = {
+    [CS_HOOK_TP_BTF] = "tp_btf/cap_capable",
+    [CS_HOOK_FEXIT] = "fexit/cap_capable",
+    [CS_HOOK_KPROBE] = "kprobe/cap_capable",
+};
+
+const char *tracer_unavailable(void)
+{
+	return NULL;
+}
+
+const char *tracer_hook(const struct tracer *t)
+{
+	return hook_names[t->hook];
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("CAPSCOPE_BPF_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	if (getenv("CAPSCOPE_BPF_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* kprobes through tracefs need it mounted; mount it when it is not (as bpftrace does). */
+static void ensure_tracefs(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) == 0)
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
+		fprintf(stderr, "capscope trace: mounted tracefs on /sys/kernel/tracing\n");
+}
+
+static bool have_kprobes(void)
+{
+	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0)
+		return true;
+	ensure_tracefs();
+	return access("/sys/kernel/tracing/kprobe_events", W_OK) == 0;
+}
+
+/* What the kernel offers, from its BTF and libbpf's feature probes. */
+static bool probe_hook(int hook, struct btf *vmlinux, char *why, size_t len)
+{
+	switch (hook) {
+	case CS_HOOK_TP_BTF:
+		if (btf__find_by_name_kind(vmlinux, "btf_trace_cap_capable", BTF_KIND_TYPEDEF) <
+		    0) {
+			snprintf(why, len, "no capability:cap_capable tracepoint in this kernel");
+			return false;
+		}
+		return true;
+	case CS_HOOK_FEXIT:
+		/* libbpf cannot probe BPF_PROG_TYPE_TRACING without a target, so
+		 * the load itself is the probe for trampolines. */
+		if (btf__find_by_name_kind(vmlinux, "cap_capable", BTF_KIND_FUNC) < 0) {
+			snprintf(why, len, "cap_capable is not in the kernel's BTF");
+			return false;
+		}
+		return true;
+	case CS_HOOK_KPROBE:
+		if (!have_kprobes()) {
+			snprintf(why, len, "no kprobe PMU and no tracefs kprobe_events");
+			return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+static int try_hook(struct tracer *t, const struct trace_cfg *cfg, int hook, char *why, size_t len)
+{
+	struct capscope_bpf *s = capscope_bpf__open();
+	int rc;
+
+	if (!s) {
+		rc = -errno;
+		snprintf(why, len, "opening the BPF object: %s", strerror(-rc));
+		return rc;
+	}
+	s->rodata->scope = (__u32)cfg->scope;
+	s->rodata->cgroup_id = cfg->cgroup_id;
+	s->rodata->cgroup_level = cfg->cgroup_level;
+	s->rodata->self_tgid = (__u32)getpid();
+	s->rodata->emit_events = cfg->events;
+	s->rodata->stack_caps = cfg->stack_caps;
+	bpf_program__set_autoload(s->progs.cs_tp_cap_capable, hook == CS_HOOK_TP_BTF);
+	bpf_program__set_autoload(s->progs.cs_fexit_cap_capable, hook == CS_HOOK_FEXIT);
+	bpf_program__set_autoload(s->progs.cs_kprobe_cap_capable, hook == CS_HOOK_KPROBE);
+	bpf_program__set_autoload(s->progs.cs_kretprobe_cap_capable, hook == CS_HOOK_KPROBE);
+	if (hook != CS_HOOK_KPROBE)
+		bpf_map__set_autocreate(s->maps.kp_pending, false);
+	if (!cfg->events)
+		bpf_map__set_max_entries(s->maps.events, 4096); /* unused, keep it small */
+	rc = capscope_bpf__load(s);
+	if (rc) {
+		rc = rc < 0 ? rc : -errno;
+		snprintf(why, len, "loading: %s", strerror(-rc));
+		capscope_bpf__destroy(s);
+		return rc;
+	}
+	rc = capscope_bpf__attach(s);
+	if (rc) {
+		rc = rc < 0 ? rc : -errno;
+		snprintf(why, len, "attaching: %s", strerror(-rc));
+		capscope_bpf__destroy(s);
+		return rc;
+	}
+	t->skel = s;
+	t->hook = hook;
+	return 0;
+}
+
+/* Tracing programs need CAP_BPF + CAP_PERFMON, or CAP_SYS_ADMIN (kernel/bpf/syscall.c). */
+static bool may_bpf(void)
+{
+	struct cs_proc_status st;
+	cs_mask_t eff;
+
+	if (cs_proc_status_read(getpid(), 0, &st, NULL) < 0)
+		return true; /* cannot tell: let the kernel decide */
+	eff = st.caps.set[CS_EFF];
+	cs_proc_status_free(&st);
+	return (eff & CS_BIT(21)) || ((eff & CS_BIT(39)) && (eff & CS_BIT(38)));
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct tracer *t = ctx;
+	struct cs_trace_rec rec;
+
+	if (cs_trace_decode_event(data, len, &rec) == 0 && t->fn)
+		t->fn(&rec, t->fn_ctx);
+	return 0;
+}
+
+int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, size_t errlen)
+{
+	static const int order[] = {CS_HOOK_TP_BTF, CS_HOOK_FEXIT, CS_HOOK_KPROBE};
+	struct tracer *t;
+	struct btf *vmlinux;
+	char whys[3][160];
+	int rc = -ENOTSUP;
+
+	*out = NULL;
+	libbpf_set_print(quiet_print);
+	if (!may_bpf()) {
+		snprintf(err, errlen,
+			 "not allowed to trace with BPF: run as root, or give capscope CAP_BPF and "
+			 "CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8)");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		snprintf(
+		    err, errlen,
+		    "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): capscope trace "
+		    "needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOENT;
+	}
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot read the kernel's BTF: %s", strerror(-rc));
+		return rc;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		btf__free(vmlinux);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		int hook = order[i];
+
+		whys[i][0] = '\0';
+		if (cfg->force_hook &&
+		    strncmp(hook_names[hook], cfg->force_hook, strlen(cfg->force_hook)) != 0) {
+			snprintf(whys[i], sizeof(whys[i]), "not selected");
+			continue;
+		}
+		if (!probe_hook(hook, vmlinux, whys[i], sizeof(whys[i])))
+			continue;
+		rc = try_hook(t, cfg, hook, whys[i], sizeof(whys[i]));
+		if (rc == 0)
+			break;
+		/* EPERM here can be specific to the hook (fexit on a function the
+		 * kernel refuses to trace); the next candidate may still work. */
+	}
+	btf__free(vmlinux);
+	if (!t->skel) {
+		if (rc == -EPERM || rc == -EACCES)
+			snprintf(err, errlen,
+				 "the kernel refused the BPF programs (%s) although this process "
+				 "has the capabilities; kernel lockdown or an LSM may forbid BPF "
+				 "tracing. tracepoint: %s; fexit: %s; kprobe: %s",
+				 strerror(-rc), whys[0], whys[1], whys[2]);
+		else
+			snprintf(err, errlen,
+				 "no way to trace cap_capable here: tracepoint: %s; fexit: %s; "
+				 "kprobe: %s",
+				 whys[0], whys[1], whys[2]);
+		free(t);
+		return rc ? rc : -ENOTSUP;
+	}
+	if (cfg->events) {
+		t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, t, NULL);
+		if (!t->rb) {
+			rc = -errno;
+			snprintf(err, errlen, "ring buffer: %s", strerror(-rc));
+			tracer_close(t);
+			return rc;
+		}
+	}
+	*out = t;
+	return 0;
+}
+
+int tracer_track(struct tracer *t, pid_t tgid)
+{
+	__u32 k = (__u32)tgid;
+
+	if (tgid <= 0 || (k >> 6) >= CS_TGID_WORDS)
+		return -ERANGE;
+	/* .bss is mmapped: set the bit in place, atomically against the fork handler. */
+	__atomic_fetch_or(&t->skel->bss->tracked_bits[k >> 6], 1ULL << (k & 63), __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int tracer_poll(struct tracer *t, int timeout_ms, trace_event_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!t->rb) {
+		usleep((useconds_t)timeout_ms * 1000);
+		return 0;
+	}
+	t->fn = fn;
+	t->fn_ctx = ctx;
+	rc = ring_buffer__poll(t->rb, timeout_ms);
+	return rc == -EINTR ? 0 : rc < 0 ? rc : 0;
+}
+
+/* A stack id, resolved and classified once. */
+struct stack_class {
+	int id;
+	enum cs_site_class cls;
+	const char *caller; /* points into ksyms */
+};
+
+static int classify_stack(struct tracer *t, const struct cs_ksyms *ksyms, int stackid, int opts,
+			  enum cs_site_class *cls, const char **caller)
+{
+	__u64 ips[CS_TRACE_STACK_DEPTH] = {0};
+	const char *frames[CS_TRACE_STACK_DEPTH];
+	size_t n = 0;
+
+	*cls = CS_SITE_CHECK;
+	*caller = NULL;
+	if (stackid < 0 || !ksyms)
+		return opts >= 0 && (opts & CS_OPT_NOAUDIT) ? (*cls = CS_SITE_NOAUDIT, 0) : 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &stackid, ips))
+		return -errno;
+	for (; n < CS_TRACE_STACK_DEPTH && ips[n]; n++)
+		frames[n] = cs_ksyms_find(ksyms, ips[n]);
+	*cls = cs_trace_classify(frames, n, opts, caller);
+	if (getenv("CAPSCOPE_TRACE_STACKS")) {
+		/* Diagnostics for docs/trace.md and bug reports: the raw stacks. */
+		fprintf(stderr, "stack %d -> %s, caller %s:\n", stackid, cs_site_class_name(*cls),
+			*caller ? *caller : "-");
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", frames[i] ? frames[i] : "?");
+	}
+	return 0;
+}
+
+/* Classify one record (stack ids resolved once) and add it to the report. */
+static int add_rec(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
+		   const struct cs_trace_rec *rec, struct stack_class **cache, size_t *ncache)
+{
+	enum cs_site_class cls = CS_SITE_CHECK;
+	const char *caller = NULL;
+	size_t i;
+
+	for (i = 0; i < *ncache; i++)
+		if ((*cache)[i].id == rec->stackid && rec->stackid >= 0)
+			break;
+	if (i < *ncache) {
+		cls = (*cache)[i].cls;
+		caller = (*cache)[i].caller;
+	} else {
+		classify_stack(t, ksyms, rec->stackid, rec->opts, &cls, &caller);
+		if (rec->stackid >= 0) {
+			struct stack_class *nc = realloc(*cache, (*ncache + 1) * sizeof(*nc));
+
+			if (nc) {
+				*cache = nc;
+				(*cache)[(*ncache)++] =
+				    (struct stack_class){rec->stackid, cls, caller};
+			}
+		}
+	}
+	/* Without a stack, fexit/kprobe still know opts; the tracepoint does not. */
+	if (rec->stackid < 0 && rec->opts >= 0 && (rec->opts & CS_OPT_NOAUDIT))
+		cls = CS_SITE_NOAUDIT;
+	return cs_trace_report_add(r, rec, cls, caller);
+}
+
+/* The counts still held in the per-CPU cache slots. */
+static int collect_cache(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
+			 struct stack_class **cache, size_t *ncache)
+{
+	int fd = bpf_map__fd(t->skel->maps.cache), ncpu = libbpf_num_possible_cpus(), rc = 0;
+	struct cs_cache_slot *v;
+
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (__u32 slot = 0; slot < CS_CACHE_SLOTS && rc == 0; slot++) {
+		if (bpf_map_lookup_elem(fd, &slot, v))
+			continue;
+		for (int cpu = 0; cpu < ncpu && rc == 0; cpu++) {
+			struct cs_trace_val val = {.count = v[cpu].count};
+			struct cs_trace_rec rec;
+
+			if (!val.count || cs_trace_decode_count(&v[cpu].key, sizeof(v[cpu].key),
+								&val, sizeof(val), &rec) < 0)
+				continue;
+			rc = add_rec(t, r, ksyms, &rec, cache, ncache);
+		}
+	}
+	free(v);
+	return rc;
+}
+
+static uint64_t stat_sum(struct tracer *t, __u32 slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t sum = 0;
+	__u64 *v;
+
+	if (ncpu <= 0)
+		return 0;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stats), &slot, v) == 0)
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
+{
+	int fd = bpf_map__fd(t->skel->maps.counts);
+	struct cs_trace_key key, next;
+	struct cs_trace_val val;
+	struct stack_class *cache = NULL;
+	size_t ncache = 0;
+	void *prev = NULL;
+	int rc = 0;
+
+	if (t->rb)
+		ring_buffer__consume(t->rb);
+	/* Stop counting first: the per-CPU cache is read below and must not move. */
+	capscope_bpf__detach(t->skel);
+	rc = collect_cache(t, r, ksyms, &cache, &ncache);
+	while (rc == 0 && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		struct cs_trace_rec rec;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val))
+			continue;
+		if (cs_trace_decode_count(&key, sizeof(key), &val, sizeof(val), &rec) < 0)
+			continue;
+		rc = add_rec(t, r, ksyms, &rec, &cache, &ncache);
+	}
+	free(cache);
+	r->lost_events = stat_sum(t, CS_STAT_LOST);
+	r->dropped = stat_sum(t, CS_STAT_DROPPED);
+	r->nostack = stat_sum(t, CS_STAT_NOSTACK);
+	return rc;
+}
+
+void tracer_close(struct tracer *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	capscope_bpf__destroy(t->skel);
+	free(t);
+}
+
+#else /* !CAPSCOPE_HAVE_BPF */
+
+struct tracer {
+	int unused;
+};
+
+const char *tracer_unavailable(void)
+{
+#ifdef CAPSCOPE_NO_BPF_REASON
+	return "this capscope was built without its BPF tracer: " CAPSCOPE_NO_BPF_REASON;
+#else
+	return "this capscope was built without its BPF tracer";
+#endif
+}
+
+int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, size_t errlen)
+{
+	*out = NULL;
+	snprintf(err, errlen, "%s", tracer_unavailable());
+	return -ENOTSUP;
+}
+
+const char *tracer_hook(const struct tracer *t)
+{
+	return "none";
+}
+
+int tracer_track(struct tracer *t, pid_t tgid)
+{
+	return -ENOTSUP;
+}
+
+int tracer_poll(struct tracer *t, int timeout_ms, trace_event_fn fn, void *ctx)
+{
+	return -ENOTSUP;
+}
+
+int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
+{
+	return -ENOTSUP;
+}
+
+void tracer_close(struct tracer *t)
+{
+}
+#endif

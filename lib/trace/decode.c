@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* Decoding the records bpf/capscope.bpf.c writes, with their sizes checked. */
+#include <errno.h>
+#include <string.h>
+
+#include "capscope-trace.h"
+#include "capscope/trace.h"
+
+_Static_assert(sizeof(struct cs_trace_key) == 40, "cs_trace_key layout");
+_Static_assert(sizeof(struct cs_trace_val) == 16, "cs_trace_val layout");
+_Static_assert(sizeof(struct cs_trace_event) == 56, "cs_trace_event layout");
+
+/* The kernel's comm is NUL-padded but need not be NUL-terminated. */
+static void copy_comm(char out[17], const char in[CS_TRACE_COMM_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < CS_TRACE_COMM_LEN && in[i]; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	out[i] = '\0';
+}
+
+static int check(const struct cs_trace_rec *r)
+{
+	if (r->cap < 0 || r->cap >= CS_CAP_BITS)
+		return -ERANGE;
+	if (r->ret > 0)
+		return -EPROTO; /* cap_capable returns 0 or -errno */
+	return 0;
+}
+
+int cs_trace_decode_count(const void *key, size_t klen, const void *val, size_t vlen,
+			  struct cs_trace_rec *r)
+{
+	struct cs_trace_key k;
+	struct cs_trace_val v;
+
+	memset(r, 0, sizeof(*r));
+	if (!key || !val || klen != sizeof(k) || vlen != sizeof(v))
+		return -EPROTO;
+	memcpy(&k, key, sizeof(k));
+	memcpy(&v, val, sizeof(v));
+	r->count = v.count;
+	r->tgid = k.tgid;
+	r->pid = k.tgid;
+	r->cap = k.cap;
+	r->ret = k.ret;
+	r->stackid = k.stackid;
+	r->syscall = k.syscall;
+	r->opts = k.opts;
+	copy_comm(r->comm, k.comm);
+	return check(r);
+}
+
+int cs_trace_decode_event(const void *data, size_t len, struct cs_trace_rec *r)
+{
+	struct cs_trace_event e;
+
+	memset(r, 0, sizeof(*r));
+	if (!data || len < sizeof(e))
+		return -EPROTO;
+	memcpy(&e, data, sizeof(e));
+	r->count = 1;
+	r->ts_ns = e.ts_ns;
+	r->pid = e.pid;
+	r->tgid = e.tgid;
+	r->uid = e.uid;
+	r->cap = e.cap;
+	r->ret = e.ret;
+	r->stackid = e.stackid;
+	r->syscall = e.syscall;
+	r->opts = e.opts;
+	copy_comm(r->comm, e.comm);
+	return check(r);
+}

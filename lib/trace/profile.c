@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/* The least set as paste-ready snippets for the places capabilities are configured. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capscope/text.h"
+#include "capscope/trace.h"
+
+static const char *const kind_names[] = {
+    [CS_PROFILE_K8S] = "k8s", [CS_PROFILE_SCC] = "scc",	      [CS_PROFILE_SETCAP] = "setcap",
+    [CS_PROFILE_RUN] = "run", [CS_PROFILE_DOCKER] = "docker", [CS_PROFILE_SYSTEMD] = "systemd",
+};
+
+int cs_profile_kind_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (strcmp(s, kind_names[i]) == 0)
+			return (int)i;
+	return -EINVAL;
+}
+
+const char *cs_profile_kind_name(enum cs_profile_kind k)
+{
+	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
+}
+
+size_t cs_shell_quote(const char *s, char *buf, size_t len)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789@%+=:,./-_";
+	size_t need = 0;
+	bool plain = *s != '\0';
+
+	for (const char *p = s; *p; p++)
+		if (!strchr(safe, *p))
+			plain = false;
+#define PUT(c)                                                                                     \
+	do {                                                                                       \
+		if (need + 1 < len)                                                                \
+			buf[need] = (c);                                                           \
+		need++;                                                                            \
+	} while (0)
+	if (plain) {
+		for (const char *p = s; *p; p++)
+			PUT(*p);
+	} else {
+		PUT('\'');
+		for (const char *p = s; *p; p++) {
+			if (*p == '\'') {
+				PUT('\'');
+				PUT('\\');
+				PUT('\'');
+				PUT('\'');
+			} else {
+				PUT(*p);
+			}
+		}
+		PUT('\'');
+	}
+#undef PUT
+	if (len)
+		buf[need < len ? need : len - 1] = '\0';
+	return need;
+}
+
+static int put_argv(FILE *f, const char *const *argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++) {
+		size_t n = cs_shell_quote(argv[i], NULL, 0) + 1;
+		char *q = malloc(n);
+
+		if (!q)
+			return -ENOMEM;
+		cs_shell_quote(argv[i], q, n);
+		fprintf(f, " %s", q);
+		free(q);
+	}
+	return 0;
+}
+
+/* "NAME,NAME" in a style, or "" for none; malloc'd. */
+static char *names(cs_mask_t m, enum cs_name_style st)
+{
+	size_t n = cs_mask_format_names(m, st, NULL, 0) + 1;
+	char *s = malloc(n);
+
+	if (s)
+		cs_mask_format_names(m, st, s, n);
+	return s;
+}
+
+static void yaml_list(FILE *f, const char *indent, cs_mask_t m)
+{
+	char name[32];
+
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		if (m & CS_BIT(c)) {
+			cs_cap_name_r(c, true, name, sizeof(name));
+			/* Kubernetes and SCCs spell capabilities without the CAP_ prefix. */
+			fprintf(f, "%s- %s\n", indent, strncmp(name, "CAP_", 4) ? name : name + 4);
+		}
+}
+
+static char *resolved(const char *p)
+{
+	char *r = realpath(p, NULL);
+
+	return r ? r : strdup(p);
+}
+
+/* The path setcap needs: argv[0] as given if it has a '/', else found in PATH. */
+static char *program_path(const char *argv0)
+{
+	const char *path = getenv("PATH");
+	char *dup, *save = NULL;
+
+	if (!argv0)
+		return strdup("/path/to/program");
+	if (strchr(argv0, '/') || !path)
+		return resolved(argv0);
+	dup = strdup(path);
+	for (char *dir = dup ? strtok_r(dup, ":", &save) : NULL; dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char cand[4096];
+
+		snprintf(cand, sizeof(cand), "%s/%s", *dir ? dir : ".", argv0);
+		if (access(cand, X_OK) == 0) {
+			free(dup);
+			return resolved(cand);
+		}
+	}
+	free(dup);
+	return strdup(argv0);
+}
+
+int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *const *argv, FILE *f)
+{
+	char *oci = names(m, CS_NAMES_OCI), *lower = names(m, CS_NAMES_LOWER);
+	int rc = 0;
+
+	if (!oci || !lower) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	switch (k) {
+	case CS_PROFILE_K8S:
+		fprintf(f, "securityContext:\n  capabilities:\n    drop:\n    - ALL\n");
+		if (m) {
+			fprintf(f, "    add:\n");
+			yaml_list(f, "    ", m);
+		}
+		break;
+	case CS_PROFILE_SCC:
+		/* As restricted-v2 does it: require dropping ALL, allow the few
+		 * the workload adds in its securityContext. */
+		fprintf(f, "requiredDropCapabilities:\n- ALL\n");
+		if (m) {
+			fprintf(f, "allowedCapabilities:\n");
+			yaml_list(f, "", m);
+		} else {
+			fprintf(f, "allowedCapabilities: []\n");
+		}
+		break;
+	case CS_PROFILE_SETCAP: {
+		char *p = program_path(argv ? argv[0] : NULL);
+
+		if (!p) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (m)
+			fprintf(f, "setcap %s=ep %s\n", lower, p);
+		else
+			fprintf(f, "setcap -r %s  # needs no file capabilities\n", p);
+		free(p);
+		break;
+	}
+	case CS_PROFILE_RUN:
+		if (m)
+			fprintf(f, "capscope run --bounding %s --caps %s=eip --", lower, lower);
+		else
+			fprintf(f, "capscope run --bounding '' --caps = --");
+		rc = put_argv(f, argv);
+		fputc('\n', f);
+		break;
+	case CS_PROFILE_DOCKER: {
+		fprintf(f, "docker run --cap-drop=ALL");
+		for (int c = 0; c < CS_CAP_BITS; c++)
+			if (m & CS_BIT(c)) {
+				char name[32];
+
+				fprintf(f, " --cap-add=%s",
+					cs_cap_name_r(c, true, name, sizeof(name)));
+			}
+		fprintf(f, " IMAGE");
+		rc = put_argv(f, argv);
+		fputc('\n', f);
+		break;
+	}
+	case CS_PROFILE_SYSTEMD:
+		for (char *p = oci; *p; p++)
+			if (*p == ',')
+				*p = ' '; /* systemd lists are space-separated */
+		fprintf(f, "[Service]\nCapabilityBoundingSet=%s\n", oci);
+		/* Ambient makes the set effective for a non-root User=. */
+		fprintf(f, "AmbientCapabilities=%s\n", oci);
+		break;
+	default:
+		rc = -EINVAL;
+	}
+out:
+	free(oci);
+	free(lower);
+	if (rc == 0 && ferror(f))
+		rc = -EIO;
+	return rc;
+}

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/* Aggregating decoded checks per capability and call-site class; the JSON report. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/trace.h"
+
+void cs_trace_report_init(struct cs_trace_report *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void cs_trace_report_free(struct cs_trace_report *r)
+{
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		for (int k = 0; k < CS_SITE_CLASSES; k++) {
+			struct cs_trace_row *row = &r->rows[c][k];
+
+			for (size_t i = 0; i < row->ncomms; i++)
+				free(row->comms[i]);
+			for (size_t i = 0; i < row->ncallers; i++)
+				free(row->callers[i]);
+		}
+	free(r->tgids);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Add s to a small sorted set of strings; *more when it is full. */
+static int add_str(char **v, size_t *n, bool *more, const char *s)
+{
+	size_t i = 0;
+
+	while (i < *n && strcmp(v[i], s) < 0)
+		i++;
+	if (i < *n && strcmp(v[i], s) == 0)
+		return 0;
+	if (*n == CS_TRACE_MAX_NAMES) {
+		*more = true;
+		return 0;
+	}
+	char *d = strdup(s);
+
+	if (!d)
+		return -ENOMEM;
+	memmove(v + i + 1, v + i, (*n - i) * sizeof(*v));
+	v[i] = d;
+	(*n)++;
+	return 0;
+}
+
+static void add_int(int *v, size_t *n, size_t max, bool *more, int x)
+{
+	size_t i = 0;
+
+	while (i < *n && v[i] < x)
+		i++;
+	if (i < *n && v[i] == x)
+		return;
+	if (*n == max) {
+		*more = true;
+		return;
+	}
+	memmove(v + i + 1, v + i, (*n - i) * sizeof(*v));
+	v[i] = x;
+	(*n)++;
+}
+
+static int add_tgid(struct cs_trace_report *r, uint32_t t)
+{
+	size_t lo = 0, hi = r->ntgids;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->tgids[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->ntgids && r->tgids[lo] == t)
+		return 0;
+	if (r->ntgids == r->tgids_cap) {
+		size_t cap = r->tgids_cap ? r->tgids_cap * 2 : 64;
+		uint32_t *nv = realloc(r->tgids, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		r->tgids = nv;
+		r->tgids_cap = cap;
+	}
+	memmove(r->tgids + lo + 1, r->tgids + lo, (r->ntgids - lo) * sizeof(*r->tgids));
+	r->tgids[lo] = t;
+	r->ntgids++;
+	return 0;
+}
+
+int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *rec,
+			enum cs_site_class cls, const char *caller)
+{
+	struct cs_trace_row *row;
+	int rc;
+
+	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS || (unsigned)cls >= CS_SITE_CLASSES)
+		return -EINVAL;
+	row = &r->rows[rec->cap][cls];
+	if (rec->ret == 0)
+		row->granted += rec->count;
+	else
+		row->denied += rec->count;
+	r->checks += rec->count;
+	if (rec->syscall >= 0)
+		add_int(row->syscalls, &row->nsyscalls, sizeof(row->syscalls) / sizeof(int),
+			&row->more_syscalls, rec->syscall);
+	rc = add_str(row->comms, &row->ncomms, &row->more_comms, rec->comm);
+	if (rc == 0 && caller)
+		rc = add_str(row->callers, &row->ncallers, &row->more_callers, caller);
+	if (rc == 0)
+		rc = add_tgid(r, rec->tgid);
+	if (rc < 0 && !r->error)
+		r->error = rc;
+	return rc;
+}
+
+cs_mask_t cs_trace_profile(const struct cs_trace_report *r)
+{
+	cs_mask_t m = 0;
+
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		if (r->rows[c][CS_SITE_CHECK].granted)
+			m |= CS_BIT(c);
+	return m;
+}
+
+cs_mask_t cs_trace_denied_only(const struct cs_trace_report *r)
+{
+	cs_mask_t m = 0;
+
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		if (r->rows[c][CS_SITE_CHECK].denied && !r->rows[c][CS_SITE_CHECK].granted)
+			m |= CS_BIT(c);
+	return m;
+}
+
+static void json_names(struct cs_json *j, const char *key, char *const *v, size_t n)
+{
+	cs_json_key(j, key);
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < n; i++)
+		cs_json_str(j, v[i]);
+	cs_json_arr_end(j);
+}
+
+static void json_row(struct cs_json *j, int cap, const struct cs_trace_row *row, int cls)
+{
+	char name[32];
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "capability");
+	cs_json_str(j, cs_cap_name_r(cap, true, name, sizeof(name)));
+	if (cls != CS_SITE_CHECK) {
+		cs_json_key(j, "site");
+		cs_json_str(j, cs_site_class_name((enum cs_site_class)cls));
+	}
+	cs_json_key(j, "granted");
+	cs_json_uint(j, row->granted);
+	cs_json_key(j, "denied");
+	cs_json_uint(j, row->denied);
+	if (cls == CS_SITE_CHECK) {
+		cs_json_key(j, "denied_only");
+		cs_json_bool(j, row->denied && !row->granted);
+	}
+	json_names(j, "comms", row->comms, row->ncomms);
+	cs_json_key(j, "syscalls");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < row->nsyscalls; i++) {
+		const char *s = cs_syscall_name(row->syscalls[i]);
+		char buf[32];
+
+		if (!s) {
+			snprintf(buf, sizeof(buf), "syscall_%d", row->syscalls[i]);
+			s = buf;
+		}
+		cs_json_str(j, s);
+	}
+	cs_json_arr_end(j);
+	json_names(j, "callers", row->callers, row->ncallers);
+	cs_json_obj_end(j);
+}
+
+static void json_mask_names(struct cs_json *j, const char *key, cs_mask_t m)
+{
+	char name[32];
+
+	cs_json_key(j, key);
+	cs_json_arr_begin(j);
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		if (m & CS_BIT(c))
+			cs_json_str(j, cs_cap_name_r(c, true, name, sizeof(name)));
+	cs_json_arr_end(j);
+}
+
+void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
+{
+	cs_json_key(j, "processes");
+	cs_json_uint(j, r->ntgids);
+	cs_json_key(j, "total_checks");
+	cs_json_uint(j, r->checks);
+	cs_json_key(j, "checks");
+	cs_json_arr_begin(j);
+	for (int c = 0; c < CS_CAP_BITS; c++) {
+		const struct cs_trace_row *row = &r->rows[c][CS_SITE_CHECK];
+
+		if (row->granted || row->denied)
+			json_row(j, c, row, CS_SITE_CHECK);
+	}
+	cs_json_arr_end(j);
+	cs_json_key(j, "noise");
+	cs_json_arr_begin(j);
+	for (int k = 1; k < CS_SITE_CLASSES; k++)
+		for (int c = 0; c < CS_CAP_BITS; c++) {
+			const struct cs_trace_row *row = &r->rows[c][k];
+
+			if (row->granted || row->denied)
+				json_row(j, c, row, k);
+		}
+	cs_json_arr_end(j);
+	cs_json_key(j, "profile");
+	cs_json_obj_begin(j);
+	json_mask_names(j, "capabilities", cs_trace_profile(r));
+	{
+		char hex[24];
+
+		snprintf(hex, sizeof(hex), "0x%016" PRIx64, cs_trace_profile(r));
+		cs_json_key(j, "mask");
+		cs_json_str(j, hex);
+	}
+	json_mask_names(j, "denied_only", cs_trace_denied_only(r));
+	cs_json_obj_end(j);
+	cs_json_key(j, "lost_events");
+	cs_json_uint(j, r->lost_events);
+	cs_json_key(j, "dropped_checks");
+	cs_json_uint(j, r->dropped);
+	cs_json_key(j, "checks_without_stack");
+	cs_json_uint(j, r->nostack);
+}

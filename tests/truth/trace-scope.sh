@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Scope: a busy unrelated process makes capability checks all the time; they
+# must never appear in a trace of something else (command, -p, --cgroup),
+# and must appear with --all (the control that the busy process is real).
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/trace-lib.sh"
+trace_need_bpf
+tap_tmpdir
+
+cp "$HELPER" "$T/cs-busy"
+"$T/cs-busy" busy 30 &
+busy=$!
+cleanup() {
+  kill "$busy" 2>/dev/null
+  [ -n "${cg:-}" ] && [ -d "$cg" ] && rmdir "$cg" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+touch "$T/f"
+
+has_busy() { jq -r '[.checks[], .noise[]] | map(.comms[]) | index("cs-busy") != null'; }
+
+# 1. A command.
+out=$("$CAPSCOPE" trace --json -- chown 65534 "$T/f")
+is "$(has_busy <<<"$out")" false "command scope: the busy process does not appear"
+is "$(jq -r '[.checks[] | select(.capability=="CAP_SETUID")] | length' <<<"$out")" 0 \
+  "command scope: none of its CAP_SETUID checks"
+is "$(caps_of '.profile.capabilities[]' <<<"$out")" CAP_CHOWN "command scope: profile CAP_CHOWN"
+is "$(jq -r .processes <<<"$out")" 1 "command scope: one process"
+
+# 2. -p PID follows the children the process starts after the trace began.
+sh -c 'sleep 2; chown 65534 "$1"; sleep 0.3' sh "$T/f" &
+pid=$!
+out=$("$CAPSCOPE" trace --json -p "$pid")
+ok $? "-p ends when the process exits"
+is "$(jq -r '.checks[] | select(.capability=="CAP_CHOWN") | .comms | join(",")' <<<"$out")" \
+  chown "-p: the chown child was followed"
+is "$(has_busy <<<"$out")" false "-p: the busy process does not appear"
+is "$(jq -r .scope <<<"$out")" pid "-p: scope pid"
+
+# 3. --cgroup: a cgroup v2 directory and its processes.
+root=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+if [ -n "$root" ] && mkdir "$root/capscope-test-$$" 2>/dev/null; then
+  cg=$root/capscope-test-$$
+  sh -c 'echo $$ >"$1/cgroup.procs" && for i in $(seq 40); do chown 65534 "$2"; chown 0 "$2"; sleep 0.1; done' \
+    sh "$cg" "$T/f" &
+  work=$!
+  sleep 0.3
+  out=$("$CAPSCOPE" trace --json --cgroup "$cg" --duration 1.5)
+  ok $? "--cgroup with --duration ends"
+  like "$(jq -r '.checks[] | select(.capability=="CAP_CHOWN") | .granted' <<<"$out")" \
+    '^[1-9][0-9]*$' "--cgroup: the chowns in the cgroup are seen"
+  is "$(has_busy <<<"$out")" false "--cgroup: the busy process does not appear"
+  rel=${cg#"$root"/}
+  out=$("$CAPSCOPE" trace --json --cgroup "$rel" --duration 0.5)
+  is "$(jq -r .scope <<<"$out")" cgroup "--cgroup accepts a path relative to the cgroup2 mount"
+  kill "$work" 2>/dev/null
+  wait "$work" 2>/dev/null
+else
+  skip "--cgroup: no writable cgroup v2 hierarchy here"
+  skip "--cgroup: no writable cgroup v2 hierarchy here"
+  skip "--cgroup: no writable cgroup v2 hierarchy here"
+  skip "--cgroup: no writable cgroup v2 hierarchy here"
+fi
+
+# 4. The control: --all does see the busy process.
+out=$("$CAPSCOPE" trace --json --all --duration 1)
+is "$(jq -r '.checks[] | select(.capability=="CAP_SETUID") | .comms | index("cs-busy") != null' \
+  <<<"$out")" true "--all: the busy process's CAP_SETUID checks are there (control)"
+# capscope under a name of its own (other capscope processes may run on this host).
+cp "$CAPSCOPE" "$T/cs-selfcheck"
+out=$("$T/cs-selfcheck" trace --json --all --duration 1)
+is "$(jq -r '[.checks[], .noise[]] | map(.comms[]) | index("cs-selfcheck") != null' <<<"$out")" \
+  false "--all: capscope does not trace itself"
+kill -0 "$busy"
+ok $? "the busy process was alive throughout"
+done_testing

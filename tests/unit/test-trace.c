@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+/* capscope trace without BPF: recorded records in, report and profiles out. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope-trace.h"
+#include "capscope/trace.h"
+
+static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, const char *comm,
+				  uint64_t count)
+{
+	struct cs_trace_key k = {.tgid = tgid,
+				 .cap = cap,
+				 .ret = ret,
+				 .stackid = -1,
+				 .syscall = syscall,
+				 .opts = CS_OPTS_UNKNOWN};
+	struct cs_trace_val v = {.count = count};
+	struct cs_trace_rec r;
+
+	memcpy(k.comm, comm, strnlen(comm, sizeof(k.comm)));
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), 0);
+	return r;
+}
+
+static void decode_count(void **state)
+{
+	struct cs_trace_key k = {
+	    .tgid = 42, .cap = 7, .ret = -1, .stackid = 3, .syscall = 105, .opts = 2};
+	struct cs_trace_val v = {.count = 9};
+	struct cs_trace_rec r;
+
+	(void)state;
+	/* A full 16-byte comm with no NUL, and a control byte. */
+	memcpy(k.comm, "abcdefghijklmn\x01p", 16);
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), 0);
+	assert_int_equal(r.tgid, 42);
+	assert_int_equal(r.cap, 7);
+	assert_int_equal(r.ret, -1);
+	assert_int_equal(r.stackid, 3);
+	assert_int_equal(r.syscall, 105);
+	assert_int_equal(r.opts, 2);
+	assert_int_equal(r.count, 9);
+	assert_string_equal(r.comm, "abcdefghijklmn?p");
+	/* Sizes must match exactly. */
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k) - 1, &v, sizeof(v), &r), -EPROTO);
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, 8, &r), -EPROTO);
+	/* Capability out of range, positive return. */
+	k.cap = 64;
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), -ERANGE);
+	k.cap = -1;
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), -ERANGE);
+	k.cap = 1;
+	k.ret = 1;
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), -EPROTO);
+}
+
+static void decode_event(void **state)
+{
+	struct cs_trace_event e = {.ts_ns = 5,
+				   .pid = 11,
+				   .tgid = 10,
+				   .uid = 1000,
+				   .cap = 10,
+				   .ret = 0,
+				   .stackid = -1,
+				   .syscall = 49,
+				   .opts = -1};
+	unsigned char buf[sizeof(e) + 8] = {0};
+	struct cs_trace_rec r;
+
+	(void)state;
+	memcpy(e.comm, "nc", 3);
+	memcpy(buf, &e, sizeof(e));
+	/* The ring buffer may round records up: longer is fine, shorter is not. */
+	assert_int_equal(cs_trace_decode_event(buf, sizeof(buf), &r), 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.pid, 11);
+	assert_int_equal(r.uid, 1000);
+	assert_string_equal(r.comm, "nc");
+	assert_int_equal(cs_trace_decode_event(buf, sizeof(e) - 1, &r), -EPROTO);
+	assert_int_equal(cs_trace_decode_event(NULL, 0, &r), -EPROTO);
+}
+
+static const char kallsyms[] = "ffffffff81000000 T _stext\n"
+			       "ffffffff81100000 T cap_capable\n"
+			       "ffffffff81100400 t security_vm_enough_memory_mm\n"
+			       "ffffffff81100800 T __sys_setresuid\n"
+			       "ffffffff81100900 D some_data\n"
+			       "ffffffff81200000 t helper_fn\t[some_module]\n"
+			       "ffffffff81100600 T ns_capable_setid\n";
+
+static void ksyms(void **state)
+{
+	struct cs_ksyms k;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_ksyms_parse(kallsyms, sizeof(kallsyms) - 1, &k, &d), 0);
+	assert_int_equal(k.n, 6); /* the D symbol is not text */
+	assert_string_equal(cs_ksyms_find(&k, 0xffffffff81100000), "cap_capable");
+	assert_string_equal(cs_ksyms_find(&k, 0xffffffff81100083), "cap_capable");
+	assert_string_equal(cs_ksyms_find(&k, 0xffffffff81100650), "ns_capable_setid");
+	assert_string_equal(cs_ksyms_find(&k, 0xffffffff81200010), "helper_fn");
+	assert_null(cs_ksyms_find(&k, 0x1000));
+	cs_ksyms_free(&k);
+
+	/* kptr_restrict: every address reads as zero. */
+	static const char hidden[] = "0000000000000000 T a\n0000000000000000 T b\n";
+	assert_int_equal(cs_ksyms_parse(hidden, sizeof(hidden) - 1, &k, &d), -EPERM);
+
+	static const char bad[] = "ffffffff81000000 T ok\nzzzz T bad\n";
+	assert_int_equal(cs_ksyms_parse(bad, sizeof(bad) - 1, &k, &d), -EPROTO);
+	assert_int_equal(d.line, 2);
+	static const char noname[] = "ffffffff81000000 T \n";
+	assert_int_equal(cs_ksyms_parse(noname, sizeof(noname) - 1, &k, &d), -EPROTO);
+	assert_int_equal(cs_ksyms_parse("", 0, &k, &d), 0);
+	assert_null(cs_ksyms_find(&k, 1));
+	cs_ksyms_free(&k);
+}
+
+/* Real stacks recorded on Linux 6.18 (CAPSCOPE_TRACE_STACKS=1). */
+static void classify(void **state)
+{
+	static const char *const overcommit[] = {"bpf_prog_168a682edab89df8_cs_tp_cap_capable",
+						 "bpf_trace_run5",
+						 "cap_capable",
+						 "security_vm_enough_memory_mm",
+						 "__mmap_region",
+						 "do_mmap"};
+	static const char *const setresuid[] = {"bpf_prog_168a682edab89df8_cs_tp_cap_capable",
+						"bpf_trace_run5",
+						"cap_capable",
+						"security_capable",
+						"ns_capable_setid",
+						"__sys_setresuid",
+						"do_syscall_64"};
+	static const char *const dac[] = {"bpf_trace_run5",	"cap_capable",
+					  "security_capable",	"capable_wrt_inode_uidgid",
+					  "generic_permission", "inode_permission"};
+	static const char *const ptrace[] = {"bpf_trace_run5",	    "cap_capable",
+					     "security_capable",    "has_ns_capability_noaudit",
+					     "__ptrace_may_access", "ptrace_may_access",
+					     "proc_pid_permission"};
+	static const char *const overcommit_fn[] = {"cap_capable", "cap_vm_enough_memory",
+						    "security_vm_enough_memory_mm", "do_brk_flags"};
+	static const char *const unresolved[] = {NULL, NULL, "cap_capable", NULL, "mystery_fn"};
+	const char *caller;
+
+	(void)state;
+	assert_int_equal(cs_trace_classify(overcommit, 6, -1, &caller), CS_SITE_OVERCOMMIT);
+	assert_string_equal(caller, "__mmap_region");
+	assert_int_equal(cs_trace_classify(overcommit_fn, 4, -1, &caller), CS_SITE_OVERCOMMIT);
+	assert_string_equal(caller, "do_brk_flags");
+	assert_int_equal(cs_trace_classify(setresuid, 7, -1, &caller), CS_SITE_CHECK);
+	assert_string_equal(caller, "__sys_setresuid");
+	assert_int_equal(cs_trace_classify(dac, 6, -1, &caller), CS_SITE_CHECK);
+	assert_string_equal(caller, "generic_permission");
+	assert_int_equal(cs_trace_classify(ptrace, 7, -1, &caller), CS_SITE_NOAUDIT);
+	assert_string_equal(caller, "__ptrace_may_access");
+	/* No deciding frame: an ordinary check (a profile must not miss a need). */
+	assert_int_equal(cs_trace_classify(unresolved, 5, -1, &caller), CS_SITE_CHECK);
+	assert_string_equal(caller, "mystery_fn");
+	assert_int_equal(cs_trace_classify(NULL, 0, -1, &caller), CS_SITE_CHECK);
+	assert_null(caller);
+	/* fexit/kprobe see opts: CAP_OPT_NOAUDIT decides without a stack. */
+	assert_int_equal(cs_trace_classify(NULL, 0, CS_OPT_NOAUDIT, NULL), CS_SITE_NOAUDIT);
+	assert_int_equal(cs_trace_classify(NULL, 0, CS_OPT_INSETID, NULL), CS_SITE_CHECK);
+	/* But a known audited API in the stack wins over nothing. */
+	assert_int_equal(cs_trace_classify(setresuid, 7, 0, NULL), CS_SITE_CHECK);
+	assert_string_equal(cs_site_class_name(CS_SITE_OVERCOMMIT), "vm-overcommit");
+}
+
+static void fill(struct cs_trace_report *r)
+{
+	struct cs_trace_rec x;
+
+	cs_trace_report_init(r);
+	x = rec_of(100, 7, 0, 105, "trace-helper", 1); /* CAP_SETUID granted in setuid */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_CHECK, "__sys_setresuid"), 0);
+	x = rec_of(100, 6, 0, 106, "trace-helper", 2); /* CAP_SETGID */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_CHECK, NULL), 0);
+	x = rec_of(101, 1, -1, 257, "cat", 1); /* DAC_OVERRIDE denied */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_CHECK, "generic_permission"), 0);
+	x = rec_of(101, 2, -1, 257, "cat", 1); /* DAC_READ_SEARCH denied */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_CHECK, "generic_permission"), 0);
+	x = rec_of(100, 21, 0, 9, "trace-helper", 7); /* overcommit noise, granted */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_OVERCOMMIT, "__mmap_region"), 0);
+	x = rec_of(101, 21, -1, 12, "cat", 3); /* overcommit noise, denied */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_OVERCOMMIT, "do_brk_flags"), 0);
+	x = rec_of(100, 7, 0, 117, "trace-helper", 1); /* second syscall for SETUID */
+	assert_int_equal(cs_trace_report_add(r, &x, CS_SITE_CHECK, "__sys_setresuid"), 0);
+}
+
+static void aggregate(void **state)
+{
+	struct cs_trace_report r;
+	struct cs_trace_rec bad = {.cap = 64};
+
+	(void)state;
+	fill(&r);
+	assert_int_equal(r.ntgids, 2);
+	assert_int_equal(r.checks, 16);
+	assert_int_equal(r.rows[7][CS_SITE_CHECK].granted, 2);
+	assert_int_equal(r.rows[7][CS_SITE_CHECK].nsyscalls, 2);
+	assert_int_equal(r.rows[7][CS_SITE_CHECK].syscalls[0], 105);
+	assert_int_equal(r.rows[7][CS_SITE_CHECK].ncallers, 1);
+	assert_int_equal(r.rows[21][CS_SITE_OVERCOMMIT].granted, 7);
+	assert_int_equal(r.rows[21][CS_SITE_OVERCOMMIT].denied, 3);
+	assert_int_equal(r.rows[21][CS_SITE_CHECK].granted, 0);
+	/* Noise never reaches the profile; denied-only is reported, not added. */
+	assert_true(cs_trace_profile(&r) == (CS_BIT(6) | CS_BIT(7)));
+	assert_true(cs_trace_denied_only(&r) == (CS_BIT(1) | CS_BIT(2)));
+	assert_int_equal(cs_trace_report_add(&r, &bad, CS_SITE_CHECK, NULL), -EINVAL);
+	cs_trace_report_free(&r);
+}
+
+static void list_limits(void **state)
+{
+	struct cs_trace_report r;
+
+	(void)state;
+	cs_trace_report_init(&r);
+	for (int i = 0; i < 40; i++) {
+		char comm[16];
+		struct cs_trace_rec x;
+
+		snprintf(comm, sizeof(comm), "p%02d", i);
+		x = rec_of((uint32_t)i + 1, 0, 0, i, comm, 1);
+		assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, comm), 0);
+	}
+	assert_int_equal(r.rows[0][0].ncomms, CS_TRACE_MAX_NAMES);
+	assert_true(r.rows[0][0].more_comms);
+	assert_int_equal(r.rows[0][0].nsyscalls, 32);
+	assert_true(r.rows[0][0].more_syscalls);
+	assert_int_equal(r.rows[0][0].granted, 40);
+	assert_int_equal(r.ntgids, 40);
+	cs_trace_report_free(&r);
+}
+
+static char *render_report(const struct cs_trace_report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cs_json j;
+
+	cs_json_init(&j, f, false);
+	cs_json_obj_begin(&j);
+	cs_trace_report_json(r, &j);
+	cs_json_obj_end(&j);
+	assert_int_equal(cs_json_finish(&j), 0);
+	fclose(f);
+	return buf;
+}
+
+static void json_shape(void **state)
+{
+	struct cs_trace_report r;
+	char *s;
+
+	(void)state;
+	fill(&r);
+	r.lost_events = 3;
+	s = render_report(&r);
+	assert_string_equal(
+	    s,
+	    "{\"processes\":2,\"total_checks\":16,\"checks\":["
+	    "{\"capability\":\"CAP_DAC_OVERRIDE\",\"granted\":0,\"denied\":1,\"denied_only\":true,"
+	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
+	    "{\"capability\":\"CAP_DAC_READ_SEARCH\",\"granted\":0,\"denied\":1,\"denied_only\":"
+	    "true,"
+	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
+	    "{\"capability\":\"CAP_SETGID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
+	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setgid\"],\"callers\":[]},"
+	    "{\"capability\":\"CAP_SETUID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
+	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setuid\",\"setresuid\"],"
+	    "\"callers\":[\"__sys_setresuid\"]}],"
+	    "\"noise\":[{\"capability\":\"CAP_SYS_ADMIN\",\"site\":\"vm-overcommit\",\"granted\":7,"
+	    "\"denied\":3,\"comms\":[\"cat\",\"trace-helper\"],\"syscalls\":[\"mmap\",\"brk\"],"
+	    "\"callers\":[\"__mmap_region\",\"do_brk_flags\"]}],"
+	    "\"profile\":{\"capabilities\":[\"CAP_SETGID\",\"CAP_SETUID\"],"
+	    "\"mask\":\"0x00000000000000c0\",\"denied_only\":[\"CAP_DAC_OVERRIDE\","
+	    "\"CAP_DAC_READ_SEARCH\"]},\"lost_events\":3,\"dropped_checks\":0,"
+	    "\"checks_without_stack\":0}\n");
+	free(s);
+	cs_trace_report_free(&r);
+}
+
+static char *snippet(enum cs_profile_kind k, cs_mask_t m, const char *const *argv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(cs_profile_write(k, m, argv, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static void profiles(void **state)
+{
+	static const char *const argv[] = {"/bin/nc", "-l", "it's", "80", NULL};
+	cs_mask_t nbs = CS_BIT(10);
+	char *s;
+
+	(void)state;
+	s = snippet(CS_PROFILE_K8S, nbs, argv);
+	assert_string_equal(s, "securityContext:\n  capabilities:\n    drop:\n    - ALL\n"
+			       "    add:\n    - NET_BIND_SERVICE\n");
+	free(s);
+	s = snippet(CS_PROFILE_K8S, 0, argv);
+	assert_string_equal(s, "securityContext:\n  capabilities:\n    drop:\n    - ALL\n");
+	free(s);
+	s = snippet(CS_PROFILE_SCC, nbs | CS_BIT(0), argv);
+	assert_string_equal(s, "requiredDropCapabilities:\n- ALL\nallowedCapabilities:\n"
+			       "- CHOWN\n- NET_BIND_SERVICE\n");
+	free(s);
+	s = snippet(CS_PROFILE_DOCKER, nbs, argv);
+	assert_string_equal(s, "docker run --cap-drop=ALL --cap-add=CAP_NET_BIND_SERVICE IMAGE "
+			       "/bin/nc -l 'it'\\''s' 80\n");
+	free(s);
+	s = snippet(CS_PROFILE_SYSTEMD, nbs | CS_BIT(0), argv);
+	assert_string_equal(s, "[Service]\nCapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE\n"
+			       "AmbientCapabilities=CAP_CHOWN CAP_NET_BIND_SERVICE\n");
+	free(s);
+	s = snippet(CS_PROFILE_RUN, nbs, argv);
+	assert_string_equal(s, "capscope run --bounding cap_net_bind_service --caps "
+			       "cap_net_bind_service=eip -- /bin/nc -l 'it'\\''s' 80\n");
+	free(s);
+	{
+		/* The real file (symlinks resolved): setcap on a link fails. Debian's
+		 * /bin/sh is always a link to dash. */
+		static const char *const sh[] = {"sh", NULL};
+
+		s = snippet(CS_PROFILE_SETCAP, nbs, sh);
+		assert_non_null(strstr(s, "setcap cap_net_bind_service=ep /"));
+		assert_non_null(strstr(s, "dash\n"));
+		free(s);
+	}
+	{
+		static const char *const missing[] = {"no-such-program-capscope", NULL};
+
+		s = snippet(CS_PROFILE_SETCAP, 0, missing);
+		assert_string_equal(s, "setcap -r no-such-program-capscope  # needs no file "
+				       "capabilities\n");
+		free(s);
+	}
+	assert_int_equal(cs_profile_kind_parse("k8s"), CS_PROFILE_K8S);
+	assert_int_equal(cs_profile_kind_parse("systemd"), CS_PROFILE_SYSTEMD);
+	assert_int_equal(cs_profile_kind_parse("kube"), -EINVAL);
+	assert_string_equal(cs_profile_kind_name(CS_PROFILE_SCC), "scc");
+}
+
+static void quoting(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(cs_shell_quote("plain-word_1.2/x", buf, sizeof(buf)), 16);
+	assert_string_equal(buf, "plain-word_1.2/x");
+	cs_shell_quote("", buf, sizeof(buf));
+	assert_string_equal(buf, "''");
+	cs_shell_quote("a b", buf, sizeof(buf));
+	assert_string_equal(buf, "'a b'");
+	cs_shell_quote("$(x)", buf, sizeof(buf));
+	assert_string_equal(buf, "'$(x)'");
+	/* Truncation still NUL-terminates and reports the full length. */
+	assert_int_equal(cs_shell_quote("abcdef", buf, 4), 6);
+	assert_string_equal(buf, "abc");
+}
+
+static void syscall_names(void **state)
+{
+	(void)state;
+#if defined(__x86_64__)
+	assert_string_equal(cs_syscall_name(105), "setuid");
+	assert_string_equal(cs_syscall_name(49), "bind");
+#endif
+	assert_null(cs_syscall_name(-1));
+	assert_null(cs_syscall_name(100000));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(decode_count), cmocka_unit_test(decode_event),
+	    cmocka_unit_test(ksyms),	    cmocka_unit_test(classify),
+	    cmocka_unit_test(aggregate),    cmocka_unit_test(list_limits),
+	    cmocka_unit_test(json_shape),   cmocka_unit_test(profiles),
+	    cmocka_unit_test(quoting),	    cmocka_unit_test(syscall_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
