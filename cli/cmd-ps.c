@@ -16,6 +16,7 @@
 #include "capscope/text.h"
 #include "commands.h"
 #include "output.h"
+#include "ps-secbits.h"
 
 static const char ps_help[] =
 	"Usage: capscope ps [OPTIONS] [PID...]\n"
@@ -28,12 +29,14 @@ static const char ps_help[] =
 	"thread-group leader are listed under it.\n"
 	"\n"
 	"Compact sets: '-' empty, 'all' every capability of this kernel, up to three\n"
-	"names, else a count. Securebits are only visible to a process itself (the\n"
-	"kernel exports them nowhere else), so they are shown for capscope's own\n"
-	"process and '?' (null in JSON) for others.\n"
+	"names, else a count. The kernel exports securebits only to the process\n"
+	"itself, so -v and --json read them for every process with a BPF task\n"
+	"iterator (root, or CAP_BPF and CAP_PERFMON; loading it takes about 0.1 s);\n"
+	"without it they are '?' (null in JSON) except for capscope's own process.\n"
 	"\n"
 	"Options:\n"
 	"  -v, --verbose   every set in full, one per line\n"
+	"      --no-bpf    do not load the securebits iterator\n"
 	"      --json      {\"processes\": [...]} (see capscope-ps(1))\n"
 	"  -h, --help      this text\n"
 	"\n"
@@ -43,8 +46,13 @@ static const char ps_help[] =
 	"  capscope ps --json 1 | jq '.processes[0].caps.effective.names'\n";
 
 struct ps_opts {
-	bool verbose, json;
+	bool verbose, json, no_bpf;
 };
+
+/* One snapshot of every thread's securebits, taken before the listing. */
+static struct ps_secbits secbits;
+static bool have_secbits;
+static char secbits_why[256];
 
 struct proc_view {
 	struct cs_proc_status st;
@@ -193,6 +201,8 @@ static int load(pid_t pid, pid_t self, struct proc_view *v, struct cs_diag *d)
 		int sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 
 		v->securebits = sb >= 0 ? sb : -1;
+	} else if (have_secbits) {
+		v->securebits = ps_secbits_lookup(&secbits, pid);
 	}
 	/* A single-threaded process has no other thread to compare. */
 	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v);
@@ -362,6 +372,25 @@ static int add_row(struct cs_table *t, const struct cs_proc_status *st, const ch
 	return cs_table_add(t, cells);
 }
 
+/* The names of the bits set (include/uapi/linux/securebits.h). */
+static const char *securebits_text(unsigned bits)
+{
+	static const char *const names[] = {"noroot",	     "noroot-locked", "no-setuid-fixup",
+					    "no-setuid-fixup-locked", "keep-caps", "keep-caps-locked",
+					    "no-cap-ambient-raise", "no-cap-ambient-raise-locked"};
+	static char buf[256];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 8; i++)
+		if (bits & (1u << i))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : " (",
+					      names[i]);
+	if (n)
+		snprintf(buf + n, sizeof(buf) - n, ")");
+	return buf;
+}
+
 static void print_verbose(const struct proc_view *v, const struct cs_proc_status *st,
 			  bool thread)
 {
@@ -391,9 +420,10 @@ static void print_verbose(const struct proc_view *v, const struct cs_proc_status
 	if (thread)
 		return;
 	if (v->securebits >= 0)
-		printf("  securebits  0x%x\n", (unsigned)v->securebits);
+		printf("  securebits  0x%x%s\n", (unsigned)v->securebits,
+		       securebits_text((unsigned)v->securebits));
 	else
-		printf("  securebits  ? (visible only to the process itself)\n");
+		printf("  securebits  ? (%s)\n", secbits_why[0] ? secbits_why : "not readable");
 	printf("  no_new_privs %s, seccomp %s, user namespace %s\n",
 	       st->no_new_privs < 0 ? "?" : st->no_new_privs ? "yes" : "no",
 	       cs_seccomp_name(st->seccomp),
@@ -449,6 +479,7 @@ int cmd_ps(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"verbose", no_argument, NULL, 'v'},
 		{"json", no_argument, NULL, 'j'},
+		{"no-bpf", no_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -470,6 +501,9 @@ int cmd_ps(int argc, char **argv)
 			break;
 		case 'j':
 			o.json = true;
+			break;
+		case 'B':
+			o.no_bpf = true;
 			break;
 		case 'h':
 			fputs(ps_help, stdout);
@@ -504,6 +538,11 @@ int cmd_ps(int argc, char **argv)
 			return cs_err("ps", "cannot list /proc: %s", strerror(-rc));
 	}
 
+	/* Only the views that show securebits pay for loading the iterator. */
+	if (o.no_bpf)
+		snprintf(secbits_why, sizeof(secbits_why), "--no-bpf");
+	else if (o.verbose || o.json)
+		have_secbits = ps_secbits_load(&secbits, secbits_why, sizeof(secbits_why)) == 0;
 	if (o.json) {
 		cs_json_init(&j, stdout, true);
 		cs_json_obj_begin(&j);
@@ -550,6 +589,7 @@ int cmd_ps(int argc, char **argv)
 		view_free(&v);
 	}
 	free(pids);
+	ps_secbits_free(&secbits);
 	if (o.json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);

@@ -108,7 +108,21 @@ for spec in "containerd:kubepods.slice/kubepods-burstable.slice/kubepods-burstab
   kill $p; wait $p 2>/dev/null
 done
 
-# 6. Named pids that do not exist are errors; the all-process view tolerates churn.
+# 6. Securebits, which only a BPF task iterator can read for another process.
+capsh --secbits=0x2f -- -c 'exec sleep 65' &
+p=$!; pids+=($p)
+wait_exec $p sleep
+if [ -e /sys/kernel/btf/vmlinux ]; then
+  is "$("$CAPSCOPE" ps --json $p | jq -r '.processes[0].securebits')" 47 "securebits 0x2f of another process (BPF task iterator)"
+  like "$("$CAPSCOPE" ps -v $p)" "securebits  0x2f \(noroot,noroot-locked,no-setuid-fixup,no-setuid-fixup-locked,keep-caps-locked\)" "-v names the bits"
+  is "$("$CAPSCOPE" ps --json $$ | jq -r '.processes[0].securebits')" 0 "a process without securebits shows 0"
+else
+  skip "no kernel BTF: the securebits iterator cannot load"
+fi
+is "$("$CAPSCOPE" ps --json --no-bpf $p | jq -r '.processes[0].securebits')" null "--no-bpf: unknown, not guessed"
+like "$("$CAPSCOPE" ps -v --no-bpf $p)" "securebits  \? \(--no-bpf\)" "-v says why it is unknown"
+
+# 7. Named pids that do not exist are errors; the all-process view tolerates churn.
 out=$("$CAPSCOPE" ps 1073741823 2>&1); rc=$?
 is "$rc" 1 "a pid that does not exist fails"
 like "$out" "process 1073741823: no such process" "and says so"
@@ -120,7 +134,7 @@ for i in 1 2 3 4 5; do "$CAPSCOPE" ps --json >"$T/all.json" || fails=$((fails + 
 wait $churn
 is "$fails" 0 "ps of every process while processes come and go: no error, valid JSON"
 
-# 7. A process name cannot spoof a status field.
+# 8. A process name cannot spoof a status field.
 cp /bin/sleep "$T/CapEff:	ffffffffffffffff"
 "$T/CapEff:	ffffffffffffffff" 64 &
 p=$!; pids+=($p)

@@ -9,6 +9,7 @@ printf '#!/bin/sh\n' >"$T/nc"
 [ "$(id -u)" -eq 0 ] && setcap cap_net_bind_service+ep "$T/nc" 2>/dev/null
 vg() {
   valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --suppressions="$CAPSCOPE_TOP/tests/valgrind.supp" \
     --track-origins=yes "$CAPSCOPE" "$@" >/dev/null 2>"$T/vg.log"
   local rc=$?
   [ $rc -ne 99 ] || sed 's/^/# /' "$T/vg.log" | head -n 30
