@@ -75,6 +75,31 @@ static int parse_opts(const char *cmd, const char *help, int argc, char **argv, 
 	return 0;
 }
 
+/* The list every --json output of these two commands is wrapped in. */
+static void json_open(struct cs_json *j, const char *key)
+{
+	cs_json_init(j, stdout, true);
+	cs_json_obj_begin(j);
+	cs_json_key(j, key);
+	cs_json_arr_begin(j);
+}
+
+static void json_close(struct cs_json *j)
+{
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	cs_json_finish(j);
+}
+
+/* One line naming the argument and what is wrong with it; CS_EXIT_FAIL. */
+static int arg_error(const char *cmd, const char *arg, const struct cs_diag *d)
+{
+	char what[80];
+
+	snprintf(what, sizeof(what), "'%.60s'", arg);
+	return cs_diag_err(cmd, what, d);
+}
+
 int cmd_decode(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -83,12 +108,8 @@ int cmd_decode(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? cs_finish_stdout("decode", 0) : rc;
-	if (o.json) {
-		cs_json_init(&j, stdout, true);
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "masks");
-		cs_json_arr_begin(&j);
-	}
+	if (o.json)
+		json_open(&j, "masks");
 	for (int i = optind; i < argc; i++) {
 		struct cs_diag d = {0};
 		cs_mask_t m;
@@ -96,11 +117,7 @@ int cmd_decode(int argc, char **argv)
 		char names[64 * 24 + 1];
 
 		if (cs_mask_parse_hex(argv[i], strlen(argv[i]), &m, &d) < 0) {
-			char what[80];
-
-			snprintf(what, sizeof(what), "'%.60s'", argv[i]);
-			cs_diag_err("decode", what, &d);
-			status = CS_EXIT_FAIL;
+			status = arg_error("decode", argv[i], &d);
 			continue;
 		}
 		if (o.json) {
@@ -110,11 +127,8 @@ int cmd_decode(int argc, char **argv)
 		cs_mask_format_names(m, CS_NAMES_CAPSH, names, sizeof(names));
 		printf("0x%016" PRIx64 "=%s\n", m, names);
 	}
-	if (o.json) {
-		cs_json_arr_end(&j);
-		cs_json_obj_end(&j);
-		cs_json_finish(&j);
-	}
+	if (o.json)
+		json_close(&j);
 	return cs_finish_stdout("decode", status);
 }
 
@@ -131,12 +145,8 @@ int cmd_encode(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? cs_finish_stdout("encode", 0) : rc;
-	if (o.json) {
-		cs_json_init(&j, stdout, true);
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "results");
-		cs_json_arr_begin(&j);
-	}
+	if (o.json)
+		json_open(&j, "results");
 	for (int i = optind; i < argc; i++) {
 		struct cs_diag d = {0};
 		const char *t = argv[i];
@@ -145,11 +155,7 @@ int cmd_encode(int argc, char **argv)
 			struct cs_iep iep;
 
 			if (cs_text_parse(t, strlen(t), &iep, &d) < 0) {
-				char what[80];
-
-				snprintf(what, sizeof(what), "'%.60s'", t);
-				cs_diag_err("encode", what, &d);
-				status = CS_EXIT_FAIL;
+				status = arg_error("encode", t, &d);
 				continue;
 			}
 			if (o.json) {
@@ -172,11 +178,7 @@ int cmd_encode(int argc, char **argv)
 			cs_mask_t m;
 
 			if (cs_names_parse(t, strlen(t), &m, &d) < 0) {
-				char what[80];
-
-				snprintf(what, sizeof(what), "'%.60s'", t);
-				cs_diag_err("encode", what, &d);
-				status = CS_EXIT_FAIL;
+				status = arg_error("encode", t, &d);
 				continue;
 			}
 			if (o.json) {
@@ -191,10 +193,7 @@ int cmd_encode(int argc, char **argv)
 			}
 		}
 	}
-	if (o.json) {
-		cs_json_arr_end(&j);
-		cs_json_obj_end(&j);
-		cs_json_finish(&j);
-	}
+	if (o.json)
+		json_close(&j);
 	return cs_finish_stdout("encode", status);
 }

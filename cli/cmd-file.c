@@ -34,6 +34,19 @@ static const char file_help[] =
 	"  capscope file get --json ./nc\n"
 	"  capscope file rm ./nc\n";
 
+/* A file without capabilities in the --json list. */
+static void json_no_caps(struct cs_json *j, const char *path, bool regular)
+{
+	cs_json_obj_begin(j);
+	cs_json_key(j, "path");
+	cs_json_str(j, path);
+	cs_json_key(j, "regular");
+	cs_json_bool(j, regular);
+	cs_json_key(j, "file_caps");
+	cs_json_null(j);
+	cs_json_obj_end(j);
+}
+
 static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 {
 	struct stat sb;
@@ -50,34 +63,18 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 		return CS_EXIT_FAIL;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		if (j) {
-			cs_json_obj_begin(j);
-			cs_json_key(j, "path");
-			cs_json_str(j, path);
-			cs_json_key(j, "regular");
-			cs_json_bool(j, false);
-			cs_json_key(j, "file_caps");
-			cs_json_null(j);
-			cs_json_obj_end(j);
-		} else if (verbose) {
+		if (j)
+			json_no_caps(j, path, false);
+		else if (verbose)
 			printf("%s (Not a regular file)\n", path);
-		}
 		return 0;
 	}
 	rc = cs_fcaps_get(path, &f, &d);
 	if (rc == -ENODATA) {
-		if (j) {
-			cs_json_obj_begin(j);
-			cs_json_key(j, "path");
-			cs_json_str(j, path);
-			cs_json_key(j, "regular");
-			cs_json_bool(j, true);
-			cs_json_key(j, "file_caps");
-			cs_json_null(j);
-			cs_json_obj_end(j);
-		} else if (verbose) {
+		if (j)
+			json_no_caps(j, path, true);
+		else if (verbose)
 			printf("%s\n", path);
-		}
 		return 0;
 	}
 	if (rc < 0) {

@@ -45,35 +45,42 @@ fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt, v
 	vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
 }
 
-void cs_steps_add(struct cs_steps *s, const char *layer, const char *rule, const char *fmt, ...)
+/* Append one step; NULL once memory ran out (the error is kept in s). */
+__attribute__((format(printf, 4, 0))) static struct cs_step *vadd(struct cs_steps *s, const char *layer, const char *rule,
+			    const char *fmt, va_list ap)
 {
 	struct cs_step *st = grow(s);
+
+	if (st)
+		fill(st, layer, rule, fmt, ap);
+	return st;
+}
+
+void cs_steps_add(struct cs_steps *s, const char *layer, const char *rule, const char *fmt, ...)
+{
 	va_list ap;
 
-	if (!st)
-		return;
 	va_start(ap, fmt);
-	fill(st, layer, rule, fmt, ap);
+	vadd(s, layer, rule, fmt, ap);
 	va_end(ap);
 }
 
 void cs_steps_add_set(struct cs_steps *s, const char *layer, const char *rule, enum cs_set set,
 		      cs_mask_t before, cs_mask_t after, const char *fmt, ...)
 {
-	struct cs_step *st = grow(s);
+	struct cs_step *st;
 	va_list ap;
 
+	va_start(ap, fmt);
+	st = vadd(s, layer, rule, fmt, ap);
+	va_end(ap);
 	if (!st)
 		return;
-	va_start(ap, fmt);
-	fill(st, layer, rule, fmt, ap);
-	va_end(ap);
 	st->has_set = true;
 	st->set = set;
 	st->added = after & ~before;
 	st->removed = before & ~after;
 }
-
 const struct cs_step *cs_steps_find(const struct cs_steps *s, const char *rule)
 {
 	for (size_t i = 0; i < s->n; i++)
