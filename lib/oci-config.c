@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fyaml-mark.h"
 #include "capscope/oci.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
@@ -23,28 +24,6 @@ struct ctx {
 	struct cs_diag *d;
 };
 
-static const struct fy_mark *node_mark(struct fy_node *n)
-{
-	/* libfyaml 0.7 keeps marks on tokens: use the first scalar inside. */
-	for (int depth = 0; n && depth < 16; depth++) {
-		void *it = NULL;
-
-		if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
-			struct fy_token *t = fy_node_get_scalar_token(n);
-
-			return t ? fy_token_start_mark(t) : NULL;
-		}
-		if (fy_node_is_mapping(n)) {
-			struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
-
-			n = pr ? fy_node_pair_key(pr) : NULL;
-		} else {
-			n = fy_node_sequence_iterate(n, &it);
-		}
-	}
-	return NULL;
-}
-
 static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
 		...) __attribute__((format(printf, 5, 6)));
 
@@ -53,7 +32,7 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 {
 	char msg[256];
 	va_list ap;
-	const struct fy_mark *mk = n ? node_mark(n) : NULL;
+	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);

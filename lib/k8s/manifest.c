@@ -11,6 +11,7 @@
  * exhausting memory or time. libfyaml rejects duplicate keys and bounds the
  * nesting depth itself.
  */
+#include "../fyaml-mark.h"
 #include "capscope/k8s.h"
 
 #include <errno.h>
@@ -44,25 +45,6 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
  * collection's is that of its first scalar inside (the first key of a
  * mapping, the first item of a list).
  */
-static const struct fy_mark *node_mark(struct fy_node *n)
-{
-	for (int depth = 0; n && depth < 16; depth++) {
-		if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
-			struct fy_token *t = fy_node_get_scalar_token(n);
-
-			return t ? fy_token_start_mark(t) : NULL;
-		}
-		void *it = NULL;
-		if (fy_node_is_mapping(n)) {
-			struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
-
-			n = pr ? fy_node_pair_key(pr) : NULL;
-		} else {
-			n = fy_node_sequence_iterate(n, &it);
-		}
-	}
-	return NULL;
-}
 
 static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
 {
@@ -71,7 +53,7 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 	unsigned line = 0, col = 0;
 
 	if (n) {
-		const struct fy_mark *mk = node_mark(n);
+		const struct fy_mark *mk = cs_fy_node_mark(n);
 
 		if (mk) {
 			line = (unsigned)mk->line + 1;
@@ -89,7 +71,7 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 static struct cs_pos pos_of(struct fy_node *n)
 {
 	struct cs_pos p = {0, 0};
-	const struct fy_mark *mk = n ? node_mark(n) : NULL;
+	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
 
 	if (mk) {
 		p.line = (unsigned)mk->line + 1;
