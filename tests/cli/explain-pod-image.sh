@@ -164,4 +164,16 @@ is $rc 1 "an unreadable image: exit 1"
 like "$(cat "$T/err")" "^capscope explain pod: --image: bad.img" "an unreadable image: the error names it"
 "$CAPSCOPE" explain pod --image no-such.img app-pod.yaml >/dev/null 2>"$T/err"; rc=$?
 is $rc 1 "a missing image: exit 1"
+
+# explain oci --image: the bundle's process, the image's file instead of root.path.
+mkdir -p bundle
+jq '.root.path = "'"$T"'/capset.root" | .process.args = ["nc", "-lvu", "443"]' \
+  "$CAPSCOPE_TOP/examples/oci/article-filecaps/config.json" >bundle/config.json
+a=$("$CAPSCOPE" explain oci --caller root --json --image capset.img bundle | jq -S .)
+b=$("$CAPSCOPE" explain oci --caller root --json bundle | jq -S .)
+is "$(jq -r '[.exec.path, .process.caps.effective.mask] | join(" ")' <<<"$a")" "/usr/bin/nc 0x0000000000000400" \
+  "explain oci --image: nc +ep from the image, NET_BIND_SERVICE effective"
+ok "$([ -n "$a" ] && [ "$a" = "$b" ]; echo $?)" "explain oci --image gives what the extracted rootfs gives"
+a=$("$CAPSCOPE" explain oci --caller root --json --image gone.img bundle | jq -r '.exec.error')
+is "$a" "ENOENT" "explain oci --image: a whited-out entrypoint is not found"
 done_testing
