@@ -53,12 +53,15 @@ struct img {
 	int layer;
 	uint64_t seen; /* entries read, for the progress line */
 	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
+	size_t kept;   /* bytes of such content read so far */
 	struct cs_img_config cfg; /* the image config, kept when keep_etc */
 	bool have_cfg;
 	const char *kind;
 };
 
-#define ETC_MAX (1u << 20) /* largest passwd/group file kept */
+#define ETC_MAX (1u << 20)       /* largest passwd/group file kept */
+#define ETC_TOTAL (16u << 20)    /* all of them over all layers: a hostile image
+				  * full of files named passwd cannot fill memory */
 
 static struct archive *new_reader(void)
 {
@@ -299,11 +302,13 @@ static int apply_layer(struct img *im, struct archive *a)
 		char *content = NULL;
 
 		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
-		    wants_content(ve.name, archive_entry_size(e))) {
+		    wants_content(ve.name, archive_entry_size(e)) &&
+		    im->kept + (size_t)archive_entry_size(e) <= ETC_TOTAL) {
 			rc = read_content(im, a, archive_entry_size(e), &content, &ve.datalen);
 			if (rc < 0)
 				return rc;
 			ve.data = content;
+			im->kept += ve.datalen;
 		}
 		rc = cs_view_apply(&im->v, im->layer, &ve, why, sizeof(why));
 		free(content);
@@ -763,6 +768,7 @@ static int img_load(struct img *im)
 	if (rc == 0 && find_blob(im, "manifest.json")) {
 		cs_view_free(&im->v);
 		im->used = 0;
+		im->kept = 0;
 		rc = cs_view_init(&im->v);
 		if (rc == 0)
 			rc = read_docker(im);
@@ -770,6 +776,7 @@ static int img_load(struct img *im)
 	} else if (rc == 0 && find_blob(im, "oci-layout") && find_blob(im, "index.json")) {
 		cs_view_free(&im->v);
 		im->used = 0;
+		im->kept = 0;
 		rc = cs_view_init(&im->v);
 		if (rc == 0)
 			rc = read_oci(im);

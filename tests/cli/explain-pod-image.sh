@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope explain pod --image: the entrypoint, its file caps and set-uid bit,
 # the USER and /etc/passwd read from an image's final view (streamed, never
 # extracted), compared with --rootfs on a copy extracted here with GNU tar.
