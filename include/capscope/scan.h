@@ -114,28 +114,28 @@ CS_EXPORT void cs_scan_result_free(struct cs_scan_result *r);
 struct cs_image;
 
 struct cs_image_info {
-	const char *kind;	  /* "docker-archive", "oci-layout", "oci-archive", "layer" */
-	const char *user;	  /* config User, NULL when unset or empty */
-	char *const *entrypoint;  /* config Entrypoint, NULL-terminated, or NULL */
-	char *const *cmd;	  /* config Cmd, NULL-terminated, or NULL */
-	const char *path_env;	  /* PATH from config Env, or NULL */
-	const char *workdir;	  /* config WorkingDir, or NULL */
+	const char *kind;	 /* "docker-archive", "oci-layout", "oci-archive", "layer" */
+	const char *user;	 /* config User, NULL when unset or empty */
+	char *const *entrypoint; /* config Entrypoint, NULL-terminated, or NULL */
+	char *const *cmd;	 /* config Cmd, NULL-terminated, or NULL */
+	const char *path_env;	 /* PATH from config Env, or NULL */
+	const char *workdir;	 /* config WorkingDir, or NULL */
 	unsigned nlayers;
-	size_t nnotes;		  /* entries ignored or adjusted while reading (see scan) */
+	size_t nnotes; /* entries ignored or adjusted while reading (see scan) */
 };
 
 /* One path of the final view. */
 struct cs_image_stat {
-	char path[4096];       /* the path reached, symlinks resolved inside the image */
+	char path[4096]; /* the path reached, symlinks resolved inside the image */
 	uint32_t mode, uid, gid;
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
-	int layer;	       /* layer that wrote it, -1 when only implied by a child */
-	const char *link;      /* a symlink's target (follow = false), else NULL */
+	int layer;	  /* layer that wrote it, -1 when only implied by a child */
+	const char *link; /* a symlink's target (follow = false), else NULL */
 };
 
-CS_EXPORT int cs_image_open(const char *path, const struct cs_scan_opts *o,
-			    struct cs_image **out, struct cs_diag *d);
+CS_EXPORT int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_image **out,
+			    struct cs_diag *d);
 CS_EXPORT const struct cs_image_info *cs_image_get_info(const struct cs_image *im);
 /*
  * Look a path up in the final view. Symlinks are followed inside the image
@@ -146,8 +146,8 @@ CS_EXPORT const struct cs_image_info *cs_image_get_info(const struct cs_image *i
 CS_EXPORT int cs_image_lookup(const struct cs_image *im, const char *path, bool follow,
 			      struct cs_image_stat *st);
 /* The kept content of a passwd or group file (path followed inside the image). */
-CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path,
-				  const char **data, size_t *len);
+CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path, const char **data,
+				  size_t *len);
 CS_EXPORT void cs_image_close(struct cs_image *im);
 
 /*

@@ -59,9 +59,10 @@ struct img {
 	const char *kind;
 };
 
-#define ETC_MAX (1u << 20)       /* largest passwd/group file kept */
-#define ETC_TOTAL (16u << 20)    /* all of them over all layers: a hostile image
-				  * full of files named passwd cannot fill memory */
+/* The largest passwd/group file kept, and all of them over all layers: an
+ * image full of files named passwd cannot fill memory. */
+#define ETC_MAX (1u << 20)
+#define ETC_TOTAL (16u << 20)
 
 static struct archive *new_reader(void)
 {
@@ -202,8 +203,7 @@ static bool wants_content(const char *name, int64_t size)
 	       (strcmp(base, "passwd") == 0 || strcmp(base, "group") == 0);
 }
 
-static int read_content(struct img *im, struct archive *a, int64_t size, char **out,
-			size_t *len)
+static int read_content(struct img *im, struct archive *a, int64_t size, char **out, size_t *len)
 {
 	char *data = malloc((size_t)size + 1);
 	size_t got = 0;
@@ -916,8 +916,7 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 	return 0;
 }
 
-int cs_image_read_small(const struct cs_image *ci, const char *path, const char **data,
-			size_t *len)
+int cs_image_read_small(const struct cs_image *ci, const char *path, const char **data, size_t *len)
 {
 	char res[4096];
 	const struct cs_vnode *n;
