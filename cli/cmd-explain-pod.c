@@ -1206,6 +1206,11 @@ int cmd_explain_pod(int argc, char **argv)
 			goto out;
 		}
 		s.o.rootfs_given = true;
+		if (cs_image_get_info(s.image)->nnotes)
+			fprintf(stderr,
+				"capscope " CMD ": warning: %s: %zu entries of the image were ignored "
+				"or adjusted while reading it ('capscope scan %s' lists them)\n",
+				image, cs_image_get_info(s.image)->nnotes, image);
 		if (!img_cfg && (rc = config_from_image(&s)) != 0)
 			goto out;
 	}

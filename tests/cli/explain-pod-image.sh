@@ -165,6 +165,9 @@ is $rc 1 "an unreadable image: exit 1"
 like "$(cat "$T/err")" "^capscope explain pod: --image: bad.img" "an unreadable image: the error names it"
 "$CAPSCOPE" explain pod --image no-such.img app-pod.yaml >/dev/null 2>"$T/err"; rc=$?
 is $rc 1 "a missing image: exit 1"
+# A single layer with names climbing out of the root: kept inside, and said.
+"$CAPSCOPE" explain pod --json --image "$CAPSCOPE_TOP/tests/fuzz/corpus/archive/dotdot" app-pod.yaml >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "warning: .*entries of the image were ignored or adjusted" "an image with '..' names: a warning points to capscope scan"
 
 # explain oci --image: the bundle's process, the image's file instead of root.path.
 mkdir -p bundle
