@@ -312,9 +312,13 @@ static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gi
 			     (unsigned)*uid, iu);
 	} else {
 		*uid = 0;
-		cs_steps_add(&r->st, "pod", "pod.user",
-			     "no runAsUser and no image USER given: the image's default, root (0), is "
-			     "assumed (pass --image or --image-config to read it)");
+		if (s->img_loaded)
+			cs_steps_add(&r->st, "pod", "pod.user",
+				     "no runAsUser and the image sets no USER: uid 0 (root)");
+		else
+			cs_steps_add(&r->st, "pod", "pod.user",
+				     "no runAsUser and no image USER given: the image's default, "
+				     "root (0), is assumed (pass --image or --image-config to read it)");
 	}
 	if (r->adm.run_as_non_root.set && r->adm.run_as_non_root.v) {
 		if (!r->adm.run_as_user.set && !numeric) {
