@@ -11,6 +11,7 @@
 #include "capscope/json.h"
 #include "capscope/oci.h"
 #include "capscope/runtime.h"
+#include "capscope/scan.h"
 #include "capscope/text.h"
 #include "explain.h"
 #include "output.h"
@@ -18,7 +19,7 @@
 #define CMD "explain oci"
 
 static const char help[] =
-	"Usage: capscope explain oci [--json] BUNDLE\n"
+	"Usage: capscope explain oci [--json] [--image ARCHIVE] BUNDLE\n"
 	"\n"
 	"Predict the credentials of an OCI bundle's first process, as runc 1.1 and\n"
 	"the kernel would give them, step by step. Reads BUNDLE/config.json\n"
@@ -36,6 +37,10 @@ static const char help[] =
 	"              inherits this bounding set; the default when run as root),\n"
 	"              'root' = uid 0 with every capability (as a container engine\n"
 	"              on a node would; the default otherwise)\n"
+	"  --image ARCHIVE\n"
+	"              find process.args[0] in this image (docker save archive, OCI\n"
+	"              layout directory or OCI archive) instead of root.path: its\n"
+	"              final view, read as streams, never extracted\n"
 	"  --json      {\"exec\": {ok, error, path}, \"process\": {uids, gids,\n"
 	"              no_new_privs, caps}, \"steps\": [{layer, rule, detail}]}\n"
 	"  -h, --help  this text\n"
@@ -45,6 +50,7 @@ static const char help[] =
 	"\n"
 	"Examples:\n"
 	"  capscope explain oci ./bundle\n"
+	"  capscope explain oci --image nc-capset.tar ./bundle\n"
 	"  capscope explain oci --json ./bundle | jq -r .process.caps.effective.names[]\n";
 
 static void row(struct cs_table *t, const char *stage, const char *uid, const struct cs_quintet *q,
@@ -166,6 +172,7 @@ int cmd_explain_oci(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},
 		{"caller", required_argument, NULL, 'c'},
+		{"image", required_argument, NULL, 'i'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -177,6 +184,8 @@ int cmd_explain_oci(int argc, char **argv)
 	struct cs_diag d = {0};
 	struct cs_cred self;
 	bool json = false;
+	const char *image = NULL;
+	struct cs_image *img = NULL;
 	/* runc started right here inherits our bounding set; as root, predict that. */
 	bool caller_self = geteuid() == 0;
 	int c, rc;
@@ -197,6 +206,9 @@ int cmd_explain_oci(int argc, char **argv)
 				return cs_usage_err(CMD, "--caller takes 'self' or 'root', not '%s'",
 						    optarg);
 			break;
+		case 'i':
+			image = optarg;
+			break;
 		case 'h':
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
@@ -209,6 +221,12 @@ int cmd_explain_oci(int argc, char **argv)
 	rc = cs_oci_config_load(argv[optind], &cfg, &d);
 	if (rc)
 		return cs_diag_err(CMD, NULL, &d);
+	if (image && cs_image_open(image, NULL, &img, &d) < 0) {
+		cs_oci_config_free(&cfg);
+		if (!d.file[0])
+			snprintf(d.file, sizeof(d.file), "%s", image);
+		return cs_diag_err(CMD, "--image", &d);
+	}
 	{
 		/* A relative name with a '/' is looked up from process.cwd, as runc chdirs first. */
 		const char *arg0 = cfg.args[0];
@@ -218,8 +236,12 @@ int cmd_explain_oci(int argc, char **argv)
 			snprintf(joined, sizeof(joined), "%s/%s", cfg.cwd, arg0);
 			arg0 = joined;
 		}
-		rc = cs_exec_file_resolve(cfg.root_path, arg0, cs_oci_config_getenv(&cfg, "PATH"),
-					  &f, &d);
+		if (img)
+			cs_image_exec_resolve(img, arg0, cs_oci_config_getenv(&cfg, "PATH"), &f);
+		else
+			rc = cs_exec_file_resolve(cfg.root_path, arg0,
+						  cs_oci_config_getenv(&cfg, "PATH"), &f, &d);
+		cs_image_close(img);
 	}
 	if (rc) {
 		cs_oci_config_free(&cfg);

@@ -21,6 +21,7 @@
 #include "capscope/proc.h"
 #include "capscope/psa.h"
 #include "capscope/runtime.h"
+#include "capscope/scan.h"
 #include "capscope/scc.h"
 #include "capscope/text.h"
 #include "explain-pod.h"
@@ -55,15 +56,20 @@ static const char help[] =
 	"                       or a drop-in directory\n"
 	"  --rootfs DIR         the image's root filesystem: resolve the entrypoint, read\n"
 	"                       its mode, owner and file capabilities, /etc/passwd\n"
-	"  --image-config FILE  the image's OCI config (User, Entrypoint, Cmd, Env)\n"
+	"  --image ARCHIVE      the image itself (docker save archive, OCI layout directory\n"
+	"                       or OCI archive), read as streams without extracting: its\n"
+	"                       config and, in its final view, the entrypoint and\n"
+	"                       /etc/passwd, as --rootfs and --image-config would give\n"
+	"  --image-config FILE  the image's OCI config (User, Entrypoint, Cmd, Env);\n"
+	"                       overrides the config read with --image\n"
 	"  --check bind:PORT    can the first process bind this TCP port? (repeatable)\n"
 	"  --caller self|root   who starts runc: a full root (default, as on a node) or\n"
 	"                       this process's own credentials (to compare with a local runc)\n"
 	"  --json               machine-readable output\n"
 	"  -h, --help           this help\n"
 	"\n"
-	"Without --scc/--openshift admission is plain Kubernetes. Without --rootfs the\n"
-	"entrypoint is assumed to be a plain root-owned file without file capabilities\n"
+	"Without --scc/--openshift admission is plain Kubernetes. Without --rootfs or\n"
+	"--image the entrypoint is assumed to be a plain root-owned file without file capabilities\n"
 	"or set-uid bit.\n"
 	"\n"
 	"Exit status: 0 when every requested capability ends effective and every check\n"
@@ -74,6 +80,7 @@ static const char help[] =
 	"  capscope explain pod --openshift --scc anyuid-netbind.yaml deploy.yaml\n"
 	"  capscope explain pod --scc restricted --crio-config /etc/crio \\\n"
 	"      --rootfs ./rootfs --image-config image.json --check bind:443 pod.yaml\n"
+	"  capscope explain pod --image nc-capset.tar --check bind:443 pod.yaml\n"
 	"  capscope explain pod --json --runtime docker pod.yaml | jq '.containers[].process.caps'\n";
 
 struct state {
@@ -84,6 +91,8 @@ struct state {
 	bool crio_loaded;
 	struct cs_image_config img;
 	bool img_loaded;
+	struct cs_image *image; /* --image */
+	const char **img_argv;  /* img.entrypoint and img.cmd when they come from --image */
 	const char *granted[MAX_FILES + 1];
 	size_t n_granted;
 	bool use_scc;
@@ -176,16 +185,27 @@ static int parse_range(const char *a, uint32_t *start, uint32_t *size)
 	return 0;
 }
 
-/* Look up a user (name or number) in rootfs/etc/passwd: uid and primary gid. */
-static int passwd_lookup(const char *rootfs, const char *user, long *uid, long *gid)
+/* Look up a user (name or number) in the image's /etc/passwd (--rootfs or
+ * --image): uid and primary gid. */
+static int passwd_lookup(const struct state *s, const char *user, long *uid, long *gid)
 {
 	char p[PATH_MAX], *buf = NULL, *save = NULL;
 	size_t len;
 	int found = -ENOENT;
 
-	snprintf(p, sizeof(p), "%s/etc/passwd", rootfs);
-	if (cs_read_file(p, 1u << 20, &buf, &len) < 0)
-		return -ENOENT;
+	if (s->image) {
+		const char *data;
+
+		if (cs_image_read_small(s->image, "/etc/passwd", &data, &len) < 0 ||
+		    !(buf = strndup(data, len)))
+			return -ENOENT;
+	} else {
+		if (!s->o.rootfs)
+			return -ENOENT;
+		snprintf(p, sizeof(p), "%s/etc/passwd", s->o.rootfs);
+		if (cs_read_file(p, 1u << 20, &buf, &len) < 0)
+			return -ENOENT;
+	}
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[7] = {0};
 		int nf = 0;
@@ -237,6 +257,21 @@ static void list_text(const struct cs_strlist *l, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "", l->v[i]);
 }
 
+/* Find argv[0] in the image (--rootfs directory or --image final view). */
+static int resolve_exec(const struct state *s, const char *arg0, struct cs_exec_file *f,
+			struct cs_diag *d)
+{
+	const char *pathenv = s->img_loaded && s->img.path_env
+				      ? s->img.path_env
+				      : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+	if (s->image) {
+		cs_image_exec_resolve(s->image, arg0, pathenv, f);
+		return 0;
+	}
+	return cs_exec_file_resolve(s->o.rootfs, arg0, pathenv, f, d);
+}
+
 /* The user the container runs as, the kubelet's runAsNonRoot check, the group. */
 static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gid)
 {
@@ -262,12 +297,12 @@ static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gi
 		numeric = all_digits(iu, ul);
 		if (numeric) {
 			pu = strtol(uname, NULL, 10);
-		} else if (!s->o.rootfs || passwd_lookup(s->o.rootfs, uname, &pu, &pg) < 0) {
+		} else if (!s->o.rootfs_given || passwd_lookup(s, uname, &pu, &pg) < 0) {
 			snprintf(r->exec_error, sizeof(r->exec_error), "CreateContainerError");
 			snprintf(r->reason, sizeof(r->reason),
 				 "image USER '%s' is a name and %s", uname,
-				 s->o.rootfs ? "the image's /etc/passwd does not list it"
-					     : "no --rootfs was given to look it up");
+				 s->o.rootfs_given ? "the image's /etc/passwd does not list it"
+						   : "no --rootfs or --image was given to look it up");
 			return -1;
 		}
 		*uid = (uid_t)pu;
@@ -277,9 +312,13 @@ static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gi
 			     (unsigned)*uid, iu);
 	} else {
 		*uid = 0;
-		cs_steps_add(&r->st, "pod", "pod.user",
-			     "no runAsUser and no image USER given: the image's default, root (0), is "
-			     "assumed (pass --image-config to read it)");
+		if (s->img_loaded)
+			cs_steps_add(&r->st, "pod", "pod.user",
+				     "no runAsUser and the image sets no USER: uid 0 (root)");
+		else
+			cs_steps_add(&r->st, "pod", "pod.user",
+				     "no runAsUser and no image USER given: the image's default, "
+				     "root (0), is assumed (pass --image or --image-config to read it)");
 	}
 	if (r->adm.run_as_non_root.set && r->adm.run_as_non_root.v) {
 		if (!r->adm.run_as_user.set && !numeric) {
@@ -305,11 +344,11 @@ static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gi
 		*gid = (gid_t)r->adm.run_as_group.v;
 	} else if (pg >= 0) {
 		*gid = (gid_t)pg;
-	} else if (s->o.rootfs) {
+	} else if (s->o.rootfs_given) {
 		char ub[32];
 
 		snprintf(ub, sizeof(ub), "%u", (unsigned)*uid);
-		*gid = passwd_lookup(s->o.rootfs, ub, &pu, &pg) == 0 ? (gid_t)pg : 0;
+		*gid = passwd_lookup(s, ub, &pu, &pg) == 0 ? (gid_t)pg : 0;
 	} else {
 		*gid = 0;
 	}
@@ -486,12 +525,8 @@ static void model_helper(struct state *s, struct pod_ctr *r, const char *const *
 		return;
 	}
 	memset(&r->hf, 0, sizeof(r->hf));
-	if (s->o.rootfs) {
-		const char *pathenv = s->img_loaded && s->img.path_env
-					      ? s->img.path_env
-					      : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-		if (cs_exec_file_resolve(s->o.rootfs, argv[next], pathenv, &r->hf, &d) < 0)
+	if (s->o.rootfs_given) {
+		if (resolve_exec(s, argv[next], &r->hf, &d) < 0)
 			return;
 	} else {
 		snprintf(r->hf.path, sizeof(r->hf.path), "%s", argv[next]);
@@ -606,12 +641,8 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 	}
 	const char *arg0 = argc_ ? argv_[0] : NULL;
 	memset(&r->f, 0, sizeof(r->f));
-	if (s->o.rootfs && arg0) {
-		const char *pathenv = s->img_loaded && s->img.path_env
-					      ? s->img.path_env
-					      : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-		if (cs_exec_file_resolve(s->o.rootfs, arg0, pathenv, &r->f, &d) < 0) {
+	if (s->o.rootfs_given && arg0) {
+		if (resolve_exec(s, arg0, &r->f, &d) < 0) {
 			snprintf(r->exec_error, sizeof(r->exec_error), "CreateContainerError");
 			snprintf(r->reason, sizeof(r->reason), "rootfs: %s", d.message);
 			goto out;
@@ -689,7 +720,7 @@ static void text_container(struct state *s, const struct pod_ctr *r)
 	} else if (!r->oci_ok) {
 		printf("  NOT CREATED: %s: %s\n", r->exec_error, r->reason);
 	} else {
-		printf("  Entrypoint: %s%s", r->f.path, r->f.known ? "" : " (assumed plain: no --rootfs)");
+		printf("  Entrypoint: %s%s", r->f.path, r->f.known ? "" : " (assumed plain: no --rootfs or --image)");
 		if (r->f.known && !r->f.error) {
 			printf(", mode %04o, owner %u", (unsigned)(r->f.mode & 07777),
 			       (unsigned)r->f.owner_uid);
@@ -1004,6 +1035,33 @@ static int run(struct state *s)
 	return cs_finish_stdout(CMD, bad ? CS_EXIT_FAIL : 0);
 }
 
+/* The image's own config (--image) as --image-config would give it. */
+static int config_from_image(struct state *s)
+{
+	const struct cs_image_info *in = cs_image_get_info(s->image);
+	size_t ne = 0, nc = 0;
+
+	while (in->entrypoint && in->entrypoint[ne])
+		ne++;
+	while (in->cmd && in->cmd[nc])
+		nc++;
+	s->img_argv = calloc(ne + nc + 1, sizeof(*s->img_argv));
+	if (!s->img_argv)
+		return cs_err(CMD, "out of memory");
+	for (size_t i = 0; i < ne; i++)
+		s->img_argv[i] = in->entrypoint[i];
+	for (size_t i = 0; i < nc; i++)
+		s->img_argv[ne + i] = in->cmd[i];
+	s->img.user = in->user;
+	s->img.entrypoint.v = s->img_argv;
+	s->img.entrypoint.n = ne;
+	s->img.cmd.v = s->img_argv + ne;
+	s->img.cmd.n = nc;
+	s->img.path_env = in->path_env;
+	s->img_loaded = true;
+	return 0;
+}
+
 int cmd_explain_pod(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -1015,6 +1073,7 @@ int cmd_explain_pod(int argc, char **argv)
 		{"crio-config", required_argument, NULL, 'C'},
 		{"rootfs", required_argument, NULL, 'R'},
 		{"image-config", required_argument, NULL, 'I'},
+		{"image", required_argument, NULL, 'M'},
 		{"check", required_argument, NULL, 'c'},
 		{"json", no_argument, NULL, 'j'},
 		{"caller", required_argument, NULL, 'K'},
@@ -1022,7 +1081,8 @@ int cmd_explain_pod(int argc, char **argv)
 		{0},
 	};
 	static struct state s; /* large; one per process */
-	const char *sccs[MAX_FILES], *uses[MAX_FILES], *crio_cfg = NULL, *img_cfg = NULL;
+	const char *sccs[MAX_FILES], *uses[MAX_FILES], *crio_cfg = NULL, *img_cfg = NULL,
+		   *image = NULL;
 	size_t n_sccs = 0, n_uses = 0;
 	struct cs_diag d;
 	int c, rc = 0;
@@ -1074,6 +1134,9 @@ int cmd_explain_pod(int argc, char **argv)
 		case 'I':
 			img_cfg = optarg;
 			break;
+		case 'M':
+			image = optarg;
+			break;
 		case 'c': {
 			char *e;
 			long p;
@@ -1110,6 +1173,8 @@ int cmd_explain_pod(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cs_usage_err(CMD, "missing FILE");
+	if (image && s.o.rootfs)
+		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
 	if (crio_cfg && s.o.runtime != CS_CRI_CRIO)
 		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
 	cs_k8s_manifest_init(&s.m);
@@ -1135,6 +1200,23 @@ int cmd_explain_pod(int argc, char **argv)
 			goto out;
 		}
 		s.crio_loaded = true;
+	}
+	if (image) {
+		memset(&d, 0, sizeof(d));
+		if (cs_image_open(image, NULL, &s.image, &d) < 0) {
+			if (!d.file[0])
+				snprintf(d.file, sizeof(d.file), "%s", image);
+			rc = cs_diag_err(CMD, "--image", &d);
+			goto out;
+		}
+		s.o.rootfs_given = true;
+		if (cs_image_get_info(s.image)->nnotes)
+			fprintf(stderr,
+				"capscope " CMD ": warning: %s: %zu entries of the image were ignored "
+				"or adjusted while reading it ('capscope scan %s' lists them)\n",
+				image, cs_image_get_info(s.image)->nnotes, image);
+		if (!img_cfg && (rc = config_from_image(&s)) != 0)
+			goto out;
 	}
 	if (img_cfg) {
 		memset(&d, 0, sizeof(d));
@@ -1184,5 +1266,7 @@ int cmd_explain_pod(int argc, char **argv)
 out:
 	cs_k8s_manifest_free(&s.m);
 	cs_k8s_manifest_free(&s.sm);
+	cs_image_close(s.image);
+	free(s.img_argv);
 	return rc;
 }

@@ -32,6 +32,11 @@ if [ "$images" = 1 ]; then
     "CapInh 0x4251b CapPrm 0x400 CapEff 0x400 CapBnd 0x4251b CapAmb 0" \
     --scc restricted --crio-config "$ex/crio-2020" --rootfs "$t/nc-capset" \
     --image-config "$ex/images/nc-capset.json" --check bind:443 "$ex/nonroot-capset.yaml"
+  "$ex/make-image-archive.sh" "$t/nc-capset" "$ex/images/nc-capset.json" "$t/nc-capset.tar"
+  show "   the same, read from the image archive itself (--image: streamed, not extracted)" \
+    "CapPrm 0x400 CapEff 0x400" \
+    --scc restricted --crio-config "$ex/crio-2020" --image "$t/nc-capset.tar" \
+    --check bind:443 "$ex/nonroot-capset.yaml"
   show "4. the set_ambient helper (+ep) as entrypoint" \
     "nc after the helper: CapInh 0x4251b CapPrm/Eff/Amb 0x400 CapBnd 0x4251b (the Helper line)" \
     --scc restricted --crio-config "$ex/crio-2020" --rootfs "$t/nc-setambient" \

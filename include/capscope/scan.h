@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "diag.h"
 #include "fcaps.h"
+#include "kernel.h"
 
 enum cs_risk {
 	CS_RISK_INFO = 0,
@@ -103,6 +104,61 @@ CS_EXPORT void cs_risk_assess(struct cs_finding *f);
 CS_EXPORT void cs_scan_sort_by_risk(struct cs_scan_result *r);
 
 CS_EXPORT void cs_scan_result_free(struct cs_scan_result *r);
+
+/*
+ * An image opened for lookups: its final view (the same one cs_scan_image
+ * reports on, built from streams, nothing extracted) and its config, kept in
+ * memory until cs_image_close. The content of files named passwd or group
+ * (up to 1 MiB) is kept too, so a config USER name can become ids.
+ */
+struct cs_image;
+
+struct cs_image_info {
+	const char *kind;	 /* "docker-archive", "oci-layout", "oci-archive", "layer" */
+	const char *user;	 /* config User, NULL when unset or empty */
+	char *const *entrypoint; /* config Entrypoint, NULL-terminated, or NULL */
+	char *const *cmd;	 /* config Cmd, NULL-terminated, or NULL */
+	const char *path_env;	 /* PATH from config Env, or NULL */
+	const char *workdir;	 /* config WorkingDir, or NULL */
+	unsigned nlayers;
+	size_t nnotes; /* entries ignored or adjusted while reading (see scan) */
+};
+
+/* One path of the final view. */
+struct cs_image_stat {
+	char path[4096]; /* the path reached, symlinks resolved inside the image */
+	uint32_t mode, uid, gid;
+	bool has_fcaps, fcaps_invalid;
+	struct cs_fcaps fcaps;
+	int layer;	  /* layer that wrote it, -1 when only implied by a child */
+	const char *link; /* a symlink's target (follow = false), else NULL */
+};
+
+CS_EXPORT int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_image **out,
+			    struct cs_diag *d);
+CS_EXPORT const struct cs_image_info *cs_image_get_info(const struct cs_image *im);
+/*
+ * Look a path up in the final view. Symlinks are followed inside the image
+ * only (absolute targets start at the image root, ".." stops at it, at most
+ * 40 hops); with follow false the last component is not followed. 0, or
+ * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG.
+ */
+CS_EXPORT int cs_image_lookup(const struct cs_image *im, const char *path, bool follow,
+			      struct cs_image_stat *st);
+/* The kept content of a passwd or group file (path followed inside the image). */
+CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path, const char **data,
+				  size_t *len);
+CS_EXPORT void cs_image_close(struct cs_image *im);
+
+/*
+ * cs_exec_file_resolve inside an image instead of a rootfs directory: the
+ * same lookup (runc 1.1: Go's exec.LookPath through path_env, then execve
+ * follows the final symlink) on the final view. f->path is the candidate as
+ * named; mode, owner and file capabilities are the resolved file's. A missing
+ * file gives f->error = ENOENT, a symlink loop ELOOP; the host is never read.
+ */
+CS_EXPORT void cs_image_exec_resolve(const struct cs_image *im, const char *arg0,
+				     const char *path_env, struct cs_exec_file *f);
 
 /* Internal helpers shared by the walker and the image reader. */
 int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f);

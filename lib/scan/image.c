@@ -52,7 +52,17 @@ struct img {
 	const char *label; /* "layer 2 (blobs/sha256/…)" for messages */
 	int layer;
 	uint64_t seen; /* entries read, for the progress line */
+	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
+	size_t kept;   /* bytes of such content read so far */
+	struct cs_img_config cfg; /* the image config, kept when keep_etc */
+	bool have_cfg;
+	const char *kind;
 };
+
+/* The largest passwd/group file kept, and all of them over all layers: an
+ * image full of files named passwd cannot fill memory. */
+#define ETC_MAX (1u << 20)
+#define ETC_TOTAL (16u << 20)
 
 static struct archive *new_reader(void)
 {
@@ -183,6 +193,40 @@ static const struct blob *find_blob(const struct img *im, const char *name)
 	return NULL;
 }
 
+/* passwd and group files: what a USER name in the config needs to become ids. */
+static bool wants_content(const char *name, int64_t size)
+{
+	const char *base = strrchr(name, '/');
+
+	base = base ? base + 1 : name;
+	return size >= 0 && (uint64_t)size <= ETC_MAX &&
+	       (strcmp(base, "passwd") == 0 || strcmp(base, "group") == 0);
+}
+
+static int read_content(struct img *im, struct archive *a, int64_t size, char **out, size_t *len)
+{
+	char *data = malloc((size_t)size + 1);
+	size_t got = 0;
+
+	if (!data)
+		return -ENOMEM;
+	while (got < (size_t)size) {
+		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
+
+		if (n < 0) {
+			free(data);
+			return arc_err(im, a, "reading a passwd/group file");
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	data[got] = 0;
+	*out = data;
+	*len = got;
+	return 0;
+}
+
 static uint32_t id32(la_int64_t v)
 {
 	/* Owners outside 0..2^32-1 cannot exist on Linux; show them as -1 (nobody can match). */
@@ -255,7 +299,19 @@ static int apply_layer(struct img *im, struct archive *a)
 			    wants_blob(norm))
 				keep_blob(im, norm, a, archive_entry_size(e));
 		}
+		char *content = NULL;
+
+		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
+		    wants_content(ve.name, archive_entry_size(e)) &&
+		    im->kept + (size_t)archive_entry_size(e) <= ETC_TOTAL) {
+			rc = read_content(im, a, archive_entry_size(e), &content, &ve.datalen);
+			if (rc < 0)
+				return rc;
+			ve.data = content;
+			im->kept += ve.datalen;
+		}
 		rc = cs_view_apply(&im->v, im->layer, &ve, why, sizeof(why));
+		free(content);
 		if (rc < 0)
 			return cs_diag_set(im->d, -rc, 0, 0, im->label, "%s: %s", ve.name,
 					   strerror(-rc));
@@ -534,7 +590,12 @@ static int apply_config(struct img *im, const char *config_name)
 	im->r->entrypoint = dup_argv(c.entrypoint);
 	im->r->cmd = dup_argv(c.cmd);
 	im->r->entrypoint_path = find_entrypoint(im, &c);
-	cs_img_config_free(&c);
+	if (im->keep_etc && !im->have_cfg) {
+		im->cfg = c;
+		im->have_cfg = true;
+	} else {
+		cs_img_config_free(&c);
+	}
 	return 0;
 }
 
@@ -629,6 +690,8 @@ static void img_free(struct img *im)
 		free(im->blobs[i].data);
 	}
 	free(im->blobs);
+	if (im->have_cfg)
+		cs_img_config_free(&im->cfg);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
 		close(im->dirfd);
@@ -667,79 +730,81 @@ static int finish(struct img *im, const char *kind)
 	return 0;
 }
 
-int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan_result *r,
-		  struct cs_diag *d)
+/* Build the final view (and read the config) of the image at im->path. */
+static int img_load(struct img *im)
 {
-	struct img im;
+	const char *path = im->path;
+	struct cs_scan_result *r = im->r, pass1 = {0};
 	struct stat st;
-	struct cs_scan_result pass1 = {0};
 	struct archive *a;
 	int rc;
 
-	rc = img_init(&im, path, o, r, d);
-	if (rc < 0)
-		return rc;
-	if (stat(path, &st) < 0) {
-		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
-		goto out;
-	}
+	if (stat(path, &st) < 0)
+		return cs_diag_set(im->d, errno, 0, 0, NULL, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		im.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (im.dirfd < 0) {
-			rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
-			goto out;
-		}
-		rc = read_oci(&im);
-		if (rc == 0)
-			rc = finish(&im, "oci-layout");
-		goto out;
+		im->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (im->dirfd < 0)
+			return cs_diag_set(im->d, errno, 0, 0, NULL, "%s", strerror(errno));
+		im->kind = "oci-layout";
+		return read_oci(im);
 	}
 
 	/* Pass 1: the archive as one layer, keeping its small JSON files. */
 	a = new_reader();
-	if (!a) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	im.keep_blobs = true;
-	im.r = &pass1;
-	im.layer = 0;
-	im.label = "layer 0";
+	if (!a)
+		return -ENOMEM;
+	im->keep_blobs = true;
+	im->r = &pass1;
+	im->layer = 0;
+	im->label = "layer 0";
 	if (archive_read_open_filename(a, path, IO_BLOCK) != ARCHIVE_OK)
-		rc = arc_err(&im, a, "opening");
+		rc = arc_err(im, a, "opening");
 	else
-		rc = apply_layer(&im, a);
+		rc = apply_layer(im, a);
 	archive_read_free(a);
-	im.keep_blobs = false;
-	im.r = r;
-	im.label = "archive";
-	if (rc == 0 && find_blob(&im, "manifest.json")) {
-		cs_view_free(&im.v);
-		im.used = 0;
-		rc = cs_view_init(&im.v);
+	im->keep_blobs = false;
+	im->r = r;
+	im->label = "archive";
+	if (rc == 0 && find_blob(im, "manifest.json")) {
+		cs_view_free(&im->v);
+		im->used = 0;
+		im->kept = 0;
+		rc = cs_view_init(&im->v);
 		if (rc == 0)
-			rc = read_docker(&im);
+			rc = read_docker(im);
+		im->kind = "docker-archive";
+	} else if (rc == 0 && find_blob(im, "oci-layout") && find_blob(im, "index.json")) {
+		cs_view_free(&im->v);
+		im->used = 0;
+		im->kept = 0;
+		rc = cs_view_init(&im->v);
 		if (rc == 0)
-			rc = finish(&im, "docker-archive");
-	} else if (rc == 0 && find_blob(&im, "oci-layout") && find_blob(&im, "index.json")) {
-		cs_view_free(&im.v);
-		im.used = 0;
-		rc = cs_view_init(&im.v);
-		if (rc == 0)
-			rc = read_oci(&im);
-		if (rc == 0)
-			rc = finish(&im, "oci-archive");
+			rc = read_oci(im);
+		im->kind = "oci-archive";
 	} else {
 		/* A single layer: what pass 1 saw is the view, its notes are the errors. */
 		for (size_t i = 0; i < pass1.nerrors; i++)
 			cs_scan_add_error(r, pass1.errors[i].path, pass1.errors[i].err, "%s",
 					  pass1.errors[i].message);
 		r->nlayers = 1;
-		if (rc == 0)
-			rc = finish(&im, "layer");
+		im->kind = "layer";
 	}
-out:
 	cs_scan_result_free(&pass1);
+	return rc;
+}
+
+int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan_result *r,
+		  struct cs_diag *d)
+{
+	struct img im;
+	int rc;
+
+	rc = img_init(&im, path, o, r, d);
+	if (rc < 0)
+		return rc;
+	rc = img_load(&im);
+	if (rc == 0)
+		rc = finish(&im, im.kind);
 	img_free(&im);
 	return rc;
 }
@@ -769,4 +834,113 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 		rc = finish(&im, "layer");
 	img_free(&im);
 	return rc;
+}
+
+struct cs_image {
+	struct img im;
+	struct cs_scan_result r; /* config strings and reading notes */
+	struct cs_image_info info;
+};
+
+int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_image **out,
+		  struct cs_diag *d)
+{
+	struct cs_image *ci = calloc(1, sizeof(*ci));
+	int rc;
+
+	*out = NULL;
+	if (!ci)
+		return -ENOMEM;
+	rc = img_init(&ci->im, path, o, &ci->r, d);
+	if (rc < 0) {
+		free(ci);
+		return rc;
+	}
+	ci->im.keep_etc = true;
+	rc = img_load(&ci->im);
+	if (rc < 0) {
+		cs_image_close(ci);
+		return rc;
+	}
+	/* The JSON documents are no longer needed. */
+	for (size_t i = 0; i < ci->im.nblobs; i++) {
+		free(ci->im.blobs[i].name);
+		free(ci->im.blobs[i].data);
+	}
+	free(ci->im.blobs);
+	ci->im.blobs = NULL;
+	ci->im.nblobs = 0;
+	ci->im.d = NULL;
+	ci->info.kind = ci->im.kind;
+	if (ci->im.have_cfg) {
+		const struct cs_img_config *c = &ci->im.cfg;
+
+		ci->info.user = c->user && c->user[0] ? c->user : NULL;
+		ci->info.entrypoint = c->entrypoint;
+		ci->info.cmd = c->cmd;
+		ci->info.path_env = c->path_env;
+		ci->info.workdir = c->workdir;
+	}
+	ci->info.nlayers = ci->r.nlayers;
+	ci->info.nnotes = ci->r.nerrors;
+	*out = ci;
+	return 0;
+}
+
+const struct cs_image_info *cs_image_get_info(const struct cs_image *ci)
+{
+	return &ci->info;
+}
+
+int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
+		    struct cs_image_stat *st)
+{
+	const struct cs_vnode *n;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = cs_view_resolve(&ci->im.v, path, follow, st->path, sizeof(st->path));
+	if (rc < 0)
+		return rc;
+	n = cs_view_lookup(&ci->im.v, st->path);
+	if (!n)
+		return -ENOENT;
+	st->mode = n->mode;
+	st->uid = n->uid;
+	st->gid = n->gid;
+	st->has_fcaps = n->has_fcaps;
+	st->fcaps_invalid = n->fcaps_invalid;
+	st->fcaps = n->fcaps;
+	st->layer = n->layer;
+	st->link = S_ISLNK(n->mode) ? n->link : NULL;
+	return 0;
+}
+
+int cs_image_read_small(const struct cs_image *ci, const char *path, const char **data, size_t *len)
+{
+	char res[4096];
+	const struct cs_vnode *n;
+	int rc = cs_view_resolve(&ci->im.v, path, true, res, sizeof(res));
+
+	if (rc < 0)
+		return rc;
+	n = cs_view_lookup(&ci->im.v, res);
+	if (!n)
+		return -ENOENT;
+	if (!S_ISREG(n->mode))
+		return -EINVAL;
+	if (!n->data)
+		return -ENODATA;
+	*data = n->data;
+	*len = n->datalen;
+	return 0;
+}
+
+void cs_image_close(struct cs_image *ci)
+{
+	if (!ci)
+		return;
+	img_free(&ci->im);
+	cs_scan_result_free(&ci->r);
+	free(ci);
 }

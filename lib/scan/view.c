@@ -72,6 +72,18 @@ int cs_view_normalize(const char *name, char *out, size_t len, int *flags)
 	return (int)o;
 }
 
+/* A copy with a terminating NUL (kept contents are read as text). */
+static char *memdup(const char *p, size_t n)
+{
+	char *c = malloc(n + 1);
+
+	if (c) {
+		memcpy(c, p, n);
+		c[n] = 0;
+	}
+	return c;
+}
+
 static uint64_t hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -85,6 +97,7 @@ static void node_free(struct cs_vnode *n)
 {
 	free(n->path);
 	free(n->link);
+	free(n->data);
 	free(n);
 }
 
@@ -454,17 +467,22 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		return warn;
 	/* Copy the target before removing anything: the link may replace a sibling of it. */
 	struct cs_vnode copy = {0};
-	char *tlink = NULL;
+	char *tlink = NULL, *tdata = NULL;
 
 	if (target) {
 		copy = *target;
 		if (target->link && !(tlink = strdup(target->link)))
 			return -ENOMEM;
+		if (target->data && !(tdata = memdup(target->data, target->datalen))) {
+			free(tlink);
+			return -ENOMEM;
+		}
 	}
 	remove_subtree(v, old);
 	n = node_new(v, parent, full);
 	if (!n) {
 		free(tlink);
+		free(tdata);
 		return -errno;
 	}
 	n->layer = layer;
@@ -476,6 +494,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		n->fcaps_invalid = copy.fcaps_invalid;
 		n->fcaps = copy.fcaps;
 		n->link = tlink;
+		n->data = tdata;
+		n->datalen = copy.datalen;
 		return warn;
 	}
 	n->mode = e->mode;
@@ -486,6 +506,11 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 	n->fcaps = e->fcaps;
 	if (S_ISLNK(e->mode) && !(n->link = strdup(e->symlink ? e->symlink : "")))
 		return -ENOMEM;
+	if (S_ISREG(e->mode) && e->data) {
+		if (!(n->data = memdup(e->data, e->datalen)))
+			return -ENOMEM;
+		n->datalen = e->datalen;
+	}
 	return warn;
 }
 

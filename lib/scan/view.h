@@ -21,6 +21,8 @@ struct cs_vnode {
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
 	char *link; /* symlink target */
+	char *data; /* content, only for entries read with it (cs_ventry.data) */
+	size_t datalen;
 };
 
 struct cs_view {
@@ -39,6 +41,8 @@ struct cs_ventry {
 	const char *symlink;  /* symlink target, or NULL */
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
+	const char *data; /* a regular file's content when the reader kept it, or NULL */
+	size_t datalen;
 };
 
 enum {

@@ -25,4 +25,10 @@ vg file get -n -v "$T/nc" "$T" "$T/missing"; [ $? -ne 99 ]; ok $? "file get"
 vg file get --json "$T/nc"; [ $? -ne 99 ]; ok $? "file get --json"
 vg file set 'cap_chown+ep cap_kill+p' "$T/nc"; [ $? -ne 99 ]; ok $? "file set (refused)"
 vg --help; [ $? -ne 99 ]; ok $? "--help"
+# explain pod --image: a one-layer image whose /usr/bin/nc links to the capped file.
+mkdir -p "$T/img/usr/bin" "$T/img/etc" && cp "$T/nc" "$T/img/usr/bin/nc.real" &&
+  ln -s nc.real "$T/img/usr/bin/nc" && echo 'app:x:1001:1001::/:/bin/sh' >"$T/img/etc/passwd" &&
+  tar --format=posix --xattrs --xattrs-include='security.capability' -C "$T/img" -cf "$T/img.tar" . &&
+  printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: x, command: [nc], securityContext: {runAsUser: 1001}}\n' >"$T/pod.yaml"
+vg explain pod --json --image "$T/img.tar" --check bind:443 "$T/pod.yaml"; [ $? -ne 99 ]; ok $? "explain pod --image"
 done_testing

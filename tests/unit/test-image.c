@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cs_image_open / cs_image_lookup / cs_image_exec_resolve: an image's final
+ * view as explain pod --image sees it. The layer tar is written here with
+ * libarchive (PAX, xattrs as SCHILY records) into a temporary file.
+ */
+#include "cmocka-wrap.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capscope/scan.h"
+
+static char tarpath[] = "/tmp/capscope-test-image-XXXXXX";
+
+/* cap_net_bind_service=ep as a v2 security.capability value */
+static const unsigned char netbind_ep[20] = {0x01, 0, 0, 0x02, 0x00, 0x04, 0, 0};
+
+static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\napp:x:1001:1002::/:/bin/sh\n";
+
+static void put(struct archive *a, const char *name, unsigned type, unsigned mode,
+		const char *link, const void *data, size_t len, bool caps)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, mode);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	if (link)
+		archive_entry_set_symlink(e, link);
+	archive_entry_set_size(e, (la_int64_t)len);
+	if (caps)
+		archive_entry_xattr_add_entry(e, "security.capability", netbind_ep,
+					      sizeof(netbind_ep));
+	assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+	if (len)
+		assert_int_equal(archive_write_data(a, data, len), (la_ssize_t)len);
+	archive_entry_free(e);
+}
+
+static int setup(void **state)
+{
+	struct archive *a = archive_write_new();
+	int fd = mkstemp(tarpath);
+
+	(void)state;
+	if (fd < 0 || !a)
+		return -1;
+	archive_write_set_format_pax(a);
+	if (archive_write_open_fd(a, fd) != ARCHIVE_OK)
+		return -1;
+	put(a, "etc/", AE_IFDIR, 0755, NULL, NULL, 0, false);
+	put(a, "etc/passwd", AE_IFREG, 0644, NULL, passwd, strlen(passwd), false);
+	put(a, "bin/", AE_IFDIR, 0755, NULL, NULL, 0, false);
+	put(a, "bin/nc.openbsd", AE_IFREG, 0755, NULL, "x", 1, true);
+	put(a, "usr/bin/", AE_IFDIR, 0755, NULL, NULL, 0, false);
+	put(a, "usr/bin/nc", AE_IFLNK, 0777, "/bin/nc.openbsd", NULL, 0, false);
+	put(a, "usr/bin/up", AE_IFLNK, 0777, "../../../../../etc/passwd", NULL, 0, false);
+	put(a, "usr/bin/out", AE_IFLNK, 0777, "../../../../../etc/shadow", NULL, 0, false);
+	put(a, "usr/bin/loop1", AE_IFLNK, 0777, "loop2", NULL, 0, false);
+	put(a, "usr/bin/loop2", AE_IFLNK, 0777, "loop1", NULL, 0, false);
+	put(a, "usr/bin/su", AE_IFREG, 04755, NULL, "x", 1, false);
+	put(a, "usr/bin/data", AE_IFREG, 0644, NULL, "x", 1, false);
+	archive_write_close(a);
+	archive_write_free(a);
+	close(fd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(tarpath);
+	return 0;
+}
+
+static void test_open_lookup(void **state)
+{
+	struct cs_image *im;
+	struct cs_image_stat st;
+	struct cs_diag d;
+	const char *data;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(cs_image_open(tarpath, NULL, &im, &d), 0);
+	assert_string_equal(cs_image_get_info(im)->kind, "layer");
+	assert_null(cs_image_get_info(im)->user);
+	assert_null(cs_image_get_info(im)->entrypoint);
+
+	assert_int_equal(cs_image_lookup(im, "/usr/bin/nc", true, &st), 0);
+	assert_string_equal(st.path, "/bin/nc.openbsd");
+	assert_true(st.has_fcaps);
+	assert_false(st.fcaps_invalid);
+	assert_true(st.fcaps.effective);
+	assert_true(st.fcaps.permitted == CS_BIT(10) /* CAP_NET_BIND_SERVICE */);
+	assert_int_equal(cs_image_lookup(im, "/usr/bin/nc", false, &st), 0);
+	assert_true(S_ISLNK(st.mode));
+	assert_string_equal(st.link, "/bin/nc.openbsd");
+	/* ".." stops at the image root: the image's own file, never the host's. */
+	assert_int_equal(cs_image_lookup(im, "usr/bin/up", true, &st), 0);
+	assert_string_equal(st.path, "/etc/passwd");
+	assert_int_equal(cs_image_lookup(im, "/usr/bin/out", true, &st), -ENOENT);
+	assert_int_equal(cs_image_lookup(im, "/usr/bin/loop1", true, &st), -ELOOP);
+	assert_int_equal(cs_image_lookup(im, "/usr/bin/su/x", true, &st), -ENOTDIR);
+
+	assert_int_equal(cs_image_read_small(im, "/usr/bin/up", &data, &len), 0);
+	assert_int_equal(len, strlen(passwd));
+	assert_memory_equal(data, passwd, len);
+	assert_int_equal(cs_image_read_small(im, "/usr/bin/su", &data, &len), -ENODATA);
+	assert_int_equal(cs_image_read_small(im, "/usr/bin", &data, &len), -EINVAL);
+	cs_image_close(im);
+
+	assert_true(cs_image_open("/nonexistent/image.tar", NULL, &im, &d) < 0);
+	assert_null(im);
+}
+
+static void test_exec_resolve(void **state)
+{
+	struct cs_image *im;
+	struct cs_exec_file f;
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(cs_image_open(tarpath, NULL, &im, &d), 0);
+	/* PATH lookup, then the link's target: its mode and file caps. */
+	cs_image_exec_resolve(im, "nc", "/usr/local/bin:/usr/bin:/bin", &f);
+	assert_int_equal(f.error, 0);
+	assert_true(f.known);
+	assert_string_equal(f.path, "/usr/bin/nc");
+	assert_int_equal(f.mode, S_IFREG | 0755);
+	assert_int_equal(f.fcaps_state, 1);
+	assert_true(f.fcaps.permitted == CS_BIT(10) /* CAP_NET_BIND_SERVICE */);
+	assert_false(f.nosuid);
+	/* A PATH entry that holds a non-executable file is skipped. */
+	cs_image_exec_resolve(im, "data", "/usr/bin", &f);
+	assert_int_equal(f.error, ENOENT);
+	/* Named with a '/': found even when not executable (execve says EACCES). */
+	cs_image_exec_resolve(im, "/usr/bin/up", NULL, &f);
+	assert_int_equal(f.error, 0);
+	assert_true(f.known);
+	assert_int_equal(f.mode, S_IFREG | 0644);
+	cs_image_exec_resolve(im, "usr/bin/su", NULL, &f);
+	assert_int_equal(f.mode, S_IFREG | 04755);
+	assert_int_equal(f.owner_uid, 0);
+	assert_int_equal(f.fcaps_state, 0);
+	cs_image_exec_resolve(im, "/usr/bin/loop1", NULL, &f);
+	assert_int_equal(f.error, ELOOP);
+	cs_image_exec_resolve(im, "/usr/bin/out", NULL, &f);
+	assert_int_equal(f.error, ENOENT);
+	cs_image_exec_resolve(im, "nc", NULL, &f);
+	assert_int_equal(f.error, ENOENT);
+	cs_image_exec_resolve(im, "", "/bin", &f);
+	assert_int_equal(f.error, ENOENT);
+	cs_image_close(im);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_lookup),
+		cmocka_unit_test(test_exec_resolve),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
