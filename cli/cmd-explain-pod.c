@@ -6,7 +6,9 @@
  * remedies ranked by risk.
  */
 /* Human text is cut at its buffer size; that is all truncation can do here. */
+#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #include <errno.h>
 #include <getopt.h>

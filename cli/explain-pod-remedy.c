@@ -8,7 +8,9 @@
  * security note, and what in this pod would stand in its way.
  */
 /* Human text is cut at its buffer size; that is all truncation can do here. */
+#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #include <stdio.h>
 #include <string.h>

@@ -53,10 +53,11 @@ const char *tracer_hook(const struct tracer *t)
 	return hook_names[t->hook];
 }
 
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf's own messages only when asked for: capscope says what failed in one line. */
+__attribute__((format(printf, 2, 0))) static int quiet_print(enum libbpf_print_level level,
+							     const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN && getenv("CAPSCOPE_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
+	(void)level;
 	if (getenv("CAPSCOPE_BPF_DEBUG"))
 		return vfprintf(stderr, fmt, ap);
 	return 0;

@@ -25,7 +25,9 @@
 #include "capscope/proc.h"
 
 /* Field paths in messages are cut at the buffer size; that is all truncation can do here. */
+#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 #define NODE_BUDGET 200000
 #define MAX_LIST_DEPTH 4

@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "archive-dl.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "view.h"
@@ -711,6 +712,13 @@ static int img_init(struct img *im, const char *path, const struct cs_scan_opts 
 	im->label = "archive";
 	if (d)
 		memset(d, 0, sizeof(*d));
+	{
+		char why[256];
+		int rc = cs_archive_dlopen(why, sizeof(why));
+
+		if (rc < 0)
+			return cs_diag_set(d, -rc, 0, 0, NULL, "cannot load libarchive: %s", why);
+	}
 	return cs_view_init(&im->v);
 }
 

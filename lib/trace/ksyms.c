@@ -80,7 +80,8 @@ int cs_ksyms_parse(const char *buf, size_t len, struct cs_ksyms *k, struct cs_di
 		type = l[i + 1];
 		i += 3;
 		ns = i;
-		while (i < n && l[i] != ' ' && l[i] != '\t')
+		/* A NUL ends the name too: kallsyms has none, and a name must not be empty. */
+		while (i < n && l[i] != ' ' && l[i] != '\t' && l[i] != '\0')
 			i++;
 		if (i == ns) {
 			rc = cs_diag_set(d, EPROTO, line, (unsigned)i + 1, "kallsyms",

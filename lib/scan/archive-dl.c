@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+
+/* This file needs the real names, for __typeof__ and dlsym. */
+#define CS_ARCHIVE_DL_NO_RENAME
+#include "archive-dl.h"
+
+#define CS_ARCHIVE_DEFINE(name) __typeof__(name) *cs_sym_##name;
+CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_DEFINE)
+#undef CS_ARCHIVE_DEFINE
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int load_rc;
+static char load_why[256];
+
+static void load(void)
+{
+	void *h = dlopen(CS_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		snprintf(load_why, sizeof(load_why), "%s", dlerror());
+		load_rc = -ELIBACC;
+		return;
+	}
+	/* Every symbol or none: a half-loaded table would crash later. */
+#define CS_ARCHIVE_RESOLVE(name)                                                                   \
+	if (load_rc == 0 && !(cs_sym_##name = (__typeof__(name) *)dlsym(h, #name))) {             \
+		snprintf(load_why, sizeof(load_why), "%s: no symbol %s", CS_LIBARCHIVE_SONAME,     \
+			 #name);                                                                   \
+		load_rc = -ELIBACC;                                                                \
+	}
+	CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_RESOLVE)
+#undef CS_ARCHIVE_RESOLVE
+}
+
+int cs_archive_dlopen(char *why, size_t len)
+{
+	pthread_once(&once, load);
+	if (load_rc < 0 && why && len)
+		snprintf(why, len, "%s", load_why);
+	return load_rc;
+}
