@@ -188,14 +188,22 @@ static int load(pid_t pid, pid_t self, struct proc_view *v, struct cs_diag *d)
 	if (rc < 0)
 		return rc;
 	user_name(v->st.uid[1], v->user, sizeof(v->user));
-	v->cmdline = read_cmdline(pid);
-	v->userns = cs_proc_in_child_userns(pid);
-	if (v->userns < 0)
-		v->userns = -1;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	if (cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
-		v->has_container = cs_cgroup_parse(cg, n, &v->ct) > 0;
-		free(cg);
+	if (v->st.kthread == 1) {
+		/*
+		 * Kernel threads have no command line, no container and always
+		 * the initial user namespace: most of a host's pids, read for nothing.
+		 */
+		v->userns = 0;
+	} else {
+		v->cmdline = read_cmdline(pid);
+		v->userns = cs_proc_in_child_userns(pid);
+		if (v->userns < 0)
+			v->userns = -1;
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+		if (cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
+			v->has_container = cs_cgroup_parse(cg, n, &v->ct) > 0;
+			free(cg);
+		}
 	}
 	if (pid == self) {
 		int sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);

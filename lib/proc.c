@@ -210,6 +210,7 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 	st->no_new_privs = -1;
 	st->seccomp = -1;
 	st->seccomp_filters = -1;
+	st->kthread = -1;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -271,6 +272,9 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 			rc = parse_ulong(v, le, 2, &num);
 			st->seccomp = (int)num;
 			st->have |= CS_HAVE_SECCOMP;
+		} else if (strcmp(key, "Kthread") == 0) {
+			rc = parse_ulong(v, le, 1, &num);
+			st->kthread = (int)num;
 		} else if (strcmp(key, "Threads") == 0) {
 			rc = parse_ulong(v, le, 0x7fffffffUL, &num);
 			st->threads = (int)num;

@@ -34,6 +34,7 @@ struct cs_proc_status {
 	int seccomp;          /* 0 disabled, 1 strict, 2 filter, -1 unknown */
 	int seccomp_filters;  /* -1 unknown */
 	int threads;          /* Threads: of the thread group, 0 unknown */
+	int kthread;          /* Kthread: (Linux 6.x), -1 when the kernel does not say */
 	unsigned have;
 };
 
