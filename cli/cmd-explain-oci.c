@@ -53,23 +53,6 @@ static const char help[] =
 	"  capscope explain oci --image nc-capset.tar ./bundle\n"
 	"  capscope explain oci --json ./bundle | jq -r .process.caps.effective.names[]\n";
 
-static void row(struct cs_table *t, const char *stage, const char *uid, const struct cs_quintet *q,
-		bool nnp)
-{
-	char b[5][64];
-	const char *cells[8];
-	static const enum cs_set order[5] = {CS_BND, CS_PRM, CS_EFF, CS_INH, CS_AMB};
-
-	cells[0] = stage;
-	cells[1] = uid;
-	for (int i = 0; i < 5; i++)
-		cells[2 + i] = (q->present & (1u << order[i]))
-				       ? cs_explain_set_cell(q->set[order[i]], b[i], sizeof(b[i]))
-				       : "(absent)";
-	cells[7] = nnp ? "yes" : "no";
-	cs_table_add(t, cells);
-}
-
 static void describe_file(const struct cs_exec_file *f)
 {
 	if (f->error) {
@@ -113,13 +96,13 @@ static int text_out(const struct cs_oci_config *cfg, const struct cs_exec_file *
 	cs_table_init(&t, 8);
 	cs_table_add(&t, hdr);
 	snprintf(u[0], sizeof(u[0]), "%u", (unsigned)p->uid);
-	row(&t, "config.json", u[0], &p->caps, p->no_new_privileges);
+	cs_explain_flow_row(&t, "config.json", u[0], &p->caps, p->no_new_privileges);
 	snprintf(u[1], sizeof(u[1]), "%u", (unsigned)pre->uid[1]);
-	row(&t, "runc, before execve", u[1], &pre->caps, pre->no_new_privs);
+	cs_explain_flow_row(&t, "runc, before execve", u[1], &pre->caps, pre->no_new_privs);
 	if (res->ok) {
 		snprintf(u[2], sizeof(u[2]), "%u/%u/%u/%u", (unsigned)post->uid[0],
 			 (unsigned)post->uid[1], (unsigned)post->uid[2], (unsigned)post->uid[3]);
-		row(&t, "after execve", u[2], &post->caps, post->no_new_privs);
+		cs_explain_flow_row(&t, "after execve", u[2], &post->caps, post->no_new_privs);
 	}
 	cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
 	cs_table_free(&t);

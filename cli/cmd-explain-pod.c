@@ -669,23 +669,6 @@ out:
 
 /* ---------- output ---------- */
 
-static void oci_row(struct cs_table *t, const char *stage, const char *uid, const struct cs_quintet *q,
-		    bool nnp)
-{
-	char b[5][64];
-	const char *cells[8];
-	static const enum cs_set order[5] = {CS_BND, CS_PRM, CS_EFF, CS_INH, CS_AMB};
-
-	cells[0] = stage;
-	cells[1] = uid;
-	for (int i = 0; i < 5; i++)
-		cells[2 + i] = (q->present & (1u << order[i]))
-				       ? cs_explain_set_cell(q->set[order[i]], b[i], sizeof(b[i]))
-				       : "(absent)";
-	cells[7] = nnp ? "yes" : "no";
-	cs_table_add(t, cells);
-}
-
 static void sc_line(const char *label, const struct cs_k8s_sc *sc)
 {
 	char a[512], d[512];
@@ -738,12 +721,12 @@ static void text_container(struct state *s, const struct pod_ctr *r)
 		cs_table_add(&t, hdr);
 		snprintf(u[0], sizeof(u[0]), "%u", (unsigned)r->oci.uid);
 		snprintf(stage, sizeof(stage), "OCI (%s)", cs_cri_runtime_name(s->o.runtime));
-		oci_row(&t, stage, u[0], &r->oci.caps, r->oci.no_new_privileges);
+		cs_explain_flow_row(&t, stage, u[0], &r->oci.caps, r->oci.no_new_privileges);
 		snprintf(u[1], sizeof(u[1]), "%u", (unsigned)r->pre.uid[1]);
-		oci_row(&t, "runc, before execve", u[1], &r->pre.caps, r->pre.no_new_privs);
+		cs_explain_flow_row(&t, "runc, before execve", u[1], &r->pre.caps, r->pre.no_new_privs);
 		if (r->res.ok) {
 			snprintf(u[2], sizeof(u[2]), "%u", (unsigned)r->post.uid[1]);
-			oci_row(&t, "after execve", u[2], &r->post.caps, r->post.no_new_privs);
+			cs_explain_flow_row(&t, "after execve", u[2], &r->post.caps, r->post.no_new_privs);
 		}
 		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
 		cs_table_free(&t);

@@ -193,3 +193,20 @@ bool cs_explain_cap_verdict(int cap, const struct cs_quintet *req, const struct 
 		 (unsigned)post->uid[1], f->path);
 	return false;
 }
+
+void cs_explain_flow_row(struct cs_table *t, const char *stage, const char *uid,
+			 const struct cs_quintet *q, bool nnp)
+{
+	char b[5][64];
+	const char *cells[8];
+	static const enum cs_set order[5] = {CS_BND, CS_PRM, CS_EFF, CS_INH, CS_AMB};
+
+	cells[0] = stage;
+	cells[1] = uid;
+	for (int i = 0; i < 5; i++)
+		cells[2 + i] = (q->present & (1u << order[i]))
+				       ? cs_explain_set_cell(q->set[order[i]], b[i], sizeof(b[i]))
+				       : "(absent)";
+	cells[7] = nnp ? "yes" : "no";
+	cs_table_add(t, cells);
+}

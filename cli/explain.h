@@ -12,6 +12,7 @@
 #include "capscope/json.h"
 #include "capscope/kernel.h"
 #include "capscope/steps.h"
+#include "output.h"
 
 /* Subjects: add a prototype here and one line in cmd-explain.c's table. */
 int cmd_explain_oci(int argc, char **argv);
@@ -19,6 +20,10 @@ int cmd_explain_pod(int argc, char **argv);
 
 /* A set for a table cell: "-" when empty, names when a few, else "N caps". */
 const char *cs_explain_set_cell(cs_mask_t m, char *buf, size_t len);
+/* One stage of the flow table: stage, uid, then bounding, permitted, effective,
+ * inheritable, ambient ("(absent)" for a set not given) and no_new_privs. */
+void cs_explain_flow_row(struct cs_table *t, const char *stage, const char *uid,
+			 const struct cs_quintet *q, bool nnp);
 /* The numbered steps, "  N. [layer] rule: detail". */
 void cs_explain_print_steps(FILE *f, const struct cs_steps *st);
 /* "steps": [{"layer", "rule", "detail"}] (the key is written by the caller). */
