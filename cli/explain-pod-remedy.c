@@ -37,6 +37,20 @@ bool pod_needs_remedy(const struct pod_ctr *r)
 	return false;
 }
 
+
+/*
+ * What stops a remedy that gains the capability at execve (file caps, an
+ * ambient helper): no_new_privs, or a capability outside the bounding set.
+ */
+static void exec_gain_blocker(struct remedy *x, const char *nnp_block, bool not_in_bounding,
+			      const char *k8s)
+{
+	if (nnp_block)
+		snprintf(x->blocker, sizeof(x->blocker), "%s", nnp_block);
+	else if (not_in_bounding)
+		snprintf(x->blocker, sizeof(x->blocker),
+			 "%s is not in the bounding set: add it to capabilities.add", k8s);
+}
 /* The capabilities to obtain: the missing ones, or NET_BIND_SERVICE for a failed bind. */
 static cs_mask_t wanted(const struct pod_ctr *r, int *port)
 {
@@ -167,11 +181,7 @@ static size_t build(const struct pod_ctr *r, const struct pod_opts *o, struct re
 			 "for any command, so keep it out of reach. Needs the capability in the "
 			 "bounding set and privilege escalation allowed.",
 			 k8s, k8s);
-		if (nnp)
-			snprintf(x->blocker, sizeof(x->blocker), "%s", nnp_block);
-		else if (!in_bnd && r->oci_ok)
-			snprintf(x->blocker, sizeof(x->blocker),
-				 "%s is not in the bounding set: add it to capabilities.add", k8s);
+		exec_gain_blocker(x, nnp ? nnp_block : NULL, !in_bnd && r->oci_ok, k8s);
 	}
 	{
 		struct remedy *x = &v[n++];
@@ -194,11 +204,7 @@ static size_t build(const struct pod_ctr *r, const struct pod_opts *o, struct re
 			 "life; no SCC sees it, so image scanning must (capscope scan). "
 			 "Privilege escalation must be allowed (not restricted-v2).",
 			 ep, k8s);
-		if (nnp)
-			snprintf(x->blocker, sizeof(x->blocker), "%s", nnp_block);
-		else if (!in_bnd && r->oci_ok)
-			snprintf(x->blocker, sizeof(x->blocker),
-				 "%s is not in the bounding set: add it to capabilities.add", k8s);
+		exec_gain_blocker(x, nnp ? nnp_block : NULL, !in_bnd && r->oci_ok, k8s);
 	}
 	{
 		struct remedy *x = &v[n++];
