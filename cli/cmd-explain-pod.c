@@ -809,10 +809,7 @@ static void json_container(struct state *s, struct cs_json *j, const struct pod_
 	cs_json_key(j, "admission");
 	cs_json_obj_begin(j);
 	cs_json_key(j, "scc");
-	if (r->scc_name)
-		cs_json_str(j, r->scc_name);
-	else
-		cs_json_null(j);
+	cs_json_str(j, r->scc_name); /* null when absent */
 	cs_json_key(j, "admitted");
 	cs_json_bool(j, r->admitted);
 	cs_json_key(j, "reason");

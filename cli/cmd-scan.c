@@ -279,10 +279,7 @@ static void json_finding(struct cs_json *j, const struct target *tg, const struc
 
 		cs_json_obj_begin(j);
 		cs_json_key(j, "text");
-		if (text)
-			cs_json_str(j, text);
-		else
-			cs_json_null(j);
+		cs_json_str(j, text); /* null when absent */
 		free(text);
 		cs_json_key(j, "version");
 		cs_json_int(j, f->fcaps.version);
@@ -369,10 +366,7 @@ static int print_json(struct target *tg, size_t nt)
 			cs_json_key(&j, "cmd");
 			json_argv(&j, r->cmd);
 			cs_json_key(&j, "entrypoint_path");
-			if (r->entrypoint_path)
-				cs_json_str(&j, r->entrypoint_path);
-			else
-				cs_json_null(&j);
+			cs_json_str(&j, r->entrypoint_path); /* null when absent */
 		}
 		cs_json_key(&j, "error");
 		if (tg[i].rc < 0) {

@@ -9,21 +9,9 @@
 #include <sys/capability.h>
 
 #include "capscope/text.h"
+#include "../lib/libcap-oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static cs_mask_t libcap_set(cap_t c, cap_flag_t flag)
-{
-	cs_mask_t m = 0;
-
-	for (int cap = 0; cap < CS_CAP_BITS; cap++) {
-		cap_flag_value_t v = CAP_CLEAR;
-
-		if (cap_get_flag(c, cap, flag, &v) == 0 && v == CAP_SET)
-			m |= CS_BIT(cap);
-	}
-	return m;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

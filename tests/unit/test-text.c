@@ -7,6 +7,7 @@
 #include <sys/capability.h>
 
 #include "capscope/text.h"
+#include "../lib/libcap-oracle.h"
 
 #define HEX(s, m) cs_mask_parse_hex(s, strlen(s), m, &d)
 
@@ -57,19 +58,6 @@ static void hex_huge(void **state)
 	memset(s, 'f', n);
 	assert_int_equal(cs_mask_parse_hex(s, n, &m, NULL), -ERANGE);
 	free(s);
-}
-
-static cs_mask_t libcap_set(cap_t c, cap_flag_t flag)
-{
-	cs_mask_t m = 0;
-
-	for (int cap = 0; cap < CS_CAP_BITS; cap++) {
-		cap_flag_value_t v = CAP_CLEAR;
-
-		if (cap_get_flag(c, cap, flag, &v) == 0 && v == CAP_SET)
-			m |= CS_BIT(cap);
-	}
-	return m;
 }
 
 /* Compare with libcap: same verdict, same sets. */
