@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capscope/json.h"
+#include "capscope/kernel.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
 #include "commands.h"
@@ -383,17 +384,14 @@ static int add_row(struct cs_table *t, const struct cs_proc_status *st, const ch
 /* The names of the bits set (include/uapi/linux/securebits.h). */
 static const char *securebits_text(unsigned bits)
 {
-	static const char *const names[] = {"noroot",	     "noroot-locked", "no-setuid-fixup",
-					    "no-setuid-fixup-locked", "keep-caps", "keep-caps-locked",
-					    "no-cap-ambient-raise", "no-cap-ambient-raise-locked"};
 	static char buf[256];
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < 8; i++)
+	for (unsigned i = 0; cs_securebit_name(i); i++)
 		if (bits & (1u << i))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : " (",
-					      names[i]);
+					      cs_securebit_name(i));
 	if (n)
 		snprintf(buf + n, sizeof(buf) - n, ")");
 	return buf;

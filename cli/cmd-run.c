@@ -165,19 +165,6 @@ static int parse_groups(const char *s, struct cs_launch_plan *p)
 
 static int parse_securebits(const char *s, unsigned *out)
 {
-	static const struct {
-		const char *n;
-		unsigned bit;
-	} names[] = {
-		{"noroot", CS_SECBIT_NOROOT},
-		{"noroot-locked", CS_SECBIT_NOROOT_LOCKED},
-		{"no-setuid-fixup", CS_SECBIT_NO_SETUID_FIXUP},
-		{"no-setuid-fixup-locked", CS_SECBIT_NO_SETUID_FIXUP_LOCKED},
-		{"keep-caps", CS_SECBIT_KEEP_CAPS},
-		{"keep-caps-locked", CS_SECBIT_KEEP_CAPS_LOCKED},
-		{"no-cap-ambient-raise", CS_SECBIT_NO_CAP_AMBIENT_RAISE},
-		{"no-cap-ambient-raise-locked", CS_SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED},
-	};
 	char *end, *copy, *tok, *save = NULL;
 	unsigned long v;
 	int rc = 0;
@@ -195,15 +182,15 @@ static int parse_securebits(const char *s, unsigned *out)
 		return cs_err(CMD, "out of memory");
 	*out = 0;
 	for (tok = strtok_r(copy, ", ", &save); tok && !rc; tok = strtok_r(NULL, ", ", &save)) {
-		size_t i;
+		unsigned bit;
 
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strcmp(tok, names[i].n) == 0)
+		for (bit = 0; cs_securebit_name(bit); bit++)
+			if (strcmp(tok, cs_securebit_name(bit)) == 0)
 				break;
-		if (i == sizeof(names) / sizeof(names[0]))
+		if (!cs_securebit_name(bit))
 			rc = cs_usage_err(CMD, "--securebits: unknown name '%s'", tok);
 		else
-			*out |= names[i].bit;
+			*out |= 1u << bit;
 	}
 	free(copy);
 	return rc;

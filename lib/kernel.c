@@ -775,3 +775,14 @@ int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
 				 "longer add privileges at execve");
 	return 0;
 }
+
+const char *cs_securebit_name(unsigned bit)
+{
+	static const char *const names[] = {
+		"noroot",		"noroot-locked",	"no-setuid-fixup",
+		"no-setuid-fixup-locked", "keep-caps",		"keep-caps-locked",
+		"no-cap-ambient-raise", "no-cap-ambient-raise-locked",
+	};
+
+	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
+}

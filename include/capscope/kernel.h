@@ -35,6 +35,12 @@
 #define CS_SECBIT_EXEC_DENY_INTERACTIVE_LOCKED (1u << 11)
 #define CS_SECBIT_ALL 0xfffu
 
+/*
+ * The name of one securebit as capscope spells it ("noroot", "keep-caps-locked",
+ * …), for bits 0..7; NULL for any other bit.
+ */
+CS_EXPORT const char *cs_securebit_name(unsigned bit);
+
 #define CS_CRED_MAX_GROUPS CS_OCI_MAX_GROUPS
 
 /* A thread's credentials. */
