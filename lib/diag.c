@@ -21,6 +21,40 @@ int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, cons
 	return -err;
 }
 
+void cs_diag_file(struct cs_diag *d, const char *file)
+{
+	if (d && file && !d->file[0])
+		snprintf(d->file, sizeof(d->file), "%s", file);
+}
+
+int cs_diag_context(struct cs_diag *d, int err, const char *fmt, ...)
+{
+	if (err > 0)
+		err = -err;
+	if (d) {
+		char buf[sizeof(d->message) * 2 + 4];
+		size_t n;
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(d->message), fmt, ap);
+		va_end(ap);
+		n = strlen(buf);
+		if (d->message[0]) {
+			memcpy(buf + n, ": ", 3);
+			n += 2;
+			memcpy(buf + n, d->message,
+			       strnlen(d->message, sizeof(d->message) - 1) + 1);
+			buf[n + strnlen(d->message, sizeof(d->message) - 1)] = '\0';
+		}
+		/* Cut to the field's size: the outer context matters most. */
+		n = strnlen(buf, sizeof(d->message) - 1);
+		memcpy(d->message, buf, n);
+		d->message[n] = '\0';
+	}
+	return err;
+}
+
 const char *cs_diag_format(const struct cs_diag *d, char *buf, size_t len)
 {
 	size_t n = 0;

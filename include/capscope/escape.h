@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one escaping rule for text that reaches a terminal. Names from
+ * manifests, images, file systems and other processes are data: a process
+ * can set its comm to ESC sequences, a tar entry can be called "x\nFAKE ROW".
+ * Every text-mode field such a party controls goes through this, so it can
+ * neither move the cursor, recolour the screen nor forge a line.
+ *
+ * Kept as they are: printable ASCII except '\\', and valid UTF-8 that is
+ * neither a C1 control nor a bidirectional override. Escaped: '\\' as "\\\\",
+ * \n \t \r as "\\n" "\\t" "\\r", other C0 bytes and DEL and every byte of
+ * invalid UTF-8 as "\\xNN", C1 controls (U+0080..U+009F) and the bidi
+ * controls (U+202A..U+202E, U+2066..U+2069, which reorder what follows: the
+ * "Trojan Source" trick) as "\\uNNNN".
+ */
+#ifndef CAPSCOPE_ESCAPE_H
+#define CAPSCOPE_ESCAPE_H
+
+#include <stddef.h>
+
+#include "caps.h"
+
+/*
+ * Escape the n bytes at s into out (NUL-terminated, cut on a whole escape
+ * when it does not fit). Returns the length the whole escaped text needs,
+ * without the NUL, as snprintf does.
+ */
+CS_EXPORT size_t cs_escape_text(const char *s, size_t n, char *out, size_t outlen);
+
+/* The escaped text of the string s on the heap ("" for NULL); NULL on ENOMEM. */
+CS_EXPORT char *cs_escape_dup(const char *s);
+
+/* True when s (a string) needs no escaping. */
+CS_EXPORT int cs_text_is_safe(const char *s);
+
+#endif

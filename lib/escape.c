@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+#include "capscope/escape.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes) and its code
+ * point, or 0 when it is not valid (overlong, surrogate, past U+10FFFF,
+ * truncated).
+ */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c, min;
+
+	if (s[0] < 0xc2)
+		return 0;
+	if (s[0] < 0xe0)
+		len = 2, c = s[0] & 0x1f, min = 0x80;
+	else if (s[0] < 0xf0)
+		len = 3, c = s[0] & 0x0f, min = 0x800;
+	else if (s[0] < 0xf5)
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static int dangerous_cp(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t need = 0, used = 0;
+	char tmp[12];
+
+	for (size_t i = 0; i < n;) {
+		const char *piece;
+		size_t plen, adv = 1;
+		uint32_t cp;
+
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			piece = (const char *)s + i;
+			plen = 1;
+		} else if (s[i] == '\\') {
+			piece = "\\\\", plen = 2;
+		} else if (s[i] == '\n') {
+			piece = "\\n", plen = 2;
+		} else if (s[i] == '\t') {
+			piece = "\\t", plen = 2;
+		} else if (s[i] == '\r') {
+			piece = "\\r", plen = 2;
+		} else if (s[i] >= 0x80 && (adv = utf8_seq(s + i, n - i, &cp)) > 0) {
+			if (dangerous_cp(cp)) {
+				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
+				piece = tmp;
+			} else {
+				piece = (const char *)s + i, plen = adv;
+			}
+		} else {
+			adv = 1;
+			plen = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", s[i]);
+			piece = tmp;
+		}
+		/* Only whole escapes go out, so a cut never leaves half of one. */
+		if (outlen && used == need && used + plen < outlen) {
+			memcpy(out + used, piece, plen);
+			used += plen;
+		}
+		need += plen;
+		i += adv;
+	}
+	if (outlen)
+		out[used] = '\0';
+	return need;
+}
+
+char *cs_escape_dup(const char *s)
+{
+	size_t n, need;
+	char *out;
+
+	if (!s)
+		s = "";
+	n = strlen(s);
+	need = cs_escape_text(s, n, NULL, 0);
+	out = malloc(need + 1);
+	if (out)
+		cs_escape_text(s, n, out, need + 1);
+	return out;
+}
+
+int cs_text_is_safe(const char *s)
+{
+	size_t n = strlen(s);
+
+	return cs_escape_text(s, n, NULL, 0) == n;
+}

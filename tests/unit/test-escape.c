@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* The one escaping rule for text output (capscope/escape.h). */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/diag.h"
+#include "capscope/escape.h"
+
+static char *esc(const char *s)
+{
+	char *r = cs_escape_dup(s);
+
+	assert_non_null(r);
+	return r;
+}
+
+#define ESC_EQ(in, want)                                                                           \
+	do {                                                                                       \
+		char *got_ = esc(in);                                                              \
+		assert_string_equal(got_, want);                                                   \
+		free(got_);                                                                        \
+	} while (0)
+
+static void plain_text_unchanged(void **state)
+{
+	(void)state;
+	ESC_EQ("nginx-7d9f web_1 /usr/bin/nc", "nginx-7d9f web_1 /usr/bin/nc");
+	ESC_EQ("", "");
+	ESC_EQ(NULL, "");
+	ESC_EQ("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
+	assert_true(cs_text_is_safe("web"));
+	assert_false(cs_text_is_safe("a\nb"));
+}
+
+static void controls_escaped(void **state)
+{
+	(void)state;
+	ESC_EQ("\x1b[2J\x1b[Hcritical", "\\x1b[2J\\x1b[Hcritical");
+	ESC_EQ("a\nb\tc\rd", "a\\nb\\tc\\rd");
+	ESC_EQ("back\\slash", "back\\\\slash");
+	ESC_EQ("del\x7f", "del\\x7f");
+	ESC_EQ("bell\x07", "bell\\x07");
+}
+
+static void unicode_controls_escaped(void **state)
+{
+	(void)state;
+	/* C1 CSI (U+009B) acts like ESC [ on many terminals. */
+	ESC_EQ("x\xc2\x9b"
+	       "31m",
+	       "x\\u009b31m");
+	/* Right-to-left override and isolates reorder the rest of the line. */
+	ESC_EQ("\xe2\x80\xae"
+	       "abc",
+	       "\\u202eabc");
+	ESC_EQ("\xe2\x81\xa6"
+	       "x",
+	       "\\u2066x");
+}
+
+static void invalid_utf8_escaped(void **state)
+{
+	(void)state;
+	ESC_EQ("\xff\xfe", "\\xff\\xfe");
+	ESC_EQ("\xc0\x80", "\\xc0\\x80");		    /* overlong NUL */
+	ESC_EQ("\xed\xa0\x80", "\\xed\\xa0\\x80");	    /* surrogate */
+	ESC_EQ("\xe2\x80", "\\xe2\\x80");		    /* truncated */
+	ESC_EQ("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* past U+10FFFF */
+}
+
+static void cut_on_whole_escape(void **state)
+{
+	char buf[6];
+	size_t need;
+
+	(void)state;
+	need = cs_escape_text("ab\ncd", 5, buf, sizeof(buf));
+	assert_int_equal(need, 6);
+	assert_string_equal(buf, "ab\\nc");
+	need = cs_escape_text("a\x1b", 2, buf, 4);
+	assert_int_equal(need, 5);
+	assert_string_equal(buf, "a");
+	/* Embedded NUL bytes counted by length are escaped, never cut the text. */
+	char big[16];
+	need = cs_escape_text("a\0b", 3, big, sizeof(big));
+	assert_int_equal(need, 6);
+	assert_string_equal(big, "a\\x00b");
+}
+
+static void diag_context_wraps(void **state)
+{
+	struct cs_diag d = {0};
+	char buf[512];
+	int r;
+
+	(void)state;
+	cs_diag_set(&d, EINVAL, 3, 7, "spec.containers", "not a list");
+	r = cs_diag_context(&d, EINVAL, "reading pod %s", "web");
+	assert_int_equal(r, -EINVAL);
+	cs_diag_file(&d, "pod.yaml");
+	cs_diag_file(&d, "other.yaml"); /* the innermost reader's name stays */
+	assert_string_equal(cs_diag_format(&d, buf, sizeof(buf)),
+			    "pod.yaml:3:7: spec.containers: reading pod web: not a list");
+	assert_int_equal(cs_diag_context(NULL, -ENOENT, "x"), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(plain_text_unchanged),	cmocka_unit_test(controls_escaped),
+	    cmocka_unit_test(unicode_controls_escaped), cmocka_unit_test(invalid_utf8_escaped),
+	    cmocka_unit_test(cut_on_whole_escape),	cmocka_unit_test(diag_context_wraps),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
