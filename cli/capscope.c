@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capscope/version.h"
 #include "commands.h"
 #include "output.h"
 
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 		return cs_finish_stdout(NULL, 0);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("capscope 0.1.0\n");
+		printf("capscope %s\n", cs_version());
 		return cs_finish_stdout(NULL, 0);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -8,6 +8,9 @@ packages=(
   gcc clang llvm make meson ninja-build pkg-config
   libcap-dev libcmocka-dev libfyaml-dev libarchive-dev libbpf-dev bpftool
   libclang-rt-14-dev
+  # the formatter, pinned: `make check` fails on unformatted code, and
+  # another clang-format version formats differently (tests/cli/format.sh)
+  clang-format-14
   # oracles and the real things the tests run
   libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
   valgrind bpftrace hyperfine libcap-ng-utils groff-base

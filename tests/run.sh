@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# capscope's test runner. Every test speaks TAP ("ok N", "not ok N",
-# "# SKIP"); exit 77 means "skipped, with the reason on the first line".
-# Prints one line per test program and ends with "N passed, N failed".
+# capscope's test runner: a thin wrapper over `meson test`. Every test is a
+# meson test() speaking TAP (tests/meson.build); this runs the plain build's
+# suites (unit, fuzz, cli, truth, asan-cli) and the sanitizer build's (unit,
+# fuzz), prints one line per test program from meson's logs and ends with
+# "N passed, N failed, N skipped", counting TAP results.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,81 +20,89 @@ while [ $# -gt 0 ]; do
   esac
 done
 cd "$top"
-export CAPSCOPE_TOP=$top
-export CAPSCOPE="$top/$build/capscope"
-export CAPSCOPE_BUILD="$top/$build"
-export CMOCKA_MESSAGE_OUTPUT=TAP
+case "$build" in /*) ;; *) build="$top/$build" ;; esac
+case "$asan" in /*) ;; *) asan="$top/$asan" ;; esac
+[ -x "$asan/capscope" ] && export CAPSCOPE_ASAN_BUILD="$asan"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export NO_COLOR=1
-logdir="$top/$build/test-logs"
-mkdir -p "$logdir"
 
-passed=0 failed=0 skipped=0
-failed_names=()
-
-run_one() { # name, timeout, command...
-  local name=$1 limit=$2; shift 2
-  [ -n "$filter" ] && [[ "$name" != *$filter* ]] && return
-  local log="$logdir/${name//\//_}.log" rc ok notok skip
-  timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1 </dev/null
-  rc=$?
-  ok=$(grep -Ec '^ok [0-9]+' "$log" | tr -d ' ')
-  skip=$(grep -Ec '^ok [0-9]+.*# *(SKIP|skip)' "$log" | tr -d ' ')
-  notok=$(grep -Ec '^not ok [0-9]+' "$log" | tr -d ' ')
-  ok=$((ok - skip))
-  if [ "$rc" -eq 77 ]; then
-    skipped=$((skipped + 1))
-    printf 'SKIP %-44s %s\n' "$name" "$(grep -m1 -iE 'skip' "$log" | cut -c1-100)"
-    return
-  fi
-  if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
-    notok=1 # crashed, timed out or failed outside TAP
-  fi
-  passed=$((passed + ok)); failed=$((failed + notok)); skipped=$((skipped + skip))
-  if [ "$notok" -gt 0 ]; then
-    failed_names+=("$name")
-    printf 'FAIL %-44s %d ok, %d not ok (exit %d), log: %s\n' "$name" "$ok" "$notok" "$rc" "$log"
-    grep -E '^not ok|ERROR|Sanitizer|runtime error' "$log" | head -n 8 | sed 's/^/     /'
-  else
-    printf 'PASS %-44s %d ok%s\n' "$name" "$ok" "$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
-  fi
+# The display name of a test: the plain build's "suite/name", the sanitizer
+# build's unit and fuzz tests as "asan/name".
+select_tests() { # builddir tag -> names of the tests to run, one per line
+  meson test -C "$1" --no-rebuild --list 2>/dev/null |
+    sed -n 's/^[^:]*:\([^ ]*\) \/ \(.*\)$/\1 \2/p' |
+    while read -r suite name; do
+      shown="$suite/${name#asan-}"
+      [ "$2" = asan ] && shown="asan/$name"
+      [ -n "$filter" ] && [[ "$shown" != *$filter* ]] && continue
+      echo "$name"
+    done
 }
 
-# Unit tests and corpus replays, in the normal and the sanitizer build.
-for dir in "$build" "$asan"; do
-  [ -d "$dir/tests" ] || continue
-  tag=$([ "$dir" = "$asan" ] && echo asan || echo unit)
-  for t in "$dir"/tests/unit/test-*; do
-    [ -f "$t" ] && [ -x "$t" ] || continue
-    run_one "$tag/$(basename "$t")" 300 "$t"
-  done
-  for f in "$dir"/tests/fuzz/fuzz-*; do
-    [ -f "$f" ] && [ -x "$f" ] || continue
-    n=$(basename "$f"); n=${n#fuzz-}
-    run_one "$tag/replay-$n" 300 "$f" "$top/tests/fuzz/corpus/$n"
-  done
+status=0
+for pass in plain asan; do
+  dir=$build
+  [ "$pass" = asan ] && dir=$asan
+  rm -f "$dir/meson-logs/testlog-$pass.json"
+  [ -f "$dir/build.ninja" ] || continue
+  mapfile -t names < <(select_tests "$dir" "$pass")
+  [ ${#names[@]} -eq 0 ] && continue
+  # meson prints its own progress; our summary below is read from its log.
+  meson test -C "$dir" --no-rebuild --num-processes 2 "${names[@]}" \
+    >"$dir/meson-logs/run-sh.out" 2>&1 </dev/null || status=1
+  cp "$dir/meson-logs/testlog.json" "$dir/meson-logs/testlog-$pass.json"
 done
 
-# Tests of the real things: the CLI, the kernel, runc, BPF.
-for suite in cli truth; do
-  for t in "$top"/tests/$suite/*.sh; do
-    [ -f "$t" ] && [ -x "$t" ] || continue
-    run_one "$suite/$(basename "$t" .sh)" 1200 "$t"
-  done
-done
-
-# Suites marked "# asan-too" run once more against the sanitizer build's binary.
-if [ -x "$top/$asan/capscope" ]; then
-  for t in "$top"/tests/cli/*.sh "$top"/tests/truth/*.sh; do
-    [ -x "$t" ] && grep -q '^# asan-too' "$t" || continue
-    CAPSCOPE="$top/$asan/capscope" run_one "asan-cli/$(basename "$t" .sh)" 1200 "$t"
-  done
-fi
-
-echo
-if [ ${#failed_names[@]} -gt 0 ]; then
-  echo "failed: ${failed_names[*]}"
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+python3 - "$build/meson-logs/testlog-plain.json" "$asan/meson-logs/testlog-asan.json" <<'PY'
+import json, os, re, sys
+passed = failed = skipped = 0
+failed_names = []
+order = {"unit": 0, "fuzz": 1, "asan": 2, "cli": 3, "truth": 4, "asan-cli": 5}
+rows = []
+for path, tag in zip(sys.argv[1:], ["plain", "asan"]):
+    if not os.path.exists(path):
+        continue
+    for line in open(path):
+        t = json.loads(line)
+        name = t["name"]
+        suite = name.split(" / ")[0].split(":")[-1] if " / " in name else ""
+        short = name.split(" / ")[-1]
+        shown = f"asan/{short}" if tag == "asan" else f"{suite}/{short.removeprefix('asan-')}"
+        rows.append((order.get("asan" if tag == "asan" else suite, 9), shown, t))
+for _, shown, t in sorted(rows, key=lambda r: r[0]):
+    out = t.get("stdout") or ""
+    ok = len(re.findall(r"^ok \d+", out, re.M))
+    skip = len(re.findall(r"^ok \d+.*# *(?:SKIP|skip)", out, re.M))
+    notok = len(re.findall(r"^not ok \d+", out, re.M))
+    ok -= skip
+    res = t["result"]
+    if res == "SKIP" or re.search(r"^1\.\.0 *# *SKIP", out, re.M):
+        skipped += 1
+        why = re.search(r"^1\.\.0 *# *SKIP *(.*)$", out, re.M)
+        print(f"SKIP {shown:<44} {(why.group(1) if why else '')[:100]}")
+        continue
+    if res not in ("OK", "EXPECTEDFAIL") and notok == 0:
+        notok = 1  # crashed, timed out or failed outside TAP
+    passed += ok; failed += notok; skipped += skip
+    if notok:
+        failed_names.append(shown)
+        print(f"FAIL {shown:<44} {ok} ok, {notok} not ok ({res}, exit {t.get('returncode')})")
+        for l in (out + (t.get("stderr") or "")).splitlines():
+            if re.match(r"^not ok|.*(ERROR|Sanitizer|runtime error)", l):
+                print("     " + l[:200])
+                notok -= 1
+            if notok < -6:
+                break
+    else:
+        extra = f", {skip} skipped" if skip else ""
+        print(f"PASS {shown:<44} {ok} ok{extra}")
+print()
+if failed_names:
+    print("failed: " + " ".join(failed_names))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
+rc=$?
+[ $rc -ne 0 ] && status=1
+exit $status

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libcapscope, all of it: include this one header and link with
+ * `pkg-config --cflags --libs capscope`. docs/library.md says how the
+ * library is laid out and how to call it; each header below documents its
+ * module. Conventions that hold everywhere: functions return 0 or -errno;
+ * those that can say more fill a struct cs_diag; whatever a call allocates
+ * is released by the one free function named beside it; nothing here prints
+ * or exits.
+ */
+#ifndef CAPSCOPE_CAPSCOPE_H
+#define CAPSCOPE_CAPSCOPE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "caps.h"
+#include "diag.h"
+#include "escape.h"
+#include "version.h"
+#include "text.h"
+#include "json.h"
+#include "steps.h"
+#include "proc.h"
+#include "fcaps.h"
+#include "oci.h"
+#include "kernel.h"
+#include "runtime.h"
+#include "cri.h"
+#include "launch.h"
+#include "k8s.h"
+#include "scc.h"
+#include "psa.h"
+#include "scan.h"
+#include "trace.h"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
