@@ -11,47 +11,48 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/scan.h"
 #include "commands.h"
 #include "output.h"
 
 static const char scan_help[] =
-	"Usage: capscope scan [OPTIONS] DIR|IMAGE...\n"
-	"\n"
-	"List every regular file that gains privilege on execve: file capabilities\n"
-	"(the security.capability xattr), the set-uid bit or the set-gid bit, with\n"
-	"its owner, mode, decoded capabilities (getcap's text, xattr version and\n"
-	"rootid) and a risk level (see capscope-scan(1) for the table).\n"
-	"\n"
-	"A DIR is walked without following symlinks; findings on a nosuid mount are\n"
-	"marked inert. An IMAGE is read as a stream, never extracted: a 'docker\n"
-	"save' archive, an OCI image layout (directory) or OCI archive, or a single\n"
-	"layer tar, gzip/zstd/uncompressed. Layers are applied in order with their\n"
-	"whiteouts, so the report is the image's final view; each finding names the\n"
-	"layer (0 = first) that added it and the entrypoint's file is marked.\n"
-	"An executable FILE given alone is checked as itself, like getcap FILE.\n"
-	"\n"
-	"Options:\n"
-	"  -x, --one-file-system  do not descend into directories on other filesystems\n"
-	"      --json             JSON output\n"
-	"      --sarif            SARIF 2.1.0 output (code-scanning UIs)\n"
-	"      --fail-on LEVEL    exit 1 when a finding (not inert) reaches LEVEL:\n"
-	"                         info, low, medium, high, critical\n"
-	"      --threads N        tree walker threads (default 2)\n"
-	"      --max-bytes N      images: stop past N uncompressed bytes (default 64G)\n"
-	"      --max-ratio N      images: stop when a layer inflates more than N:1 (1000)\n"
-	"  -h, --help             this help\n"
-	"\n"
-	"Exit status: 0 done, 1 a finding reached --fail-on LEVEL or something could\n"
-	"not be read, 2 usage.\n"
-	"\n"
-	"Examples:\n"
-	"  capscope scan -x /usr\n"
-	"  capscope scan --fail-on high rootfs/\n"
-	"  docker save nginx:latest -o nginx.tar && capscope scan nginx.tar\n"
-	"  capscope scan --json ./oci-layout-dir | jq '.findings[] | select(.risk==\"high\")'\n"
-	"  capscope scan --sarif image.tar > scan.sarif\n";
+    "Usage: capscope scan [OPTIONS] DIR|IMAGE...\n"
+    "\n"
+    "List every regular file that gains privilege on execve: file capabilities\n"
+    "(the security.capability xattr), the set-uid bit or the set-gid bit, with\n"
+    "its owner, mode, decoded capabilities (getcap's text, xattr version and\n"
+    "rootid) and a risk level (see capscope-scan(1) for the table).\n"
+    "\n"
+    "A DIR is walked without following symlinks; findings on a nosuid mount are\n"
+    "marked inert. An IMAGE is read as a stream, never extracted: a 'docker\n"
+    "save' archive, an OCI image layout (directory) or OCI archive, or a single\n"
+    "layer tar, gzip/zstd/uncompressed. Layers are applied in order with their\n"
+    "whiteouts, so the report is the image's final view; each finding names the\n"
+    "layer (0 = first) that added it and the entrypoint's file is marked.\n"
+    "An executable FILE given alone is checked as itself, like getcap FILE.\n"
+    "\n"
+    "Options:\n"
+    "  -x, --one-file-system  do not descend into directories on other filesystems\n"
+    "      --json             JSON output\n"
+    "      --sarif            SARIF 2.1.0 output (code-scanning UIs)\n"
+    "      --fail-on LEVEL    exit 1 when a finding (not inert) reaches LEVEL:\n"
+    "                         info, low, medium, high, critical\n"
+    "      --threads N        tree walker threads (default 2)\n"
+    "      --max-bytes N      images: stop past N uncompressed bytes (default 64G)\n"
+    "      --max-ratio N      images: stop when a layer inflates more than N:1 (1000)\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 done, 1 a finding reached --fail-on LEVEL or something could\n"
+    "not be read, 2 usage.\n"
+    "\n"
+    "Examples:\n"
+    "  capscope scan -x /usr\n"
+    "  capscope scan --fail-on high rootfs/\n"
+    "  docker save nginx:latest -o nginx.tar && capscope scan nginx.tar\n"
+    "  capscope scan --json ./oci-layout-dir | jq '.findings[] | select(.risk==\"high\")'\n"
+    "  capscope scan --sarif image.tar > scan.sarif\n";
 
 struct target {
 	const char *arg;
@@ -110,7 +111,11 @@ static bool archive_magic(const char *p)
 	return (n >= 262 && memcmp(b + 257, "ustar", 5) == 0) ||
 	       (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) ||
 	       (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0) ||
-	       (n >= 6 && memcmp(b, "\xfd" "7zXZ\0", 6) == 0) || (n >= 3 && memcmp(b, "BZh", 3) == 0);
+	       (n >= 6 && memcmp(b,
+				 "\xfd"
+				 "7zXZ\0",
+				 6) == 0) ||
+	       (n >= 3 && memcmp(b, "BZh", 3) == 0);
 }
 
 static bool is_image(const char *p)
@@ -127,7 +132,8 @@ static bool is_image(const char *p)
 	 * FILE; anything else goes to the image reader, which says what is wrong.
 	 */
 	if (S_ISREG(st.st_mode))
-		return archive_magic(p) || !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH | S_ISUID | S_ISGID));
+		return archive_magic(p) ||
+		       !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH | S_ISUID | S_ISGID));
 	/* A directory holding an OCI layout is an image, not a tree. */
 	snprintf(buf, sizeof(buf), "%s/oci-layout", p);
 	return S_ISDIR(st.st_mode) && lstat(buf, &st) == 0 && S_ISREG(st.st_mode);
@@ -162,8 +168,8 @@ static char *caps_text(const struct cs_finding *f)
 static void print_text(struct target *tg, size_t nt, bool *failed)
 {
 	struct cs_table t;
-	static const char *const hdr[] = {"RISK", "PATH", "UID:GID", "MODE", "SET-ID",
-					  "FILE CAPS", "LAYER", "WHY"};
+	static const char *const hdr[] = {"RISK",   "PATH",	 "UID:GID", "MODE",
+					  "SET-ID", "FILE CAPS", "LAYER",   "WHY"};
 	size_t total = 0;
 
 	cs_table_init(&t, 8);
@@ -177,15 +183,27 @@ static void print_text(struct target *tg, size_t nt, bool *failed)
 			struct cs_finding *f = &r->findings[k];
 			char own[32], mode[16], layer[16], setid[16], why[256], risk[32];
 			char *caps = caps_text(f);
-			char *path = NULL;
+			char *path = NULL, *esc;
 			const char *cells[8];
 
 			if (!caps) {
 				*failed = true;
 				continue;
 			}
-			if (nt > 1 && tg[i].image && asprintf(&path, "%s:%s", tg[i].arg, f->path) < 0)
-				path = NULL;
+			/* Names come from the scanned data: one escaping rule (escape.h). */
+			if (nt > 1 && tg[i].image) {
+				if (asprintf(&path, "%s:%s", tg[i].arg, f->path) < 0)
+					path = NULL;
+			} else {
+				path = strdup(f->path);
+			}
+			esc = cs_escape_dup(path);
+			free(path);
+			if (!esc) {
+				free(caps);
+				*failed = true;
+				continue;
+			}
 			snprintf(own, sizeof(own), "%" PRIu32 ":%" PRIu32, f->uid, f->gid);
 			mode_str(f->mode, mode, sizeof(mode));
 			snprintf(setid, sizeof(setid), "%s%s%s", f->mode & S_ISUID ? "setuid" : "",
@@ -202,7 +220,7 @@ static void print_text(struct target *tg, size_t nt, bool *failed)
 			snprintf(why, sizeof(why), "%s%s%s", f->entrypoint ? "ENTRYPOINT; " : "",
 				 f->inert ? "nosuid mount; " : "", f->reason);
 			cells[0] = risk;
-			cells[1] = path ? path : f->path;
+			cells[1] = esc;
 			cells[2] = own;
 			cells[3] = mode;
 			cells[4] = setid;
@@ -211,7 +229,7 @@ static void print_text(struct target *tg, size_t nt, bool *failed)
 			cells[7] = why;
 			cs_table_add(&t, cells);
 			free(caps);
-			free(path);
+			free(esc);
 		}
 	}
 	if (total)
@@ -221,12 +239,21 @@ static void print_text(struct target *tg, size_t nt, bool *failed)
 		struct cs_scan_result *r = &tg[i].r;
 
 		if (tg[i].image && r->image_kind && strcmp(r->image_kind, "layer") != 0) {
-			printf("%s%s: %s, %u layer%s, user '%s'", total ? "\n" : "", tg[i].arg,
-			       r->image_kind, r->nlayers, r->nlayers == 1 ? "" : "s",
-			       r->image_user ? r->image_user : "");
-			if (r->entrypoint_path)
-				printf(", entrypoint %s", r->entrypoint_path);
-			printf("\n");
+			char *arg = cs_escape_dup(tg[i].arg), *user = cs_escape_dup(r->image_user);
+			char *ep = cs_escape_dup(r->entrypoint_path);
+
+			if (!arg || !user || !ep)
+				*failed = true;
+			else {
+				printf("%s%s: %s, %u layer%s, user '%s'", total ? "\n" : "", arg,
+				       r->image_kind, r->nlayers, r->nlayers == 1 ? "" : "s", user);
+				if (r->entrypoint_path)
+					printf(", entrypoint %s", ep);
+				printf("\n");
+			}
+			free(arg);
+			free(user);
+			free(ep);
 		}
 	}
 	printf("%s%zu finding%s\n", total || nt > 1 ? "" : "", total, total == 1 ? "" : "s");
@@ -403,9 +430,9 @@ static const char *sarif_level(enum cs_risk r)
 static int print_sarif(struct target *tg, size_t nt)
 {
 	static const char *const rules[][2] = {
-		{"file-capabilities", "File carries capabilities (security.capability)"},
-		{"setuid", "File is set-uid"},
-		{"setgid", "File is set-gid"},
+	    {"file-capabilities", "File carries capabilities (security.capability)"},
+	    {"setuid", "File is set-uid"},
+	    {"setgid", "File is set-gid"},
 	};
 	struct cs_json j;
 
@@ -452,10 +479,12 @@ static int print_sarif(struct target *tg, size_t nt)
 			char mode[16];
 
 			mode_str(f->mode, mode, sizeof(mode));
-			if (asprintf(&msg, "%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32 "%s%s)",
+			if (asprintf(&msg,
+				     "%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32
+				     "%s%s)",
 				     f->path, cs_risk_name(f->risk), f->inert ? ", inert" : "",
-				     f->reason, mode, f->uid, f->gid, caps && caps[0] ? ", caps " : "",
-				     caps ? caps : "") < 0)
+				     f->reason, mode, f->uid, f->gid,
+				     caps && caps[0] ? ", caps " : "", caps ? caps : "") < 0)
 				msg = NULL;
 			free(caps);
 			cs_json_obj_begin(&j);
@@ -507,6 +536,30 @@ static int print_sarif(struct target *tg, size_t nt)
 	return cs_json_finish(&j);
 }
 
+/* Errors name entries of the scanned data too: escaped like the table (escape.h). */
+static void report_diag(const struct target *t)
+{
+	char b[700];
+	char *arg = cs_escape_dup(t->arg),
+	     *msg = cs_escape_dup(cs_diag_format(&t->d, b, sizeof(b)));
+
+	cs_err("scan", "%s: %s", arg ? arg : "?", msg ? msg : strerror(ENOMEM));
+	free(arg);
+	free(msg);
+}
+
+static void report_error(const struct target *t, const struct cs_scan_error *e)
+{
+	char *arg = cs_escape_dup(t->arg), *path = cs_escape_dup(e->path);
+	char *msg = cs_escape_dup(e->message);
+
+	cs_err("scan", "%s%s%s: %s", t->image && arg ? arg : "", t->image ? ": " : "",
+	       path ? path : "?", msg ? msg : strerror(ENOMEM));
+	free(arg);
+	free(path);
+	free(msg);
+}
+
 static int parse_u64(const char *s, uint64_t *out)
 {
 	char *e;
@@ -541,15 +594,15 @@ enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_THREADS, OPT_MAX_BYTES, OPT_M
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"one-file-system", no_argument, NULL, 'x'},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"sarif", no_argument, NULL, OPT_SARIF},
-		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
-		{"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"one-file-system", no_argument, NULL, 'x'},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"sarif", no_argument, NULL, OPT_SARIF},
+	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cs_scan_opts o = {.progress = progress};
 	bool json = false, sarif = false, failed = false;
@@ -575,9 +628,10 @@ int cmd_scan(int argc, char **argv)
 		case OPT_FAIL_ON:
 			fail_on = cs_risk_parse(optarg);
 			if (fail_on < 0)
-				return cs_usage_err("scan",
-						    "--fail-on: '%s' is not info, low, medium, high or critical",
-						    optarg);
+				return cs_usage_err(
+				    "scan",
+				    "--fail-on: '%s' is not info, low, medium, high or critical",
+				    optarg);
 			break;
 		case OPT_THREADS:
 			if (parse_u64(optarg, &v) < 0 || v < 1 || v > 16)
@@ -586,12 +640,14 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_MAX_BYTES:
 			if (parse_u64(optarg, &v) < 0 || v == 0)
-				return cs_usage_err("scan", "--max-bytes: '%s' is not a size", optarg);
+				return cs_usage_err("scan", "--max-bytes: '%s' is not a size",
+						    optarg);
 			o.max_bytes = v;
 			break;
 		case OPT_MAX_RATIO:
 			if (parse_u64(optarg, &v) < 0 || v == 0)
-				return cs_usage_err("scan", "--max-ratio: '%s' is not a number", optarg);
+				return cs_usage_err("scan", "--max-ratio: '%s' is not a number",
+						    optarg);
 			o.max_ratio = v;
 			break;
 		case 'h':
@@ -617,26 +673,28 @@ int cmd_scan(int argc, char **argv)
 	prog.enabled = isatty(STDERR_FILENO) == 1;
 	for (size_t i = 0; i < nt; i++) {
 		struct target *t = &tg[i];
+		char *shown;
 
 		t->arg = argv[optind + (int)i];
 		t->image = is_image(t->arg);
 		prog.image = t->image;
-		o.progress_arg = (void *)t->arg;
+		shown = cs_escape_dup(t->arg);
+		o.progress_arg = shown ? shown : (char *)"?";
 		clock_gettime(CLOCK_MONOTONIC, &prog.start);
 		if (t->image)
 			t->rc = cs_scan_image(t->arg, &o, &t->r, &t->d);
 		else
 			t->rc = cs_scan_tree(t->arg, &o, &t->r, &t->d);
 		progress_end();
+		free(shown);
 		if (t->rc < 0) {
-			cs_diag_err("scan", t->arg, &t->d);
+			report_diag(t);
 			status = CS_EXIT_FAIL;
 		}
 		for (size_t k = 0; k < t->r.nerrors; k++) {
-			struct cs_scan_error *e = &t->r.errors[k];
+			const struct cs_scan_error *e = &t->r.errors[k];
 
-			cs_err("scan", "%s%s%s: %s", t->image ? t->arg : "", t->image ? ": " : "",
-			       e->path, e->message);
+			report_error(t, e);
 			/* A file that vanished mid-walk is news, not a failure of the scan. */
 			if (e->err != ENOENT)
 				status = CS_EXIT_FAIL;
@@ -644,7 +702,8 @@ int cmd_scan(int argc, char **argv)
 		cs_scan_sort_by_risk(&t->r);
 		if (fail_on >= 0)
 			for (size_t k = 0; k < t->r.nfindings; k++)
-				if (!t->r.findings[k].inert && (int)t->r.findings[k].risk >= fail_on)
+				if (!t->r.findings[k].inert &&
+				    (int)t->r.findings[k].risk >= fail_on)
 					status = CS_EXIT_FAIL;
 	}
 	if (json) {

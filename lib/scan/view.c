@@ -382,8 +382,7 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return cs_view_resolve(v, dir, true, pdir, len);
 }
 
-int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why,
-		  size_t whylen)
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why, size_t whylen)
 {
 	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
 	const char *base;
@@ -397,8 +396,12 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		return 1;
 	}
 	if (flags & CS_NORM_ESCAPED) {
-		snprintf(why, whylen, "name climbs out of the root with '..': kept inside it as %.200s",
-			 norm);
+		snprintf(why, whylen,
+			 "name climbs out of the root with '..': kept inside it as %.200s", norm);
+		warn = 2;
+	} else if (flags & CS_NORM_ABSOLUTE) {
+		/* A tar that names /etc/passwd wants the host's file: say so (docs/scan.md). */
+		snprintf(why, whylen, "absolute name: kept inside the image as %.200s", norm);
 		warn = 2;
 	}
 	if (strcmp(norm, "/") == 0)
@@ -438,9 +441,10 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 ||
 		    strcmp(tn, "/") == 0 || resolve_parent(v, tn, tp, sizeof(tp), &tb) < 0 ||
 		    snprintf(tf, sizeof(tf), "%s/%s", strcmp(tp, "/") ? tp : "", tb) >=
-			    (int)sizeof(tf) ||
+			(int)sizeof(tf) ||
 		    !(target = cs_view_lookup(v, tf)) || S_ISDIR(target->mode)) {
-			snprintf(why, whylen, "hard link to '%.200s', which is not a file in the image: ignored",
+			snprintf(why, whylen,
+				 "hard link to '%.200s', which is not a file in the image: ignored",
 				 e->hardlink);
 			return 1;
 		}
