@@ -53,6 +53,9 @@ struct cs_scan_result {
 	struct cs_scan_error *errors;
 	size_t nerrors, caperrors;
 	uint64_t files, dirs; /* regular files and directories looked at */
+	/* Tree walker only: path components it resolved (opens beneath a parent,
+	 * climbs through ".."). Linear in dirs whatever the depth; tests check it. */
+	uint64_t walk_steps;
 	/* Images only (NULL for trees). */
 	char *image_kind;      /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	char *image_user;      /* config User ("" when unset) */
@@ -67,6 +70,10 @@ typedef void (*cs_scan_progress_fn)(void *arg, uint64_t files, uint64_t dirs);
 struct cs_scan_opts {
 	bool one_filesystem; /* -x: do not descend into directories on other devices */
 	unsigned threads;    /* tree walker threads; 0 = 2 */
+	/* Tree walker: directories whose descriptor may stay open for their
+	 * children (0 = from RLIMIT_NOFILE, at most 1024); past it the oldest
+	 * is closed and reopened when needed. */
+	unsigned max_open_dirs;
 	/* Images: decompression bounds (0 = defaults below). */
 	uint64_t max_bytes; /* total uncompressed bytes over all layers */
 	uint64_t max_ratio; /* uncompressed / compressed, checked past 1 MiB */
