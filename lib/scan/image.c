@@ -250,7 +250,7 @@ static int apply_layer(struct img *im, struct archive *a)
 		const char *xn;
 		const void *xv;
 		size_t xs;
-		char why[300];
+		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
 		if (rc == ARCHIVE_EOF)
@@ -313,14 +313,14 @@ static int apply_layer(struct img *im, struct archive *a)
 			ve.data = content;
 			im->kept += ve.datalen;
 		}
-		rc = cs_view_apply(&im->v, im->layer, &ve, why, sizeof(why));
+		rc = cs_view_apply(&im->v, im->layer, &ve, &note);
 		free(content);
 		if (rc < 0)
 			return cs_diag_set(im->d, -rc, 0, 0, im->label, "%s: %s", ve.name,
 					   strerror(-rc));
 		if (rc > 0)
 			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
-					  im->label, why);
+					  im->label, note.message);
 		/* Through the data, checking the bounds as it inflates. */
 		if (seekable) {
 			if (archive_read_data_skip(a) < ARCHIVE_WARN)
@@ -745,11 +745,10 @@ static int img_init(struct img *im, const char *path, const struct cs_scan_opts 
 	if (d)
 		memset(d, 0, sizeof(*d));
 	{
-		char why[256];
-		int rc = cs_archive_dlopen(why, sizeof(why));
+		int rc = cs_archive_dlopen(d);
 
 		if (rc < 0)
-			return cs_diag_set(d, -rc, 0, 0, NULL, "cannot load libarchive: %s", why);
+			return rc;
 	}
 	return cs_view_init(&im->v);
 }

@@ -382,42 +382,46 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return cs_view_resolve(v, dir, true, pdir, len);
 }
 
-int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why, size_t whylen)
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
 {
 	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
 	const char *base;
 	int flags, rc, warn = 0;
 	struct cs_vnode *parent, *old, *n, *target = NULL;
 
-	why[0] = 0;
+	if (d)
+		memset(d, 0, sizeof(*d));
 	rc = cs_view_normalize(e->name, norm, sizeof(norm), &flags);
 	if (rc < 0) {
-		snprintf(why, whylen, "name longer than %d bytes: ignored", VIEW_PATH_MAX);
+		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
+			    VIEW_PATH_MAX);
 		return 1;
 	}
 	if (flags & CS_NORM_ESCAPED) {
-		snprintf(why, whylen,
-			 "name climbs out of the root with '..': kept inside it as %.200s", norm);
+		cs_diag_set(d, EXDEV, 0, 0, NULL,
+			    "name climbs out of the root with '..': kept inside it as %.200s",
+			    norm);
 		warn = 2;
 	} else if (flags & CS_NORM_ABSOLUTE) {
 		/* A tar that names /etc/passwd wants the host's file: say so (docs/scan.md). */
-		snprintf(why, whylen, "absolute name: kept inside the image as %.200s", norm);
+		cs_diag_set(d, EXDEV, 0, 0, NULL, "absolute name: kept inside the image as %.200s",
+			    norm);
 		warn = 2;
 	}
 	if (strcmp(norm, "/") == 0)
 		return warn;
 	rc = resolve_parent(v, norm, pdir, sizeof(pdir), &base);
 	if (rc < 0) {
-		snprintf(why, whylen, "parent directory cannot be resolved (%s): ignored",
-			 strerror(-rc));
+		cs_diag_set(d, EINVAL, 0, 0, NULL,
+			    "parent directory cannot be resolved (%s): ignored", strerror(-rc));
 		return 1;
 	}
 	if (strncmp(base, ".wh.", 4) == 0) {
 		if (strcmp(base, ".wh..wh..opq") == 0) {
-			struct cs_vnode *d = cs_view_lookup(v, pdir);
+			struct cs_vnode *dir = cs_view_lookup(v, pdir);
 
-			if (d && S_ISDIR(d->mode))
-				opaque_clear(v, d, layer);
+			if (dir && S_ISDIR(dir->mode))
+				opaque_clear(v, dir, layer);
 			return warn;
 		}
 		if (strncmp(base, ".wh..wh.", 8) == 0)
@@ -430,7 +434,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 	}
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(pdir, "/") ? pdir : "", base) >=
 	    (int)sizeof(full)) {
-		snprintf(why, whylen, "name longer than %d bytes: ignored", VIEW_PATH_MAX);
+		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
+			    VIEW_PATH_MAX);
 		return 1;
 	}
 	if (e->hardlink) {
@@ -443,9 +448,10 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		    snprintf(tf, sizeof(tf), "%s/%s", strcmp(tp, "/") ? tp : "", tb) >=
 			(int)sizeof(tf) ||
 		    !(target = cs_view_lookup(v, tf)) || S_ISDIR(target->mode)) {
-			snprintf(why, whylen,
-				 "hard link to '%.200s', which is not a file in the image: ignored",
-				 e->hardlink);
+			cs_diag_set(
+			    d, EINVAL, 0, 0, NULL,
+			    "hard link to '%.200s', which is not a file in the image: ignored",
+			    e->hardlink);
 			return 1;
 		}
 		if (target == cs_view_lookup(v, full))
@@ -454,7 +460,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 	parent = ensure_dir(v, pdir);
 	if (!parent) {
 		if (errno == ENOTDIR) {
-			snprintf(why, whylen, "parent %.200s is not a directory: ignored", pdir);
+			cs_diag_set(d, EINVAL, 0, 0, NULL,
+				    "parent %.200s is not a directory: ignored", pdir);
 			return 1;
 		}
 		return -errno;

@@ -12,12 +12,12 @@
 #include "capscope/scan.h"
 
 struct cs_vnode {
-	char *path; /* "/a/b", normalized */
+	char *path;	  /* "/a/b", normalized */
 	const char *name; /* last component, inside path */
 	struct cs_vnode *hnext;
 	struct cs_vnode *parent, *child, *next, *prev;
 	uint32_t mode, uid, gid;
-	int layer;     /* layer that wrote it; -1 for a directory only implied by a child */
+	int layer; /* layer that wrote it; -1 for a directory only implied by a child */
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
 	char *link; /* symlink target */
@@ -34,8 +34,8 @@ struct cs_view {
 
 /* One tar entry, already decoded. */
 struct cs_ventry {
-	const char *name;     /* as in the archive */
-	uint32_t mode;        /* type bits and permissions */
+	const char *name; /* as in the archive */
+	uint32_t mode;	  /* type bits and permissions */
 	uint32_t uid, gid;
 	const char *hardlink; /* target name as in the archive, or NULL */
 	const char *symlink;  /* symlink target, or NULL */
@@ -63,11 +63,11 @@ struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path);
 /*
  * Apply one entry of layer `layer`. Whiteouts remove (".wh.NAME": the path,
  * ".wh..wh..opq": what lower layers put in the directory). Parent directories
- * that are symlinks inside the image are followed inside the image. Returns 0,
- * 1 when the entry was ignored with a reason in why, or -errno.
+ * that are symlinks inside the image are followed inside the image. Returns
+ * 0; 1 when the entry was ignored, 2 when it was kept but moved inside the
+ * root ('..' or an absolute name), d saying why in both cases; or -errno.
  */
-int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why,
-		  size_t whylen);
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d);
 
 /*
  * Resolve a path inside the image, following symlinks (at most 40) and

@@ -17,21 +17,21 @@
 static void add(struct cs_view *v, int layer, const char *name, uint32_t mode)
 {
 	struct cs_ventry e = {.name = name, .mode = mode};
-	char why[300];
+	struct cs_diag why;
 
-	assert_int_equal(cs_view_apply(v, layer, &e, why, sizeof(why)), 0);
+	assert_int_equal(cs_view_apply(v, layer, &e, &why), 0);
 }
 
 static void add_link(struct cs_view *v, int layer, const char *name, const char *target, bool hard)
 {
 	struct cs_ventry e = {.name = name, .mode = hard ? S_IFREG | 0644 : S_IFLNK | 0777};
-	char why[300];
+	struct cs_diag why;
 
 	if (hard)
 		e.hardlink = target;
 	else
 		e.symlink = target;
-	assert_int_equal(cs_view_apply(v, layer, &e, why, sizeof(why)), 0);
+	assert_int_equal(cs_view_apply(v, layer, &e, &why), 0);
 }
 
 static bool has(struct cs_view *v, const char *path)
@@ -128,7 +128,8 @@ static void test_replace_and_dups(void **state)
 static void test_links(void **state)
 {
 	struct cs_view v;
-	char out[256], why[300];
+	char out[256];
+	struct cs_diag why;
 	struct cs_ventry e = {.name = "bin/missing-link", .mode = S_IFREG, .hardlink = "nope"};
 	struct cs_scan_result r = {0};
 
@@ -151,8 +152,8 @@ static void test_links(void **state)
 	add_link(&v, 1, "l1", "l2", false);
 	add_link(&v, 1, "l2", "l1", false);
 	assert_int_equal(cs_view_resolve(&v, "/l1/x", true, out, sizeof(out)), -ELOOP);
-	assert_int_equal(cs_view_apply(&v, 1, &e, why, sizeof(why)), 1);
-	assert_non_null(strstr(why, "not a file"));
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), 1);
+	assert_non_null(strstr(why.message, "not a file"));
 	assert_int_equal(cs_view_findings(&v, &r), 0);
 	assert_int_equal(r.nfindings, 3);
 	assert_string_equal(r.findings[0].path, "/sbin/su2");
@@ -268,6 +269,40 @@ static void test_imgjson(void **state)
 	assert_int_equal(cs_img_digest_path("..:abc", p, sizeof(p)), -EINVAL);
 }
 
+/* docs/scan.md "Hostile archives": each row has its outcome here. */
+static void test_hostile_names(void **state)
+{
+	struct cs_view v;
+	struct cs_diag why;
+	struct cs_ventry e = {.mode = S_IFREG | 04755};
+	char *longname = malloc(5000);
+
+	(void)state;
+	assert_non_null(longname);
+	assert_int_equal(cs_view_init(&v), 0);
+	e.name = "/etc/passwd";
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 2);
+	assert_int_equal(why.message[0] != 0, 1);
+	assert_non_null(strstr(why.message, "absolute name: kept inside the image as /etc/passwd"));
+	assert_true(has(&v, "/etc/passwd"));
+	e.name = "../../../usr/bin/x";
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 2);
+	assert_non_null(strstr(why.message, "climbs out of the root"));
+	assert_true(has(&v, "/usr/bin/x"));
+	e.name = "plain/name";
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 0);
+	assert_string_equal(why.message, "");
+	memset(longname, 'a', 4999);
+	longname[4999] = 0;
+	for (size_t i = 100; i < 4999; i += 100)
+		longname[i] = '/';
+	e.name = longname;
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 1);
+	assert_non_null(strstr(why.message, "name longer than 4096 bytes: ignored"));
+	cs_view_free(&v);
+	free(longname);
+}
+
 /*
  * A chain of n directories (with an empty sibling at each level when comb),
  * a set-uid file at the bottom. Returns the walker's work (path components
@@ -360,6 +395,7 @@ int main(void)
 	    cmocka_unit_test(test_risk),
 	    cmocka_unit_test(test_layer_buffer_garbage),
 	    cmocka_unit_test(test_imgjson),
+	    cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_tree_deep_chain_linear),
 	};
 
