@@ -12,8 +12,6 @@
 #include "capscope/scan.h"
 
 struct cs_vnode {
-	char *path;	  /* "/a/b", normalized */
-	const char *name; /* last component, inside path */
 	struct cs_vnode *hnext;
 	struct cs_vnode *parent, *child, *next, *prev;
 	uint32_t mode, uid, gid;
@@ -23,6 +21,8 @@ struct cs_vnode {
 	char *link; /* symlink target */
 	char *data; /* content, only for entries read with it (cs_ventry.data) */
 	size_t datalen;
+	size_t namelen;
+	char name[]; /* the last component only ("" for the root): see view.c */
 };
 
 struct cs_view {
@@ -30,6 +30,9 @@ struct cs_view {
 	size_t nbuckets, count;
 	struct cs_vnode *root;
 	size_t max_nodes;
+	/* Bytes hashed and names compared by lookups: linear in the names' length
+	 * whatever the depth (tests/unit/test-scan.c counts it). */
+	uint64_t work;
 };
 
 /* One tar entry, already decoded. */
@@ -59,6 +62,8 @@ int cs_view_normalize(const char *name, char *out, size_t len, int *flags);
 int cs_view_init(struct cs_view *v);
 void cs_view_free(struct cs_view *v);
 struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path);
+/* The node's path "/a/b" on the heap (built from its parents), or NULL. */
+char *cs_vnode_path(const struct cs_vnode *n);
 
 /*
  * Apply one entry of layer `layer`. Whiteouts remove (".wh.NAME": the path,
