@@ -6,12 +6,15 @@
  * turns out privileged is re-read through an O_PATH descriptor (statx and
  * the xattr both from that one pinned inode), so what is reported never mixes
  * the mode of one object with the capabilities of another, whatever renames
- * happen meanwhile. Directories are opened with openat2(RESOLVE_BENEATH |
- * RESOLVE_NO_SYMLINKS) from the root, so a directory swapped for a symlink
- * mid-walk is refused instead of followed. Two threads share a LIFO of
- * directories (the machine has two cores; the work is syscall-bound).
+ * happen meanwhile. A directory is opened by its one name beneath its
+ * parent's descriptor with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS),
+ * so a directory swapped for a symlink mid-walk is refused instead of
+ * followed, and the work per directory does not grow with the depth (see
+ * struct dnode). Two threads share a LIFO of directories (the machine has
+ * two cores; the work is syscall-bound).
  */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -362,10 +365,34 @@ static int open_beneath(struct walk *w, int dirfd, const char *rel, unsigned nco
 {
 	long fd = syscall(SYS_openat2, dirfd, rel, &dir_how, sizeof(dir_how));
 
-	if (fd < 0 && errno == ENOSYS && ncomp == 1)
-		fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	atomic_fetch_add_explicit(&w->steps, ncomp, memory_order_relaxed);
-	return (int)fd;
+	if (fd >= 0 || errno != ENOSYS)
+		return (int)fd;
+	/* No openat2 (Linux < 5.6, valgrind): one O_NOFOLLOW component at a time. */
+	for (int base = dirfd;;) {
+		const char *slash = strchr(rel, '/');
+		char comp[NAME_MAX + 1];
+		size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
+
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			fd = -1;
+		} else {
+			memcpy(comp, rel, n);
+			comp[n] = 0;
+			fd = openat(base, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (base != dirfd) {
+			int e = errno;
+
+			close(base);
+			errno = e;
+		}
+		if (fd < 0 || !slash)
+			return (int)fd;
+		base = (int)fd;
+		rel = slash + 1;
+	}
 }
 
 static bool same_dir(int fd, const struct dnode *d)
