@@ -37,7 +37,7 @@ struct cs_finding {
 	bool entrypoint; /* the image's entrypoint (after PATH lookup and symlinks) */
 	int layer;	 /* image layer that added it (0 = first), -1 for a tree */
 	enum cs_risk risk;
-	char reason[160]; /* why this risk level */
+	char *reason; /* why this risk level (heap: cs_risk_assess sets it, the result frees it) */
 };
 
 /* Something that could not be read; the scan goes on past it. */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -82,10 +83,15 @@ static const struct cap_risk cap_table[] = {
 /* Keep the first reason given at the highest level. */
 static void raise_to(struct cs_finding *f, enum cs_risk r, const char *a, const char *b)
 {
-	if (r < f->risk || (r == f->risk && f->reason[0]))
+	char *s;
+
+	if (r < f->risk || (r == f->risk && f->reason))
 		return;
+	if (asprintf(&s, "%s%s%s", a, b ? ": " : "", b ? b : "") < 0)
+		return; /* out of memory: the level is still right, the reason stays */
 	f->risk = r;
-	snprintf(f->reason, sizeof(f->reason), "%s%s%s", a, b ? ": " : "", b ? b : "");
+	free(f->reason);
+	f->reason = s;
 }
 
 void cs_risk_assess(struct cs_finding *f)
@@ -95,7 +101,8 @@ void cs_risk_assess(struct cs_finding *f)
 	char name[32];
 
 	f->risk = CS_RISK_INFO;
-	f->reason[0] = 0;
+	free(f->reason);
+	f->reason = NULL;
 	if (f->has_fcaps && f->fcaps_invalid) {
 		raise_to(f, CS_RISK_MEDIUM,
 			 "security.capability is not a valid value: execve fails with EINVAL",
@@ -135,10 +142,13 @@ void cs_risk_assess(struct cs_finding *f)
 	}
 	/* Nobody can execve a file without any execute bit, not even root. */
 	if (!exec_any && f->risk > CS_RISK_INFO) {
-		char was[sizeof(f->reason)];
+		char *s;
 
-		snprintf(was, sizeof(was), "%s", f->reason);
 		f->risk = CS_RISK_INFO;
-		snprintf(f->reason, sizeof(f->reason), "not executable (would be: %.120s)", was);
+		if (asprintf(&s, "not executable (would be: %s)", f->reason ? f->reason : "") >=
+		    0) {
+			free(f->reason);
+			f->reason = s;
+		}
 	}
 }

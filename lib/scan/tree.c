@@ -353,6 +353,7 @@ static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const 
 		w->fatal = -ENOMEM;
 	pthread_mutex_unlock(&w->mu);
 	free(f.path);
+	free(f.reason);
 }
 
 static const struct open_how dir_how = {

@@ -618,6 +618,7 @@ int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
 			cs_risk_assess(&f);
 			rc = cs_scan_add_finding(r, &f);
 			free(f.path);
+			free(f.reason);
 			if (rc < 0)
 				return rc;
 		}

@@ -174,6 +174,7 @@ static enum cs_risk risk_of(uint32_t mode, uint32_t uid, uint32_t gid, int cap)
 		f.fcaps.permitted = CS_BIT(cap);
 	}
 	cs_risk_assess(&f);
+	free(f.reason);
 	return f.risk;
 }
 
@@ -202,6 +203,7 @@ static void test_risk(void **state)
 		cs_risk_assess(&f);
 		assert_int_equal(f.risk, CS_RISK_INFO);
 		assert_non_null(strstr(f.reason, "empty"));
+		free(f.reason);
 	}
 	assert_int_equal(cs_risk_parse("HIGH"), CS_RISK_HIGH);
 	assert_int_equal(cs_risk_parse("nope"), -EINVAL);
