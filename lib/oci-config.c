@@ -24,11 +24,10 @@ struct ctx {
 	struct cs_diag *d;
 };
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
-		...) __attribute__((format(printf, 5, 6)));
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
-		...)
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -117,8 +116,7 @@ static int get_u32(struct ctx *c, struct fy_node *n, const char *field, uint32_t
 	return 0;
 }
 
-static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char ***out,
-		    size_t *nout)
+static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char ***out, size_t *nout)
 {
 	void *it = NULL;
 	struct fy_node *item;
@@ -163,21 +161,42 @@ static int runc_cap(const char *name)
 	return cap;
 }
 
+/*
+ * Once per name, as runc's map does. The list is "a, b, c"; names are
+ * compared whole, token by token (a strstr over the list would match an
+ * empty name everywhere and walk off the end). An empty name shows as "".
+ * When the list is full it ends in ", ..." rather than a cut-off name.
+ */
 static void note_unknown(struct cs_oci_process *p, const char *name)
 {
-	size_t len = strlen(p->unknown_caps);
-	char quoted[80];
+	char *list = p->unknown_caps;
+	const size_t size = sizeof(p->unknown_caps);
+	size_t len = strnlen(list, size - 1), nl;
+	const char *shown = *name ? name : "\"\"";
+	static const char more[] = ", ...";
 
-	snprintf(quoted, sizeof(quoted), "%s", name);
-	/* once per name, as runc's map does */
-	for (const char *s = p->unknown_caps; (s = strstr(s, quoted)); s++) {
-		size_t q = strlen(quoted);
+	nl = strlen(shown);
+	for (size_t i = 0; i < len;) {
+		size_t tl = 0;
 
-		if ((s == p->unknown_caps || s[-1] == ' ') && (s[q] == ',' || s[q] == 0))
+		while (i + tl < len && list[i + tl] != ',')
+			tl++;
+		if (tl == nl && memcmp(list + i, shown, nl) == 0)
 			return;
+		i += tl + 2; /* past ", " */
 	}
-	snprintf(p->unknown_caps + len, sizeof(p->unknown_caps) - len, "%s%s", len ? ", " : "",
-		 quoted);
+	if (len >= sizeof(more) - 1 && strcmp(list + len - (sizeof(more) - 1), more) == 0)
+		return; /* already full */
+	if (len + (len ? 2 : 0) + nl + sizeof(more) > size) {
+		if (len + sizeof(more) <= size)
+			memcpy(list + len, more, sizeof(more));
+		return;
+	}
+	if (len) {
+		memcpy(list + len, ", ", 2);
+		len += 2;
+	}
+	memcpy(list + len, shown, nl + 1);
 }
 
 static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process *p)
@@ -392,8 +411,8 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 		if (d)
 			snprintf(d->file, sizeof(d->file), "%s", filename ? filename : "");
 		rc = cs_diag_set(d, EINVAL, e ? (unsigned)(e->line > 0 ? e->line : 1) : 0,
-				 e ? (unsigned)e->column + 1 : 0, "",
-				 "not valid JSON: %s", e && e->msg ? e->msg : "parse error");
+				 e ? (unsigned)e->column + 1 : 0, "", "not valid JSON: %s",
+				 e && e->msg ? e->msg : "parse error");
 		fy_diag_destroy(diag);
 		return rc;
 	}
@@ -407,7 +426,8 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 	if (!rc)
 		rc = get_string(&c, get(r, "path"), "root.path", &rootpath);
 	if (!rc && !rootpath)
-		rc = errf(&c, r ? r : root, EINVAL, "root.path", "missing: the bundle has no rootfs");
+		rc = errf(&c, r ? r : root, EINVAL, "root.path",
+			  "missing: the bundle has no rootfs");
 	if (!rc)
 		rc = get_bool(&c, get(r, "readonly"), "root.readonly", &cfg->root_readonly);
 	if (!rc)
