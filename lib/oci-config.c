@@ -372,49 +372,19 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 	return rc;
 }
 
-static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-	(void)diag;
-	(void)user;
-	(void)buf;
-	(void)len;
-}
-
 int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 			struct cs_oci_config *cfg, struct cs_diag *d)
 {
 	struct ctx c = {filename, d};
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct fy_parse_cfg pcfg = {0};
 	struct fy_document *doc;
 	struct fy_node *root, *r;
 	char *rootpath = NULL;
 	int rc;
 
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = quiet_output;
-	dcfg.colorize = false;
-	dcfg.level = FYET_ERROR;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
-		return -ENOMEM;
-	fy_diag_set_collect_errors(diag, true);
-	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_FORCE;
-	pcfg.diag = diag;
-	doc = fy_document_build_from_string(&pcfg, buf, len);
+	doc = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, "", d);
 	if (!doc) {
-		void *it = NULL;
-		struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-
-		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", filename ? filename : "");
-		rc = cs_diag_set(d, EINVAL, e ? (unsigned)(e->line > 0 ? e->line : 1) : 0,
-				 e ? (unsigned)e->column + 1 : 0, "", "not valid JSON: %s",
-				 e && e->msg ? e->msg : "parse error");
-		fy_diag_destroy(diag);
-		return rc;
+		cs_diag_file(d, filename);
+		return -EINVAL;
 	}
 	root = fy_document_root(doc);
 	if (!root || !fy_node_is_mapping(root)) {
@@ -446,7 +416,6 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 out:
 	free(rootpath);
 	fy_document_destroy(doc);
-	fy_diag_destroy(diag);
 	return rc;
 }
 
