@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fyaml-mark.h"
+#include "capscope/number.h"
 #include "capscope/oci.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
@@ -96,23 +97,16 @@ static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *o
 	return 0;
 }
 
-/* A JSON number that Go would decode into a uint32. */
+/* A JSON number that Go would decode into a uint32 (digits only: no sign, fraction or exponent). */
 static int get_u32(struct ctx *c, struct fy_node *n, const char *field, uint32_t *out)
 {
 	const char *s;
-	char *end;
-	unsigned long long v;
 
 	if (is_null(n))
 		return 0;
 	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
-	if (!*s || *s == '-' || *s == '+' || (s[0] == '0' && s[1]))
+	if (cs_parse_u32(s, UINT32_MAX, out) < 0)
 		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > UINT32_MAX)
-		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
-	*out = (uint32_t)v;
 	return 0;
 }
 
