@@ -137,8 +137,12 @@ static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_dia
 		char p[4096];
 
 		if (r == 0) {
-			snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name);
-			r = load_file(c, p, d);
+			if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name) >=
+			    sizeof(p))
+				r = cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s/%s: path too long",
+						dir, list[i]->d_name);
+			else
+				r = load_file(c, p, d);
 		}
 		free(list[i]);
 	}
@@ -158,6 +162,8 @@ int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_di
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return load_file(c, path, d);
+	if ((size_t)snprintf(p, sizeof(p), "%s/crio.conf.d", path) >= sizeof(p))
+		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s: path too long", path);
 	snprintf(p, sizeof(p), "%s/crio.conf", path);
 	if (stat(p, &sb) == 0) {
 		int r = load_file(c, p, d);
