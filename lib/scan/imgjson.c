@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "../fyaml-mark.h"
+
 #define JSON_MAX_DEPTH 64
 
 /* Image JSON is shallow; refuse deep nesting before a parser recurses into it. */
@@ -43,7 +45,6 @@ static bool too_deep(const char *buf, size_t len)
 
 static struct fy_document *parse(const char *buf, size_t len, const char *what, struct cs_diag *d)
 {
-	static const struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
 	struct fy_document *fyd;
 
 	if (len > (4u << 20)) {
@@ -54,10 +55,9 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what, 
 		cs_diag_set(d, EINVAL, 0, 0, what, "nested deeper than %d levels", JSON_MAX_DEPTH);
 		return NULL;
 	}
-	fyd = fy_document_build_from_string(&cfg, buf, len);
-	if (!fyd || !fy_document_root(fyd)) {
-		if (fyd)
-			fy_document_destroy(fyd);
+	fyd = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, what, d);
+	if (fyd && !fy_document_root(fyd)) {
+		fy_document_destroy(fyd);
 		cs_diag_set(d, EINVAL, 0, 0, what, "not valid JSON");
 		return NULL;
 	}
