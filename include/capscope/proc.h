@@ -4,6 +4,7 @@
 #define CAPSCOPE_PROC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "caps.h"
@@ -87,6 +88,30 @@ CS_EXPORT const char *cs_runtime_name(enum cs_runtime_kind k);
 CS_EXPORT int cs_cgroup_parse(const char *buf, size_t len, struct cs_container *c);
 /* Same for one cgroup path. */
 CS_EXPORT int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c);
+
+/* Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup, …/unified on hybrid systems). */
+CS_EXPORT int cs_cgroup2_root(char **out);
+
+/* A cgroup v2 directory, as the tracer's scope wants it. */
+struct cs_cgroup_target {
+	char *path;	/* absolute path; heap; set also on most errors, for the message */
+	uint64_t id;	/* the kernfs inode number, bpf_get_current_ancestor_cgroup_id's value */
+	uint32_t level; /* depth below the root */
+};
+
+/*
+ * arg absolute, or relative to the cgroup2 mount. -EMEDIUMTYPE: no cgroup2
+ * mounted; -EXDEV: not a directory of that hierarchy; -ENOTDIR, -ENOENT...
+ */
+CS_EXPORT int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t);
+CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
+
+/*
+ * The cgroup v2 path of the first process whose container id starts with
+ * prefix (heap, in *path). -ESRCH when none does; -EMEDIUMTYPE when it has
+ * no cgroup v2 line or no cgroup2 is mounted.
+ */
+CS_EXPORT int cs_container_cgroup(const char *prefix, char **path);
 
 /*
  * 1 when PID runs in a user namespace other than the initial one, 0 when in
