@@ -22,11 +22,6 @@ fi
 bench_compare "decode 0x400" "$cs decode 0x400" "capsh --decode" "capsh --decode=0x400"
 bench_compare "ps 1" "$cs ps 1" "getpcaps 1" "getpcaps 1"
 bench_compare "file get (one file)" "$cs file get $ping_bin" "getcap" "getcap $ping_bin"
-if LD_DEBUG=statistics "$cs" decode 0x400 2>&1 >/dev/null | grep -q 'startup time'; then
-  ld_cycles() { LD_DEBUG=statistics "$@" 2>&1 >/dev/null | awk '/total startup time/ {print $(NF-1); exit}'; }
-  printf '%-34s capscope %s cycles, capsh %s cycles (LD_DEBUG=statistics)\n' \
-    "dynamic loader at start-up" "$(ld_cycles "$cs" decode 0x400)" "$(ld_cycles capsh --decode=0x400)"
-fi
 echo "throughput:"
 
 # The same 200 masks for both (capsh takes many --decode options in one run).
