@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capscope/trace.h"
+
 #ifdef CAPSCOPE_HAVE_BPF
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -29,7 +31,6 @@
 #include "capscope-trace.h"
 #include "capscope.skel.h"
 #include "capscope/proc.h"
-#include "capscope/trace.h"
 #include "../internal/bpf-log.h"
 
 _Static_assert(CS_TRACER_PIDS == (int)CS_SCOPE_TGIDS && CS_TRACER_CGROUP == (int)CS_SCOPE_CGROUP &&
