@@ -28,10 +28,6 @@
 #define CMD	  "explain pod"
 #define MAX_FILES 64
 
-#ifndef CAPSCOPE_DATADIR
-#define CAPSCOPE_DATADIR "/usr/local/share/capscope"
-#endif
-
 static const char help[] =
     "Usage: capscope explain pod [OPTIONS] FILE...\n"
     "\n"
@@ -92,16 +88,14 @@ struct pod_opts {
 
 struct state {
 	struct pod_opts o;
-	struct cs_k8s_manifest m;  /* pods */
-	struct cs_k8s_manifest sm; /* SCCs */
+	struct cs_k8s_manifest m; /* pods */
+	struct pod_sccs sc;
 	struct cs_crio_config crio;
 	bool crio_loaded;
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image *image; /* --image */
 	const char **img_argv;	/* img.entrypoint and img.cmd when they come from --image */
-	const char *granted[MAX_FILES + 1];
-	size_t n_granted;
 	bool use_scc;
 	int ports[MAX_CHECKS];
 	size_t n_ports;
@@ -109,83 +103,6 @@ struct state {
 	bool caller_self;
 	struct cs_cred self;
 };
-
-/* A candidate path if it exists (heap), else NULL. */
-__attribute__((format(printf, 1, 2))) static char *existing(const char *fmt, ...)
-{
-	va_list ap;
-	char *p = NULL;
-	struct stat sb;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	if (stat(p, &sb) == 0)
-		return p;
-	free(p);
-	return NULL;
-}
-
-/* Where built-in SCCs live: $CAPSCOPE_DATADIR, next to the binary in the
- * source tree (build/capscope → data/), the install prefix, the configured
- * datadir. A heap path, or NULL. */
-static char *builtin_scc_path(const char *name)
-{
-	char exe[PATH_MAX], *out = NULL;
-	const char *env = getenv("CAPSCOPE_DATADIR");
-	ssize_t n;
-
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			return NULL;
-	if (env && (out = existing("%s/scc/%s.yaml", env, name)))
-		return out;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-
-		if (slash) {
-			*slash = '\0';
-			if ((out = existing("%s/../data/scc/%s.yaml", exe, name)) ||
-			    (out = existing("%s/../share/capscope/scc/%s.yaml", exe, name)))
-				return out;
-		}
-	}
-	return existing("%s/scc/%s.yaml", CAPSCOPE_DATADIR, name);
-}
-
-static const char *const builtin_sccs[] = {
-    "restricted-v2",  "restricted",  "nonroot-v2",	 "nonroot",    "anyuid",
-    "hostnetwork-v2", "hostnetwork", "hostmount-anyuid", "hostaccess", "privileged"};
-
-static int load_scc(struct state *s, const char *arg, bool grant)
-{
-	struct cs_diag d = {0};
-	cs_cleanup_free char *path = NULL;
-	struct stat sb;
-	size_t before = s->sm.n_sccs;
-	int r;
-
-	if (stat(arg, &sb) == 0 || strchr(arg, '/'))
-		path = strdup(arg);
-	else if (!(path = builtin_scc_path(arg)))
-		return cs_usage_err(CMD, "--scc %s: no such file and no built-in SCC of that name",
-				    arg);
-	if (!path)
-		return cs_err(CMD, "out of memory");
-	r = cs_k8s_load(&s->sm, path, &d);
-	if (r < 0)
-		return cs_diag_err(CMD, NULL, &d);
-	if (s->sm.n_sccs == before)
-		return cs_err(CMD, "%s: no SecurityContextConstraints document in it", path);
-	for (size_t i = before; grant && i < s->sm.n_sccs && s->n_granted < MAX_FILES; i++)
-		s->granted[s->n_granted++] = s->sm.sccs[i].name;
-	return 0;
-}
 
 static int parse_range(const char *a, uint32_t *start, uint32_t *size)
 {
@@ -237,8 +154,8 @@ static int run(struct state *s)
 	    .runtime = s->o.runtime,
 	    .crio = s->crio_loaded ? &s->crio : NULL,
 	    .use_scc = s->use_scc,
-	    .granted = s->o.openshift ? s->granted : NULL,
-	    .n_granted = s->n_granted,
+	    .granted = s->o.openshift ? s->sc.granted : NULL,
+	    .n_granted = s->sc.n_granted,
 	    .uid_range_start = s->o.uid_start,
 	    .uid_range_size = s->o.uid_size,
 	    .image_config = s->img_loaded ? &s->img : NULL,
@@ -252,11 +169,11 @@ static int run(struct state *s)
 	};
 
 	if (s->use_scc) {
-		sccs = calloc(s->sm.n_sccs + s->m.n_sccs + 1, sizeof(*sccs));
+		sccs = calloc(s->sc.sm.n_sccs + s->m.n_sccs + 1, sizeof(*sccs));
 		if (!sccs)
 			return cs_err(CMD, "out of memory");
-		for (size_t i = 0; i < s->sm.n_sccs; i++)
-			sccs[n_sccs++] = &s->sm.sccs[i];
+		for (size_t i = 0; i < s->sc.sm.n_sccs; i++)
+			sccs[n_sccs++] = &s->sc.sm.sccs[i];
 		for (size_t i = 0; i < s->m.n_sccs; i++)
 			sccs[n_sccs++] = &s->m.sccs[i];
 		o.sccs = (const struct cs_scc *const *)sccs;
@@ -317,7 +234,99 @@ static int config_from_image(struct state *s)
 	return 0;
 }
 
-int cmd_explain_pod(int argc, char **argv)
+/* The command line, parsed. */
+struct args {
+	const char *sccs[MAX_FILES], *uses[MAX_FILES];
+	size_t n_sccs, n_uses;
+	const char *crio_cfg, *img_cfg, *image;
+	bool stop; /* --help or a usage error: return rc */
+};
+
+static int parse_check(struct state *s, const char *arg)
+{
+	char *e;
+	long p;
+
+	if (strncmp(arg, "bind:", 5) != 0)
+		return cs_usage_err(CMD, "--check takes bind:PORT, not '%s'", arg);
+	errno = 0;
+	p = strtol(arg + 5, &e, 10);
+	if (e == arg + 5 || *e || errno || p < 1 || p > 65535)
+		return cs_usage_err(CMD, "--check bind:PORT needs a port 1-65535, not '%s'",
+				    arg + 5);
+	if (s->n_ports == MAX_CHECKS)
+		return cs_usage_err(CMD, "too many --check");
+	s->ports[s->n_ports++] = (int)p;
+	return 0;
+}
+
+static int parse_runtime(struct state *s, const char *arg)
+{
+	if (!strcmp(arg, "crio") || !strcmp(arg, "cri-o"))
+		s->o.runtime = CS_CRI_CRIO;
+	else if (!strcmp(arg, "containerd"))
+		s->o.runtime = CS_CRI_CONTAINERD;
+	else if (!strcmp(arg, "docker") || !strcmp(arg, "moby"))
+		s->o.runtime = CS_CRI_DOCKER;
+	else
+		return cs_usage_err(CMD, "--runtime takes crio, containerd or docker, not '%s'",
+				    arg);
+	return 0;
+}
+
+static int parse_option(int c, struct state *s, struct args *a)
+{
+	switch (c) {
+	case 's':
+		if (a->n_sccs == MAX_FILES)
+			return cs_usage_err(CMD, "too many --scc");
+		a->sccs[a->n_sccs++] = optarg;
+		return 0;
+	case 'O':
+		s->o.openshift = true;
+		return 0;
+	case 'u':
+		if (a->n_uses == MAX_FILES)
+			return cs_usage_err(CMD, "too many --use");
+		a->uses[a->n_uses++] = optarg;
+		return 0;
+	case 'U':
+		if (parse_range(optarg, &s->o.uid_start, &s->o.uid_size) < 0)
+			return cs_usage_err(
+			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
+			    optarg);
+		return 0;
+	case 'r':
+		return parse_runtime(s, optarg);
+	case 'C':
+		a->crio_cfg = optarg;
+		return 0;
+	case 'R':
+		s->o.rootfs = optarg;
+		return 0;
+	case 'I':
+		a->img_cfg = optarg;
+		return 0;
+	case 'M':
+		a->image = optarg;
+		return 0;
+	case 'c':
+		return parse_check(s, optarg);
+	case 'j':
+		s->json = true;
+		return 0;
+	case 'K':
+		if (strcmp(optarg, "self") && strcmp(optarg, "root"))
+			return cs_usage_err(CMD, "--caller takes 'self' or 'root', not '%s'",
+					    optarg);
+		s->caller_self = !strcmp(optarg, "self");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 {
 	static const struct option longopts[] = {
 	    {"scc", required_argument, NULL, 's'},
@@ -335,197 +344,121 @@ int cmd_explain_pod(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct state s;
-	const char *sccs[MAX_FILES], *uses[MAX_FILES], *crio_cfg = NULL, *img_cfg = NULL,
-						       *image = NULL;
-	size_t n_sccs = 0, n_uses = 0;
+	int c, rc;
+
+	a->stop = true;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return cs_finish_stdout(CMD, 0);
+		}
+		rc = parse_option(c, s, a);
+		if (rc < 0)
+			return cs_bad_option(CMD, c, optopt, argv, optind);
+		if (rc > 0)
+			return rc;
+	}
+	if (optind == argc)
+		return cs_usage_err(CMD, "missing FILE");
+	if (a->image && s->o.rootfs)
+		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
+	if (a->crio_cfg && s->o.runtime != CS_CRI_CRIO)
+		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	a->stop = false;
+	return 0;
+}
+
+/* --image (and its config unless --image-config), then --image-config. */
+static int load_image(struct state *s, const struct args *a)
+{
+	struct cs_diag d = {0};
+
+	if (a->image) {
+		if (cs_image_open(a->image, NULL, &s->image, &d) < 0) {
+			if (!d.file[0])
+				snprintf(d.file, sizeof(d.file), "%s", a->image);
+			return cs_diag_err(CMD, "--image", &d);
+		}
+		if (cs_image_get_info(s->image)->nnotes)
+			fprintf(stderr,
+				"capscope " CMD
+				": warning: %s: %zu entries of the image were ignored "
+				"or adjusted while reading it ('capscope scan %s' lists them)\n",
+				a->image, cs_image_get_info(s->image)->nnotes, a->image);
+		if (!a->img_cfg)
+			return config_from_image(s);
+	}
+	if (a->img_cfg) {
+		if (cs_image_config_load(&s->m, a->img_cfg, &s->img, &d) < 0)
+			return cs_diag_err(CMD, NULL, &d);
+		s->img_loaded = true;
+	}
+	return 0;
+}
+
+/* Everything but the pod files: own credentials, rootfs, crio.conf, image, SCCs. */
+static int load_context(struct state *s, const struct args *a)
+{
+	struct cs_diag d = {0};
+	struct stat sb;
+	int rc;
+
+	if (s->caller_self && cs_cred_read_self(&s->self, &d) < 0)
+		return cs_diag_err(CMD, "reading own credentials", &d);
+	if (s->o.rootfs && (stat(s->o.rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode)))
+		return cs_usage_err(CMD, "--rootfs %s: not a directory", s->o.rootfs);
+	cs_crio_config_default(&s->crio);
+	if (a->crio_cfg) {
+		memset(&d, 0, sizeof(d));
+		if (cs_crio_config_load(&s->crio, a->crio_cfg, &d) < 0)
+			return cs_diag_err(CMD, NULL, &d);
+		s->crio_loaded = true;
+	}
+	if ((rc = load_image(s, a)) != 0)
+		return rc;
+	return pod_load_sccs(&s->sc, s->o.openshift, a->sccs, a->n_sccs, a->uses, a->n_uses);
+}
+
+static int load_pods(struct state *s, int argc, char **argv)
+{
 	struct cs_diag d;
-	int c, rc = 0;
+
+	for (int i = optind; i < argc; i++) {
+		memset(&d, 0, sizeof(d));
+		if (cs_k8s_load(&s->m, argv[i], &d) < 0)
+			return cs_diag_err(CMD, NULL, &d);
+	}
+	pod_grant_manifest_sccs(&s->sc, &s->m);
+	if (s->m.n_pods == 0)
+		return cs_err(CMD, "no Pod or workload with a pod template in %s", argv[optind]);
+	return 0;
+}
+
+int cmd_explain_pod(int argc, char **argv)
+{
+	struct state s;
+	struct args a = {0};
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.o.runtime = CS_CRI_CRIO;
 	s.o.uid_start = 1000660000;
 	s.o.uid_size = 10000;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (n_sccs == MAX_FILES)
-				return cs_usage_err(CMD, "too many --scc");
-			sccs[n_sccs++] = optarg;
-			break;
-		case 'O':
-			s.o.openshift = true;
-			break;
-		case 'u':
-			if (n_uses == MAX_FILES)
-				return cs_usage_err(CMD, "too many --use");
-			uses[n_uses++] = optarg;
-			break;
-		case 'U':
-			if (parse_range(optarg, &s.o.uid_start, &s.o.uid_size) < 0)
-				return cs_usage_err(
-				    CMD,
-				    "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
-				    optarg);
-			break;
-		case 'r':
-			if (!strcmp(optarg, "crio") || !strcmp(optarg, "cri-o"))
-				s.o.runtime = CS_CRI_CRIO;
-			else if (!strcmp(optarg, "containerd"))
-				s.o.runtime = CS_CRI_CONTAINERD;
-			else if (!strcmp(optarg, "docker") || !strcmp(optarg, "moby"))
-				s.o.runtime = CS_CRI_DOCKER;
-			else
-				return cs_usage_err(
-				    CMD, "--runtime takes crio, containerd or docker, not '%s'",
-				    optarg);
-			break;
-		case 'C':
-			crio_cfg = optarg;
-			break;
-		case 'R':
-			s.o.rootfs = optarg;
-			break;
-		case 'I':
-			img_cfg = optarg;
-			break;
-		case 'M':
-			image = optarg;
-			break;
-		case 'c': {
-			char *e;
-			long p;
-
-			if (strncmp(optarg, "bind:", 5) != 0)
-				return cs_usage_err(CMD, "--check takes bind:PORT, not '%s'",
-						    optarg);
-			errno = 0;
-			p = strtol(optarg + 5, &e, 10);
-			if (e == optarg + 5 || *e || errno || p < 1 || p > 65535)
-				return cs_usage_err(
-				    CMD, "--check bind:PORT needs a port 1-65535, not '%s'",
-				    optarg + 5);
-			if (s.n_ports == MAX_CHECKS)
-				return cs_usage_err(CMD, "too many --check");
-			s.ports[s.n_ports++] = (int)p;
-			break;
-		}
-		case 'j':
-			s.json = true;
-			break;
-		case 'K':
-			if (!strcmp(optarg, "self"))
-				s.caller_self = true;
-			else if (!strcmp(optarg, "root"))
-				s.caller_self = false;
-			else
-				return cs_usage_err(
-				    CMD, "--caller takes 'self' or 'root', not '%s'", optarg);
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return cs_finish_stdout(CMD, 0);
-		default:
-			return cs_bad_option(CMD, c, optopt, argv, optind);
-		}
-	}
-	if (optind == argc)
-		return cs_usage_err(CMD, "missing FILE");
-	if (image && s.o.rootfs)
-		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
-	if (crio_cfg && s.o.runtime != CS_CRI_CRIO)
-		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	rc = parse_args(argc, argv, &s, &a);
+	if (a.stop)
+		return rc;
 	cs_k8s_manifest_init(&s.m);
-	cs_k8s_manifest_init(&s.sm);
-	if (s.caller_self) {
-		memset(&d, 0, sizeof(d));
-		if (cs_cred_read_self(&s.self, &d) < 0)
-			return cs_diag_err(CMD, "reading own credentials", &d);
+	cs_k8s_manifest_init(&s.sc.sm);
+	rc = load_context(&s, &a);
+	s.use_scc = s.o.openshift || a.n_sccs > 0;
+	if (rc == 0 && (rc = load_pods(&s, argc, argv)) == 0) {
+		s.use_scc = s.use_scc || s.m.n_sccs > 0;
+		rc = run(&s);
 	}
-	if (s.o.rootfs) {
-		struct stat sb;
-
-		if (stat(s.o.rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-			rc = cs_usage_err(CMD, "--rootfs %s: not a directory", s.o.rootfs);
-			goto out;
-		}
-	}
-	cs_crio_config_default(&s.crio);
-	if (crio_cfg) {
-		memset(&d, 0, sizeof(d));
-		if (cs_crio_config_load(&s.crio, crio_cfg, &d) < 0) {
-			rc = cs_diag_err(CMD, NULL, &d);
-			goto out;
-		}
-		s.crio_loaded = true;
-	}
-	if (image) {
-		memset(&d, 0, sizeof(d));
-		if (cs_image_open(image, NULL, &s.image, &d) < 0) {
-			if (!d.file[0])
-				snprintf(d.file, sizeof(d.file), "%s", image);
-			rc = cs_diag_err(CMD, "--image", &d);
-			goto out;
-		}
-		if (cs_image_get_info(s.image)->nnotes)
-			fprintf(stderr,
-				"capscope " CMD
-				": warning: %s: %zu entries of the image were ignored "
-				"or adjusted while reading it ('capscope scan %s' lists them)\n",
-				image, cs_image_get_info(s.image)->nnotes, image);
-		if (!img_cfg && (rc = config_from_image(&s)) != 0)
-			goto out;
-	}
-	if (img_cfg) {
-		memset(&d, 0, sizeof(d));
-		if (cs_image_config_load(&s.m, img_cfg, &s.img, &d) < 0) {
-			rc = cs_diag_err(CMD, NULL, &d);
-			goto out;
-		}
-		s.img_loaded = true;
-	}
-	if (s.o.openshift) {
-		for (size_t i = 0; i < sizeof(builtin_sccs) / sizeof(builtin_sccs[0]); i++)
-			if ((rc = load_scc(&s, builtin_sccs[i], false)) != 0)
-				goto out;
-		s.granted[s.n_granted++] = "restricted-v2";
-	}
-	for (size_t i = 0; i < n_sccs; i++) {
-		/* A built-in name already loaded by --openshift is only granted. */
-		bool dup = false;
-
-		for (size_t k = 0; s.o.openshift && k < s.sm.n_sccs; k++)
-			if (!strcmp(s.sm.sccs[k].name, sccs[i]) && !strchr(sccs[i], '/')) {
-				s.granted[s.n_granted++] = s.sm.sccs[k].name;
-				dup = true;
-			}
-		if (!dup && (rc = load_scc(&s, sccs[i], true)) != 0)
-			goto out;
-	}
-	for (size_t i = 0; i < n_uses && s.n_granted < MAX_FILES; i++)
-		s.granted[s.n_granted++] = uses[i];
-	s.use_scc = s.o.openshift || n_sccs > 0;
-	for (int i = optind; i < argc; i++) {
-		memset(&d, 0, sizeof(d));
-		if (cs_k8s_load(&s.m, argv[i], &d) < 0) {
-			rc = cs_diag_err(CMD, NULL, &d);
-			goto out;
-		}
-	}
-	/* SCCs in the pod files join the candidates, granted (the article's layout). */
-	for (size_t i = 0; i < s.m.n_sccs && s.n_granted < MAX_FILES; i++)
-		s.granted[s.n_granted++] = s.m.sccs[i].name;
-	s.use_scc = s.use_scc || s.m.n_sccs > 0;
-	if (s.m.n_pods == 0) {
-		rc = cs_err(CMD, "no Pod or workload with a pod template in %s", argv[optind]);
-		goto out;
-	}
-	rc = run(&s);
-out:
 	cs_k8s_manifest_free(&s.m);
-	cs_k8s_manifest_free(&s.sm);
+	cs_k8s_manifest_free(&s.sc.sm);
 	cs_image_close(s.image);
 	free(s.img_argv);
 	return rc;
