@@ -151,6 +151,7 @@ static void process(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 	}
 }
 
+/* The library escapes manifest text in remedies already (explain.h): print as is. */
 static void remedies(const struct cs_pod_ctr_result *c)
 {
 	printf("\nRemedies, lowest risk first:\n");
@@ -159,17 +160,15 @@ static void remedies(const struct cs_pod_ctr_result *c)
 
 		printf("\n  %zu. %s [risk: %s]\n", i + 1, v->title, v->risk);
 		if (v->blocked_by)
-			printf("     In this pod: %s.\n", cs_esc(v->blocked_by));
+			printf("     In this pod: %s.\n", v->blocked_by);
 		for (const char *p = v->snippet; *p;) {
 			const char *e = strchr(p, '\n');
-			size_t l = e ? (size_t)(e - p) : strlen(p);
-			char *line = strndup(p, l);
+			int l = e ? (int)(e - p) : (int)strlen(p);
 
-			printf("       %s\n", line ? cs_esc(line) : "?");
-			free(line);
+			printf("       %.*s\n", l, p);
 			p += l + (e ? 1 : 0);
 		}
-		printf("     Security: %s\n", cs_esc(v->note));
+		printf("     Security: %s\n", v->note);
 	}
 }
 

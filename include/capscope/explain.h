@@ -128,7 +128,13 @@ struct cs_check_result {
 	char *why;
 };
 
-/* A remedy, ranked by risk (lowest first). */
+/*
+ * A remedy, ranked by risk (lowest first). Text from the manifest (the
+ * container name, the entrypoint) is escaped in snippet and note
+ * (cs_escape_text): they are meant to be pasted, a name with control
+ * characters is invalid in Kubernetes anyway, and so every field here is
+ * safe to print on a terminal as it is.
+ */
 struct cs_remedy {
 	const char *id; /* "sysctl", "user-namespace", "ambient-helper", "file-caps",
 			 * "root-dropped-caps", "setuid", "crio-default-capabilities" */
