@@ -7,6 +7,7 @@
 #include "cmocka-wrap.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -430,6 +431,38 @@ static void test_streaming(void **state)
 	cs_pod_explain_free(r);
 }
 
+/* The library's JSON is what the CLI prints: one object per container, in order. */
+static void test_json(void **state)
+{
+	static const int ports[] = {443};
+	struct cs_pod_explain_result *r =
+	    explain(POD("{runAsUser: 1000, capabilities: {add: [NET_BIND_SERVICE]}}", ""),
+		    CS_CRI_CRIO, ports, 1);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cs_json j;
+
+	(void)state;
+	assert_non_null(f);
+	cs_json_init(&j, f, false);
+	cs_pod_explain_json(&j, r);
+	assert_int_equal(cs_json_finish(&j), 0);
+	fclose(f);
+	assert_int_equal(
+	    strncmp(buf, "{\"containers\":[{\"name\":\"web\",\"kind\":\"container\",\"pod\":\"p\",",
+		    53),
+	    0);
+	assert_non_null(strstr(buf, "\"checks\":[{\"check\":\"bind:443\",\"ok\":false,"));
+	assert_non_null(strstr(buf, "\"capability\":\"NET_BIND_SERVICE\",\"effective\":false,"));
+	/* the pod's steps come first, then the container's */
+	assert_true(strstr(buf, "\"rule\":\"psa.level\"") <
+		    strstr(buf, "\"rule\":\"pod.requested\""));
+	assert_non_null(strstr(buf, "\"remedies\":[{\"rank\":1,\"id\":\"sysctl\""));
+	free(buf);
+	cs_pod_explain_free(r);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -451,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_remedies),
 	    cmocka_unit_test(test_streaming),
 	    cmocka_unit_test(test_warning_line),
+	    cmocka_unit_test(test_json),
 	};
 
 	cs_k8s_manifest_init(&m);
