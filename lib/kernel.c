@@ -218,6 +218,90 @@ static bool rootid_owns(const struct cs_cred *c, uint32_t rootid)
 	return c->user_namespace && cs_cred_uid_from_host(c, rootid, &ns) && ns == 0;
 }
 
+/* fs/exec.c bprm_fill_uid: a set-uid / set-gid file changes the effective ids. */
+static void exec_setid(const struct cs_cred *old, struct cs_cred *n, const struct cs_exec_file *f,
+		       bool uid_mapped, uid_t ouid, bool gid_mapped, gid_t ogid,
+		       struct cs_steps *st)
+{
+	if (f->mode & (S_ISUID | S_ISGID)) {
+		bool sgid = (f->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+
+		if (f->nosuid) {
+			STEP(st, "execve.setid-nosuid",
+			     "%s is set-uid/set-gid but its mount is nosuid: ids unchanged", f->path);
+		} else if (old->no_new_privs) {
+			STEP(st, "execve.setid-nnp",
+			     "%s is set-uid/set-gid but no_new_privs is set: ids unchanged",
+			     f->path);
+		} else if (!uid_mapped || !gid_mapped) {
+			STEP(st, "execve.setid-unmapped",
+			     "%s is owned by host %u:%u, which has no mapping in the user "
+			     "namespace: set-uid/set-gid ignored",
+			     f->path, (unsigned)f->owner_uid, (unsigned)f->owner_gid);
+		} else {
+			if (f->mode & S_ISUID) {
+				n->uid[1] = ouid;
+				STEP(st, "execve.setuid", "%s is set-uid: euid becomes %u", f->path,
+				     (unsigned)ouid);
+			}
+			if (sgid) {
+				n->gid[1] = ogid;
+				STEP(st, "execve.setgid", "%s is set-gid: egid becomes %u", f->path,
+				     (unsigned)ogid);
+			}
+		}
+	}
+}
+
+/* security/commoncap.c get_file_caps + bprm_caps_from_vfs_caps: P' from the file. */
+static int exec_fcaps(const struct cs_cred *old, struct cs_cred *n, const struct cs_exec_file *f,
+		      bool *has_fcap, bool *effective, struct cs_steps *st)
+{
+	n->caps.set[CS_PRM] = 0;
+	if (f->fcaps_state < 0) {
+		if (!f->nosuid) {
+			STEP(st, "execve.fcaps-invalid",
+			     "%s has an invalid security.capability value: EINVAL", f->path);
+			return -EINVAL;
+		}
+	} else if (f->fcaps_state > 0) {
+		const struct cs_fcaps *fc = &f->fcaps;
+		uint32_t rootid = fc->version == 3 ? fc->rootid : 0;
+
+		if (f->nosuid) {
+			STEP(st, "execve.fcaps-nosuid",
+			     "%s has file capabilities but its mount is nosuid: ignored", f->path);
+		} else if (!rootid_owns(old, rootid)) {
+			STEP(st, "execve.fcaps-rootid",
+			     "%s has v3 file capabilities for rootid %u, which is not root of this "
+			     "user namespace: ignored (as if the file had none)",
+			     f->path, (unsigned)rootid);
+		} else {
+			cs_mask_t fp = fc->permitted & cs_mask_all();
+			cs_mask_t fi = fc->inheritable & cs_mask_all();
+			char a[256], b[256], e[256];
+
+			*has_fcap = true;
+			*effective = fc->effective;
+			n->caps.set[CS_PRM] = (old->caps.set[CS_BND] & fp) |
+					     (old->caps.set[CS_INH] & fi);
+			STEP(st, "execve.fcaps",
+			     "%s has file capabilities (v%d) fP=%s fI=%s fE=%d: P' = (B & fP) | "
+			     "(I & fI) = %s",
+			     f->path, fc->version, names(fp, a, sizeof(a)), names(fi, b, sizeof(b)),
+			     *effective, names(n->caps.set[CS_PRM], e, sizeof(e)));
+			if (*effective && (fp & ~n->caps.set[CS_PRM])) {
+				STEP(st, "execve.fcaps-eperm",
+				     "capability-dumb binary: fE is set but %s of fP cannot be "
+				     "granted (not in the bounding set, nor in I & fI): EPERM",
+				     names(fp & ~n->caps.set[CS_PRM], a, sizeof(a)));
+				return -EPERM;
+			}
+		}
+	}
+	return 0;
+}
+
 int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
 {
 	const struct cs_cred *old = c;
@@ -253,78 +337,12 @@ int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_
 		return rc;
 
 	/* fs/exec.c bprm_fill_uid */
-	if (f->mode & (S_ISUID | S_ISGID)) {
-		bool sgid = (f->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
-
-		if (f->nosuid) {
-			STEP(st, "execve.setid-nosuid",
-			     "%s is set-uid/set-gid but its mount is nosuid: ids unchanged", f->path);
-		} else if (old->no_new_privs) {
-			STEP(st, "execve.setid-nnp",
-			     "%s is set-uid/set-gid but no_new_privs is set: ids unchanged",
-			     f->path);
-		} else if (!uid_mapped || !gid_mapped) {
-			STEP(st, "execve.setid-unmapped",
-			     "%s is owned by host %u:%u, which has no mapping in the user "
-			     "namespace: set-uid/set-gid ignored",
-			     f->path, (unsigned)f->owner_uid, (unsigned)f->owner_gid);
-		} else {
-			if (f->mode & S_ISUID) {
-				n.uid[1] = ouid;
-				STEP(st, "execve.setuid", "%s is set-uid: euid becomes %u", f->path,
-				     (unsigned)ouid);
-			}
-			if (sgid) {
-				n.gid[1] = ogid;
-				STEP(st, "execve.setgid", "%s is set-gid: egid becomes %u", f->path,
-				     (unsigned)ogid);
-			}
-		}
-	}
+	exec_setid(old, &n, f, uid_mapped, ouid, gid_mapped, ogid, st);
 
 	/* security/commoncap.c get_file_caps + bprm_caps_from_vfs_caps */
-	n.caps.set[CS_PRM] = 0;
-	if (f->fcaps_state < 0) {
-		if (!f->nosuid) {
-			STEP(st, "execve.fcaps-invalid",
-			     "%s has an invalid security.capability value: EINVAL", f->path);
-			return -EINVAL;
-		}
-	} else if (f->fcaps_state > 0) {
-		const struct cs_fcaps *fc = &f->fcaps;
-		uint32_t rootid = fc->version == 3 ? fc->rootid : 0;
-
-		if (f->nosuid) {
-			STEP(st, "execve.fcaps-nosuid",
-			     "%s has file capabilities but its mount is nosuid: ignored", f->path);
-		} else if (!rootid_owns(c, rootid)) {
-			STEP(st, "execve.fcaps-rootid",
-			     "%s has v3 file capabilities for rootid %u, which is not root of this "
-			     "user namespace: ignored (as if the file had none)",
-			     f->path, (unsigned)rootid);
-		} else {
-			cs_mask_t fp = fc->permitted & cs_mask_all();
-			cs_mask_t fi = fc->inheritable & cs_mask_all();
-			char a[256], b[256], e[256];
-
-			has_fcap = true;
-			effective = fc->effective;
-			n.caps.set[CS_PRM] = (old->caps.set[CS_BND] & fp) |
-					     (old->caps.set[CS_INH] & fi);
-			STEP(st, "execve.fcaps",
-			     "%s has file capabilities (v%d) fP=%s fI=%s fE=%d: P' = (B & fP) | "
-			     "(I & fI) = %s",
-			     f->path, fc->version, names(fp, a, sizeof(a)), names(fi, b, sizeof(b)),
-			     effective, names(n.caps.set[CS_PRM], e, sizeof(e)));
-			if (effective && (fp & ~n.caps.set[CS_PRM])) {
-				STEP(st, "execve.fcaps-eperm",
-				     "capability-dumb binary: fE is set but %s of fP cannot be "
-				     "granted (not in the bounding set, nor in I & fI): EPERM",
-				     names(fp & ~n.caps.set[CS_PRM], a, sizeof(a)));
-				return -EPERM;
-			}
-		}
-	}
+	rc = exec_fcaps(old, &n, f, &has_fcap, &effective, st);
+	if (rc)
+		return rc;
 
 	/* security/commoncap.c handle_privileged_root */
 	if (n.uid[1] == 0 || n.uid[0] == 0) {

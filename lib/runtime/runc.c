@@ -31,6 +31,47 @@ static cs_mask_t set_of(const struct cs_oci_process *p, enum cs_set s)
 	return (p->caps.present & (1u << s)) ? p->caps.set[s] & cs_mask_all() : 0;
 }
 
+/* runc init's credentials: its caller's (start), full root, or root of a new user namespace. */
+static void runc_start(const struct cs_oci_process *p, const struct cs_cred *start,
+		       struct cs_cred *c, struct cs_steps *st)
+{
+	if (start) {
+		*c = *start;
+		if (!p->user_namespace)
+			cs_steps_add(st, L, "runc.start",
+				     "runc init inherits its caller's credentials: uid %u, %d "
+				     "capabilities in the bounding set, %d permitted, %d "
+				     "inheritable%s",
+				     (unsigned)c->uid[1], cs_mask_count(c->caps.set[CS_BND]),
+				     cs_mask_count(c->caps.set[CS_PRM]),
+				     cs_mask_count(c->caps.set[CS_INH]),
+				     c->no_new_privs ? ", no_new_privs" : "");
+	} else {
+		cs_cred_init_root(c);
+		if (!p->user_namespace)
+			cs_steps_add(st, L, "runc.start",
+				     "runc init starts as uid 0 with every capability in P, E "
+				     "and B");
+	}
+	if (p->user_namespace) {
+		cs_steps_add(st, L, "runc.start",
+			     "runc init enters a new user namespace: uid 0 there, with every "
+			     "capability in P, E and B (valid inside the namespace only)");
+		c->uid[0] = c->uid[1] = c->uid[2] = c->uid[3] = 0;
+		c->gid[0] = c->gid[1] = c->gid[2] = c->gid[3] = 0;
+		c->ngroups = 0;
+		c->securebits = 0;
+		/* A new user namespace gives its first process a full set inside it. */
+		c->user_namespace = true;
+		c->caps.set[CS_PRM] = c->caps.set[CS_EFF] = c->caps.set[CS_BND] = cs_mask_all();
+		c->caps.set[CS_INH] = c->caps.set[CS_AMB] = 0;
+		memcpy(c->uid_map, p->uid_map, sizeof(c->uid_map));
+		memcpy(c->gid_map, p->gid_map, sizeof(c->gid_map));
+		c->n_uid_map = p->n_uid_map;
+		c->n_gid_map = p->n_gid_map;
+	}
+}
+
 int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start,
 		     struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
 {
@@ -41,41 +82,7 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 
 	memset(res, 0, sizeof(*res));
 	res->ok = true;
-	if (start) {
-		c = *start;
-		if (!p->user_namespace)
-			cs_steps_add(st, L, "runc.start",
-				     "runc init inherits its caller's credentials: uid %u, %d "
-				     "capabilities in the bounding set, %d permitted, %d "
-				     "inheritable%s",
-				     (unsigned)c.uid[1], cs_mask_count(c.caps.set[CS_BND]),
-				     cs_mask_count(c.caps.set[CS_PRM]),
-				     cs_mask_count(c.caps.set[CS_INH]),
-				     c.no_new_privs ? ", no_new_privs" : "");
-	} else {
-		cs_cred_init_root(&c);
-		if (!p->user_namespace)
-			cs_steps_add(st, L, "runc.start",
-				     "runc init starts as uid 0 with every capability in P, E "
-				     "and B");
-	}
-	if (p->user_namespace) {
-		cs_steps_add(st, L, "runc.start",
-			     "runc init enters a new user namespace: uid 0 there, with every "
-			     "capability in P, E and B (valid inside the namespace only)");
-		c.uid[0] = c.uid[1] = c.uid[2] = c.uid[3] = 0;
-		c.gid[0] = c.gid[1] = c.gid[2] = c.gid[3] = 0;
-		c.ngroups = 0;
-		c.securebits = 0;
-		/* A new user namespace gives its first process a full set inside it. */
-		c.user_namespace = true;
-		c.caps.set[CS_PRM] = c.caps.set[CS_EFF] = c.caps.set[CS_BND] = cs_mask_all();
-		c.caps.set[CS_INH] = c.caps.set[CS_AMB] = 0;
-		memcpy(c.uid_map, p->uid_map, sizeof(c.uid_map));
-		memcpy(c.gid_map, p->gid_map, sizeof(c.gid_map));
-		c.n_uid_map = p->n_uid_map;
-		c.n_gid_map = p->n_gid_map;
-	}
+	runc_start(p, start, &c, st);
 	if (p->unknown_caps[0])
 		cs_steps_add(st, L, "runc.unknown-caps",
 			     "runc warns \"ignoring unknown or unavailable capabilities\" and "
