@@ -53,7 +53,10 @@ static const char help[] =
 	"                       SCCs given with --scc or --use\n"
 	"  --use NAME           also grant the pod's service account this SCC\n"
 	"  --uid-range S/N      the namespace's uid range (default 1000660000/10000)\n"
-	"  --runtime NAME       crio (default), containerd or docker\n"
+	"  --runtime NAME[@VER] crio (default), containerd, docker or podman, at a release\n"
+	"                       (containerd@1.6, docker@20.10, podman@4, ...; default: current)\n"
+	"  --runtime-caps MASK  what the runtime daemon itself holds (hex, names or 'self'):\n"
+	"                       containerd and Docker 25+ hand these out for ALL/privileged\n"
 	"  --crio-config PATH   crio.conf, a directory with crio.conf and crio.conf.d,\n"
 	"                       or a drop-in directory\n"
 	"  --rootfs DIR         the image's root filesystem: resolve the entrypoint, read\n"
@@ -91,6 +94,7 @@ struct state {
 	struct cs_k8s_manifest sm;  /* SCCs */
 	struct cs_crio_config crio;
 	bool crio_loaded;
+	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image *image; /* --image */
@@ -617,8 +621,8 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 	req.groups = groups;
 	req.n_groups = ng;
 	req.user_namespace = pod->host_users.set && !pod->host_users.v;
-	if (cs_cri_merge(s->o.runtime, s->crio_loaded ? &s->crio : NULL, &req, &r->oci, &r->st,
-			 &d) < 0) {
+	if (cs_cri_merge_target(&s->target, s->crio_loaded ? &s->crio : NULL, &req, &r->oci, &r->st,
+				&d) < 0) {
 		snprintf(r->exec_error, sizeof(r->exec_error), "CreateContainerError");
 		snprintf(r->reason, sizeof(r->reason), "%s", d.message);
 		cs_steps_add(&r->st, "runtime", "runtime.refused", "%s", d.message);
@@ -1052,6 +1056,7 @@ int cmd_explain_pod(int argc, char **argv)
 		{"use", required_argument, NULL, 'u'},
 		{"uid-range", required_argument, NULL, 'U'},
 		{"runtime", required_argument, NULL, 'r'},
+		{"runtime-caps", required_argument, NULL, 'P'},
 		{"crio-config", required_argument, NULL, 'C'},
 		{"rootfs", required_argument, NULL, 'R'},
 		{"image-config", required_argument, NULL, 'I'},
@@ -1071,6 +1076,7 @@ int cmd_explain_pod(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	s.o.runtime = CS_CRI_CRIO;
+	cs_cri_target_default(CS_CRI_CRIO, &s.target);
 	s.o.uid_start = 1000660000;
 	s.o.uid_size = 10000;
 	opterr = 0;
@@ -1096,15 +1102,13 @@ int cmd_explain_pod(int argc, char **argv)
 						    optarg);
 			break;
 		case 'r':
-			if (!strcmp(optarg, "crio") || !strcmp(optarg, "cri-o"))
-				s.o.runtime = CS_CRI_CRIO;
-			else if (!strcmp(optarg, "containerd"))
-				s.o.runtime = CS_CRI_CONTAINERD;
-			else if (!strcmp(optarg, "docker") || !strcmp(optarg, "moby"))
-				s.o.runtime = CS_CRI_DOCKER;
-			else
-				return cs_usage_err(CMD, "--runtime takes crio, containerd or docker, not '%s'",
-						    optarg);
+			if (cs_cri_target_parse(optarg, &s.target, &d) < 0)
+				return cs_usage_err(CMD, "%s", d.message);
+			s.o.runtime = s.target.rt;
+			break;
+		case 'P':
+			if (cs_cri_runtime_caps_parse(optarg, &s.target, &d) < 0)
+				return cs_usage_err(CMD, "--runtime-caps: %s", d.message);
 			break;
 		case 'C':
 			crio_cfg = optarg;
