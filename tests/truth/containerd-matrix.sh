@@ -86,7 +86,7 @@ for a in "$T"/m/*.tar; do
     { tail -5 "$D/containerd.log" | sed 's/^/# /'; skip_all "ctr images import fails here"; }
 done
 "$PY" "$LIB/matrix.py" --runtime containerd \
-  --runtime-arg "${CAPSCOPE_CONTAINERD_RUNTIME:-containerd@1.6}" --capscope-arg=--caller=self \
+  --runtime-arg "${CAPSCOPE_CONTAINERD_RUNTIME:-containerd@1.6}" --capscope-arg=--caller=self --capscope-arg=--runtime-caps=self \
   --endpoint "$D/containerd.sock" --tmp "$T/m" --pb "$T/pb" --probe "$PROBE" \
   --capscope "$CAPSCOPE" --cases "${CAPSCOPE_MATRIX_CASES:-200}" --seed "${CAPSCOPE_MATRIX_SEED:-11}" \
   --reuse-images

@@ -45,5 +45,5 @@ if ! curl -sf --unix-socket "$D/docker.sock" http://localhost/_ping >/dev/null 2
 fi
 "$PY" "$CAPSCOPE_TOP/tests/truth/runtime-lib/matrix.py" --runtime docker \
   --runtime-arg "${CAPSCOPE_DOCKER_RUNTIME:-docker@20.10}" \
-  --endpoint "$D/docker.sock" --tmp "$T/m" --probe "$PROBE" --capscope "$CAPSCOPE" --capscope-arg=--caller=self \
+  --endpoint "$D/docker.sock" --tmp "$T/m" --probe "$PROBE" --capscope "$CAPSCOPE" --capscope-arg=--caller=self --capscope-arg=--runtime-caps=self \
   --cases "${CAPSCOPE_MATRIX_CASES:-200}" --seed "${CAPSCOPE_MATRIX_SEED:-11}"
