@@ -326,7 +326,7 @@ static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gi
 				     "no runAsUser and no image USER given: the image's default, "
 				     "root (0), is assumed (pass --image or --image-config to read it)");
 	}
-	if (r->adm.run_as_non_root.set && r->adm.run_as_non_root.v) {
+	if (r->adm.run_as_non_root.set && r->adm.run_as_non_root.v && cs_cri_target_has_kubelet(&s->target)) {
 		if (!r->adm.run_as_user.set && !numeric) {
 			snprintf(r->exec_error, sizeof(r->exec_error), "CreateContainerConfigError");
 			snprintf(r->reason, sizeof(r->reason),
@@ -588,7 +588,8 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 		     r->req.caps_set ? "" : " (no capabilities field)");
 	bool priv = r->adm.privileged.set && r->adm.privileged.v;
 	bool ape_false = r->adm.allow_privilege_escalation.set && !r->adm.allow_privilege_escalation.v;
-	if (r->admitted && ape_false && (priv || (r->adm.caps_set && has_str(&r->adm.add, "CAP_SYS_ADMIN")))) {
+	if (r->admitted && ape_false && cs_cri_target_has_kubelet(&s->target) &&
+	    (priv || (r->adm.caps_set && has_str(&r->adm.add, "CAP_SYS_ADMIN")))) {
 		r->admitted = false;
 		snprintf(r->reason, sizeof(r->reason),
 			 "the API server rejects the pod: cannot set allowPrivilegeEscalation to false "
@@ -615,7 +616,7 @@ static void run_container(struct state *s, const struct cs_k8s_pod *pod, size_t 
 	req.drop = r->adm.caps_set ? r->adm.drop.v : NULL;
 	req.n_drop = r->adm.caps_set ? r->adm.drop.n : 0;
 	req.privileged = priv;
-	req.no_new_privs = ape_false && !priv;
+	req.no_new_privs = ape_false && (!priv || !cs_cri_target_has_kubelet(&s->target));
 	req.uid = uid;
 	req.gid = gid;
 	req.groups = groups;

@@ -50,6 +50,14 @@ CS_EXPORT int cs_cri_target_parse(const char *arg, struct cs_cri_target *t, stru
 CS_EXPORT int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t,
 					struct cs_diag *d);
 
+/*
+ * Whether an API server and a kubelet stand in front of the runtime: false
+ * for Podman, whose `kube play` reads the pod YAML itself, so neither the API
+ * server's validation (allowPrivilegeEscalation: false with privileged) nor
+ * the kubelet's runAsNonRoot check happens.
+ */
+CS_EXPORT bool cs_cri_target_has_kubelet(const struct cs_cri_target *t);
+
 /* "docker@20.10" into buf (snprintf's return value). */
 CS_EXPORT int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len);
 

@@ -692,6 +692,11 @@ int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t, struct c
 	return 0;
 }
 
+bool cs_cri_target_has_kubelet(const struct cs_cri_target *t)
+{
+	return t->rt != CS_CRI_PODMAN;
+}
+
 int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len)
 {
 	if (t->rt == CS_CRI_DOCKER && t->major == 20)
