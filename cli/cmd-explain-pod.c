@@ -326,7 +326,8 @@ static int decide_user(struct state *s, struct pod_ctr *r, uid_t *uid, gid_t *gi
 				     "no runAsUser and no image USER given: the image's default, "
 				     "root (0), is assumed (pass --image or --image-config to read it)");
 	}
-	if (r->adm.run_as_non_root.set && r->adm.run_as_non_root.v && cs_cri_target_has_kubelet(&s->target)) {
+	if (r->adm.run_as_non_root.set && r->adm.run_as_non_root.v &&
+	    cs_cri_target_has_kubelet(&s->target)) {
 		if (!r->adm.run_as_user.set && !numeric) {
 			snprintf(r->exec_error, sizeof(r->exec_error), "CreateContainerConfigError");
 			snprintf(r->reason, sizeof(r->reason),
