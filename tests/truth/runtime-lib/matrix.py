@@ -293,7 +293,7 @@ class Containerd:
                                            namespace="default"),
             log_directory=self.logdir,
             linux=pb.LinuxPodSandboxConfig(security_context=pb.LinuxSandboxSecurityContext(
-                namespace_options=ns, privileged=os.environ.get("CS_SBPRIV", "1") == "1")))
+                namespace_options=ns, privileged=True)))
         r = self.rpc("RunPodSandbox", pb.RunPodSandboxRequest(config=self.sbcfg),
                      pb.RunPodSandboxResponse)
         self.sandbox = r.pod_sandbox_id
