@@ -44,7 +44,10 @@ static const char help[] =
     "                       SCCs given with --scc or --use\n"
     "  --use NAME           also grant the pod's service account this SCC\n"
     "  --uid-range S/N      the namespace's uid range (default 1000660000/10000)\n"
-    "  --runtime NAME       crio (default), containerd or docker\n"
+    "  --runtime NAME[@VER] crio (default), containerd, docker or podman, at a release\n"
+    "                       (containerd@1.6, docker@20.10, podman@4, ...; default: current)\n"
+    "  --runtime-caps MASK  what the runtime daemon itself holds (hex, names or 'self'):\n"
+    "                       containerd and Docker 25+ hand these out for ALL/privileged\n"
     "  --crio-config PATH   crio.conf, a directory with crio.conf and crio.conf.d,\n"
     "                       or a drop-in directory\n"
     "  --rootfs DIR         the image's root filesystem: resolve the entrypoint, read\n"
@@ -92,6 +95,7 @@ struct state {
 	struct pod_sccs sc;
 	struct cs_crio_config crio;
 	bool crio_loaded;
+	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image *image; /* --image */
@@ -152,6 +156,7 @@ static int run(struct state *s)
 	size_t n_sccs = 0;
 	struct cs_pod_explain_opts o = {
 	    .runtime = s->o.runtime,
+	    .target = &s->target,
 	    .crio = s->crio_loaded ? &s->crio : NULL,
 	    .use_scc = s->use_scc,
 	    .granted = s->o.openshift ? s->sc.granted : NULL,
@@ -262,15 +267,20 @@ static int parse_check(struct state *s, const char *arg)
 
 static int parse_runtime(struct state *s, const char *arg)
 {
-	if (!strcmp(arg, "crio") || !strcmp(arg, "cri-o"))
-		s->o.runtime = CS_CRI_CRIO;
-	else if (!strcmp(arg, "containerd"))
-		s->o.runtime = CS_CRI_CONTAINERD;
-	else if (!strcmp(arg, "docker") || !strcmp(arg, "moby"))
-		s->o.runtime = CS_CRI_DOCKER;
-	else
-		return cs_usage_err(CMD, "--runtime takes crio, containerd or docker, not '%s'",
-				    arg);
+	struct cs_diag d = {0};
+
+	if (cs_cri_target_parse(arg, &s->target, &d) < 0)
+		return cs_usage_err(CMD, "%s", d.message);
+	s->o.runtime = s->target.rt;
+	return 0;
+}
+
+static int parse_runtime_caps(struct state *s, const char *arg)
+{
+	struct cs_diag d = {0};
+
+	if (cs_cri_runtime_caps_parse(arg, &s->target, &d) < 0)
+		return cs_usage_err(CMD, "--runtime-caps: %s", d.message);
 	return 0;
 }
 
@@ -298,6 +308,8 @@ static int parse_option(int c, struct state *s, struct args *a)
 		return 0;
 	case 'r':
 		return parse_runtime(s, optarg);
+	case 'P':
+		return parse_runtime_caps(s, optarg);
 	case 'C':
 		a->crio_cfg = optarg;
 		return 0;
@@ -334,6 +346,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"use", required_argument, NULL, 'u'},
 	    {"uid-range", required_argument, NULL, 'U'},
 	    {"runtime", required_argument, NULL, 'r'},
+	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"crio-config", required_argument, NULL, 'C'},
 	    {"rootfs", required_argument, NULL, 'R'},
 	    {"image-config", required_argument, NULL, 'I'},
@@ -444,6 +457,7 @@ int cmd_explain_pod(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	s.o.runtime = CS_CRI_CRIO;
+	cs_cri_target_default(CS_CRI_CRIO, &s.target);
 	s.o.uid_start = 1000660000;
 	s.o.uid_size = 10000;
 	rc = parse_args(argc, argv, &s, &a);

@@ -217,6 +217,9 @@ struct cs_pod_explain_result {
 
 struct cs_pod_explain_opts {
 	enum cs_cri_runtime runtime;
+	/* The runtime's release and its own capabilities (--runtime NAME@VER,
+	 * --runtime-caps); NULL: the current release of runtime, full caps. */
+	const struct cs_cri_target *target;
 	const struct cs_crio_config *crio; /* NULL: CRI-O's built-in defaults */
 	/* SCC admission (OpenShift): modelled when use_scc. */
 	bool use_scc;

@@ -109,6 +109,21 @@ static void list_text(const struct cs_strlist *l, char **out)
 }
 
 /* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
+/* Is there a kubelet (and an API server) in front of the runtime? */
+static bool has_kubelet(const struct cs_pod_explain_opts *o)
+{
+	return !o->target || cs_cri_target_has_kubelet(o->target);
+}
+
+/* The runtime's merge, at the release and with the capabilities asked for. */
+static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_request *req,
+		 struct cs_oci_process *out, struct cs_steps *st, struct cs_diag *d)
+{
+	if (o->target)
+		return cs_cri_merge_target(o->target, o->crio, req, out, st, d);
+	return cs_cri_merge(o->runtime, o->crio, req, out, st, d);
+}
+
 static int admit(struct pod_work *w)
 {
 	struct cs_pod_ctr_result *r = w->r;
@@ -134,7 +149,8 @@ static int admit(struct pod_work *w)
 	cs_steps_add(&r->steps, "pod", "pod.requested", "%s %s: capabilities add [%s] drop [%s]%s",
 		     cs_k8s_ctr_kind_name(r->c->kind), r->c->name, a, b,
 		     r->req.caps_set ? "" : " (no capabilities field)");
-	if (r->admitted && cs_k8s_api_rejects(&r->adm, &d)) {
+	/* Podman's kube play has no API server in front of it. */
+	if (r->admitted && has_kubelet(w->o) && cs_k8s_api_rejects(&r->adm, &d)) {
 		r->admitted = false;
 		free(r->reason);
 		if (!(r->reason = strdup(d.message)))
@@ -164,14 +180,21 @@ static int create(struct pod_work *w, uid_t uid, gid_t gid)
 	req.drop = r->adm.caps_set ? r->adm.drop.v : NULL;
 	req.n_drop = r->adm.caps_set ? r->adm.drop.n : 0;
 	req.privileged = r->adm.privileged.set && r->adm.privileged.v;
-	req.no_new_privs = cs_kubelet_no_new_privs(&r->adm);
+	/*
+	 * The kubelet leaves no_new_privs off for privileged containers; Podman's
+	 * kube play has no kubelet and sets it whenever allowPrivilegeEscalation
+	 * is false (docs/runtimes.md).
+	 */
+	req.no_new_privs = has_kubelet(w->o) ? cs_kubelet_no_new_privs(&r->adm)
+					     : r->adm.allow_privilege_escalation.set &&
+						   !r->adm.allow_privilege_escalation.v;
 	req.uid = uid;
 	req.gid = gid;
 	req.groups = groups;
 	req.n_groups = ng;
 	req.user_namespace = pod->host_users.set && !pod->host_users.v;
 	memset(&w->oci, 0, sizeof(w->oci));
-	if (cs_cri_merge(w->o->runtime, w->o->crio, &req, &w->oci, &r->steps, &d) < 0) {
+	if (merge(w->o, &req, &w->oci, &r->steps, &d) < 0) {
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
@@ -273,6 +296,7 @@ static int model(struct pod_work *w)
 {
 	struct cs_pod_ctr_result *r = w->r;
 	struct cs_diag d = {0};
+	struct cs_k8s_sc sc;
 	uid_t uid;
 	gid_t gid;
 	int rc;
@@ -283,7 +307,10 @@ static int model(struct pod_work *w)
 		cs_steps_add(&r->steps, "pod", "pod.not-admitted", "%s", r->reason);
 		return (r->exec_error = strdup("Forbidden")) ? 1 : -ENOMEM;
 	}
-	if ((rc = cs_kubelet_user(&r->adm, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
+	sc = r->adm;
+	if (!has_kubelet(w->o))
+		sc.run_as_non_root.set = false; /* kube play does not verify it */
+	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
 	if ((rc = create(w, uid, gid)) != 0)
 		return rc;
