@@ -18,6 +18,7 @@
 #include "../lib/internal/cleanup.h"
 #include "capscope/cri.h"
 #include "capscope/explain.h"
+#include "capscope/number.h"
 #include "capscope/proc.h"
 #include "capscope/scan.h"
 #include "capscope/scc.h"
@@ -110,16 +111,12 @@ struct state {
 
 static int parse_range(const char *a, uint32_t *start, uint32_t *size)
 {
-	char *e;
-	unsigned long long x, y;
+	const char *slash = strchr(a, '/');
+	uint64_t x, y;
 
-	errno = 0;
-	x = strtoull(a, &e, 10);
-	if (e == a || *e != '/' || errno || x > UINT32_MAX)
-		return -EINVAL;
-	a = e + 1;
-	y = strtoull(a, &e, 10);
-	if (e == a || *e || errno || y == 0 || y > UINT32_MAX || x + y - 1 > UINT32_MAX)
+	if (!slash || cs_parse_u64n(a, (size_t)(slash - a), CS_NUM_DEC, UINT32_MAX, &x) < 0 ||
+	    cs_parse_u64(slash + 1, CS_NUM_DEC, UINT32_MAX, &y) < 0 || y == 0 ||
+	    x + y - 1 > UINT32_MAX)
 		return -EINVAL;
 	*start = (uint32_t)x;
 	*size = (uint32_t)y;
@@ -249,14 +246,11 @@ struct args {
 
 static int parse_check(struct state *s, const char *arg)
 {
-	char *e;
-	long p;
+	uint32_t p;
 
 	if (strncmp(arg, "bind:", 5) != 0)
 		return cs_usage_err(CMD, "--check takes bind:PORT, not '%s'", arg);
-	errno = 0;
-	p = strtol(arg + 5, &e, 10);
-	if (e == arg + 5 || *e || errno || p < 1 || p > 65535)
+	if (cs_parse_u32(arg + 5, 65535, &p) < 0 || p < 1)
 		return cs_usage_err(CMD, "--check bind:PORT needs a port 1-65535, not '%s'",
 				    arg + 5);
 	if (s->n_ports == MAX_CHECKS)

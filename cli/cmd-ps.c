@@ -17,6 +17,7 @@
 #include "capscope/proc.h"
 #include "capscope/text.h"
 #include "commands.h"
+#include "capscope/number.h"
 #include "output.h"
 
 static const char ps_help[] =
@@ -349,13 +350,9 @@ static int parse_pids(int argc, char **argv, int first, pid_t **out, size_t *n)
 	if (!pids)
 		return cs_err("ps", "out of memory");
 	for (int i = first; i < argc; i++) {
-		char *e;
-		long v;
+		uint32_t v;
 
-		errno = 0;
-		v = strtol(argv[i], &e, 10);
-		if (!isdigit((unsigned char)argv[i][0]) || *e || v <= 0 || v > 0x3fffffff ||
-		    errno) {
+		if (cs_parse_u32(argv[i], 0x3fffffff, &v) < 0 || v == 0) {
 			free(pids);
 			return cs_usage_err("ps", "'%s' is not a process id", argv[i]);
 		}

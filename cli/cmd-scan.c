@@ -15,6 +15,7 @@
 #include "capscope/json.h"
 #include "capscope/scan.h"
 #include "commands.h"
+#include "capscope/number.h"
 #include "output.h"
 
 static const char scan_help[] =
@@ -253,32 +254,20 @@ static int print_doc(const struct cs_scan_target *tg, size_t nt, bool sarif)
 	return cs_json_finish(&j);
 }
 
+/* A size: digits, then K, M or G (binary units), no more than 2^64 - 1. */
 static int parse_u64(const char *s, uint64_t *out)
 {
-	char *e;
-	unsigned long long v;
+	size_t len = strlen(s);
+	unsigned shift = 0;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &e, 10);
-	if (!*s || s[0] == '-' || errno || (*e && e[1]))
-		return -EINVAL;
-	switch (*e) {
-	case 0:
-		break;
-	case 'K':
-	case 'k':
-		v <<= 10;
-		break;
-	case 'M':
-		v <<= 20;
-		break;
-	case 'G':
-		v <<= 30;
-		break;
-	default:
-		return -EINVAL;
+	if (len && strchr("KkMG", s[len - 1])) {
+		shift = s[len - 1] == 'M' ? 20 : s[len - 1] == 'G' ? 30 : 10;
+		len--;
 	}
-	*out = v;
+	if (cs_parse_u64n(s, len, CS_NUM_DEC, UINT64_MAX >> shift, &v) < 0)
+		return -EINVAL;
+	*out = v << shift;
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "capscope/proc.h"
 #include "capscope/trace.h"
 #include "commands.h"
+#include "capscope/number.h"
 #include "output.h"
 #include "trace-render.h"
 
@@ -107,9 +108,12 @@ static int parse_duration(const char *s, double *out)
 	char *e;
 	double v;
 
+	/* Digits first: strtod would also take " 5", "0x1p3", "inf" and "nan". */
+	if (!isdigit((unsigned char)s[0]) && !(s[0] == '.' && isdigit((unsigned char)s[1])))
+		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &e);
-	if (errno || e == s || *e || v <= 0 || v > 86400 * 365)
+	if (errno || e == s || *e || !(v > 0 && v <= 86400 * 365))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -117,12 +121,9 @@ static int parse_duration(const char *s, double *out)
 
 static int parse_pid(const char *s, pid_t *out)
 {
-	char *e;
-	long v;
+	uint32_t v;
 
-	errno = 0;
-	v = strtol(s, &e, 10);
-	if (!isdigit((unsigned char)s[0]) || *e || errno || v <= 0 || v > 0x3fffffff)
+	if (cs_parse_u32(s, 0x3fffffff, &v) < 0 || v == 0)
 		return cs_usage_err("trace", "'%s' is not a process id", s);
 	*out = (pid_t)v;
 	return 0;

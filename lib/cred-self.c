@@ -10,22 +10,32 @@
 #include "capscope/kernel.h"
 #include "capscope/proc.h"
 
-static size_t read_map(const char *path, struct cs_idmap *m)
+/* The kernel's id map of this process: its count, or -E2BIG when it has
+ * more ranges than the model holds (a cut map would mis-map ids). */
+static int read_map(const char *path, struct cs_idmap *m, size_t *n, struct cs_diag *d)
 {
 	char *buf = NULL, *line, *save = NULL;
-	size_t len = 0, n = 0;
+	size_t len = 0;
+	int rc = 0;
 
+	*n = 0;
 	if (cs_read_file(path, 1 << 16, &buf, &len) < 0)
 		return 0;
-	for (line = strtok_r(buf, "\n", &save); line && n < CS_OCI_MAX_IDMAPS;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned a, b, c;
 
-		if (sscanf(line, "%u %u %u", &a, &b, &c) == 3)
-			m[n++] = (struct cs_idmap){a, b, c};
+		if (sscanf(line, "%u %u %u", &a, &b, &c) != 3)
+			continue;
+		if (*n == CS_OCI_MAX_IDMAPS) {
+			rc = cs_diag_set(d, E2BIG, 0, 0, NULL,
+					 "%s has more than %d ranges, more than the model holds",
+					 path, CS_OCI_MAX_IDMAPS);
+			break;
+		}
+		m[(*n)++] = (struct cs_idmap){a, b, c};
 	}
 	free(buf);
-	return n;
+	return rc;
 }
 
 int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
@@ -39,7 +49,14 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 		return rc;
 	memcpy(c->uid, st.uid, sizeof(c->uid));
 	memcpy(c->gid, st.gid, sizeof(c->gid));
-	c->ngroups = st.ngroups < CS_CRED_MAX_GROUPS ? st.ngroups : CS_CRED_MAX_GROUPS;
+	if (st.ngroups > CS_CRED_MAX_GROUPS) {
+		cs_proc_status_free(&st);
+		return cs_diag_set(d, E2BIG, 0, 0, "Groups",
+				   "this process has %zu supplementary groups, more than the "
+				   "model holds (%d)",
+				   (size_t)st.ngroups, CS_CRED_MAX_GROUPS);
+	}
+	c->ngroups = st.ngroups;
 	if (c->ngroups)
 		memcpy(c->groups, st.groups, c->ngroups * sizeof(gid_t));
 	c->caps = st.caps;
@@ -50,8 +67,9 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 	c->securebits = sb > 0 ? (unsigned)sb : 0;
 	if (cs_proc_in_child_userns(getpid()) == 1) {
 		c->user_namespace = true;
-		c->n_uid_map = read_map("/proc/self/uid_map", c->uid_map);
-		c->n_gid_map = read_map("/proc/self/gid_map", c->gid_map);
+		if ((rc = read_map("/proc/self/uid_map", c->uid_map, &c->n_uid_map, d)) < 0 ||
+		    (rc = read_map("/proc/self/gid_map", c->gid_map, &c->n_gid_map, d)) < 0)
+			return rc;
 	}
 	return 0;
 }

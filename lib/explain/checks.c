@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/number.h"
 #include "pod-internal.h"
 #include "strf.h"
 
@@ -19,7 +20,13 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 	const char *v = cs_k8s_sysctl(pod, "net.ipv4.ip_unprivileged_port_start");
 
 	if (v) {
-		*start = atoi(v);
+		/* The kernel takes 0..65535; anything else leaves the default. */
+		if (cs_parse_int(v, 0, 65535, start) < 0) {
+			*start = 1024;
+			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s, which the "
+				       "kernel refuses: the default 1024 stays",
+				       v);
+		}
 		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
 	}
 	if (w->o->runtime == CS_CRI_DOCKER && !pod->host_network) {

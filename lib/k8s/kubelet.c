@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The kubelet's user, command line and no_new_privs rules (kubelet.h). */
 #include "capscope/kubelet.h"
+#include "capscope/number.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -31,8 +32,15 @@ int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid
 		if (nf < 3 || !f[2] || !f[3])
 			continue;
 		if (!strcmp(f[0], user) || !strcmp(f[2], user)) {
-			*uid = strtol(f[2], NULL, 10);
-			*gid = strtol(f[3], NULL, 10);
+			uint32_t u, g;
+
+			/* A uid or gid that is not a number is no entry at all: it
+			 * must never read as 0, which is root. */
+			if (cs_parse_u32(f[2], UINT32_MAX - 1, &u) < 0 ||
+			    cs_parse_u32(f[3], UINT32_MAX - 1, &g) < 0)
+				continue;
+			*uid = u;
+			*gid = g;
 			return 0;
 		}
 	}
@@ -71,16 +79,27 @@ static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t 
 
 	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
 	*numeric = all_digits(iu, ul);
-	if (*numeric)
-		pu = strtol(uname, NULL, 10);
-	else if (lookup(img, uname, &pu, pg) < 0)
+	if (*numeric) {
+		uint32_t u;
+
+		if (ul >= ulen || cs_parse_u32(uname, UINT32_MAX - 1, &u) < 0)
+			return cs_diag_set(d, EINVAL, 0, 0, NULL,
+					   "image USER '%s' is not a valid uid", uname);
+		pu = u;
+	} else if (lookup(img, uname, &pu, pg) < 0)
 		return cs_diag_set(d, ENOENT, 0, 0, NULL, "image USER '%s' is a name and %s", uname,
 				   img->fs_given
 				       ? "the image's /etc/passwd does not list it"
 				       : "no --rootfs or --image was given to look it up");
 	*uid = (uid_t)pu;
-	if (colon && all_digits(colon + 1, strlen(colon + 1)))
-		*pg = strtol(colon + 1, NULL, 10);
+	if (colon && all_digits(colon + 1, strlen(colon + 1))) {
+		uint32_t g;
+
+		if (cs_parse_u32(colon + 1, UINT32_MAX - 1, &g) < 0)
+			return cs_diag_set(d, EINVAL, 0, 0, NULL,
+					   "image USER '%s' has a gid that is out of range", iu);
+		*pg = g;
+	}
 	return 0;
 }
 

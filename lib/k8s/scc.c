@@ -497,12 +497,13 @@ static void note_changes(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 					   "and file capabilities will not raise privileges");
 		if (sc->caps_set && (s->default_add_caps.n || s->required_drop_caps.n)) {
 			a[0] = b[0] = '\0';
-			for (size_t i = 0, n = 0; i < sc->add.n; i++)
-				n += (size_t)snprintf(a + n, n < sizeof(a) ? sizeof(a) - n : 0,
-						      "%s%s", i ? "," : "", sc->add.v[i]);
-			for (size_t i = 0, n = 0; i < sc->drop.n; i++)
-				n += (size_t)snprintf(b + n, n < sizeof(b) ? sizeof(b) - n : 0,
-						      "%s%s", i ? "," : "", sc->drop.v[i]);
+			/* Stop at a full buffer: a + n past its end is not a pointer. */
+			for (size_t i = 0, n = 0; i < sc->add.n && n < sizeof(a); i++)
+				n += (size_t)snprintf(a + n, sizeof(a) - n, "%s%s", i ? "," : "",
+						      sc->add.v[i]);
+			for (size_t i = 0, n = 0; i < sc->drop.n && n < sizeof(b); i++)
+				n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%s", i ? "," : "",
+						      sc->drop.v[i]);
 			cs_steps_add(
 			    st, "scc", "scc.capabilities",
 			    "%s: capabilities become add [%s] drop [%s] (defaultAddCapabilities "

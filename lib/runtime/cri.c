@@ -115,6 +115,9 @@ cs_mask_t cs_cri_docker_defaults(void)
 	       CS_BIT(31);
 }
 
+/* capabilities.add names a request may carry (cs_cri_merge_target refuses more). */
+#define CS_CRI_MAX_ADDS 128
+
 static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_request *r,
 		      struct cs_oci_process *o, struct cs_steps *st, struct cs_diag *d)
 {
@@ -131,10 +134,10 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 	}
 	bool add_all = in_fold(r->add, r->n_add, "ALL");
 	bool drop_all = in_fold(r->drop, r->n_drop, "ALL");
-	const char *list[CS_CRIO_MAX_DEFAULTS + 128];
+	const char *list[CS_CRIO_MAX_DEFAULTS + CS_CRI_MAX_ADDS];
 	size_t n = 0;
 
-	for (size_t i = 0; i < r->n_add && n < 128; i++)
+	for (size_t i = 0; i < r->n_add && n < CS_CRI_MAX_ADDS; i++)
 		list[n++] = r->add[i];
 	if (!add_all && !drop_all) {
 		for (size_t i = 0; i < cfg->n_default_caps; i++)
@@ -715,6 +718,15 @@ int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_conf
 	struct cs_crio_config def;
 	int rc;
 
+	/* Refuse what the model's fixed lists cannot hold rather than cut it. */
+	if (r->n_groups > CS_OCI_MAX_GROUPS)
+		return cs_diag_set(d, E2BIG, 0, 0, "supplementalGroups",
+				   "%zu supplementary groups: the model holds at most %d", r->n_groups,
+				   CS_OCI_MAX_GROUPS);
+	if (r->n_add > CS_CRI_MAX_ADDS)
+		return cs_diag_set(d, E2BIG, 0, 0, "capabilities.add",
+				   "%zu names in capabilities.add: the model holds at most %d",
+				   r->n_add, CS_CRI_MAX_ADDS);
 	memset(o, 0, sizeof(*o));
 	o->uid = r->uid;
 	o->gid = r->gid;

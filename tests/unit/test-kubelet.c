@@ -182,6 +182,28 @@ static void test_passwd_lookup(void **state)
 	assert_int_equal(cs_passwd_lookup(NULL, 0, "root", &u, &g), -ENOENT);
 }
 
+/* A passwd entry whose uid or gid is not a number is no entry: it must never
+ * read as 0 (root), as strtol made it. */
+static void test_passwd_not_numbers(void **state)
+{
+	static const char bad[] = "app:x:abc:1000::/:/bin/sh\n"
+				  "web:x: 1001:1001::/:/bin/sh\n"
+				  "db:x:1002:+5::/:/bin/sh\n"
+				  "big:x:4294967296:1::/:/bin/sh\n"
+				  "ok:x:1003:1004::/:/bin/sh\n";
+	long u = -1, g = -1;
+
+	(void)state;
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "app", &u, &g), -ENOENT);
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "web", &u, &g), -ENOENT);
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "db", &u, &g), -ENOENT);
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "big", &u, &g), -ENOENT);
+	assert_int_equal(u, -1);
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "ok", &u, &g), 0);
+	assert_int_equal(u, 1003);
+	assert_int_equal(g, 1004);
+}
+
 static void check_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
 		       const char *want)
 {
@@ -251,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(test_no_user_is_root),
 	    cmocka_unit_test(test_run_as_non_root),
 	    cmocka_unit_test(test_passwd_lookup),
+	    cmocka_unit_test(test_passwd_not_numbers),
 	    cmocka_unit_test(test_argv),
 	    cmocka_unit_test(test_api_rejects_and_nnp),
 	};
