@@ -60,7 +60,7 @@ static void write_rule(const struct target *t, cs_mask_t allowed, const char *ns
 		"|| `[]` }}\"\n"
 		"            - key: \"{{ "
 		"element.securityContext.capabilities.add[].regex_replace_all('^CAP_', "
-		"to_upper(@), '') || `[]` }}\"\n"
+		"to_upper(regex_replace_all('[^A-Za-z0-9_]', @, '#')), '') || `[]` }}\"\n"
 		"              operator: AnyNotIn\n"
 		"              value: ",
 		t->path);
