@@ -129,8 +129,11 @@ def pod_spec(rng, allowed, kind):
         spec["initContainers"] = [container(rng, "init%d" % i, allowed, good)
                                   for i in range(rng.randint(1, 2))]
     # The API allows ephemeral containers only in pods (kubectl debug adds them).
-    if kind == "Pod" and rng.random() < 0.35:
-        spec["ephemeralContainers"] = [container(rng, "debug", allowed, good)]
+    if kind == "Pod" and rng.random() < 0.6:
+        # Half of them misbehave even in a good pod: a debug container with
+        # more privilege is exactly what a policy must not overlook.
+        spec["ephemeralContainers"] = [container(rng, "debug", allowed,
+                                                 good and rng.random() < 0.5)]
     return spec
 
 def manifest(rng, i, allowed):
