@@ -242,6 +242,17 @@ static int builtin_dir(char *out, size_t len)
 	return stat(out, &sb) == 0 ? 0 : -ENOENT;
 }
 
+/* A library diagnostic on stderr, escaped: its message may quote the manifest. */
+static int diag_fail(const char *what, const struct cs_diag *d)
+{
+	char buf[700];
+	char *e = cs_escape_dup(cs_diag_format(d, buf, sizeof(buf)));
+
+	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "", e ? e : "?");
+	free(e);
+	return CS_EXIT_USAGE;
+}
+
 /* Read the pods (and the profile's capabilities into o->allowed). Exit code or 0. */
 static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 {
@@ -250,7 +261,7 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 
 	if (o->profile) {
 		if (cs_policy_profile_load(o->profile, &prof, &d) < 0)
-			return cs_diag_err("policy", "reading the profile", &d), CS_EXIT_USAGE;
+			return diag_fail("reading the profile", &d);
 		if (!o->have_caps)
 			o->allowed = prof;
 		o->have_caps = true;
@@ -259,14 +270,13 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 							.service_account = o->sa};
 
 			if (cs_policy_profile_pod(m, prof, &po, &d) < 0)
-				return cs_diag_err("policy", "the profile's pod", &d),
-				       CS_EXIT_USAGE;
+				return diag_fail("the profile's pod", &d);
 			return 0;
 		}
 	}
 	for (int i = 0; i < o->nfiles; i++)
 		if (cs_k8s_load(m, o->files[i], &d) < 0)
-			return cs_diag_err("policy", NULL, &d), CS_EXIT_USAGE;
+			return diag_fail(NULL, &d);
 	if (o->nfiles && m->n_pods == 0)
 		return cs_err("policy", "no pod or pod template in the input"), CS_EXIT_USAGE;
 	if (!o->have_caps) /* a manifest: what its containers add */
@@ -292,6 +302,14 @@ static void pod_title(const struct cs_k8s_pod *p)
 	printf(")\n");
 }
 
+static bool allows_every_cap(const struct cs_scc *s)
+{
+	for (size_t i = 0; i < s->allowed_caps.n; i++)
+		if (!strcmp(s->allowed_caps.v[i], "*"))
+			return true;
+	return s->allow_privileged;
+}
+
 static void scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advice *a,
 		     enum cs_policy_order order)
 {
@@ -313,6 +331,9 @@ static void scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advi
 		print_esc("", v->admits ? "admits" : v->reason);
 		printf("\n");
 	}
+	if (a->chosen >= 0 && allows_every_cap(a->v[a->chosen].scc))
+		printf("  it allows every capability: 'capscope policy custom-scc' makes one that "
+		       "allows only what the pod adds\n");
 	if (a->chosen >= 0 && !strcmp(a->v[a->chosen].scc->name, "restricted-v2")) {
 		printf("  nothing to grant: every authenticated user may use restricted-v2\n");
 	} else if (a->chosen >= 0 && a->admitted_with_grant) {
@@ -489,7 +510,7 @@ static int do_generate(struct popts *o, struct cs_k8s_manifest *m)
 	if (r == -EIO)
 		return cs_finish_stdout("policy", CS_EXIT_FAIL);
 	if (r < 0)
-		return cs_diag_err("policy", sub_names[o->sub], &d), CS_EXIT_USAGE;
+		return diag_fail(sub_names[o->sub], &d);
 	return CS_EXIT_OK;
 }
 

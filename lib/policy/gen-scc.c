@@ -230,6 +230,19 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 	if (pod->required_scc && strcmp(pod->required_scc, g->name))
 		return cs_diag_set(d, EINVAL, 0, 0, "openshift.io/required-scc",
 				   "the pod requires another SCC by name");
+	/* An SCC that allows a name no runtime knows only moves the failure
+	 * to container creation (CRI-O, Docker) or hides it (containerd). */
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_sc *sc = &pod->containers[i].sc;
+
+		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++)
+			if (cs_policy_cap_normalise(sc->add.v[k]) == -EINVAL)
+				return cs_diag_set(
+				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
+				    "capabilities.add",
+				    "container %s adds \"%s\", which is no capability name",
+				    pod->containers[i].name, sc->add.v[k]);
+	}
 	if (!(mf = open_memstream(&buf, &len)))
 		return -ENOMEM;
 	rc = write_scc(pod, g, mf);

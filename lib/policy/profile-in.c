@@ -109,5 +109,5 @@ int cs_policy_profile_pod(struct cs_k8s_manifest *m, cs_mask_t caps,
 	fputc('\n', f);
 	if (fclose(f) != 0)
 		return -ENOMEM;
-	return cs_k8s_parse(m, buf, len, "(profile)", d);
+	return cs_k8s_parse(m, buf, len, "trace profile", d);
 }
