@@ -15,7 +15,9 @@ Why this test proves something:
    kyverno.py, rego.py), reading the policy text capscope wrote — not a
    re-statement of the rule — so a wrong expression gives a wrong decision.
  * The corpus is generated from a fixed seed: every workload kind the model
-   reads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob),
+   reads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)
+   and two it does not (ReplicationController, PodTemplate: the model judges
+   the same template as a Deployment or Pod),
    containers, init and ephemeral containers, absent/empty securityContext
    and capabilities, privileged true/false, and capability strings in every
    spelling that matters (NET_RAW, net_raw, CAP_NET_RAW, cap_Net_Raw, ALL,
@@ -49,6 +51,10 @@ import rego
 SEED = 20261129
 N = 240
 KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]
+# Kinds the policies cover but the manifest reader does not read: the model
+# judges the same pod template as a Deployment (ReplicationController) or a
+# Pod (PodTemplate) — the template is all any of the rules looks at.
+EXTRA_KINDS = {"ReplicationController": "Deployment", "PodTemplate": "Pod"}
 ALLOWED_SETS = [[], ["NET_BIND_SERVICE"], ["NET_BIND_SERVICE", "NET_RAW"], ["CHOWN", "SETGID", "SETUID"]]
 OTHER_CAPS = ["SYS_ADMIN", "KILL", "NET_ADMIN", "CHOWN", "NET_RAW", "SETUID"]
 ODD_ADDS = ["ALL", "all", "All", "CAP_ALL", "cap_all", "CAP_CAP_NET_RAW", "NET-RAW", "", " NET_RAW",
@@ -136,14 +142,30 @@ def pod_spec(rng, allowed, kind):
                                                  good and rng.random() < 0.5)]
     return spec
 
+def as_model(obj):
+    """The object the model reads for obj (itself, or its template under a kind it reads)."""
+    kind = EXTRA_KINDS.get(obj["kind"])
+    if kind is None:
+        return obj
+    tmpl = obj["spec"]["template"] if obj["kind"] == "ReplicationController" else obj["template"]
+    if kind == "Pod":
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": obj["metadata"], "spec": tmpl["spec"]}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": obj["metadata"],
+            "spec": {"template": tmpl}}
+
 def manifest(rng, i, allowed):
     kind = KINDS[i % len(KINDS)]
+    if i % 10 == 9:
+        kind = list(EXTRA_KINDS)[(i // 10) % 2]
     meta = {"name": "w%03d" % i, "namespace": "corpus"}
     spec = pod_spec(rng, allowed, kind)
-    api = {"Pod": "v1", "Job": "batch/v1", "CronJob": "batch/v1"}.get(kind, "apps/v1")
+    api = {"Pod": "v1", "Job": "batch/v1", "CronJob": "batch/v1", "PodTemplate": "v1",
+           "ReplicationController": "v1"}.get(kind, "apps/v1")
     tmpl = {"metadata": {"labels": {"app": meta["name"]}}, "spec": spec}
     if kind == "Pod":
         body = {"spec": spec}
+    elif kind == "PodTemplate":
+        body = {"template": tmpl}
     elif kind == "CronJob":
         body = {"spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": tmpl}}}}
     elif kind == "Job":
@@ -238,9 +260,9 @@ def main():
             path = os.path.join(tmp, "m%03d.%s" % (i, "json" if i % 3 == 0 else "yaml"))
             with open(path, "w", encoding="utf-8") as f:
                 if path.endswith(".json"):
-                    json.dump(obj, f, ensure_ascii=False)
+                    json.dump(as_model(obj), f, ensure_ascii=False)
                 else:
-                    yaml.safe_dump(obj, f, allow_unicode=True)
+                    yaml.safe_dump(as_model(obj), f, allow_unicode=True)
             objs.append(obj)
             files.append(path)
         r = capscope("policy", "check", "--json", "--caps", ",".join(caps), *files)
@@ -275,7 +297,8 @@ def main():
            "both outcomes are common: %d allowed, %d denied" % (outcomes[True], outcomes[False]))
     tap.ok(rules_seen >= {"privileged", "drop-all", "add"},
            "every violation kind occurs: %s" % ", ".join(sorted(rules_seen)))
-    tap.ok(kinds_seen == set(KINDS), "every workload kind occurs: %d" % len(kinds_seen))
+    tap.ok(kinds_seen == set(KINDS) | set(EXTRA_KINDS),
+           "every workload kind occurs: %s" % ", ".join(sorted(kinds_seen)))
     for name in mutants(policies(ALLOWED_SETS[1])):
         tap.ok(mutant_caught.get(name, 0) > 0,
                "a wrong policy is caught (%s): %d disagreements" % (name, mutant_caught.get(name, 0)))
