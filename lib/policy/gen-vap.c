@@ -5,6 +5,11 @@
  * pods/ephemeralcontainers subresource (`kubectl debug` adds containers
  * through it, and they carry securityContext like any other).
  * tests/policy/cel.py evaluates exactly these expressions.
+ *
+ * The pod spec is found by shape (template, jobTemplate, spec.template),
+ * not by object.kind: the shape is what the API server validated, while a
+ * kind check would have to list every kind, and one missing would let its
+ * objects through unchecked (all() over no containers is true).
  */
 #include <errno.h>
 #include <string.h>
@@ -36,10 +41,10 @@ static const char vap_spec[] =
     "  variables:\n"
     "  - name: spec\n"
     "    expression: >-\n"
-    "      object.kind == 'Pod' ? object.spec :\n"
-    "      object.kind == 'PodTemplate' ? object.template.spec :\n"
-    "      object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec :\n"
-    "      object.spec.template.spec\n"
+    "      has(object.template) ? object.template.spec :\n"
+    "      has(object.spec.jobTemplate) ? object.spec.jobTemplate.spec.template.spec :\n"
+    "      has(object.spec.template) ? object.spec.template.spec :\n"
+    "      object.spec\n"
     "  - name: containers\n"
     "    expression: >-\n"
     "      (has(variables.spec.containers) ? variables.spec.containers : []) +\n"
