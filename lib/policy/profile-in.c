@@ -16,20 +16,85 @@
 #include "yaml-out.h"
 
 CS_DEFINE_CLEANUP(struct fy_document, fy_document_destroy)
+CS_DEFINE_CLEANUP(struct fy_diag, fy_diag_destroy)
+
+enum { PROFILE_MAX_DEPTH = 64 };
+
+/* libfyaml recurses per nesting level: refuse what a trace report never is. */
+static bool too_deep(const char *buf, size_t len)
+{
+	int depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if ((c == '[' || c == '{') && ++depth > PROFILE_MAX_DEPTH) {
+			return true;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return false;
+}
+
+/* The library never prints: libfyaml's messages are collected, not written. */
+static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag, (void)user, (void)buf, (void)len;
+}
+
+static struct fy_document *parse_json(const char *buf, size_t len, struct cs_diag *d)
+{
+	struct fy_diag_cfg dcfg;
+	__attribute__((cleanup(fy_diag_destroyp))) struct fy_diag *fd = NULL;
+	struct fy_document *doc;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = quiet_output;
+	dcfg.colorize = false;
+	dcfg.level = FYET_ERROR;
+	if (!(fd = fy_diag_create(&dcfg))) {
+		cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+		return NULL;
+	}
+	fy_diag_set_collect_errors(fd, true);
+	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_FORCE,
+				   .diag = fd};
+	doc = fy_document_build_from_string(&cfg, buf, len);
+	if (!doc) {
+		void *it = NULL;
+		struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
+
+		cs_diag_set(d, EINVAL, e && e->line > 0 ? (unsigned)e->line : 0,
+			    e ? (unsigned)e->column : 0, "", "not JSON: %s",
+			    e && e->msg ? e->msg : "parse error");
+	}
+	return doc;
+}
 
 int cs_policy_profile_parse(const char *buf, size_t len, const char *name, cs_mask_t *caps,
 			    struct cs_diag *d)
 {
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
-	__attribute__((cleanup(fy_document_destroyp))) struct fy_document *doc =
-	    fy_document_build_from_string(&cfg, buf, len);
+	__attribute__((cleanup(fy_document_destroyp))) struct fy_document *doc = NULL;
 	struct fy_node *root, *list, *it;
 	void *iter = NULL;
 
 	*caps = 0;
 	cs_diag_file(d, name);
-	if (!doc)
-		return cs_diag_set(d, EINVAL, 0, 0, "", "not JSON");
+	if (too_deep(buf, len))
+		return cs_diag_set(d, EINVAL, 0, 0, "", "nested deeper than %d levels",
+				   PROFILE_MAX_DEPTH);
+	if (!(doc = parse_json(buf, len, d)))
+		return -EINVAL;
 	root = fy_document_root(doc);
 	list = root && fy_node_is_mapping(root)
 		   ? fy_node_by_path(root, "/profile/capabilities", FY_NT, FYNWF_DONT_FOLLOW)
