@@ -14,6 +14,8 @@ packages=(
   # oracles and the real things the tests run
   libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
   valgrind bpftrace hyperfine libcap-ng-utils groff-base
+  # tests/policy: the interpreters of the generated policies read YAML and JMESPath
+  python3-yaml python3-jmespath
 )
 
 missing=()
