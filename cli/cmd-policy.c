@@ -320,7 +320,7 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 	for (size_t i = 0; i < m->n_pods && rc != CS_EXIT_USAGE; i++) {
 		struct cs_policy_scc_advice *a;
 
-		if (cs_policy_scc_advise(&m->pods[i], sccs, n, &o->scc, o->order, &a) < 0) {
+		if (cs_policy_scc_advise(&m->pods[i], sccs, n, &o->scc, o->order, &a, NULL) < 0) {
 			rc = cs_err("policy", "out of memory"), rc = CS_EXIT_USAGE;
 			break;
 		}

@@ -116,11 +116,15 @@ struct cs_policy_scc_advice {
 /*
  * Try each SCC on its own (admission with that one SCC granted, through
  * cs_scc_admit) and sort the verdicts in the given order. Returns 0 (see
- * chosen), -ENOMEM. Free with cs_policy_scc_advice_free().
+ * chosen), -ENOMEM. Free with cs_policy_scc_advice_free(). Steps (layer
+ * "policy"; st may be NULL): policy.scc-order, one policy.scc-refuses per
+ * SCC before the chosen one, policy.scc-least or policy.scc-none, and
+ * policy.scc-grant (what admission picks with restricted-v2 and the choice).
  */
 CS_EXPORT int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 				   size_t n, const struct cs_scc_opts *o,
-				   enum cs_policy_order order, struct cs_policy_scc_advice **out);
+				   enum cs_policy_order order, struct cs_policy_scc_advice **out,
+				   struct cs_steps *st);
 CS_EXPORT void cs_policy_scc_advice_free(struct cs_policy_scc_advice *a);
 
 /* Read every *.yaml SCC of a directory (the built-in ones: data/scc) into m. */

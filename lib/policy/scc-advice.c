@@ -89,9 +89,34 @@ static int with_grant(const struct cs_k8s_pod *pod, const struct cs_scc *const *
 	return 0;
 }
 
+/* The advice as steps: which order, who refused and why, what was chosen. */
+static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order order,
+		   struct cs_steps *st)
+{
+	size_t last = a->chosen >= 0 ? (size_t)a->chosen : a->n;
+
+	cs_steps_add(st, "policy", "policy.scc-order", "%s",
+		     order == CS_POLICY_ORDER_ADMISSION
+			 ? "priority (higher first), then pointValue, then name: admission's sort"
+			 : "pointValue (lower is more restrictive), then name");
+	for (size_t i = 0; i < last; i++)
+		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
+			     a->v[i].scc->name, a->v[i].points, a->v[i].reason);
+	if (a->chosen < 0) {
+		cs_steps_add(st, "policy", "policy.scc-none", "no SCC given admits the pod");
+		return;
+	}
+	cs_steps_add(st, "policy", "policy.scc-least",
+		     "%s: the least privileged SCC that admits the pod", a->v[a->chosen].scc->name);
+	if (a->admitted_with_grant)
+		cs_steps_add(st, "policy", "policy.scc-grant",
+			     "with restricted-v2 and %s granted, admission picks %s",
+			     a->v[a->chosen].scc->name, a->admitted_with_grant->name);
+}
+
 int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
 			 const struct cs_scc_opts *o, enum cs_policy_order order,
-			 struct cs_policy_scc_advice **out)
+			 struct cs_policy_scc_advice **out, struct cs_steps *st)
 {
 	struct cs_policy_scc_advice *a = calloc(1, sizeof(*a));
 	int rc = -ENOMEM;
@@ -113,6 +138,8 @@ int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *cons
 	if (a->chosen >= 0 &&
 	    (rc = with_grant(pod, sccs, n, o, a->v[a->chosen].scc, &a->admitted_with_grant)) < 0)
 		goto fail;
+	if (st)
+		record(a, order, st);
 	*out = a;
 	return 0;
 fail:

@@ -34,7 +34,8 @@ static void policies(const struct cs_k8s_pod *p, struct cs_k8s_manifest *m)
 		v[i] = &m->sccs[i];
 	if (cs_policy_check_pod(p, g.allowed, &c) == 0)
 		cs_policy_check_free(c);
-	if (cs_policy_scc_advise(p, v, n, &g.scc_opts, CS_POLICY_ORDER_RESTRICTIVENESS, &a) == 0)
+	if (cs_policy_scc_advise(p, v, n, &g.scc_opts, CS_POLICY_ORDER_RESTRICTIVENESS, &a, NULL) ==
+	    0)
 		cs_policy_scc_advice_free(a);
 	cs_policy_write_custom_scc(p, &g, f, &d);
 	cs_policy_write_vap(&g, f, &d);

@@ -132,7 +132,21 @@ static void advise(enum cs_policy_order order, const char *first, const char *ch
 	load(&m, sccs_yaml);
 	for (size_t i = 0; i < 3; i++)
 		v[i] = &m.sccs[i];
-	assert_int_equal(cs_policy_scc_advise(&m.pods[0], v, 3, &o, order, &a), 0);
+	struct cs_steps st;
+
+	cs_steps_init(&st);
+	assert_int_equal(cs_policy_scc_advise(&m.pods[0], v, 3, &o, order, &a, &st), 0);
+	assert_non_null(cs_steps_find(&st, "policy.scc-order"));
+	assert_non_null(cs_steps_find(&st, "policy.scc-least"));
+	assert_non_null(strstr(cs_steps_find(&st, "policy.scc-least")->detail, chosen));
+	assert_non_null(cs_steps_find(&st, "policy.scc-grant"));
+	assert_null(cs_steps_find(&st, "policy.scc-none"));
+	/* One refusal step per SCC before the chosen one. */
+	size_t refusals = 0;
+	for (size_t i = 0; i < st.n; i++)
+		refusals += !strcmp(st.v[i].rule, "policy.scc-refuses");
+	assert_int_equal(refusals, (size_t)a->chosen);
+	cs_steps_free(&st);
 	assert_int_equal(a->n, 3);
 	assert_string_equal(a->v[0].scc->name, first);
 	assert_true(a->chosen >= 0);
