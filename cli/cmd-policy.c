@@ -199,6 +199,11 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	if (gen && o->json)
 		return cs_usage_err("policy", "--json is for scc and check; %s writes YAML",
 				    sub_names[o->sub]);
+	if (o->have_caps && (o->sub == SUB_SCC || o->sub == SUB_CUSTOM))
+		return cs_usage_err("policy",
+				    "--caps is for vap, kyverno, gatekeeper and check; "
+				    "%s needs a pod (FILE or --profile)",
+				    sub_names[o->sub]);
 	if (gen && !o->name)
 		return cs_usage_err("policy", "%s needs --name", sub_names[o->sub]);
 	if (o->name && !cs_policy_name_valid(o->name))
