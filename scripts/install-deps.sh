@@ -16,6 +16,8 @@ packages=(
   valgrind bpftrace hyperfine libcap-ng-utils groff-base
   # the container runtimes as oracles (tests/truth/{containerd,docker,podman}-matrix.sh)
   containerd docker.io podman curl python3 python3-grpcio python3-protobuf protobuf-compiler
+  # tests/policy: the interpreters of the generated policies read YAML and JMESPath
+  python3-yaml python3-jmespath
 )
 
 missing=()

@@ -32,6 +32,7 @@ extern "C" {
 #include "k8s.h"
 #include "scc.h"
 #include "psa.h"
+#include "policy.h"
 #include "scan.h"
 #include "trace.h"
 

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A minimal custom SCC for one pod, and the RBAC that lets its service
+ * account use it. The SCC starts from restricted-v2 (the default every
+ * authenticated user has since OpenShift 4.11) and opens only what the pod
+ * asks for; the result is parsed back and run through the admission model
+ * before it is written, so a generated SCC that would not admit its pod is
+ * an error, never an output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/policy.h"
+#include "internal/cleanup.h"
+#include "yaml-out.h"
+
+/* restricted-v2's volume types (data/scc/restricted-v2.yaml). */
+static const char *const base_volumes[] = {
+    "configMap", "downwardAPI", "emptyDir", "persistentVolumeClaim", "projected", "secret"};
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A sorted, de-duplicated list of quoted strings: ["a", "b"]. */
+static int write_set(FILE *f, const char **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), str_cmp);
+	fputc('[', f);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (i && !strcmp(v[i], v[i - 1]))
+			continue;
+		fputs(k++ ? ", " : "", f);
+		yw_str(f, v[i]);
+	}
+	fputs("]\n", f);
+	return 0;
+}
+
+struct needs {
+	bool privileged, escalation, host_ports, host_path, other_seccomp;
+	const char *run_as_user; /* strategy */
+	int64_t uid;
+	const char *fs_group;
+};
+
+static void pod_needs(const struct cs_k8s_pod *pod, const struct cs_scc_opts *o, struct needs *nd)
+{
+	int64_t lo = o->uid_range_start, hi = lo + (int64_t)o->uid_range_size - 1;
+	bool in_range = true, same = true, any_set = false, all_set = true;
+	int64_t uid = 0;
+
+	memset(nd, 0, sizeof(*nd));
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_container *c = &pod->containers[i];
+		struct cs_k8s_sc sc;
+
+		cs_k8s_effective_sc(pod, c, &sc);
+		nd->privileged |= sc.privileged.set && sc.privileged.v;
+		nd->escalation |=
+		    sc.allow_privilege_escalation.set && sc.allow_privilege_escalation.v;
+		nd->host_ports |= c->host_port;
+		nd->other_seccomp |= sc.seccomp_type && strcmp(sc.seccomp_type, "RuntimeDefault");
+		if (!sc.run_as_user.set) {
+			all_set = false;
+			continue;
+		}
+		in_range &= sc.run_as_user.v >= lo && sc.run_as_user.v <= hi;
+		same &= !any_set || sc.run_as_user.v == uid;
+		uid = sc.run_as_user.v;
+		any_set = true;
+	}
+	nd->escalation |= nd->privileged;
+	for (size_t i = 0; i < pod->volume_types.n; i++)
+		nd->host_path |= !strcmp(pod->volume_types.v[i], "hostPath");
+	nd->run_as_user = in_range	      ? "MustRunAsRange"
+			  : (same && all_set) ? "MustRunAs"
+					      : "RunAsAny";
+	nd->uid = uid;
+	nd->fs_group = !pod->fs_group.set || (pod->fs_group.v >= lo && pod->fs_group.v <= hi)
+			   ? "MustRunAs"
+			   : "RunAsAny";
+}
+
+static int write_caps_and_lists(const struct cs_k8s_pod *pod, FILE *f)
+{
+	size_t n = 0, nv = 0, ns = 0;
+
+	for (size_t i = 0; i < pod->n_containers; i++)
+		n += pod->containers[i].sc.caps_set ? pod->containers[i].sc.add.n : 0;
+	cs_cleanup_free const char **caps = calloc(n + 1, sizeof(*caps));
+	cs_cleanup_free const char **vols = calloc(
+	    pod->volume_types.n + sizeof(base_volumes) / sizeof(*base_volumes), sizeof(*vols));
+	cs_cleanup_free const char **sys = calloc(pod->n_sysctls + 1, sizeof(*sys));
+
+	if (!caps || !vols || !sys)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < pod->n_containers; i++)
+		for (size_t k = 0;
+		     pod->containers[i].sc.caps_set && k < pod->containers[i].sc.add.n; k++)
+			caps[n++] = pod->containers[i].sc.add.v[k];
+	for (size_t i = 0; i < sizeof(base_volumes) / sizeof(*base_volumes); i++)
+		vols[nv++] = base_volumes[i];
+	for (size_t i = 0; i < pod->volume_types.n; i++)
+		vols[nv++] = pod->volume_types.v[i];
+	for (size_t i = 0; i < pod->n_sysctls; i++)
+		sys[ns++] = pod->sysctls[i].name;
+	/* Exactly as the containers spell them: SCC admission compares
+	 * capability strings case-sensitively (capabilities/mustrunas.go). */
+	fputs("allowedCapabilities: ", f);
+	write_set(f, caps, n);
+	if (ns) {
+		fputs("allowedUnsafeSysctls: ", f);
+		write_set(f, sys, ns);
+	}
+	fputs("volumes: ", f);
+	write_set(f, vols, nv);
+	return 0;
+}
+
+static int write_scc(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g, FILE *f)
+{
+	struct needs nd;
+	int rc;
+
+	pod_needs(pod, &g->scc_opts, &nd);
+	fputs("apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata:\n",
+	      f);
+	yw_kv(f, 2, "name", g->name);
+	fputs("  annotations:\n", f);
+	yw_kv(f, 4, "kubernetes.io/description",
+	      "capscope policy custom-scc: restricted-v2 opened only where the pod needs it");
+	fprintf(f, "allowHostDirVolumePlugin: %s\n", nd.host_path ? "true" : "false");
+	fprintf(f, "allowHostIPC: %s\n", pod->host_ipc ? "true" : "false");
+	fprintf(f, "allowHostNetwork: %s\n", pod->host_network ? "true" : "false");
+	fprintf(f, "allowHostPID: %s\n", pod->host_pid ? "true" : "false");
+	fprintf(f, "allowHostPorts: %s\n", nd.host_ports ? "true" : "false");
+	fprintf(f, "allowPrivilegeEscalation: %s\n", nd.escalation ? "true" : "false");
+	fprintf(f, "allowPrivilegedContainer: %s\n", nd.privileged ? "true" : "false");
+	if ((rc = write_caps_and_lists(pod, f)) < 0)
+		return rc;
+	fputs("defaultAddCapabilities: null\n"
+	      "fsGroup:\n",
+	      f);
+	fprintf(f, "  type: %s\n", nd.fs_group);
+	fputs("groups: []\npriority: null\nreadOnlyRootFilesystem: false\n"
+	      "requiredDropCapabilities: [\"ALL\"]\nrunAsUser:\n",
+	      f);
+	fprintf(f, "  type: %s\n", nd.run_as_user);
+	if (!strcmp(nd.run_as_user, "MustRunAs"))
+		fprintf(f, "  uid: %lld\n", (long long)nd.uid);
+	fprintf(f, "seLinuxContext:\n  type: MustRunAs\nseccompProfiles: [\"%s\"]\n",
+		nd.other_seccomp ? "*" : "runtime/default");
+	fputs("supplementalGroups:\n  type: RunAsAny\nusers: []\n", f);
+	return 0;
+}
+
+static void write_rbac(const struct cs_policy_gen *g, const char *ns, FILE *f)
+{
+	const char *sa = g->service_account ? g->service_account : "default";
+	char role[256 + sizeof("use-scc-")];
+
+	snprintf(role, sizeof(role), "use-scc-%s", g->name); /* names are at most 253 */
+	fputs("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n", f);
+	yw_kv(f, 2, "name", role);
+	yw_kv(f, 2, "namespace", ns);
+	fputs("rules:\n- apiGroups: [\"security.openshift.io\"]\n"
+	      "  resources: [\"securitycontextconstraints\"]\n  resourceNames: [",
+	      f);
+	yw_str(f, g->name);
+	fputs("]\n  verbs: [\"use\"]\n", f);
+	fputs("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n", f);
+	yw_kv(f, 2, "name", role);
+	yw_kv(f, 2, "namespace", ns);
+	fputs("roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n", f);
+	yw_kv(f, 2, "name", role);
+	fputs("subjects:\n- kind: ServiceAccount\n", f);
+	yw_kv(f, 2, "name", sa);
+	yw_kv(f, 2, "namespace", ns);
+}
+
+/* Parse the SCC back and run admission with it alone. */
+static int verify(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g, const char *yaml,
+		  size_t len, struct cs_diag *d)
+{
+	struct cs_k8s_manifest m;
+	struct cs_scc_result res;
+	struct cs_steps st;
+	const struct cs_scc *s;
+	int rc;
+
+	cs_k8s_manifest_init(&m);
+	cs_steps_init(&st);
+	if ((rc = cs_k8s_parse(&m, yaml, len, "(generated SCC)", d)) < 0)
+		goto out;
+	if (m.n_sccs != 1) {
+		rc = cs_diag_set(d, EPROTO, 0, 0, "", "the generated SCC did not read back");
+		goto out;
+	}
+	s = &m.sccs[0];
+	if ((rc = cs_scc_admit(pod, &s, 1, &g->scc_opts, &res, &st)) == 0 && !res.admitted)
+		rc = cs_diag_set(d, EPROTO, 0, 0, "",
+				 "the generated SCC would not admit the pod: %s",
+				 res.n_attempts ? res.attempts[0].reason : res.reason);
+	cs_scc_result_free(&res);
+out:
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+	return rc;
+}
+
+int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g, FILE *f,
+			       struct cs_diag *d)
+{
+	const char *ns = g->namespace ? g->namespace : pod->namespace;
+	cs_cleanup_free char *buf = NULL;
+	size_t len = 0;
+	FILE *mf;
+	int rc;
+
+	if (!cs_policy_name_valid(g->name))
+		return cs_diag_set(d, EINVAL, 0, 0, "name", "not a valid object name (DNS-1123)");
+	if (!ns)
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "namespace",
+		    "the Role and RoleBinding need a namespace (the pod names none)");
+	if (pod->required_scc && strcmp(pod->required_scc, g->name))
+		return cs_diag_set(d, EINVAL, 0, 0, "openshift.io/required-scc",
+				   "the pod requires another SCC by name");
+	/* An SCC that allows a name no runtime knows only moves the failure
+	 * to container creation (CRI-O, Docker) or hides it (containerd). */
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_sc *sc = &pod->containers[i].sc;
+
+		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++)
+			if (cs_policy_cap_normalise(sc->add.v[k]) == -EINVAL)
+				return cs_diag_set(
+				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
+				    "capabilities.add",
+				    "container %s adds \"%s\", which is no capability name",
+				    pod->containers[i].name, sc->add.v[k]);
+	}
+	if (!(mf = open_memstream(&buf, &len)))
+		return -ENOMEM;
+	rc = write_scc(pod, g, mf);
+	if (fclose(mf) != 0 && rc == 0)
+		rc = -ENOMEM;
+	if (rc < 0)
+		return rc;
+	if ((rc = verify(pod, g, buf, len, d)) < 0)
+		return rc;
+	fwrite(buf, 1, len, f);
+	write_rbac(g, ns, f);
+	return yw_finish(f);
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The least built-in SCC that admits a pod, the offline counterpart of
+ * `oc adm policy scc-subject-review`. Each SCC is tried alone through the
+ * admission model (cs_scc_admit with only that SCC), so every verdict says
+ * why that SCC, and not a neighbour, refuses; then the verdicts are put in
+ * the order of privilege (docs/policy.md "Which SCC is least privileged").
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/policy.h"
+#include "internal/cleanup.h"
+
+static enum cs_policy_order sort_order;
+
+static int verdict_cmp(const void *a, const void *b)
+{
+	const struct cs_policy_scc_verdict *x = a, *y = b;
+
+	if (sort_order == CS_POLICY_ORDER_ADMISSION && x->priority != y->priority)
+		return x->priority > y->priority ? -1 : 1;
+	if (x->points != y->points)
+		return x->points < y->points ? -1 : 1;
+	return strcmp(x->scc->name, y->scc->name);
+}
+
+static int try_one(const struct cs_k8s_pod *pod, const struct cs_scc *s,
+		   const struct cs_scc_opts *o, struct cs_policy_scc_verdict *v)
+{
+	struct cs_scc_opts one = *o;
+	struct cs_scc_result res;
+	int rc;
+
+	one.granted = NULL; /* each SCC is judged as if granted: the question is "would it admit" */
+	one.n_granted = 0;
+	v->scc = s;
+	v->points = cs_scc_points(s);
+	v->priority = s->priority.set ? s->priority.v : 0;
+	struct cs_steps st;
+
+	cs_steps_init(&st);
+	rc = cs_scc_admit(pod, &s, 1, &one, &res, &st);
+	cs_steps_free(&st);
+	if (rc < 0) {
+		cs_scc_result_free(&res);
+		return rc;
+	}
+	v->admits = res.admitted;
+	if (!res.admitted) {
+		const char *why = res.n_attempts ? res.attempts[0].reason : res.reason;
+
+		v->reason = strdup(why);
+		if (!v->reason) {
+			cs_scc_result_free(&res);
+			return -ENOMEM;
+		}
+	}
+	cs_scc_result_free(&res);
+	return 0;
+}
+
+/* Admission with restricted-v2 (system:authenticated) and the chosen SCC granted. */
+static int with_grant(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
+		      const struct cs_scc_opts *o, const struct cs_scc *chosen,
+		      const struct cs_scc **out)
+{
+	const char *granted[] = {"restricted-v2", chosen->name};
+	struct cs_scc_opts g = *o;
+	struct cs_scc_result res;
+	int rc;
+
+	g.granted = granted;
+	g.n_granted = 2;
+	struct cs_steps st;
+
+	cs_steps_init(&st);
+	rc = cs_scc_admit(pod, sccs, n, &g, &res, &st);
+	cs_steps_free(&st);
+	if (rc < 0) {
+		cs_scc_result_free(&res);
+		return rc;
+	}
+	*out = res.admitted ? res.chosen : NULL;
+	cs_scc_result_free(&res);
+	return 0;
+}
+
+/* The advice as steps: which order, who refused and why, what was chosen. */
+static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order order,
+		   struct cs_steps *st)
+{
+	size_t last = a->chosen >= 0 ? (size_t)a->chosen : a->n;
+
+	cs_steps_add(st, "policy", "policy.scc-order", "%s",
+		     order == CS_POLICY_ORDER_ADMISSION
+			 ? "priority (higher first), then pointValue, then name: admission's sort"
+			 : "pointValue (lower is more restrictive), then name");
+	for (size_t i = 0; i < last; i++)
+		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
+			     a->v[i].scc->name, a->v[i].points, a->v[i].reason);
+	if (a->chosen < 0) {
+		cs_steps_add(st, "policy", "policy.scc-none", "no SCC given admits the pod");
+		return;
+	}
+	cs_steps_add(st, "policy", "policy.scc-least",
+		     "%s: the least privileged SCC that admits the pod", a->v[a->chosen].scc->name);
+	if (a->admitted_with_grant)
+		cs_steps_add(st, "policy", "policy.scc-grant",
+			     "with restricted-v2 and %s granted, admission picks %s",
+			     a->v[a->chosen].scc->name, a->admitted_with_grant->name);
+}
+
+int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
+			 const struct cs_scc_opts *o, enum cs_policy_order order,
+			 struct cs_policy_scc_advice **out, struct cs_steps *st)
+{
+	struct cs_policy_scc_advice *a = calloc(1, sizeof(*a));
+	int rc = -ENOMEM;
+
+	*out = NULL;
+	if (!a || !(a->v = calloc(n ? n : 1, sizeof(*a->v))))
+		goto fail;
+	for (size_t i = 0; i < n; i++, a->n++)
+		if ((rc = try_one(pod, sccs[i], o, &a->v[i])) < 0)
+			goto fail;
+	sort_order = order; /* qsort has no context argument; the library is not threaded here */
+	qsort(a->v, a->n, sizeof(*a->v), verdict_cmp);
+	a->chosen = -1;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].admits) {
+			a->chosen = (long)i;
+			break;
+		}
+	if (a->chosen >= 0 &&
+	    (rc = with_grant(pod, sccs, n, o, a->v[a->chosen].scc, &a->admitted_with_grant)) < 0)
+		goto fail;
+	if (st)
+		record(a, order, st);
+	*out = a;
+	return 0;
+fail:
+	cs_policy_scc_advice_free(a);
+	return rc;
+}
+
+void cs_policy_scc_advice_free(struct cs_policy_scc_advice *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i].reason);
+	free(a->v);
+	free(a);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cs_policy_sccs_load_dir(struct cs_k8s_manifest *m, const char *dir, struct cs_diag *d)
+{
+	cs_cleanup_closedir DIR *dp = opendir(dir);
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	int rc = 0;
+
+	if (!dp) {
+		int err = errno;
+
+		cs_diag_file(d, dir);
+		return cs_diag_set(d, err, 0, 0, "", "cannot open: %s", strerror(err));
+	}
+	while ((e = readdir(dp)) && n < sizeof(names) / sizeof(names[0])) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 5 && !strcmp(e->d_name + l - 5, ".yaml") && e->d_name[0] != '.') {
+			if (!(names[n] = strdup(e->d_name))) {
+				rc = -ENOMEM;
+				break;
+			}
+			n++;
+		}
+	}
+	qsort(names, n, sizeof(*names), name_cmp); /* readdir order is not stable */
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+
+		if (rc == 0 && names[i]) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+			rc = cs_k8s_load(m, path, d);
+		}
+		free(names[i]);
+	}
+	return rc;
+}

@@ -1,0 +1,1 @@
+policy vap --name x --caps NET_RAW,ALL

@@ -1,0 +1,1 @@
+policy kyverno --name 'x: y' --caps NET_RAW

@@ -1,0 +1,1 @@
+policy scc --profile /nonexistent/trace.json

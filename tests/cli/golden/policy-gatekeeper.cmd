@@ -1,0 +1,1 @@
+policy gatekeeper --name web-caps --namespace shop --caps NET_BIND_SERVICE

@@ -1,0 +1,1 @@
+policy vap --json --name x --caps NET_RAW

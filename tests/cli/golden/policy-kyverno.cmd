@@ -1,0 +1,1 @@
+policy kyverno --name web-caps --caps cap_net_bind_service,NET_RAW

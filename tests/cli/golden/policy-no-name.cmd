@@ -1,0 +1,1 @@
+policy vap --caps NET_RAW

@@ -1,0 +1,1 @@
+policy scc --order admission --profile "$CAPSCOPE_TOP/tests/data/policy/trace-netbind.json"

@@ -1,0 +1,1 @@
+policy scc --profile "$CAPSCOPE_TOP/tests/data/policy/trace-ping.json"

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope policy on manifests: the SCC advice per pod and its reasons, exit
+# codes, the custom SCC read back by explain pod (an independent consumer of
+# the same admission model), and hostile names that must neither reach the
+# terminal raw nor inject YAML keys. Generated policy texts are goldens
+# (tests/cli/golden/policy-*); their decisions are checked by policy-corpus.
+source "$(dirname "$0")/../lib/tap.sh"
+data="$CAPSCOPE_TOP/tests/data/policy"
+tap_tmpdir
+command -v python3 >/dev/null && python3 -c 'import yaml' 2>/dev/null && have_yaml=1 || have_yaml=0
+
+out=$("$CAPSCOPE" policy scc "$data/deploy.yaml"); rc=$?
+is "$rc" 0 "scc: every pod of deploy.yaml is admitted by some built-in SCC"
+like "$out" "Deployment shop/web .*least privileged built-in SCC: restricted-v2" "scc: web fits restricted-v2"
+like "$out" "Pod shop/rooted .*nonroot .*running with the root UID is forbidden.*least|anyuid \(points [0-9]+, priority 10\): admits" "scc: rooted needs anyuid, nonroot says why not"
+like "$out" "hostnetwork-v2 \(points [0-9]+, priority 0\): probe: capabilities.add: Invalid value: \"cap_net_raw\"" "scc: the host-network CronJob fails hostnetwork-v2 on its add only"
+like "$out" "grant it: oc adm policy add-scc-to-user anyuid -z default -n shop" "scc: the grant command names the service account and namespace"
+
+json=$("$CAPSCOPE" policy scc --json "$data/deploy.yaml")
+if [ $have_yaml = 1 ]; then
+  got=$(printf '%s' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for p in d["pods"]:
+    v = p["sccs"]
+    i = [s["name"] for s in v].index(p["chosen"])
+    # every SCC before the chosen one refuses with a reason; points never decrease
+    assert all(not s["admits"] and s["reason"] for s in v[:i]), p["name"]
+    assert all(a["points"] <= b["points"] for a, b in zip(v, v[1:])), p["name"]
+    print(p["name"], p["chosen"], p["admitted_with_grant"])')
+  is "$got" "web restricted-v2 restricted-v2
+rooted anyuid anyuid
+netdebug privileged privileged" "scc --json: chosen SCCs, each lower one refuses with a reason, order by points"
+else
+  skip "python3-yaml missing"
+fi
+
+cat >"$T/required.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pinned
+  annotations:
+    openshift.io/required-scc: corp-special
+spec:
+  containers:
+  - name: app
+    image: x
+YAML
+out=$("$CAPSCOPE" policy scc "$T/required.yaml" 2>&1); rc=$?
+is "$rc" 1 "scc: exit 1 when no built-in SCC admits the pod"
+like "$out" "no built-in SCC admits this pod" "scc: says so"
+
+printf 'kind: Pod\nmetadata: [\n' >"$T/bad.yaml"
+"$CAPSCOPE" policy scc "$T/bad.yaml" >/dev/null 2>&1
+is "$?" 2 "scc: exit 2 on a manifest that does not parse"
+
+"$CAPSCOPE" policy check --caps NET_BIND_SERVICE "$data/deploy.yaml" >"$T/check.out"; rc=$?
+is "$rc" 1 "check: exit 1 when a pod asks for more"
+is "$(grep -c '^allow' "$T/check.out")" 1 "check: only web stays within NET_BIND_SERVICE"
+"$CAPSCOPE" policy check --caps NET_BIND_SERVICE,NET_RAW "$data/deploy.yaml" >/dev/null
+is "$?" 1 "check: rooted drops nothing, so it is denied whatever is allowed"
+
+# A single-pod file for custom-scc.
+python3 - "$data/deploy.yaml" "$T/netdebug.yaml" <<'PY' 2>/dev/null || sed -n '/^kind: CronJob/,$p' "$data/deploy.yaml" | sed '1i apiVersion: batch/v1' >"$T/netdebug.yaml"
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d["kind"] == "CronJob"]
+yaml.safe_dump(docs[0], open(sys.argv[2], "w"))
+PY
+"$CAPSCOPE" policy custom-scc --name netdebug-scc "$T/netdebug.yaml" >"$T/scc.yaml"
+is "$?" 0 "custom-scc: generated for the host-network CronJob"
+like "$(cat "$T/scc.yaml")" "allowHostNetwork: true" "custom-scc: opens host network"
+like "$(cat "$T/scc.yaml")" 'allowedCapabilities: \["cap_net_raw"\]' "custom-scc: allows the add exactly as spelt (SCC admission is case-sensitive)"
+out=$("$CAPSCOPE" explain pod --scc "$T/scc.yaml" "$T/netdebug.yaml" 2>&1)
+like "$out" "admitted by SCC netdebug-scc" "custom-scc: explain pod admits the CronJob under the generated SCC"
+if [ $have_yaml = 1 ]; then
+  got=$(python3 -c '
+import sys, yaml
+docs = list(yaml.safe_load_all(open(sys.argv[1])))
+print([d["kind"] for d in docs])
+print(docs[1]["rules"], docs[2]["subjects"], docs[2]["roleRef"]["name"] == docs[1]["metadata"]["name"])' "$T/scc.yaml")
+  is "$got" "['SecurityContextConstraints', 'Role', 'RoleBinding']
+[{'apiGroups': ['security.openshift.io'], 'resources': ['securitycontextconstraints'], 'resourceNames': ['netdebug-scc'], 'verbs': ['use']}] [{'kind': 'ServiceAccount', 'name': 'default', 'namespace': 'ops'}] True" "custom-scc: Role grants use of exactly that SCC to the pod's service account"
+else
+  skip "python3-yaml missing"
+fi
+
+# Hostile names: escaped on the terminal, one string each in YAML.
+out=$("$CAPSCOPE" policy check --caps NET_RAW "$data/hostile.yaml" 2>&1)
+case "$out" in *$'\e'*|*$'\a'*) ok 1 "check: no raw control byte reaches the terminal";; *) ok 0 "check: no raw control byte reaches the terminal";; esac
+like "$out" 'evil\\x1b\[31m: x\\nkind: Secret' "check: the pod name is shown escaped"
+out=$("$CAPSCOPE" policy custom-scc --name h "$data/hostile.yaml" 2>&1); rc=$?
+is "$rc" 2 "custom-scc: an add that is no capability name is an input error"
+case "$out" in *$'\e'*|*$'\a'*) ok 1 "custom-scc: the error is escaped";; *) ok 0 "custom-scc: the error is escaped";; esac
+sed 's/add: \["NET_RAW.*/add: ["NET_RAW"]/' "$data/hostile.yaml" >"$T/hostile2.yaml"
+"$CAPSCOPE" policy custom-scc --name h "$T/hostile2.yaml" >"$T/h.yaml"
+is "$?" 0 "custom-scc: generated for a pod with hostile names"
+if [ $have_yaml = 1 ]; then
+  got=$(python3 -c '
+import sys, yaml
+docs = list(yaml.safe_load_all(open(sys.argv[1])))
+print(len(docs), sorted(docs[1]["metadata"]), repr(docs[1]["metadata"]["namespace"]), repr(docs[2]["subjects"][0]["name"]))' "$T/h.yaml")
+  is "$got" "3 ['name', 'namespace'] 'ns\\nfoo: bar' 'sa: x'" "custom-scc: a namespace with ': ' and a newline stays one string, adds no key"
+else
+  skip "python3-yaml missing"
+fi
+done_testing
