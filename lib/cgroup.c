@@ -15,6 +15,7 @@
 #include <sys/vfs.h>
 
 #include "capscope/proc.h"
+#include "internal/util.h"
 
 const char *cs_runtime_name(enum cs_runtime_kind k)
 {

@@ -9,6 +9,7 @@
 
 #include "capscope/kernel.h"
 #include "capscope/proc.h"
+#include "internal/util.h"
 
 /* The kernel's id map of this process: its count, or -E2BIG when it has
  * more ranges than the model holds (a cut map would mis-map ids). */

@@ -17,6 +17,7 @@
 #include "capscope/oci.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
+#include "internal/util.h"
 
 #define MAX_CONFIG (16u << 20)
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capscope/text.h"
+#include "internal/util.h"
 
 const char *cs_seccomp_name(int mode)
 {

@@ -4,7 +4,7 @@
  * public headers only: one line per requested capability, and the warning
  * line an admission webhook would send for those that will not be effective.
  *
- *   cc explain-pod.c -I include -L build -lcapscope -lcap -lfyaml -larchive -o explain-pod
+ *   cc explain-pod.c $(pkg-config --cflags --libs capscope) -o explain-pod
  *   ./explain-pod deploy.yaml
  */
 #include <stdio.h>

@@ -178,8 +178,6 @@ CS_EXPORT void cs_proc_snapshot_free(struct cs_proc_snapshot *s);
  */
 CS_EXPORT void cs_proc_comm_raw(const char *name, char *out, size_t outlen);
 
-/* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated buffer. */
-CS_EXPORT int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
 /* The same for a /proc seq_file: a short read is taken as the end. */
 CS_EXPORT int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen);
 

@@ -100,9 +100,6 @@ CS_EXPORT int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struc
 CS_EXPORT int cs_scan_image(const char *path, const struct cs_scan_opts *o,
 			    struct cs_scan_result *r, struct cs_diag *d);
 
-/* Read bytes as one layer tar (the fuzz entry point). */
-CS_EXPORT int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts *o,
-				   struct cs_scan_result *r, struct cs_diag *d);
 
 /* Fill f->risk and f->reason from the table in docs/scan.md. */
 CS_EXPORT void cs_risk_assess(struct cs_finding *f);

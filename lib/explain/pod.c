@@ -16,6 +16,7 @@
 #include "../internal/cleanup.h"
 #include "pod-internal.h"
 #include "strf.h"
+#include "../internal/util.h"
 
 int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
 		   struct cs_diag *d)

@@ -23,6 +23,7 @@
 
 #include "arena.h"
 #include "capscope/proc.h"
+#include "../internal/util.h"
 
 /*
  * A field path for messages ("spec.containers[2].securityContext") into a

@@ -15,7 +15,8 @@
 
 #include "capscope/cri.h"
 #include "capscope/proc.h"
-#include "capscope/toml.h"
+#include "../internal/toml.h"
+#include "../internal/util.h"
 
 /* t[key] must be a table (or absent: NULL). CRI-O's decoder refuses anything else. */
 static int subtable(const struct cs_toml_value *t, const char *key, const char *path,

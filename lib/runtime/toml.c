@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * TOML 1.0 reader (see include/capscope/toml.h). Recursive descent over the
+ * TOML 1.0 reader (see lib/internal/toml.h). Recursive descent over the
  * buffer into a tree whose nodes live in an arena for the document's life.
  *
  * Which redefinitions are errors follows the TOML 1.0 text and, where the
@@ -10,7 +10,7 @@
  * frozen; [[name]] appends a new table that later [name.sub] headers
  * extend. Every rejection names the line and column.
  */
-#include "capscope/toml.h"
+#include "../internal/toml.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -27,6 +27,7 @@
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "view.h"
+#include "../internal/scan-fuzz.h"
 
 #define BLOB_MAX    (4u << 20) /* JSON documents kept from pass 1 */
 #define BLOBS_TOTAL (64u << 20)

@@ -10,6 +10,7 @@
 
 #include "capscope/proc.h"
 #include "capscope/trace.h"
+#include "../internal/util.h"
 
 static int add_name(struct cs_ksyms *k, const char *s, size_t n, uint32_t *off)
 {

@@ -7,6 +7,7 @@
 
 #include "capscope/text.h"
 #include "capscope/trace.h"
+#include "../internal/util.h"
 
 static const char *const kind_names[] = {
     [CS_PROFILE_K8S] = "k8s", [CS_PROFILE_SCC] = "scc",	      [CS_PROFILE_SETCAP] = "setcap",

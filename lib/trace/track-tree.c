@@ -9,6 +9,7 @@
 
 #include "capscope/proc.h"
 #include "capscope/trace.h"
+#include "../internal/util.h"
 
 struct pid_table {
 	pid_t *pid, *ppid;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "capscope/scan.h"
+#include "internal/scan-fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

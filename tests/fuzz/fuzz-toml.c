@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "capscope/cri.h"
-#include "capscope/toml.h"
+#include "internal/toml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 
 #include "capscope/proc.h"
-#include "capscope/toml.h"
+#include "internal/toml.h"
+#include "internal/util.h"
 
 int main(int argc, char **argv)
 {

@@ -13,6 +13,7 @@
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "view.h"
+#include "internal/scan-fuzz.h"
 
 static void add(struct cs_view *v, int layer, const char *name, uint32_t mode)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "capscope/cri.h"
-#include "capscope/toml.h"
+#include "internal/toml.h"
 
 /* The document as compact JSON, or "ERR line:col message". */
 static char *tree(const char *s)

@@ -11,6 +11,7 @@
 #include "capscope-trace.h"
 #include "capscope/proc.h"
 #include "capscope/trace.h"
+#include "internal/util.h"
 
 static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, const char *comm,
 				  uint64_t count)

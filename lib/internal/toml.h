@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "caps.h"
-#include "diag.h"
+#include "capscope/caps.h"
+#include "capscope/diag.h"
 
 enum cs_toml_type {
 	CS_TOML_STRING,
@@ -60,15 +60,15 @@ struct cs_toml_doc;
  * with cs_toml_free; -EINVAL with d filled (file, line, column, message);
  * -ENOMEM.
  */
-CS_EXPORT int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_doc **out,
+int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_doc **out,
 			   struct cs_diag *d);
-CS_EXPORT void cs_toml_free(struct cs_toml_doc *doc);
+void cs_toml_free(struct cs_toml_doc *doc);
 
 /* The document's root table. */
-CS_EXPORT const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
+const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
 
 /* The value of key in table (one key, not a dotted path), or NULL. */
-CS_EXPORT const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table,
+const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table,
 						  const char *key);
 
 /*
@@ -76,6 +76,6 @@ CS_EXPORT const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *ta
  * and booleans as themselves, integers as numbers, floats as {"$f": "%.17g"}
  * (nan and inf spelled so), dates as {"$dt": "ISO text"}. 0 or -errno.
  */
-CS_EXPORT int cs_toml_dump_json(const struct cs_toml_value *v, FILE *f);
+int cs_toml_dump_json(const struct cs_toml_value *v, FILE *f);
 
 #endif

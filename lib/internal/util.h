@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Small utilities the library's modules share. Not part of the public API
+ * (not exported from libcapscope.so): tests and helpers in this tree may
+ * use them through the 'lib' include directory.
+ */
+#ifndef CAPSCOPE_INTERNAL_UTIL_H
+#define CAPSCOPE_INTERNAL_UTIL_H
+
+#include <stddef.h>
+
+/* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
+ * buffer. 0 or -errno (-EFBIG past max). */
+int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
+
+/* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
+size_t cs_shell_quote(const char *s, char *buf, size_t len);
+
+#endif
