@@ -100,7 +100,6 @@ struct state {
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image *image; /* --image */
-	const char **img_argv;	/* img.entrypoint and img.cmd when they come from --image */
 	bool use_scc;
 	int ports[MAX_CHECKS];
 	size_t n_ports;
@@ -160,7 +159,9 @@ static int run(struct state *s)
 	    .n_granted = s->sc.n_granted,
 	    .uid_range_start = s->o.uid_start,
 	    .uid_range_size = s->o.uid_size,
-	    .image_config = s->img_loaded ? &s->img : NULL,
+	    .image_config = s->img_loaded ? &s->img
+			    : s->image	  ? cs_image_get_info(s->image)->config
+					  : NULL,
 	    .rootfs = s->o.rootfs,
 	    .image = s->image,
 	    .ports = s->ports,
@@ -207,33 +208,6 @@ static int run(struct state *s)
 			return cs_finish_stdout(CMD, CS_EXIT_FAIL);
 	}
 	return cs_finish_stdout(CMD, x.bad ? CS_EXIT_FAIL : 0);
-}
-
-/* The image's own config (--image) as --image-config would give it. */
-static int config_from_image(struct state *s)
-{
-	const struct cs_image_info *in = cs_image_get_info(s->image);
-	size_t ne = 0, nc = 0;
-
-	while (in->entrypoint && in->entrypoint[ne])
-		ne++;
-	while (in->cmd && in->cmd[nc])
-		nc++;
-	s->img_argv = calloc(ne + nc + 1, sizeof(*s->img_argv));
-	if (!s->img_argv)
-		return cs_err(CMD, "out of memory");
-	for (size_t i = 0; i < ne; i++)
-		s->img_argv[i] = in->entrypoint[i];
-	for (size_t i = 0; i < nc; i++)
-		s->img_argv[ne + i] = in->cmd[i];
-	s->img.user = in->user;
-	s->img.entrypoint.v = s->img_argv;
-	s->img.entrypoint.n = ne;
-	s->img.cmd.v = s->img_argv + ne;
-	s->img.cmd.n = nc;
-	s->img.path_env = in->path_env;
-	s->img_loaded = true;
-	return 0;
 }
 
 /* The command line, parsed. */
@@ -394,11 +368,9 @@ static int load_image(struct state *s, const struct args *a)
 				": warning: %s: %zu entries of the image were ignored "
 				"or adjusted while reading it ('capscope scan %s' lists them)\n",
 				a->image, cs_image_get_info(s->image)->nnotes, a->image);
-		if (!a->img_cfg)
-			return config_from_image(s);
 	}
 	if (a->img_cfg) {
-		if (cs_image_config_load(&s->m, a->img_cfg, &s->img, &d) < 0)
+		if (cs_image_config_load(a->img_cfg, &s->img, &d) < 0)
 			return cs_diag_err(CMD, NULL, &d);
 		s->img_loaded = true;
 	}
@@ -468,6 +440,6 @@ int cmd_explain_pod(int argc, char **argv)
 	cs_k8s_manifest_free(&s.m);
 	cs_k8s_manifest_free(&s.sc.sm);
 	cs_image_close(s.image);
-	free(s.img_argv);
+	cs_image_config_free(&s.img);
 	return rc;
 }

@@ -18,13 +18,9 @@
 
 #include "caps.h"
 #include "diag.h"
+#include "image.h"
 
 struct cs_arena; /* owns every string and array below */
-
-struct cs_strlist {
-	const char **v;
-	size_t n;
-};
 
 struct cs_opt_bool {
 	bool set, v;
@@ -151,16 +147,5 @@ CS_EXPORT void cs_k8s_effective_sc(const struct cs_k8s_pod *p, const struct cs_k
 CS_EXPORT const char *cs_k8s_sysctl(const struct cs_k8s_pod *p, const char *name);
 
 CS_EXPORT const char *cs_k8s_ctr_kind_name(enum cs_k8s_ctr_kind k);
-
-/* The parts of an OCI image config (config.json of an image) a pod inherits. */
-struct cs_image_config {
-	const char *user;		   /* config.User or NULL */
-	struct cs_strlist entrypoint, cmd; /* config.Entrypoint, config.Cmd */
-	const char *path_env;		   /* PATH from config.Env or NULL */
-};
-
-/* Read an OCI image config JSON file; strings live in m's arena. */
-CS_EXPORT int cs_image_config_load(struct cs_k8s_manifest *m, const char *path,
-				   struct cs_image_config *out, struct cs_diag *d);
 
 #endif

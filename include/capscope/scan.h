@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "diag.h"
 #include "fcaps.h"
+#include "image.h"
 #include "kernel.h"
 
 enum cs_risk {
@@ -58,9 +59,7 @@ struct cs_scan_result {
 	uint64_t walk_steps;
 	/* Images only (NULL for trees). */
 	char *image_kind;      /* "docker-archive", "oci-layout", "oci-archive", "layer" */
-	char *image_user;      /* config User ("" when unset) */
-	char **entrypoint;     /* NULL-terminated, may be NULL */
-	char **cmd;	       /* NULL-terminated, may be NULL */
+	struct cs_image_config config; /* the image's config (image.h) */
 	char *entrypoint_path; /* resolved absolute path inside the image, or NULL */
 	unsigned nlayers;
 };
@@ -119,11 +118,7 @@ struct cs_image;
 
 struct cs_image_info {
 	const char *kind;	 /* "docker-archive", "oci-layout", "oci-archive", "layer" */
-	const char *user;	 /* config User, NULL when unset or empty */
-	char *const *entrypoint; /* config Entrypoint, NULL-terminated, or NULL */
-	char *const *cmd;	 /* config Cmd, NULL-terminated, or NULL */
-	const char *path_env;	 /* PATH from config Env, or NULL */
-	const char *workdir;	 /* config WorkingDir, or NULL */
+	const struct cs_image_config *config; /* the image's config (image.h) */
 	unsigned nlayers;
 	size_t nnotes; /* entries ignored or adjusted while reading (see scan) */
 };

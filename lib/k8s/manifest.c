@@ -1034,48 +1034,6 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 	return r;
 }
 
-int cs_image_config_load(struct cs_k8s_manifest *m, const char *path, struct cs_image_config *out,
-			 struct cs_diag *d)
-{
-	struct ctx c = {.m = m, .name = path, .d = d, .budget = NODE_BUDGET};
-	struct fy_document *doc;
-	struct fy_node *root, *cfg;
-	struct cs_strlist env;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (!m->arena && !(m->arena = cs_arena_new()))
-		return -ENOMEM;
-	struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
-	doc = fy_document_build_from_file(&pcfg, path);
-	if (!doc) {
-		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", path);
-		return cs_diag_set(d, EINVAL, 0, 0, "", "not a readable JSON image config");
-	}
-	root = fy_document_root(doc);
-	if (!root || !fy_node_is_mapping(root)) {
-		r = errf(&c, root, EINVAL, "", "an image config is a JSON object");
-		goto out;
-	}
-	if ((r = get_map(&c, root, "config", "config", &cfg)) < 0)
-		goto out;
-	if (!cfg)
-		cfg = root; /* also accept the bare config object */
-	if ((r = get_str(&c, cfg, "User", "config.User", &out->user)) < 0 ||
-	    (r = get_strlist(&c, cfg, "Entrypoint", "config.Entrypoint", &out->entrypoint, NULL,
-			     NULL)) < 0 ||
-	    (r = get_strlist(&c, cfg, "Cmd", "config.Cmd", &out->cmd, NULL, NULL)) < 0 ||
-	    (r = get_strlist(&c, cfg, "Env", "config.Env", &env, NULL, NULL)) < 0)
-		goto out;
-	for (size_t i = 0; i < env.n; i++)
-		if (!strncmp(env.v[i], "PATH=", 5))
-			out->path_env = env.v[i] + 5;
-out:
-	fy_document_destroy(doc);
-	return r;
-}
-
 void cs_k8s_manifest_init(struct cs_k8s_manifest *m)
 {
 	memset(m, 0, sizeof(*m));

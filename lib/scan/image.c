@@ -57,8 +57,7 @@ struct img {
 	uint64_t seen;		  /* entries read, for the progress line */
 	bool keep_etc;		  /* keep the content of passwd/group files (cs_image_open) */
 	size_t kept;		  /* bytes of such content read so far */
-	struct cs_img_config cfg; /* the image config, kept when keep_etc */
-	bool have_cfg;
+	bool have_cfg; /* r->config holds the (first) image's config */
 	const char *kind;
 };
 
@@ -519,34 +518,10 @@ static int read_one_layer(struct img *im, const char *name)
 	return rc;
 }
 
-static char **dup_argv(char **v)
-{
-	size_t n = 0;
-	char **c;
-
-	if (!v)
-		return NULL;
-	while (v[n])
-		n++;
-	c = calloc(n + 1, sizeof(*c));
-	if (!c)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!(c[i] = strdup(v[i]))) {
-			for (size_t k = 0; k < i; k++)
-				free(c[k]);
-			free(c);
-			return NULL;
-		}
-	return c;
-}
-
 /* Which file execve would run: PATH lookup and symlinks, all inside the image. */
-static char *find_entrypoint(struct img *im, const struct cs_img_config *c)
+static char *find_entrypoint(struct img *im, const struct cs_image_config *c)
 {
-	const char *arg0 = c->entrypoint && c->entrypoint[0] ? c->entrypoint[0]
-			   : c->cmd && c->cmd[0]	     ? c->cmd[0]
-							     : NULL;
+	const char *arg0 = c->entrypoint.n ? c->entrypoint.v[0] : c->cmd.n ? c->cmd.v[0] : NULL;
 	const char *path = c->path_env
 			       ? c->path_env
 			       : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -578,7 +553,7 @@ static int apply_config(struct img *im, const char *config_name)
 	const char *data;
 	size_t len;
 	char *owned;
-	struct cs_img_config c;
+	struct cs_image_config c;
 	int rc;
 
 	if (!config_name)
@@ -586,19 +561,17 @@ static int apply_config(struct img *im, const char *config_name)
 	rc = get_blob(im, config_name, &data, &len, &owned);
 	if (rc < 0)
 		return rc;
-	rc = cs_img_config(data, len, &c, im->d);
+	rc = cs_image_config_parse(data, len, &c, im->d);
 	free(owned);
 	if (rc < 0)
 		return rc;
-	im->r->image_user = strdup(c.user ? c.user : "");
-	im->r->entrypoint = dup_argv(c.entrypoint);
-	im->r->cmd = dup_argv(c.cmd);
+	free(im->r->entrypoint_path);
 	im->r->entrypoint_path = find_entrypoint(im, &c);
-	if (im->keep_etc && !im->have_cfg) {
-		im->cfg = c;
+	if (!im->have_cfg) {
+		im->r->config = c; /* the result owns it from here */
 		im->have_cfg = true;
 	} else {
-		cs_img_config_free(&c);
+		cs_image_config_free(&c);
 	}
 	return 0;
 }
@@ -694,8 +667,6 @@ static void img_free(struct img *im)
 		free(im->blobs[i].data);
 	}
 	free(im->blobs);
-	if (im->have_cfg)
-		cs_img_config_free(&im->cfg);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
 		close(im->dirfd);
@@ -915,15 +886,7 @@ int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_imag
 	ci->im.nblobs = 0;
 	ci->im.d = NULL;
 	ci->info.kind = ci->im.kind;
-	if (ci->im.have_cfg) {
-		const struct cs_img_config *c = &ci->im.cfg;
-
-		ci->info.user = c->user && c->user[0] ? c->user : NULL;
-		ci->info.entrypoint = c->entrypoint;
-		ci->info.cmd = c->cmd;
-		ci->info.path_env = c->path_env;
-		ci->info.workdir = c->workdir;
-	}
+	ci->info.config = &ci->r.config;
 	ci->info.nlayers = ci->r.nlayers;
 	ci->info.nnotes = ci->r.nerrors;
 	*out = ci;

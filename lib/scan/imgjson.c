@@ -5,6 +5,7 @@
  * (manifest.json written by 'docker save').
  */
 #include "imgjson.h"
+#include "../internal/util.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -260,38 +261,92 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	return 0;
 }
 
-int cs_img_config(const char *buf, size_t len, struct cs_img_config *c, struct cs_diag *d)
+/* A string field of the config: absent or null is NULL, a non-scalar an error. */
+static int config_str(struct fy_node *cfg, const char *k, char **out, struct cs_diag *d)
+{
+	struct fy_node *n = key(cfg, k);
+
+	*out = NULL;
+	if (is_null(n))
+		return 0;
+	if (!fy_node_is_scalar(n) || !(*out = str(n)))
+		return cs_diag_set(d, EINVAL, 0, 0, "config", "config.%s must be a string", k);
+	return 0;
+}
+
+static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *out)
+{
+	char **v;
+	size_t n;
+	int r = strv(key(cfg, k), &v, &n, 4096);
+
+	if (r == 0) {
+		out->v = (const char **)v;
+		out->n = n;
+	}
+	return r;
+}
+
+int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c,
+			  struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "config", d);
-	struct fy_node *cfg, *env, *e;
+	struct fy_node *root, *cfg, *env, *e;
 	void *it = NULL;
+	int r = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (!fyd)
 		return -EINVAL;
-	cfg = key(fy_document_root(fyd), "config");
-	c->user = str(key(cfg, "User"));
-	c->workdir = str(key(cfg, "WorkingDir"));
-	if (strv(key(cfg, "Entrypoint"), &c->entrypoint, NULL, 4096) < 0 ||
-	    strv(key(cfg, "Cmd"), &c->cmd, NULL, 4096) < 0) {
-		fy_document_destroy(fyd);
-		cs_img_config_free(c);
-		return cs_diag_set(d, EINVAL, 0, 0, "config",
-				   "Entrypoint and Cmd must be arrays of strings");
+	root = fy_document_root(fyd);
+	/* The whole config blob, or the bare config object (--image-config). */
+	cfg = key(root, "config");
+	if (!cfg && root && fy_node_is_mapping(root) && !key(root, "rootfs"))
+		cfg = root;
+	if ((r = config_str(cfg, "User", &c->user, d)) < 0 ||
+	    (r = config_str(cfg, "WorkingDir", &c->workdir, d)) < 0)
+		goto out;
+	if (config_list(cfg, "Entrypoint", &c->entrypoint) < 0 ||
+	    config_list(cfg, "Cmd", &c->cmd) < 0) {
+		r = cs_diag_set(d, EINVAL, 0, 0, "config",
+				"Entrypoint and Cmd must be arrays of strings");
+		goto out;
 	}
 	env = key(cfg, "Env");
 	if (env && fy_node_is_sequence(env))
 		while ((e = fy_node_sequence_iterate(env, &it))) {
-			char *s = str(e);
+			char *v = str(e);
 
-			if (s && strncmp(s, "PATH=", 5) == 0) {
+			if (v && strncmp(v, "PATH=", 5) == 0) {
 				free(c->path_env);
-				c->path_env = strdup(s + 5);
+				c->path_env = strdup(v + 5);
 			}
-			free(s);
+			free(v);
 		}
+out:
 	fy_document_destroy(fyd);
-	return 0;
+	if (r < 0)
+		cs_image_config_free(c);
+	return r;
+}
+
+int cs_image_config_load(const char *path, struct cs_image_config *out, struct cs_diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = cs_read_file(path, 1 << 24, &buf, &len);
+	if (r < 0) {
+		cs_diag_file(d, path);
+		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
+	}
+	r = cs_image_config_parse(buf, len, out, d);
+	free(buf);
+	if (r < 0)
+		cs_diag_file(d, path);
+	return r;
 }
 
 int cs_img_digest_path(const char *digest, char *out, size_t len)
@@ -337,12 +392,12 @@ void cs_img_manifest_free(struct cs_img_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
-void cs_img_config_free(struct cs_img_config *c)
+void cs_image_config_free(struct cs_image_config *c)
 {
 	free(c->user);
 	free(c->workdir);
 	free(c->path_env);
-	free_v(c->entrypoint);
-	free_v(c->cmd);
+	free_v((char **)c->entrypoint.v);
+	free_v((char **)c->cmd.v);
 	memset(c, 0, sizeof(*c));
 }

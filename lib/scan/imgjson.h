@@ -6,17 +6,13 @@
 #include <stddef.h>
 
 #include "capscope/diag.h"
+#include "capscope/image.h"
 
 struct cs_img_manifest {
 	char *config;  /* docker: a file name; OCI: a digest */
 	char **layers; /* NULL-terminated; docker: file names; OCI: digests */
 	size_t nlayers;
 	char *index_child; /* OCI: a digest of a nested index or manifest to read instead */
-};
-
-struct cs_img_config {
-	char *user, *workdir, *path_env;
-	char **entrypoint, **cmd;
 };
 
 /* manifest.json of 'docker save': the first image of the array. */
@@ -29,11 +25,9 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
 /* An OCI (or docker v2) image manifest; a blob that is an index sets index_child. */
 int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
-int cs_img_config(const char *buf, size_t len, struct cs_img_config *c, struct cs_diag *d);
 /* "sha256:HEX" → "blobs/sha256/HEX"; -EINVAL unless it is a well-formed digest. */
 int cs_img_digest_path(const char *digest, char *out, size_t len);
 
 void cs_img_manifest_free(struct cs_img_manifest *m);
-void cs_img_config_free(struct cs_img_config *c);
 
 #endif

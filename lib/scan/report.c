@@ -88,15 +88,15 @@ char *cs_finding_caps_text(const struct cs_finding *f)
 	return s;
 }
 
-static void json_argv(struct cs_json *j, char *const *v)
+static void json_argv(struct cs_json *j, const struct cs_strlist *l)
 {
-	if (!v) {
+	if (!l->v) {
 		cs_json_null(j);
 		return;
 	}
 	cs_json_arr_begin(j);
-	for (; *v; v++)
-		cs_json_str(j, *v);
+	for (size_t i = 0; i < l->n; i++)
+		cs_json_str(j, l->v[i]);
 	cs_json_arr_end(j);
 }
 
@@ -215,11 +215,11 @@ void cs_scan_write_json(struct cs_json *j, const struct cs_scan_target *tg, size
 			cs_json_key(j, "layers");
 			cs_json_uint(j, r->nlayers);
 			cs_json_key(j, "user");
-			cs_json_str(j, r->image_user ? r->image_user : "");
+			cs_json_str(j, r->config.user ? r->config.user : "");
 			cs_json_key(j, "entrypoint");
-			json_argv(j, r->entrypoint);
+			json_argv(j, &r->config.entrypoint);
 			cs_json_key(j, "cmd");
-			json_argv(j, r->cmd);
+			json_argv(j, &r->config.cmd);
 			cs_json_key(j, "entrypoint_path");
 			cs_json_str(j, r->entrypoint_path); /* null when absent */
 		}

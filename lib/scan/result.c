@@ -99,15 +99,6 @@ void cs_scan_sort_by_risk(struct cs_scan_result *r)
 		qsort(r->findings, r->nfindings, sizeof(r->findings[0]), by_risk);
 }
 
-static void free_argv(char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
-
 void cs_scan_result_free(struct cs_scan_result *r)
 {
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -121,9 +112,7 @@ void cs_scan_result_free(struct cs_scan_result *r)
 	free(r->findings);
 	free(r->errors);
 	free(r->image_kind);
-	free(r->image_user);
-	free_argv(r->entrypoint);
-	free_argv(r->cmd);
+	cs_image_config_free(&r->config);
 	free(r->entrypoint_path);
 	memset(r, 0, sizeof(*r));
 }

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *s = (const char *)data;
 	struct cs_img_manifest m;
-	struct cs_img_config c;
+	struct cs_image_config c;
 	struct cs_diag d;
 	char path[400];
 
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (cs_img_oci_manifest(s, size, &m, &d) == 0)
 		cs_img_manifest_free(&m);
-	if (cs_img_config(s, size, &c, &d) == 0)
-		cs_img_config_free(&c);
+	if (cs_image_config_parse(s, size, &c, &d) == 0)
+		cs_image_config_free(&c);
 	return 0;
 }

@@ -93,8 +93,8 @@ static void test_open_lookup(void **state)
 	(void)state;
 	assert_int_equal(cs_image_open(tarpath, NULL, &im, &d), 0);
 	assert_string_equal(cs_image_get_info(im)->kind, "layer");
-	assert_null(cs_image_get_info(im)->user);
-	assert_null(cs_image_get_info(im)->entrypoint);
+	assert_null(cs_image_get_info(im)->config->user);
+	assert_null(cs_image_get_info(im)->config->entrypoint.v);
 
 	assert_int_equal(cs_image_lookup(im, "/usr/bin/nc", true, &st), 0);
 	assert_string_equal(st.path, "/bin/nc.openbsd");

@@ -16,7 +16,7 @@ static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 
 static struct cs_image_config cfg(const char *user)
 {
-	struct cs_image_config c = {.user = user};
+	struct cs_image_config c = {.user = (char *)user};
 
 	return c;
 }

@@ -237,7 +237,7 @@ static void test_imgjson(void **state)
 	    "{\"config\":{\"User\":\"1000:1000\",\"Entrypoint\":null,"
 	    "\"Cmd\":[\"nc\",\"-l\",\"443\"],\"Env\":[\"A=b\",\"PATH=/opt/bin\"]}}";
 	struct cs_img_manifest m;
-	struct cs_img_config c;
+	struct cs_image_config c;
 	struct cs_diag d;
 	char p[128];
 
@@ -256,14 +256,23 @@ static void test_imgjson(void **state)
 	assert_string_equal(m.config, "sha256:cc");
 	assert_string_equal(m.layers[0], "sha256:dd");
 	cs_img_manifest_free(&m);
-	assert_int_equal(cs_img_config(cfg, strlen(cfg), &c, &d), 0);
+	assert_int_equal(cs_image_config_parse(cfg, strlen(cfg), &c, &d), 0);
 	assert_string_equal(c.user, "1000:1000");
-	assert_null(c.entrypoint);
-	assert_string_equal(c.cmd[2], "443");
+	assert_null(c.entrypoint.v);
+	assert_int_equal(c.cmd.n, 3);
+	assert_string_equal(c.cmd.v[2], "443");
 	assert_string_equal(c.path_env, "/opt/bin");
-	cs_img_config_free(&c);
+	cs_image_config_free(&c);
+	/* The bare config object (explain pod --image-config) reads the same. */
+	assert_int_equal(cs_image_config_parse(cfg + 10, strlen(cfg) - 11, &c, &d), 0);
+	assert_string_equal(c.user, "1000:1000");
+	assert_string_equal(c.cmd.v[0], "nc");
+	cs_image_config_free(&c);
+	/* Wrong types are errors, never silently unset. */
+	assert_true(cs_image_config_parse("{\"config\":{\"User\":{}}}", 22, &c, &d) < 0);
+	assert_true(cs_image_config_parse("{\"config\":{\"Cmd\":\"nc\"}}", 23, &c, &d) < 0);
 	assert_true(cs_img_docker_manifest("{}", 2, &m, &d) < 0);
-	assert_true(cs_img_config("[[[[", 4, &c, &d) < 0);
+	assert_true(cs_image_config_parse("[[[[", 4, &c, &d) < 0);
 	assert_int_equal(cs_img_digest_path("sha256:abc", p, sizeof(p)), 0);
 	assert_string_equal(p, "blobs/sha256/abc");
 	assert_int_equal(cs_img_digest_path("sha256:../../etc/passwd", p, sizeof(p)), -EINVAL);
