@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "fyaml-mark.h"
 
+#include <string.h>
+
 #include <errno.h>
 
 const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
@@ -68,4 +70,46 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 	}
 	fy_diag_destroy(diag);
 	return doc;
+}
+
+struct fy_node *cs_fy_get(struct fy_node *map, const char *key)
+{
+	if (!map || !fy_node_is_mapping(map))
+		return NULL;
+	return fy_node_mapping_lookup_by_string(map, key, strlen(key));
+}
+
+/* The text of a plain scalar, or NULL for anything else. */
+static const char *plain(struct fy_node *n, size_t *len)
+{
+	if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
+		return NULL;
+	return fy_node_get_scalar(n, len);
+}
+
+bool cs_fy_is_json_null(struct fy_node *n)
+{
+	size_t len = 0;
+	const char *s;
+
+	if (!n)
+		return true;
+	s = plain(n, &len);
+	return s && len == 4 && memcmp(s, "null", 4) == 0;
+}
+
+bool cs_fy_is_yaml_null(struct fy_node *n)
+{
+	size_t len = 0;
+	const char *s;
+
+	if (!n)
+		return true;
+	if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
+		return false;
+	s = fy_node_get_scalar(n, &len);
+	if (!s || len == 0)
+		return true;
+	return (len == 1 && s[0] == '~') ||
+	       (len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
 }

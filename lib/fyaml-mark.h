@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Where a libfyaml node starts, for errors that name line and column. */
+/*
+ * The libfyaml reader helpers that every JSON/YAML reader of the library
+ * shares (manifests, OCI config.json, image configs and manifests, policy
+ * profiles, AdmissionReviews): where a node starts, key lookup, null in
+ * JSON and in YAML, and building a document without printing.
+ */
 #ifndef CAPSCOPE_LIB_FYAML_MARK_H
 #define CAPSCOPE_LIB_FYAML_MARK_H
 
 #include <libfyaml.h>
+#include <stdbool.h>
 
 #include "capscope/diag.h"
 
@@ -24,5 +30,15 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n);
  */
 struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flags,
 				      const char *field, struct cs_diag *d);
+
+/* The value of key in mapping map; NULL when map is NULL, not a mapping, or
+ * has no such key. */
+struct fy_node *cs_fy_get(struct fy_node *map, const char *key);
+
+/* JSON null: absent, or the plain scalar null. */
+bool cs_fy_is_json_null(struct fy_node *n);
+
+/* YAML 1.1/1.2 null: absent, empty, ~, null, Null or NULL (plain scalars). */
+bool cs_fy_is_yaml_null(struct fy_node *n);
 
 #endif

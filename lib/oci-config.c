@@ -44,20 +44,6 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 			   mk ? (unsigned)mk->column + 1 : 0, field, "%s", msg);
 }
 
-static struct fy_node *get(struct fy_node *map, const char *key)
-{
-	return map ? fy_node_mapping_lookup_by_string(map, key, strlen(key)) : NULL;
-}
-
-static bool is_null(struct fy_node *n)
-{
-	if (!n)
-		return true;
-	if (!fy_node_is_scalar(n))
-		return false;
-	return fy_node_get_style(n) == FYNS_PLAIN && strcmp(fy_node_get_scalar0(n), "null") == 0;
-}
-
 static bool is_quoted(struct fy_node *n)
 {
 	enum fy_node_style s = fy_node_get_style(n);
@@ -67,14 +53,14 @@ static bool is_quoted(struct fy_node *n)
 
 static int want_map(struct ctx *c, struct fy_node *n, const char *field)
 {
-	if (n && !is_null(n) && !fy_node_is_mapping(n))
+	if (n && !cs_fy_is_json_null(n) && !fy_node_is_mapping(n))
 		return errf(c, n, EINVAL, field, "must be an object");
 	return 0;
 }
 
 static int get_string(struct ctx *c, struct fy_node *n, const char *field, char **out)
 {
-	if (is_null(n))
+	if (cs_fy_is_json_null(n))
 		return 0;
 	if (!fy_node_is_scalar(n) || !is_quoted(n))
 		return errf(c, n, EINVAL, field, "must be a string");
@@ -86,7 +72,7 @@ static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *o
 {
 	const char *s;
 
-	if (is_null(n))
+	if (cs_fy_is_json_null(n))
 		return 0;
 	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
 	if (strcmp(s, "true") == 0)
@@ -103,7 +89,7 @@ static int get_u32(struct ctx *c, struct fy_node *n, const char *field, uint32_t
 {
 	const char *s;
 
-	if (is_null(n))
+	if (cs_fy_is_json_null(n))
 		return 0;
 	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
 	if (cs_parse_u32(s, UINT32_MAX, out) < 0)
@@ -118,7 +104,7 @@ static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char **
 	size_t cnt, i = 0;
 	char f[64];
 
-	if (is_null(n))
+	if (cs_fy_is_json_null(n))
 		return 0;
 	if (!fy_node_is_sequence(n))
 		return errf(c, n, EINVAL, field, "must be an array of strings");
@@ -207,7 +193,7 @@ static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process 
 	int rc;
 
 	cs_quintet_clear(&p->caps);
-	if (is_null(caps))
+	if (cs_fy_is_json_null(caps))
 		return 0;
 	rc = want_map(c, caps, "process.capabilities");
 	if (rc)
@@ -218,7 +204,7 @@ static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process 
 		size_t n = 0;
 
 		snprintf(field, sizeof(field), "process.capabilities.%s", sets[i].key);
-		rc = get_strv(c, get(caps, sets[i].key), field, &v, &n);
+		rc = get_strv(c, cs_fy_get(caps, sets[i].key), field, &v, &n);
 		if (!rc && v) {
 			p->caps.present |= 1u << sets[i].set;
 			for (size_t k = 0; k < n; k++) {
@@ -246,7 +232,7 @@ static int read_maps(struct ctx *c, struct fy_node *seq, const char *field, stru
 	struct fy_node *item;
 	char f[96];
 
-	if (is_null(seq))
+	if (cs_fy_is_json_null(seq))
 		return 0;
 	if (!fy_node_is_sequence(seq))
 		return errf(c, seq, EINVAL, field, "must be an array");
@@ -259,11 +245,11 @@ static int read_maps(struct ctx *c, struct fy_node *seq, const char *field, stru
 		if (!fy_node_is_mapping(item))
 			return errf(c, item, EINVAL, f, "must be an object");
 		memset(&m[*n], 0, sizeof(m[*n]));
-		rc = get_u32(c, get(item, "containerID"), f, &m[*n].container_id);
+		rc = get_u32(c, cs_fy_get(item, "containerID"), f, &m[*n].container_id);
 		if (!rc)
-			rc = get_u32(c, get(item, "hostID"), f, &m[*n].host_id);
+			rc = get_u32(c, cs_fy_get(item, "hostID"), f, &m[*n].host_id);
 		if (!rc)
-			rc = get_u32(c, get(item, "size"), f, &m[*n].size);
+			rc = get_u32(c, cs_fy_get(item, "size"), f, &m[*n].size);
 		if (rc)
 			return rc;
 		(*n)++;
@@ -277,34 +263,34 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 	struct fy_node *user, *gids;
 	int rc;
 
-	if (is_null(proc))
+	if (cs_fy_is_json_null(proc))
 		return errf(c, NULL, EINVAL, "process", "config.json has no process");
 	rc = want_map(c, proc, "process");
 	if (!rc)
-		rc = get_strv(c, get(proc, "args"), "process.args", &cfg->args, &cfg->nargs);
+		rc = get_strv(c, cs_fy_get(proc, "args"), "process.args", &cfg->args, &cfg->nargs);
 	if (!rc && cfg->nargs == 0)
 		rc = errf(c, proc, EINVAL, "process.args", "must list at least the program to run");
 	if (!rc)
-		rc = get_strv(c, get(proc, "env"), "process.env", &cfg->env, &cfg->nenv);
+		rc = get_strv(c, cs_fy_get(proc, "env"), "process.env", &cfg->env, &cfg->nenv);
 	if (!rc)
-		rc = get_string(c, get(proc, "cwd"), "process.cwd", &cfg->cwd);
+		rc = get_string(c, cs_fy_get(proc, "cwd"), "process.cwd", &cfg->cwd);
 	if (!rc)
-		rc = get_bool(c, get(proc, "terminal"), "process.terminal", &cfg->terminal);
+		rc = get_bool(c, cs_fy_get(proc, "terminal"), "process.terminal", &cfg->terminal);
 	if (!rc)
-		rc = get_bool(c, get(proc, "noNewPrivileges"), "process.noNewPrivileges",
+		rc = get_bool(c, cs_fy_get(proc, "noNewPrivileges"), "process.noNewPrivileges",
 			      &p->no_new_privileges);
 	if (rc)
 		return rc;
-	user = get(proc, "user");
+	user = cs_fy_get(proc, "user");
 	rc = want_map(c, user, "process.user");
 	if (!rc)
-		rc = get_u32(c, get(user, "uid"), "process.user.uid", &p->uid);
+		rc = get_u32(c, cs_fy_get(user, "uid"), "process.user.uid", &p->uid);
 	if (!rc)
-		rc = get_u32(c, get(user, "gid"), "process.user.gid", &p->gid);
+		rc = get_u32(c, cs_fy_get(user, "gid"), "process.user.gid", &p->gid);
 	if (rc)
 		return rc;
-	gids = get(user, "additionalGids");
-	if (!is_null(gids)) {
+	gids = cs_fy_get(user, "additionalGids");
+	if (!cs_fy_is_json_null(gids)) {
 		void *it = NULL;
 		struct fy_node *item;
 
@@ -326,7 +312,7 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 			p->additional_gids[p->n_additional_gids++] = g;
 		}
 	}
-	return read_caps(c, get(proc, "capabilities"), p);
+	return read_caps(c, cs_fy_get(proc, "capabilities"), p);
 }
 
 static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *p)
@@ -337,10 +323,10 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 	size_t i = 0;
 	int rc = want_map(c, lx, "linux");
 
-	if (rc || is_null(lx))
+	if (rc || cs_fy_is_json_null(lx))
 		return rc;
-	ns = get(lx, "namespaces");
-	if (!is_null(ns)) {
+	ns = cs_fy_get(lx, "namespaces");
+	if (!cs_fy_is_json_null(ns)) {
 		if (!fy_node_is_sequence(ns))
 			return errf(c, ns, EINVAL, "linux.namespaces", "must be an array");
 		while ((item = fy_node_sequence_iterate(ns, &it))) {
@@ -349,7 +335,7 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 			snprintf(f, sizeof(f), "linux.namespaces[%zu].type", i++);
 			if (!fy_node_is_mapping(item))
 				return errf(c, item, EINVAL, f, "must be an object");
-			rc = get_string(c, get(item, "type"), f, &type);
+			rc = get_string(c, cs_fy_get(item, "type"), f, &type);
 			if (rc)
 				return rc;
 			if (type && strcmp(type, "user") == 0)
@@ -357,9 +343,9 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 			free(type);
 		}
 	}
-	rc = read_maps(c, get(lx, "uidMappings"), "linux.uidMappings", p->uid_map, &p->n_uid_map);
+	rc = read_maps(c, cs_fy_get(lx, "uidMappings"), "linux.uidMappings", p->uid_map, &p->n_uid_map);
 	if (!rc)
-		rc = read_maps(c, get(lx, "gidMappings"), "linux.gidMappings", p->gid_map,
+		rc = read_maps(c, cs_fy_get(lx, "gidMappings"), "linux.gidMappings", p->gid_map,
 			       &p->n_gid_map);
 	if (!rc && p->user_namespace && (!p->n_uid_map || !p->n_gid_map))
 		rc = errf(c, lx, EINVAL, "linux.uidMappings",
@@ -386,19 +372,19 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 		rc = errf(&c, root, EINVAL, "", "config.json must hold an object");
 		goto out;
 	}
-	r = get(root, "root");
+	r = cs_fy_get(root, "root");
 	rc = want_map(&c, r, "root");
 	if (!rc)
-		rc = get_string(&c, get(r, "path"), "root.path", &rootpath);
+		rc = get_string(&c, cs_fy_get(r, "path"), "root.path", &rootpath);
 	if (!rc && !rootpath)
 		rc = errf(&c, r ? r : root, EINVAL, "root.path",
 			  "missing: the bundle has no rootfs");
 	if (!rc)
-		rc = get_bool(&c, get(r, "readonly"), "root.readonly", &cfg->root_readonly);
+		rc = get_bool(&c, cs_fy_get(r, "readonly"), "root.readonly", &cfg->root_readonly);
 	if (!rc)
-		rc = read_process(&c, get(root, "process"), cfg);
+		rc = read_process(&c, cs_fy_get(root, "process"), cfg);
 	if (!rc)
-		rc = read_linux(&c, get(root, "linux"), &cfg->process);
+		rc = read_linux(&c, cs_fy_get(root, "linux"), &cfg->process);
 	if (!rc && rootpath) {
 		if (rootpath[0] == '/' || !cfg->bundle) {
 			cfg->root_path = rootpath;

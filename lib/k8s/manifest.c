@@ -115,21 +115,6 @@ static int visit(struct ctx *c, struct fy_node **np, const char *field)
 	return 0;
 }
 
-static bool is_null(struct fy_node *n)
-{
-	size_t len;
-	const char *s;
-
-	if (!n || !fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
-		return n == NULL;
-	s = fy_node_get_scalar(n, &len);
-	if (!s || len == 0)
-		return true;
-	return (len == 1 && s[0] == '~') ||
-	       (len == 4 &&
-		(!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
-}
-
 static bool eqn(const char *s, size_t len, const char *lit)
 {
 	return strlen(lit) == len && memcmp(s, lit, len) == 0;
@@ -174,13 +159,6 @@ static bool looks_numeric(const char *s, size_t len)
 	return digit;
 }
 
-static struct fy_node *get(struct fy_node *map, const char *key)
-{
-	if (!map || !fy_node_is_mapping(map))
-		return NULL;
-	return fy_node_mapping_lookup_by_string(map, key, FY_NT);
-}
-
 static int need_map(struct ctx *c, struct fy_node *n, const char *field)
 {
 	if (!fy_node_is_mapping(n))
@@ -192,7 +170,7 @@ static int need_map(struct ctx *c, struct fy_node *n, const char *field)
 static int get_str(struct ctx *c, struct fy_node *map, const char *key, const char *field,
 		   const char **out)
 {
-	struct fy_node *n = get(map, key);
+	struct fy_node *n = cs_fy_get(map, key);
 	const char *s;
 	size_t len;
 	int r;
@@ -200,7 +178,7 @@ static int get_str(struct ctx *c, struct fy_node *map, const char *key, const ch
 	*out = NULL;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || is_null(n))
+	if (!n || cs_fy_is_yaml_null(n))
 		return 0;
 	if (!fy_node_is_scalar(n))
 		return errf(c, n, EINVAL, field, "expected a string");
@@ -242,13 +220,13 @@ static int scalar_bool(struct ctx *c, struct fy_node *n, const char *field, bool
 static int get_bool(struct ctx *c, struct fy_node *map, const char *key, const char *field,
 		    struct cs_opt_bool *out)
 {
-	struct fy_node *n = get(map, key);
+	struct fy_node *n = cs_fy_get(map, key);
 	int r;
 
 	out->set = false;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || is_null(n))
+	if (!n || cs_fy_is_yaml_null(n))
 		return 0;
 	if ((r = scalar_bool(c, n, field, &out->v)) < 0)
 		return r;
@@ -284,13 +262,13 @@ static int scalar_i64(struct ctx *c, struct fy_node *n, const char *field, int64
 static int get_i64(struct ctx *c, struct fy_node *map, const char *key, const char *field,
 		   struct cs_opt_i64 *out)
 {
-	struct fy_node *n = get(map, key);
+	struct fy_node *n = cs_fy_get(map, key);
 	int r;
 
 	out->set = false;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || is_null(n))
+	if (!n || cs_fy_is_yaml_null(n))
 		return 0;
 	if ((r = scalar_i64(c, n, field, &out->v)) < 0)
 		return r;
@@ -302,7 +280,7 @@ static int get_i64(struct ctx *c, struct fy_node *map, const char *key, const ch
 static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, const char *field,
 		       struct cs_strlist *out, bool *set, struct cs_pos *pos)
 {
-	struct fy_node *seq = get(map, key), *it;
+	struct fy_node *seq = cs_fy_get(map, key), *it;
 	void *iter = NULL;
 	size_t i = 0;
 	int r;
@@ -314,7 +292,7 @@ static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, cons
 		*set = false;
 	if ((r = visit(c, &seq, field)) < 0)
 		return r;
-	if (!seq || is_null(seq))
+	if (!seq || cs_fy_is_yaml_null(seq))
 		return 0;
 	if (pos)
 		*pos = pos_of(seq);
@@ -331,7 +309,7 @@ static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, cons
 		fieldf(f, sizeof(f), "%s[%zu]", field, i);
 		if ((r = visit(c, &it, f)) < 0)
 			return r;
-		if (!fy_node_is_scalar(it) || is_null(it))
+		if (!fy_node_is_scalar(it) || cs_fy_is_yaml_null(it))
 			return errf(c, it, EINVAL, f, "expected a string");
 		s = fy_node_get_scalar(it, &len);
 		if (fy_node_get_style(it) == FYNS_PLAIN) {
@@ -362,13 +340,13 @@ static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, cons
 static int get_map(struct ctx *c, struct fy_node *map, const char *key, const char *field,
 		   struct fy_node **out)
 {
-	struct fy_node *n = get(map, key);
+	struct fy_node *n = cs_fy_get(map, key);
 	int r;
 
 	*out = NULL;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || is_null(n))
+	if (!n || cs_fy_is_yaml_null(n))
 		return 0;
 	if ((r = need_map(c, n, field)) < 0)
 		return r;
@@ -379,13 +357,13 @@ static int get_map(struct ctx *c, struct fy_node *map, const char *key, const ch
 static int get_seq(struct ctx *c, struct fy_node *map, const char *key, const char *field,
 		   struct fy_node **out)
 {
-	struct fy_node *n = get(map, key);
+	struct fy_node *n = cs_fy_get(map, key);
 	int r;
 
 	*out = NULL;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || is_null(n))
+	if (!n || cs_fy_is_yaml_null(n))
 		return 0;
 	if (!fy_node_is_sequence(n))
 		return errf(c, n, EINVAL, field, "expected a list");
@@ -735,7 +713,7 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 
 	if ((r = visit(c, &root, path)) < 0)
 		return r;
-	if (!root || is_null(root))
+	if (!root || cs_fy_is_yaml_null(root))
 		return 0;
 	if ((r = need_map(c, root, path)) < 0)
 		return r;
@@ -857,7 +835,7 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 	else if (!strcmp(type, "RunAsAny"))
 		s->run_as_user = CS_SCC_RUN_AS_ANY;
 	else
-		return errf(c, get(rau, "type"), EINVAL, "runAsUser.type",
+		return errf(c, cs_fy_get(rau, "type"), EINVAL, "runAsUser.type",
 			    "unknown runAsUser strategy '%s'", type);
 	if ((r = get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
 	    (r = get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||

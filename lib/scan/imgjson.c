@@ -65,26 +65,6 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what, 
 	return fyd;
 }
 
-static struct fy_node *key(struct fy_node *n, const char *k)
-{
-	if (!n || !fy_node_is_mapping(n))
-		return NULL;
-	return fy_node_mapping_lookup_by_string(n, k, strlen(k));
-}
-
-static bool is_null(struct fy_node *n)
-{
-	size_t l;
-	const char *s;
-
-	if (!n)
-		return true;
-	if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
-		return false;
-	s = fy_node_get_scalar(n, &l);
-	return s && l == 4 && memcmp(s, "null", 4) == 0;
-}
-
 /* A JSON string (quoted scalar) as a C string; NULL when absent or not a string. */
 static char *str(struct fy_node *n)
 {
@@ -92,7 +72,7 @@ static char *str(struct fy_node *n)
 	const char *s;
 	char *r;
 
-	if (!n || !fy_node_is_scalar(n) || is_null(n))
+	if (!n || !fy_node_is_scalar(n) || cs_fy_is_json_null(n))
 		return NULL;
 	s = fy_node_get_scalar(n, &l);
 	if (!s || memchr(s, 0, l))
@@ -115,7 +95,7 @@ static int strv(struct fy_node *n, char ***out, size_t *count, size_t max)
 	*out = NULL;
 	if (count)
 		*count = 0;
-	if (is_null(n))
+	if (cs_fy_is_json_null(n))
 		return 0;
 	if (!fy_node_is_sequence(n))
 		return -EINVAL;
@@ -156,8 +136,8 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 		fy_document_destroy(fyd);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json", "expected an array of images");
 	}
-	m->config = str(key(img, "Config"));
-	rc = strv(key(img, "Layers"), &m->layers, &m->nlayers, 4096);
+	m->config = str(cs_fy_get(img, "Config"));
+	rc = strv(cs_fy_get(img, "Layers"), &m->layers, &m->nlayers, 4096);
 	fy_document_destroy(fyd);
 	if (rc < 0 || !m->layers) {
 		cs_img_manifest_free(m);
@@ -191,14 +171,14 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	memset(m, 0, sizeof(*m));
 	if (!fyd)
 		return -EINVAL;
-	list = key(fy_document_root(fyd), "manifests");
+	list = cs_fy_get(fy_document_root(fyd), "manifests");
 	if (!list || !fy_node_is_sequence(list) || fy_node_sequence_item_count(list) < 1) {
 		fy_document_destroy(fyd);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifests", "index lists no manifest");
 	}
 	while ((c = fy_node_sequence_iterate(list, &it))) {
-		char *os = str(key(key(c, "platform"), "os"));
-		char *arch = str(key(key(c, "platform"), "architecture"));
+		char *os = str(cs_fy_get(cs_fy_get(c, "platform"), "os"));
+		char *arch = str(cs_fy_get(cs_fy_get(c, "platform"), "architecture"));
 		bool match =
 		    os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
 
@@ -211,7 +191,7 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 			break;
 		}
 	}
-	m->index_child = str(key(pick, "digest"));
+	m->index_child = str(cs_fy_get(pick, "digest"));
 	fy_document_destroy(fyd);
 	if (!m->index_child)
 		return cs_diag_set(d, EINVAL, 0, 0, "digest", "index entry without a digest");
@@ -229,12 +209,12 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	if (!fyd)
 		return -EINVAL;
 	root = fy_document_root(fyd);
-	if (key(root, "manifests")) {
+	if (cs_fy_get(root, "manifests")) {
 		fy_document_destroy(fyd);
 		return cs_img_oci_index(buf, len, m, d);
 	}
-	m->config = str(key(key(root, "config"), "digest"));
-	layers = key(root, "layers");
+	m->config = str(cs_fy_get(cs_fy_get(root, "config"), "digest"));
+	layers = cs_fy_get(root, "layers");
 	if (!m->config || !layers || !fy_node_is_sequence(layers) ||
 	    (cnt = (size_t)fy_node_sequence_item_count(layers)) > 4096) {
 		fy_document_destroy(fyd);
@@ -249,7 +229,7 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 		return -ENOMEM;
 	}
 	while ((c = fy_node_sequence_iterate(layers, &it)) && k < cnt) {
-		if (!(m->layers[k] = str(key(c, "digest")))) {
+		if (!(m->layers[k] = str(cs_fy_get(c, "digest")))) {
 			fy_document_destroy(fyd);
 			cs_img_manifest_free(m);
 			return cs_diag_set(d, EINVAL, 0, 0, "layers", "layer %zu has no digest", k);
@@ -264,10 +244,10 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 /* A string field of the config: absent or null is NULL, a non-scalar an error. */
 static int config_str(struct fy_node *cfg, const char *k, char **out, struct cs_diag *d)
 {
-	struct fy_node *n = key(cfg, k);
+	struct fy_node *n = cs_fy_get(cfg, k);
 
 	*out = NULL;
-	if (is_null(n))
+	if (cs_fy_is_json_null(n))
 		return 0;
 	if (!fy_node_is_scalar(n) || !(*out = str(n)))
 		return cs_diag_set(d, EINVAL, 0, 0, "config", "config.%s must be a string", k);
@@ -278,7 +258,7 @@ static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *ou
 {
 	char **v;
 	size_t n;
-	int r = strv(key(cfg, k), &v, &n, 4096);
+	int r = strv(cs_fy_get(cfg, k), &v, &n, 4096);
 
 	if (r == 0) {
 		out->v = (const char **)v;
@@ -300,8 +280,8 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 		return -EINVAL;
 	root = fy_document_root(fyd);
 	/* The whole config blob, or the bare config object (--image-config). */
-	cfg = key(root, "config");
-	if (!cfg && root && fy_node_is_mapping(root) && !key(root, "rootfs"))
+	cfg = cs_fy_get(root, "config");
+	if (!cfg && root && fy_node_is_mapping(root) && !cs_fy_get(root, "rootfs"))
 		cfg = root;
 	if ((r = config_str(cfg, "User", &c->user, d)) < 0 ||
 	    (r = config_str(cfg, "WorkingDir", &c->workdir, d)) < 0)
@@ -312,7 +292,7 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 				"Entrypoint and Cmd must be arrays of strings");
 		goto out;
 	}
-	env = key(cfg, "Env");
+	env = cs_fy_get(cfg, "Env");
 	if (env && fy_node_is_sequence(env))
 		while ((e = fy_node_sequence_iterate(env, &it))) {
 			char *v = str(e);
