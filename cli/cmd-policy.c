@@ -331,7 +331,7 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 		}
 		if (a->chosen < 0)
 			rc = CS_EXIT_FAIL;
-		o->json ? policy_scc_json(&j, &m->pods[i], a)
+		o->json ? cs_policy_scc_advice_json(&j, &m->pods[i], a)
 			: policy_scc_text(&m->pods[i], a, o->order);
 		cs_policy_scc_advice_free(a);
 	}
@@ -366,7 +366,7 @@ static int do_check(struct popts *o, struct cs_k8s_manifest *m)
 		if (!c->allowed)
 			rc = CS_EXIT_FAIL;
 		if (o->json)
-			policy_check_json(&j, p, c);
+			cs_policy_check_json(&j, p, c);
 		else
 			policy_check_text(p, c);
 		cs_policy_check_free(c);

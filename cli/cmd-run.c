@@ -8,6 +8,7 @@
 
 #include "capscope/launch.h"
 #include "capscope/launch-args.h"
+#include "capscope/launch-dry-run.h"
 #include "capscope/number.h"
 #include "capscope/text.h"
 #include "commands.h"
@@ -101,40 +102,23 @@ static void print_cred(const char *title, const struct cs_cred *c)
 
 static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, bool json)
 {
-	struct cs_exec_file f;
-	struct cs_exec_result res = {0};
-	struct cs_cred post = l->predicted;
+	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	struct cs_json j;
-	int rc;
 
-	cs_exec_file_resolve("/", argv[0], getenv("PATH"), &f, NULL);
-	rc = cs_kernel_execve(&post, &f, st);
-	res.ok = rc == 0;
-	res.error = -rc;
-	snprintf(res.path, sizeof(res.path), "%s", f.path);
+	if (!r)
+		return cs_err(CMD, "out of memory");
+	cs_launch_dry_run(l, argv[0], getenv("PATH"), st, r);
 	if (json) {
 		cs_json_init(&j, stdout, false);
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "exec");
-		cs_explain_json_exec(&j, &res);
-		cs_json_key(&j, "before_exec");
-		cs_explain_json_cred(&j, &l->predicted);
-		cs_json_key(&j, "process");
-		if (res.ok)
-			cs_explain_json_cred(&j, &post);
-		else
-			cs_json_null(&j);
-		cs_json_key(&j, "steps");
-		cs_explain_json_steps(&j, st);
-		cs_json_obj_end(&j);
+		cs_launch_dry_run_json(&j, l, r, st);
 		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_FAIL : 0);
 	}
 	print_cred("Now", &l->start);
 	print_cred("Just before execve", &l->predicted);
-	if (res.ok)
-		print_cred("After execve", &post);
+	if (r->res.ok)
+		print_cred("After execve", &r->post);
 	else
-		printf("execve of %s would fail: %s\n", f.path, cs_errno_name(res.error));
+		printf("execve of %s would fail: %s\n", r->file.path, cs_errno_name(r->res.error));
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, 0);
