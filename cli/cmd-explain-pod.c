@@ -23,6 +23,7 @@
 #include "capscope/scan.h"
 #include "capscope/scc.h"
 #include "capscope/scc-load.h"
+#include "capscope/image-config.h"
 #include "explain-pod.h"
 #include "explain.h"
 #include "output.h"
@@ -172,13 +173,8 @@ static int run(struct state *s)
 	};
 
 	if (s->use_scc) {
-		sccs = calloc(s->sc.sm.n_sccs + s->m.n_sccs + 1, sizeof(*sccs));
-		if (!sccs)
+		if (cs_scc_set_candidates(&s->sc, &s->m, &sccs, &n_sccs) < 0)
 			return cs_err(CMD, "out of memory");
-		for (size_t i = 0; i < s->sc.sm.n_sccs; i++)
-			sccs[n_sccs++] = &s->sc.sm.sccs[i];
-		for (size_t i = 0; i < s->m.n_sccs; i++)
-			sccs[n_sccs++] = &s->m.sccs[i];
 		o.sccs = (const struct cs_scc *const *)sccs;
 		o.n_sccs = n_sccs;
 	}
@@ -213,26 +209,8 @@ static int run(struct state *s)
 /* The image's own config (--image) as --image-config would give it. */
 static int config_from_image(struct state *s)
 {
-	const struct cs_image_info *in = cs_image_get_info(s->image);
-	size_t ne = 0, nc = 0;
-
-	while (in->entrypoint && in->entrypoint[ne])
-		ne++;
-	while (in->cmd && in->cmd[nc])
-		nc++;
-	s->img_argv = calloc(ne + nc + 1, sizeof(*s->img_argv));
-	if (!s->img_argv)
+	if (cs_image_config_from_image(s->image, &s->img, &s->img_argv) < 0)
 		return cs_err(CMD, "out of memory");
-	for (size_t i = 0; i < ne; i++)
-		s->img_argv[i] = in->entrypoint[i];
-	for (size_t i = 0; i < nc; i++)
-		s->img_argv[ne + i] = in->cmd[i];
-	s->img.user = in->user;
-	s->img.entrypoint.v = s->img_argv;
-	s->img.entrypoint.n = ne;
-	s->img.cmd.v = s->img_argv + ne;
-	s->img.cmd.n = nc;
-	s->img.path_env = in->path_env;
 	s->img_loaded = true;
 	return 0;
 }

@@ -29,5 +29,17 @@ CS_EXPORT int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *
 			      size_t n, const char *const *uses, size_t n_uses, struct cs_diag *d);
 /* SCCs in the pod files join the candidates, granted. */
 CS_EXPORT void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m);
+/*
+ * Every SCC admission chooses from: the set's, then those in m (may be
+ * NULL). *out is one heap array of pointers into s and m (free()).
+ */
+CS_EXPORT int cs_scc_set_candidates(const struct cs_scc_set *s, const struct cs_k8s_manifest *m,
+				    const struct cs_scc ***out, size_t *n);
+/*
+ * The directory of the built-in SCCs: $CAPSCOPE_DATADIR/scc, next to the
+ * binary (source tree, then install prefix), the configured datadir. 0, or
+ * -ENOENT with out holding the last candidate (for the message).
+ */
+CS_EXPORT int cs_scc_builtin_dir(char *out, size_t len);
 
 #endif

@@ -148,3 +148,50 @@ void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifes
 	for (size_t i = 0; i < m->n_sccs; i++)
 		grant(s, m->sccs[i].name);
 }
+
+int cs_scc_set_candidates(const struct cs_scc_set *s, const struct cs_k8s_manifest *m,
+			  const struct cs_scc ***out, size_t *n)
+{
+	const struct cs_scc **v = calloc(s->sm.n_sccs + (m ? m->n_sccs : 0) + 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->sm.n_sccs; i++)
+		v[(*n)++] = &s->sm.sccs[i];
+	for (size_t i = 0; m && i < m->n_sccs; i++)
+		v[(*n)++] = &m->sccs[i];
+	*out = v;
+	return 0;
+}
+
+int cs_scc_builtin_dir(char *out, size_t len)
+{
+	const char *env = getenv("CAPSCOPE_DATADIR");
+	char exe[PATH_MAX - 32];
+	struct stat sb;
+	ssize_t n;
+
+	if (env) {
+		snprintf(out, len, "%s/scc", env);
+		if (stat(out, &sb) == 0)
+			return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+
+		if (slash) {
+			*slash = '\0';
+			snprintf(out, len, "%s/../data/scc", exe);
+			if (stat(out, &sb) == 0)
+				return 0;
+			snprintf(out, len, "%s/../share/capscope/scc", exe);
+			if (stat(out, &sb) == 0)
+				return 0;
+		}
+	}
+	snprintf(out, len, "%s/scc", CAPSCOPE_DATADIR);
+	return stat(out, &sb) == 0 ? 0 : -ENOENT;
+}

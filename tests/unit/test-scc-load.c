@@ -119,6 +119,48 @@ static void errors(void **state)
 	unlink(path);
 }
 
+static void candidates_join_manifest(void **state)
+{
+	const char *names[] = {"anyuid"};
+	struct cs_scc_set s;
+	struct cs_k8s_manifest m;
+	struct cs_scc extra[2] = {{.name = "a"}, {.name = "b"}};
+	const struct cs_scc **v = NULL;
+	struct cs_diag d = {0};
+	size_t n = 0;
+
+	(void)state;
+	use_source_data();
+	cs_scc_set_init(&s);
+	cs_k8s_manifest_init(&m);
+	assert_int_equal(cs_scc_set_load(&s, false, names, 1, NULL, 0, &d), 0);
+	m.sccs = extra;
+	m.n_sccs = 2;
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0]->name, "anyuid");
+	assert_ptr_equal(v[1], &extra[0]);
+	assert_ptr_equal(v[2], &extra[1]);
+	cs_scc_set_grant_manifest(&s, &m);
+	assert_true(granted(&s, "a") && granted(&s, "b"));
+	free(v);
+	assert_int_equal(cs_scc_set_candidates(&s, NULL, &v, &n), 0);
+	assert_int_equal(n, 1);
+	free(v);
+	cs_scc_set_free(&s);
+}
+
+static void builtin_dir(void **state)
+{
+	char dir[4096];
+
+	(void)state;
+	use_source_data();
+	assert_int_equal(cs_scc_builtin_dir(dir, sizeof(dir)), 0);
+	assert_non_null(strstr(dir, "/data/scc"));
+	assert_int_equal(access(dir, R_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +168,8 @@ int main(void)
 	    cmocka_unit_test(openshift_loads_all_grants_restricted),
 	    cmocka_unit_test(by_file),
 	    cmocka_unit_test(errors),
+	    cmocka_unit_test(candidates_join_manifest),
+	    cmocka_unit_test(builtin_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
