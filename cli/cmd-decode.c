@@ -5,42 +5,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/encode.h"
 #include "capscope/json.h"
 #include "capscope/text.h"
 #include "commands.h"
 #include "output.h"
 
 static const char decode_help[] =
-	"Usage: capscope decode [--json] MASK...\n"
-	"\n"
-	"Print the capability names in each hexadecimal MASK, one line per mask,\n"
-	"exactly as 'capsh --decode=MASK' does. MASK is what /proc/PID/status\n"
-	"shows (CapEff: etc.), with or without 0x. Unlike capsh, a mask that is not\n"
-	"hex or is wider than 64 bits is an error, not silently 0 or all ones.\n"
-	"\n"
-	"Options:\n"
-	"  --json      {\"masks\": [{\"mask\": \"0x…\", \"names\": [\"CAP_…\"]}]}\n"
-	"  -h, --help  this text\n"
-	"\n"
-	"Examples:\n"
-	"  capscope decode 0000003fffffffff\n"
-	"  capscope decode $(awk '/^Cap/ {print $2}' /proc/1/status)\n";
+    "Usage: capscope decode [--json] MASK...\n"
+    "\n"
+    "Print the capability names in each hexadecimal MASK, one line per mask,\n"
+    "exactly as 'capsh --decode=MASK' does. MASK is what /proc/PID/status\n"
+    "shows (CapEff: etc.), with or without 0x. Unlike capsh, a mask that is not\n"
+    "hex or is wider than 64 bits is an error, not silently 0 or all ones.\n"
+    "\n"
+    "Options:\n"
+    "  --json      {\"masks\": [{\"mask\": \"0x…\", \"names\": [\"CAP_…\"]}]}\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "Examples:\n"
+    "  capscope decode 0000003fffffffff\n"
+    "  capscope decode $(awk '/^Cap/ {print $2}' /proc/1/status)\n";
 
 static const char encode_help[] =
-	"Usage: capscope encode [--json] TEXT...\n"
-	"\n"
-	"The reverse of decode. TEXT is a list of capability names separated by\n"
-	"commas or spaces, in any spelling (cap_net_raw, CAP_NET_RAW, NET_RAW, 41,\n"
-	"cap_41, all); prints the 64-bit mask. A TEXT in libcap's grammar (it holds\n"
-	"'=', '+' or '-', see cap_text_formats(7)) prints its three sets instead.\n"
-	"\n"
-	"Options:\n"
-	"  --json      machine-readable output\n"
-	"  -h, --help  this text\n"
-	"\n"
-	"Examples:\n"
-	"  capscope encode NET_BIND_SERVICE,NET_RAW     # 0x0000000000002400\n"
-	"  capscope encode 'cap_net_raw+ep cap_chown=i'\n";
+    "Usage: capscope encode [--json] TEXT...\n"
+    "\n"
+    "The reverse of decode. TEXT is a list of capability names separated by\n"
+    "commas or spaces, in any spelling (cap_net_raw, CAP_NET_RAW, NET_RAW, 41,\n"
+    "cap_41, all); prints the 64-bit mask. A TEXT in libcap's grammar (it holds\n"
+    "'=', '+' or '-', see cap_text_formats(7)) prints its three sets instead.\n"
+    "\n"
+    "Options:\n"
+    "  --json      machine-readable output\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "Examples:\n"
+    "  capscope encode NET_BIND_SERVICE,NET_RAW     # 0x0000000000002400\n"
+    "  capscope encode 'cap_net_raw+ep cap_chown=i'\n";
 
 struct opts {
 	bool json;
@@ -49,9 +50,9 @@ struct opts {
 static int parse_opts(const char *cmd, const char *help, int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -132,11 +133,6 @@ int cmd_decode(int argc, char **argv)
 	return cs_finish_stdout("decode", status);
 }
 
-static bool is_libcap_text(const char *s)
-{
-	return strpbrk(s, "=+-") != NULL;
-}
-
 int cmd_encode(int argc, char **argv)
 {
 	struct opts o = {0};
@@ -149,49 +145,18 @@ int cmd_encode(int argc, char **argv)
 		json_open(&j, "results");
 	for (int i = optind; i < argc; i++) {
 		struct cs_diag d = {0};
-		const char *t = argv[i];
+		struct cs_encoded e;
 
-		if (is_libcap_text(t)) {
-			struct cs_iep iep;
-
-			if (cs_text_parse(t, strlen(t), &iep, &d) < 0) {
-				status = arg_error("encode", t, &d);
-				continue;
-			}
-			if (o.json) {
-				cs_json_obj_begin(&j);
-				cs_json_key(&j, "text");
-				cs_json_str(&j, t);
-				cs_json_key(&j, "inheritable");
-				cs_json_mask(&j, iep.inh);
-				cs_json_key(&j, "permitted");
-				cs_json_mask(&j, iep.prm);
-				cs_json_key(&j, "effective");
-				cs_json_mask(&j, iep.eff);
-				cs_json_obj_end(&j);
-			} else {
-				printf("inheritable=0x%016" PRIx64 " permitted=0x%016" PRIx64
-				       " effective=0x%016" PRIx64 "\n",
-				       iep.inh, iep.prm, iep.eff);
-			}
-		} else {
-			cs_mask_t m;
-
-			if (cs_names_parse(t, strlen(t), &m, &d) < 0) {
-				status = arg_error("encode", t, &d);
-				continue;
-			}
-			if (o.json) {
-				cs_json_obj_begin(&j);
-				cs_json_key(&j, "text");
-				cs_json_str(&j, t);
-				cs_json_key(&j, "mask");
-				cs_json_mask(&j, m);
-				cs_json_obj_end(&j);
-			} else {
-				printf("0x%016" PRIx64 "\n", m);
-			}
-		}
+		if (cs_encode_arg(argv[i], &e, &d) < 0)
+			status = arg_error("encode", argv[i], &d);
+		else if (o.json)
+			cs_encoded_json(&j, argv[i], &e);
+		else if (e.is_text)
+			printf("inheritable=0x%016" PRIx64 " permitted=0x%016" PRIx64
+			       " effective=0x%016" PRIx64 "\n",
+			       e.iep.inh, e.iep.prm, e.iep.eff);
+		else
+			printf("0x%016" PRIx64 "\n", e.mask);
 	}
 	if (o.json)
 		json_close(&j);

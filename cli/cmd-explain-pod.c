@@ -22,6 +22,7 @@
 #include "capscope/proc.h"
 #include "capscope/scan.h"
 #include "capscope/scc.h"
+#include "capscope/scc-load.h"
 #include "explain-pod.h"
 #include "explain.h"
 #include "output.h"
@@ -93,7 +94,7 @@ struct pod_opts {
 struct state {
 	struct pod_opts o;
 	struct cs_k8s_manifest m; /* pods */
-	struct pod_sccs sc;
+	struct cs_scc_set sc;
 	struct cs_crio_config crio;
 	bool crio_loaded;
 	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
@@ -172,13 +173,8 @@ static int run(struct state *s)
 	};
 
 	if (s->use_scc) {
-		sccs = calloc(s->sc.sm.n_sccs + s->m.n_sccs + 1, sizeof(*sccs));
-		if (!sccs)
+		if (cs_scc_set_candidates(&s->sc, &s->m, &sccs, &n_sccs) < 0)
 			return cs_err(CMD, "out of memory");
-		for (size_t i = 0; i < s->sc.sm.n_sccs; i++)
-			sccs[n_sccs++] = &s->sc.sm.sccs[i];
-		for (size_t i = 0; i < s->m.n_sccs; i++)
-			sccs[n_sccs++] = &s->m.sccs[i];
 		o.sccs = (const struct cs_scc *const *)sccs;
 		o.n_sccs = n_sccs;
 	}
@@ -397,7 +393,16 @@ static int load_context(struct state *s, const struct args *a)
 	}
 	if ((rc = load_image(s, a)) != 0)
 		return rc;
-	return pod_load_sccs(&s->sc, s->o.openshift, a->sccs, a->n_sccs, a->uses, a->n_uses);
+	memset(&d, 0, sizeof(d));
+	rc = cs_scc_set_load(&s->sc, s->o.openshift, a->sccs, a->n_sccs, a->uses, a->n_uses, &d);
+
+	if (rc == -ENOENT && !strcmp(d.field, "scc"))
+		return cs_usage_err(CMD, "%s", d.message);
+	if (rc == -ENOMEM && !strcmp(d.field, "scc"))
+		return cs_err(CMD, "out of memory");
+	if (rc < 0)
+		return cs_diag_err(CMD, NULL, &d);
+	return 0;
 }
 
 static int load_pods(struct state *s, int argc, char **argv)
@@ -409,7 +414,7 @@ static int load_pods(struct state *s, int argc, char **argv)
 		if (cs_k8s_load(&s->m, argv[i], &d) < 0)
 			return cs_diag_err(CMD, NULL, &d);
 	}
-	pod_grant_manifest_sccs(&s->sc, &s->m);
+	cs_scc_set_grant_manifest(&s->sc, &s->m);
 	if (s->m.n_pods == 0)
 		return cs_err(CMD, "no Pod or workload with a pod template in %s", argv[optind]);
 	return 0;
@@ -430,7 +435,7 @@ int cmd_explain_pod(int argc, char **argv)
 	if (a.stop)
 		return rc;
 	cs_k8s_manifest_init(&s.m);
-	cs_k8s_manifest_init(&s.sc.sm);
+	cs_scc_set_init(&s.sc);
 	rc = load_context(&s, &a);
 	s.use_scc = s.o.openshift || a.n_sccs > 0;
 	if (rc == 0 && (rc = load_pods(&s, argc, argv)) == 0) {
@@ -438,7 +443,7 @@ int cmd_explain_pod(int argc, char **argv)
 		rc = run(&s);
 	}
 	cs_k8s_manifest_free(&s.m);
-	cs_k8s_manifest_free(&s.sc.sm);
+	cs_scc_set_free(&s.sc);
 	cs_image_close(s.image);
 	cs_image_config_free(&s.img);
 	return rc;

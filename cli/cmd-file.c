@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capscope/fcaps.h"
+#include "capscope/fcaps-json.h"
 #include "capscope/json.h"
 #include "capscope/number.h"
 #include "commands.h"
@@ -37,19 +38,6 @@ static const char file_help[] =
     "  capscope file get --json ./nc\n"
     "  capscope file rm ./nc\n";
 
-/* A file without capabilities in the --json list. */
-static void json_no_caps(struct cs_json *j, const char *path, bool regular)
-{
-	cs_json_obj_begin(j);
-	cs_json_key(j, "path");
-	cs_json_str(j, path);
-	cs_json_key(j, "regular");
-	cs_json_bool(j, regular);
-	cs_json_key(j, "file_caps");
-	cs_json_null(j);
-	cs_json_obj_end(j);
-}
-
 static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 {
 	struct stat sb;
@@ -67,7 +55,7 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		if (j)
-			json_no_caps(j, path, false);
+			cs_fcaps_file_json(j, path, false, NULL, NULL);
 		else if (verbose)
 			printf("%s (Not a regular file)\n", path);
 		return 0;
@@ -75,7 +63,7 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 	rc = cs_fcaps_get(path, &f, &d);
 	if (rc == -ENODATA) {
 		if (j)
-			json_no_caps(j, path, true);
+			cs_fcaps_file_json(j, path, true, NULL, NULL);
 		else if (verbose)
 			printf("%s\n", path);
 		return 0;
@@ -89,32 +77,7 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 	if (!text)
 		return cs_err("file get", "%s: %s", path, strerror(errno));
 	if (j) {
-		cs_json_obj_begin(j);
-		cs_json_key(j, "path");
-		cs_json_str(j, path);
-		cs_json_key(j, "regular");
-		cs_json_bool(j, true);
-		cs_json_key(j, "file_caps");
-		cs_json_obj_begin(j);
-		cs_json_key(j, "text");
-		cs_json_str(j, text);
-		cs_json_key(j, "version");
-		cs_json_int(j, f.version);
-		cs_json_key(j, "rootid");
-		if (f.version == 3)
-			cs_json_uint(j, f.rootid);
-		else
-			cs_json_null(j);
-		cs_json_key(j, "effective");
-		cs_json_bool(j, f.effective);
-		cs_json_key(j, "permitted");
-		cs_json_mask(j, f.permitted);
-		cs_json_key(j, "inheritable");
-		cs_json_mask(j, f.inheritable);
-		cs_json_key(j, "unknown_flags");
-		cs_json_uint(j, f.unknown_flags);
-		cs_json_obj_end(j);
-		cs_json_obj_end(j);
+		cs_fcaps_file_json(j, path, true, &f, text);
 	} else if (ns && f.version == 3 && f.rootid != 0 && f.rootid != 0xffffffffU) {
 		/* getcap prints the rootid as a signed int and skips 0 and -1. */
 		printf("%s %s [rootid=%d]\n", path, text, (int)f.rootid);

@@ -11,13 +11,10 @@
 #include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/policy.h"
+#include "capscope/scc-load.h"
 #include "commands.h"
 #include "output.h"
 #include "policy-output.h"
-
-#ifndef CAPSCOPE_DATADIR
-#define CAPSCOPE_DATADIR "/usr/local/share/capscope"
-#endif
 
 static const char help[] =
     "Usage: capscope policy scc        [OPTIONS] FILE | --profile TRACE.json\n"
@@ -219,38 +216,6 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	return 0;
 }
 
-/* Where the built-in SCCs live (as explain pod finds them). */
-static int builtin_dir(char *out, size_t len)
-{
-	const char *env = getenv("CAPSCOPE_DATADIR");
-	char exe[PATH_MAX - 32];
-	struct stat sb;
-	ssize_t n;
-
-	if (env) {
-		snprintf(out, len, "%s/scc", env);
-		if (stat(out, &sb) == 0)
-			return 0;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-
-		if (slash) {
-			*slash = '\0';
-			snprintf(out, len, "%s/../data/scc", exe);
-			if (stat(out, &sb) == 0)
-				return 0;
-			snprintf(out, len, "%s/../share/capscope/scc", exe);
-			if (stat(out, &sb) == 0)
-				return 0;
-		}
-	}
-	snprintf(out, len, "%s/scc", CAPSCOPE_DATADIR);
-	return stat(out, &sb) == 0 ? 0 : -ENOENT;
-}
-
 /* A library diagnostic on stderr, escaped: its message may quote the manifest. */
 static int diag_fail(const char *what, const struct cs_diag *d)
 {
@@ -304,7 +269,8 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 	int rc = CS_EXIT_OK;
 
 	cs_k8s_manifest_init(&builtin);
-	if (builtin_dir(dir, sizeof(dir)) < 0 || cs_policy_sccs_load_dir(&builtin, dir, &d) < 0) {
+	if (cs_scc_builtin_dir(dir, sizeof(dir)) < 0 ||
+	    cs_policy_sccs_load_dir(&builtin, dir, &d) < 0) {
 		cs_k8s_manifest_free(&builtin);
 		return cs_err("policy", "cannot read the built-in SCCs (%s)",
 			      d.message[0] ? d.message : dir),
@@ -331,7 +297,7 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 		}
 		if (a->chosen < 0)
 			rc = CS_EXIT_FAIL;
-		o->json ? policy_scc_json(&j, &m->pods[i], a)
+		o->json ? cs_policy_scc_advice_json(&j, &m->pods[i], a)
 			: policy_scc_text(&m->pods[i], a, o->order);
 		cs_policy_scc_advice_free(a);
 	}
@@ -366,7 +332,7 @@ static int do_check(struct popts *o, struct cs_k8s_manifest *m)
 		if (!c->allowed)
 			rc = CS_EXIT_FAIL;
 		if (o->json)
-			policy_check_json(&j, p, c);
+			cs_policy_check_json(&j, p, c);
 		else
 			policy_check_text(p, c);
 		cs_policy_check_free(c);

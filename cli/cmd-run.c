@@ -2,13 +2,13 @@
 /* capscope run [options] -- CMD [ARGS]: exec with exactly these credentials. */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capscope/launch.h"
+#include "capscope/launch-args.h"
+#include "capscope/launch-dry-run.h"
 #include "capscope/number.h"
 #include "capscope/text.h"
 #include "commands.h"
@@ -59,41 +59,20 @@ static const char help[] =
     "  capscope run --bounding net_bind_service --no-new-privs -- ./server\n"
     "  capscope run --dry-run --user 1000 --keep-groups --caps cap_chown=ep -- id\n";
 
+/* The static capscope-run reads /etc/passwd and /etc/group itself (no NSS). */
 #ifdef CS_STATIC_RUN
-/*
- * The static capscope-run reads /etc/passwd and /etc/group itself: glibc's
- * NSS would need shared libraries that a static entrypoint wrapper cannot
- * count on finding in the image.
- */
-static struct passwd *pw_find(const char *name, uid_t uid)
-{
-	FILE *f = fopen("/etc/passwd", "re");
-	struct passwd *pw = NULL;
-
-	while (f && (pw = fgetpwent(f)))
-		if (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid)
-			break;
-	if (f)
-		fclose(f);
-	return pw;
-}
-
-static struct group *gr_find(const char *name)
-{
-	FILE *f = fopen("/etc/group", "re");
-	struct group *gr = NULL;
-
-	while (f && (gr = fgetgrent(f)))
-		if (strcmp(gr->gr_name, name) == 0)
-			break;
-	if (f)
-		fclose(f);
-	return gr;
-}
-#define getpwnam(n) pw_find((n), 0)
-#define getpwuid(u) pw_find(NULL, (u))
-#define getgrnam(n) gr_find(n)
+#define IDS (&cs_ids_etc_files)
+#else
+#define IDS (&cs_ids_nss)
 #endif
+
+/* A library diagnostic as a usage error (or "out of memory"). */
+static int args_err(int rc, const struct cs_diag *d)
+{
+	if (rc == -ENOMEM)
+		return cs_err(CMD, "out of memory");
+	return cs_usage_err(CMD, "%s", d->message);
+}
 
 static int parse_caps(const char *opt, const char *arg, cs_mask_t *out)
 {
@@ -101,122 +80,6 @@ static int parse_caps(const char *opt, const char *arg, cs_mask_t *out)
 
 	if (cs_names_parse(arg, strlen(arg), out, &d) < 0)
 		return cs_usage_err(CMD, "%s: %s", opt, d.message);
-	return 0;
-}
-
-/* A uid or gid: strict digits, or else a name; (uid_t)-1 is "no change" to the kernel. */
-static bool parse_id(const char *s, uint32_t *out)
-{
-	return cs_parse_u32(s, UINT32_MAX - 1, out) == 0;
-}
-
-static int parse_uid(const char *s, struct cs_launch_plan *p)
-{
-	struct passwd *pw;
-	uint32_t v;
-
-	if (parse_id(s, &v)) {
-		p->uid = (uid_t)v;
-		pw = getpwuid(p->uid);
-	} else {
-		pw = getpwnam(s);
-		if (!pw)
-			return cs_usage_err(CMD, "--user: no such user '%s'", s);
-		p->uid = pw->pw_uid;
-	}
-	p->set_uid = true;
-	if (!p->set_gid) {
-		/* Keeping the old (root) group would be a privilege nobody asked for. */
-		if (!pw)
-			return cs_usage_err(CMD,
-					    "--user %s: no passwd entry to take the group from; "
-					    "give --group",
-					    s);
-		p->gid = pw->pw_gid;
-		p->set_gid = true;
-	}
-	return 0;
-}
-
-static int parse_gid(const char *opt, const char *s, gid_t *out)
-{
-	struct group *gr;
-	uint32_t v;
-
-	if (parse_id(s, &v)) {
-		*out = (gid_t)v;
-		return 0;
-	}
-	gr = *s ? getgrnam(s) : NULL;
-	if (!gr)
-		return cs_usage_err(CMD, "%s: no such group '%s'", opt, s);
-	*out = gr->gr_gid;
-	return 0;
-}
-
-/* Comma-separated, no empty entries: "--groups ''" or "5,,6" is a mistake, not "no groups". */
-static int parse_groups(const char *s, struct cs_launch_plan *p)
-{
-	cs_cleanup_free char *copy = strdup(s);
-	char *tok, *next;
-
-	if (!copy)
-		return cs_err(CMD, "out of memory");
-	p->ngroups = 0;
-	for (tok = copy; tok; tok = next) {
-		int rc;
-
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		if (!*tok)
-			return cs_usage_err(CMD,
-					    "--groups: empty group name in '%s' (use "
-					    "--clear-groups for none)",
-					    s);
-		if (p->ngroups >= CS_CRED_MAX_GROUPS)
-			return cs_usage_err(CMD, "--groups: more than %d groups",
-					    CS_CRED_MAX_GROUPS);
-		if ((rc = parse_gid("--groups", tok, &p->groups[p->ngroups])))
-			return rc;
-		p->ngroups++;
-	}
-	return 0;
-}
-
-/* A number (decimal or 0x hex, strictly) or comma-separated names. */
-static int parse_securebits(const char *s, unsigned *out)
-{
-	cs_cleanup_free char *copy = NULL;
-	char *tok, *next;
-	uint64_t v;
-	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
-
-	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
-		if (r < 0)
-			return cs_usage_err(CMD, "--securebits: '%s' is not a number", s);
-		if (v & ~(uint64_t)CS_SECBIT_ALL)
-			return cs_usage_err(CMD, "--securebits: unknown bits in 0x%llx",
-					    (unsigned long long)v);
-		*out = (unsigned)v;
-		return 0;
-	}
-	if (!(copy = strdup(s)))
-		return cs_err(CMD, "out of memory");
-	*out = 0;
-	for (tok = copy; tok; tok = next) {
-		unsigned bit;
-
-		next = strchr(tok, ',');
-		if (next)
-			*next++ = '\0';
-		for (bit = 0; cs_securebit_name(bit); bit++)
-			if (strcmp(tok, cs_securebit_name(bit)) == 0)
-				break;
-		if (!cs_securebit_name(bit))
-			return cs_usage_err(CMD, "--securebits: unknown name '%s'", tok);
-		*out |= 1u << bit;
-	}
 	return 0;
 }
 
@@ -239,40 +102,23 @@ static void print_cred(const char *title, const struct cs_cred *c)
 
 static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, bool json)
 {
-	struct cs_exec_file f;
-	struct cs_exec_result res = {0};
-	struct cs_cred post = l->predicted;
+	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	struct cs_json j;
-	int rc;
 
-	cs_exec_file_resolve("/", argv[0], getenv("PATH"), &f, NULL);
-	rc = cs_kernel_execve(&post, &f, st);
-	res.ok = rc == 0;
-	res.error = -rc;
-	snprintf(res.path, sizeof(res.path), "%s", f.path);
+	if (!r)
+		return cs_err(CMD, "out of memory");
+	cs_launch_dry_run(l, argv[0], getenv("PATH"), st, r);
 	if (json) {
 		cs_json_init(&j, stdout, false);
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "exec");
-		cs_explain_json_exec(&j, &res);
-		cs_json_key(&j, "before_exec");
-		cs_explain_json_cred(&j, &l->predicted);
-		cs_json_key(&j, "process");
-		if (res.ok)
-			cs_explain_json_cred(&j, &post);
-		else
-			cs_json_null(&j);
-		cs_json_key(&j, "steps");
-		cs_explain_json_steps(&j, st);
-		cs_json_obj_end(&j);
+		cs_launch_dry_run_json(&j, l, r, st);
 		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_FAIL : 0);
 	}
 	print_cred("Now", &l->start);
 	print_cred("Just before execve", &l->predicted);
-	if (res.ok)
-		print_cred("After execve", &post);
+	if (r->res.ok)
+		print_cred("After execve", &r->post);
 	else
-		printf("execve of %s would fail: %s\n", f.path, cs_errno_name(res.error));
+		printf("execve of %s would fail: %s\n", r->file.path, cs_errno_name(r->res.error));
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, 0);
@@ -283,6 +129,48 @@ static int launch_err(const char *what, int rc, const struct cs_diag *d, const c
 {
 	fprintf(stderr, "capscope run: step '%s' %s: %s (%s)%s\n", d->field[0] ? d->field : "plan",
 		what, cs_errno_name(rc), d->message, tail);
+	return EXIT_LAUNCH;
+}
+
+/* Check the plan with the model, then dry-run it or carry it out and exec. */
+static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool json)
+{
+	cs_cleanup_free struct cs_launch *l = calloc(1, sizeof(*l));
+	cs_cleanup_free struct cs_cred *self = calloc(1, sizeof(*self));
+	struct cs_steps st;
+	struct cs_diag d = {0};
+	int rc;
+
+	if (!l || !self)
+		return cs_err(CMD, "out of memory");
+	if (cs_cred_read_self(self, &d) < 0)
+		return cs_diag_err(CMD, "reading own credentials", &d);
+	cs_steps_init(&st);
+	rc = cs_launch_prepare(p, self, l, &st, &d);
+	if (rc == -EINVAL && strcmp(d.field, "groups") == 0) {
+		cs_steps_free(&st);
+		return cs_usage_err(CMD, "%s", d.message);
+	}
+	if (rc) {
+		cs_steps_free(&st);
+		return launch_err("refused", rc, &d, "");
+	}
+	if (dry) {
+		rc = dry_run(l, &st, argv, json);
+		cs_steps_free(&st);
+		return rc;
+	}
+	cs_steps_free(&st);
+	if ((rc = cs_launch_apply(l, &d)) < 0)
+		return launch_err("failed", rc, &d, "; nothing was executed");
+	if ((rc = cs_launch_verify(l, &d)) < 0) {
+		fprintf(stderr, "capscope run: step 'verify' failed: %s; nothing was executed\n",
+			d.message);
+		return EXIT_LAUNCH;
+	}
+	rc = cs_launch_exec(argv);
+	fprintf(stderr, "capscope run: step 'execve' failed: %s (%s): %s\n", cs_errno_name(rc),
+		strerror(-rc), argv[0]);
 	return EXIT_LAUNCH;
 }
 
@@ -320,16 +208,13 @@ int cmd_run(int argc, char **argv)
 	};
 	/* On the heap: a plan and a launch hold several credential sets (a few KiB). */
 	cs_cleanup_free struct cs_launch_plan *p = calloc(1, sizeof(*p));
-	cs_cleanup_free struct cs_launch *l = calloc(1, sizeof(*l));
-	cs_cleanup_free struct cs_cred *self = calloc(1, sizeof(*self));
-	struct cs_steps st;
 	struct cs_diag d = {0};
 	const char *user = NULL;
 	bool dry = false, json = false;
 	int c, rc, ngroupopts = 0;
 	unsigned seen = 0;
 
-	if (!p || !l || !self)
+	if (!p)
 		return cs_err(CMD, "out of memory");
 	opterr = 0;
 	optind = 1;
@@ -358,13 +243,13 @@ int cmd_run(int argc, char **argv)
 			user = optarg;
 			break;
 		case 'g':
-			rc = parse_gid("--group", optarg, &p->gid);
+			rc = cs_launch_args_gid("--group", optarg, IDS, &p->gid, &d);
 			p->set_gid = true;
 			break;
 		case O_GROUPS:
 			ngroupopts++;
 			p->groups_mode = CS_GROUPS_LIST;
-			rc = parse_groups(optarg, p);
+			rc = cs_launch_args_groups(p, optarg, IDS, &d);
 			break;
 		case O_CLEAR:
 			ngroupopts++;
@@ -402,7 +287,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case O_SB:
 			p->set_securebits = true;
-			rc = parse_securebits(optarg, &p->securebits);
+			rc = cs_launch_args_securebits(optarg, &p->securebits, &d);
 			break;
 		case O_DRY:
 			dry = true;
@@ -417,10 +302,10 @@ int cmd_run(int argc, char **argv)
 			return cs_bad_option(CMD, c, optopt, argv, optind);
 		}
 		if (rc)
-			return rc;
+			return rc < 0 ? args_err(rc, &d) : rc;
 	}
-	if (user && (rc = parse_uid(user, p)))
-		return rc;
+	if (user && (rc = cs_launch_args_user(p, user, IDS, &d)))
+		return args_err(rc, &d);
 	if (ngroupopts > 1)
 		return cs_usage_err(CMD, "--groups, --clear-groups and --keep-groups exclude each "
 					 "other");
@@ -428,33 +313,5 @@ int cmd_run(int argc, char **argv)
 		return cs_usage_err(CMD, "missing the command to run (after --)");
 	if (json && !dry)
 		return cs_usage_err(CMD, "--json goes with --dry-run");
-	if (cs_cred_read_self(self, &d) < 0)
-		return cs_diag_err(CMD, "reading own credentials", &d);
-	cs_steps_init(&st);
-	rc = cs_launch_prepare(p, self, l, &st, &d);
-	if (rc == -EINVAL && strcmp(d.field, "groups") == 0) {
-		cs_steps_free(&st);
-		return cs_usage_err(CMD, "%s", d.message);
-	}
-	if (rc) {
-		cs_steps_free(&st);
-		return launch_err("refused", rc, &d, "");
-	}
-	if (dry) {
-		rc = dry_run(l, &st, argv + optind, json);
-		cs_steps_free(&st);
-		return rc;
-	}
-	cs_steps_free(&st);
-	if ((rc = cs_launch_apply(l, &d)) < 0)
-		return launch_err("failed", rc, &d, "; nothing was executed");
-	if ((rc = cs_launch_verify(l, &d)) < 0) {
-		fprintf(stderr, "capscope run: step 'verify' failed: %s; nothing was executed\n",
-			d.message);
-		return EXIT_LAUNCH;
-	}
-	rc = cs_launch_exec(argv + optind);
-	fprintf(stderr, "capscope run: step 'execve' failed: %s (%s): %s\n", cs_errno_name(rc),
-		strerror(-rc), argv[optind]);
-	return EXIT_LAUNCH;
+	return launch(p, argv + optind, dry, json);
 }

@@ -254,23 +254,6 @@ static int print_doc(const struct cs_scan_target *tg, size_t nt, bool sarif)
 	return cs_json_finish(&j);
 }
 
-/* A size: digits, then K, M or G (binary units), no more than 2^64 - 1. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	size_t len = strlen(s);
-	unsigned shift = 0;
-	uint64_t v;
-
-	if (len && strchr("KkMG", s[len - 1])) {
-		shift = s[len - 1] == 'M' ? 20 : s[len - 1] == 'G' ? 30 : 10;
-		len--;
-	}
-	if (cs_parse_u64n(s, len, CS_NUM_DEC, UINT64_MAX >> shift, &v) < 0)
-		return -EINVAL;
-	*out = v << shift;
-	return 0;
-}
-
 enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_THREADS, OPT_MAX_BYTES, OPT_MAX_RATIO };
 
 int cmd_scan(int argc, char **argv)
@@ -316,18 +299,18 @@ int cmd_scan(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_THREADS:
-			if (parse_u64(optarg, &v) < 0 || v < 1 || v > 16)
+			if (cs_parse_size(optarg, &v) < 0 || v < 1 || v > 16)
 				return cs_usage_err("scan", "--threads: '%s' is not 1-16", optarg);
 			o.threads = (unsigned)v;
 			break;
 		case OPT_MAX_BYTES:
-			if (parse_u64(optarg, &v) < 0 || v == 0)
+			if (cs_parse_size(optarg, &v) < 0 || v == 0)
 				return cs_usage_err("scan", "--max-bytes: '%s' is not a size",
 						    optarg);
 			o.max_bytes = v;
 			break;
 		case OPT_MAX_RATIO:
-			if (parse_u64(optarg, &v) < 0 || v == 0)
+			if (cs_parse_size(optarg, &v) < 0 || v == 0)
 				return cs_usage_err("scan", "--max-ratio: '%s' is not a number",
 						    optarg);
 			o.max_ratio = v;

@@ -351,7 +351,7 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	char m[400];
 	bool have_ks;
 	int rc, exit_code = CS_EXIT_OK;
-	struct trace_view v = {
+	struct cs_trace_view v = {
 	    .verbose = o->verbose,
 	    .profiles = o->profiles,
 	    .scope = o->cmd   ? "command"

@@ -70,53 +70,6 @@ void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advi
 	}
 }
 
-void policy_scc_json(struct cs_json *j, const struct cs_k8s_pod *p,
-		     const struct cs_policy_scc_advice *a)
-{
-	cs_json_obj_begin(j);
-	cs_json_key(j, "file"), cs_json_str(j, p->file);
-	cs_json_key(j, "kind"), cs_json_str(j, p->kind);
-	cs_json_key(j, "name"), p->name ? cs_json_str(j, p->name) : cs_json_null(j);
-	cs_json_key(j, "namespace"), p->namespace ? cs_json_str(j, p->namespace) : cs_json_null(j);
-	cs_json_key(j, "chosen");
-	a->chosen >= 0 ? cs_json_str(j, a->v[a->chosen].scc->name) : cs_json_null(j);
-	cs_json_key(j, "admitted_with_grant");
-	a->admitted_with_grant ? cs_json_str(j, a->admitted_with_grant->name) : cs_json_null(j);
-	cs_json_key(j, "sccs");
-	cs_json_arr_begin(j);
-	for (size_t i = 0; i < a->n; i++) {
-		cs_json_obj_begin(j);
-		cs_json_key(j, "name"), cs_json_str(j, a->v[i].scc->name);
-		cs_json_key(j, "points"), cs_json_int(j, a->v[i].points);
-		cs_json_key(j, "priority"), cs_json_int(j, a->v[i].priority);
-		cs_json_key(j, "admits"), cs_json_bool(j, a->v[i].admits);
-		cs_json_key(j, "reason");
-		a->v[i].reason ? cs_json_str(j, a->v[i].reason) : cs_json_null(j);
-		cs_json_obj_end(j);
-	}
-	cs_json_arr_end(j);
-	cs_json_obj_end(j);
-}
-
-void policy_check_json(struct cs_json *j, const struct cs_k8s_pod *p,
-		       const struct cs_policy_check *c)
-{
-	cs_json_obj_begin(j);
-	cs_json_key(j, "kind"), cs_json_str(j, p->kind);
-	cs_json_key(j, "name"), p->name ? cs_json_str(j, p->name) : cs_json_null(j);
-	cs_json_key(j, "allowed"), cs_json_bool(j, c->allowed);
-	cs_json_key(j, "violations");
-	cs_json_arr_begin(j);
-	for (size_t k = 0; k < c->n; k++) {
-		cs_json_obj_begin(j);
-		cs_json_key(j, "rule"), cs_json_str(j, c->v[k].rule);
-		cs_json_key(j, "message"), cs_json_str(j, c->v[k].message);
-		cs_json_obj_end(j);
-	}
-	cs_json_arr_end(j);
-	cs_json_obj_end(j);
-}
-
 void policy_check_text(const struct cs_k8s_pod *p, const struct cs_policy_check *c)
 {
 	printf("%s ", c->allowed ? "allow" : "deny ");

@@ -5,19 +5,7 @@
 
 #include <stdbool.h>
 
-#include "capscope/trace.h"
-
-struct trace_view {
-	bool verbose;
-	unsigned profiles; /* bit per enum cs_profile_kind */
-	const char *scope; /* "command", "pid", "all", "cgroup" */
-	const char *what;  /* "'CMD'", "process N and its children", … (raw, escaped here) */
-	const char *hook;
-	char **cmd; /* the traced command, or NULL */
-	size_t ncmd;
-	int status; /* its exit status */
-	const struct cs_trace_verify *verify;
-};
+#include "capscope/trace-json.h"
 
 /* The state of the --events stream. */
 struct event_ctx {
@@ -26,7 +14,7 @@ struct event_ctx {
 };
 void trace_print_event(const struct cs_trace_rec *r, void *ctx);
 
-void trace_text_report(const struct cs_trace_report *r, const struct trace_view *v);
-void trace_json_report(const struct cs_trace_report *r, const struct trace_view *v);
+void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_view *v);
+void trace_json_report(const struct cs_trace_report *r, const struct cs_trace_view *v);
 
 #endif

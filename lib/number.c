@@ -82,3 +82,19 @@ int cs_parse_int(const char *s, int min, int max, int *out)
 	*out = neg ? (int)-(int64_t)v : (int)v;
 	return 0;
 }
+
+int cs_parse_size(const char *s, uint64_t *out)
+{
+	size_t len = strlen(s);
+	unsigned shift = 0;
+	uint64_t v;
+
+	if (len && strchr("KkMG", s[len - 1])) {
+		shift = s[len - 1] == 'M' ? 20 : s[len - 1] == 'G' ? 30 : 10;
+		len--;
+	}
+	if (cs_parse_u64n(s, len, CS_NUM_DEC, UINT64_MAX >> shift, &v) < 0)
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}

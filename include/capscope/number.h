@@ -32,6 +32,10 @@ CS_EXPORT int cs_parse_u64(const char *s, unsigned flags, uint64_t max, uint64_t
 /* Decimal uint32 (uids, gids, root ids, ports...) up to max. */
 CS_EXPORT int cs_parse_u32(const char *s, uint32_t max, uint32_t *out);
 
+/* A size: digits, then optionally K (or k), M or G (binary units); -EINVAL
+ * when it is not one or does not fit in 64 bits. */
+CS_EXPORT int cs_parse_size(const char *s, uint64_t *out);
+
 /* Decimal int in [min, max]; a single leading '-' is the only sign accepted. */
 CS_EXPORT int cs_parse_int(const char *s, int min, int max, int *out);
 

@@ -24,8 +24,8 @@ static const unsigned char netbind_ep[20] = {0x01, 0, 0, 0x02, 0x00, 0x04, 0, 0}
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\napp:x:1001:1002::/:/bin/sh\n";
 
-static void put(struct archive *a, const char *name, unsigned type, unsigned mode,
-		const char *link, const void *data, size_t len, bool caps)
+static void put(struct archive *a, const char *name, unsigned type, unsigned mode, const char *link,
+		const void *data, size_t len, bool caps)
 {
 	struct archive_entry *e = archive_entry_new();
 
@@ -123,6 +123,25 @@ static void test_open_lookup(void **state)
 	assert_null(im);
 }
 
+/* A bare layer has no config: nothing to run, no user, an empty argv. */
+/* A bare layer has no config: the image's config is there, and empty. */
+static void test_config_from_layer(void **state)
+{
+	struct cs_image *im;
+	const struct cs_image_config *cfg;
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(cs_image_open(tarpath, NULL, &im, &d), 0);
+	cfg = cs_image_get_info(im)->config;
+	assert_non_null(cfg);
+	assert_null(cfg->user);
+	assert_null(cfg->entrypoint.v);
+	assert_int_equal(cfg->cmd.n, 0);
+	assert_null(cfg->path_env);
+	cs_image_close(im);
+}
+
 static void test_exec_resolve(void **state)
 {
 	struct cs_image *im;
@@ -166,8 +185,9 @@ static void test_exec_resolve(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_lookup),
-		cmocka_unit_test(test_exec_resolve),
+	    cmocka_unit_test(test_open_lookup),
+	    cmocka_unit_test(test_exec_resolve),
+	    cmocka_unit_test(test_config_from_layer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

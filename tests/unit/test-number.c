@@ -96,13 +96,35 @@ static void u32_and_int(void **state)
 	assert_int_equal(i, INT_MIN);
 }
 
+static void sizes(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(cs_parse_size("512", &v), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(cs_parse_size("4k", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(cs_parse_size("4K", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(cs_parse_size("3M", &v), 0);
+	assert_int_equal(v, 3u << 20);
+	assert_int_equal(cs_parse_size("2G", &v), 0);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(cs_parse_size("", &v), -EINVAL);
+	assert_int_equal(cs_parse_size("K", &v), -EINVAL);
+	assert_int_equal(cs_parse_size("1m", &v), -EINVAL);
+	assert_int_equal(cs_parse_size("-1", &v), -EINVAL);
+	assert_int_equal(cs_parse_size("17179869184G", &v), -EINVAL); /* 2^34 G = 2^64 */
+	assert_int_equal(cs_parse_size("17179869183G", &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(u64_forms),
-	    cmocka_unit_test(u64_refusals),
-	    cmocka_unit_test(u64_overflow),
-	    cmocka_unit_test(u32_and_int),
+	    cmocka_unit_test(u64_forms),    cmocka_unit_test(u64_refusals),
+	    cmocka_unit_test(u64_overflow), cmocka_unit_test(u32_and_int),
+	    cmocka_unit_test(sizes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capscope explain pod: the SCCs to admit against — files given with --scc,
- * the built-in OpenShift ones (data/scc) for --openshift and bare names —
- * and which of them the pod's service account may use.
+ * The SCCs admission chooses from — files, the built-in OpenShift ones
+ * (data/scc) for --openshift and bare names — and which of them the pod's
+ * service account may use. Model input shared by explain pod and admission.
  */
 #include <errno.h>
 #include <limits.h>
@@ -13,11 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/internal/cleanup.h"
-#include "explain-pod.h"
-#include "output.h"
-
-#define CMD "explain pod"
+#include "capscope/scc-load.h"
+#include "internal/cleanup.h"
 
 #ifndef CAPSCOPE_DATADIR
 #define CAPSCOPE_DATADIR "/usr/local/share/capscope"
@@ -75,9 +72,8 @@ static const char *const builtin_sccs[] = {
     "restricted-v2",  "restricted",  "nonroot-v2",	 "nonroot",    "anyuid",
     "hostnetwork-v2", "hostnetwork", "hostmount-anyuid", "hostaccess", "privileged"};
 
-static int load_scc(struct pod_sccs *s, const char *arg, bool grant)
+static int load_scc(struct cs_scc_set *s, const char *arg, bool grant, struct cs_diag *d)
 {
-	struct cs_diag d = {0};
 	cs_cleanup_free char *path = NULL;
 	struct stat sb;
 	size_t before = s->sm.n_sccs;
@@ -86,34 +82,47 @@ static int load_scc(struct pod_sccs *s, const char *arg, bool grant)
 	if (stat(arg, &sb) == 0 || strchr(arg, '/'))
 		path = strdup(arg);
 	else if (!(path = builtin_scc_path(arg)))
-		return cs_usage_err(CMD, "--scc %s: no such file and no built-in SCC of that name",
-				    arg);
+		return cs_diag_set(d, ENOENT, 0, 0, "scc",
+				   "--scc %s: no such file and no built-in SCC of that name", arg);
 	if (!path)
-		return cs_err(CMD, "out of memory");
-	r = cs_k8s_load(&s->sm, path, &d);
+		return cs_diag_set(d, ENOMEM, 0, 0, "scc", "out of memory");
+	r = cs_k8s_load(&s->sm, path, d);
 	if (r < 0)
-		return cs_diag_err(CMD, NULL, &d);
+		return r;
 	if (s->sm.n_sccs == before)
-		return cs_err(CMD, "%s: no SecurityContextConstraints document in it", path);
-	for (size_t i = before; grant && i < s->sm.n_sccs && s->n_granted < POD_MAX_GRANTED; i++)
+		return cs_diag_set(d, ENODATA, 0, 0, "",
+				   "%s: no SecurityContextConstraints document in it", path);
+	for (size_t i = before; grant && i < s->sm.n_sccs && s->n_granted < CS_SCC_MAX_GRANTED; i++)
 		s->granted[s->n_granted++] = s->sm.sccs[i].name;
 	return 0;
 }
 
-static void grant(struct pod_sccs *s, const char *name)
+static void grant(struct cs_scc_set *s, const char *name)
 {
-	if (s->n_granted < POD_MAX_GRANTED)
+	if (s->n_granted < CS_SCC_MAX_GRANTED)
 		s->granted[s->n_granted++] = name;
 }
 
-int pod_load_sccs(struct pod_sccs *s, bool openshift, const char *const *names, size_t n,
-		  const char *const *uses, size_t n_uses)
+void cs_scc_set_init(struct cs_scc_set *s)
+{
+	memset(s, 0, sizeof(*s));
+	cs_k8s_manifest_init(&s->sm);
+}
+
+void cs_scc_set_free(struct cs_scc_set *s)
+{
+	cs_k8s_manifest_free(&s->sm);
+	s->n_granted = 0;
+}
+
+int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *names, size_t n,
+		    const char *const *uses, size_t n_uses, struct cs_diag *d)
 {
 	int rc;
 
 	if (openshift) {
 		for (size_t i = 0; i < sizeof(builtin_sccs) / sizeof(builtin_sccs[0]); i++)
-			if ((rc = load_scc(s, builtin_sccs[i], false)) != 0)
+			if ((rc = load_scc(s, builtin_sccs[i], false, d)) != 0)
 				return rc;
 		grant(s, "restricted-v2");
 	}
@@ -126,7 +135,7 @@ int pod_load_sccs(struct pod_sccs *s, bool openshift, const char *const *names, 
 				grant(s, s->sm.sccs[k].name);
 				dup = true;
 			}
-		if (!dup && (rc = load_scc(s, names[i], true)) != 0)
+		if (!dup && (rc = load_scc(s, names[i], true, d)) != 0)
 			return rc;
 	}
 	for (size_t i = 0; i < n_uses; i++)
@@ -134,8 +143,55 @@ int pod_load_sccs(struct pod_sccs *s, bool openshift, const char *const *names, 
 	return 0;
 }
 
-void pod_grant_manifest_sccs(struct pod_sccs *s, const struct cs_k8s_manifest *m)
+void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m)
 {
 	for (size_t i = 0; i < m->n_sccs; i++)
 		grant(s, m->sccs[i].name);
+}
+
+int cs_scc_set_candidates(const struct cs_scc_set *s, const struct cs_k8s_manifest *m,
+			  const struct cs_scc ***out, size_t *n)
+{
+	const struct cs_scc **v = calloc(s->sm.n_sccs + (m ? m->n_sccs : 0) + 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->sm.n_sccs; i++)
+		v[(*n)++] = &s->sm.sccs[i];
+	for (size_t i = 0; m && i < m->n_sccs; i++)
+		v[(*n)++] = &m->sccs[i];
+	*out = v;
+	return 0;
+}
+
+int cs_scc_builtin_dir(char *out, size_t len)
+{
+	const char *env = getenv("CAPSCOPE_DATADIR");
+	char exe[PATH_MAX - 32];
+	struct stat sb;
+	ssize_t n;
+
+	if (env) {
+		snprintf(out, len, "%s/scc", env);
+		if (stat(out, &sb) == 0)
+			return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+
+		if (slash) {
+			*slash = '\0';
+			snprintf(out, len, "%s/../data/scc", exe);
+			if (stat(out, &sb) == 0)
+				return 0;
+			snprintf(out, len, "%s/../share/capscope/scc", exe);
+			if (stat(out, &sb) == 0)
+				return 0;
+		}
+	}
+	snprintf(out, len, "%s/scc", CAPSCOPE_DATADIR);
+	return stat(out, &sb) == 0 ? 0 : -ENOENT;
 }

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* capscope run --dry-run: the model's prediction for a prepared launch. */
+#ifndef CAPSCOPE_LAUNCH_DRY_RUN_H
+#define CAPSCOPE_LAUNCH_DRY_RUN_H
+
+#include "json.h"
+#include "kernel.h"
+#include "launch.h"
+
+struct cs_launch_dry_run {
+	struct cs_exec_file file; /* what execve would run */
+	struct cs_exec_result res;
+	struct cs_cred post; /* the credentials after execve (when res.ok) */
+};
+
+/*
+ * Resolve cmd on path_env (the caller's $PATH) and run the kernel's execve
+ * rules on l->predicted, appending their steps to st. Whether execve would
+ * fail is in out->res, not the return value (always 0).
+ */
+CS_EXPORT int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
+				struct cs_steps *st, struct cs_launch_dry_run *out);
+/* {"exec", "before_exec", "process" (null when execve fails), "steps"} */
+CS_EXPORT void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
+				      const struct cs_launch_dry_run *r, const struct cs_steps *st);
+
+#endif

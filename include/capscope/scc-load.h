@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading the SCCs admission chooses from, and the grants of the service account. */
+#ifndef CAPSCOPE_SCC_LOAD_H
+#define CAPSCOPE_SCC_LOAD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "k8s.h"
+
+#define CS_SCC_MAX_GRANTED 64
+struct cs_scc_set {
+	struct cs_k8s_manifest sm;		 /* the loaded SCCs */
+	const char *granted[CS_SCC_MAX_GRANTED]; /* names, pointing into sm or the caller's */
+	size_t n_granted;
+};
+
+CS_EXPORT void cs_scc_set_init(struct cs_scc_set *s);
+CS_EXPORT void cs_scc_set_free(struct cs_scc_set *s);
+
+/*
+ * Load the built-in OpenShift SCCs (openshift: restricted-v2 granted), the
+ * files or built-in names (granted; a name is looked up in
+ * $CAPSCOPE_DATADIR/scc, next to the binary, then the install datadir), and
+ * grant the uses names (kept as pointers). -ENOENT: no such file or built-in
+ * name; -ENODATA: a file without an SCC; other errors from cs_k8s_load.
+ */
+CS_EXPORT int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *names,
+			      size_t n, const char *const *uses, size_t n_uses, struct cs_diag *d);
+/* SCCs in the pod files join the candidates, granted. */
+CS_EXPORT void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m);
+/*
+ * Every SCC admission chooses from: the set's, then those in m (may be
+ * NULL). *out is one heap array of pointers into s and m (free()).
+ */
+CS_EXPORT int cs_scc_set_candidates(const struct cs_scc_set *s, const struct cs_k8s_manifest *m,
+				    const struct cs_scc ***out, size_t *n);
+/*
+ * The directory of the built-in SCCs: $CAPSCOPE_DATADIR/scc, next to the
+ * binary (source tree, then install prefix), the configured datadir. 0, or
+ * -ENOENT with out holding the last candidate (for the message).
+ */
+CS_EXPORT int cs_scc_builtin_dir(char *out, size_t len);
+
+#endif

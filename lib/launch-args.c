@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* capscope run's option strings → struct cs_launch_plan (see launch-args.h). */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/launch-args.h"
+#include "capscope/number.h"
+#include "internal/cleanup.h"
+
+static struct passwd *pw_file_find(const char *name, uid_t uid)
+{
+	cs_cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw = NULL;
+
+	while (f && (pw = fgetpwent(f)))
+		if (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid)
+			break;
+	return pw;
+}
+
+static struct passwd *pw_file_by_name(const char *name)
+{
+	return pw_file_find(name, 0);
+}
+
+static struct passwd *pw_file_by_uid(uid_t uid)
+{
+	return pw_file_find(NULL, uid);
+}
+
+static struct group *gr_file_find(const char *name)
+{
+	cs_cleanup_fclose FILE *f = fopen("/etc/group", "re");
+	struct group *gr = NULL;
+
+	while (f && (gr = fgetgrent(f)))
+		if (strcmp(gr->gr_name, name) == 0)
+			break;
+	return gr;
+}
+
+const struct cs_ids cs_ids_etc_files = {
+    .pw_name = pw_file_by_name,
+    .pw_uid = pw_file_by_uid,
+    .gr_name = gr_file_find,
+};
+
+/* A uid or gid: strict digits, or else a name; (uid_t)-1 is "no change" to the kernel. */
+static bool parse_id(const char *s, uint32_t *out)
+{
+	return cs_parse_u32(s, UINT32_MAX - 1, out) == 0;
+}
+
+int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs_ids *ids,
+			struct cs_diag *d)
+{
+	struct passwd *pw;
+	uint32_t v;
+
+	if (parse_id(s, &v)) {
+		p->uid = (uid_t)v;
+		pw = ids->pw_uid(p->uid);
+	} else {
+		pw = ids->pw_name(s);
+		if (!pw)
+			return cs_diag_set(d, EINVAL, 0, 0, "user", "--user: no such user '%s'", s);
+		p->uid = pw->pw_uid;
+	}
+	p->set_uid = true;
+	if (!p->set_gid) {
+		/* Keeping the old (root) group would be a privilege nobody asked for. */
+		if (!pw)
+			return cs_diag_set(d, EINVAL, 0, 0, "user",
+					   "--user %s: no passwd entry to take the group from; "
+					   "give --group",
+					   s);
+		p->gid = pw->pw_gid;
+		p->set_gid = true;
+	}
+	return 0;
+}
+
+int cs_launch_args_gid(const char *opt, const char *s, const struct cs_ids *ids, gid_t *out,
+		       struct cs_diag *d)
+{
+	struct group *gr;
+	uint32_t v;
+
+	if (parse_id(s, &v)) {
+		*out = (gid_t)v;
+		return 0;
+	}
+	gr = *s ? ids->gr_name(s) : NULL;
+	if (!gr)
+		return cs_diag_set(d, EINVAL, 0, 0, "group", "%s: no such group '%s'", opt, s);
+	*out = gr->gr_gid;
+	return 0;
+}
+
+/* Comma-separated, no empty entries: "--groups ''" or "5,,6" is a mistake, not "no groups". */
+int cs_launch_args_groups(struct cs_launch_plan *p, const char *s, const struct cs_ids *ids,
+			  struct cs_diag *d)
+{
+	cs_cleanup_free char *copy = strdup(s);
+	char *tok, *next;
+
+	if (!copy)
+		return cs_diag_set(d, ENOMEM, 0, 0, "groups", "out of memory");
+	p->ngroups = 0;
+	for (tok = copy; tok; tok = next) {
+		int rc;
+
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*tok)
+			return cs_diag_set(d, EINVAL, 0, 0, "groups",
+					   "--groups: empty group name in '%s' (use "
+					   "--clear-groups for none)",
+					   s);
+		if (p->ngroups >= CS_CRED_MAX_GROUPS)
+			return cs_diag_set(d, EINVAL, 0, 0, "groups",
+					   "--groups: more than %d groups", CS_CRED_MAX_GROUPS);
+		if ((rc = cs_launch_args_gid("--groups", tok, ids, &p->groups[p->ngroups], d)))
+			return rc;
+		p->ngroups++;
+	}
+	return 0;
+}
+
+int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
+{
+	cs_cleanup_free char *copy = NULL;
+	char *tok, *next;
+	uint64_t v;
+	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
+
+	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
+		if (r < 0)
+			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
+					   "--securebits: '%s' is not a number", s);
+		if (v & ~(uint64_t)CS_SECBIT_ALL)
+			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
+					   "--securebits: unknown bits in 0x%llx",
+					   (unsigned long long)v);
+		*out = (unsigned)v;
+		return 0;
+	}
+	if (!(copy = strdup(s)))
+		return cs_diag_set(d, ENOMEM, 0, 0, "securebits", "out of memory");
+	*out = 0;
+	for (tok = copy; tok; tok = next) {
+		unsigned bit;
+
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		for (bit = 0; cs_securebit_name(bit); bit++)
+			if (strcmp(tok, cs_securebit_name(bit)) == 0)
+				break;
+		if (!cs_securebit_name(bit))
+			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
+					   "--securebits: unknown name '%s'", tok);
+		*out |= 1u << bit;
+	}
+	return 0;
+}

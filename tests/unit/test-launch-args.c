@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* capscope run's option strings → struct cs_launch_plan, with both lookups. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/launch-args.h"
+
+static void numeric_user_takes_passwd_group(void **state)
+{
+	struct cs_launch_plan p = {0};
+	struct cs_diag d = {0};
+
+	(void)state;
+	/* uid 0 has a passwd entry on every system the tests run on. */
+	assert_int_equal(cs_launch_args_user(&p, "0", &cs_ids_etc_files, &d), 0);
+	assert_true(p.set_uid && p.set_gid);
+	assert_int_equal(p.uid, 0);
+	assert_int_equal(p.gid, 0);
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(cs_launch_args_user(&p, "root", &cs_ids_nss, &d), 0);
+	assert_int_equal(p.uid, 0);
+}
+
+static void user_errors(void **state)
+{
+	struct cs_launch_plan p = {0};
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_launch_args_user(&p, "no-such-user-xyz", &cs_ids_etc_files, &d),
+			 -EINVAL);
+	assert_string_equal(d.message, "--user: no such user 'no-such-user-xyz'");
+	/* A number without a passwd entry and no --group: refused, never root's group. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(cs_launch_args_user(&p, "4000000000", &cs_ids_etc_files, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "no passwd entry to take the group from"));
+	/* With a group given first, the number alone is enough. */
+	memset(&p, 0, sizeof(p));
+	p.set_gid = true;
+	p.gid = 5;
+	assert_int_equal(cs_launch_args_user(&p, "4000000000", &cs_ids_etc_files, &d), 0);
+	assert_int_equal(p.uid, 4000000000u);
+	assert_int_equal(p.gid, 5);
+	/* (uid_t)-1 means "no change" to the kernel: not a uid. */
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(cs_launch_args_user(&p, "4294967295", &cs_ids_etc_files, &d), -EINVAL);
+}
+
+static void groups_list(void **state)
+{
+	struct cs_launch_plan *p = calloc(1, sizeof(*p));
+	struct cs_diag d = {0};
+	char big[CS_CRED_MAX_GROUPS * 4 + 8] = "";
+
+	(void)state;
+	assert_int_equal(cs_launch_args_groups(p, "5,root,7", &cs_ids_etc_files, &d), 0);
+	assert_int_equal(p->ngroups, 3);
+	assert_int_equal(p->groups[0], 5);
+	assert_int_equal(p->groups[1], 0);
+	assert_int_equal(p->groups[2], 7);
+	assert_int_equal(cs_launch_args_groups(p, "5,,6", &cs_ids_etc_files, &d), -EINVAL);
+	assert_string_equal(d.message,
+			    "--groups: empty group name in '5,,6' (use --clear-groups for none)");
+	assert_int_equal(cs_launch_args_groups(p, "", &cs_ids_nss, &d), -EINVAL);
+	assert_int_equal(cs_launch_args_groups(p, "no-such-group-xyz", &cs_ids_nss, &d), -EINVAL);
+	assert_string_equal(d.message, "--groups: no such group 'no-such-group-xyz'");
+	for (int i = 0; i <= CS_CRED_MAX_GROUPS; i++)
+		strcat(big, i ? ",1" : "1");
+	assert_int_equal(cs_launch_args_groups(p, big, &cs_ids_etc_files, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "more than"));
+	free(p);
+}
+
+static void gid(void **state)
+{
+	struct cs_diag d = {0};
+	gid_t g = 99;
+
+	(void)state;
+	assert_int_equal(cs_launch_args_gid("--group", "root", &cs_ids_etc_files, &g, &d), 0);
+	assert_int_equal(g, 0);
+	assert_int_equal(cs_launch_args_gid("--group", "42", &cs_ids_etc_files, &g, &d), 0);
+	assert_int_equal(g, 42);
+	assert_int_equal(cs_launch_args_gid("--group", "", &cs_ids_etc_files, &g, &d), -EINVAL);
+	assert_string_equal(d.message, "--group: no such group ''");
+}
+
+static void securebits(void **state)
+{
+	struct cs_diag d = {0};
+	unsigned v = 0;
+
+	(void)state;
+	assert_int_equal(cs_launch_args_securebits("0x2f", &v, &d), 0);
+	assert_int_equal(v, 0x2f);
+	assert_int_equal(cs_launch_args_securebits("noroot,keep-caps", &v, &d), 0);
+	assert_int_equal(v, (1u << 0) | (1u << 4));
+	assert_int_equal(cs_launch_args_securebits("0x1000", &v, &d), -EINVAL);
+	assert_string_equal(d.message, "--securebits: unknown bits in 0x1000");
+	assert_int_equal(cs_launch_args_securebits("1x", &v, &d), -EINVAL);
+	assert_string_equal(d.message, "--securebits: '1x' is not a number");
+	assert_int_equal(cs_launch_args_securebits("noroot,bogus", &v, &d), -EINVAL);
+	assert_string_equal(d.message, "--securebits: unknown name 'bogus'");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(numeric_user_takes_passwd_group),
+	    cmocka_unit_test(user_errors),
+	    cmocka_unit_test(groups_list),
+	    cmocka_unit_test(gid),
+	    cmocka_unit_test(securebits),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading SCCs by built-in name, by file, for --openshift, and the grants. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capscope/scc-load.h"
+
+static void use_source_data(void)
+{
+	const char *top = getenv("CAPSCOPE_TOP");
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/data", top ? top : ".");
+	setenv("CAPSCOPE_DATADIR", dir, 1);
+}
+
+static bool granted(const struct cs_scc_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_granted; i++)
+		if (!strcmp(s->granted[i], name))
+			return true;
+	return false;
+}
+
+static void by_name_and_uses(void **state)
+{
+	const char *names[] = {"anyuid"}, *uses[] = {"custom"};
+	struct cs_scc_set s;
+	struct cs_diag d = {0};
+
+	(void)state;
+	use_source_data();
+	cs_scc_set_init(&s);
+	assert_int_equal(cs_scc_set_load(&s, false, names, 1, uses, 1, &d), 0);
+	assert_int_equal(s.sm.n_sccs, 1);
+	assert_string_equal(s.sm.sccs[0].name, "anyuid");
+	assert_int_equal(s.n_granted, 2);
+	assert_true(granted(&s, "anyuid") && granted(&s, "custom"));
+	cs_scc_set_free(&s);
+}
+
+static void openshift_loads_all_grants_restricted(void **state)
+{
+	const char *names[] = {"privileged"};
+	struct cs_scc_set s;
+	struct cs_diag d = {0};
+
+	(void)state;
+	use_source_data();
+	cs_scc_set_init(&s);
+	assert_int_equal(cs_scc_set_load(&s, true, names, 1, NULL, 0, &d), 0);
+	assert_int_equal(s.sm.n_sccs, 10);
+	/* restricted-v2 for every authenticated user; privileged named: granted, not loaded twice.
+	 */
+	assert_int_equal(s.n_granted, 2);
+	assert_true(granted(&s, "restricted-v2") && granted(&s, "privileged"));
+	assert_false(granted(&s, "anyuid"));
+	cs_scc_set_free(&s);
+}
+
+static void by_file(void **state)
+{
+	char path[] = "/tmp/capscope-scc-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	const char *names[] = {path};
+	struct cs_scc_set s;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(f);
+	fputs("apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\n"
+	      "metadata:\n  name: mine\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+	      "runAsUser:\n  type: MustRunAsNonRoot\nseLinuxContext:\n  type: MustRunAs\n",
+	      f);
+	fclose(f);
+	cs_scc_set_init(&s);
+	assert_int_equal(cs_scc_set_load(&s, false, names, 1, NULL, 0, &d), 0);
+	assert_int_equal(s.sm.n_sccs, 1);
+	assert_string_equal(s.sm.sccs[0].name, "mine");
+	assert_true(granted(&s, "mine"));
+	cs_scc_set_free(&s);
+	unlink(path);
+}
+
+static void errors(void **state)
+{
+	char path[] = "/tmp/capscope-scc-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	const char *unknown[] = {"no-such-scc"}, *bad_name[] = {"Anyuid"}, *empty[] = {path},
+		   *missing[] = {"/nonexistent/scc.yaml"};
+	struct cs_scc_set s;
+	struct cs_diag d = {0};
+
+	(void)state;
+	use_source_data();
+	cs_scc_set_init(&s);
+	assert_int_equal(cs_scc_set_load(&s, false, unknown, 1, NULL, 0, &d), -ENOENT);
+	assert_string_equal(d.message,
+			    "--scc no-such-scc: no such file and no built-in SCC of that name");
+	/* Only lower-case names, digits and '-' are looked up as built-ins. */
+	assert_int_equal(cs_scc_set_load(&s, false, bad_name, 1, NULL, 0, &d), -ENOENT);
+	memset(&d, 0, sizeof(d));
+	assert_true(cs_scc_set_load(&s, false, missing, 1, NULL, 0, &d) < 0);
+	assert_non_null(f);
+	fputs("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n", f);
+	fclose(f);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_scc_set_load(&s, false, empty, 1, NULL, 0, &d), -ENODATA);
+	assert_non_null(strstr(d.message, "no SecurityContextConstraints document in it"));
+	assert_int_equal(s.n_granted, 0);
+	cs_scc_set_free(&s);
+	unlink(path);
+}
+
+static void candidates_join_manifest(void **state)
+{
+	const char *names[] = {"anyuid"};
+	struct cs_scc_set s;
+	struct cs_k8s_manifest m;
+	struct cs_scc extra[2] = {{.name = "a"}, {.name = "b"}};
+	const struct cs_scc **v = NULL;
+	struct cs_diag d = {0};
+	size_t n = 0;
+
+	(void)state;
+	use_source_data();
+	cs_scc_set_init(&s);
+	cs_k8s_manifest_init(&m);
+	assert_int_equal(cs_scc_set_load(&s, false, names, 1, NULL, 0, &d), 0);
+	m.sccs = extra;
+	m.n_sccs = 2;
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0]->name, "anyuid");
+	assert_ptr_equal(v[1], &extra[0]);
+	assert_ptr_equal(v[2], &extra[1]);
+	cs_scc_set_grant_manifest(&s, &m);
+	assert_true(granted(&s, "a") && granted(&s, "b"));
+	free(v);
+	assert_int_equal(cs_scc_set_candidates(&s, NULL, &v, &n), 0);
+	assert_int_equal(n, 1);
+	free(v);
+	cs_scc_set_free(&s);
+}
+
+static void builtin_dir(void **state)
+{
+	char dir[4096];
+
+	(void)state;
+	use_source_data();
+	assert_int_equal(cs_scc_builtin_dir(dir, sizeof(dir)), 0);
+	assert_non_null(strstr(dir, "/data/scc"));
+	assert_int_equal(access(dir, R_OK), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(by_name_and_uses),
+	    cmocka_unit_test(openshift_loads_all_grants_restricted),
+	    cmocka_unit_test(by_file),
+	    cmocka_unit_test(errors),
+	    cmocka_unit_test(candidates_join_manifest),
+	    cmocka_unit_test(builtin_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
