@@ -34,6 +34,8 @@ extern "C" {
 #include "psa.h"
 #include "scan.h"
 #include "trace.h"
+#include "serve.h"
+#include "node.h"
 
 #ifdef __cplusplus
 }

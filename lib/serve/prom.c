@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Prometheus text exposition format (version 0.0.4), written by hand:
+ * there is no Debian C library for it, and the format is four rules —
+ * "# HELP", "# TYPE", one sample per line, label values escaped (backslash,
+ * double quote, line feed). Label values come from what containers control
+ * (pod and container names, annotations), so they are also made valid UTF-8,
+ * which Prometheus requires and would otherwise refuse the whole scrape for.
+ */
+#include "capscope/serve.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cs_prom_init(struct cs_prom *p, FILE *f)
+{
+	p->f = f;
+	p->error = 0;
+}
+
+static void put(struct cs_prom *p, const char *s, size_t n)
+{
+	if (!p->error && n && fwrite(s, 1, n, p->f) != n)
+		p->error = errno ? -errno : -EIO;
+}
+
+static void puts_(struct cs_prom *p, const char *s)
+{
+	put(p, s, strlen(s));
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t left)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (left < n)
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* Escape s for a label value (quote) or a HELP text (!quote: no '"' rule). */
+static void put_escaped(struct cs_prom *p, const char *s, bool quote)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t left = strlen((const char *)u);
+
+	while (left) {
+		size_t n = utf8_len(u, left);
+
+		if (!n) {
+			put(p, "\xef\xbf\xbd", 3);
+			n = 1;
+		} else if (*u == '\\') {
+			put(p, "\\\\", 2);
+		} else if (*u == '\n') {
+			put(p, "\\n", 2);
+		} else if (*u == '"' && quote) {
+			put(p, "\\\"", 2);
+		} else {
+			put(p, (const char *)u, n);
+		}
+		u += n;
+		left -= n;
+	}
+}
+
+void cs_prom_family(struct cs_prom *p, const char *name, const char *type, const char *help)
+{
+	puts_(p, "# HELP ");
+	puts_(p, name);
+	put(p, " ", 1);
+	put_escaped(p, help, false);
+	puts_(p, "\n# TYPE ");
+	puts_(p, name);
+	put(p, " ", 1);
+	puts_(p, type);
+	put(p, "\n", 1);
+}
+
+void cs_prom_sample(struct cs_prom *p, const char *name, const char *const *labels, double value)
+{
+	char num[64];
+
+	puts_(p, name);
+	if (labels && labels[0]) {
+		put(p, "{", 1);
+		for (size_t i = 0; labels[i]; i += 2) {
+			if (i)
+				put(p, ",", 1);
+			puts_(p, labels[i]);
+			put(p, "=\"", 2);
+			put_escaped(p, labels[i + 1], true);
+			put(p, "\"", 1);
+		}
+		put(p, "}", 1);
+	}
+	if (isnan(value))
+		snprintf(num, sizeof(num), " NaN\n");
+	else if (isinf(value))
+		snprintf(num, sizeof(num), " %s\n", value > 0 ? "+Inf" : "-Inf");
+	else if (value == (double)(long long)value && fabs(value) < 9e15)
+		snprintf(num, sizeof(num), " %lld\n", (long long)value);
+	else
+		snprintf(num, sizeof(num), " %.17g\n", value);
+	puts_(p, num);
+}
+
+int cs_prom_finish(struct cs_prom *p)
+{
+	if (!p->error && fflush(p->f) != 0)
+		p->error = errno ? -errno : -EIO;
+	return p->error;
+}
+
+char *cs_prom_escape_label(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cs_prom p;
+
+	if (!f)
+		return NULL;
+	cs_prom_init(&p, f);
+	put_escaped(&p, s, true);
+	if (fclose(f) != 0 || p.error) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
