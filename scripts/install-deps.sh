@@ -14,6 +14,8 @@ packages=(
   # oracles and the real things the tests run
   libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
   valgrind bpftrace hyperfine libcap-ng-utils groff-base
+  # capscope serve: the HTTP(S) server, and what its tests and bench run
+  libmicrohttpd-dev gnutls-bin curl prometheus wrk
 )
 
 missing=()

@@ -130,7 +130,7 @@ void cs_prom_sample(struct cs_prom *p, const char *name, const char *const *labe
 	else if (value == (double)(long long)value && fabs(value) < 9e15)
 		snprintf(num, sizeof(num), " %lld\n", (long long)value);
 	else
-		snprintf(num, sizeof(num), " %.17g\n", value);
+		snprintf(num, sizeof(num), " %.9g\n", value);
 	puts_(p, num);
 }
 

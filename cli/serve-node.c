@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The agent's view of its node as Prometheus metrics and as JSON: what each
+ * container's first process holds (from /proc), who it belongs to (from its
+ * bundle's annotations), and whether that matches what the model predicts
+ * from the bundle — a difference is a model or runtime bug and is shown,
+ * never smoothed over.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "capscope/json.h"
+#include "capscope/serve.h"
+#include "serve.h"
+
+int serve_node_refresh(struct serve_node *n, struct cs_diag *d)
+{
+	struct timespec a, b;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if ((r = cs_node_scan(&n->inv, &n->opts, d)) < 0)
+		return r;
+	for (size_t i = 0; i < n->inv.n; i++) {
+		struct cs_node_ctr *c = n->inv.v[i];
+
+		/* Predicted once per bundle: the library drops user when config.json changes. */
+		if (c->have_config && !c->user && c->pid) {
+			c->user = serve_model_predict(c);
+			c->user_free = serve_prediction_free;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	n->last_scan_seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	n->scanned = true;
+	return 0;
+}
+
+static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective",
+						"bounding", "ambient"};
+
+bool serve_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len)
+{
+	const struct serve_prediction *p = c->user;
+	size_t n = 0;
+	uint32_t euid;
+
+	why[0] = '\0';
+	if (!p || !p->ok || !c->have_status)
+		return false;
+	euid = p->post.uid[1];
+	if (c->cfg.process.user_namespace &&
+	    !cs_idmap_lookup(c->cfg.process.uid_map, c->cfg.process.n_uid_map, euid, true, &euid))
+		euid = (uint32_t)-1;
+	for (int s = 0; s < CS_NSETS && n < len; s++)
+		if (p->post.caps.set[s] != c->status.caps.set[s])
+			n += (size_t)snprintf(why + n, len - n, "%s%s predicted %#llx, /proc %#llx",
+					      n ? "; " : "", set_names[s],
+					      (unsigned long long)p->post.caps.set[s],
+					      (unsigned long long)c->status.caps.set[s]);
+	if (n < len && (c->status.have & CS_HAVE_UID) && euid != c->status.uid[1])
+		n += (size_t)snprintf(why + n, len - n, "%seuid predicted %u, /proc %u", n ? "; " : "",
+				      (unsigned)euid, (unsigned)c->status.uid[1]);
+	if (n < len && c->status.no_new_privs >= 0 && p->post.no_new_privs != (c->status.no_new_privs == 1))
+		n += (size_t)snprintf(why + n, len - n, "%sno_new_privs predicted %d, /proc %d",
+				      n ? "; " : "", p->post.no_new_privs, c->status.no_new_privs);
+	return n > 0;
+}
+
+/* The labels that name a container: namespace, pod, container, id. */
+static void ident(const struct cs_node_ctr *c, const char **l, char id[13])
+{
+	snprintf(id, 13, "%s", c->id);
+	l[0] = "namespace";
+	l[1] = c->namespace ? c->namespace : "";
+	l[2] = "pod";
+	l[3] = c->pod ? c->pod : "";
+	l[4] = "container";
+	l[5] = c->container ? c->container : "";
+	l[6] = "id";
+	l[7] = id;
+}
+
+/* Metrics are of containers that run, pause containers left out. */
+static bool shown(const struct cs_node_ctr *c)
+{
+	return c->have_status && !c->sandbox;
+}
+
+static void metric_caps(struct cs_prom *p, struct serve_node *n)
+{
+	cs_prom_family(p, "capscope_container_capability", "gauge",
+		       "1 for each capability in each set of the container's first process (/proc)");
+	for (size_t i = 0; i < n->inv.n; i++) {
+		const struct cs_node_ctr *c = n->inv.v[i];
+		const char *l[13];
+		char id[13], name[32];
+
+		if (!shown(c))
+			continue;
+		ident(c, l, id);
+		l[8] = "set";
+		l[10] = "capability";
+		l[12] = NULL;
+		for (int s = 0; s < CS_NSETS; s++)
+			for (int cap = 0; cap < 64; cap++)
+				if (c->status.caps.set[s] & CS_BIT(cap)) {
+					l[9] = set_names[s];
+					l[11] = cs_cap_name_r(cap, true, name, sizeof(name));
+					cs_prom_sample(p, "capscope_container_capability", l, 1);
+				}
+	}
+}
+
+static void metric_info(struct cs_prom *p, struct serve_node *n)
+{
+	cs_prom_family(p, "capscope_container_info", "gauge",
+		       "Credentials of the container's first process: uid, no_new_privs, seccomp, "
+		       "user namespace");
+	for (size_t i = 0; i < n->inv.n; i++) {
+		const struct cs_node_ctr *c = n->inv.v[i];
+		const char *l[21];
+		char id[13], uid[16];
+
+		if (!shown(c))
+			continue;
+		ident(c, l, id);
+		snprintf(uid, sizeof(uid), "%u", (unsigned)c->status.uid[1]);
+		l[8] = "runtime";
+		l[9] = c->runtime ? c->runtime : "";
+		l[10] = "uid";
+		l[11] = uid;
+		l[12] = "no_new_privs";
+		l[13] = c->status.no_new_privs == 1 ? "true" : "false";
+		l[14] = "seccomp";
+		l[15] = cs_seccomp_name(c->status.seccomp);
+		l[16] = "userns";
+		l[17] = c->userns == 1 ? "true" : c->userns == 0 ? "false" : "unknown";
+		l[18] = NULL;
+		cs_prom_sample(p, "capscope_container_info", l, 1);
+	}
+	cs_prom_family(p, "capscope_container_prediction_mismatch", "gauge",
+		       "1 when /proc differs from what capscope predicts from the container's OCI "
+		       "bundle (a model or runtime bug; details in /api/v1/containers)");
+	for (size_t i = 0; i < n->inv.n; i++) {
+		const struct cs_node_ctr *c = n->inv.v[i];
+		const char *l[9];
+		char id[13], why[512];
+		const struct serve_prediction *pr = c->user;
+
+		if (!shown(c) || !pr || !pr->ok)
+			continue;
+		ident(c, l, id);
+		l[8] = NULL;
+		cs_prom_sample(p, "capscope_container_prediction_mismatch", l,
+			       serve_node_mismatch(c, why, sizeof(why)));
+	}
+}
+
+void serve_node_metrics(struct serve_node *n, FILE *f)
+{
+	struct cs_prom p;
+	size_t running = 0;
+
+	cs_prom_init(&p, f);
+	metric_caps(&p, n);
+	metric_info(&p, n);
+	for (size_t i = 0; i < n->inv.n; i++)
+		running += shown(n->inv.v[i]);
+	cs_prom_family(&p, "capscope_containers", "gauge",
+		       "Containers with a running first process on this node (pause containers "
+		       "left out)");
+	cs_prom_sample(&p, "capscope_containers", NULL, (double)running);
+	cs_prom_family(&p, "capscope_inventory_scan_duration_seconds", "gauge",
+		       "How long the last inventory scan (bundles and /proc) took");
+	cs_prom_sample(&p, "capscope_inventory_scan_duration_seconds", NULL, n->last_scan_seconds);
+}
+
+static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
+{
+	const struct serve_prediction *p = c->user;
+	char why[512];
+	bool mm = serve_node_mismatch(c, why, sizeof(why));
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "id");
+	cs_json_str(j, c->id);
+	cs_json_key(j, "runtime");
+	cs_json_str(j, c->runtime);
+	cs_json_key(j, "bundle");
+	cs_json_str(j, c->bundle);
+	cs_json_key(j, "namespace");
+	cs_json_str(j, c->namespace);
+	cs_json_key(j, "pod");
+	cs_json_str(j, c->pod);
+	cs_json_key(j, "container");
+	cs_json_str(j, c->container);
+	cs_json_key(j, "sandbox");
+	cs_json_bool(j, c->sandbox);
+	cs_json_key(j, "config_error");
+	cs_json_str(j, c->config_error);
+	cs_json_key(j, "pid");
+	cs_json_int(j, c->pid);
+	cs_json_key(j, "processes");
+	cs_json_uint(j, c->n_procs);
+	cs_json_key(j, "process");
+	if (c->have_status) {
+		cs_json_obj_begin(j);
+		cs_json_key(j, "uid");
+		cs_json_uint(j, c->status.uid[1]);
+		cs_json_key(j, "no_new_privs");
+		cs_json_bool(j, c->status.no_new_privs == 1);
+		cs_json_key(j, "seccomp");
+		cs_json_str(j, cs_seccomp_name(c->status.seccomp));
+		cs_json_key(j, "user_namespace");
+		if (c->userns < 0)
+			cs_json_null(j);
+		else
+			cs_json_bool(j, c->userns == 1);
+		cs_json_key(j, "caps");
+		cs_json_caps(j, &c->status.caps);
+		cs_json_obj_end(j);
+	} else {
+		cs_json_null(j);
+	}
+	cs_json_key(j, "prediction");
+	if (p) {
+		cs_json_obj_begin(j);
+		cs_json_key(j, "ok");
+		cs_json_bool(j, p->ok);
+		cs_json_key(j, "why");
+		cs_json_str(j, p->why);
+		cs_json_key(j, "caps");
+		if (p->ok)
+			cs_json_caps(j, &p->post.caps);
+		else
+			cs_json_null(j);
+		cs_json_key(j, "mismatch");
+		cs_json_bool(j, mm);
+		cs_json_key(j, "difference");
+		cs_json_str(j, mm ? why : NULL);
+		cs_json_obj_end(j);
+	} else {
+		cs_json_null(j);
+	}
+	cs_json_obj_end(j);
+}
+
+void serve_node_json(struct serve_node *n, FILE *f)
+{
+	struct cs_json j;
+
+	cs_json_init(&j, f, false);
+	cs_json_obj_begin(&j);
+	cs_json_key(&j, "containers");
+	cs_json_arr_begin(&j);
+	for (size_t i = 0; i < n->inv.n; i++)
+		json_ctr(&j, n->inv.v[i]);
+	cs_json_arr_end(&j);
+	cs_json_obj_end(&j);
+	cs_json_finish(&j);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve: the model calls (serve-model.c, the one place that asks
+ * the model), the inventory's renderers (serve-node.c) and the HTTP server
+ * (cmd-serve.c over libmicrohttpd, loaded by serve-mhd.c).
+ */
+#ifndef CAPSCOPE_CLI_SERVE_H
+#define CAPSCOPE_CLI_SERVE_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "capscope/cri.h"
+#include "capscope/k8s.h"
+#include "capscope/kernel.h"
+#include "capscope/node.h"
+#include "capscope/scc.h"
+
+#define SERVE_MAX_SCCS 64
+
+/* The same model options as explain pod. */
+struct serve_model {
+	enum cs_cri_runtime runtime;
+	struct cs_crio_config crio;
+	bool crio_loaded;
+	bool openshift, use_scc;
+	struct cs_k8s_manifest sm; /* the SCCs */
+	const struct cs_scc *sccs[SERVE_MAX_SCCS];
+	size_t n_sccs;
+	const char *granted[SERVE_MAX_SCCS + 1];
+	size_t n_granted;
+	uint32_t uid_start, uid_size;
+};
+
+/* Load an SCC (file, or built-in name) and grant it; -errno with d filled. */
+int serve_model_add_scc(struct serve_model *m, const char *arg, bool grant, struct cs_diag *d);
+/* The built-in OpenShift SCCs, restricted-v2 granted (--openshift). */
+int serve_model_openshift(struct serve_model *m, struct cs_diag *d);
+void serve_model_free(struct serve_model *m);
+
+/*
+ * One line per requested capability of pod that will not be effective,
+ * each at most 120 characters ("container web: NET_BIND_SERVICE will not be
+ * effective (non-root uid 1000, no ambient set); see capscope explain pod").
+ * Appended to *lines (heap strings) / *n. Returns 0 or -ENOMEM.
+ */
+int serve_model_warnings(const struct serve_model *m, const struct cs_k8s_pod *pod, char ***lines,
+			 size_t *n);
+#define SERVE_WARNING_MAX 120
+
+/* What the model predicts for a running container's bundle. */
+struct serve_prediction {
+	bool ok;	     /* the prediction could be made and the process starts */
+	struct cs_cred post; /* the first process after execve */
+	char *why;	     /* when !ok: why not */
+};
+/* Predict from the bundle's config; argv[0] resolved in /proc/PID/root. */
+struct serve_prediction *serve_model_predict(const struct cs_node_ctr *c);
+void serve_prediction_free(void *p);
+
+#endif
+
+/* The agent's state, shared by the request threads under its lock. */
+struct serve_node {
+	struct cs_node_opts opts;
+	struct cs_node_inventory inv;
+	bool scanned;
+	double last_scan_seconds;
+};
+
+/* Rescan (bundles, /proc), predicting new containers. 0 or -errno. */
+int serve_node_refresh(struct serve_node *n, struct cs_diag *d);
+/* Does the container's /proc differ from the prediction? why: a sentence. */
+bool serve_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len);
+/* GET /metrics and GET /api/v1/containers bodies. */
+void serve_node_metrics(struct serve_node *n, FILE *f);
+void serve_node_json(struct serve_node *n, FILE *f);
+
+/* Everything a request may touch. */
+enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
+enum serve_outcome { SERVE_ALLOWED, SERVE_WARNED, SERVE_DENIED, SERVE_UNREADABLE, SERVE_N_OUTCOMES };
+
+struct serve_ctx {
+	struct serve_model model;
+	enum serve_webhook webhook;
+	bool inventory;
+	size_t max_body;
+	bool quiet; /* no log line per admission review */
+	struct serve_node node;
+	pthread_mutex_t node_lock;
+	volatile int stopping; /* /readyz says 503 while shutting down */
+	unsigned long reviews[SERVE_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
+};
+
+/* libmicrohttpd's access handler and completion callback (serve-http.c). */
+struct MHD_Connection;
+int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url,
+		       const char *method, const char *version, const char *upload,
+		       size_t *upload_size, void **req_cls);
+void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
+/* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
+int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
+/* capscope serve's own metrics (admission reviews, build info). */
+void serve_metrics_self(struct serve_ctx *s, FILE *f);
