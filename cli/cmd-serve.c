@@ -7,6 +7,7 @@
  * it has), SIGTERM stops accepting and lets requests in flight finish.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
@@ -22,45 +23,45 @@
 #include "serve-mhd.h"
 #include "serve.h"
 
-#define CMD "serve"
+#define CMD	   "serve"
 #define MAX_LISTEN 16
-#define MAX_ROOTS 16
+#define MAX_ROOTS  16
 
 static const char help[] =
-	"Usage: capscope serve [OPTIONS]\n"
-	"\n"
-	"Run the node agent and the admission webhook: Prometheus metrics of what every\n"
-	"container on this node holds, and warnings at kubectl apply for requested\n"
-	"capabilities that will not be effective.\n"
-	"\n"
-	"Routes: POST /validate (AdmissionReview), GET /metrics, GET /api/v1/containers,\n"
-	"GET /healthz, GET /readyz.\n"
-	"\n"
-	"Options:\n"
-	"  --listen ADDR:PORT     listen here (repeatable; default 127.0.0.1:8443; port 0\n"
-	"                         picks a free port, printed on stderr)\n"
-	"  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) ...\n"
-	"  --tls-key FILE         ... and key; both are read again on SIGHUP\n"
-	"  --webhook MODE         warn (default: always allowed, with warnings), enforce\n"
-	"                         (denied, with the same reasons) or off\n"
-	"  --no-inventory         no node inventory (the webhook's Deployment)\n"
-	"  --bundle-root KIND:DIR where a runtime keeps its bundles (repeatable; replaces\n"
-	"                         the defaults): task:DIR (containerd, moby), userdata:DIR\n"
-	"                         (CRI-O, Podman) or runc:DIR (runc state)\n"
-	"  --max-body BYTES       largest request body (default 4194304; 413 beyond)\n"
-	"  --request-timeout SEC  close a connection idle this long (default 10)\n"
-	"  --max-connections N    at most N connections at once (default 4096)\n"
-	"  --threads N            worker threads (default: the number of CPUs)\n"
-	"  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
-	"  --quiet                no log line per admission review\n"
-	"  --scc FILE|NAME, --openshift, --uid-range S/N, --runtime NAME,\n"
-	"  --crio-config PATH     the model, as for capscope explain pod\n"
-	"  -h, --help             this help\n"
-	"\n"
-	"Examples:\n"
-	"  capscope serve --listen 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key\n"
-	"  capscope serve --listen 127.0.0.1:9090 --webhook off\n"
-	"  capscope serve --listen 127.0.0.1:8443 --webhook enforce --openshift --no-inventory\n";
+    "Usage: capscope serve [OPTIONS]\n"
+    "\n"
+    "Run the node agent and the admission webhook: Prometheus metrics of what every\n"
+    "container on this node holds, and warnings at kubectl apply for requested\n"
+    "capabilities that will not be effective.\n"
+    "\n"
+    "Routes: POST /validate (AdmissionReview), GET /metrics, GET /api/v1/containers,\n"
+    "GET /healthz, GET /readyz.\n"
+    "\n"
+    "Options:\n"
+    "  --listen ADDR:PORT     listen here (repeatable; default 127.0.0.1:8443; port 0\n"
+    "                         picks a free port, printed on stderr)\n"
+    "  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE         ... and key; both are read again on SIGHUP\n"
+    "  --webhook MODE         warn (default: always allowed, with warnings), enforce\n"
+    "                         (denied, with the same reasons) or off\n"
+    "  --no-inventory         no node inventory (the webhook's Deployment)\n"
+    "  --bundle-root KIND:DIR where a runtime keeps its bundles (repeatable; replaces\n"
+    "                         the defaults): task:DIR (containerd, moby), userdata:DIR\n"
+    "                         (CRI-O, Podman) or runc:DIR (runc state)\n"
+    "  --max-body BYTES       largest request body (default 4194304; 413 beyond)\n"
+    "  --request-timeout SEC  close a connection idle this long (default 10)\n"
+    "  --max-connections N    at most N connections at once (default 4096)\n"
+    "  --threads N            worker threads (default: the number of CPUs)\n"
+    "  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
+    "  --quiet                no log line per admission review\n"
+    "  --scc FILE|NAME, --openshift, --uid-range S/N, --runtime NAME,\n"
+    "  --crio-config PATH     the model, as for capscope explain pod\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Examples:\n"
+    "  capscope serve --listen 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key\n"
+    "  capscope serve --listen 127.0.0.1:9090 --webhook off\n"
+    "  capscope serve --listen 127.0.0.1:8443 --webhook enforce --openshift --no-inventory\n";
 
 struct listener {
 	char spec[128];
@@ -127,19 +128,34 @@ static int open_listener(struct listener *l)
 	return fd;
 }
 
+/*
+ * A server on (a duplicate of) the listening socket fd: each server owns its
+ * own descriptor, since libmicrohttpd closes it when a start fails and when
+ * it stops, while the socket must outlive every server (SIGHUP).
+ */
 static struct MHD_Daemon *start(struct server *sv, int fd)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-			 (sv->cert ? MHD_USE_TLS : 0);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (sv->cert ? MHD_USE_TLS : 0);
 
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return NULL;
 	return mhd.start_daemon(
-		flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, &sv->ctx,
-		MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, sv->threads,
-		MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_CONNECTION_TIMEOUT,
-		sv->timeout, MHD_OPTION_NOTIFY_COMPLETED,
-		(MHD_RequestCompletedCallback)serve_http_completed, NULL,
-		sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
-		MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, &sv->ctx,
+	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, sv->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)serve_http_completed, NULL,
+	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
+}
+
+/* Stop accepting on d (it finishes what it has); close its listening socket. */
+static void retire(struct MHD_Daemon *d)
+{
+	MHD_socket fd = mhd.quiesce_daemon(d);
+
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 }
 
 static int read_tls(struct server *sv, char **cert, char **key)
@@ -182,8 +198,9 @@ static void reload(struct server *sv)
 	sv->key = key;
 	for (size_t i = 0; i < sv->n_l; i++)
 		if (!(nd[i] = start(sv, sv->l[i].fd))) {
-			fprintf(stderr, "capscope serve: SIGHUP: the new certificate does not load; "
-					"keeping the old one\n");
+			fprintf(stderr,
+				"capscope serve: SIGHUP: the new certificate does not load; "
+				"keeping the old one\n");
 			while (i-- > 0)
 				mhd.stop_daemon(nd[i]);
 			sv->cert = oc;
@@ -195,7 +212,7 @@ static void reload(struct server *sv)
 	for (size_t i = 0; i < sv->n_l; i++) {
 		struct retiring *r = &sv->old[sv->n_old < MAX_LISTEN * 4 ? sv->n_old++ : 0];
 
-		mhd.quiesce_daemon(sv->l[i].d);
+		retire(sv->l[i].d);
 		r->d = sv->l[i].d;
 		r->deadline = time(NULL) + sv->timeout + 1;
 		r->cert = i + 1 == sv->n_l ? oc : NULL;
@@ -231,7 +248,7 @@ static void shutdown_all(struct server *sv)
 
 	sv->ctx.stopping = 1;
 	for (size_t i = 0; i < sv->n_l; i++) {
-		mhd.quiesce_daemon(sv->l[i].d);
+		retire(sv->l[i].d);
 		close(sv->l[i].fd);
 	}
 	while (busy && time(NULL) < deadline) {
@@ -323,8 +340,8 @@ static int model_opt(struct server *sv, int c, const char *arg)
 		else if (!strcmp(arg, "docker") || !strcmp(arg, "moby"))
 			m->runtime = CS_CRI_DOCKER;
 		else
-			return cs_usage_err(CMD, "--runtime takes crio, containerd or docker, not '%s'",
-					    arg);
+			return cs_usage_err(
+			    CMD, "--runtime takes crio, containerd or docker, not '%s'", arg);
 		return 0;
 	case 'C':
 		if (cs_crio_config_load(&m->crio, arg, &d) < 0)
@@ -338,25 +355,25 @@ static int model_opt(struct server *sv, int c, const char *arg)
 static int parse_opts(struct server *sv, int argc, char **argv, struct cs_node_root *roots)
 {
 	static const struct option longopts[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"tls-cert", required_argument, NULL, 'c'},
-		{"tls-key", required_argument, NULL, 'k'},
-		{"webhook", required_argument, NULL, 'w'},
-		{"no-inventory", no_argument, NULL, 'N'},
-		{"bundle-root", required_argument, NULL, 'b'},
-		{"max-body", required_argument, NULL, 'm'},
-		{"request-timeout", required_argument, NULL, 't'},
-		{"max-connections", required_argument, NULL, 'x'},
-		{"threads", required_argument, NULL, 'T'},
-		{"shutdown-timeout", required_argument, NULL, 'S'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"scc", required_argument, NULL, 's'},
-		{"openshift", no_argument, NULL, 'O'},
-		{"uid-range", required_argument, NULL, 'U'},
-		{"runtime", required_argument, NULL, 'r'},
-		{"crio-config", required_argument, NULL, 'C'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},
+	    {"webhook", required_argument, NULL, 'w'},
+	    {"no-inventory", no_argument, NULL, 'N'},
+	    {"bundle-root", required_argument, NULL, 'b'},
+	    {"max-body", required_argument, NULL, 'm'},
+	    {"request-timeout", required_argument, NULL, 't'},
+	    {"max-connections", required_argument, NULL, 'x'},
+	    {"threads", required_argument, NULL, 'T'},
+	    {"shutdown-timeout", required_argument, NULL, 'S'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"scc", required_argument, NULL, 's'},
+	    {"openshift", no_argument, NULL, 'O'},
+	    {"uid-range", required_argument, NULL, 'U'},
+	    {"runtime", required_argument, NULL, 'r'},
+	    {"crio-config", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	unsigned long v;
 	int c, r;
@@ -384,8 +401,8 @@ static int parse_opts(struct server *sv, int argc, char **argv, struct cs_node_r
 			else if (!strcmp(optarg, "off"))
 				sv->ctx.webhook = SERVE_WEBHOOK_OFF;
 			else
-				return cs_usage_err(CMD, "--webhook takes warn, enforce or off, not '%s'",
-						    optarg);
+				return cs_usage_err(
+				    CMD, "--webhook takes warn, enforce or off, not '%s'", optarg);
 			break;
 		case 'N':
 			sv->ctx.inventory = false;
@@ -394,8 +411,9 @@ static int parse_opts(struct server *sv, int argc, char **argv, struct cs_node_r
 			if (sv->ctx.node.opts.n_roots == MAX_ROOTS)
 				return cs_usage_err(CMD, "too many --bundle-root");
 			if (cs_node_root_parse(optarg, &roots[sv->ctx.node.opts.n_roots]) < 0)
-				return cs_usage_err(CMD, "--bundle-root wants task:DIR, userdata:DIR or "
-							 "runc:DIR (an absolute DIR), not '%s'",
+				return cs_usage_err(CMD,
+						    "--bundle-root wants task:DIR, userdata:DIR or "
+						    "runc:DIR (an absolute DIR), not '%s'",
 						    optarg);
 			sv->ctx.node.opts.roots = roots;
 			sv->ctx.node.opts.n_roots++;
@@ -417,8 +435,9 @@ static int parse_opts(struct server *sv, int argc, char **argv, struct cs_node_r
 			if ((r = parse_uint(c == 'x' ? "--max-connections" : "--threads", optarg,
 					    c == 'x' ? 1000000 : 256, &v)) != 0 ||
 			    v == 0)
-				return r ? r : cs_usage_err(CMD, "--%s must be at least 1",
-							    c == 'x' ? "max-connections" : "threads");
+				return r ? r
+					 : cs_usage_err(CMD, "--%s must be at least 1",
+							c == 'x' ? "max-connections" : "threads");
 			*(c == 'x' ? &sv->max_conns : &sv->threads) = (unsigned)v;
 			break;
 		case 'q':
@@ -500,11 +519,12 @@ int cmd_serve(int argc, char **argv)
 		}
 		if (!(sv.l[i].d = start(&sv, sv.l[i].fd))) {
 			r = cs_err(CMD, "%s: the server does not start%s", spec,
-				   sv.cert ? " (is the certificate and key a matching PEM pair?)" : "");
+				   sv.cert ? " (is the certificate and key a matching PEM pair?)"
+					   : "");
 			goto out;
 		}
-		fprintf(stderr, "capscope serve: listening on %s://%s\n", sv.cert ? "https" : "http",
-			sv.l[i].spec);
+		fprintf(stderr, "capscope serve: listening on %s://%s\n",
+			sv.cert ? "https" : "http", sv.l[i].spec);
 	}
 	r = loop(&sv, &set);
 out:

@@ -25,9 +25,8 @@ struct req {
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
 			      char *body, size_t len)
 {
-	struct MHD_Response *r =
-		mhd.create_response_from_buffer(len, body, body ? MHD_RESPMEM_MUST_FREE
-								: MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = mhd.create_response_from_buffer(
+	    len, body, body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
 
 	if (!r) {
@@ -149,7 +148,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 	struct req *q = *req_cls;
 
 	if (!q) {
-		const char *cl = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *cl =
+		    mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 
 		if (!(q = calloc(1, sizeof(*q))))
 			return MHD_NO;

@@ -16,16 +16,16 @@ int serve_mhd_load(char *err, size_t len)
 		size_t off;
 	} syms[] = {
 #define SYM(f) {"MHD_" #f, offsetof(struct serve_mhd, f)}
-		SYM(start_daemon),
-		SYM(stop_daemon),
-		SYM(quiesce_daemon),
-		SYM(get_daemon_info),
-		SYM(create_response_from_buffer),
-		SYM(add_response_header),
-		SYM(queue_response),
-		SYM(destroy_response),
-		SYM(lookup_connection_value),
-		SYM(is_feature_supported),
+	    SYM(start_daemon),
+	    SYM(stop_daemon),
+	    SYM(quiesce_daemon),
+	    SYM(get_daemon_info),
+	    SYM(create_response_from_buffer),
+	    SYM(add_response_header),
+	    SYM(queue_response),
+	    SYM(destroy_response),
+	    SYM(lookup_connection_value),
+	    SYM(is_feature_supported),
 #undef SYM
 	};
 	/* The soname Debian ships (libmicrohttpd12); the header is the one we built with. */

@@ -25,8 +25,8 @@
 #endif
 
 static const char *const builtin_sccs[] = {
-	"restricted-v2", "restricted",	"nonroot-v2",	    "nonroot",	  "anyuid",
-	"hostnetwork-v2", "hostnetwork", "hostmount-anyuid", "hostaccess", "privileged"};
+    "restricted-v2",  "restricted",  "nonroot-v2",	 "nonroot",    "anyuid",
+    "hostnetwork-v2", "hostnetwork", "hostmount-anyuid", "hostaccess", "privileged"};
 
 /* $CAPSCOPE_DATADIR, the source tree next to the binary, the install prefix. */
 static int builtin_path(const char *name, char out[PATH_MAX])
@@ -47,11 +47,12 @@ static int builtin_path(const char *name, char out[PATH_MAX])
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			if (snprintf(out, PATH_MAX, "%s/../data/scc/%s.yaml", exe, name) < PATH_MAX &&
+			if (snprintf(out, PATH_MAX, "%s/../data/scc/%s.yaml", exe, name) <
+				PATH_MAX &&
 			    stat(out, &sb) == 0)
 				return 0;
 			if (snprintf(out, PATH_MAX, "%s/../share/capscope/scc/%s.yaml", exe, name) <
-				    PATH_MAX &&
+				PATH_MAX &&
 			    stat(out, &sb) == 0)
 				return 0;
 		}
@@ -70,7 +71,8 @@ int serve_model_add_scc(struct serve_model *m, const char *arg, bool grant, stru
 	if (stat(arg, &sb) == 0 || strchr(arg, '/'))
 		snprintf(path, sizeof(path), "%s", arg);
 	else if (builtin_path(arg, path) < 0)
-		return cs_diag_set(d, ENOENT, 0, 0, "", "%s: no such file and no built-in SCC", arg);
+		return cs_diag_set(d, ENOENT, 0, 0, "", "%s: no such file and no built-in SCC",
+				   arg);
 	if ((r = cs_k8s_load(&m->sm, path, d)) < 0)
 		return r;
 	if (m->sm.n_sccs == before)
@@ -141,7 +143,8 @@ static void run_ctr(const struct serve_model *m, const struct cs_k8s_pod *pod, s
 		r->refused = "the pod is not admitted by any SCC";
 		return;
 	}
-	if (r->adm.run_as_user.set && (r->adm.run_as_user.v < 0 || r->adm.run_as_user.v >= UINT32_MAX)) {
+	if (r->adm.run_as_user.set &&
+	    (r->adm.run_as_user.v < 0 || r->adm.run_as_user.v >= UINT32_MAX)) {
 		r->refused = "runAsUser is out of range";
 		return;
 	}
@@ -183,7 +186,8 @@ static void run_ctr(const struct serve_model *m, const struct cs_k8s_pod *pod, s
 
 /* The reason, short enough for a warning line. */
 static void short_reason(const struct serve_model *m, const struct ctr_run *r,
-			 const struct cs_k8s_sc *req, const char *nm, int cap, char *buf, size_t len)
+			 const struct cs_k8s_sc *req, const char *nm, int cap, char *buf,
+			 size_t len)
 {
 	cs_mask_t b = cap >= 0 ? CS_BIT(cap) : 0;
 
@@ -194,8 +198,8 @@ static void short_reason(const struct serve_model *m, const struct ctr_run *r,
 	else if (!(r->oci.caps.set[CS_BND] & b))
 		snprintf(buf, len, "%s",
 			 m->use_scc && has_str(&r->adm.drop, nm) && !has_str(&req->drop, nm)
-				 ? "the SCC's requiredDropCapabilities drop it"
-				 : "the runtime leaves it out of the bounding set");
+			     ? "the SCC's requiredDropCapabilities drop it"
+			     : "the runtime leaves it out of the bounding set");
 	else if (!r->res.ok)
 		snprintf(buf, len, "the process never starts: %s", cs_errno_name(r->res.error));
 	else if (r->post.caps.set[CS_PRM] & b)
@@ -316,14 +320,15 @@ struct serve_prediction *serve_model_predict(const struct cs_node_ctr *c)
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
 	if (!c->pid || cs_exec_file_resolve(root, arg0, path, f, &d) < 0 || f->error) {
 		memset(f, 0, sizeof(*f));
-		if (!c->cfg.root_path || cs_exec_file_resolve(c->cfg.root_path, arg0, path, f, &d) < 0 ||
-		    f->error) {
+		if (!c->cfg.root_path ||
+		    cs_exec_file_resolve(c->cfg.root_path, arg0, path, f, &d) < 0 || f->error) {
 			memset(f, 0, sizeof(*f));
 			snprintf(f->path, sizeof(f->path), "%s", arg0); /* assumed plain */
 		}
 	}
 	cs_steps_init(&st);
-	if (cs_oci_predict_from(&c->cfg.process, NULL, f, &pre, &p->post, &res, &st) < 0 || st.error)
+	if (cs_oci_predict_from(&c->cfg.process, NULL, f, &pre, &p->post, &res, &st) < 0 ||
+	    st.error)
 		p->why = strdup("out of memory");
 	else if (!res.ok)
 		p->why = strdup(cs_errno_name(res.error));

@@ -31,13 +31,14 @@ int serve_node_refresh(struct serve_node *n, struct cs_diag *d)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	n->last_scan_seconds = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	n->last_scan_seconds =
+	    (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	n->scanned = true;
 	return 0;
 }
 
-static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective",
-						"bounding", "ambient"};
+static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
+						"ambient"};
 
 bool serve_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len)
 {
@@ -59,9 +60,10 @@ bool serve_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len)
 					      (unsigned long long)p->post.caps.set[s],
 					      (unsigned long long)c->status.caps.set[s]);
 	if (n < len && (c->status.have & CS_HAVE_UID) && euid != c->status.uid[1])
-		n += (size_t)snprintf(why + n, len - n, "%seuid predicted %u, /proc %u", n ? "; " : "",
-				      (unsigned)euid, (unsigned)c->status.uid[1]);
-	if (n < len && c->status.no_new_privs >= 0 && p->post.no_new_privs != (c->status.no_new_privs == 1))
+		n += (size_t)snprintf(why + n, len - n, "%seuid predicted %u, /proc %u",
+				      n ? "; " : "", (unsigned)euid, (unsigned)c->status.uid[1]);
+	if (n < len && c->status.no_new_privs >= 0 &&
+	    p->post.no_new_privs != (c->status.no_new_privs == 1))
 		n += (size_t)snprintf(why + n, len - n, "%sno_new_privs predicted %d, /proc %d",
 				      n ? "; " : "", p->post.no_new_privs, c->status.no_new_privs);
 	return n > 0;
@@ -89,8 +91,9 @@ static bool shown(const struct cs_node_ctr *c)
 
 static void metric_caps(struct cs_prom *p, struct serve_node *n)
 {
-	cs_prom_family(p, "capscope_container_capability", "gauge",
-		       "1 for each capability in each set of the container's first process (/proc)");
+	cs_prom_family(
+	    p, "capscope_container_capability", "gauge",
+	    "1 for each capability in each set of the container's first process (/proc)");
 	for (size_t i = 0; i < n->inv.n; i++) {
 		const struct cs_node_ctr *c = n->inv.v[i];
 		const char *l[13];

@@ -131,7 +131,8 @@ int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, 
 		o = SERVE_UNREADABLE;
 		if (!(f = open_memstream(out, outlen)))
 			goto fail;
-		fprintf(f, "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"code\":400,"
+		fprintf(f, "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
+			   "\"code\":400,"
 			   "\"reason\":\"BadRequest\",\"message\":");
 		struct cs_json j;
 		cs_json_init(&j, f, false);
@@ -199,9 +200,11 @@ void serve_metrics_self(struct serve_ctx *s, FILE *f)
 		       "AdmissionReviews answered, by outcome and dry run");
 	for (int o = 0; o < SERVE_N_OUTCOMES; o++)
 		for (int dr = 0; dr < 2; dr++) {
-			const char *l[] = {"outcome", names[o], "dry_run", dr ? "true" : "false", NULL};
+			const char *l[] = {"outcome", names[o], "dry_run", dr ? "true" : "false",
+					   NULL};
 
-			cs_prom_sample(&p, "capscope_admission_reviews_total", l,
-				       (double)__atomic_load_n(&s->reviews[o][dr], __ATOMIC_RELAXED));
+			cs_prom_sample(
+			    &p, "capscope_admission_reviews_total", l,
+			    (double)__atomic_load_n(&s->reviews[o][dr], __ATOMIC_RELAXED));
 		}
 }

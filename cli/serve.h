@@ -78,7 +78,13 @@ void serve_node_json(struct serve_node *n, FILE *f);
 
 /* Everything a request may touch. */
 enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
-enum serve_outcome { SERVE_ALLOWED, SERVE_WARNED, SERVE_DENIED, SERVE_UNREADABLE, SERVE_N_OUTCOMES };
+enum serve_outcome {
+	SERVE_ALLOWED,
+	SERVE_WARNED,
+	SERVE_DENIED,
+	SERVE_UNREADABLE,
+	SERVE_N_OUTCOMES
+};
 
 struct serve_ctx {
 	struct serve_model model;
@@ -88,15 +94,15 @@ struct serve_ctx {
 	bool quiet; /* no log line per admission review */
 	struct serve_node node;
 	pthread_mutex_t node_lock;
-	volatile int stopping; /* /readyz says 503 while shutting down */
+	volatile int stopping;			    /* /readyz says 503 while shutting down */
 	unsigned long reviews[SERVE_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
 };
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
 struct MHD_Connection;
-int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url,
-		       const char *method, const char *version, const char *upload,
-		       size_t *upload_size, void **req_cls);
+int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+		       const char *version, const char *upload, size_t *upload_size,
+		       void **req_cls);
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
 /* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);

@@ -53,7 +53,7 @@ struct cs_node_ctr {
 	struct cs_oci_config cfg; /* when have_config */
 	char *config_error;	  /* why config.json could not be read, or NULL */
 	/* What runs: refreshed by every scan. */
-	pid_t pid;     /* the container's first process, 0 when none runs */
+	pid_t pid;	/* the container's first process, 0 when none runs */
 	size_t n_procs; /* processes in its cgroup */
 	bool have_status;
 	struct cs_proc_status status; /* of pid */

@@ -17,16 +17,16 @@
 
 /* An AdmissionReview request, the parts a validating webhook needs. */
 struct cs_admission_request {
-	char *api_version; /* "admission.k8s.io/v1" (answered with the same) */
-	char *uid;	   /* request.uid: echoed in the response */
-	char *kind;	   /* request.kind.kind: "Pod", "Deployment", … */
-	char *resource;	   /* request.resource.resource: "pods", "deployments", … */
+	char *api_version;  /* "admission.k8s.io/v1" (answered with the same) */
+	char *uid;	    /* request.uid: echoed in the response */
+	char *kind;	    /* request.kind.kind: "Pod", "Deployment", … */
+	char *resource;	    /* request.resource.resource: "pods", "deployments", … */
 	char *sub_resource; /* request.subResource or NULL ("ephemeralcontainers", …) */
-	char *operation;   /* CREATE, UPDATE, DELETE, CONNECT */
-	char *namespace;   /* request.namespace or NULL */
-	char *name;	   /* request.name or NULL (generateName) */
-	bool dry_run;	   /* request.dryRun */
-	char *object;	   /* request.object as JSON text, or NULL (DELETE) */
+	char *operation;    /* CREATE, UPDATE, DELETE, CONNECT */
+	char *namespace;    /* request.namespace or NULL */
+	char *name;	    /* request.name or NULL (generateName) */
+	bool dry_run;	    /* request.dryRun */
+	char *object;	    /* request.object as JSON text, or NULL (DELETE) */
 	size_t object_len;
 };
 

@@ -17,13 +17,14 @@
 #include "capscope/node.h"
 #include "internal/cleanup.h"
 #include "node-internal.h"
+#include "serve/json-doc.h"
 
 static const struct cs_node_root defaults[] = {
-	{CS_NODE_TASK, "/run/containerd/io.containerd.runtime.v2.task"},
-	{CS_NODE_TASK, "/run/docker/containerd/daemon/io.containerd.runtime.v2.task"},
-	{CS_NODE_USERDATA, "/run/containers/storage/overlay-containers"},
-	{CS_NODE_USERDATA, "/var/lib/containers/storage/overlay-containers"},
-	{CS_NODE_RUNC, "/run/runc"},
+    {CS_NODE_TASK, "/run/containerd/io.containerd.runtime.v2.task"},
+    {CS_NODE_TASK, "/run/docker/containerd/daemon/io.containerd.runtime.v2.task"},
+    {CS_NODE_USERDATA, "/run/containers/storage/overlay-containers"},
+    {CS_NODE_USERDATA, "/var/lib/containers/storage/overlay-containers"},
+    {CS_NODE_RUNC, "/run/runc"},
 };
 
 const struct cs_node_root *cs_node_default_roots(size_t *n)
@@ -37,7 +38,8 @@ int cs_node_root_parse(const char *spec, struct cs_node_root *out)
 	static const struct {
 		const char *prefix;
 		enum cs_node_layout layout;
-	} kinds[] = {{"task:", CS_NODE_TASK}, {"userdata:", CS_NODE_USERDATA}, {"runc:", CS_NODE_RUNC}};
+	} kinds[] = {
+	    {"task:", CS_NODE_TASK}, {"userdata:", CS_NODE_USERDATA}, {"runc:", CS_NODE_RUNC}};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		size_t n = strlen(kinds[i].prefix);
@@ -65,8 +67,8 @@ static bool plain_name(const char *s)
 	if (!s[0] || s[0] == '.' || strlen(s) > 128)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_' || *s == '.'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
 			return false;
 	return true;
 }
@@ -80,8 +82,8 @@ static char *dupstr(const char *s, size_t n)
 static const char *scalar(struct fy_node *map, const char *key, size_t *len)
 {
 	struct fy_node *n = map && fy_node_is_mapping(map)
-				    ? fy_node_mapping_lookup_by_string(map, key, FY_NT)
-				    : NULL;
+				? fy_node_mapping_lookup_by_string(map, key, FY_NT)
+				: NULL;
 
 	return n && fy_node_is_scalar(n) ? fy_node_get_scalar(n, len) : NULL;
 }
@@ -99,19 +101,18 @@ static int take(struct fy_node *ann, const char *key, char **out)
 
 int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c, struct cs_diag *d)
 {
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
-	struct fy_document *doc = fy_document_build_from_string(&cfg, buf, len);
+	struct fy_document *doc;
 	struct fy_node *root, *ann;
 	const char *type;
 	size_t tl = 0;
 	int r = 0;
 
-	if (!doc)
-		return cs_diag_set(d, EINVAL, 0, 0, "", "not valid JSON");
+	if ((r = cs_json_doc_build(buf, len, &doc, d)) < 0)
+		return r;
 	root = fy_document_root(doc);
 	ann = root && fy_node_is_mapping(root)
-		      ? fy_node_mapping_lookup_by_string(root, "annotations", FY_NT)
-		      : NULL;
+		  ? fy_node_mapping_lookup_by_string(root, "annotations", FY_NT)
+		  : NULL;
 	if (ann && fy_node_is_mapping(ann)) {
 		/* containerd's CRI plugin (internal/cri/annotations) */
 		if ((r = take(ann, "io.kubernetes.cri.sandbox-namespace", &c->namespace)) < 0 ||
@@ -227,7 +228,6 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
 	char path[PATH_MAX];
 	cs_cleanup_free char *buf = NULL;
 	size_t len;
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
 	struct fy_document *doc;
 	struct fy_node *root, *labels, *it;
 	void *iter = NULL;
@@ -238,14 +238,14 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
 		return -ENAMETOOLONG;
 	if (cs_read_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
-	if (!(doc = fy_document_build_from_string(&cfg, buf, len)))
+	if (cs_json_doc_build(buf, len, &doc, NULL) < 0)
 		return -EINVAL;
 	root = fy_document_root(doc);
 	s = scalar(root, "init_process_pid", &sl);
 	*pid = s ? (pid_t)strtol(s, NULL, 10) : 0;
 	labels = root && fy_node_is_mapping(root)
-			 ? fy_node_by_path(root, "/config/labels", FY_NT, FYNWF_DONT_FOLLOW)
-			 : NULL;
+		     ? fy_node_by_path(root, "/config/labels", FY_NT, FYNWF_DONT_FOLLOW)
+		     : NULL;
 	while (labels && fy_node_is_sequence(labels) &&
 	       (it = fy_node_sequence_iterate(labels, &iter)) != NULL) {
 		s = fy_node_is_scalar(it) ? fy_node_get_scalar(it, &sl) : NULL;
@@ -311,8 +311,8 @@ static int found(struct cs_node_inventory *inv, const char *id, const char *bund
 	return load_config(c) == -ENOMEM ? -ENOMEM : 0;
 }
 
-static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *root,
-		    const char *dir, const char *ns)
+static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *root, const char *dir,
+		    const char *ns)
 {
 	cs_cleanup_closedir DIR *dp = opendir(dir);
 	struct dirent *e;
@@ -335,7 +335,8 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 			if (!join(bundle, path, "init.pid"))
 				continue;
 			r = found(inv, e->d_name, path,
-				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker" : "containerd",
+				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker"
+										 : "containerd",
 				  read_pid(bundle));
 		} else if (root->layout == CS_NODE_USERDATA) {
 			char pidfile[PATH_MAX];

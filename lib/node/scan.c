@@ -70,8 +70,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		}
 		c->seen = true;
 		c->n_procs++;
-		if (c->pidfile_pid == pid || !c->pid ||
-		    (c->pid != c->pidfile_pid && pid < c->pid))
+		if (c->pidfile_pid == pid || !c->pid || (c->pid != c->pidfile_pid && pid < c->pid))
 			c->pid = pid;
 	}
 	return 0;

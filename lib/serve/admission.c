@@ -16,6 +16,7 @@
 
 #include "capscope/json.h"
 #include "fyaml-mark.h"
+#include "json-doc.h"
 
 /* An AdmissionReview is small (the API server caps objects at 3 MiB); a
  * deeper or larger input is refused before any walk of it. */
@@ -106,7 +107,7 @@ static int read_request(struct fy_node *rq, struct cs_admission_request *req, st
 		return r;
 	if (obj) {
 		req->object = fy_emit_node_to_string(
-			obj, FYECF_MODE_JSON_ONELINE | FYECF_WIDTH_INF | FYECF_NO_ENDING_NEWLINE);
+		    obj, FYECF_MODE_JSON_ONELINE | FYECF_WIDTH_INF | FYECF_NO_ENDING_NEWLINE);
 		if (!req->object)
 			return -ENOMEM;
 		req->object_len = strlen(req->object);
@@ -117,7 +118,6 @@ static int read_request(struct fy_node *rq, struct cs_admission_request *req, st
 int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request *req,
 		       struct cs_diag *d)
 {
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
 	struct fy_document *doc;
 	struct fy_node *root, *rq;
 	char *kind = NULL;
@@ -125,13 +125,13 @@ int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request 
 
 	memset(req, 0, sizeof(*req));
 	if (len > MAX_REVIEW)
-		return cs_diag_set(d, E2BIG, 0, 0, "", "an AdmissionReview of %zu bytes is too large",
-				   len);
+		return cs_diag_set(d, E2BIG, 0, 0, "",
+				   "an AdmissionReview of %zu bytes is too large", len);
 	if (!len)
-		return cs_diag_set(d, EINVAL, 0, 0, "", "empty body: an AdmissionReview was expected");
-	doc = fy_document_build_from_string(&cfg, buf, len);
-	if (!doc)
-		return cs_diag_set(d, EINVAL, 0, 0, "", "not valid JSON");
+		return cs_diag_set(d, EINVAL, 0, 0, "",
+				   "empty body: an AdmissionReview was expected");
+	if ((r = cs_json_doc_build(buf, len, &doc, d)) < 0)
+		return r;
 	root = fy_document_root(doc);
 	if (!root || !fy_node_is_mapping(root)) {
 		r = fail(d, root, "", "an AdmissionReview is a JSON object");

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json-doc.h"
+
 void cs_prom_init(struct cs_prom *p, FILE *f)
 {
 	p->f = f;
@@ -31,42 +33,6 @@ static void puts_(struct cs_prom *p, const char *s)
 	put(p, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	unsigned char c = s[0];
-	size_t n;
-	unsigned lo = 0x80, hi = 0xbf;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
 /* Escape s for a label value (quote) or a HELP text (!quote: no '"' rule). */
 static void put_escaped(struct cs_prom *p, const char *s, bool quote)
 {
@@ -74,7 +40,7 @@ static void put_escaped(struct cs_prom *p, const char *s, bool quote)
 	size_t left = strlen((const char *)u);
 
 	while (left) {
-		size_t n = utf8_len(u, left);
+		size_t n = cs_utf8_seq_len(u, left);
 
 		if (!n) {
 			put(p, "\xef\xbf\xbd", 3);
