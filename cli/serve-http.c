@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "capscope/json.h"
 #include "capscope/serve.h"
@@ -19,6 +21,7 @@
 struct req {
 	char *buf;
 	size_t len, cap;
+	size_t dropped; /* bytes of a body over the limit, read and dropped */
 	bool too_large, answered;
 };
 
@@ -85,14 +88,21 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	if (!f)
 		return MHD_NO;
 	pthread_mutex_lock(&s->node_lock);
-	if (s->inventory)
-		r = serve_node_refresh(&s->node, &d);
+	if (s->inventory) {
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = cs_node_scan(&s->node.inv, &s->node.opts, &d);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		s->node.last_scan_seconds =
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	}
 	if (r == 0 && metrics) {
 		serve_metrics_self(s, f);
 		if (s->inventory)
-			serve_node_metrics(&s->node, f);
+			cs_node_metrics_write(&s->node.inv, f);
 	} else if (r == 0) {
-		serve_node_json(&s->node, f);
+		cs_node_json_write(&s->node.inv, f);
 	}
 	pthread_mutex_unlock(&s->node_lock);
 	if (fclose(f) != 0 || r < 0) {
@@ -150,14 +160,20 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 	if (!q) {
 		const char *cl =
 		    mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *ex = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
 
 		if (!(q = calloc(1, sizeof(*q))))
 			return MHD_NO;
 		*req_cls = q;
-		/* Refused before a byte of the body is read. */
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
-			q->answered = true;
-			return status_json(conn, 413, "request body too large");
+			/* A client waiting for "100 Continue" gets the 413 before it
+			 * sends a byte; any other has its body read and dropped, so it
+			 * is not reset mid-send and reads the 413 (up to a bound). */
+			if (ex && !strcasecmp(ex, "100-continue")) {
+				q->answered = true;
+				return status_json(conn, 413, "request body too large");
+			}
+			q->too_large = true;
 		}
 		return MHD_YES;
 	}
@@ -171,6 +187,11 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		*upload_size = 0;
 		if (q->too_large || q->len + n > s->max_body) {
 			q->too_large = true;
+			q->dropped += n;
+			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
+				q->answered = true;
+				return status_json(conn, 413, "request body too large");
+			}
 			return MHD_YES;
 		}
 		if (q->len + n + 1 > q->cap) {

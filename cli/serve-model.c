@@ -4,8 +4,7 @@
  * pod through the chain explain pod runs — effective securityContext, SCC
  * admission (when modelled), the runtime's merge into the OCI process, runc
  * and execve in the kernel model — and keeps, per requested capability that
- * does not end effective, a short reason. The agent predicts each running
- * container's first process from its bundle, as explain oci does.
+ * does not end effective, a short reason.
  */
 #include <errno.h>
 #include <limits.h>
@@ -287,63 +286,4 @@ int serve_model_warnings(const struct serve_model *m, const struct cs_k8s_pod *p
 	cs_steps_free(&podsteps);
 	cs_scc_result_free(&sr);
 	return rc;
-}
-
-/*
- * A running container's first process, predicted from its bundle as
- * explain oci does: runc then execve of process.args[0], found in the
- * container's own root (/proc/PID/root, the mount namespace the process
- * sees) or else the bundle's root.path.
- */
-struct serve_prediction *serve_model_predict(const struct cs_node_ctr *c)
-{
-	struct serve_prediction *p = calloc(1, sizeof(*p));
-	struct cs_exec_file *f = calloc(1, sizeof(*f));
-	struct cs_cred pre;
-	struct cs_exec_result res;
-	struct cs_steps st;
-	struct cs_diag d = {0};
-	char root[64];
-	const char *arg0 = c->cfg.nargs ? c->cfg.args[0] : NULL;
-	const char *path = cs_oci_config_getenv(&c->cfg, "PATH");
-
-	if (!p || !f) {
-		free(p);
-		free(f);
-		return NULL;
-	}
-	if (!arg0) {
-		p->why = strdup("config.json has no process.args");
-		free(f);
-		return p;
-	}
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
-	if (!c->pid || cs_exec_file_resolve(root, arg0, path, f, &d) < 0 || f->error) {
-		memset(f, 0, sizeof(*f));
-		if (!c->cfg.root_path ||
-		    cs_exec_file_resolve(c->cfg.root_path, arg0, path, f, &d) < 0 || f->error) {
-			memset(f, 0, sizeof(*f));
-			snprintf(f->path, sizeof(f->path), "%s", arg0); /* assumed plain */
-		}
-	}
-	cs_steps_init(&st);
-	if (cs_oci_predict_from(&c->cfg.process, NULL, f, &pre, &p->post, &res, &st) < 0 ||
-	    st.error)
-		p->why = strdup("out of memory");
-	else if (!res.ok)
-		p->why = strdup(cs_errno_name(res.error));
-	else
-		p->ok = true;
-	cs_steps_free(&st);
-	free(f);
-	return p;
-}
-
-void serve_prediction_free(void *v)
-{
-	struct serve_prediction *p = v;
-
-	if (p)
-		free(p->why);
-	free(p);
 }

@@ -194,6 +194,12 @@ void serve_metrics_self(struct serve_ctx *s, FILE *f)
 	struct cs_prom p;
 
 	cs_prom_init(&p, f);
+	if (s->inventory) {
+		cs_prom_family(&p, "capscope_inventory_scan_duration_seconds", "gauge",
+			       "How long the last inventory scan (bundles and /proc) took");
+		cs_prom_sample(&p, "capscope_inventory_scan_duration_seconds", NULL,
+			       s->node.last_scan_seconds);
+	}
 	if (s->webhook == SERVE_WEBHOOK_OFF)
 		return;
 	cs_prom_family(&p, "capscope_admission_reviews_total", "counter",

@@ -48,33 +48,12 @@ int serve_model_warnings(const struct serve_model *m, const struct cs_k8s_pod *p
 			 size_t *n);
 #define SERVE_WARNING_MAX 120
 
-/* What the model predicts for a running container's bundle. */
-struct serve_prediction {
-	bool ok;	     /* the prediction could be made and the process starts */
-	struct cs_cred post; /* the first process after execve */
-	char *why;	     /* when !ok: why not */
-};
-/* Predict from the bundle's config; argv[0] resolved in /proc/PID/root. */
-struct serve_prediction *serve_model_predict(const struct cs_node_ctr *c);
-void serve_prediction_free(void *p);
-
-#endif
-
 /* The agent's state, shared by the request threads under its lock. */
 struct serve_node {
 	struct cs_node_opts opts;
 	struct cs_node_inventory inv;
-	bool scanned;
 	double last_scan_seconds;
 };
-
-/* Rescan (bundles, /proc), predicting new containers. 0 or -errno. */
-int serve_node_refresh(struct serve_node *n, struct cs_diag *d);
-/* Does the container's /proc differ from the prediction? why: a sentence. */
-bool serve_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len);
-/* GET /metrics and GET /api/v1/containers bodies. */
-void serve_node_metrics(struct serve_node *n, FILE *f);
-void serve_node_json(struct serve_node *n, FILE *f);
 
 /* Everything a request may touch. */
 enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
@@ -108,3 +87,5 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
 /* capscope serve's own metrics (admission reviews, build info). */
 void serve_metrics_self(struct serve_ctx *s, FILE *f);
+
+#endif

@@ -22,8 +22,11 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include <stdio.h>
+
 #include "caps.h"
 #include "diag.h"
+#include "kernel.h"
 #include "oci.h"
 #include "proc.h"
 
@@ -58,10 +61,12 @@ struct cs_node_ctr {
 	bool have_status;
 	struct cs_proc_status status; /* of pid */
 	int userns;		      /* 1 in a child user namespace, 0 not, -1 unknown */
-	/* The caller's data about this container (e.g. its prediction), kept as
-	 * long as the bundle does not change; freed with user_free. */
-	void *user;
-	void (*user_free)(void *);
+	/* The model's prediction of the first process from the bundle (as
+	 * explain oci makes it), made once per bundle. */
+	bool predicted;		    /* a prediction was attempted */
+	bool predict_ok;	    /* ... and the process starts */
+	struct cs_cred *prediction; /* after execve, when predict_ok */
+	char *predict_why;	    /* when !predict_ok: why not */
 	/* private: change detection */
 	struct timespec mtime;
 	off_t size;
@@ -78,6 +83,7 @@ struct cs_node_opts {
 	const struct cs_node_root *roots; /* NULL: the defaults */
 	size_t n_roots;
 	const char *proc; /* NULL: "/proc" */
+	bool no_predict;  /* skip the model (cs_node_predict) */
 };
 
 /*
@@ -90,6 +96,32 @@ struct cs_node_opts {
 CS_EXPORT int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o,
 			   struct cs_diag *d);
 CS_EXPORT void cs_node_inventory_free(struct cs_node_inventory *inv);
+
+/*
+ * Predict c's first process from its bundle: runc, then execve of
+ * process.args[0] found in the container's own root (/proc/PID/root) or the
+ * bundle's root.path (else taken as a plain file). cs_node_scan calls it
+ * for every new bundle with a running process. 0 or -ENOMEM.
+ */
+CS_EXPORT int cs_node_predict(struct cs_node_ctr *c);
+
+/*
+ * Does what /proc shows differ from the prediction? (five sets, euid mapped
+ * out of the container's user namespace, no_new_privs). A difference is a
+ * model or runtime bug — or a process that changed its own credentials —
+ * and why says where ("bounding predicted 0x401, /proc 0x400").
+ */
+CS_EXPORT bool cs_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len);
+
+/*
+ * The inventory in the Prometheus text format: capscope_container_capability,
+ * capscope_container_info, capscope_container_prediction_mismatch,
+ * capscope_containers (running containers, pause containers left out).
+ * Returns 0 or the first write error.
+ */
+CS_EXPORT int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f);
+/* {"containers": [...]}: identity, process, prediction and mismatch. */
+CS_EXPORT int cs_node_json_write(const struct cs_node_inventory *inv, FILE *f);
 
 /* Read the pod identity annotations of a config.json in memory into c. */
 CS_EXPORT int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c,

@@ -150,9 +150,11 @@ static void ctr_clear_config(struct cs_node_ctr *c)
 	free(c->container);
 	c->namespace = c->pod = c->pod_uid = c->container = NULL;
 	c->sandbox = false;
-	if (c->user_free && c->user)
-		c->user_free(c->user);
-	c->user = NULL;
+	free(c->prediction);
+	free(c->predict_why);
+	c->prediction = NULL;
+	c->predict_why = NULL;
+	c->predicted = c->predict_ok = false;
 }
 
 void cs_node_ctr_free(struct cs_node_ctr *c)

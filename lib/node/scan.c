@@ -132,9 +132,12 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 		pidfile_fallback(c, proc);
 		read_status(c);
 		inv->v[k++] = c;
+		if (c->have_config && c->pid && !c->predicted && !(o && o->no_predict) &&
+		    cs_node_predict(c) < 0)
+			r = -ENOMEM;
 	}
 	inv->n = k;
-	return 0;
+	return r < 0 ? cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory") : 0;
 }
 
 void cs_node_inventory_free(struct cs_node_inventory *inv)

@@ -80,6 +80,8 @@ like "$(jq -r '.response.warnings[0]' <<<"$r")" '^capscope could not read the Po
 
 python3 -c 'import sys; sys.stdout.write("{\"pad\": \"" + "x" * 70000 + "\"}")' >"$T/big.json"
 is "$(post "$T/big.json" | tail -n1)" 413 "a body over --max-body: 413"
+is "$(curl -sS --cacert "$T/ca.crt" -H 'Expect: 100-continue' --data-binary @"$T/big.json" \
+  -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "…and before the body is sent to a client that waits for 100 Continue"
 is "$(curl -sS --cacert "$T/ca.crt" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big.json" \
   -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "a chunked body over --max-body: 413"
 is "$(curl -sS --cacert "$T/ca.crt" -o /dev/null -w '%{http_code}' "$URL/validate")" 405 "GET /validate: 405"

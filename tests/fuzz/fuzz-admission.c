@@ -48,8 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		struct cs_k8s_manifest m;
 		const char *w[] = {"container x: y"};
-		struct cs_admission_response resp = {.allowed = false, .warnings = w, .n_warnings = 1,
-						     .code = 403, .message = "m"};
+		struct cs_admission_response resp = {
+		    .allowed = false, .warnings = w, .n_warnings = 1, .code = 403, .message = "m"};
 		FILE *f = fopen("/dev/null", "w");
 
 		if (!r.uid || !r.uid[0] || !r.api_version)

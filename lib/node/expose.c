@@ -1,73 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The agent's view of its node as Prometheus metrics and as JSON: what each
+ * The node inventory as Prometheus metrics and as JSON: what each
  * container's first process holds (from /proc), who it belongs to (from its
  * bundle's annotations), and whether that matches what the model predicts
  * from the bundle — a difference is a model or runtime bug and is shown,
  * never smoothed over.
  */
 #include <string.h>
-#include <time.h>
 
 #include "capscope/json.h"
+#include "capscope/node.h"
 #include "capscope/serve.h"
-#include "serve.h"
-
-int serve_node_refresh(struct serve_node *n, struct cs_diag *d)
-{
-	struct timespec a, b;
-	int r;
-
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if ((r = cs_node_scan(&n->inv, &n->opts, d)) < 0)
-		return r;
-	for (size_t i = 0; i < n->inv.n; i++) {
-		struct cs_node_ctr *c = n->inv.v[i];
-
-		/* Predicted once per bundle: the library drops user when config.json changes. */
-		if (c->have_config && !c->user && c->pid) {
-			c->user = serve_model_predict(c);
-			c->user_free = serve_prediction_free;
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	n->last_scan_seconds =
-	    (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-	n->scanned = true;
-	return 0;
-}
 
 static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
 						"ambient"};
-
-bool serve_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len)
-{
-	const struct serve_prediction *p = c->user;
-	size_t n = 0;
-	uint32_t euid;
-
-	why[0] = '\0';
-	if (!p || !p->ok || !c->have_status)
-		return false;
-	euid = p->post.uid[1];
-	if (c->cfg.process.user_namespace &&
-	    !cs_idmap_lookup(c->cfg.process.uid_map, c->cfg.process.n_uid_map, euid, true, &euid))
-		euid = (uint32_t)-1;
-	for (int s = 0; s < CS_NSETS && n < len; s++)
-		if (p->post.caps.set[s] != c->status.caps.set[s])
-			n += (size_t)snprintf(why + n, len - n, "%s%s predicted %#llx, /proc %#llx",
-					      n ? "; " : "", set_names[s],
-					      (unsigned long long)p->post.caps.set[s],
-					      (unsigned long long)c->status.caps.set[s]);
-	if (n < len && (c->status.have & CS_HAVE_UID) && euid != c->status.uid[1])
-		n += (size_t)snprintf(why + n, len - n, "%seuid predicted %u, /proc %u",
-				      n ? "; " : "", (unsigned)euid, (unsigned)c->status.uid[1]);
-	if (n < len && c->status.no_new_privs >= 0 &&
-	    p->post.no_new_privs != (c->status.no_new_privs == 1))
-		n += (size_t)snprintf(why + n, len - n, "%sno_new_privs predicted %d, /proc %d",
-				      n ? "; " : "", p->post.no_new_privs, c->status.no_new_privs);
-	return n > 0;
-}
 
 /* The labels that name a container: namespace, pod, container, id. */
 static void ident(const struct cs_node_ctr *c, const char **l, char id[13])
@@ -89,13 +35,13 @@ static bool shown(const struct cs_node_ctr *c)
 	return c->have_status && !c->sandbox;
 }
 
-static void metric_caps(struct cs_prom *p, struct serve_node *n)
+static void metric_caps(struct cs_prom *p, const struct cs_node_inventory *inv)
 {
 	cs_prom_family(
 	    p, "capscope_container_capability", "gauge",
 	    "1 for each capability in each set of the container's first process (/proc)");
-	for (size_t i = 0; i < n->inv.n; i++) {
-		const struct cs_node_ctr *c = n->inv.v[i];
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct cs_node_ctr *c = inv->v[i];
 		const char *l[13];
 		char id[13], name[32];
 
@@ -115,13 +61,13 @@ static void metric_caps(struct cs_prom *p, struct serve_node *n)
 	}
 }
 
-static void metric_info(struct cs_prom *p, struct serve_node *n)
+static void metric_info(struct cs_prom *p, const struct cs_node_inventory *inv)
 {
 	cs_prom_family(p, "capscope_container_info", "gauge",
 		       "Credentials of the container's first process: uid, no_new_privs, seccomp, "
 		       "user namespace");
-	for (size_t i = 0; i < n->inv.n; i++) {
-		const struct cs_node_ctr *c = n->inv.v[i];
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct cs_node_ctr *c = inv->v[i];
 		const char *l[21];
 		char id[13], uid[16];
 
@@ -145,45 +91,41 @@ static void metric_info(struct cs_prom *p, struct serve_node *n)
 	cs_prom_family(p, "capscope_container_prediction_mismatch", "gauge",
 		       "1 when /proc differs from what capscope predicts from the container's OCI "
 		       "bundle (a model or runtime bug; details in /api/v1/containers)");
-	for (size_t i = 0; i < n->inv.n; i++) {
-		const struct cs_node_ctr *c = n->inv.v[i];
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct cs_node_ctr *c = inv->v[i];
 		const char *l[9];
 		char id[13], why[512];
-		const struct serve_prediction *pr = c->user;
 
-		if (!shown(c) || !pr || !pr->ok)
+		if (!shown(c) || !c->predict_ok)
 			continue;
 		ident(c, l, id);
 		l[8] = NULL;
 		cs_prom_sample(p, "capscope_container_prediction_mismatch", l,
-			       serve_node_mismatch(c, why, sizeof(why)));
+			       cs_node_mismatch(c, why, sizeof(why)));
 	}
 }
 
-void serve_node_metrics(struct serve_node *n, FILE *f)
+int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f)
 {
 	struct cs_prom p;
 	size_t running = 0;
 
 	cs_prom_init(&p, f);
-	metric_caps(&p, n);
-	metric_info(&p, n);
-	for (size_t i = 0; i < n->inv.n; i++)
-		running += shown(n->inv.v[i]);
+	metric_caps(&p, inv);
+	metric_info(&p, inv);
+	for (size_t i = 0; i < inv->n; i++)
+		running += shown(inv->v[i]);
 	cs_prom_family(&p, "capscope_containers", "gauge",
 		       "Containers with a running first process on this node (pause containers "
 		       "left out)");
 	cs_prom_sample(&p, "capscope_containers", NULL, (double)running);
-	cs_prom_family(&p, "capscope_inventory_scan_duration_seconds", "gauge",
-		       "How long the last inventory scan (bundles and /proc) took");
-	cs_prom_sample(&p, "capscope_inventory_scan_duration_seconds", NULL, n->last_scan_seconds);
+	return cs_prom_finish(&p);
 }
 
 static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 {
-	const struct serve_prediction *p = c->user;
 	char why[512];
-	bool mm = serve_node_mismatch(c, why, sizeof(why));
+	bool mm = cs_node_mismatch(c, why, sizeof(why));
 
 	cs_json_obj_begin(j);
 	cs_json_key(j, "id");
@@ -227,15 +169,15 @@ static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 		cs_json_null(j);
 	}
 	cs_json_key(j, "prediction");
-	if (p) {
+	if (c->predicted) {
 		cs_json_obj_begin(j);
 		cs_json_key(j, "ok");
-		cs_json_bool(j, p->ok);
+		cs_json_bool(j, c->predict_ok);
 		cs_json_key(j, "why");
-		cs_json_str(j, p->why);
+		cs_json_str(j, c->predict_why);
 		cs_json_key(j, "caps");
-		if (p->ok)
-			cs_json_caps(j, &p->post.caps);
+		if (c->predict_ok)
+			cs_json_caps(j, &c->prediction->caps);
 		else
 			cs_json_null(j);
 		cs_json_key(j, "mismatch");
@@ -249,7 +191,7 @@ static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 	cs_json_obj_end(j);
 }
 
-void serve_node_json(struct serve_node *n, FILE *f)
+int cs_node_json_write(const struct cs_node_inventory *inv, FILE *f)
 {
 	struct cs_json j;
 
@@ -257,9 +199,9 @@ void serve_node_json(struct serve_node *n, FILE *f)
 	cs_json_obj_begin(&j);
 	cs_json_key(&j, "containers");
 	cs_json_arr_begin(&j);
-	for (size_t i = 0; i < n->inv.n; i++)
-		json_ctr(&j, n->inv.v[i]);
+	for (size_t i = 0; i < inv->n; i++)
+		json_ctr(&j, inv->v[i]);
 	cs_json_arr_end(&j);
 	cs_json_obj_end(&j);
-	cs_json_finish(&j);
+	return cs_json_finish(&j);
 }
