@@ -76,6 +76,14 @@ CS_EXPORT void cs_prom_family(struct cs_prom *p, const char *name, const char *t
  */
 CS_EXPORT void cs_prom_sample(struct cs_prom *p, const char *name, const char *const *labels,
 			      double value);
+/*
+ * The same with labels escaped once for many samples: prefix is the text
+ * cs_prom_labels made ('k1="v1",k2="v2"'), labels the ones that vary.
+ */
+CS_EXPORT void cs_prom_sample_pre(struct cs_prom *p, const char *name, const char *prefix,
+				  const char *const *labels, double value);
+/* 'k1="v1",k2="v2"' for a NULL-terminated key, value list, escaped; malloc'd. */
+CS_EXPORT char *cs_prom_labels(const char *const *labels);
 /* Returns 0 or the first write error. */
 CS_EXPORT int cs_prom_finish(struct cs_prom *p);
 /* Escape one label value into a malloc'd string (for tests and the fuzzer). */

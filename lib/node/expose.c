@@ -6,6 +6,8 @@
  * from the bundle — a difference is a model or runtime bug and is shown,
  * never smoothed over.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capscope/json.h"
@@ -42,22 +44,27 @@ static void metric_caps(struct cs_prom *p, const struct cs_node_inventory *inv)
 	    "1 for each capability in each set of the container's first process (/proc)");
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct cs_node_ctr *c = inv->v[i];
-		const char *l[13];
-		char id[13], name[32];
+		const char *l[9], *v[5] = {"set", NULL, "capability", NULL, NULL};
+		char id[13], name[32], *prefix;
 
 		if (!shown(c))
 			continue;
 		ident(c, l, id);
-		l[8] = "set";
-		l[10] = "capability";
-		l[12] = NULL;
+		l[8] = NULL;
+		/* The container's labels escaped once for all its samples. */
+		if (!(prefix = cs_prom_labels(l))) {
+			p->error = p->error ? p->error : -ENOMEM;
+			return;
+		}
 		for (int s = 0; s < CS_NSETS; s++)
 			for (int cap = 0; cap < 64; cap++)
 				if (c->status.caps.set[s] & CS_BIT(cap)) {
-					l[9] = set_names[s];
-					l[11] = cs_cap_name_r(cap, true, name, sizeof(name));
-					cs_prom_sample(p, "capscope_container_capability", l, 1);
+					v[1] = set_names[s];
+					v[3] = cs_cap_name_r(cap, true, name, sizeof(name));
+					cs_prom_sample_pre(p, "capscope_container_capability",
+							   prefix, v, 1);
 				}
+		free(prefix);
 	}
 }
 
