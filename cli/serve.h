@@ -8,6 +8,8 @@
 #define CAPSCOPE_CLI_SERVE_H
 
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 
 #include "capscope/cri.h"
@@ -87,5 +89,40 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
 /* capscope serve's own metrics (admission reviews, build info). */
 void serve_metrics_self(struct serve_ctx *s, FILE *f);
+
+/* ---------- the process: sockets, servers, signals (serve-server.c) ---------- */
+
+#define SERVE_MAX_LISTEN 16
+struct MHD_Daemon;
+
+struct listener {
+	char spec[128];
+	int fd;
+	struct MHD_Daemon *d;
+};
+
+struct retiring {
+	struct MHD_Daemon *d;
+	time_t deadline;
+	char *key, *cert; /* kept while the old server still uses them */
+};
+
+struct serve_server {
+	struct serve_ctx ctx;
+	struct listener l[SERVE_MAX_LISTEN];
+	size_t n_l;
+	const char *cert_path, *key_path;
+	char *cert, *key;
+	unsigned timeout, max_conns, threads, shutdown_timeout;
+	struct retiring old[SERVE_MAX_LISTEN * 4];
+	size_t n_old;
+};
+
+/* Bind every --listen address and start a server on each; 0 or an exit status. */
+int serve_server_open(struct serve_server *sv);
+/* Wait for signals (SIGHUP: reload, SIGTERM/SIGINT: drain and stop); the exit status. */
+int serve_server_run(struct serve_server *sv, const sigset_t *set);
+/* Read --tls-cert and --tls-key (nothing without them); 0 or an exit status. */
+int serve_read_tls(struct serve_server *sv, char **cert, char **key);
 
 #endif
