@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -333,7 +334,14 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 				return r;
 			continue;
 		}
-		if (root->layout == CS_NODE_TASK) {
+		struct cs_node_ctr *k = lookup(inv, e->d_name, false);
+
+		if (k && k->bundle && !k->seen && k->pidfile_pid > 0 &&
+		    (kill(k->pidfile_pid, 0) == 0 || errno == EPERM)) {
+			/* Known and its first process alive: the pid file and runc's
+			 * state are not read again, only config.json's mtime. */
+			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid);
+		} else if (root->layout == CS_NODE_TASK) {
 			if (!join(bundle, path, "init.pid"))
 				continue;
 			r = found(inv, e->d_name, path,
