@@ -151,11 +151,23 @@ static void reload(struct serve_server *sv)
 		retire(sv->l[i].d);
 		r->d = sv->l[i].d;
 		r->deadline = time(NULL) + sv->timeout + 1;
-		r->cert = i + 1 == sv->n_l ? oc : NULL;
-		r->key = i + 1 == sv->n_l ? ok : NULL;
+		r->cert = oc; /* shared by this generation's servers: freed with the last */
+		r->key = ok;
 		sv->l[i].d = nd[i];
 	}
 	fprintf(stderr, "capscope serve: SIGHUP: certificate reloaded\n");
+}
+
+/* Is cert still used by a kept server (before kept) or one not yet visited (from next)? */
+static bool cert_in_use(const struct serve_server *sv, size_t kept, size_t next, const char *cert)
+{
+	for (size_t i = 0; i < kept; i++)
+		if (sv->old[i].cert == cert)
+			return true;
+	for (size_t i = next; i < sv->n_old; i++)
+		if (sv->old[i].cert == cert)
+			return true;
+	return false;
 }
 
 static void reap(struct serve_server *sv, bool all)
@@ -163,14 +175,17 @@ static void reap(struct serve_server *sv, bool all)
 	size_t k = 0;
 
 	for (size_t i = 0; i < sv->n_old; i++) {
-		struct retiring *r = &sv->old[i];
+		struct retiring r = sv->old[i];
 
-		if (all || !connections(r->d) || time(NULL) >= r->deadline) {
-			mhd.stop_daemon(r->d);
-			free(r->cert);
-			free(r->key);
+		if (all || !connections(r.d) || time(NULL) >= r.deadline) {
+			mhd.stop_daemon(r.d);
+			/* the certificate of its generation, once no server of it is left */
+			if (!cert_in_use(sv, k, i + 1, r.cert)) {
+				free(r.cert);
+				free(r.key);
+			}
 		} else {
-			sv->old[k++] = *r;
+			sv->old[k++] = r;
 		}
 	}
 	sv->n_old = k;
