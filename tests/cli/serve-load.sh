@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope serve under load on loopback: a burst of 1,000 connections open
 # at once, each posting an AdmissionReview, must all be answered with their
 # own uid; then SIGTERM while clients keep posting: the server stops

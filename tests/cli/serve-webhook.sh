@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope serve as an admission webhook, over TLS on loopback, as the API
 # server would call it: curl with a CA made by certtool posts AdmissionReview
 # fixtures (the reference article's non-root NET_BIND_SERVICE pod, a root

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope serve as a node agent, against real containers: runc starts two
 # containers from test bundles (pod identity in CRI-O's annotations, which
 # runc copies into its state), the agent finds them through runc's state
