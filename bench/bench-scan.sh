@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # capscope scan against its anchors, side by side in one run, on the same warm data:
-#   tree:  capscope scan /usr   vs  getcap -r /usr  vs  find /usr -xdev -perm /6000
+#   tree:  capscope scan /usr   vs  the floor (bench/floor-walk.c)  vs  getcap -r /usr
+#          vs  find /usr -xdev -perm /6000; then a 10,000-level chain vs find
 #   image: capscope scan IMAGE  vs  gzip -dc LAYER | tar -t   (a generated ~150 MB image)
 # Prints the median of each (hyperfine, >= 5 runs) and the ratios.
 # Usage: bench/bench-scan.sh BUILD_DIR [TREE]
@@ -20,15 +21,35 @@ median() { jq -r ".results[$1].median" "$2"; }
 cpu() { jq -r ".results[$1] | .user + .system" "$2"; }
 
 echo "== tree: $tree ($(find "$tree" -xdev 2>/dev/null | wc -l) entries, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg))"
+# The floor (bench/floor-walk.c): getdents, one statx and one getxattrat per
+# regular file, openat per directory, 2 threads like capscope, nothing else.
+floor=$(cd "$build" && pwd)/bench/floor-walk
+[ -x "$floor" ] || { echo "bench-scan: no bench/floor-walk in $build" >&2; exit 1; }
 hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$w/tree.json" \
-  "$cs scan $tree" "getcap -r $tree" "find $tree -xdev -type f -perm /6000" >/dev/null 2>&1
-c=$(median 0 "$w/tree.json"); g=$(median 1 "$w/tree.json"); f=$(median 2 "$w/tree.json")
+  "$cs scan $tree" "$floor $tree" "getcap -r $tree" "find $tree -xdev -type f -perm /6000" >/dev/null 2>&1
+c=$(median 0 "$w/tree.json"); fl=$(median 1 "$w/tree.json"); g=$(median 2 "$w/tree.json"); f=$(median 3 "$w/tree.json")
 printf '  %-44s median %7.3f s   cpu %6.3f s\n' "capscope scan $tree" "$c" "$(cpu 0 "$w/tree.json")" \
-  "getcap -r $tree" "$g" "$(cpu 1 "$w/tree.json")" "find $tree -xdev -perm /6000" "$f" "$(cpu 2 "$w/tree.json")"
-printf '  ratio getcap -r / capscope scan: %.2fx (target >= 3x)\n' "$(jq -n "$g / $c")"
-printf '  ratio find -perm  / capscope scan: %.2fx\n' "$(jq -n "$f / $c")"
-printf '  cpu ratio getcap -r / capscope scan: %.2fx (wall ratios need the 2 cores free: load above)\n' \
-  "$(jq -n "$(cpu 1 "$w/tree.json") / $(cpu 0 "$w/tree.json")")"
+  "floor-walk $tree (the floor)" "$fl" "$(cpu 1 "$w/tree.json")" \
+  "getcap -r $tree" "$g" "$(cpu 2 "$w/tree.json")" "find $tree -xdev -perm /6000" "$f" "$(cpu 3 "$w/tree.json")"
+printf '  ratio capscope scan / floor:       %.2fx wall, %.2fx cpu (target <= 1.15x)\n' \
+  "$(jq -n "$c / $fl")" "$(jq -n "$(cpu 0 "$w/tree.json") / $(cpu 1 "$w/tree.json")")"
+printf '  ratio getcap -r / capscope scan:   %.2fx wall, %.2fx cpu (target >= 3x)\n' \
+  "$(jq -n "$g / $c")" "$(jq -n "$(cpu 2 "$w/tree.json") / $(cpu 0 "$w/tree.json")")"
+printf '  ratio find -perm / capscope scan:  %.2fx wall, %.2fx cpu\n' \
+  "$(jq -n "$f / $c")" "$(jq -n "$(cpu 3 "$w/tree.json") / $(cpu 0 "$w/tree.json")")"
+echo "  (wall ratios need the 2 cores free: see the load above)"
+
+# Depth: a 10,000-level chain, capscope against find (the suite counts the work; this times it).
+d=$w/chain
+python3 -c 'import os,sys
+os.makedirs(sys.argv[1]); os.chdir(sys.argv[1])
+for i in range(10000):
+    os.mkdir("d"); os.chdir("d")' "$d"
+hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$w/chain.json" \
+  "$cs scan $d" "find $d -xdev -type f -perm /6000" >/dev/null 2>&1
+printf '  %-44s median %7.3f s\n' "capscope scan (10,000 nested dirs)" "$(median 0 "$w/chain.json")" \
+  "find -perm /6000 (10,000 nested dirs)" "$(median 1 "$w/chain.json")"
+rm -rf "$d"
 
 echo "== image: generated docker-archive, one gzip layer of ~150 MB"
 mkdir -p "$w/img"

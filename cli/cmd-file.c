@@ -6,33 +6,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capscope/fcaps.h"
 #include "capscope/json.h"
+#include "capscope/number.h"
 #include "commands.h"
 #include "output.h"
+#include "../lib/internal/cleanup.h"
 
 static const char file_help[] =
-	"Usage: capscope file get [-n] [-v] [--json] PATH...\n"
-	"       capscope file set [-n ROOTID] TEXT PATH...\n"
-	"       capscope file rm PATH...\n"
-	"\n"
-	"Read, write and remove file capabilities (the security.capability xattr).\n"
-	"'get' prints exactly what getcap prints for the same files, so scripts can\n"
-	"switch: only regular files with capabilities are listed (-v lists the\n"
-	"others too), and -n adds [rootid=N] for a version 3 value whose rootid is\n"
-	"not 0. --json adds the xattr version, rootid, the effective bit and both\n"
-	"sets. 'set' takes libcap's text (cap_text_formats(7)); the file holds one\n"
-	"effective bit, so TEXT's effective set must be empty or equal permitted\n"
-	"plus inheritable, otherwise nothing is written. -n ROOTID writes a\n"
-	"version 3 value for a user namespace whose root is host uid ROOTID.\n"
-	"\n"
-	"Examples:\n"
-	"  capscope file get /usr/bin/ping\n"
-	"  capscope file set cap_net_bind_service+ep ./nc\n"
-	"  capscope file set -n 100000 cap_net_raw+p ./ping   # for a user namespace\n"
-	"  capscope file get --json ./nc\n"
-	"  capscope file rm ./nc\n";
+    "Usage: capscope file get [-n] [-v] [--json] PATH...\n"
+    "       capscope file set [-n ROOTID] TEXT PATH...\n"
+    "       capscope file rm PATH...\n"
+    "\n"
+    "Read, write and remove file capabilities (the security.capability xattr).\n"
+    "'get' prints exactly what getcap prints for the same files, so scripts can\n"
+    "switch: only regular files with capabilities are listed (-v lists the\n"
+    "others too), and -n adds [rootid=N] for a version 3 value whose rootid is\n"
+    "not 0. --json adds the xattr version, rootid, the effective bit and both\n"
+    "sets. 'set' takes libcap's text (cap_text_formats(7)); the file holds one\n"
+    "effective bit, so TEXT's effective set must be empty or equal permitted\n"
+    "plus inheritable, otherwise nothing is written. -n ROOTID writes a\n"
+    "version 3 value for a user namespace whose root is host uid ROOTID.\n"
+    "\n"
+    "Examples:\n"
+    "  capscope file get /usr/bin/ping\n"
+    "  capscope file set cap_net_bind_service+ep ./nc\n"
+    "  capscope file set -n 100000 cap_net_raw+p ./ping   # for a user namespace\n"
+    "  capscope file get --json ./nc\n"
+    "  capscope file rm ./nc\n";
 
 /* A file without capabilities in the --json list. */
 static void json_no_caps(struct cs_json *j, const char *path, bool regular)
@@ -125,9 +128,9 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 static int file_get(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool ns = false, verbose = false, json = false;
 	int c, status = 0;
@@ -174,27 +177,21 @@ static int file_get(int argc, char **argv)
 
 static int parse_rootid(const char *s, uint32_t *out)
 {
-	char *e;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &e, 10);
-	if (!*s || *e || errno || v > 0xffffffffULL || s[0] == '-')
-		return -EINVAL;
-	*out = (uint32_t)v;
-	return 0;
+	return cs_parse_u32(s, UINT32_MAX, out);
 }
+
+static int set_all(const struct cs_fcaps *f, char **paths, int n);
 
 static int file_set(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint32_t rootid = 0;
 	struct cs_fcaps f;
 	struct cs_diag d = {0};
-	int c, status = 0;
+	int c;
 
 	opterr = 0;
 	optind = 1;
@@ -220,23 +217,56 @@ static int file_set(int argc, char **argv)
 		snprintf(what, sizeof(what), "TEXT '%.60s'", argv[optind]);
 		return cs_diag_err("file set", what, &d);
 	}
-	for (int i = optind + 1; i < argc; i++) {
-		struct stat sb;
-		int rc;
+	return set_all(&f, argv + optind + 1, argc - optind - 1);
+}
 
-		/* Never write through a symlink or to something that cannot be exec'd. */
-		if (lstat(argv[i], &sb) < 0) {
-			status = cs_err("file set", "%s: %s", argv[i], strerror(errno));
-			continue;
-		}
-		if (!S_ISREG(sb.st_mode)) {
-			status = cs_err("file set", "%s: not a regular file", argv[i]);
-			continue;
-		}
-		rc = cs_fcaps_set(argv[i], &f);
-		if (rc < 0)
-			status = cs_err("file set", "%s: %s", argv[i], strerror(-rc));
+/*
+ * All or nothing: every path is checked (and opened) first; only when all
+ * can take the xattr is anything written, and a write that still fails
+ * puts back what the earlier files had.
+ */
+static int set_all(const struct cs_fcaps *f, char **paths, int n)
+{
+	struct target {
+		int fd;
+		unsigned char old[CS_VFS_CAP_V3_SIZE];
+		size_t oldlen;
+	};
+	cs_cleanup_free struct target *t = calloc((size_t)n, sizeof(*t));
+	int status = 0, i, done = 0;
+
+	if (!t)
+		return cs_err("file set", "out of memory");
+	for (i = 0; i < n; i++) {
+		struct cs_diag d = {0};
+
+		t[i].fd = cs_fcaps_open_for_set(paths[i], t[i].old, &t[i].oldlen, &d);
+		if (t[i].fd < 0)
+			status = cs_err("file set", "%s: %s", paths[i], d.message);
 	}
+	if (status) {
+		cs_err("file set", "nothing was written");
+	} else {
+		for (done = 0; done < n; done++) {
+			int rc = cs_fcaps_fset(t[done].fd, f);
+
+			if (rc < 0) {
+				status = cs_err("file set", "%s: %s", paths[done], strerror(-rc));
+				break;
+			}
+		}
+		if (status) {
+			for (i = 0; i < done; i++)
+				if (cs_fcaps_fset_raw(t[i].fd, t[i].old, t[i].oldlen) < 0)
+					cs_err("file set", "%s: could not put back its old value",
+					       paths[i]);
+			cs_err("file set", "nothing was changed%s",
+			       done ? " (earlier files restored)" : "");
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (t[i].fd >= 0)
+			close(t[i].fd);
 	return cs_finish_stdout("file", status);
 }
 

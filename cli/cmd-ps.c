@@ -11,220 +11,70 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/kernel.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
 #include "commands.h"
 #include "output.h"
-#include "ps-secbits.h"
 
 static const char ps_help[] =
-	"Usage: capscope ps [OPTIONS] [PID...]\n"
-	"\n"
-	"Show the capability sets and credentials of every process, or of the\n"
-	"PIDs given: effective, permitted, inheritable, bounding and ambient sets,\n"
-	"no_new_privs, seccomp mode, whether it runs in a non-initial user\n"
-	"namespace, and its container (runtime, id and Kubernetes pod UID, read\n"
-	"from /proc/PID/cgroup). Threads whose sets or ids differ from their\n"
-	"thread-group leader are listed under it.\n"
-	"\n"
-	"Compact sets: '-' empty, 'all' every capability of this kernel, up to three\n"
-	"names, else a count. The kernel exports securebits only to the process\n"
-	"itself, so -v and --json read them for every process with a BPF task\n"
-	"iterator (root, or CAP_BPF and CAP_PERFMON; loading it takes about 0.1 s);\n"
-	"without it they are '?' (null in JSON) except for capscope's own process.\n"
-	"\n"
-	"Options:\n"
-	"  -v, --verbose   every set in full, one per line\n"
-	"      --no-bpf    do not load the securebits iterator\n"
-	"      --json      {\"processes\": [...]} (see capscope-ps(1))\n"
-	"  -h, --help      this text\n"
-	"\n"
-	"Examples:\n"
-	"  capscope ps                 # every process\n"
-	"  capscope ps -v $$           # this shell, in full\n"
-	"  capscope ps --json 1 | jq '.processes[0].caps.effective.names'\n";
+    "Usage: capscope ps [OPTIONS] [PID...]\n"
+    "\n"
+    "Show the capability sets and credentials of every process, or of the\n"
+    "PIDs given: effective, permitted, inheritable, bounding and ambient sets,\n"
+    "no_new_privs, seccomp mode, whether it runs in a non-initial user\n"
+    "namespace, and its container (runtime, id and Kubernetes pod UID, read\n"
+    "from /proc/PID/cgroup). Threads whose sets or ids differ from their\n"
+    "thread-group leader are listed under it.\n"
+    "\n"
+    "Compact sets: '-' empty, 'all' every capability of this kernel, up to three\n"
+    "names, else a count. The kernel exports securebits only to the process\n"
+    "itself, so -v and --json read them for every process with a BPF task\n"
+    "iterator (root, or CAP_BPF and CAP_PERFMON; loading it takes about 0.1 s);\n"
+    "without it they are '?' (null in JSON) except for capscope's own process.\n"
+    "\n"
+    "Options:\n"
+    "  -v, --verbose   every set in full, one per line\n"
+    "      --no-bpf    do not load the securebits iterator\n"
+    "      --json      {\"processes\": [...]} (see capscope-ps(1))\n"
+    "  -h, --help      this text\n"
+    "\n"
+    "Examples:\n"
+    "  capscope ps                 # every process\n"
+    "  capscope ps -v $$           # this shell, in full\n"
+    "  capscope ps --json 1 | jq '.processes[0].caps.effective.names'\n";
 
 struct ps_opts {
 	bool verbose, json, no_bpf;
 };
 
-/* One snapshot of every thread's securebits, taken before the listing. */
-static struct ps_secbits secbits;
-static bool have_secbits;
-static char secbits_why[256];
-
-struct proc_view {
-	struct cs_proc_status st;
-	char user[64];
-	char *cmdline; /* NUL-separated args joined with spaces; malloc'd */
-	int userns;    /* 1 child, 0 initial, -1 unknown */
-	int securebits; /* -1 unknown */
-	bool has_container;
-	struct cs_container ct;
-	/* Threads that differ from the leader. */
-	struct cs_proc_status *threads;
-	size_t nthreads;
+/* A field a process controls (comm, argv, cgroup names), made safe for a terminal. */
+struct safe_text {
+	char *s;
 };
 
-static void view_free(struct proc_view *v)
+static void safe_text_free(struct safe_text *t)
 {
-	cs_proc_status_free(&v->st);
-	free(v->cmdline);
-	for (size_t i = 0; i < v->nthreads; i++)
-		cs_proc_status_free(&v->threads[i]);
-	free(v->threads);
-	memset(v, 0, sizeof(*v));
+	free(t->s);
+}
+#define cs_cleanup_safe __attribute__((cleanup(safe_text_free)))
+
+static const char *safe(struct safe_text *t, const char *raw)
+{
+	free(t->s);
+	t->s = cs_escape_dup(raw ? raw : "");
+	return t->s ? t->s : "?";
 }
 
-/*
- * getpwuid reads the passwd database on every call; a listing has few
- * distinct uids, so remember the last ones (bench/bench-foundation.sh).
- */
-static void user_name(uid_t uid, char *buf, size_t len)
+/* The comm as the process set it, escaped (the kernel's own escaping undone first). */
+static const char *safe_comm(struct safe_text *t, const char *status_name)
 {
-	static struct {
-		uid_t uid;
-		char name[64];
-	} cache[16];
-	static size_t used, next;
-	struct passwd *pw;
+	char raw[sizeof(((struct cs_proc_status *)0)->name)];
 
-	for (size_t i = 0; i < used; i++) {
-		if (cache[i].uid == uid) {
-			snprintf(buf, len, "%s", cache[i].name);
-			return;
-		}
-	}
-	pw = getpwuid(uid);
-	if (pw && pw->pw_name)
-		snprintf(buf, len, "%s", pw->pw_name);
-	else
-		snprintf(buf, len, "%u", (unsigned)uid);
-	cache[next].uid = uid;
-	snprintf(cache[next].name, sizeof(cache[next].name), "%s", buf);
-	next = (next + 1) % 16;
-	if (used < 16)
-		used++;
-}
-
-static char *read_cmdline(pid_t pid)
-{
-	char path[64], *buf = NULL;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if (cs_read_proc_file(path, 64 * 1024, &buf, &n) < 0) {
-		/* Longer than we show, or unreadable: fall back to the comm name. */
-		return NULL;
-	}
-	while (n > 0 && buf[n - 1] == '\0')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\0' || !isprint((unsigned char)buf[i]))
-			buf[i] = buf[i] == '\0' ? ' ' : '?';
-	buf[n] = '\0';
-	if (n == 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_status *b)
-{
-	return !cs_quintet_equal(&a->caps, &b->caps) || memcmp(a->uid, b->uid, sizeof(a->uid)) ||
-	       memcmp(a->gid, b->gid, sizeof(a->gid)) || a->no_new_privs != b->no_new_privs ||
-	       a->seccomp != b->seccomp;
-}
-
-static int collect_threads(pid_t pid, struct proc_view *v)
-{
-	char path[64];
-	DIR *d;
-	struct dirent *de;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return 0; /* gone: the leader's data still stands */
-	while ((de = readdir(d))) {
-		char *e;
-		long tid = strtol(de->d_name, &e, 10);
-		struct cs_proc_status t;
-
-		if (*e || tid <= 0 || tid == pid)
-			continue;
-		if (cs_proc_status_read(pid, (pid_t)tid, &t, NULL) < 0)
-			continue; /* thread exited meanwhile */
-		if (!thread_differs(&v->st, &t)) {
-			cs_proc_status_free(&t);
-			continue;
-		}
-		struct cs_proc_status *nt =
-			realloc(v->threads, (v->nthreads + 1) * sizeof(*nt));
-
-		if (!nt) {
-			cs_proc_status_free(&t);
-			closedir(d);
-			return -ENOMEM;
-		}
-		v->threads = nt;
-		v->threads[v->nthreads++] = t;
-	}
-	closedir(d);
-	return 0;
-}
-
-static int load(pid_t pid, pid_t self, struct proc_view *v, struct cs_diag *d)
-{
-	char path[64], *cg = NULL;
-	size_t n;
-	int rc;
-
-	memset(v, 0, sizeof(*v));
-	v->securebits = -1;
-	rc = cs_proc_status_read(pid, 0, &v->st, d);
-	if (rc < 0)
-		return rc;
-	user_name(v->st.uid[1], v->user, sizeof(v->user));
-	if (v->st.kthread == 1) {
-		/*
-		 * Kernel threads have no command line, no container and always
-		 * the initial user namespace: most of a host's pids, read for nothing.
-		 */
-		v->userns = 0;
-	} else {
-		v->cmdline = read_cmdline(pid);
-		v->userns = cs_proc_in_child_userns(pid);
-		if (v->userns < 0)
-			v->userns = -1;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		if (cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
-			v->has_container = cs_cgroup_parse(cg, n, &v->ct) > 0;
-			free(cg);
-		}
-	}
-	if (pid == self) {
-		int sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
-
-		v->securebits = sb >= 0 ? sb : -1;
-	} else if (have_secbits) {
-		v->securebits = ps_secbits_lookup(&secbits, pid);
-	}
-	/* A single-threaded process has no other thread to compare. */
-	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v);
-	if (rc < 0) {
-		view_free(v);
-		return rc;
-	}
-	/*
-	 * A process that exits after its status was read is still shown: what
-	 * it had is what was read, and a later file that vanished only leaves
-	 * its field empty.
-	 */
-	return 0;
+	cs_proc_comm_raw(status_name, raw, sizeof(raw));
+	return safe(t, raw);
 }
 
 /* Compact set: "-", "all", up to three short names, or "N caps". */
@@ -254,20 +104,36 @@ static void compact(cs_mask_t m, char *buf, size_t len)
 	}
 }
 
-static const char *container_text(const struct proc_view *v, char *buf, size_t len)
+/* "runtime:id pod:uid", from cgroup names (which a delegated cgroup's owner picks). */
+static const char *container_text(const struct cs_proc_info *v, struct safe_text *out)
 {
+	char buf[160];
+
 	if (!v->has_container)
 		return "-";
-	if (v->ct.id[0])
-		snprintf(buf, len, "%s:%.12s", cs_runtime_name(v->ct.runtime), v->ct.id);
+	if (v->container.id[0])
+		snprintf(buf, sizeof(buf), "%s:%.12s", cs_runtime_name(v->container.runtime),
+			 v->container.id);
 	else
-		snprintf(buf, len, "%s", cs_runtime_name(v->ct.runtime));
-	if (v->ct.pod_uid[0]) {
+		snprintf(buf, sizeof(buf), "%s", cs_runtime_name(v->container.runtime));
+	if (v->container.pod_uid[0]) {
 		size_t o = strlen(buf);
 
-		snprintf(buf + o, len - o, " pod:%.8s", v->ct.pod_uid);
+		snprintf(buf + o, sizeof(buf) - o, " pod:%.8s", v->container.pod_uid);
 	}
-	return buf;
+	return safe(out, buf);
+}
+
+/* JSON keeps the command line as it always was: other bytes than printable ASCII as '?'. */
+static void json_cmdline(struct cs_json *j, const char *cmdline)
+{
+	char *c = cmdline ? strdup(cmdline) : NULL;
+
+	for (char *p = c; p && *p; p++)
+		if (!isprint((unsigned char)*p))
+			*p = '?';
+	cs_json_str(j, c);
+	free(c);
 }
 
 static void json_ids(struct cs_json *j, const char *key, const unsigned *ids)
@@ -299,7 +165,30 @@ static void json_status_core(struct cs_json *j, const struct cs_proc_status *st)
 	cs_json_str(j, cs_seccomp_name(st->seccomp));
 }
 
-static void json_view(struct cs_json *j, const struct proc_view *v)
+static void json_container(struct cs_json *j, const struct cs_proc_info *v)
+{
+	const struct cs_container *c = &v->container;
+
+	cs_json_key(j, "container");
+	if (!v->has_container) {
+		cs_json_null(j);
+		return;
+	}
+	cs_json_obj_begin(j);
+	cs_json_key(j, "runtime");
+	cs_json_str(j, cs_runtime_name(c->runtime));
+	cs_json_key(j, "id");
+	cs_json_str(j, c->id[0] ? c->id : NULL);
+	cs_json_key(j, "pod_uid");
+	cs_json_str(j, c->pod_uid[0] ? c->pod_uid : NULL);
+	cs_json_key(j, "qos");
+	cs_json_str(j, c->qos[0] ? c->qos : NULL);
+	cs_json_key(j, "cgroup");
+	cs_json_str(j, c->cgroup);
+	cs_json_obj_end(j);
+}
+
+static void json_view(struct cs_json *j, const struct cs_proc_info *v)
 {
 	cs_json_obj_begin(j);
 	cs_json_key(j, "pid");
@@ -309,7 +198,7 @@ static void json_view(struct cs_json *j, const struct proc_view *v)
 	cs_json_key(j, "comm");
 	cs_json_str(j, v->st.name);
 	cs_json_key(j, "cmdline");
-	cs_json_str(j, v->cmdline);
+	json_cmdline(j, v->cmdline);
 	cs_json_key(j, "user");
 	cs_json_str(j, v->user);
 	json_status_core(j, &v->st);
@@ -323,23 +212,7 @@ static void json_view(struct cs_json *j, const struct proc_view *v)
 		cs_json_null(j);
 	else
 		cs_json_bool(j, v->userns);
-	cs_json_key(j, "container");
-	if (!v->has_container) {
-		cs_json_null(j);
-	} else {
-		cs_json_obj_begin(j);
-		cs_json_key(j, "runtime");
-		cs_json_str(j, cs_runtime_name(v->ct.runtime));
-		cs_json_key(j, "id");
-		cs_json_str(j, v->ct.id[0] ? v->ct.id : NULL);
-		cs_json_key(j, "pod_uid");
-		cs_json_str(j, v->ct.pod_uid[0] ? v->ct.pod_uid : NULL);
-		cs_json_key(j, "qos");
-		cs_json_str(j, v->ct.qos[0] ? v->ct.qos : NULL);
-		cs_json_key(j, "cgroup");
-		cs_json_str(j, v->ct.cgroup);
-		cs_json_obj_end(j);
-	}
+	json_container(j, v);
 	cs_json_key(j, "threads");
 	cs_json_arr_begin(j);
 	for (size_t i = 0; i < v->nthreads; i++) {
@@ -355,8 +228,9 @@ static void json_view(struct cs_json *j, const struct proc_view *v)
 	cs_json_obj_end(j);
 }
 
-static const char *const compact_header[] = {"PID", "USER", "EFF", "PRM", "INH", "BND", "AMB",
-					     "NNP", "SECCOMP", "USERNS", "CONTAINER", "COMMAND"};
+static const char *const compact_header[] = {"PID",	"USER",	  "EFF",       "PRM",
+					     "INH",	"BND",	  "AMB",       "NNP",
+					     "SECCOMP", "USERNS", "CONTAINER", "COMMAND"};
 #define NCOLS (sizeof(compact_header) / sizeof(compact_header[0]))
 
 static int add_row(struct cs_table *t, const struct cs_proc_status *st, const char *user,
@@ -381,36 +255,44 @@ static int add_row(struct cs_table *t, const struct cs_proc_status *st, const ch
 	return cs_table_add(t, cells);
 }
 
-/* The names of the bits set (include/uapi/linux/securebits.h). */
-static const char *securebits_text(unsigned bits)
+/* The leader's row and one per differing thread. */
+static void add_rows(struct cs_table *t, const struct cs_proc_info *v)
 {
-	static char buf[256];
-	size_t n = 0;
+	cs_cleanup_safe struct safe_text user = {0}, ct = {0}, comm = {0};
+	const char *u = safe(&user, v->user), *c = container_text(v, &ct);
+	char cmd[160];
 
-	buf[0] = '\0';
-	for (unsigned i = 0; cs_securebit_name(i); i++)
-		if (bits & (1u << i))
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "," : " (",
-					      cs_securebit_name(i));
-	if (n)
-		snprintf(buf + n, sizeof(buf) - n, ")");
-	return buf;
+	/* The column is cut at 159 bytes, on a whole escape. */
+	if (v->cmdline) {
+		cs_escape_text(v->cmdline, strlen(v->cmdline), cmd, sizeof(cmd));
+	} else {
+		/* Kernel threads have no command line: show [comm] as ps does. */
+		snprintf(cmd, sizeof(cmd), "[%s]", safe_comm(&comm, v->st.name));
+	}
+	add_row(t, &v->st, u, cmd, v->userns, c, false);
+	for (size_t k = 0; k < v->nthreads; k++)
+		add_row(t, &v->threads[k], u, safe_comm(&comm, v->threads[k].name), v->userns, c,
+			true);
 }
 
-static void print_verbose(const struct proc_view *v, const struct cs_proc_status *st,
-			  bool thread)
+/* The names of the bits set (include/uapi/linux/securebits.h). */
+static void print_securebits_names(unsigned bits)
+{
+	bool any = false;
+
+	for (unsigned i = 0; cs_securebit_name(i); i++)
+		if (bits & (1u << i)) {
+			printf("%s%s", any ? "," : " (", cs_securebit_name(i));
+			any = true;
+		}
+	if (any)
+		printf(")");
+}
+
+static void print_sets(const struct cs_proc_status *st)
 {
 	static const enum cs_set order[] = {CS_EFF, CS_PRM, CS_INH, CS_BND, CS_AMB};
-	char ctext[160];
 
-	if (thread)
-		printf("  thread %d (%s)\n", (int)st->pid, st->name);
-	else
-		printf("%d %s (%s)\n", (int)st->pid, st->name, v->cmdline ? v->cmdline : "");
-	printf("  uids    %u %u %u %u (real effective saved fs)\n", (unsigned)st->uid[0],
-	       (unsigned)st->uid[1], (unsigned)st->uid[2], (unsigned)st->uid[3]);
-	printf("  gids    %u %u %u %u\n", (unsigned)st->gid[0], (unsigned)st->gid[1],
-	       (unsigned)st->gid[2], (unsigned)st->gid[3]);
 	for (int i = 0; i < CS_NSETS; i++) {
 		cs_mask_t m = st->caps.set[order[i]];
 		size_t need = cs_mask_format_names(m, CS_NAMES_LOWER, NULL, 0) + 1;
@@ -419,84 +301,120 @@ static void print_verbose(const struct proc_view *v, const struct cs_proc_status
 		if (!names)
 			continue;
 		cs_mask_format_names(m, CS_NAMES_LOWER, names, need);
-		printf("  %-11s 0x%016" PRIx64 " %s\n", cs_set_name(order[i]), m,
-		       m ? names : "-");
+		printf("  %-11s 0x%016" PRIx64 " %s\n", cs_set_name(order[i]), m, m ? names : "-");
 		free(names);
 	}
+}
+
+static void print_verbose(const struct cs_proc_info *v, const struct cs_proc_status *st,
+			  bool thread, const char *secbits_why)
+{
+	cs_cleanup_safe struct safe_text comm = {0}, cmd = {0}, ct = {0};
+
+	if (thread)
+		printf("  thread %d (%s)\n", (int)st->pid, safe_comm(&comm, st->name));
+	else
+		printf("%d %s (%s)\n", (int)st->pid, safe_comm(&comm, st->name),
+		       safe(&cmd, v->cmdline));
+	printf("  uids    %u %u %u %u (real effective saved fs)\n", (unsigned)st->uid[0],
+	       (unsigned)st->uid[1], (unsigned)st->uid[2], (unsigned)st->uid[3]);
+	printf("  gids    %u %u %u %u\n", (unsigned)st->gid[0], (unsigned)st->gid[1],
+	       (unsigned)st->gid[2], (unsigned)st->gid[3]);
+	print_sets(st);
 	if (thread)
 		return;
-	if (v->securebits >= 0)
-		printf("  securebits  0x%x%s\n", (unsigned)v->securebits,
-		       securebits_text((unsigned)v->securebits));
-	else
-		printf("  securebits  ? (%s)\n", secbits_why[0] ? secbits_why : "not readable");
-	printf("  no_new_privs %s, seccomp %s, user namespace %s\n",
-	       st->no_new_privs < 0 ? "?" : st->no_new_privs ? "yes" : "no",
-	       cs_seccomp_name(st->seccomp),
-	       v->userns < 0 ? "?" : v->userns ? "child" : "initial");
-	printf("  container %s\n", container_text(v, ctext, sizeof(ctext)));
-}
-
-static int compare_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int list_all_pids(pid_t **out, size_t *n)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	pid_t *p = NULL;
-	size_t cnt = 0, cap = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char *e;
-		long v = strtol(de->d_name, &e, 10);
-
-		if (*e || v <= 0)
-			continue;
-		if (cnt == cap) {
-			pid_t *np;
-
-			cap = cap ? cap * 2 : 256;
-			np = realloc(p, cap * sizeof(*np));
-			if (!np) {
-				free(p);
-				closedir(d);
-				return -ENOMEM;
-			}
-			p = np;
-		}
-		p[cnt++] = (pid_t)v;
+	if (v->securebits >= 0) {
+		printf("  securebits  0x%x", (unsigned)v->securebits);
+		print_securebits_names((unsigned)v->securebits);
+		printf("\n");
+	} else {
+		printf("  securebits  ? (%s)\n", secbits_why);
 	}
-	closedir(d);
-	qsort(p, cnt, sizeof(*p), compare_pid);
-	*out = p;
-	*n = cnt;
+	printf("  no_new_privs %s, seccomp %s, user namespace %s\n",
+	       st->no_new_privs < 0 ? "?"
+	       : st->no_new_privs   ? "yes"
+				    : "no",
+	       cs_seccomp_name(st->seccomp),
+	       v->userns < 0 ? "?"
+	       : v->userns   ? "child"
+			     : "initial");
+	printf("  container %s\n", container_text(v, &ct));
+}
+
+/* The PIDs named on the command line, or a usage error. */
+static int parse_pids(int argc, char **argv, int first, pid_t **out, size_t *n)
+{
+	pid_t *pids = calloc((size_t)(argc - first), sizeof(*pids));
+
+	if (!pids)
+		return cs_err("ps", "out of memory");
+	for (int i = first; i < argc; i++) {
+		char *e;
+		long v;
+
+		errno = 0;
+		v = strtol(argv[i], &e, 10);
+		if (!isdigit((unsigned char)argv[i][0]) || *e || v <= 0 || v > 0x3fffffff ||
+		    errno) {
+			free(pids);
+			return cs_usage_err("ps", "'%s' is not a process id", argv[i]);
+		}
+		pids[i - first] = (pid_t)v;
+	}
+	*out = pids;
+	*n = (size_t)(argc - first);
 	return 0;
+}
+
+static void render(const struct cs_proc_snapshot *s, const struct ps_opts *o)
+{
+	const char *why = o->no_bpf	      ? "--no-bpf"
+			  : s->securebits_why ? s->securebits_why
+					      : "not readable";
+	struct cs_json j;
+	struct cs_table t;
+
+	if (o->json) {
+		cs_json_init(&j, stdout, true);
+		cs_json_obj_begin(&j);
+		cs_json_key(&j, "processes");
+		cs_json_arr_begin(&j);
+		for (size_t i = 0; i < s->n; i++)
+			json_view(&j, &s->procs[i]);
+		cs_json_arr_end(&j);
+		cs_json_obj_end(&j);
+		cs_json_finish(&j);
+	} else if (o->verbose) {
+		for (size_t i = 0; i < s->n; i++) {
+			print_verbose(&s->procs[i], &s->procs[i].st, false, why);
+			for (size_t k = 0; k < s->procs[i].nthreads; k++)
+				print_verbose(&s->procs[i], &s->procs[i].threads[k], true, why);
+		}
+	} else {
+		cs_table_init(&t, NCOLS);
+		cs_table_add(&t, compact_header);
+		for (size_t i = 0; i < s->n; i++)
+			add_rows(&t, &s->procs[i]);
+		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
+		cs_table_free(&t);
+	}
 }
 
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"verbose", no_argument, NULL, 'v'},
-		{"json", no_argument, NULL, 'j'},
-		{"no-bpf", no_argument, NULL, 'B'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"no-bpf", no_argument, NULL, 'B'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ps_opts o = {0};
+	struct cs_proc_snapshot_opts so = {0};
+	struct cs_proc_snapshot s;
+	struct cs_diag d = {0};
 	pid_t *pids = NULL;
-	size_t npids = 0;
-	bool named;
-	int c, status = 0;
-	struct cs_json j;
-	struct cs_table t;
-	pid_t self = getpid();
+	int c, rc, status = 0;
 
 	opterr = 0;
 	optind = 1;
@@ -518,91 +436,24 @@ int cmd_ps(int argc, char **argv)
 			return cs_bad_option("ps", c, optopt, argv, optind);
 		}
 	}
-	named = optind < argc;
-	if (named) {
-		npids = (size_t)(argc - optind);
-		pids = calloc(npids, sizeof(*pids));
-		if (!pids)
-			return cs_err("ps", "out of memory");
-		for (int i = optind; i < argc; i++) {
-			char *e;
-			long v;
-
-			errno = 0;
-			v = strtol(argv[i], &e, 10);
-			if (!isdigit((unsigned char)argv[i][0]) || *e || v <= 0 || v > 0x3fffffff ||
-			    errno) {
-				free(pids);
-				return cs_usage_err("ps", "'%s' is not a process id", argv[i]);
-			}
-			pids[i - optind] = (pid_t)v;
-		}
-	} else {
-		int rc = list_all_pids(&pids, &npids);
-
-		if (rc < 0)
-			return cs_err("ps", "cannot list /proc: %s", strerror(-rc));
-	}
-
+	if (optind < argc && (rc = parse_pids(argc, argv, optind, &pids, &so.npids)) != 0)
+		return rc;
+	so.pids = pids;
 	/* Only the views that show securebits pay for loading the iterator. */
-	if (o.no_bpf)
-		snprintf(secbits_why, sizeof(secbits_why), "--no-bpf");
-	else if (o.verbose || o.json)
-		have_secbits = ps_secbits_load(&secbits, secbits_why, sizeof(secbits_why)) == 0;
-	if (o.json) {
-		cs_json_init(&j, stdout, true);
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "processes");
-		cs_json_arr_begin(&j);
-	} else if (!o.verbose) {
-		cs_table_init(&t, NCOLS);
-		cs_table_add(&t, compact_header);
-	}
-	for (size_t i = 0; i < npids; i++) {
-		struct proc_view v;
-		struct cs_diag d = {0};
-		int rc = load(pids[i], self, &v, &d);
-
-		if (rc < 0) {
-			if (named) {
-				cs_err("ps", "process %d: %s", (int)pids[i],
-				       rc == -ENOENT ? "no such process" : strerror(-rc));
-				status = CS_EXIT_FAIL;
-			}
-			continue;
-		}
-		if (o.json) {
-			json_view(&j, &v);
-		} else if (o.verbose) {
-			print_verbose(&v, &v.st, false);
-			for (size_t k = 0; k < v.nthreads; k++)
-				print_verbose(&v, &v.threads[k], true);
-		} else {
-			char ctext[160], cmd[160];
-
-			/* Kernel threads have no command line: show [comm] as ps does. */
-			if (v.cmdline)
-				snprintf(cmd, sizeof(cmd), "%s", v.cmdline);
-			else
-				snprintf(cmd, sizeof(cmd), "[%s]", v.st.name);
-			const char *ct = container_text(&v, ctext, sizeof(ctext));
-
-			add_row(&t, &v.st, v.user, cmd, v.userns, ct, false);
-			for (size_t k = 0; k < v.nthreads; k++)
-				add_row(&t, &v.threads[k], v.user, v.threads[k].name, v.userns,
-					ct, true);
-		}
-		view_free(&v);
-	}
+	so.securebits = !o.no_bpf && (o.verbose || o.json);
+	rc = cs_proc_snapshot(&so, &s, &d);
 	free(pids);
-	ps_secbits_free(&secbits);
-	if (o.json) {
-		cs_json_arr_end(&j);
-		cs_json_obj_end(&j);
-		cs_json_finish(&j);
-	} else if (!o.verbose) {
-		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
-		cs_table_free(&t);
+	if (rc < 0) {
+		cs_proc_snapshot_free(&s);
+		return cs_err("ps", "%s", d.message);
 	}
+	for (size_t i = 0; i < s.nmissing; i++) {
+		cs_err("ps", "process %d: %s", (int)s.missing[i].pid,
+		       s.missing[i].err == -ENOENT ? "no such process"
+						   : strerror(-s.missing[i].err));
+		status = CS_EXIT_FAIL;
+	}
+	render(&s, &o);
+	cs_proc_snapshot_free(&s);
 	return cs_finish_stdout("ps", status);
 }

@@ -9,52 +9,55 @@
 #include <unistd.h>
 
 #include "capscope/launch.h"
+#include "capscope/number.h"
 #include "capscope/text.h"
 #include "commands.h"
 #include "explain.h"
+#include "../lib/internal/cleanup.h"
 #include "output.h"
 
-#define CMD "run"
+#define CMD	    "run"
 #define EXIT_LAUNCH 127
 
 static const char help[] =
-	"Usage: capscope run [OPTIONS] -- CMD [ARGS...]\n"
-	"\n"
-	"Run CMD with exactly the user, groups, capability sets, securebits and\n"
-	"no_new_privs asked for. The plan is checked with capscope's kernel model\n"
-	"first, carried out, then the credentials are read back and compared with\n"
-	"the plan. If anything fails or differs, CMD is not run: exit status 127\n"
-	"and one line naming the step and the error.\n"
-	"\n"
-	"Options:\n"
-	"  -u, --user USER|UID     switch to this user (its passwd group unless --group)\n"
-	"  -g, --group GROUP|GID   switch to this group\n"
-	"      --groups LIST       supplementary groups (names or numbers, comma-separated)\n"
-	"      --clear-groups      no supplementary groups\n"
-	"      --keep-groups       keep the current supplementary groups\n"
-	"                          (exactly one of these three when the user or group changes)\n"
-	"      --caps TEXT         inheritable, permitted, effective sets in libcap text,\n"
-	"                          e.g. 'cap_net_bind_service=eip'\n"
-	"      --inh CAPS          the inheritable set, exactly\n"
-	"      --ambient CAPS      the ambient set, exactly; also raises what ambient needs\n"
-	"                          (the capabilities in permitted and inheritable)\n"
-	"      --bounding CAPS     keep only these in the bounding set; anything else asked\n"
-	"                          for must lie inside it, or nothing runs\n"
-	"      --no-new-privs      set no_new_privs\n"
-	"      --securebits BITS   a number, or names: noroot, no-setuid-fixup, keep-caps,\n"
-	"                          no-cap-ambient-raise (each also with -locked)\n"
-	"      --dry-run           print the model's prediction (before and after execve)\n"
-	"                          and exit without changing anything\n"
-	"      --json              with --dry-run: the explain JSON shape\n"
-	"  -h, --help              this text\n"
-	"\n"
-	"CAPS are names separated by commas (cap_net_bind_service, NET_BIND_SERVICE,\n"
-	"net_bind_service, or 'all').\n"
-	"\n"
-	"Examples:\n"
-	"  capscope run --user nobody --clear-groups --ambient net_bind_service -- nc -l 443\n"
-	"  capscope run --bounding net_bind_service --no-new-privs -- ./server\n"
-	"  capscope run --dry-run --user 1000 --keep-groups --caps cap_chown=ep -- id\n";
+    "Usage: capscope run [OPTIONS] -- CMD [ARGS...]\n"
+    "\n"
+    "Run CMD with exactly the user, groups, capability sets, securebits and\n"
+    "no_new_privs asked for. The plan is checked with capscope's kernel model\n"
+    "first, carried out, then the credentials are read back and compared with\n"
+    "the plan. If anything fails or differs, CMD is not run: exit status 127\n"
+    "and one line naming the step and the error.\n"
+    "\n"
+    "Options:\n"
+    "  -u, --user USER|UID     switch to this user (its passwd group unless --group)\n"
+    "  -g, --group GROUP|GID   switch to this group\n"
+    "      --groups LIST       supplementary groups (names or numbers, comma-separated)\n"
+    "      --clear-groups      no supplementary groups\n"
+    "      --keep-groups       keep the current supplementary groups\n"
+    "                          (exactly one of these three when the user or group changes)\n"
+    "      --caps TEXT         inheritable, permitted, effective sets in libcap text,\n"
+    "                          e.g. 'cap_net_bind_service=eip'\n"
+    "      --inh CAPS          the inheritable set, exactly\n"
+    "      --ambient CAPS      the ambient set, exactly; also raises what ambient needs\n"
+    "                          (the capabilities in permitted and inheritable)\n"
+    "      --bounding CAPS     keep only these in the bounding set (each must still be\n"
+    "                          in it); anything else asked for must lie inside it,\n"
+    "                          or nothing runs. Each option may be given once.\n"
+    "      --no-new-privs      set no_new_privs\n"
+    "      --securebits BITS   a number, or names: noroot, no-setuid-fixup, keep-caps,\n"
+    "                          no-cap-ambient-raise (each also with -locked)\n"
+    "      --dry-run           print the model's prediction (before and after execve)\n"
+    "                          and exit without changing anything\n"
+    "      --json              with --dry-run: the explain JSON shape\n"
+    "  -h, --help              this text\n"
+    "\n"
+    "CAPS are names separated by commas (cap_net_bind_service, NET_BIND_SERVICE,\n"
+    "net_bind_service, or 'all').\n"
+    "\n"
+    "Examples:\n"
+    "  capscope run --user nobody --clear-groups --ambient net_bind_service -- nc -l 443\n"
+    "  capscope run --bounding net_bind_service --no-new-privs -- ./server\n"
+    "  capscope run --dry-run --user 1000 --keep-groups --caps cap_chown=ep -- id\n";
 
 #ifdef CS_STATIC_RUN
 /*
@@ -101,15 +104,18 @@ static int parse_caps(const char *opt, const char *arg, cs_mask_t *out)
 	return 0;
 }
 
+/* A uid or gid: strict digits, or else a name; (uid_t)-1 is "no change" to the kernel. */
+static bool parse_id(const char *s, uint32_t *out)
+{
+	return cs_parse_u32(s, UINT32_MAX - 1, out) == 0;
+}
+
 static int parse_uid(const char *s, struct cs_launch_plan *p)
 {
-	char *end;
 	struct passwd *pw;
-	unsigned long v;
+	uint32_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s && !*end && !errno && v < (uid_t)-1) {
+	if (parse_id(s, &v)) {
 		p->uid = (uid_t)v;
 		pw = getpwuid(p->uid);
 	} else {
@@ -119,81 +125,99 @@ static int parse_uid(const char *s, struct cs_launch_plan *p)
 		p->uid = pw->pw_uid;
 	}
 	p->set_uid = true;
-	if (pw && !p->set_gid) {
+	if (!p->set_gid) {
+		/* Keeping the old (root) group would be a privilege nobody asked for. */
+		if (!pw)
+			return cs_usage_err(CMD,
+					    "--user %s: no passwd entry to take the group from; "
+					    "give --group",
+					    s);
 		p->gid = pw->pw_gid;
 		p->set_gid = true;
 	}
 	return 0;
 }
 
-static int parse_gid(const char *s, gid_t *out)
+static int parse_gid(const char *opt, const char *s, gid_t *out)
 {
-	char *end;
 	struct group *gr;
-	unsigned long v;
+	uint32_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s && !*end && !errno && v < (gid_t)-1) {
+	if (parse_id(s, &v)) {
 		*out = (gid_t)v;
 		return 0;
 	}
-	gr = getgrnam(s);
+	gr = *s ? getgrnam(s) : NULL;
 	if (!gr)
-		return cs_usage_err(CMD, "no such group '%s'", s);
+		return cs_usage_err(CMD, "%s: no such group '%s'", opt, s);
 	*out = gr->gr_gid;
 	return 0;
 }
 
+/* Comma-separated, no empty entries: "--groups ''" or "5,,6" is a mistake, not "no groups". */
 static int parse_groups(const char *s, struct cs_launch_plan *p)
 {
-	char *copy = strdup(s), *tok, *save = NULL;
-	int rc = 0;
+	cs_cleanup_free char *copy = strdup(s);
+	char *tok, *next;
 
 	if (!copy)
 		return cs_err(CMD, "out of memory");
 	p->ngroups = 0;
-	for (tok = strtok_r(copy, ", ", &save); tok && !rc; tok = strtok_r(NULL, ", ", &save)) {
+	for (tok = copy; tok; tok = next) {
+		int rc;
+
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*tok)
+			return cs_usage_err(CMD,
+					    "--groups: empty group name in '%s' (use "
+					    "--clear-groups for none)",
+					    s);
 		if (p->ngroups >= CS_CRED_MAX_GROUPS)
-			rc = cs_usage_err(CMD, "--groups: more than %d groups", CS_CRED_MAX_GROUPS);
-		else
-			rc = parse_gid(tok, &p->groups[p->ngroups++]);
+			return cs_usage_err(CMD, "--groups: more than %d groups",
+					    CS_CRED_MAX_GROUPS);
+		if ((rc = parse_gid("--groups", tok, &p->groups[p->ngroups])))
+			return rc;
+		p->ngroups++;
 	}
-	free(copy);
-	return rc;
+	return 0;
 }
 
+/* A number (decimal or 0x hex, strictly) or comma-separated names. */
 static int parse_securebits(const char *s, unsigned *out)
 {
-	char *end, *copy, *tok, *save = NULL;
-	unsigned long v;
-	int rc = 0;
+	cs_cleanup_free char *copy = NULL;
+	char *tok, *next;
+	uint64_t v;
+	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
 
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (*s && !*end && !errno) {
-		if (v & ~(unsigned long)CS_SECBIT_ALL)
-			return cs_usage_err(CMD, "--securebits: unknown bits in 0x%lx", v);
+	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
+		if (r < 0)
+			return cs_usage_err(CMD, "--securebits: '%s' is not a number", s);
+		if (v & ~(uint64_t)CS_SECBIT_ALL)
+			return cs_usage_err(CMD, "--securebits: unknown bits in 0x%llx",
+					    (unsigned long long)v);
 		*out = (unsigned)v;
 		return 0;
 	}
-	copy = strdup(s);
-	if (!copy)
+	if (!(copy = strdup(s)))
 		return cs_err(CMD, "out of memory");
 	*out = 0;
-	for (tok = strtok_r(copy, ", ", &save); tok && !rc; tok = strtok_r(NULL, ", ", &save)) {
+	for (tok = copy; tok; tok = next) {
 		unsigned bit;
 
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
 		for (bit = 0; cs_securebit_name(bit); bit++)
 			if (strcmp(tok, cs_securebit_name(bit)) == 0)
 				break;
 		if (!cs_securebit_name(bit))
-			rc = cs_usage_err(CMD, "--securebits: unknown name '%s'", tok);
-		else
-			*out |= 1u << bit;
+			return cs_usage_err(CMD, "--securebits: unknown name '%s'", tok);
+		*out |= 1u << bit;
 	}
-	free(copy);
-	return rc;
+	return 0;
 }
 
 static void print_cred(const char *title, const struct cs_cred *c)
@@ -254,92 +278,131 @@ static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, 
 	return cs_finish_stdout(CMD, 0);
 }
 
+/* One line, exit 127: the convention of setpriv and of env(1) for "could not run CMD". */
+static int launch_err(const char *what, int rc, const struct cs_diag *d, const char *tail)
+{
+	fprintf(stderr, "capscope run: step '%s' %s: %s (%s)%s\n", d->field[0] ? d->field : "plan",
+		what, cs_errno_name(rc), d->message, tail);
+	return EXIT_LAUNCH;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	enum { O_GROUPS = 256, O_CLEAR, O_KEEP, O_CAPS, O_INH, O_AMB, O_BND, O_NNP, O_SB, O_DRY,
-	       O_JSON };
-	static const struct option longopts[] = {
-		{"user", required_argument, NULL, 'u'},
-		{"group", required_argument, NULL, 'g'},
-		{"groups", required_argument, NULL, O_GROUPS},
-		{"clear-groups", no_argument, NULL, O_CLEAR},
-		{"keep-groups", no_argument, NULL, O_KEEP},
-		{"caps", required_argument, NULL, O_CAPS},
-		{"inh", required_argument, NULL, O_INH},
-		{"ambient", required_argument, NULL, O_AMB},
-		{"bounding", required_argument, NULL, O_BND},
-		{"no-new-privs", no_argument, NULL, O_NNP},
-		{"securebits", required_argument, NULL, O_SB},
-		{"dry-run", no_argument, NULL, O_DRY},
-		{"json", no_argument, NULL, O_JSON},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	enum {
+		O_GROUPS = 256,
+		O_CLEAR,
+		O_KEEP,
+		O_CAPS,
+		O_INH,
+		O_AMB,
+		O_BND,
+		O_NNP,
+		O_SB,
+		O_DRY,
+		O_JSON
 	};
-	static struct cs_launch_plan p;
-	static struct cs_launch l;
-	struct cs_cred self;
+	static const struct option longopts[] = {
+	    {"user", required_argument, NULL, 'u'},
+	    {"group", required_argument, NULL, 'g'},
+	    {"groups", required_argument, NULL, O_GROUPS},
+	    {"clear-groups", no_argument, NULL, O_CLEAR},
+	    {"keep-groups", no_argument, NULL, O_KEEP},
+	    {"caps", required_argument, NULL, O_CAPS},
+	    {"inh", required_argument, NULL, O_INH},
+	    {"ambient", required_argument, NULL, O_AMB},
+	    {"bounding", required_argument, NULL, O_BND},
+	    {"no-new-privs", no_argument, NULL, O_NNP},
+	    {"securebits", required_argument, NULL, O_SB},
+	    {"dry-run", no_argument, NULL, O_DRY},
+	    {"json", no_argument, NULL, O_JSON},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	/* On the heap: a plan and a launch hold several credential sets (a few KiB). */
+	cs_cleanup_free struct cs_launch_plan *p = calloc(1, sizeof(*p));
+	cs_cleanup_free struct cs_launch *l = calloc(1, sizeof(*l));
+	cs_cleanup_free struct cs_cred *self = calloc(1, sizeof(*self));
 	struct cs_steps st;
 	struct cs_diag d = {0};
-	const char *user = NULL, *failed = NULL;
+	const char *user = NULL;
 	bool dry = false, json = false;
 	int c, rc, ngroupopts = 0;
-	char why[256];
+	unsigned seen = 0;
 
-	memset(&p, 0, sizeof(p));
+	if (!p || !l || !self)
+		return cs_err(CMD, "out of memory");
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:u:g:h", longopts, NULL)) != -1) {
+		/*
+		 * A value option given twice would silently keep only the last
+		 * value: refuse, so what runs is what the whole command line says.
+		 */
+		static const char once[] = "ug";
+		unsigned bit = c >= O_GROUPS && c <= O_JSON ? 1u << (c - O_GROUPS + 2)
+			       : strchr(once, c) && c	    ? 1u << (strchr(once, c) - once)
+							    : 0;
+
+		if (bit && (seen & bit)) {
+			const char *name = "?";
+
+			for (const struct option *o = longopts; o->name; o++)
+				if (o->val == c)
+					name = o->name;
+			return cs_usage_err(CMD, "--%s given twice", name);
+		}
+		seen |= bit;
 		rc = 0;
 		switch (c) {
 		case 'u':
 			user = optarg;
 			break;
 		case 'g':
-			rc = parse_gid(optarg, &p.gid);
-			p.set_gid = true;
+			rc = parse_gid("--group", optarg, &p->gid);
+			p->set_gid = true;
 			break;
 		case O_GROUPS:
 			ngroupopts++;
-			p.groups_mode = CS_GROUPS_LIST;
-			rc = parse_groups(optarg, &p);
+			p->groups_mode = CS_GROUPS_LIST;
+			rc = parse_groups(optarg, p);
 			break;
 		case O_CLEAR:
 			ngroupopts++;
-			p.groups_mode = CS_GROUPS_CLEAR;
+			p->groups_mode = CS_GROUPS_CLEAR;
 			break;
 		case O_KEEP:
 			ngroupopts++;
-			p.groups_mode = CS_GROUPS_KEEP;
+			p->groups_mode = CS_GROUPS_KEEP;
 			break;
 		case O_CAPS: {
 			struct cs_iep iep;
 
 			if (cs_text_parse(optarg, strlen(optarg), &iep, &d) < 0)
 				return cs_usage_err(CMD, "--caps: %s", d.message);
-			p.set_caps = true;
-			p.caps_inh = iep.inh;
-			p.caps_prm = iep.prm;
-			p.caps_eff = iep.eff;
+			p->set_caps = true;
+			p->caps_inh = iep.inh;
+			p->caps_prm = iep.prm;
+			p->caps_eff = iep.eff;
 			break;
 		}
 		case O_INH:
-			p.set_inh = true;
-			rc = parse_caps("--inh", optarg, &p.inh);
+			p->set_inh = true;
+			rc = parse_caps("--inh", optarg, &p->inh);
 			break;
 		case O_AMB:
-			p.set_ambient = true;
-			rc = parse_caps("--ambient", optarg, &p.ambient);
+			p->set_ambient = true;
+			rc = parse_caps("--ambient", optarg, &p->ambient);
 			break;
 		case O_BND:
-			p.set_bounding = true;
-			rc = parse_caps("--bounding", optarg, &p.bounding);
+			p->set_bounding = true;
+			rc = parse_caps("--bounding", optarg, &p->bounding);
 			break;
 		case O_NNP:
-			p.no_new_privs = true;
+			p->no_new_privs = true;
 			break;
 		case O_SB:
-			p.set_securebits = true;
-			rc = parse_securebits(optarg, &p.securebits);
+			p->set_securebits = true;
+			rc = parse_securebits(optarg, &p->securebits);
 			break;
 		case O_DRY:
 			dry = true;
@@ -356,7 +419,7 @@ int cmd_run(int argc, char **argv)
 		if (rc)
 			return rc;
 	}
-	if (user && (rc = parse_uid(user, &p)))
+	if (user && (rc = parse_uid(user, p)))
 		return rc;
 	if (ngroupopts > 1)
 		return cs_usage_err(CMD, "--groups, --clear-groups and --keep-groups exclude each "
@@ -365,36 +428,29 @@ int cmd_run(int argc, char **argv)
 		return cs_usage_err(CMD, "missing the command to run (after --)");
 	if (json && !dry)
 		return cs_usage_err(CMD, "--json goes with --dry-run");
-	if (cs_cred_read_self(&self, &d) < 0)
+	if (cs_cred_read_self(self, &d) < 0)
 		return cs_diag_err(CMD, "reading own credentials", &d);
 	cs_steps_init(&st);
-	rc = cs_launch_prepare(&p, &self, &l, &st, &d);
+	rc = cs_launch_prepare(p, self, l, &st, &d);
 	if (rc == -EINVAL && strcmp(d.field, "groups") == 0) {
 		cs_steps_free(&st);
 		return cs_usage_err(CMD, "%s", d.message);
 	}
 	if (rc) {
 		cs_steps_free(&st);
-		fprintf(stderr, "capscope run: step '%s' refused: %s (%s)\n", d.field,
-			cs_errno_name(rc), d.message);
-		return EXIT_LAUNCH;
+		return launch_err("refused", rc, &d, "");
 	}
 	if (dry) {
-		rc = dry_run(&l, &st, argv + optind, json);
+		rc = dry_run(l, &st, argv + optind, json);
 		cs_steps_free(&st);
 		return rc;
 	}
 	cs_steps_free(&st);
-	rc = cs_launch_apply(&l, &failed);
-	if (rc) {
-		fprintf(stderr, "capscope run: step '%s' failed: %s (%s); nothing was executed\n",
-			failed, cs_errno_name(rc), strerror(-rc));
-		return EXIT_LAUNCH;
-	}
-	rc = cs_launch_verify(&l, why, sizeof(why));
-	if (rc) {
+	if ((rc = cs_launch_apply(l, &d)) < 0)
+		return launch_err("failed", rc, &d, "; nothing was executed");
+	if ((rc = cs_launch_verify(l, &d)) < 0) {
 		fprintf(stderr, "capscope run: step 'verify' failed: %s; nothing was executed\n",
-			why);
+			d.message);
 		return EXIT_LAUNCH;
 	}
 	rc = cs_launch_exec(argv + optind);

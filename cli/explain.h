@@ -2,13 +2,15 @@
 /*
  * capscope explain SUBJECT: one dispatcher, one file per subject
  * (cmd-explain-oci.c, cmd-explain-pod.c …), and the printing helpers they
- * share so every explanation reads the same.
+ * share so every explanation reads the same. The model and the JSON are the
+ * library's (capscope/explain.h); this is text rendering only.
  */
 #ifndef CAPSCOPE_CLI_EXPLAIN_H
 #define CAPSCOPE_CLI_EXPLAIN_H
 
 #include <stdio.h>
 
+#include "capscope/explain.h"
 #include "capscope/json.h"
 #include "capscope/kernel.h"
 #include "capscope/steps.h"
@@ -24,22 +26,15 @@ const char *cs_explain_set_cell(cs_mask_t m, char *buf, size_t len);
  * inheritable, ambient ("(absent)" for a set not given) and no_new_privs. */
 void cs_explain_flow_row(struct cs_table *t, const char *stage, const char *uid,
 			 const struct cs_quintet *q, bool nnp);
-/* The numbered steps, "  N. [layer] rule: detail". */
+/* The numbered steps, "  N. [layer] rule: detail", from number first. */
+void cs_explain_print_steps_from(FILE *f, const struct cs_steps *st, size_t first);
 void cs_explain_print_steps(FILE *f, const struct cs_steps *st);
-/* "steps": [{"layer", "rule", "detail"}] (the key is written by the caller). */
-void cs_explain_json_steps(struct cs_json *j, const struct cs_steps *st);
-/* "exec": {"ok", "error", "path"} value. */
-void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r);
-/* "process": {"uids", "gids", "no_new_privs", "caps"} value. */
-void cs_explain_json_cred(struct cs_json *j, const struct cs_cred *c);
 /*
- * Why cap does or does not end effective, one sentence, from the requested
- * OCI sets, the credentials before execve and after, the file and the steps.
- * Returns true when it ends effective.
+ * Text from a manifest, bundle or image, escaped for the terminal
+ * (cs_escape_dup); valid until 16 more calls, "?" when out of memory.
  */
-bool cs_explain_cap_verdict(int cap, const struct cs_quintet *requested,
-			    const struct cs_cred *pre, const struct cs_cred *post,
-			    const struct cs_exec_file *f, const struct cs_exec_result *res,
-			    const struct cs_steps *st, char *buf, size_t len);
+const char *cs_esc(const char *s);
+/* Free what cs_esc still holds (at the end of a command). */
+void cs_esc_release(void);
 
 #endif

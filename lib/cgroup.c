@@ -6,9 +6,13 @@
  * paths "/docker/ID", "/kubepods/QOS/podUID/ID"); see docs/ps.md.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include "capscope/proc.h"
 
@@ -113,12 +117,12 @@ static const struct {
 	const char *prefix;
 	enum cs_runtime_kind kind;
 } scope_prefixes[] = {
-	{"cri-containerd-", CS_RT_CONTAINERD},
-	{"crio-conmon-", CS_RT_NONE}, /* CRI-O's monitor, not the container */
-	{"crio-", CS_RT_CRIO},
-	{"docker-", CS_RT_DOCKER},
-	{"libpod-conmon-", CS_RT_NONE},
-	{"libpod-", CS_RT_PODMAN},
+    {"cri-containerd-", CS_RT_CONTAINERD},
+    {"crio-conmon-", CS_RT_NONE}, /* CRI-O's monitor, not the container */
+    {"crio-", CS_RT_CRIO},
+    {"docker-", CS_RT_DOCKER},
+    {"libpod-conmon-", CS_RT_NONE},
+    {"libpod-", CS_RT_PODMAN},
 };
 
 int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c)
@@ -185,8 +189,8 @@ int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c)
 			c->runtime = CS_RT_KUBEPODS;
 			goto found;
 		}
-		if ((comp_starts(k, "lxc.payload.") || (i > 0 && comps[i - 1].len == 3 &&
-							 memcmp(comps[i - 1].s, "lxc", 3) == 0))) {
+		if ((comp_starts(k, "lxc.payload.") ||
+		     (i > 0 && comps[i - 1].len == 3 && memcmp(comps[i - 1].s, "lxc", 3) == 0))) {
 			const char *nm = comp_starts(k, "lxc.payload.") ? k->s + 12 : k->s;
 			size_t nl = (size_t)(k->s + k->len - nm);
 
@@ -235,4 +239,140 @@ int cs_cgroup_parse(const char *buf, size_t len, struct cs_container *c)
 		p = le + 1;
 	}
 	return best;
+}
+
+int cs_cgroup2_root(char **out)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t n;
+	int rc = cs_read_file("/proc/self/mountinfo", 4u << 20, &buf, &n);
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	rc = -EMEDIUMTYPE;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS... - FSTYPE SOURCE SUPER" */
+		char *dash = strstr(line, " - "), *mnt = NULL;
+
+		if (!dash || strncmp(dash + 3, "cgroup2 ", 8) != 0)
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %ms", &mnt) == 1) {
+			*out = mnt;
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+void cs_cgroup_target_free(struct cs_cgroup_target *t)
+{
+	free(t->path);
+	t->path = NULL;
+}
+
+/* Depth of path below root: its non-empty components after root. */
+static uint32_t cgroup_depth(const char *below_root)
+{
+	uint32_t n = 0;
+
+	for (const char *p = below_root; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			n++;
+	return n;
+}
+
+int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
+{
+	char *root = NULL;
+	struct statfs sfs;
+	struct stat st;
+	size_t rl;
+	int rc = cs_cgroup2_root(&root);
+
+	memset(t, 0, sizeof(*t));
+	if (rc < 0)
+		return rc;
+	rl = strlen(root);
+	if (arg[0] == '/')
+		t->path = strdup(arg);
+	else if (asprintf(&t->path, "%s/%s", root, arg) < 0)
+		t->path = NULL;
+	if (!t->path) {
+		free(root);
+		return -ENOMEM;
+	}
+	rc = 0;
+	if (strncmp(t->path, root, rl) != 0 || (t->path[rl] && t->path[rl] != '/' && rl > 1))
+		rc = -EXDEV;
+	else if (statfs(t->path, &sfs) < 0)
+		rc = -errno;
+	else if (sfs.f_type != 0x63677270 /* CGROUP2_SUPER_MAGIC */)
+		rc = -EXDEV;
+	else if (stat(t->path, &st) < 0)
+		rc = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		rc = -ENOTDIR;
+	if (rc == 0) {
+		t->id = (uint64_t)st.st_ino;
+		t->level = cgroup_depth(t->path + rl);
+	}
+	free(root);
+	return rc;
+}
+
+/* The unified hierarchy's path ("0::PATH") of a /proc/PID/cgroup text, under the mount. */
+static int unified_path(char *buf, char **path)
+{
+	char *line = strstr(buf, "0::"), *e, *root = NULL;
+	int rc;
+
+	if (!line || (line != buf && line[-1] != '\n'))
+		return -EMEDIUMTYPE;
+	e = strchr(line, '\n');
+	if (e)
+		*e = '\0';
+	rc = cs_cgroup2_root(&root);
+	if (rc < 0)
+		return rc;
+	if (asprintf(path, "%s%s", strcmp(root, "/") ? root : "", line + 3) < 0) {
+		*path = NULL;
+		rc = -ENOMEM;
+	}
+	free(root);
+	return rc;
+}
+
+int cs_container_cgroup(const char *prefix, char **path)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int rc = -ESRCH;
+
+	*path = NULL;
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char p[64], *buf = NULL;
+		size_t n;
+		struct cs_container c;
+		bool match;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(p, sizeof(p), "/proc/%.32s/cgroup", de->d_name);
+		if (cs_read_file(p, 1 << 20, &buf, &n) < 0)
+			continue;
+		match = cs_cgroup_parse(buf, n, &c) > 0 && c.id[0] &&
+			strncmp(c.id, prefix, strlen(prefix)) == 0;
+		if (match)
+			rc = unified_path(buf, path);
+		free(buf);
+		if (match)
+			break;
+	}
+	closedir(d);
+	return rc;
 }

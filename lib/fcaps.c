@@ -5,15 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
 
-/* include/uapi/linux/capability.h */
-#define VFS_CAP_REVISION_MASK 0xFF000000U
-#define VFS_CAP_FLAGS_MASK (~VFS_CAP_REVISION_MASK)
-#define VFS_CAP_FLAGS_EFFECTIVE 0x000001U
-#define VFS_CAP_REVISION_1 0x01000000U
-#define VFS_CAP_REVISION_2 0x02000000U
-#define VFS_CAP_REVISION_3 0x03000000U
+#include "internal/cleanup.h"
+
+/* VFS_CAP_* come from include/uapi/linux/capability.h */
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -101,7 +105,7 @@ int cs_fcaps_encode(const struct cs_fcaps *f, void *buf, size_t len)
 	if (len < need)
 		return -ENOSPC;
 	put_le32(b, rev | (f->effective ? VFS_CAP_FLAGS_EFFECTIVE : 0) |
-			    (f->unknown_flags & VFS_CAP_FLAGS_MASK & ~VFS_CAP_FLAGS_EFFECTIVE));
+			(f->unknown_flags & VFS_CAP_FLAGS_MASK & ~VFS_CAP_FLAGS_EFFECTIVE));
 	put_le32(b + 4, (uint32_t)f->permitted);
 	put_le32(b + 8, (uint32_t)f->inheritable);
 	if (f->version >= 2) {
@@ -113,8 +117,7 @@ int cs_fcaps_encode(const struct cs_fcaps *f, void *buf, size_t len)
 	return (int)need;
 }
 
-static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out,
-		       struct cs_diag *d)
+static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out, struct cs_diag *d)
 {
 	if (n < 0) {
 		int e = errno;
@@ -154,6 +157,74 @@ int cs_fcaps_set(const char *path, const struct cs_fcaps *f)
 	return 0;
 }
 
+static bool have_setfcap(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct c[2] = {{0}};
+
+	if (syscall(SYS_capget, &h, c) < 0)
+		return false;
+	return c[CAP_SETFCAP / 32].effective & (1u << (CAP_SETFCAP % 32));
+}
+
+int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE], size_t *oldlen,
+			  struct cs_diag *d)
+{
+	cs_cleanup_close int fd = -1;
+	struct stat sb;
+	struct statvfs vfs;
+	ssize_t n;
+	int flags = 0;
+
+	*oldlen = 0;
+	if (lstat(path, &sb) < 0)
+		return cs_diag_set(d, errno, 0, 0, "", "%s", strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return cs_diag_set(d, EINVAL, 0, 0, "", "not a regular file%s",
+				   S_ISLNK(sb.st_mode) ? " (a symlink: name its target)" : "");
+	/* O_NOFOLLOW + the type check again on the fd: the file checked is the file written */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return cs_diag_set(d, errno, 0, 0, "", "cannot open: %s", strerror(errno));
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return cs_diag_set(d, EINVAL, 0, 0, "", "not a regular file");
+	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return cs_diag_set(d, EROFS, 0, 0, "", "on a read-only filesystem");
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)))
+		return cs_diag_set(d, EPERM, 0, 0, "", "the file is %s",
+				   flags & FS_IMMUTABLE_FL ? "immutable" : "append-only");
+	n = fgetxattr(fd, CS_XATTR_CAPS, old, CS_VFS_CAP_V3_SIZE);
+	if (n < 0 && errno != ENODATA)
+		return cs_diag_set(d, errno, 0, 0, "", "%s",
+				   errno == EOPNOTSUPP
+				       ? "the filesystem does not take security xattrs"
+				       : strerror(errno));
+	if (!have_setfcap())
+		return cs_diag_set(d, EPERM, 0, 0, "",
+				   "setting file capabilities needs CAP_SETFCAP, which this "
+				   "process does not have");
+	*oldlen = n > 0 ? (size_t)n : 0;
+	return cs_steal_fd(&fd);
+}
+
+int cs_fcaps_fset(int fd, const struct cs_fcaps *f)
+{
+	unsigned char buf[CS_VFS_CAP_V3_SIZE];
+	int n = cs_fcaps_encode(f, buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	return cs_fcaps_fset_raw(fd, buf, (size_t)n);
+}
+
+int cs_fcaps_fset_raw(int fd, const unsigned char *buf, size_t len)
+{
+	if (len ? fsetxattr(fd, CS_XATTR_CAPS, buf, len, 0) < 0
+		: fremovexattr(fd, CS_XATTR_CAPS) < 0 && errno != ENODATA)
+		return -errno;
+	return 0;
+}
+
 int cs_fcaps_remove(const char *path)
 {
 	if (lremovexattr(path, CS_XATTR_CAPS) < 0)
@@ -161,8 +232,7 @@ int cs_fcaps_remove(const char *path)
 	return 0;
 }
 
-int cs_fcaps_from_text(const char *text, uint32_t rootid, struct cs_fcaps *out,
-		       struct cs_diag *d)
+int cs_fcaps_from_text(const char *text, uint32_t rootid, struct cs_fcaps *out, struct cs_diag *d)
 {
 	struct cs_iep iep;
 	int rc = cs_text_parse(text, strlen(text), &iep, d);
@@ -185,9 +255,9 @@ int cs_fcaps_from_text(const char *text, uint32_t rootid, struct cs_fcaps *out,
 char *cs_fcaps_to_text(const struct cs_fcaps *f)
 {
 	struct cs_iep iep = {
-		.inh = f->inheritable,
-		.prm = f->permitted,
-		.eff = f->effective ? (f->permitted | f->inheritable) : 0,
+	    .inh = f->inheritable,
+	    .prm = f->permitted,
+	    .eff = f->effective ? (f->permitted | f->inheritable) : 0,
 	};
 
 	return cs_text_format(&iep);

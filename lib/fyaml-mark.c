@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "fyaml-mark.h"
 
+#include <errno.h>
+
 const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 {
 	/* Bounded: a mark deeper than this is not worth a walk of hostile input. */
@@ -21,4 +23,49 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 		}
 	}
 	return NULL;
+}
+
+static void say_nothing(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	(void)user;
+	(void)buf;
+	(void)len;
+}
+
+struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flags,
+				      const char *field, struct cs_diag *d)
+{
+	const char *kind = flags & FYPCF_JSON_FORCE ? "JSON" : "YAML";
+	struct fy_diag_cfg dcfg;
+	struct fy_parse_cfg pcfg = {0};
+	struct fy_document *doc;
+	struct fy_diag_error *e;
+	struct fy_diag *diag;
+	void *it = NULL;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = say_nothing;
+	dcfg.colorize = false;
+	dcfg.level = FYET_ERROR;
+	if (!(diag = fy_diag_create(&dcfg))) {
+		cs_diag_set(d, ENOMEM, 0, 0, field, "out of memory");
+		return NULL;
+	}
+	fy_diag_set_collect_errors(diag, true);
+	pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG | flags);
+	pcfg.diag = diag;
+	doc = fy_document_build_from_string(&pcfg, buf, len);
+	if (!doc) {
+		e = fy_diag_errors_iterate(diag, &it);
+		cs_diag_set(d, EINVAL,
+			    e && e->line > 0 ? (unsigned)e->line
+			    : e		     ? 1
+					     : 0,
+			    e && e->column >= 0 ? (unsigned)e->column + 1 : 0, field,
+			    "not valid %s: %s", kind, e && e->msg ? e->msg : "parse error");
+	}
+	fy_diag_destroy(diag);
+	return doc;
 }

@@ -19,9 +19,9 @@
  * include/linux/capability.h CAP_FS_SET (CAP_FS_MASK | CAP_LINUX_IMMUTABLE):
  * what fsuid 0 → non-0 drops from pE.
  */
-#define CS_CAP_FS_SET                                                                          \
-	(CS_BIT(0) /* CHOWN */ | CS_BIT(27) /* MKNOD */ | CS_BIT(1) /* DAC_OVERRIDE */ |       \
-	 CS_BIT(2) /* DAC_READ_SEARCH */ | CS_BIT(3) /* FOWNER */ | CS_BIT(4) /* FSETID */ |    \
+#define CS_CAP_FS_SET                                                                              \
+	(CS_BIT(0) /* CHOWN */ | CS_BIT(27) /* MKNOD */ | CS_BIT(1) /* DAC_OVERRIDE */ |           \
+	 CS_BIT(2) /* DAC_READ_SEARCH */ | CS_BIT(3) /* FOWNER */ | CS_BIT(4) /* FSETID */ |       \
 	 CS_BIT(32) /* MAC_OVERRIDE */ | CS_BIT(9) /* LINUX_IMMUTABLE */)
 
 enum { CAP_DAC_OVERRIDE = 1, CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8 };
@@ -55,16 +55,16 @@ static void set_step(struct cs_steps *st, const char *rule, enum cs_set set, cs_
 	names(before & ~after, r, sizeof(r));
 	cs_steps_add_set(st, L, rule, set, before, after, "%s: %s %s%s%s%s", why, cs_set_name(set),
 			 (after & ~before) ? "gains " : "", (after & ~before) ? a : "",
-			 ((after & ~before) && (before & ~after)) ? ", loses " :
-			 (before & ~after)			  ? "loses " :
-								    "",
+			 ((after & ~before) && (before & ~after)) ? ", loses "
+			 : (before & ~after)			  ? "loses "
+								  : "",
 			 (before & ~after) ? r : "");
 }
 
-#define STEP(st, ...)                                                                          \
-	do {                                                                                   \
-		if (st)                                                                        \
-			cs_steps_add(st, L, __VA_ARGS__);                                      \
+#define STEP(st, ...)                                                                              \
+	do {                                                                                       \
+		if (st)                                                                            \
+			cs_steps_add(st, L, __VA_ARGS__);                                          \
 	} while (0)
 
 const char *cs_errno_name(int err)
@@ -72,10 +72,20 @@ const char *cs_errno_name(int err)
 	static const struct {
 		int e;
 		const char *n;
-	} t[] = {{EPERM, "EPERM"},   {ENOENT, "ENOENT"}, {EACCES, "EACCES"}, {EINVAL, "EINVAL"},
-		 {ENOTDIR, "ENOTDIR"}, {ELOOP, "ELOOP"},   {ENOEXEC, "ENOEXEC"}, {EISDIR, "EISDIR"},
-		 {ENOMEM, "ENOMEM"}, {EXDEV, "EXDEV"},   {ENAMETOOLONG, "ENAMETOOLONG"},
-		 {ETXTBSY, "ETXTBSY"}, {EIO, "EIO"},     {ERANGE, "ERANGE"}};
+	} t[] = {{EPERM, "EPERM"},
+		 {ENOENT, "ENOENT"},
+		 {EACCES, "EACCES"},
+		 {EINVAL, "EINVAL"},
+		 {ENOTDIR, "ENOTDIR"},
+		 {ELOOP, "ELOOP"},
+		 {ENOEXEC, "ENOEXEC"},
+		 {EISDIR, "EISDIR"},
+		 {ENOMEM, "ENOMEM"},
+		 {EXDEV, "EXDEV"},
+		 {ENAMETOOLONG, "ENAMETOOLONG"},
+		 {ETXTBSY, "ETXTBSY"},
+		 {EIO, "EIO"},
+		 {ERANGE, "ERANGE"}};
 	static __thread char buf[16];
 
 	if (err < 0)
@@ -94,8 +104,7 @@ void cs_cred_init_root(struct cs_cred *c)
 	c->caps.present = (1u << CS_NSETS) - 1;
 }
 
-bool cs_idmap_lookup(const struct cs_idmap *m, size_t n, uint32_t from, bool to_host,
-		     uint32_t *out)
+bool cs_idmap_lookup(const struct cs_idmap *m, size_t n, uint32_t from, bool to_host, uint32_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint32_t base = to_host ? m[i].container_id : m[i].host_id;
@@ -218,14 +227,190 @@ static bool rootid_owns(const struct cs_cred *c, uint32_t rootid)
 	return c->user_namespace && cs_cred_uid_from_host(c, rootid, &ns) && ns == 0;
 }
 
+/* What one execve has learnt so far, passed between its stages. */
+struct exec_state {
+	const struct cs_cred *old; /* the credentials before execve */
+	struct cs_cred n;	   /* the credentials being built */
+	const struct cs_exec_file *f;
+	uid_t ouid; /* the file's owner, seen from the caller's user namespace */
+	gid_t ogid;
+	bool uid_mapped, gid_mapped;
+	bool effective; /* fE set, or euid 0 */
+	bool has_fcap;	/* file capabilities were applied */
+};
+
+/* fs/exec.c bprm_fill_uid: the set-uid and set-gid bits. */
+static void exec_setid_bits(struct exec_state *x, struct cs_steps *st)
+{
+	const struct cs_exec_file *f = x->f;
+	bool sgid = (f->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+
+	if (!(f->mode & (S_ISUID | S_ISGID)))
+		return;
+	if (f->nosuid) {
+		STEP(st, "execve.setid-nosuid",
+		     "%s is set-uid/set-gid but its mount is nosuid: ids unchanged", f->path);
+	} else if (x->old->no_new_privs) {
+		STEP(st, "execve.setid-nnp",
+		     "%s is set-uid/set-gid but no_new_privs is set: ids unchanged", f->path);
+	} else if (!x->uid_mapped || !x->gid_mapped) {
+		STEP(st, "execve.setid-unmapped",
+		     "%s is owned by host %u:%u, which has no mapping in the user "
+		     "namespace: set-uid/set-gid ignored",
+		     f->path, (unsigned)f->owner_uid, (unsigned)f->owner_gid);
+	} else {
+		if (f->mode & S_ISUID) {
+			x->n.uid[1] = x->ouid;
+			STEP(st, "execve.setuid", "%s is set-uid: euid becomes %u", f->path,
+			     (unsigned)x->ouid);
+		}
+		if (sgid) {
+			x->n.gid[1] = x->ogid;
+			STEP(st, "execve.setgid", "%s is set-gid: egid becomes %u", f->path,
+			     (unsigned)x->ogid);
+		}
+	}
+}
+
+/* security/commoncap.c get_file_caps + bprm_caps_from_vfs_caps. */
+static int exec_file_caps(struct exec_state *x, struct cs_steps *st)
+{
+	const struct cs_exec_file *f = x->f;
+	const struct cs_cred *old = x->old;
+	const struct cs_fcaps *fc = &f->fcaps;
+	uint32_t rootid = fc->version == 3 ? fc->rootid : 0;
+	cs_mask_t fp, fi, *prm = &x->n.caps.set[CS_PRM];
+	char a[256], b[256], e[256];
+
+	*prm = 0;
+	if (f->fcaps_state < 0) {
+		if (f->nosuid)
+			return 0;
+		STEP(st, "execve.fcaps-invalid",
+		     "%s has an invalid security.capability value: EINVAL", f->path);
+		return -EINVAL;
+	}
+	if (f->fcaps_state == 0)
+		return 0;
+	if (f->nosuid) {
+		STEP(st, "execve.fcaps-nosuid",
+		     "%s has file capabilities but its mount is nosuid: ignored", f->path);
+		return 0;
+	}
+	if (!rootid_owns(old, rootid)) {
+		STEP(st, "execve.fcaps-rootid",
+		     "%s has v3 file capabilities for rootid %u, which is not root of this "
+		     "user namespace: ignored (as if the file had none)",
+		     f->path, (unsigned)rootid);
+		return 0;
+	}
+	fp = fc->permitted & cs_mask_all();
+	fi = fc->inheritable & cs_mask_all();
+	x->has_fcap = true;
+	x->effective = fc->effective;
+	*prm = (old->caps.set[CS_BND] & fp) | (old->caps.set[CS_INH] & fi);
+	STEP(st, "execve.fcaps",
+	     "%s has file capabilities (v%d) fP=%s fI=%s fE=%d: P' = (B & fP) | "
+	     "(I & fI) = %s",
+	     f->path, fc->version, names(fp, a, sizeof(a)), names(fi, b, sizeof(b)), x->effective,
+	     names(*prm, e, sizeof(e)));
+	if (x->effective && (fp & ~*prm)) {
+		STEP(st, "execve.fcaps-eperm",
+		     "capability-dumb binary: fE is set but %s of fP cannot be "
+		     "granted (not in the bounding set, nor in I & fI): EPERM",
+		     names(fp & ~*prm, a, sizeof(a)));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* security/commoncap.c handle_privileged_root. */
+static void exec_root_rule(struct exec_state *x, struct cs_steps *st)
+{
+	struct cs_cred *n = &x->n;
+	const struct cs_cred *old = x->old;
+	cs_mask_t before = n->caps.set[CS_PRM];
+
+	if (n->uid[1] != 0 && n->uid[0] != 0)
+		return;
+	if (old->securebits & CS_SECBIT_NOROOT) {
+		STEP(st, "execve.root-noroot",
+		     "uid 0 but SECBIT_NOROOT is set: root gets no capabilities from exec");
+		return;
+	}
+	if (x->has_fcap && n->uid[0] != 0 && n->uid[1] == 0) {
+		STEP(st, "execve.root-fcaps-win",
+		     "set-uid root file with file capabilities run by a non-root user: "
+		     "the file capabilities decide, not the root rule");
+		return;
+	}
+	n->caps.set[CS_PRM] = old->caps.set[CS_BND] | old->caps.set[CS_INH];
+	set_step(st, "execve.root", CS_PRM, before, n->caps.set[CS_PRM],
+		 n->uid[1] == 0 ? "euid 0: P' = B | I" : "ruid 0: P' = B | I");
+	if (n->uid[1] == 0) {
+		x->effective = true;
+		STEP(st, "execve.root-effective", "euid 0: the file is treated as having fE set");
+	}
+}
+
+/*
+ * security/commoncap.c cap_bprm_creds_from_file, after the file and root
+ * rules: the no_new_privs downgrade, the saved ids, the ambient set and the
+ * new effective set.
+ */
+static void exec_finish(struct exec_state *x, struct cs_steps *st)
+{
+	struct cs_cred *n = &x->n;
+	const struct cs_cred *old = x->old;
+	bool is_setid = n->uid[1] != old->uid[0] || n->gid[1] != old->gid[0];
+	bool gained = (n->caps.set[CS_PRM] & ~old->caps.set[CS_PRM]) != 0;
+	cs_mask_t before;
+
+	if ((is_setid || gained) && old->no_new_privs) {
+		before = n->caps.set[CS_PRM];
+		n->uid[1] = n->uid[0];
+		n->gid[1] = n->gid[0];
+		n->caps.set[CS_PRM] &= old->caps.set[CS_PRM];
+		set_step(st, "execve.nnp", CS_PRM, before, n->caps.set[CS_PRM],
+			 "no_new_privs: euid/egid fall back to the real ids and P' is limited to "
+			 "the P held before execve");
+	}
+
+	n->uid[2] = n->uid[3] = n->uid[1];
+	n->gid[2] = n->gid[3] = n->gid[1];
+
+	if (x->has_fcap || is_setid) {
+		if (old->caps.set[CS_AMB])
+			set_step(st, "execve.ambient-cleared", CS_AMB, old->caps.set[CS_AMB], 0,
+				 x->has_fcap
+				     ? "file capabilities clear the ambient set"
+				     : "a set-id exec (euid != ruid or egid != rgid) clears "
+				       "the ambient set");
+		n->caps.set[CS_AMB] = 0;
+	}
+	if (n->caps.set[CS_AMB]) {
+		before = n->caps.set[CS_PRM];
+		n->caps.set[CS_PRM] |= n->caps.set[CS_AMB];
+		set_step(st, "execve.ambient", CS_PRM, before, n->caps.set[CS_PRM],
+			 "P' |= A (ambient capabilities survive the exec)");
+	}
+	n->caps.set[CS_EFF] = x->effective ? n->caps.set[CS_PRM] : n->caps.set[CS_AMB];
+	set_step(st, "execve.effective", CS_EFF, old->caps.set[CS_EFF], n->caps.set[CS_EFF],
+		 x->effective ? "fE (or euid 0): E' = P'"
+			      : "no fE and euid != 0: E' = A' (only ambient capabilities "
+				"become effective)");
+	if (old->caps.set[CS_PRM] != n->caps.set[CS_PRM])
+		set_step(st, "execve.permitted", CS_PRM, old->caps.set[CS_PRM], n->caps.set[CS_PRM],
+			 "after execve");
+	if (n->securebits & CS_SECBIT_KEEP_CAPS) {
+		n->securebits &= ~CS_SECBIT_KEEP_CAPS;
+		STEP(st, "execve.keepcaps-cleared", "execve clears SECBIT_KEEP_CAPS");
+	}
+}
+
 int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
 {
-	const struct cs_cred *old = c;
-	struct cs_cred n = *c;
-	bool effective = false, has_fcap = false, is_setid, gained;
-	uid_t ouid = 0;
-	gid_t ogid = 0;
-	bool uid_mapped = true, gid_mapped = true;
+	struct exec_state x = {.old = c, .n = *c, .f = f};
 	struct cs_exec_file assumed;
 	int rc;
 
@@ -240,165 +425,24 @@ int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_
 		assumed.owner_uid = assumed.owner_gid = 0;
 		assumed.fcaps_state = 0;
 		assumed.nosuid = false;
-		f = &assumed;
+		x.f = f = &assumed;
 		STEP(st, "execve.file-assumed",
 		     "nothing is known about %s: assumed a plain 0755 file, no set-uid bit, no "
 		     "file capabilities",
 		     f->path);
 	}
-	uid_mapped = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
-	gid_mapped = cs_cred_gid_from_host(c, f->owner_gid, &ogid);
-	rc = may_exec(c, f, uid_mapped, ouid, gid_mapped, ogid, st);
+	x.uid_mapped = cs_cred_uid_from_host(c, f->owner_uid, &x.ouid);
+	x.gid_mapped = cs_cred_gid_from_host(c, f->owner_gid, &x.ogid);
+	rc = may_exec(c, f, x.uid_mapped, x.ouid, x.gid_mapped, x.ogid, st);
 	if (rc)
 		return rc;
-
-	/* fs/exec.c bprm_fill_uid */
-	if (f->mode & (S_ISUID | S_ISGID)) {
-		bool sgid = (f->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
-
-		if (f->nosuid) {
-			STEP(st, "execve.setid-nosuid",
-			     "%s is set-uid/set-gid but its mount is nosuid: ids unchanged", f->path);
-		} else if (old->no_new_privs) {
-			STEP(st, "execve.setid-nnp",
-			     "%s is set-uid/set-gid but no_new_privs is set: ids unchanged",
-			     f->path);
-		} else if (!uid_mapped || !gid_mapped) {
-			STEP(st, "execve.setid-unmapped",
-			     "%s is owned by host %u:%u, which has no mapping in the user "
-			     "namespace: set-uid/set-gid ignored",
-			     f->path, (unsigned)f->owner_uid, (unsigned)f->owner_gid);
-		} else {
-			if (f->mode & S_ISUID) {
-				n.uid[1] = ouid;
-				STEP(st, "execve.setuid", "%s is set-uid: euid becomes %u", f->path,
-				     (unsigned)ouid);
-			}
-			if (sgid) {
-				n.gid[1] = ogid;
-				STEP(st, "execve.setgid", "%s is set-gid: egid becomes %u", f->path,
-				     (unsigned)ogid);
-			}
-		}
-	}
-
-	/* security/commoncap.c get_file_caps + bprm_caps_from_vfs_caps */
-	n.caps.set[CS_PRM] = 0;
-	if (f->fcaps_state < 0) {
-		if (!f->nosuid) {
-			STEP(st, "execve.fcaps-invalid",
-			     "%s has an invalid security.capability value: EINVAL", f->path);
-			return -EINVAL;
-		}
-	} else if (f->fcaps_state > 0) {
-		const struct cs_fcaps *fc = &f->fcaps;
-		uint32_t rootid = fc->version == 3 ? fc->rootid : 0;
-
-		if (f->nosuid) {
-			STEP(st, "execve.fcaps-nosuid",
-			     "%s has file capabilities but its mount is nosuid: ignored", f->path);
-		} else if (!rootid_owns(c, rootid)) {
-			STEP(st, "execve.fcaps-rootid",
-			     "%s has v3 file capabilities for rootid %u, which is not root of this "
-			     "user namespace: ignored (as if the file had none)",
-			     f->path, (unsigned)rootid);
-		} else {
-			cs_mask_t fp = fc->permitted & cs_mask_all();
-			cs_mask_t fi = fc->inheritable & cs_mask_all();
-			char a[256], b[256], e[256];
-
-			has_fcap = true;
-			effective = fc->effective;
-			n.caps.set[CS_PRM] = (old->caps.set[CS_BND] & fp) |
-					     (old->caps.set[CS_INH] & fi);
-			STEP(st, "execve.fcaps",
-			     "%s has file capabilities (v%d) fP=%s fI=%s fE=%d: P' = (B & fP) | "
-			     "(I & fI) = %s",
-			     f->path, fc->version, names(fp, a, sizeof(a)), names(fi, b, sizeof(b)),
-			     effective, names(n.caps.set[CS_PRM], e, sizeof(e)));
-			if (effective && (fp & ~n.caps.set[CS_PRM])) {
-				STEP(st, "execve.fcaps-eperm",
-				     "capability-dumb binary: fE is set but %s of fP cannot be "
-				     "granted (not in the bounding set, nor in I & fI): EPERM",
-				     names(fp & ~n.caps.set[CS_PRM], a, sizeof(a)));
-				return -EPERM;
-			}
-		}
-	}
-
-	/* security/commoncap.c handle_privileged_root */
-	if (n.uid[1] == 0 || n.uid[0] == 0) {
-		if (old->securebits & CS_SECBIT_NOROOT) {
-			STEP(st, "execve.root-noroot",
-			     "uid 0 but SECBIT_NOROOT is set: root gets no capabilities from exec");
-		} else if (has_fcap && n.uid[0] != 0 && n.uid[1] == 0) {
-			STEP(st, "execve.root-fcaps-win",
-			     "set-uid root file with file capabilities run by a non-root user: "
-			     "the file capabilities decide, not the root rule");
-		} else {
-			cs_mask_t before = n.caps.set[CS_PRM];
-
-			n.caps.set[CS_PRM] = old->caps.set[CS_BND] | old->caps.set[CS_INH];
-			set_step(st, "execve.root", CS_PRM, before, n.caps.set[CS_PRM],
-				 n.uid[1] == 0 ? "euid 0: P' = B | I" : "ruid 0: P' = B | I");
-			if (n.uid[1] == 0) {
-				effective = true;
-				STEP(st, "execve.root-effective",
-				     "euid 0: the file is treated as having fE set");
-			}
-		}
-	}
-
-	/* cap_bprm_creds_from_file: no_new_privs downgrade */
-	is_setid = n.uid[1] != old->uid[0] || n.gid[1] != old->gid[0];
-	gained = (n.caps.set[CS_PRM] & ~old->caps.set[CS_PRM]) != 0;
-	if ((is_setid || gained) && old->no_new_privs) {
-		cs_mask_t before = n.caps.set[CS_PRM];
-
-		n.uid[1] = n.uid[0];
-		n.gid[1] = n.gid[0];
-		n.caps.set[CS_PRM] &= old->caps.set[CS_PRM];
-		set_step(st, "execve.nnp", CS_PRM, before, n.caps.set[CS_PRM],
-			 "no_new_privs: euid/egid fall back to the real ids and P' is limited to "
-			 "the P held before execve");
-	}
-
-	n.uid[2] = n.uid[3] = n.uid[1];
-	n.gid[2] = n.gid[3] = n.gid[1];
-
-	if (has_fcap || is_setid) {
-		if (old->caps.set[CS_AMB])
-			set_step(st, "execve.ambient-cleared", CS_AMB, old->caps.set[CS_AMB], 0,
-				 has_fcap ? "file capabilities clear the ambient set"
-					  : "a set-id exec (euid != ruid or egid != rgid) clears "
-					    "the ambient set");
-		n.caps.set[CS_AMB] = 0;
-	}
-
-	if (n.caps.set[CS_AMB]) {
-		cs_mask_t before = n.caps.set[CS_PRM];
-
-		n.caps.set[CS_PRM] |= n.caps.set[CS_AMB];
-		set_step(st, "execve.ambient", CS_PRM, before, n.caps.set[CS_PRM],
-			 "P' |= A (ambient capabilities survive the exec)");
-	}
-	{
-		cs_mask_t before = old->caps.set[CS_EFF];
-
-		n.caps.set[CS_EFF] = effective ? n.caps.set[CS_PRM] : n.caps.set[CS_AMB];
-		set_step(st, "execve.effective", CS_EFF, before, n.caps.set[CS_EFF],
-			 effective ? "fE (or euid 0): E' = P'"
-				   : "no fE and euid != 0: E' = A' (only ambient capabilities "
-				     "become effective)");
-	}
-	if (old->caps.set[CS_PRM] != n.caps.set[CS_PRM])
-		set_step(st, "execve.permitted", CS_PRM, old->caps.set[CS_PRM],
-			 n.caps.set[CS_PRM], "after execve");
-	if (n.securebits & CS_SECBIT_KEEP_CAPS) {
-		n.securebits &= ~CS_SECBIT_KEEP_CAPS;
-		STEP(st, "execve.keepcaps-cleared", "execve clears SECBIT_KEEP_CAPS");
-	}
-	*c = n;
+	exec_setid_bits(&x, st);
+	rc = exec_file_caps(&x, st);
+	if (rc)
+		return rc;
+	exec_root_rule(&x, st);
+	exec_finish(&x, st);
+	*c = x.n;
 	return 0;
 }
 
@@ -505,8 +549,8 @@ int cs_kernel_setuid(struct cs_cred *c, uid_t uid, struct cs_steps *st)
 		return -EPERM;
 	}
 	n.uid[1] = n.uid[3] = uid;
-	STEP(st, "setuid", "uids become %u/%u/%u/%u (real/effective/saved/fs)",
-	     (unsigned)n.uid[0], (unsigned)n.uid[1], (unsigned)n.uid[2], (unsigned)n.uid[3]);
+	STEP(st, "setuid", "uids become %u/%u/%u/%u (real/effective/saved/fs)", (unsigned)n.uid[0],
+	     (unsigned)n.uid[1], (unsigned)n.uid[2], (unsigned)n.uid[3]);
 	emulate_setxuid(&n, c, st);
 	*c = n;
 	return 0;
@@ -557,8 +601,8 @@ int cs_kernel_setgid(struct cs_cred *c, gid_t gid, struct cs_steps *st)
 		return -EPERM;
 	}
 	c->gid[1] = c->gid[3] = gid;
-	STEP(st, "setgid", "gids become %u/%u/%u/%u (real/effective/saved/fs)",
-	     (unsigned)c->gid[0], (unsigned)c->gid[1], (unsigned)c->gid[2], (unsigned)c->gid[3]);
+	STEP(st, "setgid", "gids become %u/%u/%u/%u (real/effective/saved/fs)", (unsigned)c->gid[0],
+	     (unsigned)c->gid[1], (unsigned)c->gid[2], (unsigned)c->gid[3]);
 	return 0;
 }
 
@@ -721,7 +765,8 @@ int cs_kernel_bset_drop(struct cs_cred *c, int cap, struct cs_steps *st)
 	char buf[32];
 
 	if (!cs_cred_capable(c, CAP_SETPCAP)) {
-		STEP(st, "bounding.eperm", "dropping from the bounding set needs CAP_SETPCAP: EPERM");
+		STEP(st, "bounding.eperm",
+		     "dropping from the bounding set needs CAP_SETPCAP: EPERM");
 		return -EPERM;
 	}
 	if (!cap_valid(cap))
@@ -771,17 +816,17 @@ int cs_kernel_set_keepcaps(struct cs_cred *c, bool on, struct cs_steps *st)
 int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
 {
 	c->no_new_privs = true;
-	STEP(st, "no-new-privs", "PR_SET_NO_NEW_PRIVS: set-id bits and file capabilities can no "
-				 "longer add privileges at execve");
+	STEP(st, "no-new-privs",
+	     "PR_SET_NO_NEW_PRIVS: set-id bits and file capabilities can no "
+	     "longer add privileges at execve");
 	return 0;
 }
 
 const char *cs_securebit_name(unsigned bit)
 {
 	static const char *const names[] = {
-		"noroot",		"noroot-locked",	"no-setuid-fixup",
-		"no-setuid-fixup-locked", "keep-caps",		"keep-caps-locked",
-		"no-cap-ambient-raise", "no-cap-ambient-raise-locked",
+	    "noroot",	 "noroot-locked",    "no-setuid-fixup",	     "no-setuid-fixup-locked",
+	    "keep-caps", "keep-caps-locked", "no-cap-ambient-raise", "no-cap-ambient-raise-locked",
 	};
 
 	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;

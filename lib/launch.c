@@ -42,10 +42,12 @@ static inline int fault(const char *step)
 }
 #endif
 
+/* Never drops an operation silently: a full list makes prepare refuse. */
 static void add(struct cs_launch *l, struct cs_launch_op op)
 {
 	if (l->nops < CS_LAUNCH_MAX_OPS)
-		l->ops[l->nops++] = op;
+		l->ops[l->nops] = op;
+	l->nops++;
 }
 
 static int model_op(struct cs_cred *c, const struct cs_launch_plan *plan,
@@ -103,7 +105,7 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 					 p->uid != start->uid[2]);
 	bool id_change = p->set_uid || p->set_gid;
 	bool caps_op;
-	char buf[512];
+	char buf[512], last[32];
 	struct cs_cred c;
 
 	memset(l, 0, sizeof(*l));
@@ -128,55 +130,98 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 		asked |= p->inh;
 	if (p->set_ambient)
 		asked |= p->ambient;
+	/*
+	 * Exactly what was asked, or nothing: every check below refuses a
+	 * request that the operations would otherwise narrow or widen without
+	 * a word (a mask cut to what the kernel knows, a bounding set that can
+	 * only shrink, two options that both set one set).
+	 */
+	if ((asked | (p->set_bounding ? p->bounding : 0)) & ~all)
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "capabilities",
+		    "%s not known to this kernel (the last is %s); nothing was run",
+		    list((asked | (p->set_bounding ? p->bounding : 0)) & ~all, buf, sizeof(buf)),
+		    cs_cap_name_r(cs_cap_last(), false, last, sizeof(last)));
+	if (p->set_bounding && (p->bounding & ~start->caps.set[CS_BND]))
+		return cs_diag_set(d, EPERM, 0, 0, "bounding",
+				   "%s no longer in this process's bounding set, and a bounding "
+				   "set can only shrink; nothing was run",
+				   list(p->bounding & ~start->caps.set[CS_BND], buf, sizeof(buf)));
 	if (p->set_bounding && (asked & ~bnd))
 		return cs_diag_set(d, EINVAL, 0, 0, "bounding",
 				   "%s asked for but outside --bounding; nothing was run",
 				   list(asked & ~bnd, buf, sizeof(buf)));
+	if (p->set_caps && p->set_inh && p->caps_inh != p->inh)
+		return cs_diag_set(d, EINVAL, 0, 0, "inheritable",
+				   "--caps and --inh ask for different inheritable sets; nothing "
+				   "was run");
+	if (p->set_ambient && p->set_caps && (p->ambient & ~(p->caps_prm & p->caps_inh)))
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "ambient",
+		    "%s made ambient but left out of the permitted or inheritable "
+		    "set that --caps asks for; nothing was run",
+		    list(p->ambient & ~(p->caps_prm & p->caps_inh), buf, sizeof(buf)));
+	if (p->set_ambient && p->set_inh && (p->ambient & ~p->inh))
+		return cs_diag_set(d, EINVAL, 0, 0, "ambient",
+				   "%s made ambient but left out of --inh; nothing was run",
+				   list(p->ambient & ~p->inh, buf, sizeof(buf)));
 	if (p->set_ambient && (p->ambient & ~start->caps.set[CS_PRM]))
 		return cs_diag_set(d, EPERM, 0, 0, "ambient",
 				   "%s cannot be made ambient: not in this process's permitted set",
 				   list(p->ambient & ~start->caps.set[CS_PRM], buf, sizeof(buf)));
 	if (p->set_ambient && p->set_securebits && (p->securebits & CS_SECBIT_NO_CAP_AMBIENT_RAISE))
-		return cs_diag_set(d, EINVAL, 0, 0, "securebits",
-				   "--ambient and SECBIT_NO_CAP_AMBIENT_RAISE contradict each other");
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "securebits",
+		    "--ambient and SECBIT_NO_CAP_AMBIENT_RAISE contradict each other");
 
 	if (p->set_bounding && bnd != start->caps.set[CS_BND])
-		add(l, (struct cs_launch_op){.kind = CS_OP_BOUNDING, .name = "bounding drop",
-					     .mask = bnd});
+		add(l, (struct cs_launch_op){
+			   .kind = CS_OP_BOUNDING, .name = "bounding drop", .mask = bnd});
 	if (p->set_securebits)
-		add(l, (struct cs_launch_op){.kind = CS_OP_SECUREBITS, .name = "securebits",
+		add(l, (struct cs_launch_op){.kind = CS_OP_SECUREBITS,
+					     .name = "securebits",
 					     .value = p->securebits |
 						      (uid_change ? CS_SECBIT_KEEP_CAPS : 0)});
 	else if (uid_change)
-		add(l, (struct cs_launch_op){.kind = CS_OP_KEEPCAPS, .name = "keepcaps", .value = 1});
+		add(l,
+		    (struct cs_launch_op){.kind = CS_OP_KEEPCAPS, .name = "keepcaps", .value = 1});
 	if (p->groups_mode == CS_GROUPS_LIST || p->groups_mode == CS_GROUPS_CLEAR)
 		add(l, (struct cs_launch_op){.kind = CS_OP_SETGROUPS, .name = "setgroups"});
 	if (p->set_gid)
-		add(l, (struct cs_launch_op){.kind = CS_OP_SETRESGID, .name = "setresgid",
-					     .id = p->gid});
+		add(l, (struct cs_launch_op){
+			   .kind = CS_OP_SETRESGID, .name = "setresgid", .id = p->gid});
 	if (p->set_uid)
-		add(l, (struct cs_launch_op){.kind = CS_OP_SETRESUID, .name = "setresuid",
-					     .id = p->uid});
+		add(l, (struct cs_launch_op){
+			   .kind = CS_OP_SETRESUID, .name = "setresuid", .id = p->uid});
 	if (uid_change && !(p->set_securebits && (p->securebits & CS_SECBIT_KEEP_CAPS)))
-		add(l, (struct cs_launch_op){.kind = CS_OP_KEEPCAPS, .name = "keepcaps", .value = 0});
+		add(l,
+		    (struct cs_launch_op){.kind = CS_OP_KEEPCAPS, .name = "keepcaps", .value = 0});
 	caps_op = p->set_caps || p->set_inh || p->set_ambient || uid_change;
 	if (caps_op)
-		add(l, (struct cs_launch_op){.kind = CS_OP_CAPSET, .name = "capset", .eff = eff,
-					     .prm = prm, .inh = inh});
+		add(l, (struct cs_launch_op){.kind = CS_OP_CAPSET,
+					     .name = "capset",
+					     .eff = eff,
+					     .prm = prm,
+					     .inh = inh});
 	if (p->set_ambient)
-		add(l, (struct cs_launch_op){.kind = CS_OP_AMBIENT, .name = "ambient raise",
+		add(l, (struct cs_launch_op){.kind = CS_OP_AMBIENT,
+					     .name = "ambient raise",
 					     .mask = p->ambient & all});
 	if (p->no_new_privs)
 		add(l, (struct cs_launch_op){.kind = CS_OP_NNP, .name = "no_new_privs"});
 
+	if (l->nops > CS_LAUNCH_MAX_OPS)
+		return cs_diag_set(d, E2BIG, 0, 0, "plan",
+				   "more than %d operations; nothing was run", CS_LAUNCH_MAX_OPS);
 	c = *start;
 	for (size_t i = 0; i < l->nops; i++) {
 		int rc = model_op(&c, p, &l->ops[i], st);
 
 		if (rc < 0)
-			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
-					   "the kernel would refuse this step (%s); nothing was run",
-					   cs_errno_name(rc));
+			return cs_diag_set(
+			    d, -rc, 0, 0, l->ops[i].name,
+			    "the kernel would refuse this step (%s); nothing was run",
+			    cs_errno_name(rc));
 	}
 	l->predicted = c;
 	return 0;
@@ -195,12 +240,12 @@ static int real_op(const struct cs_launch_plan *plan, const struct cs_launch_op 
 		return 0;
 	case CS_OP_SECUREBITS:
 		return fault(op->name) < 0 || prctl(PR_SET_SECUREBITS, op->value, 0, 0, 0) < 0
-			       ? -errno
-			       : 0;
+			   ? -errno
+			   : 0;
 	case CS_OP_KEEPCAPS:
 		return fault(op->name) < 0 || prctl(PR_SET_KEEPCAPS, op->value, 0, 0, 0) < 0
-			       ? -errno
-			       : 0;
+			   ? -errno
+			   : 0;
 	case CS_OP_SETGROUPS: {
 		const struct cs_launch_plan *p = plan;
 		size_t n = p->groups_mode == CS_GROUPS_LIST ? p->ngroups : 0;
@@ -214,9 +259,9 @@ static int real_op(const struct cs_launch_plan *plan, const struct cs_launch_op 
 	case CS_OP_CAPSET: {
 		struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 		struct __user_cap_data_struct data[2] = {
-			{(uint32_t)op->eff, (uint32_t)op->prm, (uint32_t)op->inh},
-			{(uint32_t)(op->eff >> 32), (uint32_t)(op->prm >> 32),
-			 (uint32_t)(op->inh >> 32)},
+		    {(uint32_t)op->eff, (uint32_t)op->prm, (uint32_t)op->inh},
+		    {(uint32_t)(op->eff >> 32), (uint32_t)(op->prm >> 32),
+		     (uint32_t)(op->inh >> 32)},
 		};
 
 		return fault(op->name) < 0 || syscall(SYS_capset, &h, data) < 0 ? -errno : 0;
@@ -232,20 +277,18 @@ static int real_op(const struct cs_launch_plan *plan, const struct cs_launch_op 
 		return 0;
 	case CS_OP_NNP:
 		return fault(op->name) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno
-											  : 0;
+											 : 0;
 	}
 	return -EINVAL;
 }
 
-int cs_launch_apply(const struct cs_launch *l, const char **failed)
+int cs_launch_apply(const struct cs_launch *l, struct cs_diag *d)
 {
 	for (size_t i = 0; i < l->nops; i++) {
 		int rc = real_op(l->plan, &l->ops[i]);
 
-		if (rc < 0) {
-			*failed = l->ops[i].name;
-			return rc;
-		}
+		if (rc < 0)
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name, "%s", strerror(-rc));
 	}
 	return 0;
 }
@@ -257,7 +300,7 @@ static int cmp_gid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int cs_launch_verify(const struct cs_launch *l, char *why, size_t len)
+int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
 {
 	struct cs_cred now;
 	const struct cs_cred *w = &l->predicted;
@@ -267,39 +310,40 @@ int cs_launch_verify(const struct cs_launch *l, char *why, size_t len)
 	if (fault("verify") < 0)
 		rc = -EPROTO;
 	if (rc < 0) {
-		snprintf(why, len, "cannot read back the credentials: %s", strerror(-rc));
-		return -EPROTO;
+		return cs_diag_set(d, EPROTO, 0, 0, "verify",
+				   "cannot read back the credentials: %s", strerror(-rc));
 	}
 	if (memcmp(now.uid, w->uid, sizeof(now.uid)) != 0) {
-		snprintf(why, len, "uids are %u/%u/%u/%u, the plan says %u/%u/%u/%u", now.uid[0],
-			 now.uid[1], now.uid[2], now.uid[3], w->uid[0], w->uid[1], w->uid[2],
-			 w->uid[3]);
-		return -EPROTO;
+		return cs_diag_set(d, EPROTO, 0, 0, "verify",
+				   "uids are %u/%u/%u/%u, the plan says %u/%u/%u/%u", now.uid[0],
+				   now.uid[1], now.uid[2], now.uid[3], w->uid[0], w->uid[1],
+				   w->uid[2], w->uid[3]);
 	}
 	if (memcmp(now.gid, w->gid, sizeof(now.gid)) != 0) {
-		snprintf(why, len, "gids are %u/%u/%u/%u, the plan says %u/%u/%u/%u", now.gid[0],
-			 now.gid[1], now.gid[2], now.gid[3], w->gid[0], w->gid[1], w->gid[2],
-			 w->gid[3]);
-		return -EPROTO;
+		return cs_diag_set(d, EPROTO, 0, 0, "verify",
+				   "gids are %u/%u/%u/%u, the plan says %u/%u/%u/%u", now.gid[0],
+				   now.gid[1], now.gid[2], now.gid[3], w->gid[0], w->gid[1],
+				   w->gid[2], w->gid[3]);
 	}
 	memcpy(a, now.groups, now.ngroups * sizeof(gid_t));
 	memcpy(b, w->groups, w->ngroups * sizeof(gid_t));
 	qsort(a, now.ngroups, sizeof(gid_t), cmp_gid);
 	qsort(b, w->ngroups, sizeof(gid_t), cmp_gid);
 	if (now.ngroups != w->ngroups || memcmp(a, b, now.ngroups * sizeof(gid_t)) != 0) {
-		snprintf(why, len, "supplementary groups differ from the plan");
-		return -EPROTO;
+		return cs_diag_set(d, EPROTO, 0, 0, "verify",
+				   "supplementary groups differ from the plan");
 	}
 	for (int s = 0; s < CS_NSETS; s++)
 		if (now.caps.set[s] != w->caps.set[s]) {
-			snprintf(why, len, "%s set is 0x%016llx, the plan says 0x%016llx",
-				 cs_set_name((enum cs_set)s), (unsigned long long)now.caps.set[s],
-				 (unsigned long long)w->caps.set[s]);
-			return -EPROTO;
+			return cs_diag_set(d, EPROTO, 0, 0, "verify",
+					   "%s set is 0x%016llx, the plan says 0x%016llx",
+					   cs_set_name((enum cs_set)s),
+					   (unsigned long long)now.caps.set[s],
+					   (unsigned long long)w->caps.set[s]);
 		}
 	if (now.no_new_privs != w->no_new_privs || now.securebits != w->securebits) {
-		snprintf(why, len, "no_new_privs/securebits differ from the plan");
-		return -EPROTO;
+		return cs_diag_set(d, EPROTO, 0, 0, "verify",
+				   "no_new_privs/securebits differ from the plan");
 	}
 	return 0;
 }

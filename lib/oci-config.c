@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fyaml-mark.h"
+#include "capscope/number.h"
 #include "capscope/oci.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
@@ -24,11 +25,10 @@ struct ctx {
 	struct cs_diag *d;
 };
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
-		...) __attribute__((format(printf, 5, 6)));
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt,
-		...)
+static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -97,28 +97,20 @@ static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *o
 	return 0;
 }
 
-/* A JSON number that Go would decode into a uint32. */
+/* A JSON number that Go would decode into a uint32 (digits only: no sign, fraction or exponent). */
 static int get_u32(struct ctx *c, struct fy_node *n, const char *field, uint32_t *out)
 {
 	const char *s;
-	char *end;
-	unsigned long long v;
 
 	if (is_null(n))
 		return 0;
 	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
-	if (!*s || *s == '-' || *s == '+' || (s[0] == '0' && s[1]))
+	if (cs_parse_u32(s, UINT32_MAX, out) < 0)
 		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > UINT32_MAX)
-		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
-	*out = (uint32_t)v;
 	return 0;
 }
 
-static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char ***out,
-		    size_t *nout)
+static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char ***out, size_t *nout)
 {
 	void *it = NULL;
 	struct fy_node *item;
@@ -163,21 +155,42 @@ static int runc_cap(const char *name)
 	return cap;
 }
 
+/*
+ * Once per name, as runc's map does. The list is "a, b, c"; names are
+ * compared whole, token by token (a strstr over the list would match an
+ * empty name everywhere and walk off the end). An empty name shows as "".
+ * When the list is full it ends in ", ..." rather than a cut-off name.
+ */
 static void note_unknown(struct cs_oci_process *p, const char *name)
 {
-	size_t len = strlen(p->unknown_caps);
-	char quoted[80];
+	char *list = p->unknown_caps;
+	const size_t size = sizeof(p->unknown_caps);
+	size_t len = strnlen(list, size - 1), nl;
+	const char *shown = *name ? name : "\"\"";
+	static const char more[] = ", ...";
 
-	snprintf(quoted, sizeof(quoted), "%s", name);
-	/* once per name, as runc's map does */
-	for (const char *s = p->unknown_caps; (s = strstr(s, quoted)); s++) {
-		size_t q = strlen(quoted);
+	nl = strlen(shown);
+	for (size_t i = 0; i < len;) {
+		size_t tl = 0;
 
-		if ((s == p->unknown_caps || s[-1] == ' ') && (s[q] == ',' || s[q] == 0))
+		while (i + tl < len && list[i + tl] != ',')
+			tl++;
+		if (tl == nl && memcmp(list + i, shown, nl) == 0)
 			return;
+		i += tl + 2; /* past ", " */
 	}
-	snprintf(p->unknown_caps + len, sizeof(p->unknown_caps) - len, "%s%s", len ? ", " : "",
-		 quoted);
+	if (len >= sizeof(more) - 1 && strcmp(list + len - (sizeof(more) - 1), more) == 0)
+		return; /* already full */
+	if (len + (len ? 2 : 0) + nl + sizeof(more) > size) {
+		if (len + sizeof(more) <= size)
+			memcpy(list + len, more, sizeof(more));
+		return;
+	}
+	if (len) {
+		memcpy(list + len, ", ", 2);
+		len += 2;
+	}
+	memcpy(list + len, shown, nl + 1);
 }
 
 static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process *p)
@@ -353,49 +366,19 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 	return rc;
 }
 
-static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-	(void)diag;
-	(void)user;
-	(void)buf;
-	(void)len;
-}
-
 int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 			struct cs_oci_config *cfg, struct cs_diag *d)
 {
 	struct ctx c = {filename, d};
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *diag;
-	struct fy_parse_cfg pcfg = {0};
 	struct fy_document *doc;
 	struct fy_node *root, *r;
 	char *rootpath = NULL;
 	int rc;
 
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = quiet_output;
-	dcfg.colorize = false;
-	dcfg.level = FYET_ERROR;
-	diag = fy_diag_create(&dcfg);
-	if (!diag)
-		return -ENOMEM;
-	fy_diag_set_collect_errors(diag, true);
-	pcfg.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_JSON_FORCE;
-	pcfg.diag = diag;
-	doc = fy_document_build_from_string(&pcfg, buf, len);
+	doc = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, "", d);
 	if (!doc) {
-		void *it = NULL;
-		struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-
-		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", filename ? filename : "");
-		rc = cs_diag_set(d, EINVAL, e ? (unsigned)(e->line > 0 ? e->line : 1) : 0,
-				 e ? (unsigned)e->column + 1 : 0, "",
-				 "not valid JSON: %s", e && e->msg ? e->msg : "parse error");
-		fy_diag_destroy(diag);
-		return rc;
+		cs_diag_file(d, filename);
+		return -EINVAL;
 	}
 	root = fy_document_root(doc);
 	if (!root || !fy_node_is_mapping(root)) {
@@ -407,7 +390,8 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 	if (!rc)
 		rc = get_string(&c, get(r, "path"), "root.path", &rootpath);
 	if (!rc && !rootpath)
-		rc = errf(&c, r ? r : root, EINVAL, "root.path", "missing: the bundle has no rootfs");
+		rc = errf(&c, r ? r : root, EINVAL, "root.path",
+			  "missing: the bundle has no rootfs");
 	if (!rc)
 		rc = get_bool(&c, get(r, "readonly"), "root.readonly", &cfg->root_readonly);
 	if (!rc)
@@ -426,7 +410,6 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 out:
 	free(rootpath);
 	fy_document_destroy(doc);
-	fy_diag_destroy(diag);
 	return rc;
 }
 

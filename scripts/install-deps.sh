@@ -14,8 +14,10 @@ packages=(
   # oracles and the real things the tests run
   libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
   valgrind bpftrace hyperfine libcap-ng-utils groff-base
+  # the container runtimes as oracles (tests/truth/{containerd,docker,podman}-matrix.sh)
+  containerd docker.io podman curl python3 python3-grpcio python3-protobuf protobuf-compiler
   # capscope serve: the HTTP(S) server, and what its tests and bench run
-  libmicrohttpd-dev gnutls-bin curl prometheus wrk
+  libmicrohttpd-dev gnutls-bin prometheus wrk
 )
 
 missing=()

@@ -4,8 +4,9 @@
  * sends over CRI (capability add/drop strings, privileged, no_new_privs,
  * user) to the OCI process (config.json's process). Each runtime has its own
  * defaults, `ALL` handling, name normalisation and order of add and drop;
- * docs/runtimes.md cites the source of every rule. Steps use layer
- * "runtime" with rule ids "crio.*", "containerd.*", "docker.*".
+ * docs/runtimes.md cites the source of every rule, per release where the
+ * rules changed. Steps use layer "runtime" with rule ids "crio.*",
+ * "containerd.*", "docker.*", "podman.*".
  */
 #ifndef CAPSCOPE_CRI_H
 #define CAPSCOPE_CRI_H
@@ -14,7 +15,51 @@
 #include "oci.h"
 #include "steps.h"
 
-enum cs_cri_runtime { CS_CRI_CRIO, CS_CRI_CONTAINERD, CS_CRI_DOCKER };
+enum cs_cri_runtime { CS_CRI_CRIO, CS_CRI_CONTAINERD, CS_CRI_DOCKER, CS_CRI_PODMAN };
+
+/*
+ * A runtime at a release, and what the runtime daemon itself holds.
+ * containerd (WithAllCurrentCapabilities) and Docker from 25.0 hand out their
+ * own effective set for ALL / privileged, so a daemon that runs with fewer
+ * capabilities gives fewer; runtime_caps says which (default: every
+ * capability of the kernel).
+ */
+struct cs_cri_target {
+	enum cs_cri_runtime rt;
+	unsigned major, minor;	/* the release whose rules apply */
+	cs_mask_t runtime_caps; /* the daemon's effective set, when runtime_caps_set */
+	bool runtime_caps_set;
+};
+
+/* The current release of rt, daemon with every capability. */
+CS_EXPORT void cs_cri_target_default(enum cs_cri_runtime rt, struct cs_cri_target *t);
+
+/*
+ * "NAME[@VERSION]": crio (cri-o), containerd, docker (moby), podman, with an
+ * optional MAJOR[.MINOR] among the releases whose rules are modelled
+ * (docs/runtimes.md): containerd 1.6, 1.7, 2.x; docker 20.10, 23..28;
+ * podman 4, 5; crio 1.x. Keeps t->runtime_caps. -EINVAL with d set on
+ * anything else.
+ */
+CS_EXPORT int cs_cri_target_parse(const char *arg, struct cs_cri_target *t, struct cs_diag *d);
+
+/*
+ * The runtime daemon's own capabilities: a hex mask (0x…), "self" (this
+ * process's effective set) or a list of names as cs_names_parse reads them.
+ */
+CS_EXPORT int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t,
+					struct cs_diag *d);
+
+/*
+ * Whether an API server and a kubelet stand in front of the runtime: false
+ * for Podman, whose `kube play` reads the pod YAML itself, so neither the API
+ * server's validation (allowPrivilegeEscalation: false with privileged) nor
+ * the kubelet's runAsNonRoot check happens.
+ */
+CS_EXPORT bool cs_cri_target_has_kubelet(const struct cs_cri_target *t);
+
+/* "docker@20.10" into buf (snprintf's return value). */
+CS_EXPORT int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len);
 
 #define CS_CRIO_MAX_DEFAULTS 64
 
@@ -24,7 +69,7 @@ struct cs_crio_config {
 	 * validates them when a container is created). */
 	char default_caps[CS_CRIO_MAX_DEFAULTS][48];
 	size_t n_default_caps;
-	bool add_inheritable; /* add_inheritable_capabilities */
+	bool add_inheritable;	 /* add_inheritable_capabilities */
 	char defaults_from[256]; /* file that last set default_capabilities, "" = built-in */
 	char inheritable_from[256];
 };
@@ -64,6 +109,10 @@ CS_EXPORT int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, si
  * the runtime refuses to create the container (d says why, e.g. CRI-O's
  * "unknown capability "CAP_FOO" to add").
  */
+CS_EXPORT int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_config *crio,
+				  const struct cs_cri_request *req, struct cs_oci_process *out,
+				  struct cs_steps *st, struct cs_diag *d);
+/* The same for the current release of rt, daemon with every capability. */
 CS_EXPORT int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
 			   const struct cs_cri_request *req, struct cs_oci_process *out,
 			   struct cs_steps *st, struct cs_diag *d);
@@ -72,5 +121,7 @@ CS_EXPORT const char *cs_cri_runtime_name(enum cs_cri_runtime rt);
 
 /* Docker's (moby's) default capability set, which containerd's CRI plugin also uses. */
 CS_EXPORT cs_mask_t cs_cri_docker_defaults(void);
+/* Podman's default_capabilities (containers-common containers.conf). */
+CS_EXPORT cs_mask_t cs_cri_podman_defaults(void);
 
 #endif

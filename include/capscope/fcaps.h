@@ -9,7 +9,7 @@
 #include "diag.h"
 #include "text.h"
 
-#define CS_XATTR_CAPS "security.capability"
+#define CS_XATTR_CAPS	   "security.capability"
 #define CS_VFS_CAP_V1_SIZE 12
 #define CS_VFS_CAP_V2_SIZE 20
 #define CS_VFS_CAP_V3_SIZE 24
@@ -18,8 +18,9 @@ struct cs_fcaps {
 	int version; /* 1, 2 or 3 */
 	bool effective;
 	cs_mask_t permitted, inheritable;
-	uint32_t rootid;         /* meaningful for version 3 only */
-	uint32_t unknown_flags;  /* magic_etc flag bits besides "effective"; the kernel ignores them */
+	uint32_t rootid; /* meaningful for version 3 only */
+	uint32_t
+	    unknown_flags; /* magic_etc flag bits besides "effective"; the kernel ignores them */
 };
 
 /*
@@ -27,8 +28,7 @@ struct cs_fcaps {
  * get_vfs_caps_from_disk): the size must match the revision in magic_etc.
  * -EINVAL with a reason for anything else.
  */
-CS_EXPORT int cs_fcaps_decode(const void *buf, size_t len, struct cs_fcaps *out,
-			      struct cs_diag *d);
+CS_EXPORT int cs_fcaps_decode(const void *buf, size_t len, struct cs_fcaps *out, struct cs_diag *d);
 
 /* Encode; returns the size written (12/20/24) or -EINVAL / -ENOSPC. */
 CS_EXPORT int cs_fcaps_encode(const struct cs_fcaps *f, void *buf, size_t len);
@@ -40,6 +40,23 @@ CS_EXPORT int cs_fcaps_encode(const struct cs_fcaps *f, void *buf, size_t len);
 CS_EXPORT int cs_fcaps_fget(int fd, struct cs_fcaps *out, struct cs_diag *d);
 CS_EXPORT int cs_fcaps_get(const char *path, struct cs_fcaps *out, struct cs_diag *d);
 CS_EXPORT int cs_fcaps_set(const char *path, const struct cs_fcaps *f);
+
+/*
+ * Everything that would make setting file capabilities on path fail,
+ * checked before anything is written, so a command given several paths
+ * writes all or none: path must be a regular file (a symlink, fifo,
+ * directory or device is refused, never followed or opened for I/O), on a
+ * writable filesystem that takes security xattrs, neither immutable nor
+ * append-only, and this process must hold CAP_SETFCAP. Returns an open
+ * fd for cs_fcaps_fset / cs_fcaps_fset_raw (the file checked is the file
+ * written), or -errno with d->message saying why.
+ * *old / *oldlen receive its current xattr (oldlen 0: none), for undoing.
+ */
+CS_EXPORT int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE],
+				    size_t *oldlen, struct cs_diag *d);
+CS_EXPORT int cs_fcaps_fset(int fd, const struct cs_fcaps *f);
+/* Put back what cs_fcaps_open_for_set saw (len 0: remove). */
+CS_EXPORT int cs_fcaps_fset_raw(int fd, const unsigned char *buf, size_t len);
 CS_EXPORT int cs_fcaps_remove(const char *path);
 
 /*

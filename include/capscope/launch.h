@@ -40,13 +40,13 @@ struct cs_launch_plan {
 };
 
 enum cs_launch_op_kind {
-	CS_OP_BOUNDING,   /* drop every capability not in mask */
+	CS_OP_BOUNDING,	  /* drop every capability not in mask */
 	CS_OP_SECUREBITS, /* PR_SET_SECUREBITS value */
-	CS_OP_KEEPCAPS,   /* PR_SET_KEEPCAPS value */
+	CS_OP_KEEPCAPS,	  /* PR_SET_KEEPCAPS value */
 	CS_OP_SETGROUPS,
 	CS_OP_SETRESGID,
 	CS_OP_SETRESUID,
-	CS_OP_CAPSET, /* eff, prm, inh */
+	CS_OP_CAPSET,  /* eff, prm, inh */
 	CS_OP_AMBIENT, /* clear all, raise mask */
 	CS_OP_NNP,
 };
@@ -65,14 +65,18 @@ struct cs_launch {
 	struct cs_launch_op ops[CS_LAUNCH_MAX_OPS];
 	size_t nops;
 	const struct cs_launch_plan *plan;
-	struct cs_cred start;     /* the credentials it started from */
+	struct cs_cred start;	  /* the credentials it started from */
 	struct cs_cred predicted; /* what the model says they are just before execve */
 };
 
 /*
  * Build the operations and run them through the model from start.
- * -EINVAL when the request contradicts itself (d says why: a capability
- * outside --bounding, ambient beyond permitted …); -EPERM etc. when the
+ * Exactly what was asked, or nothing: -EINVAL when the request contradicts
+ * itself or names capabilities this kernel does not have (d says why: a
+ * capability outside --bounding, --caps and --inh disagreeing, ambient left
+ * out of the sets --caps asks for …); -EPERM when it asks for what this
+ * process can no longer get (a bounding capability already dropped, ambient
+ * beyond permitted); -EPERM etc. when the
  * model predicts that a step fails (d->field names the step). Nothing is
  * changed in the real process.
  */
@@ -80,16 +84,17 @@ CS_EXPORT int cs_launch_prepare(const struct cs_launch_plan *plan, const struct 
 				struct cs_launch *l, struct cs_steps *st, struct cs_diag *d);
 
 /*
- * Run the operations for real. 0, or -errno with *failed set to the step
- * name; the process must then exit without executing anything.
+ * Run the operations for real. 0, or -errno with d->field naming the step
+ * that failed and d->message the system's text for the error; the process
+ * must then exit without executing anything.
  */
-CS_EXPORT int cs_launch_apply(const struct cs_launch *l, const char **failed);
+CS_EXPORT int cs_launch_apply(const struct cs_launch *l, struct cs_diag *d);
 
 /*
  * Read the credentials back and compare them with the prediction. 0 when
- * equal; -EPROTO with what differs in why.
+ * equal; -EPROTO with d->field "verify" and what differs in d->message.
  */
-CS_EXPORT int cs_launch_verify(const struct cs_launch *l, char *why, size_t len);
+CS_EXPORT int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d);
 
 /* execvp; returns only on failure, with -errno. */
 CS_EXPORT int cs_launch_exec(char *const argv[]);

@@ -61,6 +61,7 @@ struct cs_node_ctr {
 	bool have_status;
 	struct cs_proc_status status; /* of pid */
 	int userns;		      /* 1 in a child user namespace, 0 not, -1 unknown */
+	size_t threads_differing;     /* its threads whose credentials differ from it */
 	/* The model's prediction of the first process from the bundle (as
 	 * explain oci makes it), made once per bundle. */
 	bool predicted;		    /* a prediction was attempted */

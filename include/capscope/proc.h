@@ -3,6 +3,8 @@
 #ifndef CAPSCOPE_PROC_H
 #define CAPSCOPE_PROC_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "caps.h"
@@ -30,11 +32,11 @@ struct cs_proc_status {
 	gid_t *groups; /* supplementary groups, owned; cs_proc_status_free */
 	size_t ngroups;
 	struct cs_quintet caps;
-	int no_new_privs;     /* -1 when the kernel does not say */
-	int seccomp;          /* 0 disabled, 1 strict, 2 filter, -1 unknown */
-	int seccomp_filters;  /* -1 unknown */
-	int threads;          /* Threads: of the thread group, 0 unknown */
-	int kthread;          /* Kthread: (Linux 6.x), -1 when the kernel does not say */
+	int no_new_privs;    /* -1 when the kernel does not say */
+	int seccomp;	     /* 0 disabled, 1 strict, 2 filter, -1 unknown */
+	int seccomp_filters; /* -1 unknown */
+	int threads;	     /* Threads: of the thread group, 0 unknown */
+	int kthread;	     /* Kthread: (Linux 6.x), -1 when the kernel does not say */
 	unsigned have;
 };
 
@@ -71,9 +73,9 @@ enum cs_runtime_kind {
 
 struct cs_container {
 	enum cs_runtime_kind runtime;
-	char id[65];      /* container id (64 hex, or shorter if that is all there is) */
+	char id[65];	  /* container id (64 hex, or shorter if that is all there is) */
 	char pod_uid[37]; /* Kubernetes pod UID with dashes, "" when not a pod */
-	char qos[16];     /* "guaranteed", "burstable", "besteffort" or "" */
+	char qos[16];	  /* "guaranteed", "burstable", "besteffort" or "" */
 	char cgroup[512]; /* the path the answer came from */
 };
 
@@ -87,11 +89,94 @@ CS_EXPORT int cs_cgroup_parse(const char *buf, size_t len, struct cs_container *
 /* Same for one cgroup path. */
 CS_EXPORT int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c);
 
+/* Where the cgroup v2 hierarchy is mounted (/sys/fs/cgroup, …/unified on hybrid systems). */
+CS_EXPORT int cs_cgroup2_root(char **out);
+
+/* A cgroup v2 directory, as the tracer's scope wants it. */
+struct cs_cgroup_target {
+	char *path;	/* absolute path; heap; set also on most errors, for the message */
+	uint64_t id;	/* the kernfs inode number, bpf_get_current_ancestor_cgroup_id's value */
+	uint32_t level; /* depth below the root */
+};
+
+/*
+ * arg absolute, or relative to the cgroup2 mount. -EMEDIUMTYPE: no cgroup2
+ * mounted; -EXDEV: not a directory of that hierarchy; -ENOTDIR, -ENOENT...
+ */
+CS_EXPORT int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t);
+CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
+
+/*
+ * The cgroup v2 path of the first process whose container id starts with
+ * prefix (heap, in *path). -ESRCH when none does; -EMEDIUMTYPE when it has
+ * no cgroup v2 line or no cgroup2 is mounted.
+ */
+CS_EXPORT int cs_container_cgroup(const char *prefix, char **path);
+
 /*
  * 1 when PID runs in a user namespace other than the initial one, 0 when in
  * the initial one, -errno when it cannot be told.
  */
 CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
+
+/*
+ * A snapshot of processes: what `capscope ps` shows and the node agent
+ * exports. Text fields are as the kernel gave them (a process chooses its own
+ * comm and argv): escape them before they reach a terminal
+ * (include/capscope/escape.h).
+ */
+struct cs_proc_info {
+	struct cs_proc_status st; /* the thread-group leader */
+	char *user;		  /* name of the effective uid, or the number; heap */
+	char *cmdline;		  /* argv joined with spaces, raw bytes; NULL when none */
+	int userns;		  /* 1 child user namespace, 0 initial, -1 unknown */
+	int securebits;		  /* -1 unknown */
+	bool has_container;
+	struct cs_container container;
+	struct cs_proc_status *threads; /* threads whose sets, ids, NNP or seccomp differ */
+	size_t nthreads;
+};
+
+/* A named process that could not be read. */
+struct cs_proc_missing {
+	pid_t pid;
+	int err; /* -ENOENT when it does not exist */
+};
+
+struct cs_proc_snapshot {
+	struct cs_proc_info *procs; /* in the order asked, or by pid for every process */
+	size_t n;
+	struct cs_proc_missing *missing;
+	size_t nmissing;
+	char *securebits_why; /* heap: why securebits are unknown for others, or NULL */
+};
+
+struct cs_proc_snapshot_opts {
+	const pid_t *pids; /* the processes to read; NULL: every process */
+	size_t npids;
+	/*
+	 * Read every thread's securebits with a BPF task iterator (root, or
+	 * CAP_BPF and CAP_PERFMON; about 0.1 s). Without it only the caller's
+	 * own securebits are known; securebits_why says why.
+	 */
+	bool securebits;
+};
+
+/*
+ * Read the processes. A process that exits meanwhile is left out (named ones
+ * land in missing[]). 0, or -errno (d says what) when /proc cannot be listed
+ * or memory runs out. cs_proc_snapshot_free in every case.
+ */
+CS_EXPORT int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
+			       struct cs_diag *d);
+CS_EXPORT void cs_proc_snapshot_free(struct cs_proc_snapshot *s);
+
+/*
+ * The comm of a status file as the process set it: the kernel writes '\n'
+ * and '\\' in Name: as "\\n" and "\\\\"; this undoes exactly that. out has
+ * room for sizeof(st->name).
+ */
+CS_EXPORT void cs_proc_comm_raw(const char *name, char *out, size_t outlen);
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 CS_EXPORT int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);

@@ -27,17 +27,17 @@ CS_EXPORT int cs_risk_parse(const char *s);
 
 /* One privileged file. */
 struct cs_finding {
-	char *path;    /* absolute (image) or as reached from the scanned root (tree) */
+	char *path; /* absolute (image) or as reached from the scanned root (tree) */
 	uint32_t uid, gid;
-	uint32_t mode; /* st_mode: type and permission bits */
-	bool has_fcaps;      /* a security.capability xattr is present */
-	bool fcaps_invalid;  /* present but not decodable (the kernel refuses it too) */
+	uint32_t mode;	    /* st_mode: type and permission bits */
+	bool has_fcaps;	    /* a security.capability xattr is present */
+	bool fcaps_invalid; /* present but not decodable (the kernel refuses it too) */
 	struct cs_fcaps fcaps;
-	bool inert;      /* on a nosuid mount: the kernel ignores its set-id bits and caps */
+	bool inert;	 /* on a nosuid mount: the kernel ignores its set-id bits and caps */
 	bool entrypoint; /* the image's entrypoint (after PATH lookup and symlinks) */
-	int layer;       /* image layer that added it (0 = first), -1 for a tree */
+	int layer;	 /* image layer that added it (0 = first), -1 for a tree */
 	enum cs_risk risk;
-	char reason[160]; /* why this risk level */
+	char *reason; /* why this risk level (heap: cs_risk_assess sets it, the result frees it) */
 };
 
 /* Something that could not be read; the scan goes on past it. */
@@ -53,11 +53,14 @@ struct cs_scan_result {
 	struct cs_scan_error *errors;
 	size_t nerrors, caperrors;
 	uint64_t files, dirs; /* regular files and directories looked at */
+	/* Tree walker only: path components it resolved (opens beneath a parent,
+	 * climbs through ".."). Linear in dirs whatever the depth; tests check it. */
+	uint64_t walk_steps;
 	/* Images only (NULL for trees). */
 	char *image_kind;      /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	char *image_user;      /* config User ("" when unset) */
 	char **entrypoint;     /* NULL-terminated, may be NULL */
-	char **cmd;            /* NULL-terminated, may be NULL */
+	char **cmd;	       /* NULL-terminated, may be NULL */
 	char *entrypoint_path; /* resolved absolute path inside the image, or NULL */
 	unsigned nlayers;
 };
@@ -67,9 +70,13 @@ typedef void (*cs_scan_progress_fn)(void *arg, uint64_t files, uint64_t dirs);
 struct cs_scan_opts {
 	bool one_filesystem; /* -x: do not descend into directories on other devices */
 	unsigned threads;    /* tree walker threads; 0 = 2 */
+	/* Tree walker: directories whose descriptor may stay open for their
+	 * children (0 = from RLIMIT_NOFILE, at most 1024); past it the oldest
+	 * is closed and reopened when needed. */
+	unsigned max_open_dirs;
 	/* Images: decompression bounds (0 = defaults below). */
-	uint64_t max_bytes; /* total uncompressed bytes over all layers */
-	uint64_t max_ratio; /* uncompressed / compressed, checked past 1 MiB */
+	uint64_t max_bytes;	      /* total uncompressed bytes over all layers */
+	uint64_t max_ratio;	      /* uncompressed / compressed, checked past 1 MiB */
 	cs_scan_progress_fn progress; /* called from worker threads, about every 4096 files */
 	void *progress_arg;
 };
@@ -82,8 +89,8 @@ struct cs_scan_opts {
  * itself cannot be opened (then d says why); everything below the root that
  * cannot be read is recorded in r->errors. Findings are sorted by path.
  */
-CS_EXPORT int cs_scan_tree(const char *root, const struct cs_scan_opts *o,
-			   struct cs_scan_result *r, struct cs_diag *d);
+CS_EXPORT int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_result *r,
+			   struct cs_diag *d);
 
 /*
  * Read a container image (docker-archive, OCI layout directory, OCI archive)
@@ -160,10 +167,38 @@ CS_EXPORT void cs_image_close(struct cs_image *im);
 CS_EXPORT void cs_image_exec_resolve(const struct cs_image *im, const char *arg0,
 				     const char *path_env, struct cs_exec_file *f);
 
+/* One target of a scan, as `capscope scan` (or a daemon) reports it. */
+struct cs_scan_target {
+	const char *name; /* as given: a directory, a file, an image */
+	bool image;	  /* read as an image (cs_scan_is_image) rather than walked */
+	int rc;		  /* 0, or the scan's -errno with diag filled */
+	struct cs_diag diag;
+	struct cs_scan_result r;
+};
+
+/*
+ * True when path is read as an image: an archive (tar, gzip, zstd, xz, bzip2
+ * magic), a file without any execute or set-id bit, or a directory holding
+ * an OCI layout. An executable that is not an archive is checked as itself.
+ */
+CS_EXPORT bool cs_scan_is_image(const char *path);
+
+/* Scan t->name as an image when t->image (set it with cs_scan_is_image), else as a
+ * tree, into t->r; t->rc and t->diag say how it ended. Returns t->rc. */
+CS_EXPORT int cs_scan_target_run(struct cs_scan_target *t, const struct cs_scan_opts *o);
+
+/* getcap's text of the finding's capabilities with "v2" or "v3 rootid=N"; "" without. */
+CS_EXPORT char *cs_finding_caps_text(const struct cs_finding *f);
+
+struct cs_json;
+/* The documents of docs/scan.md ("Output"): JSON {findings, summary} and SARIF 2.1.0. */
+CS_EXPORT void cs_scan_write_json(struct cs_json *j, const struct cs_scan_target *t, size_t n);
+CS_EXPORT void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *t, size_t n);
+
 /* Internal helpers shared by the walker and the image reader. */
 int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f);
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void cs_scan_sort_by_path(struct cs_scan_result *r);
 
 #endif

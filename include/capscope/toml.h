@@ -1,45 +1,81 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small, strict TOML reader, enough for crio.conf and its drop-ins.
- * Written by hand because Debian ships no C TOML library. It accepts the
- * TOML 1.0 syntax crio.conf uses — comments, [tables], dotted and quoted
- * keys, basic/literal/multi-line strings, integers, floats, booleans,
- * arrays, inline tables — and rejects everything else (dates, [[arrays of
- * tables]], a key defined twice) with the line and column, never guessing.
+ * A TOML 1.0 reader, enough for all that crio.conf and its drop-ins may
+ * contain: comments, [tables], [[arrays of tables]], dotted and quoted keys,
+ * inline tables, all four string forms, integers, floats, booleans, and
+ * dates and times (kept as opaque ISO 8601 text). Written by hand because
+ * Debian ships no C TOML library. It builds the whole document as a tree,
+ * so a quoted key "crio.runtime" stays one key and an inline table is the
+ * same table as a [header]; whatever it cannot represent exactly — an
+ * integer beyond 64 bits, a NUL in a string — it refuses with
+ * file:line:column, never guessing. Checked against Python's tomllib
+ * (tests/cli/toml-diff.sh).
  */
 #ifndef CAPSCOPE_TOML_H
 #define CAPSCOPE_TOML_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "caps.h"
 #include "diag.h"
 
-enum cs_toml_type { CS_TOML_STRING, CS_TOML_INT, CS_TOML_FLOAT, CS_TOML_BOOL, CS_TOML_ARRAY,
-		    CS_TOML_TABLE };
+enum cs_toml_type {
+	CS_TOML_STRING,
+	CS_TOML_INT,
+	CS_TOML_FLOAT,
+	CS_TOML_BOOL,
+	CS_TOML_DATETIME,
+	CS_TOML_ARRAY,
+	CS_TOML_TABLE
+};
+
+enum cs_toml_datetime_kind {
+	CS_TOML_OFFSET_DATETIME,
+	CS_TOML_LOCAL_DATETIME,
+	CS_TOML_LOCAL_DATE,
+	CS_TOML_LOCAL_TIME
+};
 
 struct cs_toml_value {
 	enum cs_toml_type type;
-	unsigned line, column;
-	const char *s; /* STRING (NUL-terminated; may not contain NUL) */
-	int64_t i;
-	double f;
-	bool b;
-	struct cs_toml_value *items; /* ARRAY; TABLE: values, keys in keys[] */
-	const char **keys;
+	unsigned line, column; /* where the value (or the table's header) starts */
+	/* STRING: the text (no NUL inside); DATETIME: normalised ISO 8601, as
+	 * Python's isoformat() writes it ("1979-05-27T07:32:00+00:00") */
+	const char *s;
+	int64_t i;		      /* INT; DATETIME: enum cs_toml_datetime_kind */
+	double f;		      /* FLOAT */
+	bool b;			      /* BOOL */
+	struct cs_toml_value **items; /* ARRAY, TABLE: n values */
+	const char **keys;	      /* TABLE: the n keys, in document order */
 	size_t n;
+	unsigned internal_flags_; /* the reader's own bookkeeping */
+	size_t internal_cap_;
 };
 
-/*
- * Called once per key = value, with the full dotted path of the key
- * ("crio.runtime.default_capabilities"). A non-zero return stops parsing
- * and is returned (fill d yourself).
- */
-typedef int (*cs_toml_cb)(void *user, const char *path, const struct cs_toml_value *v,
-			  struct cs_diag *d);
+struct cs_toml_doc;
 
-/* Parse; returns 0, the callback's value, -EINVAL (d filled) or -ENOMEM. */
-CS_EXPORT int cs_toml_parse(const char *buf, size_t len, const char *name, cs_toml_cb cb,
-			    void *user, struct cs_diag *d);
+/*
+ * Parse buf[0..len) (name is used in diagnostics). 0 and *out, to be freed
+ * with cs_toml_free; -EINVAL with d filled (file, line, column, message);
+ * -ENOMEM.
+ */
+CS_EXPORT int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_doc **out,
+			   struct cs_diag *d);
+CS_EXPORT void cs_toml_free(struct cs_toml_doc *doc);
+
+/* The document's root table. */
+CS_EXPORT const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
+
+/* The value of key in table (one key, not a dotted path), or NULL. */
+CS_EXPORT const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table,
+						  const char *key);
+
+/*
+ * The tree as JSON, for tests: tables as objects, arrays as arrays, strings
+ * and booleans as themselves, integers as numbers, floats as {"$f": "%.17g"}
+ * (nan and inf spelled so), dates as {"$dt": "ISO text"}. 0 or -errno.
+ */
+CS_EXPORT int cs_toml_dump_json(const struct cs_toml_value *v, FILE *f);
 
 #endif

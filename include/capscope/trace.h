@@ -10,8 +10,10 @@
 #ifndef CAPSCOPE_TRACE_H
 #define CAPSCOPE_TRACE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "caps.h"
 #include "diag.h"
@@ -157,5 +159,94 @@ CS_EXPORT int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *
 
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 CS_EXPORT size_t cs_shell_quote(const char *s, char *buf, size_t len);
+
+/* /proc/kallsyms, read and parsed (cs_ksyms_parse); d names the file on error. */
+CS_EXPORT int cs_ksyms_load(struct cs_ksyms *k, struct cs_diag *d);
+
+/*
+ * The live tracer: bpf/capscope.bpf.c loaded, attached to cap_capable and
+ * read back. The hook is chosen by probing what the kernel offers (the
+ * capability:cap_capable tracepoint, else fexit, else kprobes), never by
+ * kernel version. It never prints: libbpf's own messages go to cfg->log.
+ */
+struct cs_tracer;
+
+/* Which processes' checks are counted; checks of others never leave the kernel. */
+enum cs_tracer_scope {
+	CS_TRACER_PIDS = 0,   /* the processes given to cs_tracer_track, followed over fork */
+	CS_TRACER_CGROUP = 1, /* one cgroup v2 and the cgroups below it */
+	CS_TRACER_ALL = 2,    /* every process but the caller */
+};
+
+typedef void (*cs_tracer_log_fn)(void *ctx, const char *line);
+
+struct cs_tracer_config {
+	enum cs_tracer_scope scope;
+	uint64_t cgroup_id; /* CS_TRACER_CGROUP: cs_cgroup_resolve's id and level */
+	uint32_t cgroup_level;
+	bool events;		/* also stream every check through a ring buffer */
+	cs_mask_t stack_caps;	/* take kernel stacks (call sites) for these capabilities */
+	const char *force_hook; /* "tp_btf", "fexit", "kprobe" or NULL: for tests */
+	/*
+	 * kprobes through tracefs need it mounted: mount it on
+	 * /sys/kernel/tracing when it is not (as bpftrace does). Off: never mount.
+	 */
+	bool mount_tracefs;
+	cs_tracer_log_fn log; /* libbpf's messages (and stacks with log_stacks); NULL: dropped */
+	void *log_ctx;
+	bool log_stacks; /* send each classified kernel stack to log (for bug reports) */
+};
+
+/*
+ * Probe, load and attach. On failure -errno, with the sentence for the user
+ * in d (-EPERM: not allowed; -ENOENT: no kernel BTF; -ENOTSUP: no hook, or
+ * a build without BPF).
+ */
+CS_EXPORT int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out,
+			     struct cs_diag *d);
+/* The hook in use: "tp_btf/cap_capable", "fexit/cap_capable", "kprobe/cap_capable". */
+CS_EXPORT const char *cs_tracer_hook(const struct cs_tracer *t);
+/* True when cs_tracer_open mounted tracefs (cfg->mount_tracefs). */
+CS_EXPORT bool cs_tracer_mounted_tracefs(const struct cs_tracer *t);
+/* Count the checks of process tgid (CS_TRACER_PIDS) and of the processes it starts. */
+CS_EXPORT int cs_tracer_track(struct cs_tracer *t, pid_t tgid);
+/* The same for root and every process below it now (from /proc/N/stat). */
+CS_EXPORT int cs_tracer_track_tree(struct cs_tracer *t, pid_t root);
+
+/*
+ * Start argv (execvp) with its pid tracked before it execs, so its first
+ * check is counted. -errno when it could not be started or exec failed.
+ */
+CS_EXPORT int cs_tracer_spawn(struct cs_tracer *t, char *const argv[], bool stdout_to_stderr,
+			      pid_t *pid);
+
+typedef void (*cs_tracer_event_fn)(const struct cs_trace_rec *rec, void *ctx);
+/* Wait up to timeout_ms for events and hand each to fn (without events: sleep). */
+CS_EXPORT int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, void *ctx);
+/*
+ * Stop counting and add every count to r, each classified by its kernel
+ * stack (ksyms may be NULL: every check then counts as ordinary); also the
+ * tracer's statistics (lost events, dropped checks, checks without stack).
+ */
+CS_EXPORT int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r,
+				const struct cs_ksyms *ksyms);
+CS_EXPORT void cs_tracer_close(struct cs_tracer *t);
+/* Why this build has no tracer, or NULL when it has one. */
+CS_EXPORT const char *cs_tracer_unavailable(void);
+
+/*
+ * Run argv again with only the capabilities in m (bounding set and I/P/E
+ * reduced to m through cs_launch_*, as `capscope run` does) in a forked
+ * child, and compare its exit status with orig_status.
+ */
+struct cs_trace_verify {
+	bool ran, ok;
+	int status;	    /* exit status, 128+N for signal N, 127 when it was not executed */
+	const char *runner; /* "capscope run" */
+	char *error;	    /* heap: why the re-run was not executed, or NULL */
+};
+CS_EXPORT int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status,
+				  bool stdout_to_stderr, struct cs_trace_verify *v);
+CS_EXPORT void cs_trace_verify_free(struct cs_trace_verify *v);
 
 #endif

@@ -231,12 +231,18 @@ static bool sysctl_match(const struct cs_strlist *pats, const char *name)
 static bool safe_sysctl(const char *n)
 {
 	static const char *const safe[] = {
-		"kernel.shm_rmid_forced",	  "net.ipv4.ip_local_port_range",
-		"net.ipv4.tcp_syncookies",	  "net.ipv4.ping_group_range",
-		"net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports",
-		"net.ipv4.tcp_keepalive_time",	  "net.ipv4.tcp_fin_timeout",
-		"net.ipv4.tcp_keepalive_intvl",	  "net.ipv4.tcp_keepalive_probes",
-		"net.ipv4.tcp_rmem",		  "net.ipv4.tcp_wmem",
+	    "kernel.shm_rmid_forced",
+	    "net.ipv4.ip_local_port_range",
+	    "net.ipv4.tcp_syncookies",
+	    "net.ipv4.ping_group_range",
+	    "net.ipv4.ip_unprivileged_port_start",
+	    "net.ipv4.ip_local_reserved_ports",
+	    "net.ipv4.tcp_keepalive_time",
+	    "net.ipv4.tcp_fin_timeout",
+	    "net.ipv4.tcp_keepalive_intvl",
+	    "net.ipv4.tcp_keepalive_probes",
+	    "net.ipv4.tcp_rmem",
+	    "net.ipv4.tcp_wmem",
 	};
 	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
 		if (!strcmp(safe[i], n))
@@ -256,15 +262,10 @@ static void uid_range(const struct cs_scc *s, const struct cs_scc_opts *o, int64
 }
 
 /* Try one SCC: mutate a copy of every container's effective context, validate. */
-static int try_scc(const struct cs_k8s_pod *pod, const struct cs_scc *s, const struct cs_scc_opts *o,
-		   struct cs_scc_result *r, struct cs_k8s_sc *out, struct cs_opt_i64 *fs_group,
-		   struct errbuf *e)
+/* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
+static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
+			 const struct cs_scc_opts *o, struct cs_opt_i64 *fs_group, struct errbuf *e)
 {
-	int64_t lo, hi;
-	int rc;
-
-	uid_range(s, o, &lo, &hi);
-	/* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
 	if (pod->host_pid && !s->allow_host_pid)
 		addf(e, "spec.hostPID: Host PID is not allowed to be used");
 	if (pod->host_network && !s->allow_host_network)
@@ -274,8 +275,8 @@ static int try_scc(const struct cs_k8s_pod *pod, const struct cs_scc *s, const s
 	if (!has(&s->volumes, "*"))
 		for (size_t i = 0; i < pod->volume_types.n; i++)
 			if (!has(&s->volumes, pod->volume_types.v[i]))
-				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used", i,
-				     pod->volume_types.v[i]);
+				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used",
+				     i, pod->volume_types.v[i]);
 	for (size_t i = 0; i < pod->n_sysctls; i++) {
 		const char *n = pod->sysctls[i].name;
 
@@ -302,120 +303,153 @@ static int try_scc(const struct cs_k8s_pod *pod, const struct cs_scc *s, const s
 		for (size_t i = 0; i < pod->n_supplemental_groups; i++) {
 			int64_t g = pod->supplemental_groups[i];
 
-			if (g < o->uid_range_start || g >= (int64_t)o->uid_range_start + o->uid_range_size)
-				addf(e, "spec.securityContext.supplementalGroups[%zu]: %lld is not an allowed group",
+			if (g < o->uid_range_start ||
+			    g >= (int64_t)o->uid_range_start + o->uid_range_size)
+				addf(e,
+				     "spec.securityContext.supplementalGroups[%zu]: %lld is not an "
+				     "allowed group",
 				     i, (long long)g);
 		}
+}
 
+/* provider.go mutateContainer: the strategies' Generate on one container. */
+static int mutate_container(const struct cs_k8s_pod *pod, const struct cs_k8s_container *c,
+			    const struct cs_scc *s, int64_t lo, struct cs_scc_result *r,
+			    struct cs_k8s_sc *sc)
+{
+	static const struct cs_strlist empty = {NULL, 0};
+	int rc;
+
+	cs_k8s_effective_sc(pod, c, sc);
+	/* runAsUser strategy: Generate fills an unset uid. */
+	if (!sc->run_as_user.set) {
+		if (s->run_as_user == CS_SCC_MUST_RUN_AS) {
+			sc->run_as_user.set = true;
+			sc->run_as_user.v = s->uid.v;
+		} else if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE) {
+			sc->run_as_user.set = true;
+			sc->run_as_user.v = lo;
+		}
+	}
+	/* runAsNonRoot marker (provider.go mutateContainer). */
+	if (!sc->run_as_non_root.set) {
+		if ((!sc->run_as_user.set && s->run_as_user == CS_SCC_MUST_RUN_AS_NON_ROOT) ||
+		    (sc->run_as_user.set && sc->run_as_user.v > 0)) {
+			sc->run_as_non_root.set = true;
+			sc->run_as_non_root.v = true;
+		}
+	}
+	/* seccomp: the SCC's first profile becomes the pod's when none is set
+	 * (provider.go mutatePod, seccomp/strategy.go Generate). */
+	if (!sc->seccomp_type && s->seccomp_profiles.n) {
+		const char *sp = s->seccomp_profiles.v[0];
+
+		if (!strcmp(sp, "runtime/default") || !strcmp(sp, "docker/default"))
+			sc->seccomp_type = "RuntimeDefault";
+		else if (!strncmp(sp, "localhost/", 10))
+			sc->seccomp_type = "Localhost";
+	}
+	if (s->read_only_root_fs && !sc->read_only_root_fs.set) {
+		sc->read_only_root_fs.set = true;
+		sc->read_only_root_fs.v = true;
+	}
+	/* Capabilities Generate. */
+	if (s->default_add_caps.n || s->required_drop_caps.n) {
+		const struct cs_strlist *cadd = sc->caps_set ? &sc->add : &empty;
+		const struct cs_strlist *cdrop = sc->caps_set ? &sc->drop : &empty;
+		struct cs_strlist add, drop;
+
+		if ((rc = set_build(r, &add, &s->default_add_caps, cdrop, cadd)) < 0 ||
+		    (rc = set_build(r, &drop, &s->required_drop_caps, NULL, cdrop)) < 0)
+			return rc;
+		sc->caps_set = true;
+		sc->add = add;
+		sc->drop = drop;
+	}
+	/* allowPrivilegeEscalation defaulting. */
+	bool priv = sc->privileged.set && sc->privileged.v;
+	bool sysadmin = sc->caps_set && has(&sc->add, "CAP_SYS_ADMIN");
+
+	if (s->default_allow_privilege_escalation.set && !sc->allow_privilege_escalation.set &&
+	    !priv && !sysadmin)
+		sc->allow_privilege_escalation = s->default_allow_privilege_escalation;
+	if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v &&
+	    !sc->allow_privilege_escalation.set) {
+		sc->allow_privilege_escalation.set = true;
+		sc->allow_privilege_escalation.v = false;
+	}
+	return 0;
+}
+
+/* provider.go ValidateContainer: the SCC's checks on one mutated container. */
+static void validate_container(const struct cs_k8s_container *c, const struct cs_scc *s, int64_t lo,
+			       int64_t hi, const struct cs_k8s_sc *sc, struct errbuf *e)
+{
+	const char *cn = c->name;
+	bool priv = sc->privileged.set && sc->privileged.v;
+
+	if (priv && !s->allow_privileged)
+		addf(e, "%s: Privileged containers are not allowed", cn);
+	if (s->read_only_root_fs && !(sc->read_only_root_fs.set && sc->read_only_root_fs.v))
+		addf(e, "%s: ReadOnlyRootFilesystem must be set to true", cn);
+	if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v &&
+	    (!sc->allow_privilege_escalation.set || sc->allow_privilege_escalation.v))
+		addf(e, "%s: Allowing privilege escalation for containers is not allowed", cn);
+	switch (s->run_as_user) {
+	case CS_SCC_MUST_RUN_AS:
+		if (!sc->run_as_user.set || sc->run_as_user.v != s->uid.v)
+			addf(e, "%s: runAsUser must be %lld", cn, (long long)s->uid.v);
+		break;
+	case CS_SCC_MUST_RUN_AS_RANGE:
+		if (!sc->run_as_user.set || sc->run_as_user.v < lo || sc->run_as_user.v > hi)
+			addf(e, "%s: runAsUser %lld must be in the ranges: [%lld, %lld]", cn,
+			     (long long)sc->run_as_user.v, (long long)lo, (long long)hi);
+		break;
+	case CS_SCC_MUST_RUN_AS_NON_ROOT:
+		if (!sc->run_as_non_root.set && !sc->run_as_user.set)
+			addf(e, "%s: runAsNonRoot must be true", cn);
+		else if (sc->run_as_non_root.set && !sc->run_as_non_root.v)
+			addf(e, "%s: runAsNonRoot must be true", cn);
+		else if (sc->run_as_user.set && sc->run_as_user.v == 0)
+			addf(e, "%s: running with the root UID is forbidden", cn);
+		break;
+	default:
+		break;
+	}
+	if (!sc->caps_set) {
+		if (s->default_add_caps.n || s->required_drop_caps.n)
+			addf(e, "%s: required capabilities are not set on the securityContext", cn);
+	} else if (!has(&s->allowed_caps, "*")) {
+		for (size_t i = 0; i < sc->add.n; i++)
+			if (!has(&s->default_add_caps, sc->add.v[i]) &&
+			    !has(&s->allowed_caps, sc->add.v[i]))
+				addf(e,
+				     "%s: capabilities.add: Invalid value: \"%s\": capability may "
+				     "not be added",
+				     cn, sc->add.v[i]);
+		for (size_t i = 0; i < s->required_drop_caps.n; i++)
+			if (!has(&sc->drop, s->required_drop_caps.v[i]))
+				addf(e, "%s: %s is required to be dropped but was not found", cn,
+				     s->required_drop_caps.v[i]);
+	}
+	if (c->host_port && !s->allow_host_ports)
+		addf(e, "%s: Host ports are not allowed to be used", cn);
+}
+
+static int try_scc(const struct cs_k8s_pod *pod, const struct cs_scc *s,
+		   const struct cs_scc_opts *o, struct cs_scc_result *r, struct cs_k8s_sc *out,
+		   struct cs_opt_i64 *fs_group, struct errbuf *e)
+{
+	int64_t lo, hi;
+	int rc;
+
+	uid_range(s, o, &lo, &hi);
+	validate_pod(pod, s, o, fs_group, e);
 	for (size_t ci = 0; ci < pod->n_containers; ci++) {
-		const struct cs_k8s_container *c = &pod->containers[ci];
-		struct cs_k8s_sc *sc = &out[ci];
-		const char *cn = c->name;
-		static const struct cs_strlist empty = {NULL, 0};
-
-		cs_k8s_effective_sc(pod, c, sc);
-		/* runAsUser strategy: Generate fills an unset uid. */
-		if (!sc->run_as_user.set) {
-			if (s->run_as_user == CS_SCC_MUST_RUN_AS) {
-				sc->run_as_user.set = true;
-				sc->run_as_user.v = s->uid.v;
-			} else if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE) {
-				sc->run_as_user.set = true;
-				sc->run_as_user.v = lo;
-			}
-		}
-		/* runAsNonRoot marker (provider.go mutateContainer). */
-		if (!sc->run_as_non_root.set) {
-			if ((!sc->run_as_user.set && s->run_as_user == CS_SCC_MUST_RUN_AS_NON_ROOT) ||
-			    (sc->run_as_user.set && sc->run_as_user.v > 0)) {
-				sc->run_as_non_root.set = true;
-				sc->run_as_non_root.v = true;
-			}
-		}
-		/* seccomp: the SCC's first profile becomes the pod's when none is set
-		 * (provider.go mutatePod, seccomp/strategy.go Generate). */
-		if (!sc->seccomp_type && s->seccomp_profiles.n) {
-			const char *sp = s->seccomp_profiles.v[0];
-
-			if (!strcmp(sp, "runtime/default") || !strcmp(sp, "docker/default"))
-				sc->seccomp_type = "RuntimeDefault";
-			else if (!strncmp(sp, "localhost/", 10))
-				sc->seccomp_type = "Localhost";
-		}
-		if (s->read_only_root_fs && !sc->read_only_root_fs.set) {
-			sc->read_only_root_fs.set = true;
-			sc->read_only_root_fs.v = true;
-		}
-		/* Capabilities Generate. */
-		if (s->default_add_caps.n || s->required_drop_caps.n) {
-			const struct cs_strlist *cadd = sc->caps_set ? &sc->add : &empty;
-			const struct cs_strlist *cdrop = sc->caps_set ? &sc->drop : &empty;
-			struct cs_strlist add, drop;
-
-			if ((rc = set_build(r, &add, &s->default_add_caps, cdrop, cadd)) < 0 ||
-			    (rc = set_build(r, &drop, &s->required_drop_caps, NULL, cdrop)) < 0)
-				return rc;
-			sc->caps_set = true;
-			sc->add = add;
-			sc->drop = drop;
-		}
-		/* allowPrivilegeEscalation defaulting. */
-		bool priv = sc->privileged.set && sc->privileged.v;
-		bool sysadmin = sc->caps_set && has(&sc->add, "CAP_SYS_ADMIN");
-		if (s->default_allow_privilege_escalation.set && !sc->allow_privilege_escalation.set &&
-		    !priv && !sysadmin)
-			sc->allow_privilege_escalation = s->default_allow_privilege_escalation;
-		if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v &&
-		    !sc->allow_privilege_escalation.set) {
-			sc->allow_privilege_escalation.set = true;
-			sc->allow_privilege_escalation.v = false;
-		}
-
-		/* Validation. */
-		if (priv && !s->allow_privileged)
-			addf(e, "%s: Privileged containers are not allowed", cn);
-		if (s->read_only_root_fs && !(sc->read_only_root_fs.set && sc->read_only_root_fs.v))
-			addf(e, "%s: ReadOnlyRootFilesystem must be set to true", cn);
-		if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v &&
-		    (!sc->allow_privilege_escalation.set || sc->allow_privilege_escalation.v))
-			addf(e, "%s: Allowing privilege escalation for containers is not allowed", cn);
-		switch (s->run_as_user) {
-		case CS_SCC_MUST_RUN_AS:
-			if (!sc->run_as_user.set || sc->run_as_user.v != s->uid.v)
-				addf(e, "%s: runAsUser must be %lld", cn, (long long)s->uid.v);
-			break;
-		case CS_SCC_MUST_RUN_AS_RANGE:
-			if (!sc->run_as_user.set || sc->run_as_user.v < lo || sc->run_as_user.v > hi)
-				addf(e, "%s: runAsUser %lld must be in the ranges: [%lld, %lld]", cn,
-				     (long long)sc->run_as_user.v, (long long)lo, (long long)hi);
-			break;
-		case CS_SCC_MUST_RUN_AS_NON_ROOT:
-			if (!sc->run_as_non_root.set && !sc->run_as_user.set)
-				addf(e, "%s: runAsNonRoot must be true", cn);
-			else if (sc->run_as_non_root.set && !sc->run_as_non_root.v)
-				addf(e, "%s: runAsNonRoot must be true", cn);
-			else if (sc->run_as_user.set && sc->run_as_user.v == 0)
-				addf(e, "%s: running with the root UID is forbidden", cn);
-			break;
-		default:
-			break;
-		}
-		if (!sc->caps_set) {
-			if (s->default_add_caps.n || s->required_drop_caps.n)
-				addf(e, "%s: required capabilities are not set on the securityContext", cn);
-		} else if (!has(&s->allowed_caps, "*")) {
-			for (size_t i = 0; i < sc->add.n; i++)
-				if (!has(&s->default_add_caps, sc->add.v[i]) &&
-				    !has(&s->allowed_caps, sc->add.v[i]))
-					addf(e, "%s: capabilities.add: Invalid value: \"%s\": capability may not be added",
-					     cn, sc->add.v[i]);
-			for (size_t i = 0; i < s->required_drop_caps.n; i++)
-				if (!has(&sc->drop, s->required_drop_caps.v[i]))
-					addf(e, "%s: %s is required to be dropped but was not found", cn,
-					     s->required_drop_caps.v[i]);
-		}
-		if (c->host_port && !s->allow_host_ports)
-			addf(e, "%s: Host ports are not allowed to be used", cn);
+		rc = mutate_container(pod, &pod->containers[ci], s, lo, r, &out[ci]);
+		if (rc < 0)
+			return rc;
+		validate_container(&pod->containers[ci], s, lo, hi, &out[ci], e);
 	}
 	return 0;
 }
@@ -454,32 +488,36 @@ static void note_changes(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 				     c->name);
 		if (sc->allow_privilege_escalation.set && !eff.allow_privilege_escalation.set)
 			cs_steps_add(st, "scc", "scc.allow-privilege-escalation",
-				     "%s: allowPrivilegeEscalation defaulted to %s by %s%s", c->name,
-				     sc->allow_privilege_escalation.v ? "true" : "false", s->name,
+				     "%s: allowPrivilegeEscalation defaulted to %s by %s%s",
+				     c->name, sc->allow_privilege_escalation.v ? "true" : "false",
+				     s->name,
 				     sc->allow_privilege_escalation.v
-					     ? ""
-					     : " — the runtime will set no_new_privs, so set-uid bits and file capabilities will not raise privileges");
+					 ? ""
+					 : " — the runtime will set no_new_privs, so set-uid bits "
+					   "and file capabilities will not raise privileges");
 		if (sc->caps_set && (s->default_add_caps.n || s->required_drop_caps.n)) {
 			a[0] = b[0] = '\0';
 			for (size_t i = 0, n = 0; i < sc->add.n; i++)
-				n += (size_t)snprintf(a + n, n < sizeof(a) ? sizeof(a) - n : 0, "%s%s",
-						      i ? "," : "", sc->add.v[i]);
+				n += (size_t)snprintf(a + n, n < sizeof(a) ? sizeof(a) - n : 0,
+						      "%s%s", i ? "," : "", sc->add.v[i]);
 			for (size_t i = 0, n = 0; i < sc->drop.n; i++)
-				n += (size_t)snprintf(b + n, n < sizeof(b) ? sizeof(b) - n : 0, "%s%s",
-						      i ? "," : "", sc->drop.v[i]);
-			cs_steps_add(st, "scc", "scc.capabilities",
-				     "%s: capabilities become add [%s] drop [%s] (defaultAddCapabilities "
-				     "minus the container's drops, plus its adds; requiredDropCapabilities "
-				     "plus its drops)",
-				     c->name, a, b);
+				n += (size_t)snprintf(b + n, n < sizeof(b) ? sizeof(b) - n : 0,
+						      "%s%s", i ? "," : "", sc->drop.v[i]);
+			cs_steps_add(
+			    st, "scc", "scc.capabilities",
+			    "%s: capabilities become add [%s] drop [%s] (defaultAddCapabilities "
+			    "minus the container's drops, plus its adds; requiredDropCapabilities "
+			    "plus its drops)",
+			    c->name, a, b);
 		}
 		/* An SCC that allows a capability and also requires dropping it. */
 		for (size_t i = 0; sc->caps_set && i < sc->add.n; i++)
 			if (has(&sc->drop, sc->add.v[i]))
-				cs_steps_add(st, "scc", "scc.add-and-drop",
-					     "%s: %s is both added and dropped after admission; the "
-					     "runtime decides which wins (CRI-O and containerd: the drop)",
-					     c->name, sc->add.v[i]);
+				cs_steps_add(
+				    st, "scc", "scc.add-and-drop",
+				    "%s: %s is both added and dropped after admission; the "
+				    "runtime decides which wins (CRI-O and containerd: the drop)",
+				    c->name, sc->add.v[i]);
 	}
 }
 
@@ -515,7 +553,8 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	qsort(cv, nc, sizeof(*cv), cand_cmp);
 	if (pod->required_scc && nc == 0) {
 		snprintf(res->reason, sizeof(res->reason),
-			 "the pod requires SCC '%s' (openshift.io/required-scc) but no such SCC was given",
+			 "the pod requires SCC '%s' (openshift.io/required-scc) but no such SCC "
+			 "was given",
 			 pod->required_scc);
 		cs_steps_add(st, "scc", "scc.required-missing", "%s", res->reason);
 		goto out;
@@ -563,7 +602,8 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 			memcpy(res->sc, tmp, pod->n_containers * sizeof(*tmp));
 			snprintf(res->reason, sizeof(res->reason),
 				 "admitted by SCC %s (openshift.io/scc annotation)", a->scc->name);
-			cs_steps_add(st, "scc", "scc.chosen", "%s: the first SCC the whole pod validates against",
+			cs_steps_add(st, "scc", "scc.chosen",
+				     "%s: the first SCC the whole pod validates against",
 				     a->scc->name);
 			note_changes(pod, a->scc, res->sc, st);
 			break;
@@ -571,8 +611,9 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 		cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
 	}
 	if (!res->admitted && !res->reason[0]) {
-		size_t l = (size_t)snprintf(res->reason, sizeof(res->reason),
-					    "unable to validate against any security context constraint");
+		size_t l =
+		    (size_t)snprintf(res->reason, sizeof(res->reason),
+				     "unable to validate against any security context constraint");
 		for (size_t i = 0; i < res->n_attempts && l < sizeof(res->reason); i++)
 			l += (size_t)snprintf(res->reason + l, sizeof(res->reason) - l, "%s %s: %s",
 					      i ? ";" : ":", res->attempts[i].scc->name,

@@ -171,6 +171,8 @@ static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 			cs_json_bool(j, c->userns == 1);
 		cs_json_key(j, "caps");
 		cs_json_caps(j, &c->status.caps);
+		cs_json_key(j, "threads_differing");
+		cs_json_uint(j, c->threads_differing);
 		cs_json_obj_end(j);
 	} else {
 		cs_json_null(j);

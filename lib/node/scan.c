@@ -92,19 +92,52 @@ static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
 	}
 }
 
-static void read_status(struct cs_node_ctr *c)
+/*
+ * The first processes' credentials, in one call to the library's process
+ * snapshot (what `capscope ps` shows): the status, the user namespace and
+ * the threads whose credentials differ from the leader's.
+ */
+static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
 {
-	struct cs_diag d = {0};
+	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
+	struct cs_proc_snapshot_opts o = {.pids = pids};
+	struct cs_proc_snapshot s;
+	int r;
 
-	cs_proc_status_free(&c->status);
-	c->have_status = false;
-	c->userns = -1;
-	if (!c->pid)
-		return;
-	c->have_status = cs_proc_status_read(c->pid, 0, &c->status, &d) == 0;
-	c->userns = cs_proc_in_child_userns(c->pid);
-	if (c->userns < 0)
+	if (!pids)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
+		cs_proc_status_free(&c->status);
+		c->have_status = false;
 		c->userns = -1;
+		c->threads_differing = 0;
+		if (c->pid)
+			pids[o.npids++] = c->pid;
+	}
+	if (!o.npids)
+		return 0;
+	if ((r = cs_proc_snapshot(&o, &s, d)) < 0) {
+		cs_proc_snapshot_free(&s);
+		return r;
+	}
+	/* The snapshot keeps the order asked, leaving out processes that are gone. */
+	for (size_t i = 0, k = 0; i < inv->n && k < s.n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+		struct cs_proc_info *p = &s.procs[k];
+
+		if (!c->pid || p->st.pid != c->pid)
+			continue;
+		c->status = p->st;
+		memset(&p->st, 0, sizeof(p->st)); /* the groups are c's now */
+		c->have_status = true;
+		c->userns = p->userns;
+		c->threads_differing = p->nthreads;
+		k++;
+	}
+	cs_proc_snapshot_free(&s);
+	return 0;
 }
 
 int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, struct cs_diag *d)
@@ -130,13 +163,18 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			continue;
 		}
 		pidfile_fallback(c, proc);
-		read_status(c);
 		inv->v[k++] = c;
+	}
+	inv->n = k;
+	if ((r = read_procs(inv, d)) < 0)
+		return r;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
 		if (c->have_config && c->pid && !c->predicted && !(o && o->no_predict) &&
 		    cs_node_predict(c) < 0)
 			r = -ENOMEM;
 	}
-	inv->n = k;
 	return r < 0 ? cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory") : 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -97,8 +98,8 @@ static void names(cs_mask_t m, char *buf, size_t len)
 
 void cs_crio_config_default(struct cs_crio_config *c)
 {
-	static const char *const def[] = {"CHOWN",  "DAC_OVERRIDE", "FSETID",
-					  "FOWNER", "SETGID",	    "SETUID",
+	static const char *const def[] = {"CHOWN",   "DAC_OVERRIDE",	 "FSETID",
+					  "FOWNER",  "SETGID",		 "SETUID",
 					  "SETPCAP", "NET_BIND_SERVICE", "KILL"};
 
 	memset(c, 0, sizeof(*c));
@@ -122,9 +123,10 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 
 	if (r->privileged) {
 		set_all(o, SB | SE | SP | SI | SA, cs_mask_all());
-		cs_steps_add(st, "runtime", "crio.privileged",
-			     "privileged container: CRI-O gives every capability the kernel knows in "
-			     "all five sets (runtime-tools SetupPrivileged)");
+		cs_steps_add(
+		    st, "runtime", "crio.privileged",
+		    "privileged container: CRI-O gives every capability the kernel knows in "
+		    "all five sets (runtime-tools SetupPrivileged)");
 		return 0;
 	}
 	bool add_all = in_fold(r->add, r->n_add, "ALL");
@@ -137,11 +139,12 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 	if (!add_all && !drop_all) {
 		for (size_t i = 0; i < cfg->n_default_caps; i++)
 			list[n++] = cfg->default_caps[i];
-		cs_steps_add(st, "runtime", "crio.defaults",
-			     "neither add nor drop holds ALL, so default_capabilities (%s) are added: %zu "
-			     "name(s)",
-			     cfg->defaults_from[0] ? cfg->defaults_from : "CRI-O built-in list",
-			     cfg->n_default_caps);
+		cs_steps_add(
+		    st, "runtime", "crio.defaults",
+		    "neither add nor drop holds ALL, so default_capabilities (%s) are added: %zu "
+		    "name(s)",
+		    cfg->defaults_from[0] ? cfg->defaults_from : "CRI-O built-in list",
+		    cfg->n_default_caps);
 	} else {
 		cs_steps_add(st, "runtime", "crio.no-defaults",
 			     "ALL in %s: default_capabilities are not added",
@@ -149,7 +152,8 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 	}
 	if (add_all) {
 		add_bits(o, sets, cs_mask_all());
-		cs_steps_add(st, "runtime", "crio.add-all", "ALL in add: every capability of the kernel");
+		cs_steps_add(st, "runtime", "crio.add-all",
+			     "ALL in add: every capability of the kernel");
 	}
 	if (drop_all) {
 		drop_bits(o, sets, cs_mask_all());
@@ -168,7 +172,8 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 			upper_into(pref, sizeof(pref), "CAP_", list[i]);
 		if ((c = oci_cap(pref, true)) < 0)
 			return cs_diag_set(d, EINVAL, 0, 0, "capabilities.add",
-					   "CRI-O refuses to create the container: unknown capability \"%s\" to add",
+					   "CRI-O refuses to create the container: unknown "
+					   "capability \"%s\" to add",
 					   pref);
 		added |= CS_BIT(c);
 	}
@@ -176,8 +181,9 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 	names(added, buf, sizeof(buf));
 	cs_steps_add_set(st, "runtime", "crio.add", CS_BND, 0, added,
 			 "added to bounding, effective, permitted%s: %s",
-			 cfg->add_inheritable ? " and inheritable (add_inheritable_capabilities = true)"
-					      : " (not inheritable: add_inheritable_capabilities is false)",
+			 cfg->add_inheritable
+			     ? " and inheritable (add_inheritable_capabilities = true)"
+			     : " (not inheritable: add_inheritable_capabilities is false)",
 			 buf);
 	for (size_t i = 0; i < r->n_drop; i++) {
 		char pref[64];
@@ -211,10 +217,42 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 	return 0;
 }
 
-static int merge_containerd(const struct cs_cri_request *r, struct cs_oci_process *o,
-			    struct cs_steps *st)
+/* Capabilities 0..last that the running kernel knows. */
+static cs_mask_t known_upto(int last)
+{
+	return cs_mask_all() & (last >= 63 ? ~(cs_mask_t)0 : (CS_BIT(last + 1) - 1));
+}
+
+/* What the daemon itself holds (its effective set), as the target says. */
+static cs_mask_t daemon_caps(const struct cs_cri_target *t)
+{
+	return t->runtime_caps_set ? t->runtime_caps & cs_mask_all() : cs_mask_all();
+}
+
+/* Say so when the daemon's own set decided what ALL / privileged gives. */
+static void note_daemon_caps(const struct cs_cri_target *t, cs_mask_t would, cs_mask_t got,
+			     const char *rule, struct cs_steps *st)
 {
 	char buf[640];
+
+	if (!t->runtime_caps_set || !(would & ~got))
+		return;
+	names(would & ~got, buf, sizeof(buf));
+	cs_steps_add(st, "runtime", rule,
+		     "the runtime hands out its own capabilities here, and it runs without %s "
+		     "(--runtime-caps): the container cannot get them",
+		     buf);
+}
+
+/* containerd's pkg/cap Known(): the names up to CAP_CHECKPOINT_RESTORE (40). */
+#define CONTAINERD_LAST_KNOWN 40
+
+static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_request *r,
+			    struct cs_oci_process *o, struct cs_steps *st)
+{
+	char buf[640];
+	cs_mask_t known = known_upto(CONTAINERD_LAST_KNOWN);
+	cs_mask_t all = daemon_caps(t) & known;
 
 	set_all(o, SB | SE | SP, cs_cri_docker_defaults());
 	names(cs_cri_docker_defaults(), buf, sizeof(buf));
@@ -222,15 +260,13 @@ static int merge_containerd(const struct cs_cri_request *r, struct cs_oci_proces
 		     "base: the default spec's 14 capabilities in bounding, effective, permitted "
 		     "(inheritable empty since CVE-2022-24769): %s",
 		     buf);
-	if (r->privileged) {
-		set_all(o, SB | SE | SP, cs_mask_all());
-		cs_steps_add(st, "runtime", "containerd.privileged",
-			     "privileged: every capability in bounding, effective, permitted "
-			     "(oci.WithPrivileged); add/drop still apply");
-	}
 	if (in_fold(r->add, r->n_add, "ALL")) {
-		set_all(o, SB | SE | SP, cs_mask_all());
-		cs_steps_add(st, "runtime", "containerd.add-all", "ALL in add: every capability");
+		set_all(o, SB | SE | SP, all);
+		cs_steps_add(
+		    st, "runtime", "containerd.add-all",
+		    "ALL in add: the capabilities containerd itself holds (WithCapabilities "
+		    "with the list cap.Current() read when containerd started)");
+		note_daemon_caps(t, known, all, "containerd.runtime-caps", st);
 	}
 	if (in_fold(r->drop, r->n_drop, "ALL")) {
 		set_all(o, SB | SE | SP, 0);
@@ -246,10 +282,11 @@ static int merge_containerd(const struct cs_cri_request *r, struct cs_oci_proces
 		upper_into(pref, sizeof(pref), "CAP_", r->add[i]);
 		if ((c = oci_cap(pref, false)) < 0) {
 			note_unknown(o, pref);
-			cs_steps_add(st, "runtime", "containerd.add-unknown",
-				     "'%s' becomes \"%s\" (containerd always prefixes CAP_); runc does "
-				     "not know it, warns and skips it",
-				     r->add[i], pref);
+			cs_steps_add(
+			    st, "runtime", "containerd.add-unknown",
+			    "'%s' becomes \"%s\" (containerd always prefixes CAP_); runc does "
+			    "not know it, warns and skips it",
+			    r->add[i], pref);
 			continue;
 		}
 		added |= CS_BIT(c);
@@ -273,14 +310,147 @@ static int merge_containerd(const struct cs_cri_request *r, struct cs_oci_proces
 		cs_mask_t before = o->caps.set[CS_BND];
 
 		drop_bits(o, SB | SE | SP | SI, dropped);
-		cs_steps_add_set(st, "runtime", "containerd.drop", CS_BND, before, o->caps.set[CS_BND],
-				 "drops are removed from all four sets after the adds (a drop beats an add)");
+		cs_steps_add_set(
+		    st, "runtime", "containerd.drop", CS_BND, before, o->caps.set[CS_BND],
+		    "drops are removed from all four sets after the adds (a drop beats an add)");
+	}
+	if (r->privileged) {
+		cs_mask_t before = o->caps.set[CS_BND];
+
+		set_all(o, SB | SE | SP, all);
+		cs_steps_add_set(
+		    st, "runtime", "containerd.privileged", CS_BND, before, all,
+		    "privileged: oci.WithPrivileged comes after the capability add/drop "
+		    "and sets bounding, effective, permitted to the capabilities containerd "
+		    "itself holds (WithAllCurrentCapabilities): drop has no effect");
+		note_daemon_caps(t, known, all, "containerd.runtime-caps", st);
 	}
 	cs_steps_add(st, "runtime", "containerd.ambient", "ambient cleared (WithoutAmbientCaps)");
 	return 0;
 }
 
-static int docker_norm(const char *const *v, size_t n, cs_mask_t *m, bool *all, const char *what,
+/*
+ * Docker's capability list by release: what NormalizeLegacyCapabilities
+ * accepts and what ALL / privileged gives. Debian 12's 20.10 ends at
+ * CAP_AUDIT_READ (37); 23 and 24 know the gocapability list up to
+ * CAP_CHECKPOINT_RESTORE (40); from 25 the list is containerd's Known() and
+ * ALL / privileged give the daemon's own effective set (initCaps).
+ */
+static bool docker_detects(const struct cs_cri_target *t)
+{
+	return t->major >= 25;
+}
+
+static cs_mask_t docker_known(const struct cs_cri_target *t)
+{
+	return known_upto(t->major == 20 ? 37 : 40);
+}
+
+static int docker_norm(const struct cs_cri_target *t, const char *const *v, size_t n, cs_mask_t *m,
+		       bool *all, const char *what, struct cs_diag *d)
+{
+	cs_mask_t known = docker_known(t);
+
+	*m = 0;
+	*all = false;
+	for (size_t i = 0; i < n; i++) {
+		char up[64];
+		int c;
+
+		upper_into(up, sizeof(up), "", v[i]);
+		if (!strcmp(up, "ALL")) {
+			*all = true;
+			continue;
+		}
+		if (strncmp(up, "CAP_", 4) != 0)
+			upper_into(up, sizeof(up), "CAP_", v[i]);
+		if ((c = oci_cap(up, false)) < 0 || !(known & CS_BIT(c)))
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, what,
+			    "Docker refuses the container: invalid %s: unknown capability: "
+			    "\"%s\"",
+			    strcmp(what, "capabilities.add") ? "CapDrop" : "CapAdd", up);
+		if (docker_detects(t) && !(daemon_caps(t) & CS_BIT(c)))
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, what,
+			    "Docker refuses the container: invalid %s: capability not "
+			    "supported by your kernel or not available in the current "
+			    "environment: \"%s\"",
+			    strcmp(what, "capabilities.add") ? "CapDrop" : "CapAdd", up);
+		*m |= CS_BIT(c);
+	}
+	return 0;
+}
+
+static int merge_docker(const struct cs_cri_target *t, const struct cs_cri_request *r,
+			struct cs_oci_process *o, struct cs_steps *st, struct cs_diag *d)
+{
+	cs_mask_t add, drop, caps;
+	cs_mask_t all = docker_detects(t) ? daemon_caps(t) & docker_known(t) : docker_known(t);
+	bool add_all, drop_all;
+	char buf[640];
+	int rc;
+
+	/* validateCapabilities runs when the container is created, before and
+	 * whatever privileged says */
+	if ((rc = docker_norm(t, r->add, r->n_add, &add, &add_all, "capabilities.add", d)) < 0 ||
+	    (rc = docker_norm(t, r->drop, r->n_drop, &drop, &drop_all, "capabilities.drop", d)) < 0)
+		return rc;
+	if (r->privileged) {
+		caps = all;
+		cs_steps_add(st, "runtime", "docker.privileged",
+			     "privileged: GetAllCapabilities(), add and drop ignored%s",
+			     t->major == 20 ? " (Docker 20.10's list ends at CAP_AUDIT_READ)" : "");
+		if (docker_detects(t))
+			note_daemon_caps(t, docker_known(t), all, "docker.runtime-caps", st);
+	} else if (add_all) {
+		caps = all & ~drop;
+		cs_steps_add(st, "runtime", "docker.add-all",
+			     "ALL in add: every capability Docker knows except the dropped ones");
+		if (docker_detects(t))
+			note_daemon_caps(t, docker_known(t), all, "docker.runtime-caps", st);
+	} else if (drop_all) {
+		caps = add;
+		cs_steps_add(st, "runtime", "docker.drop-all",
+			     "ALL in drop: exactly the added ones");
+	} else {
+		caps = (cs_cri_docker_defaults() & ~drop) | add;
+		cs_steps_add(
+		    st, "runtime", "docker.tweak",
+		    "defaults minus drops, then plus adds (an add beats a drop, unlike CRI-O)");
+	}
+	names(caps, buf, sizeof(buf));
+	if (r->uid == 0) {
+		set_all(o, SB | SE | SP, caps);
+		cs_steps_add_set(st, "runtime", "docker.caps", CS_BND, cs_cri_docker_defaults(),
+				 caps,
+				 "uid 0: bounding, effective, permitted: %s; no inheritable, no "
+				 "ambient",
+				 buf);
+	} else {
+		set_all(o, SB, caps);
+		cs_steps_add_set(
+		    st, "runtime", "docker.non-root", CS_BND, cs_cri_docker_defaults(), caps,
+		    "uid %u is not root: only bounding is set (%s); effective and "
+		    "permitted stay empty (SetCapabilities), so only file capabilities "
+		    "or set-uid root can raise anything",
+		    (unsigned)r->uid, buf);
+	}
+	return 0;
+}
+
+cs_mask_t cs_cri_podman_defaults(void)
+{
+	/* containers-common containers.conf default_capabilities: CHOWN,
+	 * DAC_OVERRIDE, FOWNER, FSETID, KILL, NET_BIND_SERVICE, SETFCAP, SETGID,
+	 * SETPCAP, SETUID, SYS_CHROOT */
+	return CS_BIT(0) | CS_BIT(1) | CS_BIT(3) | CS_BIT(4) | CS_BIT(5) | CS_BIT(6) | CS_BIT(7) |
+	       CS_BIT(8) | CS_BIT(10) | CS_BIT(18) | CS_BIT(31);
+}
+
+/* containers/common pkg/capabilities NormalizeCapabilities: upper case,
+ * CAP_ unless present, known to the library (up to the kernel's last). */
+static int podman_norm(const char *const *v, size_t n, cs_mask_t *m, bool *all, const char *what,
 		       struct cs_diag *d)
 {
 	*m = 0;
@@ -297,52 +467,250 @@ static int docker_norm(const char *const *v, size_t n, cs_mask_t *m, bool *all, 
 		if (strncmp(up, "CAP_", 4) != 0)
 			upper_into(up, sizeof(up), "CAP_", v[i]);
 		if ((c = oci_cap(up, false)) < 0)
-			return cs_diag_set(d, EINVAL, 0, 0, what,
-					   "Docker refuses the container: unknown capability: \"%s\"", up);
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, what,
+			    "Podman refuses the container: \"%s\": unknown capability", up);
 		*m |= CS_BIT(c);
 	}
 	return 0;
 }
 
-static int merge_docker(const struct cs_cri_request *r, struct cs_oci_process *o,
-			struct cs_steps *st, struct cs_diag *d)
+/* MergeCapabilities(base, adds, drops) as containers/common does it. */
+static int podman_merge_caps(const struct cs_cri_target *t, cs_mask_t base,
+			     const struct cs_cri_request *r, bool with_drops, cs_mask_t *out,
+			     struct cs_diag *d)
 {
-	cs_mask_t add, drop, caps;
-	bool add_all, drop_all;
+	cs_mask_t add, drop = 0;
+	bool add_all, drop_all = false;
+	int rc;
+
+	if (!r->n_add && (!with_drops || !r->n_drop)) {
+		*out = base;
+		return 0;
+	}
+	if ((with_drops && (rc = podman_norm(r->drop, r->n_drop, &drop, &drop_all,
+					     "capabilities.drop", d)) < 0) ||
+	    (rc = podman_norm(r->add, r->n_add, &add, &add_all, "capabilities.add", d)) < 0)
+		return rc;
+	if (drop_all) {
+		if (add_all)
+			return cs_diag_set(d, EINVAL, 0, 0, "capabilities",
+					   "Podman refuses the container: adding all caps and "
+					   "removing all caps not allowed");
+		*out = add;
+		return 0;
+	}
+	if (add_all) {
+		*out = daemon_caps(t) & ~drop;
+		return 0;
+	}
+	if (add & drop) {
+		char buf[640];
+
+		names(add & drop, buf, sizeof(buf));
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "capabilities",
+		    "Podman refuses the container: capability %s cannot be dropped and "
+		    "added",
+		    buf);
+	}
+	*out = (base & ~drop) | add;
+	return 0;
+}
+
+static int merge_podman(const struct cs_cri_target *t, const struct cs_cri_request *r,
+			struct cs_oci_process *o, struct cs_steps *st, struct cs_diag *d)
+{
+	cs_mask_t bounding = daemon_caps(t), caps, user;
 	char buf[640];
 	int rc;
 
 	if (r->privileged) {
-		set_all(o, SB | SE | SP, cs_mask_all());
-		cs_steps_add(st, "runtime", "docker.privileged",
-			     "privileged: every capability in bounding, effective, permitted");
+		caps = bounding;
+		cs_steps_add(st, "runtime", "podman.privileged",
+			     "privileged: Podman's own bounding set (capabilities.BoundingSet), "
+			     "add and drop ignored");
+		note_daemon_caps(t, cs_mask_all(), caps, "podman.runtime-caps", st);
+	} else {
+		if ((rc = podman_merge_caps(t, cs_cri_podman_defaults(), r, true, &caps, d)) < 0)
+			return rc;
+		caps &= bounding;
+		names(caps, buf, sizeof(buf));
+		cs_steps_add(
+		    st, "runtime", "podman.merge",
+		    "containers.conf default_capabilities merged with add and drop "
+		    "(MergeCapabilities: ALL in drop gives exactly the adds, ALL in add the "
+		    "bounding set minus the drops, a name in both is an error): %s",
+		    buf);
+	}
+	set_all(o, SB, caps);
+	if (r->uid == 0) {
+		set_all(o, SE | SP, caps);
+		cs_steps_add_set(
+		    st, "runtime", "podman.caps", CS_BND, 0, caps,
+		    "root: bounding, effective, permitted alike; inheritable and ambient "
+		    "empty");
 		return 0;
 	}
-	if ((rc = docker_norm(r->add, r->n_add, &add, &add_all, "capabilities.add", d)) < 0 ||
-	    (rc = docker_norm(r->drop, r->n_drop, &drop, &drop_all, "capabilities.drop", d)) < 0)
+	if ((rc = podman_merge_caps(t, 0, r, false, &user, d)) < 0)
 		return rc;
-	if (add_all) {
-		caps = cs_mask_all() & ~drop;
-		cs_steps_add(st, "runtime", "docker.add-all",
-			     "ALL in add: every capability except the dropped ones");
-	} else if (drop_all) {
-		caps = add;
-		cs_steps_add(st, "runtime", "docker.drop-all", "ALL in drop: exactly the added ones");
-	} else {
-		caps = (cs_cri_docker_defaults() & ~drop) | add;
-		cs_steps_add(st, "runtime", "docker.tweak",
-			     "defaults minus drops, then plus adds (an add beats a drop, unlike CRI-O)");
-	}
-	set_all(o, SB | SE | SP, caps);
-	names(caps, buf, sizeof(buf));
-	cs_steps_add_set(st, "runtime", "docker.caps", CS_BND, cs_cri_docker_defaults(), caps,
-			 "bounding, effective, permitted: %s; no inheritable, no ambient", buf);
+	user &= bounding;
+	set_all(o, SE | SP | SI | SA, user);
+	names(user, buf, sizeof(buf));
+	cs_steps_add_set(
+	    st, "runtime", "podman.non-root", CS_AMB, 0, user,
+	    "uid %u is not root: effective, permitted, inheritable and ambient get "
+	    "only the capabilities named in add (%s), so they survive execve; bounding "
+	    "keeps the merged list",
+	    (unsigned)r->uid, buf);
 	return 0;
 }
 
-int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
-		 const struct cs_cri_request *r, struct cs_oci_process *o, struct cs_steps *st,
-		 struct cs_diag *d)
+void cs_cri_target_default(enum cs_cri_runtime rt, struct cs_cri_target *t)
+{
+	static const unsigned cur[][2] = {
+	    [CS_CRI_CRIO] = {1, 34},
+	    [CS_CRI_CONTAINERD] = {2, 1},
+	    [CS_CRI_DOCKER] = {28, 0},
+	    [CS_CRI_PODMAN] = {5, 0},
+	};
+
+	memset(t, 0, sizeof(*t));
+	t->rt = rt;
+	t->major = cur[rt][0];
+	t->minor = cur[rt][1];
+}
+
+/* Releases whose rules are modelled; versions in between have the same rules
+ * as the one before them. */
+static bool version_known(enum cs_cri_runtime rt, unsigned major, unsigned minor, bool has_minor)
+{
+	switch (rt) {
+	case CS_CRI_CRIO:
+		return major == 1 && (!has_minor || minor >= 20);
+	case CS_CRI_CONTAINERD:
+		return (major == 1 && has_minor && (minor == 6 || minor == 7)) || major == 2;
+	case CS_CRI_DOCKER:
+		return (major == 20 && has_minor && minor == 10) || (major >= 23 && major <= 28);
+	case CS_CRI_PODMAN:
+		return major == 4 || major == 5;
+	}
+	return false;
+}
+
+int cs_cri_target_parse(const char *arg, struct cs_cri_target *t, struct cs_diag *d)
+{
+	static const struct {
+		const char *name;
+		enum cs_cri_runtime rt;
+	} names_[] = {
+	    {"crio", CS_CRI_CRIO},     {"cri-o", CS_CRI_CRIO},	{"containerd", CS_CRI_CONTAINERD},
+	    {"docker", CS_CRI_DOCKER}, {"moby", CS_CRI_DOCKER}, {"podman", CS_CRI_PODMAN}};
+	const char *at = strchr(arg, '@');
+	size_t nl = at ? (size_t)(at - arg) : strlen(arg);
+	cs_mask_t keep = t->runtime_caps;
+	bool keep_set = t->runtime_caps_set;
+
+	for (size_t i = 0; i < sizeof(names_) / sizeof(names_[0]); i++) {
+		unsigned long major = 0, minor = 0;
+		bool has_minor = false;
+		char *e;
+
+		if (strlen(names_[i].name) != nl || strncmp(names_[i].name, arg, nl) != 0)
+			continue;
+		cs_cri_target_default(names_[i].rt, t);
+		t->runtime_caps = keep;
+		t->runtime_caps_set = keep_set;
+		if (!at)
+			return 0;
+		if (at[1] < '0' || at[1] > '9')
+			goto bad_version;
+		major = strtoul(at + 1, &e, 10);
+		if (!strcmp(e, ".x")) {
+			e += 2;
+		} else if (*e == '.') {
+			if (e[1] < '0' || e[1] > '9')
+				goto bad_version;
+			minor = strtoul(e + 1, &e, 10);
+			has_minor = true;
+		}
+		if (*e || major > 1000 || minor > 1000 ||
+		    !version_known(names_[i].rt, (unsigned)major, (unsigned)minor, has_minor))
+			goto bad_version;
+		t->major = (unsigned)major;
+		t->minor = (unsigned)minor;
+		return 0;
+	bad_version:
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "--runtime",
+		    "unknown release '%s' of %s: modelled are crio@1.x, containerd@1.6, "
+		    "containerd@1.7, containerd@2.x, docker@20.10, docker@23 .. docker@28, "
+		    "podman@4, podman@5",
+		    at + 1, names_[i].name);
+	}
+	return cs_diag_set(d, EINVAL, 0, 0, "--runtime",
+			   "unknown runtime '%.*s': crio, containerd, docker or podman, optionally "
+			   "with @VERSION",
+			   (int)nl, arg);
+}
+
+int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t, struct cs_diag *d)
+{
+	cs_mask_t m;
+	int rc;
+
+	if (!strcmp(arg, "self")) {
+		struct cs_diag dd = {0};
+		FILE *f = fopen("/proc/self/status", "re");
+		char line[256];
+		bool found = false;
+
+		if (!f)
+			return cs_diag_set(d, errno, 0, 0, "--runtime-caps",
+					   "/proc/self/status: %s", strerror(errno));
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "CapEff:", 7)) {
+				char *v = line + 7;
+
+				while (*v == ' ' || *v == '\t')
+					v++;
+				v[strcspn(v, "\n")] = '\0';
+				found = cs_mask_parse_hex(v, strlen(v), &m, &dd) == 0;
+			}
+		fclose(f);
+		if (!found)
+			return cs_diag_set(d, EINVAL, 0, 0, "--runtime-caps",
+					   "no CapEff line in /proc/self/status");
+	} else if (!strncasecmp(arg, "0x", 2)) {
+		if ((rc = cs_mask_parse_hex(arg, strlen(arg), &m, d)) < 0)
+			return rc;
+	} else if ((rc = cs_names_parse(arg, strlen(arg), &m, d)) < 0) {
+		return rc;
+	}
+	t->runtime_caps = m;
+	t->runtime_caps_set = true;
+	return 0;
+}
+
+bool cs_cri_target_has_kubelet(const struct cs_cri_target *t)
+{
+	return t->rt != CS_CRI_PODMAN;
+}
+
+int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len)
+{
+	if (t->rt == CS_CRI_DOCKER && t->major == 20)
+		return snprintf(buf, len, "docker@20.10");
+	if (t->rt == CS_CRI_DOCKER || t->rt == CS_CRI_PODMAN)
+		return snprintf(buf, len, "%s@%u", cs_cri_runtime_name(t->rt), t->major);
+	if (t->rt == CS_CRI_CONTAINERD && t->major >= 2)
+		return snprintf(buf, len, "containerd@2.x");
+	return snprintf(buf, len, "%s@%u.%u", cs_cri_runtime_name(t->rt), t->major, t->minor);
+}
+
+int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_config *crio,
+			const struct cs_cri_request *r, struct cs_oci_process *o,
+			struct cs_steps *st, struct cs_diag *d)
 {
 	struct cs_crio_config def;
 	int rc;
@@ -362,7 +730,7 @@ int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
 		o->gid_map[0] = o->uid_map[0];
 		o->n_uid_map = o->n_gid_map = 1;
 	}
-	switch (rt) {
+	switch (t->rt) {
 	case CS_CRI_CRIO:
 		if (!crio) {
 			cs_crio_config_default(&def);
@@ -371,10 +739,13 @@ int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
 		rc = merge_crio(crio, r, o, st, d);
 		break;
 	case CS_CRI_CONTAINERD:
-		rc = merge_containerd(r, o, st);
+		rc = merge_containerd(t, r, o, st);
 		break;
 	case CS_CRI_DOCKER:
-		rc = merge_docker(r, o, st, d);
+		rc = merge_docker(t, r, o, st, d);
+		break;
+	case CS_CRI_PODMAN:
+		rc = merge_podman(t, r, o, st, d);
 		break;
 	default:
 		return -EINVAL;
@@ -383,6 +754,18 @@ int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
 		cs_steps_add(st, "runtime", "oci.no-new-privs",
 			     "allowPrivilegeEscalation: false → process.noNewPrivileges: true");
 	return rc;
+}
+
+int cs_cri_merge(enum cs_cri_runtime rt, const struct cs_crio_config *crio,
+		 const struct cs_cri_request *r, struct cs_oci_process *o, struct cs_steps *st,
+		 struct cs_diag *d)
+{
+	struct cs_cri_target t;
+
+	if ((unsigned)rt > CS_CRI_PODMAN)
+		return -EINVAL;
+	cs_cri_target_default(rt, &t);
+	return cs_cri_merge_target(&t, crio, r, o, st, d);
 }
 
 const char *cs_cri_runtime_name(enum cs_cri_runtime rt)
@@ -394,6 +777,8 @@ const char *cs_cri_runtime_name(enum cs_cri_runtime rt)
 		return "containerd";
 	case CS_CRI_DOCKER:
 		return "docker";
+	case CS_CRI_PODMAN:
+		return "podman";
 	}
 	return "?";
 }

@@ -17,25 +17,35 @@
 #include "capscope/proc.h"
 #include "capscope/toml.h"
 
-struct cfgctx {
-	struct cs_crio_config *c;
-	const char *name;
-};
-
-static int on_value(void *user, const char *path, const struct cs_toml_value *v, struct cs_diag *d)
+/* t[key] must be a table (or absent: NULL). CRI-O's decoder refuses anything else. */
+static int subtable(const struct cs_toml_value *t, const char *key, const char *path,
+		    const struct cs_toml_value **out, struct cs_diag *d)
 {
-	struct cfgctx *x = user;
-	struct cs_crio_config *c = x->c;
+	const struct cs_toml_value *v = cs_toml_get(t, key);
 
-	if (!strcmp(path, "crio.runtime.default_capabilities")) {
+	*out = v;
+	if (v && v->type != CS_TOML_TABLE)
+		return cs_diag_set(d, EINVAL, v->line, v->column, path, "%s must be a table", path);
+	return 0;
+}
+
+static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const char *name,
+		struct cs_diag *d)
+{
+	const struct cs_toml_value *v;
+	const char *path;
+
+	path = "crio.runtime.default_capabilities";
+	if ((v = cs_toml_get(rt, "default_capabilities"))) {
 		if (v->type != CS_TOML_ARRAY)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "default_capabilities must be an array of strings");
 		if (v->n > CS_CRIO_MAX_DEFAULTS)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
-					   "more than %d default capabilities", CS_CRIO_MAX_DEFAULTS);
+					   "more than %d default capabilities",
+					   CS_CRIO_MAX_DEFAULTS);
 		for (size_t i = 0; i < v->n; i++) {
-			const struct cs_toml_value *it = &v->items[i];
+			const struct cs_toml_value *it = v->items[i];
 
 			if (it->type != CS_TOML_STRING)
 				return cs_diag_set(d, EINVAL, it->line, it->column, path,
@@ -46,14 +56,17 @@ static int on_value(void *user, const char *path, const struct cs_toml_value *v,
 		}
 		c->n_default_caps = v->n;
 		for (size_t i = 0; i < v->n; i++)
-			snprintf(c->default_caps[i], sizeof(c->default_caps[i]), "%s", v->items[i].s);
-		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", x->name);
-	} else if (!strcmp(path, "crio.runtime.add_inheritable_capabilities")) {
+			snprintf(c->default_caps[i], sizeof(c->default_caps[i]), "%s",
+				 v->items[i]->s);
+		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", name);
+	}
+	path = "crio.runtime.add_inheritable_capabilities";
+	if ((v = cs_toml_get(rt, "add_inheritable_capabilities"))) {
 		if (v->type != CS_TOML_BOOL)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "add_inheritable_capabilities must be true or false");
 		c->add_inheritable = v->b;
-		snprintf(c->inheritable_from, sizeof(c->inheritable_from), "%s", x->name);
+		snprintf(c->inheritable_from, sizeof(c->inheritable_from), "%s", name);
 	}
 	return 0;
 }
@@ -61,17 +74,24 @@ static int on_value(void *user, const char *path, const struct cs_toml_value *v,
 int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len, const char *name,
 			 struct cs_diag *d)
 {
-	struct cfgctx x = {c, name ? name : ""};
+	struct cs_toml_doc *doc = NULL;
+	const struct cs_toml_value *crio, *rt;
 	/* Parse into a copy so a file with an error changes nothing. */
 	struct cs_crio_config tmp = *c;
-	int r;
+	int r = cs_toml_load(buf, len, name, &doc, d);
 
-	x.c = &tmp;
-	r = cs_toml_parse(buf, len, name, on_value, &x, d);
-	if (r != 0) {
-		if (d && name && !d->file[0])
-			snprintf(d->file, sizeof(d->file), "%s", name);
-		return r < 0 ? r : -EINVAL;
+	/*
+	 * The whole document is read first, so [crio.runtime], crio.runtime.x =,
+	 * runtime = {...} under [crio] and crio = {runtime = {...}} all land in
+	 * the same table, and ["crio.runtime"] (one quoted key) does not.
+	 */
+	if (r == 0 && (r = subtable(cs_toml_root(doc), "crio", "crio", &crio, d)) == 0 &&
+	    (r = subtable(crio, "runtime", "crio.runtime", &rt, d)) == 0)
+		r = take(&tmp, rt, name ? name : "", d);
+	cs_toml_free(doc);
+	if (r < 0) {
+		cs_diag_file(d, name);
+		return r;
 	}
 	*c = tmp;
 	return 0;
@@ -110,14 +130,19 @@ static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_dia
 			return 0;
 		if (d)
 			snprintf(d->file, sizeof(d->file), "%s", dir);
-		return cs_diag_set(d, errno, 0, 0, "", "cannot read directory: %s", strerror(errno));
+		return cs_diag_set(d, errno, 0, 0, "", "cannot read directory: %s",
+				   strerror(errno));
 	}
 	for (int i = 0; i < n; i++) {
 		char p[4096];
 
 		if (r == 0) {
-			snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name);
-			r = load_file(c, p, d);
+			if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name) >=
+			    sizeof(p))
+				r = cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s/%s: path too long",
+						dir, list[i]->d_name);
+			else
+				r = load_file(c, p, d);
 		}
 		free(list[i]);
 	}
@@ -137,6 +162,8 @@ int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_di
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return load_file(c, path, d);
+	if ((size_t)snprintf(p, sizeof(p), "%s/crio.conf.d", path) >= sizeof(p))
+		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s: path too long", path);
 	snprintf(p, sizeof(p), "%s/crio.conf", path);
 	if (stat(p, &sb) == 0) {
 		int r = load_file(c, p, d);

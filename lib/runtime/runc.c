@@ -31,51 +31,156 @@ static cs_mask_t set_of(const struct cs_oci_process *p, enum cs_set s)
 	return (p->caps.present & (1u << s)) ? p->caps.set[s] & cs_mask_all() : 0;
 }
 
-int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start,
-		     struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
+/* runc init's credentials before it applies the config: its caller's, or a
+ * new user namespace's full set. */
+static void runc_start(const struct cs_oci_process *p, const struct cs_cred *start,
+		       struct cs_cred *c, struct cs_steps *st)
 {
-	struct cs_cred c;
-	char buf[512];
-	cs_mask_t bnd = set_of(p, CS_BND), amb = set_of(p, CS_AMB);
-	int rc;
-
-	memset(res, 0, sizeof(*res));
-	res->ok = true;
 	if (start) {
-		c = *start;
+		*c = *start;
 		if (!p->user_namespace)
 			cs_steps_add(st, L, "runc.start",
 				     "runc init inherits its caller's credentials: uid %u, %d "
 				     "capabilities in the bounding set, %d permitted, %d "
 				     "inheritable%s",
-				     (unsigned)c.uid[1], cs_mask_count(c.caps.set[CS_BND]),
-				     cs_mask_count(c.caps.set[CS_PRM]),
-				     cs_mask_count(c.caps.set[CS_INH]),
-				     c.no_new_privs ? ", no_new_privs" : "");
+				     (unsigned)c->uid[1], cs_mask_count(c->caps.set[CS_BND]),
+				     cs_mask_count(c->caps.set[CS_PRM]),
+				     cs_mask_count(c->caps.set[CS_INH]),
+				     c->no_new_privs ? ", no_new_privs" : "");
 	} else {
-		cs_cred_init_root(&c);
+		cs_cred_init_root(c);
 		if (!p->user_namespace)
 			cs_steps_add(st, L, "runc.start",
 				     "runc init starts as uid 0 with every capability in P, E "
 				     "and B");
 	}
-	if (p->user_namespace) {
-		cs_steps_add(st, L, "runc.start",
-			     "runc init enters a new user namespace: uid 0 there, with every "
-			     "capability in P, E and B (valid inside the namespace only)");
-		c.uid[0] = c.uid[1] = c.uid[2] = c.uid[3] = 0;
-		c.gid[0] = c.gid[1] = c.gid[2] = c.gid[3] = 0;
-		c.ngroups = 0;
-		c.securebits = 0;
-		/* A new user namespace gives its first process a full set inside it. */
-		c.user_namespace = true;
-		c.caps.set[CS_PRM] = c.caps.set[CS_EFF] = c.caps.set[CS_BND] = cs_mask_all();
-		c.caps.set[CS_INH] = c.caps.set[CS_AMB] = 0;
-		memcpy(c.uid_map, p->uid_map, sizeof(c.uid_map));
-		memcpy(c.gid_map, p->gid_map, sizeof(c.gid_map));
-		c.n_uid_map = p->n_uid_map;
-		c.n_gid_map = p->n_gid_map;
+	if (!p->user_namespace)
+		return;
+	cs_steps_add(st, L, "runc.start",
+		     "runc init enters a new user namespace: uid 0 there, with every "
+		     "capability in P, E and B (valid inside the namespace only)");
+	c->uid[0] = c->uid[1] = c->uid[2] = c->uid[3] = 0;
+	c->gid[0] = c->gid[1] = c->gid[2] = c->gid[3] = 0;
+	c->ngroups = 0;
+	c->securebits = 0;
+	/* A new user namespace gives its first process a full set inside it. */
+	c->user_namespace = true;
+	c->caps.set[CS_PRM] = c->caps.set[CS_EFF] = c->caps.set[CS_BND] = cs_mask_all();
+	c->caps.set[CS_INH] = c->caps.set[CS_AMB] = 0;
+	memcpy(c->uid_map, p->uid_map, sizeof(c->uid_map));
+	memcpy(c->gid_map, p->gid_map, sizeof(c->gid_map));
+	c->n_uid_map = p->n_uid_map;
+	c->n_gid_map = p->n_gid_map;
+}
+
+/* ApplyBoundingSet: drop every cap not listed (only with CAP_SETPCAP). */
+static void runc_bounding(struct cs_cred *c, cs_mask_t bnd)
+{
+	if (cs_cred_capable(c, 8))
+		for (int cap = 0; cap <= cs_cap_last(); cap++)
+			if (!(bnd & CS_BIT(cap)))
+				cs_kernel_bset_drop(c, cap, NULL);
+}
+
+/* setupUser: the id checks runc makes itself, then setgroups, setgid, setuid. */
+static int runc_user(const struct cs_oci_process *p, struct cs_cred *c, struct cs_exec_result *res,
+		     struct cs_steps *st)
+{
+	uid_t h;
+	gid_t g;
+	int rc;
+
+	/*
+	 * libcontainer/user GetExecUser refuses ids above 2^31 - 1 (ErrRange)
+	 * when no /etc/passwd entry matches, which is the case for any such id.
+	 */
+	if (p->uid > 2147483647u || p->gid > 2147483647u) {
+		cs_steps_add(st, L, "runc.user-range",
+			     "uid %u / gid %u: runc fails (\"uids and gids must be in range "
+			     "0-2147483647\")",
+			     (unsigned)p->uid, (unsigned)p->gid);
+		fail(res, ERANGE, "runc.user-range");
+		return -ERANGE;
 	}
+	/* runc checks the mapping itself first. */
+	if (p->user_namespace && !cs_cred_uid_to_host(c, p->uid, &h)) {
+		cs_steps_add(st, L, "runc.user-unmapped",
+			     "uid %u has no mapping in the user namespace: runc fails "
+			     "(\"cannot set uid to unmapped user\")",
+			     (unsigned)p->uid);
+		fail(res, EINVAL, "runc.user-unmapped");
+		return -EINVAL;
+	}
+	if (p->user_namespace && !cs_idmap_lookup(c->gid_map, c->n_gid_map, p->gid, true, &g)) {
+		cs_steps_add(st, L, "runc.user-unmapped",
+			     "gid %u has no mapping in the user namespace: runc fails",
+			     (unsigned)p->gid);
+		fail(res, EINVAL, "runc.user-unmapped");
+		return -EINVAL;
+	}
+	rc = cs_kernel_setgroups(c, p->additional_gids, p->n_additional_gids, st);
+	if (!rc)
+		rc = cs_kernel_setgid(c, p->gid, st);
+	if (!rc)
+		rc = cs_kernel_setuid(c, p->uid, st);
+	if (rc) {
+		fail(res, rc, "runc.user");
+		return rc;
+	}
+	cs_steps_add(st, L, "runc.user", "process.user %u:%u with %zu additional group%s",
+		     (unsigned)p->uid, (unsigned)p->gid, p->n_additional_gids,
+		     p->n_additional_gids == 1 ? "" : "s");
+	return 0;
+}
+
+/* ApplyCaps: the bounding pass again, capset, then the ambient set. */
+static int runc_caps(const struct cs_oci_process *p, struct cs_cred *c, struct cs_exec_result *res,
+		     struct cs_steps *st)
+{
+	cs_mask_t amb = set_of(p, CS_AMB);
+	char buf[512];
+	int rc;
+
+	runc_bounding(c, set_of(p, CS_BND));
+	rc = cs_kernel_capset(c, set_of(p, CS_EFF), set_of(p, CS_PRM), set_of(p, CS_INH), st);
+	if (rc) {
+		cs_steps_add(st, L, "runc.capset",
+			     "capset of the listed inheritable/permitted/effective sets fails: "
+			     "runc reports \"unable to apply caps: %s\" and the container does "
+			     "not start",
+			     strerror(-rc));
+		fail(res, rc, "runc.capset");
+		return rc;
+	}
+	cs_steps_add(st, L, "runc.capset", "capset: inheritable, permitted, effective as listed");
+
+	/* Lower everything not listed, raise what is; refusals are ignored. */
+	for (int cap = 0; cap <= cs_cap_last(); cap++) {
+		if (!(amb & CS_BIT(cap))) {
+			cs_kernel_ambient_lower(c, cap, NULL);
+			continue;
+		}
+		if (cs_kernel_ambient_raise(c, cap, st) < 0) {
+			cs_cap_name_r(cap, true, buf, sizeof(buf));
+			cs_steps_add(st, L, "runc.ambient-skipped",
+				     "ambient %s is not both permitted and inheritable; runc "
+				     "ignores the kernel's EPERM and goes on without it",
+				     buf);
+		}
+	}
+	return 0;
+}
+
+int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start,
+		     struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
+{
+	struct cs_cred c;
+	cs_mask_t before;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->ok = true;
+	runc_start(p, start, &c, st);
 	if (p->unknown_caps[0])
 		cs_steps_add(st, L, "runc.unknown-caps",
 			     "runc warns \"ignoring unknown or unavailable capabilities\" and "
@@ -87,108 +192,21 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 		cs_steps_add(st, L, "runc.no-new-privs", "noNewPrivileges: true");
 	}
 
-	/* ApplyBoundingSet: drop every cap not listed, while still root. */
-	{
-		cs_mask_t before = c.caps.set[CS_BND];
-
-		if (cs_cred_capable(&c, 8)) {
-			for (int cap = 0; cap <= cs_cap_last(); cap++)
-				if (!(bnd & CS_BIT(cap)))
-					cs_kernel_bset_drop(&c, cap, NULL);
-		}
-		cs_steps_add_set(st, L, "runc.bounding", CS_BND, before, c.caps.set[CS_BND],
-				 "bounding set reduced to the listed %d capabilities",
-				 cs_mask_count(c.caps.set[CS_BND]));
-	}
+	/* ApplyBoundingSet, while still root. */
+	before = c.caps.set[CS_BND];
+	runc_bounding(&c, set_of(p, CS_BND));
+	cs_steps_add_set(st, L, "runc.bounding", CS_BND, before, c.caps.set[CS_BND],
+			 "bounding set reduced to the listed %d capabilities",
+			 cs_mask_count(c.caps.set[CS_BND]));
 
 	cs_kernel_set_keepcaps(&c, true, st);
-
-	/*
-	 * setupUser: libcontainer/user GetExecUser refuses ids above 2^31 - 1
-	 * (ErrRange) when no /etc/passwd entry matches, which is the case for
-	 * any such id.
-	 */
-	if (p->uid > 2147483647u || p->gid > 2147483647u) {
-		cs_steps_add(st, L, "runc.user-range",
-			     "uid %u / gid %u: runc fails (\"uids and gids must be in range "
-			     "0-2147483647\")",
-			     (unsigned)p->uid, (unsigned)p->gid);
-		*out = c;
-		fail(res, ERANGE, "runc.user-range");
-		return -ERANGE;
-	}
-	/* setupUser: runc checks the mapping itself first. */
-	if (p->user_namespace) {
-		uid_t h;
-		gid_t g;
-
-		if (!cs_cred_uid_to_host(&c, p->uid, &h)) {
-			cs_steps_add(st, L, "runc.user-unmapped",
-				     "uid %u has no mapping in the user namespace: runc fails "
-				     "(\"cannot set uid to unmapped user\")",
-				     (unsigned)p->uid);
-			*out = c;
-			fail(res, EINVAL, "runc.user-unmapped");
-			return -EINVAL;
-		}
-		if (!cs_idmap_lookup(c.gid_map, c.n_gid_map, p->gid, true, &g)) {
-			cs_steps_add(st, L, "runc.user-unmapped",
-				     "gid %u has no mapping in the user namespace: runc fails",
-				     (unsigned)p->gid);
-			*out = c;
-			fail(res, EINVAL, "runc.user-unmapped");
-			return -EINVAL;
-		}
-	}
-	rc = cs_kernel_setgroups(&c, p->additional_gids, p->n_additional_gids, st);
-	if (!rc)
-		rc = cs_kernel_setgid(&c, p->gid, st);
-	if (!rc)
-		rc = cs_kernel_setuid(&c, p->uid, st);
-	if (rc) {
-		*out = c;
-		fail(res, rc, "runc.user");
-		return rc;
-	}
-	cs_steps_add(st, L, "runc.user", "process.user %u:%u with %zu additional group%s",
-		     (unsigned)p->uid, (unsigned)p->gid, p->n_additional_gids,
-		     p->n_additional_gids == 1 ? "" : "s");
-	cs_kernel_set_keepcaps(&c, false, st);
-
-	/* ApplyCaps: the bounding pass again (only with CAP_SETPCAP effective), capset. */
-	if (cs_cred_capable(&c, 8))
-		for (int cap = 0; cap <= cs_cap_last(); cap++)
-			if (!(bnd & CS_BIT(cap)))
-				cs_kernel_bset_drop(&c, cap, NULL);
-	rc = cs_kernel_capset(&c, set_of(p, CS_EFF), set_of(p, CS_PRM), set_of(p, CS_INH), st);
-	if (rc) {
-		cs_steps_add(st, L, "runc.capset",
-			     "capset of the listed inheritable/permitted/effective sets fails: "
-			     "runc reports \"unable to apply caps: %s\" and the container does "
-			     "not start",
-			     strerror(-rc));
-		*out = c;
-		fail(res, rc, "runc.capset");
-		return rc;
-	}
-	cs_steps_add(st, L, "runc.capset", "capset: inheritable, permitted, effective as listed");
-
-	/* Ambient: lower everything not listed, raise what is; refusals are ignored. */
-	for (int cap = 0; cap <= cs_cap_last(); cap++) {
-		if (!(amb & CS_BIT(cap))) {
-			cs_kernel_ambient_lower(&c, cap, NULL);
-			continue;
-		}
-		if (cs_kernel_ambient_raise(&c, cap, st) < 0) {
-			cs_cap_name_r(cap, true, buf, sizeof(buf));
-			cs_steps_add(st, L, "runc.ambient-skipped",
-				     "ambient %s is not both permitted and inheritable; runc "
-				     "ignores the kernel's EPERM and goes on without it",
-				     buf);
-		}
+	rc = runc_user(p, &c, res, st);
+	if (!rc) {
+		cs_kernel_set_keepcaps(&c, false, st);
+		rc = runc_caps(p, &c, res, st);
 	}
 	*out = c;
-	return 0;
+	return rc;
 }
 
 int cs_oci_predict(const struct cs_oci_process *p, const struct cs_exec_file *f,

@@ -1,22 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Strict TOML subset reader (see include/capscope/toml.h for what it takes).
- * Recursive descent over the buffer; values live in an arena for the length
- * of one parse. Every rejection names the line and column.
+ * TOML 1.0 reader (see include/capscope/toml.h). Recursive descent over the
+ * buffer into a tree whose nodes live in an arena for the document's life.
+ *
+ * Which redefinitions are errors follows the TOML 1.0 text and, where the
+ * text leaves room, Python's tomllib (the reference we test against): a
+ * table declared by a [header] or created by dotted keys in an earlier
+ * section cannot be declared again; inline tables and static arrays are
+ * frozen; [[name]] appends a new table that later [name.sub] headers
+ * extend. Every rejection names the line and column.
  */
 #include "capscope/toml.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../internal/cleanup.h"
 #include "../k8s/arena.h"
 
-#define MAX_DEPTH 32
-#define MAX_PATH 512
+#define MAX_DEPTH 100
+
+/* internal_flags_ */
+#define F_EXPLICIT 1u /* declared by a header, or by dotted keys in an earlier section */
+#define F_FROZEN   2u /* an inline table or a static array, and all inside them */
+#define F_AOT	   4u /* an array made by [[name]] */
+
+struct cs_toml_doc {
+	struct cs_arena *a;
+	struct cs_toml_value *root;
+};
+
+struct keypath {
+	const char **k;
+	size_t n, cap;
+};
 
 struct tp {
 	const char *b, *e, *p;
@@ -25,14 +47,13 @@ struct tp {
 	const char *name;
 	struct cs_diag *d;
 	struct cs_arena *a;
-	char table[MAX_PATH];
-	char **defined;
-	size_t n_defined, cap_defined;
-	cs_toml_cb cb;
-	void *user;
+	struct cs_toml_value *root, *cur;
+	struct cs_toml_value **pending; /* tables made by dotted keys in this section */
+	size_t npending, cappending;
 };
 
-static int fail(struct tp *t, const char *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct tp *t, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(struct tp *t, const char *at, const char *fmt, ...)
 {
 	char msg[200];
@@ -49,14 +70,32 @@ static int fail(struct tp *t, const char *at, const char *fmt, ...)
 	return cs_diag_set(t->d, EINVAL, t->line, col, "", "%s", msg);
 }
 
-static unsigned colof(struct tp *t)
+/* A character for a message: itself when printable ASCII, else \xNN. */
+struct shown {
+	char s[8];
+};
+
+static struct shown shown(char c)
 {
-	return (unsigned)(t->p - t->line_start) + 1;
+	struct shown r;
+
+	if (c > 0x20 && c < 0x7f)
+		snprintf(r.s, sizeof(r.s), "'%c'", c);
+	else
+		snprintf(r.s, sizeof(r.s), "\\x%02x", (unsigned char)c);
+	return r;
 }
 
 static bool eof(struct tp *t)
 {
 	return t->p >= t->e;
+}
+
+static bool at(struct tp *t, const char *s)
+{
+	size_t l = strlen(s);
+
+	return (size_t)(t->e - t->p) >= l && memcmp(t->p, s, l) == 0;
 }
 
 static void ws(struct tp *t)
@@ -71,23 +110,23 @@ static void newline(struct tp *t)
 	t->line_start = t->p;
 }
 
-/* Comment to end of line (not consuming the newline). */
+static bool is_ctrl(unsigned char ch)
+{
+	return ch < 0x20 || ch == 0x7f;
+}
+
+/* A comment to the end of the line (the newline is left). */
 static int comment(struct tp *t)
 {
 	if (eof(t) || *t->p != '#')
 		return 0;
-	while (!eof(t) && *t->p != '\n') {
-		unsigned char ch = (unsigned char)*t->p;
-
-		if ((ch < 0x20 && ch != '\t' && !(ch == '\r' && t->p + 1 < t->e && t->p[1] == '\n')) ||
-		    ch == 0x7f)
+	for (t->p++; !eof(t) && *t->p != '\n'; t->p++)
+		if (is_ctrl((unsigned char)*t->p) && *t->p != '\t')
 			return fail(t, t->p, "control character in a comment");
-		t->p++;
-	}
 	return 0;
 }
 
-/* Expect the end of a line (after optional ws and comment). */
+/* After a statement: spaces, a comment, then a newline or the end. */
 static int eol(struct tp *t)
 {
 	int r;
@@ -97,16 +136,14 @@ static int eol(struct tp *t)
 		return r;
 	if (eof(t))
 		return 0;
-	if (*t->p == '\r' && t->p + 1 < t->e && t->p[1] == '\n')
-		t->p++;
 	if (*t->p != '\n')
-		return fail(t, t->p, "expected the end of the line, found '%c'", *t->p);
+		return fail(t, t->p, "expected the end of the line, found %s", shown(*t->p).s);
 	t->p++;
 	newline(t);
 	return 0;
 }
 
-/* Whitespace, newlines and comments (inside arrays). */
+/* Spaces, newlines and comments (inside arrays). */
 static int ws_nl(struct tp *t)
 {
 	int r;
@@ -115,11 +152,7 @@ static int ws_nl(struct tp *t)
 		ws(t);
 		if ((r = comment(t)) < 0)
 			return r;
-		if (eof(t))
-			return 0;
-		if (*t->p == '\r' && t->p + 1 < t->e && t->p[1] == '\n')
-			t->p++;
-		if (*t->p != '\n')
+		if (eof(t) || *t->p != '\n')
 			return 0;
 		t->p++;
 		newline(t);
@@ -175,148 +208,131 @@ static int utf8_put(struct sbuf *b, uint32_t cp)
 	return sb_put(b, u, n);
 }
 
-/* A string starting at t->p (a quote). Result in arena. */
-static int string(struct tp *t, const char **out)
+static int hexval(char h)
 {
+	return h >= '0' && h <= '9'   ? h - '0'
+	       : h >= 'a' && h <= 'f' ? h - 'a' + 10
+	       : h >= 'A' && h <= 'F' ? h - 'A' + 10
+				      : -1;
+}
+
+/* A backslash escape in a basic string; t->p is on the backslash. */
+static int escape(struct tp *t, struct sbuf *b, bool multi)
+{
+	static const char map[] = "b\bt\tn\nf\fr\r\"\"\\\\";
+	const char *bs = t->p;
+	char e;
+
+	t->p++;
+	if (eof(t))
+		return fail(t, bs, "unterminated escape");
+	e = *t->p;
+	if (multi && (e == ' ' || e == '\t' || e == '\n')) {
+		/* line-ending backslash: only spaces may follow it on its line */
+		ws(t);
+		if (!eof(t) && *t->p != '\n')
+			return fail(t, t->p,
+				    "a '\\' that ends a line must be followed by the newline");
+		while (!eof(t) && (*t->p == ' ' || *t->p == '\t' || *t->p == '\n')) {
+			t->p++;
+			if (t->p[-1] == '\n')
+				newline(t);
+		}
+		return 0;
+	}
+	t->p++;
+	for (const char *k = map; *k; k += 2)
+		if (*k == e)
+			return sb_put(b, k + 1, 1);
+	if (e == 'u' || e == 'U') {
+		int nd = e == 'u' ? 4 : 8;
+		uint32_t cp = 0;
+
+		for (int i = 0; i < nd; i++) {
+			int v = eof(t) ? -1 : hexval(*t->p);
+
+			if (v < 0)
+				return fail(t, t->p, "\\%c needs %d hex digits", e, nd);
+			cp = cp * 16 + (uint32_t)v;
+			t->p++;
+		}
+		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return fail(t, bs, "\\%c escape is not a Unicode scalar value", e);
+		if (cp == 0) /* strings here are C strings */
+			return fail(t, bs, "a NUL character (\\%c0…0) is not supported in strings",
+				    e);
+		return utf8_put(b, cp);
+	}
+	return fail(t, bs, "unknown escape '\\' %s", shown(e).s);
+}
+
+/* A string of any of the four forms; t->p is on the opening quote. */
+static int string(struct tp *t, const char **out, size_t *outlen)
+{
+	cs_cleanup_free char *freeme = NULL;
 	struct sbuf b = {0};
-	char q = *t->p;
-	bool multi = t->e - t->p >= 3 && t->p[1] == q && t->p[2] == q;
-	const char *start = t->p;
-	int r = 0;
+	const char q = *t->p, *start = t->p;
+	const bool multi = at(t, q == '"' ? "\"\"\"" : "'''");
+	int r;
 
 	t->p += multi ? 3 : 1;
-	if (multi) { /* a newline right after the opening quotes is trimmed */
-		if (!eof(t) && *t->p == '\r' && t->p + 1 < t->e && t->p[1] == '\n')
-			t->p++;
-		if (!eof(t) && *t->p == '\n') {
-			t->p++;
-			newline(t);
-		}
+	if (multi && !eof(t) && *t->p == '\n') { /* trimmed */
+		t->p++;
+		newline(t);
 	}
-	sb_put(&b, "", 0);
+	if ((r = sb_put(&b, "", 0)) < 0)
+		return r;
+	freeme = b.s;
 	for (;;) {
-		if (eof(t)) {
-			r = fail(t, start, "unterminated string");
-			goto out;
-		}
-		char ch = *t->p;
+		char ch;
 
+		if (eof(t))
+			return fail(t, start, "unterminated string");
+		ch = *t->p;
 		if (ch == q) {
 			if (!multi) {
 				t->p++;
 				break;
 			}
-			if (t->e - t->p >= 3 && t->p[1] == q && t->p[2] == q) {
-				/* up to two more quotes may belong to the content */
-				int extra = 0;
-
-				while (t->e - t->p >= 4 && t->p[3] == q && extra < 2) {
-					if ((r = sb_put(&b, &q, 1)) < 0)
-						goto out;
-					t->p++;
-					extra++;
-				}
+			if (at(t, q == '"' ? "\"\"\"" : "'''")) {
 				t->p += 3;
+				/* up to two more quotes belong to the content */
+				for (int extra = 0; extra < 2 && !eof(t) && *t->p == q; extra++) {
+					if ((r = sb_put(&b, &q, 1)) < 0)
+						return r;
+					freeme = b.s;
+					t->p++;
+				}
 				break;
 			}
-			if ((r = sb_put(&b, &ch, 1)) < 0)
-				goto out;
-			t->p++;
-			continue;
-		}
-		if (ch == '\n' || (ch == '\r' && t->p + 1 < t->e && t->p[1] == '\n')) {
-			if (!multi) {
-				r = fail(t, t->p, "newline in a single-line string");
-				goto out;
-			}
-			if (ch == '\r')
-				t->p++;
+		} else if (ch == '\n') {
+			if (!multi)
+				return fail(t, t->p, "newline in a single-line string");
+			if ((r = sb_put(&b, "\n", 1)) < 0)
+				return r;
+			freeme = b.s;
 			t->p++;
 			newline(t);
-			if ((r = sb_put(&b, "\n", 1)) < 0)
-				goto out;
 			continue;
-		}
-		if (((unsigned char)ch < 0x20 && ch != '\t') || ch == 0x7f) {
-			r = fail(t, t->p, "control character in a string");
-			goto out;
-		}
-		if (ch == '\\' && q == '"') {
-			t->p++;
-			if (eof(t)) {
-				r = fail(t, t->p, "unterminated escape");
-				goto out;
-			}
-			char e = *t->p++;
-			const char *map = "b\bt\tn\nf\fr\r\"\"\\\\";
-			const char *m = NULL;
-
-			for (const char *k = map; *k; k += 2)
-				if (*k == e)
-					m = k;
-			if (m) {
-				r = sb_put(&b, m + 1, 1);
-			} else if (e == 'u' || e == 'U') {
-				int nd = e == 'u' ? 4 : 8;
-				uint32_t cp = 0;
-
-				if (t->e - t->p < nd) {
-					r = fail(t, t->p, "short \\%c escape", e);
-					goto out;
-				}
-				for (int i = 0; i < nd; i++) {
-					char h = *t->p++;
-					int v = h >= '0' && h <= '9'	 ? h - '0'
-						: h >= 'a' && h <= 'f' ? h - 'a' + 10
-						: h >= 'A' && h <= 'F' ? h - 'A' + 10
-									 : -1;
-					if (v < 0) {
-						r = fail(t, t->p - 1, "bad hex digit in \\%c escape", e);
-						goto out;
-					}
-					cp = cp * 16 + (uint32_t)v;
-				}
-				if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-					r = fail(t, t->p - nd, "escape is not a valid Unicode scalar (or is NUL)");
-					goto out;
-				}
-				r = utf8_put(&b, cp);
-			} else if (multi && (e == ' ' || e == '\t' || e == '\n' || e == '\r')) {
-				/* line-ending backslash: trim whitespace and newlines */
-				t->p--;
-				const char *save = t->p;
-				ws(t);
-				if (eof(t) || (*t->p != '\n' && *t->p != '\r')) {
-					r = fail(t, save, "bad escape in a string");
-					goto out;
-				}
-				while (!eof(t) && (*t->p == ' ' || *t->p == '\t' || *t->p == '\n' ||
-						   *t->p == '\r')) {
-					if (*t->p == '\n') {
-						t->p++;
-						newline(t);
-					} else {
-						t->p++;
-					}
-				}
-			} else {
-				r = fail(t, t->p - 2, "unknown escape '\\%c'", e);
-				goto out;
-			}
+		} else if (is_ctrl((unsigned char)ch) && ch != '\t') {
+			return fail(t, t->p, "control character in a string");
+		} else if (ch == '\\' && q == '"') {
+			r = escape(t, &b, multi);
+			freeme = b.s;
 			if (r < 0)
-				goto out;
+				return r;
 			continue;
 		}
 		if ((r = sb_put(&b, &ch, 1)) < 0)
-			goto out;
+			return r;
+		freeme = b.s;
 		t->p++;
 	}
-	*out = cs_arena_strndup(t->a, b.s, b.n);
-	if (!*out)
-		r = -ENOMEM;
-out:
-	free(b.s);
-	return r;
+	if (!(*out = cs_arena_strndup(t->a, b.s, b.n)))
+		return -ENOMEM;
+	if (outlen)
+		*outlen = b.n;
+	return 0;
 }
 
 static bool bare_ch(char c)
@@ -325,41 +341,44 @@ static bool bare_ch(char c)
 	       c == '_' || c == '-';
 }
 
-/* A dotted key into buf. */
-static int key(struct tp *t, char *buf, size_t len)
+/* A key: parts separated by dots, each bare or a one-line quoted string. */
+static int key(struct tp *t, struct keypath *kp)
 {
-	size_t n = 0;
 	int r;
 
-	buf[0] = '\0';
+	kp->n = 0;
 	for (;;) {
 		const char *part;
-		size_t pl;
 
 		ws(t);
 		if (eof(t))
 			return fail(t, t->p, "expected a key");
 		if (*t->p == '"' || *t->p == '\'') {
-			if (t->e - t->p >= 3 && t->p[1] == *t->p && t->p[2] == *t->p)
+			if (at(t, "\"\"\"") || at(t, "'''"))
 				return fail(t, t->p, "a multi-line string cannot be a key");
-			if ((r = string(t, &part)) < 0)
+			if ((r = string(t, &part, NULL)) < 0)
 				return r;
-			pl = strlen(part);
 		} else {
-			part = t->p;
+			const char *s = t->p;
+
 			while (!eof(t) && bare_ch(*t->p))
 				t->p++;
-			pl = (size_t)(t->p - part);
-			if (!pl)
-				return fail(t, t->p, eof(t) ? "expected a key" : "unexpected '%c' in a key", *t->p);
+			if (t->p == s)
+				return fail(t, t->p, "unexpected %s where a key belongs",
+					    shown(*t->p).s);
+			if (!(part = cs_arena_strndup(t->a, s, (size_t)(t->p - s))))
+				return -ENOMEM;
 		}
-		if (n + pl + 2 >= len)
-			return fail(t, t->p, "key too long");
-		if (n)
-			buf[n++] = '.';
-		memcpy(buf + n, part, pl);
-		n += pl;
-		buf[n] = '\0';
+		if (kp->n == kp->cap) {
+			size_t nc = kp->cap ? kp->cap * 2 : 8;
+			const char **v = cs_arena_grow(t->a, kp->k, kp->n, nc, sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			kp->k = v;
+			kp->cap = nc;
+		}
+		kp->k[kp->n++] = part;
 		ws(t);
 		if (eof(t) || *t->p != '.')
 			return 0;
@@ -367,105 +386,124 @@ static int key(struct tp *t, char *buf, size_t len)
 	}
 }
 
-static int value(struct tp *t, struct cs_toml_value *v, int depth);
-
-static int number(struct tp *t, struct cs_toml_value *v)
+static struct cs_toml_value *node(struct tp *t, enum cs_toml_type type, const char *where)
 {
-	const char *s = t->p;
-	char buf[80];
-	size_t n = 0;
-	bool isfloat = false;
-	int base = 10;
+	struct cs_toml_value *v = cs_arena_alloc(t->a, sizeof(*v));
 
-	while (!eof(t) && (bare_ch(*t->p) || *t->p == '.' || *t->p == '+' || *t->p == ':')) {
-		if (n + 1 >= sizeof(buf))
-			return fail(t, s, "number too long");
-		if (*t->p == ':')
-			return fail(t, s, "dates and times are not supported");
-		t->p++;
-		n++;
+	if (v) {
+		v->type = type;
+		v->line = t->line;
+		v->column = (unsigned)(where - t->line_start) + 1;
 	}
-	if (!n)
-		return fail(t, s, eof(t) ? "expected a value" : "unexpected '%c': expected a value", *s);
-	/* copy without underscores, each of which must sit between digits */
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '_') {
-			bool okl = i > 0 && ((s[i - 1] >= '0' && s[i - 1] <= '9') ||
-					     (base == 16 && bare_ch(s[i - 1]) && s[i - 1] != '_'));
-			bool okr = i + 1 < n && bare_ch(s[i + 1]) && s[i + 1] != '_';
+	return v;
+}
 
-			if (!okl || !okr)
-				return fail(t, s + i, "misplaced '_' in a number");
-			continue;
-		}
-		buf[k++] = s[i];
-	}
-	buf[k] = '\0';
-	const char *d = buf;
-	bool neg = false;
+static struct cs_toml_value *child(const struct cs_toml_value *tbl, const char *k)
+{
+	for (size_t i = 0; i < tbl->n; i++)
+		if (strcmp(tbl->keys[i], k) == 0)
+			return tbl->items[i];
+	return NULL;
+}
 
-	if (*d == '+' || *d == '-') {
-		neg = *d == '-';
-		d++;
-	}
-	if (!strcmp(d, "inf") || !strcmp(d, "nan")) {
-		v->type = CS_TOML_FLOAT;
-		v->f = !strcmp(d, "inf") ? (neg ? -INFINITY : INFINITY) : NAN;
-		return 0;
-	}
-	if (d[0] == '0' && (d[1] == 'x' || d[1] == 'o' || d[1] == 'b')) {
-		if (d != buf)
-			return fail(t, s, "a sign is not allowed on a hex, octal or binary integer");
-		base = d[1] == 'x' ? 16 : d[1] == 'o' ? 8 : 2;
-		d += 2;
-	}
-	for (const char *q = d; *q; q++) {
-		if (base == 10 && (*q == '.' || *q == 'e' || *q == 'E'))
-			isfloat = true;
-		else if (base == 10 && (*q == '-' || *q == '+') && q > d &&
-			 (q[-1] == 'e' || q[-1] == 'E'))
-			continue;
-		else if (base == 10 && (*q < '0' || *q > '9'))
-			return fail(t, s, "'%.*s' is not a value (strings need quotes)", (int)n, s);
-	}
-	if (base == 10 && d[0] == '0' && d[1] && d[1] != '.' && d[1] != 'e' && d[1] != 'E')
-		return fail(t, s, "leading zeros are not allowed");
-	if (!*d)
-		return fail(t, s, "expected digits");
-	errno = 0;
-	char *end;
-	if (isfloat) {
-		const char *dot = strchr(d, '.');
+static int push(struct tp *t, struct cs_toml_value *c, const char *k, struct cs_toml_value *v)
+{
+	if (c->n == c->internal_cap_) {
+		size_t nc = c->internal_cap_ ? c->internal_cap_ * 2 : 8;
+		struct cs_toml_value **nv = cs_arena_grow(t->a, c->items, c->n, nc, sizeof(*nv));
+		const char **nk = c->type == CS_TOML_TABLE
+				      ? cs_arena_grow(t->a, c->keys, c->n, nc, sizeof(*nk))
+				      : NULL;
 
-		if (dot && (dot == d || dot[1] < '0' || dot[1] > '9'))
-			return fail(t, s, "a float needs digits on both sides of '.'");
-		v->type = CS_TOML_FLOAT;
-		v->f = strtod(buf, &end);
-	} else if (base == 10) {
-		v->type = CS_TOML_INT;
-		v->i = strtoll(buf, &end, 10);
-	} else {
-		unsigned long long u = strtoull(d, &end, base);
-
-		if (u > INT64_MAX)
-			errno = ERANGE;
-		v->type = CS_TOML_INT;
-		v->i = (int64_t)u;
+		if (!nv || (c->type == CS_TOML_TABLE && !nk))
+			return -ENOMEM;
+		c->items = nv;
+		c->keys = nk;
+		c->internal_cap_ = nc;
 	}
-	if (errno == ERANGE || *end)
-		return fail(t, s, "bad number '%.*s'", (int)n, s);
+	if (c->type == CS_TOML_TABLE)
+		c->keys[c->n] = k;
+	c->items[c->n++] = v;
 	return 0;
+}
+
+static void freeze(struct cs_toml_value *v)
+{
+	v->internal_flags_ |= F_FROZEN;
+	if (v->type == CS_TOML_ARRAY || v->type == CS_TOML_TABLE)
+		for (size_t i = 0; i < v->n; i++)
+			freeze(v->items[i]);
+}
+
+static int value(struct tp *t, struct cs_toml_value **out, int depth);
+
+/*
+ * key = value into table base. top: a statement of the document (not
+ * inside an inline table), whose dotted keys make tables that count as
+ * declared once the section ends.
+ */
+static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
+{
+	struct keypath kp = {0};
+	struct cs_toml_value *tbl = base, *v;
+	const char *kat = t->p;
+	int r;
+
+	if ((r = key(t, &kp)) < 0)
+		return r;
+	if (eof(t) || *t->p != '=')
+		return fail(t, t->p, "expected '=' after a key");
+	t->p++;
+	ws(t);
+	if ((r = value(t, &v, depth + 1)) < 0)
+		return r;
+	for (size_t i = 0; i + 1 < kp.n; i++) {
+		struct cs_toml_value *c = child(tbl, kp.k[i]);
+
+		if (!c) {
+			if (!(c = node(t, CS_TOML_TABLE, kat)) || push(t, tbl, kp.k[i], c) < 0)
+				return -ENOMEM;
+		} else if (c->internal_flags_ & F_EXPLICIT) {
+			return fail(
+			    t, kat,
+			    "'%s' is a table declared elsewhere: dotted keys cannot add to it",
+			    kp.k[i]);
+		} else if (c->internal_flags_ & F_FROZEN) {
+			return fail(t, kat, "'%s' is an inline value: it cannot be extended",
+				    kp.k[i]);
+		} else if (c->type != CS_TOML_TABLE) {
+			return fail(t, kat, "'%s' is already a value, not a table", kp.k[i]);
+		}
+		if (top) {
+			if (t->npending == t->cappending) {
+				size_t nc = t->cappending ? t->cappending * 2 : 16;
+				struct cs_toml_value **np =
+				    cs_arena_grow(t->a, t->pending, t->npending, nc, sizeof(*np));
+
+				if (!np)
+					return -ENOMEM;
+				t->pending = np;
+				t->cappending = nc;
+			}
+			t->pending[t->npending++] = c;
+		}
+		tbl = c;
+	}
+	if (child(tbl, kp.k[kp.n - 1]))
+		return fail(t, kat, "key '%s' defined twice", kp.k[kp.n - 1]);
+	if (v->type == CS_TOML_ARRAY || v->type == CS_TOML_TABLE)
+		freeze(v);
+	return push(t, tbl, kp.k[kp.n - 1], v);
 }
 
 static int array(struct tp *t, struct cs_toml_value *v, int depth)
 {
-	size_t cap = 0;
 	int r;
 
-	v->type = CS_TOML_ARRAY;
 	t->p++;
 	for (;;) {
+		struct cs_toml_value *it;
+
 		if ((r = ws_nl(t)) < 0)
 			return r;
 		if (eof(t))
@@ -474,38 +512,26 @@ static int array(struct tp *t, struct cs_toml_value *v, int depth)
 			t->p++;
 			return 0;
 		}
-		if (v->n == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct cs_toml_value *nv = cs_arena_grow(t->a, v->items, v->n, nc, sizeof(*nv));
-
-			if (!nv)
-				return -ENOMEM;
-			v->items = nv;
-			cap = nc;
-		}
-		if ((r = value(t, &v->items[v->n], depth + 1)) < 0)
+		if ((r = value(t, &it, depth + 1)) < 0 || (r = push(t, v, NULL, it)) < 0)
 			return r;
-		v->n++;
 		if ((r = ws_nl(t)) < 0)
 			return r;
 		if (eof(t))
 			return fail(t, t->p, "unterminated array");
-		if (*t->p == ',') {
+		if (*t->p == ']') {
 			t->p++;
-			continue;
+			return 0;
 		}
-		if (*t->p != ']')
+		if (*t->p != ',')
 			return fail(t, t->p, "expected ',' or ']' in an array");
+		t->p++;
 	}
 }
 
 static int inline_table(struct tp *t, struct cs_toml_value *v, int depth)
 {
-	size_t cap = 0;
-	char k[MAX_PATH];
 	int r;
 
-	v->type = CS_TOML_TABLE;
 	t->p++;
 	ws(t);
 	if (!eof(t) && *t->p == '}') {
@@ -513,176 +539,486 @@ static int inline_table(struct tp *t, struct cs_toml_value *v, int depth)
 		return 0;
 	}
 	for (;;) {
-		if ((r = key(t, k, sizeof(k))) < 0)
+		if ((r = keyval(t, v, false, depth)) < 0)
 			return r;
-		for (size_t i = 0; i < v->n; i++)
-			if (!strcmp(v->keys[i], k))
-				return fail(t, t->p, "key '%s' defined twice", k);
-		if (eof(t) || *t->p != '=')
-			return fail(t, t->p, "expected '=' after a key");
-		t->p++;
-		ws(t);
-		if (v->n == cap) {
-			size_t nc = cap ? cap * 2 : 4;
-			struct cs_toml_value *nv = cs_arena_grow(t->a, v->items, v->n, nc, sizeof(*nv));
-			const char **nk = cs_arena_grow(t->a, v->keys, v->n, nc, sizeof(*nk));
-
-			if (!nv || !nk)
-				return -ENOMEM;
-			v->items = nv;
-			v->keys = nk;
-			cap = nc;
-		}
-		if (!(v->keys[v->n] = cs_arena_strndup(t->a, k, strlen(k))))
-			return -ENOMEM;
-		if ((r = value(t, &v->items[v->n], depth + 1)) < 0)
-			return r;
-		v->n++;
 		ws(t);
 		if (eof(t))
 			return fail(t, t->p, "unterminated inline table");
-		if (*t->p == ',') {
-			t->p++;
-			continue;
-		}
 		if (*t->p == '}') {
 			t->p++;
 			return 0;
 		}
-		return fail(t, t->p, "expected ',' or '}' in an inline table");
+		if (*t->p != ',')
+			return fail(t, t->p, "expected ',' or '}' in an inline table");
+		t->p++;
+		ws(t);
 	}
 }
 
-static int value(struct tp *t, struct cs_toml_value *v, int depth)
+/* n decimal digits at s into *out; false if any is not a digit. */
+static bool digits(const char *s, const char *e, int n, int *out)
 {
-	memset(v, 0, sizeof(*v));
-	v->line = t->line;
-	v->column = colof(t);
-	if (depth > MAX_DEPTH)
-		return fail(t, t->p, "values nested more than %d deep", MAX_DEPTH);
-	if (eof(t))
-		return fail(t, t->p, "expected a value");
-	switch (*t->p) {
-	case '"':
-	case '\'':
-		v->type = CS_TOML_STRING;
-		return string(t, &v->s);
-	case '[':
-		return array(t, v, depth);
-	case '{':
-		return inline_table(t, v, depth);
-	case 't':
-	case 'f': {
-		size_t rem = (size_t)(t->e - t->p);
+	int v = 0;
 
-		if (rem >= 4 && !memcmp(t->p, "true", 4) && (rem == 4 || !bare_ch(t->p[4]))) {
-			v->type = CS_TOML_BOOL;
-			v->b = true;
-			t->p += 4;
-			return 0;
-		}
-		if (rem >= 5 && !memcmp(t->p, "false", 5) && (rem == 5 || !bare_ch(t->p[5]))) {
-			v->type = CS_TOML_BOOL;
-			t->p += 5;
-			return 0;
-		}
-		return fail(t, t->p, "unquoted text is not a value (strings need quotes)");
+	if (e - s < n)
+		return false;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
 	}
-	default:
-		return number(t, v);
-	}
+	*out = v;
+	return true;
 }
 
-static int define(struct tp *t, const char *path, const char *at, bool table)
+/* HH:MM:SS[.frac] at s; returns its length or 0. */
+static size_t time_at(const char *s, const char *e, int *h, int *m, int *sec, int *us)
 {
-	for (size_t i = 0; i < t->n_defined; i++)
-		if (!strcmp(t->defined[i] + 1, path))
-			return fail(t, at, "%s '%s' defined twice", table ? "table" : "key", path);
-	if (t->n_defined == t->cap_defined) {
-		size_t nc = t->cap_defined ? t->cap_defined * 2 : 32;
-		char **v = cs_arena_grow(t->a, t->defined, t->n_defined, nc, sizeof(*v));
+	const char *q = s + 8;
 
-		if (!v)
-			return -ENOMEM;
-		t->defined = v;
-		t->cap_defined = nc;
+	if (!digits(s, e, 2, h) || e - s < 8 || s[2] != ':' || !digits(s + 3, e, 2, m) ||
+	    s[5] != ':' || !digits(s + 6, e, 2, sec) || *h > 23 || *m > 59 || *sec > 59)
+		return 0;
+	*us = 0;
+	if (q < e && *q == '.' && q + 1 < e && q[1] >= '0' && q[1] <= '9') {
+		int nd = 0;
+
+		for (q++; q < e && *q >= '0' && *q <= '9'; q++, nd++)
+			if (nd < 6)
+				*us = *us * 10 + (*q - '0');
+		for (; nd < 6; nd++)
+			*us *= 10;
 	}
-	size_t l = strlen(path);
-	char *s = cs_arena_alloc(t->a, l + 2);
+	return (size_t)(q - s);
+}
 
-	if (!s)
+static int days_in(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+/* A date, a time or both; 1 when one was read, 0 when none starts here. */
+static int datetime(struct tp *t, struct cs_toml_value *v)
+{
+	const char *s = t->p, *e = t->e;
+	int y, mo, d, h, mi, sec, us, oh = 0, om = 0;
+	char sign = 0, buf[64], frac[8] = "";
+	size_t tl;
+
+	if (digits(s, e, 4, &y) && e - s >= 10 && s[4] == '-' && digits(s + 5, e, 2, &mo) &&
+	    s[7] == '-' && digits(s + 8, e, 2, &d) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+		const char *q = s + 10;
+
+		if (y < 1 || d > days_in(y, mo))
+			return fail(t, s, "no such date");
+		v->type = CS_TOML_DATETIME;
+		if (q < e && (*q == 'T' || *q == 't' || *q == ' ') &&
+		    (tl = time_at(q + 1, e, &h, &mi, &sec, &us))) {
+			q += 1 + tl;
+			v->i = CS_TOML_LOCAL_DATETIME;
+			if (q < e && (*q == 'Z' || *q == 'z')) {
+				q++;
+				sign = '+';
+				v->i = CS_TOML_OFFSET_DATETIME;
+			} else if (q < e && (*q == '+' || *q == '-') && digits(q + 1, e, 2, &oh) &&
+				   e - q >= 6 && q[3] == ':' && digits(q + 4, e, 2, &om) &&
+				   oh <= 23 && om <= 59) {
+				sign = oh || om ? *q : '+';
+				q += 6;
+				v->i = CS_TOML_OFFSET_DATETIME;
+			}
+			if (us)
+				snprintf(frac, sizeof(frac), ".%06d", us);
+			if (sign)
+				snprintf(buf, sizeof(buf),
+					 "%04d-%02d-%02dT%02d:%02d:%02d%s%c%02d:%02d", y, mo, d, h,
+					 mi, sec, frac, sign, oh, om);
+			else
+				snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d%s", y, mo,
+					 d, h, mi, sec, frac);
+		} else {
+			v->i = CS_TOML_LOCAL_DATE;
+			snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, mo, d);
+		}
+		t->p = q;
+	} else if ((tl = time_at(s, e, &h, &mi, &sec, &us))) {
+		v->type = CS_TOML_DATETIME;
+		v->i = CS_TOML_LOCAL_TIME;
+		if (us)
+			snprintf(frac, sizeof(frac), ".%06d", us);
+		snprintf(buf, sizeof(buf), "%02d:%02d:%02d%s", h, mi, sec, frac);
+		t->p = s + tl;
+	} else {
+		return 0;
+	}
+	if (!(v->s = cs_arena_strndup(t->a, buf, strlen(buf))))
 		return -ENOMEM;
-	s[0] = table ? 'T' : 'K';
-	memcpy(s + 1, path, l + 1);
-	t->defined[t->n_defined++] = s;
+	return 1;
+}
+
+/* digit (_? digit)* in the given base at q; returns the end, or q when none. */
+static const char *run(const char *q, const char *e, int base)
+{
+	const char *s = q;
+
+	if (q >= e || hexval(*q) < 0 || hexval(*q) >= base)
+		return s;
+	for (q++; q < e; q++) {
+		if (*q == '_' && q + 1 < e && hexval(q[1]) >= 0 && hexval(q[1]) < base)
+			q++;
+		else if (hexval(*q) < 0 || hexval(*q) >= base)
+			break;
+	}
+	return q;
+}
+
+/* An integer or float; 1 when one was read, 0 when none starts here. */
+static int number(struct tp *t, struct cs_toml_value *v)
+{
+	const char *s = t->p, *e = t->e, *q = s, *end;
+	char buf[128];
+	size_t k = 0;
+	int base = 10;
+	bool isfloat = false;
+
+	if (e - s >= 3 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
+		base = s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2;
+		end = run(s + 2, e, base);
+		if (end == s + 2)
+			base = 10; /* "0x" with no digit: the 0 alone, then junk */
+		else
+			q = s + 2;
+	}
+	if (base == 10) {
+		if (q < e && (*q == '+' || *q == '-'))
+			q++;
+		if (q < e && *q == '0')
+			end = q + 1;
+		else if (q < e && *q >= '1' && *q <= '9')
+			end = run(q, e, 10);
+		else
+			return 0;
+		if (end < e && *end == '.' && run(end + 1, e, 10) != end + 1) {
+			end = run(end + 1, e, 10);
+			isfloat = true;
+		}
+		if (end < e && (*end == 'e' || *end == 'E')) {
+			const char *x = end + 1;
+
+			if (x < e && (*x == '+' || *x == '-'))
+				x++;
+			if (run(x, e, 10) != x) {
+				end = run(x, e, 10);
+				isfloat = true;
+			}
+		}
+		q = s;
+	}
+	for (; q < end; q++) {
+		if (*q == '_')
+			continue;
+		if (k + 1 >= sizeof(buf))
+			return fail(t, s, "number too long");
+		buf[k++] = *q;
+	}
+	buf[k] = '\0';
+	errno = 0;
+	if (isfloat) {
+		v->type = CS_TOML_FLOAT;
+		v->f = strtod(buf, NULL); /* overflow is inf, as in Python */
+	} else if (base == 10) {
+		v->type = CS_TOML_INT;
+		v->i = strtoll(buf, NULL, 10);
+		if (errno == ERANGE)
+			return fail(t, s, "integer out of the 64-bit range");
+	} else {
+		unsigned long long u = strtoull(buf, NULL, base);
+
+		if (errno == ERANGE || u > INT64_MAX)
+			return fail(t, s, "integer out of the 64-bit range");
+		v->type = CS_TOML_INT;
+		v->i = (int64_t)u;
+	}
+	t->p = end;
+	return 1;
+}
+
+static int special_float(struct tp *t, struct cs_toml_value *v)
+{
+	const char *s = t->p;
+	bool neg = false;
+
+	if (at(t, "+") || at(t, "-")) {
+		neg = *s == '-';
+		t->p++;
+	}
+	if (at(t, "inf") || at(t, "nan")) {
+		v->type = CS_TOML_FLOAT;
+		v->f = *t->p == 'i' ? (neg ? -INFINITY : INFINITY) : NAN;
+		t->p += 3;
+		return 1;
+	}
+	t->p = s;
 	return 0;
 }
 
-int cs_toml_parse(const char *buf, size_t len, const char *name, cs_toml_cb cb, void *user,
-		  struct cs_diag *d)
+static int value(struct tp *t, struct cs_toml_value **out, int depth)
 {
-	struct tp t = {.b = buf, .e = buf + len, .p = buf, .line_start = buf, .line = 1,
-		       .name = name, .d = d, .cb = cb, .user = user};
-	int r = 0;
+	struct cs_toml_value *v;
+	int r;
 
-	if (!(t.a = cs_arena_new()))
+	if (depth > MAX_DEPTH)
+		return fail(t, t->p, "values nested more than %d deep", MAX_DEPTH);
+	if (eof(t) || *t->p == '\n')
+		return fail(t, t->p, "expected a value");
+	if (!(v = node(t, CS_TOML_STRING, t->p)))
 		return -ENOMEM;
-	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
-		t.p += 3, t.line_start = t.p;
-	if (memchr(buf, '\0', len)) {
-		const char *z = memchr(buf, '\0', len);
+	*out = v;
+	switch (*t->p) {
+	case '"':
+	case '\'': {
+		size_t len;
 
-		for (const char *q = buf; q < z; q++)
-			if (*q == '\n')
-				t.line++, t.line_start = q + 1;
-		r = fail(&t, z, "NUL byte in the file");
-		goto out;
+		return string(t, &v->s, &len);
 	}
-	while (r == 0) {
-		if ((r = ws_nl(&t)) < 0 || eof(&t))
-			break;
-		if (*t.p == '[') {
-			const char *at = t.p;
+	case '[':
+		v->type = CS_TOML_ARRAY;
+		return array(t, v, depth);
+	case '{':
+		v->type = CS_TOML_TABLE;
+		return inline_table(t, v, depth);
+	}
+	if (at(t, "true") || at(t, "false")) {
+		v->type = CS_TOML_BOOL;
+		v->b = *t->p == 't';
+		t->p += v->b ? 4 : 5;
+		return 0;
+	}
+	if ((r = datetime(t, v)) != 0 || (r = number(t, v)) != 0 || (r = special_float(t, v)) != 0)
+		return r < 0 ? r : 0;
+	return fail(t, t->p, "%s does not start a value (strings need quotes)", shown(*t->p).s);
+}
 
-			t.p++;
-			if (!eof(&t) && *t.p == '[') {
-				r = fail(&t, at, "arrays of tables ([[...]]) are not supported");
-				break;
-			}
-			if ((r = key(&t, t.table, sizeof(t.table))) < 0)
-				break;
-			if (eof(&t) || *t.p != ']') {
-				r = fail(&t, t.p, "expected ']' after a table name");
-				break;
-			}
-			t.p++;
-			if ((r = define(&t, t.table, at, true)) < 0 || (r = eol(&t)) < 0)
-				break;
+/* [name] or [[name]]; t->p is on the first '['. */
+static int header(struct tp *t)
+{
+	const char *hat = t->p;
+	const bool aot = at(t, "[[");
+	struct keypath kp = {0};
+	struct cs_toml_value *tbl = t->root, *c;
+	int r;
+
+	/* tables made by dotted keys count as declared from now on */
+	for (size_t i = 0; i < t->npending; i++)
+		t->pending[i]->internal_flags_ |= F_EXPLICIT;
+	t->npending = 0;
+	t->p += aot ? 2 : 1;
+	if ((r = key(t, &kp)) < 0)
+		return r;
+	if (!at(t, aot ? "]]" : "]"))
+		return fail(t, t->p, "expected '%s' after a table name", aot ? "]]" : "]");
+	t->p += aot ? 2 : 1;
+	for (size_t i = 0; i < kp.n; i++) {
+		const bool last = i + 1 == kp.n;
+
+		c = child(tbl, kp.k[i]);
+		if (!c) {
+			if (!(c = node(t, last && aot ? CS_TOML_ARRAY : CS_TOML_TABLE, hat)) ||
+			    push(t, tbl, kp.k[i], c) < 0)
+				return -ENOMEM;
+			if (last && aot)
+				c->internal_flags_ |= F_AOT;
+		} else if (c->internal_flags_ & F_FROZEN) {
+			return fail(t, hat, "'%s' is an inline value: it cannot be extended",
+				    kp.k[i]);
+		} else if (last && !aot && (c->internal_flags_ & F_EXPLICIT)) {
+			return fail(t, hat, "table '%s' defined twice", kp.k[i]);
+		} else if (last && aot && !(c->internal_flags_ & F_AOT)) {
+			return fail(t, hat, "'%s' is not an array of tables", kp.k[i]);
+		} else if (!last && c->type == CS_TOML_ARRAY && (c->internal_flags_ & F_AOT)) {
+			c = c->items[c->n - 1]; /* [a.b] after [[a]]: the last a */
+		} else if (c->type != CS_TOML_TABLE && !(last && aot)) {
+			return fail(t, hat, "'%s' is already a value, not a table", kp.k[i]);
+		}
+		tbl = c;
+	}
+	tbl->internal_flags_ |= F_EXPLICIT;
+	if (aot) {
+		struct cs_toml_value *el = node(t, CS_TOML_TABLE, hat);
+
+		if (!el || push(t, tbl, NULL, el) < 0)
+			return -ENOMEM;
+		tbl = el;
+	}
+	tbl->line = t->line;
+	tbl->column = (unsigned)(hat - t->line_start) + 1;
+	t->cur = tbl;
+	return 0;
+}
+
+/* UTF-8 as Python's decoder takes it: no overlongs, surrogates or > U+10FFFF. */
+static const char *bad_utf8(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n = c < 0x80		    ? 1
+			   : c >= 0xc2 && c <= 0xdf ? 2
+			   : c >= 0xe0 && c <= 0xef ? 3
+			   : c >= 0xf0 && c <= 0xf4 ? 4
+						    : 0;
+
+		if (!n || i + n > len)
+			return (const char *)s + i;
+		for (size_t k = 1; k < n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return (const char *)s + i;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] > 0x9f) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] > 0x8f))
+			return (const char *)s + i;
+		i += n;
+	}
+	return NULL;
+}
+
+static int parse(struct tp *t)
+{
+	int r;
+
+	for (;;) {
+		ws(t);
+		if (eof(t))
+			return 0;
+		if (*t->p == '\n') {
+			t->p++;
+			newline(t);
 			continue;
 		}
-		char k[MAX_PATH], path[MAX_PATH * 2 + 2];
-		const char *at = t.p;
-		struct cs_toml_value v;
-
-		if ((r = key(&t, k, sizeof(k))) < 0)
-			break;
-		if (eof(&t) || *t.p != '=') {
-			r = fail(&t, t.p, "expected '=' after key '%s'", k);
-			break;
-		}
-		t.p++;
-		ws(&t);
-		snprintf(path, sizeof(path), "%s%s%s", t.table, t.table[0] ? "." : "", k);
-		if ((r = define(&t, path, at, false)) < 0)
-			break;
-		if ((r = value(&t, &v, 0)) < 0)
-			break;
-		if ((r = eol(&t)) < 0)
-			break;
-		if (cb && (r = cb(user, path, &v, d)) != 0)
-			break;
+		if (*t->p == '[')
+			r = header(t);
+		else if (*t->p == '#')
+			r = 0;
+		else if (bare_ch(*t->p) || *t->p == '"' || *t->p == '\'')
+			r = keyval(t, t->cur, true, 0);
+		else
+			r = fail(t, t->p, "unexpected %s: expected a key, a [table] or a comment",
+				 shown(*t->p).s);
+		if (r < 0 || (r = eol(t)) < 0)
+			return r;
 	}
+}
+
+int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_doc **out,
+		 struct cs_diag *d)
+{
+	cs_cleanup_free char *text = malloc(len + 1);
+	cs_cleanup_free struct cs_toml_doc *doc = calloc(1, sizeof(*doc));
+	struct tp t = {.line = 1, .name = name, .d = d};
+	const char *bad;
+	size_t n = 0;
+	int r;
+
+	*out = NULL;
+	if (!text || !doc || !(doc->a = cs_arena_new()))
+		return -ENOMEM;
+	/* CRLF is a newline; a lone CR is a control character like any other */
+	for (size_t i = 0; i < len; i++)
+		if (!(buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n'))
+			text[n++] = buf[i];
+	text[n] = '\0';
+	t.a = doc->a;
+	t.b = t.p = t.line_start = text;
+	t.e = text + n;
+	r = -ENOMEM;
+	if (!(doc->root = t.root = t.cur = node(&t, CS_TOML_TABLE, text)))
+		goto out;
+	if ((bad = bad_utf8((const unsigned char *)text, n)) || (bad = memchr(text, '\0', n))) {
+		for (const char *q = text; q < bad; q++)
+			if (*q == '\n')
+				t.line++, t.line_start = q + 1;
+		r = fail(&t, bad, *bad ? "not UTF-8" : "NUL byte in the file");
+		goto out;
+	}
+	if ((r = parse(&t)) < 0)
+		goto out;
+	*out = cs_steal_ptr(doc);
+	return 0;
 out:
-	cs_arena_free(t.a);
+	cs_arena_free(doc->a);
 	return r;
+}
+
+void cs_toml_free(struct cs_toml_doc *doc)
+{
+	if (doc) {
+		cs_arena_free(doc->a);
+		free(doc);
+	}
+}
+
+const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc)
+{
+	return doc ? doc->root : NULL;
+}
+
+const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key)
+{
+	return table && table->type == CS_TOML_TABLE ? child(table, key) : NULL;
+}
+
+static void json_str(const char *s, FILE *f)
+{
+	fputc('"', f);
+	for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+		if (*q == '"' || *q == '\\')
+			fprintf(f, "\\%c", *q);
+		else if (*q < 0x20 || *q == 0x7f)
+			fprintf(f, "\\u%04x", *q);
+		else
+			fputc(*q, f);
+	}
+	fputc('"', f);
+}
+
+int cs_toml_dump_json(const struct cs_toml_value *v, FILE *f)
+{
+	char buf[64];
+
+	switch (v->type) {
+	case CS_TOML_STRING:
+		json_str(v->s, f);
+		break;
+	case CS_TOML_INT:
+		fprintf(f, "%" PRId64, v->i);
+		break;
+	case CS_TOML_FLOAT:
+		if (isnan(v->f))
+			snprintf(buf, sizeof(buf), "nan");
+		else
+			snprintf(buf, sizeof(buf), "%.17g", v->f);
+		fprintf(f, "{\"$f\":\"%s\"}", buf);
+		break;
+	case CS_TOML_BOOL:
+		fputs(v->b ? "true" : "false", f);
+		break;
+	case CS_TOML_DATETIME:
+		fprintf(f, "{\"$dt\":\"%s\"}", v->s);
+		break;
+	case CS_TOML_ARRAY:
+	case CS_TOML_TABLE:
+		fputc(v->type == CS_TOML_ARRAY ? '[' : '{', f);
+		for (size_t i = 0; i < v->n; i++) {
+			if (i)
+				fputc(',', f);
+			if (v->type == CS_TOML_TABLE) {
+				json_str(v->keys[i], f);
+				fputc(':', f);
+			}
+			cs_toml_dump_json(v->items[i], f);
+		}
+		fputc(v->type == CS_TOML_ARRAY ? ']' : '}', f);
+		break;
+	}
+	return ferror(f) ? -EIO : 0;
 }

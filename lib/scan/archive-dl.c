@@ -7,6 +7,7 @@
 /* This file needs the real names, for __typeof__ and dlsym. */
 #define CS_ARCHIVE_DL_NO_RENAME
 #include "archive-dl.h"
+#include "capscope/diag.h"
 
 #define CS_ARCHIVE_DEFINE(name) __typeof__(name) *cs_sym_##name;
 CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_DEFINE)
@@ -27,7 +28,7 @@ static void load(void)
 	}
 	/* Every symbol or none: a half-loaded table would crash later. */
 #define CS_ARCHIVE_RESOLVE(name)                                                                   \
-	if (load_rc == 0 && !(cs_sym_##name = (__typeof__(name) *)dlsym(h, #name))) {             \
+	if (load_rc == 0 && !(cs_sym_##name = (__typeof__(name) *)dlsym(h, #name))) {              \
 		snprintf(load_why, sizeof(load_why), "%s: no symbol %s", CS_LIBARCHIVE_SONAME,     \
 			 #name);                                                                   \
 		load_rc = -ELIBACC;                                                                \
@@ -36,10 +37,10 @@ static void load(void)
 #undef CS_ARCHIVE_RESOLVE
 }
 
-int cs_archive_dlopen(char *why, size_t len)
+int cs_archive_dlopen(struct cs_diag *d)
 {
 	pthread_once(&once, load);
-	if (load_rc < 0 && why && len)
-		snprintf(why, len, "%s", load_why);
-	return load_rc;
+	if (load_rc < 0)
+		return cs_diag_set(d, -load_rc, 0, 0, NULL, "cannot load libarchive: %s", load_why);
+	return 0;
 }

@@ -13,6 +13,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <locale.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -27,11 +28,11 @@
 #include "imgjson.h"
 #include "view.h"
 
-#define BLOB_MAX (4u << 20)        /* JSON documents kept from pass 1 */
+#define BLOB_MAX    (4u << 20) /* JSON documents kept from pass 1 */
 #define BLOBS_TOTAL (64u << 20)
-#define ENTRIES_MAX (16u << 20)    /* entries per layer */
-#define RATIO_FLOOR (1u << 20)     /* the ratio is checked past this many output bytes */
-#define IO_BLOCK (128u << 10)
+#define ENTRIES_MAX (16u << 20) /* entries per layer */
+#define RATIO_FLOOR (1u << 20)	/* the ratio is checked past this many output bytes */
+#define IO_BLOCK    (128u << 10)
 
 struct blob {
 	char *name; /* normalized without the leading "/" */
@@ -52,9 +53,9 @@ struct img {
 	bool keep_blobs;
 	const char *label; /* "layer 2 (blobs/sha256/…)" for messages */
 	int layer;
-	uint64_t seen; /* entries read, for the progress line */
-	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
-	size_t kept;   /* bytes of such content read so far */
+	uint64_t seen;		  /* entries read, for the progress line */
+	bool keep_etc;		  /* keep the content of passwd/group files (cs_image_open) */
+	size_t kept;		  /* bytes of such content read so far */
 	struct cs_img_config cfg; /* the image config, kept when keep_etc */
 	bool have_cfg;
 	const char *kind;
@@ -62,7 +63,7 @@ struct img {
 
 /* The largest passwd/group file kept, and all of them over all layers: an
  * image full of files named passwd cannot fill memory. */
-#define ETC_MAX (1u << 20)
+#define ETC_MAX	  (1u << 20)
 #define ETC_TOTAL (16u << 20)
 
 static struct archive *new_reader(void)
@@ -90,9 +91,10 @@ static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 	uint64_t in = (uint64_t)archive_filter_bytes(a, -1);
 
 	if (base + out > im->max_bytes)
-		return cs_diag_set(im->d, EFBIG, 0, 0, im->label,
-				   "more than %llu uncompressed bytes: refusing (decompression bomb?)",
-				   (unsigned long long)im->max_bytes);
+		return cs_diag_set(
+		    im->d, EFBIG, 0, 0, im->label,
+		    "more than %llu uncompressed bytes: refusing (decompression bomb?)",
+		    (unsigned long long)im->max_bytes);
 	if (out > RATIO_FLOOR && in > 0 && out / in > im->max_ratio)
 		return cs_diag_set(im->d, EFBIG, 0, 0, im->label,
 				   "inflates more than %llu:1: refusing (decompression bomb?)",
@@ -248,7 +250,7 @@ static int apply_layer(struct img *im, struct archive *a)
 		const char *xn;
 		const void *xv;
 		size_t xs;
-		char why[300];
+		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
 		if (rc == ARCHIVE_EOF)
@@ -311,14 +313,14 @@ static int apply_layer(struct img *im, struct archive *a)
 			ve.data = content;
 			im->kept += ve.datalen;
 		}
-		rc = cs_view_apply(&im->v, im->layer, &ve, why, sizeof(why));
+		rc = cs_view_apply(&im->v, im->layer, &ve, &note);
 		free(content);
 		if (rc < 0)
 			return cs_diag_set(im->d, -rc, 0, 0, im->label, "%s: %s", ve.name,
 					   strerror(-rc));
 		if (rc > 0)
 			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
-					  im->label, why);
+					  im->label, note.message);
 		/* Through the data, checking the bounds as it inflates. */
 		if (seekable) {
 			if (archive_read_data_skip(a) < ARCHIVE_WARN)
@@ -346,16 +348,15 @@ static int apply_layer(struct img *im, struct archive *a)
 static int open_beneath(int dirfd, const char *name)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 
 	return (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 }
 
 /* A JSON document of the image: from pass 1 (archives) or the layout directory. */
-static int get_blob(struct img *im, const char *name, const char **data, size_t *len,
-		    char **owned)
+static int get_blob(struct img *im, const char *name, const char **data, size_t *len, char **owned)
 {
 	const struct blob *b;
 	struct stat st;
@@ -543,10 +544,11 @@ static char **dup_argv(char **v)
 static char *find_entrypoint(struct img *im, const struct cs_img_config *c)
 {
 	const char *arg0 = c->entrypoint && c->entrypoint[0] ? c->entrypoint[0]
-			   : c->cmd && c->cmd[0]		    ? c->cmd[0]
-								    : NULL;
-	const char *path = c->path_env ? c->path_env
-				       : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+			   : c->cmd && c->cmd[0]	     ? c->cmd[0]
+							     : NULL;
+	const char *path = c->path_env
+			       ? c->path_env
+			       : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	char cand[8300], res[4200];
 
 	if (!arg0 || !*arg0)
@@ -698,6 +700,36 @@ static void img_free(struct img *im)
 		close(im->dirfd);
 }
 
+/*
+ * libarchive converts PAX names (UTF-8) to the current locale's charset and
+ * warns when it cannot: in the C locale every non-ASCII name would come out
+ * as "damaged" and fail the scan. Read in C.UTF-8 on this thread only; the
+ * process locale stays the caller's.
+ */
+struct utf8_scope {
+	locale_t old, mine;
+};
+
+static struct utf8_scope utf8_enter(void)
+{
+	struct utf8_scope s = {.mine = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0)};
+
+	if (s.mine)
+		s.old = uselocale(s.mine);
+	return s;
+}
+
+static void utf8_leave(struct utf8_scope *s)
+{
+	if (s->mine) {
+		uselocale(s->old);
+		freelocale(s->mine);
+	}
+}
+
+#define CS_UTF8_SCOPE                                                                              \
+	__attribute__((cleanup(utf8_leave), unused)) struct utf8_scope utf8_ = utf8_enter()
+
 static int img_init(struct img *im, const char *path, const struct cs_scan_opts *o,
 		    struct cs_scan_result *r, struct cs_diag *d)
 {
@@ -713,11 +745,10 @@ static int img_init(struct img *im, const char *path, const struct cs_scan_opts 
 	if (d)
 		memset(d, 0, sizeof(*d));
 	{
-		char why[256];
-		int rc = cs_archive_dlopen(why, sizeof(why));
+		int rc = cs_archive_dlopen(d);
 
 		if (rc < 0)
-			return cs_diag_set(d, -rc, 0, 0, NULL, "cannot load libarchive: %s", why);
+			return rc;
 	}
 	return cs_view_init(&im->v);
 }
@@ -804,6 +835,7 @@ static int img_load(struct img *im)
 int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan_result *r,
 		  struct cs_diag *d)
 {
+	CS_UTF8_SCOPE;
 	struct img im;
 	int rc;
 
@@ -820,6 +852,7 @@ int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan
 int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts *o,
 			 struct cs_scan_result *r, struct cs_diag *d)
 {
+	CS_UTF8_SCOPE;
 	struct img im;
 	struct archive *a;
 	int rc;
@@ -853,6 +886,7 @@ struct cs_image {
 int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_image **out,
 		  struct cs_diag *d)
 {
+	CS_UTF8_SCOPE;
 	struct cs_image *ci = calloc(1, sizeof(*ci));
 	int rc;
 

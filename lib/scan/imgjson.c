@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "../fyaml-mark.h"
+
 #define JSON_MAX_DEPTH 64
 
 /* Image JSON is shallow; refuse deep nesting before a parser recurses into it. */
@@ -41,10 +43,8 @@ static bool too_deep(const char *buf, size_t len)
 	return false;
 }
 
-static struct fy_document *parse(const char *buf, size_t len, const char *what,
-				 struct cs_diag *d)
+static struct fy_document *parse(const char *buf, size_t len, const char *what, struct cs_diag *d)
 {
-	static const struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
 	struct fy_document *fyd;
 
 	if (len > (4u << 20)) {
@@ -55,10 +55,9 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what,
 		cs_diag_set(d, EINVAL, 0, 0, what, "nested deeper than %d levels", JSON_MAX_DEPTH);
 		return NULL;
 	}
-	fyd = fy_document_build_from_string(&cfg, buf, len);
-	if (!fyd || !fy_document_root(fyd)) {
-		if (fyd)
-			fy_document_destroy(fyd);
+	fyd = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, what, d);
+	if (fyd && !fy_document_root(fyd)) {
+		fy_document_destroy(fyd);
 		cs_diag_set(d, EINVAL, 0, 0, what, "not valid JSON");
 		return NULL;
 	}
@@ -154,8 +153,7 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	img = fy_node_is_sequence(root) ? fy_node_sequence_get_by_index(root, 0) : NULL;
 	if (!img || !fy_node_is_mapping(img)) {
 		fy_document_destroy(fyd);
-		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
-				   "expected an array of images");
+		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json", "expected an array of images");
 	}
 	m->config = str(key(img, "Config"));
 	rc = strv(key(img, "Layers"), &m->layers, &m->nlayers, 4096);
@@ -200,7 +198,8 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	while ((c = fy_node_sequence_iterate(list, &it))) {
 		char *os = str(key(key(c, "platform"), "os"));
 		char *arch = str(key(key(c, "platform"), "architecture"));
-		bool match = os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
+		bool match =
+		    os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
 
 		free(os);
 		free(arch);
@@ -218,8 +217,7 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	return 0;
 }
 
-int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m,
-			struct cs_diag *d)
+int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "manifest", d);
 	struct fy_node *root, *layers, *c;
@@ -307,14 +305,17 @@ int cs_img_digest_path(const char *digest, char *out, size_t len)
 	el = strlen(colon + 1);
 	if (al == 0 || al > 32 || el == 0 || el > 256)
 		return -EINVAL;
-	/* OCI image-spec descriptor.md: algorithm [a-z0-9]+([+._-][a-z0-9]+)*, encoded [a-zA-Z0-9=_-]+ */
+	/* OCI image-spec descriptor.md: algorithm [a-z0-9]+([+._-][a-z0-9]+)*, encoded
+	 * [a-zA-Z0-9=_-]+ */
 	for (size_t i = 0; i < al; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789+._-", digest[i]))
 			return -EINVAL;
 	for (const char *p = colon + 1; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-", *p))
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-",
+			    *p))
 			return -EINVAL;
-	if (digest[0] == '.' || snprintf(out, len, "blobs/%.*s/%s", (int)al, digest, colon + 1) >= (int)len)
+	if (digest[0] == '.' ||
+	    snprintf(out, len, "blobs/%.*s/%s", (int)al, digest, colon + 1) >= (int)len)
 		return -EINVAL;
 	return 0;
 }

@@ -28,8 +28,7 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
  */
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
 /* An OCI (or docker v2) image manifest; a blob that is an index sets index_child. */
-int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m,
-			struct cs_diag *d);
+int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
 int cs_img_config(const char *buf, size_t len, struct cs_img_config *c, struct cs_diag *d);
 /* "sha256:HEX" → "blobs/sha256/HEX"; -EINVAL unless it is a well-formed digest. */
 int cs_img_digest_path(const char *digest, char *out, size_t len);

@@ -21,8 +21,12 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f)
 	}
 	r->findings[r->nfindings] = *f;
 	r->findings[r->nfindings].path = strdup(f->path);
-	if (!r->findings[r->nfindings].path)
+	r->findings[r->nfindings].reason = strdup(f->reason ? f->reason : "");
+	if (!r->findings[r->nfindings].path || !r->findings[r->nfindings].reason) {
+		free(r->findings[r->nfindings].path);
+		free(r->findings[r->nfindings].reason);
 		return -ENOMEM;
+	}
 	r->nfindings++;
 	return 0;
 }
@@ -106,8 +110,10 @@ static void free_argv(char **v)
 
 void cs_scan_result_free(struct cs_scan_result *r)
 {
-	for (size_t i = 0; i < r->nfindings; i++)
+	for (size_t i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].path);
+		free(r->findings[i].reason);
+	}
 	for (size_t i = 0; i < r->nerrors; i++) {
 		free(r->errors[i].path);
 		free(r->errors[i].message);

@@ -6,12 +6,15 @@
  * turns out privileged is re-read through an O_PATH descriptor (statx and
  * the xattr both from that one pinned inode), so what is reported never mixes
  * the mode of one object with the capabilities of another, whatever renames
- * happen meanwhile. Directories are opened with openat2(RESOLVE_BENEATH |
- * RESOLVE_NO_SYMLINKS) from the root, so a directory swapped for a symlink
- * mid-walk is refused instead of followed. Two threads share a LIFO of
- * directories (the machine has two cores; the work is syscall-bound).
+ * happen meanwhile. A directory is opened by its one name beneath its
+ * parent's descriptor with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS),
+ * so a directory swapped for a symlink mid-walk is refused instead of
+ * followed, and the work per directory does not grow with the depth (see
+ * struct dnode). Two threads share a LIFO of directories (the machine has
+ * two cores; the work is syscall-bound).
  */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -23,12 +26,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/statvfs.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "capscope/scan.h"
+#include "../internal/cleanup.h"
 
 #ifndef SYS_getxattrat
 #define SYS_getxattrat 464 /* Linux 6.13, same number on every architecture */
@@ -43,24 +48,49 @@ struct cs_xattr_args {
 	uint32_t flags;
 };
 
-struct item {
-	char *rel; /* relative to the root, "" for the root itself */
-	struct item *next;
+/*
+ * One directory of the walk. Paths are never rebuilt from the root to open
+ * anything: a directory is opened by its one name, beneath its parent's
+ * descriptor, so the work per directory is constant whatever the depth (a
+ * 10,000-level chain planted in /tmp costs what 10,000 siblings cost). The
+ * full path is spelled out from the parent links only for a finding or an
+ * error.
+ */
+struct dnode {
+	struct dnode *parent;
+	struct dnode *next;		   /* the LIFO of directories still to walk */
+	struct dnode *lru_prev, *lru_next; /* among the directories whose fd is held */
+	int fd;		  /* held while child directories wait to be opened, else -1 */
+	unsigned waiting; /* child directories pushed and not opened yet */
+	unsigned pins;	  /* openat calls in flight on fd: it must not be closed */
+	unsigned refs;	  /* child nodes alive + the walk of this one + a thread's "last" */
+	uint32_t depth;
+	uint64_t dev, ino; /* to check a descriptor reopened through ".." */
+	size_t namelen;
+	char name[]; /* one component; for the root, the root as shown */
 };
 
 struct walk {
 	int rootfd;
-	char *root; /* as shown in paths, without a trailing slash unless "/" */
+	struct dnode *rootn;
 	dev_t rootdev;
 	const struct cs_scan_opts *o;
 	struct cs_scan_result *r;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct item *stack;
+	struct dnode *stack;
+	struct dnode *lru_head, *lru_tail;
+	unsigned held, max_held;
 	unsigned nthreads, idle;
 	bool done;
 	atomic_int fatal;
-	atomic_uint_fast64_t files, dirs;
+	atomic_uint_fast64_t files, dirs, steps;
+};
+
+/* Per worker thread: the last directory it finished, kept open to climb back up. */
+struct wctx {
+	struct dnode *last;
+	int last_fd;
 };
 
 static atomic_int have_getxattrat = 1;
@@ -86,42 +116,119 @@ static ssize_t xattr_at(int dirfd, const char *name, void *buf, size_t len)
 	return lgetxattr(p, CS_XATTR_CAPS, buf, len);
 }
 
-static char *join(const char *a, const char *b)
+static struct dnode *dnode_new(struct dnode *parent, const char *name, size_t n)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	bool slash = la && a[la - 1] != '/';
-	char *s = malloc(la + slash + lb + 1);
+	struct dnode *d = malloc(sizeof(*d) + n + 1);
 
+	if (!d)
+		return NULL;
+	memset(d, 0, sizeof(*d));
+	d->parent = parent;
+	d->fd = -1;
+	d->refs = 1;
+	d->depth = parent ? parent->depth + 1 : 0;
+	d->namelen = n;
+	memcpy(d->name, name, n);
+	d->name[n] = 0;
+	if (parent)
+		parent->refs++; /* under the walk's lock */
+	return d;
+}
+
+static void lru_unlink(struct walk *w, struct dnode *d)
+{
+	if (d->lru_prev)
+		d->lru_prev->lru_next = d->lru_next;
+	else
+		w->lru_head = d->lru_next;
+	if (d->lru_next)
+		d->lru_next->lru_prev = d->lru_prev;
+	else
+		w->lru_tail = d->lru_prev;
+	d->lru_prev = d->lru_next = NULL;
+	w->held--;
+}
+
+/* Under the lock: drop a descriptor that nothing needs or pins any more. */
+static void release_fd(struct walk *w, struct dnode *d)
+{
+	if (d == w->rootn || d->fd < 0 || d->pins)
+		return;
+	lru_unlink(w, d);
+	close(d->fd);
+	d->fd = -1;
+}
+
+/* Under the lock: hold fd for d's waiting children, closing the oldest held beyond the bound. */
+static void hold_fd(struct walk *w, struct dnode *d, int fd)
+{
+	d->fd = fd;
+	d->lru_prev = w->lru_tail;
+	d->lru_next = NULL;
+	if (w->lru_tail)
+		w->lru_tail->lru_next = d;
+	else
+		w->lru_head = d;
+	w->lru_tail = d;
+	w->held++;
+	for (struct dnode *o = w->lru_head, *nx; o && w->held > w->max_held; o = nx) {
+		nx = o->lru_next;
+		if (o != d)
+			release_fd(w, o);
+	}
+}
+
+/* Under the lock: one reference less; a node and its ancestors go when unused. */
+static void unref(struct walk *w, struct dnode *d)
+{
+	while (d && --d->refs == 0) {
+		struct dnode *p = d->parent;
+
+		release_fd(w, d);
+		if (d == w->rootn)
+			w->rootn = NULL;
+		free(d);
+		d = p;
+	}
+}
+
+/* The path as shown: the root as given, then the components (only for findings and errors). */
+static char *show_path(const struct dnode *d, const char *name)
+{
+	const struct dnode *root = d;
+	size_t nl = name ? strlen(name) : 0, parts = name ? nl + 1 : 0, len, at;
+	char *s;
+
+	for (; root->parent; root = root->parent)
+		parts += root->namelen + 1;
+	/* Each part brings its '/'; a root that ends in '/' ("/") already has one. */
+	len = root->namelen + parts -
+	      (parts && root->namelen && root->name[root->namelen - 1] == '/');
+	s = malloc(len + 1);
 	if (!s)
 		return NULL;
-	memcpy(s, a, la);
-	if (slash)
-		s[la] = '/';
-	memcpy(s + la + slash, b, lb + 1);
+	memcpy(s, root->name, root->namelen);
+	s[at = len] = 0;
+	if (name) {
+		at -= nl;
+		memcpy(s + at, name, nl);
+		s[--at] = '/';
+	}
+	for (const struct dnode *x = d; x->parent; x = x->parent) {
+		at -= x->namelen;
+		memcpy(s + at, x->name, x->namelen);
+		s[--at] = '/';
+	}
 	return s;
 }
 
-static char *show_path(struct walk *w, const char *rel, const char *name)
-{
-	char *t, *s;
-
-	if (!*rel)
-		return name ? join(w->root, name) : strdup(w->root);
-	t = join(w->root, rel);
-	if (!t || !name)
-		return t;
-	s = join(t, name);
-	free(t);
-	return s;
-}
-
-static void note_error(struct walk *w, const char *rel, const char *name, int err,
+static void note_error(struct walk *w, const struct dnode *d, const char *name, int err,
 		       const char *what)
 {
-	char *p = show_path(w, rel, name);
+	char *p = show_path(d, name);
 
 	pthread_mutex_lock(&w->mu);
-	if (!p || cs_scan_add_error(w->r, p ? p : "?", err, "%s: %s", what, strerror(err)) < 0)
+	if (!p || cs_scan_add_error(w->r, p, err, "%s: %s", what, strerror(err)) < 0)
 		w->fatal = -ENOMEM;
 	pthread_mutex_unlock(&w->mu);
 	free(p);
@@ -153,8 +260,8 @@ static int verify(int dirfd, const char *name, struct statx *sx, unsigned char *
 	*xn = getxattr(p, CS_XATTR_CAPS, xv, 64);
 	if (*xn < 0 && errno == ENOENT) {
 		/* No /proc: open the inode for reading instead and check it is the same one. */
-		int rfd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-						 O_CLOEXEC);
+		int rfd =
+		    openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		struct statx s2;
 
 		if (rfd < 0 || statx(rfd, "", AT_EMPTY_PATH, STATX_INO, &s2) < 0 ||
@@ -184,8 +291,8 @@ static int verify(int dirfd, const char *name, struct statx *sx, unsigned char *
 	return 0;
 }
 
-static void check_file(struct walk *w, int dirfd, const char *rel, const char *name, bool nosuid,
-		       uint64_t dir_mnt)
+static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const char *name,
+		       bool nosuid, uint64_t dir_mnt)
 {
 	struct statx sx;
 	unsigned char xv[64];
@@ -195,7 +302,7 @@ static void check_file(struct walk *w, int dirfd, const char *rel, const char *n
 	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STX_WANT, &sx) < 0) {
 		int e = errno;
 
-		note_error(w, rel, name, e, e == ENOENT ? "vanished during the scan" : "statx");
+		note_error(w, dn, name, e, e == ENOENT ? "vanished during the scan" : "statx");
 		return;
 	}
 	if (!S_ISREG(sx.stx_mode))
@@ -205,9 +312,9 @@ static void check_file(struct walk *w, int dirfd, const char *rel, const char *n
 		int e = errno;
 
 		if (e == ENOENT)
-			note_error(w, rel, name, e, "vanished during the scan");
+			note_error(w, dn, name, e, "vanished during the scan");
 		else
-			note_error(w, rel, name, e, "reading security.capability");
+			note_error(w, dn, name, e, "reading security.capability");
 		return;
 	}
 	if (!(sx.stx_mode & (S_ISUID | S_ISGID)) && xn < 0 && errno != ERANGE)
@@ -215,22 +322,22 @@ static void check_file(struct walk *w, int dirfd, const char *rel, const char *n
 
 	rc = verify(dirfd, name, &sx, xv, &xn, &nosuid, dir_mnt);
 	if (rc == -ENOENT) {
-		note_error(w, rel, name, ENOENT, "vanished during the scan");
+		note_error(w, dn, name, ENOENT, "vanished during the scan");
 		return;
 	}
 	if (rc < 0) {
-		note_error(w, rel, name, -rc, "re-reading a privileged file");
+		note_error(w, dn, name, -rc, "re-reading a privileged file");
 		return;
 	}
 	if (!(sx.stx_mode & (S_ISUID | S_ISGID)) && xn < 0 && xn != -ERANGE)
 		return;
 
 	struct cs_finding f = {
-		.uid = sx.stx_uid,
-		.gid = sx.stx_gid,
-		.mode = sx.stx_mode,
-		.inert = nosuid,
-		.layer = -1,
+	    .uid = sx.stx_uid,
+	    .gid = sx.stx_gid,
+	    .mode = sx.stx_mode,
+	    .inert = nosuid,
+	    .layer = -1,
 	};
 	if (xn >= 0 || xn == -ERANGE) {
 		struct cs_diag d;
@@ -240,103 +347,260 @@ static void check_file(struct walk *w, int dirfd, const char *rel, const char *n
 			f.fcaps_invalid = true;
 	}
 	cs_risk_assess(&f);
-	f.path = show_path(w, rel, name);
+	f.path = show_path(dn, name);
 	pthread_mutex_lock(&w->mu);
 	if (!f.path || cs_scan_add_finding(w->r, &f) < 0)
 		w->fatal = -ENOMEM;
 	pthread_mutex_unlock(&w->mu);
 	free(f.path);
+	free(f.reason);
 }
 
-static int open_dir(struct walk *w, const char *rel)
+static const struct open_how dir_how = {
+    .flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+};
+
+/* One name beneath dirfd, never through a symlink (components come from getdents: no ".."). */
+static int open_beneath(struct walk *w, int dirfd, const char *rel, unsigned ncomp)
 {
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd;
+	long fd = syscall(SYS_openat2, dirfd, rel, &dir_how, sizeof(dir_how));
 
-	int base = w->rootfd;
-	char chunk[4000];
+	atomic_fetch_add_explicit(&w->steps, ncomp, memory_order_relaxed);
+	if (fd >= 0 || errno != ENOSYS)
+		return (int)fd;
+	/* No openat2 (Linux < 5.6, valgrind): one O_NOFOLLOW component at a time. */
+	for (int base = dirfd;;) {
+		const char *slash = strchr(rel, '/');
+		char comp[NAME_MAX + 1];
+		size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
 
-	if (!*rel)
-		return fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
-	/*
-	 * Deeper than PATH_MAX (find handles that, so must we): resolve the path
-	 * in pieces shorter than PATH_MAX, each beneath the previous directory.
-	 * Components come from getdents, so none is "..".
-	 */
-	while (strlen(rel) >= sizeof(chunk)) {
-		const char *cut = rel + sizeof(chunk) - 1;
-		long nfd;
-
-		while (cut > rel && *cut != '/')
-			cut--;
-		if (cut == rel) {
+		if (n > NAME_MAX) {
 			errno = ENAMETOOLONG;
 			fd = -1;
-			goto out;
+		} else {
+			memcpy(comp, rel, n);
+			comp[n] = 0;
+			fd = openat(base, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
-		memcpy(chunk, rel, (size_t)(cut - rel));
-		chunk[cut - rel] = 0;
-		nfd = syscall(SYS_openat2, base, chunk, &how, sizeof(how));
-		if (base != w->rootfd)
-			close(base);
-		if (nfd < 0)
-			return -1;
-		base = (int)nfd;
-		rel = cut + 1;
-	}
-	fd = syscall(SYS_openat2, base, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = openat(base, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-out:
-	if (base != w->rootfd) {
-		int e = errno;
+		if (base != dirfd) {
+			int e = errno;
 
-		close(base);
-		errno = e;
+			close(base);
+			errno = e;
+		}
+		if (fd < 0 || !slash)
+			return (int)fd;
+		base = (int)fd;
+		rel = slash + 1;
 	}
-	return (int)fd;
 }
 
-static void push_items(struct walk *w, struct item *head, struct item *tail)
+static bool same_dir(int fd, const struct dnode *d)
 {
-	if (!head)
-		return;
+	struct statx sx;
+
+	return statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, &sx) == 0 &&
+	       sx.stx_ino == d->ino && makedev(sx.stx_dev_major, sx.stx_dev_minor) == d->dev;
+}
+
+/*
+ * Climb from the thread's last directory to its ancestor d with "..", one
+ * level at a time: walking back up a deep tree then costs what walking down
+ * did (fts does the same). The result must be d's very inode, or it is not used.
+ */
+static int climb_to(struct walk *w, struct wctx *c, const struct dnode *d)
+{
+	const struct dnode *x = c->last;
+	int fd = c->last_fd;
+
+	if (!x || fd < 0 || x->depth <= d->depth)
+		return -1;
+	for (uint32_t k = x->depth - d->depth; k > 0; k--)
+		x = x->parent;
+	if (x != d)
+		return -1;
+	for (uint32_t k = c->last->depth - d->depth; k > 0; k--) {
+		int up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		atomic_fetch_add_explicit(&w->steps, 1, memory_order_relaxed);
+		if (fd != c->last_fd)
+			close(fd);
+		if (up < 0)
+			return -1;
+		fd = up;
+	}
+	if (!same_dir(fd, d)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Reopen d, whose descriptor was closed to keep the number of open files
+ * bounded: climb from below when this thread was just there, else open its
+ * path beneath the nearest ancestor still open, in pieces shorter than
+ * PATH_MAX (a tree deeper than PATH_MAX is walked: find walks it too).
+ */
+static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
+{
+	const struct dnode *a;
+	int base, fd = climb_to(w, c, d);
+	char chunk[4000];
+
+	if (fd >= 0)
+		return fd;
 	pthread_mutex_lock(&w->mu);
+	for (a = d->parent; a->fd < 0; a = a->parent)
+		;
+	base = fcntl(a->fd, F_DUPFD_CLOEXEC, 3);
+	pthread_mutex_unlock(&w->mu);
+	if (base < 0)
+		return -1;
+	while (base >= 0 && a != d) {
+		const struct dnode *stop = d, *x;
+		size_t len = 0, at;
+		unsigned n = 0;
+
+		/* The deepest ancestor of d below a whose path from a fits in chunk. */
+		for (x = d; x != a; x = x->parent) {
+			len += x->namelen + 1;
+			n++;
+		}
+		while (len >= sizeof(chunk) && stop != a) {
+			len -= stop->namelen + 1;
+			n--;
+			stop = stop->parent;
+		}
+		if (stop == a) {
+			errno = ENAMETOOLONG;
+			close(base);
+			return -1;
+		}
+		at = len - 1;
+		chunk[at] = 0;
+		for (x = stop; x != a; x = x->parent) {
+			at -= x->namelen;
+			memcpy(chunk + at, x->name, x->namelen);
+			if (at)
+				chunk[--at] = '/';
+		}
+		fd = open_beneath(w, base, chunk, n);
+		close(base);
+		base = fd;
+		a = stop;
+	}
+	if (base >= 0 && !same_dir(base, d)) {
+		close(base);
+		errno = ESTALE;
+		return -1;
+	}
+	return base;
+}
+
+/* Open d beneath its parent's descriptor (the parent is reopened first when it was closed). */
+static int open_node(struct walk *w, struct wctx *c, struct dnode *d)
+{
+	struct dnode *p = d->parent;
+	int fd, e;
+
+	if (!p) {
+		atomic_fetch_add_explicit(&w->steps, 1, memory_order_relaxed);
+		return fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
+	}
+	pthread_mutex_lock(&w->mu);
+	if (p->fd < 0) {
+		pthread_mutex_unlock(&w->mu);
+		fd = reopen(w, c, p);
+		pthread_mutex_lock(&w->mu);
+		if (fd < 0) {
+			e = errno;
+			p->waiting--;
+			pthread_mutex_unlock(&w->mu);
+			errno = e;
+			return -1;
+		}
+		if (p->fd < 0)
+			hold_fd(w, p, fd); /* its other children will need it too */
+		else
+			close(fd); /* another thread reopened it meanwhile */
+	}
+	p->pins++;
+	pthread_mutex_unlock(&w->mu);
+	fd = open_beneath(w, p->fd, d->name, 1);
+	e = errno;
+	pthread_mutex_lock(&w->mu);
+	p->pins--;
+	if (--p->waiting == 0)
+		release_fd(w, p);
+	pthread_mutex_unlock(&w->mu);
+	errno = e;
+	return fd;
+}
+
+static void push_items(struct walk *w, struct dnode *parent, int fd, struct dnode *head,
+		       struct dnode *tail, unsigned n)
+{
+	pthread_mutex_lock(&w->mu);
+	parent->waiting = n;
+	if (parent != w->rootn)
+		hold_fd(w, parent, fd);
 	tail->next = w->stack;
 	w->stack = head;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
 
-static void walk_dir(struct walk *w, const char *rel)
+/* Remember the directory just finished, to climb back up from it. */
+static void set_last(struct walk *w, struct wctx *c, struct dnode *d, int fd)
 {
-	int fd = open_dir(w, rel);
+	struct dnode *old = c->last;
+
+	if (c->last_fd >= 0)
+		close(c->last_fd);
+	c->last = d;
+	c->last_fd = fd;
+	pthread_mutex_lock(&w->mu);
+	if (d)
+		d->refs++;
+	if (old)
+		unref(w, old);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void walk_dir(struct walk *w, struct wctx *c, struct dnode *dn)
+{
+	int fd = open_node(w, c, dn);
 	struct statfs sf;
 	struct statx mx;
 	bool nosuid = false;
 	uint64_t mnt = 0, nfiles = 0;
 	char buf[32768];
-	struct item *head = NULL, *tail = NULL;
+	struct dnode *head = NULL, *tail = NULL;
+	unsigned nsub = 0;
 
 	if (fd < 0) {
 		int e = errno;
 
-		note_error(w, rel, NULL, e,
-			   e == ENOENT	 ? "directory vanished during the scan"
-			   : e == ELOOP || e == EXDEV ? "directory replaced by a symlink during the scan"
-						      : "cannot open directory");
+		note_error(w, dn, NULL, e,
+			   e == ENOENT ? "directory vanished during the scan"
+			   : e == ELOOP || e == EXDEV
+			       ? "directory replaced by a symlink during the scan"
+			   : e == ESTALE ? "directory moved during the scan"
+					 : "cannot open directory");
 		return;
 	}
-	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MNT_ID, &mx) < 0) {
-		note_error(w, rel, NULL, errno, "statx");
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO | STATX_MNT_ID,
+		  &mx) < 0) {
+		note_error(w, dn, NULL, errno, "statx");
 		close(fd);
 		return;
 	}
+	dn->dev = makedev(mx.stx_dev_major, mx.stx_dev_minor);
+	dn->ino = mx.stx_ino;
 	/* find -xdev: a directory on another device is not descended into. */
-	if (w->o->one_filesystem && makedev(mx.stx_dev_major, mx.stx_dev_minor) != w->rootdev) {
+	if (w->o->one_filesystem && dn->dev != w->rootdev) {
 		close(fd);
 		return;
 	}
@@ -358,7 +622,7 @@ static void walk_dir(struct walk *w, const char *rel)
 		if (n == 0)
 			break;
 		if (n < 0) {
-			note_error(w, rel, NULL, errno, "reading directory");
+			note_error(w, dn, NULL, errno, "reading directory");
 			break;
 		}
 		for (ssize_t off = 0; off < n;) {
@@ -374,45 +638,57 @@ static void walk_dir(struct walk *w, const char *rel)
 
 				if (fstatat(fd, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
 					continue;
-				type = S_ISDIR(s.st_mode) ? DT_DIR : S_ISREG(s.st_mode) ? DT_REG : DT_LNK;
+				type = S_ISDIR(s.st_mode)   ? DT_DIR
+				       : S_ISREG(s.st_mode) ? DT_REG
+							    : DT_LNK;
 			}
 			if (type == DT_REG) {
-				check_file(w, fd, rel, name, nosuid, mnt);
+				check_file(w, fd, dn, name, nosuid, mnt);
 				/* Shared counters are bumped per directory, not per file. */
 				if (++nfiles % 4096 == 0 && w->o->progress) {
-					uint64_t c = atomic_fetch_add(&w->files, 4096) + 4096;
+					uint64_t cnt = atomic_fetch_add(&w->files, 4096) + 4096;
 
 					nfiles = 0;
-					w->o->progress(w->o->progress_arg, c, atomic_load(&w->dirs));
+					w->o->progress(w->o->progress_arg, cnt,
+						       atomic_load(&w->dirs));
 				}
 			} else if (type == DT_DIR) {
-				struct item *it = malloc(sizeof(*it));
+				struct dnode *it;
 
-				if (!it || !(it->rel = *rel ? join(rel, name) : strdup(name))) {
-					free(it);
+				pthread_mutex_lock(&w->mu);
+				it = dnode_new(dn, name, strlen(name));
+				pthread_mutex_unlock(&w->mu);
+				if (!it) {
 					w->fatal = -ENOMEM;
 					continue;
 				}
-				it->next = NULL;
 				if (tail)
 					tail->next = it;
 				else
 					head = it;
 				tail = it;
+				nsub++;
 			}
 		}
 	}
-	close(fd);
 	atomic_fetch_add_explicit(&w->files, nfiles, memory_order_relaxed);
-	push_items(w, head, tail);
+	if (nsub) {
+		/* The children open beneath this descriptor: it stays open until they have. */
+		push_items(w, dn, fd, head, tail, nsub);
+		if (dn == w->rootn)
+			close(fd);
+	} else {
+		set_last(w, c, dn, fd);
+	}
 }
 
 static void *worker(void *arg)
 {
 	struct walk *w = arg;
+	struct wctx c = {.last_fd = -1};
 
 	for (;;) {
-		struct item *it = NULL;
+		struct dnode *it = NULL;
 
 		pthread_mutex_lock(&w->mu);
 		for (;;) {
@@ -433,21 +709,26 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&w->mu);
 		if (!it)
-			return NULL;
-		walk_dir(w, it->rel);
-		free(it->rel);
-		free(it);
+			break;
+		walk_dir(w, &c, it);
+		pthread_mutex_lock(&w->mu);
+		unref(w, it);
+		pthread_mutex_unlock(&w->mu);
 	}
+	set_last(w, &c, NULL, -1);
+	return NULL;
 }
 
 /* A regular file given as the root: the same checks as in a walk, for that file alone. */
-static int scan_one_file(const char *path, const struct cs_scan_opts *o,
-			 struct cs_scan_result *r, struct cs_diag *d)
+static int scan_one_file(const char *path, const struct cs_scan_opts *o, struct cs_scan_result *r,
+			 struct cs_diag *d)
 {
 	struct walk w = {.o = o, .r = r};
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-	int dirfd;
+	cs_cleanup_free char *dir =
+	    slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+	cs_cleanup_close int dirfd = -1;
+	cs_cleanup_free struct dnode *root = NULL;
 	struct statfs sf;
 	struct statx mx;
 	bool nosuid = false;
@@ -455,21 +736,19 @@ static int scan_one_file(const char *path, const struct cs_scan_opts *o,
 	if (!dir)
 		return -ENOMEM;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
 	if (dirfd < 0)
 		return cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
 	if (fstatfs(dirfd, &sf) == 0)
 		nosuid = sf.f_flags & ST_NOSUID;
 	if (statx(dirfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &mx) < 0)
 		mx.stx_mnt_id = 0;
-	pthread_mutex_init(&w.mu, NULL);
 	/* Shown exactly as given: the path is the root itself. */
-	w.root = strdup(path);
-	if (!w.root) {
-		close(dirfd);
+	root = dnode_new(NULL, path, strlen(path));
+	if (!root)
 		return -ENOMEM;
-	}
-	check_file(&w, dirfd, "", slash ? slash + 1 : path, nosuid, mx.stx_mnt_id);
+	pthread_mutex_init(&w.mu, NULL);
+	check_file(&w, dirfd, root, slash ? slash + 1 : path, nosuid, mx.stx_mnt_id);
+	pthread_mutex_destroy(&w.mu);
 	for (size_t i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].path);
 		r->findings[i].path = strdup(path);
@@ -483,10 +762,22 @@ static int scan_one_file(const char *path, const struct cs_scan_opts *o,
 			w.fatal = -ENOMEM;
 	}
 	r->files++;
-	free(w.root);
-	close(dirfd);
-	pthread_mutex_destroy(&w.mu);
 	return w.fatal ? -ENOMEM : 0;
+}
+
+/* Directories whose descriptor may stay open for their children: a bound, whatever the tree. */
+static unsigned max_held_dirs(const struct cs_scan_opts *o, unsigned nthreads)
+{
+	struct rlimit rl;
+	rlim_t room = 256;
+
+	if (o->max_open_dirs)
+		return o->max_open_dirs;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		room = rl.rlim_cur > 64 ? (rl.rlim_cur - 32) / 2 : 8;
+	if (room > 1024)
+		room = 1024;
+	return room > 4 * nthreads ? (unsigned)room - 2 * nthreads : 2;
 }
 
 int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_result *r,
@@ -498,7 +789,6 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 	pthread_t th[16];
 	unsigned started = 0;
 	size_t len;
-	int rc = 0;
 
 	if (!o)
 		o = &defaults;
@@ -506,44 +796,41 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 	w.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (w.rootfd < 0) {
 		int e = errno;
-
 		bool known = (e == ELOOP || e == ENOTDIR) && lstat(root, &st) == 0;
 
 		if (known && S_ISLNK(st.st_mode))
-			return cs_diag_set(d, ELOOP, 0, 0, NULL,
-					   "is a symlink; scan its target (symlinks are never followed)");
+			return cs_diag_set(
+			    d, ELOOP, 0, 0, NULL,
+			    "is a symlink; scan its target (symlinks are never followed)");
 		if (known && S_ISREG(st.st_mode))
 			return scan_one_file(root, o, r, d);
 		return cs_diag_set(d, e, 0, 0, NULL, "%s", strerror(e));
 	}
 	if (fstat(w.rootfd, &st) < 0) {
-		rc = cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
+		int e = errno;
+
 		close(w.rootfd);
-		return rc;
+		return cs_diag_set(d, e, 0, 0, NULL, "%s", strerror(e));
 	}
-	w.root = strdup(root);
-	if (!w.root) {
+	len = strlen(root);
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	w.rootn = dnode_new(NULL, root, len);
+	if (!w.rootn) {
 		close(w.rootfd);
 		return -ENOMEM;
 	}
-	len = strlen(w.root);
-	while (len > 1 && w.root[len - 1] == '/')
-		w.root[--len] = 0;
+	w.rootn->fd = w.rootfd;
+	w.stack = w.rootn;
 	w.rootdev = st.st_dev;
 	w.o = o;
 	w.r = r;
 	w.nthreads = o->threads ? o->threads : 2;
 	if (w.nthreads > 16)
 		w.nthreads = 16;
+	w.max_held = max_held_dirs(o, w.nthreads);
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
-	w.stack = calloc(1, sizeof(*w.stack));
-	if (!w.stack || !(w.stack->rel = strdup(""))) {
-		free(w.stack);
-		free(w.root);
-		close(w.rootfd);
-		return -ENOMEM;
-	}
 	/* Workers wait on the lock until nthreads counts only the threads that started. */
 	pthread_mutex_lock(&w.mu);
 	for (unsigned i = 1; i < w.nthreads; i++)
@@ -556,9 +843,9 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 		pthread_join(th[i], NULL);
 	r->files += atomic_load(&w.files);
 	r->dirs += atomic_load(&w.dirs);
+	r->walk_steps += atomic_load(&w.steps);
 	pthread_mutex_destroy(&w.mu);
 	pthread_cond_destroy(&w.cv);
-	free(w.root);
 	close(w.rootfd);
 	if (w.fatal)
 		return cs_diag_set(d, -w.fatal, 0, 0, NULL, "%s", strerror(-w.fatal));

@@ -84,18 +84,23 @@ static char *memdup(const char *p, size_t n)
 	return c;
 }
 
-static uint64_t hash(const char *s)
+/*
+ * Nodes are hashed by (parent, name), never by their whole path: looking a
+ * path up walks it one component at a time, so an entry costs what its name
+ * is long, whatever the depth (hashing every prefix of a 2,000-level name
+ * made one entry cost millions of steps), and a node keeps only its name.
+ */
+static uint64_t hash(const struct cs_vnode *parent, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 1469598103934665603ULL ^ ((uintptr_t)parent * 0x9e3779b97f4a7c15ULL);
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
 }
 
 static void node_free(struct cs_vnode *n)
 {
-	free(n->path);
 	free(n->link);
 	free(n->data);
 	free(n);
@@ -112,7 +117,7 @@ static int rehash(struct cs_view *v)
 		struct cs_vnode *n = v->tab[i], *nx;
 
 		for (; n; n = nx) {
-			size_t b = hash(n->path) & (nb - 1);
+			size_t b = hash(n->parent, n->name, n->namelen) & (nb - 1);
 
 			nx = n->hnext;
 			n->hnext = t[b];
@@ -125,17 +130,74 @@ static int rehash(struct cs_view *v)
 	return 0;
 }
 
-struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path)
+/* The child of parent called name (n bytes), or NULL. */
+static struct cs_vnode *child(const struct cs_view *v, const struct cs_vnode *parent,
+			      const char *name, size_t n)
 {
-	struct cs_vnode *n = v->tab[hash(path) & (v->nbuckets - 1)];
+	struct cs_vnode *c = v->tab[hash(parent, name, n) & (v->nbuckets - 1)];
+	/* A statistic only, kept by lookups that are otherwise read-only. */
+	uint64_t *work = (uint64_t *)&v->work;
 
-	for (; n; n = n->hnext)
-		if (strcmp(n->path, path) == 0)
-			return n;
+	*work += n + 1;
+	for (; c; c = c->hnext) {
+		++*work;
+		if (c->parent == parent && c->namelen == n && memcmp(c->name, name, n) == 0)
+			return c;
+	}
 	return NULL;
 }
 
-static struct cs_vnode *node_new(struct cs_view *v, struct cs_vnode *parent, const char *path)
+/* Next component of *p ("." skipped); false at the end. */
+static bool next_comp(const char **p, const char **c, size_t *n)
+{
+	for (;;) {
+		while (**p == '/')
+			(*p)++;
+		if (!**p)
+			return false;
+		*c = *p;
+		while (**p && **p != '/')
+			(*p)++;
+		*n = (size_t)(*p - *c);
+		if (*n != 1 || (*c)[0] != '.')
+			return true;
+	}
+}
+
+struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path)
+{
+	struct cs_vnode *n = v->root;
+	const char *c;
+	size_t len;
+
+	while (n && next_comp(&path, &c, &len))
+		n = child(v, n, c, len);
+	return n;
+}
+
+char *cs_vnode_path(const struct cs_vnode *n)
+{
+	size_t len = 0, at;
+	char *s;
+
+	for (const struct cs_vnode *x = n; x->parent; x = x->parent)
+		len += x->namelen + 1;
+	if (!len)
+		return strdup("/");
+	s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	s[at = len] = 0;
+	for (const struct cs_vnode *x = n; x->parent; x = x->parent) {
+		at -= x->namelen;
+		memcpy(s + at, x->name, x->namelen);
+		s[--at] = '/';
+	}
+	return s;
+}
+
+static struct cs_vnode *node_new(struct cs_view *v, struct cs_vnode *parent, const char *name,
+				 size_t len)
 {
 	struct cs_vnode *n;
 	size_t b;
@@ -146,14 +208,14 @@ static struct cs_vnode *node_new(struct cs_view *v, struct cs_vnode *parent, con
 	}
 	if (v->count >= v->nbuckets && rehash(v) < 0)
 		return NULL;
-	n = calloc(1, sizeof(*n));
-	if (!n || !(n->path = strdup(path))) {
-		free(n);
+	n = calloc(1, sizeof(*n) + len + 1);
+	if (!n) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	n->name = strrchr(n->path, '/') + 1;
-	b = hash(path) & (v->nbuckets - 1);
+	memcpy(n->name, name, len);
+	n->namelen = len;
+	b = hash(parent, name, len) & (v->nbuckets - 1);
 	n->hnext = v->tab[b];
 	v->tab[b] = n;
 	n->parent = parent;
@@ -169,7 +231,7 @@ static struct cs_vnode *node_new(struct cs_view *v, struct cs_vnode *parent, con
 
 static void unhash(struct cs_view *v, struct cs_vnode *n)
 {
-	struct cs_vnode **pp = &v->tab[hash(n->path) & (v->nbuckets - 1)];
+	struct cs_vnode **pp = &v->tab[hash(n->parent, n->name, n->namelen) & (v->nbuckets - 1)];
 
 	for (; *pp; pp = &(*pp)->hnext)
 		if (*pp == n) {
@@ -203,12 +265,11 @@ int cs_view_init(struct cs_view *v)
 	v->tab = calloc(v->nbuckets, sizeof(*v->tab));
 	if (!v->tab)
 		return -ENOMEM;
-	v->root = node_new(v, NULL, "/");
+	v->root = node_new(v, NULL, "", 0);
 	if (!v->root) {
 		free(v->tab);
 		return -ENOMEM;
 	}
-	v->root->name = "";
 	v->root->mode = S_IFDIR | 0755;
 	v->root->layer = -1;
 	return 0;
@@ -242,22 +303,35 @@ static int push_comp(char *cur, size_t *clen, size_t len, const char *c, size_t 
 	return 0;
 }
 
+/* Drop the last component of the resolved prefix. */
+static void pop_comp(char *cur, size_t *clen)
+{
+	while (*clen > 0 && cur[*clen - 1] != '/')
+		(*clen)--;
+	if (*clen > 0)
+		(*clen)--;
+	cur[*clen] = 0;
+}
+
 int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last, char *out,
 		    size_t len)
 {
 	/* rest holds what is left to walk; a symlink's target is put in front of it. */
 	char rest[2 * VIEW_PATH_MAX + 2], tmp[2 * VIEW_PATH_MAX + 2];
-	size_t clen = 0, r = 0;
+	/* The node of each resolved component (NULL past a missing one): ".." pops. */
+	const struct cs_vnode *at[VIEW_PATH_MAX / 2 + 2];
+	size_t clen = 0, r = 0, depth = 0;
 	int hops = 0;
 
 	if (strlen(path) >= sizeof(rest) / 2)
 		return -ENAMETOOLONG;
 	snprintf(rest, sizeof(rest), "%s", path);
 	out[0] = 0;
+	at[0] = v->root;
 	while (rest[r]) {
 		const char *c;
 		size_t n;
-		struct cs_vnode *node;
+		const struct cs_vnode *node;
 		bool last;
 
 		while (rest[r] == '/')
@@ -271,15 +345,15 @@ int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last,
 		if (n == 1 && c[0] == '.')
 			continue;
 		if (n == 2 && c[0] == '.' && c[1] == '.') {
-			while (clen > 0 && out[clen - 1] != '/')
-				clen--;
-			if (clen > 0)
-				clen--;
-			out[clen] = 0;
+			pop_comp(out, &clen);
+			if (depth)
+				depth--;
 			continue;
 		}
-		if (push_comp(out, &clen, len, c, n) < 0)
+		if (push_comp(out, &clen, len, c, n) < 0 || depth + 1 >= sizeof(at) / sizeof(at[0]))
 			return -ENAMETOOLONG;
+		node = at[depth] ? child(v, at[depth], c, n) : NULL;
+		at[++depth] = node;
 		{
 			size_t k = r;
 
@@ -287,7 +361,6 @@ int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last,
 				k++;
 			last = !rest[k];
 		}
-		node = cs_view_lookup(v, out);
 		if (!node)
 			continue; /* a missing component: the caller decides */
 		if (S_ISLNK(node->mode) && (!last || follow_last)) {
@@ -300,13 +373,13 @@ int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last,
 			memcpy(rest, tmp, strlen(tmp) + 1);
 			r = 0;
 			/* Drop the link's own component; an absolute target starts at the root. */
-			while (clen > 0 && out[clen - 1] != '/')
-				clen--;
-			if (clen > 0)
-				clen--;
-			if (node->link && node->link[0] == '/')
+			pop_comp(out, &clen);
+			depth--;
+			if (node->link && node->link[0] == '/') {
 				clen = 0;
-			out[clen] = 0;
+				depth = 0;
+				out[0] = 0;
+			}
 			continue;
 		}
 		if (!last && !S_ISDIR(node->mode))
@@ -320,35 +393,29 @@ int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last,
 /* Make every missing directory of path (a resolved path); returns the node of path. */
 static struct cs_vnode *ensure_dir(struct cs_view *v, const char *path)
 {
-	char buf[VIEW_PATH_MAX + 1];
-	struct cs_vnode *parent = v->root, *n;
-	size_t len = strlen(path);
+	struct cs_vnode *n = v->root, *c;
+	const char *comp;
+	size_t len;
 
-	if (len > VIEW_PATH_MAX) {
+	if (strlen(path) > VIEW_PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	if (strcmp(path, "/") == 0)
-		return v->root;
-	for (size_t i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != 0)
-			continue;
-		memcpy(buf, path, i);
-		buf[i] = 0;
-		n = cs_view_lookup(v, buf);
-		if (!n) {
-			n = node_new(v, parent, buf);
-			if (!n)
+	while (next_comp(&path, &comp, &len)) {
+		c = child(v, n, comp, len);
+		if (!c) {
+			c = node_new(v, n, comp, len);
+			if (!c)
 				return NULL;
-			n->mode = S_IFDIR | 0755;
-			n->layer = -1;
-		} else if (!S_ISDIR(n->mode)) {
+			c->mode = S_IFDIR | 0755;
+			c->layer = -1;
+		} else if (!S_ISDIR(c->mode)) {
 			errno = ENOTDIR;
 			return NULL;
 		}
-		parent = n;
+		n = c;
 	}
-	return parent;
+	return n;
 }
 
 static void opaque_clear(struct cs_view *v, struct cs_vnode *dir, int layer)
@@ -382,39 +449,46 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return cs_view_resolve(v, dir, true, pdir, len);
 }
 
-int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why,
-		  size_t whylen)
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
 {
 	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
 	const char *base;
 	int flags, rc, warn = 0;
 	struct cs_vnode *parent, *old, *n, *target = NULL;
 
-	why[0] = 0;
+	if (d)
+		memset(d, 0, sizeof(*d));
 	rc = cs_view_normalize(e->name, norm, sizeof(norm), &flags);
 	if (rc < 0) {
-		snprintf(why, whylen, "name longer than %d bytes: ignored", VIEW_PATH_MAX);
+		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
+			    VIEW_PATH_MAX);
 		return 1;
 	}
 	if (flags & CS_NORM_ESCAPED) {
-		snprintf(why, whylen, "name climbs out of the root with '..': kept inside it as %.200s",
-			 norm);
+		cs_diag_set(d, EXDEV, 0, 0, NULL,
+			    "name climbs out of the root with '..': kept inside it as %.200s",
+			    norm);
+		warn = 2;
+	} else if (flags & CS_NORM_ABSOLUTE) {
+		/* A tar that names /etc/passwd wants the host's file: say so (docs/scan.md). */
+		cs_diag_set(d, EXDEV, 0, 0, NULL, "absolute name: kept inside the image as %.200s",
+			    norm);
 		warn = 2;
 	}
 	if (strcmp(norm, "/") == 0)
 		return warn;
 	rc = resolve_parent(v, norm, pdir, sizeof(pdir), &base);
 	if (rc < 0) {
-		snprintf(why, whylen, "parent directory cannot be resolved (%s): ignored",
-			 strerror(-rc));
+		cs_diag_set(d, EINVAL, 0, 0, NULL,
+			    "parent directory cannot be resolved (%s): ignored", strerror(-rc));
 		return 1;
 	}
 	if (strncmp(base, ".wh.", 4) == 0) {
 		if (strcmp(base, ".wh..wh..opq") == 0) {
-			struct cs_vnode *d = cs_view_lookup(v, pdir);
+			struct cs_vnode *dir = cs_view_lookup(v, pdir);
 
-			if (d && S_ISDIR(d->mode))
-				opaque_clear(v, d, layer);
+			if (dir && S_ISDIR(dir->mode))
+				opaque_clear(v, dir, layer);
 			return warn;
 		}
 		if (strncmp(base, ".wh..wh.", 8) == 0)
@@ -427,7 +501,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 	}
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(pdir, "/") ? pdir : "", base) >=
 	    (int)sizeof(full)) {
-		snprintf(why, whylen, "name longer than %d bytes: ignored", VIEW_PATH_MAX);
+		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
+			    VIEW_PATH_MAX);
 		return 1;
 	}
 	if (e->hardlink) {
@@ -438,10 +513,12 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 ||
 		    strcmp(tn, "/") == 0 || resolve_parent(v, tn, tp, sizeof(tp), &tb) < 0 ||
 		    snprintf(tf, sizeof(tf), "%s/%s", strcmp(tp, "/") ? tp : "", tb) >=
-			    (int)sizeof(tf) ||
+			(int)sizeof(tf) ||
 		    !(target = cs_view_lookup(v, tf)) || S_ISDIR(target->mode)) {
-			snprintf(why, whylen, "hard link to '%.200s', which is not a file in the image: ignored",
-				 e->hardlink);
+			cs_diag_set(
+			    d, EINVAL, 0, 0, NULL,
+			    "hard link to '%.200s', which is not a file in the image: ignored",
+			    e->hardlink);
 			return 1;
 		}
 		if (target == cs_view_lookup(v, full))
@@ -450,7 +527,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 	parent = ensure_dir(v, pdir);
 	if (!parent) {
 		if (errno == ENOTDIR) {
-			snprintf(why, whylen, "parent %.200s is not a directory: ignored", pdir);
+			cs_diag_set(d, EINVAL, 0, 0, NULL,
+				    "parent %.200s is not a directory: ignored", pdir);
 			return 1;
 		}
 		return -errno;
@@ -479,7 +557,7 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char 
 		}
 	}
 	remove_subtree(v, old);
-	n = node_new(v, parent, full);
+	n = node_new(v, parent, base, strlen(base));
 	if (!n) {
 		free(tlink);
 		free(tdata);
@@ -527,7 +605,9 @@ int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
 				r->dirs++;
 			if (!S_ISREG(n->mode) || !((n->mode & (S_ISUID | S_ISGID)) || n->has_fcaps))
 				continue;
-			f.path = n->path;
+			f.path = cs_vnode_path(n);
+			if (!f.path)
+				return -ENOMEM;
 			f.uid = n->uid;
 			f.gid = n->gid;
 			f.mode = n->mode;
@@ -537,6 +617,8 @@ int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
 			f.layer = n->layer;
 			cs_risk_assess(&f);
 			rc = cs_scan_add_finding(r, &f);
+			free(f.path);
+			free(f.reason);
 			if (rc < 0)
 				return rc;
 		}

@@ -12,17 +12,17 @@
 #include "capscope/scan.h"
 
 struct cs_vnode {
-	char *path; /* "/a/b", normalized */
-	const char *name; /* last component, inside path */
 	struct cs_vnode *hnext;
 	struct cs_vnode *parent, *child, *next, *prev;
 	uint32_t mode, uid, gid;
-	int layer;     /* layer that wrote it; -1 for a directory only implied by a child */
+	int layer; /* layer that wrote it; -1 for a directory only implied by a child */
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
 	char *link; /* symlink target */
 	char *data; /* content, only for entries read with it (cs_ventry.data) */
 	size_t datalen;
+	size_t namelen;
+	char name[]; /* the last component only ("" for the root): see view.c */
 };
 
 struct cs_view {
@@ -30,12 +30,15 @@ struct cs_view {
 	size_t nbuckets, count;
 	struct cs_vnode *root;
 	size_t max_nodes;
+	/* Bytes hashed and names compared by lookups: linear in the names' length
+	 * whatever the depth (tests/unit/test-scan.c counts it). */
+	uint64_t work;
 };
 
 /* One tar entry, already decoded. */
 struct cs_ventry {
-	const char *name;     /* as in the archive */
-	uint32_t mode;        /* type bits and permissions */
+	const char *name; /* as in the archive */
+	uint32_t mode;	  /* type bits and permissions */
 	uint32_t uid, gid;
 	const char *hardlink; /* target name as in the archive, or NULL */
 	const char *symlink;  /* symlink target, or NULL */
@@ -59,15 +62,17 @@ int cs_view_normalize(const char *name, char *out, size_t len, int *flags);
 int cs_view_init(struct cs_view *v);
 void cs_view_free(struct cs_view *v);
 struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path);
+/* The node's path "/a/b" on the heap (built from its parents), or NULL. */
+char *cs_vnode_path(const struct cs_vnode *n);
 
 /*
  * Apply one entry of layer `layer`. Whiteouts remove (".wh.NAME": the path,
  * ".wh..wh..opq": what lower layers put in the directory). Parent directories
- * that are symlinks inside the image are followed inside the image. Returns 0,
- * 1 when the entry was ignored with a reason in why, or -errno.
+ * that are symlinks inside the image are followed inside the image. Returns
+ * 0; 1 when the entry was ignored, 2 when it was kept but moved inside the
+ * root ('..' or an absolute name), d saying why in both cases; or -errno.
  */
-int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, char *why,
-		  size_t whylen);
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d);
 
 /*
  * Resolve a path inside the image, following symlinks (at most 40) and

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/proc.h"
 #include "capscope/trace.h"
 
 static int add_name(struct cs_ksyms *k, const char *s, size_t n, uint32_t *off)
@@ -144,4 +145,22 @@ void cs_ksyms_free(struct cs_ksyms *k)
 	free(k->v);
 	free(k->names);
 	memset(k, 0, sizeof(*k));
+}
+
+int cs_ksyms_load(struct cs_ksyms *k, struct cs_diag *d)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	int rc = cs_read_file("/proc/kallsyms", 256u << 20, &buf, &n);
+
+	if (rc < 0) {
+		cs_diag_set(d, -rc, 0, 0, "", "%s", strerror(-rc));
+		cs_diag_file(d, "/proc/kallsyms");
+		return rc;
+	}
+	rc = cs_ksyms_parse(buf, n, k, d);
+	free(buf);
+	if (rc < 0)
+		cs_diag_file(d, "/proc/kallsyms");
+	return rc;
 }

@@ -74,6 +74,36 @@ is $? 1 "and no xattr was written"
 is "$(getcap "$T/lib-1")" "$T/lib-1 cap_net_bind_service=ep" "the symlink target is untouched"
 "$CAPSCOPE" file set -n -5 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "negative rootid is a usage error"
 "$CAPSCOPE" file set -n 4294967296 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "rootid past 32 bits is a usage error"
+"$CAPSCOPE" file set -n ' 5' cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "rootid with a space is a usage error"
+"$CAPSCOPE" file set -n +5 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "rootid with '+' is a usage error"
+
+# All or nothing: one bad path among good ones, and nothing is written.
+nocaps() { ! getfattr -n security.capability "$1" >/dev/null 2>&1; }
+: >"$T/a"; : >"$T/b"; mkfifo "$T/fifo"
+setcap cap_kill+p "$T/b"
+for bad in "$T/fifo" "$T/link" "$T/dir" "$T/missing" /proc/self/status; do
+  out=$(timeout 10 "$CAPSCOPE" file set cap_chown+ep "$T/a" "$bad" "$T/b" 2>&1); rc=$?
+  is "$rc" 1 "file set with ${bad#"$T"/} among good paths fails"
+  like "$out" "nothing was written" "  and says nothing was written"
+  nocaps "$T/a"; ok $? "  the path before it was not written"
+  is "$(getcap "$T/b")" "$T/b cap_kill=p" "  the path after it keeps its old value"
+done
+if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+  mkdir "$T/ro" && : >"$T/ro/f"
+  out=$(unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' &&
+        '$CAPSCOPE' file set cap_chown+ep '$T/a' '$T/ro/f'" 2>&1); rc=$?
+  is "$rc" 1 "a file on a read-only mount fails the whole set"
+  like "$out" "read-only" "  naming the read-only filesystem"
+  nocaps "$T/a"; ok $? "  and the other path was not written"
+else
+  skip "unshare -m is not available for the read-only mount case"
+fi
+out=$(capsh --drop=cap_setfcap -- -c "'$CAPSCOPE' file set cap_chown+ep '$T/a'" 2>&1); rc=$?
+is "$rc" 1 "without CAP_SETFCAP the set fails"
+like "$out" "CAP_SETFCAP" "  naming the capability"
+"$CAPSCOPE" file set cap_chown+ep "$T/a" "$T/b"; ok $? "all good paths: written"
+is "$(getcap "$T/a" "$T/b")" "$T/a cap_chown=ep
+$T/b cap_chown=ep" "  both of them"
 
 # rm
 "$CAPSCOPE" file rm "$T/lib-1" "$T/plain"; ok $? "file rm (a file without caps is fine)"

@@ -141,4 +141,35 @@ p=$!; pids+=($p)
 sleep 0.2
 json=$("$CAPSCOPE" ps --json $p)
 is "$(jq -r '.processes[0].caps.effective.mask' <<<"$json")" "0x$(status_mask $p CapEff)" "a spoofing process name changes nothing"
+
+# 9. Terminal injection: a comm (PR_SET_NAME, any process may) and an argv
+# with escape sequences and newlines reach the terminal escaped, and cannot
+# forge a row. The comm is "\e[2J\e[31mFAKE\n1" once the kernel cuts it to 15 bytes.
+esc=$'\e'
+"$subject" --evil-name --thread-drop "$esc[2J${esc}[31mARGV"$'\n'"1 root FORGED" >"$T/evil" &
+p=$!; pids+=($p)
+for i in $(seq 1 100); do grep -q ready "$T/evil" 2>/dev/null && break; sleep 0.02; done
+no_raw() { # TEXT LABEL: no ESC byte, and no line that starts like a forged row
+  ok "$([[ "$1" != *"$esc"* ]] && echo 0 || echo 1)" "$2: no raw ESC"
+  ok "$(grep -qE '^1 root' <<<"$1" && echo 1 || echo 0)" "$2: no forged line"
+}
+out=$("$CAPSCOPE" ps $p)
+no_raw "$out" "ps row with a hostile argv"
+is "$(wc -l <<<"$out")" 3 "ps: header, the process and its thread, nothing more"
+like "$out" '\\x1b\[2J\\x1b\[31mARGV\\n1 root FORGED' "ps shows the argv escaped"
+like "$out" '└[0-9]+ .*\\x1b\[2J\\x1b\[31mFAKE\\n1$' "ps shows the thread's comm escaped"
+out=$("$CAPSCOPE" ps -v --no-bpf $p)
+no_raw "$out" "ps -v header"
+like "$(head -n1 <<<"$out")" '^[0-9]+ \\x1b\[2J\\x1b\[31mFAKE\\n1 \(' "ps -v header: the comm escaped"
+# Without a command line ps shows [comm]: a process that cleared its argv.
+"$subject" --evil-name --clear-argv >"$T/evil2" &
+p=$!; pids+=($p)
+for i in $(seq 1 100); do grep -q ready "$T/evil2" 2>/dev/null && break; sleep 0.02; done
+if [ -z "$(tr -d '\0' </proc/$p/cmdline)" ]; then
+  out=$("$CAPSCOPE" ps $p)
+  no_raw "$out" "ps [comm] row"
+  like "$out" '\[\\x1b\[2J\\x1b\[31mFAKE\\n1\]' "ps shows [comm] escaped"
+else
+  skip "the subject could not clear its command line"
+fi
 done_testing

@@ -97,6 +97,32 @@ is "$rc" 1 "'..' names: exit 1"
 is "$(jq -r '[.findings[].path] | sort | join(" ")' <<<"$out")" "/abs/suid /etc/evil-suid /ok/ping" "'..' and absolute names stay inside the image"
 like "$(cat "$T/herr")" "climbs out of the root" "'..' is reported"
 ok "$([ ! -e /etc/evil-suid ] && [ ! -e /abs ]; echo $?)" "nothing written on the host"
+out=$(h absolute.tar); rc=$?
+is "$rc" 1 "an absolute name alone: exit 1"
+is "$(jq -r '[.findings[].path] | join(" ")' <<<"$out")" "/usr/bin/abs-suid" "an absolute name is kept inside the image"
+like "$(cat "$T/herr")" "/etc/passwd: .*absolute name: kept inside the image as /etc/passwd" "an absolute name is reported"
+is "$(jq -r '[.summary.targets[0].errors[].message] | length' <<<"$out")" 2 "each absolute name is reported once"
+ok "$([ "$(stat -c %Y /etc/passwd)" -lt "$(date +%s -d '-1 min')" ] || [ ! -e /usr/bin/abs-suid ]; echo $?)" "nothing written on the host"
+# Names that rewrite the terminal or forge rows: text output is escaped, one row per finding.
+txt=$(LC_ALL=C "$CAPSCOPE" scan hostile/names.tar 2>&1); rc=$?
+n=$(h names.tar | jq '.findings|length')
+is "$rc" 0 "a non-ASCII PAX name reads without a charset warning, whatever the locale (LC_ALL=C)"
+is "$n" 4 "hostile tar names: four findings in JSON"
+is "$(printf '%s\n' "$txt" | wc -l)" "$((n + 2))" "text: one row per finding, no forged row"
+is "$(printf '%s' "$txt" | tr -cd '\033\007' | wc -c)" 0 "text: no raw ESC or BEL from a tar name"
+ok "$(! grep -q '^/usr/bin/fake' <<<"$txt"; echo $?)" "text: a newline in a tar name does not start a line"
+like "$txt" '/x\\n/usr/bin/fake  critical  cap_sys_admin\+ep' "text: the newline is shown escaped"
+like "$txt" '\\u202e' "text: a bidi override is shown escaped"
+is "$(h names.tar | jq -r '.findings[] | select(.path|contains("fake")) | .path')" $'/x\n/usr/bin/fake  critical  cap_sys_admin+ep' "JSON keeps the exact name"
+# The config User and a layer's name are data too.
+mkdir esc-img && printf '{"config":{"User":"\\u001b[2J\\nroot  critical","Entrypoint":["/usr/bin/abs-suid"]},"rootfs":{"type":"layers","diff_ids":[]}}' >esc-img/cfg.json &&
+  mkdir "esc-img/l"$'\e'"[31m" && cp hostile/absolute.tar "esc-img/l"$'\e'"[31m/layer.tar" &&
+  printf '[{"Config":"cfg.json","Layers":["l\\u001b[31m/layer.tar"]}]' >esc-img/manifest.json && tar -C esc-img -cf esc.tar .
+txt=$("$CAPSCOPE" scan esc.tar 2>&1)
+is "$(printf '%s' "$txt" | tr -cd '\033\007' | wc -c)" 0 "text: no raw ESC from the config User or a layer name"
+like "$txt" "user '\\\\x1b\\[2J\\\\nroot  critical'" "text: the config User is shown escaped"
+like "$txt" 'layer 0 \(l\\x1b\[31m/layer.tar\)' "stderr: the layer name is shown escaped"
+is "$("$CAPSCOPE" scan --json esc.tar 2>/dev/null | jq -r '.summary.targets[0].user')" $'\e[2J\nroot  critical' "JSON keeps the exact User"
 out=$(h links.tar); rc=$?
 is "$(jq -r '[.findings[].path] | join(" ")' <<<"$out")" "/etc/through-link" "symlinks out are not followed; a parent symlink is followed inside the image"
 like "$(cat "$T/herr")" "Too many levels of symbolic links" "a symlink loop is reported"

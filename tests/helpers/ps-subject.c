@@ -2,8 +2,12 @@
 /*
  * A process for capscope ps to look at: optionally one thread that lowers its
  * own effective set (capabilities are per thread) and an allow-all seccomp
- * filter (which needs no_new_privs). Writes "ready" on stdout, then sleeps
- * until killed.
+ * filter (which needs no_new_privs), a hostile comm (--evil-name: escape
+ * sequences and a newline that would forge a table row, set with
+ * PR_SET_NAME as any process may). Writes "ready" on stdout, then sleeps
+ * until killed; with --check-exit it makes one capability check (setuid to
+ * its own uid, CAP_SETUID as root) and exits instead, for capscope trace;
+ * --clear-argv zeroes its command line (ps then shows [comm]).
  */
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -17,6 +21,10 @@
 #include <unistd.h>
 
 static pthread_barrier_t ready;
+static bool evil;
+
+/* What capscope must never print raw: clear screen, red, and a forged row. */
+static const char evil_name[] = "\x1b[2J\x1b[31mFAKE\n1 root";
 
 static void *lower_effective(void *arg)
 {
@@ -24,6 +32,8 @@ static void *lower_effective(void *arg)
 	struct __user_cap_data_struct d[2];
 
 	(void)arg;
+	if (evil)
+		prctl(PR_SET_NAME, evil_name, 0, 0, 0);
 	if (syscall(SYS_capget, &h, d) == 0) {
 		d[0].effective = 0;
 		d[1].effective = 0;
@@ -38,7 +48,7 @@ static void *lower_effective(void *arg)
 
 int main(int argc, char **argv)
 {
-	bool thread = false, seccomp = false;
+	bool thread = false, seccomp = false, check_exit = false, clear_argv = false;
 	pthread_t t;
 
 	for (int i = 1; i < argc; i++) {
@@ -46,12 +56,26 @@ int main(int argc, char **argv)
 			thread = true;
 		else if (strcmp(argv[i], "--seccomp") == 0)
 			seccomp = true;
+		else if (strcmp(argv[i], "--evil-name") == 0)
+			evil = true;
+		else if (strcmp(argv[i], "--check-exit") == 0)
+			check_exit = true;
+		else if (strcmp(argv[i], "--clear-argv") == 0)
+			clear_argv = true;
 	}
+	if (evil)
+		prctl(PR_SET_NAME, evil_name, 0, 0, 0);
+	/* /proc/PID/cmdline reads this memory: zeroed, the process has no command line. */
+	if (clear_argv)
+		memset(argv[0], 0, (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]));
+	if (check_exit)
+		return setuid(getuid()) == 0 ? 0 : 1;
 	if (seccomp) {
 		struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 		struct sock_fprog prog = {.len = 1, .filter = &allow};
 
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
 			perror("seccomp");
 			return 1;
 		}

@@ -11,7 +11,7 @@
 
 #include "capscope/cri.h"
 
-#define NBS CS_BIT(10)
+#define NBS   CS_BIT(10)
 #define CHOWN CS_BIT(0)
 
 static int merge(enum cs_cri_runtime rt, const struct cs_crio_config *c, const char *const *add,
@@ -34,8 +34,9 @@ static void test_crio(void **state)
 	struct cs_crio_config c;
 	struct cs_oci_process o;
 	struct cs_diag d;
-	const char *all[] = {"ALL"}, *nbs[] = {"NET_BIND_SERVICE"}, *low[] = {"cap_net_bind_service"},
-		   *bad[] = {"CAP_CAP_NET_BIND_SERVICE"}, *chown[] = {"chown"};
+	const char *all[] = {"ALL"}, *nbs[] = {"NET_BIND_SERVICE"},
+		   *low[] = {"cap_net_bind_service"}, *bad[] = {"CAP_CAP_NET_BIND_SERVICE"},
+		   *chown[] = {"chown"};
 	(void)state;
 	cs_cap_last_override(40);
 	cs_crio_config_default(&c);
@@ -55,7 +56,8 @@ static void test_crio(void **state)
 	assert_int_equal(o.caps.set[CS_BND], NBS);
 	/* CAP_CAP_… is refused */
 	assert_int_equal(merge(CS_CRI_CRIO, &c, bad, 1, NULL, 0, false, &o, &d), -EINVAL);
-	assert_non_null(strstr(d.message, "unknown capability \"CAP_CAP_NET_BIND_SERVICE\" to add"));
+	assert_non_null(
+	    strstr(d.message, "unknown capability \"CAP_CAP_NET_BIND_SERVICE\" to add"));
 	/* add ALL drop chown */
 	assert_int_equal(merge(CS_CRI_CRIO, &c, all, 1, chown, 1, false, &o, &d), 0);
 	assert_int_equal(o.caps.set[CS_BND], cs_mask_all() & ~CHOWN);
@@ -74,7 +76,8 @@ static void test_containerd(void **state)
 {
 	struct cs_oci_process o;
 	struct cs_diag d;
-	const char *all[] = {"all"}, *nbs[] = {"NET_BIND_SERVICE"}, *pre[] = {"CAP_NET_BIND_SERVICE"};
+	const char *all[] = {"all"}, *nbs[] = {"NET_BIND_SERVICE"},
+		   *pre[] = {"CAP_NET_BIND_SERVICE"};
 	(void)state;
 	cs_cap_last_override(40);
 	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, NULL, 0, NULL, 0, false, &o, &d), 0);
@@ -106,12 +109,150 @@ static void test_docker(void **state)
 	/* drop ALL → exactly the adds */
 	assert_int_equal(merge(CS_CRI_DOCKER, NULL, nbs, 1, all, 1, false, &o, &d), 0);
 	assert_int_equal(o.caps.set[CS_BND], NBS);
-	/* add ALL drop CHOWN */
+	/* add ALL drop CHOWN; uid 1000 is not root: bounding only (SetCapabilities) */
 	assert_int_equal(merge(CS_CRI_DOCKER, NULL, all, 1, chown, 1, false, &o, &d), 0);
-	assert_int_equal(o.caps.set[CS_PRM], cs_mask_all() & ~CHOWN);
+	assert_int_equal(o.caps.set[CS_BND], cs_mask_all() & ~CHOWN);
+	assert_int_equal(o.caps.set[CS_PRM], 0);
+	assert_int_equal(o.caps.set[CS_EFF], 0);
 	assert_int_equal(merge(CS_CRI_DOCKER, NULL, bad, 1, NULL, 0, false, &o, &d), -EINVAL);
 	assert_non_null(strstr(d.message, "unknown capability: \"CAP_FOO\""));
+	/* refused even when privileged: validateCapabilities runs at create */
+	assert_int_equal(merge(CS_CRI_DOCKER, NULL, NULL, 0, bad, 1, true, &o, &d), -EINVAL);
 	cs_cap_last_override(-1);
+}
+
+/* One request at a release, a uid, the daemon's own set (0 = all). */
+static int merge_at(const char *rt, cs_mask_t daemon, uid_t uid, const char *const *add, size_t na,
+		    const char *const *drop, size_t nd, bool priv, struct cs_oci_process *o,
+		    struct cs_diag *d)
+{
+	struct cs_cri_request r = {add, na, drop, nd, priv, false, uid, uid, NULL, 0, false};
+	struct cs_cri_target t = {0};
+	struct cs_steps st;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if ((rc = cs_cri_target_parse(rt, &t, d)) < 0)
+		return rc;
+	t.runtime_caps = daemon;
+	t.runtime_caps_set = daemon != 0;
+	cs_steps_init(&st);
+	rc = cs_cri_merge_target(&t, NULL, &r, o, &st, d);
+	cs_steps_free(&st);
+	return rc;
+}
+
+#define SYS_RESOURCE CS_BIT(24)
+#define BPF	     CS_BIT(39)
+#define UPTO(n)	     ((CS_BIT((n) + 1)) - 1)
+
+static void test_docker_releases(void **state)
+{
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *bpf[] = {"bpf"}, *res[] = {"SYS_RESOURCE"}, *all[] = {"all"};
+	cs_mask_t daemon = UPTO(40) & ~SYS_RESOURCE;
+	(void)state;
+	cs_cap_last_override(40);
+	/* root keeps the defaults in effective and permitted */
+	assert_int_equal(merge_at("docker", 0, 0, NULL, 0, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_PRM], 0xa80425fb);
+	/* 20.10 (Debian 12): the list ends at CAP_AUDIT_READ */
+	assert_int_equal(merge_at("docker@20.10", 0, 0, bpf, 1, NULL, 0, false, &o, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "invalid CapAdd: unknown capability: \"CAP_BPF\""));
+	assert_int_equal(merge_at("docker@20.10", daemon, 0, NULL, 0, NULL, 0, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_PRM], UPTO(37)); /* the daemon's own set plays no part */
+	assert_int_equal(merge_at("docker@20.10", 0, 0, all, 1, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], UPTO(37));
+	/* 23: the whole list, still not the daemon's */
+	assert_int_equal(merge_at("docker@23", daemon, 0, NULL, 0, NULL, 0, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], UPTO(40));
+	/* 25+: ALL / privileged give the daemon's own set; what it lacks is refused */
+	assert_int_equal(merge_at("docker@28", daemon, 0, NULL, 0, NULL, 0, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], daemon);
+	assert_int_equal(merge_at("docker@28", daemon, 0, res, 1, NULL, 0, false, &o, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "not available in the current environment"));
+	assert_int_equal(merge_at("docker@28", daemon, 1000, bpf, 1, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], 0xa80425fb | BPF);
+	assert_int_equal(o.caps.set[CS_PRM], 0);
+	cs_cap_last_override(-1);
+}
+
+static void test_containerd_privileged(void **state)
+{
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *all[] = {"ALL"}, *chown[] = {"CHOWN"};
+	cs_mask_t daemon = UPTO(40) & ~SYS_RESOURCE;
+	(void)state;
+	cs_cap_last_override(40);
+	/* WithPrivileged after add/drop: the drop has no effect */
+	assert_int_equal(merge_at("containerd@1.6", 0, 0, NULL, 0, chown, 1, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], UPTO(40));
+	/* ... and hands out the daemon's own capabilities */
+	assert_int_equal(merge_at("containerd@1.6", daemon, 0, NULL, 0, all, 1, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_PRM], daemon);
+	assert_int_equal(o.caps.set[CS_INH], 0);
+	assert_int_equal(merge_at("containerd", daemon, 0, all, 1, chown, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_EFF], daemon & ~CHOWN);
+	cs_cap_last_override(-1);
+}
+
+static void test_podman(void **state)
+{
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *all[] = {"ALL"}, *nbs[] = {"net_bind_service"}, *raw[] = {"NET_RAW"};
+	(void)state;
+	cs_cap_last_override(40);
+	assert_int_equal(merge_at("podman@4", 0, 0, NULL, 0, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_PRM], cs_cri_podman_defaults());
+	assert_int_equal(o.caps.set[CS_AMB], 0);
+	/* non-root: the added names reach ambient, so they survive execve */
+	assert_int_equal(merge_at("podman", 0, 1000, raw, 1, NULL, 0, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_AMB], CS_BIT(13));
+	assert_int_equal(o.caps.set[CS_INH], CS_BIT(13));
+	assert_int_equal(o.caps.set[CS_BND], cs_cri_podman_defaults() | CS_BIT(13));
+	/* a name both added and dropped, or ALL in both, is refused */
+	assert_int_equal(merge_at("podman", 0, 0, nbs, 1, nbs, 1, false, &o, &d), -EINVAL);
+	assert_int_equal(merge_at("podman", 0, 0, all, 1, all, 1, false, &o, &d), -EINVAL);
+	/* privileged non-root: bounding everything, the rest only the adds */
+	assert_int_equal(merge_at("podman", 0, 1000, NULL, 0, NULL, 0, true, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], UPTO(40));
+	assert_int_equal(o.caps.set[CS_PRM], 0);
+	cs_cap_last_override(-1);
+}
+
+static void test_target_parse(void **state)
+{
+	struct cs_cri_target t = {0};
+	struct cs_diag d = {0};
+	char buf[32];
+	(void)state;
+	assert_int_equal(cs_cri_target_parse("containerd@2.x", &t, &d), 0);
+	assert_int_equal(t.rt, CS_CRI_CONTAINERD);
+	assert_int_equal(t.major, 2);
+	assert_int_equal(cs_cri_target_parse("docker@20.10", &t, &d), 0);
+	cs_cri_target_format(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "docker@20.10");
+	assert_int_equal(cs_cri_target_parse("moby", &t, &d), 0);
+	assert_int_equal(t.major, 28);
+	assert_true(cs_cri_target_parse("docker@21", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("docker@", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("containerd@1.5", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("rkt", &t, &d) < 0);
+	assert_int_equal(cs_cri_target_parse("podman@5", &t, &d), 0);
+	assert_false(cs_cri_target_has_kubelet(&t));
+	assert_int_equal(cs_cri_runtime_caps_parse("chown,kill", &t, &d), 0);
+	assert_true(t.runtime_caps_set);
+	assert_int_equal(t.runtime_caps, CS_BIT(0) | CS_BIT(5));
+	assert_int_equal(cs_cri_runtime_caps_parse("0x1fffeffffff", &t, &d), 0);
+	assert_int_equal(t.runtime_caps, UPTO(40) & ~SYS_RESOURCE);
+	assert_int_equal(cs_cri_target_parse("containerd", &t, &d), 0); /* keeps the daemon's set */
+	assert_int_equal(t.runtime_caps, UPTO(40) & ~SYS_RESOURCE);
+	assert_int_equal(cs_cri_runtime_caps_parse("self", &t, &d), 0);
+	assert_true(cs_cri_runtime_caps_parse("0xzz", &t, &d) < 0);
+	assert_true(cs_cri_runtime_caps_parse("cap_nope", &t, &d) < 0);
 }
 
 static void test_crio_dropins(void **state)
@@ -134,7 +275,9 @@ static void test_crio_dropins(void **state)
 	fclose(f);
 	snprintf(p, sizeof(p), "%s/crio.conf.d/10-a.conf", dir);
 	f = fopen(p, "w");
-	fputs("[crio.runtime]\ndefault_capabilities = [\"SETUID\"]\nadd_inheritable_capabilities = true\n", f);
+	fputs("[crio.runtime]\ndefault_capabilities = [\"SETUID\"]\nadd_inheritable_capabilities = "
+	      "true\n",
+	      f);
 	fclose(f);
 	cs_crio_config_default(&c);
 	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
@@ -156,10 +299,14 @@ static void test_crio_dropins(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crio),
-		cmocka_unit_test(test_containerd),
-		cmocka_unit_test(test_docker),
-		cmocka_unit_test(test_crio_dropins),
+	    cmocka_unit_test(test_crio),
+	    cmocka_unit_test(test_containerd),
+	    cmocka_unit_test(test_docker),
+	    cmocka_unit_test(test_docker_releases),
+	    cmocka_unit_test(test_containerd_privileged),
+	    cmocka_unit_test(test_podman),
+	    cmocka_unit_test(test_target_parse),
+	    cmocka_unit_test(test_crio_dropins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,17 +2,22 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 
 #include "capscope/fcaps.h"
 
 static void decode_versions(void **state)
 {
 	static const unsigned char v1[] = {0x01, 0, 0, 0x01, 0x00, 0x04, 0, 0, 0, 0, 0, 0};
-	static const unsigned char v2[] = {0x00, 0, 0, 0x02, 0x00, 0x20, 0, 0, 0x01, 0, 0, 0,
-					   0x00, 0x02, 0, 0, 0, 0, 0, 0};
-	static const unsigned char v3[] = {0x01, 0, 0, 0x03, 0x01, 0x20, 0, 0, 0, 0, 0, 0,
+	static const unsigned char v2[] = {0x00, 0, 0,	  0x02, 0x00, 0x20, 0, 0, 0x01, 0,
+					   0,	 0, 0x00, 0x02, 0,    0,    0, 0, 0,	0};
+	static const unsigned char v3[] = {0x01, 0, 0, 0x03, 0x01, 0x20, 0, 0, 0,    0,	   0, 0,
 					   0,	 0, 0, 0,    0,	   0,	 0, 0, 0x92, 0x10, 0, 0};
 	struct cs_fcaps f;
 	struct cs_diag d;
@@ -128,13 +133,63 @@ static void from_text(void **state)
 	assert_int_equal(cs_fcaps_from_text("cap_bogus+p", 0, &f, &d), -EINVAL);
 }
 
+/* Checked before anything is written: what is not a regular file never opens. */
+static void open_for_set(void **state)
+{
+	char dir[] = "/tmp/capscope-fcaps-XXXXXX", p[64], q[64];
+	unsigned char old[CS_VFS_CAP_V3_SIZE];
+	size_t oldlen = 99;
+	struct cs_diag d = {0};
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	/* a fifo would block an open for reading: refused from lstat alone */
+	assert_int_equal(cs_fcaps_open_for_set(p, old, &oldlen, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "not a regular file"));
+	assert_int_equal(oldlen, 0);
+	unlink(p);
+	snprintf(q, sizeof(q), "%s/file", dir);
+	fd = creat(q, 0755);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	assert_int_equal(symlink(q, p), 0);
+	assert_int_equal(cs_fcaps_open_for_set(p, old, &oldlen, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "symlink"));
+	unlink(p);
+	assert_int_equal(cs_fcaps_open_for_set(dir, old, &oldlen, &d), -EINVAL);
+	snprintf(p, sizeof(p), "%s/missing", dir);
+	assert_int_equal(cs_fcaps_open_for_set(p, old, &oldlen, &d), -ENOENT);
+	/* a regular file: an fd, or EPERM/EOPNOTSUPP naming why (no CAP_SETFCAP, no xattrs) */
+	fd = cs_fcaps_open_for_set(q, old, &oldlen, &d);
+	if (fd >= 0) {
+		struct cs_fcaps f;
+
+		assert_int_equal(oldlen, 0);
+		assert_int_equal(cs_fcaps_from_text("cap_chown+ep", 0, &f, &d), 0);
+		if (cs_fcaps_fset(fd, &f) == 0) {
+			assert_true(getxattr(q, CS_XATTR_CAPS, old, sizeof(old)) > 0);
+			assert_int_equal(cs_fcaps_fset_raw(fd, NULL, 0), 0); /* undo: removed */
+			assert_true(getxattr(q, CS_XATTR_CAPS, old, sizeof(old)) < 0);
+		}
+		close(fd);
+	} else {
+		assert_true(fd == -EPERM || fd == -EOPNOTSUPP);
+		assert_true(d.message[0] != '\0');
+	}
+	unlink(q);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(decode_versions),
-		cmocka_unit_test(decode_hostile),
-		cmocka_unit_test(rootids),
-		cmocka_unit_test(from_text),
+	    cmocka_unit_test(decode_versions), cmocka_unit_test(decode_hostile),
+	    cmocka_unit_test(rootids),	       cmocka_unit_test(from_text),
+	    cmocka_unit_test(open_for_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@
 #include "capscope/oci.h"
 #include "capscope/runtime.h"
 
-#define NBS 10
+#define NBS  10
 #define M(c) CS_BIT(c)
 
 static int parse(const char *json, struct cs_oci_config *c, struct cs_diag *d)
@@ -28,14 +28,14 @@ static void config_basic(void **state)
 	struct cs_oci_config c;
 	struct cs_diag d;
 	const char *j =
-		"{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"nc\",\"-l\"],"
-		"\"env\":[\"PATH=/a\",\"PATH=/bin\"],\"user\":{\"uid\":1000,\"gid\":1001,"
-		"\"additionalGids\":[5]},\"noNewPrivileges\":true,\"capabilities\":{"
-		"\"bounding\":[\"CAP_NET_BIND_SERVICE\",\"cap_kill\",\"CAP_FOO\"],"
-		"\"permitted\":[\"CAP_NET_BIND_SERVICE\"],\"ambient\":null}},"
-		"\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,"
-		"\"hostID\":100000,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,"
-		"\"hostID\":100000,\"size\":65536}]}}";
+	    "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"nc\",\"-l\"],"
+	    "\"env\":[\"PATH=/a\",\"PATH=/bin\"],\"user\":{\"uid\":1000,\"gid\":1001,"
+	    "\"additionalGids\":[5]},\"noNewPrivileges\":true,\"capabilities\":{"
+	    "\"bounding\":[\"CAP_NET_BIND_SERVICE\",\"cap_kill\",\"CAP_FOO\"],"
+	    "\"permitted\":[\"CAP_NET_BIND_SERVICE\"],\"ambient\":null}},"
+	    "\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":100000,\"size\":65536}],\"gidMappings\":[{\"containerID\":0,"
+	    "\"hostID\":100000,\"size\":65536}]}}";
 
 	(void)state;
 	cs_cap_last_override(40);
@@ -195,13 +195,51 @@ static void resolver(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* Unknown names are listed once each, compared whole; empty names must not
+ * send the bookkeeping past the end of its buffer (ASan caught a strstr
+ * with an empty needle walking off it). */
+static void config_unknown_names(void **state)
+{
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char j[8192];
+	size_t n;
+
+	(void)state;
+	cs_cap_last_override(40);
+	assert_int_equal(parse("{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"capabilities\":{\"bounding\":[\"CAP_FOO\",\"\",\"\",\"CAP_FO\","
+			       "\"OO\"],\"permitted\":[\"\",\"CAP_FOO\",\"AP_FOO\"]}}}",
+			       &c, &d),
+			 0);
+	assert_string_equal(c.process.unknown_caps, "CAP_FOO, \"\", CAP_FO, OO, AP_FOO");
+	cs_oci_config_free(&c);
+
+	/* more names than the list holds: it ends in ", ..." and stays terminated */
+	n = (size_t)snprintf(j, sizeof(j),
+			     "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":["
+			     "\"x\"],\"capabilities\":{\"bounding\":[");
+	for (int i = 0; i < 200; i++)
+		n +=
+		    (size_t)snprintf(j + n, sizeof(j) - n, "%s\"CAP_UNKNOWN_%d\"", i ? "," : "", i);
+	snprintf(j + n, sizeof(j) - n, "]}}}");
+	assert_int_equal(parse(j, &c, &d), 0);
+	n = strlen(c.process.unknown_caps);
+	assert_true(n < sizeof(c.process.unknown_caps));
+	assert_string_equal(c.process.unknown_caps + n - 5, ", ...");
+	assert_non_null(strstr(c.process.unknown_caps, "CAP_UNKNOWN_0, CAP_UNKNOWN_1, "));
+	cs_oci_config_free(&c);
+	cs_cap_last_override(-1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(config_basic),
-		cmocka_unit_test(config_errors),
-		cmocka_unit_test(runc_article),
-		cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),
+	    cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),
+	    cmocka_unit_test(resolver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,17 +95,17 @@ static void truncated(void **state)
 static void bad_values(void **state)
 {
 	static const char *const bad[] = {
-		"CapEff:\t10000000000000000\n", /* wider than 64 bits */
-		"CapEff:\tzz\n",
-		"CapEff:\t\n",
-		"Uid:\t1\t2\t3\n",
-		"Uid:\t1\t2\t3\t4\t5\n",
-		"Uid:\t1\t2\t3\t99999999999\n",
-		"Uid:\t-1\t2\t3\t4\n",
-		"NoNewPrivs:\t2\n",
-		"Seccomp:\t3\n",
-		"Groups:\t1 x\n",
-		"Pid:\t99999999999999\n",
+	    "CapEff:\t10000000000000000\n", /* wider than 64 bits */
+	    "CapEff:\tzz\n",
+	    "CapEff:\t\n",
+	    "Uid:\t1\t2\t3\n",
+	    "Uid:\t1\t2\t3\t4\t5\n",
+	    "Uid:\t1\t2\t3\t99999999999\n",
+	    "Uid:\t-1\t2\t3\t4\n",
+	    "NoNewPrivs:\t2\n",
+	    "Seccomp:\t3\n",
+	    "Groups:\t1 x\n",
+	    "Pid:\t99999999999999\n",
 	};
 	char buf[2048];
 	struct cs_proc_status st;
@@ -157,7 +158,8 @@ static void cgroups(void **state)
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n";
 	assert_int_equal(P(s), 1);
 	assert_int_equal(c.runtime, CS_RT_CONTAINERD);
-	assert_string_equal(c.id, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	assert_string_equal(c.id,
+			    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	assert_string_equal(c.pod_uid, "1d2f3a4b-5c6d-7e8f-9a0b-c1d2e3f4a5b6");
 	assert_string_equal(c.qos, "burstable");
 
@@ -168,7 +170,8 @@ static void cgroups(void **state)
 	assert_string_equal(c.qos, "guaranteed");
 	assert_string_equal(c.pod_uid, "11111111-2222-3333-4444-555555555555");
 
-	s = "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod11111111_2222_3333_"
+	s = "0::/kubepods.slice/kubepods-besteffort.slice/"
+	    "kubepods-besteffort-pod11111111_2222_3333_"
 	    "4444_555555555555.slice/crio-conmon-"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.scope\n";
 	assert_int_equal(P(s), 1); /* in the pod, but conmon is not the container */
@@ -180,7 +183,8 @@ static void cgroups(void **state)
 	assert_int_equal(P(s), 1);
 	assert_int_equal(c.runtime, CS_RT_DOCKER);
 
-	s = "0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	s = "0::/system.slice/"
+	    "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 	    ".scope\n";
 	assert_int_equal(P(s), 1);
 	assert_int_equal(c.runtime, CS_RT_DOCKER);
@@ -208,16 +212,102 @@ static void cgroups(void **state)
 	assert_int_equal(P(""), 0);
 	assert_int_equal(P("garbage\n"), -EPROTO);
 	/* Upper-case hex is not a container id. */
-	assert_int_equal(P("0::/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n"), 0);
+	assert_int_equal(
+	    P("0::/docker/0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef\n"), 0);
 #undef P
+}
+
+/* The kernel writes '\n' and '\\' in Name: escaped; cs_proc_comm_raw undoes exactly that. */
+static void comm_raw(void **state)
+{
+	char out[64];
+
+	(void)state;
+	cs_proc_comm_raw("a\\nb\\\\c\\x", out, sizeof(out));
+	assert_string_equal(out, "a\nb\\c\\x");
+	cs_proc_comm_raw("\x1b[2J", out, sizeof(out));
+	assert_string_equal(out, "\x1b[2J");
+	cs_proc_comm_raw("abcdef", out, 4);
+	assert_string_equal(out, "abc");
+}
+
+/* A snapshot of this process and one that does not exist. */
+static void snapshot_named(void **state)
+{
+	pid_t pids[] = {getpid(), 1073741823};
+	struct cs_proc_snapshot_opts o = {.pids = pids, .npids = 2};
+	struct cs_proc_snapshot s;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_proc_snapshot(&o, &s, &d), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.procs[0].st.pid, getpid());
+	assert_non_null(s.procs[0].user);
+	assert_non_null(s.procs[0].cmdline);
+	assert_non_null(strstr(s.procs[0].cmdline, "test-proc"));
+	/* Its own securebits need no BPF. */
+	assert_true(s.procs[0].securebits >= 0);
+	assert_int_equal(s.nmissing, 1);
+	assert_int_equal(s.missing[0].pid, 1073741823);
+	assert_int_equal(s.missing[0].err, -ENOENT);
+	assert_null(s.securebits_why);
+	cs_proc_snapshot_free(&s);
+	assert_null(s.procs);
+}
+
+/* Every process: sorted by pid, this one among them, nothing missing. */
+static void snapshot_all(void **state)
+{
+	struct cs_proc_snapshot_opts o = {0};
+	struct cs_proc_snapshot s;
+	struct cs_diag d = {0};
+	bool self = false;
+
+	(void)state;
+	assert_int_equal(cs_proc_snapshot(&o, &s, &d), 0);
+	assert_true(s.n >= 1);
+	assert_int_equal(s.nmissing, 0);
+	for (size_t i = 0; i < s.n; i++) {
+		if (i)
+			assert_true(s.procs[i - 1].st.pid < s.procs[i].st.pid);
+		self |= s.procs[i].st.pid == getpid();
+	}
+	assert_true(self);
+	cs_proc_snapshot_free(&s);
+}
+
+/* Paths outside the cgroup v2 hierarchy are refused; an unknown container is -ESRCH. */
+static void cgroup_lookup(void **state)
+{
+	struct cs_cgroup_target t;
+	char *root = NULL, *path = NULL;
+
+	(void)state;
+	if (cs_cgroup2_root(&root) < 0)
+		skip();
+	assert_int_equal(cs_cgroup_resolve("/tmp", &t), -EXDEV);
+	assert_string_equal(t.path, "/tmp");
+	cs_cgroup_target_free(&t);
+	assert_int_equal(cs_cgroup_resolve(root, &t), 0);
+	assert_int_equal(t.level, 0);
+	cs_cgroup_target_free(&t);
+	assert_int_equal(cs_cgroup_resolve("capscope-no-such-cgroup", &t), -ENOENT);
+	assert_non_null(strstr(t.path, "/capscope-no-such-cgroup"));
+	cs_cgroup_target_free(&t);
+	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path), -ESRCH);
+	assert_null(path);
+	free(root);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_good), cmocka_unit_test(spoofed_name),
-		cmocka_unit_test(truncated),  cmocka_unit_test(bad_values),
-		cmocka_unit_test(read_self),  cmocka_unit_test(cgroups),
+	    cmocka_unit_test(parse_good),   cmocka_unit_test(spoofed_name),
+	    cmocka_unit_test(truncated),    cmocka_unit_test(bad_values),
+	    cmocka_unit_test(read_self),    cmocka_unit_test(cgroups),
+	    cmocka_unit_test(comm_raw),	    cmocka_unit_test(snapshot_named),
+	    cmocka_unit_test(snapshot_all), cmocka_unit_test(cgroup_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

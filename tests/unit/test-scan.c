@@ -3,6 +3,9 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,22 +17,21 @@
 static void add(struct cs_view *v, int layer, const char *name, uint32_t mode)
 {
 	struct cs_ventry e = {.name = name, .mode = mode};
-	char why[300];
+	struct cs_diag why;
 
-	assert_int_equal(cs_view_apply(v, layer, &e, why, sizeof(why)), 0);
+	assert_int_equal(cs_view_apply(v, layer, &e, &why), 0);
 }
 
-static void add_link(struct cs_view *v, int layer, const char *name, const char *target,
-		     bool hard)
+static void add_link(struct cs_view *v, int layer, const char *name, const char *target, bool hard)
 {
 	struct cs_ventry e = {.name = name, .mode = hard ? S_IFREG | 0644 : S_IFLNK | 0777};
-	char why[300];
+	struct cs_diag why;
 
 	if (hard)
 		e.hardlink = target;
 	else
 		e.symlink = target;
-	assert_int_equal(cs_view_apply(v, layer, &e, why, sizeof(why)), 0);
+	assert_int_equal(cs_view_apply(v, layer, &e, &why), 0);
 }
 
 static bool has(struct cs_view *v, const char *path)
@@ -55,8 +57,9 @@ static void test_normalize(void **state)
 	assert_false(fl & CS_NORM_ESCAPED);
 	cs_view_normalize(".", out, sizeof(out), &fl);
 	assert_string_equal(out, "/");
-	assert_int_equal(cs_view_normalize("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-					   out, sizeof(out), &fl),
+	assert_int_equal(cs_view_normalize(
+			     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			     out, sizeof(out), &fl),
 			 -ENAMETOOLONG);
 }
 
@@ -125,7 +128,8 @@ static void test_replace_and_dups(void **state)
 static void test_links(void **state)
 {
 	struct cs_view v;
-	char out[256], why[300];
+	char out[256];
+	struct cs_diag why;
 	struct cs_ventry e = {.name = "bin/missing-link", .mode = S_IFREG, .hardlink = "nope"};
 	struct cs_scan_result r = {0};
 
@@ -148,8 +152,8 @@ static void test_links(void **state)
 	add_link(&v, 1, "l1", "l2", false);
 	add_link(&v, 1, "l2", "l1", false);
 	assert_int_equal(cs_view_resolve(&v, "/l1/x", true, out, sizeof(out)), -ELOOP);
-	assert_int_equal(cs_view_apply(&v, 1, &e, why, sizeof(why)), 1);
-	assert_non_null(strstr(why, "not a file"));
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), 1);
+	assert_non_null(strstr(why.message, "not a file"));
 	assert_int_equal(cs_view_findings(&v, &r), 0);
 	assert_int_equal(r.nfindings, 3);
 	assert_string_equal(r.findings[0].path, "/sbin/su2");
@@ -170,6 +174,7 @@ static enum cs_risk risk_of(uint32_t mode, uint32_t uid, uint32_t gid, int cap)
 		f.fcaps.permitted = CS_BIT(cap);
 	}
 	cs_risk_assess(&f);
+	free(f.reason);
 	return f.risk;
 }
 
@@ -179,10 +184,10 @@ static void test_risk(void **state)
 	assert_int_equal(risk_of(0755, 0, 0, 21), CS_RISK_CRITICAL); /* SYS_ADMIN */
 	assert_int_equal(risk_of(0755, 0, 0, 16), CS_RISK_CRITICAL); /* SYS_MODULE */
 	assert_int_equal(risk_of(0755, 0, 0, 1), CS_RISK_CRITICAL);  /* DAC_OVERRIDE */
-	assert_int_equal(risk_of(0755, 0, 0, 2), CS_RISK_HIGH);      /* DAC_READ_SEARCH */
+	assert_int_equal(risk_of(0755, 0, 0, 2), CS_RISK_HIGH);	     /* DAC_READ_SEARCH */
 	assert_int_equal(risk_of(0755, 0, 0, 12), CS_RISK_HIGH);     /* NET_ADMIN */
 	assert_int_equal(risk_of(0755, 0, 0, 13), CS_RISK_MEDIUM);   /* NET_RAW */
-	assert_int_equal(risk_of(0755, 0, 0, 10), CS_RISK_LOW);      /* NET_BIND_SERVICE */
+	assert_int_equal(risk_of(0755, 0, 0, 10), CS_RISK_LOW);	     /* NET_BIND_SERVICE */
 	assert_int_equal(risk_of(0755, 0, 0, 45), CS_RISK_MEDIUM);   /* unknown */
 	assert_int_equal(risk_of(04755, 0, 0, -1), CS_RISK_HIGH);    /* set-uid root */
 	assert_int_equal(risk_of(04755, 1000, 0, -1), CS_RISK_MEDIUM);
@@ -198,6 +203,7 @@ static void test_risk(void **state)
 		cs_risk_assess(&f);
 		assert_int_equal(f.risk, CS_RISK_INFO);
 		assert_non_null(strstr(f.reason, "empty"));
+		free(f.reason);
 	}
 	assert_int_equal(cs_risk_parse("HIGH"), CS_RISK_HIGH);
 	assert_int_equal(cs_risk_parse("nope"), -EINVAL);
@@ -218,15 +224,17 @@ static void test_layer_buffer_garbage(void **state)
 
 static void test_imgjson(void **state)
 {
-	static const char dm[] = "[{\"Config\":\"c.json\",\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]";
+	static const char dm[] =
+	    "[{\"Config\":\"c.json\",\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]";
 	static const char idx[] =
-		"{\"manifests\":[{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\","
-		"\"architecture\":\"s390x\"}},{\"digest\":\"sha256:bb\",\"platform\":{\"os\":"
-		"\"linux\",\"architecture\":\"amd64\"}}]}";
+	    "{\"manifests\":[{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\","
+	    "\"architecture\":\"s390x\"}},{\"digest\":\"sha256:bb\",\"platform\":{\"os\":"
+	    "\"linux\",\"architecture\":\"amd64\"}}]}";
 	static const char man[] = "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{\"digest\":"
 				  "\"sha256:dd\"}]}";
-	static const char cfg[] = "{\"config\":{\"User\":\"1000:1000\",\"Entrypoint\":null,"
-				  "\"Cmd\":[\"nc\",\"-l\",\"443\"],\"Env\":[\"A=b\",\"PATH=/opt/bin\"]}}";
+	static const char cfg[] =
+	    "{\"config\":{\"User\":\"1000:1000\",\"Entrypoint\":null,"
+	    "\"Cmd\":[\"nc\",\"-l\",\"443\"],\"Env\":[\"A=b\",\"PATH=/opt/bin\"]}}";
 	struct cs_img_manifest m;
 	struct cs_img_config c;
 	struct cs_diag d;
@@ -263,17 +271,174 @@ static void test_imgjson(void **state)
 	assert_int_equal(cs_img_digest_path("..:abc", p, sizeof(p)), -EINVAL);
 }
 
+/* docs/scan.md "Hostile archives": each row has its outcome here. */
+static void test_hostile_names(void **state)
+{
+	struct cs_view v;
+	struct cs_diag why;
+	struct cs_ventry e = {.mode = S_IFREG | 04755};
+	char *longname = malloc(5000);
+
+	(void)state;
+	assert_non_null(longname);
+	assert_int_equal(cs_view_init(&v), 0);
+	e.name = "/etc/passwd";
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 2);
+	assert_int_equal(why.message[0] != 0, 1);
+	assert_non_null(strstr(why.message, "absolute name: kept inside the image as /etc/passwd"));
+	assert_true(has(&v, "/etc/passwd"));
+	e.name = "../../../usr/bin/x";
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 2);
+	assert_non_null(strstr(why.message, "climbs out of the root"));
+	assert_true(has(&v, "/usr/bin/x"));
+	e.name = "plain/name";
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 0);
+	assert_string_equal(why.message, "");
+	memset(longname, 'a', 4999);
+	longname[4999] = 0;
+	for (size_t i = 100; i < 4999; i += 100)
+		longname[i] = '/';
+	e.name = longname;
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 1);
+	assert_non_null(strstr(why.message, "name longer than 4096 bytes: ignored"));
+	cs_view_free(&v);
+	free(longname);
+}
+
+/* Work of applying one set-uid entry n directories deep, then looking it up. */
+static uint64_t deep_entry_work(unsigned n)
+{
+	struct cs_view v;
+	struct cs_diag why;
+	size_t len = 2 * (size_t)n + 2;
+	char *name = malloc(len);
+	struct cs_ventry e = {.name = name, .mode = S_IFREG | 04755};
+	uint64_t work;
+
+	assert_non_null(name);
+	for (unsigned i = 0; i < n; i++)
+		memcpy(name + 2 * i, "d/", 2);
+	memcpy(name + 2 * n, "x", 2);
+	assert_int_equal(cs_view_init(&v), 0);
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 0);
+	assert_non_null(cs_view_lookup(&v, name));
+	work = v.work;
+	fprintf(stderr, "# view: %u levels, work %llu\n", n, (unsigned long long)work);
+	cs_view_free(&v);
+	free(name);
+	return work;
+}
+
+/*
+ * Hashing every prefix of a name made one entry 2,000 directories deep cost
+ * millions of steps (quadratic in its depth); lookups by (parent, name) make
+ * twice as deep twice the work.
+ */
+static void test_view_deep_linear(void **state)
+{
+	uint64_t a = deep_entry_work(1000), b = deep_entry_work(2000);
+
+	(void)state;
+	/* Hash chains vary a little with the table's size: 2.2x, not 4x. */
+	assert_true(10 * b <= 22 * a);
+	assert_true(a <= 20 * 1000);
+}
+
+/*
+ * A chain of n directories (with an empty sibling at each level when comb),
+ * a set-uid file at the bottom. Returns the walker's work (path components
+ * resolved) and checks what it found.
+ */
+static uint64_t scan_chain(unsigned n, bool comb, unsigned threads, unsigned max_open)
+{
+	/* tmpfs when there is one: 60,000 directories on a busy disk take minutes to remove. */
+	char tmp[64], cmd[96];
+	struct cs_scan_opts o = {.threads = threads, .max_open_dirs = max_open};
+	struct cs_scan_result r = {0};
+	struct cs_diag d;
+	int fd, ffd;
+	uint64_t steps;
+
+	snprintf(tmp, sizeof(tmp), "%s/capscope-chain.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	assert_non_null(mkdtemp(tmp));
+	fd = open(tmp, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	for (unsigned i = 0; i < n; i++) {
+		int nfd;
+
+		/* The sibling first: tmpfs lists the newest first, so the walk goes down
+		 * the chain and leaves every sibling waiting on its parent. */
+		if (comb)
+			assert_int_equal(mkdirat(fd, "s", 0755), 0);
+		assert_int_equal(mkdirat(fd, "d", 0755), 0);
+		nfd = openat(fd, "d", O_RDONLY | O_DIRECTORY);
+		assert_true(nfd >= 0);
+		close(fd);
+		fd = nfd;
+	}
+	ffd = openat(fd, "suid", O_WRONLY | O_CREAT, 0755);
+	assert_true(ffd >= 0);
+	assert_int_equal(fchmod(ffd, 04755), 0);
+	close(ffd);
+	close(fd);
+
+	assert_int_equal(cs_scan_tree(tmp, &o, &r, &d), 0);
+	assert_int_equal(r.nerrors, 0);
+	assert_int_equal(r.dirs, (uint64_t)n * (comb ? 2 : 1) + 1);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(strlen(r.findings[0].path), strlen(tmp) + 2 * (size_t)n + strlen("/suid"));
+	assert_memory_equal(r.findings[0].path, tmp, strlen(tmp));
+	steps = r.walk_steps;
+	fprintf(stderr, "# chain %u comb %d threads %u: dirs %llu steps %llu\n", n, comb, threads,
+		(unsigned long long)r.dirs, (unsigned long long)steps);
+	/* Linear: a constant number of components per directory, whatever the
+	 * depth (reopening each directory by its path from the root, as before,
+	 * is depth/2 per directory: 5,000 at 10,000 levels). */
+	assert_true(steps <= (threads == 1 ? 3 : 4) * r.dirs);
+	cs_scan_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	assert_int_equal(system(cmd), 0);
+	return steps;
+}
+
+/*
+ * O(depth) work per directory made a 10,000-level chain take 10 s (every
+ * directory was reopened by its whole path from the root): the work is
+ * counted here, not timed. Twice as deep must be twice the work.
+ */
+static void test_tree_deep_chain_linear(void **state)
+{
+	uint64_t a, b;
+
+	(void)state;
+	a = scan_chain(10000, false, 0, 0);
+	b = scan_chain(20000, false, 0, 0);
+	assert_true(b <= 2 * a + 64);
+	/* Few descriptors held, an empty sibling waiting at every level: the
+	 * walker closes the oldest and climbs back up through "..", still linear. */
+	a = scan_chain(10000, true, 1, 8);
+	b = scan_chain(20000, true, 1, 8);
+	assert_true(b <= 2 * a + 64);
+	/* Two threads interleave, so only the per-directory bound is exact. */
+	scan_chain(5000, true, 2, 4);
+	scan_chain(10000, true, 2, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalize),
-		cmocka_unit_test(test_whiteout),
-		cmocka_unit_test(test_opaque),
-		cmocka_unit_test(test_replace_and_dups),
-		cmocka_unit_test(test_links),
-		cmocka_unit_test(test_risk),
-		cmocka_unit_test(test_layer_buffer_garbage),
-		cmocka_unit_test(test_imgjson),
+	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_whiteout),
+	    cmocka_unit_test(test_opaque),
+	    cmocka_unit_test(test_replace_and_dups),
+	    cmocka_unit_test(test_links),
+	    cmocka_unit_test(test_risk),
+	    cmocka_unit_test(test_layer_buffer_garbage),
+	    cmocka_unit_test(test_imgjson),
+	    cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_view_deep_linear),
+	    cmocka_unit_test(test_tree_deep_chain_linear),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

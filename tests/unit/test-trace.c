@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capscope-trace.h"
+#include "capscope/proc.h"
 #include "capscope/trace.h"
 
 static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, const char *comm,
@@ -385,6 +387,59 @@ static void syscall_names(void **state)
 	assert_null(cs_syscall_name(100000));
 }
 
+/* --verify's re-run: the launcher in a forked child, its failures come back as text. */
+static void verify_run(void **state)
+{
+	char *exit3[] = {"sh", "-c", "exit 3", NULL};
+	char *missing[] = {"/nonexistent/capscope-test", NULL};
+	struct cs_trace_verify v;
+	struct cs_proc_status st;
+	cs_mask_t prm;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* reducing the bounding set needs CAP_SETPCAP */
+	/* What this process may hold (a container's root has less than every capability). */
+	assert_int_equal(cs_proc_status_read(getpid(), 0, &st, NULL), 0);
+	prm = st.caps.set[CS_PRM];
+	cs_proc_status_free(&st);
+	assert_int_equal(cs_trace_verify_run(exit3, prm, 3, false, &v), 0);
+	assert_true(v.ran);
+	assert_int_equal(v.status, 3);
+	assert_true(v.ok);
+	assert_null(v.error);
+	assert_string_equal(v.runner, "capscope run");
+	cs_trace_verify_free(&v);
+	assert_int_equal(cs_trace_verify_run(exit3, prm, 0, false, &v), 0);
+	assert_false(v.ok);
+	cs_trace_verify_free(&v);
+	assert_int_equal(cs_trace_verify_run(missing, 0, 0, false, &v), 0);
+	assert_int_equal(v.status, 127);
+	assert_false(v.ok);
+	assert_non_null(v.error);
+	assert_non_null(strstr(v.error, "cannot run /nonexistent/capscope-test"));
+	cs_trace_verify_free(&v);
+}
+
+/* Without BPF (or not allowed) the tracer says why in the diag, and prints nothing. */
+static void tracer_refusal(void **state)
+{
+	struct cs_tracer_config cfg = {.scope = CS_TRACER_PIDS, .force_hook = "nosuchhook"};
+	struct cs_tracer *t = (struct cs_tracer *)1;
+	struct cs_diag d = {0};
+	int rc;
+
+	(void)state;
+	rc = cs_tracer_open(&cfg, &t, &d);
+	assert_true(rc < 0);
+	assert_null(t);
+	assert_true(d.message[0] != '\0');
+	if (cs_tracer_unavailable())
+		assert_non_null(strstr(d.message, "built without"));
+	else if (rc == -ENOTSUP)
+		assert_non_null(strstr(d.message, "tracepoint: not selected; fexit: not selected"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +448,7 @@ int main(void)
 	    cmocka_unit_test(aggregate),    cmocka_unit_test(list_limits),
 	    cmocka_unit_test(json_shape),   cmocka_unit_test(profiles),
 	    cmocka_unit_test(quoting),	    cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(verify_run),   cmocka_unit_test(tracer_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

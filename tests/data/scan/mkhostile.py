@@ -41,6 +41,19 @@ write("dotdot.tar", [
     member("/abs/suid", 0o4755),
     member("ok/./x/../ping", 0o755, pax=capx(CAP_NET_RAW_V2)),
 ])
+# An absolute name alone (no '..'): kept inside the image and reported.
+write("absolute.tar", [
+    member("/etc/passwd", 0o644, data=b"root:x:0:0::/root:/bin/sh\n"),
+    member("/usr/bin/abs-suid", 0o4755),
+])
+# Names that try to rewrite the terminal or forge a row of the text table.
+write("names.tar", [
+    member("x\n/usr/bin/fake  critical  cap_sys_admin+ep", 0o4755),
+    member("\x1b[2J\x1b[Hclear\x1b]0;title\x07", 0o4755),
+    member("dir\x1b[31m/in", 0o4755),
+    member("bidi\u202eexe.txt", 0o4755),
+    member("lnk\x1b[1m", typ=tarfile.SYMTYPE, link="\x1b[2J/target\n"),
+])
 # Links pointing outside: never followed on the host; a parent symlink is
 # followed inside the image only.
 write("links.tar", [

@@ -9,9 +9,10 @@
  * candidate that passes its probe is loaded with only its programs set to
  * autoload; if loading or attaching fails the next one is tried, and the
  * errors of all of them are reported when none works.
+ *
+ * It never prints: errors go into struct cs_diag, libbpf's messages and the
+ * optional stack dumps to the caller's log function.
  */
-#include "trace-bpf.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "capscope/trace.h"
 
 #ifdef CAPSCOPE_HAVE_BPF
 #include <bpf/bpf.h>
@@ -28,13 +31,22 @@
 #include "capscope-trace.h"
 #include "capscope.skel.h"
 #include "capscope/proc.h"
+#include "../internal/bpf-log.h"
 
-struct tracer {
+_Static_assert(CS_TRACER_PIDS == (int)CS_SCOPE_TGIDS && CS_TRACER_CGROUP == (int)CS_SCOPE_CGROUP &&
+		   CS_TRACER_ALL == (int)CS_SCOPE_ALL,
+	       "the public scope values are the BPF program's");
+
+struct cs_tracer {
 	struct capscope_bpf *skel;
 	struct ring_buffer *rb;
 	int hook;
-	trace_event_fn fn;
+	bool mounted_tracefs;
+	cs_tracer_event_fn fn;
 	void *fn_ctx;
+	cs_tracer_log_fn log;
+	void *log_ctx;
+	bool log_stacks;
 };
 
 static const char *const hook_names[] = {
@@ -43,47 +55,43 @@ static const char *const hook_names[] = {
     [CS_HOOK_KPROBE] = "kprobe/cap_capable",
 };
 
-const char *tracer_unavailable(void)
+const char *cs_tracer_unavailable(void)
 {
 	return NULL;
 }
 
-const char *tracer_hook(const struct tracer *t)
+const char *cs_tracer_hook(const struct cs_tracer *t)
 {
 	return hook_names[t->hook];
 }
 
-/* libbpf's own messages only when asked for: capscope says what failed in one line. */
-__attribute__((format(printf, 2, 0))) static int quiet_print(enum libbpf_print_level level,
-							     const char *fmt, va_list ap)
+bool cs_tracer_mounted_tracefs(const struct cs_tracer *t)
 {
-	(void)level;
-	if (getenv("CAPSCOPE_BPF_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
+	return t->mounted_tracefs;
 }
 
-/* kprobes through tracefs need it mounted; mount it when it is not (as bpftrace does). */
-static void ensure_tracefs(void)
+/* kprobes through tracefs need it mounted; mount it when the caller allows it. */
+static void ensure_tracefs(struct cs_tracer *t, bool may_mount)
 {
 	struct stat st;
 
-	if (stat("/sys/kernel/tracing/events", &st) == 0)
+	if (!may_mount || stat("/sys/kernel/tracing/events", &st) == 0)
 		return;
 	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
-		fprintf(stderr, "capscope trace: mounted tracefs on /sys/kernel/tracing\n");
+		t->mounted_tracefs = true;
 }
 
-static bool have_kprobes(void)
+static bool have_kprobes(struct cs_tracer *t, bool may_mount)
 {
 	if (access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0)
 		return true;
-	ensure_tracefs();
+	ensure_tracefs(t, may_mount);
 	return access("/sys/kernel/tracing/kprobe_events", W_OK) == 0;
 }
 
 /* What the kernel offers, from its BTF and libbpf's feature probes. */
-static bool probe_hook(int hook, struct btf *vmlinux, char *why, size_t len)
+static bool probe_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int hook,
+		       struct btf *vmlinux, char *why, size_t len)
 {
 	switch (hook) {
 	case CS_HOOK_TP_BTF:
@@ -102,7 +110,7 @@ static bool probe_hook(int hook, struct btf *vmlinux, char *why, size_t len)
 		}
 		return true;
 	case CS_HOOK_KPROBE:
-		if (!have_kprobes()) {
+		if (!have_kprobes(t, cfg->mount_tracefs)) {
 			snprintf(why, len, "no kprobe PMU and no tracefs kprobe_events");
 			return false;
 		}
@@ -111,7 +119,8 @@ static bool probe_hook(int hook, struct btf *vmlinux, char *why, size_t len)
 	return false;
 }
 
-static int try_hook(struct tracer *t, const struct trace_cfg *cfg, int hook, char *why, size_t len)
+static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int hook, char *why,
+		    size_t len)
 {
 	struct capscope_bpf *s = capscope_bpf__open();
 	int rc;
@@ -169,7 +178,7 @@ static bool may_bpf(void)
 
 static int on_event(void *ctx, void *data, size_t len)
 {
-	struct tracer *t = ctx;
+	struct cs_tracer *t = ctx;
 	struct cs_trace_rec rec;
 
 	if (cs_trace_decode_event(data, len, &rec) == 0 && t->fn)
@@ -177,40 +186,28 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, size_t errlen)
+/* Why the tracer cannot run at all, before any hook is tried; 0 when it may. */
+static int preconditions(struct cs_diag *d)
+{
+	if (!may_bpf())
+		return cs_diag_set(d, EPERM, 0, 0, "",
+				   "not allowed to trace with BPF: run as root, or give capscope "
+				   "CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8)");
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return cs_diag_set(d, ENOENT, 0, 0, "",
+				   "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): "
+				   "capscope trace needs a kernel built with "
+				   "CONFIG_DEBUG_INFO_BTF=y");
+	return 0;
+}
+
+/* Try the hooks in order of preference; whys[i] says why hook i was not taken. */
+static int attach_first(struct cs_tracer *t, const struct cs_tracer_config *cfg,
+			struct btf *vmlinux, char whys[3][160])
 {
 	static const int order[] = {CS_HOOK_TP_BTF, CS_HOOK_FEXIT, CS_HOOK_KPROBE};
-	struct tracer *t;
-	struct btf *vmlinux;
-	char whys[3][160];
 	int rc = -ENOTSUP;
 
-	*out = NULL;
-	libbpf_set_print(quiet_print);
-	if (!may_bpf()) {
-		snprintf(err, errlen,
-			 "not allowed to trace with BPF: run as root, or give capscope CAP_BPF and "
-			 "CAP_PERFMON (CAP_SYS_ADMIN on kernels before 5.8)");
-		return -EPERM;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		snprintf(
-		    err, errlen,
-		    "the kernel has no BTF (/sys/kernel/btf/vmlinux is missing): capscope trace "
-		    "needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return -ENOENT;
-	}
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot read the kernel's BTF: %s", strerror(-rc));
-		return rc;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t) {
-		btf__free(vmlinux);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < 3; i++) {
 		int hook = order[i];
 
@@ -220,44 +217,74 @@ int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, siz
 			snprintf(whys[i], sizeof(whys[i]), "not selected");
 			continue;
 		}
-		if (!probe_hook(hook, vmlinux, whys[i], sizeof(whys[i])))
+		if (!probe_hook(t, cfg, hook, vmlinux, whys[i], sizeof(whys[i])))
 			continue;
 		rc = try_hook(t, cfg, hook, whys[i], sizeof(whys[i]));
 		if (rc == 0)
-			break;
+			return 0;
 		/* EPERM here can be specific to the hook (fexit on a function the
 		 * kernel refuses to trace); the next candidate may still work. */
 	}
+	return rc ? rc : -ENOTSUP;
+}
+
+static int open_attached(struct cs_tracer *t, const struct cs_tracer_config *cfg, struct cs_diag *d)
+{
+	char whys[3][160];
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int rc;
+
+	if (!vmlinux)
+		return cs_diag_set(d, errno, 0, 0, "", "cannot read the kernel's BTF: %s",
+				   strerror(errno));
+	rc = attach_first(t, cfg, vmlinux, whys);
 	btf__free(vmlinux);
-	if (!t->skel) {
-		if (rc == -EPERM || rc == -EACCES)
-			snprintf(err, errlen,
-				 "the kernel refused the BPF programs (%s) although this process "
-				 "has the capabilities; kernel lockdown or an LSM may forbid BPF "
-				 "tracing. tracepoint: %s; fexit: %s; kprobe: %s",
-				 strerror(-rc), whys[0], whys[1], whys[2]);
-		else
-			snprintf(err, errlen,
-				 "no way to trace cap_capable here: tracepoint: %s; fexit: %s; "
-				 "kprobe: %s",
-				 whys[0], whys[1], whys[2]);
-		free(t);
-		return rc ? rc : -ENOTSUP;
-	}
+	if (rc == -EPERM || rc == -EACCES)
+		return cs_diag_set(d, -rc, 0, 0, "",
+				   "the kernel refused the BPF programs (%s) although this "
+				   "process has the capabilities; kernel lockdown or an LSM may "
+				   "forbid BPF tracing. tracepoint: %s; fexit: %s; kprobe: %s",
+				   strerror(-rc), whys[0], whys[1], whys[2]);
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, "",
+				   "no way to trace cap_capable here: tracepoint: %s; fexit: %s; "
+				   "kprobe: %s",
+				   whys[0], whys[1], whys[2]);
 	if (cfg->events) {
 		t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_event, t, NULL);
-		if (!t->rb) {
-			rc = -errno;
-			snprintf(err, errlen, "ring buffer: %s", strerror(-rc));
-			tracer_close(t);
-			return rc;
-		}
+		if (!t->rb)
+			return cs_diag_set(d, errno, 0, 0, "", "ring buffer: %s", strerror(errno));
+	}
+	return 0;
+}
+
+int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, struct cs_diag *d)
+{
+	struct cs_tracer *t;
+	int rc;
+
+	*out = NULL;
+	rc = preconditions(d);
+	if (rc < 0)
+		return rc;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+	t->log = cfg->log;
+	t->log_ctx = cfg->log_ctx;
+	t->log_stacks = cfg->log_stacks;
+	cs_bpf_log_begin(cfg->log, cfg->log_ctx);
+	rc = open_attached(t, cfg, d);
+	cs_bpf_log_end();
+	if (rc < 0) {
+		cs_tracer_close(t);
+		return rc;
 	}
 	*out = t;
 	return 0;
 }
 
-int tracer_track(struct tracer *t, pid_t tgid)
+int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
 {
 	__u32 k = (__u32)tgid;
 
@@ -268,7 +295,7 @@ int tracer_track(struct tracer *t, pid_t tgid)
 	return 0;
 }
 
-int tracer_poll(struct tracer *t, int timeout_ms, trace_event_fn fn, void *ctx)
+int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, void *ctx)
 {
 	int rc;
 
@@ -289,7 +316,7 @@ struct stack_class {
 	const char *caller; /* points into ksyms */
 };
 
-static int classify_stack(struct tracer *t, const struct cs_ksyms *ksyms, int stackid, int opts,
+static int classify_stack(struct cs_tracer *t, const struct cs_ksyms *ksyms, int stackid, int opts,
 			  enum cs_site_class *cls, const char **caller)
 {
 	__u64 ips[CS_TRACE_STACK_DEPTH] = {0};
@@ -305,18 +332,23 @@ static int classify_stack(struct tracer *t, const struct cs_ksyms *ksyms, int st
 	for (; n < CS_TRACE_STACK_DEPTH && ips[n]; n++)
 		frames[n] = cs_ksyms_find(ksyms, ips[n]);
 	*cls = cs_trace_classify(frames, n, opts, caller);
-	if (getenv("CAPSCOPE_TRACE_STACKS")) {
+	if (t->log_stacks && t->log) {
 		/* Diagnostics for docs/trace.md and bug reports: the raw stacks. */
-		fprintf(stderr, "stack %d -> %s, caller %s:\n", stackid, cs_site_class_name(*cls),
-			*caller ? *caller : "-");
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", frames[i] ? frames[i] : "?");
+		char line[600];
+
+		snprintf(line, sizeof(line), "stack %d -> %s, caller %s:", stackid,
+			 cs_site_class_name(*cls), *caller ? *caller : "-");
+		t->log(t->log_ctx, line);
+		for (size_t i = 0; i < n; i++) {
+			snprintf(line, sizeof(line), "  %s", frames[i] ? frames[i] : "?");
+			t->log(t->log_ctx, line);
+		}
 	}
 	return 0;
 }
 
 /* Classify one record (stack ids resolved once) and add it to the report. */
-static int add_rec(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
+static int add_rec(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
 		   const struct cs_trace_rec *rec, struct stack_class **cache, size_t *ncache)
 {
 	enum cs_site_class cls = CS_SITE_CHECK;
@@ -348,8 +380,8 @@ static int add_rec(struct tracer *t, struct cs_trace_report *r, const struct cs_
 }
 
 /* The counts still held in the per-CPU cache slots. */
-static int collect_cache(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
-			 struct stack_class **cache, size_t *ncache)
+static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
+			 const struct cs_ksyms *ksyms, struct stack_class **cache, size_t *ncache)
 {
 	int fd = bpf_map__fd(t->skel->maps.cache), ncpu = libbpf_num_possible_cpus(), rc = 0;
 	struct cs_cache_slot *v;
@@ -376,7 +408,7 @@ static int collect_cache(struct tracer *t, struct cs_trace_report *r, const stru
 	return rc;
 }
 
-static uint64_t stat_sum(struct tracer *t, __u32 slot)
+static uint64_t stat_sum(struct cs_tracer *t, __u32 slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t sum = 0;
@@ -394,7 +426,7 @@ static uint64_t stat_sum(struct tracer *t, __u32 slot)
 	return sum;
 }
 
-int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
+int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
 {
 	int fd = bpf_map__fd(t->skel->maps.counts);
 	struct cs_trace_key key, next;
@@ -427,22 +459,23 @@ int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_
 	return rc;
 }
 
-void tracer_close(struct tracer *t)
+void cs_tracer_close(struct cs_tracer *t)
 {
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
-	capscope_bpf__destroy(t->skel);
+	if (t->skel)
+		capscope_bpf__destroy(t->skel);
 	free(t);
 }
 
 #else /* !CAPSCOPE_HAVE_BPF */
 
-struct tracer {
+struct cs_tracer {
 	int unused;
 };
 
-const char *tracer_unavailable(void)
+const char *cs_tracer_unavailable(void)
 {
 #ifdef CAPSCOPE_NO_BPF_REASON
 	return "this capscope was built without its BPF tracer: " CAPSCOPE_NO_BPF_REASON;
@@ -451,34 +484,38 @@ const char *tracer_unavailable(void)
 #endif
 }
 
-int tracer_open(struct tracer **out, const struct trace_cfg *cfg, char *err, size_t errlen)
+int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, struct cs_diag *d)
 {
 	*out = NULL;
-	snprintf(err, errlen, "%s", tracer_unavailable());
-	return -ENOTSUP;
+	return cs_diag_set(d, ENOTSUP, 0, 0, "", "%s", cs_tracer_unavailable());
 }
 
-const char *tracer_hook(const struct tracer *t)
+const char *cs_tracer_hook(const struct cs_tracer *t)
 {
 	return "none";
 }
 
-int tracer_track(struct tracer *t, pid_t tgid)
+bool cs_tracer_mounted_tracefs(const struct cs_tracer *t)
+{
+	return false;
+}
+
+int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
 {
 	return -ENOTSUP;
 }
 
-int tracer_poll(struct tracer *t, int timeout_ms, trace_event_fn fn, void *ctx)
+int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, void *ctx)
 {
 	return -ENOTSUP;
 }
 
-int tracer_collect(struct tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
+int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
 {
 	return -ENOTSUP;
 }
 
-void tracer_close(struct tracer *t)
+void cs_tracer_close(struct cs_tracer *t)
 {
 }
 #endif

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope explain pod, text: every name, image, command and reason that
+ * comes from the manifest, an SCC or the image goes through cs_esc, so a
+ * hostile manifest can neither move the cursor nor forge a line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/text.h"
+#include "explain-pod.h"
+#include "explain.h"
+#include "output.h"
+
+void pod_text_header(const struct cs_pod_explain_result *r)
+{
+	const struct cs_k8s_pod *pod = r->pod;
+	const struct cs_psa_result *psa = &r->psa;
+
+	printf("%s%s %s%s (%s:%u)\n", cs_color(stdout, "\033[1m"), cs_esc(pod->kind),
+	       cs_esc(pod->name ? pod->name : "(unnamed)"), cs_color(stdout, "\033[0m"),
+	       cs_esc(pod->file ? pod->file : "-"), pod->pos.line);
+	printf("  Pod Security: %s", cs_psa_level_name(psa->level));
+	if (psa->level < CS_PSA_RESTRICTED)
+		printf(" (not %s: %s)", psa->level == CS_PSA_PRIVILEGED ? "baseline" : "restricted",
+		       cs_esc(psa->level == CS_PSA_PRIVILEGED ? psa->baseline_fail
+							      : psa->restricted_fail));
+	printf("\n");
+	if (r->scc_modelled) {
+		printf("  SCC admission: %s\n", cs_esc(r->scc.reason));
+		for (size_t k = 0; k < r->scc.n_attempts; k++)
+			printf("    %-18s %s\n", cs_esc(r->scc.attempts[k].scc->name),
+			       r->scc.attempts[k].ok ? "chosen"
+						     : cs_esc(r->scc.attempts[k].reason));
+	} else {
+		printf("  SCC admission: not modelled (use --openshift or --scc)\n");
+	}
+}
+
+static const char *list_text(const struct cs_strlist *l)
+{
+	size_t n = 1;
+	char *s;
+	const char *e;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += strlen(l->v[i]) + 1;
+	if (!(s = malloc(n)))
+		return "?";
+	s[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strcat(s, ",");
+		strcat(s, l->v[i]);
+	}
+	e = cs_esc(s);
+	free(s);
+	return e;
+}
+
+static void sc_line(const char *label, const struct cs_k8s_sc *sc)
+{
+	const char *a = list_text(&sc->add);
+
+	printf("  %-10s add [%s] drop [%s]", label, a, list_text(&sc->drop));
+	if (sc->run_as_user.set)
+		printf(" runAsUser %lld", (long long)sc->run_as_user.v);
+	if (sc->run_as_non_root.set)
+		printf(" runAsNonRoot %s", sc->run_as_non_root.v ? "true" : "false");
+	if (sc->allow_privilege_escalation.set)
+		printf(" allowPrivilegeEscalation %s",
+		       sc->allow_privilege_escalation.v ? "true" : "false");
+	if (sc->privileged.set && sc->privileged.v)
+		printf(" privileged");
+	printf("\n");
+}
+
+static void proc_line(const char *prefix, const struct cs_quintet *q)
+{
+	printf("%sCapInh %016llx CapPrm %016llx CapEff %016llx CapBnd %016llx CapAmb %016llx",
+	       prefix, (unsigned long long)q->set[CS_INH], (unsigned long long)q->set[CS_PRM],
+	       (unsigned long long)q->set[CS_EFF], (unsigned long long)q->set[CS_BND],
+	       (unsigned long long)q->set[CS_AMB]);
+}
+
+static void entrypoint(const struct cs_pod_ctr_result *c)
+{
+	const struct cs_explain_file *f = &c->file;
+
+	printf("  Entrypoint: %s", cs_esc(f->path ? f->path : ""));
+	if (f->note)
+		printf(" (%s)", f->note);
+	if (f->known && !f->error) {
+		printf(", mode %04o, owner %u", (unsigned)(f->mode & 07777),
+		       (unsigned)f->owner_uid);
+		if (f->fcaps_state > 0) {
+			char *txt = cs_fcaps_to_text(&f->fcaps);
+
+			printf(", file caps %s", txt ? txt : "?");
+			free(txt);
+		}
+	}
+	printf("\n\n");
+}
+
+static void flow(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
+{
+	static const char *const hdr[] = {"STAGE",     "UID",	      "BOUNDING", "PERMITTED",
+					  "EFFECTIVE", "INHERITABLE", "AMBIENT",  "NNP"};
+	struct cs_table t;
+	char u[3][32], stage[64];
+
+	cs_table_init(&t, 8);
+	cs_table_add(&t, hdr);
+	snprintf(u[0], sizeof(u[0]), "%u", (unsigned)c->oci->uid);
+	snprintf(stage, sizeof(stage), "OCI (%s)", cs_cri_runtime_name(rt));
+	cs_explain_flow_row(&t, stage, u[0], &c->oci->caps, c->oci->no_new_privileges);
+	snprintf(u[1], sizeof(u[1]), "%u", (unsigned)c->pre.euid);
+	cs_explain_flow_row(&t, "runc, before execve", u[1], &c->pre.caps, c->pre.no_new_privs);
+	if (c->exec.ok && c->post) {
+		snprintf(u[2], sizeof(u[2]), "%u", (unsigned)c->post->uid[1]);
+		cs_explain_flow_row(&t, "after execve", u[2], &c->post->caps,
+				    c->post->no_new_privs);
+	}
+	cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
+	cs_table_free(&t);
+}
+
+static void process(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
+{
+	const struct cs_helper_result *h = c->helper;
+
+	entrypoint(c);
+	flow(c, rt);
+	if (c->exec.ok && c->post) {
+		proc_line("  /proc: ", &c->post->caps);
+		printf("\n");
+	}
+	if (!c->exec_ok)
+		printf("  The process does not start: %s\n", cs_esc(c->exec_error));
+	if (!h)
+		return;
+	printf("\n  Helper: %s\n", cs_esc(h->what));
+	if (h->ok) {
+		printf("  /proc of %s: ", cs_esc(h->path));
+		proc_line("", &h->post.caps);
+		printf(" (uid %u)\n", (unsigned)h->post.uid[1]);
+	} else {
+		printf("  the helper fails: %s\n", cs_esc(h->error ? h->error : ""));
+	}
+}
+
+/* The library escapes manifest text in remedies already (explain.h): print as is. */
+static void remedies(const struct cs_pod_ctr_result *c)
+{
+	printf("\nRemedies, lowest risk first:\n");
+	for (size_t i = 0; i < c->n_remedies; i++) {
+		const struct cs_remedy *v = &c->remedies[i];
+
+		printf("\n  %zu. %s [risk: %s]\n", i + 1, v->title, v->risk);
+		if (v->blocked_by)
+			printf("     In this pod: %s.\n", v->blocked_by);
+		for (const char *p = v->snippet; *p;) {
+			const char *e = strchr(p, '\n');
+			int l = e ? (int)(e - p) : (int)strlen(p);
+
+			printf("       %.*s\n", l, p);
+			p += l + (e ? 1 : 0);
+		}
+		printf("     Security: %s\n", v->note);
+	}
+}
+
+void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
+			enum cs_cri_runtime rt)
+{
+	printf("\n%sContainer %s%s (%s%s%s)\n", cs_color(stdout, "\033[1m"), cs_esc(c->c->name),
+	       cs_color(stdout, "\033[0m"), cs_k8s_ctr_kind_name(c->c->kind),
+	       c->c->image ? ", image " : "", c->c->image ? cs_esc(c->c->image) : "");
+	sc_line("requested", &c->req);
+	if (pod->scc_modelled)
+		sc_line(c->scc_name ? "after SCC" : "(no SCC)", &c->adm);
+	if (!c->admitted)
+		printf("  NOT ADMITTED: %s\n", cs_esc(c->reason));
+	else if (!c->oci_ok)
+		printf("  NOT CREATED: %s: %s\n", cs_esc(c->exec_error), cs_esc(c->reason));
+	else
+		process(c, rt);
+	if (c->n_verdicts) {
+		printf("\n  Requested capabilities:\n");
+		for (size_t i = 0; i < c->n_verdicts; i++)
+			printf("    %-22s %s\n", cs_esc(c->verdicts[i].name),
+			       cs_esc(c->verdicts[i].text));
+	}
+	if (c->n_checks) {
+		printf("\n  Checks:\n");
+		for (size_t i = 0; i < c->n_checks; i++)
+			printf("    %-10s %s: %s\n", c->checks[i].check,
+			       c->checks[i].ok ? "yes" : "NO", cs_esc(c->checks[i].why));
+	}
+	printf("\n  Steps:\n");
+	cs_explain_print_steps_from(stdout, &pod->steps, 1);
+	cs_explain_print_steps_from(stdout, &c->steps, pod->steps.n + 1);
+	if (c->n_remedies)
+		remedies(c);
+	cs_esc_release();
+}

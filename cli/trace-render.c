@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope trace's output. The comms of traced processes are theirs to
+ * choose: every such text goes through cs_escape_text before a terminal
+ * sees it (the JSON writer escapes on its own).
+ */
+#include "trace-render.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/escape.h"
+#include "capscope/json.h"
+#include "capscope/text.h"
+#include "output.h"
+
+void trace_print_event(const struct cs_trace_rec *r, void *ctx_)
+{
+	struct event_ctx *ctx = ctx_;
+	char name[32], comm[80];
+	const char *sc = r->syscall >= 0 ? cs_syscall_name(r->syscall) : NULL;
+
+	if (ctx->json)
+		return; /* the JSON report carries the totals */
+	if (!ctx->t0)
+		ctx->t0 = r->ts_ns;
+	cs_escape_text(r->comm, strlen(r->comm), comm, sizeof(comm));
+	printf("%10.6f %7u %7u %-16s %-24s %-7s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9, r->tgid,
+	       r->pid, comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
+	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-");
+}
+
+static char *mask_text(cs_mask_t m, enum cs_name_style st)
+{
+	size_t n = cs_mask_format_names(m, st, NULL, 0) + 1;
+	char *s = malloc(n);
+
+	if (s)
+		cs_mask_format_names(m, st, s, n);
+	return s;
+}
+
+/* "a,b,c" from a list (each escaped), cut with ",..." when it was cut. */
+static void join(char *buf, size_t len, char *const *v, size_t n, bool more)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o < len; i++) {
+		if (i)
+			o += (size_t)snprintf(buf + o, len - o, ",");
+		if (o < len)
+			o += cs_escape_text(v[i], strlen(v[i]), buf + o, len - o);
+	}
+	if (more && o < len)
+		snprintf(buf + o, len - o, ",...");
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+static void join_syscalls(char *buf, size_t len, const struct cs_trace_row *row)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < row->nsyscalls && o < len; i++) {
+		const char *s = cs_syscall_name(row->syscalls[i]);
+
+		if (s)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", s);
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "," : "",
+					      row->syscalls[i]);
+	}
+	if (row->more_syscalls && o < len)
+		snprintf(buf + o, len - o, ",...");
+	if (!row->nsyscalls)
+		snprintf(buf, len, "-");
+}
+
+/* One table row per (capability, class) seen; returns the noise checks not shown. */
+static uint64_t add_rows(struct cs_table *t, const struct cs_trace_report *r, bool verbose)
+{
+	uint64_t noise = 0;
+
+	for (int k = 0; k < CS_SITE_CLASSES; k++)
+		for (int c = 0; c < CS_CAP_BITS; c++) {
+			const struct cs_trace_row *row = &r->rows[c][k];
+			char name[32], g[24], dn[24], comms[256], sc[256], callers[512], note[64];
+			const char *cells[7] = {name, g, dn, comms, sc, note, callers};
+
+			if (!row->granted && !row->denied)
+				continue;
+			if (k != CS_SITE_CHECK) {
+				noise += row->granted + row->denied;
+				if (!verbose)
+					continue;
+				snprintf(note, sizeof(note), "noise: %s",
+					 cs_site_class_name((enum cs_site_class)k));
+			} else if (!row->granted) {
+				snprintf(note, sizeof(note), "denied only: not in profile");
+			} else {
+				snprintf(note, sizeof(note), "-");
+			}
+			snprintf(g, sizeof(g), "%" PRIu64, row->granted);
+			snprintf(dn, sizeof(dn), "%" PRIu64, row->denied);
+			join(comms, sizeof(comms), row->comms, row->ncomms, row->more_comms);
+			join_syscalls(sc, sizeof(sc), row);
+			join(callers, sizeof(callers), row->callers, row->ncallers,
+			     row->more_callers);
+			cs_cap_name_r(c, true, name, sizeof(name));
+			cs_table_add(t, cells);
+		}
+	return noise;
+}
+
+static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool verbose)
+{
+	cs_mask_t prof = cs_trace_profile(r), den = cs_trace_denied_only(r);
+	char *names;
+
+	if (noise && !verbose)
+		printf("\n%" PRIu64 " noise checks (overcommit heuristic, noaudit probes) are not "
+		       "shown; -v lists them\n",
+		       noise);
+	if (r->nostack)
+		printf("warning: %" PRIu64 " checks had no kernel stack and count as ordinary "
+		       "checks\n",
+		       r->nostack);
+	if (r->dropped)
+		printf("warning: %" PRIu64 " checks were not counted (the kernel map was full)\n",
+		       r->dropped);
+	names = mask_text(prof, CS_NAMES_OCI);
+	printf("\nprofile: %s\n", prof ? names : "(no capabilities)");
+	free(names);
+	if (den) {
+		names = mask_text(den, CS_NAMES_OCI);
+		printf("denied only, not added: %s (a denied check is not proof of a need)\n",
+		       names);
+		free(names);
+	}
+}
+
+void trace_text_report(const struct cs_trace_report *r, const struct trace_view *v)
+{
+	static const char *const head[] = {"CAPABILITY", "GRANTED", "DENIED", "COMMANDS",
+					   "SYSCALLS",	 "NOTE",    "CALLERS"};
+	struct cs_table t;
+	uint64_t noise;
+	char *what = cs_escape_dup(v->what);
+	cs_mask_t prof = cs_trace_profile(r);
+
+	if (v->cmd)
+		printf("\n");
+	printf("traced %s via %s: %zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events\n\n",
+	       what ? what : "?", v->hook, r->ntgids, r->ntgids == 1 ? "" : "es", r->checks,
+	       r->lost_events);
+	free(what);
+	cs_table_init(&t, v->verbose ? 7 : 6);
+	cs_table_add(&t, head);
+	noise = add_rows(&t, r, v->verbose);
+	if (t.nrow > 1)
+		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
+	else
+		printf("no capability checks\n");
+	cs_table_free(&t);
+	print_warnings(r, noise, v->verbose);
+	if (v->cmd)
+		printf("exit status of the traced command: %d\n", v->status);
+	for (int k = 0; k <= CS_PROFILE_SYSTEMD; k++) {
+		if (!(v->profiles & (1u << k)))
+			continue;
+		printf("\n# %s\n", cs_profile_kind_name((enum cs_profile_kind)k));
+		cs_profile_write((enum cs_profile_kind)k, prof, (const char *const *)v->cmd,
+				 stdout);
+	}
+	if (v->verify && v->verify->ran)
+		printf("\nverify (%s, only the profile's capabilities): exit %d, %s\n",
+		       v->verify->runner, v->verify->status,
+		       v->verify->ok ? "same as traced: the profile is enough"
+				     : "different from the traced run: the profile is NOT enough");
+}
+
+static void json_snippets(struct cs_json *j, const struct cs_trace_report *r,
+			  const struct trace_view *v)
+{
+	cs_json_key(j, "snippets");
+	cs_json_obj_begin(j);
+	for (int k = 0; k <= CS_PROFILE_SYSTEMD; k++) {
+		char *buf = NULL;
+		size_t n = 0;
+		FILE *f;
+
+		if (!(v->profiles & (1u << k)))
+			continue;
+		f = open_memstream(&buf, &n);
+		if (!f)
+			continue;
+		cs_profile_write((enum cs_profile_kind)k, cs_trace_profile(r),
+				 (const char *const *)v->cmd, f);
+		fclose(f);
+		cs_json_key(j, cs_profile_kind_name((enum cs_profile_kind)k));
+		cs_json_str(j, buf);
+		free(buf);
+	}
+	cs_json_obj_end(j);
+}
+
+void trace_json_report(const struct cs_trace_report *r, const struct trace_view *v)
+{
+	struct cs_json j;
+
+	cs_json_init(&j, stdout, true);
+	cs_json_obj_begin(&j);
+	cs_json_key(&j, "scope");
+	cs_json_str(&j, v->scope);
+	cs_json_key(&j, "target");
+	cs_json_str(&j, v->what);
+	cs_json_key(&j, "hook");
+	cs_json_str(&j, v->hook);
+	if (v->cmd) {
+		cs_json_key(&j, "command");
+		cs_json_arr_begin(&j);
+		for (size_t i = 0; i < v->ncmd; i++)
+			cs_json_str(&j, v->cmd[i]);
+		cs_json_arr_end(&j);
+		cs_json_key(&j, "exit_status");
+		cs_json_int(&j, v->status);
+	}
+	cs_trace_report_json(r, &j);
+	if (v->profiles)
+		json_snippets(&j, r, v);
+	cs_json_key(&j, "verify");
+	if (!v->verify || !v->verify->ran) {
+		cs_json_null(&j);
+	} else {
+		cs_json_obj_begin(&j);
+		cs_json_key(&j, "runner");
+		cs_json_str(&j, v->verify->runner);
+		cs_json_key(&j, "exit_status");
+		cs_json_int(&j, v->verify->status);
+		cs_json_key(&j, "ok");
+		cs_json_bool(&j, v->verify->ok);
+		cs_json_obj_end(&j);
+	}
+	cs_json_obj_end(&j);
+	cs_json_finish(&j);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kubelet's (and the API server's) part between a pod as written and
+ * the CRI request a runtime receives: which user the container runs as
+ * (runAsUser, else the image's USER, a name looked up in the image's
+ * /etc/passwd), the runAsNonRoot check, the command line built from
+ * command/args and the image's Entrypoint/Cmd, no_new_privs from
+ * allowPrivilegeEscalation, and the API server's validation that rejects
+ * some combinations outright. Pure logic: the caller hands in the image's
+ * config and passwd text; nothing is read here.
+ */
+#ifndef CAPSCOPE_KUBELET_H
+#define CAPSCOPE_KUBELET_H
+
+#include <sys/types.h>
+
+#include "diag.h"
+#include "k8s.h"
+#include "steps.h"
+
+/* What the kubelet knows about the image (all optional). */
+struct cs_kubelet_image {
+	const struct cs_image_config *config; /* NULL: not given (USER, Entrypoint unknown) */
+	bool fs_given;	    /* the image's files were given (--rootfs or --image) */
+	const char *passwd; /* its /etc/passwd text, NULL when absent or not given */
+	size_t passwd_len;
+};
+
+/*
+ * The user and primary group the container runs as
+ * (kuberuntime's getImageUser / verifyRunAsNonRoot and the runtimes'
+ * user lookup). Appends a "pod.user" step (and "kubelet.run-as-non-root" when
+ * the kubelet refuses). Returns 0, or the error class the kubelet reports:
+ * -EPERM for CreateContainerConfigError, -ENOENT for CreateContainerError
+ * (cs_kubelet_error_name), with the reason in d->message.
+ */
+CS_EXPORT int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img,
+			      uid_t *uid, gid_t *gid, struct cs_steps *st, struct cs_diag *d);
+
+/* "CreateContainerConfigError" for -EPERM, "CreateContainerError" for -ENOENT. */
+CS_EXPORT const char *cs_kubelet_error_name(int err);
+
+/*
+ * Look a user (name or number) up in passwd text: uid and primary gid.
+ * -ENOENT when no line matches.
+ */
+CS_EXPORT int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid,
+			       long *gid);
+
+/*
+ * The command line the container starts with, as the kubelet and CRI-O
+ * build it (setupContainerEntrypoint): command, else the image's Entrypoint;
+ * then args, else the image's Cmd (only when the command came from the
+ * image). *argv is a heap array the caller frees (the strings are
+ * borrowed from c and img); n may be 0.
+ */
+CS_EXPORT int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
+			      const char ***argv, size_t *n);
+
+/*
+ * The API server's validation of the effective securityContext: it rejects
+ * allowPrivilegeEscalation: false together with privileged: true or with
+ * capabilities.add CAP_SYS_ADMIN. Returns true when rejected, with the
+ * reason in d->message.
+ */
+CS_EXPORT bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d);
+
+/*
+ * no_new_privs as the kubelet sets it: allowPrivilegeEscalation: false and
+ * not privileged (unset means allowed).
+ */
+CS_EXPORT bool cs_kubelet_no_new_privs(const struct cs_k8s_sc *sc);
+
+#endif

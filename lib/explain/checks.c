@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checks the caller asks for. bind:PORT: can the first process (or the one
+ * an ambient helper execs) bind this TCP port? A port below
+ * net.ipv4.ip_unprivileged_port_start needs CAP_NET_BIND_SERVICE effective
+ * in the user namespace that owns the network namespace.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pod-internal.h"
+#include "strf.h"
+
+/* Where ip_unprivileged_port_start comes from for this container. */
+static char *unpriv_port_start(const struct pod_work *w, int *start)
+{
+	const struct cs_k8s_pod *pod = w->pod->pod;
+	const char *v = cs_k8s_sysctl(pod, "net.ipv4.ip_unprivileged_port_start");
+
+	if (v) {
+		*start = atoi(v);
+		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
+	}
+	if (w->o->runtime == CS_CRI_DOCKER && !pod->host_network) {
+		*start = 0;
+		return cs_strf("Docker sets net.ipv4.ip_unprivileged_port_start=0 in container "
+			       "network namespaces");
+	}
+	*start = 1024;
+	return cs_strf("net.ipv4.ip_unprivileged_port_start is 1024 (the default)");
+}
+
+static char *bind_why(const struct pod_work *w, int port, bool *ok)
+{
+	const struct cs_pod_ctr_result *r = w->r;
+	const struct cs_helper_result *h = r->helper && r->helper->ok ? r->helper : NULL;
+
+	*ok = false;
+	if (!r->admitted || !r->exec_ok)
+		return cs_strf("the process does not start");
+	if (port >= w->unpriv_port_start) {
+		*ok = true;
+		return cs_strf("port %d is not privileged: %s", port, w->unpriv_port_why);
+	}
+	if ((h ? h->post : w->post).caps.set[CS_EFF] & CS_BIT(10)) {
+		*ok = true;
+		return cs_strf("CAP_NET_BIND_SERVICE is in the effective set%s%s",
+			       h ? " of the process the helper execs" : "",
+			       r->oci && r->oci->user_namespace
+				   ? " (of the pod's user namespace, which owns its network "
+				     "namespace)"
+				   : "");
+	}
+	return cs_strf("port %d < %d (%s) and CAP_NET_BIND_SERVICE is not effective", port,
+		       w->unpriv_port_start, w->unpriv_port_why);
+}
+
+int cs_pod_checks(struct pod_work *w)
+{
+	struct cs_pod_ctr_result *r = w->r;
+	size_t n = w->o->n_ports;
+
+	free(w->unpriv_port_why);
+	if (!(w->unpriv_port_why = unpriv_port_start(w, &w->unpriv_port_start)))
+		return -ENOMEM;
+	if (!n)
+		return 0;
+	if (!(r->checks = calloc(n, sizeof(*r->checks))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct cs_check_result *c = &r->checks[r->n_checks++];
+
+		c->port = w->o->ports[i];
+		c->check = cs_strf("bind:%d", c->port);
+		c->why = bind_why(w, c->port, &c->ok);
+		if (!c->check || !c->why)
+			return -ENOMEM;
+	}
+	return 0;
+}

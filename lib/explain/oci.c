@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* explain oci: a bundle's first process, step by step, with a verdict per requested capability. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/explain.h"
+#include "capscope/runtime.h"
+#include "capscope/scan.h"
+#include "../internal/cleanup.h"
+
+void cs_oci_explain_free(struct cs_oci_explain_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_verdicts; i++)
+		cs_cap_verdict_free(&r->verdicts[i]);
+	free(r->verdicts);
+	cs_steps_free(&r->steps);
+	free(r);
+}
+
+CS_DEFINE_CLEANUP(struct cs_oci_explain_result, cs_oci_explain_free)
+
+/* Find args[0] as runc does: a relative name with a '/' from process.cwd. */
+static int resolve(const struct cs_oci_config *cfg, struct cs_image *image, struct cs_exec_file *f,
+		   struct cs_diag *d)
+{
+	const char *arg0 = cfg->args[0], *path = cs_oci_config_getenv(cfg, "PATH");
+	cs_cleanup_free char *joined = NULL;
+
+	if (strchr(arg0, '/') && arg0[0] != '/' && cfg->cwd) {
+		if (asprintf(&joined, "%s/%s", cfg->cwd, arg0) < 0)
+			return -ENOMEM;
+		arg0 = joined;
+	}
+	if (image) {
+		cs_image_exec_resolve(image, arg0, path, f);
+		return 0;
+	}
+	return cs_exec_file_resolve(cfg->root_path, arg0, path, f, d);
+}
+
+static int verdicts(const struct cs_oci_config *cfg, struct cs_oci_explain_result *r)
+{
+	const struct cs_quintet *q = &cfg->process.caps;
+	cs_mask_t asked = 0;
+
+	for (int s = 0; s < CS_NSETS; s++)
+		if (q->present & (1u << s))
+			asked |= q->set[s];
+	r->verdicts = calloc((size_t)cs_mask_count(asked) + 1, sizeof(*r->verdicts));
+	if (!r->verdicts)
+		return -ENOMEM;
+	for (int cap = 0; cap < CS_CAP_BITS; cap++) {
+		struct cs_cap_verdict *v = &r->verdicts[r->n_verdicts];
+		char name[32];
+
+		if (!(asked & CS_BIT(cap)))
+			continue;
+		r->n_verdicts++;
+		v->name = strdup(cs_cap_name_r(cap, true, name, sizeof(name)));
+		if (!v->name ||
+		    cs_explain_cap(cap, q, &r->pre, &r->post, &r->file, &r->exec, &r->steps, v) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_opts *o,
+		   struct cs_oci_explain_result **out, struct cs_diag *d)
+{
+	__attribute__((cleanup(cs_oci_explain_freep))) struct cs_oci_explain_result *r =
+	    calloc(1, sizeof(*r));
+	int rc;
+
+	*out = NULL;
+	if (!r)
+		return -ENOMEM;
+	cs_steps_init(&r->steps);
+	if (!cfg->nargs || !cfg->args || !cfg->args[0])
+		return cs_diag_set(d, EINVAL, 0, 0, "process.args", "no process.args");
+	if ((rc = resolve(cfg, o ? o->image : NULL, &r->file, d)) < 0)
+		return rc;
+	rc = cs_oci_predict_from(&cfg->process, o ? o->caller : NULL, &r->file, &r->pre, &r->post,
+				 &r->exec, &r->steps);
+	if (rc < 0 || r->steps.error)
+		return -ENOMEM;
+	if ((rc = verdicts(cfg, r)) < 0)
+		return rc;
+	*out = cs_steal_ptr(r);
+	return 0;
+}
+
+void cs_oci_explain_json(struct cs_json *j, const struct cs_oci_explain_result *r)
+{
+	cs_json_obj_begin(j);
+	cs_json_key(j, "exec");
+	cs_explain_json_exec(j, &r->exec);
+	cs_json_key(j, "process");
+	if (r->exec.ok)
+		cs_explain_json_cred(j, &r->post);
+	else
+		cs_json_null(j);
+	cs_json_key(j, "steps");
+	cs_explain_json_steps(j, &r->steps);
+	cs_json_obj_end(j);
+}

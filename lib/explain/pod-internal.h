@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * explain pod, inside the library: the working state of one container
+ * (full-size model structs, reused container after container) from which
+ * the compact cs_pod_ctr_result is kept.
+ */
+#ifndef CAPSCOPE_EXPLAIN_POD_INTERNAL_H
+#define CAPSCOPE_EXPLAIN_POD_INTERNAL_H
+
+#include "capscope/explain.h"
+#include "capscope/kubelet.h"
+
+struct pod_work {
+	const struct cs_pod_explain_opts *o;
+	const struct cs_pod_explain_result *pod;
+	struct cs_kubelet_image kimg;
+	struct cs_pod_ctr_result *r; /* being built */
+	/* The model's full state for r. */
+	struct cs_oci_process oci;
+	struct cs_exec_file f, hf;
+	struct cs_cred pre, post;
+	struct cs_exec_result res;
+	const char **argv;
+	size_t argc;
+	int unpriv_port_start;
+	char *unpriv_port_why;
+};
+
+/* helper.c: an ambient-raising helper as entrypoint (needs w->post, w->argv). */
+int cs_pod_model_helper(struct pod_work *w);
+/* checks.c: --check bind:PORT. */
+int cs_pod_checks(struct pod_work *w);
+/* pod-verdicts.c: one verdict per capabilities.add entry. */
+int cs_pod_verdicts(struct pod_work *w);
+/* remedy.c: the remedies for r, lowest risk first (none when nothing fails). */
+int cs_pod_remedies(const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *pod,
+		    enum cs_cri_runtime rt, struct cs_remedy **out, size_t *n);
+void cs_remedies_free(struct cs_remedy *v, size_t n);
+/* Resolve argv[0] in the image (rootfs directory or image). */
+int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
+		   struct cs_diag *d);
+
+#endif

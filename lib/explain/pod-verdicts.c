@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One verdict per entry of capabilities.add, in the manifest's order and
+ * spelling: the layers before execve (admission, the kubelet, the runtime's
+ * merge) can already decide it; otherwise the kernel model's verdict
+ * (cs_explain_cap) says why.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pod-internal.h"
+#include "strf.h"
+
+static bool has_str(const struct cs_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
+static int set(struct cs_cap_verdict *v, enum cs_why why, char *short_text, char *text)
+{
+	v->why = why;
+	v->short_text = short_text;
+	v->text = text;
+	return text && short_text ? 0 : -ENOMEM;
+}
+
+/* The runtime's merge left it out of the bounding set: why. */
+static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
+			   struct cs_cap_verdict *v)
+{
+	if (r->scc_name && has_str(&r->adm.drop, nm) && !has_str(&r->req.drop, nm))
+		return set(v, CS_WHY_SCC_DROPPED, cs_strf("dropped by the SCC"),
+			   cs_strf("not effective: SCC %s's requiredDropCapabilities drop it, and "
+				   "the runtime applies drops after adds",
+				   r->scc_name));
+	if (strchr(r->oci->unknown_caps, '_') && strstr(r->oci->unknown_caps, nm))
+		return set(
+		    v, CS_WHY_RUNTIME_UNKNOWN_NAME, cs_strf("unknown spelling, runc skips it"),
+		    cs_strf("not effective: the runtime spelled it as an unknown name, which "
+			    "runc skips"));
+	return set(
+	    v, CS_WHY_RUNTIME_DROPPED, cs_strf("a drop of it wins over the add"),
+	    cs_strf("not effective: the runtime leaves it out of the bounding set (a drop of "
+		    "the same capability wins over the add)"));
+}
+
+static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdict *v)
+{
+	const struct cs_pod_ctr_result *r = w->r;
+
+	if (!(v->name = strdup(nm)))
+		return -ENOMEM;
+	if (!strcasecmp(nm, "ALL")) {
+		v->cap = -1;
+		v->effective = r->admitted && r->exec_ok;
+		return set(v, CS_WHY_ALL, cs_strf("ALL: see the sets"),
+			   cs_strf("ALL: see the sets in the table"));
+	}
+	v->cap = cs_cap_from_name(nm, strlen(nm));
+	if (!r->admitted)
+		return set(v, CS_WHY_NOT_ADMITTED, cs_strf("the pod is not admitted"),
+			   cs_strf("not effective: the pod is not admitted"));
+	if (!r->oci_ok)
+		return set(v, CS_WHY_NOT_CREATED,
+			   cs_strf("not created: %s", r->exec_error ? r->exec_error : "?"),
+			   cs_strf("not effective: %s", r->reason));
+	if (v->cap < 0)
+		return set(v, CS_WHY_NOT_A_CAPABILITY, cs_strf("not a capability name"),
+			   cs_strf("not effective: '%s' is not a capability name%s", nm,
+				   r->oci->unknown_caps[0]
+				       ? " (the runtime passes it on, runc ignores it)"
+				       : ""));
+	if (!(r->oci->caps.set[CS_BND] & CS_BIT(v->cap)))
+		return not_in_bounding(r, nm, v);
+	if (!r->exec_ok)
+		return set(
+		    v, CS_WHY_NOT_STARTED,
+		    cs_strf("the process does not start (%s)", r->exec_error),
+		    cs_strf("not effective: the process does not start (%s)", r->exec_error));
+	return cs_explain_cap(v->cap, &w->oci.caps, &w->pre, &w->post, &w->f, &w->res, &r->steps,
+			      v);
+}
+
+int cs_pod_verdicts(struct pod_work *w)
+{
+	struct cs_pod_ctr_result *r = w->r;
+	const struct cs_strlist *add = r->req.caps_set ? &r->req.add : NULL;
+
+	if (!add || !add->n)
+		return 0;
+	if (!(r->verdicts = calloc(add->n, sizeof(*r->verdicts))))
+		return -ENOMEM;
+	for (size_t i = 0; i < add->n; i++) {
+		struct cs_cap_verdict *v = &r->verdicts[r->n_verdicts++];
+
+		if (verdict(w, add->v[i], v) < 0)
+			return -ENOMEM;
+		if (!v->effective && v->cap >= 0)
+			r->missing |= CS_BIT(v->cap);
+	}
+	return 0;
+}

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * explain pod: the whole path of a container's credentials — manifest → SCC
+ * admission → kubelet → container runtime → OCI process → runc → execve —
+ * per container, with a verdict per requested capability, the checks asked
+ * for and remedies ranked by risk.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/proc.h"
+#include "capscope/runtime.h"
+#include "capscope/scan.h"
+#include "../internal/cleanup.h"
+#include "pod-internal.h"
+#include "strf.h"
+
+int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
+		   struct cs_diag *d)
+{
+	const struct cs_image_config *ic = w->o->image_config;
+	const char *pathenv = ic && ic->path_env
+				  ? ic->path_env
+				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+	if (w->o->image) {
+		cs_image_exec_resolve(w->o->image, arg0, pathenv, f);
+		return 0;
+	}
+	return cs_exec_file_resolve(w->o->rootfs, arg0, pathenv, f, d);
+}
+
+bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)
+{
+	if (!c->admitted || !c->exec_ok || c->missing)
+		return false;
+	for (size_t i = 0; i < c->n_checks; i++)
+		if (!c->checks[i].ok)
+			return false;
+	return true;
+}
+
+static void ctr_free(struct cs_pod_ctr_result *r)
+{
+	free(r->reason);
+	free(r->oci);
+	free(r->exec_error);
+	free(r->file.path);
+	free(r->file.note);
+	free(r->post);
+	cs_steps_free(&r->steps);
+	for (size_t i = 0; i < r->n_checks; i++) {
+		free(r->checks[i].check);
+		free(r->checks[i].why);
+	}
+	free(r->checks);
+	for (size_t i = 0; i < r->n_verdicts; i++)
+		cs_cap_verdict_free(&r->verdicts[i]);
+	free(r->verdicts);
+	if (r->helper) {
+		free(r->helper->what);
+		free(r->helper->error);
+		free(r->helper->path);
+		free(r->helper);
+	}
+	cs_remedies_free(r->remedies, r->n_remedies);
+	memset(r, 0, sizeof(*r));
+}
+
+void cs_pod_explain_free(struct cs_pod_explain_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_containers; i++)
+		ctr_free(&r->containers[i]);
+	free(r->containers);
+	cs_scc_result_free(&r->scc);
+	cs_steps_free(&r->steps);
+	free(r);
+}
+
+CS_DEFINE_CLEANUP(struct cs_pod_explain_result, cs_pod_explain_free)
+
+static int fail(struct cs_pod_ctr_result *r, const char *error, const char *reason)
+{
+	free(r->exec_error);
+	free(r->reason);
+	r->exec_error = strdup(error);
+	r->reason = strdup(reason);
+	return r->exec_error && r->reason ? 0 : -ENOMEM;
+}
+
+static void list_text(const struct cs_strlist *l, char **out)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += strlen(l->v[i]) + 1;
+	if (!(*out = malloc(n)))
+		return;
+	(*out)[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strcat(*out, ",");
+		strcat(*out, l->v[i]);
+	}
+}
+
+/* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
+/* Is there a kubelet (and an API server) in front of the runtime? */
+static bool has_kubelet(const struct cs_pod_explain_opts *o)
+{
+	return !o->target || cs_cri_target_has_kubelet(o->target);
+}
+
+/* The runtime's merge, at the release and with the capabilities asked for. */
+static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_request *req,
+		 struct cs_oci_process *out, struct cs_steps *st, struct cs_diag *d)
+{
+	if (o->target)
+		return cs_cri_merge_target(o->target, o->crio, req, out, st, d);
+	return cs_cri_merge(o->runtime, o->crio, req, out, st, d);
+}
+
+static int admit(struct pod_work *w)
+{
+	struct cs_pod_ctr_result *r = w->r;
+	const struct cs_pod_explain_result *pod = w->pod;
+	cs_cleanup_free char *a = NULL, *b = NULL;
+	struct cs_diag d = {0};
+
+	cs_k8s_effective_sc(pod->pod, r->c, &r->req);
+	if (pod->scc_modelled) {
+		r->admitted = pod->scc.admitted;
+		r->scc_name = pod->scc.chosen ? pod->scc.chosen->name : NULL;
+		r->reason = strdup(pod->scc.reason);
+		r->adm = pod->scc.admitted ? pod->scc.sc[r->index] : r->req;
+	} else {
+		r->admitted = true;
+		r->adm = r->req;
+		r->reason = strdup("no SCC admission modelled (plain Kubernetes)");
+	}
+	list_text(&r->req.add, &a);
+	list_text(&r->req.drop, &b);
+	if (!r->reason || !a || !b)
+		return -ENOMEM;
+	cs_steps_add(&r->steps, "pod", "pod.requested", "%s %s: capabilities add [%s] drop [%s]%s",
+		     cs_k8s_ctr_kind_name(r->c->kind), r->c->name, a, b,
+		     r->req.caps_set ? "" : " (no capabilities field)");
+	/* Podman's kube play has no API server in front of it. */
+	if (r->admitted && has_kubelet(w->o) && cs_k8s_api_rejects(&r->adm, &d)) {
+		r->admitted = false;
+		free(r->reason);
+		if (!(r->reason = strdup(d.message)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The CRI request the kubelet sends, merged by the runtime into the OCI process. */
+static int create(struct pod_work *w, uid_t uid, gid_t gid)
+{
+	struct cs_pod_ctr_result *r = w->r;
+	const struct cs_k8s_pod *pod = w->pod->pod;
+	gid_t groups[CS_OCI_MAX_GROUPS];
+	struct cs_cri_request req = {0};
+	struct cs_diag d = {0};
+	size_t ng = 0;
+	struct cs_opt_i64 fsg =
+	    w->pod->scc_modelled && w->pod->scc.admitted ? w->pod->scc.fs_group : pod->fs_group;
+
+	for (size_t k = 0; k < pod->n_supplemental_groups && ng < CS_OCI_MAX_GROUPS; k++)
+		groups[ng++] = (gid_t)pod->supplemental_groups[k];
+	if (fsg.set && ng < CS_OCI_MAX_GROUPS)
+		groups[ng++] = (gid_t)fsg.v;
+	req.add = r->adm.caps_set ? r->adm.add.v : NULL;
+	req.n_add = r->adm.caps_set ? r->adm.add.n : 0;
+	req.drop = r->adm.caps_set ? r->adm.drop.v : NULL;
+	req.n_drop = r->adm.caps_set ? r->adm.drop.n : 0;
+	req.privileged = r->adm.privileged.set && r->adm.privileged.v;
+	/*
+	 * The kubelet leaves no_new_privs off for privileged containers; Podman's
+	 * kube play has no kubelet and sets it whenever allowPrivilegeEscalation
+	 * is false (docs/runtimes.md).
+	 */
+	req.no_new_privs = has_kubelet(w->o) ? cs_kubelet_no_new_privs(&r->adm)
+					     : r->adm.allow_privilege_escalation.set &&
+						   !r->adm.allow_privilege_escalation.v;
+	req.uid = uid;
+	req.gid = gid;
+	req.groups = groups;
+	req.n_groups = ng;
+	req.user_namespace = pod->host_users.set && !pod->host_users.v;
+	memset(&w->oci, 0, sizeof(w->oci));
+	if (merge(w->o, &req, &w->oci, &r->steps, &d) < 0) {
+		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
+		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
+	}
+	r->oci_ok = true;
+	if (!(r->oci = malloc(sizeof(*r->oci))))
+		return -ENOMEM;
+	*r->oci = w->oci;
+	return 0;
+}
+
+/* Why nothing is known about the entrypoint, or what went wrong finding it. */
+static char *file_note(const struct pod_work *w, const char *arg0)
+{
+	const struct cs_exec_file *f = &w->f;
+	const char *where = w->o->image ? "the image" : "the rootfs";
+	struct cs_image_stat st;
+
+	if (!w->kimg.fs_given)
+		return cs_strf("assumed plain: no --rootfs or --image");
+	if (!arg0)
+		return cs_strf("assumed plain: neither the pod nor %s names a command",
+			       w->o->image_config ? "the image config" : "an image config");
+	if (!f->error)
+		return NULL;
+	if (w->o->image && strchr(arg0, '/') &&
+	    cs_image_lookup(w->o->image, arg0, false, &st) == 0 && (st.mode & S_IFMT) == S_IFLNK)
+		return cs_strf("a dangling symbolic link in %s (%s): the process cannot start",
+			       where, cs_errno_name(f->error));
+	return cs_strf("not found in %s (%s): the process cannot start", where,
+		       cs_errno_name(f->error));
+}
+
+static int keep_file(struct pod_work *w, const char *arg0)
+{
+	struct cs_explain_file *k = &w->r->file;
+
+	k->path = strdup(w->f.path);
+	k->known = w->f.known;
+	k->error = w->f.error;
+	k->mode = w->f.mode;
+	k->owner_uid = w->f.owner_uid;
+	k->owner_gid = w->f.owner_gid;
+	k->fcaps_state = w->f.fcaps_state;
+	k->fcaps = w->f.fcaps;
+	if (!k->path)
+		return -ENOMEM;
+	if (k->known && !k->error)
+		return 0;
+	k->note = file_note(w, arg0);
+	return k->note || (w->kimg.fs_given && arg0 && !w->f.error) ? 0 : -ENOMEM;
+}
+
+/* Find the entrypoint and run runc's steps and execve. */
+static int start(struct pod_work *w)
+{
+	struct cs_pod_ctr_result *r = w->r;
+	const char *arg0;
+	struct cs_diag d = {0};
+	char buf[300];
+	int rc;
+
+	free(w->argv);
+	w->argv = NULL;
+	if (cs_kubelet_argv(r->c, w->o->image_config, &w->argv, &w->argc) < 0)
+		return -ENOMEM;
+	arg0 = w->argc ? w->argv[0] : NULL;
+	memset(&w->f, 0, sizeof(w->f));
+	if (w->kimg.fs_given && arg0) {
+		if (cs_pod_resolve(w, arg0, &w->f, &d) < 0) {
+			snprintf(buf, sizeof(buf), "rootfs: %s", d.message);
+			return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
+		}
+	} else {
+		snprintf(w->f.path, sizeof(w->f.path), "%s",
+			 arg0 ? arg0 : "(the image's entrypoint)");
+		w->f.known = false;
+	}
+	if ((rc = keep_file(w, arg0)) < 0)
+		return rc;
+	if (cs_oci_predict_from(&w->oci, w->o->caller, &w->f, &w->pre, &w->post, &w->res,
+				&r->steps) < 0)
+		return (r->exec_error = strdup("EINVAL")) ? 1 : -ENOMEM;
+	r->pre.euid = w->pre.uid[1];
+	r->pre.caps = w->pre.caps;
+	r->pre.no_new_privs = w->pre.no_new_privs;
+	r->exec.ok = w->res.ok;
+	r->exec.error = w->res.error;
+	r->exec_ok = w->res.ok;
+	if (!w->res.ok)
+		return (r->exec_error = strdup(cs_errno_name(w->res.error))) ? 1 : -ENOMEM;
+	if (!(r->post = malloc(sizeof(*r->post))))
+		return -ENOMEM;
+	*r->post = w->post;
+	return cs_pod_model_helper(w);
+}
+
+/* Admission, user, runtime, execve: each stage may end the container's story (rc 1). */
+static int model(struct pod_work *w)
+{
+	struct cs_pod_ctr_result *r = w->r;
+	struct cs_diag d = {0};
+	struct cs_k8s_sc sc;
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	if ((rc = admit(w)) < 0)
+		return rc;
+	if (!r->admitted) {
+		cs_steps_add(&r->steps, "pod", "pod.not-admitted", "%s", r->reason);
+		return (r->exec_error = strdup("Forbidden")) ? 1 : -ENOMEM;
+	}
+	sc = r->adm;
+	if (!has_kubelet(w->o))
+		sc.run_as_non_root.set = false; /* kube play does not verify it */
+	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
+		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
+	if ((rc = create(w, uid, gid)) != 0)
+		return rc;
+	return start(w);
+}
+
+static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->index = i;
+	r->c = &w->pod->pod->containers[i];
+	w->r = r;
+	cs_steps_init(&r->steps);
+	if ((rc = model(w)) < 0)
+		return rc;
+	if ((rc = cs_pod_checks(w)) < 0 || (rc = cs_pod_verdicts(w)) < 0)
+		return rc;
+	if ((rc = cs_pod_remedies(r, w->pod->pod, w->o->runtime, &r->remedies, &r->n_remedies)) < 0)
+		return rc;
+	return r->steps.error ? -ENOMEM : 0;
+}
+
+/* SCC admission (when modelled) and Pod Security, for the whole pod. */
+static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
+		     struct cs_pod_explain_result *res)
+{
+	struct cs_scc_opts so = {.uid_range_start = o->uid_range_start,
+				 .uid_range_size = o->uid_range_size,
+				 .granted = o->granted,
+				 .n_granted = o->n_granted};
+	const struct cs_psa_result *psa = &res->psa;
+
+	res->pod = pod;
+	res->scc_modelled = o->use_scc;
+	cs_steps_init(&res->steps);
+	if (o->use_scc && cs_scc_admit(pod, o->sccs, o->n_sccs, &so, &res->scc, &res->steps) < 0)
+		return -ENOMEM;
+	cs_psa_evaluate(pod, o->use_scc && res->scc.admitted ? res->scc.sc : NULL, &res->psa);
+	cs_steps_add(&res->steps, "pod", "psa.level", "Pod Security level %s%s%s%s%s",
+		     cs_psa_level_name(psa->level), psa->baseline_fail[0] ? "; not baseline: " : "",
+		     psa->baseline_fail, psa->restricted_fail[0] ? "; not restricted: " : "",
+		     psa->restricted_fail);
+	return res->steps.error ? -ENOMEM : 0;
+}
+
+static void work_free(struct pod_work *w)
+{
+	free(w->argv);
+	free(w->unpriv_port_why);
+	free(w);
+}
+
+CS_DEFINE_CLEANUP(struct pod_work, work_free)
+
+/* The image's /etc/passwd, read once: from the image or the rootfs directory. */
+static int read_passwd(const struct cs_pod_explain_opts *o, struct cs_kubelet_image *k,
+		       char **owned)
+{
+	size_t len;
+
+	*owned = NULL;
+	if (o->image) {
+		const char *data;
+
+		if (cs_image_read_small(o->image, "/etc/passwd", &data, &len) == 0) {
+			k->passwd = data;
+			k->passwd_len = len;
+		}
+	} else if (o->rootfs) {
+		cs_cleanup_free char *p = cs_strf("%s/etc/passwd", o->rootfs);
+
+		if (!p)
+			return -ENOMEM;
+		if (cs_read_file(p, 1u << 20, owned, &len) == 0) {
+			k->passwd = *owned;
+			k->passwd_len = len;
+		}
+	}
+	return 0;
+}
+
+int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
+		   struct cs_pod_explain_result **out, struct cs_diag *d)
+{
+	__attribute__((cleanup(cs_pod_explain_freep))) struct cs_pod_explain_result *res =
+	    calloc(1, sizeof(*res));
+	__attribute__((cleanup(work_freep))) struct pod_work *w = calloc(1, sizeof(*w));
+	cs_cleanup_free char *passwd = NULL;
+	struct cs_pod_ctr_result one;
+	int rc;
+
+	*out = NULL;
+	if (!res || !w)
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	w->o = o;
+	w->pod = res;
+	w->kimg.config = o->image_config;
+	w->kimg.fs_given = o->rootfs || o->image;
+	if ((rc = read_passwd(o, &w->kimg, &passwd)) < 0 || (rc = pod_level(pod, o, res)) < 0)
+		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
+	res->all_ok = true;
+	if (!o->on_container &&
+	    !(res->containers = calloc(pod->n_containers + 1, sizeof(*res->containers))))
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		struct cs_pod_ctr_result *r = o->on_container ? &one : &res->containers[i];
+
+		rc = container(w, i, r);
+		if (!o->on_container)
+			res->n_containers++;
+		res->all_ok = res->all_ok && cs_pod_ctr_ok(r);
+		if (rc == 0 && o->on_container)
+			rc = o->on_container(res, r, o->data);
+		if (o->on_container)
+			ctr_free(r);
+		if (rc < 0)
+			return rc == -ENOMEM ? cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory")
+					     : rc;
+	}
+	*out = cs_steal_ptr(res);
+	return 0;
+}

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Remedies, ranked by risk (lowest first): the reference article's five
+ * approaches (root with dropped caps via an SCC, a set-uid binary, file caps
+ * via setcap, an ambient-raising helper as entrypoint, CRI-O
+ * default_capabilities) plus the unprivileged-port sysctl and a user
+ * namespace (hostUsers: false). One row per remedy in the table below: when
+ * it applies, its paste-ready snippet, its security note, and what in this
+ * pod would stand in its way. Names from the manifest are escaped in the
+ * snippets: they are meant to be pasted, and a name with control characters
+ * is invalid in Kubernetes anyway.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/escape.h"
+#include "capscope/text.h"
+#include "pod-internal.h"
+#include "strf.h"
+
+/* What every row's builders need, computed once. */
+struct ctx {
+	const struct cs_pod_ctr_result *r;
+	const struct cs_k8s_pod *pod;
+	enum cs_cri_runtime rt;
+	int port;	     /* lowest failed bind port, 0 when none */
+	char k8s[64 * 28];   /* NET_BIND_SERVICE,… */
+	char lower[64 * 28]; /* cap_net_bind_service,… */
+	char *addl;	     /* "NET_BIND_SERVICE", "…" */
+	char *cn, *ep;	     /* container name and entrypoint, escaped */
+	bool nnp, in_bnd;
+	char *nnp_block; /* why no_new_privs blocks exec-time gains, or NULL */
+};
+
+struct row {
+	const char *id, *title, *risk;
+	bool (*applies)(const struct ctx *);
+	char *(*snippet)(const struct ctx *);
+	char *(*note)(const struct ctx *);
+	/* What stands in its way: *out stays NULL when nothing does; -ENOMEM. */
+	int (*blocker)(const struct ctx *, char **out);
+};
+
+/* ---- applies-when ---- */
+static bool always(const struct ctx *x)
+{
+	(void)x;
+	return true;
+}
+static bool port_failed(const struct ctx *x)
+{
+	return x->port != 0;
+}
+static bool on_crio(const struct ctx *x)
+{
+	return x->rt == CS_CRI_CRIO;
+}
+
+/* ---- blockers ---- */
+static int blk_host_network(const struct ctx *x, char **out)
+{
+	if (x->pod->host_network)
+		*out = cs_strf("the pod uses hostNetwork: the sysctl would be the node's");
+	return x->pod->host_network && !*out ? -ENOMEM : 0;
+}
+/* What stops a gain at execve (file caps, an ambient helper). */
+static int blk_exec_gain(const struct ctx *x, char **out)
+{
+	if (x->nnp_block)
+		*out = cs_strf("%s", x->nnp_block);
+	else if (!x->in_bnd && x->r->oci_ok)
+		*out = cs_strf("%s is not in the bounding set: add it to capabilities.add", x->k8s);
+	else
+		return 0;
+	return *out ? 0 : -ENOMEM;
+}
+static int blk_nnp(const struct ctx *x, char **out)
+{
+	if (!x->nnp_block)
+		return 0;
+	return (*out = cs_strf("%s", x->nnp_block)) ? 0 : -ENOMEM;
+}
+
+/* ---- snippets and notes ---- */
+static char *sn_sysctl(const struct ctx *x)
+{
+	return cs_strf("spec:\n"
+		       "  securityContext:\n"
+		       "    sysctls:\n"
+		       "    - name: net.ipv4.ip_unprivileged_port_start\n"
+		       "      value: \"%d\"\n",
+		       x->port);
+}
+static char *no_sysctl(const struct ctx *x)
+{
+	return cs_strf("No capability at all: any process in the pod's network namespace may bind "
+		       "ports >= %d. It is in the kubelet's safe sysctl set, so Pod Security "
+		       "baseline/restricted and every SCC allow it. Docker sets it to 0 in every "
+		       "container. Not available with hostNetwork: true.",
+		       x->port);
+}
+static char *sn_userns(const struct ctx *x)
+{
+	const struct cs_k8s_sc *a = &x->r->adm;
+
+	return cs_strf("spec:\n"
+		       "  hostUsers: false\n"
+		       "  containers:\n"
+		       "  - name: %s\n"
+		       "    securityContext:\n"
+		       "      runAsUser: 0\n%s"
+		       "      capabilities:\n"
+		       "        drop: [\"ALL\"]\n"
+		       "        add: [%s]\n",
+		       x->cn,
+		       a->run_as_non_root.set && a->run_as_non_root.v
+			   ? "      runAsNonRoot: false  # uid 0 of the pod, not of the node\n"
+			   : "",
+		       x->addl);
+}
+static char *no_userns(const struct ctx *x)
+{
+	(void)x;
+	return cs_strf(
+	    "uid 0 of the pod maps to an unprivileged host uid; the capabilities act "
+	    "only on what the pod's user namespace owns (its network namespace, its "
+	    "mounts). Needs Kubernetes user namespaces (beta, on by default since 1.33) "
+	    "and a runtime and filesystem with idmapped mounts; on OpenShift an SCC with "
+	    "userNamespaceLevel: RequirePodLevel (restricted-v3). File caps inside then "
+	    "need a v3 rootid of the pod's root.");
+}
+static char *sn_helper(const struct ctx *x)
+{
+	return cs_strf("# Dockerfile\n"
+		       "COPY capscope /usr/local/bin/capscope\n"
+		       "RUN setcap %s+ep /usr/local/bin/capscope\n"
+		       "ENTRYPOINT [\"/usr/local/bin/capscope\", \"run\", \"--ambient\", \"%s\", "
+		       "\"--\", \"%s\"]\n",
+		       x->lower, x->lower, x->ep);
+}
+static char *no_helper(const struct ctx *x)
+{
+	return cs_strf("Only this one process tree gets %s, through the ambient set, and a "
+		       "capability-aware program can drop it after use. The helper itself is now "
+		       "a file-capability binary: anyone who can run it inside the container gets "
+		       "%s for any command, so keep it out of reach. Needs the capability in the "
+		       "bounding set and privilege escalation allowed.",
+		       x->k8s, x->k8s);
+}
+static char *sn_fcaps(const struct ctx *x)
+{
+	return cs_strf("# Dockerfile\n"
+		       "RUN setcap %s+ep %s\n"
+		       "# pod: keep the capability in the bounding set\n"
+		       "securityContext:\n"
+		       "  allowPrivilegeEscalation: true\n"
+		       "  capabilities:\n"
+		       "    drop: [\"ALL\"]\n"
+		       "    add: [%s]\n",
+		       x->lower, x->ep, x->addl);
+}
+static char *no_fcaps(const struct ctx *x)
+{
+	return cs_strf("Every execution of %s, by any user of the container, gets %s for its "
+		       "whole life; no SCC sees it, so image scanning must (capscope scan). "
+		       "Privilege escalation must be allowed (not restricted-v2).",
+		       x->ep, x->k8s);
+}
+static char *sn_root(const struct ctx *x)
+{
+	return cs_strf("# SCC (grant it to the pod's service account with a Role 'use' rule)\n"
+		       "apiVersion: security.openshift.io/v1\n"
+		       "kind: SecurityContextConstraints\n"
+		       "metadata:\n"
+		       "  name: %s-caps\n"
+		       "priority: 10\n"
+		       "allowPrivilegeEscalation: true\n"
+		       "allowPrivilegedContainer: false\n"
+		       "allowedCapabilities: [%s]\n"
+		       "requiredDropCapabilities: [\"ALL\"]\n"
+		       "runAsUser:\n  type: RunAsAny\n"
+		       "seLinuxContext:\n  type: MustRunAs\n"
+		       "fsGroup:\n  type: RunAsAny\n"
+		       "supplementalGroups:\n  type: RunAsAny\n"
+		       "volumes: [configMap, downwardAPI, emptyDir, persistentVolumeClaim, "
+		       "projected, secret]\n"
+		       "---\n# pod\nsecurityContext:\n  runAsUser: 0\n  capabilities:\n"
+		       "    add: [%s]\n",
+		       x->cn, x->addl, x->addl);
+}
+static char *no_root(const struct ctx *x)
+{
+	return cs_strf("The process keeps only %s, but it is still uid 0: it owns and can "
+		       "rewrite every root-owned file of the image, and a container escape lands "
+		       "as root on the node (no user namespace). The article's anyuid-netbind.",
+		       x->k8s);
+}
+static char *sn_setuid(const struct ctx *x)
+{
+	return cs_strf("# Dockerfile\nRUN chmod u+s %s\n", x->ep);
+}
+static char *no_setuid(const struct ctx *x)
+{
+	return cs_strf("%s runs as root with every capability of the bounding set, for any user "
+		       "who runs it; whatever else the binary can do (nc can scan and relay) it "
+		       "now does as root. Privilege escalation must be allowed.",
+		       x->ep);
+}
+static char *sn_crio(const struct ctx *x)
+{
+	return cs_strf("# /etc/crio/crio.conf.d/99-capabilities.conf (OpenShift: a "
+		       "MachineConfig)\n"
+		       "[crio.runtime]\n"
+		       "default_capabilities = [\n"
+		       "  \"CHOWN\", \"DAC_OVERRIDE\", \"FSETID\", \"FOWNER\", \"SETGID\",\n"
+		       "  \"SETUID\", \"SETPCAP\", \"NET_BIND_SERVICE\", \"KILL\", %s\n"
+		       "]\n",
+		       x->addl);
+}
+static char *no_crio(const struct ctx *x)
+{
+	return cs_strf("Every container on the node, control plane included, gets %s in its "
+		       "bounding and permitted sets unless it drops it. For a non-root process "
+		       "this alone changes nothing (execve clears permitted without file caps or "
+		       "ambient); it only helps root containers or pairs with file caps.",
+		       x->k8s);
+}
+
+/* The table: lowest risk first. */
+static const struct row rows[] = {
+    {"sysctl", "let unprivileged processes bind low ports (safe sysctl)", "low", port_failed,
+     sn_sysctl, no_sysctl, blk_host_network},
+    {"user-namespace", "root inside a user namespace (hostUsers: false)", "low", always, sn_userns,
+     no_userns, NULL},
+    {"ambient-helper", "an ambient-raising helper as entrypoint", "medium", always, sn_helper,
+     no_helper, blk_exec_gain},
+    {"file-caps", "file capabilities on the binary (setcap in the image)", "medium", always,
+     sn_fcaps, no_fcaps, blk_exec_gain},
+    {"root-dropped-caps", "run as root with every other capability dropped (custom SCC)", "high",
+     always, sn_root, no_root, NULL},
+    {"setuid", "a set-uid root binary", "high", always, sn_setuid, no_setuid, blk_nnp},
+    {"crio-default-capabilities",
+     "add it to CRI-O's default_capabilities (every container of the node)", "high", on_crio,
+     sn_crio, no_crio, NULL},
+};
+
+/* The capabilities to obtain: the missing ones, or NET_BIND_SERVICE for a failed bind. */
+static cs_mask_t wanted(const struct cs_pod_ctr_result *r, int *port)
+{
+	cs_mask_t m = r->missing;
+
+	*port = 0;
+	for (size_t i = 0; i < r->n_checks; i++)
+		if (!r->checks[i].ok && r->checks[i].port) {
+			m |= CS_BIT(10);
+			if (!*port || r->checks[i].port < *port)
+				*port = r->checks[i].port;
+		}
+	if (!m)
+		for (size_t i = 0; i < r->n_verdicts; i++)
+			if (r->verdicts[i].cap >= 0)
+				m |= CS_BIT(r->verdicts[i].cap);
+	return m;
+}
+
+/* "NET_BIND_SERVICE", "SYS_TIME" from NET_BIND_SERVICE,SYS_TIME. */
+static char *quoted_list(const char *names)
+{
+	size_t n = strlen(names), cap = 4 * n + 3, l = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (const char *p = names; *p;) {
+		size_t t = strcspn(p, ",");
+
+		if (t)
+			l += (size_t)snprintf(out + l, cap - l, "%s\"%.*s\"", l ? ", " : "", (int)t,
+					      p);
+		p += t + (p[t] == ',');
+	}
+	return out;
+}
+
+static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *pod,
+		    enum cs_cri_runtime rt)
+{
+	cs_mask_t m = wanted(r, &x->port);
+	const char *ep = r->c->command.n		   ? r->c->command.v[0]
+			 : r->file.path && r->file.path[0] ? r->file.path
+							   : "/path/to/binary";
+
+	x->r = r;
+	x->pod = pod;
+	x->rt = rt;
+	x->nnp = r->adm.allow_privilege_escalation.set && !r->adm.allow_privilege_escalation.v;
+	x->in_bnd = r->oci_ok && (r->oci->caps.set[CS_BND] & m) == m;
+	cs_mask_format_names(m, CS_NAMES_K8S, x->k8s, sizeof(x->k8s));
+	cs_mask_format_names(m, CS_NAMES_LOWER, x->lower, sizeof(x->lower));
+	x->addl = quoted_list(x->k8s);
+	x->cn = cs_escape_dup(r->c->name);
+	x->ep = cs_escape_dup(ep);
+	if (x->nnp)
+		x->nnp_block = cs_strf("allowPrivilegeEscalation is false here%s, so no_new_privs "
+				       "makes execve ignore file capabilities and set-uid bits",
+				       r->scc_name ? " (set by the SCC)" : "");
+	return x->addl && x->cn && x->ep && (!x->nnp || x->nnp_block) ? 0 : -ENOMEM;
+}
+
+static void ctx_free(struct ctx *x)
+{
+	free(x->addl);
+	free(x->cn);
+	free(x->ep);
+	free(x->nnp_block);
+}
+
+void cs_remedies_free(struct cs_remedy *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].snippet);
+		free(v[i].note);
+		free(v[i].blocked_by);
+	}
+	free(v);
+}
+
+static int build(const struct ctx *x, struct cs_remedy *v, size_t *n)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *w = &rows[i];
+		struct cs_remedy *out;
+
+		if (!w->applies(x))
+			continue;
+		out = &v[(*n)++];
+		out->id = w->id;
+		out->title = w->title;
+		out->risk = w->risk;
+		out->snippet = w->snippet(x);
+		out->note = w->note(x);
+		if (w->blocker && w->blocker(x, &out->blocked_by) < 0)
+			return -ENOMEM;
+		if (!out->snippet || !out->note)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int cs_pod_remedies(const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *pod,
+		    enum cs_cri_runtime rt, struct cs_remedy **out, size_t *n)
+{
+	struct ctx x = {0};
+	struct cs_remedy *v;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (cs_pod_ctr_ok(r))
+		return 0;
+	if (!(v = calloc(sizeof(rows) / sizeof(rows[0]), sizeof(*v))))
+		return -ENOMEM;
+	rc = ctx_init(&x, r, pod, rt);
+	if (rc == 0)
+		rc = build(&x, v, n);
+	ctx_free(&x);
+	if (rc < 0) {
+		cs_remedies_free(v, *n);
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* The kubelet's user, command line and no_new_privs rules (kubelet.h). */
+#include "capscope/kubelet.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal/cleanup.h"
+
+int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
+{
+	cs_cleanup_free char *buf = NULL;
+	char *save = NULL;
+
+	if (!passwd || !(buf = strndup(passwd, len)))
+		return -ENOENT;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[7] = {0};
+		int nf = 0;
+
+		for (char *q = line; nf < 7; nf++) {
+			f[nf] = q;
+			q = strchr(q, ':');
+			if (!q)
+				break;
+			*q++ = '\0';
+		}
+		if (nf < 3 || !f[2] || !f[3])
+			continue;
+		if (!strcmp(f[0], user) || !strcmp(f[2], user)) {
+			*uid = strtol(f[2], NULL, 10);
+			*gid = strtol(f[3], NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int lookup(const struct cs_kubelet_image *img, const char *user, long *uid, long *gid)
+{
+	if (!img->fs_given)
+		return -ENOENT;
+	return cs_passwd_lookup(img->passwd, img->passwd_len, user, uid, gid);
+}
+
+const char *cs_kubelet_error_name(int err)
+{
+	return err == -ENOENT ? "CreateContainerError" : "CreateContainerConfigError";
+}
+
+/* The image's USER: a number or a name looked up in its passwd. */
+static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t *uid, long *pg,
+		      bool *numeric, char *uname, size_t ulen, struct cs_diag *d)
+{
+	const char *colon = strchr(iu, ':');
+	size_t ul = colon ? (size_t)(colon - iu) : strlen(iu);
+	long pu = -1;
+
+	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
+	*numeric = all_digits(iu, ul);
+	if (*numeric)
+		pu = strtol(uname, NULL, 10);
+	else if (lookup(img, uname, &pu, pg) < 0)
+		return cs_diag_set(d, ENOENT, 0, 0, NULL, "image USER '%s' is a name and %s", uname,
+				   img->fs_given
+				       ? "the image's /etc/passwd does not list it"
+				       : "no --rootfs or --image was given to look it up");
+	*uid = (uid_t)pu;
+	if (colon && all_digits(colon + 1, strlen(colon + 1)))
+		*pg = strtol(colon + 1, NULL, 10);
+	return 0;
+}
+
+static int run_as_non_root(const struct cs_k8s_sc *sc, uid_t uid, bool numeric, const char *uname,
+			   struct cs_steps *st, struct cs_diag *d)
+{
+	if (!sc->run_as_non_root.set || !sc->run_as_non_root.v)
+		return 0;
+	if (!sc->run_as_user.set && !numeric)
+		return cs_diag_set(
+		    d, EPERM, 0, 0, NULL,
+		    "container has runAsNonRoot and image has non-numeric user (%s), "
+		    "cannot verify user is non-root",
+		    uname);
+	if (uid != 0)
+		return 0;
+	cs_diag_set(d, EPERM, 0, 0, NULL, "%s",
+		    sc->run_as_user.set ? "container's runAsUser breaks non-root policy"
+					: "container has runAsNonRoot and image will run as root");
+	cs_steps_add(st, "pod", "kubelet.run-as-non-root",
+		     "the kubelet refuses to start the container: %s", d ? d->message : "");
+	return -EPERM;
+}
+
+int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img, uid_t *uid,
+		    gid_t *gid, struct cs_steps *st, struct cs_diag *d)
+{
+	const struct cs_image_config *cfg = img->config;
+	const char *iu = cfg && cfg->user && cfg->user[0] ? cfg->user : NULL;
+	long pu = -1, pg = -1;
+	bool numeric = true;
+	char uname[128] = "";
+	int r;
+
+	if (sc->run_as_user.set) {
+		if (sc->run_as_user.v < 0 || sc->run_as_user.v > UINT32_MAX - 1)
+			return cs_diag_set(d, EPERM, 0, 0, NULL, "runAsUser %lld is out of range",
+					   (long long)sc->run_as_user.v);
+		*uid = (uid_t)sc->run_as_user.v;
+		cs_steps_add(st, "pod", "pod.user", "uid %u from runAsUser", (unsigned)*uid);
+	} else if (iu) {
+		if ((r = image_user(img, iu, uid, &pg, &numeric, uname, sizeof(uname), d)) < 0)
+			return r;
+		cs_steps_add(st, "pod", "pod.user", "uid %u from the image's USER '%s'",
+			     (unsigned)*uid, iu);
+	} else {
+		*uid = 0;
+		if (cfg)
+			cs_steps_add(st, "pod", "pod.user",
+				     "no runAsUser and the image sets no USER: uid 0 (root)");
+		else
+			cs_steps_add(
+			    st, "pod", "pod.user",
+			    "no runAsUser and no image USER given: the image's default, "
+			    "root (0), is assumed (pass --image or --image-config to read it)");
+	}
+	if ((r = run_as_non_root(sc, *uid, numeric, uname, st, d)) < 0)
+		return r;
+	if (sc->run_as_group.set) {
+		*gid = (gid_t)sc->run_as_group.v;
+	} else if (pg >= 0) {
+		*gid = (gid_t)pg;
+	} else if (img->fs_given) {
+		char ub[32];
+
+		snprintf(ub, sizeof(ub), "%u", (unsigned)*uid);
+		*gid = lookup(img, ub, &pu, &pg) == 0 ? (gid_t)pg : 0;
+	} else {
+		*gid = 0;
+	}
+	return 0;
+}
+
+int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
+		    const char ***argv, size_t *n)
+{
+	const struct cs_strlist *cmd = c->command.n ? &c->command : img ? &img->entrypoint : NULL;
+	const struct cs_strlist *args = c->args.n		 ? &c->args
+					: (!c->command.n && img) ? &img->cmd
+								 : NULL;
+	size_t total = (cmd ? cmd->n : 0) + (args ? args->n : 0), k = 0;
+	const char **v = calloc(total + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; cmd && i < cmd->n; i++)
+		v[k++] = cmd->v[i];
+	for (size_t i = 0; args && i < args->n; i++)
+		v[k++] = args->v[i];
+	*argv = v;
+	*n = k;
+	return 0;
+}
+
+static bool has_str(const struct cs_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
+bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d)
+{
+	bool priv = sc->privileged.set && sc->privileged.v;
+	bool ape_false = sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v;
+
+	if (!ape_false || !(priv || (sc->caps_set && has_str(&sc->add, "CAP_SYS_ADMIN"))))
+		return false;
+	cs_diag_set(d, EINVAL, 0, 0, NULL,
+		    "the API server rejects the pod: cannot set allowPrivilegeEscalation to false "
+		    "and %s",
+		    priv ? "privileged to true" : "capabilities.add CAP_SYS_ADMIN");
+	return true;
+}
+
+bool cs_kubelet_no_new_privs(const struct cs_k8s_sc *sc)
+{
+	bool priv = sc->privileged.set && sc->privileged.v;
+
+	return sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v && !priv;
+}

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every process (or the named ones) with its five sets, ids, groups,
+ * no_new_privs, seccomp, user namespace, container and the threads that
+ * differ from their leader: `capscope ps` renders it, the node agent exports it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "capscope/proc.h"
+#include "internal/cleanup.h"
+#include "internal/secbits.h"
+
+/*
+ * getpwuid reads the passwd database on every call; a listing has few
+ * distinct uids, so the snapshot remembers the last ones
+ * (bench/bench-foundation.sh).
+ */
+struct user_cache {
+	struct {
+		uid_t uid;
+		char *name;
+	} e[16];
+	size_t used, next;
+};
+
+static void user_cache_free(struct user_cache *c)
+{
+	for (size_t i = 0; i < c->used; i++)
+		free(c->e[i].name);
+}
+
+static char *user_name(struct user_cache *c, uid_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024], num[16];
+	const char *name = num;
+	char *copy;
+
+	for (size_t i = 0; i < c->used; i++)
+		if (c->e[i].uid == uid)
+			return strdup(c->e[i].name);
+	snprintf(num, sizeof(num), "%u", (unsigned)uid);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_name)
+		name = res->pw_name;
+	copy = strdup(name);
+	if (!copy)
+		return NULL;
+	if (c->used == 16)
+		free(c->e[c->next].name);
+	c->e[c->next].uid = uid;
+	c->e[c->next].name = copy;
+	c->next = (c->next + 1) % 16;
+	if (c->used < 16)
+		c->used++;
+	return strdup(copy);
+}
+
+void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (!outlen)
+		return;
+	for (const char *p = name; *p && o + 1 < outlen; p++) {
+		if (p[0] == '\\' && (p[1] == 'n' || p[1] == '\\')) {
+			out[o++] = p[1] == 'n' ? '\n' : '\\';
+			p++;
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* argv joined with spaces, or NULL when empty or unreadable. */
+static char *read_cmdline(pid_t pid)
+{
+	char path[64], *buf = NULL;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if (cs_read_proc_file(path, 64 * 1024, &buf, &n) < 0)
+		return NULL; /* longer than we show, or unreadable */
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	if (n == 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_status *b)
+{
+	return !cs_quintet_equal(&a->caps, &b->caps) || memcmp(a->uid, b->uid, sizeof(a->uid)) ||
+	       memcmp(a->gid, b->gid, sizeof(a->gid)) || a->no_new_privs != b->no_new_privs ||
+	       a->seccomp != b->seccomp;
+}
+
+static int collect_threads(pid_t pid, struct cs_proc_info *v)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return 0; /* gone: the leader's data still stands */
+	while ((de = readdir(d))) {
+		char *e;
+		long tid = strtol(de->d_name, &e, 10);
+		struct cs_proc_status t, *nt;
+
+		if (*e || tid <= 0 || tid == pid)
+			continue;
+		if (cs_proc_status_read(pid, (pid_t)tid, &t, NULL) < 0)
+			continue; /* thread exited meanwhile */
+		if (!thread_differs(&v->st, &t)) {
+			cs_proc_status_free(&t);
+			continue;
+		}
+		nt = realloc(v->threads, (v->nthreads + 1) * sizeof(*nt));
+		if (!nt) {
+			cs_proc_status_free(&t);
+			closedir(d);
+			return -ENOMEM;
+		}
+		v->threads = nt;
+		v->threads[v->nthreads++] = t;
+	}
+	closedir(d);
+	return 0;
+}
+
+static void info_free(struct cs_proc_info *v)
+{
+	cs_proc_status_free(&v->st);
+	free(v->user);
+	free(v->cmdline);
+	for (size_t i = 0; i < v->nthreads; i++)
+		cs_proc_status_free(&v->threads[i]);
+	free(v->threads);
+	memset(v, 0, sizeof(*v));
+}
+
+struct snap_ctx {
+	pid_t self;
+	struct user_cache users;
+	const struct cs_secbits_table *secbits; /* NULL when not read */
+};
+
+static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs_diag *d)
+{
+	char path[64], *cg = NULL;
+	size_t n;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->securebits = -1;
+	rc = cs_proc_status_read(pid, 0, &v->st, d);
+	if (rc < 0)
+		return rc;
+	v->user = user_name(&c->users, v->st.uid[1]);
+	if (!v->user) {
+		info_free(v);
+		return -ENOMEM;
+	}
+	if (v->st.kthread == 1) {
+		/* Kernel threads have no command line, no container and always
+		 * the initial user namespace: most of a host's pids, read for nothing. */
+		v->userns = 0;
+	} else {
+		v->cmdline = read_cmdline(pid);
+		v->userns = cs_proc_in_child_userns(pid);
+		if (v->userns < 0)
+			v->userns = -1;
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+		if (cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
+			v->has_container = cs_cgroup_parse(cg, n, &v->container) > 0;
+			free(cg);
+		}
+	}
+	if (pid == c->self) {
+		int sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+
+		v->securebits = sb >= 0 ? sb : -1;
+	} else if (c->secbits) {
+		v->securebits = cs_secbits_table_lookup(c->secbits, pid);
+	}
+	/* A single-threaded process has no other thread to compare. */
+	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v);
+	if (rc < 0)
+		info_free(v);
+	/* A process that exits after its status was read is still shown: what
+	 * it had is what was read; a later file that vanished leaves its field empty. */
+	return rc;
+}
+
+static int compare_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int list_all_pids(pid_t **out, size_t *n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t *p = NULL;
+	size_t cnt = 0, cap = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *e;
+		long v = strtol(de->d_name, &e, 10);
+
+		if (*e || v <= 0)
+			continue;
+		if (cnt == cap) {
+			pid_t *np;
+
+			cap = cap ? cap * 2 : 256;
+			np = realloc(p, cap * sizeof(*np));
+			if (!np) {
+				free(p);
+				closedir(d);
+				return -ENOMEM;
+			}
+			p = np;
+		}
+		p[cnt++] = (pid_t)v;
+	}
+	closedir(d);
+	qsort(p, cnt, sizeof(*p), compare_pid);
+	*out = p;
+	*n = cnt;
+	return 0;
+}
+
+static int add_missing(struct cs_proc_snapshot *s, pid_t pid, int err)
+{
+	struct cs_proc_missing *m = realloc(s->missing, (s->nmissing + 1) * sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	s->missing = m;
+	s->missing[s->nmissing++] = (struct cs_proc_missing){pid, err};
+	return 0;
+}
+
+/* Every thread's securebits, or the reason they are unknown in s. */
+static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, bool *have)
+{
+	struct cs_diag d = {0};
+
+	*have = cs_secbits_table_load(t, &d) == 0;
+	if (!*have)
+		s->securebits_why = strdup(d.message);
+}
+
+int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
+		     struct cs_diag *d)
+{
+	struct snap_ctx c = {.self = getpid()};
+	struct cs_secbits_table sb = {0};
+	cs_cleanup_free pid_t *all = NULL;
+	const pid_t *pids = o->pids;
+	size_t npids = o->npids;
+	bool have_sb = false;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!pids) {
+		rc = list_all_pids(&all, &npids);
+		if (rc < 0)
+			return cs_diag_set(d, -rc, 0, 0, "", "cannot list /proc: %s",
+					   strerror(-rc));
+		pids = all;
+	}
+	s->procs = calloc(npids ? npids : 1, sizeof(*s->procs));
+	if (!s->procs)
+		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+	if (o->securebits)
+		load_secbits(s, &sb, &have_sb);
+	c.secbits = have_sb ? &sb : NULL;
+	for (size_t i = 0; i < npids && rc == 0; i++) {
+		struct cs_diag pd = {0};
+		int r = load(&c, pids[i], &s->procs[s->n], &pd);
+
+		if (r == 0)
+			s->n++;
+		else if (r == -ENOMEM)
+			rc = cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+		else if (o->pids)
+			rc = add_missing(s, pids[i], r);
+	}
+	user_cache_free(&c.users);
+	cs_secbits_table_free(&sb);
+	return rc;
+}
+
+void cs_proc_snapshot_free(struct cs_proc_snapshot *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		info_free(&s->procs[i]);
+	free(s->procs);
+	free(s->missing);
+	free(s->securebits_why);
+	memset(s, 0, sizeof(*s));
+}

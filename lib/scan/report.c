@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reports of a scan as data: the JSON and SARIF documents, the getcap
+ * text of a finding's capabilities and the image-or-tree decision, here so a
+ * daemon writes exactly what `capscope scan` writes.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/json.h"
+#include "capscope/scan.h"
+
+/* tar ("ustar" at 257), gzip, zstd, xz, bzip2: what the image reader accepts. */
+static bool archive_magic(const char *p)
+{
+	unsigned char b[263] = {0};
+	FILE *f = fopen(p, "rb");
+	size_t n;
+
+	if (!f)
+		return true; /* let the reader report why it cannot be opened */
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	return (n >= 262 && memcmp(b + 257, "ustar", 5) == 0) ||
+	       (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) ||
+	       (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	       (n >= 6 && memcmp(b,
+				 "\xfd"
+				 "7zXZ\0",
+				 6) == 0) ||
+	       (n >= 3 && memcmp(b, "BZh", 3) == 0);
+}
+
+bool cs_scan_is_image(const char *p)
+{
+	struct stat st;
+	char buf[4096];
+
+	if (lstat(p, &st) < 0)
+		return false;
+	if (S_ISLNK(st.st_mode) && stat(p, &st) < 0)
+		return false;
+	/*
+	 * An executable that is not an archive is checked as itself, like getcap
+	 * FILE; anything else goes to the image reader, which says what is wrong.
+	 */
+	if (S_ISREG(st.st_mode))
+		return archive_magic(p) ||
+		       !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH | S_ISUID | S_ISGID));
+	/* A directory holding an OCI layout is an image, not a tree. */
+	snprintf(buf, sizeof(buf), "%s/oci-layout", p);
+	return S_ISDIR(st.st_mode) && lstat(buf, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cs_scan_target_run(struct cs_scan_target *t, const struct cs_scan_opts *o)
+{
+	t->rc = t->image ? cs_scan_image(t->name, o, &t->r, &t->diag)
+			 : cs_scan_tree(t->name, o, &t->r, &t->diag);
+	return t->rc;
+}
+
+static void mode_str(uint32_t mode, char *b, size_t n)
+{
+	snprintf(b, n, "0%o", mode & 07777);
+}
+
+char *cs_finding_caps_text(const struct cs_finding *f)
+{
+	char *t, *s;
+
+	if (!f->has_fcaps)
+		return strdup("");
+	if (f->fcaps_invalid)
+		return strdup("(invalid security.capability)");
+	t = cs_fcaps_to_text(&f->fcaps);
+	if (!t)
+		return NULL;
+	if (f->fcaps.version == 3) {
+		if (asprintf(&s, "%s v3 rootid=%" PRIu32, t, f->fcaps.rootid) < 0)
+			s = NULL;
+	} else if (asprintf(&s, "%s v%d", t, f->fcaps.version) < 0) {
+		s = NULL;
+	}
+	free(t);
+	return s;
+}
+
+static void json_argv(struct cs_json *j, char *const *v)
+{
+	if (!v) {
+		cs_json_null(j);
+		return;
+	}
+	cs_json_arr_begin(j);
+	for (; *v; v++)
+		cs_json_str(j, *v);
+	cs_json_arr_end(j);
+}
+
+static void json_finding(struct cs_json *j, const struct cs_scan_target *tg,
+			 const struct cs_finding *f)
+{
+	char mode[16];
+
+	mode_str(f->mode, mode, sizeof(mode));
+	cs_json_obj_begin(j);
+	cs_json_key(j, "path");
+	cs_json_str(j, f->path);
+	cs_json_key(j, "target");
+	cs_json_str(j, tg->name);
+	cs_json_key(j, "uid");
+	cs_json_uint(j, f->uid);
+	cs_json_key(j, "gid");
+	cs_json_uint(j, f->gid);
+	cs_json_key(j, "mode");
+	cs_json_str(j, mode);
+	cs_json_key(j, "setuid");
+	cs_json_bool(j, f->mode & S_ISUID);
+	cs_json_key(j, "setgid");
+	cs_json_bool(j, f->mode & S_ISGID);
+	cs_json_key(j, "file_caps");
+	if (!f->has_fcaps) {
+		cs_json_null(j);
+	} else if (f->fcaps_invalid) {
+		cs_json_obj_begin(j);
+		cs_json_key(j, "text");
+		cs_json_null(j);
+		cs_json_key(j, "invalid");
+		cs_json_bool(j, true);
+		cs_json_obj_end(j);
+	} else {
+		char *text = cs_fcaps_to_text(&f->fcaps);
+
+		cs_json_obj_begin(j);
+		cs_json_key(j, "text");
+		cs_json_str(j, text); /* null when absent */
+		free(text);
+		cs_json_key(j, "version");
+		cs_json_int(j, f->fcaps.version);
+		cs_json_key(j, "rootid");
+		if (f->fcaps.version == 3)
+			cs_json_uint(j, f->fcaps.rootid);
+		else
+			cs_json_null(j);
+		cs_json_key(j, "effective");
+		cs_json_bool(j, f->fcaps.effective);
+		cs_json_key(j, "permitted");
+		cs_json_mask(j, f->fcaps.permitted);
+		cs_json_key(j, "inheritable");
+		cs_json_mask(j, f->fcaps.inheritable);
+		cs_json_obj_end(j);
+	}
+	cs_json_key(j, "risk");
+	cs_json_str(j, cs_risk_name(f->risk));
+	cs_json_key(j, "reason");
+	cs_json_str(j, f->reason);
+	cs_json_key(j, "inert");
+	cs_json_bool(j, f->inert);
+	cs_json_key(j, "entrypoint");
+	cs_json_bool(j, f->entrypoint);
+	cs_json_key(j, "layer");
+	if (f->layer >= 0)
+		cs_json_int(j, f->layer);
+	else
+		cs_json_null(j);
+	cs_json_obj_end(j);
+}
+
+void cs_scan_write_json(struct cs_json *j, const struct cs_scan_target *tg, size_t nt)
+{
+	uint64_t files = 0, dirs = 0, by[CS_RISK_CRITICAL + 1] = {0}, total = 0;
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "findings");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < nt; i++) {
+		files += tg[i].r.files;
+		dirs += tg[i].r.dirs;
+		for (size_t k = 0; k < tg[i].r.nfindings; k++) {
+			json_finding(j, &tg[i], &tg[i].r.findings[k]);
+			by[tg[i].r.findings[k].risk]++;
+			total++;
+		}
+	}
+	cs_json_arr_end(j);
+	cs_json_key(j, "summary");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "findings");
+	cs_json_uint(j, total);
+	cs_json_key(j, "by_risk");
+	cs_json_obj_begin(j);
+	for (int r = CS_RISK_CRITICAL; r >= CS_RISK_INFO; r--) {
+		cs_json_key(j, cs_risk_name((enum cs_risk)r));
+		cs_json_uint(j, by[r]);
+	}
+	cs_json_obj_end(j);
+	cs_json_key(j, "files");
+	cs_json_uint(j, files);
+	cs_json_key(j, "dirs");
+	cs_json_uint(j, dirs);
+	cs_json_key(j, "targets");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < nt; i++) {
+		const struct cs_scan_result *r = &tg[i].r;
+
+		cs_json_obj_begin(j);
+		cs_json_key(j, "target");
+		cs_json_str(j, tg[i].name);
+		cs_json_key(j, "kind");
+		cs_json_str(j, tg[i].image ? (r->image_kind ? r->image_kind : "image") : "tree");
+		if (tg[i].image && r->image_kind) {
+			cs_json_key(j, "layers");
+			cs_json_uint(j, r->nlayers);
+			cs_json_key(j, "user");
+			cs_json_str(j, r->image_user ? r->image_user : "");
+			cs_json_key(j, "entrypoint");
+			json_argv(j, r->entrypoint);
+			cs_json_key(j, "cmd");
+			json_argv(j, r->cmd);
+			cs_json_key(j, "entrypoint_path");
+			cs_json_str(j, r->entrypoint_path); /* null when absent */
+		}
+		cs_json_key(j, "error");
+		if (tg[i].rc < 0) {
+			char b[700];
+
+			cs_json_str(j, cs_diag_format(&tg[i].diag, b, sizeof(b)));
+		} else {
+			cs_json_null(j);
+		}
+		cs_json_key(j, "errors");
+		cs_json_arr_begin(j);
+		for (size_t k = 0; k < r->nerrors; k++) {
+			cs_json_obj_begin(j);
+			cs_json_key(j, "path");
+			cs_json_str(j, r->errors[k].path);
+			cs_json_key(j, "message");
+			cs_json_str(j, r->errors[k].message);
+			cs_json_obj_end(j);
+		}
+		cs_json_arr_end(j);
+		cs_json_obj_end(j);
+	}
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	cs_json_obj_end(j);
+}
+
+static const char *sarif_level(enum cs_risk r)
+{
+	return r >= CS_RISK_HIGH ? "error" : r == CS_RISK_MEDIUM ? "warning" : "note";
+}
+
+void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, size_t nt)
+{
+	static const char *const rules[][2] = {
+	    {"file-capabilities", "File carries capabilities (security.capability)"},
+	    {"setuid", "File is set-uid"},
+	    {"setgid", "File is set-gid"},
+	};
+	cs_json_obj_begin(j);
+	cs_json_key(j, "$schema");
+	cs_json_str(j, "https://json.schemastore.org/sarif-2.1.0.json");
+	cs_json_key(j, "version");
+	cs_json_str(j, "2.1.0");
+	cs_json_key(j, "runs");
+	cs_json_arr_begin(j);
+	cs_json_obj_begin(j);
+	cs_json_key(j, "tool");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "driver");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "name");
+	cs_json_str(j, "capscope");
+	cs_json_key(j, "version");
+	cs_json_str(j, "0.1.0");
+	cs_json_key(j, "rules");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < 3; i++) {
+		cs_json_obj_begin(j);
+		cs_json_key(j, "id");
+		cs_json_str(j, rules[i][0]);
+		cs_json_key(j, "shortDescription");
+		cs_json_obj_begin(j);
+		cs_json_key(j, "text");
+		cs_json_str(j, rules[i][1]);
+		cs_json_obj_end(j);
+		cs_json_obj_end(j);
+	}
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	cs_json_obj_end(j);
+	cs_json_key(j, "results");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < nt; i++) {
+		for (size_t k = 0; k < tg[i].r.nfindings; k++) {
+			const struct cs_finding *f = &tg[i].r.findings[k];
+			int rule = f->has_fcaps ? 0 : (f->mode & S_ISUID) ? 1 : 2;
+			char *caps = cs_finding_caps_text(f), *msg = NULL;
+			char mode[16];
+
+			mode_str(f->mode, mode, sizeof(mode));
+			if (asprintf(&msg,
+				     "%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32
+				     "%s%s)",
+				     f->path, cs_risk_name(f->risk), f->inert ? ", inert" : "",
+				     f->reason, mode, f->uid, f->gid,
+				     caps && caps[0] ? ", caps " : "", caps ? caps : "") < 0)
+				msg = NULL;
+			free(caps);
+			cs_json_obj_begin(j);
+			cs_json_key(j, "ruleId");
+			cs_json_str(j, rules[rule][0]);
+			cs_json_key(j, "ruleIndex");
+			cs_json_int(j, rule);
+			cs_json_key(j, "level");
+			cs_json_str(j, f->inert ? "note" : sarif_level(f->risk));
+			cs_json_key(j, "message");
+			cs_json_obj_begin(j);
+			cs_json_key(j, "text");
+			cs_json_str(j, msg ? msg : f->path);
+			cs_json_obj_end(j);
+			free(msg);
+			cs_json_key(j, "locations");
+			cs_json_arr_begin(j);
+			cs_json_obj_begin(j);
+			cs_json_key(j, "physicalLocation");
+			cs_json_obj_begin(j);
+			cs_json_key(j, "artifactLocation");
+			cs_json_obj_begin(j);
+			cs_json_key(j, "uri");
+			/* Image paths are absolute inside the image; SARIF wants a relative URI. */
+			cs_json_str(j, tg[i].image && f->path[0] == '/' ? f->path + 1 : f->path);
+			cs_json_obj_end(j);
+			cs_json_obj_end(j);
+			cs_json_obj_end(j);
+			cs_json_arr_end(j);
+			cs_json_key(j, "properties");
+			cs_json_obj_begin(j);
+			cs_json_key(j, "risk");
+			cs_json_str(j, cs_risk_name(f->risk));
+			cs_json_key(j, "target");
+			cs_json_str(j, tg[i].name);
+			cs_json_key(j, "layer");
+			if (f->layer >= 0)
+				cs_json_int(j, f->layer);
+			else
+				cs_json_null(j);
+			cs_json_obj_end(j);
+			cs_json_obj_end(j);
+		}
+	}
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+}

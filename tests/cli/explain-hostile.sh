@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope explain pod/oci with hostile input: names, images, commands, SCC
+# names, capability names, sysctl values, process.args[0] and the image's
+# USER carrying ESC sequences and newlines that try to forge a "Container"
+# block must reach the terminal escaped (cs_escape_text), never raw. And
+# with --image, a missing or dangling entrypoint says what really happened.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/scan-image-lib.sh"
+for t in tar jq sha256sum; do
+  command -v $t >/dev/null || skip_all "needs $t"
+done
+tap_tmpdir
+cd "$T" || exit 1
+
+# raw_ctl FILE: does FILE hold an ESC byte, or any other C0 control but \n?
+raw_ctl() { LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1"; }
+
+# YAML double-quoted "\e" is ESC, "\n" a newline: the strings below hold raw ones.
+cat >hostile.yaml <<'Y'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: "pod\e[2J\nContainer forged-pod (app)"
+spec:
+  securityContext:
+    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "2000\e[31m"}]
+  containers:
+  - name: "web\e]0;owned\a\nContainer forged (app, image evil)"
+    image: "img\e[8m\nContainer forged-image (app)"
+    command: ["/bin/nc\e[1A\nContainer forged-cmd (app)", "-l"]
+    securityContext:
+      runAsUser: 1000
+      capabilities: {add: ["NET_BIND_SERVICE", "FOO\e[5m\nContainer forged-cap"], drop: ["X\e[0m"]}
+---
+apiVersion: security.openshift.io/v1
+kind: SecurityContextConstraints
+metadata: {name: "scc\e[41m\nContainer forged-scc (app)"}
+priority: 10
+allowPrivilegeEscalation: true
+allowedCapabilities: ["*"]
+runAsUser: {type: RunAsAny}
+seLinuxContext: {type: RunAsAny}
+volumes: ["*"]
+Y
+printf '{"config":{"User":"app\\u001b[2J\\nContainer forged-user","Entrypoint":["/bin/sh"]}}' >cfg.json
+
+"$CAPSCOPE" explain pod --runtime containerd --check bind:443 hostile.yaml >out.txt 2>err.txt
+is "$?" 1 "explain pod hostile: runs (exit 1: not everything is effective)"
+raw_ctl out.txt; ok $((! $?)) "explain pod: no raw ESC or control byte from the manifest in the text"
+is "$(grep -c '^ *Container forged' out.txt)" 0 "explain pod: no forged line starts a Container block"
+is "$(grep -c '^Container ' out.txt)" 1 "explain pod: one Container block, the real one"
+like "$(cat out.txt)" 'Container web\\x1b\]0;owned\\x07\\nContainer forged \(app, image evil\) \(container, image img\\x1b\[8m\\nContainer forged-image \(app\)\)' \
+  "explain pod: the container name and image are shown escaped, on one line"
+like "$(cat out.txt)" 'Entrypoint: /bin/nc\\x1b\[1A\\nContainer forged-cmd \(app\) \(assumed plain' "explain pod: the command escaped"
+like "$(cat out.txt)" 'FOO\\x1b\[5m\\nContainer forged-cap +not effective' "explain pod: a requested capability name escaped"
+like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer forged-pod' "explain pod: the pod name escaped"
+like "$(cat out.txt)" 'ip_unprivileged_port_start=2000\\x1b\[31m' "explain pod: a sysctl value escaped"
+like "$(cat out.txt)" 'scc\\x1b\[41m\\nContainer forged-scc' "explain pod: the SCC name escaped"
+is "$(grep -c $'\x1b' out.txt)" 0 "explain pod: not one ESC byte"
+like "$(cat out.txt)" 'RUN setcap cap_net_bind_service\+ep /bin/nc\\x1b\[1A\\nContainer forged-cmd \(app\)' \
+  "explain pod: remedies show the entrypoint escaped once"
+
+# The image config's USER (a name that cannot be looked up) and its Entrypoint.
+"$CAPSCOPE" explain pod --image-config cfg.json hostile.yaml >out2.txt 2>&1
+sed -i 's/runAsUser: 1000/runAsGroup: 1/' hostile.yaml
+"$CAPSCOPE" explain pod --image-config cfg.json hostile.yaml >out3.txt 2>&1
+raw_ctl out3.txt; ok $((! $?)) "explain pod --image-config: no raw control byte from the image's USER"
+like "$(cat out3.txt)" "image USER 'app\\\\x1b\[2J\\\\nContainer forged-user' is a name" "explain pod: the image's USER escaped"
+
+# The JSON keeps the exact strings (JSON escaping is the JSON writer's).
+"$CAPSCOPE" explain pod --json hostile.yaml >out.json 2>/dev/null
+is "$(jq -r '.containers[0].name' out.json)" $'web\e]0;owned\a\nContainer forged (app, image evil)' \
+  "explain pod --json: the name as written"
+
+# explain oci: process.args[0] and the paths.
+mkdir -p b/rootfs/bin
+printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":1000,"gid":1000},"args":["/bin/x\\u001b[2J\\nContainer forged"],"env":["PATH=/bin"],"cwd":"/","capabilities":{"bounding":["CAP_NET_BIND_SERVICE"],"permitted":["CAP_NET_BIND_SERVICE"],"effective":["CAP_NET_BIND_SERVICE"]}}}' >b/config.json
+"$CAPSCOPE" explain oci --caller root b >oci.txt 2>&1
+is "$?" 1 "explain oci hostile: the process would not start"
+raw_ctl oci.txt; ok $((! $?)) "explain oci: no raw control byte from process.args[0]"
+like "$(cat oci.txt)" 'Entrypoint: /bin/x\\x1b\[2J\\nContainer forged: No such file' "explain oci: args[0] escaped"
+
+# --image with a missing and with a dangling entrypoint: say so, not "no --rootfs or --image".
+mkdir -p l0/etc l0/usr/bin
+printf 'root:x:0:0:root:/root:/bin/sh\n' >l0/etc/passwd
+ln -s /usr/bin/nowhere l0/usr/bin/nc
+mklayer l0 l0.tar
+mkconfig img.json "" '["/usr/bin/nc"]' null "$(sha l0.tar)"
+mkdocker dangling.tar img.json l0.tar
+mkconfig img2.json "" '["/usr/bin/gone"]' null "$(sha l0.tar)"
+mkdocker missing.tar img2.json l0.tar
+mkconfig img3.json "" null null "$(sha l0.tar)"
+mkdocker nocmd.tar img3.json l0.tar
+printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext: {capabilities: {add: [CHOWN]}}\n' >plain.yaml
+out=$("$CAPSCOPE" explain pod --image dangling.tar plain.yaml 2>&1)
+like "$out" 'Entrypoint: /usr/bin/nc \(a dangling symbolic link in the image \(ENOENT\): the process cannot start\)' \
+  "--image, dangling entrypoint: said so"
+[[ "$out" != *"no --rootfs or --image"* ]]; ok $? "--image, dangling entrypoint: not 'no --rootfs or --image'"
+out=$("$CAPSCOPE" explain pod --image missing.tar plain.yaml 2>&1)
+like "$out" 'Entrypoint: /usr/bin/gone \(not found in the image \(ENOENT\): the process cannot start\)' \
+  "--image, missing entrypoint: said so"
+[[ "$out" != *"no --rootfs or --image"* ]]; ok $? "--image, missing entrypoint: not 'no --rootfs or --image'"
+out=$("$CAPSCOPE" explain pod --image nocmd.tar plain.yaml 2>&1)
+like "$out" "Entrypoint: \(the image's entrypoint\) \(assumed plain: neither the pod nor the image config names a command\)" \
+  "--image without Entrypoint, Cmd or command: said so"
+mkdir -p r/usr/bin
+out=$("$CAPSCOPE" explain pod --rootfs r plain.yaml 2>&1)
+like "$out" "assumed plain: neither the pod nor an image config names a command" "--rootfs, no command and no image config: said so"
+out=$("$CAPSCOPE" explain pod plain.yaml 2>&1)
+like "$out" "assumed plain: no --rootfs or --image" "nothing given: assumed plain (as before)"
+
+done_testing

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Differential test of capscope's TOML reader against Python's tomllib.
+
+Every document is parsed by both: tomllib in this process, capscope's
+reader through tests/helpers/toml-dump (the tree as JSON). They must agree:
+both refuse, or both accept with the same tree. capscope may refuse — but
+never accept differently — where it cannot represent a value exactly
+(integers beyond 64 bits, NUL in a string, nesting past 100, numbers past
+127 characters). Speaks TAP.
+
+Documents: hand-written crio.conf-like cases, the TOML fuzz corpus, and a
+seeded generator (valid documents, then byte-level mutations of them).
+Usage: toml-diff.py TOML_DUMP [--seed N] [--count N] [--write-corpus DIR N]
+"""
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+try:
+    import tomllib
+except ImportError:  # python < 3.11
+    print("1..0 # SKIP python3 has no tomllib (3.11+)")
+    sys.exit(77)
+
+HAND = [
+    # the spellings of crio.runtime seen in real configs and drop-ins
+    '[crio]\nroot = "/var/lib/containers/storage"\n[crio.runtime]\n'
+    'default_capabilities = [\n  "CHOWN",\n  "DAC_OVERRIDE", # trailing\n]\n',
+    '[crio]\nruntime = { default_capabilities = ["CHOWN"], add_inheritable_capabilities = true }\n',
+    'crio = { runtime = { default_capabilities = [ "KILL" ] } }\n',
+    '["crio.runtime"]\ndefault_capabilities = ["CHOWN"]\n',
+    '[crio."runtime"]\ndefault_capabilities = []\n',
+    "[crio.'runtime']\nadd_inheritable_capabilities = false\n",
+    '[crio]\nruntime.default_capabilities = ["A"]\nruntime.x = 1\n',
+    '[crio.runtime]\ndefault_runtime = "runc"\n[crio.runtime.runtimes.runc]\n'
+    'runtime_path = ""\nruntime_type = "oci"\nallowed_annotations = [\n'
+    '  "io.containers.trace-syscall",\n]\n[crio.runtime.runtimes."crun-wasm"]\n'
+    'runtime_path = "/usr/bin/crun"\n',
+    '[crio.runtime.workloads.management]\nactivation_annotation = "x"\n'
+    'annotation_prefix = "io.openshift.workload.management"\n'
+    'resources = { "cpushares" = 0, "cpuset" = "" }\n',
+    '[crio.image]\npause_image = "registry.k8s.io/pause:3.9"\n'
+    'insecure_registries = []\n[crio.network]\nplugin_dirs = [\n  "/opt/cni/bin/",\n]\n',
+    '[crio.metrics]\nenable_metrics = true\nmetrics_port = 9_090\n'
+    'metrics_collectors = ["operations"]\n',
+    '[crio.runtime]\nconmon_env = [\n"PATH=/usr/local/sbin:/usr/local/bin",\n]\n'
+    'log_size_max = -1\npids_limit = 0\n',
+    '[crio.runtime]\ndefault_capabilities = """CHOWN"""\n',
+    '[crio.runtime]\ndefault_capabilities = ["CHOWN",]\ndefault_capabilities = []\n',
+    '[crio.runtime]\n[crio.runtime]\n',
+    '[crio]\nruntime = {}\n[crio.runtime]\n',
+    '[crio]\nruntime = { default_capabilities = ["A"] }\nruntime.x = 1\n',
+    'crio.runtime = 5\n',
+    '[[crio.runtime]]\nx = 1\n',
+    '[crio.runtime]\nseccomp_profile = \'\'\'\n/etc/x\'\'\'\nwhen = 1979-05-27T07:32:00Z\n',
+    '[crio.runtime]\ndefault_capabilities = ["CHOWN"\n"KILL"]\n',
+    '[crio.runtime]\r\ndefault_capabilities = ["CHOWN"]\r\n',
+    '[crio.runtime]\rdefault_capabilities = ["CHOWN"]\n',
+    '\ufeff[crio]\n',
+    '[crio.runtime] # c\n  default_capabilities = [ ] # c\n',
+    '[ crio . runtime ]\ndefault_capabilities = ["A"]\n',
+    '[crio .runtime]\n',
+    '[crio.runtime.]\n',
+    '[.crio]\n',
+    '[]\n',
+    '[crio]]\n',
+    'a = """\\\n   \\\n  x"""\n',
+    'a = "\\U0001F600 \\u00E9"\n',
+    'a = "\\uD800"\n',
+    'a = "\\u0000"\n',
+    'a = 99999999999999999999\n',
+    'a = 1979-05-27T24:00:00\n',
+    'a = 1979-05-27 07:32:00.123456789+05:30\n',
+    'a = 2000-02-29\nb = 1900-02-29\n',
+    'a = { b.c = 1, b.d = 2 }\n',
+    'a = { b = 1, b.c = 2 }\n',
+    '[[a]]\n[a.b]\n[[a]]\n[a.b]\n',
+    '[[a.b]]\n[a]\n',
+    'a = [{b = 1}]\n[a.c]\n',
+    "k = '''''''''\n",
+    'k = """"""""\n',
+    'k = """""""""\n',
+]
+
+ATOMS = [
+    '"s"', "'lit'", '"""m\nl"""', "'''m\nl'''", '""', '"\\t\\n\\"\\\\"', '"é"',
+    '0', '-0', '+7', '1_000', '0x_1', '0xdead_BEEF', '0o755', '0b1010', '07',
+    '1.5', '-0.0', '6.02e23', '1e-7', '1E+2', '1.', '.5', 'inf', '-inf', 'nan', '+nan',
+    'true', 'false', 'True', '1979-05-27', '1979-05-27T07:32:00', '1979-05-27 07:32:00Z',
+    '07:32:00', '07:32:00.5', '1979-05-27T07:32:00.12345678-08:00', '1979-13-01',
+    '9223372036854775807', '-9223372036854775808', '9223372036854775808',
+]
+KEYS = ['a', 'b', 'key', 'bare-key_1', '1234', '"quoted key"', '"a.b"', "'lit.key'",
+        '""', '"é"', 'crio', 'runtime', 'default_capabilities']
+
+
+def gen_value(r, depth=0):
+    k = r.random()
+    if depth < 3 and k < 0.15:
+        sep = r.choice([', ', ',', ',\n  ', ' , '])
+        items = [gen_value(r, depth + 1) for _ in range(r.randint(0, 3))]
+        tail = r.choice(['', ',', ',\n'])
+        return '[' + sep.join(items) + (tail if items else '') + ']'
+    if depth < 3 and k < 0.27:
+        pairs = [gen_key(r) + ' = ' + gen_value(r, depth + 1) for _ in range(r.randint(0, 3))]
+        return '{ ' + ', '.join(pairs) + ' }'
+    return r.choice(ATOMS)
+
+
+def gen_key(r):
+    return '.'.join(r.choice(KEYS) for _ in range(r.choice([1, 1, 1, 2, 3])))
+
+
+def gen_doc(r):
+    lines = []
+    for _ in range(r.randint(1, 10)):
+        k = r.random()
+        if k < 0.2:
+            lines.append('[' + gen_key(r) + ']')
+        elif k < 0.28:
+            lines.append('[[' + gen_key(r) + ']]')
+        elif k < 0.33:
+            lines.append('# comment ' + r.choice(['', 'é', '"x"']))
+        elif k < 0.36:
+            lines.append('')
+        else:
+            lines.append(r.choice(['', '  ', '\t']) + gen_key(r) + r.choice([' = ', '=', ' =\t'])
+                         + gen_value(r) + r.choice(['', ' # c', '  ']))
+    return '\n'.join(lines) + r.choice(['\n', '', '\r\n'])
+
+
+NOISE = ['=', '[', ']', '{', '}', '"', "'", '.', ',', '#', '\n', '\r', '\\', '_', '0', 'x',
+         ':', '-', '+', ' ', '\t', '\x00', '\x7f', '\x01', 'e', 'T', 'Z', '\u00e9']
+
+
+def mutate(r, doc):
+    b = list(doc)
+    for _ in range(r.randint(1, 3)):
+        op = r.random()
+        i = r.randint(0, len(b))
+        if op < 0.4 and b:
+            del b[min(i, len(b) - 1)]
+        elif op < 0.8:
+            b.insert(i, r.choice(NOISE))
+        else:
+            b[min(i, len(b) - 1):min(i, len(b) - 1)] = b[:r.randint(0, 20)]
+    return ''.join(b)
+
+
+def norm(v):
+    import datetime
+    if isinstance(v, dict):
+        return {k: norm(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [norm(x) for x in v]
+    if isinstance(v, bool) or isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return {'$f': 'nan' if math.isnan(v) else format(v, '.17g')}
+    if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
+        return {'$dt': v.isoformat()}
+    raise TypeError(type(v))
+
+
+def may_refuse(v, depth=0):
+    """Values capscope refuses on purpose, rather than represent them wrongly."""
+    if depth > 100:
+        return True
+    if isinstance(v, dict):
+        return any('\0' in k or may_refuse(x, depth + 1) for k, x in v.items())
+    if isinstance(v, list):
+        return any(may_refuse(x, depth + 1) for x in v)
+    if isinstance(v, str):
+        return '\0' in v
+    if isinstance(v, int) and not isinstance(v, bool):
+        return not -2**63 <= v < 2**63
+    return False
+
+
+def main():
+    args = sys.argv[1:]
+    dump = args.pop(0)
+    seed, count, corpus = 20261129, 600, None
+    while args:
+        a = args.pop(0)
+        if a == '--seed':
+            seed = int(args.pop(0))
+        elif a == '--count':
+            count = int(args.pop(0))
+        elif a == '--write-corpus':
+            corpus = (args.pop(0), int(args.pop(0)))
+    r = random.Random(seed)
+    docs = [('hand-%d' % i, d.encode()) for i, d in enumerate(HAND)]
+    cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fuzz', 'corpus', 'toml')
+    for name in sorted(os.listdir(cdir)):
+        with open(os.path.join(cdir, name), 'rb') as f:
+            docs.append(('corpus/' + name, f.read()))
+    valid = []
+    for i in range(count):
+        d = gen_doc(r)
+        if i % 2 and valid:
+            d = mutate(r, r.choice(valid))
+        else:
+            valid.append(d)
+        docs.append(('gen-%d' % i, d.encode('utf-8', 'surrogatepass')))
+    if corpus:
+        os.makedirs(corpus[0], exist_ok=True)
+        for name, d in docs[-corpus[1]:]:
+            with open(os.path.join(corpus[0], name), 'wb') as f:
+                f.write(d)
+        return 0
+    n = fails = agree_ok = agree_err = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'doc.toml')
+        for name, data in docs:
+            try:
+                py = norm(tomllib.loads(data.decode('utf-8')))
+                raw = tomllib.loads(data.decode('utf-8'))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+                py, raw, pyerr = None, None, str(e)
+            with open(path, 'wb') as f:
+                f.write(data)
+            p = subprocess.run([dump, path], capture_output=True)
+            n += 1
+            why = None
+            if p.returncode not in (0, 1):
+                why = 'toml-dump crashed (%d): %s' % (p.returncode, p.stderr[-300:])
+            elif p.returncode == 0 and py is None:
+                why = 'capscope accepts what tomllib refuses (%s)' % pyerr
+            elif p.returncode == 1 and py is not None and not may_refuse(raw):
+                why = 'capscope refuses a valid document: %s' % p.stderr.decode('utf-8', 'replace').strip()
+            elif p.returncode == 0 and json.loads(p.stdout) != py:
+                why = 'trees differ:\n#  capscope %s\n#  tomllib  %s' % (
+                    p.stdout.decode().strip()[:400], json.dumps(py)[:400])
+            elif p.returncode == 1 and not p.stderr.decode('utf-8', 'replace').startswith(path + ':'):
+                why = 'error without file:line:column: %s' % p.stderr.decode('utf-8', 'replace').strip()
+            if why:
+                fails += 1
+                print('not ok %d - %s' % (n, name))
+                print('#  ' + repr(data[:300]))
+                print('#  ' + why)
+            else:
+                agree_ok += p.returncode == 0
+                agree_err += p.returncode == 1
+                print('ok %d - %s (%s)' % (n, name, 'same tree' if p.returncode == 0 else 'both refuse'))
+    print('# %d agree on a tree, %d both refuse, %d disagree' % (agree_ok, agree_err, fails))
+    print('1..%d' % n)
+    return 1 if fails else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# capscope run fails closed: from a caller whose bounding set has already
+# lost cap_net_raw (capsh --drop), every option that asks for cap_net_raw
+# must refuse (exit 127, one line naming it) and run nothing — never run
+# with the intersection. Both binaries: capscope run and the static
+# capscope-run. Then the option-level refusals (exit 2) that keep one
+# command line meaning one thing.
+source "$(dirname "$0")/../lib/tap.sh"
+need_root
+command -v capsh >/dev/null || skip_all "capsh (libcap2-bin) is not installed"
+B=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}
+tap_tmpdir
+chmod 755 "$T"
+
+bins=("$CAPSCOPE run")
+[ -x "$B/cli/capscope-run" ] && bins+=("$B/cli/capscope-run")
+
+# Under a reduced bounding set: cmd... ; prints "rc" then stderr lines.
+reduced() {
+  rm -f "$T/ran"
+  capsh --drop=cap_net_raw -- -c "$* -- touch '$T/ran' 2>'$T/err'; echo \$?"
+}
+
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  grep -q cap_net_raw <<<"$(capsh --drop=cap_net_raw -- -c 'capsh --print' | grep Bounding)" &&
+    { skip "capsh --drop did not drop cap_net_raw"; continue; }
+  for opts in "--bounding net_raw,chown" "--bounding all" "--dry-run --bounding net_raw" \
+              "--caps cap_net_raw=ep" "--inh net_raw" "--ambient net_raw" \
+              "--user nobody --clear-groups --ambient net_raw"; do
+    rc=$(reduced "$bin $opts")
+    is "$rc" 127 "$name $opts with cap_net_raw gone from bounding: exit 127"
+    [ ! -e "$T/ran" ]; ok $? "$name $opts: nothing ran"
+    is "$(wc -l <"$T/err")" 1 "$name $opts: one line on stderr"
+    like "$(cat "$T/err")" "cap_net_raw|EPERM" "$name $opts: names the capability or the error"
+  done
+  # The control: what is still there can be asked for, and it runs.
+  rc=$(reduced "$bin --bounding chown,kill")
+  is "$rc" 0 "$name --bounding chown,kill still runs"
+  [ -e "$T/ran" ]; ok $? "$name --bounding chown,kill: the command ran"
+
+  # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
+  for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \
+              "127|--inh chown --ambient kill" \
+              "2|--caps cap_chown=ep --caps cap_kill=ep" "2|--bounding chown --bounding kill" \
+              "2|--user 12345 --clear-groups" "2|--user ' 0' --group 0 --clear-groups" \
+              "2|--user +0 --group 0 --clear-groups" "2|--group ' 0'" "2|--groups 0,,1" \
+              "2|--groups ''" "2|--securebits ' 1'" "2|--securebits 010" "2|--securebits 1x" \
+              "2|--securebits 0x100000000"; do
+    want=${case%%|*} opts=${case#*|}
+    rm -f "$T/ran"
+    eval "$bin $opts -- touch '$T/ran'" 2>"$T/err"
+    is "$?" "$want" "$name $opts: exit $want"
+    [ ! -e "$T/ran" ]; ok $? "$name $opts: nothing ran"
+  done
+done
+done_testing

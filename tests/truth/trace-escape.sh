@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Terminal injection through capscope trace's text output: the traced
+# process picks its comm (PR_SET_NAME) and the command's own name; neither may
+# reach the terminal raw (an ESC sequence, a forged line).
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/trace-lib.sh"
+trace_need_bpf
+tap_tmpdir
+subject=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/helpers/ps-subject
+[ -x "$subject" ] || skip_all "ps-subject not built ($subject)"
+esc=$'\e'
+no_raw() { # TEXT LABEL
+  ok "$([[ "$1" != *"$esc"* ]] && echo 0 || echo 1)" "$2: no raw ESC"
+  ok "$(grep -qE '^1 root' <<<"$1" && echo 1 || echo 0)" "$2: no forged line"
+}
+
+# The subject renames itself "\e[2J\e[31mFAKE\n1" and makes a CAP_SETUID check.
+out=$("$CAPSCOPE" trace --events -- "$subject" --evil-name --check-exit)
+ok $? "trace of the renamed subject runs"
+no_raw "$out" "trace --events and report"
+like "$out" "CAP_SETUID" "its CAP_SETUID check is reported"
+out=$("$CAPSCOPE" trace -v -- "$subject" --evil-name --check-exit)
+no_raw "$out" "trace -v report"
+
+# A command whose file name holds escape sequences and a newline.
+evil="$T/run${esc}[2J${esc}[31m"$'\n'"1 root"
+cp "$subject" "$evil"
+out=$("$CAPSCOPE" trace -- "$evil" --check-exit)
+ok $? "trace of a command with a hostile name runs"
+no_raw "$out" "trace header with a hostile command name"
+like "$out" "traced '.*run\\\\x1b\\[2J\\\\x1b\\[31m\\\\n1 root' via" "the command name is escaped"
+done_testing

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/* The kubelet's rules: user selection, runAsNonRoot, the command line, no_new_privs,
+ * the API server's rejections. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/kubelet.h"
+
+static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+			     "app:x:1001:1002:app:/home/app:/sbin/nologin\n"
+			     "broken\n"
+			     "nobody:x:65534:65534:nobody:/:/sbin/nologin\n";
+
+static struct cs_image_config cfg(const char *user)
+{
+	struct cs_image_config c = {.user = user};
+
+	return c;
+}
+
+static int user(const struct cs_k8s_sc *sc, const struct cs_image_config *c, bool fs, uid_t *uid,
+		gid_t *gid, struct cs_steps *st, struct cs_diag *d)
+{
+	struct cs_kubelet_image img = {c, fs, fs ? passwd : NULL, fs ? sizeof(passwd) - 1 : 0};
+
+	cs_steps_init(st);
+	memset(d, 0, sizeof(*d));
+	return cs_kubelet_user(sc, &img, uid, gid, st, d);
+}
+
+static void test_run_as_user_wins(void **state)
+{
+	struct cs_k8s_sc sc = {.run_as_user = {true, 1000}};
+	struct cs_image_config c = cfg("app");
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u = 7;
+	gid_t g = 7;
+
+	(void)state;
+	assert_int_equal(user(&sc, &c, true, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 0); /* 1000 is not in passwd */
+	assert_non_null(cs_steps_find(&st, "pod.user"));
+	assert_non_null(strstr(cs_steps_find(&st, "pod.user")->detail, "runAsUser"));
+	cs_steps_free(&st);
+}
+
+static void test_run_as_user_out_of_range(void **state)
+{
+	struct cs_k8s_sc sc = {.run_as_user = {true, -1}};
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u;
+	gid_t g;
+	int rc;
+
+	(void)state;
+	rc = user(&sc, NULL, false, &u, &g, &st, &d);
+	assert_int_equal(rc, -EPERM);
+	assert_string_equal(cs_kubelet_error_name(rc), "CreateContainerConfigError");
+	assert_non_null(strstr(d.message, "out of range"));
+	cs_steps_free(&st);
+}
+
+static void test_image_user_numeric_with_group(void **state)
+{
+	struct cs_k8s_sc sc = {0};
+	struct cs_image_config c = cfg("1000:50");
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u;
+	gid_t g;
+
+	(void)state;
+	assert_int_equal(user(&sc, &c, false, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 50);
+	cs_steps_free(&st);
+}
+
+static void test_image_user_name_from_passwd(void **state)
+{
+	struct cs_k8s_sc sc = {0};
+	struct cs_image_config c = cfg("app");
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u;
+	gid_t g;
+
+	(void)state;
+	assert_int_equal(user(&sc, &c, true, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 1001);
+	assert_int_equal(g, 1002);
+	cs_steps_free(&st);
+}
+
+static void test_image_user_name_unresolvable(void **state)
+{
+	struct cs_k8s_sc sc = {0};
+	struct cs_image_config c = cfg("ghost"), c2 = cfg("app");
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u;
+	gid_t g;
+	int rc;
+
+	(void)state;
+	rc = user(&sc, &c, true, &u, &g, &st, &d);
+	assert_int_equal(rc, -ENOENT);
+	assert_string_equal(cs_kubelet_error_name(rc), "CreateContainerError");
+	assert_non_null(strstr(d.message, "does not list it"));
+	cs_steps_free(&st);
+	/* A name and no image files to look it up in. */
+	assert_int_equal(user(&sc, &c2, false, &u, &g, &st, &d), -ENOENT);
+	assert_non_null(strstr(d.message, "no --rootfs or --image"));
+	cs_steps_free(&st);
+}
+
+static void test_no_user_is_root(void **state)
+{
+	struct cs_k8s_sc sc = {0};
+	struct cs_image_config c = cfg(NULL);
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u = 9;
+	gid_t g = 9;
+
+	(void)state;
+	assert_int_equal(user(&sc, &c, true, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(g, 0);
+	assert_non_null(strstr(cs_steps_find(&st, "pod.user")->detail, "sets no USER"));
+	cs_steps_free(&st);
+	assert_int_equal(user(&sc, NULL, false, &u, &g, &st, &d), 0);
+	assert_non_null(strstr(cs_steps_find(&st, "pod.user")->detail, "is assumed"));
+	cs_steps_free(&st);
+}
+
+static void test_run_as_non_root(void **state)
+{
+	struct cs_k8s_sc root = {.run_as_non_root = {true, true}};
+	struct cs_k8s_sc root_uid = {.run_as_non_root = {true, true}, .run_as_user = {true, 0}};
+	struct cs_k8s_sc ok = {.run_as_non_root = {true, true}, .run_as_user = {true, 5}};
+	struct cs_k8s_sc named = {.run_as_non_root = {true, true}};
+	struct cs_image_config c = cfg("app");
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u;
+	gid_t g;
+
+	(void)state;
+	assert_int_equal(user(&root, NULL, false, &u, &g, &st, &d), -EPERM);
+	assert_string_equal(d.message, "container has runAsNonRoot and image will run as root");
+	assert_non_null(cs_steps_find(&st, "kubelet.run-as-non-root"));
+	cs_steps_free(&st);
+	assert_int_equal(user(&root_uid, NULL, false, &u, &g, &st, &d), -EPERM);
+	assert_string_equal(d.message, "container's runAsUser breaks non-root policy");
+	cs_steps_free(&st);
+	assert_int_equal(user(&ok, NULL, false, &u, &g, &st, &d), 0);
+	cs_steps_free(&st);
+	/* A named image user cannot be verified, even when passwd resolves it. */
+	assert_int_equal(user(&named, &c, true, &u, &g, &st, &d), -EPERM);
+	assert_non_null(strstr(d.message, "non-numeric user (app)"));
+	cs_steps_free(&st);
+}
+
+static void test_passwd_lookup(void **state)
+{
+	long u = -1, g = -1;
+
+	(void)state;
+	assert_int_equal(cs_passwd_lookup(passwd, strlen(passwd), "1001", &u, &g), 0);
+	assert_int_equal(u, 1001);
+	assert_int_equal(g, 1002);
+	assert_int_equal(cs_passwd_lookup(passwd, strlen(passwd), "nobody", &u, &g), 0);
+	assert_int_equal(u, 65534);
+	assert_int_equal(cs_passwd_lookup(passwd, strlen(passwd), "broken", &u, &g), -ENOENT);
+	assert_int_equal(cs_passwd_lookup(NULL, 0, "root", &u, &g), -ENOENT);
+}
+
+static void check_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
+		       const char *want)
+{
+	const char **v = NULL;
+	size_t n = 99;
+	char got[256] = "";
+
+	assert_int_equal(cs_kubelet_argv(c, img, &v, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		strcat(got, i ? " " : "");
+		strcat(got, v[i]);
+	}
+	assert_null(v[n]);
+	assert_string_equal(got, want);
+	free(v);
+}
+
+static void test_argv(void **state)
+{
+	const char *cmd[] = {"/bin/nc"}, *args[] = {"-l", "443"};
+	const char *ep[] = {"/entry"}, *ic[] = {"default", "cmd"};
+	struct cs_image_config img = {.entrypoint = {ep, 1}, .cmd = {ic, 2}};
+	struct cs_k8s_container both = {.command = {cmd, 1}, .args = {args, 2}};
+	struct cs_k8s_container only_cmd = {.command = {cmd, 1}};
+	struct cs_k8s_container only_args = {.args = {args, 2}};
+	struct cs_k8s_container none = {0};
+
+	(void)state;
+	check_argv(&both, &img, "/bin/nc -l 443");
+	check_argv(&only_cmd, &img, "/bin/nc"); /* the image's Cmd goes with its Entrypoint only */
+	check_argv(&only_args, &img, "/entry -l 443");
+	check_argv(&none, &img, "/entry default cmd");
+	check_argv(&none, NULL, "");
+}
+
+static void test_api_rejects_and_nnp(void **state)
+{
+	const char *sys_admin[] = {"CAP_SYS_ADMIN"};
+	struct cs_k8s_sc priv = {.privileged = {true, true},
+				 .allow_privilege_escalation = {true, false}};
+	struct cs_k8s_sc admin = {
+	    .allow_privilege_escalation = {true, false}, .caps_set = true, .add = {sys_admin, 1}};
+	struct cs_k8s_sc ape_false = {.allow_privilege_escalation = {true, false}};
+	struct cs_k8s_sc unset = {0};
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_true(cs_k8s_api_rejects(&priv, &d));
+	assert_non_null(strstr(d.message, "privileged to true"));
+	assert_true(cs_k8s_api_rejects(&admin, &d));
+	assert_non_null(strstr(d.message, "CAP_SYS_ADMIN"));
+	assert_false(cs_k8s_api_rejects(&ape_false, &d));
+	assert_false(cs_k8s_api_rejects(&unset, NULL));
+	assert_true(cs_kubelet_no_new_privs(&ape_false));
+	assert_false(cs_kubelet_no_new_privs(&priv)); /* privileged wins */
+	assert_false(cs_kubelet_no_new_privs(&unset));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_run_as_user_wins),
+	    cmocka_unit_test(test_run_as_user_out_of_range),
+	    cmocka_unit_test(test_image_user_numeric_with_group),
+	    cmocka_unit_test(test_image_user_name_from_passwd),
+	    cmocka_unit_test(test_image_user_name_unresolvable),
+	    cmocka_unit_test(test_no_user_is_root),
+	    cmocka_unit_test(test_run_as_non_root),
+	    cmocka_unit_test(test_passwd_lookup),
+	    cmocka_unit_test(test_argv),
+	    cmocka_unit_test(test_api_rejects_and_nnp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The launcher's contract: exactly what was asked, or nothing. Every plan
+ * here would, without its check, run with a set narrower or wider than the
+ * one asked for; prepare must refuse it before anything happens.
+ */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <string.h>
+#include <linux/capability.h>
+
+#include "capscope/launch.h"
+
+/* A root process whose bounding set lost cap_net_raw (e.g. under capsh --drop). */
+static void root_without_net_raw(struct cs_cred *c)
+{
+	cs_mask_t all = cs_mask_all();
+
+	memset(c, 0, sizeof(*c));
+	c->caps.present = 0x1f;
+	c->caps.set[CS_BND] = all & ~CS_BIT(CAP_NET_RAW);
+	c->caps.set[CS_PRM] = c->caps.set[CS_EFF] = all & ~CS_BIT(CAP_NET_RAW);
+}
+
+static int prep(const struct cs_launch_plan *p, struct cs_diag *d)
+{
+	static struct cs_launch l;
+	struct cs_cred start;
+	struct cs_steps st;
+	int rc;
+
+	root_without_net_raw(&start);
+	memset(d, 0, sizeof(*d));
+	cs_steps_init(&st);
+	rc = cs_launch_prepare(p, &start, &l, &st, d);
+	cs_steps_free(&st);
+	return rc;
+}
+
+static void bounding_cannot_grow(void **state)
+{
+	struct cs_launch_plan p = {.set_bounding = true,
+				   .bounding = CS_BIT(CAP_NET_RAW) | CS_BIT(CAP_CHOWN)};
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(prep(&p, &d), -EPERM);
+	assert_string_equal(d.field, "bounding");
+	assert_non_null(strstr(d.message, "cap_net_raw"));
+	/* what is still there can be kept */
+	p.bounding = CS_BIT(CAP_CHOWN);
+	assert_int_equal(prep(&p, &d), 0);
+}
+
+static void caps_beyond_the_kernel(void **state)
+{
+	struct cs_launch_plan p = {.set_caps = true};
+	struct cs_diag d;
+
+	(void)state;
+	cs_cap_last_override(40);
+	p.caps_prm = p.caps_eff = CS_BIT(CAP_CHOWN) | CS_BIT(50);
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_string_equal(d.field, "capabilities");
+	p = (struct cs_launch_plan){.set_bounding = true,
+				    .bounding = CS_BIT(CAP_CHOWN) | CS_BIT(45)};
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	p = (struct cs_launch_plan){.set_inh = true, .inh = CS_BIT(41)};
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	p = (struct cs_launch_plan){.set_ambient = true, .ambient = CS_BIT(63)};
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	cs_cap_last_override(-1);
+}
+
+static void options_that_disagree(void **state)
+{
+	struct cs_launch_plan p = {.set_caps = true,
+				   .caps_prm = CS_BIT(CAP_CHOWN),
+				   .caps_eff = CS_BIT(CAP_CHOWN),
+				   .caps_inh = CS_BIT(CAP_CHOWN),
+				   .set_inh = true,
+				   .inh = CS_BIT(CAP_KILL)};
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_string_equal(d.field, "inheritable");
+	p.inh = CS_BIT(CAP_CHOWN); /* the same set twice is no contradiction */
+	assert_int_equal(prep(&p, &d), 0);
+
+	/* --caps says exactly chown in P; --ambient kill would add kill to P */
+	p = (struct cs_launch_plan){.set_caps = true,
+				    .caps_prm = CS_BIT(CAP_CHOWN),
+				    .caps_eff = CS_BIT(CAP_CHOWN),
+				    .set_ambient = true,
+				    .ambient = CS_BIT(CAP_KILL)};
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_string_equal(d.field, "ambient");
+	p.caps_prm = p.caps_inh = CS_BIT(CAP_CHOWN) | CS_BIT(CAP_KILL);
+	assert_int_equal(prep(&p, &d), 0);
+
+	p = (struct cs_launch_plan){
+	    .set_inh = true, .inh = 0, .set_ambient = true, .ambient = CS_BIT(CAP_KILL)};
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_string_equal(d.field, "ambient");
+}
+
+static void ambient_needs_permitted(void **state)
+{
+	struct cs_launch_plan p = {.set_ambient = true, .ambient = CS_BIT(CAP_NET_RAW)};
+	struct cs_diag d;
+
+	(void)state;
+	assert_true(prep(&p, &d) < 0);
+}
+
+static void apply_and_verify_fill_diag(void **state)
+{
+	static struct cs_launch l;
+	struct cs_launch_plan p = {0};
+	struct cs_cred self;
+	struct cs_steps st;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_cred_read_self(&self, &d), 0);
+	cs_steps_init(&st);
+	assert_int_equal(cs_launch_prepare(&p, &self, &l, &st, &d), 0);
+	cs_steps_free(&st);
+	assert_int_equal(l.nops, 0);
+	assert_int_equal(cs_launch_apply(&l, &d), 0);
+	assert_int_equal(cs_launch_verify(&l, &d), 0);
+	l.predicted.caps.set[CS_INH] ^= CS_BIT(CAP_KILL);
+	assert_int_equal(cs_launch_verify(&l, &d), -EPROTO);
+	assert_string_equal(d.field, "verify");
+	assert_non_null(strstr(d.message, "inheritable"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(bounding_cannot_grow),	  cmocka_unit_test(caps_beyond_the_kernel),
+	    cmocka_unit_test(options_that_disagree),	  cmocka_unit_test(ambient_needs_permitted),
+	    cmocka_unit_test(apply_and_verify_fill_diag),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

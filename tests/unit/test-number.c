@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* The strict number parser: what strtoul lets through, it must not. */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "capscope/number.h"
+
+static void u64_forms(void **state)
+{
+	uint64_t v = 42;
+
+	(void)state;
+	assert_int_equal(cs_parse_u64("0", CS_NUM_DEC, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cs_parse_u64("18446744073709551615", CS_NUM_DEC, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(cs_parse_u64("0x1F", CS_NUM_HEX, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(cs_parse_u64("0XfF", CS_NUM_HEX, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 255);
+	assert_int_equal(cs_parse_u64("1000", CS_NUM_HEX, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 1000);
+}
+
+static void u64_refusals(void **state)
+{
+	static const char *const bad[] = {"",	 " 1",	"1 ",  "\t1", "1\n",  "+1",   "-1",  "-0",
+					  "1x",	 "0x",	"0x ", "x1",  "1.0",  "1e3",  "01",  "00",
+					  "0b1", "1_0", "1,2", "٣",   "0x-1", "0x+1", " 0x1"};
+	uint64_t v = 42;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (cs_parse_u64(bad[i], CS_NUM_HEX, UINT64_MAX, &v) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i]);
+		assert_int_equal(v, 42); /* untouched on failure */
+	}
+	/* hex only when asked for */
+	assert_int_equal(cs_parse_u64("0x10", CS_NUM_DEC, UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(cs_parse_u64(NULL, CS_NUM_DEC, UINT64_MAX, &v), -EINVAL);
+	/* length-bounded: a number followed by more text is not a number */
+	assert_int_equal(cs_parse_u64n("12x", 2, CS_NUM_DEC, UINT64_MAX, &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(cs_parse_u64n("12x", 3, CS_NUM_DEC, UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(cs_parse_u64n("12", 0, CS_NUM_DEC, UINT64_MAX, &v), -EINVAL);
+}
+
+static void u64_overflow(void **state)
+{
+	uint64_t v = 42;
+
+	(void)state;
+	assert_int_equal(cs_parse_u64("18446744073709551616", CS_NUM_DEC, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(cs_parse_u64("99999999999999999999999", CS_NUM_DEC, UINT64_MAX, &v),
+			 -ERANGE);
+	assert_int_equal(cs_parse_u64("0x10000000000000000", CS_NUM_HEX, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(cs_parse_u64("65536", CS_NUM_DEC, 65535, &v), -ERANGE);
+	assert_int_equal(cs_parse_u64("65535", CS_NUM_DEC, 65535, &v), 0);
+	assert_int_equal(v, 65535);
+}
+
+static void u32_and_int(void **state)
+{
+	uint32_t u = 7;
+	int i = 7;
+
+	(void)state;
+	assert_int_equal(cs_parse_u32("4294967294", UINT32_MAX - 1, &u), 0);
+	assert_true(u == UINT32_MAX - 1);
+	assert_int_equal(cs_parse_u32("4294967295", UINT32_MAX - 1, &u), -ERANGE);
+	assert_int_equal(cs_parse_u32("4294967296", UINT32_MAX, &u), -ERANGE);
+	assert_int_equal(cs_parse_u32(" 5", UINT32_MAX, &u), -EINVAL);
+	assert_int_equal(cs_parse_u32("-1", UINT32_MAX, &u), -EINVAL);
+	assert_true(u == UINT32_MAX - 1);
+
+	assert_int_equal(cs_parse_int("-5", -10, 10, &i), 0);
+	assert_int_equal(i, -5);
+	assert_int_equal(cs_parse_int("2147483647", INT_MIN, INT_MAX, &i), 0);
+	assert_int_equal(i, INT_MAX);
+	assert_int_equal(cs_parse_int("-2147483648", INT_MIN, INT_MAX, &i), 0);
+	assert_int_equal(i, INT_MIN);
+	assert_int_equal(cs_parse_int("2147483648", INT_MIN, INT_MAX, &i), -ERANGE);
+	assert_int_equal(cs_parse_int("-2147483649", INT_MIN, INT_MAX, &i), -ERANGE);
+	assert_int_equal(cs_parse_int("11", -10, 10, &i), -ERANGE);
+	assert_int_equal(cs_parse_int("-11", -10, 10, &i), -ERANGE);
+	assert_int_equal(cs_parse_int("+1", -10, 10, &i), -EINVAL);
+	assert_int_equal(cs_parse_int("--1", -10, 10, &i), -EINVAL);
+	assert_int_equal(cs_parse_int("-", -10, 10, &i), -EINVAL);
+	assert_int_equal(cs_parse_int("-0", -10, 10, &i), -EINVAL);
+	assert_int_equal(cs_parse_int(" 1", -10, 10, &i), -EINVAL);
+	assert_int_equal(cs_parse_int("1 ", -10, 10, &i), -EINVAL);
+	assert_int_equal(i, INT_MIN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(u64_forms),
+	    cmocka_unit_test(u64_refusals),
+	    cmocka_unit_test(u64_overflow),
+	    cmocka_unit_test(u32_and_int),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
