@@ -46,8 +46,9 @@ static const char help[] =
     "  --threads N            worker threads (default: the number of CPUs)\n"
     "  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
     "  --quiet                no log line per admission review\n"
-    "  --scc FILE|NAME, --openshift, --uid-range S/N, --runtime NAME,\n"
-    "  --crio-config PATH     the model, as for capscope explain pod\n"
+    "  --scc FILE|NAME, --openshift, --uid-range S/N, --runtime NAME[@VERSION],\n"
+    "  --runtime-caps MASK, --crio-config PATH\n"
+    "                         the model, as for capscope explain pod\n"
     "  -h, --help             this help\n"
     "\n"
     "Examples:\n"
@@ -103,15 +104,14 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", arg);
 		return 0;
 	case 'r':
-		if (!strcmp(arg, "crio") || !strcmp(arg, "cri-o"))
-			m->runtime = CS_CRI_CRIO;
-		else if (!strcmp(arg, "containerd"))
-			m->runtime = CS_CRI_CONTAINERD;
-		else if (!strcmp(arg, "docker") || !strcmp(arg, "moby"))
-			m->runtime = CS_CRI_DOCKER;
-		else
-			return cs_usage_err(
-			    CMD, "--runtime takes crio, containerd or docker, not '%s'", arg);
+		/* NAME[@VERSION]: the release whose rules apply, as for explain pod */
+		if (cs_cri_target_parse(arg, &m->target, &d) < 0)
+			return cs_usage_err(CMD, "--runtime: %s", d.message);
+		m->runtime = m->target.rt;
+		return 0;
+	case 'P':
+		if (cs_cri_runtime_caps_parse(arg, &m->target, &d) < 0)
+			return cs_usage_err(CMD, "--runtime-caps: %s", d.message);
 		return 0;
 	case 'C':
 		if (cs_crio_config_load(&m->crio, arg, &d) < 0)
@@ -254,6 +254,7 @@ int cmd_serve(int argc, char **argv)
 	sv.max_conns = 4096;
 	sv.threads = ncpu > 0 && ncpu < 64 ? (unsigned)ncpu : 2;
 	sv.ctx.model.runtime = CS_CRI_CRIO;
+	cs_cri_target_default(CS_CRI_CRIO, &sv.ctx.model.target);
 	sv.ctx.model.uid_start = 1000660000;
 	sv.ctx.model.uid_size = 10000;
 	cs_k8s_manifest_init(&sv.ctx.model.sm);

@@ -23,6 +23,7 @@
 /* The same model options as explain pod. */
 struct serve_model {
 	enum cs_cri_runtime runtime;
+	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_crio_config crio;
 	bool crio_loaded;
 	bool openshift, use_scc;
