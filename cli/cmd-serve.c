@@ -46,7 +46,7 @@ static const char help[] =
     "  --threads N            worker threads (default: the number of CPUs)\n"
     "  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
     "  --quiet                no log line per admission review\n"
-    "  --scc FILE|NAME, --openshift, --uid-range S/N, --runtime NAME[@VERSION],\n"
+    "  --scc FILE|NAME, --openshift, --use NAME, --uid-range S/N, --runtime NAME[@VERSION],\n"
     "  --runtime-caps MASK, --crio-config PATH\n"
     "                         the model, as for capscope explain pod\n"
     "  -h, --help             this help\n"
@@ -92,12 +92,16 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 
 	switch (c) {
 	case 's':
-		if (serve_model_add_scc(m, arg, true, &d) < 0)
-			return cs_diag_err(CMD, "--scc", &d);
+	case 'u':
+		if (c == 's' ? sv->n_sccs == SERVE_MAX_SCCS : sv->n_uses == SERVE_MAX_SCCS)
+			return cs_usage_err(CMD, "too many --%s", c == 's' ? "scc" : "use");
+		if (c == 's')
+			sv->scc_args[sv->n_sccs++] = arg;
+		else
+			sv->use_args[sv->n_uses++] = arg;
 		return 0;
 	case 'O':
-		if (serve_model_openshift(m, &d) < 0)
-			return cs_diag_err(CMD, "--openshift", &d);
+		m->openshift = true;
 		return 0;
 	case 'U':
 		if (parse_range(arg, &m->uid_start, &m->uid_size) < 0)
@@ -257,10 +261,13 @@ int cmd_serve(int argc, char **argv)
 	cs_cri_target_default(CS_CRI_CRIO, &sv.ctx.model.target);
 	sv.ctx.model.uid_start = 1000660000;
 	sv.ctx.model.uid_size = 10000;
-	cs_k8s_manifest_init(&sv.ctx.model.sm);
+	cs_k8s_manifest_init(&sv.ctx.model.sc.sm);
 	cs_crio_config_default(&sv.ctx.model.crio);
 	pthread_mutex_init(&sv.ctx.node_lock, NULL);
 	if ((r = parse_opts(&sv, argc, argv, roots)) != 0)
+		goto out;
+	if ((r = serve_model_sccs(&sv.ctx.model, sv.scc_args, sv.n_sccs, sv.use_args, sv.n_uses)) !=
+	    0)
 		goto out;
 	if (serve_mhd_load(err, sizeof(err)) < 0) {
 		r = cs_err(CMD, "%s", err);

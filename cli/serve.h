@@ -17,6 +17,7 @@
 #include "capscope/kernel.h"
 #include "capscope/node.h"
 #include "capscope/scc.h"
+#include "explain-pod.h"
 
 #define SERVE_MAX_SCCS 64
 
@@ -27,18 +28,19 @@ struct serve_model {
 	struct cs_crio_config crio;
 	bool crio_loaded;
 	bool openshift, use_scc;
-	struct cs_k8s_manifest sm; /* the SCCs */
+	struct pod_sccs sc; /* loaded as explain pod loads them */
 	const struct cs_scc *sccs[SERVE_MAX_SCCS];
 	size_t n_sccs;
-	const char *granted[SERVE_MAX_SCCS + 1];
-	size_t n_granted;
 	uint32_t uid_start, uid_size;
 };
 
-/* Load an SCC (file, or built-in name) and grant it; -errno with d filled. */
-int serve_model_add_scc(struct serve_model *m, const char *arg, bool grant, struct cs_diag *d);
-/* The built-in OpenShift SCCs, restricted-v2 granted (--openshift). */
-int serve_model_openshift(struct serve_model *m, struct cs_diag *d);
+/*
+ * Load the SCCs as explain pod does (--openshift: the built-in ones,
+ * restricted-v2 granted; --scc files or built-in names, granted; --use
+ * names granted). Returns 0 or the exit status after printing the error.
+ */
+int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
+		     const char *const *uses, size_t n_uses);
 void serve_model_free(struct serve_model *m);
 
 /*
@@ -114,6 +116,8 @@ struct serve_server {
 	size_t n_l;
 	const char *cert_path, *key_path;
 	char *cert, *key;
+	const char *scc_args[SERVE_MAX_SCCS], *use_args[SERVE_MAX_SCCS]; /* --scc, --use */
+	size_t n_sccs, n_uses;
 	unsigned timeout, max_conns, threads, shutdown_timeout;
 	struct retiring old[SERVE_MAX_LISTEN * 4];
 	size_t n_old;

@@ -138,6 +138,23 @@ like "$(grep 'capscope_admission_reviews_total{outcome="denied",dry_run="false"}
   "the denial is counted in /metrics"
 serve_stop E
 
+# the model options of explain pod: OpenShift's SCC admission
+serve_start O --openshift --no-inventory --quiet
+O_URL=http://127.0.0.1:$O_PORT
+r=$(curl -sS --data-binary @"$D/review-nonroot-netbind.json" "$O_URL/validate")
+"$CAPSCOPE" explain pod --openshift --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" 2>/dev/null |
+  jq -r '.containers[0].verdicts[0].why' >"$T/why.txt"
+is "$(jq -r '.response.warnings[0]' <<<"$r")" \
+  "container web: NET_BIND_SERVICE will not be effective (the pod is not admitted); see capscope explain pod" \
+  "--openshift: runAsUser 1000 outside the namespace's range, restricted-v2 refuses the pod"
+is "$(cat "$T/why.txt")" "not effective: the pod is not admitted" "…as explain pod --openshift says"
+r=$(jq 'del(.request.object.spec.securityContext.runAsUser)' "$D/review-nonroot-netbind.json" |
+  curl -sS --data-binary @- "$O_URL/validate")
+is "$(jq -r '.response.warnings[0]' <<<"$r")" \
+  "container web: NET_BIND_SERVICE will not be effective (non-root uid 1000660000, no ambient set)" \
+  "--openshift without runAsUser: the range's first uid (the line is too long for the tail)"
+serve_stop O
+
 "$CAPSCOPE" serve --listen 127.0.0.1:0 --webhook maybe >/dev/null 2>"$T/u.err"
 is "$?" 2 "a bad --webhook: usage error, exit 2"
 "$CAPSCOPE" serve --tls-cert "$T/srv.crt" >/dev/null 2>&1
