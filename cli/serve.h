@@ -17,6 +17,7 @@
 #include "capscope/kernel.h"
 #include "capscope/node.h"
 #include "capscope/scc.h"
+#include "capscope/serve.h"
 #include "explain-pod.h"
 
 #define SERVE_MAX_SCCS 64
@@ -43,15 +44,8 @@ int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
 		     const char *const *uses, size_t n_uses);
 void serve_model_free(struct serve_model *m);
 
-/*
- * One line per requested capability of pod that will not be effective,
- * each at most 120 characters ("container web: NET_BIND_SERVICE will not be
- * effective (non-root uid 1000, no ambient set); see capscope explain pod").
- * Appended to *lines (heap strings) / *n. Returns 0 or -ENOMEM.
- */
-int serve_model_warnings(const struct serve_model *m, const struct cs_k8s_pod *pod, char ***lines,
-			 size_t *n);
-#define SERVE_WARNING_MAX 120
+/* The cs_pod_explain options of m (borrowing from it). */
+void serve_model_opts(const struct serve_model *m, struct cs_pod_explain_opts *o);
 
 /* The agent's state, shared by the request threads under its lock. */
 struct serve_node {
@@ -62,13 +56,6 @@ struct serve_node {
 
 /* Everything a request may touch. */
 enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
-enum serve_outcome {
-	SERVE_ALLOWED,
-	SERVE_WARNED,
-	SERVE_DENIED,
-	SERVE_UNREADABLE,
-	SERVE_N_OUTCOMES
-};
 
 struct serve_ctx {
 	struct serve_model model;
@@ -78,8 +65,8 @@ struct serve_ctx {
 	bool quiet; /* no log line per admission review */
 	struct serve_node node;
 	pthread_mutex_t node_lock;
-	volatile int stopping;			    /* /readyz says 503 while shutting down */
-	unsigned long reviews[SERVE_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
+	volatile int stopping;				/* /readyz says 503 while shutting down */
+	unsigned long reviews[CS_REVIEW_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
 };
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */

@@ -14,6 +14,8 @@
 
 #include "caps.h"
 #include "diag.h"
+#include "explain.h"
+#include "k8s.h"
 
 /* An AdmissionReview request, the parts a validating webhook needs. */
 struct cs_admission_request {
@@ -55,6 +57,51 @@ struct cs_admission_response {
  */
 CS_EXPORT int cs_admission_write(FILE *f, const struct cs_admission_request *req,
 				 const struct cs_admission_response *resp);
+
+/* ---------- the webhook's answer ---------- */
+
+/*
+ * The warning lines for pod: one per requested capability that will not be
+ * effective, cs_explain_warning's line (at most CS_EXPLAIN_WARNING_MAX
+ * characters) with "; see capscope explain pod" when that still fits.
+ * Appended to *lines / *n (heap strings). 0 or -ENOMEM.
+ */
+CS_EXPORT int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
+			      char ***lines, size_t *n);
+
+struct cs_review_opts {
+	const struct cs_pod_explain_opts *model; /* how pods are explained */
+	bool enforce; /* deny (403, status.message) when there are warnings */
+};
+
+enum cs_review_outcome {
+	CS_REVIEW_ALLOWED,
+	CS_REVIEW_WARNED,
+	CS_REVIEW_DENIED,
+	CS_REVIEW_UNREADABLE,
+	CS_REVIEW_N_OUTCOMES,
+};
+
+struct cs_review {
+	int http_status; /* 200: an AdmissionReview; 400: a Status (no uid to answer to) */
+	char *body;	 /* the JSON to send */
+	size_t len;
+	enum cs_review_outcome outcome;
+	bool dry_run;
+	size_t n_warnings;
+	struct cs_admission_request request; /* what was read of it (for a log line) */
+};
+
+/*
+ * Answer one AdmissionReview body: Pods and workloads with a pod template
+ * are explained and warned about; other kinds, subresources and DELETE are
+ * allowed without a word; a review whose object cannot be read is allowed
+ * with a warning saying why; a body with no request uid gets a 400 Status.
+ * Returns 0 (out filled; cs_review_free it) or -ENOMEM.
+ */
+CS_EXPORT int cs_admission_review(const char *buf, size_t len, const struct cs_review_opts *o,
+				  struct cs_review *out);
+CS_EXPORT void cs_review_free(struct cs_review *r);
 
 /* ---------- Prometheus text exposition format 0.0.4 ---------- */
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz the AdmissionReview reader, hand what it accepts to the manifest
- * reader and the response writer as the webhook does, and escape the input
+ * reader and the response writer, answer it whole as the webhook does
+ * (cs_admission_review: every answer is JSON of the right kind, every
+ * warning at most 120 characters), and escape the input
  * as a Prometheus label value: the result must hold no raw line feed, no
  * unescaped quote, and be valid UTF-8.
  */
@@ -66,6 +68,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	cs_admission_request_free(&r);
+	{
+		struct cs_pod_explain_opts model = {
+		    .runtime = CS_CRI_CRIO, .uid_range_start = 1000660000, .uid_range_size = 10000};
+		struct cs_review_opts o = {.model = &model, .enforce = (size & 1) != 0};
+		struct cs_review rv;
+
+		if (cs_admission_review((const char *)data, size, &o, &rv) == 0) {
+			if (!rv.body || (rv.http_status != 200 && rv.http_status != 400) ||
+			    rv.body[0] != '{')
+				abort();
+			if (rv.http_status == 400 && rv.request.uid)
+				abort(); /* a request with a uid is always answered */
+		}
+		cs_review_free(&rv);
+	}
 	if ((s = strndup((const char *)data, size)) != NULL) {
 		check_label(s);
 		free(s);
