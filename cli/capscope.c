@@ -17,6 +17,7 @@ static const struct cs_cmd commands[] = {
 	{"run", "run a command with exact credentials, fail closed", cmd_run},
 	{"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
 	{"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
+	{"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve},
 };
 
 static void usage(FILE *f)

@@ -47,6 +47,8 @@ extern "C" {
 #include "scan.h"
 #include "trace.h"
 #include "trace-json.h"
+#include "serve.h"
+#include "node.h"
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve: the node agent and admission webhook over HTTP(S). This
+ * file is its options and start; serve-server.c owns sockets and signals,
+ * serve-http.c the routes, serve-review.c the webhook's answer.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "output.h"
+#include "serve-mhd.h"
+#include "serve.h"
+
+#define CMD	  "serve"
+#define MAX_ROOTS 16
+
+static const char help[] =
+    "Usage: capscope serve [OPTIONS]\n"
+    "\n"
+    "Run the node agent and the admission webhook: Prometheus metrics of what every\n"
+    "container on this node holds, and warnings at kubectl apply for requested\n"
+    "capabilities that will not be effective.\n"
+    "\n"
+    "Routes: POST /validate (AdmissionReview), GET /metrics, GET /api/v1/containers,\n"
+    "GET /healthz, GET /readyz.\n"
+    "\n"
+    "Options:\n"
+    "  --listen ADDR:PORT     listen here (repeatable; default 127.0.0.1:8443; port 0\n"
+    "                         picks a free port, printed on stderr)\n"
+    "  --tls-cert FILE        serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE         ... and key; both are read again on SIGHUP\n"
+    "  --webhook MODE         warn (default: always allowed, with warnings), enforce\n"
+    "                         (denied, with the same reasons) or off\n"
+    "  --no-inventory         no node inventory (the webhook's Deployment)\n"
+    "  --bundle-root KIND:DIR where a runtime keeps its bundles (repeatable; replaces\n"
+    "                         the defaults): task:DIR (containerd, moby), userdata:DIR\n"
+    "                         (CRI-O, Podman) or runc:DIR (runc state)\n"
+    "  --max-body BYTES       largest request body (default 4194304; 413 beyond)\n"
+    "  --request-timeout SEC  close a connection idle this long (default 10)\n"
+    "  --max-connections N    at most N connections at once (default 4096)\n"
+    "  --threads N            worker threads (default: the number of CPUs)\n"
+    "  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
+    "  --quiet                no log line per admission review\n"
+    "  --scc FILE|NAME, --openshift, --use NAME, --uid-range S/N, --runtime NAME[@VERSION],\n"
+    "  --runtime-caps MASK, --crio-config PATH\n"
+    "                         the model, as for capscope explain pod\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Examples:\n"
+    "  capscope serve --listen 0.0.0.0:8443 --tls-cert tls.crt --tls-key tls.key\n"
+    "  capscope serve --listen 127.0.0.1:9090 --webhook off\n"
+    "  capscope serve --listen 127.0.0.1:8443 --webhook enforce --openshift --no-inventory\n";
+
+static int parse_uint(const char *opt, const char *a, unsigned long max, unsigned long *out)
+{
+	char *e;
+
+	errno = 0;
+	*out = strtoul(a, &e, 10);
+	if (e == a || *e || errno || *out > max || a[0] == '-')
+		return cs_usage_err(CMD, "%s wants a number up to %lu, not '%s'", opt, max, a);
+	return 0;
+}
+
+static int parse_range(const char *a, uint32_t *start, uint32_t *size)
+{
+	unsigned long long x, y;
+	char *e;
+
+	errno = 0;
+	x = strtoull(a, &e, 10);
+	if (e == a || *e != '/' || errno || x > UINT32_MAX)
+		return -EINVAL;
+	a = e + 1;
+	y = strtoull(a, &e, 10);
+	if (e == a || *e || errno || !y || y > UINT32_MAX || x + y - 1 > UINT32_MAX)
+		return -EINVAL;
+	*start = (uint32_t)x;
+	*size = (uint32_t)y;
+	return 0;
+}
+
+static int model_opt(struct serve_server *sv, int c, const char *arg)
+{
+	struct serve_model *m = &sv->ctx.model;
+	struct cs_diag d = {0};
+
+	switch (c) {
+	case 's':
+	case 'u':
+		if (c == 's' ? sv->n_sccs == SERVE_MAX_SCCS : sv->n_uses == SERVE_MAX_SCCS)
+			return cs_usage_err(CMD, "too many --%s", c == 's' ? "scc" : "use");
+		if (c == 's')
+			sv->scc_args[sv->n_sccs++] = arg;
+		else
+			sv->use_args[sv->n_uses++] = arg;
+		return 0;
+	case 'O':
+		m->openshift = true;
+		return 0;
+	case 'U':
+		if (parse_range(arg, &m->uid_start, &m->uid_size) < 0)
+			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", arg);
+		return 0;
+	case 'r':
+		/* NAME[@VERSION]: the release whose rules apply, as for explain pod */
+		if (cs_cri_target_parse(arg, &m->target, &d) < 0)
+			return cs_usage_err(CMD, "--runtime: %s", d.message);
+		m->runtime = m->target.rt;
+		return 0;
+	case 'P':
+		if (cs_cri_runtime_caps_parse(arg, &m->target, &d) < 0)
+			return cs_usage_err(CMD, "--runtime-caps: %s", d.message);
+		return 0;
+	case 'C':
+		if (cs_crio_config_load(&m->crio, arg, &d) < 0)
+			return cs_diag_err(CMD, "--crio-config", &d);
+		m->crio_loaded = true;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_node_root *roots)
+{
+	static const struct option longopts[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},
+	    {"webhook", required_argument, NULL, 'w'},
+	    {"no-inventory", no_argument, NULL, 'N'},
+	    {"bundle-root", required_argument, NULL, 'b'},
+	    {"max-body", required_argument, NULL, 'm'},
+	    {"request-timeout", required_argument, NULL, 't'},
+	    {"max-connections", required_argument, NULL, 'x'},
+	    {"threads", required_argument, NULL, 'T'},
+	    {"shutdown-timeout", required_argument, NULL, 'S'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"scc", required_argument, NULL, 's'},
+	    {"openshift", no_argument, NULL, 'O'},
+	    {"uid-range", required_argument, NULL, 'U'},
+	    {"runtime", required_argument, NULL, 'r'},
+	    {"crio-config", required_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	unsigned long v;
+	int c, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (sv->n_l == SERVE_MAX_LISTEN)
+				return cs_usage_err(CMD, "too many --listen");
+			snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "%s", optarg);
+			break;
+		case 'c':
+			sv->cert_path = optarg;
+			break;
+		case 'k':
+			sv->key_path = optarg;
+			break;
+		case 'w':
+			if (!strcmp(optarg, "warn"))
+				sv->ctx.webhook = SERVE_WEBHOOK_WARN;
+			else if (!strcmp(optarg, "enforce"))
+				sv->ctx.webhook = SERVE_WEBHOOK_ENFORCE;
+			else if (!strcmp(optarg, "off"))
+				sv->ctx.webhook = SERVE_WEBHOOK_OFF;
+			else
+				return cs_usage_err(
+				    CMD, "--webhook takes warn, enforce or off, not '%s'", optarg);
+			break;
+		case 'N':
+			sv->ctx.inventory = false;
+			break;
+		case 'b':
+			if (sv->ctx.node.opts.n_roots == MAX_ROOTS)
+				return cs_usage_err(CMD, "too many --bundle-root");
+			if (cs_node_root_parse(optarg, &roots[sv->ctx.node.opts.n_roots]) < 0)
+				return cs_usage_err(CMD,
+						    "--bundle-root wants task:DIR, userdata:DIR or "
+						    "runc:DIR (an absolute DIR), not '%s'",
+						    optarg);
+			sv->ctx.node.opts.roots = roots;
+			sv->ctx.node.opts.n_roots++;
+			break;
+		case 'm':
+			if ((r = parse_uint("--max-body", optarg, 64ul << 20, &v)) != 0)
+				return r;
+			sv->ctx.max_body = v;
+			break;
+		case 't':
+		case 'S':
+			if ((r = parse_uint(c == 't' ? "--request-timeout" : "--shutdown-timeout",
+					    optarg, 3600, &v)) != 0)
+				return r;
+			*(c == 't' ? &sv->timeout : &sv->shutdown_timeout) = (unsigned)v;
+			break;
+		case 'x':
+		case 'T':
+			if ((r = parse_uint(c == 'x' ? "--max-connections" : "--threads", optarg,
+					    c == 'x' ? 1000000 : 256, &v)) != 0 ||
+			    v == 0)
+				return r ? r
+					 : cs_usage_err(CMD, "--%s must be at least 1",
+							c == 'x' ? "max-connections" : "threads");
+			*(c == 'x' ? &sv->max_conns : &sv->threads) = (unsigned)v;
+			break;
+		case 'q':
+			sv->ctx.quiet = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return cs_finish_stdout(CMD, 0) ? CS_EXIT_FAIL : -1;
+		default:
+			if ((r = model_opt(sv, c, optarg)) >= 0) {
+				if (r)
+					return r;
+				break;
+			}
+			return cs_bad_option(CMD, c, optopt, argv, optind);
+		}
+	}
+	if (optind != argc)
+		return cs_usage_err(CMD, "unexpected argument '%s'", argv[optind]);
+	if (!sv->cert_path != !sv->key_path)
+		return cs_usage_err(CMD, "--tls-cert and --tls-key go together");
+	if (sv->ctx.model.crio_loaded && sv->ctx.model.runtime != CS_CRI_CRIO)
+		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	if (!sv->n_l)
+		snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "127.0.0.1:8443");
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static struct serve_server sv; /* one per process */
+	struct cs_node_root roots[MAX_ROOTS];
+	char err[256];
+	sigset_t set;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int r;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.ctx.webhook = SERVE_WEBHOOK_WARN;
+	sv.ctx.inventory = true;
+	sv.ctx.max_body = 4u << 20;
+	sv.timeout = 10;
+	sv.shutdown_timeout = 10;
+	sv.max_conns = 4096;
+	sv.threads = ncpu > 0 && ncpu < 64 ? (unsigned)ncpu : 2;
+	sv.ctx.model.runtime = CS_CRI_CRIO;
+	cs_cri_target_default(CS_CRI_CRIO, &sv.ctx.model.target);
+	sv.ctx.model.uid_start = 1000660000;
+	sv.ctx.model.uid_size = 10000;
+	cs_scc_set_init(&sv.ctx.model.sc);
+	cs_crio_config_default(&sv.ctx.model.crio);
+	pthread_mutex_init(&sv.ctx.node_lock, NULL);
+	if ((r = parse_opts(&sv, argc, argv, roots)) != 0)
+		goto out;
+	if ((r = serve_model_sccs(&sv.ctx.model, sv.scc_args, sv.n_sccs, sv.use_args, sv.n_uses)) !=
+	    0)
+		goto out;
+	if (serve_mhd_load(err, sizeof(err)) < 0) {
+		r = cs_err(CMD, "%s", err);
+		goto out;
+	}
+	if (sv.cert_path && mhd.is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		r = cs_err(CMD, "this libmicrohttpd has no TLS");
+		goto out;
+	}
+	if ((r = serve_read_tls(&sv, &sv.cert, &sv.key)) != 0)
+		goto out;
+	/* Every thread libmicrohttpd starts inherits this mask: signals come to
+	 * the main thread's sigtimedwait only. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = serve_server_open(&sv)) != 0)
+		goto out;
+	r = serve_server_run(&sv, &set);
+out:
+	serve_model_free(&sv.ctx.model);
+	cs_node_inventory_free(&sv.ctx.node.inv);
+	free(sv.cert);
+	free(sv.key);
+	return r < 0 ? 0 : r;
+}

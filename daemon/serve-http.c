@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve's routes: /healthz, /readyz, /metrics, /api/v1/containers
+ * and the admission webhook, POST /validate. A body is collected up to
+ * --max-body and refused with 413 beyond it (before it is read when
+ * Content-Length says so); an unreadable review gets an answer the API
+ * server understands (400 with a Status, or an allowed review with a
+ * warning when its uid could be read) — never a crash or a hang.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "capscope/json.h"
+#include "capscope/serve.h"
+#include "serve-mhd.h"
+#include "serve.h"
+
+struct req {
+	char *buf;
+	size_t len, cap;
+	size_t dropped; /* bytes of a body over the limit, read and dropped */
+	bool too_large, answered;
+};
+
+static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
+			      char *body, size_t len)
+{
+	struct MHD_Response *r = mhd.create_response_from_buffer(
+	    len, body, body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	mhd.add_response_header(r, "Content-Type", type);
+	ret = mhd.queue_response(conn, status, r);
+	mhd.destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result text(struct MHD_Connection *conn, unsigned status, const char *msg)
+{
+	char *b = strdup(msg);
+
+	return answer(conn, status, "text/plain; charset=utf-8", b, b ? strlen(b) : 0);
+}
+
+/* A Kubernetes Status object: what the API server logs for a failed call. */
+static enum MHD_Result status_json(struct MHD_Connection *conn, unsigned code, const char *msg)
+{
+	char *b = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&b, &len);
+	struct cs_json j;
+
+	if (!f)
+		return MHD_NO;
+	cs_json_init(&j, f, false);
+	cs_json_obj_begin(&j);
+	cs_json_key(&j, "apiVersion");
+	cs_json_str(&j, "v1");
+	cs_json_key(&j, "kind");
+	cs_json_str(&j, "Status");
+	cs_json_key(&j, "status");
+	cs_json_str(&j, "Failure");
+	cs_json_key(&j, "message");
+	cs_json_str(&j, msg);
+	cs_json_key(&j, "code");
+	cs_json_int(&j, code);
+	cs_json_obj_end(&j);
+	cs_json_finish(&j);
+	fclose(f);
+	return answer(conn, code, "application/json", b, len);
+}
+
+/*
+ * A growing buffer behind a FILE, for the pages that run to megabytes
+ * (/metrics of a busy node): glibc's open_memstream grows in small steps,
+ * zeroing and copying as it goes, which was half of a scrape's time.
+ */
+struct membuf {
+	char *buf;
+	size_t len, cap;
+};
+
+static ssize_t membuf_write(void *cookie, const char *data, size_t n)
+{
+	struct membuf *m = cookie;
+
+	if (m->len + n + 1 > m->cap) {
+		size_t cap = m->cap ? m->cap : 65536;
+		char *b;
+
+		while (cap < m->len + n + 1)
+			cap *= 2;
+		if (!(b = realloc(m->buf, cap)))
+			return -1;
+		m->buf = b;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, data, n);
+	m->len += n;
+	return (ssize_t)n;
+}
+
+static FILE *membuf_open(struct membuf *m)
+{
+	static const cookie_io_functions_t io = {.write = membuf_write};
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	if ((f = fopencookie(m, "w", io)) != NULL)
+		setvbuf(f, NULL, _IOFBF, 65536);
+	return f;
+}
+
+static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
+{
+	struct membuf mb;
+	FILE *f = membuf_open(&mb);
+	struct cs_diag d = {0};
+	int r = 0;
+
+	if (!f)
+		return MHD_NO;
+	pthread_mutex_lock(&s->node_lock);
+	if (s->inventory) {
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = cs_node_scan(&s->node.inv, &s->node.opts, &d);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		s->node.last_scan_seconds =
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	}
+	if (r == 0 && metrics) {
+		serve_metrics_self(s, f);
+		if (s->inventory)
+			cs_node_metrics_write(&s->node.inv, f);
+	} else if (r == 0) {
+		cs_node_json_write(&s->node.inv, f);
+	}
+	pthread_mutex_unlock(&s->node_lock);
+	if (fclose(f) != 0 || r < 0) {
+		free(mb.buf);
+		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
+	}
+	return answer(conn, 200,
+		      metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
+		      mb.buf, mb.len);
+}
+
+static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, const char *url,
+			     const char *method, struct req *q)
+{
+	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+
+	if (!strcmp(url, "/validate")) {
+		char *out = NULL;
+		size_t len = 0;
+		int code;
+
+		if (s->webhook == SERVE_WEBHOOK_OFF)
+			return text(conn, 404, "the webhook is off (--webhook off)\n");
+		if (strcmp(method, "POST") != 0)
+			return text(conn, 405, "POST an AdmissionReview\n");
+		if (q->too_large)
+			return status_json(conn, 413, "request body too large");
+		code = serve_review(s, q->buf, q->len, &out, &len);
+		if (code < 0)
+			return MHD_NO;
+		return answer(conn, (unsigned)code, "application/json", out, len);
+	}
+	if (!get)
+		return text(conn, 405, "method not allowed\n");
+	if (!strcmp(url, "/healthz"))
+		return text(conn, 200, "ok\n");
+	if (!strcmp(url, "/readyz"))
+		return s->stopping ? text(conn, 503, "shutting down\n") : text(conn, 200, "ok\n");
+	if (!strcmp(url, "/metrics"))
+		return node_page(s, conn, true);
+	if (!strcmp(url, "/api/v1/containers")) {
+		if (!s->inventory)
+			return text(conn, 404, "the inventory is off (--no-inventory)\n");
+		return node_page(s, conn, false);
+	}
+	return text(conn, 404, "not found\n");
+}
+
+int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+		       const char *version, const char *upload, size_t *upload_size, void **req_cls)
+{
+	struct serve_ctx *s = cls;
+	struct req *q = *req_cls;
+
+	if (!q) {
+		const char *cl =
+		    mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *ex = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+
+		if (!(q = calloc(1, sizeof(*q))))
+			return MHD_NO;
+		*req_cls = q;
+		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
+			/* A client waiting for "100 Continue" gets the 413 before it
+			 * sends a byte; any other has its body read and dropped, so it
+			 * is not reset mid-send and reads the 413 (up to a bound). */
+			if (ex && !strcasecmp(ex, "100-continue")) {
+				q->answered = true;
+				return status_json(conn, 413, "request body too large");
+			}
+			q->too_large = true;
+		}
+		return MHD_YES;
+	}
+	if (q->answered) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t n = *upload_size;
+
+		*upload_size = 0;
+		if (q->too_large || q->len + n > s->max_body) {
+			q->too_large = true;
+			q->dropped += n;
+			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
+				q->answered = true;
+				return status_json(conn, 413, "request body too large");
+			}
+			return MHD_YES;
+		}
+		if (q->len + n + 1 > q->cap) {
+			size_t cap = (q->len + n + 1) * 2;
+			char *b = realloc(q->buf, cap > s->max_body + 1 ? s->max_body + 1 : cap);
+
+			if (!b)
+				return MHD_NO;
+			q->buf = b;
+			q->cap = cap > s->max_body + 1 ? s->max_body + 1 : cap;
+		}
+		memcpy(q->buf + q->len, upload, n);
+		q->len += n;
+		q->buf[q->len] = '\0';
+		return MHD_YES;
+	}
+	q->answered = true;
+	return route(s, conn, url, method, q);
+}
+
+void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe)
+{
+	struct req *q = *req_cls;
+
+	if (q)
+		free(q->buf);
+	free(q);
+	*req_cls = NULL;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* libmicrohttpd's functions, resolved at run time (see serve-mhd.h for why). */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "serve-mhd.h"
+
+struct serve_mhd mhd;
+
+int serve_mhd_load(char *err, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+#define SYM(f) {"MHD_" #f, offsetof(struct serve_mhd, f)}
+	    SYM(start_daemon),
+	    SYM(stop_daemon),
+	    SYM(quiesce_daemon),
+	    SYM(get_daemon_info),
+	    SYM(create_response_from_buffer),
+	    SYM(add_response_header),
+	    SYM(queue_response),
+	    SYM(destroy_response),
+	    SYM(lookup_connection_value),
+	    SYM(is_feature_supported),
+#undef SYM
+	};
+	/* The soname Debian ships (libmicrohttpd12); the header is the one we built with. */
+	void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		snprintf(err, len, "%s (install libmicrohttpd12)", dlerror());
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		void *p = dlsym(h, syms[i].name);
+
+		if (!p) {
+			snprintf(err, len, "libmicrohttpd.so.12 has no %s", syms[i].name);
+			return -ENOENT;
+		}
+		*(void **)((char *)&mhd + syms[i].off) = p;
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmicrohttpd, loaded when `capscope serve` starts (dlopen) instead of
+ * linked: it pulls in GnuTLS and a dozen more libraries, whose loading every
+ * `capscope decode` would otherwise pay for at start-up. The header gives
+ * the types and constants; this table gives the functions.
+ */
+#ifndef CAPSCOPE_CLI_SERVE_MHD_H
+#define CAPSCOPE_CLI_SERVE_MHD_H
+
+#include <microhttpd.h>
+
+struct serve_mhd {
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_quiesce_daemon) quiesce_daemon;
+	__typeof__(&MHD_get_daemon_info) get_daemon_info;
+	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_add_response_header) add_response_header;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_destroy_response) destroy_response;
+	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
+	__typeof__(&MHD_is_feature_supported) is_feature_supported;
+};
+
+extern struct serve_mhd mhd;
+
+/* Load libmicrohttpd; 0, or -ENOENT with the loader's message in err. */
+int serve_mhd_load(char *err, size_t len);
+
+#endif

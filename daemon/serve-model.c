@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The webhook's model, from the options explain pod takes: the SCCs (loaded
+ * by explain pod's own loader) and the cs_pod_explain options the library's
+ * cs_admission_review explains each pod with.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/explain.h"
+#include "capscope/scc-load.h"
+#include "output.h"
+#include "serve.h"
+
+int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
+		     const char *const *uses, size_t n_uses)
+{
+	struct cs_diag d = {0};
+	int rc = cs_scc_set_load(&m->sc, m->openshift, names, n, uses, n_uses, &d);
+
+	if (rc == -ENOENT || rc == -ENODATA)
+		return cs_usage_err("serve", "%s", d.message);
+	if (rc < 0)
+		return cs_diag_err("serve", NULL, &d);
+	for (size_t i = 0; rc == 0 && i < m->sc.sm.n_sccs && m->n_sccs < SERVE_MAX_SCCS; i++)
+		m->sccs[m->n_sccs++] = &m->sc.sm.sccs[i];
+	m->use_scc = m->openshift || n > 0;
+	return rc;
+}
+
+void serve_model_free(struct serve_model *m)
+{
+	cs_scc_set_free(&m->sc);
+}
+
+void serve_model_opts(const struct serve_model *m, struct cs_pod_explain_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->runtime = m->runtime;
+	o->target = &m->target;
+	o->crio = m->crio_loaded ? &m->crio : NULL;
+	o->use_scc = m->use_scc;
+	o->sccs = m->sccs;
+	o->n_sccs = m->n_sccs;
+	o->granted = m->openshift ? m->sc.granted : NULL;
+	o->n_granted = m->sc.n_granted;
+	o->uid_range_start = m->uid_start;
+	o->uid_range_size = m->uid_size;
+}

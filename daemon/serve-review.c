@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The webhook's route behind POST /validate: the library answers
+ * (cs_admission_review); this counts the outcome for /metrics and logs one
+ * line per review — none for a dry run, which must leave no trace.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/escape.h"
+#include "capscope/serve.h"
+#include "serve.h"
+
+static void log_review(const struct serve_ctx *s, const struct cs_review *rv)
+{
+	static const char *const names[] = {"allowed", "warned", "denied", "unreadable"};
+	const struct cs_admission_request *r = &rv->request;
+	char *ns, *name, *kind;
+
+	if (s->quiet || rv->dry_run)
+		return;
+	ns = cs_escape_dup(r->namespace ? r->namespace : "-");
+	name = cs_escape_dup(r->name ? r->name : "-");
+	kind = cs_escape_dup(r->kind ? r->kind : "-");
+	if (ns && name && kind)
+		fprintf(stderr, "capscope serve: review %s/%s %s: %s (%zu warnings)\n", ns, name,
+			kind, names[rv->outcome], rv->n_warnings);
+	free(ns);
+	free(name);
+	free(kind);
+}
+
+int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen)
+{
+	struct cs_pod_explain_opts model;
+	struct cs_review_opts o = {.model = &model, .enforce = s->webhook == SERVE_WEBHOOK_ENFORCE};
+	struct cs_review rv;
+	int code;
+
+	serve_model_opts(&s->model, &model);
+	if (cs_admission_review(body, len, &o, &rv) < 0) {
+		cs_review_free(&rv);
+		return -ENOMEM;
+	}
+	__atomic_add_fetch(&s->reviews[rv.outcome][rv.dry_run], 1, __ATOMIC_RELAXED);
+	if (rv.http_status == 200)
+		log_review(s, &rv);
+	*out = rv.body;
+	*outlen = rv.len;
+	rv.body = NULL;
+	code = rv.http_status;
+	cs_review_free(&rv);
+	return code;
+}
+
+void serve_metrics_self(struct serve_ctx *s, FILE *f)
+{
+	static const char *const names[] = {"allowed", "warned", "denied", "unreadable"};
+	struct cs_prom p;
+
+	cs_prom_init(&p, f);
+	if (s->inventory) {
+		cs_prom_family(&p, "capscope_inventory_scan_duration_seconds", "gauge",
+			       "How long the last inventory scan (bundles and /proc) took");
+		cs_prom_sample(&p, "capscope_inventory_scan_duration_seconds", NULL,
+			       s->node.last_scan_seconds);
+	}
+	if (s->webhook == SERVE_WEBHOOK_OFF)
+		return;
+	cs_prom_family(&p, "capscope_admission_reviews_total", "counter",
+		       "AdmissionReviews answered, by outcome and dry run");
+	for (int o = 0; o < CS_REVIEW_N_OUTCOMES; o++)
+		for (int dr = 0; dr < 2; dr++) {
+			const char *l[] = {"outcome", names[o], "dry_run", dr ? "true" : "false",
+					   NULL};
+
+			cs_prom_sample(
+			    &p, "capscope_admission_reviews_total", l,
+			    (double)__atomic_load_n(&s->reviews[o][dr], __ATOMIC_RELAXED));
+		}
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve's process: listening sockets, one libmicrohttpd server per
+ * socket, TLS material, and the signals — SIGHUP reloads the certificate (a
+ * new server takes over each listening socket, the old one finishes what it
+ * has), SIGTERM stops accepting and lets requests in flight finish.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capscope/proc.h"
+#include "output.h"
+#include "serve-mhd.h"
+#include "serve.h"
+#include "internal/util.h"
+
+#define CMD "serve"
+
+/* Bind ADDR:PORT ("[::1]:8443" for IPv6). Returns the fd or -errno. */
+static int open_listener(struct listener *l)
+{
+	char host[128], port[16], *colon;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
+	struct addrinfo *ai;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd, one = 1;
+
+	snprintf(host, sizeof(host), "%s", l->spec);
+	colon = strrchr(host, ':');
+	if (!colon || !colon[1])
+		return -EINVAL;
+	*colon = '\0';
+	snprintf(port, sizeof(port), "%s", colon + 1);
+	if (host[0] == '[' && colon[-1] == ']') {
+		colon[-1] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	if (getaddrinfo(host, port, &hints, &ai) != 0)
+		return -EINVAL;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 1024) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		int e = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return e;
+	}
+	freeaddrinfo(ai);
+	getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), port, sizeof(port),
+		    NI_NUMERICHOST | NI_NUMERICSERV);
+	snprintf(l->spec, sizeof(l->spec), strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+	l->fd = fd;
+	return fd;
+}
+
+/*
+ * A server on (a duplicate of) the listening socket fd: each server owns its
+ * own descriptor, since libmicrohttpd closes it when a start fails and when
+ * it stops, while the socket must outlive every server (SIGHUP).
+ */
+static struct MHD_Daemon *start(struct serve_server *sv, int fd)
+{
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (sv->cert ? MHD_USE_TLS : 0);
+
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return NULL;
+	return mhd.start_daemon(
+	    flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, &sv->ctx,
+	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, sv->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)serve_http_completed, NULL,
+	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
+}
+
+/* Stop accepting on d (it finishes what it has); close its listening socket. */
+static void retire(struct MHD_Daemon *d)
+{
+	MHD_socket fd = mhd.quiesce_daemon(d);
+
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+}
+
+int serve_read_tls(struct serve_server *sv, char **cert, char **key)
+{
+	size_t len;
+	int r;
+
+	*cert = *key = NULL;
+	if (!sv->cert_path)
+		return 0;
+	if ((r = cs_read_file(sv->cert_path, 1u << 20, cert, &len)) < 0)
+		return cs_err(CMD, "--tls-cert %s: %s", sv->cert_path, strerror(-r));
+	if ((r = cs_read_file(sv->key_path, 1u << 20, key, &len)) < 0) {
+		free(*cert);
+		return cs_err(CMD, "--tls-key %s: %s", sv->key_path, strerror(-r));
+	}
+	return 0;
+}
+
+static unsigned connections(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *i = mhd.get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+	return i ? i->num_connections : 0;
+}
+
+/* SIGHUP: a new server per socket with the new certificate, then the old
+ * ones stop accepting and finish what they have. A certificate that does
+ * not load leaves the old one serving. */
+static void reload(struct serve_server *sv)
+{
+	char *cert, *key;
+	struct MHD_Daemon *nd[SERVE_MAX_LISTEN];
+
+	if (!sv->cert_path || serve_read_tls(sv, &cert, &key) != 0)
+		return;
+	char *oc = sv->cert, *ok = sv->key;
+
+	sv->cert = cert;
+	sv->key = key;
+	for (size_t i = 0; i < sv->n_l; i++)
+		if (!(nd[i] = start(sv, sv->l[i].fd))) {
+			fprintf(stderr,
+				"capscope serve: SIGHUP: the new certificate does not load; "
+				"keeping the old one\n");
+			while (i-- > 0)
+				mhd.stop_daemon(nd[i]);
+			sv->cert = oc;
+			sv->key = ok;
+			free(cert);
+			free(key);
+			return;
+		}
+	for (size_t i = 0; i < sv->n_l; i++) {
+		struct retiring *r = &sv->old[sv->n_old < SERVE_MAX_LISTEN * 4 ? sv->n_old++ : 0];
+
+		retire(sv->l[i].d);
+		r->d = sv->l[i].d;
+		r->deadline = time(NULL) + sv->timeout + 1;
+		r->cert = oc; /* shared by this generation's servers: freed with the last */
+		r->key = ok;
+		sv->l[i].d = nd[i];
+	}
+	fprintf(stderr, "capscope serve: SIGHUP: certificate reloaded\n");
+}
+
+/* Is cert still used by a kept server (before kept) or one not yet visited (from next)? */
+static bool cert_in_use(const struct serve_server *sv, size_t kept, size_t next, const char *cert)
+{
+	for (size_t i = 0; i < kept; i++)
+		if (sv->old[i].cert == cert)
+			return true;
+	for (size_t i = next; i < sv->n_old; i++)
+		if (sv->old[i].cert == cert)
+			return true;
+	return false;
+}
+
+static void reap(struct serve_server *sv, bool all)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < sv->n_old; i++) {
+		struct retiring r = sv->old[i];
+
+		if (all || !connections(r.d) || time(NULL) >= r.deadline) {
+			mhd.stop_daemon(r.d);
+			/* the certificate of its generation, once no server of it is left */
+			if (!cert_in_use(sv, k, i + 1, r.cert)) {
+				free(r.cert);
+				free(r.key);
+			}
+		} else {
+			sv->old[k++] = r;
+		}
+	}
+	sv->n_old = k;
+}
+
+/* SIGTERM: stop accepting (readyz says 503), let requests finish, stop. */
+static void shutdown_all(struct serve_server *sv)
+{
+	time_t deadline = time(NULL) + sv->shutdown_timeout;
+	bool busy = true;
+
+	sv->ctx.stopping = 1;
+	for (size_t i = 0; i < sv->n_l; i++) {
+		retire(sv->l[i].d);
+		close(sv->l[i].fd);
+	}
+	while (busy && time(NULL) < deadline) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+
+		busy = false;
+		for (size_t i = 0; i < sv->n_l; i++)
+			busy = busy || connections(sv->l[i].d);
+		for (size_t i = 0; i < sv->n_old; i++)
+			busy = busy || connections(sv->old[i].d);
+		if (busy)
+			nanosleep(&ts, NULL);
+	}
+	for (size_t i = 0; i < sv->n_l; i++)
+		mhd.stop_daemon(sv->l[i].d);
+	reap(sv, true);
+}
+
+int serve_server_run(struct serve_server *sv, const sigset_t *set)
+{
+	for (;;) {
+		struct timespec ts = {0, 250 * 1000 * 1000};
+		int sig = sigtimedwait(set, NULL, &ts);
+
+		if (sig == SIGHUP) {
+			reload(sv);
+		} else if (sig == SIGTERM || sig == SIGINT) {
+			fprintf(stderr, "capscope serve: %s: finishing requests in flight\n",
+				sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			shutdown_all(sv);
+			return 0;
+		}
+		reap(sv, false);
+	}
+}
+
+int serve_server_open(struct serve_server *sv)
+{
+	for (size_t i = 0; i < sv->n_l; i++) {
+		char spec[128];
+		int r;
+
+		snprintf(spec, sizeof(spec), "%s", sv->l[i].spec);
+		if ((r = open_listener(&sv->l[i])) < 0)
+			return cs_err(CMD, "--listen %s: %s", spec, strerror(-r));
+		if (!(sv->l[i].d = start(sv, sv->l[i].fd)))
+			return cs_err(
+			    CMD, "%s: the server does not start%s", spec,
+			    sv->cert ? " (are the certificate and key a matching PEM pair?)" : "");
+		fprintf(stderr, "capscope serve: listening on %s://%s\n",
+			sv->cert ? "https" : "http", sv->l[i].spec);
+	}
+	return 0;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve: the model calls (serve-model.c, the one place that asks
+ * the model), the inventory's renderers (serve-node.c) and the HTTP server
+ * (cmd-serve.c over libmicrohttpd, loaded by serve-mhd.c).
+ */
+#ifndef CAPSCOPE_CLI_SERVE_H
+#define CAPSCOPE_CLI_SERVE_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <stdio.h>
+
+#include "capscope/cri.h"
+#include "capscope/k8s.h"
+#include "capscope/kernel.h"
+#include "capscope/node.h"
+#include "capscope/scc.h"
+#include "capscope/serve.h"
+#include "capscope/scc-load.h"
+#include "explain-pod.h"
+
+#define SERVE_MAX_SCCS 64
+
+/* The same model options as explain pod. */
+struct serve_model {
+	enum cs_cri_runtime runtime;
+	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
+	struct cs_crio_config crio;
+	bool crio_loaded;
+	bool openshift, use_scc;
+	struct cs_scc_set sc; /* loaded as explain pod loads them */
+	const struct cs_scc *sccs[SERVE_MAX_SCCS];
+	size_t n_sccs;
+	uint32_t uid_start, uid_size;
+};
+
+/*
+ * Load the SCCs as explain pod does (--openshift: the built-in ones,
+ * restricted-v2 granted; --scc files or built-in names, granted; --use
+ * names granted). Returns 0 or the exit status after printing the error.
+ */
+int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
+		     const char *const *uses, size_t n_uses);
+void serve_model_free(struct serve_model *m);
+
+/* The cs_pod_explain options of m (borrowing from it). */
+void serve_model_opts(const struct serve_model *m, struct cs_pod_explain_opts *o);
+
+/* The agent's state, shared by the request threads under its lock. */
+struct serve_node {
+	struct cs_node_opts opts;
+	struct cs_node_inventory inv;
+	double last_scan_seconds;
+};
+
+/* Everything a request may touch. */
+enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
+
+struct serve_ctx {
+	struct serve_model model;
+	enum serve_webhook webhook;
+	bool inventory;
+	size_t max_body;
+	bool quiet; /* no log line per admission review */
+	struct serve_node node;
+	pthread_mutex_t node_lock;
+	volatile int stopping;				/* /readyz says 503 while shutting down */
+	unsigned long reviews[CS_REVIEW_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
+};
+
+/* libmicrohttpd's access handler and completion callback (serve-http.c). */
+struct MHD_Connection;
+int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+		       const char *version, const char *upload, size_t *upload_size,
+		       void **req_cls);
+void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
+/* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
+int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
+/* capscope serve's own metrics (admission reviews, build info). */
+void serve_metrics_self(struct serve_ctx *s, FILE *f);
+
+/* ---------- the process: sockets, servers, signals (serve-server.c) ---------- */
+
+#define SERVE_MAX_LISTEN 16
+struct MHD_Daemon;
+
+struct listener {
+	char spec[128];
+	int fd;
+	struct MHD_Daemon *d;
+};
+
+struct retiring {
+	struct MHD_Daemon *d;
+	time_t deadline;
+	char *key, *cert; /* kept while the old server still uses them */
+};
+
+struct serve_server {
+	struct serve_ctx ctx;
+	struct listener l[SERVE_MAX_LISTEN];
+	size_t n_l;
+	const char *cert_path, *key_path;
+	char *cert, *key;
+	const char *scc_args[SERVE_MAX_SCCS], *use_args[SERVE_MAX_SCCS]; /* --scc, --use */
+	size_t n_sccs, n_uses;
+	unsigned timeout, max_conns, threads, shutdown_timeout;
+	struct retiring old[SERVE_MAX_LISTEN * 4];
+	size_t n_old;
+};
+
+/* Bind every --listen address and start a server on each; 0 or an exit status. */
+int serve_server_open(struct serve_server *sv);
+/* Wait for signals (SIGHUP: reload, SIGTERM/SIGINT: drain and stop); the exit status. */
+int serve_server_run(struct serve_server *sv, const sigset_t *set);
+/* Read --tls-cert and --tls-key (nothing without them); 0 or an exit status. */
+int serve_read_tls(struct serve_server *sv, char **cert, char **key);
+
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The containers of this node, for `capscope serve`: the runtimes' OCI
+ * bundles (what was asked for, and the pod the container belongs to) joined
+ * to /proc and the cgroups (what is running, with which credentials).
+ *
+ * Where each runtime keeps its bundles (their default paths):
+ *   containerd  /run/containerd/io.containerd.runtime.v2.task/<ns>/<id>/config.json
+ *               (+ init.pid); Docker/moby is the namespace "moby" there, or
+ *               /run/docker/containerd/daemon/io.containerd.runtime.v2.task
+ *   CRI-O, Podman  .../overlay-containers/<id>/userdata/config.json (+ pidfile)
+ *               under /run/containers/storage and /var/lib/containers/storage
+ *   runc        /run/runc/<id>/state.json (init_process_pid, bundle=… label)
+ * The pod comes from the bundle's annotations: CRI-O io.kubernetes.pod.name,
+ * io.kubernetes.pod.namespace, io.kubernetes.container.name; containerd's CRI
+ * io.kubernetes.cri.sandbox-name, …sandbox-namespace, …container-name, and
+ * …container-type "sandbox" for the pause container.
+ */
+#ifndef CAPSCOPE_NODE_H
+#define CAPSCOPE_NODE_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include <stdio.h>
+
+#include "caps.h"
+#include "diag.h"
+#include "kernel.h"
+#include "oci.h"
+#include "proc.h"
+
+enum cs_node_layout {
+	CS_NODE_TASK,	  /* ROOT/<namespace>/<id>/config.json (containerd, moby) */
+	CS_NODE_USERDATA, /* ROOT/<id>/userdata/config.json (CRI-O, Podman) */
+	CS_NODE_RUNC,	  /* ROOT/<id>/state.json naming the bundle (runc) */
+};
+
+struct cs_node_root {
+	enum cs_node_layout layout;
+	const char *path;
+};
+
+/* The default roots above; *n is set to their number. */
+CS_EXPORT const struct cs_node_root *cs_node_default_roots(size_t *n);
+/* "task:PATH", "userdata:PATH" or "runc:PATH" → root (path borrowed). */
+CS_EXPORT int cs_node_root_parse(const char *spec, struct cs_node_root *out);
+
+struct cs_node_ctr {
+	char *id;
+	const char *runtime; /* "containerd", "docker", "cri-o", "podman", "runc", or a cgroup's */
+	char *bundle;	     /* the directory of config.json, or NULL (found in /proc only) */
+	char *namespace, *pod, *pod_uid, *container; /* NULL when not a Kubernetes container */
+	bool sandbox;				     /* a pod's pause container */
+	bool have_config;
+	struct cs_oci_config cfg; /* when have_config */
+	char *config_error;	  /* why config.json could not be read, or NULL */
+	/* What runs: refreshed by every scan. */
+	pid_t pid;	/* the container's first process, 0 when none runs */
+	size_t n_procs; /* processes in its cgroup */
+	bool have_status;
+	struct cs_proc_status status; /* of pid */
+	int userns;		      /* 1 in a child user namespace, 0 not, -1 unknown */
+	size_t threads_differing;     /* its threads whose credentials differ from it */
+	/* The model's prediction of the first process from the bundle (as
+	 * explain oci makes it), made once per bundle. */
+	bool predicted;		    /* a prediction was attempted */
+	bool predict_ok;	    /* ... and the process starts */
+	struct cs_cred *prediction; /* after execve, when predict_ok */
+	char *predict_why;	    /* when !predict_ok: why not */
+	/* private: change detection */
+	struct timespec mtime;
+	off_t size;
+	pid_t pidfile_pid;
+	bool seen;
+};
+
+struct cs_node_inventory {
+	struct cs_node_ctr **v;
+	size_t n, cap;
+};
+
+struct cs_node_opts {
+	const struct cs_node_root *roots; /* NULL: the defaults */
+	size_t n_roots;
+	const char *proc; /* NULL: "/proc" */
+	bool no_predict;  /* skip the model (cs_node_predict) */
+};
+
+/*
+ * Bring inv up to date: bundles found under the roots (config.json read
+ * again only when it changed), processes joined by cgroup container id,
+ * each container's first process's credentials read. Containers that have
+ * gone are removed. inv starts zeroed. Returns 0 or -ENOMEM; a bundle that
+ * cannot be read is kept with config_error set, never fatal.
+ */
+CS_EXPORT int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o,
+			   struct cs_diag *d);
+CS_EXPORT void cs_node_inventory_free(struct cs_node_inventory *inv);
+
+/*
+ * Predict c's first process from its bundle: runc, then execve of
+ * process.args[0] found in the container's own root (/proc/PID/root) or the
+ * bundle's root.path (else taken as a plain file). cs_node_scan calls it
+ * for every new bundle with a running process. 0 or -ENOMEM.
+ */
+CS_EXPORT int cs_node_predict(struct cs_node_ctr *c);
+
+/*
+ * Does what /proc shows differ from the prediction? (five sets, euid mapped
+ * out of the container's user namespace, no_new_privs). A difference is a
+ * model or runtime bug — or a process that changed its own credentials —
+ * and why says where ("bounding predicted 0x401, /proc 0x400").
+ */
+CS_EXPORT bool cs_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len);
+
+/*
+ * The inventory in the Prometheus text format: capscope_container_capability,
+ * capscope_container_info, capscope_container_prediction_mismatch,
+ * capscope_containers (running containers, pause containers left out).
+ * Returns 0 or the first write error.
+ */
+CS_EXPORT int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f);
+/* {"containers": [...]}: identity, process, prediction and mismatch. */
+CS_EXPORT int cs_node_json_write(const struct cs_node_inventory *inv, FILE *f);
+
+/* Read the pod identity annotations of a config.json in memory into c. */
+CS_EXPORT int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c,
+					struct cs_diag *d);
+
+#endif

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Finding the runtimes' OCI bundles on this node and reading what they say
+ * about the pod (annotations) and the process (config.json). A bundle's
+ * config.json is read again only when its mtime or size changed, so a
+ * scrape of a node with hundreds of containers costs a few stat calls.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <libfyaml.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capscope/node.h"
+#include "internal/cleanup.h"
+#include "node-internal.h"
+#include "serve/json-doc.h"
+#include "../internal/util.h"
+
+static const struct cs_node_root defaults[] = {
+    {CS_NODE_TASK, "/run/containerd/io.containerd.runtime.v2.task"},
+    {CS_NODE_TASK, "/run/docker/containerd/daemon/io.containerd.runtime.v2.task"},
+    {CS_NODE_USERDATA, "/run/containers/storage/overlay-containers"},
+    {CS_NODE_USERDATA, "/var/lib/containers/storage/overlay-containers"},
+    {CS_NODE_RUNC, "/run/runc"},
+};
+
+const struct cs_node_root *cs_node_default_roots(size_t *n)
+{
+	*n = sizeof(defaults) / sizeof(defaults[0]);
+	return defaults;
+}
+
+int cs_node_root_parse(const char *spec, struct cs_node_root *out)
+{
+	static const struct {
+		const char *prefix;
+		enum cs_node_layout layout;
+	} kinds[] = {
+	    {"task:", CS_NODE_TASK}, {"userdata:", CS_NODE_USERDATA}, {"runc:", CS_NODE_RUNC}};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t n = strlen(kinds[i].prefix);
+
+		if (!strncmp(spec, kinds[i].prefix, n) && spec[n] == '/') {
+			out->layout = kinds[i].layout;
+			out->path = spec + n;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A container id as the runtimes make them: letters, digits, '-', '_', '.'. */
+/* dir + "/" + name into out; false when it does not fit (then it is skipped). */
+static bool join(char out[PATH_MAX], const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	return n > 0 && n < PATH_MAX;
+}
+
+static bool plain_name(const char *s)
+{
+	if (!s[0] || s[0] == '.' || strlen(s) > 128)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static char *dupstr(const char *s, size_t n)
+{
+	return memchr(s, '\0', n) ? NULL : strndup(s, n);
+}
+
+/* A scalar under map (by key), NULL when absent or not a scalar. */
+static const char *scalar(struct fy_node *map, const char *key, size_t *len)
+{
+	struct fy_node *n = map && fy_node_is_mapping(map)
+				? fy_node_mapping_lookup_by_string(map, key, FY_NT)
+				: NULL;
+
+	return n && fy_node_is_scalar(n) ? fy_node_get_scalar(n, len) : NULL;
+}
+
+static int take(struct fy_node *ann, const char *key, char **out)
+{
+	size_t len;
+	const char *s = scalar(ann, key, &len);
+
+	if (!s || *out)
+		return 0;
+	*out = dupstr(s, len);
+	return *out || memchr(s, '\0', len) ? 0 : -ENOMEM;
+}
+
+int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c, struct cs_diag *d)
+{
+	struct fy_document *doc;
+	struct fy_node *root, *ann;
+	const char *type;
+	size_t tl = 0;
+	int r = 0;
+
+	if ((r = cs_json_doc_build(buf, len, &doc, d)) < 0)
+		return r;
+	root = fy_document_root(doc);
+	ann = root && fy_node_is_mapping(root)
+		  ? fy_node_mapping_lookup_by_string(root, "annotations", FY_NT)
+		  : NULL;
+	if (ann && fy_node_is_mapping(ann)) {
+		/* containerd's CRI plugin (internal/cri/annotations) */
+		if ((r = take(ann, "io.kubernetes.cri.sandbox-namespace", &c->namespace)) < 0 ||
+		    (r = take(ann, "io.kubernetes.cri.sandbox-name", &c->pod)) < 0 ||
+		    (r = take(ann, "io.kubernetes.cri.sandbox-uid", &c->pod_uid)) < 0 ||
+		    (r = take(ann, "io.kubernetes.cri.container-name", &c->container)) < 0 ||
+		    /* CRI-O (and Podman's kube play, which writes the same keys) */
+		    (r = take(ann, "io.kubernetes.pod.namespace", &c->namespace)) < 0 ||
+		    (r = take(ann, "io.kubernetes.pod.name", &c->pod)) < 0 ||
+		    (r = take(ann, "io.kubernetes.pod.uid", &c->pod_uid)) < 0 ||
+		    (r = take(ann, "io.kubernetes.container.name", &c->container)) < 0)
+			goto out;
+		type = scalar(ann, "io.kubernetes.cri.container-type", &tl);
+		if (!type)
+			type = scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl);
+		c->sandbox = type && tl == 7 && !memcmp(type, "sandbox", 7);
+		if (!c->runtime && scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl))
+			c->runtime = "cri-o";
+	}
+out:
+	fy_document_destroy(doc);
+	return r;
+}
+
+static void ctr_clear_config(struct cs_node_ctr *c)
+{
+	if (c->have_config)
+		cs_oci_config_free(&c->cfg);
+	c->have_config = false;
+	free(c->config_error);
+	c->config_error = NULL;
+	free(c->namespace);
+	free(c->pod);
+	free(c->pod_uid);
+	free(c->container);
+	c->namespace = c->pod = c->pod_uid = c->container = NULL;
+	c->sandbox = false;
+	free(c->prediction);
+	free(c->predict_why);
+	c->prediction = NULL;
+	c->predict_why = NULL;
+	c->predicted = c->predict_ok = false;
+}
+
+void cs_node_ctr_free(struct cs_node_ctr *c)
+{
+	if (!c)
+		return;
+	ctr_clear_config(c);
+	cs_proc_status_free(&c->status);
+	free(c->id);
+	free(c->bundle);
+	free(c);
+}
+
+/* (Re)read config.json when it changed since the last scan. */
+static int load_config(struct cs_node_ctr *c)
+{
+	char path[PATH_MAX];
+	cs_cleanup_free char *buf = NULL;
+	size_t len;
+	struct stat sb;
+	struct cs_diag d = {0};
+	const char *rt = c->runtime;
+	int r;
+
+	if (!join(path, c->bundle, "config.json"))
+		return -ENAMETOOLONG;
+	if (stat(path, &sb) < 0)
+		return -errno;
+	if (c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
+	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size)
+		return 0;
+	ctr_clear_config(c);
+	c->mtime = sb.st_mtim;
+	c->size = sb.st_size;
+	r = cs_read_file(path, 16u << 20, &buf, &len);
+	if (r == 0)
+		r = cs_oci_config_parse(buf, len, path, &c->cfg, &d);
+	if (r == 0) {
+		c->have_config = true;
+		c->runtime = NULL;
+		r = cs_node_annotations_parse(buf, len, c, &d);
+		if (!c->runtime)
+			c->runtime = rt;
+	}
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		char msg[512];
+
+		c->config_error = strdup(cs_diag_format(&d, msg, sizeof(msg)));
+		c->have_config = c->have_config && r == 0;
+	}
+	return 0;
+}
+
+/* A small file holding a pid (init.pid, pidfile). */
+static pid_t read_pid(const char *path)
+{
+	cs_cleanup_free char *buf = NULL;
+	size_t len;
+	long v;
+	char *e;
+
+	if (cs_read_file(path, 64, &buf, &len) < 0)
+		return 0;
+	v = strtol(buf, &e, 10);
+	return e != buf && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+}
+
+/* runc's state.json: the bundle (a "bundle=…" label) and the first process. */
+static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
+{
+	char path[PATH_MAX];
+	cs_cleanup_free char *buf = NULL;
+	size_t len;
+	struct fy_document *doc;
+	struct fy_node *root, *labels, *it;
+	void *iter = NULL;
+	const char *s;
+	size_t sl;
+
+	if (!join(path, dir, "state.json"))
+		return -ENAMETOOLONG;
+	if (cs_read_file(path, 16u << 20, &buf, &len) < 0)
+		return -ENOENT;
+	if (cs_json_doc_build(buf, len, &doc, NULL) < 0)
+		return -EINVAL;
+	root = fy_document_root(doc);
+	s = scalar(root, "init_process_pid", &sl);
+	*pid = s ? (pid_t)strtol(s, NULL, 10) : 0;
+	labels = root && fy_node_is_mapping(root)
+		     ? fy_node_by_path(root, "/config/labels", FY_NT, FYNWF_DONT_FOLLOW)
+		     : NULL;
+	while (labels && fy_node_is_sequence(labels) &&
+	       (it = fy_node_sequence_iterate(labels, &iter)) != NULL) {
+		s = fy_node_is_scalar(it) ? fy_node_get_scalar(it, &sl) : NULL;
+		if (s && sl > 7 && !memcmp(s, "bundle=", 7) && !*bundle)
+			*bundle = dupstr(s + 7, sl - 7);
+	}
+	fy_document_destroy(doc);
+	return *bundle ? 0 : -ENOENT;
+}
+
+/* The container with this id, created (unseen, no bundle) when new. */
+static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id, bool create)
+{
+	struct cs_node_ctr *c;
+
+	for (size_t i = 0; i < inv->n; i++)
+		if (!strcmp(inv->v[i]->id, id))
+			return inv->v[i];
+	if (!create)
+		return NULL;
+	if (inv->n == inv->cap) {
+		size_t cap = inv->cap ? inv->cap * 2 : 64;
+		struct cs_node_ctr **v = realloc(inv->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		inv->v = v;
+		inv->cap = cap;
+	}
+	if (!(c = calloc(1, sizeof(*c))) || !(c->id = strdup(id))) {
+		free(c);
+		return NULL;
+	}
+	c->userns = -1;
+	inv->v[inv->n++] = c;
+	return c;
+}
+
+struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create)
+{
+	return lookup(inv, id, create);
+}
+
+/* One bundle found: record it (the first root to name an id wins). */
+static int found(struct cs_node_inventory *inv, const char *id, const char *bundle,
+		 const char *runtime, pid_t pid)
+{
+	struct cs_node_ctr *c = lookup(inv, id, true);
+
+	if (!c)
+		return -ENOMEM;
+	if (c->seen && c->bundle)
+		return 0;
+	c->seen = true;
+	if (!c->bundle || strcmp(c->bundle, bundle) != 0) {
+		ctr_clear_config(c);
+		free(c->bundle);
+		if (!(c->bundle = strdup(bundle)))
+			return -ENOMEM;
+		c->runtime = runtime;
+	}
+	c->pidfile_pid = pid;
+	return load_config(c) == -ENOMEM ? -ENOMEM : 0;
+}
+
+static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *root, const char *dir,
+		    const char *ns)
+{
+	cs_cleanup_closedir DIR *dp = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX], bundle[PATH_MAX];
+	int r;
+
+	if (!dp)
+		return 0; /* a runtime that is not installed */
+	while ((e = readdir(dp)) != NULL) {
+		if (!plain_name(e->d_name))
+			continue;
+		if (!join(path, dir, e->d_name))
+			continue;
+		if (root->layout == CS_NODE_TASK && !ns) {
+			if ((r = scan_dir(inv, root, path, e->d_name)) < 0)
+				return r;
+			continue;
+		}
+		struct cs_node_ctr *k = lookup(inv, e->d_name, false);
+
+		if (k && k->bundle && !k->seen && k->pidfile_pid > 0 &&
+		    (kill(k->pidfile_pid, 0) == 0 || errno == EPERM)) {
+			/* Known and its first process alive: the pid file and runc's
+			 * state are not read again, only config.json's mtime. */
+			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid);
+		} else if (root->layout == CS_NODE_TASK) {
+			if (!join(bundle, path, "init.pid"))
+				continue;
+			r = found(inv, e->d_name, path,
+				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker"
+										 : "containerd",
+				  read_pid(bundle));
+		} else if (root->layout == CS_NODE_USERDATA) {
+			char pidfile[PATH_MAX];
+
+			if (!join(bundle, path, "userdata") || !join(pidfile, bundle, "pidfile") ||
+			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
+				continue;
+			pid_t pid = read_pid(pidfile);
+			r = found(inv, e->d_name, bundle, "podman", pid);
+		} else {
+			cs_cleanup_free char *b = NULL;
+			pid_t pid = 0;
+
+			if (read_runc_state(path, &b, &pid) < 0)
+				continue;
+			r = found(inv, e->d_name, b, "runc", pid);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cs_node_scan_bundles(struct cs_node_inventory *inv, const struct cs_node_opts *o)
+{
+	const struct cs_node_root *roots = o && o->roots ? o->roots : defaults;
+	size_t n = o && o->roots ? o->n_roots : sizeof(defaults) / sizeof(defaults[0]);
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		if ((r = scan_dir(inv, &roots[i], roots[i].path, NULL)) < 0)
+			return r;
+	return 0;
+}

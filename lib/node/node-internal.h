@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Between the bundle finder and the /proc join. */
+#ifndef CAPSCOPE_LIB_NODE_INTERNAL_H
+#define CAPSCOPE_LIB_NODE_INTERNAL_H
+
+#include "capscope/node.h"
+
+/* Mark every bundle found under the roots seen, reading changed configs. */
+int cs_node_scan_bundles(struct cs_node_inventory *inv, const struct cs_node_opts *o);
+/* The container with this id; created when create and absent (NULL: ENOMEM). */
+struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create);
+void cs_node_ctr_free(struct cs_node_ctr *c);
+
+#endif

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A running container's first process, predicted from its bundle exactly as
+ * explain oci predicts it (runc, then execve in the kernel model), and the
+ * comparison with what /proc shows.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/node.h"
+#include "capscope/runtime.h"
+
+/* Find argv[0] as runc would, in the container's root or the bundle's. */
+static void resolve(const struct cs_node_ctr *c, struct cs_exec_file *f)
+{
+	const char *arg0 = c->cfg.args[0], *path = cs_oci_config_getenv(&c->cfg, "PATH");
+	struct cs_diag d = {0};
+	char root[64];
+
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
+	if (c->pid && cs_exec_file_resolve(root, arg0, path, f, &d) == 0 && !f->error)
+		return;
+	memset(f, 0, sizeof(*f));
+	if (c->cfg.root_path && cs_exec_file_resolve(c->cfg.root_path, arg0, path, f, &d) == 0 &&
+	    !f->error)
+		return;
+	memset(f, 0, sizeof(*f));
+	snprintf(f->path, sizeof(f->path), "%s", arg0); /* assumed plain: the model says so */
+}
+
+int cs_node_predict(struct cs_node_ctr *c)
+{
+	struct cs_exec_file *f = calloc(1, sizeof(*f));
+	struct cs_cred *pre = calloc(1, sizeof(*pre)), *post = calloc(1, sizeof(*post));
+	struct cs_exec_result res;
+	struct cs_steps st;
+	int r = -ENOMEM;
+
+	c->predicted = true;
+	if (!f || !pre || !post)
+		goto out;
+	if (!c->cfg.nargs || !c->cfg.args[0]) {
+		c->predict_why = strdup("config.json has no process.args");
+		r = c->predict_why ? 0 : -ENOMEM;
+		goto out;
+	}
+	resolve(c, f);
+	cs_steps_init(&st);
+	if (cs_oci_predict_from(&c->cfg.process, NULL, f, pre, post, &res, &st) < 0 || st.error) {
+		cs_steps_free(&st);
+		goto out;
+	}
+	cs_steps_free(&st);
+	r = 0;
+	if (res.ok) {
+		c->predict_ok = true;
+		c->prediction = post;
+		post = NULL;
+	} else if (!(c->predict_why = strdup(cs_errno_name(res.error)))) {
+		r = -ENOMEM;
+	}
+out:
+	free(f);
+	free(pre);
+	free(post);
+	return r;
+}
+
+static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
+						"ambient"};
+
+bool cs_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len)
+{
+	const struct cs_cred *p = c->prediction;
+	size_t n = 0;
+	uint32_t euid;
+
+	why[0] = '\0';
+	if (!c->predict_ok || !p || !c->have_status)
+		return false;
+	euid = p->uid[1];
+	if (c->cfg.process.user_namespace &&
+	    !cs_idmap_lookup(c->cfg.process.uid_map, c->cfg.process.n_uid_map, euid, true, &euid))
+		euid = (uint32_t)-1;
+	for (int s = 0; s < CS_NSETS && n < len; s++)
+		if (p->caps.set[s] != c->status.caps.set[s])
+			n += (size_t)snprintf(why + n, len - n, "%s%s predicted %#llx, /proc %#llx",
+					      n ? "; " : "", set_names[s],
+					      (unsigned long long)p->caps.set[s],
+					      (unsigned long long)c->status.caps.set[s]);
+	if (n < len && (c->status.have & CS_HAVE_UID) && euid != c->status.uid[1])
+		n += (size_t)snprintf(why + n, len - n, "%seuid predicted %u, /proc %u",
+				      n ? "; " : "", (unsigned)euid, (unsigned)c->status.uid[1]);
+	if (n < len && c->status.no_new_privs >= 0 &&
+	    p->no_new_privs != (c->status.no_new_privs == 1))
+		n += (size_t)snprintf(why + n, len - n, "%sno_new_privs predicted %d, /proc %d",
+				      n ? "; " : "", p->no_new_privs, c->status.no_new_privs);
+	return n > 0;
+}

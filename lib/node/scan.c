@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The /proc side of the node inventory: every process's cgroup names its
+ * container (as `capscope ps` reads it), which joins it to the bundle of the
+ * same id; the container's first process is the runtime's pid file when it
+ * is alive, else its lowest pid. Containers seen only in /proc (a runtime
+ * whose bundles are elsewhere) are listed too, without a config.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/node.h"
+#include "internal/cleanup.h"
+#include "node-internal.h"
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* The container a process runs in: 1 (id in c), 0 none, <0 gone. */
+static int proc_container(const char *proc, const char *pid, struct cs_container *c)
+{
+	char path[PATH_MAX];
+	cs_cleanup_free char *buf = NULL;
+	size_t len;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s/cgroup", proc, pid);
+	if ((r = cs_read_proc_file(path, 1u << 16, &buf, &len)) < 0)
+		return r;
+	memset(c, 0, sizeof(*c));
+	r = cs_cgroup_parse(buf, len, c);
+	return r == 1 && c->id[0] ? 1 : 0;
+}
+
+static int join_procs(struct cs_node_inventory *inv, const char *proc)
+{
+	cs_cleanup_closedir DIR *dp = opendir(proc);
+	struct dirent *e;
+	struct cs_container cc;
+
+	if (!dp)
+		return -errno;
+	while ((e = readdir(dp)) != NULL) {
+		struct cs_node_ctr *c;
+		pid_t pid;
+
+		if (!all_digits(e->d_name) || proc_container(proc, e->d_name, &cc) != 1)
+			continue;
+		pid = (pid_t)strtol(e->d_name, NULL, 10);
+		/* The cgroup may carry a shorter id than the bundle's directory. */
+		c = cs_node_lookup(inv, cc.id, false);
+		for (size_t i = 0; !c && i < inv->n; i++)
+			if (!strncmp(inv->v[i]->id, cc.id, strlen(cc.id)))
+				c = inv->v[i];
+		if (!c) {
+			if (!(c = cs_node_lookup(inv, cc.id, true)))
+				return -ENOMEM;
+			c->runtime = cs_runtime_name(cc.runtime);
+		}
+		c->seen = true;
+		c->n_procs++;
+		if (c->pidfile_pid == pid || !c->pid || (c->pid != c->pidfile_pid && pid < c->pid))
+			c->pid = pid;
+	}
+	return 0;
+}
+
+/* The first process named by the runtime, alive but not in a cgroup we can
+ * tell (plain runc without a container cgroup path). */
+static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (c->pid || !c->pidfile_pid)
+		return;
+	snprintf(path, sizeof(path), "%s/%d", proc, (int)c->pidfile_pid);
+	if (stat(path, &sb) == 0) {
+		c->pid = c->pidfile_pid;
+		c->n_procs = c->n_procs ? c->n_procs : 1;
+	}
+}
+
+/*
+ * The first processes' credentials, in one call to the library's process
+ * snapshot (what `capscope ps` shows): the status, the user namespace and
+ * the threads whose credentials differ from the leader's.
+ */
+static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
+{
+	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
+	struct cs_proc_snapshot_opts o = {.pids = pids};
+	struct cs_proc_snapshot s;
+	int r;
+
+	if (!pids)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
+		cs_proc_status_free(&c->status);
+		c->have_status = false;
+		c->userns = -1;
+		c->threads_differing = 0;
+		if (c->pid)
+			pids[o.npids++] = c->pid;
+	}
+	if (!o.npids)
+		return 0;
+	if ((r = cs_proc_snapshot(&o, &s, d)) < 0) {
+		cs_proc_snapshot_free(&s);
+		return r;
+	}
+	/* The snapshot keeps the order asked, leaving out processes that are gone. */
+	for (size_t i = 0, k = 0; i < inv->n && k < s.n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+		struct cs_proc_info *p = &s.procs[k];
+
+		if (!c->pid || p->st.pid != c->pid)
+			continue;
+		c->status = p->st;
+		memset(&p->st, 0, sizeof(p->st)); /* the groups are c's now */
+		c->have_status = true;
+		c->userns = p->userns;
+		c->threads_differing = p->nthreads;
+		k++;
+	}
+	cs_proc_snapshot_free(&s);
+	return 0;
+}
+
+int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, struct cs_diag *d)
+{
+	const char *proc = o && o->proc ? o->proc : "/proc";
+	size_t k = 0;
+	int r;
+
+	for (size_t i = 0; i < inv->n; i++) {
+		inv->v[i]->seen = false;
+		inv->v[i]->pid = 0;
+		inv->v[i]->n_procs = 0;
+	}
+	if ((r = cs_node_scan_bundles(inv, o)) < 0)
+		return cs_diag_set(d, -r, 0, 0, "", "reading the runtimes' bundles");
+	if ((r = join_procs(inv, proc)) < 0)
+		return cs_diag_set(d, -r, 0, 0, "", "reading %s", proc);
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
+		if (!c->seen) {
+			cs_node_ctr_free(c);
+			continue;
+		}
+		pidfile_fallback(c, proc);
+		inv->v[k++] = c;
+	}
+	inv->n = k;
+	if ((r = read_procs(inv, d)) < 0)
+		return r;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
+		if (c->have_config && c->pid && !c->predicted && !(o && o->no_predict) &&
+		    cs_node_predict(c) < 0)
+			r = -ENOMEM;
+	}
+	return r < 0 ? cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory") : 0;
+}
+
+void cs_node_inventory_free(struct cs_node_inventory *inv)
+{
+	for (size_t i = 0; inv && i < inv->n; i++)
+		cs_node_ctr_free(inv->v[i]);
+	if (inv) {
+		free(inv->v);
+		memset(inv, 0, sizeof(*inv));
+	}
+}

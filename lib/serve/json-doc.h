@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* A JSON document from untrusted bytes, for the webhook and the node reader. */
+#ifndef CAPSCOPE_LIB_SERVE_JSON_DOC_H
+#define CAPSCOPE_LIB_SERVE_JSON_DOC_H
+
+#include <libfyaml.h>
+
+#include "capscope/diag.h"
+
+/*
+ * Parse buf as JSON with libfyaml, silently (errors go to d with line and
+ * column, never to stderr). The bytes are checked to be UTF-8 without NUL
+ * first: libfyaml 0.7.12 can loop forever on some invalid sequences (see
+ * lib/k8s/manifest.c). Returns 0 with *doc set, or -EINVAL / -ENOMEM
+ * (d says why).
+ */
+int cs_json_doc_build(const char *buf, size_t len, struct fy_document **doc, struct cs_diag *d);
+/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 when invalid. */
+size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
+
+#endif

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One AdmissionReview in, one answer out — the admission webhook as a
+ * library call. Pods and every workload with a pod template are read with
+ * the manifest reader explain pod uses and explained with cs_pod_explain;
+ * each requested capability that does not end effective becomes one
+ * warning line (cs_explain_warning). Anything else the webhook is sent
+ * (another kind, a subresource, DELETE) is allowed without a word: the
+ * webhook speaks only about capabilities. A dry run gets the same answer.
+ */
+/* A warning line is cut at 120 characters on purpose: the API server's limit. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/escape.h"
+#include "capscope/json.h"
+#include "capscope/serve.h"
+
+/* kubectl shows them all; past this many, explain pod is the place to look. */
+#define MAX_WARNINGS 32
+
+static const char *const kinds[] = {"Pod",	  "Deployment", "StatefulSet", "DaemonSet",
+				    "ReplicaSet", "Job",	"CronJob"};
+
+static bool checked_kind(const struct cs_admission_request *r)
+{
+	if (!r->kind || r->sub_resource || !r->object || !r->operation ||
+	    (strcmp(r->operation, "CREATE") != 0 && strcmp(r->operation, "UPDATE") != 0))
+		return false;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(r->kind, kinds[i]))
+			return true;
+	return false;
+}
+
+static int push(char ***lines, size_t *n, char *line)
+{
+	char **v;
+
+	if (!line || !(v = realloc(*lines, (*n + 1) * sizeof(*v)))) {
+		free(line);
+		return -ENOMEM;
+	}
+	*lines = v;
+	v[(*n)++] = line;
+	return 0;
+}
+
+int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
+		    char ***lines, size_t *n)
+{
+	static const char tail[] = "; see capscope explain pod";
+	struct cs_pod_explain_result *r = NULL;
+	struct cs_diag d = {0};
+	int rc = cs_pod_explain(pod, o, &r, &d);
+
+	for (size_t i = 0; rc == 0 && i < r->n_containers; i++) {
+		const struct cs_pod_ctr_result *c = &r->containers[i];
+
+		for (size_t k = 0; rc == 0 && k < c->n_verdicts; k++) {
+			const struct cs_cap_verdict *v = &c->verdicts[k];
+			char buf[CS_EXPLAIN_WARNING_MAX + sizeof(tail)];
+			size_t len;
+
+			/* ALL has no single verdict: explain pod shows the sets */
+			if (v->effective || v->why == CS_WHY_ALL)
+				continue;
+			len = cs_explain_warning(c->c->name, v, buf, sizeof(buf));
+			if (len + sizeof(tail) - 1 <= CS_EXPLAIN_WARNING_MAX)
+				memcpy(buf + len, tail, sizeof(tail));
+			rc = push(lines, n, strdup(buf));
+		}
+	}
+	cs_pod_explain_free(r);
+	return rc;
+}
+
+/* One warning saying what could not be read. */
+static int unreadable(const char *what, const struct cs_diag *d, char ***lines, size_t *n)
+{
+	char msg[400], line[CS_EXPLAIN_WARNING_MAX + 1];
+
+	cs_diag_format(d, msg, sizeof(msg));
+	snprintf(line, sizeof(line), "capscope could not read the %s: %s", what, msg);
+	return push(lines, n, cs_escape_dup(line));
+}
+
+/* Warnings for the request's object: 0, 1 when it could not be read, -ENOMEM. */
+static int check(const struct cs_review_opts *o, const struct cs_admission_request *r,
+		 char ***lines, size_t *n)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d = {0};
+	int rc = 0;
+
+	cs_k8s_manifest_init(&m);
+	if (cs_k8s_parse(&m, r->object, r->object_len, "request.object", &d) < 0) {
+		cs_k8s_manifest_free(&m);
+		return unreadable(r->kind, &d, lines, n) < 0 ? -ENOMEM : 1;
+	}
+	for (size_t i = 0; rc == 0 && i < m.n_pods; i++)
+		rc = cs_pod_warnings(&m.pods[i], o->model, lines, n);
+	cs_k8s_manifest_free(&m);
+	return rc;
+}
+
+/* "capscope: LINE; LINE" */
+static char *join(char **v, size_t n)
+{
+	size_t len = 16;
+	char *m;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 2;
+	if (!(m = malloc(len)))
+		return NULL;
+	strcpy(m, "capscope: ");
+	for (size_t i = 0; i < n; i++) {
+		strcat(m, v[i]);
+		if (i + 1 < n)
+			strcat(m, "; ");
+	}
+	return m;
+}
+
+/* Nothing to answer to: a Status the API server logs as the webhook's failure. */
+static int bad_request(const struct cs_diag *d, struct cs_review *out)
+{
+	char m[400];
+	FILE *f = open_memstream(&out->body, &out->len);
+	struct cs_json j;
+
+	if (!f)
+		return -ENOMEM;
+	cs_diag_format(d, m, sizeof(m));
+	cs_json_init(&j, f, false);
+	cs_json_obj_begin(&j);
+	cs_json_key(&j, "apiVersion");
+	cs_json_str(&j, "v1");
+	cs_json_key(&j, "kind");
+	cs_json_str(&j, "Status");
+	cs_json_key(&j, "status");
+	cs_json_str(&j, "Failure");
+	cs_json_key(&j, "code");
+	cs_json_int(&j, 400);
+	cs_json_key(&j, "reason");
+	cs_json_str(&j, "BadRequest");
+	cs_json_key(&j, "message");
+	cs_json_str(&j, m);
+	cs_json_obj_end(&j);
+	cs_json_finish(&j);
+	out->http_status = 400;
+	out->outcome = CS_REVIEW_UNREADABLE;
+	return fclose(f) == 0 ? 0 : -ENOMEM;
+}
+
+/* The verdict and the answer, once the request was read (or its uid was). */
+static int answer(const struct cs_review_opts *o, const struct cs_admission_request *r, int parsed,
+		  const struct cs_diag *d, struct cs_review *out)
+{
+	struct cs_admission_response resp = {.allowed = true};
+	char **lines = NULL, *msg = NULL;
+	size_t n = 0;
+	int rc = 0;
+	FILE *f;
+
+	out->outcome = CS_REVIEW_ALLOWED;
+	if (parsed < 0) {
+		rc = unreadable("request", d, &lines, &n);
+		out->outcome = CS_REVIEW_UNREADABLE;
+	} else if (checked_kind(r)) {
+		rc = check(o, r, &lines, &n);
+		out->outcome = rc == 1 ? CS_REVIEW_UNREADABLE
+			       : n     ? CS_REVIEW_WARNED
+				       : CS_REVIEW_ALLOWED;
+	}
+	if (rc >= 0 && out->outcome == CS_REVIEW_WARNED && o->enforce) {
+		if ((msg = join(lines, n > MAX_WARNINGS ? MAX_WARNINGS : n)) == NULL)
+			rc = -ENOMEM;
+		resp.allowed = false;
+		resp.code = 403;
+		resp.message = msg;
+		out->outcome = CS_REVIEW_DENIED;
+	}
+	resp.warnings = (const char *const *)lines;
+	resp.n_warnings = n > MAX_WARNINGS ? MAX_WARNINGS : n;
+	out->n_warnings = n;
+	if (rc >= 0) {
+		if (!(f = open_memstream(&out->body, &out->len)))
+			rc = -ENOMEM;
+		else if ((rc = cs_admission_write(f, r, &resp)) < 0 || fclose(f) != 0)
+			rc = -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(msg);
+	out->http_status = 200;
+	return rc < 0 ? -ENOMEM : 0;
+}
+
+int cs_admission_review(const char *buf, size_t len, const struct cs_review_opts *o,
+			struct cs_review *out)
+{
+	struct cs_diag d = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = cs_admission_parse(buf ? buf : "", len, &out->request, &d);
+	if (rc == -ENOMEM)
+		return rc;
+	out->dry_run = out->request.dry_run;
+	if (rc < 0 && !out->request.uid)
+		return bad_request(&d, out);
+	return answer(o, &out->request, rc, &d, out);
+}
+
+void cs_review_free(struct cs_review *r)
+{
+	if (!r)
+		return;
+	cs_admission_request_free(&r->request);
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,45 @@
+# Shared by the serve suites (sourced, not a test): start capscope serve on
+# 127.0.0.1 with a free port (port 0, read back from its log), stop it by
+# PID, and make a CA and server certificates with certtool.
+# shellcheck shell=bash
+
+# serve_start NAME ARGS… → $NAME_PID, $NAME_PORT, log in $T/NAME.log
+serve_start() {
+  local name=$1; shift
+  "$CAPSCOPE" serve --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.log" &
+  local pid=$! port=""
+  for _ in $(seq 100); do
+    port=$(sed -n 's|^capscope serve: listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$T/$name.log" | head -n1)
+    [ -n "$port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  printf -v "${name}_PID" '%s' "$pid"
+  printf -v "${name}_PORT" '%s' "$port"
+  [ -n "$port" ]
+}
+
+# serve_stop NAME: SIGTERM, wait; returns the exit status.
+serve_stop() {
+  local pid_var="${1}_PID"
+  local pid=${!pid_var}
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid"
+}
+
+# make_ca DIR: DIR/ca.{key,crt}; make_cert DIR NAME CN: DIR/NAME.{key,crt} for 127.0.0.1
+make_ca() {
+  local d=$1
+  printf 'cn = "capscope test CA"\nca\ncert_signing_key\nexpiration_days = 2\n' >"$d/ca.tmpl"
+  certtool --generate-privkey --key-type=ecdsa --outfile "$d/ca.key" >/dev/null 2>&1 &&
+    certtool --generate-self-signed --load-privkey "$d/ca.key" --template "$d/ca.tmpl" \
+      --outfile "$d/ca.crt" >/dev/null 2>&1
+}
+make_cert() {
+  local d=$1 name=$2 cn=$3
+  printf 'cn = "%s"\ndns_name = "localhost"\nip_address = "127.0.0.1"\ntls_www_server\nsigning_key\nencryption_key\nexpiration_days = 2\n' \
+    "$cn" >"$d/$name.tmpl"
+  certtool --generate-privkey --key-type=ecdsa --outfile "$d/$name.key" >/dev/null 2>&1 &&
+    certtool --generate-certificate --load-privkey "$d/$name.key" --load-ca-certificate "$d/ca.crt" \
+      --load-ca-privkey "$d/ca.key" --template "$d/$name.tmpl" --outfile "$d/$name.crt" >/dev/null 2>&1
+}

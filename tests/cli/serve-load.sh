@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope serve under load on loopback: a burst of 1,000 connections open
+# at once, each posting an AdmissionReview, must all be answered with their
+# own uid; then SIGTERM while clients keep posting: the server stops
+# accepting, finishes what is in flight and exits 0.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/serve-lib.sh"
+for t in curl python3; do
+  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
+done
+D=$CAPSCOPE_TOP/tests/data/serve
+tap_tmpdir
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+ulimit -n 4096 2>/dev/null || skip_all "cannot raise the open-file limit to 4096"
+
+serve_start L --no-inventory --quiet --max-connections 2048
+ok $? "serve starts (port ${L_PORT:-none})"
+
+burst=$(python3 - "$L_PORT" "$D/review-nonroot-netbind.json" 1000 <<'PY'
+import json, selectors, socket, sys, time
+port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+review = json.load(open(path))
+sel = selectors.DefaultSelector()
+conns = {}
+for i in range(n):                      # every connection open before any request
+    s = socket.create_connection(("127.0.0.1", port))
+    conns[s] = {"i": i, "buf": b""}
+for s, c in conns.items():
+    review["request"]["uid"] = "burst-%04d" % c["i"]
+    body = json.dumps(review).encode()
+    s.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+              b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    s.setblocking(False)
+    sel.register(s, selectors.EVENT_READ)
+good, deadline = 0, time.time() + 120
+while conns and time.time() < deadline:
+    for key, _ in sel.select(1):
+        s = key.fileobj
+        d = s.recv(65536)
+        if d:
+            conns[s]["buf"] += d
+            continue
+        c = conns.pop(s)
+        sel.unregister(s); s.close()
+        head, _, body = c["buf"].partition(b"\r\n\r\n")
+        try:
+            ok = head.startswith(b"HTTP/1.1 200") and \
+                json.loads(body)["response"]["uid"] == "burst-%04d" % c["i"]
+        except Exception:
+            ok = False
+        good += ok
+print(good)
+PY
+)
+is "$burst" 1000 "1,000 concurrent connections: every one answered with its own uid"
+is "$(curl -sS "http://127.0.0.1:$L_PORT/healthz")" ok "the server is healthy after the burst"
+
+# SIGTERM under load: four clients posting in a loop.
+for k in 1 2 3 4; do
+  (while curl -s -o /dev/null --data-binary @"$D/review-deployment.json" \
+     "http://127.0.0.1:$L_PORT/validate"; do :; done) &
+done
+sleep 1
+start=$(date +%s%N)
+serve_stop L
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+is "$rc" 0 "SIGTERM under load: exit status 0"
+like "$ms" '^[0-9]+$' "…after ${ms} ms"
+[ "$ms" -lt 10000 ]
+ok $? "…within the shutdown timeout"
+grep -q 'SIGTERM: finishing requests in flight' "$T/L.log"
+ok $? "…saying it finishes the requests in flight"
+curl -s -o /dev/null "http://127.0.0.1:$L_PORT/healthz"
+is "$?" 7 "the port is closed afterwards (curl: connection refused)"
+wait 2>/dev/null
+done_testing

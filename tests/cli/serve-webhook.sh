@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope serve as an admission webhook, over TLS on loopback, as the API
+# server would call it: curl with a CA made by certtool posts AdmissionReview
+# fixtures (the reference article's non-root NET_BIND_SERVICE pod, a root
+# pod, a 3-container Deployment, a Service, dryRun, malformed JSON, a body
+# over the limit), enforce mode, an idle connection cut by the timeout, and
+# a certificate reloaded on SIGHUP.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/serve-lib.sh"
+for t in curl certtool jq python3; do
+  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
+done
+D=$CAPSCOPE_TOP/tests/data/serve
+tap_tmpdir
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+make_ca "$T" && make_cert "$T" srv "localhost" && make_cert "$T" srv2 "localhost-renewed"
+ok $? "certtool made a CA and two server certificates"
+cp "$T/srv.crt" "$T/tls.crt"
+cp "$T/srv.key" "$T/tls.key"
+
+serve_start W --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" --no-inventory --max-body 65536 \
+  --request-timeout 2
+ok $? "serve starts with TLS (port ${W_PORT:-none})"
+URL=https://127.0.0.1:$W_PORT
+post() { # FILE [URL] → body, then the status on the last line
+  curl -sS --cacert "$T/ca.crt" -H 'Content-Type: application/json' --data-binary @"$1" \
+    -w '\n%{http_code}' "${2:-$URL}/validate"
+}
+
+is "$(curl -sS --cacert "$T/ca.crt" "$URL/healthz")" "ok" "/healthz over TLS, verified against the CA"
+is "$(curl -sS --cacert "$T/ca.crt" "$URL/readyz")" "ok" "/readyz"
+
+# The reference article's pod: runAsUser 1000, drop ALL, add NET_BIND_SERVICE.
+out=$(post "$D/review-nonroot-netbind.json")
+is "$(tail -n1 <<<"$out")" 200 "non-root NET_BIND_SERVICE pod: 200"
+r=$(sed '$d' <<<"$out")
+is "$(jq -r .response.uid <<<"$r")" "705ab4f5-6393-11e8-b7cc-42010a800002" "the request uid is echoed"
+is "$(jq -r .apiVersion,.kind <<<"$r" | paste -sd' ')" "admission.k8s.io/v1 AdmissionReview" "apiVersion and kind"
+is "$(jq -r .response.allowed <<<"$r")" true "warn mode allows"
+is "$(jq -r '.response.warnings[0]' <<<"$r")" \
+  "container web: NET_BIND_SERVICE will not be effective (non-root uid 1000, no ambient set); see capscope explain pod" \
+  "the warning kubectl apply would show"
+# the same verdict as explain pod gives for the same manifest
+"$CAPSCOPE" explain pod --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" >"$T/ex.json" 2>/dev/null
+is "$(jq -r '.containers[0].verdicts[0].effective' "$T/ex.json")" false "explain pod agrees: not effective"
+
+out=$(post "$D/review-root-netbind.json")
+r=$(sed '$d' <<<"$out")
+is "$(jq -c '[.response.allowed, (.response.warnings // [] | length)]' <<<"$r")" "[true,0]" \
+  "a root pod adding NET_BIND_SERVICE: allowed, no warning"
+
+out=$(post "$D/review-deployment.json")
+r=$(sed '$d' <<<"$out")
+is "$(jq -r '.response.warnings | length' <<<"$r")" 3 "a 3-container Deployment: three warnings"
+like "$(jq -r '.response.warnings[]' <<<"$r" | paste -sd'|')" \
+  '^container frontend: NET_BIND_SERVICE .*\|container metrics: NET_RAW .*\|container metrics: SYS_PTRACE ' \
+  "…naming container and capability"
+is "$(jq -r '.response.warnings | map(length <= 120) | all' <<<"$r")" true "every warning is at most 120 characters"
+
+out=$(post "$D/review-service.json")
+r=$(sed '$d' <<<"$out")
+is "$(jq -c '[.response.uid, .response.allowed, (.response.warnings // [] | length)]' <<<"$r")" \
+  '["99999999-8888-7777-6666-555555555555",true,0]' "wrong kind (Service): allowed, no warnings"
+
+jq '.request.dryRun = true' "$D/review-nonroot-netbind.json" >"$T/dry.json"
+out=$(post "$T/dry.json")
+r=$(sed '$d' <<<"$out")
+is "$(jq -r '.response.warnings | length' <<<"$r")" 1 "dryRun: the same warning (kubectl apply --dry-run=server)"
+is "$(grep -c 'review default/web Pod' "$T/W.log")" 1 "dryRun leaves no log line (one line for the real review)"
+
+printf '{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": ' >"$T/bad.json"
+out=$(post "$T/bad.json")
+is "$(tail -n1 <<<"$out")" 400 "malformed JSON: 400"
+is "$(sed '$d' <<<"$out" | jq -r '.kind + " " + .status')" "Status Failure" "…with a Kubernetes Status the API server logs"
+
+jq '.request.object.spec.containers = "nope"' "$D/review-nonroot-netbind.json" >"$T/badobj.json"
+r=$(post "$T/badobj.json" | sed '$d')
+is "$(jq -r '.response.allowed' <<<"$r")" true "an unreadable Pod with a uid: answered, allowed (failurePolicy Ignore's spirit)"
+like "$(jq -r '.response.warnings[0]' <<<"$r")" '^capscope could not read the Pod' "…with a warning saying why"
+
+python3 -c 'import sys; sys.stdout.write("{\"pad\": \"" + "x" * 70000 + "\"}")' >"$T/big.json"
+is "$(post "$T/big.json" | tail -n1)" 413 "a body over --max-body: 413"
+is "$(curl -sS --cacert "$T/ca.crt" -H 'Expect: 100-continue' --data-binary @"$T/big.json" \
+  -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "…and before the body is sent to a client that waits for 100 Continue"
+is "$(curl -sS --cacert "$T/ca.crt" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big.json" \
+  -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "a chunked body over --max-body: 413"
+is "$(curl -sS --cacert "$T/ca.crt" -o /dev/null -w '%{http_code}' "$URL/validate")" 405 "GET /validate: 405"
+is "$(curl -sS --cacert "$T/ca.crt" -o /dev/null -w '%{http_code}' "$URL/nope")" 404 "unknown path: 404"
+
+# A client that opens a connection, starts a request and never finishes it.
+idle=$(python3 - "$W_PORT" "$T/ca.crt" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))), server_hostname="127.0.0.1")
+s.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+t = time.time()
+s.settimeout(30)
+try:
+    while s.recv(4096):
+        pass
+except Exception:
+    pass
+print("closed after %.0f s" % (time.time() - t))
+PY
+)
+like "$idle" '^closed after [1-5] s$' "an idle, unfinished request is cut by --request-timeout 2 ($idle)"
+
+# SIGHUP: the new certificate is served, verified by what curl sees.
+cn() { curl -sS -v --cacert "$T/ca.crt" -o /dev/null "$URL/healthz" 2>&1 | sed -n 's/^\*  subject: //p'; }
+like "$(cn)" 'CN ?= ?localhost$' "before SIGHUP: the first certificate"
+cp "$T/srv2.crt" "$T/tls.crt"
+cp "$T/srv2.key" "$T/tls.key"
+kill -HUP "$W_PID"
+for _ in $(seq 50); do grep -q 'certificate reloaded' "$T/W.log" && break; sleep 0.1; done
+like "$(cn)" 'CN ?= ?localhost-renewed$' "after SIGHUP: the new certificate"
+printf 'not a key\n' >"$T/tls.key"
+kill -HUP "$W_PID"
+for _ in $(seq 50); do grep -q 'keeping the old one' "$T/W.log" && break; sleep 0.1; done
+like "$(cn)" 'CN ?= ?localhost-renewed$' "a broken key on SIGHUP: the running certificate stays"
+is "$(post "$D/review-root-netbind.json" | tail -n1)" 200 "…and the webhook still answers"
+
+serve_stop W
+is "$?" 0 "SIGTERM: exit status 0"
+
+# enforce: denied, status.message carrying the same reasons.
+serve_start E --webhook enforce --no-inventory
+E_URL=http://127.0.0.1:$E_PORT
+r=$(curl -sS --data-binary @"$D/review-nonroot-netbind.json" "$E_URL/validate")
+is "$(jq -c '[.response.allowed, .response.status.code]' <<<"$r")" "[false,403]" "enforce: denied with 403"
+is "$(jq -r .response.status.message <<<"$r")" \
+  "capscope: container web: NET_BIND_SERVICE will not be effective (non-root uid 1000, no ambient set); see capscope explain pod" \
+  "…status.message carries the reason"
+r=$(curl -sS --data-binary @"$D/review-root-netbind.json" "$E_URL/validate")
+is "$(jq -r .response.allowed <<<"$r")" true "enforce: a pod whose capabilities work is allowed"
+curl -sS "$E_URL/metrics" >"$T/m.txt"
+like "$(grep 'capscope_admission_reviews_total{outcome="denied",dry_run="false"}' "$T/m.txt")" ' 1$' \
+  "the denial is counted in /metrics"
+serve_stop E
+
+# the model options of explain pod: OpenShift's SCC admission
+serve_start O --openshift --no-inventory --quiet
+O_URL=http://127.0.0.1:$O_PORT
+r=$(curl -sS --data-binary @"$D/review-nonroot-netbind.json" "$O_URL/validate")
+"$CAPSCOPE" explain pod --openshift --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" 2>/dev/null |
+  jq -r '.containers[0].verdicts[0].why' >"$T/why.txt"
+is "$(jq -r '.response.warnings[0]' <<<"$r")" \
+  "container web: NET_BIND_SERVICE will not be effective (the pod is not admitted); see capscope explain pod" \
+  "--openshift: runAsUser 1000 outside the namespace's range, restricted-v2 refuses the pod"
+is "$(cat "$T/why.txt")" "not effective: the pod is not admitted" "…as explain pod --openshift says"
+r=$(jq 'del(.request.object.spec.securityContext.runAsUser)' "$D/review-nonroot-netbind.json" |
+  curl -sS --data-binary @- "$O_URL/validate")
+is "$(jq -r '.response.warnings[0]' <<<"$r")" \
+  "container web: NET_BIND_SERVICE will not be effective (non-root uid 1000660000, no ambient set)" \
+  "--openshift without runAsUser: the range's first uid (the line is too long for the tail)"
+serve_stop O
+
+"$CAPSCOPE" serve --listen 127.0.0.1:0 --webhook maybe >/dev/null 2>"$T/u.err"
+is "$?" 2 "a bad --webhook: usage error, exit 2"
+"$CAPSCOPE" serve --tls-cert "$T/srv.crt" >/dev/null 2>&1
+is "$?" 2 "--tls-cert without --tls-key: exit 2"
+done_testing

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What capscope serve speaks (capscope/serve.h) and how it reads a node
+ * (capscope/node.h): AdmissionReview in and out, Prometheus escaping, the
+ * runtimes' pod annotations, the prediction/proc comparison.
+ */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/node.h"
+#include "capscope/serve.h"
+
+static char *label(const char *s)
+{
+	char *r = cs_prom_escape_label(s);
+
+	assert_non_null(r);
+	return r;
+}
+
+#define LABEL_EQ(in, want)                                                                         \
+	do {                                                                                       \
+		char *got_ = label(in);                                                            \
+		assert_string_equal(got_, want);                                                   \
+		free(got_);                                                                        \
+	} while (0)
+
+static void prom_label_escaping(void **state)
+{
+	(void)state;
+	LABEL_EQ("web-0", "web-0");
+	LABEL_EQ("a\"b", "a\\\"b");
+	LABEL_EQ("a\\b", "a\\\\b");
+	LABEL_EQ("line\nfeed", "line\\nfeed");
+	LABEL_EQ("tab\tkept", "tab\tkept");
+	LABEL_EQ("caf\xc3\xa9", "caf\xc3\xa9");				  /* valid UTF-8 as is */
+	LABEL_EQ("bad\xff\xc3", "bad\xef\xbf\xbd\xef\xbf\xbd");		  /* U+FFFD per bad byte */
+	LABEL_EQ("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* a surrogate */
+}
+
+static void prom_sample_lines(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cs_prom p;
+	const char *l[] = {"pod", "a\"b", "set", "effective", NULL};
+	const char *more[] = {"capability", "CAP_CHOWN", NULL};
+	char *prefix = cs_prom_labels((const char *[]){"namespace", "ns", NULL});
+
+	(void)state;
+	assert_non_null(f);
+	assert_non_null(prefix);
+	cs_prom_init(&p, f);
+	cs_prom_family(&p, "capscope_x", "gauge", "help with \\ and\nnewline");
+	cs_prom_sample(&p, "capscope_x", l, 1);
+	cs_prom_sample(&p, "capscope_y", NULL, 0.25);
+	cs_prom_sample_pre(&p, "capscope_z", prefix, more, 3);
+	assert_int_equal(cs_prom_finish(&p), 0);
+	fclose(f);
+	assert_string_equal(buf, "# HELP capscope_x help with \\\\ and\\nnewline\n"
+				 "# TYPE capscope_x gauge\n"
+				 "capscope_x{pod=\"a\\\"b\",set=\"effective\"} 1\n"
+				 "capscope_y 0.25\n"
+				 "capscope_z{namespace=\"ns\",capability=\"CAP_CHOWN\"} 3\n");
+	free(buf);
+	free(prefix);
+}
+
+static const char review[] =
+    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+    "\"uid\":\"u-1\",\"kind\":{\"group\":\"apps\",\"version\":\"v1\",\"kind\":\"Deployment\"},"
+    "\"resource\":{\"resource\":\"deployments\"},\"operation\":\"CREATE\",\"namespace\":\"ns\","
+    "\"name\":\"shop\",\"dryRun\":true,\"object\":{\"kind\":\"Deployment\",\"spec\":{}}}}";
+
+static void admission_read(void **state)
+{
+	struct cs_admission_request r;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_admission_parse(review, strlen(review), &r, &d), 0);
+	assert_string_equal(r.api_version, "admission.k8s.io/v1");
+	assert_string_equal(r.uid, "u-1");
+	assert_string_equal(r.kind, "Deployment");
+	assert_string_equal(r.resource, "deployments");
+	assert_string_equal(r.operation, "CREATE");
+	assert_string_equal(r.namespace, "ns");
+	assert_string_equal(r.name, "shop");
+	assert_null(r.sub_resource);
+	assert_true(r.dry_run);
+	assert_string_equal(r.object, "{\"kind\": \"Deployment\", \"spec\": {}}");
+	cs_admission_request_free(&r);
+}
+
+static void admission_errors(void **state)
+{
+	struct cs_admission_request r;
+	struct cs_diag d = {0};
+	static const char no_uid[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}";
+	static const char bad_dry[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+	    "\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"dryRun\":1}}";
+
+	(void)state;
+	assert_int_equal(cs_admission_parse("{", 1, &r, &d), -EINVAL);
+	assert_null(r.uid);
+	cs_admission_request_free(&r);
+	assert_int_equal(cs_admission_parse("{\"kind\":\"Pod\"}", 14, &r, &d), -EINVAL);
+	assert_string_equal(d.field, "kind");
+	cs_admission_request_free(&r);
+	assert_int_equal(cs_admission_parse(no_uid, strlen(no_uid), &r, &d), -EINVAL);
+	assert_string_equal(d.field, "request.uid");
+	cs_admission_request_free(&r);
+	/* the uid is kept when a later field is wrong, so the request can be answered */
+	assert_int_equal(cs_admission_parse(bad_dry, strlen(bad_dry), &r, &d), -EINVAL);
+	assert_string_equal(d.field, "request.dryRun");
+	assert_string_equal(r.uid, "u");
+	cs_admission_request_free(&r);
+	assert_int_equal(cs_admission_parse("{\"a\":\"\xff\"}", 8, &r, &d), -EINVAL);
+	assert_string_equal(d.message, "not UTF-8 text (byte 0xff)");
+	cs_admission_request_free(&r);
+}
+
+static void admission_answer(void **state)
+{
+	struct cs_admission_request r = {.api_version = "admission.k8s.io/v1", .uid = "u-1"};
+	const char *w[] = {"container web: \"x\""};
+	struct cs_admission_response resp = {
+	    .allowed = false, .warnings = w, .n_warnings = 1, .code = 403, .message = "no"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_int_equal(cs_admission_write(f, &r, &resp), 0);
+	fclose(f);
+	assert_string_equal(buf,
+			    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+			    "\"response\":{\"uid\":\"u-1\",\"allowed\":false,"
+			    "\"warnings\":[\"container web: \\\"x\\\"\"],"
+			    "\"status\":{\"code\":403,\"message\":\"no\"}}}\n");
+	free(buf);
+}
+
+static void annotations(void **state)
+{
+	static const char containerd[] =
+	    "{\"annotations\":{\"io.kubernetes.cri.container-type\":\"sandbox\","
+	    "\"io.kubernetes.cri.sandbox-name\":\"web-0\",\"io.kubernetes.cri.sandbox-namespace\":"
+	    "\"shop\",\"io.kubernetes.cri.sandbox-uid\":\"1-2\"}}";
+	static const char crio[] = "{\"annotations\":{\"io.kubernetes.pod.name\":\"web-0\",\"io."
+				   "kubernetes.pod.namespace\":"
+				   "\"shop\",\"io.kubernetes.container.name\":\"web\",\"io."
+				   "kubernetes.cri-o.ContainerType\":"
+				   "\"container\"}}";
+	struct cs_node_ctr c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cs_node_annotations_parse(containerd, strlen(containerd), &c, &d), 0);
+	assert_string_equal(c.namespace, "shop");
+	assert_string_equal(c.pod, "web-0");
+	assert_string_equal(c.pod_uid, "1-2");
+	assert_null(c.container);
+	assert_true(c.sandbox);
+	free(c.namespace), free(c.pod), free(c.pod_uid);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cs_node_annotations_parse(crio, strlen(crio), &c, &d), 0);
+	assert_string_equal(c.container, "web");
+	assert_false(c.sandbox);
+	assert_string_equal(c.runtime, "cri-o");
+	free(c.namespace), free(c.pod), free(c.container);
+}
+
+static void mismatch(void **state)
+{
+	struct cs_node_ctr c;
+	struct cs_cred pred;
+	char why[256];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&pred, 0, sizeof(pred));
+	pred.uid[1] = 1000;
+	pred.caps.set[CS_BND] = 0x401;
+	c.predict_ok = true;
+	c.prediction = &pred;
+	c.have_status = true;
+	c.status.have = CS_HAVE_UID | CS_HAVE_CAPS;
+	c.status.uid[1] = 1000;
+	c.status.no_new_privs = 0;
+	c.status.caps.set[CS_BND] = 0x401;
+	assert_false(cs_node_mismatch(&c, why, sizeof(why)));
+	assert_string_equal(why, "");
+	c.status.caps.set[CS_BND] = 0x400;
+	c.status.uid[1] = 0;
+	assert_true(cs_node_mismatch(&c, why, sizeof(why)));
+	assert_string_equal(why,
+			    "bounding predicted 0x401, /proc 0x400; euid predicted 1000, /proc 0");
+	/* in a user namespace the predicted uid is mapped to the host's */
+	c.cfg.process.user_namespace = true;
+	c.cfg.process.uid_map[0] = (struct cs_idmap){0, 100000, 65536};
+	c.cfg.process.n_uid_map = 1;
+	c.status.caps.set[CS_BND] = 0x401;
+	c.status.uid[1] = 101000;
+	assert_false(cs_node_mismatch(&c, why, sizeof(why)));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(prom_label_escaping),
+	    cmocka_unit_test(prom_sample_lines),
+	    cmocka_unit_test(admission_read),
+	    cmocka_unit_test(admission_errors),
+	    cmocka_unit_test(admission_answer),
+	    cmocka_unit_test(annotations),
+	    cmocka_unit_test(mismatch),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
