@@ -13,6 +13,8 @@
 #include "capscope/json.h"
 #include "capscope/number.h"
 #include "commands.h"
+#include "capscope/escape.h"
+#include "internal/cleanup.h"
 #include "output.h"
 #include "../lib/internal/cleanup.h"
 
@@ -46,18 +48,27 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 	char *text;
 	int rc;
 
+	/*
+	 * Text lines carry the name escaped (escape.h): identical to getcap for
+	 * ordinary names, but a name with a newline or ESC, as a glob over a
+	 * directory someone else writes can give, cannot forge a line.
+	 */
+	cs_cleanup_free char *shown = cs_escape_dup(path);
+
+	if (!shown)
+		return cs_err("file get", "out of memory");
 	if (lstat(path, &sb) < 0) {
 		int e = errno;
 
 		/* getcap's wording, on stderr. */
-		fprintf(stderr, "%s (%s)\n", path, strerror(e));
+		fprintf(stderr, "%s (%s)\n", shown, strerror(e));
 		return CS_EXIT_FAIL;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		if (j)
 			cs_fcaps_file_json(j, path, false, NULL, NULL);
 		else if (verbose)
-			printf("%s (Not a regular file)\n", path);
+			printf("%s (Not a regular file)\n", shown);
 		return 0;
 	}
 	rc = cs_fcaps_get(path, &f, &d);
@@ -65,24 +76,24 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 		if (j)
 			cs_fcaps_file_json(j, path, true, NULL, NULL);
 		else if (verbose)
-			printf("%s\n", path);
+			printf("%s\n", shown);
 		return 0;
 	}
 	if (rc < 0) {
 		if (d.message[0])
-			return cs_diag_err("file get", path, &d);
-		return cs_err("file get", "%s: %s", path, strerror(-rc));
+			return cs_diag_err("file get", shown, &d);
+		return cs_err("file get", "%s: %s", shown, strerror(-rc));
 	}
 	text = cs_fcaps_to_text(&f);
 	if (!text)
-		return cs_err("file get", "%s: %s", path, strerror(errno));
+		return cs_err("file get", "%s: %s", shown, strerror(errno));
 	if (j) {
 		cs_fcaps_file_json(j, path, true, &f, text);
 	} else if (ns && f.version == 3 && f.rootid != 0 && f.rootid != 0xffffffffU) {
 		/* getcap prints the rootid as a signed int and skips 0 and -1. */
-		printf("%s %s [rootid=%d]\n", path, text, (int)f.rootid);
+		printf("%s %s [rootid=%d]\n", shown, text, (int)f.rootid);
 	} else {
-		printf("%s %s\n", path, text);
+		printf("%s %s\n", shown, text);
 	}
 	free(text);
 	return 0;

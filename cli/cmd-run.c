@@ -14,6 +14,8 @@
 #include "commands.h"
 #include "explain.h"
 #include "../lib/internal/cleanup.h"
+#include "capscope/escape.h"
+#include "internal/cleanup.h"
 #include "output.h"
 
 #define CMD	    "run"
@@ -117,8 +119,12 @@ static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, 
 	print_cred("Just before execve", &l->predicted);
 	if (r->res.ok)
 		print_cred("After execve", &r->post);
-	else
-		printf("execve of %s would fail: %s\n", r->file.path, cs_errno_name(r->res.error));
+	else {
+		cs_cleanup_free char *shown = cs_escape_dup(r->file.path);
+
+		printf("execve of %s would fail: %s\n", shown ? shown : "?",
+		       cs_errno_name(r->res.error));
+	}
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, 0);

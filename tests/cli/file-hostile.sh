@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# asan-too
+# Untrusted names are data (issue 13): a file whose name carries ESC and a
+# newline, found by a glob in a directory someone else writes, cannot forge a
+# line of `file get` or `run --dry-run` text output; JSON keeps the bytes.
+. "$(dirname "$0")/../lib/tap.sh"
+need_root
+tap_tmpdir
+cd "$T" || exit 1
+name=$'evil\e[31mRED\nfake: cap_sys_admin=ep'
+cp /bin/true "$name" && setcap cap_net_raw+ep "$name" || skip_all "setcap failed here"
+out=$("$CAPSCOPE" file get evil*)
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1 "file get: one line for one file"
+ok $(printf '%s' "$out" | grep -q $'\e'; echo $((! $?))) "file get: no raw ESC"
+is "$out" 'evil\x1b[31mRED\nfake: cap_sys_admin=ep cap_net_raw=ep' "file get: the name escaped, the caps as getcap prints them"
+out=$("$CAPSCOPE" file get -v evil* /bin/true)
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 2 "file get -v: one line per file"
+is "$("$CAPSCOPE" file get --json evil* | jq -r '.files[0].path')" "$name" "JSON keeps the name's bytes"
+out=$("$CAPSCOPE" run --dry-run -- "./evil"$'\e[2J' 2>&1)
+ok $(printf '%s' "$out" | grep -q $'\e'; echo $((! $?))) "run --dry-run: no raw ESC from the command name"
+done_testing
