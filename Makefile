@@ -45,7 +45,7 @@ fuzz: deps
 	@./tests/fuzz/run-fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 format:
-	clang-format-14 -i $$(find include lib cli bpf tests bench examples -name "*.[ch]" -not -path "*/corpus/*")
+	clang-format-14 -i $$(find include lib cli bpf daemon tests bench examples -name "*.[ch]" -not -path "*/corpus/*")
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

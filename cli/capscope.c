@@ -8,16 +8,16 @@
 #include "output.h"
 
 static const struct cs_cmd commands[] = {
-	{"decode", "capability masks to names, as capsh --decode", cmd_decode},
-	{"encode", "capability names or libcap text to masks", cmd_encode},
-	{"ps", "the five sets and credentials of processes", cmd_ps},
-	{"file", "file capabilities: get, set, rm", cmd_file},
-	{"scan", "privileged files in a tree or a container image", cmd_scan},
-	{"trace", "live capability checks (eBPF) and the least set", cmd_trace},
-	{"run", "run a command with exact credentials, fail closed", cmd_run},
-	{"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
-	{"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
-	{"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve},
+    {"decode", "capability masks to names, as capsh --decode", cmd_decode},
+    {"encode", "capability names or libcap text to masks", cmd_encode},
+    {"ps", "the five sets and credentials of processes", cmd_ps},
+    {"file", "file capabilities: get, set, rm", cmd_file},
+    {"scan", "privileged files in a tree or a container image", cmd_scan},
+    {"trace", "live capability checks (eBPF) and the least set", cmd_trace},
+    {"run", "run a command with exact credentials, fail closed", cmd_run},
+    {"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
+    {"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
+    {"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve},
 };
 
 static void usage(FILE *f)

@@ -8,8 +8,8 @@
 #include "output.h"
 
 static const struct cs_cmd subjects[] = {
-	{"oci", "an OCI bundle: runc's steps, then execve, to the first process", cmd_explain_oci},
-	{"pod", "a Kubernetes manifest: SCC, runtime, runc, execve, per container", cmd_explain_pod},
+    {"oci", "an OCI bundle: runc's steps, then execve, to the first process", cmd_explain_oci},
+    {"pod", "a Kubernetes manifest: SCC, runtime, runc, execve, per container", cmd_explain_pod},
 };
 
 static void usage(FILE *f)

@@ -14,17 +14,47 @@
  * machine has; the unit tests compare it with libcap's cap_to_name.
  */
 static const char *const cap_names[CS_CAP_LAST_KNOWN + 1] = {
-	"cap_chown",	      "cap_dac_override",  "cap_dac_read_search", "cap_fowner",
-	"cap_fsetid",	      "cap_kill",	   "cap_setgid",	  "cap_setuid",
-	"cap_setpcap",	      "cap_linux_immutable", "cap_net_bind_service", "cap_net_broadcast",
-	"cap_net_admin",      "cap_net_raw",	   "cap_ipc_lock",	  "cap_ipc_owner",
-	"cap_sys_module",     "cap_sys_rawio",	   "cap_sys_chroot",	  "cap_sys_ptrace",
-	"cap_sys_pacct",      "cap_sys_admin",	   "cap_sys_boot",	  "cap_sys_nice",
-	"cap_sys_resource",   "cap_sys_time",	   "cap_sys_tty_config",  "cap_mknod",
-	"cap_lease",	      "cap_audit_write",   "cap_audit_control",	  "cap_setfcap",
-	"cap_mac_override",   "cap_mac_admin",	   "cap_syslog",	  "cap_wake_alarm",
-	"cap_block_suspend",  "cap_audit_read",	   "cap_perfmon",	  "cap_bpf",
-	"cap_checkpoint_restore",
+    "cap_chown",
+    "cap_dac_override",
+    "cap_dac_read_search",
+    "cap_fowner",
+    "cap_fsetid",
+    "cap_kill",
+    "cap_setgid",
+    "cap_setuid",
+    "cap_setpcap",
+    "cap_linux_immutable",
+    "cap_net_bind_service",
+    "cap_net_broadcast",
+    "cap_net_admin",
+    "cap_net_raw",
+    "cap_ipc_lock",
+    "cap_ipc_owner",
+    "cap_sys_module",
+    "cap_sys_rawio",
+    "cap_sys_chroot",
+    "cap_sys_ptrace",
+    "cap_sys_pacct",
+    "cap_sys_admin",
+    "cap_sys_boot",
+    "cap_sys_nice",
+    "cap_sys_resource",
+    "cap_sys_time",
+    "cap_sys_tty_config",
+    "cap_mknod",
+    "cap_lease",
+    "cap_audit_write",
+    "cap_audit_control",
+    "cap_setfcap",
+    "cap_mac_override",
+    "cap_mac_admin",
+    "cap_syslog",
+    "cap_wake_alarm",
+    "cap_block_suspend",
+    "cap_audit_read",
+    "cap_perfmon",
+    "cap_bpf",
+    "cap_checkpoint_restore",
 };
 
 const char *cs_cap_name(int cap)
@@ -138,10 +168,9 @@ int cs_mask_count(cs_mask_t m)
 	return __builtin_popcountll(m);
 }
 
-static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective",
-						"bounding", "ambient"};
-static const char *const set_shorts[CS_NSETS] = {"CapInh", "CapPrm", "CapEff", "CapBnd",
-						 "CapAmb"};
+static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
+						"ambient"};
+static const char *const set_shorts[CS_NSETS] = {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"};
 
 const char *cs_set_name(enum cs_set s)
 {

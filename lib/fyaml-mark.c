@@ -111,5 +111,6 @@ bool cs_fy_is_yaml_null(struct fy_node *n)
 	if (!s || len == 0)
 		return true;
 	return (len == 1 && s[0] == '~') ||
-	       (len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
+	       (len == 4 &&
+		(!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
 }

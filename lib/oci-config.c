@@ -343,7 +343,8 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 			free(type);
 		}
 	}
-	rc = read_maps(c, cs_fy_get(lx, "uidMappings"), "linux.uidMappings", p->uid_map, &p->n_uid_map);
+	rc = read_maps(c, cs_fy_get(lx, "uidMappings"), "linux.uidMappings", p->uid_map,
+		       &p->n_uid_map);
 	if (!rc)
 		rc = read_maps(c, cs_fy_get(lx, "gidMappings"), "linux.gidMappings", p->gid_map,
 			       &p->n_gid_map);

@@ -199,8 +199,11 @@ void cs_proc_status_free(struct cs_proc_status *st)
 static const struct {
 	const char *key;
 	enum cs_set set;
-} cap_keys[] = {{"CapInh", CS_INH}, {"CapPrm", CS_PRM}, {"CapEff", CS_EFF},
-		{"CapBnd", CS_BND}, {"CapAmb", CS_AMB}};
+} cap_keys[] = {{"CapInh", CS_INH},
+		{"CapPrm", CS_PRM},
+		{"CapEff", CS_EFF},
+		{"CapBnd", CS_BND},
+		{"CapAmb", CS_AMB}};
 
 int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st, struct cs_diag *d)
 {
@@ -289,7 +292,8 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 				if (strcmp(key, cap_keys[i].key) != 0)
 					continue;
 				if (st->caps.present & (1u << cap_keys[i].set)) {
-					rc = -EPROTO; /* a second line for one set is never the kernel's */
+					rc = -EPROTO; /* a second line for one set is never the
+							 kernel's */
 					break;
 				}
 				rc = cs_mask_parse_hex(v, (size_t)(le - v), &m, NULL);

@@ -46,8 +46,8 @@ fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt, v
 }
 
 /* Append one step; NULL once memory ran out (the error is kept in s). */
-__attribute__((format(printf, 4, 0))) static struct cs_step *vadd(struct cs_steps *s, const char *layer, const char *rule,
-			    const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static struct cs_step *
+vadd(struct cs_steps *s, const char *layer, const char *rule, const char *fmt, va_list ap)
 {
 	struct cs_step *st = grow(s);
 

@@ -29,8 +29,8 @@ int cs_mask_parse_hex(const char *s, size_t len, cs_mask_t *out, struct cs_diag 
 		else if (c >= 'A' && c <= 'F')
 			x = c - 'A' + 10;
 		else
-			return cs_diag_set(d, EINVAL, 0, (unsigned)(i < 0xfffffff ? i + 1 : 0), NULL,
-					   "'%c' is not a hex digit", isprint(c) ? c : '?');
+			return cs_diag_set(d, EINVAL, 0, (unsigned)(i < 0xfffffff ? i + 1 : 0),
+					   NULL, "'%c' is not a hex digit", isprint(c) ? c : '?');
 		if (digits || x) {
 			if (++digits > 16)
 				return cs_diag_set(d, ERANGE, 0, 0, NULL,
@@ -240,7 +240,7 @@ int cs_text_parse(const char *text, size_t len, struct cs_iep *out, struct cs_di
 					r.inh |= list;
 				break;
 			case '-':
-minus:
+			minus:
 				if (flags & 1)
 					r.eff &= ~list;
 				if (flags & 4)
@@ -252,7 +252,8 @@ minus:
 			c = tp_peek(&p);
 			if (p.pos < p.len && (c == '+' || c == '-')) {
 				if (!listed)
-					return tp_fail(&p, "'+' and '-' need a list of capabilities");
+					return tp_fail(&p,
+						       "'+' and '-' need a list of capabilities");
 				flags = 0;
 				op = c;
 				p.pos++;
@@ -328,7 +329,7 @@ size_t cs_mask_format_names(cs_mask_t m, enum cs_name_style style, char *buf, si
 			append(buf, len, &n, ",", 1);
 		if (!s) {
 			sl = (size_t)snprintf(tmp, sizeof(tmp), "%s%d",
-					      style == CS_NAMES_CAPSH	 ? ""
+					      style == CS_NAMES_CAPSH	? ""
 					      : style == CS_NAMES_LOWER ? "cap_"
 									: "CAP_",
 					      cap);
@@ -380,8 +381,9 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 		if (cap < 0) {
 			int shown = (int)(i - start > 40 ? 40 : i - start);
 
-			return cs_diag_set(d, EINVAL, 0, start < 0xfffffff ? (unsigned)start + 1 : 0,
-					   NULL, "unknown capability '%.*s'", shown, text + start);
+			return cs_diag_set(d, EINVAL, 0,
+					   start < 0xfffffff ? (unsigned)start + 1 : 0, NULL,
+					   "unknown capability '%.*s'", shown, text + start);
 		}
 		m |= CS_BIT(cap);
 	}

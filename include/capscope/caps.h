@@ -23,14 +23,7 @@ typedef uint64_t cs_mask_t;
 #define CS_BIT(cap) ((cs_mask_t)1 << (cap))
 
 /* The five per-thread sets, in the order /proc/PID/status lists them. */
-enum cs_set {
-	CS_INH = 0,
-	CS_PRM,
-	CS_EFF,
-	CS_BND,
-	CS_AMB,
-	CS_NSETS
-};
+enum cs_set { CS_INH = 0, CS_PRM, CS_EFF, CS_BND, CS_AMB, CS_NSETS };
 
 /*
  * Five masks plus a "present" bit per set: an OCI config may leave a set out
@@ -71,8 +64,8 @@ CS_EXPORT cs_mask_t cs_mask_all(void);
 CS_EXPORT int cs_mask_count(cs_mask_t m);
 
 /* Set/quintet helpers. */
-CS_EXPORT const char *cs_set_name(enum cs_set s);   /* "inheritable", ... */
-CS_EXPORT const char *cs_set_short(enum cs_set s);  /* "CapInh", ... */
+CS_EXPORT const char *cs_set_name(enum cs_set s);  /* "inheritable", ... */
+CS_EXPORT const char *cs_set_short(enum cs_set s); /* "CapInh", ... */
 CS_EXPORT void cs_quintet_clear(struct cs_quintet *q);
 CS_EXPORT bool cs_quintet_equal(const struct cs_quintet *a, const struct cs_quintet *b);
 /* Kernel invariants: pE ⊆ pP, pA ⊆ pP ∩ pI. Returns true when they hold. */

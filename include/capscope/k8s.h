@@ -65,9 +65,9 @@ struct cs_k8s_sysctl {
 
 struct cs_k8s_pod {
 	const char *file;
-	const char *kind;      /* the document's kind: Pod, Deployment, … */
-	const char *name;      /* metadata.name of the document */
-	const char *namespace; /* or NULL */
+	const char *kind;	  /* the document's kind: Pod, Deployment, … */
+	const char *name;	  /* metadata.name of the document */
+	const char *namespace;	  /* or NULL */
 	const char *required_scc; /* openshift.io/required-scc annotation of the pod template */
 	const char *service_account;
 	struct cs_pos pos;
@@ -129,8 +129,8 @@ CS_EXPORT void cs_k8s_manifest_free(struct cs_k8s_manifest *m);
  * m. name is used in diagnostics and recorded as each pod's file. On error
  * returns -EINVAL (or -ENOMEM, -E2BIG) and fills d with line, column, field.
  */
-CS_EXPORT int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len,
-			   const char *name, struct cs_diag *d);
+CS_EXPORT int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
+			   struct cs_diag *d);
 /* Read a file (at most 16 MiB) and parse it. */
 CS_EXPORT int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d);
 

@@ -21,19 +21,19 @@
 #include "steps.h"
 
 /* include/uapi/linux/securebits.h */
-#define CS_SECBIT_NOROOT (1u << 0)
-#define CS_SECBIT_NOROOT_LOCKED (1u << 1)
-#define CS_SECBIT_NO_SETUID_FIXUP (1u << 2)
-#define CS_SECBIT_NO_SETUID_FIXUP_LOCKED (1u << 3)
-#define CS_SECBIT_KEEP_CAPS (1u << 4)
-#define CS_SECBIT_KEEP_CAPS_LOCKED (1u << 5)
-#define CS_SECBIT_NO_CAP_AMBIENT_RAISE (1u << 6)
-#define CS_SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED (1u << 7)
-#define CS_SECBIT_EXEC_RESTRICT_FILE (1u << 8)
-#define CS_SECBIT_EXEC_RESTRICT_FILE_LOCKED (1u << 9)
-#define CS_SECBIT_EXEC_DENY_INTERACTIVE (1u << 10)
+#define CS_SECBIT_NOROOT		       (1u << 0)
+#define CS_SECBIT_NOROOT_LOCKED		       (1u << 1)
+#define CS_SECBIT_NO_SETUID_FIXUP	       (1u << 2)
+#define CS_SECBIT_NO_SETUID_FIXUP_LOCKED       (1u << 3)
+#define CS_SECBIT_KEEP_CAPS		       (1u << 4)
+#define CS_SECBIT_KEEP_CAPS_LOCKED	       (1u << 5)
+#define CS_SECBIT_NO_CAP_AMBIENT_RAISE	       (1u << 6)
+#define CS_SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED  (1u << 7)
+#define CS_SECBIT_EXEC_RESTRICT_FILE	       (1u << 8)
+#define CS_SECBIT_EXEC_RESTRICT_FILE_LOCKED    (1u << 9)
+#define CS_SECBIT_EXEC_DENY_INTERACTIVE	       (1u << 10)
 #define CS_SECBIT_EXEC_DENY_INTERACTIVE_LOCKED (1u << 11)
-#define CS_SECBIT_ALL 0xfffu
+#define CS_SECBIT_ALL			       0xfffu
 
 /*
  * The name of one securebit as capscope spells it ("noroot", "keep-caps-locked",
@@ -50,7 +50,7 @@ struct cs_cred {
 	gid_t groups[CS_CRED_MAX_GROUPS];
 	size_t ngroups;
 	struct cs_quintet caps; /* all five sets present */
-	unsigned securebits;    /* CS_SECBIT_* */
+	unsigned securebits;	/* CS_SECBIT_* */
 	bool no_new_privs;
 	/*
 	 * The thread runs in a user namespace other than the initial one, with
@@ -64,15 +64,15 @@ struct cs_cred {
 
 /* What execve needs to know about the file it runs. */
 struct cs_exec_file {
-	char path[4096];  /* as the caller named it (inside the rootfs for OCI) */
-	int error;        /* 0, or the errno that resolving it gave: ENOENT, ENOTDIR, ELOOP … */
-	bool known;       /* false: nothing is known about the file (no rootfs); the model
-			   * assumes a plain regular 0755 root-owned file without file caps and
-			   * says so in a step */
-	mode_t mode;      /* st_mode incl. S_ISUID / S_ISGID */
-	uid_t owner_uid;  /* on-disk (host) owner; mapped through the cred's maps */
+	char path[4096]; /* as the caller named it (inside the rootfs for OCI) */
+	int error;	 /* 0, or the errno that resolving it gave: ENOENT, ENOTDIR, ELOOP … */
+	bool known;	 /* false: nothing is known about the file (no rootfs); the model
+			  * assumes a plain regular 0755 root-owned file without file caps and
+			  * says so in a step */
+	mode_t mode;	 /* st_mode incl. S_ISUID / S_ISGID */
+	uid_t owner_uid; /* on-disk (host) owner; mapped through the cred's maps */
 	gid_t owner_gid;
-	bool nosuid;      /* the file's mount has MS_NOSUID */
+	bool nosuid; /* the file's mount has MS_NOSUID */
 	/* security.capability: 0 none, 1 present and valid, -EINVAL invalid */
 	int fcaps_state;
 	struct cs_fcaps fcaps; /* rootid as stored (host id for v3) */
@@ -81,10 +81,10 @@ struct cs_exec_file {
 /* What an exec attempt led to. */
 struct cs_exec_result {
 	bool ok;
-	int error;          /* positive errno when !ok: EPERM, ENOENT, EACCES, EINVAL … */
-	char layer[16];     /* where it failed: "runtime" or "kernel"; "" when ok */
-	char step[48];      /* the rule id of the failing step */
-	char path[4096];    /* the file that was (or would have been) executed */
+	int error;	 /* positive errno when !ok: EPERM, ENOENT, EACCES, EINVAL … */
+	char layer[16];	 /* where it failed: "runtime" or "kernel"; "" when ok */
+	char step[48];	 /* the rule id of the failing step */
+	char path[4096]; /* the file that was (or would have been) executed */
 };
 
 /* uid 0 in the initial namespace with every capability in P, E and B (I, A empty). */
@@ -136,8 +136,7 @@ CS_EXPORT int cs_kernel_setuid(struct cs_cred *c, uid_t uid, struct cs_steps *st
 CS_EXPORT int cs_kernel_setgid(struct cs_cred *c, gid_t gid, struct cs_steps *st);
 /* setfsuid(2): moves the filesystem capabilities in or out of pE. */
 CS_EXPORT int cs_kernel_setfsuid(struct cs_cred *c, uid_t fsuid, struct cs_steps *st);
-CS_EXPORT int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n,
-				  struct cs_steps *st);
+CS_EXPORT int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_steps *st);
 
 /* capset(2) of the three sets (cap_capset). */
 CS_EXPORT int cs_kernel_capset(struct cs_cred *c, cs_mask_t eff, cs_mask_t prm, cs_mask_t inh,

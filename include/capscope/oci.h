@@ -38,7 +38,7 @@ struct cs_oci_process {
 
 /* A bundle's config.json, the parts capscope reads. */
 struct cs_oci_config {
-	char *bundle;    /* the bundle directory as given */
+	char *bundle;	 /* the bundle directory as given */
 	char *root_path; /* root.path made absolute (relative paths are against the bundle) */
 	bool root_readonly;
 	char **args, **env; /* process.args / process.env, owned */

@@ -30,8 +30,7 @@ CS_EXPORT int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_c
  * on a bad argument or when steps could not be recorded.
  */
 CS_EXPORT int cs_oci_predict(const struct cs_oci_process *p, const struct cs_exec_file *f,
-			     struct cs_cred *out, struct cs_exec_result *res,
-			     struct cs_steps *st);
+			     struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st);
 /* The same from given caller credentials (NULL = full root), keeping the pre-exec state. */
 CS_EXPORT int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *start,
 				  const struct cs_exec_file *f, struct cs_cred *pre,

@@ -58,9 +58,9 @@ struct cs_scan_result {
 	 * climbs through ".."). Linear in dirs whatever the depth; tests check it. */
 	uint64_t walk_steps;
 	/* Images only (NULL for trees). */
-	char *image_kind;      /* "docker-archive", "oci-layout", "oci-archive", "layer" */
+	char *image_kind;	       /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	struct cs_image_config config; /* the image's config (image.h) */
-	char *entrypoint_path; /* resolved absolute path inside the image, or NULL */
+	char *entrypoint_path;	       /* resolved absolute path inside the image, or NULL */
 	unsigned nlayers;
 };
 
@@ -99,7 +99,6 @@ CS_EXPORT int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struc
 CS_EXPORT int cs_scan_image(const char *path, const struct cs_scan_opts *o,
 			    struct cs_scan_result *r, struct cs_diag *d);
 
-
 /* Fill f->risk and f->reason from the table in docs/scan.md. */
 CS_EXPORT void cs_risk_assess(struct cs_finding *f);
 
@@ -117,7 +116,7 @@ CS_EXPORT void cs_scan_result_free(struct cs_scan_result *r);
 struct cs_image;
 
 struct cs_image_info {
-	const char *kind;	 /* "docker-archive", "oci-layout", "oci-archive", "layer" */
+	const char *kind; /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	const struct cs_image_config *config; /* the image's config (image.h) */
 	unsigned nlayers;
 	size_t nnotes; /* entries ignored or adjusted while reading (see scan) */

@@ -10,8 +10,8 @@
 #include "caps.h"
 
 struct cs_step {
-	char layer[16];   /* "pod", "scc", "runtime", "oci", "kernel", … */
-	char rule[48];    /* short stable id, e.g. "execve.ambient-cleared" */
+	char layer[16];	  /* "pod", "scc", "runtime", "oci", "kernel", … */
+	char rule[48];	  /* short stable id, e.g. "execve.ambient-cleared" */
 	char detail[320]; /* one readable sentence */
 	enum cs_set set;  /* the set that moved, when one did */
 	cs_mask_t added, removed;
@@ -33,8 +33,8 @@ CS_EXPORT void cs_steps_add(struct cs_steps *s, const char *layer, const char *r
 
 /* Append a step that moved bits of one set (before → after). */
 CS_EXPORT void cs_steps_add_set(struct cs_steps *s, const char *layer, const char *rule,
-				enum cs_set set, cs_mask_t before, cs_mask_t after,
-				const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+				enum cs_set set, cs_mask_t before, cs_mask_t after, const char *fmt,
+				...) __attribute__((format(printf, 7, 8)));
 
 /* Find the first step with this rule id, or NULL (for tests and explain). */
 CS_EXPORT const struct cs_step *cs_steps_find(const struct cs_steps *s, const char *rule);

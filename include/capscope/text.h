@@ -39,8 +39,8 @@ CS_EXPORT char *cs_text_format(const struct cs_iep *iep);
 enum cs_name_style {
 	CS_NAMES_CAPSH, /* cap_chown,cap_kill,41  (capsh --decode) */
 	CS_NAMES_LOWER, /* cap_chown,cap_kill,cap_41 */
-	CS_NAMES_OCI,   /* CAP_CHOWN,CAP_KILL,CAP_41 */
-	CS_NAMES_K8S,   /* CHOWN,KILL,CAP_41 */
+	CS_NAMES_OCI,	/* CAP_CHOWN,CAP_KILL,CAP_41 */
+	CS_NAMES_K8S,	/* CHOWN,KILL,CAP_41 */
 };
 
 /*

@@ -157,7 +157,6 @@ CS_EXPORT const char *cs_profile_kind_name(enum cs_profile_kind k);
 CS_EXPORT int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *const *argv,
 			       FILE *f);
 
-
 /* /proc/kallsyms, read and parsed (cs_ksyms_parse); d names the file on error. */
 CS_EXPORT int cs_ksyms_load(struct cs_ksyms *k, struct cs_diag *d);
 

@@ -23,9 +23,10 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 		/* The kernel takes 0..65535; anything else leaves the default. */
 		if (cs_parse_int(v, 0, 65535, start) < 0) {
 			*start = 1024;
-			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s, which the "
-				       "kernel refuses: the default 1024 stays",
-				       v);
+			return cs_strf(
+			    "the pod sets net.ipv4.ip_unprivileged_port_start=%s, which the "
+			    "kernel refuses: the default 1024 stays",
+			    v);
 		}
 		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
 	}

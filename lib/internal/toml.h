@@ -61,15 +61,14 @@ struct cs_toml_doc;
  * -ENOMEM.
  */
 int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_doc **out,
-			   struct cs_diag *d);
+		 struct cs_diag *d);
 void cs_toml_free(struct cs_toml_doc *doc);
 
 /* The document's root table. */
 const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
 
 /* The value of key in table (one key, not a dotted path), or NULL. */
-const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table,
-						  const char *key);
+const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key);
 
 /*
  * The tree as JSON, for tests: tables as objects, arrays as arrays, strings

@@ -50,17 +50,22 @@ void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		     struct cs_psa_result *r)
 {
 	static const char *const baseline_caps[] = {
-		"AUDIT_WRITE", "CHOWN",	 "DAC_OVERRIDE", "FOWNER", "FSETID",	 "KILL",     "MKNOD",
-		"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"};
-	static const char *const safe_sysctls[] = {
-		"kernel.shm_rmid_forced",	   "net.ipv4.ip_local_port_range",
-		"net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
-		"net.ipv4.ping_group_range",	   "net.ipv4.ip_local_reserved_ports",
-		"net.ipv4.tcp_keepalive_time",	   "net.ipv4.tcp_fin_timeout",
-		"net.ipv4.tcp_keepalive_intvl",	   "net.ipv4.tcp_keepalive_probes"};
-	static const char *const restricted_vols[] = {"configMap", "csi", "downwardAPI", "emptyDir",
-						      "ephemeral", "persistentVolumeClaim",
-						      "projected", "secret"};
+	    "AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE",	 "FOWNER",  "FSETID",
+	    "KILL",	   "MKNOD",  "NET_BIND_SERVICE", "SETFCAP", "SETGID",
+	    "SETPCAP",	   "SETUID", "SYS_CHROOT"};
+	static const char *const safe_sysctls[] = {"kernel.shm_rmid_forced",
+						   "net.ipv4.ip_local_port_range",
+						   "net.ipv4.ip_unprivileged_port_start",
+						   "net.ipv4.tcp_syncookies",
+						   "net.ipv4.ping_group_range",
+						   "net.ipv4.ip_local_reserved_ports",
+						   "net.ipv4.tcp_keepalive_time",
+						   "net.ipv4.tcp_fin_timeout",
+						   "net.ipv4.tcp_keepalive_intvl",
+						   "net.ipv4.tcp_keepalive_probes"};
+	static const char *const restricted_vols[] = {
+	    "configMap", "csi",	  "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+	    "projected", "secret"};
 	struct acc b = {r->baseline_fail, sizeof(r->baseline_fail), 0};
 	struct acc s = {r->restricted_fail, sizeof(r->restricted_fail), 0};
 	bool userns = pod->host_users.set && !pod->host_users.v;
@@ -112,7 +117,8 @@ void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		if (!(sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v))
 			addf(&s, "%s: allowPrivilegeEscalation must be false", n);
 		if (!userns) {
-			bool nonroot = sc->run_as_non_root.set ? sc->run_as_non_root.v : pod_nonroot;
+			bool nonroot =
+			    sc->run_as_non_root.set ? sc->run_as_non_root.v : pod_nonroot;
 
 			if (!nonroot)
 				addf(&s, "%s: runAsNonRoot must be true", n);
@@ -122,7 +128,8 @@ void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		const char *st = sc->seccomp_type;
 		if (st && !strcmp(st, "Unconfined") && st != pod->seccomp_type)
 			addf(&b, "%s: seccompProfile Unconfined", n);
-		if (!(st ? (!strcmp(st, "RuntimeDefault") || !strcmp(st, "Localhost")) : pod_seccomp))
+		if (!(st ? (!strcmp(st, "RuntimeDefault") || !strcmp(st, "Localhost"))
+			 : pod_seccomp))
 			addf(&s, "%s: seccompProfile must be RuntimeDefault or Localhost", n);
 	}
 	if (!r->baseline_fail[0])

@@ -721,8 +721,8 @@ int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_conf
 	/* Refuse what the model's fixed lists cannot hold rather than cut it. */
 	if (r->n_groups > CS_OCI_MAX_GROUPS)
 		return cs_diag_set(d, E2BIG, 0, 0, "supplementalGroups",
-				   "%zu supplementary groups: the model holds at most %d", r->n_groups,
-				   CS_OCI_MAX_GROUPS);
+				   "%zu supplementary groups: the model holds at most %d",
+				   r->n_groups, CS_OCI_MAX_GROUPS);
 	if (r->n_add > CS_CRI_MAX_ADDS)
 		return cs_diag_set(d, E2BIG, 0, 0, "capabilities.add",
 				   "%zu names in capabilities.add: the model holds at most %d",

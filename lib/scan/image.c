@@ -54,9 +54,9 @@ struct img {
 	bool keep_blobs;
 	const char *label; /* "layer 2 (blobs/sha256/…)" for messages */
 	int layer;
-	uint64_t seen;		  /* entries read, for the progress line */
-	bool keep_etc;		  /* keep the content of passwd/group files (cs_image_open) */
-	size_t kept;		  /* bytes of such content read so far */
+	uint64_t seen; /* entries read, for the progress line */
+	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
+	size_t kept;   /* bytes of such content read so far */
 	bool have_cfg; /* r->config holds the (first) image's config */
 	const char *kind;
 };

@@ -267,8 +267,7 @@ static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *ou
 	return r;
 }
 
-int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c,
-			  struct cs_diag *d)
+int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "config", d);
 	struct fy_node *root, *cfg, *env, *e;

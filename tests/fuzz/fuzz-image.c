@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *names[] = {"nc", "/usr/bin/nc", "bin/sh", "../../../etc/passwd",
-				      "/proc/self/exe", "./x"};
+	static const char *names[] = {
+	    "nc", "/usr/bin/nc", "bin/sh", "../../../etc/passwd", "/proc/self/exe", "./x"};
 	struct cs_scan_opts o = {.max_bytes = 64u << 20, .max_ratio = 1000};
 	struct cs_image *im = NULL;
 	struct cs_diag d;

@@ -5,8 +5,8 @@
  * of /proc/self/status), so tests can compare capscope's predictions with
  * reality inside a container rootfs that holds nothing else.
  *   probe                 print the lines
- *   probe --bind PORT     also try to bind TCP PORT (in its own network namespace), print "Bind:\tok" or the errno
- *   probe --touch FILE    create FILE first (a marker that it ran)
+ *   probe --bind PORT     also try to bind TCP PORT (in its own network namespace), print
+ * "Bind:\tok" or the errno probe --touch FILE    create FILE first (a marker that it ran)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static const char *const keys[] = {"Uid:", "Gid:", "Groups:", "CapInh:", "CapPrm:",
+static const char *const keys[] = {"Uid:",    "Gid:",	 "Groups:", "CapInh:",	  "CapPrm:",
 				   "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:"};
 
 int main(int argc, char **argv)
@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 			int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 			sa.sin_port = htons((unsigned short)atoi(argv[i + 1]));
-			sa.sin_addr.s_addr = htonl(INADDR_ANY); /* only ever inside a network namespace of its own */
+			sa.sin_addr.s_addr =
+			    htonl(INADDR_ANY); /* only ever inside a network namespace of its own */
 			if (s >= 0 && bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 				printf("Bind:\tok\n");
 			else

@@ -107,9 +107,9 @@ static void quintet_algebra(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_matches_libcap), cmocka_unit_test(names_past_table),
-		cmocka_unit_test(from_name_spellings),	cmocka_unit_test(cap_last_runtime),
-		cmocka_unit_test(quintet_algebra),
+	    cmocka_unit_test(table_matches_libcap), cmocka_unit_test(names_past_table),
+	    cmocka_unit_test(from_name_spellings),  cmocka_unit_test(cap_last_runtime),
+	    cmocka_unit_test(quintet_algebra),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

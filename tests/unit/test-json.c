@@ -34,11 +34,12 @@ static void caps_shape(void **state)
 
 	(void)state;
 	assert_string_equal(
-		s, "{\"inheritable\":{\"mask\":\"0x0000000000000000\",\"names\":[]},"
-		   "\"permitted\":{\"mask\":\"0x0000000000000400\",\"names\":[\"CAP_NET_BIND_SERVICE\"]},"
-		   "\"effective\":{\"mask\":\"0x0000000000000400\",\"names\":[\"CAP_NET_BIND_SERVICE\"]},"
-		   "\"bounding\":{\"mask\":\"0x0000020000000000\",\"names\":[\"CAP_41\"]},"
-		   "\"ambient\":null}\n");
+	    s,
+	    "{\"inheritable\":{\"mask\":\"0x0000000000000000\",\"names\":[]},"
+	    "\"permitted\":{\"mask\":\"0x0000000000000400\",\"names\":[\"CAP_NET_BIND_SERVICE\"]},"
+	    "\"effective\":{\"mask\":\"0x0000000000000400\",\"names\":[\"CAP_NET_BIND_SERVICE\"]},"
+	    "\"bounding\":{\"mask\":\"0x0000020000000000\",\"names\":[\"CAP_41\"]},"
+	    "\"ambient\":null}\n");
 	free(s);
 }
 
@@ -91,9 +92,9 @@ static void write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(caps_shape),
-		cmocka_unit_test(escaping),
-		cmocka_unit_test(write_error),
+	    cmocka_unit_test(caps_shape),
+	    cmocka_unit_test(escaping),
+	    cmocka_unit_test(write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

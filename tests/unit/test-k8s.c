@@ -21,17 +21,18 @@ static void test_pod_merge(void **state)
 	struct cs_k8s_manifest m;
 	struct cs_diag d;
 	struct cs_k8s_sc sc;
-	const char *y = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: "
-			"{openshift.io/required-scc: anyuid}}\n"
-			"spec:\n  securityContext:\n    runAsUser: 1000\n    runAsNonRoot: true\n"
-			"    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: \"80\"}]\n"
-			"    supplementalGroups: [5, 6]\n"
-			"  hostUsers: false\n"
-			"  initContainers: [{name: init, image: busybox}]\n"
-			"  containers:\n  - name: a\n    securityContext:\n      runAsUser: 0\n"
-			"      allowPrivilegeEscalation: false\n      capabilities: {add: [NET_BIND_SERVICE], "
-			"drop: [ALL]}\n  - name: b\n"
-			"  ephemeralContainers: [{name: dbg}]\n";
+	const char *y =
+	    "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: "
+	    "{openshift.io/required-scc: anyuid}}\n"
+	    "spec:\n  securityContext:\n    runAsUser: 1000\n    runAsNonRoot: true\n"
+	    "    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: \"80\"}]\n"
+	    "    supplementalGroups: [5, 6]\n"
+	    "  hostUsers: false\n"
+	    "  initContainers: [{name: init, image: busybox}]\n"
+	    "  containers:\n  - name: a\n    securityContext:\n      runAsUser: 0\n"
+	    "      allowPrivilegeEscalation: false\n      capabilities: {add: [NET_BIND_SERVICE], "
+	    "drop: [ALL]}\n  - name: b\n"
+	    "  ephemeralContainers: [{name: dbg}]\n";
 	(void)state;
 	assert_int_equal(parse(&m, y, &d), 0);
 	assert_int_equal(m.n_pods, 1);
@@ -45,7 +46,7 @@ static void test_pod_merge(void **state)
 	assert_string_equal(cs_k8s_sysctl(p, "net.ipv4.ip_unprivileged_port_start"), "80");
 	assert_int_equal(p->n_supplemental_groups, 2);
 	cs_k8s_effective_sc(p, &p->containers[1], &sc);
-	assert_int_equal(sc.run_as_user.v, 0); /* container wins */
+	assert_int_equal(sc.run_as_user.v, 0);			     /* container wins */
 	assert_true(sc.run_as_non_root.set && sc.run_as_non_root.v); /* from the pod */
 	assert_true(sc.caps_set);
 	assert_string_equal(sc.add.v[0], "NET_BIND_SERVICE");
@@ -60,16 +61,22 @@ static void test_kinds(void **state)
 {
 	struct cs_k8s_manifest m;
 	struct cs_diag d;
-	const char *y =
-		"kind: Service\nmetadata: {name: s}\n---\n"
-		"kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: [{name: c1}]\n"
-		"---\nkind: CronJob\nmetadata: {name: cj}\nspec:\n  jobTemplate:\n    spec:\n      template:\n"
-		"        spec:\n          containers: [{name: c2}]\n"
-		"---\nkind: List\nitems:\n- kind: StatefulSet\n  metadata: {name: ss}\n  spec: {template: {spec: {containers: [{name: c3}]}}}\n"
-		"- kind: DaemonSet\n  metadata: {name: ds}\n  spec: {template: {spec: {containers: [{name: c4}]}}}\n"
-		"- kind: ReplicaSet\n  metadata: {name: rs}\n  spec: {template: {spec: {containers: [{name: c5}]}}}\n"
-		"- kind: Job\n  metadata: {name: j}\n  spec: {template: {spec: {containers: [{name: c6}]}}}\n"
-		"---\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"js\"}, \"spec\": {\"containers\": [{\"name\": \"c7\"}]}}\n";
+	const char *y = "kind: Service\nmetadata: {name: s}\n---\n"
+			"kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n    "
+			"  containers: [{name: c1}]\n"
+			"---\nkind: CronJob\nmetadata: {name: cj}\nspec:\n  jobTemplate:\n    "
+			"spec:\n      template:\n"
+			"        spec:\n          containers: [{name: c2}]\n"
+			"---\nkind: List\nitems:\n- kind: StatefulSet\n  metadata: {name: ss}\n  "
+			"spec: {template: {spec: {containers: [{name: c3}]}}}\n"
+			"- kind: DaemonSet\n  metadata: {name: ds}\n  spec: {template: {spec: "
+			"{containers: [{name: c4}]}}}\n"
+			"- kind: ReplicaSet\n  metadata: {name: rs}\n  spec: {template: {spec: "
+			"{containers: [{name: c5}]}}}\n"
+			"- kind: Job\n  metadata: {name: j}\n  spec: {template: {spec: "
+			"{containers: [{name: c6}]}}}\n"
+			"---\n{\"kind\": \"Pod\", \"metadata\": {\"name\": \"js\"}, \"spec\": "
+			"{\"containers\": [{\"name\": \"c7\"}]}}\n";
 	(void)state;
 	assert_int_equal(parse(&m, y, &d), 0);
 	assert_int_equal(m.n_pods, 7);
@@ -122,9 +129,10 @@ static void test_hostile(void **state)
 
 		n += (size_t)sprintf(b + n, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
 		for (int i = 1; i < 9; i++)
-			n += (size_t)sprintf(b + n, "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n",
-					     i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
-					     i - 1, i - 1, i - 1);
+			n += (size_t)sprintf(
+			    b + n,
+			    "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n", i, i,
+			    i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
 		n += (size_t)sprintf(b + n, "kind: Pod\nspec:\n  containers:\n  - name: a\n"
 					    "    command: *a8\n");
 		/* command items are strings, the bomb is below: a list of lists is a type
@@ -133,10 +141,13 @@ static void test_hostile(void **state)
 		n = 0;
 		n += (size_t)sprintf(b + n, "a0: &a0 {name: v, emptyDir: {}}\n");
 		for (int i = 1; i < 7; i++)
-			n += (size_t)sprintf(b + n, "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n",
-					     i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
-					     i - 1, i - 1, i - 1);
-		n += (size_t)sprintf(b + n, "kind: List\nitems: [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\n");
+			n += (size_t)sprintf(
+			    b + n,
+			    "a%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n", i, i,
+			    i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+		n += (size_t)sprintf(
+		    b + n,
+		    "kind: List\nitems: [*a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6, *a6]\n");
 		(void)n;
 		expect_err(b, 0, NULL, NULL);
 		free(b);
@@ -163,28 +174,30 @@ static void test_scc_doc(void **state)
 	struct cs_k8s_manifest m;
 	struct cs_diag d;
 	(void)state;
-	assert_int_equal(parse(&m, "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
-				   "priority: 5\nallowedCapabilities: [NET_BIND_SERVICE]\n"
-				   "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
-				   "runAsUser: {type: MustRunAs, uid: 7}\n",
-			 &d),
+	assert_int_equal(parse(&m,
+			       "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+			       "priority: 5\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+			       "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
+			       "runAsUser: {type: MustRunAs, uid: 7}\n",
+			       &d),
 			 0);
 	assert_int_equal(m.n_sccs, 1);
 	assert_int_equal(m.sccs[0].priority.v, 5);
 	assert_int_equal(m.sccs[0].run_as_user, CS_SCC_MUST_RUN_AS);
 	assert_int_equal(m.sccs[0].uid.v, 7);
 	cs_k8s_manifest_free(&m);
-	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: Sometimes}\n",
-		   3, "runAsUser.type", "unknown");
+	expect_err(
+	    "kind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: Sometimes}\n",
+	    3, "runAsUser.type", "unknown");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pod_merge),
-		cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_scc_doc),
+	    cmocka_unit_test(test_pod_merge),
+	    cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_scc_doc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

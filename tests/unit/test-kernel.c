@@ -12,13 +12,13 @@
 
 #include "capscope/kernel.h"
 
-#define NBS 10 /* CAP_NET_BIND_SERVICE */
-#define RAW 13
-#define CHOWN 0
-#define KILL 5
+#define NBS	10 /* CAP_NET_BIND_SERVICE */
+#define RAW	13
+#define CHOWN	0
+#define KILL	5
 #define SETPCAP 8
-#define SETUID 7
-#define M(c) CS_BIT(c)
+#define SETUID	7
+#define M(c)	CS_BIT(c)
 
 static struct cs_steps st;
 
@@ -485,9 +485,8 @@ static void bounding_and_securebits(void **state)
 	assert_int_equal(c.caps.set[CS_BND] & M(NBS), 0);
 	/* the other sets keep the cap */
 	assert_int_equal(c.caps.set[CS_PRM] & M(NBS), M(NBS));
-	assert_int_equal(cs_kernel_set_securebits(&c, CS_SECBIT_KEEP_CAPS |
-							 CS_SECBIT_KEEP_CAPS_LOCKED, &st),
-			 0);
+	assert_int_equal(
+	    cs_kernel_set_securebits(&c, CS_SECBIT_KEEP_CAPS | CS_SECBIT_KEEP_CAPS_LOCKED, &st), 0);
 	/* a locked bit cannot change, a lock cannot go */
 	assert_int_equal(cs_kernel_set_securebits(&c, CS_SECBIT_KEEP_CAPS_LOCKED, &st), -EPERM);
 	assert_int_equal(cs_kernel_set_securebits(&c, CS_SECBIT_KEEP_CAPS, &st), -EPERM);
@@ -508,14 +507,14 @@ static void selftest_matrix(void **state)
 		cs_mask_t p, e, a;
 		uid_t euid;
 	} t[] = {
-		{1000, 0, false, 0, 0, 0, 1000},
-		{1000, 0, true, M(NBS), M(NBS), M(NBS), 1000},
-		{1000, 1, false, M(NBS), M(NBS), 0, 1000},
-		{1000, 1, true, M(NBS), M(NBS), 0, 1000},
-		{1000, 2, false, 1, 1, 0, 0}, /* 1 = "all" marker */
-		{1000, 2, true, 1, 1, 0, 0},
-		{0, 0, false, 1, 1, 0, 0},
-		{0, 1, true, 1, 1, 0, 0},
+	    {1000, 0, false, 0, 0, 0, 1000},
+	    {1000, 0, true, M(NBS), M(NBS), M(NBS), 1000},
+	    {1000, 1, false, M(NBS), M(NBS), 0, 1000},
+	    {1000, 1, true, M(NBS), M(NBS), 0, 1000},
+	    {1000, 2, false, 1, 1, 0, 0}, /* 1 = "all" marker */
+	    {1000, 2, true, 1, 1, 0, 0},
+	    {0, 0, false, 1, 1, 0, 0},
+	    {0, 1, true, 1, 1, 0, 0},
 	};
 
 	(void)state;
@@ -538,30 +537,30 @@ static void selftest_matrix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain_nonroot_loses_everything),
-		cmocka_unit_test(ambient_survives),
-		cmocka_unit_test(fcaps_ep),
-		cmocka_unit_test(fcaps_ep_outside_bounding_eperm),
-		cmocka_unit_test(fcaps_p_outside_bounding_no_error),
-		cmocka_unit_test(fcaps_inheritable),
-		cmocka_unit_test(empty_fcaps_clear_ambient),
-		cmocka_unit_test(root_gets_bounding),
-		cmocka_unit_test(ruid_root_only),
-		cmocka_unit_test(noroot_securebit),
-		cmocka_unit_test(setuid_root),
-		cmocka_unit_test(setuid_root_with_fcaps),
-		cmocka_unit_test(setgid_needs_group_x),
-		cmocka_unit_test(nnp),
-		cmocka_unit_test(v3_rootid),
-		cmocka_unit_test(userns_setuid_unmapped_owner),
-		cmocka_unit_test(nosuid_mount),
-		cmocka_unit_test(exec_permission),
-		cmocka_unit_test(keepcaps_cleared_by_exec),
-		cmocka_unit_test(setuid_fixups),
-		cmocka_unit_test(capset_rules),
-		cmocka_unit_test(ambient_rules),
-		cmocka_unit_test(bounding_and_securebits),
-		cmocka_unit_test(selftest_matrix),
+	    cmocka_unit_test(plain_nonroot_loses_everything),
+	    cmocka_unit_test(ambient_survives),
+	    cmocka_unit_test(fcaps_ep),
+	    cmocka_unit_test(fcaps_ep_outside_bounding_eperm),
+	    cmocka_unit_test(fcaps_p_outside_bounding_no_error),
+	    cmocka_unit_test(fcaps_inheritable),
+	    cmocka_unit_test(empty_fcaps_clear_ambient),
+	    cmocka_unit_test(root_gets_bounding),
+	    cmocka_unit_test(ruid_root_only),
+	    cmocka_unit_test(noroot_securebit),
+	    cmocka_unit_test(setuid_root),
+	    cmocka_unit_test(setuid_root_with_fcaps),
+	    cmocka_unit_test(setgid_needs_group_x),
+	    cmocka_unit_test(nnp),
+	    cmocka_unit_test(v3_rootid),
+	    cmocka_unit_test(userns_setuid_unmapped_owner),
+	    cmocka_unit_test(nosuid_mount),
+	    cmocka_unit_test(exec_permission),
+	    cmocka_unit_test(keepcaps_cleared_by_exec),
+	    cmocka_unit_test(setuid_fixups),
+	    cmocka_unit_test(capset_rules),
+	    cmocka_unit_test(ambient_rules),
+	    cmocka_unit_test(bounding_and_securebits),
+	    cmocka_unit_test(selftest_matrix),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -30,7 +30,8 @@ static void load(const char *y)
 	}
 }
 
-static int admit(struct cs_scc_result *r, struct cs_steps *st, const char *const *granted, size_t ng)
+static int admit(struct cs_scc_result *r, struct cs_steps *st, const char *const *granted,
+		 size_t ng)
 {
 	const struct cs_scc *v[32];
 	struct cs_scc_opts o = {1000660000, 10000, granted, ng};
@@ -47,16 +48,19 @@ static void test_order_and_mutation(void **state)
 	struct cs_scc_result r;
 	struct cs_steps st;
 	(void)state;
-	snprintf(all, sizeof(all), "%s%s%s"
-		 "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n"
-		 "    securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}\n",
-		 scc_yaml(a, sizeof(a), "zeta", "", "MustRunAsRange",
-			  "allowPrivilegeEscalation: false\nallowedCapabilities: [NET_BIND_SERVICE]\n"
-			  "requiredDropCapabilities: [ALL]"),
-		 scc_yaml(b, sizeof(b), "alpha", "", "MustRunAsRange",
-			  "allowPrivilegeEscalation: false\nallowedCapabilities: [NET_BIND_SERVICE]\n"
-			  "requiredDropCapabilities: [ALL]"),
-		 scc_yaml(c, sizeof(c), "strict", "", "MustRunAsRange", "requiredDropCapabilities: [ALL]"));
+	snprintf(
+	    all, sizeof(all),
+	    "%s%s%s"
+	    "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n"
+	    "    securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}\n",
+	    scc_yaml(a, sizeof(a), "zeta", "", "MustRunAsRange",
+		     "allowPrivilegeEscalation: false\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+		     "requiredDropCapabilities: [ALL]"),
+	    scc_yaml(b, sizeof(b), "alpha", "", "MustRunAsRange",
+		     "allowPrivilegeEscalation: false\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+		     "requiredDropCapabilities: [ALL]"),
+	    scc_yaml(c, sizeof(c), "strict", "", "MustRunAsRange",
+		     "requiredDropCapabilities: [ALL]"));
 	load(all);
 	/* tie on priority and score: name decides (alpha before zeta); strict
 	 * scores lower (more restrictive) and is tried first but rejects the add */
@@ -69,7 +73,8 @@ static void test_order_and_mutation(void **state)
 	/* mutation: uid from the range, drop ALL, no privilege escalation */
 	assert_int_equal(r.sc[0].run_as_user.v, 1000660000);
 	assert_true(r.sc[0].run_as_non_root.v);
-	assert_true(r.sc[0].allow_privilege_escalation.set && !r.sc[0].allow_privilege_escalation.v);
+	assert_true(r.sc[0].allow_privilege_escalation.set &&
+		    !r.sc[0].allow_privilege_escalation.v);
 	assert_int_equal(r.sc[0].drop.n, 1);
 	assert_string_equal(r.sc[0].drop.v[0], "ALL");
 	assert_non_null(cs_steps_find(&st, "scc.run-as-user"));
@@ -92,18 +97,23 @@ static void test_priority_and_rejection(void **state)
 	struct cs_steps st;
 	(void)state;
 	/* priority beats restrictiveness; privileged is refused; names match exactly */
-	snprintf(all, sizeof(all), "%s%s"
-		 "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n"
-		 "    securityContext: {privileged: true, capabilities: {add: [net_bind_service]}}\n",
-		 scc_yaml(a, sizeof(a), "loose", "10", "RunAsAny", "allowedCapabilities: [NET_BIND_SERVICE]"),
-		 scc_yaml(b, sizeof(b), "tight", "", "MustRunAs\n  uid: 5", ""));
+	snprintf(
+	    all, sizeof(all),
+	    "%s%s"
+	    "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: web\n"
+	    "    securityContext: {privileged: true, capabilities: {add: [net_bind_service]}}\n",
+	    scc_yaml(a, sizeof(a), "loose", "10", "RunAsAny",
+		     "allowedCapabilities: [NET_BIND_SERVICE]"),
+	    scc_yaml(b, sizeof(b), "tight", "", "MustRunAs\n  uid: 5", ""));
 	load(all);
 	assert_int_equal(admit(&r, &st, NULL, 0), 0);
 	assert_false(r.admitted);
 	assert_string_equal(r.attempts[0].scc->name, "loose");
 	assert_non_null(strstr(r.attempts[0].reason, "Privileged containers are not allowed"));
-	assert_non_null(strstr(r.attempts[0].reason, "\"net_bind_service\": capability may not be added"));
-	assert_non_null(strstr(r.reason, "unable to validate against any security context constraint"));
+	assert_non_null(
+	    strstr(r.attempts[0].reason, "\"net_bind_service\": capability may not be added"));
+	assert_non_null(
+	    strstr(r.reason, "unable to validate against any security context constraint"));
 	cs_scc_result_free(&r);
 	cs_steps_free(&st);
 	cs_k8s_manifest_free(&m);
@@ -115,11 +125,14 @@ static void test_allowed_and_dropped(void **state)
 	struct cs_scc_result r;
 	struct cs_steps st;
 	(void)state;
-	snprintf(all, sizeof(all), "%s"
-		 "kind: Pod\nmetadata: {name: p, annotations: {openshift.io/required-scc: both}}\nspec:\n  containers:\n  - name: web\n"
+	snprintf(all, sizeof(all),
+		 "%s"
+		 "kind: Pod\nmetadata: {name: p, annotations: {openshift.io/required-scc: "
+		 "both}}\nspec:\n  containers:\n  - name: web\n"
 		 "    securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}\n",
 		 scc_yaml(a, sizeof(a), "both", "", "RunAsAny",
-			  "allowedCapabilities: [NET_BIND_SERVICE]\nrequiredDropCapabilities: [NET_BIND_SERVICE]"));
+			  "allowedCapabilities: [NET_BIND_SERVICE]\nrequiredDropCapabilities: "
+			  "[NET_BIND_SERVICE]"));
 	load(all);
 	assert_int_equal(admit(&r, &st, NULL, 0), 0);
 	assert_true(r.admitted);
@@ -150,10 +163,10 @@ static void test_points(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_and_mutation),
-		cmocka_unit_test(test_priority_and_rejection),
-		cmocka_unit_test(test_allowed_and_dropped),
-		cmocka_unit_test(test_points),
+	    cmocka_unit_test(test_order_and_mutation),
+	    cmocka_unit_test(test_priority_and_rejection),
+	    cmocka_unit_test(test_allowed_and_dropped),
+	    cmocka_unit_test(test_points),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
