@@ -41,4 +41,11 @@ bool cs_fy_is_json_null(struct fy_node *n);
 /* YAML 1.1/1.2 null: absent, empty, ~, null, Null or NULL (plain scalars). */
 bool cs_fy_is_yaml_null(struct fy_node *n);
 
+/*
+ * Does JSON text nest arrays and objects deeper than max? libfyaml recurses
+ * once per level, so readers of untrusted JSON refuse deep input before
+ * parsing it. A cheap scan that skips strings; it does not validate.
+ */
+bool cs_json_nests_deeper(const char *buf, size_t len, int max);
+
 #endif

@@ -20,31 +20,6 @@ CS_DEFINE_CLEANUP(struct fy_diag, fy_diag_destroy)
 
 enum { PROFILE_MAX_DEPTH = 64 };
 
-/* libfyaml recurses per nesting level: refuse what a trace report never is. */
-static bool too_deep(const char *buf, size_t len)
-{
-	int depth = 0;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if ((c == '[' || c == '{') && ++depth > PROFILE_MAX_DEPTH) {
-			return true;
-		} else if (c == ']' || c == '}') {
-			depth--;
-		}
-	}
-	return false;
-}
-
 /* The library never prints: libfyaml's messages are collected, not written. */
 static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
@@ -90,7 +65,7 @@ int cs_policy_profile_parse(const char *buf, size_t len, const char *name, cs_ma
 
 	*caps = 0;
 	cs_diag_file(d, name);
-	if (too_deep(buf, len))
+	if (cs_json_nests_deeper(buf, len, PROFILE_MAX_DEPTH))
 		return cs_diag_set(d, EINVAL, 0, 0, "", "nested deeper than %d levels",
 				   PROFILE_MAX_DEPTH);
 	if (!(doc = parse_json(buf, len, d)))

@@ -18,32 +18,6 @@
 
 #define JSON_MAX_DEPTH 64
 
-/* Image JSON is shallow; refuse deep nesting before a parser recurses into it. */
-static bool too_deep(const char *buf, size_t len)
-{
-	int depth = 0;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > JSON_MAX_DEPTH)
-				return true;
-		} else if (c == ']' || c == '}') {
-			depth--;
-		}
-	}
-	return false;
-}
-
 static struct fy_document *parse(const char *buf, size_t len, const char *what, struct cs_diag *d)
 {
 	struct fy_document *fyd;
@@ -52,7 +26,7 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what, 
 		cs_diag_set(d, EFBIG, 0, 0, what, "larger than 4 MiB");
 		return NULL;
 	}
-	if (too_deep(buf, len)) {
+	if (cs_json_nests_deeper(buf, len, JSON_MAX_DEPTH)) {
 		cs_diag_set(d, EINVAL, 0, 0, what, "nested deeper than %d levels", JSON_MAX_DEPTH);
 		return NULL;
 	}
