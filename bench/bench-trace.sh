@@ -107,9 +107,9 @@ if [ -n "${med_bpftrace:-}" ]; then
 fi
 
 # The kernel's account of the programs' own run time per invocation.
-prog_ns() { # bpftool name pattern
-  bpftool prog show 2>/dev/null | grep -A1 "name $1 " | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" |
-    awk '$4 > 0 {printf "%.0f", $2 / $4; exit}'
+prog_ns() { # bpftool name pattern; prints nothing (and the table shows '?') when not found
+  { bpftool prog show 2>/dev/null | grep -A1 "name $1" | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" |
+    awk '$4 > 0 {printf "%.0f", $2 / $4; exit}'; } || true
 }
 if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; then
   old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
