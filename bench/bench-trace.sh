@@ -121,14 +121,14 @@ if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; t
   cs=$!
   for _ in $(seq 600); do grep -q done "$tmp/in.out" 2>/dev/null && break; sleep 0.1; done
   in_ns=$(prog_ns cs_tp_cap_capable)
-  kill -TERM "$cs"; wait "$cs" 2>/dev/null
+  kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
   # Out of scope: capscope traces a sleeping shell while the loop runs beside it.
   "$capscope" trace -- sh -c 'echo ready; exec sleep 60' >"$tmp/cs.out" 2>&1 &
   cs=$!
   for _ in $(seq 100); do grep -q ready "$tmp/cs.out" 2>/dev/null && break; sleep 0.1; done
   "$helper" setuid-bench "$n" >/dev/null
   out_ns=$(prog_ns cs_tp_cap_capable)
-  kill -TERM "$cs"; wait "$cs" 2>/dev/null
+  kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
   if [ "$have_bpftrace" = 1 ]; then
     bpftrace -e 'tracepoint:capability:cap_capable { @[comm, args->cap, args->ret] = count(); }' \
       >"$tmp/bt.out" 2>&1 &
