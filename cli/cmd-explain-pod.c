@@ -109,20 +109,6 @@ struct state {
 	struct cs_cred self;
 };
 
-static int parse_range(const char *a, uint32_t *start, uint32_t *size)
-{
-	const char *slash = strchr(a, '/');
-	uint64_t x, y;
-
-	if (!slash || cs_parse_u64n(a, (size_t)(slash - a), CS_NUM_DEC, UINT32_MAX, &x) < 0 ||
-	    cs_parse_u64(slash + 1, CS_NUM_DEC, UINT32_MAX, &y) < 0 || y == 0 ||
-	    x + y - 1 > UINT32_MAX)
-		return -EINVAL;
-	*start = (uint32_t)x;
-	*size = (uint32_t)y;
-	return 0;
-}
-
 struct run_ctx {
 	const struct state *s;
 	struct cs_json *j;
@@ -265,7 +251,7 @@ static int parse_option(int c, struct state *s, struct args *a)
 		a->uses[a->n_uses++] = optarg;
 		return 0;
 	case 'U':
-		if (parse_range(optarg, &s->o.uid_start, &s->o.uid_size) < 0)
+		if (cs_parse_id_range(optarg, &s->o.uid_start, &s->o.uid_size) < 0)
 			return cs_usage_err(
 			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
 			    optarg);

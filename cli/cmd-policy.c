@@ -13,6 +13,7 @@
 #include "capscope/policy.h"
 #include "capscope/scc-load.h"
 #include "commands.h"
+#include "capscope/number.h"
 #include "output.h"
 #include "policy-output.h"
 
@@ -97,23 +98,6 @@ static int parse_caps(const char *s, cs_mask_t *m)
 	return 0;
 }
 
-static int parse_range(const char *s, struct cs_scc_opts *o)
-{
-	unsigned long a, b;
-	char *e;
-
-	errno = 0;
-	a = strtoul(s, &e, 10);
-	if (errno || *e != '/' || a > UINT32_MAX)
-		return -EINVAL;
-	b = strtoul(e + 1, &e, 10);
-	if (errno || *e || b == 0 || b > UINT32_MAX - a)
-		return -EINVAL;
-	o->uid_range_start = (uint32_t)a;
-	o->uid_range_size = (uint32_t)b;
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct popts *o)
 {
 	static const struct option longopts[] = {
@@ -178,7 +162,8 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 								: CS_POLICY_ORDER_RESTRICTIVENESS;
 			break;
 		case 'u':
-			if (parse_range(optarg, &o->scc) < 0)
+			if (cs_parse_id_range(optarg, &o->scc.uid_range_start,
+					      &o->scc.uid_range_size) < 0)
 				return cs_usage_err(
 				    "policy", "--uid-range: START/SIZE, e.g. 1000660000/10000");
 			break;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "capscope/number.h"
 #include "output.h"
 #include "serve-mhd.h"
 #include "serve.h"
@@ -67,24 +68,6 @@ static int parse_uint(const char *opt, const char *a, unsigned long max, unsigne
 	return 0;
 }
 
-static int parse_range(const char *a, uint32_t *start, uint32_t *size)
-{
-	unsigned long long x, y;
-	char *e;
-
-	errno = 0;
-	x = strtoull(a, &e, 10);
-	if (e == a || *e != '/' || errno || x > UINT32_MAX)
-		return -EINVAL;
-	a = e + 1;
-	y = strtoull(a, &e, 10);
-	if (e == a || *e || errno || !y || y > UINT32_MAX || x + y - 1 > UINT32_MAX)
-		return -EINVAL;
-	*start = (uint32_t)x;
-	*size = (uint32_t)y;
-	return 0;
-}
-
 static int model_opt(struct serve_server *sv, int c, const char *arg)
 {
 	struct serve_model *m = &sv->ctx.model;
@@ -104,7 +87,7 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 		m->openshift = true;
 		return 0;
 	case 'U':
-		if (parse_range(arg, &m->uid_start, &m->uid_size) < 0)
+		if (cs_parse_id_range(arg, &m->uid_start, &m->uid_size) < 0)
 			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", arg);
 		return 0;
 	case 'r':

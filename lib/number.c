@@ -98,3 +98,17 @@ int cs_parse_size(const char *s, uint64_t *out)
 	*out = v << shift;
 	return 0;
 }
+
+int cs_parse_id_range(const char *s, uint32_t *start, uint32_t *size)
+{
+	const char *slash = strchr(s, '/');
+	uint64_t x, y;
+
+	if (!slash || cs_parse_u64n(s, (size_t)(slash - s), CS_NUM_DEC, UINT32_MAX, &x) < 0 ||
+	    cs_parse_u64(slash + 1, CS_NUM_DEC, UINT32_MAX, &y) < 0 || y == 0 ||
+	    x + y - 1 > UINT32_MAX)
+		return -EINVAL;
+	*start = (uint32_t)x;
+	*size = (uint32_t)y;
+	return 0;
+}

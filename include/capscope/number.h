@@ -39,4 +39,11 @@ CS_EXPORT int cs_parse_size(const char *s, uint64_t *out);
 /* Decimal int in [min, max]; a single leading '-' is the only sign accepted. */
 CS_EXPORT int cs_parse_int(const char *s, int min, int max, int *out);
 
+/*
+ * An id range "START/SIZE" (a namespace's openshift.io/sa.scc.uid-range,
+ * --uid-range): both decimal, SIZE at least 1, the last id START + SIZE - 1
+ * within uint32. 0 or -EINVAL.
+ */
+CS_EXPORT int cs_parse_id_range(const char *s, uint32_t *start, uint32_t *size);
+
 #endif
