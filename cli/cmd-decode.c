@@ -92,7 +92,7 @@ static void json_close(struct cs_json *j)
 	cs_json_finish(j);
 }
 
-/* One line naming the argument and what is wrong with it; CS_EXIT_FAIL. */
+/* One line naming the argument and what is wrong with it; CS_EXIT_ERROR. */
 static int arg_error(const char *cmd, const char *arg, const struct cs_diag *d)
 {
 	char what[80];

@@ -45,8 +45,8 @@ static const char help[] =
     "              no_new_privs, caps}, \"steps\": [{layer, rule, detail}]}\n"
     "  -h, --help  this text\n"
     "\n"
-    "Exit status: 0 when the process starts, 1 when it would not (or the bundle\n"
-    "is unreadable), 2 on a usage error.\n"
+    "Exit status: 0 when the process starts, 1 when it would not, 2 on a usage\n"
+    "error or an unreadable bundle.\n"
     "\n"
     "Examples:\n"
     "  capscope explain oci ./bundle\n"
@@ -215,6 +215,6 @@ int cmd_explain_oci(int argc, char **argv)
 	cs_oci_config_free(&cfg);
 	cs_esc_release();
 	if (rc)
-		return cs_finish_stdout(CMD, CS_EXIT_FAIL);
-	return cs_finish_stdout(CMD, ok ? 0 : CS_EXIT_FAIL);
+		return cs_finish_stdout(CMD, CS_EXIT_ERROR);
+	return cs_finish_stdout(CMD, ok ? 0 : CS_EXIT_FINDINGS);
 }

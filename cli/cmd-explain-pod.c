@@ -71,7 +71,7 @@ static const char help[] =
     "or set-uid bit.\n"
     "\n"
     "Exit status: 0 when every requested capability ends effective and every check\n"
-    "passes, 1 otherwise or on bad input, 2 on a usage error.\n"
+    "passes, 1 otherwise, 2 on a usage error or bad input.\n"
     "\n"
     "Examples:\n"
     "  capscope explain pod --check bind:443 deploy.yaml\n"
@@ -187,9 +187,9 @@ static int run(struct state *s)
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
 		if (cs_json_finish(&j) < 0)
-			return cs_finish_stdout(CMD, CS_EXIT_FAIL);
+			return cs_finish_stdout(CMD, CS_EXIT_ERROR);
 	}
-	return cs_finish_stdout(CMD, x.bad ? CS_EXIT_FAIL : 0);
+	return cs_finish_stdout(CMD, x.bad ? CS_EXIT_FINDINGS : 0);
 }
 
 /* The command line, parsed. */

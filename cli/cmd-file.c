@@ -62,7 +62,7 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 
 		/* getcap's wording, on stderr. */
 		fprintf(stderr, "%s (%s)\n", shown, strerror(e));
-		return CS_EXIT_FAIL;
+		return CS_EXIT_ERROR;
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		if (j)
@@ -140,7 +140,7 @@ static int file_get(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		if (get_one(argv[i], ns, verbose, json ? &j : NULL))
-			status = CS_EXIT_FAIL;
+			status = CS_EXIT_ERROR;
 	if (json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);

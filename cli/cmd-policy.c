@@ -281,7 +281,7 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 			break;
 		}
 		if (a->chosen < 0)
-			rc = CS_EXIT_FAIL;
+			rc = CS_EXIT_FINDINGS;
 		o->json ? cs_policy_scc_advice_json(&j, &m->pods[i], a)
 			: policy_scc_text(&m->pods[i], a, o->order);
 		cs_policy_scc_advice_free(a);
@@ -315,7 +315,7 @@ static int do_check(struct popts *o, struct cs_k8s_manifest *m)
 		if (cs_policy_check_pod(p, o->allowed, &c) < 0)
 			return cs_err("policy", "out of memory"), CS_EXIT_USAGE;
 		if (!c->allowed)
-			rc = CS_EXIT_FAIL;
+			rc = CS_EXIT_FINDINGS;
 		if (o->json)
 			cs_policy_check_json(&j, p, c);
 		else
@@ -360,7 +360,7 @@ static int do_generate(struct popts *o, struct cs_k8s_manifest *m)
 		break;
 	}
 	if (r == -EIO)
-		return cs_finish_stdout("policy", CS_EXIT_FAIL);
+		return cs_finish_stdout("policy", CS_EXIT_ERROR);
 	if (r < 0)
 		return diag_fail(sub_names[o->sub], &d);
 	return CS_EXIT_OK;

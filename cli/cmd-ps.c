@@ -339,7 +339,7 @@ int cmd_ps(int argc, char **argv)
 		cs_err("ps", "process %d: %s", (int)s.missing[i].pid,
 		       s.missing[i].err == -ENOENT ? "no such process"
 						   : strerror(-s.missing[i].err));
-		status = CS_EXIT_FAIL;
+		status = CS_EXIT_ERROR;
 	}
 	render(&s, &o);
 	cs_proc_snapshot_free(&s);

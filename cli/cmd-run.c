@@ -102,18 +102,15 @@ static void print_cred(const char *title, const struct cs_cred *c)
 	}
 }
 
-static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, bool json)
+static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
+			const struct cs_launch_dry_run *r, bool json)
 {
-	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	struct cs_json j;
 
-	if (!r)
-		return cs_err(CMD, "out of memory");
-	cs_launch_dry_run(l, argv[0], getenv("PATH"), st, r);
 	if (json) {
 		cs_json_init(&j, stdout, false);
 		cs_launch_dry_run_json(&j, l, r, st);
-		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_FAIL : 0);
+		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_ERROR : 0);
 	}
 	print_cred("Now", &l->start);
 	print_cred("Just before execve", &l->predicted);
@@ -128,6 +125,18 @@ static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, 
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, 0);
+}
+
+static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, bool json)
+{
+	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r || cs_launch_dry_run(l, argv[0], getenv("PATH"), st, r) < 0)
+		return cs_err(CMD, "out of memory");
+	rc = show_dry_run(l, st, r, json);
+	cs_launch_dry_run_clear(r);
+	return rc;
 }
 
 /* One line, exit 127: the convention of setpriv and of env(1) for "could not run CMD". */

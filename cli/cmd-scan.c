@@ -45,8 +45,8 @@ static const char scan_help[] =
     "      --max-ratio N      images: stop when a layer inflates more than N:1 (1000)\n"
     "  -h, --help             this help\n"
     "\n"
-    "Exit status: 0 done, 1 a finding reached --fail-on LEVEL or something could\n"
-    "not be read, 2 usage.\n"
+    "Exit status: 0 done, 1 a finding reached --fail-on LEVEL, 2 usage or\n"
+    "something could not be read.\n"
     "\n"
     "Examples:\n"
     "  capscope scan -x /usr\n"
@@ -209,7 +209,7 @@ static void report_error(const struct cs_scan_target *t, const struct cs_scan_er
 	free(msg);
 }
 
-/* Scan one target; its errors go to stderr. -1 when the exit status must be 1. */
+/* Scan one target; its errors go to stderr. Returns the exit status it calls for. */
 static int scan_one(struct cs_scan_target *t, struct cs_scan_opts *o, int fail_on)
 {
 	char *shown = cs_escape_dup(t->name);
@@ -224,7 +224,7 @@ static int scan_one(struct cs_scan_target *t, struct cs_scan_opts *o, int fail_o
 	free(shown);
 	if (t->rc < 0) {
 		report_diag(t);
-		status = -1;
+		status = CS_EXIT_ERROR;
 	}
 	for (size_t k = 0; k < t->r.nerrors; k++) {
 		const struct cs_scan_error *e = &t->r.errors[k];
@@ -232,13 +232,14 @@ static int scan_one(struct cs_scan_target *t, struct cs_scan_opts *o, int fail_o
 		report_error(t, e);
 		/* A file that vanished mid-walk is news, not a failure of the scan. */
 		if (e->err != ENOENT)
-			status = -1;
+			status = CS_EXIT_ERROR;
 	}
 	cs_scan_sort_by_risk(&t->r);
 	if (fail_on >= 0)
 		for (size_t k = 0; k < t->r.nfindings; k++)
-			if (!t->r.findings[k].inert && (int)t->r.findings[k].risk >= fail_on)
-				status = -1;
+			if (!t->r.findings[k].inert && (int)t->r.findings[k].risk >= fail_on &&
+			    status == CS_EXIT_OK)
+				status = CS_EXIT_FINDINGS;
 	return status;
 }
 
@@ -339,8 +340,10 @@ int cmd_scan(int argc, char **argv)
 	prog.enabled = isatty(STDERR_FILENO) == 1;
 	for (size_t i = 0; i < nt; i++) {
 		tg[i].name = argv[optind + (int)i];
-		if (scan_one(&tg[i], &o, fail_on) < 0)
-			status = CS_EXIT_FAIL;
+		int st = scan_one(&tg[i], &o, fail_on);
+
+		if (st > status)
+			status = st;
 	}
 	if (json || sarif) {
 		if (print_doc(tg, nt, sarif) < 0)
@@ -352,6 +355,6 @@ int cmd_scan(int argc, char **argv)
 		cs_scan_result_free(&tg[i].r);
 	free(tg);
 	if (failed)
-		status = CS_EXIT_FAIL;
+		status = CS_EXIT_ERROR;
 	return cs_finish_stdout("scan", status);
 }

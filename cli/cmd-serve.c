@@ -57,14 +57,11 @@ static const char help[] =
     "  capscope serve --listen 127.0.0.1:9090 --webhook off\n"
     "  capscope serve --listen 127.0.0.1:8443 --webhook enforce --openshift --no-inventory\n";
 
-static int parse_uint(const char *opt, const char *a, unsigned long max, unsigned long *out)
+static int parse_uint(const char *opt, const char *a, uint64_t max, uint64_t *out)
 {
-	char *e;
-
-	errno = 0;
-	*out = strtoul(a, &e, 10);
-	if (e == a || *e || errno || *out > max || a[0] == '-')
-		return cs_usage_err(CMD, "%s wants a number up to %lu, not '%s'", opt, max, a);
+	if (cs_parse_u64(a, CS_NUM_DEC, max, out) < 0)
+		return cs_usage_err(CMD, "%s wants a number up to %llu, not '%s'", opt,
+				    (unsigned long long)max, a);
 	return 0;
 }
 
@@ -132,7 +129,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	unsigned long v;
+	uint64_t v;
 	int c, r;
 
 	opterr = 0;
@@ -202,7 +199,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 			break;
 		case 'h':
 			fputs(help, stdout);
-			return cs_finish_stdout(CMD, 0) ? CS_EXIT_FAIL : -1;
+			return cs_finish_stdout(CMD, 0) ? CS_EXIT_ERROR : -1;
 		default:
 			if ((r = model_opt(sv, c, optarg)) >= 0) {
 				if (r)

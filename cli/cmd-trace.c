@@ -12,12 +12,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capscope/proc.h"
 #include "capscope/trace.h"
+#include "capscope/trace-watch.h"
 #include "commands.h"
 #include "capscope/number.h"
 #include "output.h"
@@ -84,23 +83,6 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	got_signal = sig;
 	/* Ctrl-C from the terminal (si_code SI_KERNEL) reaches the traced command too. */
 	signal_from_tty = si && si->si_code == SI_KERNEL;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int wait_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
 }
 
 static int parse_duration(const char *s, double *out)
@@ -232,65 +214,6 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 	return 0;
 }
 
-/* --cgroup / --container: the cgroup's id and depth into cfg, its path into what. */
-static int resolve_cgroup(const struct trace_opts *o, struct cs_tracer_config *cfg, char **what)
-{
-	struct cs_cgroup_target tg = {0};
-	char *cpath = NULL;
-	int rc;
-
-	if (o->container) {
-		rc = cs_container_cgroup(o->container, &cpath);
-		if (rc == -ESRCH)
-			return cs_err("trace", "no running container's id starts with '%s'",
-				      o->container);
-		if (rc < 0)
-			return cs_err("trace", "container %s: its cgroup v2 path: %s", o->container,
-				      strerror(-rc));
-	}
-	rc = cs_cgroup_resolve(o->container ? cpath : o->cgroup, &tg);
-	free(cpath);
-	if (rc == -EMEDIUMTYPE)
-		rc = cs_err("trace", "no cgroup v2 hierarchy is mounted: --cgroup and "
-				     "--container need it");
-	else if (rc == -EXDEV)
-		rc = cs_usage_err("trace",
-				  "--cgroup: '%s' is not a directory of the cgroup v2 hierarchy",
-				  o->cgroup ? o->cgroup : tg.path);
-	else if (rc < 0)
-		rc = cs_err("trace", "cgroup %s: %s", tg.path ? tg.path : "?", strerror(-rc));
-	else if (asprintf(what, "cgroup %s", tg.path) < 0)
-		rc = cs_err("trace", "out of memory");
-	cfg->scope = CS_TRACER_CGROUP;
-	cfg->cgroup_id = tg.id;
-	cfg->cgroup_level = tg.level;
-	cs_cgroup_target_free(&tg);
-	return rc;
-}
-
-/* What is traced, in words, and the scope for the tracer; 0 or an exit code. */
-static int scope_of(const struct trace_opts *o, struct cs_tracer_config *cfg, char **what)
-{
-	int rc = 0;
-
-	cfg->scope = CS_TRACER_PIDS;
-	if (o->cmd) {
-		rc = asprintf(what, "'%s'", o->cmd[0]);
-	} else if (o->pid) {
-		if (kill(o->pid, 0) < 0 && errno == ESRCH)
-			return cs_err("trace", "process %d: no such process", (int)o->pid);
-		rc = asprintf(what, "process %d and its children", (int)o->pid);
-	} else if (o->all) {
-		cfg->scope = CS_TRACER_ALL;
-		rc = asprintf(what, "all processes");
-	} else {
-		return resolve_cgroup(o, cfg, what);
-	}
-	if (rc < 0)
-		return cs_err("trace", "out of memory");
-	return 0;
-}
-
 /* libbpf's messages on stderr, only with CAPSCOPE_BPF_DEBUG set; stacks with CAPSCOPE_TRACE_STACKS.
  */
 static void log_line(void *ctx, const char *line)
@@ -299,45 +222,22 @@ static void log_line(void *ctx, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
-/* Run the command to its end, or watch the scope until the duration, the process or a signal ends
- * it. */
-static int run_scope(struct cs_tracer *t, const struct trace_opts *o, struct event_ctx *ectx,
-		     int *status)
+/* Run the command to its end, or watch the scope until the duration, the
+ * process or a signal ends it. */
+static int run_scope(struct cs_tracer *t, const struct trace_opts *o,
+		     const struct cs_trace_target *tg, struct event_ctx *ectx, int *status)
 {
-	double t0 = now_s();
-	pid_t child = 0;
-	int rc;
+	struct cs_trace_watch w = {.target = tg,
+				   .duration = o->duration,
+				   .cmd_stdout_to_stderr = o->json,
+				   .signal = &got_signal,
+				   .signal_from_tty = &signal_from_tty,
+				   .on_event = trace_print_event,
+				   .ctx = ectx};
+	struct cs_diag d = {0};
 
-	if (o->cmd) {
-		rc = cs_tracer_spawn(t, o->cmd, o->json, &child);
-		if (rc < 0)
-			return cs_err("trace", "cannot run '%s': %s", o->cmd[0], strerror(-rc));
-		for (;;) {
-			int st;
-
-			if (waitpid(child, &st, WNOHANG) == child) {
-				*status = wait_status(st);
-				return 0;
-			}
-			if (got_signal) {
-				/* A signal sent to capscope alone is passed on; the
-				 * terminal's Ctrl-C already reached the child. */
-				if (!signal_from_tty)
-					kill(child, got_signal);
-				got_signal = 0;
-			}
-			cs_tracer_poll(t, 50, trace_print_event, ectx);
-		}
-	}
-	if (o->pid)
-		cs_tracer_track_tree(t, o->pid);
-	while (!got_signal) {
-		if (o->duration > 0 && now_s() - t0 >= o->duration)
-			break;
-		if (o->pid && kill(o->pid, 0) < 0 && errno == ESRCH)
-			break;
-		cs_tracer_poll(t, 100, trace_print_event, ectx);
-	}
+	if (cs_tracer_watch(t, &w, status, &d) < 0)
+		return cs_err("trace", "%s", d.message);
 	return 0;
 }
 
@@ -379,7 +279,7 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 		if (rc < 0)
 			exit_code = cs_err("trace", "--verify: %s", strerror(-rc));
 		else if (!vr.ok)
-			exit_code = CS_EXIT_FAIL;
+			exit_code = CS_EXIT_FINDINGS;
 		if (vr.error)
 			cs_err("trace", "--verify: %s", vr.error);
 	}
@@ -399,6 +299,7 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o = {0};
 	struct cs_tracer_config cfg = {0};
+	struct cs_trace_target tg;
 	struct cs_tracer *t = NULL;
 	struct cs_diag d = {0};
 	struct event_ctx ectx = {0};
@@ -409,11 +310,13 @@ int cmd_trace(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? cs_finish_stdout("trace", 0) : rc;
-	rc = scope_of(&o, &cfg, &what);
-	if (rc) {
-		free(what);
-		return rc;
-	}
+	tg = (struct cs_trace_target){
+	    .cmd = o.cmd, .pid = o.pid, .cgroup = o.cgroup, .container = o.container, .all = o.all};
+	rc = cs_trace_target_resolve(&tg, &cfg, &what, &d);
+	if (rc == -EXDEV)
+		return cs_usage_err("trace", "%s", d.message);
+	if (rc < 0)
+		return cs_err("trace", "%s", d.message);
 	/* Stacks are the costly part: take them where call sites tell noise apart
 	 * (see lib/trace/classify.c), or for every capability with -v. */
 	cfg.stack_caps = o.verbose ? ~0ULL : CS_BIT(21) | CS_BIT(19); /* SYS_ADMIN, SYS_PTRACE */
@@ -435,10 +338,10 @@ int cmd_trace(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ectx.json = o.json;
-	rc = run_scope(t, &o, &ectx, &status);
+	rc = run_scope(t, &o, &tg, &ectx, &status);
 	if (rc == 0)
 		rc = report(t, &o, what, status);
 	free(what);
 	cs_tracer_close(t);
-	return rc && rc != CS_EXIT_FAIL ? rc : cs_finish_stdout("trace", rc);
+	return rc && rc != CS_EXIT_FINDINGS ? rc : cs_finish_stdout("trace", rc);
 }

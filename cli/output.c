@@ -21,7 +21,7 @@ int cs_err(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(cmd, fmt, ap);
 	va_end(ap);
-	return CS_EXIT_FAIL;
+	return CS_EXIT_ERROR;
 }
 
 int cs_usage_err(const char *cmd, const char *fmt, ...)
@@ -78,93 +78,7 @@ int cs_finish_stdout(const char *cmd, int rc)
 
 		/* Report once; a closed pipe is still a failure to deliver the output. */
 		cs_err(cmd, "write error on standard output: %s", strerror(e));
-		return rc ? rc : CS_EXIT_FAIL;
+		return rc ? rc : CS_EXIT_ERROR;
 	}
 	return rc;
-}
-
-void cs_table_init(struct cs_table *t, size_t ncol)
-{
-	memset(t, 0, sizeof(*t));
-	t->ncol = ncol;
-}
-
-int cs_table_add(struct cs_table *t, const char *const *cells)
-{
-	if (t->nrow == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 32;
-		char **nc = realloc(t->cells, ncap * t->ncol * sizeof(*nc));
-
-		if (!nc)
-			return -ENOMEM;
-		t->cells = nc;
-		t->cap = ncap;
-	}
-	for (size_t c = 0; c < t->ncol; c++) {
-		char *s = strdup(cells[c] ? cells[c] : "");
-
-		if (!s) {
-			for (size_t k = 0; k < c; k++)
-				free(t->cells[t->nrow * t->ncol + k]);
-			return -ENOMEM;
-		}
-		t->cells[t->nrow * t->ncol + c] = s;
-	}
-	t->nrow++;
-	return 0;
-}
-
-/* Display width of UTF-8 text: count code points, not bytes. */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
-void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
-{
-	size_t *wid = calloc(t->ncol ? t->ncol : 1, sizeof(*wid));
-
-	if (!wid)
-		return;
-	for (size_t r = 0; r < t->nrow; r++)
-		for (size_t c = 0; c < t->ncol; c++) {
-			size_t w = width(t->cells[r * t->ncol + c]);
-
-			if (w > wid[c])
-				wid[c] = w;
-		}
-	for (size_t r = 0; r < t->nrow; r++) {
-		bool hdr = r == 0 && header_sgr && *header_sgr;
-
-		if (hdr)
-			fputs(header_sgr, f);
-		for (size_t c = 0; c < t->ncol; c++) {
-			const char *s = t->cells[r * t->ncol + c];
-
-			if (c + 1 == t->ncol) {
-				fputs(s, f);
-			} else {
-				fputs(s, f);
-				for (size_t k = width(s); k < wid[c] + 2; k++)
-					fputc(' ', f);
-			}
-		}
-		if (hdr)
-			fputs("\033[0m", f);
-		fputc('\n', f);
-	}
-	free(wid);
-}
-
-void cs_table_free(struct cs_table *t)
-{
-	for (size_t i = 0; i < t->nrow * t->ncol; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	memset(t, 0, sizeof(*t));
 }

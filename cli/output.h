@@ -7,9 +7,16 @@
 #include <stdio.h>
 
 #include "capscope/diag.h"
+#include "capscope/text-table.h"
 
-/* Exit codes: 0 ok, 1 a finding or an error in the data, 2 usage, 127 launch failure. */
-enum { CS_EXIT_OK = 0, CS_EXIT_FAIL = 1, CS_EXIT_USAGE = 2 };
+/*
+ * Exit codes, the same for every command (docs/foundation.md): 0 clean, 1 a
+ * finding (a prediction that fails, a lint or scan finding at or above
+ * --fail-on), 2 a usage error or an error in the input or the operation. CI
+ * must tell "your pod is wrong" from "capscope could not read it". `run`
+ * alone adds 127: it could not set up the credentials, CMD was not run.
+ */
+enum { CS_EXIT_OK = 0, CS_EXIT_FINDINGS = 1, CS_EXIT_ERROR = 2, CS_EXIT_USAGE = 2 };
 
 struct cs_cmd {
 	const char *name;
@@ -17,7 +24,7 @@ struct cs_cmd {
 	int (*main)(int argc, char **argv);
 };
 
-/* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_FAIL. */
+/* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_ERROR. */
 int cs_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same plus "Try 'capscope CMD --help'."; returns CS_EXIT_USAGE. */
 int cs_usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -36,15 +43,5 @@ int cs_finish_stdout(const char *cmd, int rc);
 
 /* getopt_long's error for an unknown option, in our one-line form. */
 int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_);
-
-/* Print a table: rows of ncol cells, columns padded to the widest cell. */
-struct cs_table {
-	size_t ncol, nrow, cap;
-	char **cells; /* nrow * ncol, owned */
-};
-void cs_table_init(struct cs_table *t, size_t ncol);
-int cs_table_add(struct cs_table *t, const char *const *cells);
-void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr);
-void cs_table_free(struct cs_table *t);
 
 #endif

@@ -52,25 +52,26 @@ static int candidate(int root, const char *path, struct stat *sb)
 	return 0;
 }
 
-static void fill(int root, const char *path, struct cs_exec_file *f)
+static int fill(int root, const char *path, struct cs_exec_file *f)
 {
 	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	struct stat sb;
 	struct statvfs vfs;
 	int rc;
 
-	snprintf(f->path, sizeof(f->path), "%s", path);
+	if (cs_exec_file_set_path(f, path) < 0)
+		return -ENOMEM;
 	if (fd < 0) {
 		/* Not readable to us (or a FIFO without a writer): an O_PATH fd still stats. */
 		fd = open_in_root(root, path, O_PATH);
 		if (fd < 0) {
 			f->error = -fd;
-			return;
+			return 0;
 		}
 	}
 	if (fstat(fd, &sb) < 0) {
 		f->error = errno;
-		return;
+		return 0;
 	}
 	f->known = true;
 	f->mode = sb.st_mode;
@@ -79,12 +80,30 @@ static void fill(int root, const char *path, struct cs_exec_file *f)
 	if (fstatvfs(fd, &vfs) == 0)
 		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
 	if (!S_ISREG(sb.st_mode))
-		return;
+		return 0;
 	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
 	if (rc == 0)
 		f->fcaps_state = 1;
 	else if (rc == -EINVAL)
 		f->fcaps_state = -EINVAL;
+	return 0;
+}
+
+int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)
+{
+	char *p = strdup(path ? path : "");
+
+	if (!p)
+		return -ENOMEM;
+	free(f->path);
+	f->path = p;
+	return 0;
+}
+
+void cs_exec_file_clear(struct cs_exec_file *f)
+{
+	free(f->path);
+	memset(f, 0, sizeof(*f));
 }
 
 int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
@@ -96,7 +115,8 @@ int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_
 	int rc = -ENOENT;
 
 	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s", arg0 ? arg0 : "");
+	if (cs_exec_file_set_path(f, arg0) < 0)
+		return -ENOMEM;
 	if (!arg0 || !*arg0) {
 		f->error = ENOENT;
 		return 0;
@@ -109,16 +129,15 @@ int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_
 		rc = candidate(root, arg0, &sb);
 		if (rc == -EACCES) {
 			f->error = EACCES;
-			fill(root, arg0, f);
+			rc = fill(root, arg0, f);
 			f->error = f->known ? 0 : f->error;
-			return 0;
+			return rc;
 		}
 		if (rc < 0) {
 			f->error = -rc;
 			return 0;
 		}
-		fill(root, arg0, f);
-		return 0;
+		return fill(root, arg0, f);
 	}
 	if (path_env) {
 		const char *p = path_env;
@@ -139,9 +158,9 @@ int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_
 			else
 				snprintf(buf, need, "%.*s/%s", (int)dl, p, arg0);
 			if (candidate(root, buf, &sb) == 0) {
-				fill(root, buf, f);
+				rc = fill(root, buf, f);
 				free(buf);
-				return 0;
+				return rc;
 			}
 			if (!end)
 				break;

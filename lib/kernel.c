@@ -411,9 +411,14 @@ static void exec_finish(struct exec_state *x, struct cs_steps *st)
 int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
 {
 	struct exec_state x = {.old = c, .n = *c, .f = f};
-	struct cs_exec_file assumed;
+	struct cs_exec_file assumed, named;
 	int rc;
 
+	if (!f->path) { /* a caller that never named the file: every step still reads */
+		named = *f;
+		named.path = (char *)"(unnamed)";
+		x.f = f = &named;
+	}
 	if (f->error) {
 		STEP(st, "execve.resolve", "%s cannot be executed: %s (%s)", f->path,
 		     cs_errno_name(f->error), strerror(f->error));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope run --dry-run: the prediction and its JSON (see launch-dry-run.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +14,18 @@ int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *pa
 
 	memset(out, 0, sizeof(*out));
 	out->post = l->predicted;
-	cs_exec_file_resolve("/", cmd, path_env, &out->file, NULL);
+	rc = cs_exec_file_resolve("/", cmd, path_env, &out->file, NULL);
+	if (rc == -ENOMEM)
+		return rc;
 	rc = cs_kernel_execve(&out->post, &out->file, st);
 	out->res.ok = rc == 0;
 	out->res.error = -rc;
-	snprintf(out->res.path, sizeof(out->res.path), "%s", out->file.path);
 	return 0;
+}
+
+void cs_launch_dry_run_clear(struct cs_launch_dry_run *r)
+{
+	cs_exec_file_clear(&r->file);
 }
 
 void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
@@ -26,7 +33,7 @@ void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 {
 	cs_json_obj_begin(j);
 	cs_json_key(j, "exec");
-	cs_explain_json_exec(j, &r->res);
+	cs_explain_json_exec(j, &r->res, r->file.path);
 	cs_json_key(j, "before_exec");
 	cs_explain_json_cred(j, &l->predicted);
 	cs_json_key(j, "process");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The shape the code is held to (issue 9): cli/ under 15% of the product's C
-# lines (cli, lib, include, bpf, daemon), no
+# The shape the code is held to (issue 9): cli/ under 15% of the C lines in
+# cli/, lib/ and include/ (the project's own measure: bpf/ and daemon/ are not
+# counted, so they cannot flatter the figure), no
 # file in cli/ over 500 lines, no function anywhere over 150 lines. Prints
 # the figures and the offenders; exit 1 when a limit is broken. A function
 # is what lies between a '{' and a '}' alone at the start of a line (the
@@ -9,9 +10,9 @@ cd "$(dirname "$0")/.." || exit 2
 rc=0
 count() { find "$@" -name '*.[ch]' -print0 | xargs -0 cat | wc -l; }
 cli=$(count cli)
-all=$(count cli lib include bpf daemon)
+all=$(count cli lib include)
 pct=$((cli * 1000 / all))
-printf 'C lines: cli %d of %d (%d.%d%%; limit 15%%)\n' "$cli" "$all" $((pct / 10)) $((pct % 10))
+printf 'C lines: cli %d of %d in cli+lib+include (%d.%d%%; limit 15%%)\n' "$cli" "$all" $((pct / 10)) $((pct % 10))
 [ "$pct" -ge 150 ] && rc=1
 while read -r n f; do
   [ "$f" = total ] && continue

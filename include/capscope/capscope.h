@@ -21,6 +21,7 @@ extern "C" {
 #include "number.h"
 #include "version.h"
 #include "text.h"
+#include "text-table.h"
 #include "encode.h"
 #include "json.h"
 #include "steps.h"
@@ -47,6 +48,7 @@ extern "C" {
 #include "scan.h"
 #include "trace.h"
 #include "trace-json.h"
+#include "trace-watch.h"
 #include "serve.h"
 #include "node.h"
 

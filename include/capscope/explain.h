@@ -263,8 +263,10 @@ CS_EXPORT void cs_pod_explain_json(struct cs_json *j, const struct cs_pod_explai
 
 /* "steps": [{"layer", "rule", "detail"}] (the key is written by the caller). */
 CS_EXPORT void cs_explain_json_steps(struct cs_json *j, const struct cs_steps *st);
-/* "exec": {"ok", "error", "path"} value. */
-CS_EXPORT void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r);
+/* "exec": {"ok", "error", "path"} value; path is the file that was (or would
+ * have been) executed (struct cs_exec_file's). */
+CS_EXPORT void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r,
+				    const char *path);
 /* "process": {"uids", "gids", "groups", "no_new_privs", "securebits", "caps"} value. */
 CS_EXPORT void cs_explain_json_cred(struct cs_json *j, const struct cs_cred *c);
 

@@ -64,7 +64,9 @@ struct cs_cred {
 
 /* What execve needs to know about the file it runs. */
 struct cs_exec_file {
-	char path[4096]; /* as the caller named it (inside the rootfs for OCI) */
+	/* As the caller named it (inside the rootfs for OCI); heap, NULL when
+	 * unset, freed by cs_exec_file_clear(). */
+	char *path;
 	int error;	 /* 0, or the errno that resolving it gave: ENOENT, ENOTDIR, ELOOP … */
 	bool known;	 /* false: nothing is known about the file (no rootfs); the model
 			  * assumes a plain regular 0755 root-owned file without file caps and
@@ -81,10 +83,9 @@ struct cs_exec_file {
 /* What an exec attempt led to. */
 struct cs_exec_result {
 	bool ok;
-	int error;	 /* positive errno when !ok: EPERM, ENOENT, EACCES, EINVAL … */
-	char layer[16];	 /* where it failed: "runtime" or "kernel"; "" when ok */
-	char step[48];	 /* the rule id of the failing step */
-	char path[4096]; /* the file that was (or would have been) executed */
+	int error;	/* positive errno when !ok: EPERM, ENOENT, EACCES, EINVAL … */
+	char layer[16]; /* where it failed: "runtime" or "kernel"; "" when ok */
+	char step[48];	/* the rule id of the failing step */
 };
 
 /* uid 0 in the initial namespace with every capability in P, E and B (I, A empty). */
@@ -161,10 +162,16 @@ CS_EXPORT int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
  * only names with a '/' resolve). Fills f: mode, on-disk owner, file caps,
  * nosuid. A missing file is not an error of this function: it returns 0 with
  * f->error = ENOENT (what the exec would fail with). -errno only when rootfs
- * itself cannot be opened (d says why).
+ * itself cannot be opened (d says why) or memory runs out. f is overwritten
+ * (not freed first); the caller frees it with cs_exec_file_clear().
  */
 CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
 				   struct cs_exec_file *f, struct cs_diag *d);
+
+/* Replace f->path with a copy of path; -ENOMEM leaves f->path as it was. */
+CS_EXPORT int cs_exec_file_set_path(struct cs_exec_file *f, const char *path);
+/* Free what f owns (its path) and zero it. */
+CS_EXPORT void cs_exec_file_clear(struct cs_exec_file *f);
 
 /* Short errno name: "EPERM", "ENOENT", … ("E%d" for others). */
 CS_EXPORT const char *cs_errno_name(int err);

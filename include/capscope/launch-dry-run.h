@@ -16,10 +16,12 @@ struct cs_launch_dry_run {
 /*
  * Resolve cmd on path_env (the caller's $PATH) and run the kernel's execve
  * rules on l->predicted, appending their steps to st. Whether execve would
- * fail is in out->res, not the return value (always 0).
+ * fail is in out->res, not the return value (0, or -ENOMEM). Free out with
+ * cs_launch_dry_run_clear().
  */
 CS_EXPORT int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 				struct cs_steps *st, struct cs_launch_dry_run *out);
+CS_EXPORT void cs_launch_dry_run_clear(struct cs_launch_dry_run *r);
 /* {"exec", "before_exec", "process" (null when execve fails), "steps"} */
 CS_EXPORT void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 				      const struct cs_launch_dry_run *r, const struct cs_steps *st);

@@ -110,9 +110,11 @@ CS_EXPORT int cs_node_predict(struct cs_node_ctr *c);
  * Does what /proc shows differ from the prediction? (five sets, euid mapped
  * out of the container's user namespace, no_new_privs). A difference is a
  * model or runtime bug — or a process that changed its own credentials —
- * and why says where ("bounding predicted 0x401, /proc 0x400").
+ * 1 when it does, and *why (when why is not NULL) is a heap string saying
+ * where ("bounding predicted 0x401, /proc 0x400"), freed by the caller; 0
+ * when it does not (*why NULL); -ENOMEM.
  */
-CS_EXPORT bool cs_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len);
+CS_EXPORT int cs_node_mismatch(const struct cs_node_ctr *c, char **why);
 
 /*
  * The inventory in the Prometheus text format: capscope_container_capability,

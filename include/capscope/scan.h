@@ -124,7 +124,7 @@ struct cs_image_info {
 
 /* One path of the final view. */
 struct cs_image_stat {
-	char path[4096]; /* the path reached, symlinks resolved inside the image */
+	char *path; /* the path reached, symlinks resolved inside the image (heap) */
 	uint32_t mode, uid, gid;
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
@@ -139,10 +139,12 @@ CS_EXPORT const struct cs_image_info *cs_image_get_info(const struct cs_image *i
  * Look a path up in the final view. Symlinks are followed inside the image
  * only (absolute targets start at the image root, ".." stops at it, at most
  * 40 hops); with follow false the last component is not followed. 0, or
- * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG.
+ * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM. st is overwritten (not
+ * freed first); after a 0 the caller frees it with cs_image_stat_clear().
  */
 CS_EXPORT int cs_image_lookup(const struct cs_image *im, const char *path, bool follow,
 			      struct cs_image_stat *st);
+CS_EXPORT void cs_image_stat_clear(struct cs_image_stat *st);
 /* The kept content of a passwd or group file (path followed inside the image). */
 CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path, const char **data,
 				  size_t *len);
@@ -154,9 +156,10 @@ CS_EXPORT void cs_image_close(struct cs_image *im);
  * follows the final symlink) on the final view. f->path is the candidate as
  * named; mode, owner and file capabilities are the resolved file's. A missing
  * file gives f->error = ENOENT, a symlink loop ELOOP; the host is never read.
+ * Returns 0, or -ENOMEM. The caller frees f with cs_exec_file_clear().
  */
-CS_EXPORT void cs_image_exec_resolve(const struct cs_image *im, const char *arg0,
-				     const char *path_env, struct cs_exec_file *f);
+CS_EXPORT int cs_image_exec_resolve(const struct cs_image *im, const char *arg0,
+				    const char *path_env, struct cs_exec_file *f);
 
 /* One target of a scan, as `capscope scan` (or a daemon) reports it. */
 struct cs_scan_target {

@@ -97,12 +97,12 @@ int cs_pod_model_helper(struct pod_work *w)
 		    cs_errno_name(-rc));
 		return h->error ? 0 : -ENOMEM;
 	}
-	memset(&w->hf, 0, sizeof(w->hf));
+	cs_exec_file_clear(&w->hf);
 	if (w->kimg.fs_given) {
-		if (cs_pod_resolve(w, w->argv[next], &w->hf, &d) < 0)
-			return (h->error = strdup("")) ? 0 : -ENOMEM;
-	} else {
-		snprintf(w->hf.path, sizeof(w->hf.path), "%s", w->argv[next]);
+		if ((rc = cs_pod_resolve(w, w->argv[next], &w->hf, &d)) < 0)
+			return rc == -ENOMEM ? rc : (h->error = strdup("")) ? 0 : -ENOMEM;
+	} else if (cs_exec_file_set_path(&w->hf, w->argv[next]) < 0) {
+		return -ENOMEM;
 	}
 	free(h->path);
 	if (!(h->path = strdup(w->hf.path)))

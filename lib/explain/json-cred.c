@@ -22,7 +22,7 @@ void cs_explain_json_steps(struct cs_json *j, const struct cs_steps *st)
 	cs_json_arr_end(j);
 }
 
-void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r)
+void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r, const char *path)
 {
 	cs_json_obj_begin(j);
 	cs_json_key(j, "ok");
@@ -33,7 +33,7 @@ void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r)
 	else
 		cs_json_str(j, cs_errno_name(r->error));
 	cs_json_key(j, "path");
-	cs_json_str(j, r->path);
+	cs_json_str(j, path ? path : "");
 	cs_json_obj_end(j);
 }
 

@@ -17,6 +17,7 @@ void cs_oci_explain_free(struct cs_oci_explain_result *r)
 		cs_cap_verdict_free(&r->verdicts[i]);
 	free(r->verdicts);
 	cs_steps_free(&r->steps);
+	cs_exec_file_clear(&r->file);
 	free(r);
 }
 
@@ -34,10 +35,8 @@ static int resolve(const struct cs_oci_config *cfg, struct cs_image *image, stru
 			return -ENOMEM;
 		arg0 = joined;
 	}
-	if (image) {
-		cs_image_exec_resolve(image, arg0, path, f);
-		return 0;
-	}
+	if (image)
+		return cs_image_exec_resolve(image, arg0, path, f);
 	return cs_exec_file_resolve(cfg->root_path, arg0, path, f, d);
 }
 
@@ -96,7 +95,7 @@ void cs_oci_explain_json(struct cs_json *j, const struct cs_oci_explain_result *
 {
 	cs_json_obj_begin(j);
 	cs_json_key(j, "exec");
-	cs_explain_json_exec(j, &r->exec);
+	cs_explain_json_exec(j, &r->exec, r->file.path);
 	cs_json_key(j, "process");
 	if (r->exec.ok)
 		cs_explain_json_cred(j, &r->post);

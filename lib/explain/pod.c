@@ -26,10 +26,8 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 				  ? ic->path_env
 				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-	if (w->o->image) {
-		cs_image_exec_resolve(w->o->image, arg0, pathenv, f);
-		return 0;
-	}
+	if (w->o->image)
+		return cs_image_exec_resolve(w->o->image, arg0, pathenv, f);
 	return cs_exec_file_resolve(w->o->rootfs, arg0, pathenv, f, d);
 }
 
@@ -221,9 +219,15 @@ static char *file_note(const struct pod_work *w, const char *arg0)
 	if (!f->error)
 		return NULL;
 	if (w->o->image && strchr(arg0, '/') &&
-	    cs_image_lookup(w->o->image, arg0, false, &st) == 0 && (st.mode & S_IFMT) == S_IFLNK)
-		return cs_strf("a dangling symbolic link in %s (%s): the process cannot start",
-			       where, cs_errno_name(f->error));
+	    cs_image_lookup(w->o->image, arg0, false, &st) == 0) {
+		mode_t mode = st.mode;
+
+		cs_image_stat_clear(&st);
+		if (S_ISLNK(mode))
+			return cs_strf(
+			    "a dangling symbolic link in %s (%s): the process cannot start", where,
+			    cs_errno_name(f->error));
+	}
 	return cs_strf("not found in %s (%s): the process cannot start", where,
 		       cs_errno_name(f->error));
 }
@@ -262,15 +266,17 @@ static int start(struct pod_work *w)
 	if (cs_kubelet_argv(r->c, w->o->image_config, &w->argv, &w->argc) < 0)
 		return -ENOMEM;
 	arg0 = w->argc ? w->argv[0] : NULL;
-	memset(&w->f, 0, sizeof(w->f));
+	cs_exec_file_clear(&w->f);
 	if (w->kimg.fs_given && arg0) {
-		if (cs_pod_resolve(w, arg0, &w->f, &d) < 0) {
+		if ((rc = cs_pod_resolve(w, arg0, &w->f, &d)) < 0) {
+			if (rc == -ENOMEM)
+				return rc;
 			snprintf(buf, sizeof(buf), "rootfs: %s", d.message);
 			return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 		}
 	} else {
-		snprintf(w->f.path, sizeof(w->f.path), "%s",
-			 arg0 ? arg0 : "(the image's entrypoint)");
+		if (cs_exec_file_set_path(&w->f, arg0 ? arg0 : "(the image's entrypoint)") < 0)
+			return -ENOMEM;
 		w->f.known = false;
 	}
 	if ((rc = keep_file(w, arg0)) < 0)
@@ -362,6 +368,8 @@ static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_o
 static void work_free(struct pod_work *w)
 {
 	free(w->argv);
+	cs_exec_file_clear(&w->f);
+	cs_exec_file_clear(&w->hf);
 	free(w->unpriv_port_why);
 	free(w);
 }

@@ -13,6 +13,7 @@
 #include "capscope/json.h"
 #include "capscope/node.h"
 #include "capscope/serve.h"
+#include "internal/cleanup.h"
 
 static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
 						"ambient"};
@@ -101,14 +102,14 @@ static void metric_info(struct cs_prom *p, const struct cs_node_inventory *inv)
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct cs_node_ctr *c = inv->v[i];
 		const char *l[9];
-		char id[13], why[512];
+		char id[13];
 
 		if (!shown(c) || !c->predict_ok)
 			continue;
 		ident(c, l, id);
 		l[8] = NULL;
 		cs_prom_sample(p, "capscope_container_prediction_mismatch", l,
-			       cs_node_mismatch(c, why, sizeof(why)));
+			       cs_node_mismatch(c, NULL) == 1);
 	}
 }
 
@@ -131,8 +132,8 @@ int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f)
 
 static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 {
-	char why[512];
-	bool mm = cs_node_mismatch(c, why, sizeof(why));
+	cs_cleanup_free char *why = NULL;
+	bool mm = cs_node_mismatch(c, &why) == 1;
 
 	cs_json_obj_begin(j);
 	cs_json_key(j, "id");
@@ -192,7 +193,7 @@ static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 		cs_json_key(j, "mismatch");
 		cs_json_bool(j, mm);
 		cs_json_key(j, "difference");
-		cs_json_str(j, mm ? why : NULL);
+		cs_json_str(j, why);
 		cs_json_obj_end(j);
 	} else {
 		cs_json_null(j);

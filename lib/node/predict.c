@@ -5,6 +5,7 @@
  * comparison with what /proc shows.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 #include "capscope/runtime.h"
 
 /* Find argv[0] as runc would, in the container's root or the bundle's. */
-static void resolve(const struct cs_node_ctr *c, struct cs_exec_file *f)
+static int resolve(const struct cs_node_ctr *c, struct cs_exec_file *f)
 {
 	const char *arg0 = c->cfg.args[0], *path = cs_oci_config_getenv(&c->cfg, "PATH");
 	struct cs_diag d = {0};
@@ -20,13 +21,13 @@ static void resolve(const struct cs_node_ctr *c, struct cs_exec_file *f)
 
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
 	if (c->pid && cs_exec_file_resolve(root, arg0, path, f, &d) == 0 && !f->error)
-		return;
-	memset(f, 0, sizeof(*f));
+		return 0;
+	cs_exec_file_clear(f);
 	if (c->cfg.root_path && cs_exec_file_resolve(c->cfg.root_path, arg0, path, f, &d) == 0 &&
 	    !f->error)
-		return;
-	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s", arg0); /* assumed plain: the model says so */
+		return 0;
+	cs_exec_file_clear(f);
+	return cs_exec_file_set_path(f, arg0); /* assumed plain: the model says so */
 }
 
 int cs_node_predict(struct cs_node_ctr *c)
@@ -45,7 +46,8 @@ int cs_node_predict(struct cs_node_ctr *c)
 		r = c->predict_why ? 0 : -ENOMEM;
 		goto out;
 	}
-	resolve(c, f);
+	if (resolve(c, f) < 0)
+		goto out;
 	cs_steps_init(&st);
 	if (cs_oci_predict_from(&c->cfg.process, NULL, f, pre, post, &res, &st) < 0 || st.error) {
 		cs_steps_free(&st);
@@ -61,6 +63,8 @@ int cs_node_predict(struct cs_node_ctr *c)
 		r = -ENOMEM;
 	}
 out:
+	if (f)
+		cs_exec_file_clear(f);
 	free(f);
 	free(pre);
 	free(post);
@@ -70,31 +74,50 @@ out:
 static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
 						"ambient"};
 
-bool cs_node_mismatch(const struct cs_node_ctr *c, char *why, size_t len)
+int cs_node_mismatch(const struct cs_node_ctr *c, char **why)
 {
 	const struct cs_cred *p = c->prediction;
-	size_t n = 0;
+	char *text = NULL;
+	size_t size = 0;
 	uint32_t euid;
+	bool any = false;
+	FILE *f;
 
-	why[0] = '\0';
+	if (why)
+		*why = NULL;
 	if (!c->predict_ok || !p || !c->have_status)
-		return false;
+		return 0;
 	euid = p->uid[1];
 	if (c->cfg.process.user_namespace &&
 	    !cs_idmap_lookup(c->cfg.process.uid_map, c->cfg.process.n_uid_map, euid, true, &euid))
 		euid = (uint32_t)-1;
-	for (int s = 0; s < CS_NSETS && n < len; s++)
-		if (p->caps.set[s] != c->status.caps.set[s])
-			n += (size_t)snprintf(why + n, len - n, "%s%s predicted %#llx, /proc %#llx",
-					      n ? "; " : "", set_names[s],
-					      (unsigned long long)p->caps.set[s],
-					      (unsigned long long)c->status.caps.set[s]);
-	if (n < len && (c->status.have & CS_HAVE_UID) && euid != c->status.uid[1])
-		n += (size_t)snprintf(why + n, len - n, "%seuid predicted %u, /proc %u",
-				      n ? "; " : "", (unsigned)euid, (unsigned)c->status.uid[1]);
-	if (n < len && c->status.no_new_privs >= 0 &&
-	    p->no_new_privs != (c->status.no_new_privs == 1))
-		n += (size_t)snprintf(why + n, len - n, "%sno_new_privs predicted %d, /proc %d",
-				      n ? "; " : "", p->no_new_privs, c->status.no_new_privs);
-	return n > 0;
+	f = open_memstream(&text, &size);
+	if (!f)
+		return -ENOMEM;
+	for (int s = 0; s < CS_NSETS; s++)
+		if (p->caps.set[s] != c->status.caps.set[s]) {
+			fprintf(f, "%s%s predicted %#llx, /proc %#llx", any ? "; " : "",
+				set_names[s], (unsigned long long)p->caps.set[s],
+				(unsigned long long)c->status.caps.set[s]);
+			any = true;
+		}
+	if ((c->status.have & CS_HAVE_UID) && euid != c->status.uid[1]) {
+		fprintf(f, "%seuid predicted %u, /proc %u", any ? "; " : "", (unsigned)euid,
+			(unsigned)c->status.uid[1]);
+		any = true;
+	}
+	if (c->status.no_new_privs >= 0 && p->no_new_privs != (c->status.no_new_privs == 1)) {
+		fprintf(f, "%sno_new_privs predicted %d, /proc %d", any ? "; " : "",
+			p->no_new_privs, c->status.no_new_privs);
+		any = true;
+	}
+	if (fclose(f) != 0 || !text) {
+		free(text);
+		return -ENOMEM;
+	}
+	if (why && any)
+		*why = text;
+	else
+		free(text);
+	return any;
 }

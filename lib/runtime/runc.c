@@ -229,7 +229,6 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 	memset(&c, 0, sizeof(c));
 	rc = cs_runc_pre_exec(p, start, &c, res, st);
 	*pre = c;
-	snprintf(res->path, sizeof(res->path), "%s", f->path);
 	if (rc) {
 		*out = c;
 		return st->error;

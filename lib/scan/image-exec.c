@@ -14,6 +14,13 @@
 
 #include "capscope/scan.h"
 
+/* The caller names the candidate itself; only the metadata is kept. */
+static void drop_path(struct cs_image_stat *st)
+{
+	free(st->path);
+	st->path = NULL;
+}
+
 /* Go's findExecutable (os/exec, lp_unix.go): exists, not a directory, some x bit. */
 static int candidate(const struct cs_image *im, const char *path, struct cs_image_stat *st)
 {
@@ -21,6 +28,7 @@ static int candidate(const struct cs_image *im, const char *path, struct cs_imag
 
 	if (rc < 0)
 		return rc;
+	drop_path(st);
 	if (S_ISDIR(st->mode) || !(st->mode & 0111))
 		return -EACCES;
 	return 0;
@@ -43,18 +51,19 @@ static void fill(const struct cs_image_stat *st, struct cs_exec_file *f)
 	}
 }
 
-void cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const char *path_env,
-			   struct cs_exec_file *f)
+int cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const char *path_env,
+			  struct cs_exec_file *f)
 {
 	struct cs_image_stat st;
 	char buf[4096];
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s", arg0 ? arg0 : "");
+	if (cs_exec_file_set_path(f, arg0) < 0)
+		return -ENOMEM;
 	if (!arg0 || !*arg0) {
 		f->error = ENOENT;
-		return;
+		return 0;
 	}
 	if (strchr(arg0, '/')) {
 		/* A relative name is taken from the image root, as lib/exec-file.c does. */
@@ -62,14 +71,14 @@ void cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const ch
 		if (rc == -EACCES) {
 			/* Not executable or a directory: execve itself says no (EACCES). */
 			fill(&st, f);
-			return;
+			return 0;
 		}
 		if (rc < 0) {
 			f->error = -rc;
-			return;
+			return 0;
 		}
 		fill(&st, f);
-		return;
+		return 0;
 	}
 	for (const char *p = path_env; p;) {
 		const char *end = strchr(p, ':');
@@ -80,12 +89,14 @@ void cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const ch
 		else
 			rc = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, p, arg0);
 		if (rc > 0 && (size_t)rc < sizeof(buf) && candidate(im, buf, &st) == 0) {
-			snprintf(f->path, sizeof(f->path), "%s", buf);
+			if (cs_exec_file_set_path(f, buf) < 0)
+				return -ENOMEM;
 			fill(&st, f);
-			return;
+			return 0;
 		}
 		p = end ? end + 1 : NULL;
 	}
 	/* exec.LookPath: "executable file not found in $PATH". */
 	f->error = ENOENT;
+	return 0;
 }

@@ -902,15 +902,18 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 		    struct cs_image_stat *st)
 {
 	const struct cs_vnode *n;
+	char res[4096]; /* PATH_MAX: cs_view_resolve refuses longer with -ENAMETOOLONG */
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	rc = cs_view_resolve(&ci->im.v, path, follow, st->path, sizeof(st->path));
+	rc = cs_view_resolve(&ci->im.v, path, follow, res, sizeof(res));
 	if (rc < 0)
 		return rc;
-	n = cs_view_lookup(&ci->im.v, st->path);
+	n = cs_view_lookup(&ci->im.v, res);
 	if (!n)
 		return -ENOENT;
+	if (!(st->path = strdup(res)))
+		return -ENOMEM;
 	st->mode = n->mode;
 	st->uid = n->uid;
 	st->gid = n->gid;
@@ -920,6 +923,12 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 	st->layer = n->layer;
 	st->link = S_ISLNK(n->mode) ? n->link : NULL;
 	return 0;
+}
+
+void cs_image_stat_clear(struct cs_image_stat *st)
+{
+	free(st->path);
+	memset(st, 0, sizeof(*st));
 }
 
 int cs_image_read_small(const struct cs_image *ci, const char *path, const char **data, size_t *len)

@@ -43,16 +43,17 @@ last=$(cat /proc/sys/kernel/cap_last_cap)
 printf -v allmask '0x%016x' $(( (1 << (last + 1)) - 1 ))
 is "$("$CAPSCOPE" encode all)" "$allmask" "encode all follows cap_last_cap ($last)"
 
-# Errors: one line, exit 1; capsh would print 0 or all ones for these.
+# Errors: one line, exit 2; capsh would print 0 or all ones for these.
 for bad_mask in zz 0x 10000000000000000 ' 400' '+1' ''; do
   out=$("$CAPSCOPE" decode "$bad_mask" 2>&1); rc=$?
-  is "$rc" 1 "decode '$bad_mask' fails"
+  is "$rc" 2 "decode '$bad_mask' fails"
   is "$(printf '%s\n' "$out" | wc -l)" 1 "decode '$bad_mask' prints one line: $out"
 done
 out=$("$CAPSCOPE" decode -- -1 2>&1); rc=$?
-is "$rc" 1 "decode -- -1 fails as a mask, not an option"
+is "$rc" 2 "decode -- -1 fails"
+like "$out" "'-' is not a hex digit" "decode -- -1 fails as a mask, not an option"
 out=$("$CAPSCOPE" encode 'cap_bogus' 2>&1); rc=$?
-is "$rc" 1 "encode of an unknown name fails"
+is "$rc" 2 "encode of an unknown name fails"
 like "$out" "unknown capability 'cap_bogus'" "and names it"
 "$CAPSCOPE" decode 2>/dev/null; is $? 2 "decode without masks is a usage error"
 out=$("$CAPSCOPE" decode --bogus 400 2>&1); rc=$?
@@ -65,5 +66,5 @@ is "$(jq -r '.masks[1].names | join(",")' <<<"$json")" \
 is "$(jq -r '.masks[0].mask' <<<"$json")" "0x0000000000000400" "decode --json mask"
 
 # A closed stdout is a failure, not a silent success.
-"$CAPSCOPE" decode 400 >/dev/full 2>/dev/null; is $? 1 "write error on stdout fails"
+"$CAPSCOPE" decode 400 >/dev/full 2>/dev/null; is $? 2 "write error on stdout fails"
 done_testing

@@ -161,10 +161,10 @@ is "$(pj --image user.img --image-config nobody.json app-pod.yaml | q '.process.
 is $? 2 "--image with --rootfs: usage error"
 echo garbage >bad.img
 "$CAPSCOPE" explain pod --image bad.img app-pod.yaml >/dev/null 2>"$T/err"; rc=$?
-is $rc 1 "an unreadable image: exit 1"
+is $rc 2 "an unreadable image: exit 2"
 like "$(cat "$T/err")" "^capscope explain pod: --image: bad.img" "an unreadable image: the error names it"
 "$CAPSCOPE" explain pod --image no-such.img app-pod.yaml >/dev/null 2>"$T/err"; rc=$?
-is $rc 1 "a missing image: exit 1"
+is $rc 2 "a missing image: exit 2"
 # A single layer with names climbing out of the root: kept inside, and said.
 "$CAPSCOPE" explain pod --json --image "$CAPSCOPE_TOP/tests/fuzz/corpus/archive/dotdot" app-pod.yaml >/dev/null 2>"$T/err"
 like "$(cat "$T/err")" "warning: .*entries of the image were ignored or adjusted" "an image with '..' names: a warning points to capscope scan"

@@ -143,7 +143,7 @@ hostile() { # name, yaml, expected-regex
   printf '%s' "$2" >"$T/h.yaml"
   "$CAPSCOPE" explain pod "$T/h.yaml" >/dev/null 2>"$T/err"
   local rc=$?
-  ok $([ $rc -eq 1 ] && echo 0 || echo 1) "hostile $1: exit 1"
+  ok $([ $rc -eq 2 ] && echo 0 || echo 1) "hostile $1: exit 2"
   like "$(cat "$T/err")" "$3" "hostile $1: message"
 }
 hostile no-as-bool $'kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n      capabilities:\n        drop: [no]\n' \

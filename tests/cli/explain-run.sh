@@ -20,15 +20,15 @@ like "$(cat "$T/err")" "Try 'capscope explain --help'" "unknown subject: says wh
 like "$(cat "$T/err")" "unknown option '--bogus'" "bad option: named"
 "$CAPSCOPE" explain oci 2>/dev/null; is "$?" 2 "missing bundle: exit 2"
 "$CAPSCOPE" explain oci --caller nobody "$B" 2>/dev/null; is "$?" 2 "bad --caller: exit 2"
-"$CAPSCOPE" explain oci "$T/nothing" 2>"$T/err"; is "$?" 1 "no config.json: exit 1"
+"$CAPSCOPE" explain oci "$T/nothing" 2>"$T/err"; is "$?" 2 "no config.json: exit 2"
 like "$(cat "$T/err")" "nothing/config.json: cannot read" "no config.json: names the file"
 
 mkdir -p "$T/bad"
 printf '{"root": {"path": "rootfs"},\n "process": {"args": ["x"], "user": {"uid": "0"}}}\n' >"$T/bad/config.json"
-"$CAPSCOPE" explain oci "$T/bad" 2>"$T/err"; is "$?" 1 "string uid: exit 1"
+"$CAPSCOPE" explain oci "$T/bad" 2>"$T/err"; is "$?" 2 "string uid: exit 2"
 is "$(cat "$T/err")" "capscope explain oci: $T/bad/config.json:2:46: process.user.uid: must be a number from 0 to 4294967295" "string uid: file, line, column, field"
 printf '{"root": {"path": "/nonexistent-rootfs"}, "process": {"args": ["x"]}}' >"$T/bad/config.json"
-"$CAPSCOPE" explain oci "$T/bad" 2>"$T/err"; is "$?" 1 "missing rootfs: exit 1"
+"$CAPSCOPE" explain oci "$T/bad" 2>"$T/err"; is "$?" 2 "missing rootfs: exit 2"
 like "$(cat "$T/err")" "root.path: /nonexistent-rootfs" "missing rootfs: names root.path"
 
 out=$("$CAPSCOPE" explain oci --caller root "$B"); is "$?" 0 "article bundle: the process starts (exit 0)"

@@ -44,7 +44,7 @@ is "$(getfattr --absolute-names -n security.capability -e hex "$T/ns0" | sed -n 
    "$(getfattr --absolute-names -n security.capability -e hex "$T/ns0-lib" | sed -n 2p)" "file set -n 0 writes v2"
 # The kernel refuses a rootid that maps to no uid (-1); so must we, loudly.
 : >"$T/nsbad"
-"$CAPSCOPE" file set -n 4294967295 cap_net_raw+ep "$T/nsbad" 2>/dev/null; is $? 1 "rootid 4294967295 is refused by the kernel and reported"
+"$CAPSCOPE" file set -n 4294967295 cap_net_raw+ep "$T/nsbad" 2>/dev/null; is $? 2 "rootid 4294967295 is refused by the kernel and reported"
 json=$("$CAPSCOPE" file get --json "$T/ns-4242")
 is "$(jq -c '.files[0].file_caps | [.version, .rootid, .effective, .permitted.names, .text]' <<<"$json")" \
    '[3,4242,true,["CAP_NET_RAW"],"cap_net_raw=ep"]' "--json: version, rootid, effective, sets, text"
@@ -60,17 +60,17 @@ for v in "" -v; do
 done
 got=$("$CAPSCOPE" file get "$T/missing" 2>&1); rc=$?
 is "$got" "$(getcap "$T/missing" 2>&1)" "missing file: getcap's message"
-is "$rc" 1 "missing file: exit 1 (getcap exits 0, we do not hide it)"
+is "$rc" 2 "missing file: exit 2 (getcap exits 0, we do not hide it)"
 
 # Sets the single effective bit cannot encode are refused and nothing is written.
 : >"$T/refuse"
 out=$("$CAPSCOPE" file set 'cap_chown+ep cap_kill+p' "$T/refuse" 2>&1); rc=$?
-is "$rc" 1 "mixed effective bits are refused"
+is "$rc" 2 "mixed effective bits are refused"
 like "$out" "effective" "with the reason"
 getfattr -n security.capability "$T/refuse" >/dev/null 2>&1
 is $? 1 "and no xattr was written"
-"$CAPSCOPE" file set 'cap_bogus+ep' "$T/refuse" 2>/dev/null; is $? 1 "unknown name refused"
-"$CAPSCOPE" file set cap_chown+ep "$T/link" 2>/dev/null; is $? 1 "set refuses to write through a symlink"
+"$CAPSCOPE" file set 'cap_bogus+ep' "$T/refuse" 2>/dev/null; is $? 2 "unknown name refused"
+"$CAPSCOPE" file set cap_chown+ep "$T/link" 2>/dev/null; is $? 2 "set refuses to write through a symlink"
 is "$(getcap "$T/lib-1")" "$T/lib-1 cap_net_bind_service=ep" "the symlink target is untouched"
 "$CAPSCOPE" file set -n -5 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "negative rootid is a usage error"
 "$CAPSCOPE" file set -n 4294967296 cap_chown+ep "$T/refuse" 2>/dev/null; is $? 2 "rootid past 32 bits is a usage error"
@@ -83,7 +83,7 @@ nocaps() { ! getfattr -n security.capability "$1" >/dev/null 2>&1; }
 setcap cap_kill+p "$T/b"
 for bad in "$T/fifo" "$T/link" "$T/dir" "$T/missing" /proc/self/status; do
   out=$(timeout 10 "$CAPSCOPE" file set cap_chown+ep "$T/a" "$bad" "$T/b" 2>&1); rc=$?
-  is "$rc" 1 "file set with ${bad#"$T"/} among good paths fails"
+  is "$rc" 2 "file set with ${bad#"$T"/} among good paths fails"
   like "$out" "nothing was written" "  and says nothing was written"
   nocaps "$T/a"; ok $? "  the path before it was not written"
   is "$(getcap "$T/b")" "$T/b cap_kill=p" "  the path after it keeps its old value"
@@ -92,14 +92,14 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
   mkdir "$T/ro" && : >"$T/ro/f"
   out=$(unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' &&
         '$CAPSCOPE' file set cap_chown+ep '$T/a' '$T/ro/f'" 2>&1); rc=$?
-  is "$rc" 1 "a file on a read-only mount fails the whole set"
+  is "$rc" 2 "a file on a read-only mount fails the whole set"
   like "$out" "read-only" "  naming the read-only filesystem"
   nocaps "$T/a"; ok $? "  and the other path was not written"
 else
   skip "unshare -m is not available for the read-only mount case"
 fi
 out=$(capsh --drop=cap_setfcap -- -c "'$CAPSCOPE' file set cap_chown+ep '$T/a'" 2>&1); rc=$?
-is "$rc" 1 "without CAP_SETFCAP the set fails"
+is "$rc" 2 "without CAP_SETFCAP the set fails"
 like "$out" "CAP_SETFCAP" "  naming the capability"
 "$CAPSCOPE" file set cap_chown+ep "$T/a" "$T/b"; ok $? "all good paths: written"
 is "$(getcap "$T/a" "$T/b")" "$T/a cap_chown=ep
@@ -108,6 +108,6 @@ $T/b cap_chown=ep" "  both of them"
 # rm
 "$CAPSCOPE" file rm "$T/lib-1" "$T/plain"; ok $? "file rm (a file without caps is fine)"
 is "$(getcap "$T/lib-1")" "" "caps removed"
-"$CAPSCOPE" file rm "$T/missing" 2>/dev/null; is $? 1 "file rm of a missing file fails"
+"$CAPSCOPE" file rm "$T/missing" 2>/dev/null; is $? 2 "file rm of a missing file fails"
 "$CAPSCOPE" file bogus 2>/dev/null; is $? 2 "unknown action is a usage error"
 done_testing

@@ -124,7 +124,7 @@ like "$("$CAPSCOPE" ps -v --no-bpf $p)" "securebits  \? \(--no-bpf\)" "-v says w
 
 # 7. Named pids that do not exist are errors; the all-process view tolerates churn.
 out=$("$CAPSCOPE" ps 1073741823 2>&1); rc=$?
-is "$rc" 1 "a pid that does not exist fails"
+is "$rc" 2 "a pid that does not exist fails"
 like "$out" "process 1073741823: no such process" "and says so"
 "$CAPSCOPE" ps abc 2>/dev/null; is $? 2 "a non-numeric pid is a usage error"
 ( for i in $(seq 1 300); do /bin/true; done ) &

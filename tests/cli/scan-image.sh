@@ -93,12 +93,12 @@ is "$("$CAPSCOPE" scan --json docker.tar l0.tar | jq '[.summary.targets[].kind] 
 mkdir hostile && python3 "$CAPSCOPE_TOP/tests/data/scan/mkhostile.py" hostile
 h() { "$CAPSCOPE" scan --json "hostile/$1" 2>"$T/herr"; }
 out=$(h dotdot.tar); rc=$?
-is "$rc" 1 "'..' names: exit 1"
+is "$rc" 2 "'..' names: exit 2"
 is "$(jq -r '[.findings[].path] | sort | join(" ")' <<<"$out")" "/abs/suid /etc/evil-suid /ok/ping" "'..' and absolute names stay inside the image"
 like "$(cat "$T/herr")" "climbs out of the root" "'..' is reported"
 ok "$([ ! -e /etc/evil-suid ] && [ ! -e /abs ]; echo $?)" "nothing written on the host"
 out=$(h absolute.tar); rc=$?
-is "$rc" 1 "an absolute name alone: exit 1"
+is "$rc" 2 "an absolute name alone: exit 2"
 is "$(jq -r '[.findings[].path] | join(" ")' <<<"$out")" "/usr/bin/abs-suid" "an absolute name is kept inside the image"
 like "$(cat "$T/herr")" "/etc/passwd: .*absolute name: kept inside the image as /etc/passwd" "an absolute name is reported"
 is "$(jq -r '[.summary.targets[0].errors[].message] | length' <<<"$out")" 2 "each absolute name is reported once"
@@ -136,31 +136,31 @@ is "$(jq -r '[.findings[] | "\(.path):\(.mode):\(.file_caps.text)"] | sort | joi
 out=$(h badcap.tar); rc=$?
 is "$(jq -r '.findings[0] | "\(.path) \(.file_caps.invalid) \(.risk)"' <<<"$out")" "/weird true medium" "an invalid capability value is a finding"
 out=$(h pax-liar.tar); rc=$?
-is "$rc" 1 "a PAX record lying about its length: exit 1"
+is "$rc" 2 "a PAX record lying about its length: exit 2"
 like "$(cat "$T/herr")" "liar: layer 0: .*pax" "and the damaged record is reported"
 for f in oversized truncated garbage; do
   out=$(h $f.tar); rc=$?
-  is "$rc" 1 "$f.tar: a clear error, exit 1"
+  is "$rc" 2 "$f.tar: a clear error, exit 2"
   like "$(cat "$T/herr")" "^capscope scan: hostile/$f.tar: " "$f.tar: the message names the archive"
 done
 # Decompression bombs: the ratio and the total are bounded.
 head -c $((256 << 20)) /dev/zero >zeros
 tar --format=posix -cf - zeros | zstd -q -19 -c >bomb.tar.zst; rm zeros
 "$CAPSCOPE" scan bomb.tar.zst >/dev/null 2>"$T/err"; rc=$?
-is "$rc" 1 "zstd bomb: refused"
+is "$rc" 2 "zstd bomb: refused"
 like "$(cat "$T/err")" "inflates more than 1000:1" "zstd bomb: the ratio is named"
 "$CAPSCOPE" scan --max-ratio 100000000 --max-bytes 16M bomb.tar.zst >/dev/null 2>"$T/err"; rc=$?
-is "$rc" 1 "--max-bytes bounds the total"
+is "$rc" 2 "--max-bytes bounds the total"
 like "$(cat "$T/err")" "more than 16777216 uncompressed bytes" "--max-bytes: the limit is named"
 # A docker archive whose manifest points outside or to nothing.
 mkdir evil && printf '[{"Config":"../../etc/passwd","Layers":["../../../etc/shadow"]}]' >evil/manifest.json && tar -C evil -cf evil.tar .
 "$CAPSCOPE" scan evil.tar >/dev/null 2>"$T/err"; rc=$?
-is "$rc" 1 "manifest naming host files: error"
+is "$rc" 2 "manifest naming host files: error"
 like "$(cat "$T/err")" "layer not found in the archive" "manifest names are looked up inside the archive only"
 mkdir -p evil-oci/blobs/sha256 && printf '{"imageLayoutVersion":"1.0.0"}' >evil-oci/oci-layout &&
   printf '{"schemaVersion":2,"manifests":[{"digest":"sha256:../../../../etc/passwd"}]}' >evil-oci/index.json
 "$CAPSCOPE" scan evil-oci >/dev/null 2>"$T/err"; rc=$?
-is "$rc" 1 "OCI digest with a path: error"
+is "$rc" 2 "OCI digest with a path: error"
 like "$(cat "$T/err")" "is not a digest" "digests are validated before use"
 
 done_testing

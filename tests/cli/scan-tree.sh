@@ -92,9 +92,9 @@ is "$("$CAPSCOPE" scan --json "$R/sbin/plain" | jq '.findings|length')" 0 "an un
 
 # A symlink as the root is not followed, like find -P.
 "$CAPSCOPE" scan "$R/links/out" >/dev/null 2>"$T/err"; rc=$?
-is "$rc" 1 "a symlink root is refused"
+is "$rc" 2 "a symlink root is refused"
 like "$(cat "$T/err")" "symlink" "and the message says why"
-"$CAPSCOPE" scan "$T/nonexistent" >/dev/null 2>&1; is $? 1 "a missing root is an error"
+"$CAPSCOPE" scan "$T/nonexistent" >/dev/null 2>&1; is $? 2 "a missing root is an error"
 "$CAPSCOPE" scan --bogus "$R" >/dev/null 2>&1; is $? 2 "unknown option: usage error"
 
 # nosuid mount: findings are inert; -x does not descend into it (find -xdev).
@@ -121,7 +121,7 @@ if command -v setpriv >/dev/null; then
   chmod 000 "$R/locked"
   asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
   outn=$(asnobody "$CAPSCOPE" scan --json "$R" 2>"$T/err"); rc=$?
-  is "$rc" 1 "an unreadable directory makes the scan exit 1"
+  is "$rc" 2 "an unreadable directory makes the scan exit 2"
   like "$(cat "$T/err")" "locked: cannot open directory: Permission denied" "and it is reported on stderr"
   is "$(jq -r '.summary.targets[0].errors[0].path' <<<"$outn")" "$R/locked" "and in the JSON summary"
   is "$(setid_of <<<"$outn")" "$(asnobody find -P "$R" -xdev -type f -perm /6000 2>/dev/null | sort)" "the walk goes on: equal to find run as the same user"

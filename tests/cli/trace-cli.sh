@@ -28,17 +28,17 @@ usage "unknown option|unrecognized option|invalid option" --bogus -- true
 
 if [ "$(id -u)" -eq 0 ]; then
   err=$("$CAPSCOPE" trace --container 0000deadbeef0000 2>&1)
-  is "$?" 1 "unknown container: exit 1"
+  is "$?" 2 "unknown container: exit 2"
   like "$err" "no running container's id starts with '0000deadbeef0000'" "unknown container: message"
   err=$("$CAPSCOPE" trace -p 999999999 2>&1)
-  is "$?" 1 "a process that does not exist: exit 1"
+  is "$?" 2 "a process that does not exist: exit 2"
   like "$err" "process 999999999: no such process" "…with its message"
   err=$("$CAPSCOPE" trace --cgroup /tmp --duration 1 2>&1)
   like "$err" "not a directory of the cgroup v2 hierarchy|no cgroup v2" "--cgroup outside cgroupfs"
   # Without the capabilities BPF needs: one clear sentence, exit 1.
   if command -v capsh >/dev/null; then
     err=$(capsh --drop=cap_sys_admin,cap_bpf,cap_perfmon -- -c "'$CAPSCOPE' trace -- true" 2>&1)
-    is "$?" 1 "without CAP_BPF/CAP_PERFMON/CAP_SYS_ADMIN: exit 1"
+    is "$?" 2 "without CAP_BPF/CAP_PERFMON/CAP_SYS_ADMIN: exit 2"
     like "$err" "not allowed to trace with BPF: run as root, or give capscope CAP_BPF and CAP_PERFMON" \
       "without the capabilities: says which are needed"
   else

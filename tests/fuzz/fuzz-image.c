@@ -43,8 +43,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cs_image_exec_resolve(im, names[i], "/usr/local/bin:/usr/bin:/bin::", &f);
 			if (!f.error && !f.known)
 				abort(); /* found means its metadata was read */
-			if (cs_image_lookup(im, names[i], true, &st) == 0 && st.path[0] != '/')
-				abort();
+			cs_exec_file_clear(&f);
+			if (cs_image_lookup(im, names[i], true, &st) == 0) {
+				if (st.path[0] != '/')
+					abort();
+				cs_image_stat_clear(&st);
+			}
 		}
 		if (cs_image_read_small(im, "/etc/passwd", &buf, &len) == 0 && strlen(buf) > len)
 			abort(); /* the kept content is terminated where it ends */

@@ -57,7 +57,7 @@ static struct cs_exec_file file(mode_t mode, int fcaps_state, bool fe, cs_mask_t
 {
 	struct cs_exec_file f = {.known = true, .mode = S_IFREG | mode};
 
-	strcpy(f.path, "/bin/nc");
+	f.path = (char *)"/bin/nc";
 	f.fcaps_state = fcaps_state;
 	f.fcaps.version = 2;
 	f.fcaps.effective = fe;

@@ -102,12 +102,16 @@ static void test_open_lookup(void **state)
 	assert_false(st.fcaps_invalid);
 	assert_true(st.fcaps.effective);
 	assert_true(st.fcaps.permitted == CS_BIT(10) /* CAP_NET_BIND_SERVICE */);
+	cs_image_stat_clear(&st);
 	assert_int_equal(cs_image_lookup(im, "/usr/bin/nc", false, &st), 0);
 	assert_true(S_ISLNK(st.mode));
 	assert_string_equal(st.link, "/bin/nc.openbsd");
+	assert_string_equal(st.path, "/usr/bin/nc");
+	cs_image_stat_clear(&st);
 	/* ".." stops at the image root: the image's own file, never the host's. */
 	assert_int_equal(cs_image_lookup(im, "usr/bin/up", true, &st), 0);
 	assert_string_equal(st.path, "/etc/passwd");
+	cs_image_stat_clear(&st);
 	assert_int_equal(cs_image_lookup(im, "/usr/bin/out", true, &st), -ENOENT);
 	assert_int_equal(cs_image_lookup(im, "/usr/bin/loop1", true, &st), -ELOOP);
 	assert_int_equal(cs_image_lookup(im, "/usr/bin/su/x", true, &st), -ENOTDIR);
@@ -160,25 +164,33 @@ static void test_exec_resolve(void **state)
 	assert_true(f.fcaps.permitted == CS_BIT(10) /* CAP_NET_BIND_SERVICE */);
 	assert_false(f.nosuid);
 	/* A PATH entry that holds a non-executable file is skipped. */
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "data", "/usr/bin", &f);
 	assert_int_equal(f.error, ENOENT);
 	/* Named with a '/': found even when not executable (execve says EACCES). */
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "/usr/bin/up", NULL, &f);
 	assert_int_equal(f.error, 0);
 	assert_true(f.known);
 	assert_int_equal(f.mode, S_IFREG | 0644);
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "usr/bin/su", NULL, &f);
 	assert_int_equal(f.mode, S_IFREG | 04755);
 	assert_int_equal(f.owner_uid, 0);
 	assert_int_equal(f.fcaps_state, 0);
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "/usr/bin/loop1", NULL, &f);
 	assert_int_equal(f.error, ELOOP);
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "/usr/bin/out", NULL, &f);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "nc", NULL, &f);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
 	cs_image_exec_resolve(im, "", "/bin", &f);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
 	cs_image_close(im);
 }
 

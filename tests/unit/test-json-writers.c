@@ -190,6 +190,7 @@ static void dry_run(void **state)
 	assert_non_null(strstr(s, "\"process\":null,\"steps\":["));
 	free(s);
 	cs_steps_free(&st);
+	cs_launch_dry_run_clear(r);
 	free(r);
 	free(l);
 }

@@ -55,7 +55,7 @@ static struct cs_exec_file file(mode_t mode, uid_t owner)
 	struct cs_exec_file f;
 
 	memset(&f, 0, sizeof(f));
-	strcpy(f.path, "/bin/x");
+	f.path = (char *)"/bin/x";
 	f.known = true;
 	f.mode = S_IFREG | mode;
 	f.owner_uid = f.owner_gid = owner;

@@ -104,7 +104,7 @@ static void runc_article(void **state)
 	cs_cap_last_override(40);
 	memset(&p, 0, sizeof(p));
 	memset(&f, 0, sizeof(f));
-	strcpy(f.path, "/usr/bin/nc");
+	f.path = (char *)"/usr/bin/nc";
 	f.known = true;
 	f.mode = S_IFREG | 0755;
 	p.uid = p.gid = 1000;
@@ -180,16 +180,22 @@ static void resolver(void **state)
 	assert_string_equal(f.path, "/bin/tool");
 	assert_int_equal(f.mode & 07777, 04711);
 	assert_int_equal(f.owner_uid, getuid());
+	cs_exec_file_clear(&f);
 	assert_int_equal(cs_exec_file_resolve(dir, "data", "/bin", &f, NULL), 0);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
 	assert_int_equal(cs_exec_file_resolve(dir, "tool", NULL, &f, NULL), 0);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
 	assert_int_equal(cs_exec_file_resolve(dir, "/bin/escape", NULL, &f, NULL), 0);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
 	assert_int_equal(cs_exec_file_resolve(dir, "/bin/abs", NULL, &f, NULL), 0);
 	assert_int_equal(f.error, 0);
 	assert_int_equal(f.mode & 07777, 04711);
+	cs_exec_file_clear(&f);
 	assert_int_equal(cs_exec_file_resolve("/nonexistent-root", "x", NULL, &f, NULL), -ENOENT);
+	cs_exec_file_clear(&f);
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	assert_int_equal(system(path), 0);

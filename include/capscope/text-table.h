@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Aligned text tables: rows of cells, columns padded to the widest cell by
+ * display width. Shared by every text report (the CLI's, and any program
+ * that wants the same layout), as lib/json.c is shared by every JSON one.
+ */
+#ifndef CAPSCOPE_TEXT_TABLE_H
+#define CAPSCOPE_TEXT_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "caps.h"
+
+struct cs_table {
+	size_t ncol, nrow, cap;
+	char **cells; /* nrow * ncol, owned */
+};
+
+CS_EXPORT void cs_table_init(struct cs_table *t, size_t ncol);
+/* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM. */
+CS_EXPORT int cs_table_add(struct cs_table *t, const char *const *cells);
+/*
+ * Write the rows to f, the first one wrapped in header_sgr (an SGR escape
+ * such as "\033[1m"; NULL or "" for none). Cells are written as they are:
+ * escaping untrusted text (cs_escape_text) is the caller's job.
+ */
+CS_EXPORT void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr);
+CS_EXPORT void cs_table_free(struct cs_table *t);
+
+#endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* A trace target resolved to the tracer's scope, and the watch loop (trace-watch.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "capscope/proc.h"
+#include "capscope/trace-watch.h"
+
+static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
+			  char **what, struct cs_diag *d)
+{
+	struct cs_cgroup_target cg = {0};
+	char *cpath = NULL;
+	int rc;
+
+	if (tg->container) {
+		rc = cs_container_cgroup(tg->container, &cpath);
+		if (rc == -ESRCH)
+			return cs_diag_set(d, -rc, 0, 0, "container",
+					   "no running container's id starts with '%s'",
+					   tg->container);
+		if (rc < 0)
+			return cs_diag_set(d, -rc, 0, 0, "container",
+					   "container %s: its cgroup v2 path: %s", tg->container,
+					   strerror(-rc));
+	}
+	rc = cs_cgroup_resolve(tg->container ? cpath : tg->cgroup, &cg);
+	free(cpath);
+	if (rc == -EMEDIUMTYPE)
+		cs_diag_set(d, -rc, 0, 0, "cgroup",
+			    "no cgroup v2 hierarchy is mounted: --cgroup and --container need it");
+	else if (rc == -EXDEV)
+		cs_diag_set(d, -rc, 0, 0, "cgroup",
+			    "--cgroup: '%s' is not a directory of the cgroup v2 hierarchy",
+			    tg->cgroup ? tg->cgroup : cg.path);
+	else if (rc < 0)
+		cs_diag_set(d, -rc, 0, 0, "cgroup", "cgroup %s: %s", cg.path ? cg.path : "?",
+			    strerror(-rc));
+	else if (asprintf(what, "cgroup %s", cg.path) < 0)
+		rc = cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	cfg->scope = CS_TRACER_CGROUP;
+	cfg->cgroup_id = cg.id;
+	cfg->cgroup_level = cg.level;
+	cs_cgroup_target_free(&cg);
+	return rc;
+}
+
+int cs_trace_target_resolve(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
+			    char **what, struct cs_diag *d)
+{
+	int rc = 0;
+
+	*what = NULL;
+	cfg->scope = CS_TRACER_PIDS;
+	if (tg->cmd) {
+		rc = asprintf(what, "'%s'", tg->cmd[0]);
+	} else if (tg->pid) {
+		if (kill(tg->pid, 0) < 0 && errno == ESRCH)
+			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
+					   (int)tg->pid);
+		rc = asprintf(what, "process %d and its children", (int)tg->pid);
+	} else if (tg->all) {
+		cfg->scope = CS_TRACER_ALL;
+		rc = asprintf(what, "all processes");
+	} else {
+		return resolve_cgroup(tg, cfg, what, d);
+	}
+	if (rc < 0) {
+		*what = NULL;
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A shell's convention, so a report can say "exit status 130" for SIGINT. */
+static int wait_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+static int watch_command(struct cs_tracer *t, const struct cs_trace_watch *w, int *status,
+			 struct cs_diag *d)
+{
+	char *const *cmd = w->target->cmd;
+	pid_t child = 0;
+	int rc = cs_tracer_spawn(t, cmd, w->cmd_stdout_to_stderr, &child);
+
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, NULL, "cannot run '%s': %s", cmd[0],
+				   strerror(-rc));
+	for (;;) {
+		int st;
+
+		if (waitpid(child, &st, WNOHANG) == child) {
+			*status = wait_status(st);
+			return 0;
+		}
+		if (w->signal && *w->signal) {
+			/* A signal sent to the tracer alone is passed on; the
+			 * terminal's Ctrl-C already reached the child. */
+			if (!(w->signal_from_tty && *w->signal_from_tty))
+				kill(child, *w->signal);
+			*w->signal = 0;
+		}
+		cs_tracer_poll(t, 50, w->on_event, w->ctx);
+	}
+}
+
+int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *status,
+		    struct cs_diag *d)
+{
+	const struct cs_trace_target *tg = w->target;
+	double t0 = now_s();
+
+	if (tg->cmd)
+		return watch_command(t, w, status, d);
+	if (tg->pid)
+		cs_tracer_track_tree(t, tg->pid);
+	while (!(w->signal && *w->signal)) {
+		if (w->duration > 0 && now_s() - t0 >= w->duration)
+			break;
+		if (tg->pid && kill(tg->pid, 0) < 0 && errno == ESRCH)
+			break;
+		cs_tracer_poll(t, 100, w->on_event, w->ctx);
+	}
+	return 0;
+}
