@@ -16,4 +16,8 @@ int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);
 
+/* A child's wait status as a shell reports it: the exit code, or 128+N after
+ * signal N (lib/trace/watch.c). */
+int cs_wait_status(int status);
+
 #endif

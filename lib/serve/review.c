@@ -8,11 +8,6 @@
  * (another kind, a subresource, DELETE) is allowed without a word: the
  * webhook speaks only about capabilities. A dry run gets the same answer.
  */
-/* A warning line is cut at 120 characters on purpose: the API server's limit. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wformat-truncation"
-#endif
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +15,7 @@
 #include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/serve.h"
+#include "internal/cleanup.h"
 
 /* kubectl shows them all; past this many, explain pod is the place to look. */
 #define MAX_WARNINGS 32
@@ -83,10 +79,15 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 /* One warning saying what could not be read. */
 static int unreadable(const char *what, const struct cs_diag *d, char ***lines, size_t *n)
 {
-	char msg[400], line[CS_EXPLAIN_WARNING_MAX + 1];
+	char msg[400];
+	cs_cleanup_free char *line = NULL;
 
 	cs_diag_format(d, msg, sizeof(msg));
-	snprintf(line, sizeof(line), "capscope could not read the %s: %s", what, msg);
+	if (asprintf(&line, "capscope could not read the %s: %s", what, msg) < 0)
+		return -ENOMEM;
+	/* Cut at 120 characters on purpose: the API server's limit for a warning. */
+	if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
+		line[CS_EXPLAIN_WARNING_MAX] = '\0';
 	return push(lines, n, cs_escape_dup(line));
 }
 

@@ -17,28 +17,33 @@
 
 #include "capscope/launch.h"
 #include "capscope/trace.h"
+#include "internal/util.h"
 
 /* In the child: never returns. Writes why it did not exec to fd. */
 __attribute__((noreturn)) static void child(char *const argv[], cs_mask_t m, int fd)
 {
-	static struct cs_launch_plan p;
-	static struct cs_launch l;
+	struct cs_launch_plan *pp = calloc(1, sizeof(*pp));
+	struct cs_launch *l = calloc(1, sizeof(*l));
 	struct cs_cred self;
 	struct cs_steps st;
 	struct cs_diag d = {0};
 	char msg[768];
 	int rc;
 
-	p.set_bounding = true;
-	p.bounding = m;
-	p.set_caps = true;
-	p.caps_inh = p.caps_prm = p.caps_eff = m;
+	if (!pp || !l) {
+		snprintf(msg, sizeof(msg), "out of memory");
+		goto fail;
+	}
+	pp->set_bounding = true;
+	pp->bounding = m;
+	pp->set_caps = true;
+	pp->caps_inh = pp->caps_prm = pp->caps_eff = m;
 	if ((rc = cs_cred_read_self(&self, &d)) < 0) {
 		snprintf(msg, sizeof(msg), "reading own credentials: %s", d.message);
 		goto fail;
 	}
 	cs_steps_init(&st);
-	rc = cs_launch_prepare(&p, &self, &l, &st, &d);
+	rc = cs_launch_prepare(pp, &self, l, &st, &d);
 	cs_steps_free(&st);
 	if (rc < 0) {
 		snprintf(msg, sizeof(msg), "step '%s' refused: %s (%s)", d.field, cs_errno_name(rc),
@@ -46,12 +51,12 @@ __attribute__((noreturn)) static void child(char *const argv[], cs_mask_t m, int
 		goto fail;
 	}
 	d = (struct cs_diag){0};
-	if ((rc = cs_launch_apply(&l, &d)) < 0) {
+	if ((rc = cs_launch_apply(l, &d)) < 0) {
 		snprintf(msg, sizeof(msg), "step '%s' failed: %s (%s)", d.field[0] ? d.field : "?",
 			 cs_errno_name(rc), d.message);
 		goto fail;
 	}
-	if ((rc = cs_launch_verify(&l, &d)) < 0) {
+	if ((rc = cs_launch_verify(l, &d)) < 0) {
 		snprintf(msg, sizeof(msg), "step 'verify' failed: %s", d.message);
 		goto fail;
 	}
@@ -61,15 +66,6 @@ fail:
 	if (write(fd, msg, strlen(msg)) < 0)
 		_exit(127);
 	_exit(127);
-}
-
-static int wait_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
 }
 
 /* What the child wrote before it exited, or NULL when it exec'd (EOF, close-on-exec). */
@@ -125,7 +121,7 @@ int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status, bool s
 		if (errno != EINTR)
 			return -errno;
 	v->ran = true;
-	v->status = wait_status(status);
+	v->status = cs_wait_status(status);
 	v->ok = v->status == orig_status;
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "capscope/proc.h"
 #include "capscope/trace-watch.h"
+#include "internal/util.h"
 
 static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
 			  char **what, struct cs_diag *d)
@@ -85,8 +86,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A shell's convention, so a report can say "exit status 130" for SIGINT. */
-static int wait_status(int status)
+int cs_wait_status(int status)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
@@ -109,7 +109,7 @@ static int watch_command(struct cs_tracer *t, const struct cs_trace_watch *w, in
 		int st;
 
 		if (waitpid(child, &st, WNOHANG) == child) {
-			*status = wait_status(st);
+			*status = cs_wait_status(st);
 			return 0;
 		}
 		if (w->signal && *w->signal) {
