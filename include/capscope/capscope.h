@@ -31,6 +31,7 @@ extern "C" {
 #include "image.h"
 #include "oci.h"
 #include "kernel.h"
+#include "userns.h"
 #include "runtime.h"
 #include "cri.h"
 #include "launch.h"
