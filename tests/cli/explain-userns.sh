@@ -59,6 +59,14 @@ is "$(j '.user_namespace.capabilities | map(.name + "=" + .scope + ":" + (.works
 like "$(j '.user_namespace.capabilities[] | select(.name == "CAP_SYS_MODULE") | .source' "$T/node.yaml")" "capable\\(CAP_SYS_MODULE\\)" \
   "SYS_MODULE cites the kernel's capable() check"
 
+like "$(j '.verdicts[] | select(.capability == "SYS_TIME") | .why' "$T/node.yaml")" \
+  "held in the pod's user namespace and the kernel checks it only in the node's .*capable\\(CAP_SYS_TIME\\).*never works from this pod" \
+  "verdict: SYS_TIME is effective in the sets but never works from the pod"
+like "$(j '.verdicts[] | select(.capability == "NET_BIND_SERVICE") | .why' "$T/node.yaml")" \
+  "held in the pod's user namespace, it acts on what the pod owns: binds ports below 1024" \
+  "verdict: NET_BIND_SERVICE acts on what the pod owns"
+like "$(j '.verdicts[0].why' "$T/host.yaml")" "^effective: euid 0[^;]*$" "verdict without a user namespace: no such note"
+
 # bind:443 works in the pod's netns
 like "$(j '.checks[0] | [.ok, .why] | join(" ")' --check bind:443 "$T/root.yaml")" "^true .*pod's user namespace.*network namespace: the bind works there" \
   "bind:443 as root in the pod: works in the pod's own network namespace"
