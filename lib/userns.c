@@ -169,30 +169,20 @@ const struct cs_userns_cap *cs_userns_cap_info(int cap)
 	return &unknown;
 }
 
+/* Indexed by enum cs_userns_scope: the JSON id and the text column. */
+static const char *const scope_names[][2] = {
+    {"pod-namespaces", "inside the pod"},
+    {"mapped-ids", "pod-owned ids"},
+    {"partly", "partly"},
+    {"node-only", "never"},
+};
+
 const char *cs_userns_scope_id(enum cs_userns_scope s)
 {
-	switch (s) {
-	case CS_USERNS_POD_NAMESPACES:
-		return "pod-namespaces";
-	case CS_USERNS_MAPPED_IDS:
-		return "mapped-ids";
-	case CS_USERNS_PARTLY:
-		return "partly";
-	default:
-		return "node-only";
-	}
+	return scope_names[(unsigned)s <= CS_USERNS_NODE_ONLY ? s : CS_USERNS_NODE_ONLY][0];
 }
 
 const char *cs_userns_scope_label(enum cs_userns_scope s)
 {
-	switch (s) {
-	case CS_USERNS_POD_NAMESPACES:
-		return "inside the pod";
-	case CS_USERNS_MAPPED_IDS:
-		return "pod-owned ids";
-	case CS_USERNS_PARTLY:
-		return "partly";
-	default:
-		return "never";
-	}
+	return scope_names[(unsigned)s <= CS_USERNS_NODE_ONLY ? s : CS_USERNS_NODE_ONLY][1];
 }

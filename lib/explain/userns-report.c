@@ -32,6 +32,18 @@ static cs_mask_t held(const struct cs_oci_process *oci, const struct cs_cred *po
 	return (oci->caps.present & (1u << CS_EFF)) ? oci->caps.set[CS_EFF] : 0;
 }
 
+/* The row of the next capability in eff after *cap, its name ("CAP_…") in
+ * name; NULL after the last. */
+static const struct cs_userns_cap *next_held(cs_mask_t eff, int *cap, char *name, size_t len)
+{
+	while (++*cap < 64)
+		if (eff & CS_BIT(*cap)) {
+			cs_cap_name_r(*cap, true, name, len);
+			return cs_userns_cap_info(*cap);
+		}
+	return NULL;
+}
+
 static uid_t uid_of(const struct cs_oci_process *oci, const struct cs_cred *post)
 {
 	return post ? post->uid[1] : oci->uid;
@@ -56,6 +68,7 @@ char *cs_userns_report_text(const struct cs_oci_process *oci, const struct cs_cr
 	cs_cleanup_free char *out = NULL;
 	size_t len = 0;
 	char range[48], uid[48], name[64];
+	const struct cs_userns_cap *u;
 	cs_mask_t eff;
 	FILE *f;
 
@@ -79,17 +92,10 @@ char *cs_userns_report_text(const struct cs_oci_process *oci, const struct cs_cr
 	eff = held(oci, post);
 	if (!eff)
 		fprintf(f, "%sNo capability is effective.\n", indent);
-	for (int cap = 0; cap < 64; cap++) {
-		const struct cs_userns_cap *u;
-
-		if (!(eff & CS_BIT(cap)))
-			continue;
-		u = cs_userns_cap_info(cap);
-		cs_cap_name_r(cap, true, name, sizeof(name));
+	for (int cap = -1; (u = next_held(eff, &cap, name, sizeof(name)));)
 		fprintf(f, "%s  %-20s %-15s %s\n", indent,
 			strncmp(name, "CAP_", 4) ? name : name + 4, cs_userns_scope_label(u->scope),
 			u->acts_on);
-	}
 	if (fclose(f) != 0 || !out) {
 		*err = -ENOMEM;
 		return NULL;
@@ -116,6 +122,7 @@ static void maps(struct cs_json *j, const struct cs_idmap *m, size_t n)
 void cs_userns_report_json(struct cs_json *j, const struct cs_oci_process *oci,
 			   const struct cs_cred *post)
 {
+	const struct cs_userns_cap *u;
 	uint32_t host;
 	char name[64];
 	cs_mask_t eff;
@@ -142,13 +149,7 @@ void cs_userns_report_json(struct cs_json *j, const struct cs_oci_process *oci,
 	cs_json_key(j, "capabilities");
 	cs_json_arr_begin(j);
 	eff = held(oci, post);
-	for (int cap = 0; cap < 64; cap++) {
-		const struct cs_userns_cap *u;
-
-		if (!(eff & CS_BIT(cap)))
-			continue;
-		u = cs_userns_cap_info(cap);
-		cs_cap_name_r(cap, true, name, sizeof(name));
+	for (int cap = -1; (u = next_held(eff, &cap, name, sizeof(name)));) {
 		cs_json_obj_begin(j);
 		cs_json_key(j, "name");
 		cs_json_str(j, name);
