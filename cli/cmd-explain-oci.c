@@ -13,6 +13,7 @@
 #include "capscope/runtime.h"
 #include "capscope/scan.h"
 #include "capscope/text.h"
+#include "capscope/userns.h"
 #include "explain.h"
 #include "output.h"
 
@@ -89,9 +90,10 @@ static void flow(const struct cs_oci_config *cfg, const struct cs_oci_explain_re
 
 	cs_table_init(&t, 8);
 	cs_table_add(&t, hdr);
-	snprintf(u[0], sizeof(u[0]), "%u", (unsigned)p->uid);
+	cs_userns_id_text(p->uid_map, p->n_uid_map, p->user_namespace, p->uid, u[0], sizeof(u[0]));
 	cs_explain_flow_row(&t, "config.json", u[0], &p->caps, p->no_new_privileges);
-	snprintf(u[1], sizeof(u[1]), "%u", (unsigned)r->pre.uid[1]);
+	cs_userns_id_text(p->uid_map, p->n_uid_map, p->user_namespace, r->pre.uid[1], u[1],
+			  sizeof(u[1]));
 	cs_explain_flow_row(&t, "runc, before execve", u[1], &r->pre.caps, r->pre.no_new_privs);
 	if (r->exec.ok) {
 		snprintf(u[2], sizeof(u[2]), "%u/%u/%u/%u", (unsigned)post->uid[0],
@@ -105,12 +107,17 @@ static void flow(const struct cs_oci_config *cfg, const struct cs_oci_explain_re
 static void text_out(const struct cs_oci_config *cfg, const struct cs_oci_explain_result *r)
 {
 	const struct cs_exec_result *res = &r->exec;
+	char *un;
+	int err;
 
 	printf("Bundle: %s (rootfs %s)%s\n", cs_esc(cfg->bundle), cs_esc(cfg->root_path),
 	       cfg->process.user_namespace ? ", user namespace" : "");
 	describe_file(&r->file);
 	printf("\n");
 	flow(cfg, r);
+	if ((un = cs_userns_report_text(&cfg->process, res->ok ? &r->post : NULL, "", &err)))
+		printf("\n%s", un);
+	free(un);
 	if (!res->ok)
 		printf("\nThe process does not start: %s (%s) at %s [%s].\n",
 		       cs_errno_name(res->error), strerror(res->error), res->step, res->layer);

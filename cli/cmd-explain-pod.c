@@ -23,6 +23,7 @@
 #include "capscope/scan.h"
 #include "capscope/scc.h"
 #include "capscope/scc-load.h"
+#include "capscope/userns.h"
 #include "explain-pod.h"
 #include "explain.h"
 #include "output.h"
@@ -46,6 +47,8 @@ static const char help[] =
     "                       SCCs given with --scc or --use\n"
     "  --use NAME           also grant the pod's service account this SCC\n"
     "  --uid-range S/N      the namespace's uid range (default 1000660000/10000)\n"
+    "  --userns-base N      hostUsers: false pods: the node uid their uid 0 maps to\n"
+    "                       (a multiple of 65536; default 65536, the kubelet's first)\n"
     "  --runtime NAME[@VER] crio (default), containerd, docker or podman, at a release\n"
     "                       (containerd@1.6, docker@20.10, podman@4, ...; default: current)\n"
     "  --runtime-caps MASK  what the runtime daemon itself holds (hex, names or 'self'):\n"
@@ -107,6 +110,7 @@ struct state {
 	bool json;
 	bool caller_self;
 	struct cs_cred self;
+	uint32_t userns_base; /* --userns-base, 0: the default */
 };
 
 struct run_ctx {
@@ -146,6 +150,7 @@ static int run(struct state *s)
 	    .n_granted = s->sc.n_granted,
 	    .uid_range_start = s->o.uid_start,
 	    .uid_range_size = s->o.uid_size,
+	    .userns_base = s->userns_base,
 	    .image_config = s->img_loaded ? &s->img
 			    : s->image	  ? cs_image_get_info(s->image)->config
 					  : NULL,
@@ -256,6 +261,13 @@ static int parse_option(int c, struct state *s, struct args *a)
 			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
 			    optarg);
 		return 0;
+	case 'B': {
+		struct cs_diag d = {0};
+
+		return cs_userns_base_parse(optarg, &s->userns_base, &d) < 0
+			   ? cs_usage_err(CMD, "--userns-base: %s", d.message)
+			   : 0;
+	}
 	case 'r':
 		return parse_runtime(s, optarg);
 	case 'P':
@@ -296,6 +308,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"use", required_argument, NULL, 'u'},
 	    {"uid-range", required_argument, NULL, 'U'},
 	    {"runtime", required_argument, NULL, 'r'},
+	    {"userns-base", required_argument, NULL, 'B'},
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"crio-config", required_argument, NULL, 'C'},
 	    {"rootfs", required_argument, NULL, 'R'},

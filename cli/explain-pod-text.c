@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "capscope/text.h"
+#include "capscope/userns.h"
 #include "explain-pod.h"
 #include "explain.h"
 #include "output.h"
@@ -25,7 +26,8 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	if (psa->level < CS_PSA_RESTRICTED)
 		printf(" (not %s: %s)", psa->level == CS_PSA_PRIVILEGED ? "baseline" : "restricted",
 		       cs_esc(psa->level == CS_PSA_PRIVILEGED ? psa->baseline_fail
-							      : psa->restricted_fail));
+			      : psa->restricted_fail	      ? psa->restricted_fail
+							      : ""));
 	printf("\n");
 	if (r->scc_modelled) {
 		printf("  SCC admission: %s\n", cs_esc(r->scc.reason));
@@ -109,17 +111,21 @@ static void flow(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 	static const char *const hdr[] = {"STAGE",     "UID",	      "BOUNDING", "PERMITTED",
 					  "EFFECTIVE", "INHERITABLE", "AMBIENT",  "NNP"};
 	struct cs_table t;
-	char u[3][32], stage[64];
+	const struct cs_oci_process *o = c->oci;
+	char u[3][48], stage[64];
 
 	cs_table_init(&t, 8);
 	cs_table_add(&t, hdr);
-	snprintf(u[0], sizeof(u[0]), "%u", (unsigned)c->oci->uid);
+	/* In a user namespace the UID column shows the node's uid too. */
+	cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, o->uid, u[0], sizeof(u[0]));
 	snprintf(stage, sizeof(stage), "OCI (%s)", cs_cri_runtime_name(rt));
 	cs_explain_flow_row(&t, stage, u[0], &c->oci->caps, c->oci->no_new_privileges);
-	snprintf(u[1], sizeof(u[1]), "%u", (unsigned)c->pre.euid);
+	cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, c->pre.euid, u[1],
+			  sizeof(u[1]));
 	cs_explain_flow_row(&t, "runc, before execve", u[1], &c->pre.caps, c->pre.no_new_privs);
 	if (c->exec.ok && c->post) {
-		snprintf(u[2], sizeof(u[2]), "%u", (unsigned)c->post->uid[1]);
+		cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, c->post->uid[1],
+				  u[2], sizeof(u[2]));
 		cs_explain_flow_row(&t, "after execve", u[2], &c->post->caps,
 				    c->post->no_new_privs);
 	}
@@ -130,6 +136,8 @@ static void flow(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 static void process(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 {
 	const struct cs_helper_result *h = c->helper;
+	char *un;
+	int err;
 
 	entrypoint(c);
 	flow(c, rt);
@@ -137,6 +145,9 @@ static void process(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 		proc_line("  /proc: ", &c->post->caps);
 		printf("\n");
 	}
+	if ((un = cs_userns_report_text(c->oci, c->exec_ok ? c->post : NULL, "  ", &err)))
+		printf("\n%s", un);
+	free(un);
 	if (!c->exec_ok)
 		printf("  The process does not start: %s\n", cs_esc(c->exec_error));
 	if (!h)

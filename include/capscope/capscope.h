@@ -32,6 +32,7 @@ extern "C" {
 #include "image.h"
 #include "oci.h"
 #include "kernel.h"
+#include "userns.h"
 #include "runtime.h"
 #include "cri.h"
 #include "launch.h"

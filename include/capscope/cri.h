@@ -87,6 +87,10 @@ struct cs_cri_request {
 	const gid_t *groups;
 	size_t n_groups;
 	bool user_namespace; /* hostUsers: false */
+	/* The node uid (and gid) the pod's id 0 maps to: what the kubelet's
+	 * userns manager allocated (cs_userns_pod_map); 0 means the first block,
+	 * CS_USERNS_DEFAULT_BASE. */
+	uint32_t userns_base;
 };
 
 /* CRI-O's built-in defaults (internal/config/capabilities). */

@@ -228,6 +228,9 @@ struct cs_pod_explain_opts {
 	const char *const *granted; /* SCCs the service account may use; NULL: all */
 	size_t n_granted;
 	uint32_t uid_range_start, uid_range_size;
+	/* hostUsers: false pods: the node id their id 0 maps to (--userns-base);
+	 * 0: the kubelet's first block, CS_USERNS_DEFAULT_BASE. */
+	uint32_t userns_base;
 	/* The image: its config, and its files either in a directory or an image. */
 	const struct cs_image_config *image_config; /* NULL: not given */
 	const char *rootfs;

@@ -15,16 +15,23 @@ enum cs_psa_level { CS_PSA_PRIVILEGED = 0, CS_PSA_BASELINE, CS_PSA_RESTRICTED };
 
 struct cs_psa_result {
 	enum cs_psa_level level; /* strictest level the pod meets */
-	char baseline_fail[768]; /* why not baseline ("" when it is) */
-	char restricted_fail[768];
+	char *baseline_fail;	 /* why not baseline, "; "-separated; NULL when it is */
+	char *restricted_fail;	 /* why not restricted; NULL when it is */
 };
 
 /*
  * sc: per container (same index as pod->containers) effective security
- * contexts to judge, or NULL to use the pod as written.
+ * contexts to judge, or NULL to use the pod as written. The policy is the
+ * current one ("latest", 1.35 and later): for a pod with hostUsers: false
+ * the restricted checks runAsNonRoot and runAsUser are skipped
+ * (policy/check_runAsNonRoot.go runAsNonRoot1_35, check_runAsUser.go
+ * runAsUser1_35, helpers.go relaxPolicyForUserNamespacePod). 0 or -ENOMEM;
+ * free r with cs_psa_result_free either way.
  */
-CS_EXPORT void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *sc,
-			       struct cs_psa_result *r);
+CS_EXPORT int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *sc,
+			      struct cs_psa_result *r);
+/* Free r's strings (r itself belongs to the caller); NULL-safe. */
+CS_EXPORT void cs_psa_result_free(struct cs_psa_result *r);
 CS_EXPORT const char *cs_psa_level_name(enum cs_psa_level l);
 
 #endif

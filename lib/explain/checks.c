@@ -56,8 +56,9 @@ static char *bind_why(const struct pod_work *w, int port, bool *ok)
 		return cs_strf("CAP_NET_BIND_SERVICE is in the effective set%s%s",
 			       h ? " of the process the helper execs" : "",
 			       r->oci && r->oci->user_namespace
-				   ? " (of the pod's user namespace, which owns its network "
-				     "namespace)"
+				   ? ", held in the pod's user namespace, which owns the pod's "
+				     "network namespace: the bind works there (never on the "
+				     "node's network)"
 				   : "");
 	}
 	return cs_strf("port %d < %d (%s) and CAP_NET_BIND_SERVICE is not effective", port,

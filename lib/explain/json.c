@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON of explain pod's results: what `capscope explain pod --json` prints. */
 #include "capscope/explain.h"
+#include "capscope/userns.h"
 
 static void strlist(struct cs_json *j, const struct cs_strlist *l)
 {
@@ -67,6 +68,15 @@ static void oci(struct cs_json *j, const struct cs_oci_process *p)
 	cs_json_arr_end(j);
 	cs_json_key(j, "user_namespace");
 	cs_json_bool(j, p->user_namespace);
+	if (p->user_namespace) {
+		uint32_t h;
+
+		cs_json_key(j, "host_uid");
+		if (cs_idmap_lookup(p->uid_map, p->n_uid_map, p->uid, true, &h))
+			cs_json_uint(j, h);
+		else
+			cs_json_null(j);
+	}
 	cs_json_key(j, "no_new_privs");
 	cs_json_bool(j, p->no_new_privileges);
 	cs_json_key(j, "caps");
@@ -216,6 +226,8 @@ void cs_pod_ctr_explain_json(struct cs_json *j, const struct cs_pod_explain_resu
 		cs_explain_json_cred(j, c->post);
 	else
 		cs_json_null(j);
+	cs_json_key(j, "user_namespace");
+	cs_userns_report_json(j, c->oci_ok ? c->oci : NULL, c->exec_ok ? c->post : NULL);
 	cs_json_key(j, "helper");
 	helper(j, c->helper);
 	cs_json_key(j, "checks");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "capscope/userns.h"
 #include "pod-internal.h"
 #include "strf.h"
 
@@ -49,6 +50,34 @@ static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
 		    "the same capability wins over the add)"));
 }
 
+/* Effective, but in the pod's user namespace: say where it acts (lib/userns.c). */
+static int userns_note(struct cs_cap_verdict *v)
+{
+	const struct cs_userns_cap *u = cs_userns_cap_info(v->cap);
+	char *t;
+
+	if (u->scope == CS_USERNS_NODE_ONLY)
+		t = cs_strf("%s; but it is held in the pod's user namespace and the kernel checks "
+			    "it only in the node's (%s): it never works from this pod",
+			    v->text, u->source);
+	else
+		t = cs_strf("%s; held in the pod's user namespace, it %s", v->text,
+			    u->scope == CS_USERNS_PARTLY ? "works partly: "
+							 : "acts on what the pod owns: ");
+	if (!t)
+		return -ENOMEM;
+	if (u->scope != CS_USERNS_NODE_ONLY) {
+		char *t2 = cs_strf("%s%s", t, u->acts_on);
+
+		free(t);
+		if (!(t = t2))
+			return -ENOMEM;
+	}
+	free(v->text);
+	v->text = t;
+	return 0;
+}
+
 static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdict *v)
 {
 	const struct cs_pod_ctr_result *r = w->r;
@@ -82,8 +111,10 @@ static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdi
 		    v, CS_WHY_NOT_STARTED,
 		    cs_strf("the process does not start (%s)", r->exec_error),
 		    cs_strf("not effective: the process does not start (%s)", r->exec_error));
-	return cs_explain_cap(v->cap, &w->oci.caps, &w->pre, &w->post, &w->f, &w->res, &r->steps,
-			      v);
+	if (cs_explain_cap(v->cap, &w->oci.caps, &w->pre, &w->post, &w->f, &w->res, &r->steps, v) <
+	    0)
+		return -ENOMEM;
+	return v->effective && r->oci->user_namespace ? userns_note(v) : 0;
 }
 
 int cs_pod_verdicts(struct pod_work *w)

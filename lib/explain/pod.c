@@ -76,6 +76,7 @@ void cs_pod_explain_free(struct cs_pod_explain_result *r)
 		ctr_free(&r->containers[i]);
 	free(r->containers);
 	cs_scc_result_free(&r->scc);
+	cs_psa_result_free(&r->psa);
 	cs_steps_free(&r->steps);
 	free(r);
 }
@@ -192,6 +193,7 @@ static int create(struct pod_work *w, uid_t uid, gid_t gid)
 	req.groups = groups;
 	req.n_groups = ng;
 	req.user_namespace = pod->host_users.set && !pod->host_users.v;
+	req.userns_base = w->o->userns_base;
 	memset(&w->oci, 0, sizeof(w->oci));
 	if (merge(w->o, &req, &w->oci, &r->steps, &d) < 0) {
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
@@ -357,11 +359,14 @@ static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_o
 	cs_steps_init(&res->steps);
 	if (o->use_scc && cs_scc_admit(pod, o->sccs, o->n_sccs, &so, &res->scc, &res->steps) < 0)
 		return -ENOMEM;
-	cs_psa_evaluate(pod, o->use_scc && res->scc.admitted ? res->scc.sc : NULL, &res->psa);
+	if (cs_psa_evaluate(pod, o->use_scc && res->scc.admitted ? res->scc.sc : NULL, &res->psa) <
+	    0)
+		return -ENOMEM;
 	cs_steps_add(&res->steps, "pod", "psa.level", "Pod Security level %s%s%s%s%s",
-		     cs_psa_level_name(psa->level), psa->baseline_fail[0] ? "; not baseline: " : "",
-		     psa->baseline_fail, psa->restricted_fail[0] ? "; not restricted: " : "",
-		     psa->restricted_fail);
+		     cs_psa_level_name(psa->level), psa->baseline_fail ? "; not baseline: " : "",
+		     psa->baseline_fail ? psa->baseline_fail : "",
+		     psa->restricted_fail ? "; not restricted: " : "",
+		     psa->restricted_fail ? psa->restricted_fail : "");
 	return res->steps.error ? -ENOMEM : 0;
 }
 

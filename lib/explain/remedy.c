@@ -128,7 +128,8 @@ static char *no_userns(const struct ctx *x)
 	    "mounts). Needs Kubernetes user namespaces (beta, on by default since 1.33) "
 	    "and a runtime and filesystem with idmapped mounts; on OpenShift an SCC with "
 	    "userNamespaceLevel: RequirePodLevel (restricted-v3). File caps inside then "
-	    "need a v3 rootid of the pod's root.");
+	    "need a v3 rootid of the pod's root. Pod Security restricted (policy 1.35+) "
+	    "allows runAsUser: 0 for such a pod.");
 }
 static char *sn_helper(const struct ctx *x)
 {

@@ -11,31 +11,50 @@
  */
 #include "capscope/psa.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+/* The reasons a level fails, "; "-separated, on the heap. */
 struct acc {
-	char *buf;
-	size_t len, used;
+	char **s;
+	bool oom;
 };
 
 static void addf(struct acc *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void addf(struct acc *a, const char *fmt, ...)
 {
+	char *item = NULL, *joined = NULL;
 	va_list ap;
+	int n;
 
-	if (a->used + 3 >= a->len)
+	if (a->oom)
 		return;
-	if (a->used) {
-		memcpy(a->buf + a->used, "; ", 3);
-		a->used += 2;
-	}
 	va_start(ap, fmt);
-	int w = vsnprintf(a->buf + a->used, a->len - a->used, fmt, ap);
+	n = vasprintf(&item, fmt, ap);
 	va_end(ap);
-	if (w > 0)
-		a->used += (size_t)w < a->len - a->used ? (size_t)w : a->len - a->used - 1;
+	if (n < 0 || (*a->s && asprintf(&joined, "%s; %s", *a->s, item) < 0)) {
+		free(n < 0 ? NULL : item);
+		a->oom = true;
+		return;
+	}
+	if (joined) {
+		free(item);
+		item = joined;
+	}
+	free(*a->s);
+	*a->s = item;
+}
+
+void cs_psa_result_free(struct cs_psa_result *r)
+{
+	if (!r)
+		return;
+	free(r->baseline_fail);
+	free(r->restricted_fail);
+	r->baseline_fail = r->restricted_fail = NULL;
 }
 
 static bool in(const char *const *v, size_t n, const char *s)
@@ -46,8 +65,8 @@ static bool in(const char *const *v, size_t n, const char *s)
 	return false;
 }
 
-void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
-		     struct cs_psa_result *r)
+int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
+		    struct cs_psa_result *r)
 {
 	static const char *const baseline_caps[] = {
 	    "AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE",	 "FOWNER",  "FSETID",
@@ -66,8 +85,9 @@ void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	static const char *const restricted_vols[] = {
 	    "configMap", "csi",	  "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
 	    "projected", "secret"};
-	struct acc b = {r->baseline_fail, sizeof(r->baseline_fail), 0};
-	struct acc s = {r->restricted_fail, sizeof(r->restricted_fail), 0};
+	struct acc b = {&r->baseline_fail, false};
+	struct acc s = {&r->restricted_fail, false};
+	/* helpers.go relaxPolicyForUserNamespacePod: hostUsers set and false. */
 	bool userns = pod->host_users.set && !pod->host_users.v;
 
 	memset(r, 0, sizeof(*r));
@@ -132,10 +152,15 @@ void cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 			 : pod_seccomp))
 			addf(&s, "%s: seccompProfile must be RuntimeDefault or Localhost", n);
 	}
-	if (!r->baseline_fail[0])
-		r->level = r->restricted_fail[0] ? CS_PSA_BASELINE : CS_PSA_RESTRICTED;
+	if (b.oom || s.oom) {
+		cs_psa_result_free(r);
+		return -ENOMEM;
+	}
+	if (!r->baseline_fail)
+		r->level = r->restricted_fail ? CS_PSA_BASELINE : CS_PSA_RESTRICTED;
 	else
 		r->level = CS_PSA_PRIVILEGED;
+	return 0;
 }
 
 const char *cs_psa_level_name(enum cs_psa_level l)

@@ -10,6 +10,7 @@
  *    NormalizeLegacyCapabilities, defaults.go DefaultCapabilities.
  */
 #include "capscope/cri.h"
+#include "capscope/userns.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -735,12 +736,22 @@ int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_conf
 	o->caps.present = (1u << CS_NSETS) - 1;
 	o->no_new_privileges = r->no_new_privs;
 	if (r->user_namespace) {
-		/* The kubelet gives each pod 65536 ids at a multiple of 65536; the
-		 * exact base is the node's choice, this one is illustrative. */
+		/*
+		 * The kubelet sends one 65536-id mapping for uids and the same for
+		 * gids (userns_manager.go createUserNs); containerd and CRI-O write
+		 * it as linux.uidMappings / gidMappings unchanged.
+		 */
 		o->user_namespace = true;
-		o->uid_map[0] = (struct cs_idmap){0, 65536u * 16, 65536};
+		o->uid_map[0] =
+		    cs_userns_pod_map(r->userns_base ? r->userns_base : CS_USERNS_DEFAULT_BASE);
 		o->gid_map[0] = o->uid_map[0];
 		o->n_uid_map = o->n_gid_map = 1;
+		cs_steps_add(st, "runtime", "cri.userns-map",
+			     "hostUsers: false: the kubelet maps the pod's ids 0-65535 to node ids "
+			     "%u-%u; the runtime writes them as linux.uidMappings and "
+			     "gidMappings",
+			     (unsigned)o->uid_map[0].host_id,
+			     (unsigned)(o->uid_map[0].host_id + o->uid_map[0].size - 1));
 	}
 	switch (t->rt) {
 	case CS_CRI_CRIO:

@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cs_steps_init(&st);
 			if (cs_scc_admit(&m.pods[p], v, n, &o, &r, &st) == 0) {
 				cs_psa_evaluate(&m.pods[p], r.admitted ? r.sc : NULL, &psa);
+				cs_psa_result_free(&psa);
 				cs_scc_result_free(&r);
 			}
 			cs_steps_free(&st);

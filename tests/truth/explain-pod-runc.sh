@@ -41,7 +41,12 @@ truth() { # description, rootfs, capscope args…
          noNewPrivileges: .oci.no_new_privs,
          capabilities: (.oci.caps | with_entries(.value = (.value.names // [])))},
        mounts: [{destination: "/proc", type: "proc", source: "proc"}],
-       linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]}}' \
+       linux: ({namespaces: ([{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]
+                             + (if .oci.user_namespace then [{type: "user"}] else [] end))}
+               + (if .oci.user_namespace then
+                    {uidMappings: [.user_namespace.uid_map[] | {containerID: .container_id, hostID: .host_id, size}],
+                     gidMappings: [.user_namespace.gid_map[] | {containerID: .container_id, hostID: .host_id, size}]}
+                  else {} end))}' \
     <<<"$js" >"$b/config.json"
   local id="cspod-$$-$n" real want
   runc --root "$STATE" run --bundle "$b" "$id" >"$b/out" 2>"$b/err" </dev/null
@@ -107,4 +112,29 @@ truth "privileged non-root, CRI-O (ambient keeps everything)" "$T/img/plain" "$T
 truth "privileged non-root, containerd (nothing survives execve)" "$T/img/plain" --runtime containerd "$T/priv.yaml"
 sed 's/privileged: true, //' "$T/priv.yaml" >"$T/plain.yaml"
 truth "non-root with groups, CRI-O defaults" "$T/img/plain" "$T/plain.yaml"
+# hostUsers: false: the kubelet's first block (node 65536…), runc in a user namespace;
+# the rootfs belongs to the pod's root as the runtime's idmapped rootfs would
+# (a fresh copy: earlier runs left device nodes in plain/dev, which runc in a user
+# namespace bind-mounts over instead of creating)
+mkdir -p "$T/img/plain-userns/usr/bin" "$T/img/plain-userns/bin" "$T/img/plain-userns/proc" "$T/img/plain-userns/etc"
+for b in sleep nc app; do cp "$PROBE" "$T/img/plain-userns/usr/bin/$b"; done
+cp "$PROBE" "$T/img/plain-userns/bin/app"
+cp "$T/img/plain/etc/passwd" "$T/img/plain-userns/etc/passwd"
+chown -R 65536:65536 "$T/img/plain-userns"
+cat >"$T/userns.yaml" <<'Y'
+kind: Pod
+metadata: {name: u}
+spec:
+  hostUsers: false
+  containers:
+  - name: a
+    command: [/bin/app]
+    securityContext: {runAsUser: 0, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
+Y
+truth "hostUsers: false, root in the pod with NET_BIND_SERVICE: binds 443 in its own netns" \
+  "$T/img/plain-userns" "$T/userns.yaml"
+truth "hostUsers: false, root in the pod, containerd defaults" "$T/img/plain-userns" --runtime containerd \
+  <(sed 's/, capabilities: {drop: \[ALL\], add: \[NET_BIND_SERVICE\]}//' "$T/userns.yaml")
+sed 's/runAsUser: 0/runAsUser: 1000/' "$T/userns.yaml" >"$T/userns-1000.yaml"
+truth "hostUsers: false, uid 1000 (node 66536): no ambient, cannot bind" "$T/img/plain-userns" "$T/userns-1000.yaml"
 done_testing

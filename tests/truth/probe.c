@@ -6,7 +6,12 @@
  * reality inside a container rootfs that holds nothing else.
  *   probe                 print the lines
  *   probe --bind PORT     also try to bind TCP PORT (in its own network namespace), print
- * "Bind:\tok" or the errno probe --touch FILE    create FILE first (a marker that it ran)
+ *                         "Bind:\tok" or the errno
+ *   probe --touch FILE    create FILE first (a marker that it ran)
+ *   probe --write FILE    also try to create FILE for writing, print "Write:\tFILE ok" or the
+ *                         errno (who may write where, in a user namespace)
+ *   probe --hold 1        then wait for a signal, so a test can read /proc/PID/status
+ *                         from outside (the node's view of the ids)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,5 +65,22 @@ int main(int argc, char **argv)
 				close(s);
 		}
 	}
-	return fflush(stdout) == 0 ? 0 : 1;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--write") == 0) {
+			int fd = open(argv[i + 1], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+			if (fd >= 0) {
+				printf("Write:\t%s ok\n", argv[i + 1]);
+				close(fd);
+			} else {
+				printf("Write:\t%s %s\n", argv[i + 1], strerror(errno));
+			}
+		}
+	}
+	if (fflush(stdout) != 0)
+		return 1;
+	for (int i = 1; i + 1 < argc; i += 2)
+		if (strcmp(argv[i], "--hold") == 0)
+			pause();
+	return 0;
 }

@@ -2,6 +2,7 @@
 /* Pod Security levels and the reasons a pod misses a stricter one. */
 #include "cmocka-wrap.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "capscope/psa.h"
@@ -13,14 +14,15 @@ static enum cs_psa_level level(const char *y, struct cs_psa_result *r)
 
 	cs_k8s_manifest_init(&m);
 	assert_int_equal(cs_k8s_parse(&m, y, strlen(y), "t", &d), 0);
-	cs_psa_evaluate(&m.pods[0], NULL, r);
+	cs_psa_result_free(r);
+	assert_int_equal(cs_psa_evaluate(&m.pods[0], NULL, r), 0);
 	cs_k8s_manifest_free(&m);
 	return r->level;
 }
 
 static void test_levels(void **state)
 {
-	struct cs_psa_result r;
+	struct cs_psa_result r = {0};
 	(void)state;
 	assert_int_equal(level("kind: Pod\nspec:\n  containers: [{name: a}]\n", &r),
 			 CS_PSA_BASELINE);
@@ -52,12 +54,61 @@ static void test_levels(void **state)
 		  "      capabilities: {add: [CAP_CHOWN]}\n",
 		  &r),
 	    CS_PSA_PRIVILEGED);
+	cs_psa_result_free(&r);
+}
+
+/* restricted otherwise, root in the pod: relaxed only with hostUsers: false */
+#define ROOT_POD(hu)                                                                               \
+	"kind: Pod\nspec:\n" hu "  securityContext: {runAsUser: 0, runAsNonRoot: false, "          \
+	"seccompProfile: {type: RuntimeDefault}}\n"                                                \
+	"  containers:\n  - name: a\n    securityContext:\n      runAsUser: 0\n"                   \
+	"      allowPrivilegeEscalation: false\n"                                                  \
+	"      capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}\n"
+
+static void userns_relaxation(void **state)
+{
+	struct cs_psa_result r = {0};
+	(void)state;
+	assert_int_equal(level(ROOT_POD("  hostUsers: false\n"), &r), CS_PSA_RESTRICTED);
+	assert_null(r.restricted_fail);
+	assert_null(r.baseline_fail);
+	assert_int_equal(level(ROOT_POD(""), &r), CS_PSA_BASELINE);
+	assert_non_null(strstr(r.restricted_fail, "pod runAsUser is 0"));
+	assert_non_null(strstr(r.restricted_fail, "pod runAsNonRoot is false"));
+	assert_non_null(strstr(r.restricted_fail, "a: runAsUser must not be 0"));
+	/* hostUsers: true is not a relaxation */
+	assert_int_equal(level(ROOT_POD("  hostUsers: true\n"), &r), CS_PSA_BASELINE);
+	/* capabilities are never relaxed: NET_ADMIN fails baseline with or without */
+	assert_int_equal(level("kind: Pod\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n"
+			       "    securityContext:\n      capabilities: {add: [NET_ADMIN]}\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
+	cs_psa_result_free(&r);
+}
+
+/* many failing containers: the reasons are not cut at any fixed length */
+static void long_reasons(void **state)
+{
+	char y[16384] = "kind: Pod\nspec:\n  containers:\n";
+	struct cs_psa_result r = {0};
+	(void)state;
+	for (int i = 0; i < 60; i++)
+		snprintf(y + strlen(y), sizeof(y) - strlen(y),
+			 "  - name: container-%02d\n    securityContext: {capabilities: {add: "
+			 "[SYS_ADMIN]}}\n",
+			 i);
+	assert_int_equal(level(y, &r), CS_PSA_PRIVILEGED);
+	assert_non_null(strstr(r.baseline_fail, "container-59: adds capability SYS_ADMIN"));
+	assert_non_null(strstr(r.restricted_fail, "container-59: must drop ALL"));
+	cs_psa_result_free(&r);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_levels),
+	    cmocka_unit_test(userns_relaxation),
+	    cmocka_unit_test(long_reasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
