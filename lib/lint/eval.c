@@ -114,13 +114,24 @@ static const struct cs_remedy *best_remedy(const struct cs_pod_ctr_result *c)
 	return c->n_remedies ? &c->remedies[0] : NULL;
 }
 
+/* The verdicts a remedy of explain answers (the process starts, the
+ * capability is lost on the way); the others have their cause in the text. */
+static bool remedy_applies(enum cs_why why)
+{
+	return why != CS_WHY_NOT_CREATED && why != CS_WHY_NOT_A_CAPABILITY &&
+	       why != CS_WHY_RUNTIME_UNKNOWN_NAME && why != CS_WHY_RUNTIME_DROPPED &&
+	       why != CS_WHY_SCC_DROPPED && why != CS_WHY_NOT_STARTED && why != CS_WHY_EXEC_FAILS;
+}
+
 static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 {
-	const struct cs_remedy *rm = best_remedy(c);
+	const struct cs_remedy *best = best_remedy(c);
 	int r;
 
 	for (size_t i = 0; i < c->n_verdicts; i++) {
 		const struct cs_cap_verdict *v = &c->verdicts[i];
+		const struct cs_remedy *rm = remedy_applies(v->why) ? best : NULL;
+		const char *cause = v->why == CS_WHY_NOT_CREATED && c->reason ? c->reason : NULL;
 		char buf[32];
 
 		/* ALL is judged by the sets (dangerous-cap); a pod that is not
@@ -130,8 +141,9 @@ static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 		const char *cap = v->cap >= 0 ? k8s_name(v->cap, buf, sizeof(buf)) : v->name;
 		r = emit(e, CS_LINT_CAP_NOT_EFFECTIVE, c->c->name, cap,
 			 cap_pos(c->c, v->name, false),
-			 cs_strf("%s will not be effective: %s [%s]%s%s", cap, v->short_text,
-				 cs_why_id(v->why), rm ? "; fix: " : "", rm ? rm->title : ""));
+			 cs_strf("%s will not be effective: %s [%s]%s%s%s%s", cap, v->short_text,
+				 cs_why_id(v->why), cause ? ": " : "", cause ? cause : "",
+				 rm ? "; fix: " : "", rm ? rm->title : ""));
 		if (r < 0)
 			return r;
 	}
