@@ -46,7 +46,8 @@ static const char help[] =
 struct args {
 	const char *sccs[MAX_SCCS], *uses[MAX_SCCS], *image, *config;
 	size_t n_sccs, n_uses;
-	bool openshift, json, sarif;
+	bool openshift;
+	enum cs_lint_format fmt;
 	bool stop; /* --help or a usage error: return what parse_args returned */
 	enum cs_lint_level fail_on;
 };
@@ -62,8 +63,11 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 	case 's': a->sccs[a->n_sccs++] = optarg; return 0;
 	case 'u': a->uses[a->n_uses++] = optarg; return 0;
 	case 'O': a->openshift = true; return 0;
-	case 'j': a->json = true; return 0;
-	case 'S': a->sarif = true; return 0;
+	case 'j': case 'S':
+		if (a->fmt != CS_LINT_TEXT)
+			return cs_usage_err(CMD, "--json and --sarif: give one");
+		a->fmt = c == 'j' ? CS_LINT_JSON : CS_LINT_SARIF;
+		return 0;
 	case 'c': a->config = optarg; return 0;
 	case 'M': a->image = optarg; return 0;
 	case 'R': o->explain.rootfs = optarg; return 0;
@@ -98,13 +102,13 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts *o,
 		      struct cs_cri_target *t)
 {
-	static const struct option lo[] = {{"json", 0, 0, 'j'},	     {"sarif", 0, 0, 'S'},
-					   {"fail-on", 1, 0, 'f'},   {"config", 1, 0, 'c'},
-					   {"psa-level", 1, 0, 'p'}, {"scc", 1, 0, 's'},
-					   {"openshift", 0, 0, 'O'}, {"use", 1, 0, 'u'},
-					   {"uid-range", 1, 0, 'U'}, {"runtime", 1, 0, 'r'},
-					   {"image", 1, 0, 'M'},     {"rootfs", 1, 0, 'R'},
-					   {"help", 0, 0, 'h'},	     {0}};
+	/* clang-format off */
+	static const struct option lo[] = {
+	    {"json", 0, 0, 'j'}, {"sarif", 0, 0, 'S'}, {"fail-on", 1, 0, 'f'}, {"config", 1, 0, 'c'},
+	    {"psa-level", 1, 0, 'p'}, {"scc", 1, 0, 's'}, {"openshift", 0, 0, 'O'}, {"use", 1, 0, 'u'},
+	    {"uid-range", 1, 0, 'U'}, {"runtime", 1, 0, 'r'}, {"image", 1, 0, 'M'},
+	    {"rootfs", 1, 0, 'R'}, {"help", 0, 0, 'h'}, {0}};
+	/* clang-format on */
 	int c, rc;
 
 	a->stop = true;
@@ -122,8 +126,6 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 	}
 	if (optind == argc)
 		return cs_usage_err(CMD, "missing FILE, DIR or -");
-	if (a->json && a->sarif)
-		return cs_usage_err(CMD, "--json and --sarif: give one");
 	if (a->image && o->explain.rootfs)
 		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
 	a->stop = false;
@@ -134,21 +136,13 @@ static int lint(int argc, char **argv, struct args *a, struct cs_lint_opts *o)
 {
 	struct cs_lint_report r = {0};
 	struct cs_diag d = {0};
-	struct cs_json j;
 	int rc = 0;
 
 	for (int i = optind; i < argc && rc == 0; i++)
 		if (cs_lint_path(argv[i], o, &r, &d) < 0)
 			rc = (cs_diag_err(CMD, NULL, &d), EXIT_DATA);
 	cs_lint_report_sort(&r);
-	if (rc == 0 && a->sarif && cs_lint_sarif(stdout, &r, cs_version()) < 0)
-		rc = CS_EXIT_FAIL;
-	if (rc == 0 && a->json) {
-		cs_json_init(&j, stdout, false);
-		cs_lint_json(&j, &r);
-		cs_json_finish(&j);
-	}
-	if (rc == 0 && !a->json && !a->sarif && cs_lint_text(stdout, &r) < 0)
+	if (rc == 0 && cs_lint_write(stdout, &r, a->fmt, cs_version()) < 0)
 		rc = CS_EXIT_FAIL;
 	if (rc == 0 && a->fail_on != CS_LINT_OFF && cs_lint_report_max(&r) >= a->fail_on)
 		rc = CS_EXIT_FAIL;

@@ -148,6 +148,11 @@ CS_EXPORT int cs_lint_text(FILE *f, const struct cs_lint_report *r);
 /* {"findings": […], "summary": {…}} */
 CS_EXPORT void cs_lint_json(struct cs_json *j, const struct cs_lint_report *r);
 
+enum cs_lint_format { CS_LINT_TEXT, CS_LINT_JSON, CS_LINT_SARIF };
+/* One of the three writers below (tool_version for SARIF). 0 or -errno. */
+CS_EXPORT int cs_lint_write(FILE *f, const struct cs_lint_report *r, enum cs_lint_format fmt,
+			    const char *tool_version);
+
 /*
  * SARIF 2.1.0 for GitHub code scanning: one run, every rule's metadata,
  * results with a region and partialFingerprints. Paths become relative URIs

@@ -206,3 +206,17 @@ void cs_lint_json(struct cs_json *j, const struct cs_lint_report *r)
 	cs_json_obj_end(j);
 	cs_json_obj_end(j);
 }
+
+int cs_lint_write(FILE *f, const struct cs_lint_report *r, enum cs_lint_format fmt,
+		  const char *tool_version)
+{
+	struct cs_json j;
+
+	if (fmt == CS_LINT_SARIF)
+		return cs_lint_sarif(f, r, tool_version);
+	if (fmt == CS_LINT_TEXT)
+		return cs_lint_text(f, r);
+	cs_json_init(&j, f, false);
+	cs_lint_json(&j, r);
+	return cs_json_finish(&j);
+}
