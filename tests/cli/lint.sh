@@ -73,6 +73,23 @@ like "$out" "NET_BIND_SERVICE will not be effective: non-root uid 1000, no ambie
   "nonroot-netbind: says why NET_BIND_SERVICE fails and names a fix"
 like "$out" "nonroot-netbind.yaml:19:16 +error +cap-not-effective" "nonroot-netbind: points at the add entry"
 
+# File capabilities on the entrypoint (setcap needs root and xattrs).
+mkdir -p "$T/fcroot/bin" && printf '#!/bin/sh\n' >"$T/fcroot/bin/helper" && chmod 755 "$T/fcroot/bin/helper"
+if [ "$(id -u)" -eq 0 ] && setcap cap_net_raw+ep "$T/fcroot/bin/helper" 2>/dev/null; then
+  out=$("$CAPSCOPE" lint --rootfs "$T/fcroot" tests/data/lint/escalation-entrypoint.yaml)
+  like "$out" "entrypoint /bin/helper has file capabilities NET_RAW: execve raises" \
+    "escalation-entrypoint: file capabilities named"
+  sed 's/    securityContext:/    securityContext:\n      allowPrivilegeEscalation: false/' \
+    tests/data/lint/escalation-entrypoint.yaml >"$T/nnp.yaml"
+  out=$("$CAPSCOPE" lint --rootfs "$T/fcroot" "$T/nnp.yaml")
+  like "$out" "^0 finding" "allowPrivilegeEscalation: false: no escalation finding"
+else
+  skip "file capabilities: needs root and xattr support"
+  skip "file capabilities: needs root and xattr support"
+fi
+out=$("$CAPSCOPE" lint tests/data/lint/escalation-entrypoint.yaml)
+like "$out" "^0 finding" "escalation-entrypoint: silent without --rootfs or --image (nothing is known)"
+
 # SARIF details GitHub needs.
 S=$T/cap-not-effective.sarif
 is "$(jq -r '.runs[0].tool.driver.rules | map(.properties["security-severity"] | type) | unique | join(",")' "$S")" string \
