@@ -59,6 +59,7 @@ struct cs_k8s_container {
 	struct cs_k8s_sc sc;
 	bool has_sc;
 	bool host_port; /* some ports[].hostPort is non-zero */
+	int low_port;	/* the lowest ports[].containerPort below 1024, or 0 */
 	struct cs_pos pos;
 };
 

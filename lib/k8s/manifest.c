@@ -474,14 +474,20 @@ static int parse_containers(struct ctx *c, struct fy_node *spec, const char *pat
 			struct fy_node *pn;
 
 			while ((pn = fy_node_sequence_iterate(ports, &pi)) != NULL) {
-				struct cs_opt_i64 hp;
+				struct cs_opt_i64 hp, cp;
 
 				if ((r = visit(c, &pn, F("ports"))) < 0 ||
 				    (r = need_map(c, pn, F("ports"))) < 0 ||
-				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) < 0)
+				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) <
+					0 ||
+				    (r = get_i64(c, pn, "containerPort", F("ports.containerPort"),
+						 &cp)) < 0)
 					return r;
 				if (hp.set && hp.v != 0)
 					ct->host_port = true;
+				if (cp.set && cp.v > 0 && cp.v < 1024 &&
+				    (!ct->low_port || cp.v < ct->low_port))
+					ct->low_port = (int)cp.v;
 			}
 		}
 #undef F

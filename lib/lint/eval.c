@@ -19,6 +19,8 @@
 #include "capscope/cri.h"
 #include "capscope/text.h"
 
+#define CS_CAP_NET_BIND_SERVICE 10
+
 struct eval {
 	const struct cs_lint_opts *o;
 	const struct cs_pod_explain_result *res;
@@ -105,13 +107,22 @@ static const char *k8s_name(int cap, char *buf, size_t len)
 	return strncmp(buf, "CAP_", 4) ? buf : buf + 4;
 }
 
-/* The lowest-risk remedy nothing in the pod stands in the way of. */
-static const struct cs_remedy *best_remedy(const struct cs_pod_ctr_result *c)
+/*
+ * The lowest-risk remedy nothing in the pod stands in the way of, for cap.
+ * The unprivileged-port sysctl only answers NET_BIND_SERVICE.
+ */
+static const struct cs_remedy *best_remedy(const struct cs_pod_ctr_result *c, int cap)
 {
-	for (size_t i = 0; i < c->n_remedies; i++)
+	const struct cs_remedy *any = NULL;
+
+	for (size_t i = 0; i < c->n_remedies; i++) {
+		if (!strcmp(c->remedies[i].id, "sysctl") && cap != CS_CAP_NET_BIND_SERVICE)
+			continue;
 		if (!c->remedies[i].blocked_by)
 			return &c->remedies[i];
-	return c->n_remedies ? &c->remedies[0] : NULL;
+		any = any ? any : &c->remedies[i];
+	}
+	return any;
 }
 
 /* The verdicts a remedy of explain answers (the process starts, the
@@ -125,12 +136,11 @@ static bool remedy_applies(enum cs_why why)
 
 static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 {
-	const struct cs_remedy *best = best_remedy(c);
 	int r;
 
 	for (size_t i = 0; i < c->n_verdicts; i++) {
 		const struct cs_cap_verdict *v = &c->verdicts[i];
-		const struct cs_remedy *rm = remedy_applies(v->why) ? best : NULL;
+		const struct cs_remedy *rm = remedy_applies(v->why) ? best_remedy(c, v->cap) : NULL;
 		const char *cause = v->why == CS_WHY_NOT_CREATED && c->reason ? c->reason : NULL;
 		char buf[32];
 
@@ -339,15 +349,39 @@ static int pod_rules(struct eval *e)
 	return 0;
 }
 
+static int low_port_wanted(const struct cs_k8s_pod *p)
+{
+	int port = 0;
+
+	for (size_t i = 0; i < p->n_containers; i++) {
+		const struct cs_k8s_container *c = &p->containers[i];
+		bool nbs = false;
+
+		for (size_t k = 0; k < c->sc.add.n; k++)
+			nbs = nbs || cs_cap_from_name(c->sc.add.v[k], strlen(c->sc.add.v[k])) ==
+					 CS_CAP_NET_BIND_SERVICE;
+		if (nbs && c->low_port && (!port || c->low_port < port))
+			port = c->low_port;
+	}
+	return port;
+}
+
 int cs_lint_pod(const struct cs_k8s_pod *pod, const struct cs_lint_opts *o,
 		struct cs_lint_report *r, struct cs_diag *d)
 {
 	struct cs_pod_explain_opts eo = o->explain;
 	struct cs_pod_explain_result *res = NULL;
 	struct eval e = {.o = o, .r = r};
-	int ret;
+	int ret, port;
 
 	eo.on_container = NULL;
+	/* A container that listens on a low port and asks for NET_BIND_SERVICE:
+	 * check the bind, so that explain's sysctl remedy (the least risky fix)
+	 * is among the remedies. */
+	if ((port = low_port_wanted(pod)) != 0) {
+		eo.ports = &port;
+		eo.n_ports = 1;
+	}
 	if ((ret = cs_pod_explain(pod, &eo, &res, d)) < 0)
 		return ret;
 	e.res = res;

@@ -57,6 +57,14 @@ static void test_not_effective(void **state)
 	assert_non_null(strstr(r.v[0].message, "fix: "));
 	assert_int_equal(r.v[0].line, 6); /* the add entry, in the flow mapping on line 6 */
 	cs_lint_report_free(&r);
+	/* listening on a low port: the sysctl is the fix */
+	lint("kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n"
+	     "    ports: [{containerPort: 80}]\n    securityContext: {runAsUser: 1000, "
+	     "capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}\n",
+	     &r);
+	assert_string_equal(ids(&r), "cap-not-effective:NET_BIND_SERVICE");
+	assert_non_null(strstr(r.v[0].message, "fix: let unprivileged processes bind low ports"));
+	cs_lint_report_free(&r);
 	/* the same as root is effective: nothing to say */
 	lint(POD("{runAsUser: 0, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}"), &r);
 	assert_string_equal(ids(&r), "");
