@@ -106,6 +106,7 @@ struct cs_lint_report {
 	struct cs_lint_finding *v;
 	size_t n, cap;
 	size_t n_files, n_objects, n_suppressed;
+	size_t n_other_files; /* YAML in a walked tree that is not Kubernetes (no kind) */
 };
 
 CS_EXPORT void cs_lint_report_free(struct cs_lint_report *r);
@@ -136,7 +137,9 @@ CS_EXPORT int cs_lint_buffer(const char *buf, size_t len, const char *name,
 /*
  * A file, or a directory walked in name order: *.yaml, *.yml and *.json,
  * symbolic links below path never followed, at most 64 levels deep. Input
- * errors (unreadable, not YAML, larger than 16 MiB) stop with d filled.
+ * errors (unreadable, not YAML, larger than 16 MiB) stop with d filled; in
+ * a walked tree, a file with a document without kind is not Kubernetes and
+ * is counted in n_other_files instead.
  */
 CS_EXPORT int cs_lint_path(const char *path, const struct cs_lint_opts *o, struct cs_lint_report *r,
 			   struct cs_diag *d);

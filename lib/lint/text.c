@@ -66,5 +66,8 @@ int cs_lint_text(FILE *out, const struct cs_lint_report *r)
 		"%zu suppressed\n",
 		r->n, n[CS_LINT_ERROR], n[CS_LINT_WARNING], n[CS_LINT_NOTE], r->n_objects,
 		r->n_files, r->n_suppressed);
+	if (r->n_other_files)
+		fprintf(out, "%zu YAML/JSON file(s) without a Kubernetes kind passed over\n",
+			r->n_other_files);
 	return ferror(out) ? -EIO : 0;
 }

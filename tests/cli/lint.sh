@@ -142,12 +142,15 @@ cp tests/data/lint/dangerous-cap.yaml "$T/tree/a/d.json.yaml"
 cp tests/data/lint/privileged.yaml "$T/tree/a/notes.txt"
 cp tests/data/lint/privileged.yaml "$T/tree/.git/x.yaml"
 cp tests/data/lint/privileged.yaml "$T/outside/secret.yaml"
+printf 'replicaCount: 2\nimage: {tag: v1}\n' >"$T/tree/a/values.yaml"
 ln -s "$T/outside" "$T/tree/link"
 ln -s "$T/outside/secret.yaml" "$T/tree/l.yaml"
 out=$(cd "$T" && "$CAPSCOPE" lint --json tree)
 is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree/a/d.json.yaml,tree/b/deep/p.yml" \
   "directory: *.yaml and *.yml found recursively; .txt, hidden and symlinked entries skipped"
-is "$(jq -r '.summary.files' <<<"$out")" 2 "directory: two files read"
+is "$(jq -r '[.summary.files, .summary.other_files] | join(" ")' <<<"$out")" "2 1" \
+  "directory: two manifests read, a values.yaml without kind passed over"
+"$CAPSCOPE" lint "$T/tree/a/values.yaml" >/dev/null 2>&1; is $? 2 "a file without kind named on the command line: exit 2"
 
 # Hostile input. Memory is capped at 1 GB of address space, except under
 # ASan, which reserves terabytes of it for its shadow.
