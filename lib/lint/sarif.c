@@ -31,7 +31,7 @@ static void text_obj(struct cs_json *j, const char *key, const char *text)
 static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
 {
 	const struct cs_lint_rule *ru = cs_lint_rule(id);
-	char uri[256], *help = cs_strf("%s Fix: %s.", ru->full_desc, ru->fix);
+	char uri[256], *md, *help = cs_strf("%s Fix: %s.", ru->full_desc, ru->fix);
 
 	cs_json_obj_begin(j);
 	cs_json_key(j, "id");
@@ -40,9 +40,17 @@ static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
 	cs_json_str(j, ru->name);
 	text_obj(j, "shortDescription", ru->short_desc);
 	text_obj(j, "fullDescription", ru->full_desc);
-	text_obj(j, "help", help ? help : ru->full_desc);
+	cs_lint_help_uri(id, uri, sizeof(uri));
+	md = cs_strf("%s\n\n**Fix:** %s.\n\n[%s](%s)", ru->full_desc, ru->fix, ru->id, uri);
+	cs_json_key(j, "help");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "text");
+	cs_json_str(j, help ? help : ru->full_desc);
+	cs_json_key(j, "markdown");
+	cs_json_str(j, md ? md : ru->full_desc);
+	cs_json_obj_end(j);
 	cs_json_key(j, "helpUri");
-	cs_json_str(j, cs_lint_help_uri(id, uri, sizeof(uri)));
+	cs_json_str(j, uri);
 	cs_json_key(j, "defaultConfiguration");
 	cs_json_obj_begin(j);
 	cs_json_key(j, "level");
@@ -65,6 +73,7 @@ static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
 	cs_json_obj_end(j);
 	cs_json_obj_end(j);
 	free(help);
+	free(md);
 }
 
 /* RFC 3986: keep unreserved characters and '/', percent-encode the rest. */
