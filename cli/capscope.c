@@ -16,6 +16,7 @@ static const struct cs_cmd commands[] = {
     {"trace", "live capability checks (eBPF) and the least set", cmd_trace},
     {"run", "run a command with exact credentials, fail closed", cmd_run},
     {"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
+    {"lint", "check manifests in CI: rules from the model, SARIF", cmd_lint},
     {"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
     {"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve},
 };

@@ -13,5 +13,6 @@ int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ packages=(
   containerd docker.io podman curl python3 python3-grpcio python3-protobuf protobuf-compiler
   # tests/policy: the interpreters of the generated policies read YAML and JMESPath
   python3-yaml python3-jmespath
+  # tests/cli/lint.sh: SARIF checked against the 2.1.0 schema (tests/data/sarif)
+  python3-jsonschema
   # capscope serve: the HTTP(S) server, and what its tests and bench run
   libmicrohttpd-dev gnutls-bin prometheus wrk
 )

@@ -52,6 +52,7 @@ extern "C" {
 #include "trace-watch.h"
 #include "serve.h"
 #include "node.h"
+#include "lint.h"
 
 #ifdef __cplusplus
 }

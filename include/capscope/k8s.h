@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kubernetes manifests as far as credentials go: the pod templates of Pod,
- * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and List
+ * Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+ * Job, CronJob and List
  * documents (YAML, several documents per file, or JSON), every container,
  * init container and ephemeral container, and the security contexts that
  * decide user, capabilities and no_new_privs. OpenShift
@@ -44,7 +45,9 @@ struct cs_k8s_sc {
 	bool caps_set; /* capabilities: {} present */
 	struct cs_strlist add, drop;
 	const char *seccomp_type; /* seccompProfile.type or NULL */
-	struct cs_pos pos, add_pos, drop_pos;
+	struct cs_pos pos, add_pos, drop_pos, caps_pos;
+	/* where each add / drop entry is (same index), or NULL when not known */
+	const struct cs_pos *add_item_pos, *drop_item_pos;
 };
 
 enum cs_k8s_ctr_kind { CS_CTR_INIT, CS_CTR_APP, CS_CTR_EPHEMERAL };
@@ -56,6 +59,7 @@ struct cs_k8s_container {
 	struct cs_k8s_sc sc;
 	bool has_sc;
 	bool host_port; /* some ports[].hostPort is non-zero */
+	int low_port;	/* the lowest ports[].containerPort below 1024, or 0 */
 	struct cs_pos pos;
 };
 
@@ -69,6 +73,7 @@ struct cs_k8s_pod {
 	const char *name;	  /* metadata.name of the document */
 	const char *namespace;	  /* or NULL */
 	const char *required_scc; /* openshift.io/required-scc annotation of the pod template */
+	const char *lint_ignore;  /* capscope.io/lint-ignore annotation (object, else template) */
 	const char *service_account;
 	struct cs_pos pos;
 	/* spec.securityContext */

@@ -276,10 +276,15 @@ static int get_i64(struct ctx *c, struct fy_node *map, const char *key, const ch
 	return 0;
 }
 
-/* A sequence of strings; absent or null is empty with *set false. */
-static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, const char *field,
-		       struct cs_strlist *out, bool *set, struct cs_pos *pos)
+/*
+ * A sequence of strings; absent or null is empty with *set false. items (may
+ * be NULL) receives where each item is, for messages about one entry.
+ */
+static int get_strlist_at(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+			  struct cs_strlist *out, bool *set, struct cs_pos *pos,
+			  const struct cs_pos **items)
 {
+	struct cs_pos *ipos = NULL;
 	struct fy_node *seq = cs_fy_get(map, key), *it;
 	void *iter = NULL;
 	size_t i = 0;
@@ -301,6 +306,8 @@ static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, cons
 	out->n = (size_t)fy_node_sequence_item_count(seq);
 	out->v = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(char *));
 	if (!out->v)
+		return -ENOMEM;
+	if (items && !(ipos = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(*ipos))))
 		return -ENOMEM;
 	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL) {
 		const char *s;
@@ -329,12 +336,22 @@ static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, cons
 			break;
 		if (!(out->v[i] = cs_arena_strndup(c->m->arena, s, len)))
 			return -ENOMEM;
+		if (ipos)
+			ipos[i] = pos_of(it);
 		i++;
 	}
 	out->n = i;
+	if (items)
+		*items = ipos;
 	if (set)
 		*set = true;
 	return 0;
+}
+
+static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+		       struct cs_strlist *out, bool *set, struct cs_pos *pos)
+{
+	return get_strlist_at(c, map, key, field, out, set, pos, NULL);
 }
 
 static int get_map(struct ctx *c, struct fy_node *map, const char *key, const char *field,
@@ -396,10 +413,11 @@ static int parse_sc(struct ctx *c, struct fy_node *scn, const char *path, struct
 		return r;
 	if (caps) {
 		sc->caps_set = true;
-		if ((r = get_strlist(c, caps, "add", F("capabilities.add"), &sc->add, NULL,
-				     &sc->add_pos)) < 0 ||
-		    (r = get_strlist(c, caps, "drop", F("capabilities.drop"), &sc->drop, NULL,
-				     &sc->drop_pos)) < 0)
+		sc->caps_pos = pos_of(caps);
+		if ((r = get_strlist_at(c, caps, "add", F("capabilities.add"), &sc->add, NULL,
+					&sc->add_pos, &sc->add_item_pos)) < 0 ||
+		    (r = get_strlist_at(c, caps, "drop", F("capabilities.drop"), &sc->drop, NULL,
+					&sc->drop_pos, &sc->drop_item_pos)) < 0)
 			return r;
 	}
 #undef F
@@ -456,14 +474,20 @@ static int parse_containers(struct ctx *c, struct fy_node *spec, const char *pat
 			struct fy_node *pn;
 
 			while ((pn = fy_node_sequence_iterate(ports, &pi)) != NULL) {
-				struct cs_opt_i64 hp;
+				struct cs_opt_i64 hp, cp;
 
 				if ((r = visit(c, &pn, F("ports"))) < 0 ||
 				    (r = need_map(c, pn, F("ports"))) < 0 ||
-				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) < 0)
+				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) <
+					0 ||
+				    (r = get_i64(c, pn, "containerPort", F("ports.containerPort"),
+						 &cp)) < 0)
 					return r;
 				if (hp.set && hp.v != 0)
 					ct->host_port = true;
+				if (cp.set && cp.v > 0 && cp.v < 1024 &&
+				    (!ct->low_port || cp.v < ct->low_port))
+					ct->low_port = (int)cp.v;
 			}
 		}
 #undef F
@@ -632,6 +656,31 @@ static int add_pod(struct ctx *c, struct cs_k8s_pod **out)
 static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *name);
 static int parse_object(struct ctx *c, struct fy_node *root, const char *path, int depth);
 
+/*
+ * capscope.io/lint-ignore: on the object's own metadata (what a chart author
+ * edits), else on the pod template's.
+ */
+static int get_lint_ignore(struct ctx *c, struct fy_node *meta, struct fy_node *tmeta,
+			   struct cs_k8s_pod *p)
+{
+	struct fy_node *ann;
+	int r;
+
+	for (int i = 0; i < 2 && !p->lint_ignore; i++) {
+		struct fy_node *m = i ? tmeta : meta;
+
+		if (!m)
+			continue;
+		if ((r = get_map(c, m, "annotations", "metadata.annotations", &ann)) < 0)
+			return r;
+		if (ann && (r = get_str(c, ann, "capscope.io/lint-ignore",
+					"metadata.annotations.capscope.io/lint-ignore",
+					&p->lint_ignore)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct ctx *c, struct fy_node *root, const char *path, const char *kind)
 {
@@ -691,6 +740,8 @@ static int parse_workload(struct ctx *c, struct fy_node *root, const char *path,
 		return r;
 	/* The SCC annotation is read from the pod (template) metadata, which is
 	 * what admission sees; a Pod's own metadata is its template. */
+	if ((r = get_lint_ignore(c, meta, tmeta, p)) < 0)
+		return r;
 	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0)
 		return r;
 	if (ann &&
@@ -708,8 +759,9 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 {
 	const char *kind;
 	int r;
-	static const char *const workloads[] = {
-	    "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"};
+	static const char *const workloads[] = {"Pod",	     "Deployment",	     "StatefulSet",
+						"DaemonSet", "ReplicaSet",	     "Job",
+						"CronJob",   "ReplicationController"};
 
 	if ((r = visit(c, &root, path)) < 0)
 		return r;

@@ -31,4 +31,9 @@ mkdir -p "$T/img/usr/bin" "$T/img/etc" && cp "$T/nc" "$T/img/usr/bin/nc.real" &&
   tar --format=posix --xattrs --xattrs-include='security.capability' -C "$T/img" -cf "$T/img.tar" . &&
   printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: x, command: [nc], securityContext: {runAsUser: 1001}}\n' >"$T/pod.yaml"
 vg explain pod --json --image "$T/img.tar" --check bind:443 "$T/pod.yaml"; [ $? -ne 99 ]; ok $? "explain pod --image"
+printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: x, command: [/usr/bin/nc], securityContext: {runAsUser: 1001}}\n' >"$T/lint.yaml"
+vg lint --sarif --image "$T/img.tar" --openshift --psa-level restricted "$CAPSCOPE_TOP/tests/data/lint" "$T/lint.yaml"
+[ $? -ne 99 ]; ok $? "lint --sarif --image over a tree"
+vg lint --json --config "$CAPSCOPE_TOP/tests/data/lint/config.yaml" - <"$CAPSCOPE_TOP/tests/data/lint/suppressed.yaml"
+[ $? -ne 99 ]; ok $? "lint --json --config, stdin"
 done_testing

@@ -169,6 +169,38 @@ static void test_hostile(void **state)
 	expect_err("kind: Deployment\nmetadata: {name: d}\nspec: {}\n", 0, NULL, "pod template");
 }
 
+/* What lint needs: ReplicationController, the lint-ignore annotation (object
+ * first, then template) and where each add / drop entry is. */
+static void test_lint_fields(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	const char *y = "kind: ReplicationController\n"
+			"metadata: {name: rc, annotations: {capscope.io/lint-ignore: privileged}}\n"
+			"spec:\n  template:\n"
+			"    metadata: {annotations: {capscope.io/lint-ignore: other}}\n"
+			"    spec:\n      containers:\n      - name: c\n"
+			"        securityContext:\n          capabilities:\n"
+			"            add:\n            - CHOWN\n            - KILL\n"
+			"            drop: [ALL]\n"
+			"---\nkind: Pod\nmetadata:\n  name: p\n"
+			"spec: {containers: [{name: c}]}\n";
+	(void)state;
+	assert_int_equal(parse(&m, y, &d), 0);
+	assert_int_equal(m.n_pods, 2);
+	assert_string_equal(m.pods[0].kind, "ReplicationController");
+	assert_string_equal(m.pods[0].lint_ignore, "privileged");
+	const struct cs_k8s_sc *sc = &m.pods[0].containers[0].sc;
+	assert_non_null(sc->add_item_pos);
+	assert_int_equal(sc->add_item_pos[0].line, 12);
+	assert_int_equal(sc->add_item_pos[1].line, 13);
+	assert_int_equal(sc->add_item_pos[1].column, 15);
+	assert_int_equal(sc->drop_item_pos[0].line, 14);
+	assert_int_equal(sc->caps_pos.line, 11);
+	assert_null(m.pods[1].lint_ignore);
+	cs_k8s_manifest_free(&m);
+}
+
 static void test_scc_doc(void **state)
 {
 	struct cs_k8s_manifest m;
@@ -194,10 +226,9 @@ static void test_scc_doc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pod_merge),
-	    cmocka_unit_test(test_kinds),
-	    cmocka_unit_test(test_hostile),
-	    cmocka_unit_test(test_scc_doc),
+	    cmocka_unit_test(test_pod_merge),	cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_hostile),	cmocka_unit_test(test_scc_doc),
+	    cmocka_unit_test(test_lint_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

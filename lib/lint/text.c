@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The text report: one aligned row per finding (location, level, rule,
+ * object, message) and a summary line. Every field from the manifest is
+ * escaped (cs_escape_dup): a name or a path can hold terminal controls.
+ */
+#include "lint-internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../explain/strf.h"
+#include "capscope/escape.h"
+
+#define NCOL 5
+
+static int row(const struct cs_lint_finding *f, char **cells)
+{
+	char *file = cs_escape_dup(f->file), *kind = cs_escape_dup(f->kind),
+	     *name = cs_escape_dup(f->name), *ctr = cs_escape_dup(f->container);
+
+	cells[0] = cs_strf("%s:%u:%u", file ? file : "?", f->line, f->column);
+	cells[1] = strdup(cs_lint_level_name(f->level));
+	cells[2] = strdup(cs_lint_rule(f->rule)->id);
+	cells[3] = cs_strf("%s/%s%s%s", kind ? kind : "?", name ? name : "?",
+			   f->container ? ":" : "", f->container && ctr ? ctr : "");
+	cells[4] = cs_escape_dup(f->message);
+	free(file);
+	free(kind);
+	free(name);
+	free(ctr);
+	for (int i = 0; i < NCOL; i++)
+		if (!cells[i])
+			return -ENOMEM;
+	return 0;
+}
+
+int cs_lint_text(FILE *out, const struct cs_lint_report *r)
+{
+	char **cells = calloc(r->n * NCOL + 1, sizeof(*cells));
+	size_t width[NCOL] = {0}, n[CS_LINT_ERROR + 1] = {0};
+	int ret = cells ? 0 : -ENOMEM;
+
+	for (size_t i = 0; ret == 0 && i < r->n; i++) {
+		ret = row(&r->v[i], cells + i * NCOL);
+		n[r->v[i].level]++;
+		for (int c = 0; ret == 0 && c < NCOL; c++)
+			if (strlen(cells[i * NCOL + c]) > width[c])
+				width[c] = strlen(cells[i * NCOL + c]);
+	}
+	for (size_t i = 0; ret == 0 && i < r->n; i++)
+		for (int c = 0; c < NCOL; c++) {
+			if (c == NCOL - 1)
+				fprintf(out, "%s\n", cells[i * NCOL + c]);
+			else
+				fprintf(out, "%-*s  ", (int)width[c], cells[i * NCOL + c]);
+		}
+	for (size_t i = 0; cells && i < r->n * NCOL; i++)
+		free(cells[i]);
+	free(cells);
+	if (ret < 0)
+		return ret;
+	fprintf(out,
+		"%zu finding(s): %zu error, %zu warning, %zu note; %zu object(s) in %zu file(s), "
+		"%zu suppressed\n",
+		r->n, n[CS_LINT_ERROR], n[CS_LINT_WARNING], n[CS_LINT_NOTE], r->n_objects,
+		r->n_files, r->n_suppressed);
+	if (r->n_other_files)
+		fprintf(out, "%zu YAML/JSON file(s) without a Kubernetes kind passed over\n",
+			r->n_other_files);
+	return ferror(out) ? -EIO : 0;
+}

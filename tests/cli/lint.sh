@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope lint: golden text, JSON and SARIF per rule (tests/data/lint/RULE.yaml
+# → tests/cli/lint-golden/RULE.{txt,json,sarif}), SARIF checked against the
+# official 2.1.0 schema, byte-identical re-runs, stable fingerprints, config and
+# suppression, exit codes, and hostile input. Regenerate the goldens with
+# CAPSCOPE_GOLDEN_UPDATE=1 and review the diff.
+source "$(dirname "$0")/../lib/tap.sh"
+command -v jq >/dev/null || skip_all "jq is not installed"
+tap_tmpdir
+G=$CAPSCOPE_TOP/tests/cli/lint-golden
+cd "$CAPSCOPE_TOP" || exit 1
+
+# The escalation rule needs an image: a rootfs whose entrypoint is set-uid.
+mkdir -p "$T/rootfs/bin" && printf '#!/bin/sh\n' >"$T/rootfs/bin/helper" && chmod 4755 "$T/rootfs/bin/helper"
+args_for() {
+  case $1 in
+    escalation-entrypoint) echo "--rootfs $T/rootfs" ;;
+    scc-not-admitted) echo "--openshift --uid-range 1000/100" ;;
+    psa-level) echo "--psa-level restricted" ;;
+  esac
+}
+
+golden() { # name format got
+  local want=$G/$1.$2
+  if [ -n "${CAPSCOPE_GOLDEN_UPDATE:-}" ]; then printf '%s\n' "$3" >"$want"; fi
+  is "$3" "$(cat "$want")" "$1: $2 golden"
+}
+
+have_schema=0
+python3 -c 'import jsonschema' 2>/dev/null && have_schema=1
+sarif_valid() { # file
+  python3 - "$CAPSCOPE_TOP/tests/data/sarif/sarif-schema-2.1.0.json" "$1" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.validate(json.load(open(sys.argv[2])), schema,
+                    format_checker=jsonschema.FormatChecker())
+PY
+}
+
+for f in tests/data/lint/*.yaml; do
+  name=$(basename "$f" .yaml)
+  [ "$name" = config ] && continue
+  # shellcheck disable=SC2046
+  set -- $(args_for "$name")
+  txt=$("$CAPSCOPE" lint "$@" "$f" 2>&1); rc=$?
+  golden "$name" txt "$txt"
+  case $name in
+    clean|dangerous-cap|missing-drop-all|cap-spelling) is "$rc" 0 "$name: exit 0 (no error-level finding)" ;;
+    *) is "$rc" 1 "$name: exit 1 (findings at error)" ;;
+  esac
+  golden "$name" json "$("$CAPSCOPE" lint --json "$@" "$f" | jq -S .)"
+  "$CAPSCOPE" lint --sarif "$@" "$f" >"$T/$name.sarif"
+  golden "$name" sarif "$(cat "$T/$name.sarif")"
+  "$CAPSCOPE" lint --sarif "$@" "$f" >"$T/$name.again"
+  cmp -s "$T/$name.sarif" "$T/$name.again"; ok $? "$name: SARIF byte-identical on a re-run"
+  if [ $have_schema = 1 ]; then
+    sarif_valid "$T/$name.sarif" 2>"$T/err"; ok $? "$name: SARIF valid against the 2.1.0 schema"
+    [ -s "$T/err" ] && sed 's/^/#   /' "$T/err" | tail -n 5
+  else
+    skip "$name: python3-jsonschema is not installed"
+  fi
+  if [ "$name" != clean ] && [ "$name" != suppressed ]; then
+    is "$(jq -r '[.runs[0].results[] | select(.ruleId == "'"$name"'")] | length > 0' "$T/$name.sarif")" true \
+      "$name: the rule fires"
+  fi
+done
+
+# The reference article's pod: why it fails and how to fix it.
+out=$("$CAPSCOPE" lint examples/pod/nonroot-netbind.yaml); rc=$?
+is "$rc" 1 "nonroot-netbind: exit 1"
+like "$out" "NET_BIND_SERVICE will not be effective: non-root uid 1000, no ambient set \[nonroot-no-ambient\]; fix: " \
+  "nonroot-netbind: says why NET_BIND_SERVICE fails and names a fix"
+like "$out" "nonroot-netbind.yaml:19:16 +error +cap-not-effective" "nonroot-netbind: points at the add entry"
+
+# File capabilities on the entrypoint (setcap needs root and xattrs).
+mkdir -p "$T/fcroot/bin" && printf '#!/bin/sh\n' >"$T/fcroot/bin/helper" && chmod 755 "$T/fcroot/bin/helper"
+if [ "$(id -u)" -eq 0 ] && setcap cap_net_raw+ep "$T/fcroot/bin/helper" 2>/dev/null; then
+  out=$("$CAPSCOPE" lint --rootfs "$T/fcroot" tests/data/lint/escalation-entrypoint.yaml)
+  like "$out" "entrypoint /bin/helper has file capabilities NET_RAW: execve raises" \
+    "escalation-entrypoint: file capabilities named"
+  sed 's/    securityContext:/    securityContext:\n      allowPrivilegeEscalation: false/' \
+    tests/data/lint/escalation-entrypoint.yaml >"$T/nnp.yaml"
+  out=$("$CAPSCOPE" lint --rootfs "$T/fcroot" "$T/nnp.yaml")
+  like "$out" "^0 finding" "allowPrivilegeEscalation: false: no escalation finding"
+else
+  skip "file capabilities: needs root and xattr support"
+  skip "file capabilities: needs root and xattr support"
+fi
+out=$("$CAPSCOPE" lint tests/data/lint/escalation-entrypoint.yaml)
+like "$out" "^0 finding" "escalation-entrypoint: silent without --rootfs or --image (nothing is known)"
+
+# SARIF details GitHub needs.
+S=$T/cap-not-effective.sarif
+is "$(jq -r '.runs[0].tool.driver.rules | map(.properties["security-severity"] | type) | unique | join(",")' "$S")" string \
+  "security-severity is a string"
+is "$(jq -r '.runs[0].tool.driver.rules | map(.id) | join(",")' "$S")" \
+  "cap-not-effective,dangerous-cap,missing-drop-all,privileged,escalation-entrypoint,scc-not-admitted,psa-level,cap-spelling" \
+  "every rule in tool.driver.rules, in order"
+is "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' "$S")" \
+  "tests/data/lint/cap-not-effective.yaml" "artifact URI relative"
+"$CAPSCOPE" lint --sarif "$CAPSCOPE_TOP/tests/data/lint/cap-not-effective.yaml" >"$T/abs.sarif"
+is "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' "$T/abs.sarif")" \
+  "tests/data/lint/cap-not-effective.yaml" "an absolute path below the current directory becomes relative"
+
+# Fingerprints: the same across an unrelated edit that moves the object.
+fp() { "$CAPSCOPE" lint --json "$1" | jq -r '[.findings[] | .rule + "=" + .fingerprint] | join(" ")'; }
+{ printf '# a comment\n# and another\n---\nkind: ConfigMap\nmetadata: {name: x}\n---\n'; cat tests/data/lint/dangerous-cap.yaml; } >"$T/moved.yaml"
+is "$(fp "$T/moved.yaml")" "$(fp tests/data/lint/dangerous-cap.yaml)" "fingerprints survive moving the object"
+isnt_same=$(sed 's/name: dangerous/name: other/' tests/data/lint/dangerous-cap.yaml >"$T/renamed.yaml"; fp "$T/renamed.yaml")
+ok $([ "$isnt_same" != "$(fp tests/data/lint/dangerous-cap.yaml)" ] && echo 0 || echo 1) "fingerprints differ for another object"
+
+# Config file and --fail-on.
+out=$("$CAPSCOPE" lint --json --config tests/data/lint/config.yaml tests/data/lint/dangerous-cap.yaml tests/data/lint/cap-spelling.yaml)
+is "$(jq -r '[.findings[] | .rule + ":" + .level] | unique | join(",")' <<<"$out")" "dangerous-cap:error" \
+  "config: cap-spelling off, dangerous-cap raised to error"
+"$CAPSCOPE" lint tests/data/lint/dangerous-cap.yaml >/dev/null; is $? 0 "warnings only: exit 0 with --fail-on error"
+"$CAPSCOPE" lint --fail-on warning tests/data/lint/dangerous-cap.yaml >/dev/null; is $? 1 "--fail-on warning: exit 1"
+"$CAPSCOPE" lint --fail-on none tests/data/lint/privileged.yaml >/dev/null; is $? 0 "--fail-on none: exit 0"
+printf 'rules:\n  cap-spelin: off\n' >"$T/typo.yaml"
+out=$("$CAPSCOPE" lint --config "$T/typo.yaml" tests/data/lint/clean.yaml 2>&1); rc=$?
+is "$rc" 2 "config with an unknown rule: exit 2"
+like "$out" "typo.yaml:2:3: rules: unknown rule 'cap-spelin'" "config error names the line"
+printf 'rules:\n  privileged: maybe\n' >"$T/lvl.yaml"
+"$CAPSCOPE" lint --config "$T/lvl.yaml" tests/data/lint/clean.yaml >/dev/null 2>&1; is $? 2 "config with a bad level: exit 2"
+
+# Usage and input errors: 2.
+"$CAPSCOPE" lint >/dev/null 2>&1; is $? 2 "no FILE: exit 2"
+"$CAPSCOPE" lint --psa-level strict x >/dev/null 2>&1; is $? 2 "bad --psa-level: exit 2"
+"$CAPSCOPE" lint --json --sarif x >/dev/null 2>&1; is $? 2 "--json with --sarif: exit 2"
+"$CAPSCOPE" lint "$T/none.yaml" >/dev/null 2>&1; is $? 2 "missing file: exit 2"
+printf 'kind: Pod\nspec: [\n' >"$T/bad.yaml"
+out=$("$CAPSCOPE" lint "$T/bad.yaml" 2>&1); is $? 2 "bad YAML: exit 2"
+like "$out" "bad.yaml:" "bad YAML: the message names the file"
+
+# stdin and directories: recursion, name order, extensions, symlinks not followed.
+out=$("$CAPSCOPE" lint - <tests/data/lint/privileged.yaml); rc=$?
+like "$out" "^-:14:11 +error +privileged" "stdin is read as -"
+mkdir -p "$T/tree/b/deep" "$T/tree/a" "$T/outside" "$T/tree/.git"
+cp tests/data/lint/privileged.yaml "$T/tree/b/deep/p.yml"
+cp tests/data/lint/dangerous-cap.yaml "$T/tree/a/d.json.yaml"
+cp tests/data/lint/privileged.yaml "$T/tree/a/notes.txt"
+cp tests/data/lint/privileged.yaml "$T/tree/.git/x.yaml"
+cp tests/data/lint/privileged.yaml "$T/outside/secret.yaml"
+printf 'replicaCount: 2\nimage: {tag: v1}\n' >"$T/tree/a/values.yaml"
+ln -s "$T/outside" "$T/tree/link"
+ln -s "$T/outside/secret.yaml" "$T/tree/l.yaml"
+out=$(cd "$T" && "$CAPSCOPE" lint --json tree)
+is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree/a/d.json.yaml,tree/b/deep/p.yml" \
+  "directory: *.yaml and *.yml found recursively; .txt, hidden and symlinked entries skipped"
+is "$(jq -r '[.summary.files, .summary.other_files] | join(" ")' <<<"$out")" "2 1" \
+  "directory: two manifests read, a values.yaml without kind passed over"
+"$CAPSCOPE" lint "$T/tree/a/values.yaml" >/dev/null 2>&1; is $? 2 "a file without kind named on the command line: exit 2"
+
+# Hostile input. Memory is capped at 1 GB of address space, except under
+# ASan, which reserves terabytes of it for its shadow.
+vlimit() { if [[ $CAPSCOPE == *asan* ]]; then "$@"; else (ulimit -v 1000000; "$@"); fi; }
+python3 - "$T/alias.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("kind: Pod\nmetadata: {name: bomb}\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+    for i in range(1, 12):
+        f.write(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]\n")
+    f.write("spec:\n  containers:\n  - name: c\n    command: *a11\n")
+PY
+out=$("$CAPSCOPE" lint "$T/alias.yaml" 2>&1); rc=$?
+is "$rc" 2 "alias bomb: exit 2"
+like "$out" "alias bomb|expands|alias" "alias bomb: a clear error"
+python3 - "$T/big.yaml" <<'PY'
+import sys
+doc = "---\nkind: ConfigMap\nmetadata: {name: cm%d}\ndata: {k: \"%s\"}\n"
+with open(sys.argv[1], "w") as f:
+    i = 0
+    while f.tell() < 50 * 1024 * 1024:
+        f.write(doc % (i, "x" * 4000)); i += 1
+PY
+out=$(vlimit "$CAPSCOPE" lint "$T/big.yaml" 2>&1); rc=$?
+is "$rc" 2 "50 MB multi-document file: exit 2"
+like "$out" "larger than 16 MiB" "50 MB file: a clear error, within 1 GB of address space"
+python3 - "$T/helm.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1000):
+        kind = ["Deployment", "StatefulSet", "DaemonSet", "Job"][i % 4]
+        f.write(f"""---
+# Source: chart/templates/w{i}.yaml
+apiVersion: apps/v1
+kind: {kind}
+metadata:
+  name: w{i}
+  namespace: ns{i % 7}
+spec:
+  template:
+    spec:
+      containers:
+      - name: c
+        image: img{i}
+        securityContext:
+          capabilities:
+            drop: [ALL]
+            add: [{"SYS_ADMIN" if i % 10 == 0 else "NET_BIND_SERVICE"}]
+""")
+PY
+out=$(vlimit "$CAPSCOPE" lint --json "$T/helm.yaml"); rc=$?
+is "$rc" 0 "1,000 objects: exit 0 (warnings only)"
+is "$(jq -r '[.summary.objects, ([.findings[] | select(.rule == "dangerous-cap")] | length)] | join(" ")' <<<"$out")" "1000 100" \
+  "1,000 objects: every object read, SYS_ADMIN found in each tenth"
+
+# Escaping: a hostile name cannot reach the terminal raw.
+printf 'kind: Pod\nmetadata: {name: "x\\e[31mred"}\nspec: {containers: [{name: c, securityContext: {privileged: true}}]}\n' >"$T/esc.yaml"
+out=$("$CAPSCOPE" lint "$T/esc.yaml")
+like "$out" 'Pod/x\\x1b\[31mred:c' "text output escapes names"
+done_testing
