@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capscope/policy.h"
+#include "capscope/scc-load.h"
 #include "internal/cleanup.h"
 
 static enum cs_policy_order sort_order;
@@ -63,18 +64,22 @@ static int try_one(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 	return 0;
 }
 
-/* Admission with restricted-v2 (system:authenticated) and the chosen SCC granted. */
+/* Admission with system:authenticated's SCCs and the chosen one granted. */
 static int with_grant(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
 		      const struct cs_scc_opts *o, const struct cs_scc *chosen,
 		      const struct cs_scc **out)
 {
-	const char *granted[] = {"restricted-v2", chosen->name};
+	size_t na;
+	const char *const *auth = cs_scc_authenticated(&na);
+	const char *granted[8];
 	struct cs_scc_opts g = *o;
 	struct cs_scc_result res;
 	int rc;
 
+	for (g.n_granted = 0; g.n_granted < na && g.n_granted < 7; g.n_granted++)
+		granted[g.n_granted] = auth[g.n_granted];
+	granted[g.n_granted++] = chosen->name;
 	g.granted = granted;
-	g.n_granted = 2;
 	struct cs_steps st;
 
 	cs_steps_init(&st);
@@ -110,7 +115,7 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 		     "%s: the least privileged SCC that admits the pod", a->v[a->chosen].scc->name);
 	if (a->admitted_with_grant)
 		cs_steps_add(st, "policy", "policy.scc-grant",
-			     "with restricted-v2 and %s granted, admission picks %s",
+			     "with system:authenticated's SCCs and %s granted, admission picks %s",
 			     a->v[a->chosen].scc->name, a->admitted_with_grant->name);
 }
 
@@ -138,6 +143,8 @@ int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *cons
 	if (a->chosen >= 0 &&
 	    (rc = with_grant(pod, sccs, n, o, a->v[a->chosen].scc, &a->admitted_with_grant)) < 0)
 		goto fail;
+	a->chosen_authenticated =
+	    a->chosen >= 0 && cs_scc_is_authenticated(a->v[a->chosen].scc->name);
 	if (st)
 		record(a, order, st);
 	*out = a;
