@@ -114,6 +114,14 @@ struct cs_policy_scc_advice {
 	const struct cs_scc *admitted_with_grant;
 	/* The chosen SCC is one every authenticated user may use: nothing to grant. */
 	bool chosen_authenticated;
+	/*
+	 * For a pod in the node's user namespace: the least privileged SCC
+	 * before the chosen one (or of all, when none admits) with
+	 * userNamespaceLevel RequirePodLevel that admits the same pod with
+	 * hostUsers: false — root in the pod, not on the node (nested-container
+	 * instead of anyuid). NULL when there is none.
+	 */
+	const struct cs_scc *in_user_namespace;
 };
 
 /*
@@ -123,7 +131,7 @@ struct cs_policy_scc_advice {
  * "policy"; st may be NULL): policy.scc-order, one policy.scc-refuses per
  * SCC before the chosen one, policy.scc-least or policy.scc-none, and
  * policy.scc-grant (what admission picks with system:authenticated's SCCs
- * and the choice).
+ * and the choice), policy.scc-user-namespace (see in_user_namespace).
  */
 CS_EXPORT int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 				   size_t n, const struct cs_scc_opts *o,

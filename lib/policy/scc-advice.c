@@ -94,6 +94,37 @@ static int with_grant(const struct cs_k8s_pod *pod, const struct cs_scc *const *
 	return 0;
 }
 
+/* The first SCC before `last` that needs a user namespace and admits the pod
+ * once it has one (hostUsers: false, nothing else changed). */
+static int find_in_user_namespace(const struct cs_k8s_pod *pod, const struct cs_scc_opts *o,
+				  struct cs_policy_scc_advice *a, size_t last)
+{
+	struct cs_k8s_pod userns = *pod;
+	int rc;
+
+	if (pod->host_users.set && !pod->host_users.v)
+		return 0;
+	userns.host_users.set = true;
+	userns.host_users.v = false;
+	for (size_t i = 0; i < last; i++) {
+		const struct cs_scc *s = a->v[i].scc;
+		struct cs_policy_scc_verdict v = {0};
+
+		if (a->v[i].admits || !s->user_namespace_level ||
+		    strcmp(s->user_namespace_level, "RequirePodLevel"))
+			continue;
+		rc = try_one(&userns, s, o, &v);
+		free(v.reason);
+		if (rc < 0)
+			return rc;
+		if (v.admits) {
+			a->in_user_namespace = s;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* The advice as steps: which order, who refused and why, what was chosen. */
 static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order order,
 		   struct cs_steps *st)
@@ -107,6 +138,11 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 	for (size_t i = 0; i < last; i++)
 		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
 			     a->v[i].scc->name, a->v[i].points, a->v[i].reason);
+	if (a->in_user_namespace)
+		cs_steps_add(st, "policy", "policy.scc-user-namespace",
+			     "with hostUsers: false, %s admits the pod: root in the pod, not on "
+			     "the node",
+			     a->in_user_namespace->name);
 	if (a->chosen < 0) {
 		cs_steps_add(st, "policy", "policy.scc-none", "no SCC given admits the pod");
 		return;
@@ -145,6 +181,8 @@ int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *cons
 		goto fail;
 	a->chosen_authenticated =
 	    a->chosen >= 0 && cs_scc_is_authenticated(a->v[a->chosen].scc->name);
+	if ((rc = find_in_user_namespace(pod, o, a, a->chosen >= 0 ? (size_t)a->chosen : a->n)) < 0)
+		goto fail;
 	if (st)
 		record(a, order, st);
 	*out = a;
