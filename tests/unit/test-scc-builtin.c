@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/policy.h"
 #include "capscope/scc-load.h"
 #include "capscope/scc.h"
 
@@ -327,6 +328,55 @@ static void long_reason_not_cut(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* policy scc: the least SCC, and the user-namespace alternative to anyuid. */
+static void policy_least_and_user_namespace(void **state)
+{
+	const struct cs_scc **cand;
+	size_t n;
+	struct cs_scc_opts o = {1000660000, 10000, NULL, 0};
+	struct cs_policy_scc_advice *a;
+	struct cs_diag d = {0};
+	static const char root[] = "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+				   "  - {name: c, image: x, securityContext: {runAsUser: 0}}\n";
+
+	(void)state;
+	cs_k8s_manifest_init(&pods);
+	assert_int_equal(cs_k8s_parse(&pods, root, sizeof(root) - 1, "p.yaml", &d), 0);
+	assert_int_equal(cs_scc_set_candidates(&set, NULL, &cand, &n), 0);
+	cs_steps_init(&steps);
+	assert_int_equal(cs_policy_scc_advise(&pods.pods[0], cand, n, &o,
+					      CS_POLICY_ORDER_RESTRICTIVENESS, &a, &steps),
+			 0);
+	assert_true(a->chosen >= 0);
+	assert_string_equal(a->v[a->chosen].scc->name, "anyuid");
+	assert_false(a->chosen_authenticated);
+	assert_non_null(a->in_user_namespace);
+	assert_string_equal(a->in_user_namespace->name, "nested-container");
+	assert_non_null(cs_steps_find(&steps, "policy.scc-user-namespace"));
+	cs_policy_scc_advice_free(a);
+	cs_steps_free(&steps);
+	cs_k8s_manifest_free(&pods);
+
+	/* a non-root uid in a user namespace: restricted-v3, nothing to grant */
+	static const char v3[] = "kind: Pod\nmetadata: {name: p}\nspec:\n  hostUsers: false\n"
+				 "  containers:\n"
+				 "  - {name: c, image: x, securityContext: {runAsUser: 2000}}\n";
+	cs_k8s_manifest_init(&pods);
+	assert_int_equal(cs_k8s_parse(&pods, v3, sizeof(v3) - 1, "p.yaml", &d), 0);
+	cs_steps_init(&steps);
+	assert_int_equal(cs_policy_scc_advise(&pods.pods[0], cand, n, &o,
+					      CS_POLICY_ORDER_RESTRICTIVENESS, &a, &steps),
+			 0);
+	assert_string_equal(a->v[a->chosen].scc->name, "restricted-v3");
+	assert_true(a->chosen_authenticated);
+	assert_null(a->in_user_namespace);
+	assert_string_equal(a->admitted_with_grant->name, "restricted-v3");
+	cs_policy_scc_advice_free(a);
+	cs_steps_free(&steps);
+	cs_k8s_manifest_free(&pods);
+	free(cand);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +389,7 @@ int main(void)
 	    cmocka_unit_test(pruned_run_as_user_ranges),
 	    cmocka_unit_test(bad_user_namespace_level),
 	    cmocka_unit_test(long_reason_not_cut),
+	    cmocka_unit_test(policy_least_and_user_namespace),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
