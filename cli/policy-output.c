@@ -56,10 +56,17 @@ void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advi
 	if (a->chosen >= 0 && allows_every_cap(a->v[a->chosen].scc))
 		printf("  it allows every capability: 'capscope policy custom-scc' makes one that "
 		       "allows only what the pod adds\n");
-	if (a->chosen >= 0 && !strcmp(a->v[a->chosen].scc->name, "restricted-v2")) {
-		printf("  nothing to grant: every authenticated user may use restricted-v2\n");
+	if (a->in_user_namespace) {
+		print_esc("  root in the pod, not on the node: with hostUsers: false, admitted by ",
+			  a->in_user_namespace->name);
+		printf("\n");
+	}
+	if (a->chosen_authenticated) {
+		print_esc("  nothing to grant: every authenticated user may use ",
+			  a->v[a->chosen].scc->name);
+		printf("\n");
 	} else if (a->chosen >= 0 && a->admitted_with_grant) {
-		print_esc("  with restricted-v2 and ", a->v[a->chosen].scc->name);
+		print_esc("  with system:authenticated's SCCs and ", a->v[a->chosen].scc->name);
 		print_esc(" granted, admission picks ", a->admitted_with_grant->name);
 		print_esc("\n  grant it: oc adm policy add-scc-to-user ",
 			  a->v[a->chosen].scc->name);

@@ -100,6 +100,11 @@ enum cs_scc_user_type {
 	CS_SCC_RUN_AS_ANY,
 };
 
+/* An SCC IDRange (fsGroup / supplementalGroups ranges), inclusive. */
+struct cs_id_range {
+	int64_t min, max;
+};
+
 struct cs_scc {
 	const char *name;
 	const char *file;
@@ -112,8 +117,15 @@ struct cs_scc {
 	struct cs_strlist volumes, allowed_unsafe_sysctls, forbidden_sysctls, seccomp_profiles;
 	enum cs_scc_user_type run_as_user;
 	struct cs_opt_i64 uid, uid_min, uid_max;
-	const char *selinux_type; /* "MustRunAs" / "RunAsAny" */
+	const char *selinux_type;	  /* "MustRunAs" / "RunAsAny" */
+	const char *selinux_options_type; /* seLinuxContext.seLinuxOptions.type, or NULL */
 	const char *fs_group_type, *supplemental_groups_type;
+	/* The SCC's own group ranges; none = the namespace's (matcher.go). */
+	struct cs_id_range *fs_group_ranges, *supplemental_groups_ranges;
+	size_t n_fs_group_ranges, n_supplemental_groups_ranges;
+	/* runAsUser had a `ranges` key: not a field of RunAsUserStrategyOptions,
+	 * so the API server prunes it and the range comes from the namespace. */
+	bool run_as_user_ranges_pruned;
 	const char *user_namespace_level; /* "AllowHostLevel" / "RequirePodLevel" or NULL */
 };
 

@@ -107,10 +107,21 @@ struct cs_policy_scc_advice {
 	long chosen; /* index of the first that admits, -1 when none does */
 	/*
 	 * What admission then picks when the service account may use only
-	 * `restricted-v2` (system:authenticated's grant) and the chosen SCC:
-	 * normally the chosen SCC or restricted-v2; NULL when none admits.
+	 * what system:authenticated may (cs_scc_authenticated: restricted-v2,
+	 * restricted-v3) and the chosen SCC: normally the chosen SCC or one of
+	 * those; NULL when none admits.
 	 */
 	const struct cs_scc *admitted_with_grant;
+	/* The chosen SCC is one every authenticated user may use: nothing to grant. */
+	bool chosen_authenticated;
+	/*
+	 * For a pod in the node's user namespace: the least privileged SCC
+	 * before the chosen one (or of all, when none admits) with
+	 * userNamespaceLevel RequirePodLevel that admits the same pod with
+	 * hostUsers: false — root in the pod, not on the node (nested-container
+	 * instead of anyuid). NULL when there is none.
+	 */
+	const struct cs_scc *in_user_namespace;
 };
 
 /*
@@ -119,7 +130,8 @@ struct cs_policy_scc_advice {
  * chosen), -ENOMEM. Free with cs_policy_scc_advice_free(). Steps (layer
  * "policy"; st may be NULL): policy.scc-order, one policy.scc-refuses per
  * SCC before the chosen one, policy.scc-least or policy.scc-none, and
- * policy.scc-grant (what admission picks with restricted-v2 and the choice).
+ * policy.scc-grant (what admission picks with system:authenticated's SCCs
+ * and the choice), policy.scc-user-namespace (see in_user_namespace).
  */
 CS_EXPORT int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 				   size_t n, const struct cs_scc_opts *o,

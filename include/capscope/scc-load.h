@@ -4,6 +4,7 @@
 #define CAPSCOPE_SCC_LOAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "diag.h"
 #include "k8s.h"
@@ -19,7 +20,8 @@ CS_EXPORT void cs_scc_set_init(struct cs_scc_set *s);
 CS_EXPORT void cs_scc_set_free(struct cs_scc_set *s);
 
 /*
- * Load the built-in OpenShift SCCs (openshift: restricted-v2 granted), the
+ * Load the built-in OpenShift SCCs (openshift: restricted-v2 and restricted-v3
+ * granted, as to system:authenticated on OpenShift 4.20), the
  * files or built-in names (granted; a name is looked up in
  * $CAPSCOPE_DATADIR/scc, next to the binary, then the install datadir), and
  * grant the uses names (kept as pointers). -ENOENT: no such file or built-in
@@ -27,6 +29,13 @@ CS_EXPORT void cs_scc_set_free(struct cs_scc_set *s);
  */
 CS_EXPORT int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *names,
 			      size_t n, const char *const *uses, size_t n_uses, struct cs_diag *d);
+/*
+ * The built-in SCCs every authenticated user may use on OpenShift 4.20
+ * (crb-systemauthenticated-scc-restricted-v2.yaml, -v3.yaml): what
+ * --openshift grants and what `policy scc` never asks to grant.
+ */
+CS_EXPORT const char *const *cs_scc_authenticated(size_t *n);
+CS_EXPORT bool cs_scc_is_authenticated(const char *name);
 /* SCCs in the pod files join the candidates, granted. */
 CS_EXPORT void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m);
 /*

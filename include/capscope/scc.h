@@ -14,7 +14,8 @@
 #include "steps.h"
 
 struct cs_scc_opts {
-	/* The namespace's openshift.io/sa.scc.uid-range (also used for groups). */
+	/* The namespace's openshift.io/sa.scc.uid-range (also used for groups
+	 * when the SCC gives no ranges of its own). */
 	uint32_t uid_range_start, uid_range_size;
 	/* SCCs the pod's service account may use; NULL = every SCC given. */
 	const char *const *granted;
@@ -25,7 +26,7 @@ struct cs_scc_attempt {
 	const struct cs_scc *scc;
 	int points;
 	bool granted, ok;
-	char reason[512];
+	char *reason; /* heap; why it refused (NULL when chosen); freed by cs_scc_result_free */
 };
 
 struct cs_scc_result {
@@ -38,7 +39,7 @@ struct cs_scc_result {
 	struct cs_k8s_sc *sc;
 	size_t n_sc;
 	struct cs_opt_i64 fs_group; /* after mutation */
-	char reason[768];
+	char *reason; /* heap, never NULL after cs_scc_admit returns 0; cs_scc_result_free */
 	/* internal: memory the mutated lists live in */
 	void **owned;
 	size_t n_owned, cap_owned;

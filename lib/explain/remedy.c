@@ -16,6 +16,7 @@
 
 #include "capscope/escape.h"
 #include "capscope/text.h"
+#include "internal/cleanup.h"
 #include "pod-internal.h"
 #include "strf.h"
 
@@ -31,6 +32,8 @@ struct ctx {
 	char *cn, *ep;	     /* container name and entrypoint, escaped */
 	bool nnp, in_bnd;
 	char *nnp_block; /* why no_new_privs blocks exec-time gains, or NULL */
+	cs_mask_t want;	 /* the capabilities to obtain */
+	char *sa;	 /* the pod's service account, escaped */
 };
 
 struct row {
@@ -100,11 +103,31 @@ static char *no_sysctl(const struct ctx *x)
 		       "container. Not available with hostNetwork: true.",
 		       x->port);
 }
+/* What nested-container (data/scc/nested-container.yaml) lets a pod add:
+ * allowedCapabilities SETUID, SETGID; nothing else, no defaultAdd. */
+static bool nested_container_allows(cs_mask_t want)
+{
+	return (want & ~(CS_BIT(6) | CS_BIT(7))) == 0;
+}
+
 static char *sn_userns(const struct ctx *x)
 {
 	const struct cs_k8s_sc *a = &x->r->adm;
+	cs_cleanup_free char *scc =
+	    nested_container_allows(x->want)
+		? cs_strf("# OpenShift: admitted by the built-in SCC nested-container:\n"
+			  "#   oc adm policy add-scc-to-user nested-container -z %s\n",
+			  x->sa)
+		: cs_strf("# OpenShift: no built-in SCC admits uid 0 with these adds "
+			  "(nested-container adds\n"
+			  "# only SETUID/SETGID; restricted-v3 needs uid 1000-65534): a custom "
+			  "SCC with\n"
+			  "# userNamespaceLevel: RequirePodLevel (capscope policy custom-scc)\n");
 
-	return cs_strf("spec:\n"
+	if (!scc)
+		return NULL;
+	return cs_strf("%s"
+		       "spec:\n"
 		       "  hostUsers: false\n"
 		       "  containers:\n"
 		       "  - name: %s\n"
@@ -113,7 +136,7 @@ static char *sn_userns(const struct ctx *x)
 		       "      capabilities:\n"
 		       "        drop: [\"ALL\"]\n"
 		       "        add: [%s]\n",
-		       x->cn,
+		       scc, x->cn,
 		       a->run_as_non_root.set && a->run_as_non_root.v
 			   ? "      runAsNonRoot: false  # uid 0 of the pod, not of the node\n"
 			   : "",
@@ -126,8 +149,11 @@ static char *no_userns(const struct ctx *x)
 	    "uid 0 of the pod maps to an unprivileged host uid; the capabilities act "
 	    "only on what the pod's user namespace owns (its network namespace, its "
 	    "mounts). Needs Kubernetes user namespaces (beta, on by default since 1.33) "
-	    "and a runtime and filesystem with idmapped mounts; on OpenShift an SCC with "
-	    "userNamespaceLevel: RequirePodLevel (restricted-v3). File caps inside then "
+	    "and a runtime and filesystem with idmapped mounts. On OpenShift the SCCs "
+	    "with userNamespaceLevel: RequirePodLevel admit only such pods: "
+	    "nested-container (uid 0-65534, adds SETUID and SETGID) for root in the pod, "
+	    "restricted-v3 (uid 1000-65534, ALL dropped, no privilege escalation) for a "
+	    "non-root pod, which every authenticated user may use. File caps inside then "
 	    "need a v3 rootid of the pod's root. Pod Security restricted (policy 1.35+) "
 	    "allows runAsUser: 0 for such a pod.");
 }
@@ -194,7 +220,8 @@ static char *no_root(const struct ctx *x)
 {
 	return cs_strf("The process keeps only %s, but it is still uid 0: it owns and can "
 		       "rewrite every root-owned file of the image, and a container escape lands "
-		       "as root on the node (no user namespace). The article's anyuid-netbind.",
+		       "as root on the node (no user namespace). The article's anyuid-netbind; "
+		       "the user-namespace remedy is the same uid 0 without the node's root.",
 		       x->k8s);
 }
 static char *sn_setuid(const struct ctx *x)
@@ -301,13 +328,15 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 	cs_mask_format_names(m, CS_NAMES_K8S, x->k8s, sizeof(x->k8s));
 	cs_mask_format_names(m, CS_NAMES_LOWER, x->lower, sizeof(x->lower));
 	x->addl = quoted_list(x->k8s);
+	x->want = m;
+	x->sa = cs_escape_dup(pod->service_account ? pod->service_account : "default");
 	x->cn = cs_escape_dup(r->c->name);
 	x->ep = cs_escape_dup(ep);
 	if (x->nnp)
 		x->nnp_block = cs_strf("allowPrivilegeEscalation is false here%s, so no_new_privs "
 				       "makes execve ignore file capabilities and set-uid bits",
 				       r->scc_name ? " (set by the SCC)" : "");
-	return x->addl && x->cn && x->ep && (!x->nnp || x->nnp_block) ? 0 : -ENOMEM;
+	return x->addl && x->cn && x->ep && x->sa && (!x->nnp || x->nnp_block) ? 0 : -ENOMEM;
 }
 
 static void ctx_free(struct ctx *x)
@@ -316,6 +345,7 @@ static void ctx_free(struct ctx *x)
 	free(x->cn);
 	free(x->ep);
 	free(x->nnp_block);
+	free(x->sa);
 }
 
 void cs_remedies_free(struct cs_remedy *v, size_t n)

@@ -802,6 +802,55 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 
 /* ---- SecurityContextConstraints ---- */
 
+/* fsGroup.ranges / supplementalGroups.ranges: a list of {min, max} (IDRange). */
+static int get_id_ranges(struct ctx *c, struct fy_node *map, const char *field,
+			 struct cs_id_range **out, size_t *n)
+{
+	struct fy_node *seq, *it;
+	void *iter = NULL;
+	char f[96];
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	fieldf(f, sizeof(f), "%s.ranges", field);
+	if ((r = get_seq(c, map, "ranges", f, &seq)) < 0 || !seq)
+		return r;
+	*out = cs_arena_alloc(c->m->arena,
+			      ((size_t)fy_node_sequence_item_count(seq) + 1) * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL) {
+		struct cs_opt_i64 lo, hi;
+
+		fieldf(f, sizeof(f), "%s.ranges[%zu]", field, *n);
+		if ((r = need_map(c, it, f)) < 0 || (r = get_i64(c, it, "min", f, &lo)) < 0 ||
+		    (r = get_i64(c, it, "max", f, &hi)) < 0)
+			return r;
+		if (!lo.set || !hi.set || lo.v > hi.v)
+			return errf(c, it, EINVAL, f, "a range needs min <= max");
+		(*out)[(*n)++] = (struct cs_id_range){lo.v, hi.v};
+	}
+	return 0;
+}
+
+static int get_group_strategy(struct ctx *c, struct fy_node *root, const char *key,
+			      const char **type, struct cs_id_range **v, size_t *n)
+{
+	struct fy_node *map;
+	char f[64];
+	int r;
+
+	*type = NULL;
+	*v = NULL;
+	*n = 0;
+	fieldf(f, sizeof(f), "%s.type", key);
+	if ((r = get_map(c, root, key, key, &map)) < 0 || !map ||
+	    (r = get_str(c, map, "type", f, type)) < 0)
+		return r;
+	return get_id_ranges(c, map, key, v, n);
+}
+
 static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 {
 	struct cs_k8s_manifest *m = c->m;
@@ -869,6 +918,12 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 	    (r = get_str(c, root, "userNamespaceLevel", "userNamespaceLevel",
 			 &s->user_namespace_level)) < 0)
 		return r;
+	/* The CRD's enum (openshift/api security/v1 NamespaceLevelType). */
+	if (s->user_namespace_level && strcmp(s->user_namespace_level, "AllowHostLevel") &&
+	    strcmp(s->user_namespace_level, "RequirePodLevel"))
+		return errf(c, cs_fy_get(root, "userNamespaceLevel"), EINVAL, "userNamespaceLevel",
+			    "unknown userNamespaceLevel '%s' (AllowHostLevel or RequirePodLevel)",
+			    s->user_namespace_level);
 	if ((r = get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
 		return r;
 	if (!rau)
@@ -895,16 +950,24 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 		return r;
 	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
 		return errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
+	 * 362a74d / d22154c; the API has no such field and drops it. */
+	s->run_as_user_ranges_pruned = cs_fy_get(rau, "ranges") != NULL;
 	if ((r = get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
 		return r;
 	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
 		return r;
-	if ((r = get_map(c, root, "fsGroup", "fsGroup", &sel)) < 0 ||
-	    (sel && (r = get_str(c, sel, "type", "fsGroup.type", &s->fs_group_type)) < 0))
+	if (sel &&
+	    (r = get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
 		return r;
-	if ((r = get_map(c, root, "supplementalGroups", "supplementalGroups", &sel)) < 0 ||
-	    (sel && (r = get_str(c, sel, "type", "supplementalGroups.type",
-				 &s->supplemental_groups_type)) < 0))
+	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.seLinuxOptions.type",
+				&s->selinux_options_type)) < 0)
+		return r;
+	if ((r = get_group_strategy(c, root, "fsGroup", &s->fs_group_type, &s->fs_group_ranges,
+				    &s->n_fs_group_ranges)) < 0 ||
+	    (r = get_group_strategy(c, root, "supplementalGroups", &s->supplemental_groups_type,
+				    &s->supplemental_groups_ranges,
+				    &s->n_supplemental_groups_ranges)) < 0)
 		return r;
 	m->n_sccs++;
 	return 0;

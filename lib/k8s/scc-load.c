@@ -68,9 +68,14 @@ static char *builtin_scc_path(const char *name)
 	return existing("%s/scc/%s.yaml", CAPSCOPE_DATADIR, name);
 }
 
-static const char *const builtin_sccs[] = {
-    "restricted-v2",  "restricted",  "nonroot-v2",	 "nonroot",    "anyuid",
-    "hostnetwork-v2", "hostnetwork", "hostmount-anyuid", "hostaccess", "privileged"};
+static const char *const builtin_sccs[] = {"restricted-v3",    "restricted-v2",	 "restricted",
+					   "nested-container", "nonroot-v2",	 "nonroot",
+					   "anyuid",	       "hostnetwork-v2", "hostnetwork",
+					   "hostmount-anyuid", "hostaccess",	 "privileged"};
+
+/* What system:authenticated may use on OpenShift 4.20
+ * (crb-systemauthenticated-scc-restricted-v2.yaml and -v3.yaml). */
+static const char *const authenticated_sccs[] = {"restricted-v2", "restricted-v3"};
 
 static int load_scc(struct cs_scc_set *s, const char *arg, bool grant, struct cs_diag *d)
 {
@@ -95,6 +100,20 @@ static int load_scc(struct cs_scc_set *s, const char *arg, bool grant, struct cs
 	for (size_t i = before; grant && i < s->sm.n_sccs && s->n_granted < CS_SCC_MAX_GRANTED; i++)
 		s->granted[s->n_granted++] = s->sm.sccs[i].name;
 	return 0;
+}
+
+const char *const *cs_scc_authenticated(size_t *n)
+{
+	*n = sizeof(authenticated_sccs) / sizeof(authenticated_sccs[0]);
+	return authenticated_sccs;
+}
+
+bool cs_scc_is_authenticated(const char *name)
+{
+	for (size_t i = 0; i < sizeof(authenticated_sccs) / sizeof(authenticated_sccs[0]); i++)
+		if (!strcmp(authenticated_sccs[i], name))
+			return true;
+	return false;
 }
 
 static void grant(struct cs_scc_set *s, const char *name)
@@ -124,7 +143,9 @@ int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *nam
 		for (size_t i = 0; i < sizeof(builtin_sccs) / sizeof(builtin_sccs[0]); i++)
 			if ((rc = load_scc(s, builtin_sccs[i], false, d)) != 0)
 				return rc;
-		grant(s, "restricted-v2");
+		for (size_t i = 0; i < sizeof(authenticated_sccs) / sizeof(authenticated_sccs[0]);
+		     i++)
+			grant(s, authenticated_sccs[i]);
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* A built-in name already loaded by --openshift is only granted. */

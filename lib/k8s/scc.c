@@ -188,29 +188,50 @@ static int set_build(struct cs_scc_result *r, struct cs_strlist *out, const stru
 	return 0;
 }
 
+/* The "; "-joined error list of one attempt, grown on the heap. A failed
+ * allocation is remembered (oom) and reported once admission ends. */
 struct errbuf {
 	char *buf;
-	size_t len, used;
+	size_t used, cap;
 	int count;
+	bool oom;
 };
 
 static void addf(struct errbuf *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void addf(struct errbuf *e, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
+	int w;
 
 	e->count++;
-	if (e->used + 3 >= e->len)
+	va_start(ap, fmt);
+	w = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (w < 0) {
+		e->oom = true;
 		return;
+	}
+	size_t need = e->used + (e->used ? 2 : 0) + (size_t)w + 1;
+	if (need > e->cap) {
+		size_t nc = need > 2 * e->cap ? need : 2 * e->cap;
+		char *nb = realloc(e->buf, nc);
+
+		if (!nb) {
+			free(msg);
+			e->oom = true;
+			return;
+		}
+		e->buf = nb;
+		e->cap = nc;
+	}
 	if (e->used) {
 		memcpy(e->buf + e->used, "; ", 2);
 		e->used += 2;
 	}
-	va_start(ap, fmt);
-	int w = vsnprintf(e->buf + e->used, e->len - e->used, fmt, ap);
-	va_end(ap);
-	if (w > 0)
-		e->used += (size_t)w < e->len - e->used ? (size_t)w : e->len - e->used - 1;
+	memcpy(e->buf + e->used, msg, (size_t)w + 1);
+	e->used += (size_t)w;
+	free(msg);
 }
 
 static bool sysctl_match(const struct cs_strlist *pats, const char *name)
@@ -261,7 +282,32 @@ static void uid_range(const struct cs_scc *s, const struct cs_scc_opts *o, int64
 	}
 }
 
-/* Try one SCC: mutate a copy of every container's effective context, validate. */
+/* The group ranges of a MustRunAs strategy: the SCC's own, else the
+ * namespace's uid range (matcher.go requiresPreallocatedFSGroup: only an
+ * SCC without ranges takes the namespace annotation). */
+static struct cs_id_range group_ranges_first(const struct cs_id_range *v, size_t n,
+					     const struct cs_scc_opts *o)
+{
+	if (n)
+		return v[0];
+	return (struct cs_id_range){o->uid_range_start,
+				    (int64_t)o->uid_range_start + o->uid_range_size - 1};
+}
+
+/* group/mustrunas.go isGroupValid: inside any one range, bounds included. */
+static bool group_allowed(const struct cs_id_range *v, size_t n, const struct cs_scc_opts *o,
+			  int64_t g)
+{
+	struct cs_id_range ns = group_ranges_first(NULL, 0, o);
+
+	if (!n)
+		return g >= ns.min && g <= ns.max;
+	for (size_t i = 0; i < n; i++)
+		if (g >= v[i].min && g <= v[i].max)
+			return true;
+	return false;
+}
+
 /* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
 static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			 const struct cs_scc_opts *o, struct cs_opt_i64 *fs_group, struct errbuf *e)
@@ -287,14 +333,18 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 	}
 	if (s->user_namespace_level && !strcmp(s->user_namespace_level, "RequirePodLevel") &&
 	    !(pod->host_users.set && !pod->host_users.v))
-		addf(e, "spec.hostUsers: must be false (userNamespaceLevel RequirePodLevel)");
+		addf(e, "spec.securityContext.hostUsers: Host Users must be set to false "
+			"(userNamespaceLevel RequirePodLevel)");
 	*fs_group = pod->fs_group;
 	if (s->fs_group_type && !strcmp(s->fs_group_type, "MustRunAs")) {
+		struct cs_id_range first =
+		    group_ranges_first(s->fs_group_ranges, s->n_fs_group_ranges, o);
+
 		if (!fs_group->set) {
 			fs_group->set = true;
-			fs_group->v = o->uid_range_start;
-		} else if (fs_group->v < o->uid_range_start ||
-			   fs_group->v >= (int64_t)o->uid_range_start + o->uid_range_size) {
+			fs_group->v = first.min;
+		} else if (!group_allowed(s->fs_group_ranges, s->n_fs_group_ranges, o,
+					  fs_group->v)) {
 			addf(e, "spec.securityContext.fsGroup: %lld is not an allowed group",
 			     (long long)fs_group->v);
 		}
@@ -303,8 +353,8 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 		for (size_t i = 0; i < pod->n_supplemental_groups; i++) {
 			int64_t g = pod->supplemental_groups[i];
 
-			if (g < o->uid_range_start ||
-			    g >= (int64_t)o->uid_range_start + o->uid_range_size)
+			if (!group_allowed(s->supplemental_groups_ranges,
+					   s->n_supplemental_groups_ranges, o, g))
 				addf(e,
 				     "spec.securityContext.supplementalGroups[%zu]: %lld is not an "
 				     "allowed group",
@@ -522,6 +572,45 @@ static void note_changes(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 	}
 }
 
+/* "SCCs tried in order …" as one step; the list is as long as it needs to be. */
+static void note_order(const struct cand *cv, size_t nc, struct cs_steps *st)
+{
+	struct errbuf l = {0};
+
+	for (size_t i = 0; i < nc; i++) {
+		addf(&l, "%s (priority %lld, score %d)", cv[i].s->name, (long long)cv[i].prio,
+		     cv[i].points);
+		if (cv[i].s->run_as_user_ranges_pruned)
+			cs_steps_add(st, "scc", "scc.run-as-user-ranges-pruned",
+				     "%s: runAsUser.ranges is not a field of the SCC API and is "
+				     "dropped; MustRunAsRange takes %s",
+				     cv[i].s->name,
+				     cv[i].s->uid_min.set && cv[i].s->uid_max.set
+					 ? "uidRangeMin/uidRangeMax"
+					 : "the namespace's openshift.io/sa.scc.uid-range");
+	}
+	cs_steps_add(st, "scc", "scc.order",
+		     "SCCs tried in order of priority, restrictiveness, name: %s",
+		     l.buf ? l.buf : "(none)");
+	free(l.buf);
+}
+
+/* "unable to validate …: a: why; b: why" (sccadmission/admission.go). */
+static char *refusal(const struct cs_scc_result *res)
+{
+	struct errbuf e = {0};
+
+	for (size_t i = 0; i < res->n_attempts; i++)
+		addf(&e, "%s: %s", res->attempts[i].scc->name, res->attempts[i].reason);
+	char *out = NULL;
+	if (e.oom ||
+	    asprintf(&out, "unable to validate against any security context constraint: %s",
+		     e.buf ? e.buf : "") < 0)
+		out = NULL;
+	free(e.buf);
+	return out;
+}
+
 int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
 		 const struct cs_scc_opts *o, struct cs_scc_result *res, struct cs_steps *st)
 {
@@ -536,10 +625,8 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	res->sc = calloc(nctr, sizeof(*res->sc));
 	struct cs_k8s_sc *tmp = calloc(nctr, sizeof(*tmp));
 	if (!cv || !res->attempts || !res->sc || !tmp) {
-		free(cv);
-		free(tmp);
-		cs_scc_result_free(res);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto out;
 	}
 	res->n_sc = pod->n_containers;
 
@@ -553,10 +640,14 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	}
 	qsort(cv, nc, sizeof(*cv), cand_cmp);
 	if (pod->required_scc && nc == 0) {
-		snprintf(res->reason, sizeof(res->reason),
-			 "the pod requires SCC '%s' (openshift.io/required-scc) but no such SCC "
-			 "was given",
-			 pod->required_scc);
+		if (asprintf(&res->reason,
+			     "the pod requires SCC '%s' (openshift.io/required-scc) but no such "
+			     "SCC was given",
+			     pod->required_scc) < 0) {
+			res->reason = NULL;
+			rc = -ENOMEM;
+			goto out;
+		}
 		cs_steps_add(st, "scc", "scc.required-missing", "%s", res->reason);
 		goto out;
 	}
@@ -564,36 +655,30 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 		cs_steps_add(st, "scc", "scc.required",
 			     "openshift.io/required-scc names '%s': only that SCC is considered",
 			     pod->required_scc);
-
-	{
-		char list[512];
-		size_t l = 0;
-
-		list[0] = '\0';
-		for (size_t i = 0; i < nc; i++)
-			l += (size_t)snprintf(list + l, l < sizeof(list) ? sizeof(list) - l : 0,
-					      "%s%s (priority %lld, score %d)", i ? ", " : "",
-					      cv[i].s->name, (long long)cv[i].prio, cv[i].points);
-		cs_steps_add(st, "scc", "scc.order",
-			     "SCCs tried in order of priority, restrictiveness, name: %s",
-			     nc ? list : "(none)");
-	}
+	note_order(cv, nc, st);
 
 	for (size_t i = 0; i < nc; i++) {
 		struct cs_scc_attempt *a = &res->attempts[res->n_attempts++];
-		struct errbuf e = {a->reason, sizeof(a->reason), 0, 0};
+		struct errbuf e = {0};
 		struct cs_opt_i64 fsg;
 
 		a->scc = cv[i].s;
 		a->points = cv[i].points;
 		a->granted = granted(o, a->scc->name);
 		if (!a->granted) {
-			snprintf(a->reason, sizeof(a->reason),
-				 "the pod's service account is not allowed to use it");
+			if (!(a->reason =
+				  strdup("the pod's service account is not allowed to use it"))) {
+				rc = -ENOMEM;
+				goto out;
+			}
 			cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
 			continue;
 		}
-		if ((rc = try_scc(pod, a->scc, o, res, tmp, &fsg, &e)) < 0)
+		rc = try_scc(pod, a->scc, o, res, tmp, &fsg, &e);
+		a->reason = e.buf;
+		if (rc == 0 && e.oom)
+			rc = -ENOMEM;
+		if (rc < 0)
 			goto out;
 		if (e.count == 0) {
 			a->ok = true;
@@ -601,8 +686,13 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 			res->chosen = a->scc;
 			res->fs_group = fsg;
 			memcpy(res->sc, tmp, pod->n_containers * sizeof(*tmp));
-			snprintf(res->reason, sizeof(res->reason),
-				 "admitted by SCC %s (openshift.io/scc annotation)", a->scc->name);
+			if (asprintf(&res->reason,
+				     "admitted by SCC %s (openshift.io/scc annotation)",
+				     a->scc->name) < 0) {
+				res->reason = NULL;
+				rc = -ENOMEM;
+				goto out;
+			}
 			cs_steps_add(st, "scc", "scc.chosen",
 				     "%s: the first SCC the whole pod validates against",
 				     a->scc->name);
@@ -611,21 +701,17 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 		}
 		cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
 	}
-	if (!res->admitted && !res->reason[0]) {
-		size_t l =
-		    (size_t)snprintf(res->reason, sizeof(res->reason),
-				     "unable to validate against any security context constraint");
-		for (size_t i = 0; i < res->n_attempts && l < sizeof(res->reason); i++)
-			l += (size_t)snprintf(res->reason + l, sizeof(res->reason) - l, "%s %s: %s",
-					      i ? ";" : ":", res->attempts[i].scc->name,
-					      res->attempts[i].reason);
-		if (!nc)
-			snprintf(res->reason, sizeof(res->reason),
-				 "no SecurityContextConstraints available to the pod");
+	if (!res->admitted) {
+		res->reason = nc ? refusal(res)
+				 : strdup("no SecurityContextConstraints available to the pod");
+		if (!res->reason)
+			rc = -ENOMEM;
 	}
 out:
 	free(cv);
 	free(tmp);
+	if (rc < 0)
+		cs_scc_result_free(res);
 	return rc;
 }
 
@@ -634,7 +720,10 @@ void cs_scc_result_free(struct cs_scc_result *res)
 	for (size_t i = 0; i < res->n_owned; i++)
 		free(res->owned[i]);
 	free(res->owned);
+	for (size_t i = 0; res->attempts && i < res->n_attempts; i++)
+		free(res->attempts[i].reason);
 	free(res->attempts);
 	free(res->sc);
+	free(res->reason);
 	memset(res, 0, sizeof(*res));
 }

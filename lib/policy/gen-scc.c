@@ -155,6 +155,10 @@ static int write_scc(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g
 	fprintf(f, "seLinuxContext:\n  type: MustRunAs\nseccompProfiles: [\"%s\"]\n",
 		nd.other_seccomp ? "*" : "runtime/default");
 	fputs("supplementalGroups:\n  type: RunAsAny\nusers: []\n", f);
+	/* A pod in its own user namespace keeps it: the SCC then cannot admit
+	 * the same pod running as root on the node (restricted-v3's rule). */
+	if (pod->host_users.set && !pod->host_users.v)
+		fputs("userNamespaceLevel: RequirePodLevel\n", f);
 	return 0;
 }
 

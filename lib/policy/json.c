@@ -14,6 +14,8 @@ void cs_policy_scc_advice_json(struct cs_json *j, const struct cs_k8s_pod *p,
 	a->chosen >= 0 ? cs_json_str(j, a->v[a->chosen].scc->name) : cs_json_null(j);
 	cs_json_key(j, "admitted_with_grant");
 	a->admitted_with_grant ? cs_json_str(j, a->admitted_with_grant->name) : cs_json_null(j);
+	cs_json_key(j, "admits_in_user_namespace");
+	a->in_user_namespace ? cs_json_str(j, a->in_user_namespace->name) : cs_json_null(j);
 	cs_json_key(j, "sccs");
 	cs_json_arr_begin(j);
 	for (size_t i = 0; i < a->n; i++) {

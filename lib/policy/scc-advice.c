@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capscope/policy.h"
+#include "capscope/scc-load.h"
 #include "internal/cleanup.h"
 
 static enum cs_policy_order sort_order;
@@ -63,18 +64,22 @@ static int try_one(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 	return 0;
 }
 
-/* Admission with restricted-v2 (system:authenticated) and the chosen SCC granted. */
+/* Admission with system:authenticated's SCCs and the chosen one granted. */
 static int with_grant(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
 		      const struct cs_scc_opts *o, const struct cs_scc *chosen,
 		      const struct cs_scc **out)
 {
-	const char *granted[] = {"restricted-v2", chosen->name};
+	size_t na;
+	const char *const *auth = cs_scc_authenticated(&na);
+	const char *granted[8];
 	struct cs_scc_opts g = *o;
 	struct cs_scc_result res;
 	int rc;
 
+	for (g.n_granted = 0; g.n_granted < na && g.n_granted < 7; g.n_granted++)
+		granted[g.n_granted] = auth[g.n_granted];
+	granted[g.n_granted++] = chosen->name;
 	g.granted = granted;
-	g.n_granted = 2;
 	struct cs_steps st;
 
 	cs_steps_init(&st);
@@ -86,6 +91,37 @@ static int with_grant(const struct cs_k8s_pod *pod, const struct cs_scc *const *
 	}
 	*out = res.admitted ? res.chosen : NULL;
 	cs_scc_result_free(&res);
+	return 0;
+}
+
+/* The first SCC before `last` that needs a user namespace and admits the pod
+ * once it has one (hostUsers: false, nothing else changed). */
+static int find_in_user_namespace(const struct cs_k8s_pod *pod, const struct cs_scc_opts *o,
+				  struct cs_policy_scc_advice *a, size_t last)
+{
+	struct cs_k8s_pod userns = *pod;
+	int rc;
+
+	if (pod->host_users.set && !pod->host_users.v)
+		return 0;
+	userns.host_users.set = true;
+	userns.host_users.v = false;
+	for (size_t i = 0; i < last; i++) {
+		const struct cs_scc *s = a->v[i].scc;
+		struct cs_policy_scc_verdict v = {0};
+
+		if (a->v[i].admits || !s->user_namespace_level ||
+		    strcmp(s->user_namespace_level, "RequirePodLevel"))
+			continue;
+		rc = try_one(&userns, s, o, &v);
+		free(v.reason);
+		if (rc < 0)
+			return rc;
+		if (v.admits) {
+			a->in_user_namespace = s;
+			return 0;
+		}
+	}
 	return 0;
 }
 
@@ -102,6 +138,11 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 	for (size_t i = 0; i < last; i++)
 		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
 			     a->v[i].scc->name, a->v[i].points, a->v[i].reason);
+	if (a->in_user_namespace)
+		cs_steps_add(st, "policy", "policy.scc-user-namespace",
+			     "with hostUsers: false, %s admits the pod: root in the pod, not on "
+			     "the node",
+			     a->in_user_namespace->name);
 	if (a->chosen < 0) {
 		cs_steps_add(st, "policy", "policy.scc-none", "no SCC given admits the pod");
 		return;
@@ -110,7 +151,7 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 		     "%s: the least privileged SCC that admits the pod", a->v[a->chosen].scc->name);
 	if (a->admitted_with_grant)
 		cs_steps_add(st, "policy", "policy.scc-grant",
-			     "with restricted-v2 and %s granted, admission picks %s",
+			     "with system:authenticated's SCCs and %s granted, admission picks %s",
 			     a->v[a->chosen].scc->name, a->admitted_with_grant->name);
 }
 
@@ -137,6 +178,10 @@ int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *cons
 		}
 	if (a->chosen >= 0 &&
 	    (rc = with_grant(pod, sccs, n, o, a->v[a->chosen].scc, &a->admitted_with_grant)) < 0)
+		goto fail;
+	a->chosen_authenticated =
+	    a->chosen >= 0 && cs_scc_is_authenticated(a->v[a->chosen].scc->name);
+	if ((rc = find_in_user_namespace(pod, o, a, a->chosen >= 0 ? (size_t)a->chosen : a->n)) < 0)
 		goto fail;
 	if (st)
 		record(a, order, st);

@@ -194,4 +194,31 @@ if [ "$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then
 else
   skip "article images need root (setcap)"
 fi
+# The user-namespace remedy on OpenShift: its snippet, pasted into a pod, is
+# judged by the same admission model. SETUID: nested-container admits it, as
+# the snippet's comment says; NET_BIND_SERVICE: no built-in SCC does.
+for want in SETUID:admitted NET_BIND_SERVICE:refused; do
+  cap=${want%%:*} expect=${want#*:}
+  cat >"$T/want.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: w}
+spec:
+  containers:
+  - name: app
+    image: x
+    securityContext: {runAsUser: 1000660000, capabilities: {add: [$cap]}}
+YAML
+  { printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: fixed}\n'
+    cj '.remedies[] | select(.id == "user-namespace") | .snippet' --openshift "$T/want.yaml" |
+      sed 's/^  - name: app$/  - name: app\n    image: x/'
+  } >"$T/fixed.yaml"
+  note=$(grep -c '^# OpenShift: admitted by the built-in SCC nested-container' "$T/fixed.yaml")
+  adm=$(cj '.admission.scc // "none"' --scc nested-container --scc restricted-v3 "$T/fixed.yaml")
+  if [ "$expect" = admitted ]; then
+    is "$note $adm" "1 nested-container" "user-namespace remedy for $cap: nested-container admits the snippet it names"
+  else
+    is "$note $adm" "0 none" "user-namespace remedy for $cap: no built-in SCC, and the snippet says so"
+  fi
+done
 done_testing

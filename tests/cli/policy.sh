@@ -36,6 +36,18 @@ else
   skip "python3-yaml missing"
 fi
 
+# The SCCs added since OpenShift 4.6 (tests/data/policy/userns.yaml).
+out=$("$CAPSCOPE" policy scc "$data/userns.yaml"); rc=$?
+is "$rc" 0 "scc: every pod of userns.yaml is admitted by some built-in SCC"
+like "$out" "Pod shop/app-in-userns .*least privileged built-in SCC: restricted-v3.*nothing to grant: every authenticated user may use restricted-v3" \
+  "scc: a non-root uid in a user namespace fits restricted-v3, which system:authenticated has"
+like "$out" "Pod ci/builder .*least privileged built-in SCC: nested-container.*add-scc-to-user nested-container -z buildah -n ci" \
+  "scc: root in the pod with SETUID/SETGID fits nested-container"
+like "$out" "Pod ci/root-on-node .*nested-container \(points 135020, priority 0\): spec.securityContext.hostUsers: Host Users must be set to false.*anyuid .*admits.*root in the pod, not on the node: with hostUsers: false, admitted by nested-container" \
+  "scc: root on the node needs anyuid; with hostUsers: false nested-container would do"
+json=$("$CAPSCOPE" policy scc --json "$data/userns.yaml")
+like "$json" '"admits_in_user_namespace": "nested-container"' "scc --json: the user-namespace alternative"
+
 cat >"$T/required.yaml" <<'YAML'
 apiVersion: v1
 kind: Pod

@@ -54,12 +54,14 @@ static void openshift_loads_all_grants_restricted(void **state)
 	use_source_data();
 	cs_scc_set_init(&s);
 	assert_int_equal(cs_scc_set_load(&s, true, names, 1, NULL, 0, &d), 0);
-	assert_int_equal(s.sm.n_sccs, 10);
-	/* restricted-v2 for every authenticated user; privileged named: granted, not loaded twice.
-	 */
-	assert_int_equal(s.n_granted, 2);
-	assert_true(granted(&s, "restricted-v2") && granted(&s, "privileged"));
+	assert_int_equal(s.sm.n_sccs, 12);
+	/* restricted-v2 and -v3 for every authenticated user (OpenShift 4.20); privileged
+	 * named: granted, not loaded twice. */
+	assert_int_equal(s.n_granted, 3);
+	assert_true(granted(&s, "restricted-v2") && granted(&s, "restricted-v3") &&
+		    granted(&s, "privileged"));
 	assert_false(granted(&s, "anyuid"));
+	assert_false(granted(&s, "nested-container"));
 	cs_scc_set_free(&s);
 }
 
