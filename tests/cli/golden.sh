@@ -9,6 +9,8 @@ dir="$CAPSCOPE_TOP/tests/cli/golden"
 tap_tmpdir
 cd "$T" || exit 1
 printf '#!/bin/sh\n' >nc; cp nc ping; cp nc plain
+# Manifests named relatively, so their path in the output is the same in every checkout.
+cp "$CAPSCOPE_TOP/tests/data/policy/userns.yaml" .
 if [ "$(id -u)" -eq 0 ] && setcap cap_net_bind_service+ep nc 2>/dev/null; then
   setcap cap_net_admin,cap_net_raw+p ping
   have_fcaps=1

@@ -1,1 +1,1 @@
-policy scc "$CAPSCOPE_TOP/tests/data/policy/userns.yaml"
+policy scc userns.yaml
