@@ -258,7 +258,15 @@ static int print_doc(const struct cs_scan_target *tg, size_t nt, bool sarif)
 	return cs_json_finish(&j);
 }
 
-enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_THREADS, OPT_MAX_BYTES, OPT_MAX_RATIO, OPT_DIFF };
+enum {
+	OPT_JSON = 256,
+	OPT_SARIF,
+	OPT_FAIL_ON,
+	OPT_THREADS,
+	OPT_MAX_BYTES,
+	OPT_MAX_RATIO,
+	OPT_DIFF
+};
 
 int cmd_scan(int argc, char **argv)
 {
@@ -333,7 +341,8 @@ int cmd_scan(int argc, char **argv)
 	if (json && sarif)
 		return cs_usage_err("scan", "--json and --sarif exclude each other");
 	if (diff && (sarif || fail_on >= 0 || argc - optind != 2))
-		return cs_usage_err("scan", "--diff takes OLD and NEW, and neither --sarif nor --fail-on");
+		return cs_usage_err("scan",
+				    "--diff takes OLD and NEW, and neither --sarif nor --fail-on");
 	if (diff)
 		return scan_diff_main(argv[optind], argv[optind + 1], &o, json);
 	if (optind >= argc)

@@ -79,7 +79,8 @@ struct cs_image_map {
  * forms mixed (the plain one would stand for every image, the pairs for
  * some: ambiguous); a REF given twice with different archives; an argument
  * that names an existing file as a whole and also splits into a valid
- * REF=ARCHIVE whose archive exists.
+ * REF=ARCHIVE whose archive exists (when only the whole exists, it is that
+ * file).
  */
 CS_EXPORT int cs_image_map_add(struct cs_image_map *m, const char *arg, struct cs_diag *d);
 

@@ -75,12 +75,22 @@ static bool domain_ok(const char *s, size_t n)
 		if (colon && *colon != ':')
 			return false;
 	} else {
+		const char *end, *label = s;
+
 		colon = memchr(s, ':', n);
-		for (const char *p = s; p < (colon ? colon : s + n); p++)
-			if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+		end = colon ? colon : s + n;
+		/* Labels of [A-Za-z0-9-], each starting and ending with a letter or digit. */
+		for (const char *p = s; p <= end; p++) {
+			if (p < end && *p != '.') {
+				if (!isalnum((unsigned char)*p) && *p != '-')
+					return false;
+				continue;
+			}
+			if (p == label || !isalnum((unsigned char)*label) ||
+			    !isalnum((unsigned char)p[-1]))
 				return false;
-		if ((colon ? colon : s + n) == s)
-			return false;
+			label = p + 1;
+		}
 	}
 	if (colon) {
 		if (colon + 1 == s + n)
@@ -275,8 +285,11 @@ int cs_image_map_add(struct cs_image_map *m, const char *arg, struct cs_diag *d)
 		return cs_diag_set(d, EINVAL, 0, 0, "image", "--image %.200s: no ARCHIVE after '='",
 				   arg);
 	}
-	if (exists(arg) && exists(eq + 1)) {
+	/* A file called "app=x.tar" is that file, unless x.tar exists too. */
+	if (exists(arg)) {
 		cs_image_ref_free(&ref);
+		if (!exists(eq + 1))
+			return add_all(m, arg, d);
 		return cs_diag_set(
 		    d, EINVAL, 0, 0, "image",
 		    "--image %.200s names a file and also REF=ARCHIVE: write ./%.200s "
