@@ -198,6 +198,8 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f);
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void cs_scan_sort_by_path(struct cs_scan_result *r);
+/* "uid", "gid", "mode", "setuid", "setgid" keys of a finding (report.c; the diff's sides too). */
+void cs_scan_json_owner_mode(struct cs_json *j, uint32_t uid, uint32_t gid, uint32_t mode);
 /* The "file_caps" JSON value of a finding (report.c; the diff writes it too). */
 void cs_scan_json_file_caps(struct cs_json *j, bool has, bool invalid, const struct cs_fcaps *fc);
 

@@ -24,26 +24,14 @@ static const unsigned what_bits[] = {CS_DIFF_SETUID, CS_DIFF_SETGID, CS_DIFF_FCA
 
 static void json_side(struct cs_json *j, const struct cs_diff_side *s)
 {
-	char mode[16];
-
 	if (!s->exists) {
 		cs_json_null(j);
 		return;
 	}
-	snprintf(mode, sizeof(mode), "0%o", s->mode & 07777);
 	cs_json_obj_begin(j);
 	cs_json_key(j, "privileged");
 	cs_json_bool(j, s->privileged);
-	cs_json_key(j, "uid");
-	cs_json_uint(j, s->uid);
-	cs_json_key(j, "gid");
-	cs_json_uint(j, s->gid);
-	cs_json_key(j, "mode");
-	cs_json_str(j, mode);
-	cs_json_key(j, "setuid");
-	cs_json_bool(j, S_ISREG(s->mode) && (s->mode & S_ISUID));
-	cs_json_key(j, "setgid");
-	cs_json_bool(j, S_ISREG(s->mode) && (s->mode & S_ISGID));
+	cs_scan_json_owner_mode(j, s->uid, s->gid, s->mode);
 	cs_json_key(j, "file_caps");
 	cs_scan_json_file_caps(j, s->has_fcaps, s->fcaps_invalid, &s->fcaps);
 	cs_json_key(j, "layer");

@@ -100,6 +100,24 @@ static void json_argv(struct cs_json *j, const struct cs_strlist *l)
 	cs_json_arr_end(j);
 }
 
+/* "uid", "gid", "mode" ("0…"), "setuid", "setgid" of a finding (and of a diff's sides). */
+void cs_scan_json_owner_mode(struct cs_json *j, uint32_t uid, uint32_t gid, uint32_t mode)
+{
+	char m[16];
+
+	mode_str(mode, m, sizeof(m));
+	cs_json_key(j, "uid");
+	cs_json_uint(j, uid);
+	cs_json_key(j, "gid");
+	cs_json_uint(j, gid);
+	cs_json_key(j, "mode");
+	cs_json_str(j, m);
+	cs_json_key(j, "setuid");
+	cs_json_bool(j, mode & S_ISUID);
+	cs_json_key(j, "setgid");
+	cs_json_bool(j, mode & S_ISGID);
+}
+
 /* The "file_caps" value of a finding (and of both sides of a diff). */
 void cs_scan_json_file_caps(struct cs_json *j, bool has, bool invalid, const struct cs_fcaps *fc)
 {
@@ -139,24 +157,12 @@ void cs_scan_json_file_caps(struct cs_json *j, bool has, bool invalid, const str
 static void json_finding(struct cs_json *j, const struct cs_scan_target *tg,
 			 const struct cs_finding *f)
 {
-	char mode[16];
-
-	mode_str(f->mode, mode, sizeof(mode));
 	cs_json_obj_begin(j);
 	cs_json_key(j, "path");
 	cs_json_str(j, f->path);
 	cs_json_key(j, "target");
 	cs_json_str(j, tg->name);
-	cs_json_key(j, "uid");
-	cs_json_uint(j, f->uid);
-	cs_json_key(j, "gid");
-	cs_json_uint(j, f->gid);
-	cs_json_key(j, "mode");
-	cs_json_str(j, mode);
-	cs_json_key(j, "setuid");
-	cs_json_bool(j, f->mode & S_ISUID);
-	cs_json_key(j, "setgid");
-	cs_json_bool(j, f->mode & S_ISGID);
+	cs_scan_json_owner_mode(j, f->uid, f->gid, f->mode);
 	cs_json_key(j, "file_caps");
 	cs_scan_json_file_caps(j, f->has_fcaps, f->fcaps_invalid, &f->fcaps);
 	cs_json_key(j, "risk");
