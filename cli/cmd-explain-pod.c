@@ -431,8 +431,10 @@ int cmd_explain_pod(int argc, char **argv)
 	s.o.uid_start = 1000660000;
 	s.o.uid_size = 10000;
 	rc = parse_args(argc, argv, &s, &a);
-	if (a.stop)
+	if (a.stop) {
+		cs_image_map_free(&s.images);
 		return rc;
+	}
 	cs_k8s_manifest_init(&s.m);
 	cs_scc_set_init(&s.sc);
 	rc = load_context(&s, &a);
