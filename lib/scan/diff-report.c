@@ -268,7 +268,11 @@ static void entry_line(FILE *f, const char *label, const struct cs_diff_entry *e
 		fprintf(f, "not predicted: %s\n", note ? note : "?");
 		return;
 	}
-	fprintf(f, "%s, user '%s': ", path && *path ? path : "?", user ? user : "?");
+	fprintf(f, "%s, ", path && *path ? path : "?");
+	if (e->user)
+		fprintf(f, "user '%s': ", user ? user : "?");
+	else
+		fputs("no USER (root): ", f);
 	if (!e->exec_ok) {
 		fprintf(f, "does not start (%s%s%s)\n", err ? err : "?", note && *note ? ": " : "",
 			note ? note : "");
