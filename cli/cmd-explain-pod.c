@@ -18,6 +18,7 @@
 #include "../lib/internal/cleanup.h"
 #include "capscope/cri.h"
 #include "capscope/explain.h"
+#include "capscope/image-ref.h"
 #include "capscope/number.h"
 #include "capscope/proc.h"
 #include "capscope/scan.h"
@@ -61,6 +62,9 @@ static const char help[] =
     "                       or OCI archive), read as streams without extracting: its\n"
     "                       config and, in its final view, the entrypoint and\n"
     "                       /etc/passwd, as --rootfs and --image-config would give\n"
+    "  --image REF=ARCHIVE  (repeatable) the archive of the image REF: each container\n"
+    "                       gets the one its image: names (nginx, nginx:1.25 or\n"
+    "                       nginx@sha256:...; docker.io/library/ implied)\n"
     "  --image-config FILE  the image's OCI config (User, Entrypoint, Cmd, Env);\n"
     "                       overrides the config read with --image\n"
     "  --check bind:PORT    can the first process bind this TCP port? (repeatable)\n"
@@ -82,6 +86,7 @@ static const char help[] =
     "  capscope explain pod --scc restricted --crio-config /etc/crio \\\n"
     "      --rootfs ./rootfs --image-config image.json --check bind:443 pod.yaml\n"
     "  capscope explain pod --image nc-capset.tar --check bind:443 pod.yaml\n"
+    "  capscope explain pod --image app:1.2=app.tar --image envoy=envoy.tar deploy.yaml\n"
     "  capscope explain pod --json --runtime docker pod.yaml | jq '.containers[].process.caps'\n";
 
 #define MAX_CHECKS 16
@@ -103,7 +108,7 @@ struct state {
 	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_image_config img;
 	bool img_loaded;
-	struct cs_image *image; /* --image */
+	struct cs_image_map images; /* --image ARCHIVE or --image REF=ARCHIVE... */
 	bool use_scc;
 	int ports[MAX_CHECKS];
 	size_t n_ports;
@@ -151,11 +156,12 @@ static int run(struct state *s)
 	    .uid_range_start = s->o.uid_start,
 	    .uid_range_size = s->o.uid_size,
 	    .userns_base = s->userns_base,
-	    .image_config = s->img_loaded ? &s->img
-			    : s->image	  ? cs_image_get_info(s->image)->config
-					  : NULL,
+	    .image_config = s->img_loaded	  ? &s->img
+			    : s->images.all_image ? cs_image_get_info(s->images.all_image)->config
+						  : NULL,
 	    .rootfs = s->o.rootfs,
-	    .image = s->image,
+	    .image = s->images.all_image,
+	    .images = s->images.n ? &s->images : NULL,
 	    .ports = s->ports,
 	    .n_ports = s->n_ports,
 	    .caller = s->caller_self ? &s->self : NULL,
@@ -201,7 +207,7 @@ static int run(struct state *s)
 struct args {
 	const char *sccs[MAX_FILES], *uses[MAX_FILES];
 	size_t n_sccs, n_uses;
-	const char *crio_cfg, *img_cfg, *image;
+	const char *crio_cfg, *img_cfg;
 	bool stop; /* --help or a usage error: return rc */
 };
 
@@ -241,6 +247,8 @@ static int parse_runtime_caps(struct state *s, const char *arg)
 
 static int parse_option(int c, struct state *s, struct args *a)
 {
+	struct cs_diag d = {0};
+
 	switch (c) {
 	case 's':
 		if (a->n_sccs == MAX_FILES)
@@ -261,13 +269,10 @@ static int parse_option(int c, struct state *s, struct args *a)
 			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
 			    optarg);
 		return 0;
-	case 'B': {
-		struct cs_diag d = {0};
-
+	case 'B':
 		return cs_userns_base_parse(optarg, &s->userns_base, &d) < 0
 			   ? cs_usage_err(CMD, "--userns-base: %s", d.message)
 			   : 0;
-	}
 	case 'r':
 		return parse_runtime(s, optarg);
 	case 'P':
@@ -282,8 +287,9 @@ static int parse_option(int c, struct state *s, struct args *a)
 		a->img_cfg = optarg;
 		return 0;
 	case 'M':
-		a->image = optarg;
-		return 0;
+		return cs_image_map_add(&s->images, optarg, &d) < 0
+			   ? cs_usage_err(CMD, "%s", d.message[0] ? d.message : "out of memory")
+			   : 0;
 	case 'c':
 		return parse_check(s, optarg);
 	case 'j':
@@ -338,8 +344,11 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	}
 	if (optind == argc)
 		return cs_usage_err(CMD, "missing FILE");
-	if (a->image && s->o.rootfs)
+	if ((s->images.all || s->images.n) && s->o.rootfs)
 		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
+	if (s->images.n && a->img_cfg)
+		return cs_usage_err(CMD, "--image-config is one image's config: not with "
+					 "--image REF=ARCHIVE (each image's own config is used)");
 	if (a->crio_cfg && s->o.runtime != CS_CRI_CRIO)
 		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
 	a->stop = false;
@@ -351,18 +360,19 @@ static int load_image(struct state *s, const struct args *a)
 {
 	struct cs_diag d = {0};
 
-	if (a->image) {
-		if (cs_image_open(a->image, NULL, &s->image, &d) < 0) {
-			if (!d.file[0])
-				snprintf(d.file, sizeof(d.file), "%s", a->image);
-			return cs_diag_err(CMD, "--image", &d);
-		}
-		if (cs_image_get_info(s->image)->nnotes)
+	if (cs_image_map_open(&s->images, NULL, &d) < 0)
+		return cs_diag_err(CMD, "--image", &d);
+	for (size_t i = 0; i <= s->images.n; i++) {
+		const struct cs_image *im =
+		    i < s->images.n ? s->images.v[i].image : s->images.all_image;
+		const char *path = i < s->images.n ? s->images.v[i].archive : s->images.all;
+
+		if (im && cs_image_get_info(im)->nnotes)
 			fprintf(stderr,
 				"capscope " CMD
 				": warning: %s: %zu entries of the image were ignored "
 				"or adjusted while reading it ('capscope scan %s' lists them)\n",
-				a->image, cs_image_get_info(s->image)->nnotes, a->image);
+				path, cs_image_get_info(im)->nnotes, path);
 	}
 	if (a->img_cfg) {
 		if (cs_image_config_load(a->img_cfg, &s->img, &d) < 0)
@@ -431,8 +441,10 @@ int cmd_explain_pod(int argc, char **argv)
 	s.o.uid_start = 1000660000;
 	s.o.uid_size = 10000;
 	rc = parse_args(argc, argv, &s, &a);
-	if (a.stop)
+	if (a.stop) {
+		cs_image_map_free(&s.images);
 		return rc;
+	}
 	cs_k8s_manifest_init(&s.m);
 	cs_scc_set_init(&s.sc);
 	rc = load_context(&s, &a);
@@ -443,7 +455,7 @@ int cmd_explain_pod(int argc, char **argv)
 	}
 	cs_k8s_manifest_free(&s.m);
 	cs_scc_set_free(&s.sc);
-	cs_image_close(s.image);
+	cs_image_map_free(&s.images);
 	cs_image_config_free(&s.img);
 	return rc;
 }

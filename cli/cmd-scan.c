@@ -43,6 +43,8 @@ static const char scan_help[] =
     "      --threads N        tree walker threads (default 2)\n"
     "      --max-bytes N      images: stop past N uncompressed bytes (default 64G)\n"
     "      --max-ratio N      images: stop when a layer inflates more than N:1 (1000)\n"
+    "      --diff OLD NEW     the privilege difference between two trees or images\n"
+    "                         (exit 0 none, 1 a difference, 2 an error)\n"
     "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 done, 1 a finding reached --fail-on LEVEL, 2 usage or\n"
@@ -53,7 +55,8 @@ static const char scan_help[] =
     "  capscope scan --fail-on high rootfs/\n"
     "  docker save nginx:latest -o nginx.tar && capscope scan nginx.tar\n"
     "  capscope scan --json ./oci-layout-dir | jq '.findings[] | select(.risk==\"high\")'\n"
-    "  capscope scan --sarif image.tar > scan.sarif\n";
+    "  capscope scan --sarif image.tar > scan.sarif\n"
+    "  capscope scan --diff base-old.tar base-new.tar\n";
 
 /* Progress on stderr: only on a terminal and only once a scan has run 1 s. */
 static struct {
@@ -256,7 +259,15 @@ static int print_doc(const struct cs_scan_target *tg, size_t nt, bool sarif)
 	return cs_json_finish(&j);
 }
 
-enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_THREADS, OPT_MAX_BYTES, OPT_MAX_RATIO };
+enum {
+	OPT_JSON = 256,
+	OPT_SARIF,
+	OPT_FAIL_ON,
+	OPT_THREADS,
+	OPT_MAX_BYTES,
+	OPT_MAX_RATIO,
+	OPT_DIFF
+};
 
 int cmd_scan(int argc, char **argv)
 {
@@ -268,11 +279,12 @@ int cmd_scan(int argc, char **argv)
 	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
 	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+	    {"diff", no_argument, NULL, OPT_DIFF},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_scan_opts o = {.progress = progress};
-	bool json = false, sarif = false, failed = false;
+	bool json = false, sarif = false, failed = false, diff = false;
 	int fail_on = -1, c, status = 0;
 	struct cs_scan_target *tg;
 	size_t nt;
@@ -317,6 +329,9 @@ int cmd_scan(int argc, char **argv)
 						    optarg);
 			o.max_ratio = v;
 			break;
+		case OPT_DIFF:
+			diff = true;
+			break;
 		case 'h':
 			fputs(scan_help, stdout);
 			return cs_finish_stdout("scan", 0);
@@ -326,6 +341,11 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (json && sarif)
 		return cs_usage_err("scan", "--json and --sarif exclude each other");
+	if (diff && (sarif || fail_on >= 0 || argc - optind != 2))
+		return cs_usage_err("scan",
+				    "--diff takes OLD and NEW, and neither --sarif nor --fail-on");
+	if (diff)
+		return scan_diff_main(argv[optind], argv[optind + 1], &o, json);
 	if (optind >= argc)
 		return cs_usage_err("scan", "needs at least one DIR or IMAGE");
 	nt = (size_t)(argc - optind);

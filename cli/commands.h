@@ -3,11 +3,16 @@
 #ifndef CAPSCOPE_CLI_COMMANDS_H
 #define CAPSCOPE_CLI_COMMANDS_H
 
+#include <stdbool.h>
+
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_file(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+struct cs_scan_opts;
+/* scan --diff OLD NEW (scan-diff.c): 0 no privilege difference, 1 one, 2 error. */
+int scan_diff_main(const char *old, const char *new, const struct cs_scan_opts *o, bool json);
 int cmd_trace(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/image-ref.h"
 #include "capscope/text.h"
 #include "capscope/userns.h"
 #include "explain-pod.h"
@@ -189,6 +190,12 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 	printf("\n%sContainer %s%s (%s%s%s)\n", cs_color(stdout, "\033[1m"), cs_esc(c->c->name),
 	       cs_color(stdout, "\033[0m"), cs_k8s_ctr_kind_name(c->c->kind),
 	       c->c->image ? ", image " : "", c->c->image ? cs_esc(c->c->image) : "");
+	if (c->image_missing)
+		printf("  image %s not given (--image REF=ARCHIVE): entrypoint assumed plain\n",
+		       cs_esc(c->c->image ? c->c->image : "(none)"));
+	else if (c->image_pair)
+		printf("  image %s read from %s\n", cs_esc(c->c->image),
+		       cs_esc(c->image_pair->archive));
 	sc_line("requested", &c->req);
 	if (pod->scc_modelled)
 		sc_line(c->scc_name ? "after SCC" : "(no SCC)", &c->adm);

@@ -28,7 +28,9 @@
 #include "scc.h"
 #include "steps.h"
 
-struct cs_image; /* scan.h */
+struct cs_image;      /* scan.h */
+struct cs_image_map;  /* image-ref.h */
+struct cs_image_pair; /* image-ref.h */
 
 /* Why a requested capability does or does not end effective: stable ids. */
 enum cs_why {
@@ -202,6 +204,10 @@ struct cs_pod_ctr_result {
 	struct cs_helper_result *helper; /* NULL: no helper recognised */
 	struct cs_remedy *remedies;	 /* empty when nothing needs a remedy */
 	size_t n_remedies;
+	/* With --image REF=ARCHIVE pairs: the pair that gave this container's
+	 * image, or NULL and image_missing when none names it. */
+	const struct cs_image_pair *image_pair;
+	bool image_missing;
 };
 
 struct cs_pod_explain_result {
@@ -235,6 +241,13 @@ struct cs_pod_explain_opts {
 	const struct cs_image_config *image_config; /* NULL: not given */
 	const char *rootfs;
 	struct cs_image *image;
+	/*
+	 * --image REF=ARCHIVE pairs (image-ref.h), used when neither rootfs nor
+	 * image is given: each container gets the image its image: names, with
+	 * that image's config unless image_config is given; a container whose
+	 * image has no pair is modelled as without --image, and says so.
+	 */
+	const struct cs_image_map *images;
 	const int *ports; /* --check bind:PORT */
 	size_t n_ports;
 	const struct cs_cred *caller; /* who starts runc; NULL: a full root */

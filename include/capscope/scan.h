@@ -149,6 +149,13 @@ CS_EXPORT void cs_image_stat_clear(struct cs_image_stat *st);
 CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path, const char **data,
 				  size_t *len);
 CS_EXPORT void cs_image_close(struct cs_image *im);
+/*
+ * What cs_scan_image reports, from an image already open (its view is not
+ * read again): findings sorted by path, kind, layers, entrypoint path and the
+ * reading notes as errors. r->config stays empty: the config is the image's
+ * (cs_image_get_info).
+ */
+CS_EXPORT int cs_image_findings(const struct cs_image *im, struct cs_scan_result *r);
 
 /*
  * cs_exec_file_resolve inside an image instead of a rootfs directory: the
@@ -194,5 +201,9 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f);
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void cs_scan_sort_by_path(struct cs_scan_result *r);
+/* "uid", "gid", "mode", "setuid", "setgid" keys of a finding (report.c; the diff's sides too). */
+void cs_scan_json_owner_mode(struct cs_json *j, uint32_t uid, uint32_t gid, uint32_t mode);
+/* The "file_caps" JSON value of a finding (report.c; the diff writes it too). */
+void cs_scan_json_file_caps(struct cs_json *j, bool has, bool invalid, const struct cs_fcaps *fc);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON of explain pod's results: what `capscope explain pod --json` prints. */
+#include "capscope/image-ref.h"
 #include "capscope/explain.h"
 #include "capscope/userns.h"
 
@@ -205,6 +206,21 @@ static void steps(struct cs_json *j, const struct cs_steps *a, const struct cs_s
 	cs_json_arr_end(j);
 }
 
+/* Which image the container's files came from (--image REF=ARCHIVE), or that none was given. */
+static void image(struct cs_json *j, const struct cs_pod_ctr_result *c)
+{
+	cs_json_obj_begin(j);
+	cs_json_key(j, "ref");
+	cs_json_str(j, c->c->image);
+	cs_json_key(j, "matched");
+	cs_json_str(j, c->image_pair ? c->image_pair->ref_text : NULL);
+	cs_json_key(j, "archive");
+	cs_json_str(j, c->image_pair ? c->image_pair->archive : NULL);
+	cs_json_key(j, "not_given");
+	cs_json_bool(j, c->image_missing);
+	cs_json_obj_end(j);
+}
+
 void cs_pod_ctr_explain_json(struct cs_json *j, const struct cs_pod_explain_result *pod,
 			     const struct cs_pod_ctr_result *c)
 {
@@ -215,6 +231,8 @@ void cs_pod_ctr_explain_json(struct cs_json *j, const struct cs_pod_explain_resu
 	cs_json_str(j, cs_k8s_ctr_kind_name(c->c->kind));
 	cs_json_key(j, "pod");
 	cs_json_str(j, pod->pod->name ? pod->pod->name : "");
+	cs_json_key(j, "image");
+	image(j, c);
 	cs_json_key(j, "admission");
 	admission(j, pod, c);
 	cs_json_key(j, "oci");

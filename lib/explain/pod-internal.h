@@ -13,6 +13,11 @@
 struct pod_work {
 	const struct cs_pod_explain_opts *o;
 	const struct cs_pod_explain_result *pod;
+	/* This container's image: o->image or o->rootfs, else its --image REF=ARCHIVE pair. */
+	struct cs_image *image;
+	const struct cs_image_config *config;
+	const char *rootfs_passwd; /* o->rootfs's /etc/passwd, read once per pod */
+	size_t rootfs_passwd_len;
 	struct cs_kubelet_image kimg;
 	struct cs_pod_ctr_result *r; /* being built */
 	/* The model's full state for r. */

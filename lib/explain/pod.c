@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capscope/image-ref.h"
 #include "capscope/proc.h"
 #include "capscope/runtime.h"
 #include "capscope/scan.h"
@@ -21,13 +22,13 @@
 int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
 		   struct cs_diag *d)
 {
-	const struct cs_image_config *ic = w->o->image_config;
+	const struct cs_image_config *ic = w->config;
 	const char *pathenv = ic && ic->path_env
 				  ? ic->path_env
 				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-	if (w->o->image)
-		return cs_image_exec_resolve(w->o->image, arg0, pathenv, f);
+	if (w->image)
+		return cs_image_exec_resolve(w->image, arg0, pathenv, f);
 	return cs_exec_file_resolve(w->o->rootfs, arg0, pathenv, f, d);
 }
 
@@ -210,18 +211,19 @@ static int create(struct pod_work *w, uid_t uid, gid_t gid)
 static char *file_note(const struct pod_work *w, const char *arg0)
 {
 	const struct cs_exec_file *f = &w->f;
-	const char *where = w->o->image ? "the image" : "the rootfs";
+	const char *where = w->image ? "the image" : "the rootfs";
 	struct cs_image_stat st;
 
+	if (w->r->image_missing)
+		return cs_strf("assumed plain: its image was not given (--image REF=ARCHIVE)");
 	if (!w->kimg.fs_given)
 		return cs_strf("assumed plain: no --rootfs or --image");
 	if (!arg0)
 		return cs_strf("assumed plain: neither the pod nor %s names a command",
-			       w->o->image_config ? "the image config" : "an image config");
+			       w->config ? "the image config" : "an image config");
 	if (!f->error)
 		return NULL;
-	if (w->o->image && strchr(arg0, '/') &&
-	    cs_image_lookup(w->o->image, arg0, false, &st) == 0) {
+	if (w->image && strchr(arg0, '/') && cs_image_lookup(w->image, arg0, false, &st) == 0) {
 		mode_t mode = st.mode;
 
 		cs_image_stat_clear(&st);
@@ -265,7 +267,7 @@ static int start(struct pod_work *w)
 
 	free(w->argv);
 	w->argv = NULL;
-	if (cs_kubelet_argv(r->c, w->o->image_config, &w->argv, &w->argc) < 0)
+	if (cs_kubelet_argv(r->c, w->config, &w->argv, &w->argc) < 0)
 		return -ENOMEM;
 	arg0 = w->argc ? w->argv[0] : NULL;
 	cs_exec_file_clear(&w->f);
@@ -326,6 +328,41 @@ static int model(struct pod_work *w)
 	return start(w);
 }
 
+/*
+ * The image this container runs: the one --image or --rootfs gave for all,
+ * else the --image REF=ARCHIVE pair its image: names. The kubelet's view
+ * (config, passwd) follows it.
+ */
+static void pick_image(struct pod_work *w)
+{
+	const struct cs_pod_explain_opts *o = w->o;
+	struct cs_pod_ctr_result *r = w->r;
+	const char *data;
+	size_t len;
+
+	w->image = o->image;
+	w->config = o->image_config;
+	w->kimg.passwd = w->rootfs_passwd;
+	w->kimg.passwd_len = w->rootfs_passwd_len;
+	if (o->images && !o->image && !o->rootfs) {
+		r->image_pair = cs_image_map_find(o->images, r->c->image);
+		r->image_missing = !r->image_pair;
+		w->image = r->image_pair ? r->image_pair->image : NULL;
+		if (w->image && !w->config)
+			w->config = cs_image_get_info(w->image)->config;
+	}
+	if (w->image) {
+		w->kimg.passwd = NULL;
+		w->kimg.passwd_len = 0;
+		if (cs_image_read_small(w->image, "/etc/passwd", &data, &len) == 0) {
+			w->kimg.passwd = data;
+			w->kimg.passwd_len = len;
+		}
+	}
+	w->kimg.config = w->config;
+	w->kimg.fs_given = o->rootfs || w->image;
+}
+
 static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
 {
 	int rc;
@@ -334,6 +371,7 @@ static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
 	r->index = i;
 	r->c = &w->pod->pod->containers[i];
 	w->r = r;
+	pick_image(w);
 	cs_steps_init(&r->steps);
 	if ((rc = model(w)) < 0)
 		return rc;
@@ -381,28 +419,20 @@ static void work_free(struct pod_work *w)
 
 CS_DEFINE_CLEANUP(struct pod_work, work_free)
 
-/* The image's /etc/passwd, read once: from the image or the rootfs directory. */
-static int read_passwd(const struct cs_pod_explain_opts *o, struct cs_kubelet_image *k,
-		       char **owned)
+/* The rootfs directory's /etc/passwd, read once per pod (an image's is in memory). */
+static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, char **owned)
 {
 	size_t len;
 
 	*owned = NULL;
-	if (o->image) {
-		const char *data;
-
-		if (cs_image_read_small(o->image, "/etc/passwd", &data, &len) == 0) {
-			k->passwd = data;
-			k->passwd_len = len;
-		}
-	} else if (o->rootfs) {
+	if (o->rootfs && !o->image) {
 		cs_cleanup_free char *p = cs_strf("%s/etc/passwd", o->rootfs);
 
 		if (!p)
 			return -ENOMEM;
 		if (cs_read_file(p, 1u << 20, owned, &len) == 0) {
-			k->passwd = *owned;
-			k->passwd_len = len;
+			w->rootfs_passwd = *owned;
+			w->rootfs_passwd_len = len;
 		}
 	}
 	return 0;
@@ -423,9 +453,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	w->o = o;
 	w->pod = res;
-	w->kimg.config = o->image_config;
-	w->kimg.fs_given = o->rootfs || o->image;
-	if ((rc = read_passwd(o, &w->kimg, &passwd)) < 0 || (rc = pod_level(pod, o, res)) < 0)
+	if ((rc = read_passwd(o, w, &passwd)) < 0 || (rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	res->all_ok = true;
 	if (!o->on_container &&

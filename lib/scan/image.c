@@ -725,6 +725,13 @@ static int img_init(struct img *im, const char *path, const struct cs_scan_opts 
 	return cs_view_init(&im->v);
 }
 
+static void mark_entrypoint(struct cs_scan_result *r)
+{
+	for (size_t i = 0; r->entrypoint_path && i < r->nfindings; i++)
+		if (strcmp(r->findings[i].path, r->entrypoint_path) == 0)
+			r->findings[i].entrypoint = true;
+}
+
 static int finish(struct img *im, const char *kind)
 {
 	int rc;
@@ -734,10 +741,7 @@ static int finish(struct img *im, const char *kind)
 	rc = cs_view_findings(&im->v, im->r);
 	if (rc < 0)
 		return rc;
-	if (im->r->entrypoint_path)
-		for (size_t i = 0; i < im->r->nfindings; i++)
-			if (strcmp(im->r->findings[i].path, im->r->entrypoint_path) == 0)
-				im->r->findings[i].entrypoint = true;
+	mark_entrypoint(im->r);
 	return 0;
 }
 
@@ -890,6 +894,27 @@ int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_imag
 	ci->info.nlayers = ci->r.nlayers;
 	ci->info.nnotes = ci->r.nerrors;
 	*out = ci;
+	return 0;
+}
+
+int cs_image_findings(const struct cs_image *ci, struct cs_scan_result *r)
+{
+	int rc;
+
+	r->nlayers = ci->r.nlayers;
+	if (!(r->image_kind = strdup(ci->im.kind)))
+		return -ENOMEM;
+	if (ci->r.entrypoint_path && !(r->entrypoint_path = strdup(ci->r.entrypoint_path)))
+		return -ENOMEM;
+	for (size_t i = 0; i < ci->r.nerrors; i++) {
+		const struct cs_scan_error *e = &ci->r.errors[i];
+
+		if ((rc = cs_scan_add_error(r, e->path, e->err, "%s", e->message)) < 0)
+			return rc;
+	}
+	if ((rc = cs_view_findings(&ci->im.v, r)) < 0)
+		return rc;
+	mark_entrypoint(r);
 	return 0;
 }
 

@@ -100,31 +100,30 @@ static void json_argv(struct cs_json *j, const struct cs_strlist *l)
 	cs_json_arr_end(j);
 }
 
-static void json_finding(struct cs_json *j, const struct cs_scan_target *tg,
-			 const struct cs_finding *f)
+/* "uid", "gid", "mode" ("0…"), "setuid", "setgid" of a finding (and of a diff's sides). */
+void cs_scan_json_owner_mode(struct cs_json *j, uint32_t uid, uint32_t gid, uint32_t mode)
 {
-	char mode[16];
+	char m[16];
 
-	mode_str(f->mode, mode, sizeof(mode));
-	cs_json_obj_begin(j);
-	cs_json_key(j, "path");
-	cs_json_str(j, f->path);
-	cs_json_key(j, "target");
-	cs_json_str(j, tg->name);
+	mode_str(mode, m, sizeof(m));
 	cs_json_key(j, "uid");
-	cs_json_uint(j, f->uid);
+	cs_json_uint(j, uid);
 	cs_json_key(j, "gid");
-	cs_json_uint(j, f->gid);
+	cs_json_uint(j, gid);
 	cs_json_key(j, "mode");
-	cs_json_str(j, mode);
+	cs_json_str(j, m);
 	cs_json_key(j, "setuid");
-	cs_json_bool(j, f->mode & S_ISUID);
+	cs_json_bool(j, mode & S_ISUID);
 	cs_json_key(j, "setgid");
-	cs_json_bool(j, f->mode & S_ISGID);
-	cs_json_key(j, "file_caps");
-	if (!f->has_fcaps) {
+	cs_json_bool(j, mode & S_ISGID);
+}
+
+/* The "file_caps" value of a finding (and of both sides of a diff). */
+void cs_scan_json_file_caps(struct cs_json *j, bool has, bool invalid, const struct cs_fcaps *fc)
+{
+	if (!has) {
 		cs_json_null(j);
-	} else if (f->fcaps_invalid) {
+	} else if (invalid) {
 		cs_json_obj_begin(j);
 		cs_json_key(j, "text");
 		cs_json_null(j);
@@ -132,27 +131,40 @@ static void json_finding(struct cs_json *j, const struct cs_scan_target *tg,
 		cs_json_bool(j, true);
 		cs_json_obj_end(j);
 	} else {
-		char *text = cs_fcaps_to_text(&f->fcaps);
+		char *text = cs_fcaps_to_text(fc);
 
 		cs_json_obj_begin(j);
 		cs_json_key(j, "text");
 		cs_json_str(j, text); /* null when absent */
 		free(text);
 		cs_json_key(j, "version");
-		cs_json_int(j, f->fcaps.version);
+		cs_json_int(j, fc->version);
 		cs_json_key(j, "rootid");
-		if (f->fcaps.version == 3)
-			cs_json_uint(j, f->fcaps.rootid);
+		if (fc->version == 3)
+			cs_json_uint(j, fc->rootid);
 		else
 			cs_json_null(j);
 		cs_json_key(j, "effective");
-		cs_json_bool(j, f->fcaps.effective);
+		cs_json_bool(j, fc->effective);
 		cs_json_key(j, "permitted");
-		cs_json_mask(j, f->fcaps.permitted);
+		cs_json_mask(j, fc->permitted);
 		cs_json_key(j, "inheritable");
-		cs_json_mask(j, f->fcaps.inheritable);
+		cs_json_mask(j, fc->inheritable);
 		cs_json_obj_end(j);
 	}
+}
+
+static void json_finding(struct cs_json *j, const struct cs_scan_target *tg,
+			 const struct cs_finding *f)
+{
+	cs_json_obj_begin(j);
+	cs_json_key(j, "path");
+	cs_json_str(j, f->path);
+	cs_json_key(j, "target");
+	cs_json_str(j, tg->name);
+	cs_scan_json_owner_mode(j, f->uid, f->gid, f->mode);
+	cs_json_key(j, "file_caps");
+	cs_scan_json_file_caps(j, f->has_fcaps, f->fcaps_invalid, &f->fcaps);
 	cs_json_key(j, "risk");
 	cs_json_str(j, cs_risk_name(f->risk));
 	cs_json_key(j, "reason");
