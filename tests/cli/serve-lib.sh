@@ -79,3 +79,14 @@ prom_query() {
   done
   printf '%s\n' "$res"
 }
+
+# caps_of_pid PID: the five sets of /proc/PID/status as the agent's series
+# name them, one "set CAPABILITY" a line, sorted (capsh decodes the masks).
+caps_of_pid() {
+  local set key
+  for set in bounding:CapBnd effective:CapEff permitted:CapPrm inheritable:CapInh ambient:CapAmb; do
+    key=${set#*:}
+    capsh --decode="$(awk -v k="$key:" '$1 == k {print $2}' "/proc/$1/status")" |
+      sed 's/^.*=//' | tr ',' '\n' | sed '/^$/d' | tr a-z A-Z | sed "s/^/${set%%:*} /"
+  done | sort
+}

@@ -143,16 +143,7 @@ is "$(jq -r --arg id "$CID" '.containers[] | select(.id == $id) |
 is "$(jq -r --arg id "$SID" '.containers[] | select(.id == $id) | .sandbox' "$T/c.json")" true \
   "the pod's sandbox (pause) container is marked as such"
 
-# What /proc says, as metric lines: one "set CAPABILITY" per capability.
-from_proc() {
-  local set key
-  for set in bounding:CapBnd effective:CapEff permitted:CapPrm inheritable:CapInh ambient:CapAmb; do
-    key=${set#*:}
-    capsh --decode="$(awk -v k="$key:" '$1 == k {print $2}' "/proc/$PID/status")" |
-      sed 's/^.*=//' | tr ',' '\n' | sed '/^$/d' | tr a-z A-Z | sed "s/^/${set%%:*} /"
-  done | sort
-}
-want=$(from_proc)
+want=$(caps_of_pid "$PID")
 is "$want" "bounding CAP_NET_BIND_SERVICE" \
   "/proc: NET_BIND_SERVICE in the bounding set only (uid 1000 and no ambient: not effective)"
 
