@@ -69,7 +69,7 @@ package_of() {
 libraries() {
   ldd "$build/capscope" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
   # dlopen()ed by serve (daemon/serve-mhd.c)
-  ldconfig -p | awk '$1 == "libmicrohttpd.so.12" && /x86-64/ {print $NF; exit}'
+  ldconfig -p | awk '$1 == "libmicrohttpd.so.12" {print $NF; exit}'
 }
 mapfile -t packages < <({ libraries | while read -r f; do package_of "$f"; done
   printf '%s\n' ${CAPSCOPE_IMAGE_PACKAGES:-}; } | sed 's/[:,].*//; /^$/d' | sort -u)
@@ -124,14 +124,17 @@ cp "$base" "$oci/l1"
 l1=$(blob "$oci/l1")
 l2=$(blob "$cache/capscope.tar")
 created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
+# Debian's architecture names where OCI's (Go's) differ.
+arch=$(dpkg --print-architecture)
+case "$arch" in i386) arch=386 ;; armhf | armel) arch=arm ;; ppc64el) arch=ppc64le ;; esac
 
 # The image config: the entrypoint is `capscope serve`; its default
 # arguments listen on every address (the container's network is its own).
 # USER is non-root: the webhook runs so as it is; the agent needs uid 0 with
 # CAP_SYS_PTRACE and asks for it in its pod (deploy/agent.yaml).
-jq -n --arg created "$created" --arg bin "$bin" --arg l1 "sha256:$l1" --arg l2 "sha256:$l2" \
+jq -n --arg created "$created" --arg arch "$arch" --arg bin "$bin" --arg l1 "sha256:$l1" --arg l2 "sha256:$l2" \
   --arg version "$version" --arg pkgs "${packages[*]}" '{
-  created: $created, architecture: "amd64", os: "linux",
+  created: $created, architecture: $arch, os: "linux",
   config: {
     User: "65532:65532",
     Entrypoint: [$bin, "serve"],
@@ -158,9 +161,12 @@ jq -n --arg cfg "sha256:$cfg" --argjson cs "$(size "$cfg")" \
 man=$(blob "$oci/manifest")
 # containerd and docker name the image from io.containerd.image.name; the
 # OCI ref.name is the tag alone, as the image layout spec's example has it.
-full=$name
-case "${name%%/*}" in *.*|*:*|localhost) ;; *) full=docker.io/$name ;; esac
-case "$full" in docker.io/*/*) ;; docker.io/*) full=docker.io/library/${full#docker.io/} ;; esac
+# The reference normalized as Docker does: a first component with a dot, a
+# colon or "localhost" before a slash is a registry, else docker.io is.
+case "$name" in
+*/*) case "${name%%/*}" in *.* | *:* | localhost) full=$name ;; *) full=docker.io/$name ;; esac ;;
+*) full=docker.io/library/$name ;;
+esac
 jq -n --arg man "sha256:$man" --argjson ms "$(size "$man")" --arg full "$full" --arg tag "${name##*:}" '{
   schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json",
   manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $man, size: $ms,

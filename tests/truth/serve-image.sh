@@ -57,6 +57,8 @@ is "$(jq -r '.config.Entrypoint | .[1:] | join(" ")' "$C")" serve "entrypoint: c
 is "$(jq -r .config.User "$C")" 65532:65532 "USER is not root"
 is "$(jq -r '.[0].Config' "$T/oci/manifest.json")" "blobs/sha256/$cfg" "manifest.json names the same config"
 name=$(jq -r '.[0].RepoTags[0]' "$T/oci/manifest.json")
+is "$(jq -r '.manifests[0].annotations["io.containerd.image.name"]' "$T/oci/index.json")" \
+  "docker.io/library/$name" "index.json names it as containerd and the kubelet will"
 for f in agent webhook; do
   is "$(sed -n 's/^ *image: *//p' "$CAPSCOPE_TOP/deploy/$f.yaml")" "$name" "deploy/$f.yaml runs this image ($name)"
 done
