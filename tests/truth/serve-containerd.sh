@@ -22,10 +22,11 @@ PY=/usr/bin/python3
 PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
 [ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
 LIB=$CAPSCOPE_TOP/tests/truth/runtime-lib
+source "$LIB/containerd-lib.sh"
 tap_tmpdir
 chmod 755 "$T"
 D=$T/d
-mkdir -p "$D/root" "$D/opt" "$D/cni/bin" "$D/cni/conf" "$D/logs" "$T/pb"
+mkdir -p "$D/logs" "$T/pb"
 
 # The default state directory only when it is free: another containerd
 # (a test's, with its own state, or the machine's) must not be disturbed.
@@ -46,49 +47,14 @@ else
   AGENT_ROOTS=(--bundle-root "task:$STATE/io.containerd.runtime.v2.task")
   echo "# another containerd runs (pid$other): a private state directory, not /run/containerd"
 fi
-SNAP=${CAPSCOPE_CONTAINERD_SNAPSHOTTER:-overlayfs}
-cat >"$D/config.toml" <<TOML
-version = 2
-root = "$D/root"
-state = "$STATE"
-disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$D/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "docker.io/library/capscope-cri-pause:latest"
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "$SNAP"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "$D/cni/bin"
-    conf_dir = "$D/cni/conf"
-TOML
+cri_config "$D" "$STATE" "$SOCK" docker.io/library/capscope-cri-pause:latest
 C=(ctr --address "$SOCK" -n k8s.io)
 SID=""
 cleanup() {
   [ -n "$SID" ] && "$PY" "$LIB/cri-pod.py" down --endpoint "$SOCK" --pb "$T/pb" "$SID" >/dev/null 2>&1
   [ -n "${PROM_PID:-}" ] && kill "$PROM_PID" 2>/dev/null
   [ -n "${A_PID:-}" ] && kill "$A_PID" 2>/dev/null
-  local pid
-  pid=$(cat "$D/containerd.pid" 2>/dev/null)
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null
-    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-  for s in "$STATE"/io.containerd.runtime.v2.task/k8s.io/*/shim.pid; do
-    [ -s "$s" ] && [ -n "$SID" ] && case "$s" in */"$SID"/* | */"${CID:-none}"/*) kill "$(cat "$s")" 2>/dev/null ;; esac
-  done
-  grep -o " $D[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+  containerd_stop "$D" "$STATE"
   # what this containerd left in the default state directory, and only that
   if [ "$STATE" = /run/containerd ]; then
     for e in $(ls -A "$STATE"); do
@@ -98,16 +64,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
-echo $! >"$D/containerd.pid"
-for _ in $(seq 300); do
-  [ -S "$SOCK" ] && "${C[@]}" version >/dev/null 2>&1 && break
-  sleep 0.1
-done
-"${C[@]}" version >/dev/null 2>&1 || {
-  tail -5 "$D/containerd.log" | sed 's/^/# /'
-  skip_all "containerd does not start here"
-}
+containerd_start "$D" "$SOCK" || skip_all "containerd does not start here"
 ok 0 "containerd with its CRI plugin, state in $STATE"
 
 cc -static -O2 -o "$T/pause" "$LIB/pause.c" || skip_all "cannot build the static pause process"
