@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # capscope serve's agent against Podman: `podman kube play` of a Pod (runAsUser
 # 1000, drop ALL, add NET_BIND_SERVICE), Podman's storage, run and tmp
-# directories under a temporary directory. The agent reads the bundles Podman
+# directories under a temporary directory, no network. The agent reads the bundles Podman
 # wrote (overlay-containers/<id>/userdata), joins them to /proc through the
 # libpod-<id> cgroup, and Debian's prometheus, scraping it, answers a PromQL
 # query with the container's series. Podman 4.3's bundles carry no pod
 # identity (no io.kubernetes.pod.* annotations), so the series is found by
 # its id label.
 #
-# Podman raises the container's RLIMIT_NOFILE and RLIMIT_NPROC to its own
-# defaults; where the machine forbids raising them (this sandbox), runc
-# fails with "error setting rlimit type 7: operation not permitted". The
-# containers.conf here asks for limits no higher than this shell's.
+# Podman's configuration is podman-matrix's (runtime-lib/podman-lib.sh): the
+# packaged default capabilities, rlimits no higher than this shell's (runc
+# cannot raise them in this sandbox), cgroupfs, events to a file.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/../cli/serve-lib.sh"
 need_root
@@ -24,33 +23,19 @@ LIB=$CAPSCOPE_TOP/tests/truth/runtime-lib
 tap_tmpdir
 chmod 755 "$T"
 PM=$T/podman
-mkdir -p "$PM"
-nofile=$(ulimit -Hn)
-nproc=$(ulimit -Hu)
-[ "$nofile" = unlimited ] && nofile=1048576
-[ "$nproc" = unlimited ] && nproc=1048576
-cat >"$PM/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=$((nofile < 1024 ? nofile : 1024)):$((nofile < 1024 ? nofile : 1024))",
-  "nproc=$((nproc < 4096 ? nproc : 4096)):$((nproc < 4096 ? nproc : 4096))"]
-[engine]
-infra_image = "localhost/capscope-cri-pause:latest"
-CONF
-export CONTAINERS_CONF=$PM/containers.conf
-P=(podman --root "$PM/root" --runroot "$PM/run" --tmpdir "$PM/tmp")
+source "$LIB/podman-lib.sh"
+podman_setup "$PM" localhost/capscope-cri-pause:latest || skip_all "$PODMAN_WHY"
 cleanup() {
   [ -n "${PROM_PID:-}" ] && kill "$PROM_PID" 2>/dev/null
   [ -n "${A_PID:-}" ] && kill "$A_PID" 2>/dev/null
-  "${P[@]}" pod rm -f -t 0 web-0 >/dev/null 2>&1
-  "${P[@]}" rmi -a -f >/dev/null 2>&1
-  grep -o " $T[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+  podman_cleanup "$PM"
   rm -rf "$T"
 }
 trap cleanup EXIT
 
 cc -static -O2 -o "$T/pause" "$LIB/pause.c" || skip_all "cannot build the static pause process"
 /usr/bin/python3 "$LIB/cri-pod.py" image --probe "$PROBE" --pause "$T/pause" --out "$T/pause.tar" &&
-  "${P[@]}" load -q -i "$T/pause.tar" >/dev/null 2>"$T/load.err"
+  $PODMAN load -q -i "$T/pause.tar" >/dev/null 2>"$T/load.err"
 ok $? "podman load: the pause image (also the pod's infra image)" || sed 's/^/#   /' "$T/load.err"
 cat >"$T/pod.yaml" <<'YAML'
 apiVersion: v1
@@ -69,17 +54,17 @@ spec:
           drop: ["ALL"]
           add: ["NET_BIND_SERVICE"]
 YAML
-"${P[@]}" kube play --network none "$T/pod.yaml" >"$T/play.out" 2>&1
+$PODMAN kube play --network none "$T/pod.yaml" >"$T/play.out" 2>&1
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'error setting rlimit' "$T/play.out"; then
   sed 's/^/# /' "$T/play.out" | tail -n 3
   skip_all "runc refuses Podman's rlimits here even with containers.conf's default_ulimits"
 fi
 ok $rc "podman kube play: the pod runs" || sed 's/^/#   /' "$T/play.out"
-CID=$("${P[@]}" container inspect web-0-web --format '{{.ID}}' 2>/dev/null)
-PID=$("${P[@]}" container inspect web-0-web --format '{{.State.Pid}}' 2>/dev/null)
+CID=$($PODMAN container inspect web-0-web --format '{{.ID}}' 2>/dev/null)
+PID=$($PODMAN container inspect web-0-web --format '{{.State.Pid}}' 2>/dev/null)
 like "$PID" '^[1-9][0-9]*$' "its container web-0-web runs (pid $PID)"
-driver=$("${P[@]}" info --format '{{.Store.GraphDriverName}}')
+driver=$($PODMAN info --format '{{.Store.GraphDriverName}}')
 
 serve_start A --webhook off --bundle-root "userdata:$PM/root/$driver-containers" \
   --bundle-root "userdata:$PM/run/$driver-containers"
