@@ -18,7 +18,8 @@
 # carries a docker-archive manifest.json, so `podman load`, `docker load`,
 # `ctr images import`, `skopeo copy oci-archive:` all read it. Reproducible
 # given the same packages: every tar is sorted, numeric-owner, its times
-# clamped to SOURCE_DATE_EPOCH (default: the last commit's time).
+# clamped to SOURCE_DATE_EPOCH (default: the last commit's time; for the
+# Debian layer's generated files, 0).
 set -euo pipefail
 
 if [ "${1:-}" = --extract-hook ]; then # run by mmdebstrap: $2 is the root
@@ -55,6 +56,10 @@ cache=$build/image
 for t in mmdebstrap jq sha256sum tar ldd dpkg-query meson; do
   command -v $t >/dev/null || { echo "build-image: $t is missing (make image installs it)" >&2; exit 2; }
 done
+# The Debian layer's own files (passwd, the dpkg status, directories) are
+# dated SOURCE_DATE_EPOCH when it is given, else 0: not the last commit's
+# time, which would make every commit rebuild the cached layer.
+base_epoch=${SOURCE_DATE_EPOCH:-0}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$top" log -1 --format=%ct 2>/dev/null || echo 0)}
 version=$(meson introspect --projectinfo "$build" | jq -r .version)
 name=${CAPSCOPE_IMAGE_NAME:-capscope:$version}
@@ -81,13 +86,13 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.l
 done
 
 # Layer 1, Debian, cached under a key of everything that goes into it.
-key=$( { echo "${packages[*]}" "$suite" "$SOURCE_DATE_EPOCH"; mmdebstrap --version; cat "${sources[@]}";
+key=$( { echo "${packages[*]}" "$suite" "$base_epoch"; mmdebstrap --version; cat "${sources[@]}";
   sed -n '/^if \[ "${1:-}" = --extract-hook/,/^fi/p' "$0"; } | sha256sum | cut -c1-16)
 base=$cache/base-$key.tar
 if [ ! -s "$base" ]; then
   echo "build-image: Debian layer: ${packages[*]} ($suite)" >&2
   rm -f "$cache"/base-*.tar
-  mmdebstrap --quiet --variant=extract --include="$(IFS=,; echo "${packages[*]}")" \
+  SOURCE_DATE_EPOCH=$base_epoch mmdebstrap --quiet --variant=extract --include="$(IFS=,; echo "${packages[*]}")" \
     --format=tar --skip=output/dev --skip=output/mknod --skip=cleanup \
     --extract-hook="\"$top/scripts/build-image.sh\" --extract-hook \"\$1\"" \
     "$suite" "$base.part" "${sources[@]}" >&2
