@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build-fuzz
 MESON      ?= meson
 NINJA      ?= ninja
 
-.PHONY: all deps build asan demo check bench fuzz clean format
+.PHONY: all deps build asan demo check bench fuzz clean format image
 
 all: build
 
@@ -25,6 +25,12 @@ build: deps $(BUILD)/build.ninja
 
 asan: deps $(ASAN_BUILD)/build.ninja
 	$(NINJA) -C $(ASAN_BUILD)
+
+# An OCI image archive of capscope serve (the node agent and the webhook):
+# Debian's libraries by mmdebstrap plus the installed capscope; docs/serve.md.
+image: build
+	@./scripts/install-deps.sh --image
+	@./scripts/build-image.sh $(BUILD) $(BUILD)/capscope-image.tar
 
 demo: build
 	@./examples/demo.sh $(BUILD)/capscope

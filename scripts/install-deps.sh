@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages capscope needs to build, test and demo.
 # Only what is missing is installed; nothing happens when all are present.
+#   install-deps.sh          what `make build` and `make check` need
+#   install-deps.sh --image  and what `make image` needs (mmdebstrap), which
+#                            plain builds never do
 set -euo pipefail
 
 packages=(
@@ -23,6 +26,10 @@ packages=(
   # capscope serve: the HTTP(S) server, and what its tests and bench run
   libmicrohttpd-dev gnutls-bin prometheus wrk
 )
+if [ "${1:-}" = --image ]; then
+  # make image (scripts/build-image.sh) and tests/truth/serve-image.sh
+  packages+=(mmdebstrap)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

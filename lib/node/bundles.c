@@ -121,7 +121,8 @@ int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c
 		    (r = take(ann, "io.kubernetes.cri.sandbox-name", &c->pod)) < 0 ||
 		    (r = take(ann, "io.kubernetes.cri.sandbox-uid", &c->pod_uid)) < 0 ||
 		    (r = take(ann, "io.kubernetes.cri.container-name", &c->container)) < 0 ||
-		    /* CRI-O (and Podman's kube play, which writes the same keys) */
+		    /* CRI-O. Podman's kube play (4.3) writes none of these: its
+		     * containers show without a pod, told apart by their id. */
 		    (r = take(ann, "io.kubernetes.pod.namespace", &c->namespace)) < 0 ||
 		    (r = take(ann, "io.kubernetes.pod.name", &c->pod)) < 0 ||
 		    (r = take(ann, "io.kubernetes.pod.uid", &c->pod_uid)) < 0 ||
@@ -131,6 +132,11 @@ int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c
 		if (!type)
 			type = scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl);
 		c->sandbox = type && tl == 7 && !memcmp(type, "sandbox", 7);
+		/* Podman marks its bundles, and kube play's also carry CRI-O's
+		 * ContainerType: the mark decides. */
+		type = scalar(ann, "io.container.manager", &tl);
+		if (!c->runtime && type && tl == 6 && !memcmp(type, "libpod", 6))
+			c->runtime = "podman";
 		if (!c->runtime && scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl))
 			c->runtime = "cri-o";
 	}

@@ -43,3 +43,50 @@ make_cert() {
     certtool --generate-certificate --load-privkey "$d/$name.key" --load-ca-certificate "$d/ca.crt" \
       --load-ca-privkey "$d/ca.key" --template "$d/$name.tmpl" --outfile "$d/$name.crt" >/dev/null 2>&1
 }
+
+# free_port: a TCP port free on 127.0.0.1 now
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# prom_start DIR TARGET…: Debian's prometheus on 127.0.0.1, scraping each
+# TARGET (HOST:PORT) every second as job "capscope", its data in DIR →
+# $PROM_PID, $PROM_PORT. Stop it with kill "$PROM_PID".
+prom_start() {
+  local d=$1 t
+  shift
+  PROM_PORT=$(free_port)
+  {
+    printf 'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: capscope\n'
+    printf '    static_configs:\n      - targets:\n'
+    for t in "$@"; do printf '          - "%s"\n' "$t"; done
+  } >"$d/prometheus.yml"
+  prometheus --config.file="$d/prometheus.yml" --storage.tsdb.path="$d/tsdb" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" >"$d/prom.log" 2>&1 &
+  PROM_PID=$!
+}
+
+# prom_query QUERY JQ: JQ over the result vector of a PromQL instant query,
+# asked again each second (up to 60 s) until JQ prints something.
+prom_query() {
+  local q=$1 f=$2 res=""
+  for _ in $(seq 60); do
+    res=$(curl -s "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$q" |
+      jq -r ".data.result | $f" 2>/dev/null)
+    [ -n "$res" ] && break
+    kill -0 "$PROM_PID" 2>/dev/null || break
+    sleep 1
+  done
+  printf '%s\n' "$res"
+}
+
+# caps_of_pid PID: the five sets of /proc/PID/status as the agent's series
+# name them, one "set CAPABILITY" a line, sorted (capsh decodes the masks).
+caps_of_pid() {
+  local set key
+  for set in bounding:CapBnd effective:CapEff permitted:CapPrm inheritable:CapInh ambient:CapAmb; do
+    key=${set#*:}
+    capsh --decode="$(awk -v k="$key:" '$1 == k {print $2}' "/proc/$1/status")" |
+      sed 's/^.*=//' | tr ',' '\n' | sed '/^$/d' | tr a-z A-Z | sed "s/^/${set%%:*} /"
+  done | sort
+}

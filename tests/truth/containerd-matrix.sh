@@ -22,62 +22,17 @@ LIB=$CAPSCOPE_TOP/tests/truth/runtime-lib
 tap_tmpdir
 chmod 755 "$T"
 D=$T/d
-mkdir -p "$D/root" "$D/state" "$D/opt" "$D/cni/bin" "$D/cni/conf" "$T/m" "$T/pb"
+source "$LIB/containerd-lib.sh"
+mkdir -p "$D/state" "$T/m" "$T/pb"
 cc -static -O2 -o "$T/pause" "$LIB/pause.c" || skip_all "cannot build the static pause process"
 protoc -I "$LIB" --python_out="$T/pb" "$LIB/cri-subset.proto" || skip_all "protoc failed"
-SNAP=${CAPSCOPE_CONTAINERD_SNAPSHOTTER:-overlayfs}
-cat >"$D/config.toml" <<TOML
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$D/containerd.sock"
-[ttrpc]
-  address = "$D/containerd.sock.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$D/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "docker.io/library/capscope-probe-pause:latest"
-  disable_apparmor = true
-  # never ask for an oom_score_adj below containerd's own (the sandbox wants -998)
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "$SNAP"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "$D/cni/bin"
-    conf_dir = "$D/cni/conf"
-TOML
+cri_config "$D" "$D/state" "$D/containerd.sock" docker.io/library/capscope-probe-pause:latest
 stop_containerd() {
-  local pid
-  pid=$(cat "$D/containerd.pid" 2>/dev/null)
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null
-    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-  # shims of containers still running (none when the matrix ends well)
-  for s in "$D"/state/io.containerd.runtime.v2.task/k8s.io/*/shim.pid; do
-    [ -s "$s" ] && kill "$(cat "$s")" 2>/dev/null
-  done
-  grep -o " $D[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+  containerd_stop "$D" "$D/state"
   [ -n "${CAPSCOPE_KEEP:-}" ] || rm -rf "$T"
 }
 trap stop_containerd EXIT
-containerd --config "$D/config.toml" >"$D/containerd.log" 2>&1 &
-echo $! >"$D/containerd.pid"
-for _ in $(seq 300); do
-  [ -S "$D/containerd.sock" ] && ctr -a "$D/containerd.sock" version >/dev/null 2>&1 && break
-  sleep 0.1
-done
-ctr -a "$D/containerd.sock" version >/dev/null 2>&1 || {
-  tail -5 "$D/containerd.log" | sed 's/^/# /'
-  skip_all "containerd does not start here"
-}
+containerd_start "$D" "$D/containerd.sock" || skip_all "containerd does not start here"
 # the images, then the CRI plugin takes them from the k8s.io namespace
 "$PY" "$LIB/matrix.py" --runtime containerd --images-only --endpoint - --tmp "$T/m" \
   --probe "$PROBE" --pause "$T/pause" --capscope "$CAPSCOPE" || exit 1

@@ -19,41 +19,12 @@ LIB=$CAPSCOPE_TOP/tests/truth/runtime-lib
 tap_tmpdir
 chmod 755 "$T"
 D=$T/p
-mkdir -p "$D/root" "$D/run" "$D/tmp" "$D/net" "$D/cni" "$T/m"
+mkdir -p "$T/m"
 cc -static -O2 -o "$T/pause" "$LIB/pause.c" || skip_all "cannot build the static pause process"
-# CONTAINERS_CONF replaces the packaged containers.conf, so its
-# default_capabilities (what a Podman install really uses, not the library's
-# built-in list) are carried over
-SYSCONF=/usr/share/containers/containers.conf
-[ -r "$SYSCONF" ] || skip_all "no $SYSCONF (containers-common)"
-CAPS=$(sed -n '/^default_capabilities *= *\[/,/\]/p' "$SYSCONF" | tr -d '\n ')
-[ -n "$CAPS" ] || skip_all "$SYSCONF sets no default_capabilities"
-# Podman raises RLIMIT_NOFILE and RLIMIT_NPROC for root unless told; where this
-# process may not raise them (a sandbox), runc's prlimit fails
-cat >"$D/containers.conf" <<CONF
-[containers]
-$CAPS
-default_ulimits = ["nofile=$(ulimit -Sn):$(ulimit -Hn)", "nproc=4096:4096"]
-[engine]
-infra_image = "localhost/capscope-probe-pause:latest"
-infra_command = "/pause"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$D/events.log"
-tmp_dir = "$D/tmp"
-[network]
-network_backend = "cni"
-network_config_dir = "$D/net"
-cni_plugin_dirs = ["$D/cni"]
-CONF
-export CONTAINERS_CONF=$D/containers.conf
-export CONTAINERS_REGISTRIES_CONF=$D/registries.conf
-printf 'unqualified-search-registries = []\n' >"$D/registries.conf"
-PODMAN="podman --root $D/root --runroot $D/run --tmpdir $D/tmp --storage-driver ${CAPSCOPE_PODMAN_DRIVER:-overlay} --cgroup-manager cgroupfs --events-backend file"
+source "$LIB/podman-lib.sh"
+podman_setup "$D" localhost/capscope-probe-pause:latest || skip_all "$PODMAN_WHY"
 cleanup() {
-  $PODMAN pod rm -af >/dev/null 2>&1
-  $PODMAN rm -af >/dev/null 2>&1
-  grep -o " $D[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+  podman_cleanup "$D"
   [ -n "${CAPSCOPE_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT

@@ -87,28 +87,12 @@ like "$(jq -r --arg id "$ID2" '.containers[] | select(.id == $id) | .prediction.
   'bounding predicted 0x101, /proc 0x100$' "…and the mismatch says where"
 
 # Prometheus scrapes the agent; PromQL returns the container's series.
-PP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$T/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: capscope
-    static_configs:
-      - targets: ["127.0.0.1:$A_PORT"]
-YML
-prometheus --config.file="$T/prometheus.yml" --storage.tsdb.path="$T/tsdb" \
-  --web.listen-address="127.0.0.1:$PP" >"$T/prom.log" 2>&1 &
-q='capscope_container_capability{pod="web-0",set="effective"}'
-res=""
-for _ in $(seq 60); do
-  res=$(curl -s "http://127.0.0.1:$PP/api/v1/query" --data-urlencode "query=$q" |
-    jq -r '.data.result[]?.metric | .namespace + "/" + .pod + " " + .capability' 2>/dev/null)
-  [ -n "$res" ] && break
-  sleep 1
-done
+prom_start "$T" "127.0.0.1:$A_PORT"
+res=$(prom_query 'capscope_container_capability{pod="web-0",set="effective"}' \
+  '.[].metric | .namespace + "/" + .pod + " " + .capability')
 is "$res" "capscope-test/web-0 CAP_NET_BIND_SERVICE" "prometheus holds the container's capability (PromQL over its HTTP API)"
-up=$(curl -s "http://127.0.0.1:$PP/api/v1/query" --data-urlencode 'query=up{job="capscope"}' | jq -r '.data.result[0].value[1]')
-is "$up" 1 "the scrape target is up"
+is "$(prom_query 'up{job="capscope"}' '.[0].value[1]')" 1 "the scrape target is up"
+kill "$PROM_PID"
 
 serve_stop A
 is "$?" 0 "the agent stops on SIGTERM"

@@ -158,6 +158,8 @@ static void annotations(void **state)
 				   "\"shop\",\"io.kubernetes.container.name\":\"web\",\"io."
 				   "kubernetes.cri-o.ContainerType\":"
 				   "\"container\"}}";
+	static const char podman[] = "{\"annotations\":{\"io.container.manager\":\"libpod\","
+				     "\"io.kubernetes.cri-o.ContainerType\":\"container\"}}";
 	struct cs_node_ctr c;
 	struct cs_diag d = {0};
 
@@ -176,6 +178,12 @@ static void annotations(void **state)
 	assert_false(c.sandbox);
 	assert_string_equal(c.runtime, "cri-o");
 	free(c.namespace), free(c.pod), free(c.container);
+	/* podman kube play 4.3.1's bundle: CRI-O's ContainerType, no pod */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cs_node_annotations_parse(podman, strlen(podman), &c, &d), 0);
+	assert_string_equal(c.runtime, "podman");
+	assert_null(c.pod);
+	assert_false(c.sandbox);
 }
 
 static void mismatch(void **state)
