@@ -2,8 +2,8 @@
 # Install the Debian packages capscope needs to build, test and demo.
 # Only what is missing is installed; nothing happens when all are present.
 #   install-deps.sh          what `make build` and `make check` need
-#   install-deps.sh --image  and what `make image` needs (mmdebstrap), which
-#                            plain builds never do
+#   install-deps.sh --image  what `make image` needs (the same list: its
+#                            test runs in `make check`)
 set -euo pipefail
 
 packages=(
@@ -25,11 +25,10 @@ packages=(
   python3-jsonschema
   # capscope serve: the HTTP(S) server, and what its tests and bench run
   libmicrohttpd-dev gnutls-bin prometheus wrk
+  # tests/truth/serve-image.sh builds make image's archive and runs it under
+  # runc, so `make check` proves the image on a fresh machine too
+  mmdebstrap
 )
-if [ "${1:-}" = --image ]; then
-  # make image (scripts/build-image.sh) and tests/truth/serve-image.sh
-  packages+=(mmdebstrap)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 for t in mmdebstrap runc jq curl python3 sha256sum; do
-  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh --image)"
+  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
 done
 BUILD=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}
 IMG=$BUILD/capscope-image.tar
