@@ -49,6 +49,7 @@ extern "C" {
 #include "trace-json.h"
 #include "serve.h"
 #include "node.h"
+#include "html.h"
 
 #ifdef __cplusplus
 }
