@@ -257,15 +257,7 @@ static int print_doc(const struct cs_scan_target *tg, size_t nt, bool sarif)
 	return cs_json_finish(&j);
 }
 
-enum {
-	OPT_JSON = 256,
-	OPT_SARIF,
-	OPT_FAIL_ON,
-	OPT_THREADS,
-	OPT_MAX_BYTES,
-	OPT_MAX_RATIO,
-	OPT_HTML
-};
+enum { OPT_JSON = 256, OPT_SARIF, OPT_FAIL_ON, OPT_THREADS, OPT_MAX_BYTES, OPT_MAX_RATIO };
 
 int cmd_scan(int argc, char **argv)
 {
@@ -277,7 +269,7 @@ int cmd_scan(int argc, char **argv)
 	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
 	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
-	    {"html", required_argument, NULL, OPT_HTML},
+	    {"html", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -301,7 +293,7 @@ int cmd_scan(int argc, char **argv)
 		case OPT_JSON:
 			json = true;
 			break;
-		case OPT_HTML:
+		case 'W':
 			html = optarg;
 			break;
 		case OPT_SARIF:

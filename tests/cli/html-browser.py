@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Load pages in one headless Chromium, over the DevTools protocol on a pipe.
 
-Usage: html-browser.py OUTDIR PAGE.html...
+Usage: html-browser.py OUTDIR PAGE.html... [--no-shot PAGE.html...]
 
 For every PAGE writes OUTDIR/NAME.dom (the DOM as the browser built it),
-OUTDIR/NAME.png (a 1200x900 screenshot) and OUTDIR/NAME.requests (every URL
+OUTDIR/NAME.png (a 1200x900 screenshot; not for the pages after --no-shot) and OUTDIR/NAME.requests (every URL
 the page asked for, one per line: what Network.requestWillBeSent saw, and any
 console or CSP message naming a blocked load, prefixed "blocked "). One
 browser for all pages: starting Chromium costs seconds, a page does not.
@@ -132,19 +132,20 @@ def open_tab(b):
     return s
 
 
-def load(b, s, page, outdir):
+def load(b, s, page, outdir, shot):
     name = os.path.splitext(os.path.basename(page))[0]
     b.events.clear()
     b.call("Page.navigate", {"url": "file://" + os.path.abspath(page)}, s)
     b.wait_event("Page.loadEventFired", s)
     html = b.call("Runtime.evaluate", {"expression": "document.documentElement.outerHTML",
                                        "returnByValue": True}, s)["result"]["value"]
-    png = b.call("Page.captureScreenshot", {"format": "png"}, s)["data"]
+    if shot:
+        png = b.call("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}, s)
+        with open(os.path.join(outdir, name + ".png"), "wb") as f:
+            f.write(base64.b64decode(png["data"]))
     b.call("Runtime.evaluate", {"expression": "1"}, s)  # let pending log events arrive
     with open(os.path.join(outdir, name + ".dom"), "w") as f:
         f.write(html)
-    with open(os.path.join(outdir, name + ".png"), "wb") as f:
-        f.write(base64.b64decode(png))
     with open(os.path.join(outdir, name + ".requests"), "w") as f:
         f.writelines(u + "\n" for u in requests_of(b.events, s))
 
@@ -161,8 +162,12 @@ def main():
             return 77
         try:
             s = open_tab(b)
+            shot = True
             for p in pages:
-                load(b, s, p, outdir)
+                if p == "--no-shot":
+                    shot = False
+                else:
+                    load(b, s, p, outdir, shot)
         finally:
             b.close()
     finally:
