@@ -20,6 +20,8 @@ packages=(
   python3-yaml python3-jmespath
   # capscope serve: the HTTP(S) server, and what its tests and bench run
   libmicrohttpd-dev gnutls-bin prometheus wrk
+  # --html pages: loaded in a real browser (tests/cli/html.sh), screenshots measured
+  chromium python3-pil
 )
 
 missing=()
