@@ -117,7 +117,8 @@ cmp -s "$T/scan.html" "$T/scan2.html"
 ok $? "scan --html: byte-identical on a re-run"
 "$CAPSCOPE" scan --html /nonexistent-dir/x.html "$T/tree" >/dev/null 2>"$T/scan.err"
 rc=$?
-is "$rc" 1 "scan --html into a missing directory fails"
+# An operational error: 1 today, 2 once the exit codes are unified (CS_EXIT_ERROR).
+ok $((rc == 0)) "scan --html into a missing directory fails (exit $rc)"
 like "$(cat "$T/scan.err")" 'nonexistent-dir/x.html.*cannot create the HTML page' "and says which file"
 
 # ---- trace: a short real trace (BPF); trace cannot render from its JSON
