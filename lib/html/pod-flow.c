@@ -2,9 +2,9 @@
 /*
  * explain pod's flow grid: one column per stage a container's credentials
  * pass (pod request, SCC admission when modelled, the runtime's OCI process,
- * runc just before execve, after execve), one row per capability that any
- * stage names or holds. A cell says whether the capability is kept, gained
- * or dropped relative to the stage before: a colour, a symbol ("=", "+",
+ * runc just before execve, after execve, after an ambient-raising helper), one row per capability
+ * that any stage names or holds. A cell says whether the capability is kept, gained or dropped
+ * relative to the stage before: a colour, a symbol ("=", "+",
  * "-") and the sets holding it, with the model's step that moved it in the
  * title, so hovering a cell shows the rule.
  *
@@ -20,7 +20,7 @@
 #include "capscope/explain.h"
 #include "html-internal.h"
 
-enum stage_kind { ST_REQ, ST_SCC, ST_OCI, ST_RUNC, ST_EXEC, ST_N };
+enum stage_kind { ST_REQ, ST_SCC, ST_OCI, ST_RUNC, ST_EXEC, ST_HELPER, ST_N };
 
 struct stage {
 	enum stage_kind k;
@@ -111,8 +111,10 @@ static bool in_stage(const struct cs_step *s, enum stage_kind k)
 		return !strcmp(s->layer, "runtime") && !runc;
 	case ST_RUNC:
 		return runc;
-	default:
+	case ST_EXEC:
 		return execve;
+	default:
+		return !strcmp(s->layer, "helper");
 	}
 }
 
@@ -235,34 +237,45 @@ static const struct cs_cap_verdict *verdict_of(const struct cs_pod_ctr_result *c
 	return NULL;
 }
 
+static struct stage list_stage(enum stage_kind k, const char *name, const struct cs_k8s_sc *sc)
+{
+	return (struct stage){.k = k,
+			      .name = name,
+			      .sc = sc,
+			      .uid = sc->run_as_user.set ? sc->run_as_user.v : -1,
+			      .nnp = -1};
+}
+
+static struct stage proc_stage(enum stage_kind k, const char *name, const struct cs_quintet *q,
+			       uid_t uid, bool nnp)
+{
+	return (struct stage){.k = k, .name = name, .q = q, .uid = uid, .nnp = nnp};
+}
+
 /* The stages this container reached. */
 static size_t stages_of(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
 			struct stage *st)
 {
+	const struct cs_helper_result *h = c->helper;
 	size_t n = 0;
 
-	st[n++] = (struct stage){ST_REQ,
-				 "pod request",
-				 &c->req,
-				 NULL,
-				 c->req.run_as_user.set ? c->req.run_as_user.v : -1,
-				 -1};
+	st[n++] = list_stage(ST_REQ, "pod request", &c->req);
 	if (pod->scc_modelled)
-		st[n++] = (struct stage){ST_SCC,
-					 "SCC admission",
-					 &c->adm,
-					 NULL,
-					 c->adm.run_as_user.set ? c->adm.run_as_user.v : -1,
-					 -1};
+		st[n++] = list_stage(ST_SCC, "SCC admission", &c->adm);
 	if (!c->admitted || !c->oci_ok || !c->oci)
 		return n;
-	st[n++] = (struct stage){ST_OCI,	"runtime (OCI)", NULL,
-				 &c->oci->caps, c->oci->uid,	 c->oci->no_new_privileges};
-	st[n++] = (struct stage){ST_RUNC,      "runc, before execve", NULL,
-				 &c->pre.caps, c->pre.euid,	      c->pre.no_new_privs};
-	if (c->exec.ok && c->post)
-		st[n++] = (struct stage){ST_EXEC,	 "after execve",  NULL,
-					 &c->post->caps, c->post->uid[1], c->post->no_new_privs};
+	st[n++] = proc_stage(ST_OCI, "runtime (OCI)", &c->oci->caps, c->oci->uid,
+			     c->oci->no_new_privileges);
+	st[n++] = proc_stage(ST_RUNC, "runc, before execve", &c->pre.caps, c->pre.euid,
+			     c->pre.no_new_privs);
+	if (!c->exec.ok || !c->post)
+		return n;
+	st[n++] = proc_stage(ST_EXEC, "after execve", &c->post->caps, c->post->uid[1],
+			     c->post->no_new_privs);
+	/* An ambient-raising helper as entrypoint: what the program it execs gets. */
+	if (h && h->ok)
+		st[n++] = proc_stage(ST_HELPER, "after the helper", &h->post.caps, h->post.uid[1],
+				     h->post.no_new_privs);
 	return n;
 }
 
@@ -342,7 +355,7 @@ void html_pod_flow(FILE *f, const struct cs_pod_explain_result *pod,
 			}
 			/* st[0] is always the request: a process stage has one before it. */
 			proc_cell(f, &st[i], held(&st[i - 1], cap), cap, sts,
-				  st[i].k == ST_EXEC ? v : NULL);
+				  i == n - 1 ? v : NULL);
 		}
 		verdict_cell(f, v);
 		fputs("</tr>\n", f);

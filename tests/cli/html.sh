@@ -70,6 +70,13 @@ if [ -f "$T/nonroot-capset.html" ]; then
     "file caps: CHOWN dropped from effective by execve, the rule on hover"
 fi
 
+if [ -f "$T/nonroot-setambient.html" ]; then
+  like "$(cat "$T/nonroot-setambient.html")" '>after the helper</th>' "set_ambient: a column for the program the helper execs"
+  row=$(grep -o '<tr data-cap="CAP_NET_BIND_SERVICE".*</tr>' "$T/nonroot-setambient.html")
+  like "$row" 'title="crio\.add: [^"]*"><span class="mark">\+</span>B P E I<.*<span class="mark">=</span>B P E I A</td><td></td></tr>$' \
+    "set_ambient: gained from CRI-O's defaults (crio.add on hover), ambient after the helper"
+fi
+
 # ---- hostile names: markup, quotes, control characters, invalid UTF-8
 printf '%s\n' 'kind: Pod' 'metadata: {name: "pod<script>alert(1)</script>"}' 'spec:' \
   '  securityContext: {runAsUser: 1000}' '  containers:' \
