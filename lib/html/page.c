@@ -73,7 +73,7 @@ int cs_html_open(const char *path, const char *title, struct cs_html **out, stru
 	*out = NULL;
 	if (!h || !(h->path = strdup(path))) {
 		free(h);
-		return cs_diag_set(d, ENOMEM, 0, 0, "html", "out of memory");
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	}
 	h->f = fopen(path, "we");
 	if (!h->f) {
@@ -81,7 +81,7 @@ int cs_html_open(const char *path, const char *title, struct cs_html **out, stru
 		free(h->path);
 		free(h);
 		cs_diag_file(d, path);
-		return cs_diag_set(d, -err, 0, 0, "html", "cannot create the HTML page: %s",
+		return cs_diag_set(d, -err, 0, 0, NULL, "cannot create the HTML page: %s",
 				   strerror(-err));
 	}
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", h->f);
@@ -116,7 +116,7 @@ int cs_html_close(struct cs_html *h, struct cs_diag *d)
 		rc = errno ? -errno : -EIO;
 	if (rc < 0) {
 		cs_diag_file(d, h->path);
-		cs_diag_set(d, -rc, 0, 0, "html", "writing the HTML page: %s", strerror(-rc));
+		cs_diag_set(d, -rc, 0, 0, NULL, "writing the HTML page: %s", strerror(-rc));
 	}
 	free(h->path);
 	free(h);
