@@ -128,6 +128,11 @@ rc=$?
 ok $((rc == 0)) "scan --html into a missing directory fails (exit $rc)"
 like "$(cat "$T/scan.err")" 'nonexistent-dir/x.html.*cannot create the HTML page' "and says which file"
 
+"$CAPSCOPE" scan --html /dev/full "$T/tree" >/dev/null 2>"$T/scan.err"
+rc=$?
+ok $((rc == 0)) "scan --html to a full device fails (exit $rc)"
+like "$(cat "$T/scan.err")" '/dev/full: writing the HTML page: No space left on device' "and says so"
+
 # ---- trace: a short real trace (BPF); trace cannot render from its JSON
 if "$CAPSCOPE" trace --verify --html "$T/trace.html" -- "$build/tests/helpers/trace-helper" \
   setuid-loop 3 >"$T/trace.out" 2>"$T/trace.err"; then
