@@ -2,11 +2,11 @@
 /*
  * explain pod's flow grid: one column per stage a container's credentials
  * pass (pod request, SCC admission when modelled, the runtime's OCI process,
- * runc just before execve, after execve, after an ambient-raising helper), one row per capability
- * that any stage names or holds. A cell says whether the capability is kept, gained or dropped
- * relative to the stage before: a colour, a symbol ("=", "+",
- * "-") and the sets holding it, with the model's step that moved it in the
- * title, so hovering a cell shows the rule.
+ * runc just before execve, after execve, after an ambient-raising helper),
+ * one row per capability that any stage names or holds. A cell says whether
+ * the capability is kept, gained or dropped relative to the stage before: a
+ * colour, a symbol ("=", "+", "−") and the sets holding it, with the model's
+ * step that moved it in the title, so hovering a cell shows the rule.
  *
  * "Held" means: listed in capabilities.add (pod request, SCC), or in the
  * effective set (the runtime's and the process's stages): what the article's
@@ -82,16 +82,18 @@ static cs_mask_t rows_of(const struct stage *st, size_t n)
 {
 	cs_mask_t m = 0;
 
-	for (size_t i = 0; i < n; i++)
-		for (int cap = 0; cap <= cs_cap_last(); cap++) {
-			const struct stage *s = &st[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct stage *s = &st[i];
 
-			if (s->q ? (s->q->set[CS_BND] | s->q->set[CS_PRM] | s->q->set[CS_EFF] |
-				    s->q->set[CS_INH] | s->q->set[CS_AMB]) &
-				       CS_BIT(cap)
-				 : held(s, cap) || names_cap(&s->sc->drop, cap))
-				m |= CS_BIT(cap);
+		if (s->q) {
+			for (int k = 0; k < CS_NSETS; k++)
+				m |= s->q->set[k];
+			continue;
 		}
+		for (int cap = 0; cap <= cs_cap_last(); cap++)
+			if (held(s, cap) || names_cap(&s->sc->drop, cap))
+				m |= CS_BIT(cap);
+	}
 	return m;
 }
 
