@@ -19,6 +19,7 @@
 #include "capscope/cri.h"
 #include "capscope/explain.h"
 #include "capscope/image-ref.h"
+#include "capscope/html.h"
 #include "capscope/number.h"
 #include "capscope/proc.h"
 #include "capscope/scan.h"
@@ -71,6 +72,7 @@ static const char help[] =
     "  --caller self|root   who starts runc: a full root (default, as on a node) or\n"
     "                       this process's own credentials (to compare with a local runc)\n"
     "  --json               machine-readable output\n"
+    "  --html FILE          also write the flow as one self-contained HTML page\n"
     "  -h, --help           this help\n"
     "\n"
     "Without --scc/--openshift admission is plain Kubernetes. Without --rootfs or\n"
@@ -113,6 +115,7 @@ struct state {
 	int ports[MAX_CHECKS];
 	size_t n_ports;
 	bool json;
+	const char *html; /* --html FILE */
 	bool caller_self;
 	struct cs_cred self;
 	uint32_t userns_base; /* --userns-base, 0: the default */
@@ -121,6 +124,7 @@ struct state {
 struct run_ctx {
 	const struct state *s;
 	struct cs_json *j;
+	struct cs_html *html;
 	int bad;
 };
 
@@ -137,6 +141,8 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 		cs_pod_ctr_explain_json(x->j, pod, c);
 	else
 		pod_text_container(pod, c, x->s->o.runtime);
+	if (x->html)
+		cs_html_pod_container(x->html, pod, c);
 	return 0;
 }
 
@@ -146,6 +152,7 @@ static int run(struct state *s)
 	struct run_ctx x = {.s = s, .j = &j};
 	cs_cleanup_free const struct cs_scc **sccs = NULL;
 	size_t n_sccs = 0;
+	struct cs_diag d0 = {0};
 	struct cs_pod_explain_opts o = {
 	    .runtime = s->o.runtime,
 	    .target = &s->target,
@@ -175,6 +182,8 @@ static int run(struct state *s)
 		o.sccs = (const struct cs_scc *const *)sccs;
 		o.n_sccs = n_sccs;
 	}
+	if (s->html && cs_html_open(s->html, "capscope explain pod", &x.html, &d0) < 0)
+		return cs_diag_err(CMD, "--html", &d0);
 	if (s->json) {
 		cs_json_init(&j, stdout, false);
 		cs_json_obj_begin(&j);
@@ -185,8 +194,10 @@ static int run(struct state *s)
 		struct cs_pod_explain_result *res = NULL;
 		struct cs_diag d = {0};
 
-		if (cs_pod_explain(&s->m.pods[pi], &o, &res, &d) < 0)
+		if (cs_pod_explain(&s->m.pods[pi], &o, &res, &d) < 0) {
+			cs_html_close(x.html, NULL);
 			return cs_diag_err(CMD, NULL, &d);
+		}
 		if (!s->json && s->m.pods[pi].n_containers == 0)
 			pod_text_header(res);
 		if (!s->json)
@@ -194,6 +205,8 @@ static int run(struct state *s)
 		cs_pod_explain_free(res);
 	}
 	cs_esc_release();
+	if (cs_html_close(x.html, &d0) < 0)
+		return cs_diag_err(CMD, "--html", &d0);
 	if (s->json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
@@ -295,6 +308,9 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'j':
 		s->json = true;
 		return 0;
+	case 'W':
+		s->html = optarg;
+		return 0;
 	case 'K':
 		if (strcmp(optarg, "self") && strcmp(optarg, "root"))
 			return cs_usage_err(CMD, "--caller takes 'self' or 'root', not '%s'",
@@ -323,6 +339,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"check", required_argument, NULL, 'c'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"caller", required_argument, NULL, 'K'},
+	    {"html", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};

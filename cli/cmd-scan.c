@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capscope/escape.h"
+#include "capscope/html.h"
 #include "capscope/json.h"
 #include "capscope/scan.h"
 #include "commands.h"
@@ -38,6 +39,7 @@ static const char scan_help[] =
     "  -x, --one-file-system  do not descend into directories on other filesystems\n"
     "      --json             JSON output\n"
     "      --sarif            SARIF 2.1.0 output (code-scanning UIs)\n"
+    "      --html FILE        also write the findings as one self-contained HTML page\n"
     "      --fail-on LEVEL    exit 1 when a finding (not inert) reaches LEVEL:\n"
     "                         info, low, medium, high, critical\n"
     "      --threads N        tree walker threads (default 2)\n"
@@ -280,11 +282,14 @@ int cmd_scan(int argc, char **argv)
 	    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
 	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
 	    {"diff", no_argument, NULL, OPT_DIFF},
+	    {"html", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_scan_opts o = {.progress = progress};
 	bool json = false, sarif = false, failed = false, diff = false;
+	const char *html = NULL;
+	struct cs_diag d = {0};
 	int fail_on = -1, c, status = 0;
 	struct cs_scan_target *tg;
 	size_t nt;
@@ -300,6 +305,9 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = true;
+			break;
+		case 'W':
+			html = optarg;
 			break;
 		case OPT_SARIF:
 			sarif = true;
@@ -371,6 +379,8 @@ int cmd_scan(int argc, char **argv)
 	} else {
 		print_text(tg, nt, &failed);
 	}
+	if (html && cs_html_scan_page(html, tg, nt, &d) < 0)
+		status = cs_diag_err("scan", "--html", &d);
 	for (size_t i = 0; i < nt; i++)
 		cs_scan_result_free(&tg[i].r);
 	free(tg);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capscope/html.h"
 #include "capscope/proc.h"
 #include "capscope/trace.h"
 #include "capscope/trace-watch.h"
@@ -55,6 +56,7 @@ static const char trace_help[] =
     "                        lost events are counted\n"
     "  -v, --verbose         also the noise checks, and the kernel callers of each\n"
     "      --json            the report as JSON (CMD's own stdout then goes to stderr)\n"
+    "      --html FILE       also write the report as one self-contained HTML page\n"
     "  -h, --help            this text\n"
     "\n"
     "Needs root, or CAP_BPF and CAP_PERFMON, and a kernel with BTF.\n"
@@ -74,6 +76,7 @@ struct trace_opts {
 	char **cmd;
 	size_t ncmd;
 	const char *force_hook;
+	const char *html; /* --html FILE */
 };
 
 static volatile sig_atomic_t got_signal, signal_from_tty;
@@ -161,6 +164,9 @@ static int parse_opt(int c, struct trace_opts *o, int *nscope, char **argv)
 	case 'H':
 		o->force_hook = optarg;
 		return 0;
+	case 'W':
+		o->html = optarg;
+		return 0;
 	case 'h':
 		fputs(trace_help, stdout);
 		return -1;
@@ -182,6 +188,7 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 	    {"events", no_argument, NULL, 'e'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"html", required_argument, NULL, 'W'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"hook", required_argument, NULL, 'H'}, /* test hook: force a fallback */
 	    {NULL, 0, NULL, 0},
@@ -287,6 +294,9 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 		trace_json_report(&r, &v);
 	else
 		trace_text_report(&r, &v);
+	memset(&d, 0, sizeof(d));
+	if (o->html && cs_html_trace_page(o->html, &r, &v, &d) < 0)
+		exit_code = cs_diag_err("trace", "--html", &d);
 	if (r.error)
 		exit_code = cs_err("trace", "out of memory while aggregating");
 	cs_trace_verify_free(&vr);

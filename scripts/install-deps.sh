@@ -28,6 +28,8 @@ packages=(
   # tests/truth/serve-image.sh builds make image's archive and runs it under
   # runc, so `make check` proves the image on a fresh machine too
   mmdebstrap
+  # --html pages: loaded in a real browser (tests/cli/html.sh), screenshots measured
+  chromium python3-pil
 )
 
 missing=()

@@ -55,6 +55,7 @@ extern "C" {
 #include "serve.h"
 #include "node.h"
 #include "lint.h"
+#include "html.h"
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page around every writer: head with the Content-Security-Policy, the
+ * inline style sheet, and the end. Nothing in it depends on the time or the
+ * machine, so a re-run writes the same bytes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html-internal.h"
+
+/*
+ * default-src 'none' forbids every load (scripts, images, fonts, frames,
+ * fetches); the only thing allowed is the inline <style> below. The page has
+ * no script at all: hover reasons are title attributes.
+ */
+#define CSP "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+/* Colour is never the only signal: every marked cell also carries a symbol. */
+static const char style[] =
+    "body{font-family:system-ui,sans-serif;margin:1.5em;color:#1b1b1b;background:#fff}\n"
+    "h1{font-size:1.4em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}\n"
+    "h3{font-size:1.05em}\n"
+    "table{border-collapse:collapse;margin:.6em 0}\n"
+    "th,td{border:1px solid #c8c8c8;padding:.25em .55em;text-align:left;vertical-align:top}\n"
+    "th{background:#eef0f4}\n"
+    ".kept{background:#dde8f6}.gained{background:#bfeabf}.dropped{background:#f6c4c4}\n"
+    "td.absent{color:#9a9a9a}\n"
+    ".mark{font-weight:bold;font-family:monospace;margin-right:.3em}\n"
+    "tr.req th{background:#fff3c4}\n"
+    ".ok{color:#0a6a0a;font-weight:bold}.bad{color:#b00020;font-weight:bold}\n"
+    ".risk-low{background:#dff3df}.risk-medium{background:#fff0c2}"
+    ".risk-high,.risk-critical{background:#f9d0d0}\n"
+    "pre{background:#f5f5f5;border:1px solid #ddd;padding:.5em;overflow-x:auto}\n"
+    "code,pre,td.mono{font-family:monospace}\n"
+    ".legend span{display:inline-block;padding:.1em .5em;margin-right:.5em;border:1px solid "
+    "#c8c8c8}\n"
+    ".summary td{font-variant-numeric:tabular-nums}\n";
+
+void html_elem(FILE *f, const char *tag, const char *cls, const char *text)
+{
+	fprintf(f, "<%s", tag);
+	if (cls)
+		fprintf(f, " class=\"%s\"", cls);
+	fputc('>', f);
+	cs_html_put(f, text);
+	fprintf(f, "</%s>", tag);
+}
+
+void html_pre(FILE *f, const char *cls, const char *text)
+{
+	fprintf(f, "<pre%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+	for (const char *p = text ? text : ""; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		char *line = strndup(p, l);
+
+		cs_html_put(f, line ? line : "?");
+		free(line);
+		if (e)
+			fputc('\n', f);
+		p += l + (e ? 1 : 0);
+	}
+	fputs("</pre>\n", f);
+}
+
+int cs_html_open(const char *path, const char *title, struct cs_html **out, struct cs_diag *d)
+{
+	struct cs_html *h = calloc(1, sizeof(*h));
+	int err;
+
+	*out = NULL;
+	if (!h || !(h->path = strdup(path))) {
+		free(h);
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	}
+	h->f = fopen(path, "we");
+	if (!h->f) {
+		err = -errno;
+		free(h->path);
+		free(h);
+		cs_diag_file(d, path);
+		return cs_diag_set(d, -err, 0, 0, NULL, "cannot create the HTML page: %s",
+				   strerror(-err));
+	}
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", h->f);
+	fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"" CSP "\">\n", h->f);
+	fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", h->f);
+	fputs("<title>", h->f);
+	cs_html_put(h->f, title);
+	fprintf(h->f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
+	cs_html_put(h->f, title);
+	fputs("</h1>\n", h->f);
+	*out = h;
+	return 0;
+}
+
+FILE *cs_html_stream(struct cs_html *h)
+{
+	return h->f;
+}
+
+int cs_html_close(struct cs_html *h, struct cs_diag *d)
+{
+	int rc = 0;
+
+	if (!h)
+		return 0;
+	fputs("<footer><p>Written by capscope. Hover a marked cell for the rule that changed "
+	      "it.</p></footer>\n</body>\n</html>\n",
+	      h->f);
+	if (ferror(h->f))
+		rc = -EIO;
+	if (fclose(h->f) != 0 && rc == 0)
+		rc = errno ? -errno : -EIO;
+	if (rc < 0) {
+		cs_diag_file(d, h->path);
+		cs_diag_set(d, -rc, 0, 0, NULL, "writing the HTML page: %s", strerror(-rc));
+	}
+	free(h->path);
+	free(h);
+	return rc;
+}
