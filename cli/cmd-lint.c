@@ -14,8 +14,8 @@
 #include "commands.h"
 #include "output.h"
 
-#define CMD	  "lint"
-#define MAX_SCCS  64
+#define CMD	 "lint"
+#define MAX_SCCS 64
 
 static const char help[] =
     "Usage: capscope lint [OPTIONS] FILE|DIR|-...\n"
