@@ -55,9 +55,48 @@ static bool port_failed(const struct ctx *x)
 {
 	return x->port != 0;
 }
+
+/* "A", "B" from A,B. */
+static char *quoted_list(const char *names)
+{
+	size_t n = strlen(names), cap = 4 * n + 3, l = 0;
+	char *out = malloc(cap);
+
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (const char *p = names; *p;) {
+		size_t t = strcspn(p, ",");
+
+		if (t)
+			l += (size_t)snprintf(out + l, cap - l, "%s\"%.*s\"", l ? ", " : "", (int)t,
+					      p);
+		p += t + (p[t] == ',');
+	}
+	return out;
+}
+
+/* CRI-O's built-in default_capabilities as a mask (cs_crio_config_default). */
+static cs_mask_t crio_defaults(void)
+{
+	struct cs_crio_config c;
+	cs_mask_t m = 0;
+
+	cs_crio_config_default(&c);
+	for (size_t i = 0; i < c.n_default_caps; i++) {
+		int cap = cs_cap_from_name(c.default_caps[i], strlen(c.default_caps[i]));
+
+		if (cap >= 0)
+			m |= CS_BIT(cap);
+	}
+	return m;
+}
+
+/* Only when something is missing from the defaults: a default the pod
+ * dropped comes back by not dropping it, not by a node-wide change. */
 static bool on_crio(const struct ctx *x)
 {
-	return x->rt == CS_CRI_CRIO;
+	return x->rt == CS_CRI_CRIO && (x->want & ~crio_defaults()) != 0;
 }
 
 /* ---- blockers ---- */
@@ -237,14 +276,23 @@ static char *no_setuid(const struct ctx *x)
 }
 static char *sn_crio(const struct ctx *x)
 {
-	return cs_strf("# /etc/crio/crio.conf.d/99-capabilities.conf (OpenShift: a "
-		       "MachineConfig)\n"
-		       "[crio.runtime]\n"
-		       "default_capabilities = [\n"
-		       "  \"CHOWN\", \"DAC_OVERRIDE\", \"FSETID\", \"FOWNER\", \"SETGID\",\n"
-		       "  \"SETUID\", \"SETPCAP\", \"NET_BIND_SERVICE\", \"KILL\", %s\n"
-		       "]\n",
-		       x->addl);
+	char extra[64 * 28];
+	char *quoted, *s;
+
+	/* The built-in list plus only what it lacks: a name twice is noise. */
+	cs_mask_format_names(x->want & ~crio_defaults(), CS_NAMES_K8S, extra, sizeof(extra));
+	if (!(quoted = quoted_list(extra)))
+		return NULL;
+	s = cs_strf("# /etc/crio/crio.conf.d/99-capabilities.conf (OpenShift: a "
+		    "MachineConfig)\n"
+		    "[crio.runtime]\n"
+		    "default_capabilities = [\n"
+		    "  \"CHOWN\", \"DAC_OVERRIDE\", \"FSETID\", \"FOWNER\", \"SETGID\",\n"
+		    "  \"SETUID\", \"SETPCAP\", \"NET_BIND_SERVICE\", \"KILL\", %s\n"
+		    "]\n",
+		    quoted);
+	free(quoted);
+	return s;
 }
 static char *no_crio(const struct ctx *x)
 {
@@ -293,24 +341,6 @@ static cs_mask_t wanted(const struct cs_pod_ctr_result *r, int *port)
 }
 
 /* "NET_BIND_SERVICE", "SYS_TIME" from NET_BIND_SERVICE,SYS_TIME. */
-static char *quoted_list(const char *names)
-{
-	size_t n = strlen(names), cap = 4 * n + 3, l = 0;
-	char *out = malloc(cap);
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	for (const char *p = names; *p;) {
-		size_t t = strcspn(p, ",");
-
-		if (t)
-			l += (size_t)snprintf(out + l, cap - l, "%s\"%.*s\"", l ? ", " : "", (int)t,
-					      p);
-		p += t + (p[t] == ',');
-	}
-	return out;
-}
 
 static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *pod,
 		    enum cs_cri_runtime rt)

@@ -31,8 +31,8 @@ is "$(cj '.checks[0].ok' "${N[@]}")" "false" "nonroot-netbind: cannot bind 443"
 like "$(cj '.verdicts[0].why' "${N[@]}")" "uid 1000 is not root" "nonroot-netbind: the verdict says why"
 is "$(cj '.remedies[0].id' "${N[@]}")" "sysctl" "nonroot-netbind: lowest-risk remedy is the sysctl"
 is "$(cj '[.remedies[].id] | join(",")' "${N[@]}")" \
-  "sysctl,user-namespace,ambient-helper,file-caps,root-dropped-caps,setuid,crio-default-capabilities" \
-  "nonroot-netbind: all seven remedies, ranked"
+  "sysctl,user-namespace,ambient-helper,file-caps,root-dropped-caps,setuid" \
+  "nonroot-netbind: six remedies, ranked (NET_BIND_SERVICE is a CRI-O default already)"
 like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' "${N[@]}")" "no_new_privs" \
   "nonroot-netbind: file caps are blocked by allowPrivilegeEscalation false"
 "$CAPSCOPE" explain pod "${N[@]}" >"$T/out"

@@ -328,13 +328,32 @@ static void test_remedies(void **state)
 		    CS_CRI_CRIO, ports, 2);
 	c = &r->containers[0];
 	remedy_ids(c, ids, sizeof(ids));
+	/* NET_BIND_SERVICE is one of CRI-O's defaults already: no node-wide row. */
 	assert_string_equal(ids, "sysctl user-namespace ambient-helper file-caps "
-				 "root-dropped-caps setuid crio-default-capabilities");
+				 "root-dropped-caps setuid");
 	assert_string_equal(c->remedies[0].risk, "low");
-	assert_string_equal(c->remedies[6].risk, "high");
+	assert_string_equal(c->remedies[5].risk, "high");
 	/* the lowest failed port goes into the sysctl */
 	assert_non_null(strstr(c->remedies[0].snippet, "value: \"80\""));
 	assert_null(c->remedies[3].blocked_by);
+	cs_pod_explain_free(r);
+
+	/* NET_RAW is not a CRI-O default: the row lists the defaults once and adds it. */
+	r = explain(POD("{runAsUser: 1000, capabilities: {add: [NET_RAW, NET_BIND_SERVICE]}}", ""),
+		    CS_CRI_CRIO, NULL, 0);
+	c = &r->containers[0];
+	remedy_ids(c, ids, sizeof(ids));
+	assert_non_null(strstr(ids, "crio-default-capabilities"));
+	for (size_t i = 0; i < c->n_remedies; i++) {
+		const char *sn = c->remedies[i].snippet, *first;
+
+		if (strcmp(c->remedies[i].id, "crio-default-capabilities"))
+			continue;
+		assert_non_null(strstr(sn, "\"KILL\", \"NET_RAW\""));
+		first = strstr(sn, "\"NET_BIND_SERVICE\"");
+		assert_non_null(first);
+		assert_null(strstr(first + 1, "\"NET_BIND_SERVICE\""));
+	}
 	cs_pod_explain_free(r);
 
 	/* No failed port: no sysctl; containerd: no CRI-O row; no_new_privs blocks exec gains. */
