@@ -157,6 +157,7 @@ static void info_free(struct cs_proc_info *v)
 
 struct snap_ctx {
 	pid_t self;
+	bool skip_cmdline, skip_container;
 	struct user_cache users;
 	const struct cs_secbits_table *secbits; /* NULL when not read */
 };
@@ -182,12 +183,13 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		 * the initial user namespace: most of a host's pids, read for nothing. */
 		v->userns = 0;
 	} else {
-		v->cmdline = read_cmdline(pid);
+		if (!c->skip_cmdline)
+			v->cmdline = read_cmdline(pid);
 		v->userns = cs_proc_in_child_userns(pid);
 		if (v->userns < 0)
 			v->userns = -1;
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		if (cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
+		if (!c->skip_container && cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
 			v->has_container = cs_cgroup_parse(cg, n, &v->container) > 0;
 			free(cg);
 		}
@@ -275,7 +277,8 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
 		     struct cs_diag *d)
 {
-	struct snap_ctx c = {.self = getpid()};
+	struct snap_ctx c = {
+	    .self = getpid(), .skip_cmdline = o->skip_cmdline, .skip_container = o->skip_container};
 	struct cs_secbits_table sb = {0};
 	cs_cleanup_free pid_t *all = NULL;
 	const pid_t *pids = o->pids;

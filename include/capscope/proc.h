@@ -160,6 +160,13 @@ struct cs_proc_snapshot_opts {
 	 * own securebits are known; securebits_why says why.
 	 */
 	bool securebits;
+	/*
+	 * Leave out what a caller does not show: the command line, and the
+	 * container from /proc/PID/cgroup (the node agent has joined processes
+	 * to containers by their cgroup already). Each saves an open and a
+	 * read per process on every scrape.
+	 */
+	bool skip_cmdline, skip_container;
 };
 
 /*

@@ -100,7 +100,8 @@ static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
 static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
 {
 	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
-	struct cs_proc_snapshot_opts o = {.pids = pids};
+	struct cs_proc_snapshot_opts o = {
+	    .pids = pids, .skip_cmdline = true, .skip_container = true};
 	struct cs_proc_snapshot s;
 	int r;
 
