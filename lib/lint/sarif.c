@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../explain/strf.h"
+#include "internal/sarif.h"
 
 #define FINGERPRINT_KEY "capscopeFinding/v1"
 
@@ -123,34 +124,6 @@ static char *artifact_uri(const char *file, const char *cwd)
 	return u;
 }
 
-static void location_json(struct cs_json *j, const struct cs_lint_finding *f, const char *uri)
-{
-	cs_json_key(j, "locations");
-	cs_json_arr_begin(j);
-	cs_json_obj_begin(j);
-	cs_json_key(j, "physicalLocation");
-	cs_json_obj_begin(j);
-	cs_json_key(j, "artifactLocation");
-	cs_json_obj_begin(j);
-	cs_json_key(j, "uri");
-	cs_json_str(j, uri);
-	cs_json_obj_end(j);
-	if (f->line) {
-		cs_json_key(j, "region");
-		cs_json_obj_begin(j);
-		cs_json_key(j, "startLine");
-		cs_json_uint(j, f->line);
-		if (f->column) {
-			cs_json_key(j, "startColumn");
-			cs_json_uint(j, f->column);
-		}
-		cs_json_obj_end(j);
-	}
-	cs_json_obj_end(j);
-	cs_json_obj_end(j);
-	cs_json_arr_end(j);
-}
-
 static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const char *cwd)
 {
 	char *uri = artifact_uri(f->file, cwd);
@@ -172,7 +145,7 @@ static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const
 	cs_json_key(j, "level");
 	cs_json_str(j, cs_lint_level_name(f->level));
 	text_obj(j, "message", msg);
-	location_json(j, f, uri);
+	cs_sarif_location(j, uri, f->line, f->column);
 	cs_json_key(j, "partialFingerprints");
 	cs_json_obj_begin(j);
 	cs_json_key(j, FINGERPRINT_KEY);

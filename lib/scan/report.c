@@ -12,6 +12,7 @@
 
 #include "capscope/json.h"
 #include "capscope/scan.h"
+#include "internal/sarif.h"
 
 /* tar ("ustar" at 257), gzip, zstd, xz, bzip2: what the image reader accepts. */
 static bool archive_magic(const char *p)
@@ -336,20 +337,9 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			cs_json_str(j, msg ? msg : f->path);
 			cs_json_obj_end(j);
 			free(msg);
-			cs_json_key(j, "locations");
-			cs_json_arr_begin(j);
-			cs_json_obj_begin(j);
-			cs_json_key(j, "physicalLocation");
-			cs_json_obj_begin(j);
-			cs_json_key(j, "artifactLocation");
-			cs_json_obj_begin(j);
-			cs_json_key(j, "uri");
 			/* Image paths are absolute inside the image; SARIF wants a relative URI. */
-			cs_json_str(j, tg[i].image && f->path[0] == '/' ? f->path + 1 : f->path);
-			cs_json_obj_end(j);
-			cs_json_obj_end(j);
-			cs_json_obj_end(j);
-			cs_json_arr_end(j);
+			cs_sarif_location(
+			    j, tg[i].image && f->path[0] == '/' ? f->path + 1 : f->path, 0, 0);
 			cs_json_key(j, "properties");
 			cs_json_obj_begin(j);
 			cs_json_key(j, "risk");
