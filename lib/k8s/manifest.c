@@ -50,7 +50,8 @@ struct ctx {
 	const char *name;
 	struct cs_diag *d;
 	long budget;
-	unsigned shift; /* columns of line 1 that the reader put before the text */
+	unsigned shift;	 /* columns of line 1 that the reader put before the text */
+	bool free_items; /* no anchors: a List item no alias can reach again */
 };
 
 /* A 1-based libfyaml position as the user's text counts it (see prefix_doc). */
@@ -749,6 +750,12 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 			fieldf(f, sizeof(f), "items[%zu]", i++);
 			if ((r = parse_object(c, it, f, depth + 1)) < 0)
 				return r;
+			/* The model holds copies: the item's tree can go now, so a
+			 * List's peak is its tree, not its tree plus the model. */
+			if (c->free_items && fy_node_sequence_remove(items, it) == it) {
+				fy_node_free(it);
+				iter = NULL;
+			}
 		}
 		return 0;
 	}
@@ -1016,6 +1023,9 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool shi
 	}
 	while ((doc = fy_parse_load_document(fyp)) != NULL) {
 		struct fy_node *root = fy_document_root(doc);
+		void *anchors = NULL;
+
+		c.free_items = !fy_document_anchor_iterate(doc, &anchors);
 
 		r = root ? parse_object(&c, root, "", 0) : 0;
 		fy_parse_document_destroy(fyp, doc);
