@@ -23,6 +23,7 @@
 
 #include "arena.h"
 #include "capscope/proc.h"
+#include "../internal/cleanup.h"
 #include "../internal/util.h"
 
 /*
@@ -49,7 +50,15 @@ struct ctx {
 	const char *name;
 	struct cs_diag *d;
 	long budget;
+	unsigned shift;	 /* columns of line 1 that the reader put before the text */
+	bool free_items; /* no anchors: a List item no alias can reach again */
 };
+
+/* A 1-based libfyaml position as the user's text counts it (see prefix_doc). */
+static unsigned user_column(const struct ctx *c, unsigned line, unsigned col)
+{
+	return line == 1 && col > c->shift ? col - c->shift : col;
+}
 
 static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -71,7 +80,7 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 
 		if (mk) {
 			line = (unsigned)mk->line + 1;
-			col = (unsigned)mk->column + 1;
+			col = user_column(c, line, (unsigned)mk->column + 1);
 		}
 	}
 	va_start(ap, fmt);
@@ -82,14 +91,14 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 	return cs_diag_set(c->d, err, line, col, field, "%s", msg);
 }
 
-static struct cs_pos pos_of(struct fy_node *n)
+static struct cs_pos pos_of(const struct ctx *c, struct fy_node *n)
 {
 	struct cs_pos p = {0, 0};
 	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
 
 	if (mk) {
 		p.line = (unsigned)mk->line + 1;
-		p.column = (unsigned)mk->column + 1;
+		p.column = user_column(c, p.line, (unsigned)mk->column + 1);
 	}
 	return p;
 }
@@ -300,7 +309,7 @@ static int get_strlist_at(struct ctx *c, struct fy_node *map, const char *key, c
 	if (!seq || cs_fy_is_yaml_null(seq))
 		return 0;
 	if (pos)
-		*pos = pos_of(seq);
+		*pos = pos_of(c, seq);
 	if (!fy_node_is_sequence(seq))
 		return errf(c, seq, EINVAL, field, "expected a list");
 	out->n = (size_t)fy_node_sequence_item_count(seq);
@@ -394,7 +403,7 @@ static int parse_sc(struct ctx *c, struct fy_node *scn, const char *path, struct
 	struct fy_node *caps, *sp;
 	int r;
 
-	sc->pos = pos_of(scn);
+	sc->pos = pos_of(c, scn);
 #define F(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
 	if ((r = get_i64(c, scn, "runAsUser", F("runAsUser"), &sc->run_as_user)) < 0 ||
 	    (r = get_i64(c, scn, "runAsGroup", F("runAsGroup"), &sc->run_as_group)) < 0 ||
@@ -450,7 +459,7 @@ static int parse_containers(struct ctx *c, struct fy_node *spec, const char *pat
 		if ((r = visit(c, &it, base)) < 0 || (r = need_map(c, it, base)) < 0)
 			return r;
 		ct->kind = kind;
-		ct->pos = pos_of(it);
+		ct->pos = pos_of(c, it);
 #define F(k) (fieldf(f, sizeof(f), "%s.%s", base, k), f)
 		if ((r = get_str(c, it, "name", F("name"), &ct->name)) < 0 ||
 		    (r = get_str(c, it, "image", F("image"), &ct->image)) < 0 ||
@@ -734,7 +743,7 @@ static int parse_workload(struct ctx *c, struct fy_node *root, const char *path,
 		return r;
 	p->file = c->name;
 	p->kind = cs_arena_strndup(c->m->arena, kind, strlen(kind));
-	p->pos = pos_of(root);
+	p->pos = pos_of(c, root);
 	if (meta && ((r = get_str(c, meta, "name", "metadata.name", &p->name)) < 0 ||
 		     (r = get_str(c, meta, "namespace", "metadata.namespace", &p->namespace)) < 0))
 		return r;
@@ -793,6 +802,12 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 			fieldf(f, sizeof(f), "items[%zu]", i++);
 			if ((r = parse_object(c, it, f, depth + 1)) < 0)
 				return r;
+			/* The model holds copies: the item's tree can go now, so a
+			 * List's peak is its tree, not its tree plus the model. */
+			if (c->free_items && fy_node_sequence_remove(items, it) == it) {
+				fy_node_free(it);
+				iter = NULL;
+			}
 		}
 		return 0;
 	}
@@ -872,7 +887,7 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 	s = &m->sccs[m->n_sccs];
 	memset(s, 0, sizeof(*s));
 	s->file = file;
-	s->pos = pos_of(root);
+	s->pos = pos_of(c, root);
 	if ((r = get_map(c, root, "metadata", "metadata", &meta)) < 0)
 		return r;
 	if (meta && (r = get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
@@ -984,8 +999,10 @@ static void diag_from_fy(struct ctx *c, struct fy_diag *fd)
 		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
 	if (e)
 		cs_diag_set(c->d, EINVAL, e->line > 0 ? (unsigned)e->line : 1,
-			    e->column >= 0 ? (unsigned)e->column + 1 : 0, "", "YAML: %s",
-			    e->msg ? e->msg : "syntax error");
+			    e->column >= 0 ? user_column(c, e->line > 0 ? (unsigned)e->line : 1,
+							 (unsigned)e->column + 1)
+					   : 0,
+			    "", "YAML: %s", e->msg ? e->msg : "syntax error");
 	else
 		cs_diag_set(c->d, EINVAL, 0, 0, "", "YAML: syntax error");
 }
@@ -1034,8 +1051,29 @@ static size_t utf8_check(const unsigned char *s, size_t len)
 	return len;
 }
 
-int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
-		 struct cs_diag *d)
+/*
+ * Why a document that opens with '{' or '[' gets "--- " in front: libfyaml
+ * 0.7.12 hands out no token while any simple key may still be pending, and
+ * a flow collection at column 1 in block context may be the key of a block
+ * mapping ("{a: 1}: b") until its line ends, with no length limit. For
+ * one-line JSON (what kubectl and generators write) that line is the whole
+ * document, so every token of it, down to each ':' and ',', stayed queued
+ * until the end: 65% of the heap of a large pod. After "--- " no simple key
+ * is allowed, so the scanner hands tokens out as it reads them. No valid
+ * manifest changes meaning: a collection as a mapping key is not one.
+ * Columns on line 1 are given back by user_column.
+ */
+#define DOC_PREFIX     "--- "
+#define DOC_PREFIX_LEN (sizeof(DOC_PREFIX) - 1)
+
+static bool wants_prefix(const char *buf, size_t len)
+{
+	return len > 0 && (buf[0] == '{' || buf[0] == '[');
+}
+
+/* buf holds DOC_PREFIX_LEN free bytes before the text when shift is set. */
+static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool shift,
+		      const char *name, struct cs_diag *d)
 {
 	struct ctx c = {.m = m, .name = name, .d = d, .budget = NODE_BUDGET};
 	struct fy_diag_cfg dcfg;
@@ -1049,23 +1087,24 @@ int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const c
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
 		return -ENOMEM;
 	{
-		size_t bad = utf8_check((const unsigned char *)buf, len);
+		const char *text = buf + (shift ? DOC_PREFIX_LEN : 0);
+		size_t bad = utf8_check((const unsigned char *)text, len);
 
 		if (bad < len) {
 			unsigned line = 1, col = 1;
 
 			for (size_t i = 0; i < bad; i++) {
-				if (buf[i] == '\n')
+				if (text[i] == '\n')
 					line++, col = 1;
-				else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+				else if (((unsigned char)text[i] & 0xc0) != 0x80)
 					col++;
 			}
 			if (d)
 				snprintf(d->file, sizeof(d->file), "%s", name ? name : "");
 			return cs_diag_set(d, EINVAL, line, col, "",
-					   buf[bad] ? "not UTF-8 text (byte 0x%02x)"
-						    : "NUL byte in the text%.0d",
-					   (unsigned char)buf[bad]);
+					   text[bad] ? "not UTF-8 text (byte 0x%02x)"
+						     : "NUL byte in the text%.0d",
+					   (unsigned char)text[bad]);
 		}
 	}
 	fy_diag_cfg_default(&dcfg);
@@ -1089,12 +1128,19 @@ int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const c
 		fy_diag_destroy(fd);
 		return -ENOMEM;
 	}
-	if (fy_parser_set_string(fyp, buf, len) != 0) {
+	if (shift) {
+		memcpy(buf, DOC_PREFIX, DOC_PREFIX_LEN);
+		c.shift = DOC_PREFIX_LEN;
+	}
+	if (fy_parser_set_string(fyp, buf, len + c.shift) != 0) {
 		r = -ENOMEM;
 		goto out;
 	}
 	while ((doc = fy_parse_load_document(fyp)) != NULL) {
 		struct fy_node *root = fy_document_root(doc);
+		void *anchors = NULL;
+
+		c.free_items = !fy_document_anchor_iterate(doc, &anchors);
 
 		r = root ? parse_object(&c, root, "", 0) : 0;
 		fy_parse_document_destroy(fyp, doc);
@@ -1111,10 +1157,26 @@ out:
 	return r;
 }
 
+int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
+		 struct cs_diag *d)
+{
+	bool shift = wants_prefix(buf, len);
+	cs_cleanup_free char *text = NULL;
+
+	if (!shift)
+		return parse_text(m, (char *)buf, len, false, name, d);
+	if (!(text = malloc(len + DOC_PREFIX_LEN)))
+		return -ENOMEM;
+	memcpy(text + DOC_PREFIX_LEN, buf, len);
+	return parse_text(m, text, len, true, name, d);
+}
+
 int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 {
-	char *buf = NULL;
+	cs_cleanup_free char *buf = NULL;
 	size_t len = 0;
+	bool shift;
+	char *grown;
 	int r = cs_read_file(path, 16u << 20, &buf, &len);
 
 	if (r < 0) {
@@ -1122,9 +1184,15 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 			snprintf(d->file, sizeof(d->file), "%s", path);
 		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
 	}
-	r = cs_k8s_parse(m, buf, len, path, d);
-	free(buf);
-	return r;
+	/* Room for the prefix in place: no second copy of a 16 MB file. */
+	shift = wants_prefix(buf, len);
+	if (shift) {
+		if (!(grown = realloc(buf, len + DOC_PREFIX_LEN)))
+			return -ENOMEM;
+		buf = grown;
+		memmove(buf + DOC_PREFIX_LEN, buf, len);
+	}
+	return parse_text(m, buf, len, shift, path, d);
 }
 
 void cs_k8s_manifest_init(struct cs_k8s_manifest *m)

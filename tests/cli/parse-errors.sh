@@ -26,6 +26,16 @@ one_line "config.json" '^capscope explain oci: b/config\.json:2:[0-9]+: not vali
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec: [\n' >bad.yaml
 one_line "manifest" '^capscope explain pod: bad\.yaml:[0-9]+:[0-9]+: YAML' "$CAPSCOPE" explain pod bad.yaml
 
+# One-line JSON: the manifest reader puts "--- " before a document that opens
+# with '{' (docs/explain-pod.md, memory); columns on line 1 must still be the
+# user's (these are what the reader gave before that change).
+printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i","securityContext":{"runAsUser":"abc"}}]}}\n' >one.json
+one_line "one-line JSON, bad value" '^capscope explain pod: one\.json:1:135: spec\.containers\[0\]\.securityContext\.runAsUser: expected an integer$' \
+  "$CAPSCOPE" explain pod one.json
+printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i",]}}\n' >syn.json
+one_line "one-line JSON, syntax" '^capscope explain pod: syn\.json:1:104: YAML: mismatched flow sequence end$' \
+  "$CAPSCOPE" explain pod syn.json
+
 mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   printf '{"config": {"User": "x"' >img/cfg.json &&
   printf '[{"Config":"cfg.json","RepoTags":["x:1"],"Layers":["l0.tar"]}]' >img/manifest.json &&
