@@ -346,7 +346,7 @@ static int get_strlist_at(struct ctx *c, struct fy_node *map, const char *key, c
 		if (!(out->v[i] = cs_arena_strndup(c->m->arena, s, len)))
 			return -ENOMEM;
 		if (ipos)
-			ipos[i] = pos_of(it);
+			ipos[i] = pos_of(c, it);
 		i++;
 	}
 	out->n = i;
@@ -422,7 +422,7 @@ static int parse_sc(struct ctx *c, struct fy_node *scn, const char *path, struct
 		return r;
 	if (caps) {
 		sc->caps_set = true;
-		sc->caps_pos = pos_of(caps);
+		sc->caps_pos = pos_of(c, caps);
 		if ((r = get_strlist_at(c, caps, "add", F("capabilities.add"), &sc->add, NULL,
 					&sc->add_pos, &sc->add_item_pos)) < 0 ||
 		    (r = get_strlist_at(c, caps, "drop", F("capabilities.drop"), &sc->drop, NULL,
