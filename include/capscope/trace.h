@@ -205,6 +205,12 @@ CS_EXPORT const char *cs_profile_kind_name(enum cs_profile_kind k);
 CS_EXPORT int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *const *argv,
 			       FILE *f);
 
+/*
+ * The k8s snippet as a JSON value: {"securityContext": {"capabilities":
+ * {"drop": ["ALL"], "add": [...]}}}, the names spelled as in the YAML one.
+ */
+CS_EXPORT void cs_profile_k8s_json(struct cs_json *j, cs_mask_t m);
+
 /* /proc/kallsyms, read and parsed (cs_ksyms_parse); d names the file on error. */
 CS_EXPORT int cs_ksyms_load(struct cs_ksyms *k, struct cs_diag *d);
 
@@ -240,6 +246,13 @@ struct cs_tracer_config {
 	cs_tracer_log_fn log; /* libbpf's messages (and stacks with log_stacks); NULL: dropped */
 	void *log_ctx;
 	bool log_stacks; /* send each classified kernel stack to log (for bug reports) */
+	/*
+	 * For a long-running agent (capscope serve --trace): rows keyed by
+	 * cgroup (cs_trace_rec.cgroup) instead of process, counted straight into
+	 * the kernel map so that cs_tracer_drain can empty it while the
+	 * programs stay attached. cs_tracer_collect is not for this mode.
+	 */
+	bool per_cgroup;
 };
 
 /*
@@ -276,6 +289,25 @@ CS_EXPORT int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_even
 CS_EXPORT int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r,
 				const struct cs_ksyms *ksyms);
 CS_EXPORT void cs_tracer_close(struct cs_tracer *t);
+
+typedef void (*cs_tracer_row_fn)(const struct cs_trace_rec *rec, enum cs_site_class cls, void *ctx);
+/*
+ * A per_cgroup tracer: take the rows counted so far out of the kernel map
+ * (each removed as it is read), classify each by its kernel stack (ksyms
+ * may be NULL) and hand it to fn; counting goes on. At most the map's size
+ * is drained per call. Returns the number of rows or -errno (-EINVAL for a
+ * tracer not opened per_cgroup).
+ */
+CS_EXPORT int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms,
+			      cs_tracer_row_fn fn, void *ctx);
+
+/* The tracer's own counters since it was opened. */
+struct cs_tracer_stats {
+	uint64_t lost_events; /* ring buffer had no room (events only) */
+	uint64_t dropped;     /* checks not counted: the kernel map was full */
+	uint64_t nostack;     /* checks without a stack (classified as ordinary) */
+};
+CS_EXPORT void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s);
 /* Why this build has no tracer, or NULL when it has one. */
 CS_EXPORT const char *cs_tracer_unavailable(void);
 
