@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope serve --trace: the node agent counts every container's capability
 # checks with the BPF tracer and joins them to the containers it finds. runc
 # starts two containers from test bundles (pod identity in CRI-O's
