@@ -108,14 +108,8 @@ int cs_node_trace_metrics_write(const struct cs_node_trace *nt, const struct cs_
 
 static void json_mask(struct cs_json *j, const char *key, cs_mask_t m)
 {
-	char name[32];
-
 	cs_json_key(j, key);
-	cs_json_arr_begin(j);
-	for (int c = 0; c < CS_CAP_BITS; c++)
-		if (m & CS_BIT(c))
-			cs_json_str(j, cs_cap_name_r(c, true, name, sizeof(name)));
-	cs_json_arr_end(j);
+	cs_json_cap_names(j, m);
 }
 
 static void json_checks(struct cs_json *j, const struct cs_node_usage *u)

@@ -280,14 +280,8 @@ static void json_row(struct cs_json *j, int cap, const struct cs_trace_row *row,
 
 static void json_mask_names(struct cs_json *j, const char *key, cs_mask_t m)
 {
-	char name[32];
-
 	cs_json_key(j, key);
-	cs_json_arr_begin(j);
-	for (int c = 0; c < CS_CAP_BITS; c++)
-		if (m & CS_BIT(c))
-			cs_json_str(j, cs_cap_name_r(c, true, name, sizeof(name)));
-	cs_json_arr_end(j);
+	cs_json_cap_names(j, m);
 }
 
 void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
