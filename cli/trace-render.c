@@ -27,9 +27,10 @@ void trace_print_event(const struct cs_trace_rec *r, void *ctx_)
 	if (!ctx->t0)
 		ctx->t0 = r->ts_ns;
 	cs_escape_text(r->comm, strlen(r->comm), comm, sizeof(comm));
-	printf("%10.6f %7u %7u %-16s %-24s %-7s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9, r->tgid,
-	       r->pid, comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
-	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-");
+	printf("%10.6f %7u %7u %-16s %-24s %-7s %-16s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9,
+	       r->tgid, r->pid, comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
+	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-",
+	       cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
 }
 
 static char *mask_text(cs_mask_t m, enum cs_name_style st)

@@ -37,6 +37,8 @@ text=$("$CAPSCOPE" trace -- unshare -U -r --net sh -c "ip link set lo up && exec
 like "$(grep '^CAP_NET_BIND_SERVICE ' <<<"$text")" ' own ' "text: the USERNS column says own"
 like "$text" 'needed only inside a user namespace, never on the node: [A-Z_,]*CAP_NET_BIND_SERVICE' \
   "text: the profile says so"
+ev=$("$CAPSCOPE" trace --events -- unshare -U -r --net sh -c "ip link set lo up && exec $HELPER bind 443" 2>&1)
+like "$(grep ' CAP_NET_BIND_SERVICE ' <<<"$ev" | head -n1)" 'granted +bind +own$' "--events: the event says own"
 
 # other: the host's root in a netns owned by a child user namespace.
 unshare -U -r --net sh -c 'ip link set lo up && echo up && exec sleep 60' >"$T/ns.out" &
