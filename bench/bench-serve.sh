@@ -14,7 +14,9 @@
 #    real /proc; the first scrape reads and
 #    predicts every bundle, later ones only stat them and read /proc;
 #  - memory: VmRSS after the scrapes and the webhook load; idle CPU: the
-#    server's utime+stime over 10 s without requests.
+#    server's utime+stime over 10 s without requests;
+#  - with --trace: the same agent with the tracer attached (as root): a warm
+#    scrape (drain, join, the trace families), resident memory, idle CPU.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -110,3 +112,21 @@ sleep 10
 t1=$(cpu_ticks "$apid")
 printf '%-34s %-22s %.2f%% of a core over 10 s without requests   (goal: <= 1%%)\n' "idle CPU" "capscope" \
   "$(jq -n "($t1 - $t0) / $hz / 10 * 100")"
+
+# --- the same agent with --trace (BPF: needs root and kernel BTF) ---
+if start "$tmp/t.log" --webhook off --trace --bundle-root "task:$tmp/task"; then
+  tpid=$spid
+  curl -s -o /dev/null "http://127.0.0.1:$port/metrics"
+  warm=$(curl -s -o "$tmp/m2.txt" -w '%{time_total}' "http://127.0.0.1:$port/metrics")
+  printf '%-34s %-22s %.1f ms a warm scrape with --trace (drain + join + %s series)\n' \
+    "with --trace" "capscope" "$(jq -n "$warm*1000")" "$(grep -vc '^#' "$tmp/m2.txt")"
+  printf '%-34s %-22s %s MiB resident with --trace (kallsyms for the call sites included)\n' \
+    "" "capscope" "$(rss_mib "$tpid")"
+  t0=$(cpu_ticks "$tpid")
+  sleep 10
+  t1=$(cpu_ticks "$tpid")
+  printf '%-34s %-22s %.2f%% of a core over 10 s without requests (a drain every second)\n' \
+    "" "capscope" "$(jq -n "($t1 - $t0) / $hz / 10 * 100")"
+else
+  printf '%-34s %-22s not measured: %s\n' "with --trace" "capscope" "$(tail -n1 "$tmp/t.log")"
+fi

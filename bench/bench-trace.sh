@@ -41,11 +41,14 @@ if [ "$have_bpftrace" = 1 ] && [ ! -d /sys/kernel/tracing/events ]; then
   mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || have_bpftrace=0
 fi
 # Stop a background tracer; bpftrace may take a while to detach, or miss a
-# TERM that arrives while it is still setting up: KILL after 5 s.
+# TERM that arrives while it is still setting up: KILL after 5 s. A tracer
+# that has already exited (and been reaped by bash) makes kill fail, which
+# is no error: under set -e it must not end the bench.
 stop() {
   kill -TERM "$1" 2>/dev/null || return 0
   for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null || true
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"; [ -n "${bt:-}" ] && kill "$bt" 2>/dev/null; true' EXIT
 

@@ -37,15 +37,24 @@ enum cs_trace_hook {
 /* No syscall (kernel thread, interrupt) or not known. */
 #define CS_SYSCALL_NONE (-1)
 
-/* Aggregation key of the "counts" hash map: one row per distinct check.
- * 8-aligned so the BPF side can compare keys as five 64-bit words. */
+/*
+ * Aggregation key of the "counts" hash map: one row per distinct check.
+ * 8-aligned so the BPF side can compare keys as seven 64-bit words.
+ * target_ns and own_ns are inode numbers of user namespaces (ns.inum, what
+ * /proc/PID/ns/user shows): the namespace the check is made against (the
+ * target_ns argument of cap_capable: the owner of the netns, file system,
+ * ... acted on) and the checking credentials' own (cred->user_ns).
+ */
 struct __attribute__((aligned(8))) cs_trace_key {
-	__u32 tgid;
+	__u32 tgid; /* 0 in per-cgroup mode */
 	__s32 cap;
 	__s32 ret;     /* 0 granted, else -errno (-EPERM) */
 	__s32 stackid; /* id in the "stacks" map, < 0 when none was taken */
 	__s32 syscall; /* syscall number of the task at the time, or CS_SYSCALL_NONE */
 	__s32 opts;    /* CS_OPTS_UNKNOWN on the tracepoint */
+	__u32 target_ns;
+	__u32 own_ns;
+	__u64 cgroup; /* cgroup v2 id of the task in per-cgroup mode, else 0 */
 	char comm[CS_TRACE_COMM_LEN];
 };
 
@@ -72,6 +81,8 @@ struct cs_trace_event {
 	__s32 stackid;
 	__s32 syscall;
 	__s32 opts;
+	__u32 target_ns; /* as in cs_trace_key */
+	__u32 own_ns;
 	char comm[CS_TRACE_COMM_LEN];
 };
 

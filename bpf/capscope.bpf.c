@@ -7,7 +7,8 @@
  * after probing what the running kernel offers. All of them end in
  * record(), which filters by scope first so checks of other processes cost a
  * single map lookup and never leave the kernel, then bumps a counter keyed
- * by (tgid, cap, result, call-site stack, syscall, comm). Events go to the
+ * by (tgid or cgroup, cap, result, call-site stack, syscall, user namespaces,
+ * comm). Events go to the
  * ring buffer only when asked for (--events).
  */
 #include "vmlinux.h"
@@ -28,6 +29,13 @@ const volatile __u32 self_tgid = 0;
 const volatile __u32 emit_events = 0;
 /* Take a stack id only for these capabilities (a stack walk is the costliest step). */
 const volatile __u64 stack_caps = ~0ULL;
+/*
+ * capscope serve: rows keyed by cgroup instead of process (a node has many
+ * short-lived processes but few containers) and counted straight into
+ * "counts", bypassing the per-CPU cache, so that user space can drain the
+ * map while the programs stay attached.
+ */
+const volatile __u32 per_cgroup = 0;
 
 /*
  * The tracked processes: one bit per tgid, up to PID_MAX_LIMIT (4194304) on
@@ -86,6 +94,7 @@ struct {
 struct kp_args {
 	__s32 cap;
 	__s32 opts;
+	__u32 target_ns, own_ns;
 };
 
 struct {
@@ -185,10 +194,16 @@ static __always_inline bool key_eq(const struct cs_trace_key *a, const struct cs
 {
 	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
 
-	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4];
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[4] == y[4] &&
+	       x[5] == y[5] && x[6] == y[6];
 }
 
-static __always_inline int record(void *ctx, int cap, int ret, int opts)
+/* The user namespaces of a check, as inode numbers (see cs_trace_key). */
+struct userns_pair {
+	__u32 target, own;
+};
+
+static __always_inline int record(void *ctx, int cap, int ret, int opts, struct userns_pair ns)
 {
 	/*
 	 * The current task is a trusted BTF pointer: its fields are plain loads
@@ -203,7 +218,10 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 
 	if (!in_scope(tgid))
 		return 0;
-	key.tgid = tgid;
+	key.tgid = per_cgroup ? 0 : tgid;
+	key.cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0;
+	key.target_ns = ns.target;
+	key.own_ns = ns.own;
 	key.cap = cap;
 	key.ret = ret;
 	key.opts = opts;
@@ -217,7 +235,7 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
 
 	slot_idx = cache_slot(&key);
-	slot = bpf_map_lookup_elem(&cache, &slot_idx);
+	slot = per_cgroup ? NULL : bpf_map_lookup_elem(&cache, &slot_idx);
 	if (slot && slot->count && key_eq(&slot->key, &key)) {
 		slot->count++; /* the common case: same check as last time on this CPU */
 	} else if (slot) {
@@ -245,6 +263,8 @@ static __always_inline int record(void *ctx, int cap, int ret, int opts)
 		e->stackid = key.stackid;
 		e->syscall = key.syscall;
 		e->opts = opts;
+		e->target_ns = ns.target;
+		e->own_ns = ns.own;
 		__builtin_memcpy(e->comm, key.comm, sizeof(e->comm));
 		bpf_ringbuf_submit(e, 0);
 	}
@@ -256,7 +276,10 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(cs_tp_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	return record(ctx, cap, ret, CS_OPTS_UNKNOWN);
+	struct userns_pair ns = {target_ns ? target_ns->ns.inum : 0,
+				 cred && cred->user_ns ? cred->user_ns->ns.inum : 0};
+
+	return record(ctx, cap, ret, CS_OPTS_UNKNOWN, ns);
 }
 
 /* Older kernels with BPF trampolines: the function itself, after it returned. */
@@ -264,7 +287,10 @@ SEC("fexit/cap_capable")
 int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns, int cap,
 	     unsigned int opts, int ret)
 {
-	return record(ctx, cap, ret, (int)opts);
+	struct userns_pair ns = {targ_ns ? targ_ns->ns.inum : 0,
+				 cred && cred->user_ns ? cred->user_ns->ns.inum : 0};
+
+	return record(ctx, cap, ret, (int)opts, ns);
 }
 
 SEC("kprobe/cap_capable")
@@ -272,7 +298,10 @@ int BPF_KPROBE(cs_kprobe_cap_capable, const struct cred *cred, struct user_names
 	       int cap, unsigned int opts)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct kp_args a = {.cap = cap, .opts = (__s32)opts};
+	struct kp_args a = {.cap = cap,
+			    .opts = (__s32)opts,
+			    .target_ns = BPF_CORE_READ(targ_ns, ns.inum),
+			    .own_ns = BPF_CORE_READ(cred, user_ns, ns.inum)};
 
 	if (!in_scope((__u32)(bpf_get_current_pid_tgid() >> 32)))
 		return 0;
@@ -285,14 +314,17 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct kp_args *a = bpf_map_lookup_elem(&kp_pending, &tid);
+	struct userns_pair ns;
 	int cap, opts;
 
 	if (!a)
 		return 0;
 	cap = a->cap;
 	opts = a->opts;
+	ns.target = a->target_ns;
+	ns.own = a->own_ns;
 	bpf_map_delete_elem(&kp_pending, &tid);
-	return record(ctx, cap, ret, opts);
+	return record(ctx, cap, ret, opts, ns);
 }
 
 /* Follow the traced processes: a new process of a tracked one is tracked. */

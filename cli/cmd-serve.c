@@ -38,6 +38,8 @@ static const char help[] =
     "  --webhook MODE         warn (default: always allowed, with warnings), enforce\n"
     "                         (denied, with the same reasons) or off\n"
     "  --no-inventory         no node inventory (the webhook's Deployment)\n"
+    "  --trace                also count every container's capability checks (eBPF):\n"
+    "                         checks, unused capabilities and a least-privilege profile\n"
     "  --bundle-root KIND:DIR where a runtime keeps its bundles (repeatable; replaces\n"
     "                         the defaults): task:DIR (containerd, moby), userdata:DIR\n"
     "                         (CRI-O, Podman) or runc:DIR (runc state)\n"
@@ -114,6 +116,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	    {"tls-key", required_argument, NULL, 'k'},
 	    {"webhook", required_argument, NULL, 'w'},
 	    {"no-inventory", no_argument, NULL, 'N'},
+	    {"trace", no_argument, NULL, 'R'},
 	    {"bundle-root", required_argument, NULL, 'b'},
 	    {"max-body", required_argument, NULL, 'm'},
 	    {"request-timeout", required_argument, NULL, 't'},
@@ -159,7 +162,8 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 				    CMD, "--webhook takes warn, enforce or off, not '%s'", optarg);
 			break;
 		case 'N':
-			sv->ctx.inventory = false;
+		case 'R':
+			*(c == 'N' ? &sv->ctx.inventory : &sv->want_trace) = c == 'R';
 			break;
 		case 'b':
 			if (sv->ctx.node.opts.n_roots == MAX_ROOTS)
@@ -257,7 +261,8 @@ int cmd_serve(int argc, char **argv)
 		r = cs_err(CMD, "this libmicrohttpd has no TLS");
 		goto out;
 	}
-	if ((r = serve_read_tls(&sv, &sv.cert, &sv.key)) != 0)
+	if ((r = serve_read_tls(&sv, &sv.cert, &sv.key)) != 0 ||
+	    (sv.want_trace && (r = serve_trace_open(&sv.ctx)) != 0))
 		goto out;
 	/* Every thread libmicrohttpd starts inherits this mask: signals come to
 	 * the main thread's sigtimedwait only. */
@@ -273,6 +278,8 @@ int cmd_serve(int argc, char **argv)
 out:
 	serve_model_free(&sv.ctx.model);
 	cs_node_inventory_free(&sv.ctx.node.inv);
+	if (sv.ctx.node.trace)
+		cs_node_trace_close(&sv.ctx.node.nt);
 	free(sv.cert);
 	free(sv.key);
 	return r < 0 ? 0 : r;

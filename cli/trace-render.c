@@ -27,9 +27,10 @@ void trace_print_event(const struct cs_trace_rec *r, void *ctx_)
 	if (!ctx->t0)
 		ctx->t0 = r->ts_ns;
 	cs_escape_text(r->comm, strlen(r->comm), comm, sizeof(comm));
-	printf("%10.6f %7u %7u %-16s %-24s %-7s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9, r->tgid,
-	       r->pid, comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
-	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-");
+	printf("%10.6f %7u %7u %-16s %-24s %-7s %-16s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9,
+	       r->tgid, r->pid, comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
+	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-",
+	       cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
 }
 
 static char *mask_text(cs_mask_t m, enum cs_name_style st)
@@ -88,8 +89,9 @@ static uint64_t add_rows(struct cs_table *t, const struct cs_trace_report *r, bo
 	for (int k = 0; k < CS_SITE_CLASSES; k++)
 		for (int c = 0; c < CS_CAP_BITS; c++) {
 			const struct cs_trace_row *row = &r->rows[c][k];
-			char name[32], g[24], dn[24], comms[256], sc[256], callers[512], note[64];
-			const char *cells[7] = {name, g, dn, comms, sc, note, callers};
+			char name[32], g[24], dn[24], comms[256], sc[256], callers[512], note[64],
+			    ns[128];
+			const char *cells[8] = {name, g, dn, comms, sc, ns, note, callers};
 
 			if (!row->granted && !row->denied)
 				continue;
@@ -108,6 +110,7 @@ static uint64_t add_rows(struct cs_table *t, const struct cs_trace_report *r, bo
 			snprintf(dn, sizeof(dn), "%" PRIu64, row->denied);
 			join(comms, sizeof(comms), row->comms, row->ncomms, row->more_comms);
 			join_syscalls(sc, sizeof(sc), row);
+			cs_trace_row_userns_text(row, ns, sizeof(ns));
 			join(callers, sizeof(callers), row->callers, row->ncallers,
 			     row->more_callers);
 			cs_cap_name_r(c, true, name, sizeof(name));
@@ -135,6 +138,10 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 	names = mask_text(prof, CS_NAMES_OCI);
 	printf("\nprofile: %s\n", prof ? names : "(no capabilities)");
 	free(names);
+	names = mask_text(prof & ~cs_trace_profile_in(r, CS_USERNS_INITIAL), CS_NAMES_OCI);
+	if (names && *names)
+		printf("needed only inside a user namespace, never on the node: %s\n", names);
+	free(names);
 	if (den) {
 		names = mask_text(den, CS_NAMES_OCI);
 		printf("denied only, not added: %s (a denied check is not proof of a need)\n",
@@ -146,7 +153,7 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_view *v)
 {
 	static const char *const head[] = {"CAPABILITY", "GRANTED", "DENIED", "COMMANDS",
-					   "SYSCALLS",	 "NOTE",    "CALLERS"};
+					   "SYSCALLS",	 "USERNS",  "NOTE",   "CALLERS"};
 	struct cs_table t;
 	uint64_t noise;
 	char *what = cs_escape_dup(v->what);
@@ -158,7 +165,7 @@ void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_vi
 	       what ? what : "?", v->hook, r->ntgids, r->ntgids == 1 ? "" : "es", r->checks,
 	       r->lost_events);
 	free(what);
-	cs_table_init(&t, v->verbose ? 7 : 6);
+	cs_table_init(&t, v->verbose ? 8 : 7);
 	cs_table_add(&t, head);
 	noise = add_rows(&t, r, v->verbose);
 	if (t.nrow > 1)

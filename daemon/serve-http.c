@@ -15,6 +15,7 @@
 
 #include "capscope/json.h"
 #include "capscope/serve.h"
+#include "output.h"
 #include "serve-mhd.h"
 #include "serve.h"
 
@@ -118,6 +119,55 @@ static FILE *membuf_open(struct membuf *m)
 	return f;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Drain, and join what was counted to the containers just scanned. */
+static int trace_update(struct serve_ctx *s, struct cs_diag *d)
+{
+	int r = cs_node_trace_drain(&s->node.nt);
+
+	s->node.last_drain = now_s();
+	if (r >= 0)
+		r = cs_node_trace_claim(&s->node.nt, &s->node.inv, s->node.opts.proc);
+	return r < 0 ? cs_diag_set(d, -r, 0, 0, "", "reading the tracer: %s", strerror(-r)) : 0;
+}
+
+int serve_trace_open(struct serve_ctx *s)
+{
+	struct cs_diag d = {0};
+	int r;
+
+	if (!s->inventory)
+		return cs_usage_err("serve",
+				    "--trace observes the inventory's containers: not with "
+				    "--no-inventory");
+	if ((r = cs_node_trace_open(&s->node.nt, 0, &d)) < 0)
+		return cs_diag_err("serve", "--trace", &d);
+	s->node.trace = true;
+	fprintf(stderr, "capscope serve: tracing capability checks via %s\n",
+		cs_tracer_hook(s->node.nt.tracer));
+	/* The containers running now are observed from now on. */
+	if ((r = cs_node_scan(&s->node.inv, &s->node.opts, &d)) == 0)
+		r = trace_update(s, &d);
+	return r < 0 ? cs_diag_err("serve", "--trace", &d) : 0;
+}
+
+void serve_trace_tick(struct serve_ctx *s)
+{
+	if (!s->node.trace || now_s() - s->node.last_drain < 1.0)
+		return;
+	pthread_mutex_lock(&s->node_lock);
+	cs_node_trace_drain(&s->node.nt);
+	s->node.last_drain = now_s();
+	pthread_mutex_unlock(&s->node_lock);
+}
+
 static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
 {
 	struct membuf mb;
@@ -136,13 +186,17 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		s->node.last_scan_seconds =
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (r == 0 && s->node.trace)
+			r = trace_update(s, &d);
 	}
 	if (r == 0 && metrics) {
 		serve_metrics_self(s, f);
 		if (s->inventory)
 			cs_node_metrics_write(&s->node.inv, f);
+		if (s->node.trace)
+			cs_node_trace_metrics_write(&s->node.nt, &s->node.inv, now_s(), f);
 	} else if (r == 0) {
-		cs_node_json_write(&s->node.inv, f);
+		cs_node_json_write_traced(&s->node.inv, s->node.trace ? &s->node.nt : NULL, f);
 	}
 	pthread_mutex_unlock(&s->node_lock);
 	if (fclose(f) != 0 || r < 0) {

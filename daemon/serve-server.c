@@ -234,6 +234,7 @@ int serve_server_run(struct serve_server *sv, const sigset_t *set)
 			return 0;
 		}
 		reap(sv, false);
+		serve_trace_tick(&sv->ctx);
 	}
 }
 

@@ -53,6 +53,9 @@ struct serve_node {
 	struct cs_node_opts opts;
 	struct cs_node_inventory inv;
 	double last_scan_seconds;
+	bool trace;		 /* --trace: nt is open */
+	struct cs_node_trace nt; /* what each container uses */
+	double last_drain;	 /* CLOCK_MONOTONIC seconds */
 };
 
 /* Everything a request may touch. */
@@ -78,6 +81,10 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
 /* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
+/* --trace: open the tracer and start observing the running containers; 0 or an exit status. */
+int serve_trace_open(struct serve_ctx *s);
+/* --trace: empty the kernel's map into the usage table when a second has passed. */
+void serve_trace_tick(struct serve_ctx *s);
 /* capscope serve's own metrics (admission reviews, build info). */
 void serve_metrics_self(struct serve_ctx *s, FILE *f);
 
@@ -106,6 +113,7 @@ struct serve_server {
 	char *cert, *key;
 	const char *scc_args[SERVE_MAX_SCCS], *use_args[SERVE_MAX_SCCS]; /* --scc, --use */
 	size_t n_sccs, n_uses;
+	bool want_trace; /* --trace */
 	unsigned timeout, max_conns, threads, shutdown_timeout;
 	struct retiring old[SERVE_MAX_LISTEN * 4];
 	size_t n_old;

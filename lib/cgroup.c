@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,5 +376,28 @@ int cs_container_cgroup(const char *prefix, char **path)
 			break;
 	}
 	closedir(d);
+	return rc;
+}
+
+int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id)
+{
+	char p[PATH_MAX], *buf = NULL, *path = NULL;
+	struct cs_cgroup_target tg;
+	size_t n;
+	int rc;
+
+	*id = 0;
+	snprintf(p, sizeof(p), "%s/%d/cgroup", proc ? proc : "/proc", (int)pid);
+	if ((rc = cs_read_file(p, 1 << 20, &buf, &n)) < 0)
+		return rc;
+	rc = unified_path(buf, &path);
+	free(buf);
+	if (rc < 0)
+		return rc;
+	rc = cs_cgroup_resolve(path, &tg);
+	if (rc == 0)
+		*id = tg.id;
+	cs_cgroup_target_free(&tg);
+	free(path);
 	return rc;
 }

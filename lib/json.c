@@ -191,20 +191,27 @@ void cs_json_null(struct cs_json *j)
 	puts_(j, "null");
 }
 
+void cs_json_cap_names(struct cs_json *j, cs_mask_t m)
+{
+	char name[32];
+
+	cs_json_arr_begin(j);
+	for (int cap = 0; cap < CS_CAP_BITS; cap++)
+		if (m & CS_BIT(cap))
+			cs_json_str(j, cs_cap_name_r(cap, true, name, sizeof(name)));
+	cs_json_arr_end(j);
+}
+
 void cs_json_mask(struct cs_json *j, cs_mask_t m)
 {
-	char b[24], name[32];
+	char b[24];
 
 	cs_json_obj_begin(j);
 	cs_json_key(j, "mask");
 	snprintf(b, sizeof(b), "0x%016" PRIx64, m);
 	cs_json_str(j, b);
 	cs_json_key(j, "names");
-	cs_json_arr_begin(j);
-	for (int cap = 0; cap < CS_CAP_BITS; cap++)
-		if (m & CS_BIT(cap))
-			cs_json_str(j, cs_cap_name_r(cap, true, name, sizeof(name)));
-	cs_json_arr_end(j);
+	cs_json_cap_names(j, m);
 	cs_json_obj_end(j);
 }
 

@@ -36,6 +36,8 @@ CS_EXPORT void cs_json_uint(struct cs_json *j, uint64_t v);
 CS_EXPORT void cs_json_bool(struct cs_json *j, bool v);
 CS_EXPORT void cs_json_null(struct cs_json *j);
 
+/* ["CAP_…", …]: the names of the capabilities in m, lowest first. */
+CS_EXPORT void cs_json_cap_names(struct cs_json *j, cs_mask_t m);
 /* {"mask": "0x%016x", "names": ["CAP_…"]} — the one shape every command uses. */
 CS_EXPORT void cs_json_mask(struct cs_json *j, cs_mask_t m);
 /* {"inheritable": mask, "permitted": …, "effective": …, "bounding": …, "ambient": …};

@@ -29,6 +29,7 @@
 #include "kernel.h"
 #include "oci.h"
 #include "proc.h"
+#include "trace.h"
 
 enum cs_node_layout {
 	CS_NODE_TASK,	  /* ROOT/<namespace>/<id>/config.json (containerd, moby) */
@@ -68,6 +69,12 @@ struct cs_node_ctr {
 	bool predict_ok;	    /* ... and the process starts */
 	struct cs_cred *prediction; /* after execve, when predict_ok */
 	char *predict_why;	    /* when !predict_ok: why not */
+	/* With a tracer (cs_node_trace_claim): the cgroup v2 id of its first
+	 * process, and since when (CLOCK_MONOTONIC seconds) its checks have
+	 * been observed; 0 when not. */
+	uint64_t cgroup;
+	pid_t cgroup_pid; /* the process cgroup was read from */
+	double trace_since;
 	/* private: change detection */
 	struct timespec mtime;
 	off_t size;
@@ -126,8 +133,89 @@ CS_EXPORT int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f
 /* {"containers": [...]}: identity, process, prediction and mismatch. */
 CS_EXPORT int cs_node_json_write(const struct cs_node_inventory *inv, FILE *f);
 
+/* {"containers": [...]} as above, each with its "trace" (see cs_node_trace_json; nt may be NULL).
+ */
+struct cs_node_trace;
+CS_EXPORT int cs_node_json_write_traced(const struct cs_node_inventory *inv,
+					const struct cs_node_trace *nt, FILE *f);
+
 /* Read the pod identity annotations of a config.json in memory into c. */
 CS_EXPORT int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c,
 					struct cs_diag *d);
+
+/* ---------- capscope serve --trace: what each container really uses ---------- */
+
+/* The ordinary checks (noise left out) made by the processes of one cgroup. */
+struct cs_node_usage {
+	uint64_t cgroup;		    /* cgroup v2 id */
+	uint64_t checks[CS_CAP_BITS][2];    /* [capability][0 granted, 1 denied] */
+	cs_mask_t used;			    /* granted at least once */
+	cs_mask_t used_in[CS_USERNS_KINDS]; /* ... by user namespace kind (cs_trace_userns) */
+	cs_mask_t denied;		    /* denied at least once */
+	double first;			    /* CLOCK_MONOTONIC seconds of its first drain */
+	bool claimed;			    /* private: a container of the inventory has it */
+};
+
+/*
+ * The tracer of a node agent and what it counted, per cgroup. Memory is
+ * bounded: at most max cgroups are kept (a cgroup beyond them has its checks
+ * counted in overflow, not kept), the kernel map holds at most 16384 rows
+ * between drains (more are counted as dropped by the tracer), and cgroups
+ * no container of the inventory claims are forgotten at each claim.
+ */
+struct cs_node_trace {
+	struct cs_tracer *tracer; /* NULL: fed by cs_node_trace_add only (tests) */
+	struct cs_ksyms ksyms;	  /* to tell noise by call site; empty when unreadable */
+	struct cs_node_usage *v;  /* sorted by cgroup */
+	size_t n, max;
+	uint64_t overflow;  /* checks not kept: more than max cgroups */
+	uint64_t unclaimed; /* checks of processes in no container of the inventory */
+	uint64_t noise;	    /* checks left out: noise (overcommit, noaudit), the runtime's init */
+	double started;	    /* CLOCK_MONOTONIC seconds */
+};
+
+/* Without a tracer: for cs_node_trace_add (max 0: 1024 cgroups). */
+CS_EXPORT void cs_node_trace_init(struct cs_node_trace *nt, size_t max);
+/*
+ * cs_node_trace_init, then the tracer opened per cgroup for every process
+ * of the node (tp_btf/fexit/kprobe as capscope trace chooses), with kernel
+ * stacks for the capabilities whose noise is told by call site.
+ * -errno with the reason in d (as cs_tracer_open).
+ */
+CS_EXPORT int cs_node_trace_open(struct cs_node_trace *nt, size_t max, struct cs_diag *d);
+/* One drained row into its cgroup's usage (the tracer's cs_tracer_row_fn). */
+CS_EXPORT void cs_node_trace_add(const struct cs_trace_rec *rec, enum cs_site_class cls, void *nt);
+/* Move the kernel's rows into the usage table; the number of rows or -errno. */
+CS_EXPORT int cs_node_trace_drain(struct cs_node_trace *nt);
+/*
+ * After cs_node_scan: each running container's cgroup read from its first
+ * process (under proc, NULL: /proc), observation begun for the new ones,
+ * and the usage of cgroups no container has forgotten (counted in
+ * unclaimed). 0 or -ENOMEM.
+ */
+CS_EXPORT int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
+				  const char *proc);
+/* The usage of c's cgroup, or NULL when it made no ordinary check. */
+CS_EXPORT const struct cs_node_usage *cs_node_trace_usage(const struct cs_node_trace *nt,
+							  const struct cs_node_ctr *c);
+/*
+ * capscope_capability_checks_total{namespace,pod,container,id,capability,verdict},
+ * capscope_container_capability_unused{...,capability} (in the effective set
+ * of the first process, never granted while observed),
+ * capscope_trace_observed_seconds{...} and
+ * capscope_trace_lost_events_total{reason}. now: CLOCK_MONOTONIC seconds.
+ */
+CS_EXPORT int cs_node_trace_metrics_write(const struct cs_node_trace *nt,
+					  const struct cs_node_inventory *inv, double now, FILE *f);
+/*
+ * c's "trace" value: null when not observed, else {"observed_seconds",
+ * "checks": [{"capability", "granted", "denied"}], "used", "unused",
+ * "denied_only", "only_in_child_user_namespaces", "profile" (the k8s
+ * securityContext as JSON, cs_profile_k8s_json), "snippet" (the same as the
+ * YAML of capscope trace --profile k8s)}.
+ */
+CS_EXPORT void cs_node_trace_json(struct cs_json *j, const struct cs_node_trace *nt,
+				  const struct cs_node_ctr *c, double now);
+CS_EXPORT void cs_node_trace_close(struct cs_node_trace *nt);
 
 #endif

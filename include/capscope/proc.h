@@ -114,6 +114,13 @@ CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
 CS_EXPORT int cs_container_cgroup(const char *prefix, char **path);
 
 /*
+ * The cgroup v2 id (the directory's inode number, what the tracer's
+ * per-cgroup rows carry) of process pid, read from PROC/PID/cgroup (proc
+ * NULL: /proc). -EMEDIUMTYPE without a cgroup v2 line or mount.
+ */
+CS_EXPORT int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id);
+
+/*
  * 1 when PID runs in a user namespace other than the initial one, 0 when in
  * the initial one, -errno when it cannot be told.
  */

@@ -27,12 +27,41 @@ struct cs_trace_rec {
 	uint32_t tgid;
 	uint32_t uid;
 	int cap;
-	int ret;       /* 0 granted, -errno denied */
-	int stackid;   /* < 0 none */
-	int syscall;   /* < 0 none */
-	int opts;      /* cap_capable opts, -1 when the hook cannot see them */
-	char comm[17]; /* NUL-terminated, non-printable bytes replaced by '?' */
+	int ret;     /* 0 granted, -errno denied */
+	int stackid; /* < 0 none */
+	int syscall; /* < 0 none */
+	int opts;    /* cap_capable opts, -1 when the hook cannot see them */
+	/* User namespaces as inode numbers (/proc/PID/ns/user): the one the
+	 * check is made against, and the checking credentials' own; 0 unknown. */
+	uint32_t target_ns, own_ns;
+	uint64_t cgroup; /* cgroup v2 id of the process (per-cgroup tracers only), else 0 */
+	char comm[17];	 /* NUL-terminated, non-printable bytes replaced by '?' */
 };
+
+/*
+ * In which user namespace a check is made, as seen from the process that
+ * makes it: the initial one (init_user_ns: the node's own resources, e.g.
+ * the host network namespace or a host file system), its own (a user
+ * namespace it runs in, e.g. a pod with hostUsers: false acting on its own
+ * network namespace), or another one (a user namespace below its own, e.g.
+ * a host process acting on a container's network namespace).
+ */
+enum cs_userns_kind {
+	CS_USERNS_INITIAL = 0,
+	CS_USERNS_OWN,
+	CS_USERNS_OTHER,
+	CS_USERNS_UNKNOWN, /* the hook could not read it */
+	CS_USERNS_KINDS,
+};
+
+/*
+ * Decode a check's (target, own) inode numbers: the initial user namespace
+ * has the fixed inode number 0xEFFFFFFD (PROC_USER_INIT_INO), which wins
+ * even when it is also the process's own; target 0 is unknown.
+ */
+CS_EXPORT enum cs_userns_kind cs_trace_userns(uint32_t target_ns, uint32_t own_ns);
+/* "initial", "own", "other", "unknown". */
+CS_EXPORT const char *cs_userns_kind_name(enum cs_userns_kind k);
 
 /*
  * Decode a row of the "counts" map (struct cs_trace_key + cs_trace_val from
@@ -101,7 +130,11 @@ struct cs_trace_row {
 	size_t nsyscalls;
 	char *callers[CS_TRACE_MAX_NAMES];
 	size_t ncallers;
-	bool more_comms, more_syscalls, more_callers; /* lists were cut */
+	uint64_t granted_in[CS_USERNS_KINDS]; /* granted, by user namespace kind */
+	uint64_t denied_in[CS_USERNS_KINDS];
+	uint32_t other_ns[4]; /* inode numbers of the "other" user namespaces seen */
+	size_t nother_ns;
+	bool more_comms, more_syscalls, more_callers, more_other_ns; /* lists were cut */
 };
 
 struct cs_trace_report {
@@ -125,13 +158,28 @@ CS_EXPORT int cs_trace_report_add(struct cs_trace_report *r, const struct cs_tra
 CS_EXPORT cs_mask_t cs_trace_profile(const struct cs_trace_report *r);
 /* Denied by an ordinary check and never granted: reported, never added. */
 CS_EXPORT cs_mask_t cs_trace_denied_only(const struct cs_trace_report *r);
+/*
+ * The profile's capabilities granted (by an ordinary check) in user
+ * namespaces of this kind. cs_trace_profile minus the CS_USERNS_INITIAL
+ * ones is what was needed only inside a user namespace, never on the node.
+ */
+CS_EXPORT cs_mask_t cs_trace_profile_in(const struct cs_trace_report *r, enum cs_userns_kind k);
+/*
+ * The user namespaces a row's checks were made in, for a table cell:
+ * "initial", "own", "other:4026532840" joined by commas ("-" for none).
+ * Returns the length it needed (as snprintf).
+ */
+CS_EXPORT size_t cs_trace_row_userns_text(const struct cs_trace_row *row, char *buf, size_t len);
 
 /*
  * The report's fields into an open JSON object: "processes", "checks",
  * "noise", "profile", "lost_events", "dropped_checks". checks[] has one
  * entry per capability with ordinary checks, {"capability", "granted",
- * "denied", "denied_only", "comms", "syscalls", "callers"}; noise[] the same
- * per (capability, site) plus "site".
+ * "denied", "denied_only", "comms", "syscalls", "callers",
+ * "user_namespaces": [{"kind", "granted", "denied"[, "inodes"]}]}; noise[]
+ * the same per (capability, site) plus "site". "profile" also splits the
+ * profile "by_user_namespace" and names the capabilities needed
+ * "only_in_child_user_namespaces" (never against the initial one).
  */
 CS_EXPORT void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j);
 
@@ -156,6 +204,12 @@ CS_EXPORT const char *cs_profile_kind_name(enum cs_profile_kind k);
  */
 CS_EXPORT int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *const *argv,
 			       FILE *f);
+
+/*
+ * The k8s snippet as a JSON value: {"securityContext": {"capabilities":
+ * {"drop": ["ALL"], "add": [...]}}}, the names spelled as in the YAML one.
+ */
+CS_EXPORT void cs_profile_k8s_json(struct cs_json *j, cs_mask_t m);
 
 /* /proc/kallsyms, read and parsed (cs_ksyms_parse); d names the file on error. */
 CS_EXPORT int cs_ksyms_load(struct cs_ksyms *k, struct cs_diag *d);
@@ -192,6 +246,13 @@ struct cs_tracer_config {
 	cs_tracer_log_fn log; /* libbpf's messages (and stacks with log_stacks); NULL: dropped */
 	void *log_ctx;
 	bool log_stacks; /* send each classified kernel stack to log (for bug reports) */
+	/*
+	 * For a long-running agent (capscope serve --trace): rows keyed by
+	 * cgroup (cs_trace_rec.cgroup) instead of process, counted straight into
+	 * the kernel map so that cs_tracer_drain can empty it while the
+	 * programs stay attached. cs_tracer_collect is not for this mode.
+	 */
+	bool per_cgroup;
 };
 
 /*
@@ -228,6 +289,25 @@ CS_EXPORT int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_even
 CS_EXPORT int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r,
 				const struct cs_ksyms *ksyms);
 CS_EXPORT void cs_tracer_close(struct cs_tracer *t);
+
+typedef void (*cs_tracer_row_fn)(const struct cs_trace_rec *rec, enum cs_site_class cls, void *ctx);
+/*
+ * A per_cgroup tracer: take the rows counted so far out of the kernel map
+ * (each removed as it is read), classify each by its kernel stack (ksyms
+ * may be NULL) and hand it to fn; counting goes on. At most the map's size
+ * is drained per call. Returns the number of rows or -errno (-EINVAL for a
+ * tracer not opened per_cgroup).
+ */
+CS_EXPORT int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms,
+			      cs_tracer_row_fn fn, void *ctx);
+
+/* The tracer's own counters since it was opened. */
+struct cs_tracer_stats {
+	uint64_t lost_events; /* ring buffer had no room (events only) */
+	uint64_t dropped;     /* checks not counted: the kernel map was full */
+	uint64_t nostack;     /* checks without a stack (classified as ordinary) */
+};
+CS_EXPORT void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s);
 /* Why this build has no tracer, or NULL when it has one. */
 CS_EXPORT const char *cs_tracer_unavailable(void);
 

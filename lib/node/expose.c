@@ -9,17 +9,19 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capscope/json.h"
 #include "capscope/node.h"
 #include "capscope/serve.h"
 #include "internal/cleanup.h"
+#include "node-internal.h"
 
 static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
 						"ambient"};
 
 /* The labels that name a container: namespace, pod, container, id. */
-static void ident(const struct cs_node_ctr *c, const char **l, char id[13])
+void cs_node_ident(const struct cs_node_ctr *c, const char **l, char id[13])
 {
 	snprintf(id, 13, "%s", c->id);
 	l[0] = "namespace";
@@ -33,7 +35,7 @@ static void ident(const struct cs_node_ctr *c, const char **l, char id[13])
 }
 
 /* Metrics are of containers that run, pause containers left out. */
-static bool shown(const struct cs_node_ctr *c)
+bool cs_node_shown(const struct cs_node_ctr *c)
 {
 	return c->have_status && !c->sandbox;
 }
@@ -48,9 +50,9 @@ static void metric_caps(struct cs_prom *p, const struct cs_node_inventory *inv)
 		const char *l[9], *v[5] = {"set", NULL, "capability", NULL, NULL};
 		char id[13], name[32], *prefix;
 
-		if (!shown(c))
+		if (!cs_node_shown(c))
 			continue;
-		ident(c, l, id);
+		cs_node_ident(c, l, id);
 		l[8] = NULL;
 		/* The container's labels escaped once for all its samples. */
 		if (!(prefix = cs_prom_labels(l))) {
@@ -79,9 +81,9 @@ static void metric_info(struct cs_prom *p, const struct cs_node_inventory *inv)
 		const char *l[21];
 		char id[13], uid[16];
 
-		if (!shown(c))
+		if (!cs_node_shown(c))
 			continue;
-		ident(c, l, id);
+		cs_node_ident(c, l, id);
 		snprintf(uid, sizeof(uid), "%u", (unsigned)c->status.uid[1]);
 		l[8] = "runtime";
 		l[9] = c->runtime ? c->runtime : "";
@@ -104,9 +106,9 @@ static void metric_info(struct cs_prom *p, const struct cs_node_inventory *inv)
 		const char *l[9];
 		char id[13];
 
-		if (!shown(c) || !c->predict_ok)
+		if (!cs_node_shown(c) || !c->predict_ok)
 			continue;
-		ident(c, l, id);
+		cs_node_ident(c, l, id);
 		l[8] = NULL;
 		cs_prom_sample(p, "capscope_container_prediction_mismatch", l,
 			       cs_node_mismatch(c, NULL) == 1);
@@ -122,7 +124,7 @@ int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f)
 	metric_caps(&p, inv);
 	metric_info(&p, inv);
 	for (size_t i = 0; i < inv->n; i++)
-		running += shown(inv->v[i]);
+		running += cs_node_shown(inv->v[i]);
 	cs_prom_family(&p, "capscope_containers", "gauge",
 		       "Containers with a running first process on this node (pause containers "
 		       "left out)");
@@ -130,7 +132,8 @@ int cs_node_metrics_write(const struct cs_node_inventory *inv, FILE *f)
 	return cs_prom_finish(&p);
 }
 
-static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
+static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c, const struct cs_node_trace *nt,
+		     double now)
 {
 	cs_cleanup_free char *why = NULL;
 	bool mm = cs_node_mismatch(c, &why) == 1;
@@ -198,19 +201,31 @@ static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c)
 	} else {
 		cs_json_null(j);
 	}
+	if (nt) {
+		cs_json_key(j, "trace");
+		cs_node_trace_json(j, nt, c, now);
+	}
 	cs_json_obj_end(j);
 }
 
 int cs_node_json_write(const struct cs_node_inventory *inv, FILE *f)
 {
+	return cs_node_json_write_traced(inv, NULL, f);
+}
+
+int cs_node_json_write_traced(const struct cs_node_inventory *inv, const struct cs_node_trace *nt,
+			      FILE *f)
+{
+	struct timespec ts;
 	struct cs_json j;
 
 	cs_json_init(&j, f, false);
 	cs_json_obj_begin(&j);
 	cs_json_key(&j, "containers");
 	cs_json_arr_begin(&j);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	for (size_t i = 0; i < inv->n; i++)
-		json_ctr(&j, inv->v[i]);
+		json_ctr(&j, inv->v[i], nt, (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 	cs_json_arr_end(&j);
 	cs_json_obj_end(&j);
 	return cs_json_finish(&j);

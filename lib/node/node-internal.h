@@ -10,5 +10,9 @@ int cs_node_scan_bundles(struct cs_node_inventory *inv, const struct cs_node_opt
 /* The container with this id; created when create and absent (NULL: ENOMEM). */
 struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create);
 void cs_node_ctr_free(struct cs_node_ctr *c);
+/* The labels that name a container (l[0..7]: namespace, pod, container, id). */
+void cs_node_ident(const struct cs_node_ctr *c, const char **l, char id[13]);
+/* Is c in the metrics: running, and not a pause container? */
+bool cs_node_shown(const struct cs_node_ctr *c);
 
 #endif

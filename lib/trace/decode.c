@@ -6,9 +6,9 @@
 #include "capscope-trace.h"
 #include "capscope/trace.h"
 
-_Static_assert(sizeof(struct cs_trace_key) == 40, "cs_trace_key layout");
+_Static_assert(sizeof(struct cs_trace_key) == 56, "cs_trace_key layout");
 _Static_assert(sizeof(struct cs_trace_val) == 16, "cs_trace_val layout");
-_Static_assert(sizeof(struct cs_trace_event) == 56, "cs_trace_event layout");
+_Static_assert(sizeof(struct cs_trace_event) == 64, "cs_trace_event layout");
 
 /* The kernel's comm is NUL-padded but need not be NUL-terminated. */
 static void copy_comm(char out[17], const char in[CS_TRACE_COMM_LEN])
@@ -51,6 +51,9 @@ int cs_trace_decode_count(const void *key, size_t klen, const void *val, size_t 
 	r->stackid = k.stackid;
 	r->syscall = k.syscall;
 	r->opts = k.opts;
+	r->target_ns = k.target_ns;
+	r->own_ns = k.own_ns;
+	r->cgroup = k.cgroup;
 	copy_comm(r->comm, k.comm);
 	return check(r);
 }
@@ -73,6 +76,38 @@ int cs_trace_decode_event(const void *data, size_t len, struct cs_trace_rec *r)
 	r->stackid = e.stackid;
 	r->syscall = e.syscall;
 	r->opts = e.opts;
+	r->target_ns = e.target_ns;
+	r->own_ns = e.own_ns;
 	copy_comm(r->comm, e.comm);
 	return check(r);
+}
+
+/*
+ * include/linux/proc_ns.h PROC_USER_INIT_INO: the initial user namespace's
+ * inode number is fixed (0xEFFFFFFD since Linux 3.8), so a check against it
+ * is recognised without asking the kernel for a pointer.
+ */
+#define INIT_USER_NS_INUM 0xEFFFFFFDu
+
+enum cs_userns_kind cs_trace_userns(uint32_t target_ns, uint32_t own_ns)
+{
+	if (!target_ns)
+		return CS_USERNS_UNKNOWN;
+	if (target_ns == INIT_USER_NS_INUM)
+		return CS_USERNS_INITIAL;
+	if (target_ns == own_ns)
+		return CS_USERNS_OWN;
+	return CS_USERNS_OTHER;
+}
+
+const char *cs_userns_kind_name(enum cs_userns_kind k)
+{
+	static const char *const names[] = {
+	    [CS_USERNS_INITIAL] = "initial",
+	    [CS_USERNS_OWN] = "own",
+	    [CS_USERNS_OTHER] = "other",
+	    [CS_USERNS_UNKNOWN] = "unknown",
+	};
+
+	return (unsigned)k < CS_USERNS_KINDS ? names[k] : "?";
 }

@@ -92,16 +92,46 @@ static char *names(cs_mask_t m, enum cs_name_style st)
 	return s;
 }
 
+/* Kubernetes and SCCs spell capabilities without the CAP_ prefix. */
+static const char *k8s_name(int cap, char name[32])
+{
+	cs_cap_name_r(cap, true, name, 32);
+	return strncmp(name, "CAP_", 4) ? name : name + 4;
+}
+
 static void yaml_list(FILE *f, const char *indent, cs_mask_t m)
 {
 	char name[32];
 
 	for (int c = 0; c < CS_CAP_BITS; c++)
-		if (m & CS_BIT(c)) {
-			cs_cap_name_r(c, true, name, sizeof(name));
-			/* Kubernetes and SCCs spell capabilities without the CAP_ prefix. */
-			fprintf(f, "%s- %s\n", indent, strncmp(name, "CAP_", 4) ? name : name + 4);
-		}
+		if (m & CS_BIT(c))
+			fprintf(f, "%s- %s\n", indent, k8s_name(c, name));
+}
+
+void cs_profile_k8s_json(struct cs_json *j, cs_mask_t m)
+{
+	char name[32];
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "securityContext");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "capabilities");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "drop");
+	cs_json_arr_begin(j);
+	cs_json_str(j, "ALL");
+	cs_json_arr_end(j);
+	if (m) { /* as the YAML snippet: no empty add list */
+		cs_json_key(j, "add");
+		cs_json_arr_begin(j);
+		for (int c = 0; c < CS_CAP_BITS; c++)
+			if (m & CS_BIT(c))
+				cs_json_str(j, k8s_name(c, name));
+		cs_json_arr_end(j);
+	}
+	cs_json_obj_end(j);
+	cs_json_obj_end(j);
+	cs_json_obj_end(j);
 }
 
 static char *resolved(const char *p)

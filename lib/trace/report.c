@@ -68,6 +68,19 @@ static void add_int(int *v, size_t *n, size_t max, bool *more, int x)
 	(*n)++;
 }
 
+/* A handful of distinct user namespace inode numbers, in the order seen. */
+static void add_u32(uint32_t *v, size_t *n, bool *more, uint32_t x)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i] == x)
+			return;
+	if (*n == 4) {
+		*more = true;
+		return;
+	}
+	v[(*n)++] = x;
+}
+
 static int add_tgid(struct cs_trace_report *r, uint32_t t)
 {
 	size_t lo = 0, hi = r->ntgids;
@@ -101,15 +114,22 @@ int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *re
 			enum cs_site_class cls, const char *caller)
 {
 	struct cs_trace_row *row;
+	enum cs_userns_kind kind;
 	int rc;
 
 	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS || (unsigned)cls >= CS_SITE_CLASSES)
 		return -EINVAL;
 	row = &r->rows[rec->cap][cls];
-	if (rec->ret == 0)
+	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
+	if (rec->ret == 0) {
 		row->granted += rec->count;
-	else
+		row->granted_in[kind] += rec->count;
+	} else {
 		row->denied += rec->count;
+		row->denied_in[kind] += rec->count;
+	}
+	if (kind == CS_USERNS_OTHER)
+		add_u32(row->other_ns, &row->nother_ns, &row->more_other_ns, rec->target_ns);
 	r->checks += rec->count;
 	if (rec->syscall >= 0)
 		add_int(row->syscalls, &row->nsyscalls, sizeof(row->syscalls) / sizeof(int),
@@ -142,6 +162,73 @@ cs_mask_t cs_trace_denied_only(const struct cs_trace_report *r)
 		if (r->rows[c][CS_SITE_CHECK].denied && !r->rows[c][CS_SITE_CHECK].granted)
 			m |= CS_BIT(c);
 	return m;
+}
+
+cs_mask_t cs_trace_profile_in(const struct cs_trace_report *r, enum cs_userns_kind k)
+{
+	cs_mask_t m = 0;
+
+	if ((unsigned)k >= CS_USERNS_KINDS)
+		return 0;
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		if (r->rows[c][CS_SITE_CHECK].granted_in[k])
+			m |= CS_BIT(c);
+	return m;
+}
+
+size_t cs_trace_row_userns_text(const struct cs_trace_row *row, char *buf, size_t len)
+{
+	size_t o = 0;
+
+#define APPEND(...)                                                                                \
+	do {                                                                                       \
+		int w_ = snprintf(buf + (o < len ? o : len), o < len ? len - o : 0, __VA_ARGS__);  \
+		o += w_ > 0 ? (size_t)w_ : 0;                                                      \
+	} while (0)
+	if (len)
+		buf[0] = '\0';
+	for (int k = 0; k < CS_USERNS_KINDS; k++) {
+		if (!row->granted_in[k] && !row->denied_in[k])
+			continue;
+		if (k != CS_USERNS_OTHER) {
+			APPEND("%s%s", o ? "," : "", cs_userns_kind_name((enum cs_userns_kind)k));
+			continue;
+		}
+		for (size_t i = 0; i < row->nother_ns; i++)
+			APPEND("%sother:%u", o ? "," : "", (unsigned)row->other_ns[i]);
+		if (row->more_other_ns)
+			APPEND(",...");
+	}
+	if (!o)
+		APPEND("-");
+#undef APPEND
+	return o;
+}
+
+static void json_userns(struct cs_json *j, const struct cs_trace_row *row)
+{
+	cs_json_key(j, "user_namespaces");
+	cs_json_arr_begin(j);
+	for (int k = 0; k < CS_USERNS_KINDS; k++) {
+		if (!row->granted_in[k] && !row->denied_in[k])
+			continue;
+		cs_json_obj_begin(j);
+		cs_json_key(j, "kind");
+		cs_json_str(j, cs_userns_kind_name((enum cs_userns_kind)k));
+		cs_json_key(j, "granted");
+		cs_json_uint(j, row->granted_in[k]);
+		cs_json_key(j, "denied");
+		cs_json_uint(j, row->denied_in[k]);
+		if (k == CS_USERNS_OTHER) {
+			cs_json_key(j, "inodes");
+			cs_json_arr_begin(j);
+			for (size_t i = 0; i < row->nother_ns; i++)
+				cs_json_uint(j, row->other_ns[i]);
+			cs_json_arr_end(j);
+		}
+		cs_json_obj_end(j);
+	}
+	cs_json_arr_end(j);
 }
 
 static void json_names(struct cs_json *j, const char *key, char *const *v, size_t n)
@@ -187,19 +274,14 @@ static void json_row(struct cs_json *j, int cap, const struct cs_trace_row *row,
 	}
 	cs_json_arr_end(j);
 	json_names(j, "callers", row->callers, row->ncallers);
+	json_userns(j, row);
 	cs_json_obj_end(j);
 }
 
 static void json_mask_names(struct cs_json *j, const char *key, cs_mask_t m)
 {
-	char name[32];
-
 	cs_json_key(j, key);
-	cs_json_arr_begin(j);
-	for (int c = 0; c < CS_CAP_BITS; c++)
-		if (m & CS_BIT(c))
-			cs_json_str(j, cs_cap_name_r(c, true, name, sizeof(name)));
-	cs_json_arr_end(j);
+	cs_json_cap_names(j, m);
 }
 
 void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
@@ -238,6 +320,15 @@ void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
 		cs_json_str(j, hex);
 	}
 	json_mask_names(j, "denied_only", cs_trace_denied_only(r));
+	cs_json_key(j, "by_user_namespace");
+	cs_json_obj_begin(j);
+	for (int k = 0; k < CS_USERNS_KINDS; k++)
+		json_mask_names(j, cs_userns_kind_name((enum cs_userns_kind)k),
+				cs_trace_profile_in(r, (enum cs_userns_kind)k));
+	cs_json_obj_end(j);
+	/* Needed only inside a user namespace, never against the initial one. */
+	json_mask_names(j, "only_in_child_user_namespaces",
+			cs_trace_profile(r) & ~cs_trace_profile_in(r, CS_USERNS_INITIAL));
 	cs_json_obj_end(j);
 	cs_json_key(j, "lost_events");
 	cs_json_uint(j, r->lost_events);

@@ -47,6 +47,8 @@ struct cs_tracer {
 	cs_tracer_log_fn log;
 	void *log_ctx;
 	bool log_stacks;
+	bool per_cgroup;
+	unsigned char *drain_cls; /* per stack id: its class + 1, 0 not yet known */
 };
 
 static const char *const hook_names[] = {
@@ -136,6 +138,7 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	s->rodata->self_tgid = (__u32)getpid();
 	s->rodata->emit_events = cfg->events;
 	s->rodata->stack_caps = cfg->stack_caps;
+	s->rodata->per_cgroup = cfg->per_cgroup;
 	bpf_program__set_autoload(s->progs.cs_tp_cap_capable, hook == CS_HOOK_TP_BTF);
 	bpf_program__set_autoload(s->progs.cs_fexit_cap_capable, hook == CS_HOOK_FEXIT);
 	bpf_program__set_autoload(s->progs.cs_kprobe_cap_capable, hook == CS_HOOK_KPROBE);
@@ -273,6 +276,7 @@ int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, s
 	t->log = cfg->log;
 	t->log_ctx = cfg->log_ctx;
 	t->log_stacks = cfg->log_stacks;
+	t->per_cgroup = cfg->per_cgroup;
 	cs_bpf_log_begin(cfg->log, cfg->log_ctx);
 	rc = open_attached(t, cfg, d);
 	cs_bpf_log_end();
@@ -459,10 +463,70 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 	return rc;
 }
 
+/* The class of a stack id, remembered across drains: an id names the same
+ * stack for as long as the map lives (no BPF_F_REUSE_STACKID). */
+static enum cs_site_class drain_class(struct cs_tracer *t, const struct cs_ksyms *ksyms,
+				      const struct cs_trace_rec *rec)
+{
+	uint32_t n = bpf_map__max_entries(t->skel->maps.stacks);
+	enum cs_site_class cls = CS_SITE_CHECK;
+	const char *caller;
+
+	if (rec->stackid < 0 || (uint32_t)rec->stackid >= n || !ksyms)
+		return rec->opts >= 0 && (rec->opts & CS_OPT_NOAUDIT) ? CS_SITE_NOAUDIT
+								      : CS_SITE_CHECK;
+	if (!t->drain_cls && !(t->drain_cls = calloc(n, 1)))
+		return CS_SITE_CHECK; /* when unsure, a check counts */
+	if (t->drain_cls[rec->stackid])
+		return (enum cs_site_class)(t->drain_cls[rec->stackid] - 1);
+	if (classify_stack(t, ksyms, rec->stackid, rec->opts, &cls, &caller) == 0)
+		t->drain_cls[rec->stackid] = (unsigned char)(cls + 1);
+	return cls;
+}
+
+int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
+		    void *ctx)
+{
+	int fd = bpf_map__fd(t->skel->maps.counts), rows = 0;
+	size_t max = bpf_map__max_entries(t->skel->maps.counts), n = 0;
+	struct cs_trace_key *keys;
+
+	if (!t->per_cgroup)
+		return -EINVAL;
+	/* The keys first, then each taken out: deleting while walking would
+	 * restart the walk at the first bucket. Rows added meanwhile wait for
+	 * the next drain. */
+	if (!(keys = malloc(max * sizeof(*keys))))
+		return -ENOMEM;
+	while (n < max && bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]) == 0)
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		struct cs_trace_val val;
+		struct cs_trace_rec rec;
+
+		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &val) != 0)
+			continue;
+		if (cs_trace_decode_count(&keys[i], sizeof(keys[i]), &val, sizeof(val), &rec) < 0)
+			continue;
+		fn(&rec, drain_class(t, ksyms, &rec), ctx);
+		rows++;
+	}
+	free(keys);
+	return rows;
+}
+
+void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)
+{
+	s->lost_events = stat_sum(t, CS_STAT_LOST);
+	s->dropped = stat_sum(t, CS_STAT_DROPPED);
+	s->nostack = stat_sum(t, CS_STAT_NOSTACK);
+}
+
 void cs_tracer_close(struct cs_tracer *t)
 {
 	if (!t)
 		return;
+	free(t->drain_cls);
 	ring_buffer__free(t->rb);
 	if (t->skel)
 		capscope_bpf__destroy(t->skel);
@@ -513,6 +577,17 @@ int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, v
 int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
 {
 	return -ENOTSUP;
+}
+
+int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
+		    void *ctx)
+{
+	return -ENOTSUP;
+}
+
+void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)
+{
+	memset(s, 0, sizeof(*s));
 }
 
 void cs_tracer_close(struct cs_tracer *t)

@@ -32,6 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((cs_trace_profile(&rep) & cs_trace_denied_only(&rep)) != 0)
 		abort(); /* denied-only never enters the profile */
+	for (int k = 0; k < CS_USERNS_KINDS; k++)
+		if ((cs_trace_profile_in(&rep, (enum cs_userns_kind)k) & ~cs_trace_profile(&rep)) !=
+		    0)
+			abort(); /* each user namespace's part is part of the profile */
 	cs_trace_report_free(&rep);
 	return 0;
 }

@@ -8,7 +8,8 @@ trace_need_bpf
 tap_tmpdir
 
 cp "$HELPER" "$T/cs-busy"
-"$T/cs-busy" busy 30 &
+# Long enough for a loaded machine (the suite takes ~30 s there); killed at exit.
+"$T/cs-busy" busy 120 &
 busy=$!
 cleanup() {
   kill "$busy" 2>/dev/null

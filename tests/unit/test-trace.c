@@ -13,6 +13,11 @@
 #include "capscope/trace.h"
 #include "internal/util.h"
 
+/* PROC_USER_INIT_INO, and two user namespaces of containers. */
+#define INIT_NS	 0xEFFFFFFDu
+#define POD_NS	 4026532840u
+#define OTHER_NS 4026532999u
+
 static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, const char *comm,
 				  uint64_t count)
 {
@@ -21,7 +26,9 @@ static struct cs_trace_rec rec_of(uint32_t tgid, int cap, int ret, int syscall, 
 				 .ret = ret,
 				 .stackid = -1,
 				 .syscall = syscall,
-				 .opts = CS_OPTS_UNKNOWN};
+				 .opts = CS_OPTS_UNKNOWN,
+				 .target_ns = INIT_NS,
+				 .own_ns = INIT_NS};
 	struct cs_trace_val v = {.count = count};
 	struct cs_trace_rec r;
 
@@ -60,6 +67,82 @@ static void decode_count(void **state)
 	k.cap = 1;
 	k.ret = 1;
 	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), -EPROTO);
+}
+
+/* The user namespace of a check: (target, own) inode numbers decoded. */
+static void userns_decode(void **state)
+{
+	struct cs_trace_key k = {.tgid = 1, .cap = 10, .target_ns = POD_NS, .own_ns = POD_NS};
+	struct cs_trace_val v = {.count = 1};
+	struct cs_trace_rec r;
+
+	(void)state;
+	/* Host root acting on a host resource: initial, though also its own. */
+	assert_int_equal(cs_trace_userns(INIT_NS, INIT_NS), CS_USERNS_INITIAL);
+	/* A pod's root acting on the host's (binding 443 in the host netns). */
+	assert_int_equal(cs_trace_userns(INIT_NS, POD_NS), CS_USERNS_INITIAL);
+	/* A pod's root in its own network namespace. */
+	assert_int_equal(cs_trace_userns(POD_NS, POD_NS), CS_USERNS_OWN);
+	/* Host root acting inside a container's user namespace. */
+	assert_int_equal(cs_trace_userns(POD_NS, INIT_NS), CS_USERNS_OTHER);
+	assert_int_equal(cs_trace_userns(OTHER_NS, POD_NS), CS_USERNS_OTHER);
+	/* Not read by the hook. */
+	assert_int_equal(cs_trace_userns(0, POD_NS), CS_USERNS_UNKNOWN);
+	assert_string_equal(cs_userns_kind_name(CS_USERNS_INITIAL), "initial");
+	assert_string_equal(cs_userns_kind_name(CS_USERNS_OWN), "own");
+	assert_string_equal(cs_userns_kind_name(CS_USERNS_OTHER), "other");
+	assert_string_equal(cs_userns_kind_name(CS_USERNS_UNKNOWN), "unknown");
+	assert_string_equal(cs_userns_kind_name((enum cs_userns_kind)9), "?");
+	/* The map row carries both numbers through. */
+	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, sizeof(v), &r), 0);
+	assert_int_equal(r.target_ns, POD_NS);
+	assert_int_equal(r.own_ns, POD_NS);
+}
+
+/* A profile says which capabilities were needed only inside the pod's user namespace. */
+static void userns_profile(void **state)
+{
+	struct cs_trace_report r;
+	struct cs_trace_rec x;
+	char buf[128];
+
+	(void)state;
+	cs_trace_report_init(&r);
+	x = rec_of(1, 10, 0, 49, "server", 1); /* NET_BIND_SERVICE in the pod's own netns */
+	x.target_ns = x.own_ns = POD_NS;
+	assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, NULL), 0);
+	x = rec_of(1, 0, 0, 92, "server", 2); /* CHOWN of a host-owned file: initial */
+	x.own_ns = POD_NS;
+	assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, NULL), 0);
+	x = rec_of(1, 0, -1, 92, "server", 1); /* ... and once denied in its own */
+	x.target_ns = x.own_ns = POD_NS;
+	assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, NULL), 0);
+	x = rec_of(2, 12, 0, 46, "ip", 1); /* NET_ADMIN in two other namespaces */
+	x.target_ns = OTHER_NS;
+	assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, NULL), 0);
+	x.target_ns = OTHER_NS + 1;
+	assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, NULL), 0);
+	assert_int_equal(cs_trace_report_add(&r, &x, CS_SITE_CHECK, NULL), 0);
+
+	assert_true(cs_trace_profile(&r) == (CS_BIT(0) | CS_BIT(10) | CS_BIT(12)));
+	assert_true(cs_trace_profile_in(&r, CS_USERNS_INITIAL) == CS_BIT(0));
+	assert_true(cs_trace_profile_in(&r, CS_USERNS_OWN) == CS_BIT(10));
+	assert_true(cs_trace_profile_in(&r, CS_USERNS_OTHER) == CS_BIT(12));
+	assert_true(cs_trace_profile_in(&r, CS_USERNS_KINDS) == 0);
+	assert_int_equal(r.rows[0][CS_SITE_CHECK].granted_in[CS_USERNS_INITIAL], 2);
+	assert_int_equal(r.rows[0][CS_SITE_CHECK].denied_in[CS_USERNS_OWN], 1);
+	assert_int_equal(r.rows[12][CS_SITE_CHECK].nother_ns, 2);
+
+	assert_int_equal(cs_trace_row_userns_text(&r.rows[0][0], buf, sizeof(buf)), 11);
+	assert_string_equal(buf, "initial,own");
+	cs_trace_row_userns_text(&r.rows[12][0], buf, sizeof(buf));
+	assert_string_equal(buf, "other:4026532999,other:4026533000");
+	cs_trace_row_userns_text(&r.rows[5][0], buf, sizeof(buf));
+	assert_string_equal(buf, "-");
+	/* Cut to fit, and the length it needed. */
+	assert_int_equal(cs_trace_row_userns_text(&r.rows[0][0], buf, 5), 11);
+	assert_string_equal(buf, "init");
+	cs_trace_report_free(&r);
 }
 
 static void decode_event(void **state)
@@ -274,21 +357,28 @@ static void json_shape(void **state)
 	    s,
 	    "{\"processes\":2,\"total_checks\":16,\"checks\":["
 	    "{\"capability\":\"CAP_DAC_OVERRIDE\",\"granted\":0,\"denied\":1,\"denied_only\":true,"
-	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
+	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"],"
+	    "\"user_namespaces\":[{\"kind\":\"initial\",\"granted\":0,\"denied\":1}]},"
 	    "{\"capability\":\"CAP_DAC_READ_SEARCH\",\"granted\":0,\"denied\":1,\"denied_only\":"
 	    "true,"
-	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"]},"
+	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"],"
+	    "\"user_namespaces\":[{\"kind\":\"initial\",\"granted\":0,\"denied\":1}]},"
 	    "{\"capability\":\"CAP_SETGID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
-	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setgid\"],\"callers\":[]},"
+	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setgid\"],\"callers\":[],"
+	    "\"user_namespaces\":[{\"kind\":\"initial\",\"granted\":2,\"denied\":0}]},"
 	    "{\"capability\":\"CAP_SETUID\",\"granted\":2,\"denied\":0,\"denied_only\":false,"
 	    "\"comms\":[\"trace-helper\"],\"syscalls\":[\"setuid\",\"setresuid\"],"
-	    "\"callers\":[\"__sys_setresuid\"]}],"
+	    "\"callers\":[\"__sys_setresuid\"],"
+	    "\"user_namespaces\":[{\"kind\":\"initial\",\"granted\":2,\"denied\":0}]}],"
 	    "\"noise\":[{\"capability\":\"CAP_SYS_ADMIN\",\"site\":\"vm-overcommit\",\"granted\":7,"
 	    "\"denied\":3,\"comms\":[\"cat\",\"trace-helper\"],\"syscalls\":[\"mmap\",\"brk\"],"
-	    "\"callers\":[\"__mmap_region\",\"do_brk_flags\"]}],"
+	    "\"callers\":[\"__mmap_region\",\"do_brk_flags\"],"
+	    "\"user_namespaces\":[{\"kind\":\"initial\",\"granted\":7,\"denied\":3}]}],"
 	    "\"profile\":{\"capabilities\":[\"CAP_SETGID\",\"CAP_SETUID\"],"
 	    "\"mask\":\"0x00000000000000c0\",\"denied_only\":[\"CAP_DAC_OVERRIDE\","
-	    "\"CAP_DAC_READ_SEARCH\"]},\"lost_events\":3,\"dropped_checks\":0,"
+	    "\"CAP_DAC_READ_SEARCH\"],\"by_user_namespace\":{\"initial\":[\"CAP_SETGID\","
+	    "\"CAP_SETUID\"],\"own\":[],\"other\":[],\"unknown\":[]},"
+	    "\"only_in_child_user_namespaces\":[]},\"lost_events\":3,\"dropped_checks\":0,"
 	    "\"checks_without_stack\":0}\n");
 	free(s);
 	cs_trace_report_free(&r);
@@ -444,12 +534,13 @@ static void tracer_refusal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_count), cmocka_unit_test(decode_event),
-	    cmocka_unit_test(ksyms),	    cmocka_unit_test(classify),
-	    cmocka_unit_test(aggregate),    cmocka_unit_test(list_limits),
-	    cmocka_unit_test(json_shape),   cmocka_unit_test(profiles),
-	    cmocka_unit_test(quoting),	    cmocka_unit_test(syscall_names),
-	    cmocka_unit_test(verify_run),   cmocka_unit_test(tracer_refusal),
+	    cmocka_unit_test(decode_count),  cmocka_unit_test(decode_event),
+	    cmocka_unit_test(userns_decode), cmocka_unit_test(userns_profile),
+	    cmocka_unit_test(ksyms),	     cmocka_unit_test(classify),
+	    cmocka_unit_test(aggregate),     cmocka_unit_test(list_limits),
+	    cmocka_unit_test(json_shape),    cmocka_unit_test(profiles),
+	    cmocka_unit_test(quoting),	     cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(verify_run),    cmocka_unit_test(tracer_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve --trace: the capability checks of every container, counted
+ * per cgroup. The tracer runs for every process of the node with its rows
+ * keyed by cgroup (a node has many short-lived processes but few
+ * containers); the agent drains the kernel map often (cs_node_trace_drain)
+ * into a table per cgroup, and at each scrape joins the table to the
+ * inventory by the cgroup of each container's first process
+ * (cs_node_trace_claim). Everything is bounded: max cgroups in the table,
+ * the rest counted as overflow.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capscope/node.h"
+
+#define DEFAULT_MAX 1024
+
+/* CAP_SYS_ADMIN and CAP_SYS_PTRACE: where noise is told by its call site (docs/trace.md). */
+#define NOISE_CAPS (CS_BIT(21) | CS_BIT(19))
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cs_node_trace_init(struct cs_node_trace *nt, size_t max)
+{
+	memset(nt, 0, sizeof(*nt));
+	nt->max = max ? max : DEFAULT_MAX;
+	nt->started = now_s();
+}
+
+int cs_node_trace_open(struct cs_node_trace *nt, size_t max, struct cs_diag *d)
+{
+	struct cs_tracer_config cfg = {
+	    .scope = CS_TRACER_ALL, .stack_caps = NOISE_CAPS, .per_cgroup = true};
+	struct cs_diag kd = {0};
+	int r;
+
+	cs_node_trace_init(nt, max);
+	if ((r = cs_tracer_open(&cfg, &nt->tracer, d)) < 0)
+		return r;
+	/* Without kallsyms every check counts as ordinary: a profile can only
+	 * be too large, never miss a need. */
+	if (cs_ksyms_load(&nt->ksyms, &kd) < 0)
+		memset(&nt->ksyms, 0, sizeof(nt->ksyms));
+	nt->started = now_s();
+	return 0;
+}
+
+/* The index of cgroup in the sorted table, or where it would go. */
+static size_t find(const struct cs_node_trace *nt, uint64_t cgroup)
+{
+	size_t lo = 0, hi = nt->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (nt->v[mid].cgroup < cgroup)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct cs_node_usage *usage_of(struct cs_node_trace *nt, uint64_t cgroup)
+{
+	size_t i = find(nt, cgroup);
+
+	if (i < nt->n && nt->v[i].cgroup == cgroup)
+		return &nt->v[i];
+	if (nt->n == nt->max)
+		return NULL;
+	if (!nt->v && !(nt->v = calloc(nt->max, sizeof(*nt->v))))
+		return NULL;
+	memmove(nt->v + i + 1, nt->v + i, (nt->n - i) * sizeof(*nt->v));
+	memset(&nt->v[i], 0, sizeof(nt->v[i]));
+	nt->v[i].cgroup = cgroup;
+	nt->v[i].first = now_s();
+	nt->n++;
+	return &nt->v[i];
+}
+
+/*
+ * The runtime's own init runs in the container's cgroup before it executes
+ * the container's process, with the runtime's capabilities: its mounts,
+ * setgroups and capset are the runtime's needs, not the workload's. runc's
+ * init is runc executed again as /proc/self/exe, so the kernel names it
+ * "exe" until nsexec names its stages "runc:[0:PARENT]", "runc:[1:CHILD]"
+ * and "runc:[2:INIT]" (libcontainer/nsenter/nsexec.c); crun's init keeps
+ * the name "crun". The price (docs/serve.md): a workload that runs itself
+ * again through /proc/self/exe has those checks left out too.
+ */
+static bool runtime_init(const char *comm)
+{
+	return !strcmp(comm, "exe") || !strcmp(comm, "runc") || !strncmp(comm, "runc:[", 6) ||
+	       !strcmp(comm, "crun");
+}
+
+void cs_node_trace_add(const struct cs_trace_rec *rec, enum cs_site_class cls, void *ctx)
+{
+	struct cs_node_trace *nt = ctx;
+	struct cs_node_usage *u;
+
+	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS)
+		return;
+	if (cls != CS_SITE_CHECK || runtime_init(rec->comm)) {
+		nt->noise += rec->count;
+		return;
+	}
+	if (!(u = usage_of(nt, rec->cgroup))) {
+		nt->overflow += rec->count;
+		return;
+	}
+	u->checks[rec->cap][rec->ret != 0] += rec->count;
+	if (rec->ret == 0) {
+		u->used |= CS_BIT(rec->cap);
+		u->used_in[cs_trace_userns(rec->target_ns, rec->own_ns)] |= CS_BIT(rec->cap);
+	} else {
+		u->denied |= CS_BIT(rec->cap);
+	}
+}
+
+int cs_node_trace_drain(struct cs_node_trace *nt)
+{
+	if (!nt->tracer)
+		return 0;
+	return cs_tracer_drain(nt->tracer, nt->ksyms.n ? &nt->ksyms : NULL, cs_node_trace_add, nt);
+}
+
+const struct cs_node_usage *cs_node_trace_usage(const struct cs_node_trace *nt,
+						const struct cs_node_ctr *c)
+{
+	size_t i;
+
+	if (!nt || !c->cgroup)
+		return NULL;
+	i = find(nt, c->cgroup);
+	return i < nt->n && nt->v[i].cgroup == c->cgroup ? &nt->v[i] : NULL;
+}
+
+/* All the checks a usage row counted (for what is forgotten). */
+static uint64_t total(const struct cs_node_usage *u)
+{
+	uint64_t n = 0;
+
+	for (int c = 0; c < CS_CAP_BITS; c++)
+		n += u->checks[c][0] + u->checks[c][1];
+	return n;
+}
+
+int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv, const char *proc)
+{
+	double now = now_s();
+	size_t k = 0;
+
+	for (size_t i = 0; i < nt->n; i++)
+		nt->v[i].claimed = false;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+		struct cs_node_usage *u;
+		size_t at;
+
+		if (!c->pid)
+			continue;
+		if (c->cgroup_pid != c->pid) {
+			/* A process that has gone or moved leaves the cgroup unknown. */
+			if (cs_pid_cgroup_id(proc, c->pid, &c->cgroup) < 0)
+				c->cgroup = 0;
+			c->cgroup_pid = c->pid;
+		}
+		at = find(nt, c->cgroup);
+		u = c->cgroup && at < nt->n && nt->v[at].cgroup == c->cgroup ? &nt->v[at] : NULL;
+		if (!c->trace_since) {
+			/* Observed since it was first seen, or since its first check if
+			 * that came earlier (it started between two scans), never before
+			 * the tracer started. */
+			c->trace_since = u && u->first < now ? u->first : now;
+			if (c->trace_since < nt->started)
+				c->trace_since = nt->started;
+		}
+		if (u)
+			u->claimed = true;
+	}
+	for (size_t i = 0; i < nt->n; i++) {
+		if (nt->v[i].claimed)
+			nt->v[k++] = nt->v[i];
+		else
+			nt->unclaimed += total(&nt->v[i]);
+	}
+	nt->n = k;
+	return 0;
+}
+
+void cs_node_trace_close(struct cs_node_trace *nt)
+{
+	cs_tracer_close(nt->tracer);
+	cs_ksyms_free(&nt->ksyms);
+	free(nt->v);
+	memset(nt, 0, sizeof(*nt));
+}
