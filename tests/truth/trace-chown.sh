@@ -41,9 +41,9 @@ like "$noverbose" "noise checks .* not shown; -v lists them" "noise hidden witho
 # --events: every check as it happens, the totals still in the report.
 ev=$("$CAPSCOPE" trace --events -- chown 0 "$T/g")
 like "$ev" "chown +CAP_CHOWN +granted +fchownat" "--events prints the CAP_CHOWN event"
-# A command that cannot be executed: one line, exit 1, no report.
+# A command that cannot be executed: one line, exit 2, no report.
 err=$("$CAPSCOPE" trace -- "$T/no-such-program" 2>&1)
-is "$?" 1 "exec failure: exit 1"
+is "$?" 2 "exec failure: exit 2"
 is "$err" "capscope trace: cannot run '$T/no-such-program': No such file or directory" \
   "exec failure: the errno of the failed exec"
 done_testing
