@@ -134,6 +134,7 @@ static void lookup(const struct cs_scan_diff *df, int side, const char *path,
 			s->uid = ist.uid;
 			s->gid = ist.gid;
 			s->layer = ist.layer;
+			cs_image_stat_clear(&ist);
 		}
 		return;
 	}

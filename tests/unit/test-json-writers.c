@@ -116,7 +116,8 @@ static void policy(void **state)
 	s = close_out(&o);
 	assert_string_equal(
 	    s, "{\"file\":\"p.yaml\",\"kind\":\"Pod\",\"name\":\"web\",\"namespace\":null,"
-	       "\"chosen\":\"anyuid\",\"admitted_with_grant\":\"anyuid\",\"sccs\":["
+	       "\"chosen\":\"anyuid\",\"admitted_with_grant\":\"anyuid\",\"admits_in_user_"
+	       "namespace\":null,\"sccs\":["
 	       "{\"name\":\"restricted-v2\",\"points\":1,\"priority\":0,\"admits\":false,"
 	       "\"reason\":\"no\"},{\"name\":\"anyuid\",\"points\":2,\"priority\":5,"
 	       "\"admits\":true,\"reason\":null}]}\n");
