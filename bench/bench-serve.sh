@@ -98,7 +98,12 @@ series=$(grep -vc '^#' "$tmp/m1.txt")
 printf '%-34s %-22s %.1f ms (first: reads and predicts %s bundles, %s series)\n' \
   "metrics: one scrape, 500 containers" "capscope" "$(jq -n "$cold*1000")" "$n" "$series"
 c0=$(cpu_ticks "$apid")
-bench_compare "" "curl -s -o /dev/null http://127.0.0.1:$port/metrics" | sed 's/capscope  /warm scrape/'
+# Beside it, the same curl fetching /healthz: what one request costs before
+# any scrape work (curl's own start, the connection), so the scrape's own
+# share can be read off.
+bench_compare "" "curl -s -o /dev/null http://127.0.0.1:$port/metrics" \
+  "curl /healthz (a request's floor)" "curl -s -o /dev/null http://127.0.0.1:$port/healthz" |
+  sed 's/capscope  /warm scrape/'
 c1=$(cpu_ticks "$apid")
 printf '%-34s %-22s %.1f ms of CPU per warm scrape\n' "" "capscope" \
   "$(jq -n "($c1 - $c0) / $hz * 1000 / ($BENCH_RUNS + 3)")"
