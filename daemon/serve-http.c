@@ -61,18 +61,7 @@ static enum MHD_Result status_json(struct MHD_Connection *conn, unsigned code, c
 	if (!f)
 		return MHD_NO;
 	cs_json_init(&j, f, false);
-	cs_json_obj_begin(&j);
-	cs_json_key(&j, "apiVersion");
-	cs_json_str(&j, "v1");
-	cs_json_key(&j, "kind");
-	cs_json_str(&j, "Status");
-	cs_json_key(&j, "status");
-	cs_json_str(&j, "Failure");
-	cs_json_key(&j, "message");
-	cs_json_str(&j, msg);
-	cs_json_key(&j, "code");
-	cs_json_int(&j, code);
-	cs_json_obj_end(&j);
+	cs_k8s_status_json(&j, code, NULL, msg);
 	cs_json_finish(&j);
 	fclose(f);
 	return answer(conn, code, "application/json", b, len);

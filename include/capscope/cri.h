@@ -127,5 +127,7 @@ CS_EXPORT const char *cs_cri_runtime_name(enum cs_cri_runtime rt);
 CS_EXPORT cs_mask_t cs_cri_docker_defaults(void);
 /* Podman's default_capabilities (containers-common containers.conf). */
 CS_EXPORT cs_mask_t cs_cri_podman_defaults(void);
+/* CRI-O's built-in default_capabilities (cs_crio_config_default's list). */
+CS_EXPORT cs_mask_t cs_cri_crio_defaults(void);
 
 #endif

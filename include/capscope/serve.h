@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "diag.h"
 #include "explain.h"
+#include "json.h"
 #include "k8s.h"
 
 /* An AdmissionReview request, the parts a validating webhook needs. */
@@ -59,6 +60,14 @@ CS_EXPORT int cs_admission_write(FILE *f, const struct cs_admission_request *req
 				 const struct cs_admission_response *resp);
 
 /* ---------- the webhook's answer ---------- */
+
+/*
+ * A Kubernetes Status object for a failed call, what the API server logs as
+ * the webhook's failure: {"apiVersion": "v1", "kind": "Status", "status":
+ * "Failure", "code", "reason" (left out when NULL), "message"}.
+ */
+CS_EXPORT void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *reason,
+				  const char *message);
 
 /*
  * The warning lines for pod: one per requested capability that will not be

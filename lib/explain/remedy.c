@@ -76,27 +76,11 @@ static char *quoted_list(const char *names)
 	return out;
 }
 
-/* CRI-O's built-in default_capabilities as a mask (cs_crio_config_default). */
-static cs_mask_t crio_defaults(void)
-{
-	struct cs_crio_config c;
-	cs_mask_t m = 0;
-
-	cs_crio_config_default(&c);
-	for (size_t i = 0; i < c.n_default_caps; i++) {
-		int cap = cs_cap_from_name(c.default_caps[i], strlen(c.default_caps[i]));
-
-		if (cap >= 0)
-			m |= CS_BIT(cap);
-	}
-	return m;
-}
-
 /* Only when something is missing from the defaults: a default the pod
  * dropped comes back by not dropping it, not by a node-wide change. */
 static bool on_crio(const struct ctx *x)
 {
-	return x->rt == CS_CRI_CRIO && (x->want & ~crio_defaults()) != 0;
+	return x->rt == CS_CRI_CRIO && (x->want & ~cs_cri_crio_defaults()) != 0;
 }
 
 /* ---- blockers ---- */
@@ -280,7 +264,7 @@ static char *sn_crio(const struct ctx *x)
 	char *quoted, *s;
 
 	/* The built-in list plus only what it lacks: a name twice is noise. */
-	cs_mask_format_names(x->want & ~crio_defaults(), CS_NAMES_K8S, extra, sizeof(extra));
+	cs_mask_format_names(x->want & ~cs_cri_crio_defaults(), CS_NAMES_K8S, extra, sizeof(extra));
 	if (!(quoted = quoted_list(extra)))
 		return NULL;
 	s = cs_strf("# /etc/crio/crio.conf.d/99-capabilities.conf (OpenShift: a "

@@ -443,6 +443,21 @@ static int merge_docker(const struct cs_cri_target *t, const struct cs_cri_reque
 	return 0;
 }
 
+cs_mask_t cs_cri_crio_defaults(void)
+{
+	struct cs_crio_config c;
+	cs_mask_t m = 0;
+
+	cs_crio_config_default(&c);
+	for (size_t i = 0; i < c.n_default_caps; i++) {
+		int cap = cs_cap_from_name(c.default_caps[i], strlen(c.default_caps[i]));
+
+		if (cap >= 0)
+			m |= CS_BIT(cap);
+	}
+	return m;
+}
+
 cs_mask_t cs_cri_podman_defaults(void)
 {
 	/* containers-common containers.conf default_capabilities: CHOWN,

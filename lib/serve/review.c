@@ -129,6 +129,26 @@ static char *join(char **v, size_t n)
 	return m;
 }
 
+void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *reason, const char *message)
+{
+	cs_json_obj_begin(j);
+	cs_json_key(j, "apiVersion");
+	cs_json_str(j, "v1");
+	cs_json_key(j, "kind");
+	cs_json_str(j, "Status");
+	cs_json_key(j, "status");
+	cs_json_str(j, "Failure");
+	cs_json_key(j, "code");
+	cs_json_int(j, code);
+	if (reason) {
+		cs_json_key(j, "reason");
+		cs_json_str(j, reason);
+	}
+	cs_json_key(j, "message");
+	cs_json_str(j, message);
+	cs_json_obj_end(j);
+}
+
 /* Nothing to answer to: a Status the API server logs as the webhook's failure. */
 static int bad_request(const struct cs_diag *d, struct cs_review *out)
 {
@@ -140,20 +160,7 @@ static int bad_request(const struct cs_diag *d, struct cs_review *out)
 		return -ENOMEM;
 	cs_diag_format(d, m, sizeof(m));
 	cs_json_init(&j, f, false);
-	cs_json_obj_begin(&j);
-	cs_json_key(&j, "apiVersion");
-	cs_json_str(&j, "v1");
-	cs_json_key(&j, "kind");
-	cs_json_str(&j, "Status");
-	cs_json_key(&j, "status");
-	cs_json_str(&j, "Failure");
-	cs_json_key(&j, "code");
-	cs_json_int(&j, 400);
-	cs_json_key(&j, "reason");
-	cs_json_str(&j, "BadRequest");
-	cs_json_key(&j, "message");
-	cs_json_str(&j, m);
-	cs_json_obj_end(&j);
+	cs_k8s_status_json(&j, 400, "BadRequest", m);
 	cs_json_finish(&j);
 	out->http_status = 400;
 	out->outcome = CS_REVIEW_UNREADABLE;
