@@ -79,8 +79,9 @@ int cs_node_mismatch(const struct cs_node_ctr *c, char **why)
 	const struct cs_cred *p = c->prediction;
 	char *text = NULL;
 	size_t size = 0;
+	unsigned sets = 0; /* bit per set that differs */
+	bool uid, nnp;
 	uint32_t euid;
-	bool any = false;
 	FILE *f;
 
 	if (why)
@@ -91,33 +92,33 @@ int cs_node_mismatch(const struct cs_node_ctr *c, char **why)
 	if (c->cfg.process.user_namespace &&
 	    !cs_idmap_lookup(c->cfg.process.uid_map, c->cfg.process.n_uid_map, euid, true, &euid))
 		euid = (uint32_t)-1;
-	f = open_memstream(&text, &size);
-	if (!f)
+	for (int s = 0; s < CS_NSETS; s++)
+		if (p->caps.set[s] != c->status.caps.set[s])
+			sets |= 1u << s;
+	uid = (c->status.have & CS_HAVE_UID) && euid != c->status.uid[1];
+	nnp = c->status.no_new_privs >= 0 && p->no_new_privs != (c->status.no_new_privs == 1);
+	if (!sets && !uid && !nnp)
+		return 0;
+	/* The metrics only ask whether; the words are built for those who read them. */
+	if (!why)
+		return 1;
+	if (!(f = open_memstream(&text, &size)))
 		return -ENOMEM;
 	for (int s = 0; s < CS_NSETS; s++)
-		if (p->caps.set[s] != c->status.caps.set[s]) {
-			fprintf(f, "%s%s predicted %#llx, /proc %#llx", any ? "; " : "",
+		if (sets & (1u << s))
+			fprintf(f, "%s%s predicted %#llx, /proc %#llx", ftell(f) ? "; " : "",
 				set_names[s], (unsigned long long)p->caps.set[s],
 				(unsigned long long)c->status.caps.set[s]);
-			any = true;
-		}
-	if ((c->status.have & CS_HAVE_UID) && euid != c->status.uid[1]) {
-		fprintf(f, "%seuid predicted %u, /proc %u", any ? "; " : "", (unsigned)euid,
+	if (uid)
+		fprintf(f, "%seuid predicted %u, /proc %u", ftell(f) ? "; " : "", (unsigned)euid,
 			(unsigned)c->status.uid[1]);
-		any = true;
-	}
-	if (c->status.no_new_privs >= 0 && p->no_new_privs != (c->status.no_new_privs == 1)) {
-		fprintf(f, "%sno_new_privs predicted %d, /proc %d", any ? "; " : "",
+	if (nnp)
+		fprintf(f, "%sno_new_privs predicted %d, /proc %d", ftell(f) ? "; " : "",
 			p->no_new_privs, c->status.no_new_privs);
-		any = true;
-	}
 	if (fclose(f) != 0 || !text) {
 		free(text);
 		return -ENOMEM;
 	}
-	if (why && any)
-		*why = text;
-	else
-		free(text);
-	return any;
+	*why = text;
+	return 1;
 }
