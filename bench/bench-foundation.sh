@@ -8,9 +8,10 @@ source "$here/lib.sh"
 build=${1:-build}
 cs=$(cd "$build" && pwd)/capscope
 
-# Start-up: capscope links libcap, libbpf and libfyaml statically and loads
-# libarchive only for images (meson.build, lib/scan/archive-dl.h), so the
-# dynamic loader has only libc to map; the anchors are libcap's own tools.
+# Start-up: capscope is linked statically (-static-pie; scan, explain, lint
+# and serve run in its dynamic twin capscope-dyn: docs/foundation.md), so no
+# dynamic loader runs before main; the anchors are libcap's own tools, linked
+# dynamically as Debian ships them.
 echo "start-up (one small call; the loader's work dominates):"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # ping carries cap_net_raw on most systems; without it, a copy of true given one.

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope: the command table and dispatch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "capscope/version.h"
 #include "commands.h"
@@ -12,14 +17,88 @@ static const struct cs_cmd commands[] = {
     {"encode", "capability names or libcap text to masks", cmd_encode},
     {"ps", "the five sets and credentials of processes", cmd_ps},
     {"file", "file capabilities: get, set, rm", cmd_file},
-    {"scan", "privileged files in a tree or a container image", cmd_scan},
+    {"scan", "privileged files in a tree or a container image", cmd_scan, true},
     {"trace", "live capability checks (eBPF) and the least set", cmd_trace},
     {"run", "run a command with exact credentials, fail closed", cmd_run},
-    {"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain},
-    {"lint", "check manifests in CI: rules from the model, SARIF", cmd_lint},
+    {"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain, true},
+    {"lint", "check manifests in CI: rules from the model, SARIF", cmd_lint, true},
     {"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
-    {"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve},
+    {"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve, true},
 };
+
+#ifdef CS_DYN_PATH
+extern char **environ;
+
+/*
+ * This capscope is linked statically, so a small command starts without the
+ * dynamic loader's work (most of a start-up on a VM: bench-foundation.sh).
+ * A command that may load libarchive or libmicrohttpd cannot run in a static
+ * program (lib/internal/util.h), so it runs in capscope-dyn: the same
+ * commands, linked dynamically. That program lies beside this one in the
+ * build tree, else where meson installed it (CS_DYN_PATH).
+ *
+ * A twin beside this program is used only when nobody else could have put
+ * it there: its directory writable by no one but its owner, the file owned
+ * by this program's owner and writable by no one else. capscope often runs
+ * as root; a copy of it in /tmp must not run whatever another user named
+ * /tmp/capscope-dyn. The checked file itself is executed (fexecve), not its
+ * name again.
+ */
+static int sibling_twin(uid_t owner)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+	struct stat ds, fs;
+	int dfd, fd;
+
+	if (n <= 0)
+		return -ENOENT;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	dfd = open(self[0] ? self : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	fd = openat(dfd, "capscope-dyn", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		close(dfd);
+		return -e;
+	}
+	if (fstat(dfd, &ds) < 0 || fstat(fd, &fs) < 0 || (ds.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    (ds.st_uid != 0 && ds.st_uid != owner) || !S_ISREG(fs.st_mode) || fs.st_uid != owner ||
+	    (fs.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		close(dfd);
+		return -EPERM;
+	}
+	close(dfd);
+	return fd;
+}
+
+static int run_dynamic_twin(char **argv)
+{
+	struct stat self;
+	int fd = stat("/proc/self/exe", &self) == 0 ? sibling_twin(self.st_uid) : -ENOENT;
+
+	if (fd == -EPERM)
+		return cs_err(NULL,
+			      "capscope-dyn beside this program could have been placed by "
+			      "another user (its directory or the file is writable by others, or "
+			      "owned by someone else); refusing to run it");
+	if (fd >= 0) {
+		fexecve(fd, argv, environ);
+		return cs_err(NULL, "cannot run capscope-dyn beside this program: %s",
+			      strerror(errno));
+	}
+	execv(CS_DYN_PATH, argv);
+	return cs_err(NULL, "cannot run %s: %s", CS_DYN_PATH, strerror(errno));
+}
+#endif
 
 static void usage(FILE *f)
 {
@@ -33,6 +112,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+#ifdef CS_DYN_PATH
+	cs_static_nss_files_only();
+#endif
 	if (argc < 2) {
 		usage(stderr);
 		return CS_EXIT_USAGE;
@@ -47,7 +129,12 @@ int main(int argc, char **argv)
 		return cs_finish_stdout(NULL, 0);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+#ifdef CS_DYN_PATH
+			if (commands[i].dynamic)
+				return run_dynamic_twin(argv);
+#endif
 			return commands[i].main(argc - 1, argv + 1);
+		}
 	return cs_usage_err(NULL, "unknown command '%s'", argv[1]);
 }

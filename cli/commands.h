@@ -16,6 +16,8 @@ int scan_diff_main(const char *old, const char *new, const struct cs_scan_opts *
 int cmd_trace(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+/* Static programs (capscope, capscope-run): users and groups from files only (static-nss.c). */
+void cs_static_nss_files_only(void);
 int cmd_policy(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);

@@ -22,6 +22,8 @@ struct cs_cmd {
 	const char *name;
 	const char *summary;
 	int (*main)(int argc, char **argv);
+	/* May dlopen libarchive or libmicrohttpd: runs in capscope-dyn (capscope.c). */
+	bool dynamic;
 };
 
 /* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_ERROR. */

@@ -7,5 +7,6 @@
 
 int main(int argc, char **argv)
 {
+	cs_static_nss_files_only();
 	return cmd_run(argc, argv);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "internal/util.h"
 #include "serve-mhd.h"
 
 struct serve_mhd mhd;
@@ -28,9 +29,15 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(is_feature_supported),
 #undef SYM
 	};
-	/* The soname Debian ships (libmicrohttpd12); the header is the one we built with. */
-	void *h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+	void *h;
 
+	/* A static program would run libmicrohttpd's libc beside its own (util.h). */
+	if (cs_linked_statically()) {
+		snprintf(err, len, "a statically linked program cannot load libmicrohttpd");
+		return -ELIBACC;
+	}
+	/* The soname Debian ships (libmicrohttpd12); the header is the one we built with. */
+	h = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		snprintf(err, len, "%s (install libmicrohttpd12)", dlerror());
 		return -ENOENT;

@@ -72,7 +72,11 @@ package_of() {
     { echo "build-image: no Debian package holds $1" >&2; return 1; }
 }
 libraries() {
-  ldd "$build/capscope" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
+  # A static capscope runs scan, explain, lint and serve in capscope-dyn:
+  # that program's libraries are the image's.
+  local prog=$build/capscope
+  [ -x "$build/capscope-dyn" ] && prog=$build/capscope-dyn
+  ldd "$prog" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
   # dlopen()ed by serve (daemon/serve-mhd.c)
   ldconfig -p | awk '$1 == "libmicrohttpd.so.12" {print $NF; exit}'
 }

@@ -7,6 +7,7 @@
 #ifndef CAPSCOPE_INTERNAL_UTIL_H
 #define CAPSCOPE_INTERNAL_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
@@ -19,5 +20,14 @@ size_t cs_shell_quote(const char *s, char *buf, size_t len);
 /* A child's wait status as a shell reports it: the exit code, or 128+N after
  * signal N (lib/trace/watch.c). */
 int cs_wait_status(int status);
+
+/*
+ * Whether this process was linked statically (no program interpreter, so
+ * the kernel passed no AT_BASE). Such a program must not dlopen a library
+ * that needs libc.so: it would run a second C library beside its own, with
+ * its own malloc, errno and thread state (the capscope command is static;
+ * its dynamic twin, capscope-dyn, loads libarchive and libmicrohttpd).
+ */
+bool cs_linked_statically(void);
 
 #endif

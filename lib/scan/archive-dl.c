@@ -8,6 +8,7 @@
 #define CS_ARCHIVE_DL_NO_RENAME
 #include "archive-dl.h"
 #include "capscope/diag.h"
+#include "internal/util.h"
 
 #define CS_ARCHIVE_DEFINE(name) __typeof__(name) *cs_sym_##name;
 CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_DEFINE)
@@ -19,7 +20,16 @@ static char load_why[256];
 
 static void load(void)
 {
-	void *h = dlopen(CS_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *h;
+
+	if (cs_linked_statically()) {
+		snprintf(load_why, sizeof(load_why),
+			 "this program is linked statically and cannot load shared libraries "
+			 "safely (capscope runs such commands in capscope-dyn)");
+		load_rc = -ELIBACC;
+		return;
+	}
+	h = dlopen(CS_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL);
 
 	if (!h) {
 		snprintf(load_why, sizeof(load_why), "%s", dlerror());

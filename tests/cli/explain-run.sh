@@ -63,7 +63,7 @@ like "$(cat "$T/err")" "step 'execve' failed: ENOENT" "run: execve failure named
 if command -v valgrind >/dev/null; then
   vg() {
     valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-      "$CAPSCOPE" "$@" >/dev/null 2>"$T/vg.log"
+      "${CAPSCOPE_DYN:-$CAPSCOPE}" "$@" >/dev/null 2>"$T/vg.log"
     [ $? -ne 99 ] || { sed 's/^/# /' "$T/vg.log" | head -n 30; return 1; }
   }
   sed -i 's/"missing-server"/"server"/' "$B/config.json"

@@ -191,7 +191,7 @@ os.makedirs(sys.argv[1]); os.chdir(sys.argv[1])
 for i in range(int(sys.argv[2])):
     os.mkdir("d"); os.chdir("d")' "$1" "$2"; }
   mkchain "$C/0" 0; mkchain "$C/10k" 10000; mkchain "$C/20k" 20000
-  ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CAPSCOPE" scan --threads 1 "$1" 2>&1 >/dev/null |
+  ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "${CAPSCOPE_DYN:-$CAPSCOPE}" scan --threads 1 "$1" 2>&1 >/dev/null |
     sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
   i0=$(ir "$C/0"); i1=$(ir "$C/10k"); i2=$(ir "$C/20k")
   echo "# instructions: empty $i0, 10,000 levels $i1, 20,000 levels $i2"

@@ -9,6 +9,7 @@ if [ -z "${CAPSCOPE_ASAN_BUILD:-}" ] || [ ! -x "$CAPSCOPE_ASAN_BUILD/capscope" ]
   exit 77
 fi
 export CAPSCOPE="$CAPSCOPE_ASAN_BUILD/capscope"
+export CAPSCOPE_DYN=$CAPSCOPE # one dynamic program there (meson.build)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 exec "$script"

@@ -3,6 +3,11 @@
 _tap_n=0
 _tap_fail=0
 CAPSCOPE=${CAPSCOPE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/capscope}
+# The dynamic build of the same commands (valgrind follows malloc only there).
+if [ -z "${CAPSCOPE_DYN:-}" ]; then
+  CAPSCOPE_DYN=$CAPSCOPE
+  [ -x "$(dirname "$CAPSCOPE")/capscope-dyn" ] && CAPSCOPE_DYN=$(dirname "$CAPSCOPE")/capscope-dyn
+fi
 CAPSCOPE_TOP=${CAPSCOPE_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 export NO_COLOR=1
 
