@@ -125,7 +125,7 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 		    size_t len)
 {
 	struct capscope_bpf *s = capscope_bpf__open();
-	int rc;
+	int rc, ncpu;
 
 	if (!s) {
 		rc = -errno;
@@ -147,6 +147,14 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 		bpf_map__set_autocreate(s->maps.kp_pending, false);
 	if (!cfg->events)
 		bpf_map__set_max_entries(s->maps.events, 4096); /* unused, keep it small */
+	/* CS_CACHE_SLOTS per possible CPU, none needed for per-cgroup rows. */
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0) {
+		snprintf(why, len, "counting the CPUs: %s", strerror(ncpu < 0 ? -ncpu : EINVAL));
+		capscope_bpf__destroy(s);
+		return ncpu < 0 ? ncpu : -EINVAL;
+	}
+	bpf_map__set_max_entries(s->maps.cache, cfg->per_cgroup ? 1 : (__u32)ncpu * CS_CACHE_SLOTS);
 	rc = capscope_bpf__load(s);
 	if (rc) {
 		rc = rc < 0 ? rc : -errno;
@@ -383,32 +391,26 @@ static int add_rec(struct cs_tracer *t, struct cs_trace_report *r, const struct 
 	return cs_trace_report_add(r, rec, cls, caller);
 }
 
-/* The counts still held in the per-CPU cache slots. */
+/* The counts still held in the cache slots (CS_CACHE_SLOTS per CPU). */
 static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 			 const struct cs_ksyms *ksyms, struct stack_class **cache, size_t *ncache)
 {
-	int fd = bpf_map__fd(t->skel->maps.cache), ncpu = libbpf_num_possible_cpus(), rc = 0;
-	struct cs_cache_slot *v;
+	const struct bpf_map *map = t->skel->maps.cache;
+	__u32 n = bpf_map__max_entries(map);
+	int fd = bpf_map__fd(map), rc = 0;
 
-	if (ncpu <= 0)
-		return ncpu < 0 ? ncpu : -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (__u32 slot = 0; slot < CS_CACHE_SLOTS && rc == 0; slot++) {
-		if (bpf_map_lookup_elem(fd, &slot, v))
+	for (__u32 i = 0; i < n && rc == 0; i++) {
+		struct cs_cache_slot v;
+		struct cs_trace_val val;
+		struct cs_trace_rec rec;
+
+		if (bpf_map_lookup_elem(fd, &i, &v) || !v.count)
 			continue;
-		for (int cpu = 0; cpu < ncpu && rc == 0; cpu++) {
-			struct cs_trace_val val = {.count = v[cpu].count};
-			struct cs_trace_rec rec;
-
-			if (!val.count || cs_trace_decode_count(&v[cpu].key, sizeof(v[cpu].key),
-								&val, sizeof(val), &rec) < 0)
-				continue;
-			rc = add_rec(t, r, ksyms, &rec, cache, ncache);
-		}
+		val = (struct cs_trace_val){.count = v.count};
+		if (cs_trace_decode_count(&v.key, sizeof(v.key), &val, sizeof(val), &rec) < 0)
+			continue;
+		rc = add_rec(t, r, ksyms, &rec, cache, ncache);
 	}
-	free(v);
 	return rc;
 }
 
