@@ -4,7 +4,6 @@
 # run in capscope-dyn, found beside the program only when no other user
 # could have put it there; users come from files only, without crashing on
 # an id that only an NSS module could name.
-# asan-too
 source "$(dirname "$0")/../lib/tap.sh"
 interp() { readelf -l "$1" 2>/dev/null | grep -q 'Requesting program interpreter'; }
 if interp "$CAPSCOPE"; then
