@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/policy.h"
 #include "capscope/scc-load.h"
@@ -201,14 +200,13 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	return 0;
 }
 
-/* A library diagnostic on stderr, escaped: its message may quote the manifest. */
+/* A library diagnostic on stderr (cs_err escapes it: it may quote the manifest). */
 static int diag_fail(const char *what, const struct cs_diag *d)
 {
 	char buf[700];
-	char *e = cs_escape_dup(cs_diag_format(d, buf, sizeof(buf)));
 
-	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "", e ? e : "?");
-	free(e);
+	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "",
+	       cs_diag_format(d, buf, sizeof(buf)));
 	return CS_EXIT_USAGE;
 }
 

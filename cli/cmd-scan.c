@@ -190,28 +190,18 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 	printf("%s%zu finding%s\n", total || nt > 1 ? "" : "", total, total == 1 ? "" : "s");
 }
 
-/* Errors name entries of the scanned data too: escaped like the table (escape.h). */
+/* Errors name entries of the scanned data too: cs_err escapes them (escape.h). */
 static void report_diag(const struct cs_scan_target *t)
 {
 	char b[700];
-	char *arg = cs_escape_dup(t->name),
-	     *msg = cs_escape_dup(cs_diag_format(&t->diag, b, sizeof(b)));
 
-	cs_err("scan", "%s: %s", arg ? arg : "?", msg ? msg : strerror(ENOMEM));
-	free(arg);
-	free(msg);
+	cs_err("scan", "%s: %s", t->name, cs_diag_format(&t->diag, b, sizeof(b)));
 }
 
 static void report_error(const struct cs_scan_target *t, const struct cs_scan_error *e)
 {
-	char *arg = cs_escape_dup(t->name), *path = cs_escape_dup(e->path);
-	char *msg = cs_escape_dup(e->message);
-
-	cs_err("scan", "%s%s%s: %s", t->image && arg ? arg : "", t->image ? ": " : "",
-	       path ? path : "?", msg ? msg : strerror(ENOMEM));
-	free(arg);
-	free(path);
-	free(msg);
+	cs_err("scan", "%s%s%s: %s", t->image ? t->name : "", t->image ? ": " : "", e->path,
+	       e->message);
 }
 
 /* Scan one target; its errors go to stderr. Returns the exit status it calls for. */
