@@ -36,7 +36,7 @@ int scan_diff_main(const char *old, const char *new, const struct cs_scan_opts *
 	struct cs_scan_diff df;
 	struct cs_json j;
 	int rc = cs_scan_diff(old, new, o, &df), status;
-	bool bad = report_errors(&df.old) | report_errors(&df.new);
+	bool bad_old = report_errors(&df.old), bad = report_errors(&df.new) || bad_old;
 
 	if (rc < 0 || bad) {
 		if (rc < 0 && df.old.rc == 0 && df.new.rc == 0)
