@@ -42,4 +42,18 @@ for cmd in "scan trunc.tar" "scan --diff trunc.tar ok.yaml" "explain pod --image
     "$cmd: names the archive, the layer and the entry"
 done
 
+# policy --profile: every message names the file, and positions are counted
+# as every other JSON reader counts them (it had its own 0-based copy).
+python3 -c "print('[' + ' ' * (17 << 20) + ']')" >big.json
+"$CAPSCOPE" policy scc --profile big.json >/dev/null 2>err.txt
+is "$?" 2 "policy --profile: a file over 16 MiB is an input error"
+like "$(cat err.txt)" 'big\.json: larger than 16 MiB' "policy --profile: the size error names the file"
+printf '{"a": 1, "a": 2}' >dup.json
+"$CAPSCOPE" policy scc --profile dup.json >/dev/null 2>err.txt
+pos_profile=$(grep -o 'dup\.json:[0-9]*:[0-9]*' err.txt)
+"$CAPSCOPE" explain pod --image-config dup.json ok.yaml >/dev/null 2>err.txt
+pos_config=$(grep -o 'dup\.json:[0-9]*:[0-9]*' err.txt)
+like "$pos_profile" '^dup\.json:1:[0-9]+$' "policy --profile: a duplicate key is reported at a line and column"
+is "$pos_profile" "$pos_config" "policy --profile and --image-config count columns alike"
+
 done_testing
