@@ -110,4 +110,21 @@ like "$out" "assumed plain: neither the pod nor an image config names a command"
 out=$("$CAPSCOPE" explain pod plain.yaml 2>&1)
 like "$out" "assumed plain: no --rootfs or --image" "nothing given: assumed plain (as before)"
 
+# A name that contains another (NET_RAWX holds NET_RAW): the verdict of the
+# dropped NET_RAW is the drop, not the unknown spelling of NET_RAWX (the list
+# of unknown names was searched with strstr).
+cat >sub.yaml <<'Y'
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: i
+    securityContext: {runAsUser: 0, capabilities: {add: ["NET_RAWX", "NET_RAW"], drop: ["NET_RAW"]}}
+Y
+"$CAPSCOPE" explain pod --json --runtime containerd sub.yaml >sub.json 2>/dev/null
+like "$(jq -r '.containers[0].verdicts[] | select(.capability == "NET_RAW") | .why' sub.json)" \
+  'a drop of the same capability wins' "explain pod: a dropped name is not blamed on an unknown name that contains it"
+
 done_testing
