@@ -147,8 +147,10 @@ static void test_psa_suppress_config(void **state)
 	assert_string_equal(ids(&r), "privileged");
 	assert_int_equal(r.v[0].level, CS_LINT_WARNING);
 	cs_lint_report_free(&r);
-	/* errors: unknown rule, unknown level, unknown key, not a mapping */
+	/* errors: unknown rule, unknown level, unknown key, not a mapping, one
+	 * rule twice (by id and code: the last must not silently win) */
 	const char *bad[] = {"rules: {nope: off}\n",
+			     "rules: {privileged: off, CS004: error}\n",
 			     "rules: {privileged: loud}\n",
 			     "rule: {privileged: off}\n",
 			     "rules: [privileged]\n",
