@@ -185,8 +185,11 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 				    "--caps is for vap, kyverno, gatekeeper and check; "
 				    "%s needs a pod (FILE or --profile)",
 				    sub_names[o->sub]);
-	if (gen && !o->name)
-		return cs_usage_err("policy", "%s needs --name", sub_names[o->sub]);
+	if (gen != !!o->name) /* an option that does nothing is an error, not a no-op */
+		return cs_usage_err("policy", gen ? "%s needs --name" : "%s takes no --name",
+				    sub_names[o->sub]);
+	if (o->order != CS_POLICY_ORDER_RESTRICTIVENESS && o->sub != SUB_SCC)
+		return cs_usage_err("policy", "--order is for scc");
 	if (o->name && !cs_policy_name_valid(o->name))
 		return cs_usage_err("policy",
 				    "--name: lower-case letters, digits, '-' and '.' only");

@@ -339,9 +339,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (json && sarif)
 		return cs_usage_err("scan", "--json and --sarif exclude each other");
-	if (diff && (sarif || fail_on >= 0 || argc - optind != 2))
-		return cs_usage_err("scan",
-				    "--diff takes OLD and NEW, and neither --sarif nor --fail-on");
+	if (diff && (sarif || html || fail_on >= 0 || argc - optind != 2))
+		return cs_usage_err("scan", "--diff takes OLD and NEW, and none of --sarif, "
+					    "--html or --fail-on");
 	if (diff)
 		return scan_diff_main(argv[optind], argv[optind + 1], &o, json);
 	if (optind >= argc)

@@ -56,4 +56,15 @@ pos_config=$(grep -o 'dup\.json:[0-9]*:[0-9]*' err.txt)
 like "$pos_profile" '^dup\.json:1:[0-9]+$' "policy --profile: a duplicate key is reported at a line and column"
 is "$pos_profile" "$pos_config" "policy --profile and --image-config count columns alike"
 
+# An option that would do nothing is refused, never silently dropped:
+# scan --diff --html wrote no page and said nothing.
+mkdir -p old new
+for cmd in "scan --diff --html page.html old new" "policy scc --name x ok.yaml" \
+  "policy check --caps NET_RAW --name x ok.yaml" "policy kyverno --name x --order admission ok.yaml"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd >/dev/null 2>err.txt
+  is "$?" 2 "$cmd: refused (usage error)"
+done
+[ ! -e page.html ]; ok $? "scan --diff --html: no page half-written"
+
 done_testing
