@@ -67,4 +67,11 @@ for cmd in "scan --diff --html page.html old new" "policy scc --name x ok.yaml" 
 done
 [ ! -e page.html ]; ok $? "scan --diff --html: no page half-written"
 
+# libfyaml 0.7 loops forever on a directive line with invalid UTF-8; every
+# reader checks the text first (lint --config did not, and hung).
+printf '%%\x91\x99\x99\x99' >hang.yaml
+timeout 20 "$CAPSCOPE" lint --config hang.yaml ok.yaml >/dev/null 2>err.txt
+is "$?" 2 "lint --config: invalid UTF-8 in a directive is an error, not a hang"
+like "$(cat err.txt)" 'hang\.yaml:1:2: not UTF-8 text \(byte 0x91\)' "lint --config: names the byte and where"
+
 done_testing
