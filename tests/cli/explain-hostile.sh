@@ -127,4 +127,17 @@ Y
 like "$(jq -r '.containers[0].verdicts[] | select(.capability == "NET_RAW") | .why' sub.json)" \
   'a drop of the same capability wins' "explain pod: a dropped name is not blamed on an unknown name that contains it"
 
+# A pod of many containers that no SCC admits: each container repeated the
+# pod's whole SCC reason, which names every container, so the text grew as
+# N^2 (2,000 containers: 650 MB). Counted in bytes, never seconds.
+mkpod() { python3 -c 'import sys
+print("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:")
+for i in range(int(sys.argv[1])):
+    print("  - {name: c%d, image: i, securityContext: {capabilities: {add: [NET_RAW]}}}" % i)' "$1"; }
+mkpod 200 >m200.yaml; mkpod 400 >m400.yaml
+b200=$("$CAPSCOPE" explain pod --openshift m200.yaml 2>/dev/null | wc -c)
+b400=$("$CAPSCOPE" explain pod --openshift m400.yaml 2>/dev/null | wc -c)
+echo "# explain pod --openshift text: 200 containers $b200 bytes, 400 containers $b400 bytes"
+ok "$([ $((b400 * 10)) -le $((b200 * 22)) ]; echo $?)" "twice the containers, at most 2.2 times the text (linear, not quadratic)"
+
 done_testing
