@@ -13,9 +13,6 @@ done
 tap_tmpdir
 cd "$T" || exit 1
 
-# raw_ctl FILE: does FILE hold an ESC byte, or any other C0 control but \n?
-raw_ctl() { LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1"; }
-
 # YAML double-quoted "\e" is ESC, "\n" a newline: the strings below hold raw ones.
 cat >hostile.yaml <<'Y'
 apiVersion: v1

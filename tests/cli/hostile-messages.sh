@@ -10,9 +10,6 @@ command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
 cd "$T" || exit 1
 
-# raw_ctl FILE: does FILE hold an ESC byte, or any other C0 control but \n?
-raw_ctl() { LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1"; }
-
 cat >ok.yaml <<'Y'
 apiVersion: v1
 kind: Pod

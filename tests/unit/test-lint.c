@@ -149,13 +149,11 @@ static void test_psa_suppress_config(void **state)
 	cs_lint_report_free(&r);
 	/* errors: unknown rule, unknown level, unknown key, not a mapping, one
 	 * rule twice (by id and code: the last must not silently win) */
-	const char *bad[] = {"rules: {nope: off}\n",
-			     "rules: {privileged: off, CS004: error}\n",
-			     "rules: {privileged: loud}\n",
-			     "rule: {privileged: off}\n",
-			     "rules: [privileged]\n",
-			     "- 1\n",
-			     "rules: {privileged: [off]}\n"};
+	const char *bad[] = {
+	    "rules: {nope: off}\n",	   "rules: {privileged: off, CS004: error}\n",
+	    "rules: {privileged: loud}\n", "rule: {privileged: off}\n",
+	    "rules: [privileged]\n",	   "- 1\n",
+	    "rules: {privileged: [off]}\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&d, 0, sizeof(d));
 		assert_int_equal(cs_lint_config_parse(&cfg, bad[i], strlen(bad[i]), "c", &d),
