@@ -81,12 +81,12 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 	}
 	if (rc < 0) {
 		if (d.message[0])
-			return cs_diag_err("file get", shown, &d);
-		return cs_err("file get", "%s: %s", shown, strerror(-rc));
+			return cs_diag_err("file get", path, &d);
+		return cs_err("file get", "%s: %s", path, strerror(-rc));
 	}
 	text = cs_fcaps_to_text(&f);
 	if (!text)
-		return cs_err("file get", "%s: %s", shown, strerror(errno));
+		return cs_err("file get", "%s: %s", path, strerror(errno));
 	if (j) {
 		cs_fcaps_file_json(j, path, true, &f, text);
 	} else if (ns && f.version == 3 && f.rootid != 0 && f.rootid != 0xffffffffU) {

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/policy.h"
 #include "capscope/scc-load.h"
@@ -186,8 +185,11 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 				    "--caps is for vap, kyverno, gatekeeper and check; "
 				    "%s needs a pod (FILE or --profile)",
 				    sub_names[o->sub]);
-	if (gen && !o->name)
-		return cs_usage_err("policy", "%s needs --name", sub_names[o->sub]);
+	if (gen != !!o->name) /* an option that does nothing is an error, not a no-op */
+		return cs_usage_err("policy", gen ? "%s needs --name" : "%s takes no --name",
+				    sub_names[o->sub]);
+	if (o->order != CS_POLICY_ORDER_RESTRICTIVENESS && o->sub != SUB_SCC)
+		return cs_usage_err("policy", "--order is for scc");
 	if (o->name && !cs_policy_name_valid(o->name))
 		return cs_usage_err("policy",
 				    "--name: lower-case letters, digits, '-' and '.' only");
@@ -201,14 +203,13 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	return 0;
 }
 
-/* A library diagnostic on stderr, escaped: its message may quote the manifest. */
+/* A library diagnostic on stderr (cs_err escapes it: it may quote the manifest). */
 static int diag_fail(const char *what, const struct cs_diag *d)
 {
 	char buf[700];
-	char *e = cs_escape_dup(cs_diag_format(d, buf, sizeof(buf)));
 
-	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "", e ? e : "?");
-	free(e);
+	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "",
+	       cs_diag_format(d, buf, sizeof(buf)));
 	return CS_EXIT_USAGE;
 }
 

@@ -190,28 +190,18 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 	printf("%s%zu finding%s\n", total || nt > 1 ? "" : "", total, total == 1 ? "" : "s");
 }
 
-/* Errors name entries of the scanned data too: escaped like the table (escape.h). */
+/* Errors name entries of the scanned data too: cs_err escapes them (escape.h). */
 static void report_diag(const struct cs_scan_target *t)
 {
 	char b[700];
-	char *arg = cs_escape_dup(t->name),
-	     *msg = cs_escape_dup(cs_diag_format(&t->diag, b, sizeof(b)));
 
-	cs_err("scan", "%s: %s", arg ? arg : "?", msg ? msg : strerror(ENOMEM));
-	free(arg);
-	free(msg);
+	cs_err("scan", "%s: %s", t->name, cs_diag_format(&t->diag, b, sizeof(b)));
 }
 
 static void report_error(const struct cs_scan_target *t, const struct cs_scan_error *e)
 {
-	char *arg = cs_escape_dup(t->name), *path = cs_escape_dup(e->path);
-	char *msg = cs_escape_dup(e->message);
-
-	cs_err("scan", "%s%s%s: %s", t->image && arg ? arg : "", t->image ? ": " : "",
-	       path ? path : "?", msg ? msg : strerror(ENOMEM));
-	free(arg);
-	free(path);
-	free(msg);
+	cs_err("scan", "%s%s%s: %s", t->image ? t->name : "", t->image ? ": " : "", e->path,
+	       e->message);
 }
 
 /* Scan one target; its errors go to stderr. Returns the exit status it calls for. */
@@ -349,9 +339,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (json && sarif)
 		return cs_usage_err("scan", "--json and --sarif exclude each other");
-	if (diff && (sarif || fail_on >= 0 || argc - optind != 2))
-		return cs_usage_err("scan",
-				    "--diff takes OLD and NEW, and neither --sarif nor --fail-on");
+	if (diff && (sarif || html || fail_on >= 0 || argc - optind != 2))
+		return cs_usage_err("scan", "--diff takes OLD and NEW, and none of --sarif, "
+					    "--html or --fail-on");
 	if (diff)
 		return scan_diff_main(argv[optind], argv[optind + 1], &o, json);
 	if (optind >= argc)

@@ -142,6 +142,8 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 		case 'l':
 			if (sv->n_l == SERVE_MAX_LISTEN)
 				return cs_usage_err(CMD, "too many --listen");
+			if (strlen(optarg) >= sizeof(sv->l[0].spec))
+				return cs_usage_err(CMD, "--listen: '%s' is too long", optarg);
 			snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "%s", optarg);
 			break;
 		case 'c':

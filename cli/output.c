@@ -7,11 +7,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capscope/escape.h"
+
+/*
+ * Every message goes through the one escaping rule (escape.h) here, once:
+ * messages quote names from manifests, images and file systems, and a
+ * caller cannot forget it. Callers pass the raw text.
+ */
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "capscope%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *raw = NULL, *shown = NULL;
+
+	if (vasprintf(&raw, fmt, ap) >= 0)
+		shown = cs_escape_dup(raw);
+	fprintf(stderr, "capscope%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
+		shown ? shown : "out of memory");
+	free(raw);
+	free(shown);
 }
 
 int cs_err(const char *cmd, const char *fmt, ...)

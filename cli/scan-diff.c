@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/scan-diff.h"
 #include "commands.h"
@@ -14,28 +13,21 @@ static bool report_errors(const struct cs_scan_target *t)
 {
 	char b[700];
 	bool bad = false;
-	char *name = cs_escape_dup(t->name);
 
+	/* cs_err escapes the names (escape.h); the diagnostic may name the file. */
 	if (t->rc < 0) {
-		char *msg = cs_escape_dup(cs_diag_format(&t->diag, b, sizeof(b)));
-
-		cs_err("scan --diff", "%s: %s", name ? name : "?", msg ? msg : strerror(ENOMEM));
-		free(msg);
+		cs_err("scan --diff", "%s%s%s", t->diag.file[0] ? "" : t->name,
+		       t->diag.file[0] ? "" : ": ", cs_diag_format(&t->diag, b, sizeof(b)));
 		bad = true;
 	}
 	for (size_t k = 0; k < t->r.nerrors; k++) {
 		const struct cs_scan_error *e = &t->r.errors[k];
-		char *path = cs_escape_dup(e->path), *msg = cs_escape_dup(e->message);
 
-		cs_err("scan --diff", "%s: %s: %s", name ? name : "?", path ? path : "?",
-		       msg ? msg : "?");
+		cs_err("scan --diff", "%s: %s: %s", t->name, e->path, e->message);
 		/* Vanished files and names kept but moved inside the root are news;
 		 * anything else unread could hide a privilege difference. */
 		bad = bad || (e->err != ENOENT && e->err != EXDEV);
-		free(path);
-		free(msg);
 	}
-	free(name);
 	return bad;
 }
 
@@ -44,7 +36,7 @@ int scan_diff_main(const char *old, const char *new, const struct cs_scan_opts *
 	struct cs_scan_diff df;
 	struct cs_json j;
 	int rc = cs_scan_diff(old, new, o, &df), status;
-	bool bad = report_errors(&df.old) | report_errors(&df.new);
+	bool bad_old = report_errors(&df.old), bad = report_errors(&df.new) || bad_old;
 
 	if (rc < 0 || bad) {
 		if (rc < 0 && df.old.rc == 0 && df.new.rc == 0)

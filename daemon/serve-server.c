@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capscope/number.h"
 #include "capscope/proc.h"
 #include "output.h"
 #include "serve-mhd.h"
@@ -23,10 +25,19 @@
 
 #define CMD "serve"
 
-/* Bind ADDR:PORT ("[::1]:8443" for IPv6). Returns the fd or -errno. */
+/*
+ * Bind ADDR:PORT ("[::1]:8443" for IPv6). Returns the fd or -errno. The
+ * address is strict: inet_pton's forms only (getaddrinfo alone takes
+ * "127.1" and reads "0127.0.0.1" as octal), brackets around IPv6, and a
+ * port through the one number parser (getaddrinfo took " 80", "+80" and
+ * 99999, which it wrapped to 34463).
+ */
 static int open_listener(struct listener *l)
 {
 	char host[128], port[16], *colon;
+	unsigned char bin[sizeof(struct in6_addr)];
+	uint32_t pnum;
+	bool v6;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
 	struct addrinfo *ai;
@@ -40,10 +51,14 @@ static int open_listener(struct listener *l)
 		return -EINVAL;
 	*colon = '\0';
 	snprintf(port, sizeof(port), "%s", colon + 1);
-	if (host[0] == '[' && colon[-1] == ']') {
+	v6 = host[0] == '[' && colon > host + 1 && colon[-1] == ']';
+	if (v6) {
 		colon[-1] = '\0';
 		memmove(host, host + 1, strlen(host));
 	}
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1 ||
+	    strlen(colon + 1) >= sizeof(port) || cs_parse_u32(port, 65535, &pnum) < 0)
+		return -EINVAL;
 	if (getaddrinfo(host, port, &hints, &ai) != 0)
 		return -EINVAL;
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -246,7 +261,10 @@ int serve_server_open(struct serve_server *sv)
 
 		snprintf(spec, sizeof(spec), "%s", sv->l[i].spec);
 		if ((r = open_listener(&sv->l[i])) < 0)
-			return cs_err(CMD, "--listen %s: %s", spec, strerror(-r));
+			return cs_err(CMD, "--listen %s: %s", spec,
+				      r == -EINVAL ? "not ADDR:PORT (an IPv4 address or an IPv6 "
+						     "one in brackets, a port 0-65535)"
+						   : strerror(-r));
 		if (!(sv->l[i].d = start(sv, sv->l[i].fd)))
 			return cs_err(
 			    CMD, "%s: the server does not start%s", spec,

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 
+#include "serve/json-doc.h"
+
 const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 {
 	/* Bounded: a mark deeper than this is not worth a walk of hostile input. */
@@ -27,6 +29,26 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 	return NULL;
 }
 
+int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	unsigned line = 1, col = 1;
+
+	for (size_t i = 0, n; i < len; i += n) {
+		n = u[i] ? cs_utf8_seq_len(u + i, len - i) : 0;
+		if (!n)
+			return cs_diag_set(d, EINVAL, line, col, field,
+					   u[i] ? "not UTF-8 text (byte 0x%02x)"
+						: "NUL byte in the text%.0d",
+					   u[i]);
+		if (u[i] == '\n')
+			line++, col = 1;
+		else
+			col++;
+	}
+	return 0;
+}
+
 static void say_nothing(struct fy_diag *diag, void *user, const char *buf, size_t len)
 {
 	(void)diag;
@@ -46,6 +68,8 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 	struct fy_diag *diag;
 	void *it = NULL;
 
+	if (cs_fy_check_text(buf, len, field, d) < 0)
+		return NULL;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = say_nothing;

@@ -28,6 +28,14 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n);
  * without FYPCF_JSON_FORCE). flags are added to FYPCF_QUIET. NULL on
  * failure (d filled; -ENOMEM shows as a message too).
  */
+/*
+ * Is buf UTF-8 without NUL? libfyaml 0.7.12 loops forever on some invalid
+ * sequences (a directive line "%" then bytes 0x91 0x99 0x99 0x99 never ends),
+ * so every reader checks first: 0, or -EINVAL with d at the line and column.
+ * cs_fy_build_quiet does it itself.
+ */
+int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d);
+
 struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flags,
 				      const char *field, struct cs_diag *d);
 

@@ -30,6 +30,28 @@ static int set(struct cs_cap_verdict *v, enum cs_why why, char *short_text, char
 	return text && short_text ? 0 : -ENOMEM;
 }
 
+/*
+ * Did the runtime pass nm on as a name runc does not know ("net_raw" as
+ * "CAP_net_raw")? The list is "a, b, c" (oci.h); names are compared whole:
+ * a strstr matched "NET_RAW" inside "CAP_NET_RAWX" and blamed the spelling
+ * for what a drop did.
+ */
+static bool spelled_unknown(const char *list, const char *nm)
+{
+	size_t nl = strlen(nm);
+
+	for (const char *t = list; *t;) {
+		size_t tl = strcspn(t, ",");
+
+		if ((tl == nl && !memcmp(t, nm, nl)) ||
+		    (tl == nl + 4 && !memcmp(t, "CAP_", 4) && !memcmp(t + 4, nm, nl)))
+			return nl > 0;
+		t += tl;
+		t += strspn(t, ", ");
+	}
+	return false;
+}
+
 /* The runtime's merge left it out of the bounding set: why. */
 static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
 			   struct cs_cap_verdict *v)
@@ -39,7 +61,7 @@ static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
 			   cs_strf("not effective: SCC %s's requiredDropCapabilities drop it, and "
 				   "the runtime applies drops after adds",
 				   r->scc_name));
-	if (strchr(r->oci->unknown_caps, '_') && strstr(r->oci->unknown_caps, nm))
+	if (spelled_unknown(r->oci->unknown_caps, nm))
 		return set(
 		    v, CS_WHY_RUNTIME_UNKNOWN_NAME, cs_strf("unknown spelling, runc skips it"),
 		    cs_strf("not effective: the runtime spelled it as an unknown name, which "

@@ -64,6 +64,7 @@ static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const ch
 {
 	struct fy_node_pair *pr;
 	void *it = NULL;
+	bool seen[CS_LINT_NRULES] = {false};
 
 	if (!fy_node_is_mapping(rules))
 		return at(d, rules, name, "rules", "%s", "expected a mapping of rule: level");
@@ -78,6 +79,12 @@ static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const ch
 		scalar(k, kb, sizeof(kb));
 		if ((id = cs_lint_rule_find(kb)) < 0)
 			return at(d, k, name, "rules", "unknown rule '%s'", kb);
+		/* YAML refuses a key twice; a rule named by its id and its name
+		 * is the same key twice, and the last must not silently win. */
+		if (seen[id])
+			return at(d, k, name, "rules", "rule %s (%s) is given twice",
+				  cs_lint_rule(id)->id, cs_lint_rule(id)->code);
+		seen[id] = true;
 		if (!v || !fy_node_is_scalar(v) || fy_node_is_alias(v))
 			return at(d, v ? v : k, name, kb, "%s",
 				  "expected off, note, warning or error");

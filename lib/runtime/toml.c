@@ -70,9 +70,12 @@ static int fail(struct tp *t, const char *at, const char *fmt, ...)
 	return cs_diag_set(t->d, EINVAL, t->line, col, "", "%s", msg);
 }
 
-/* A character for a message: itself when printable ASCII, else \xNN. */
+/*
+ * A character for a message: itself when printable ASCII, else "byte 0xNN"
+ * (no backslash: the CLI escapes whole messages once, escape.h).
+ */
 struct shown {
-	char s[8];
+	char s[12];
 };
 
 static struct shown shown(char c)
@@ -82,7 +85,7 @@ static struct shown shown(char c)
 	if (c > 0x20 && c < 0x7f)
 		snprintf(r.s, sizeof(r.s), "'%c'", c);
 	else
-		snprintf(r.s, sizeof(r.s), "\\x%02x", (unsigned char)c);
+		snprintf(r.s, sizeof(r.s), "byte 0x%02x", (unsigned char)c);
 	return r;
 }
 
@@ -252,18 +255,17 @@ static int escape(struct tp *t, struct sbuf *b, bool multi)
 			int v = eof(t) ? -1 : hexval(*t->p);
 
 			if (v < 0)
-				return fail(t, t->p, "\\%c needs %d hex digits", e, nd);
+				return fail(t, t->p, "the %c escape needs %d hex digits", e, nd);
 			cp = cp * 16 + (uint32_t)v;
 			t->p++;
 		}
 		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return fail(t, bs, "\\%c escape is not a Unicode scalar value", e);
+			return fail(t, bs, "the %c escape is not a Unicode scalar value", e);
 		if (cp == 0) /* strings here are C strings */
-			return fail(t, bs, "a NUL character (\\%c0…0) is not supported in strings",
-				    e);
+			return fail(t, bs, "a NUL character (U+0000) is not supported in strings");
 		return utf8_put(b, cp);
 	}
-	return fail(t, bs, "unknown escape '\\' %s", shown(e).s);
+	return fail(t, bs, "unknown escape: backslash then %s", shown(e).s);
 }
 
 /* A string of any of the four forms; t->p is on the opening quote. */

@@ -872,12 +872,14 @@ int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_imag
 	rc = img_init(&ci->im, path, o, &ci->r, d);
 	if (rc < 0) {
 		free(ci);
+		cs_diag_file(d, path); /* every caller's message names the archive */
 		return rc;
 	}
 	ci->im.keep_etc = true;
 	rc = img_load(&ci->im);
 	if (rc < 0) {
 		cs_image_close(ci);
+		cs_diag_file(d, path);
 		return rc;
 	}
 	/* The JSON documents are no longer needed. */

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 
+#include "../fyaml-mark.h"
+
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left)
 {
 	unsigned char c = s[0];
@@ -39,26 +41,13 @@ size_t cs_utf8_seq_len(const unsigned char *s, size_t left)
 
 int cs_json_doc_build(const char *buf, size_t len, struct fy_document **out, struct cs_diag *d)
 {
-	const unsigned char *u = (const unsigned char *)buf;
-	unsigned line = 1, col = 1;
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *fd;
 	struct fy_document *doc;
 
 	*out = NULL;
-	for (size_t i = 0, n; i < len; i += n) {
-		n = u[i] ? cs_utf8_seq_len(u + i, len - i) : 0;
-		if (!n) {
-			return cs_diag_set(d, EINVAL, line, col, "",
-					   u[i] ? "not UTF-8 text (byte 0x%02x)"
-						: "NUL byte in the text%.0d",
-					   u[i]);
-		}
-		if (u[i] == '\n')
-			line++, col = 1;
-		else
-			col++;
-	}
+	if (cs_fy_check_text(buf, len, "", d) < 0)
+		return -EINVAL;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;

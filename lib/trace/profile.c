@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capscope/escape.h"
 #include "capscope/text.h"
 #include "capscope/trace.h"
 #include "../internal/util.h"
@@ -27,10 +28,25 @@ const char *cs_profile_kind_name(enum cs_profile_kind k)
 	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
 }
 
+/*
+ * Can s go between single quotes as it is? Only when the terminal rule
+ * (escape.h) would leave it alone but for backslashes, which are literal
+ * there: no control byte, no invalid UTF-8, no C1 or bidi control.
+ */
+static bool quotes_alone(const char *s)
+{
+	size_t n = strlen(s), bs = 0;
+
+	for (const char *p = s; *p; p++)
+		bs += *p == '\\';
+	return cs_escape_text(s, n, NULL, 0) == n + bs;
+}
+
 size_t cs_shell_quote(const char *s, char *buf, size_t len)
 {
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				   "0123456789@%+=:,./-_";
+	static const char hex[] = "0123456789abcdef";
 	size_t need = 0;
 	bool plain = *s != '\0';
 
@@ -46,7 +62,7 @@ size_t cs_shell_quote(const char *s, char *buf, size_t len)
 	if (plain) {
 		for (const char *p = s; *p; p++)
 			PUT(*p);
-	} else {
+	} else if (quotes_alone(s)) {
 		PUT('\'');
 		for (const char *p = s; *p; p++) {
 			if (*p == '\'') {
@@ -56,6 +72,25 @@ size_t cs_shell_quote(const char *s, char *buf, size_t len)
 				PUT('\'');
 			} else {
 				PUT(*p);
+			}
+		}
+		PUT('\'');
+	} else {
+		/* $'...' (bash, zsh, ksh, POSIX.1-2024): the exact bytes, and no
+		 * control byte reaches the terminal that shows the snippet. */
+		PUT('$');
+		PUT('\'');
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+			if (*p == '\\' || *p == '\'') {
+				PUT('\\');
+				PUT((char)*p);
+			} else if (*p >= 0x20 && *p < 0x7f) {
+				PUT((char)*p);
+			} else {
+				PUT('\\');
+				PUT('x');
+				PUT(hex[*p >> 4]);
+				PUT(hex[*p & 15]);
 			}
 		}
 		PUT('\'');
@@ -201,11 +236,23 @@ int cs_profile_write(enum cs_profile_kind k, cs_mask_t m, const char *const *arg
 			rc = -ENOMEM;
 			goto out;
 		}
-		if (m)
-			fprintf(f, "setcap %s=ep %s\n", lower, p);
-		else
-			fprintf(f, "setcap -r %s  # needs no file capabilities\n", p);
+		/* Quoted as the run and docker lines quote argv: a path with a
+		 * space or a control byte is pasted back exactly. */
+		size_t qn = cs_shell_quote(p, NULL, 0) + 1;
+		char *q = malloc(qn);
+
+		if (q)
+			cs_shell_quote(p, q, qn);
 		free(p);
+		if (!q) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (m)
+			fprintf(f, "setcap %s=ep %s\n", lower, q);
+		else
+			fprintf(f, "setcap -r %s  # needs no file capabilities\n", q);
+		free(q);
 		break;
 	}
 	case CS_PROFILE_RUN:

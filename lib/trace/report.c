@@ -110,6 +110,13 @@ static int add_tgid(struct cs_trace_report *r, uint32_t t)
 	return 0;
 }
 
+/* Counters saturate: a wrap to 0 would drop a granted capability from the
+ * profile (found by fuzz-tracedecode: a counts-map row of 2^64-1 plus one). */
+static void sat_add(uint64_t *a, uint64_t b)
+{
+	*a = *a > UINT64_MAX - b ? UINT64_MAX : *a + b;
+}
+
 int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *rec,
 			enum cs_site_class cls, const char *caller)
 {
@@ -122,15 +129,15 @@ int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *re
 	row = &r->rows[rec->cap][cls];
 	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
 	if (rec->ret == 0) {
-		row->granted += rec->count;
-		row->granted_in[kind] += rec->count;
+		sat_add(&row->granted, rec->count);
+		sat_add(&row->granted_in[kind], rec->count);
 	} else {
-		row->denied += rec->count;
-		row->denied_in[kind] += rec->count;
+		sat_add(&row->denied, rec->count);
+		sat_add(&row->denied_in[kind], rec->count);
 	}
 	if (kind == CS_USERNS_OTHER)
 		add_u32(row->other_ns, &row->nother_ns, &row->more_other_ns, rec->target_ns);
-	r->checks += rec->count;
+	sat_add(&r->checks, rec->count);
 	if (rec->syscall >= 0)
 		add_int(row->syscalls, &row->nsyscalls, sizeof(row->syscalls) / sizeof(int),
 			&row->more_syscalls, rec->syscall);

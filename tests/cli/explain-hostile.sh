@@ -13,9 +13,6 @@ done
 tap_tmpdir
 cd "$T" || exit 1
 
-# raw_ctl FILE: does FILE hold an ESC byte, or any other C0 control but \n?
-raw_ctl() { LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1"; }
-
 # YAML double-quoted "\e" is ESC, "\n" a newline: the strings below hold raw ones.
 cat >hostile.yaml <<'Y'
 apiVersion: v1
@@ -109,5 +106,35 @@ out=$("$CAPSCOPE" explain pod --rootfs r plain.yaml 2>&1)
 like "$out" "assumed plain: neither the pod nor an image config names a command" "--rootfs, no command and no image config: said so"
 out=$("$CAPSCOPE" explain pod plain.yaml 2>&1)
 like "$out" "assumed plain: no --rootfs or --image" "nothing given: assumed plain (as before)"
+
+# A name that contains another (NET_RAWX holds NET_RAW): the verdict of the
+# dropped NET_RAW is the drop, not the unknown spelling of NET_RAWX (the list
+# of unknown names was searched with strstr).
+cat >sub.yaml <<'Y'
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: i
+    securityContext: {runAsUser: 0, capabilities: {add: ["NET_RAWX", "NET_RAW"], drop: ["NET_RAW"]}}
+Y
+"$CAPSCOPE" explain pod --json --runtime containerd sub.yaml >sub.json 2>/dev/null
+like "$(jq -r '.containers[0].verdicts[] | select(.capability == "NET_RAW") | .why' sub.json)" \
+  'a drop of the same capability wins' "explain pod: a dropped name is not blamed on an unknown name that contains it"
+
+# A pod of many containers that no SCC admits: each container repeated the
+# pod's whole SCC reason, which names every container, so the text grew as
+# N^2 (2,000 containers: 650 MB). Counted in bytes, never seconds.
+mkpod() { python3 -c 'import sys
+print("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:")
+for i in range(int(sys.argv[1])):
+    print("  - {name: c%d, image: i, securityContext: {capabilities: {add: [NET_RAW]}}}" % i)' "$1"; }
+mkpod 200 >m200.yaml; mkpod 400 >m400.yaml
+b200=$("$CAPSCOPE" explain pod --openshift m200.yaml 2>/dev/null | wc -c)
+b400=$("$CAPSCOPE" explain pod --openshift m400.yaml 2>/dev/null | wc -c)
+echo "# explain pod --openshift text: 200 containers $b200 bytes, 400 containers $b400 bytes"
+ok "$([ $((b400 * 10)) -le $((b200 * 22)) ]; echo $?)" "twice the containers, at most 2.2 times the text (linear, not quadratic)"
 
 done_testing

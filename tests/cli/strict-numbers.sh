@@ -45,4 +45,24 @@ done
 for bad in " 0" "+0" "010" "0x" "1x" "4294967296"; do
   usage "run --user '$bad' refused" "$CAPSCOPE" run --dry-run --user "$bad" --group 0 -- true
 done
+# Options added since the first pass (issue 13's second adversarial pass).
+S=(serve --no-inventory --webhook off)
+for bad in " 5" "+5" "0x5" "5x" "99999999999999999999" "-1" "" "5.0"; do
+  for o in --max-body --request-timeout --max-connections --threads --shutdown-timeout; do
+    usage "serve $o '$bad' refused" timeout 5 "$CAPSCOPE" "${S[@]}" --listen 127.0.0.1:0 $o "$bad"
+  done
+  usage "scan --threads '$bad' refused" "$CAPSCOPE" scan --threads "$bad" "$CAPSCOPE_TOP/examples"
+  usage "scan --max-ratio '$bad' refused" "$CAPSCOPE" scan --max-ratio "$bad" "$CAPSCOPE_TOP/examples"
+  usage "explain pod --userns-base '$bad' refused" "$CAPSCOPE" explain pod --userns-base "$bad" "$POD"
+  usage "lint --uid-range '1/$bad' refused" "$CAPSCOPE" lint --uid-range "1/$bad" "$POD"
+done
+# serve --listen: getaddrinfo took " 80" and "+80", wrapped 99999 to 34463,
+# read "127.1" as 127.0.0.1 and "0127.0.0.1" as octal.
+for bad in "127.0.0.1:99999" "127.0.0.1:65536" "127.0.0.1: 80" "127.0.0.1:+0" "127.0.0.1:00" \
+  "127.0.0.1:0x0" "127.1:0" "0127.0.0.1:0" "::1:0" "[::1:0" "[]:0" "localhost:0" "127.0.0.1:" \
+  "127.0.0.1:0 "; do
+  usage "serve --listen '$bad' refused" timeout 5 "$CAPSCOPE" "${S[@]}" --listen "$bad"
+done
+timeout 2 "$CAPSCOPE" "${S[@]}" --listen 127.0.0.1:0 >/dev/null 2>&1
+is "$?" 124 "serve --listen 127.0.0.1:0 accepted (runs until the timeout)"
 done_testing

@@ -64,3 +64,7 @@ tap_tmpdir() {
   # shellcheck disable=SC2064
   trap "rm -rf '$T'" EXIT
 }
+
+# raw_ctl FILE: does FILE hold an ESC byte, or any other C0 control but \n?
+# (the hostile-input suites: text that reaches a terminal must hold none)
+raw_ctl() { LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1"; }

@@ -147,13 +147,13 @@ static void test_psa_suppress_config(void **state)
 	assert_string_equal(ids(&r), "privileged");
 	assert_int_equal(r.v[0].level, CS_LINT_WARNING);
 	cs_lint_report_free(&r);
-	/* errors: unknown rule, unknown level, unknown key, not a mapping */
-	const char *bad[] = {"rules: {nope: off}\n",
-			     "rules: {privileged: loud}\n",
-			     "rule: {privileged: off}\n",
-			     "rules: [privileged]\n",
-			     "- 1\n",
-			     "rules: {privileged: [off]}\n"};
+	/* errors: unknown rule, unknown level, unknown key, not a mapping, one
+	 * rule twice (by id and code: the last must not silently win) */
+	const char *bad[] = {
+	    "rules: {nope: off}\n",	   "rules: {privileged: off, CS004: error}\n",
+	    "rules: {privileged: loud}\n", "rule: {privileged: off}\n",
+	    "rules: [privileged]\n",	   "- 1\n",
+	    "rules: {privileged: [off]}\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&d, 0, sizeof(d));
 		assert_int_equal(cs_lint_config_parse(&cfg, bad[i], strlen(bad[i]), "c", &d),

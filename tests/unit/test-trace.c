@@ -462,6 +462,14 @@ static void quoting(void **state)
 	assert_string_equal(buf, "'a b'");
 	cs_shell_quote("$(x)", buf, sizeof(buf));
 	assert_string_equal(buf, "'$(x)'");
+	/* Control bytes, C1 and bidi controls never reach the terminal raw:
+	 * $'...' with \xNN carries the exact bytes (issue 13, second pass). */
+	cs_shell_quote("a\x1b[2J\nb'c\\", buf, sizeof(buf));
+	assert_string_equal(buf, "$'a\\x1b[2J\\x0ab\\'c\\\\'");
+	cs_shell_quote("x\xe2\x80\xae", buf, sizeof(buf)); /* U+202E */
+	assert_string_equal(buf, "$'x\\xe2\\x80\\xae'");
+	cs_shell_quote("caf\xc3\xa9 \\", buf, sizeof(buf)); /* printable UTF-8 stays readable */
+	assert_string_equal(buf, "'caf\xc3\xa9 \\'");
 	/* Truncation still NUL-terminates and reports the full length. */
 	assert_int_equal(cs_shell_quote("abcdef", buf, 4), 6);
 	assert_string_equal(buf, "abc");
