@@ -378,15 +378,35 @@ static int cmp_anchor(const void *pa, const void *pb)
 	return c ? c : (a->order > b->order) - (a->order < b->order);
 }
 
-/* The first anchor at or after which name sorts, in [0, n]. */
-static size_t lower_bound(const struct anchor *v, size_t n, const char *name, uint32_t len)
+/* The first anchor whose name sorts after name (after: true) or not before
+ * it (after: false), in [0, n]. */
+static size_t name_bound(const struct anchor *v, size_t n, const char *name, uint32_t len,
+			 bool after)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_name(v[mid].name, v[mid].len, name, len);
+
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* How many of v[0..n) (anchors of one name, in document order) come before
+ * pos: a binary search, as a name may have many anchors and aliases. */
+static size_t count_before(const struct anchor *v, size_t n, size_t pos)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (cmp_name(v[mid].name, v[mid].len, name, len) < 0)
+		if (v[mid].pos < pos)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -402,20 +422,18 @@ static size_t lower_bound(const struct anchor *v, size_t n, const char *name, ui
  */
 static void resolve_aliases(struct reader *r)
 {
+	if (!r->n_aliases || !r->n_anchors)
+		return; /* no alias, or every alias stays unresolved */
 	qsort(r->anchors, r->n_anchors, sizeof(*r->anchors), cmp_anchor);
 	for (size_t i = 0; i < r->n_aliases; i++) {
 		struct ydoc_node *n = r->aliases[i].node;
-		size_t lo = lower_bound(r->anchors, r->n_anchors, n->u.text, n->n), hi = lo, k;
+		size_t lo = name_bound(r->anchors, r->n_anchors, n->u.text, n->n, false);
+		size_t hi = name_bound(r->anchors, r->n_anchors, n->u.text, n->n, true), k;
 
-		while (hi < r->n_anchors &&
-		       !cmp_name(r->anchors[hi].name, r->anchors[hi].len, n->u.text, n->n))
-			hi++;
 		if (hi == lo)
 			continue;
-		/* the anchors of one name are in document order: the last before */
-		for (k = hi; k > lo && r->anchors[k - 1].pos >= r->aliases[i].pos;)
-			k--;
-		n->x.target = r->anchors[hi - lo == 1 || k == lo ? hi - 1 : k - 1].node;
+		k = count_before(r->anchors + lo, hi - lo, r->aliases[i].pos);
+		n->x.target = r->anchors[hi - lo == 1 || k == 0 ? hi - 1 : lo + k - 1].node;
 	}
 }
 
