@@ -11,35 +11,15 @@
 grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
 tap_tmpdir
 
-ctr() { # i
-  printf '{"name":"c%d","image":"nginx","command":["/bin/nc","-l","443"],"securityContext":{"runAsUser":1000,"capabilities":{"add":["NET_BIND_SERVICE"],"drop":["ALL"]}}}' "$1"
-}
-list() { # N OUT: a List of N pods, one container each
-  { printf '{"apiVersion":"v1","kind":"List","items":['
-    for ((i = 0; i < $1; i++)); do
-      [ $i -gt 0 ] && printf ','
-      printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p%d"},"spec":{"containers":[' "$i"
-      ctr $i
-      printf ']}}'
-    done
-    printf ']}\n'; } >"$2"
-}
-pod() { # N OUT: one pod with N containers
-  { printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"big"},"spec":{"containers":['
-    for ((i = 0; i < $1; i++)); do
-      [ $i -gt 0 ] && printf ','
-      ctr $i
-    done
-    printf ']}}\n'; } >"$2"
-}
+. "$(dirname "$0")/../lib/pods.sh"
 rss() { # file → max RSS in KB (explain exits 1: the capability is not granted)
   /usr/bin/time -f '%M' -o "$T/rss" "$CAPSCOPE" explain pod --check bind:443 "$1" >"$T/out" 2>&1
   tail -n 1 "$T/rss"
 }
 
 for shape in list pod; do
-  $shape 1000 "$T/$shape-1k.json"
-  $shape 5000 "$T/$shape-5k.json"
+  pods_$shape 1000 "$T/$shape-1k.json"
+  pods_$shape 5000 "$T/$shape-5k.json"
   a=$(rss "$T/$shape-1k.json")
   b=$(rss "$T/$shape-5k.json")
   grep -q 'c4999' "$T/out"; ok $? "$shape of 5000: every container explained"
