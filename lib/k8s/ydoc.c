@@ -21,13 +21,15 @@
 #include <string.h>
 
 #include "arena.h"
+#include "ydoc-keys.h"
 
 /* libfyaml's document builder refuses a collection at this depth. */
 #define MAX_DEPTH FYPCF_GUARANTEED_MINIMUM_DEPTH_LIMIT
 
 struct frame {
 	struct ydoc_node *node;
-	size_t base; /* where its children start on the pending stack */
+	size_t base;	       /* where its children start on the pending stack */
+	struct ydoc_keys keys; /* a mapping's keys so far, for duplicates */
 };
 
 struct anchor {
@@ -216,49 +218,17 @@ static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *ta
 	return 0;
 }
 
-/* ---- duplicate keys, compared as fy_node_compare compares ---- */
-
 static bool is_scalar_like(const struct ydoc_node *n)
 {
 	return n->kind == YDOC_SCALAR || n->kind == YDOC_ALIAS;
-}
-
-static bool same_node(const struct ydoc_node *a, const struct ydoc_node *b);
-
-static bool has_pair(const struct ydoc_node *map, const struct ydoc_pair *p)
-{
-	for (uint32_t i = 0; i < map->n; i++)
-		if (same_node(map->u.pairs[i].key, p->key) &&
-		    same_node(map->u.pairs[i].value, p->value))
-			return true;
-	return false;
-}
-
-/* Recursion is bounded by the nesting limit; aliases are compared by name. */
-static bool same_node(const struct ydoc_node *a, const struct ydoc_node *b)
-{
-	bool null_a = is_scalar_like(a) && a->n == 0, null_b = is_scalar_like(b) && b->n == 0;
-
-	if (a == b || (null_a && null_b))
-		return true;
-	if (null_a || null_b || is_scalar_like(a) != is_scalar_like(b))
-		return false;
-	if (is_scalar_like(a))
-		return a->kind == b->kind && a->n == b->n && !memcmp(a->u.text, b->u.text, a->n);
-	if (a->kind != b->kind || a->n != b->n)
-		return false;
-	for (uint32_t i = 0; i < a->n; i++)
-		if (a->kind == YDOC_SEQ ? !same_node(a->u.items[i], b->u.items[i])
-					: !has_pair(b, &a->u.pairs[i]))
-			return false;
-	return true;
 }
 
 /* ---- building ---- */
 
 static int attach(struct reader *r, struct ydoc_node *n)
 {
-	const struct frame *f;
+	struct frame *f;
+	size_t have;
 	int rc;
 
 	if (!r->n_frames) {
@@ -266,10 +236,10 @@ static int attach(struct reader *r, struct ydoc_node *n)
 		return 0;
 	}
 	f = &r->frames[r->n_frames - 1];
-	if (f->node->kind == YDOC_MAP && (r->n_pending - f->base) % 2 == 0)
-		for (size_t i = f->base; i < r->n_pending; i += 2)
-			if (same_node(r->pending[i], n))
-				return node_error(r, n, "duplicate key");
+	have = r->n_pending - f->base;
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
+	    (rc = ydoc_keys_seen(&f->keys, r->pending + f->base, have / 2, n)) != 0)
+		return rc < 0 ? rc : node_error(r, n, "duplicate key");
 	if ((rc = GROW(r, pending, r->n_pending + 1)) < 0)
 		return rc;
 	r->pending[r->n_pending++] = n;
@@ -332,7 +302,7 @@ static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *star
 	}
 	if ((rc = properties(r, n, tag, anchor)) < 0 || (rc = GROW(r, frames, r->n_frames + 1)) < 0)
 		return rc;
-	r->frames[r->n_frames++] = (struct frame){n, r->n_pending};
+	r->frames[r->n_frames++] = (struct frame){.node = n, .base = r->n_pending};
 	return 0;
 }
 
@@ -356,6 +326,7 @@ static int on_end(struct reader *r)
 		for (uint32_t i = 0; i < n->n; i++)
 			n->u.pairs[i] = (struct ydoc_pair){kids[2 * i], kids[2 * i + 1]};
 	}
+	ydoc_keys_free(&f->keys);
 	r->n_pending = f->base;
 	r->n_frames--;
 	return attach(r, n);
@@ -441,6 +412,8 @@ static void resolve_aliases(struct reader *r)
 
 static void end_document(struct reader *r)
 {
+	for (size_t i = 0; i < r->n_frames; i++) /* left open by an error */
+		ydoc_keys_free(&r->frames[i].keys);
 	cs_arena_free(r->arena);
 	r->arena = NULL;
 	r->root = NULL;

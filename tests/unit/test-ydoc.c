@@ -283,6 +283,28 @@ static int check_lookup(void *user, struct ydoc_node *root)
 	return 0;
 }
 
+/* Past a few keys a mapping's keys are hashed: the same answers. */
+static void test_many_keys(void **state)
+{
+	char text[1024], *end = text;
+	struct out o = {0};
+	struct cs_diag d;
+
+	(void)state;
+	for (int i = 0; i < 40; i++)
+		end += sprintf(end, "k%d: %d\n", i, i);
+	strcpy(end, "\"k7\": dup\n");
+	expect_error(text, 41, 3, "YAML: duplicate key");
+	strcpy(end, ": 1\n\"\": 2\n"); /* empty keys are null, and alike */
+	expect_error(text, 42, 3, "YAML: duplicate key");
+	strcpy(end, "? [a, {b: c}]\n: 1\n? [a, {b: c}]\n: 2\n");
+	expect_error(text, 43, 4, "YAML: duplicate key");
+	/* an alias key is not the scalar it names, nor its anchor's text */
+	strcpy(end, "&x a: 1\n*x : 2\n? [a]\n: 3\nk39x: 4\n");
+	assert_int_equal(read_text(text, &o, &d), 0);
+	assert_non_null(strstr(o.buf, "*x@42:2=>41:4: =2@42:6, [=a@43:4]f@43:4: =3@44:3"));
+}
+
 static void test_lookup(void **state)
 {
 	(void)state;
@@ -301,7 +323,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scalars), cmocka_unit_test(test_marks),
 	    cmocka_unit_test(test_aliases), cmocka_unit_test(test_documents),
-	    cmocka_unit_test(test_errors),  cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_errors),  cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
