@@ -41,7 +41,7 @@ struct anchor {
 
 struct alias_ref {
 	struct ydoc_node *node;
-	size_t pos;
+	size_t pos; /* input offset of the alias */
 };
 
 struct reader {
@@ -87,7 +87,7 @@ static int grow(void **v, size_t *cap, size_t need, size_t elem)
 
 /* ---- errors, as the reader reported libfyaml's ---- */
 
-/* A 1-based libfyaml column as the user's text counts it (see why_prefix). */
+/* A 1-based libfyaml column as the user's text counts it (see DOC_PREFIX). */
 static unsigned user_column(const struct reader *r, unsigned line, unsigned col)
 {
 	return line == 1 && col > r->shift ? col - r->shift : col;
@@ -99,37 +99,35 @@ static void set_file(const struct reader *r)
 		snprintf(r->d->file, sizeof(r->d->file), "%s", r->name ? r->name : "");
 }
 
-/*
- * A libfyaml error at a 1-based line and column. libfyaml's columns are
- * already 1-based and the reader has always added one more; the messages
- * (and the tests that hold them) keep that. No line: libfyaml recorded
- * nothing, and the reader said "syntax error".
- */
-static int yaml_error(const struct reader *r, unsigned line, unsigned column, const char *msg)
+/* libfyaml recorded no error, or one without a place: the reader's words. */
+static int syntax_error(const struct reader *r)
 {
 	set_file(r);
-	if (!line)
-		return cs_diag_set(r->d, EINVAL, 0, 0, "", "YAML: syntax error");
-	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, column + 1), "", "YAML: %s",
-			   msg);
+	return cs_diag_set(r->d, EINVAL, 0, 0, "", "YAML: syntax error");
 }
 
-/* An error at a node this reader found: its stored column is the user's. */
+/*
+ * An error libfyaml's document builder raised at a node (a duplicate key,
+ * the depth limit), where it raised it. libfyaml's error columns are
+ * 1-based already and the reader has always added one more (parser_error);
+ * the messages, and the tests that hold them, keep that.
+ */
 static int node_error(const struct reader *r, const struct ydoc_node *n, const char *msg)
 {
 	if (!n->line)
-		return yaml_error(r, 0, 0, msg);
+		return syntax_error(r);
 	set_file(r);
 	return cs_diag_set(r->d, EINVAL, n->line, n->column + 1, "", "YAML: %s", msg);
 }
 
+/* The first error libfyaml's parser collected. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
 {
 	void *it = NULL;
 	struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
 
 	if (!e)
-		return yaml_error(r, 0, 0, NULL);
+		return syntax_error(r);
 	set_file(r);
 	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
 

@@ -69,7 +69,7 @@ typedef int (*ydoc_doc_fn)(void *user, struct ydoc_node *root);
 
 /*
  * Bytes a caller leaves before the text so that one-line JSON can be read
- * without a copy (see ydoc.c, why_prefix); ydoc_wants_room says whether
+ * without a copy (see ydoc.c, DOC_PREFIX); ydoc_wants_room says whether
  * this text needs them.
  */
 #define YDOC_ROOM 4
