@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Kubernetes manifests through libfyaml. Kubernetes reads YAML with a YAML
+ * Kubernetes manifests, read by libfyaml into a ydoc tree. Kubernetes reads YAML with a YAML
  * 1.1 resolver (sigs.k8s.io/yaml on go-yaml): a plain `no`, `on` or `y` is a
  * boolean and a plain 0123 is a number, so a string field holding one of
  * those is a type error there. We report the same instead of quietly taking
@@ -8,20 +8,19 @@
  *
  * Aliases are followed, but every node visit is counted against a budget so
  * that an alias bomb ("billion laughs") stops with an error instead of
- * exhausting memory or time. libfyaml rejects duplicate keys and bounds the
- * nesting depth itself.
+ * exhausting memory or time. The reader (ydoc.c) rejects duplicate keys
+ * and bounds the nesting depth as libfyaml's document builder did.
  */
-#include "../fyaml-mark.h"
 #include "capscope/k8s.h"
 
 #include <errno.h>
-#include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "ydoc.h"
 #include "capscope/proc.h"
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
@@ -50,75 +49,77 @@ struct ctx {
 	const char *name;
 	struct cs_diag *d;
 	long budget;
-	unsigned shift;	 /* columns of line 1 that the reader put before the text */
-	bool free_items; /* no anchors: a List item no alias can reach again */
 };
 
-/* A 1-based libfyaml position as the user's text counts it (see prefix_doc). */
-static unsigned user_column(const struct ctx *c, unsigned line, unsigned col)
+static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+
+/* Where a node is: a scalar's own token, a collection's first scalar inside
+ * (the first key of a mapping, the first item of a list); see ydoc_pos. */
+static struct cs_pos pos_of(const struct ctx *c, const struct ydoc_node *n)
 {
-	return line == 1 && col > c->shift ? col - c->shift : col;
+	(void)c;
+	return n ? ydoc_pos(n) : (struct cs_pos){0, 0};
 }
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-/*
- * libfyaml 0.7 keeps marks on tokens, not nodes: a scalar's is its own, a
- * collection's is that of its first scalar inside (the first key of a
- * mapping, the first item of a list).
- */
-
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
+static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
+		...)
 {
 	char msg[256];
 	va_list ap;
-	unsigned line = 0, col = 0;
+	struct cs_pos p = pos_of(c, n);
 
-	if (n) {
-		const struct fy_mark *mk = cs_fy_node_mark(n);
-
-		if (mk) {
-			line = (unsigned)mk->line + 1;
-			col = user_column(c, line, (unsigned)mk->column + 1);
-		}
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
 		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
-	return cs_diag_set(c->d, err, line, col, field, "%s", msg);
+	return cs_diag_set(c->d, err, p.line, p.column, field, "%s", msg);
 }
 
-static struct cs_pos pos_of(const struct ctx *c, struct fy_node *n)
+/* As libfyaml had it, an alias is a scalar node (its text is the name);
+ * visit() below leaves none behind. */
+static bool is_scalar(const struct ydoc_node *n)
 {
-	struct cs_pos p = {0, 0};
-	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
+	return n->kind == YDOC_SCALAR || n->kind == YDOC_ALIAS;
+}
 
-	if (mk) {
-		p.line = (unsigned)mk->line + 1;
-		p.column = user_column(c, p.line, (unsigned)mk->column + 1);
-	}
-	return p;
+static bool is_map(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_MAP;
+}
+
+static bool is_seq(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_SEQ;
+}
+
+/* The next item of a sequence (from *i = 0), NULL after the last. */
+static struct ydoc_node *next_item(const struct ydoc_node *seq, size_t *i)
+{
+	return *i < seq->n ? seq->u.items[(*i)++] : NULL;
+}
+
+static const char *scalar_text(const struct ydoc_node *n, size_t *len)
+{
+	*len = n->n;
+	return n->u.text;
 }
 
 /* Follow aliases and charge the visit to the budget. NULL stays NULL. */
-static int visit(struct ctx *c, struct fy_node **np, const char *field)
+static int visit(struct ctx *c, struct ydoc_node **np, const char *field)
 {
-	struct fy_node *n = *np;
+	struct ydoc_node *n = *np;
 
 	if (!n)
 		return 0;
 	if (--c->budget < 0)
 		return errf(c, n, E2BIG, field,
 			    "document expands to more than %d nodes (alias bomb?)", NODE_BUDGET);
-	for (int hops = 0; fy_node_is_alias(n); hops++) {
-		struct fy_node *t = fy_node_resolve_alias(n);
-
-		if (!t || hops > 16)
+	if (n->kind == YDOC_ALIAS) {
+		if (!n->x.target)
 			return errf(c, n, EINVAL, field, "alias does not resolve");
-		n = t;
+		n = n->x.target; /* an anchor is never on an alias */
 	}
 	*np = n;
 	return 0;
@@ -168,18 +169,18 @@ static bool looks_numeric(const char *s, size_t len)
 	return digit;
 }
 
-static int need_map(struct ctx *c, struct fy_node *n, const char *field)
+static int need_map(struct ctx *c, struct ydoc_node *n, const char *field)
 {
-	if (!fy_node_is_mapping(n))
+	if (!is_map(n))
 		return errf(c, n, EINVAL, field, "expected a mapping");
 	return 0;
 }
 
 /* A string field: NULL when absent or null. */
-static int get_str(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+static int get_str(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		   const char **out)
 {
-	struct fy_node *n = cs_fy_get(map, key);
+	struct ydoc_node *n = ydoc_get(map, key);
 	const char *s;
 	size_t len;
 	int r;
@@ -187,12 +188,12 @@ static int get_str(struct ctx *c, struct fy_node *map, const char *key, const ch
 	*out = NULL;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || cs_fy_is_yaml_null(n))
+	if (!n || ydoc_is_null(n))
 		return 0;
-	if (!fy_node_is_scalar(n))
+	if (!is_scalar(n))
 		return errf(c, n, EINVAL, field, "expected a string");
-	s = fy_node_get_scalar(n, &len);
-	if (fy_node_get_style(n) == FYNS_PLAIN) {
+	s = scalar_text(n, &len);
+	if (n->style == YDOC_PLAIN) {
 		if (yaml11_bool(s, len) >= 0)
 			return errf(
 			    c, n, EINVAL, field,
@@ -209,16 +210,16 @@ static int get_str(struct ctx *c, struct fy_node *map, const char *key, const ch
 	return *out ? 0 : -ENOMEM;
 }
 
-static int scalar_bool(struct ctx *c, struct fy_node *n, const char *field, bool *v)
+static int scalar_bool(struct ctx *c, struct ydoc_node *n, const char *field, bool *v)
 {
 	const char *s;
 	size_t len;
 	int b;
 
-	if (!fy_node_is_scalar(n))
+	if (!is_scalar(n))
 		return errf(c, n, EINVAL, field, "expected a boolean");
-	s = fy_node_get_scalar(n, &len);
-	b = fy_node_get_style(n) == FYNS_PLAIN ? yaml11_bool(s, len) : -1;
+	s = scalar_text(n, &len);
+	b = n->style == YDOC_PLAIN ? yaml11_bool(s, len) : -1;
 	if (b < 0)
 		return errf(c, n, EINVAL, field, "expected a boolean (true or false), got '%.*s'",
 			    (int)(len > 40 ? 40 : len), s);
@@ -226,16 +227,16 @@ static int scalar_bool(struct ctx *c, struct fy_node *n, const char *field, bool
 	return 0;
 }
 
-static int get_bool(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+static int get_bool(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		    struct cs_opt_bool *out)
 {
-	struct fy_node *n = cs_fy_get(map, key);
+	struct ydoc_node *n = ydoc_get(map, key);
 	int r;
 
 	out->set = false;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || cs_fy_is_yaml_null(n))
+	if (!n || ydoc_is_null(n))
 		return 0;
 	if ((r = scalar_bool(c, n, field, &out->v)) < 0)
 		return r;
@@ -243,16 +244,16 @@ static int get_bool(struct ctx *c, struct fy_node *map, const char *key, const c
 	return 0;
 }
 
-static int scalar_i64(struct ctx *c, struct fy_node *n, const char *field, int64_t *v)
+static int scalar_i64(struct ctx *c, struct ydoc_node *n, const char *field, int64_t *v)
 {
 	const char *s;
 	size_t len;
 	char buf[32], *end;
 	long long x;
 
-	if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN)
+	if (!is_scalar(n) || n->style != YDOC_PLAIN)
 		return errf(c, n, EINVAL, field, "expected an integer");
-	s = fy_node_get_scalar(n, &len);
+	s = scalar_text(n, &len);
 	if (len == 0 || len >= sizeof(buf))
 		return errf(c, n, EINVAL, field, "expected an integer");
 	memcpy(buf, s, len);
@@ -268,16 +269,16 @@ static int scalar_i64(struct ctx *c, struct fy_node *n, const char *field, int64
 	return 0;
 }
 
-static int get_i64(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+static int get_i64(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		   struct cs_opt_i64 *out)
 {
-	struct fy_node *n = cs_fy_get(map, key);
+	struct ydoc_node *n = ydoc_get(map, key);
 	int r;
 
 	out->set = false;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || cs_fy_is_yaml_null(n))
+	if (!n || ydoc_is_null(n))
 		return 0;
 	if ((r = scalar_i64(c, n, field, &out->v)) < 0)
 		return r;
@@ -289,13 +290,13 @@ static int get_i64(struct ctx *c, struct fy_node *map, const char *key, const ch
  * A sequence of strings; absent or null is empty with *set false. items (may
  * be NULL) receives where each item is, for messages about one entry.
  */
-static int get_strlist_at(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+static int get_strlist_at(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 			  struct cs_strlist *out, bool *set, struct cs_pos *pos,
 			  const struct cs_pos **items)
 {
 	struct cs_pos *ipos = NULL;
-	struct fy_node *seq = cs_fy_get(map, key), *it;
-	void *iter = NULL;
+	struct ydoc_node *seq = ydoc_get(map, key), *it;
+	size_t iter = 0;
 	size_t i = 0;
 	int r;
 	char f[96];
@@ -306,29 +307,29 @@ static int get_strlist_at(struct ctx *c, struct fy_node *map, const char *key, c
 		*set = false;
 	if ((r = visit(c, &seq, field)) < 0)
 		return r;
-	if (!seq || cs_fy_is_yaml_null(seq))
+	if (!seq || ydoc_is_null(seq))
 		return 0;
 	if (pos)
 		*pos = pos_of(c, seq);
-	if (!fy_node_is_sequence(seq))
+	if (!is_seq(seq))
 		return errf(c, seq, EINVAL, field, "expected a list");
-	out->n = (size_t)fy_node_sequence_item_count(seq);
+	out->n = (size_t)seq->n;
 	out->v = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(char *));
 	if (!out->v)
 		return -ENOMEM;
 	if (items && !(ipos = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(*ipos))))
 		return -ENOMEM;
-	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL) {
+	while ((it = next_item(seq, &iter)) != NULL) {
 		const char *s;
 		size_t len;
 
 		fieldf(f, sizeof(f), "%s[%zu]", field, i);
 		if ((r = visit(c, &it, f)) < 0)
 			return r;
-		if (!fy_node_is_scalar(it) || cs_fy_is_yaml_null(it))
+		if (!is_scalar(it) || ydoc_is_null(it))
 			return errf(c, it, EINVAL, f, "expected a string");
-		s = fy_node_get_scalar(it, &len);
-		if (fy_node_get_style(it) == FYNS_PLAIN) {
+		s = scalar_text(it, &len);
+		if (it->style == YDOC_PLAIN) {
 			if (yaml11_bool(s, len) >= 0)
 				return errf(
 				    c, it, EINVAL, f,
@@ -357,22 +358,22 @@ static int get_strlist_at(struct ctx *c, struct fy_node *map, const char *key, c
 	return 0;
 }
 
-static int get_strlist(struct ctx *c, struct fy_node *map, const char *key, const char *field,
+static int get_strlist(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		       struct cs_strlist *out, bool *set, struct cs_pos *pos)
 {
 	return get_strlist_at(c, map, key, field, out, set, pos, NULL);
 }
 
-static int get_map(struct ctx *c, struct fy_node *map, const char *key, const char *field,
-		   struct fy_node **out)
+static int get_map(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		   struct ydoc_node **out)
 {
-	struct fy_node *n = cs_fy_get(map, key);
+	struct ydoc_node *n = ydoc_get(map, key);
 	int r;
 
 	*out = NULL;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || cs_fy_is_yaml_null(n))
+	if (!n || ydoc_is_null(n))
 		return 0;
 	if ((r = need_map(c, n, field)) < 0)
 		return r;
@@ -380,27 +381,27 @@ static int get_map(struct ctx *c, struct fy_node *map, const char *key, const ch
 	return 0;
 }
 
-static int get_seq(struct ctx *c, struct fy_node *map, const char *key, const char *field,
-		   struct fy_node **out)
+static int get_seq(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		   struct ydoc_node **out)
 {
-	struct fy_node *n = cs_fy_get(map, key);
+	struct ydoc_node *n = ydoc_get(map, key);
 	int r;
 
 	*out = NULL;
 	if ((r = visit(c, &n, field)) < 0)
 		return r;
-	if (!n || cs_fy_is_yaml_null(n))
+	if (!n || ydoc_is_null(n))
 		return 0;
-	if (!fy_node_is_sequence(n))
+	if (!is_seq(n))
 		return errf(c, n, EINVAL, field, "expected a list");
 	*out = n;
 	return 0;
 }
 
-static int parse_sc(struct ctx *c, struct fy_node *scn, const char *path, struct cs_k8s_sc *sc)
+static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
-	struct fy_node *caps, *sp;
+	struct ydoc_node *caps, *sp;
 	int r;
 
 	sc->pos = pos_of(c, scn);
@@ -433,11 +434,11 @@ static int parse_sc(struct ctx *c, struct fy_node *scn, const char *path, struct
 	return 0;
 }
 
-static int parse_containers(struct ctx *c, struct fy_node *spec, const char *path, const char *key,
-			    enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
+static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *path,
+			    const char *key, enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
 {
-	struct fy_node *seq, *it;
-	void *iter = NULL;
+	struct ydoc_node *seq, *it;
+	size_t iter = 0;
 	char base[128], f[192];
 	size_t i = 0;
 	int r;
@@ -445,15 +446,15 @@ static int parse_containers(struct ctx *c, struct fy_node *spec, const char *pat
 	fieldf(f, sizeof(f), "%s.%s", path, key);
 	if ((r = get_seq(c, spec, key, f, &seq)) < 0 || !seq)
 		return r;
-	size_t n = (size_t)fy_node_sequence_item_count(seq);
+	size_t n = (size_t)seq->n;
 	struct cs_k8s_container *v = cs_arena_grow(c->m->arena, p->containers, p->n_containers,
 						   p->n_containers + n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	p->containers = v;
-	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL && i < n) {
+	while ((it = next_item(seq, &iter)) != NULL && i < n) {
 		struct cs_k8s_container *ct = &p->containers[p->n_containers];
-		struct fy_node *scn, *ports;
+		struct ydoc_node *scn, *ports;
 
 		fieldf(base, sizeof(base), "%s.%s[%zu]", path, key, i++);
 		if ((r = visit(c, &it, base)) < 0 || (r = need_map(c, it, base)) < 0)
@@ -479,10 +480,10 @@ static int parse_containers(struct ctx *c, struct fy_node *spec, const char *pat
 		if ((r = get_seq(c, it, "ports", F("ports"), &ports)) < 0)
 			return r;
 		if (ports) {
-			void *pi = NULL;
-			struct fy_node *pn;
+			size_t pi = 0;
+			struct ydoc_node *pn;
 
-			while ((pn = fy_node_sequence_iterate(ports, &pi)) != NULL) {
+			while ((pn = next_item(ports, &pi)) != NULL) {
 				struct cs_opt_i64 hp, cp;
 
 				if ((r = visit(c, &pn, F("ports"))) < 0 ||
@@ -505,11 +506,11 @@ static int parse_containers(struct ctx *c, struct fy_node *spec, const char *pat
 	return 0;
 }
 
-static int parse_pod_spec(struct ctx *c, struct fy_node *spec, const char *path,
+static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *path,
 			  struct cs_k8s_pod *p)
 {
 	char f[160];
-	struct fy_node *psc, *vols;
+	struct ydoc_node *psc, *vols;
 	struct cs_opt_bool b;
 	int r;
 
@@ -533,8 +534,8 @@ static int parse_pod_spec(struct ctx *c, struct fy_node *spec, const char *path,
 	if ((r = get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
 		return r;
 	if (psc) {
-		struct fy_node *sg, *sy, *sp, *it;
-		void *iter = NULL;
+		struct ydoc_node *sg, *sy, *sp, *it;
+		size_t iter = 0;
 
 		if ((r = get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
 				 &p->run_as_user)) < 0 ||
@@ -555,13 +556,13 @@ static int parse_pod_spec(struct ctx *c, struct fy_node *spec, const char *path,
 				 F("securityContext.supplementalGroups"), &sg)) < 0)
 			return r;
 		if (sg) {
-			size_t n = (size_t)fy_node_sequence_item_count(sg);
+			size_t n = (size_t)sg->n;
 
 			p->supplemental_groups =
 			    cs_arena_alloc(c->m->arena, (n + 1) * sizeof(int64_t));
 			if (!p->supplemental_groups)
 				return -ENOMEM;
-			while ((it = fy_node_sequence_iterate(sg, &iter)) != NULL &&
+			while ((it = next_item(sg, &iter)) != NULL &&
 			       p->n_supplemental_groups < n) {
 				if ((r = visit(c, &it, f)) < 0 ||
 				    (r = scalar_i64(
@@ -574,14 +575,13 @@ static int parse_pod_spec(struct ctx *c, struct fy_node *spec, const char *path,
 		if ((r = get_seq(c, psc, "sysctls", F("securityContext.sysctls"), &sy)) < 0)
 			return r;
 		if (sy) {
-			size_t n = (size_t)fy_node_sequence_item_count(sy);
+			size_t n = (size_t)sy->n;
 
-			iter = NULL;
+			iter = 0;
 			p->sysctls = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(*p->sysctls));
 			if (!p->sysctls)
 				return -ENOMEM;
-			while ((it = fy_node_sequence_iterate(sy, &iter)) != NULL &&
-			       p->n_sysctls < n) {
+			while ((it = next_item(sy, &iter)) != NULL && p->n_sysctls < n) {
 				struct cs_k8s_sysctl *s = &p->sysctls[p->n_sysctls];
 
 				if ((r = visit(c, &it, F("securityContext.sysctls"))) < 0 ||
@@ -605,26 +605,23 @@ static int parse_pod_spec(struct ctx *c, struct fy_node *spec, const char *path,
 	if ((r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
 		return r;
 	if (vols) {
-		size_t n = (size_t)fy_node_sequence_item_count(vols), i = 0;
-		void *iter = NULL;
-		struct fy_node *it;
+		size_t n = (size_t)vols->n, i = 0;
+		size_t iter = 0;
+		struct ydoc_node *it;
 
 		p->volume_types.v = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(char *));
 		if (!p->volume_types.v)
 			return -ENOMEM;
-		while ((it = fy_node_sequence_iterate(vols, &iter)) != NULL && i < n) {
-			void *ki = NULL;
-			struct fy_node_pair *pr;
+		while ((it = next_item(vols, &iter)) != NULL && i < n) {
 			const char *type = NULL;
 
 			if ((r = visit(c, &it, F("volumes"))) < 0 ||
 			    (r = need_map(c, it, F("volumes"))) < 0)
 				return r;
-			while ((pr = fy_node_mapping_iterate(it, &ki)) != NULL) {
-				struct fy_node *k = fy_node_pair_key(pr);
+			for (uint32_t k_i = 0; k_i < it->n; k_i++) {
+				const struct ydoc_node *k = it->u.pairs[k_i].key;
 				size_t len;
-				const char *ks =
-				    k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+				const char *ks = is_scalar(k) ? scalar_text(k, &len) : NULL;
 
 				if (ks && !eqn(ks, len, "name")) {
 					type = cs_arena_strndup(c->m->arena, ks, len);
@@ -662,21 +659,21 @@ static int add_pod(struct ctx *c, struct cs_k8s_pod **out)
 	return 0;
 }
 
-static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *name);
-static int parse_object(struct ctx *c, struct fy_node *root, const char *path, int depth);
+static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *name);
+static int parse_object(struct ctx *c, struct ydoc_node *root, const char *path, int depth);
 
 /*
  * capscope.io/lint-ignore: on the object's own metadata (what a chart author
  * edits), else on the pod template's.
  */
-static int get_lint_ignore(struct ctx *c, struct fy_node *meta, struct fy_node *tmeta,
+static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_node *tmeta,
 			   struct cs_k8s_pod *p)
 {
-	struct fy_node *ann;
+	struct ydoc_node *ann;
 	int r;
 
 	for (int i = 0; i < 2 && !p->lint_ignore; i++) {
-		struct fy_node *m = i ? tmeta : meta;
+		struct ydoc_node *m = i ? tmeta : meta;
 
 		if (!m)
 			continue;
@@ -691,9 +688,9 @@ static int get_lint_ignore(struct ctx *c, struct fy_node *meta, struct fy_node *
 }
 
 /* A workload: find its pod template (spec, spec.template.spec, …). */
-static int parse_workload(struct ctx *c, struct fy_node *root, const char *path, const char *kind)
+static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *path, const char *kind)
 {
-	struct fy_node *meta, *spec, *tmpl = NULL, *tmeta = NULL, *pspec, *ann;
+	struct ydoc_node *meta, *spec, *tmpl = NULL, *tmeta = NULL, *pspec, *ann;
 	struct cs_k8s_pod *p;
 	char f[160], sp[128];
 	int r;
@@ -709,11 +706,11 @@ static int parse_workload(struct ctx *c, struct fy_node *root, const char *path,
 		tmeta = meta;
 		fieldf(sp, sizeof(sp), "spec");
 	} else {
-		struct fy_node *s = spec;
+		struct ydoc_node *s = spec;
 
 		fieldf(sp, sizeof(sp), "spec");
 		if (strcmp(kind, "CronJob") == 0) {
-			struct fy_node *jt;
+			struct ydoc_node *jt;
 
 			if ((r = get_map(c, spec, "jobTemplate", "spec.jobTemplate", &jt)) < 0)
 				return r;
@@ -764,7 +761,7 @@ static int parse_workload(struct ctx *c, struct fy_node *root, const char *path,
 	return 0;
 }
 
-static int parse_object(struct ctx *c, struct fy_node *root, const char *path, int depth)
+static int parse_object(struct ctx *c, struct ydoc_node *root, const char *path, int depth)
 {
 	const char *kind;
 	int r;
@@ -774,7 +771,7 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 
 	if ((r = visit(c, &root, path)) < 0)
 		return r;
-	if (!root || cs_fy_is_yaml_null(root))
+	if (!root || ydoc_is_null(root))
 		return 0;
 	if ((r = need_map(c, root, path)) < 0)
 		return r;
@@ -789,8 +786,8 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 		return parse_scc_doc(c, root, c->name);
 	if (strcmp(kind, "List") == 0 ||
 	    (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List"))) {
-		struct fy_node *items, *it;
-		void *iter = NULL;
+		struct ydoc_node *items, *it;
+		size_t iter = 0;
 		size_t i = 0;
 		char f[64];
 
@@ -798,16 +795,10 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 			return errf(c, root, EINVAL, "items", "Lists nested too deeply");
 		if ((r = get_seq(c, root, "items", "items", &items)) < 0)
 			return r;
-		while (items && (it = fy_node_sequence_iterate(items, &iter)) != NULL) {
+		while (items && (it = next_item(items, &iter)) != NULL) {
 			fieldf(f, sizeof(f), "items[%zu]", i++);
 			if ((r = parse_object(c, it, f, depth + 1)) < 0)
 				return r;
-			/* The model holds copies: the item's tree can go now, so a
-			 * List's peak is its tree, not its tree plus the model. */
-			if (c->free_items && fy_node_sequence_remove(items, it) == it) {
-				fy_node_free(it);
-				iter = NULL;
-			}
 		}
 		return 0;
 	}
@@ -818,11 +809,11 @@ static int parse_object(struct ctx *c, struct fy_node *root, const char *path, i
 /* ---- SecurityContextConstraints ---- */
 
 /* fsGroup.ranges / supplementalGroups.ranges: a list of {min, max} (IDRange). */
-static int get_id_ranges(struct ctx *c, struct fy_node *map, const char *field,
+static int get_id_ranges(struct ctx *c, struct ydoc_node *map, const char *field,
 			 struct cs_id_range **out, size_t *n)
 {
-	struct fy_node *seq, *it;
-	void *iter = NULL;
+	struct ydoc_node *seq, *it;
+	size_t iter = 0;
 	char f[96];
 	int r;
 
@@ -831,11 +822,10 @@ static int get_id_ranges(struct ctx *c, struct fy_node *map, const char *field,
 	fieldf(f, sizeof(f), "%s.ranges", field);
 	if ((r = get_seq(c, map, "ranges", f, &seq)) < 0 || !seq)
 		return r;
-	*out = cs_arena_alloc(c->m->arena,
-			      ((size_t)fy_node_sequence_item_count(seq) + 1) * sizeof(**out));
+	*out = cs_arena_alloc(c->m->arena, ((size_t)seq->n + 1) * sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	while ((it = fy_node_sequence_iterate(seq, &iter)) != NULL) {
+	while ((it = next_item(seq, &iter)) != NULL) {
 		struct cs_opt_i64 lo, hi;
 
 		fieldf(f, sizeof(f), "%s.ranges[%zu]", field, *n);
@@ -849,10 +839,10 @@ static int get_id_ranges(struct ctx *c, struct fy_node *map, const char *field,
 	return 0;
 }
 
-static int get_group_strategy(struct ctx *c, struct fy_node *root, const char *key,
+static int get_group_strategy(struct ctx *c, struct ydoc_node *root, const char *key,
 			      const char **type, struct cs_id_range **v, size_t *n)
 {
-	struct fy_node *map;
+	struct ydoc_node *map;
 	char f[64];
 	int r;
 
@@ -866,11 +856,11 @@ static int get_group_strategy(struct ctx *c, struct fy_node *root, const char *k
 	return get_id_ranges(c, map, key, v, n);
 }
 
-static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
+static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file)
 {
 	struct cs_k8s_manifest *m = c->m;
 	struct cs_scc *s;
-	struct fy_node *meta, *rau, *sel;
+	struct ydoc_node *meta, *rau, *sel;
 	struct cs_opt_bool b;
 	const char *type;
 	int r;
@@ -936,7 +926,7 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 	/* The CRD's enum (openshift/api security/v1 NamespaceLevelType). */
 	if (s->user_namespace_level && strcmp(s->user_namespace_level, "AllowHostLevel") &&
 	    strcmp(s->user_namespace_level, "RequirePodLevel"))
-		return errf(c, cs_fy_get(root, "userNamespaceLevel"), EINVAL, "userNamespaceLevel",
+		return errf(c, ydoc_get(root, "userNamespaceLevel"), EINVAL, "userNamespaceLevel",
 			    "unknown userNamespaceLevel '%s' (AllowHostLevel or RequirePodLevel)",
 			    s->user_namespace_level);
 	if ((r = get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
@@ -957,7 +947,7 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 	else if (!strcmp(type, "RunAsAny"))
 		s->run_as_user = CS_SCC_RUN_AS_ANY;
 	else
-		return errf(c, cs_fy_get(rau, "type"), EINVAL, "runAsUser.type",
+		return errf(c, ydoc_get(rau, "type"), EINVAL, "runAsUser.type",
 			    "unknown runAsUser strategy '%s'", type);
 	if ((r = get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
 	    (r = get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
@@ -967,7 +957,7 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 		return errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
 	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
 	 * 362a74d / d22154c; the API has no such field and drops it. */
-	s->run_as_user_ranges_pruned = cs_fy_get(rau, "ranges") != NULL;
+	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
 	if ((r = get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
 		return r;
 	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
@@ -990,184 +980,34 @@ static int parse_scc_doc(struct ctx *c, struct fy_node *root, const char *file)
 
 /* ---- documents ---- */
 
-static void diag_from_fy(struct ctx *c, struct fy_diag *fd)
+static int on_document(void *user, struct ydoc_node *root)
 {
-	void *it = NULL;
-	struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
-
-	if (c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
-	if (e)
-		cs_diag_set(c->d, EINVAL, e->line > 0 ? (unsigned)e->line : 1,
-			    e->column >= 0 ? user_column(c, e->line > 0 ? (unsigned)e->line : 1,
-							 (unsigned)e->column + 1)
-					   : 0,
-			    "", "YAML: %s", e->msg ? e->msg : "syntax error");
-	else
-		cs_diag_set(c->d, EINVAL, 0, 0, "", "YAML: syntax error");
+	return root ? parse_object(user, root, "", 0) : 0;
 }
 
-/*
- * YAML and JSON are UTF-8 text (and Kubernetes accepts nothing else). Checked
- * before libfyaml sees the bytes: libfyaml 0.7.12 loops forever on some
- * invalid sequences (a '%' directive followed by 0xff, found by fuzzing).
- * Returns the offset of the first bad byte, or len.
- */
-static size_t utf8_check(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			if (c == 0)
-				return i;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
-/*
- * Why a document that opens with '{' or '[' gets "--- " in front: libfyaml
- * 0.7.12 hands out no token while any simple key may still be pending, and
- * a flow collection at column 1 in block context may be the key of a block
- * mapping ("{a: 1}: b") until its line ends, with no length limit. For
- * one-line JSON (what kubectl and generators write) that line is the whole
- * document, so every token of it, down to each ':' and ',', stayed queued
- * until the end: 65% of the heap of a large pod. After "--- " no simple key
- * is allowed, so the scanner hands tokens out as it reads them. No valid
- * manifest changes meaning: a collection as a mapping key is not one.
- * Columns on line 1 are given back by user_column.
- */
-#define DOC_PREFIX     "--- "
-#define DOC_PREFIX_LEN (sizeof(DOC_PREFIX) - 1)
-
-static bool wants_prefix(const char *buf, size_t len)
-{
-	return len > 0 && (buf[0] == '{' || buf[0] == '[');
-}
-
-/* buf holds DOC_PREFIX_LEN free bytes before the text when shift is set. */
-static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool shift,
-		      const char *name, struct cs_diag *d)
+/* buf holds YDOC_ROOM free bytes before the text when room is set. */
+static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool room, const char *name,
+		      struct cs_diag *d)
 {
 	struct ctx c = {.m = m, .name = name, .d = d, .budget = NODE_BUDGET};
-	struct fy_diag_cfg dcfg;
-	struct fy_diag *fd;
-	struct fy_parser *fyp;
-	struct fy_document *doc;
-	int r = 0;
 
 	if (!m->arena && !(m->arena = cs_arena_new()))
 		return -ENOMEM;
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
 		return -ENOMEM;
-	{
-		const char *text = buf + (shift ? DOC_PREFIX_LEN : 0);
-		size_t bad = utf8_check((const unsigned char *)text, len);
-
-		if (bad < len) {
-			unsigned line = 1, col = 1;
-
-			for (size_t i = 0; i < bad; i++) {
-				if (text[i] == '\n')
-					line++, col = 1;
-				else if (((unsigned char)text[i] & 0xc0) != 0x80)
-					col++;
-			}
-			if (d)
-				snprintf(d->file, sizeof(d->file), "%s", name ? name : "");
-			return cs_diag_set(d, EINVAL, line, col, "",
-					   text[bad] ? "not UTF-8 text (byte 0x%02x)"
-						     : "NUL byte in the text%.0d",
-					   (unsigned char)text[bad]);
-		}
-	}
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = NULL;
-	dcfg.level = FYET_ERROR;
-	fd = fy_diag_create(&dcfg);
-	if (!fd)
-		return -ENOMEM;
-	fy_diag_set_collect_errors(fd, true);
-	struct fy_parse_cfg pcfg = {
-	    /* No recycling: libfyaml would keep every token and node of the
-	     * stream on its free lists until the parser is destroyed, about a
-	     * third of the memory a 10,000-pod List takes (bench-explain.sh). */
-	    .flags =
-		FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1 | FYPCF_JSON_NONE | FYPCF_DISABLE_RECYCLING,
-	    .diag = fd,
-	};
-	fyp = fy_parser_create(&pcfg);
-	if (!fyp) {
-		fy_diag_destroy(fd);
-		return -ENOMEM;
-	}
-	if (shift) {
-		memcpy(buf, DOC_PREFIX, DOC_PREFIX_LEN);
-		c.shift = DOC_PREFIX_LEN;
-	}
-	if (fy_parser_set_string(fyp, buf, len + c.shift) != 0) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while ((doc = fy_parse_load_document(fyp)) != NULL) {
-		struct fy_node *root = fy_document_root(doc);
-		void *anchors = NULL;
-
-		c.free_items = !fy_document_anchor_iterate(doc, &anchors);
-
-		r = root ? parse_object(&c, root, "", 0) : 0;
-		fy_parse_document_destroy(fyp, doc);
-		if (r < 0)
-			goto out;
-	}
-	if (fy_parser_get_stream_error(fyp)) {
-		diag_from_fy(&c, fd);
-		r = -EINVAL;
-	}
-out:
-	fy_parser_destroy(fyp);
-	fy_diag_destroy(fd);
-	return r;
+	return ydoc_read(buf, len, room, name, on_document, &c, d);
 }
 
 int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
 		 struct cs_diag *d)
 {
-	bool shift = wants_prefix(buf, len);
 	cs_cleanup_free char *text = NULL;
 
-	if (!shift)
+	if (!ydoc_wants_room(buf, len))
 		return parse_text(m, (char *)buf, len, false, name, d);
-	if (!(text = malloc(len + DOC_PREFIX_LEN)))
+	if (!(text = malloc(len + YDOC_ROOM)))
 		return -ENOMEM;
-	memcpy(text + DOC_PREFIX_LEN, buf, len);
+	memcpy(text + YDOC_ROOM, buf, len);
 	return parse_text(m, text, len, true, name, d);
 }
 
@@ -1175,7 +1015,7 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 {
 	cs_cleanup_free char *buf = NULL;
 	size_t len = 0;
-	bool shift;
+	bool room;
 	char *grown;
 	int r = cs_read_file(path, 16u << 20, &buf, &len);
 
@@ -1185,14 +1025,14 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
 	}
 	/* Room for the prefix in place: no second copy of a 16 MB file. */
-	shift = wants_prefix(buf, len);
-	if (shift) {
-		if (!(grown = realloc(buf, len + DOC_PREFIX_LEN)))
+	room = ydoc_wants_room(buf, len);
+	if (room) {
+		if (!(grown = realloc(buf, len + YDOC_ROOM)))
 			return -ENOMEM;
 		buf = grown;
-		memmove(buf + DOC_PREFIX_LEN, buf, len);
+		memmove(buf + YDOC_ROOM, buf, len);
 	}
-	return parse_text(m, buf, len, shift, path, d);
+	return parse_text(m, buf, len, room, path, d);
 }
 
 void cs_k8s_manifest_init(struct cs_k8s_manifest *m)

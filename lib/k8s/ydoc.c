@@ -1,0 +1,652 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * YAML documents from libfyaml's event stream into ydoc trees (ydoc.h).
+ * Each event is freed as soon as it is read, so libfyaml's tokens go with
+ * it; what stays is a node of 32 bytes, its text (a pointer into the input
+ * where libfyaml hands one out, a copy otherwise) and its children.
+ *
+ * The checks that libfyaml 0.7.12's document builder made on top of the
+ * parser are made here the same way, with the same words and places: a
+ * duplicate key (compared as fy_node_compare does), a collection nested 64
+ * deep, aliases resolved as fy_document_lookup_anchor_by_token resolves
+ * them.
+ */
+#include "ydoc.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "ydoc-keys.h"
+
+/* libfyaml's document builder refuses a collection at this depth. */
+#define MAX_DEPTH FYPCF_GUARANTEED_MINIMUM_DEPTH_LIMIT
+
+struct frame {
+	struct ydoc_node *node;
+	size_t base;	       /* where its children start on the pending stack */
+	struct ydoc_keys keys; /* a mapping's keys so far, for duplicates */
+};
+
+struct anchor {
+	const char *name;
+	uint32_t len;
+	size_t pos, order; /* input offset of the anchor; how many came before */
+	struct ydoc_node *node;
+};
+
+struct alias_ref {
+	struct ydoc_node *node;
+	size_t pos; /* input offset of the alias */
+};
+
+struct reader {
+	struct fy_parser *fyp;
+	const char *text; /* what libfyaml reads (with the prefix) */
+	size_t text_len;
+	unsigned shift; /* columns of line 1 that the prefix takes */
+	const char *name;
+	struct cs_diag *d;
+	struct cs_arena *arena; /* the current document's tree */
+	struct ydoc_node *root;
+	struct ydoc_node **pending; /* completed children of open collections */
+	size_t n_pending, cap_pending;
+	struct frame *frames; /* open collections */
+	size_t n_frames, cap_frames;
+	struct anchor *anchors;
+	size_t n_anchors, cap_anchors;
+	struct alias_ref *aliases;
+	size_t n_aliases, cap_aliases;
+};
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 16;
+	if (nc < need)
+		nc = need;
+	if (nc > SIZE_MAX / elem)
+		return -ENOMEM;
+	if (!(p = realloc(*v, nc * elem)))
+		return -ENOMEM;
+	*v = p;
+	*cap = nc;
+	return 0;
+}
+
+#define GROW(r, field, need)                                                                       \
+	grow((void **)&(r)->field, &(r)->cap_##field, (need), sizeof(*(r)->field))
+
+/* ---- errors, as the reader reported libfyaml's ---- */
+
+/* A 1-based libfyaml column as the user's text counts it (see DOC_PREFIX). */
+static unsigned user_column(const struct reader *r, unsigned line, unsigned col)
+{
+	return line == 1 && col > r->shift ? col - r->shift : col;
+}
+
+static void set_file(const struct reader *r)
+{
+	if (r->d)
+		snprintf(r->d->file, sizeof(r->d->file), "%s", r->name ? r->name : "");
+}
+
+/* libfyaml recorded no error, or one without a place: the reader's words. */
+static int syntax_error(const struct reader *r)
+{
+	set_file(r);
+	return cs_diag_set(r->d, EINVAL, 0, 0, "", "YAML: syntax error");
+}
+
+/*
+ * An error libfyaml's document builder raised at a node (a duplicate key,
+ * the depth limit), where it raised it. libfyaml's error columns are
+ * 1-based already and the reader has always added one more (parser_error);
+ * the messages, and the tests that hold them, keep that.
+ */
+static int node_error(const struct reader *r, const struct ydoc_node *n, const char *msg)
+{
+	if (!n->line)
+		return syntax_error(r);
+	set_file(r);
+	return cs_diag_set(r->d, EINVAL, n->line, n->column + 1, "", "YAML: %s", msg);
+}
+
+/* The first error libfyaml's parser collected. */
+static int parser_error(const struct reader *r, struct fy_diag *fd)
+{
+	void *it = NULL;
+	struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
+
+	if (!e)
+		return syntax_error(r);
+	set_file(r);
+	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
+
+	return cs_diag_set(r->d, EINVAL, line,
+			   e->column >= 0 ? user_column(r, line, (unsigned)e->column + 1) : 0, "",
+			   "YAML: %s", e->msg ? e->msg : "syntax error");
+}
+
+/* ---- nodes ---- */
+
+static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_token *t)
+{
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+	if (!m)
+		return;
+	n->line = (uint32_t)m->line + 1;
+	n->column = user_column(r, n->line, (unsigned)m->column + 1);
+}
+
+static size_t input_pos(struct fy_token *t)
+{
+	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+
+	return m ? m->input_pos : 0;
+}
+
+/*
+ * A token's text: in the input when libfyaml gives a pointer there (it
+ * lives as long as the reading), else copied into the document's arena.
+ * Like fy_token_get_text, no token (an empty scalar) is "".
+ */
+static int token_text(struct reader *r, struct fy_token *t, const char **out, uint32_t *len)
+{
+	size_t l = 0;
+	const char *s = fy_token_get_text(t, &l);
+	uintptr_t p = (uintptr_t)s, lo = (uintptr_t)r->text;
+
+	*out = NULL;
+	*len = 0;
+	if (!s)
+		return 0; /* libfyaml could not build it: as if no text */
+	if (l > UINT32_MAX)
+		return -E2BIG;
+	if (l == 0)
+		*out = "";
+	else if (p >= lo && p - lo <= r->text_len && l <= r->text_len - (p - lo))
+		*out = s;
+	else if (!(*out = cs_arena_strndup(r->arena, s, l)))
+		return -ENOMEM;
+	*len = (uint32_t)l;
+	return 0;
+}
+
+static struct ydoc_node *new_node(struct reader *r, enum ydoc_kind kind, enum ydoc_style style)
+{
+	struct ydoc_node *n = cs_arena_alloc(r->arena, sizeof(*n));
+
+	if (n) {
+		n->kind = (uint8_t)kind;
+		n->style = (uint8_t)style;
+	}
+	return n;
+}
+
+/* Tag and anchor of a scalar or collection. */
+static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *tag,
+		      struct fy_token *anchor)
+{
+	uint32_t len;
+	int rc;
+
+	if (tag && (rc = token_text(r, tag, &n->x.tag, &len)) < 0)
+		return rc;
+	if (!anchor)
+		return 0;
+	if ((rc = GROW(r, anchors, r->n_anchors + 1)) < 0)
+		return rc;
+	struct anchor *a = &r->anchors[r->n_anchors];
+
+	if ((rc = token_text(r, anchor, &a->name, &a->len)) < 0)
+		return rc;
+	a->pos = input_pos(anchor);
+	a->order = r->n_anchors++;
+	a->node = n;
+	return 0;
+}
+
+static bool is_scalar_like(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_SCALAR || n->kind == YDOC_ALIAS;
+}
+
+/* ---- building ---- */
+
+static int attach(struct reader *r, struct ydoc_node *n)
+{
+	struct frame *f;
+	size_t have;
+	int rc;
+
+	if (!r->n_frames) {
+		r->root = n;
+		return 0;
+	}
+	f = &r->frames[r->n_frames - 1];
+	have = r->n_pending - f->base;
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
+	    (rc = ydoc_keys_seen(&f->keys, r->pending + f->base, have / 2, n)) != 0)
+		return rc < 0 ? rc : node_error(r, n, "duplicate key");
+	if ((rc = GROW(r, pending, r->n_pending + 1)) < 0)
+		return rc;
+	r->pending[r->n_pending++] = n;
+	return 0;
+}
+
+static int on_scalar(struct reader *r, struct fy_event *e)
+{
+	static const enum ydoc_style styles[] = {
+	    [FYSS_PLAIN] = YDOC_PLAIN,
+	    [FYSS_SINGLE_QUOTED] = YDOC_SINGLE_QUOTED,
+	    [FYSS_DOUBLE_QUOTED] = YDOC_DOUBLE_QUOTED,
+	    [FYSS_LITERAL] = YDOC_LITERAL,
+	    [FYSS_FOLDED] = YDOC_FOLDED,
+	};
+	struct fy_token *v = e->scalar.value;
+	enum fy_scalar_style ss = v ? fy_token_scalar_style(v) : FYSS_PLAIN;
+	bool known = ss >= FYSS_PLAIN && ss <= FYSS_FOLDED;
+	struct ydoc_node *n = new_node(r, YDOC_SCALAR, known ? styles[ss] : YDOC_ANY_STYLE);
+	int rc;
+
+	if (!n)
+		return -ENOMEM;
+	set_mark(r, n, v);
+	if ((rc = token_text(r, v, &n->u.text, &n->n)) < 0 ||
+	    (rc = properties(r, n, e->scalar.tag, e->scalar.anchor)) < 0)
+		return rc;
+	return attach(r, n);
+}
+
+static int on_alias(struct reader *r, struct fy_event *e)
+{
+	struct ydoc_node *n = new_node(r, YDOC_ALIAS, YDOC_ALIAS_STYLE);
+	int rc;
+
+	if (!n)
+		return -ENOMEM;
+	set_mark(r, n, e->alias.anchor);
+	if ((rc = token_text(r, e->alias.anchor, &n->u.text, &n->n)) < 0 ||
+	    (rc = GROW(r, aliases, r->n_aliases + 1)) < 0)
+		return rc;
+	r->aliases[r->n_aliases++] = (struct alias_ref){n, input_pos(e->alias.anchor)};
+	return attach(r, n);
+}
+
+static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *start,
+		    struct fy_token *tag, struct fy_token *anchor, bool flow)
+{
+	struct ydoc_node *n = new_node(r, kind, flow ? YDOC_FLOW : YDOC_BLOCK);
+	char msg[48];
+	int rc;
+
+	if (!n)
+		return -ENOMEM;
+	set_mark(r, n, start);
+	/* The builder counted the document and each open collection. */
+	if (1 + r->n_frames >= MAX_DEPTH) {
+		snprintf(msg, sizeof(msg), "Max depth (%zu) exceeded", 1 + r->n_frames);
+		return node_error(r, n, msg);
+	}
+	if ((rc = properties(r, n, tag, anchor)) < 0 || (rc = GROW(r, frames, r->n_frames + 1)) < 0)
+		return rc;
+	r->frames[r->n_frames++] = (struct frame){.node = n, .base = r->n_pending};
+	return 0;
+}
+
+static int on_end(struct reader *r)
+{
+	struct frame *f = &r->frames[r->n_frames - 1];
+	struct ydoc_node *n = f->node, **kids = r->pending + f->base;
+	size_t count = r->n_pending - f->base;
+
+	if (count > UINT32_MAX)
+		return -E2BIG;
+	if (n->kind == YDOC_SEQ && count) {
+		if (!(n->u.items = cs_arena_alloc(r->arena, count * sizeof(*kids))))
+			return -ENOMEM;
+		memcpy(n->u.items, kids, count * sizeof(*kids));
+		n->n = (uint32_t)count;
+	} else if (n->kind == YDOC_MAP && count) {
+		n->n = (uint32_t)(count / 2);
+		if (!(n->u.pairs = cs_arena_alloc(r->arena, n->n * sizeof(*n->u.pairs))))
+			return -ENOMEM;
+		for (uint32_t i = 0; i < n->n; i++)
+			n->u.pairs[i] = (struct ydoc_pair){kids[2 * i], kids[2 * i + 1]};
+	}
+	ydoc_keys_free(&f->keys);
+	r->n_pending = f->base;
+	r->n_frames--;
+	return attach(r, n);
+}
+
+/* ---- aliases ---- */
+
+static int cmp_name(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return alen ? memcmp(a, b, alen) : 0;
+}
+
+static int cmp_anchor(const void *pa, const void *pb)
+{
+	const struct anchor *a = pa, *b = pb;
+	int c = cmp_name(a->name, a->len, b->name, b->len);
+
+	return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+/* The first anchor whose name sorts after name (after: true) or not before
+ * it (after: false), in [0, n]. */
+static size_t name_bound(const struct anchor *v, size_t n, const char *name, uint32_t len,
+			 bool after)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_name(v[mid].name, v[mid].len, name, len);
+
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* How many of v[0..n) (anchors of one name, in document order) come before
+ * pos: a binary search, as a name may have many anchors and aliases. */
+static size_t count_before(const struct anchor *v, size_t n, size_t pos)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].pos < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * libfyaml resolves an alias by name over the whole document: the only
+ * anchor of that name, even one after the alias; of several, the last one
+ * before the alias, else the last of them. An alias that names a path
+ * ("*a/b") is not followed into it: it does not resolve.
+ */
+static void resolve_aliases(struct reader *r)
+{
+	if (!r->n_aliases || !r->n_anchors)
+		return; /* no alias, or every alias stays unresolved */
+	qsort(r->anchors, r->n_anchors, sizeof(*r->anchors), cmp_anchor);
+	for (size_t i = 0; i < r->n_aliases; i++) {
+		struct ydoc_node *n = r->aliases[i].node;
+		size_t lo = name_bound(r->anchors, r->n_anchors, n->u.text, n->n, false);
+		size_t hi = name_bound(r->anchors, r->n_anchors, n->u.text, n->n, true), k;
+
+		if (hi == lo)
+			continue;
+		k = count_before(r->anchors + lo, hi - lo, r->aliases[i].pos);
+		n->x.target = r->anchors[hi - lo == 1 || k == 0 ? hi - 1 : lo + k - 1].node;
+	}
+}
+
+/* ---- documents ---- */
+
+static void end_document(struct reader *r)
+{
+	for (size_t i = 0; i < r->n_frames; i++) /* left open by an error */
+		ydoc_keys_free(&r->frames[i].keys);
+	cs_arena_free(r->arena);
+	r->arena = NULL;
+	r->root = NULL;
+	r->n_pending = r->n_frames = r->n_anchors = r->n_aliases = 0;
+}
+
+static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *user)
+{
+	int rc;
+
+	switch (e->type) {
+	case FYET_DOCUMENT_START:
+		end_document(r);
+		return (r->arena = cs_arena_new()) ? 0 : -ENOMEM;
+	case FYET_DOCUMENT_END:
+		resolve_aliases(r);
+		rc = fn(user, r->root);
+		end_document(r);
+		return rc;
+	case FYET_SCALAR:
+		return on_scalar(r, e);
+	case FYET_ALIAS:
+		return on_alias(r, e);
+	case FYET_MAPPING_START: {
+		struct fy_token *t = e->mapping_start.mapping_start;
+
+		return on_start(r, YDOC_MAP, t, e->mapping_start.tag, e->mapping_start.anchor,
+				t && fy_token_get_type(t) == FYTT_FLOW_MAPPING_START);
+	}
+	case FYET_SEQUENCE_START: {
+		struct fy_token *t = e->sequence_start.sequence_start;
+
+		return on_start(r, YDOC_SEQ, t, e->sequence_start.tag, e->sequence_start.anchor,
+				t && fy_token_get_type(t) == FYTT_FLOW_SEQUENCE_START);
+	}
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		return r->n_frames ? on_end(r) : -EINVAL;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * YAML and JSON are UTF-8 text (and Kubernetes accepts nothing else). Checked
+ * before libfyaml sees the bytes: libfyaml 0.7.12 loops forever on some
+ * invalid sequences (a '%' directive followed by 0xff, found by fuzzing).
+ * Returns the offset of the first bad byte, or len.
+ */
+static size_t utf8_check(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return i;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+static int not_utf8(const struct reader *r, const char *text, size_t bad)
+{
+	unsigned line = 1, col = 1;
+
+	for (size_t i = 0; i < bad; i++) {
+		if (text[i] == '\n')
+			line++, col = 1;
+		else if (((unsigned char)text[i] & 0xc0) != 0x80)
+			col++;
+	}
+	set_file(r);
+	return cs_diag_set(r->d, EINVAL, line, col, "",
+			   text[bad] ? "not UTF-8 text (byte 0x%02x)" : "NUL byte in the text%.0d",
+			   (unsigned char)text[bad]);
+}
+
+/*
+ * Why a document that opens with '{' or '[' gets "--- " in front: libfyaml
+ * 0.7.12 hands out no token while any simple key may still be pending, and
+ * a flow collection at column 1 in block context may be the key of a block
+ * mapping ("{a: 1}: b") until its line ends, with no length limit. For
+ * one-line JSON (what kubectl and generators write) that line is the whole
+ * document, so every token of it, down to each ':' and ',', stayed queued
+ * until the end. After "--- " no simple key is allowed, so the scanner
+ * hands tokens out as it reads them. No valid manifest changes meaning: a
+ * collection as a mapping key is not one. Columns on line 1 are given back
+ * by user_column.
+ */
+#define DOC_PREFIX "--- "
+
+bool ydoc_wants_room(const char *text, size_t len)
+{
+	return len > 0 && (text[0] == '{' || text[0] == '[');
+}
+
+static struct fy_parser *new_parser(struct fy_diag **fd)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parser *fyp;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.level = FYET_ERROR;
+	if (!(*fd = fy_diag_create(&dcfg)))
+		return NULL;
+	fy_diag_set_collect_errors(*fd, true);
+	struct fy_parse_cfg pcfg = {
+	    /* No recycling: libfyaml would keep every token and event of the
+	     * stream on its free lists until the parser is destroyed. */
+	    .flags =
+		FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1 | FYPCF_JSON_NONE | FYPCF_DISABLE_RECYCLING,
+	    .diag = *fd,
+	};
+	if (!(fyp = fy_parser_create(&pcfg))) {
+		fy_diag_destroy(*fd);
+		*fd = NULL;
+	}
+	return fyp;
+}
+
+static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)
+{
+	struct fy_event *e;
+	int rc = 0;
+
+	while (rc >= 0 && (e = fy_parser_parse(r->fyp)) != NULL) {
+		rc = on_event(r, e, fn, user);
+		fy_parser_event_free(r->fyp, e);
+	}
+	if (rc >= 0 && fy_parser_get_stream_error(r->fyp))
+		rc = parser_error(r, fd);
+	return rc;
+}
+
+int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
+	      struct cs_diag *d)
+{
+	struct reader r = {.name = name, .d = d};
+	const char *text = buf + (room ? YDOC_ROOM : 0);
+	size_t bad = utf8_check((const unsigned char *)text, len);
+	struct fy_diag *fd;
+	int rc;
+
+	if (bad < len)
+		return not_utf8(&r, text, bad);
+	if (room) {
+		memcpy(buf, DOC_PREFIX, YDOC_ROOM);
+		r.shift = YDOC_ROOM;
+	}
+	r.text = buf;
+	r.text_len = len + r.shift;
+	if (!(r.fyp = new_parser(&fd)))
+		return -ENOMEM;
+	rc = fy_parser_set_string(r.fyp, buf, r.text_len) ? -ENOMEM : read_events(&r, fd, fn, user);
+	end_document(&r);
+	free(r.pending);
+	free(r.frames);
+	free(r.anchors);
+	free(r.aliases);
+	fy_parser_destroy(r.fyp);
+	fy_diag_destroy(fd);
+	return rc;
+}
+
+/* ---- reading the tree ---- */
+
+struct cs_pos ydoc_pos(const struct ydoc_node *n)
+{
+	/* Bounded, as before: a mark deeper than this is not worth a walk. */
+	for (int depth = 0; n && depth < 16; depth++) {
+		if (is_scalar_like(n))
+			return (struct cs_pos){n->line, n->column};
+		if (!n->n)
+			break;
+		n = n->kind == YDOC_MAP ? n->u.pairs[0].key : n->u.items[0];
+	}
+	return (struct cs_pos){0, 0};
+}
+
+struct ydoc_node *ydoc_get(const struct ydoc_node *map, const char *key)
+{
+	size_t len = strlen(key);
+
+	if (!map || map->kind != YDOC_MAP)
+		return NULL;
+	for (uint32_t i = 0; i < map->n; i++) {
+		const struct ydoc_node *k = map->u.pairs[i].key;
+
+		if (k->kind == YDOC_SCALAR && k->n == len && k->u.text &&
+		    !memcmp(k->u.text, key, len))
+			return map->u.pairs[i].value;
+	}
+	return NULL;
+}
+
+bool ydoc_is_null(const struct ydoc_node *n)
+{
+	const char *s;
+
+	if (!n)
+		return true;
+	if (n->kind != YDOC_SCALAR || n->style != YDOC_PLAIN)
+		return false;
+	s = n->u.text;
+	if (!s || n->n == 0)
+		return true;
+	return (n->n == 1 && s[0] == '~') ||
+	       (n->n == 4 &&
+		(!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
+}

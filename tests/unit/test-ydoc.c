@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The manifest reader's compact YAML tree (lib/k8s/ydoc.c): styles, tags,
+ * marks, anchors and aliases, multi-document streams, and the errors that
+ * libfyaml's document builder used to raise (duplicate keys, depth).
+ * Each document is written out as text by dump() and compared whole.
+ */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k8s/ydoc.h"
+
+struct out {
+	char buf[4096];
+	size_t len;
+	int stop_after; /* documents to read before the callback fails; 0: never */
+	int docs;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (o->len < sizeof(o->buf))
+		o->len += (size_t)vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+	va_end(ap);
+	if (o->len > sizeof(o->buf))
+		o->len = sizeof(o->buf);
+}
+
+/* scalar: style mark, text, @line:col; alias: *name@line:col=>where its
+ * target is; collections in flow style with ydoc_pos after them. */
+static void dump(struct out *o, const struct ydoc_node *n)
+{
+	static const char style[] = {[YDOC_PLAIN] = '=',
+				     [YDOC_SINGLE_QUOTED] = '\'',
+				     [YDOC_DOUBLE_QUOTED] = '"',
+				     [YDOC_LITERAL] = '|',
+				     [YDOC_FOLDED] = '>'};
+	struct cs_pos p = ydoc_pos(n);
+
+	if (n->kind != YDOC_ALIAS && n->x.tag)
+		put(o, "!%s ", n->x.tag);
+	switch (n->kind) {
+	case YDOC_SCALAR:
+		put(o, "%c%.*s@%u:%u", n->style <= YDOC_FOLDED ? style[n->style] : '?', (int)n->n,
+		    n->u.text, n->line, n->column);
+		break;
+	case YDOC_ALIAS:
+		put(o, "*%.*s@%u:%u=>", (int)n->n, n->u.text, n->line, n->column);
+		if (n->x.target) {
+			struct cs_pos t = ydoc_pos(n->x.target);
+
+			put(o, "%u:%u", t.line, t.column);
+		} else {
+			put(o, "none");
+		}
+		break;
+	case YDOC_SEQ:
+		put(o, "[");
+		for (uint32_t i = 0; i < n->n; i++) {
+			put(o, i ? ", " : "");
+			dump(o, n->u.items[i]);
+		}
+		put(o, "]%s@%u:%u", n->style == YDOC_FLOW ? "f" : "b", p.line, p.column);
+		break;
+	case YDOC_MAP:
+		put(o, "{");
+		for (uint32_t i = 0; i < n->n; i++) {
+			put(o, i ? ", " : "");
+			dump(o, n->u.pairs[i].key);
+			put(o, ": ");
+			dump(o, n->u.pairs[i].value);
+		}
+		put(o, "}%s@%u:%u", n->style == YDOC_FLOW ? "f" : "b", p.line, p.column);
+		break;
+	}
+}
+
+static int on_doc(void *user, struct ydoc_node *root)
+{
+	struct out *o = user;
+
+	if (o->stop_after && o->docs == o->stop_after)
+		return -ECANCELED;
+	o->docs++;
+	put(o, "%s", o->docs > 1 ? "\n" : "");
+	if (root)
+		dump(o, root);
+	else
+		put(o, "(none)");
+	return 0;
+}
+
+/* Read text as cs_k8s_parse does (room for one-line JSON); 0 or -errno. */
+static int read_text(const char *text, struct out *o, struct cs_diag *d)
+{
+	size_t len = strlen(text);
+	char *buf = malloc(len + YDOC_ROOM + 1);
+	bool room = ydoc_wants_room(text, len);
+	int r;
+
+	assert_non_null(buf);
+	memcpy(buf + (room ? YDOC_ROOM : 0), text, len);
+	memset(d, 0, sizeof(*d));
+	r = ydoc_read(buf, len, room, "t.yaml", on_doc, o, d);
+	free(buf);
+	return r;
+}
+
+static void expect_tree(const char *text, const char *want)
+{
+	struct out o = {0};
+	struct cs_diag d;
+
+	assert_int_equal(read_text(text, &o, &d), 0);
+	if (strcmp(o.buf, want)) {
+		fprintf(stderr, "text: %s\ngot:  %s\nwant: %s\n", text, o.buf, want);
+		fail();
+	}
+}
+
+static void expect_error(const char *text, unsigned line, unsigned col, const char *msg)
+{
+	struct out o = {0};
+	struct cs_diag d;
+
+	if (read_text(text, &o, &d) != -EINVAL) {
+		fprintf(stderr, "text: %s\nread without error: %s\n", text, o.buf);
+		fail();
+	}
+	assert_string_equal(d.file, "t.yaml");
+	if (d.line != line || d.column != col || strcmp(d.message, msg)) {
+		fprintf(stderr, "text: %s\ngot:  %u:%u %s\nwant: %u:%u %s\n", text, d.line,
+			d.column, d.message, line, col, msg);
+		fail();
+	}
+}
+
+static void test_scalars(void **state)
+{
+	(void)state;
+	expect_tree("a: plain\nb: 'single'\nc: \"dq\\tx\"\nd: |\n  lit\ne: >-\n  fol\n  ded\nf:\n",
+		    "{=a@1:1: =plain@1:4, =b@2:1: 'single@2:5, =c@3:1: \"dq\tx@3:5, =d@4:1: "
+		    "|lit\n@5:1, =e@6:1: >fol ded@7:1, =f@9:1: =@0:0}b@1:1");
+	/* tags are kept; YAML 1.1 words are left to the manifest reader */
+	expect_tree("- !!str on\n- !custom x\n- no\n",
+		    "[!tag:yaml.org,2002:str =on@1:9, !!custom =x@2:11, =no@3:3]b@1:9");
+}
+
+static void test_marks(void **state)
+{
+	(void)state;
+	/* a collection is where its first scalar is; empty ones are nowhere;
+	 * the walk stops 16 levels down */
+	expect_tree("k:\n  - []\n  - {}\n  - [[x]]\n  - {? [y]: z}\n",
+		    "{=k@1:1: [[]f@0:0, {}f@0:0, [[=x@4:7]f@4:7]f@4:7, {[=y@5:9]f@5:9: "
+		    "=z@5:13}f@5:9]b@0:0}b@1:1");
+	{
+		struct out o = {0};
+		struct cs_diag d;
+		char text[64] = "";
+
+		for (int i = 0; i < 17; i++)
+			strcat(text, "[");
+		strcat(text, "x");
+		for (int i = 0; i < 17; i++)
+			strcat(text, "]");
+		assert_int_equal(read_text(text, &o, &d), 0);
+		assert_non_null(strstr(o.buf, "[=x@1:18]f@1:18]f@1:18"));
+		/* the two outermost would need a walk of 17 and 18 levels */
+		assert_non_null(strstr(o.buf, "]f@1:18]f@0:0]f@0:0"));
+		assert_int_equal(strlen(strstr(o.buf, "]f@1:18]f@0:0]f@0:0")), 19);
+	}
+	/* one-line JSON: the prefix the reader adds costs no column */
+	expect_tree("{\"a\": [1, \"b\"]}", "{\"a@1:3: [=1@1:8, \"b@1:12]f@1:8}f@1:3");
+}
+
+static void test_aliases(void **state)
+{
+	(void)state;
+	/* the anchored node itself, not a copy; the alias's own mark */
+	expect_tree("a: &x {k: v}\nb: *x\n",
+		    "{=a@1:1: {=k@1:8: =v@1:11}f@1:8, =b@2:1: *x@2:5=>1:8}b@1:1");
+	/* one anchor of a name: found even after the alias (as libfyaml did) */
+	expect_tree("- *x\n- &x y\n", "[*x@1:4=>2:6, =y@2:6]b@1:4");
+	/* several: the last before the alias, else the last of all */
+	expect_tree("- *x\n- &x a\n- *x\n- &x b\n- *x\n",
+		    "[*x@1:4=>4:6, =a@2:6, *x@3:4=>2:6, =b@4:6, *x@5:4=>4:6]b@1:4");
+	expect_tree("- *nope\n", "[*nope@1:4=>none]b@1:4");
+	/* a path in an alias is not followed */
+	expect_tree("- &x [1]\n- *x/0\n", "[[=1@1:7]f@1:7, *x/0@2:4=>none]b@1:7");
+	/* a cycle is a tree with a back edge; the reader's budget stops a walk */
+	expect_tree("&s [*s]\n", "[*s@1:6=>1:6]f@1:6");
+	/* anchors do not cross documents */
+	expect_tree("&a x\n---\n*a\n", "=x@1:4\n*a@3:2=>none");
+}
+
+static void test_documents(void **state)
+{
+	struct out o = {0};
+	struct cs_diag d;
+
+	(void)state;
+	expect_tree("a\n---\n---\n{b: c}\n...\n--- d\n",
+		    "=a@1:1\n=@0:0\n{=b@4:2: =c@4:5}f@4:2\n=d@6:5");
+	expect_tree("", "");
+	expect_tree("# nothing\n", "");
+	/* the callback's error stops the reading: later syntax is not read */
+	o.stop_after = 1;
+	assert_int_equal(read_text("a\n---\nb\n---\n[\n", &o, &d), -ECANCELED);
+	assert_string_equal(o.buf, "=a@1:1");
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	/* duplicate keys, quoted or not; libfyaml's column + 1 as before */
+	expect_error("kind: Pod\nkind: Pod\n", 2, 2, "YAML: duplicate key");
+	expect_error("a: 1\n\"a\": 2\n", 2, 3, "YAML: duplicate key");
+	expect_error("{\"kind\":\"Pod\",\"kind\":\"Pod\"}", 1, 17, "YAML: duplicate key");
+	/* complex keys compare by content, mappings in any order */
+	expect_error("? {a: 1, b: 2}\n: 1\n? {b: 2, a: 1}\n: 2\n", 3, 4, "YAML: duplicate key");
+	expect_tree("? {a: 1}\n: 1\n? {a: 2}\n: 2\n",
+		    "{{=a@1:4: =1@1:7}f@1:4: =1@2:3, {=a@3:4: =2@3:7}f@3:4: =2@4:3}b@1:4");
+	/* empty keys are equal and have no place: libfyaml said nothing */
+	expect_error("\"\": 1\n: 2\n", 0, 0, "YAML: syntax error");
+	/* the duplicate is found before a later syntax error */
+	expect_error("a: 1\na: 2\nb: [\n", 2, 2, "YAML: duplicate key");
+	/* 63 nested collections are fine, the 64th level is refused */
+	{
+		char text[160];
+		struct out o = {0};
+		struct cs_diag d;
+
+		for (int n = 63; n <= 64; n++) {
+			size_t k = 0;
+
+			for (int i = 0; i < n; i++)
+				text[k++] = '[';
+			text[k++] = 'x';
+			for (int i = 0; i < n; i++)
+				text[k++] = ']';
+			text[k] = '\0';
+			o.len = 0;
+			o.buf[0] = '\0';
+			if (n == 63)
+				assert_int_equal(read_text(text, &o, &d), 0);
+			else
+				expect_error(text, 1, 65, "YAML: Max depth (64) exceeded");
+		}
+	}
+	expect_error("a: [b, c\n", 2, 2, "YAML: flow sequence without a closing bracket");
+	expect_error("{\"a\":[{\"b\":\"c\",]}", 1, 17, "YAML: mismatched flow sequence end");
+	expect_error("a: \xff\n", 1, 4, "not UTF-8 text (byte 0xff)");
+}
+
+static int check_lookup(void *user, struct ydoc_node *root)
+{
+	const struct ydoc_node *kind = ydoc_get(root, "kind");
+
+	(void)user;
+	assert_non_null(kind);
+	assert_int_equal(kind->n, 3);
+	assert_memory_equal(kind->u.text, "Pod", 3);
+	assert_null(ydoc_get(root, "kin"));
+	assert_null(ydoc_get(kind, "kind"));
+	assert_null(ydoc_get(NULL, "kind"));
+	assert_true(ydoc_is_null(ydoc_get(root, "n1")));
+	assert_false(ydoc_is_null(ydoc_get(root, "n2")));
+	assert_true(ydoc_is_null(ydoc_get(root, "n3")));
+	assert_true(ydoc_is_null(ydoc_get(root, "n4")));
+	assert_true(ydoc_is_null(ydoc_get(root, "absent")));
+	assert_false(ydoc_is_null(kind));
+	return 0;
+}
+
+/* Past a few keys a mapping's keys are hashed: the same answers. */
+static void test_many_keys(void **state)
+{
+	char text[1024], *end = text;
+	struct out o = {0};
+	struct cs_diag d;
+
+	(void)state;
+	for (int i = 0; i < 40; i++)
+		end += sprintf(end, "k%d: %d\n", i, i);
+	strcpy(end, "\"k7\": dup\n");
+	expect_error(text, 41, 3, "YAML: duplicate key");
+	strcpy(end, ": 1\n\"\": 2\n"); /* empty keys are null, and alike */
+	expect_error(text, 42, 3, "YAML: duplicate key");
+	strcpy(end, "? [a, {b: c}]\n: 1\n? [a, {b: c}]\n: 2\n");
+	expect_error(text, 43, 4, "YAML: duplicate key");
+	/* an alias key is not the scalar it names, nor its anchor's text */
+	strcpy(end, "&x a: 1\n*x : 2\n? [a]\n: 3\nk39x: 4\n");
+	assert_int_equal(read_text(text, &o, &d), 0);
+	assert_non_null(strstr(o.buf, "*x@42:2=>41:4: =2@42:6, [=a@43:4]f@43:4: =3@44:3"));
+}
+
+static void test_lookup(void **state)
+{
+	(void)state;
+	/* ydoc_get matches the text of plain and quoted keys, never an alias
+	 * key; ydoc_is_null is YAML's null for plain scalars only */
+	const char *text = "x: &k kind\n*k : alias\n'kind': Pod\nn1: ~\nn2: \"\"\nn3: NULL\nn4:\n";
+	char *buf = strdup(text);
+	struct cs_diag d;
+
+	assert_int_equal(ydoc_read(buf, strlen(text), false, "t", check_lookup, NULL, &d), 0);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_scalars), cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_aliases), cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_errors),  cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_lookup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
