@@ -14,6 +14,7 @@
 #include "capscope/k8s.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ struct ctx {
 	struct cs_k8s_manifest *m;
 	const char *name;
 	struct cs_diag *d;
-	long budget;
+	long budget, budget_given; /* node visits left, and at the document's start */
 };
 
 static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
@@ -115,7 +116,8 @@ static int visit(struct ctx *c, struct ydoc_node **np, const char *field)
 		return 0;
 	if (--c->budget < 0)
 		return errf(c, n, E2BIG, field,
-			    "document expands to more than %d nodes (alias bomb?)", NODE_BUDGET);
+			    "document expands to more than %ld node visits (alias bomb?)",
+			    c->budget_given);
 	if (n->kind == YDOC_ALIAS) {
 		if (!n->x.target)
 			return errf(c, n, EINVAL, field, "alias does not resolve");
@@ -980,16 +982,27 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 
 /* ---- documents ---- */
 
-static int on_document(void *user, struct ydoc_node *root)
+/*
+ * The visit budget is per document (an alias refers only within its own)
+ * and grows with the document: without aliases each node is visited a few
+ * times, so a List of many thousand pods, or a stream of them, is read
+ * whole, while an alias bomb, whose visits grow exponentially with its
+ * size, still stops.
+ */
+static int on_document(void *user, struct ydoc_node *root, size_t nodes)
 {
-	return root ? parse_object(user, root, "", 0) : 0;
+	struct ctx *c = user;
+
+	c->budget = NODE_BUDGET + (nodes < LONG_MAX / 16 ? (long)nodes * 8 : LONG_MAX / 2);
+	c->budget_given = c->budget;
+	return root ? parse_object(c, root, "", 0) : 0;
 }
 
 /* buf holds YDOC_ROOM free bytes before the text when room is set. */
 static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool room, const char *name,
 		      struct cs_diag *d)
 {
-	struct ctx c = {.m = m, .name = name, .d = d, .budget = NODE_BUDGET};
+	struct ctx c = {.m = m, .name = name, .d = d};
 
 	if (!m->arena && !(m->arena = cs_arena_new()))
 		return -ENOMEM;

@@ -53,6 +53,7 @@ struct reader {
 	struct cs_diag *d;
 	struct cs_arena *arena; /* the current document's tree */
 	struct ydoc_node *root;
+	size_t n_nodes;		    /* in the current document's tree */
 	struct ydoc_node **pending; /* completed children of open collections */
 	size_t n_pending, cap_pending;
 	struct frame *frames; /* open collections */
@@ -187,6 +188,7 @@ static struct ydoc_node *new_node(struct reader *r, enum ydoc_kind kind, enum yd
 	struct ydoc_node *n = cs_arena_alloc(r->arena, sizeof(*n));
 
 	if (n) {
+		r->n_nodes++;
 		n->kind = (uint8_t)kind;
 		n->style = (uint8_t)style;
 	}
@@ -415,6 +417,7 @@ static void end_document(struct reader *r)
 	cs_arena_free(r->arena);
 	r->arena = NULL;
 	r->root = NULL;
+	r->n_nodes = 0;
 	r->n_pending = r->n_frames = r->n_anchors = r->n_aliases = 0;
 }
 
@@ -428,7 +431,7 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 		return (r->arena = cs_arena_new()) ? 0 : -ENOMEM;
 	case FYET_DOCUMENT_END:
 		resolve_aliases(r);
-		rc = fn(user, r->root);
+		rc = fn(user, r->root, r->n_nodes);
 		end_document(r);
 		return rc;
 	case FYET_SCALAR:

@@ -63,9 +63,10 @@ struct ydoc_pair {
 	struct ydoc_node *key, *value;
 };
 
-/* Called with each document's root (NULL for an empty document); the tree
- * is freed when it returns. A negative return stops the reading. */
-typedef int (*ydoc_doc_fn)(void *user, struct ydoc_node *root);
+/* Called with each document's root (NULL for an empty document) and the
+ * number of nodes its tree holds; the tree is freed when it returns. A
+ * negative return stops the reading. */
+typedef int (*ydoc_doc_fn)(void *user, struct ydoc_node *root, size_t nodes);
 
 /*
  * Bytes a caller leaves before the text so that one-line JSON can be read

@@ -85,7 +85,7 @@ static void dump(struct out *o, const struct ydoc_node *n)
 	}
 }
 
-static int on_doc(void *user, struct ydoc_node *root)
+static int on_doc(void *user, struct ydoc_node *root, size_t nodes)
 {
 	struct out *o = user;
 
@@ -263,7 +263,7 @@ static void test_errors(void **state)
 	expect_error("a: \xff\n", 1, 4, "not UTF-8 text (byte 0xff)");
 }
 
-static int check_lookup(void *user, struct ydoc_node *root)
+static int check_lookup(void *user, struct ydoc_node *root, size_t nodes)
 {
 	const struct ydoc_node *kind = ydoc_get(root, "kind");
 
