@@ -11,6 +11,7 @@
  * deep, aliases resolved as fy_document_lookup_anchor_by_token resolves
  * them.
  */
+#include "fyaml-mark.h"
 #include "ydoc.h"
 
 #include <errno.h>
@@ -459,66 +460,6 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 }
 
 /*
- * YAML and JSON are UTF-8 text (and Kubernetes accepts nothing else). Checked
- * before libfyaml sees the bytes: libfyaml 0.7.12 loops forever on some
- * invalid sequences (a '%' directive followed by 0xff, found by fuzzing).
- * Returns the offset of the first bad byte, or len.
- */
-static size_t utf8_check(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			if (c == 0)
-				return i;
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return i;
-		i += n + 1;
-	}
-	return len;
-}
-
-static int not_utf8(const struct reader *r, const char *text, size_t bad)
-{
-	unsigned line = 1, col = 1;
-
-	for (size_t i = 0; i < bad; i++) {
-		if (text[i] == '\n')
-			line++, col = 1;
-		else if (((unsigned char)text[i] & 0xc0) != 0x80)
-			col++;
-	}
-	set_file(r);
-	return cs_diag_set(r->d, EINVAL, line, col, "",
-			   text[bad] ? "not UTF-8 text (byte 0x%02x)" : "NUL byte in the text%.0d",
-			   (unsigned char)text[bad]);
-}
-
-/*
  * Why a document that opens with '{' or '[' gets "--- " in front: libfyaml
  * 0.7.12 hands out no token while any simple key may still be pending, and
  * a flow collection at column 1 in block context may be the key of a block
@@ -582,12 +523,15 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 {
 	struct reader r = {.name = name, .d = d};
 	const char *text = buf + (room ? YDOC_ROOM : 0);
-	size_t bad = utf8_check((const unsigned char *)text, len);
 	struct fy_diag *fd;
 	int rc;
 
-	if (bad < len)
-		return not_utf8(&r, text, bad);
+	/* UTF-8 only (Kubernetes accepts nothing else), checked before libfyaml
+	 * sees the bytes: it loops forever on some invalid sequences. */
+	if ((rc = cs_fy_check_text(text, len, "", d)) < 0) {
+		set_file(&r);
+		return rc;
+	}
 	if (room) {
 		memcpy(buf, DOC_PREFIX, YDOC_ROOM);
 		r.shift = YDOC_ROOM;
