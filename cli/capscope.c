@@ -12,18 +12,30 @@
 #include "commands.h"
 #include "output.h"
 
+/*
+ * In the static capscope the commands that run in capscope-dyn name no
+ * function here: nothing then refers to their code, so the linker leaves it
+ * (and its tables, which a static-pie start-up must relocate page by page)
+ * out of the program the small commands start.
+ */
+#ifdef CS_DYN_PATH
+#define DYNAMIC(fn) NULL, true
+#else
+#define DYNAMIC(fn) fn, true
+#endif
+
 static const struct cs_cmd commands[] = {
     {"decode", "capability masks to names, as capsh --decode", cmd_decode},
     {"encode", "capability names or libcap text to masks", cmd_encode},
     {"ps", "the five sets and credentials of processes", cmd_ps},
     {"file", "file capabilities: get, set, rm", cmd_file},
-    {"scan", "privileged files in a tree or a container image", cmd_scan, true},
+    {"scan", "privileged files in a tree or a container image", DYNAMIC(cmd_scan)},
     {"trace", "live capability checks (eBPF) and the least set", cmd_trace},
     {"run", "run a command with exact credentials, fail closed", cmd_run},
-    {"explain", "predict credentials step by step: explain oci BUNDLE", cmd_explain, true},
-    {"lint", "check manifests in CI: rules from the model, SARIF", cmd_lint, true},
+    {"explain", "predict credentials step by step: explain oci BUNDLE", DYNAMIC(cmd_explain)},
+    {"lint", "check manifests in CI: rules from the model, SARIF", DYNAMIC(cmd_lint)},
     {"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
-    {"serve", "node agent (Prometheus metrics) and admission webhook", cmd_serve, true},
+    {"serve", "node agent (Prometheus metrics) and admission webhook", DYNAMIC(cmd_serve)},
 };
 
 #ifdef CS_DYN_PATH
@@ -112,9 +124,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-#ifdef CS_DYN_PATH
-	cs_static_nss_files_only();
-#endif
 	if (argc < 2) {
 		usage(stderr);
 		return CS_EXIT_USAGE;

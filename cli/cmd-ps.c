@@ -327,6 +327,7 @@ int cmd_ps(int argc, char **argv)
 	if (optind < argc && (rc = parse_pids(argc, argv, optind, &pids, &so.npids)) != 0)
 		return rc;
 	so.pids = pids;
+	so.ids = CS_CLI_IDS;
 	/* Only the views that show securebits pay for loading the iterator. */
 	so.securebits = !o.no_bpf && (o.verbose || o.json);
 	rc = cs_proc_snapshot(&so, &s, &d);

@@ -61,13 +61,6 @@ static const char help[] =
     "  capscope run --bounding net_bind_service --no-new-privs -- ./server\n"
     "  capscope run --dry-run --user 1000 --keep-groups --caps cap_chown=ep -- id\n";
 
-/* The static capscope-run reads /etc/passwd and /etc/group itself (no NSS). */
-#ifdef CS_STATIC_RUN
-#define IDS (&cs_ids_etc_files)
-#else
-#define IDS (&cs_ids_nss)
-#endif
-
 /* A library diagnostic as a usage error (or "out of memory"). */
 static int args_err(int rc, const struct cs_diag *d)
 {
@@ -258,13 +251,13 @@ int cmd_run(int argc, char **argv)
 			user = optarg;
 			break;
 		case 'g':
-			rc = cs_launch_args_gid("--group", optarg, IDS, &p->gid, &d);
+			rc = cs_launch_args_gid("--group", optarg, CS_CLI_IDS, &p->gid, &d);
 			p->set_gid = true;
 			break;
 		case O_GROUPS:
 			ngroupopts++;
 			p->groups_mode = CS_GROUPS_LIST;
-			rc = cs_launch_args_groups(p, optarg, IDS, &d);
+			rc = cs_launch_args_groups(p, optarg, CS_CLI_IDS, &d);
 			break;
 		case O_CLEAR:
 			ngroupopts++;
@@ -319,7 +312,7 @@ int cmd_run(int argc, char **argv)
 		if (rc)
 			return rc < 0 ? args_err(rc, &d) : rc;
 	}
-	if (user && (rc = cs_launch_args_user(p, user, IDS, &d)))
+	if (user && (rc = cs_launch_args_user(p, user, CS_CLI_IDS, &d)))
 		return args_err(rc, &d);
 	if (ngroupopts > 1)
 		return cs_usage_err(CMD, "--groups, --clear-groups and --keep-groups exclude each "

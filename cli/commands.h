@@ -5,6 +5,20 @@
 
 #include <stdbool.h>
 
+#include "capscope/ids.h"
+
+/*
+ * Where the commands look users and groups up. The static programs
+ * (capscope, capscope-run) read /etc/passwd and /etc/group themselves: a
+ * static program cannot load NSS modules safely (capscope/ids.h), and
+ * starting NSS would read /etc/nsswitch.conf on every start.
+ */
+#if defined(CS_DYN_PATH) || defined(CS_STATIC_RUN)
+#define CS_CLI_IDS (&cs_ids_etc_files)
+#else
+#define CS_CLI_IDS (&cs_ids_nss)
+#endif
+
 int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
@@ -16,8 +30,6 @@ int scan_diff_main(const char *old, const char *new, const struct cs_scan_opts *
 int cmd_trace(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_run(int argc, char **argv);
-/* Static programs (capscope, capscope-run): users and groups from files only (static-nss.c). */
-void cs_static_nss_files_only(void);
 int cmd_policy(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);

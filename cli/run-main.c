@@ -7,6 +7,5 @@
 
 int main(int argc, char **argv)
 {
-	cs_static_nss_files_only();
 	return cmd_run(argc, argv);
 }

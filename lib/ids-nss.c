@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* User and group lookups through glibc's NSS (see launch-args.h). */
-#include "capscope/launch-args.h"
+/* User and group lookups through glibc's NSS (see ids.h). */
+#include "capscope/ids.h"
 
 const struct cs_ids cs_ids_nss = {
     .pw_name = getpwnam,

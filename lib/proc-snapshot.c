@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "capscope/ids.h"
 #include "capscope/proc.h"
 #include "internal/cleanup.h"
 #include "internal/secbits.h"
@@ -23,6 +24,7 @@
  * (bench/bench-foundation.sh).
  */
 struct user_cache {
+	const struct cs_ids *ids;
 	struct {
 		uid_t uid;
 		char *name;
@@ -47,7 +49,11 @@ static char *user_name(struct user_cache *c, uid_t uid)
 		if (c->e[i].uid == uid)
 			return strdup(c->e[i].name);
 	snprintf(num, sizeof(num), "%u", (unsigned)uid);
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_name)
+	if (c->ids)
+		res = c->ids->pw_uid(uid);
+	else if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0)
+		res = NULL;
+	if (res && res->pw_name)
 		name = res->pw_name;
 	copy = strdup(name);
 	if (!copy)
@@ -277,8 +283,10 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
 		     struct cs_diag *d)
 {
-	struct snap_ctx c = {
-	    .self = getpid(), .skip_cmdline = o->skip_cmdline, .skip_container = o->skip_container};
+	struct snap_ctx c = {.self = getpid(),
+			     .skip_cmdline = o->skip_cmdline,
+			     .skip_container = o->skip_container,
+			     .users.ids = o->ids};
 	struct cs_secbits_table sb = {0};
 	cs_cleanup_free pid_t *all = NULL;
 	const pid_t *pids = o->pids;

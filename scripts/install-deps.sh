@@ -16,7 +16,7 @@ packages=(
   clang-format-14
   # oracles and the real things the tests run
   libcap2-bin runc attr util-linux iproute2 netcat-openbsd jq zstd tar gzip
-  valgrind bpftrace hyperfine libcap-ng-utils groff-base
+  valgrind bpftrace hyperfine libcap-ng-utils groff-base strace
   # the container runtimes as oracles (tests/truth/{containerd,docker,podman}-matrix.sh)
   containerd docker.io podman curl python3 python3-grpcio python3-protobuf protobuf-compiler
   # tests/policy: the interpreters of the generated policies read YAML and JMESPath

@@ -37,6 +37,7 @@ extern "C" {
 #include "runtime.h"
 #include "cri.h"
 #include "launch.h"
+#include "ids.h"
 #include "launch-args.h"
 #include "launch-dry-run.h"
 #include "k8s.h"

@@ -7,26 +7,9 @@
 #ifndef CAPSCOPE_LAUNCH_ARGS_H
 #define CAPSCOPE_LAUNCH_ARGS_H
 
-#include <grp.h>
-#include <pwd.h>
-
 #include "diag.h"
+#include "ids.h"
 #include "launch.h"
-
-/*
- * Where user and group names are looked up: cs_ids_nss (getpwnam & co.) or
- * cs_ids_etc_files, which reads /etc/passwd and /etc/group directly — a
- * static entrypoint wrapper cannot count on the shared libraries glibc's
- * NSS would load from the image. Separate objects, so a static program
- * that uses only the files links no NSS.
- */
-struct cs_ids {
-	struct passwd *(*pw_name)(const char *name);
-	struct passwd *(*pw_uid)(uid_t uid);
-	struct group *(*gr_name)(const char *name);
-};
-CS_EXPORT extern const struct cs_ids cs_ids_nss;
-CS_EXPORT extern const struct cs_ids cs_ids_etc_files;
 
 /* --user USER|UID; also takes the passwd group unless p->set_gid. */
 CS_EXPORT int cs_launch_args_user(struct cs_launch_plan *p, const char *user,

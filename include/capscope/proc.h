@@ -10,6 +10,8 @@
 #include "caps.h"
 #include "diag.h"
 
+struct cs_ids;
+
 /* Bits of cs_proc_status.have: which lines were found. */
 enum {
 	CS_HAVE_NAME = 1u << 0,
@@ -174,6 +176,8 @@ struct cs_proc_snapshot_opts {
 	 * read per process on every scrape.
 	 */
 	bool skip_cmdline, skip_container;
+	/* Where user names come from: NULL is NSS (cs_ids_nss); see ids.h. */
+	const struct cs_ids *ids;
 };
 
 /*

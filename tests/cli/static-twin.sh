@@ -67,4 +67,32 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 else
   skip "needs root and setpriv"; skip "needs root and setpriv"; skip "needs root and setpriv"
 fi
+
+# A small command never starts NSS (the static programs read the files
+# themselves): /etc/nsswitch.conf is not even opened, which it was on every
+# start, decode included, while NSS was only restricted to files.
+if command -v strace >/dev/null; then
+  strace -f -qq -e trace=%file -o "$T/ps.st" "$CAPSCOPE" ps $$ >/dev/null
+  ! grep -q nsswitch "$T/ps.st"; ok $? "ps: /etc/nsswitch.conf is not read"
+  grep -q '"/etc/passwd"' "$T/ps.st"; ok $? "ps: its user name from /etc/passwd"
+  strace -f -qq -e trace=%file -o "$T/dec.st" "$CAPSCOPE" decode 0x400 >/dev/null
+  ! grep -qE 'nsswitch|/etc/passwd' "$T/dec.st"; ok $? "decode: no user database at all"
+  strace -f -qq -e trace=%file -o "$T/run.st" "$CAPSCOPE" run --dry-run --user daemon --clear-groups -- true >/dev/null
+  ! grep -q nsswitch "$T/run.st"; ok $? "run --user: /etc/nsswitch.conf is not read"
+else
+  for _ in 1 2 3 4; do skip "strace is not installed"; done
+fi
+
+# The commands the twin runs are not in the static program (their entries
+# name no function there, and it is linked with --gc-sections): less for
+# every start to map and relocate.
+syms=$(nm "$CAPSCOPE" 2>/dev/null)
+if [ -n "$syms" ]; then
+  for f in cmd_scan cmd_explain cmd_lint cmd_serve cs_scan_tree; do
+    ! grep -qw "$f" <<<"$syms"; ok $? "static capscope holds no $f"
+  done
+  grep -qw cmd_ps <<<"$syms"; ok $? "…but holds cmd_ps (the check can see symbols)"
+else
+  for _ in 1 2 3 4 5 6; do skip "capscope is stripped"; done
+fi
 done_testing
