@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "capscope/ids.h"
+#include "capscope/number.h"
 #include "capscope/proc.h"
 #include "internal/cleanup.h"
 #include "internal/secbits.h"
@@ -114,39 +116,56 @@ static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_
 	       a->seccomp != b->seccomp;
 }
 
+/* Keep thread tid's status when it differs from its leader's. */
+static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v)
+{
+	struct cs_proc_status t, *nt;
+
+	if (cs_proc_status_read(pid, tid, &t, NULL) < 0)
+		return 0; /* thread exited meanwhile */
+	if (!thread_differs(&v->st, &t)) {
+		cs_proc_status_free(&t);
+		return 0;
+	}
+	nt = realloc(v->threads, (v->nthreads + 1) * sizeof(*nt));
+	if (!nt) {
+		cs_proc_status_free(&t);
+		return -ENOMEM;
+	}
+	v->threads = nt;
+	v->threads[v->nthreads++] = t;
+	return 0;
+}
+
+/*
+ * The threads of a process, listed with getdents64 into a buffer on the
+ * stack: opendir's 32 KiB buffer would push what follows onto fresh heap
+ * pages, and on a VM a page touched the first time costs more than reading
+ * a thread's status (docs/foundation.md, start-up).
+ */
 static int collect_threads(pid_t pid, struct cs_proc_info *v)
 {
-	char path[64];
-	DIR *d;
-	struct dirent *de;
+	char path[64], buf[2048] __attribute__((aligned(8)));
+	cs_cleanup_close int fd = -1;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return 0; /* gone: the leader's data still stands */
-	while ((de = readdir(d))) {
-		char *e;
-		long tid = strtol(de->d_name, &e, 10);
-		struct cs_proc_status t, *nt;
+	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			uint32_t tid;
 
-		if (*e || tid <= 0 || tid == pid)
-			continue;
-		if (cs_proc_status_read(pid, (pid_t)tid, &t, NULL) < 0)
-			continue; /* thread exited meanwhile */
-		if (!thread_differs(&v->st, &t)) {
-			cs_proc_status_free(&t);
-			continue;
+			off += de->d_reclen;
+			if (cs_parse_u32(de->d_name, INT32_MAX, &tid) < 0 || tid == 0 ||
+			    (pid_t)tid == pid)
+				continue;
+			if (add_thread(pid, (pid_t)tid, v) < 0)
+				return -ENOMEM;
 		}
-		nt = realloc(v->threads, (v->nthreads + 1) * sizeof(*nt));
-		if (!nt) {
-			cs_proc_status_free(&t);
-			closedir(d);
-			return -ENOMEM;
-		}
-		v->threads = nt;
-		v->threads[v->nthreads++] = t;
 	}
-	closedir(d);
 	return 0;
 }
 
