@@ -481,6 +481,9 @@ static void syscall_names(void **state)
 #if defined(__x86_64__)
 	assert_string_equal(cs_syscall_name(105), "setuid");
 	assert_string_equal(cs_syscall_name(49), "bind");
+	assert_string_equal(cs_syscall_name(0), "read"); /* the first name of the table */
+	assert_null(cs_syscall_name(400));		 /* a gap: 335-423 are unused */
+	assert_string_equal(cs_syscall_name(424), "pidfd_send_signal");
 #endif
 	assert_null(cs_syscall_name(-1));
 	assert_null(cs_syscall_name(100000));
