@@ -169,8 +169,11 @@ static __always_inline __s32 current_syscall(struct task_struct *task)
 #endif
 }
 
-/* Add n checks of one key to the shared counts map. */
-static __always_inline void count_add(const struct cs_trace_key *key, __u64 n)
+/*
+ * Add n checks of one key to the shared counts map. Out of line, like every
+ * step a repeated check does not take: see "Stack" below.
+ */
+static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
 {
 	struct cs_trace_val *val, zero = {};
 
@@ -182,23 +185,25 @@ static __always_inline void count_add(const struct cs_trace_key *key, __u64 n)
 		val = bpf_map_lookup_elem(&counts, key);
 		if (!val) {
 			stat_add(CS_STAT_DROPPED);
-			return;
+			return 0;
 		}
 	}
 	__sync_fetch_and_add(&val->count, n);
+	return 0;
 }
 
 /*
  * The cache slot of a check on this CPU: a cheap mix of the fields that vary
  * picks one of the CPU's CS_CACHE_SLOTS; it only has to spread keys.
  */
+#define CACHE_SLOT(c) cache_slot((c)->tgid, (c)->cap, (c)->ret, (c)->syscall, (c)->stackid)
 static __always_inline struct cs_cache_slot *cache_slot(__u32 tgid, int cap, int ret, int syscall,
 							int stackid)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 h = tgid * 0x9E3779B1u ^ (__u32)cap * 0x85EBCA77u ^ (__u32)syscall * 0xC2B2AE3Du ^
 		  (__u32)stackid * 0x27D4EB2Fu ^ (__u32)ret;
-	__u32 idx =
-	    bpf_get_smp_processor_id() * CS_CACHE_SLOTS + ((h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1));
+	__u32 idx = cpu * CS_CACHE_SLOTS + ((h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1));
 
 	return bpf_map_lookup_elem(&cache, &idx);
 }
@@ -208,38 +213,107 @@ struct userns_pair {
 	__u32 target, own;
 };
 
-/* One capability check, as the hook saw it. */
+/*
+ * One capability check, as the hook saw it: 32 bytes on the handler's stack
+ * (see "Stack" below). The current task is not in it: the functions called
+ * out of line ask for it again (bpf_get_current_task_btf).
+ */
 struct check {
-	struct task_struct *task; /* current */
 	__u32 tgid;
 	int cap, ret, opts;
 	struct userns_pair ns;
+	int stackid, syscall;
 };
 
 /* The first 8 bytes of the task's comm, then the next 8 (comm is 16 bytes, NUL padded). */
 #define COMM_WORD(task, i) (((const __u64 *)(task)->comm)[i])
 
-static __always_inline void emit_event(const struct check *c, int stackid, int syscall)
+/*
+ * Stack: the kernel gives a tracing program whose stack frame is 64 bytes or
+ * more a private per-CPU stack (kernel/bpf/verifier.c, BPF_PRIV_STACK_MIN_SIZE),
+ * and that is one more page for the check to touch: about 20 ns per check on
+ * the test VM (docs/trace.md, "Overhead"). So the handlers keep their frame
+ * under 64 bytes (struct check and a few spills) and everything that needs
+ * more (a key on the stack, a zero value, an event, a new key in a cache
+ * slot) is a separate function with its own frame, called only when needed.
+ * The hooks' arguments are read from ctx where they are used rather than
+ * all at once on entry (BPF_PROG), which would spill them to the stack.
+ */
+
+/* Out of line: a stack id, the costliest step, only for some capabilities. */
+static __noinline int take_stack(void *ctx)
 {
+	int id = bpf_get_stackid(ctx, &stacks, 0);
+
+	if (id < 0)
+		stat_add(CS_STAT_NOSTACK);
+	return id;
+}
+
+static __noinline int emit_event(const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct cs_trace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
 		stat_add(CS_STAT_LOST);
-		return;
+		return 0;
 	}
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = c->task->pid;
+	e->pid = task->pid;
 	e->tgid = c->tgid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->cap = c->cap;
 	e->ret = c->ret;
-	e->stackid = stackid;
-	e->syscall = syscall;
+	e->stackid = c->stackid;
+	e->syscall = c->syscall;
 	e->opts = c->opts;
 	e->target_ns = c->ns.target;
 	e->own_ns = c->ns.own;
-	__builtin_memcpy(e->comm, c->task->comm, sizeof(e->comm));
+	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* One check straight into "counts": serve's per-cgroup rows. */
+static __noinline int count_direct(const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct cs_trace_key key = {
+	    .tgid = per_cgroup ? 0 : c->tgid,
+	    .cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0,
+	    .target_ns = c->ns.target,
+	    .own_ns = c->ns.own,
+	    .cap = c->cap,
+	    .ret = c->ret,
+	    .opts = c->opts,
+	    .stackid = c->stackid,
+	    .syscall = c->syscall,
+	};
+
+	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+	return count_add(&key, 1);
+}
+
+/* A cache miss: the slot's count goes to "counts", the slot to this check. */
+static __noinline int refill(struct cs_cache_slot *slot, const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (slot->count)
+		count_add(&slot->key, slot->count);
+	slot->key.tgid = c->tgid;
+	slot->key.cap = c->cap;
+	slot->key.ret = c->ret;
+	slot->key.stackid = c->stackid;
+	slot->key.syscall = c->syscall;
+	slot->key.opts = c->opts;
+	slot->key.target_ns = c->ns.target;
+	slot->key.own_ns = c->ns.own;
+	slot->key.cgroup = 0;
+	__builtin_memcpy(slot->key.comm, task->comm, sizeof(slot->key.comm));
+	slot->count = 1;
+	return 0;
 }
 
 /*
@@ -250,63 +324,36 @@ static __always_inline void emit_event(const struct check *c, int stackid, int s
  * old count to "counts"). Building, zeroing and comparing a 56-byte key on
  * every check cost about a third of the program.
  */
-static __always_inline int record(void *ctx, const struct check *c)
+static __always_inline int record(void *ctx, struct task_struct *task, struct check *c)
 {
 	struct cs_cache_slot *slot;
-	int stackid = -1, syscall;
 
-	if (c->cap >= 0 && c->cap < 64 && (stack_caps & (1ULL << c->cap))) {
-		stackid = bpf_get_stackid(ctx, &stacks, 0);
-		if (stackid < 0)
-			stat_add(CS_STAT_NOSTACK);
-	}
-	syscall = current_syscall(c->task);
+	c->syscall = current_syscall(task);
+	c->stackid = -1;
+	if (c->cap >= 0 && c->cap < 64 && (stack_caps & (1ULL << c->cap)))
+		c->stackid = take_stack(ctx);
+	/* Read the fields from *c again below: copies kept in registers
+	 * would be spilled around the calls and grow the frame past 48
+	 * bytes. An opaque pointer makes the compiler reload them. */
+	barrier_var(c);
 
-	slot = per_cgroup ? NULL : cache_slot(c->tgid, c->cap, c->ret, syscall, stackid);
+	slot = per_cgroup ? NULL : CACHE_SLOT(c);
 	if (!slot) {
 		/* serve's per-cgroup rows go straight to "counts" (and a CPU
 		 * beyond the array, which cannot happen, would too). */
-		struct cs_trace_key key = {
-		    .tgid = per_cgroup ? 0 : c->tgid,
-		    .cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0,
-		    .target_ns = c->ns.target,
-		    .own_ns = c->ns.own,
-		    .cap = c->cap,
-		    .ret = c->ret,
-		    .opts = c->opts,
-		    .stackid = stackid,
-		    .syscall = syscall,
-		};
-
-		__builtin_memcpy(key.comm, c->task->comm, sizeof(key.comm));
-		count_add(&key, 1);
-		goto out;
-	}
-	if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
-	    slot->key.ret == c->ret && slot->key.stackid == stackid &&
-	    slot->key.syscall == syscall && slot->key.opts == c->opts &&
-	    slot->key.target_ns == c->ns.target && slot->key.own_ns == c->ns.own &&
-	    ((__u64 *)slot->key.comm)[0] == COMM_WORD(c->task, 0) &&
-	    ((__u64 *)slot->key.comm)[1] == COMM_WORD(c->task, 1)) {
+		count_direct(c);
+	} else if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
+		   slot->key.ret == c->ret && slot->key.stackid == c->stackid &&
+		   slot->key.syscall == c->syscall && slot->key.opts == c->opts &&
+		   slot->key.target_ns == c->ns.target && slot->key.own_ns == c->ns.own &&
+		   ((__u64 *)slot->key.comm)[0] == COMM_WORD(task, 0) &&
+		   ((__u64 *)slot->key.comm)[1] == COMM_WORD(task, 1)) {
 		slot->count++; /* the common case: same check as last time on this CPU */
 	} else {
-		if (slot->count)
-			count_add(&slot->key, slot->count);
-		slot->key.tgid = c->tgid;
-		slot->key.cap = c->cap;
-		slot->key.ret = c->ret;
-		slot->key.stackid = stackid;
-		slot->key.syscall = syscall;
-		slot->key.opts = c->opts;
-		slot->key.target_ns = c->ns.target;
-		slot->key.own_ns = c->ns.own;
-		slot->key.cgroup = 0;
-		__builtin_memcpy(slot->key.comm, c->task->comm, sizeof(slot->key.comm));
-		slot->count = 1;
+		refill(slot, c);
 	}
-out:
 	if (emit_events)
-		emit_event(c, stackid, syscall);
+		emit_event(c);
 	return 0;
 }
 
@@ -325,6 +372,14 @@ static __always_inline __u32 own_userns(const struct cred *cred,
 	return cred->user_ns->ns.inum;
 }
 
+/* The user namespaces of a check from the hook's cred and target_ns. */
+static __always_inline void check_userns(struct check *c, const struct cred *cred,
+					 const struct user_namespace *target)
+{
+	c->ns.target = target ? target->ns.inum : 0;
+	c->ns.own = own_userns(cred, target, c->ns.target);
+}
+
 /*
  * The start of every handler: the current task and whether it is in scope.
  * The current task is a trusted BTF pointer: its fields are plain loads
@@ -332,45 +387,50 @@ static __always_inline __u32 own_userns(const struct cred *cred,
  * runs for every check of every process. Nothing else is read before the
  * scope test, so that checks of other processes cost this and no more.
  */
-static __always_inline bool current_in_scope(struct check *c)
+static __always_inline struct task_struct *current_in_scope(struct check *c)
 {
-	c->task = bpf_get_current_task_btf();
-	c->tgid = c->task->tgid;
-	return in_scope(c->tgid);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	c->tgid = task->tgid;
+	return in_scope(c->tgid) ? task : NULL;
 }
 
-/* Linux 6.14+: include/trace/events/capability.h. No opts here. */
+/*
+ * Linux 6.14+: include/trace/events/capability.h: (cred, target_ns,
+ * capable_ns, cap, ret). No opts here.
+ */
 SEC("tp_btf/cap_capable")
-int BPF_PROG(cs_tp_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
-	     const struct user_namespace *capable_ns, int cap, int ret)
+int cs_tp_cap_capable(__u64 *ctx)
 {
+	struct task_struct *task;
 	struct check c;
 
-	if (!current_in_scope(&c))
+	if (!(task = current_in_scope(&c)))
 		return 0;
-	c.cap = cap;
-	c.ret = ret;
+	c.cap = (int)ctx[3];
+	c.ret = (int)ctx[4];
 	c.opts = CS_OPTS_UNKNOWN;
-	c.ns.target = target_ns ? target_ns->ns.inum : 0;
-	c.ns.own = own_userns(cred, target_ns, c.ns.target);
-	return record(ctx, &c);
+	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
+	return record(ctx, task, &c);
 }
 
-/* Older kernels with BPF trampolines: the function itself, after it returned. */
+/*
+ * Older kernels with BPF trampolines: the function itself, after it
+ * returned: (cred, targ_ns, cap, opts) and its return value.
+ */
 SEC("fexit/cap_capable")
-int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns, int cap,
-	     unsigned int opts, int ret)
+int cs_fexit_cap_capable(__u64 *ctx)
 {
+	struct task_struct *task;
 	struct check c;
 
-	if (!current_in_scope(&c))
+	if (!(task = current_in_scope(&c)))
 		return 0;
-	c.cap = cap;
-	c.ret = ret;
-	c.opts = (int)opts;
-	c.ns.target = targ_ns ? targ_ns->ns.inum : 0;
-	c.ns.own = own_userns(cred, targ_ns, c.ns.target);
-	return record(ctx, &c);
+	c.cap = (int)ctx[2];
+	c.opts = (int)ctx[3];
+	c.ret = (int)ctx[4];
+	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
+	return record(ctx, task, &c);
 }
 
 SEC("kprobe/cap_capable")
@@ -394,19 +454,20 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct kp_args *a = bpf_map_lookup_elem(&kp_pending, &tid);
+	struct task_struct *task;
 	struct check c;
 
 	if (!a)
 		return 0;
-	c.task = bpf_get_current_task_btf();
-	c.tgid = c.task->tgid;
+	task = bpf_get_current_task_btf();
+	c.tgid = task->tgid;
 	c.cap = a->cap;
 	c.ret = ret;
 	c.opts = a->opts;
 	c.ns.target = a->target_ns;
 	c.ns.own = a->own_ns;
 	bpf_map_delete_elem(&kp_pending, &tid);
-	return record(ctx, &c);
+	return record(ctx, task, &c);
 }
 
 /* Follow the traced processes: a new process of a tracked one is tracked. */
