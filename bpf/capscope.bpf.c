@@ -2,14 +2,21 @@
 /*
  * capscope trace: count capability checks in the kernel.
  *
- * One handler per hook (tp_btf/cap_capable, fexit/cap_capable, kprobe +
- * kretprobe); user space enables exactly one with bpf_program__set_autoload
- * after probing what the running kernel offers. All of them end in
- * record(), which filters by scope first so checks of other processes cost a
- * single map lookup and never leave the kernel, then bumps a counter keyed
- * by (tgid or cgroup, cap, result, call-site stack, syscall, user namespaces,
- * comm). Events go to the
- * ring buffer only when asked for (--events).
+ * Handlers per hook (tp_btf/cap_capable, fexit/cap_capable, kprobe +
+ * kretprobe), and for the first two one per kind of scope; user space
+ * enables exactly one with bpf_program__set_autoload after probing what the
+ * running kernel offers. Each filters by scope first, so that checks of
+ * other processes cost a bitmap load and never leave the kernel, then ends
+ * in record(), which bumps a counter keyed by (tgid or cgroup, cap, result,
+ * call-site stack, syscall, user namespaces, comm). Events go to the ring
+ * buffer only when asked for (--events).
+ *
+ * What a check costs here is mostly the memory it touches that the syscall
+ * has not: on a kernel with page-table isolation and no PCID each such page
+ * is a page walk, 10 to 25 ns on the test VM. So a check inside the scope
+ * touches one page besides those the kernel used (its CPU's cache page) and
+ * one outside it one (the bitmap's); docs/trace.md, "Overhead", has the
+ * measurements.
  */
 #include "vmlinux.h"
 
@@ -21,14 +28,16 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* Set by user space before load. */
+/*
+ * Set by user space before load; read only by the handlers for scopes other
+ * than tracked processes and by the fork and exit handlers. Whether to send
+ * events and for which capabilities to take a stack id (the costliest step)
+ * are in each CPU's cache page instead (struct cs_cache_head).
+ */
 const volatile __u32 scope = CS_SCOPE_TGIDS;
 const volatile __u64 cgroup_id = 0;
 const volatile __u32 cgroup_level = 0;
 const volatile __u32 self_tgid = 0;
-const volatile __u32 emit_events = 0;
-/* Take a stack id only for these capabilities (a stack walk is the costliest step). */
-const volatile __u64 stack_caps = ~0ULL;
 /*
  * capscope serve: rows keyed by cgroup instead of process (a node has many
  * short-lived processes but few containers) and counted straight into
@@ -41,8 +50,9 @@ const volatile __u32 per_cgroup = 0;
  * The tracked processes: one bit per tgid, up to PID_MAX_LIMIT (4194304) on
  * 64-bit. A plain global (.bss, mmapped by user space) rather than a hash
  * map: the scope test runs on every capability check of every process on the
- * machine, and a load and a mask cost far less than hashing a key, which is
- * what keeps processes outside the scope at no measurable slowdown.
+ * machine, and a load and a mask cost far less than hashing a key. A thread
+ * found in scope is remembered in its CPU's cache header (remember()), so
+ * that its next checks need not touch this page.
  */
 __u64 tracked_bits[CS_TGID_WORDS];
 
@@ -63,15 +73,18 @@ struct {
  * programs, then adds the slots still holding counts (cs_trace_decode_count
  * reads them like map rows).
  *
- * One plain array of CS_CACHE_SLOTS slots per CPU, indexed by the CPU's
- * number (user space sizes it to the possible CPUs), rather than a
- * PERCPU_ARRAY: the per-CPU lookup loads the value's per-CPU pointer and
- * then reaches into the per-CPU area, a cache line and a page more than
- * this array's address arithmetic, and that cost about 20 ns of the 60 a
- * check cost above an empty program (bench/bench-trace.sh).
+ * One page per CPU (CS_CACHE_SLOTS slots of 64 bytes; mmapable, so the
+ * values start on a page boundary), indexed by the CPU's number (user space
+ * sizes it to the possible CPUs), the first slot being the settings' header
+ * (struct cs_cache_head): a check touches this page, the tracked-process
+ * bitmap's and pages the kernel used already, and nothing else. Each other
+ * page (a PERCPU_ARRAY's per-CPU area, the read-only globals, a private
+ * stack, a second page of a larger cache) cost 10 to 25 ns per check on the
+ * test VM (docs/trace.md, "Overhead").
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, CS_CACHE_SLOTS);
 	__type(key, __u32);
 	__type(value, struct cs_cache_slot);
@@ -192,9 +205,88 @@ static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
 	return 0;
 }
 
+/* The header of this CPU's cache page: the settings. */
+static __always_inline struct cs_cache_head *cache_head(void)
+{
+	__u32 idx = bpf_get_smp_processor_id() * CS_CACHE_SLOTS;
+
+	return bpf_map_lookup_elem(&cache, &idx);
+}
+
+/*
+ * Marks the threads that have been found in scope (a tracked tgid) with an
+ * (empty) task-local storage entry. Nothing reads it: its point is that
+ * task->bpf_storage is then not NULL, which a check reads from the task
+ * (a page the kernel has used already) to know whether looking for the
+ * thread in its CPU's cache header (cs_cache_head.seen) may pay off. Other
+ * threads go straight to the bitmap, so a check outside the scope touches
+ * one page, as before, and one inside it only its cache page.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} marks SEC(".maps");
+
+#define PF_EXITING_FLAG 0x00000004 /* include/linux/sched.h PF_EXITING */
+
+static __always_inline bool seen_here(const struct cs_cache_head *head, struct task_struct *task)
+{
+	__u32 pid = task->pid;
+
+	return head->seen[pid & (CS_HEAD_SEEN - 1)].pid == pid &&
+	       head->seen[pid & (CS_HEAD_SEEN - 1)].start_time == task->start_time;
+}
+
+/*
+ * A thread of a tracked tgid: remember it on this CPU. Not while it exits
+ * (PF_EXITING): its process may be leaving the scope, and the bitmap says
+ * when. A remembered thread stays in scope while it lives: its tgid's bit
+ * is cleared only when the last thread exits, after PF_EXITING is set.
+ */
+static __noinline int remember(struct task_struct *task)
+{
+	struct cs_cache_head *head;
+	__u32 pid;
+
+	if (task->flags & PF_EXITING_FLAG)
+		return 0;
+	if (!task->bpf_storage &&
+	    !bpf_task_storage_get(&marks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+		return 0; /* no mark: its checks keep asking the bitmap */
+	head = cache_head();
+	if (!head)
+		return 0;
+	pid = task->pid;
+	head->seen[pid & (CS_HEAD_SEEN - 1)].pid = pid;
+	head->seen[pid & (CS_HEAD_SEEN - 1)].start_time = task->start_time;
+	return 0;
+}
+
+/*
+ * Scope CS_SCOPE_TGIDS: whether the current thread is in scope, from its
+ * CPU's memory of it if it is marked, else from the bitmap.
+ */
+static __always_inline bool tgids_in_scope(struct task_struct *task, __u32 tgid)
+{
+	struct cs_cache_head *head;
+
+	if (task->bpf_storage && !(task->flags & PF_EXITING_FLAG)) {
+		head = cache_head();
+		if (head && seen_here(head, task))
+			return true;
+	}
+	if (!tgid_tracked(tgid))
+		return false;
+	remember(task);
+	return true;
+}
+
 /*
  * The cache slot of a check on this CPU: a cheap mix of the fields that vary
- * picks one of the CPU's CS_CACHE_SLOTS; it only has to spread keys.
+ * picks one of the CPU's slots (1 to CS_CACHE_SLOTS - 1; 0 is the header);
+ * it only has to spread keys.
  */
 #define CACHE_SLOT(c) cache_slot((c)->tgid, (c)->cap, (c)->ret, (c)->syscall, (c)->stackid)
 static __always_inline struct cs_cache_slot *cache_slot(__u32 tgid, int cap, int ret, int syscall,
@@ -203,7 +295,8 @@ static __always_inline struct cs_cache_slot *cache_slot(__u32 tgid, int cap, int
 	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 h = tgid * 0x9E3779B1u ^ (__u32)cap * 0x85EBCA77u ^ (__u32)syscall * 0xC2B2AE3Du ^
 		  (__u32)stackid * 0x27D4EB2Fu ^ (__u32)ret;
-	__u32 idx = cpu * CS_CACHE_SLOTS + ((h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1));
+	__u32 i = (h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1);
+	__u32 idx = cpu * CS_CACHE_SLOTS + (i ? i : 1);
 
 	return bpf_map_lookup_elem(&cache, &idx);
 }
@@ -324,23 +417,28 @@ static __noinline int refill(struct cs_cache_slot *slot, const struct check *c)
  * old count to "counts"). Building, zeroing and comparing a 56-byte key on
  * every check cost about a third of the program.
  */
-static __always_inline int record(void *ctx, struct task_struct *task, struct check *c)
+static __always_inline int record(void *ctx, struct task_struct *task, struct check *c, bool wide)
 {
+	bool by_cgroup = wide && per_cgroup, events;
 	struct cs_cache_slot *slot;
+	struct cs_cache_head *head;
 
 	c->syscall = current_syscall(task);
 	c->stackid = -1;
-	if (c->cap >= 0 && c->cap < 64 && (stack_caps & (1ULL << c->cap)))
+	head = cache_head();
+	if (!head) /* a CPU beyond the array: cannot happen, but a check counts */
+		return count_direct(c);
+	if (c->cap >= 0 && c->cap < 64 && (head->stack_caps & (1ULL << c->cap)))
 		c->stackid = take_stack(ctx);
+	events = head->flags & CS_HEAD_EVENTS;
 	/* Read the fields from *c again below: copies kept in registers
 	 * would be spilled around the calls and grow the frame past 48
 	 * bytes. An opaque pointer makes the compiler reload them. */
 	barrier_var(c);
 
-	slot = per_cgroup ? NULL : CACHE_SLOT(c);
+	slot = by_cgroup ? NULL : CACHE_SLOT(c);
 	if (!slot) {
-		/* serve's per-cgroup rows go straight to "counts" (and a CPU
-		 * beyond the array, which cannot happen, would too). */
+		/* serve's per-cgroup rows go straight to "counts". */
 		count_direct(c);
 	} else if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
 		   slot->key.ret == c->ret && slot->key.stackid == c->stackid &&
@@ -352,7 +450,7 @@ static __always_inline int record(void *ctx, struct task_struct *task, struct ch
 	} else {
 		refill(slot, c);
 	}
-	if (emit_events)
+	if (events)
 		emit_event(c);
 	return 0;
 }
@@ -386,51 +484,81 @@ static __always_inline void check_userns(struct check *c, const struct cred *cre
  * (CO-RE relocated), cheaper than the pid_tgid and comm helpers, and this
  * runs for every check of every process. Nothing else is read before the
  * scope test, so that checks of other processes cost this and no more.
+ * With wide false the scope is the tracked tgids, known without reading
+ * the settings (one page less).
  */
-static __always_inline struct task_struct *current_in_scope(struct check *c)
+static __always_inline struct task_struct *current_in_scope(struct check *c, bool wide)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	c->tgid = task->tgid;
-	return in_scope(c->tgid) ? task : NULL;
+	return (wide ? in_scope(c->tgid) : tgids_in_scope(task, c->tgid)) ? task : NULL;
 }
 
 /*
  * Linux 6.14+: include/trace/events/capability.h: (cred, target_ns,
  * capable_ns, cap, ret). No opts here.
  */
-SEC("tp_btf/cap_capable")
-int cs_tp_cap_capable(__u64 *ctx)
+static __always_inline int tp_check(__u64 *ctx, bool wide)
 {
 	struct task_struct *task;
 	struct check c;
 
-	if (!(task = current_in_scope(&c)))
+	if (!(task = current_in_scope(&c, wide)))
 		return 0;
 	c.cap = (int)ctx[3];
 	c.ret = (int)ctx[4];
 	c.opts = CS_OPTS_UNKNOWN;
 	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
-	return record(ctx, task, &c);
+	return record(ctx, task, &c, wide);
 }
 
 /*
  * Older kernels with BPF trampolines: the function itself, after it
  * returned: (cred, targ_ns, cap, opts) and its return value.
  */
-SEC("fexit/cap_capable")
-int cs_fexit_cap_capable(__u64 *ctx)
+static __always_inline int fexit_check(__u64 *ctx, bool wide)
 {
 	struct task_struct *task;
 	struct check c;
 
-	if (!(task = current_in_scope(&c)))
+	if (!(task = current_in_scope(&c, wide)))
 		return 0;
 	c.cap = (int)ctx[2];
 	c.opts = (int)ctx[3];
 	c.ret = (int)ctx[4];
 	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
-	return record(ctx, task, &c);
+	return record(ctx, task, &c, wide);
+}
+
+/*
+ * Two programs per hook: one for the commonest scope, tracked processes
+ * (capscope trace -- CMD, -p PID), which reads none of the read-only
+ * settings, and one for every scope and serve's per-cgroup rows (_wide).
+ * User space loads one of them.
+ */
+SEC("tp_btf/cap_capable")
+int cs_tp_cap_capable(__u64 *ctx)
+{
+	return tp_check(ctx, false);
+}
+
+SEC("tp_btf/cap_capable")
+int cs_tp_cap_capable_wide(__u64 *ctx)
+{
+	return tp_check(ctx, true);
+}
+
+SEC("fexit/cap_capable")
+int cs_fexit_cap_capable(__u64 *ctx)
+{
+	return fexit_check(ctx, false);
+}
+
+SEC("fexit/cap_capable")
+int cs_fexit_cap_capable_wide(__u64 *ctx)
+{
+	return fexit_check(ctx, true);
 }
 
 SEC("kprobe/cap_capable")
@@ -467,7 +595,7 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 	c.ns.target = a->target_ns;
 	c.ns.own = a->own_ns;
 	bpf_map_delete_elem(&kp_pending, &tid);
-	return record(ctx, task, &c);
+	return record(ctx, task, &c, true);
 }
 
 /* Follow the traced processes: a new process of a tracked one is tracked. */
