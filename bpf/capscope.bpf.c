@@ -496,40 +496,27 @@ static __always_inline struct task_struct *current_in_scope(struct check *c, boo
 }
 
 /*
- * Linux 6.14+: include/trace/events/capability.h: (cred, target_ns,
- * capable_ns, cap, ret). No opts here.
+ * A check from the hook's arguments, cred and target_ns first and ret
+ * fifth in both: the tracepoint (Linux 6.14+,
+ * include/trace/events/capability.h) has (cred, target_ns, capable_ns, cap,
+ * ret) and no opts; fexit on cap_capable (older kernels with BPF
+ * trampolines) has (cred, targ_ns, cap, opts) and the return value.
  */
-static __always_inline int tp_check(__u64 *ctx, bool wide)
+static __always_inline int hook_check(__u64 *ctx, bool wide, int cap_arg, int opts_arg)
 {
 	struct task_struct *task;
 	struct check c;
 
 	if (!(task = current_in_scope(&c, wide)))
 		return 0;
-	c.cap = (int)ctx[3];
+	c.cap = (int)ctx[cap_arg];
 	c.ret = (int)ctx[4];
-	c.opts = CS_OPTS_UNKNOWN;
+	c.opts = opts_arg < 0 ? CS_OPTS_UNKNOWN : (int)ctx[opts_arg];
 	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
 	return record(ctx, task, &c, wide);
 }
-
-/*
- * Older kernels with BPF trampolines: the function itself, after it
- * returned: (cred, targ_ns, cap, opts) and its return value.
- */
-static __always_inline int fexit_check(__u64 *ctx, bool wide)
-{
-	struct task_struct *task;
-	struct check c;
-
-	if (!(task = current_in_scope(&c, wide)))
-		return 0;
-	c.cap = (int)ctx[2];
-	c.opts = (int)ctx[3];
-	c.ret = (int)ctx[4];
-	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
-	return record(ctx, task, &c, wide);
-}
+#define tp_check(ctx, wide)    hook_check(ctx, wide, 3, -1)
+#define fexit_check(ctx, wide) hook_check(ctx, wide, 2, 3)
 
 /*
  * Two programs per hook: one for the commonest scope, tracked processes
