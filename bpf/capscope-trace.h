@@ -68,7 +68,37 @@ struct cs_cache_slot {
 	struct cs_trace_key key;
 	__u64 count;
 };
-#define CS_CACHE_SLOTS 256
+
+/*
+ * The per-CPU cache is one 4 KiB page per CPU (the "cache" array is
+ * mmapable, so its values start on a page boundary): CS_CACHE_SLOTS slots of
+ * 64 bytes, of which the first is not a slot but this header, with the
+ * settings a check needs. User space writes it into every CPU's page before
+ * attaching. The settings live there and not in read-only globals because
+ * each page a check touches costs it a page walk on a kernel that flushes
+ * the TLB on every syscall (docs/trace.md, "Overhead").
+ */
+#define CS_CACHE_SLOTS 64
+#define CS_HEAD_EVENTS 0x1 /* send each check to the ring buffer too */
+#define CS_HEAD_SEEN   2   /* threads remembered in scope per CPU */
+struct cs_cache_head {
+	__u64 stack_caps; /* take a stack id for these capabilities */
+	__u32 flags;	  /* CS_HEAD_* */
+	__u32 reserved;
+	/*
+	 * Threads this CPU found in scope (a tracked tgid, not exiting), so
+	 * that their next checks need not read the tracked-process bitmap,
+	 * a page of its own. pid and start time (ns since boot, at fork)
+	 * name a thread for good: a recycled pid has a new start time.
+	 * Written by the BPF program only; zero means none.
+	 */
+	struct {
+		__u64 start_time;
+		__u32 pid;
+		__u32 reserved;
+	} seen[CS_HEAD_SEEN];
+	__u64 reserved2[2];
+};
 
 /* One check, on the optional ring buffer stream (--events). */
 struct cs_trace_event {

@@ -2,14 +2,21 @@
 /*
  * capscope trace: count capability checks in the kernel.
  *
- * One handler per hook (tp_btf/cap_capable, fexit/cap_capable, kprobe +
- * kretprobe); user space enables exactly one with bpf_program__set_autoload
- * after probing what the running kernel offers. All of them end in
- * record(), which filters by scope first so checks of other processes cost a
- * single map lookup and never leave the kernel, then bumps a counter keyed
- * by (tgid or cgroup, cap, result, call-site stack, syscall, user namespaces,
- * comm). Events go to the
- * ring buffer only when asked for (--events).
+ * Handlers per hook (tp_btf/cap_capable, fexit/cap_capable, kprobe +
+ * kretprobe), and for the first two one per kind of scope; user space
+ * enables exactly one with bpf_program__set_autoload after probing what the
+ * running kernel offers. Each filters by scope first, so that checks of
+ * other processes cost a bitmap load and never leave the kernel, then ends
+ * in record(), which bumps a counter keyed by (tgid or cgroup, cap, result,
+ * call-site stack, syscall, user namespaces, comm). Events go to the ring
+ * buffer only when asked for (--events).
+ *
+ * What a check costs here is mostly the memory it touches that the syscall
+ * has not: on a kernel with page-table isolation and no PCID each such page
+ * is a page walk, 10 to 25 ns on the test VM. So a check inside the scope
+ * touches one page besides those the kernel used (its CPU's cache page) and
+ * one outside it one (the bitmap's); docs/trace.md, "Overhead", has the
+ * measurements.
  */
 #include "vmlinux.h"
 
@@ -21,14 +28,16 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-/* Set by user space before load. */
+/*
+ * Set by user space before load; read only by the handlers for scopes other
+ * than tracked processes and by the fork and exit handlers. Whether to send
+ * events and for which capabilities to take a stack id (the costliest step)
+ * are in each CPU's cache page instead (struct cs_cache_head).
+ */
 const volatile __u32 scope = CS_SCOPE_TGIDS;
 const volatile __u64 cgroup_id = 0;
 const volatile __u32 cgroup_level = 0;
 const volatile __u32 self_tgid = 0;
-const volatile __u32 emit_events = 0;
-/* Take a stack id only for these capabilities (a stack walk is the costliest step). */
-const volatile __u64 stack_caps = ~0ULL;
 /*
  * capscope serve: rows keyed by cgroup instead of process (a node has many
  * short-lived processes but few containers) and counted straight into
@@ -41,8 +50,9 @@ const volatile __u32 per_cgroup = 0;
  * The tracked processes: one bit per tgid, up to PID_MAX_LIMIT (4194304) on
  * 64-bit. A plain global (.bss, mmapped by user space) rather than a hash
  * map: the scope test runs on every capability check of every process on the
- * machine, and a load and a mask cost far less than hashing a key, which is
- * what keeps processes outside the scope at no measurable slowdown.
+ * machine, and a load and a mask cost far less than hashing a key. A thread
+ * found in scope is remembered in its CPU's cache header (remember()), so
+ * that its next checks need not touch this page.
  */
 __u64 tracked_bits[CS_TGID_WORDS];
 
@@ -63,15 +73,18 @@ struct {
  * programs, then adds the slots still holding counts (cs_trace_decode_count
  * reads them like map rows).
  *
- * One plain array of CS_CACHE_SLOTS slots per CPU, indexed by the CPU's
- * number (user space sizes it to the possible CPUs), rather than a
- * PERCPU_ARRAY: the per-CPU lookup loads the value's per-CPU pointer and
- * then reaches into the per-CPU area, a cache line and a page more than
- * this array's address arithmetic, and that cost about 20 ns of the 60 a
- * check cost above an empty program (bench/bench-trace.sh).
+ * One page per CPU (CS_CACHE_SLOTS slots of 64 bytes; mmapable, so the
+ * values start on a page boundary), indexed by the CPU's number (user space
+ * sizes it to the possible CPUs), the first slot being the settings' header
+ * (struct cs_cache_head): a check touches this page, the tracked-process
+ * bitmap's and pages the kernel used already, and nothing else. Each other
+ * page (a PERCPU_ARRAY's per-CPU area, the read-only globals, a private
+ * stack, a second page of a larger cache) cost 10 to 25 ns per check on the
+ * test VM (docs/trace.md, "Overhead").
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, CS_CACHE_SLOTS);
 	__type(key, __u32);
 	__type(value, struct cs_cache_slot);
@@ -169,8 +182,11 @@ static __always_inline __s32 current_syscall(struct task_struct *task)
 #endif
 }
 
-/* Add n checks of one key to the shared counts map. */
-static __always_inline void count_add(const struct cs_trace_key *key, __u64 n)
+/*
+ * Add n checks of one key to the shared counts map. Out of line, like every
+ * step a repeated check does not take: see "Stack" below.
+ */
+static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
 {
 	struct cs_trace_val *val, zero = {};
 
@@ -182,23 +198,105 @@ static __always_inline void count_add(const struct cs_trace_key *key, __u64 n)
 		val = bpf_map_lookup_elem(&counts, key);
 		if (!val) {
 			stat_add(CS_STAT_DROPPED);
-			return;
+			return 0;
 		}
 	}
 	__sync_fetch_and_add(&val->count, n);
+	return 0;
+}
+
+/* The header of this CPU's cache page: the settings. */
+static __always_inline struct cs_cache_head *cache_head(void)
+{
+	__u32 idx = bpf_get_smp_processor_id() * CS_CACHE_SLOTS;
+
+	return bpf_map_lookup_elem(&cache, &idx);
+}
+
+/*
+ * Marks the threads that have been found in scope (a tracked tgid) with an
+ * (empty) task-local storage entry. Nothing reads it: its point is that
+ * task->bpf_storage is then not NULL, which a check reads from the task
+ * (a page the kernel has used already) to know whether looking for the
+ * thread in its CPU's cache header (cs_cache_head.seen) may pay off. Other
+ * threads go straight to the bitmap, so a check outside the scope touches
+ * one page, as before, and one inside it only its cache page.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} marks SEC(".maps");
+
+#define PF_EXITING_FLAG 0x00000004 /* include/linux/sched.h PF_EXITING */
+
+static __always_inline bool seen_here(const struct cs_cache_head *head, struct task_struct *task)
+{
+	__u32 pid = task->pid;
+
+	return head->seen[pid & (CS_HEAD_SEEN - 1)].pid == pid &&
+	       head->seen[pid & (CS_HEAD_SEEN - 1)].start_time == task->start_time;
+}
+
+/*
+ * A thread of a tracked tgid: remember it on this CPU. Not while it exits
+ * (PF_EXITING): its process may be leaving the scope, and the bitmap says
+ * when. A remembered thread stays in scope while it lives: its tgid's bit
+ * is cleared only when the last thread exits, after PF_EXITING is set.
+ */
+static __noinline int remember(struct task_struct *task)
+{
+	struct cs_cache_head *head;
+	__u32 pid;
+
+	if (task->flags & PF_EXITING_FLAG)
+		return 0;
+	if (!task->bpf_storage &&
+	    !bpf_task_storage_get(&marks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+		return 0; /* no mark: its checks keep asking the bitmap */
+	head = cache_head();
+	if (!head)
+		return 0;
+	pid = task->pid;
+	head->seen[pid & (CS_HEAD_SEEN - 1)].pid = pid;
+	head->seen[pid & (CS_HEAD_SEEN - 1)].start_time = task->start_time;
+	return 0;
+}
+
+/*
+ * Scope CS_SCOPE_TGIDS: whether the current thread is in scope, from its
+ * CPU's memory of it if it is marked, else from the bitmap.
+ */
+static __always_inline bool tgids_in_scope(struct task_struct *task, __u32 tgid)
+{
+	struct cs_cache_head *head;
+
+	if (task->bpf_storage && !(task->flags & PF_EXITING_FLAG)) {
+		head = cache_head();
+		if (head && seen_here(head, task))
+			return true;
+	}
+	if (!tgid_tracked(tgid))
+		return false;
+	remember(task);
+	return true;
 }
 
 /*
  * The cache slot of a check on this CPU: a cheap mix of the fields that vary
- * picks one of the CPU's CS_CACHE_SLOTS; it only has to spread keys.
+ * picks one of the CPU's slots (1 to CS_CACHE_SLOTS - 1; 0 is the header);
+ * it only has to spread keys.
  */
+#define CACHE_SLOT(c) cache_slot((c)->tgid, (c)->cap, (c)->ret, (c)->syscall, (c)->stackid)
 static __always_inline struct cs_cache_slot *cache_slot(__u32 tgid, int cap, int ret, int syscall,
 							int stackid)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
 	__u32 h = tgid * 0x9E3779B1u ^ (__u32)cap * 0x85EBCA77u ^ (__u32)syscall * 0xC2B2AE3Du ^
 		  (__u32)stackid * 0x27D4EB2Fu ^ (__u32)ret;
-	__u32 idx =
-	    bpf_get_smp_processor_id() * CS_CACHE_SLOTS + ((h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1));
+	__u32 i = (h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1);
+	__u32 idx = cpu * CS_CACHE_SLOTS + (i ? i : 1);
 
 	return bpf_map_lookup_elem(&cache, &idx);
 }
@@ -208,38 +306,107 @@ struct userns_pair {
 	__u32 target, own;
 };
 
-/* One capability check, as the hook saw it. */
+/*
+ * One capability check, as the hook saw it: 32 bytes on the handler's stack
+ * (see "Stack" below). The current task is not in it: the functions called
+ * out of line ask for it again (bpf_get_current_task_btf).
+ */
 struct check {
-	struct task_struct *task; /* current */
 	__u32 tgid;
 	int cap, ret, opts;
 	struct userns_pair ns;
+	int stackid, syscall;
 };
 
 /* The first 8 bytes of the task's comm, then the next 8 (comm is 16 bytes, NUL padded). */
 #define COMM_WORD(task, i) (((const __u64 *)(task)->comm)[i])
 
-static __always_inline void emit_event(const struct check *c, int stackid, int syscall)
+/*
+ * Stack: the kernel gives a tracing program whose stack frame is 64 bytes or
+ * more a private per-CPU stack (kernel/bpf/verifier.c, BPF_PRIV_STACK_MIN_SIZE),
+ * and that is one more page for the check to touch: about 20 ns per check on
+ * the test VM (docs/trace.md, "Overhead"). So the handlers keep their frame
+ * under 64 bytes (struct check and a few spills) and everything that needs
+ * more (a key on the stack, a zero value, an event, a new key in a cache
+ * slot) is a separate function with its own frame, called only when needed.
+ * The hooks' arguments are read from ctx where they are used rather than
+ * all at once on entry (BPF_PROG), which would spill them to the stack.
+ */
+
+/* Out of line: a stack id, the costliest step, only for some capabilities. */
+static __noinline int take_stack(void *ctx)
 {
+	int id = bpf_get_stackid(ctx, &stacks, 0);
+
+	if (id < 0)
+		stat_add(CS_STAT_NOSTACK);
+	return id;
+}
+
+static __noinline int emit_event(const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct cs_trace_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
 		stat_add(CS_STAT_LOST);
-		return;
+		return 0;
 	}
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = c->task->pid;
+	e->pid = task->pid;
 	e->tgid = c->tgid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->cap = c->cap;
 	e->ret = c->ret;
-	e->stackid = stackid;
-	e->syscall = syscall;
+	e->stackid = c->stackid;
+	e->syscall = c->syscall;
 	e->opts = c->opts;
 	e->target_ns = c->ns.target;
 	e->own_ns = c->ns.own;
-	__builtin_memcpy(e->comm, c->task->comm, sizeof(e->comm));
+	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* One check straight into "counts": serve's per-cgroup rows. */
+static __noinline int count_direct(const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct cs_trace_key key = {
+	    .tgid = per_cgroup ? 0 : c->tgid,
+	    .cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0,
+	    .target_ns = c->ns.target,
+	    .own_ns = c->ns.own,
+	    .cap = c->cap,
+	    .ret = c->ret,
+	    .opts = c->opts,
+	    .stackid = c->stackid,
+	    .syscall = c->syscall,
+	};
+
+	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+	return count_add(&key, 1);
+}
+
+/* A cache miss: the slot's count goes to "counts", the slot to this check. */
+static __noinline int refill(struct cs_cache_slot *slot, const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (slot->count)
+		count_add(&slot->key, slot->count);
+	slot->key.tgid = c->tgid;
+	slot->key.cap = c->cap;
+	slot->key.ret = c->ret;
+	slot->key.stackid = c->stackid;
+	slot->key.syscall = c->syscall;
+	slot->key.opts = c->opts;
+	slot->key.target_ns = c->ns.target;
+	slot->key.own_ns = c->ns.own;
+	slot->key.cgroup = 0;
+	__builtin_memcpy(slot->key.comm, task->comm, sizeof(slot->key.comm));
+	slot->count = 1;
+	return 0;
 }
 
 /*
@@ -250,63 +417,41 @@ static __always_inline void emit_event(const struct check *c, int stackid, int s
  * old count to "counts"). Building, zeroing and comparing a 56-byte key on
  * every check cost about a third of the program.
  */
-static __always_inline int record(void *ctx, const struct check *c)
+static __always_inline int record(void *ctx, struct task_struct *task, struct check *c, bool wide)
 {
+	bool by_cgroup = wide && per_cgroup, events;
 	struct cs_cache_slot *slot;
-	int stackid = -1, syscall;
+	struct cs_cache_head *head;
 
-	if (c->cap >= 0 && c->cap < 64 && (stack_caps & (1ULL << c->cap))) {
-		stackid = bpf_get_stackid(ctx, &stacks, 0);
-		if (stackid < 0)
-			stat_add(CS_STAT_NOSTACK);
-	}
-	syscall = current_syscall(c->task);
+	c->syscall = current_syscall(task);
+	c->stackid = -1;
+	head = cache_head();
+	if (!head) /* a CPU beyond the array: cannot happen, but a check counts */
+		return count_direct(c);
+	if (c->cap >= 0 && c->cap < 64 && (head->stack_caps & (1ULL << c->cap)))
+		c->stackid = take_stack(ctx);
+	events = head->flags & CS_HEAD_EVENTS;
+	/* Read the fields from *c again below: copies kept in registers
+	 * would be spilled around the calls and grow the frame past 48
+	 * bytes. An opaque pointer makes the compiler reload them. */
+	barrier_var(c);
 
-	slot = per_cgroup ? NULL : cache_slot(c->tgid, c->cap, c->ret, syscall, stackid);
+	slot = by_cgroup ? NULL : CACHE_SLOT(c);
 	if (!slot) {
-		/* serve's per-cgroup rows go straight to "counts" (and a CPU
-		 * beyond the array, which cannot happen, would too). */
-		struct cs_trace_key key = {
-		    .tgid = per_cgroup ? 0 : c->tgid,
-		    .cgroup = per_cgroup ? bpf_get_current_cgroup_id() : 0,
-		    .target_ns = c->ns.target,
-		    .own_ns = c->ns.own,
-		    .cap = c->cap,
-		    .ret = c->ret,
-		    .opts = c->opts,
-		    .stackid = stackid,
-		    .syscall = syscall,
-		};
-
-		__builtin_memcpy(key.comm, c->task->comm, sizeof(key.comm));
-		count_add(&key, 1);
-		goto out;
-	}
-	if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
-	    slot->key.ret == c->ret && slot->key.stackid == stackid &&
-	    slot->key.syscall == syscall && slot->key.opts == c->opts &&
-	    slot->key.target_ns == c->ns.target && slot->key.own_ns == c->ns.own &&
-	    ((__u64 *)slot->key.comm)[0] == COMM_WORD(c->task, 0) &&
-	    ((__u64 *)slot->key.comm)[1] == COMM_WORD(c->task, 1)) {
+		/* serve's per-cgroup rows go straight to "counts". */
+		count_direct(c);
+	} else if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
+		   slot->key.ret == c->ret && slot->key.stackid == c->stackid &&
+		   slot->key.syscall == c->syscall && slot->key.opts == c->opts &&
+		   slot->key.target_ns == c->ns.target && slot->key.own_ns == c->ns.own &&
+		   ((__u64 *)slot->key.comm)[0] == COMM_WORD(task, 0) &&
+		   ((__u64 *)slot->key.comm)[1] == COMM_WORD(task, 1)) {
 		slot->count++; /* the common case: same check as last time on this CPU */
 	} else {
-		if (slot->count)
-			count_add(&slot->key, slot->count);
-		slot->key.tgid = c->tgid;
-		slot->key.cap = c->cap;
-		slot->key.ret = c->ret;
-		slot->key.stackid = stackid;
-		slot->key.syscall = syscall;
-		slot->key.opts = c->opts;
-		slot->key.target_ns = c->ns.target;
-		slot->key.own_ns = c->ns.own;
-		slot->key.cgroup = 0;
-		__builtin_memcpy(slot->key.comm, c->task->comm, sizeof(slot->key.comm));
-		slot->count = 1;
+		refill(slot, c);
 	}
-out:
-	if (emit_events)
-		emit_event(c, stackid, syscall);
+	if (events)
+		emit_event(c);
 	return 0;
 }
 
@@ -325,52 +470,82 @@ static __always_inline __u32 own_userns(const struct cred *cred,
 	return cred->user_ns->ns.inum;
 }
 
+/* The user namespaces of a check from the hook's cred and target_ns. */
+static __always_inline void check_userns(struct check *c, const struct cred *cred,
+					 const struct user_namespace *target)
+{
+	c->ns.target = target ? target->ns.inum : 0;
+	c->ns.own = own_userns(cred, target, c->ns.target);
+}
+
 /*
  * The start of every handler: the current task and whether it is in scope.
  * The current task is a trusted BTF pointer: its fields are plain loads
  * (CO-RE relocated), cheaper than the pid_tgid and comm helpers, and this
  * runs for every check of every process. Nothing else is read before the
  * scope test, so that checks of other processes cost this and no more.
+ * With wide false the scope is the tracked tgids, known without reading
+ * the settings (one page less).
  */
-static __always_inline bool current_in_scope(struct check *c)
+static __always_inline struct task_struct *current_in_scope(struct check *c, bool wide)
 {
-	c->task = bpf_get_current_task_btf();
-	c->tgid = c->task->tgid;
-	return in_scope(c->tgid);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	c->tgid = task->tgid;
+	return (wide ? in_scope(c->tgid) : tgids_in_scope(task, c->tgid)) ? task : NULL;
 }
 
-/* Linux 6.14+: include/trace/events/capability.h. No opts here. */
+/*
+ * A check from the hook's arguments, cred and target_ns first and ret
+ * fifth in both: the tracepoint (Linux 6.14+,
+ * include/trace/events/capability.h) has (cred, target_ns, capable_ns, cap,
+ * ret) and no opts; fexit on cap_capable (older kernels with BPF
+ * trampolines) has (cred, targ_ns, cap, opts) and the return value.
+ */
+static __always_inline int hook_check(__u64 *ctx, bool wide, int cap_arg, int opts_arg)
+{
+	struct task_struct *task;
+	struct check c;
+
+	if (!(task = current_in_scope(&c, wide)))
+		return 0;
+	c.cap = (int)ctx[cap_arg];
+	c.ret = (int)ctx[4];
+	c.opts = opts_arg < 0 ? CS_OPTS_UNKNOWN : (int)ctx[opts_arg];
+	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
+	return record(ctx, task, &c, wide);
+}
+#define tp_check(ctx, wide)    hook_check(ctx, wide, 3, -1)
+#define fexit_check(ctx, wide) hook_check(ctx, wide, 2, 3)
+
+/*
+ * Two programs per hook: one for the commonest scope, tracked processes
+ * (capscope trace -- CMD, -p PID), which reads none of the read-only
+ * settings, and one for every scope and serve's per-cgroup rows (_wide).
+ * User space loads one of them.
+ */
 SEC("tp_btf/cap_capable")
-int BPF_PROG(cs_tp_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
-	     const struct user_namespace *capable_ns, int cap, int ret)
+int cs_tp_cap_capable(__u64 *ctx)
 {
-	struct check c;
-
-	if (!current_in_scope(&c))
-		return 0;
-	c.cap = cap;
-	c.ret = ret;
-	c.opts = CS_OPTS_UNKNOWN;
-	c.ns.target = target_ns ? target_ns->ns.inum : 0;
-	c.ns.own = own_userns(cred, target_ns, c.ns.target);
-	return record(ctx, &c);
+	return tp_check(ctx, false);
 }
 
-/* Older kernels with BPF trampolines: the function itself, after it returned. */
-SEC("fexit/cap_capable")
-int BPF_PROG(cs_fexit_cap_capable, const struct cred *cred, struct user_namespace *targ_ns, int cap,
-	     unsigned int opts, int ret)
+SEC("tp_btf/cap_capable")
+int cs_tp_cap_capable_wide(__u64 *ctx)
 {
-	struct check c;
+	return tp_check(ctx, true);
+}
 
-	if (!current_in_scope(&c))
-		return 0;
-	c.cap = cap;
-	c.ret = ret;
-	c.opts = (int)opts;
-	c.ns.target = targ_ns ? targ_ns->ns.inum : 0;
-	c.ns.own = own_userns(cred, targ_ns, c.ns.target);
-	return record(ctx, &c);
+SEC("fexit/cap_capable")
+int cs_fexit_cap_capable(__u64 *ctx)
+{
+	return fexit_check(ctx, false);
+}
+
+SEC("fexit/cap_capable")
+int cs_fexit_cap_capable_wide(__u64 *ctx)
+{
+	return fexit_check(ctx, true);
 }
 
 SEC("kprobe/cap_capable")
@@ -394,19 +569,20 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct kp_args *a = bpf_map_lookup_elem(&kp_pending, &tid);
+	struct task_struct *task;
 	struct check c;
 
 	if (!a)
 		return 0;
-	c.task = bpf_get_current_task_btf();
-	c.tgid = c.task->tgid;
+	task = bpf_get_current_task_btf();
+	c.tgid = task->tgid;
 	c.cap = a->cap;
 	c.ret = ret;
 	c.opts = a->opts;
 	c.ns.target = a->target_ns;
 	c.ns.own = a->own_ns;
 	bpf_map_delete_elem(&kp_pending, &tid);
-	return record(ctx, &c);
+	return record(ctx, task, &c, true);
 }
 
 /* Follow the traced processes: a new process of a tracked one is tracked. */

@@ -121,11 +121,32 @@ static bool probe_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, 
 	return false;
 }
 
+/* The settings, in the header slot of every CPU's cache page (struct cs_cache_head). */
+static int write_heads(struct capscope_bpf *s, const struct cs_tracer_config *cfg, int ncpu)
+{
+	union {
+		struct cs_cache_head head;
+		struct cs_cache_slot slot;
+	} v = {.head = {.stack_caps = cfg->stack_caps, .flags = cfg->events ? CS_HEAD_EVENTS : 0}};
+	int fd = bpf_map__fd(s->maps.cache);
+
+	_Static_assert(sizeof(struct cs_cache_head) == sizeof(struct cs_cache_slot),
+		       "the header takes one slot");
+	for (__u32 cpu = 0; cpu < (__u32)ncpu; cpu++) {
+		__u32 idx = cpu * CS_CACHE_SLOTS;
+
+		if (bpf_map_update_elem(fd, &idx, &v, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int hook, char *why,
 		    size_t len)
 {
 	struct capscope_bpf *s = capscope_bpf__open();
 	int rc, ncpu;
+	bool tgids;
 
 	if (!s) {
 		rc = -errno;
@@ -136,29 +157,40 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	s->rodata->cgroup_id = cfg->cgroup_id;
 	s->rodata->cgroup_level = cfg->cgroup_level;
 	s->rodata->self_tgid = (__u32)getpid();
-	s->rodata->emit_events = cfg->events;
-	s->rodata->stack_caps = cfg->stack_caps;
 	s->rodata->per_cgroup = cfg->per_cgroup;
-	bpf_program__set_autoload(s->progs.cs_tp_cap_capable, hook == CS_HOOK_TP_BTF);
-	bpf_program__set_autoload(s->progs.cs_fexit_cap_capable, hook == CS_HOOK_FEXIT);
+	/* The program for tracked processes, or the one for every scope. */
+	tgids = cfg->scope == CS_TRACER_PIDS && !cfg->per_cgroup;
+	bpf_program__set_autoload(s->progs.cs_tp_cap_capable, hook == CS_HOOK_TP_BTF && tgids);
+	bpf_program__set_autoload(s->progs.cs_tp_cap_capable_wide,
+				  hook == CS_HOOK_TP_BTF && !tgids);
+	bpf_program__set_autoload(s->progs.cs_fexit_cap_capable, hook == CS_HOOK_FEXIT && tgids);
+	bpf_program__set_autoload(s->progs.cs_fexit_cap_capable_wide,
+				  hook == CS_HOOK_FEXIT && !tgids);
 	bpf_program__set_autoload(s->progs.cs_kprobe_cap_capable, hook == CS_HOOK_KPROBE);
 	bpf_program__set_autoload(s->progs.cs_kretprobe_cap_capable, hook == CS_HOOK_KPROBE);
 	if (hook != CS_HOOK_KPROBE)
 		bpf_map__set_autocreate(s->maps.kp_pending, false);
 	if (!cfg->events)
 		bpf_map__set_max_entries(s->maps.events, 4096); /* unused, keep it small */
-	/* CS_CACHE_SLOTS per possible CPU, none needed for per-cgroup rows. */
+	/* One page of CS_CACHE_SLOTS per possible CPU (its header is needed
+	 * even for per-cgroup rows, which bypass the slots). */
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu <= 0) {
 		snprintf(why, len, "counting the CPUs: %s", strerror(ncpu < 0 ? -ncpu : EINVAL));
 		capscope_bpf__destroy(s);
 		return ncpu < 0 ? ncpu : -EINVAL;
 	}
-	bpf_map__set_max_entries(s->maps.cache, cfg->per_cgroup ? 1 : (__u32)ncpu * CS_CACHE_SLOTS);
+	bpf_map__set_max_entries(s->maps.cache, (__u32)ncpu * CS_CACHE_SLOTS);
 	rc = capscope_bpf__load(s);
 	if (rc) {
 		rc = rc < 0 ? rc : -errno;
 		snprintf(why, len, "loading: %s", strerror(-rc));
+		capscope_bpf__destroy(s);
+		return rc;
+	}
+	rc = write_heads(s, cfg, ncpu);
+	if (rc) {
+		snprintf(why, len, "writing the settings: %s", strerror(-rc));
 		capscope_bpf__destroy(s);
 		return rc;
 	}
@@ -391,7 +423,7 @@ static int add_rec(struct cs_tracer *t, struct cs_trace_report *r, const struct 
 	return cs_trace_report_add(r, rec, cls, caller);
 }
 
-/* The counts still held in the cache slots (CS_CACHE_SLOTS per CPU). */
+/* The counts still held in the cache slots (CS_CACHE_SLOTS per CPU, the first a header). */
 static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 			 const struct cs_ksyms *ksyms, struct stack_class **cache, size_t *ncache)
 {
@@ -404,7 +436,7 @@ static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 		struct cs_trace_val val;
 		struct cs_trace_rec rec;
 
-		if (bpf_map_lookup_elem(fd, &i, &v) || !v.count)
+		if (i % CS_CACHE_SLOTS == 0 || bpf_map_lookup_elem(fd, &i, &v) || !v.count)
 			continue;
 		val = (struct cs_trace_val){.count = v.count};
 		if (cs_trace_decode_count(&v.key, sizeof(v.key), &val, sizeof(val), &rec) < 0)
