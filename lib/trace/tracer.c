@@ -170,6 +170,11 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	bpf_program__set_autoload(s->progs.cs_kretprobe_cap_capable, hook == CS_HOOK_KPROBE);
 	if (hook != CS_HOOK_KPROBE)
 		bpf_map__set_autocreate(s->maps.kp_pending, false);
+	/* Only the tracepoint and fexit programs mark threads; the kprobe pair
+	 * is the fallback of kernels that may predate task storage for tracing
+	 * programs (5.11), so it must not need the map. */
+	if (hook == CS_HOOK_KPROBE)
+		bpf_map__set_autocreate(s->maps.marks, false);
 	if (!cfg->events)
 		bpf_map__set_max_entries(s->maps.events, 4096); /* unused, keep it small */
 	/* One page of CS_CACHE_SLOTS per possible CPU (its header is needed
