@@ -100,7 +100,7 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 {
 	const cs_mask_t all = cs_mask_all();
 	cs_mask_t bnd = p->set_bounding ? p->bounding & all : start->caps.set[CS_BND];
-	cs_mask_t prm, inh, eff, asked = 0;
+	cs_mask_t prm, inh, eff, back, asked = 0;
 	bool uid_change = p->set_uid && (p->uid != start->uid[0] || p->uid != start->uid[1] ||
 					 p->uid != start->uid[2]);
 	bool id_change = p->set_uid || p->set_gid;
@@ -223,6 +223,20 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 			    "the kernel would refuse this step (%s); nothing was run",
 			    cs_errno_name(rc));
 	}
+	/*
+	 * A caller that is still root at execve gets its whole bounding set
+	 * back as permitted (the kernel's root rule, unless SECBIT_NOROOT):
+	 * "--caps =" as root would run the command with every capability.
+	 * Refuse rather than run with more than the plan leaves it.
+	 */
+	back = c.caps.set[CS_BND] & ~c.caps.set[CS_PRM];
+	if ((c.uid[0] == 0 || c.uid[1] == 0) && !(c.securebits & CS_SECBIT_NOROOT) && back)
+		return cs_diag_set(d, EPERM, 0, 0, "execve",
+				   "uid 0 would get %d capabilities the plan drops (%s...) back at "
+				   "execve; add --securebits noroot, --user or a narrower "
+				   "--bounding; nothing was run",
+				   __builtin_popcountll(back),
+				   cs_cap_name_r(__builtin_ctzll(back), false, last, sizeof(last)));
 	l->predicted = c;
 	return 0;
 }
