@@ -362,10 +362,43 @@ int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
 	return 0;
 }
 
+/*
+ * execvp without its fallback: glibc runs a file that execve refuses with
+ * ENOEXEC (no "#!", not ELF) through /bin/sh, a program nobody asked for and
+ * the model did not predict. Same PATH walk otherwise (default /bin:/usr/bin,
+ * an empty entry is the current directory, EACCES is kept while the search
+ * goes on).
+ */
 int cs_launch_exec(char *const argv[])
 {
+	const char *path = getenv("PATH"), *dir, *end;
+	size_t n = strlen(argv[0]);
+	int saved = ENOENT;
+
 	if (fault("execve") < 0)
 		return -errno;
-	execvp(argv[0], argv);
-	return -errno;
+	if (!n)
+		return -ENOENT;
+	if (strchr(argv[0], '/')) {
+		execv(argv[0], argv);
+		return -errno;
+	}
+	for (dir = path ? path : "/bin:/usr/bin"; dir; dir = *end ? end + 1 : NULL) {
+		size_t dlen;
+		char *full;
+
+		end = strchrnul(dir, ':');
+		dlen = (size_t)(end - dir);
+		if (!(full = malloc(dlen + n + 2)))
+			return -ENOMEM;
+		snprintf(full, dlen + n + 2, "%.*s%s%s", (int)dlen, dir, dlen ? "/" : "", argv[0]);
+		execv(full, argv);
+		free(full);
+		if (errno == EACCES)
+			saved = EACCES;
+		else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE &&
+			 errno != ENODEV && errno != ETIMEDOUT)
+			return -errno;
+	}
+	return -saved;
 }

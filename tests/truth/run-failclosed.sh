@@ -45,6 +45,17 @@ for bin in "${bins[@]}"; do
   is "$out" $'CapPrm:\t0000000000000000' "$name --caps = --securebits noroot: runs with none"
   out=$($bin --bounding chown --caps cap_chown=ep -- grep CapPrm /proc/self/status)
   is "$out" $'CapPrm:\t0000000000000001' "$name --bounding chown --caps cap_chown=ep: runs with chown"
+  # A file without "#!" that is not ELF: execve says ENOEXEC, and execvp
+  # then ran it with /bin/sh, a program neither asked for nor predicted.
+  printf 'touch %s/ran\n' "$T" >"$T/noshebang"
+  chmod 755 "$T/noshebang"
+  for how in "$T/noshebang" noshebang; do
+    rm -f "$T/ran"
+    PATH=$T:$PATH $bin --no-new-privs -- "$how" 2>"$T/err"
+    is "$?" 127 "$name $how without #!: exit 127"
+    [ ! -e "$T/ran" ]; ok $? "$name $how without #!: /bin/sh did not run it"
+    like "$(cat "$T/err")" "ENOEXEC" "$name $how without #!: says ENOEXEC"
+  done
   rc=$(reduced "$bin --bounding chown,kill")
   is "$rc" 0 "$name --bounding chown,kill still runs"
   [ -e "$T/ran" ]; ok $? "$name --bounding chown,kill: the command ran"
