@@ -48,6 +48,18 @@ done
 for bad in " 0" "+0" "010" "0x" "1x" "4294967296"; do
   usage "run --user '$bad' refused" "$CAPSCOPE" run --dry-run --user "$bad" --group 0 -- true
 done
+# Third pass: a ratio is no size ("1K" was 1024:1); (uid_t)-1 is no root id
+# (the kernel said a bare "Invalid argument").
+for bad in 1K 2k 1M; do
+  usage "scan --max-ratio '$bad' refused" "$CAPSCOPE" scan --max-ratio "$bad" "$CAPSCOPE_TOP/examples"
+done
+tap_tmpdir
+cp /bin/true "$T/t"
+for bad in 4294967295 " 0" 00 -0; do
+  usage "file set -n '$bad' refused" "$CAPSCOPE" file set -n "$bad" cap_chown=ep "$T/t"
+done
+like "$("$CAPSCOPE" file set -n 4294967295 cap_chown=ep "$T/t" 2>&1)" "is not a uid \(0-4294967294\)" \
+  "file set -n 4294967295: names the range"
 # Options added since the first pass (issue 13's second adversarial pass).
 S=(serve --no-inventory --webhook off)
 for bad in " 5" "+5" "0x5" "5x" "99999999999999999999" "-1" "" "5.0"; do
