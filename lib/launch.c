@@ -227,9 +227,11 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	 * A caller that is still root at execve gets its whole bounding set
 	 * back as permitted (the kernel's root rule, unless SECBIT_NOROOT):
 	 * "--caps =" as root would run the command with every capability.
-	 * Refuse rather than run with more than the plan leaves it.
+	 * Refuse rather than run with more than the plan leaves it. Only with
+	 * --caps: a root that starts with less permitted than bounding and
+	 * asks nothing of it gets what it would get anyway.
 	 */
-	back = c.caps.set[CS_BND] & ~c.caps.set[CS_PRM];
+	back = p->set_caps ? c.caps.set[CS_BND] & ~c.caps.set[CS_PRM] : 0;
 	if ((c.uid[0] == 0 || c.uid[1] == 0) && !(c.securebits & CS_SECBIT_NOROOT) && back)
 		return cs_diag_set(d, EPERM, 0, 0, "execve",
 				   "uid 0 would get %d capabilities the plan drops (%s...) back at "
