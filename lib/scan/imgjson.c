@@ -113,6 +113,16 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 		fy_document_destroy(fyd);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json", "expected an array of images");
 	}
+	/* Only the first would be read, and nothing picks by RepoTags: the
+	 * others' findings would be missing from a clean-looking report. */
+	if (fy_node_sequence_item_count(root) > 1) {
+		int n = fy_node_sequence_item_count(root);
+
+		fy_document_destroy(fyd);
+		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
+				   "lists %d images; give an archive of one (docker save IMAGE)",
+				   n);
+	}
 	m->config = str(cs_fy_get(img, "Config"));
 	rc = strv(cs_fy_get(img, "Layers"), &m->layers, &m->nlayers, 4096);
 	fy_document_destroy(fyd);

@@ -173,5 +173,11 @@ mkdir many && python3 -c 'import json; print(json.dumps([{"Config": "c.json", "L
 "$CAPSCOPE" scan many.tar >/dev/null 2>"$T/err"
 is "$?" 2 "5,000 layers: error"
 like "$(cat "$T/err")" "more than 4096 'Layers'" "…says how many are allowed"
+# Two images in one docker archive: only the first was scanned, exit 0.
+mkdir two && printf '[{"Config":"c.json","Layers":[]},{"Config":"d.json","Layers":[]}]' \
+  >two/manifest.json && tar -C two -cf two.tar .
+"$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"
+is "$?" 2 "two images in one archive: error, not the first alone"
+like "$(cat "$T/err")" "lists 2 images" "…says how many"
 
 done_testing
