@@ -151,7 +151,8 @@ static int file_get(int argc, char **argv)
 
 static int parse_rootid(const char *s, uint32_t *out)
 {
-	return cs_parse_u32(s, UINT32_MAX, out);
+	/* (uid_t)-1 is no uid: the kernel refuses it with a bare EINVAL. */
+	return cs_parse_u32(s, UINT32_MAX - 1, out);
 }
 
 static int set_all(const struct cs_fcaps *f, char **paths, int n);
@@ -173,7 +174,7 @@ static int file_set(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			if (parse_rootid(optarg, &rootid) < 0)
-				return cs_usage_err("file", "-n: '%s' is not a uid (0-4294967295)",
+				return cs_usage_err("file", "-n: '%s' is not a uid (0-4294967294)",
 						    optarg);
 			break;
 		case 'h':

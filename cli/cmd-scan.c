@@ -311,7 +311,7 @@ int cmd_scan(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_THREADS:
-			if (cs_parse_size(optarg, &v) < 0 || v < 1 || v > 16)
+			if (cs_parse_u64(optarg, CS_NUM_DEC, 16, &v) < 0 || v < 1)
 				return cs_usage_err("scan", "--threads: '%s' is not 1-16", optarg);
 			o.threads = (unsigned)v;
 			break;
@@ -322,7 +322,8 @@ int cmd_scan(int argc, char **argv)
 			o.max_bytes = v;
 			break;
 		case OPT_MAX_RATIO:
-			if (cs_parse_size(optarg, &v) < 0 || v == 0)
+			/* A ratio, not a size: "1K" is no spelling of 1000. */
+			if (cs_parse_u64(optarg, CS_NUM_DEC, UINT32_MAX, &v) < 0 || v == 0)
 				return cs_usage_err("scan", "--max-ratio: '%s' is not a number",
 						    optarg);
 			o.max_ratio = v;

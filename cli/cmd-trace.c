@@ -6,7 +6,6 @@
  * Options and the run loop; the tracer is lib/trace/tracer.c, the output
  * trace-render.c.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -88,22 +87,6 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	signal_from_tty = si && si->si_code == SI_KERNEL;
 }
 
-static int parse_duration(const char *s, double *out)
-{
-	char *e;
-	double v;
-
-	/* Digits first: strtod would also take " 5", "0x1p3", "inf" and "nan". */
-	if (!isdigit((unsigned char)s[0]) && !(s[0] == '.' && isdigit((unsigned char)s[1])))
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &e);
-	if (errno || e == s || *e || !(v > 0 && v <= 86400 * 365))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_pid(const char *s, pid_t *out)
 {
 	uint32_t v;
@@ -136,7 +119,7 @@ static int parse_opt(int c, struct trace_opts *o, int *nscope, char **argv)
 		(*nscope)++;
 		return 0;
 	case 'd':
-		if (parse_duration(optarg, &o->duration) < 0)
+		if (cs_parse_seconds(optarg, 86400 * 365, &o->duration) < 0)
 			return cs_usage_err("trace", "--duration: '%s' is not a number of seconds",
 					    optarg);
 		return 0;

@@ -50,6 +50,51 @@ static enum MHD_Result text(struct MHD_Connection *conn, unsigned status, const 
 	return answer(conn, status, "text/plain; charset=utf-8", b, b ? strlen(b) : 0);
 }
 
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	unsigned *n = cls;
+
+	(void)kind;
+	(void)value;
+	if (!strcasecmp(key, "Content-Length"))
+		n[0]++;
+	else if (!strcasecmp(key, "Transfer-Encoding"))
+		n[1]++;
+	return MHD_YES;
+}
+
+/*
+ * Two Content-Length headers, or one beside Transfer-Encoding: libmicrohttpd
+ * reads the body by the first, and a proxy in front by another reads the
+ * rest as a second request (RFC 9112 6.3: an unrecoverable error). 400, and
+ * the connection is closed, so nothing after it is read as a request.
+ */
+static bool framing_ambiguous(struct MHD_Connection *conn)
+{
+	unsigned n[2] = {0, 0};
+
+	mhd.get_connection_values(conn, MHD_HEADER_KIND, count_framing, n);
+	return n[0] > 1 || n[1] > 1 || (n[0] && n[1]);
+}
+
+static enum MHD_Result refuse_framing(struct MHD_Connection *conn)
+{
+	static const char msg[] = "ambiguous body length: Content-Length given twice, or "
+				  "with Transfer-Encoding\n";
+	struct MHD_Response *r =
+	    mhd.create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	mhd.add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+	mhd.add_response_header(r, "Connection", "close");
+	ret = mhd.queue_response(conn, 400, r);
+	mhd.destroy_response(r);
+	return ret;
+}
+
 /* A Kubernetes Status object: what the API server logs for a failed call. */
 static enum MHD_Result status_json(struct MHD_Connection *conn, unsigned code, const char *msg)
 {
@@ -248,6 +293,10 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		if (!(q = calloc(1, sizeof(*q))))
 			return MHD_NO;
 		*req_cls = q;
+		if (framing_ambiguous(conn)) {
+			q->answered = true;
+			return refuse_framing(conn);
+		}
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
 			/* A client waiting for "100 Continue" gets the 413 before it
 			 * sends a byte; any other has its body read and dropped, so it

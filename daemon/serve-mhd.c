@@ -26,6 +26,7 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(queue_response),
 	    SYM(destroy_response),
 	    SYM(lookup_connection_value),
+	    SYM(get_connection_values),
 	    SYM(is_feature_supported),
 #undef SYM
 	};

@@ -20,6 +20,7 @@ struct serve_mhd {
 	__typeof__(&MHD_queue_response) queue_response;
 	__typeof__(&MHD_destroy_response) destroy_response;
 	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
+	__typeof__(&MHD_get_connection_values) get_connection_values;
 	__typeof__(&MHD_is_feature_supported) is_feature_supported;
 };
 

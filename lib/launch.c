@@ -100,7 +100,7 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 {
 	const cs_mask_t all = cs_mask_all();
 	cs_mask_t bnd = p->set_bounding ? p->bounding & all : start->caps.set[CS_BND];
-	cs_mask_t prm, inh, eff, asked = 0;
+	cs_mask_t prm, inh, eff, back, asked = 0;
 	bool uid_change = p->set_uid && (p->uid != start->uid[0] || p->uid != start->uid[1] ||
 					 p->uid != start->uid[2]);
 	bool id_change = p->set_uid || p->set_gid;
@@ -223,6 +223,22 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 			    "the kernel would refuse this step (%s); nothing was run",
 			    cs_errno_name(rc));
 	}
+	/*
+	 * A caller that is still root at execve gets its whole bounding set
+	 * back as permitted (the kernel's root rule, unless SECBIT_NOROOT):
+	 * "--caps =" as root would run the command with every capability.
+	 * Refuse rather than run with more than the plan leaves it. Only with
+	 * --caps: a root that starts with less permitted than bounding and
+	 * asks nothing of it gets what it would get anyway.
+	 */
+	back = p->set_caps ? c.caps.set[CS_BND] & ~c.caps.set[CS_PRM] : 0;
+	if ((c.uid[0] == 0 || c.uid[1] == 0) && !(c.securebits & CS_SECBIT_NOROOT) && back)
+		return cs_diag_set(d, EPERM, 0, 0, "execve",
+				   "uid 0 would get %d capabilities the plan drops (%s...) back at "
+				   "execve; add --securebits noroot, --user or a narrower "
+				   "--bounding; nothing was run",
+				   __builtin_popcountll(back),
+				   cs_cap_name_r(__builtin_ctzll(back), false, last, sizeof(last)));
 	l->predicted = c;
 	return 0;
 }
@@ -348,10 +364,43 @@ int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
 	return 0;
 }
 
+/*
+ * execvp without its fallback: glibc runs a file that execve refuses with
+ * ENOEXEC (no "#!", not ELF) through /bin/sh, a program nobody asked for and
+ * the model did not predict. Same PATH walk otherwise (default /bin:/usr/bin,
+ * an empty entry is the current directory, EACCES is kept while the search
+ * goes on).
+ */
 int cs_launch_exec(char *const argv[])
 {
+	const char *path = getenv("PATH"), *dir, *end;
+	size_t n = strlen(argv[0]);
+	int saved = ENOENT;
+
 	if (fault("execve") < 0)
 		return -errno;
-	execvp(argv[0], argv);
-	return -errno;
+	if (!n)
+		return -ENOENT;
+	if (strchr(argv[0], '/')) {
+		execv(argv[0], argv);
+		return -errno;
+	}
+	for (dir = path ? path : "/bin:/usr/bin"; dir; dir = *end ? end + 1 : NULL) {
+		size_t dlen;
+		char *full;
+
+		end = strchrnul(dir, ':');
+		dlen = (size_t)(end - dir);
+		if (!(full = malloc(dlen + n + 2)))
+			return -ENOMEM;
+		snprintf(full, dlen + n + 2, "%.*s%s%s", (int)dlen, dir, dlen ? "/" : "", argv[0]);
+		execv(full, argv);
+		free(full);
+		if (errno == EACCES)
+			saved = EACCES;
+		else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE &&
+			 errno != ENODEV && errno != ETIMEDOUT)
+			return -errno;
+	}
+	return -saved;
 }

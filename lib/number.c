@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int digit(char c, unsigned base)
@@ -110,5 +111,29 @@ int cs_parse_id_range(const char *s, uint32_t *start, uint32_t *size)
 		return -EINVAL;
 	*start = (uint32_t)x;
 	*size = (uint32_t)y;
+	return 0;
+}
+
+int cs_parse_seconds(const char *s, double max, double *out)
+{
+	size_t digits = 0, dots = 0;
+	double v;
+
+	if (!s)
+		return -EINVAL;
+	/* Checked first, so strtod below only ever sees plain decimal text. */
+	for (const char *p = s; *p; p++)
+		if (*p == '.')
+			dots++;
+		else if (*p >= '0' && *p <= '9')
+			digits++;
+		else
+			return -EINVAL;
+	if (!digits || dots > 1 || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+		return -EINVAL;
+	v = strtod(s, NULL);
+	if (!(v > 0 && v <= max))
+		return -EINVAL;
+	*out = v;
 	return 0;
 }

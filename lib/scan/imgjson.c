@@ -46,7 +46,10 @@ static char *str(struct fy_node *n)
 	const char *s;
 	char *r;
 
-	if (!n || !fy_node_is_scalar(n) || cs_fy_is_json_null(n))
+	enum fy_node_style st = n ? fy_node_get_style(n) : FYNS_ANY;
+
+	/* Quoted only: a number or true is no file name, digest or user. */
+	if (!n || !fy_node_is_scalar(n) || (st != FYNS_DOUBLE_QUOTED && st != FYNS_SINGLE_QUOTED))
 		return NULL;
 	s = fy_node_get_scalar(n, &l);
 	if (!s || memchr(s, 0, l))
@@ -110,9 +113,23 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 		fy_document_destroy(fyd);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json", "expected an array of images");
 	}
+	/* Only the first would be read, and nothing picks by RepoTags: the
+	 * others' findings would be missing from a clean-looking report. */
+	if (fy_node_sequence_item_count(root) > 1) {
+		int n = fy_node_sequence_item_count(root);
+
+		fy_document_destroy(fyd);
+		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
+				   "lists %d images; give an archive of one (docker save IMAGE)",
+				   n);
+	}
 	m->config = str(cs_fy_get(img, "Config"));
 	rc = strv(cs_fy_get(img, "Layers"), &m->layers, &m->nlayers, 4096);
 	fy_document_destroy(fyd);
+	if (rc == -E2BIG) {
+		cs_img_manifest_free(m);
+		return cs_diag_set(d, E2BIG, 0, 0, "manifest.json", "more than 4096 'Layers'");
+	}
 	if (rc < 0 || !m->layers) {
 		cs_img_manifest_free(m);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",

@@ -162,5 +162,22 @@ mkdir -p evil-oci/blobs/sha256 && printf '{"imageLayoutVersion":"1.0.0"}' >evil-
 "$CAPSCOPE" scan evil-oci >/dev/null 2>"$T/err"; rc=$?
 is "$rc" 2 "OCI digest with a path: error"
 like "$(cat "$T/err")" "is not a digest" "digests are validated before use"
+# Third pass: a JSON number was read as a layer's file name ("5: layer not
+# found"); 5,000 layers were called "not an array of file names".
+mkdir num && printf '[{"Config":"c.json","Layers":[5]}]' >num/manifest.json && tar -C num -cf num.tar .
+"$CAPSCOPE" scan num.tar >/dev/null 2>"$T/err"
+is "$?" 2 "a number as a layer name: error"
+like "$(cat "$T/err")" "'Layers' must be an array of file names" "…says the layers must be names"
+mkdir many && python3 -c 'import json; print(json.dumps([{"Config": "c.json", "Layers": ["l.tar"] * 5000}]))' \
+  >many/manifest.json && tar -C many -cf many.tar .
+"$CAPSCOPE" scan many.tar >/dev/null 2>"$T/err"
+is "$?" 2 "5,000 layers: error"
+like "$(cat "$T/err")" "more than 4096 'Layers'" "…says how many are allowed"
+# Two images in one docker archive: only the first was scanned, exit 0.
+mkdir two && printf '[{"Config":"c.json","Layers":[]},{"Config":"d.json","Layers":[]}]' \
+  >two/manifest.json && tar -C two -cf two.tar .
+"$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"
+is "$?" 2 "two images in one archive: error, not the first alone"
+like "$(cat "$T/err")" "lists 2 images" "…says how many"
 
 done_testing

@@ -136,6 +136,38 @@ is "$(jq -r .response.allowed <<<"$r")" true "enforce: a pod whose capabilities 
 curl -sS "$E_URL/metrics" >"$T/m.txt"
 like "$(grep 'capscope_admission_reviews_total{outcome="denied",dry_run="false"}' "$T/m.txt")" ' 1$' \
   "the denial is counted in /metrics"
+# Request smuggling (issue 13, third pass): two Content-Length headers, or
+# one with Transfer-Encoding. libmicrohttpd read the body by the first and
+# answered the bytes after it as a second request; now 400 and the end.
+smuggle() { # raw request → what came back
+  python3 - "$E_PORT" "$1" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5)
+s.sendall(sys.argv[2].replace("|", "\r\n").encode())
+out = b""
+while True:
+    try:
+        c = s.recv(65536)
+    except socket.timeout:
+        out += b"<timeout>"
+        break
+    if not c:
+        break
+    out += c
+print(out.decode(errors="replace"))
+PY
+}
+NEXT='GET /healthz HTTP/1.1|Host: x||'
+for h in 'Content-Length: 2|Content-Length: 40' 'Transfer-Encoding: chunked|Content-Length: 3' \
+  'Content-Length: 2|Content-Length: 2'; do
+  r=$(smuggle "POST /validate HTTP/1.1|Host: x|$h||{}0||$NEXT")
+  like "$(head -n1 <<<"$r")" '^HTTP/1.1 400' "$h: 400"
+  like "$r" 'ambiguous body length' "$h: says why"
+  is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "$h: nothing after it is answered as a request"
+done
+r=$(smuggle "GET /healthz HTTP/1.1|Host: x|Content-Length: 0||$NEXT")
+is "$(grep -c '^HTTP/1.1 200' <<<"$r")" 2 "one Content-Length: keep-alive still serves the next request"
 serve_stop E
 
 # the model options of explain pod: OpenShift's SCC admission

@@ -35,8 +35,11 @@ for bad in " 5K" "+5K" "5KK" "5T" "K" "-1" "18446744073709551615K"; do
   usage "scan --max-bytes '$bad' refused" "$CAPSCOPE" scan --max-bytes "$bad" "$CAPSCOPE_TOP/examples"
 done
 
-for bad in "nan" "inf" " 1" "+1" "0x10" "1e999" "0" "-1"; do
-  usage "trace --duration '$bad' refused" "$CAPSCOPE" trace --duration "$bad" -- true
+# With -p, not a command: --duration with a command is a usage error anyway,
+# so the test could not fail (strtod took "0x10" and "0x1p3" unseen).
+for bad in "nan" "inf" " 1" "+1" "0x10" "0x1p3" "1e1" "1e999" "0" "-1" "05" "1..5" "." "" \
+  "1 " "0.0"; do
+  usage "trace --duration '$bad' -p 1 refused" timeout 5 "$CAPSCOPE" trace --duration "$bad" -p 1
 done
 for bad in " 1" "+1" "01" "0" "1x"; do
   usage "trace -p '$bad' refused" "$CAPSCOPE" trace -p "$bad"
@@ -45,6 +48,18 @@ done
 for bad in " 0" "+0" "010" "0x" "1x" "4294967296"; do
   usage "run --user '$bad' refused" "$CAPSCOPE" run --dry-run --user "$bad" --group 0 -- true
 done
+# Third pass: a ratio is no size ("1K" was 1024:1); (uid_t)-1 is no root id
+# (the kernel said a bare "Invalid argument").
+for bad in 1K 2k 1M; do
+  usage "scan --max-ratio '$bad' refused" "$CAPSCOPE" scan --max-ratio "$bad" "$CAPSCOPE_TOP/examples"
+done
+tap_tmpdir
+cp /bin/true "$T/t"
+for bad in 4294967295 " 0" 00 -0; do
+  usage "file set -n '$bad' refused" "$CAPSCOPE" file set -n "$bad" cap_chown=ep "$T/t"
+done
+like "$("$CAPSCOPE" file set -n 4294967295 cap_chown=ep "$T/t" 2>&1)" "is not a uid \(0-4294967294\)" \
+  "file set -n 4294967295: names the range"
 # Options added since the first pass (issue 13's second adversarial pass).
 S=(serve --no-inventory --webhook off)
 for bad in " 5" "+5" "0x5" "5x" "99999999999999999999" "-1" "" "5.0"; do

@@ -47,9 +47,9 @@ check() { # probe-name, options...
 check probe --user nobody --clear-groups --ambient net_bind_service
 check probe --user nobody --clear-groups
 check probe --user 1000 --group 1000 --groups 5,27 --caps cap_chown,cap_net_raw=eip --ambient cap_net_raw
-check probe --bounding net_bind_service,chown --caps cap_chown=ep
+check probe --bounding chown --caps cap_chown=ep
 check probe --no-new-privs
-check probe --caps =
+check probe --caps = --securebits noroot
 check probe --user 1000 --keep-groups --inh cap_kill
 check probe --user 1000 --clear-groups --securebits no-setuid-fixup
 check probe --securebits noroot

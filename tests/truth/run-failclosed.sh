@@ -35,6 +35,27 @@ for bin in "${bins[@]}"; do
     like "$(cat "$T/err")" "cap_net_raw|EPERM" "$name $opts: names the capability or the error"
   done
   # The control: what is still there can be asked for, and it runs.
+  # Root at execve gets its bounding set back as permitted (the root rule):
+  # "--caps =" ran the command with every capability. Refused; noroot runs.
+  rm -f "$T/ran"
+  $bin --caps = -- touch "$T/ran" 2>"$T/err"
+  is "$?" 127 "$name --caps = as root: refused"
+  like "$(cat "$T/err")" "uid 0 would get .* back at execve.*noroot" "$name --caps =: says why"
+  out=$($bin --caps = --securebits noroot -- grep CapPrm /proc/self/status)
+  is "$out" $'CapPrm:\t0000000000000000' "$name --caps = --securebits noroot: runs with none"
+  out=$($bin --bounding chown --caps cap_chown=ep -- grep CapPrm /proc/self/status)
+  is "$out" $'CapPrm:\t0000000000000001' "$name --bounding chown --caps cap_chown=ep: runs with chown"
+  # A file without "#!" that is not ELF: execve says ENOEXEC, and execvp
+  # then ran it with /bin/sh, a program neither asked for nor predicted.
+  printf 'touch %s/ran\n' "$T" >"$T/noshebang"
+  chmod 755 "$T/noshebang"
+  for how in "$T/noshebang" noshebang; do
+    rm -f "$T/ran"
+    PATH=$T:$PATH $bin --no-new-privs -- "$how" 2>"$T/err"
+    is "$?" 127 "$name $how without #!: exit 127"
+    [ ! -e "$T/ran" ]; ok $? "$name $how without #!: /bin/sh did not run it"
+    like "$(cat "$T/err")" "ENOEXEC" "$name $how without #!: says ENOEXEC"
+  done
   rc=$(reduced "$bin --bounding chown,kill")
   is "$rc" 0 "$name --bounding chown,kill still runs"
   [ -e "$T/ran" ]; ok $? "$name --bounding chown,kill: the command ran"
@@ -42,6 +63,7 @@ for bin in "${bins[@]}"; do
   # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
   for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \
               "127|--inh chown --ambient kill" \
+              "127|--caps =" "127|--caps cap_chown=ep" "127|--bounding chown,kill --caps cap_chown=ep" \
               "2|--caps cap_chown=ep --caps cap_kill=ep" "2|--bounding chown --bounding kill" \
               "2|--user 12345 --clear-groups" "2|--user ' 0' --group 0 --clear-groups" \
               "2|--user +0 --group 0 --clear-groups" "2|--group ' 0'" "2|--groups 0,,1" \

@@ -87,6 +87,8 @@ static void options_that_disagree(void **state)
 	assert_int_equal(prep(&p, &d), -EINVAL);
 	assert_string_equal(d.field, "inheritable");
 	p.inh = CS_BIT(CAP_CHOWN); /* the same set twice is no contradiction */
+	p.set_securebits = true;   /* (root: without noroot, execve gives all back) */
+	p.securebits = CS_SECBIT_NOROOT;
 	assert_int_equal(prep(&p, &d), 0);
 
 	/* --caps says exactly chown in P; --ambient kill would add kill to P */
@@ -98,12 +100,43 @@ static void options_that_disagree(void **state)
 	assert_int_equal(prep(&p, &d), -EINVAL);
 	assert_string_equal(d.field, "ambient");
 	p.caps_prm = p.caps_inh = CS_BIT(CAP_CHOWN) | CS_BIT(CAP_KILL);
+	p.set_securebits = true;
+	p.securebits = CS_SECBIT_NOROOT;
 	assert_int_equal(prep(&p, &d), 0);
 
 	p = (struct cs_launch_plan){
 	    .set_inh = true, .inh = 0, .set_ambient = true, .ambient = CS_BIT(CAP_KILL)};
 	assert_int_equal(prep(&p, &d), -EINVAL);
 	assert_string_equal(d.field, "ambient");
+}
+
+/* Root keeps uid 0 through execve and gets its bounding set back as permitted. */
+static void root_gets_bounding_back(void **state)
+{
+	struct cs_launch_plan p = {.set_caps = true};
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(prep(&p, &d), -EPERM); /* --caps = */
+	assert_string_equal(d.field, "execve");
+	assert_non_null(strstr(d.message, "noroot"));
+	p.caps_prm = p.caps_eff = CS_BIT(CAP_CHOWN);
+	assert_int_equal(prep(&p, &d), -EPERM);
+	p.set_bounding = true; /* nothing outside chown to get back */
+	p.bounding = CS_BIT(CAP_CHOWN);
+	assert_int_equal(prep(&p, &d), 0);
+	p.set_bounding = false;
+	p.set_securebits = true;
+	p.securebits = CS_SECBIT_NOROOT;
+	assert_int_equal(prep(&p, &d), 0);
+	/* a non-root target keeps what capset left */
+	p = (struct cs_launch_plan){.set_caps = true,
+				    .set_uid = true,
+				    .uid = 1000,
+				    .set_gid = true,
+				    .gid = 1000,
+				    .groups_mode = CS_GROUPS_CLEAR};
+	assert_int_equal(prep(&p, &d), 0);
 }
 
 static void ambient_needs_permitted(void **state)
@@ -142,7 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bounding_cannot_grow),	  cmocka_unit_test(caps_beyond_the_kernel),
 	    cmocka_unit_test(options_that_disagree),	  cmocka_unit_test(ambient_needs_permitted),
-	    cmocka_unit_test(apply_and_verify_fill_diag),
+	    cmocka_unit_test(apply_and_verify_fill_diag), cmocka_unit_test(root_gets_bounding_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

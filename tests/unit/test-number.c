@@ -119,12 +119,34 @@ static void sizes(void **state)
 	assert_int_equal(cs_parse_size("17179869183G", &v), 0);
 }
 
+/* strtod alone took hex floats, exponents, "inf" and spaces (trace --duration). */
+static void seconds(void **state)
+{
+	static const char *const bad[] = {"",	".",	"0",	 "0.0", "-1",	 "+1",	" 1",
+					  "1 ", "0x10", "0x1p3", "1e1", "1e999", "inf", "nan",
+					  "05", "1..5", "1.5.",	 "10",	NULL};
+	double v = -1;
+
+	(void)state;
+	assert_int_equal(cs_parse_seconds("5", 86400, &v), 0);
+	assert_true(v == 5);
+	assert_int_equal(cs_parse_seconds("0.5", 86400, &v), 0);
+	assert_true(v == 0.5);
+	assert_int_equal(cs_parse_seconds(".25", 86400, &v), 0);
+	assert_true(v == 0.25);
+	assert_int_equal(cs_parse_seconds("5.", 86400, &v), 0);
+	assert_true(v == 5);
+	for (size_t i = 0; bad[i]; i++)
+		assert_int_equal(cs_parse_seconds(bad[i], 9.5, &v), -EINVAL);
+	assert_true(v == 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(u64_forms),    cmocka_unit_test(u64_refusals),
 	    cmocka_unit_test(u64_overflow), cmocka_unit_test(u32_and_int),
-	    cmocka_unit_test(sizes),
+	    cmocka_unit_test(sizes),	    cmocka_unit_test(seconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
