@@ -133,6 +133,24 @@ rc=$?
 ok $((rc == 0)) "scan --html to a full device fails (exit $rc)"
 like "$(cat "$T/scan.err")" '/dev/full: writing the HTML page: No space left on device' "and says so"
 
+# A page is written beside its path and renamed over it only when whole: a
+# write that fails half way (a 2 KiB file size limit: EFBIG) leaves the page
+# that was there, and no temporary file.
+mkdir -p "$T/atomic"
+echo '<p>the previous page</p>' >"$T/atomic/page.html"
+(ulimit -f 2; trap '' XFSZ; "$CAPSCOPE" scan --html "$T/atomic/page.html" "$T/tree" >/dev/null 2>"$T/scan.err")
+rc=$?
+ok $((rc == 0)) "scan --html that cannot be written whole fails (exit $rc)"
+is "$(cat "$T/atomic/page.html")" '<p>the previous page</p>' "and the previous page is still there, not half a new one"
+is "$(ls -A "$T/atomic")" "page.html" "and no temporary file is left"
+like "$(cat "$T/scan.err")" 'page.html: writing the HTML page: File too large' "and the message says why (not only EIO)"
+(umask 027; "$CAPSCOPE" scan --html "$T/atomic/new.html" "$T/tree" >/dev/null 2>&1)
+is "$(stat -c %a "$T/atomic/new.html")" 640 "a new page is created with the umask's mode, as before"
+ln -s "$T/atomic/not-here" "$T/atomic/link.html"
+"$CAPSCOPE" scan --html "$T/atomic/link.html" "$T/tree" >/dev/null 2>&1
+[ -f "$T/atomic/link.html" ] && [ ! -L "$T/atomic/link.html" ] && [ ! -e "$T/atomic/not-here" ]
+ok $? "a symbolic link at the page's path is replaced, not followed"
+
 # ---- trace: a short real trace (BPF); trace cannot render from its JSON
 if "$CAPSCOPE" trace --verify --html "$T/trace.html" -- "$build/tests/helpers/trace-helper" \
   setuid-loop 3 >"$T/trace.out" 2>"$T/trace.err"; then
