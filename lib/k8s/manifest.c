@@ -263,6 +263,13 @@ static int scalar_i64(struct ctx *c, struct ydoc_node *n, const char *field, int
 	for (size_t i = (buf[0] == '-' || buf[0] == '+'); i < len; i++)
 		if (buf[i] < '0' || buf[i] > '9' || (i + 1 == len && buf[i] == '\0'))
 			return errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
+	/* go-yaml reads 0777 as octal (511): never take it as decimal 777. */
+	if (buf[buf[0] == '-' || buf[0] == '+'] == '0' &&
+	    len > (size_t)1 + (buf[0] == '-' || buf[0] == '+'))
+		return errf(c, n, EINVAL, field,
+			    "'%s' is octal to Kubernetes (YAML 1.1, a leading 0); write it in "
+			    "decimal without the 0",
+			    buf);
 	errno = 0;
 	x = strtoll(buf, &end, 10);
 	if (errno || *end || end == buf || (len == 1 && (buf[0] == '-' || buf[0] == '+')))

@@ -138,6 +138,33 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 			   "YAML: %s", e->msg ? e->msg : "syntax error");
 }
 
+/*
+ * Kubernetes reads manifests with go-yaml, which resolves an explicit tag
+ * (`!!str 0` is the string "0", `!!int "0"` the number 0, `!!binary`
+ * decodes base64) and merges a `<<` key's mapping into its own. The reader
+ * takes neither: a tag or a merge key would be read as something other
+ * than what the cluster gets (a `<<: *privileged` ignored). Both are refused,
+ * where they are written; manifests hardly ever use them.
+ */
+static int tag_error(const struct reader *r, struct fy_token *tag, const char *text, uint32_t len)
+{
+	const struct fy_mark *m = fy_token_start_mark(tag);
+	unsigned line = m ? (unsigned)m->line + 1 : 0;
+
+	set_file(r);
+	return cs_diag_set(r->d, EINVAL, line,
+			   m ? user_column(r, line, (unsigned)m->column + 1) : 0, "",
+			   "YAML tag '%.*s': Kubernetes resolves explicit tags, capscope does not; "
+			   "remove it (quote a string)",
+			   (int)(len > 40 ? 40 : len), text ? text : "");
+}
+
+static bool is_merge_key(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN && n->n == 2 &&
+	       !memcmp(n->u.text, "<<", 2);
+}
+
 /* ---- nodes ---- */
 
 static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_token *t)
@@ -205,6 +232,8 @@ static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *ta
 
 	if (tag && (rc = token_text(r, tag, &n->x.tag, &len)) < 0)
 		return rc;
+	if (tag)
+		return tag_error(r, tag, n->x.tag, len);
 	if (!anchor)
 		return 0;
 	if ((rc = GROW(r, anchors, r->n_anchors + 1)) < 0)
@@ -238,6 +267,10 @@ static int attach(struct reader *r, struct ydoc_node *n)
 	}
 	f = &r->frames[r->n_frames - 1];
 	have = r->n_pending - f->base;
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 && is_merge_key(n))
+		return node_error(r, n,
+				  "merge key '<<': Kubernetes merges the aliased mapping into this "
+				  "one, capscope does not; write its keys out");
 	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
 	    (rc = ydoc_keys_seen(&f->keys, r->pending + f->base, have / 2, n)) != 0)
 		return rc < 0 ? rc : node_error(r, n, "duplicate key");

@@ -42,4 +42,26 @@ mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   tar -C img -cf img.tar manifest.json cfg.json l0.tar
 one_line "image config" '^capscope scan: img\.tar: [0-9]+:[0-9]+: config: not valid JSON' \
   "$CAPSCOPE" scan img.tar
+# What go-yaml (Kubernetes) reads differently from a plain reading is
+# refused where it is written, never taken as something else: a merge key
+# (`<<: *privileged` would be ignored: a privileged container read as a
+# plain one, lint silent), an explicit tag (`!!str 0` is a string to
+# Kubernetes), a leading 0 (octal to YAML 1.1: 0777 is 511, not 777).
+pod() { printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nx-base: &priv {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      %s\n' "$1"; }
+pod '<<: *priv' >merge.yaml
+one_line "merge key, explain" "^capscope explain pod: merge\.yaml:10:[0-9]+: YAML: merge key '<<'" \
+  "$CAPSCOPE" explain pod merge.yaml
+one_line "merge key, lint" "^capscope lint: merge\.yaml:10:[0-9]+: YAML: merge key '<<'" \
+  "$CAPSCOPE" lint merge.yaml
+pod 'runAsUser: !!str 0' >tag.yaml
+one_line "explicit tag" "^capscope explain pod: tag\.yaml:10:18: YAML tag 'tag:yaml.org,2002:str'" \
+  "$CAPSCOPE" explain pod tag.yaml
+pod 'privileged: !!bool true' >tag2.yaml
+one_line "explicit tag on a boolean" "^capscope lint: tag2\.yaml:10:19: YAML tag" "$CAPSCOPE" lint tag2.yaml
+pod 'runAsUser: 0777' >octal.yaml
+one_line "leading 0" "^capscope explain pod: octal\.yaml:10:18: spec\.containers\[0\]\.securityContext\.runAsUser: '0777' is octal" \
+  "$CAPSCOPE" explain pod octal.yaml
+pod 'runAsUser: -0' >zero.yaml
+"$CAPSCOPE" explain pod zero.yaml >/dev/null
+ok $? "a plain 0, -0 is still a number"
 done_testing
