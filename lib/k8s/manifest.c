@@ -123,6 +123,13 @@ static int visit(struct ctx *c, struct ydoc_node **np, const char *field)
 			return errf(c, n, EINVAL, field, "alias does not resolve");
 		n = n->x.target; /* an anchor is never on an alias */
 	}
+	/* go-yaml resolves an explicit tag (`!!str 0` is a string, `!!int "0"` a
+	 * number, `!!binary` decodes base64); this reader does not: refused. */
+	if (n->x.tag)
+		return errf(c, n, EINVAL, field,
+			    "YAML tag '%.40s': Kubernetes resolves explicit tags, capscope does "
+			    "not; remove it (quote a string)",
+			    n->x.tag);
 	*np = n;
 	return 0;
 }

@@ -139,26 +139,11 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 }
 
 /*
- * Kubernetes reads manifests with go-yaml, which resolves an explicit tag
- * (`!!str 0` is the string "0", `!!int "0"` the number 0, `!!binary`
- * decodes base64) and merges a `<<` key's mapping into its own. The reader
- * takes neither: a tag or a merge key would be read as something other
- * than what the cluster gets (a `<<: *privileged` ignored). Both are refused,
- * where they are written; manifests hardly ever use them.
+ * Kubernetes reads manifests with go-yaml, which merges a `<<` key's mapping
+ * into its own. The reader does not: `<<: *privileged` would be an unknown
+ * key, ignored, and the container read as a plain one. Refused where it is
+ * written (manifests hardly ever use it).
  */
-static int tag_error(const struct reader *r, struct fy_token *tag, const char *text, uint32_t len)
-{
-	const struct fy_mark *m = fy_token_start_mark(tag);
-	unsigned line = m ? (unsigned)m->line + 1 : 0;
-
-	set_file(r);
-	return cs_diag_set(r->d, EINVAL, line,
-			   m ? user_column(r, line, (unsigned)m->column + 1) : 0, "",
-			   "YAML tag '%.*s': Kubernetes resolves explicit tags, capscope does not; "
-			   "remove it (quote a string)",
-			   (int)(len > 40 ? 40 : len), text ? text : "");
-}
-
 static bool is_merge_key(const struct ydoc_node *n)
 {
 	return n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN && n->n == 2 &&
@@ -232,8 +217,9 @@ static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *ta
 
 	if (tag && (rc = token_text(r, tag, &n->x.tag, &len)) < 0)
 		return rc;
-	if (tag)
-		return tag_error(r, tag, n->x.tag, len);
+	/* The manifest reader prints it: always a NUL-ended copy (tags are rare). */
+	if (tag && n->x.tag && !(n->x.tag = cs_arena_strndup(r->arena, n->x.tag, len)))
+		return -ENOMEM;
 	if (!anchor)
 		return 0;
 	if ((rc = GROW(r, anchors, r->n_anchors + 1)) < 0)
