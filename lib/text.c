@@ -390,3 +390,27 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 	*out = m;
 	return 0;
 }
+
+char *cs_join(const char *prefix, const char *const *v, size_t n, const char *sep)
+{
+	size_t plen = prefix ? strlen(prefix) : 0, slen = strlen(sep), len = plen + 1, o = plen;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + (i ? slen : 0);
+	if (!(out = malloc(len)))
+		return NULL;
+	memcpy(out, prefix ? prefix : "", plen);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+
+		if (i) {
+			memcpy(out + o, sep, slen);
+			o += slen;
+		}
+		memcpy(out + o, v[i], l);
+		o += l;
+	}
+	out[o] = '\0';
+	return out;
+}

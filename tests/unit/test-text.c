@@ -243,6 +243,26 @@ static void name_lists(void **state)
 	assert_int_equal(cs_names_parse("cap_64", 6, &m, &d), -EINVAL);
 }
 
+static void joining(void **state)
+{
+	const char *v[] = {"CHOWN", "", "NET_RAW"};
+	char *j;
+
+	(void)state;
+	j = cs_join(NULL, v, 3, ",");
+	assert_string_equal(j, "CHOWN,,NET_RAW");
+	free(j);
+	j = cs_join("capscope: ", v, 1, "; ");
+	assert_string_equal(j, "capscope: CHOWN");
+	free(j);
+	j = cs_join(NULL, v, 0, ",");
+	assert_string_equal(j, "");
+	free(j);
+	j = cs_join("p", v + 2, 1, "");
+	assert_string_equal(j, "pNET_RAW");
+	free(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +273,7 @@ int main(void)
 	    cmocka_unit_test(grammar_error_column),
 	    cmocka_unit_test(format_like_libcap),
 	    cmocka_unit_test(name_lists),
+	    cmocka_unit_test(joining),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
