@@ -133,6 +133,15 @@ rc=$?
 ok $((rc == 0)) "scan --html to a full device fails (exit $rc)"
 like "$(cat "$T/scan.err")" '/dev/full: writing the HTML page: No space left on device' "and says so"
 
+# The same hostile name (ESC, invalid UTF-8) in --json and --sarif: the
+# documents stay UTF-8 JSON (the invalid byte as U+FFFD), or a strict reader
+# (Python's, GitHub's SARIF upload) refuses the whole report.
+for fmt in --json --sarif; do
+  "$CAPSCOPE" scan $fmt "$T/tree" >"$T/doc.json" 2>/dev/null
+  python3 -c 'import json, sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$T/doc.json" 2>/dev/null
+  ok $? "scan $fmt with an invalid UTF-8 file name: valid UTF-8 JSON"
+done
+
 # A page is written beside its path and renamed over it only when whole: a
 # write that fails half way (a 2 KiB file size limit: EFBIG) leaves the page
 # that was there, and no temporary file.
