@@ -89,8 +89,8 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 			    e && e->line > 0 ? (unsigned)e->line
 			    : e		     ? 1
 					     : 0,
-			    e && e->column >= 0 ? (unsigned)e->column + 1 : 0, field,
-			    "not valid %s: %s", kind, e && e->msg ? e->msg : "parse error");
+			    e && e->column > 0 ? (unsigned)e->column : 0, field, "not valid %s: %s",
+			    kind, e && e->msg ? e->msg : "parse error");
 	}
 	fy_diag_destroy(diag);
 	return doc;

@@ -109,20 +109,20 @@ static int syntax_error(const struct reader *r)
 }
 
 /*
- * An error libfyaml's document builder raised at a node (a duplicate key,
- * the depth limit), where it raised it. libfyaml's error columns are
- * 1-based already and the reader has always added one more (parser_error);
- * the messages, and the tests that hold them, keep that.
+ * An error at a node (a duplicate key, the depth limit, a merge key), at
+ * the node's own place: n->column is 1-based already (set_mark). It used
+ * to add one more, as libfyaml's document builder had, so every such error
+ * pointed one column right of its key ("kind" in column 1 reported at 2).
  */
 static int node_error(const struct reader *r, const struct ydoc_node *n, const char *msg)
 {
 	if (!n->line)
 		return syntax_error(r);
 	set_file(r);
-	return cs_diag_set(r->d, EINVAL, n->line, n->column + 1, "", "YAML: %s", msg);
+	return cs_diag_set(r->d, EINVAL, n->line, n->column, "", "YAML: %s", msg);
 }
 
-/* The first error libfyaml's parser collected. */
+/* The first error libfyaml's parser collected; its line and column are 1-based. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
 {
 	void *it = NULL;
@@ -134,7 +134,7 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
 
 	return cs_diag_set(r->d, EINVAL, line,
-			   e->column >= 0 ? user_column(r, line, (unsigned)e->column + 1) : 0, "",
+			   e->column > 0 ? user_column(r, line, (unsigned)e->column) : 0, "",
 			   "YAML: %s", e->msg ? e->msg : "syntax error");
 }
 

@@ -29,7 +29,7 @@ int cs_json_doc_build(const char *buf, size_t len, struct fy_document **out, str
 
 		if (e)
 			cs_diag_set(d, EINVAL, e->line > 0 ? (unsigned)e->line : 1,
-				    e->column >= 0 ? (unsigned)e->column + 1 : 0, "", "JSON: %s",
+				    e->column > 0 ? (unsigned)e->column : 0, "", "JSON: %s",
 				    e->msg ? e->msg : "syntax error");
 		else
 			cs_diag_set(d, EINVAL, 0, 0, "", "JSON: syntax error");
