@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "fyaml-mark.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <errno.h>
@@ -29,10 +30,48 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 	return NULL;
 }
 
+/* Is the '?' at i a complex key indicator: first on its line (after blanks
+ * and "- "), followed by a blank or the end of the line? */
+static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
+{
+	if (i + 1 < len && u[i + 1] != ' ' && u[i + 1] != '\t' && u[i + 1] != '\n' &&
+	    u[i + 1] != '\r')
+		return false;
+	while (i > 0 && (u[i - 1] == ' ' || u[i - 1] == '\t' || u[i - 1] == '-'))
+		i--;
+	return i == 0 || u[i - 1] == '\n' || u[i - 1] == '\r';
+}
+
+/*
+ * After ':' and blanks holding a tab, the start of a block node ('?', '-'
+ * and a blank, '|', '>')? libfyaml 0.7.12 then writes through a NULL
+ * pointer when it cleans up (fy_indent_vacuum_internal) if the document
+ * has a complex key anywhere before: "? b:\t?" is enough (found by
+ * fuzz-lint). Such a text is refused, at the tab, before libfyaml sees it.
+ */
+static size_t tab_before_block(const unsigned char *u, size_t len, size_t i, size_t *tab)
+{
+	size_t j = i + 1;
+
+	*tab = 0;
+	for (; j < len && (u[j] == ' ' || u[j] == '\t'); j++)
+		if (u[j] == '\t' && !*tab)
+			*tab = j;
+	if (!*tab || j >= len)
+		return 0;
+	if (u[j] == '?' || u[j] == '|' || u[j] == '>' ||
+	    (u[j] == '-' && (j + 1 >= len || u[j + 1] == ' ' || u[j + 1] == '\t' ||
+			     u[j + 1] == '\n' || u[j + 1] == '\r')))
+		return j;
+	return 0;
+}
+
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d)
 {
 	const unsigned char *u = (const unsigned char *)buf;
 	unsigned line = 1, col = 1;
+	bool complex_key = false;
+	size_t tab, at;
 
 	for (size_t i = 0, n; i < len; i += n) {
 		n = u[i] ? cs_utf8_seq_len(u + i, len - i) : 0;
@@ -41,6 +80,14 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 					   u[i] ? "not UTF-8 text (byte 0x%02x)"
 						: "NUL byte in the text%.0d",
 					   u[i]);
+		if (u[i] == '?' && !complex_key)
+			complex_key = complex_key_at(u, len, i);
+		if (u[i] == ':' && complex_key && (at = tab_before_block(u, len, i, &tab)) != 0)
+			return cs_diag_set(d, EINVAL, line, col + (unsigned)(tab - i), field,
+					   "a tab between ':' and '%c' in a document with a "
+					   "complex key ('? '): libfyaml 0.7 crashes on it; use a "
+					   "space",
+					   u[at]);
 		if (u[i] == '\n')
 			line++, col = 1;
 		else

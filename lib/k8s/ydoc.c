@@ -241,6 +241,12 @@ static bool is_scalar_like(const struct ydoc_node *n)
 
 /* ---- building ---- */
 
+/* The pending nodes from base on; NULL (not NULL + 0, undefined) before any. */
+static struct ydoc_node **pending_from(const struct reader *r, size_t base)
+{
+	return r->pending ? r->pending + base : NULL;
+}
+
 static int attach(struct reader *r, struct ydoc_node *n)
 {
 	struct frame *f;
@@ -258,7 +264,7 @@ static int attach(struct reader *r, struct ydoc_node *n)
 				  "merge key '<<': Kubernetes merges the aliased mapping into this "
 				  "one, capscope does not; write its keys out");
 	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
-	    (rc = ydoc_keys_seen(&f->keys, r->pending + f->base, have / 2, n)) != 0)
+	    (rc = ydoc_keys_seen(&f->keys, pending_from(r, f->base), have / 2, n)) != 0)
 		return rc < 0 ? rc : node_error(r, n, "duplicate key");
 	if ((rc = GROW(r, pending, r->n_pending + 1)) < 0)
 		return rc;
@@ -329,7 +335,7 @@ static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *star
 static int on_end(struct reader *r)
 {
 	struct frame *f = &r->frames[r->n_frames - 1];
-	struct ydoc_node *n = f->node, **kids = r->pending + f->base;
+	struct ydoc_node *n = f->node, **kids = pending_from(r, f->base);
 	size_t count = r->n_pending - f->base;
 
 	if (count > UINT32_MAX)
