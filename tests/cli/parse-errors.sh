@@ -64,4 +64,12 @@ one_line "leading 0" "^capscope explain pod: octal\.yaml:10:18: spec\.containers
 pod 'runAsUser: -0' >zero.yaml
 "$CAPSCOPE" explain pod zero.yaml >/dev/null
 ok $? "a plain 0, -0 is still a number"
+# libfyaml 0.7.12 writes through NULL on a tab between ':' and a block start
+# after a complex key ("? b:<TAB>?"): refused before it parses, one line.
+printf '? b:\t?\n' >segv.yaml
+one_line "tab before '?' after a complex key, lint" "^capscope lint: segv\\.yaml:1:5: a tab between ':' and '\\?'" \
+  "$CAPSCOPE" lint segv.yaml
+printf 'rules:\n  ? b: c\n    d:\t|\n' >segv2.yaml
+one_line "tab before '|' after a complex key, lint --config" "^capscope lint: --config: segv2\\.yaml:3:7: a tab" \
+  "$CAPSCOPE" lint --config segv2.yaml segv.yaml
 done_testing
