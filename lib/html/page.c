@@ -70,10 +70,11 @@ void html_pre(FILE *f, const char *cls, const char *text)
 
 /*
  * The file the page is written to: "DIR/.NAME.XXXXXX" beside path, so the
- * rename at the end stays on one file system. A path that exists and is not
- * a regular file (a device, a pipe) cannot be replaced and is written in
- * place: tmp stays NULL. A symbolic link is replaced, not followed, as a
- * rename does.
+ * rename at the end stays on one file system. Only a regular file (or a
+ * path that does not exist yet) is replaced so; anything else is written in
+ * place as before (tmp stays NULL): a device or a pipe cannot be replaced,
+ * and a symbolic link (/dev/stdout is one) must be followed, not replaced by
+ * a file of its own.
  */
 static int open_target(struct cs_html *h)
 {
@@ -83,7 +84,7 @@ static int open_target(struct cs_html *h)
 	mode_t mask;
 	int fd;
 
-	if (lstat(h->path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+	if (lstat(h->path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		h->f = fopen(h->path, "we");
 		return h->f ? 0 : -errno;
 	}

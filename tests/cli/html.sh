@@ -155,10 +155,13 @@ is "$(ls -A "$T/atomic")" "page.html" "and no temporary file is left"
 like "$(cat "$T/scan.err")" 'page.html: writing the HTML page: File too large' "and the message says why (not only EIO)"
 (umask 027; "$CAPSCOPE" scan --html "$T/atomic/new.html" "$T/tree" >/dev/null 2>&1)
 is "$(stat -c %a "$T/atomic/new.html")" 640 "a new page is created with the umask's mode, as before"
-ln -s "$T/atomic/not-here" "$T/atomic/link.html"
+# A symbolic link (/dev/stdout is one) is followed, never replaced by a file.
+ln -s /dev/null "$T/atomic/link.html"
 "$CAPSCOPE" scan --html "$T/atomic/link.html" "$T/tree" >/dev/null 2>&1
-[ -f "$T/atomic/link.html" ] && [ ! -L "$T/atomic/link.html" ] && [ ! -e "$T/atomic/not-here" ]
-ok $? "a symbolic link at the page's path is replaced, not followed"
+ok $? "scan --html through a symbolic link to /dev/null: exit 0"
+[ -L "$T/atomic/link.html" ] && [ "$(readlink "$T/atomic/link.html")" = /dev/null ]
+ok $? "and the link is still the link, not a file"
+is "$(ls -A "$T/atomic" | grep -c '^\.')" 0 "and no temporary file is left beside it"
 
 # ---- trace: a short real trace (BPF); trace cannot render from its JSON
 if "$CAPSCOPE" trace --verify --html "$T/trace.html" -- "$build/tests/helpers/trace-helper" \
