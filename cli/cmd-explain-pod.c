@@ -195,7 +195,7 @@ static int run(struct state *s)
 		struct cs_diag d = {0};
 
 		if (cs_pod_explain(&s->m.pods[pi], &o, &res, &d) < 0) {
-			cs_html_close(x.html, NULL);
+			cs_html_discard(x.html);
 			return cs_diag_err(CMD, NULL, &d);
 		}
 		if (!s->json && s->m.pods[pi].n_containers == 0)

@@ -43,20 +43,11 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 
 static const char *list_text(const struct cs_strlist *l)
 {
-	size_t n = 1;
-	char *s;
+	char *s = cs_join(NULL, l->v, l->n, ",");
 	const char *e;
 
-	for (size_t i = 0; i < l->n; i++)
-		n += strlen(l->v[i]) + 1;
-	if (!(s = malloc(n)))
+	if (!s)
 		return "?";
-	s[0] = '\0';
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			strcat(s, ",");
-		strcat(s, l->v[i]);
-	}
 	e = cs_esc(s);
 	free(s);
 	return e;

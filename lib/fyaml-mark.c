@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "fyaml-mark.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <errno.h>
@@ -29,10 +30,31 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 	return NULL;
 }
 
+/* Is the '?' at i a complex key indicator: first on its line (after blanks
+ * and "- "), followed by a blank or the end of the line? */
+static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
+{
+	if (i + 1 < len && u[i + 1] != ' ' && u[i + 1] != '\t' && u[i + 1] != '\n' &&
+	    u[i + 1] != '\r')
+		return false;
+	while (i > 0 && (u[i - 1] == ' ' || u[i - 1] == '\t' || u[i - 1] == '-'))
+		i--;
+	return i == 0 || u[i - 1] == '\n' || u[i - 1] == '\r';
+}
+
+/*
+ * libfyaml 0.7.12 writes through NULL (fy_indent_vacuum_internal) or frees
+ * twice (fy_fetch_value) on some texts that have a complex key ('? ') and a
+ * tab used as a separator: "? b:\t?" and "? b:\t:?" are enough (found by
+ * fuzz-lint and fuzz-manifest). Rather than chase each shape, a text with
+ * both is refused, at its first tab: complex keys are rare in manifests and
+ * configs, and a space does what the tab did.
+ */
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d)
 {
 	const unsigned char *u = (const unsigned char *)buf;
-	unsigned line = 1, col = 1;
+	unsigned line = 1, col = 1, tab_line = 0, tab_col = 0;
+	bool complex_key = false;
 
 	for (size_t i = 0, n; i < len; i += n) {
 		n = u[i] ? cs_utf8_seq_len(u + i, len - i) : 0;
@@ -41,11 +63,19 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 					   u[i] ? "not UTF-8 text (byte 0x%02x)"
 						: "NUL byte in the text%.0d",
 					   u[i]);
+		if (u[i] == '?' && !complex_key)
+			complex_key = complex_key_at(u, len, i);
+		if (u[i] == '\t' && !tab_line)
+			tab_line = line, tab_col = col;
 		if (u[i] == '\n')
 			line++, col = 1;
 		else
 			col++;
 	}
+	if (complex_key && tab_line)
+		return cs_diag_set(d, EINVAL, tab_line, tab_col, field,
+				   "a tab in a text with a complex key ('? '): libfyaml 0.7 can "
+				   "crash on such a text; use spaces");
 	return 0;
 }
 
@@ -89,8 +119,8 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 			    e && e->line > 0 ? (unsigned)e->line
 			    : e		     ? 1
 					     : 0,
-			    e && e->column >= 0 ? (unsigned)e->column + 1 : 0, field,
-			    "not valid %s: %s", kind, e && e->msg ? e->msg : "parse error");
+			    e && e->column > 0 ? (unsigned)e->column : 0, field, "not valid %s: %s",
+			    kind, e && e->msg ? e->msg : "parse error");
 	}
 	fy_diag_destroy(diag);
 	return doc;

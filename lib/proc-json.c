@@ -20,6 +20,20 @@ static void json_cmdline(struct cs_json *j, const char *cmdline)
 	free(c);
 }
 
+/*
+ * The comm as the process set it: Name: in the status file is the kernel's
+ * escaped form ("\\n" for a newline, "\\\\" for a backslash), which JSON
+ * would otherwise escape a second time (text output undoes it too).
+ */
+static void json_comm(struct cs_json *j, const char *status_name)
+{
+	char raw[sizeof(((struct cs_proc_status *)0)->name)];
+
+	cs_proc_comm_raw(status_name, raw, sizeof(raw));
+	cs_json_key(j, "comm");
+	cs_json_str(j, raw);
+}
+
 static void json_ids(struct cs_json *j, const char *key, const unsigned *ids)
 {
 	cs_json_key(j, key);
@@ -79,8 +93,7 @@ void cs_proc_info_json(struct cs_json *j, const struct cs_proc_info *v)
 	cs_json_int(j, v->st.pid ? v->st.pid : 0);
 	cs_json_key(j, "ppid");
 	cs_json_int(j, v->st.ppid);
-	cs_json_key(j, "comm");
-	cs_json_str(j, v->st.name);
+	json_comm(j, v->st.name);
 	cs_json_key(j, "cmdline");
 	json_cmdline(j, v->cmdline);
 	cs_json_key(j, "user");
@@ -103,8 +116,7 @@ void cs_proc_info_json(struct cs_json *j, const struct cs_proc_info *v)
 		cs_json_obj_begin(j);
 		cs_json_key(j, "tid");
 		cs_json_int(j, v->threads[i].pid);
-		cs_json_key(j, "comm");
-		cs_json_str(j, v->threads[i].name);
+		json_comm(j, v->threads[i].name);
 		json_status_core(j, &v->threads[i]);
 		cs_json_obj_end(j);
 	}

@@ -360,16 +360,28 @@ size_t cs_mask_format_names(cs_mask_t m, enum cs_name_style style, char *buf, si
 int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag *d)
 {
 	cs_mask_t m = 0;
-	size_t i = 0;
+	size_t i = 0, comma = 0; /* 1 + where the last comma was, while no name followed it */
+	bool any = false;
 
 	while (i < len) {
 		size_t start;
 		int cap;
 
-		while (i < len && (isspace((unsigned char)text[i]) || text[i] == ','))
-			i++;
+		/* One comma at most between two names: "a,,b", ",a" or "a," is a
+		 * name left out (an empty variable), not a shorter list. */
+		for (; i < len && (isspace((unsigned char)text[i]) || text[i] == ','); i++) {
+			if (text[i] != ',')
+				continue;
+			if (!any || comma)
+				return cs_diag_set(d, EINVAL, 0,
+						   i < 0xfffffff ? (unsigned)i + 1 : 0, NULL,
+						   "a capability name is missing before ','");
+			comma = i + 1;
+		}
 		if (i >= len)
 			break;
+		comma = 0;
+		any = true;
 		start = i;
 		while (i < len && !isspace((unsigned char)text[i]) && text[i] != ',')
 			i++;
@@ -387,6 +399,33 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 		}
 		m |= CS_BIT(cap);
 	}
+	if (comma)
+		return cs_diag_set(d, EINVAL, 0, comma < 0xfffffff ? (unsigned)comma : 0, NULL,
+				   "a capability name is missing after ','");
 	*out = m;
 	return 0;
+}
+
+char *cs_join(const char *prefix, const char *const *v, size_t n, const char *sep)
+{
+	size_t plen = prefix ? strlen(prefix) : 0, slen = strlen(sep), len = plen + 1, o = plen;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + (i ? slen : 0);
+	if (!(out = malloc(len)))
+		return NULL;
+	memcpy(out, prefix ? prefix : "", plen);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]);
+
+		if (i) {
+			memcpy(out + o, sep, slen);
+			o += slen;
+		}
+		memcpy(out + o, v[i], l);
+		o += l;
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -46,15 +46,25 @@ CS_EXPORT void cs_html_put(FILE *f, const char *s);
 struct cs_html;
 
 /*
- * Create path and write the page's head (title escaped). -errno with d
- * naming the file when it cannot be created.
+ * Start the page at path and write its head (title escaped). -errno with d
+ * naming the file when it cannot be created. The page is written to a new
+ * file beside path and renamed over it only by a successful cs_html_close:
+ * a run that fails, or a disk that fills, leaves path as it was (never a
+ * half page that looks whole). A path that exists and is not a regular file
+ * (/dev/stdout, a pipe) is written in place.
  */
 CS_EXPORT int cs_html_open(const char *path, const char *title, struct cs_html **out,
 			   struct cs_diag *d);
 /* The stream the page goes to (for writers outside the library). */
 CS_EXPORT FILE *cs_html_stream(struct cs_html *h);
-/* Write the page's end and close it; -EIO (d says so) when any write failed. */
+/*
+ * Write the page's end, close it and put it at its path; -errno (d says
+ * which and names the file) when any write failed, and then path is left
+ * as it was.
+ */
 CS_EXPORT int cs_html_close(struct cs_html *h, struct cs_diag *d);
+/* Give the page up after an error: nothing is written at its path. */
+CS_EXPORT void cs_html_discard(struct cs_html *h);
 
 /*
  * explain pod, one container as cs_pod_explain hands it over (on_container):

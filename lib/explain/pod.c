@@ -13,6 +13,7 @@
 #include "capscope/image-ref.h"
 #include "capscope/proc.h"
 #include "capscope/runtime.h"
+#include "capscope/text.h"
 #include "capscope/scan.h"
 #include "../internal/cleanup.h"
 #include "pod-internal.h"
@@ -95,18 +96,7 @@ static int fail(struct cs_pod_ctr_result *r, const char *error, const char *reas
 
 static void list_text(const struct cs_strlist *l, char **out)
 {
-	size_t n = 1;
-
-	for (size_t i = 0; i < l->n; i++)
-		n += strlen(l->v[i]) + 1;
-	if (!(*out = malloc(n)))
-		return;
-	(*out)[0] = '\0';
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			strcat(*out, ",");
-		strcat(*out, l->v[i]);
-	}
+	*out = cs_join(NULL, l->v, l->n, ",");
 }
 
 /* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */

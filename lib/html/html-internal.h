@@ -10,7 +10,8 @@
 
 struct cs_html {
 	FILE *f;
-	char *path;
+	char *path; /* the page asked for */
+	char *tmp;  /* the file written, renamed to path at the end; NULL: path itself */
 };
 
 /* <tag class="cls">escaped text</tag>; cls may be NULL. */

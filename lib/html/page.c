@@ -5,8 +5,11 @@
  * machine, so a re-run writes the same bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "html-internal.h"
 
@@ -65,6 +68,53 @@ void html_pre(FILE *f, const char *cls, const char *text)
 	fputs("</pre>\n", f);
 }
 
+/*
+ * The file the page is written to: "DIR/.NAME.XXXXXX" beside path, so the
+ * rename at the end stays on one file system. Only a regular file (or a
+ * path that does not exist yet) is replaced so; anything else is written in
+ * place as before (tmp stays NULL): a device or a pipe cannot be replaced,
+ * and a symbolic link (/dev/stdout is one) must be followed, not replaced by
+ * a file of its own.
+ */
+static int open_target(struct cs_html *h)
+{
+	struct stat st;
+	const char *slash = strrchr(h->path, '/');
+	int dirlen = slash ? (int)(slash - h->path + 1) : 0;
+	mode_t mask;
+	int fd;
+
+	if (lstat(h->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		h->f = fopen(h->path, "we");
+		return h->f ? 0 : -errno;
+	}
+	if (asprintf(&h->tmp, "%.*s.%s.XXXXXX", dirlen, h->path, h->path + dirlen) < 0) {
+		h->tmp = NULL;
+		return -ENOMEM;
+	}
+	fd = mkostemp(h->tmp, O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		free(h->tmp);
+		h->tmp = NULL;
+		return err;
+	}
+	/* mkostemp makes 0600; a page is created as fopen would (0666 & ~umask). */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0 || !(h->f = fdopen(fd, "w"))) {
+		int err = -errno;
+
+		close(fd);
+		unlink(h->tmp);
+		free(h->tmp);
+		h->tmp = NULL;
+		return err;
+	}
+	return 0;
+}
+
 int cs_html_open(const char *path, const char *title, struct cs_html **out, struct cs_diag *d)
 {
 	struct cs_html *h = calloc(1, sizeof(*h));
@@ -75,9 +125,8 @@ int cs_html_open(const char *path, const char *title, struct cs_html **out, stru
 		free(h);
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	}
-	h->f = fopen(path, "we");
-	if (!h->f) {
-		err = -errno;
+	err = open_target(h);
+	if (err < 0) {
 		free(h->path);
 		free(h);
 		cs_diag_file(d, path);
@@ -101,6 +150,23 @@ FILE *cs_html_stream(struct cs_html *h)
 	return h->f;
 }
 
+static void html_free(struct cs_html *h)
+{
+	free(h->tmp);
+	free(h->path);
+	free(h);
+}
+
+void cs_html_discard(struct cs_html *h)
+{
+	if (!h)
+		return;
+	fclose(h->f);
+	if (h->tmp)
+		unlink(h->tmp);
+	html_free(h);
+}
+
 int cs_html_close(struct cs_html *h, struct cs_diag *d)
 {
 	int rc = 0;
@@ -110,15 +176,21 @@ int cs_html_close(struct cs_html *h, struct cs_diag *d)
 	fputs("<footer><p>Written by capscope. Hover a marked cell for the rule that changed "
 	      "it.</p></footer>\n</body>\n</html>\n",
 	      h->f);
-	if (ferror(h->f))
+	/* fflush sets errno (ENOSPC, EFBIG...); ferror alone would only say EIO. */
+	if (fflush(h->f) != 0)
+		rc = errno ? -errno : -EIO;
+	else if (ferror(h->f))
 		rc = -EIO;
 	if (fclose(h->f) != 0 && rc == 0)
 		rc = errno ? -errno : -EIO;
+	if (rc == 0 && h->tmp && rename(h->tmp, h->path) < 0)
+		rc = -errno;
 	if (rc < 0) {
+		if (h->tmp)
+			unlink(h->tmp);
 		cs_diag_file(d, h->path);
 		cs_diag_set(d, -rc, 0, 0, NULL, "writing the HTML page: %s", strerror(-rc));
 	}
-	free(h->path);
-	free(h);
+	html_free(h);
 	return rc;
 }

@@ -123,6 +123,13 @@ static int visit(struct ctx *c, struct ydoc_node **np, const char *field)
 			return errf(c, n, EINVAL, field, "alias does not resolve");
 		n = n->x.target; /* an anchor is never on an alias */
 	}
+	/* go-yaml resolves an explicit tag (`!!str 0` is a string, `!!int "0"` a
+	 * number, `!!binary` decodes base64); this reader does not: refused. */
+	if (n->x.tag)
+		return errf(c, n, EINVAL, field,
+			    "YAML tag '%.40s': Kubernetes resolves explicit tags, capscope does "
+			    "not; remove it (quote a string)",
+			    n->x.tag);
 	*np = n;
 	return 0;
 }
@@ -263,6 +270,13 @@ static int scalar_i64(struct ctx *c, struct ydoc_node *n, const char *field, int
 	for (size_t i = (buf[0] == '-' || buf[0] == '+'); i < len; i++)
 		if (buf[i] < '0' || buf[i] > '9' || (i + 1 == len && buf[i] == '\0'))
 			return errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
+	/* go-yaml reads 0777 as octal (511): never take it as decimal 777. */
+	if (buf[buf[0] == '-' || buf[0] == '+'] == '0' &&
+	    len > (size_t)1 + (buf[0] == '-' || buf[0] == '+'))
+		return errf(c, n, EINVAL, field,
+			    "'%s' is octal to Kubernetes (YAML 1.1, a leading 0); write it in "
+			    "decimal without the 0",
+			    buf);
 	errno = 0;
 	x = strtoll(buf, &end, 10);
 	if (errno || *end || end == buf || (len == 1 && (buf[0] == '-' || buf[0] == '+')))

@@ -109,20 +109,20 @@ static int syntax_error(const struct reader *r)
 }
 
 /*
- * An error libfyaml's document builder raised at a node (a duplicate key,
- * the depth limit), where it raised it. libfyaml's error columns are
- * 1-based already and the reader has always added one more (parser_error);
- * the messages, and the tests that hold them, keep that.
+ * An error at a node (a duplicate key, the depth limit, a merge key), at
+ * the node's own place: n->column is 1-based already (set_mark). It used
+ * to add one more, as libfyaml's document builder had, so every such error
+ * pointed one column right of its key ("kind" in column 1 reported at 2).
  */
 static int node_error(const struct reader *r, const struct ydoc_node *n, const char *msg)
 {
 	if (!n->line)
 		return syntax_error(r);
 	set_file(r);
-	return cs_diag_set(r->d, EINVAL, n->line, n->column + 1, "", "YAML: %s", msg);
+	return cs_diag_set(r->d, EINVAL, n->line, n->column, "", "YAML: %s", msg);
 }
 
-/* The first error libfyaml's parser collected. */
+/* The first error libfyaml's parser collected; its line and column are 1-based. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
 {
 	void *it = NULL;
@@ -134,8 +134,20 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
 
 	return cs_diag_set(r->d, EINVAL, line,
-			   e->column >= 0 ? user_column(r, line, (unsigned)e->column + 1) : 0, "",
+			   e->column > 0 ? user_column(r, line, (unsigned)e->column) : 0, "",
 			   "YAML: %s", e->msg ? e->msg : "syntax error");
+}
+
+/*
+ * Kubernetes reads manifests with go-yaml, which merges a `<<` key's mapping
+ * into its own. The reader does not: `<<: *privileged` would be an unknown
+ * key, ignored, and the container read as a plain one. Refused where it is
+ * written (manifests hardly ever use it).
+ */
+static bool is_merge_key(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN && n->n == 2 &&
+	       !memcmp(n->u.text, "<<", 2);
 }
 
 /* ---- nodes ---- */
@@ -205,6 +217,9 @@ static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *ta
 
 	if (tag && (rc = token_text(r, tag, &n->x.tag, &len)) < 0)
 		return rc;
+	/* The manifest reader prints it: always a NUL-ended copy (tags are rare). */
+	if (tag && n->x.tag && !(n->x.tag = cs_arena_strndup(r->arena, n->x.tag, len)))
+		return -ENOMEM;
 	if (!anchor)
 		return 0;
 	if ((rc = GROW(r, anchors, r->n_anchors + 1)) < 0)
@@ -226,6 +241,12 @@ static bool is_scalar_like(const struct ydoc_node *n)
 
 /* ---- building ---- */
 
+/* The pending nodes from base on; NULL (not NULL + 0, undefined) before any. */
+static struct ydoc_node **pending_from(const struct reader *r, size_t base)
+{
+	return r->pending ? r->pending + base : NULL;
+}
+
 static int attach(struct reader *r, struct ydoc_node *n)
 {
 	struct frame *f;
@@ -238,8 +259,12 @@ static int attach(struct reader *r, struct ydoc_node *n)
 	}
 	f = &r->frames[r->n_frames - 1];
 	have = r->n_pending - f->base;
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 && is_merge_key(n))
+		return node_error(r, n,
+				  "merge key '<<': Kubernetes merges the aliased mapping into this "
+				  "one, capscope does not; write its keys out");
 	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
-	    (rc = ydoc_keys_seen(&f->keys, r->pending + f->base, have / 2, n)) != 0)
+	    (rc = ydoc_keys_seen(&f->keys, pending_from(r, f->base), have / 2, n)) != 0)
 		return rc < 0 ? rc : node_error(r, n, "duplicate key");
 	if ((rc = GROW(r, pending, r->n_pending + 1)) < 0)
 		return rc;
@@ -310,7 +335,7 @@ static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *star
 static int on_end(struct reader *r)
 {
 	struct frame *f = &r->frames[r->n_frames - 1];
-	struct ydoc_node *n = f->node, **kids = r->pending + f->base;
+	struct ydoc_node *n = f->node, **kids = pending_from(r, f->base);
 	size_t count = r->n_pending - f->base;
 
 	if (count > UINT32_MAX)

@@ -80,17 +80,36 @@ static struct cs_pos first_pos(struct cs_pos a, struct cs_pos b, struct cs_pos c
 	return a.line ? a : b.line ? b : c;
 }
 
-/* Where the container (as written) lists name in add (or drop); else its
- * capabilities, securityContext or the container itself. */
-static struct cs_pos cap_pos(const struct cs_k8s_container *ct, const char *name, bool drop)
+/*
+ * Where the container (as written) lists name in add (or drop); else its
+ * capabilities, securityContext or the container itself. The search starts
+ * at *from (NULL: at the first item) and goes round the list once; *from
+ * is left after the item found. A caller that asks for the items in the
+ * order they are written (the verdicts) so finds each at once: a list of n
+ * names costs n, not n^2 (40,000 unknown names in add took 4.6 s).
+ */
+static struct cs_pos cap_pos_from(const struct cs_k8s_container *ct, const char *name, bool drop,
+				  size_t *from)
 {
 	const struct cs_strlist *l = drop ? &ct->sc.drop : &ct->sc.add;
 	const struct cs_pos *ip = drop ? ct->sc.drop_item_pos : ct->sc.add_item_pos;
+	size_t start = from && *from < l->n ? *from : 0;
 
-	for (size_t i = 0; name && ip && i < l->n; i++)
-		if (!strcmp(l->v[i], name) && ip[i].line)
+	for (size_t k = 0; name && ip && k < l->n; k++) {
+		size_t i = (start + k) % l->n;
+
+		if (!strcmp(l->v[i], name) && ip[i].line) {
+			if (from)
+				*from = i + 1;
 			return ip[i];
+		}
+	}
 	return first_pos(ct->sc.caps_pos, ct->sc.pos, ct->pos);
+}
+
+static struct cs_pos cap_pos(const struct cs_k8s_container *ct, const char *name, bool drop)
+{
+	return cap_pos_from(ct, name, drop, NULL);
 }
 
 static bool list_has_fold(const struct cs_strlist *l, const char *s)
@@ -136,6 +155,7 @@ static bool remedy_applies(enum cs_why why)
 
 static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 {
+	size_t at = 0;
 	int r;
 
 	for (size_t i = 0; i < c->n_verdicts; i++) {
@@ -150,7 +170,7 @@ static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 			continue;
 		const char *cap = v->cap >= 0 ? k8s_name(v->cap, buf, sizeof(buf)) : v->name;
 		r = emit(e, CS_LINT_CAP_NOT_EFFECTIVE, c->c->name, cap,
-			 cap_pos(c->c, v->name, false),
+			 cap_pos_from(c->c, v->name, false, &at),
 			 cs_strf("%s will not be effective: %s [%s]%s%s%s%s", cap, v->short_text,
 				 cs_why_id(v->why), cause ? ": " : "", cause ? cause : "",
 				 rm ? "; fix: " : "", rm ? rm->title : ""));
@@ -242,12 +262,11 @@ static int rule_escalation(struct eval *e, const struct cs_pod_ctr_result *c)
 			    fcaps ? fc : ""));
 }
 
-/* cap-spelling: the text as written is the point here. */
-static int spelling_one(struct eval *e, const struct cs_k8s_container *ct, const char *nm,
-			bool drop)
+/* cap-spelling: the text as written is the point here (item i of add or drop). */
+static int spelling_one(struct eval *e, const struct cs_k8s_container *ct, size_t i, bool drop)
 {
 	char buf[32], *msg;
-	const char *as_written = nm;
+	const char *nm = (drop ? &ct->sc.drop : &ct->sc.add)->v[i], *as_written = nm;
 
 	if (!strcmp(nm, "ALL"))
 		return 0;
@@ -273,7 +292,8 @@ static int spelling_one(struct eval *e, const struct cs_k8s_container *ct, const
 				      nm, drop ? "drop" : "add", canon);
 		nm = canon;
 	}
-	return emit(e, CS_LINT_CAP_SPELLING, ct->name, nm, cap_pos(ct, as_written, drop), msg);
+	return emit(e, CS_LINT_CAP_SPELLING, ct->name, nm, cap_pos_from(ct, as_written, drop, &i),
+		    msg);
 }
 
 static int rule_spelling(struct eval *e, const struct cs_k8s_container *ct)
@@ -284,7 +304,7 @@ static int rule_spelling(struct eval *e, const struct cs_k8s_container *ct)
 		const struct cs_strlist *l = d ? &ct->sc.drop : &ct->sc.add;
 
 		for (size_t i = 0; i < l->n; i++)
-			if ((r = spelling_one(e, ct, l->v[i], d)) < 0)
+			if ((r = spelling_one(e, ct, i, d)) < 0)
 				return r;
 	}
 	return 0;

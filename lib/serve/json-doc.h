@@ -6,6 +6,7 @@
 #include <libfyaml.h>
 
 #include "capscope/diag.h"
+#include "../internal/util.h" /* cs_utf8_seq_len */
 
 /*
  * Parse buf as JSON with libfyaml, silently (errors go to d with line and
@@ -15,7 +16,5 @@
  * (d says why).
  */
 int cs_json_doc_build(const char *buf, size_t len, struct fy_document **doc, struct cs_diag *d);
-/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 when invalid. */
-size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
 
 #endif

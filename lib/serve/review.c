@@ -15,6 +15,7 @@
 #include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/serve.h"
+#include "capscope/text.h"
 #include "internal/cleanup.h"
 
 /* kubectl shows them all; past this many, explain pod is the place to look. */
@@ -113,20 +114,7 @@ static int check(const struct cs_review_opts *o, const struct cs_admission_reque
 /* "capscope: LINE; LINE" */
 static char *join(char **v, size_t n)
 {
-	size_t len = 16;
-	char *m;
-
-	for (size_t i = 0; i < n; i++)
-		len += strlen(v[i]) + 2;
-	if (!(m = malloc(len)))
-		return NULL;
-	strcpy(m, "capscope: ");
-	for (size_t i = 0; i < n; i++) {
-		strcat(m, v[i]);
-		if (i + 1 < n)
-			strcat(m, "; ");
-	}
-	return m;
+	return cs_join("capscope: ", (const char *const *)v, n, "; ");
 }
 
 void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *reason, const char *message)

@@ -18,4 +18,17 @@ is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 2 "file get -v: one line per fi
 is "$("$CAPSCOPE" file get --json evil* | jq -r '.files[0].path')" "$name" "JSON keeps the name's bytes"
 out=$("$CAPSCOPE" run --dry-run -- "./evil"$'\e[2J' 2>&1)
 ok $(printf '%s' "$out" | grep -q $'\e'; echo $((! $?))) "run --dry-run: no raw ESC from the command name"
+# A stored value the kernel will not read back (an empty security.capability):
+# one line that says what is wrong with it, not a bare "Invalid argument".
+touch empty-caps
+if setfattr -n security.capability -v "" empty-caps 2>/dev/null &&
+  ! getfattr -n security.capability empty-caps >/dev/null 2>&1; then
+  "$CAPSCOPE" file get empty-caps >/dev/null 2>err
+  rc=$?
+  ok $((rc == 0)) "file get of a malformed stored value fails (exit $rc)"
+  like "$(cat err)" '^capscope file get: empty-caps: security\.capability: the kernel will not read the stored value' "and says which attribute and why"
+else
+  skip "this kernel refuses an empty security.capability"
+  skip "this kernel refuses an empty security.capability"
+fi
 done_testing

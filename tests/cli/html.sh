@@ -133,6 +133,36 @@ rc=$?
 ok $((rc == 0)) "scan --html to a full device fails (exit $rc)"
 like "$(cat "$T/scan.err")" '/dev/full: writing the HTML page: No space left on device' "and says so"
 
+# The same hostile name (ESC, invalid UTF-8) in --json and --sarif: the
+# documents stay UTF-8 JSON (the invalid byte as U+FFFD), or a strict reader
+# (Python's, GitHub's SARIF upload) refuses the whole report.
+for fmt in --json --sarif; do
+  "$CAPSCOPE" scan $fmt "$T/tree" >"$T/doc.json" 2>/dev/null
+  python3 -c 'import json, sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$T/doc.json" 2>/dev/null
+  ok $? "scan $fmt with an invalid UTF-8 file name: valid UTF-8 JSON"
+done
+
+# A page is written beside its path and renamed over it only when whole: a
+# write that fails half way (a 2 KiB file size limit: EFBIG) leaves the page
+# that was there, and no temporary file.
+mkdir -p "$T/atomic"
+echo '<p>the previous page</p>' >"$T/atomic/page.html"
+(ulimit -f 2; trap '' XFSZ; "$CAPSCOPE" scan --html "$T/atomic/page.html" "$T/tree" >/dev/null 2>"$T/scan.err")
+rc=$?
+ok $((rc == 0)) "scan --html that cannot be written whole fails (exit $rc)"
+is "$(cat "$T/atomic/page.html")" '<p>the previous page</p>' "and the previous page is still there, not half a new one"
+is "$(ls -A "$T/atomic")" "page.html" "and no temporary file is left"
+like "$(cat "$T/scan.err")" 'page.html: writing the HTML page: File too large' "and the message says why (not only EIO)"
+(umask 027; "$CAPSCOPE" scan --html "$T/atomic/new.html" "$T/tree" >/dev/null 2>&1)
+is "$(stat -c %a "$T/atomic/new.html")" 640 "a new page is created with the umask's mode, as before"
+# A symbolic link (/dev/stdout is one) is followed, never replaced by a file.
+ln -s /dev/null "$T/atomic/link.html"
+"$CAPSCOPE" scan --html "$T/atomic/link.html" "$T/tree" >/dev/null 2>&1
+ok $? "scan --html through a symbolic link to /dev/null: exit 0"
+[ -L "$T/atomic/link.html" ] && [ "$(readlink "$T/atomic/link.html")" = /dev/null ]
+ok $? "and the link is still the link, not a file"
+is "$(ls -A "$T/atomic" | grep -c '^\.')" 0 "and no temporary file is left beside it"
+
 # ---- trace: a short real trace (BPF); trace cannot render from its JSON
 if "$CAPSCOPE" trace --verify --html "$T/trace.html" -- "$build/tests/helpers/trace-helper" \
   setuid-loop 3 >"$T/trace.out" 2>"$T/trace.err"; then

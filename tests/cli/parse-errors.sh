@@ -33,7 +33,7 @@ printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"contain
 one_line "one-line JSON, bad value" '^capscope explain pod: one\.json:1:135: spec\.containers\[0\]\.securityContext\.runAsUser: expected an integer$' \
   "$CAPSCOPE" explain pod one.json
 printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i",]}}\n' >syn.json
-one_line "one-line JSON, syntax" '^capscope explain pod: syn\.json:1:104: YAML: mismatched flow sequence end$' \
+one_line "one-line JSON, syntax" '^capscope explain pod: syn\.json:1:103: YAML: mismatched flow sequence end$' \
   "$CAPSCOPE" explain pod syn.json
 
 mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
@@ -42,4 +42,41 @@ mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   tar -C img -cf img.tar manifest.json cfg.json l0.tar
 one_line "image config" '^capscope scan: img\.tar: [0-9]+:[0-9]+: config: not valid JSON' \
   "$CAPSCOPE" scan img.tar
+# What go-yaml (Kubernetes) reads differently from a plain reading is
+# refused where it is written, never taken as something else: a merge key
+# (`<<: *privileged` would be ignored: a privileged container read as a
+# plain one, lint silent), an explicit tag (`!!str 0` is a string to
+# Kubernetes), a leading 0 (octal to YAML 1.1: 0777 is 511, not 777).
+pod() { printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nx-base: &priv {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      %s\n' "$1"; }
+pod '<<: *priv' >merge.yaml
+one_line "merge key, explain" "^capscope explain pod: merge\.yaml:10:7: YAML: merge key '<<'" \
+  "$CAPSCOPE" explain pod merge.yaml
+one_line "merge key, lint" "^capscope lint: merge\.yaml:10:7: YAML: merge key '<<'" \
+  "$CAPSCOPE" lint merge.yaml
+pod 'runAsUser: !!str 0' >tag.yaml
+one_line "explicit tag" "^capscope explain pod: tag\.yaml:10:[0-9]+: spec\.containers\[0\]\.securityContext\.runAsUser: YAML tag 'tag:yaml.org,2002:str'" \
+  "$CAPSCOPE" explain pod tag.yaml
+pod 'privileged: !!bool true' >tag2.yaml
+one_line "explicit tag on a boolean" "^capscope lint: tag2\.yaml:10:[0-9]+: spec\.containers\[0\]\.securityContext\.privileged: YAML tag" "$CAPSCOPE" lint tag2.yaml
+pod 'runAsUser: 0777' >octal.yaml
+one_line "leading 0" "^capscope explain pod: octal\.yaml:10:18: spec\.containers\[0\]\.securityContext\.runAsUser: '0777' is octal" \
+  "$CAPSCOPE" explain pod octal.yaml
+pod 'runAsUser: -0' >zero.yaml
+"$CAPSCOPE" explain pod zero.yaml >/dev/null
+ok $? "a plain 0, -0 is still a number"
+# libfyaml 0.7.12 writes through NULL or frees twice on some texts with a
+# complex key and a tab ("? b:<TAB>?", "? b:<TAB>:?"): such a text is refused
+# before it parses, one line, never SIGSEGV.
+printf '? b:\t?\n' >segv.yaml
+one_line "tab after a complex key (NULL write), lint" "^capscope lint: segv\\.yaml:1:5: a tab in a text with a complex key" \
+  "$CAPSCOPE" lint segv.yaml
+printf 'rules:\n  ? b: c\n    d:\t|\n' >segv2.yaml
+one_line "tab after a complex key (NULL write), lint --config" "^capscope lint: --config: segv2\\.yaml:3:7: a tab" \
+  "$CAPSCOPE" lint --config segv2.yaml segv.yaml
+printf '? b:\t:?\n' >free.yaml
+one_line "tab after a complex key (double free), explain pod" "^capscope explain pod: free\\.yaml:1:5: a tab in a text" \
+  "$CAPSCOPE" explain pod free.yaml
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\t{name: t}\nspec: {containers: [{name: a, image: i}]}\n' >tab.yaml
+"$CAPSCOPE" explain pod tab.yaml >/dev/null 2>&1
+ok $? "a tab as a separator without a complex key is still read"
 done_testing

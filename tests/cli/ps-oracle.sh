@@ -172,4 +172,8 @@ if [ -z "$(tr -d '\0' </proc/$p/cmdline)" ]; then
 else
   skip "the subject could not clear its command line"
 fi
+# JSON carries the comm as the process set it: the status file's Name: has
+# the kernel's "\\n" for its newline, which JSON must not escape again.
+is "$("$CAPSCOPE" ps --json --no-bpf $p | jq -r '.processes[0].comm')" "$(cat /proc/$p/comm)" \
+  "ps --json: the comm byte for byte as /proc/PID/comm (the newline, not a backslash and n)"
 done_testing

@@ -80,4 +80,15 @@ for bad in "127.0.0.1:99999" "127.0.0.1:65536" "127.0.0.1: 80" "127.0.0.1:+0" "1
 done
 timeout 2 "$CAPSCOPE" "${S[@]}" --listen 127.0.0.1:0 >/dev/null 2>&1
 is "$?" 124 "serve --listen 127.0.0.1:0 accepted (runs until the timeout)"
+# Capability lists: a comma with no name on one side is a name left out
+# ("$A,$B" with B empty), refused like an empty item of --groups.
+RUN=$(dirname "$CAPSCOPE")/cli/capscope-run
+for bad in "," "net_raw," ",net_raw" "net_raw,,chown" "net_raw, ,chown"; do
+  for opt in --inh --ambient --bounding; do
+    usage "run $opt '$bad' refused" "$CAPSCOPE" run --dry-run $opt "$bad" -- true
+  done
+  [ -x "$RUN" ] && usage "capscope-run --bounding '$bad' refused" "$RUN" --dry-run --bounding "$bad" -- true
+  usage "encode '$bad' refused" "$CAPSCOPE" encode "$bad"
+done
+is "$("$CAPSCOPE" encode 'chown, kill net_raw')" 0x0000000000002021 "encode 'chown, kill net_raw': commas and spaces still separate"
 done_testing

@@ -72,6 +72,24 @@ static void escaping(void **state)
 	free(s);
 }
 
+static void doc_bytes(struct cs_json *j)
+{
+	/* invalid start, lone continuation, overlong '/', surrogate, cut 3-byte
+	 * sequence at the end; around them valid U+00E9 and U+202E */
+	cs_json_str(j, "a\xff\x80\xc0\xaf\xc3\xa9\xed\xa0\x80\xe2\x80\xae\xe2\x80");
+}
+
+static void invalid_utf8(void **state)
+{
+	char *s = render(doc_bytes);
+
+	(void)state;
+	assert_string_equal(s, "\"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9"
+			       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe2\x80\xae"
+			       "\xef\xbf\xbd\xef\xbf\xbd\"\n");
+	free(s);
+}
+
 static void write_error(void **state)
 {
 	FILE *f = fopen("/dev/full", "w");
@@ -94,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(caps_shape),
 	    cmocka_unit_test(escaping),
+	    cmocka_unit_test(invalid_utf8),
 	    cmocka_unit_test(write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

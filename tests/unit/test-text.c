@@ -232,8 +232,18 @@ static void name_lists(void **state)
 	assert_int_equal(m, CS_BIT(10) | CS_BIT(13) | CS_BIT(41));
 	assert_int_equal(cs_names_parse("", 0, &m, &d), 0);
 	assert_int_equal(m, 0);
-	assert_int_equal(cs_names_parse("  ,, ", 5, &m, &d), 0);
+	assert_int_equal(cs_names_parse("   ", 3, &m, &d), 0);
 	assert_int_equal(m, 0);
+	/* a comma with no name on one side is a name left out, not a shorter list */
+	assert_int_equal(cs_names_parse("  ,, ", 5, &m, &d), -EINVAL);
+	assert_int_equal(d.column, 3);
+	assert_int_equal(cs_names_parse("CHOWN,,KILL", 11, &m, &d), -EINVAL);
+	assert_int_equal(d.column, 7);
+	assert_int_equal(cs_names_parse("CHOWN, ,KILL", 12, &m, &d), -EINVAL);
+	assert_int_equal(cs_names_parse("CHOWN,", 6, &m, &d), -EINVAL);
+	assert_int_equal(d.column, 6);
+	assert_int_equal(cs_names_parse("CHOWN , KILL,NET_RAW", 20, &m, &d), 0);
+	assert_int_equal(m, CS_BIT(0) | CS_BIT(5) | CS_BIT(13));
 	cs_cap_last_override(40);
 	assert_int_equal(cs_names_parse("ALL", 3, &m, &d), 0);
 	assert_int_equal(m, 0x1ffffffffffULL);
@@ -241,6 +251,26 @@ static void name_lists(void **state)
 	assert_int_equal(cs_names_parse("CHOWN,BOGUS", 11, &m, &d), -EINVAL);
 	assert_int_equal(d.column, 7);
 	assert_int_equal(cs_names_parse("cap_64", 6, &m, &d), -EINVAL);
+}
+
+static void joining(void **state)
+{
+	const char *v[] = {"CHOWN", "", "NET_RAW"};
+	char *j;
+
+	(void)state;
+	j = cs_join(NULL, v, 3, ",");
+	assert_string_equal(j, "CHOWN,,NET_RAW");
+	free(j);
+	j = cs_join("capscope: ", v, 1, "; ");
+	assert_string_equal(j, "capscope: CHOWN");
+	free(j);
+	j = cs_join(NULL, v, 0, ",");
+	assert_string_equal(j, "");
+	free(j);
+	j = cs_join("p", v + 2, 1, "");
+	assert_string_equal(j, "pNET_RAW");
+	free(j);
 }
 
 int main(void)
@@ -253,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(grammar_error_column),
 	    cmocka_unit_test(format_like_libcap),
 	    cmocka_unit_test(name_lists),
+	    cmocka_unit_test(joining),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
