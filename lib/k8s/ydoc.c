@@ -263,6 +263,18 @@ static int attach(struct reader *r, struct ydoc_node *n)
 		return node_error(r, n,
 				  "merge key '<<': Kubernetes merges the aliased mapping into this "
 				  "one, capscope does not; write its keys out");
+	/* go-yaml resolves an alias or a tag on a key (`*p : true` with `&p
+	 * privileged`, `!!binary cHJp...`) to the key it names; the lookups
+	 * here compare the written text, so such a key was ignored. */
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 && n->kind == YDOC_ALIAS)
+		return node_error(r, n,
+				  "an alias as a key: Kubernetes reads the key it names, capscope "
+				  "does not; write the key out");
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 && n->x.tag)
+		return node_error(
+		    r, n,
+		    "a tag on a key: Kubernetes resolves it, capscope does not; write "
+		    "the key out without the tag");
 	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
 	    (rc = ydoc_keys_seen(&f->keys, pending_from(r, f->base), have / 2, n)) != 0)
 		return rc < 0 ? rc : node_error(r, n, "duplicate key");

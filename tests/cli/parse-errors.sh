@@ -61,6 +61,15 @@ one_line "explicit tag on a boolean" "^capscope lint: tag2\.yaml:10:[0-9]+: spec
 pod 'runAsUser: 0777' >octal.yaml
 one_line "leading 0" "^capscope explain pod: octal\.yaml:10:18: spec\.containers\[0\]\.securityContext\.runAsUser: '0777' is octal" \
   "$CAPSCOPE" explain pod octal.yaml
+# A key that is an alias or carries a tag: go-yaml reads the key it names
+# (`*k : true` with `&k privileged` is privileged: true); it was ignored.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x, labels: {k: &k privileged}}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      *k : true\n' >aliaskey.yaml
+one_line "alias as a key" "^capscope explain pod: aliaskey\.yaml:9:[0-9]+: YAML: an alias as a key" \
+  "$CAPSCOPE" explain pod aliaskey.yaml
+pod '? !!binary cHJpdmlsZWdlZA==
+      : true' >tagkey.yaml
+one_line "tag on a key" "^capscope lint: tagkey\.yaml:10:[0-9]+: YAML: a tag on a key" \
+  "$CAPSCOPE" lint tagkey.yaml
 pod 'runAsUser: -0' >zero.yaml
 "$CAPSCOPE" explain pod zero.yaml >/dev/null
 ok $? "a plain 0, -0 is still a number"
