@@ -1,18 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /* User and group lookups in /etc/passwd and /etc/group, without NSS (see ids.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "capscope/ids.h"
 #include "internal/cleanup.h"
 
+/*
+ * fgetpwent and fgetgrent return every line, also the NIS compatibility
+ * ones ("+", "+name", "-name": their empty ids read as 0) and a line with
+ * an empty name. glibc's files module never answers with those (getpwnam
+ * of "-bob" is "no such user"), so `run --user=-bob` or `--user ''` gave
+ * uid 0 where every other tool says there is no such user. Skipped, as
+ * there.
+ */
+static bool real_entry(const char *name)
+{
+	return name && name[0] && name[0] != '+' && name[0] != '-';
+}
+
 static struct passwd *pw_file_find(const char *name, uid_t uid)
 {
-	cs_cleanup_fclose FILE *f = fopen("/etc/passwd", "re");
+	cs_cleanup_fclose FILE *f = NULL;
 	struct passwd *pw = NULL;
 
+	if (name && !real_entry(name))
+		return NULL;
+	f = fopen("/etc/passwd", "re");
 	while (f && (pw = fgetpwent(f)))
-		if (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid)
+		if (real_entry(pw->pw_name) &&
+		    (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid))
 			break;
 	return pw;
 }
@@ -29,11 +47,14 @@ static struct passwd *pw_file_by_uid(uid_t uid)
 
 static struct group *gr_file_find(const char *name)
 {
-	cs_cleanup_fclose FILE *f = fopen("/etc/group", "re");
+	cs_cleanup_fclose FILE *f = NULL;
 	struct group *gr = NULL;
 
+	if (!real_entry(name))
+		return NULL;
+	f = fopen("/etc/group", "re");
 	while (f && (gr = fgetgrent(f)))
-		if (strcmp(gr->gr_name, name) == 0)
+		if (real_entry(gr->gr_name) && strcmp(gr->gr_name, name) == 0)
 			break;
 	return gr;
 }
