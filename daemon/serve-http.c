@@ -56,32 +56,35 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 	unsigned *n = cls;
 
 	(void)kind;
-	(void)value;
 	if (!strcasecmp(key, "Content-Length"))
 		n[0]++;
 	else if (!strcasecmp(key, "Transfer-Encoding"))
-		n[1]++;
+		n[1]++, n[2] += !value || strcasecmp(value, "chunked") != 0;
 	return MHD_YES;
 }
 
 /*
  * Two Content-Length headers, or one beside Transfer-Encoding: libmicrohttpd
  * reads the body by the first, and a proxy in front by another reads the
- * rest as a second request (RFC 9112 6.3: an unrecoverable error). 400, and
- * the connection is closed, so nothing after it is read as a request.
+ * rest as a second request (RFC 9112 6.3: an unrecoverable error). A
+ * Transfer-Encoding other than "chunked" alone (identity, gzip, "chunked,
+ * identity"): libmicrohttpd 0.9.75 waits on it for ever, reading whatever
+ * follows on the connection as the body, while a proxy that reads no body
+ * sends the next request there (RFC 9112 6.3: 400 and close). 400, and the
+ * connection is closed, so nothing after it is read as a request.
  */
 static bool framing_ambiguous(struct MHD_Connection *conn)
 {
-	unsigned n[2] = {0, 0};
+	unsigned n[3] = {0, 0, 0};
 
 	mhd.get_connection_values(conn, MHD_HEADER_KIND, count_framing, n);
-	return n[0] > 1 || n[1] > 1 || (n[0] && n[1]);
+	return n[0] > 1 || n[1] > 1 || (n[0] && n[1]) || n[2];
 }
 
 static enum MHD_Result refuse_framing(struct MHD_Connection *conn)
 {
-	static const char msg[] = "ambiguous body length: Content-Length given twice, or "
-				  "with Transfer-Encoding\n";
+	static const char msg[] = "ambiguous body length: Content-Length given twice or with "
+				  "Transfer-Encoding, or a Transfer-Encoding other than chunked\n";
 	struct MHD_Response *r =
 	    mhd.create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
