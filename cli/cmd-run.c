@@ -170,6 +170,8 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 		return rc;
 	}
 	cs_steps_free(&st);
+	if ((rc = cs_launch_check_gain(l, argv[0], getenv("PATH"), &d)) < 0)
+		return launch_err("refused", rc, &d, "");
 	if ((rc = cs_launch_apply(l, &d)) < 0)
 		return launch_err("failed", rc, &d, "; nothing was executed");
 	if ((rc = cs_launch_verify(l, &d)) < 0) {

@@ -1,19 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope run --dry-run: the prediction and its JSON (see launch-dry-run.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "capscope/escape.h"
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
+#include "internal/cleanup.h"
 
 int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 		      struct cs_steps *st, struct cs_launch_dry_run *out)
 {
+	cs_cleanup_free char *abs = NULL;
+	char cwd[PATH_MAX];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->post = l->predicted;
+	/* execve takes "./x" or "bin/x" from the working directory; the
+	 * resolver's root is "/", where "./x" is "/x" (ENOENT predicted for a
+	 * command that ran). */
+	if (cmd[0] != '/' && strchr(cmd, '/') && getcwd(cwd, sizeof(cwd))) {
+		if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") ? cwd : "", cmd) < 0)
+			return -ENOMEM;
+		cmd = abs;
+	}
 	rc = cs_exec_file_resolve("/", cmd, path_env, &out->file, NULL);
 	if (rc == -ENOMEM)
 		return rc;
@@ -26,6 +40,37 @@ int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *pa
 void cs_launch_dry_run_clear(struct cs_launch_dry_run *r)
 {
 	cs_exec_file_clear(&r->file);
+}
+
+int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,
+			 struct cs_diag *d)
+{
+	cs_cleanup_free char *shown = NULL;
+	struct cs_launch_dry_run r;
+	struct cs_steps st;
+	cs_mask_t gain;
+	char name[32];
+	int rc;
+
+	if (!l->plan || !l->plan->set_caps)
+		return 0;
+	cs_steps_init(&st);
+	rc = cs_launch_dry_run(l, cmd, path_env, &st, &r);
+	cs_steps_free(&st);
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, "execve", "out of memory");
+	gain = r.res.ok ? r.post.caps.set[CS_PRM] & ~l->predicted.caps.set[CS_PRM] : 0;
+	cs_launch_dry_run_clear(&r);
+	if (!gain)
+		return 0;
+	if (!(shown = cs_escape_dup(cmd)))
+		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
+	return cs_diag_set(d, EPERM, 0, 0, "execve",
+			   "%s would gain %d capabilities the plan drops (%s...) at execve: it "
+			   "is set-uid root or has file capabilities; add --no-new-privs; "
+			   "nothing was run",
+			   shown, __builtin_popcountll(gain),
+			   cs_cap_name_r(__builtin_ctzll(gain), false, name, sizeof(name)));
 }
 
 void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,

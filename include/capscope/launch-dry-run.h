@@ -3,6 +3,7 @@
 #ifndef CAPSCOPE_LAUNCH_DRY_RUN_H
 #define CAPSCOPE_LAUNCH_DRY_RUN_H
 
+#include "diag.h"
 #include "json.h"
 #include "kernel.h"
 #include "launch.h"
@@ -22,6 +23,15 @@ struct cs_launch_dry_run {
 CS_EXPORT int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 				struct cs_steps *st, struct cs_launch_dry_run *out);
 CS_EXPORT void cs_launch_dry_run_clear(struct cs_launch_dry_run *r);
+/*
+ * For the real run, before execve: with --caps, a file that would gain
+ * permitted capabilities the plan drops (set-uid root, file capabilities;
+ * the root rule for a file) is refused, -EPERM with d set, as the root rule
+ * is for a caller that stays root. 0 otherwise (also when execve would fail:
+ * the real execve says why).
+ */
+CS_EXPORT int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,
+				   struct cs_diag *d);
 /* {"exec", "before_exec", "process" (null when execve fails), "steps"} */
 CS_EXPORT void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 				      const struct cs_launch_dry_run *r, const struct cs_steps *st);

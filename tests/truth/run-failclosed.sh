@@ -56,6 +56,24 @@ for bin in "${bins[@]}"; do
     [ ! -e "$T/ran" ]; ok $? "$name $how without #!: /bin/sh did not run it"
     like "$(cat "$T/err")" "ENOEXEC" "$name $how without #!: says ENOEXEC"
   done
+  # The root rule for a file (fourth pass): --caps = for nobody, then a
+  # set-uid root file, or one with file capabilities, gained them at execve
+  # and ran. Refused; --no-new-privs (the kernel then grants nothing) runs.
+  if command -v setcap >/dev/null; then
+    cp /bin/true "$T/suid" && chmod 4755 "$T/suid"
+    cp /bin/true "$T/fcap" && setcap cap_net_raw=ep "$T/fcap"
+    for f in suid fcap; do
+      (cd "$T" && $bin --user nobody --clear-groups --caps = -- "./$f") 2>"$T/err"
+      is "$?" 127 "$name --caps = -- ./$f: exit 127"
+      like "$(cat "$T/err")" "would gain .* at execve.*--no-new-privs" "$name ./$f: says why"
+      (cd "$T" && $bin --user nobody --clear-groups --caps = --no-new-privs -- "./$f")
+      is "$?" 0 "$name --caps = --no-new-privs -- ./$f runs"
+    done
+    (cd "$T" && $bin --user nobody --clear-groups --caps = --dry-run -- ./fcap) >"$T/out"
+    like "$(grep -c 'would fail' "$T/out")" '^0$' "$name --dry-run ./fcap: found from the working directory"
+  else
+    skip "setcap (libcap2-bin) is not installed"
+  fi
   rc=$(reduced "$bin --bounding chown,kill")
   is "$rc" 0 "$name --bounding chown,kill still runs"
   [ -e "$T/ran" ]; ok $? "$name --bounding chown,kill: the command ran"
