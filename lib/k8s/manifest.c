@@ -165,8 +165,10 @@ static bool looks_numeric(const char *s, size_t len)
 		i++;
 	if (len - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'b' || s[i + 1] == 'o'))
 		return len - i > 2;
+	/* go-yaml v2's float spellings: all three cases of each */
 	if (eqn(s + i, len - i, ".inf") || eqn(s + i, len - i, ".Inf") ||
-	    eqn(s + i, len - i, ".nan") || eqn(s + i, len - i, ".NaN"))
+	    eqn(s + i, len - i, ".INF") || eqn(s + i, len - i, ".nan") ||
+	    eqn(s + i, len - i, ".NaN") || eqn(s + i, len - i, ".NAN"))
 		return true;
 	for (; i < len; i++) {
 		if (s[i] >= '0' && s[i] <= '9')

@@ -70,6 +70,11 @@ pod '? !!binary cHJpdmlsZWdlZA==
       : true' >tagkey.yaml
 one_line "tag on a key" "^capscope lint: tagkey\.yaml:10:[0-9]+: YAML: a tag on a key" \
   "$CAPSCOPE" lint tagkey.yaml
+for f in .INF .NAN -.INF; do
+  pod "capabilities: {add: [$f]}" >float.yaml
+  one_line "$f in a list of names" "^capscope lint: float\.yaml:10:[0-9]+: .*add\[0\]: '$f' is a number to Kubernetes" \
+    "$CAPSCOPE" lint float.yaml
+done
 pod 'runAsUser: -0' >zero.yaml
 "$CAPSCOPE" explain pod zero.yaml >/dev/null
 ok $? "a plain 0, -0 is still a number"
