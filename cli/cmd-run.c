@@ -30,6 +30,8 @@ static const char help[] =
     "the plan. If anything fails or differs, CMD is not run: exit status 127\n"
     "and one line naming the step and the error. Root that would get dropped\n"
     "capabilities back at execve (the root rule) is refused: add --securebits noroot.\n"
+    "So is, with --caps, a set-uid root or file-capability CMD that would gain\n"
+    "capabilities the plan drops: add --no-new-privs.\n"
     "\n"
     "Options:\n"
     "  -u, --user USER|UID     switch to this user (its passwd group unless --group)\n"
