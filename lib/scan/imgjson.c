@@ -156,8 +156,9 @@ static const char *host_arch(void)
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "index", d);
-	struct fy_node *list, *c, *pick = NULL;
+	struct fy_node *list, *c, *pick = NULL, *cand = NULL;
 	void *it = NULL;
+	int candidates = 0, n = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (!fyd)
@@ -167,22 +168,36 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 		fy_document_destroy(fyd);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifests", "index lists no manifest");
 	}
+	/*
+	 * Entries for other platforms are the other builds of one image; two
+	 * for this platform, or two with no platform (`docker save A B` in OCI
+	 * form, a layout holding two images), are two images: scanning the first
+	 * alone would leave the second's findings out, exit 0 (as a docker
+	 * archive of two images did).
+	 */
 	while ((c = fy_node_sequence_iterate(list, &it))) {
-		char *os = str(cs_fy_get(cs_fy_get(c, "platform"), "os"));
-		char *arch = str(cs_fy_get(cs_fy_get(c, "platform"), "architecture"));
+		struct fy_node *plat = cs_fy_get(c, "platform");
+		char *os = str(cs_fy_get(plat, "os"));
+		char *arch = str(cs_fy_get(plat, "architecture"));
 		bool match =
 		    os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
 
 		free(os);
 		free(arch);
+		n++;
 		if (!pick)
 			pick = c;
-		if (match) {
-			pick = c;
-			break;
-		}
+		if (match || !plat)
+			cand = c, candidates++;
 	}
-	m->index_child = str(cs_fy_get(pick, "digest"));
+	if (candidates > 1) {
+		fy_document_destroy(fyd);
+		return cs_diag_set(d, EINVAL, 0, 0, "manifests",
+				   "index lists %d images for linux/%s (of %d entries); give a "
+				   "layout of one",
+				   candidates, host_arch(), n);
+	}
+	m->index_child = str(cs_fy_get(cand ? cand : pick, "digest"));
 	fy_document_destroy(fyd);
 	if (!m->index_child)
 		return cs_diag_set(d, EINVAL, 0, 0, "digest", "index entry without a digest");

@@ -179,5 +179,18 @@ mkdir two && printf '[{"Config":"c.json","Layers":[]},{"Config":"d.json","Layers
 "$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"
 is "$?" 2 "two images in one archive: error, not the first alone"
 like "$(cat "$T/err")" "lists 2 images" "…says how many"
+# The same through an OCI index (fourth pass): two entries with no platform,
+# or two for this one, are two images; the first was scanned alone, exit 0.
+# An entry for another platform is another build of the same image.
+one=$(jq -c '.manifests[0] | del(.platform)' oci-gz/index.json)
+cp -r oci-gz oci-two && jq -c --argjson m "$one" '.manifests = [$m, $m]' oci-gz/index.json >oci-two/index.json
+"$CAPSCOPE" scan oci-two >/dev/null 2>"$T/err"
+is "$?" 2 "an OCI index of two images: error, not the first alone"
+like "$(cat "$T/err")" "index lists 2 images" "…says how many"
+cp -r oci-gz oci-arch && jq -c --argjson m "$one" \
+  '.manifests = [.manifests[0], ($m + {platform: {os: "linux", architecture: "s390x-none"}})]' \
+  oci-gz/index.json >oci-arch/index.json
+"$CAPSCOPE" scan oci-arch >/dev/null 2>"$T/err"
+is "$?" 0 "an entry for another platform beside this one's: scanned, exit 0"
 
 done_testing
