@@ -119,8 +119,12 @@ static int parse_opt(int c, struct trace_opts *o, int *nscope, char **argv)
 		(*nscope)++;
 		return 0;
 	case 'd':
-		if (cs_parse_seconds(optarg, 86400 * 365, &o->duration) < 0)
-			return cs_usage_err("trace", "--duration: '%s' is not a number of seconds",
+		if ((k = cs_parse_seconds(optarg, 86400 * 365, &o->duration)) < 0)
+			return cs_usage_err("trace",
+					    k == -ERANGE
+						? "--duration: '%s' seconds is out of range: "
+						  "more than 0, at most a year (31536000)"
+						: "--duration: '%s' is not a number of seconds",
 					    optarg);
 		return 0;
 	case 'P':

@@ -132,8 +132,10 @@ int cs_parse_seconds(const char *s, double max, double *out)
 	if (!digits || dots > 1 || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
 		return -EINVAL;
 	v = strtod(s, NULL);
+	/* A number, but not one the caller can take: said apart ("99999999999"
+	 * is a number of seconds, only too many). */
 	if (!(v > 0 && v <= max))
-		return -EINVAL;
+		return -ERANGE;
 	*out = v;
 	return 0;
 }

@@ -43,7 +43,8 @@ CS_EXPORT int cs_parse_int(const char *s, int min, int max, int *out);
  * A number of seconds: decimal digits with an optional fraction ("5", "0.5",
  * ".5", "5."), more than 0 and at most max. No sign, space, exponent, hex
  * float ("0x1p3"), "inf", "nan" or leading zero ("05"): strtod takes all of
- * them. 0 or -EINVAL; *out is written only on success.
+ * them. 0, -EINVAL (not such text) or -ERANGE (0, or more than max); *out is
+ * written only on success.
  */
 CS_EXPORT int cs_parse_seconds(const char *s, double max, double *out);
 

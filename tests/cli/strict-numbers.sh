@@ -41,6 +41,10 @@ for bad in "nan" "inf" " 1" "+1" "0x10" "0x1p3" "1e1" "1e999" "0" "-1" "05" "1..
   "1 " "0.0"; do
   usage "trace --duration '$bad' -p 1 refused" timeout 5 "$CAPSCOPE" trace --duration "$bad" -p 1
 done
+# A number out of range is said to be one (fourth pass: "not a number").
+err=$(timeout 5 "$CAPSCOPE" trace --duration 99999999999 -p 1 2>&1 >/dev/null)
+like "$(head -n1 <<<"$err")" "'99999999999' seconds is out of range: more than 0, at most a year" \
+  "trace --duration too large: says the range"
 for bad in " 1" "+1" "01" "0" "1x"; do
   usage "trace -p '$bad' refused" "$CAPSCOPE" trace -p "$bad"
 done

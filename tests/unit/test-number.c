@@ -122,9 +122,10 @@ static void sizes(void **state)
 /* strtod alone took hex floats, exponents, "inf" and spaces (trace --duration). */
 static void seconds(void **state)
 {
-	static const char *const bad[] = {"",	".",	"0",	 "0.0", "-1",	 "+1",	" 1",
-					  "1 ", "0x10", "0x1p3", "1e1", "1e999", "inf", "nan",
-					  "05", "1..5", "1.5.",	 "10",	NULL};
+	static const char *const bad[] = {"",	   "-1",   "+1",    " 1",  "1 ",  "0x10",
+					  "0x1p3", "1e1",  "1e999", "inf", "nan", "05",
+					  "1..5",  "1.5.", ".",	    NULL};
+	static const char *const range[] = {"0", "0.0", "10", "99999999999999999999", NULL};
 	double v = -1;
 
 	(void)state;
@@ -138,6 +139,8 @@ static void seconds(void **state)
 	assert_true(v == 5);
 	for (size_t i = 0; bad[i]; i++)
 		assert_int_equal(cs_parse_seconds(bad[i], 9.5, &v), -EINVAL);
+	for (size_t i = 0; range[i]; i++)
+		assert_int_equal(cs_parse_seconds(range[i], 9.5, &v), -ERANGE);
 	assert_true(v == 5);
 }
 
