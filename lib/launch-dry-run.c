@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope run --dry-run: the prediction and its JSON (see launch-dry-run.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,28 @@
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
 #include "internal/cleanup.h"
+
+/*
+ * A "#!" script: the interpreter named on its first line, or NULL. execve
+ * runs the interpreter, and the credentials come from the interpreter's
+ * set-uid bit and file capabilities; the script's own are ignored.
+ */
+static char *interpreter(const char *path)
+{
+	char line[256]; /* the kernel reads this much (BINPRM_BUF_SIZE) */
+	cs_cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+	char *p, *e;
+
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return NULL;
+	line[n] = '\0';
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	for (e = p; *e && *e != ' ' && *e != '\t' && *e != '\n'; e++)
+		;
+	return e > p ? strndup(p, (size_t)(e - p)) : NULL;
+}
 
 int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 		      struct cs_steps *st, struct cs_launch_dry_run *out)
@@ -31,6 +54,16 @@ int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *pa
 	rc = cs_exec_file_resolve("/", cmd, path_env, &out->file, NULL);
 	if (rc == -ENOMEM)
 		return rc;
+	/* The kernel follows up to 4 interpreters (BINPRM_MAX_RECURSION). */
+	for (int depth = 0; depth < 4 && !out->file.error && out->file.known; depth++) {
+		cs_cleanup_free char *interp = interpreter(out->file.path);
+
+		if (!interp || interp[0] != '/')
+			break;
+		cs_exec_file_clear(&out->file);
+		if ((rc = cs_exec_file_resolve("/", interp, NULL, &out->file, NULL)) == -ENOMEM)
+			return rc;
+	}
 	rc = cs_kernel_execve(&out->post, &out->file, st);
 	out->res.ok = rc == 0;
 	out->res.error = -rc;
@@ -66,7 +99,8 @@ int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char 
 	if (!(shown = cs_escape_dup(cmd)))
 		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
 	return cs_diag_set(d, EPERM, 0, 0, "execve",
-			   "%s would gain %d capabilities the plan drops (%s...) at execve: it "
+			   "%s would gain %d capabilities the plan drops (%s...) at execve: it (or "
+			   "its \"#!\" interpreter) "
 			   "is set-uid root or has file capabilities; add --no-new-privs; "
 			   "nothing was run",
 			   shown, __builtin_popcountll(gain),

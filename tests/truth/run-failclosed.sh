@@ -58,11 +58,13 @@ for bin in "${bins[@]}"; do
   done
   # The root rule for a file (fourth pass): --caps = for nobody, then a
   # set-uid root file, or one with file capabilities, gained them at execve
-  # and ran. Refused; --no-new-privs (the kernel then grants nothing) runs.
+  # and ran; so did a "#!" script whose interpreter is such a file. Refused;
+  # --no-new-privs (the kernel then grants nothing) runs.
   if command -v setcap >/dev/null; then
     cp /bin/true "$T/suid" && chmod 4755 "$T/suid"
     cp /bin/true "$T/fcap" && setcap cap_net_raw=ep "$T/fcap"
-    for f in suid fcap; do
+    printf '#!%s\n' "$T/fcap" >"$T/script" && chmod 755 "$T/script" # its interpreter's caps
+    for f in suid fcap script; do
       (cd "$T" && $bin --user nobody --clear-groups --caps = -- "./$f") 2>"$T/err"
       is "$?" 127 "$name --caps = -- ./$f: exit 127"
       like "$(cat "$T/err")" "would gain .* at execve.*--no-new-privs" "$name ./$f: says why"
