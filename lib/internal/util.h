@@ -12,10 +12,14 @@
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
  * buffer. 0 or -errno (-EFBIG past max). */
-/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 when invalid (lib/json.c). */
-size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
-
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
+
+/*
+ * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), 0 when invalid; left > 0 bytes are
+ * readable (lib/utf8.c).
+ */
+size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
 
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);

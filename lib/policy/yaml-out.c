@@ -4,26 +4,19 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../internal/util.h"
+
 /* Decode one UTF-8 sequence at s (n bytes left); returns its length or 0 if invalid. */
 static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
-	size_t len;
+	size_t len = s[0] >= 0x80 ? cs_utf8_seq_len(s, n) : 0;
 	unsigned long c;
 
-	if (s[0] < 0xc2)
-		return 0;
-	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : s[0] < 0xf5 ? 4 : 0;
-	if (!len || len > n)
+	if (!len)
 		return 0;
 	c = s[0] & (0x7f >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
+	for (size_t i = 1; i < len; i++)
 		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
 	*cp = c;
 	return len;
 }

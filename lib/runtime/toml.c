@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../internal/cleanup.h"
+#include "../internal/util.h"
 #include "../k8s/arena.h"
 
 #define MAX_DEPTH 100
@@ -863,24 +864,9 @@ static int header(struct tp *t)
 /* UTF-8 as Python's decoder takes it: no overlongs, surrogates or > U+10FFFF. */
 static const char *bad_utf8(const unsigned char *s, size_t len)
 {
-	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		size_t n = c < 0x80		    ? 1
-			   : c >= 0xc2 && c <= 0xdf ? 2
-			   : c >= 0xe0 && c <= 0xef ? 3
-			   : c >= 0xf0 && c <= 0xf4 ? 4
-						    : 0;
-
-		if (!n || i + n > len)
+	for (size_t i = 0, n; i < len; i += n)
+		if (!(n = cs_utf8_seq_len(s + i, len - i)))
 			return (const char *)s + i;
-		for (size_t k = 1; k < n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return (const char *)s + i;
-		if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] > 0x9f) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] > 0x8f))
-			return (const char *)s + i;
-		i += n;
-	}
 	return NULL;
 }
 
