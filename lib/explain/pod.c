@@ -94,11 +94,6 @@ static int fail(struct cs_pod_ctr_result *r, const char *error, const char *reas
 	return r->exec_error && r->reason ? 0 : -ENOMEM;
 }
 
-static void list_text(const struct cs_strlist *l, char **out)
-{
-	*out = cs_join(NULL, l->v, l->n, ",");
-}
-
 /* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
 /* Is there a kubelet (and an API server) in front of the runtime? */
 static bool has_kubelet(const struct cs_pod_explain_opts *o)
@@ -154,8 +149,8 @@ static int admit(struct pod_work *w)
 		r->adm = r->req;
 		r->reason = strdup("no SCC admission modelled (plain Kubernetes)");
 	}
-	list_text(&r->req.add, &a);
-	list_text(&r->req.drop, &b);
+	a = cs_join(NULL, r->req.add.v, r->req.add.n, ",");
+	b = cs_join(NULL, r->req.drop.v, r->req.drop.n, ",");
 	if (!r->reason || !a || !b)
 		return -ENOMEM;
 	cs_steps_add(&r->steps, "pod", "pod.requested", "%s %s: capabilities add [%s] drop [%s]%s",

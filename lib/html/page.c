@@ -69,12 +69,12 @@ void html_pre(FILE *f, const char *cls, const char *text)
 }
 
 /*
- * The file the page is written to: "DIR/.NAME.XXXXXX" beside path, so the
- * rename at the end stays on one file system. Only a regular file (or a
- * path that does not exist yet) is replaced so; anything else is written in
- * place as before (tmp stays NULL): a device or a pipe cannot be replaced,
- * and a symbolic link (/dev/stdout is one) must be followed, not replaced by
- * a file of its own.
+ * The file the page is written to: ".NAME." and six random characters
+ * (mkostemp's template) in path's directory, so the rename at the end stays
+ * on one file system. Only a regular file (or a path that does not exist
+ * yet) is replaced so; anything else is written in place as before (tmp
+ * stays NULL): a device or a pipe cannot be replaced, and a symbolic link
+ * (/dev/stdout is one) must be followed, not replaced by a file of its own.
  */
 static int open_target(struct cs_html *h)
 {
