@@ -128,7 +128,7 @@ static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, 
 	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	int rc;
 
-	if (!r || cs_launch_dry_run(l, argv[0], getenv("PATH"), st, r) < 0)
+	if (!r || cs_launch_dry_run(l, argv[0], cs_launch_search_path(), st, r) < 0)
 		return cs_err(CMD, "out of memory");
 	rc = show_dry_run(l, st, r, json);
 	cs_launch_dry_run_clear(r);
@@ -172,7 +172,7 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 		return rc;
 	}
 	cs_steps_free(&st);
-	if ((rc = cs_launch_check_gain(l, argv[0], getenv("PATH"), &d)) < 0)
+	if ((rc = cs_launch_check_gain(l, argv[0], cs_launch_search_path(), &d)) < 0)
 		return launch_err("refused", rc, &d, "");
 	if ((rc = cs_launch_apply(l, &d)) < 0)
 		return launch_err("failed", rc, &d, "; nothing was executed");

@@ -364,6 +364,13 @@ int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
 	return 0;
 }
 
+const char *cs_launch_search_path(void)
+{
+	const char *path = getenv("PATH");
+
+	return path ? path : "/bin:/usr/bin";
+}
+
 /*
  * execvp without its fallback: glibc runs a file that execve refuses with
  * ENOEXEC (no "#!", not ELF) through /bin/sh, a program nobody asked for and
@@ -373,7 +380,7 @@ int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
  */
 int cs_launch_exec(char *const argv[])
 {
-	const char *path = getenv("PATH"), *dir, *end;
+	const char *dir, *end;
 	size_t n = strlen(argv[0]);
 	int saved = ENOENT;
 
@@ -385,7 +392,7 @@ int cs_launch_exec(char *const argv[])
 		execv(argv[0], argv);
 		return -errno;
 	}
-	for (dir = path ? path : "/bin:/usr/bin"; dir; dir = *end ? end + 1 : NULL) {
+	for (dir = cs_launch_search_path(); dir; dir = *end ? end + 1 : NULL) {
 		size_t dlen;
 		char *full;
 

@@ -96,7 +96,16 @@ CS_EXPORT int cs_launch_apply(const struct cs_launch *l, struct cs_diag *d);
  */
 CS_EXPORT int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d);
 
-/* execvp; returns only on failure, with -errno. */
+/* execvp without its /bin/sh fallback; returns only on failure, with -errno. */
 CS_EXPORT int cs_launch_exec(char *const argv[]);
+
+/*
+ * The directories cs_launch_exec searches for a name without a '/': $PATH,
+ * or execvp's default when it is unset. A model of the run
+ * (cs_launch_dry_run, cs_launch_check_gain) must be given this, not
+ * getenv("PATH"): with PATH unset it would look for nothing while the run
+ * finds /usr/bin/NAME, and check another file than the one executed.
+ */
+CS_EXPORT const char *cs_launch_search_path(void);
 
 #endif

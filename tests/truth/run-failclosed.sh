@@ -73,6 +73,16 @@ for bin in "${bins[@]}"; do
     done
     (cd "$T" && $bin --user nobody --clear-groups --caps = --dry-run -- ./fcap) >"$T/out"
     like "$(grep -c 'would fail' "$T/out")" '^0$' "$name --dry-run ./fcap: found from the working directory"
+    # With PATH unset the run searches execvp's default (/bin:/usr/bin); the
+    # check looked in no directory at all, found nothing to refuse, and a
+    # set-uid root passwd ran with every capability (exit 0).
+    if [ -u /usr/bin/passwd ] && [ "$(stat -c %u /usr/bin/passwd)" = 0 ]; then
+      env -u PATH $bin --user nobody --clear-groups --caps = -- passwd --help >/dev/null 2>"$T/err"
+      is "$?" 127 "$name PATH unset, --caps = -- passwd (set-uid root): exit 127"
+      like "$(cat "$T/err")" "passwd would gain .* at execve" "$name PATH unset: the file execvp finds is checked"
+    else
+      skip "/usr/bin/passwd is not set-uid root"; skip "/usr/bin/passwd is not set-uid root"
+    fi
   else
     skip "setcap (libcap2-bin) is not installed"
   fi
