@@ -56,13 +56,18 @@ static const char help[] =
 
 static void describe_file(const struct cs_exec_file *f)
 {
+	printf("Entrypoint: %s", cs_esc(f->path));
+	/* A "#!" chain: the attributes that follow are its last interpreter's. */
+	for (; f->interp; f = f->interp)
+		printf(", a \"#!\" script run by %s",
+		       f->interp->path[0] ? cs_esc(f->interp->path) : "(no interpreter)");
 	if (f->error) {
-		printf("Entrypoint: %s: %s\n", cs_esc(f->path), strerror(f->error));
+		printf(": %s\n", strerror(f->error));
 		return;
 	}
-	printf("Entrypoint: %s, mode %04o, owner %u:%u%s%s", cs_esc(f->path),
-	       (unsigned)(f->mode & 07777), (unsigned)f->owner_uid, (unsigned)f->owner_gid,
-	       (f->mode & S_ISUID) ? ", set-uid" : "", f->nosuid ? ", nosuid mount" : "");
+	printf(", mode %04o, owner %u:%u%s%s", (unsigned)(f->mode & 07777), (unsigned)f->owner_uid,
+	       (unsigned)f->owner_gid, (f->mode & S_ISUID) ? ", set-uid" : "",
+	       f->nosuid ? ", nosuid mount" : "");
 	if (f->fcaps_state > 0) {
 		char *txt = cs_fcaps_to_text(&f->fcaps);
 

@@ -83,6 +83,8 @@ static void entrypoint(const struct cs_pod_ctr_result *c)
 	const struct cs_explain_file *f = &c->file;
 
 	printf("  Entrypoint: %s", cs_esc(f->path ? f->path : ""));
+	if (f->interpreter)
+		printf(", a \"#!\" script run by %s", cs_esc(f->interpreter));
 	if (f->note)
 		printf(" (%s)", f->note);
 	if (f->known && !f->error) {

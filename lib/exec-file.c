@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "capscope/kernel.h"
+#include "internal/exec-script.h"
 
 static void closep(int *fd)
 {
@@ -52,13 +53,17 @@ static int candidate(int root, const char *path, struct stat *sb)
 	return 0;
 }
 
-static int fill(int root, const char *path, struct cs_exec_file *f)
+/* What execve will look at in the file at path, and its first bytes (a "#!" line). */
+static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS_EXEC_HEAD_MAX],
+		size_t *n)
 {
 	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	struct stat sb;
 	struct statvfs vfs;
+	ssize_t got;
 	int rc;
 
+	*n = 0;
 	if (cs_exec_file_set_path(f, path) < 0)
 		return -ENOMEM;
 	if (fd < 0) {
@@ -81,12 +86,22 @@ static int fill(int root, const char *path, struct cs_exec_file *f)
 		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
 	if (!S_ISREG(sb.st_mode))
 		return 0;
+	/* The same descriptor: the bytes read are those of the file just stat'ed. */
+	got = pread(fd, head, CS_EXEC_HEAD_MAX, 0);
+	*n = got > 0 ? (size_t)got : 0;
+	f->unknown_format = got >= 0 && cs_exec_head_unknown(head, *n);
 	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
 	if (rc == 0)
 		f->fcaps_state = 1;
 	else if (rc == -EINVAL)
 		f->fcaps_state = -EINVAL;
 	return 0;
+}
+
+static int open_fn(void *root, const char *path, struct cs_exec_file *f,
+		   char head[CS_EXEC_HEAD_MAX], size_t *n)
+{
+	return fill(*(int *)root, path, f, head, n);
 }
 
 int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)
@@ -102,12 +117,33 @@ int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)
 
 void cs_exec_file_clear(struct cs_exec_file *f)
 {
+	if (f->interp) {
+		cs_exec_file_clear(f->interp); /* at most six deep: the kernel's limit */
+		free(f->interp);
+	}
 	free(f->path);
 	memset(f, 0, sizeof(*f));
 }
 
-int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
-			 struct cs_exec_file *f, struct cs_diag *d)
+const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_file *f)
+{
+	while (f->interp)
+		f = f->interp;
+	return f;
+}
+
+/* fill, then the "#!" chain, if any. */
+static int fill_exec(int root, const char *cwd, const char *path, struct cs_exec_file *f)
+{
+	char head[CS_EXEC_HEAD_MAX];
+	size_t n;
+	int rc = fill(root, path, f, head, &n);
+
+	return rc < 0 ? rc : cs_exec_script_follow(&root, open_fn, cwd, f, head, n);
+}
+
+int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
+			 const char *path_env, struct cs_exec_file *f, struct cs_diag *d)
 {
 	int root AUTOCLOSE = -1;
 	struct stat sb;
@@ -128,8 +164,9 @@ int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_
 	if (strchr(arg0, '/')) {
 		rc = candidate(root, arg0, &sb);
 		if (rc == -EACCES) {
+			/* Not executable or a directory: execve itself says no (EACCES). */
 			f->error = EACCES;
-			rc = fill(root, arg0, f);
+			rc = fill_exec(root, cwd, arg0, f);
 			f->error = f->known ? 0 : f->error;
 			return rc;
 		}
@@ -137,7 +174,7 @@ int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_
 			f->error = -rc;
 			return 0;
 		}
-		return fill(root, arg0, f);
+		return fill_exec(root, cwd, arg0, f);
 	}
 	if (path_env) {
 		const char *p = path_env;
@@ -158,7 +195,7 @@ int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_
 			else
 				snprintf(buf, need, "%.*s/%s", (int)dl, p, arg0);
 			if (candidate(root, buf, &sb) == 0) {
-				rc = fill(root, buf, f);
+				rc = fill_exec(root, cwd, buf, f);
 				free(buf);
 				return rc;
 			}

@@ -408,17 +408,57 @@ static void exec_finish(struct exec_state *x, struct cs_steps *st)
 	}
 }
 
+/*
+ * One "#!" file of a chain (fs/binfmt_script.c): it must be executable
+ * itself; execve then runs what its first line names, and nothing of the
+ * script's own mode or capabilities reaches the credentials.
+ */
+static int exec_script(const struct cs_cred *c, const struct cs_exec_file *f, int nth,
+		       struct cs_steps *st)
+{
+	const struct cs_exec_file *next = f->interp;
+	uid_t ouid;
+	gid_t ogid;
+	bool um = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
+	bool gm = cs_cred_gid_from_host(c, f->owner_gid, &ogid);
+	int rc = may_exec(c, f, um, ouid, gm, ogid, st);
+
+	if (rc)
+		return rc;
+	if (next->error == ENOEXEC) {
+		STEP(st, "execve.script-invalid",
+		     "%s starts with \"#!\" but names no interpreter execve can use (none, or "
+		     "cut off by the 256 bytes the kernel reads): ENOEXEC",
+		     f->path);
+		return -ENOEXEC;
+	}
+	if (next->error == ELOOP && nth > 5) {
+		STEP(st, "execve.script-loop",
+		     "%s is the sixth \"#!\" script in a chain: execve gives up (ELOOP)", f->path);
+		return -ELOOP;
+	}
+	STEP(st, "execve.script",
+	     "%s is a \"#!\" script: execve runs %s, and the credentials come from that file; "
+	     "the script's own set-uid bit and file capabilities are ignored",
+	     f->path, next->path);
+	return 0;
+}
+
 int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
 {
-	struct exec_state x = {.old = c, .n = *c, .f = f};
+	struct exec_state x = {.old = c, .n = *c};
 	struct cs_exec_file assumed, named;
 	int rc;
 
 	if (!f->path) { /* a caller that never named the file: every step still reads */
 		named = *f;
 		named.path = (char *)"(unnamed)";
-		x.f = f = &named;
+		f = &named;
 	}
+	for (int nth = 1; f->interp && f->known && !f->error; f = f->interp, nth++)
+		if ((rc = exec_script(c, f, nth, st)) != 0)
+			return rc;
+	x.f = f;
 	if (f->error) {
 		STEP(st, "execve.resolve", "%s cannot be executed: %s (%s)", f->path,
 		     cs_errno_name(f->error), strerror(f->error));
@@ -441,6 +481,15 @@ int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_
 	rc = may_exec(c, f, x.uid_mapped, x.ouid, x.gid_mapped, x.ogid, st);
 	if (rc)
 		return rc;
+	if (f->unknown_format) {
+		/* search_binary_handler: no binfmt recognises it. */
+		STEP(st, "execve.format",
+		     "%s is neither an ELF binary nor a \"#!\" script (a script without its "
+		     "first line, an empty file): ENOEXEC, exec format error, unless a "
+		     "binfmt_misc handler of the node claims it",
+		     f->path);
+		return -ENOEXEC;
+	}
 	exec_setid_bits(&x, st);
 	rc = exec_file_caps(&x, st);
 	if (rc)

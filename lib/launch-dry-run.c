@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope run --dry-run: the prediction and its JSON (see launch-dry-run.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,33 +11,12 @@
 #include "capscope/launch-dry-run.h"
 #include "internal/cleanup.h"
 
-/*
- * A "#!" script: the interpreter named on its first line, or NULL. execve
- * runs the interpreter, and the credentials come from the interpreter's
- * set-uid bit and file capabilities; the script's own are ignored.
- */
-static char *interpreter(const char *path)
-{
-	char line[256]; /* the kernel reads this much (BINPRM_BUF_SIZE) */
-	cs_cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
-	char *p, *e;
-
-	if (n < 2 || line[0] != '#' || line[1] != '!')
-		return NULL;
-	line[n] = '\0';
-	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
-		;
-	for (e = p; *e && *e != ' ' && *e != '\t' && *e != '\n'; e++)
-		;
-	return e > p ? strndup(p, (size_t)(e - p)) : NULL;
-}
-
 int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 		      struct cs_steps *st, struct cs_launch_dry_run *out)
 {
 	cs_cleanup_free char *abs = NULL;
 	char cwd[PATH_MAX];
+	const char *wd = getcwd(cwd, sizeof(cwd));
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -46,24 +24,15 @@ int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *pa
 	/* execve takes "./x" or "bin/x" from the working directory; the
 	 * resolver's root is "/", where "./x" is "/x" (ENOENT predicted for a
 	 * command that ran). */
-	if (cmd[0] != '/' && strchr(cmd, '/') && getcwd(cwd, sizeof(cwd))) {
-		if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") ? cwd : "", cmd) < 0)
+	if (cmd[0] != '/' && strchr(cmd, '/') && wd) {
+		if (asprintf(&abs, "%s/%s", strcmp(wd, "/") ? wd : "", cmd) < 0)
 			return -ENOMEM;
 		cmd = abs;
 	}
-	rc = cs_exec_file_resolve("/", cmd, path_env, &out->file, NULL);
+	/* "#!" interpreters are followed, a relative one from the working directory. */
+	rc = cs_exec_file_resolve("/", wd, cmd, path_env, &out->file, NULL);
 	if (rc == -ENOMEM)
 		return rc;
-	/* The kernel follows up to 4 interpreters (BINPRM_MAX_RECURSION). */
-	for (int depth = 0; depth < 4 && !out->file.error && out->file.known; depth++) {
-		cs_cleanup_free char *interp = interpreter(out->file.path);
-
-		if (!interp || interp[0] != '/')
-			break;
-		cs_exec_file_clear(&out->file);
-		if ((rc = cs_exec_file_resolve("/", interp, NULL, &out->file, NULL)) == -ENOMEM)
-			return rc;
-	}
 	rc = cs_kernel_execve(&out->post, &out->file, st);
 	out->res.ok = rc == 0;
 	out->res.error = -rc;
@@ -112,7 +81,7 @@ void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 {
 	cs_json_obj_begin(j);
 	cs_json_key(j, "exec");
-	cs_explain_json_exec(j, &r->res, r->file.path);
+	cs_explain_json_exec(j, &r->res, &r->file);
 	cs_json_key(j, "before_exec");
 	cs_explain_json_cred(j, &l->predicted);
 	cs_json_key(j, "process");

@@ -150,6 +150,9 @@ struct cs_remedy {
 /* What is known about the entrypoint file (the parts explain shows). */
 struct cs_explain_file {
 	char *path;
+	/* When path is a "#!" script: the interpreter its chain ends at, which
+	 * the mode, owner and capabilities below are of; else NULL. */
+	char *interpreter;
 	bool known; /* false: assumed plain, or not found (error) */
 	char *note; /* when !known or error: why ("assumed plain: …", "not found in the image …") */
 	int error; /* errno resolving it, 0 when found */
@@ -279,10 +282,11 @@ CS_EXPORT void cs_pod_explain_json(struct cs_json *j, const struct cs_pod_explai
 
 /* "steps": [{"layer", "rule", "detail"}] (the key is written by the caller). */
 CS_EXPORT void cs_explain_json_steps(struct cs_json *j, const struct cs_steps *st);
-/* "exec": {"ok", "error", "path"} value; path is the file that was (or would
- * have been) executed (struct cs_exec_file's). */
+/* "exec": {"ok", "error", "path", "interpreter"} value; path is the file
+ * that was (or would have been) executed, interpreter the file its "#!"
+ * chain ends at, whose credentials count (null for a binary). */
 CS_EXPORT void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r,
-				    const char *path);
+				    const struct cs_exec_file *f);
 /* "process": {"uids", "gids", "groups", "no_new_privs", "securebits", "caps"} value. */
 CS_EXPORT void cs_explain_json_cred(struct cs_json *j, const struct cs_cred *c);
 

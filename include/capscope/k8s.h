@@ -54,6 +54,7 @@ enum cs_k8s_ctr_kind { CS_CTR_INIT, CS_CTR_APP, CS_CTR_EPHEMERAL };
 
 struct cs_k8s_container {
 	const char *name, *image;
+	const char *working_dir; /* workingDir, or NULL (the image's WorkingDir applies) */
 	enum cs_k8s_ctr_kind kind;
 	struct cs_strlist command, args;
 	struct cs_k8s_sc sc;

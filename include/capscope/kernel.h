@@ -78,6 +78,19 @@ struct cs_exec_file {
 	/* security.capability: 0 none, 1 present and valid, -EINVAL invalid */
 	int fcaps_state;
 	struct cs_fcaps fcaps; /* rootid as stored (host id for v3) */
+	/*
+	 * When this file is a "#!" script: the interpreter its first line names,
+	 * resolved in the same root (heap, freed with this record), which may be
+	 * a script in turn. execve checks each file's execute permission, but
+	 * the credentials come from the last one alone: a script's own set-uid
+	 * bit and file capabilities are ignored. NULL for a binary, or when the
+	 * file could not be read.
+	 */
+	struct cs_exec_file *interp;
+	/* Read, and neither an ELF binary nor a "#!" script (a shell script
+	 * without its first line, an empty file): execve fails with ENOEXEC,
+	 * unless a binfmt_misc handler of the node claims the file. */
+	bool unknown_format;
 };
 
 /* What an exec attempt led to. */
@@ -164,13 +177,22 @@ CS_EXPORT int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
  * f->error = ENOENT (what the exec would fail with). -errno only when rootfs
  * itself cannot be opened (d says why) or memory runs out. f is overwritten
  * (not freed first); the caller frees it with cs_exec_file_clear().
+ *
+ * A "#!" script's interpreters are followed as execve follows them
+ * (f->interp, at most five scripts in a chain, then ELOOP; a "#!" line
+ * naming no usable interpreter gives ENOEXEC on the interpreter's record).
+ * A relative interpreter is taken from cwd, the working directory inside
+ * rootfs (NULL: "/").
  */
-CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
-				   struct cs_exec_file *f, struct cs_diag *d);
+CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
+				   const char *path_env, struct cs_exec_file *f, struct cs_diag *d);
+
+/* The file whose mode and capabilities execve takes: f, or its last interpreter. */
+CS_EXPORT const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_file *f);
 
 /* Replace f->path with a copy of path; -ENOMEM leaves f->path as it was. */
 CS_EXPORT int cs_exec_file_set_path(struct cs_exec_file *f, const char *path);
-/* Free what f owns (its path) and zero it. */
+/* Free what f owns (its path, its interpreters) and zero it. */
 CS_EXPORT void cs_exec_file_clear(struct cs_exec_file *f);
 
 /* Short errno name: "EPERM", "ENOENT", … ("E%d" for others). */

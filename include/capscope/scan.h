@@ -130,6 +130,11 @@ struct cs_image_stat {
 	struct cs_fcaps fcaps;
 	int layer;	  /* layer that wrote it, -1 when only implied by a child */
 	const char *link; /* a symlink's target (follow = false), else NULL */
+	/* An executable's first bytes when they start with "#!" (images opened
+	 * with cs_image_open), else NULL; owned by the image, like link. */
+	const char *head;
+	size_t headlen;
+	bool unknown_format; /* an executable neither ELF nor "#!" (cs_image_open) */
 };
 
 CS_EXPORT int cs_image_open(const char *path, const struct cs_scan_opts *o, struct cs_image **out,
@@ -163,9 +168,11 @@ CS_EXPORT int cs_image_findings(const struct cs_image *im, struct cs_scan_result
  * follows the final symlink) on the final view. f->path is the candidate as
  * named; mode, owner and file capabilities are the resolved file's. A missing
  * file gives f->error = ENOENT, a symlink loop ELOOP; the host is never read.
+ * "#!" scripts are followed as cs_exec_file_resolve follows them (cwd: the
+ * working directory, for a relative interpreter).
  * Returns 0, or -ENOMEM. The caller frees f with cs_exec_file_clear().
  */
-CS_EXPORT int cs_image_exec_resolve(const struct cs_image *im, const char *arg0,
+CS_EXPORT int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char *arg0,
 				    const char *path_env, struct cs_exec_file *f);
 
 /* One target of a scan, as `capscope scan` (or a daemon) reports it. */

@@ -24,8 +24,11 @@ void cs_explain_json_steps(struct cs_json *j, const struct cs_steps *st)
 	cs_json_arr_end(j);
 }
 
-void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r, const char *path)
+void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r,
+			  const struct cs_exec_file *f)
 {
+	const struct cs_exec_file *last = cs_exec_file_final(f);
+
 	cs_json_obj_begin(j);
 	cs_json_key(j, "ok");
 	cs_json_bool(j, r->ok);
@@ -35,7 +38,12 @@ void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r, con
 	else
 		cs_json_str(j, cs_errno_name(r->error));
 	cs_json_key(j, "path");
-	cs_json_str(j, path ? path : "");
+	cs_json_str(j, f->path ? f->path : "");
+	cs_json_key(j, "interpreter");
+	if (last != f)
+		cs_json_str(j, last->path ? last->path : "");
+	else
+		cs_json_null(j);
 	cs_json_obj_end(j);
 }
 

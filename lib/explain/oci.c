@@ -36,8 +36,8 @@ static int resolve(const struct cs_oci_config *cfg, struct cs_image *image, stru
 		arg0 = joined;
 	}
 	if (image)
-		return cs_image_exec_resolve(image, arg0, path, f);
-	return cs_exec_file_resolve(cfg->root_path, arg0, path, f, d);
+		return cs_image_exec_resolve(image, cfg->cwd, arg0, path, f);
+	return cs_exec_file_resolve(cfg->root_path, cfg->cwd, arg0, path, f, d);
 }
 
 static int verdicts(const struct cs_oci_config *cfg, struct cs_oci_explain_result *r)
@@ -95,7 +95,7 @@ void cs_oci_explain_json(struct cs_json *j, const struct cs_oci_explain_result *
 {
 	cs_json_obj_begin(j);
 	cs_json_key(j, "exec");
-	cs_explain_json_exec(j, &r->exec, r->file.path);
+	cs_explain_json_exec(j, &r->exec, &r->file);
 	cs_json_key(j, "process");
 	if (r->exec.ok)
 		cs_explain_json_cred(j, &r->post);

@@ -27,10 +27,12 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 	const char *pathenv = ic && ic->path_env
 				  ? ic->path_env
 				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	/* A relative "#!" interpreter is found from the process's working directory. */
+	const char *cwd = w->r->c->working_dir ? w->r->c->working_dir : ic ? ic->workdir : NULL;
 
 	if (w->image)
-		return cs_image_exec_resolve(w->image, arg0, pathenv, f);
-	return cs_exec_file_resolve(w->o->rootfs, arg0, pathenv, f, d);
+		return cs_image_exec_resolve(w->image, cwd, arg0, pathenv, f);
+	return cs_exec_file_resolve(w->o->rootfs, cwd, arg0, pathenv, f, d);
 }
 
 bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)
@@ -49,6 +51,7 @@ static void ctr_free(struct cs_pod_ctr_result *r)
 	free(r->oci);
 	free(r->exec_error);
 	free(r->file.path);
+	free(r->file.interpreter);
 	free(r->file.note);
 	free(r->post);
 	cs_steps_free(&r->steps);
@@ -227,6 +230,15 @@ static char *file_note(const struct pod_work *w, const char *arg0)
 	if (!arg0)
 		return cs_strf("assumed plain: neither the pod nor %s names a command",
 			       w->config ? "the image config" : "an image config");
+	if (f->interp) {
+		const struct cs_exec_file *last = cs_exec_file_final(f);
+
+		if (!last->error)
+			return NULL;
+		return cs_strf("its \"#!\" interpreter cannot be executed in %s (%s): the "
+			       "process cannot start",
+			       where, cs_errno_name(last->error));
+	}
 	if (!f->error)
 		return NULL;
 	if (w->image && strchr(arg0, '/') && cs_image_lookup(w->image, arg0, false, &st) == 0) {
@@ -242,24 +254,28 @@ static char *file_note(const struct pod_work *w, const char *arg0)
 		       cs_errno_name(f->error));
 }
 
+/* The entrypoint as named, and what its "#!" chain (if any) ends at. */
 static int keep_file(struct pod_work *w, const char *arg0)
 {
 	struct cs_explain_file *k = &w->r->file;
+	const struct cs_exec_file *last = cs_exec_file_final(&w->f);
 
 	k->path = strdup(w->f.path);
-	k->known = w->f.known;
-	k->error = w->f.error;
-	k->mode = w->f.mode;
-	k->owner_uid = w->f.owner_uid;
-	k->owner_gid = w->f.owner_gid;
-	k->fcaps_state = w->f.fcaps_state;
-	k->fcaps = w->f.fcaps;
+	if (last != &w->f && !(k->interpreter = strdup(last->path)))
+		return -ENOMEM;
+	k->known = last->known;
+	k->error = last->error;
+	k->mode = last->mode;
+	k->owner_uid = last->owner_uid;
+	k->owner_gid = last->owner_gid;
+	k->fcaps_state = last->fcaps_state;
+	k->fcaps = last->fcaps;
 	if (!k->path)
 		return -ENOMEM;
 	if (k->known && !k->error)
 		return 0;
 	k->note = file_note(w, arg0);
-	return k->note || (w->kimg.fs_given && arg0 && !w->f.error) ? 0 : -ENOMEM;
+	return k->note || (w->kimg.fs_given && arg0 && !k->error) ? 0 : -ENOMEM;
 }
 
 /* Find the entrypoint and run runc's steps and execve. */

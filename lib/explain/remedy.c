@@ -31,9 +31,10 @@ struct ctx {
 	char *addl;	     /* "NET_BIND_SERVICE", "…" */
 	char *cn, *ep;	     /* container name and entrypoint, escaped */
 	bool nnp, in_bnd;
-	char *nnp_block; /* why no_new_privs blocks exec-time gains, or NULL */
-	cs_mask_t want;	 /* the capabilities to obtain */
-	char *sa;	 /* the pod's service account, escaped */
+	char *nnp_block;    /* why no_new_privs blocks exec-time gains, or NULL */
+	char *script_block; /* why the entrypoint's own bits cannot help (a "#!" script), or NULL */
+	cs_mask_t want;	    /* the capabilities to obtain */
+	char *sa;	    /* the pod's service account, escaped */
 };
 
 struct row {
@@ -106,6 +107,19 @@ static int blk_nnp(const struct ctx *x, char **out)
 	if (!x->nnp_block)
 		return 0;
 	return (*out = cs_strf("%s", x->nnp_block)) ? 0 : -ENOMEM;
+}
+/* File capabilities or a set-uid bit on the entrypoint itself (fs/binfmt_script.c). */
+static int blk_file_gain(const struct ctx *x, char **out)
+{
+	if (x->script_block)
+		return (*out = cs_strf("%s", x->script_block)) ? 0 : -ENOMEM;
+	return blk_exec_gain(x, out);
+}
+static int blk_setuid(const struct ctx *x, char **out)
+{
+	if (x->script_block)
+		return (*out = cs_strf("%s", x->script_block)) ? 0 : -ENOMEM;
+	return blk_nnp(x, out);
 }
 
 /* ---- snippets and notes ---- */
@@ -296,10 +310,10 @@ static const struct row rows[] = {
     {"ambient-helper", "an ambient-raising helper as entrypoint", "medium", always, sn_helper,
      no_helper, blk_exec_gain},
     {"file-caps", "file capabilities on the binary (setcap in the image)", "medium", always,
-     sn_fcaps, no_fcaps, blk_exec_gain},
+     sn_fcaps, no_fcaps, blk_file_gain},
     {"root-dropped-caps", "run as root with every other capability dropped (custom SCC)", "high",
      always, sn_root, no_root, NULL},
-    {"setuid", "a set-uid root binary", "high", always, sn_setuid, no_setuid, blk_nnp},
+    {"setuid", "a set-uid root binary", "high", always, sn_setuid, no_setuid, blk_setuid},
     {"crio-default-capabilities",
      "add it to CRI-O's default_capabilities (every container of the node)", "high", on_crio,
      sn_crio, no_crio, NULL},
@@ -350,6 +364,18 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 		x->nnp_block = cs_strf("allowPrivilegeEscalation is false here%s, so no_new_privs "
 				       "makes execve ignore file capabilities and set-uid bits",
 				       r->scc_name ? " (set by the SCC)" : "");
+	if (r->file.interpreter) {
+		cs_cleanup_free char *interp = cs_escape_dup(r->file.interpreter);
+
+		x->script_block = interp ? cs_strf("the entrypoint is a \"#!\" script, whose own "
+						   "file capabilities and set-uid bit execve "
+						   "ignores: they would have to go on its "
+						   "interpreter %s, for every script it runs",
+						   interp)
+					 : NULL;
+		if (!x->script_block)
+			return -ENOMEM;
+	}
 	return x->addl && x->cn && x->ep && x->sa && (!x->nnp || x->nnp_block) ? 0 : -ENOMEM;
 }
 
@@ -359,6 +385,7 @@ static void ctx_free(struct ctx *x)
 	free(x->cn);
 	free(x->ep);
 	free(x->nnp_block);
+	free(x->script_block);
 	free(x->sa);
 }
 

@@ -158,6 +158,7 @@ int cs_explain_cap(int cap, const struct cs_quintet *req, const struct cs_cred *
 	bool prm_req = (req->present & (1u << CS_PRM)) && (req->set[CS_PRM] & b);
 
 	v->cap = cap;
+	f = cs_exec_file_final(f); /* a "#!" script's interpreter is what holds the bits */
 	if (!res->ok)
 		return exec_fails(res, st, v);
 	if (post->caps.set[CS_EFF] & b)

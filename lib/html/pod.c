@@ -61,6 +61,11 @@ static void entrypoint(FILE *f, const struct cs_explain_file *e)
 	fputs("<p>Entrypoint: <code>", f);
 	cs_html_put(f, e->path ? e->path : "");
 	fputs("</code>", f);
+	if (e->interpreter) {
+		fputs(", a <code>#!</code> script run by <code>", f);
+		cs_html_put(f, e->interpreter);
+		fputs("</code>", f);
+	}
 	if (e->note) {
 		fputs(" (", f);
 		cs_html_put(f, e->note);

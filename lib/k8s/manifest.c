@@ -482,6 +482,7 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 #define F(k) (fieldf(f, sizeof(f), "%s.%s", base, k), f)
 		if ((r = get_str(c, it, "name", F("name"), &ct->name)) < 0 ||
 		    (r = get_str(c, it, "image", F("image"), &ct->image)) < 0 ||
+		    (r = get_str(c, it, "workingDir", F("workingDir"), &ct->working_dir)) < 0 ||
 		    (r = get_strlist(c, it, "command", F("command"), &ct->command, NULL, NULL)) <
 			0 ||
 		    (r = get_strlist(c, it, "args", F("args"), &ct->args, NULL, NULL)) < 0)

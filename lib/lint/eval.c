@@ -253,13 +253,16 @@ static int rule_escalation(struct eval *e, const struct cs_pod_ctr_result *c)
 	if (fcaps)
 		cs_mask_format_names(f->fcaps.permitted | f->fcaps.inheritable, CS_NAMES_K8S, fc,
 				     sizeof(fc));
-	return emit(e, CS_LINT_ESCALATION_ENTRYPOINT, c->c->name, NULL,
-		    first_pos(c->c->sc.pos, c->c->pos, c->c->pos),
-		    cs_strf("allowPrivilegeEscalation is not false and the entrypoint %s %s%s%s%s: "
-			    "execve raises the process's privileges",
-			    f->path, setid ? (f->mode & S_ISUID ? "is set-uid" : "is set-gid") : "",
-			    setid && fcaps ? " and " : "", fcaps ? "has file capabilities " : "",
-			    fcaps ? fc : ""));
+	return emit(
+	    e, CS_LINT_ESCALATION_ENTRYPOINT, c->c->name, NULL,
+	    first_pos(c->c->sc.pos, c->c->pos, c->c->pos),
+	    cs_strf("allowPrivilegeEscalation is not false and the entrypoint %s%s%s %s%s%s%s: "
+		    "execve raises the process's privileges",
+		    f->path, f->interpreter ? " is a \"#!\" script whose interpreter " : "",
+		    f->interpreter ? f->interpreter : "",
+		    setid ? (f->mode & S_ISUID ? "is set-uid" : "is set-gid") : "",
+		    setid && fcaps ? " and " : "", fcaps ? "has file capabilities " : "",
+		    fcaps ? fc : ""));
 }
 
 /* cap-spelling: the text as written is the point here (item i of add or drop). */

@@ -20,11 +20,11 @@ static int resolve(const struct cs_node_ctr *c, struct cs_exec_file *f)
 	char root[64];
 
 	snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
-	if (c->pid && cs_exec_file_resolve(root, arg0, path, f, &d) == 0 && !f->error)
+	if (c->pid && cs_exec_file_resolve(root, c->cfg.cwd, arg0, path, f, &d) == 0 && !f->error)
 		return 0;
 	cs_exec_file_clear(f);
-	if (c->cfg.root_path && cs_exec_file_resolve(c->cfg.root_path, arg0, path, f, &d) == 0 &&
-	    !f->error)
+	if (c->cfg.root_path &&
+	    cs_exec_file_resolve(c->cfg.root_path, c->cfg.cwd, arg0, path, f, &d) == 0 && !f->error)
 		return 0;
 	cs_exec_file_clear(f);
 	return cs_exec_file_set_path(f, arg0); /* assumed plain: the model says so */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "capscope/scan.h"
+#include "../internal/exec-script.h"
 
 /* The caller names the candidate itself; only the metadata is kept. */
 static void drop_path(struct cs_image_stat *st)
@@ -41,6 +42,7 @@ static void fill(const struct cs_image_stat *st, struct cs_exec_file *f)
 	f->owner_uid = (uid_t)st->uid;
 	f->owner_gid = (gid_t)st->gid;
 	f->nosuid = false; /* the image says nothing about mounts */
+	f->unknown_format = st->unknown_format;
 	if (!S_ISREG(st->mode) || !st->has_fcaps)
 		return;
 	if (st->fcaps_invalid) {
@@ -51,8 +53,50 @@ static void fill(const struct cs_image_stat *st, struct cs_exec_file *f)
 	}
 }
 
-int cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const char *path_env,
-			  struct cs_exec_file *f)
+/* The image kept the first bytes of "#!" executables only: others read as binaries. */
+static size_t copy_head(const struct cs_image_stat *st, char head[CS_EXEC_HEAD_MAX])
+{
+	size_t n = st->head ? st->headlen : 0;
+
+	memcpy(head, st->head ? st->head : "", n < CS_EXEC_HEAD_MAX ? n : CS_EXEC_HEAD_MAX);
+	return n < CS_EXEC_HEAD_MAX ? n : CS_EXEC_HEAD_MAX;
+}
+
+/* An interpreter named by a "#!" line: a plain lookup, symlinks followed (open_exec). */
+static int open_fn(void *root, const char *path, struct cs_exec_file *f,
+		   char head[CS_EXEC_HEAD_MAX], size_t *n)
+{
+	struct cs_image_stat st;
+	int rc;
+
+	*n = 0;
+	if (cs_exec_file_set_path(f, path) < 0)
+		return -ENOMEM;
+	rc = cs_image_lookup(root, path, true, &st);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0) {
+		f->error = -rc;
+		return 0;
+	}
+	fill(&st, f);
+	*n = copy_head(&st, head);
+	cs_image_stat_clear(&st);
+	return 0;
+}
+
+static int found(const struct cs_image *im, const char *cwd, const struct cs_image_stat *st,
+		 struct cs_exec_file *f)
+{
+	char head[CS_EXEC_HEAD_MAX];
+	size_t n = copy_head(st, head);
+
+	fill(st, f);
+	return cs_exec_script_follow((void *)im, open_fn, cwd, f, head, n);
+}
+
+int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char *arg0,
+			  const char *path_env, struct cs_exec_file *f)
 {
 	struct cs_image_stat st;
 	char buf[4096];
@@ -68,17 +112,12 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const cha
 	if (strchr(arg0, '/')) {
 		/* A relative name is taken from the image root, as lib/exec-file.c does. */
 		rc = candidate(im, arg0, &st);
-		if (rc == -EACCES) {
-			/* Not executable or a directory: execve itself says no (EACCES). */
-			fill(&st, f);
-			return 0;
-		}
-		if (rc < 0) {
+		if (rc < 0 && rc != -EACCES) {
 			f->error = -rc;
 			return 0;
 		}
-		fill(&st, f);
-		return 0;
+		/* -EACCES (not executable, a directory): execve itself says no. */
+		return found(im, cwd, &st, f);
 	}
 	for (const char *p = path_env; p;) {
 		const char *end = strchr(p, ':');
@@ -91,8 +130,7 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *arg0, const cha
 		if (rc > 0 && (size_t)rc < sizeof(buf) && candidate(im, buf, &st) == 0) {
 			if (cs_exec_file_set_path(f, buf) < 0)
 				return -ENOMEM;
-			fill(&st, f);
-			return 0;
+			return found(im, cwd, &st, f);
 		}
 		p = end ? end + 1 : NULL;
 	}

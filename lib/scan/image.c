@@ -27,6 +27,7 @@
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "view.h"
+#include "../internal/exec-script.h"
 #include "../internal/scan-fuzz.h"
 
 #define BLOB_MAX    (4u << 20) /* JSON documents kept from pass 1 */
@@ -230,6 +231,27 @@ static int read_content(struct img *im, struct archive *a, int64_t size, char **
 	return 0;
 }
 
+/*
+ * An executable's first bytes: explain follows a "#!" script's interpreter
+ * as execve does, and knows a file execve has no format for
+ * (lib/exec-script.c). Returns how many bytes head holds, or -errno.
+ */
+static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC_HEAD_MAX])
+{
+	size_t got = 0;
+
+	while (got < CS_EXEC_HEAD_MAX) {
+		la_ssize_t n = archive_read_data(a, head + got, CS_EXEC_HEAD_MAX - got);
+
+		if (n < 0)
+			return arc_err(im, a, "reading an executable's first bytes");
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (la_ssize_t)got;
+}
+
 static uint32_t id32(la_int64_t v)
 {
 	/* Owners outside 0..2^32-1 cannot exist on Linux; show them as -1 (nobody can match). */
@@ -312,6 +334,23 @@ static int apply_layer(struct img *im, struct archive *a)
 				return rc;
 			ve.data = content;
 			im->kept += ve.datalen;
+		}
+		char head[CS_EXEC_HEAD_MAX];
+
+		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
+		    (ve.mode & 0111)) {
+			la_ssize_t hn = content ? (la_ssize_t)ve.datalen : read_head(im, a, head);
+			const char *h = content ? content : head;
+
+			if (hn < 0) {
+				free(content);
+				return (int)hn;
+			}
+			ve.headlen = hn > CS_EXEC_HEAD_MAX ? CS_EXEC_HEAD_MAX : (size_t)hn;
+			ve.unknown_format = cs_exec_head_unknown(h, ve.headlen);
+			/* Only a script's bytes are kept: the interpreter is all they say. */
+			ve.head = ve.headlen >= 2 && h[0] == '#' && h[1] == '!' ? h : NULL;
+			ve.headlen = ve.head ? ve.headlen : 0;
 		}
 		rc = cs_view_apply(&im->v, im->layer, &ve, &note);
 		free(content);
@@ -949,6 +988,9 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 	st->fcaps = n->fcaps;
 	st->layer = n->layer;
 	st->link = S_ISLNK(n->mode) ? n->link : NULL;
+	st->head = n->head;
+	st->headlen = n->headlen;
+	st->unknown_format = n->unknown_format;
 	return 0;
 }
 

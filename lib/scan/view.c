@@ -103,6 +103,7 @@ static void node_free(struct cs_vnode *n)
 {
 	free(n->link);
 	free(n->data);
+	free(n->head);
 	free(n);
 }
 
@@ -545,14 +546,15 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		return warn;
 	/* Copy the target before removing anything: the link may replace a sibling of it. */
 	struct cs_vnode copy = {0};
-	char *tlink = NULL, *tdata = NULL;
+	char *tlink = NULL, *tdata = NULL, *thead = NULL;
 
 	if (target) {
 		copy = *target;
-		if (target->link && !(tlink = strdup(target->link)))
-			return -ENOMEM;
-		if (target->data && !(tdata = memdup(target->data, target->datalen))) {
+		if ((target->link && !(tlink = strdup(target->link))) ||
+		    (target->data && !(tdata = memdup(target->data, target->datalen))) ||
+		    (target->head && !(thead = memdup(target->head, target->headlen)))) {
 			free(tlink);
+			free(tdata);
 			return -ENOMEM;
 		}
 	}
@@ -561,6 +563,7 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if (!n) {
 		free(tlink);
 		free(tdata);
+		free(thead);
 		return -errno;
 	}
 	n->layer = layer;
@@ -574,6 +577,9 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		n->link = tlink;
 		n->data = tdata;
 		n->datalen = copy.datalen;
+		n->head = thead;
+		n->headlen = copy.headlen;
+		n->unknown_format = copy.unknown_format;
 		return warn;
 	}
 	n->mode = e->mode;
@@ -588,6 +594,12 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		if (!(n->data = memdup(e->data, e->datalen)))
 			return -ENOMEM;
 		n->datalen = e->datalen;
+	}
+	n->unknown_format = S_ISREG(e->mode) && e->unknown_format;
+	if (S_ISREG(e->mode) && e->head) {
+		if (!(n->head = memdup(e->head, e->headlen)))
+			return -ENOMEM;
+		n->headlen = e->headlen;
 	}
 	return warn;
 }

@@ -21,6 +21,9 @@ struct cs_vnode {
 	char *link; /* symlink target */
 	char *data; /* content, only for entries read with it (cs_ventry.data) */
 	size_t datalen;
+	char *head; /* a "#!" executable's first bytes (cs_ventry.head), or NULL */
+	size_t headlen;
+	bool unknown_format; /* cs_ventry.unknown_format */
 	size_t namelen;
 	char name[]; /* the last component only ("" for the root): see view.c */
 };
@@ -46,6 +49,9 @@ struct cs_ventry {
 	struct cs_fcaps fcaps;
 	const char *data; /* a regular file's content when the reader kept it, or NULL */
 	size_t datalen;
+	const char *head; /* a "#!" executable's first bytes when the reader kept them */
+	size_t headlen;
+	bool unknown_format; /* read, and neither ELF nor "#!" */
 };
 
 enum {

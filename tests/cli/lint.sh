@@ -12,7 +12,7 @@ G=$CAPSCOPE_TOP/tests/cli/lint-golden
 cd "$CAPSCOPE_TOP" || exit 1
 
 # The escalation rule needs an image: a rootfs whose entrypoint is set-uid.
-mkdir -p "$T/rootfs/bin" && printf '#!/bin/sh\n' >"$T/rootfs/bin/helper" && chmod 4755 "$T/rootfs/bin/helper"
+mkdir -p "$T/rootfs/bin" && cp /bin/true "$T/rootfs/bin/helper" && chmod 4755 "$T/rootfs/bin/helper"
 args_for() {
   case $1 in
     escalation-entrypoint) echo "--rootfs $T/rootfs" ;;
@@ -74,7 +74,7 @@ like "$out" "NET_BIND_SERVICE will not be effective: non-root uid 1000, no ambie
 like "$out" "nonroot-netbind.yaml:19:16 +error +cap-not-effective" "nonroot-netbind: points at the add entry"
 
 # File capabilities on the entrypoint (setcap needs root and xattrs).
-mkdir -p "$T/fcroot/bin" && printf '#!/bin/sh\n' >"$T/fcroot/bin/helper" && chmod 755 "$T/fcroot/bin/helper"
+mkdir -p "$T/fcroot/bin" && cp /bin/true "$T/fcroot/bin/helper" && chmod 755 "$T/fcroot/bin/helper"
 if [ "$(id -u)" -eq 0 ] && setcap cap_net_raw+ep "$T/fcroot/bin/helper" 2>/dev/null; then
   out=$("$CAPSCOPE" lint --rootfs "$T/fcroot" tests/data/lint/escalation-entrypoint.yaml)
   like "$out" "entrypoint /bin/helper has file capabilities NET_RAW: execve raises" \
@@ -86,6 +86,19 @@ if [ "$(id -u)" -eq 0 ] && setcap cap_net_raw+ep "$T/fcroot/bin/helper" 2>/dev/n
 else
   skip "file capabilities: needs root and xattr support"
   skip "file capabilities: needs root and xattr support"
+fi
+# A "#!" entrypoint: execve ignores the script's own set-uid bit and file
+# capabilities, and takes its interpreter's.
+mkdir -p "$T/shroot/bin" && printf '#!/bin/capped\n' >"$T/shroot/bin/helper" && chmod 4755 "$T/shroot/bin/helper"
+cp /bin/true "$T/shroot/bin/capped"
+out=$("$CAPSCOPE" lint --rootfs "$T/shroot" tests/data/lint/escalation-entrypoint.yaml)
+like "$out" "^0 finding" "escalation-entrypoint: a set-uid #! script raises nothing"
+if [ "$(id -u)" -eq 0 ] && setcap cap_net_raw+ep "$T/shroot/bin/capped" 2>/dev/null; then
+  out=$("$CAPSCOPE" lint --rootfs "$T/shroot" tests/data/lint/escalation-entrypoint.yaml)
+  like "$out" 'entrypoint /bin/helper is a "#!" script whose interpreter /bin/capped has file capabilities NET_RAW' \
+    "escalation-entrypoint: the #! interpreter's file capabilities named"
+else
+  skip "escalation-entrypoint: #! interpreter with file capabilities (needs root and xattrs)"
 fi
 out=$("$CAPSCOPE" lint tests/data/lint/escalation-entrypoint.yaml)
 like "$out" "^0 finding" "escalation-entrypoint: silent without --rootfs or --image (nothing is known)"

@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t len;
 
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-			cs_image_exec_resolve(im, names[i], "/usr/local/bin:/usr/bin:/bin::", &f);
+			cs_image_exec_resolve(im, "/", names[i],
+					      "/usr/local/bin:/usr/bin:/bin::", &f);
 			if (!f.error && !f.known)
 				abort(); /* found means its metadata was read */
 			cs_exec_file_clear(&f);

@@ -137,4 +137,26 @@ truth "hostUsers: false, root in the pod, containerd defaults" "$T/img/plain-use
   <(sed 's/, capabilities: {drop: \[ALL\], add: \[NET_BIND_SERVICE\]}//' "$T/userns.yaml")
 sed 's/runAsUser: 0/runAsUser: 1000/' "$T/userns.yaml" >"$T/userns-1000.yaml"
 truth "hostUsers: false, uid 1000 (node 66536): no ambient, cannot bind" "$T/img/plain-userns" "$T/userns-1000.yaml"
+# "#!" entrypoints: execve takes the credentials from the interpreter, never
+# from the script (the pad word makes the probe read "--bind 443" as a pair)
+mkdir -p "$T/img/script/app" "$T/img/script/usr/bin" "$T/img/script/proc" "$T/img/script/etc"
+cp "$T/img/plain/etc/passwd" "$T/img/script/etc/passwd"
+cp "$PROBE" "$T/img/script/usr/bin/capnc"
+setcap cap_net_bind_service+ep "$T/img/script/usr/bin/capnc"
+cp "$PROBE" "$T/img/script/usr/bin/nc"
+printf '#!/usr/bin/capnc --pad\n' >"$T/img/script/app/via-capnc"
+printf '#!/app/via-capnc --pad\n' >"$T/img/script/app/via-script"
+printf '#!/usr/bin/nc --pad\n' >"$T/img/script/app/capped-script"
+chmod 755 "$T/img/script/app/"*
+setcap cap_net_bind_service+ep "$T/img/script/app/capped-script"
+script_pod() { # command
+  printf 'kind: Pod\nmetadata: {name: s}\nspec:\n  containers:\n  - name: a\n    command: [%s]\n' "$1"
+  printf '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}\n'
+}
+script_pod /app/via-capnc >"$T/script1.yaml"
+truth "#! script whose interpreter has file capabilities: they count" "$T/img/script" "$T/script1.yaml"
+script_pod /app/via-script >"$T/script2.yaml"
+truth "#! script run by a #! script run by a file-capability binary" "$T/img/script" "$T/script2.yaml"
+script_pod /app/capped-script >"$T/script3.yaml"
+truth "#! script with file capabilities of its own: ignored, cannot bind" "$T/img/script" "$T/script3.yaml"
 done_testing

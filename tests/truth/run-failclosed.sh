@@ -56,6 +56,9 @@ for bin in "${bins[@]}"; do
     [ ! -e "$T/ran" ]; ok $? "$name $how without #!: /bin/sh did not run it"
     like "$(cat "$T/err")" "ENOEXEC" "$name $how without #!: says ENOEXEC"
   done
+  # ... and --dry-run predicts the same (the model reads the format too).
+  $bin --no-new-privs --dry-run -- "$T/noshebang" >"$T/out" 2>&1
+  like "$(cat "$T/out")" "ENOEXEC" "$name --dry-run of a file without #!: predicts ENOEXEC"
   # The root rule for a file (fourth pass): --caps = for nobody, then a
   # set-uid root file, or one with file capabilities, gained them at execve
   # and ran; so did a "#!" script whose interpreter is such a file. Refused;
@@ -64,7 +67,9 @@ for bin in "${bins[@]}"; do
     cp /bin/true "$T/suid" && chmod 4755 "$T/suid"
     cp /bin/true "$T/fcap" && setcap cap_net_raw=ep "$T/fcap"
     printf '#!%s\n' "$T/fcap" >"$T/script" && chmod 755 "$T/script" # its interpreter's caps
-    for f in suid fcap script; do
+    # a relative interpreter is taken from the working directory, by the kernel and the check
+    printf '#!fcap\n' >"$T/relscript" && chmod 755 "$T/relscript"
+    for f in suid fcap script relscript; do
       (cd "$T" && $bin --user nobody --clear-groups --caps = -- "./$f") 2>"$T/err"
       is "$?" 127 "$name --caps = -- ./$f: exit 127"
       like "$(cat "$T/err")" "would gain .* at execve.*--no-new-privs" "$name ./$f: says why"

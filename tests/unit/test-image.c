@@ -69,6 +69,27 @@ static int setup(void **state)
 	put(a, "usr/bin/loop2", AE_IFLNK, 0777, "loop1", NULL, 0, false);
 	put(a, "usr/bin/su", AE_IFREG, 04755, NULL, "x", 1, false);
 	put(a, "usr/bin/data", AE_IFREG, 0644, NULL, "x", 1, false);
+	/* "#!" entrypoints: the interpreter's bits count, not the script's */
+	put(a, "app/", AE_IFDIR, 0755, NULL, NULL, 0, false);
+	put(a, "app/run", AE_IFREG, 04755, NULL, "#!/usr/bin/nc -l\n", 16, false);
+	put(a, "app/chain", AE_IFREG, 0755, NULL, "#! /app/run\n", 12, false);
+	put(a, "app/rel", AE_IFREG, 0755, NULL, "#!bin/nc.openbsd\n", 17, false);
+	put(a, "app/elf", AE_IFREG, 0755, NULL,
+	    "\x7f"
+	    "ELF\x02",
+	    5, false);
+	put(a, "app/bad", AE_IFREG, 0755, NULL, "#!  \n", 5, false);
+	{
+		struct archive_entry *e = archive_entry_new();
+
+		/* a hard link keeps what its target's first bytes said */
+		archive_entry_set_pathname(e, "app/hard");
+		archive_entry_set_hardlink(e, "app/run");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 04755);
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		archive_entry_free(e);
+	}
 	archive_write_close(a);
 	archive_write_free(a);
 	close(fd);
@@ -155,7 +176,7 @@ static void test_exec_resolve(void **state)
 	(void)state;
 	assert_int_equal(cs_image_open(tarpath, NULL, &im, &d), 0);
 	/* PATH lookup, then the link's target: its mode and file caps. */
-	cs_image_exec_resolve(im, "nc", "/usr/local/bin:/usr/bin:/bin", &f);
+	cs_image_exec_resolve(im, NULL, "nc", "/usr/local/bin:/usr/bin:/bin", &f);
 	assert_int_equal(f.error, 0);
 	assert_true(f.known);
 	assert_string_equal(f.path, "/usr/bin/nc");
@@ -165,31 +186,82 @@ static void test_exec_resolve(void **state)
 	assert_false(f.nosuid);
 	/* A PATH entry that holds a non-executable file is skipped. */
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "data", "/usr/bin", &f);
+	cs_image_exec_resolve(im, NULL, "data", "/usr/bin", &f);
 	assert_int_equal(f.error, ENOENT);
 	/* Named with a '/': found even when not executable (execve says EACCES). */
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "/usr/bin/up", NULL, &f);
+	cs_image_exec_resolve(im, NULL, "/usr/bin/up", NULL, &f);
 	assert_int_equal(f.error, 0);
 	assert_true(f.known);
 	assert_int_equal(f.mode, S_IFREG | 0644);
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "usr/bin/su", NULL, &f);
+	cs_image_exec_resolve(im, NULL, "usr/bin/su", NULL, &f);
 	assert_int_equal(f.mode, S_IFREG | 04755);
 	assert_int_equal(f.owner_uid, 0);
 	assert_int_equal(f.fcaps_state, 0);
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "/usr/bin/loop1", NULL, &f);
+	cs_image_exec_resolve(im, NULL, "/usr/bin/loop1", NULL, &f);
 	assert_int_equal(f.error, ELOOP);
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "/usr/bin/out", NULL, &f);
+	cs_image_exec_resolve(im, NULL, "/usr/bin/out", NULL, &f);
 	assert_int_equal(f.error, ENOENT);
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "nc", NULL, &f);
+	cs_image_exec_resolve(im, NULL, "nc", NULL, &f);
 	assert_int_equal(f.error, ENOENT);
 	cs_exec_file_clear(&f);
-	cs_image_exec_resolve(im, "", "/bin", &f);
+	cs_image_exec_resolve(im, NULL, "", "/bin", &f);
 	assert_int_equal(f.error, ENOENT);
+	cs_exec_file_clear(&f);
+	cs_image_close(im);
+}
+
+static void test_exec_scripts(void **state)
+{
+	struct cs_image *im;
+	struct cs_exec_file f;
+	const struct cs_exec_file *last;
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(cs_image_open(tarpath, NULL, &im, &d), 0);
+	/* The script, then its interpreter (through the /usr/bin/nc link). */
+	cs_image_exec_resolve(im, NULL, "/app/run", NULL, &f);
+	assert_int_equal(f.error, 0);
+	assert_int_equal(f.mode, S_IFREG | 04755);
+	assert_false(f.unknown_format);
+	assert_non_null(f.interp);
+	last = cs_exec_file_final(&f);
+	assert_string_equal(last->path, "/usr/bin/nc");
+	assert_int_equal(last->fcaps_state, 1);
+	assert_true(last->unknown_format); /* "x": no format execve knows */
+	cs_exec_file_clear(&f);
+	cs_image_exec_resolve(im, NULL, "/app/hard", NULL, &f);
+	assert_non_null(f.interp);
+	assert_string_equal(f.interp->path, "/usr/bin/nc");
+	cs_exec_file_clear(&f);
+	/* Two scripts deep, found through PATH. */
+	cs_image_exec_resolve(im, NULL, "chain", "/app", &f);
+	assert_string_equal(f.path, "/app/chain");
+	assert_non_null(f.interp);
+	assert_string_equal(f.interp->path, "/app/run");
+	assert_string_equal(cs_exec_file_final(&f)->path, "/usr/bin/nc");
+	cs_exec_file_clear(&f);
+	/* A relative interpreter is found from the working directory. */
+	cs_image_exec_resolve(im, "/", "/app/rel", NULL, &f);
+	assert_int_equal(cs_exec_file_final(&f)->error, 0);
+	assert_int_equal(cs_exec_file_final(&f)->fcaps_state, 1);
+	cs_exec_file_clear(&f);
+	cs_image_exec_resolve(im, "/app", "/app/rel", NULL, &f);
+	assert_int_equal(cs_exec_file_final(&f)->error, ENOENT);
+	cs_exec_file_clear(&f);
+	/* ELF: no chain, a known format; "#!" and blanks: ENOEXEC. */
+	cs_image_exec_resolve(im, NULL, "/app/elf", NULL, &f);
+	assert_null(f.interp);
+	assert_false(f.unknown_format);
+	cs_exec_file_clear(&f);
+	cs_image_exec_resolve(im, NULL, "/app/bad", NULL, &f);
+	assert_non_null(f.interp);
+	assert_int_equal(f.interp->error, ENOEXEC);
 	cs_exec_file_clear(&f);
 	cs_image_close(im);
 }
@@ -198,6 +270,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_open_lookup),
+	    cmocka_unit_test(test_exec_scripts),
 	    cmocka_unit_test(test_exec_resolve),
 	    cmocka_unit_test(test_config_from_layer),
 	};

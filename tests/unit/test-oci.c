@@ -175,26 +175,27 @@ static void resolver(void **state)
 	snprintf(path, sizeof(path), "%s/bin/abs", dir);
 	assert_int_equal(symlink("/bin/tool", path), 0);
 
-	assert_int_equal(cs_exec_file_resolve(dir, "tool", "/nope:/bin", &f, NULL), 0);
+	assert_int_equal(cs_exec_file_resolve(dir, NULL, "tool", "/nope:/bin", &f, NULL), 0);
 	assert_int_equal(f.error, 0);
 	assert_string_equal(f.path, "/bin/tool");
 	assert_int_equal(f.mode & 07777, 04711);
 	assert_int_equal(f.owner_uid, getuid());
 	cs_exec_file_clear(&f);
-	assert_int_equal(cs_exec_file_resolve(dir, "data", "/bin", &f, NULL), 0);
+	assert_int_equal(cs_exec_file_resolve(dir, NULL, "data", "/bin", &f, NULL), 0);
 	assert_int_equal(f.error, ENOENT);
 	cs_exec_file_clear(&f);
-	assert_int_equal(cs_exec_file_resolve(dir, "tool", NULL, &f, NULL), 0);
+	assert_int_equal(cs_exec_file_resolve(dir, NULL, "tool", NULL, &f, NULL), 0);
 	assert_int_equal(f.error, ENOENT);
 	cs_exec_file_clear(&f);
-	assert_int_equal(cs_exec_file_resolve(dir, "/bin/escape", NULL, &f, NULL), 0);
+	assert_int_equal(cs_exec_file_resolve(dir, NULL, "/bin/escape", NULL, &f, NULL), 0);
 	assert_int_equal(f.error, ENOENT);
 	cs_exec_file_clear(&f);
-	assert_int_equal(cs_exec_file_resolve(dir, "/bin/abs", NULL, &f, NULL), 0);
+	assert_int_equal(cs_exec_file_resolve(dir, NULL, "/bin/abs", NULL, &f, NULL), 0);
 	assert_int_equal(f.error, 0);
 	assert_int_equal(f.mode & 07777, 04711);
 	cs_exec_file_clear(&f);
-	assert_int_equal(cs_exec_file_resolve("/nonexistent-root", "x", NULL, &f, NULL), -ENOENT);
+	assert_int_equal(cs_exec_file_resolve("/nonexistent-root", NULL, "x", NULL, &f, NULL),
+			 -ENOENT);
 	cs_exec_file_clear(&f);
 
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);

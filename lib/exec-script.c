@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The "#!" line as Linux 5.0+ reads it (fs/binfmt_script.c): only the first
+ * 256 bytes count, a line without a newline in them is used only when the
+ * interpreter's name provably ends inside them, trailing blanks are dropped
+ * and the name ends at the first blank or NUL.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capscope/kernel.h"
+#include "internal/cleanup.h"
+#include "internal/exec-script.h"
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+bool cs_exec_head_unknown(const char *head, size_t n)
+{
+	return !(n >= 4 && memcmp(head,
+				  "\x7f"
+				  "ELF",
+				  4) == 0) &&
+	       !(n >= 2 && head[0] == '#' && head[1] == '!');
+}
+
+int cs_exec_script_interpreter(const char *head, size_t n, char *name)
+{
+	/* The kernel's buffer is zeroed before the read: bytes past the end are NUL. */
+	char buf[CS_EXEC_HEAD_MAX + 1] = {0};
+	char *last = buf + CS_EXEC_HEAD_MAX - 1, *end, *p, *q;
+
+	if (n > CS_EXEC_HEAD_MAX)
+		n = CS_EXEC_HEAD_MAX;
+	memcpy(buf, head, n);
+	if (buf[0] != '#' || buf[1] != '!')
+		return 0;
+	/* strnchr: the search for the newline stops at a NUL. */
+	end = memchr(buf, '\n', strnlen(buf, CS_EXEC_HEAD_MAX));
+	if (!end) {
+		/* Usable only if a blank or a NUL provably ends the name within the buffer. */
+		for (p = buf + 2; p <= last && blank(*p); p++)
+			;
+		if (p > last)
+			return -ENOEXEC;
+		for (q = p; q <= last && !blank(*q) && *q; q++)
+			;
+		if (q > last)
+			return -ENOEXEC;
+		end = last;
+	}
+	while (blank(end[-1]))
+		end--;
+	*end = '\0';
+	for (p = buf + 2; p < end && blank(*p); p++)
+		;
+	if (p == end)
+		return -ENOEXEC;
+	/* The name may be empty ("#!" then a NUL): execve then fails to open "". */
+	for (q = p; *q && !blank(*q); q++)
+		;
+	memcpy(name, p, (size_t)(q - p));
+	name[q - p] = '\0';
+	return 1;
+}
+
+/*
+ * fs/exec.c exec_binprm: each "#!" file hands execve its interpreter, opened
+ * (and permission-checked) by the script handler, until a binary; a sixth
+ * script in a chain fails the exec with ELOOP.
+ */
+int cs_exec_script_follow(void *root, cs_exec_open_fn open, const char *cwd, struct cs_exec_file *f,
+			  const char *head, size_t n)
+{
+	char buf[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX];
+
+	for (int scripts = 1; f->known && !f->error && S_ISREG(f->mode); scripts++) {
+		cs_cleanup_free char *joined = NULL;
+		struct cs_exec_file *next;
+		const char *path = name;
+		int rc = cs_exec_script_interpreter(head, n, name);
+
+		if (rc == 0)
+			return 0;
+		if (!(next = calloc(1, sizeof(*next))))
+			return -ENOMEM;
+		f->interp = next;
+		if (rc < 0) {
+			next->error = ENOEXEC;
+			return cs_exec_file_set_path(next, "");
+		}
+		/* An empty name opens the working directory itself (EACCES). */
+		if (name[0] != '/' &&
+		    asprintf(&joined, "%s/%s", cwd && strcmp(cwd, "/") ? cwd : "", name) < 0)
+			return -ENOMEM;
+		if (joined)
+			path = joined;
+		n = 0;
+		if ((rc = open(root, path, next, buf, &n)) < 0)
+			return rc;
+		/* Keep the name as the script wrote it: that is what the user will look for. */
+		if (joined && cs_exec_file_set_path(next, name) < 0)
+			return -ENOMEM;
+		if (scripts == CS_EXEC_SCRIPT_DEPTH + 1 && !next->error) {
+			next->error = ELOOP;
+			return 0;
+		}
+		f = next;
+		head = buf;
+	}
+	return 0;
+}

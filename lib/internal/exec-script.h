@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What fs/binfmt_script.c makes of a file's first bytes: whether execve runs
+ * it through a "#!" interpreter, and which one. One reading for every place
+ * that models execve (a rootfs, an image, the host for `run`).
+ */
+#ifndef CAPSCOPE_INTERNAL_EXEC_SCRIPT_H
+#define CAPSCOPE_INTERNAL_EXEC_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The kernel reads this much of the file to choose a binary format. */
+#define CS_EXEC_HEAD_MAX 256
+
+/* Interpreters the kernel follows before ELOOP: five "#!" files in a chain run. */
+#define CS_EXEC_SCRIPT_DEPTH 5
+
+/*
+ * head: the file's first n bytes (n <= CS_EXEC_HEAD_MAX; fewer when the file
+ * is shorter). Returns 0 when the file is not a "#!" script, 1 when it is
+ * (name gets the interpreter's path as written, NUL-terminated; name must
+ * hold CS_EXEC_HEAD_MAX bytes), or -ENOEXEC when it starts with "#!" but
+ * names no interpreter the kernel would use (empty, or cut off by the
+ * 256-byte limit).
+ */
+int cs_exec_script_interpreter(const char *head, size_t n, char *name);
+
+/* Neither ELF (the magic) nor "#!": execve has no handler for it (binfmt_misc aside). */
+bool cs_exec_head_unknown(const char *head, size_t n);
+
+struct cs_exec_file;
+
+/*
+ * Fill f for the file at path (inside the caller's root, symlinks followed)
+ * as the resolver does, and copy its first bytes to head (n gets how many;
+ * 0 when unknown). Returns 0 (a missing file is f->error) or -ENOMEM.
+ */
+typedef int (*cs_exec_open_fn)(void *root, const char *path, struct cs_exec_file *f,
+			       char head[CS_EXEC_HEAD_MAX], size_t *n);
+
+/*
+ * f was filled by open (head, n its first bytes): follow its "#!" chain as
+ * execve does, appending the interpreters at f->interp. A relative
+ * interpreter is taken from cwd (NULL: "/"). 0 or -ENOMEM.
+ */
+int cs_exec_script_follow(void *root, cs_exec_open_fn open, const char *cwd, struct cs_exec_file *f,
+			  const char *head, size_t n);
+
+#endif
