@@ -52,12 +52,45 @@ static int candidate(int root, const char *path, struct stat *sb)
 	return 0;
 }
 
-static int fill(int root, const char *path, struct cs_exec_file *f)
+/*
+ * Mode, owner, nosuid and file capabilities of an open file. With strict, a
+ * security.capability that cannot be read (not absent, not invalid: /proc
+ * missing for an O_PATH descriptor, an I/O error) is an error rather than
+ * "none": a check that must not run a file gaining capabilities fails closed.
+ */
+static int fill_fd(int fd, struct cs_exec_file *f, bool strict)
 {
-	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	struct stat sb;
 	struct statvfs vfs;
 	int rc;
+
+	if (fstat(fd, &sb) < 0) {
+		f->error = errno;
+		return 0;
+	}
+	f->known = true;
+	f->mode = sb.st_mode;
+	f->owner_uid = sb.st_uid;
+	f->owner_gid = sb.st_gid;
+	if (fstatvfs(fd, &vfs) == 0)
+		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
+	else if (strict)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
+	if (rc == 0)
+		f->fcaps_state = 1;
+	else if (rc == -EINVAL)
+		f->fcaps_state = -EINVAL;
+	else if (strict && rc != -ENODATA && rc != -EOPNOTSUPP)
+		return rc;
+	return 0;
+}
+
+static int fill(int root, const char *path, struct cs_exec_file *f)
+{
+	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 
 	if (cs_exec_file_set_path(f, path) < 0)
 		return -ENOMEM;
@@ -69,24 +102,15 @@ static int fill(int root, const char *path, struct cs_exec_file *f)
 			return 0;
 		}
 	}
-	if (fstat(fd, &sb) < 0) {
-		f->error = errno;
-		return 0;
-	}
-	f->known = true;
-	f->mode = sb.st_mode;
-	f->owner_uid = sb.st_uid;
-	f->owner_gid = sb.st_gid;
-	if (fstatvfs(fd, &vfs) == 0)
-		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
-	if (!S_ISREG(sb.st_mode))
-		return 0;
-	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
-	if (rc == 0)
-		f->fcaps_state = 1;
-	else if (rc == -EINVAL)
-		f->fcaps_state = -EINVAL;
-	return 0;
+	return fill_fd(fd, f, false);
+}
+
+int cs_exec_file_from_fd(int fd, const char *path, struct cs_exec_file *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (cs_exec_file_set_path(f, path) < 0)
+		return -ENOMEM;
+	return fill_fd(fd, f, true);
 }
 
 int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)

@@ -167,6 +167,12 @@ CS_EXPORT int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
  */
 CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *arg0, const char *path_env,
 				   struct cs_exec_file *f, struct cs_diag *d);
+/*
+ * What execve would look at for the open file fd (O_PATH is enough), shown
+ * as path. Unlike the resolver, a security.capability that cannot be read
+ * (other than absent or invalid) is an error: 0, -ENOMEM or -errno.
+ */
+CS_EXPORT int cs_exec_file_from_fd(int fd, const char *path, struct cs_exec_file *f);
 
 /* Replace f->path with a copy of path; -ENOMEM leaves f->path as it was. */
 CS_EXPORT int cs_exec_file_set_path(struct cs_exec_file *f, const char *path);
