@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capscope/escape.h"
@@ -47,7 +48,8 @@ static int follow_interpreters(struct cs_launch_dry_run *out, const char *first_
 {
 	int rc;
 
-	for (int depth = 0; depth < 4 && !out->file.error && out->file.known; depth++) {
+	for (int depth = 0;
+	     depth < 4 && !out->file.error && out->file.known && S_ISREG(out->file.mode); depth++) {
 		cs_cleanup_free char *interp =
 		    interpreter(depth == 0 && first_path ? first_path : out->file.path,
 				depth ? NULL : readable);
