@@ -54,10 +54,23 @@ static int follow_interpreters(struct cs_launch_dry_run *out, const char *first_
 		    interpreter(depth == 0 && first_path ? first_path : out->file.path,
 				depth ? NULL : readable);
 
-		if (!interp || interp[0] != '/')
+		cs_cleanup_free char *abs = NULL;
+		char cwd[PATH_MAX];
+
+		if (!interp)
 			break;
+		/* The kernel opens "#!fcat" or "#!bin/x" from the working
+		 * directory, as any relative name: skipping them modelled the
+		 * script itself, and a cap_net_raw=ep ./fcat ran under --caps =. */
+		if (interp[0] != '/') {
+			if (!getcwd(cwd, sizeof(cwd)))
+				return -errno;
+			if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") ? cwd : "", interp) < 0)
+				return -ENOMEM;
+		}
 		cs_exec_file_clear(&out->file);
-		if ((rc = cs_exec_file_resolve("/", interp, NULL, &out->file, NULL)) == -ENOMEM)
+		rc = cs_exec_file_resolve("/", abs ? abs : interp, NULL, &out->file, NULL);
+		if (rc == -ENOMEM)
 			return rc;
 	}
 	return 0;

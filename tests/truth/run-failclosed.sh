@@ -134,6 +134,16 @@ while True:
     done
     kill $swapper; wait $swapper 2>/dev/null
     is "$hits" 0 "$name --caps = while cmd is swapped: never ran with capabilities ($ran of 200 ran)"
+    # "#!fcap": the kernel opens a relative interpreter from the working
+    # directory; the model skipped it and modelled the script: CapPrm 0x2000
+    # under --caps =, and --dry-run predicted nothing.
+    printf '#!fcap\n' >"$T/relscript" && chmod 755 "$T/relscript"
+    (cd "$T" && $bin --user nobody --clear-groups --caps = -- ./relscript) 2>"$T/err"
+    is "$?" 127 "$name --caps = -- a script with '#!fcap' (relative): exit 127"
+    like "$(cat "$T/err")" "relscript would gain" "$name '#!fcap': says why"
+    out=$(cd "$T" && $bin --user nobody --clear-groups --caps = --dry-run -- ./relscript |
+          grep -A2 '^After execve' | grep permitted)
+    like "$out" "cap_net_raw" "$name --dry-run '#!fcap': predicts the interpreter's capabilities"
     # Without --caps a command runs by its path as before ($0, comm).
     printf '#!/bin/sh\necho "$0"\n' >"$T/name.sh" && chmod 755 "$T/name.sh"
     is "$(cd "$T" && $bin --caps = --securebits noroot -- ./name.sh)" "./name.sh" "$name a script run by a checked run keeps its \$0"
