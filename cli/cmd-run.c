@@ -148,6 +148,7 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 {
 	cs_cleanup_free struct cs_launch *l = calloc(1, sizeof(*l));
 	cs_cleanup_free struct cs_cred *self = calloc(1, sizeof(*self));
+	cs_cleanup_free char *shown = NULL;
 	struct cs_steps st;
 	struct cs_diag d = {0};
 	int rc;
@@ -172,8 +173,6 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 		return rc;
 	}
 	cs_steps_free(&st);
-	if ((rc = cs_launch_check_gain(l, argv[0], cs_launch_search_path(), &d)) < 0)
-		return launch_err("refused", rc, &d, "");
 	if ((rc = cs_launch_apply(l, &d)) < 0)
 		return launch_err("failed", rc, &d, "; nothing was executed");
 	if ((rc = cs_launch_verify(l, &d)) < 0) {
@@ -181,9 +180,12 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 			d.message);
 		return EXIT_LAUNCH;
 	}
-	rc = cs_launch_exec(argv);
+	rc = cs_launch_exec_checked(l, argv, &d);
+	if (d.message[0])
+		return launch_err("refused", rc, &d, "");
+	shown = cs_escape_dup(argv[0]);
 	fprintf(stderr, "capscope run: step 'execve' failed: %s (%s): %s\n", cs_errno_name(rc),
-		strerror(-rc), argv[0]);
+		strerror(-rc), shown ? shown : "?");
 	return EXIT_LAUNCH;
 }
 

@@ -280,7 +280,8 @@ int cmd_scan(int argc, char **argv)
 	bool json = false, sarif = false, failed = false, diff = false;
 	const char *html = NULL;
 	struct cs_diag d = {0};
-	int fail_on = -1, c, status = 0;
+	int fail_on = -1, c, status = 0, once;
+	unsigned long long seen = 0;
 	struct cs_scan_target *tg;
 	size_t nt;
 	uint64_t v;
@@ -289,6 +290,8 @@ int cmd_scan(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":xh", longopts, NULL)) != -1) {
+		if ((once = cs_opt_once("scan", c, longopts, &seen, "")))
+			return once;
 		switch (c) {
 		case 'x':
 			o.one_filesystem = true;
@@ -317,14 +320,17 @@ int cmd_scan(int argc, char **argv)
 			break;
 		case OPT_MAX_BYTES:
 			if (cs_parse_size(optarg, &v) < 0 || v == 0)
-				return cs_usage_err("scan", "--max-bytes: '%s' is not a size",
-						    optarg);
+				return cs_usage_err(
+				    "scan",
+				    "--max-bytes: '%s' is not a size of 1 byte or more "
+				    "(e.g. 512M, 64G)",
+				    optarg);
 			o.max_bytes = v;
 			break;
 		case OPT_MAX_RATIO:
 			/* A ratio, not a size: "1K" is no spelling of 1000. */
 			if (cs_parse_u64(optarg, CS_NUM_DEC, UINT32_MAX, &v) < 0 || v == 0)
-				return cs_usage_err("scan", "--max-ratio: '%s' is not a number",
+				return cs_usage_err("scan", "--max-ratio: '%s' is not 1-4294967295",
 						    optarg);
 			o.max_ratio = v;
 			break;

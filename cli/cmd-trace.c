@@ -181,11 +181,13 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 	    {NULL, 0, NULL, 0},
 	};
 	int c, rc, nscope = 0;
+	unsigned long long seen = 0;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+:p:d:vh", longopts, NULL)) != -1)
-		if ((rc = parse_opt(c, o, &nscope, argv)) != 0)
+		if ((rc = cs_opt_once("trace", c, longopts, &seen, "P")) ||
+		    (rc = parse_opt(c, o, &nscope, argv)) != 0)
 			return rc;
 	if (optind < argc) {
 		o->cmd = argv + optind;

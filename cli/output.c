@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,22 @@ int cs_diag_err(const char *cmd, const char *what, const struct cs_diag *d)
 	if (what && *what)
 		return cs_err(cmd, "%s: %s", what, buf);
 	return cs_err(cmd, "%s", buf);
+}
+
+int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned long long *seen,
+		const char *repeatable)
+{
+	for (unsigned i = 0; longopts[i].name && i < 64; i++) {
+		if (longopts[i].val != c || longopts[i].has_arg != required_argument)
+			continue;
+		if (c > 0 && c < 256 && strchr(repeatable, c))
+			return 0;
+		if (*seen & (1ull << i))
+			return cs_usage_err(cmd, "--%s given twice", longopts[i].name);
+		*seen |= 1ull << i;
+		return 0;
+	}
+	return 0;
 }
 
 int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_)

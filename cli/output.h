@@ -43,6 +43,16 @@ const char *cs_color(FILE *f, const char *sgr); /* "" when no colour */
  */
 int cs_finish_stdout(const char *cmd, int rc);
 
+/*
+ * A value option (required_argument in longopts) given twice would keep
+ * only its last value, silently: the usage error, unless its short or long
+ * value is in `repeatable` (options that accumulate). 0 otherwise; *seen
+ * remembers which were given.
+ */
+struct option;
+int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned long long *seen,
+		const char *repeatable);
+
 /* getopt_long's error for an unknown option, in our one-line form. */
 int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_);
 

@@ -53,13 +53,73 @@ static int candidate(int root, const char *path, struct stat *sb)
 	return 0;
 }
 
-/* What execve will look at in the file at path, and its first bytes (a "#!" line). */
+/*
+ * The first bytes of an open regular file, as execve reads them: through
+ * the descriptor, or its /proc/self/fd link when it is O_PATH (a file we
+ * may execute but not read has no other way). -1 when they cannot be read.
+ */
+static ssize_t read_head(int fd, char head[CS_EXEC_HEAD_MAX])
+{
+	ssize_t got = pread(fd, head, CS_EXEC_HEAD_MAX, 0);
+	char self[64];
+
+	if (got < 0 && errno == EBADF) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		int rfd AUTOCLOSE = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+		got = rfd < 0 ? -1 : pread(rfd, head, CS_EXEC_HEAD_MAX, 0);
+	}
+	return got;
+}
+
+/*
+ * Mode, owner, nosuid, file capabilities and first bytes (a "#!" line, the
+ * format) of an open file; *n gets how many bytes head holds, -1 when they
+ * could not be read. With strict, a security.capability that cannot be read
+ * (not absent, not invalid: /proc missing for an O_PATH descriptor, an I/O
+ * error) is an error rather than "none": a check that must not run a file
+ * gaining capabilities fails closed.
+ */
+static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXEC_HEAD_MAX],
+		   ssize_t *n)
+{
+	struct stat sb;
+	struct statvfs vfs;
+	int rc;
+
+	*n = -1;
+	if (fstat(fd, &sb) < 0) {
+		f->error = errno;
+		return 0;
+	}
+	f->known = true;
+	f->mode = sb.st_mode;
+	f->owner_uid = sb.st_uid;
+	f->owner_gid = sb.st_gid;
+	if (fstatvfs(fd, &vfs) == 0)
+		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
+	else if (strict)
+		return -errno;
+	/* Only a regular file is read: opening a device can act on it. */
+	if (!S_ISREG(sb.st_mode))
+		return 0;
+	*n = read_head(fd, head);
+	f->unknown_format = *n >= 0 && cs_exec_head_unknown(head, (size_t)*n);
+	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
+	if (rc == 0)
+		f->fcaps_state = 1;
+	else if (rc == -EINVAL)
+		f->fcaps_state = -EINVAL;
+	else if (strict && rc != -ENODATA && rc != -EOPNOTSUPP)
+		return rc;
+	return 0;
+}
+
+/* What execve will look at in the file at path, and its first bytes. */
 static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS_EXEC_HEAD_MAX],
 		size_t *n)
 {
 	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	struct stat sb;
-	struct statvfs vfs;
 	ssize_t got;
 	int rc;
 
@@ -74,28 +134,9 @@ static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS
 			return 0;
 		}
 	}
-	if (fstat(fd, &sb) < 0) {
-		f->error = errno;
-		return 0;
-	}
-	f->known = true;
-	f->mode = sb.st_mode;
-	f->owner_uid = sb.st_uid;
-	f->owner_gid = sb.st_gid;
-	if (fstatvfs(fd, &vfs) == 0)
-		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
-	if (!S_ISREG(sb.st_mode))
-		return 0;
-	/* The same descriptor: the bytes read are those of the file just stat'ed. */
-	got = pread(fd, head, CS_EXEC_HEAD_MAX, 0);
+	rc = fill_fd(fd, f, false, head, &got);
 	*n = got > 0 ? (size_t)got : 0;
-	f->unknown_format = got >= 0 && cs_exec_head_unknown(head, *n);
-	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
-	if (rc == 0)
-		f->fcaps_state = 1;
-	else if (rc == -EINVAL)
-		f->fcaps_state = -EINVAL;
-	return 0;
+	return rc;
 }
 
 static int open_fn(void *root, const char *path, struct cs_exec_file *f,
@@ -130,6 +171,30 @@ const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_file *f)
 	while (f->interp)
 		f = f->interp;
 	return f;
+}
+
+int cs_exec_file_from_fd(int fd, const char *path, const char *cwd, struct cs_exec_file *f,
+			 bool *first_read)
+{
+	int root AUTOCLOSE = -1;
+	char head[CS_EXEC_HEAD_MAX];
+	ssize_t n;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (first_read)
+		*first_read = false;
+	if (cs_exec_file_set_path(f, path) < 0)
+		return -ENOMEM;
+	if ((rc = fill_fd(fd, f, true, head, &n)) < 0)
+		return rc;
+	if (first_read)
+		*first_read = n >= 0;
+	if (n <= 0)
+		return 0;
+	if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	return cs_exec_script_follow(&root, open_fn, cwd, f, head, (size_t)n);
 }
 
 /* fill, then the "#!" chain, if any. */

@@ -139,8 +139,20 @@ static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out
 int cs_fcaps_fget(int fd, struct cs_fcaps *out, struct cs_diag *d)
 {
 	unsigned char buf[CS_VFS_CAP_V3_SIZE];
+	ssize_t n = fgetxattr(fd, CS_XATTR_CAPS, buf, sizeof(buf));
+	char proc[64];
 
-	return decode_read(fgetxattr(fd, CS_XATTR_CAPS, buf, sizeof(buf)), buf, out, d);
+	/*
+	 * An O_PATH descriptor (a file we may execute but not read) has no
+	 * fgetxattr: EBADF. Its /proc/self/fd link names the same inode; taking
+	 * EBADF as "no file capabilities" modelled a 0711 file with
+	 * cap_net_raw=ep as gaining nothing.
+	 */
+	if (n < 0 && errno == EBADF && fd >= 0) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		n = getxattr(proc, CS_XATTR_CAPS, buf, sizeof(buf));
+	}
+	return decode_read(n, buf, out, d);
 }
 
 int cs_fcaps_get(const char *path, struct cs_fcaps *out, struct cs_diag *d)

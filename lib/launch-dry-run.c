@@ -2,6 +2,7 @@
 /* capscope run --dry-run: the prediction and its JSON (see launch-dry-run.h). */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,25 +45,14 @@ void cs_launch_dry_run_clear(struct cs_launch_dry_run *r)
 	cs_exec_file_clear(&r->file);
 }
 
-int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,
-			 struct cs_diag *d)
+/* -EPERM with d set when r (the model of cmd's execve) gains what the plan drops. */
+static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
+		       const char *cmd, struct cs_diag *d)
 {
+	cs_mask_t gain = r->res.ok ? r->post.caps.set[CS_PRM] & ~l->predicted.caps.set[CS_PRM] : 0;
 	cs_cleanup_free char *shown = NULL;
-	struct cs_launch_dry_run r;
-	struct cs_steps st;
-	cs_mask_t gain;
 	char name[32];
-	int rc;
 
-	if (!l->plan || !l->plan->set_caps)
-		return 0;
-	cs_steps_init(&st);
-	rc = cs_launch_dry_run(l, cmd, path_env, &st, &r);
-	cs_steps_free(&st);
-	if (rc < 0)
-		return cs_diag_set(d, -rc, 0, 0, "execve", "out of memory");
-	gain = r.res.ok ? r.post.caps.set[CS_PRM] & ~l->predicted.caps.set[CS_PRM] : 0;
-	cs_launch_dry_run_clear(&r);
 	if (!gain)
 		return 0;
 	if (!(shown = cs_escape_dup(cmd)))
@@ -74,6 +64,57 @@ int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char 
 			   "nothing was run",
 			   shown, __builtin_popcountll(gain),
 			   cs_cap_name_r(__builtin_ctzll(gain), false, name, sizeof(name)));
+}
+
+int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,
+			 struct cs_diag *d)
+{
+	struct cs_launch_dry_run r;
+	struct cs_steps st;
+	int rc;
+
+	if (!l->plan || !l->plan->set_caps)
+		return 0;
+	cs_steps_init(&st);
+	rc = cs_launch_dry_run(l, cmd, path_env, &st, &r);
+	cs_steps_free(&st);
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, "execve", "out of memory");
+	rc = refuse_gain(l, &r, cmd, d);
+	cs_launch_dry_run_clear(&r);
+	return rc;
+}
+
+int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
+			    bool *first_line_read, struct cs_diag *d)
+{
+	cs_cleanup_free char *shown = cs_escape_dup(path);
+	struct cs_launch_dry_run r = {0};
+	struct cs_steps st;
+	char cwd[PATH_MAX];
+	int rc;
+
+	*first_line_read = false;
+	if (!shown)
+		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
+	r.post = l->predicted;
+	/* A relative "#!" interpreter is opened from the working directory. */
+	rc = cs_exec_file_from_fd(fd, path, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &r.file,
+				  first_line_read);
+	if (rc < 0) {
+		cs_launch_dry_run_clear(&r);
+		return cs_diag_set(
+		    d, -rc, 0, 0, "execve",
+		    "cannot read what execve would look at in %s: %s; nothing was run", shown,
+		    strerror(-rc));
+	}
+	cs_steps_init(&st);
+	rc = cs_kernel_execve(&r.post, &r.file, &st);
+	cs_steps_free(&st);
+	r.res.ok = rc == 0;
+	rc = refuse_gain(l, &r, path, d);
+	cs_launch_dry_run_clear(&r);
+	return rc;
 }
 
 void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,

@@ -12,6 +12,7 @@
 #include "capscope/launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "capscope/escape.h"
+#include "capscope/launch-dry-run.h"
 #include "capscope/text.h"
 
 #ifdef CS_FAULT_INJECTION
@@ -372,13 +375,62 @@ const char *cs_launch_search_path(void)
 }
 
 /*
+ * One candidate of the walk. With --caps: open it once, check the open file
+ * (cs_launch_check_gain_fd) and execute that very descriptor, so it cannot
+ * be swapped between the check and execve. (The new task's comm is then the
+ * file's own name, "dash" for /bin/sh, since Linux 6.14; the descriptor's
+ * number before. Without --caps nothing is checked: executed by path.) A "#!" script cannot run
+ * from a close-on-exec descriptor (its interpreter would be given /dev/fd/N, which is gone, and $0
+ * would not be the script's path): execve says ENOENT, and the script is executed by its path; its
+ * interpreter was checked, the script itself is the remaining window. Returns -errno; a refusal has
+ * d set.
+ */
+static int exec_one(const struct cs_launch *l, const char *path, char *const argv[],
+		    struct cs_diag *d)
+{
+	extern char **environ;
+	bool first_line_read = true;
+	int fd, rc;
+
+	if (!l || !l->plan || !l->plan->set_caps) {
+		execv(path, argv);
+		return -errno;
+	}
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return -errno;
+	if ((rc = cs_launch_check_gain_fd(l, fd, path, &first_line_read, d)) < 0) {
+		close(fd);
+		return rc;
+	}
+	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+	rc = -errno;
+	close(fd);
+	if (rc != -ENOENT)
+		return rc;
+	if (!first_line_read) {
+		char *shown = cs_escape_dup(path);
+
+		rc = cs_diag_set(d, EACCES, 0, 0, "execve",
+				 "%s looks like a \"#!\" script that cannot be read to check its "
+				 "interpreter; nothing was run",
+				 shown ? shown : "?");
+		free(shown);
+		return rc;
+	}
+	execv(path, argv);
+	return -errno;
+}
+
+/*
  * execvp without its fallback: glibc runs a file that execve refuses with
  * ENOEXEC (no "#!", not ELF) through /bin/sh, a program nobody asked for and
  * the model did not predict. Same PATH walk otherwise (default /bin:/usr/bin,
  * an empty entry is the current directory, EACCES is kept while the search
- * goes on).
+ * goes on). The walk runs with the credentials the command gets, so a
+ * directory the caller may search but the new user may not is skipped, as
+ * execvp skips it.
  */
-int cs_launch_exec(char *const argv[])
+static int exec_walk(const struct cs_launch *l, char *const argv[], struct cs_diag *d)
 {
 	const char *dir, *end;
 	size_t n = strlen(argv[0]);
@@ -388,26 +440,38 @@ int cs_launch_exec(char *const argv[])
 		return -errno;
 	if (!n)
 		return -ENOENT;
-	if (strchr(argv[0], '/')) {
-		execv(argv[0], argv);
-		return -errno;
-	}
+	if (strchr(argv[0], '/'))
+		return exec_one(l, argv[0], argv, d);
 	for (dir = cs_launch_search_path(); dir; dir = *end ? end + 1 : NULL) {
 		size_t dlen;
 		char *full;
+		int rc;
 
 		end = strchrnul(dir, ':');
 		dlen = (size_t)(end - dir);
 		if (!(full = malloc(dlen + n + 2)))
 			return -ENOMEM;
 		snprintf(full, dlen + n + 2, "%.*s%s%s", (int)dlen, dir, dlen ? "/" : "", argv[0]);
-		execv(full, argv);
+		rc = exec_one(l, full, argv, d);
 		free(full);
-		if (errno == EACCES)
+		if (d && d->message[0])
+			return rc;
+		if (rc == -EACCES)
 			saved = EACCES;
-		else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE &&
-			 errno != ENODEV && errno != ETIMEDOUT)
-			return -errno;
+		else if (rc != -ENOENT && rc != -ENOTDIR && rc != -ESTALE && rc != -ENODEV &&
+			 rc != -ETIMEDOUT)
+			return rc;
 	}
 	return -saved;
+}
+
+int cs_launch_exec(char *const argv[])
+{
+	return exec_walk(NULL, argv, NULL);
+}
+
+int cs_launch_exec_checked(const struct cs_launch *l, char *const argv[], struct cs_diag *d)
+{
+	d->message[0] = '\0';
+	return exec_walk(l, argv, d);
 }

@@ -59,7 +59,7 @@ void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
 		for (size_t c = 0; c < t->ncol; c++) {
 			size_t w = width(t->cells[r * t->ncol + c]);
 
-			if (w > wid[c])
+			if (w > wid[c] && w <= CS_TABLE_MAX_PAD)
 				wid[c] = w;
 		}
 	for (size_t r = 0; r < t->nrow; r++) {
@@ -73,8 +73,12 @@ void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
 			if (c + 1 == t->ncol) {
 				fputs(s, f);
 			} else {
+				size_t k = width(s);
+
 				fputs(s, f);
-				for (size_t k = width(s); k < wid[c] + 2; k++)
+				if (k > wid[c]) /* wider than the column: on its own */
+					k = wid[c];
+				for (; k < wid[c] + 2; k++)
 					fputc(' ', f);
 			}
 		}

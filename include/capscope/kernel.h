@@ -190,6 +190,17 @@ CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *cwd, const ch
 /* The file whose mode and capabilities execve takes: f, or its last interpreter. */
 CS_EXPORT const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_file *f);
 
+/*
+ * What execve would look at for the open file fd (O_PATH is enough), shown
+ * as path, its "#!" chain followed from "/" (a relative interpreter from
+ * cwd). Unlike the resolver, a security.capability that cannot be read
+ * (other than absent or invalid) is an error: 0, -ENOMEM or -errno.
+ * *first_read (may be NULL) says whether the file's first bytes could be
+ * read, so whether a "#!" line would have been seen.
+ */
+CS_EXPORT int cs_exec_file_from_fd(int fd, const char *path, const char *cwd,
+				   struct cs_exec_file *f, bool *first_read);
+
 /* Replace f->path with a copy of path; -ENOMEM leaves f->path as it was. */
 CS_EXPORT int cs_exec_file_set_path(struct cs_exec_file *f, const char *path);
 /* Free what f owns (its path, its interpreters) and zero it. */

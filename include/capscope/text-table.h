@@ -21,6 +21,13 @@ CS_EXPORT void cs_table_init(struct cs_table *t, size_t ncol);
 /* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM. */
 CS_EXPORT int cs_table_add(struct cs_table *t, const char *const *cells);
 /*
+ * A column is padded to its widest cell of at most this many characters; a
+ * wider cell is followed by two spaces and leaves the others as they are.
+ * Padding every row to the widest cell let one long planted path (a deep
+ * chain in /tmp) widen each of 100,000 short rows: output N x longest.
+ */
+#define CS_TABLE_MAX_PAD 128
+/*
  * Write the rows to f, the first one wrapped in header_sgr (an SGR escape
  * such as "\033[1m"; NULL or "" for none). Cells are written as they are:
  * escaping untrusted text (cs_escape_text) is the caller's job.

@@ -10,16 +10,19 @@ _Static_assert(sizeof(struct cs_trace_key) == 56, "cs_trace_key layout");
 _Static_assert(sizeof(struct cs_trace_val) == 16, "cs_trace_val layout");
 _Static_assert(sizeof(struct cs_trace_event) == 64, "cs_trace_event layout");
 
-/* The kernel's comm is NUL-padded but need not be NUL-terminated. */
+/*
+ * The kernel's comm is NUL-padded but need not be NUL-terminated. Its bytes
+ * are kept as they are: every output escapes them with its own rule (the
+ * one escaping rule in text, U+FFFD and \u escapes in JSON, entities in
+ * HTML). Replacing each byte outside ASCII by '?' here showed "caf??" for
+ * "café" and could not be told from a real '?'.
+ */
 static void copy_comm(char out[17], const char in[CS_TRACE_COMM_LEN])
 {
 	size_t i;
 
-	for (i = 0; i < CS_TRACE_COMM_LEN && in[i]; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
+	for (i = 0; i < CS_TRACE_COMM_LEN && in[i]; i++)
+		out[i] = in[i];
 	out[i] = '\0';
 }
 

@@ -45,6 +45,24 @@ done
 err=$(timeout 5 "$CAPSCOPE" trace --duration 99999999999 -p 1 2>&1 >/dev/null)
 like "$(head -n1 <<<"$err")" "'99999999999' seconds is out of range: more than 0, at most a year" \
   "trace --duration too large: says the range"
+# Fifth pass: a value option given twice kept its last value silently
+# (run refuses that since the second pass): the first --html was never
+# written, the first --duration never applied.
+tap_tmpdir
+for o in "--threads 1 --threads 2" "--max-ratio 5 --max-ratio 6" "--fail-on low --fail-on high" \
+         "--html $T/a.html --html $T/b.html" "--max-bytes 1G --max-bytes 2G"; do
+  usage "scan $o refused" "$CAPSCOPE" scan $o "$CAPSCOPE_TOP/examples"
+done
+[ ! -e "$T/b.html" ]; ok $? "scan --html twice: nothing written"
+usage "trace --duration twice refused" timeout 5 "$CAPSCOPE" trace --duration 1 --duration 2 -p 1
+usage "trace --html twice refused" timeout 5 "$CAPSCOPE" trace --html "$T/c.html" --html "$T/d.html" -- true
+err=$("$CAPSCOPE" trace -d 1 --duration 2 -p 1 2>&1 >/dev/null)
+like "$(head -n1 <<<"$err")" "--duration given twice" "trace -d and --duration: named"
+# Fifth pass: 0 is a number, only out of range ("'0' is not a number").
+err=$("$CAPSCOPE" scan --max-ratio 0 "$CAPSCOPE_TOP/examples" 2>&1 >/dev/null)
+like "$(head -n1 <<<"$err")" "'0' is not 1-4294967295" "scan --max-ratio 0: says the range"
+err=$("$CAPSCOPE" scan --max-bytes 0 "$CAPSCOPE_TOP/examples" 2>&1 >/dev/null)
+like "$(head -n1 <<<"$err")" "'0' is not a size of 1 byte or more" "scan --max-bytes 0: says the range"
 for bad in " 1" "+1" "01" "0" "1x"; do
   usage "trace -p '$bad' refused" "$CAPSCOPE" trace -p "$bad"
 done

@@ -21,6 +21,15 @@ no_raw "$out" "trace --events and report"
 like "$out" "CAP_SETUID" "its CAP_SETUID check is reported"
 out=$("$CAPSCOPE" trace -v -- "$subject" --evil-name --check-exit)
 no_raw "$out" "trace -v report"
+# Fifth pass: the comm's bytes reach each output's own escaping (each
+# byte outside ASCII was '?' when decoded: "?[2J" here, "caf??" below).
+like "$out" 'x1b\[2J\\x1b\[31mFAKE\\n1' "the comm's ESC and newline shown by the one escaping rule"
+cp "$subject" "$T/café"
+out=$("$CAPSCOPE" trace -v -- "$T/café" --check-exit)
+like "$out" " café " "a UTF-8 comm is shown as it is, not caf??"
+out=$("$CAPSCOPE" trace --json -- "$subject" --evil-name --check-exit)
+is "$(jq -r '[.checks[].comms[]] | map(select(startswith("\u001b"))) | .[0]' <<<"$out")" \
+  $'\e[2J\e[31mFAKE\n1' "--json: the comm exactly (JSON escapes)"
 
 # A command whose file name holds escape sequences and a newline.
 evil="$T/run${esc}[2J${esc}[31m"$'\n'"1 root"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "capscope/text-table.h"
 #include "capscope/text.h"
 #include "../lib/libcap-oracle.h"
 
@@ -273,6 +274,42 @@ static void joining(void **state)
 	free(j);
 }
 
+/*
+ * One cell far wider than the rest must not widen every row: 1,000 short
+ * rows and one 10,000-character path printed ~10 MB (each row padded to
+ * it); now each short row stays short and the long one stands alone.
+ */
+static void table_long_cell(void **state)
+{
+	const char *row[3] = {"a", "b", "c"};
+	struct cs_table t;
+	char *big = malloc(10001), *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	assert_non_null(big);
+	assert_non_null(f);
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	cs_table_init(&t, 3);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(cs_table_add(&t, row), 0);
+	row[0] = big;
+	assert_int_equal(cs_table_add(&t, row), 0);
+	row[0] = "abc";
+	assert_int_equal(cs_table_add(&t, row), 0);
+	cs_table_print(&t, f, NULL);
+	fclose(f);
+	/* "a    b  c": the column is as wide as its widest short cell ("abc"). */
+	assert_memory_equal(out, "a    b  c\n", 10);
+	assert_memory_equal(out + 1000 * 10 + 10000, "  b  c\nabc  b  c\n", 17);
+	assert_int_equal(len, 1000 * 10 + 10000 + 7 + 10);
+	cs_table_free(&t);
+	free(out);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +321,7 @@ int main(void)
 	    cmocka_unit_test(format_like_libcap),
 	    cmocka_unit_test(name_lists),
 	    cmocka_unit_test(joining),
+	    cmocka_unit_test(table_long_cell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

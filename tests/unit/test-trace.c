@@ -55,7 +55,7 @@ static void decode_count(void **state)
 	assert_int_equal(r.syscall, 105);
 	assert_int_equal(r.opts, 2);
 	assert_int_equal(r.count, 9);
-	assert_string_equal(r.comm, "abcdefghijklmn?p");
+	assert_string_equal(r.comm, "abcdefghijklmn\x01p");
 	/* Sizes must match exactly. */
 	assert_int_equal(cs_trace_decode_count(&k, sizeof(k) - 1, &v, sizeof(v), &r), -EPROTO);
 	assert_int_equal(cs_trace_decode_count(&k, sizeof(k), &v, 8, &r), -EPROTO);
