@@ -298,6 +298,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		*req_cls = q;
 		if (framing_ambiguous(conn)) {
 			q->answered = true;
+			serve_deadline_mark(s, conn, true);
 			return refuse_framing(conn);
 		}
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
@@ -306,6 +307,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			 * is not reset mid-send and reads the 413 (up to a bound). */
 			if (ex && !strcasecmp(ex, "100-continue")) {
 				q->answered = true;
+				serve_deadline_mark(s, conn, true);
 				return status_json(conn, 413, "request body too large");
 			}
 			q->too_large = true;
@@ -325,6 +327,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			q->dropped += n;
 			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
 				q->answered = true;
+				serve_deadline_mark(s, conn, true);
 				return status_json(conn, 413, "request body too large");
 			}
 			return MHD_YES;
@@ -344,6 +347,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		return MHD_YES;
 	}
 	q->answered = true;
+	serve_deadline_mark(s, conn, true);
 	return route(s, conn, url, method, q);
 }
 
@@ -351,6 +355,8 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 {
 	struct req *q = *req_cls;
 
+	if (cls)
+		serve_deadline_mark(cls, conn, false);
 	if (q)
 		free(q->buf);
 	free(q);

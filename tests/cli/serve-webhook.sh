@@ -106,6 +106,41 @@ PY
 )
 like "$idle" '^closed after [1-5] s$' "an idle, unfinished request is cut by --request-timeout 2 ($idle)"
 
+# Slowloris: a header line every half second resets an idle timeout for
+# ever; the request must arrive whole within --request-timeout of its start.
+slow=$(python3 - "$W_PORT" "$T/ca.crt" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))), server_hostname="127.0.0.1")
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+t = time.time()
+try:
+    while time.time() - t < 12:
+        time.sleep(0.5)
+        s.sendall(b"X-Slow: 1\r\n")
+    print("still open after 12 s")
+except Exception:
+    print("closed after %.0f s" % (time.time() - t))
+PY
+)
+like "$slow" '^closed after [1-5] s$' "a request trickled a header at a time is cut at --request-timeout 2 ($slow)"
+# Kept alive, requests 1.5 s apart (4.5 s in all) are each on time.
+keep=$(python3 - "$W_PORT" "$T/ca.crt" <<'PY'
+import http.client, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+c = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[1]), context=ctx)
+out = []
+for i in range(4):
+    c.request("GET", "/healthz")
+    r = c.getresponse()
+    out.append("%d" % r.status)
+    r.read()
+    time.sleep(1.5)
+print(" ".join(out))
+PY
+)
+is "$keep" "200 200 200 200" "a kept-alive connection's requests each get their own --request-timeout"
+
 # SIGHUP: the new certificate is served, verified by what curl sees.
 cn() { curl -sS -v --cacert "$T/ca.crt" -o /dev/null "$URL/healthz" 2>&1 | sed -n 's/^\*  subject: //p'; }
 like "$(cn)" 'CN ?= ?localhost$' "before SIGHUP: the first certificate"
