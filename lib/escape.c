@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal/util.h"
+
 /*
  * Length of the valid UTF-8 sequence at s (at most n bytes) and its code
  * point, or 0 when it is not valid (overlong, surrogate, past U+10FFFF,
@@ -39,23 +41,6 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/*
- * Code points shown as \uNNNN: C1 controls; every bidi control (embeddings,
- * overrides and isolates reorder what follows; the marks U+061C, U+200E and
- * U+200F flip neutral characters around them); the line and paragraph
- * separators, which end a line in many viewers of a log; and the invisible
- * format characters that make two names look alike or a name look empty
- * (U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E).
- * The joiners U+200C/U+200D stay: scripts and emoji need them.
- */
-static int dangerous_cp(uint32_t c)
-{
-	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x180e || c == 0x200b ||
-	       c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
-	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||
-	       (c >= 0xfff9 && c <= 0xfffb);
-}
-
 size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -79,7 +64,7 @@ size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 		} else if (s[i] == '\r') {
 			piece = "\\r", plen = 2;
 		} else if (s[i] >= 0x80 && (adv = utf8_seq(s + i, n - i, &cp)) > 0) {
-			if (dangerous_cp(cp)) {
+			if (cs_cp_hidden_control(cp)) {
 				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
 				piece = tmp;
 			} else {
