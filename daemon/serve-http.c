@@ -56,7 +56,9 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 	unsigned *n = cls;
 
 	(void)kind;
-	if (!strcasecmp(key, "Content-Length"))
+	if (strpbrk(key, " \t"))
+		n[2]++; /* "Content-Length : 40": a proxy may strip the space */
+	else if (!strcasecmp(key, "Content-Length"))
 		n[0]++;
 	else if (!strcasecmp(key, "Transfer-Encoding"))
 		n[1]++, n[2] += !value || strcasecmp(value, "chunked") != 0;
@@ -70,8 +72,11 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
  * Transfer-Encoding other than "chunked" alone (identity, gzip, "chunked,
  * identity"): libmicrohttpd 0.9.75 waits on it for ever, reading whatever
  * follows on the connection as the body, while a proxy that reads no body
- * sends the next request there (RFC 9112 6.3: 400 and close). 400, and the
- * connection is closed, so nothing after it is read as a request.
+ * sends the next request there (RFC 9112 6.3: 400 and close). Whitespace
+ * between a field name and its colon: libmicrohttpd takes "Content-Length :
+ * 40" as another field and reads no body, a proxy that strips the space
+ * frames the body by it (RFC 9112 5.1: 400). 400, and the connection is
+ * closed, so nothing after it is read as a request.
  */
 static bool framing_ambiguous(struct MHD_Connection *conn)
 {
@@ -84,7 +89,8 @@ static bool framing_ambiguous(struct MHD_Connection *conn)
 static enum MHD_Result refuse_framing(struct MHD_Connection *conn)
 {
 	static const char msg[] = "ambiguous body length: Content-Length given twice or with "
-				  "Transfer-Encoding, or a Transfer-Encoding other than chunked\n";
+				  "Transfer-Encoding, a Transfer-Encoding other than chunked, or "
+				  "whitespace before a field's colon\n";
 	struct MHD_Response *r =
 	    mhd.create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
