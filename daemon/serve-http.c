@@ -288,6 +288,41 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 	return text(conn, 404, "not found\n");
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/*
+ * The path's %HH escapes, decoded in place, except %00: libmicrohttpd's own
+ * decoder ends the path there, so "/validate%00x" and "/metrics%00.png"
+ * were served as /validate and /metrics, while anything in front (a proxy
+ * rule) sees another path. Left as it is, such a path matches no route.
+ */
+size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+
+	(void)cls;
+	(void)conn;
+	for (const char *r = s; *r;) {
+		int hi, lo;
+
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 &&
+		    (hi || lo)) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 		       const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {

@@ -83,6 +83,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		       const char *version, const char *upload, size_t *upload_size,
 		       void **req_cls);
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
+/* libmicrohttpd's unescaper: %HH decoded in place, %00 left as it is. */
+size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
 /* A request arrives whole within request_timeout of its start (serve-deadline.c):
  * libmicrohttpd's connection callback, the marks of a request's answer
  * (answering) and end (!answering), and the sweep that cuts late ones. */
