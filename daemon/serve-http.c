@@ -56,7 +56,9 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 	unsigned *n = cls;
 
 	(void)kind;
-	if (!strcasecmp(key, "Content-Length"))
+	if (strpbrk(key, " \t"))
+		n[2]++; /* "Content-Length : 40": a proxy may strip the space */
+	else if (!strcasecmp(key, "Content-Length"))
 		n[0]++;
 	else if (!strcasecmp(key, "Transfer-Encoding"))
 		n[1]++, n[2] += !value || strcasecmp(value, "chunked") != 0;
@@ -70,8 +72,11 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
  * Transfer-Encoding other than "chunked" alone (identity, gzip, "chunked,
  * identity"): libmicrohttpd 0.9.75 waits on it for ever, reading whatever
  * follows on the connection as the body, while a proxy that reads no body
- * sends the next request there (RFC 9112 6.3: 400 and close). 400, and the
- * connection is closed, so nothing after it is read as a request.
+ * sends the next request there (RFC 9112 6.3: 400 and close). Whitespace
+ * between a field name and its colon: libmicrohttpd takes "Content-Length :
+ * 40" as another field and reads no body, a proxy that strips the space
+ * frames the body by it (RFC 9112 5.1: 400). 400, and the connection is
+ * closed, so nothing after it is read as a request.
  */
 static bool framing_ambiguous(struct MHD_Connection *conn)
 {
@@ -84,7 +89,8 @@ static bool framing_ambiguous(struct MHD_Connection *conn)
 static enum MHD_Result refuse_framing(struct MHD_Connection *conn)
 {
 	static const char msg[] = "ambiguous body length: Content-Length given twice or with "
-				  "Transfer-Encoding, or a Transfer-Encoding other than chunked\n";
+				  "Transfer-Encoding, a Transfer-Encoding other than chunked, or "
+				  "whitespace before a field's colon\n";
 	struct MHD_Response *r =
 	    mhd.create_response_from_buffer(sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
@@ -282,6 +288,41 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 	return text(conn, 404, "not found\n");
 }
 
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
+/*
+ * The path's %HH escapes, decoded in place, except %00: libmicrohttpd's own
+ * decoder ends the path there, so "/validate%00x" and "/metrics%00.png"
+ * were served as /validate and /metrics, while anything in front (a proxy
+ * rule) sees another path. Left as it is, such a path matches no route.
+ */
+size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+
+	(void)cls;
+	(void)conn;
+	for (const char *r = s; *r;) {
+		int hi, lo;
+
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0 &&
+		    (hi || lo)) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 		       const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
@@ -298,6 +339,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		*req_cls = q;
 		if (framing_ambiguous(conn)) {
 			q->answered = true;
+			serve_deadline_mark(s, conn, true);
 			return refuse_framing(conn);
 		}
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
@@ -306,6 +348,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			 * is not reset mid-send and reads the 413 (up to a bound). */
 			if (ex && !strcasecmp(ex, "100-continue")) {
 				q->answered = true;
+				serve_deadline_mark(s, conn, true);
 				return status_json(conn, 413, "request body too large");
 			}
 			q->too_large = true;
@@ -325,6 +368,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			q->dropped += n;
 			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
 				q->answered = true;
+				serve_deadline_mark(s, conn, true);
 				return status_json(conn, 413, "request body too large");
 			}
 			return MHD_YES;
@@ -344,6 +388,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		return MHD_YES;
 	}
 	q->answered = true;
+	serve_deadline_mark(s, conn, true);
 	return route(s, conn, url, method, q);
 }
 
@@ -351,6 +396,8 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 {
 	struct req *q = *req_cls;
 
+	if (cls)
+		serve_deadline_mark(cls, conn, false);
 	if (q)
 		free(q->buf);
 	free(q);

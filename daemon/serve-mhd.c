@@ -27,6 +27,7 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(destroy_response),
 	    SYM(lookup_connection_value),
 	    SYM(get_connection_values),
+	    SYM(get_connection_info),
 	    SYM(is_feature_supported),
 #undef SYM
 	};

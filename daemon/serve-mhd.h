@@ -21,6 +21,7 @@ struct serve_mhd {
 	__typeof__(&MHD_destroy_response) destroy_response;
 	__typeof__(&MHD_lookup_connection_value) lookup_connection_value;
 	__typeof__(&MHD_get_connection_values) get_connection_values;
+	__typeof__(&MHD_get_connection_info) get_connection_info;
 	__typeof__(&MHD_is_feature_supported) is_feature_supported;
 };
 

@@ -96,8 +96,10 @@ static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 	    flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, &sv->ctx,
 	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, sv->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout,
-	    MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)serve_http_completed, NULL,
-	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
+	    MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)serve_http_completed,
+	    &sv->ctx, MHD_OPTION_UNESCAPE_CALLBACK, serve_http_unescape, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, (MHD_NotifyConnectionCallback)serve_deadline_notify,
+	    &sv->ctx, sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
 }
 
@@ -226,8 +228,10 @@ static void shutdown_all(struct serve_server *sv)
 			busy = busy || connections(sv->l[i].d);
 		for (size_t i = 0; i < sv->n_old; i++)
 			busy = busy || connections(sv->old[i].d);
-		if (busy)
+		if (busy) {
+			serve_deadline_sweep(&sv->ctx);
 			nanosleep(&ts, NULL);
+		}
 	}
 	for (size_t i = 0; i < sv->n_l; i++)
 		mhd.stop_daemon(sv->l[i].d);
@@ -249,12 +253,15 @@ int serve_server_run(struct serve_server *sv, const sigset_t *set)
 			return 0;
 		}
 		reap(sv, false);
+		serve_deadline_sweep(&sv->ctx);
 		serve_trace_tick(&sv->ctx);
 	}
 }
 
 int serve_server_open(struct serve_server *sv)
 {
+	pthread_mutex_init(&sv->ctx.conn_lock, NULL);
+	sv->ctx.request_timeout = sv->timeout;
 	for (size_t i = 0; i < sv->n_l; i++) {
 		char spec[128];
 		int r;

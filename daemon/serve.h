@@ -71,6 +71,10 @@ struct serve_ctx {
 	pthread_mutex_t node_lock;
 	volatile int stopping;				/* /readyz says 503 while shutting down */
 	unsigned long reviews[CS_REVIEW_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
+	/* Open connections and their deadlines (serve-deadline.c). */
+	pthread_mutex_t conn_lock;
+	struct serve_conn *conns;
+	unsigned request_timeout;
 };
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
@@ -79,6 +83,16 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		       const char *version, const char *upload, size_t *upload_size,
 		       void **req_cls);
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
+/* libmicrohttpd's unescaper: %HH decoded in place, %00 left as it is. */
+size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
+/* A request arrives whole within request_timeout of its start (serve-deadline.c):
+ * libmicrohttpd's connection callback, the marks of a request's answer
+ * (answering) and end (!answering), and the sweep that cuts late ones. */
+enum MHD_ConnectionNotificationCode;
+void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+			   enum MHD_ConnectionNotificationCode toe);
+void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool answering);
+void serve_deadline_sweep(struct serve_ctx *s);
 /* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
 /* --trace: open the tracer and start observing the running containers; 0 or an exit status. */

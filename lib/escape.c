@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal/util.h"
+
 /*
  * Length of the valid UTF-8 sequence at s (at most n bytes) and its code
  * point, or 0 when it is not valid (overlong, surrogate, past U+10FFFF,
@@ -39,12 +41,6 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-static int dangerous_cp(uint32_t c)
-{
-	return (c >= 0x80 && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
-}
-
 size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -68,7 +64,7 @@ size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 		} else if (s[i] == '\r') {
 			piece = "\\r", plen = 2;
 		} else if (s[i] >= 0x80 && (adv = utf8_seq(s + i, n - i, &cp)) > 0) {
-			if (dangerous_cp(cp)) {
+			if (cs_cp_hidden_control(cp)) {
 				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
 				piece = tmp;
 			} else {

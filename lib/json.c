@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "capscope/text.h"
@@ -115,6 +116,18 @@ static void quoted(struct cs_json *j, const char *s, size_t n)
 			 * and the Prometheus writer show it, rather than make the
 			 * whole document unreadable (a SARIF upload refused). */
 			if ((u = cs_utf8_seq_len((const unsigned char *)s + i, n - i)) > 0) {
+				uint32_t cp = c & (0x7f >> u);
+
+				for (size_t k = 1; k < u; k++)
+					cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3f);
+				/* The same string to a JSON reader, and no C1 or bidi
+				 * control reaches a terminal that shows the document. */
+				if (u < 4 && cs_cp_hidden_control(cp)) {
+					put(j, s + run, i - run);
+					run = i + u;
+					snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+					put(j, esc, 6);
+				}
 				i += u - 1;
 				continue;
 			}

@@ -87,26 +87,48 @@ void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-/* argv joined with spaces, or NULL when empty or unreadable. */
+#define CMDLINE_MAX (64 * 1024)
+
+/*
+ * argv joined with spaces, or NULL when empty or unreadable. A longer one is
+ * cut at CMDLINE_MAX and ends in U+2026: dropped whole, a process could hide
+ * its command behind the "[comm]" of a process without one by making its
+ * arguments long.
+ */
 static char *read_cmdline(pid_t pid)
 {
-	char path[64], *buf = NULL;
+	char path[64], more;
+	cs_cleanup_close int fd = -1;
+	cs_cleanup_free char *buf = NULL;
 	size_t n = 0;
+	bool cut = false;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if (cs_read_proc_file(path, 64 * 1024, &buf, &n) < 0)
-		return NULL; /* longer than we show, or unreadable */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || !(buf = malloc(CMDLINE_MAX + 4)))
+		return NULL;
+	while (n < CMDLINE_MAX) {
+		ssize_t r = read(fd, buf + n, CMDLINE_MAX - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return NULL;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	cut = n == CMDLINE_MAX && read(fd, &more, 1) == 1;
 	while (n > 0 && buf[n - 1] == '\0')
 		n--;
 	for (size_t i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
-	buf[n] = '\0';
-	if (n == 0) {
-		free(buf);
+	if (n == 0)
 		return NULL;
-	}
-	return buf;
+	if (cut) /* the escaping rule shows a cut UTF-8 sequence's bytes as \xNN */
+		memcpy(buf + n, "\xe2\x80\xa6", 3), n += 3;
+	buf[n] = '\0';
+	return cs_steal_ptr(buf);
 }
 
 static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_status *b)

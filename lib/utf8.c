@@ -6,6 +6,24 @@
  */
 #include "internal/util.h"
 
+/*
+ * Code points the escaping rule (escape.h) and the JSON writer show as
+ * \uNNNN: C1 controls; every bidi control (embeddings, overrides and
+ * isolates reorder what follows; the marks U+061C, U+200E and U+200F flip
+ * neutral characters around them); the line and paragraph separators, which
+ * end a line in many viewers of a log; and the invisible format characters
+ * that make two names look alike or a name look empty (U+200B,
+ * U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E). The
+ * joiners U+200C/U+200D stay: scripts and emoji need them.
+ */
+bool cs_cp_hidden_control(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x180e || c == 0x200b ||
+	       c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||
+	       (c >= 0xfff9 && c <= 0xfffb);
+}
+
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left)
 {
 	unsigned char c = s[0];

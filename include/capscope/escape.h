@@ -9,9 +9,12 @@
  * Kept as they are: printable ASCII except '\\', and valid UTF-8 that is
  * neither a C1 control nor a bidirectional override. Escaped: '\\' as "\\\\",
  * \n \t \r as "\\n" "\\t" "\\r", other C0 bytes and DEL and every byte of
- * invalid UTF-8 as "\\xNN", C1 controls (U+0080..U+009F) and the bidi
+ * invalid UTF-8 as "\\xNN", C1 controls (U+0080..U+009F), the bidi
  * controls (U+202A..U+202E, U+2066..U+2069, which reorder what follows: the
- * "Trojan Source" trick) as "\\uNNNN".
+ * "Trojan Source" trick, and the marks U+061C, U+200E, U+200F), the line and
+ * paragraph separators U+2028/U+2029 and the invisible format characters
+ * (U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E)
+ * as "\\uNNNN".
  */
 #ifndef CAPSCOPE_ESCAPE_H
 #define CAPSCOPE_ESCAPE_H

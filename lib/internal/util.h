@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
  * buffer. 0 or -errno (-EFBIG past max). */
@@ -20,6 +21,10 @@ int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
  * readable (lib/utf8.c).
  */
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
+
+/* A code point that controls or hides rather than shows: C1, bidi controls,
+ * line/paragraph separators, invisible format characters (lib/utf8.c). */
+bool cs_cp_hidden_control(uint32_t cp);
 
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);

@@ -106,6 +106,41 @@ PY
 )
 like "$idle" '^closed after [1-5] s$' "an idle, unfinished request is cut by --request-timeout 2 ($idle)"
 
+# Slowloris: a header line every half second resets an idle timeout for
+# ever; the request must arrive whole within --request-timeout of its start.
+slow=$(python3 - "$W_PORT" "$T/ca.crt" <<'PY'
+import socket, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))), server_hostname="127.0.0.1")
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+t = time.time()
+try:
+    while time.time() - t < 12:
+        time.sleep(0.5)
+        s.sendall(b"X-Slow: 1\r\n")
+    print("still open after 12 s")
+except Exception:
+    print("closed after %.0f s" % (time.time() - t))
+PY
+)
+like "$slow" '^closed after [1-5] s$' "a request trickled a header at a time is cut at --request-timeout 2 ($slow)"
+# Kept alive, requests 1.5 s apart (4.5 s in all) are each on time.
+keep=$(python3 - "$W_PORT" "$T/ca.crt" <<'PY'
+import http.client, ssl, sys, time
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+c = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[1]), context=ctx)
+out = []
+for i in range(4):
+    c.request("GET", "/healthz")
+    r = c.getresponse()
+    out.append("%d" % r.status)
+    r.read()
+    time.sleep(1.5)
+print(" ".join(out))
+PY
+)
+is "$keep" "200 200 200 200" "a kept-alive connection's requests each get their own --request-timeout"
+
 # SIGHUP: the new certificate is served, verified by what curl sees.
 cn() { curl -sS -v --cacert "$T/ca.crt" -o /dev/null "$URL/healthz" 2>&1 | sed -n 's/^\*  subject: //p'; }
 like "$(cn)" 'CN ?= ?localhost$' "before SIGHUP: the first certificate"
@@ -141,6 +176,8 @@ like "$(grep 'capscope_admission_reviews_total{outcome="denied",dry_run="false"}
 # answered the bytes after it as a second request; now 400 and the end.
 # A Transfer-Encoding other than chunked alone (fourth pass): libmicrohttpd
 # waited for ever, reading what followed as the body; 400 and the end too.
+# Whitespace before the colon (fifth pass): libmicrohttpd took
+# "Content-Length : 40" as another field and answered the body as a request.
 smuggle() { # raw request → what came back
   python3 - "$E_PORT" "$1" <<'PY'
 import socket, sys
@@ -163,14 +200,23 @@ PY
 NEXT='GET /healthz HTTP/1.1|Host: x||'
 for h in 'Content-Length: 2|Content-Length: 40' 'Transfer-Encoding: chunked|Content-Length: 3' \
   'Content-Length: 2|Content-Length: 2' 'Transfer-Encoding: identity' \
-  'Transfer-Encoding: chunked, identity' 'Transfer-Encoding: gzip, chunked'; do
+  'Transfer-Encoding: chunked, identity' 'Transfer-Encoding: gzip, chunked' \
+  'Content-Length : 40' $'Content-Length\t: 40' 'Transfer-Encoding : chunked'; do
   r=$(smuggle "POST /validate HTTP/1.1|Host: x|$h||{}0||$NEXT")
   like "$(head -n1 <<<"$r")" '^HTTP/1.1 400' "$h: 400"
   like "$r" 'ambiguous body length' "$h: says why"
   is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "$h: nothing after it is answered as a request"
 done
+r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Length : 30||$NEXT")
+is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "a body framed by 'Content-Length : 30' is not answered as a request"
 r=$(smuggle "GET /healthz HTTP/1.1|Host: x|Content-Length: 0||$NEXT")
 is "$(grep -c '^HTTP/1.1 200' <<<"$r")" 2 "one Content-Length: keep-alive still serves the next request"
+# %00 ended the path where libmicrohttpd decoded it: /metrics%00.png was
+# /metrics to capscope and another path to a proxy rule in front.
+code() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$E_PORT$1"; }
+is "$(code '/healthz%00x') $(code '/healthz%00') $(code '/validate%00')" "404 404 404" \
+  "a path with %00 matches no route"
+is "$(code '/%68ealthz') $(code '/healthz?a=%00')" "200 200" "other escapes still decode; a query is not the path"
 serve_stop E
 
 # the model options of explain pod: OpenShift's SCC admission

@@ -59,6 +59,25 @@ static void unicode_controls_escaped(void **state)
 	ESC_EQ("\xe2\x81\xa6"
 	       "x",
 	       "\\u2066x");
+	/* The bidi marks flip neutral characters around them. */
+	ESC_EQ("a\xe2\x80\x8f"
+	       "b\xe2\x80\x8e"
+	       "c\xd8\x9c",
+	       "a\\u200fb\\u200ec\\u061c");
+	/* Line and paragraph separators end a line in many log viewers. */
+	ESC_EQ("a\xe2\x80\xa8"
+	       "b\xe2\x80\xa9",
+	       "a\\u2028b\\u2029");
+	/* A name of invisible characters must not look empty or like another. */
+	ESC_EQ("\xe2\x80\x8bsshd\xef\xbb\xbf\xe2\x81\xa0\xe2\x81\xaf\xef\xbf\xb9\xe1\xa0\x8e",
+	       "\\u200bsshd\\ufeff\\u2060\\u206f\\ufff9\\u180e");
+	/* Joiners stay (scripts and emoji need them); combining marks too. */
+	ESC_EQ("a\xe2\x80\x8d"
+	       "b\xe2\x80\x8c"
+	       "e\xcc\x81",
+	       "a\xe2\x80\x8d"
+	       "b\xe2\x80\x8c"
+	       "e\xcc\x81");
 }
 
 static void invalid_utf8_escaped(void **state)

@@ -85,8 +85,31 @@ static void invalid_utf8(void **state)
 
 	(void)state;
 	assert_string_equal(s, "\"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9"
-			       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xe2\x80\xae"
+			       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\\u202e"
 			       "\xef\xbf\xbd\xef\xbf\xbd\"\n");
+	free(s);
+}
+
+static void doc_hidden(struct cs_json *j)
+{
+	/* C1 CSI, RLM, line separator, BOM, a joiner, an emoji, a Chinese word */
+	cs_json_str(j, "\xc2\x9b"
+		       "1\xe2\x80\x8f"
+		       "2\xe2\x80\xa8"
+		       "3\xef\xbb\xbf"
+		       "4\xe2\x80\x8d"
+		       "5\xf0\x9f\x98\x80\xe4\xb8\xad");
+}
+
+/* What hides or controls is written as \\uNNNN: the same string to a JSON
+ * reader, and nothing a terminal showing the document acts on. */
+static void hidden_controls(void **state)
+{
+	char *s = render(doc_hidden);
+
+	(void)state;
+	assert_string_equal(s, "\"\\u009b1\\u200f2\\u20283\\ufeff4\xe2\x80\x8d"
+			       "5\xf0\x9f\x98\x80\xe4\xb8\xad\"\n");
 	free(s);
 }
 
@@ -110,9 +133,8 @@ static void write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(caps_shape),
-	    cmocka_unit_test(escaping),
-	    cmocka_unit_test(invalid_utf8),
+	    cmocka_unit_test(caps_shape),   cmocka_unit_test(escaping),
+	    cmocka_unit_test(invalid_utf8), cmocka_unit_test(hidden_controls),
 	    cmocka_unit_test(write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -468,6 +468,10 @@ static void quoting(void **state)
 	assert_string_equal(buf, "$'a\\x1b[2J\\x0ab\\'c\\\\'");
 	cs_shell_quote("x\xe2\x80\xae", buf, sizeof(buf)); /* U+202E */
 	assert_string_equal(buf, "$'x\\xe2\\x80\\xae'");
+	cs_shell_quote("x\xe2\x80\x8f"
+		       "y\xe2\x80\xa8",
+		       buf, sizeof(buf)); /* U+200F, U+2028 (fifth pass) */
+	assert_string_equal(buf, "$'x\\xe2\\x80\\x8fy\\xe2\\x80\\xa8'");
 	cs_shell_quote("caf\xc3\xa9 \\", buf, sizeof(buf)); /* printable UTF-8 stays readable */
 	assert_string_equal(buf, "'caf\xc3\xa9 \\'");
 	/* Truncation still NUL-terminates and reports the full length. */
