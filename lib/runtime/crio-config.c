@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * crio.conf and drop-ins: CRI-O reads /etc/crio/crio.conf, then every file
- * of /etc/crio/crio.conf.d in lexical order, a later value overriding an
- * earlier one (pkg/config UpdateFromDropInFile / crio.conf.d(5)). Only the
+ * under /etc/crio/crio.conf.d in lexical order, a later value overriding an
+ * earlier one (pkg/config UpdateFromPath and UpdateFromDropInFile). Only the
  * two keys that shape capabilities are taken; the rest of the file must
  * still be valid TOML.
  */
@@ -114,20 +114,61 @@ static int load_file(struct cs_crio_config *c, const char *path, struct cs_diag 
 	return r;
 }
 
-static int conf_filter(const struct dirent *e)
+/* Go's sort.Strings: byte order, whatever the locale (alphasort is strcoll). */
+static int byte_order(const struct dirent **a, const struct dirent **b)
 {
-	size_t l = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && l > 5 && !strcmp(e->d_name + l - 5, ".conf");
+	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_diag *d)
+static int not_dots(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+}
+
+#define MAX_DROPIN_DEPTH 16
+
+static int load_dropins(struct cs_crio_config *c, const char *dir, int depth, struct cs_diag *d);
+
+/* One entry of a drop-in directory: a directory is walked, anything else read. */
+static int load_entry(struct cs_crio_config *c, const char *dir, const char *name, int depth,
+		      struct cs_diag *d)
+{
+	char p[4096];
+	struct stat sb;
+	int r;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) >= sizeof(p))
+		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s/%s: path too long", dir, name);
+	if (lstat(p, &sb) < 0) {
+		r = cs_diag_set(d, errno, 0, 0, "", "%s", strerror(errno));
+		cs_diag_file(d, p);
+		return r;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return load_file(c, p, d);
+	if (depth + 1 >= MAX_DROPIN_DEPTH) {
+		r = cs_diag_set(d, ELOOP, 0, 0, "", "drop-in directories nested more than %d deep",
+				MAX_DROPIN_DEPTH);
+		cs_diag_file(d, p);
+		return r;
+	}
+	return load_dropins(c, p, depth + 1, d);
+}
+
+/*
+ * CRI-O's UpdateFromPath: filepath.Walk over the drop-in directory, every
+ * entry that is not a directory read as a drop-in (whatever its name: no
+ * `.conf` filter, dot files too), subdirectories walked where they sort,
+ * names in byte order. Walk looks with lstat, so a symbolic link is read
+ * through as a file (one to a directory fails to read there, and here).
+ */
+static int load_dropins(struct cs_crio_config *c, const char *dir, int depth, struct cs_diag *d)
 {
 	struct dirent **list = NULL;
-	int n = scandir(dir, &list, conf_filter, alphasort), r = 0;
+	int n = scandir(dir, &list, not_dots, byte_order), r = 0;
 
 	if (n < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && depth == 0)
 			return 0;
 		if (d)
 			snprintf(d->file, sizeof(d->file), "%s", dir);
@@ -135,16 +176,8 @@ static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_dia
 				   strerror(errno));
 	}
 	for (int i = 0; i < n; i++) {
-		char p[4096];
-
-		if (r == 0) {
-			if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name) >=
-			    sizeof(p))
-				r = cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s/%s: path too long",
-						dir, list[i]->d_name);
-			else
-				r = load_file(c, p, d);
-		}
+		if (r == 0)
+			r = load_entry(c, dir, list[i]->d_name, depth, d);
 		free(list[i]);
 	}
 	free(list);
@@ -172,7 +205,7 @@ int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_di
 		if (r < 0)
 			return r;
 		snprintf(p, sizeof(p), "%s/crio.conf.d", path);
-		return load_dropins(c, p, d);
+		return load_dropins(c, p, 0, d);
 	}
-	return load_dropins(c, path, d);
+	return load_dropins(c, path, 0, d);
 }

@@ -296,6 +296,57 @@ static void test_crio_dropins(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* CRI-O walks crio.conf.d whole (filepath.Walk): every file whatever its
+ * name, dot files, subdirectories where they sort. Only *.conf at the top
+ * was read, so 30-noext below was ignored and CHOWN modelled. */
+static void test_crio_dropin_walk(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "10-a.conf", "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n");
+	snprintf(p, sizeof(p), "%s/20-sub", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "20-sub/z.conf", "[crio.runtime]\ndefault_capabilities = [\"KILL\"]\n");
+	put_file(dir, "30-noext", "[crio.runtime]\ndefault_capabilities = [\"SETUID\"]\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_int_equal(c.n_default_caps, 1);
+	assert_string_equal(c.default_caps[0], "SETUID");
+	assert_false(c.add_inheritable);
+
+	snprintf(p, sizeof(p), "%s/40-dir", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "40-dir/.hidden", "[crio.runtime]\nadd_inheritable_capabilities = true\n");
+	put_file(dir, "40-dir/x.toml", "[crio.runtime]\ndefault_capabilities = [\"NET_RAW\"]\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_string_equal(c.default_caps[0], "NET_RAW");
+	assert_true(c.add_inheritable);
+	assert_non_null(strstr(c.defaults_from, "40-dir/x.toml"));
+
+	/* a file CRI-O cannot read stops it; so here, naming the file */
+	put_file(dir, "50-bad.orig", "[crio.runtime\n");
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.file, "50-bad.orig"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(test_podman),
 	    cmocka_unit_test(test_target_parse),
 	    cmocka_unit_test(test_crio_dropins),
+	    cmocka_unit_test(test_crio_dropin_walk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
