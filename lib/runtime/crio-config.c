@@ -18,13 +18,70 @@
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/*
+ * Go's strings.EqualFold against one of CRI-O's (ASCII, lower-case) field
+ * names: ASCII case, and the two other letters in the simple-fold orbits
+ * of s and k, U+017F and U+212A.
+ */
+static bool go_equal_fold(const char *key, const char *name)
+{
+	const unsigned char *k = (const unsigned char *)key;
+
+	for (; *name; name++) {
+		char c = ascii_lower(*name);
+
+		if (c == 's' && k[0] == 0xC5 && k[1] == 0xBF)
+			k += 2;
+		else if (c == 'k' && k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA)
+			k += 3;
+		else if (ascii_lower((char)*k++) != c)
+			return false;
+	}
+	return *k == '\0';
+}
+
+/*
+ * t's value for one of CRI-O's fields, or NULL. Its TOML decoder
+ * (BurntSushi/toml unifyStruct) takes a key that matches a field's name
+ * exactly or without case, so `DEFAULT_CAPABILITIES` and `[CRIO.Runtime]`
+ * count; two such keys in one table both land in the field, in Go's
+ * random map order: refused.
+ */
+static int field(const struct cs_toml_value *t, const char *name, const char *path,
+		 const struct cs_toml_value **out, struct cs_diag *d)
+{
+	const char *first = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; t && i < t->n; i++) {
+		if (!go_equal_fold(t->keys[i], name))
+			continue;
+		if (first)
+			return cs_diag_set(d, EINVAL, t->items[i]->line, t->items[i]->column, path,
+					   "'%s' and '%s' are the same field to CRI-O (it matches "
+					   "names without case) and it takes either; keep one",
+					   first, t->keys[i]);
+		first = t->keys[i];
+		*out = t->items[i];
+	}
+	return 0;
+}
+
 /* t[key] must be a table (or absent: NULL). CRI-O's decoder refuses anything else. */
 static int subtable(const struct cs_toml_value *t, const char *key, const char *path,
 		    const struct cs_toml_value **out, struct cs_diag *d)
 {
-	const struct cs_toml_value *v = cs_toml_get(t, key);
+	const struct cs_toml_value *v;
+	int r = field(t, key, path, &v, d);
 
 	*out = v;
+	if (r < 0)
+		return r;
 	if (v && v->type != CS_TOML_TABLE)
 		return cs_diag_set(d, EINVAL, v->line, v->column, path, "%s must be a table", path);
 	return 0;
@@ -35,9 +92,12 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 {
 	const struct cs_toml_value *v;
 	const char *path;
+	int r;
 
 	path = "crio.runtime.default_capabilities";
-	if ((v = cs_toml_get(rt, "default_capabilities"))) {
+	if ((r = field(rt, "default_capabilities", path, &v, d)) < 0)
+		return r;
+	if (v) {
 		if (v->type != CS_TOML_ARRAY)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "default_capabilities must be an array of strings");
@@ -62,7 +122,9 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", name);
 	}
 	path = "crio.runtime.add_inheritable_capabilities";
-	if ((v = cs_toml_get(rt, "add_inheritable_capabilities"))) {
+	if ((r = field(rt, "add_inheritable_capabilities", path, &v, d)) < 0)
+		return r;
+	if (v) {
 		if (v->type != CS_TOML_BOOL)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "add_inheritable_capabilities must be true or false");
