@@ -21,6 +21,12 @@ int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
  */
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
 
+/*
+ * Does key (len bytes) name the ASCII field name to Go's decoders, which
+ * match without case (lib/go-fold.c)?
+ */
+bool cs_go_fold_equal(const char *key, size_t len, const char *name);
+
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);
 

@@ -18,33 +18,6 @@
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
-static char ascii_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/*
- * Go's strings.EqualFold against one of CRI-O's (ASCII, lower-case) field
- * names: ASCII case, and the two other letters in the simple-fold orbits
- * of s and k, U+017F and U+212A.
- */
-static bool go_equal_fold(const char *key, const char *name)
-{
-	const unsigned char *k = (const unsigned char *)key;
-
-	for (; *name; name++) {
-		char c = ascii_lower(*name);
-
-		if (c == 's' && k[0] == 0xC5 && k[1] == 0xBF)
-			k += 2;
-		else if (c == 'k' && k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA)
-			k += 3;
-		else if (ascii_lower((char)*k++) != c)
-			return false;
-	}
-	return *k == '\0';
-}
-
 /*
  * t's value for one of CRI-O's fields, or NULL. Its TOML decoder
  * (BurntSushi/toml unifyStruct) takes a key that matches a field's name
@@ -59,7 +32,7 @@ static int field(const struct cs_toml_value *t, const char *name, const char *pa
 
 	*out = NULL;
 	for (size_t i = 0; t && i < t->n; i++) {
-		if (!go_equal_fold(t->keys[i], name))
+		if (!cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), name))
 			continue;
 		if (first)
 			return cs_diag_set(d, EINVAL, t->items[i]->line, t->items[i]->column, path,
