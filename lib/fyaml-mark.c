@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "fyaml-mark.h"
+#include "internal/util.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -131,6 +132,31 @@ struct fy_node *cs_fy_get(struct fy_node *map, const char *key)
 	if (!map || !fy_node_is_mapping(map))
 		return NULL;
 	return fy_node_mapping_lookup_by_string(map, key, strlen(key));
+}
+
+struct fy_node *cs_fy_get_go(struct fy_node *map, const char *name, struct fy_node **dup)
+{
+	struct fy_node_pair *p;
+	struct fy_node *found = NULL;
+	void *it = NULL;
+
+	if (!map || !fy_node_is_mapping(map))
+		return NULL;
+	while ((p = fy_node_mapping_iterate(map, &it))) {
+		struct fy_node *k = fy_node_pair_key(p);
+		size_t len = 0;
+		const char *s = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+
+		if (!s || !cs_go_fold_equal(s, len, name))
+			continue;
+		if (!found) {
+			found = fy_node_pair_value(p);
+		} else if (dup && !*dup) {
+			*dup = k;
+			break;
+		}
+	}
+	return found;
 }
 
 /* The text of a plain scalar, or NULL for anything else. */

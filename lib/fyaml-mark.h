@@ -43,6 +43,15 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
  * has no such key. */
 struct fy_node *cs_fy_get(struct fy_node *map, const char *key);
 
+/*
+ * The value of struct field name in map as Go's encoding/json finds it
+ * (runc, Docker, containerd): the key may be written in any case
+ * (cs_go_fold_equal). When a second key names the same field, Go keeps the
+ * later one (or merges the two objects); *dup, if still NULL, is set to
+ * that key so that the caller refuses the text instead of reading one.
+ */
+struct fy_node *cs_fy_get_go(struct fy_node *map, const char *name, struct fy_node **dup);
+
 /* JSON null: absent, or the plain scalar null. */
 bool cs_fy_is_json_null(struct fy_node *n);
 

@@ -24,6 +24,8 @@
 struct ctx {
 	const char *file;
 	struct cs_diag *d;
+	struct fy_node *dup; /* a second key for one field (see get) */
+	const char *dup_field;
 };
 
 static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
@@ -42,6 +44,21 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
 		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
 	return cs_diag_set(c->d, err, mk ? (unsigned)mk->line + 1 : 0,
 			   mk ? (unsigned)mk->column + 1 : 0, field, "%s", msg);
+}
+
+/*
+ * runc decodes config.json with Go's encoding/json, which takes a key in
+ * any case for a field (`"Capabilities"`, `"NoNewPrivileges"`) and keeps
+ * the later of two: such a key is read, and two for one field refused
+ * once the reading is done.
+ */
+static struct fy_node *get(struct ctx *c, struct fy_node *map, const char *name)
+{
+	struct fy_node *had = c->dup, *v = cs_fy_get_go(map, name, &c->dup);
+
+	if (!had && c->dup)
+		c->dup_field = name;
+	return v;
 }
 
 static bool is_quoted(struct fy_node *n)
@@ -204,7 +221,7 @@ static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process 
 		size_t n = 0;
 
 		snprintf(field, sizeof(field), "process.capabilities.%s", sets[i].key);
-		rc = get_strv(c, cs_fy_get(caps, sets[i].key), field, &v, &n);
+		rc = get_strv(c, get(c, caps, sets[i].key), field, &v, &n);
 		if (!rc && v) {
 			p->caps.present |= 1u << sets[i].set;
 			for (size_t k = 0; k < n; k++) {
@@ -245,11 +262,11 @@ static int read_maps(struct ctx *c, struct fy_node *seq, const char *field, stru
 		if (!fy_node_is_mapping(item))
 			return errf(c, item, EINVAL, f, "must be an object");
 		memset(&m[*n], 0, sizeof(m[*n]));
-		rc = get_u32(c, cs_fy_get(item, "containerID"), f, &m[*n].container_id);
+		rc = get_u32(c, get(c, item, "containerID"), f, &m[*n].container_id);
 		if (!rc)
-			rc = get_u32(c, cs_fy_get(item, "hostID"), f, &m[*n].host_id);
+			rc = get_u32(c, get(c, item, "hostID"), f, &m[*n].host_id);
 		if (!rc)
-			rc = get_u32(c, cs_fy_get(item, "size"), f, &m[*n].size);
+			rc = get_u32(c, get(c, item, "size"), f, &m[*n].size);
 		if (rc)
 			return rc;
 		(*n)++;
@@ -267,29 +284,29 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 		return errf(c, NULL, EINVAL, "process", "config.json has no process");
 	rc = want_map(c, proc, "process");
 	if (!rc)
-		rc = get_strv(c, cs_fy_get(proc, "args"), "process.args", &cfg->args, &cfg->nargs);
+		rc = get_strv(c, get(c, proc, "args"), "process.args", &cfg->args, &cfg->nargs);
 	if (!rc && cfg->nargs == 0)
 		rc = errf(c, proc, EINVAL, "process.args", "must list at least the program to run");
 	if (!rc)
-		rc = get_strv(c, cs_fy_get(proc, "env"), "process.env", &cfg->env, &cfg->nenv);
+		rc = get_strv(c, get(c, proc, "env"), "process.env", &cfg->env, &cfg->nenv);
 	if (!rc)
-		rc = get_string(c, cs_fy_get(proc, "cwd"), "process.cwd", &cfg->cwd);
+		rc = get_string(c, get(c, proc, "cwd"), "process.cwd", &cfg->cwd);
 	if (!rc)
-		rc = get_bool(c, cs_fy_get(proc, "terminal"), "process.terminal", &cfg->terminal);
+		rc = get_bool(c, get(c, proc, "terminal"), "process.terminal", &cfg->terminal);
 	if (!rc)
-		rc = get_bool(c, cs_fy_get(proc, "noNewPrivileges"), "process.noNewPrivileges",
+		rc = get_bool(c, get(c, proc, "noNewPrivileges"), "process.noNewPrivileges",
 			      &p->no_new_privileges);
 	if (rc)
 		return rc;
-	user = cs_fy_get(proc, "user");
+	user = get(c, proc, "user");
 	rc = want_map(c, user, "process.user");
 	if (!rc)
-		rc = get_u32(c, cs_fy_get(user, "uid"), "process.user.uid", &p->uid);
+		rc = get_u32(c, get(c, user, "uid"), "process.user.uid", &p->uid);
 	if (!rc)
-		rc = get_u32(c, cs_fy_get(user, "gid"), "process.user.gid", &p->gid);
+		rc = get_u32(c, get(c, user, "gid"), "process.user.gid", &p->gid);
 	if (rc)
 		return rc;
-	gids = cs_fy_get(user, "additionalGids");
+	gids = get(c, user, "additionalGids");
 	if (!cs_fy_is_json_null(gids)) {
 		void *it = NULL;
 		struct fy_node *item;
@@ -312,7 +329,7 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 			p->additional_gids[p->n_additional_gids++] = g;
 		}
 	}
-	return read_caps(c, cs_fy_get(proc, "capabilities"), p);
+	return read_caps(c, get(c, proc, "capabilities"), p);
 }
 
 static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *p)
@@ -325,7 +342,7 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 
 	if (rc || cs_fy_is_json_null(lx))
 		return rc;
-	ns = cs_fy_get(lx, "namespaces");
+	ns = get(c, lx, "namespaces");
 	if (!cs_fy_is_json_null(ns)) {
 		if (!fy_node_is_sequence(ns))
 			return errf(c, ns, EINVAL, "linux.namespaces", "must be an array");
@@ -335,7 +352,7 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 			snprintf(f, sizeof(f), "linux.namespaces[%zu].type", i++);
 			if (!fy_node_is_mapping(item))
 				return errf(c, item, EINVAL, f, "must be an object");
-			rc = get_string(c, cs_fy_get(item, "type"), f, &type);
+			rc = get_string(c, get(c, item, "type"), f, &type);
 			if (rc)
 				return rc;
 			if (type && strcmp(type, "user") == 0)
@@ -343,10 +360,10 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 			free(type);
 		}
 	}
-	rc = read_maps(c, cs_fy_get(lx, "uidMappings"), "linux.uidMappings", p->uid_map,
-		       &p->n_uid_map);
+	rc =
+	    read_maps(c, get(c, lx, "uidMappings"), "linux.uidMappings", p->uid_map, &p->n_uid_map);
 	if (!rc)
-		rc = read_maps(c, cs_fy_get(lx, "gidMappings"), "linux.gidMappings", p->gid_map,
+		rc = read_maps(c, get(c, lx, "gidMappings"), "linux.gidMappings", p->gid_map,
 			       &p->n_gid_map);
 	if (!rc && p->user_namespace && (!p->n_uid_map || !p->n_gid_map))
 		rc = errf(c, lx, EINVAL, "linux.uidMappings",
@@ -357,7 +374,7 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 			struct cs_oci_config *cfg, struct cs_diag *d)
 {
-	struct ctx c = {filename, d};
+	struct ctx c = {filename, d, NULL, NULL};
 	struct fy_document *doc;
 	struct fy_node *root, *r;
 	char *rootpath = NULL;
@@ -373,19 +390,28 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 		rc = errf(&c, root, EINVAL, "", "config.json must hold an object");
 		goto out;
 	}
-	r = cs_fy_get(root, "root");
+	r = get(&c, root, "root");
 	rc = want_map(&c, r, "root");
 	if (!rc)
-		rc = get_string(&c, cs_fy_get(r, "path"), "root.path", &rootpath);
+		rc = get_string(&c, get(&c, r, "path"), "root.path", &rootpath);
 	if (!rc && !rootpath)
 		rc = errf(&c, r ? r : root, EINVAL, "root.path",
 			  "missing: the bundle has no rootfs");
 	if (!rc)
-		rc = get_bool(&c, cs_fy_get(r, "readonly"), "root.readonly", &cfg->root_readonly);
+		rc = get_bool(&c, get(&c, r, "readonly"), "root.readonly", &cfg->root_readonly);
 	if (!rc)
-		rc = read_process(&c, cs_fy_get(root, "process"), cfg);
+		rc = read_process(&c, get(&c, root, "process"), cfg);
 	if (!rc)
-		rc = read_linux(&c, cs_fy_get(root, "linux"), &cfg->process);
+		rc = read_linux(&c, get(&c, root, "linux"), &cfg->process);
+	if (!rc && c.dup) {
+		size_t kl = 0;
+		const char *k = fy_node_get_scalar(c.dup, &kl);
+
+		rc = errf(&c, c.dup, EINVAL, c.dup_field,
+			  "a second key '%.*s' for %s: runc (Go's encoding/json) matches keys "
+			  "without case and keeps the later one; keep one",
+			  (int)(kl > 40 ? 40 : kl), k ? k : "", c.dup_field);
+	}
 	if (!rc && rootpath) {
 		if (rootpath[0] == '/' || !cfg->bundle) {
 			cfg->root_path = rootpath;

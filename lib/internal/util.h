@@ -26,6 +26,12 @@ size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
  * line/paragraph separators, invisible format characters (lib/utf8.c). */
 bool cs_cp_hidden_control(uint32_t cp);
 
+/*
+ * Does key (len bytes) name the ASCII field name to Go's decoders, which
+ * match without case (lib/go-fold.c)?
+ */
+bool cs_go_fold_equal(const char *key, size_t len, const char *name);
+
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);
 

@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "ydoc.h"
+#include "yaml11.h"
 #include "capscope/proc.h"
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
@@ -139,47 +140,6 @@ static bool eqn(const char *s, size_t len, const char *lit)
 	return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
-/* YAML 1.1 booleans as go-yaml v2 resolves them. -1 when not a boolean. */
-static int yaml11_bool(const char *s, size_t len)
-{
-	static const char *const t[] = {"y",	"Y",	"yes", "Yes", "YES", "true",
-					"True", "TRUE", "on",  "On",  "ON"};
-	static const char *const f[] = {"n",	 "N",	  "no",	 "No",	"NO", "false",
-					"False", "FALSE", "off", "Off", "OFF"};
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (eqn(s, len, t[i]))
-			return 1;
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (eqn(s, len, f[i]))
-			return 0;
-	return -1;
-}
-
-static bool looks_numeric(const char *s, size_t len)
-{
-	size_t i = 0;
-	bool digit = false;
-
-	if (len && (s[0] == '-' || s[0] == '+'))
-		i++;
-	if (len - i >= 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'b' || s[i + 1] == 'o'))
-		return len - i > 2;
-	/* go-yaml v2's float spellings: all three cases of each */
-	if (eqn(s + i, len - i, ".inf") || eqn(s + i, len - i, ".Inf") ||
-	    eqn(s + i, len - i, ".INF") || eqn(s + i, len - i, ".nan") ||
-	    eqn(s + i, len - i, ".NaN") || eqn(s + i, len - i, ".NAN"))
-		return true;
-	for (; i < len; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digit = true;
-		else if (s[i] != '_' && s[i] != '.' && s[i] != 'e' && s[i] != 'E' && s[i] != '-' &&
-			 s[i] != '+')
-			return false;
-	}
-	return digit;
-}
-
 static int need_map(struct ctx *c, struct ydoc_node *n, const char *field)
 {
 	if (!is_map(n))
@@ -210,7 +170,7 @@ static int get_str(struct ctx *c, struct ydoc_node *map, const char *key, const 
 			    c, n, EINVAL, field,
 			    "'%.*s' is a boolean to Kubernetes (YAML 1.1), not a string; quote it",
 			    (int)(len > 40 ? 40 : len), s);
-		if (looks_numeric(s, len))
+		if (yaml11_number(s, len))
 			return errf(c, n, EINVAL, field,
 				    "'%.*s' is a number to Kubernetes, not a string; quote it",
 				    (int)(len > 40 ? 40 : len), s);
@@ -353,7 +313,7 @@ static int get_strlist_at(struct ctx *c, struct ydoc_node *map, const char *key,
 				    c, it, EINVAL, f,
 				    "'%.*s' is a boolean to Kubernetes (YAML 1.1); quote it",
 				    (int)(len > 40 ? 40 : len), s);
-			if (looks_numeric(s, len))
+			if (yaml11_number(s, len))
 				return errf(c, it, EINVAL, f,
 					    "'%.*s' is a number to Kubernetes; quote it",
 					    (int)(len > 40 ? 40 : len), s);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * crio.conf and drop-ins: CRI-O reads /etc/crio/crio.conf, then every file
- * of /etc/crio/crio.conf.d in lexical order, a later value overriding an
- * earlier one (pkg/config UpdateFromDropInFile / crio.conf.d(5)). Only the
+ * under /etc/crio/crio.conf.d in lexical order, a later value overriding an
+ * earlier one (pkg/config UpdateFromPath and UpdateFromDropInFile). Only the
  * two keys that shape capabilities are taken; the rest of the file must
  * still be valid TOML.
  */
@@ -18,13 +18,43 @@
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
+/*
+ * t's value for one of CRI-O's fields, or NULL. Its TOML decoder
+ * (BurntSushi/toml unifyStruct) takes a key that matches a field's name
+ * exactly or without case, so `DEFAULT_CAPABILITIES` and `[CRIO.Runtime]`
+ * count; two such keys in one table both land in the field, in Go's
+ * random map order: refused.
+ */
+static int field(const struct cs_toml_value *t, const char *name, const char *path,
+		 const struct cs_toml_value **out, struct cs_diag *d)
+{
+	const char *first = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; t && i < t->n; i++) {
+		if (!cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), name))
+			continue;
+		if (first)
+			return cs_diag_set(d, EINVAL, t->items[i]->line, t->items[i]->column, path,
+					   "'%s' and '%s' are the same field to CRI-O (it matches "
+					   "names without case) and it takes either; keep one",
+					   first, t->keys[i]);
+		first = t->keys[i];
+		*out = t->items[i];
+	}
+	return 0;
+}
+
 /* t[key] must be a table (or absent: NULL). CRI-O's decoder refuses anything else. */
 static int subtable(const struct cs_toml_value *t, const char *key, const char *path,
 		    const struct cs_toml_value **out, struct cs_diag *d)
 {
-	const struct cs_toml_value *v = cs_toml_get(t, key);
+	const struct cs_toml_value *v;
+	int r = field(t, key, path, &v, d);
 
 	*out = v;
+	if (r < 0)
+		return r;
 	if (v && v->type != CS_TOML_TABLE)
 		return cs_diag_set(d, EINVAL, v->line, v->column, path, "%s must be a table", path);
 	return 0;
@@ -35,9 +65,12 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 {
 	const struct cs_toml_value *v;
 	const char *path;
+	int r;
 
 	path = "crio.runtime.default_capabilities";
-	if ((v = cs_toml_get(rt, "default_capabilities"))) {
+	if ((r = field(rt, "default_capabilities", path, &v, d)) < 0)
+		return r;
+	if (v) {
 		if (v->type != CS_TOML_ARRAY)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "default_capabilities must be an array of strings");
@@ -62,7 +95,9 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", name);
 	}
 	path = "crio.runtime.add_inheritable_capabilities";
-	if ((v = cs_toml_get(rt, "add_inheritable_capabilities"))) {
+	if ((r = field(rt, "add_inheritable_capabilities", path, &v, d)) < 0)
+		return r;
+	if (v) {
 		if (v->type != CS_TOML_BOOL)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "add_inheritable_capabilities must be true or false");
@@ -114,20 +149,61 @@ static int load_file(struct cs_crio_config *c, const char *path, struct cs_diag 
 	return r;
 }
 
-static int conf_filter(const struct dirent *e)
+/* Go's sort.Strings: byte order, whatever the locale (alphasort is strcoll). */
+static int byte_order(const struct dirent **a, const struct dirent **b)
 {
-	size_t l = strlen(e->d_name);
-
-	return e->d_name[0] != '.' && l > 5 && !strcmp(e->d_name + l - 5, ".conf");
+	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_diag *d)
+static int not_dots(const struct dirent *e)
+{
+	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+}
+
+#define MAX_DROPIN_DEPTH 16
+
+static int load_dropins(struct cs_crio_config *c, const char *dir, int depth, struct cs_diag *d);
+
+/* One entry of a drop-in directory: a directory is walked, anything else read. */
+static int load_entry(struct cs_crio_config *c, const char *dir, const char *name, int depth,
+		      struct cs_diag *d)
+{
+	char p[4096];
+	struct stat sb;
+	int r;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) >= sizeof(p))
+		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s/%s: path too long", dir, name);
+	if (lstat(p, &sb) < 0) {
+		r = cs_diag_set(d, errno, 0, 0, "", "%s", strerror(errno));
+		cs_diag_file(d, p);
+		return r;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return load_file(c, p, d);
+	if (depth + 1 >= MAX_DROPIN_DEPTH) {
+		r = cs_diag_set(d, ELOOP, 0, 0, "", "drop-in directories nested more than %d deep",
+				MAX_DROPIN_DEPTH);
+		cs_diag_file(d, p);
+		return r;
+	}
+	return load_dropins(c, p, depth + 1, d);
+}
+
+/*
+ * CRI-O's UpdateFromPath: filepath.Walk over the drop-in directory, every
+ * entry that is not a directory read as a drop-in (whatever its name: no
+ * `.conf` filter, dot files too), subdirectories walked where they sort,
+ * names in byte order. Walk looks with lstat, so a symbolic link is read
+ * through as a file (one to a directory fails to read there, and here).
+ */
+static int load_dropins(struct cs_crio_config *c, const char *dir, int depth, struct cs_diag *d)
 {
 	struct dirent **list = NULL;
-	int n = scandir(dir, &list, conf_filter, alphasort), r = 0;
+	int n = scandir(dir, &list, not_dots, byte_order), r = 0;
 
 	if (n < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && depth == 0)
 			return 0;
 		if (d)
 			snprintf(d->file, sizeof(d->file), "%s", dir);
@@ -135,16 +211,8 @@ static int load_dropins(struct cs_crio_config *c, const char *dir, struct cs_dia
 				   strerror(errno));
 	}
 	for (int i = 0; i < n; i++) {
-		char p[4096];
-
-		if (r == 0) {
-			if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, list[i]->d_name) >=
-			    sizeof(p))
-				r = cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s/%s: path too long",
-						dir, list[i]->d_name);
-			else
-				r = load_file(c, p, d);
-		}
+		if (r == 0)
+			r = load_entry(c, dir, list[i]->d_name, depth, d);
 		free(list[i]);
 	}
 	free(list);
@@ -172,7 +240,7 @@ int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_di
 		if (r < 0)
 			return r;
 		snprintf(p, sizeof(p), "%s/crio.conf.d", path);
-		return load_dropins(c, p, d);
+		return load_dropins(c, p, 0, d);
 	}
-	return load_dropins(c, path, d);
+	return load_dropins(c, path, 0, d);
 }

@@ -39,6 +39,30 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what, 
 	return fyd;
 }
 
+/*
+ * Docker and containerd read image JSON with Go's encoding/json: a key in
+ * any case names its field ("user" is User, "LAYERS" Layers), and of two
+ * for one field the later wins. Such a key is read; a second one is kept
+ * in *dup and the document refused (dup_error).
+ */
+static struct fy_node *get(struct fy_node *map, const char *name, struct fy_node **dup)
+{
+	return cs_fy_get_go(map, name, dup);
+}
+
+static int dup_error(struct fy_node *dup, const char *what, struct cs_diag *d)
+{
+	size_t kl = 0;
+	const char *k = fy_node_get_scalar(dup, &kl);
+	const struct fy_mark *mk = cs_fy_node_mark(dup);
+
+	return cs_diag_set(
+	    d, EINVAL, mk ? (unsigned)mk->line + 1 : 0, mk ? (unsigned)mk->column + 1 : 0, what,
+	    "a second key '%.*s' for one field: Docker and containerd (Go's "
+	    "encoding/json) match keys without case and keep the later one; keep one",
+	    (int)(kl > 40 ? 40 : kl), k ? k : "");
+}
+
 /* A JSON string (quoted scalar) as a C string; NULL when absent or not a string. */
 static char *str(struct fy_node *n)
 {
@@ -101,7 +125,7 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 			   struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "manifest.json", d);
-	struct fy_node *root, *img;
+	struct fy_node *root, *img, *dup = NULL;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -123,8 +147,14 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 				   "lists %d images; give an archive of one (docker save IMAGE)",
 				   n);
 	}
-	m->config = str(cs_fy_get(img, "Config"));
-	rc = strv(cs_fy_get(img, "Layers"), &m->layers, &m->nlayers, 4096);
+	m->config = str(get(img, "Config", &dup));
+	rc = strv(get(img, "Layers", &dup), &m->layers, &m->nlayers, 4096);
+	if (dup) {
+		rc = dup_error(dup, "manifest.json", d);
+		fy_document_destroy(fyd);
+		cs_img_manifest_free(m);
+		return rc;
+	}
 	fy_document_destroy(fyd);
 	if (rc == -E2BIG) {
 		cs_img_manifest_free(m);
@@ -156,14 +186,14 @@ static const char *host_arch(void)
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "index", d);
-	struct fy_node *list, *c, *pick = NULL, *cand = NULL;
+	struct fy_node *list, *c, *pick = NULL, *cand = NULL, *dup = NULL;
 	void *it = NULL;
 	int candidates = 0, n = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (!fyd)
 		return -EINVAL;
-	list = cs_fy_get(fy_document_root(fyd), "manifests");
+	list = get(fy_document_root(fyd), "manifests", &dup);
 	if (!list || !fy_node_is_sequence(list) || fy_node_sequence_item_count(list) < 1) {
 		fy_document_destroy(fyd);
 		return cs_diag_set(d, EINVAL, 0, 0, "manifests", "index lists no manifest");
@@ -176,9 +206,9 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	 * archive of two images did).
 	 */
 	while ((c = fy_node_sequence_iterate(list, &it))) {
-		struct fy_node *plat = cs_fy_get(c, "platform");
-		char *os = str(cs_fy_get(plat, "os"));
-		char *arch = str(cs_fy_get(plat, "architecture"));
+		struct fy_node *plat = get(c, "platform", &dup);
+		char *os = str(get(plat, "os", &dup));
+		char *arch = str(get(plat, "architecture", &dup));
 		bool match =
 		    os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
 
@@ -197,7 +227,14 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 				   "layout of one",
 				   candidates, host_arch(), n);
 	}
-	m->index_child = str(cs_fy_get(cand ? cand : pick, "digest"));
+	m->index_child = str(get(cand ? cand : pick, "digest", &dup));
+	if (dup) {
+		int rc = dup_error(dup, "index", d);
+
+		fy_document_destroy(fyd);
+		cs_img_manifest_free(m);
+		return rc;
+	}
 	fy_document_destroy(fyd);
 	if (!m->index_child)
 		return cs_diag_set(d, EINVAL, 0, 0, "digest", "index entry without a digest");
@@ -207,7 +244,7 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "manifest", d);
-	struct fy_node *root, *layers, *c;
+	struct fy_node *root, *layers, *c, *dup = NULL;
 	void *it = NULL;
 	size_t k = 0, cnt;
 
@@ -215,12 +252,12 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	if (!fyd)
 		return -EINVAL;
 	root = fy_document_root(fyd);
-	if (cs_fy_get(root, "manifests")) {
+	if (get(root, "manifests", &dup)) {
 		fy_document_destroy(fyd);
 		return cs_img_oci_index(buf, len, m, d);
 	}
-	m->config = str(cs_fy_get(cs_fy_get(root, "config"), "digest"));
-	layers = cs_fy_get(root, "layers");
+	m->config = str(get(get(root, "config", &dup), "digest", &dup));
+	layers = get(root, "layers", &dup);
 	if (!m->config || !layers || !fy_node_is_sequence(layers) ||
 	    (cnt = (size_t)fy_node_sequence_item_count(layers)) > 4096) {
 		fy_document_destroy(fyd);
@@ -235,7 +272,7 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 		return -ENOMEM;
 	}
 	while ((c = fy_node_sequence_iterate(layers, &it)) && k < cnt) {
-		if (!(m->layers[k] = str(cs_fy_get(c, "digest")))) {
+		if (!(m->layers[k] = str(get(c, "digest", &dup)))) {
 			fy_document_destroy(fyd);
 			cs_img_manifest_free(m);
 			return cs_diag_set(d, EINVAL, 0, 0, "layers", "layer %zu has no digest", k);
@@ -243,14 +280,22 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 		k++;
 	}
 	m->nlayers = k;
+	if (dup) {
+		int rc = dup_error(dup, "manifest", d);
+
+		fy_document_destroy(fyd);
+		cs_img_manifest_free(m);
+		return rc;
+	}
 	fy_document_destroy(fyd);
 	return 0;
 }
 
 /* A string field of the config: absent or null is NULL, a non-scalar an error. */
-static int config_str(struct fy_node *cfg, const char *k, char **out, struct cs_diag *d)
+static int config_str(struct fy_node *cfg, const char *k, char **out, struct fy_node **dup,
+		      struct cs_diag *d)
 {
-	struct fy_node *n = cs_fy_get(cfg, k);
+	struct fy_node *n = get(cfg, k, dup);
 
 	*out = NULL;
 	if (cs_fy_is_json_null(n))
@@ -260,11 +305,12 @@ static int config_str(struct fy_node *cfg, const char *k, char **out, struct cs_
 	return 0;
 }
 
-static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *out)
+static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *out,
+		       struct fy_node **dup)
 {
 	char **v;
 	size_t n;
-	int r = strv(cs_fy_get(cfg, k), &v, &n, 4096);
+	int r = strv(get(cfg, k, dup), &v, &n, 4096);
 
 	if (r == 0) {
 		out->v = (const char **)v;
@@ -276,7 +322,7 @@ static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *ou
 int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "config", d);
-	struct fy_node *root, *cfg, *env, *e;
+	struct fy_node *root, *cfg, *env, *e, *dup = NULL;
 	void *it = NULL;
 	int r = 0;
 
@@ -285,19 +331,19 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 		return -EINVAL;
 	root = fy_document_root(fyd);
 	/* The whole config blob, or the bare config object (--image-config). */
-	cfg = cs_fy_get(root, "config");
-	if (!cfg && root && fy_node_is_mapping(root) && !cs_fy_get(root, "rootfs"))
+	cfg = get(root, "config", &dup);
+	if (!cfg && root && fy_node_is_mapping(root) && !get(root, "rootfs", &dup))
 		cfg = root;
-	if ((r = config_str(cfg, "User", &c->user, d)) < 0 ||
-	    (r = config_str(cfg, "WorkingDir", &c->workdir, d)) < 0)
+	if ((r = config_str(cfg, "User", &c->user, &dup, d)) < 0 ||
+	    (r = config_str(cfg, "WorkingDir", &c->workdir, &dup, d)) < 0)
 		goto out;
-	if (config_list(cfg, "Entrypoint", &c->entrypoint) < 0 ||
-	    config_list(cfg, "Cmd", &c->cmd) < 0) {
+	if (config_list(cfg, "Entrypoint", &c->entrypoint, &dup) < 0 ||
+	    config_list(cfg, "Cmd", &c->cmd, &dup) < 0) {
 		r = cs_diag_set(d, EINVAL, 0, 0, "config",
 				"Entrypoint and Cmd must be arrays of strings");
 		goto out;
 	}
-	env = cs_fy_get(cfg, "Env");
+	env = get(cfg, "Env", &dup);
 	if (env && fy_node_is_sequence(env))
 		while ((e = fy_node_sequence_iterate(env, &it))) {
 			char *v = str(e);
@@ -308,6 +354,8 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 			}
 			free(v);
 		}
+	if (dup)
+		r = dup_error(dup, "config", d);
 out:
 	fy_document_destroy(fyd);
 	if (r < 0)

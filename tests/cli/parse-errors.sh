@@ -75,6 +75,22 @@ for f in .INF .NAN -.INF; do
   one_line "$f in a list of names" "^capscope lint: float\.yaml:10:[0-9]+: .*add\[0\]: '$f' is a number to Kubernetes" \
     "$CAPSCOPE" lint float.yaml
 done
+# go-yaml v2 reads these as numbers (resolve.go): refused in a list of names
+for f in 1_000 0o17 .5 0b-1 -.Inf 1e3; do
+  pod "capabilities: {add: [$f]}" >num.yaml
+  one_line "$f is a number" "^capscope lint: num\.yaml:10:[0-9]+: .*add\[0\]: '$f' is a number to Kubernetes" \
+    "$CAPSCOPE" lint num.yaml
+done
+# ... and these as strings: an address, a version, a date, a range, a float
+# out of range were refused as "a number to Kubernetes" (fifth pass)
+{
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: 10.0.0.1}\nspec:\n  containers:\n'
+  for n in 1.2.3 2001-12-14 1-2 1e999 -.nan 0x 1:20; do printf '  - {name: %s, image: i, args: [%s]}\n' "$n" "$n"; done
+} >strs.yaml
+"$CAPSCOPE" explain pod --json strs.yaml >strs.json 2>strs.err
+ok $? "strings that look like numbers are read as go-yaml reads them"
+got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["containers"][0]["pod"], *[c["name"] for c in d["containers"]])' strs.json)
+is "$got" "10.0.0.1 1.2.3 2001-12-14 1-2 1e999 -.nan 0x 1:20" "  ... with their text as written"
 pod 'runAsUser: -0' >zero.yaml
 "$CAPSCOPE" explain pod zero.yaml >/dev/null
 ok $? "a plain 0, -0 is still a number"

@@ -117,6 +117,10 @@ run_case() { # uid gid nnp userns entry bnd eff inh prm amb desc
  "mounts":[{"destination":"/proc","type":"proc","source":"proc"}],
  "linux":{"namespaces":[$ns]$maps}}
 JSON
+  # runc decodes with Go's encoding/json, which takes a key in any case
+  [ "${RESPELL:-0}" = 1 ] && sed -i -e 's/"capabilities"/"Capabilities"/' \
+    -e 's/"noNewPrivileges"/"NoNewPrivileges"/' -e 's/"user"/"USER"/' -e 's/"bounding"/"Bounding"/' \
+    -e 's/"permitted"/"PERMITTED"/' -e 's/"ambient"/"Ambient"/' "$b/config.json"
   local id="csm-$$-$i" real want got
   runc --root "$STATE" run --bundle "$b" "$id" >"$b/out" 2>"$b/err" </dev/null
   local rrc=$?
@@ -183,6 +187,13 @@ run_case 1000 1000 0 0 noexec-other "$NBS" '[]' '[]' '[]' '[]' "mode 0700 root-o
 run_case 0 0 0 0 missing "$NBS" '[]' '[]' '[]' '[]' "missing entrypoint: ENOENT"
 run_case 3000000000 1000 0 0 plain "$NBS" '[]' '[]' '[]' '[]' "uid above 2^31-1: runc refuses"
 run_case 1000 1000 0 0 fcaps-sysres '["CAP_NET_BIND_SERVICE","CAP_SYS_RESOURCE"]' '[]' '[]' '[]' '[]' "file caps for a cap the caller's bounding lacks"
+
+# The same with the keys respelt in other cases (fifth pass: they were
+# ignored, so capscope predicted no capabilities, no no_new_privs, uid 0)
+RESPELL=1
+run_case 1000 1000 1 0 plain "$NBS" "$NBS" '[]' "$NBS" "$NBS" "keys respelt: ambient, no_new_privs"
+run_case 1000 1000 0 0 fcaps-ep '["CAP_NET_BIND_SERVICE","CAP_NET_RAW"]' '[]' '[]' '[]' '[]' "keys respelt: file caps +ep"
+RESPELL=0
 
 ENTRIES=(plain plain plain fcaps-ep fcaps-p fcaps-ei fcaps-pi fcaps-empty fcaps-sysres v3-mapped
   v3-unmapped setuid-root setuid-hostroot setuid-fcaps setuid-other setgid-other noexec-other)

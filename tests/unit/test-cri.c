@@ -296,6 +296,93 @@ static void test_crio_dropins(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_non_null(f = fopen(p, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* CRI-O walks crio.conf.d whole (filepath.Walk): every file whatever its
+ * name, dot files, subdirectories where they sort. Only *.conf at the top
+ * was read, so 30-noext below was ignored and CHOWN modelled. */
+static void test_crio_dropin_walk(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "10-a.conf", "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n");
+	snprintf(p, sizeof(p), "%s/20-sub", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "20-sub/z.conf", "[crio.runtime]\ndefault_capabilities = [\"KILL\"]\n");
+	put_file(dir, "30-noext", "[crio.runtime]\ndefault_capabilities = [\"SETUID\"]\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_int_equal(c.n_default_caps, 1);
+	assert_string_equal(c.default_caps[0], "SETUID");
+	assert_false(c.add_inheritable);
+
+	snprintf(p, sizeof(p), "%s/40-dir", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "40-dir/.hidden", "[crio.runtime]\nadd_inheritable_capabilities = true\n");
+	put_file(dir, "40-dir/x.toml", "[crio.runtime]\ndefault_capabilities = [\"NET_RAW\"]\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_string_equal(c.default_caps[0], "NET_RAW");
+	assert_true(c.add_inheritable);
+	assert_non_null(strstr(c.defaults_from, "40-dir/x.toml"));
+
+	/* a file CRI-O cannot read stops it; so here, naming the file */
+	put_file(dir, "50-bad.orig", "[crio.runtime\n");
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.file, "50-bad.orig"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* CRI-O's TOML decoder matches a key to a field without case (and with
+ * Go's EqualFold, where U+017F is an s): these were ignored. */
+static void test_crio_key_case(void **state)
+{
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	const char *t1 = "[CRIO.Runtime]\nDEFAULT_CAPABILITIES = [\"SYS_ADMIN\"]\n"
+			 "Add_Inheritable_Capabilities = true\n";
+	const char *t2 = "[crio.runtime]\n\"default_capabilitie\xc5\xbf\" = [\"NET_RAW\"]\n";
+	const char *t3 = "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n"
+			 "Default_Capabilities = [\"KILL\"]\n";
+	const char *t4 = "crio.runtime.default_capabilities = [\"CHOWN\"]\n"
+			 "[Crio.runtime]\nx = 1\n";
+
+	(void)state;
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_parse(&c, t1, strlen(t1), "t1", &d), 0);
+	assert_int_equal(c.n_default_caps, 1);
+	assert_string_equal(c.default_caps[0], "SYS_ADMIN");
+	assert_true(c.add_inheritable);
+	assert_int_equal(cs_crio_config_parse(&c, t2, strlen(t2), "t2", &d), 0);
+	assert_string_equal(c.default_caps[0], "NET_RAW");
+	/* two spellings of one field: CRI-O takes either (Go map order) */
+	assert_true(cs_crio_config_parse(&c, t3, strlen(t3), "t3", &d) < 0);
+	assert_int_equal(d.line, 3);
+	assert_non_null(strstr(d.message, "Default_Capabilities"));
+	assert_string_equal(c.default_caps[0], "NET_RAW"); /* unchanged */
+	/* two spellings of one table: refused too */
+	assert_true(cs_crio_config_parse(&c, t4, strlen(t4), "t4", &d) < 0);
+	/* a name that is not the field's stays unknown */
+	const char *t5 = "[crio.runtime]\ndefault-capabilities = [\"KILL\"]\n";
+
+	assert_int_equal(cs_crio_config_parse(&c, t5, strlen(t5), "t5", &d), 0);
+	assert_string_equal(c.default_caps[0], "NET_RAW");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +394,8 @@ int main(void)
 	    cmocka_unit_test(test_podman),
 	    cmocka_unit_test(test_target_parse),
 	    cmocka_unit_test(test_crio_dropins),
+	    cmocka_unit_test(test_crio_dropin_walk),
+	    cmocka_unit_test(test_crio_key_case),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,6 +56,49 @@ static void config_basic(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* runc decodes with Go's encoding/json: a key in any case names its field
+ * (these were ignored: no capabilities, no no_new_privs, uid 0); two keys
+ * for one field are refused. */
+static void config_key_case(void **state)
+{
+	struct cs_oci_config c;
+	struct cs_diag d;
+	const char *j = "{\"Root\":{\"PATH\":\"/r\"},\"PROCESS\":{\"Args\":[\"nc\"],"
+			"\"User\":{\"UID\":1000,\"Gid\":1001,\"AdditionalGIDs\":[5]},"
+			"\"NoNewPrivileges\":true,\"Capabilities\":{\"Bounding\":[\"CAP_NET_RAW\"],"
+			"\"PERMITTED\":[\"CAP_NET_RAW\"],\"ambient\\u017f\":null,"
+			"\"\\u212anown\":1}},\"Linux\":{\"Namespaces\":[{\"Type\":\"user\"}],"
+			"\"UIDMappings\":[{\"ContainerID\":0,\"HostID\":100000,\"Size\":1}],"
+			"\"GidMappings\":[{\"containerid\":0,\"hostid\":100000,\"size\":1}]}}";
+
+	(void)state;
+	cs_cap_last_override(40);
+	assert_int_equal(parse(j, &c, &d), 0);
+	assert_string_equal(c.root_path, "/r");
+	assert_int_equal(c.process.uid, 1000);
+	assert_int_equal(c.process.gid, 1001);
+	assert_int_equal(c.process.n_additional_gids, 1);
+	assert_true(c.process.no_new_privileges);
+	assert_int_equal(c.process.caps.set[CS_BND], M(13));
+	assert_int_equal(c.process.caps.set[CS_PRM], M(13));
+	assert_true(c.process.user_namespace);
+	assert_int_equal(c.process.uid_map[0].host_id, 100000);
+	assert_int_equal(c.process.gid_map[0].host_id, 100000);
+	cs_oci_config_free(&c);
+
+	/* two spellings of one field: Go keeps the later, the reader refuses */
+	assert_true(parse("{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"x\"],"
+			  "\"noNewPrivileges\":false,\"NoNewPrivileges\":true}}",
+			  &c, &d) < 0);
+	assert_string_equal(d.field, "noNewPrivileges");
+	assert_non_null(strstr(d.message, "'NoNewPrivileges'"));
+	cs_oci_config_free(&c);
+	assert_true(parse("{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"x\"]},"
+			  "\"Process\":{\"args\":[\"y\"]}}",
+			  &c, &d) < 0);
+	cs_oci_config_free(&c);
+}
+
 static void config_errors(void **state)
 {
 	struct cs_oci_config c;
@@ -242,11 +285,9 @@ static void config_unknown_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),
-	    cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),
-	    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),    cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case), cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),    cmocka_unit_test(resolver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

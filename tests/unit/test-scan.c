@@ -273,6 +273,31 @@ static void test_imgjson(void **state)
 	assert_true(cs_image_config_parse("{\"config\":{\"Cmd\":\"nc\"}}", 23, &c, &d) < 0);
 	assert_true(cs_img_docker_manifest("{}", 2, &m, &d) < 0);
 	assert_true(cs_image_config_parse("[[[[", 4, &c, &d) < 0);
+	/* Docker and containerd decode with Go's encoding/json: a key in any
+	 * case is the field (these were ignored: user unset, so root); two
+	 * spellings of one field (Go keeps the later: "0") are refused. */
+	static const char lc[] = "{\"Config\":{\"user\":\"0\",\"ENTRYPOINT\":[\"/x\"],"
+				 "\"env\":[\"PATH=/p\"]}}";
+	assert_int_equal(cs_image_config_parse(lc, strlen(lc), &c, &d), 0);
+	assert_string_equal(c.user, "0");
+	assert_string_equal(c.entrypoint.v[0], "/x");
+	assert_string_equal(c.path_env, "/p");
+	cs_image_config_free(&c);
+	static const char two[] = "{\"config\":{\"User\":\"1000\",\"user\":\"0\"}}";
+	assert_true(cs_image_config_parse(two, strlen(two), &c, &d) < 0);
+	assert_non_null(strstr(d.message, "'user'"));
+	static const char dm2[] = "[{\"config\":\"c.json\",\"layers\":[\"a.tar\"]}]";
+	assert_int_equal(cs_img_docker_manifest(dm2, strlen(dm2), &m, &d), 0);
+	assert_string_equal(m.layers[0], "a.tar");
+	cs_img_manifest_free(&m);
+	static const char dm3[] = "[{\"Config\":\"c.json\",\"Layers\":[\"a.tar\"],"
+				  "\"LAYERS\":[\"b.tar\"]}]";
+	assert_true(cs_img_docker_manifest(dm3, strlen(dm3), &m, &d) < 0);
+	static const char man2[] = "{\"Config\":{\"Digest\":\"sha256:cc\"},"
+				   "\"Layers\":[{\"DIGEST\":\"sha256:dd\"}]}";
+	assert_int_equal(cs_img_oci_manifest(man2, strlen(man2), &m, &d), 0);
+	assert_string_equal(m.layers[0], "sha256:dd");
+	cs_img_manifest_free(&m);
 	assert_int_equal(cs_img_digest_path("sha256:abc", p, sizeof(p)), 0);
 	assert_string_equal(p, "blobs/sha256/abc");
 	assert_int_equal(cs_img_digest_path("sha256:../../etc/passwd", p, sizeof(p)), -EINVAL);

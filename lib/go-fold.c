@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Go's decoders match a key to a struct field without case: encoding/json
+ * (runc's config.json, Docker's and containerd's image JSON) and
+ * BurntSushi/toml (CRI-O's crio.conf) compare with Unicode simple folding
+ * (strings.EqualFold, encoding/json foldName). Against an ASCII field name
+ * that is ASCII case plus the two other letters in the orbits of s and k:
+ * U+017F LATIN SMALL LETTER LONG S and U+212A KELVIN SIGN.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "internal/util.h"
+
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool cs_go_fold_equal(const char *key, size_t len, const char *name)
+{
+	const unsigned char *k = (const unsigned char *)key, *end = k + len;
+
+	for (; *name; name++) {
+		char c = ascii_lower(*name);
+
+		if (c == 's' && end - k >= 2 && k[0] == 0xC5 && k[1] == 0xBF)
+			k += 2;
+		else if (c == 'k' && end - k >= 3 && k[0] == 0xE2 && k[1] == 0x84 && k[2] == 0xAA)
+			k += 3;
+		else if (k < end && ascii_lower((char)*k) == c)
+			k++;
+		else
+			return false;
+	}
+	return k == end;
+}
