@@ -30,7 +30,7 @@ bool cs_exec_head_unknown(const char *head, size_t n)
 	       !(n >= 2 && head[0] == '#' && head[1] == '!');
 }
 
-int cs_exec_script_interpreter(const char *head, size_t n, char *name)
+int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg)
 {
 	/* The kernel's buffer is zeroed before the read: bytes past the end are NUL. */
 	char buf[CS_EXEC_HEAD_MAX + 1] = {0};
@@ -67,6 +67,14 @@ int cs_exec_script_interpreter(const char *head, size_t n, char *name)
 		;
 	memcpy(name, p, (size_t)(q - p));
 	name[q - p] = '\0';
+	if (arg) {
+		/* The kernel passes what follows the name as one word, blanks inside kept. */
+		for (p = q; *q && p < end && blank(*p); p++)
+			;
+		arg[0] = '\0';
+		if (*q && p < end)
+			strcpy(arg, p);
+	}
 	return 1;
 }
 
@@ -84,7 +92,7 @@ int cs_exec_script_follow(void *root, cs_exec_open_fn open, const char *cwd, str
 		cs_cleanup_free char *joined = NULL;
 		struct cs_exec_file *next;
 		const char *path = name;
-		int rc = cs_exec_script_interpreter(head, n, name);
+		int rc = cs_exec_script_interpreter(head, n, name, NULL);
 
 		if (rc == 0)
 			return 0;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -25,6 +26,8 @@
 #include "capscope/escape.h"
 #include "capscope/launch-dry-run.h"
 #include "capscope/text.h"
+#include "internal/cleanup.h"
+#include "internal/exec-script.h"
 
 #ifdef CS_FAULT_INJECTION
 static int fault(const char *step)
@@ -375,50 +378,118 @@ const char *cs_launch_search_path(void)
 }
 
 /*
- * One candidate of the walk. With --caps: open it once, check the open file
+ * The argv the kernel gives a "#!" script's interpreter (fs/binfmt_script.c):
+ * the interpreter as written, its one argument if any, the script's path as
+ * execve was given it, then the script's own arguments after argv[0].
+ */
+static char **script_argv(const char *name, const char *arg, const char *path, char *const argv[])
+{
+	size_t n = 0, k = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	if (!(v = calloc(n + 3, sizeof(*v))))
+		return NULL;
+	v[k++] = (char *)name;
+	if (*arg)
+		v[k++] = (char *)arg;
+	v[k++] = (char *)path;
+	for (size_t i = n ? 1 : 0; i < n; i++)
+		v[k++] = argv[i];
+	return v;
+}
+
+static int exec_checked(const struct cs_launch *l, const char *path, char *const argv[], int depth,
+			struct cs_diag *d);
+
+/*
+ * fd (checked, opened from path) could not be executed by descriptor: a
+ * "#!" script cannot be (its interpreter would be handed /dev/fd/N, gone
+ * at exec, and $0 would not be its path), and executing it by path again
+ * would let the file be swapped after the check. So its interpreter is
+ * opened, checked and executed in turn, with the argv the kernel builds:
+ * the file that gives the credentials is always a file that was checked,
+ * and the script sees the $0 and arguments it would have seen. What the
+ * kernel would check of the script itself is checked here: execute
+ * permission for the new credentials, a noexec mount, the chain's depth.
+ * Only the task's comm differs (the interpreter's name, not the script's).
+ */
+static int exec_script(const struct cs_launch *l, int fd, const char *path, char *const argv[],
+		       int depth, struct cs_diag *d)
+{
+	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX], self[64];
+	cs_cleanup_free char **v = NULL;
+	cs_cleanup_free char *shown = NULL;
+	struct statvfs vfs;
+	ssize_t n;
+	int rfd, r;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	rfd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	n = rfd < 0 ? -1 : pread(rfd, head, sizeof(head), 0);
+	if (rfd >= 0)
+		close(rfd);
+	if (n < 0) {
+		shown = cs_escape_dup(path);
+		return cs_diag_set(d, EACCES, 0, 0, "execve",
+				   "%s looks like a \"#!\" script that cannot be read to check its "
+				   "interpreter; nothing was run",
+				   shown ? shown : "?");
+	}
+	r = cs_exec_script_interpreter(head, (size_t)n, name, arg);
+	if (r == 0)
+		return -ENOENT; /* not a script: an ELF whose loader is missing */
+	if (r < 0)
+		return r;
+	if (faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
+		return -errno;
+	if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		return -EACCES;
+	/* fs/exec.c exec_binprm: a sixth script in one chain is ELOOP. */
+	if (depth >= CS_EXEC_SCRIPT_DEPTH)
+		return -ELOOP;
+	if (!(v = script_argv(name, arg, path, argv)))
+		return -ENOMEM;
+	return exec_checked(l, name, v, depth + 1, d);
+}
+
+/*
+ * With --caps: open the file once, check the open file
  * (cs_launch_check_gain_fd) and execute that very descriptor, so it cannot
  * be swapped between the check and execve. (The new task's comm is then the
  * file's own name, "dash" for /bin/sh, since Linux 6.14; the descriptor's
- * number before. Without --caps nothing is checked: executed by path.) A "#!" script cannot run
- * from a close-on-exec descriptor (its interpreter would be given /dev/fd/N, which is gone, and $0
- * would not be the script's path): execve says ENOENT, and the script is executed by its path; its
- * interpreter was checked, the script itself is the remaining window. Returns -errno; a refusal has
- * d set.
+ * number before.) A "#!" script goes through exec_script. Returns -errno; a
+ * refusal has d set.
  */
-static int exec_one(const struct cs_launch *l, const char *path, char *const argv[],
-		    struct cs_diag *d)
+static int exec_checked(const struct cs_launch *l, const char *path, char *const argv[], int depth,
+			struct cs_diag *d)
 {
 	extern char **environ;
 	bool first_line_read = true;
-	int fd, rc;
+	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
+	int rc;
 
+	if (fd < 0)
+		return -errno;
+	if ((rc = cs_launch_check_gain_fd(l, fd, path, &first_line_read, d)) < 0)
+		return rc;
+	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+	rc = -errno;
+	if (rc != -ENOENT)
+		return rc;
+	return exec_script(l, fd, path, argv, depth, d);
+}
+
+/* One candidate of the walk; without --caps nothing is checked: executed by path. */
+static int exec_one(const struct cs_launch *l, const char *path, char *const argv[],
+		    struct cs_diag *d)
+{
 	if (!l || !l->plan || !l->plan->set_caps) {
 		execv(path, argv);
 		return -errno;
 	}
-	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
-		return -errno;
-	if ((rc = cs_launch_check_gain_fd(l, fd, path, &first_line_read, d)) < 0) {
-		close(fd);
-		return rc;
-	}
-	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
-	rc = -errno;
-	close(fd);
-	if (rc != -ENOENT)
-		return rc;
-	if (!first_line_read) {
-		char *shown = cs_escape_dup(path);
-
-		rc = cs_diag_set(d, EACCES, 0, 0, "execve",
-				 "%s looks like a \"#!\" script that cannot be read to check its "
-				 "interpreter; nothing was run",
-				 shown ? shown : "?");
-		free(shown);
-		return rc;
-	}
-	execv(path, argv);
-	return -errno;
+	return exec_checked(l, path, argv, 0, d);
 }
 
 /*

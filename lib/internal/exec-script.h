@@ -22,9 +22,11 @@
  * (name gets the interpreter's path as written, NUL-terminated; name must
  * hold CS_EXEC_HEAD_MAX bytes), or -ENOEXEC when it starts with "#!" but
  * names no interpreter the kernel would use (empty, or cut off by the
- * 256-byte limit).
+ * 256-byte limit). arg (NULL, or CS_EXEC_HEAD_MAX bytes) gets the one
+ * optional argument: the rest of the line after the name and its blanks,
+ * trailing blanks dropped ("" when there is none).
  */
-int cs_exec_script_interpreter(const char *head, size_t n, char *name);
+int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg);
 
 /* Neither ELF (the magic) nor "#!": execve has no handler for it (binfmt_misc aside). */
 bool cs_exec_head_unknown(const char *head, size_t n);

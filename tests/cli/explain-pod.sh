@@ -208,6 +208,26 @@ if [ "$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then
     "nonroot-setambient: nc after the helper has the article's Inh 4251b, Prm/Eff/Amb 400"
   is "$(cj '.exec.error' --openshift --rootfs "$T/img/nc-capset" --image-config "$EX/images/nc-capset.json" "$EX/nonroot-capset.yaml")" \
     "EPERM" "restricted-v2: +ep file cap outside an empty bounding set → EPERM"
+  # A "#!" entrypoint: the interpreter's file capabilities count, the script's never.
+  cp -a "$T/img/nc-capset" "$T/img/script"
+  printf '#!/usr/bin/nc -l\n' >"$T/img/script/usr/bin/serve.sh"
+  cp "$T/img/script/usr/bin/serve.sh" "$T/img/script/usr/bin/capped.sh"
+  cp /bin/true "$T/img/script/usr/bin/plain"
+  printf '#!/usr/bin/plain\n' >"$T/img/script/usr/bin/capped.sh"
+  chmod 755 "$T/img/script/usr/bin/serve.sh" "$T/img/script/usr/bin/capped.sh"
+  setcap cap_net_bind_service+ep "$T/img/script/usr/bin/capped.sh"
+  printf '{"config": {"Cmd": ["serve.sh"], "Env": ["PATH=/usr/bin"]}}' >"$T/serve.json"
+  printf '{"config": {"Cmd": ["capped.sh"], "Env": ["PATH=/usr/bin"]}}' >"$T/capped.json"
+  P=(--scc restricted --crio-config "$EX/crio-2020" --rootfs "$T/img/script" --check bind:443 "$EX/nonroot-capset.yaml")
+  is "$(cj '[.exec.path, .exec.interpreter, .process.caps.effective.mask, .checks[0].ok] | join(" ")' --image-config "$T/serve.json" "${P[@]}")" \
+    "/usr/bin/serve.sh /usr/bin/nc 0x0000000000000400 true" "#! entrypoint: the interpreter's file capabilities count"
+  like "$("$CAPSCOPE" explain pod --image-config "$T/serve.json" "${P[@]}")" 'Entrypoint: /usr/bin/serve.sh, a "#!" script run by /usr/bin/nc' \
+    "#! entrypoint: the text names the interpreter"
+  is "$(cj '[.exec.interpreter, .process.caps.effective.mask, .checks[0].ok] | join(" ")' --image-config "$T/capped.json" "${P[@]}")" \
+    "/usr/bin/plain 0x0000000000000000 false" "#! entrypoint with file capabilities of its own: ignored"
+  like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' --image-config "$T/capped.json" "${P[@]}")" \
+    'script, whose own file capabilities and set-uid bit execve ignores: they would have to go on its interpreter /usr/bin/plain' \
+    "#! entrypoint: the file-caps remedy says it would have to be the interpreter"
 else
   skip "article images need root (setcap)"
 fi

@@ -139,6 +139,31 @@ while True:
     done
     kill $swapper; wait $swapper 2>/dev/null
     is "$hits" 0 "$name --caps = while cmd is swapped: never ran with capabilities ($ran of 200 ran)"
+    # The same race through a "#!" script: execveat of a script fails
+    # (ENOENT), and executing it again by its path ran whatever the path
+    # named by then; its interpreter is now executed from a checked
+    # descriptor instead.
+    printf '#!/bin/cat\n' >"$T/sc" && chmod 755 "$T/sc"
+    python3 -c '
+import os, sys
+os.chdir(sys.argv[1]); i = 0
+while True:
+    t = "sc" if i & 1 else "fcat"; i += 1
+    try: os.unlink("n2")
+    except FileNotFoundError: pass
+    os.symlink(t, "n2"); os.rename("n2", "cmd2")' "$T" & swapper=$!
+    hits=0 ran=0
+    for i in $(seq 200); do
+      out=$($bin --user nobody --clear-groups --caps = -- "$T/cmd2" /proc/self/status 2>/dev/null) &&
+        ran=$((ran + 1)) && [ "$(grep CapPrm <<<"$out")" != $'CapPrm:\t0000000000000000' ] &&
+        hits=$((hits + 1))
+    done
+    kill $swapper; wait $swapper 2>/dev/null
+    is "$hits" 0 "$name --caps = while a script is swapped: never ran with capabilities ($ran of 200 ran)"
+    # The interpreter gets the argv the kernel builds: name, its argument, the path, the rest.
+    printf '#!/bin/echo  one  two \n' >"$T/args.sh" && chmod 755 "$T/args.sh"
+    is "$(cd "$T" && $bin --user nobody --clear-groups --caps = -- ./args.sh a 'b c')" \
+      "$(cd "$T" && ./args.sh a 'b c')" "$name a checked script's interpreter gets the kernel's argv"
     # "#!fcap": the kernel opens a relative interpreter from the working
     # directory; the model skipped it and modelled the script: CapPrm 0x2000
     # under --caps =, and --dry-run predicted nothing.

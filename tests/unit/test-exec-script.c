@@ -23,7 +23,7 @@ static void parse(const char *head, size_t n, int want, const char *name)
 {
 	char got[CS_EXEC_HEAD_MAX];
 
-	assert_int_equal(cs_exec_script_interpreter(head, n, got), want);
+	assert_int_equal(cs_exec_script_interpreter(head, n, got, NULL), want);
 	if (want == 1)
 		assert_string_equal(got, name);
 }
@@ -58,8 +58,29 @@ static void first_line(void **state)
 	parse(buf, sizeof(buf), -ENOEXEC, NULL);
 	/* The same name ending at byte 255 (a blank there) is used. */
 	buf[255] = ' ';
-	assert_int_equal(cs_exec_script_interpreter(buf, sizeof(buf), name), 1);
+	assert_int_equal(cs_exec_script_interpreter(buf, sizeof(buf), name, NULL), 1);
 	assert_int_equal(strlen(name), 253);
+	/* The one argument: the rest of the line, inner blanks kept, trailing dropped. */
+	{
+		static const char *const cases[][2] = {
+		    {"#! /bin/sh -e  x \n", "-e  x"},
+		    {"#!/bin/sh\t\n", ""},
+		    {"#!/bin/sh\t-x", "-x"},
+		    {"#!/bin/sh -x\0y\n", "-x"},
+		};
+		char arg[CS_EXEC_HEAD_MAX];
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			size_t len = strlen(cases[i][0]);
+
+			if (i == 3)
+				len = 16;
+			assert_int_equal(cs_exec_script_interpreter(cases[i][0], len, name, arg),
+					 1);
+			assert_string_equal(name, "/bin/sh");
+			assert_string_equal(arg, cases[i][1]);
+		}
+	}
 	/* A long argument after a short name is only cut short. */
 	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "#!/bin/sh ", 10);
