@@ -202,6 +202,8 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 	if (nscope > 1)
 		return cs_usage_err("trace", "-p, --cgroup, --container and --all exclude each "
 					     "other");
+	if (o->events && o->json) /* the events are text lines; JSON has the totals */
+		return cs_usage_err("trace", "--events prints text lines: not with --json");
 	if (o->verify && !o->cmd)
 		return cs_usage_err("trace", "--verify re-runs a command: use it with -- CMD");
 	if (o->duration > 0 && o->cmd)

@@ -56,6 +56,9 @@ done
 [ ! -e "$T/b.html" ]; ok $? "scan --html twice: nothing written"
 usage "trace --duration twice refused" timeout 5 "$CAPSCOPE" trace --duration 1 --duration 2 -p 1
 usage "trace --html twice refused" timeout 5 "$CAPSCOPE" trace --html "$T/c.html" --html "$T/d.html" -- true
+# Sixth pass: --events with --json printed nothing (the JSON report has the
+# totals only): an option that does nothing is refused.
+usage "trace --events --json refused" timeout 5 "$CAPSCOPE" trace --events --json -- true
 err=$("$CAPSCOPE" trace -d 1 --duration 2 -p 1 2>&1 >/dev/null)
 like "$(head -n1 <<<"$err")" "--duration given twice" "trace -d and --duration: named"
 # Sixth pass: the same in explain, lint, policy and serve (explain pod
