@@ -234,8 +234,12 @@ static int run_scope(struct cs_tracer *t, const struct trace_opts *o,
 				   .ctx = ectx};
 	struct cs_diag d = {0};
 
-	if (cs_tracer_watch(t, &w, status, &d) < 0)
+	int rc = cs_tracer_watch(t, &w, status, &d);
+
+	if (rc < 0)
 		return cs_err("trace", "%s", d.message);
+	if (rc == 1) /* a note, not a failure: what was in the cgroup is counted */
+		cs_err("trace", "the cgroup was removed: the trace ended there");
 	return 0;
 }
 
