@@ -154,11 +154,14 @@ int cmd_explain_oci(int argc, char **argv)
 	const char *image = NULL;
 	/* runc started right here inherits our bounding set; as root, predict that. */
 	bool caller_self = geteuid() == 0;
+	unsigned long long seen = 0;
 	int c, rc;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if ((rc = cs_opt_once(CMD, c, longopts, &seen, "")))
+			return rc;
 		switch (c) {
 		case 'j':
 			json = true;

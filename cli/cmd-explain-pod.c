@@ -343,6 +343,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
+	unsigned long long seen = 0;
 	int c, rc;
 
 	a->stop = true;
@@ -353,6 +354,8 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		}
+		if ((rc = cs_opt_once(CMD, c, longopts, &seen, "suMc")))
+			return rc;
 		rc = parse_option(c, s, a);
 		if (rc < 0)
 			return cs_bad_option(CMD, c, optopt, argv, optind);

@@ -108,6 +108,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 	    {"uid-range", 1, 0, 'U'}, {"runtime", 1, 0, 'r'}, {"image", 1, 0, 'M'},
 	    {"rootfs", 1, 0, 'R'}, {"help", 0, 0, 'h'}, {0}};
 	/* clang-format on */
+	unsigned long long seen = 0;
 	int c, rc;
 
 	a->stop = true;
@@ -118,6 +119,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		}
+		if ((rc = cs_opt_once(CMD, c, lo, &seen, "su")))
+			return rc;
 		if ((rc = parse_option(c, a, o, t)) < 0)
 			return cs_bad_option(CMD, c, optopt, argv, optind);
 		if (rc > 0)

@@ -111,6 +111,7 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	unsigned long long seen = 0;
 	int c, k = -1;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -130,6 +131,10 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		int once = cs_opt_once("policy", c, longopts, &seen, "");
+
+		if (once)
+			return once;
 		switch (c) {
 		case 'p':
 			o->profile = optarg;

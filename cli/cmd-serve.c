@@ -127,18 +127,23 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"scc", required_argument, NULL, 's'},
 	    {"openshift", no_argument, NULL, 'O'},
+	    {"use", required_argument, NULL, 'u'},
 	    {"uid-range", required_argument, NULL, 'U'},
+	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"runtime", required_argument, NULL, 'r'},
 	    {"crio-config", required_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
+	unsigned long long seen = 0;
 	uint64_t v;
 	int c, r;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if ((r = cs_opt_once(CMD, c, longopts, &seen, "lbsu")))
+			return r;
 		switch (c) {
 		case 'l':
 			if (sv->n_l == SERVE_MAX_LISTEN)

@@ -202,6 +202,8 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 	if (nscope > 1)
 		return cs_usage_err("trace", "-p, --cgroup, --container and --all exclude each "
 					     "other");
+	if (o->events && o->json) /* the events are text lines; JSON has the totals */
+		return cs_usage_err("trace", "--events prints text lines: not with --json");
 	if (o->verify && !o->cmd)
 		return cs_usage_err("trace", "--verify re-runs a command: use it with -- CMD");
 	if (o->duration > 0 && o->cmd)
@@ -232,8 +234,12 @@ static int run_scope(struct cs_tracer *t, const struct trace_opts *o,
 				   .ctx = ectx};
 	struct cs_diag d = {0};
 
-	if (cs_tracer_watch(t, &w, status, &d) < 0)
+	int rc = cs_tracer_watch(t, &w, status, &d);
+
+	if (rc < 0)
 		return cs_err("trace", "%s", d.message);
+	if (rc == 1) /* a note, not a failure: what was in the cgroup is counted */
+		cs_err("trace", "the cgroup was removed: the trace ended there");
 	return 0;
 }
 

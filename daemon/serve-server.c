@@ -112,21 +112,41 @@ static void retire(struct MHD_Daemon *d)
 		close(fd);
 }
 
-int serve_read_tls(struct serve_server *sv, char **cert, char **key)
+static int read_tls_file(const char *opt, const char *path, char **out)
 {
 	size_t len;
-	int r;
+	int r = cs_read_regular_file(path, 1u << 20, out, &len);
 
+	if (r == -EINVAL)
+		return cs_err(CMD, "%s %s: not a regular file (it is read again on SIGHUP)", opt,
+			      path);
+	if (r < 0)
+		return cs_err(CMD, "%s %s: %s", opt, path, strerror(-r));
+	return 0;
+}
+
+/* Both files, read whole; a key with a passphrase is named as such (the TLS
+ * library only says the pair does not load, which reads as a mismatch). */
+int serve_read_tls(struct serve_server *sv, char **cert, char **key)
+{
 	*cert = *key = NULL;
 	if (!sv->cert_path)
 		return 0;
-	if ((r = cs_read_file(sv->cert_path, 1u << 20, cert, &len)) < 0)
-		return cs_err(CMD, "--tls-cert %s: %s", sv->cert_path, strerror(-r));
-	if ((r = cs_read_file(sv->key_path, 1u << 20, key, &len)) < 0) {
-		free(*cert);
-		return cs_err(CMD, "--tls-key %s: %s", sv->key_path, strerror(-r));
-	}
-	return 0;
+	if (read_tls_file("--tls-cert", sv->cert_path, cert))
+		return CS_EXIT_ERROR;
+	if (read_tls_file("--tls-key", sv->key_path, key) == 0 &&
+	    !strstr(*key, "-----BEGIN ENCRYPTED PRIVATE KEY-----") &&
+	    !strstr(*key, "Proc-Type: 4,ENCRYPTED"))
+		return 0;
+	if (*key)
+		cs_err(CMD,
+		       "--tls-key %s: the key is encrypted (it has a passphrase): serve needs "
+		       "it unencrypted",
+		       sv->key_path);
+	free(*cert);
+	free(*key);
+	*cert = *key = NULL;
+	return CS_EXIT_ERROR;
 }
 
 static unsigned connections(struct MHD_Daemon *d)

@@ -27,15 +27,23 @@ const char *cs_seccomp_name(int mode)
 	}
 }
 
-static int read_whole(const char *path, size_t max, bool short_read_is_eof, char **out,
-		      size_t *outlen)
+static int read_whole(const char *path, size_t max, bool short_read_is_eof, bool regular,
+		      char **out, size_t *outlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a fifo opens at once (to be refused); a regular file ignores it */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular ? O_NONBLOCK : 0));
 	size_t cap = 4096, n = 0;
+	struct stat sb;
 	char *buf;
 
 	if (fd < 0)
 		return -errno;
+	if (regular && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
+		int e = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+
+		close(fd);
+		return -e;
+	}
 	buf = malloc(cap + 1);
 	if (!buf) {
 		close(fd);
@@ -92,12 +100,17 @@ static int read_whole(const char *path, size_t max, bool short_read_is_eof, char
 
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen)
 {
-	return read_whole(path, max, false, out, outlen);
+	return read_whole(path, max, false, false, out, outlen);
+}
+
+int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	return read_whole(path, max, false, true, out, outlen);
 }
 
 int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen)
 {
-	return read_whole(path, max, true, out, outlen);
+	return read_whole(path, max, true, false, out, outlen);
 }
 
 /* Unsigned decimal in [s, e); rejects empty, junk and overflow past max. */

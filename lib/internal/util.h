@@ -15,6 +15,11 @@
  * buffer. 0 or -errno (-EFBIG past max). */
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
 
+/* The same for a file that must be a regular one (-EISDIR, or -EINVAL for a
+ * fifo, socket or device): opening a fifo would wait for a writer, for ever,
+ * and one that is read again (serve's certificate on SIGHUP) is a file. */
+int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outlen);
+
 /*
  * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), 0 when invalid; left > 0 bytes are

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -123,22 +124,50 @@ static int watch_command(struct cs_tracer *t, const struct cs_trace_watch *w, in
 	}
 }
 
+/* The traced cgroup's directory, to notice its removal (cg->path NULL: none). */
+static void watched_cgroup(const struct cs_trace_target *tg, struct cs_cgroup_target *cg)
+{
+	char *cpath = NULL;
+
+	if (tg->container && cs_container_cgroup(tg->container, &cpath) < 0)
+		return;
+	if ((tg->cgroup || cpath) && cs_cgroup_resolve(cpath ? cpath : tg->cgroup, cg) < 0)
+		cs_cgroup_target_free(cg);
+	free(cpath);
+}
+
+/* Removed (a cgroup is removed only once empty), or another made at its path. */
+static bool cgroup_gone(const struct cs_cgroup_target *cg)
+{
+	struct stat sb;
+
+	return cg->path && (stat(cg->path, &sb) < 0 ? errno == ENOENT : sb.st_ino != cg->id);
+}
+
 int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *status,
 		    struct cs_diag *d)
 {
 	const struct cs_trace_target *tg = w->target;
+	struct cs_cgroup_target cg = {0};
 	double t0 = now_s();
+	int rc = 0;
 
 	if (tg->cmd)
 		return watch_command(t, w, status, d);
 	if (tg->pid)
 		cs_tracer_track_tree(t, tg->pid);
+	watched_cgroup(tg, &cg);
 	while (!(w->signal && *w->signal)) {
 		if (w->duration > 0 && now_s() - t0 >= w->duration)
 			break;
 		if (tg->pid && kill(tg->pid, 0) < 0 && errno == ESRCH)
 			break;
+		if (cgroup_gone(&cg)) {
+			rc = 1;
+			break;
+		}
 		cs_tracer_poll(t, 100, w->on_event, w->ctx);
 	}
-	return 0;
+	cs_cgroup_target_free(&cg);
+	return rc;
 }

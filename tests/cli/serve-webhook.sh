@@ -154,8 +154,19 @@ kill -HUP "$W_PID"
 for _ in $(seq 50); do grep -q 'keeping the old one' "$T/W.log" && break; sleep 0.1; done
 like "$(cn)" 'CN ?= ?localhost-renewed$' "a broken key on SIGHUP: the running certificate stays"
 is "$(post "$D/review-root-netbind.json" | tail -n1)" 200 "…and the webhook still answers"
-
-serve_stop W
+# Sixth pass: a fifo in the certificate's place blocked the SIGHUP reload in
+# open() for ever, and with it the loop that takes SIGTERM.
+mv "$T/tls.crt" "$T/tls.crt.real" && mkfifo "$T/tls.crt"
+kill -HUP "$W_PID"
+for _ in $(seq 50); do grep -q 'tls.crt: not a regular file' "$T/W.log" && break; sleep 0.1; done
+like "$(cat "$T/W.log")" 'tls.crt: not a regular file' "a fifo as the certificate on SIGHUP: refused"
+like "$(cn)" 'CN ?= ?localhost-renewed$' "…the running certificate stays"
+rm -f "$T/tls.crt" && mv "$T/tls.crt.real" "$T/tls.crt"
+kill -TERM "$W_PID"
+for _ in $(seq 50); do kill -0 "$W_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$W_PID" 2>/dev/null && { kill -KILL "$W_PID"; ok 1 "SIGTERM after that: still running after 5 s"; } ||
+  ok 0 "SIGTERM after that: stops"
+wait "$W_PID"
 is "$?" 0 "SIGTERM: exit status 0"
 
 # enforce: denied, status.message carrying the same reasons.
@@ -240,4 +251,17 @@ serve_stop O
 is "$?" 2 "a bad --webhook: usage error, exit 2"
 "$CAPSCOPE" serve --tls-cert "$T/srv.crt" >/dev/null 2>&1
 is "$?" 2 "--tls-cert without --tls-key: exit 2"
+# Sixth pass: a fifo as the certificate or key waited at start for ever, with
+# no word; a key with a passphrase was "a matching PEM pair?".
+mkfifo "$T/fifo"
+for a in "--tls-cert $T/fifo --tls-key $T/srv.key" "--tls-cert $T/srv.crt --tls-key $T/fifo"; do
+  timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory $a >/dev/null 2>"$T/f.err"
+  is "$?" 2 "serve ${a%% *} a fifo: exit 2 at once"
+  like "$(head -n1 "$T/f.err")" "fifo: not a regular file" "…saying it is not a regular file"
+done
+certtool --load-privkey "$T/srv.key" --to-p8 --password x --outfile "$T/enc.key" >/dev/null 2>&1
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/srv.crt" \
+  --tls-key "$T/enc.key" >/dev/null 2>"$T/f.err"
+is "$?" 2 "a key with a passphrase: exit 2"
+like "$(head -n1 "$T/f.err")" "enc.key: the key is encrypted \(it has a passphrase\)" "…said so"
 done_testing

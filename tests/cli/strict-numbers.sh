@@ -56,8 +56,47 @@ done
 [ ! -e "$T/b.html" ]; ok $? "scan --html twice: nothing written"
 usage "trace --duration twice refused" timeout 5 "$CAPSCOPE" trace --duration 1 --duration 2 -p 1
 usage "trace --html twice refused" timeout 5 "$CAPSCOPE" trace --html "$T/c.html" --html "$T/d.html" -- true
+# Sixth pass: --events with --json printed nothing (the JSON report has the
+# totals only): an option that does nothing is refused.
+usage "trace --events --json refused" timeout 5 "$CAPSCOPE" trace --events --json -- true
 err=$("$CAPSCOPE" trace -d 1 --duration 2 -p 1 2>&1 >/dev/null)
 like "$(head -n1 <<<"$err")" "--duration given twice" "trace -d and --duration: named"
+# Sixth pass: the same in explain, lint, policy and serve (explain pod
+# --runtime crio --runtime containerd modelled containerd alone, policy
+# check --caps A --caps B allowed B alone, serve --tls-cert twice served the
+# second); repeatable options (--scc, --use, --image REF=, --check, --listen,
+# --bundle-root) still are.
+for o in "--runtime containerd --runtime crio" "--uid-range 1/10 --uid-range 2/10" \
+         "--caller self --caller root" "--html $T/e.html --html $T/f.html" "--rootfs / --rootfs /tmp"; do
+  usage "explain pod $o refused" "$CAPSCOPE" explain pod $o "$POD"
+done
+[ ! -e "$T/f.html" ]; ok $? "explain pod --html twice: nothing written"
+"$CAPSCOPE" explain pod --check bind:80 --check bind:81 --scc restricted-v2 --scc anyuid "$POD" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "explain pod --check and --scc twice accepted (repeatable)"
+err=$("$CAPSCOPE" explain oci --caller self --caller root "$CAPSCOPE_TOP/examples/oci/article-ambient" 2>&1)
+like "$(head -n1 <<<"$err")" "--caller given twice" "explain oci --caller twice refused"
+for o in "--fail-on note --fail-on none" "--psa-level restricted --psa-level privileged" \
+         "--runtime containerd --runtime crio" "--config a --config b"; do
+  usage "lint $o refused" "$CAPSCOPE" lint $o "$POD"
+done
+"$CAPSCOPE" lint --scc restricted-v2 --scc anyuid "$POD" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "lint --scc twice accepted (repeatable)"
+usage "policy check --caps twice refused" "$CAPSCOPE" policy check --caps NET_RAW --caps NET_BIND_SERVICE "$POD"
+usage "policy vap --name twice refused" "$CAPSCOPE" policy vap --name a --name b --caps NET_RAW
+"$CAPSCOPE" policy check --caps NET_RAW,NET_BIND_SERVICE "$POD" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "policy check --caps A,B accepted"
+S=(serve --no-inventory --listen 127.0.0.1:0)
+for o in "--webhook off --webhook warn" "--tls-cert a --tls-cert b --tls-key k" "--threads 1 --threads 2" \
+         "--runtime crio --runtime containerd" "--request-timeout 1 --request-timeout 2"; do
+  usage "serve $o refused" timeout 5 "$CAPSCOPE" "${S[@]}" $o
+done
+err=$(timeout 5 "$CAPSCOPE" "${S[@]}" --webhook off --webhook warn 2>&1 >/dev/null)
+like "$(head -n1 <<<"$err")" "--webhook given twice" "serve --webhook twice: named"
+# serve --help lists --use and --runtime-caps, which it refused as unknown.
+for o in "--use anyuid" "--runtime-caps self"; do
+  err=$(timeout 5 "$CAPSCOPE" "${S[@]}" $o --max-body x 2>&1 >/dev/null)
+  like "$(head -n1 <<<"$err")" "--max-body wants a number" "serve $o: a known option"
+done
 # Fifth pass: 0 is a number, only out of range ("'0' is not a number").
 err=$("$CAPSCOPE" scan --max-ratio 0 "$CAPSCOPE_TOP/examples" 2>&1 >/dev/null)
 like "$(head -n1 <<<"$err")" "'0' is not 1-4294967295" "scan --max-ratio 0: says the range"
