@@ -382,14 +382,14 @@ const char *cs_launch_search_path(void)
  * number before. Without --caps nothing is checked: executed by path.) A "#!" script cannot run
  * from a close-on-exec descriptor (its interpreter would be given /dev/fd/N, which is gone, and $0
  * would not be the script's path): execve says ENOENT, and the script is executed by its path; its
- * interpreter was checked, the script itself is the remaining window. Returns -errno; a refusal has
- * d set.
+ * interpreter was checked, the script itself is the remaining window (whatever is at the path at
+ * that moment runs). Any other file's ENOENT is final. Returns -errno; a refusal has d set.
  */
 static int exec_one(const struct cs_launch *l, const char *path, char *const argv[],
 		    struct cs_diag *d)
 {
 	extern char **environ;
-	bool first_line_read = true;
+	enum cs_exec_head head = CS_EXEC_HEAD_UNREAD;
 	int fd, rc;
 
 	if (!l || !l->plan || !l->plan->set_caps) {
@@ -398,16 +398,21 @@ static int exec_one(const struct cs_launch *l, const char *path, char *const arg
 	}
 	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return -errno;
-	if ((rc = cs_launch_check_gain_fd(l, fd, path, &first_line_read, d)) < 0) {
+	if ((rc = cs_launch_check_gain_fd(l, fd, path, &head, d)) < 0) {
 		close(fd);
 		return rc;
 	}
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	rc = -errno;
 	close(fd);
-	if (rc != -ENOENT)
+	/*
+	 * Only a script needs its path: for any other file ENOENT is the real
+	 * answer (an ELF whose PT_INTERP is missing), and executing the path
+	 * would run whatever is there now, unchecked.
+	 */
+	if (rc != -ENOENT || head == CS_EXEC_HEAD_OTHER)
 		return rc;
-	if (!first_line_read) {
+	if (head == CS_EXEC_HEAD_UNREAD) {
 		char *shown = cs_escape_dup(path);
 
 		rc = cs_diag_set(d, EACCES, 0, 0, "execve",
