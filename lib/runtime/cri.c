@@ -39,12 +39,25 @@ static int oci_cap(const char *s, bool fold)
 	return -1;
 }
 
+/*
+ * prefix + Go's strings.ToUpper(s), which all three runtimes apply to a
+ * capability name: besides ASCII, U+0131 (dotless i) becomes I and U+017F
+ * (long s) becomes S, so "\u017fys_admin" is CAP_SYS_ADMIN to them.
+ */
 static void upper_into(char *dst, size_t len, const char *prefix, const char *s)
 {
 	size_t n = (size_t)snprintf(dst, len, "%s", prefix);
 
-	for (; *s && n + 1 < len; s++)
+	for (; *s && n + 1 < len; s++) {
+		unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
+
+		if ((c0 == 0xC4 && c1 == 0xB1) || (c0 == 0xC5 && c1 == 0xBF)) {
+			dst[n++] = c0 == 0xC4 ? 'I' : 'S';
+			s++;
+			continue;
+		}
 		dst[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+	}
 	dst[n < len ? n : len - 1] = '\0';
 }
 
@@ -171,7 +184,7 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 		if (!strcasecmp(list[i], "ALL"))
 			continue;
 		if (!strncasecmp(list[i], "cap_", 4))
-			snprintf(pref, sizeof(pref), "%s", list[i]);
+			upper_into(pref, sizeof(pref), "", list[i]);
 		else
 			upper_into(pref, sizeof(pref), "CAP_", list[i]);
 		if ((c = oci_cap(pref, true)) < 0)
@@ -196,7 +209,7 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 		if (!strcasecmp(r->drop[i], "ALL"))
 			continue;
 		if (!strncasecmp(r->drop[i], "cap_", 4))
-			snprintf(pref, sizeof(pref), "%s", r->drop[i]);
+			upper_into(pref, sizeof(pref), "", r->drop[i]);
 		else
 			upper_into(pref, sizeof(pref), "CAP_", r->drop[i]);
 		if ((c = oci_cap(pref, true)) < 0) {
