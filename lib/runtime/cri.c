@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "capscope/text.h"
+#include "internal/util.h"
 
 /* Exact OCI spelling "CAP_NAME" → number among the kernel's capabilities, or -1. */
 static int oci_cap(const char *s, bool fold)
@@ -39,27 +40,8 @@ static int oci_cap(const char *s, bool fold)
 	return -1;
 }
 
-/*
- * prefix + Go's strings.ToUpper(s), which all three runtimes apply to a
- * capability name: besides ASCII, U+0131 (dotless i) becomes I and U+017F
- * (long s) becomes S, so "\u017fys_admin" is CAP_SYS_ADMIN to them.
- */
-static void upper_into(char *dst, size_t len, const char *prefix, const char *s)
-{
-	size_t n = (size_t)snprintf(dst, len, "%s", prefix);
-
-	for (; *s && n + 1 < len; s++) {
-		unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
-
-		if ((c0 == 0xC4 && c1 == 0xB1) || (c0 == 0xC5 && c1 == 0xBF)) {
-			dst[n++] = c0 == 0xC4 ? 'I' : 'S';
-			s++;
-			continue;
-		}
-		dst[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
-	}
-	dst[n < len ? n : len - 1] = '\0';
-}
+/* All three runtimes upper-case a capability name with Go's strings.ToUpper. */
+#define upper_into cs_go_upper
 
 static bool in_fold(const char *const *v, size_t n, const char *s)
 {
