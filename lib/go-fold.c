@@ -9,6 +9,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "internal/util.h"
 
@@ -34,4 +35,21 @@ bool cs_go_fold_equal(const char *key, size_t len, const char *name)
 			return false;
 	}
 	return k == end;
+}
+
+void cs_go_upper(char *dst, size_t len, const char *prefix, const char *s)
+{
+	size_t n = (size_t)snprintf(dst, len, "%s", prefix);
+
+	for (; *s && n + 1 < len; s++) {
+		unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
+
+		if ((c0 == 0xC4 && c1 == 0xB1) || (c0 == 0xC5 && c1 == 0xBF)) {
+			dst[n++] = c0 == 0xC4 ? 'I' : 'S';
+			s++;
+			continue;
+		}
+		dst[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+	}
+	dst[n < len ? n : len - 1] = '\0';
 }

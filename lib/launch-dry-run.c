@@ -86,21 +86,24 @@ int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char 
 }
 
 int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
-			    bool *first_line_read, struct cs_diag *d)
+			    enum cs_exec_head *head, struct cs_diag *d)
 {
+	bool first_line_read = false;
 	cs_cleanup_free char *shown = cs_escape_dup(path);
 	struct cs_launch_dry_run r = {0};
 	struct cs_steps st;
 	char cwd[PATH_MAX];
 	int rc;
 
-	*first_line_read = false;
+	*head = CS_EXEC_HEAD_UNREAD;
 	if (!shown)
 		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
 	r.post = l->predicted;
 	/* A relative "#!" interpreter is opened from the working directory. */
 	rc = cs_exec_file_from_fd(fd, path, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &r.file,
-				  first_line_read);
+				  &first_line_read);
+	if (first_line_read)
+		*head = r.file.interp ? CS_EXEC_HEAD_SCRIPT : CS_EXEC_HEAD_OTHER;
 	if (rc < 0) {
 		cs_launch_dry_run_clear(&r);
 		return cs_diag_set(

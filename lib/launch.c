@@ -466,17 +466,18 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 			struct cs_diag *d)
 {
 	extern char **environ;
-	bool first_line_read = true;
+	enum cs_exec_head head = CS_EXEC_HEAD_UNREAD;
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
 	int rc;
 
 	if (fd < 0)
 		return -errno;
-	if ((rc = cs_launch_check_gain_fd(l, fd, path, &first_line_read, d)) < 0)
+	if ((rc = cs_launch_check_gain_fd(l, fd, path, &head, d)) < 0)
 		return rc;
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	rc = -errno;
-	if (rc != -ENOENT)
+	/* For any file but a script, ENOENT is the answer (an ELF whose PT_INTERP is missing). */
+	if (rc != -ENOENT || head == CS_EXEC_HEAD_OTHER)
 		return rc;
 	return exec_script(l, fd, path, argv, depth, d);
 }

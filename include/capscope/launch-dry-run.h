@@ -32,16 +32,22 @@ CS_EXPORT void cs_launch_dry_run_clear(struct cs_launch_dry_run *r);
  */
 CS_EXPORT int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,
 				   struct cs_diag *d);
+/* What the first bytes of the file about to be executed turned out to be. */
+enum cs_exec_head {
+	CS_EXEC_HEAD_UNREAD, /* executable but not readable: not known */
+	CS_EXEC_HEAD_OTHER,  /* read, not a "#!" script (ELF, or ENOEXEC) */
+	CS_EXEC_HEAD_SCRIPT, /* a "#!" script, its interpreter followed */
+};
 /*
  * The same check for the file the run is about to execute, open as fd
  * (O_PATH is enough) and shown as path, with the credentials already set:
- * the descriptor checked is the one executed. *first_line_read says whether
- * its "#!" line could be read (a file we may execute but not read is
- * modelled as itself). A file whose security.capability cannot be read is
- * refused. 0, or -errno with d set.
+ * the descriptor checked is the one executed. *head says whether its first
+ * bytes could be read and were a "#!" line (a file we may execute but not
+ * read is modelled as itself). A file whose security.capability cannot be
+ * read is refused. 0, or -errno with d set.
  */
 CS_EXPORT int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
-				      bool *first_line_read, struct cs_diag *d);
+				      enum cs_exec_head *head, struct cs_diag *d);
 /* {"exec", "before_exec", "process" (null when execve fails), "steps"} */
 CS_EXPORT void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 				      const struct cs_launch_dry_run *r, const struct cs_steps *st);

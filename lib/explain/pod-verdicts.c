@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "capscope/userns.h"
+#include "internal/util.h"
 #include "pod-internal.h"
 #include "strf.h"
 
@@ -103,6 +104,7 @@ static int userns_note(struct cs_cap_verdict *v)
 static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdict *v)
 {
 	const struct cs_pod_ctr_result *r = w->r;
+	char up[64];
 
 	if (!(v->name = strdup(nm)))
 		return -ENOMEM;
@@ -112,7 +114,9 @@ static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdi
 		return set(v, CS_WHY_ALL, cs_strf("ALL: see the sets"),
 			   cs_strf("ALL: see the sets in the table"));
 	}
-	v->cap = cs_cap_from_name(nm, strlen(nm));
+	/* The runtime upper-cases the name as Go does ("\u017fys_admin" is SYS_ADMIN). */
+	cs_go_upper(up, sizeof(up), "", nm);
+	v->cap = cs_cap_from_name(up, strlen(up));
 	if (!r->admitted)
 		return set(v, CS_WHY_NOT_ADMITTED, cs_strf("the pod is not admitted"),
 			   cs_strf("not effective: the pod is not admitted"));

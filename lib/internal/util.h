@@ -37,6 +37,13 @@ bool cs_cp_hidden_control(uint32_t cp);
  */
 bool cs_go_fold_equal(const char *key, size_t len, const char *name);
 
+/*
+ * prefix + Go's strings.ToUpper(s) into dst (cut to len): what container
+ * runtimes do to a capability name. Besides ASCII, U+0131 (dotless i)
+ * becomes I and U+017F (long s) becomes S (lib/go-fold.c).
+ */
+void cs_go_upper(char *dst, size_t len, const char *prefix, const char *s);
+
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);
 

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "capscope/text.h"
+#include "internal/util.h"
 
 /* Exact OCI spelling "CAP_NAME" → number among the kernel's capabilities, or -1. */
 static int oci_cap(const char *s, bool fold)
@@ -39,14 +40,8 @@ static int oci_cap(const char *s, bool fold)
 	return -1;
 }
 
-static void upper_into(char *dst, size_t len, const char *prefix, const char *s)
-{
-	size_t n = (size_t)snprintf(dst, len, "%s", prefix);
-
-	for (; *s && n + 1 < len; s++)
-		dst[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
-	dst[n < len ? n : len - 1] = '\0';
-}
+/* All three runtimes upper-case a capability name with Go's strings.ToUpper. */
+#define upper_into cs_go_upper
 
 static bool in_fold(const char *const *v, size_t n, const char *s)
 {
@@ -171,7 +166,7 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 		if (!strcasecmp(list[i], "ALL"))
 			continue;
 		if (!strncasecmp(list[i], "cap_", 4))
-			snprintf(pref, sizeof(pref), "%s", list[i]);
+			upper_into(pref, sizeof(pref), "", list[i]);
 		else
 			upper_into(pref, sizeof(pref), "CAP_", list[i]);
 		if ((c = oci_cap(pref, true)) < 0)
@@ -196,7 +191,7 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 		if (!strcasecmp(r->drop[i], "ALL"))
 			continue;
 		if (!strncasecmp(r->drop[i], "cap_", 4))
-			snprintf(pref, sizeof(pref), "%s", r->drop[i]);
+			upper_into(pref, sizeof(pref), "", r->drop[i]);
 		else
 			upper_into(pref, sizeof(pref), "CAP_", r->drop[i]);
 		if ((c = oci_cap(pref, true)) < 0) {

@@ -223,4 +223,11 @@ is "$(jq -r '[.summary.objects, ([.findings[] | select(.rule == "dangerous-cap")
 printf 'kind: Pod\nmetadata: {name: "x\\e[31mred"}\nspec: {containers: [{name: c, securityContext: {privileged: true}}]}\n' >"$T/esc.yaml"
 out=$("$CAPSCOPE" lint "$T/esc.yaml")
 like "$out" 'Pod/x\\x1b\[31mred:c' "text output escapes names"
+
+# Runtimes upper-case a capability name with Go's strings.ToUpper: "\u017fys_admin"
+# (long s) is CAP_SYS_ADMIN to them; lint said "not a capability name".
+printf 'kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, securityContext: {runAsUser: 0, capabilities: {add: ["\xc5\xbfys_admin"]}}}]}\n' >"$T/longs.yaml"
+out=$("$CAPSCOPE" lint --json "$T/longs.yaml")
+is "$(jq -r '[.findings[].rule] | sort | join(" ")' <<<"$out")" "dangerous-cap missing-drop-all" \
+  "a long-s capability name is read as the runtimes read it (SYS_ADMIN, no cap-not-effective)"
 done_testing

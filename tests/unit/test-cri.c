@@ -95,6 +95,35 @@ static void test_containerd(void **state)
 	cs_cap_last_override(-1);
 }
 
+/*
+ * All three runtimes upper-case a capability name with Go's strings.ToUpper,
+ * which turns U+017F (long s) into S and U+0131 (dotless i) into I: the
+ * container gets CAP_SYS_ADMIN for "\u017fys_admin", CAP_IPC_LOCK for
+ * "\u0131pc_lock" (the model called them unknown and skipped them).
+ */
+static void test_go_toupper(void **state)
+{
+	struct cs_oci_process o;
+	struct cs_diag d;
+	const char *all[] = {"ALL"}, *sa[] = {"\xc5\xbfys_admin"}, *il[] = {"\xc4\xb1pc_lock"},
+		   *csa[] = {"cap_\xc5\xbfys_admin"};
+	struct cs_crio_config c = {0};
+	(void)state;
+	cs_cap_last_override(40);
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, sa, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], CS_BIT(21));
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, il, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], CS_BIT(14));
+	assert_int_equal(merge(CS_CRI_DOCKER, NULL, sa, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], CS_BIT(21));
+	assert_int_equal(merge(CS_CRI_CRIO, &c, csa, 1, all, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND], CS_BIT(21));
+	/* and a drop of "\u017fys_admin" drops it */
+	assert_int_equal(merge(CS_CRI_CONTAINERD, NULL, all, 1, sa, 1, false, &o, &d), 0);
+	assert_int_equal(o.caps.set[CS_BND] & CS_BIT(21), 0);
+	cs_cap_last_override(-1);
+}
+
 static void test_docker(void **state)
 {
 	struct cs_oci_process o;
@@ -389,6 +418,7 @@ int main(void)
 	    cmocka_unit_test(test_crio),
 	    cmocka_unit_test(test_containerd),
 	    cmocka_unit_test(test_docker),
+	    cmocka_unit_test(test_go_toupper),
 	    cmocka_unit_test(test_docker_releases),
 	    cmocka_unit_test(test_containerd_privileged),
 	    cmocka_unit_test(test_podman),
