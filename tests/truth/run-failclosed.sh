@@ -10,6 +10,26 @@ need_root
 command -v capsh >/dev/null || skip_all "capsh (libcap2-bin) is not installed"
 B=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}
 tap_tmpdir
+# $T/cmd flipped between $T/$1 and $T/fcat (cap_net_raw=ep) as fast as
+# possible while `$bin --user nobody --caps =` runs it 200 times: it must
+# never run with a capability ($bin from the caller's loop).
+swap_race() {
+  python3 -c '
+import os, sys
+os.chdir(sys.argv[1]); i = 0
+while True:
+    t = sys.argv[2] if i & 1 else "fcat"; i += 1
+    try: os.unlink("n")
+    except FileNotFoundError: pass
+    os.symlink(t, "n"); os.rename("n", "cmd")' "$T" "$1" & local swapper=$! hits=0 ran=0 out
+  for _ in $(seq 200); do
+    out=$($bin --user nobody --clear-groups --caps = -- "$T/cmd" /proc/self/status 2>/dev/null) &&
+      ran=$((ran + 1)) && [ "$(grep CapPrm <<<"$out")" != $'CapPrm:\t0000000000000000' ] &&
+      hits=$((hits + 1))
+  done
+  kill $swapper; wait $swapper 2>/dev/null
+  is "$hits" 0 "$2: never ran with capabilities ($ran of 200 ran)"
+}
 chmod 755 "$T"
 
 bins=("$CAPSCOPE run")
@@ -123,43 +143,13 @@ for bin in "${bins[@]}"; do
     # descriptor): cmd swapped between a plain cat and a file-capability
     # copy as fast as possible; before, about 1 run in 30 got cap_net_raw.
     cp /bin/cat "$T/plain" && cp /bin/cat "$T/fcat" && setcap cap_net_raw=ep "$T/fcat"
-    python3 -c '
-import os, sys
-os.chdir(sys.argv[1]); i = 0
-while True:
-    t = "plain" if i & 1 else "fcat"; i += 1
-    try: os.unlink("n")
-    except FileNotFoundError: pass
-    os.symlink(t, "n"); os.rename("n", "cmd")' "$T" & swapper=$!
-    hits=0 ran=0
-    for i in $(seq 200); do
-      out=$($bin --user nobody --clear-groups --caps = -- "$T/cmd" /proc/self/status 2>/dev/null) &&
-        ran=$((ran + 1)) && [ "$(grep CapPrm <<<"$out")" != $'CapPrm:\t0000000000000000' ] &&
-        hits=$((hits + 1))
-    done
-    kill $swapper; wait $swapper 2>/dev/null
-    is "$hits" 0 "$name --caps = while cmd is swapped: never ran with capabilities ($ran of 200 ran)"
+    swap_race plain "$name --caps = while cmd is swapped"
     # The same race through a "#!" script: execveat of a script fails
     # (ENOENT), and executing it again by its path ran whatever the path
     # named by then; its interpreter is now executed from a checked
     # descriptor instead.
     printf '#!/bin/cat\n' >"$T/sc" && chmod 755 "$T/sc"
-    python3 -c '
-import os, sys
-os.chdir(sys.argv[1]); i = 0
-while True:
-    t = "sc" if i & 1 else "fcat"; i += 1
-    try: os.unlink("n2")
-    except FileNotFoundError: pass
-    os.symlink(t, "n2"); os.rename("n2", "cmd2")' "$T" & swapper=$!
-    hits=0 ran=0
-    for i in $(seq 200); do
-      out=$($bin --user nobody --clear-groups --caps = -- "$T/cmd2" /proc/self/status 2>/dev/null) &&
-        ran=$((ran + 1)) && [ "$(grep CapPrm <<<"$out")" != $'CapPrm:\t0000000000000000' ] &&
-        hits=$((hits + 1))
-    done
-    kill $swapper; wait $swapper 2>/dev/null
-    is "$hits" 0 "$name --caps = while a script is swapped: never ran with capabilities ($ran of 200 ran)"
+    swap_race sc "$name --caps = while a script is swapped"
     # The interpreter gets the argv the kernel builds: name, its argument, the path, the rest.
     printf '#!/bin/echo  one  two \n' >"$T/args.sh" && chmod 755 "$T/args.sh"
     is "$(cd "$T" && $bin --user nobody --clear-groups --caps = -- ./args.sh a 'b c')" \
