@@ -8,39 +8,6 @@
 
 #include "internal/util.h"
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes) and its code
- * point, or 0 when it is not valid (overlong, surrogate, past U+10FFFF,
- * truncated).
- */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c, min;
-
-	if (s[0] < 0xc2)
-		return 0;
-	if (s[0] < 0xe0)
-		len = 2, c = s[0] & 0x1f, min = 0x80;
-	else if (s[0] < 0xf0)
-		len = 3, c = s[0] & 0x0f, min = 0x800;
-	else if (s[0] < 0xf5)
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -63,7 +30,7 @@ size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 			piece = "\\t", plen = 2;
 		} else if (s[i] == '\r') {
 			piece = "\\r", plen = 2;
-		} else if (s[i] >= 0x80 && (adv = utf8_seq(s + i, n - i, &cp)) > 0) {
+		} else if (s[i] >= 0x80 && (adv = cs_utf8_decode(s + i, n - i, &cp)) > 0) {
 			if (cs_cp_hidden_control(cp)) {
 				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
 				piece = tmp;

@@ -115,14 +115,12 @@ static void quoted(struct cs_json *j, const char *s, size_t n)
 			 * sequence (a file or tar name, a comm) becomes U+FFFD, as jq
 			 * and the Prometheus writer show it, rather than make the
 			 * whole document unreadable (a SARIF upload refused). */
-			if ((u = cs_utf8_seq_len((const unsigned char *)s + i, n - i)) > 0) {
-				uint32_t cp = c & (0x7f >> u);
+			uint32_t cp;
 
-				for (size_t k = 1; k < u; k++)
-					cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3f);
+			if ((u = cs_utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 0) {
 				/* The same string to a JSON reader, and no C1 or bidi
 				 * control reaches a terminal that shows the document. */
-				if (u < 4 && cs_cp_hidden_control(cp)) {
+				if (cs_cp_hidden_control(cp)) {
 					put(j, s + run, i - run);
 					run = i + u;
 					snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);

@@ -24,6 +24,19 @@ bool cs_cp_hidden_control(uint32_t c)
 	       (c >= 0xfff9 && c <= 0xfffb);
 }
 
+size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	size_t n = cs_utf8_seq_len(s, left);
+	uint32_t c = n > 1 ? s[0] & (0x7fu >> n) : s[0];
+
+	if (!n)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	*cp = c;
+	return n;
+}
+
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left)
 {
 	unsigned char c = s[0];

@@ -26,6 +26,8 @@ int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outle
  * readable (lib/utf8.c).
  */
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
+/* The same, and the sequence's code point in *cp (untouched when invalid). */
+size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
 
 /* A code point that controls or hides rather than shows: C1, bidi controls,
  * line/paragraph separators, invisible format characters (lib/utf8.c). */
