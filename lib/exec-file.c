@@ -54,25 +54,6 @@ static int candidate(int root, const char *path, struct stat *sb)
 }
 
 /*
- * The first bytes of an open regular file, as execve reads them: through
- * the descriptor, or its /proc/self/fd link when it is O_PATH (a file we
- * may execute but not read has no other way). -1 when they cannot be read.
- */
-static ssize_t read_head(int fd, char head[CS_EXEC_HEAD_MAX])
-{
-	ssize_t got = pread(fd, head, CS_EXEC_HEAD_MAX, 0);
-	char self[64];
-
-	if (got < 0 && errno == EBADF) {
-		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-		int rfd AUTOCLOSE = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-
-		got = rfd < 0 ? -1 : pread(rfd, head, CS_EXEC_HEAD_MAX, 0);
-	}
-	return got;
-}
-
-/*
  * Mode, owner, nosuid, file capabilities and first bytes (a "#!" line, the
  * format) of an open file; *n gets how many bytes head holds, -1 when they
  * could not be read. With strict, a security.capability that cannot be read
@@ -103,7 +84,7 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXE
 	/* Only a regular file is read: opening a device can act on it. */
 	if (!S_ISREG(sb.st_mode))
 		return 0;
-	*n = read_head(fd, head);
+	*n = cs_exec_read_head(fd, head);
 	f->unknown_format = *n >= 0 && cs_exec_head_unknown(head, (size_t)*n);
 	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
 	if (rc == 0)

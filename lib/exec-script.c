@@ -6,15 +6,31 @@
  * and the name ends at the first blank or NUL.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capscope/kernel.h"
 #include "internal/cleanup.h"
 #include "internal/exec-script.h"
+
+ssize_t cs_exec_read_head(int fd, char head[CS_EXEC_HEAD_MAX])
+{
+	ssize_t got = pread(fd, head, CS_EXEC_HEAD_MAX, 0);
+	char self[64];
+
+	if (got < 0 && errno == EBADF) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		cs_cleanup_close int rfd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+		got = rfd < 0 ? -1 : pread(rfd, head, CS_EXEC_HEAD_MAX, 0);
+	}
+	return got;
+}
 
 static bool blank(char c)
 {

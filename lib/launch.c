@@ -418,18 +418,13 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 static int exec_script(const struct cs_launch *l, int fd, const char *path, char *const argv[],
 		       int depth, struct cs_diag *d)
 {
-	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX], self[64];
+	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
 	cs_cleanup_free char **v = NULL;
 	cs_cleanup_free char *shown = NULL;
 	struct statvfs vfs;
-	ssize_t n;
-	int rfd, r;
+	ssize_t n = cs_exec_read_head(fd, head);
+	int r;
 
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	rfd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	n = rfd < 0 ? -1 : pread(rfd, head, sizeof(head), 0);
-	if (rfd >= 0)
-		close(rfd);
 	if (n < 0) {
 		shown = cs_escape_dup(path);
 		return cs_diag_set(d, EACCES, 0, 0, "execve",

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* The kernel reads this much of the file to choose a binary format. */
 #define CS_EXEC_HEAD_MAX 256
@@ -27,6 +28,13 @@
  * trailing blanks dropped ("" when there is none).
  */
 int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg);
+
+/*
+ * The first bytes of an open file, as execve reads them: through the
+ * descriptor, or its /proc/self/fd link when it is O_PATH (a file one may
+ * execute but not read has no other way). -1 when they cannot be read.
+ */
+ssize_t cs_exec_read_head(int fd, char head[CS_EXEC_HEAD_MAX]);
 
 /* Neither ELF (the magic) nor "#!": execve has no handler for it (binfmt_misc aside). */
 bool cs_exec_head_unknown(const char *head, size_t n);
