@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capscope/kernel.h"
 #include "internal/exec-script.h"
+#include "internal/open-in-root.h"
 
 static void closep(int *fd)
 {
@@ -30,13 +30,7 @@ static void closep(int *fd)
 
 static int open_in_root(int root, const char *path, int flags)
 {
-	struct open_how how = {
-	    .flags = (uint64_t)(flags | O_CLOEXEC),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
-
-	return fd < 0 ? -errno : (int)fd;
+	return cs_open_in_root(root, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 /* Go's findExecutable (os/exec, lp_unix.go): not a directory and some x bit. */

@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capscope/explain.h"
 #include "capscope/scan-diff.h"
 #include "../internal/cleanup.h"
+#include "../internal/open-in-root.h"
 
 const char *cs_diff_what_name(unsigned bit)
 {
@@ -118,9 +118,6 @@ static void from_finding(const struct cs_finding *f, struct cs_diff_side *s)
 static void lookup(const struct cs_scan_diff *df, int side, const char *path,
 		   struct cs_diff_side *s)
 {
-	struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-			       .resolve =
-				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	struct cs_image_stat ist;
 	struct stat st;
 	int fd;
@@ -140,8 +137,8 @@ static void lookup(const struct cs_scan_diff *df, int side, const char *path,
 	}
 	if (df->rootfd[side] < 0)
 		return;
-	fd = (int)syscall(SYS_openat2, df->rootfd[side], path[1] ? path + 1 : ".", &how,
-			  sizeof(how));
+	fd = cs_open_in_root(df->rootfd[side], path[1] ? path + 1 : ".", O_PATH | O_NOFOLLOW,
+			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) == 0) {

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "archive-dl.h"
@@ -28,6 +27,7 @@
 #include "imgjson.h"
 #include "view.h"
 #include "../internal/exec-script.h"
+#include "../internal/open-in-root.h"
 #include "../internal/scan-fuzz.h"
 
 #define BLOB_MAX    (4u << 20) /* JSON documents kept from pass 1 */
@@ -386,12 +386,12 @@ static int apply_layer(struct img *im, struct archive *a)
 
 static int open_beneath(int dirfd, const char *name)
 {
-	struct open_how how = {
-	    .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
-	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
+	int fd = cs_open_in_root(dirfd, name, O_RDONLY | O_NOCTTY,
+				 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 
-	return (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd < 0)
+		errno = -fd;
+	return fd < 0 ? -1 : fd;
 }
 
 /* A JSON document of the image: from pass 1 (archives) or the layout directory. */

@@ -34,6 +34,7 @@
 
 #include "capscope/scan.h"
 #include "../internal/cleanup.h"
+#include "../internal/open-in-root.h"
 
 #ifndef SYS_getxattrat
 #define SYS_getxattrat 464 /* Linux 6.13, same number on every architecture */
@@ -356,44 +357,16 @@ static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const 
 	free(f.reason);
 }
 
-static const struct open_how dir_how = {
-    .flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-};
-
 /* One name beneath dirfd, never through a symlink (components come from getdents: no ".."). */
 static int open_beneath(struct walk *w, int dirfd, const char *rel, unsigned ncomp)
 {
-	long fd = syscall(SYS_openat2, dirfd, rel, &dir_how, sizeof(dir_how));
+	int fd = cs_open_in_root(dirfd, rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+				 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 
 	atomic_fetch_add_explicit(&w->steps, ncomp, memory_order_relaxed);
-	if (fd >= 0 || errno != ENOSYS)
-		return (int)fd;
-	/* No openat2 (Linux < 5.6, valgrind): one O_NOFOLLOW component at a time. */
-	for (int base = dirfd;;) {
-		const char *slash = strchr(rel, '/');
-		char comp[NAME_MAX + 1];
-		size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
-
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
-			fd = -1;
-		} else {
-			memcpy(comp, rel, n);
-			comp[n] = 0;
-			fd = openat(base, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		if (base != dirfd) {
-			int e = errno;
-
-			close(base);
-			errno = e;
-		}
-		if (fd < 0 || !slash)
-			return (int)fd;
-		base = (int)fd;
-		rel = slash + 1;
-	}
+	if (fd < 0)
+		errno = -fd;
+	return fd < 0 ? -1 : fd;
 }
 
 static bool same_dir(int fd, const struct dnode *d)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * openat2(2) with RESOLVE_IN_ROOT or RESOLVE_BENEATH, and the same answer
+ * where openat2 is missing: Linux before 5.6, a seccomp profile that says
+ * ENOSYS for syscalls it does not know (Docker's, for one), valgrind. Without
+ * the fallback every lookup in a rootfs said "not found" there, and the model
+ * explained a container that "cannot start".
+ */
+#ifndef CAPSCOPE_INTERNAL_OPEN_IN_ROOT_H
+#define CAPSCOPE_INTERNAL_OPEN_IN_ROOT_H
+
+#include <stdint.h>
+
+/*
+ * Opens path relative to dirfd with open(2) flags (O_CLOEXEC is added) and
+ * resolve, a mask of RESOLVE_IN_ROOT or RESOLVE_BENEATH (one of them is
+ * required) with RESOLVE_NO_SYMLINKS and RESOLVE_NO_MAGICLINKS. Returns the
+ * descriptor or -errno as openat2 does: ELOOP past 40 symlinks or for a
+ * symlink RESOLVE_NO_SYMLINKS forbids, EXDEV for a way out under
+ * RESOLVE_BENEATH. O_CREAT is not supported (-EINVAL).
+ */
+int cs_open_in_root(int dirfd, const char *path, int flags, uint64_t resolve);
+
+/* The fallback alone, whatever the kernel has: for the tests. */
+int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolve);
+
+#endif

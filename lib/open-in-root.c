@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scoped path resolution (openat2 RESOLVE_IN_ROOT / RESOLVE_BENEATH) with a
+ * walk of our own where the syscall is missing. The walk never hands the
+ * kernel more than one name: each component is opened O_PATH|O_NOFOLLOW
+ * beneath a descriptor we hold, ".." pops our own stack of descriptors
+ * (the kernel's ".." could leave the root through a rename), and a symlink
+ * is read as text and spliced into what is left, so neither a hostile tree
+ * nor one changing under us can lead the walk out of the root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal/cleanup.h"
+#include "internal/open-in-root.h"
+
+/* The kernel's MAXSYMLINKS (include/linux/namei.h). */
+#define LINKS_MAX 40
+
+#define KNOWN_RESOLVE                                                                              \
+	(RESOLVE_IN_ROOT | RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+/* Descriptors of the directories walked so far; fds[0] is the caller's. */
+struct dir_stack {
+	int *fds;
+	size_t n, cap;
+};
+
+static void stack_pop(struct dir_stack *s)
+{
+	if (s->n > 1)
+		close(s->fds[--s->n]);
+}
+
+static void stack_free(struct dir_stack *s)
+{
+	while (s->n > 1)
+		stack_pop(s);
+	free(s->fds);
+}
+
+static int stack_push(struct dir_stack *s, int fd)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		int *p = realloc(s->fds, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		s->fds = p;
+		s->cap = cap;
+	}
+	s->fds[s->n++] = fd;
+	return 0;
+}
+
+/*
+ * A procfs link the kernel would jump through rather than read as a path
+ * (/proc/PID/exe, cwd, root, fd/N, map_files/N, ns/NAME): its text is an
+ * absolute path or "type:[inode]". procfs' plain links ("self", "mounts")
+ * are relative names without a colon.
+ */
+static bool magic_link(int linkfd, const char *text)
+{
+	struct statfs fs;
+
+	if (fstatfs(linkfd, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+		return false;
+	return text[0] == '/' || strchr(text, ':');
+}
+
+/*
+ * rest becomes the link's text, then what was left after the link behind a
+ * '/'. A last link gets the '/' only when the path had one after it ("lnk/":
+ * the target must be a directory).
+ */
+static int splice_link(char **rest, size_t *off, const char *text, const char *after, bool slash)
+{
+	size_t tn = strlen(text), an = strlen(after);
+	char *p = malloc(tn + 1 + an + 1);
+
+	if (!p)
+		return -ENOMEM;
+	memcpy(p, text, tn);
+	p[tn] = '/';
+	memcpy(p + tn + (slash || an), after, an + 1);
+	free(*rest);
+	*rest = p;
+	*off = 0;
+	return 0;
+}
+
+/* The final open of a component already identified through an O_PATH descriptor. */
+static int open_last(int dirfd, const char *name, const struct stat *sb, int flags,
+		     bool must_be_dir)
+{
+	struct stat now;
+	int fd;
+
+	if ((must_be_dir || (flags & O_DIRECTORY)) && !S_ISDIR(sb->st_mode))
+		return -ENOTDIR;
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Replaced between the two opens: the kernel's scoped lookups say EAGAIN too. */
+	if (fstat(fd, &now) < 0 || now.st_dev != sb->st_dev || now.st_ino != sb->st_ino) {
+		close(fd);
+		return -EAGAIN;
+	}
+	return fd;
+}
+
+static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve)
+{
+	bool in_root = resolve & RESOLVE_IN_ROOT;
+	size_t off = 0;
+	int links = 0;
+
+	if ((*rest)[0] == '/' && !in_root)
+		return -EXDEV;
+	for (;;) {
+		char *p = *rest + off, name[NAME_MAX + 1];
+		size_t len, after;
+		bool last, trailing_slash;
+		struct stat sb;
+		int top = s->fds[s->n - 1];
+
+		while (*p == '/')
+			p++;
+		if (!*p) { /* "/", "a/..": the directory reached is the answer */
+			int fd = openat(top, ".", flags | O_CLOEXEC);
+
+			return fd < 0 ? -errno : fd;
+		}
+		len = strcspn(p, "/");
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(name, p, len);
+		name[len] = 0;
+		after = len + strspn(p + len, "/");
+		last = !p[after];
+		trailing_slash = last && after > len;
+		off = (size_t)(p - *rest) + after;
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			if (s->n > 1)
+				stack_pop(s);
+			else if (!in_root)
+				return -EXDEV;
+			continue;
+		}
+		int fd cs_cleanup_close = openat(top, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0)
+			return -errno;
+		if (fstat(fd, &sb) < 0)
+			return -errno;
+		if (S_ISLNK(sb.st_mode)) {
+			char text[PATH_MAX];
+			ssize_t n;
+			int rc;
+
+			/* A last symlink not followed: O_PATH opens the link itself. */
+			if (last && !trailing_slash && (flags & O_NOFOLLOW)) {
+				if (flags & O_DIRECTORY)
+					return -ENOTDIR;
+				return (flags & O_PATH) ? cs_steal_fd(&fd) : -ELOOP;
+			}
+			if ((resolve & RESOLVE_NO_SYMLINKS) || ++links > LINKS_MAX)
+				return -ELOOP;
+			n = readlinkat(fd, "", text, sizeof(text) - 1);
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return -ENOENT;
+			text[n] = 0;
+			if (magic_link(fd, text))
+				return (resolve & RESOLVE_NO_MAGICLINKS) ? -ELOOP : -EXDEV;
+			if (text[0] == '/') {
+				if (!in_root)
+					return -EXDEV;
+				while (s->n > 1)
+					stack_pop(s);
+			}
+			rc = splice_link(rest, &off, text, *rest + off, trailing_slash);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (!last) {
+			if (!S_ISDIR(sb.st_mode))
+				return -ENOTDIR;
+			int rc = stack_push(s, fd);
+
+			if (rc < 0)
+				return rc;
+			fd = -1; /* the stack owns it */
+			continue;
+		}
+		if (flags & O_PATH) {
+			if ((trailing_slash || (flags & O_DIRECTORY)) && !S_ISDIR(sb.st_mode))
+				return -ENOTDIR;
+			return cs_steal_fd(&fd);
+		}
+		return open_last(top, name, &sb, flags, trailing_slash);
+	}
+}
+
+int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct dir_stack s = {0};
+	char *rest cs_cleanup_free = NULL;
+	int rc;
+
+	if (!(resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH)) || (resolve & ~KNOWN_RESOLVE) ||
+	    (flags & O_CREAT))
+		return -EINVAL;
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	rest = strdup(path);
+	if (!rest)
+		return -ENOMEM;
+	rc = stack_push(&s, dirfd); /* fds[0] is never closed: stack_pop stops above it */
+	if (rc < 0)
+		return rc;
+	rc = walk(&s, &rest, flags, resolve);
+	stack_free(&s);
+	return rc;
+}
+
+int cs_open_in_root(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = resolve};
+	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	if (fd >= 0)
+		return (int)fd;
+	if (errno != ENOSYS)
+		return -errno;
+	return cs_open_in_root_walk(dirfd, path, flags, resolve);
+}

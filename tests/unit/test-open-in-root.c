@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The walk that stands in for openat2 where the syscall is missing, compared
+ * with the running kernel's openat2 on the same hostile tree: the same
+ * object (device and inode) or the same errno, for every path, flag and
+ * resolve mask below.
+ */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal/open-in-root.h"
+
+static int kernel_open(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = resolve};
+	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static int compared;
+
+static void same(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	int want = kernel_open(dirfd, path, flags, resolve);
+	int got = cs_open_in_root_walk(dirfd, path, flags, resolve);
+	struct stat a, b;
+
+	if (want < 0 || got < 0) {
+		if (want != got)
+			fail_msg("%s flags %#x resolve %#llx: kernel %d, walk %d", path, flags,
+				 (unsigned long long)resolve, want, got);
+	} else {
+		assert_int_equal(fstat(want, &a), 0);
+		assert_int_equal(fstat(got, &b), 0);
+		if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+			fail_msg("%s flags %#x resolve %#llx: another object", path, flags,
+				 (unsigned long long)resolve);
+		assert_int_equal(fcntl(got, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	}
+	if (want >= 0)
+		close(want);
+	if (got >= 0)
+		close(got);
+	compared++;
+}
+
+static void sh(const char *dir, const char *script)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && %s", dir, script);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void against_openat2(void **state)
+{
+	static const char *paths[] = {"bin/sh",
+				      "/bin/sh",
+				      "//bin//sh/",
+				      "bin/sh/",
+				      "bin/./sh",
+				      "usr/../bin/sh",
+				      "../../../bin/sh",
+				      "/../bin/sh",
+				      "abs",
+				      "abs/sh",
+				      "rel",
+				      "rel/sh",
+				      "up",
+				      "up/bin/sh",
+				      "loop",
+				      "loop/x",
+				      "self",
+				      "dangling",
+				      "empty",
+				      "bin",
+				      "bin/",
+				      "/",
+				      ".",
+				      "..",
+				      "a/..",
+				      "deep/1/2/3/../../../../bin/sh",
+				      "chain",
+				      "chain/sh",
+				      "fifo",
+				      "missing",
+				      "bin/missing",
+				      "dirlink/",
+				      "dirlink",
+				      "x/..",
+				      "tolong",
+				      "esc/etc/passwd",
+				      "shlink",
+				      "shlink/",
+				      "abslink",
+				      "abslink/",
+				      "up/shlink",
+				      "chain/"};
+	static const int flags[] = {O_PATH,
+				    O_PATH | O_NOFOLLOW,
+				    O_RDONLY | O_NONBLOCK,
+				    O_RDONLY | O_DIRECTORY,
+				    O_RDONLY | O_NOFOLLOW | O_NONBLOCK,
+				    O_PATH | O_DIRECTORY | O_NOFOLLOW};
+	static const uint64_t resolves[] = {
+	    RESOLVE_IN_ROOT, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, RESOLVE_BENEATH,
+	    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	    RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS};
+	char d[] = "/tmp/capscope-oir-XXXXXX", cmd[4096];
+	int root;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	sh(d, "mkdir -p bin usr deep/1/2/3 x && printf '#!/bin/sh\\n' >bin/sh && "
+	      "ln -s /bin abs && ln -s ../../../bin rel && ln -s .. up && ln -s loop loop && "
+	      "ln -s . self && ln -s nowhere dangling && ln -s chain2 chain && ln -s chain3 chain2 "
+	      "&& ln -s /abs chain3 && mkfifo fifo && ln -s bin dirlink && "
+	      "ln -s /etc esc && ln -s bin/sh shlink && ln -s /usr/../bin/sh abslink && ln -s "
+	      "\"$(printf 'a%.0s' $(seq 300))\" tolong");
+	root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+	for (size_t p = 0; p < sizeof(paths) / sizeof(*paths); p++)
+		for (size_t f = 0; f < sizeof(flags) / sizeof(*flags); f++)
+			for (size_t r = 0; r < sizeof(resolves) / sizeof(*resolves); r++)
+				same(root, paths[p], flags[f], resolves[r]);
+	/* An empty link text cannot be made with symlink(2); the rest of the edge cases can. */
+	assert_int_equal(cs_open_in_root_walk(root, "", O_PATH, RESOLVE_IN_ROOT), -ENOENT);
+	assert_int_equal(cs_open_in_root_walk(root, "bin", O_PATH, RESOLVE_NO_SYMLINKS), -EINVAL);
+	close(root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	assert_int_equal(system(cmd), 0);
+	assert_true(compared > 1000);
+}
+
+/* /proc/self/exe is a magic link: the kernel jumps, it does not read a path. */
+static void magic_links(void **state)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	(void)state;
+	if (access("/proc/self/exe", F_OK) < 0)
+		skip();
+	same(root, "proc/self/exe", O_PATH, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	same(root, "proc/self/exe", O_PATH, RESOLVE_IN_ROOT);
+	same(root, "proc/self/fd/0", O_PATH, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	same(root, "proc/self/root/etc", O_PATH, RESOLVE_IN_ROOT);
+	same(root, "proc/self/status", O_RDONLY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	same(root, "proc/mounts", O_RDONLY, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	close(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(against_openat2),
+	    cmocka_unit_test(magic_links),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
