@@ -90,6 +90,53 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXE
 	return 0;
 }
 
+int cs_exec_file_add_dir(struct cs_exec_file *f, const char *path, mode_t mode, uid_t uid,
+			 gid_t gid)
+{
+	struct cs_exec_dir *v;
+
+	for (size_t i = 0; i < f->ndirs; i++)
+		if (!strcmp(f->dirs[i].path, path))
+			return 0;
+	v = realloc(f->dirs, (f->ndirs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->dirs = v;
+	v += f->ndirs;
+	*v = (struct cs_exec_dir){
+	    .path = strdup(path), .mode = mode, .owner_uid = uid, .owner_gid = gid};
+	if (!v->path)
+		return -ENOMEM;
+	f->ndirs++;
+	return 0;
+}
+
+static int searched(void *ctx, int dirfd, const char *dirpath)
+{
+	struct stat sb;
+
+	if (fstat(dirfd, &sb) < 0)
+		return -errno;
+	return cs_exec_file_add_dir(ctx, dirpath, sb.st_mode, sb.st_uid, sb.st_gid);
+}
+
+/*
+ * The directories a lookup of path searches, walked again name by name
+ * (openat2 does not say which it went through). A failure leaves the list
+ * short: the file itself was found, and the model checks what is listed.
+ */
+static int fill_dirs(int root, const char *path, struct cs_exec_file *f)
+{
+	int fd = cs_open_in_root_visit(root, path, O_PATH, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+				       searched, f);
+
+	if (fd == -ENOMEM)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 /* What execve will look at in the file at path, and its first bytes. */
 static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS_EXEC_HEAD_MAX],
 		size_t *n)
@@ -111,7 +158,7 @@ static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS
 	}
 	rc = fill_fd(fd, f, false, head, &got);
 	*n = got > 0 ? (size_t)got : 0;
-	return rc;
+	return rc < 0 ? rc : fill_dirs(root, path, f);
 }
 
 static int open_fn(void *root, const char *path, struct cs_exec_file *f,
@@ -133,6 +180,9 @@ int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)
 
 void cs_exec_file_clear(struct cs_exec_file *f)
 {
+	for (size_t i = 0; i < f->ndirs; i++)
+		free(f->dirs[i].path);
+	free(f->dirs);
 	if (f->interp) {
 		cs_exec_file_clear(f->interp); /* at most six deep: the kernel's limit */
 		free(f->interp);

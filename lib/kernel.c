@@ -24,7 +24,13 @@
 	 CS_BIT(2) /* DAC_READ_SEARCH */ | CS_BIT(3) /* FOWNER */ | CS_BIT(4) /* FSETID */ |       \
 	 CS_BIT(32) /* MAC_OVERRIDE */ | CS_BIT(9) /* LINUX_IMMUTABLE */)
 
-enum { CAP_DAC_OVERRIDE = 1, CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8 };
+enum {
+	CAP_DAC_OVERRIDE = 1,
+	CAP_DAC_READ_SEARCH = 2,
+	CAP_SETGID = 6,
+	CAP_SETUID = 7,
+	CAP_SETPCAP = 8
+};
 
 static const char *names(cs_mask_t m, char *buf, size_t len)
 {
@@ -210,6 +216,54 @@ static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool 
 	STEP(st, "execve.no-permission", "mode %04o does not let fsuid %u execute %s: EACCES",
 	     (unsigned)(m & 07777), (unsigned)c->uid[3], f->path);
 	return -EACCES;
+}
+
+/*
+ * fs/namei.c may_lookup → generic_permission(MAY_EXEC) on each directory the
+ * lookup of f searched (runc's stat of the path and execve's own lookup ask
+ * the same): the owner's, group's or others' x bit by fsuid, fsgid and
+ * groups; for a directory CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE allows
+ * the search whatever the bits, when the owner and group are mapped.
+ */
+static int may_search(const struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
+{
+	for (size_t i = 0; i < f->ndirs; i++) {
+		const struct cs_exec_dir *dir = &f->dirs[i];
+		uid_t ouid;
+		gid_t ogid;
+		bool um = cs_cred_uid_from_host(c, dir->owner_uid, &ouid);
+		bool gm = cs_cred_gid_from_host(c, dir->owner_gid, &ogid);
+		mode_t bits;
+
+		if (um && c->uid[3] == ouid)
+			bits = dir->mode >> 6;
+		else if (gm && in_group(c, ogid))
+			bits = dir->mode >> 3;
+		else
+			bits = dir->mode;
+		if (bits & 1)
+			continue;
+		if (um && gm &&
+		    (cs_cred_capable(c, CAP_DAC_READ_SEARCH) ||
+		     cs_cred_capable(c, CAP_DAC_OVERRIDE))) {
+			STEP(st, "execve.search-dac",
+			     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search "
+			     "it, "
+			     "%s does",
+			     dir->path, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
+			     (unsigned)dir->owner_gid, (unsigned)c->uid[3],
+			     cs_cred_capable(c, CAP_DAC_READ_SEARCH) ? "CAP_DAC_READ_SEARCH"
+								     : "CAP_DAC_OVERRIDE");
+			continue;
+		}
+		STEP(st, "execve.search",
+		     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search it: "
+		     "%s cannot be reached (EACCES)",
+		     dir->path, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
+		     (unsigned)dir->owner_gid, (unsigned)c->uid[3], f->path);
+		return -EACCES;
+	}
+	return 0;
 }
 
 /*
@@ -421,9 +475,9 @@ static int exec_script(const struct cs_cred *c, const struct cs_exec_file *f, in
 	gid_t ogid;
 	bool um = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
 	bool gm = cs_cred_gid_from_host(c, f->owner_gid, &ogid);
-	int rc = may_exec(c, f, um, ouid, gm, ogid, st);
+	int rc = may_search(c, f, st);
 
-	if (rc)
+	if (rc || (rc = may_exec(c, f, um, ouid, gm, ogid, st)))
 		return rc;
 	if (next->error == ENOEXEC) {
 		STEP(st, "execve.script-invalid",
@@ -478,8 +532,8 @@ int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_
 	}
 	x.uid_mapped = cs_cred_uid_from_host(c, f->owner_uid, &x.ouid);
 	x.gid_mapped = cs_cred_gid_from_host(c, f->owner_gid, &x.ogid);
-	rc = may_exec(c, f, x.uid_mapped, x.ouid, x.gid_mapped, x.ogid, st);
-	if (rc)
+	rc = may_search(c, f, st);
+	if (rc || (rc = may_exec(c, f, x.uid_mapped, x.ouid, x.gid_mapped, x.ogid, st)))
 		return rc;
 	if (f->unknown_format) {
 		/* search_binary_handler: no binfmt recognises it. */

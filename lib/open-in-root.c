@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,16 +31,25 @@
 #define KNOWN_RESOLVE                                                                              \
 	(RESOLVE_IN_ROOT | RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
-/* Descriptors of the directories walked so far; fds[0] is the caller's. */
+/*
+ * Descriptors of the directories walked so far; fds[0] is the caller's.
+ * path spells the top one from the root ("" is the root), lens[i] the
+ * length of directory i's path in it.
+ */
 struct dir_stack {
 	int *fds;
+	size_t *lens;
 	size_t n, cap;
+	char *path;
+	size_t pathcap;
 };
 
 static void stack_pop(struct dir_stack *s)
 {
-	if (s->n > 1)
+	if (s->n > 1) {
 		close(s->fds[--s->n]);
+		s->path[s->lens[s->n - 1]] = 0;
+	}
 }
 
 static void stack_free(struct dir_stack *s)
@@ -47,19 +57,40 @@ static void stack_free(struct dir_stack *s)
 	while (s->n > 1)
 		stack_pop(s);
 	free(s->fds);
+	free(s->lens);
+	free(s->path);
 }
 
-static int stack_push(struct dir_stack *s, int fd)
+static int stack_push(struct dir_stack *s, int fd, const char *name)
 {
+	size_t at = s->n ? s->lens[s->n - 1] : 0, need = at + 1 + strlen(name) + 1;
+
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
 		int *p = realloc(s->fds, cap * sizeof(*p));
+		size_t *l;
 
 		if (!p)
 			return -ENOMEM;
 		s->fds = p;
+		if (!(l = realloc(s->lens, cap * sizeof(*l))))
+			return -ENOMEM;
+		s->lens = l;
 		s->cap = cap;
 	}
+	if (need > s->pathcap) {
+		char *np = realloc(s->path, need * 2);
+
+		if (!np)
+			return -ENOMEM;
+		s->path = np;
+		s->pathcap = need * 2;
+	}
+	if (s->n)
+		at += (size_t)sprintf(s->path + at, "/%s", name);
+	else
+		s->path[0] = 0;
+	s->lens[s->n] = at;
 	s->fds[s->n++] = fd;
 	return 0;
 }
@@ -120,7 +151,8 @@ static int open_last(int dirfd, const char *name, const struct stat *sb, int fla
 	return fd;
 }
 
-static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve)
+static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve,
+		cs_open_in_root_visit_fn *visit, void *ctx)
 {
 	bool in_root = resolve & RESOLVE_IN_ROOT;
 	size_t off = 0;
@@ -151,6 +183,13 @@ static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve)
 		last = !p[after];
 		trailing_slash = last && after > len;
 		off = (size_t)(p - *rest) + after;
+		/* Every name is looked up in top, "." and ".." too: may_lookup checks top. */
+		if (visit) {
+			int rc = visit(ctx, top, s->path[0] ? s->path : "/");
+
+			if (rc < 0)
+				return rc;
+		}
 		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
@@ -201,7 +240,7 @@ static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve)
 		if (!last) {
 			if (!S_ISDIR(sb.st_mode))
 				return -ENOTDIR;
-			int rc = stack_push(s, fd);
+			int rc = stack_push(s, fd, name);
 
 			if (rc < 0)
 				return rc;
@@ -217,7 +256,8 @@ static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve)
 	}
 }
 
-int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolve)
+int cs_open_in_root_visit(int dirfd, const char *path, int flags, uint64_t resolve,
+			  cs_open_in_root_visit_fn *visit, void *ctx)
 {
 	struct dir_stack s = {0};
 	char *rest cs_cleanup_free = NULL;
@@ -233,12 +273,16 @@ int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolv
 	rest = strdup(path);
 	if (!rest)
 		return -ENOMEM;
-	rc = stack_push(&s, dirfd); /* fds[0] is never closed: stack_pop stops above it */
-	if (rc < 0)
-		return rc;
-	rc = walk(&s, &rest, flags, resolve);
+	rc = stack_push(&s, dirfd, ""); /* fds[0] is never closed: stack_pop stops above it */
+	if (rc == 0)
+		rc = walk(&s, &rest, flags, resolve, visit, ctx);
 	stack_free(&s);
 	return rc;
+}
+
+int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	return cs_open_in_root_visit(dirfd, path, flags, resolve, NULL, NULL);
 }
 
 int cs_open_in_root(int dirfd, const char *path, int flags, uint64_t resolve)

@@ -62,6 +62,19 @@ struct cs_cred {
 	size_t n_uid_map, n_gid_map;
 };
 
+/*
+ * A directory a lookup of an executable searched. runc's stat of the path
+ * and execve itself need search (x) permission on each, for the process's
+ * credentials (fs/namei.c may_lookup); CAP_DAC_READ_SEARCH or
+ * CAP_DAC_OVERRIDE stands in for a missing bit.
+ */
+struct cs_exec_dir {
+	char *path; /* inside the root, as reached (heap) */
+	mode_t mode;
+	uid_t owner_uid; /* on-disk (host) ids, mapped through the cred's maps */
+	gid_t owner_gid;
+};
+
 /* What execve needs to know about the file it runs. */
 struct cs_exec_file {
 	/* As the caller named it (inside the rootfs for OCI); heap, NULL when
@@ -91,6 +104,11 @@ struct cs_exec_file {
 	 * without its first line, an empty file): execve fails with ENOEXEC,
 	 * unless a binfmt_misc handler of the node claims the file. */
 	bool unknown_format;
+	/* Every directory the lookup of this file searched, in order, each once
+	 * (the root, the path's, a symlink target's); none when unknown. Heap,
+	 * freed with this record. */
+	struct cs_exec_dir *dirs;
+	size_t ndirs;
 };
 
 /* What an exec attempt led to. */

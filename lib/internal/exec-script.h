@@ -41,6 +41,10 @@ bool cs_exec_head_unknown(const char *head, size_t n);
 
 struct cs_exec_file;
 
+/* Adds a directory the lookup of f searched (once per path): 0 or -ENOMEM. */
+int cs_exec_file_add_dir(struct cs_exec_file *f, const char *path, mode_t mode, uid_t uid,
+			 gid_t gid);
+
 /*
  * Fill f for the file at path (inside the caller's root, symlinks followed)
  * as the resolver does, and copy its first bytes to head (n gets how many;

@@ -14,6 +14,7 @@
 
 #include "capscope/scan.h"
 #include "../internal/exec-script.h"
+#include "view.h"
 
 /* The caller names the candidate itself; only the metadata is kept. */
 static void drop_path(struct cs_image_stat *st)
@@ -82,7 +83,7 @@ static int open_fn(void *root, const char *path, struct cs_exec_file *f,
 	fill(&st, f);
 	*n = copy_head(&st, head);
 	cs_image_stat_clear(&st);
-	return 0;
+	return cs_image_searched_dirs(root, path, f);
 }
 
 static int found(const struct cs_image *im, const char *cwd, const struct cs_image_stat *st,
@@ -90,8 +91,11 @@ static int found(const struct cs_image *im, const char *cwd, const struct cs_ima
 {
 	char head[CS_EXEC_HEAD_MAX];
 	size_t n = copy_head(st, head);
+	int rc;
 
 	fill(st, f);
+	if ((rc = cs_image_searched_dirs(im, f->path, f)) < 0)
+		return rc;
 	return cs_exec_script_follow((void *)im, open_fn, cwd, f, head, n);
 }
 

@@ -994,6 +994,20 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 	return 0;
 }
 
+static int searched(void *ctx, const struct cs_vnode *dir, const char *dirpath)
+{
+	return cs_exec_file_add_dir(ctx, dirpath, (mode_t)dir->mode, (uid_t)dir->uid,
+				    (gid_t)dir->gid);
+}
+
+int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct cs_exec_file *f)
+{
+	char res[4096];
+	int rc = cs_view_resolve_visit(&ci->im.v, path, true, res, sizeof(res), searched, f);
+
+	return rc == -ENOMEM ? rc : 0;
+}
+
 void cs_image_stat_clear(struct cs_image_stat *st)
 {
 	free(st->path);

@@ -317,6 +317,12 @@ static void pop_comp(char *cur, size_t *clen)
 int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last, char *out,
 		    size_t len)
 {
+	return cs_view_resolve_visit(v, path, follow_last, out, len, NULL, NULL);
+}
+
+int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow_last, char *out,
+			  size_t len, cs_view_visit_fn *visit, void *ctx)
+{
 	/* rest holds what is left to walk; a symlink's target is put in front of it. */
 	char rest[2 * VIEW_PATH_MAX + 2], tmp[2 * VIEW_PATH_MAX + 2];
 	/* The node of each resolved component (NULL past a missing one): ".." pops. */
@@ -343,6 +349,12 @@ int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last,
 		while (rest[r] && rest[r] != '/')
 			r++;
 		n = (size_t)(rest + r - c);
+		if (visit && at[depth]) {
+			int rc = visit(ctx, at[depth], clen ? out : "/");
+
+			if (rc < 0)
+				return rc;
+		}
 		if (n == 1 && c[0] == '.')
 			continue;
 		if (n == 2 && c[0] == '.' && c[1] == '.') {

@@ -87,6 +87,23 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last, char *out,
 		    size_t len);
 
+/*
+ * cs_view_resolve, calling visit(ctx, dir, dirpath) before each name is
+ * looked up in an existing directory ("." and ".." too, as the kernel's
+ * may_lookup does; dirpath "/" for the root). A negative return from visit
+ * stops the walk with that value.
+ */
+typedef int cs_view_visit_fn(void *ctx, const struct cs_vnode *dir, const char *dirpath);
+int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow_last, char *out,
+			  size_t len, cs_view_visit_fn *visit, void *ctx);
+
+/*
+ * The directories a lookup of path searches in the image's final view, added
+ * to f->dirs (lib/kernel.c checks the process may search them). 0 or -ENOMEM.
+ */
+struct cs_exec_file;
+int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct cs_exec_file *f);
+
 /* Every privileged regular file of the view, added to r (risk assessed). */
 int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r);
 

@@ -142,6 +142,35 @@ static void against_openat2(void **state)
 	assert_true(compared > 1000);
 }
 
+static int record(void *ctx, int dirfd, const char *dirpath)
+{
+	char *log = ctx;
+
+	(void)dirfd;
+	strcat(log, dirpath);
+	strcat(log, " ");
+	return 0;
+}
+
+/* The directories a kernel lookup searches, in order: "." and ".." are looked up too. */
+static void visited(void **state)
+{
+	char d[] = "/tmp/capscope-oiv-XXXXXX", cmd[4096], log[4096] = "";
+	int root, fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	sh(d, "mkdir -p a/b c && touch a/b/f && ln -s /a/b c/l");
+	root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = cs_open_in_root_visit(root, "c/./l/../b/f", O_PATH, RESOLVE_IN_ROOT, record, log);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_string_equal(log, "/ /c /c / /a /a/b /a /a/b ");
+	close(root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* /proc/self/exe is a magic link: the kernel jumps, it does not read a path. */
 static void magic_links(void **state)
 {
@@ -164,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(against_openat2),
 	    cmocka_unit_test(magic_links),
+	    cmocka_unit_test(visited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

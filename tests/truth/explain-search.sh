@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Search permission on the directories of the entrypoint's path, against
+# real runc: runc stats the path as the container user (with its effective
+# capabilities) and execve searches the same directories. capscope predicted
+# a start for /app/x under a 0700 /app until session 7.
+source "$(dirname "$0")/../lib/tap.sh"
+need_root
+command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
+command -v jq >/dev/null || skip_all "jq is not installed"
+PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
+[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
+tap_tmpdir
+chmod 755 "$T"
+STATE=$T/state
+mkdir -p "$STATE"
+n=0
+# case DESCRIPTION UID GID GROUPS-JSON CAPS-JSON ARG0 SETUP: SETUP runs in a fresh rootfs.
+case_() {
+  local desc=$1 uid=$2 gid=$3 groups=$4 caps=$5 arg0=$6 setup=$7
+  n=$((n + 1))
+  local b=$T/b$n
+  mkdir -p "$b/rootfs/proc" "$b/rootfs/bin"
+  (cd "$b/rootfs" && eval "$setup")
+  jq -n --arg a "$arg0" --argjson u "$uid" --argjson g "$gid" --argjson gs "$groups" --argjson c "$caps" \
+    '{ociVersion: "1.0.2", root: {path: "rootfs", readonly: true},
+      process: {terminal: false, cwd: "/", user: {uid: $u, gid: $g, additionalGids: $gs},
+        args: [$a], env: ["PATH=/bin"],
+        capabilities: {bounding: $c, effective: $c, permitted: $c, inheritable: [], ambient: []}},
+      mounts: [{destination: "/proc", type: "proc", source: "proc"}],
+      linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]}}' \
+    >"$b/config.json"
+  local want got
+  want=$("$CAPSCOPE" explain oci --json "$b" 2>"$b/cs-err" | jq -r 'if .exec.ok then "starts" else "fails " + .exec.error end')
+  runc --root "$STATE" run --bundle "$b" "cs-search-$$-$n" >"$b/out" 2>"$b/err" </dev/null
+  local rc=$?
+  [ $rc -eq 0 ] || runc --root "$STATE" delete -f "cs-search-$$-$n" >/dev/null 2>&1
+  if [ $rc -eq 0 ] && grep -q '^CapEff:' "$b/out"; then got=starts
+  elif grep -q 'permission denied' "$b/err"; then got="fails EACCES"
+  elif grep -qi 'no such file\|not found' "$b/err"; then got="fails ENOENT"
+  else got="fails ($(tail -c 200 "$b/err"))"; fi
+  is "$want" "$got" "$desc: runc $got"
+  # The same rootfs as an image layer: the image's view gives the same answer
+  # (but for a "./" entry's mode: the image model keeps the root 0755, see
+  # docs/kernel-model.md).
+  [ -z "${NO_IMAGE:-}" ] || return 0
+  tar --format=posix --numeric-owner -C "$b/rootfs" -cf "$b/layer.tar" .
+  want=$("$CAPSCOPE" explain oci --json --image "$b/layer.tar" "$b" 2>>"$b/cs-err" |
+    jq -r 'if .exec.ok then "starts" else "fails " + .exec.error end')
+  is "$want" "$got" "$desc: the image's view too"
+}
+P="cp $PROBE"
+case_ "/app 0700 root, uid 1001, no capability" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 app"
+case_ "/app 0700 root, uid 1001, CAP_DAC_READ_SEARCH" 1001 1001 '[]' '["CAP_DAC_READ_SEARCH"]' /app/x "mkdir app && $P app/x && chmod 700 app"
+case_ "/app 0700 root, uid 1001, CAP_DAC_OVERRIDE" 1001 1001 '[]' '["CAP_DAC_OVERRIDE"]' /app/x "mkdir app && $P app/x && chmod 700 app"
+case_ "/app 0700 owned by the user" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 app && chown 1001 app"
+case_ "/app 0710 of the process's group" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 710 app && chgrp 1001 app"
+case_ "/app 0701 of the process's group: the group bits decide" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 701 app && chgrp 1001 app"
+case_ "/app 0750 of a supplementary group" 1001 1001 '[2002]' '[]' /app/x "mkdir app && $P app/x && chmod 750 app && chgrp 2002 app"
+case_ "/app 0070 owned by the user: the owner bits decide" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 070 app && chown 1001:1001 app"
+case_ "a link into a 0700 directory" 1001 1001 '[]' '[]' /bin/x "mkdir hidden && $P hidden/x && chmod 700 hidden && ln -s /hidden/x bin/x"
+case_ "a link through a 0700 directory's own link" 1001 1001 '[]' '[]' /bin/y "mkdir -p hidden/d && $P hidden/d/x && ln -s d/x hidden/l && chmod 700 hidden && ln -s ../hidden/l bin/y"
+NO_IMAGE=1 case_ "a 0700 root directory" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 ."
+case_ "a #! script whose interpreter sits in a 0700 directory" 1001 1001 '[]' '[]' /app/s "mkdir app hidden && $P hidden/i && chmod 700 hidden && printf '#!/hidden/i\n' >app/s && chmod 755 app/s"
+case_ "/app 0700 root, uid 0 without capabilities" 0 0 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 app && chown 1001 app"
+done_testing
