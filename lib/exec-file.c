@@ -180,6 +180,15 @@ int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)
 
 void cs_exec_file_clear(struct cs_exec_file *f)
 {
+	/* A $PATH chain can be as long as PATH: freed in a loop, not by recursion. */
+	while (f->path_next) {
+		struct cs_exec_file *n = f->path_next;
+
+		f->path_next = n->path_next;
+		n->path_next = NULL;
+		cs_exec_file_clear(n);
+		free(n);
+	}
 	for (size_t i = 0; i < f->ndirs; i++)
 		free(f->dirs[i].path);
 	free(f->dirs);
@@ -189,6 +198,24 @@ void cs_exec_file_clear(struct cs_exec_file *f)
 	}
 	free(f->path);
 	memset(f, 0, sizeof(*f));
+}
+
+int cs_exec_file_take_path_next(struct cs_exec_file *f, unsigned n)
+{
+	struct cs_exec_file *pred = f, *take;
+
+	if (n == 0)
+		return 0;
+	for (unsigned i = 1; i < n && pred->path_next; i++)
+		pred = pred->path_next;
+	take = pred->path_next;
+	if (!take)
+		return -EINVAL;
+	pred->path_next = NULL; /* f's chain now ends before take */
+	cs_exec_file_clear(f);
+	*f = *take;
+	free(take);
+	return 0;
 }
 
 const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_file *f)
@@ -238,6 +265,7 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 	int root AUTOCLOSE = -1;
 	struct stat sb;
 	char *buf = NULL;
+	unsigned found = 0;
 	int rc = -ENOENT;
 
 	memset(f, 0, sizeof(*f));
@@ -268,6 +296,7 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 	}
 	if (path_env) {
 		const char *p = path_env;
+		struct cs_exec_file *last = NULL;
 
 		for (;;) {
 			const char *end = strchr(p, ':');
@@ -285,9 +314,23 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 			else
 				snprintf(buf, need, "%.*s/%s", (int)dl, p, arg0);
 			if (candidate(root, buf, &sb) == 0) {
-				rc = fill_exec(root, cwd, buf, f);
-				free(buf);
-				return rc;
+				/* Every candidate is kept: which one runc takes depends on
+				 * the process's credentials (cs_exec_file_unreachable). */
+				struct cs_exec_file *alt = last ? calloc(1, sizeof(*alt)) : f;
+
+				if (!alt) {
+					free(buf);
+					return -ENOMEM;
+				}
+				if (last)
+					last->path_next = alt; /* linked first: freed with f */
+				alt->from_path = true;
+				rc = fill_exec(root, cwd, buf, alt);
+				last = alt;
+				if (rc < 0 || ++found == CS_EXEC_PATH_MAX) {
+					free(buf);
+					return rc;
+				}
 			}
 			if (!end)
 				break;
@@ -295,6 +338,8 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		}
 	}
 	free(buf);
+	if (found)
+		return 0;
 	/* exec.LookPath: "executable file not found in $PATH". */
 	f->error = ENOENT;
 	return 0;

@@ -225,27 +225,46 @@ static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool 
  * groups; for a directory CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE allows
  * the search whatever the bits, when the owner and group are mapped.
  */
+/* 0 when c may search dir by its bits, 1 only through a capability, -EACCES not at all. */
+static int dir_search(const struct cs_cred *c, const struct cs_exec_dir *dir)
+{
+	uid_t ouid;
+	gid_t ogid;
+	bool um = cs_cred_uid_from_host(c, dir->owner_uid, &ouid);
+	bool gm = cs_cred_gid_from_host(c, dir->owner_gid, &ogid);
+	mode_t bits;
+
+	if (um && c->uid[3] == ouid)
+		bits = dir->mode >> 6;
+	else if (gm && in_group(c, ogid))
+		bits = dir->mode >> 3;
+	else
+		bits = dir->mode;
+	if (bits & 1)
+		return 0;
+	if (um && gm &&
+	    (cs_cred_capable(c, CAP_DAC_READ_SEARCH) || cs_cred_capable(c, CAP_DAC_OVERRIDE)))
+		return 1;
+	return -EACCES;
+}
+
+int cs_exec_file_unreachable(const struct cs_cred *c, const struct cs_exec_file *f)
+{
+	for (size_t i = 0; i < f->ndirs; i++)
+		if (dir_search(c, &f->dirs[i]) < 0)
+			return (int)i;
+	return -1;
+}
+
 static int may_search(const struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
 {
 	for (size_t i = 0; i < f->ndirs; i++) {
 		const struct cs_exec_dir *dir = &f->dirs[i];
-		uid_t ouid;
-		gid_t ogid;
-		bool um = cs_cred_uid_from_host(c, dir->owner_uid, &ouid);
-		bool gm = cs_cred_gid_from_host(c, dir->owner_gid, &ogid);
-		mode_t bits;
+		int rc = dir_search(c, dir);
 
-		if (um && c->uid[3] == ouid)
-			bits = dir->mode >> 6;
-		else if (gm && in_group(c, ogid))
-			bits = dir->mode >> 3;
-		else
-			bits = dir->mode;
-		if (bits & 1)
+		if (rc == 0)
 			continue;
-		if (um && gm &&
-		    (cs_cred_capable(c, CAP_DAC_READ_SEARCH) ||
-		     cs_cred_capable(c, CAP_DAC_OVERRIDE))) {
+		if (rc > 0) {
 			STEP(st, "execve.search-dac",
 			     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search "
 			     "it, "

@@ -109,6 +109,12 @@ struct cs_exec_file {
 	 * freed with this record. */
 	struct cs_exec_dir *dirs;
 	size_t ndirs;
+	/* Found through $PATH: the next directory's candidate (heap, a chain
+	 * freed with this record). runc's exec.LookPath stats each candidate as
+	 * the process and takes the first it can reach, so which one runs
+	 * depends on the credentials (cs_exec_file_reachable). */
+	struct cs_exec_file *path_next;
+	bool from_path; /* found through $PATH (a name without '/') */
 };
 
 /* What an exec attempt led to. */
@@ -117,6 +123,9 @@ struct cs_exec_result {
 	int error;	/* positive errno when !ok: EPERM, ENOENT, EACCES, EINVAL … */
 	char layer[16]; /* where it failed: "runtime" or "kernel"; "" when ok */
 	char step[48];	/* the rule id of the failing step */
+	/* Which $PATH candidate ran: 0 the file given, n its n-th path_next
+	 * (cs_exec_file_take_path_next makes it the file given). */
+	unsigned path_index;
 };
 
 /* uid 0 in the initial namespace with every capability in P, E and B (I, A empty). */
@@ -204,6 +213,16 @@ CS_EXPORT int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
  */
 CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 				   const char *path_env, struct cs_exec_file *f, struct cs_diag *d);
+
+/*
+ * Whether the process c can search every directory the lookup of f went
+ * through (not its interpreters': a stat does not read the file): what
+ * runc's stat of a $PATH candidate needs. -1 when it can, else the index in
+ * f->dirs of the first directory that stops it.
+ */
+CS_EXPORT int cs_exec_file_unreachable(const struct cs_cred *c, const struct cs_exec_file *f);
+/* Makes f's n-th $PATH alternative (n >= 1) the file f, freeing the others before it. */
+CS_EXPORT int cs_exec_file_take_path_next(struct cs_exec_file *f, unsigned n);
 
 /* The file whose mode and capabilities execve takes: f, or its last interpreter. */
 CS_EXPORT const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_file *f);

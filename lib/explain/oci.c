@@ -85,6 +85,9 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 				 &r->exec, &r->steps);
 	if (rc < 0 || r->steps.error)
 		return -ENOMEM;
+	/* runc took a later $PATH entry's file: that is the one shown and judged. */
+	if ((rc = cs_exec_file_take_path_next(&r->file, r->exec.path_index)) < 0)
+		return rc;
 	if ((rc = verdicts(cfg, r)) < 0)
 		return rc;
 	*out = cs_steal_ptr(r);

@@ -305,11 +305,13 @@ static int start(struct pod_work *w)
 			return -ENOMEM;
 		w->f.known = false;
 	}
-	if ((rc = keep_file(w, arg0)) < 0)
-		return rc;
 	if (cs_oci_predict_from(&w->oci, w->o->caller, &w->f, &w->pre, &w->post, &w->res,
 				&r->steps) < 0)
-		return (r->exec_error = strdup("EINVAL")) ? 1 : -ENOMEM;
+		return keep_file(w, arg0) < 0 || !(r->exec_error = strdup("EINVAL")) ? -ENOMEM : 1;
+	/* runc took a later $PATH entry's file: that is the entrypoint shown and judged. */
+	if ((rc = cs_exec_file_take_path_next(&w->f, w->res.path_index)) < 0 ||
+	    (rc = keep_file(w, arg0)) < 0)
+		return rc;
 	r->pre.euid = w->pre.uid[1];
 	r->pre.caps = w->pre.caps;
 	r->pre.no_new_privs = w->pre.no_new_privs;

@@ -14,6 +14,10 @@
 /* The kernel reads this much of the file to choose a binary format. */
 #define CS_EXEC_HEAD_MAX 256
 
+/* $PATH candidates kept for runc's choice (Go has no limit; a PATH naming one
+ * directory thousands of times must not cost thousands of records). */
+#define CS_EXEC_PATH_MAX 32
+
 /* Interpreters the kernel follows before ELOOP: five "#!" files in a chain run. */
 #define CS_EXEC_SCRIPT_DEPTH 5
 

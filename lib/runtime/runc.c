@@ -209,6 +209,48 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 	return rc;
 }
 
+/*
+ * Go 1.19's exec.LookPath, as runc calls it after capset: each $PATH
+ * candidate is stat'ed as the process, and one in a directory it cannot
+ * search is skipped for the next. None reachable: "executable file not
+ * found in $PATH" (ENOENT). The first candidate otherwise, whose own
+ * failures (mode, format) execve reports.
+ */
+static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const struct cs_cred *c,
+					   struct cs_exec_result *res, struct cs_steps *st,
+					   struct cs_exec_file *none)
+{
+	const struct cs_exec_file *first = f;
+	unsigned n = 0;
+
+	if (!f->from_path)
+		return f;
+	for (; f; f = f->path_next, n++) {
+		int stop = cs_exec_file_unreachable(c, f);
+
+		if (stop < 0) {
+			if (n)
+				cs_steps_add(
+				    st, L, "runc.lookpath",
+				    "exec.LookPath cannot stat %s as uid %u (directory %s is "
+				    "not searchable) and takes the next $PATH entry's: %s",
+				    first->path, (unsigned)c->uid[3],
+				    first->dirs[cs_exec_file_unreachable(c, first)].path, f->path);
+			res->path_index = n;
+			return f;
+		}
+	}
+	cs_steps_add(st, L, "runc.lookpath",
+		     "exec.LookPath can stat none of the $PATH candidates as uid %u (%s: "
+		     "directory %s is not searchable): executable file not found in $PATH",
+		     (unsigned)c->uid[3], first->path,
+		     first->dirs[cs_exec_file_unreachable(c, first)].path);
+	memset(none, 0, sizeof(*none));
+	none->path = first->path;
+	none->error = ENOENT;
+	return none;
+}
+
 int cs_oci_predict(const struct cs_oci_process *p, const struct cs_exec_file *f,
 		   struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
 {
@@ -221,6 +263,7 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 			const struct cs_exec_file *f, struct cs_cred *pre, struct cs_cred *out,
 			struct cs_exec_result *res, struct cs_steps *st)
 {
+	struct cs_exec_file none; /* "not found in $PATH" */
 	struct cs_cred c;
 	int rc;
 
@@ -233,6 +276,7 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 		*out = c;
 		return st->error;
 	}
+	f = lookpath(f, &c, res, st, &none);
 	rc = cs_kernel_execve(&c, f, st);
 	*out = c;
 	if (rc) {

@@ -103,6 +103,8 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 			  const char *path_env, struct cs_exec_file *f)
 {
 	struct cs_image_stat st;
+	struct cs_exec_file *last = NULL;
+	unsigned nfound = 0;
 	char buf[4096];
 	int rc;
 
@@ -132,12 +134,24 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		else
 			rc = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, p, arg0);
 		if (rc > 0 && (size_t)rc < sizeof(buf) && candidate(im, buf, &st) == 0) {
-			if (cs_exec_file_set_path(f, buf) < 0)
+			/* Every candidate is kept, as lib/exec-file.c keeps them. */
+			struct cs_exec_file *alt = last ? calloc(1, sizeof(*alt)) : f;
+
+			if (!alt)
 				return -ENOMEM;
-			return found(im, cwd, &st, f);
+			if (last)
+				last->path_next = alt;
+			last = alt;
+			alt->from_path = true;
+			if (cs_exec_file_set_path(alt, buf) < 0)
+				return -ENOMEM;
+			if ((rc = found(im, cwd, &st, alt)) < 0 || ++nfound == CS_EXEC_PATH_MAX)
+				return rc;
 		}
 		p = end ? end + 1 : NULL;
 	}
+	if (nfound)
+		return 0;
 	/* exec.LookPath: "executable file not found in $PATH". */
 	f->error = ENOENT;
 	return 0;

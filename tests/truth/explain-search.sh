@@ -24,7 +24,7 @@ case_() {
   jq -n --arg a "$arg0" --argjson u "$uid" --argjson g "$gid" --argjson gs "$groups" --argjson c "$caps" \
     '{ociVersion: "1.0.2", root: {path: "rootfs", readonly: true},
       process: {terminal: false, cwd: "/", user: {uid: $u, gid: $g, additionalGids: $gs},
-        args: [$a], env: ["PATH=/bin"],
+        args: [$a], env: ["PATH=/bin:/usr/bin"],
         capabilities: {bounding: $c, effective: $c, permitted: $c, inheritable: [], ambient: []}},
       mounts: [{destination: "/proc", type: "proc", source: "proc"}],
       linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]}}' \
@@ -61,5 +61,9 @@ case_ "a link into a 0700 directory" 1001 1001 '[]' '[]' /bin/x "mkdir hidden &&
 case_ "a link through a 0700 directory's own link" 1001 1001 '[]' '[]' /bin/y "mkdir -p hidden/d && $P hidden/d/x && ln -s d/x hidden/l && chmod 700 hidden && ln -s ../hidden/l bin/y"
 NO_IMAGE=1 case_ "a 0700 root directory" 1001 1001 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 ."
 case_ "a #! script whose interpreter sits in a 0700 directory" 1001 1001 '[]' '[]' /app/s "mkdir app hidden && $P hidden/i && chmod 700 hidden && printf '#!/hidden/i\n' >app/s && chmod 755 app/s"
+case_ '$PATH: a candidate under a 0700 directory is skipped for the next' 1001 1001 '[]' '[]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x && $P usr/bin/x"
+case_ '$PATH: the only candidate is under a 0700 directory: not found' 1001 1001 '[]' '[]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x"
+case_ '$PATH: the reachable candidate is a script whose interpreter is not' 1001 1001 '[]' '[]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x && printf '#!/hid/x\n' >usr/bin/x && chmod 755 usr/bin/x"
+case_ '$PATH: CAP_DAC_READ_SEARCH reaches the first candidate' 1001 1001 '[]' '["CAP_DAC_READ_SEARCH"]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x"
 case_ "/app 0700 root, uid 0 without capabilities" 0 0 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 app && chown 1001 app"
 done_testing
