@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # Where openat2 says ENOSYS (Linux < 5.6, a seccomp profile refusing syscalls
 # it does not know, valgrind) capscope gives the same answers as here: the
 # rootfs resolver, the tree walker, scan --diff and the OCI layout reader fall

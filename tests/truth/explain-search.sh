@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # Search permission on the directories of the entrypoint's path, against
 # real runc: runc stats the path as the container user (with its effective
 # capabilities) and execve searches the same directories. capscope predicted
