@@ -968,6 +968,7 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 		    struct cs_image_stat *st)
 {
 	const struct cs_vnode *n;
+	struct cs_vattr a;
 	char res[4096]; /* PATH_MAX: cs_view_resolve refuses longer with -ENAMETOOLONG */
 	int rc;
 
@@ -980,12 +981,13 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 		return -ENOENT;
 	if (!(st->path = strdup(res)))
 		return -ENOMEM;
-	st->mode = n->mode;
-	st->uid = n->uid;
-	st->gid = n->gid;
-	st->has_fcaps = n->has_fcaps;
-	st->fcaps_invalid = n->fcaps_invalid;
-	st->fcaps = n->fcaps;
+	cs_vnode_attr(n, &a);
+	st->mode = a.mode;
+	st->uid = a.uid;
+	st->gid = a.gid;
+	st->has_fcaps = a.has_fcaps;
+	st->fcaps_invalid = a.fcaps_invalid;
+	st->fcaps = a.fcaps;
 	st->layer = n->layer;
 	st->link = S_ISLNK(n->mode) ? n->link : NULL;
 	st->head = n->head;
