@@ -38,6 +38,12 @@ like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' "${N[@]}")" 
 "$CAPSCOPE" explain pod "${N[@]}" >"$T/out"
 ok $([ $? -eq 1 ] && echo 0 || echo 1) "nonroot-netbind: exit status 1"
 like "$(cat "$T/out")" "Remedies, lowest risk first" "text output ranks remedies"
+# An entrypoint that cannot be executed, no capability wanted: no remedy names an empty set.
+mkdir -p "$T/noep"
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' '    image: i' \
+  '    command: [/app/missing]' '    securityContext: {runAsUser: 1000}' >"$T/noep.yaml"
+is "$(cj '[.exec.error, (.remedies | length)] | join(" ")' --rootfs "$T/noep" "$T/noep.yaml")" "ENOENT 0" \
+  "an entrypoint that cannot start wants no capability: no remedies (was setcap +ep with no name)"
 like "$(cat "$T/out")" "net.ipv4.ip_unprivileged_port_start" "text output has the sysctl snippet"
 # docker: unprivileged port start 0
 is "$(cj '.checks[0].ok' --runtime docker "${N[@]}")" "true" "docker: ip_unprivileged_port_start=0 lets it bind"
