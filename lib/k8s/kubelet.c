@@ -240,6 +240,51 @@ bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d)
 	return true;
 }
 
+static bool bad_id(const struct cs_opt_i64 *v)
+{
+	return v->set && (v->v < 0 || v->v > RUNTIME_ID_MAX);
+}
+
+static bool reject_id(const char *who, const char *field, int64_t v, struct cs_diag *d)
+{
+	cs_diag_set(d, EINVAL, 0, 0, NULL,
+		    "the API server rejects the pod: %s%s %lld: must be between 0 and "
+		    "2147483647, inclusive",
+		    who, field, (long long)v);
+	return true;
+}
+
+bool cs_k8s_api_rejects_ids(const struct cs_k8s_pod *pod, struct cs_diag *d)
+{
+	if (bad_id(&pod->run_as_user))
+		return reject_id("", "securityContext.runAsUser", pod->run_as_user.v, d);
+	if (bad_id(&pod->run_as_group))
+		return reject_id("", "securityContext.runAsGroup", pod->run_as_group.v, d);
+	if (bad_id(&pod->fs_group))
+		return reject_id("", "securityContext.fsGroup", pod->fs_group.v, d);
+	for (size_t i = 0; i < pod->n_supplemental_groups; i++) {
+		struct cs_opt_i64 g = {true, pod->supplemental_groups[i]};
+
+		if (bad_id(&g))
+			return reject_id("", "securityContext.supplementalGroups", g.v, d);
+	}
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_container *c = &pod->containers[i];
+		/* Raw: every writer escapes the reason (the one rule, JSON, HTML). */
+		const char *who = c->name ? c->name : "";
+
+		if (!c->has_sc)
+			continue;
+		if (bad_id(&c->sc.run_as_user))
+			return reject_id(who, ": securityContext.runAsUser", c->sc.run_as_user.v,
+					 d);
+		if (bad_id(&c->sc.run_as_group))
+			return reject_id(who, ": securityContext.runAsGroup", c->sc.run_as_group.v,
+					 d);
+	}
+	return false;
+}
+
 bool cs_kubelet_no_new_privs(const struct cs_k8s_sc *sc)
 {
 	bool priv = sc->privileged.set && sc->privileged.v;
