@@ -232,7 +232,7 @@ static int read_content(struct img *im, struct archive *a, int64_t size, char **
 }
 
 /*
- * An executable's first bytes: explain follows a "#!" script's interpreter
+ * A regular file's first bytes: explain follows a "#!" script's interpreter
  * as execve does, and knows a file execve has no format for
  * (lib/exec-script.c). Returns how many bytes head holds, or -errno.
  */
@@ -244,7 +244,7 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 		la_ssize_t n = archive_read_data(a, head + got, CS_EXEC_HEAD_MAX - got);
 
 		if (n < 0)
-			return arc_err(im, a, "reading an executable's first bytes");
+			return arc_err(im, a, "reading a file's first bytes");
 		if (n == 0)
 			break;
 		got += (size_t)n;
@@ -337,8 +337,9 @@ static int apply_layer(struct img *im, struct archive *a)
 		}
 		char head[CS_EXEC_HEAD_MAX];
 
-		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
-		    (ve.mode & 0111)) {
+		/* Every regular file, not only executable ones: a hard link entry can
+		 * give the inode execute bits later (lib/scan/view.c link_attrs). */
+		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink) {
 			la_ssize_t hn = content ? (la_ssize_t)ve.datalen : read_head(im, a, head);
 			const char *h = content ? content : head;
 
