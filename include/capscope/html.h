@@ -42,6 +42,14 @@ CS_EXPORT char *cs_html_escape_dup(const char *s);
 /* Write s escaped (cs_html_escape) to f; NULL writes nothing. */
 CS_EXPORT void cs_html_put(FILE *f, const char *s);
 
+/*
+ * Write s, text the library already made safe for a terminal (remedies and
+ * profiles: escaped names, shell and YAML quoting), to f: entities, and the
+ * escaping rule for any byte it would change, except that a backslash is
+ * kept, so "\x1b" shows as the terminal shows it and is not doubled.
+ */
+CS_EXPORT void cs_html_put_escaped(FILE *f, const char *s);
+
 /* A page being written. */
 struct cs_html;
 

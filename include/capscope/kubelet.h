@@ -66,6 +66,16 @@ CS_EXPORT int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_
 CS_EXPORT bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d);
 
 /*
+ * The API server's validation of the pod's ids (apimachinery IsValidUserID,
+ * IsValidGroupID): runAsUser and runAsGroup of the pod and of every
+ * container, fsGroup and each supplementalGroups entry must be 0-2147483647,
+ * or the whole pod is rejected. Returns true when rejected, naming the
+ * field and value in d->message (a wider value used to wrap in the model:
+ * fsGroup 4294967296 became group 0).
+ */
+CS_EXPORT bool cs_k8s_api_rejects_ids(const struct cs_k8s_pod *pod, struct cs_diag *d);
+
+/*
  * no_new_privs as the kubelet sets it: allowPrivilegeEscalation: false and
  * not privileged (unset means allowed).
  */

@@ -160,7 +160,8 @@ static int admit(struct pod_work *w)
 		     cs_k8s_ctr_kind_name(r->c->kind), r->c->name, a, b,
 		     r->req.caps_set ? "" : " (no capabilities field)");
 	/* Podman's kube play has no API server in front of it. */
-	if (r->admitted && has_kubelet(w->o) && cs_k8s_api_rejects(&r->adm, &d)) {
+	if (r->admitted && has_kubelet(w->o) &&
+	    (cs_k8s_api_rejects(&r->adm, &d) || cs_k8s_api_rejects_ids(w->pod->pod, &d))) {
 		r->admitted = false;
 		free(r->reason);
 		if (!(r->reason = strdup(d.message)))

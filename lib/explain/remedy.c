@@ -426,11 +426,14 @@ int cs_pod_remedies(const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *
 {
 	struct ctx x = {0};
 	struct cs_remedy *v;
-	int rc;
+	int rc, port;
 
 	*out = NULL;
 	*n = 0;
-	if (cs_pod_ctr_ok(r))
+	/* Every remedy obtains capabilities: when none is wanted (the entrypoint
+	 * cannot be executed, admission refused something else) none applies, and
+	 * its text would name an empty set ("setcap +ep", "--ambient ''"). */
+	if (cs_pod_ctr_ok(r) || !wanted(r, &port))
 		return 0;
 	if (!(v = calloc(sizeof(rows) / sizeof(rows[0]), sizeof(*v))))
 		return -ENOMEM;

@@ -8,6 +8,7 @@
  */
 #include "capscope/html.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,8 +50,13 @@ static const char *entity(char c)
 
 typedef void (*sink_fn)(void *ctx, const char *p, size_t len);
 
-/* Escape s[0..n) into sink, one whole escape at a time; returns the total length. */
-static size_t html_escape_to(const char *s, size_t n, sink_fn sink, void *ctx)
+/*
+ * Escape s[0..n) into sink, one whole escape at a time; returns the total
+ * length. keep_backslash: s is text the library already wrote for a
+ * terminal (its escapes, shell or YAML quoting hold backslashes), so a
+ * backslash is not escaped again; every other byte still is.
+ */
+static size_t html_escape_to(const char *s, size_t n, bool keep_backslash, sink_fn sink, void *ctx)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t total = 0;
@@ -58,7 +64,14 @@ static size_t html_escape_to(const char *s, size_t n, sink_fn sink, void *ctx)
 
 	for (size_t i = 0; i < n;) {
 		size_t k = piece_len(u + i, n - i);
-		size_t tl = cs_escape_text(s + i, k, t, sizeof(t));
+		size_t tl;
+
+		if (keep_backslash && s[i] == '\\') {
+			t[0] = '\\';
+			tl = 1;
+		} else {
+			tl = cs_escape_text(s + i, k, t, sizeof(t));
+		}
 
 		for (size_t j = 0; j < tl && j < sizeof(t) - 1; j++) {
 			const char *e = entity(t[j]);
@@ -99,7 +112,7 @@ size_t cs_html_escape(const char *s, size_t n, char *out, size_t outlen)
 		out[0] = '\0';
 	else
 		b.full = true;
-	return html_escape_to(s, n, buf_put, &b);
+	return html_escape_to(s, n, false, buf_put, &b);
 }
 
 char *cs_html_escape_dup(const char *s)
@@ -120,5 +133,11 @@ static void file_put(void *ctx, const char *p, size_t len)
 void cs_html_put(FILE *f, const char *s)
 {
 	if (s)
-		html_escape_to(s, strlen(s), file_put, f);
+		html_escape_to(s, strlen(s), false, file_put, f);
+}
+
+void cs_html_put_escaped(FILE *f, const char *s)
+{
+	if (s)
+		html_escape_to(s, strlen(s), true, file_put, f);
 }

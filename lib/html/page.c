@@ -59,7 +59,7 @@ void html_pre(FILE *f, const char *cls, const char *text)
 		size_t l = e ? (size_t)(e - p) : strlen(p);
 		char *line = strndup(p, l);
 
-		cs_html_put(f, line ? line : "?");
+		cs_html_put_escaped(f, line ? line : "?");
 		free(line);
 		if (e)
 			fputc('\n', f);

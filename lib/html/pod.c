@@ -126,7 +126,7 @@ static void checks(FILE *f, const struct cs_pod_ctr_result *c)
 }
 
 /* The library escaped the manifest's text in remedies for terminals already
- * (explain.h); cs_html_put leaves such text as it is (none has a backslash). */
+ * (explain.h): its backslashes are kept, not escaped a second time. */
 static void remedies(FILE *f, const struct cs_pod_ctr_result *c)
 {
 	if (!c->n_remedies)
@@ -140,12 +140,12 @@ static void remedies(FILE *f, const struct cs_pod_ctr_result *c)
 		fprintf(f, "</b> <span class=\"risk-%s\">risk: %s</span></p>\n", v->risk, v->risk);
 		if (v->blocked_by) {
 			fputs("<p>In this pod: ", f);
-			cs_html_put(f, v->blocked_by);
+			cs_html_put_escaped(f, v->blocked_by);
 			fputs(".</p>\n", f);
 		}
 		html_pre(f, "snippet", v->snippet);
 		fputs("<p>Security: ", f);
-		cs_html_put(f, v->note);
+		cs_html_put_escaped(f, v->note);
 		fputs("</p></li>\n", f);
 	}
 	fputs("</ol>\n", f);

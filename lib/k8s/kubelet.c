@@ -4,6 +4,7 @@
 #include "capscope/number.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,15 +48,34 @@ int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid
 	return -ENOENT;
 }
 
-static bool all_digits(const char *s, size_t n)
+/*
+ * An image USER's uid or gid as the runtimes read it: strconv.Atoi
+ * (containerd's WithUser, runc's GetExecUser for CRI-O), an optional sign
+ * then decimal digits, leading zeros allowed: "+0", "00" and "-0" are root.
+ * Returns false for anything else (a name); *v saturates past int64 (Atoi's
+ * range error, which both runtimes refuse).
+ */
+static bool go_atoi(const char *s, size_t n, long long *v)
 {
-	if (!n)
+	size_t i = n && (s[0] == '+' || s[0] == '-');
+	unsigned long long x = 0;
+
+	if (i == n)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
+	for (size_t k = i; k < n; k++) {
+		if (s[k] < '0' || s[k] > '9')
 			return false;
+		x = x > (1ULL << 63) / 10 ? (1ULL << 63) : x * 10 + (unsigned)(s[k] - '0');
+	}
+	if (x > (1ULL << 63))
+		x = 1ULL << 63;
+	*v = s[0] == '-' ? (x == 1ULL << 63 ? LLONG_MIN : -(long long)x)
+			 : (x >= 1ULL << 63 ? LLONG_MAX : (long long)x);
 	return true;
 }
+
+/* containerd and runc take uids and gids 0-2147483647 (runc's maxID, 1<<31 - 1). */
+#define RUNTIME_ID_MAX 2147483647LL
 
 static int lookup(const struct cs_kubelet_image *img, const char *user, long *uid, long *gid)
 {
@@ -66,7 +86,9 @@ static int lookup(const struct cs_kubelet_image *img, const char *user, long *ui
 
 const char *cs_kubelet_error_name(int err)
 {
-	return err == -ENOENT ? "CreateContainerError" : "CreateContainerConfigError";
+	/* The runtime refuses these in CreateContainer; the others are the kubelet's. */
+	return err == -ENOENT || err == -ERANGE ? "CreateContainerError"
+						: "CreateContainerConfigError";
 }
 
 /* The image's USER: a number or a name looked up in its passwd. */
@@ -77,28 +99,30 @@ static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t 
 	size_t ul = colon ? (size_t)(colon - iu) : strlen(iu);
 	long pu = -1;
 
-	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
-	*numeric = all_digits(iu, ul);
-	if (*numeric) {
-		uint32_t u;
+	long long v;
 
-		if (ul >= ulen || cs_parse_u32(uname, UINT32_MAX - 1, &u) < 0)
-			return cs_diag_set(d, EINVAL, 0, 0, NULL,
-					   "image USER '%s' is not a valid uid", uname);
-		pu = u;
+	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
+	*numeric = go_atoi(iu, ul, &v);
+	if (*numeric) {
+		if (v < 0 || v > RUNTIME_ID_MAX)
+			return cs_diag_set(d, ERANGE, 0, 0, NULL,
+					   "image USER '%s': uid out of range (the runtimes take "
+					   "0-2147483647)",
+					   uname);
+		pu = (long)v;
 	} else if (lookup(img, uname, &pu, pg) < 0)
 		return cs_diag_set(d, ENOENT, 0, 0, NULL, "image USER '%s' is a name and %s", uname,
 				   img->fs_given
 				       ? "the image's /etc/passwd does not list it"
 				       : "no --rootfs or --image was given to look it up");
 	*uid = (uid_t)pu;
-	if (colon && all_digits(colon + 1, strlen(colon + 1))) {
-		uint32_t g;
-
-		if (cs_parse_u32(colon + 1, UINT32_MAX - 1, &g) < 0)
-			return cs_diag_set(d, EINVAL, 0, 0, NULL,
-					   "image USER '%s' has a gid that is out of range", iu);
-		*pg = g;
+	if (colon && go_atoi(colon + 1, strlen(colon + 1), &v)) {
+		if (v < 0 || v > RUNTIME_ID_MAX)
+			return cs_diag_set(d, ERANGE, 0, 0, NULL,
+					   "image USER '%s': gid out of range (the runtimes take "
+					   "0-2147483647)",
+					   iu);
+		*pg = (long)v;
 	}
 	return 0;
 }
@@ -214,6 +238,51 @@ bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d)
 		    "and %s",
 		    priv ? "privileged to true" : "capabilities.add CAP_SYS_ADMIN");
 	return true;
+}
+
+static bool bad_id(const struct cs_opt_i64 *v)
+{
+	return v->set && (v->v < 0 || v->v > RUNTIME_ID_MAX);
+}
+
+static bool reject_id(const char *who, const char *field, int64_t v, struct cs_diag *d)
+{
+	cs_diag_set(d, EINVAL, 0, 0, NULL,
+		    "the API server rejects the pod: %s%s %lld: must be between 0 and "
+		    "2147483647, inclusive",
+		    who, field, (long long)v);
+	return true;
+}
+
+bool cs_k8s_api_rejects_ids(const struct cs_k8s_pod *pod, struct cs_diag *d)
+{
+	if (bad_id(&pod->run_as_user))
+		return reject_id("", "securityContext.runAsUser", pod->run_as_user.v, d);
+	if (bad_id(&pod->run_as_group))
+		return reject_id("", "securityContext.runAsGroup", pod->run_as_group.v, d);
+	if (bad_id(&pod->fs_group))
+		return reject_id("", "securityContext.fsGroup", pod->fs_group.v, d);
+	for (size_t i = 0; i < pod->n_supplemental_groups; i++) {
+		struct cs_opt_i64 g = {true, pod->supplemental_groups[i]};
+
+		if (bad_id(&g))
+			return reject_id("", "securityContext.supplementalGroups", g.v, d);
+	}
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_container *c = &pod->containers[i];
+		/* Raw: every writer escapes the reason (the one rule, JSON, HTML). */
+		const char *who = c->name ? c->name : "";
+
+		if (!c->has_sc)
+			continue;
+		if (bad_id(&c->sc.run_as_user))
+			return reject_id(who, ": securityContext.runAsUser", c->sc.run_as_user.v,
+					 d);
+		if (bad_id(&c->sc.run_as_group))
+			return reject_id(who, ": securityContext.runAsGroup", c->sc.run_as_group.v,
+					 d);
+	}
+	return false;
 }
 
 bool cs_kubelet_no_new_privs(const struct cs_k8s_sc *sc)

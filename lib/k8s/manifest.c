@@ -190,7 +190,12 @@ static int scalar_bool(struct ctx *c, struct ydoc_node *n, const char *field, bo
 	if (!is_scalar(n))
 		return errf(c, n, EINVAL, field, "expected a boolean");
 	s = scalar_text(n, &len);
-	b = n->style == YDOC_PLAIN ? yaml11_bool(s, len) : -1;
+	if (n->style != YDOC_PLAIN)
+		return errf(c, n, EINVAL, field,
+			    "'%.*s' is quoted: a string to Kubernetes, not a boolean; remove the "
+			    "quotes",
+			    (int)(len > 40 ? 40 : len), s);
+	b = yaml11_bool(s, len);
 	if (b < 0)
 		return errf(c, n, EINVAL, field, "expected a boolean (true or false), got '%.*s'",
 			    (int)(len > 40 ? 40 : len), s);
@@ -222,16 +227,27 @@ static int scalar_i64(struct ctx *c, struct ydoc_node *n, const char *field, int
 	char buf[32], *end;
 	long long x;
 
-	if (!is_scalar(n) || n->style != YDOC_PLAIN)
+	if (!is_scalar(n))
 		return errf(c, n, EINVAL, field, "expected an integer");
 	s = scalar_text(n, &len);
+	if (n->style != YDOC_PLAIN)
+		return errf(c, n, EINVAL, field,
+			    "'%.*s' is quoted: a string to Kubernetes, not an integer; remove the "
+			    "quotes",
+			    (int)(len > 40 ? 40 : len), s);
 	if (len == 0 || len >= sizeof(buf))
 		return errf(c, n, EINVAL, field, "expected an integer");
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	for (size_t i = (buf[0] == '-' || buf[0] == '+'); i < len; i++)
 		if (buf[i] < '0' || buf[i] > '9' || (i + 1 == len && buf[i] == '\0'))
-			return errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
+			return errf(
+			    c, n, EINVAL, field,
+			    yaml11_number(s, len)
+				? "'%s' is a number to Kubernetes (YAML 1.1), but not written as "
+				  "a plain decimal integer; write it so"
+				: "expected an integer, got '%s'",
+			    buf);
 	/* go-yaml reads 0777 as octal (511): never take it as decimal 777. */
 	if (buf[buf[0] == '-' || buf[0] == '+'] == '0' &&
 	    len > (size_t)1 + (buf[0] == '-' || buf[0] == '+'))

@@ -219,6 +219,24 @@ static int load_dropins(struct cs_crio_config *c, const char *dir, int depth, st
 	return r;
 }
 
+/*
+ * The drop-in path itself, as UpdateFromPath takes it: os.Stat first (missing,
+ * or a dangling link: no drop-in), then filepath.Walk, which looks at its
+ * root with lstat too: a regular file there is read as the one drop-in, and
+ * a symbolic link, even to a directory, is read as a file (which fails for
+ * a directory, and CRI-O does not start).
+ */
+static int load_dropin_root(struct cs_crio_config *c, const char *dir, struct cs_diag *d)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) < 0 && errno == ENOENT)
+		return 0;
+	if (lstat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+		return load_file(c, dir, d);
+	return load_dropins(c, dir, 0, d);
+}
+
 int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 {
 	struct stat sb;
@@ -240,7 +258,7 @@ int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_di
 		if (r < 0)
 			return r;
 		snprintf(p, sizeof(p), "%s/crio.conf.d", path);
-		return load_dropins(c, p, 0, d);
+		return load_dropin_root(c, p, d);
 	}
 	return load_dropins(c, path, 0, d);
 }

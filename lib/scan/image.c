@@ -232,7 +232,7 @@ static int read_content(struct img *im, struct archive *a, int64_t size, char **
 }
 
 /*
- * An executable's first bytes: explain follows a "#!" script's interpreter
+ * A regular file's first bytes: explain follows a "#!" script's interpreter
  * as execve does, and knows a file execve has no format for
  * (lib/exec-script.c). Returns how many bytes head holds, or -errno.
  */
@@ -244,7 +244,7 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 		la_ssize_t n = archive_read_data(a, head + got, CS_EXEC_HEAD_MAX - got);
 
 		if (n < 0)
-			return arc_err(im, a, "reading an executable's first bytes");
+			return arc_err(im, a, "reading a file's first bytes");
 		if (n == 0)
 			break;
 		got += (size_t)n;
@@ -337,8 +337,9 @@ static int apply_layer(struct img *im, struct archive *a)
 		}
 		char head[CS_EXEC_HEAD_MAX];
 
-		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
-		    (ve.mode & 0111)) {
+		/* Every regular file, not only executable ones: a hard link entry can
+		 * give the inode execute bits later (lib/scan/view.c link_attrs). */
+		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink) {
 			la_ssize_t hn = content ? (la_ssize_t)ve.datalen : read_head(im, a, head);
 			const char *h = content ? content : head;
 
@@ -968,6 +969,7 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 		    struct cs_image_stat *st)
 {
 	const struct cs_vnode *n;
+	struct cs_vattr a;
 	char res[4096]; /* PATH_MAX: cs_view_resolve refuses longer with -ENAMETOOLONG */
 	int rc;
 
@@ -980,12 +982,13 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 		return -ENOENT;
 	if (!(st->path = strdup(res)))
 		return -ENOMEM;
-	st->mode = n->mode;
-	st->uid = n->uid;
-	st->gid = n->gid;
-	st->has_fcaps = n->has_fcaps;
-	st->fcaps_invalid = n->fcaps_invalid;
-	st->fcaps = n->fcaps;
+	cs_vnode_attr(n, &a);
+	st->mode = a.mode;
+	st->uid = a.uid;
+	st->gid = a.gid;
+	st->has_fcaps = a.has_fcaps;
+	st->fcaps_invalid = a.fcaps_invalid;
+	st->fcaps = a.fcaps;
 	st->layer = n->layer;
 	st->link = S_ISLNK(n->mode) ? n->link : NULL;
 	st->head = n->head;

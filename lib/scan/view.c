@@ -99,8 +99,15 @@ static uint64_t hash(const struct cs_vnode *parent, const char *s, size_t n)
 	return h ^ (h >> 29);
 }
 
+static void inode_put(struct cs_vinode *ino)
+{
+	if (ino && --ino->refs == 0)
+		free(ino);
+}
+
 static void node_free(struct cs_vnode *n)
 {
+	inode_put(n->ino);
 	free(n->link);
 	free(n->data);
 	free(n->head);
@@ -174,6 +181,68 @@ struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path)
 	while (n && next_comp(&path, &c, &len))
 		n = child(v, n, c, len);
 	return n;
+}
+
+void cs_vnode_attr(const struct cs_vnode *n, struct cs_vattr *out)
+{
+	if (n->ino) {
+		*out = n->ino->a;
+		return;
+	}
+	*out = (struct cs_vattr){.mode = n->mode,
+				 .uid = n->uid,
+				 .gid = n->gid,
+				 .has_fcaps = n->has_fcaps,
+				 .fcaps_invalid = n->fcaps_invalid,
+				 .fcaps = n->fcaps};
+}
+
+/*
+ * What a hard link entry does to its inode, as containerd, Docker and
+ * containers/storage (CRI-O, Podman) apply it after link(2): lchown to the
+ * entry's owner, which makes the kernel drop set-uid, set-gid (with group
+ * execute) and security.capability; then the entry's xattrs; then chmod to
+ * the entry's mode (containers/storage always; containerd and Docker when
+ * their Lstat of the link name succeeds, else the bits stay without set-id:
+ * the entry's bits are never less than what runs). The header of a hard
+ * link written by a real tool repeats its target's, so nothing changes.
+ */
+static void link_attrs(struct cs_vattr *a, const struct cs_ventry *e)
+{
+	a->uid = e->uid;
+	a->gid = e->gid;
+	if (!S_ISREG(a->mode))
+		return; /* a link to a symlink: no set-id bits, no chmod */
+	a->has_fcaps = e->has_fcaps;
+	a->fcaps_invalid = e->has_fcaps && e->fcaps_invalid;
+	a->fcaps = e->has_fcaps ? e->fcaps : (struct cs_fcaps){0};
+	a->mode = (a->mode & S_IFMT) | (e->mode & 07777);
+}
+
+/*
+ * Make target and n two names of one inode with the entry's attributes.
+ * Within one layer every earlier name of the inode shares the change; a
+ * target from a lower layer is copied up first (overlayfs), so the lower
+ * names keep what they had.
+ */
+static int share_inode(struct cs_vnode *target, struct cs_vnode *n, int layer,
+		       const struct cs_ventry *e)
+{
+	struct cs_vinode *ino = target->ino;
+
+	if (!ino || ino->layer != layer) {
+		if (!(ino = calloc(1, sizeof(*ino))))
+			return -ENOMEM;
+		cs_vnode_attr(target, &ino->a);
+		ino->layer = layer;
+		ino->refs = 1;
+		inode_put(target->ino);
+		target->ino = ino;
+	}
+	ino->refs++;
+	n->ino = ino;
+	link_attrs(&ino->a, e);
+	return 0;
 }
 
 char *cs_vnode_path(const struct cs_vnode *n)
@@ -465,6 +534,7 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
 {
 	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
+	char tf[VIEW_PATH_MAX + 1]; /* a hard link's target, resolved */
 	const char *base;
 	int flags, rc, warn = 0;
 	struct cs_vnode *parent, *old, *n, *target = NULL;
@@ -519,7 +589,7 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		return 1;
 	}
 	if (e->hardlink) {
-		char tn[VIEW_PATH_MAX + 1], tp[VIEW_PATH_MAX + 1], tf[VIEW_PATH_MAX + 1];
+		char tn[VIEW_PATH_MAX + 1], tp[VIEW_PATH_MAX + 1];
 		const char *tb;
 		int tflags;
 
@@ -592,6 +662,20 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		n->head = thead;
 		n->headlen = copy.headlen;
 		n->unknown_format = copy.unknown_format;
+		/* The target may have been removed above (a link over itself by another name). */
+		target = cs_view_lookup(v, tf);
+		if (target)
+			return share_inode(target, n, layer, e) < 0 ? -ENOMEM : warn;
+		struct cs_vattr a;
+
+		cs_vnode_attr(n, &a);
+		link_attrs(&a, e);
+		n->uid = a.uid;
+		n->gid = a.gid;
+		n->mode = a.mode;
+		n->has_fcaps = a.has_fcaps;
+		n->fcaps_invalid = a.fcaps_invalid;
+		n->fcaps = a.fcaps;
 		return warn;
 	}
 	n->mode = e->mode;
@@ -621,23 +705,25 @@ int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
 	for (size_t i = 0; i < v->nbuckets; i++)
 		for (struct cs_vnode *n = v->tab[i]; n; n = n->hnext) {
 			struct cs_finding f = {0};
+			struct cs_vattr a;
 			int rc;
 
-			if (S_ISREG(n->mode))
+			cs_vnode_attr(n, &a);
+			if (S_ISREG(a.mode))
 				r->files++;
-			else if (S_ISDIR(n->mode))
+			else if (S_ISDIR(a.mode))
 				r->dirs++;
-			if (!S_ISREG(n->mode) || !((n->mode & (S_ISUID | S_ISGID)) || n->has_fcaps))
+			if (!S_ISREG(a.mode) || !((a.mode & (S_ISUID | S_ISGID)) || a.has_fcaps))
 				continue;
 			f.path = cs_vnode_path(n);
 			if (!f.path)
 				return -ENOMEM;
-			f.uid = n->uid;
-			f.gid = n->gid;
-			f.mode = n->mode;
-			f.has_fcaps = n->has_fcaps;
-			f.fcaps_invalid = n->fcaps_invalid;
-			f.fcaps = n->fcaps;
+			f.uid = a.uid;
+			f.gid = a.gid;
+			f.mode = a.mode;
+			f.has_fcaps = a.has_fcaps;
+			f.fcaps_invalid = a.fcaps_invalid;
+			f.fcaps = a.fcaps;
 			f.layer = n->layer;
 			cs_risk_assess(&f);
 			rc = cs_scan_add_finding(r, &f);

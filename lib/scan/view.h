@@ -11,6 +11,24 @@
 
 #include "capscope/scan.h"
 
+/*
+ * What hard links share: one inode's owner, mode and file capabilities. A
+ * hard link entry changes them for every name of the inode (the appliers
+ * chown, set the entry's xattrs and chmod the new name), so a node that has
+ * been hard-linked reads them here, not from its own fields.
+ */
+struct cs_vattr {
+	uint32_t mode, uid, gid;
+	bool has_fcaps, fcaps_invalid;
+	struct cs_fcaps fcaps;
+};
+
+struct cs_vinode {
+	struct cs_vattr a;
+	int layer; /* overlayfs copies a lower file up before linking it: a new inode */
+	size_t refs;
+};
+
 struct cs_vnode {
 	struct cs_vnode *hnext;
 	struct cs_vnode *parent, *child, *next, *prev;
@@ -23,7 +41,8 @@ struct cs_vnode {
 	size_t datalen;
 	char *head; /* a "#!" executable's first bytes (cs_ventry.head), or NULL */
 	size_t headlen;
-	bool unknown_format; /* cs_ventry.unknown_format */
+	bool unknown_format;   /* cs_ventry.unknown_format */
+	struct cs_vinode *ino; /* shared with its hard links, or NULL: the fields above hold */
 	size_t namelen;
 	char name[]; /* the last component only ("" for the root): see view.c */
 };
@@ -68,6 +87,8 @@ int cs_view_normalize(const char *name, char *out, size_t len, int *flags);
 int cs_view_init(struct cs_view *v);
 void cs_view_free(struct cs_view *v);
 struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path);
+/* The node's owner, mode and file capabilities (its inode's when hard-linked). */
+void cs_vnode_attr(const struct cs_vnode *n, struct cs_vattr *out);
 /* The node's path "/a/b" on the heap (built from its parents), or NULL. */
 char *cs_vnode_path(const struct cs_vnode *n);
 

@@ -38,6 +38,22 @@ like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' "${N[@]}")" 
 "$CAPSCOPE" explain pod "${N[@]}" >"$T/out"
 ok $([ $? -eq 1 ] && echo 0 || echo 1) "nonroot-netbind: exit status 1"
 like "$(cat "$T/out")" "Remedies, lowest risk first" "text output ranks remedies"
+# The API server takes uids and gids 0-2147483647 only (IsValidUserID/GroupID):
+# fsGroup 4294967296 used to wrap to group 0 in the model (seventh pass)
+idpod() { printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {%s}\n  containers:\n  - name: c\n    image: i\n    securityContext: {%s}\n' "$1" "$2"; }
+for f in 'fsGroup: 4294967296|' 'supplementalGroups: [5, -1]|' 'runAsGroup: 2147483648|' '|runAsUser: 2147483648' '|runAsGroup: -1'; do
+  idpod "${f%%|*}" "${f#*|}" >"$T/ids.yaml"
+  like "$(cj '.admission.reason' "$T/ids.yaml")" "^the API server rejects the pod: .*must be between 0 and 2147483647, inclusive$" \
+    "API server id range: $f refused"
+done
+idpod 'fsGroup: 2147483647, supplementalGroups: [0]' 'runAsUser: 2147483647, runAsGroup: 0' >"$T/ids.yaml"
+is "$(cj '.admission.admitted' "$T/ids.yaml")" "true" "API server id range: 2147483647 and 0 admitted"
+# An entrypoint that cannot be executed, no capability wanted: no remedy names an empty set.
+mkdir -p "$T/noep"
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' '    image: i' \
+  '    command: [/app/missing]' '    securityContext: {runAsUser: 1000}' >"$T/noep.yaml"
+is "$(cj '[.exec.error, (.remedies | length)] | join(" ")' --rootfs "$T/noep" "$T/noep.yaml")" "ENOENT 0" \
+  "an entrypoint that cannot start wants no capability: no remedies (was setcap +ep with no name)"
 like "$(cat "$T/out")" "net.ipv4.ip_unprivileged_port_start" "text output has the sysctl snippet"
 # docker: unprivileged port start 0
 is "$(cj '.checks[0].ok' --runtime docker "${N[@]}")" "true" "docker: ip_unprivileged_port_start=0 lets it bind"

@@ -30,7 +30,7 @@ one_line "manifest" '^capscope explain pod: bad\.yaml:[0-9]+:[0-9]+: YAML' "$CAP
 # with '{' (docs/explain-pod.md, memory); columns on line 1 must still be the
 # user's (these are what the reader gave before that change).
 printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i","securityContext":{"runAsUser":"abc"}}]}}\n' >one.json
-one_line "one-line JSON, bad value" '^capscope explain pod: one\.json:1:135: spec\.containers\[0\]\.securityContext\.runAsUser: expected an integer$' \
+one_line "one-line JSON, bad value" '^capscope explain pod: one\.json:1:135: spec\.containers\[0\]\.securityContext\.runAsUser: '"'"'abc'"'"' is quoted: a string to Kubernetes, not an integer; remove the quotes$' \
   "$CAPSCOPE" explain pod one.json
 printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i",]}}\n' >syn.json
 one_line "one-line JSON, syntax" '^capscope explain pod: syn\.json:1:103: YAML: mismatched flow sequence end$' \
@@ -74,6 +74,17 @@ for f in .INF .NAN -.INF; do
   pod "capabilities: {add: [$f]}" >float.yaml
   one_line "$f in a list of names" "^capscope lint: float\.yaml:10:[0-9]+: .*add\[0\]: '$f' is a number to Kubernetes" \
     "$CAPSCOPE" lint float.yaml
+done
+# A quoted value in a boolean or integer field is a string to Kubernetes, and a
+# YAML 1.1 number not written in decimal is a number: said so, not "expected
+# a boolean (true or false), got 'true'" (seventh pass)
+pod 'runAsNonRoot: "true"' >qb.yaml
+one_line "quoted boolean" "^capscope lint: qb\.yaml:10:[0-9]+: .*runAsNonRoot: 'true' is quoted: a string to Kubernetes, not a boolean; remove the quotes$" \
+  "$CAPSCOPE" lint qb.yaml
+for f in 0x10 1e3 0b11; do
+  pod "runAsUser: $f" >hex.yaml
+  one_line "runAsUser $f" "^capscope lint: hex\.yaml:10:[0-9]+: .*runAsUser: '$f' is a number to Kubernetes \(YAML 1\.1\), but not written as a plain decimal integer; write it so$" \
+    "$CAPSCOPE" lint hex.yaml
 done
 # go-yaml v2 reads these as numbers (resolve.go): refused in a list of names
 for f in 1_000 0o17 .5 0b-1 -.Inf 1e3; do

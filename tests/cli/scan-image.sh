@@ -128,7 +128,7 @@ is "$(jq -r '[.findings[].path] | join(" ")' <<<"$out")" "/etc/through-link" "sy
 like "$(cat "$T/herr")" "Too many levels of symbolic links" "a symlink loop is reported"
 out=$(h hardlinks.tar); rc=$?
 is "$(jq -r '[.findings[] | "\(.path):\(.mode)"] | sort | join(" ")' <<<"$out")" \
-  "/bin/capped:0755 /bin/su-link:04755 /bin/su:04755 /usr/capped-link:0755" "a hard link to a set-uid or capped file is reported as one"
+  "/bin/capped:0755 /bin/made-capped:0755 /bin/made-suid:04755 /bin/plain2:0755 /bin/plain:04755 /bin/su-link:04755 /bin/su:04755 /usr/capped-link:0755" "a hard link to a set-uid or capped file is reported as one; a link's header applies to its target (not /bin/su2)"
 is "$(jq -r '.findings[] | select(.path=="/usr/capped-link") | .file_caps.text' <<<"$out")" "cap_sys_admin=ep" "the hard link shares the xattr"
 like "$(cat "$T/herr")" "hard link to 'nothere/missing'.*ignored" "a hard link to a missing file is an error"
 out=$(h dups.tar)

@@ -374,6 +374,30 @@ static void test_crio_dropin_walk(void **state)
 	assert_non_null(strstr(d.file, "50-bad.orig"));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
+
+	/* crio.conf.d itself as filepath.Walk sees its root (lstat): a file is
+	 * read as the one drop-in; a symlink to a directory is read as a file and
+	 * fails; a dangling one is no drop-in */
+	assert_non_null(mkdtemp(strcpy(dir, "/tmp/capscope-crio.XXXXXX")));
+	put_file(dir, "crio.conf", "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n");
+	put_file(dir, "crio.conf.d", "[crio.runtime]\ndefault_capabilities = [\"SYS_ADMIN\"]\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_string_equal(c.default_caps[0], "SYS_ADMIN");
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(symlink("real.d", p), 0);
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_string_equal(c.default_caps[0], "CHOWN");
+	snprintf(p, sizeof(p), "%s/real.d", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "real.d/x.conf", "[crio.runtime]\ndefault_capabilities = [\"NET_RAW\"]\n");
+	cs_crio_config_default(&c);
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.file, "crio.conf.d"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* CRI-O's TOML decoder matches a key to a field without case (and with

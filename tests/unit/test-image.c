@@ -90,6 +90,19 @@ static int setup(void **state)
 		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
 		archive_entry_free(e);
 	}
+	/* a file that is not executable, made executable by a hard link's header */
+	put(a, "app/plain-script", AE_IFREG, 0644, NULL, "#!/app/run\n", 11, false);
+	put(a, "app/plain-junk", AE_IFREG, 0644, NULL, "junk", 4, false);
+	for (int i = 0; i < 2; i++) {
+		struct archive_entry *e = archive_entry_new();
+
+		archive_entry_set_pathname(e, i ? "app/junk-x" : "app/script-x");
+		archive_entry_set_hardlink(e, i ? "app/plain-junk" : "app/plain-script");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0755);
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		archive_entry_free(e);
+	}
 	archive_write_close(a);
 	archive_write_free(a);
 	close(fd);
@@ -238,6 +251,16 @@ static void test_exec_scripts(void **state)
 	cs_image_exec_resolve(im, NULL, "/app/hard", NULL, &f);
 	assert_non_null(f.interp);
 	assert_string_equal(f.interp->path, "/usr/bin/nc");
+	cs_exec_file_clear(&f);
+	/* The first bytes of a 0644 file are known once a hard link makes it 0755. */
+	cs_image_exec_resolve(im, NULL, "/app/script-x", NULL, &f);
+	assert_int_equal(f.mode, S_IFREG | 0755);
+	assert_non_null(f.interp);
+	assert_string_equal(f.interp->path, "/app/run");
+	cs_exec_file_clear(&f);
+	cs_image_exec_resolve(im, NULL, "/app/junk-x", NULL, &f);
+	assert_null(f.interp);
+	assert_true(f.unknown_format);
 	cs_exec_file_clear(&f);
 	/* Two scripts deep, found through PATH. */
 	cs_image_exec_resolve(im, NULL, "chain", "/app", &f);

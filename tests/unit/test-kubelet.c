@@ -82,6 +82,55 @@ static void test_image_user_numeric_with_group(void **state)
 	cs_steps_free(&st);
 }
 
+/*
+ * The runtimes read an image USER's uid with strconv.Atoi: "+0", "00", "-0"
+ * are uid 0 (root), not a name nor an invalid uid; past 2147483647 or below 0
+ * the runtime refuses the container.
+ */
+static void test_image_user_go_atoi(void **state)
+{
+	static const char *const root[] = {"+0", "00", "-0", "+0:+0", "000:00"};
+	static const char *const range[] = {"-1", "2147483648", "4294967296",
+					    "99999999999999999999", "1000:2147483648"};
+	struct cs_k8s_sc sc = {0}, nonroot = {.run_as_non_root = {true, true}};
+	struct cs_image_config c;
+	struct cs_steps st;
+	struct cs_diag d;
+	uid_t u;
+	gid_t g;
+	int rc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(root) / sizeof(root[0]); i++) {
+		c = cfg(root[i]);
+		u = g = 7;
+		assert_int_equal(user(&sc, &c, true, &u, &g, &st, &d), 0);
+		assert_int_equal(u, 0);
+		assert_int_equal(g, 0);
+		cs_steps_free(&st);
+		/* the kubelet's ParseInt reads it as 0 too: runAsNonRoot refuses it */
+		assert_int_equal(user(&nonroot, &c, true, &u, &g, &st, &d), -EPERM);
+		cs_steps_free(&st);
+	}
+	c = cfg("+1000:+50");
+	assert_int_equal(user(&sc, &c, false, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 1000);
+	assert_int_equal(g, 50);
+	cs_steps_free(&st);
+	for (size_t i = 0; i < sizeof(range) / sizeof(range[0]); i++) {
+		c = cfg(range[i]);
+		rc = user(&sc, &c, false, &u, &g, &st, &d);
+		assert_int_equal(rc, -ERANGE);
+		assert_string_equal(cs_kubelet_error_name(rc), "CreateContainerError");
+		assert_non_null(strstr(d.message, "out of range"));
+		cs_steps_free(&st);
+	}
+	c = cfg("2147483647");
+	assert_int_equal(user(&sc, &c, false, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 2147483647);
+	cs_steps_free(&st);
+}
+
 static void test_image_user_name_from_passwd(void **state)
 {
 	struct cs_k8s_sc sc = {0};
@@ -268,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(test_run_as_user_wins),
 	    cmocka_unit_test(test_run_as_user_out_of_range),
 	    cmocka_unit_test(test_image_user_numeric_with_group),
+	    cmocka_unit_test(test_image_user_go_atoi),
 	    cmocka_unit_test(test_image_user_name_from_passwd),
 	    cmocka_unit_test(test_image_user_name_unresolvable),
 	    cmocka_unit_test(test_no_user_is_root),

@@ -35,6 +35,20 @@ static void add_link(struct cs_view *v, int layer, const char *name, const char 
 	assert_int_equal(cs_view_apply(v, layer, &e, &why), 0);
 }
 
+/* A hard link entry with its own header: mode, owner 0, and capabilities when caps. */
+static void add_hard(struct cs_view *v, int layer, const char *name, const char *target,
+		     uint32_t mode, const struct cs_fcaps *caps)
+{
+	struct cs_ventry e = {.name = name, .mode = mode, .hardlink = target};
+	struct cs_diag why;
+
+	if (caps) {
+		e.has_fcaps = true;
+		e.fcaps = *caps;
+	}
+	assert_int_equal(cs_view_apply(v, layer, &e, &why), 0);
+}
+
 static bool has(struct cs_view *v, const char *path)
 {
 	return cs_view_lookup(v, path) != NULL;
@@ -138,7 +152,7 @@ static void test_links(void **state)
 	assert_int_equal(cs_view_init(&v), 0);
 	add(&v, 0, "usr/bin/su", S_IFREG | 04755);
 	add_link(&v, 0, "bin", "usr/bin", false);
-	add_link(&v, 1, "sbin/su2", "usr/bin/su", true);
+	add_hard(&v, 1, "sbin/su2", "usr/bin/su", S_IFREG | 04755, NULL);
 	assert_int_equal(cs_view_lookup(&v, "/sbin/su2")->mode, S_IFREG | 04755);
 	assert_int_equal(cs_view_lookup(&v, "/sbin/su2")->layer, 1);
 	/* a parent symlink is followed inside the image */
@@ -160,6 +174,69 @@ static void test_links(void **state)
 	assert_string_equal(r.findings[0].path, "/sbin/su2");
 	assert_string_equal(r.findings[1].path, "/usr/bin/ping");
 	assert_string_equal(r.findings[2].path, "/usr/bin/su");
+	cs_scan_result_free(&r);
+	cs_view_free(&v);
+}
+
+static uint32_t mode_of(struct cs_view *v, const char *path)
+{
+	struct cs_vattr a;
+
+	cs_vnode_attr(cs_view_lookup(v, path), &a);
+	return a.mode;
+}
+
+/*
+ * A hard link entry's own header is applied to the inode (chown, xattrs,
+ * chmod, as containerd and containers/storage do): a plain file linked with
+ * a set-uid header is set-uid under both names, and a set-uid or capped one
+ * linked with a plain header is neither.
+ */
+static void test_hardlink_header(void **state)
+{
+	struct cs_view v;
+	struct cs_fcaps raw = {.version = 2, .effective = true, .permitted = CS_BIT(13)};
+	struct cs_vattr a;
+	struct cs_scan_result r = {0};
+
+	(void)state;
+	assert_int_equal(cs_view_init(&v), 0);
+	add(&v, 0, "bin/plain", S_IFREG | 0755);
+	add_hard(&v, 0, "bin/suid", "bin/plain", S_IFREG | 04755, NULL);
+	assert_int_equal(mode_of(&v, "/bin/suid"), S_IFREG | 04755);
+	assert_int_equal(mode_of(&v, "/bin/plain"), S_IFREG | 04755);
+	add(&v, 0, "bin/plain2", S_IFREG | 0755);
+	add_hard(&v, 0, "bin/capped", "bin/plain2", S_IFREG | 0755, &raw);
+	cs_vnode_attr(cs_view_lookup(&v, "/bin/plain2"), &a);
+	assert_true(a.has_fcaps && a.fcaps.permitted == CS_BIT(13));
+	/* lchown drops set-uid and capabilities; the header gives none back */
+	add(&v, 0, "bin/su", S_IFREG | 04755);
+	add_hard(&v, 0, "bin/su-plain", "bin/su", S_IFREG | 0755, NULL);
+	assert_int_equal(mode_of(&v, "/bin/su"), S_IFREG | 0755);
+	add_hard(&v, 0, "bin/capped-plain", "bin/capped", S_IFREG | 0755, NULL);
+	cs_vnode_attr(cs_view_lookup(&v, "/bin/plain2"), &a);
+	assert_false(a.has_fcaps);
+	/* one layer: every earlier name of the inode changes; a later whiteout
+	 * of the names that were changed leaves the third one set-uid */
+	add(&v, 0, "c/a", S_IFREG | 0755);
+	add_hard(&v, 0, "c/b", "c/a", S_IFREG | 0755, NULL);
+	add_hard(&v, 0, "c/c", "c/a", S_IFREG | 04755, NULL);
+	add(&v, 1, "c/.wh.a", S_IFREG);
+	add(&v, 1, "c/.wh.c", S_IFREG);
+	assert_int_equal(mode_of(&v, "/c/b"), S_IFREG | 04755);
+	/* a lower layer's inode is copied up before the link: its other names keep theirs */
+	add(&v, 0, "d/a", S_IFREG | 04755);
+	add_hard(&v, 0, "d/b", "d/a", S_IFREG | 04755, NULL);
+	add_hard(&v, 1, "d/c", "d/a", S_IFREG | 0755, NULL);
+	assert_int_equal(mode_of(&v, "/d/a"), S_IFREG | 0755);
+	assert_int_equal(mode_of(&v, "/d/c"), S_IFREG | 0755);
+	assert_int_equal(mode_of(&v, "/d/b"), S_IFREG | 04755);
+	assert_int_equal(cs_view_findings(&v, &r), 0);
+	assert_int_equal(r.nfindings, 4);
+	assert_string_equal(r.findings[0].path, "/bin/plain");
+	assert_string_equal(r.findings[1].path, "/bin/suid");
+	assert_string_equal(r.findings[2].path, "/c/b");
+	assert_string_equal(r.findings[3].path, "/d/b");
 	cs_scan_result_free(&r);
 	cs_view_free(&v);
 }
@@ -468,6 +545,7 @@ int main(void)
 	    cmocka_unit_test(test_opaque),
 	    cmocka_unit_test(test_replace_and_dups),
 	    cmocka_unit_test(test_links),
+	    cmocka_unit_test(test_hardlink_header),
 	    cmocka_unit_test(test_risk),
 	    cmocka_unit_test(test_layer_buffer_garbage),
 	    cmocka_unit_test(test_imgjson),

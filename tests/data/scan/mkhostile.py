@@ -67,11 +67,20 @@ write("links.tar", [
     member("loop1/x", 0o4755),
 ])
 # Hard links: a link to a set-uid file is a set-uid file; to a missing one, an error.
+# A link's own header is applied to the inode (lchown drops set-id bits and
+# capabilities, then its xattrs and mode), so it can make its target set-uid
+# or capped, or plain; real writers repeat the target's header.
 write("hardlinks.tar", [
     member("bin/su", 0o4755),
-    member("bin/su-link", 0o644, typ=tarfile.LNKTYPE, link="bin/su"),
+    member("bin/su-link", 0o4755, typ=tarfile.LNKTYPE, link="bin/su"),
     member("bin/capped", 0o755, pax=capx(CAP_SYS_ADMIN_V2)),
-    member("usr/capped-link", typ=tarfile.LNKTYPE, link="bin/capped"),
+    member("usr/capped-link", typ=tarfile.LNKTYPE, link="bin/capped", pax=capx(CAP_SYS_ADMIN_V2)),
+    member("bin/plain", 0o755),
+    member("bin/made-suid", 0o4755, typ=tarfile.LNKTYPE, link="bin/plain"),
+    member("bin/plain2", 0o755),
+    member("bin/made-capped", 0o755, typ=tarfile.LNKTYPE, link="bin/plain2", pax=capx(CAP_NET_RAW_V2)),
+    member("bin/su2", 0o4755),
+    member("bin/su2-plain", 0o755, typ=tarfile.LNKTYPE, link="bin/su2"),
     member("bin/dangling-link", typ=tarfile.LNKTYPE, link="nothere/missing"),
     member("bin/outside-link", typ=tarfile.LNKTYPE, link="../../../../etc/passwd"),
 ])
