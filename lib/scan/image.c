@@ -999,8 +999,10 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 
 static int searched(void *ctx, const struct cs_vnode *dir, const char *dirpath)
 {
-	return cs_exec_file_add_dir(ctx, dirpath, (mode_t)dir->mode, (uid_t)dir->uid,
-				    (gid_t)dir->gid);
+	struct cs_vattr a;
+
+	cs_vnode_attr(dir, &a);
+	return cs_exec_file_add_dir(ctx, dirpath, (mode_t)a.mode, (uid_t)a.uid, (gid_t)a.gid);
 }
 
 int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct cs_exec_file *f)
