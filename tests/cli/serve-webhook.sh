@@ -84,7 +84,7 @@ is "$(post "$T/big.json" | tail -n1)" 413 "a body over --max-body: 413"
 is "$(curl -sS --cacert "$T/ca.crt" -H 'Expect: 100-continue' --data-binary @"$T/big.json" \
   -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "…and before the body is sent to a client that waits for 100 Continue"
 is "$(curl -sS --cacert "$T/ca.crt" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big.json" \
-  -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "a chunked body over --max-body: 413"
+  -o /dev/null -w '%{http_code}' "$URL/validate")" 411 "a chunked body (over --max-body too): 411, chunked is not read"
 is "$(curl -sS --cacert "$T/ca.crt" -o /dev/null -w '%{http_code}' "$URL/validate")" 405 "GET /validate: 405"
 is "$(curl -sS --cacert "$T/ca.crt" -o /dev/null -w '%{http_code}' "$URL/nope")" 404 "unknown path: 404"
 
@@ -218,6 +218,16 @@ for h in 'Content-Length: 2|Content-Length: 40' 'Transfer-Encoding: chunked|Cont
   like "$r" 'ambiguous body length' "$h: says why"
   is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "$h: nothing after it is answered as a request"
 done
+# Seventh pass: libmicrohttpd 0.9.75 ends a chunk line at a bare LF (Go
+# refuses it since CVE-2025-22871; a proxy that reads it as part of a chunk
+# extension frames the body otherwise), so a chunked body is not read at
+# all: 411, and nothing after it is answered.
+for b in $'2\n{}\n0\n\n' $'2;\nxx|45|0||' '2|{}|0||' '0||'; do
+  r=$(smuggle "POST /validate HTTP/1.1|Host: x|Transfer-Encoding: chunked||$b$NEXT")
+  like "$(head -n1 <<<"$r")" '^HTTP/1.1 411' "chunked body $(printf %q "$b"): 411"
+  is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "…nothing after it is answered as a request"
+done
+like "$r" 'send Content-Length' "…saying what to send instead"
 r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Length : 30||$NEXT")
 is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "a body framed by 'Content-Length : 30' is not answered as a request"
 r=$(smuggle "GET /healthz HTTP/1.1|Host: x|Content-Length: 0||$NEXT")
