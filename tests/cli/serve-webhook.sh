@@ -169,6 +169,42 @@ kill -0 "$W_PID" 2>/dev/null && { kill -KILL "$W_PID"; ok 1 "SIGTERM after that:
 wait "$W_PID"
 is "$?" 0 "SIGTERM: exit status 0"
 
+# Seventh pass: a SIGHUP storm while slow clients hold every old server.
+# The table of retired servers (64) reused its first slot when full: the
+# server there was never stopped, its threads ran for ever and SIGTERM did
+# not wait for it. 70 reloads, each with a request left unfinished on the
+# server it retires; once the clients go, the thread count is back to its start.
+serve_start H --tls-cert "$T/srv.crt" --tls-key "$T/srv.key" --no-inventory --threads 1 \
+  --request-timeout 60
+storm=$(python3 - "$H_PORT" "$T/ca.crt" "$H_PID" "$T/H.log" <<'PY'
+import os, socket, ssl, sys, time
+port, ca, pid, log = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+ctx = ssl.create_default_context(cafile=ca)
+def reloads(): return open(log).read().count("certificate reloaded")
+def threads(): return len(os.listdir("/proc/%d/task" % pid))
+start, held = threads(), []
+for i in range(70):
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="127.0.0.1")
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    held.append(s)
+    k = reloads()
+    os.kill(pid, 1)
+    for _ in range(250):
+        if reloads() > k: break
+        time.sleep(0.02)
+for s in held: s.close()
+for _ in range(50):
+    if threads() <= start: break
+    time.sleep(0.1)
+n = threads()
+print("%d reloads, threads %s" % (reloads(), "back to %d" % n if n <= start else "%d then %d" % (start, n)))
+PY
+)
+like "$storm" '^70 reloads, threads back to [0-9]+$' "70 SIGHUPs with slow clients: no retired server left running ($storm)"
+is "$(curl -sS --cacert "$T/ca.crt" "https://127.0.0.1:$H_PORT/healthz")" ok "…and the newest serves"
+serve_stop H
+is "$?" 0 "…SIGTERM: exit status 0"
+
 # enforce: denied, status.message carrying the same reasons.
 serve_start E --webhook enforce --no-inventory
 E_URL=http://127.0.0.1:$E_PORT
