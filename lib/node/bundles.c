@@ -266,16 +266,11 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
 	return *bundle ? 0 : -ENOENT;
 }
 
-/* The container with this id, created (unseen, no bundle) when new. */
-static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id, bool create)
+/* A new container with this id (unseen, no bundle), at the end of inv. */
+struct cs_node_ctr *cs_node_add(struct cs_node_inventory *inv, const char *id)
 {
 	struct cs_node_ctr *c;
 
-	for (size_t i = 0; i < inv->n; i++)
-		if (!strcmp(inv->v[i]->id, id))
-			return inv->v[i];
-	if (!create)
-		return NULL;
 	if (inv->n == inv->cap) {
 		size_t cap = inv->cap ? inv->cap * 2 : 64;
 		struct cs_node_ctr **v = realloc(inv->v, cap * sizeof(*v));
@@ -292,6 +287,15 @@ static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id,
 	c->userns = -1;
 	inv->v[inv->n++] = c;
 	return c;
+}
+
+/* The container with this id, created (unseen, no bundle) when new. */
+static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id, bool create)
+{
+	for (size_t i = 0; i < inv->n; i++)
+		if (!strcmp(inv->v[i]->id, id))
+			return inv->v[i];
+	return create ? cs_node_add(inv, id) : NULL;
 }
 
 struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create)
