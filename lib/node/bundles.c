@@ -218,26 +218,29 @@ static int load_config(struct cs_node_ctr *c)
 	return 0;
 }
 
-/* A small file holding a pid (init.pid, pidfile). */
-static pid_t read_pid(const char *path)
+/* A small file holding a pid (init.pid, pidfile), and when it was written. */
+static pid_t read_pid(const char *path, struct timespec *written)
 {
 	cs_cleanup_free char *buf = NULL;
+	struct stat sb;
 	size_t len;
 	long v;
 	char *e;
 
-	if (cs_read_file(path, 64, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_file(path, 64, &buf, &len) < 0)
 		return 0;
+	*written = sb.st_mtim;
 	v = strtol(buf, &e, 10);
 	return e != buf && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
 }
 
 /* runc's state.json: the bundle (a "bundle=…" label) and the first process. */
-static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
+static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct timespec *written)
 {
 	char path[PATH_MAX];
 	cs_cleanup_free char *buf = NULL;
 	size_t len;
+	struct stat sb;
 	struct fy_document *doc;
 	struct fy_node *root, *labels, *it;
 	void *iter = NULL;
@@ -246,8 +249,9 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
-	if (cs_read_file(path, 16u << 20, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
+	*written = sb.st_mtim;
 	if (cs_json_doc_build(buf, len, &doc, NULL) < 0)
 		return -EINVAL;
 	root = fy_document_root(doc);
@@ -305,7 +309,7 @@ struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id
 
 /* One bundle found: record it (the first root to name an id wins). */
 static int found(struct cs_node_inventory *inv, const char *id, const char *bundle,
-		 const char *runtime, pid_t pid)
+		 const char *runtime, pid_t pid, struct timespec written)
 {
 	struct cs_node_ctr *c = lookup(inv, id, true);
 
@@ -322,6 +326,7 @@ static int found(struct cs_node_inventory *inv, const char *id, const char *bund
 		c->runtime = runtime;
 	}
 	c->pidfile_pid = pid;
+	c->pid_written = written;
 	return load_config(c) == -ENOMEM ? -ENOMEM : 0;
 }
 
@@ -331,6 +336,7 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 	cs_cleanup_closedir DIR *dp = opendir(dir);
 	struct dirent *e;
 	char path[PATH_MAX], bundle[PATH_MAX];
+	struct timespec written = {0, 0};
 	int r;
 
 	if (!dp)
@@ -351,29 +357,32 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 		    (kill(k->pidfile_pid, 0) == 0 || errno == EPERM)) {
 			/* Known and its first process alive: the pid file and runc's
 			 * state are not read again, only config.json's mtime. */
-			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid);
+			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid,
+				  k->pid_written);
 		} else if (root->layout == CS_NODE_TASK) {
 			if (!join(bundle, path, "init.pid"))
 				continue;
+			pid_t pid = read_pid(bundle, &written);
+
 			r = found(inv, e->d_name, path,
 				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker"
 										 : "containerd",
-				  read_pid(bundle));
+				  pid, written);
 		} else if (root->layout == CS_NODE_USERDATA) {
 			char pidfile[PATH_MAX];
 
 			if (!join(bundle, path, "userdata") || !join(pidfile, bundle, "pidfile") ||
 			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
 				continue;
-			pid_t pid = read_pid(pidfile);
-			r = found(inv, e->d_name, bundle, "podman", pid);
+			pid_t pid = read_pid(pidfile, &written);
+			r = found(inv, e->d_name, bundle, "podman", pid, written);
 		} else {
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if (read_runc_state(path, &b, &pid) < 0)
+			if (read_runc_state(path, &b, &pid, &written) < 0)
 				continue;
-			r = found(inv, e->d_name, b, "runc", pid);
+			r = found(inv, e->d_name, b, "runc", pid, written);
 		}
 		if (r < 0)
 			return r;

@@ -9,9 +9,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capscope/node.h"
 #include "internal/cleanup.h"
@@ -140,20 +142,56 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 	return 0;
 }
 
-/* The first process named by the runtime, alive but not in a cgroup we can
- * tell (plain runc without a container cgroup path). */
-static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
+/* When pid started, in seconds of the wall clock (its start in clock ticks
+ * after boot, /proc/PID/stat field 22, plus the boot time of /proc/stat). */
+static int start_time(const char *proc, pid_t pid, double *out)
 {
 	char path[PATH_MAX];
-	struct stat sb;
+	cs_cleanup_free char *st = NULL, *stat = NULL;
+	const char *p, *bt;
+	size_t len;
+	unsigned long long ticks, btime;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')')))
+		return -ENOENT;
+	for (int field = 3; field <= 22; field++) /* the space before each field after ")" */
+		if (!(p = strchr(p + 1, ' ')))
+			return -EINVAL;
+	snprintf(path, sizeof(path), "%s/stat", proc);
+	if (sscanf(p + 1, "%llu", &ticks) != 1 || hz <= 0 ||
+	    cs_read_proc_file(path, 1u << 20, &stat, &len) < 0 ||
+	    !(bt = strstr(stat, "\nbtime ")) || sscanf(bt + 7, "%llu", &btime) != 1)
+		return -EINVAL;
+	*out = (double)btime + (double)ticks / (double)hz;
+	return 0;
+}
+
+/*
+ * The first process named by the runtime, alive but not in a cgroup we can
+ * tell (plain runc without a container cgroup path). A pid file outlives
+ * its process (CRI-O and Podman keep an exited container's, the kubelet
+ * keeps the last exited one of each container), and its number is reused:
+ * a process in another container's cgroup is that container's, and one
+ * that started after the file was written is not the one it names (two
+ * seconds for /proc/stat's whole-second boot time). Before, /metrics showed
+ * whatever process held the number as the exited container, running.
+ */
+static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
+{
+	char pid[16];
+	struct cs_container cc;
+	double started;
 
 	if (c->pid || !c->pidfile_pid)
 		return;
-	snprintf(path, sizeof(path), "%s/%d", proc, (int)c->pidfile_pid);
-	if (stat(path, &sb) == 0) {
-		c->pid = c->pidfile_pid;
-		c->n_procs = c->n_procs ? c->n_procs : 1;
-	}
+	snprintf(pid, sizeof(pid), "%d", (int)c->pidfile_pid);
+	if (proc_container(proc, pid, &cc) != 0 || start_time(proc, c->pidfile_pid, &started) < 0 ||
+	    started > (double)c->pid_written.tv_sec + 2.0)
+		return;
+	c->pid = c->pidfile_pid;
+	c->n_procs = c->n_procs ? c->n_procs : 1;
 }
 
 /*

@@ -2,7 +2,7 @@
 /*
  * node-scan PROC: one scan of the node inventory over PROC (a /proc made by
  * the test, with no bundle root), printing how many containers it found.
- * tests/cli/serve-node-cost.sh counts its instructions for growing PROCs.
+ * tests/cli/serve-node.sh counts its instructions for growing PROCs.
  */
 #include <stdio.h>
 
