@@ -109,7 +109,7 @@ int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c
 	size_t tl = 0;
 	int r = 0;
 
-	if ((r = cs_json_doc_build(buf, len, &doc, d)) < 0)
+	if ((r = cs_json_doc_build(buf, len, false, &doc, d)) < 0)
 		return r;
 	root = fy_document_root(doc);
 	ann = root && fy_node_is_mapping(root)
@@ -252,7 +252,7 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct ti
 	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
 	*written = sb.st_mtim;
-	if (cs_json_doc_build(buf, len, &doc, NULL) < 0)
+	if (cs_json_doc_build(buf, len, false, &doc, NULL) < 0)
 		return -EINVAL;
 	root = fy_document_root(doc);
 	s = scalar(root, "init_process_pid", &sl);

@@ -74,6 +74,13 @@ out=$(post "$T/bad.json")
 is "$(tail -n1 <<<"$out")" 400 "malformed JSON: 400"
 is "$(sed '$d' <<<"$out" | jq -r '.kind + " " + .status')" "Status Failure" "…with a Kubernetes Status the API server logs"
 
+# Seventh pass: a second value after the review was ignored (libfyaml builds
+# the first document), so '{review} {other}' was answered as the review; Go's
+# json.Unmarshal refuses data after the top-level value.
+printf '%s {"request": {"uid": "x"}}' "$(jq -c . "$D/review-nonroot-netbind.json")" >"$T/two.json"
+out=$(post "$T/two.json")
+is "$(tail -n1 <<<"$out")" 400 "a second JSON value after the review: 400"
+like "$(sed '$d' <<<"$out" | jq -r .message)" '^1:[0-9]+: JSON: more after the first value$' "…saying where"
 jq '.request.object.spec.containers = "nope"' "$D/review-nonroot-netbind.json" >"$T/badobj.json"
 r=$(post "$T/badobj.json" | sed '$d')
 is "$(jq -r '.response.allowed' <<<"$r")" true "an unreadable Pod with a uid: answered, allowed (failurePolicy Ignore's spirit)"
