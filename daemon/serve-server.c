@@ -156,6 +156,39 @@ static unsigned connections(struct MHD_Daemon *d)
 	return i ? i->num_connections : 0;
 }
 
+/* Is cert still used by a retired server that has not stopped yet? */
+static bool cert_in_use(const struct serve_server *sv, const char *cert)
+{
+	for (size_t i = 0; i < sv->n_old; i++)
+		if (sv->old[i].cert == cert)
+			return true;
+	return false;
+}
+
+/* Stop the retired server old[i] (cutting what it still has) and forget it;
+ * the certificate of its generation goes with the last server of it. */
+static void stop_retired(struct serve_server *sv, size_t i)
+{
+	struct retiring r = sv->old[i];
+
+	mhd.stop_daemon(r.d);
+	memmove(&sv->old[i], &sv->old[i + 1], (sv->n_old - i - 1) * sizeof(sv->old[0]));
+	sv->n_old--;
+	if (!cert_in_use(sv, r.cert)) {
+		free(r.cert);
+		free(r.key);
+	}
+}
+
+static void reap(struct serve_server *sv, bool all)
+{
+	for (size_t i = 0; i < sv->n_old;)
+		if (all || !connections(sv->old[i].d) || time(NULL) >= sv->old[i].deadline)
+			stop_retired(sv, i);
+		else
+			i++;
+}
+
 /* SIGHUP: a new server per socket with the new certificate, then the old
  * ones stop accepting and finish what they have. A certificate that does
  * not load leaves the old one serving. */
@@ -184,8 +217,11 @@ static void reload(struct serve_server *sv)
 			return;
 		}
 	for (size_t i = 0; i < sv->n_l; i++) {
-		struct retiring *r = &sv->old[sv->n_old < SERVE_MAX_LISTEN * 4 ? sv->n_old++ : 0];
+		struct retiring *r;
 
+		if (sv->n_old == SERVE_MAX_OLD)
+			stop_retired(sv, 0); /* a reload storm: the oldest goes now */
+		r = &sv->old[sv->n_old++];
 		retire(sv->l[i].d);
 		r->d = sv->l[i].d;
 		r->deadline = time(NULL) + sv->timeout + 1;
@@ -194,39 +230,6 @@ static void reload(struct serve_server *sv)
 		sv->l[i].d = nd[i];
 	}
 	fprintf(stderr, "capscope serve: SIGHUP: certificate reloaded\n");
-}
-
-/* Is cert still used by a kept server (before kept) or one not yet visited (from next)? */
-static bool cert_in_use(const struct serve_server *sv, size_t kept, size_t next, const char *cert)
-{
-	for (size_t i = 0; i < kept; i++)
-		if (sv->old[i].cert == cert)
-			return true;
-	for (size_t i = next; i < sv->n_old; i++)
-		if (sv->old[i].cert == cert)
-			return true;
-	return false;
-}
-
-static void reap(struct serve_server *sv, bool all)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < sv->n_old; i++) {
-		struct retiring r = sv->old[i];
-
-		if (all || !connections(r.d) || time(NULL) >= r.deadline) {
-			mhd.stop_daemon(r.d);
-			/* the certificate of its generation, once no server of it is left */
-			if (!cert_in_use(sv, k, i + 1, r.cert)) {
-				free(r.cert);
-				free(r.key);
-			}
-		} else {
-			sv->old[k++] = r;
-		}
-	}
-	sv->n_old = k;
 }
 
 /* SIGTERM: stop accepting (readyz says 503), let requests finish, stop. */

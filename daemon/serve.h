@@ -105,6 +105,7 @@ void serve_metrics_self(struct serve_ctx *s, FILE *f);
 /* ---------- the process: sockets, servers, signals (serve-server.c) ---------- */
 
 #define SERVE_MAX_LISTEN 16
+#define SERVE_MAX_OLD	 (SERVE_MAX_LISTEN * 4) /* retired servers still finishing */
 struct MHD_Daemon;
 
 struct listener {
@@ -129,7 +130,7 @@ struct serve_server {
 	size_t n_sccs, n_uses;
 	bool want_trace; /* --trace */
 	unsigned timeout, max_conns, threads, shutdown_timeout;
-	struct retiring old[SERVE_MAX_LISTEN * 4];
+	struct retiring old[SERVE_MAX_OLD]; /* full: the oldest is stopped (serve-server.c) */
 	size_t n_old;
 };
 

@@ -79,6 +79,7 @@ struct cs_node_ctr {
 	struct timespec mtime;
 	off_t size;
 	pid_t pidfile_pid;
+	struct timespec pid_written; /* when the file naming pidfile_pid was written */
 	bool seen;
 };
 

@@ -134,6 +134,29 @@ void cs_scc_set_free(struct cs_scc_set *s)
 	s->n_granted = 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int duplicate_name(const struct cs_scc_set *s, struct cs_diag *d)
+{
+	cs_cleanup_free const char **names = calloc(s->sm.n_sccs + 1, sizeof(*names));
+
+	if (!names)
+		return cs_diag_set(d, ENOMEM, 0, 0, "scc", "out of memory");
+	for (size_t i = 0; i < s->sm.n_sccs; i++)
+		names[i] = s->sm.sccs[i].name;
+	qsort(names, s->sm.n_sccs, sizeof(*names), by_name);
+	for (size_t i = 1; i < s->sm.n_sccs; i++)
+		if (!strcmp(names[i - 1], names[i]))
+			return cs_diag_set(d, EINVAL, 0, 0, "scc",
+					   "SecurityContextConstraints '%s' is given twice (a name "
+					   "is unique in a cluster)",
+					   names[i]);
+	return 0;
+}
+
 int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *names, size_t n,
 		    const char *const *uses, size_t n_uses, struct cs_diag *d)
 {
@@ -161,6 +184,11 @@ int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *nam
 	}
 	for (size_t i = 0; i < n_uses; i++)
 		grant(s, uses[i]);
+	/* An SCC's name is unique in a cluster: the same one given twice
+	 * (--scc X --scc X, or a file naming a built-in one) was evaluated twice,
+	 * its reasons repeated, and two that differ cannot both be the cluster's.
+	 * Sorted, not compared pairwise: a file may hold thousands. */
+	return duplicate_name(s, d);
 	return 0;
 }
 

@@ -109,7 +109,7 @@ int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c
 	size_t tl = 0;
 	int r = 0;
 
-	if ((r = cs_json_doc_build(buf, len, &doc, d)) < 0)
+	if ((r = cs_json_doc_build(buf, len, false, &doc, d)) < 0)
 		return r;
 	root = fy_document_root(doc);
 	ann = root && fy_node_is_mapping(root)
@@ -218,26 +218,29 @@ static int load_config(struct cs_node_ctr *c)
 	return 0;
 }
 
-/* A small file holding a pid (init.pid, pidfile). */
-static pid_t read_pid(const char *path)
+/* A small file holding a pid (init.pid, pidfile), and when it was written. */
+static pid_t read_pid(const char *path, struct timespec *written)
 {
 	cs_cleanup_free char *buf = NULL;
+	struct stat sb;
 	size_t len;
 	long v;
 	char *e;
 
-	if (cs_read_file(path, 64, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_file(path, 64, &buf, &len) < 0)
 		return 0;
+	*written = sb.st_mtim;
 	v = strtol(buf, &e, 10);
 	return e != buf && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
 }
 
 /* runc's state.json: the bundle (a "bundle=…" label) and the first process. */
-static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
+static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct timespec *written)
 {
 	char path[PATH_MAX];
 	cs_cleanup_free char *buf = NULL;
 	size_t len;
+	struct stat sb;
 	struct fy_document *doc;
 	struct fy_node *root, *labels, *it;
 	void *iter = NULL;
@@ -246,9 +249,10 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
-	if (cs_read_file(path, 16u << 20, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
-	if (cs_json_doc_build(buf, len, &doc, NULL) < 0)
+	*written = sb.st_mtim;
+	if (cs_json_doc_build(buf, len, false, &doc, NULL) < 0)
 		return -EINVAL;
 	root = fy_document_root(doc);
 	s = scalar(root, "init_process_pid", &sl);
@@ -266,16 +270,11 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid)
 	return *bundle ? 0 : -ENOENT;
 }
 
-/* The container with this id, created (unseen, no bundle) when new. */
-static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id, bool create)
+/* A new container with this id (unseen, no bundle), at the end of inv. */
+struct cs_node_ctr *cs_node_add(struct cs_node_inventory *inv, const char *id)
 {
 	struct cs_node_ctr *c;
 
-	for (size_t i = 0; i < inv->n; i++)
-		if (!strcmp(inv->v[i]->id, id))
-			return inv->v[i];
-	if (!create)
-		return NULL;
 	if (inv->n == inv->cap) {
 		size_t cap = inv->cap ? inv->cap * 2 : 64;
 		struct cs_node_ctr **v = realloc(inv->v, cap * sizeof(*v));
@@ -294,6 +293,15 @@ static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id,
 	return c;
 }
 
+/* The container with this id, created (unseen, no bundle) when new. */
+static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, const char *id, bool create)
+{
+	for (size_t i = 0; i < inv->n; i++)
+		if (!strcmp(inv->v[i]->id, id))
+			return inv->v[i];
+	return create ? cs_node_add(inv, id) : NULL;
+}
+
 struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create)
 {
 	return lookup(inv, id, create);
@@ -301,7 +309,7 @@ struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id
 
 /* One bundle found: record it (the first root to name an id wins). */
 static int found(struct cs_node_inventory *inv, const char *id, const char *bundle,
-		 const char *runtime, pid_t pid)
+		 const char *runtime, pid_t pid, struct timespec written)
 {
 	struct cs_node_ctr *c = lookup(inv, id, true);
 
@@ -318,6 +326,7 @@ static int found(struct cs_node_inventory *inv, const char *id, const char *bund
 		c->runtime = runtime;
 	}
 	c->pidfile_pid = pid;
+	c->pid_written = written;
 	return load_config(c) == -ENOMEM ? -ENOMEM : 0;
 }
 
@@ -327,6 +336,7 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 	cs_cleanup_closedir DIR *dp = opendir(dir);
 	struct dirent *e;
 	char path[PATH_MAX], bundle[PATH_MAX];
+	struct timespec written = {0, 0};
 	int r;
 
 	if (!dp)
@@ -347,29 +357,32 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 		    (kill(k->pidfile_pid, 0) == 0 || errno == EPERM)) {
 			/* Known and its first process alive: the pid file and runc's
 			 * state are not read again, only config.json's mtime. */
-			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid);
+			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid,
+				  k->pid_written);
 		} else if (root->layout == CS_NODE_TASK) {
 			if (!join(bundle, path, "init.pid"))
 				continue;
+			pid_t pid = read_pid(bundle, &written);
+
 			r = found(inv, e->d_name, path,
 				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker"
 										 : "containerd",
-				  read_pid(bundle));
+				  pid, written);
 		} else if (root->layout == CS_NODE_USERDATA) {
 			char pidfile[PATH_MAX];
 
 			if (!join(bundle, path, "userdata") || !join(pidfile, bundle, "pidfile") ||
 			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
 				continue;
-			pid_t pid = read_pid(pidfile);
-			r = found(inv, e->d_name, bundle, "podman", pid);
+			pid_t pid = read_pid(pidfile, &written);
+			r = found(inv, e->d_name, bundle, "podman", pid, written);
 		} else {
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if (read_runc_state(path, &b, &pid) < 0)
+			if (read_runc_state(path, &b, &pid, &written) < 0)
 				continue;
-			r = found(inv, e->d_name, b, "runc", pid);
+			r = found(inv, e->d_name, b, "runc", pid, written);
 		}
 		if (r < 0)
 			return r;

@@ -9,6 +9,8 @@
 int cs_node_scan_bundles(struct cs_node_inventory *inv, const struct cs_node_opts *o);
 /* The container with this id; created when create and absent (NULL: ENOMEM). */
 struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create);
+/* A new container with this id at the end of inv, not looked for first (NULL: ENOMEM). */
+struct cs_node_ctr *cs_node_add(struct cs_node_inventory *inv, const char *id);
 void cs_node_ctr_free(struct cs_node_ctr *c);
 /* The labels that name a container (l[0..7]: namespace, pod, container, id). */
 void cs_node_ident(const struct cs_node_ctr *c, const char **l, char id[13]);

@@ -130,7 +130,7 @@ int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request 
 	if (!len)
 		return cs_diag_set(d, EINVAL, 0, 0, "",
 				   "empty body: an AdmissionReview was expected");
-	if ((r = cs_json_doc_build(buf, len, &doc, d)) < 0)
+	if ((r = cs_json_doc_build(buf, len, true, &doc, d)) < 0)
 		return r;
 	root = fy_document_root(doc);
 	if (!root || !fy_node_is_mapping(root)) {

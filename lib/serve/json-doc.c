@@ -2,10 +2,38 @@
 #include "json-doc.h"
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "../fyaml-mark.h"
 
-int cs_json_doc_build(const char *buf, size_t len, struct fy_document **out, struct cs_diag *d)
+/*
+ * Is there anything but white space after the first JSON value? libfyaml
+ * builds the first document of a stream and ignores the rest, so
+ * "{review} {other}" was read as the review, where Go's json.Unmarshal (the
+ * API server's, runc's) refuses data after the top-level value. A second
+ * pass over the events: after the first document's end the stream must
+ * end; otherwise the parser stops with an error (collected in cfg's diag,
+ * which says where).
+ */
+static bool trailing_data(const struct fy_parse_cfg *cfg, const char *buf, size_t len)
+{
+	struct fy_parser *fyp = fy_parser_create(cfg);
+	struct fy_event *ev;
+	bool ended = false;
+
+	if (!fyp)
+		return false;
+	if (fy_parser_set_string(fyp, buf, len) == 0)
+		while ((ev = fy_parser_parse(fyp)) != NULL) {
+			ended = ev->type == FYET_STREAM_END;
+			fy_parser_event_free(fyp, ev);
+		}
+	fy_parser_destroy(fyp);
+	return !ended;
+}
+
+int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_document **out,
+		      struct cs_diag *d)
 {
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *fd;
@@ -33,6 +61,16 @@ int cs_json_doc_build(const char *buf, size_t len, struct fy_document **out, str
 				    e->msg ? e->msg : "syntax error");
 		else
 			cs_diag_set(d, EINVAL, 0, 0, "", "JSON: syntax error");
+	}
+	if (doc && whole && trailing_data(&cfg, buf, len)) {
+		void *it = NULL;
+		struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
+
+		fy_document_destroy(doc);
+		doc = NULL;
+		cs_diag_set(d, EINVAL, e && e->line > 0 ? (unsigned)e->line : 1,
+			    e && e->column > 0 ? (unsigned)e->column : 0, "",
+			    "JSON: more after the first value");
 	}
 	fy_diag_destroy(fd);
 	*out = doc;

@@ -4,6 +4,7 @@
 #define CAPSCOPE_LIB_SERVE_JSON_DOC_H
 
 #include <libfyaml.h>
+#include <stdbool.h>
 
 #include "capscope/diag.h"
 #include "../internal/util.h" /* cs_utf8_seq_len */
@@ -12,9 +13,12 @@
  * Parse buf as JSON with libfyaml, silently (errors go to d with line and
  * column, never to stderr). The bytes are checked to be UTF-8 without NUL
  * first: libfyaml 0.7.12 can loop forever on some invalid sequences (see
- * lib/k8s/manifest.c). Returns 0 with *doc set, or -EINVAL / -ENOMEM
- * (d says why).
+ * lib/k8s/manifest.c). whole: nothing but white space may follow the
+ * first value (the webhook's review, as Go's json.Unmarshal reads it);
+ * otherwise the rest is ignored, as runc's json.Decoder does with
+ * config.json. Returns 0 with *doc set, or -EINVAL / -ENOMEM (d says why).
  */
-int cs_json_doc_build(const char *buf, size_t len, struct fy_document **doc, struct cs_diag *d);
+int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_document **doc,
+		      struct cs_diag *d);
 
 #endif

@@ -73,6 +73,15 @@ done
 [ ! -e "$T/f.html" ]; ok $? "explain pod --html twice: nothing written"
 "$CAPSCOPE" explain pod --check bind:80 --check bind:81 --scc restricted-v2 --scc anyuid "$POD" >/dev/null 2>&1
 ok $([ $? -ne 2 ]; echo $?) "explain pod --check and --scc twice accepted (repeatable)"
+# Seventh pass: the same SCC twice was evaluated twice (its reasons repeated);
+# an SCC's name is unique in a cluster.
+err=$("$CAPSCOPE" explain pod --scc restricted-v2 --scc restricted-v2 "$POD" 2>&1 >/dev/null)
+is "$?" 2 "explain pod --scc X --scc X: exit 2"
+like "$err" "SecurityContextConstraints 'restricted-v2' is given twice" "…named"
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --scc anyuid --scc anyuid >/dev/null 2>&1
+is "$?" 2 "serve --scc X --scc X: exit 2"
+"$CAPSCOPE" explain pod --openshift --scc restricted-v2 "$POD" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "explain pod --openshift --scc restricted-v2 (a built-in one named again): accepted"
 err=$("$CAPSCOPE" explain oci --caller self --caller root "$CAPSCOPE_TOP/examples/oci/article-ambient" 2>&1)
 like "$(head -n1 <<<"$err")" "--caller given twice" "explain oci --caller twice refused"
 for o in "--fail-on note --fail-on none" "--psa-level restricted --psa-level privileged" \

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The node inventory against what others control (issue 13, seventh pass).
+# Its cost in the number of containers: every process's cgroup was looked up from the start of the
+# container list, so a scan was quadratic in the containers, and an
+# unprivileged user with a delegated cgroup subtree (rootless containers)
+# can make thousands of cgroups named like a container's: 8,000 took 2.7 s
+# a scrape, under the lock that /metrics and /api/v1/containers share.
+# Instructions counted by cachegrind over a /proc made here (the same on a
+# busy machine): four times the containers, at most five times the work.
+# A pid file that outlives its process: its number, reused, is not the
+# container's first process.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/serve-lib.sh"
+for t in valgrind python3 curl jq; do
+  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
+done
+SCAN=$CAPSCOPE_BUILD/tests/helpers/node-scan
+[ -x "$SCAN" ] || skip_all "tests/helpers/node-scan is not built"
+tap_tmpdir
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+
+# CRI-O and Podman keep an exited container's userdata and pidfile (the
+# kubelet keeps the last exited instance of each container), and the number
+# in it is reused by any process: /metrics showed that process as the
+# exited container, running, with its credentials. A process that started
+# after the pid file was written is not the one it names.
+ID=abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789
+U=$T/ud/$ID/userdata
+mkdir -p "$U"
+jq -n '{ociVersion: "1.0.2", root: {path: "rootfs"},
+  process: {user: {uid: 0, gid: 0}, args: ["/bin/sleep", "600"], cwd: "/",
+    capabilities: {bounding: ["CAP_CHOWN"], effective: ["CAP_CHOWN"], permitted: ["CAP_CHOWN"]}},
+  annotations: {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "exited",
+    "io.kubernetes.container.name": "c", "io.kubernetes.cri-o.ContainerType": "container"}}' >"$U/config.json"
+sleep 600 &
+S=$!
+sleep 1.2
+echo "$S" >"$U/pidfile"
+serve_start A --webhook off --bundle-root "userdata:$T/ud"
+is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c '[.containers[] | .pid]')" "[$S]" \
+  "a pid file written after its process started: that process is the container's"
+serve_stop A
+touch -d '1 hour ago' "$U/pidfile"
+serve_start A --webhook off --bundle-root "userdata:$T/ud"
+is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c '[.containers[] | .pid]')" "[0]" \
+  "a process that started an hour after the pid file was written: not the container's (a reused pid)"
+is "$(curl -s "http://127.0.0.1:$A_PORT/metrics" | grep -c 'pod="exited"')" 0 "…and /metrics shows no series for it"
+serve_stop A
+kill "$S"
+
+fakeproc() { # DIR N: N processes, each alone in a cgroup named like a container's
+  python3 - "$1" "$2" <<'PY'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    p = os.path.join(d, str(4000000 + i))
+    os.makedirs(p)
+    with open(os.path.join(p, "cgroup"), "w") as f:
+        f.write("0::/user.slice/user-1000.slice/user@1000.service/docker/%064x\n" % (i * 7919 + 1))
+PY
+}
+irefs() { # PROC -> instructions of node-scan PROC
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+    "$SCAN" "$1" 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+fakeproc "$T/p1" 1000 && fakeproc "$T/p4" 4000
+is "$("$SCAN" "$T/p4")" 4000 "4,000 cgroups named like containers: 4,000 containers"
+i1=$(irefs "$T/p1"); i4=$(irefs "$T/p4")
+echo "# node scan (twice): N=1000 $i1, N=4000 $i4 instructions"
+ok "$(awk "BEGIN { print ($i1 > 0 && $i4 <= 5 * $i1) ? 0 : 1 }")" \
+  "four times the containers, at most five times the instructions (linear, not quadratic)"
+done_testing
