@@ -123,14 +123,23 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 	return cs_finish_stdout(CMD, 0);
 }
 
-static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, bool json)
+struct dry {
+	const struct cs_launch *l;
+	struct cs_steps *st;
+	char **argv;
+	bool json;
+};
+
+/* In the child that holds the run's credentials (cs_launch_in_child). */
+static int dry_run(void *arg)
 {
+	const struct dry *a = arg;
 	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	int rc;
 
-	if (!r || cs_launch_dry_run(l, argv[0], cs_launch_search_path(), st, r) < 0)
+	if (!r || cs_launch_dry_run(a->l, a->argv[0], cs_launch_search_path(), a->st, r) < 0)
 		return cs_err(CMD, "out of memory");
-	rc = show_dry_run(l, st, r, json);
+	rc = show_dry_run(a->l, a->st, r, a->json);
 	cs_launch_dry_run_clear(r);
 	return rc;
 }
@@ -168,9 +177,11 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 		return launch_err("refused", rc, &d, "");
 	}
 	if (dry) {
-		rc = dry_run(l, &st, argv, json);
+		rc = cs_launch_in_child(l, dry_run, &(struct dry){l, &st, argv, json}, &d);
 		cs_steps_free(&st);
-		return rc;
+		return rc < 0
+			   ? launch_err("failed", rc, &d, " in the dry run; nothing was executed")
+			   : rc;
 	}
 	cs_steps_free(&st);
 	if ((rc = cs_launch_apply(l, &d)) < 0)

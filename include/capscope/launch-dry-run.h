@@ -15,9 +15,13 @@ struct cs_launch_dry_run {
 };
 
 /*
- * Resolve cmd on path_env (the caller's $PATH) and run the kernel's execve
- * rules on l->predicted, appending their steps to st. Whether execve would
- * fail is in out->res, not the return value (0, or -ENOMEM). Free out with
+ * Find cmd as the run does (its execvp walk over path_env, the value of
+ * cs_launch_search_path(); NULL is that) and run the kernel's execve rules
+ * on l->predicted for the file it would execute, appending their steps to
+ * st. Each candidate is opened and its execute permission asked of the
+ * kernel with the calling process's credentials: call it in
+ * cs_launch_in_child for the run's. Whether execve would fail is in
+ * out->res, not the return value (0, or -ENOMEM). Free out with
  * cs_launch_dry_run_clear().
  */
 CS_EXPORT int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,

@@ -62,6 +62,42 @@ check probe-suid --user 1000 --clear-groups --ambient chown
 check probe-suid --user 1000 --clear-groups --no-new-privs
 check probe-suid --user 1000 --clear-groups --securebits noroot
 
+# Seventh pass: the dry run found the command as the caller (root, who may
+# search any directory) and by Go's LookPath from "/", the run walks $PATH
+# by execvp's rule with the new credentials: a directory the new user may
+# not search, a relative or empty $PATH entry. The dry run now walks in a
+# child holding the run's credentials; both binaries, compared with reality.
+# --caps ...=p: no DAC override while walking, and no gain to refuse.
+mkdir -p "$T/w/priv" "$T/w/pub" "$T/w/bin" "$T/w/only" && chmod 700 "$T/w/priv" "$T/w/only"
+chmod 755 "$T/w" "$T/w/pub" "$T/w/bin"
+cp "$PROBE" "$T/w/priv/pw"
+for f in pub/pw bin/pw2 pw3; do
+  cp "$PROBE" "$T/w/$f" && setcap cap_net_bind_service,cap_kill+ep "$T/w/$f"
+done
+cp "$PROBE" "$T/w/only/pw4"
+check_walk() { # binary, PATH, name, options...
+  local bin=$1 path=$2 p=$3 want got; shift 3
+  want=$(cd "$T/w" && PATH=$path $bin --dry-run --json "$@" -- "$p" | pred_of)
+  got=$(cd "$T/w" && PATH=$path $bin "$@" -- "$p" 2>"$T/err")
+  if [ $? -eq 127 ]; then
+    got="fail $(grep -oE "failed: E[A-Z]+" "$T/err" | cut -d' ' -f2)"
+  else
+    got=$(printf '%s\n' "$got" | real_of)
+  fi
+  is "$got" "$want" "dry-run = reality: ${bin##*/} PATH=${path//$T/T} $p $*"
+}
+walk_bins=("$CAPSCOPE run")
+[ -x "$B/cli/capscope-run" ] && walk_bins+=("$B/cli/capscope-run")
+W=(--user nobody --clear-groups --caps cap_net_bind_service,cap_kill=p)
+for bin in "${walk_bins[@]}"; do
+  check_walk "$bin" "$T/w/priv:$T/w/pub" pw "${W[@]}"
+  check_walk "$bin" "bin:/usr/bin" pw2 "${W[@]}"
+  check_walk "$bin" ":/usr/bin" pw3 "${W[@]}"
+  check_walk "$bin" "/usr/bin:$T/w/only" pw4 "${W[@]}"
+  # The control: root's walk may search priv, and the prediction follows it.
+  check_walk "$bin" "$T/w/priv:$T/w/pub" pw --user nobody --clear-groups
+done
+
 # The article's case, in a network namespace of our own (loopback only).
 command -v unshare >/dev/null || { skip "unshare missing"; done_testing; }
 with=$(unshare -n sh -c 'ip link set lo up 2>/dev/null || true; exec "$@"' sh \
