@@ -164,8 +164,10 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 
 	if (!l || !self)
 		return cs_err(CMD, "out of memory");
-	if (cs_cred_read_self(self, &d) < 0)
-		return cs_diag_err(CMD, "reading own credentials", &d);
+	if (cs_cred_read_self(self, &d) < 0) { /* a step like the others: 127, not 2 (CMD's own) */
+		cs_diag_err(CMD, "step 'read credentials' failed; nothing was executed", &d);
+		return EXIT_LAUNCH;
+	}
 	cs_steps_init(&st);
 	rc = cs_launch_prepare(p, self, l, &st, &d);
 	if (rc == -EINVAL && strcmp(d.field, "groups") == 0) {

@@ -189,6 +189,15 @@ for bin in "${bins[@]}"; do
   is "$rc" 0 "$name --bounding chown,kill still runs"
   [ -e "$T/ran" ]; ok $? "$name --bounding chown,kill: the command ran"
 
+  # Seventh pass: a caller in more supplementary groups than the model holds
+  # (256) was refused with exit 2, which CMD itself may return, and the
+  # message said "has 0 supplementary groups, more than the model holds".
+  rm -f "$T/ran"
+  setpriv --groups "$(seq -s, 1000 1299)" $bin --keep-groups -- touch "$T/ran" 2>"$T/err"
+  is "$?" 127 "$name in 300 supplementary groups: exit 127"
+  [ ! -e "$T/ran" ]; ok $? "$name in 300 groups: nothing ran"
+  like "$(cat "$T/err")" "has 300 supplementary groups, more than the model holds \\(256\\)" "$name in 300 groups: counts them"
+
   # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
   for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \
               "127|--inh chown --ambient kill" \
