@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -93,8 +92,8 @@ int cs_launch_in_child(const struct cs_launch *l, int (*fn)(void *), void *arg, 
 		*d = f.d;
 		return -(f.err ? f.err : EPROTO);
 	}
+	/* As a shell says it: a dry run piped into `head` ends by SIGPIPE, quietly. */
 	if (WIFSIGNALED(status))
-		return cs_diag_set(d, EINTR, 0, 0, "fork", "the child ended by signal %d (%s)",
-				   WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
 }

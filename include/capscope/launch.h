@@ -115,9 +115,10 @@ CS_EXPORT int cs_launch_exec_checked(const struct cs_launch *l, char *const argv
  * asks with the credentials the command would run with. The dry run walks
  * $PATH and reads the command there (a directory the caller may search and
  * the new user may not is skipped by the run, and so by the prediction).
- * Returns fn's value (0-255), or -errno with d set when the child could not
- * take the credentials (the step and the error, as cs_launch_apply says them)
- * or ended by a signal. Buffered stdio output is flushed before the fork.
+ * Returns fn's value (0-255), 128 + N when the child was ended by signal N
+ * (as a shell says it), or -errno with d set when the child could not take
+ * the credentials (the step and the error, as cs_launch_apply says them).
+ * Buffered stdio output is flushed before the fork.
  */
 CS_EXPORT int cs_launch_in_child(const struct cs_launch *l, int (*fn)(void *arg), void *arg,
 				 struct cs_diag *d);
