@@ -14,8 +14,9 @@ struct cs_pid_parent {
  * Sorts v (n processes with their parents) by parent and writes root, then
  * its descendants in breadth-first order, into out (room for n + 1); returns
  * how many. O(n log n): each parent's children are found by a binary search,
- * not by a pass over every process for each one (n^2: an unprivileged user's
- * 100,000 processes under a traced one held `trace -p` for minutes). A cycle
+ * not by a pass over every process for each one (n^2: 300,000 processes
+ * under a traced one, which an unprivileged user may fork, held the start of
+ * `trace -p` for tens of seconds). A cycle
  * (a pid reused between two reads of /proc) ends when out is full.
  */
 size_t cs_pid_descendants(struct cs_pid_parent *v, size_t n, pid_t root, pid_t *out);
