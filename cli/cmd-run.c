@@ -118,6 +118,8 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 		printf("execve of %s would fail: %s\n", shown ? shown : "?",
 		       cs_errno_name(r->res.error));
 	}
+	if (r->refused.message[0])
+		printf("The run refuses it (exit 127): %s\n", r->refused.message);
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, 0);

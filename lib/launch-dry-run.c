@@ -45,6 +45,9 @@ static int model_fd(const struct cs_launch *l, int fd, const char *path, struct 
 	return 0;
 }
 
+static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
+		       const char *cmd, struct cs_diag *d);
+
 struct probe {
 	const struct cs_launch *l;
 	struct cs_steps *st;
@@ -64,8 +67,10 @@ struct probe {
 static int probe_try(void *ctx, const char *path, bool *final)
 {
 	struct probe *p = ctx;
+	struct cs_launch_dry_run *out = p->out;
 	enum cs_exec_head head;
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
+	cs_cleanup_free char *shown = NULL;
 	struct stat sb;
 	int rc;
 
@@ -73,25 +78,43 @@ static int probe_try(void *ctx, const char *path, bool *final)
 		return -errno;
 	if (fstat(fd, &sb) < 0)
 		return -errno;
-	if (!S_ISREG(sb.st_mode) || faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
+	if (!S_ISREG(sb.st_mode))
 		return -EACCES;
-	rc = model_fd(p->l, fd, path, p->st, p->out, &head);
+	rc = model_fd(p->l, fd, path, p->st, out, &head);
 	if (rc == -ENOMEM)
 		return rc;
-	if (rc < 0) { /* the run's check refuses such a file */
-		p->out->file.error = -rc;
-		p->out->file.known = false;
-		p->out->res.ok = false;
-		p->out->res.error = -rc;
+	/*
+	 * With --caps the run checks the file before execve can say no, and a
+	 * refusal ends its walk (cs_launch_exec_checked): the same here, in the
+	 * same order, with the run's words.
+	 */
+	if (rc < 0 && p->l->plan && p->l->plan->set_caps) {
+		shown = cs_escape_dup(path);
+		cs_diag_set(&out->refused, -rc, 0, 0, "execve",
+			    "cannot read what execve would look at in %s: %s; nothing was run",
+			    shown ? shown : "?", strerror(-rc));
+	}
+	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
+	    refuse_gain(p->l, out, path, &out->refused) == -ENOMEM)
+		return -ENOMEM;
+	if (out->refused.message[0]) {
 		p->kept = true;
 		*final = true;
-		return rc;
+		return -EPERM;
 	}
-	rc = p->out->res.ok ? 0 : -p->out->res.error;
+	if (faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
+		rc = -EACCES;
+	else if (rc == 0)
+		rc = out->res.ok ? 0 : -out->res.error;
 	if (cs_launch_walk_goes_on(rc)) {
-		cs_launch_dry_run_clear(p->out);
+		cs_launch_dry_run_clear(out);
 		p->st->n = p->mark;
 		return rc;
+	}
+	if (rc < 0 && !out->file.error) { /* what execve would say, though the model said more */
+		out->file.error = -rc;
+		out->res.ok = false;
+		out->res.error = -rc;
 	}
 	p->kept = true;
 	return rc;
@@ -201,6 +224,11 @@ void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 	cs_json_key(j, "process");
 	if (r->res.ok)
 		cs_explain_json_cred(j, &r->post);
+	else
+		cs_json_null(j);
+	cs_json_key(j, "refused");
+	if (r->refused.message[0])
+		cs_json_str(j, r->refused.message);
 	else
 		cs_json_null(j);
 	cs_json_key(j, "steps");

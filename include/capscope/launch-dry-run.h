@@ -12,6 +12,8 @@ struct cs_launch_dry_run {
 	struct cs_exec_file file; /* what execve would run */
 	struct cs_exec_result res;
 	struct cs_cred post; /* the credentials after execve (when res.ok) */
+	/* message[0] when the run's check (--caps) refuses the file: what the run says */
+	struct cs_diag refused;
 };
 
 /*
@@ -52,7 +54,8 @@ enum cs_exec_head {
  */
 CS_EXPORT int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 				      enum cs_exec_head *head, struct cs_diag *d);
-/* {"exec", "before_exec", "process" (null when execve fails), "steps"} */
+/* {"exec", "before_exec", "process" (null when execve fails), "refused" (null or the
+ * run's refusal), "steps"} */
 CS_EXPORT void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 				      const struct cs_launch_dry_run *r, const struct cs_steps *st);
 

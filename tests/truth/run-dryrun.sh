@@ -24,7 +24,7 @@ real_of() { awk -F'\t' '
   /^NoNewPrivs:/ {n=$2}
   END {print "uid=" u " gid=" g " groups=" gr " inh=" ci " prm=" cp " eff=" ce " bnd=" cb " amb=" ca " nnp=" n}'; }
 pred_of() { jq -r 'def m: .mask | ltrimstr("0x");
-  if .exec.ok | not then "fail " + .exec.error else
+  if .refused then "refused" elif .exec.ok | not then "fail " + .exec.error else
   "uid=" + (.process.uids | map(tostring) | join(" ")) + " gid=" + (.process.gids | map(tostring) | join(" ")) +
   " groups=" + (.process.groups | sort | map(tostring) | join(" ")) +
   " inh=" + (.process.caps.inheritable | m) + " prm=" + (.process.caps.permitted | m) +
@@ -75,11 +75,15 @@ for f in pub/pw bin/pw2 pw3; do
   cp "$PROBE" "$T/w/$f" && setcap cap_net_bind_service,cap_kill+ep "$T/w/$f"
 done
 cp "$PROBE" "$T/w/only/pw4"
+mkdir -m 755 "$T/w/plain" && cp "$PROBE" "$T/w/plain/pw5"
 check_walk() { # binary, PATH, name, options...
-  local bin=$1 path=$2 p=$3 want got; shift 3
+  local bin=$1 path=$2 p=$3 want got rc; shift 3
   want=$(cd "$T/w" && PATH=$path $bin --dry-run --json "$@" -- "$p" | pred_of)
   got=$(cd "$T/w" && PATH=$path $bin "$@" -- "$p" 2>"$T/err")
-  if [ $? -eq 127 ]; then
+  rc=$?
+  if [ $rc -eq 127 ] && grep -q "step 'execve' refused" "$T/err"; then
+    got=refused
+  elif [ $rc -eq 127 ]; then
     got="fail $(grep -oE "failed: E[A-Z]+" "$T/err" | cut -d' ' -f2)"
   else
     got=$(printf '%s\n' "$got" | real_of)
@@ -94,6 +98,10 @@ for bin in "${walk_bins[@]}"; do
   check_walk "$bin" "bin:/usr/bin" pw2 "${W[@]}"
   check_walk "$bin" ":/usr/bin" pw3 "${W[@]}"
   check_walk "$bin" "/usr/bin:$T/w/only" pw4 "${W[@]}"
+  # --caps =: the file found gains what the plan drops; the run refuses it,
+  # and the dry run says so (it showed the gain and no refusal).
+  check_walk "$bin" "$T/w/priv:$T/w/pub" pw --user nobody --clear-groups --caps =
+  check_walk "$bin" "$T/w/plain" pw5 --user nobody --clear-groups --caps =
   # The control: root's walk may search priv, and the prediction follows it.
   check_walk "$bin" "$T/w/priv:$T/w/pub" pw --user nobody --clear-groups
 done
