@@ -75,6 +75,13 @@ struct cs_exec_file {
 	uid_t owner_uid; /* on-disk (host) owner; mapped through the cred's maps */
 	gid_t owner_gid;
 	bool nosuid; /* the file's mount has MS_NOSUID */
+	/*
+	 * The kernel's own answer to "may the credentials modelled execute it",
+	 * when the caller holds them and asked (faccessat X_OK, AT_EACCESS:
+	 * POSIX ACLs, a noexec mount): 1 yes, -EACCES no, 0 not asked (the
+	 * model reads the mode bits, which do not see ACLs).
+	 */
+	int exec_access;
 	/* security.capability: 0 none, 1 present and valid, -EINVAL invalid */
 	int fcaps_state;
 	struct cs_fcaps fcaps; /* rootid as stored (host id for v3) */
