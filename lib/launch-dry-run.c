@@ -39,14 +39,6 @@ static int model_fd(const struct cs_launch *l, int fd, const char *path, struct 
 		*head = out->file.interp ? CS_EXEC_HEAD_SCRIPT : CS_EXEC_HEAD_OTHER;
 	if (rc < 0)
 		return rc;
-	/*
-	 * The caller holds the credentials of the run (the run's check, or the
-	 * dry run's child): the kernel answers for the permission. The mode
-	 * bits alone said "no" for a file-capability copy whose ACL lets the new
-	 * user execute it, so the check saw no gain and the run executed it.
-	 */
-	out->file.exec_access =
-	    faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) == 0 ? 1 : -EACCES;
 	rc = cs_kernel_execve(&out->post, &out->file, st);
 	out->res.ok = rc == 0;
 	out->res.error = -rc;

@@ -203,7 +203,9 @@ CS_EXPORT const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_fil
  * cwd). Unlike the resolver, a security.capability that cannot be read
  * (other than absent or invalid) is an error: 0, -ENOMEM or -errno.
  * *first_read (may be NULL) says whether the file's first bytes could be
- * read, so whether a "#!" line would have been seen.
+ * read, so whether a "#!" line would have been seen. The caller holds the
+ * credentials modelled (run, after they are set): each file's exec_access
+ * is the kernel's answer for them.
  */
 CS_EXPORT int cs_exec_file_from_fd(int fd, const char *path, const char *cwd,
 				   struct cs_exec_file *f, bool *first_read);

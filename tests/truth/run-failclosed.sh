@@ -193,14 +193,18 @@ os.setxattr(sys.argv[1], "system.posix_acl_access",
       for f in facl sacl; do
         out=$($bin --user nobody --clear-groups --caps = -- "$T/$f" /proc/self/status 2>"$T/err")
         is "$?" 127 "$name --caps = -- $f (an ACL lets nobody execute a cap_net_raw=ep file): exit 127"
-        like "$(cat "$T/err")" "facl would gain" "$name $f: the ACL-executable file is checked"
+        like "$(cat "$T/err")" "$f would gain" "$name $f: the ACL-executable file is checked"
       done
       out=$($bin --user nobody --clear-groups --caps = --no-new-privs -- "$T/facl" /proc/self/status)
       like "$out" $'CapPrm:\t0000000000000000' "$name --no-new-privs -- facl runs with nothing"
       out=$($bin --dry-run --user nobody --clear-groups --caps = -- "$T/facl")
       like "$out" "The run refuses it \\(exit 127\\): .*facl would gain" "$name --dry-run -- facl: says the run refuses it"
+      # ... and of the script: its interpreter's ACL is asked too (it
+      # predicted EACCES from the interpreter's mode bits).
+      out=$($bin --dry-run --user nobody --clear-groups --caps = -- "$T/sacl")
+      like "$out" "The run refuses it \\(exit 127\\): .*sacl would gain" "$name --dry-run -- sacl: says the run refuses it"
     else
-      for _ in 1 2 3 4 5 6; do skip "this file system takes no POSIX ACL"; done
+      for _ in 1 2 3 4 5 6 7; do skip "this file system takes no POSIX ACL"; done
     fi
     # Without --caps a command runs by its path as before ($0, comm).
     printf '#!/bin/sh\necho "$0"\n' >"$T/name.sh" && chmod 755 "$T/name.sh"
