@@ -224,6 +224,14 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	for (size_t i = 0; i < l->nops; i++) {
 		int rc = model_op(&c, p, &l->ops[i], st);
 
+		/* The one refusal whose cause is the request's own two halves: say them. */
+		if (rc < 0 && l->ops[i].kind == CS_OP_KEEPCAPS && !l->ops[i].value &&
+		    (c.securebits & CS_SECBIT_KEEP_CAPS_LOCKED))
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
+					   "--securebits keep-caps-locked without keep-caps: the "
+					   "user change needs KEEP_CAPS until capset, and the lock "
+					   "forbids clearing it after; lock it with keep-caps, or "
+					   "leave it unlocked; nothing was run");
 		if (rc < 0)
 			return cs_diag_set(
 			    d, -rc, 0, 0, l->ops[i].name,

@@ -225,6 +225,12 @@ os.setxattr(sys.argv[1], "system.posix_acl_access",
   [ ! -e "$T/ran" ]; ok $? "$name in 300 groups: nothing ran"
   like "$(cat "$T/err")" "has 300 supplementary groups, more than the model holds \\(256\\)" "$name in 300 groups: counts them"
 
+  # keep-caps-locked alone with a user change cannot be carried out; the
+  # refusal said only "the kernel would refuse this step (EPERM)".
+  $bin --user nobody --clear-groups --securebits keep-caps-locked -- true 2>"$T/err"
+  is "$?" 127 "$name --securebits keep-caps-locked --user nobody: exit 127"
+  like "$(cat "$T/err")" "keep-caps-locked without keep-caps" "$name keep-caps-locked: says why"
+
   # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
   for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \
               "127|--inh chown --ambient kill" \
