@@ -118,19 +118,30 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 		printf("execve of %s would fail: %s\n", shown ? shown : "?",
 		       cs_errno_name(r->res.error));
 	}
+	if (r->refused.message[0])
+		printf("The run refuses it (exit 127): %s\n", r->refused.message);
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, 0);
 }
 
-static int dry_run(const struct cs_launch *l, struct cs_steps *st, char **argv, bool json)
+struct dry {
+	const struct cs_launch *l;
+	struct cs_steps *st;
+	char **argv;
+	bool json;
+};
+
+/* In the child that holds the run's credentials (cs_launch_in_child). */
+static int dry_run(void *arg)
 {
+	const struct dry *a = arg;
 	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	int rc;
 
-	if (!r || cs_launch_dry_run(l, argv[0], cs_launch_search_path(), st, r) < 0)
+	if (!r || cs_launch_dry_run(a->l, a->argv[0], cs_launch_search_path(), a->st, r) < 0)
 		return cs_err(CMD, "out of memory");
-	rc = show_dry_run(l, st, r, json);
+	rc = show_dry_run(a->l, a->st, r, a->json);
 	cs_launch_dry_run_clear(r);
 	return rc;
 }
@@ -155,8 +166,10 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 
 	if (!l || !self)
 		return cs_err(CMD, "out of memory");
-	if (cs_cred_read_self(self, &d) < 0)
-		return cs_diag_err(CMD, "reading own credentials", &d);
+	if (cs_cred_read_self(self, &d) < 0) { /* a step like the others: 127, not 2 (CMD's own) */
+		cs_diag_err(CMD, "step 'read credentials' failed; nothing was executed", &d);
+		return EXIT_LAUNCH;
+	}
 	cs_steps_init(&st);
 	rc = cs_launch_prepare(p, self, l, &st, &d);
 	if (rc == -EINVAL && strcmp(d.field, "groups") == 0) {
@@ -168,9 +181,11 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 		return launch_err("refused", rc, &d, "");
 	}
 	if (dry) {
-		rc = dry_run(l, &st, argv, json);
+		rc = cs_launch_in_child(l, dry_run, &(struct dry){l, &st, argv, json}, &d);
 		cs_steps_free(&st);
-		return rc;
+		return rc < 0
+			   ? launch_err("failed", rc, &d, " in the dry run; nothing was executed")
+			   : rc;
 	}
 	cs_steps_free(&st);
 	if ((rc = cs_launch_apply(l, &d)) < 0)

@@ -51,11 +51,14 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 	memcpy(c->uid, st.uid, sizeof(c->uid));
 	memcpy(c->gid, st.gid, sizeof(c->gid));
 	if (st.ngroups > CS_CRED_MAX_GROUPS) {
+		/* Counted before the free, which zeroes it ("has 0 groups, more than 256"). */
+		size_t n = st.ngroups;
+
 		cs_proc_status_free(&st);
 		return cs_diag_set(d, E2BIG, 0, 0, "Groups",
 				   "this process has %zu supplementary groups, more than the "
 				   "model holds (%d)",
-				   (size_t)st.ngroups, CS_CRED_MAX_GROUPS);
+				   n, CS_CRED_MAX_GROUPS);
 	}
 	c->ngroups = st.ngroups;
 	if (c->ngroups)

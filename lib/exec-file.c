@@ -137,10 +137,23 @@ static int fill_dirs(int root, const char *path, struct cs_exec_file *f)
 	return 0;
 }
 
-/* What execve will look at in the file at path, and its first bytes. */
-static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS_EXEC_HEAD_MAX],
-		size_t *n)
+/* The kernel's answer for the calling process's credentials (see exec_access). */
+static int exec_access(int fd)
 {
+	return faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) == 0 ? 1 : -EACCES;
+}
+
+/* Where a "#!" chain is opened, and whether the caller holds the credentials modelled. */
+struct chain_root {
+	int fd;
+	bool ask_kernel;
+};
+
+/* What execve will look at in the file at path, and its first bytes. */
+static int fill(const struct chain_root *r, const char *path, struct cs_exec_file *f,
+		char head[CS_EXEC_HEAD_MAX], size_t *n)
+{
+	int root = r->fd;
 	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	ssize_t got;
 	int rc;
@@ -157,14 +170,17 @@ static int fill(int root, const char *path, struct cs_exec_file *f, char head[CS
 		}
 	}
 	rc = fill_fd(fd, f, false, head, &got);
+	if (r->ask_kernel && f->known)
+		f->exec_access = exec_access(fd);
 	*n = got > 0 ? (size_t)got : 0;
-	return rc < 0 ? rc : fill_dirs(root, path, f);
+	/* run executes each file from its checked descriptor: no path is searched again. */
+	return rc < 0 || r->ask_kernel ? rc : fill_dirs(root, path, f);
 }
 
 static int open_fn(void *root, const char *path, struct cs_exec_file *f,
 		   char head[CS_EXEC_HEAD_MAX], size_t *n)
 {
-	return fill(*(int *)root, path, f, head, n);
+	return fill(root, path, f, head, n);
 }
 
 int cs_exec_file_set_path(struct cs_exec_file *f, const char *path)
@@ -240,23 +256,26 @@ int cs_exec_file_from_fd(int fd, const char *path, const char *cwd, struct cs_ex
 		return -ENOMEM;
 	if ((rc = fill_fd(fd, f, true, head, &n)) < 0)
 		return rc;
+	f->exec_access = exec_access(fd);
 	if (first_read)
 		*first_read = n >= 0;
 	if (n <= 0)
 		return 0;
 	if ((root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -errno;
-	return cs_exec_script_follow(&root, open_fn, cwd, f, head, (size_t)n);
+	return cs_exec_script_follow(&(struct chain_root){root, true}, open_fn, cwd, f, head,
+				     (size_t)n);
 }
 
 /* fill, then the "#!" chain, if any. */
 static int fill_exec(int root, const char *cwd, const char *path, struct cs_exec_file *f)
 {
+	struct chain_root r = {root, false};
 	char head[CS_EXEC_HEAD_MAX];
 	size_t n;
-	int rc = fill(root, path, f, head, &n);
+	int rc = fill(&r, path, f, head, &n);
 
-	return rc < 0 ? rc : cs_exec_script_follow(&root, open_fn, cwd, f, head, n);
+	return rc < 0 ? rc : cs_exec_script_follow(&r, open_fn, cwd, f, head, n);
 }
 
 int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,

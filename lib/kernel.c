@@ -194,6 +194,16 @@ static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool 
 		STEP(st, "execve.not-regular", "%s is not a regular file: EACCES", f->path);
 		return -EACCES;
 	}
+	/* Asked of the kernel by a process holding c (run): ACLs, noexec. */
+	if (f->exec_access > 0)
+		return 0;
+	if (f->exec_access < 0) {
+		STEP(st, "execve.access",
+		     "the kernel does not let these credentials execute %s (faccessat: its "
+		     "mode, ACL or a noexec mount): EACCES",
+		     f->path);
+		return -EACCES;
+	}
 	if (!(m & 0111)) {
 		STEP(st, "execve.no-x-bit", "%s has no execute bit at all: EACCES, even for root",
 		     f->path);

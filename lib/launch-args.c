@@ -26,7 +26,13 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 		p->uid = (uid_t)v;
 		pw = ids->pw_uid(p->uid);
 	} else {
-		pw = ids->pw_name(s);
+		/*
+		 * glibc's getpwnam("") returns a passwd line with an empty name
+		 * (":x:0:0::/:") as its user, so with NSS `--user "$UNSET"` ran as
+		 * uid 0 while the static reader said "no such user". No name is
+		 * no user, whatever the database.
+		 */
+		pw = *s ? ids->pw_name(s) : NULL;
 		if (!pw)
 			return cs_diag_set(d, EINVAL, 0, 0, "user", "--user: no such user '%s'", s);
 		p->uid = pw->pw_uid;

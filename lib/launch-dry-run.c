@@ -5,37 +5,138 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capscope/escape.h"
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
 #include "internal/cleanup.h"
+#include "internal/launch-walk.h"
 
-int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
-		      struct cs_steps *st, struct cs_launch_dry_run *out)
+/*
+ * The model of executing the open file fd (shown as path) with the
+ * credentials l predicts, into out: what execve looks at (the "#!" chain
+ * followed, a relative interpreter from the working directory), whether it
+ * would succeed and the credentials after it, with its steps in st. *head
+ * says what the first bytes were. -errno when what execve would look at
+ * cannot be read (a check must then refuse).
+ */
+static int model_fd(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
+		    struct cs_launch_dry_run *out, enum cs_exec_head *head)
 {
-	cs_cleanup_free char *abs = NULL;
+	bool first_line_read = false;
 	char cwd[PATH_MAX];
-	const char *wd = getcwd(cwd, sizeof(cwd));
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->post = l->predicted;
-	/* execve takes "./x" or "bin/x" from the working directory; the
-	 * resolver's root is "/", where "./x" is "/x" (ENOENT predicted for a
-	 * command that ran). */
-	if (cmd[0] != '/' && strchr(cmd, '/') && wd) {
-		if (asprintf(&abs, "%s/%s", strcmp(wd, "/") ? wd : "", cmd) < 0)
-			return -ENOMEM;
-		cmd = abs;
-	}
-	/* "#!" interpreters are followed, a relative one from the working directory. */
-	rc = cs_exec_file_resolve("/", wd, cmd, path_env, &out->file, NULL);
-	if (rc == -ENOMEM)
+	*head = CS_EXEC_HEAD_UNREAD;
+	rc = cs_exec_file_from_fd(fd, path, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &out->file,
+				  &first_line_read);
+	if (first_line_read)
+		*head = out->file.interp ? CS_EXEC_HEAD_SCRIPT : CS_EXEC_HEAD_OTHER;
+	if (rc < 0)
 		return rc;
 	rc = cs_kernel_execve(&out->post, &out->file, st);
 	out->res.ok = rc == 0;
+	out->res.error = -rc;
+	return 0;
+}
+
+static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
+		       const char *cmd, struct cs_diag *d);
+
+struct probe {
+	const struct cs_launch *l;
+	struct cs_steps *st;
+	struct cs_launch_dry_run *out;
+	size_t mark; /* st->n before the walk: a skipped candidate's steps are dropped */
+	bool kept;
+};
+
+/*
+ * One candidate of the run's walk, modelled instead of executed: opened as
+ * the run opens it (by the caller of cs_launch_dry_run, in the run's
+ * credentials when it is cs_launch_in_child), then the kernel's own answer
+ * to "may these credentials execute it" (faccessat: directory search,
+ * mode, ACLs, a noexec mount), then the model. A candidate the walk goes
+ * past is forgotten.
+ */
+static int probe_try(void *ctx, const char *path, bool *final)
+{
+	struct probe *p = ctx;
+	struct cs_launch_dry_run *out = p->out;
+	enum cs_exec_head head;
+	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
+	cs_cleanup_free char *shown = NULL;
+	struct stat sb;
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return -EACCES;
+	rc = model_fd(p->l, fd, path, p->st, out, &head);
+	if (rc == -ENOMEM)
+		return rc;
+	/*
+	 * With --caps the run checks the file before execve can say no, and a
+	 * refusal ends its walk (cs_launch_exec_checked): the same here, in the
+	 * same order, with the run's words.
+	 */
+	if (rc < 0 && p->l->plan && p->l->plan->set_caps) {
+		shown = cs_escape_dup(path);
+		cs_diag_set(&out->refused, -rc, 0, 0, "execve",
+			    "cannot read what execve would look at in %s: %s; nothing was run",
+			    shown ? shown : "?", strerror(-rc));
+	}
+	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
+	    refuse_gain(p->l, out, path, &out->refused) == -ENOMEM)
+		return -ENOMEM;
+	if (out->refused.message[0]) {
+		p->kept = true;
+		*final = true;
+		return -EPERM;
+	}
+	if (rc == 0)
+		rc = out->res.ok ? 0 : -out->res.error;
+	if (cs_launch_walk_goes_on(rc)) {
+		cs_launch_dry_run_clear(out);
+		p->st->n = p->mark;
+		return rc;
+	}
+	if (rc < 0 && !out->file.error) { /* what execve would say, though the model said more */
+		out->file.error = -rc;
+		out->res.ok = false;
+		out->res.error = -rc;
+	}
+	p->kept = true;
+	return rc;
+}
+
+int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
+		      struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	struct probe p = {.l = l, .st = st, .out = out, .mark = st->n};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = cs_launch_walk(cmd, path_env ? path_env : cs_launch_search_path(), probe_try, &p);
+	if (rc == -ENOMEM)
+		return rc;
+	if (p.kept)
+		return 0;
+	/* Nothing would be executed: the walk's own answer, ENOENT or EACCES. */
+	cs_launch_dry_run_clear(out);
+	out->post = l->predicted;
+	if (cs_exec_file_set_path(&out->file, cmd) < 0)
+		return -ENOMEM;
+	out->file.error = -rc;
+	cs_kernel_execve(&out->post, &out->file, st);
 	out->res.error = -rc;
 	return 0;
 }
@@ -88,22 +189,16 @@ int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char 
 int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 			    enum cs_exec_head *head, struct cs_diag *d)
 {
-	bool first_line_read = false;
 	cs_cleanup_free char *shown = cs_escape_dup(path);
-	struct cs_launch_dry_run r = {0};
+	struct cs_launch_dry_run r;
 	struct cs_steps st;
-	char cwd[PATH_MAX];
 	int rc;
 
-	*head = CS_EXEC_HEAD_UNREAD;
 	if (!shown)
 		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
-	r.post = l->predicted;
-	/* A relative "#!" interpreter is opened from the working directory. */
-	rc = cs_exec_file_from_fd(fd, path, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &r.file,
-				  &first_line_read);
-	if (first_line_read)
-		*head = r.file.interp ? CS_EXEC_HEAD_SCRIPT : CS_EXEC_HEAD_OTHER;
+	cs_steps_init(&st);
+	rc = model_fd(l, fd, path, &st, &r, head);
+	cs_steps_free(&st);
 	if (rc < 0) {
 		cs_launch_dry_run_clear(&r);
 		return cs_diag_set(
@@ -111,10 +206,6 @@ int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 		    "cannot read what execve would look at in %s: %s; nothing was run", shown,
 		    strerror(-rc));
 	}
-	cs_steps_init(&st);
-	rc = cs_kernel_execve(&r.post, &r.file, &st);
-	cs_steps_free(&st);
-	r.res.ok = rc == 0;
 	rc = refuse_gain(l, &r, path, d);
 	cs_launch_dry_run_clear(&r);
 	return rc;
@@ -131,6 +222,11 @@ void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 	cs_json_key(j, "process");
 	if (r->res.ok)
 		cs_explain_json_cred(j, &r->post);
+	else
+		cs_json_null(j);
+	cs_json_key(j, "refused");
+	if (r->refused.message[0])
+		cs_json_str(j, r->refused.message);
 	else
 		cs_json_null(j);
 	cs_json_key(j, "steps");

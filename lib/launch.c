@@ -28,6 +28,7 @@
 #include "capscope/text.h"
 #include "internal/cleanup.h"
 #include "internal/exec-script.h"
+#include "internal/launch-walk.h"
 
 #ifdef CS_FAULT_INJECTION
 static int fault(const char *step)
@@ -223,6 +224,14 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	for (size_t i = 0; i < l->nops; i++) {
 		int rc = model_op(&c, p, &l->ops[i], st);
 
+		/* The one refusal whose cause is the request's own two halves: say them. */
+		if (rc < 0 && l->ops[i].kind == CS_OP_KEEPCAPS && !l->ops[i].value &&
+		    (c.securebits & CS_SECBIT_KEEP_CAPS_LOCKED))
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
+					   "--securebits keep-caps-locked without keep-caps: the "
+					   "user change needs KEEP_CAPS until capset, and the lock "
+					   "forbids clearing it after; lock it with keep-caps, or "
+					   "leave it unlocked; nothing was run");
 		if (rc < 0)
 			return cs_diag_set(
 			    d, -rc, 0, 0, l->ops[i].name,
@@ -488,28 +497,34 @@ static int exec_one(const struct cs_launch *l, const char *path, char *const arg
 	return exec_checked(l, path, argv, 0, d);
 }
 
+bool cs_launch_walk_goes_on(int rc)
+{
+	return rc == -EACCES || rc == -ENOENT || rc == -ENOTDIR || rc == -ESTALE || rc == -ENODEV ||
+	       rc == -ETIMEDOUT;
+}
+
 /*
  * execvp without its fallback: glibc runs a file that execve refuses with
  * ENOEXEC (no "#!", not ELF) through /bin/sh, a program nobody asked for and
  * the model did not predict. Same PATH walk otherwise (default /bin:/usr/bin,
  * an empty entry is the current directory, EACCES is kept while the search
- * goes on). The walk runs with the credentials the command gets, so a
+ * goes on). The run walks with the credentials the command gets, so a
  * directory the caller may search but the new user may not is skipped, as
- * execvp skips it.
+ * execvp skips it; the dry run walks the same way in a child that has taken
+ * them (cs_launch_in_child).
  */
-static int exec_walk(const struct cs_launch *l, char *const argv[], struct cs_diag *d)
+int cs_launch_walk(const char *name, const char *search, cs_launch_try_fn try_one, void *ctx)
 {
 	const char *dir, *end;
-	size_t n = strlen(argv[0]);
+	size_t n = strlen(name);
+	bool final = false;
 	int saved = ENOENT;
 
-	if (fault("execve") < 0)
-		return -errno;
 	if (!n)
 		return -ENOENT;
-	if (strchr(argv[0], '/'))
-		return exec_one(l, argv[0], argv, d);
-	for (dir = cs_launch_search_path(); dir; dir = *end ? end + 1 : NULL) {
+	if (strchr(name, '/'))
+		return try_one(ctx, name, &final);
+	for (dir = search; dir; dir = *end ? end + 1 : NULL) {
 		size_t dlen;
 		char *full;
 		int rc;
@@ -518,18 +533,39 @@ static int exec_walk(const struct cs_launch *l, char *const argv[], struct cs_di
 		dlen = (size_t)(end - dir);
 		if (!(full = malloc(dlen + n + 2)))
 			return -ENOMEM;
-		snprintf(full, dlen + n + 2, "%.*s%s%s", (int)dlen, dir, dlen ? "/" : "", argv[0]);
-		rc = exec_one(l, full, argv, d);
+		snprintf(full, dlen + n + 2, "%.*s%s%s", (int)dlen, dir, dlen ? "/" : "", name);
+		rc = try_one(ctx, full, &final);
 		free(full);
-		if (d && d->message[0])
+		if (final || !cs_launch_walk_goes_on(rc))
 			return rc;
 		if (rc == -EACCES)
 			saved = EACCES;
-		else if (rc != -ENOENT && rc != -ENOTDIR && rc != -ESTALE && rc != -ENODEV &&
-			 rc != -ETIMEDOUT)
-			return rc;
 	}
 	return -saved;
+}
+
+struct exec_ctx {
+	const struct cs_launch *l;
+	char *const *argv;
+	struct cs_diag *d;
+};
+
+static int exec_try(void *ctx, const char *path, bool *final)
+{
+	struct exec_ctx *x = ctx;
+	int rc = exec_one(x->l, path, x->argv, x->d);
+
+	*final = x->d && x->d->message[0];
+	return rc;
+}
+
+static int exec_walk(const struct cs_launch *l, char *const argv[], struct cs_diag *d)
+{
+	struct exec_ctx x = {l, argv, d};
+
+	if (fault("execve") < 0)
+		return -errno;
+	return cs_launch_walk(argv[0], cs_launch_search_path(), exec_try, &x);
 }
 
 int cs_launch_exec(char *const argv[])

@@ -88,6 +88,13 @@ struct cs_exec_file {
 	uid_t owner_uid; /* on-disk (host) owner; mapped through the cred's maps */
 	gid_t owner_gid;
 	bool nosuid; /* the file's mount has MS_NOSUID */
+	/*
+	 * The kernel's own answer to "may the credentials modelled execute it",
+	 * when the caller holds them and asked (faccessat X_OK, AT_EACCESS:
+	 * POSIX ACLs, a noexec mount): 1 yes, -EACCES no, 0 not asked (the
+	 * model reads the mode bits, which do not see ACLs).
+	 */
+	int exec_access;
 	/* security.capability: 0 none, 1 present and valid, -EINVAL invalid */
 	int fcaps_state;
 	struct cs_fcaps fcaps; /* rootid as stored (host id for v3) */
@@ -233,7 +240,9 @@ CS_EXPORT const struct cs_exec_file *cs_exec_file_final(const struct cs_exec_fil
  * cwd). Unlike the resolver, a security.capability that cannot be read
  * (other than absent or invalid) is an error: 0, -ENOMEM or -errno.
  * *first_read (may be NULL) says whether the file's first bytes could be
- * read, so whether a "#!" line would have been seen.
+ * read, so whether a "#!" line would have been seen. The caller holds the
+ * credentials modelled (run, after they are set): each file's exec_access
+ * is the kernel's answer for them.
  */
 CS_EXPORT int cs_exec_file_from_fd(int fd, const char *path, const char *cwd,
 				   struct cs_exec_file *f, bool *first_read);

@@ -12,12 +12,18 @@ struct cs_launch_dry_run {
 	struct cs_exec_file file; /* what execve would run */
 	struct cs_exec_result res;
 	struct cs_cred post; /* the credentials after execve (when res.ok) */
+	/* message[0] when the run's check (--caps) refuses the file: what the run says */
+	struct cs_diag refused;
 };
 
 /*
- * Resolve cmd on path_env (the caller's $PATH) and run the kernel's execve
- * rules on l->predicted, appending their steps to st. Whether execve would
- * fail is in out->res, not the return value (0, or -ENOMEM). Free out with
+ * Find cmd as the run does (its execvp walk over path_env, the value of
+ * cs_launch_search_path(); NULL is that) and run the kernel's execve rules
+ * on l->predicted for the file it would execute, appending their steps to
+ * st. Each candidate is opened and its execute permission asked of the
+ * kernel with the calling process's credentials: call it in
+ * cs_launch_in_child for the run's. Whether execve would fail is in
+ * out->res, not the return value (0, or -ENOMEM). Free out with
  * cs_launch_dry_run_clear().
  */
 CS_EXPORT int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
@@ -48,7 +54,8 @@ enum cs_exec_head {
  */
 CS_EXPORT int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 				      enum cs_exec_head *head, struct cs_diag *d);
-/* {"exec", "before_exec", "process" (null when execve fails), "steps"} */
+/* {"exec", "before_exec", "process" (null when execve fails), "refused" (null or the
+ * run's refusal), "steps"} */
 CS_EXPORT void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,
 				      const struct cs_launch_dry_run *r, const struct cs_steps *st);
 

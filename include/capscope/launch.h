@@ -110,6 +110,20 @@ CS_EXPORT int cs_launch_exec_checked(const struct cs_launch *l, char *const argv
 				     struct cs_diag *d);
 
 /*
+ * fn(arg) in a child process that has carried out the plan first
+ * (cs_launch_apply, cs_launch_verify): whatever fn asks of the kernel, it
+ * asks with the credentials the command would run with. The dry run walks
+ * $PATH and reads the command there (a directory the caller may search and
+ * the new user may not is skipped by the run, and so by the prediction).
+ * Returns fn's value (0-255), 128 + N when the child was ended by signal N
+ * (as a shell says it), or -errno with d set when the child could not take
+ * the credentials (the step and the error, as cs_launch_apply says them).
+ * Buffered stdio output is flushed before the fork.
+ */
+CS_EXPORT int cs_launch_in_child(const struct cs_launch *l, int (*fn)(void *arg), void *arg,
+				 struct cs_diag *d);
+
+/*
  * The directories cs_launch_exec searches for a name without a '/': $PATH,
  * or execvp's default when it is unset. A model of the run
  * (cs_launch_dry_run, cs_launch_check_gain) must be given this, not

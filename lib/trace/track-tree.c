@@ -9,10 +9,11 @@
 
 #include "capscope/proc.h"
 #include "capscope/trace.h"
+#include "../internal/pid-tree.h"
 #include "../internal/util.h"
 
 struct pid_table {
-	pid_t *pid, *ppid;
+	struct cs_pid_parent *v;
 	size_t n, cap;
 };
 
@@ -20,19 +21,14 @@ static int table_add(struct pid_table *t, pid_t pid, pid_t ppid)
 {
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 512;
-		pid_t *a = realloc(t->pid, cap * sizeof(*a)), *b;
+		struct cs_pid_parent *a = realloc(t->v, cap * sizeof(*a));
 
 		if (!a)
 			return -ENOMEM;
-		t->pid = a;
-		b = realloc(t->ppid, cap * sizeof(*b));
-		if (!b)
-			return -ENOMEM;
-		t->ppid = b;
+		t->v = a;
 		t->cap = cap;
 	}
-	t->pid[t->n] = pid;
-	t->ppid[t->n++] = ppid;
+	t->v[t->n++] = (struct cs_pid_parent){pid, ppid};
 	return 0;
 }
 
@@ -65,11 +61,48 @@ static int read_parents(struct pid_table *t)
 	return rc;
 }
 
+static int by_parent(const void *a, const void *b)
+{
+	const struct cs_pid_parent *x = a, *y = b;
+
+	return x->ppid < y->ppid ? -1 : x->ppid > y->ppid;
+}
+
+/* The first entry of sorted v whose parent is p, or n. */
+static size_t first_child(const struct cs_pid_parent *v, size_t n, pid_t p)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].ppid < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t cs_pid_descendants(struct cs_pid_parent *v, size_t n, pid_t root, pid_t *out)
+{
+	size_t qh = 0, qt = 0;
+
+	qsort(v, n, sizeof(*v), by_parent);
+	out[qt++] = root;
+	while (qh < qt) {
+		pid_t p = out[qh++];
+
+		for (size_t i = first_child(v, n, p); i < n && v[i].ppid == p && qt <= n; i++)
+			out[qt++] = v[i].pid;
+	}
+	return qt;
+}
+
 int cs_tracer_track_tree(struct cs_tracer *t, pid_t root)
 {
 	struct pid_table tab = {0};
 	pid_t *queue;
-	size_t qh = 0, qt = 0;
 	int rc = cs_tracer_track(t, root);
 
 	if (rc < 0)
@@ -78,21 +111,14 @@ int cs_tracer_track_tree(struct cs_tracer *t, pid_t root)
 	rc = read_parents(&tab);
 	queue = calloc(tab.n + 1, sizeof(*queue));
 	if (queue) {
-		queue[qt++] = root;
-		while (qh < qt) {
-			pid_t p = queue[qh++];
+		size_t n = cs_pid_descendants(tab.v, tab.n, root, queue);
 
-			for (size_t i = 0; i < tab.n; i++)
-				if (tab.ppid[i] == p && qt <= tab.n) {
-					queue[qt++] = tab.pid[i];
-					cs_tracer_track(t, tab.pid[i]);
-				}
-		}
+		for (size_t i = 1; i < n; i++)
+			cs_tracer_track(t, queue[i]);
 	} else {
 		rc = -ENOMEM;
 	}
 	free(queue);
-	free(tab.pid);
-	free(tab.ppid);
+	free(tab.v);
 	return rc;
 }

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /* A trace target resolved to the tracer's scope, and the watch loop (trace-watch.h). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "capscope/proc.h"
 #include "capscope/trace-watch.h"
+#include "internal/cleanup.h"
 #include "internal/util.h"
 
 static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
@@ -144,23 +147,41 @@ static bool cgroup_gone(const struct cs_cgroup_target *cg)
 	return cg->path && (stat(cg->path, &sb) < 0 ? errno == ENOENT : sb.st_ino != cg->id);
 }
 
+/*
+ * Whether the traced process has exited. By its pidfd when there is one:
+ * kill(pid, 0) answers for whoever holds the number now, and a number freed
+ * and handed to another process between two polls kept the trace going, to
+ * --duration or for ever, counting nothing (the new process is not traced).
+ */
+static bool pid_gone(pid_t pid, int pidfd)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	if (pidfd >= 0)
+		return poll(&p, 1, 0) > 0;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
 int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *status,
 		    struct cs_diag *d)
 {
 	const struct cs_trace_target *tg = w->target;
 	struct cs_cgroup_target cg = {0};
+	cs_cleanup_close int pidfd = -1;
 	double t0 = now_s();
 	int rc = 0;
 
 	if (tg->cmd)
 		return watch_command(t, w, status, d);
-	if (tg->pid)
+	if (tg->pid) {
+		pidfd = (int)syscall(SYS_pidfd_open, tg->pid, 0);
 		cs_tracer_track_tree(t, tg->pid);
+	}
 	watched_cgroup(tg, &cg);
 	while (!(w->signal && *w->signal)) {
 		if (w->duration > 0 && now_s() - t0 >= w->duration)
 			break;
-		if (tg->pid && kill(tg->pid, 0) < 0 && errno == ESRCH)
+		if (tg->pid && pid_gone(tg->pid, pidfd))
 			break;
 		if (cgroup_gone(&cg)) {
 			rc = 1;

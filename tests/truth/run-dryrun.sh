@@ -24,7 +24,7 @@ real_of() { awk -F'\t' '
   /^NoNewPrivs:/ {n=$2}
   END {print "uid=" u " gid=" g " groups=" gr " inh=" ci " prm=" cp " eff=" ce " bnd=" cb " amb=" ca " nnp=" n}'; }
 pred_of() { jq -r 'def m: .mask | ltrimstr("0x");
-  if .exec.ok | not then "fail " + .exec.error else
+  if .refused then "refused" elif .exec.ok | not then "fail " + .exec.error else
   "uid=" + (.process.uids | map(tostring) | join(" ")) + " gid=" + (.process.gids | map(tostring) | join(" ")) +
   " groups=" + (.process.groups | sort | map(tostring) | join(" ")) +
   " inh=" + (.process.caps.inheritable | m) + " prm=" + (.process.caps.permitted | m) +
@@ -61,6 +61,50 @@ check probe-fcaps --user 1000 --clear-groups --ambient chown
 check probe-suid --user 1000 --clear-groups --ambient chown
 check probe-suid --user 1000 --clear-groups --no-new-privs
 check probe-suid --user 1000 --clear-groups --securebits noroot
+
+# Seventh pass: the dry run found the command as the caller (root, who may
+# search any directory) and by Go's LookPath from "/", the run walks $PATH
+# by execvp's rule with the new credentials: a directory the new user may
+# not search, a relative or empty $PATH entry. The dry run now walks in a
+# child holding the run's credentials; both binaries, compared with reality.
+# --caps ...=p: no DAC override while walking, and no gain to refuse.
+mkdir -p "$T/w/priv" "$T/w/pub" "$T/w/bin" "$T/w/only" && chmod 700 "$T/w/priv" "$T/w/only"
+chmod 755 "$T/w" "$T/w/pub" "$T/w/bin"
+cp "$PROBE" "$T/w/priv/pw"
+for f in pub/pw bin/pw2 pw3; do
+  cp "$PROBE" "$T/w/$f" && setcap cap_net_bind_service,cap_kill+ep "$T/w/$f"
+done
+cp "$PROBE" "$T/w/only/pw4"
+mkdir -m 755 "$T/w/plain" && cp "$PROBE" "$T/w/plain/pw5"
+check_walk() { # binary, PATH, name, options...
+  local bin=$1 path=$2 p=$3 want got rc; shift 3
+  want=$(cd "$T/w" && PATH=$path $bin --dry-run --json "$@" -- "$p" | pred_of)
+  got=$(cd "$T/w" && PATH=$path $bin "$@" -- "$p" 2>"$T/err")
+  rc=$?
+  if [ $rc -eq 127 ] && grep -q "step 'execve' refused" "$T/err"; then
+    got=refused
+  elif [ $rc -eq 127 ]; then
+    got="fail $(grep -oE "failed: E[A-Z]+" "$T/err" | cut -d' ' -f2)"
+  else
+    got=$(printf '%s\n' "$got" | real_of)
+  fi
+  is "$got" "$want" "dry-run = reality: ${bin##*/} PATH=${path//$T/T} $p $*"
+}
+walk_bins=("$CAPSCOPE run")
+[ -x "$B/cli/capscope-run" ] && walk_bins+=("$B/cli/capscope-run")
+W=(--user nobody --clear-groups --caps cap_net_bind_service,cap_kill=p)
+for bin in "${walk_bins[@]}"; do
+  check_walk "$bin" "$T/w/priv:$T/w/pub" pw "${W[@]}"
+  check_walk "$bin" "bin:/usr/bin" pw2 "${W[@]}"
+  check_walk "$bin" ":/usr/bin" pw3 "${W[@]}"
+  check_walk "$bin" "/usr/bin:$T/w/only" pw4 "${W[@]}"
+  # --caps =: the file found gains what the plan drops; the run refuses it,
+  # and the dry run says so (it showed the gain and no refusal).
+  check_walk "$bin" "$T/w/priv:$T/w/pub" pw --user nobody --clear-groups --caps =
+  check_walk "$bin" "$T/w/plain" pw5 --user nobody --clear-groups --caps =
+  # The control: root's walk may search priv, and the prediction follows it.
+  check_walk "$bin" "$T/w/priv:$T/w/pub" pw --user nobody --clear-groups
+done
 
 # The article's case, in a network namespace of our own (loopback only).
 command -v unshare >/dev/null || { skip "unshare missing"; done_testing; }

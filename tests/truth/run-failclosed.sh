@@ -179,6 +179,33 @@ for bin in "${bins[@]}"; do
       skip "strace or cc missing"
       skip "strace or cc missing"
     fi
+    # Seventh pass: a file-capability copy of mode 0700 whose POSIX ACL lets
+    # nobody execute it. The check read permission from the mode bits
+    # ("no"), saw no gain, and execveat (the kernel reads the ACL) ran it
+    # with CapPrm 0x2000, exit 0; a script naming it likewise.
+    cp /bin/cat "$T/facl" && setcap cap_net_raw=ep "$T/facl" && chmod 700 "$T/facl"
+    printf '#!%s\n' "$T/facl" >"$T/sacl" && chmod 755 "$T/sacl"
+    if python3 -c '
+import os, struct, sys
+e = [(1, 7, 0xffffffff), (2, 5, 65534), (4, 0, 0xffffffff), (0x10, 5, 0xffffffff), (0x20, 0, 0xffffffff)]
+os.setxattr(sys.argv[1], "system.posix_acl_access",
+            struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *x) for x in e))' "$T/facl" 2>/dev/null; then
+      for f in facl sacl; do
+        out=$($bin --user nobody --clear-groups --caps = -- "$T/$f" /proc/self/status 2>"$T/err")
+        is "$?" 127 "$name --caps = -- $f (an ACL lets nobody execute a cap_net_raw=ep file): exit 127"
+        like "$(cat "$T/err")" "$f would gain" "$name $f: the ACL-executable file is checked"
+      done
+      out=$($bin --user nobody --clear-groups --caps = --no-new-privs -- "$T/facl" /proc/self/status)
+      like "$out" $'CapPrm:\t0000000000000000' "$name --no-new-privs -- facl runs with nothing"
+      out=$($bin --dry-run --user nobody --clear-groups --caps = -- "$T/facl")
+      like "$out" "The run refuses it \\(exit 127\\): .*facl would gain" "$name --dry-run -- facl: says the run refuses it"
+      # ... and of the script: its interpreter's ACL is asked too (it
+      # predicted EACCES from the interpreter's mode bits).
+      out=$($bin --dry-run --user nobody --clear-groups --caps = -- "$T/sacl")
+      like "$out" "The run refuses it \\(exit 127\\): .*sacl would gain" "$name --dry-run -- sacl: says the run refuses it"
+    else
+      for _ in 1 2 3 4 5 6 7; do skip "this file system takes no POSIX ACL"; done
+    fi
     # Without --caps a command runs by its path as before ($0, comm).
     printf '#!/bin/sh\necho "$0"\n' >"$T/name.sh" && chmod 755 "$T/name.sh"
     is "$(cd "$T" && $bin --caps = --securebits noroot -- ./name.sh)" "./name.sh" "$name a script run by a checked run keeps its \$0"
@@ -188,6 +215,21 @@ for bin in "${bins[@]}"; do
   rc=$(reduced "$bin --bounding chown,kill")
   is "$rc" 0 "$name --bounding chown,kill still runs"
   [ -e "$T/ran" ]; ok $? "$name --bounding chown,kill: the command ran"
+
+  # Seventh pass: a caller in more supplementary groups than the model holds
+  # (256) was refused with exit 2, which CMD itself may return, and the
+  # message said "has 0 supplementary groups, more than the model holds".
+  rm -f "$T/ran"
+  setpriv --groups "$(seq -s, 1000 1299)" $bin --keep-groups -- touch "$T/ran" 2>"$T/err"
+  is "$?" 127 "$name in 300 supplementary groups: exit 127"
+  [ ! -e "$T/ran" ]; ok $? "$name in 300 groups: nothing ran"
+  like "$(cat "$T/err")" "has 300 supplementary groups, more than the model holds \\(256\\)" "$name in 300 groups: counts them"
+
+  # keep-caps-locked alone with a user change cannot be carried out; the
+  # refusal said only "the kernel would refuse this step (EPERM)".
+  $bin --user nobody --clear-groups --securebits keep-caps-locked -- true 2>"$T/err"
+  is "$?" 127 "$name --securebits keep-caps-locked --user nobody: exit 127"
+  like "$(cat "$T/err")" "keep-caps-locked without keep-caps" "$name keep-caps-locked: says why"
 
   # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
   for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \

@@ -33,6 +33,12 @@ for step in "bounding drop" keepcaps setgroups setresgid setresuid capset "ambie
   like "$(cat "$T/err")" "$want" "fault in $step: the line names the step and errno"
 done
 
+# The dry run carries the plan out in a child (to walk $PATH as the run
+# does): a step that fails there is said as the run says it, exit 127.
+CAPSCOPE_FAULT=setresuid "$FAULT" run --dry-run "${OPTS[@]}" -- "$PROBE" >"$T/out" 2>"$T/err"
+is "$?" 127 "dry run, fault in setresuid: exit 127"
+like "$(cat "$T/err")" "step 'setresuid' failed: EPERM.*in the dry run" "dry run, fault: names the step"
+
 # securebits is its own step (it replaces keepcaps when asked for).
 CAPSCOPE_FAULT=securebits "$FAULT" run --user nobody --clear-groups --securebits noroot \
   -- "$PROBE" --touch "$T/m/sb" >"$T/out" 2>"$T/err"

@@ -79,6 +79,23 @@ else
   for _ in 1 2 3 4 5 6 7 8; do skip "--cgroup: no writable cgroup v2 hierarchy here"; done
 fi
 
+# 3b. Seventh pass: -p ended when kill(PID, 0) said ESRCH, polled every
+# 100 ms; a PID freed and handed to another process between two polls kept
+# the trace going (to --duration, or for ever) counting nothing. In a pid
+# namespace of our own, ns_last_pid makes the reuse certain.
+if unshare -pf --mount-proc true 2>/dev/null; then
+  res=$(timeout 40 unshare -pf --mount-proc sh -c '
+    sleep 1.5 & P=$!
+    "$1" trace -p $P >/dev/null 2>&1 & TR=$!
+    wait $P; echo $((P - 1)) >/proc/sys/kernel/ns_last_pid; sleep 30 & N=$!
+    sleep 4
+    if kill -0 $TR 2>/dev/null; then echo "running (pid $P reused: $N)"; kill $TR; else echo ended; fi
+    kill $N' sh "$CAPSCOPE")
+  is "$res" ended "-p: the trace ends when the process exits, though its pid is reused at once"
+else
+  skip "unshare -pf --mount-proc is not permitted here"
+fi
+
 # 4. The control: --all does see the busy process.
 out=$("$CAPSCOPE" trace --json --all --duration 1)
 is "$(jq -r '.checks[] | select(.capability=="CAP_SETUID") | .comms | index("cs-busy") != null' \

@@ -188,7 +188,7 @@ static void dry_run(void **state)
 	s = close_out(&o);
 	assert_non_null(strstr(s, "{\"exec\":{"));
 	assert_non_null(strstr(s, "\"before_exec\":{"));
-	assert_non_null(strstr(s, "\"process\":null,\"steps\":["));
+	assert_non_null(strstr(s, "\"process\":null,\"refused\":null,\"steps\":["));
 	free(s);
 	cs_steps_free(&st);
 	cs_launch_dry_run_clear(r);

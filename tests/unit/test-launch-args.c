@@ -106,6 +106,26 @@ static void securebits(void **state)
 	assert_string_equal(d.message, "--securebits: unknown name 'bogus'");
 }
 
+/* glibc's files module answers getpwnam("") with a nameless line (uid 0). */
+static struct passwd *nameless_pw(const char *name)
+{
+	static struct passwd pw = {.pw_name = (char *)"", .pw_uid = 0, .pw_gid = 0};
+
+	return strcmp(name, "") == 0 ? &pw : NULL;
+}
+
+static void empty_user_name(void **state)
+{
+	const struct cs_ids ids = {.pw_name = nameless_pw};
+	struct cs_launch_plan p = {0};
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_launch_args_user(&p, "", &ids, &d), -EINVAL);
+	assert_false(p.set_uid);
+	assert_non_null(strstr(d.message, "no such user"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +134,7 @@ int main(void)
 	    cmocka_unit_test(groups_list),
 	    cmocka_unit_test(gid),
 	    cmocka_unit_test(securebits),
+	    cmocka_unit_test(empty_user_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

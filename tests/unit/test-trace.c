@@ -11,6 +11,7 @@
 #include "capscope-trace.h"
 #include "capscope/proc.h"
 #include "capscope/trace.h"
+#include "internal/pid-tree.h"
 #include "internal/util.h"
 
 /* PROC_USER_INIT_INO, and two user namespaces of containers. */
@@ -528,6 +529,52 @@ static void verify_run(void **state)
 }
 
 /* Without BPF (or not allowed) the tracer says why in the diag, and prints nothing. */
+static bool has_pid(const pid_t *v, size_t n, pid_t p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * trace -p: the descendants of the traced process, from every process's
+ * parent. It compared every process with every queued one (n^2): 300,000
+ * processes below the traced one took well past the alarm. alarm() fails the test.
+ */
+static void pid_tree(void **state)
+{
+	struct cs_pid_parent small[] = {{13, 11}, {21, 20}, {11, 10}, {31, 30},
+					{12, 10}, {30, 31}, {10, 1}};
+	struct cs_pid_parent cyc[] = {{41, 40}, {40, 41}};
+	enum { N = 300000 };
+	struct cs_pid_parent *big = calloc(N, sizeof(*big));
+	pid_t out[8], *bout = calloc(N + 1, sizeof(*bout));
+	size_t n;
+
+	(void)state;
+	assert_non_null(big);
+	assert_non_null(bout);
+	n = cs_pid_descendants(small, 7, 10, out);
+	assert_int_equal(n, 4);
+	assert_int_equal(out[0], 10);
+	for (pid_t p = 11; p <= 13; p++)
+		assert_true(has_pid(out, n, p));
+	/* A pid reused into a cycle between two reads of /proc ends. */
+	assert_true(cs_pid_descendants(cyc, 2, 40, out) <= 3);
+	alarm(20);
+	/* A chain and a flat tree, each of N processes below pid 1. */
+	for (int i = 0; i < N; i++)
+		big[i] = (struct cs_pid_parent){i + 2, i + 1};
+	assert_int_equal(cs_pid_descendants(big, N, 1, bout), N + 1);
+	for (int i = 0; i < N; i++)
+		big[i] = (struct cs_pid_parent){N + 1 - i, 1};
+	assert_int_equal(cs_pid_descendants(big, N, 1, bout), N + 1);
+	alarm(0);
+	free(big);
+	free(bout);
+}
+
 static void tracer_refusal(void **state)
 {
 	struct cs_tracer_config cfg = {.scope = CS_TRACER_PIDS, .force_hook = "nosuchhook"};
@@ -556,6 +603,7 @@ int main(void)
 	    cmocka_unit_test(json_shape),    cmocka_unit_test(profiles),
 	    cmocka_unit_test(quoting),	     cmocka_unit_test(syscall_names),
 	    cmocka_unit_test(verify_run),    cmocka_unit_test(tracer_refusal),
+	    cmocka_unit_test(pid_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
