@@ -102,6 +102,30 @@ static const char *list(cs_mask_t m, char *buf, size_t len)
 	return buf;
 }
 
+/* Every operation of the plan through the kernel model, from c (updated). */
+static int model_plan(const struct cs_launch *l, const struct cs_launch_plan *p, struct cs_cred *c,
+		      struct cs_steps *st, struct cs_diag *d)
+{
+	for (size_t i = 0; i < l->nops; i++) {
+		int rc = model_op(c, p, &l->ops[i], st);
+
+		/* The one refusal whose cause is the request's own two halves: say them. */
+		if (rc < 0 && l->ops[i].kind == CS_OP_KEEPCAPS && !l->ops[i].value &&
+		    (c->securebits & CS_SECBIT_KEEP_CAPS_LOCKED))
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
+					   "--securebits keep-caps-locked without keep-caps: the "
+					   "user change needs KEEP_CAPS until capset, and the lock "
+					   "forbids clearing it after; lock it with keep-caps, or "
+					   "leave it unlocked; nothing was run");
+		if (rc < 0)
+			return cs_diag_set(
+			    d, -rc, 0, 0, l->ops[i].name,
+			    "the kernel would refuse this step (%s); nothing was run",
+			    cs_errno_name(rc));
+	}
+	return 0;
+}
+
 int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *start,
 		      struct cs_launch *l, struct cs_steps *st, struct cs_diag *d)
 {
@@ -114,6 +138,7 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	bool caps_op;
 	char buf[512], last[32];
 	struct cs_cred c;
+	int rc;
 
 	memset(l, 0, sizeof(*l));
 	l->plan = p;
@@ -221,23 +246,8 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 		return cs_diag_set(d, E2BIG, 0, 0, "plan",
 				   "more than %d operations; nothing was run", CS_LAUNCH_MAX_OPS);
 	c = *start;
-	for (size_t i = 0; i < l->nops; i++) {
-		int rc = model_op(&c, p, &l->ops[i], st);
-
-		/* The one refusal whose cause is the request's own two halves: say them. */
-		if (rc < 0 && l->ops[i].kind == CS_OP_KEEPCAPS && !l->ops[i].value &&
-		    (c.securebits & CS_SECBIT_KEEP_CAPS_LOCKED))
-			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
-					   "--securebits keep-caps-locked without keep-caps: the "
-					   "user change needs KEEP_CAPS until capset, and the lock "
-					   "forbids clearing it after; lock it with keep-caps, or "
-					   "leave it unlocked; nothing was run");
-		if (rc < 0)
-			return cs_diag_set(
-			    d, -rc, 0, 0, l->ops[i].name,
-			    "the kernel would refuse this step (%s); nothing was run",
-			    cs_errno_name(rc));
-	}
+	if ((rc = model_plan(l, p, &c, st, d)) < 0)
+		return rc;
 	/*
 	 * A caller that is still root at execve gets its whole bounding set
 	 * back as permitted (the kernel's root rule, unless SECBIT_NOROOT):

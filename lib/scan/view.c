@@ -531,6 +531,52 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return cs_view_resolve(v, dir, true, pdir, len);
 }
 
+/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 1 when ignored. */
+static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const char *base)
+{
+	char full[VIEW_PATH_MAX + 1];
+
+	if (strcmp(base, ".wh..wh..opq") == 0) {
+		struct cs_vnode *dir = cs_view_lookup(v, pdir);
+
+		if (dir && S_ISDIR(dir->mode))
+			opaque_clear(v, dir, layer);
+		return 0;
+	}
+	if (strncmp(base, ".wh..wh.", 8) == 0)
+		return 0; /* aufs bookkeeping (.wh..wh.plnk, …), nothing to apply */
+	if (snprintf(full, sizeof(full), "%s%s%s", strcmp(pdir, "/") ? pdir : "", "/", base + 4) >=
+	    (int)sizeof(full))
+		return 1;
+	remove_subtree(v, cs_view_lookup(v, full));
+	return 0;
+}
+
+/* A new node n takes what entry e says of itself (not a hard link). */
+static int fill_from_entry(struct cs_vnode *n, const struct cs_ventry *e)
+{
+	n->mode = e->mode;
+	n->uid = e->uid;
+	n->gid = e->gid;
+	n->has_fcaps = e->has_fcaps && S_ISREG(e->mode);
+	n->fcaps_invalid = e->fcaps_invalid;
+	n->fcaps = e->fcaps;
+	if (S_ISLNK(e->mode) && !(n->link = strdup(e->symlink ? e->symlink : "")))
+		return -ENOMEM;
+	if (S_ISREG(e->mode) && e->data) {
+		if (!(n->data = memdup(e->data, e->datalen)))
+			return -ENOMEM;
+		n->datalen = e->datalen;
+	}
+	n->unknown_format = S_ISREG(e->mode) && e->unknown_format;
+	if (S_ISREG(e->mode) && e->head) {
+		if (!(n->head = memdup(e->head, e->headlen)))
+			return -ENOMEM;
+		n->headlen = e->headlen;
+	}
+	return 0;
+}
+
 int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
 {
 	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
@@ -566,22 +612,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 			    "parent directory cannot be resolved (%s): ignored", strerror(-rc));
 		return 1;
 	}
-	if (strncmp(base, ".wh.", 4) == 0) {
-		if (strcmp(base, ".wh..wh..opq") == 0) {
-			struct cs_vnode *dir = cs_view_lookup(v, pdir);
-
-			if (dir && S_ISDIR(dir->mode))
-				opaque_clear(v, dir, layer);
-			return warn;
-		}
-		if (strncmp(base, ".wh..wh.", 8) == 0)
-			return warn; /* aufs bookkeeping (.wh..wh.plnk, …), nothing to apply */
-		if (snprintf(full, sizeof(full), "%s%s%s", strcmp(pdir, "/") ? pdir : "", "/",
-			     base + 4) >= (int)sizeof(full))
-			return 1;
-		remove_subtree(v, cs_view_lookup(v, full));
-		return warn;
-	}
+	if (strncmp(base, ".wh.", 4) == 0)
+		return apply_whiteout(v, layer, pdir, base) ? 1 : warn;
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(pdir, "/") ? pdir : "", base) >=
 	    (int)sizeof(full)) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
@@ -678,26 +710,7 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		n->fcaps = a.fcaps;
 		return warn;
 	}
-	n->mode = e->mode;
-	n->uid = e->uid;
-	n->gid = e->gid;
-	n->has_fcaps = e->has_fcaps && S_ISREG(e->mode);
-	n->fcaps_invalid = e->fcaps_invalid;
-	n->fcaps = e->fcaps;
-	if (S_ISLNK(e->mode) && !(n->link = strdup(e->symlink ? e->symlink : "")))
-		return -ENOMEM;
-	if (S_ISREG(e->mode) && e->data) {
-		if (!(n->data = memdup(e->data, e->datalen)))
-			return -ENOMEM;
-		n->datalen = e->datalen;
-	}
-	n->unknown_format = S_ISREG(e->mode) && e->unknown_format;
-	if (S_ISREG(e->mode) && e->head) {
-		if (!(n->head = memdup(e->head, e->headlen)))
-			return -ENOMEM;
-		n->headlen = e->headlen;
-	}
-	return warn;
+	return fill_from_entry(n, e) < 0 ? -ENOMEM : warn;
 }
 
 int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
