@@ -95,6 +95,10 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const char *path, mode_t mode, 
 {
 	struct cs_exec_dir *v;
 
+	/* Every class of process has its x bit here: no credential is stopped, none needs a
+	 * capability, so the model has nothing to say about it (the common case). */
+	if ((mode & 0111) == 0111)
+		return 0;
 	for (size_t i = 0; i < f->ndirs; i++)
 		if (!strcmp(f->dirs[i].path, path))
 			return 0;
@@ -120,23 +124,6 @@ static int searched(void *ctx, int dirfd, const char *dirpath)
 	return cs_exec_file_add_dir(ctx, dirpath, sb.st_mode, sb.st_uid, sb.st_gid);
 }
 
-/*
- * The directories a lookup of path searches, walked again name by name
- * (openat2 does not say which it went through). A failure leaves the list
- * short: the file itself was found, and the model checks what is listed.
- */
-static int fill_dirs(int root, const char *path, struct cs_exec_file *f)
-{
-	int fd = cs_open_in_root_visit(root, path, O_PATH, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-				       searched, f);
-
-	if (fd == -ENOMEM)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return 0;
-}
-
 /* The kernel's answer for the calling process's credentials (see exec_access). */
 static int exec_access(int fd)
 {
@@ -149,18 +136,34 @@ struct chain_root {
 	bool ask_kernel;
 };
 
+/*
+ * Opens path in the root. For the model, by the walk that records each
+ * directory it searches into f (openat2 does not say which it went through);
+ * run executes each file from its checked descriptor, so no path is searched
+ * again and openat2 alone will do.
+ */
+static int open_searching(const struct chain_root *r, const char *path, int flags,
+			  struct cs_exec_file *f)
+{
+	if (r->ask_kernel)
+		return open_in_root(r->fd, path, flags);
+	return cs_open_in_root_visit(r->fd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+				     searched, f);
+}
+
 /* What execve will look at in the file at path, and its first bytes. */
 static int fill(const struct chain_root *r, const char *path, struct cs_exec_file *f,
 		char head[CS_EXEC_HEAD_MAX], size_t *n)
 {
 	int root = r->fd;
-	int fd AUTOCLOSE = open_in_root(root, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	int fd AUTOCLOSE = open_searching(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, f);
 	ssize_t got;
 	int rc;
 
 	*n = 0;
-	if (cs_exec_file_set_path(f, path) < 0)
+	if (fd == -ENOMEM || cs_exec_file_set_path(f, path) < 0)
 		return -ENOMEM;
+	/* The directories were recorded on the way, whether the last open worked or not. */
 	if (fd < 0) {
 		/* Not readable to us (or a FIFO without a writer): an O_PATH fd still stats. */
 		fd = open_in_root(root, path, O_PATH);
@@ -173,8 +176,7 @@ static int fill(const struct chain_root *r, const char *path, struct cs_exec_fil
 	if (r->ask_kernel && f->known)
 		f->exec_access = exec_access(fd);
 	*n = got > 0 ? (size_t)got : 0;
-	/* run executes each file from its checked descriptor: no path is searched again. */
-	return rc < 0 || r->ask_kernel ? rc : fill_dirs(root, path, f);
+	return rc;
 }
 
 static int open_fn(void *root, const char *path, struct cs_exec_file *f,
