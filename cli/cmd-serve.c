@@ -284,6 +284,7 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	r = serve_server_run(&sv, &set);
 out:
+	serve_linger_stop(&sv.ctx);
 	serve_model_free(&sv.ctx.model);
 	cs_node_inventory_free(&sv.ctx.node.inv);
 	if (sv.ctx.node.trace)

@@ -23,6 +23,7 @@ struct serve_conn {
 	struct serve_conn *prev, *next;
 	int fd;
 	long long deadline; /* CLOCK_MONOTONIC milliseconds; 0 while answering */
+	bool linger;	    /* answered with the body unread: linger at the end */
 };
 
 /* Milliseconds: whole seconds would cut a request up to a second early. */
@@ -66,6 +67,8 @@ void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket
 		if (c->next)
 			c->next->prev = c->prev;
 		pthread_mutex_unlock(&s->conn_lock);
+		if (c->linger)
+			serve_linger_add(s, c->fd);
 		free(c);
 		*socket_context = NULL;
 	}
@@ -83,6 +86,19 @@ void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool 
 	pthread_mutex_lock(&s->conn_lock);
 	c->deadline = answering ? 0 : mono_ms() + 1000LL * s->request_timeout;
 	pthread_mutex_unlock(&s->conn_lock);
+}
+
+void serve_deadline_linger(struct serve_ctx *s, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i =
+	    mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct serve_conn *c = i ? i->socket_context : NULL;
+
+	if (c) {
+		pthread_mutex_lock(&s->conn_lock);
+		c->linger = true;
+		pthread_mutex_unlock(&s->conn_lock);
+	}
 }
 
 void serve_deadline_sweep(struct serve_ctx *s)

@@ -391,6 +391,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		if ((f = framing_check(conn)) != FRAMING_OK) {
 			q->answered = true;
 			serve_deadline_mark(s, conn, true);
+			serve_deadline_linger(s, conn);
 			return refuse_framing(conn, f);
 		}
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
@@ -400,6 +401,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			if (ex && !strcasecmp(ex, "100-continue")) {
 				q->answered = true;
 				serve_deadline_mark(s, conn, true);
+				serve_deadline_linger(s, conn);
 				return status_json(conn, 413, "request body too large");
 			}
 			q->too_large = true;
@@ -420,6 +422,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
 				q->answered = true;
 				serve_deadline_mark(s, conn, true);
+				serve_deadline_linger(s, conn);
 				return status_json(conn, 413, "request body too large");
 			}
 			return MHD_YES;

@@ -283,8 +283,12 @@ int serve_server_run(struct serve_server *sv, const sigset_t *set)
 
 int serve_server_open(struct serve_server *sv)
 {
+	int e;
+
 	pthread_mutex_init(&sv->ctx.conn_lock, NULL);
 	sv->ctx.request_timeout = sv->timeout;
+	if ((e = serve_linger_start(&sv->ctx)) < 0)
+		return cs_err(CMD, "starting the lingering-close thread: %s", strerror(-e));
 	for (size_t i = 0; i < sv->n_l; i++) {
 		char spec[128];
 		int r;

@@ -75,6 +75,7 @@ struct serve_ctx {
 	pthread_mutex_t conn_lock;
 	struct serve_conn *conns;
 	unsigned request_timeout;
+	struct serve_linger *linger; /* sockets closed after a refusal (serve-linger.c) */
 };
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
@@ -93,6 +94,14 @@ void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket
 			   enum MHD_ConnectionNotificationCode toe);
 void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool answering);
 void serve_deadline_sweep(struct serve_ctx *s);
+/* An answer that leaves the request's body unread: when the connection ends,
+ * its socket lingers (serve-linger.c) so the client reads the answer. */
+void serve_deadline_linger(struct serve_ctx *s, struct MHD_Connection *conn);
+/* Lingering close (serve-linger.c): the thread that reads and drops what the
+ * clients of refused requests still send; 0 or -errno. */
+int serve_linger_start(struct serve_ctx *s);
+void serve_linger_stop(struct serve_ctx *s);
+void serve_linger_add(struct serve_ctx *s, int fd);
 /* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
 /* --trace: open the tracer and start observing the running containers; 0 or an exit status. */
