@@ -8,10 +8,19 @@ tap_tmpdir
 touch "$T/f"
 out=$("$CAPSCOPE" trace --json -- chown 65534 "$T/f")
 ok $? "trace -- chown runs"
+# A stack-map bucket collision loses a check's stack, and such a check counts
+# (docs/trace.md: a profile can only be too large): the overcommit probe's
+# CAP_SYS_ADMIN then enters the profile. The report says so; traced again.
+if [ "$(jq -r .checks_without_stack <<<"$out")" != 0 ]; then
+  echo "# a stack was lost ($(jq -c '[.checks_without_stack, [.checks[].capability]]' <<<"$out")): traced again"
+  out=$("$CAPSCOPE" trace --json -- chown 65534 "$T/f")
+fi
 is "$(stat -c %u "$T/f")" 65534 "the traced chown really ran"
 is "$(jq -r .hook <<<"$out")" "tp_btf/cap_capable" "the cap_capable tracepoint is the hook"
 is "$(jq -r .exit_status <<<"$out")" 0 "exit status recorded"
-is "$(caps_of '.profile.capabilities[]' <<<"$out")" "CAP_CHOWN" "profile is exactly CAP_CHOWN"
+profile=$(caps_of '.profile.capabilities[]' <<<"$out")
+is "$profile" "CAP_CHOWN" "profile is exactly CAP_CHOWN"
+[ "$profile" = CAP_CHOWN ] || echo "# $(jq -c '[.checks_without_stack, .checks]' <<<"$out" | head -c 2000)"
 is "$(jq -r '.checks[] | select(.capability=="CAP_CHOWN") | .granted' <<<"$out")" 1 \
   "one CAP_CHOWN check, granted"
 is "$(jq -r '.checks[] | select(.capability=="CAP_CHOWN") | .syscalls | join(",")' <<<"$out")" \
