@@ -90,38 +90,19 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXE
 	return 0;
 }
 
-int cs_exec_file_add_dir(struct cs_exec_file *f, const char *path, mode_t mode, uid_t uid,
-			 gid_t gid)
-{
-	struct cs_exec_dir *v;
-
-	/* Every class of process has its x bit here: no credential is stopped, none needs a
-	 * capability, so the model has nothing to say about it (the common case). */
-	if ((mode & 0111) == 0111)
-		return 0;
-	for (size_t i = 0; i < f->ndirs; i++)
-		if (!strcmp(f->dirs[i].path, path))
-			return 0;
-	v = realloc(f->dirs, (f->ndirs + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	f->dirs = v;
-	v += f->ndirs;
-	*v = (struct cs_exec_dir){
-	    .path = strdup(path), .mode = mode, .owner_uid = uid, .owner_gid = gid};
-	if (!v->path)
-		return -ENOMEM;
-	f->ndirs++;
-	return 0;
-}
-
-static int searched(void *ctx, int dirfd, const char *dirpath)
+static int searched(void *ctx, int dirfd, const char *dirpath, size_t len, size_t depth)
 {
 	struct stat sb;
 
 	if (fstat(dirfd, &sb) < 0)
 		return -errno;
-	return cs_exec_file_add_dir(ctx, dirpath, sb.st_mode, sb.st_uid, sb.st_gid);
+	return cs_exec_file_add_dir(ctx, &(struct cs_searched_dir){.path = dirpath,
+								   .len = len,
+								   .depth = depth,
+								   .id = {sb.st_dev, sb.st_ino},
+								   .mode = sb.st_mode,
+								   .uid = sb.st_uid,
+								   .gid = sb.st_gid});
 }
 
 /* The kernel's answer for the calling process's credentials (see exec_access). */
@@ -207,9 +188,7 @@ void cs_exec_file_clear(struct cs_exec_file *f)
 		cs_exec_file_clear(n);
 		free(n);
 	}
-	for (size_t i = 0; i < f->ndirs; i++)
-		free(f->dirs[i].path);
-	free(f->dirs);
+	cs_exec_dirs_clear(f);
 	if (f->interp) {
 		cs_exec_file_clear(f->interp); /* at most six deep: the kernel's limit */
 		free(f->interp);
@@ -280,14 +259,34 @@ static int fill_exec(int root, const char *cwd, const char *path, struct cs_exec
 	return rc < 0 ? rc : cs_exec_script_follow(&r, open_fn, cwd, f, head, n);
 }
 
+/* $PATH in a rootfs (lib/exec-path.c). */
+struct rootfs_path {
+	int root;
+	const char *cwd;
+};
+
+static int rootfs_probe(void *ctx, const char *path)
+{
+	struct stat sb;
+
+	return candidate(((struct rootfs_path *)ctx)->root, path, &sb);
+}
+
+static int rootfs_fill(void *ctx, const char *candidate, struct cs_exec_file *f)
+{
+	const struct rootfs_path *r = ctx;
+
+	return fill_exec(r->root, r->cwd, candidate, f);
+}
+
+static const struct cs_exec_path_ops rootfs_path_ops = {rootfs_probe, rootfs_fill};
+
 int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 			 const char *path_env, struct cs_exec_file *f, struct cs_diag *d)
 {
 	int root AUTOCLOSE = -1;
 	struct stat sb;
-	char *buf = NULL;
-	unsigned found = 0;
-	int rc = -ENOENT;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	if (cs_exec_file_set_path(f, arg0) < 0)
@@ -315,53 +314,6 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		}
 		return fill_exec(root, cwd, arg0, f);
 	}
-	if (path_env) {
-		const char *p = path_env;
-		struct cs_exec_file *last = NULL;
-
-		for (;;) {
-			const char *end = strchr(p, ':');
-			size_t dl = end ? (size_t)(end - p) : strlen(p);
-			size_t need = dl + strlen(arg0) + 3;
-			char *nb = realloc(buf, need);
-
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-			if (dl == 0)
-				snprintf(buf, need, "./%s", arg0);
-			else
-				snprintf(buf, need, "%.*s/%s", (int)dl, p, arg0);
-			if (candidate(root, buf, &sb) == 0) {
-				/* Every candidate is kept: which one runc takes depends on
-				 * the process's credentials (cs_exec_file_unreachable). */
-				struct cs_exec_file *alt = last ? calloc(1, sizeof(*alt)) : f;
-
-				if (!alt) {
-					free(buf);
-					return -ENOMEM;
-				}
-				if (last)
-					last->path_next = alt; /* linked first: freed with f */
-				alt->from_path = true;
-				rc = fill_exec(root, cwd, buf, alt);
-				last = alt;
-				if (rc < 0 || ++found == CS_EXEC_PATH_MAX) {
-					free(buf);
-					return rc;
-				}
-			}
-			if (!end)
-				break;
-			p = end + 1;
-		}
-	}
-	free(buf);
-	if (found)
-		return 0;
-	/* exec.LookPath: "executable file not found in $PATH". */
-	f->error = ENOENT;
-	return 0;
+	return cs_exec_path_lookup(path_env, arg0, f, &rootfs_path_ops,
+				   &(struct rootfs_path){root, cwd});
 }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -180,6 +181,17 @@ static bool in_group(const struct cs_cred *c, gid_t g)
 	return false;
 }
 
+/* fs/namei.c acl_permission_check's choice: the owner's, the group's or the others' bits. */
+static mode_t class_bits(const struct cs_cred *c, mode_t mode, bool uid_mapped, uid_t ouid,
+			 bool gid_mapped, gid_t ogid)
+{
+	if (uid_mapped && c->uid[3] == ouid)
+		return (mode >> 6) & 7;
+	if (gid_mapped && in_group(c, ogid))
+		return (mode >> 3) & 7;
+	return mode & 7;
+}
+
 /*
  * fs/namei.c generic_permission for MAY_EXEC, with capable_wrt_inode_uidgid:
  * CAP_DAC_OVERRIDE allows exec when any x bit is set and the owner is mapped.
@@ -209,12 +221,7 @@ static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool 
 		     f->path);
 		return -EACCES;
 	}
-	if (uid_mapped && c->uid[3] == ouid)
-		bits = (m >> 6) & 7;
-	else if (gid_mapped && in_group(c, ogid))
-		bits = (m >> 3) & 7;
-	else
-		bits = m & 7;
+	bits = class_bits(c, m, uid_mapped, ouid, gid_mapped, ogid);
 	if (bits & 1)
 		return 0;
 	if (cs_cred_capable(c, CAP_DAC_OVERRIDE) && uid_mapped && gid_mapped) {
@@ -242,15 +249,8 @@ static int dir_search(const struct cs_cred *c, const struct cs_exec_dir *dir)
 	gid_t ogid;
 	bool um = cs_cred_uid_from_host(c, dir->owner_uid, &ouid);
 	bool gm = cs_cred_gid_from_host(c, dir->owner_gid, &ogid);
-	mode_t bits;
 
-	if (um && c->uid[3] == ouid)
-		bits = dir->mode >> 6;
-	else if (gm && in_group(c, ogid))
-		bits = dir->mode >> 3;
-	else
-		bits = dir->mode;
-	if (bits & 1)
+	if (class_bits(c, dir->mode, um, ouid, gm, ogid) & 1)
 		return 0;
 	if (um && gm &&
 	    (cs_cred_capable(c, CAP_DAC_READ_SEARCH) || cs_cred_capable(c, CAP_DAC_OVERRIDE)))
@@ -266,32 +266,64 @@ int cs_exec_file_unreachable(const struct cs_cred *c, const struct cs_exec_file 
 	return -1;
 }
 
-static int may_search(const struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
-{
-	for (size_t i = 0; i < f->ndirs; i++) {
-		const struct cs_exec_dir *dir = &f->dirs[i];
-		int rc = dir_search(c, dir);
+/*
+ * A step naming one directory. A hostile tree can put tens of thousands of
+ * them on the way (symlinks leading through chains of 0700 directories):
+ * the steps that only say a capability stands in name the first few and
+ * count the rest.
+ */
+#define SEARCH_DAC_NAMED 8
 
-		if (rc == 0)
-			continue;
-		if (rc > 0) {
-			STEP(st, "execve.search-dac",
-			     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search "
-			     "it, "
-			     "%s does",
-			     dir->path, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
-			     (unsigned)dir->owner_gid, (unsigned)c->uid[3],
-			     cs_cred_capable(c, CAP_DAC_READ_SEARCH) ? "CAP_DAC_READ_SEARCH"
-								     : "CAP_DAC_OVERRIDE");
-			continue;
-		}
+static void search_step(const struct cs_cred *c, const struct cs_exec_file *f, size_t i,
+			struct cs_steps *st)
+{
+	const struct cs_exec_dir *dir = &f->dirs[i];
+	char *path = cs_exec_dir_path(f, i);
+	const char *shown = path ? path : "(out of memory)";
+
+	if (dir_search(c, dir) > 0)
+		STEP(st, "execve.search-dac",
+		     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search it, %s "
+		     "does",
+		     shown, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
+		     (unsigned)dir->owner_gid, (unsigned)c->uid[3],
+		     cs_cred_capable(c, CAP_DAC_READ_SEARCH) ? "CAP_DAC_READ_SEARCH"
+							     : "CAP_DAC_OVERRIDE");
+	else
 		STEP(st, "execve.search",
 		     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search it: "
 		     "%s cannot be reached (EACCES)",
-		     dir->path, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
+		     shown, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
 		     (unsigned)dir->owner_gid, (unsigned)c->uid[3], f->path);
+	free(path);
+}
+
+static void search_dac_rest(const struct cs_cred *c, size_t n, struct cs_steps *st)
+{
+	if (n > SEARCH_DAC_NAMED)
+		STEP(st, "execve.search-dac",
+		     "%zu more directories on the way do not let fsuid %u search them, %s does",
+		     n - SEARCH_DAC_NAMED, (unsigned)c->uid[3],
+		     cs_cred_capable(c, CAP_DAC_READ_SEARCH) ? "CAP_DAC_READ_SEARCH"
+							     : "CAP_DAC_OVERRIDE");
+}
+
+static int may_search(const struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
+{
+	size_t dac = 0;
+
+	for (size_t i = 0; i < f->ndirs; i++) {
+		int rc = dir_search(c, &f->dirs[i]);
+
+		if (rc > 0 && ++dac <= SEARCH_DAC_NAMED)
+			search_step(c, f, i, st);
+		if (rc >= 0)
+			continue;
+		search_dac_rest(c, dac, st);
+		search_step(c, f, i, st);
 		return -EACCES;
 	}
+	search_dac_rest(c, dac, st);
 	return 0;
 }
 

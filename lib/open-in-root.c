@@ -185,7 +185,8 @@ static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve,
 		off = (size_t)(p - *rest) + after;
 		/* Every name is looked up in top, "." and ".." too: may_lookup checks top. */
 		if (visit) {
-			int rc = visit(ctx, top, s->path[0] ? s->path : "/");
+			int rc = visit(ctx, top, s->path[0] ? s->path : "/", s->lens[s->n - 1],
+				       s->n - 1);
 
 			if (rc < 0)
 				return rc;

@@ -13,6 +13,7 @@
 #ifndef CAPSCOPE_KERNEL_H
 #define CAPSCOPE_KERNEL_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "caps.h"
@@ -69,11 +70,21 @@ struct cs_cred {
  * CAP_DAC_OVERRIDE stands in for a missing bit.
  */
 struct cs_exec_dir {
-	char *path; /* inside the root, as reached (heap) */
+	/*
+	 * Where it is: name follows the path of dirs[parent], the nearest
+	 * recorded directory above it on the way it was first reached
+	 * (CS_EXEC_DIR_NONE: name is the whole path, "/" for the root). A
+	 * directory deep in a tree costs its own name, not its whole path:
+	 * cs_exec_dir_path spells it.
+	 */
+	size_t parent;
+	char *name; /* heap */
 	mode_t mode;
 	uid_t owner_uid; /* on-disk (host) ids, mapped through the cred's maps */
 	gid_t owner_gid;
+	uint64_t id[2]; /* which directory: st_dev and st_ino, or the image view's node */
 };
+#define CS_EXEC_DIR_NONE SIZE_MAX
 
 /* What execve needs to know about the file it runs. */
 struct cs_exec_file {
@@ -111,11 +122,13 @@ struct cs_exec_file {
 	 * without its first line, an empty file): execve fails with ENOEXEC,
 	 * unless a binfmt_misc handler of the node claims the file. */
 	bool unknown_format;
-	/* Every directory the lookup of this file searched, in order, each once
-	 * (the root, the path's, a symlink target's); none when unknown. Heap,
-	 * freed with this record. */
+	/* Every directory the lookup of this file searched that some process
+	 * could be stopped by (an x bit missing), in order, each once however
+	 * often and by whichever way it was reached (the root, the path's, a
+	 * symlink target's); none when unknown. Heap, freed with this record. */
 	struct cs_exec_dir *dirs;
 	size_t ndirs;
+	struct cs_exec_dir_index *dir_index; /* the resolver's own: which are in dirs */
 	/* Found through $PATH: the next directory's candidate (heap, a chain
 	 * freed with this record). runc's exec.LookPath stats each candidate as
 	 * the process and takes the first it can reach, so which one runs
@@ -228,6 +241,8 @@ CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *cwd, const ch
  * f->dirs of the first directory that stops it.
  */
 CS_EXPORT int cs_exec_file_unreachable(const struct cs_cred *c, const struct cs_exec_file *f);
+/* The path of f->dirs[i] from the root (heap; NULL when out of memory). */
+CS_EXPORT char *cs_exec_dir_path(const struct cs_exec_file *f, size_t i);
 /* Makes f's n-th $PATH alternative (n >= 1) the file f, freeing the others before it. */
 CS_EXPORT int cs_exec_file_take_path_next(struct cs_exec_file *f, unsigned n);
 

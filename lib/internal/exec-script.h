@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The kernel reads this much of the file to choose a binary format. */
@@ -45,9 +46,39 @@ bool cs_exec_head_unknown(const char *head, size_t n);
 
 struct cs_exec_file;
 
-/* Adds a directory the lookup of f searched (once per path): 0 or -ENOMEM. */
-int cs_exec_file_add_dir(struct cs_exec_file *f, const char *path, mode_t mode, uid_t uid,
-			 gid_t gid);
+/* A directory a lookup is about to search, as its walk sees it. */
+struct cs_searched_dir {
+	const char *path; /* from the root; "/" for the root */
+	size_t len;	  /* of path; 0 for the root */
+	size_t depth;	  /* names in path: 0 for the root */
+	uint64_t id[2];	  /* which directory (see struct cs_exec_dir) */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+};
+
+/*
+ * Adds a directory the lookup of f searched, once per directory, in the
+ * order of the walks: 0 or -ENOMEM. Each walk starts at the root (depth 0)
+ * and calls this before every name it looks up; constant time per call.
+ */
+int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d);
+/*
+ * $PATH as exec.LookPath walks it (lib/exec-path.c): probe says whether a
+ * candidate is a file LookPath takes (0) or not (< 0); fill reads a taken
+ * one into its record (0 or -ENOMEM). The first taken is f, the others are
+ * chained after it (path_next, CS_EXEC_PATH_MAX at most); none taken is
+ * f->error ENOENT. 0 or -ENOMEM.
+ */
+struct cs_exec_path_ops {
+	int (*probe)(void *ctx, const char *candidate);
+	int (*fill)(void *ctx, const char *candidate, struct cs_exec_file *f);
+};
+int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_file *f,
+			const struct cs_exec_path_ops *ops, void *ctx);
+
+/* Frees f's record of directories (lib/exec-dirs.c). */
+void cs_exec_dirs_clear(struct cs_exec_file *f);
 
 /*
  * Fill f for the file at path (inside the caller's root, symlinks followed)

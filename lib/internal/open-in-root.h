@@ -25,12 +25,14 @@ int cs_open_in_root(int dirfd, const char *path, int flags, uint64_t resolve);
 int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolve);
 
 /*
- * The walk, calling visit(ctx, dirfd, dirpath) before each name is looked up
- * in a directory (dirpath spells it from the root, "/" for the root): the
- * directories a kernel lookup of path would search, in order. A negative
- * return from visit stops the walk with that value.
+ * The walk, calling visit(ctx, dirfd, dirpath, len, depth) before each name
+ * is looked up in a directory (dirpath spells it from the root, "/" for the
+ * root with len 0; depth counts its names): the directories a kernel lookup
+ * of path would search, in order. A negative return from visit stops the
+ * walk with that value.
  */
-typedef int cs_open_in_root_visit_fn(void *ctx, int dirfd, const char *dirpath);
+typedef int cs_open_in_root_visit_fn(void *ctx, int dirfd, const char *dirpath, size_t len,
+				     size_t depth);
 int cs_open_in_root_visit(int dirfd, const char *path, int flags, uint64_t resolve,
 			  cs_open_in_root_visit_fn *visit, void *ctx);
 

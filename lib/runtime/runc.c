@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capscope/runtime.h"
@@ -221,30 +222,32 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 					   struct cs_exec_file *none)
 {
 	const struct cs_exec_file *first = f;
-	unsigned n = 0;
+	unsigned n = 1;
+	int stop;
+	char *dir;
 
-	if (!f->from_path)
+	if (!f->from_path || (stop = cs_exec_file_unreachable(c, f)) < 0) {
+		res->path_index = 0;
 		return f;
-	for (; f; f = f->path_next, n++) {
-		int stop = cs_exec_file_unreachable(c, f);
-
-		if (stop < 0) {
-			if (n)
-				cs_steps_add(
-				    st, L, "runc.lookpath",
-				    "exec.LookPath cannot stat %s as uid %u (directory %s is "
-				    "not searchable) and takes the next $PATH entry's: %s",
-				    first->path, (unsigned)c->uid[3],
-				    first->dirs[cs_exec_file_unreachable(c, first)].path, f->path);
-			res->path_index = n;
-			return f;
-		}
+	}
+	dir = cs_exec_dir_path(first, (size_t)stop);
+	for (f = f->path_next; f && cs_exec_file_unreachable(c, f) >= 0; f = f->path_next)
+		n++;
+	if (f) {
+		cs_steps_add(st, L, "runc.lookpath",
+			     "exec.LookPath cannot stat %s as uid %u (directory %s is not "
+			     "searchable) and takes the next $PATH entry's: %s",
+			     first->path, (unsigned)c->uid[3], dir ? dir : "(out of memory)",
+			     f->path);
+		res->path_index = n;
+		free(dir);
+		return f;
 	}
 	cs_steps_add(st, L, "runc.lookpath",
 		     "exec.LookPath can stat none of the $PATH candidates as uid %u (%s: "
 		     "directory %s is not searchable): executable file not found in $PATH",
-		     (unsigned)c->uid[3], first->path,
-		     first->dirs[cs_exec_file_unreachable(c, first)].path);
+		     (unsigned)c->uid[3], first->path, dir ? dir : "(out of memory)");
+	free(dir);
 	memset(none, 0, sizeof(*none));
 	none->path = first->path;
 	none->error = ENOENT;

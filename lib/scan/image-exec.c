@@ -99,13 +99,35 @@ static int found(const struct cs_image *im, const char *cwd, const struct cs_ima
 	return cs_exec_script_follow((void *)im, open_fn, cwd, f, head, n);
 }
 
+/* $PATH in an image (lib/exec-path.c): probe keeps what it found for fill. */
+struct image_path {
+	const struct cs_image *im;
+	const char *cwd;
+	struct cs_image_stat st;
+};
+
+static int image_probe(void *ctx, const char *path)
+{
+	struct image_path *p = ctx;
+
+	return candidate(p->im, path, &p->st);
+}
+
+static int image_fill(void *ctx, const char *path, struct cs_exec_file *f)
+{
+	struct image_path *p = ctx;
+
+	if (cs_exec_file_set_path(f, path) < 0)
+		return -ENOMEM;
+	return found(p->im, p->cwd, &p->st, f);
+}
+
+static const struct cs_exec_path_ops image_path_ops = {image_probe, image_fill};
+
 int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char *arg0,
 			  const char *path_env, struct cs_exec_file *f)
 {
 	struct cs_image_stat st;
-	struct cs_exec_file *last = NULL;
-	unsigned nfound = 0;
-	char buf[4096];
 	int rc;
 
 	memset(f, 0, sizeof(*f));
@@ -125,34 +147,6 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		/* -EACCES (not executable, a directory): execve itself says no. */
 		return found(im, cwd, &st, f);
 	}
-	for (const char *p = path_env; p;) {
-		const char *end = strchr(p, ':');
-		size_t dl = end ? (size_t)(end - p) : strlen(p);
-
-		if (dl == 0)
-			rc = snprintf(buf, sizeof(buf), "./%s", arg0);
-		else
-			rc = snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, p, arg0);
-		if (rc > 0 && (size_t)rc < sizeof(buf) && candidate(im, buf, &st) == 0) {
-			/* Every candidate is kept, as lib/exec-file.c keeps them. */
-			struct cs_exec_file *alt = last ? calloc(1, sizeof(*alt)) : f;
-
-			if (!alt)
-				return -ENOMEM;
-			if (last)
-				last->path_next = alt;
-			last = alt;
-			alt->from_path = true;
-			if (cs_exec_file_set_path(alt, buf) < 0)
-				return -ENOMEM;
-			if ((rc = found(im, cwd, &st, alt)) < 0 || ++nfound == CS_EXEC_PATH_MAX)
-				return rc;
-		}
-		p = end ? end + 1 : NULL;
-	}
-	if (nfound)
-		return 0;
-	/* exec.LookPath: "executable file not found in $PATH". */
-	f->error = ENOENT;
-	return 0;
+	return cs_exec_path_lookup(path_env, arg0, f, &image_path_ops,
+				   &(struct image_path){im, cwd, {0}});
 }

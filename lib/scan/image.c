@@ -997,12 +997,19 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 	return 0;
 }
 
-static int searched(void *ctx, const struct cs_vnode *dir, const char *dirpath)
+static int searched(void *ctx, const struct cs_vnode *dir, const char *dirpath, size_t len,
+		    size_t depth)
 {
 	struct cs_vattr a;
 
 	cs_vnode_attr(dir, &a);
-	return cs_exec_file_add_dir(ctx, dirpath, (mode_t)a.mode, (uid_t)a.uid, (gid_t)a.gid);
+	return cs_exec_file_add_dir(ctx, &(struct cs_searched_dir){.path = dirpath,
+								   .len = len,
+								   .depth = depth,
+								   .id = {(uintptr_t)dir, 0},
+								   .mode = (mode_t)a.mode,
+								   .uid = (uid_t)a.uid,
+								   .gid = (gid_t)a.gid});
 }
 
 int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct cs_exec_file *f)

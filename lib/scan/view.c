@@ -419,7 +419,7 @@ int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow
 			r++;
 		n = (size_t)(rest + r - c);
 		if (visit && at[depth]) {
-			int rc = visit(ctx, at[depth], clen ? out : "/");
+			int rc = visit(ctx, at[depth], clen ? out : "/", clen, depth);
 
 			if (rc < 0)
 				return rc;

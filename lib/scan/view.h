@@ -109,12 +109,14 @@ int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last,
 		    size_t len);
 
 /*
- * cs_view_resolve, calling visit(ctx, dir, dirpath) before each name is
- * looked up in an existing directory ("." and ".." too, as the kernel's
- * may_lookup does; dirpath "/" for the root). A negative return from visit
- * stops the walk with that value.
+ * cs_view_resolve, calling visit(ctx, dir, dirpath, len, depth) before each
+ * name is looked up in an existing directory ("." and ".." too, as the
+ * kernel's may_lookup does): dirpath spells it from the root ("/" for the
+ * root, len 0), depth counts its names. A negative return from visit stops
+ * the walk with that value.
  */
-typedef int cs_view_visit_fn(void *ctx, const struct cs_vnode *dir, const char *dirpath);
+typedef int cs_view_visit_fn(void *ctx, const struct cs_vnode *dir, const char *dirpath, size_t len,
+			     size_t depth);
 int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow_last, char *out,
 			  size_t len, cs_view_visit_fn *visit, void *ctx);
 

@@ -142,13 +142,14 @@ static void against_openat2(void **state)
 	assert_true(compared > 1000);
 }
 
-static int record(void *ctx, int dirfd, const char *dirpath)
+static int record(void *ctx, int dirfd, const char *dirpath, size_t len, size_t depth)
 {
 	char *log = ctx;
 
 	(void)dirfd;
-	strcat(log, dirpath);
-	strcat(log, " ");
+	/* The length and the depth the recorder keys its way down by. */
+	assert_int_equal(len, strcmp(dirpath, "/") ? strlen(dirpath) : 0);
+	sprintf(log + strlen(log), "%s:%zu ", dirpath, depth);
 	return 0;
 }
 
@@ -165,7 +166,7 @@ static void visited(void **state)
 	fd = cs_open_in_root_visit(root, "c/./l/../b/f", O_PATH, RESOLVE_IN_ROOT, record, log);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_string_equal(log, "/ /c /c / /a /a/b /a /a/b ");
+	assert_string_equal(log, "/:0 /c:1 /c:1 /:0 /a:1 /a/b:2 /a:1 /a/b:2 ");
 	close(root);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
 	assert_int_equal(system(cmd), 0);

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A name without '/' looked up in $PATH as runc's Go exec.LookPath does,
+ * for a rootfs (lib/exec-file.c) and an image (lib/scan/image-exec.c): each
+ * entry in order, "DIR/NAME" (an empty entry is "./NAME"), the first file
+ * that is executable wins. Which candidate runc can stat depends on the
+ * process's credentials (a directory it cannot search is skipped, Go 1.19),
+ * so every candidate is kept, chained through path_next, and the runtime
+ * model picks (lib/runtime/runc.c, runc.lookpath).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/kernel.h"
+#include "internal/exec-script.h"
+
+int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_file *f,
+			const struct cs_exec_path_ops *ops, void *ctx)
+{
+	struct cs_exec_file *last = NULL;
+	unsigned found = 0;
+	char *buf = NULL;
+	int rc = 0;
+
+	for (const char *p = path_env; p && rc >= 0 && found < CS_EXEC_PATH_MAX;) {
+		const char *end = strchr(p, ':');
+		size_t dl = end ? (size_t)(end - p) : strlen(p), need = dl + strlen(name) + 3;
+		char *nb = realloc(buf, need);
+		struct cs_exec_file *alt;
+
+		if (!nb) {
+			rc = -ENOMEM;
+			break;
+		}
+		buf = nb;
+		snprintf(buf, need, "%.*s/%s", dl ? (int)dl : 1, dl ? p : ".", name);
+		p = end ? end + 1 : NULL;
+		if (ops->probe(ctx, buf) < 0)
+			continue;
+		if (!(alt = last ? calloc(1, sizeof(*alt)) : f)) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (last)
+			last->path_next = alt; /* linked first: freed with f */
+		last = alt;
+		alt->from_path = true;
+		found++;
+		rc = ops->fill(ctx, buf, alt);
+	}
+	free(buf);
+	if (rc >= 0 && !found)
+		f->error = ENOENT; /* exec.LookPath: "executable file not found in $PATH" */
+	return rc < 0 ? rc : 0;
+}
