@@ -27,7 +27,7 @@ struct serve_conn {
 };
 
 /* Milliseconds: whole seconds would cut a request up to a second early. */
-static long long mono_ms(void)
+long long serve_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -49,7 +49,7 @@ void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket
 			return; /* no deadline for it, as before: the idle timeout holds */
 		c->fd = i->connect_fd;
 		pthread_mutex_lock(&s->conn_lock);
-		c->deadline = mono_ms() + 1000LL * s->request_timeout;
+		c->deadline = serve_mono_ms() + 1000LL * s->request_timeout;
 		c->next = s->conns;
 		if (s->conns)
 			s->conns->prev = c;
@@ -84,7 +84,7 @@ void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool 
 	if (!c)
 		return;
 	pthread_mutex_lock(&s->conn_lock);
-	c->deadline = answering ? 0 : mono_ms() + 1000LL * s->request_timeout;
+	c->deadline = answering ? 0 : serve_mono_ms() + 1000LL * s->request_timeout;
 	pthread_mutex_unlock(&s->conn_lock);
 }
 
@@ -103,7 +103,7 @@ void serve_deadline_linger(struct serve_ctx *s, struct MHD_Connection *conn)
 
 void serve_deadline_sweep(struct serve_ctx *s)
 {
-	long long now = mono_ms();
+	long long now = serve_mono_ms();
 
 	pthread_mutex_lock(&s->conn_lock);
 	for (struct serve_conn *c = s->conns; c; c = c->next)

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "serve.h"
@@ -40,14 +39,6 @@ struct serve_linger {
 	size_t budget;
 	struct lingerer l[SERVE_LINGER_MAX];
 };
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void drop(struct serve_linger *g, struct lingerer *l)
 {
@@ -79,7 +70,7 @@ static void *linger_loop(void *arg)
 
 	while (!g->stop) {
 		int n = epoll_wait(g->ep, ev, 32, 100);
-		long long now = mono_ms();
+		long long now = serve_mono_ms();
 
 		pthread_mutex_lock(&g->lock);
 		for (int i = 0; i < n; i++) {
@@ -157,7 +148,7 @@ void serve_linger_add(struct serve_ctx *s, int fd)
 	if (i < SERVE_LINGER_MAX && (g->l[i].fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
 		ev.data.u32 = (uint32_t)i;
 		shutdown(g->l[i].fd, SHUT_WR);
-		g->l[i].until = mono_ms() + SERVE_LINGER_MS;
+		g->l[i].until = serve_mono_ms() + SERVE_LINGER_MS;
 		g->l[i].dropped = 0;
 		if (epoll_ctl(g->ep, EPOLL_CTL_ADD, g->l[i].fd, &ev) < 0) {
 			close(g->l[i].fd);

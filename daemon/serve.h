@@ -94,6 +94,8 @@ void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket
 			   enum MHD_ConnectionNotificationCode toe);
 void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool answering);
 void serve_deadline_sweep(struct serve_ctx *s);
+/* CLOCK_MONOTONIC in milliseconds. */
+long long serve_mono_ms(void);
 /* An answer that leaves the request's body unread: when the connection ends,
  * its socket lingers (serve-linger.c) so the client reads the answer. */
 void serve_deadline_linger(struct serve_ctx *s, struct MHD_Connection *conn);
