@@ -80,6 +80,7 @@ struct cs_node_ctr {
 	off_t size;
 	pid_t pidfile_pid;
 	struct timespec pid_written; /* when the file naming pidfile_pid was written */
+	uid_t state_owner; /* its owner; a cgroup-only entry: its processes' user (scan.c) */
 	bool seen;
 };
 

@@ -77,28 +77,6 @@ static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
 	free(md);
 }
 
-/* RFC 3986: keep unreserved characters and '/', percent-encode the rest. */
-static char *uri_encode(const char *p)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *out = malloc(strlen(p) * 3 + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (const unsigned char *s = (const unsigned char *)p; *s; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr("-._~/", *s)) {
-			*o++ = (char)*s;
-		} else {
-			*o++ = '%';
-			*o++ = hex[*s >> 4];
-			*o++ = hex[*s & 15];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 /*
  * The artifact URI: relative to the current directory (the checkout, in
  * CI) when the path is below it, "./" stripped; an absolute path elsewhere
@@ -115,7 +93,7 @@ static char *artifact_uri(const char *file, const char *cwd)
 		file += 2;
 	if (file[0] == '/' && cl && !strncmp(file, cwd, cl) && file[cl] == '/')
 		file += cl + 1;
-	if (!(enc = uri_encode(file)))
+	if (!(enc = cs_sarif_uri_encode(file)))
 		return NULL;
 	if (file[0] != '/')
 		return enc;

@@ -218,8 +218,14 @@ static int load_config(struct cs_node_ctr *c)
 	return 0;
 }
 
+/* The state file's owner and when it was written (found() keeps them). */
+struct state_file {
+	struct timespec written;
+	uid_t owner;
+};
+
 /* A small file holding a pid (init.pid, pidfile), and when it was written. */
-static pid_t read_pid(const char *path, struct timespec *written)
+static pid_t read_pid(const char *path, struct state_file *sf)
 {
 	cs_cleanup_free char *buf = NULL;
 	struct stat sb;
@@ -229,13 +235,13 @@ static pid_t read_pid(const char *path, struct timespec *written)
 
 	if (stat(path, &sb) < 0 || cs_read_file(path, 64, &buf, &len) < 0)
 		return 0;
-	*written = sb.st_mtim;
+	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
 	v = strtol(buf, &e, 10);
 	return e != buf && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
 }
 
 /* runc's state.json: the bundle (a "bundle=…" label) and the first process. */
-static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct timespec *written)
+static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct state_file *sf)
 {
 	char path[PATH_MAX];
 	cs_cleanup_free char *buf = NULL;
@@ -251,7 +257,7 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct ti
 		return -ENAMETOOLONG;
 	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
-	*written = sb.st_mtim;
+	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
 	if (cs_json_doc_build(buf, len, false, &doc, NULL) < 0)
 		return -EINVAL;
 	root = fy_document_root(doc);
@@ -309,7 +315,7 @@ struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id
 
 /* One bundle found: record it (the first root to name an id wins). */
 static int found(struct cs_node_inventory *inv, const char *id, const char *bundle,
-		 const char *runtime, pid_t pid, struct timespec written)
+		 const char *runtime, pid_t pid, struct state_file sf)
 {
 	struct cs_node_ctr *c = lookup(inv, id, true);
 
@@ -326,7 +332,8 @@ static int found(struct cs_node_inventory *inv, const char *id, const char *bund
 		c->runtime = runtime;
 	}
 	c->pidfile_pid = pid;
-	c->pid_written = written;
+	c->pid_written = sf.written;
+	c->state_owner = sf.owner;
 	return load_config(c) == -ENOMEM ? -ENOMEM : 0;
 }
 
@@ -336,7 +343,7 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 	cs_cleanup_closedir DIR *dp = opendir(dir);
 	struct dirent *e;
 	char path[PATH_MAX], bundle[PATH_MAX];
-	struct timespec written = {0, 0};
+	struct state_file sf = {{0, 0}, 0};
 	int r;
 
 	if (!dp)
@@ -358,31 +365,31 @@ static int scan_dir(struct cs_node_inventory *inv, const struct cs_node_root *ro
 			/* Known and its first process alive: the pid file and runc's
 			 * state are not read again, only config.json's mtime. */
 			r = found(inv, e->d_name, k->bundle, k->runtime, k->pidfile_pid,
-				  k->pid_written);
+				  (struct state_file){k->pid_written, k->state_owner});
 		} else if (root->layout == CS_NODE_TASK) {
 			if (!join(bundle, path, "init.pid"))
 				continue;
-			pid_t pid = read_pid(bundle, &written);
+			pid_t pid = read_pid(bundle, &sf);
 
 			r = found(inv, e->d_name, path,
 				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker"
 										 : "containerd",
-				  pid, written);
+				  pid, sf);
 		} else if (root->layout == CS_NODE_USERDATA) {
 			char pidfile[PATH_MAX];
 
 			if (!join(bundle, path, "userdata") || !join(pidfile, bundle, "pidfile") ||
 			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
 				continue;
-			pid_t pid = read_pid(pidfile, &written);
-			r = found(inv, e->d_name, bundle, "podman", pid, written);
+			pid_t pid = read_pid(pidfile, &sf);
+			r = found(inv, e->d_name, bundle, "podman", pid, sf);
 		} else {
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if (read_runc_state(path, &b, &pid, &written) < 0)
+			if (read_runc_state(path, &b, &pid, &sf) < 0)
 				continue;
-			r = found(inv, e->d_name, b, "runc", pid, written);
+			r = found(inv, e->d_name, b, "runc", pid, sf);
 		}
 		if (r < 0)
 			return r;

@@ -49,12 +49,41 @@ static int proc_container(const char *proc, const char *pid, struct cs_container
 struct member {
 	pid_t pid;
 	enum cs_runtime_kind runtime;
+	bool delegated; /* its cgroup is in a user's delegated subtree (owner) */
+	uid_t owner;
 	char id[65];
 };
 
+/*
+ * A cgroup below systemd's "user@UID.service" is in the subtree systemd
+ * delegates to that user: its names (a container id included) are the
+ * user's choice. Eighth pass: a rootless user named such a cgroup after a
+ * root container's id (every /proc/PID/cgroup shows it) and its processes
+ * counted in that container, the lowest of them its first process (shown by
+ * /metrics with the user's credentials) when the pid file named none alive.
+ */
+static bool delegated_to(const char *cgroup, uid_t *uid)
+{
+	for (const char *p = strstr(cgroup, "/user@"); p; p = strstr(p + 1, "/user@")) {
+		char *e;
+		unsigned long v = strtoul(p + 6, &e, 10);
+
+		if (p[6] >= '0' && p[6] <= '9' && !strncmp(e, ".service", 8) &&
+		    (e[8] == '/' || !e[8]) && v < (uid_t)-1) {
+			*uid = (uid_t)v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* By id; of one id, processes in the runtimes' cgroups before a user's. */
 static int by_id(const void *a, const void *b)
 {
-	return strcmp(((const struct member *)a)->id, ((const struct member *)b)->id);
+	const struct member *x = a, *y = b;
+	int r = strcmp(x->id, y->id);
+
+	return r ? r : (int)x->delegated - (int)y->delegated;
 }
 
 static int ctr_by_id(const void *a, const void *b)
@@ -111,6 +140,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		}
 		m[n].pid = (pid_t)strtol(e->d_name, NULL, 10);
 		m[n].runtime = cc.runtime;
+		m[n].delegated = delegated_to(cc.cgroup, &m[n].owner);
 		memcpy(m[n].id, cc.id, sizeof(m[n].id));
 		n++;
 	}
@@ -132,8 +162,13 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 				if (!(c = cs_node_add(inv, m[i].id)))
 					return -ENOMEM;
 				c->runtime = cs_runtime_name(m[i].runtime);
+				c->state_owner = m[i].delegated ? m[i].owner : 0;
 			}
 		}
+		/* A user's cgroup joins only that user's container: one whose
+		 * runtime state the user wrote, or one known by such cgroups only. */
+		if (m[i].delegated && m[i].owner != c->state_owner)
+			continue;
 		c->seen = true;
 		c->n_procs++;
 		if (c->pidfile_pid == pid || !c->pid || (c->pid != c->pidfile_pid && pid < c->pid))

@@ -337,9 +337,16 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			cs_json_str(j, msg ? msg : f->path);
 			cs_json_obj_end(j);
 			free(msg);
-			/* Image paths are absolute inside the image; SARIF wants a relative URI. */
-			cs_sarif_location(
-			    j, tg[i].image && f->path[0] == '/' ? f->path + 1 : f->path, 0, 0);
+			/* Image paths are absolute inside the image; SARIF wants a relative
+			 * URI. Percent-encoded (eighth pass): a file named "a%2F..%2Fb" was
+			 * written as it is and read by consumers as "a/../b", another file;
+			 * "b#c" as "b". Out of memory: no location rather than a wrong one. */
+			char *uri = cs_sarif_uri_encode(
+			    tg[i].image && f->path[0] == '/' ? f->path + 1 : f->path);
+
+			if (uri)
+				cs_sarif_location(j, uri, 0, 0);
+			free(uri);
 			cs_json_key(j, "properties");
 			cs_json_obj_begin(j);
 			cs_json_key(j, "risk");

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "../fyaml-mark.h"
 
@@ -42,6 +43,11 @@ int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_documen
 	*out = NULL;
 	if (cs_fy_check_text(buf, len, "", d) < 0)
 		return -EINVAL;
+	/* libfyaml skips a byte order mark, as YAML allows; Go's json.Unmarshal
+	 * (RFC 8259 8.1: a sender must not add one) refuses it. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		return cs_diag_set(d, EINVAL, 1, 1, "",
+				   "JSON: a byte order mark (U+FEFF) before the value");
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = NULL;

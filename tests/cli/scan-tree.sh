@@ -86,6 +86,17 @@ is "$(jq -r '.version' <<<"$sarif")" "2.1.0" "SARIF version 2.1.0"
 is "$(jq '.runs[0].results|length' <<<"$sarif")" "$(jq '.findings|length' <<<"$out")" "one SARIF result per finding"
 is "$(jq -r '.runs[0].results[] | select(.locations[0].physicalLocation.artifactLocation.uri|endswith("/bin/dac")) | .level' <<<"$sarif")" error "critical finding is a SARIF error"
 
+# Eighth pass: the SARIF URI held the file's name as it is: "x%2F..%2Fy"
+# is read by consumers (GitHub code scanning) as "x/../y", another file,
+# and "b#c" as "b"; now percent-encoded, as lint's are.
+H=$T/hostile
+mkdir -p "$H"
+for n in 'x%2F..%2Fy' 'b#c' 'c d?q'; do
+  touch "$H/$n" && chmod 4755 "$H/$n"
+done
+is "$("$CAPSCOPE" scan --sarif "$H" | jq -r '[.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri | sub(".*/"; "")] | sort | join(" ")')" \
+  "b%23c c%20d%3Fq x%252F..%252Fy" "SARIF URIs of hostile names are percent-encoded"
+
 # A single file is checked as itself, like getcap FILE.
 is "$("$CAPSCOPE" scan --json "$R/bin/v3" | jq -r '.findings[] | "\(.path) \(.file_caps.text)"')" "$R/bin/v3 cap_net_raw=ep" "a file given alone is scanned as itself"
 is "$("$CAPSCOPE" scan --json "$R/sbin/plain" | jq '.findings|length')" 0 "an unprivileged file alone: no finding"

@@ -48,6 +48,45 @@ is "$(curl -s "http://127.0.0.1:$A_PORT/metrics" | grep -c 'pod="exited"')" 0 "â
 serve_stop A
 kill "$S"
 
+# Eighth pass: a cgroup in a user's delegated subtree (below systemd's
+# user@UID.service) may be named after a root container's id, which every
+# /proc/PID/cgroup shows: its processes counted in that container and, the
+# pid file naming none alive, the lowest became its first process (/metrics
+# then showed the user's credentials as the container's).
+R=1000000000000000000000000000000000000000000000000000000000000000
+O=2000000000000000000000000000000000000000000000000000000000000000
+M=3000000000000000000000000000000000000000000000000000000000000000
+MINE=4000000000000000000000000000000000000000000000000000000000000000
+OWN=5000000000000000000000000000000000000000000000000000000000000000
+ME=$(id -u)
+U2=$((ME + 4242))
+FP=$T/fp
+for id in $R $O $M; do
+  mkdir -p "$T/ud2/$id/userdata"
+  echo '{}' >"$T/ud2/$id/userdata/config.json"
+  echo 999999 >"$T/ud2/$id/userdata/pidfile" # no process: the lowest in its cgroup is the first
+done
+python3 - "$FP" "$U2" "$R" "$O" "$M" "$MINE" "$OWN" <<'PY'
+import os, sys
+d, u, r, o, m, mine, own = sys.argv[1:]
+user = "/user.slice/user-%s.slice/user@%s.service/app.slice/" % (u, u)
+for pid, cg in ((300, "/machine.slice/crio-%s.scope" % r), (200, user + "crio-%s.scope" % r),
+                (210, user + "crio-%s.scope" % o), (220, user + "crio-%s.scope" % m),
+                (230, user + "libpod-%s.scope" % mine), (330, "/machine.slice/crio-%s.scope" % mine),
+                (240, user + "libpod-%s.scope" % own)):
+    os.makedirs(os.path.join(d, str(pid)))
+    with open(os.path.join(d, str(pid), "cgroup"), "w") as f:
+        f.write("0::%s\n" % cg)
+PY
+chown "$U2" "$T/ud2/$M/userdata/pidfile"
+out=$("$SCAN" "$FP" "$T/ud2")
+is "$(grep "^$R " <<<"$out")" "$R 300 1" "a user's cgroup named after a root container's id: not counted in it, not its first process"
+is "$(grep "^$O " <<<"$out")" "$O 0 0" "â€¦nor the only process of one that runs none"
+is "$(grep "^$M " <<<"$out")" "$M 220 1" "a container whose state the user wrote (rootless) takes the user's cgroup"
+is "$(grep "^$MINE " <<<"$out")" "$MINE 330 1" "an id seen in a runtime's cgroup and a user's: the runtime's process alone"
+is "$(grep "^$OWN " <<<"$out")" "$OWN 240 1" "a user's own container, known by its cgroup alone: counted"
+is "$(grep -c . <<<"$out")" 6 "no second entry under one id"
+
 fakeproc() { # DIR N: N processes, each alone in a cgroup named like a container's
   python3 - "$1" "$2" <<'PY'
 import os, sys

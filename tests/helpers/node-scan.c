@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * node-scan PROC: one scan of the node inventory over PROC (a /proc made by
- * the test, with no bundle root), printing how many containers it found.
- * tests/cli/serve-node.sh counts its instructions for growing PROCs.
+ * node-scan PROC [USERDATA-ROOT]: one scan of the node inventory over PROC
+ * (a /proc made by the test), printing how many containers it found.
+ * tests/cli/serve-node.sh counts its instructions for growing PROCs. With a
+ * CRI-O/Podman userdata root, each container follows as "ID PID N_PROCS".
  */
 #include <stdio.h>
 
@@ -10,17 +11,19 @@
 
 int main(int argc, char **argv)
 {
-	struct cs_node_root none = {CS_NODE_TASK, "/nonexistent"};
-	struct cs_node_opts o = {.roots = &none, .n_roots = 1, .no_predict = true};
+	struct cs_node_root root = {CS_NODE_TASK, "/nonexistent"};
+	struct cs_node_opts o = {.roots = &root, .n_roots = 1, .no_predict = true};
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
 	int r;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: node-scan PROC\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: node-scan PROC [USERDATA-ROOT]\n");
 		return 2;
 	}
 	o.proc = argv[1];
+	if (argc == 3)
+		root = (struct cs_node_root){CS_NODE_USERDATA, argv[2]};
 	r = cs_node_scan(&inv, &o, &d);
 	if (r == 0)
 		r = cs_node_scan(&inv, &o, &d); /* a scrape after the first */
@@ -29,6 +32,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("%zu\n", inv.n);
+	for (size_t i = 0; argc == 3 && i < inv.n; i++)
+		printf("%s %d %zu\n", inv.v[i]->id, (int)inv.v[i]->pid, inv.v[i]->n_procs);
 	cs_node_inventory_free(&inv);
 	return 0;
 }

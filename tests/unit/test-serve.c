@@ -124,6 +124,12 @@ static void admission_errors(void **state)
 	assert_int_equal(cs_admission_parse("{\"a\":\"\xff\"}", 8, &r, &d), -EINVAL);
 	assert_string_equal(d.message, "not UTF-8 text (byte 0xff)");
 	cs_admission_request_free(&r);
+	/* Eighth pass: libfyaml skipped a byte order mark; Go's JSON refuses it. */
+	assert_int_equal(cs_admission_parse("\xef\xbb\xbf{}", 5, &r, &d), -EINVAL);
+	assert_int_equal(d.line, 1);
+	assert_int_equal(d.column, 1);
+	assert_string_equal(d.message, "JSON: a byte order mark (U+FEFF) before the value");
+	cs_admission_request_free(&r);
 }
 
 static void admission_answer(void **state)
