@@ -74,6 +74,41 @@ printf '%-34s %-22s %.3f ms of CPU per review (the figure the machine'"'"'s load
   "$(jq -n "($c1 - $c0) / $hz * 1000 / ${nreq:-1}")"
 printf '%-34s %-22s %s MiB resident after the webhook load\n' "" "capscope" "$(rss_mib "$wpid")"
 
+# --- lingering close ---
+# /healthz while sixteen clients stream as fast as they can after their 411
+# (the sockets linger, their bytes read and dropped), beside the same server
+# with no such client: the eighth pass found the drain holding the lock the
+# server's threads take, /healthz 1 to 2 s late; the anchor is the idle worst.
+healthz_worst() { # PORT → the worst of 60 /healthz, in ms
+  for _ in $(seq 60); do
+    taskset -c 1 curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$1/healthz"
+    sleep 0.05
+  done | sort -n | tail -n1 | awk '{printf "%.1f", $1 * 1000}'
+}
+start "$tmp/l.log" --no-inventory --threads 1 --max-body 67108864 &&
+  idle_worst=$(healthz_worst "$port") &&
+  python3 - "$port" <<'PY' &
+import socket, sys, threading, time
+port, stop = int(sys.argv[1]), time.time() + 6
+def flood():
+    while time.time() < stop:
+        try:
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"POST /validate HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
+            while time.time() < stop:
+                s.sendall(b"x" * (1 << 20))
+        except OSError:
+            pass
+for t in [threading.Thread(target=flood) for _ in range(16)]:
+    t.start()
+PY
+flood=$!
+sleep 1
+flood_worst=$(healthz_worst "$port")
+wait "$flood" 2>/dev/null
+printf '%-34s %-22s %s ms worst of 60 /healthz with 16 clients streaming after their 411; %s ms with none (the anchor)\n' \
+  "lingering close" "capscope" "${flood_worst:-?}" "${idle_worst:-?}"
+
 # --- 500 containers ---
 root=$tmp/task/k8s.io
 for i in $(seq 500); do

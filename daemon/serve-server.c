@@ -281,6 +281,17 @@ int serve_server_run(struct serve_server *sv, const sigset_t *set)
 	}
 }
 
+/* A failed start: the servers already running stop before the linger state is freed. */
+static int open_failed(struct serve_server *sv, int r)
+{
+	for (size_t i = 0; i < sv->n_l; i++)
+		if (sv->l[i].d) {
+			mhd.stop_daemon(sv->l[i].d);
+			sv->l[i].d = NULL;
+		}
+	return r;
+}
+
 int serve_server_open(struct serve_server *sv)
 {
 	int e;
@@ -295,14 +306,16 @@ int serve_server_open(struct serve_server *sv)
 
 		snprintf(spec, sizeof(spec), "%s", sv->l[i].spec);
 		if ((r = open_listener(&sv->l[i])) < 0)
-			return cs_err(CMD, "--listen %s: %s", spec,
-				      r == -EINVAL ? "not ADDR:PORT (an IPv4 address or an IPv6 "
-						     "one in brackets, a port 0-65535)"
-						   : strerror(-r));
+			return open_failed(
+			    sv, cs_err(CMD, "--listen %s: %s", spec,
+				       r == -EINVAL ? "not ADDR:PORT (an IPv4 address or an IPv6 "
+						      "one in brackets, a port 0-65535)"
+						    : strerror(-r)));
 		if (!(sv->l[i].d = start(sv, sv->l[i].fd)))
-			return cs_err(
-			    CMD, "%s: the server does not start%s", spec,
-			    sv->cert ? " (are the certificate and key a matching PEM pair?)" : "");
+			return open_failed(sv, cs_err(CMD, "%s: the server does not start%s", spec,
+						      sv->cert ? " (are the certificate and key a "
+								 "matching PEM pair?)"
+							       : ""));
 		fprintf(stderr, "capscope serve: listening on %s://%s\n",
 			sv->cert ? "https" : "http", sv->l[i].spec);
 	}

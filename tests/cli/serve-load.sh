@@ -78,35 +78,8 @@ wait 2>/dev/null
 
 # Eighth pass: the lingering close read each socket until it was empty,
 # under the lock libmicrohttpd's threads take to hand a socket over, so
-# sixteen clients sending as fast as they could after their 411 kept the one
-# server thread waiting: /healthz took 1 to 2 s. Now 64 KiB a socket a
-# wake. (The ASan build is too slow to time: the plain one only.)
-if [ "$CAPSCOPE" != "${CAPSCOPE_ASAN_BUILD:-/none}/capscope" ]; then
-  serve_start F --no-inventory --quiet --threads 1 --max-body 67108864
-  python3 - "$F_PORT" <<'PY' &
-import socket, sys, threading, time
-port, stop = int(sys.argv[1]), time.time() + 9
-def flood():
-    while time.time() < stop:
-        try:
-            s = socket.create_connection(("127.0.0.1", port))
-            s.sendall(b"POST /validate HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
-            while time.time() < stop:
-                s.sendall(b"x" * (1 << 20))
-        except OSError:
-            pass
-for t in [threading.Thread(target=flood) for _ in range(16)]:
-    t.start()
-PY
-  flood=$!
-  sleep 1
-  worst=$(for i in $(seq 60); do
-    curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$F_PORT/healthz"
-    sleep 0.08
-  done | sort -n | tail -n1)
-  ok "$(awk "BEGIN { print ($worst < 0.6) ? 0 : 1 }")" \
-    "sixteen clients streaming into lingering sockets: /healthz within 0.6 s (worst ${worst} s)"
-  wait "$flood"
-  serve_stop F
-fi
+# sixteen clients streaming after their 411 stalled /healthz for 1 to 2 s.
+# Now 64 KiB a socket a wake. A latency is measured, not asserted: make bench
+# (bench/bench-serve.sh, "lingering close") prints /healthz's worst under that
+# load beside its worst without it.
 done_testing
