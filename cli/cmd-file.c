@@ -155,7 +155,7 @@ static int parse_rootid(const char *s, uint32_t *out)
 	return cs_parse_u32(s, UINT32_MAX - 1, out);
 }
 
-static int set_all(const struct cs_fcaps *f, char **paths, int n);
+static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, int n);
 
 static int file_set(int argc, char **argv)
 {
@@ -192,15 +192,15 @@ static int file_set(int argc, char **argv)
 		snprintf(what, sizeof(what), "TEXT '%.60s'", argv[optind]);
 		return cs_diag_err("file set", what, &d);
 	}
-	return set_all(&f, argv + optind + 1, argc - optind - 1);
+	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);
 }
 
 /*
- * All or nothing: every path is checked (and opened) first; only when all
- * can take the xattr is anything written, and a write that still fails
- * puts back what the earlier files had.
+ * All or nothing, for set and rm (f NULL): every path is checked (and
+ * opened) first; only when all can take the change is anything written, and
+ * a write that still fails puts back what the earlier files had.
  */
-static int set_all(const struct cs_fcaps *f, char **paths, int n)
+static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, int n)
 {
 	struct target {
 		int fd;
@@ -211,31 +211,32 @@ static int set_all(const struct cs_fcaps *f, char **paths, int n)
 	int status = 0, i, done = 0;
 
 	if (!t)
-		return cs_err("file set", "out of memory");
+		return cs_err(cmd, "out of memory");
 	for (i = 0; i < n; i++) {
 		struct cs_diag d = {0};
 
 		t[i].fd = cs_fcaps_open_for_set(paths[i], t[i].old, &t[i].oldlen, &d);
 		if (t[i].fd < 0)
-			status = cs_err("file set", "%s: %s", paths[i], d.message);
+			status = cs_err(cmd, "%s: %s", paths[i], d.message);
 	}
 	if (status) {
-		cs_err("file set", "nothing was written");
+		cs_err(cmd, "nothing was written");
 	} else {
 		for (done = 0; done < n; done++) {
-			int rc = cs_fcaps_fset(t[done].fd, f);
+			int rc = f ? cs_fcaps_fset(t[done].fd, f)
+				   : cs_fcaps_fset_raw(t[done].fd, NULL, 0);
 
 			if (rc < 0) {
-				status = cs_err("file set", "%s: %s", paths[done], strerror(-rc));
+				status = cs_err(cmd, "%s: %s", paths[done], strerror(-rc));
 				break;
 			}
 		}
 		if (status) {
 			for (i = 0; i < done; i++)
 				if (cs_fcaps_fset_raw(t[i].fd, t[i].old, t[i].oldlen) < 0)
-					cs_err("file set", "%s: could not put back its old value",
+					cs_err(cmd, "%s: could not put back its old value",
 					       paths[i]);
-			cs_err("file set", "nothing was changed%s",
+			cs_err(cmd, "nothing was changed%s",
 			       done ? " (earlier files restored)" : "");
 		}
 	}
@@ -245,27 +246,23 @@ static int set_all(const struct cs_fcaps *f, char **paths, int n)
 	return cs_finish_stdout("file", status);
 }
 
+/*
+ * A file without capabilities is not an error; a path that is not a regular
+ * file is (a symlink, a fifo: nothing to remove, and exit 0 said it was
+ * done), and one bad path leaves every file as it was.
+ */
 static int file_rm(int argc, char **argv)
 {
-	int status = 0;
-
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		fputs(file_help, stdout);
 		return cs_finish_stdout("file", 0);
 	}
 	if (argc < 2)
 		return cs_usage_err("file", "'file rm' needs at least one PATH");
-	for (int i = 1; i < argc; i++) {
-		int rc;
-
+	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return cs_usage_err("file", "unknown option '%s'", argv[i]);
-		rc = cs_fcaps_remove(argv[i]);
-		/* Like setcap -r: a file without capabilities is not an error. */
-		if (rc < 0 && rc != -ENODATA)
-			status = cs_err("file rm", "%s: %s", argv[i], strerror(-rc));
-	}
-	return cs_finish_stdout("file", status);
+	return change_all("file rm", NULL, argv + 1, argc - 1);
 }
 
 int cmd_file(int argc, char **argv)

@@ -218,7 +218,7 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 				       : strerror(errno));
 	if (!have_setfcap())
 		return cs_diag_set(d, EPERM, 0, 0, "",
-				   "setting file capabilities needs CAP_SETFCAP, which this "
+				   "changing file capabilities needs CAP_SETFCAP, which this "
 				   "process does not have");
 	*oldlen = n > 0 ? (size_t)n : 0;
 	return cs_steal_fd(&fd);

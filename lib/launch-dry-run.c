@@ -13,6 +13,7 @@
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
 #include "internal/cleanup.h"
+#include "internal/exec-elf.h"
 #include "internal/launch-walk.h"
 
 /*
@@ -102,6 +103,13 @@ static int probe_try(void *ctx, const char *path, bool *final)
 		*final = true;
 		return -EPERM;
 	}
+	/* An ELF whose loader cannot be opened: execve says the loader's error (ENOENT). */
+	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER) {
+		int lr = cs_exec_elf_loader_access(fd);
+
+		if (lr < 0 && lr != -ENOEXEC)
+			rc = lr;
+	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
 	if (cs_launch_walk_goes_on(rc)) {
@@ -137,6 +145,7 @@ int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *pa
 		return -ENOMEM;
 	out->file.error = -rc;
 	cs_kernel_execve(&out->post, &out->file, st);
+	out->res.ok = false; /* a candidate modelled, then gone past, left its answer here */
 	out->res.error = -rc;
 	return 0;
 }

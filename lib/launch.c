@@ -28,6 +28,7 @@
 #include "capscope/text.h"
 #include "internal/cleanup.h"
 #include "internal/exec-script.h"
+#include "internal/exec-elf.h"
 #include "internal/launch-walk.h"
 
 #ifdef CS_FAULT_INJECTION
@@ -423,6 +424,33 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 			struct cs_diag *d);
 
 /*
+ * execve of the checked descriptor said ENOENT for a file that is no "#!"
+ * script. By path the kernel says so for an ELF whose loader is missing
+ * (execvp then goes on to the next $PATH directory, and so does the walk);
+ * but a binfmt_misc handler refuses a close-on-exec descriptor with ENOENT
+ * too, where execve by path runs the handler's interpreter, whose set-uid
+ * bit or file capabilities the check never saw. Going on would run another
+ * file than execvp runs, so ENOENT stands only when the loader really cannot
+ * be opened (the kernel's answer by path, kept); anything else is refused.
+ */
+static int enoent_not_script(int fd, const char *path, struct cs_diag *d)
+{
+	cs_cleanup_free char *shown = NULL;
+	int rc = cs_exec_elf_loader_access(fd);
+
+	if (rc < 0 && rc != -ENOEXEC)
+		return rc;
+	shown = cs_escape_dup(path);
+	return cs_diag_set(
+	    d, ENOEXEC, 0, 0, "execve",
+	    "%s is neither a \"#!\" script nor an ELF file whose loader is missing, "
+	    "yet execve of the checked descriptor says ENOENT: a binfmt_misc handler "
+	    "claims it, and the credentials its interpreter would give cannot be "
+	    "checked; nothing was run",
+	    shown ? shown : "?");
+}
+
+/*
  * fd (checked, opened from path) could not be executed by descriptor: a
  * "#!" script cannot be (its interpreter would be handed /dev/fd/N, gone
  * at exec, and $0 would not be its path), and executing it by path again
@@ -453,7 +481,7 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 	}
 	r = cs_exec_script_interpreter(head, (size_t)n, name, arg);
 	if (r == 0)
-		return -ENOENT; /* not a script: an ELF whose loader is missing */
+		return enoent_not_script(fd, path, d);
 	if (r < 0)
 		return r;
 	if (faccessat(fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
@@ -490,9 +518,10 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 		return rc;
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	rc = -errno;
-	/* For any file but a script, ENOENT is the answer (an ELF whose PT_INTERP is missing). */
-	if (rc != -ENOENT || head == CS_EXEC_HEAD_OTHER)
+	if (rc != -ENOENT)
 		return rc;
+	if (head == CS_EXEC_HEAD_OTHER)
+		return enoent_not_script(fd, path, d);
 	return exec_script(l, fd, path, argv, depth, d);
 }
 

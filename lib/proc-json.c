@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* The process snapshot as JSON: what capscope ps --json and the node agent print. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,16 +7,15 @@
 #include "capscope/proc-json.h"
 #include "capscope/text.h"
 
-/* JSON keeps the command line as it always was: other bytes than printable ASCII as '?'. */
+/*
+ * The command line as the process wrote it (arguments joined by spaces): the
+ * JSON writer escapes controls and writes a byte that is not UTF-8 as
+ * U+FFFD, as for the comm. Turning every byte outside printable ASCII into
+ * '?' here showed "caf??" for "café" and made "a\nb" and "a?b" one string.
+ */
 static void json_cmdline(struct cs_json *j, const char *cmdline)
 {
-	char *c = cmdline ? strdup(cmdline) : NULL;
-
-	for (char *p = c; p && *p; p++)
-		if (!isprint((unsigned char)*p))
-			*p = '?';
-	cs_json_str(j, c);
-	free(c);
+	cs_json_str(j, cmdline);
 }
 
 /*

@@ -28,9 +28,12 @@ int cs_mask_parse_hex(const char *s, size_t len, cs_mask_t *out, struct cs_diag 
 			x = c - 'a' + 10;
 		else if (c >= 'A' && c <= 'F')
 			x = c - 'A' + 10;
-		else
+		else if (c >= ' ' && c < 0x7f)
 			return cs_diag_set(d, EINVAL, 0, (unsigned)(i < 0xfffffff ? i + 1 : 0),
-					   NULL, "'%c' is not a hex digit", isprint(c) ? c : '?');
+					   NULL, "'%c' is not a hex digit", c);
+		else /* a '?' for every other byte named one that was not there */
+			return cs_diag_set(d, EINVAL, 0, (unsigned)(i < 0xfffffff ? i + 1 : 0),
+					   NULL, "byte 0x%02x is not a hex digit", c);
 		if (digits || x) {
 			if (++digits > 16)
 				return cs_diag_set(d, ERANGE, 0, 0, NULL,

@@ -52,6 +52,10 @@ done
 out=$("$CAPSCOPE" decode -- -1 2>&1); rc=$?
 is "$rc" 2 "decode -- -1 fails"
 like "$out" "'-' is not a hex digit" "decode -- -1 fails as a mask, not an option"
+# Eighth pass: a byte that is not printable ASCII was named '?', a character
+# the mask did not hold (a newline, a fullwidth digit).
+like "$("$CAPSCOPE" decode $'1\n' 2>&1)" "column 2: byte 0x0a is not a hex digit" "decode: a newline named by its value"
+like "$("$CAPSCOPE" decode $'\uff10' 2>&1)" "column 1: byte 0xef is not a hex digit" "decode: a fullwidth 0 named by its first byte"
 out=$("$CAPSCOPE" encode 'cap_bogus' 2>&1); rc=$?
 is "$rc" 2 "encode of an unknown name fails"
 like "$out" "unknown capability 'cap_bogus'" "and names it"

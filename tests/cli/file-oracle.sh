@@ -109,5 +109,23 @@ $T/b cap_chown=ep" "  both of them"
 "$CAPSCOPE" file rm "$T/lib-1" "$T/plain"; ok $? "file rm (a file without caps is fine)"
 is "$(getcap "$T/lib-1")" "" "caps removed"
 "$CAPSCOPE" file rm "$T/missing" 2>/dev/null; is $? 2 "file rm of a missing file fails"
+# Eighth pass: rm is all or nothing, like set, and a path that is not a
+# regular file is an error: 'file rm A missing' removed A's capabilities,
+# then failed; 'file rm LINK' (and a fifo, a directory) did nothing, exit 0.
+cp /bin/true "$T/r1" && setcap cap_chown+ep "$T/r1" && ln -s r1 "$T/r1link"
+mkfifo "$T/rfifo" && mkdir "$T/rdir"
+"$CAPSCOPE" file rm "$T/r1" "$T/missing" 2>"$T/err"; is $? 2 "file rm r1 missing: exit 2"
+like "$(cat "$T/err")" "nothing was written" "  says nothing was written"
+is "$(getcap "$T/r1")" "$T/r1 cap_chown=ep" "  r1 keeps its capabilities"
+for p in r1link rfifo rdir; do
+  timeout 10 "$CAPSCOPE" file rm "$T/$p" 2>"$T/err"; is $? 2 "file rm $p: exit 2 (not a regular file)"
+  like "$(cat "$T/err")" "not a regular file" "  file rm $p: says why"
+done
+is "$(getcap "$T/r1")" "$T/r1 cap_chown=ep" "file rm r1link: the target keeps its capabilities"
+out=$(capsh --drop=cap_setfcap -- -c "'$CAPSCOPE' file rm '$T/r1'" 2>&1); rc=$?
+is "$rc" 2 "file rm without CAP_SETFCAP fails"
+like "$out" "CAP_SETFCAP" "  naming the capability"
+"$CAPSCOPE" file rm "$T/r1"; ok $? "file rm r1: done"
+is "$(getcap "$T/r1")" "" "  r1 has none left"
 "$CAPSCOPE" file bogus 2>/dev/null; is $? 2 "unknown action is a usage error"
 done_testing

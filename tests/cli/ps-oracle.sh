@@ -165,15 +165,18 @@ q=$!; pids+=($q)
 for i in $(seq 1 100); do grep -q zw "/proc/$q/cmdline" 2>/dev/null && break; sleep 0.02; done
 like "$("$CAPSCOPE" ps $q)" 'zw\\u200fa\\u2028b\\u200bc 66$' \
   "ps shows U+200F, U+2028 and U+200B in an argv escaped"
+# JSON holds the command line as it is (the writer escapes it): it showed
+# every byte outside printable ASCII as '?', "a\nb" and "a?b" alike.
+is "$("$CAPSCOPE" ps --json $q | jq -r '.processes[0].cmdline')" $'zw\u200fa\u2028b\u200bc 66' \
+  "ps --json: the command line exact, not '?'"
 # A command line past 64 KiB is cut, not dropped: ps showed "[sleep]", the
 # mark of a process without one, so long arguments hid the command.
 (exec -a "LONG$(head -c 100000 /dev/zero | tr '\0' A)" sleep 67) &
 q=$!; pids+=($q)
 for i in $(seq 100); do grep -q LONG "/proc/$q/cmdline" 2>/dev/null && break; sleep 0.02; done
 like "$("$CAPSCOPE" ps $q | tail -n1)" ' LONGAAAA' "ps shows a 100 KB command line (cut), not [comm]"
-# (JSON shows the bytes of a command line other than printable ASCII as '?')
 is "$("$CAPSCOPE" ps --json $q | jq -r '.processes[0].cmdline | (.[0:4]) + " " + (length | tostring) + " " + .[-3:]')" \
-  "LONG 65539 ???" "ps --json: the first 64 KiB and U+2026"
+  "LONG 65537 AA…" "ps --json: the first 64 KiB and U+2026"
 out=$("$CAPSCOPE" ps -v --no-bpf $p)
 no_raw "$out" "ps -v header"
 like "$(head -n1 <<<"$out")" '^[0-9]+ \\x1b\[2J\\x1b\[31mFAKE\\n1 \(' "ps -v header: the comm escaped"

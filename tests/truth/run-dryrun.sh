@@ -79,7 +79,7 @@ mkdir -m 755 "$T/w/plain" && cp "$PROBE" "$T/w/plain/pw5"
 check_walk() { # binary, PATH, name, options...
   local bin=$1 path=$2 p=$3 want got rc; shift 3
   want=$(cd "$T/w" && PATH=$path $bin --dry-run --json "$@" -- "$p" | pred_of)
-  got=$(cd "$T/w" && PATH=$path $bin "$@" -- "$p" 2>"$T/err")
+  got=$(cd "$T/w" && PATH=$path $bin "$@" -- "$p" "${CW_ARGS[@]}" 2>"$T/err")
   rc=$?
   if [ $rc -eq 127 ] && grep -q "step 'execve' refused" "$T/err"; then
     got=refused
@@ -90,6 +90,7 @@ check_walk() { # binary, PATH, name, options...
   fi
   is "$got" "$want" "dry-run = reality: ${bin##*/} PATH=${path//$T/T} $p $*"
 }
+CW_ARGS=()
 walk_bins=("$CAPSCOPE run")
 [ -x "$B/cli/capscope-run" ] && walk_bins+=("$B/cli/capscope-run")
 W=(--user nobody --clear-groups --caps cap_net_bind_service,cap_kill=p)
@@ -105,6 +106,34 @@ for bin in "${walk_bins[@]}"; do
   # The control: root's walk may search priv, and the prediction follows it.
   check_walk "$bin" "$T/w/priv:$T/w/pub" pw --user nobody --clear-groups
 done
+
+# Eighth pass: an ELF whose loader (PT_INTERP) is missing makes execve say
+# ENOENT, and execvp, like the run, goes on to the next $PATH directory; the
+# dry run modelled the first file as running. A dynamic cat whose loader is
+# renamed, then a cat with file capabilities (the probe is static).
+cat_bin=$(command -v cat)
+if command -v python3 >/dev/null && [ -n "$(readelf -l "$cat_bin" 2>/dev/null | grep 'program interpreter')" ]; then
+  mkdir -m 755 "$T/w/noload" "$T/w/fcat"
+  python3 - "$cat_bin" "$T/w/noload/catx" <<'PY'
+import re, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+m = re.search(rb"/lib[^\0]*/ld-[^\0]+\0", bytes(d))
+d[m.start():m.end() - 1] = b"/nonexistent/ld".ljust(m.end() - 1 - m.start(), b"x")
+open(sys.argv[2], "wb").write(d)
+PY
+  chmod 755 "$T/w/noload/catx"
+  cp "$cat_bin" "$T/w/fcat/catx" && setcap cap_net_bind_service,cap_kill+ep "$T/w/fcat/catx"
+  CW_ARGS=(/proc/self/status)
+  for bin in "${walk_bins[@]}"; do
+    check_walk "$bin" "$T/w/noload:$T/w/fcat" catx "${W[@]}"
+    check_walk "$bin" "$T/w/noload:$T/w/fcat" catx --user nobody --clear-groups --caps =
+    check_walk "$bin" "$T/w/noload:$T/w/fcat" catx --user nobody --clear-groups
+    check_walk "$bin" "$T/w/noload" catx --user nobody --clear-groups
+  done
+  CW_ARGS=()
+else
+  skip "python3, readelf or a dynamic cat missing: the missing-loader walk"
+fi
 
 # The article's case, in a network namespace of our own (loopback only).
 command -v unshare >/dev/null || { skip "unshare missing"; done_testing; }

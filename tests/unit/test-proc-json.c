@@ -24,7 +24,7 @@ static void snapshot(void **state)
 		   .seccomp = 0,
 		   .caps = {{0, CS_BIT(10), CS_BIT(10), 0, 0}, 0x1f}},
 	    .user = "alice",
-	    .cmdline = "srv --x \x01",
+	    .cmdline = "srv --x \x01 caf\xc3\xa9 ? \xff",
 	    .userns = -1,
 	    .securebits = 0,
 	    .threads = &thread,
@@ -42,7 +42,7 @@ static void snapshot(void **state)
 	assert_int_equal(cs_json_finish(&j), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "{\"processes\":[{\"pid\":42,\"ppid\":1,\"comm\":\"srv\","
-				    "\"cmdline\":\"srv --x ?\",\"user\":\"alice\","
+				    "\"cmdline\":\"srv --x \\u0001 caf\xc3\xa9 ? \xef\xbf\xbd\",\"user\":\"alice\","
 				    "\"uids\":[1000,1000,1000,1000],\"gids\":[0,0,0,0],"
 				    "\"groups\":[4,27],\"caps\":"));
 	assert_non_null(strstr(buf,
