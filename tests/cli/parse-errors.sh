@@ -66,6 +66,18 @@ one_line "leading 0" "^capscope explain pod: octal\.yaml:10:18: spec\.containers
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x, labels: {k: &k privileged}}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      *k : true\n' >aliaskey.yaml
 one_line "alias as a key" "^capscope explain pod: aliaskey\.yaml:9:[0-9]+: YAML: an alias as a key" \
   "$CAPSCOPE" explain pod aliaskey.yaml
+# go-yaml refuses an alias with no anchor before it (libfyaml took the one
+# after: the first container was read as privileged) and an anchored node
+# that holds its own alias, and %YAML other than 1.1 (eighth pass).
+printf 'kind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext: *sc\n  - name: b\n    image: i\n    securityContext: &sc {privileged: true}\n' >fwdalias.yaml
+one_line "alias before its anchor" "^capscope explain pod: fwdalias\.yaml:7:[0-9]+: YAML: unknown anchor 'sc' referenced" \
+  "$CAPSCOPE" explain pod fwdalias.yaml
+printf 'kind: Pod\nmetadata: {name: x}\nspec: &s\n  x: *s\n  containers: [{name: a, image: i}]\n' >selfalias.yaml
+one_line "alias inside its anchor" "^capscope lint: selfalias\.yaml:4:[0-9]+: YAML: anchor 's' value contains itself" \
+  "$CAPSCOPE" lint selfalias.yaml
+printf '%%YAML 1.2\n---\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: i}]}\n' >yaml12.yaml
+one_line "%YAML 1.2" "^capscope explain pod: yaml12\.yaml:2:1: YAML: %YAML 1\.2: Kubernetes reads YAML 1\.1" \
+  "$CAPSCOPE" explain pod yaml12.yaml
 pod '? !!binary cHJpdmlsZWdlZA==
       : true' >tagkey.yaml
 one_line "tag on a key" "^capscope lint: tagkey\.yaml:10:[0-9]+: YAML: a tag on a key" \
