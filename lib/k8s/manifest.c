@@ -281,6 +281,25 @@ static int get_i64(struct ctx *c, struct ydoc_node *map, const char *key, const 
 }
 
 /*
+ * An int32 field (an SCC's priority, a port): the API server decodes it
+ * into an int32 and refuses the object when the number does not fit, so
+ * a wider one is refused here too (priority 2147483648 used to sort the
+ * SCC above every other).
+ */
+static int get_i32(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		   struct cs_opt_i64 *out)
+{
+	int r = get_i64(c, map, key, field, out);
+
+	if (r < 0 || !out->set || (out->v >= INT32_MIN && out->v <= INT32_MAX))
+		return r;
+	out->set = false;
+	return errf(c, ydoc_get(map, key), ERANGE, field,
+		    "%lld does not fit the field's int32: Kubernetes refuses the object",
+		    (long long)out->v);
+}
+
+/*
  * A sequence of strings; absent or null is empty with *set false. items (may
  * be NULL) receives where each item is, for messages about one entry.
  */
@@ -539,9 +558,9 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 
 				if ((r = visit(c, &pn, F("ports"))) < 0 ||
 				    (r = need_map(c, pn, F("ports"))) < 0 ||
-				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) <
+				    (r = get_i32(c, pn, "hostPort", F("ports.hostPort"), &hp)) <
 					0 ||
-				    (r = get_i64(c, pn, "containerPort", F("ports.containerPort"),
+				    (r = get_i32(c, pn, "containerPort", F("ports.containerPort"),
 						 &cp)) < 0)
 					return r;
 				if (hp.set && hp.v != 0)
@@ -936,7 +955,7 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 	if (!s->name)
 		return errf(c, root, EINVAL, "metadata.name",
 			    "SecurityContextConstraints has no name");
-	if ((r = get_i64(c, root, "priority", "priority", &s->priority)) < 0)
+	if ((r = get_i32(c, root, "priority", "priority", &s->priority)) < 0)
 		return r;
 #define B(key, dst)                                                                                \
 	do {                                                                                       \
