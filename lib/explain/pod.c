@@ -237,11 +237,13 @@ static char *file_note(const struct pod_work *w, const char *arg0)
 	if (!w->kimg.fs_given)
 		return cs_strf("assumed plain: no --rootfs or --image");
 	if (w->arg0_unknown)
-		return cs_strf("assumed plain: the command's $(...) names a variable the manifest "
-			       "does not hold (valueFrom, envFrom or a service link)");
+		return cs_strf("assumed plain: the command's $(...) depends on what the manifest "
+			       "does not hold (valueFrom, envFrom, a service link) or expands past "
+			       "64 lookups or 64 KiB");
 	if (w->path_unknown && arg0 && !strchr(arg0, '/'))
-		return cs_strf("assumed plain: the container's PATH comes from valueFrom or "
-			       "envFrom, which the manifest does not hold");
+		return cs_strf("assumed plain: the container's PATH comes from what the manifest "
+			       "does not hold (valueFrom, envFrom, a service link) or expands past "
+			       "64 lookups or 64 KiB");
 	if (!arg0)
 		return cs_strf("assumed plain: neither the pod nor %s names a command",
 			       w->config ? "the image config" : "an image config");

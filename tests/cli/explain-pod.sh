@@ -71,11 +71,11 @@ is "$(cj '[.exec.error, .exec.path] | join(" ")' --rootfs "$T/envfs" --image-con
   "env: \$(D) in command is expanded as the kubelet does"
 envpod app '[]' '[{configMapRef: {name: cm}}]'
 like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
-  "Entrypoint: app \(assumed plain: the container's PATH comes from valueFrom or envFrom" \
+  "Entrypoint: app \(assumed plain: the container's PATH comes from what the manifest does not hold \\(valueFrom, envFrom" \
   "env: a PATH envFrom may set is not guessed"
 envpod '"$(X)"' '[{name: X, valueFrom: {secretKeyRef: {name: s, key: k}}}]' '[]'
 like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
-  "assumed plain: the command's \\\$\(...\) names a variable the manifest does not hold" \
+  "assumed plain: the command's \\\$\(...\) depends on what the manifest does not hold" \
   "env: a command from valueFrom is not guessed"
 envpod app '[{name: X, value: a, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]' '[]'
 "$CAPSCOPE" explain pod "$T/env.yaml" >/dev/null 2>"$T/err"; is "$?" 2 "env: value and valueFrom together: refused"
