@@ -80,6 +80,20 @@ like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.js
 envpod app '[{name: X, value: a, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]' '[]'
 "$CAPSCOPE" explain pod "$T/env.yaml" >/dev/null 2>"$T/err"; is "$?" 2 "env: value and valueFrom together: refused"
 like "$(cat "$T/err")" "env.yaml:8:.*env\[0\]\.valueFrom.*both value and valueFrom" "env: ... named with file, line and field"
+# CRI-O's default_sysctls set ip_unprivileged_port_start in every container
+# (not read before the eighth pass: bind:80 said NO); the pod's own sysctl
+# wins, and net.* ones are skipped with hostNetwork.
+mkdir -p "$T/sysctl" && printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_unprivileged_port_start=0"]\n' >"$T/sysctl/crio.conf"
+sysctlpod() { printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' "  hostNetwork: $1" '  securityContext:' "    sysctls: $2" '  containers:' '  - name: c' '    image: i' '    securityContext: {runAsUser: 1000}' >"$T/sysctl.yaml"; }
+sysctlpod false '[]'
+is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T/sysctl.yaml")" "true" \
+  "CRI-O default_sysctls ip_unprivileged_port_start=0: bind:80 works"
+sysctlpod false '[{name: net.ipv4.ip_unprivileged_port_start, value: "1024"}]'
+is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T/sysctl.yaml")" "false" \
+  "CRI-O default_sysctls: the pod's own sysctl wins"
+sysctlpod true '[]'
+is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T/sysctl.yaml")" "false" \
+  "CRI-O default_sysctls: not with hostNetwork"
 like "$(cat "$T/out")" "net.ipv4.ip_unprivileged_port_start" "text output has the sysctl snippet"
 # docker: unprivileged port start 0
 is "$(cj '.checks[0].ok' --runtime docker "${N[@]}")" "true" "docker: ip_unprivileged_port_start=0 lets it bind"
