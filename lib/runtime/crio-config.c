@@ -3,8 +3,9 @@
  * crio.conf and drop-ins: CRI-O reads /etc/crio/crio.conf, then every file
  * under /etc/crio/crio.conf.d in lexical order, a later value overriding an
  * earlier one (pkg/config UpdateFromPath and UpdateFromDropInFile). Only the
- * two keys that shape capabilities are taken; the rest of the file must
- * still be valid TOML.
+ * keys the model needs are taken (the two that shape capabilities, and
+ * default_sysctls for ip_unprivileged_port_start); the rest of the file
+ * must still be valid TOML.
  */
 #include <ctype.h>
 #include <dirent.h>
