@@ -72,6 +72,10 @@ struct cs_crio_config {
 	bool add_inheritable;	 /* add_inheritable_capabilities */
 	char defaults_from[256]; /* file that last set default_capabilities, "" = built-in */
 	char inheritable_from[256];
+	/* [crio.runtime] default_sysctls: the value it gives
+	 * net.ipv4.ip_unprivileged_port_start ("" = none), and the file */
+	char unpriv_port_start[32];
+	char sysctls_from[256];
 };
 
 /* What the kubelet passes for one container (CRI LinuxContainerSecurityContext). */

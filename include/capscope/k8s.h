@@ -52,11 +52,25 @@ struct cs_k8s_sc {
 
 enum cs_k8s_ctr_kind { CS_CTR_INIT, CS_CTR_APP, CS_CTR_EPHEMERAL };
 
+/* One env entry of a container; value is NULL when it comes from valueFrom
+ * (a Secret, a ConfigMap, the downward API: not in the manifest). */
+struct cs_k8s_env {
+	const char *name, *value;
+	struct cs_pos pos;
+};
+
 struct cs_k8s_container {
 	const char *name, *image;
 	const char *working_dir; /* workingDir, or NULL (the image's WorkingDir applies) */
 	enum cs_k8s_ctr_kind kind;
 	struct cs_strlist command, args;
+	/* env in order (the kubelet expands $(NAME) in command, args and env
+	 * values with it); env_from: envFrom is given, whose variables are not
+	 * in the manifest (env_from_pos: where) */
+	struct cs_k8s_env *env;
+	size_t n_env;
+	bool env_from;
+	struct cs_pos env_from_pos;
 	struct cs_k8s_sc sc;
 	bool has_sc;
 	bool host_port; /* some ports[].hostPort is non-zero */

@@ -51,11 +51,31 @@ CS_EXPORT int cs_passwd_lookup(const char *passwd, size_t len, const char *user,
  * The command line the container starts with, as the kubelet and CRI-O
  * build it (setupContainerEntrypoint): command, else the image's Entrypoint;
  * then args, else the image's Cmd (only when the command came from the
- * image). *argv is a heap array the caller frees (the strings are
- * borrowed from c and img); n may be 0.
+ * image). The pod's command and args are expanded as the kubelet expands
+ * them (cs_kubelet_expand); the image's are not. *argv is one heap block
+ * (the array and its strings) the caller frees; n may be 0. Returns 0, 1
+ * when argv[0] depends on a variable the manifest does not hold (it is then
+ * kept as written), -ENOMEM.
  */
 CS_EXPORT int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
 			      const char ***argv, size_t *n);
+
+/*
+ * $(NAME) in s expanded with the container's env as the kubelet expands
+ * command and args (lib/k8s/kubelet-env.c). Returns 0 with *out (heap), 1
+ * when the result depends on what the manifest does not hold (a valueFrom,
+ * envFrom, a service link variable, or past the work bound: 64 lookups,
+ * 64 KiB) with *out NULL, or -ENOMEM.
+ */
+CS_EXPORT int cs_kubelet_expand(const struct cs_k8s_container *c, const char *s, char **out);
+
+/*
+ * The PATH the container's env sets (the last PATH entry, expanded as the
+ * kubelet expands it): 0 with *out (heap), or *out NULL when env does not
+ * set it (the image's Env applies); 1 when it is not in the manifest
+ * (valueFrom, envFrom, an unknown reference); -ENOMEM.
+ */
+CS_EXPORT int cs_kubelet_path(const struct cs_k8s_container *c, char **out);
 
 /*
  * The API server's validation of the effective securityContext: it rejects

@@ -30,6 +30,22 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 		}
 		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
 	}
+	/* CRI-O's default_sysctls, unless the pod sets it (net.* not with hostNetwork). */
+	const struct cs_crio_config *crio = w->o->crio;
+
+	if (w->o->runtime == CS_CRI_CRIO && crio && crio->unpriv_port_start[0] &&
+	    !pod->host_network) {
+		if (cs_parse_int(crio->unpriv_port_start, 0, 65535, start) < 0) {
+			*start = 1024;
+			return cs_strf("default_sysctls of %s sets "
+				       "net.ipv4.ip_unprivileged_port_start=%s, which the kernel "
+				       "refuses: the default 1024 stays",
+				       crio->sysctls_from, crio->unpriv_port_start);
+		}
+		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
+			       "(default_sysctls of %s)",
+			       crio->unpriv_port_start, crio->sysctls_from);
+	}
 	if (w->o->runtime == CS_CRI_DOCKER && !pod->host_network) {
 		*start = 0;
 		return cs_strf("Docker sets net.ipv4.ip_unprivileged_port_start=0 in container "

@@ -27,6 +27,10 @@ struct pod_work {
 	struct cs_exec_result res;
 	const char **argv;
 	size_t argc;
+	/* The container's env: its PATH (NULL: the image's applies), and what
+	 * the manifest does not hold (cs_kubelet_argv, cs_kubelet_path). */
+	char *path_env;
+	bool path_unknown, arg0_unknown;
 	int unpriv_port_start;
 	char *unpriv_port_why;
 };

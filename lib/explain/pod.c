@@ -24,12 +24,20 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 		   struct cs_diag *d)
 {
 	const struct cs_image_config *ic = w->config;
-	const char *pathenv = ic && ic->path_env
+	const char *pathenv = w->path_env ? w->path_env
+			      : ic && ic->path_env
 				  ? ic->path_env
 				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	/* A relative "#!" interpreter is found from the process's working directory. */
 	const char *cwd = w->r->c->working_dir ? w->r->c->working_dir : ic ? ic->workdir : NULL;
 
+	/* A PATH the manifest does not hold: the file is not known, never guessed. */
+	if (w->path_unknown && !strchr(arg0, '/')) {
+		if (cs_exec_file_set_path(f, arg0) < 0)
+			return -ENOMEM;
+		f->known = false;
+		return 0;
+	}
 	if (w->image)
 		return cs_image_exec_resolve(w->image, cwd, arg0, pathenv, f);
 	return cs_exec_file_resolve(w->o->rootfs, cwd, arg0, pathenv, f, d);
@@ -228,6 +236,14 @@ static char *file_note(const struct pod_work *w, const char *arg0)
 		return cs_strf("assumed plain: its image was not given (--image REF=ARCHIVE)");
 	if (!w->kimg.fs_given)
 		return cs_strf("assumed plain: no --rootfs or --image");
+	if (w->arg0_unknown)
+		return cs_strf("assumed plain: the command's $(...) depends on what the manifest "
+			       "does not hold (valueFrom, envFrom, a service link) or expands past "
+			       "64 lookups or 64 KiB");
+	if (w->path_unknown && arg0 && !strchr(arg0, '/'))
+		return cs_strf("assumed plain: the container's PATH comes from what the manifest "
+			       "does not hold (valueFrom, envFrom, a service link) or expands past "
+			       "64 lookups or 64 KiB");
 	if (!arg0)
 		return cs_strf("assumed plain: neither the pod nor %s names a command",
 			       w->config ? "the image config" : "an image config");
@@ -290,11 +306,17 @@ static int start(struct pod_work *w)
 
 	free(w->argv);
 	w->argv = NULL;
-	if (cs_kubelet_argv(r->c, w->config, &w->argv, &w->argc) < 0)
-		return -ENOMEM;
+	free(w->path_env);
+	w->path_env = NULL;
+	if ((rc = cs_kubelet_argv(r->c, w->config, &w->argv, &w->argc)) < 0)
+		return rc;
+	w->arg0_unknown = rc == 1;
+	if ((rc = cs_kubelet_path(r->c, &w->path_env)) < 0)
+		return rc;
+	w->path_unknown = rc == 1;
 	arg0 = w->argc ? w->argv[0] : NULL;
 	cs_exec_file_clear(&w->f);
-	if (w->kimg.fs_given && arg0) {
+	if (w->kimg.fs_given && arg0 && !w->arg0_unknown) {
 		if ((rc = cs_pod_resolve(w, arg0, &w->f, &d)) < 0) {
 			if (rc == -ENOMEM)
 				return rc;
@@ -436,6 +458,7 @@ static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_o
 static void work_free(struct pod_work *w)
 {
 	free(w->argv);
+	free(w->path_env);
 	cs_exec_file_clear(&w->f);
 	cs_exec_file_clear(&w->hf);
 	free(w->unpriv_port_why);

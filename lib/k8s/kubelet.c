@@ -204,18 +204,50 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	const struct cs_strlist *args = c->args.n		 ? &c->args
 					: (!c->command.n && img) ? &img->cmd
 								 : NULL;
-	size_t total = (cmd ? cmd->n : 0) + (args ? args->n : 0), k = 0;
-	const char **v = calloc(total + 1, sizeof(*v));
+	size_t total = (cmd ? cmd->n : 0) + (args ? args->n : 0), k = 0, bytes;
+	char **text = calloc(total + 1, sizeof(*text));
+	const char **v = NULL;
+	char *at;
+	int unknown0 = 0, rc = 0;
 
-	if (!v)
+	if (!text)
 		return -ENOMEM;
-	for (size_t i = 0; cmd && i < cmd->n; i++)
-		v[k++] = cmd->v[i];
-	for (size_t i = 0; args && i < args->n; i++)
-		v[k++] = args->v[i];
+	/* The kubelet expands the pod's own command and args, never the image's. */
+	for (size_t i = 0; rc >= 0 && i < total; i++) {
+		bool from_cmd = cmd && i < cmd->n;
+		const struct cs_strlist *l = from_cmd ? cmd : args;
+		const char *s = l->v[from_cmd ? i : i - (cmd ? cmd->n : 0)];
+
+		if (l != &c->command && l != &c->args) {
+			rc = (text[i] = strdup(s)) ? 0 : -ENOMEM;
+			continue;
+		}
+		if ((rc = cs_kubelet_expand(c, s, &text[i])) == 1) {
+			unknown0 |= i == 0;
+			rc = (text[i] = strdup(s)) ? 0 : -ENOMEM;
+		}
+	}
+	bytes = (total + 1) * sizeof(*v);
+	for (size_t i = 0; rc >= 0 && i < total; i++)
+		bytes += strlen(text[i]) + 1;
+	if (rc >= 0 && !(v = malloc(bytes)))
+		rc = -ENOMEM;
+	for (at = v ? (char *)(v + total + 1) : NULL; v && k < total; k++) {
+		size_t l = strlen(text[k]) + 1;
+
+		v[k] = memcpy(at, text[k], l);
+		at += l;
+	}
+	if (v)
+		v[k] = NULL;
+	for (size_t i = 0; i < total; i++)
+		free(text[i]);
+	free(text);
+	if (rc < 0)
+		return rc;
 	*argv = v;
 	*n = k;
-	return 0;
+	return unknown0;
 }
 
 static bool has_str(const struct cs_strlist *l, const char *s)

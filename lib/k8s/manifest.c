@@ -281,6 +281,25 @@ static int get_i64(struct ctx *c, struct ydoc_node *map, const char *key, const 
 }
 
 /*
+ * An int32 field (an SCC's priority, a port): the API server decodes it
+ * into an int32 and refuses the object when the number does not fit, so
+ * a wider one is refused here too (priority 2147483648 used to sort the
+ * SCC above every other).
+ */
+static int get_i32(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		   struct cs_opt_i64 *out)
+{
+	int r = get_i64(c, map, key, field, out);
+
+	if (r < 0 || !out->set || (out->v >= INT32_MIN && out->v <= INT32_MAX))
+		return r;
+	out->set = false;
+	return errf(c, ydoc_get(map, key), ERANGE, field,
+		    "%lld does not fit the field's int32: Kubernetes refuses the object",
+		    (long long)out->v);
+}
+
+/*
  * A sequence of strings; absent or null is empty with *set false. items (may
  * be NULL) receives where each item is, for messages about one entry.
  */
@@ -428,6 +447,60 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 	return 0;
 }
 
+/*
+ * env and envFrom: the kubelet builds the container's environment from them
+ * and expands $(NAME) in command and args with it (lib/k8s/kubelet-env.c);
+ * the runtime lays it over the image's Env, so a PATH here decides where
+ * runc finds the entrypoint. Names are required, as the API server requires.
+ */
+static int parse_env(struct ctx *c, struct ydoc_node *ctr, const char *base,
+		     struct cs_k8s_container *ct)
+{
+	struct ydoc_node *seq, *it, *from;
+	size_t iter = 0, i = 0;
+	char f[224];
+	int r;
+
+	fieldf(f, sizeof(f), "%s.envFrom", base);
+	if ((r = get_seq(c, ctr, "envFrom", f, &seq)) < 0)
+		return r;
+	if (seq && seq->n) {
+		ct->env_from = true;
+		ct->env_from_pos = pos_of(c, seq);
+	}
+	fieldf(f, sizeof(f), "%s.env", base);
+	if ((r = get_seq(c, ctr, "env", f, &seq)) < 0 || !seq || !seq->n)
+		return r;
+	if (!(ct->env = cs_arena_alloc(c->m->arena, seq->n * sizeof(*ct->env))))
+		return -ENOMEM;
+	while ((it = next_item(seq, &iter)) != NULL) {
+		struct cs_k8s_env *e = &ct->env[i];
+		char item[192];
+
+		fieldf(item, sizeof(item), "%s.env[%zu]", base, i++);
+		if ((r = visit(c, &it, item)) < 0 || (r = need_map(c, it, item)) < 0)
+			return r;
+		e->pos = pos_of(c, it);
+#define F(k) (fieldf(f, sizeof(f), "%s.%s", item, k), f)
+		if ((r = get_str(c, it, "name", F("name"), &e->name)) < 0 ||
+		    (r = get_str(c, it, "value", F("value"), &e->value)) < 0 ||
+		    (r = get_map(c, it, "valueFrom", F("valueFrom"), &from)) < 0)
+			return r;
+		if (!e->name || !*e->name)
+			return errf(c, it, EINVAL, F("name"), "env entry has no name");
+		if (from && e->value && *e->value)
+			return errf(c, it, EINVAL, F("valueFrom"),
+				    "both value and valueFrom: the API server rejects it");
+#undef F
+		if (from)
+			e->value = NULL; /* not in the manifest */
+		else if (!e->value)
+			e->value = "";
+		ct->n_env++;
+	}
+	return 0;
+}
+
 static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *path,
 			    const char *key, enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
 {
@@ -465,6 +538,8 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 			return r;
 		if (!ct->name)
 			return errf(c, it, EINVAL, F("name"), "container has no name");
+		if ((r = parse_env(c, it, base, ct)) < 0)
+			return r;
 		if ((r = get_map(c, it, "securityContext", F("securityContext"), &scn)) < 0)
 			return r;
 		if (scn) {
@@ -483,9 +558,9 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 
 				if ((r = visit(c, &pn, F("ports"))) < 0 ||
 				    (r = need_map(c, pn, F("ports"))) < 0 ||
-				    (r = get_i64(c, pn, "hostPort", F("ports.hostPort"), &hp)) <
+				    (r = get_i32(c, pn, "hostPort", F("ports.hostPort"), &hp)) <
 					0 ||
-				    (r = get_i64(c, pn, "containerPort", F("ports.containerPort"),
+				    (r = get_i32(c, pn, "containerPort", F("ports.containerPort"),
 						 &cp)) < 0)
 					return r;
 				if (hp.set && hp.v != 0)
@@ -880,7 +955,7 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 	if (!s->name)
 		return errf(c, root, EINVAL, "metadata.name",
 			    "SecurityContextConstraints has no name");
-	if ((r = get_i64(c, root, "priority", "priority", &s->priority)) < 0)
+	if ((r = get_i32(c, root, "priority", "priority", &s->priority)) < 0)
 		return r;
 #define B(key, dst)                                                                                \
 	do {                                                                                       \

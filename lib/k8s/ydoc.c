@@ -30,6 +30,7 @@
 struct frame {
 	struct ydoc_node *node;
 	size_t base;	       /* where its children start on the pending stack */
+	size_t anchor;	       /* its anchor's index in anchors, or SIZE_MAX */
 	struct ydoc_keys keys; /* a mapping's keys so far, for duplicates */
 };
 
@@ -37,6 +38,7 @@ struct anchor {
 	const char *name;
 	uint32_t len;
 	size_t pos, order; /* input offset of the anchor; how many came before */
+	size_t end;	   /* input offset where its collection ends (pos: a scalar) */
 	struct ydoc_node *node;
 };
 
@@ -228,7 +230,7 @@ static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *ta
 
 	if ((rc = token_text(r, anchor, &a->name, &a->len)) < 0)
 		return rc;
-	a->pos = input_pos(anchor);
+	a->pos = a->end = input_pos(anchor);
 	a->order = r->n_anchors++;
 	a->node = n;
 	return 0;
@@ -340,11 +342,12 @@ static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *star
 	}
 	if ((rc = properties(r, n, tag, anchor)) < 0 || (rc = GROW(r, frames, r->n_frames + 1)) < 0)
 		return rc;
-	r->frames[r->n_frames++] = (struct frame){.node = n, .base = r->n_pending};
+	r->frames[r->n_frames++] = (struct frame){
+	    .node = n, .base = r->n_pending, .anchor = anchor ? r->n_anchors - 1 : SIZE_MAX};
 	return 0;
 }
 
-static int on_end(struct reader *r)
+static int on_end(struct reader *r, struct fy_token *end)
 {
 	struct frame *f = &r->frames[r->n_frames - 1];
 	struct ydoc_node *n = f->node, **kids = pending_from(r, f->base);
@@ -364,6 +367,9 @@ static int on_end(struct reader *r)
 		for (uint32_t i = 0; i < n->n; i++)
 			n->u.pairs[i] = (struct ydoc_pair){kids[2 * i], kids[2 * i + 1]};
 	}
+	/* Where the collection ends (no token: it runs to the end of the input). */
+	if (f->anchor != SIZE_MAX)
+		r->anchors[f->anchor].end = end ? input_pos(end) : SIZE_MAX;
 	ydoc_keys_free(&f->keys);
 	r->n_pending = f->base;
 	r->n_frames--;
@@ -424,26 +430,45 @@ static size_t count_before(const struct anchor *v, size_t n, size_t pos)
 }
 
 /*
- * libfyaml resolves an alias by name over the whole document: the only
- * anchor of that name, even one after the alias; of several, the last one
- * before the alias, else the last of them. An alias that names a path
- * ("*a/b") is not followed into it: it does not resolve.
+ * An alias names the last anchor of that name before it, as go-yaml
+ * resolves it while parsing (libfyaml would also take one after it). go-yaml
+ * refuses the whole document when there is none ("unknown anchor") and when
+ * the alias is inside the anchored collection ("contains itself"), even
+ * under a key nobody reads: Kubernetes never sees such a manifest, so it is
+ * refused here too, never read. An alias that names a path ("*a/b") is not
+ * followed into it: it does not resolve.
  */
-static void resolve_aliases(struct reader *r)
+static int resolve_aliases(struct reader *r)
 {
-	if (!r->n_aliases || !r->n_anchors)
-		return; /* no alias, or every alias stays unresolved */
-	qsort(r->anchors, r->n_anchors, sizeof(*r->anchors), cmp_anchor);
+	char msg[160];
+
+	if (r->n_anchors)
+		qsort(r->anchors, r->n_anchors, sizeof(*r->anchors), cmp_anchor);
 	for (size_t i = 0; i < r->n_aliases; i++) {
 		struct ydoc_node *n = r->aliases[i].node;
 		size_t lo = name_bound(r->anchors, r->n_anchors, n->u.text, n->n, false);
 		size_t hi = name_bound(r->anchors, r->n_anchors, n->u.text, n->n, true), k;
+		const struct anchor *a;
 
-		if (hi == lo)
-			continue;
-		k = count_before(r->anchors + lo, hi - lo, r->aliases[i].pos);
-		n->x.target = r->anchors[hi - lo == 1 || k == 0 ? hi - 1 : lo + k - 1].node;
+		k = hi == lo ? 0 : count_before(r->anchors + lo, hi - lo, r->aliases[i].pos);
+		if (k == 0) {
+			snprintf(msg, sizeof(msg),
+				 "unknown anchor '%.*s' referenced: no anchor of that name before "
+				 "it (Kubernetes refuses the document)",
+				 (int)(n->n > 40 ? 40 : n->n), n->u.text);
+			return node_error(r, n, msg);
+		}
+		a = &r->anchors[lo + k - 1];
+		if (r->aliases[i].pos < a->end) {
+			snprintf(msg, sizeof(msg),
+				 "anchor '%.*s' value contains itself (Kubernetes refuses the "
+				 "document)",
+				 (int)(n->n > 40 ? 40 : n->n), n->u.text);
+			return node_error(r, n, msg);
+		}
+		n->x.target = a->node;
 	}
+	return 0;
 }
 
 /* ---- documents ---- */
@@ -459,6 +484,31 @@ static void end_document(struct reader *r)
 	r->n_pending = r->n_frames = r->n_anchors = r->n_aliases = 0;
 }
 
+/*
+ * go-yaml v2 (Kubernetes) refuses a document whose %YAML directive is not
+ * 1.1 ("found incompatible YAML document"); libfyaml reads 1.2 and 1.3,
+ * and the reader would have read such a manifest with go-yaml's 1.1 rules.
+ */
+static int check_version(const struct reader *r, const struct fy_event_document_start_data *ds)
+{
+	struct fy_document_state *st = ds->document_state;
+	const struct fy_version *v;
+	const struct fy_mark *m;
+	char msg[128];
+
+	if (!st || !fy_document_state_version_explicit(st) ||
+	    !(v = fy_document_state_version(st)) || (v->major == 1 && v->minor == 1))
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "%%YAML %d.%d: Kubernetes reads YAML 1.1 and refuses this document (found "
+		 "incompatible YAML document)",
+		 v->major, v->minor);
+	set_file(r);
+	m = ds->document_start ? fy_token_start_mark(ds->document_start) : NULL;
+	return cs_diag_set(r->d, EINVAL, m ? (unsigned)m->line + 1 : 0,
+			   m ? (unsigned)m->column + 1 : 0, "", "YAML: %s", msg);
+}
+
 static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *user)
 {
 	int rc;
@@ -466,9 +516,12 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
 		end_document(r);
+		if ((rc = check_version(r, &e->document_start)) < 0)
+			return rc;
 		return (r->arena = cs_arena_new()) ? 0 : -ENOMEM;
 	case FYET_DOCUMENT_END:
-		resolve_aliases(r);
+		if ((rc = resolve_aliases(r)) < 0)
+			return rc;
 		rc = fn(user, r->root, r->n_nodes);
 		end_document(r);
 		return rc;
@@ -489,8 +542,9 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 				t && fy_token_get_type(t) == FYTT_FLOW_SEQUENCE_START);
 	}
 	case FYET_MAPPING_END:
+		return r->n_frames ? on_end(r, e->mapping_end.mapping_end) : -EINVAL;
 	case FYET_SEQUENCE_END:
-		return r->n_frames ? on_end(r) : -EINVAL;
+		return r->n_frames ? on_end(r, e->sequence_end.sequence_end) : -EINVAL;
 	default:
 		return 0;
 	}

@@ -3,9 +3,11 @@
  * crio.conf and drop-ins: CRI-O reads /etc/crio/crio.conf, then every file
  * under /etc/crio/crio.conf.d in lexical order, a later value overriding an
  * earlier one (pkg/config UpdateFromPath and UpdateFromDropInFile). Only the
- * two keys that shape capabilities are taken; the rest of the file must
- * still be valid TOML.
+ * keys the model needs are taken (the two that shape capabilities, and
+ * default_sysctls for ip_unprivileged_port_start); the rest of the file
+ * must still be valid TOML.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +62,62 @@ static int subtable(const struct cs_toml_value *t, const char *key, const char *
 	return 0;
 }
 
+/*
+ * default_sysctls: CRI-O sets them in every container (a pod's own sysctl of
+ * the same name wins; net.* ones not with hostNetwork), so
+ * net.ipv4.ip_unprivileged_port_start=0 there lets any process bind port
+ * 80. Its Sysctls() refuses, and CRI-O does not start with, an entry that is
+ * not key=value or has spaces around either; "" is skipped. A later file's
+ * list replaces the earlier one whole; the last entry of a key wins.
+ */
+static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt, const char *name,
+			struct cs_diag *d)
+{
+	static const char key[] = "net.ipv4.ip_unprivileged_port_start";
+	const char *path = "crio.runtime.default_sysctls";
+	const struct cs_toml_value *v;
+	char val[sizeof(c->unpriv_port_start)] = "";
+	int r;
+
+	if ((r = field(rt, "default_sysctls", path, &v, d)) < 0 || !v)
+		return r;
+	if (v->type != CS_TOML_ARRAY)
+		return cs_diag_set(d, EINVAL, v->line, v->column, path,
+				   "default_sysctls must be an array of strings");
+	for (size_t i = 0; i < v->n; i++) {
+		const struct cs_toml_value *it = v->items[i];
+		const char *eq;
+		size_t kl;
+
+		if (it->type != CS_TOML_STRING)
+			return cs_diag_set(d, EINVAL, it->line, it->column, path,
+					   "default_sysctls must hold strings");
+		if (!it->s[0])
+			continue;
+		if (!(eq = strchr(it->s, '=')))
+			return cs_diag_set(d, EINVAL, it->line, it->column, path,
+					   "'%s' is not in key=value format: CRI-O refuses it",
+					   it->s);
+		kl = (size_t)(eq - it->s);
+		if ((kl &&
+		     (isspace((unsigned char)it->s[0]) || isspace((unsigned char)it->s[kl - 1]))) ||
+		    isspace((unsigned char)eq[1]) ||
+		    (eq[1] && isspace((unsigned char)eq[strlen(eq) - 1])))
+			return cs_diag_set(d, EINVAL, it->line, it->column, path,
+					   "'%s': spaces around the key or value: CRI-O refuses it",
+					   it->s);
+		if (kl != sizeof(key) - 1 || memcmp(it->s, key, kl))
+			continue;
+		if (strlen(eq + 1) >= sizeof(val))
+			return cs_diag_set(d, EINVAL, it->line, it->column, path,
+					   "'%s': value too long", it->s);
+		snprintf(val, sizeof(val), "%s", eq + 1);
+	}
+	snprintf(c->unpriv_port_start, sizeof(c->unpriv_port_start), "%s", val);
+	snprintf(c->sysctls_from, sizeof(c->sysctls_from), "%s", name);
+	return 0;
+}
+
 static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const char *name,
 		struct cs_diag *d)
 {
@@ -94,6 +152,8 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 				 v->items[i]->s);
 		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", name);
 	}
+	if ((r = take_sysctls(c, rt, name, d)) < 0)
+		return r;
 	path = "crio.runtime.add_inheritable_capabilities";
 	if ((r = field(rt, "add_inheritable_capabilities", path, &v, d)) < 0)
 		return r;

@@ -322,8 +322,7 @@ static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *ou
 int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)
 {
 	struct fy_document *fyd = parse(buf, len, "config", d);
-	struct fy_node *root, *cfg, *env, *e, *dup = NULL;
-	void *it = NULL;
+	struct fy_node *root, *cfg, *dup = NULL;
 	int r = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -343,17 +342,28 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 				"Entrypoint and Cmd must be arrays of strings");
 		goto out;
 	}
-	env = get(cfg, "Env", &dup);
-	if (env && fy_node_is_sequence(env))
-		while ((e = fy_node_sequence_iterate(env, &it))) {
-			char *v = str(e);
+	/* Docker and containerd decode Env as []string: anything else fails the
+	 * image there, so it is refused here, not skipped (a skipped Env left
+	 * the default PATH in the model). The last PATH wins, as in runc. */
+	char **envv = NULL;
+	size_t nenv = 0;
 
-			if (v && strncmp(v, "PATH=", 5) == 0) {
-				free(c->path_env);
-				c->path_env = strdup(v + 5);
-			}
-			free(v);
+	if (strv(get(cfg, "Env", &dup), &envv, &nenv, 1u << 16) < 0) {
+		r = cs_diag_set(d, EINVAL, 0, 0, "config",
+				"config.Env must be an array of strings");
+		goto out;
+	}
+	for (size_t i = 0; i < nenv; i++) {
+		if (strncmp(envv[i], "PATH=", 5) == 0) {
+			free(c->path_env);
+			if (!(c->path_env = strdup(envv[i] + 5)))
+				r = -ENOMEM;
 		}
+		free(envv[i]);
+	}
+	free(envv);
+	if (r < 0)
+		goto out;
 	if (dup)
 		r = dup_error(dup, "config", d);
 out:

@@ -54,6 +54,46 @@ printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - nam
   '    command: [/app/missing]' '    securityContext: {runAsUser: 1000}' >"$T/noep.yaml"
 is "$(cj '[.exec.error, (.remedies | length)] | join(" ")' --rootfs "$T/noep" "$T/noep.yaml")" "ENOENT 0" \
   "an entrypoint that cannot start wants no capability: no remedies (was setcap +ep with no name)"
+# The container's env: runc finds the entrypoint in the PATH the pod's env
+# sets (over the image's Env), and the kubelet expands $(NAME) in command and
+# args; both were ignored (eighth pass): /usr/bin/app was looked for, ENOENT.
+mkdir -p "$T/envfs/opt/cap" "$T/envfs/usr/bin" && cp /bin/true "$T/envfs/opt/cap/app"
+printf '{"config":{"Env":["PATH=/usr/bin"]}}\n' >"$T/envimg.json"
+envpod() { printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' '    image: i' "    command: [$1]" "    env: $2" "    envFrom: $3" >"$T/env.yaml"; }
+envpod app '[{name: PATH, value: "/nope:$(D)"}, {name: D, value: /opt/cap}]' '[]'
+is "$(cj '[.exec.error, .exec.path] | join(" ")' --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml")" "ENOENT app" \
+  "env: a reference to a later entry stays as written (the kubelet's order)"
+envpod app '[{name: D, value: /opt/cap}, {name: PATH, value: "/nope:$(D)"}]' '[]'
+is "$(cj '[.exec.error, .exec.path] | join(" ")' --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml")" " /opt/cap/app" \
+  "env: the pod's PATH (expanded) is where runc looks"
+envpod '"$(D)/app"' '[{name: D, value: /opt/cap}]' '[]'
+is "$(cj '[.exec.error, .exec.path] | join(" ")' --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml")" " /opt/cap/app" \
+  "env: \$(D) in command is expanded as the kubelet does"
+envpod app '[]' '[{configMapRef: {name: cm}}]'
+like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
+  "Entrypoint: app \(assumed plain: the container's PATH comes from what the manifest does not hold \\(valueFrom, envFrom" \
+  "env: a PATH envFrom may set is not guessed"
+envpod '"$(X)"' '[{name: X, valueFrom: {secretKeyRef: {name: s, key: k}}}]' '[]'
+like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
+  "assumed plain: the command's \\\$\(...\) depends on what the manifest does not hold" \
+  "env: a command from valueFrom is not guessed"
+envpod app '[{name: X, value: a, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]' '[]'
+"$CAPSCOPE" explain pod "$T/env.yaml" >/dev/null 2>"$T/err"; is "$?" 2 "env: value and valueFrom together: refused"
+like "$(cat "$T/err")" "env.yaml:8:.*env\[0\]\.valueFrom.*both value and valueFrom" "env: ... named with file, line and field"
+# CRI-O's default_sysctls set ip_unprivileged_port_start in every container
+# (not read before the eighth pass: bind:80 said NO); the pod's own sysctl
+# wins, and net.* ones are skipped with hostNetwork.
+mkdir -p "$T/sysctl" && printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_unprivileged_port_start=0"]\n' >"$T/sysctl/crio.conf"
+sysctlpod() { printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' "  hostNetwork: $1" '  securityContext:' "    sysctls: $2" '  containers:' '  - name: c' '    image: i' '    securityContext: {runAsUser: 1000}' >"$T/sysctl.yaml"; }
+sysctlpod false '[]'
+is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T/sysctl.yaml")" "true" \
+  "CRI-O default_sysctls ip_unprivileged_port_start=0: bind:80 works"
+sysctlpod false '[{name: net.ipv4.ip_unprivileged_port_start, value: "1024"}]'
+is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T/sysctl.yaml")" "false" \
+  "CRI-O default_sysctls: the pod's own sysctl wins"
+sysctlpod true '[]'
+is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T/sysctl.yaml")" "false" \
+  "CRI-O default_sysctls: not with hostNetwork"
 like "$(cat "$T/out")" "net.ipv4.ip_unprivileged_port_start" "text output has the sysctl snippet"
 # docker: unprivileged port start 0
 is "$(cj '.checks[0].ok' --runtime docker "${N[@]}")" "true" "docker: ip_unprivileged_port_start=0 lets it bind"

@@ -66,6 +66,27 @@ one_line "leading 0" "^capscope explain pod: octal\.yaml:10:18: spec\.containers
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x, labels: {k: &k privileged}}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      *k : true\n' >aliaskey.yaml
 one_line "alias as a key" "^capscope explain pod: aliaskey\.yaml:9:[0-9]+: YAML: an alias as a key" \
   "$CAPSCOPE" explain pod aliaskey.yaml
+# int32 fields (an SCC's priority, ports): the API server refuses a number
+# that does not fit; priority 2147483648 sorted the SCC first (eighth pass).
+printf 'apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\nfsGroup: {type: RunAsAny}\nsupplementalGroups: {type: RunAsAny}\npriority: 2147483648\n' >bigprio.yaml
+printf 'kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: i}]}\n' >plainpod.yaml
+one_line "SCC priority past int32" "^capscope explain pod: bigprio\.yaml:8:11: priority: 2147483648 does not fit the field's int32" \
+  "$CAPSCOPE" explain pod --scc bigprio.yaml plainpod.yaml
+printf 'kind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: i\n    ports: [{containerPort: 80, hostPort: 4294967296}]\n' >bigport.yaml
+one_line "hostPort past int32" "^capscope lint: bigport\.yaml:7:[0-9]+: spec\.containers\[0\]\.ports\.hostPort: 4294967296 does not fit" \
+  "$CAPSCOPE" lint bigport.yaml
+# go-yaml refuses an alias with no anchor before it (libfyaml took the one
+# after: the first container was read as privileged) and an anchored node
+# that holds its own alias, and %YAML other than 1.1 (eighth pass).
+printf 'kind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext: *sc\n  - name: b\n    image: i\n    securityContext: &sc {privileged: true}\n' >fwdalias.yaml
+one_line "alias before its anchor" "^capscope explain pod: fwdalias\.yaml:7:[0-9]+: YAML: unknown anchor 'sc' referenced" \
+  "$CAPSCOPE" explain pod fwdalias.yaml
+printf 'kind: Pod\nmetadata: {name: x}\nspec: &s\n  x: *s\n  containers: [{name: a, image: i}]\n' >selfalias.yaml
+one_line "alias inside its anchor" "^capscope lint: selfalias\.yaml:4:[0-9]+: YAML: anchor 's' value contains itself" \
+  "$CAPSCOPE" lint selfalias.yaml
+printf '%%YAML 1.2\n---\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: i}]}\n' >yaml12.yaml
+one_line "%YAML 1.2" "^capscope explain pod: yaml12\.yaml:2:1: YAML: %YAML 1\.2: Kubernetes reads YAML 1\.1" \
+  "$CAPSCOPE" explain pod yaml12.yaml
 pod '? !!binary cHJpdmlsZWdlZA==
       : true' >tagkey.yaml
 one_line "tag on a key" "^capscope lint: tagkey\.yaml:10:[0-9]+: YAML: a tag on a key" \

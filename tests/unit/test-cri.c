@@ -402,6 +402,41 @@ static void test_crio_dropin_walk(void **state)
 
 /* CRI-O's TOML decoder matches a key to a field without case (and with
  * Go's EqualFold, where U+017F is an s): these were ignored. */
+/* default_sysctls (eighth pass): net.ipv4.ip_unprivileged_port_start=0
+ * there lets every container bind low ports; it was not read. */
+static void test_crio_default_sysctls(void **state)
+{
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	const char *t1 = "[crio.runtime]\ndefault_sysctls = [\"\", \"=x\", "
+			 "\"net.ipv4.ip_unprivileged_port_start=80\", \"kernel.x=1\", "
+			 "\"net.ipv4.ip_unprivileged_port_start=0\"]\n";
+	const char *t2 = "[crio.runtime]\ndefault_sysctls = [\"kernel.x=1\"]\n";
+	const char *bad[] = {
+	    "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start\"]\n",
+	    "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start= 0\"]\n",
+	    "[crio.runtime]\ndefault_sysctls = [\" a=0\"]\n",
+	    "[crio.runtime]\ndefault_sysctls = [\"a=0 \"]\n",
+	    "[crio.runtime]\ndefault_sysctls = [1]\n",
+	    "[crio.runtime]\ndefault_sysctls = \"a=0\"\n",
+	};
+
+	(void)state;
+	cs_crio_config_default(&c);
+	assert_string_equal(c.unpriv_port_start, "");
+	assert_int_equal(cs_crio_config_parse(&c, t1, strlen(t1), "t1", &d), 0);
+	assert_string_equal(c.unpriv_port_start, "0"); /* the last one of the key */
+	assert_string_equal(c.sysctls_from, "t1");
+	/* a later file's list replaces the whole list */
+	assert_int_equal(cs_crio_config_parse(&c, t2, strlen(t2), "t2", &d), 0);
+	assert_string_equal(c.unpriv_port_start, "");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_true(cs_crio_config_parse(&c, bad[i], strlen(bad[i]), "b", &d) < 0);
+		assert_int_equal(d.line, 2);
+		assert_string_equal(d.field, "crio.runtime.default_sysctls");
+	}
+}
+
 static void test_crio_key_case(void **state)
 {
 	struct cs_crio_config c;
@@ -450,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_dropins),
 	    cmocka_unit_test(test_crio_dropin_walk),
 	    cmocka_unit_test(test_crio_key_case),
+	    cmocka_unit_test(test_crio_default_sysctls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

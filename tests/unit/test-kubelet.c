@@ -4,6 +4,7 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,6 +289,106 @@ static void test_argv(void **state)
 	check_argv(&none, NULL, "");
 }
 
+static void expect_expand(const struct cs_k8s_container *c, const char *in, int rc,
+			  const char *want)
+{
+	char *out = (char *)"unset";
+
+	assert_int_equal(cs_kubelet_expand(c, in, &out), rc);
+	if (rc == 0) {
+		assert_string_equal(out, want);
+		free(out);
+	} else {
+		assert_null(out);
+	}
+}
+
+/* env and $(NAME): the kubelet's expansion (command, args, env values) and PATH. */
+static void test_env_expand(void **state)
+{
+	struct cs_k8s_env env[] = {
+	    {"A", "/opt", {0}},	      {"B", "$(A)/cap", {0}}, {"S", NULL, {0}},
+	    {"C", "$(S)", {0}},	      {"D", "$(LATER)", {0}}, {"LATER", "x", {0}},
+	    {"PATH", "/a:$(B)", {0}},
+	};
+	struct cs_k8s_container c = {.env = env, .n_env = 7};
+	const char *cmd[] = {"$(B)/app", "$(S)"}, *args[] = {"$$(A)"};
+	const char *ep[] = {"$(A)"};
+	struct cs_image_config img = {.entrypoint = {ep, 1}};
+	const char **v = NULL;
+	char *path = NULL;
+	size_t n;
+
+	(void)state;
+	expect_expand(&c, "$(A)/bin:$(B)", 0, "/opt/bin:/opt/cap");
+	expect_expand(&c, "$$(A) $$ $x $", 0, "$(A) $ $x $");
+	expect_expand(&c, "$(A", 0, "$(A");
+	expect_expand(&c, "$()", 0, "$()");
+	expect_expand(&c, "$\xc3", 0, "$\xc3\x83"); /* Go's string(byte) */
+	expect_expand(&c, "$(NOPE)", 0, "$(NOPE)"); /* undefined: kept */
+	expect_expand(&c, "$(D)", 0, "$(LATER)");   /* defined later: not yet */
+	expect_expand(&c, "$(LATER)", 0, "x");
+	expect_expand(&c, "$(S)", 1, NULL);		   /* valueFrom */
+	expect_expand(&c, "$(C)", 1, NULL);		   /* through valueFrom */
+	expect_expand(&c, "$(FOO_SERVICE_HOST)", 1, NULL); /* a service link */
+	expect_expand(&c, "$(FOO_PORT)", 1, NULL);
+	assert_int_equal(cs_kubelet_path(&c, &path), 0);
+	assert_string_equal(path, "/a:/opt/cap");
+	free(path);
+
+	/* the pod's command and args are expanded, the image's entrypoint is not */
+	c.command = (struct cs_strlist){cmd, 1};
+	c.args = (struct cs_strlist){args, 1};
+	assert_int_equal(cs_kubelet_argv(&c, &img, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0], "/opt/cap/app");
+	assert_string_equal(v[1], "$(A)");
+	free(v);
+	c.command = (struct cs_strlist){NULL, 0};
+	assert_int_equal(cs_kubelet_argv(&c, &img, &v, &n), 0);
+	assert_string_equal(v[0], "$(A)");
+	free(v);
+	c.command = (struct cs_strlist){cmd + 1, 1}; /* argv[0] is not in the manifest */
+	assert_int_equal(cs_kubelet_argv(&c, &img, &v, &n), 1);
+	assert_string_equal(v[0], "$(S)");
+	free(v);
+
+	/* PATH from valueFrom, from envFrom, or not set */
+	env[6].value = NULL;
+	assert_int_equal(cs_kubelet_path(&c, &path), 1);
+	c.n_env = 2;
+	assert_int_equal(cs_kubelet_path(&c, &path), 0);
+	assert_null(path);
+	c.env_from = true;
+	assert_int_equal(cs_kubelet_path(&c, &path), 1);
+	expect_expand(&c, "$(NOPE)", 1, NULL); /* envFrom may define it */
+	expect_expand(&c, "$(A)", 0, "/opt");  /* env wins over envFrom */
+}
+
+/* The expansion is bounded: a chain of references doubling at each step. */
+static void test_env_expand_bounded(void **state)
+{
+	static struct cs_k8s_env env[40];
+	static char names[40][8], vals[40][32];
+	struct cs_k8s_container c = {.env = env, .n_env = 40};
+	char *out = NULL;
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "V%d", i);
+		if (i)
+			snprintf(vals[i], sizeof(vals[i]), "$(V%d)$(V%d)", i - 1, i - 1);
+		else
+			snprintf(vals[i], sizeof(vals[i]), "xxxxxxxx");
+		env[i] = (struct cs_k8s_env){names[i], vals[i], {0}};
+	}
+	assert_int_equal(cs_kubelet_expand(&c, "$(V39)", &out), 1);
+	assert_null(out);
+	assert_int_equal(cs_kubelet_expand(&c, "$(V4)", &out), 0);
+	assert_int_equal(strlen(out), 8 << 4);
+	free(out);
+}
+
 static void test_api_rejects_and_nnp(void **state)
 {
 	const char *sys_admin[] = {"CAP_SYS_ADMIN"};
@@ -325,6 +426,8 @@ int main(void)
 	    cmocka_unit_test(test_passwd_lookup),
 	    cmocka_unit_test(test_passwd_not_numbers),
 	    cmocka_unit_test(test_argv),
+	    cmocka_unit_test(test_env_expand),
+	    cmocka_unit_test(test_env_expand_bounded),
 	    cmocka_unit_test(test_api_rejects_and_nnp),
 	};
 

@@ -350,6 +350,26 @@ static void test_imgjson(void **state)
 	assert_true(cs_image_config_parse("{\"config\":{\"Cmd\":\"nc\"}}", 23, &c, &d) < 0);
 	assert_true(cs_img_docker_manifest("{}", 2, &m, &d) < 0);
 	assert_true(cs_image_config_parse("[[[[", 4, &c, &d) < 0);
+	/* Env too (eighth pass): a string or a non-string entry was skipped,
+	 * leaving the default PATH; Docker and containerd refuse the config.
+	 * The last PATH wins, as runc sets each entry in turn. */
+	static const char *const bad_env[] = {
+	    "{\"config\":{\"Env\":\"PATH=/x\"}}",
+	    "{\"config\":{\"Env\":[\"A=1\",2]}}",
+	    "{\"config\":{\"Env\":[\"PATH=/x\",{}]}}",
+	    "{\"config\":{\"Env\":{\"PATH\":\"/x\"}}}",
+	};
+	for (size_t i = 0; i < sizeof(bad_env) / sizeof(bad_env[0]); i++) {
+		assert_true(cs_image_config_parse(bad_env[i], strlen(bad_env[i]), &c, &d) < 0);
+		assert_non_null(strstr(d.message, "Env must be an array of strings"));
+	}
+	static const char env2[] = "{\"config\":{\"Env\":[\"PATH=/a\",\"X=1\",\"PATH=/b\"]}}";
+	assert_int_equal(cs_image_config_parse(env2, strlen(env2), &c, &d), 0);
+	assert_string_equal(c.path_env, "/b");
+	cs_image_config_free(&c);
+	assert_int_equal(cs_image_config_parse("{\"config\":{\"Env\":null}}", 23, &c, &d), 0);
+	assert_null(c.path_env);
+	cs_image_config_free(&c);
 	/* Docker and containerd decode with Go's encoding/json: a key in any
 	 * case is the field (these were ignored: user unset, so root); two
 	 * spellings of one field (Go keeps the later: "0") are refused. */

@@ -190,18 +190,38 @@ static void test_aliases(void **state)
 	/* the anchored node itself, not a copy; the alias's own mark */
 	expect_tree("a: &x {k: v}\nb: *x\n",
 		    "{=a@1:1: {=k@1:8: =v@1:11}f@1:8, =b@2:1: *x@2:5=>1:8}b@1:1");
-	/* one anchor of a name: found even after the alias (as libfyaml did) */
-	expect_tree("- *x\n- &x y\n", "[*x@1:4=>2:6, =y@2:6]b@1:4");
-	/* several: the last before the alias, else the last of all */
-	expect_tree("- *x\n- &x a\n- *x\n- &x b\n- *x\n",
-		    "[*x@1:4=>4:6, =a@2:6, *x@3:4=>2:6, =b@4:6, *x@5:4=>4:6]b@1:4");
-	expect_tree("- *nope\n", "[*nope@1:4=>none]b@1:4");
-	/* a path in an alias is not followed */
-	expect_tree("- &x [1]\n- *x/0\n", "[[=1@1:7]f@1:7, *x/0@2:4=>none]b@1:7");
-	/* a cycle is a tree with a back edge; the reader's budget stops a walk */
-	expect_tree("&s [*s]\n", "[*s@1:6=>1:6]f@1:6");
-	/* anchors do not cross documents */
-	expect_tree("&a x\n---\n*a\n", "=x@1:4\n*a@3:2=>none");
+	/* several: the last before the alias, as go-yaml resolves it */
+	expect_tree("- &x a\n- *x\n- &x b\n- *x\n",
+		    "[=a@1:6, *x@2:4=>1:6, =b@3:6, *x@4:4=>3:6]b@1:6");
+	/* an anchor inside an anchored collection shadows it there */
+	expect_tree("&x [&x 1, *x]\n", "[=1@1:8, *x@1:12=>1:8]f@1:8");
+	/* after the anchored collection ends (block and flow) */
+	expect_tree("a: &x\n  k: v\nb: *x\n",
+		    "{=a@1:1: {=k@2:3: =v@2:6}b@2:3, =b@3:1: *x@3:5=>2:3}b@1:1");
+	/* go-yaml refuses the document: none before the alias (libfyaml would
+	 * take the one after it), a path in its name, another document's
+	 * anchor, an alias inside what it names (eighth pass) */
+	expect_error("- *x\n- &x y\n", 1, 4,
+		     "YAML: unknown anchor 'x' referenced: no anchor of that name before it "
+		     "(Kubernetes refuses the document)");
+	expect_error("- *nope\n", 1, 4,
+		     "YAML: unknown anchor 'nope' referenced: no anchor of that name before it "
+		     "(Kubernetes refuses the document)");
+	expect_error("- &x [1]\n- *x/0\n", 2, 4,
+		     "YAML: unknown anchor 'x/0' referenced: no anchor of that name before it "
+		     "(Kubernetes refuses the document)");
+	expect_error("&a x\n---\n*a\n", 3, 2,
+		     "YAML: unknown anchor 'a' referenced: no anchor of that name before it "
+		     "(Kubernetes refuses the document)");
+	expect_error("&s [*s]\n", 1, 6,
+		     "YAML: anchor 's' value contains itself (Kubernetes refuses the document)");
+	expect_error("a: &s\n  b:\n    c: *s\n", 3, 9,
+		     "YAML: anchor 's' value contains itself (Kubernetes refuses the document)");
+	/* go-yaml v2 reads only %YAML 1.1 documents (eighth pass) */
+	expect_error("%YAML 1.2\n---\na: 1\n", 2, 1,
+		     "YAML: %YAML 1.2: Kubernetes reads YAML 1.1 and refuses this document (found "
+		     "incompatible YAML document)");
+	expect_tree("%YAML 1.1\n---\na: 1\n", "{=a@3:1: =1@3:4}b@3:1");
 }
 
 static void test_documents(void **state)

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The container's environment as the kubelet builds it, for the two things
+ * the model needs from it: $(NAME) in command and args (the kubelet expands
+ * them before the runtime sees them: `command: ["$(APP)"]` runs what APP
+ * holds) and PATH (the runtime lays env over the image's Env, and runc
+ * looks the entrypoint up in that PATH).
+ *
+ * The expansion is the kubelet's (third_party/forked/golang/expansion):
+ * `$(NAME)` is replaced by NAME's value, `$$` is `$`, a `$` before anything
+ * else stays with that byte (Go's string(byte): a byte of 0x80 or more
+ * becomes its two-byte UTF-8 form), an unclosed `$(` stays, an undefined
+ * NAME stays `$(NAME)`. An env value is expanded when it is defined,
+ * against the entries before it; command and args against all of them.
+ *
+ * What the manifest does not hold is unknown, never guessed: a valueFrom,
+ * a name that envFrom or a service link (`*_SERVICE_*`, `*_PORT*`) may
+ * define. The work is bounded: 64 lookups, each a backward scan of env
+ * (linear in its length), and 64 KiB of text; past that it is unknown too.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/kubelet.h"
+
+#define MAX_LOOKUPS 64
+#define MAX_TEXT    (64u << 10)
+
+struct xbuf {
+	char *p;
+	size_t len, cap;
+	unsigned lookups;
+	const struct cs_k8s_container *c;
+};
+
+/* 0, 1 when past MAX_TEXT (unknown), -ENOMEM. */
+static int put(struct xbuf *b, const char *s, size_t n)
+{
+	if (n > MAX_TEXT - b->len)
+		return 1;
+	if (b->len + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 64;
+		char *p;
+
+		while (nc < b->len + n + 1)
+			nc *= 2;
+		if (!(p = realloc(b->p, nc)))
+			return -ENOMEM;
+		b->p = p;
+		b->cap = nc;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* A variable the kubelet's service links define for a Service: not in the manifest. */
+static bool may_be_service_link(const char *name, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '_' && ((n - i >= 9 && !memcmp(name + i, "_SERVICE_", 9)) ||
+				       (n - i >= 5 && !memcmp(name + i, "_PORT", 5))))
+			return true;
+	return false;
+}
+
+static int expand(struct xbuf *b, const char *s, size_t upto);
+
+/* $(name) against env entries [0, upto): its value, expanded where it was defined. */
+static int lookup(struct xbuf *b, const char *name, size_t n, size_t upto)
+{
+	const struct cs_k8s_container *c = b->c;
+
+	if (++b->lookups > MAX_LOOKUPS)
+		return 1;
+	for (size_t i = upto; i-- > 0;) {
+		const struct cs_k8s_env *e = &c->env[i];
+
+		if (strlen(e->name) != n || memcmp(e->name, name, n))
+			continue;
+		return e->value ? expand(b, e->value, i) : 1;
+	}
+	if (c->env_from || may_be_service_link(name, n))
+		return 1;
+	int rc = put(b, "$(", 2);
+
+	return rc ? rc : (rc = put(b, name, n)) ? rc : put(b, ")", 1);
+}
+
+static int expand(struct xbuf *b, const char *s, size_t upto)
+{
+	size_t len = strlen(s), done = 0;
+	int rc;
+
+	for (size_t i = 0; i + 1 < len; i++) {
+		char two[3];
+
+		if (s[i] != '$')
+			continue;
+		if ((rc = put(b, s + done, i - done)) != 0)
+			return rc;
+		if (s[i + 1] == '(') {
+			const char *close = memchr(s + i + 2, ')', len - i - 2);
+
+			if (close) {
+				rc = lookup(b, s + i + 2, (size_t)(close - s - i - 2), upto);
+				i = (size_t)(close - s);
+			} else {
+				rc = put(b, "$(", 2);
+				i++;
+			}
+		} else if (s[i + 1] == '$') {
+			rc = put(b, "$", 1);
+			i++;
+		} else {
+			unsigned char ch = (unsigned char)s[i + 1];
+
+			/* Go: "$" + string(input[0]), a byte taken as a code point. */
+			two[0] = (char)(0xc0 | ch >> 6);
+			two[1] = (char)(0x80 | (ch & 0x3f));
+			rc = put(b, "$", 1);
+			if (!rc)
+				rc = ch < 0x80 ? put(b, (const char *)&ch, 1) : put(b, two, 2);
+			i++;
+		}
+		if (rc)
+			return rc;
+		done = i + 1;
+	}
+	return put(b, s + done, len - done);
+}
+
+static int expand_at(const struct cs_k8s_container *c, const char *s, size_t upto, char **out)
+{
+	struct xbuf b = {.c = c};
+	int rc = expand(&b, s, upto);
+
+	if (rc == 0 && !b.p)
+		rc = put(&b, "", 0); /* an empty text: "" */
+	if (rc != 0) {
+		free(b.p);
+		*out = NULL;
+		return rc;
+	}
+	*out = b.p;
+	return 0;
+}
+
+int cs_kubelet_expand(const struct cs_k8s_container *c, const char *s, char **out)
+{
+	return expand_at(c, s, c->n_env, out);
+}
+
+int cs_kubelet_path(const struct cs_k8s_container *c, char **out)
+{
+	*out = NULL;
+	for (size_t i = c->n_env; i-- > 0;)
+		if (!strcmp(c->env[i].name, "PATH"))
+			return c->env[i].value ? expand_at(c, c->env[i].value, i, out) : 1;
+	return c->env_from ? 1 : 0; /* envFrom may set it; else the image's applies */
+}
