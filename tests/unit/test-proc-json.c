@@ -41,10 +41,11 @@ static void snapshot(void **state)
 	cs_proc_snapshot_json(&j, &s);
 	assert_int_equal(cs_json_finish(&j), 0);
 	fclose(f);
-	assert_non_null(strstr(buf, "{\"processes\":[{\"pid\":42,\"ppid\":1,\"comm\":\"srv\","
-				    "\"cmdline\":\"srv --x \\u0001 caf\xc3\xa9 ? \xef\xbf\xbd\",\"user\":\"alice\","
-				    "\"uids\":[1000,1000,1000,1000],\"gids\":[0,0,0,0],"
-				    "\"groups\":[4,27],\"caps\":"));
+	assert_non_null(strstr(
+	    buf, "{\"processes\":[{\"pid\":42,\"ppid\":1,\"comm\":\"srv\","
+		 "\"cmdline\":\"srv --x \\u0001 caf\xc3\xa9 ? \xef\xbf\xbd\",\"user\":\"alice\","
+		 "\"uids\":[1000,1000,1000,1000],\"gids\":[0,0,0,0],"
+		 "\"groups\":[4,27],\"caps\":"));
 	assert_non_null(strstr(buf,
 			       "\"no_new_privs\":true,\"seccomp\":\"disabled\","
 			       "\"securebits\":0,\"in_user_namespace\":null,"
