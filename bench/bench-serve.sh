@@ -85,9 +85,9 @@ healthz_worst() { # PORT → the worst of 60 /healthz, in ms
     sleep 0.05
   done | sort -n | tail -n1 | awk '{printf "%.1f", $1 * 1000}'
 }
-start "$tmp/l.log" --no-inventory --threads 1 --max-body 67108864 &&
-  idle_worst=$(healthz_worst "$port") &&
-  python3 - "$port" <<'PY' &
+idle_worst=
+start "$tmp/l.log" --no-inventory --threads 1 --max-body 67108864 && idle_worst=$(healthz_worst "$port")
+python3 - "$port" <<'PY' &
 import socket, sys, threading, time
 port, stop = int(sys.argv[1]), time.time() + 6
 def flood():
