@@ -398,6 +398,14 @@ size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s)
 	return (size_t)(w - s);
 }
 
+/* An answer before the body is read: no deadline, and the socket lingers at its close. */
+static void answer_early(struct serve_ctx *s, struct MHD_Connection *conn, struct req *q)
+{
+	q->answered = true;
+	serve_deadline_mark(s, conn, true);
+	serve_deadline_linger(s, conn);
+}
+
 int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 		       const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
@@ -414,9 +422,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			return MHD_NO;
 		*req_cls = q;
 		if ((f = framing_check(conn, version)) != FRAMING_OK) {
-			q->answered = true;
-			serve_deadline_mark(s, conn, true);
-			serve_deadline_linger(s, conn);
+			answer_early(s, conn, q);
 			return refuse_framing(conn, f);
 		}
 		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
@@ -424,9 +430,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			 * sends a byte; any other has its body read and dropped, so it
 			 * is not reset mid-send and reads the 413 (up to a bound). */
 			if (ex && !strcasecmp(ex, "100-continue")) {
-				q->answered = true;
-				serve_deadline_mark(s, conn, true);
-				serve_deadline_linger(s, conn);
+				answer_early(s, conn, q);
 				return status_json(conn, 413, "request body too large");
 			}
 			q->too_large = true;
@@ -445,9 +449,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			q->too_large = true;
 			q->dropped += n;
 			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
-				q->answered = true;
-				serve_deadline_mark(s, conn, true);
-				serve_deadline_linger(s, conn);
+				answer_early(s, conn, q);
 				return status_json(conn, 413, "request body too large");
 			}
 			return MHD_YES;

@@ -274,14 +274,15 @@ int cs_exec_file_unreachable(const struct cs_cred *c, const struct cs_exec_file 
  */
 #define SEARCH_DAC_NAMED 8
 
-static void search_step(const struct cs_cred *c, const struct cs_exec_file *f, size_t i,
+/* rc: dir_search's answer for f->dirs[i] (1: a capability lets it, < 0: nothing does). */
+static void search_step(const struct cs_cred *c, const struct cs_exec_file *f, size_t i, int rc,
 			struct cs_steps *st)
 {
 	const struct cs_exec_dir *dir = &f->dirs[i];
 	char *path = cs_exec_dir_path(f, i);
 	const char *shown = path ? path : "(out of memory)";
 
-	if (dir_search(c, dir) > 0)
+	if (rc > 0)
 		STEP(st, "execve.search-dac",
 		     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search it, %s "
 		     "does",
@@ -316,11 +317,11 @@ static int may_search(const struct cs_cred *c, const struct cs_exec_file *f, str
 		int rc = dir_search(c, &f->dirs[i]);
 
 		if (rc > 0 && ++dac <= SEARCH_DAC_NAMED)
-			search_step(c, f, i, st);
+			search_step(c, f, i, rc, st);
 		if (rc >= 0)
 			continue;
 		search_dac_rest(c, dac, st);
-		search_step(c, f, i, st);
+		search_step(c, f, i, rc, st);
 		return -EACCES;
 	}
 	search_dac_rest(c, dac, st);
