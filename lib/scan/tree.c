@@ -71,6 +71,12 @@ struct dnode {
 	char name[]; /* one component; for the root, the root as shown */
 };
 
+/* Per worker thread: the last directory it finished, kept open to climb back up. */
+struct wctx {
+	struct dnode *last;
+	int last_fd;
+};
+
 struct walk {
 	int rootfd;
 	struct dnode *rootn;
@@ -83,15 +89,11 @@ struct walk {
 	struct dnode *lru_head, *lru_tail;
 	unsigned held, max_held;
 	unsigned nthreads, idle;
+	struct wctx ctx[16]; /* each worker's, to climb from where another thread is */
+	unsigned nctx;
 	bool done;
 	atomic_int fatal;
 	atomic_uint_fast64_t files, dirs, steps;
-};
-
-/* Per worker thread: the last directory it finished, kept open to climb back up. */
-struct wctx {
-	struct dnode *last;
-	int last_fd;
 };
 
 static atomic_int have_getxattrat = 1;
@@ -377,53 +379,111 @@ static bool same_dir(int fd, const struct dnode *d)
 	       sx.stx_ino == d->ino && makedev(sx.stx_dev_major, sx.stx_dev_minor) == d->dev;
 }
 
-/*
- * Climb from the thread's last directory to its ancestor d with "..", one
- * level at a time: walking back up a deep tree then costs what walking down
- * did (fts does the same). The result must be d's very inode, or it is not used.
- */
-static int climb_to(struct walk *w, struct wctx *c, const struct dnode *d)
+/* Whether d is x's ancestor exactly k levels up. */
+static bool ancestor_at(const struct dnode *x, const struct dnode *d, uint32_t k)
 {
-	const struct dnode *x = c->last;
-	int fd = c->last_fd;
-
-	if (!x || fd < 0 || x->depth <= d->depth)
-		return -1;
-	for (uint32_t k = x->depth - d->depth; k > 0; k--)
+	while (k-- > 0)
 		x = x->parent;
-	if (x != d)
-		return -1;
-	for (uint32_t k = c->last->depth - d->depth; k > 0; k--) {
+	return x == d;
+}
+
+/*
+ * Climb k levels from from, a directory below d, to d with "..", one level at
+ * a time: walking back up a deep tree then costs what walking down did (fts
+ * does the same). from is left open. The result must be d's very inode, or it
+ * is not used.
+ */
+static int climb(struct walk *w, int from, uint32_t k, const struct dnode *d)
+{
+	int fd = from;
+
+	for (; k > 0 && fd >= 0; k--) {
 		int up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		atomic_fetch_add_explicit(&w->steps, 1, memory_order_relaxed);
-		if (fd != c->last_fd)
+		if (fd != from)
 			close(fd);
-		if (up < 0)
-			return -1;
 		fd = up;
 	}
-	if (!same_dir(fd, d)) {
+	if (fd >= 0 && !same_dir(fd, d)) {
 		close(fd);
-		return -1;
+		fd = -1;
 	}
 	return fd;
 }
 
+/* Climb from the directory this thread finished last, when d is above it. */
+static int climb_from_last(struct walk *w, struct wctx *c, const struct dnode *d)
+{
+	const struct dnode *x = c->last;
+
+	if (!x || c->last_fd < 0 || x->depth <= d->depth || !ancestor_at(x, d, x->depth - d->depth))
+		return -1;
+	return climb(w, c->last_fd, x->depth - d->depth, d);
+}
+
+/*
+ * Under the lock: a descriptor of the directory below d nearest to it, nearer
+ * than limit levels (a held directory or the one another thread finished
+ * last), duplicated, with its distance in *levels; or -1. Another thread may
+ * have gone deep below d while this one waited: climbing back from there costs
+ * the levels that thread went down, where opening d's path from an ancestor
+ * above costs d's depth (quadratic when it happens at every level).
+ */
+static int nearest_below(const struct walk *w, const struct dnode *d, uint32_t limit,
+			 uint32_t *levels)
+{
+	int best = -1;
+
+	for (const struct dnode *h = w->lru_head; h; h = h->lru_next) {
+		uint32_t k = h->depth - d->depth;
+
+		if (h->depth > d->depth && k < limit && ancestor_at(h, d, k)) {
+			best = h->fd;
+			limit = k;
+		}
+	}
+	for (unsigned i = 0; i < w->nctx; i++) {
+		const struct dnode *x = w->ctx[i].last;
+		uint32_t k = x ? x->depth - d->depth : 0;
+
+		if (x && w->ctx[i].last_fd >= 0 && x->depth > d->depth && k < limit &&
+		    ancestor_at(x, d, k)) {
+			best = w->ctx[i].last_fd;
+			limit = k;
+		}
+	}
+	*levels = limit;
+	return best < 0 ? -1 : fcntl(best, F_DUPFD_CLOEXEC, 3);
+}
+
 /*
  * Reopen d, whose descriptor was closed to keep the number of open files
- * bounded: climb from below when this thread was just there, else open its
- * path beneath the nearest ancestor still open, in pieces shorter than
- * PATH_MAX (a tree deeper than PATH_MAX is walked: find walks it too).
+ * bounded: climb from below when this thread or a held directory is just
+ * below, else open its path beneath the nearest ancestor still open, in pieces
+ * shorter than PATH_MAX (a tree deeper than PATH_MAX is walked: find walks it
+ * too).
  */
 static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
 {
 	const struct dnode *a;
-	int base, fd = climb_to(w, c, d);
+	int base, below, fd = climb_from_last(w, c, d);
+	uint32_t levels;
 	char chunk[4000];
 
 	if (fd >= 0)
 		return fd;
+	pthread_mutex_lock(&w->mu);
+	for (a = d->parent; a->fd < 0; a = a->parent)
+		;
+	below = nearest_below(w, d, d->depth - a->depth, &levels);
+	pthread_mutex_unlock(&w->mu);
+	if (below >= 0) {
+		fd = climb(w, below, levels, d);
+		close(below);
+		if (fd >= 0)
+			return fd;
+	}
 	pthread_mutex_lock(&w->mu);
 	for (a = d->parent; a->fd < 0; a = a->parent)
 		;
@@ -529,17 +589,19 @@ static void push_items(struct walk *w, struct dnode *parent, int fd, struct dnod
 static void set_last(struct walk *w, struct wctx *c, struct dnode *d, int fd)
 {
 	struct dnode *old = c->last;
+	int old_fd = c->last_fd;
 
-	if (c->last_fd >= 0)
-		close(c->last_fd);
+	/* Under the lock: other threads read it to climb from here. */
+	pthread_mutex_lock(&w->mu);
 	c->last = d;
 	c->last_fd = fd;
-	pthread_mutex_lock(&w->mu);
 	if (d)
 		d->refs++;
 	if (old)
 		unref(w, old);
 	pthread_mutex_unlock(&w->mu);
+	if (old_fd >= 0)
+		close(old_fd);
 }
 
 static void walk_dir(struct walk *w, struct wctx *c, struct dnode *dn)
@@ -658,7 +720,12 @@ static void walk_dir(struct walk *w, struct wctx *c, struct dnode *dn)
 static void *worker(void *arg)
 {
 	struct walk *w = arg;
-	struct wctx c = {.last_fd = -1};
+	struct wctx *c;
+
+	pthread_mutex_lock(&w->mu);
+	c = &w->ctx[w->nctx++];
+	c->last_fd = -1;
+	pthread_mutex_unlock(&w->mu);
 
 	for (;;) {
 		struct dnode *it = NULL;
@@ -683,12 +750,12 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		if (!it)
 			break;
-		walk_dir(w, &c, it);
+		walk_dir(w, c, it);
 		pthread_mutex_lock(&w->mu);
 		unref(w, it);
 		pthread_mutex_unlock(&w->mu);
 	}
-	set_last(w, &c, NULL, -1);
+	set_last(w, c, NULL, -1);
 	return NULL;
 }
 
