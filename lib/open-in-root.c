@@ -286,14 +286,29 @@ int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolv
 	return cs_open_in_root_visit(dirfd, path, flags, resolve, NULL, NULL);
 }
 
+/*
+ * openat2 says EAGAIN for a lookup through ".." while anything on the machine
+ * was renamed or mounted (the kernel's global rename and mount sequence
+ * counts moved): no answer about this tree. Under load it came once in some
+ * ten thousand lookups and turned a prediction's ENOENT into EAGAIN (the
+ * flaky "same evil" of cli/explain-pod-image). A few tries, then the walk,
+ * which depends on no other rename than the tree's own.
+ */
+#define OPENAT2_TRIES 4
+
 int cs_open_in_root(int dirfd, const char *path, int flags, uint64_t resolve)
 {
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC), .resolve = resolve};
-	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 
-	if (fd >= 0)
-		return (int)fd;
-	if (errno != ENOSYS)
-		return -errno;
+	for (int i = 0; i < OPENAT2_TRIES; i++) {
+		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN && errno != ENOSYS)
+			return -errno;
+		if (errno == ENOSYS)
+			break;
+	}
 	return cs_open_in_root_walk(dirfd, path, flags, resolve);
 }
