@@ -9,7 +9,9 @@
  *
  * Strict on purpose: an unknown key, rule id or level is an error with its
  * line, so that a typo cannot leave a rule on (or off) without anyone
- * noticing. Aliases are refused (nothing here needs them).
+ * noticing. Aliases are refused (nothing here needs them), and so are
+ * explicit tags: `!!bool off` is false and `!!binary b2Zm` the bytes "off",
+ * neither of them the word this reader would take.
  */
 #include "lint-internal.h"
 
@@ -47,6 +49,14 @@ at(struct cs_diag *d, struct fy_node *n, const char *name, const char *field, co
 	return -EINVAL;
 }
 
+/* Whether n carries an explicit tag ("!!str", "!", "!x"...). */
+static bool tagged(struct fy_node *n)
+{
+	size_t l = 0;
+
+	return n && fy_node_get_tag(n, &l) != NULL;
+}
+
 /* A scalar's text into buf (cut to fit; the caller compares it whole). */
 static const char *scalar(struct fy_node *n, char *buf, size_t len)
 {
@@ -66,16 +76,18 @@ static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const ch
 	void *it = NULL;
 	bool seen[CS_LINT_NRULES] = {false};
 
-	if (!fy_node_is_mapping(rules))
-		return at(d, rules, name, "rules", "%s", "expected a mapping of rule: level");
+	if (!fy_node_is_mapping(rules) || tagged(rules))
+		return at(d, rules, name, "rules", "%s",
+			  "expected a mapping of rule: level (and no YAML tag)");
 	while ((pr = fy_node_mapping_iterate(rules, &it)) != NULL) {
 		struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
 		char kb[64], vb[16];
 		enum cs_lint_level l;
 		int id;
 
-		if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k))
-			return at(d, k, name, "rules", "%s", "a rule id must be a plain string");
+		if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k) || tagged(k))
+			return at(d, k, name, "rules", "%s",
+				  "a rule id must be a plain string (no tag, no alias)");
 		scalar(k, kb, sizeof(kb));
 		if ((id = cs_lint_rule_find(kb)) < 0)
 			return at(d, k, name, "rules", "unknown rule '%s'", kb);
@@ -88,6 +100,10 @@ static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const ch
 		if (!v || !fy_node_is_scalar(v) || fy_node_is_alias(v))
 			return at(d, v ? v : k, name, kb, "%s",
 				  "expected off, note, warning or error");
+		if (tagged(v))
+			return at(
+			    d, v, name, kb, "%s",
+			    "an explicit YAML tag is not read: write off, note, warning or error");
 		/* YAML 1.1 reads a plain off as false: take the word as written. */
 		if (cs_lint_level_parse(scalar(v, vb, sizeof(vb)), &l) < 0)
 			return at(d, v, name, kb, "'%s' is not off, note, warning or error", vb);
@@ -117,14 +133,19 @@ int cs_lint_config_parse(struct cs_lint_config *c, const char *buf, size_t len, 
 	root = fy_document_root(doc);
 	if (!root || cs_fy_is_yaml_null(root))
 		goto out; /* an empty file changes nothing */
-	if (!fy_node_is_mapping(root)) {
-		r = at(d, root, name, "", "%s", "expected a mapping with 'rules'");
+	if (!fy_node_is_mapping(root) || tagged(root)) {
+		r = at(d, root, name, "", "%s",
+		       "expected a mapping with 'rules' (and no YAML tag)");
 		goto out;
 	}
 	while ((pr = fy_node_mapping_iterate(root, &it)) != NULL) {
 		struct fy_node *k = fy_node_pair_key(pr);
 		char kb[32];
 
+		if (tagged(k)) {
+			r = at(d, k, name, "", "%s", "an explicit YAML tag is not read");
+			goto out;
+		}
 		if (!k || !fy_node_is_scalar(k) || strcmp(scalar(k, kb, sizeof(kb)), "rules")) {
 			r = at(d, k, name, "", "unknown key '%s' (only 'rules')",
 			       k && fy_node_is_scalar(k) ? kb : "?");

@@ -150,10 +150,14 @@ static void test_psa_suppress_config(void **state)
 	/* errors: unknown rule, unknown level, unknown key, not a mapping, one
 	 * rule twice (by id and code: the last must not silently win) */
 	const char *bad[] = {
-	    "rules: {nope: off}\n",	   "rules: {privileged: off, CS004: error}\n",
-	    "rules: {privileged: loud}\n", "rule: {privileged: off}\n",
-	    "rules: [privileged]\n",	   "- 1\n",
-	    "rules: {privileged: [off]}\n"};
+	    "rules: {nope: off}\n", "rules: {privileged: off, CS004: error}\n",
+	    "rules: {privileged: loud}\n", "rule: {privileged: off}\n", "rules: [privileged]\n",
+	    "- 1\n", "rules: {privileged: [off]}\n",
+	    /* explicit tags: not the word as written (!!bool off is false) */
+	    "rules: {privileged: !!bool off}\n", "rules: {privileged: !!str off}\n",
+	    "rules: {privileged: !!binary b2Zm}\n", "rules: {!!str privileged: off}\n",
+	    "rules: !!map {privileged: off}\n", "!!str rules: {privileged: off}\n",
+	    "--- !!map\nrules: {privileged: off}\n", "rules: {privileged: ! off}\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&d, 0, sizeof(d));
 		assert_int_equal(cs_lint_config_parse(&cfg, bad[i], strlen(bad[i]), "c", &d),
