@@ -604,8 +604,24 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 			    norm);
 		warn = 2;
 	}
-	if (strcmp(norm, "/") == 0)
+	if (strcmp(norm, "/") == 0) {
+		/* The root entry ("./"): containerd's applier skips it, moby's
+		 * UnpackLayer (Docker's graph drivers, and the fork in
+		 * containers/storage) chmods and chowns the container's root by it.
+		 * The view keeps 0755 root:root; one that says otherwise makes the
+		 * prediction depend on the runtime: said, never silent. */
+		if (S_ISDIR(e->mode) && !e->hardlink &&
+		    ((e->mode & 07777) != 0755 || e->uid != 0 || e->gid != 0)) {
+			cs_diag_set(
+			    d, EXDEV, 0, 0, NULL,
+			    "the root entry has mode %04o, uid %u, gid %u: containerd ignores "
+			    "it, Docker's graph drivers (and CRI-O's, from the same code) "
+			    "apply it to the container's root; predicted as 0755 root:root",
+			    e->mode & 07777, e->uid, e->gid);
+			return 2;
+		}
 		return warn;
+	}
 	rc = resolve_parent(v, norm, pdir, sizeof(pdir), &base);
 	if (rc < 0) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL,

@@ -433,6 +433,20 @@ static void test_hostile_names(void **state)
 	e.name = longname;
 	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 1);
 	assert_non_null(strstr(why.message, "name longer than 4096 bytes: ignored"));
+	/* The root entry: 0755 root:root as the view keeps it changes nothing;
+	 * any other mode or owner is applied by some runtimes only: said. */
+	e = (struct cs_ventry){.name = "./", .mode = S_IFDIR | 0755};
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 0);
+	e.name = ".";
+	e.mode = S_IFDIR | 0700;
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 2);
+	assert_non_null(strstr(why.message, "the root entry has mode 0700, uid 0, gid 0"));
+	e.name = "./";
+	e.mode = S_IFDIR | 0755;
+	e.uid = 1000;
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 2);
+	assert_non_null(strstr(why.message, "uid 1000"));
+	assert_int_equal(cs_view_lookup(&v, "/")->mode, S_IFDIR | 0755);
 	cs_view_free(&v);
 	free(longname);
 }
