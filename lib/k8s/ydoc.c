@@ -471,6 +471,82 @@ static int resolve_aliases(struct reader *r)
 	return 0;
 }
 
+/*
+ * go-yaml v2 (Kubernetes) counts every node it decodes, each time an alias
+ * brings it in again, and refuses the document ("document contains
+ * excessive aliasing") as soon as more than 100 of over 1,000 decodes came
+ * through aliases and their share passes 99 % (up to 400,000 decodes),
+ * then a limit falling to 10 % at 4,000,000. The tree here shares an
+ * anchored node instead of copying it, so a billion laughs under a key
+ * nobody reads was read (and the pod predicted) where Kubernetes never
+ * sees it. The same count, in go-yaml's order (the document, then each
+ * node before its children, a key before its value), stops where go-yaml
+ * stops: the work is bounded by the tree's nodes plus about 400,000.
+ */
+struct decode_step {
+	const struct ydoc_node *node;
+	const struct ydoc_node *alias; /* the outermost alias being expanded, or NULL */
+};
+
+static double allowed_alias_ratio(uint64_t decodes)
+{
+	if (decodes <= 400000)
+		return 0.99;
+	if (decodes >= 4000000)
+		return 0.10;
+	return 0.99 - 0.89 * ((double)(decodes - 400000) / (double)(4000000 - 400000));
+}
+
+static int push_step(struct decode_step **v, size_t *n, size_t *cap, const struct ydoc_node *node,
+		     const struct ydoc_node *alias)
+{
+	if (grow((void **)v, cap, *n + 1, sizeof(**v)) < 0)
+		return -ENOMEM;
+	(*v)[(*n)++] = (struct decode_step){node, alias};
+	return 0;
+}
+
+static int check_aliasing(const struct reader *r)
+{
+	struct decode_step *st = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t decodes = 1, aliased = 0; /* the document node */
+	int rc = 0;
+
+	if (!r->n_aliases || !r->root)
+		return 0;
+	rc = push_step(&st, &n, &cap, r->root, NULL);
+	while (rc == 0 && n) {
+		struct decode_step s = st[--n];
+		const struct ydoc_node *x = s.node;
+
+		decodes++;
+		aliased += s.alias != NULL;
+		if (aliased > 100 && decodes > 1000 &&
+		    (double)aliased / (double)decodes > allowed_alias_ratio(decodes)) {
+			rc = node_error(r, s.alias ? s.alias : x,
+					"document contains excessive aliasing (Kubernetes refuses "
+					"the document)");
+			break;
+		}
+		if (x->kind == YDOC_ALIAS) {
+			if (x->x.target)
+				rc = push_step(&st, &n, &cap, x->x.target, s.alias ? s.alias : x);
+		} else if (x->kind == YDOC_SEQ) {
+			for (uint32_t i = x->n; rc == 0 && i-- > 0;)
+				rc = push_step(&st, &n, &cap, x->u.items[i], s.alias);
+		} else if (x->kind == YDOC_MAP) {
+			for (uint32_t i = x->n; rc == 0 && i-- > 0;) {
+				rc = push_step(&st, &n, &cap, x->u.pairs[i].value, s.alias);
+				if (rc == 0)
+					rc = push_step(&st, &n, &cap, x->u.pairs[i].key, s.alias);
+			}
+		}
+	}
+	free(st);
+	return rc;
+}
+
 /* ---- documents ---- */
 
 static void end_document(struct reader *r)
@@ -520,7 +596,7 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 			return rc;
 		return (r->arena = cs_arena_new()) ? 0 : -ENOMEM;
 	case FYET_DOCUMENT_END:
-		if ((rc = resolve_aliases(r)) < 0)
+		if ((rc = resolve_aliases(r)) < 0 || (rc = check_aliasing(r)) < 0)
 			return rc;
 		rc = fn(user, r->root, r->n_nodes);
 		end_document(r);

@@ -224,6 +224,58 @@ static void test_aliases(void **state)
 	expect_tree("%YAML 1.1\n---\na: 1\n", "{=a@3:1: =1@3:4}b@3:1");
 }
 
+/* "a: &s [x × k]\nb: [*s × m]\n" */
+static char *aliased(unsigned k, unsigned m)
+{
+	char *t = malloc(16 + 2 * (size_t)k + 4 * (size_t)m), *p = t;
+
+	assert_non_null(t);
+	p += sprintf(p, "a: &s [");
+	for (unsigned i = 0; i < k; i++)
+		p += sprintf(p, "%sx", i ? "," : "");
+	p += sprintf(p, "]\nb: [");
+	for (unsigned i = 0; i < m; i++)
+		p += sprintf(p, "%s*s", i ? ", " : "");
+	sprintf(p, "]\n");
+	return t;
+}
+
+/*
+ * go-yaml v2's limit on aliasing (Kubernetes refuses the document), counted
+ * as go-yaml counts its decodes: the document 1, the root, a, the anchored
+ * sequence 1 + k, b, its sequence, each alias 1 + (1 + k) of which 1 + k
+ * through the alias. k = 198: 201 aliases give 39,999 of 40,404 (98.99 %),
+ * 202 give 40,198 of 40,604 (99.0001 %, over 99 %: refused at the last).
+ */
+static void test_alias_limit(void **state)
+{
+	struct out o = {0};
+	struct cs_diag d;
+	char *t;
+
+	(void)state;
+	t = aliased(198, 201);
+	assert_int_equal(read_text(t, &o, &d), 0);
+	free(t);
+	t = aliased(198, 202);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(read_text(t, &o, &d), -EINVAL);
+	assert_int_equal(d.line, 2);
+	assert_int_equal(d.column, 6 + 201 * 4); /* the last alias, at its name */
+	assert_string_equal(d.message, "YAML: document contains excessive aliasing (Kubernetes "
+				       "refuses the document)");
+	free(t);
+	/* a billion laughs: refused early, whatever it would expand to (4,301
+	 * decodes, 4,258 through aliases: the third *c) */
+	expect_error(
+	    "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+	    "i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]\nj: &j [*i,*i,*i,*i,*i,*i,*i,*i,*i,*i]\n",
+	    4, 15, "YAML: document contains excessive aliasing (Kubernetes refuses the document)");
+}
+
 static void test_documents(void **state)
 {
 	struct out o = {0};
@@ -351,10 +403,10 @@ static void test_lookup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scalars), cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_aliases), cmocka_unit_test(test_documents),
-	    cmocka_unit_test(test_errors),  cmocka_unit_test(test_many_keys),
-	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_scalars),   cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_aliases),   cmocka_unit_test(test_alias_limit),
+	    cmocka_unit_test(test_documents), cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_many_keys), cmocka_unit_test(test_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
