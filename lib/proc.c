@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "capscope/text.h"
+#include "internal/open-in-root.h"
 #include "internal/util.h"
 
 const char *cs_seccomp_name(int mode)
@@ -27,11 +29,9 @@ const char *cs_seccomp_name(int mode)
 	}
 }
 
-static int read_whole(const char *path, size_t max, bool short_read_is_eof, bool regular,
-		      char **out, size_t *outlen)
+static int read_opened(int fd, size_t max, bool short_read_is_eof, bool regular, char **out,
+		       size_t *outlen)
 {
-	/* O_NONBLOCK: a fifo opens at once (to be refused); a regular file ignores it */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular ? O_NONBLOCK : 0));
 	size_t cap = 4096, n = 0;
 	struct stat sb;
 	char *buf;
@@ -96,6 +96,27 @@ static int read_whole(const char *path, size_t max, bool short_read_is_eof, bool
 	if (outlen)
 		*outlen = n;
 	return 0;
+}
+
+static int read_whole(const char *path, size_t max, bool short_read_is_eof, bool regular,
+		      char **out, size_t *outlen)
+{
+	/* O_NONBLOCK: a fifo opens at once (to be refused); a regular file ignores it */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular ? O_NONBLOCK : 0));
+
+	return read_opened(fd, max, short_read_is_eof, regular, out, outlen);
+}
+
+int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **out, size_t *outlen)
+{
+	int fd = cs_open_in_root(root, path, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+				 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+
+	if (fd < 0) {
+		errno = -fd;
+		fd = -1;
+	}
+	return read_opened(fd, max, false, true, out, outlen);
 }
 
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen)

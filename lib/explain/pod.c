@@ -6,9 +6,11 @@
  * for and remedies ranked by risk.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capscope/image-ref.h"
 #include "capscope/proc.h"
@@ -467,18 +469,23 @@ static void work_free(struct pod_work *w)
 
 CS_DEFINE_CLEANUP(struct pod_work, work_free)
 
-/* The rootfs directory's /etc/passwd, read once per pod (an image's is in memory). */
+/*
+ * The rootfs directory's /etc/passwd, read once per pod (an image's is in
+ * memory), inside the rootfs as the runtime reads it: a link to
+ * ../../../host/file or /etc/passwd stays in the rootfs (it read the host's
+ * file, and a user only the host lists was predicted), and a FIFO there is
+ * refused instead of waited on.
+ */
 static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, char **owned)
 {
 	size_t len;
 
 	*owned = NULL;
 	if (o->rootfs && !o->image) {
-		cs_cleanup_free char *p = cs_strf("%s/etc/passwd", o->rootfs);
+		cs_cleanup_close int root = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-		if (!p)
-			return -ENOMEM;
-		if (cs_read_file(p, 1u << 20, owned, &len) == 0) {
+		if (root >= 0 &&
+		    cs_read_regular_file_in_root(root, "/etc/passwd", 1u << 20, owned, &len) == 0) {
 			w->rootfs_passwd = *owned;
 			w->rootfs_passwd_len = len;
 		}

@@ -20,6 +20,12 @@ int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
  * and one that is read again (serve's certificate on SIGHUP) is a file. */
 int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outlen);
 
+/* The same for path inside the directory root (a rootfs), resolved as the
+ * container would (openat2 RESOLVE_IN_ROOT): an absolute or climbing
+ * symlink stays inside, never reaches the host's file. */
+int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **out,
+				 size_t *outlen);
+
 /*
  * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), 0 when invalid; left > 0 bytes are

@@ -54,6 +54,20 @@ printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - nam
   '    command: [/app/missing]' '    securityContext: {runAsUser: 1000}' >"$T/noep.yaml"
 is "$(cj '[.exec.error, (.remedies | length)] | join(" ")' --rootfs "$T/noep" "$T/noep.yaml")" "ENOENT 0" \
   "an entrypoint that cannot start wants no capability: no remedies (was setcap +ep with no name)"
+# The rootfs's /etc/passwd is read inside the rootfs, as the runtime reads it
+# (ninth pass): a link climbing out named a file of the host, whose user was
+# predicted; a FIFO there made explain wait for ever.
+mkdir -p "$T/pwfs/etc" "$T/pwfs/bin" "$T/pwfifo/etc" && cp /bin/true "$T/pwfs/bin/app"
+printf 'evil:x:4242:4242::/:/bin/sh\n' >"$T/hostpw"
+ln -s "../../../../../../../../../../$T/hostpw" "$T/pwfs/etc/passwd"
+mkfifo "$T/pwfifo/etc/passwd"
+printf '{"config":{"User":"evil","Entrypoint":["/bin/app"]}}\n' >"$T/evil.json"
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - {name: c, image: i}' >"$T/pw.yaml"
+like "$(cj '.admission.reason' --rootfs "$T/pwfs" --image-config "$T/evil.json" "$T/pw.yaml")" \
+  "image USER 'evil' is a name and the image's /etc/passwd does not list it" \
+  "rootfs /etc/passwd -> ../../(host file): not read (the host's user is not the container's)"
+like "$(timeout 20 "$CAPSCOPE" explain pod --json --rootfs "$T/pwfifo" --image-config "$T/evil.json" "$T/pw.yaml" 2>&1 | jq -r '.containers[0].admission.reason')" \
+  "does not list it" "rootfs /etc/passwd a FIFO: refused, not waited on"
 # The container's env: runc finds the entrypoint in the PATH the pod's env
 # sets (over the image's Env), and the kubelet expands $(NAME) in command and
 # args; both were ignored (eighth pass): /usr/bin/app was looked for, ENOENT.
