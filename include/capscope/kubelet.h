@@ -24,6 +24,8 @@ struct cs_kubelet_image {
 	bool fs_given;	    /* the image's files were given (--rootfs or --image) */
 	const char *passwd; /* its /etc/passwd text, NULL when absent or not given */
 	size_t passwd_len;
+	const char *group; /* its /etc/group text, NULL when absent or not given */
+	size_t group_len;
 };
 
 /*
@@ -46,6 +48,12 @@ CS_EXPORT const char *cs_kubelet_error_name(int err);
  */
 CS_EXPORT int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid,
 			       long *gid);
+
+/*
+ * Look a group name up in /etc/group text (the first line of that name, as
+ * runc's and containerd's lookups take): its gid. -ENOENT when no line matches.
+ */
+CS_EXPORT int cs_group_lookup(const char *group, size_t len, const char *name, long *gid);
 
 /*
  * The command line the container starts with, as the kubelet and CRI-O

@@ -18,6 +18,8 @@ struct pod_work {
 	const struct cs_image_config *config;
 	const char *rootfs_passwd; /* o->rootfs's /etc/passwd, read once per pod */
 	size_t rootfs_passwd_len;
+	const char *rootfs_group; /* and its /etc/group */
+	size_t rootfs_group_len;
 	struct cs_kubelet_image kimg;
 	struct cs_pod_ctr_result *r; /* being built */
 	/* The model's full state for r. */

@@ -393,6 +393,8 @@ static void pick_image(struct pod_work *w)
 	w->config = o->image_config;
 	w->kimg.passwd = w->rootfs_passwd;
 	w->kimg.passwd_len = w->rootfs_passwd_len;
+	w->kimg.group = w->rootfs_group;
+	w->kimg.group_len = w->rootfs_group_len;
 	if (o->images && !o->image && !o->rootfs) {
 		r->image_pair = cs_image_map_find(o->images, r->c->image);
 		r->image_missing = !r->image_pair;
@@ -406,6 +408,12 @@ static void pick_image(struct pod_work *w)
 		if (cs_image_read_small(w->image, "/etc/passwd", &data, &len) == 0) {
 			w->kimg.passwd = data;
 			w->kimg.passwd_len = len;
+		}
+		w->kimg.group = NULL;
+		w->kimg.group_len = 0;
+		if (cs_image_read_small(w->image, "/etc/group", &data, &len) == 0) {
+			w->kimg.group = data;
+			w->kimg.group_len = len;
 		}
 	}
 	w->kimg.config = w->config;
@@ -470,17 +478,18 @@ static void work_free(struct pod_work *w)
 CS_DEFINE_CLEANUP(struct pod_work, work_free)
 
 /*
- * The rootfs directory's /etc/passwd, read once per pod (an image's is in
+ * The rootfs directory's /etc/passwd and /etc/group, read once per pod (an image's is in
  * memory), inside the rootfs as the runtime reads it: a link to
  * ../../../host/file or /etc/passwd stays in the rootfs (it read the host's
  * file, and a user only the host lists was predicted), and a FIFO there is
  * refused instead of waited on.
  */
-static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, char **owned)
+static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, char **owned,
+		       char **group)
 {
 	size_t len;
 
-	*owned = NULL;
+	*owned = *group = NULL;
 	if (o->rootfs && !o->image) {
 		cs_cleanup_close int root = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -488,6 +497,11 @@ static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, 
 		    cs_read_regular_file_in_root(root, "/etc/passwd", 1u << 20, owned, &len) == 0) {
 			w->rootfs_passwd = *owned;
 			w->rootfs_passwd_len = len;
+		}
+		if (root >= 0 &&
+		    cs_read_regular_file_in_root(root, "/etc/group", 1u << 20, group, &len) == 0) {
+			w->rootfs_group = *group;
+			w->rootfs_group_len = len;
 		}
 	}
 	return 0;
@@ -500,6 +514,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 	    calloc(1, sizeof(*res));
 	__attribute__((cleanup(work_freep))) struct pod_work *w = calloc(1, sizeof(*w));
 	cs_cleanup_free char *passwd = NULL;
+	cs_cleanup_free char *group = NULL;
 	struct cs_pod_ctr_result one;
 	int rc;
 
@@ -508,7 +523,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	w->o = o;
 	w->pod = res;
-	if ((rc = read_passwd(o, w, &passwd)) < 0 || (rc = pod_level(pod, o, res)) < 0)
+	if ((rc = read_passwd(o, w, &passwd, &group)) < 0 || (rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	res->all_ok = true;
 	if (!o->on_container &&

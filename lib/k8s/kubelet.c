@@ -48,6 +48,34 @@ int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid
 	return -ENOENT;
 }
 
+int cs_group_lookup(const char *group, size_t len, const char *name, long *gid)
+{
+	cs_cleanup_free char *buf = NULL;
+	char *save = NULL;
+
+	if (!group || !(buf = strndup(group, len)))
+		return -ENOENT;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *pw = strchr(line, ':'), *g = pw ? strchr(pw + 1, ':') : NULL, *end;
+		uint32_t v;
+
+		if (!g)
+			continue;
+		*pw = '\0';
+		if (strcmp(line, name))
+			continue;
+		g++;
+		if ((end = strchr(g, ':')))
+			*end = '\0';
+		/* A gid that is not a number is no entry: it must never read as 0. */
+		if (cs_parse_u32(g, UINT32_MAX - 1, &v) < 0)
+			continue;
+		*gid = v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /*
  * An image USER's uid or gid as the runtimes read it: strconv.Atoi
  * (containerd's WithUser, runc's GetExecUser for CRI-O), an optional sign
@@ -91,19 +119,53 @@ const char *cs_kubelet_error_name(int err)
 						: "CreateContainerConfigError";
 }
 
-/* The image's USER: a number or a name looked up in its passwd. */
+/* How the image's USER names its user, to the kubelet. */
+enum user_form { USER_NUMBER, USER_NAME, USER_NONE };
+
+/* USER's group part: a number, or a name in the image's /etc/group (both runtimes). */
+static int image_group(const struct cs_kubelet_image *img, const char *iu, const char *g, long *pg,
+		       struct cs_diag *d)
+{
+	long long v;
+
+	if (go_atoi(g, strlen(g), &v)) {
+		if (v < 0 || v > RUNTIME_ID_MAX)
+			return cs_diag_set(d, ERANGE, 0, 0, NULL,
+					   "image USER '%s': gid out of range (the runtimes take "
+					   "0-2147483647)",
+					   iu);
+		*pg = (long)v;
+		return 0;
+	}
+	if (img->fs_given && cs_group_lookup(img->group, img->group_len, g, pg) == 0)
+		return 0;
+	return cs_diag_set(d, ENOENT, 0, 0, NULL, "image USER '%s': group '%s' is a name and %s",
+			   iu, g,
+			   img->fs_given ? "the image's /etc/group does not list it"
+					 : "no --rootfs or --image was given to look it up");
+}
+
+/*
+ * The image's USER: a number or a name looked up in its passwd, then a
+ * group part. An empty user part (":50", ":") is uid 0 in both runtimes
+ * (containerd's WithUser keeps 0, runc's GetExecUser takes uid 0's passwd
+ * line); the runtime's image status then gives the kubelet neither a uid
+ * nor a name, which it takes as root (getImageUser): USER_NONE.
+ */
 static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t *uid, long *pg,
-		      bool *numeric, char *uname, size_t ulen, struct cs_diag *d)
+		      enum user_form *form, char *uname, size_t ulen, struct cs_diag *d)
 {
 	const char *colon = strchr(iu, ':');
 	size_t ul = colon ? (size_t)(colon - iu) : strlen(iu);
 	long pu = -1;
-
 	long long v;
+	int r;
 
 	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
-	*numeric = go_atoi(iu, ul, &v);
-	if (*numeric) {
+	*form = ul == 0 ? USER_NONE : go_atoi(iu, ul, &v) ? USER_NUMBER : USER_NAME;
+	if (*form == USER_NONE) {
+		pu = 0;
+	} else if (*form == USER_NUMBER) {
 		if (v < 0 || v > RUNTIME_ID_MAX)
 			return cs_diag_set(d, ERANGE, 0, 0, NULL,
 					   "image USER '%s': uid out of range (the runtimes take "
@@ -116,23 +178,18 @@ static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t 
 				       ? "the image's /etc/passwd does not list it"
 				       : "no --rootfs or --image was given to look it up");
 	*uid = (uid_t)pu;
-	if (colon && go_atoi(colon + 1, strlen(colon + 1), &v)) {
-		if (v < 0 || v > RUNTIME_ID_MAX)
-			return cs_diag_set(d, ERANGE, 0, 0, NULL,
-					   "image USER '%s': gid out of range (the runtimes take "
-					   "0-2147483647)",
-					   iu);
-		*pg = (long)v;
-	}
+	/* "name:" keeps the passwd's group (CRI-O; containerd takes gid 0). */
+	if (colon && colon[1] && (r = image_group(img, iu, colon + 1, pg, d)) < 0)
+		return r;
 	return 0;
 }
 
-static int run_as_non_root(const struct cs_k8s_sc *sc, uid_t uid, bool numeric, const char *uname,
-			   struct cs_steps *st, struct cs_diag *d)
+static int run_as_non_root(const struct cs_k8s_sc *sc, uid_t uid, enum user_form form,
+			   const char *uname, struct cs_steps *st, struct cs_diag *d)
 {
 	if (!sc->run_as_non_root.set || !sc->run_as_non_root.v)
 		return 0;
-	if (!sc->run_as_user.set && !numeric)
+	if (!sc->run_as_user.set && form == USER_NAME)
 		return cs_diag_set(
 		    d, EPERM, 0, 0, NULL,
 		    "container has runAsNonRoot and image has non-numeric user (%s), "
@@ -154,7 +211,7 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 	const struct cs_image_config *cfg = img->config;
 	const char *iu = cfg && cfg->user && cfg->user[0] ? cfg->user : NULL;
 	long pu = -1, pg = -1;
-	bool numeric = true;
+	enum user_form form = USER_NUMBER;
 	char uname[128] = "";
 	int r;
 
@@ -165,7 +222,7 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 		*uid = (uid_t)sc->run_as_user.v;
 		cs_steps_add(st, "pod", "pod.user", "uid %u from runAsUser", (unsigned)*uid);
 	} else if (iu) {
-		if ((r = image_user(img, iu, uid, &pg, &numeric, uname, sizeof(uname), d)) < 0)
+		if ((r = image_user(img, iu, uid, &pg, &form, uname, sizeof(uname), d)) < 0)
 			return r;
 		cs_steps_add(st, "pod", "pod.user", "uid %u from the image's USER '%s'",
 			     (unsigned)*uid, iu);
@@ -180,7 +237,7 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 			    "no runAsUser and no image USER given: the image's default, "
 			    "root (0), is assumed (pass --image or --image-config to read it)");
 	}
-	if ((r = run_as_non_root(sc, *uid, numeric, uname, st, d)) < 0)
+	if ((r = run_as_non_root(sc, *uid, form, uname, st, d)) < 0)
 		return r;
 	if (sc->run_as_group.set) {
 		*gid = (gid_t)sc->run_as_group.v;

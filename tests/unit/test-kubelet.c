@@ -14,6 +14,11 @@ static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 			     "app:x:1001:1002:app:/home/app:/sbin/nologin\n"
 			     "broken\n"
 			     "nobody:x:65534:65534:nobody:/:/sbin/nologin\n";
+static const char group[] = "root:x:0:\n"
+			    "broken\n"
+			    "bad:x:zero:\n"
+			    "staff:x:50:app\n"
+			    "staff:x:51:\n";
 
 static struct cs_image_config cfg(const char *user)
 {
@@ -25,7 +30,12 @@ static struct cs_image_config cfg(const char *user)
 static int user(const struct cs_k8s_sc *sc, const struct cs_image_config *c, bool fs, uid_t *uid,
 		gid_t *gid, struct cs_steps *st, struct cs_diag *d)
 {
-	struct cs_kubelet_image img = {c, fs, fs ? passwd : NULL, fs ? sizeof(passwd) - 1 : 0};
+	struct cs_kubelet_image img = {c,
+				       fs,
+				       fs ? passwd : NULL,
+				       fs ? sizeof(passwd) - 1 : 0,
+				       fs ? group : NULL,
+				       fs ? sizeof(group) - 1 : 0};
 
 	cs_steps_init(st);
 	memset(d, 0, sizeof(*d));
@@ -64,6 +74,67 @@ static void test_run_as_user_out_of_range(void **state)
 	assert_int_equal(rc, -EPERM);
 	assert_string_equal(cs_kubelet_error_name(rc), "CreateContainerConfigError");
 	assert_non_null(strstr(d.message, "out of range"));
+	cs_steps_free(&st);
+}
+
+/*
+ * USER's forms as containerd's WithUser and runc's GetExecUser (CRI-O) read
+ * them (ninth pass): a group name is looked up in the image's /etc/group
+ * (it kept the passwd's primary group, and a group the image does not have
+ * ran where both runtimes refuse); an empty user part is uid 0 (it was
+ * "a name the passwd does not list"), and the kubelet, given neither a uid
+ * nor a name, takes it as root.
+ */
+static void test_image_user_forms(void **state)
+{
+	static const struct {
+		const char *user;
+		int rc;
+		uid_t uid;
+		gid_t gid;
+	} cases[] = {
+	    {"app:staff", 0, 1001, 50},
+	    {"1001:staff", 0, 1001, 50},
+	    {":staff", 0, 0, 50},
+	    {":50", 0, 0, 50},
+	    {":", 0, 0, 0},
+	    {"app:", 0, 1001, 1002},
+	    {"app:50", 0, 1001, 50},
+	    {"app:nogroup", -ENOENT, 0, 0},
+	    {"app:bad", -ENOENT, 0, 0},
+	    {"app:broken", -ENOENT, 0, 0},
+	};
+	struct cs_k8s_sc sc = {0}, nonroot = {.run_as_non_root = {true, true}};
+	struct cs_steps st;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct cs_image_config c = cfg(cases[i].user);
+		uid_t u = 7;
+		gid_t g = 7;
+		int rc = user(&sc, &c, true, &u, &g, &st, &d);
+
+		if (rc != cases[i].rc || (rc == 0 && (u != cases[i].uid || g != cases[i].gid)))
+			fail_msg("USER '%s': rc %d uid %u gid %u, want rc %d uid %u gid %u",
+				 cases[i].user, rc, (unsigned)u, (unsigned)g, cases[i].rc,
+				 (unsigned)cases[i].uid, (unsigned)cases[i].gid);
+		if (rc < 0)
+			assert_non_null(
+			    strstr(d.message, "the image's /etc/group does not list it"));
+		cs_steps_free(&st);
+	}
+	/* without the image's files a group name cannot be looked up */
+	struct cs_image_config c = cfg("app:staff");
+	uid_t u;
+	gid_t g;
+
+	assert_int_equal(user(&sc, &c, false, &u, &g, &st, &d), -ENOENT);
+	cs_steps_free(&st);
+	/* runAsNonRoot: an empty user part is root to the kubelet */
+	c = cfg(":50");
+	assert_int_equal(user(&nonroot, &c, true, &u, &g, &st, &d), -EPERM);
+	assert_non_null(strstr(d.message, "image will run as root"));
 	cs_steps_free(&st);
 }
 
@@ -418,6 +489,7 @@ int main(void)
 	    cmocka_unit_test(test_run_as_user_wins),
 	    cmocka_unit_test(test_run_as_user_out_of_range),
 	    cmocka_unit_test(test_image_user_numeric_with_group),
+	    cmocka_unit_test(test_image_user_forms),
 	    cmocka_unit_test(test_image_user_go_atoi),
 	    cmocka_unit_test(test_image_user_name_from_passwd),
 	    cmocka_unit_test(test_image_user_name_unresolvable),
