@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capscope/kernel.h"
+#include "internal/cleanup.h"
 #include "internal/exec-script.h"
 #include "internal/open-in-root.h"
 
@@ -300,6 +301,13 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		return cs_diag_set(d, errno, 0, 0, "root.path", "%s: %s", rootfs, strerror(errno));
 
 	if (strchr(arg0, '/')) {
+		cs_cleanup_free char *joined = NULL;
+
+		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
+		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
+			return -ENOMEM;
+		if (joined)
+			arg0 = joined;
 		rc = candidate(root, arg0, &sb);
 		if (rc == -EACCES) {
 			/* Not executable or a directory: execve itself says no (EACCES). */

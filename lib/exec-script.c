@@ -94,6 +94,18 @@ int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg
 	return 1;
 }
 
+int cs_exec_join_cwd(const char *cwd, const char *name, char **joined)
+{
+	*joined = NULL;
+	if (name[0] == '/')
+		return 0;
+	while (name[0] == '.' && name[1] == '/') /* "./app" is "app": the path shown stays plain */
+		for (name += 2; *name == '/'; name++)
+			;
+	return asprintf(joined, "%s/%s", cwd && strcmp(cwd, "/") ? cwd : "", name) < 0 ? -ENOMEM
+										       : 0;
+}
+
 /*
  * fs/exec.c exec_binprm: each "#!" file hands execve its interpreter, opened
  * (and permission-checked) by the script handler, until a binary; a sixth
@@ -120,8 +132,7 @@ int cs_exec_script_follow(void *root, cs_exec_open_fn open, const char *cwd, str
 			return cs_exec_file_set_path(next, "");
 		}
 		/* An empty name opens the working directory itself (EACCES). */
-		if (name[0] != '/' &&
-		    asprintf(&joined, "%s/%s", cwd && strcmp(cwd, "/") ? cwd : "", name) < 0)
+		if (cs_exec_join_cwd(cwd, name, &joined) < 0)
 			return -ENOMEM;
 		if (joined)
 			path = joined;

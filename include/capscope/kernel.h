@@ -228,8 +228,9 @@ CS_EXPORT int cs_kernel_set_no_new_privs(struct cs_cred *c, struct cs_steps *st)
  * A "#!" script's interpreters are followed as execve follows them
  * (f->interp, at most five scripts in a chain, then ELOOP; a "#!" line
  * naming no usable interpreter gives ENOEXEC on the interpreter's record).
- * A relative interpreter is taken from cwd, the working directory inside
- * rootfs (NULL: "/").
+ * A relative interpreter, and a relative arg0 with a '/' ("./app", as runc
+ * looks it up after changing to process.cwd), are taken from cwd, the
+ * working directory inside rootfs (NULL: "/").
  */
 CS_EXPORT int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 				   const char *path_env, struct cs_exec_file *f, struct cs_diag *d);

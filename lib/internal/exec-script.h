@@ -85,6 +85,14 @@ void cs_exec_dirs_clear(struct cs_exec_file *f);
  * as the resolver does, and copy its first bytes to head (n gets how many;
  * 0 when unknown). Returns 0 (a missing file is f->error) or -ENOMEM.
  */
+/*
+ * A relative name (one that does not start with '/') as the working
+ * directory cwd (NULL or "/": the root) makes it: *joined is "cwd/name", or
+ * NULL for an absolute name. runc changes to process.cwd before it looks
+ * the command up, so "./app" is the cwd's, not the root's.
+ */
+int cs_exec_join_cwd(const char *cwd, const char *name, char **joined);
+
 typedef int (*cs_exec_open_fn)(void *root, const char *path, struct cs_exec_file *f,
 			       char head[CS_EXEC_HEAD_MAX], size_t *n);
 

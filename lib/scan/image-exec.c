@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "capscope/scan.h"
+#include "../internal/cleanup.h"
 #include "../internal/exec-script.h"
 #include "view.h"
 
@@ -138,7 +139,15 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		return 0;
 	}
 	if (strchr(arg0, '/')) {
-		/* A relative name is taken from the image root, as lib/exec-file.c does. */
+		cs_cleanup_free char *joined = NULL;
+
+		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
+		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
+			return -ENOMEM;
+		if (joined && cs_exec_file_set_path(f, joined) < 0)
+			return -ENOMEM;
+		if (joined)
+			arg0 = joined;
 		rc = candidate(im, arg0, &st);
 		if (rc < 0 && rc != -EACCES) {
 			f->error = -rc;

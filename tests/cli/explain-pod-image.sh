@@ -153,6 +153,16 @@ is "$(q '[.exec.ok, .exec.error] | join(" ")' <<<"$out")" "false EACCES" \
   "entrypoint -> ../../../../../etc/passwd: the image's own 0644 passwd, execve says EACCES"
 same evil2 "${SCC[@]}" "$EX/nonroot-capset.yaml"
 
+# A relative command with a '/' is the working directory's: runc changes to
+# process.cwd before it looks the command up (ninth pass: it was taken from
+# the root, /nc, ENOENT).
+printf '{"config":{"WorkingDir":"/usr/bin","Entrypoint":["./nc"],"Cmd":["-lvu","443"]}}' >cwd.json
+for how in "--image capset.img" "--rootfs capset.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config cwd.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.path, .process.caps.effective.mask] | join(" ")')" \
+    "/usr/bin/nc 0x0000000000000400" "$how: Entrypoint ./nc with WorkingDir /usr/bin runs /usr/bin/nc (+ep)"
+done
+
 # --image-config still overrides the image's config; errors and usage.
 printf '{"config":{"User":"nobody","Cmd":["/usr/bin/nc"]}}' >nobody.json
 is "$(pj --image user.img --image-config nobody.json app-pod.yaml | q '.process.uids | join(",")')" "65534,65534,65534,65534" \
