@@ -354,6 +354,14 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 		goto out;
 	}
 	for (size_t i = 0; i < nenv; i++) {
+		/* "PATH" without '=': containerd unsets it (no PATH: nothing found
+		 * through it), the default PATH was kept here. Not guessed. */
+		if (r == 0 && strcmp(envv[i], "PATH") == 0)
+			r = cs_diag_set(
+			    d, EINVAL, 0, 0, "config",
+			    "config.Env entry 'PATH' has no '=': containerd unsets PATH "
+			    "with it, and the lookup it leaves is not modelled; write "
+			    "PATH=...");
 		if (strncmp(envv[i], "PATH=", 5) == 0) {
 			free(c->path_env);
 			if (!(c->path_env = strdup(envv[i] + 5)))

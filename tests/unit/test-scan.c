@@ -370,6 +370,18 @@ static void test_imgjson(void **state)
 	assert_int_equal(cs_image_config_parse("{\"config\":{\"Env\":null}}", 23, &c, &d), 0);
 	assert_null(c.path_env);
 	cs_image_config_free(&c);
+	/* "PATH" without '=' (ninth pass): containerd unsets PATH; the default
+	 * PATH was kept. Refused, whichever side of a PATH= it is. */
+	static const char *unset[] = {"{\"config\":{\"Env\":[\"PATH\"]}}",
+				      "{\"config\":{\"Env\":[\"PATH=/a\",\"PATH\"]}}",
+				      "{\"config\":{\"Env\":[\"PATH\",\"PATH=/a\"]}}"};
+	for (size_t i = 0; i < sizeof(unset) / sizeof(*unset); i++) {
+		assert_true(cs_image_config_parse(unset[i], strlen(unset[i]), &c, &d) < 0);
+		assert_non_null(strstr(d.message, "config.Env entry 'PATH' has no '='"));
+	}
+	static const char pathx[] = "{\"config\":{\"Env\":[\"PATHX\",\"XPATH\"]}}";
+	assert_int_equal(cs_image_config_parse(pathx, strlen(pathx), &c, &d), 0);
+	cs_image_config_free(&c);
 	/* Docker and containerd decode with Go's encoding/json: a key in any
 	 * case is the field (these were ignored: user unset, so root); two
 	 * spellings of one field (Go keeps the later: "0") are refused. */
