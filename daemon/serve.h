@@ -141,6 +141,7 @@ struct serve_server {
 	size_t n_sccs, n_uses;
 	bool want_trace; /* --trace */
 	unsigned timeout, max_conns, threads, shutdown_timeout;
+	unsigned max_client_conns; /* per address; 0: half of max_conns (serve-server.c) */
 	struct retiring old[SERVE_MAX_OLD]; /* full: the oldest is stopped (serve-server.c) */
 	size_t n_old;
 };

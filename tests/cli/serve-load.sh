@@ -76,6 +76,58 @@ curl -s -o /dev/null "http://127.0.0.1:$L_PORT/healthz"
 is "$?" 7 "the port is closed afterwards (curl: connection refused)"
 wait 2>/dev/null
 
+# Ninth pass: one client could hold every connection: eight half-sent
+# requests from 127.0.0.1 took --max-connections 8, and a client from
+# another address (the API server, the kubelet's probe) waited in the
+# backlog. An address now holds at most half of them by default; beyond it
+# a connection is closed at once.
+serve_start C --no-inventory --quiet --max-connections 8 --threads 1 --request-timeout 60
+ok $? "serve --max-connections 8 starts"
+client_limit() { # PORT HELD → "closed-at-once other-client's-status"
+  python3 - "$@" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+held = []
+for _ in range(n):                      # each sends half a request and waits
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /healthz HTTP/1.1\r\n")
+    held.append(s)
+closed = 0
+for s in held:                          # open ones stay silent until the 60 s deadline
+    s.settimeout(3)
+    try:
+        closed += s.recv(100) == b""
+    except ConnectionResetError:        # closed with our half request unread
+        closed += 1
+    except socket.timeout:
+        pass
+o = socket.socket()
+o.bind(("127.0.0.2", 0))
+o.settimeout(3)
+try:
+    o.connect(("127.0.0.1", port))
+    o.sendall(b"GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    status = o.recv(100).split(b"\r\n")[0].decode()
+except OSError as e:
+    status = type(e).__name__
+print(closed, status)
+PY
+}
+is "$(client_limit "$C_PORT" 8)" "4 HTTP/1.1 200 OK" \
+  "8 connections from one address: 4 kept, 4 closed at once; another address is answered"
+serve_stop C
+serve_start C --no-inventory --quiet --max-connections 8 --max-client-connections 3 --threads 1 \
+  --request-timeout 60
+is "$(client_limit "$C_PORT" 8)" "5 HTTP/1.1 200 OK" "--max-client-connections 3: 3 kept"
+serve_stop C
+"$CAPSCOPE" serve --max-connections 8 --max-client-connections 9 2>"$T/err"
+is "$?:$(head -n1 "$T/err")" \
+  "2:capscope serve: --max-client-connections 9 is over --max-connections 8" \
+  "a per-client limit over the whole limit would do nothing: usage error"
+"$CAPSCOPE" serve --max-client-connections 0 2>"$T/err"
+is "$?:$(head -n1 "$T/err")" "2:capscope serve: --max-client-connections must be at least 1" \
+  "--max-client-connections 0: usage error"
+
 # Eighth pass: the lingering close read each socket until it was empty,
 # under the lock libmicrohttpd's threads take to hand a socket over, so
 # sixteen clients streaming after their 411 stalled /healthz for 1 to 2 s.
