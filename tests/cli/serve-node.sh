@@ -108,4 +108,32 @@ i1=$(irefs "$T/p1"); i4=$(irefs "$T/p4")
 echo "# node scan (twice): N=1000 $i1, N=4000 $i4 instructions"
 ok "$(awk "BEGIN { print ($i1 > 0 && $i4 <= 5 * $i1) ? 0 : 1 }")" \
   "four times the containers, at most five times the instructions (linear, not quadratic)"
+
+# Ninth pass: each bundle directory was looked for from the start of the
+# container list (twice), so every scrape after the first was quadratic in
+# the bundles: 500 → 2,000 CRI-O bundles and eight warm scans cost 8.2x the
+# instructions. Whoever may create pods makes bundles. Now a table by id.
+fakeud() { # DIR N: N CRI-O/Podman userdata bundles, ids as runtimes make them
+  python3 - "$1" "$2" <<'PY'
+import hashlib, json, os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+cfg = json.dumps({"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+                  "process": {"args": ["/bin/sh"], "cwd": "/", "user": {"uid": 0, "gid": 0}}})
+for i in range(n):
+    u = os.path.join(d, hashlib.sha256(b"%d" % i).hexdigest(), "userdata")
+    os.makedirs(u)
+    with open(os.path.join(u, "config.json"), "w") as f:
+        f.write(cfg)
+PY
+}
+fakeud "$T/ud1" 500 && fakeud "$T/ud4" 2000 && mkdir -p "$T/noproc"
+is "$("$SCAN" "$T/noproc" "$T/ud4" 8 | head -n1)" 2000 "2,000 bundles: 2,000 containers"
+irefs_ud() { # ROOT -> instructions of node-scan over ROOT, a cold scan and eight warm ones
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+    "$SCAN" "$T/noproc" "$1" 8 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,
+}
+i1=$(irefs_ud "$T/ud1"); i4=$(irefs_ud "$T/ud4")
+echo "# bundle scans (1 cold + 8 warm): N=500 $i1, N=2000 $i4 instructions"
+ok "$(awk "BEGIN { print ($i1 > 0 && $i4 <= 5 * $i1) ? 0 : 1 }")" \
+  "four times the bundles, at most five times the instructions (linear, not quadratic)"
 done_testing
