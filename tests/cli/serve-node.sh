@@ -48,6 +48,29 @@ is "$(curl -s "http://127.0.0.1:$A_PORT/metrics" | grep -c 'pod="exited"')" 0 "â
 serve_stop A
 kill "$S"
 
+# Ninth pass: the id label is an id's first 12 characters, and two containers
+# without a pod whose ids begin alike (runc's "my-container-1" and
+# "my-container-2"; a user's cgroup named to match a root container's first
+# 12) had the same labels: duplicate series, Prometheus keeps one of them.
+for id in my-container-1 my-container-2 other-container; do
+  mkdir -p "$T/ud3/$id/userdata"
+  jq -n '{ociVersion: "1.0.2", root: {path: "rootfs"},
+    process: {user: {uid: 0, gid: 0}, args: ["/bin/sleep", "600"], cwd: "/"}}' \
+    >"$T/ud3/$id/userdata/config.json"
+  sleep 600 &
+  echo $! >"$T/ud3/$id/userdata/pidfile"
+  SL+=($!)
+done
+sleep 1.2 # the pid files' processes started before them (the pid-reuse check)
+touch "$T"/ud3/*/userdata/pidfile
+serve_start A --webhook off --bundle-root "userdata:$T/ud3"
+curl -s "http://127.0.0.1:$A_PORT/metrics" >"$T/m3.txt"
+is "$(grep '^capscope_container_info' "$T/m3.txt" | sed 's/.*,id="\([^"]*\)".*/\1/' | sort | paste -sd' ')" \
+  "my-container-1 my-container-2 other-contai" "ids that begin alike are labelled whole, another by its first 12"
+is "$(grep -v '^#' "$T/m3.txt" | sort | uniq -d | wc -l)" 0 "no two samples with the same labels"
+serve_stop A
+kill "${SL[@]}"
+
 # Eighth pass: a cgroup in a user's delegated subtree (below systemd's
 # user@UID.service) may be named after a root container's id, which every
 # /proc/PID/cgroup shows: its processes counted in that container and, the
