@@ -47,6 +47,9 @@ static const char help[] =
     "  --request-timeout SEC  close a connection idle this long, or whose request has\n"
     "                         not arrived whole this long after it began (default 10)\n"
     "  --max-connections N    at most N connections at once (default 4096)\n"
+    "  --max-client-connections N\n"
+    "                         at most N of them from one address (default: half\n"
+    "                         of --max-connections)\n"
     "  --threads N            worker threads (default: the number of CPUs)\n"
     "  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
     "  --quiet                no log line per admission review\n"
@@ -122,6 +125,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	    {"max-body", required_argument, NULL, 'm'},
 	    {"request-timeout", required_argument, NULL, 't'},
 	    {"max-connections", required_argument, NULL, 'x'},
+	    {"max-client-connections", required_argument, NULL, 'X'},
 	    {"threads", required_argument, NULL, 'T'},
 	    {"shutdown-timeout", required_argument, NULL, 'S'},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -206,6 +210,14 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 							c == 'x' ? "max-connections" : "threads");
 			*(c == 'x' ? &sv->max_conns : &sv->threads) = (unsigned)v;
 			break;
+		case 'X':
+			if ((r = parse_uint("--max-client-connections", optarg, 1000000, &v)) != 0)
+				return r;
+			if (!v)
+				return cs_usage_err(CMD,
+						    "--max-client-connections must be at least 1");
+			sv->max_client_conns = (unsigned)v;
+			break;
 		case 'q':
 			sv->ctx.quiet = true;
 			break;
@@ -223,6 +235,9 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	}
 	if (optind != argc)
 		return cs_usage_err(CMD, "unexpected argument '%s'", argv[optind]);
+	if (sv->max_client_conns > sv->max_conns)
+		return cs_usage_err(CMD, "--max-client-connections %u is over --max-connections %u",
+				    sv->max_client_conns, sv->max_conns);
 	if (!sv->cert_path != !sv->key_path)
 		return cs_usage_err(CMD, "--tls-cert and --tls-key go together");
 	if (sv->ctx.model.crio_loaded && sv->ctx.model.runtime != CS_CRI_CRIO)

@@ -68,6 +68,10 @@ void serve_metrics_self(struct serve_ctx *s, FILE *f)
 	}
 	if (s->webhook == SERVE_WEBHOOK_OFF)
 		return;
+	cs_prom_family(&p, "capscope_admission_body_bytes", "gauge",
+		       "Bytes of AdmissionReview bodies being read now (at most 8 x --max-body)");
+	cs_prom_sample(&p, "capscope_admission_body_bytes", NULL,
+		       (double)__atomic_load_n(&s->bodies_held, __ATOMIC_RELAXED));
 	cs_prom_family(&p, "capscope_admission_reviews_total", "counter",
 		       "AdmissionReviews answered, by outcome and dry run");
 	for (int o = 0; o < CS_REVIEW_N_OUTCOMES; o++)

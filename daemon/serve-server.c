@@ -84,10 +84,19 @@ static int open_listener(struct listener *l)
  * A server on (a duplicate of) the listening socket fd: each server owns its
  * own descriptor, since libmicrohttpd closes it when a start fails and when
  * it stops, while the socket must outlive every server (SIGHUP).
+ *
+ * Ninth pass: one client could hold every connection (--max-connections 8:
+ * eight half-sent requests from one address, renewed as the deadline cuts
+ * them, and nobody else was accepted: the API server's reviews, the
+ * kubelet's probes). An address holds at most half of the connections
+ * unless told otherwise; one API server keeps at most its in-flight limits
+ * (600 by default) open to a webhook. Beyond it libmicrohttpd closes the
+ * new connection at once.
  */
 static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 {
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (sv->cert ? MHD_USE_TLS : 0);
+	unsigned per_client = sv->max_client_conns ? sv->max_client_conns : (sv->max_conns + 1) / 2;
 
 	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
@@ -95,11 +104,12 @@ static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 	return mhd.start_daemon(
 	    flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, &sv->ctx,
 	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, sv->threads,
-	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout,
-	    MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)serve_http_completed,
-	    &sv->ctx, MHD_OPTION_UNESCAPE_CALLBACK, serve_http_unescape, NULL,
-	    MHD_OPTION_NOTIFY_CONNECTION, (MHD_NotifyConnectionCallback)serve_deadline_notify,
-	    &sv->ctx, sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
+	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    per_client, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout, MHD_OPTION_NOTIFY_COMPLETED,
+	    (MHD_RequestCompletedCallback)serve_http_completed, &sv->ctx,
+	    MHD_OPTION_UNESCAPE_CALLBACK, serve_http_unescape, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+	    (MHD_NotifyConnectionCallback)serve_deadline_notify, &sv->ctx,
+	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
 }
 

@@ -66,7 +66,8 @@ struct serve_ctx {
 	enum serve_webhook webhook;
 	bool inventory;
 	size_t max_body;
-	bool quiet; /* no log line per admission review */
+	size_t bodies_held; /* bytes of review bodies held now, atomic (serve-http.c) */
+	bool quiet;	    /* no log line per admission review */
 	struct serve_node node;
 	pthread_mutex_t node_lock;
 	volatile int stopping;				/* /readyz says 503 while shutting down */
@@ -141,6 +142,7 @@ struct serve_server {
 	size_t n_sccs, n_uses;
 	bool want_trace; /* --trace */
 	unsigned timeout, max_conns, threads, shutdown_timeout;
+	unsigned max_client_conns;	    /* per address; 0: half of max_conns (serve-server.c) */
 	struct retiring old[SERVE_MAX_OLD]; /* full: the oldest is stopped (serve-server.c) */
 	size_t n_old;
 };

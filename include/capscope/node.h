@@ -82,6 +82,7 @@ struct cs_node_ctr {
 	struct timespec pid_written; /* when the file naming pidfile_pid was written */
 	uid_t state_owner; /* its owner; a cgroup-only entry: its processes' user (scan.c) */
 	bool seen;
+	bool id_shared; /* a container of its name has an id of the same first 12 (scan.c) */
 };
 
 struct cs_node_inventory {

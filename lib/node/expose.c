@@ -20,7 +20,9 @@
 static const char *const set_names[CS_NSETS] = {"inheritable", "permitted", "effective", "bounding",
 						"ambient"};
 
-/* The labels that name a container: namespace, pod, container, id. */
+/* The labels that name a container: namespace, pod, container, id (its first
+ * 12 characters, or all of it when a container of the same namespace, pod and
+ * name has an id that starts with the same 12: scan.c). */
 void cs_node_ident(const struct cs_node_ctr *c, const char **l, char id[13])
 {
 	snprintf(id, 13, "%s", c->id);
@@ -31,7 +33,7 @@ void cs_node_ident(const struct cs_node_ctr *c, const char **l, char id[13])
 	l[4] = "container";
 	l[5] = c->container ? c->container : "";
 	l[6] = "id";
-	l[7] = id;
+	l[7] = c->id_shared ? c->id : id;
 }
 
 /* Metrics are of containers that run, pause containers left out. */

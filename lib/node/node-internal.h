@@ -7,8 +7,6 @@
 
 /* Mark every bundle found under the roots seen, reading changed configs. */
 int cs_node_scan_bundles(struct cs_node_inventory *inv, const struct cs_node_opts *o);
-/* The container with this id; created when create and absent (NULL: ENOMEM). */
-struct cs_node_ctr *cs_node_lookup(struct cs_node_inventory *inv, const char *id, bool create);
 /* A new container with this id at the end of inv, not looked for first (NULL: ENOMEM). */
 struct cs_node_ctr *cs_node_add(struct cs_node_inventory *inv, const char *id);
 void cs_node_ctr_free(struct cs_node_ctr *c);

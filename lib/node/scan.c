@@ -278,6 +278,53 @@ static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
 	return 0;
 }
 
+/*
+ * Ninth pass: the id label is an id's first 12 characters, and two
+ * containers of one name (no pod at all: plain runc, Podman) whose ids begin
+ * alike ("my-container-1" and "my-container-2" under runc; a user's cgroup
+ * named to match a root container's first 12) had the same labels:
+ * duplicate series, of which Prometheus keeps one, the other container's
+ * values shown for both. Such ids are labelled whole. Sorted by namespace,
+ * pod, container and id, the containers whose labels would meet are
+ * neighbours.
+ */
+static int by_name(const struct cs_node_ctr *x, const struct cs_node_ctr *y)
+{
+	int r;
+
+#define OR_EMPTY(s) ((s) ? (s) : "")
+	if ((r = strcmp(OR_EMPTY(x->namespace), OR_EMPTY(y->namespace))) ||
+	    (r = strcmp(OR_EMPTY(x->pod), OR_EMPTY(y->pod))))
+		return r;
+	return strcmp(OR_EMPTY(x->container), OR_EMPTY(y->container));
+#undef OR_EMPTY
+}
+
+static int by_labels(const void *a, const void *b)
+{
+	const struct cs_node_ctr *x = *(struct cs_node_ctr *const *)a;
+	const struct cs_node_ctr *y = *(struct cs_node_ctr *const *)b;
+	int r = by_name(x, y);
+
+	return r ? r : strcmp(x->id, y->id);
+}
+
+static int mark_shared_ids(struct cs_node_inventory *inv)
+{
+	cs_cleanup_free struct cs_node_ctr **s = inv->n ? malloc(inv->n * sizeof(*s)) : NULL;
+
+	if (inv->n && !s)
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n; i++)
+		(s[i] = inv->v[i])->id_shared = false;
+	if (inv->n)
+		qsort(s, inv->n, sizeof(*s), by_labels);
+	for (size_t i = 1; i < inv->n; i++)
+		if (!by_name(s[i - 1], s[i]) && !strncmp(s[i - 1]->id, s[i]->id, 12))
+			s[i - 1]->id_shared = s[i]->id_shared = true;
+	return 0;
+}
+
 int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, struct cs_diag *d)
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
@@ -304,6 +351,8 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 		inv->v[k++] = c;
 	}
 	inv->n = k;
+	if (mark_shared_ids(inv) < 0)
+		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 	if ((r = read_procs(inv, d)) < 0)
 		return r;
 	for (size_t i = 0; i < inv->n; i++) {

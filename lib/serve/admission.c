@@ -30,7 +30,12 @@ static int fail(struct cs_diag *d, struct fy_node *n, const char *field, const c
 			   mk ? (unsigned)mk->column + 1 : 0, field, "%s", msg);
 }
 
-/* A string field: absent or null leaves *out NULL; anything but a scalar is an error. */
+/*
+ * A string field: absent or null leaves *out NULL; anything but a string is
+ * an error. Ninth pass: a number or a boolean was read as its text ("uid": 5
+ * answered as uid "5", "operation": true as "true"), where Go's
+ * json.Unmarshal refuses a number or a boolean for a string field.
+ */
 static int get_str(struct fy_node *map, const char *key, const char *field, char **out,
 		   struct cs_diag *d)
 {
@@ -46,6 +51,8 @@ static int get_str(struct fy_node *map, const char *key, const char *field, char
 	s = fy_node_get_scalar(n, &len);
 	if (fy_node_get_style(n) == FYNS_PLAIN && len == 4 && !memcmp(s, "null", 4))
 		return 0;
+	if (fy_node_get_style(n) != FYNS_DOUBLE_QUOTED)
+		return fail(d, n, field, "is not a string");
 	if (memchr(s, '\0', len))
 		return fail(d, n, field, "holds a NUL character");
 	*out = strndup(s, len);

@@ -133,7 +133,8 @@ like "$("$CAPSCOPE" file set -n 4294967295 cap_chown=ep "$T/t" 2>&1)" "is not a 
 # Options added since the first pass (issue 13's second adversarial pass).
 S=(serve --no-inventory --webhook off)
 for bad in " 5" "+5" "0x5" "5x" "99999999999999999999" "-1" "" "5.0"; do
-  for o in --max-body --request-timeout --max-connections --threads --shutdown-timeout; do
+  for o in --max-body --request-timeout --max-connections --max-client-connections --threads \
+    --shutdown-timeout; do
     usage "serve $o '$bad' refused" timeout 5 "$CAPSCOPE" "${S[@]}" --listen 127.0.0.1:0 $o "$bad"
   done
   usage "scan --threads '$bad' refused" "$CAPSCOPE" scan --threads "$bad" "$CAPSCOPE_TOP/examples"

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * node-scan PROC [USERDATA-ROOT]: one scan of the node inventory over PROC
- * (a /proc made by the test), printing how many containers it found.
- * tests/cli/serve-node.sh counts its instructions for growing PROCs. With a
- * CRI-O/Podman userdata root, each container follows as "ID PID N_PROCS".
+ * node-scan PROC [USERDATA-ROOT [WARM]]: one scan of the node inventory over
+ * PROC (a /proc made by the test) and WARM more (default 1, a scrape after
+ * the first), printing how many containers it found. tests/cli/serve-node.sh
+ * counts its instructions for growing PROCs and roots. With a CRI-O/Podman
+ * userdata root, each container follows as "ID PID N_PROCS".
  */
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "capscope/node.h"
@@ -15,24 +17,24 @@ int main(int argc, char **argv)
 	struct cs_node_opts o = {.roots = &root, .n_roots = 1, .no_predict = true};
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
-	int r;
+	int r, warm = argc == 4 ? atoi(argv[3]) : 1;
 
-	if (argc != 2 && argc != 3) {
-		fprintf(stderr, "usage: node-scan PROC [USERDATA-ROOT]\n");
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: node-scan PROC [USERDATA-ROOT [WARM]]\n");
 		return 2;
 	}
 	o.proc = argv[1];
-	if (argc == 3)
+	if (argc >= 3)
 		root = (struct cs_node_root){CS_NODE_USERDATA, argv[2]};
 	r = cs_node_scan(&inv, &o, &d);
-	if (r == 0)
-		r = cs_node_scan(&inv, &o, &d); /* a scrape after the first */
+	for (int i = 0; r == 0 && i < warm; i++)
+		r = cs_node_scan(&inv, &o, &d); /* the scrapes after the first */
 	if (r < 0) {
 		fprintf(stderr, "node-scan: %s\n", d.message);
 		return 1;
 	}
 	printf("%zu\n", inv.n);
-	for (size_t i = 0; argc == 3 && i < inv.n; i++)
+	for (size_t i = 0; argc >= 3 && i < inv.n; i++)
 		printf("%s %d %zu\n", inv.v[i]->id, (int)inv.v[i]->pid, inv.v[i]->n_procs);
 	cs_node_inventory_free(&inv);
 	return 0;

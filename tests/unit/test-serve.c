@@ -105,6 +105,15 @@ static void admission_errors(void **state)
 	static const char bad_dry[] =
 	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
 	    "\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"dryRun\":1}}";
+	static const char *const not_str[] = {
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":5}}",
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":\"u\",\"operation\":true}}",
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":1e2}}}",
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":false}",
+	};
 
 	(void)state;
 	assert_int_equal(cs_admission_parse("{", 1, &r, &d), -EINVAL);
@@ -124,6 +133,13 @@ static void admission_errors(void **state)
 	assert_int_equal(cs_admission_parse("{\"a\":\"\xff\"}", 8, &r, &d), -EINVAL);
 	assert_string_equal(d.message, "not UTF-8 text (byte 0xff)");
 	cs_admission_request_free(&r);
+	/* Ninth pass: a number or a boolean was read as a string's text. */
+	for (size_t i = 0; i < sizeof(not_str) / sizeof(not_str[0]); i++) {
+		assert_int_equal(cs_admission_parse(not_str[i], strlen(not_str[i]), &r, &d),
+				 -EINVAL);
+		assert_string_equal(d.message, "is not a string");
+		cs_admission_request_free(&r);
+	}
 	/* Eighth pass: libfyaml skipped a byte order mark; Go's JSON refuses it. */
 	assert_int_equal(cs_admission_parse("\xef\xbb\xbf{}", 5, &r, &d), -EINVAL);
 	assert_int_equal(d.line, 1);
