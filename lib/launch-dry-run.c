@@ -191,6 +191,15 @@ static int probe_try(void *ctx, const char *path, bool *final)
 		if (lr < 0 && lr != -ENOEXEC)
 			rc = lr;
 	}
+	/* An ELF of another machine: the ELF loader refuses it, as the run's execve will. */
+	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(fd) == 1) {
+		shown = cs_escape_dup(path);
+		cs_steps_add(p->st, "kernel", "execve.elf-foreign",
+			     "%s is an ELF file for another machine, byte order or type: no "
+			     "loader of this kernel takes it: ENOEXEC, exec format error",
+			     shown ? shown : "?");
+		rc = -ENOEXEC;
+	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
 	if (cs_launch_walk_goes_on(rc)) {
