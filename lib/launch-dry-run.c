@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,13 +52,32 @@ static int model_fd(const struct cs_launch *l, int fd, const char *path, struct 
 static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
 		       const char *cmd, struct cs_diag *d);
 
-/* 1 and c filled when a binfmt_misc handler claims path (opened as fd). */
-static int binfmt_claim(int fd, const char *path, struct cs_binfmt_claim *c)
+/* A binfmt_misc handler's claim on a file, its names escaped for a message. */
+struct claim {
+	struct cs_binfmt_claim c;
+	char *path, *name, *interp;
+};
+
+static void claim_free(struct claim *k)
+{
+	free(k->path);
+	free(k->name);
+	free(k->interp);
+}
+
+/* 1 and k filled when a binfmt_misc handler claims path (opened as fd), 0, or -ENOMEM. */
+static int binfmt_claim(int fd, const char *path, struct claim *k)
 {
 	char head[CS_EXEC_HEAD_MAX];
 	ssize_t n = cs_exec_read_head(fd, head);
 
-	return cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, c);
+	memset(k, 0, sizeof(*k));
+	if (cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, &k->c) <= 0)
+		return 0;
+	k->path = cs_escape_dup(path);
+	k->name = cs_escape_dup(k->c.name);
+	k->interp = cs_escape_dup(k->c.interp);
+	return k->path && k->name && k->interp ? 1 : -ENOMEM;
 }
 
 /*
@@ -67,21 +87,19 @@ static int binfmt_claim(int fd, const char *path, struct cs_binfmt_claim *c)
  */
 static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 {
-	struct cs_binfmt_claim c;
-	cs_cleanup_free char *shown = NULL, *name = NULL, *interp = NULL;
+	struct claim k;
+	int rc = binfmt_claim(fd, path, &k);
 
-	if (binfmt_claim(fd, path, &c) <= 0)
-		return 0;
-	shown = cs_escape_dup(path);
-	name = cs_escape_dup(c.name);
-	interp = cs_escape_dup(c.interp);
-	if (!shown || !name || !interp)
-		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
-	return cs_diag_set(d, EPERM, 0, 0, "execve",
-			   "the binfmt_misc handler %s claims %s: execve would run its "
-			   "interpreter %s, whose credentials the check does not see; nothing "
-			   "was run",
-			   name, shown, interp);
+	if (rc < 0)
+		rc = cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
+	else if (rc > 0)
+		rc = cs_diag_set(d, EPERM, 0, 0, "execve",
+				 "the binfmt_misc handler %s claims %s: execve would run its "
+				 "interpreter %s, whose credentials the check does not see; "
+				 "nothing was run",
+				 k.name, k.path, k.interp);
+	claim_free(&k);
+	return rc;
 }
 
 /*
@@ -96,28 +114,29 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
 			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head)
 {
-	struct cs_binfmt_claim c;
-	cs_cleanup_close int ifd = -1;
-	cs_cleanup_free char *shown = NULL, *name = NULL, *interp = NULL;
+	struct claim k;
+	int rc = binfmt_claim(fd, path, &k), ifd;
 
-	if (binfmt_claim(fd, path, &c) <= 0)
-		return 0;
-	shown = cs_escape_dup(path);
-	name = cs_escape_dup(c.name);
-	interp = cs_escape_dup(c.interp);
-	if (!shown || !name || !interp)
-		return -ENOMEM;
-	st->n = mark; /* the file's own loader does not run: its steps go */
-	cs_steps_add(st, "kernel", "execve.binfmt-misc",
-		     "the binfmt_misc handler %s claims %s: its interpreter %s runs instead%s",
-		     name, shown, interp,
-		     c.credentials ? " (flag C: the credentials come from the file itself, "
-				     "which this model does not follow; shown: the interpreter's)"
-				   : ", and the credentials are the interpreter's");
-	if ((ifd = open(c.interp, O_PATH | O_CLOEXEC)) < 0)
-		return -errno;
-	cs_launch_dry_run_clear(out);
-	return model_fd(l, ifd, c.interp, st, out, head);
+	if (rc > 0) {
+		st->n = mark; /* the file's own loader does not run: its steps go */
+		cs_steps_add(st, "kernel", "execve.binfmt-misc",
+			     "the binfmt_misc handler %s claims %s: its interpreter %s runs "
+			     "instead%s",
+			     k.name, k.path, k.interp,
+			     k.c.credentials
+				 ? " (flag C: the credentials come from the file itself, which "
+				   "this model does not follow; shown: the interpreter's)"
+				 : ", and the credentials are the interpreter's");
+		if ((ifd = open(k.c.interp, O_PATH | O_CLOEXEC)) < 0) {
+			rc = -errno;
+		} else {
+			cs_launch_dry_run_clear(out);
+			rc = model_fd(l, ifd, k.c.interp, st, out, head);
+			close(ifd);
+		}
+	}
+	claim_free(&k);
+	return rc;
 }
 
 struct probe {
