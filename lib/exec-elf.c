@@ -37,10 +37,10 @@ static int read_at(int fd, void *buf, size_t n, uint64_t off);
  * emulator's), and a 32-bit ELF on a 64-bit kernel goes to the compat
  * loader, which is not modelled here either.
  */
+static int self_machine = -1, self_class = -1;
+
 static bool native(unsigned char cls, uint16_t machine)
 {
-	static int self_machine = -1, self_class = -1;
-
 	if (self_machine < 0) {
 		cs_cleanup_close int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 		Elf64_Ehdr e;
@@ -165,4 +165,25 @@ int cs_exec_elf_loader_access(int fd)
 	if (faccessat(AT_FDCWD, interp, X_OK, AT_EACCESS) < 0)
 		return -errno;
 	return 0;
+}
+
+int cs_exec_elf_foreign(int fd)
+{
+	unsigned char ident[EI_NIDENT];
+	cs_cleanup_close int owned = -1;
+	Elf32_Ehdr e; /* e_type and e_machine sit at the same offsets in both classes */
+	int rfd = readable(fd, &owned);
+
+	if (rfd < 0 || read_at(rfd, ident, sizeof(ident), 0) < 0 ||
+	    memcmp(ident, ELFMAG, SELFMAG) != 0)
+		return 0;
+	if (ident[EI_DATA] != (BYTE_ORDER == LITTLE_ENDIAN ? ELFDATA2LSB : ELFDATA2MSB) ||
+	    (ident[EI_CLASS] != ELFCLASS64 && ident[EI_CLASS] != ELFCLASS32))
+		return 1;
+	if (read_at(rfd, &e, sizeof(e), 0) < 0)
+		return 0; /* cut short: execve's own reading says what it says */
+	if (e.e_type != ET_EXEC && e.e_type != ET_DYN)
+		return 1;
+	/* Another class may be the compat loader's (enabled or not: not known here). */
+	return !native(ident[EI_CLASS], e.e_machine) && ident[EI_CLASS] == self_class;
 }

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +14,9 @@
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
 #include "internal/cleanup.h"
+#include "internal/exec-binfmt.h"
 #include "internal/exec-elf.h"
+#include "internal/exec-script.h"
 #include "internal/launch-walk.h"
 
 /*
@@ -48,6 +51,93 @@ static int model_fd(const struct cs_launch *l, int fd, const char *path, struct 
 
 static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
 		       const char *cmd, struct cs_diag *d);
+
+/* A binfmt_misc handler's claim on a file, its names escaped for a message. */
+struct claim {
+	struct cs_binfmt_claim c;
+	char *path, *name, *interp;
+};
+
+static void claim_free(struct claim *k)
+{
+	free(k->path);
+	free(k->name);
+	free(k->interp);
+}
+
+/* 1 and k filled when a binfmt_misc handler claims path (opened as fd), 0, or -ENOMEM. */
+static int binfmt_claim(int fd, const char *path, struct claim *k)
+{
+	char head[CS_EXEC_HEAD_MAX];
+	ssize_t n = cs_exec_read_head(fd, head);
+
+	memset(k, 0, sizeof(*k));
+	if (cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, &k->c) <= 0)
+		return 0;
+	k->path = cs_escape_dup(path);
+	k->name = cs_escape_dup(k->c.name);
+	k->interp = cs_escape_dup(k->c.interp);
+	return k->path && k->name && k->interp ? 1 : -ENOMEM;
+}
+
+/*
+ * -EPERM with d set when a binfmt_misc handler claims path: execve by path
+ * would run the handler's interpreter, which the check did not see (and
+ * execve of the checked descriptor is refused by every handler).
+ */
+static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
+{
+	struct claim k;
+	int rc = binfmt_claim(fd, path, &k);
+
+	if (rc < 0)
+		rc = cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
+	else if (rc > 0)
+		rc = cs_diag_set(d, EPERM, 0, 0, "execve",
+				 "the binfmt_misc handler %s claims %s: execve would run its "
+				 "interpreter %s, whose credentials the check does not see; "
+				 "nothing was run",
+				 k.name, k.path, k.interp);
+	claim_free(&k);
+	return rc;
+}
+
+/*
+ * Without --caps the run executes by path, and a binfmt_misc handler that
+ * claims the file runs its interpreter instead: the model follows it there
+ * (fs/binfmt_misc.c load_misc_binary opens the interpreter by its path; the
+ * credentials are the interpreter's, or the file's own with flag C, which
+ * the model does not follow: the step says so). 0 when no handler claims
+ * it; -errno as execve would say when the interpreter cannot be opened.
+ * mark: st->n before the file was modelled.
+ */
+static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
+			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head)
+{
+	struct claim k;
+	int rc = binfmt_claim(fd, path, &k), ifd;
+
+	if (rc > 0) {
+		st->n = mark; /* the file's own loader does not run: its steps go */
+		cs_steps_add(st, "kernel", "execve.binfmt-misc",
+			     "the binfmt_misc handler %s claims %s: its interpreter %s runs "
+			     "instead%s",
+			     k.name, k.path, k.interp,
+			     k.c.credentials
+				 ? " (flag C: the credentials come from the file itself, which "
+				   "this model does not follow; shown: the interpreter's)"
+				 : ", and the credentials are the interpreter's");
+		if ((ifd = open(k.c.interp, O_PATH | O_CLOEXEC)) < 0) {
+			rc = -errno;
+		} else {
+			cs_launch_dry_run_clear(out);
+			rc = model_fd(l, ifd, k.c.interp, st, out, head);
+			close(ifd);
+		}
+	}
+	claim_free(&k);
+	return rc;
+}
 
 struct probe {
 	const struct cs_launch *l;
@@ -96,8 +186,18 @@ static int probe_try(void *ctx, const char *path, bool *final)
 			    shown ? shown : "?", strerror(-rc));
 	}
 	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
-	    refuse_gain(p->l, out, path, &out->refused) == -ENOMEM)
+	    (refuse_gain(p->l, out, path, &out->refused) == -ENOMEM ||
+	     (!out->refused.message[0] && refuse_binfmt(fd, path, &out->refused) == -ENOMEM)))
 		return -ENOMEM;
+	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
+		size_t before = p->st->n;
+
+		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head);
+		if (rc == -ENOMEM)
+			return rc;
+		if (p->st->n != before)
+			head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
+	}
 	if (out->refused.message[0]) {
 		p->kept = true;
 		*final = true;
@@ -109,6 +209,15 @@ static int probe_try(void *ctx, const char *path, bool *final)
 
 		if (lr < 0 && lr != -ENOEXEC)
 			rc = lr;
+	}
+	/* An ELF of another machine: the ELF loader refuses it, as the run's execve will. */
+	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(fd) == 1) {
+		shown = cs_escape_dup(path);
+		cs_steps_add(p->st, "kernel", "execve.elf-foreign",
+			     "%s is an ELF file for another machine, byte order or type: no "
+			     "loader of this kernel takes it: ENOEXEC, exec format error",
+			     shown ? shown : "?");
+		rc = -ENOEXEC;
 	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
@@ -217,7 +326,7 @@ int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 	}
 	rc = refuse_gain(l, &r, path, d);
 	cs_launch_dry_run_clear(&r);
-	return rc;
+	return rc ? rc : refuse_binfmt(fd, path, d);
 }
 
 void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,

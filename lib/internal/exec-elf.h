@@ -28,4 +28,14 @@ int cs_exec_elf_interp(int fd, char *interp, size_t len);
  */
 int cs_exec_elf_loader_access(int fd);
 
+/*
+ * 1 when fd is an ELF file no ELF loader of this kernel takes, so execve
+ * says ENOEXEC (a binfmt_misc handler aside): another byte order, an
+ * unknown class, a type that is neither ET_EXEC nor ET_DYN, or this
+ * machine's class with another machine. A 32-bit ELF on a 64-bit machine is
+ * not foreign: the compat loader may take it (whether it is enabled is not
+ * known here). 0 otherwise, and when fd cannot be read.
+ */
+int cs_exec_elf_foreign(int fd);
+
 #endif

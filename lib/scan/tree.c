@@ -294,6 +294,44 @@ static int verify(int dirfd, const char *name, struct statx *sx, unsigned char *
 	return 0;
 }
 
+static int open_below(struct walk *w, int base, const struct dnode *a, const struct dnode *d,
+		      bool count);
+
+/*
+ * A directory's descriptor follows the directory when it is renamed, out of
+ * the tree too, and so does a climb through "..": a file found through it is
+ * reported only if its path from the root still leads to this very inode
+ * (beneath the root, no symlinks), else it was moved during the scan. One
+ * lookup of the path a finding, the cost of the answer's own size.
+ */
+static int in_place(struct walk *w, const struct dnode *dn, const char *name,
+		    const struct statx *sx)
+{
+	const struct dnode *root = dn;
+	struct statx s2;
+	int fd, rc = 0;
+
+	if (w->rootfd < 0)
+		return 0; /* a single file given as the root: its path is the root */
+	while (root->parent)
+		root = root->parent;
+	fd = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	fd = open_below(w, fd, root, dn, false);
+	if (fd < 0)
+		return errno == ENOENT || errno == ELOOP || errno == EXDEV || errno == ENOTDIR
+			   ? -ESTALE
+			   : -errno;
+	if (statx(fd, name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_INO, &s2) < 0)
+		rc = errno == ENOENT ? -ESTALE : -errno;
+	else if (s2.stx_ino != sx->stx_ino || s2.stx_dev_major != sx->stx_dev_major ||
+		 s2.stx_dev_minor != sx->stx_dev_minor)
+		rc = -ESTALE;
+	close(fd);
+	return rc;
+}
+
 static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const char *name,
 		       bool nosuid, uint64_t dir_mnt)
 {
@@ -334,6 +372,13 @@ static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const 
 	}
 	if (!(sx.stx_mode & (S_ISUID | S_ISGID)) && xn < 0 && xn != -ERANGE)
 		return;
+	/* Only what is still where the report will say it is. */
+	rc = in_place(w, dn, name, &sx);
+	if (rc < 0) {
+		note_error(w, dn, name, -rc,
+			   rc == -ESTALE ? "moved during the scan" : "checking its place");
+		return;
+	}
 
 	struct cs_finding f = {
 	    .uid = sx.stx_uid,
@@ -458,39 +503,17 @@ static int nearest_below(const struct walk *w, const struct dnode *d, uint32_t l
 }
 
 /*
- * Reopen d, whose descriptor was closed to keep the number of open files
- * bounded: climb from below when this thread or a held directory is just
- * below, else open its path beneath the nearest ancestor still open, in pieces
- * shorter than PATH_MAX (a tree deeper than PATH_MAX is walked: find walks it
- * too).
+ * Open d's path beneath base, a descriptor of d's ancestor a (taken over:
+ * closed or returned), in pieces shorter than PATH_MAX (a tree deeper than
+ * PATH_MAX is walked: find walks it too). count: the components go into
+ * walk_steps (the walk's own opens; not a finding's check, which costs its
+ * path's length, the size of the answer).
  */
-static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
+static int open_below(struct walk *w, int base, const struct dnode *a, const struct dnode *d,
+		      bool count)
 {
-	const struct dnode *a;
-	int base, below, fd = climb_from_last(w, c, d);
-	uint32_t levels;
 	char chunk[4000];
 
-	if (fd >= 0)
-		return fd;
-	pthread_mutex_lock(&w->mu);
-	for (a = d->parent; a->fd < 0; a = a->parent)
-		;
-	below = nearest_below(w, d, d->depth - a->depth, &levels);
-	pthread_mutex_unlock(&w->mu);
-	if (below >= 0) {
-		fd = climb(w, below, levels, d);
-		close(below);
-		if (fd >= 0)
-			return fd;
-	}
-	pthread_mutex_lock(&w->mu);
-	for (a = d->parent; a->fd < 0; a = a->parent)
-		;
-	base = fcntl(a->fd, F_DUPFD_CLOEXEC, 3);
-	pthread_mutex_unlock(&w->mu);
-	if (base < 0)
-		return -1;
 	while (base >= 0 && a != d) {
 		const struct dnode *stop = d, *x;
 		size_t len = 0, at;
@@ -519,11 +542,49 @@ static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
 			if (at)
 				chunk[--at] = '/';
 		}
-		fd = open_beneath(w, base, chunk, n);
+		int fd = open_beneath(w, base, chunk, count ? n : 0);
+
 		close(base);
 		base = fd;
 		a = stop;
 	}
+	return base;
+}
+
+/*
+ * Reopen d, whose descriptor was closed to keep the number of open files
+ * bounded: climb from below when this thread or a held directory is just
+ * below, else open its path beneath the nearest ancestor still open, in pieces
+ * shorter than PATH_MAX (a tree deeper than PATH_MAX is walked: find walks it
+ * too).
+ */
+static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
+{
+	const struct dnode *a;
+	int base, below, fd = climb_from_last(w, c, d);
+	uint32_t levels;
+
+	if (fd >= 0)
+		return fd;
+	pthread_mutex_lock(&w->mu);
+	for (a = d->parent; a->fd < 0; a = a->parent)
+		;
+	below = nearest_below(w, d, d->depth - a->depth, &levels);
+	pthread_mutex_unlock(&w->mu);
+	if (below >= 0) {
+		fd = climb(w, below, levels, d);
+		close(below);
+		if (fd >= 0)
+			return fd;
+	}
+	pthread_mutex_lock(&w->mu);
+	for (a = d->parent; a->fd < 0; a = a->parent)
+		;
+	base = fcntl(a->fd, F_DUPFD_CLOEXEC, 3);
+	pthread_mutex_unlock(&w->mu);
+	if (base < 0)
+		return -1;
+	base = open_below(w, base, a, d, true);
 	if (base >= 0 && !same_dir(base, d)) {
 		close(base);
 		errno = ESTALE;
@@ -763,7 +824,7 @@ static void *worker(void *arg)
 static int scan_one_file(const char *path, const struct cs_scan_opts *o, struct cs_scan_result *r,
 			 struct cs_diag *d)
 {
-	struct walk w = {.o = o, .r = r};
+	struct walk w = {.rootfd = -1, .o = o, .r = r};
 	const char *slash = strrchr(path, '/');
 	cs_cleanup_free char *dir =
 	    slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");

@@ -130,6 +130,23 @@ PY
     check_walk "$bin" "$T/w/noload:$T/w/fcat" catx --user nobody --clear-groups
     check_walk "$bin" "$T/w/noload" catx --user nobody --clear-groups
   done
+  # Ninth pass: an ELF for another machine (this cat with another e_machine):
+  # no loader takes it, execve says ENOEXEC and so does the run; the dry run
+  # predicted it would run (with --caps, or without).
+  mkdir -m 755 "$T/w/foreign"
+  python3 - "$cat_bin" "$T/w/foreign/catx" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+end = "<" if d[5] == 1 else ">"
+m = struct.unpack_from(end + "H", d, 18)[0]
+struct.pack_into(end + "H", d, 18, 183 if m != 183 else 62)  # EM_AARCH64, or EM_X86_64
+open(sys.argv[2], "wb").write(d)
+PY
+  chmod 755 "$T/w/foreign/catx"
+  for bin in "${walk_bins[@]}"; do
+    check_walk "$bin" "$T/w/foreign:$T/w/fcat" catx --user nobody --clear-groups --caps =
+    check_walk "$bin" "$T/w/foreign:$T/w/fcat" catx --user nobody --clear-groups
+  done
   CW_ARGS=()
 else
   skip "python3, readelf or a dynamic cat missing: the missing-loader walk"

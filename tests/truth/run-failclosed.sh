@@ -258,13 +258,28 @@ bm=$T/bm
 mkdir -m 755 "$bm" "$bm/pb"
 cp "$(command -v cat)" "$bm/fcat" && cp "$(type -P true)" "$bm/pb/prog"
 printf 'ZZCAPSCOPE\n' >"$bm/prog" && chmod 755 "$bm/prog" "$bm/pb/prog"
+# Ninth pass: a "#!" script a handler claims (by its extension, or by magic
+# bytes that are its "#!" line) was run through its own interpreter, where
+# execve by path runs the handler's; and the dry run did not know handlers.
+printf '#!/bin/echo SCRIPT-RAN\n' >"$bm/s.zz" && printf '#!/bin/echo MAGIC-RAN\n' >"$bm/m"
+chmod 755 "$bm/s.zz" "$bm/m"
 bm_bins=("$CAPSCOPE run")
 [ -x "$B/cli/capscope-run" ] && bm_bins+=("$B/cli/capscope-run")
 {
   echo 'mount -t binfmt_misc none /proc/sys/fs/binfmt_misc 2>/dev/null || { echo SKIP; exit 0; }'
   echo "setcap cap_net_raw=ep '$bm/fcat' || exit 1"
   echo "echo ':capscopet:M::ZZCAPSCOPE::$bm/fcat:' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "echo ':capscopee:E::zz::$bm/fcat:' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "echo ':capscopem:M::#!/bin/echo MAGIC::$bm/fcat:' >/proc/sys/fs/binfmt_misc/register || exit 1"
   echo "PATH='$bm:$bm/pb' $(command -v setpriv) --reuid 1000 --regid 1000 --clear-groups prog /proc/self/status | grep CapPrm"
+  for f in s.zz m; do
+    echo "cd '$bm' && $(command -v setpriv) --reuid 1000 --regid 1000 --clear-groups ./$f /proc/self/status | grep CapPrm | sed 's/^/$f setpriv /'"
+    for bin in "${bm_bins[@]}"; do
+      echo "cd '$bm' && $bin --user 1000 --clear-groups --caps = -- ./$f /proc/self/status >'$bm/ran-$f' 2>&1; echo \"$f rc=\$?\"; cat '$bm/ran-$f'"
+      echo "cd '$bm' && $bin --dry-run --json --user 1000 --clear-groups --caps = -- ./$f | grep -o '\"refused\": *\"the binfmt_misc handler capscope[em] claims' | sed 's/^/$f dry-caps /'"
+      echo "cd '$bm' && $bin --dry-run --user 1000 --clear-groups -- ./$f | grep -E '^  permitted|execve.binfmt-misc' | sed 's/^/$f dry /'"
+    done
+  done
   for bin in "${bm_bins[@]}"; do
     echo "PATH='$bm:$bm/pb' $bin --user 1000 --clear-groups --caps = -- prog /proc/self/status 2>&1"
     echo 'echo "rc=$?"'
@@ -285,8 +300,16 @@ if [ -s "$bm/pid" ] && echo '0 0 65536' >"/proc/$(cat "$bm/pid")/uid_map" &&
   else
     like "$out" $'CapPrm:\t0000000000002000' "binfmt_misc: setpriv runs the handler's interpreter, with cap_net_raw (control)"
     ok "$(grep -qx "rc=0" <<<"$out"; echo $((!$?)))" "binfmt_misc: no --caps run went past the claimed file"
-    like "$out" "binfmt_misc handler claims it" "binfmt_misc: the refusal names the handler"
-    is "$(grep -c 'rc=127' <<<"$out")" "${#bm_bins[@]}" "binfmt_misc: every binary exits 127"
+    like "$out" "binfmt_misc handler capscopet claims " "binfmt_misc: the refusal names the handler"
+    is "$(grep -c '^rc=127' <<<"$out")" "${#bm_bins[@]}" "binfmt_misc: every binary exits 127"
+    for f in s.zz m; do
+      like "$out" "$f setpriv CapPrm:"$'\t'"0000000000002000" "binfmt_misc $f: setpriv runs the handler's interpreter (control)"
+      is "$(grep -c "^$f rc=127" <<<"$out")" "${#bm_bins[@]}" "binfmt_misc $f: the --caps run is refused (127) by every binary"
+      ok "$(grep -q 'RAN' <<<"$out"; echo $((!$?)))" "binfmt_misc $f: the script's own interpreter never ran"
+      is "$(grep -c "^$f dry-caps " <<<"$out")" "${#bm_bins[@]}" "binfmt_misc $f: the --caps dry run predicts the refusal, naming the handler"
+      is "$(grep -c "^$f dry   permitted    0000000000002000" <<<"$out")" "${#bm_bins[@]}" "binfmt_misc $f: the dry run without --caps predicts the handler's cap_net_raw"
+      is "$(grep -c "^$f dry .*execve.binfmt-misc" <<<"$out")" "${#bm_bins[@]}" "binfmt_misc $f: the step names the handler"
+    done
   fi
 else
   touch "$bm/go"

@@ -149,11 +149,54 @@ static void hostile(void **state)
 	assert_int_equal(interp_of(&m, 0, out), -ENOEXEC); /* empty */
 }
 
+static int foreign_of(const struct img *m, size_t n)
+{
+	int fd = img_fd(m, n), rc = cs_exec_elf_foreign(fd);
+
+	close(fd);
+	return rc;
+}
+
+/*
+ * An ELF no loader of this kernel takes: execve says ENOEXEC, and the dry
+ * run predicted it would run. A 32-bit one may be the compat loader's.
+ */
+static void foreign(void **state)
+{
+	struct img m;
+
+	(void)state;
+	img_init(&m, "/lib/ld.so");
+	assert_int_equal(foreign_of(&m, sizeof(m)), 0);
+	m.e.e_machine = m.e.e_machine == EM_AARCH64 ? EM_X86_64 : EM_AARCH64;
+	assert_int_equal(foreign_of(&m, sizeof(m)), 1);
+	img_init(&m, "/lib/ld.so");
+	m.e.e_ident[EI_DATA] = m.e.e_ident[EI_DATA] == ELFDATA2LSB ? ELFDATA2MSB : ELFDATA2LSB;
+	assert_int_equal(foreign_of(&m, sizeof(m)), 1);
+	img_init(&m, "/lib/ld.so");
+	m.e.e_type = ET_REL;
+	assert_int_equal(foreign_of(&m, sizeof(m)), 1);
+	img_init(&m, "/lib/ld.so");
+	m.e.e_ident[EI_CLASS] = 7;
+	assert_int_equal(foreign_of(&m, sizeof(m)), 1);
+	img_init(&m, "/lib/ld.so");
+	m.e.e_ident[EI_CLASS] = ELFCLASS32;
+	m.e.e_machine = EM_386;
+	assert_int_equal(foreign_of(&m, sizeof(m)), 0);
+	/* Not ELF, or cut short: not this question's. */
+	assert_int_equal(foreign_of(&m, 3), 0);
+	img_init(&m, "/lib/ld.so");
+	assert_int_equal(foreign_of(&m, 20), 0);
+	memcpy(&m, "#!/bin/sh\n", 10);
+	assert_int_equal(foreign_of(&m, sizeof(m)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(loader),
 	    cmocka_unit_test(hostile),
+	    cmocka_unit_test(foreign),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

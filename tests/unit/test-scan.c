@@ -583,6 +583,72 @@ static void test_tree_deep_chain_linear(void **state)
 	scan_chain(10000, true, 2, 4);
 }
 
+struct move_out {
+	char from[192], to[192];
+	int moved;
+};
+
+/* Called after the 4,096th file of the directory being read: move it out of the tree. */
+static void move_dir_out(void *arg, uint64_t files, uint64_t dirs)
+{
+	struct move_out *m = arg;
+
+	(void)files;
+	(void)dirs;
+	if (!m->moved++)
+		assert_int_equal(rename(m->from, m->to), 0);
+}
+
+/*
+ * A directory's descriptor follows it when it is renamed: a directory moved
+ * out of the tree in the middle of its reading went on being read where it
+ * now is, and its files were reported under the path they had left (and a
+ * climb through ".." reaches a moved directory the same way). They are
+ * errors now: "moved during the scan".
+ */
+static void test_tree_moved_out(void **state)
+{
+	struct move_out m = {0};
+	char tmp[64], cmd[160];
+	struct cs_scan_opts o = {.threads = 1, .progress = move_dir_out, .progress_arg = &m};
+	struct cs_scan_result r = {0};
+	struct cs_diag d;
+	size_t moved = 0;
+
+	(void)state;
+	snprintf(tmp, sizeof(tmp), "%s/capscope-moved.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	assert_non_null(mkdtemp(tmp));
+	snprintf(cmd, sizeof(cmd), "%s/tree/a", tmp);
+	snprintf(cmd, sizeof(cmd), "%s/tree", tmp);
+	assert_int_equal(mkdir(cmd, 0755), 0);
+	snprintf(cmd, sizeof(cmd), "%s/tree/a", tmp);
+	assert_int_equal(mkdir(cmd, 0755), 0);
+	for (int i = 0; i < 5000; i++) {
+		char f[192];
+		int fd;
+
+		snprintf(f, sizeof(f), "%s/f%d", cmd, i);
+		fd = open(f, O_WRONLY | O_CREAT, 0755);
+		assert_true(fd >= 0);
+		assert_int_equal(fchmod(fd, 04755), 0);
+		close(fd);
+	}
+	snprintf(m.from, sizeof(m.from), "%s", cmd);
+	snprintf(m.to, sizeof(m.to), "%s/out", tmp);
+	snprintf(cmd, sizeof(cmd), "%s/tree", tmp);
+	assert_int_equal(cs_scan_tree(cmd, &o, &r, &d), 0);
+	assert_int_equal(m.moved, 1);
+	assert_int_equal(r.nfindings, 4096);
+	assert_int_equal(r.nerrors, 5000 - 4096);
+	for (size_t i = 0; i < r.nerrors; i++)
+		moved += strstr(r.errors[i].message, "moved during the scan") != NULL;
+	assert_int_equal(moved, r.nerrors);
+	cs_scan_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +664,7 @@ int main(void)
 	    cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_view_deep_linear),
 	    cmocka_unit_test(test_tree_deep_chain_linear),
+	    cmocka_unit_test(test_tree_moved_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
