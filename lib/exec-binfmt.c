@@ -11,6 +11,7 @@
 
 #include "internal/cleanup.h"
 #include "internal/exec-binfmt.h"
+#include "internal/util.h"
 
 #define BINPRM_BUF_SIZE 256
 
@@ -24,18 +25,14 @@ struct entry {
 	char interp[PATH_MAX];
 };
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Hex as entry_status prints it; -1 when it is not that or longer than the buffer. */
+/* Hex as entry_status prints it (lower case; upper case is read too); -1 when it is
+ * not hex or longer than the buffer. */
 static ssize_t unhex(const char *s, unsigned char *out)
 {
 	size_t n = 0;
 
 	for (; s[0]; s += 2) {
-		int hi = hexval(s[0]), lo = hexval(s[1]);
+		int hi = cs_hex_digit(s[0]), lo = cs_hex_digit(s[1]);
 
 		if (hi < 0 || lo < 0 || n == BINPRM_BUF_SIZE)
 			return -1;

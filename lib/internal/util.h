@@ -68,4 +68,13 @@ int cs_wait_status(int status);
  */
 bool cs_linked_statically(void);
 
+/* The value of one hexadecimal digit, either case; -1 for anything else. */
+static inline int cs_hex_digit(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
+}
+
 #endif

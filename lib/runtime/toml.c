@@ -11,6 +11,7 @@
  * extend. Every rejection names the line and column.
  */
 #include "../internal/toml.h"
+#include "../internal/util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -212,14 +213,6 @@ static int utf8_put(struct sbuf *b, uint32_t cp)
 	return sb_put(b, u, n);
 }
 
-static int hexval(char h)
-{
-	return h >= '0' && h <= '9'   ? h - '0'
-	       : h >= 'a' && h <= 'f' ? h - 'a' + 10
-	       : h >= 'A' && h <= 'F' ? h - 'A' + 10
-				      : -1;
-}
-
 /* A backslash escape in a basic string; t->p is on the backslash. */
 static int escape(struct tp *t, struct sbuf *b, bool multi)
 {
@@ -253,7 +246,7 @@ static int escape(struct tp *t, struct sbuf *b, bool multi)
 		uint32_t cp = 0;
 
 		for (int i = 0; i < nd; i++) {
-			int v = eof(t) ? -1 : hexval(*t->p);
+			int v = eof(t) ? -1 : cs_hex_digit(*t->p);
 
 			if (v < 0)
 				return fail(t, t->p, "the %c escape needs %d hex digits", e, nd);
@@ -666,12 +659,12 @@ static const char *run(const char *q, const char *e, int base)
 {
 	const char *s = q;
 
-	if (q >= e || hexval(*q) < 0 || hexval(*q) >= base)
+	if (q >= e || cs_hex_digit(*q) < 0 || cs_hex_digit(*q) >= base)
 		return s;
 	for (q++; q < e; q++) {
-		if (*q == '_' && q + 1 < e && hexval(q[1]) >= 0 && hexval(q[1]) < base)
+		if (*q == '_' && q + 1 < e && cs_hex_digit(q[1]) >= 0 && cs_hex_digit(q[1]) < base)
 			q++;
-		else if (hexval(*q) < 0 || hexval(*q) >= base)
+		else if (cs_hex_digit(*q) < 0 || cs_hex_digit(*q) >= base)
 			break;
 	}
 	return q;

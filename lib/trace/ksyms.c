@@ -42,17 +42,6 @@ static int cmp_sym(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int cs_ksyms_parse(const char *buf, size_t len, struct cs_ksyms *k, struct cs_diag *d)
 {
 	size_t pos = 0, cap = 0;
@@ -72,8 +61,8 @@ int cs_ksyms_parse(const char *buf, size_t len, struct cs_ksyms *k, struct cs_di
 		line++;
 		if (n == 0)
 			continue;
-		for (; i < n && hexval(l[i]) >= 0; i++, digits++)
-			addr = (addr << 4) | (uint64_t)hexval(l[i]);
+		for (; i < n && cs_hex_digit(l[i]) >= 0; i++, digits++)
+			addr = (addr << 4) | (uint64_t)cs_hex_digit(l[i]);
 		if (digits == 0 || digits > 16 || i + 3 > n || l[i] != ' ' || l[i + 2] != ' ') {
 			rc = cs_diag_set(d, EPROTO, line, (unsigned)i + 1, "kallsyms",
 					 "expected 'ADDRESS TYPE NAME'");
