@@ -12,6 +12,23 @@
 
 #include "../internal/cleanup.h"
 
+/*
+ * One line of an /etc/passwd or /etc/group file cut at its ':' into its
+ * first max fields (what follows them is dropped); the number of fields.
+ */
+static int colon_fields(char *line, char **f, int max)
+{
+	int nf = 0;
+
+	for (char *q = line; nf < max;) {
+		f[nf++] = q;
+		if (!(q = strchr(q, ':')))
+			break;
+		*q++ = '\0';
+	}
+	return nf;
+}
+
 int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
 {
 	cs_cleanup_free char *buf = NULL;
@@ -20,30 +37,19 @@ int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid
 	if (!passwd || !(buf = strndup(passwd, len)))
 		return -ENOENT;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[7] = {0};
-		int nf = 0;
+		char *f[7];
+		uint32_t u, g;
 
-		for (char *q = line; nf < 7; nf++) {
-			f[nf] = q;
-			q = strchr(q, ':');
-			if (!q)
-				break;
-			*q++ = '\0';
-		}
-		if (nf < 3 || !f[2] || !f[3])
+		if (colon_fields(line, f, 7) < 4 || (strcmp(f[0], user) && strcmp(f[2], user)))
 			continue;
-		if (!strcmp(f[0], user) || !strcmp(f[2], user)) {
-			uint32_t u, g;
-
-			/* A uid or gid that is not a number is no entry at all: it
-			 * must never read as 0, which is root. */
-			if (cs_parse_u32(f[2], UINT32_MAX - 1, &u) < 0 ||
-			    cs_parse_u32(f[3], UINT32_MAX - 1, &g) < 0)
-				continue;
-			*uid = u;
-			*gid = g;
-			return 0;
-		}
+		/* A uid or gid that is not a number is no entry at all: it
+		 * must never read as 0, which is root. */
+		if (cs_parse_u32(f[2], UINT32_MAX - 1, &u) < 0 ||
+		    cs_parse_u32(f[3], UINT32_MAX - 1, &g) < 0)
+			continue;
+		*uid = u;
+		*gid = g;
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -56,19 +62,12 @@ int cs_group_lookup(const char *group, size_t len, const char *name, long *gid)
 	if (!group || !(buf = strndup(group, len)))
 		return -ENOENT;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *pw = strchr(line, ':'), *g = pw ? strchr(pw + 1, ':') : NULL, *end;
+		char *f[4];
 		uint32_t v;
 
-		if (!g)
-			continue;
-		*pw = '\0';
-		if (strcmp(line, name))
-			continue;
-		g++;
-		if ((end = strchr(g, ':')))
-			*end = '\0';
 		/* A gid that is not a number is no entry: it must never read as 0. */
-		if (cs_parse_u32(g, UINT32_MAX - 1, &v) < 0)
+		if (colon_fields(line, f, 4) < 3 || strcmp(f[0], name) ||
+		    cs_parse_u32(f[2], UINT32_MAX - 1, &v) < 0)
 			continue;
 		*gid = v;
 		return 0;
