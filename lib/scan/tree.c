@@ -424,12 +424,16 @@ static bool same_dir(int fd, const struct dnode *d)
 	       sx.stx_ino == d->ino && makedev(sx.stx_dev_major, sx.stx_dev_minor) == d->dev;
 }
 
-/* Whether d is x's ancestor exactly k levels up. */
-static bool ancestor_at(const struct dnode *x, const struct dnode *d, uint32_t k)
+/* How many levels below d x is, when d is x's ancestor fewer than limit levels up; else 0. */
+static uint32_t levels_below(const struct dnode *x, const struct dnode *d, uint32_t limit)
 {
-	while (k-- > 0)
+	uint32_t k;
+
+	if (!x || x->depth <= d->depth || (k = x->depth - d->depth) >= limit)
+		return 0;
+	for (uint32_t i = k; i > 0; i--)
 		x = x->parent;
-	return x == d;
+	return x == d ? k : 0;
 }
 
 /*
@@ -460,11 +464,9 @@ static int climb(struct walk *w, int from, uint32_t k, const struct dnode *d)
 /* Climb from the directory this thread finished last, when d is above it. */
 static int climb_from_last(struct walk *w, struct wctx *c, const struct dnode *d)
 {
-	const struct dnode *x = c->last;
+	uint32_t k = c->last_fd < 0 ? 0 : levels_below(c->last, d, UINT32_MAX);
 
-	if (!x || c->last_fd < 0 || x->depth <= d->depth || !ancestor_at(x, d, x->depth - d->depth))
-		return -1;
-	return climb(w, c->last_fd, x->depth - d->depth, d);
+	return k ? climb(w, c->last_fd, k, d) : -1;
 }
 
 /*
@@ -481,19 +483,17 @@ static int nearest_below(const struct walk *w, const struct dnode *d, uint32_t l
 	int best = -1;
 
 	for (const struct dnode *h = w->lru_head; h; h = h->lru_next) {
-		uint32_t k = h->depth - d->depth;
+		uint32_t k = levels_below(h, d, limit);
 
-		if (h->depth > d->depth && k < limit && ancestor_at(h, d, k)) {
+		if (k) {
 			best = h->fd;
 			limit = k;
 		}
 	}
 	for (unsigned i = 0; i < w->nctx; i++) {
-		const struct dnode *x = w->ctx[i].last;
-		uint32_t k = x ? x->depth - d->depth : 0;
+		uint32_t k = w->ctx[i].last_fd < 0 ? 0 : levels_below(w->ctx[i].last, d, limit);
 
-		if (x && w->ctx[i].last_fd >= 0 && x->depth > d->depth && k < limit &&
-		    ancestor_at(x, d, k)) {
+		if (k) {
 			best = w->ctx[i].last_fd;
 			limit = k;
 		}
@@ -551,12 +551,20 @@ static int open_below(struct walk *w, int base, const struct dnode *a, const str
 	return base;
 }
 
+/* Under the lock: d's nearest ancestor whose descriptor is open (the root's always is). */
+static const struct dnode *open_ancestor(const struct dnode *d)
+{
+	const struct dnode *a = d->parent;
+
+	while (a->fd < 0)
+		a = a->parent;
+	return a;
+}
+
 /*
  * Reopen d, whose descriptor was closed to keep the number of open files
- * bounded: climb from below when this thread or a held directory is just
- * below, else open its path beneath the nearest ancestor still open, in pieces
- * shorter than PATH_MAX (a tree deeper than PATH_MAX is walked: find walks it
- * too).
+ * bounded: climb from the nearest open directory below it, else open its
+ * path beneath the nearest ancestor still open.
  */
 static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
 {
@@ -567,8 +575,7 @@ static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
 	if (fd >= 0)
 		return fd;
 	pthread_mutex_lock(&w->mu);
-	for (a = d->parent; a->fd < 0; a = a->parent)
-		;
+	a = open_ancestor(d);
 	below = nearest_below(w, d, d->depth - a->depth, &levels);
 	pthread_mutex_unlock(&w->mu);
 	if (below >= 0) {
@@ -578,8 +585,7 @@ static int reopen(struct walk *w, struct wctx *c, const struct dnode *d)
 			return fd;
 	}
 	pthread_mutex_lock(&w->mu);
-	for (a = d->parent; a->fd < 0; a = a->parent)
-		;
+	a = open_ancestor(d); /* again: the lock was let go */
 	base = fcntl(a->fd, F_DUPFD_CLOEXEC, 3);
 	pthread_mutex_unlock(&w->mu);
 	if (base < 0)
