@@ -77,4 +77,17 @@ static inline int cs_hex_digit(char c)
 				      : -1;
 }
 
+/* FNV-1a's offset basis: where a hash over nothing yet starts. */
+#define CS_FNV1A_START 0xcbf29ce484222325ull
+
+/* FNV-1a (64-bit) over n bytes, going on from h: parts hash one after another. */
+static inline uint64_t cs_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
 #endif

@@ -4,6 +4,7 @@
  * the one sort order that makes output byte-identical, and the JSON writer.
  */
 #include "lint-internal.h"
+#include "../internal/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,14 +30,13 @@ static void fingerprint(struct cs_lint_finding *f)
 {
 	const char *parts[] = {
 	    cs_lint_rule(f->rule)->id, f->kind, f->namespace, f->name, f->container, f->capability};
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = CS_FNV1A_START;
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : "");
+		const char sep = parts[i] ? 0x1f : 0x1e;
 
-		for (; *p; p++)
-			h = (h ^ *p) * 0x100000001b3ull;
-		h = (h ^ (parts[i] ? 0x1f : 0x1e)) * 0x100000001b3ull;
+		h = cs_fnv1a(h, parts[i] ? parts[i] : "", parts[i] ? strlen(parts[i]) : 0);
+		h = cs_fnv1a(h, &sep, 1);
 	}
 	snprintf(f->fingerprint, sizeof(f->fingerprint), "%016llx", (unsigned long long)h);
 }

@@ -312,18 +312,9 @@ struct id_index {
 	size_t mask; /* slots - 1, a power of two minus one */
 };
 
-static size_t id_hash(const char *id)
-{
-	size_t h = 14695981039346656037ull; /* FNV-1a */
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ull;
-	return h;
-}
-
 static struct cs_node_ctr **id_slot(const struct id_index *ix, const char *id)
 {
-	size_t i = id_hash(id) & ix->mask;
+	size_t i = (size_t)cs_fnv1a(CS_FNV1A_START, id, strlen(id)) & ix->mask;
 
 	while (ix->slot[i] && strcmp(ix->slot[i]->id, id) != 0)
 		i = (i + 1) & ix->mask;

@@ -14,6 +14,7 @@
  *    xattrs, so a hard link to a set-uid file is a set-uid file.
  */
 #include "view.h"
+#include "../internal/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -92,10 +93,9 @@ static char *memdup(const char *p, size_t n)
  */
 static uint64_t hash(const struct cs_vnode *parent, const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL ^ ((uintptr_t)parent * 0x9e3779b97f4a7c15ULL);
+	uint64_t h =
+	    cs_fnv1a(1469598103934665603ULL ^ ((uintptr_t)parent * 0x9e3779b97f4a7c15ULL), s, n);
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 	return h ^ (h >> 29);
 }
 
