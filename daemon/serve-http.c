@@ -464,6 +464,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		const char *cl =
 		    mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		const char *ex = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+		unsigned long long clen;
 		enum framing f;
 
 		if (!(q = calloc(1, sizeof(*q))))
@@ -473,11 +474,14 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			answer_early(s, conn, q);
 			return refuse_framing(conn, f);
 		}
-		if (cl && strtoull(cl, NULL, 10) && !takes_body(s, url, method)) {
+		/* One Content-Length at most (framing_check), a number (libmicrohttpd refuses
+		 * others). */
+		clen = cl ? strtoull(cl, NULL, 10) : 0;
+		if (clen && !takes_body(s, url, method)) {
 			answer_early(s, conn, q);
 			return route(s, conn, url, method, q);
 		}
-		if (cl && strtoull(cl, NULL, 10) > s->max_body) {
+		if (clen > s->max_body) {
 			/* A client waiting for "100 Continue" gets the 413 before it
 			 * sends a byte; any other has its body read and dropped, so it
 			 * is not reset mid-send and reads the 413 (up to a bound). */
@@ -486,8 +490,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 				return status_json(conn, 413, "request body too large");
 			}
 			q->too_large = true;
-		} else if (cl) {
-			q->expect = strtoull(cl, NULL, 10);
+		} else {
+			q->expect = clen;
 		}
 		return MHD_YES;
 	}
