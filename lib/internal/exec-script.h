@@ -81,11 +81,6 @@ int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_f
 void cs_exec_dirs_clear(struct cs_exec_file *f);
 
 /*
- * Fill f for the file at path (inside the caller's root, symlinks followed)
- * as the resolver does, and copy its first bytes to head (n gets how many;
- * 0 when unknown). Returns 0 (a missing file is f->error) or -ENOMEM.
- */
-/*
  * A relative name (one that does not start with '/') as the working
  * directory cwd (NULL or "/": the root) makes it: *joined is "cwd/name", or
  * NULL for an absolute name. runc changes to process.cwd before it looks
@@ -93,6 +88,11 @@ void cs_exec_dirs_clear(struct cs_exec_file *f);
  */
 int cs_exec_join_cwd(const char *cwd, const char *name, char **joined);
 
+/*
+ * Fill f for the file at path (inside the caller's root, symlinks followed)
+ * as the resolver does, and copy its first bytes to head (n gets how many;
+ * 0 when unknown). Returns 0 (a missing file is f->error) or -ENOMEM.
+ */
 typedef int (*cs_exec_open_fn)(void *root, const char *path, struct cs_exec_file *f,
 			       char head[CS_EXEC_HEAD_MAX], size_t *n);
 
