@@ -808,6 +808,13 @@ int cs_kernel_setfsuid(struct cs_cred *c, uid_t fsuid, struct cs_steps *st)
 	return 0;
 }
 
+static int cmp_gid(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* kernel/groups.c may_setgroups */
 int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_steps *st)
 {
@@ -826,6 +833,8 @@ int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_s
 	if (n)
 		memcpy(c->groups, g, n * sizeof(*g));
 	c->ngroups = n;
+	/* groups_sort: the kernel keeps them in order (what /proc shows). */
+	qsort(c->groups, n, sizeof(*g), cmp_gid);
 	STEP(st, "setgroups", "%zu supplementary group%s", n, n == 1 ? "" : "s");
 	return 0;
 }

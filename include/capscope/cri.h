@@ -12,6 +12,7 @@
 #define CAPSCOPE_CRI_H
 
 #include "diag.h"
+#include "kubelet.h"
 #include "oci.h"
 #include "steps.h"
 
@@ -58,6 +59,14 @@ CS_EXPORT int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t
  */
 CS_EXPORT bool cs_cri_target_has_kubelet(const struct cs_cri_target *t);
 
+/*
+ * Whether the runtime honours supplementalGroupsPolicy: Strict
+ * (containerd 2.0+, CRI-O 1.31+); the kubelet rejects such a pod on any
+ * other (SupplementalGroupsPolicyNotSupported). Podman's kube play ignores
+ * the field.
+ */
+CS_EXPORT bool cs_cri_target_strict_groups(const struct cs_cri_target *t);
+
 /* "docker@20.10" into buf (snprintf's return value). */
 CS_EXPORT int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len);
 
@@ -88,8 +97,26 @@ struct cs_cri_request {
 	bool no_new_privs;
 	uid_t uid;
 	gid_t gid;
-	const gid_t *groups;
+	const gid_t *groups; /* supplementalGroups */
 	size_t n_groups;
+	bool fs_group_set; /* fsGroup: the kubelet adds it to the groups, kube play does not */
+	gid_t fs_group;
+	/* The image's /etc/group memberships of the user (NULL: not known). */
+	const struct cs_image_groups *members;
+	/* The runtime is given a group with the user ("UID:GID": runAsGroup,
+	 * or Podman's image USER with ':'): runc's lookup then adds no
+	 * memberships (Docker, Podman). */
+	bool group_explicit;
+	/* The runtime is given a user at all (Podman adds the gid to the
+	 * groups only then). */
+	bool user_given;
+	/* supplementalGroupsPolicy: Strict: no /etc/group memberships. */
+	bool strict_groups;
+	/* Podman: the user string before ':' is "", "root" or "0". Its
+	 * securityConfigureGenerator gives root's capabilities by that string,
+	 * not by the uid it resolves to ("+0" is not root, a passwd name whose
+	 * uid field is no number is uid 0 but not root). Others: unused. */
+	bool user_string_root;
 	bool user_namespace; /* hostUsers: false */
 	/* The node uid (and gid) the pod's id 0 maps to: what the kubelet's
 	 * userns manager allocated (cs_userns_pod_map); 0 means the first block,

@@ -97,6 +97,7 @@ struct cs_k8s_pod {
 	const char *seccomp_type;
 	int64_t *supplemental_groups;
 	size_t n_supplemental_groups;
+	const char *supplemental_groups_policy; /* "Merge", "Strict" (KEP-3619), or NULL */
 	struct cs_k8s_sysctl *sysctls;
 	size_t n_sysctls;
 	/* spec */

@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "k8s.h"
+#include "oci.h"
 #include "steps.h"
 
 /* What the kubelet knows about the image (all optional). */
@@ -26,7 +27,39 @@ struct cs_kubelet_image {
 	size_t passwd_len;
 	const char *group; /* its /etc/group text, NULL when absent or not given */
 	size_t group_len;
+	/*
+	 * No kubelet stands in front (Podman's kube play): the image USER
+	 * reaches the runtime whole, its group part included, and runAsGroup
+	 * without runAsUser is "0:GID". With a kubelet the runtime is given
+	 * only run_as_user (the pod's, or the image's uid) or run_as_username
+	 * (the image's name): the image's group part is never read.
+	 */
+	bool whole_user;
 };
+
+/*
+ * The groups the image's /etc/group lists the container's user in, read as
+ * runc's user package reads it (containerd, CRI-O, Docker and Podman all
+ * use it): the user's passwd name (the image USER's name when the runtime
+ * is given that name, else the first line with its uid), then every group
+ * line whose member list holds that name.
+ */
+struct cs_image_groups {
+	bool known; /* the image's files were given and its passwd names the user */
+	char user[128];
+	size_t n;
+	gid_t gid[CS_OCI_MAX_GROUPS];
+	bool
+	    own_name[CS_OCI_MAX_GROUPS]; /* the group bears the user's name (containerd skips it) */
+};
+
+/*
+ * Fill g for the container's user (uid, after cs_kubelet_user). Returns 0,
+ * or -E2BIG when the image lists the user in more groups than the model
+ * holds (d says so).
+ */
+CS_EXPORT int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img,
+				     uid_t uid, struct cs_image_groups *g, struct cs_diag *d);
 
 /*
  * The user and primary group the container runs as
@@ -97,8 +130,8 @@ CS_EXPORT bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d)
  * The API server's validation of the pod's ids (apimachinery IsValidUserID,
  * IsValidGroupID): runAsUser and runAsGroup of the pod and of every
  * container, fsGroup and each supplementalGroups entry must be 0-2147483647,
- * or the whole pod is rejected. Returns true when rejected, naming the
- * field and value in d->message (a wider value used to wrap in the model:
+ * and supplementalGroupsPolicy Merge or Strict, or the whole pod is rejected. Returns true when
+ * rejected, naming the field and value in d->message (a wider value used to wrap in the model:
  * fsGroup 4294967296 became group 0).
  */
 CS_EXPORT bool cs_k8s_api_rejects_ids(const struct cs_k8s_pod *pod, struct cs_diag *d);

@@ -21,7 +21,8 @@ struct pod_work {
 	const char *rootfs_group; /* and its /etc/group */
 	size_t rootfs_group_len;
 	struct cs_kubelet_image kimg;
-	struct cs_pod_ctr_result *r; /* being built */
+	struct cs_image_groups members; /* the user's /etc/group memberships */
+	struct cs_pod_ctr_result *r;	/* being built */
 	/* The model's full state for r. */
 	struct cs_oci_process oci;
 	struct cs_exec_file f, hf;

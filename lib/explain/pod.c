@@ -114,6 +114,43 @@ static bool has_kubelet(const struct cs_pod_explain_opts *o)
 	return !o->target || cs_cri_target_has_kubelet(o->target);
 }
 
+/* supplementalGroupsPolicy: Strict, where a kubelet stands in front. */
+static bool strict_groups(const struct pod_work *w)
+{
+	const char *p = w->pod->pod->supplemental_groups_policy;
+
+	return p && !strcmp(p, "Strict") && has_kubelet(w->o);
+}
+
+/*
+ * Strict on a runtime that does not honour it: the kubelet's admission
+ * refuses the pod (lifecycle predicate, SupplementalGroupsPolicyNotSupported)
+ * before any container is made.
+ */
+static int strict_refused(struct pod_work *w)
+{
+	struct cs_cri_target t;
+	char rt[32];
+
+	if (!strict_groups(w))
+		return 0;
+	if (w->o->target)
+		t = *w->o->target;
+	else
+		cs_cri_target_default(w->o->runtime, &t);
+	if (cs_cri_target_strict_groups(&t))
+		return 0;
+	cs_cri_target_format(&t, rt, sizeof(rt));
+	cs_steps_add(&w->r->steps, "pod", "kubelet.supplemental-groups-policy",
+		     "the kubelet rejects the pod: SupplementalGroupsPolicy=Strict is not "
+		     "supported in this node (%s; containerd honours it from 2.0, CRI-O from 1.31)",
+		     rt);
+	return fail(w->r, "SupplementalGroupsPolicyNotSupported",
+		    "SupplementalGroupsPolicy=Strict is not supported in this node") < 0
+		   ? -ENOMEM
+		   : 1;
+}
+
 /* The runtime's merge, at the release and with the capabilities asked for. */
 static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_request *req,
 		 struct cs_oci_process *out, struct cs_steps *st, struct cs_diag *d)
@@ -180,8 +217,25 @@ static int admit(struct pod_work *w)
 	return 0;
 }
 
+/*
+ * Podman's user string (kube play's setupSecurityContext: runAsUser as a
+ * number, runAsGroup alone as "0:GID", else the image's USER) says root:
+ * its part before ':' is "", "root" or "0".
+ */
+static bool podman_root_string(const struct cs_k8s_sc *sc, const char *image_user)
+{
+	size_t n = strcspn(image_user, ":");
+
+	if (sc->run_as_user.set)
+		return sc->run_as_user.v == 0;
+	if (sc->run_as_group.set)
+		return true;
+	return n == 0 || (n == 4 && !strncmp(image_user, "root", 4)) ||
+	       (n == 1 && image_user[0] == '0');
+}
+
 /* The CRI request the kubelet sends, merged by the runtime into the OCI process. */
-static int create(struct pod_work *w, uid_t uid, gid_t gid)
+static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid_t gid)
 {
 	struct cs_pod_ctr_result *r = w->r;
 	const struct cs_k8s_pod *pod = w->pod->pod;
@@ -192,10 +246,20 @@ static int create(struct pod_work *w, uid_t uid, gid_t gid)
 	struct cs_opt_i64 fsg =
 	    w->pod->scc_modelled && w->pod->scc.admitted ? w->pod->scc.fs_group : pod->fs_group;
 
+	const char *iu = w->config && w->config->user ? w->config->user : "";
+
 	for (size_t k = 0; k < pod->n_supplemental_groups && ng < CS_OCI_MAX_GROUPS; k++)
 		groups[ng++] = (gid_t)pod->supplemental_groups[k];
-	if (fsg.set && ng < CS_OCI_MAX_GROUPS)
-		groups[ng++] = (gid_t)fsg.v;
+	req.fs_group_set = fsg.set;
+	req.fs_group = (gid_t)fsg.v;
+	req.members = &w->members;
+	/* cri-dockerd writes "UID:GID" for runAsGroup; kube play also keeps
+	 * the image USER whole when the pod names neither. */
+	req.group_explicit =
+	    sc->run_as_group.set || (!has_kubelet(w->o) && !sc->run_as_user.set && strchr(iu, ':'));
+	req.user_given = sc->run_as_user.set || sc->run_as_group.set || *iu;
+	req.strict_groups = strict_groups(w);
+	req.user_string_root = podman_root_string(sc, iu);
 	req.add = r->adm.caps_set ? r->adm.add.v : NULL;
 	req.n_add = r->adm.caps_set ? r->adm.add.n : 0;
 	req.drop = r->adm.caps_set ? r->adm.drop.v : NULL;
@@ -367,12 +431,16 @@ static int model(struct pod_work *w)
 		cs_steps_add(&r->steps, "pod", "pod.not-admitted", "%s", r->reason);
 		return (r->exec_error = strdup("Forbidden")) ? 1 : -ENOMEM;
 	}
+	if ((rc = strict_refused(w)) != 0)
+		return rc;
 	sc = r->adm;
 	if (!has_kubelet(w->o))
 		sc.run_as_non_root.set = false; /* kube play does not verify it */
 	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
-	if ((rc = create(w, uid, gid)) != 0)
+	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0)
+		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
+	if ((rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
 	return start(w);
 }
@@ -418,6 +486,7 @@ static void pick_image(struct pod_work *w)
 	}
 	w->kimg.config = w->config;
 	w->kimg.fs_given = o->rootfs || w->image;
+	w->kimg.whole_user = !has_kubelet(o);
 }
 
 static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)

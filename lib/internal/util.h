@@ -52,6 +52,14 @@ bool cs_go_fold_equal(const char *key, size_t len, const char *name);
  */
 void cs_go_upper(char *dst, size_t len, const char *prefix, const char *s);
 
+/*
+ * Go's strconv.Atoi on s (n bytes): an optional sign then decimal digits,
+ * leading zeros allowed ("+0", "00" and "-0" are 0). Returns false for
+ * anything else; *v saturates past int64, where Atoi's range error leaves
+ * it (lib/go-atoi.c).
+ */
+bool cs_go_atoi(const char *s, size_t n, long long *v);
+
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);
 

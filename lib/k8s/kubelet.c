@@ -11,95 +11,7 @@
 #include <string.h>
 
 #include "../internal/cleanup.h"
-
-/*
- * One line of an /etc/passwd or /etc/group file cut at its ':' into its
- * first max fields (what follows them is dropped); the number of fields.
- */
-static int colon_fields(char *line, char **f, int max)
-{
-	int nf = 0;
-
-	for (char *q = line; nf < max;) {
-		f[nf++] = q;
-		if (!(q = strchr(q, ':')))
-			break;
-		*q++ = '\0';
-	}
-	return nf;
-}
-
-int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
-{
-	cs_cleanup_free char *buf = NULL;
-	char *save = NULL;
-
-	if (!passwd || !(buf = strndup(passwd, len)))
-		return -ENOENT;
-	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[7];
-		uint32_t u, g;
-
-		if (colon_fields(line, f, 7) < 4 || (strcmp(f[0], user) && strcmp(f[2], user)))
-			continue;
-		/* A uid or gid that is not a number is no entry at all: it
-		 * must never read as 0, which is root. */
-		if (cs_parse_u32(f[2], UINT32_MAX - 1, &u) < 0 ||
-		    cs_parse_u32(f[3], UINT32_MAX - 1, &g) < 0)
-			continue;
-		*uid = u;
-		*gid = g;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-int cs_group_lookup(const char *group, size_t len, const char *name, long *gid)
-{
-	cs_cleanup_free char *buf = NULL;
-	char *save = NULL;
-
-	if (!group || !(buf = strndup(group, len)))
-		return -ENOENT;
-	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[4];
-		uint32_t v;
-
-		/* A gid that is not a number is no entry: it must never read as 0. */
-		if (colon_fields(line, f, 4) < 3 || strcmp(f[0], name) ||
-		    cs_parse_u32(f[2], UINT32_MAX - 1, &v) < 0)
-			continue;
-		*gid = v;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/*
- * An image USER's uid or gid as the runtimes read it: strconv.Atoi
- * (containerd's WithUser, runc's GetExecUser for CRI-O), an optional sign
- * then decimal digits, leading zeros allowed: "+0", "00" and "-0" are root.
- * Returns false for anything else (a name); *v saturates past int64 (Atoi's
- * range error, which both runtimes refuse).
- */
-static bool go_atoi(const char *s, size_t n, long long *v)
-{
-	size_t i = n && (s[0] == '+' || s[0] == '-');
-	unsigned long long x = 0;
-
-	if (i == n)
-		return false;
-	for (size_t k = i; k < n; k++) {
-		if (s[k] < '0' || s[k] > '9')
-			return false;
-		x = x > (1ULL << 63) / 10 ? (1ULL << 63) : x * 10 + (unsigned)(s[k] - '0');
-	}
-	if (x > (1ULL << 63))
-		x = 1ULL << 63;
-	*v = s[0] == '-' ? (x == 1ULL << 63 ? LLONG_MIN : -(long long)x)
-			 : (x >= 1ULL << 63 ? LLONG_MAX : (long long)x);
-	return true;
-}
+#include "../internal/util.h"
 
 /* containerd and runc take uids and gids 0-2147483647 (runc's maxID, 1<<31 - 1). */
 #define RUNTIME_ID_MAX 2147483647LL
@@ -127,7 +39,7 @@ static int image_group(const struct cs_kubelet_image *img, const char *iu, const
 {
 	long long v;
 
-	if (go_atoi(g, strlen(g), &v)) {
+	if (cs_go_atoi(g, strlen(g), &v)) {
 		if (v < 0 || v > RUNTIME_ID_MAX)
 			return cs_diag_set(d, ERANGE, 0, 0, NULL,
 					   "image USER '%s': gid out of range (the runtimes take "
@@ -161,7 +73,7 @@ static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t 
 	int r;
 
 	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
-	*form = ul == 0 ? USER_NONE : go_atoi(iu, ul, &v) ? USER_NUMBER : USER_NAME;
+	*form = ul == 0 ? USER_NONE : cs_go_atoi(iu, ul, &v) ? USER_NUMBER : USER_NAME;
 	if (*form == USER_NONE) {
 		pu = 0;
 	} else if (*form == USER_NUMBER) {
@@ -177,8 +89,15 @@ static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t 
 				       ? "the image's /etc/passwd does not list it"
 				       : "no --rootfs or --image was given to look it up");
 	*uid = (uid_t)pu;
-	/* "name:" keeps the passwd's group (CRI-O; containerd takes gid 0). */
-	if (colon && colon[1] && (r = image_group(img, iu, colon + 1, pg, d)) < 0)
+	/*
+	 * With a kubelet the runtime never sees the group part: the kubelet
+	 * passes the image's uid as run_as_user or its name as
+	 * run_as_username (determineEffectiveSecurityContext), and an empty
+	 * user part as uid 0. Without one (Podman) "name:" keeps the passwd's
+	 * group.
+	 */
+	if (img->whole_user && colon && colon[1] &&
+	    (r = image_group(img, iu, colon + 1, pg, d)) < 0)
 		return r;
 	return 0;
 }
@@ -214,7 +133,14 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 	char uname[128] = "";
 	int r;
 
-	if (sc->run_as_user.set) {
+	if (img->whole_user && !sc->run_as_user.set && sc->run_as_group.set) {
+		/* kube play writes runAsGroup alone as "0:GID" (setupSecurityContext). */
+		*uid = 0;
+		cs_steps_add(st, "pod", "pod.user",
+			     "uid 0: runAsGroup without runAsUser is the user \"0:%lld\" to "
+			     "Podman's kube play, whatever the image's USER",
+			     (long long)sc->run_as_group.v);
+	} else if (sc->run_as_user.set) {
 		if (sc->run_as_user.v < 0 || sc->run_as_user.v > UINT32_MAX - 1)
 			return cs_diag_set(d, EPERM, 0, 0, NULL, "runAsUser %lld is out of range",
 					   (long long)sc->run_as_user.v);
@@ -344,6 +270,17 @@ static bool reject_id(const char *who, const char *field, int64_t v, struct cs_d
 
 bool cs_k8s_api_rejects_ids(const struct cs_k8s_pod *pod, struct cs_diag *d)
 {
+	const char *policy = pod->supplemental_groups_policy;
+
+	/* validateSupplementalGroupsPolicy: the two values, spelled exactly. */
+	if (policy && strcmp(policy, "Merge") && strcmp(policy, "Strict")) {
+		cs_diag_set(
+		    d, EINVAL, 0, 0, NULL,
+		    "the API server rejects the pod: securityContext.supplementalGroupsPolicy: "
+		    "Unsupported value: \"%s\": supported values: \"Merge\", \"Strict\"",
+		    policy);
+		return true;
+	}
 	if (bad_id(&pod->run_as_user))
 		return reject_id("", "securityContext.runAsUser", pod->run_as_user.v, d);
 	if (bad_id(&pod->run_as_group))

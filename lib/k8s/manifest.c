@@ -622,6 +622,10 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		if (sp && (r = get_str(c, sp, "type", F("securityContext.seccompProfile.type"),
 				       &p->seccomp_type)) < 0)
 			return r;
+		if ((r = get_str(c, psc, "supplementalGroupsPolicy",
+				 F("securityContext.supplementalGroupsPolicy"),
+				 &p->supplemental_groups_policy)) < 0)
+			return r;
 		if ((r = get_seq(c, psc, "supplementalGroups",
 				 F("securityContext.supplementalGroups"), &sg)) < 0)
 			return r;

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "capscope/text.h"
+#include "internal/cri-groups.h"
 #include "internal/util.h"
 
 /* Exact OCI spelling "CAP_NAME" → number among the kernel's capabilities, or -1. */
@@ -558,7 +559,7 @@ static int merge_podman(const struct cs_cri_target *t, const struct cs_cri_reque
 		    buf);
 	}
 	set_all(o, SB, caps);
-	if (r->uid == 0) {
+	if (r->user_string_root) {
 		set_all(o, SE | SP, caps);
 		cs_steps_add_set(
 		    st, "runtime", "podman.caps", CS_BND, 0, caps,
@@ -573,9 +574,9 @@ static int merge_podman(const struct cs_cri_target *t, const struct cs_cri_reque
 	names(user, buf, sizeof(buf));
 	cs_steps_add_set(
 	    st, "runtime", "podman.non-root", CS_AMB, 0, user,
-	    "uid %u is not root: effective, permitted, inheritable and ambient get "
-	    "only the capabilities named in add (%s), so they survive execve; bounding "
-	    "keeps the merged list",
+	    "the user (uid %u) is not \"\", \"root\" or \"0\" as written: effective, "
+	    "permitted, inheritable and ambient get only the capabilities named in add "
+	    "(%s), so they survive execve; bounding keeps the merged list",
 	    (unsigned)r->uid, buf);
 	return 0;
 }
@@ -711,6 +712,13 @@ bool cs_cri_target_has_kubelet(const struct cs_cri_target *t)
 	return t->rt != CS_CRI_PODMAN;
 }
 
+bool cs_cri_target_strict_groups(const struct cs_cri_target *t)
+{
+	/* containerd's CRI since 2.0, CRI-O's setupContainerUser since 1.31 */
+	return (t->rt == CS_CRI_CONTAINERD && t->major >= 2) ||
+	       (t->rt == CS_CRI_CRIO && (t->major > 1 || t->minor >= 31));
+}
+
 int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len)
 {
 	if (t->rt == CS_CRI_DOCKER && t->major == 20)
@@ -741,8 +749,6 @@ int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_conf
 	memset(o, 0, sizeof(*o));
 	o->uid = r->uid;
 	o->gid = r->gid;
-	for (size_t i = 0; i < r->n_groups && i < CS_OCI_MAX_GROUPS; i++)
-		o->additional_gids[o->n_additional_gids++] = r->groups[i];
 	o->caps.present = (1u << CS_NSETS) - 1;
 	o->no_new_privileges = r->no_new_privs;
 	if (r->user_namespace) {
@@ -783,6 +789,8 @@ int cs_cri_merge_target(const struct cs_cri_target *t, const struct cs_crio_conf
 	default:
 		return -EINVAL;
 	}
+	if (rc == 0)
+		rc = cs_cri_merge_groups(t, r, o, st, d);
 	if (rc == 0 && r->no_new_privs)
 		cs_steps_add(st, "runtime", "oci.no-new-privs",
 			     "allowPrivilegeEscalation: false → process.noNewPrivileges: true");

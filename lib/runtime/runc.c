@@ -83,10 +83,27 @@ static void runc_bounding(struct cs_cred *c, cs_mask_t bnd)
 				cs_kernel_bset_drop(c, cap, NULL);
 }
 
+/* additionalGids without repeats, as GetAdditionalGroups returns them (a set). */
+static size_t unique_groups(const struct cs_oci_process *p, gid_t *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_additional_gids; i++) {
+		size_t k = 0;
+
+		while (k < n && out[k] != p->additional_gids[i])
+			k++;
+		if (k == n)
+			out[n++] = p->additional_gids[i];
+	}
+	return n;
+}
+
 /* setupUser: the id checks runc makes itself, then setgroups, setgid, setuid. */
 static int runc_user(const struct cs_oci_process *p, struct cs_cred *c, struct cs_exec_result *res,
 		     struct cs_steps *st)
 {
+	gid_t groups[CS_OCI_MAX_GROUPS];
 	uid_t h;
 	gid_t g;
 	int rc;
@@ -119,7 +136,7 @@ static int runc_user(const struct cs_oci_process *p, struct cs_cred *c, struct c
 		fail(res, EINVAL, "runc.user-unmapped");
 		return -EINVAL;
 	}
-	rc = cs_kernel_setgroups(c, p->additional_gids, p->n_additional_gids, st);
+	rc = cs_kernel_setgroups(c, groups, unique_groups(p, groups), st);
 	if (!rc)
 		rc = cs_kernel_setgid(c, p->gid, st);
 	if (!rc)

@@ -18,7 +18,9 @@ static int merge(enum cs_cri_runtime rt, const struct cs_crio_config *c, const c
 		 size_t na, const char *const *drop, size_t nd, bool priv, struct cs_oci_process *o,
 		 struct cs_diag *d)
 {
-	struct cs_cri_request r = {add, na, drop, nd, priv, false, 1000, 1000, NULL, 0, false};
+	struct cs_cri_request r = {add, na, drop, nd, priv, false, 1000, 1000, NULL, 0};
+
+	r.user_string_root = false; /* uid 1000, written as such */
 	struct cs_steps st;
 	int rc;
 
@@ -155,7 +157,9 @@ static int merge_at(const char *rt, cs_mask_t daemon, uid_t uid, const char *con
 		    const char *const *drop, size_t nd, bool priv, struct cs_oci_process *o,
 		    struct cs_diag *d)
 {
-	struct cs_cri_request r = {add, na, drop, nd, priv, false, uid, uid, NULL, 0, false};
+	struct cs_cri_request r = {add, na, drop, nd, priv, false, uid, uid, NULL, 0};
+
+	r.user_string_root = uid == 0;
 	struct cs_cri_target t = {0};
 	struct cs_steps st;
 	int rc;
@@ -471,6 +475,59 @@ static void test_crio_key_case(void **state)
 	assert_string_equal(c.default_caps[0], "NET_RAW");
 }
 
+/* process.user.additionalGids, runtime by runtime (lib/runtime/cri-groups.c). */
+static void groups_of(enum cs_cri_runtime rt, bool explicit_group, bool user_given,
+		      const gid_t *want, size_t n_want)
+{
+	static const gid_t supp[] = {4000, 50};
+	struct cs_image_groups m = {.known = true, .user = "app", .n = 3};
+	struct cs_cri_request r = {.uid = 1000, .gid = 3, .groups = supp, .n_groups = 2};
+	struct cs_oci_process o;
+	struct cs_steps st;
+	struct cs_diag d = {0};
+	struct cs_cri_target t;
+
+	m.gid[0] = 50, m.gid[1] = 1000, m.gid[2] = 10;
+	m.own_name[1] = true; /* "app:x:1000:app" */
+	r.fs_group_set = true;
+	r.fs_group = 3000;
+	r.members = &m;
+	r.group_explicit = explicit_group;
+	r.user_given = user_given;
+	cs_cri_target_default(rt, &t);
+	cs_steps_init(&st);
+	assert_int_equal(cs_cri_merge_target(&t, NULL, &r, &o, &st, &d), 0);
+	if (o.n_additional_gids != n_want)
+		fail_msg("%s: %zu groups, want %zu", cs_cri_runtime_name(rt), o.n_additional_gids,
+			 n_want);
+	for (size_t i = 0; i < n_want; i++)
+		if (o.additional_gids[i] != want[i])
+			fail_msg("%s: group %zu is %u, want %u", cs_cri_runtime_name(rt), i,
+				 (unsigned)o.additional_gids[i], (unsigned)want[i]);
+	cs_steps_free(&st);
+}
+
+static void test_groups(void **state)
+{
+	/* containerd: sorted, unique, no group of the user's own name */
+	static const gid_t ctrd[] = {3, 10, 50, 3000, 4000};
+	/* CRI-O: the gid, every membership, supplementalGroups, fsGroup */
+	static const gid_t crio[] = {3, 50, 1000, 10, 4000, 3000};
+	/* Docker with "UID:GID": no memberships */
+	static const gid_t dock_x[] = {3, 4000, 50, 3000};
+	/* Podman: no fsGroup; no gid when no user was given */
+	static const gid_t pod[] = {50, 1000, 10, 4000};
+	static const gid_t pod_x[] = {3, 4000, 50};
+
+	(void)state;
+	groups_of(CS_CRI_CONTAINERD, true, true, ctrd, 5);
+	groups_of(CS_CRI_CRIO, true, true, crio, 6);
+	groups_of(CS_CRI_DOCKER, false, true, crio, 6);
+	groups_of(CS_CRI_DOCKER, true, true, dock_x, 4);
+	groups_of(CS_CRI_PODMAN, false, false, pod, 4);
+	groups_of(CS_CRI_PODMAN, true, true, pod_x, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +543,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_dropin_walk),
 	    cmocka_unit_test(test_crio_key_case),
 	    cmocka_unit_test(test_crio_default_sysctls),
+	    cmocka_unit_test(test_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

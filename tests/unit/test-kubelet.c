@@ -27,15 +27,26 @@ static struct cs_image_config cfg(const char *user)
 	return c;
 }
 
-static int user(const struct cs_k8s_sc *sc, const struct cs_image_config *c, bool fs, uid_t *uid,
-		gid_t *gid, struct cs_steps *st, struct cs_diag *d)
+/* Podman's kube play (no kubelet: the image USER reaches the runtime whole) when set. */
+static bool whole;
+
+static struct cs_kubelet_image image(const struct cs_image_config *c, bool fs)
 {
 	struct cs_kubelet_image img = {c,
 				       fs,
 				       fs ? passwd : NULL,
 				       fs ? sizeof(passwd) - 1 : 0,
 				       fs ? group : NULL,
-				       fs ? sizeof(group) - 1 : 0};
+				       fs ? sizeof(group) - 1 : 0,
+				       whole};
+
+	return img;
+}
+
+static int user(const struct cs_k8s_sc *sc, const struct cs_image_config *c, bool fs, uid_t *uid,
+		gid_t *gid, struct cs_steps *st, struct cs_diag *d)
+{
+	struct cs_kubelet_image img = image(c, fs);
 
 	cs_steps_init(st);
 	memset(d, 0, sizeof(*d));
@@ -85,6 +96,65 @@ static void test_run_as_user_out_of_range(void **state)
  * "a name the passwd does not list"), and the kubelet, given neither a uid
  * nor a name, takes it as root.
  */
+/*
+ * Podman's kube play reads the image USER whole (runc's GetExecUser); with a
+ * kubelet the runtime is given only the user part (as run_as_user or
+ * run_as_username, an empty one as uid 0), so the group part is never read:
+ * real containerd, Docker and CRI-O run "1000:50" with the passwd's group
+ * (the truth/ matrices: images ug, name-g, empty-u).
+ */
+static void test_image_user_group_part_under_kubelet(void **state)
+{
+	static const struct {
+		const char *user;
+		uid_t uid;
+		gid_t gid;
+	} cases[] = {
+	    {"app:staff", 1001, 1002},
+	    {"1001:staff", 1001, 1002},
+	    {":staff", 0, 0},
+	    {":50", 0, 0},
+	    {"app:50", 1001, 1002},
+	    {"app:nogroup", 1001, 1002},
+	    {"1001:nogroup", 1001, 1002},
+	    {"1001:2147483648", 1001, 1002},
+	};
+	struct cs_k8s_sc sc = {0}, grp = {.run_as_group = {true, 3000}};
+	struct cs_steps st;
+	struct cs_diag d;
+
+	(void)state;
+	whole = false;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct cs_image_config c = cfg(cases[i].user);
+		uid_t u = 7;
+		gid_t g = 7;
+		int rc = user(&sc, &c, true, &u, &g, &st, &d);
+
+		if (rc != 0 || u != cases[i].uid || g != cases[i].gid)
+			fail_msg(
+			    "USER '%s' under a kubelet: rc %d uid %u gid %u, want uid %u gid %u",
+			    cases[i].user, rc, (unsigned)u, (unsigned)g, (unsigned)cases[i].uid,
+			    (unsigned)cases[i].gid);
+		cs_steps_free(&st);
+	}
+	/* kube play: runAsGroup alone is "0:GID", whatever the image's USER */
+	whole = true;
+	struct cs_image_config c = cfg("app");
+	uid_t u = 7;
+	gid_t g = 7;
+
+	assert_int_equal(user(&grp, &c, true, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(g, 3000);
+	cs_steps_free(&st);
+	whole = false;
+	assert_int_equal(user(&grp, &c, true, &u, &g, &st, &d), 0);
+	assert_int_equal(u, 1001);
+	assert_int_equal(g, 3000);
+	cs_steps_free(&st);
+}
+
 static void test_image_user_forms(void **state)
 {
 	static const struct {
@@ -101,14 +171,16 @@ static void test_image_user_forms(void **state)
 	    {"app:", 0, 1001, 1002},
 	    {"app:50", 0, 1001, 50},
 	    {"app:nogroup", -ENOENT, 0, 0},
-	    {"app:bad", -ENOENT, 0, 0},
-	    {"app:broken", -ENOENT, 0, 0},
+	    /* runc's reader: a gid that is no number is 0, a line without one too */
+	    {"app:bad", 0, 1001, 0},
+	    {"app:broken", 0, 1001, 0},
 	};
 	struct cs_k8s_sc sc = {0}, nonroot = {.run_as_non_root = {true, true}};
 	struct cs_steps st;
 	struct cs_diag d;
 
 	(void)state;
+	whole = true;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct cs_image_config c = cfg(cases[i].user);
 		uid_t u = 7;
@@ -136,6 +208,7 @@ static void test_image_user_forms(void **state)
 	assert_int_equal(user(&nonroot, &c, true, &u, &g, &st, &d), -EPERM);
 	assert_non_null(strstr(d.message, "image will run as root"));
 	cs_steps_free(&st);
+	whole = false;
 }
 
 static void test_image_user_numeric_with_group(void **state)
@@ -148,10 +221,68 @@ static void test_image_user_numeric_with_group(void **state)
 	gid_t g;
 
 	(void)state;
+	whole = true;
 	assert_int_equal(user(&sc, &c, false, &u, &g, &st, &d), 0);
 	assert_int_equal(u, 1000);
 	assert_int_equal(g, 50);
 	cs_steps_free(&st);
+	whole = false;
+}
+
+/* The /etc/group memberships, as runc's user package reads the files. */
+static void test_member_groups(void **state)
+{
+	static const char pw[] = "  app:x:1001:1002::/:/bin/sh  \n"
+				 "evil:x:notanumber:0::/:/bin/sh\n"
+				 "root:x:0:0::/:/bin/sh\n"
+				 "twin:x:1001:1002::/:/bin/sh\n";
+	static const char gr[] = "# staff:x:77:app\n"
+				 "wheel:x:10:root,app\n"
+				 "staff:x:50:app\n"
+				 "spaced:x:51: app\n"
+				 "prefix:x:52:apple,ap\n"
+				 "app:x:1002:app\n"
+				 "odd:x:zz:app\n"
+				 "short:x:53\n"
+				 "  tail:x:54:twin,app  \n"
+				 "roots:x:55:evil\n";
+	struct cs_image_config c = cfg("");
+	struct cs_kubelet_image img = {&c, true, pw, sizeof(pw) - 1, gr, sizeof(gr) - 1, false};
+	struct cs_k8s_sc sc = {.run_as_user = {true, 1001}};
+	struct cs_image_groups g;
+	struct cs_diag d = {0};
+	static const gid_t want[] = {10, 50, 1002, 0, 54};
+
+	(void)state;
+	assert_int_equal(cs_image_member_groups(&sc, &img, 1001, &g, &d), 0);
+	assert_true(g.known);
+	assert_string_equal(g.user, "app"); /* the first line with uid 1001, trimmed */
+	assert_int_equal(g.n, 5);
+	for (size_t i = 0; i < g.n; i++) {
+		assert_int_equal(g.gid[i], want[i]); /* "zz" is 0, as Go's Atoi error leaves it */
+		assert_int_equal(g.own_name[i], i == 2);
+	}
+	/* uid 0: runc's reader takes "notanumber" as uid 0, and that line comes first */
+	sc.run_as_user.v = 0;
+	assert_int_equal(cs_image_member_groups(&sc, &img, 0, &g, &d), 0);
+	assert_string_equal(g.user, "evil");
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.gid[0], 55);
+	/* an image USER name is looked up by that name, not by uid */
+	c = cfg("twin:staff");
+	sc.run_as_user.set = false;
+	assert_int_equal(cs_image_member_groups(&sc, &img, 1001, &g, &d), 0);
+	assert_string_equal(g.user, "twin");
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.gid[0], 54);
+	/* a uid the passwd does not list has no memberships; no files, nothing known */
+	c = cfg("4242");
+	assert_int_equal(cs_image_member_groups(&sc, &img, 4242, &g, &d), 0);
+	assert_false(g.known);
+	img.fs_given = false;
+	c = cfg("twin");
+	assert_int_equal(cs_image_member_groups(&sc, &img, 1001, &g, &d), 0);
+	assert_false(g.known);
 }
 
 /*
@@ -173,6 +304,7 @@ static void test_image_user_go_atoi(void **state)
 	int rc;
 
 	(void)state;
+	whole = true; /* the group parts are read (Podman) */
 	for (size_t i = 0; i < sizeof(root) / sizeof(root[0]); i++) {
 		c = cfg(root[i]);
 		u = g = 7;
@@ -201,6 +333,7 @@ static void test_image_user_go_atoi(void **state)
 	assert_int_equal(user(&sc, &c, false, &u, &g, &st, &d), 0);
 	assert_int_equal(u, 2147483647);
 	cs_steps_free(&st);
+	whole = false;
 }
 
 static void test_image_user_name_from_passwd(void **state)
@@ -299,30 +432,53 @@ static void test_passwd_lookup(void **state)
 	assert_int_equal(g, 1002);
 	assert_int_equal(cs_passwd_lookup(passwd, strlen(passwd), "nobody", &u, &g), 0);
 	assert_int_equal(u, 65534);
-	assert_int_equal(cs_passwd_lookup(passwd, strlen(passwd), "broken", &u, &g), -ENOENT);
+	/* a line with a name alone is that name with uid 0 and gid 0 (runc's parseLine) */
+	assert_int_equal(cs_passwd_lookup(passwd, strlen(passwd), "broken", &u, &g), 0);
+	assert_int_equal(u, 0);
+	assert_int_equal(g, 0);
 	assert_int_equal(cs_passwd_lookup(NULL, 0, "root", &u, &g), -ENOENT);
 }
 
-/* A passwd entry whose uid or gid is not a number is no entry: it must never
- * read as 0 (root), as strtol made it. */
+/*
+ * Fields as runc's user package reads them, which all four runtimes use: a
+ * uid or gid that is not a number is 0 (Go's Atoi, its error dropped), so
+ * such a user runs as root; a number past int64 saturates and the runtimes
+ * keep its low 32 bits; lines are trimmed; a numeric user is a uid, never a
+ * name. (Before session 10 such lines were "no entry": a container that runs
+ * as root was predicted not to start.)
+ */
 static void test_passwd_not_numbers(void **state)
 {
 	static const char bad[] = "app:x:abc:1000::/:/bin/sh\n"
 				  "web:x: 1001:1001::/:/bin/sh\n"
 				  "db:x:1002:+5::/:/bin/sh\n"
 				  "big:x:4294967296:1::/:/bin/sh\n"
-				  "ok:x:1003:1004::/:/bin/sh\n";
+				  "huge:x:99999999999999999999:1::/:/bin/sh\n"
+				  "\t ok:x:1003:1004::/:/bin/sh  \n"
+				  "1003:x:7:7::/:/bin/sh\n";
+	static const struct {
+		const char *user;
+		long uid, gid;
+	} cases[] = {
+	    {"app", 0, 1000},	      {"web", 0, 1001},	  {"db", 1002, 5},	{"big", 0, 1},
+	    {"huge", 4294967295L, 1}, {"ok", 1003, 1004}, {"1003", 1003, 1004}, /* by uid: the first
+										   line with 1003,
+										   not the name
+										   "1003" */
+	};
 	long u = -1, g = -1;
 
 	(void)state;
-	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "app", &u, &g), -ENOENT);
-	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "web", &u, &g), -ENOENT);
-	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "db", &u, &g), -ENOENT);
-	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "big", &u, &g), -ENOENT);
-	assert_int_equal(u, -1);
-	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "ok", &u, &g), 0);
-	assert_int_equal(u, 1003);
-	assert_int_equal(g, 1004);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		assert_int_equal(cs_passwd_lookup(bad, strlen(bad), cases[i].user, &u, &g), 0);
+		if (u != cases[i].uid || g != cases[i].gid)
+			fail_msg("%s: uid %ld gid %ld, want %ld %ld", cases[i].user, u, g,
+				 cases[i].uid, cases[i].gid);
+	}
+	/* uid 0 by number: "app" (uid "abc") is the first line with it */
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "0", &u, &g), 0);
+	assert_int_equal(g, 1000);
+	assert_int_equal(cs_passwd_lookup(bad, strlen(bad), "nobody", &u, &g), -ENOENT);
 }
 
 static void check_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
@@ -490,6 +646,8 @@ int main(void)
 	    cmocka_unit_test(test_run_as_user_out_of_range),
 	    cmocka_unit_test(test_image_user_numeric_with_group),
 	    cmocka_unit_test(test_image_user_forms),
+	    cmocka_unit_test(test_image_user_group_part_under_kubelet),
+	    cmocka_unit_test(test_member_groups),
 	    cmocka_unit_test(test_image_user_go_atoi),
 	    cmocka_unit_test(test_image_user_name_from_passwd),
 	    cmocka_unit_test(test_image_user_name_unresolvable),

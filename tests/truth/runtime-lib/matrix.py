@@ -43,7 +43,22 @@ IMAGES = {
     "fcap-ei-u": ("cap_net_bind_service,cap_net_raw+ei", "1000"),
     "setuid": ("setuid", ""),
     "setuid-u": ("setuid", "1000"),
+    # the USER forms: a group part, a name, an empty user part, a uid that
+    # /etc/passwd does not list (what the runtimes do with /etc/group)
+    "ug": ("plain", "1000:50"),
+    "name": ("plain", "app"),
+    "name-g": ("plain", "app:staff"),
+    "empty-u": ("plain", ":60"),
+    "nopw": ("plain", "2000"),
+    "badpw": ("plain", "bad"),
+    "plus0": ("cap_net_bind_service,cap_net_raw+ep", "+0"),
 }
+
+# Pod-level groups, one profile per pod: supplementalGroups and fsGroup (the
+# kubelet sends both as the CRI supplemental_groups).
+GROUP_PROFILES = [{}, {"supplementalGroups": [4000]},
+                  {"supplementalGroups": [4000, 50], "fsGroup": 3000},
+                  {"supplementalGroups": [4000], "supplementalGroupsPolicy": "Strict"}]
 
 
 # `docker load` and `ctr images import` name an archive's capscope-probe-X
@@ -59,9 +74,15 @@ def make_rootfs(root, probe, how, extra=None):
     for d in ("etc", "proc", "sys", "dev", "tmp"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     with open(os.path.join(root, "etc/passwd"), "w") as f:
-        f.write("root:x:0:0:root:/:/probe\napp:x:1000:1000:app:/:/probe\n")
+        # bad's uid is no number: runc's reader (all four runtimes) takes 0
+        f.write("root:x:0:0:root:/:/probe\napp:x:1000:1000:app:/:/probe\n"
+                "  bad:x:abc:1000:bad:/:/probe  \n")
     with open(os.path.join(root, "etc/group"), "w") as f:
-        f.write("root:x:0:\napp:x:1000:\n")
+        # app is listed in wheel and staff, and in a group of its own name
+        # (containerd leaves that one out, runc's lookup does not)
+        # (and a gid that is no number, zz, is group 0 to it)
+        f.write("root:x:0:\nwheel:x:10:root,app\nstaff:x:50:app\nother:x:60:\n"
+                "app:x:1000:app\n# hidden:x:70:app\nodd:x:zz:app,bad\n")
     dst = os.path.join(root, PROBE_IN_IMAGE.lstrip("/"))
     shutil.copy(probe, dst)
     os.chown(dst, 0, 0)
@@ -142,6 +163,10 @@ def gen_cases(n, seed, unknown):
     for i in range(n):
         c = {"name": "c%03d" % i, "image": names[i % len(names)]}
         c["runAsUser"] = rnd.choice([None, None, 0, 1000, 1000])
+        c["runAsGroup"] = rnd.choice([None, None, None, 0, 50, 3000])
+        if c["runAsGroup"] is not None and c["runAsUser"] is None and rnd.random() < 0.5:
+            c["runAsUser"] = 1000
+        c["profile"] = rnd.randrange(len(GROUP_PROFILES))
         c["runAsNonRoot"] = rnd.choice([None, None, None, True, False])
         c["privileged"] = rnd.choice([None] * 6 + [True, True, False])
         c["allowPrivilegeEscalation"] = rnd.choice([None, None, True, False, False])
@@ -164,7 +189,8 @@ def gen_cases(n, seed, unknown):
 
 def security_context_yaml(c):
     sc = {}
-    for k in ("runAsUser", "runAsNonRoot", "privileged", "allowPrivilegeEscalation"):
+    for k in ("runAsUser", "runAsGroup", "runAsNonRoot", "privileged",
+              "allowPrivilegeEscalation"):
         if c[k] is not None:
             sc[k] = c[k]
     if c["capabilities"] is not None:
@@ -183,6 +209,9 @@ def pod_yaml(name, cases, for_runtime):
         ctrs.append(ctr)
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
            "spec": {"restartPolicy": "Never", "containers": ctrs}}
+    prof = GROUP_PROFILES[cases[0]["profile"]]
+    if prof:
+        pod["spec"]["securityContext"] = dict(prof)
     if for_runtime:
         pod["spec"]["hostNetwork"] = False
     return json.dumps(pod, indent=1)
@@ -203,25 +232,40 @@ def api_server_refuses(c):
 
 
 def kubelet_user(c):
-    """kuberuntime: run_as_user from the pod, else the image's numeric user,
-    else 0 (getImageUser: 'If none of them is set, treat it as root');
-    verifyRunAsNonRoot refuses uid 0. Returns (uid, error)."""
-    img_user = IMAGES[c["image"]][1]
+    """kuberuntime: run_as_user from the pod, else the image's user as the
+    runtime's image status gives it (the part before ':', a uid when
+    ParseInt reads it, else a name: run_as_username), else 0 (getImageUser:
+    'If none of them is set, treat it as root'); verifyRunAsNonRoot refuses
+    uid 0 and a name. The image's group part never reaches the runtime.
+    Returns (uid, username, error)."""
+    img_user = IMAGES[c["image"]][1].split(":")[0]
     if c["runAsUser"] is not None:
         uid = c["runAsUser"]
         if c["runAsNonRoot"] and uid == 0:
-            return uid, "container's runAsUser breaks non-root policy"
-        return uid, None
-    uid = int(img_user) if img_user else 0
+            return uid, "", "container's runAsUser breaks non-root policy"
+        return uid, "", None
+    try:
+        uid, name = int(img_user), ""
+    except ValueError:
+        uid, name = (None, img_user) if img_user else (0, "")
+    if c["runAsNonRoot"] and name:
+        return uid, name, "non-numeric user"
     if c["runAsNonRoot"] and uid == 0:
-        return uid, "container has runAsNonRoot and image will run as root"
-    return uid, None
+        return uid, name, "container has runAsNonRoot and image will run as root"
+    return uid, name, None
+
+
+def kubelet_groups(c):
+    """The CRI supplemental_groups: the pod's supplementalGroups, then fsGroup."""
+    prof = GROUP_PROFILES[c["profile"]]
+    return list(prof.get("supplementalGroups", [])) + (
+        [prof["fsGroup"]] if "fsGroup" in prof else [])
 
 
 # --------------------------------------------------------------------------
 # probe output
 
-STATUS_KEYS = ("Uid", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs")
+STATUS_KEYS = ("Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs")
 
 
 def parse_probe(text):
@@ -232,8 +276,10 @@ def parse_probe(text):
             v[k] = rest.strip()
     if "CapEff" not in v:
         return None
-    return ("ok uid=%s inh=%x prm=%x eff=%x bnd=%x amb=%x nnp=%s" % (
-        " ".join(v["Uid"].split()), int(v["CapInh"], 16), int(v["CapPrm"], 16),
+    groups = sorted(int(g) for g in v.get("Groups", "").split())
+    return ("ok uid=%s gid=%s groups=%s inh=%x prm=%x eff=%x bnd=%x amb=%x nnp=%s" % (
+        " ".join(v["Uid"].split()), " ".join(v["Gid"].split()),
+        ",".join(str(g) for g in groups), int(v["CapInh"], 16), int(v["CapPrm"], 16),
         int(v["CapEff"], 16), int(v["CapBnd"], 16), int(v["CapAmb"], 16), v["NoNewPrivs"]))
 
 
@@ -308,13 +354,19 @@ class Containerd:
         except Exception as e:  # the daemon is killed next anyway
             print("# teardown: %s" % e)
 
-    def run(self, c, uid):
+    def run(self, c, uid, username):
         pb = self.pb
         sc = pb.LinuxContainerSecurityContext(
             privileged=bool(c["privileged"]),
             no_new_privs=c["allowPrivilegeEscalation"] is False,
-            run_as_user=pb.Int64Value(value=uid),
+            supplemental_groups=kubelet_groups(c),
             namespace_options=pb.NamespaceOption(network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD))
+        if username:
+            sc.run_as_username = username
+        else:
+            sc.run_as_user.CopyFrom(pb.Int64Value(value=uid))
+        if c["runAsGroup"] is not None:
+            sc.run_as_group.CopyFrom(pb.Int64Value(value=c["runAsGroup"]))
         if c["capabilities"] is not None:
             sc.capabilities.CopyFrom(pb.Capability(add_capabilities=c["capabilities"]["add"],
                                                    drop_capabilities=c["capabilities"]["drop"]))
@@ -403,17 +455,22 @@ class Docker:
     def teardown(self):
         pass
 
-    def run(self, c, uid):
-        # cri-dockerd: User from run_as_user, CapAdd/CapDrop verbatim,
-        # Privileged, no-new-privileges as a security option
-        hc = {"NetworkMode": "none", "Privileged": bool(c["privileged"]), "SecurityOpt": []}
+    def run(self, c, uid, username):
+        # cri-dockerd: User from run_as_username or run_as_user, then
+        # ":run_as_group"; supplemental_groups as GroupAdd; CapAdd/CapDrop
+        # verbatim, Privileged, no-new-privileges as a security option
+        hc = {"NetworkMode": "none", "Privileged": bool(c["privileged"]), "SecurityOpt": [],
+              "GroupAdd": [str(g) for g in kubelet_groups(c)]}
+        user = username or str(uid)
+        if c["runAsGroup"] is not None:
+            user += ":%d" % c["runAsGroup"]
         if c["capabilities"] is not None:
             hc["CapAdd"] = c["capabilities"]["add"]
             hc["CapDrop"] = c["capabilities"]["drop"]
         if c["allowPrivilegeEscalation"] is False:
             hc["SecurityOpt"].append("no-new-privileges")
         body = {"Image": image_ref(c["image"]), "Entrypoint": [PROBE_IN_IMAGE], "Cmd": [],
-                "User": str(uid), "HostConfig": hc}
+                "User": user, "HostConfig": hc}
         st, d = self.call("POST", "/containers/create", body)
         if st != 201:
             return "fail CreateContainerError", "create: " + d.decode(errors="replace").strip()
@@ -537,11 +594,11 @@ def predict(a, cases, archives):
     want = {}
     by_image = {}
     for c in cases:
-        by_image.setdefault(c["image"], []).append(c)
-    for img, cs in by_image.items():
-        yml = os.path.join(a.tmp, "predict-%s.yaml" % img)
+        by_image.setdefault((c["image"], c["profile"]), []).append(c)
+    for (img, prof), cs in by_image.items():
+        yml = os.path.join(a.tmp, "predict-%s-%d.yaml" % (img, prof))
         with open(yml, "w") as f:
-            f.write(pod_yaml("p-" + img, cs, False))
+            f.write(pod_yaml("p-%s-%d" % (img, prof), cs, False))
         cmd = [a.capscope, "explain", "pod", "--json", "--runtime", a.runtime_arg,
                "--image", archives[img]] + a.capscope_arg + [yml]
         r = subprocess.run(cmd, capture_output=True, text=True)
@@ -556,8 +613,9 @@ def predict(a, cases, archives):
             if ex.get("ok"):
                 p = ct["process"]
                 m = lambda s: int(p["caps"][s]["mask"], 16)
-                w = "ok uid=%s inh=%x prm=%x eff=%x bnd=%x amb=%x nnp=%d" % (
-                    " ".join(str(u) for u in p["uids"]), m("inheritable"), m("permitted"),
+                w = "ok uid=%s gid=%s groups=%s inh=%x prm=%x eff=%x bnd=%x amb=%x nnp=%d" % (
+                    " ".join(str(u) for u in p["uids"]), " ".join(str(g) for g in p["gids"]),
+                    ",".join(str(g) for g in sorted(p["groups"])), m("inheritable"), m("permitted"),
                     m("effective"), m("bounding"), m("ambient"), 1 if p["no_new_privs"] else 0)
             else:
                 w = "fail " + str(ex.get("error"))
@@ -568,7 +626,9 @@ def predict(a, cases, archives):
 
 def describe(c):
     sc = security_context_yaml(c)
-    return "%s image=%s %s" % (c["name"], c["image"], json.dumps(sc, separators=(",", ":")))
+    prof = GROUP_PROFILES[c["profile"]]
+    return "%s image=%s %s%s" % (c["name"], c["image"], json.dumps(sc, separators=(",", ":")),
+                                 " pod=" + json.dumps(prof, separators=(",", ":")) if prof else "")
 
 
 def main():
@@ -612,7 +672,10 @@ def main():
     got = {}
     try:
         if a.runtime == "podman":
-            batches = [cases[i:i + a.batch] for i in range(0, len(cases), a.batch)]
+            batches = []
+            for prof in range(len(GROUP_PROFILES)):  # a pod has one profile
+                pc = [c for c in cases if c["profile"] == prof]
+                batches += [pc[i:i + a.batch] for i in range(0, len(pc), a.batch)]
             with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as ex:
                 for r in ex.map(rt.run_batch, batches):
                     got.update(r)
@@ -620,10 +683,15 @@ def main():
             def one(c):
                 if api_server_refuses(c):
                     return "fail Forbidden", "API server validation"
-                uid, err = kubelet_user(c)
+                if GROUP_PROFILES[c["profile"]].get("supplementalGroupsPolicy") == "Strict":
+                    # containerd 1.x and cri-dockerd do not report the
+                    # feature: the kubelet's admission refuses the pod
+                    return ("fail SupplementalGroupsPolicyNotSupported",
+                            "kubelet admission (lifecycle predicate)")
+                uid, username, err = kubelet_user(c)
                 if err:
                     return "fail CreateContainerConfigError", err
-                return rt.run(c, uid)
+                return rt.run(c, uid, username)
 
             # a few at a time: most of a container's time is the runtime's
             # own process start-up, not CPU

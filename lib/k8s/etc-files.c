@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An image's /etc/passwd and /etc/group, read as runc's user package reads
+ * them (libcontainer/user, forked as moby/sys/user): containerd's WithUser
+ * and WithAdditionalGIDs, CRI-O's GetUserInfo, Docker's getUser and Podman
+ * all call it, so its reading is the one that decides who a container runs
+ * as. Each line is trimmed of white space; a group line starting with '#'
+ * is a comment (a passwd line is not); a line is cut at ':' and a missing
+ * field is empty; a numeric field is Go's Atoi with its error dropped, so a
+ * uid or gid that is not a number is 0 (root) and one past int64 saturates;
+ * the runtimes then keep the low 32 bits (uint32(user.Uid)). A reading that
+ * refused such lines would predict "no such user" for a container that
+ * runs as root (docs/runtimes.md, "User, group and supplementary groups").
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../internal/cleanup.h"
+#include "../internal/util.h"
+#include "capscope/kubelet.h"
+
+/* A line without the white space around it (bytes.TrimSpace). */
+static char *trim_line(char *line)
+{
+	size_t l;
+
+	while (*line == ' ' || (*line >= '\t' && *line <= '\r'))
+		line++;
+	for (l = strlen(line);
+	     l && (line[l - 1] == ' ' || (line[l - 1] >= '\t' && line[l - 1] <= '\r'));)
+		line[--l] = '\0';
+	return line;
+}
+
+/*
+ * One line cut at its ':' into max fields; those it lacks are "" (parseLine
+ * fills only the fields present, leaving the zero value).
+ */
+static void colon_fields(char *line, char **f, int max)
+{
+	int nf = 0;
+
+	for (char *q = line; q && nf < max; nf++) {
+		f[nf] = q;
+		if ((q = strchr(q, ':')))
+			*q++ = '\0';
+	}
+	while (nf < max)
+		f[nf++] = "";
+}
+
+/* A numeric field as parseLine reads it: Atoi, its error dropped. */
+static long long runc_int(const char *s)
+{
+	long long v;
+
+	return cs_go_atoi(s, strlen(s), &v) ? v : 0;
+}
+
+/* The next line of a copied file, trimmed; NULL at the end. */
+static char *next_line(char **save, char *buf)
+{
+	char *line = strtok_r(buf, "\n", save);
+
+	return line ? trim_line(line) : NULL;
+}
+
+int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
+{
+	cs_cleanup_free char *buf = NULL;
+	char *save = NULL;
+	long long want;
+	/* A numeric user is always a uid (GetExecUser), never a name. */
+	bool by_uid = cs_go_atoi(user, strlen(user), &want);
+
+	if (!passwd || !(buf = strndup(passwd, len)))
+		return -ENOENT;
+	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
+		char *f[4];
+
+		if (!*line)
+			continue;
+		colon_fields(line, f, 4);
+		if (by_uid ? runc_int(f[2]) != want : strcmp(f[0], user))
+			continue;
+		*uid = (long)(uint32_t)runc_int(f[2]);
+		*gid = (long)(uint32_t)runc_int(f[3]);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int cs_group_lookup(const char *group, size_t len, const char *name, long *gid)
+{
+	cs_cleanup_free char *buf = NULL;
+	char *save = NULL;
+
+	if (!group || !(buf = strndup(group, len)))
+		return -ENOENT;
+	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
+		char *f[3];
+
+		if (!*line || *line == '#')
+			continue;
+		colon_fields(line, f, 3);
+		if (strcmp(f[0], name))
+			continue;
+		*gid = (long)(uint32_t)runc_int(f[2]);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Is name one of the comma-separated members (nothing trimmed)? */
+static bool lists_member(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list;; p++) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+
+		if (l == n && !memcmp(p, name, n))
+			return true;
+		if (!e)
+			return false;
+		p = e;
+	}
+}
+
+/*
+ * The name the runtime looks the user's groups up by: the image USER's
+ * name when the runtime is given that name (no runAsUser; for Podman also
+ * no runAsGroup, which makes the user "0:GID"), else the name on the first
+ * passwd line with the uid.
+ */
+static bool member_name(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img, uid_t uid,
+			char *name, size_t len)
+{
+	const struct cs_image_config *cfg = img->config;
+	const char *iu = cfg && cfg->user && !sc->run_as_user.set ? cfg->user : "";
+	size_t ul = strcspn(iu, ":");
+	cs_cleanup_free char *buf = NULL;
+	char *save = NULL;
+	long long v;
+
+	if (ul && !cs_go_atoi(iu, ul, &v) && !(img->whole_user && sc->run_as_group.set)) {
+		if (ul >= len)
+			return false;
+		snprintf(name, len, "%.*s", (int)ul, iu);
+		return true;
+	}
+	if (!img->passwd || !(buf = strndup(img->passwd, img->passwd_len)))
+		return false;
+	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
+		char *f[3];
+
+		if (!*line)
+			continue;
+		colon_fields(line, f, 3);
+		if (runc_int(f[2]) == (long long)uid && strlen(f[0]) < len) {
+			snprintf(name, len, "%s", f[0]);
+			return true;
+		}
+	}
+	return false;
+}
+
+int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img,
+			   uid_t uid, struct cs_image_groups *g, struct cs_diag *d)
+{
+	cs_cleanup_free char *buf = NULL;
+	char *save = NULL;
+
+	memset(g, 0, sizeof(*g));
+	if (!img->fs_given || !member_name(sc, img, uid, g->user, sizeof(g->user)))
+		return 0;
+	g->known = true;
+	/* GetExecUser looks memberships up only for a name it matched. */
+	if (!g->user[0] || !img->group || !(buf = strndup(img->group, img->group_len)))
+		return 0;
+	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
+		char *f[4];
+
+		if (!*line || *line == '#')
+			continue;
+		colon_fields(line, f, 4);
+		if (!lists_member(f[3], g->user))
+			continue;
+		if (g->n == CS_OCI_MAX_GROUPS)
+			return cs_diag_set(d, E2BIG, 0, 0, NULL,
+					   "the image's /etc/group lists user '%s' in more than %d "
+					   "groups: the model holds at most %d",
+					   g->user, CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
+		g->own_name[g->n] = !strcmp(f[0], g->user);
+		g->gid[g->n++] = (gid_t)(uint32_t)runc_int(f[2]);
+	}
+	return 0;
+}
