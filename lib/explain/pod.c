@@ -107,7 +107,6 @@ static int fail(struct cs_pod_ctr_result *r, const char *error, const char *reas
 	return r->exec_error && r->reason ? 0 : -ENOMEM;
 }
 
-/* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
 /* Is there a kubelet (and an API server) in front of the runtime? */
 static bool has_kubelet(const struct cs_pod_explain_opts *o)
 {
@@ -181,6 +180,7 @@ static char *container_reason(const char *pod_reason)
 		       (int)cut, pod_reason, n - cut);
 }
 
+/* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
 static int admit(struct pod_work *w)
 {
 	struct cs_pod_ctr_result *r = w->r;

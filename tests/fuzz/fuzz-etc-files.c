@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fuzz the image's /etc/passwd and /etc/group reading and the user model on
+ * top of it (lib/k8s/etc-files.c, lib/k8s/kubelet.c). The input is three
+ * parts split at the first two NUL bytes: the image USER, its passwd, its
+ * group. Properties: no crash or sanitizer report; ids within 32 bits;
+ * memberships only for a known, named user; the model's answer is the same
+ * for Podman (USER whole) and a kubelet when USER has no ':'.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/kubelet.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_user(const char *user, const char *pw, size_t pwl, const char *gr, size_t grl)
+{
+	struct cs_image_config cfg = {.user = (char *)user};
+	struct cs_kubelet_image img = {&cfg, true, pw, pwl, gr, grl, false};
+	struct cs_k8s_sc sc = {0};
+	struct cs_image_groups g;
+	struct cs_steps st;
+	struct cs_diag d = {0};
+	uid_t uid, uid2;
+	gid_t gid, gid2;
+	int rc, rc2;
+
+	cs_steps_init(&st);
+	rc = cs_kubelet_user(&sc, &img, &uid, &gid, &st, &d);
+	cs_steps_free(&st);
+	if (rc == 0 && cs_image_member_groups(&sc, &img, uid, &g, &d) == 0) {
+		if (g.n > CS_OCI_MAX_GROUPS || (!g.known && g.n))
+			abort();
+		for (size_t i = 0; i < g.n; i++)
+			if (g.own_name[i] && !g.user[0])
+				abort();
+	}
+	img.whole_user = true;
+	cs_steps_init(&st);
+	rc2 = cs_kubelet_user(&sc, &img, &uid2, &gid2, &st, &d);
+	cs_steps_free(&st);
+	if (!strchr(user, ':') && (rc != rc2 || (rc == 0 && (uid != uid2 || gid != gid2))))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size + 3), *user, *pw, *gr, *e;
+	size_t pwl, grl;
+	long u, g, gg;
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	buf[size] = buf[size + 1] = buf[size + 2] = '\0';
+	user = buf;
+	pw = user + strlen(user) + 1;
+	if (pw > buf + size)
+		pw = buf + size + 1;
+	e = memchr(pw, '\0', (size_t)(buf + size + 1 - pw));
+	gr = e ? e + 1 : buf + size + 2;
+	pwl = (size_t)((e ? e : buf + size) - pw);
+	grl = gr <= buf + size ? strlen(gr) : 0;
+	/* ids are what the runtimes keep: the low 32 bits */
+	if (cs_passwd_lookup(pw, pwl, user, &u, &g) == 0 &&
+	    (u < 0 || u > UINT32_MAX || g < 0 || g > UINT32_MAX))
+		abort();
+	if (cs_group_lookup(gr, grl, user, &gg) == 0 && (gg < 0 || gg > UINT32_MAX))
+		abort();
+	check_user(user, pw, pwl, gr, grl);
+	free(buf);
+	return 0;
+}
