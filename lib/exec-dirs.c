@@ -96,6 +96,7 @@ static int append(struct cs_exec_file *f, const struct cs_searched_dir *d, size_
 {
 	struct cs_exec_dir_index *x = f->dir_index;
 	size_t n = d->depth ? d->len - from : 1;
+	struct cs_acl *acl = NULL;
 	char *name;
 
 	if (f->ndirs == x->cap) {
@@ -111,12 +112,17 @@ static int append(struct cs_exec_file *f, const struct cs_searched_dir *d, size_
 		return -ENOMEM;
 	memcpy(name, d->depth ? d->path + from : "/", n);
 	name[n] = 0;
+	if (d->acl && !(acl = cs_acl_dup(d->acl))) {
+		free(name);
+		return -ENOMEM;
+	}
 	f->dirs[f->ndirs] = (struct cs_exec_dir){.parent = parent,
 						 .name = name,
 						 .mode = d->mode,
 						 .owner_uid = d->uid,
 						 .owner_gid = d->gid,
-						 .id = {d->id[0], d->id[1]}};
+						 .id = {d->id[0], d->id[1]},
+						 .acl = acl};
 	return 0;
 }
 
@@ -133,9 +139,10 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
 		above = x->way[d->depth - 1].rec;
 		from = above == CS_EXEC_DIR_NONE ? 0 : x->way[d->depth - 1].len;
 	}
-	/* Every class of process has its x bit here: no credential is stopped, none needs
-	 * a capability, so the model has nothing to say about it (the common case). */
-	if ((d->mode & 0111) == 0111)
+	/* Every class of process has its x bit here and no ACL picks out a user or a
+	 * group: no credential is stopped, none needs a capability, so the model has
+	 * nothing to say about it (the common case). */
+	if ((d->mode & 0111) == 0111 && !(d->acl && (d->mode & 070)))
 		return set_way(x, d->depth, above, from);
 	if ((rc = grow_table(f)) < 0)
 		return rc;
@@ -180,8 +187,10 @@ char *cs_exec_dir_path(const struct cs_exec_file *f, size_t i)
 
 void cs_exec_dirs_clear(struct cs_exec_file *f)
 {
-	for (size_t i = 0; i < f->ndirs; i++)
+	for (size_t i = 0; i < f->ndirs; i++) {
 		free(f->dirs[i].name);
+		free(f->dirs[i].acl);
+	}
 	free(f->dirs);
 	if (f->dir_index) {
 		free(f->dir_index->slots);

@@ -72,6 +72,11 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXE
 	f->mode = sb.st_mode;
 	f->owner_uid = sb.st_uid;
 	f->owner_gid = sb.st_gid;
+	free(f->acl);
+	if ((rc = cs_acl_fget(fd, &f->acl)) < 0) {
+		f->error = rc == -EINVAL ? EIO : -rc; /* what check_acl's read gives */
+		return 0;
+	}
 	if (fstatvfs(fd, &vfs) == 0)
 		f->nosuid = (vfs.f_flag & ST_NOSUID) != 0;
 	else if (strict)
@@ -93,17 +98,25 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXE
 
 static int searched(void *ctx, int dirfd, const char *dirpath, size_t len, size_t depth)
 {
+	struct cs_acl *acl = NULL;
 	struct stat sb;
+	int rc;
 
 	if (fstat(dirfd, &sb) < 0)
 		return -errno;
-	return cs_exec_file_add_dir(ctx, &(struct cs_searched_dir){.path = dirpath,
-								   .len = len,
-								   .depth = depth,
-								   .id = {sb.st_dev, sb.st_ino},
-								   .mode = sb.st_mode,
-								   .uid = sb.st_uid,
-								   .gid = sb.st_gid});
+	/* An ACL the kernel could not have stored is no answer: said as the error. */
+	if ((rc = cs_acl_fget(dirfd, &acl)) < 0)
+		return rc;
+	rc = cs_exec_file_add_dir(ctx, &(struct cs_searched_dir){.path = dirpath,
+								 .len = len,
+								 .depth = depth,
+								 .id = {sb.st_dev, sb.st_ino},
+								 .mode = sb.st_mode,
+								 .uid = sb.st_uid,
+								 .gid = sb.st_gid,
+								 .acl = acl});
+	free(acl);
+	return rc;
 }
 
 /* The kernel's answer for the calling process's credentials (see exec_access). */
@@ -190,6 +203,7 @@ void cs_exec_file_clear(struct cs_exec_file *f)
 		free(n);
 	}
 	cs_exec_dirs_clear(f);
+	free(f->acl);
 	if (f->interp) {
 		cs_exec_file_clear(f->interp); /* at most six deep: the kernel's limit */
 		free(f->interp);

@@ -181,15 +181,66 @@ static bool in_group(const struct cs_cred *c, gid_t g)
 	return false;
 }
 
-/* fs/namei.c acl_permission_check's choice: the owner's, the group's or the others' bits. */
-static mode_t class_bits(const struct cs_cred *c, mode_t mode, bool uid_mapped, uid_t ouid,
-			 bool gid_mapped, gid_t ogid)
+/*
+ * fs/posix_acl.c posix_acl_permission for the x bit (the owner's entry is
+ * never reached: acl_permission_check answers the owner first). The first
+ * named user that is the fsuid decides, through the mask; the owning group
+ * and named groups the process is in decide when one of them grants x,
+ * through the mask; in one of them without x, no; else the other entry.
+ */
+static bool acl_allows_x(const struct cs_cred *c, const struct cs_acl *acl, bool gid_mapped,
+			 gid_t ogid)
+{
+	const struct cs_acl_entry *hit = NULL;
+	bool found = false;
+	uid_t u;
+	gid_t g;
+
+	for (size_t i = 0; i < acl->n && !hit; i++) {
+		const struct cs_acl_entry *e = &acl->e[i];
+
+		switch (e->tag) {
+		case CS_ACL_USER:
+			if (cs_cred_uid_from_host(c, e->id, &u) && u == c->uid[3])
+				hit = e;
+			break;
+		case CS_ACL_GROUP_OBJ:
+		case CS_ACL_GROUP:
+			if (e->tag == CS_ACL_GROUP_OBJ
+				? gid_mapped && in_group(c, ogid)
+				: cs_cred_gid_from_host(c, e->id, &g) && in_group(c, g)) {
+				found = true;
+				if (e->perm & 1)
+					hit = e;
+			}
+			break;
+		case CS_ACL_OTHER:
+			return !found && (e->perm & 1);
+		}
+	}
+	if (!hit)
+		return false;
+	for (size_t i = 0; i < acl->n; i++)
+		if (acl->e[i].tag == CS_ACL_MASK)
+			return hit->perm & acl->e[i].perm & 1;
+	return hit->perm & 1;
+}
+
+/*
+ * fs/namei.c acl_permission_check for the x bit: the owner's bits; else an
+ * access ACL decides when the mode has group bits (its mask); else the
+ * group's or the others' bits.
+ */
+static bool x_allowed(const struct cs_cred *c, mode_t mode, const struct cs_acl *acl,
+		      bool uid_mapped, uid_t ouid, bool gid_mapped, gid_t ogid)
 {
 	if (uid_mapped && c->uid[3] == ouid)
-		return (mode >> 6) & 7;
+		return (mode >> 6) & 1;
+	if (acl && (mode & 070))
+		return acl_allows_x(c, acl, gid_mapped, ogid);
 	if (gid_mapped && in_group(c, ogid))
-		return (mode >> 3) & 7;
-	return mode & 7;
+		return (mode >> 3) & 1;
+	return mode & 1;
 }
 
 /*
@@ -200,7 +251,7 @@ static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool 
 		    uid_t ouid, bool gid_mapped, gid_t ogid, struct cs_steps *st)
 {
 	mode_t m = f->mode;
-	mode_t bits;
+	const char *acl = f->acl && (m & 070) ? " and its ACL" : "";
 
 	if (!S_ISREG(m)) {
 		STEP(st, "execve.not-regular", "%s is not a regular file: EACCES", f->path);
@@ -221,17 +272,16 @@ static int may_exec(const struct cs_cred *c, const struct cs_exec_file *f, bool 
 		     f->path);
 		return -EACCES;
 	}
-	bits = class_bits(c, m, uid_mapped, ouid, gid_mapped, ogid);
-	if (bits & 1)
+	if (x_allowed(c, m, f->acl, uid_mapped, ouid, gid_mapped, ogid))
 		return 0;
 	if (cs_cred_capable(c, CAP_DAC_OVERRIDE) && uid_mapped && gid_mapped) {
 		STEP(st, "execve.dac-override",
-		     "mode %04o does not let fsuid %u execute %s, CAP_DAC_OVERRIDE does",
-		     (unsigned)(m & 07777), (unsigned)c->uid[3], f->path);
+		     "mode %04o%s do%s not let fsuid %u execute %s, CAP_DAC_OVERRIDE does",
+		     (unsigned)(m & 07777), acl, *acl ? "" : "es", (unsigned)c->uid[3], f->path);
 		return 0;
 	}
-	STEP(st, "execve.no-permission", "mode %04o does not let fsuid %u execute %s: EACCES",
-	     (unsigned)(m & 07777), (unsigned)c->uid[3], f->path);
+	STEP(st, "execve.no-permission", "mode %04o%s do%s not let fsuid %u execute %s: EACCES",
+	     (unsigned)(m & 07777), acl, *acl ? "" : "es", (unsigned)c->uid[3], f->path);
 	return -EACCES;
 }
 
@@ -250,7 +300,7 @@ static int dir_search(const struct cs_cred *c, const struct cs_exec_dir *dir)
 	bool um = cs_cred_uid_from_host(c, dir->owner_uid, &ouid);
 	bool gm = cs_cred_gid_from_host(c, dir->owner_gid, &ogid);
 
-	if (class_bits(c, dir->mode, um, ouid, gm, ogid) & 1)
+	if (x_allowed(c, dir->mode, dir->acl, um, ouid, gm, ogid))
 		return 0;
 	if (um && gm &&
 	    (cs_cred_capable(c, CAP_DAC_READ_SEARCH) || cs_cred_capable(c, CAP_DAC_OVERRIDE)))
@@ -281,20 +331,21 @@ static void search_step(const struct cs_cred *c, const struct cs_exec_file *f, s
 	const struct cs_exec_dir *dir = &f->dirs[i];
 	char *path = cs_exec_dir_path(f, i);
 	const char *shown = path ? path : "(out of memory)";
+	const char *acl = dir->acl && (dir->mode & 070) ? ", an ACL" : "";
 
 	if (rc > 0)
 		STEP(st, "execve.search-dac",
-		     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search it, %s "
+		     "directory %s (mode %04o%s, owner %u:%u) does not let fsuid %u search it, %s "
 		     "does",
-		     shown, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
+		     shown, (unsigned)(dir->mode & 07777), acl, (unsigned)dir->owner_uid,
 		     (unsigned)dir->owner_gid, (unsigned)c->uid[3],
 		     cs_cred_capable(c, CAP_DAC_READ_SEARCH) ? "CAP_DAC_READ_SEARCH"
 							     : "CAP_DAC_OVERRIDE");
 	else
 		STEP(st, "execve.search",
-		     "directory %s (mode %04o, owner %u:%u) does not let fsuid %u search it: "
+		     "directory %s (mode %04o%s, owner %u:%u) does not let fsuid %u search it: "
 		     "%s cannot be reached (EACCES)",
-		     shown, (unsigned)(dir->mode & 07777), (unsigned)dir->owner_uid,
+		     shown, (unsigned)(dir->mode & 07777), acl, (unsigned)dir->owner_uid,
 		     (unsigned)dir->owner_gid, (unsigned)c->uid[3], f->path);
 	free(path);
 }

@@ -64,6 +64,45 @@ struct cs_cred {
 };
 
 /*
+ * A POSIX access ACL (the system.posix_acl_access attribute), checked as
+ * fs/posix_acl.c posix_acl_permission checks it. Entries are in the
+ * kernel's order (owner, named users, owning group, named groups, mask,
+ * other); ids are on-disk (host) ids, mapped through the cred's maps.
+ */
+enum cs_acl_tag {
+	CS_ACL_USER_OBJ = 0x01,
+	CS_ACL_USER = 0x02,
+	CS_ACL_GROUP_OBJ = 0x04,
+	CS_ACL_GROUP = 0x08,
+	CS_ACL_MASK = 0x10,
+	CS_ACL_OTHER = 0x20,
+};
+struct cs_acl {
+	size_t n;
+	struct cs_acl_entry {
+		uint16_t tag, perm;
+		uint32_t id;
+	} e[];
+};
+
+/*
+ * The ACL in an attribute's value: 0 with *out (heap; NULL for no entries),
+ * or -EINVAL when the kernel would not have stored it (posix_acl_from_xattr
+ * and posix_acl_valid: version 2, whole entries, the order above, a mask
+ * beside named entries, permissions rwx only), -ENOMEM.
+ */
+CS_EXPORT int cs_acl_parse(const void *value, size_t len, struct cs_acl **out);
+
+/*
+ * The ACL of the file open at fd (an O_PATH descriptor too): 0 with *out
+ * (NULL: none), or -errno (-EINVAL: an invalid value).
+ */
+CS_EXPORT int cs_acl_fget(int fd, struct cs_acl **out);
+
+/* A heap copy of acl, NULL when out of memory. */
+CS_EXPORT struct cs_acl *cs_acl_dup(const struct cs_acl *acl);
+
+/*
  * A directory a lookup of an executable searched. runc's stat of the path
  * and execve itself need search (x) permission on each, for the process's
  * credentials (fs/namei.c may_lookup); CAP_DAC_READ_SEARCH or
@@ -82,7 +121,8 @@ struct cs_exec_dir {
 	mode_t mode;
 	uid_t owner_uid; /* on-disk (host) ids, mapped through the cred's maps */
 	gid_t owner_gid;
-	uint64_t id[2]; /* which directory: st_dev and st_ino, or the image view's node */
+	uint64_t id[2];	    /* which directory: st_dev and st_ino, or the image view's node */
+	struct cs_acl *acl; /* its access ACL (heap), NULL: none or not read (images) */
 };
 #define CS_EXEC_DIR_NONE SIZE_MAX
 
@@ -98,7 +138,8 @@ struct cs_exec_file {
 	mode_t mode;	 /* st_mode incl. S_ISUID / S_ISGID */
 	uid_t owner_uid; /* on-disk (host) owner; mapped through the cred's maps */
 	gid_t owner_gid;
-	bool nosuid; /* the file's mount has MS_NOSUID */
+	struct cs_acl *acl; /* its access ACL (heap), NULL: none or not read (images) */
+	bool nosuid;	    /* the file's mount has MS_NOSUID */
 	/*
 	 * The kernel's own answer to "may the credentials modelled execute it",
 	 * when the caller holds them and asked (faccessat X_OK, AT_EACCESS:

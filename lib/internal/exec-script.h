@@ -55,6 +55,7 @@ struct cs_searched_dir {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
+	const struct cs_acl *acl; /* its access ACL, NULL: none (copied when recorded) */
 };
 
 /*

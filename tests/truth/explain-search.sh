@@ -3,7 +3,8 @@
 # Search permission on the directories of the entrypoint's path, against
 # real runc: runc stats the path as the container user (with its effective
 # capabilities) and execve searches the same directories. capscope predicted
-# a start for /app/x under a 0700 /app until session 7.
+# a start for /app/x under a 0700 /app until session 7, and read no POSIX
+# ACL until session 10.
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
@@ -67,4 +68,39 @@ case_ '$PATH: the only candidate is under a 0700 directory: not found' 1001 1001
 case_ '$PATH: the reachable candidate is a script whose interpreter is not' 1001 1001 '[]' '[]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x && printf '#!/hid/x\n' >usr/bin/x && chmod 755 usr/bin/x"
 case_ '$PATH: CAP_DAC_READ_SEARCH reaches the first candidate' 1001 1001 '[]' '["CAP_DAC_READ_SEARCH"]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x"
 case_ "/app 0700 root, uid 0 without capabilities" 0 0 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 app && chown 1001 app"
+
+# POSIX access ACLs (system.posix_acl_access, written raw: the kernel checks
+# and stores it and sets the mode's group bits to its mask). An image layer
+# made with tar carries no ACL, so these are asked of the rootfs alone.
+# acl PATH TAG:PERM[:ID]... with tags uo u go g m o
+acl() {
+  python3 - "$@" <<'PY'
+import os, struct, sys
+tags = {"uo": 1, "u": 2, "go": 4, "g": 8, "m": 0x10, "o": 0x20}
+v = struct.pack("<I", 2)
+for e in sys.argv[2:]:
+    t, p, *i = e.split(":")
+    v += struct.pack("<HHI", tags[t], int(p, 8), int(i[0]) if i else 0xFFFFFFFF)
+os.setxattr(sys.argv[1], "system.posix_acl_access", v)
+PY
+}
+export -f acl
+NO_IMAGE=1 case_ "ACL: /app 0755 with user:1001:--- stops uid 1001" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 u:0:1001 go:5 m:5 o:5"
+NO_IMAGE=1 case_ "ACL: /app 0750 root with user:1001:r-x lets uid 1001 through" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 u:5:1001 go:5 m:5 o:0"
+NO_IMAGE=1 case_ "ACL: a named group of a supplementary group" 1001 1001 '[2002]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 go:0 g:5:2002 m:5 o:0"
+NO_IMAGE=1 case_ "ACL: user:1001:r-x under a mask r--" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 u:5:1001 go:5 m:4 o:0"
+NO_IMAGE=1 case_ "ACL: the owning group without x stops its member though others have x" 1001 0 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 go:0 m:7 o:5"
+NO_IMAGE=1 case_ "ACL: the owner's bits decide, not a named entry for the owner" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && chown 1001 app && acl app uo:6 u:7:1001 go:5 m:7 o:5"
+NO_IMAGE=1 case_ "ACL: the file itself, 0700 root with user:1001:r-x" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app/x uo:7 u:5:1001 go:0 m:5 o:0"
+NO_IMAGE=1 case_ "ACL: the file itself, 0755 with user:1001:r--" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app/x uo:7 u:4:1001 go:5 m:5 o:5"
+NO_IMAGE=1 case_ "ACL: CAP_DAC_READ_SEARCH past a named user's ---" 1001 1001 '[]' '["CAP_DAC_READ_SEARCH"]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 u:0:1001 go:5 m:5 o:5"
 done_testing

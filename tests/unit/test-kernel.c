@@ -7,6 +7,7 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -534,6 +535,46 @@ static void selftest_matrix(void **state)
 	}
 }
 
+/* system.posix_acl_access as the kernel stores it: what it would refuse is refused. */
+static void acl_parse(void **state)
+{
+#define E(t, p, i) (t), 0, (p), 0, (i)&0xff, ((i) >> 8) & 0xff, 0, 0
+	static const unsigned char ok[] = {2,
+					   0,
+					   0,
+					   0,
+					   E(1, 7, 0),
+					   E(2, 5, 1001),
+					   E(4, 5, 0),
+					   E(8, 0, 202),
+					   E(0x10, 5, 0),
+					   E(0x20, 0, 0)};
+	static const unsigned char no_mask[] = {
+	    2, 0, 0, 0, E(1, 7, 0), E(2, 5, 1001), E(4, 5, 0), E(0x20, 5, 0)};
+	static const unsigned char order[] = {2, 0, 0, 0, E(4, 5, 0), E(1, 7, 0), E(0x20, 5, 0)};
+	static const unsigned char perm[] = {2, 0, 0, 0, E(1, 8, 0), E(4, 5, 0), E(0x20, 5, 0)};
+	static const unsigned char v1[] = {1, 0, 0, 0, E(1, 7, 0), E(4, 5, 0), E(0x20, 5, 0)};
+	static const unsigned char no_other[] = {2, 0, 0, 0, E(1, 7, 0), E(4, 5, 0)};
+#undef E
+	struct cs_acl *a;
+
+	(void)state;
+	assert_int_equal(cs_acl_parse(ok, sizeof(ok), &a), 0);
+	assert_int_equal(a->n, 6);
+	assert_int_equal(a->e[1].tag, CS_ACL_USER);
+	assert_int_equal(a->e[1].id, 1001);
+	assert_int_equal(a->e[3].id, 202);
+	free(a);
+	assert_int_equal(cs_acl_parse(no_mask, sizeof(no_mask), &a), -EINVAL);
+	assert_int_equal(cs_acl_parse(order, sizeof(order), &a), -EINVAL);
+	assert_int_equal(cs_acl_parse(perm, sizeof(perm), &a), -EINVAL);
+	assert_int_equal(cs_acl_parse(v1, sizeof(v1), &a), -EINVAL);
+	assert_int_equal(cs_acl_parse(no_other, sizeof(no_other), &a), -EINVAL);
+	assert_int_equal(cs_acl_parse(ok, sizeof(ok) - 1, &a), -EINVAL);
+	assert_int_equal(cs_acl_parse(ok, 4, &a), 0); /* no entries: no ACL */
+	assert_null(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +602,7 @@ int main(void)
 	    cmocka_unit_test(ambient_rules),
 	    cmocka_unit_test(bounding_and_securebits),
 	    cmocka_unit_test(selftest_matrix),
+	    cmocka_unit_test(acl_parse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
