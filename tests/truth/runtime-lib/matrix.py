@@ -52,6 +52,8 @@ IMAGES = {
     "nopw": ("plain", "2000"),
     "badpw": ("plain", "bad"),
     "plus0": ("cap_net_bind_service,cap_net_raw+ep", "+0"),
+    # past 32 bits: the kubelet's ParseInt reads 4294967296, not 0
+    "wrap": ("plain", "4294967296"),
 }
 
 # Pod-level groups, one profile per pod: supplementalGroups and fsGroup (the
@@ -584,7 +586,13 @@ class Podman:
             return "fail CreateContainerError", r.stderr.strip()[-400:]
         a = self.pm("start", "-a", "%s-%s" % (pod, c["name"]))
         self.pm("pod", "rm", "-f", pod)
-        return output_result(a.stdout + a.stderr)
+        text = a.stdout + a.stderr
+        # runc refused the container before its process ran (not an execve
+        # error of the process): the same class as a refused start elsewhere
+        if ("CapEff" not in text and "unable to start container" in text and
+                "exec:" not in text):
+            return start_error(text), text
+        return output_result(text)
 
 
 # --------------------------------------------------------------------------
