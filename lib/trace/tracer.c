@@ -252,8 +252,15 @@ static int on_event(void *ctx, void *data, size_t len)
 }
 
 /* Why the tracer cannot run at all, before any hook is tried; 0 when it may. */
-static int preconditions(struct cs_diag *d)
+static int preconditions(const struct cs_tracer_config *cfg, struct cs_diag *d)
 {
+	/* A forced hook is one of the three names: matched as a prefix, "" or
+	 * "t" selected some and a typo none, which was then reported as the
+	 * kernel having no way to trace. */
+	if (cfg->force_hook && strcmp(cfg->force_hook, "tp_btf") != 0 &&
+	    strcmp(cfg->force_hook, "fexit") != 0 && strcmp(cfg->force_hook, "kprobe") != 0)
+		return cs_diag_set(d, EINVAL, 0, 0, "hook",
+				   "'%s' is not a hook: tp_btf, fexit or kprobe", cfg->force_hook);
 	if (!may_bpf())
 		return cs_diag_set(d, EPERM, 0, 0, "",
 				   "not allowed to trace with BPF: run as root, or give capscope "
@@ -329,7 +336,7 @@ int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, s
 	int rc;
 
 	*out = NULL;
-	rc = preconditions(d);
+	rc = preconditions(cfg, d);
 	if (rc < 0)
 		return rc;
 	t = calloc(1, sizeof(*t));
