@@ -134,6 +134,16 @@ for bin in "${bins[@]}"; do
     printf '#!/bin/sh\necho pub\n' >"$T/pub/whichdir" && chmod 755 "$T/pub/whichdir"
     is "$(PATH=$T/priv:$T/pub $bin --user nobody --clear-groups -- whichdir)" pub \
       "$name --user nobody (no --caps): the walk skips a directory nobody cannot search"
+    # Tenth pass: a dry run that predicts nothing executed exited 0 (the
+    # plan's own refusals already exited 127, also with --dry-run).
+    for how in "" --json; do
+      $bin --dry-run $how -- "$T/no-such-cmd" >/dev/null 2>&1
+      is "$?" 127 "$name --dry-run $how of a missing command: exit 127, as the run"
+      $bin --dry-run $how --user nobody --clear-groups --caps = -- passwd >/dev/null 2>&1
+      is "$?" 127 "$name --dry-run $how --caps = -- passwd (refused at execve): exit 127"
+      $bin --dry-run $how --user nobody --clear-groups -- true >/dev/null 2>&1
+      is "$?" 0 "$name --dry-run $how of what runs: exit 0"
+    done
     cp /bin/true "$T/root700" && chmod 700 "$T/root700"
     $bin --user nobody --clear-groups -- "$T/root700" 2>"$T/err"
     is "$?" 127 "$name --user nobody (no --caps) -- a root-only 0700 file: exit 127"
