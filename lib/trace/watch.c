@@ -174,7 +174,15 @@ int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *st
 	if (tg->cmd)
 		return watch_command(t, w, status, d);
 	if (tg->pid) {
+		/* It existed when resolved; loading the programs takes a while, and
+		 * a process gone by now was reported as traced: "0 processes, 0
+		 * checks, profile: (no capabilities)", exit 0. */
 		pidfd = (int)syscall(SYS_pidfd_open, tg->pid, 0);
+		if ((pidfd < 0 && errno == ESRCH) || pid_gone(tg->pid, pidfd)) /* or a zombie */
+			return cs_diag_set(d, ESRCH, 0, 0, "pid",
+					   "process %d exited before the trace began: nothing was "
+					   "traced",
+					   (int)tg->pid);
 		cs_tracer_track_tree(t, tg->pid);
 	}
 	watched_cgroup(tg, &cg);

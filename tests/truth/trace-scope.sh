@@ -39,6 +39,20 @@ is "$(jq -r '.checks[] | select(.capability=="CAP_CHOWN") | .comms | join(",")' 
 is "$(has_busy <<<"$out")" false "-p: the busy process does not appear"
 is "$(jq -r .scope <<<"$out")" pid "-p: scope pid"
 
+# Tenth pass: a process that had exited when the trace began (here a
+# zombie: the child of the process that becomes capscope, never reaped) was
+# reported as traced: "0 processes, 0 checks, profile: (no capabilities)",
+# exit 0, a profile nobody measured.
+err=$(python3 -c 'import os, sys, time
+p = os.fork()
+if p == 0:
+    os._exit(0)
+time.sleep(0.2)
+os.execv(sys.argv[1], [sys.argv[1], "trace", "-p", str(p)])' "$CAPSCOPE" 2>&1 >/dev/null)
+is "$?" 2 "-p of a process that has exited: exit 2"
+like "$err" "^capscope trace: process [0-9]+ exited before the trace began: nothing was traced$" \
+  "…and says so, in one line"
+
 # 3. --cgroup: a cgroup v2 directory and its processes.
 root=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
 if [ -n "$root" ] && mkdir "$root/capscope-test-$$" 2>/dev/null; then
