@@ -281,10 +281,10 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 		rc = cs_trace_verify_run(o->cmd, cs_trace_profile(&r), status, o->json, &vr);
 		if (rc < 0)
 			exit_code = cs_err("trace", "--verify: %s", strerror(-rc));
+		else if (vr.error) /* not executed: no verdict */
+			exit_code = cs_err("trace", "--verify: %s", vr.error);
 		else if (!vr.ok)
 			exit_code = CS_EXIT_FINDINGS;
-		if (vr.error)
-			cs_err("trace", "--verify: %s", vr.error);
 	}
 	if (o->json)
 		trace_json_report(&r, &v);

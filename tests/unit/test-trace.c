@@ -576,6 +576,14 @@ static void verify_run(void **state)
 	assert_non_null(v.error);
 	assert_non_null(strstr(v.error, "cannot run /nonexistent/capscope-test"));
 	cs_trace_verify_free(&v);
+	/* Tenth pass: a traced run that exited 127 and a re-run that could not
+	 * execute (127 from the launcher) were "the same: the profile is
+	 * enough". Nothing ran: no verdict. */
+	assert_int_equal(cs_trace_verify_run(missing, 0, 127, false, &v), 0);
+	assert_false(v.ran);
+	assert_false(v.ok);
+	assert_non_null(v.error);
+	cs_trace_verify_free(&v);
 }
 
 /* Without BPF (or not allowed) the tracer says why in the diag, and prints nothing. */
