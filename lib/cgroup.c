@@ -349,33 +349,50 @@ static int unified_path(char *buf, char **path)
 
 int cs_container_cgroup(const char *prefix, char **path)
 {
-	DIR *d = opendir("/proc");
+	DIR *d;
 	struct dirent *de;
+	char first[sizeof(((struct cs_container *)0)->id)] = "";
 	int rc = -ESRCH;
 
 	*path = NULL;
-	if (!d)
+	/* "" is a prefix of every id: the first container found was traced. */
+	if (!*prefix)
+		return -EINVAL;
+	if (!(d = opendir("/proc")))
 		return -errno;
+	/*
+	 * Every process is read: a prefix two containers share names neither
+	 * (docker and podman refuse it too); taking the first one found traced
+	 * whichever /proc listed first.
+	 */
 	while ((de = readdir(d))) {
 		char p[64], *buf = NULL;
 		size_t n;
 		struct cs_container c;
-		bool match;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(p, sizeof(p), "/proc/%.32s/cgroup", de->d_name);
 		if (cs_read_file(p, 1 << 20, &buf, &n) < 0)
 			continue;
-		match = cs_cgroup_parse(buf, n, &c) > 0 && c.id[0] &&
-			strncmp(c.id, prefix, strlen(prefix)) == 0;
-		if (match)
-			rc = unified_path(buf, path);
+		if (cs_cgroup_parse(buf, n, &c) > 0 && c.id[0] &&
+		    strncmp(c.id, prefix, strlen(prefix)) == 0) {
+			if (!first[0]) {
+				snprintf(first, sizeof(first), "%s", c.id);
+				rc = unified_path(buf, path);
+			} else if (strcmp(first, c.id) != 0) {
+				rc = -ENOTUNIQ;
+			}
+		}
 		free(buf);
-		if (match)
+		if (rc == -ENOTUNIQ)
 			break;
 	}
 	closedir(d);
+	if (rc < 0) {
+		free(*path);
+		*path = NULL;
+	}
 	return rc;
 }
 

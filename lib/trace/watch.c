@@ -29,6 +29,14 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 			return cs_diag_set(d, -rc, 0, 0, "container",
 					   "no running container's id starts with '%s'",
 					   tg->container);
+		if (rc == -ENOTUNIQ)
+			return cs_diag_set(d, -rc, 0, 0, "container",
+					   "the ids of more than one running container start "
+					   "with '%s': give more of the id",
+					   tg->container);
+		if (rc == -EINVAL)
+			return cs_diag_set(d, -rc, 0, 0, "container",
+					   "--container: an empty id names no container");
 		if (rc < 0)
 			return cs_diag_set(d, -rc, 0, 0, "container",
 					   "container %s: its cgroup v2 path: %s", tg->container,

@@ -110,6 +110,37 @@ else
   skip "unshare -pf --mount-proc is not permitted here"
 fi
 
+# 3c. Tenth pass: --container took the first process whose container id
+# started with the prefix: '' traced whichever container /proc listed
+# first, and a prefix two containers share, one of them (docker and podman
+# refuse both). Two fake containers (cgroups named as systemd's docker
+# scopes) whose ids differ in the last digit.
+err=$("$CAPSCOPE" trace --container '' --duration 0.2 2>&1 >/dev/null)
+is "$?" 2 "--container '': exit 2"
+is "$err" "capscope trace: --container: an empty id names no container" "…with one error"
+if [ -n "$root" ] && mkdir "$root/capscope-test-$$-ids" 2>/dev/null; then
+  ida=cafe0000$(printf '%055d' 1)a
+  idb=cafe0000$(printf '%055d' 1)b
+  mkdir "$root/capscope-test-$$-ids/docker-$ida.scope" "$root/capscope-test-$$-ids/docker-$idb.scope"
+  pids=()
+  for id in "$ida" "$idb"; do
+    sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$root/capscope-test-$$-ids/docker-$id.scope" &
+    pids+=($!)
+  done
+  sleep 0.3
+  err=$("$CAPSCOPE" trace --container cafe0000 --duration 0.2 2>&1 >/dev/null)
+  is "$?" 2 "--container PREFIX of two containers: exit 2"
+  is "$err" "capscope trace: the ids of more than one running container start with 'cafe0000': give more of the id" \
+    "…says so"
+  out=$("$CAPSCOPE" trace --json --container "$idb" --duration 0.2)
+  like "$(jq -r .target <<<"$out")" "docker-$idb.scope\$" "--container ID: the one container"
+  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+  rmdir "$root/capscope-test-$$-ids/docker-$ida.scope" "$root/capscope-test-$$-ids/docker-$idb.scope" \
+    "$root/capscope-test-$$-ids"
+else
+  for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
+fi
+
 # 4. The control: --all does see the busy process.
 out=$("$CAPSCOPE" trace --json --all --duration 1)
 is "$(jq -r '.checks[] | select(.capability=="CAP_SETUID") | .comms | index("cs-busy") != null' \

@@ -297,6 +297,8 @@ static void cgroup_lookup(void **state)
 	cs_cgroup_target_free(&t);
 	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path), -ESRCH);
 	assert_null(path);
+	assert_int_equal(cs_container_cgroup("", &path), -EINVAL); /* every id starts with "" */
+	assert_null(path);
 	free(root);
 }
 
