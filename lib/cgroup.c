@@ -288,7 +288,7 @@ static uint32_t cgroup_depth(const char *below_root)
 
 int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 {
-	char *root = NULL;
+	char *root = NULL, *canon;
 	struct statfs sfs;
 	struct stat st;
 	size_t rl;
@@ -297,7 +297,6 @@ int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 	memset(t, 0, sizeof(*t));
 	if (rc < 0)
 		return rc;
-	rl = strlen(root);
 	if (arg[0] == '/')
 		t->path = strdup(arg);
 	else if (asprintf(&t->path, "%s/%s", root, arg) < 0)
@@ -306,6 +305,24 @@ int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 		free(root);
 		return -ENOMEM;
 	}
+	/*
+	 * The level is counted on the canonical path: "ROOT/.", "a/./b" or
+	 * "ROOT/../unified" counted one level per component, "." and ".."
+	 * included, and the program then compared the ancestor at a level the
+	 * cgroup is not at: nothing was ever in scope, "0 checks", no word.
+	 * A path that does not resolve is kept as given for the message.
+	 */
+	canon = realpath(root, NULL);
+	if (canon) {
+		free(root);
+		root = canon;
+	}
+	canon = realpath(t->path, NULL);
+	if (canon) {
+		free(t->path);
+		t->path = canon;
+	}
+	rl = strlen(root);
 	rc = 0;
 	if (strncmp(t->path, root, rl) != 0 || (t->path[rl] && t->path[rl] != '/' && rl > 1))
 		rc = -EXDEV;
