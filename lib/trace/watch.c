@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capscope/proc.h"
 #include "capscope/trace-watch.h"
@@ -73,6 +74,10 @@ int cs_trace_target_resolve(const struct cs_trace_target *tg, struct cs_tracer_c
 	if (tg->cmd) {
 		rc = asprintf(what, "'%s'", tg->cmd[0]);
 	} else if (tg->pid) {
+		if (tg->pid == getpid()) /* `sh -c 'capscope trace -p $$'` execs it */
+			return cs_diag_set(d, EINVAL, 0, 0, "pid",
+					   "process %d is this capscope trace itself",
+					   (int)tg->pid);
 		if (kill(tg->pid, 0) < 0 && errno == ESRCH)
 			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
 					   (int)tg->pid);

@@ -141,6 +141,19 @@ else
   for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
 fi
 
+# 3d. Tenth pass: -p PID tracked every descendant of PID, capscope itself
+# included when it is one (`trace -p $$` from a shell, `-p 1`): its own
+# reads of /proc and kallsyms became the shell's CAP_SYS_PTRACE and
+# CAP_SYSLOG, a profile for a shell that did nothing.
+cp "$CAPSCOPE" "$T/cs-tracer"
+out=$(bash -c '"$1" trace --json -p $$ --duration 1; true' sh "$T/cs-tracer")
+is "$(jq -r '[.checks[], .noise[]] | map(.comms[]) | index("cs-tracer") != null' <<<"$out")" false \
+  "-p \$\$ of the shell capscope runs from: capscope's own checks are not the shell's"
+is "$(jq -r '.profile.capabilities | length' <<<"$out")" 0 "…and the idle shell's profile is empty"
+err=$(bash -c 'exec "$1" trace -p $$ --duration 1' sh "$T/cs-tracer" 2>&1 >/dev/null)
+is "$?" 2 "-p of capscope's own pid: exit 2"
+like "$err" "^capscope trace: process [0-9]+ is this capscope trace itself$" "…says so"
+
 # 4. The control: --all does see the busy process.
 out=$("$CAPSCOPE" trace --json --all --duration 1)
 is "$(jq -r '.checks[] | select(.capability=="CAP_SETUID") | .comms | index("cs-busy") != null' \
