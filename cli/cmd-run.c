@@ -52,7 +52,8 @@ static const char help[] =
     "      --securebits BITS   a number, or names: noroot, no-setuid-fixup, keep-caps,\n"
     "                          no-cap-ambient-raise (each also with -locked)\n"
     "      --dry-run           print the model's prediction (before and after execve)\n"
-    "                          and exit without changing anything\n"
+    "                          and exit without changing anything (127 when the\n"
+    "                          run would execute nothing)\n"
     "      --json              with --dry-run: the explain JSON shape\n"
     "  -h, --help              this text\n"
     "\n"
@@ -98,15 +99,22 @@ static void print_cred(const char *title, const struct cs_cred *c)
 	}
 }
 
+/*
+ * The dry run exits as the run would as far as it can know: 127 when the
+ * run would execute nothing (execve would fail, or the run refuses the
+ * file), as the refusals of the plan already did. It exited 0 there, under
+ * its own line "The run refuses it (exit 127)".
+ */
 static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 			const struct cs_launch_dry_run *r, bool json)
 {
+	int code = r->res.ok && !r->refused.message[0] ? 0 : EXIT_LAUNCH;
 	struct cs_json j;
 
 	if (json) {
 		cs_json_init(&j, stdout, false);
 		cs_launch_dry_run_json(&j, l, r, st);
-		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_ERROR : 0);
+		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_ERROR : code);
 	}
 	print_cred("Now", &l->start);
 	print_cred("Just before execve", &l->predicted);
@@ -122,7 +130,7 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 		printf("The run refuses it (exit 127): %s\n", r->refused.message);
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
-	return cs_finish_stdout(CMD, 0);
+	return cs_finish_stdout(CMD, code);
 }
 
 struct dry {

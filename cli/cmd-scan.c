@@ -261,6 +261,35 @@ enum {
 	OPT_DIFF
 };
 
+/*
+ * -x and --threads act on trees, --max-bytes and --max-ratio on images: one
+ * given when no target is of its kind would do nothing, which is a usage
+ * error (docs/hardening.md "The rules that stand"); they were taken and
+ * ignored. The kind is the one cs_scan_is_image gives the scan itself.
+ */
+struct kind_opts {
+	bool x, threads, max_bytes, max_ratio;
+};
+
+static int options_apply(char **names, int n, const struct kind_opts *k)
+{
+	bool tree = false, image = false;
+
+	for (int i = 0; i < n; i++) {
+		if (cs_scan_is_image(names[i]))
+			image = true;
+		else
+			tree = true;
+	}
+	if (!tree && (k->x || k->threads))
+		return cs_usage_err("scan", "%s walks directories: no DIR is given",
+				    k->x ? "-x (--one-file-system)" : "--threads");
+	if (!image && (k->max_bytes || k->max_ratio))
+		return cs_usage_err("scan", "%s reads images: no IMAGE is given",
+				    k->max_bytes ? "--max-bytes" : "--max-ratio");
+	return 0;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -277,10 +306,11 @@ int cmd_scan(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct cs_scan_opts o = {.progress = progress};
+	struct kind_opts k = {0};
 	bool json = false, sarif = false, failed = false, diff = false;
 	const char *html = NULL;
 	struct cs_diag d = {0};
-	int fail_on = -1, c, status = 0, once;
+	int fail_on = -1, c, status = 0, once, rc;
 	unsigned long long seen = 0;
 	struct cs_scan_target *tg;
 	size_t nt;
@@ -294,7 +324,7 @@ int cmd_scan(int argc, char **argv)
 			return once;
 		switch (c) {
 		case 'x':
-			o.one_filesystem = true;
+			o.one_filesystem = k.x = true;
 			break;
 		case OPT_JSON:
 			json = true;
@@ -317,6 +347,7 @@ int cmd_scan(int argc, char **argv)
 			if (cs_parse_u64(optarg, CS_NUM_DEC, 16, &v) < 0 || v < 1)
 				return cs_usage_err("scan", "--threads: '%s' is not 1-16", optarg);
 			o.threads = (unsigned)v;
+			k.threads = true;
 			break;
 		case OPT_MAX_BYTES:
 			if (cs_parse_size(optarg, &v) < 0 || v == 0)
@@ -326,6 +357,7 @@ int cmd_scan(int argc, char **argv)
 				    "(e.g. 512M, 64G)",
 				    optarg);
 			o.max_bytes = v;
+			k.max_bytes = true;
 			break;
 		case OPT_MAX_RATIO:
 			/* A ratio, not a size: "1K" is no spelling of 1000. */
@@ -333,6 +365,7 @@ int cmd_scan(int argc, char **argv)
 				return cs_usage_err("scan", "--max-ratio: '%s' is not 1-4294967295",
 						    optarg);
 			o.max_ratio = v;
+			k.max_ratio = true;
 			break;
 		case OPT_DIFF:
 			diff = true;
@@ -349,10 +382,12 @@ int cmd_scan(int argc, char **argv)
 	if (diff && (sarif || html || fail_on >= 0 || argc - optind != 2))
 		return cs_usage_err("scan", "--diff takes OLD and NEW, and none of --sarif, "
 					    "--html or --fail-on");
-	if (diff)
-		return scan_diff_main(argv[optind], argv[optind + 1], &o, json);
 	if (optind >= argc)
 		return cs_usage_err("scan", "needs at least one DIR or IMAGE");
+	if ((rc = options_apply(argv + optind, argc - optind, &k)) != 0)
+		return rc;
+	if (diff)
+		return scan_diff_main(argv[optind], argv[optind + 1], &o, json);
 	nt = (size_t)(argc - optind);
 	tg = calloc(nt, sizeof(*tg));
 	if (!tg)

@@ -244,7 +244,8 @@ static int run_scope(struct cs_tracer *t, const struct trace_opts *o,
 }
 
 /* Read the counts, verify, print. */
-static int report(struct cs_tracer *t, const struct trace_opts *o, const char *what, int status)
+static int report(struct cs_tracer *t, const struct trace_opts *o, const char *what, int status,
+		  struct cs_html *page)
 {
 	struct cs_trace_report r;
 	struct cs_ksyms ks = {0};
@@ -280,18 +281,21 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 		rc = cs_trace_verify_run(o->cmd, cs_trace_profile(&r), status, o->json, &vr);
 		if (rc < 0)
 			exit_code = cs_err("trace", "--verify: %s", strerror(-rc));
+		else if (vr.error) /* not executed: no verdict */
+			exit_code = cs_err("trace", "--verify: %s", vr.error);
 		else if (!vr.ok)
 			exit_code = CS_EXIT_FINDINGS;
-		if (vr.error)
-			cs_err("trace", "--verify: %s", vr.error);
 	}
 	if (o->json)
 		trace_json_report(&r, &v);
 	else
 		trace_text_report(&r, &v);
 	memset(&d, 0, sizeof(d));
-	if (o->html && cs_html_trace_page(o->html, &r, &v, &d) < 0)
-		exit_code = cs_diag_err("trace", "--html", &d);
+	if (page) {
+		cs_html_trace(page, &r, &v);
+		if (cs_html_close(page, &d) < 0)
+			exit_code = cs_diag_err("trace", "--html", &d);
+	}
 	if (r.error)
 		exit_code = cs_err("trace", "out of memory while aggregating");
 	cs_trace_verify_free(&vr);
@@ -308,6 +312,7 @@ int cmd_trace(int argc, char **argv)
 	struct cs_tracer *t = NULL;
 	struct cs_diag d = {0};
 	struct event_ctx ectx = {0};
+	struct cs_html *page = NULL;
 	struct sigaction sa = {0};
 	char *what = NULL;
 	int rc, status = -1;
@@ -337,6 +342,16 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (cs_tracer_mounted_tracefs(t))
 		fprintf(stderr, "capscope trace: mounted tracefs on /sys/kernel/tracing\n");
+	/*
+	 * The page is created before anything is traced: a --html FILE that
+	 * cannot be written was found only after CMD had run (twice with
+	 * --verify). It replaces FILE only once complete (cs_html_close).
+	 */
+	if (o.html && cs_html_open(o.html, "capscope trace", &page, &d) < 0) {
+		free(what);
+		cs_tracer_close(t);
+		return cs_diag_err("trace", "--html", &d);
+	}
 
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;
@@ -345,7 +360,9 @@ int cmd_trace(int argc, char **argv)
 	ectx.json = o.json;
 	rc = run_scope(t, &o, &tg, &ectx, &status);
 	if (rc == 0)
-		rc = report(t, &o, what, status);
+		rc = report(t, &o, what, status, page);
+	else
+		cs_html_discard(page);
 	free(what);
 	cs_tracer_close(t);
 	return rc && rc != CS_EXIT_FINDINGS ? rc : cs_finish_stdout("trace", rc);

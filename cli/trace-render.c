@@ -43,21 +43,49 @@ static char *mask_text(cs_mask_t m, enum cs_name_style st)
 	return s;
 }
 
-/* "a,b,c" from a list (each escaped), cut with ",..." when it was cut. */
+/*
+ * Appends item (already escaped, n bytes) to the list in buf at *o, or,
+ * when it would not fit with room left for ",...", ends the list there with
+ * ",..." and returns false. An item is never cut: a name cut short looked
+ * like another name, and the cut list had no mark (16 comms of 15 escaped
+ * bytes each, 60 characters apiece, filled the 256 bytes after four).
+ */
+/* The mark of a cut list; put_item always leaves room for it. */
+static void put_more(char *buf, size_t len, size_t o, bool first)
+{
+	snprintf(buf + o, len - o, "%s", first ? "..." : ",...");
+}
+
+static bool put_item(char *buf, size_t len, size_t *o, const char *item, size_t n, bool first)
+{
+	size_t sep = first ? 0 : 1;
+
+	if (*o + sep + n + sizeof(",...") > len) {
+		put_more(buf, len, *o, first);
+		return false;
+	}
+	snprintf(buf + *o, len - *o, "%s%s", first ? "" : ",", item);
+	*o += sep + n;
+	return true;
+}
+
+/* "a,b,c" from a list (each escaped), ",..." when it was cut here or before. */
 static void join(char *buf, size_t len, char *const *v, size_t n, bool more)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < n && o < len; i++) {
-		if (i)
-			o += (size_t)snprintf(buf + o, len - o, ",");
-		if (o < len)
-			o += cs_escape_text(v[i], strlen(v[i]), buf + o, len - o);
+	for (size_t i = 0; i < n; i++) {
+		char *e = cs_escape_dup(v[i]);
+		bool fit = put_item(buf, len, &o, e ? e : "?", e ? strlen(e) : 1, i == 0);
+
+		free(e);
+		if (!fit)
+			return;
 	}
-	if (more && o < len)
-		snprintf(buf + o, len - o, ",...");
-	if (!n)
+	if (more)
+		put_more(buf, len, o, n == 0);
+	if (!n && !more)
 		snprintf(buf, len, "-");
 }
 
@@ -66,18 +94,20 @@ static void join_syscalls(char *buf, size_t len, const struct cs_trace_row *row)
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < row->nsyscalls && o < len; i++) {
+	for (size_t i = 0; i < row->nsyscalls; i++) {
 		const char *s = cs_syscall_name(row->syscalls[i]);
+		char num[16];
 
-		if (s)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? "," : "", s);
-		else
-			o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "," : "",
-					      row->syscalls[i]);
+		if (!s) {
+			snprintf(num, sizeof(num), "%d", row->syscalls[i]);
+			s = num;
+		}
+		if (!put_item(buf, len, &o, s, strlen(s), i == 0))
+			return;
 	}
-	if (row->more_syscalls && o < len)
-		snprintf(buf + o, len - o, ",...");
-	if (!row->nsyscalls)
+	if (row->more_syscalls)
+		put_more(buf, len, o, row->nsyscalls == 0);
+	if (!row->nsyscalls && !row->more_syscalls)
 		snprintf(buf, len, "-");
 }
 

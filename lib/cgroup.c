@@ -288,7 +288,7 @@ static uint32_t cgroup_depth(const char *below_root)
 
 int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 {
-	char *root = NULL;
+	char *root = NULL, *canon;
 	struct statfs sfs;
 	struct stat st;
 	size_t rl;
@@ -297,7 +297,6 @@ int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 	memset(t, 0, sizeof(*t));
 	if (rc < 0)
 		return rc;
-	rl = strlen(root);
 	if (arg[0] == '/')
 		t->path = strdup(arg);
 	else if (asprintf(&t->path, "%s/%s", root, arg) < 0)
@@ -306,6 +305,24 @@ int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 		free(root);
 		return -ENOMEM;
 	}
+	/*
+	 * The level is counted on the canonical path: "ROOT/.", "a/./b" or
+	 * "ROOT/../unified" counted one level per component, "." and ".."
+	 * included, and the program then compared the ancestor at a level the
+	 * cgroup is not at: nothing was ever in scope, "0 checks", no word.
+	 * A path that does not resolve is kept as given for the message.
+	 */
+	canon = realpath(root, NULL);
+	if (canon) {
+		free(root);
+		root = canon;
+	}
+	canon = realpath(t->path, NULL);
+	if (canon) {
+		free(t->path);
+		t->path = canon;
+	}
+	rl = strlen(root);
 	rc = 0;
 	if (strncmp(t->path, root, rl) != 0 || (t->path[rl] && t->path[rl] != '/' && rl > 1))
 		rc = -EXDEV;
@@ -349,33 +366,50 @@ static int unified_path(char *buf, char **path)
 
 int cs_container_cgroup(const char *prefix, char **path)
 {
-	DIR *d = opendir("/proc");
+	DIR *d;
 	struct dirent *de;
+	char first[sizeof(((struct cs_container *)0)->id)] = "";
 	int rc = -ESRCH;
 
 	*path = NULL;
-	if (!d)
+	/* "" is a prefix of every id: the first container found was traced. */
+	if (!*prefix)
+		return -EINVAL;
+	if (!(d = opendir("/proc")))
 		return -errno;
+	/*
+	 * Every process is read: a prefix two containers share names neither
+	 * (docker and podman refuse it too); taking the first one found traced
+	 * whichever /proc listed first.
+	 */
 	while ((de = readdir(d))) {
 		char p[64], *buf = NULL;
 		size_t n;
 		struct cs_container c;
-		bool match;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(p, sizeof(p), "/proc/%.32s/cgroup", de->d_name);
 		if (cs_read_file(p, 1 << 20, &buf, &n) < 0)
 			continue;
-		match = cs_cgroup_parse(buf, n, &c) > 0 && c.id[0] &&
-			strncmp(c.id, prefix, strlen(prefix)) == 0;
-		if (match)
-			rc = unified_path(buf, path);
+		if (cs_cgroup_parse(buf, n, &c) > 0 && c.id[0] &&
+		    strncmp(c.id, prefix, strlen(prefix)) == 0) {
+			if (!first[0]) {
+				snprintf(first, sizeof(first), "%s", c.id);
+				rc = unified_path(buf, path);
+			} else if (strcmp(first, c.id) != 0) {
+				rc = -ENOTUNIQ;
+			}
+		}
 		free(buf);
-		if (match)
+		if (rc == -ENOTUNIQ)
 			break;
 	}
 	closedir(d);
+	if (rc < 0) {
+		free(*path);
+		*path = NULL;
+	}
 	return rc;
 }
 

@@ -152,6 +152,17 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	prm = p->set_caps ? p->caps_prm & all : start->caps.set[CS_PRM];
 	inh = p->set_inh ? p->inh & all : p->set_caps ? p->caps_inh & all : start->caps.set[CS_INH];
 	eff = p->set_caps ? p->caps_eff & all : start->caps.set[CS_EFF] & prm;
+	/*
+	 * Without --caps, a change to a non-root user leaves what the command
+	 * gets from execve: its ambient set, effective (E' = A' for a file
+	 * without capabilities). Raising the caller's whole effective set again
+	 * after setresuid (the kernel clears it there) made execve itself run
+	 * with it: the walk searched directories the new user may not, a
+	 * root-only 0700 file ran as nobody, and an execute-only file stayed
+	 * dumpable (would_dump reads with the caller's capabilities).
+	 */
+	if (!p->set_caps && uid_change && p->uid != 0)
+		eff = p->set_ambient ? p->ambient & all : 0;
 	if (p->set_ambient) {
 		/* Ambient needs each capability in both permitted and inheritable. */
 		prm |= p->ambient & all;

@@ -110,8 +110,9 @@ CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
 
 /*
  * The cgroup v2 path of the first process whose container id starts with
- * prefix (heap, in *path). -ESRCH when none does; -EMEDIUMTYPE when it has
- * no cgroup v2 line or no cgroup2 is mounted.
+ * prefix (heap, in *path). -ESRCH when none does; -ENOTUNIQ when the ids of
+ * two running containers start with it; -EINVAL for an empty prefix;
+ * -EMEDIUMTYPE when it has no cgroup v2 line or no cgroup2 is mounted.
  */
 CS_EXPORT int cs_container_cgroup(const char *prefix, char **path);
 

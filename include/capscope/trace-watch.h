@@ -52,7 +52,8 @@ struct cs_trace_watch {
  * Run the target's command to its end (*status: its exit status, 128+N for
  * a signal), or watch the scope until the duration, the process or a signal
  * ends it (*status left as it is). 0, or -errno when the command cannot be
- * started (d says so); 1 when the traced cgroup was removed (or another one
+ * started or the process (-p) exited before the trace began, -ESRCH (d says
+ * so); 1 when the traced cgroup was removed (or another one
  * made at its path, which is not traced): the trace ended there.
  */
 CS_EXPORT int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *status,

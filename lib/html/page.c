@@ -121,6 +121,12 @@ int cs_html_open(const char *path, const char *title, struct cs_html **out, stru
 	int err;
 
 	*out = NULL;
+	if (!*path) { /* it wrote a temporary file, then failed to rename it to "" */
+		free(h);
+		return cs_diag_set(d, EINVAL, 0, 0, NULL,
+				   "cannot create the HTML page: an empty "
+				   "file name");
+	}
 	if (!h || !(h->path = strdup(path))) {
 		free(h);
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");

@@ -531,9 +531,11 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return cs_view_resolve(v, dir, true, pdir, len);
 }
 
-/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 1 when ignored. */
-static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const char *base)
+/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 1 when ignored (said in d). */
+static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const char *base,
+			  struct cs_diag *d)
 {
+	const char *name = base + 4;
 	char full[VIEW_PATH_MAX + 1];
 
 	if (strcmp(base, ".wh..wh..opq") == 0) {
@@ -545,9 +547,22 @@ static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const 
 	}
 	if (strncmp(base, ".wh..wh.", 8) == 0)
 		return 0; /* aufs bookkeeping (.wh..wh.plnk, …), nothing to apply */
-	if (snprintf(full, sizeof(full), "%s%s%s", strcmp(pdir, "/") ? pdir : "", "/", base + 4) >=
-	    (int)sizeof(full))
+	/* ".wh.", ".wh.." and ".wh...": a whiteout of its own directory or of
+	 * the one above, which the lookup took for that directory (a whole
+	 * tree of set-id files gone, without a word). containerd refuses the
+	 * layer ("invalid whiteout name"); Docker's overlay2 fails on it too. */
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		cs_diag_set(d, EINVAL, 0, 0, NULL,
+			    "invalid whiteout name '%s' (containerd refuses the layer): ignored",
+			    base);
 		return 1;
+	}
+	if (snprintf(full, sizeof(full), "%s%s%s", strcmp(pdir, "/") ? pdir : "", "/", name) >=
+	    (int)sizeof(full)) {
+		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
+			    VIEW_PATH_MAX);
+		return 1;
+	}
 	remove_subtree(v, cs_view_lookup(v, full));
 	return 0;
 }
@@ -629,7 +644,7 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		return 1;
 	}
 	if (strncmp(base, ".wh.", 4) == 0)
-		return apply_whiteout(v, layer, pdir, base) ? 1 : warn;
+		return apply_whiteout(v, layer, pdir, base, d) ? 1 : warn;
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(pdir, "/") ? pdir : "", base) >=
 	    (int)sizeof(full)) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",

@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capscope/escape.h"
+#include "capscope/launch.h"
 #include "capscope/text.h"
 #include "capscope/trace.h"
+#include "../internal/launch-walk.h"
 #include "../internal/util.h"
 
 static const char *const kind_names[] = {
@@ -176,28 +179,44 @@ static char *resolved(const char *p)
 	return r ? r : strdup(p);
 }
 
-/* The path setcap needs: argv[0] as given if it has a '/', else found in PATH. */
+/*
+ * One candidate of execvp's walk, as execve would answer it: a directory (or
+ * anything not a regular file) is EACCES and the walk goes on, as it does
+ * past a file without execute permission. access(X_OK) also refuses a file
+ * on a noexec mount.
+ */
+static int probe_exec(void *ctx, const char *path, bool *final)
+{
+	char **out = ctx;
+	struct stat st;
+
+	(void) final;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	if (access(path, X_OK) < 0)
+		return -errno;
+	*out = resolved(path);
+	return *out ? 0 : -ENOMEM;
+}
+
+/*
+ * The path setcap needs: the file the traced command's execvp ran, by the
+ * launcher's walk (lib/launch.c: $PATH or /bin:/usr/bin, an empty entry the
+ * working directory), resolved (setcap on a symlink fails). Taking the
+ * first name that access() allowed named a directory of that name earlier
+ * in $PATH (execvp skips it), and a long entry was cut at 4,096 bytes.
+ */
 static char *program_path(const char *argv0)
 {
-	const char *path = getenv("PATH");
-	char *dup, *save = NULL;
+	char *found = NULL;
 
 	if (!argv0)
 		return strdup("/path/to/program");
-	if (strchr(argv0, '/') || !path)
-		return resolved(argv0);
-	dup = strdup(path);
-	for (char *dir = dup ? strtok_r(dup, ":", &save) : NULL; dir;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char cand[4096];
-
-		snprintf(cand, sizeof(cand), "%s/%s", *dir ? dir : ".", argv0);
-		if (access(cand, X_OK) == 0) {
-			free(dup);
-			return resolved(cand);
-		}
-	}
-	free(dup);
+	if (cs_launch_walk(argv0, cs_launch_search_path(), probe_exec, &found) == 0 && found)
+		return found;
+	free(found);
 	return strdup(argv0);
 }
 

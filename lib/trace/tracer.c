@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capscope/trace.h"
@@ -44,6 +46,7 @@ struct cs_tracer {
 	bool mounted_tracefs;
 	cs_tracer_event_fn fn;
 	void *fn_ctx;
+	struct timespec poll_end; /* when cs_tracer_poll must hand back control */
 	cs_tracer_log_fn log;
 	void *log_ctx;
 	bool log_stacks;
@@ -229,14 +232,35 @@ static int on_event(void *ctx, void *data, size_t len)
 	struct cs_tracer *t = ctx;
 	struct cs_trace_rec rec;
 
+	struct timespec now;
+
 	if (cs_trace_decode_event(data, len, &rec) == 0 && t->fn)
 		t->fn(&rec, t->fn_ctx);
+	/*
+	 * libbpf's ring_buffer__poll goes on while new records keep coming, so
+	 * a scope that checks faster than fn prints (--all beside a busy loop,
+	 * stdout to a slow reader) kept the caller inside it for ever: neither
+	 * --duration nor Ctrl-C was looked at again. A negative answer stops
+	 * it after this record, which is consumed (libbpf 1.1
+	 * ringbuf_process_ring); the rest waits for the next poll.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > t->poll_end.tv_sec ||
+	    (now.tv_sec == t->poll_end.tv_sec && now.tv_nsec >= t->poll_end.tv_nsec))
+		return -EAGAIN;
 	return 0;
 }
 
 /* Why the tracer cannot run at all, before any hook is tried; 0 when it may. */
-static int preconditions(struct cs_diag *d)
+static int preconditions(const struct cs_tracer_config *cfg, struct cs_diag *d)
 {
+	/* A forced hook is one of the three names: matched as a prefix, "" or
+	 * "t" selected some and a typo none, which was then reported as the
+	 * kernel having no way to trace. */
+	if (cfg->force_hook && strcmp(cfg->force_hook, "tp_btf") != 0 &&
+	    strcmp(cfg->force_hook, "fexit") != 0 && strcmp(cfg->force_hook, "kprobe") != 0)
+		return cs_diag_set(d, EINVAL, 0, 0, "hook",
+				   "'%s' is not a hook: tp_btf, fexit or kprobe", cfg->force_hook);
 	if (!may_bpf())
 		return cs_diag_set(d, EPERM, 0, 0, "",
 				   "not allowed to trace with BPF: run as root, or give capscope "
@@ -312,7 +336,7 @@ int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, s
 	int rc;
 
 	*out = NULL;
-	rc = preconditions(d);
+	rc = preconditions(cfg, d);
 	if (rc < 0)
 		return rc;
 	t = calloc(1, sizeof(*t));
@@ -354,8 +378,15 @@ int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, v
 	}
 	t->fn = fn;
 	t->fn_ctx = ctx;
+	clock_gettime(CLOCK_MONOTONIC, &t->poll_end);
+	t->poll_end.tv_sec += timeout_ms / 1000;
+	t->poll_end.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (t->poll_end.tv_nsec >= 1000000000L) {
+		t->poll_end.tv_sec++;
+		t->poll_end.tv_nsec -= 1000000000L;
+	}
 	rc = ring_buffer__poll(t->rb, timeout_ms);
-	return rc == -EINTR ? 0 : rc < 0 ? rc : 0;
+	return rc == -EINTR || rc == -EAGAIN ? 0 : rc < 0 ? rc : 0;
 }
 
 /* A stack id, resolved and classified once. */
@@ -479,10 +510,15 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 	void *prev = NULL;
 	int rc = 0;
 
-	if (t->rb)
-		ring_buffer__consume(t->rb);
-	/* Stop counting first: the per-CPU cache is read below and must not move. */
+	/* Stop counting first: the per-CPU cache is read below and must not move.
+	 * Then the events left: with the programs detached none is added, so
+	 * this ends however busy the scope was (consumed before the detach, it
+	 * went on as long as the scope kept checking). */
 	capscope_bpf__detach(t->skel);
+	if (t->rb) {
+		t->poll_end = (struct timespec){.tv_sec = INT64_MAX};
+		ring_buffer__consume(t->rb);
+	}
 	rc = collect_cache(t, r, ksyms, &cache, &ncache);
 	while (rc == 0 && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		struct cs_trace_rec rec;

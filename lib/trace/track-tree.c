@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "capscope/proc.h"
@@ -113,8 +114,13 @@ int cs_tracer_track_tree(struct cs_tracer *t, pid_t root)
 	if (queue) {
 		size_t n = cs_pid_descendants(tab.v, tab.n, root, queue);
 
+		/* Not the tracer itself, a descendant of the shell it was asked to
+		 * watch (`trace -p $$`, `-p 1`): its own reads of /proc and
+		 * kallsyms were reported as the shell's, CAP_SYS_PTRACE and
+		 * CAP_SYSLOG in a profile of a shell that did nothing. */
 		for (size_t i = 1; i < n; i++)
-			cs_tracer_track(t, queue[i]);
+			if (queue[i] != getpid())
+				cs_tracer_track(t, queue[i]);
 	} else {
 		rc = -ENOMEM;
 	}

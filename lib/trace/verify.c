@@ -120,9 +120,12 @@ int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status, bool s
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	v->ran = true;
+	/* A child that wrote why it stopped never executed the command: its 127
+	 * is not the command's (a traced command that exits 127 was "the
+	 * same as traced: the profile is enough" when nothing had run). */
+	v->ran = v->error == NULL;
 	v->status = cs_wait_status(status);
-	v->ok = v->status == orig_status;
+	v->ok = v->ran && v->status == orig_status;
 	return 0;
 }
 

@@ -53,16 +53,23 @@ void cs_trace_view_json(struct cs_json *j, const struct cs_trace_report *r,
 	if (v->profiles)
 		json_snippets(j, r, v);
 	cs_json_key(j, "verify");
-	if (!v->verify || !v->verify->ran) {
+	if (!v->verify || (!v->verify->ran && !v->verify->error)) {
 		cs_json_null(j);
 	} else {
 		cs_json_obj_begin(j);
 		cs_json_key(j, "runner");
 		cs_json_str(j, v->verify->runner);
 		cs_json_key(j, "exit_status");
-		cs_json_int(j, v->verify->status);
+		if (v->verify->ran)
+			cs_json_int(j, v->verify->status);
+		else
+			cs_json_null(j); /* the command was not executed */
 		cs_json_key(j, "ok");
 		cs_json_bool(j, v->verify->ok);
+		if (!v->verify->ran) {
+			cs_json_key(j, "error");
+			cs_json_str(j, v->verify->error);
+		}
 		cs_json_obj_end(j);
 	}
 	cs_json_obj_end(j);

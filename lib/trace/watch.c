@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capscope/proc.h"
 #include "capscope/trace-watch.h"
@@ -29,6 +30,14 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 			return cs_diag_set(d, -rc, 0, 0, "container",
 					   "no running container's id starts with '%s'",
 					   tg->container);
+		if (rc == -ENOTUNIQ)
+			return cs_diag_set(d, -rc, 0, 0, "container",
+					   "the ids of more than one running container start "
+					   "with '%s': give more of the id",
+					   tg->container);
+		if (rc == -EINVAL)
+			return cs_diag_set(d, -rc, 0, 0, "container",
+					   "--container: an empty id names no container");
 		if (rc < 0)
 			return cs_diag_set(d, -rc, 0, 0, "container",
 					   "container %s: its cgroup v2 path: %s", tg->container,
@@ -65,6 +74,10 @@ int cs_trace_target_resolve(const struct cs_trace_target *tg, struct cs_tracer_c
 	if (tg->cmd) {
 		rc = asprintf(what, "'%s'", tg->cmd[0]);
 	} else if (tg->pid) {
+		if (tg->pid == getpid()) /* `sh -c 'capscope trace -p $$'` execs it */
+			return cs_diag_set(d, EINVAL, 0, 0, "pid",
+					   "process %d is this capscope trace itself",
+					   (int)tg->pid);
 		if (kill(tg->pid, 0) < 0 && errno == ESRCH)
 			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
 					   (int)tg->pid);
@@ -174,7 +187,15 @@ int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *st
 	if (tg->cmd)
 		return watch_command(t, w, status, d);
 	if (tg->pid) {
+		/* It existed when resolved; loading the programs takes a while, and
+		 * a process gone by now was reported as traced: "0 processes, 0
+		 * checks, profile: (no capabilities)", exit 0. */
 		pidfd = (int)syscall(SYS_pidfd_open, tg->pid, 0);
+		if ((pidfd < 0 && errno == ESRCH) || pid_gone(tg->pid, pidfd)) /* or a zombie */
+			return cs_diag_set(d, ESRCH, 0, 0, "pid",
+					   "process %d exited before the trace began: nothing was "
+					   "traced",
+					   (int)tg->pid);
 		cs_tracer_track_tree(t, tg->pid);
 	}
 	watched_cgroup(tg, &cg);

@@ -175,9 +175,22 @@ if "$CAPSCOPE" trace --verify --html "$T/trace.html" -- "$build/tests/helpers/tr
     "trace: CAP_SETUID granted 3 times"
   like "$t" 'data-profile="CAP_SETUID"' "trace: the least set is CAP_SETUID"
   like "$t" 'class="ok">capscope run: with only the least set it exited 0' "trace: the re-run verified it"
+  # Tenth pass: a --html FILE that cannot be written was found after the
+  # trace, so CMD had run (twice with --verify) before the error; and ''
+  # wrote a temporary file, then failed to rename it, naming no file.
+  for h in "" "$T/no-such-dir/t.html" "$T"; do
+    rm -f "$T/ran"
+    err=$("$CAPSCOPE" trace --verify --html "$h" -- touch "$T/ran" 2>&1 >/dev/null)
+    is "$?" 2 "trace --html '$h': exit 2"
+    [ ! -e "$T/ran" ]; ok $? "trace --html '$h': the command did not run"
+    like "$err" "^capscope trace: --html: .*cannot create the HTML page: " "trace --html '$h': one error"
+  done
 else
   skip "trace --html: BPF tracing unavailable: $(head -c 200 "$T/trace.err")"
+  for _ in 1 2 3 4 5 6 7 8 9; do skip "trace --html: BPF tracing unavailable"; done
 fi
+err=$("$CAPSCOPE" scan --html "" "$T" 2>&1 >/dev/null)
+is "$err" "capscope scan: --html: cannot create the HTML page: an empty file name" "scan --html '': says the name is empty"
 
 # ---- the browser
 cat >"$T/control.html" <<'H'

@@ -193,4 +193,18 @@ cp -r oci-gz oci-arch && jq -c --argjson m "$one" \
 "$CAPSCOPE" scan oci-arch >/dev/null 2>"$T/err"
 is "$?" 0 "an entry for another platform beside this one's: scanned, exit 0"
 
+# Tenth pass: an option for the other kind of target did nothing and was
+# taken: -x and --threads walk directories, --max-bytes and --max-ratio read
+# images. Refused when no target is of its kind; taken when one is.
+mkdir -p plain-dir
+for opts in "-x docker.tar" "--threads 4 docker.tar" "--max-bytes 1G plain-dir" \
+            "--max-ratio 5 plain-dir" "--diff -x docker.tar docker.tar"; do
+  # shellcheck disable=SC2086
+  err=$("$CAPSCOPE" scan $opts 2>&1 >/dev/null)
+  is "$?" 2 "scan $opts: exit 2"
+  like "$err" "(walks directories: no DIR|reads images: no IMAGE) is given" "scan $opts: says why"
+done
+"$CAPSCOPE" scan -x --max-bytes 1G plain-dir docker.tar >/dev/null
+is "$?" 0 "scan -x --max-bytes with a DIR and an IMAGE: each applies to one"
+
 done_testing

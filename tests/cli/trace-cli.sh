@@ -33,6 +33,13 @@ if [ "$(id -u)" -eq 0 ]; then
   err=$("$CAPSCOPE" trace -p 999999999 2>&1)
   is "$?" 2 "a process that does not exist: exit 2"
   like "$err" "process 999999999: no such process" "…with its message"
+  # Tenth pass: the test hook matched as a prefix: '' took every hook and a
+  # typo none, reported as the kernel having "no way to trace cap_capable".
+  for h in '' tp kprob bogus; do
+    err=$("$CAPSCOPE" trace --hook "$h" -- true 2>&1 >/dev/null)
+    is "$?" 2 "--hook '$h': exit 2"
+    is "$err" "capscope trace: '$h' is not a hook: tp_btf, fexit or kprobe" "--hook '$h': one error"
+  done
   err=$("$CAPSCOPE" trace --cgroup /tmp --duration 1 2>&1)
   like "$err" "not a directory of the cgroup v2 hierarchy|no cgroup v2" "--cgroup outside cgroupfs"
   # Without the capabilities BPF needs: one clear sentence, exit 1.

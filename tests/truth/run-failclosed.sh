@@ -125,6 +125,31 @@ for bin in "${bins[@]}"; do
     PATH=$T/priv:$T/pub $bin --user nobody --clear-groups --caps = -- fcapcmd 2>"$T/err"
     is "$?" 127 "$name --caps = -- fcapcmd after a directory nobody cannot search: exit 127"
     like "$(cat "$T/err")" "pub/fcapcmd would gain" "$name: the file the new user's walk finds is checked"
+    # Tenth pass: without --caps the launcher raised the caller's whole
+    # effective set again after setresuid, so execve itself ran with it:
+    # the walk searched the directory nobody may not (priv's copy ran), a
+    # root-only 0700 file ran as nobody, and an execute-only file stayed
+    # dumpable. Now only the ambient set is effective at execve.
+    printf '#!/bin/sh\necho priv\n' >"$T/priv/whichdir" && chmod 755 "$T/priv/whichdir"
+    printf '#!/bin/sh\necho pub\n' >"$T/pub/whichdir" && chmod 755 "$T/pub/whichdir"
+    is "$(PATH=$T/priv:$T/pub $bin --user nobody --clear-groups -- whichdir)" pub \
+      "$name --user nobody (no --caps): the walk skips a directory nobody cannot search"
+    # Tenth pass: a dry run that predicts nothing executed exited 0 (the
+    # plan's own refusals already exited 127, also with --dry-run).
+    for how in "" --json; do
+      $bin --dry-run $how -- "$T/no-such-cmd" >/dev/null 2>&1
+      is "$?" 127 "$name --dry-run $how of a missing command: exit 127, as the run"
+      $bin --dry-run $how --user nobody --clear-groups --caps = -- passwd >/dev/null 2>&1
+      is "$?" 127 "$name --dry-run $how --caps = -- passwd (refused at execve): exit 127"
+      $bin --dry-run $how --user nobody --clear-groups -- true >/dev/null 2>&1
+      is "$?" 0 "$name --dry-run $how of what runs: exit 0"
+    done
+    cp /bin/true "$T/root700" && chmod 700 "$T/root700"
+    $bin --user nobody --clear-groups -- "$T/root700" 2>"$T/err"
+    is "$?" 127 "$name --user nobody (no --caps) -- a root-only 0700 file: exit 127"
+    like "$(cat "$T/err")" "EACCES" "$name: EACCES, as execve says to nobody"
+    is "$($bin --user nobody --clear-groups --ambient net_bind_service -- grep CapEff /proc/self/status)" \
+      $'CapEff:\t0000000000000400' "$name --user nobody --ambient: the ambient set is effective"
     # A file nobody may execute but not read (0711): its file capabilities
     # are read through its O_PATH descriptor's /proc link.
     cp /bin/true "$T/x711" && setcap cap_net_raw=ep "$T/x711" && chmod 711 "$T/x711"

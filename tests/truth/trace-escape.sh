@@ -38,4 +38,17 @@ out=$("$CAPSCOPE" trace -- "$evil" --check-exit)
 ok $? "trace of a command with a hostile name runs"
 no_raw "$out" "trace header with a hostile command name"
 like "$out" "traced '.*run\\\\x1b\\[2J\\\\x1b\\[31m\\\\n1 root' via" "the command name is escaped"
+# Tenth pass: a row's command list is cut to fit its cell; an escaped comm is
+# four times its length, and the list was cut in the middle of a name (a
+# name that never ran) with no mark. 20 subshells, each renamed to 15 bytes
+# of its letter and ESC, each opening a mode-000 file (CAP_DAC_OVERRIDE).
+: >"$T/zero"
+chmod 000 "$T/zero"
+out=$("$CAPSCOPE" trace -- bash -c '
+  for c in A B C D E F G H I J K L M N O P Q R S T; do
+    ( printf "%s\e\e\e\e\e\e\e\e\e\e\e\e\e\e" "$c" >/proc/self/comm; : >>"$1" )
+  done' bash "$T/zero")
+row=$(grep '^CAP_DAC_OVERRIDE ' <<<"$out")
+cell=$(awk '{print $4}' <<<"$row")
+like "$cell" '^([A-T](\\x1b){14},)+\.\.\.$' "a cut command list holds whole names, then ',...'"
 done_testing

@@ -39,6 +39,20 @@ is "$(jq -r '.checks[] | select(.capability=="CAP_CHOWN") | .comms | join(",")' 
 is "$(has_busy <<<"$out")" false "-p: the busy process does not appear"
 is "$(jq -r .scope <<<"$out")" pid "-p: scope pid"
 
+# Tenth pass: a process that had exited when the trace began (here a
+# zombie: the child of the process that becomes capscope, never reaped) was
+# reported as traced: "0 processes, 0 checks, profile: (no capabilities)",
+# exit 0, a profile nobody measured.
+err=$(python3 -c 'import os, sys, time
+p = os.fork()
+if p == 0:
+    os._exit(0)
+time.sleep(0.2)
+os.execv(sys.argv[1], [sys.argv[1], "trace", "-p", str(p)])' "$CAPSCOPE" 2>&1 >/dev/null)
+is "$?" 2 "-p of a process that has exited: exit 2"
+like "$err" "^capscope trace: process [0-9]+ exited before the trace began: nothing was traced$" \
+  "…and says so, in one line"
+
 # 3. --cgroup: a cgroup v2 directory and its processes.
 root=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
 if [ -n "$root" ] && mkdir "$root/capscope-test-$$" 2>/dev/null; then
@@ -95,6 +109,50 @@ if unshare -pf --mount-proc true 2>/dev/null; then
 else
   skip "unshare -pf --mount-proc is not permitted here"
 fi
+
+# 3c. Tenth pass: --container took the first process whose container id
+# started with the prefix: '' traced whichever container /proc listed
+# first, and a prefix two containers share, one of them (docker and podman
+# refuse both). Two fake containers (cgroups named as systemd's docker
+# scopes) whose ids differ in the last digit.
+err=$("$CAPSCOPE" trace --container '' --duration 0.2 2>&1 >/dev/null)
+is "$?" 2 "--container '': exit 2"
+is "$err" "capscope trace: --container: an empty id names no container" "…with one error"
+if [ -n "$root" ] && mkdir "$root/capscope-test-$$-ids" 2>/dev/null; then
+  ida=cafe0000$(printf '%055d' 1)a
+  idb=cafe0000$(printf '%055d' 1)b
+  mkdir "$root/capscope-test-$$-ids/docker-$ida.scope" "$root/capscope-test-$$-ids/docker-$idb.scope"
+  pids=()
+  for id in "$ida" "$idb"; do
+    sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$root/capscope-test-$$-ids/docker-$id.scope" &
+    pids+=($!)
+  done
+  sleep 0.3
+  err=$("$CAPSCOPE" trace --container cafe0000 --duration 0.2 2>&1 >/dev/null)
+  is "$?" 2 "--container PREFIX of two containers: exit 2"
+  is "$err" "capscope trace: the ids of more than one running container start with 'cafe0000': give more of the id" \
+    "…says so"
+  out=$("$CAPSCOPE" trace --json --container "$idb" --duration 0.2)
+  like "$(jq -r .target <<<"$out")" "docker-$idb.scope\$" "--container ID: the one container"
+  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+  rmdir "$root/capscope-test-$$-ids/docker-$ida.scope" "$root/capscope-test-$$-ids/docker-$idb.scope" \
+    "$root/capscope-test-$$-ids"
+else
+  for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
+fi
+
+# 3d. Tenth pass: -p PID tracked every descendant of PID, capscope itself
+# included when it is one (`trace -p $$` from a shell, `-p 1`): its own
+# reads of /proc and kallsyms became the shell's CAP_SYS_PTRACE and
+# CAP_SYSLOG, a profile for a shell that did nothing.
+cp "$CAPSCOPE" "$T/cs-tracer"
+out=$(bash -c '"$1" trace --json -p $$ --duration 1; true' sh "$T/cs-tracer")
+is "$(jq -r '[.checks[], .noise[]] | map(.comms[]) | index("cs-tracer") != null' <<<"$out")" false \
+  "-p \$\$ of the shell capscope runs from: capscope's own checks are not the shell's"
+is "$(jq -r '.profile.capabilities | length' <<<"$out")" 0 "…and the idle shell's profile is empty"
+err=$(bash -c 'exec "$1" trace -p $$ --duration 1' sh "$T/cs-tracer" 2>&1 >/dev/null)
+is "$?" 2 "-p of capscope's own pid: exit 2"
+like "$err" "^capscope trace: process [0-9]+ is this capscope trace itself$" "…says so"
 
 # 4. The control: --all does see the busy process.
 out=$("$CAPSCOPE" trace --json --all --duration 1)

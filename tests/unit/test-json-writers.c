@@ -156,6 +156,14 @@ static void trace_view(void **state)
 				  "\"ok\":true}}"));
 	assert_null(strstr(s, "\"snippets\""));
 	free(s);
+	/* A re-run that was not executed: no exit status, not ok, and why. */
+	ver = (struct cs_trace_verify){
+	    .ran = false, .status = 127, .runner = "capscope run", .error = "cannot run ping"};
+	cs_trace_view_json(open_out(&o), r, &v);
+	s = close_out(&o);
+	assert_non_null(strstr(s, ",\"verify\":{\"runner\":\"capscope run\",\"exit_status\":null,"
+				  "\"ok\":false,\"error\":\"cannot run ping\"}}"));
+	free(s);
 	v.cmd = NULL;
 	v.verify = NULL;
 	v.profiles = 1u << CS_PROFILE_SYSTEMD;

@@ -292,10 +292,28 @@ static void cgroup_lookup(void **state)
 	assert_int_equal(cs_cgroup_resolve(root, &t), 0);
 	assert_int_equal(t.level, 0);
 	cs_cgroup_target_free(&t);
+	/* Tenth pass: the level was counted on the path as written: "." and
+	 * ".." were levels, and the cgroup was looked for where it is not. */
+	{
+		const char *base = strrchr(root, '/');
+		char *spelled[3] = {NULL, NULL, NULL};
+
+		assert_true(asprintf(&spelled[0], "%s/.", root) > 0);
+		assert_true(asprintf(&spelled[1], "%s/../%s", root, base + 1) > 0);
+		spelled[2] = strdup(".");
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(cs_cgroup_resolve(spelled[i], &t), 0);
+			assert_int_equal(t.level, 0);
+			cs_cgroup_target_free(&t);
+			free(spelled[i]);
+		}
+	}
 	assert_int_equal(cs_cgroup_resolve("capscope-no-such-cgroup", &t), -ENOENT);
 	assert_non_null(strstr(t.path, "/capscope-no-such-cgroup"));
 	cs_cgroup_target_free(&t);
 	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path), -ESRCH);
+	assert_null(path);
+	assert_int_equal(cs_container_cgroup("", &path), -EINVAL); /* every id starts with "" */
 	assert_null(path);
 	free(root);
 }

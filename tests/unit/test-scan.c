@@ -102,6 +102,33 @@ static void test_whiteout(void **state)
 	cs_view_free(&v);
 }
 
+/*
+ * Tenth pass: ".wh." and ".wh.." named the whiteout's own directory (the
+ * lookup of "/p/" and "/p/." found p) and removed it with every set-id file
+ * below, silently; containerd refuses such a layer. Now each is an error
+ * and changes nothing.
+ */
+static void test_whiteout_invalid(void **state)
+{
+	static const char *const bad[] = {"p/.wh.", "p/.wh..", "p/q/.wh...", ".wh.", ".wh.."};
+	struct cs_view v;
+
+	(void)state;
+	assert_int_equal(cs_view_init(&v), 0);
+	add(&v, 0, "p/q/suid", S_IFREG | 04755);
+	add(&v, 0, "top", S_IFREG | 04755);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cs_ventry e = {.name = bad[i], .mode = S_IFREG | 0644};
+		struct cs_diag why;
+
+		assert_int_equal(cs_view_apply(&v, 1, &e, &why), 1);
+		assert_non_null(strstr(why.message, "invalid whiteout name"));
+		assert_true(has(&v, "/p/q/suid"));
+		assert_true(has(&v, "/top"));
+	}
+	cs_view_free(&v);
+}
+
 static void test_opaque(void **state)
 {
 	struct cs_view v;
@@ -654,6 +681,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize),
 	    cmocka_unit_test(test_whiteout),
+	    cmocka_unit_test(test_whiteout_invalid),
 	    cmocka_unit_test(test_opaque),
 	    cmocka_unit_test(test_replace_and_dups),
 	    cmocka_unit_test(test_links),

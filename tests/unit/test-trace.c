@@ -3,9 +3,11 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capscope-trace.h"
@@ -450,6 +452,54 @@ static void profiles(void **state)
 	assert_string_equal(cs_profile_kind_name(CS_PROFILE_SCC), "scc");
 }
 
+/*
+ * Tenth pass: the setcap snippet took the first "DIR/NAME" access() allowed,
+ * so a directory of that name earlier in $PATH (which execvp skips) was
+ * named instead of the program traced. Now execvp's walk: a directory and a
+ * file without execute permission are passed over.
+ */
+static void setcap_path_walk(void **state)
+{
+	static const char *const argv[] = {"cs-prof-prog", NULL};
+	char tmpl[] = "/tmp/cs-prof-XXXXXX", path[512], want[512], *old, *s, *real;
+	const char *dir = mkdtemp(tmpl);
+	int fd;
+
+	(void)state;
+	assert_non_null(dir);
+	old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	snprintf(path, sizeof(path), "%s/a", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/a/cs-prof-prog", dir); /* a directory */
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/b/cs-prof-prog", dir); /* not executable */
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/c", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(want, sizeof(want), "%s/c/cs-prof-prog", dir); /* the one execvp runs */
+	assert_true((fd = open(want, O_WRONLY | O_CREAT, 0755)) >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/a:%s/b:%s/c", dir, dir, dir);
+	setenv("PATH", path, 1);
+	s = snippet(CS_PROFILE_SETCAP, CS_BIT(0), argv);
+	real = realpath(want, NULL);
+	assert_non_null(real);
+	snprintf(path, sizeof(path), "setcap cap_chown=ep %s\n", real);
+	assert_string_equal(s, path);
+	free(s);
+	free(real);
+	if (old)
+		setenv("PATH", old, 1);
+	else
+		unsetenv("PATH");
+	free(old);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 static void quoting(void **state)
 {
 	char buf[64];
@@ -526,6 +576,14 @@ static void verify_run(void **state)
 	assert_non_null(v.error);
 	assert_non_null(strstr(v.error, "cannot run /nonexistent/capscope-test"));
 	cs_trace_verify_free(&v);
+	/* Tenth pass: a traced run that exited 127 and a re-run that could not
+	 * execute (127 from the launcher) were "the same: the profile is
+	 * enough". Nothing ran: no verdict. */
+	assert_int_equal(cs_trace_verify_run(missing, 0, 127, false, &v), 0);
+	assert_false(v.ran);
+	assert_false(v.ok);
+	assert_non_null(v.error);
+	cs_trace_verify_free(&v);
 }
 
 /* Without BPF (or not allowed) the tracer says why in the diag, and prints nothing. */
@@ -596,13 +654,21 @@ static void tracer_refusal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_count),  cmocka_unit_test(decode_event),
-	    cmocka_unit_test(userns_decode), cmocka_unit_test(userns_profile),
-	    cmocka_unit_test(ksyms),	     cmocka_unit_test(classify),
-	    cmocka_unit_test(aggregate),     cmocka_unit_test(list_limits),
-	    cmocka_unit_test(json_shape),    cmocka_unit_test(profiles),
-	    cmocka_unit_test(quoting),	     cmocka_unit_test(syscall_names),
-	    cmocka_unit_test(verify_run),    cmocka_unit_test(tracer_refusal),
+	    cmocka_unit_test(decode_count),
+	    cmocka_unit_test(decode_event),
+	    cmocka_unit_test(userns_decode),
+	    cmocka_unit_test(userns_profile),
+	    cmocka_unit_test(ksyms),
+	    cmocka_unit_test(classify),
+	    cmocka_unit_test(aggregate),
+	    cmocka_unit_test(list_limits),
+	    cmocka_unit_test(json_shape),
+	    cmocka_unit_test(profiles),
+	    cmocka_unit_test(setcap_path_walk),
+	    cmocka_unit_test(quoting),
+	    cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(verify_run),
+	    cmocka_unit_test(tracer_refusal),
 	    cmocka_unit_test(pid_tree),
 	};
 
