@@ -55,7 +55,9 @@ int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_documen
 	if (!(fd = fy_diag_create(&dcfg)))
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 	fy_diag_set_collect_errors(fd, true);
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE, .diag = fd};
+	/* Duplicate keys are refused below: libfyaml's check is quadratic. */
+	struct fy_parse_cfg cfg = {
+	    .flags = FYPCF_QUIET | FYPCF_JSON_FORCE | FYPCF_ALLOW_DUPLICATE_KEYS, .diag = fd};
 	doc = fy_document_build_from_string(&cfg, buf, len);
 	if (!doc) {
 		void *it = NULL;
@@ -77,6 +79,10 @@ int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_documen
 		cs_diag_set(d, EINVAL, e && e->line > 0 ? (unsigned)e->line : 1,
 			    e && e->column > 0 ? (unsigned)e->column : 0, "",
 			    "JSON: more after the first value");
+	}
+	if (doc && cs_fy_json_dup_keys(doc, "", "JSON: ", d) < 0) {
+		fy_document_destroy(doc);
+		doc = NULL;
 	}
 	fy_diag_destroy(fd);
 	*out = doc;
