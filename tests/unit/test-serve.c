@@ -92,8 +92,22 @@ static void admission_read(void **state)
 	assert_string_equal(r.name, "shop");
 	assert_null(r.sub_resource);
 	assert_true(r.dry_run);
-	assert_string_equal(r.object, "{\"kind\": \"Deployment\", \"spec\": {}}");
+	/* Tenth pass: the object's own bytes (libfyaml's emission leaked). */
+	assert_string_equal(r.object, "{\"kind\":\"Deployment\",\"spec\":{}}");
 	cs_admission_request_free(&r);
+	/* Found through its keys only: an "object" key elsewhere, an escaped
+	 * "request" key, white space, a nested object holding "}" in a string. */
+	{
+		static const char other[] =
+		    "{\"object\": [1], \"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+		    "\"AdmissionReview\",\"\\u0072equest\":{\"x\":{\"object\":{}},\"uid\":\"u\","
+		    "\"object\" :\n  { \"a\" : [ {\"}\" : \"{\"} ] }\n}}";
+
+		assert_int_equal(cs_admission_parse(other, strlen(other), &r, &d), 0);
+		assert_string_equal(r.object, "{ \"a\" : [ {\"}\" : \"{\"} ] }");
+		assert_int_equal(r.object_len, strlen(r.object));
+		cs_admission_request_free(&r);
+	}
 }
 
 static void admission_errors(void **state)
