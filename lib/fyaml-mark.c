@@ -111,6 +111,10 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 		return NULL;
 	}
 	fy_diag_set_collect_errors(diag, true);
+	/* JSON's duplicate keys are refused after the build (cs_fy_json_dup_keys):
+	 * libfyaml's check is quadratic. */
+	if (flags & FYPCF_JSON_FORCE)
+		flags |= FYPCF_ALLOW_DUPLICATE_KEYS;
 	pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG | flags);
 	pcfg.diag = diag;
 	doc = fy_document_build_from_string(&pcfg, buf, len);
@@ -124,6 +128,11 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 			    kind, e && e->msg ? e->msg : "parse error");
 	}
 	fy_diag_destroy(diag);
+	if (doc && (flags & FYPCF_JSON_FORCE) &&
+	    cs_fy_json_dup_keys(doc, field, "not valid JSON: ", d) < 0) {
+		fy_document_destroy(doc);
+		doc = NULL;
+	}
 	return doc;
 }
 

@@ -39,6 +39,15 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flags,
 				      const char *field, struct cs_diag *d);
 
+/*
+ * A document built in JSON mode with FYPCF_ALLOW_DUPLICATE_KEYS: 0, or
+ * -EINVAL with d at the first key equal to an earlier one of its object
+ * ("<prefix>duplicate key", field), or -ENOMEM. libfyaml's own check costs
+ * the square of an object's keys (lib/fyaml-keys.c); this one grows with them.
+ */
+int cs_fy_json_dup_keys(struct fy_document *doc, const char *field, const char *prefix,
+			struct cs_diag *d);
+
 /* The value of key in mapping map; NULL when map is NULL, not a mapping, or
  * has no such key. */
 struct fy_node *cs_fy_get(struct fy_node *map, const char *key);

@@ -22,7 +22,13 @@ struct pod_work {
 	size_t rootfs_group_len;
 	struct cs_kubelet_image kimg;
 	struct cs_image_groups members; /* the user's /etc/group memberships */
-	struct cs_pod_ctr_result *r;	/* being built */
+	/* The API server's refusal of the pod's uids and gids (cs_k8s_api_rejects_ids),
+	 * found once per pod: it reads every container and supplementalGroup, and
+	 * each container's admission asked it again (tenth pass: containers x
+	 * groups, 11 s for a 1 MB review). */
+	bool ids_rejected;
+	struct cs_diag ids_diag;
+	struct cs_pod_ctr_result *r; /* being built */
 	/* The model's full state for r. */
 	struct cs_oci_process oci;
 	struct cs_exec_file f, hf;

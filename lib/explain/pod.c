@@ -207,12 +207,17 @@ static int admit(struct pod_work *w)
 		     cs_k8s_ctr_kind_name(r->c->kind), r->c->name, a, b,
 		     r->req.caps_set ? "" : " (no capabilities field)");
 	/* Podman's kube play has no API server in front of it. */
-	if (r->admitted && has_kubelet(w->o) &&
-	    (cs_k8s_api_rejects(&r->adm, &d) || cs_k8s_api_rejects_ids(w->pod->pod, &d))) {
-		r->admitted = false;
-		free(r->reason);
-		if (!(r->reason = strdup(d.message)))
-			return -ENOMEM;
+	if (r->admitted && has_kubelet(w->o)) {
+		const char *why = cs_k8s_api_rejects(&r->adm, &d) ? d.message
+				  : w->ids_rejected		  ? w->ids_diag.message
+								  : NULL;
+
+		if (why) {
+			r->admitted = false;
+			free(r->reason);
+			if (!(r->reason = strdup(why)))
+				return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -594,6 +599,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 	w->pod = res;
 	if ((rc = read_passwd(o, w, &passwd, &group)) < 0 || (rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
+	w->ids_rejected = has_kubelet(o) && cs_k8s_api_rejects_ids(pod, &w->ids_diag);
 	res->all_ok = true;
 	if (!o->on_container &&
 	    !(res->containers = calloc(pod->n_containers + 1, sizeof(*res->containers))))

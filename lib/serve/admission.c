@@ -80,7 +80,8 @@ static int get_map(struct fy_node *map, const char *key, const char *field, stru
 	return 0;
 }
 
-static int read_request(struct fy_node *rq, struct cs_admission_request *req, struct cs_diag *d)
+static int read_request(const char *buf, size_t buf_len, struct fy_node *rq,
+			struct cs_admission_request *req, struct cs_diag *d)
 {
 	struct fy_node *kind, *res, *dry, *obj;
 	int r;
@@ -113,11 +114,16 @@ static int read_request(struct fy_node *rq, struct cs_admission_request *req, st
 	if ((r = get_map(rq, "object", "request.object", &obj, d)) < 0)
 		return r;
 	if (obj) {
-		req->object = fy_emit_node_to_string(
-		    obj, FYECF_MODE_JSON_ONELINE | FYECF_WIDTH_INF | FYECF_NO_ENDING_NEWLINE);
-		if (!req->object)
+		/* Its own bytes, not libfyaml's emission of it, which leaks
+		 * (json-doc.c, cs_json_span). */
+		static const char *const path[] = {"request", "object"};
+		size_t from = 0, to = 0;
+
+		if ((r = cs_json_span(buf, buf_len, path, 2, &from, &to)) < 0)
+			return r == -ENOMEM ? r : fail(d, obj, "request.object", "not found");
+		if (!(req->object = strndup(buf + from, to - from)))
 			return -ENOMEM;
-		req->object_len = strlen(req->object);
+		req->object_len = to - from;
 	}
 	return 0;
 }
@@ -162,7 +168,7 @@ int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request 
 		r = fail(d, root, "request", "missing");
 		goto out;
 	}
-	r = read_request(rq, req, d);
+	r = read_request(buf, len, rq, req, d);
 out:
 	free(kind);
 	fy_document_destroy(doc);

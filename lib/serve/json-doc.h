@@ -21,4 +21,12 @@
 int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_document **doc,
 		      struct cs_diag *d);
 
+/*
+ * The bytes of the object or array reached from the root through the n
+ * object keys of path, [*start, *end) in buf (text cs_json_doc_build took):
+ * 0, -ENOENT when there is none (absent, null, a scalar), -ENOMEM, -E2BIG.
+ */
+int cs_json_span(const char *buf, size_t len, const char *const *path, size_t n, size_t *start,
+		 size_t *end);
+
 #endif

@@ -92,8 +92,22 @@ static void admission_read(void **state)
 	assert_string_equal(r.name, "shop");
 	assert_null(r.sub_resource);
 	assert_true(r.dry_run);
-	assert_string_equal(r.object, "{\"kind\": \"Deployment\", \"spec\": {}}");
+	/* Tenth pass: the object's own bytes (libfyaml's emission leaked). */
+	assert_string_equal(r.object, "{\"kind\":\"Deployment\",\"spec\":{}}");
 	cs_admission_request_free(&r);
+	/* Found through its keys only: an "object" key elsewhere, an escaped
+	 * "request" key, white space, a nested object holding "}" in a string. */
+	{
+		static const char other[] =
+		    "{\"object\": [1], \"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+		    "\"AdmissionReview\",\"\\u0072equest\":{\"x\":{\"object\":{}},\"uid\":\"u\","
+		    "\"object\" :\n  { \"a\" : [ {\"}\" : \"{\"} ] }\n}}";
+
+		assert_int_equal(cs_admission_parse(other, strlen(other), &r, &d), 0);
+		assert_string_equal(r.object, "{ \"a\" : [ {\"}\" : \"{\"} ] }");
+		assert_int_equal(r.object_len, strlen(r.object));
+		cs_admission_request_free(&r);
+	}
 }
 
 static void admission_errors(void **state)
@@ -146,6 +160,28 @@ static void admission_errors(void **state)
 	assert_int_equal(d.column, 1);
 	assert_string_equal(d.message, "JSON: a byte order mark (U+FEFF) before the value");
 	cs_admission_request_free(&r);
+	/* Tenth pass: duplicates are found by a hash (libfyaml's check was
+	 * quadratic): still refused, at the later key's text, at any depth,
+	 * escapes compared decoded ("\u006b1" is "k1"); "k40" is not one. */
+	for (int last = 1; last <= 40; last += 39) {
+		char doc[2048];
+		int n = snprintf(
+		    doc, sizeof(doc),
+		    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+		    "\"AdmissionReview\",\n\"request\":{\"uid\":\"u\",\"object\":{\"a\":[{");
+
+		for (int i = 0; i < 40; i++)
+			n += snprintf(doc + n, sizeof(doc) - (size_t)n, "\"k%d\":%d,", i, i);
+		n += snprintf(doc + n, sizeof(doc) - (size_t)n, "\n \"\\u006b%d\":0}]}}}", last);
+		assert_int_equal(cs_admission_parse(doc, (size_t)n, &r, &d),
+				 last == 1 ? -EINVAL : 0);
+		if (last == 1) {
+			assert_string_equal(d.message, "JSON: duplicate key");
+			assert_int_equal(d.line, 3);
+			assert_int_equal(d.column, 3);
+		}
+		cs_admission_request_free(&r);
+	}
 }
 
 static void admission_answer(void **state)
