@@ -322,6 +322,6 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		}
 		return fill_exec(root, cwd, arg0, f);
 	}
-	return cs_exec_path_lookup(path_env, arg0, f, &rootfs_path_ops,
+	return cs_exec_path_lookup(path_env, cwd, arg0, f, &rootfs_path_ops,
 				   &(struct rootfs_path){root, cwd});
 }

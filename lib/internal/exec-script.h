@@ -68,14 +68,15 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
  * candidate is a file LookPath takes (0) or not (< 0); fill reads a taken
  * one into its record (0 or -ENOMEM). The first taken is f, the others are
  * chained after it (path_next, CS_EXEC_PATH_MAX at most); none taken is
- * f->error ENOENT. 0 or -ENOMEM.
+ * f->error ENOENT. A relative entry's candidate is the working directory
+ * cwd's (NULL: "/"), marked path_relative. 0 or -ENOMEM.
  */
 struct cs_exec_path_ops {
 	int (*probe)(void *ctx, const char *candidate);
 	int (*fill)(void *ctx, const char *candidate, struct cs_exec_file *f);
 };
-int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_file *f,
-			const struct cs_exec_path_ops *ops, void *ctx);
+int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
+			struct cs_exec_file *f, const struct cs_exec_path_ops *ops, void *ctx);
 
 /* Frees f's record of directories (lib/exec-dirs.c). */
 void cs_exec_dirs_clear(struct cs_exec_file *f);

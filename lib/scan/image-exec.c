@@ -156,6 +156,6 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		/* -EACCES (not executable, a directory): execve itself says no. */
 		return found(im, cwd, &st, f);
 	}
-	return cs_exec_path_lookup(path_env, arg0, f, &image_path_ops,
+	return cs_exec_path_lookup(path_env, cwd, arg0, f, &image_path_ops,
 				   &(struct image_path){im, cwd, {0}});
 }

@@ -163,6 +163,25 @@ for how in "--image capset.img" "--rootfs capset.root"; do
     "/usr/bin/nc 0x0000000000000400" "$how: Entrypoint ./nc with WorkingDir /usr/bin runs /usr/bin/nc (+ep)"
 done
 
+# A relative $PATH entry ("bin", ".", an empty one) is looked in from the
+# working directory, and a file found through it is refused: Go 1.19's
+# exec.LookPath answers ErrDot and runc does not start the process (tenth
+# pass: PATH=bin was taken from the root, and /bin/nc predicted to run).
+printf '{"config":{"WorkingDir":"/usr","Env":["PATH=bin"],"Entrypoint":["nc"]}}' >dot.json
+printf '{"config":{"WorkingDir":"/usr/bin","Env":["PATH=:/usr/bin"],"Entrypoint":["nc"]}}' >dot2.json
+printf '{"config":{"WorkingDir":"/usr","Env":["PATH=lib:/usr/bin"],"Entrypoint":["nc"]}}' >dot3.json
+for how in "--image capset.img" "--rootfs capset.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .exec.path, .steps[-1].rule] | join(" ")')" \
+    "false ENOENT /usr/bin/nc runc.lookpath.dot" "$how: PATH=bin from /usr finds /usr/bin/nc, relative: ErrDot, not started"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot2.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.path, .steps[-1].rule] | join(" ")')" \
+    "false /usr/bin/nc runc.lookpath.dot" "$how: an empty entry is the working directory's, even before the same file by /usr/bin"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot3.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.path, .process.caps.effective.mask] | join(" ")')" \
+    "true /usr/bin/nc 0x0000000000000400" "$how: a relative entry where nothing is found is passed over"
+done
+
 # --image-config still overrides the image's config; errors and usage.
 printf '{"config":{"User":"nobody","Cmd":["/usr/bin/nc"]}}' >nobody.json
 is "$(pj --image user.img --image-config nobody.json app-pod.yaml | q '.process.uids | join(",")')" "65534,65534,65534,65534" \
