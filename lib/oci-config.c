@@ -291,6 +291,10 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 		rc = get_strv(c, get(c, proc, "env"), "process.env", &cfg->env, &cfg->nenv);
 	if (!rc)
 		rc = get_string(c, get(c, proc, "cwd"), "process.cwd", &cfg->cwd);
+	/* runc's validateProcessSpec refuses the bundle: nothing would start. */
+	if (!rc && cfg->cwd && cfg->cwd[0] != '/')
+		rc = errf(c, get(c, proc, "cwd"), EINVAL, "process.cwd",
+			  "must be an absolute path (runc refuses the bundle)");
 	if (!rc)
 		rc = get_bool(c, get(c, proc, "terminal"), "process.terminal", &cfg->terminal);
 	if (!rc)

@@ -182,6 +182,25 @@ for how in "--image capset.img" "--rootfs capset.root"; do
     "true /usr/bin/nc 0x0000000000000400" "$how: a relative entry where nothing is found is passed over"
 done
 
+# A relative working directory, the pod's or the image's: runc refuses the
+# container ("Cwd must be an absolute path"); an empty workingDir is unset
+# and the image's applies (containerd's CRI and CRI-O test != ""). Tenth pass:
+# "usr" was read from the root and the container predicted to run.
+printf '{"config":{"WorkingDir":"usr","Entrypoint":["/usr/bin/nc"]}}' >relcwd.json
+sed 's/^\(          image: .*\)$/\1\n          workingDir: ""/' "$EX/nonroot-capset.yaml" >emptywd.yaml
+sed 's/^\(          image: .*\)$/\1\n          workingDir: usr\/bin/' "$EX/nonroot-capset.yaml" >relwd.yaml
+for how in "--image capset.img" "--rootfs capset.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config relcwd.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")')" \
+    "false CreateContainerError runc.cwd" "$how: the image's WorkingDir usr is relative: not created"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config cwd.json "${SCC[@]}" relwd.yaml | q '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")')" \
+    "false CreateContainerError runc.cwd" "$how: the pod's workingDir usr/bin is relative: not created"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config cwd.json "${SCC[@]}" emptywd.yaml | q '[.exec.path, .process.caps.effective.mask] | join(" ")')" \
+    "/usr/bin/nc 0x0000000000000400" "$how: workingDir \"\" is unset: the image's /usr/bin, ./nc runs"
+done
+
 # --image-config still overrides the image's config; errors and usage.
 printf '{"config":{"User":"nobody","Cmd":["/usr/bin/nc"]}}' >nobody.json
 is "$(pj --image user.img --image-config nobody.json app-pod.yaml | q '.process.uids | join(",")')" "65534,65534,65534,65534" \
