@@ -31,7 +31,9 @@ int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 	char *buf = NULL;
 	int rc = 0;
 
-	for (const char *p = path_env; p && rc >= 0 && found < CS_EXEC_PATH_MAX;) {
+	/* Go's filepath.SplitList("") is no entry at all, not one empty entry. */
+	for (const char *p = path_env && *path_env ? path_env : NULL;
+	     p && rc >= 0 && found < CS_EXEC_PATH_MAX;) {
 		const char *end = strchr(p, ':');
 		size_t dl = end ? (size_t)(end - p) : strlen(p), need = dl + strlen(name) + 3;
 		char *nb = realloc(buf, need);

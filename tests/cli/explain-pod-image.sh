@@ -170,6 +170,7 @@ done
 printf '{"config":{"WorkingDir":"/usr","Env":["PATH=bin"],"Entrypoint":["nc"]}}' >dot.json
 printf '{"config":{"WorkingDir":"/usr/bin","Env":["PATH=:/usr/bin"],"Entrypoint":["nc"]}}' >dot2.json
 printf '{"config":{"WorkingDir":"/usr","Env":["PATH=lib:/usr/bin"],"Entrypoint":["nc"]}}' >dot3.json
+printf '{"config":{"WorkingDir":"/usr/bin","Env":["PATH="],"Entrypoint":["nc"]}}' >dot4.json
 for how in "--image capset.img" "--rootfs capset.root"; do
   # shellcheck disable=SC2086
   is "$(pj $how --image-config dot.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .exec.path, .steps[-1].rule] | join(" ")')" \
@@ -180,6 +181,9 @@ for how in "--image capset.img" "--rootfs capset.root"; do
   # shellcheck disable=SC2086
   is "$(pj $how --image-config dot3.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.path, .process.caps.effective.mask] | join(" ")')" \
     "true /usr/bin/nc 0x0000000000000400" "$how: a relative entry where nothing is found is passed over"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot4.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")')" \
+    "false ENOENT execve.resolve" "$how: PATH= is no entry at all (Go's SplitList), not the working directory: not found"
 done
 
 # A relative working directory, the pod's or the image's: runc refuses the
