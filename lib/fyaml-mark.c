@@ -155,6 +155,14 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 
 	if (cs_fy_check_text(buf, len, field, d) < 0)
 		return NULL;
+	/* libfyaml skips a byte order mark, as YAML allows; Go's encoding/json
+	 * (runc's config.json, containerd's and CRI-O's image config) refuses it
+	 * (RFC 8259 8.1), as the webhook's reader does (lib/serve/json-doc.c). */
+	if ((flags & FYPCF_JSON_FORCE) && len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		cs_diag_set(d, EINVAL, 1, 1, field,
+			    "not valid JSON: a byte order mark (U+FEFF) before the value");
+		return NULL;
+	}
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = say_nothing;

@@ -385,6 +385,10 @@ static void test_imgjson(void **state)
 	assert_true(cs_image_config_parse(twice, strlen(twice), &c, &d) < 0);
 	assert_int_equal(d.line, 1);
 	assert_non_null(strstr(d.message, "after the first document"));
+	/* A byte order mark: Go's encoding/json refuses it; libfyaml skipped it. */
+	static const char bom[] = "\xef\xbb\xbf{\"config\":{\"User\":\"0\"}}";
+	assert_true(cs_image_config_parse(bom, strlen(bom), &c, &d) < 0);
+	assert_non_null(strstr(d.message, "byte order mark"));
 	static const char pathx[] = "{\"config\":{\"Env\":[\"PATHX\",\"XPATH\"]}}";
 	assert_int_equal(cs_image_config_parse(pathx, strlen(pathx), &c, &d), 0);
 	cs_image_config_free(&c);
