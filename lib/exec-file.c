@@ -260,6 +260,21 @@ static int fill_exec(int root, const char *cwd, const char *path, struct cs_exec
 	return rc < 0 ? rc : cs_exec_script_follow(&r, open_fn, cwd, f, head, n);
 }
 
+/*
+ * A relative name's lookup starts at the working directory (runc changed
+ * there as root, before the user was set): what is above it is not
+ * searched. A cwd that is not there yet (runc creates it) gates nothing.
+ */
+static int gate_at_cwd(int root, const char *cwd, struct cs_exec_file *f)
+{
+	int fd AUTOCLOSE = open_in_root(root, cwd ? cwd : "/", O_PATH | O_DIRECTORY);
+	struct stat sb;
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return 0;
+	return cs_exec_file_gate_dirs(f, (uint64_t[2]){sb.st_dev, sb.st_ino});
+}
+
 /* $PATH in a rootfs (lib/exec-path.c). */
 struct rootfs_path {
 	int root;
@@ -306,6 +321,8 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
 		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
 			return -ENOMEM;
+		if (joined && (rc = gate_at_cwd(root, cwd, f)) < 0)
+			return rc;
 		if (joined)
 			arg0 = joined;
 		rc = candidate(root, arg0, &sb);

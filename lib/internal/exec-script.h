@@ -78,6 +78,14 @@ struct cs_exec_path_ops {
 int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 			struct cs_exec_file *f, const struct cs_exec_path_ops *ops, void *ctx);
 
+/*
+ * The walk that follows is of a name joined to the working directory whose
+ * directory is id: the kernel starts a relative lookup at the cwd (runc has
+ * changed there as root), so the directories the walk passes before it
+ * first reaches id are not searched and not recorded. 0 or -ENOMEM.
+ */
+int cs_exec_file_gate_dirs(struct cs_exec_file *f, const uint64_t id[2]);
+
 /* Frees f's record of directories (lib/exec-dirs.c). */
 void cs_exec_dirs_clear(struct cs_exec_file *f);
 

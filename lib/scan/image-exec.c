@@ -144,7 +144,8 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
 		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
 			return -ENOMEM;
-		if (joined && cs_exec_file_set_path(f, joined) < 0)
+		if (joined &&
+		    (cs_exec_file_set_path(f, joined) < 0 || cs_image_gate_cwd(im, cwd, f) < 0))
 			return -ENOMEM;
 		if (joined)
 			arg0 = joined;

@@ -76,6 +76,9 @@ mkimage gone oci-dir "" null "$CMD_NC" gone.0 gone.1
 # A named non-root USER (uid and gid from the image's /etc/passwd), nc +ep.
 base user.0; cp /bin/true user.0/usr/bin/nc; setcap cap_net_bind_service+ep user.0/usr/bin/nc
 mkimage user docker "app" null "$CMD_NC" user.0
+# A working directory under a directory the user cannot search (tenth pass).
+base sec.0; mkdir -p sec.0/secret/app; cp /bin/true sec.0/secret/app/run; chmod 700 sec.0/secret
+mkimage sec docker "" null '["/secret/app/run"]' sec.0
 # Hostile: the entrypoint links up and out; the image has no /etc/passwd of its own.
 mkdir -p evil.0/usr/bin; ln -s ../../../../etc/passwd evil.0/usr/bin/nc
 mkimage evil oci-tar "" null "$CMD_NC" evil.0
@@ -203,6 +206,36 @@ for how in "--image capset.img" "--rootfs capset.root"; do
   # shellcheck disable=SC2086
   is "$(pj $how --image-config cwd.json "${SCC[@]}" emptywd.yaml | q '[.exec.path, .process.caps.effective.mask] | join(" ")')" \
     "/usr/bin/nc 0x0000000000000400" "$how: workingDir \"\" is unset: the image's /usr/bin, ./nc runs"
+done
+
+# A relative command's lookup starts at the working directory: runc changed
+# there as root, and the kernel searches only the cwd and below, so /secret
+# (0700) above /secret/app does not stop ./run (tenth pass: EACCES at
+# /secret was predicted). An absolute name, or a cwd the user cannot search,
+# still stops.
+cat >dropall.yaml <<'Y'
+apiVersion: v1
+kind: Pod
+metadata: {name: d}
+spec:
+  containers:
+    - name: d
+      image: example/d
+      securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}
+Y
+printf '{"config":{"WorkingDir":"/secret/app","Entrypoint":["./run"]}}' >sec1.json
+printf '{"config":{"WorkingDir":"/secret/app","Entrypoint":["/secret/app/run"]}}' >sec2.json
+printf '{"config":{"WorkingDir":"/secret","Entrypoint":["app/run"]}}' >sec3.json
+for how in "--image sec.img" "--rootfs sec.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config sec1.json dropall.yaml | q '[.exec.ok, .exec.path] | join(" ")')" \
+    "true /secret/app/run" "$how: ./run from /secret/app under a 0700 /secret runs (uid 1000, no capability)"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config sec2.json dropall.yaml | q '[.exec.ok, .exec.error] | join(" ")')" \
+    "false EACCES" "$how: /secret/app/run by its absolute name: /secret stops it"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config sec3.json dropall.yaml | q '[.exec.ok, .exec.error] | join(" ")')" \
+    "false EACCES" "$how: app/run from /secret itself (0700): the cwd must be searchable"
 done
 
 # --image-config still overrides the image's config; errors and usage.
