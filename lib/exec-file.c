@@ -288,11 +288,12 @@ static int rootfs_probe(void *ctx, const char *path)
 	return candidate(((struct rootfs_path *)ctx)->root, path, &sb);
 }
 
-static int rootfs_fill(void *ctx, const char *candidate, struct cs_exec_file *f)
+static int rootfs_fill(void *ctx, const char *candidate, bool relative, struct cs_exec_file *f)
 {
 	const struct rootfs_path *r = ctx;
+	int rc = relative ? gate_at_cwd(r->root, r->cwd, f) : 0;
 
-	return fill_exec(r->root, r->cwd, candidate, f);
+	return rc < 0 ? rc : fill_exec(r->root, r->cwd, candidate, f);
 }
 
 static const struct cs_exec_path_ops rootfs_path_ops = {rootfs_probe, rootfs_fill};

@@ -67,7 +67,7 @@ int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 		last = alt;
 		alt->from_path = true;
 		found++;
-		rc = ops->fill(ctx, buf, alt);
+		rc = ops->fill(ctx, buf, relative, alt);
 		alt->path_relative = relative; /* after fill, which may clear the record */
 	}
 	free(buf);

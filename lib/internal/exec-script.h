@@ -73,7 +73,9 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
  */
 struct cs_exec_path_ops {
 	int (*probe)(void *ctx, const char *candidate);
-	int (*fill)(void *ctx, const char *candidate, struct cs_exec_file *f);
+	/* relative: the candidate came from a relative entry, joined to the cwd
+	 * (its lookup starts there: cs_exec_file_gate_dirs) */
+	int (*fill)(void *ctx, const char *candidate, bool relative, struct cs_exec_file *f);
 };
 int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 			struct cs_exec_file *f, const struct cs_exec_path_ops *ops, void *ctx);

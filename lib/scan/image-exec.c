@@ -114,11 +114,12 @@ static int image_probe(void *ctx, const char *path)
 	return candidate(p->im, path, &p->st);
 }
 
-static int image_fill(void *ctx, const char *path, struct cs_exec_file *f)
+static int image_fill(void *ctx, const char *path, bool relative, struct cs_exec_file *f)
 {
 	struct image_path *p = ctx;
 
-	if (cs_exec_file_set_path(f, path) < 0)
+	if (cs_exec_file_set_path(f, path) < 0 ||
+	    (relative && cs_image_gate_cwd(p->im, p->cwd, f) < 0))
 		return -ENOMEM;
 	return found(p->im, p->cwd, &p->st, f);
 }

@@ -76,5 +76,6 @@ case_ "/app 0700 root, uid 0 without capabilities" 0 0 '[]' '[]' /app/x "mkdir a
 CWD=/secret/app case_ "./x from /secret/app under a 0700 /secret, uid 1001" 1001 1001 '[]' '[]' ./x "mkdir -p secret/app && $P secret/app/x && chmod 700 secret"
 CWD=/secret/app case_ "/secret/app/x by its absolute name, cwd /secret/app" 1001 1001 '[]' '[]' /secret/app/x "mkdir -p secret/app && $P secret/app/x && chmod 700 secret"
 CWD=/usr PATHENV=bin case_ '$PATH=bin from /usr: /usr/bin/x found relative' 1001 1001 '[]' '[]' x "mkdir -p usr/bin && $P usr/bin/x && $P bin/x"
+CWD=/secret/app PATHENV=bin:/usr/bin case_ '$PATH=bin from /secret/app under a 0700 /secret: ErrDot before /usr/bin/x' 1001 1001 '[]' '[]' x "mkdir -p secret/app/bin usr/bin && $P secret/app/bin/x && $P usr/bin/x && chmod 700 secret"
 CWD=/usr PATHENV=lib:/usr/bin case_ '$PATH=lib:/usr/bin from /usr: nothing in lib, /usr/bin/x' 1001 1001 '[]' '[]' x "mkdir -p usr/bin && $P usr/bin/x"
 done_testing
