@@ -11,6 +11,7 @@
  * linear in the walk.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,10 @@ struct cs_exec_dir_index {
 	size_t nslots;
 	struct way *way;
 	size_t nway;
+	/* Set by cs_exec_file_gate_dirs: directories before the first visit
+	 * of gate (the working directory) are passed unrecorded. */
+	bool gated;
+	uint64_t gate[2];
 };
 
 static size_t hash_id(const uint64_t id[2])
@@ -139,6 +144,11 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
 		above = x->way[d->depth - 1].rec;
 		from = above == CS_EXEC_DIR_NONE ? 0 : x->way[d->depth - 1].len;
 	}
+	/* Above the working directory of a relative lookup: the kernel starts at
+	 * the cwd, so these are not searched (the way still goes through them). */
+	if (x->gated && (d->id[0] != x->gate[0] || d->id[1] != x->gate[1]))
+		return set_way(x, d->depth, above, from);
+	x->gated = false;
 	/* Every class of process has its x bit here and no ACL picks out a user or a
 	 * group: no credential is stopped, none needs a capability, so the model has
 	 * nothing to say about it (the common case). */
@@ -156,6 +166,18 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
 		*slot = f->ndirs;
 	}
 	return set_way(x, d->depth, rec, d->depth ? d->len : 0);
+}
+
+int cs_exec_file_gate_dirs(struct cs_exec_file *f, const uint64_t id[2])
+{
+	struct cs_exec_dir_index *x = f->dir_index;
+
+	if (!x && !(x = f->dir_index = calloc(1, sizeof(*x))))
+		return -ENOMEM;
+	x->gated = true;
+	x->gate[0] = id[0];
+	x->gate[1] = id[1];
+	return 0;
 }
 
 /* The root's "/" spells the root alone: the names below it start with '/'. */

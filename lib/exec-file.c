@@ -274,6 +274,21 @@ static int fill_exec(int root, const char *cwd, const char *path, struct cs_exec
 	return rc < 0 ? rc : cs_exec_script_follow(&r, open_fn, cwd, f, head, n);
 }
 
+/*
+ * A relative name's lookup starts at the working directory (runc changed
+ * there as root, before the user was set): what is above it is not
+ * searched. A cwd that is not there yet (runc creates it) gates nothing.
+ */
+static int gate_at_cwd(int root, const char *cwd, struct cs_exec_file *f)
+{
+	int fd AUTOCLOSE = open_in_root(root, cwd ? cwd : "/", O_PATH | O_DIRECTORY);
+	struct stat sb;
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return 0;
+	return cs_exec_file_gate_dirs(f, (uint64_t[2]){sb.st_dev, sb.st_ino});
+}
+
 /* $PATH in a rootfs (lib/exec-path.c). */
 struct rootfs_path {
 	int root;
@@ -287,11 +302,12 @@ static int rootfs_probe(void *ctx, const char *path)
 	return candidate(((struct rootfs_path *)ctx)->root, path, &sb);
 }
 
-static int rootfs_fill(void *ctx, const char *candidate, struct cs_exec_file *f)
+static int rootfs_fill(void *ctx, const char *candidate, bool relative, struct cs_exec_file *f)
 {
 	const struct rootfs_path *r = ctx;
+	int rc = relative ? gate_at_cwd(r->root, r->cwd, f) : 0;
 
-	return fill_exec(r->root, r->cwd, candidate, f);
+	return rc < 0 ? rc : fill_exec(r->root, r->cwd, candidate, f);
 }
 
 static const struct cs_exec_path_ops rootfs_path_ops = {rootfs_probe, rootfs_fill};
@@ -320,6 +336,8 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
 		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
 			return -ENOMEM;
+		if (joined && (rc = gate_at_cwd(root, cwd, f)) < 0)
+			return rc;
 		if (joined)
 			arg0 = joined;
 		rc = candidate(root, arg0, &sb);
@@ -336,6 +354,6 @@ int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 		}
 		return fill_exec(root, cwd, arg0, f);
 	}
-	return cs_exec_path_lookup(path_env, arg0, f, &rootfs_path_ops,
+	return cs_exec_path_lookup(path_env, cwd, arg0, f, &rootfs_path_ops,
 				   &(struct rootfs_path){root, cwd});
 }

@@ -7,8 +7,15 @@
  * process's credentials (a directory it cannot search is skipped, Go 1.19),
  * so every candidate is kept, chained through path_next, and the runtime
  * model picks (lib/runtime/runc.c, runc.lookpath).
+ *
+ * A relative entry ("bin", ".", the empty one) is stat'ed from the process's
+ * working directory, where runc has changed before exec.LookPath: the
+ * candidate is looked for there (cwd joined), and marked path_relative, since
+ * Go 1.19's LookPath answers ErrDot for it and runc then refuses to start
+ * the process (lib/runtime/runc.c).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,19 +23,23 @@
 #include "capscope/kernel.h"
 #include "internal/exec-script.h"
 
-int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_file *f,
-			const struct cs_exec_path_ops *ops, void *ctx)
+int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
+			struct cs_exec_file *f, const struct cs_exec_path_ops *ops, void *ctx)
 {
 	struct cs_exec_file *last = NULL;
 	unsigned found = 0;
 	char *buf = NULL;
 	int rc = 0;
 
-	for (const char *p = path_env; p && rc >= 0 && found < CS_EXEC_PATH_MAX;) {
+	/* Go's filepath.SplitList("") is no entry at all, not one empty entry. */
+	for (const char *p = path_env && *path_env ? path_env : NULL;
+	     p && rc >= 0 && found < CS_EXEC_PATH_MAX;) {
 		const char *end = strchr(p, ':');
 		size_t dl = end ? (size_t)(end - p) : strlen(p), need = dl + strlen(name) + 3;
 		char *nb = realloc(buf, need);
 		struct cs_exec_file *alt;
+		char *joined = NULL;
+		bool relative = !dl || p[0] != '/';
 
 		if (!nb) {
 			rc = -ENOMEM;
@@ -37,6 +48,14 @@ int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_f
 		buf = nb;
 		snprintf(buf, need, "%.*s/%s", dl ? (int)dl : 1, dl ? p : ".", name);
 		p = end ? end + 1 : NULL;
+		if (relative && cs_exec_join_cwd(cwd, buf, &joined) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (joined) {
+			free(buf);
+			buf = joined;
+		}
 		if (ops->probe(ctx, buf) < 0)
 			continue;
 		if (!(alt = last ? calloc(1, sizeof(*alt)) : f)) {
@@ -48,7 +67,8 @@ int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_f
 		last = alt;
 		alt->from_path = true;
 		found++;
-		rc = ops->fill(ctx, buf, alt);
+		rc = ops->fill(ctx, buf, relative, alt);
+		alt->path_relative = relative; /* after fill, which may clear the record */
 	}
 	free(buf);
 	if (rc >= 0 && !found)

@@ -88,19 +88,81 @@ static void say_nothing(struct fy_diag *diag, void *user, const char *buf, size_
 	(void)len;
 }
 
+/* d from the first error libfyaml collected, or "parse error" at 1:0; after
+ * says it came after the first document. */
+static void first_error(struct fy_diag *diag, const char *kind, bool after, const char *field,
+			struct cs_diag *d)
+{
+	void *it = NULL;
+	struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
+
+	cs_diag_set(d, EINVAL,
+		    e && e->line > 0 ? (unsigned)e->line
+		    : e		     ? 1
+				     : 0,
+		    e && e->column > 0 ? (unsigned)e->column : 0, field, "not valid %s: %s%s", kind,
+		    after ? "text after the first document: " : "",
+		    e && e->msg ? e->msg : "parse error");
+}
+
+/*
+ * The first document, and nothing after it. fy_document_build_from_string
+ * drains what follows the first document and drops it, errors included, so
+ * `{...} {...}` read as the first object and a second YAML document was
+ * never looked at; Go's json.Unmarshal (containerd and CRI-O reading an
+ * image config) refuses the text, and a second document of a file that
+ * holds one is not read by anyone. An empty one (a trailing `---`) is
+ * nothing and passes.
+ */
+static struct fy_document *load_one(struct fy_parser *fyp, struct fy_diag *diag, const char *kind,
+				    const char *field, struct cs_diag *d)
+{
+	struct fy_document *doc = fy_parse_load_document(fyp), *more;
+	struct fy_node *root;
+	const struct fy_mark *mk;
+
+	if (!doc) {
+		first_error(diag, kind, false, field, d);
+		return NULL;
+	}
+	more = fy_parse_load_document(fyp);
+	root = more ? fy_document_root(more) : NULL;
+	if (root && !cs_fy_is_yaml_null(root)) {
+		mk = cs_fy_node_mark(root);
+		cs_diag_set(d, EINVAL, mk ? (unsigned)mk->line + 1 : 0,
+			    mk ? (unsigned)mk->column + 1 : 0, field,
+			    "not valid %s: a second document after the first (one is read)", kind);
+	} else if (fy_parser_get_stream_error(fyp)) {
+		first_error(diag, kind, true, field, d);
+	} else {
+		fy_document_destroy(more);
+		return doc;
+	}
+	fy_document_destroy(more);
+	fy_document_destroy(doc);
+	return NULL;
+}
+
 struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flags,
 				      const char *field, struct cs_diag *d)
 {
 	const char *kind = flags & FYPCF_JSON_FORCE ? "JSON" : "YAML";
 	struct fy_diag_cfg dcfg;
 	struct fy_parse_cfg pcfg = {0};
-	struct fy_document *doc;
-	struct fy_diag_error *e;
+	struct fy_document *doc = NULL;
+	struct fy_parser *fyp;
 	struct fy_diag *diag;
-	void *it = NULL;
 
 	if (cs_fy_check_text(buf, len, field, d) < 0)
 		return NULL;
+	/* libfyaml skips a byte order mark, as YAML allows; Go's encoding/json
+	 * (runc's config.json, containerd's and CRI-O's image config) refuses it
+	 * (RFC 8259 8.1), as the webhook's reader does (lib/serve/json-doc.c). */
+	if ((flags & FYPCF_JSON_FORCE) && len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		cs_diag_set(d, EINVAL, 1, 1, field,
+			    "not valid JSON: a byte order mark (U+FEFF) before the value");
+		return NULL;
+	}
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.output_fn = say_nothing;
@@ -117,16 +179,11 @@ struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flag
 		flags |= FYPCF_ALLOW_DUPLICATE_KEYS;
 	pcfg.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG | flags);
 	pcfg.diag = diag;
-	doc = fy_document_build_from_string(&pcfg, buf, len);
-	if (!doc) {
-		e = fy_diag_errors_iterate(diag, &it);
-		cs_diag_set(d, EINVAL,
-			    e && e->line > 0 ? (unsigned)e->line
-			    : e		     ? 1
-					     : 0,
-			    e && e->column > 0 ? (unsigned)e->column : 0, field, "not valid %s: %s",
-			    kind, e && e->msg ? e->msg : "parse error");
-	}
+	if (!(fyp = fy_parser_create(&pcfg)) || fy_parser_set_string(fyp, buf, len) != 0)
+		cs_diag_set(d, ENOMEM, 0, 0, field, "out of memory");
+	else
+		doc = load_one(fyp, diag, kind, field, d);
+	fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
 	if (doc && (flags & FYPCF_JSON_FORCE) &&
 	    cs_fy_json_dup_keys(doc, field, "not valid JSON: ", d) < 0) {

@@ -85,6 +85,29 @@ static int get_string(struct ctx *c, struct fy_node *n, const char *field, char 
 	return *out ? 0 : -ENOMEM;
 }
 
+/*
+ * runc refuses the process for an env entry without '=' or with an empty
+ * name ("invalid environment variable", runc 1.1's
+ * populateProcessEnvironment and 1.2's prepareEnv): said with its place,
+ * not read as if the process started.
+ */
+static int check_env(struct ctx *c, struct fy_node *seq, const struct cs_oci_config *cfg)
+{
+	char field[48];
+
+	for (size_t i = 0; i < cfg->nenv; i++) {
+		const char *eq = strchr(cfg->env[i], '=');
+
+		if (eq && eq != cfg->env[i])
+			continue;
+		snprintf(field, sizeof(field), "process.env[%zu]", i);
+		return errf(c, fy_node_sequence_get_by_index(seq, (int)i), EINVAL, field,
+			    "'%.64s' %s: runc refuses the process (invalid environment variable)",
+			    cfg->env[i], eq ? "has an empty name" : "has no '='");
+	}
+	return 0;
+}
+
 static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *out)
 {
 	const char *s;
@@ -290,7 +313,13 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 	if (!rc)
 		rc = get_strv(c, get(c, proc, "env"), "process.env", &cfg->env, &cfg->nenv);
 	if (!rc)
+		rc = check_env(c, get(c, proc, "env"), cfg);
+	if (!rc)
 		rc = get_string(c, get(c, proc, "cwd"), "process.cwd", &cfg->cwd);
+	/* runc's validateProcessSpec refuses the bundle: nothing would start. */
+	if (!rc && cfg->cwd && cfg->cwd[0] != '/')
+		rc = errf(c, get(c, proc, "cwd"), EINVAL, "process.cwd",
+			  "must be an absolute path (runc refuses the bundle)");
 	if (!rc)
 		rc = get_bool(c, get(c, proc, "terminal"), "process.terminal", &cfg->terminal);
 	if (!rc)

@@ -176,6 +176,10 @@ struct cs_exec_file {
 	 * depends on the credentials (cs_exec_file_reachable). */
 	struct cs_exec_file *path_next;
 	bool from_path; /* found through $PATH (a name without '/') */
+	/* ... through a relative $PATH entry ("bin", ".", ""), from the working
+	 * directory: Go 1.19's exec.LookPath answers ErrDot for it, and runc
+	 * does not start the process. */
+	bool path_relative;
 };
 
 /* What an exec attempt led to. */

@@ -23,18 +23,15 @@ void cs_oci_explain_free(struct cs_oci_explain_result *r)
 
 CS_DEFINE_CLEANUP(struct cs_oci_explain_result, cs_oci_explain_free)
 
-/* Find args[0] as runc does: a relative name with a '/' from process.cwd. */
+/*
+ * Find args[0] as runc does: the resolvers take a relative name with a '/'
+ * from process.cwd (cs_exec_join_cwd, which also drops a leading "./").
+ */
 static int resolve(const struct cs_oci_config *cfg, struct cs_image *image, struct cs_exec_file *f,
 		   struct cs_diag *d)
 {
 	const char *arg0 = cfg->args[0], *path = cs_oci_config_getenv(cfg, "PATH");
-	cs_cleanup_free char *joined = NULL;
 
-	if (strchr(arg0, '/') && arg0[0] != '/' && cfg->cwd) {
-		if (asprintf(&joined, "%s/%s", cfg->cwd, arg0) < 0)
-			return -ENOMEM;
-		arg0 = joined;
-	}
 	if (image)
 		return cs_image_exec_resolve(image, cfg->cwd, arg0, path, f);
 	return cs_exec_file_resolve(cfg->root_path, cfg->cwd, arg0, path, f, d);

@@ -22,6 +22,18 @@
 #include "strf.h"
 #include "../internal/util.h"
 
+/*
+ * process.cwd as the runtimes make it: the pod's workingDir, else the
+ * image's WorkingDir, an empty one being unset (containerd's CRI and CRI-O
+ * test `!= ""`); NULL: "/", their default. Neither makes it absolute.
+ */
+static const char *pod_cwd(const struct pod_work *w)
+{
+	const char *wd = w->r->c->working_dir, *iwd = w->config ? w->config->workdir : NULL;
+
+	return wd && *wd ? wd : iwd && *iwd ? iwd : NULL;
+}
+
 int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
 		   struct cs_diag *d)
 {
@@ -31,7 +43,7 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 				  ? ic->path_env
 				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	/* A relative "#!" interpreter is found from the process's working directory. */
-	const char *cwd = w->r->c->working_dir ? w->r->c->working_dir : ic ? ic->workdir : NULL;
+	const char *cwd = pod_cwd(w);
 
 	/* A PATH the manifest does not hold: the file is not known, never guessed. */
 	if (w->path_unknown && !strchr(arg0, '/')) {
@@ -245,6 +257,7 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	struct cs_pod_ctr_result *r = w->r;
 	const struct cs_k8s_pod *pod = w->pod->pod;
 	gid_t groups[CS_OCI_MAX_GROUPS];
+	const char *cwd;
 	struct cs_cri_request req = {0};
 	struct cs_diag d = {0};
 	size_t ng = 0;
@@ -288,6 +301,17 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	if (merge(w->o, &req, &w->oci, &r->steps, &d) < 0) {
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
+	}
+	/* runc's validateProcessSpec: "Cwd must be an absolute path", nothing is created. */
+	if ((cwd = pod_cwd(w)) && cwd[0] != '/') {
+		char buf[300];
+
+		snprintf(buf, sizeof(buf),
+			 "the working directory %.180s is not an absolute path: runc refuses "
+			 "the container (Cwd must be an absolute path)",
+			 cwd);
+		cs_steps_add(&r->steps, "runtime", "runc.cwd", "%s", buf);
+		return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 	}
 	r->oci_ok = true;
 	if (!(r->oci = malloc(sizeof(*r->oci))))

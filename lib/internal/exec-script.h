@@ -69,14 +69,25 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
  * candidate is a file LookPath takes (0) or not (< 0); fill reads a taken
  * one into its record (0 or -ENOMEM). The first taken is f, the others are
  * chained after it (path_next, CS_EXEC_PATH_MAX at most); none taken is
- * f->error ENOENT. 0 or -ENOMEM.
+ * f->error ENOENT. A relative entry's candidate is the working directory
+ * cwd's (NULL: "/"), marked path_relative. 0 or -ENOMEM.
  */
 struct cs_exec_path_ops {
 	int (*probe)(void *ctx, const char *candidate);
-	int (*fill)(void *ctx, const char *candidate, struct cs_exec_file *f);
+	/* relative: the candidate came from a relative entry, joined to the cwd
+	 * (its lookup starts there: cs_exec_file_gate_dirs) */
+	int (*fill)(void *ctx, const char *candidate, bool relative, struct cs_exec_file *f);
 };
-int cs_exec_path_lookup(const char *path_env, const char *name, struct cs_exec_file *f,
-			const struct cs_exec_path_ops *ops, void *ctx);
+int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
+			struct cs_exec_file *f, const struct cs_exec_path_ops *ops, void *ctx);
+
+/*
+ * The walk that follows is of a name joined to the working directory whose
+ * directory is id: the kernel starts a relative lookup at the cwd (runc has
+ * changed there as root), so the directories the walk passes before it
+ * first reaches id are not searched and not recorded. 0 or -ENOMEM.
+ */
+int cs_exec_file_gate_dirs(struct cs_exec_file *f, const uint64_t id[2]);
 
 /* Frees f's record of directories (lib/exec-dirs.c). */
 void cs_exec_dirs_clear(struct cs_exec_file *f);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "ctr-names.h"
 #include "ydoc.h"
 #include "yaml11.h"
 #include "capscope/proc.h"
@@ -576,6 +577,34 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 	return 0;
 }
 
+/* The API server's "Duplicate value" for a container name (lib/k8s/ctr-names.c). */
+static int unique_names(struct ctx *c, const char *path, const struct cs_k8s_pod *p)
+{
+	static const char *const list[] = {
+	    [CS_CTR_INIT] = "initContainers",
+	    [CS_CTR_APP] = "containers",
+	    [CS_CTR_EPHEMERAL] = "ephemeralContainers",
+	};
+	const struct cs_k8s_container *ct;
+	char f[192];
+	size_t dup, at = 0;
+	int r = cs_k8s_dup_ctr_name(p->containers, p->n_containers, &dup);
+
+	if (r <= 0)
+		return r;
+	ct = &p->containers[dup];
+	for (size_t i = 0; i < dup; i++) /* its index in its own list */
+		at += p->containers[i].kind == ct->kind;
+	fieldf(f, sizeof(f), "%s.%s[%zu].name", path, list[ct->kind], at);
+	if (c->d)
+		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+	return cs_diag_set(c->d, EINVAL, ct->pos.line, ct->pos.column, f,
+			   "Duplicate value \"%s\": the API server refuses the pod (container "
+			   "names are unique across initContainers, containers and "
+			   "ephemeralContainers)",
+			   ct->name);
+}
+
 static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *path,
 			  struct cs_k8s_pod *p)
 {
@@ -712,7 +741,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 	    (r = parse_containers(c, spec, path, "ephemeralContainers", CS_CTR_EPHEMERAL, p)) < 0)
 		return r;
 #undef F
-	return 0;
+	return unique_names(c, path, p);
 }
 
 static int add_pod(struct ctx *c, struct cs_k8s_pod **out)

@@ -228,11 +228,34 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 }
 
 /*
+ * Go 1.19's ErrDot: exec.LookPath found the file through a relative $PATH
+ * entry ("bin", ".", an empty entry), from the working directory, and says
+ * "cannot run executable found relative to current directory"; runc returns
+ * that error and the process never starts (libcontainer/standard_init_linux.go;
+ * runc sets no GODEBUG=execerrdot=0). Told as ENOENT, the errno runc's other
+ * LookPath failure gets here.
+ */
+static const struct cs_exec_file *errdot(const struct cs_exec_file *f, struct cs_steps *st,
+					 struct cs_exec_file *none)
+{
+	cs_steps_add(st, L, "runc.lookpath.dot",
+		     "exec.LookPath finds %s through a relative $PATH entry (from process.cwd) "
+		     "and refuses it (Go's ErrDot: cannot run executable found relative to "
+		     "current directory): the process does not start",
+		     f->path);
+	memset(none, 0, sizeof(*none));
+	none->path = f->path;
+	none->error = ENOENT;
+	none->path_relative = true; /* no execve: runc's own refusal */
+	return none;
+}
+
+/*
  * Go 1.19's exec.LookPath, as runc calls it after capset: each $PATH
  * candidate is stat'ed as the process, and one in a directory it cannot
  * search is skipped for the next. None reachable: "executable file not
  * found in $PATH" (ENOENT). The first candidate otherwise, whose own
- * failures (mode, format) execve reports.
+ * failures (mode, format) execve reports, unless a relative entry gave it.
  */
 static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const struct cs_cred *c,
 					   struct cs_exec_result *res, struct cs_steps *st,
@@ -245,7 +268,7 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 
 	if (!f->from_path || (stop = cs_exec_file_unreachable(c, f)) < 0) {
 		res->path_index = 0;
-		return f;
+		return f->path_relative ? errdot(f, st, none) : f;
 	}
 	dir = cs_exec_dir_path(first, (size_t)stop);
 	for (f = f->path_next; f && cs_exec_file_unreachable(c, f) >= 0; f = f->path_next)
@@ -258,7 +281,7 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 			     f->path);
 		res->path_index = n;
 		free(dir);
-		return f;
+		return f->path_relative ? errdot(f, st, none) : f;
 	}
 	cs_steps_add(st, L, "runc.lookpath",
 		     "exec.LookPath can stat none of the $PATH candidates as uid %u (%s: "
@@ -297,7 +320,8 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 		return st->error;
 	}
 	f = lookpath(f, &c, res, st, &none);
-	rc = cs_kernel_execve(&c, f, st);
+	/* ErrDot: runc returns before execve (the step above says why). */
+	rc = f == &none && none.path_relative ? -ENOENT : cs_kernel_execve(&c, f, st);
 	*out = c;
 	if (rc) {
 		res->ok = false;

@@ -114,11 +114,12 @@ static int image_probe(void *ctx, const char *path)
 	return candidate(p->im, path, &p->st);
 }
 
-static int image_fill(void *ctx, const char *path, struct cs_exec_file *f)
+static int image_fill(void *ctx, const char *path, bool relative, struct cs_exec_file *f)
 {
 	struct image_path *p = ctx;
 
-	if (cs_exec_file_set_path(f, path) < 0)
+	if (cs_exec_file_set_path(f, path) < 0 ||
+	    (relative && cs_image_gate_cwd(p->im, p->cwd, f) < 0))
 		return -ENOMEM;
 	return found(p->im, p->cwd, &p->st, f);
 }
@@ -144,7 +145,8 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
 		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
 			return -ENOMEM;
-		if (joined && cs_exec_file_set_path(f, joined) < 0)
+		if (joined &&
+		    (cs_exec_file_set_path(f, joined) < 0 || cs_image_gate_cwd(im, cwd, f) < 0))
 			return -ENOMEM;
 		if (joined)
 			arg0 = joined;
@@ -156,6 +158,6 @@ int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char
 		/* -EACCES (not executable, a directory): execve itself says no. */
 		return found(im, cwd, &st, f);
 	}
-	return cs_exec_path_lookup(path_env, arg0, f, &image_path_ops,
+	return cs_exec_path_lookup(path_env, cwd, arg0, f, &image_path_ops,
 				   &(struct image_path){im, cwd, {0}});
 }

@@ -1020,6 +1020,17 @@ int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct c
 	return rc == -ENOMEM ? rc : 0;
 }
 
+int cs_image_gate_cwd(const struct cs_image *ci, const char *cwd, struct cs_exec_file *f)
+{
+	char res[4096];
+	const struct cs_vnode *n;
+
+	if (cs_view_resolve(&ci->im.v, cwd ? cwd : "/", true, res, sizeof(res)) < 0 ||
+	    !(n = cs_view_lookup(&ci->im.v, res)) || !S_ISDIR(n->mode))
+		return 0; /* not there yet: runc creates it, and nothing is below it */
+	return cs_exec_file_gate_dirs(f, (uint64_t[2]){(uintptr_t)n, 0});
+}
+
 void cs_image_stat_clear(struct cs_image_stat *st)
 {
 	free(st->path);

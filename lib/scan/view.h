@@ -126,6 +126,12 @@ int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow
  */
 struct cs_exec_file;
 int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct cs_exec_file *f);
+/*
+ * The next walk of f is of a name joined to the working directory cwd: the
+ * directories above it are not searched (cs_exec_file_gate_dirs). 0 or
+ * -ENOMEM; a cwd the view does not hold gates nothing.
+ */
+int cs_image_gate_cwd(const struct cs_image *ci, const char *cwd, struct cs_exec_file *f);
 
 /* Every privileged regular file of the view, added to r (risk assessed). */
 int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r);

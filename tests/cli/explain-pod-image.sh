@@ -76,6 +76,9 @@ mkimage gone oci-dir "" null "$CMD_NC" gone.0 gone.1
 # A named non-root USER (uid and gid from the image's /etc/passwd), nc +ep.
 base user.0; cp /bin/true user.0/usr/bin/nc; setcap cap_net_bind_service+ep user.0/usr/bin/nc
 mkimage user docker "app" null "$CMD_NC" user.0
+# A working directory under a directory the user cannot search (tenth pass).
+base sec.0; mkdir -p sec.0/secret/app; cp /bin/true sec.0/secret/app/run; chmod 700 sec.0/secret
+mkimage sec docker "" null '["/secret/app/run"]' sec.0
 # Hostile: the entrypoint links up and out; the image has no /etc/passwd of its own.
 mkdir -p evil.0/usr/bin; ln -s ../../../../etc/passwd evil.0/usr/bin/nc
 mkimage evil oci-tar "" null "$CMD_NC" evil.0
@@ -161,6 +164,78 @@ for how in "--image capset.img" "--rootfs capset.root"; do
   # shellcheck disable=SC2086
   is "$(pj $how --image-config cwd.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.path, .process.caps.effective.mask] | join(" ")')" \
     "/usr/bin/nc 0x0000000000000400" "$how: Entrypoint ./nc with WorkingDir /usr/bin runs /usr/bin/nc (+ep)"
+done
+
+# A relative $PATH entry ("bin", ".", an empty one) is looked in from the
+# working directory, and a file found through it is refused: Go 1.19's
+# exec.LookPath answers ErrDot and runc does not start the process (tenth
+# pass: PATH=bin was taken from the root, and /bin/nc predicted to run).
+printf '{"config":{"WorkingDir":"/usr","Env":["PATH=bin"],"Entrypoint":["nc"]}}' >dot.json
+printf '{"config":{"WorkingDir":"/usr/bin","Env":["PATH=:/usr/bin"],"Entrypoint":["nc"]}}' >dot2.json
+printf '{"config":{"WorkingDir":"/usr","Env":["PATH=lib:/usr/bin"],"Entrypoint":["nc"]}}' >dot3.json
+printf '{"config":{"WorkingDir":"/usr/bin","Env":["PATH="],"Entrypoint":["nc"]}}' >dot4.json
+for how in "--image capset.img" "--rootfs capset.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .exec.path, .steps[-1].rule] | join(" ")')" \
+    "false ENOENT /usr/bin/nc runc.lookpath.dot" "$how: PATH=bin from /usr finds /usr/bin/nc, relative: ErrDot, not started"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot2.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.path, .steps[-1].rule] | join(" ")')" \
+    "false /usr/bin/nc runc.lookpath.dot" "$how: an empty entry is the working directory's, even before the same file by /usr/bin"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot3.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.path, .process.caps.effective.mask] | join(" ")')" \
+    "true /usr/bin/nc 0x0000000000000400" "$how: a relative entry where nothing is found is passed over"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config dot4.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")')" \
+    "false ENOENT execve.resolve" "$how: PATH= is no entry at all (Go's SplitList), not the working directory: not found"
+done
+
+# A relative working directory, the pod's or the image's: runc refuses the
+# container ("Cwd must be an absolute path"); an empty workingDir is unset
+# and the image's applies (containerd's CRI and CRI-O test != ""). Tenth pass:
+# "usr" was read from the root and the container predicted to run.
+printf '{"config":{"WorkingDir":"usr","Entrypoint":["/usr/bin/nc"]}}' >relcwd.json
+sed 's/^\(          image: .*\)$/\1\n          workingDir: ""/' "$EX/nonroot-capset.yaml" >emptywd.yaml
+sed 's/^\(          image: .*\)$/\1\n          workingDir: usr\/bin/' "$EX/nonroot-capset.yaml" >relwd.yaml
+for how in "--image capset.img" "--rootfs capset.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config relcwd.json "${SCC[@]}" "$EX/nonroot-capset.yaml" | q '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")')" \
+    "false CreateContainerError runc.cwd" "$how: the image's WorkingDir usr is relative: not created"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config cwd.json "${SCC[@]}" relwd.yaml | q '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")')" \
+    "false CreateContainerError runc.cwd" "$how: the pod's workingDir usr/bin is relative: not created"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config cwd.json "${SCC[@]}" emptywd.yaml | q '[.exec.path, .process.caps.effective.mask] | join(" ")')" \
+    "/usr/bin/nc 0x0000000000000400" "$how: workingDir \"\" is unset: the image's /usr/bin, ./nc runs"
+done
+
+# A relative command's lookup starts at the working directory: runc changed
+# there as root, and the kernel searches only the cwd and below, so /secret
+# (0700) above /secret/app does not stop ./run (tenth pass: EACCES at
+# /secret was predicted). An absolute name, or a cwd the user cannot search,
+# still stops.
+cat >dropall.yaml <<'Y'
+apiVersion: v1
+kind: Pod
+metadata: {name: d}
+spec:
+  containers:
+    - name: d
+      image: example/d
+      securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}
+Y
+printf '{"config":{"WorkingDir":"/secret/app","Entrypoint":["./run"]}}' >sec1.json
+printf '{"config":{"WorkingDir":"/secret/app","Entrypoint":["/secret/app/run"]}}' >sec2.json
+printf '{"config":{"WorkingDir":"/secret","Entrypoint":["app/run"]}}' >sec3.json
+for how in "--image sec.img" "--rootfs sec.root"; do
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config sec1.json dropall.yaml | q '[.exec.ok, .exec.path] | join(" ")')" \
+    "true /secret/app/run" "$how: ./run from /secret/app under a 0700 /secret runs (uid 1000, no capability)"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config sec2.json dropall.yaml | q '[.exec.ok, .exec.error] | join(" ")')" \
+    "false EACCES" "$how: /secret/app/run by its absolute name: /secret stops it"
+  # shellcheck disable=SC2086
+  is "$(pj $how --image-config sec3.json dropall.yaml | q '[.exec.ok, .exec.error] | join(" ")')" \
+    "false EACCES" "$how: app/run from /secret itself (0700): the cwd must be searchable"
 done
 
 # --image-config still overrides the image's config; errors and usage.

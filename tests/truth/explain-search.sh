@@ -17,16 +17,17 @@ STATE=$T/state
 mkdir -p "$STATE"
 n=0
 # case DESCRIPTION UID GID GROUPS-JSON CAPS-JSON ARG0 SETUP: SETUP runs in a fresh rootfs.
+# CWD and PATHENV, when set, are process.cwd and the PATH (default / and /bin:/usr/bin).
 case_() {
-  local desc=$1 uid=$2 gid=$3 groups=$4 caps=$5 arg0=$6 setup=$7
+  local desc=$1 uid=$2 gid=$3 groups=$4 caps=$5 arg0=$6 setup=$7 cwd=${CWD:-/} pe=${PATHENV:-/bin:/usr/bin}
   n=$((n + 1))
   local b=$T/b$n
   mkdir -p "$b/rootfs/proc" "$b/rootfs/bin"
   (cd "$b/rootfs" && eval "$setup")
-  jq -n --arg a "$arg0" --argjson u "$uid" --argjson g "$gid" --argjson gs "$groups" --argjson c "$caps" \
+  jq -n --arg a "$arg0" --arg cwd "$cwd" --arg pe "PATH=$pe" --argjson u "$uid" --argjson g "$gid" --argjson gs "$groups" --argjson c "$caps" \
     '{ociVersion: "1.0.2", root: {path: "rootfs", readonly: true},
-      process: {terminal: false, cwd: "/", user: {uid: $u, gid: $g, additionalGids: $gs},
-        args: [$a], env: ["PATH=/bin:/usr/bin"],
+      process: {terminal: false, cwd: $cwd, user: {uid: $u, gid: $g, additionalGids: $gs},
+        args: [$a], env: [$pe],
         capabilities: {bounding: $c, effective: $c, permitted: $c, inheritable: [], ambient: []}},
       mounts: [{destination: "/proc", type: "proc", source: "proc"}],
       linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]}}' \
@@ -38,6 +39,8 @@ case_() {
   [ $rc -eq 0 ] || runc --root "$STATE" delete -f "cs-search-$$-$n" >/dev/null 2>&1
   if [ $rc -eq 0 ] && grep -q '^CapEff:' "$b/out"; then got=starts
   elif grep -q 'permission denied' "$b/err"; then got="fails EACCES"
+  # Go's ErrDot (a file found through a relative $PATH entry): told as ENOENT.
+  elif grep -q 'found relative to current directory' "$b/err"; then got="fails ENOENT"
   elif grep -qi 'no such file\|not found' "$b/err"; then got="fails ENOENT"
   else got="fails ($(tail -c 200 "$b/err"))"; fi
   is "$want" "$got" "$desc: runc $got"
@@ -68,6 +71,14 @@ case_ '$PATH: the only candidate is under a 0700 directory: not found' 1001 1001
 case_ '$PATH: the reachable candidate is a script whose interpreter is not' 1001 1001 '[]' '[]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x && printf '#!/hid/x\n' >usr/bin/x && chmod 755 usr/bin/x"
 case_ '$PATH: CAP_DAC_READ_SEARCH reaches the first candidate' 1001 1001 '[]' '["CAP_DAC_READ_SEARCH"]' x "mkdir -p usr/bin hid && $P hid/x && chmod 700 hid && ln -s /hid/x bin/x"
 case_ "/app 0700 root, uid 0 without capabilities" 0 0 '[]' '[]' /app/x "mkdir app && $P app/x && chmod 700 app && chown 1001 app"
+# Tenth pass: a relative lookup starts at process.cwd (runc changed there as
+# root), so a 0700 directory above the cwd does not stop it; a relative
+# $PATH entry is looked in from the cwd and what it finds is refused (ErrDot).
+CWD=/secret/app case_ "./x from /secret/app under a 0700 /secret, uid 1001" 1001 1001 '[]' '[]' ./x "mkdir -p secret/app && $P secret/app/x && chmod 700 secret"
+CWD=/secret/app case_ "/secret/app/x by its absolute name, cwd /secret/app" 1001 1001 '[]' '[]' /secret/app/x "mkdir -p secret/app && $P secret/app/x && chmod 700 secret"
+CWD=/usr PATHENV=bin case_ '$PATH=bin from /usr: /usr/bin/x found relative' 1001 1001 '[]' '[]' x "mkdir -p usr/bin && $P usr/bin/x && $P bin/x"
+CWD=/secret/app PATHENV=bin:/usr/bin case_ '$PATH=bin from /secret/app under a 0700 /secret: ErrDot before /usr/bin/x' 1001 1001 '[]' '[]' x "mkdir -p secret/app/bin usr/bin && $P secret/app/bin/x && $P usr/bin/x && chmod 700 secret"
+CWD=/usr PATHENV=lib:/usr/bin case_ '$PATH=lib:/usr/bin from /usr: nothing in lib, /usr/bin/x' 1001 1001 '[]' '[]' x "mkdir -p usr/bin && $P usr/bin/x"
 
 # POSIX access ACLs (system.posix_acl_access, written raw: the kernel checks
 # and stores it and sets the mode's group bits to its mask). An image layer

@@ -165,6 +165,15 @@ static void test_hostile(void **state)
 	}
 	expect_err("kind: Pod\nspec:\n  containers:\n  - image: x\n", 4, "spec.containers[0].name",
 		   "no name");
+	/* Names shared across initContainers, containers and ephemeralContainers:
+	 * the API server refuses the pod ("Duplicate value"), the later one named. */
+	expect_err("kind: Pod\nspec:\n  initContainers:\n  - name: c\n  containers:\n"
+		   "  - name: d\n  - name: c\n",
+		   7, "spec.containers[1].name", "Duplicate value \"c\"");
+	expect_err("kind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n"
+		   "      containers:\n      - name: a\n      - name: b\n"
+		   "      ephemeralContainers:\n      - name: b\n      - name: a\n",
+		   10, "spec.template.spec.ephemeralContainers[0].name", "Duplicate value \"b\"");
 	expect_err("- a\n- b\n", 1, NULL, "mapping");
 	expect_err("kind: Deployment\nmetadata: {name: d}\nspec: {}\n", 0, NULL, "pod template");
 }

@@ -157,13 +157,18 @@ static void test_psa_suppress_config(void **state)
 	    "rules: {privileged: !!bool off}\n", "rules: {privileged: !!str off}\n",
 	    "rules: {privileged: !!binary b2Zm}\n", "rules: {!!str privileged: off}\n",
 	    "rules: !!map {privileged: off}\n", "!!str rules: {privileged: off}\n",
-	    "--- !!map\nrules: {privileged: off}\n", "rules: {privileged: ! off}\n"};
+	    "--- !!map\nrules: {privileged: off}\n", "rules: {privileged: ! off}\n",
+	    /* a second document (tenth pass: it was dropped unread) */
+	    "rules: {privileged: off}\n---\nrules: {privileged: error}\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&d, 0, sizeof(d));
 		assert_int_equal(cs_lint_config_parse(&cfg, bad[i], strlen(bad[i]), "c", &d),
 				 -EINVAL);
 		assert_true(d.message[0] != '\0');
 	}
+	/* A trailing "---" (an empty second document) is nothing. */
+	c = "rules: {privileged: off}\n---\n";
+	assert_int_equal(cs_lint_config_parse(&cfg, c, strlen(c), "c", &d), 0);
 	/* suppression: object-wide and per container */
 	lint("kind: Pod\nmetadata:\n  name: p\n  annotations:\n"
 	     "    capscope.io/lint-ignore: \"CS004:a missing-drop-all\"\n"

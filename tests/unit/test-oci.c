@@ -122,6 +122,39 @@ static void config_errors(void **state)
 	assert_int_equal(parse("{\"process\":{\"args\":[\"x\"]}}", &c, &d), -EINVAL);
 	assert_string_equal(d.field, "root.path");
 	cs_oci_config_free(&c);
+	/* runc refuses an env entry without '=' or with an empty name. */
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"env\":[\"PATH=/bin\",\n\"FOO\"]}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.env[1]");
+	assert_int_equal(d.line, 2);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"env\":[\"=x\"]}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.env[0]");
+	cs_oci_config_free(&c);
+	/* runc refuses a relative or empty cwd (validateProcessSpec): said, not read. */
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\n\"process\":{\"args\":[\"x\"],"
+			       "\"cwd\":\"usr\"}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.cwd");
+	assert_int_equal(d.line, 2);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"cwd\":\"\"}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.cwd");
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"cwd\":\"/usr\"}}",
+			       &c, &d),
+			 0);
+	cs_oci_config_free(&c);
 	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[]}}", &c, &d),
 			 -EINVAL);
 	cs_oci_config_free(&c);

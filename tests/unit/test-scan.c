@@ -406,6 +406,16 @@ static void test_imgjson(void **state)
 		assert_true(cs_image_config_parse(unset[i], strlen(unset[i]), &c, &d) < 0);
 		assert_non_null(strstr(d.message, "config.Env entry 'PATH' has no '='"));
 	}
+	/* A second value after the first (tenth pass: read as the first alone);
+	 * Go's json.Unmarshal refuses the text. */
+	static const char twice[] = "{\"config\":{\"User\":\"0\"}} {\"config\":{\"User\":\"1\"}}";
+	assert_true(cs_image_config_parse(twice, strlen(twice), &c, &d) < 0);
+	assert_int_equal(d.line, 1);
+	assert_non_null(strstr(d.message, "after the first document"));
+	/* A byte order mark: Go's encoding/json refuses it; libfyaml skipped it. */
+	static const char bom[] = "\xef\xbb\xbf{\"config\":{\"User\":\"0\"}}";
+	assert_true(cs_image_config_parse(bom, strlen(bom), &c, &d) < 0);
+	assert_non_null(strstr(d.message, "byte order mark"));
 	static const char pathx[] = "{\"config\":{\"Env\":[\"PATHX\",\"XPATH\"]}}";
 	assert_int_equal(cs_image_config_parse(pathx, strlen(pathx), &c, &d), 0);
 	cs_image_config_free(&c);
