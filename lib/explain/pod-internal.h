@@ -23,6 +23,7 @@ struct pod_work {
 	struct cs_kubelet_image kimg;
 	struct cs_image_groups members; /* the user's /etc/group memberships */
 	struct cs_pod_ctr_result *r;	/* being built */
+	struct cs_diag *d;		/* cs_pod_explain's, for an input the model refuses */
 	/* The model's full state for r. */
 	struct cs_oci_process oci;
 	struct cs_exec_file f, hf;

@@ -67,6 +67,40 @@ static char *next_line(char **save, char *buf)
 	return line ? trim_line(line) : NULL;
 }
 
+int cs_etc_file_check(const char *what, const char *data, size_t len, struct cs_diag *d)
+{
+	const char *nul = data ? memchr(data, 0, len) : NULL;
+	unsigned line = 1;
+
+	if (!nul)
+		return 0;
+	for (const char *p = data; p < nul; p++)
+		line += *p == '\n';
+	cs_diag_set(d, EINVAL, line, 0, NULL,
+		    "a NUL byte: the runtimes read it as part of a field, the model does not "
+		    "read such a file");
+	cs_diag_file(d, what);
+	return -EINVAL;
+}
+
+/* bufio.MaxScanTokenSize: the Scanner's buffer, a line and its '\n' must fit. */
+#define GO_SCANNER_MAX 65536
+
+size_t cs_passwd_unreadable_line(const char *passwd, size_t len)
+{
+	size_t line = 1;
+
+	for (const char *p = passwd, *end = passwd ? passwd + len : NULL; p && p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((nl ? nl : end) - p);
+
+		if (l >= GO_SCANNER_MAX)
+			return line;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
 {
 	cs_cleanup_free char *buf = NULL;
