@@ -4,7 +4,7 @@
  * them (libcontainer/user, forked as moby/sys/user): containerd's WithUser
  * and WithAdditionalGIDs, CRI-O's GetUserInfo, Docker's getUser and Podman
  * all call it, so its reading is the one that decides who a container runs
- * as. Each line is trimmed of white space; a group line starting with '#'
+ * as. Each line is trimmed of white space (Unicode's too); a group line starting with '#'
  * is a comment (a passwd line is not); a line is cut at ':' and a missing
  * field is empty; a numeric field is Go's Atoi with its error dropped, so a
  * uid or gid that is not a number is 0 (root) and one past int64 saturates;
@@ -21,16 +21,55 @@
 #include "../internal/util.h"
 #include "capscope/kubelet.h"
 
+/*
+ * Unicode's White_Space characters as UTF-8, which bytes.TrimSpace also
+ * trims (unicode.IsSpace): NEL, NO-BREAK SPACE, OGHAM SPACE MARK, U+2000 to
+ * U+200A, LINE and PARAGRAPH SEPARATOR, U+202F, U+205F, IDEOGRAPHIC SPACE.
+ * A line "<U+00A0>app:x:1000:..." is user app to the runtimes.
+ */
+static size_t utf8_space(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+		return 2;
+	if (n < 3)
+		return 0;
+	if ((p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) ||
+	    (p[0] == 0xe2 && p[1] == 0x80 &&
+	     (p[2] <= 0x8a || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) ||
+	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||
+	    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80))
+		return 3;
+	return 0;
+}
+
+/* The white space at the start of p (n bytes): its length, 0 for none. */
+static size_t space_at(const char *p, size_t n)
+{
+	if (n && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		return 1;
+	return utf8_space((const unsigned char *)p, n);
+}
+
+/* The white space that ends line (l bytes): its length, 0 for none. */
+static size_t space_before(const char *line, size_t l)
+{
+	for (size_t k = 1; k <= 3 && k <= l; k++)
+		if (space_at(line + l - k, k) == k)
+			return k;
+	return 0;
+}
+
 /* A line without the white space around it (bytes.TrimSpace). */
 static char *trim_line(char *line)
 {
-	size_t l;
+	size_t l = strlen(line), k;
 
-	while (*line == ' ' || (*line >= '\t' && *line <= '\r'))
-		line++;
-	for (l = strlen(line);
-	     l && (line[l - 1] == ' ' || (line[l - 1] >= '\t' && line[l - 1] <= '\r'));)
-		line[--l] = '\0';
+	while ((k = space_at(line, l))) {
+		line += k;
+		l -= k;
+	}
+	while ((k = space_before(line, l)))
+		line[l -= k] = '\0';
 	return line;
 }
 
