@@ -243,6 +243,7 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	struct cs_cri_request req = {0};
 	struct cs_diag d = {0};
 	size_t ng = 0;
+	int rc;
 	struct cs_opt_i64 fsg =
 	    w->pod->scc_modelled && w->pod->scc.admitted ? w->pod->scc.fs_group : pod->fs_group;
 
@@ -280,7 +281,12 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	req.user_namespace = pod->host_users.set && !pod->host_users.v;
 	req.userns_base = w->o->userns_base;
 	memset(&w->oci, 0, sizeof(w->oci));
-	if (merge(w->o, &req, &w->oci, &r->steps, &d) < 0) {
+	if ((rc = merge(w->o, &req, &w->oci, &r->steps, &d)) < 0) {
+		/* E2BIG: past the model's fixed lists, which no runtime refuses. */
+		if (rc == -E2BIG && w->d) {
+			*w->d = d;
+			return rc;
+		}
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
@@ -464,8 +470,13 @@ static int model(struct pod_work *w)
 		return rc;
 	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
-	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0)
-		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
+	/* Past the model's limit (cs_pod_explain_check_files says so before any
+	 * output): no runtime refuses it, so it is no refused container. */
+	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0) {
+		if (w->d)
+			*w->d = d;
+		return rc;
+	}
 	if ((rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
 	return start(w);
@@ -644,7 +655,9 @@ static int image_etc_check(struct cs_image *image, struct cs_diag *d)
 	size_t len;
 	int rc = image_etc(image, "/etc/passwd", &data, &len, d);
 
-	return rc < 0 ? rc : image_etc(image, "/etc/group", &data, &len, d);
+	if (rc < 0 || (rc = image_etc(image, "/etc/group", &data, &len, d)) < 0)
+		return rc;
+	return cs_group_check_members("the image's /etc/group", data, len, d);
 }
 
 int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_diag *d)
@@ -653,7 +666,11 @@ int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_di
 	cs_cleanup_free char *passwd = NULL;
 	cs_cleanup_free char *group = NULL;
 	int rc = read_passwd(o, &w, &passwd, &group, d);
+	char name[4096];
 
+	snprintf(name, sizeof(name), "%s/etc/group", o->rootfs ? o->rootfs : "");
+	if (rc == 0 && w.rootfs_group)
+		rc = cs_group_check_members(name, w.rootfs_group, w.rootfs_group_len, d);
 	if (rc == 0 && o->image)
 		rc = image_etc_check(o->image, d);
 	for (size_t i = 0; rc == 0 && o->images && !o->image && !o->rootfs && i < o->images->n; i++)

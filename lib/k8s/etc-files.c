@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../internal/cleanup.h"
@@ -269,6 +270,94 @@ int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_i
 					   g->user, CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
 		g->own_name[g->n] = !strcmp(f[0], g->user);
 		g->gid[g->n++] = (gid_t)(uint32_t)runc_int(f[2]);
+	}
+	return 0;
+}
+
+/* One name in one /etc/group line's member list. */
+struct member {
+	const char *name;
+	size_t len, line;
+};
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int c = memcmp(x->name, y->name, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Every member of every group line (names as lists_member compares them). */
+static int collect_members(const char *text, char *buf, struct member **out, size_t *n)
+{
+	size_t cap = 0, line = 1, seen = 0;
+	char *save = NULL;
+
+	*out = NULL;
+	*n = 0;
+	for (char *l = next_line(&save, buf); l; l = next_line(&save, NULL)) {
+		char *f[4];
+
+		/* The line's number, from the newlines of the text as given (buf is cut up). */
+		for (; seen < (size_t)(l - buf); seen++)
+			line += text[seen] == '\n';
+		if (!*l || *l == '#')
+			continue;
+		colon_fields(l, f, 4);
+		for (char *p = f[3]; *p;) {
+			size_t len = strcspn(p, ",");
+
+			if (*n == cap) {
+				struct member *m =
+				    realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof(*m));
+
+				if (!m)
+					return -ENOMEM;
+				*out = m;
+			}
+			(*out)[(*n)++] = (struct member){p, len, line};
+			p += len + (p[len] == ',');
+		}
+	}
+	return 0;
+}
+
+int cs_group_check_members(const char *what, const char *group, size_t len, struct cs_diag *d)
+{
+	cs_cleanup_free char *buf = NULL;
+	cs_cleanup_free struct member *m = NULL;
+	size_t n, run = 0;
+	int rc;
+
+	if (!group || !(buf = strndup(group, len)))
+		return group ? cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory") : 0;
+	if ((rc = collect_members(group, buf, &m, &n)) < 0)
+		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
+	if (n) /* qsort takes no NULL, even for no elements */
+		qsort(m, n, sizeof(*m), member_cmp);
+	/* Per name, the distinct lines: the groups a lookup by that name would give. */
+	for (size_t i = 0; i < n; i++) {
+		bool same =
+		    i && m[i].len == m[i - 1].len && !memcmp(m[i].name, m[i - 1].name, m[i].len);
+
+		if (same && m[i].line == m[i - 1].line)
+			continue;
+		run = same ? run + 1 : 1;
+		if (run > CS_OCI_MAX_GROUPS && m[i].len) {
+			cs_diag_set(
+			    d, E2BIG, (unsigned)m[i].line, 0, NULL,
+			    "lists '%.*s' in more than %d groups: the model holds at most %d "
+			    "(a runtime would take them)",
+			    (int)(m[i].len > 64 ? 64 : m[i].len), m[i].name, CS_OCI_MAX_GROUPS,
+			    CS_OCI_MAX_GROUPS);
+			cs_diag_file(d, what);
+			return -E2BIG;
+		}
 	}
 	return 0;
 }
