@@ -182,6 +182,9 @@ static int run(struct state *s)
 		o.sccs = (const struct cs_scc *const *)sccs;
 		o.n_sccs = n_sccs;
 	}
+	/* Before any output: an error then leaves no partial JSON or report. */
+	if (cs_pod_explain_check_files(&o, &d0) < 0)
+		return cs_diag_err(CMD, NULL, &d0);
 	if (s->html && cs_html_open(s->html, "capscope explain pod", &x.html, &d0) < 0)
 		return cs_diag_err(CMD, "--html", &d0);
 	if (s->json) {

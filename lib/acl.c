@@ -67,7 +67,9 @@ int cs_acl_parse(const void *value, size_t len, struct cs_acl **out)
 		a->tag = (uint16_t)(e[0] | e[1] << 8);
 		a->perm = (uint16_t)(e[2] | e[3] << 8);
 		a->id = le32(e + 4);
+		/* posix_acl_from_xattr: a named entry's id must map (-1 never does). */
 		if ((a->perm & ~7u) || state == 0 ||
+		    ((a->tag == CS_ACL_USER || a->tag == CS_ACL_GROUP) && a->id == UINT32_MAX) ||
 		    (state = next_state(state, a->tag, &needs_mask)) < 0) {
 			free(acl);
 			return -EINVAL;

@@ -265,7 +265,16 @@ struct cs_pod_explain_opts {
 	void *data;
 };
 
-/* Explain one pod. Returns 0, -ENOMEM, or what on_container returned. */
+/*
+ * The files every pod's explanation reads, checked once before any output:
+ * the rootfs's or the images' /etc/passwd and /etc/group (one the model
+ * cannot read as the runtimes do is refused, d naming it). 0 or -errno;
+ * cs_pod_explain refuses the same, but a caller streaming its results would
+ * have written part of them by then.
+ */
+CS_EXPORT int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_diag *d);
+
+/* Explain one pod. Returns 0, -ENOMEM, or what on_container returned (d set). */
 CS_EXPORT int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
 			     struct cs_pod_explain_result **out, struct cs_diag *d);
 CS_EXPORT void cs_pod_explain_free(struct cs_pod_explain_result *r);

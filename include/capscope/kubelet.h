@@ -76,6 +76,33 @@ CS_EXPORT int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubele
 CS_EXPORT const char *cs_kubelet_error_name(int err);
 
 /*
+ * Can the model read an image's /etc/passwd or /etc/group (what: its name
+ * in the message) as the runtimes read it? A NUL byte is a byte of a field
+ * to runc's user package, but the lookups here hold lines as C strings, so
+ * a file with one is refused (-EINVAL, its line in d) rather than read
+ * short, which predicted "no such user" for users listed after it.
+ */
+CS_EXPORT int cs_etc_file_check(const char *what, const char *data, size_t len, struct cs_diag *d);
+
+/*
+ * Does /etc/group text (what: its name in the message) list a name in more
+ * than CS_OCI_MAX_GROUPS groups, more than the model holds? -E2BIG then,
+ * the line in d; checked before any output rather than shown as a refused
+ * container, which no runtime refuses (the kernel takes 65536 groups).
+ */
+CS_EXPORT int cs_group_check_members(const char *what, const char *group, size_t len,
+				     struct cs_diag *d);
+
+/*
+ * The first line of passwd text runc's user package cannot read (1-based),
+ * 0 when none: ParsePasswdFilter reads lines with a bufio.Scanner, which
+ * holds at most 65536 bytes, so a line of 65536 bytes or more (its '\n' not
+ * counted) fails every lookup with "token too long" (its group reader has
+ * no such limit).
+ */
+CS_EXPORT size_t cs_passwd_unreadable_line(const char *passwd, size_t len);
+
+/*
  * Look a user (name or number) up in passwd text: uid and primary gid.
  * -ENOENT when no line matches.
  */

@@ -29,6 +29,7 @@ struct pod_work {
 	bool ids_rejected;
 	struct cs_diag ids_diag;
 	struct cs_pod_ctr_result *r; /* being built */
+	struct cs_diag *d;	     /* cs_pod_explain's, for an input the model refuses */
 	/* The model's full state for r. */
 	struct cs_oci_process oci;
 	struct cs_exec_file f, hf;

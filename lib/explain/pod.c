@@ -261,6 +261,7 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	struct cs_cri_request req = {0};
 	struct cs_diag d = {0};
 	size_t ng = 0;
+	int rc;
 	struct cs_opt_i64 fsg =
 	    w->pod->scc_modelled && w->pod->scc.admitted ? w->pod->scc.fs_group : pod->fs_group;
 
@@ -298,7 +299,12 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	req.user_namespace = pod->host_users.set && !pod->host_users.v;
 	req.userns_base = w->o->userns_base;
 	memset(&w->oci, 0, sizeof(w->oci));
-	if (merge(w->o, &req, &w->oci, &r->steps, &d) < 0) {
+	if ((rc = merge(w->o, &req, &w->oci, &r->steps, &d)) < 0) {
+		/* E2BIG: past the model's fixed lists, which no runtime refuses. */
+		if (rc == -E2BIG && w->d) {
+			*w->d = d;
+			return rc;
+		}
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
@@ -444,6 +450,30 @@ static int start(struct pod_work *w)
 	return cs_pod_model_helper(w);
 }
 
+/*
+ * Every runtime reads the image's /etc/passwd with runc's user package for
+ * every container, a numeric user too (containerd's WithUserID and
+ * WithAdditionalGIDs, CRI-O's GetUserInfo, Docker's getUser, Podman's
+ * lookup): a line its bufio.Scanner cannot hold fails the create. Real
+ * Podman here: a 65535-byte line is read, a 65536-byte one gives "unable to
+ * find user 0: bufio.Scanner: token too long".
+ */
+static int passwd_unreadable(struct pod_work *w)
+{
+	size_t line;
+	char buf[200];
+
+	if (!w->kimg.fs_given ||
+	    !(line = cs_passwd_unreadable_line(w->kimg.passwd, w->kimg.passwd_len)))
+		return 0;
+	snprintf(buf, sizeof(buf),
+		 "the image's /etc/passwd line %zu is 65536 bytes or longer: the runtime's "
+		 "passwd reader (runc's user package) fails with \"bufio.Scanner: token too "
+		 "long\"",
+		 line);
+	return fail(w->r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
+}
+
 /* Admission, user, runtime, execve: each stage may end the container's story (rc 1). */
 static int model(struct pod_work *w)
 {
@@ -465,13 +495,48 @@ static int model(struct pod_work *w)
 	sc = r->adm;
 	if (!has_kubelet(w->o))
 		sc.run_as_non_root.set = false; /* kube play does not verify it */
+	if ((rc = passwd_unreadable(w)) != 0)
+		return rc;
 	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
-	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0)
-		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
+	/* Past the model's limit (cs_pod_explain_check_files says so before any
+	 * output): no runtime refuses it, so it is no refused container. */
+	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0) {
+		if (w->d)
+			*w->d = d;
+		return rc;
+	}
 	if ((rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
 	return start(w);
+}
+
+/*
+ * An image's /etc/passwd or /etc/group (data, len; NULL: absent). Only a
+ * missing file is absent to the runtimes (a lookup by name then fails, by
+ * number goes on); one the model did not keep (over 1 MiB) or cannot read
+ * is refused, where it was taken as missing and a listed user was said
+ * not to be.
+ */
+static int image_etc(struct cs_image *image, const char *path, const char **data, size_t *len,
+		     struct cs_diag *d)
+{
+	int rc = cs_image_read_small(image, path, data, len);
+
+	if (rc == -ENOENT) {
+		*data = NULL;
+		*len = 0;
+		return 0;
+	}
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, NULL, "the image's %s: %s", path,
+				   rc == -ENODATA  ? "larger than the model reads (1 MiB)"
+				   : rc == -EINVAL ? "not a regular file"
+						   : strerror(-rc));
+	char name[64];
+
+	snprintf(name, sizeof(name), "the image's %s", path);
+	return cs_etc_file_check(name, *data, *len, d);
 }
 
 /*
@@ -479,12 +544,11 @@ static int model(struct pod_work *w)
  * else the --image REF=ARCHIVE pair its image: names. The kubelet's view
  * (config, passwd) follows it.
  */
-static void pick_image(struct pod_work *w)
+static int pick_image(struct pod_work *w)
 {
 	const struct cs_pod_explain_opts *o = w->o;
 	struct cs_pod_ctr_result *r = w->r;
-	const char *data;
-	size_t len;
+	int rc;
 
 	w->image = o->image;
 	w->config = o->image_config;
@@ -499,23 +563,16 @@ static void pick_image(struct pod_work *w)
 		if (w->image && !w->config)
 			w->config = cs_image_get_info(w->image)->config;
 	}
-	if (w->image) {
-		w->kimg.passwd = NULL;
-		w->kimg.passwd_len = 0;
-		if (cs_image_read_small(w->image, "/etc/passwd", &data, &len) == 0) {
-			w->kimg.passwd = data;
-			w->kimg.passwd_len = len;
-		}
-		w->kimg.group = NULL;
-		w->kimg.group_len = 0;
-		if (cs_image_read_small(w->image, "/etc/group", &data, &len) == 0) {
-			w->kimg.group = data;
-			w->kimg.group_len = len;
-		}
-	}
+	if (w->image &&
+	    ((rc = image_etc(w->image, "/etc/passwd", &w->kimg.passwd, &w->kimg.passwd_len, w->d)) <
+		 0 ||
+	     (rc = image_etc(w->image, "/etc/group", &w->kimg.group, &w->kimg.group_len, w->d)) <
+		 0))
+		return rc;
 	w->kimg.config = w->config;
 	w->kimg.fs_given = o->rootfs || w->image;
 	w->kimg.whole_user = !has_kubelet(o);
+	return 0;
 }
 
 static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
@@ -526,8 +583,9 @@ static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
 	r->index = i;
 	r->c = &w->pod->pod->containers[i];
 	w->r = r;
-	pick_image(w);
 	cs_steps_init(&r->steps);
+	if ((rc = pick_image(w)) < 0)
+		return rc;
 	if ((rc = model(w)) < 0)
 		return rc;
 	if ((rc = cs_pod_checks(w)) < 0 || (rc = cs_pod_verdicts(w)) < 0)
@@ -582,27 +640,71 @@ CS_DEFINE_CLEANUP(struct pod_work, work_free)
  * file, and a user only the host lists was predicted), and a FIFO there is
  * refused instead of waited on.
  */
-static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, char **owned,
-		       char **group)
+static int read_etc(const struct cs_pod_explain_opts *o, int root, const char *path, char **out,
+		    size_t *len, struct cs_diag *d)
 {
-	size_t len;
+	int rc = root < 0 ? -errno : cs_read_regular_file_in_root(root, path, 1u << 20, out, len);
+	char name[4096];
+
+	snprintf(name, sizeof(name), "%s%s", o->rootfs, path);
+
+	/* Only a missing file is absent to the runtimes; anything else would have been
+	 * taken as missing (a listed user said not to be), so it is refused. */
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, NULL, "%s: %s", name,
+				   rc == -EFBIG	   ? "larger than the model reads (1 MiB)"
+				   : rc == -EINVAL ? "not a regular file"
+						   : strerror(-rc));
+	return cs_etc_file_check(name, *out, *len, d);
+}
+
+static int read_passwd(const struct cs_pod_explain_opts *o, struct pod_work *w, char **owned,
+		       char **group, struct cs_diag *d)
+{
+	int rc;
 
 	*owned = *group = NULL;
 	if (o->rootfs && !o->image) {
 		cs_cleanup_close int root = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-		if (root >= 0 &&
-		    cs_read_regular_file_in_root(root, "/etc/passwd", 1u << 20, owned, &len) == 0) {
-			w->rootfs_passwd = *owned;
-			w->rootfs_passwd_len = len;
-		}
-		if (root >= 0 &&
-		    cs_read_regular_file_in_root(root, "/etc/group", 1u << 20, group, &len) == 0) {
-			w->rootfs_group = *group;
-			w->rootfs_group_len = len;
-		}
+		if ((rc = read_etc(o, root, "/etc/passwd", owned, &w->rootfs_passwd_len, d)) < 0 ||
+		    (rc = read_etc(o, root, "/etc/group", group, &w->rootfs_group_len, d)) < 0)
+			return rc;
+		w->rootfs_passwd = *owned;
+		w->rootfs_group = *group;
 	}
 	return 0;
+}
+
+static int image_etc_check(struct cs_image *image, struct cs_diag *d)
+{
+	const char *data;
+	size_t len;
+	int rc = image_etc(image, "/etc/passwd", &data, &len, d);
+
+	if (rc < 0 || (rc = image_etc(image, "/etc/group", &data, &len, d)) < 0)
+		return rc;
+	return cs_group_check_members("the image's /etc/group", data, len, d);
+}
+
+int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_diag *d)
+{
+	struct pod_work w = {.o = o};
+	cs_cleanup_free char *passwd = NULL;
+	cs_cleanup_free char *group = NULL;
+	int rc = read_passwd(o, &w, &passwd, &group, d);
+	char name[4096];
+
+	snprintf(name, sizeof(name), "%s/etc/group", o->rootfs ? o->rootfs : "");
+	if (rc == 0 && w.rootfs_group)
+		rc = cs_group_check_members(name, w.rootfs_group, w.rootfs_group_len, d);
+	if (rc == 0 && o->image)
+		rc = image_etc_check(o->image, d);
+	for (size_t i = 0; rc == 0 && o->images && !o->image && !o->rootfs && i < o->images->n; i++)
+		rc = image_etc_check(o->images->v[i].image, d);
+	return rc;
 }
 
 int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
@@ -621,7 +723,10 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	w->o = o;
 	w->pod = res;
-	if ((rc = read_passwd(o, w, &passwd, &group)) < 0 || (rc = pod_level(pod, o, res)) < 0)
+	w->d = d;
+	if ((rc = read_passwd(o, w, &passwd, &group, d)) < 0)
+		return rc;
+	if ((rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	w->ids_rejected = has_kubelet(o) && cs_k8s_api_rejects_ids(pod, &w->ids_diag);
 	res->all_ok = true;

@@ -4,7 +4,7 @@
  * them (libcontainer/user, forked as moby/sys/user): containerd's WithUser
  * and WithAdditionalGIDs, CRI-O's GetUserInfo, Docker's getUser and Podman
  * all call it, so its reading is the one that decides who a container runs
- * as. Each line is trimmed of white space; a group line starting with '#'
+ * as. Each line is trimmed of white space (Unicode's too); a group line starting with '#'
  * is a comment (a passwd line is not); a line is cut at ':' and a missing
  * field is empty; a numeric field is Go's Atoi with its error dropped, so a
  * uid or gid that is not a number is 0 (root) and one past int64 saturates;
@@ -15,22 +15,62 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
 #include "capscope/kubelet.h"
 
+/*
+ * Unicode's White_Space characters as UTF-8, which bytes.TrimSpace also
+ * trims (unicode.IsSpace): NEL, NO-BREAK SPACE, OGHAM SPACE MARK, U+2000 to
+ * U+200A, LINE and PARAGRAPH SEPARATOR, U+202F, U+205F, IDEOGRAPHIC SPACE.
+ * A line "<U+00A0>app:x:1000:..." is user app to the runtimes.
+ */
+static size_t utf8_space(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
+		return 2;
+	if (n < 3)
+		return 0;
+	if ((p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) ||
+	    (p[0] == 0xe2 && p[1] == 0x80 &&
+	     (p[2] <= 0x8a || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) ||
+	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||
+	    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80))
+		return 3;
+	return 0;
+}
+
+/* The white space at the start of p (n bytes): its length, 0 for none. */
+static size_t space_at(const char *p, size_t n)
+{
+	if (n && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		return 1;
+	return utf8_space((const unsigned char *)p, n);
+}
+
+/* The white space that ends line (l bytes): its length, 0 for none. */
+static size_t space_before(const char *line, size_t l)
+{
+	for (size_t k = 1; k <= 3 && k <= l; k++)
+		if (space_at(line + l - k, k) == k)
+			return k;
+	return 0;
+}
+
 /* A line without the white space around it (bytes.TrimSpace). */
 static char *trim_line(char *line)
 {
-	size_t l;
+	size_t l = strlen(line), k;
 
-	while (*line == ' ' || (*line >= '\t' && *line <= '\r'))
-		line++;
-	for (l = strlen(line);
-	     l && (line[l - 1] == ' ' || (line[l - 1] >= '\t' && line[l - 1] <= '\r'));)
-		line[--l] = '\0';
+	while ((k = space_at(line, l))) {
+		line += k;
+		l -= k;
+	}
+	while ((k = space_before(line, l)))
+		line[l -= k] = '\0';
 	return line;
 }
 
@@ -65,6 +105,40 @@ static char *next_line(char **save, char *buf)
 	char *line = strtok_r(buf, "\n", save);
 
 	return line ? trim_line(line) : NULL;
+}
+
+int cs_etc_file_check(const char *what, const char *data, size_t len, struct cs_diag *d)
+{
+	const char *nul = data ? memchr(data, 0, len) : NULL;
+	unsigned line = 1;
+
+	if (!nul)
+		return 0;
+	for (const char *p = data; p < nul; p++)
+		line += *p == '\n';
+	cs_diag_set(d, EINVAL, line, 0, NULL,
+		    "a NUL byte: the runtimes read it as part of a field, the model does not "
+		    "read such a file");
+	cs_diag_file(d, what);
+	return -EINVAL;
+}
+
+/* bufio.MaxScanTokenSize: the Scanner's buffer, a line and its '\n' must fit. */
+#define GO_SCANNER_MAX 65536
+
+size_t cs_passwd_unreadable_line(const char *passwd, size_t len)
+{
+	size_t line = 1;
+
+	for (const char *p = passwd, *end = passwd ? passwd + len : NULL; p && p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((nl ? nl : end) - p);
+
+		if (l >= GO_SCANNER_MAX)
+			return line;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
 }
 
 int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
@@ -196,6 +270,94 @@ int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_i
 					   g->user, CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
 		g->own_name[g->n] = !strcmp(f[0], g->user);
 		g->gid[g->n++] = (gid_t)(uint32_t)runc_int(f[2]);
+	}
+	return 0;
+}
+
+/* One name in one /etc/group line's member list. */
+struct member {
+	const char *name;
+	size_t len, line;
+};
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	int c = memcmp(x->name, y->name, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Every member of every group line (names as lists_member compares them). */
+static int collect_members(const char *text, char *buf, struct member **out, size_t *n)
+{
+	size_t cap = 0, line = 1, seen = 0;
+	char *save = NULL;
+
+	*out = NULL;
+	*n = 0;
+	for (char *l = next_line(&save, buf); l; l = next_line(&save, NULL)) {
+		char *f[4];
+
+		/* The line's number, from the newlines of the text as given (buf is cut up). */
+		for (; seen < (size_t)(l - buf); seen++)
+			line += text[seen] == '\n';
+		if (!*l || *l == '#')
+			continue;
+		colon_fields(l, f, 4);
+		for (char *p = f[3]; *p;) {
+			size_t len = strcspn(p, ",");
+
+			if (*n == cap) {
+				struct member *m =
+				    realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof(*m));
+
+				if (!m)
+					return -ENOMEM;
+				*out = m;
+			}
+			(*out)[(*n)++] = (struct member){p, len, line};
+			p += len + (p[len] == ',');
+		}
+	}
+	return 0;
+}
+
+int cs_group_check_members(const char *what, const char *group, size_t len, struct cs_diag *d)
+{
+	cs_cleanup_free char *buf = NULL;
+	cs_cleanup_free struct member *m = NULL;
+	size_t n, run = 0;
+	int rc;
+
+	if (!group || !(buf = strndup(group, len)))
+		return group ? cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory") : 0;
+	if ((rc = collect_members(group, buf, &m, &n)) < 0)
+		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
+	if (n) /* qsort takes no NULL, even for no elements */
+		qsort(m, n, sizeof(*m), member_cmp);
+	/* Per name, the distinct lines: the groups a lookup by that name would give. */
+	for (size_t i = 0; i < n; i++) {
+		bool same =
+		    i && m[i].len == m[i - 1].len && !memcmp(m[i].name, m[i - 1].name, m[i].len);
+
+		if (same && m[i].line == m[i - 1].line)
+			continue;
+		run = same ? run + 1 : 1;
+		if (run > CS_OCI_MAX_GROUPS && m[i].len) {
+			cs_diag_set(
+			    d, E2BIG, (unsigned)m[i].line, 0, NULL,
+			    "lists '%.*s' in more than %d groups: the model holds at most %d "
+			    "(a runtime would take them)",
+			    (int)(m[i].len > 64 ? 64 : m[i].len), m[i].name, CS_OCI_MAX_GROUPS,
+			    CS_OCI_MAX_GROUPS);
+			cs_diag_file(d, what);
+			return -E2BIG;
+		}
 	}
 	return 0;
 }

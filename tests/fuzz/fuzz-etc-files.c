@@ -5,7 +5,11 @@
  * parts split at the first two NUL bytes: the image USER, its passwd, its
  * group. Properties: no crash or sanitizer report; ids within 32 bits;
  * memberships only for a known, named user; the model's answer is the same
- * for Podman (USER whole) and a kubelet when USER has no ':'.
+ * for Podman (USER whole) and a kubelet when USER has no ':'. And on the
+ * whole input as one file: a NUL byte is refused exactly when there is
+ * one; the first line of 65536 bytes or more is the one named; white space
+ * (U+00A0 before, " \r" after) added around every line changes no lookup,
+ * as bytes.TrimSpace takes it away again.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +49,65 @@ static void check_user(const char *user, const char *pw, size_t pwl, const char 
 		abort();
 }
 
+/* The whole input as a passwd and a group file: the checks on unreadable files. */
+static void check_files(const uint8_t *data, size_t size)
+{
+	const char *t = (const char *)data;
+	size_t line = 1, want = 0, start = 0;
+
+	if ((cs_etc_file_check("f", t, size, NULL) < 0) != (size && memchr(t, 0, size) != NULL))
+		abort();
+	for (size_t i = 0; i <= size && !want; i++)
+		if (i == size || t[i] == '\n') {
+			if (i - start >= 65536)
+				want = line;
+			line++;
+			start = i + 1;
+		}
+	if (cs_passwd_unreadable_line(t, size) != want)
+		abort();
+}
+
+/* Each line of text (n bytes, no NUL) with U+00A0 before it and " \r" after: heap. */
+static char *padded(const char *text, size_t n, size_t *out)
+{
+	char *p = malloc(n * 6 + 8), *o = p;
+	size_t i = 0;
+
+	if (!p)
+		return NULL;
+	while (i <= n) {
+		size_t l = strcspn(text + i, "\n");
+
+		memcpy(o, "\xc2\xa0", 2);
+		memcpy(o + 2, text + i, l);
+		memcpy(o + 2 + l, " \r\n", 3);
+		o += l + 5;
+		i += l + 1;
+	}
+	*out = (size_t)(o - p);
+	return p;
+}
+
+/* Lookups in the padded passwd and group give what they gave before. */
+static void check_trim(const char *user, const char *pw, size_t pwl, const char *gr, size_t grl)
+{
+	size_t ppl, pgl;
+	char *pp = padded(pw, pwl, &ppl), *pg = padded(gr, grl, &pgl);
+	long u1 = -1, g1 = -1, u2 = -1, g2 = -1, x1 = -1, x2 = -1;
+
+	if (!pp || !pg)
+		abort();
+	if (cs_passwd_lookup(pw, pwl, user, &u1, &g1) !=
+		cs_passwd_lookup(pp, ppl, user, &u2, &g2) ||
+	    u1 != u2 || g1 != g2)
+		abort();
+	if (cs_group_lookup(gr, grl, user, &x1) != cs_group_lookup(pg, pgl, user, &x2) || x1 != x2)
+		abort();
+	free(pp);
+	free(pg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 3), *user, *pw, *gr, *e;
@@ -70,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cs_group_lookup(gr, grl, user, &gg) == 0 && (gg < 0 || gg > UINT32_MAX))
 		abort();
 	check_user(user, pw, pwl, gr, grl);
+	check_trim(user, pw, pwl, gr, grl);
+	check_files(data, size);
 	free(buf);
 	return 0;
 }

@@ -114,4 +114,26 @@ NO_IMAGE=1 case_ "ACL: the file itself, 0755 with user:1001:r--" 1001 1001 '[]' 
   "mkdir app && $P app/x && acl app/x uo:7 u:4:1001 go:5 m:5 o:5"
 NO_IMAGE=1 case_ "ACL: CAP_DAC_READ_SEARCH past a named user's ---" 1001 1001 '[]' '["CAP_DAC_READ_SEARCH"]' /app/x \
   "mkdir app && $P app/x && acl app uo:7 u:0:1001 go:5 m:5 o:5"
+# Tenth pass, part D: more ACL shapes. A mask of --- clears the mode's group
+# bits, and the kernel reads no ACL then (acl_permission_check: mode & S_IRWXG).
+NO_IMAGE=1 case_ "ACL: mask --- : the ACL is not read, the others' r-x lets uid 1001 through" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app uo:7 u:7:1001 go:5 m:0 o:5"
+NO_IMAGE=1 case_ "ACL: mask --- on the file itself: the others' bits decide" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl app/x uo:7 u:7:1001 go:5 m:0 o:5"
+NO_IMAGE=1 case_ "ACL: the owning group without x, a named group with x: through" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && chgrp 1001 app && acl app uo:7 go:0 g:5:1001 m:5 o:0"
+NO_IMAGE=1 case_ "ACL: a named user with x though the owning group has none" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && chgrp 1001 app && acl app uo:7 u:1:1001 go:0 m:1 o:0"
+NO_IMAGE=1 case_ "ACL: on the rootfs's root directory" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app && $P app/x && acl . uo:7 u:0:1001 go:5 m:5 o:5"
+NO_IMAGE=1 case_ "ACL: on the directory of a symlink's target" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app hid && $P hid/x && ln -s /hid/x app/x && acl hid uo:7 u:0:1001 go:5 m:5 o:5"
+NO_IMAGE=1 case_ "ACL: on the directory of a #! script's interpreter" 1001 1001 '[]' '[]' /app/x \
+  "mkdir app lib && $P lib/sh && printf '#!/lib/sh\n' >app/x && chmod 755 app/x && acl lib uo:7 u:0:1001 go:5 m:5 o:5"
+NO_IMAGE=1 case_ "ACL: on a \$PATH directory, the next candidate is taken" 1001 1001 '[]' '[]' x \
+  "mkdir -p usr/bin && $P bin/x && $P usr/bin/x && acl bin uo:7 u:0:1001 go:5 m:5 o:5"
+NO_IMAGE=1 case_ "ACL: CAP_DAC_OVERRIDE, a file whose ACL leaves no x in the mode" 1001 1001 '[]' '["CAP_DAC_OVERRIDE"]' /app/x \
+  "mkdir app && $P app/x && acl app/x uo:6 u:7:1001 go:4 m:6 o:4"
+NO_IMAGE=1 case_ "ACL: a named group entry for a supplementary group without x, the owning group with x" 1001 1001 '[2002]' '[]' /app/x \
+  "mkdir app && $P app/x && chgrp 1001 app && acl app uo:7 go:1 g:0:2002 m:1 o:0"
 done_testing

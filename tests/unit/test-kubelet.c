@@ -440,6 +440,62 @@ static void test_passwd_lookup(void **state)
 }
 
 /*
+ * bytes.TrimSpace trims Unicode's white space too (unicode.IsSpace): a line
+ * led by NO-BREAK SPACE or IDEOGRAPHIC SPACE names its user to the
+ * runtimes; the model read the spaces as part of the name (tenth pass, D).
+ * Not white space: U+200B, a lone 0xc2, U+00A0 inside the line.
+ */
+static void test_etc_unicode_space(void **state)
+{
+	const char pw[] = "\xc2\xa0"
+			  "app:x:1001:1002::/:/bin/sh\n"
+			  "\xe3\x80\x80\xe2\x80\x8a\xc2\x85"
+			  "bob:x:1003:1003::/:/bin/sh\xe2\x80\xa8\n"
+			  "\xe2\x80\x8bzw:x:1004:1004\n\xc2"
+			  "cut:x:1005:1005\n"
+			  "in\xc2\xa0side:x:1006:1006\n";
+	const char gr[] = "g:x:50:app\xe2\x80\xaf\n\xc2\xa0#c:x:51:app\n";
+	long u = -1, g = -1;
+
+	(void)state;
+	assert_int_equal(cs_passwd_lookup(pw, strlen(pw), "app", &u, &g), 0);
+	assert_int_equal(u, 1001);
+	assert_int_equal(cs_passwd_lookup(pw, strlen(pw), "bob", &u, &g), 0);
+	assert_int_equal(u, 1003);
+	assert_int_equal(cs_passwd_lookup(pw, strlen(pw), "zw", &u, &g), -ENOENT);
+	assert_int_equal(cs_passwd_lookup(pw, strlen(pw), "cut", &u, &g), -ENOENT);
+	assert_int_equal(cs_passwd_lookup(pw, strlen(pw), "in\xc2\xa0side", &u, &g), 0);
+	assert_int_equal(u, 1006);
+	/* the member list's trailing U+202F goes; a comment led by U+00A0 is a comment */
+	assert_int_equal(cs_group_lookup(gr, strlen(gr), "g", &g), 0);
+	assert_int_equal(g, 50);
+	assert_int_equal(cs_group_lookup(gr, strlen(gr), "\xc2\xa0#c", &g), -ENOENT);
+	assert_int_equal(cs_group_lookup(gr, strlen(gr), "#c", &g), -ENOENT);
+}
+
+/* A NUL byte is refused with its line; a passwd line of 65536 bytes is one runc cannot read. */
+static void test_etc_unreadable(void **state)
+{
+	static char big[70000];
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_int_equal(cs_etc_file_check("f", "a\nb\0c\n", 6, &d), -EINVAL);
+	assert_int_equal(d.line, 2);
+	assert_string_equal(d.file, "f");
+	assert_int_equal(cs_etc_file_check("f", "a\nb\n", 4, NULL), 0);
+	memset(big, 'x', sizeof(big));
+	big[0] = '\n';
+	big[65536] = '\n'; /* line 2: 65535 bytes, line 3 shorter */
+	assert_int_equal(cs_passwd_unreadable_line(big, 65537), 0);
+	assert_int_equal(cs_passwd_unreadable_line(big, sizeof(big)), 0);
+	big[65536] = '\r';
+	big[65537] = '\n'; /* 65535 bytes and a CR: 65536 before the newline */
+	assert_int_equal(cs_passwd_unreadable_line(big, 65538), 2);
+	assert_int_equal(cs_passwd_unreadable_line(NULL, 0), 0);
+}
+
+/*
  * Fields as runc's user package reads them, which all four runtimes use: a
  * uid or gid that is not a number is 0 (Go's Atoi, its error dropped), so
  * such a user runs as root; a number past int64 saturates and the runtimes
@@ -654,6 +710,8 @@ int main(void)
 	    cmocka_unit_test(test_no_user_is_root),
 	    cmocka_unit_test(test_run_as_non_root),
 	    cmocka_unit_test(test_passwd_lookup),
+	    cmocka_unit_test(test_etc_unicode_space),
+	    cmocka_unit_test(test_etc_unreadable),
 	    cmocka_unit_test(test_passwd_not_numbers),
 	    cmocka_unit_test(test_argv),
 	    cmocka_unit_test(test_env_expand),

@@ -54,7 +54,14 @@ IMAGES = {
     "plus0": ("cap_net_bind_service,cap_net_raw+ep", "+0"),
     # past 32 bits: the kubelet's ParseInt reads 4294967296, not 0
     "wrap": ("plain", "4294967296"),
+    # /etc/passwd as runc's user package reads it (EXTRA_PASSWD): a line of
+    # 65536 bytes its bufio.Scanner cannot hold, a name led by U+00A0
+    # (bytes.TrimSpace trims it)
+    "longpw": ("plain", "1000"),
+    "nbsp": ("plain", "nb"),
 }
+EXTRA_PASSWD = {"longpw": "long:x:7:7:%s::/:/probe\n" % ("0" * 65515),
+                "nbsp": "\u00a0nb:x:1001:1001:nb:/:/probe\n"}
 
 # Pod-level groups, one profile per pod: supplementalGroups and fsGroup (the
 # kubelet sends both as the CRI supplemental_groups).
@@ -72,13 +79,13 @@ def image_ref(name):
     return "%s/capscope-probe-%s:latest" % (IMAGE_REGISTRY, name)
 
 
-def make_rootfs(root, probe, how, extra=None):
+def make_rootfs(root, probe, how, extra=None, passwd_extra=""):
     for d in ("etc", "proc", "sys", "dev", "tmp"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
-    with open(os.path.join(root, "etc/passwd"), "w") as f:
+    with open(os.path.join(root, "etc/passwd"), "w", encoding="utf-8") as f:
         # bad's uid is no number: runc's reader (all four runtimes) takes 0
         f.write("root:x:0:0:root:/:/probe\napp:x:1000:1000:app:/:/probe\n"
-                "  bad:x:abc:1000:bad:/:/probe  \n")
+                "  bad:x:abc:1000:bad:/:/probe  \n" + passwd_extra)
     with open(os.path.join(root, "etc/group"), "w") as f:
         # app is listed in wheel and staff, and in a group of its own name
         # (containerd leaves that one out, runc's lookup does not)
@@ -129,7 +136,7 @@ def build_images(tmp, probe, pause):
         root = os.path.join(tmp, "rootfs-" + name)
         work = os.path.join(tmp, "work-" + name)
         os.makedirs(work)
-        make_rootfs(root, probe, how)
+        make_rootfs(root, probe, how, passwd_extra=EXTRA_PASSWD.get(name, ""))
         out = os.path.join(tmp, name + ".tar")
         make_archive(root, user, [PROBE_IN_IMAGE], "capscope-probe-%s:latest" % name, out, work)
         shutil.rmtree(work)
@@ -185,6 +192,9 @@ def gen_cases(n, seed, unknown):
         if c["allowPrivilegeEscalation"] is False and c["privileged"]:
             if rnd.random() < 0.8:
                 c["allowPrivilegeEscalation"] = None
+        # every other nbsp case runs as the image's USER name, looked up
+        if c["image"] == "nbsp" and (i // len(names)) % 2 == 0:
+            c.update(runAsUser=None, runAsGroup=None, runAsNonRoot=None, profile=1)
         cases.append(c)
     return cases
 
