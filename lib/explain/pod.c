@@ -512,6 +512,18 @@ static int model(struct pod_work *w)
 }
 
 /*
+ * An /etc file the runtimes would read and the model cannot (too large, not
+ * a regular file, an I/O error): refused by name, never taken as missing.
+ */
+static int etc_unreadable(const char *name, int rc, struct cs_diag *d)
+{
+	return cs_diag_set(d, -rc, 0, 0, NULL, "%s: %s", name,
+			   rc == -EFBIG || rc == -ENODATA ? "larger than the model reads (1 MiB)"
+			   : rc == -EINVAL		  ? "not a regular file"
+							  : strerror(-rc));
+}
+
+/*
  * An image's /etc/passwd or /etc/group (data, len; NULL: absent). Only a
  * missing file is absent to the runtimes (a lookup by name then fails, by
  * number goes on); one the model did not keep (over 1 MiB) or cannot read
@@ -522,20 +534,16 @@ static int image_etc(struct cs_image *image, const char *path, const char **data
 		     struct cs_diag *d)
 {
 	int rc = cs_image_read_small(image, path, data, len);
+	char name[64];
 
+	snprintf(name, sizeof(name), "the image's %s", path);
 	if (rc == -ENOENT) {
 		*data = NULL;
 		*len = 0;
 		return 0;
 	}
 	if (rc < 0)
-		return cs_diag_set(d, -rc, 0, 0, NULL, "the image's %s: %s", path,
-				   rc == -ENODATA  ? "larger than the model reads (1 MiB)"
-				   : rc == -EINVAL ? "not a regular file"
-						   : strerror(-rc));
-	char name[64];
-
-	snprintf(name, sizeof(name), "the image's %s", path);
+		return etc_unreadable(name, rc, d);
 	return cs_etc_file_check(name, *data, *len, d);
 }
 
@@ -653,10 +661,7 @@ static int read_etc(const struct cs_pod_explain_opts *o, int root, const char *p
 	if (rc == -ENOENT)
 		return 0;
 	if (rc < 0)
-		return cs_diag_set(d, -rc, 0, 0, NULL, "%s: %s", name,
-				   rc == -EFBIG	   ? "larger than the model reads (1 MiB)"
-				   : rc == -EINVAL ? "not a regular file"
-						   : strerror(-rc));
+		return etc_unreadable(name, rc, d);
 	return cs_etc_file_check(name, *out, *len, d);
 }
 
