@@ -16,6 +16,23 @@ static bool parse_id(const char *s, uint32_t *out)
 	return cs_parse_u32(s, UINT32_MAX - 1, out) == 0;
 }
 
+/*
+ * No such name: a number out of range says so (4294967295 is (uid_t)-1,
+ * "no change" to setresuid), anything else is a name nobody has.
+ */
+static int unknown_id(const char *opt, const char *what, const char *field, const char *s,
+		      struct cs_diag *d)
+{
+	size_t sign = s[0] == '-';
+
+	if (s[sign] && strspn(s + sign, "0123456789") == strlen(s + sign))
+		return cs_diag_set(d, EINVAL, 0, 0, field,
+				   "%s: '%s' is out of range: a %s id is 0-4294967294 "
+				   "(4294967295 is the kernel's \"no change\")",
+				   opt, s, what);
+	return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
+}
+
 int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs_ids *ids,
 			struct cs_diag *d)
 {
@@ -34,7 +51,7 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 		 */
 		pw = *s ? ids->pw_name(s) : NULL;
 		if (!pw)
-			return cs_diag_set(d, EINVAL, 0, 0, "user", "--user: no such user '%s'", s);
+			return unknown_id("--user", "user", "user", s, d);
 		p->uid = pw->pw_uid;
 	}
 	p->set_uid = true;
@@ -63,7 +80,7 @@ int cs_launch_args_gid(const char *opt, const char *s, const struct cs_ids *ids,
 	}
 	gr = *s ? ids->gr_name(s) : NULL;
 	if (!gr)
-		return cs_diag_set(d, EINVAL, 0, 0, "group", "%s: no such group '%s'", opt, s);
+		return unknown_id(opt, "group", "group", s, d);
 	*out = gr->gr_gid;
 	return 0;
 }

@@ -33,6 +33,14 @@ static void user_errors(void **state)
 	assert_int_equal(cs_launch_args_user(&p, "no-such-user-xyz", &cs_ids_etc_files, &d),
 			 -EINVAL);
 	assert_string_equal(d.message, "--user: no such user 'no-such-user-xyz'");
+	/* A number out of range is said to be one, not a name nobody has. */
+	assert_int_equal(cs_launch_args_user(&p, "4294967295", &cs_ids_etc_files, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "'4294967295' is out of range: a user id is"));
+	assert_int_equal(cs_launch_args_user(&p, "-1", &cs_ids_etc_files, &d), -EINVAL);
+	assert_int_equal(
+	    cs_launch_args_gid("--group", "99999999999999999999", &cs_ids_etc_files, &p.gid, &d),
+	    -EINVAL);
+	assert_non_null(strstr(d.message, "a group id is 0-4294967294"));
 	/* A number without a passwd entry and no --group: refused, never root's group. */
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(cs_launch_args_user(&p, "4000000000", &cs_ids_etc_files, &d), -EINVAL);
