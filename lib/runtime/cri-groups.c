@@ -101,7 +101,7 @@ int cs_cri_merge_groups(const struct cs_cri_target *t, const struct cs_cri_reque
 	    kubelet || r->user_given ? "the gid, " : "", from_image, from_image == 1 ? "" : "s",
 	    *why ? " (" : "", why, *why ? ")" : "", r->n_groups,
 	    !r->fs_group_set ? ""
-	    : kubelet	     ? " and fsGroup"
+	    : kubelet	     ? ", fsGroup"
 			     : " (kube play leaves fsGroup out)",
 	    o->n_additional_gids);
 	return 0;
