@@ -146,6 +146,20 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 	return 0;
 }
 
+/* A run the model stopped after containers were written: the JSON is closed
+ * whole and says why (as stderr does), so no reader takes it for all of them. */
+static void json_stopped(struct cs_json *j, const struct cs_diag *d)
+{
+	char buf[700];
+
+	cs_diag_format(d, buf, sizeof(buf));
+	cs_json_arr_end(j);
+	cs_json_key(j, "error");
+	cs_json_str(j, buf);
+	cs_json_obj_end(j);
+	cs_json_finish(j);
+}
+
 static int run(struct state *s)
 {
 	struct cs_json j;
@@ -199,6 +213,8 @@ static int run(struct state *s)
 
 		if (cs_pod_explain(&s->m.pods[pi], &o, &res, &d) < 0) {
 			cs_html_discard(x.html);
+			if (s->json)
+				json_stopped(&j, &d);
 			return cs_diag_err(CMD, NULL, &d);
 		}
 		if (!s->json && s->m.pods[pi].n_containers == 0)

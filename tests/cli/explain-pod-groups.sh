@@ -104,4 +104,19 @@ printf '{"config":{"User":"app"}}' >cfg.json
 out=$("$CAPSCOPE" explain pod --json --runtime crio --rootfs r --image-config cfg.json p7.yaml 2>&1)
 is "$?" "2" "300 memberships: refused"
 like "$out" "r/etc/group:[0-9]+: lists 'app' in more than 256 groups: the model holds at most 256" "…naming the file, its line, the user and the limit"
+# A pod past the model's group list is found only when its container is
+# modelled: with --json the containers already written stay a whole JSON
+# document that says it stopped, and why (as stderr does), never a cut one.
+printf 'root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n' >r/etc/passwd
+{ printf 'root:x:0:\n'; for i in $(seq 256); do printf 'g%d:x:%d:app\n' "$i" $((i + 2000)); done; } >r/etc/group
+printf '{"config":{"User":"1000"}}' >cfg.json
+pod root.yaml '' 'runAsUser: 0'
+pod app.yaml ''
+{ cat root.yaml; echo '---'; cat app.yaml; } >two.yaml
+"$CAPSCOPE" explain pod --json --runtime containerd --rootfs r --image-config cfg.json two.yaml \
+  >two.json 2>two.err
+is "$?" 2 "the second pod past the model's 256 groups: exit 2"
+is "$(jq -c '[(.containers | length), (.error | test("more than 256"))]' two.json 2>&1)" "[1,true]" \
+  "…stdout is whole JSON: the first pod's container and the error"
+like "$(cat two.err)" "more than 256 supplementary groups" "…the same error on stderr"
 done_testing
