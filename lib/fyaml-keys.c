@@ -75,8 +75,7 @@ static struct fy_node *dup_in(struct keys *k, struct fy_node *map, int *err)
 
 		if (!s)
 			return key; /* not a string: libfyaml's JSON mode refuses it first */
-		for (h = cs_fnv1a(0xcbf29ce484222325ull, s, len) & mask; k->slots[h];
-		     h = (h + 1) & mask) {
+		for (h = cs_fnv1a(CS_FNV1A_START, s, len) & mask; k->slots[h]; h = (h + 1) & mask) {
 			size_t j = k->slots[h] - 1;
 
 			if (k->len[j] == len && !memcmp(k->text[j], s, len))

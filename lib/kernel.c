@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "capscope/text.h"
+#include "internal/util.h"
 
 #define L "kernel"
 
@@ -859,13 +860,6 @@ int cs_kernel_setfsuid(struct cs_cred *c, uid_t fsuid, struct cs_steps *st)
 	return 0;
 }
 
-static int cmp_gid(const void *a, const void *b)
-{
-	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* kernel/groups.c may_setgroups */
 int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_steps *st)
 {
@@ -885,7 +879,7 @@ int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_s
 		memcpy(c->groups, g, n * sizeof(*g));
 	c->ngroups = n;
 	/* groups_sort: the kernel keeps them in order (what /proc shows). */
-	qsort(c->groups, n, sizeof(*g), cmp_gid);
+	qsort(c->groups, n, sizeof(*g), cs_gid_cmp);
 	STEP(st, "setgroups", "%zu supplementary group%s", n, n == 1 ? "" : "s");
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include "internal/exec-script.h"
 #include "internal/exec-elf.h"
 #include "internal/launch-walk.h"
+#include "internal/util.h"
 
 #ifdef CS_FAULT_INJECTION
 static int fault(const char *step)
@@ -346,13 +347,6 @@ int cs_launch_apply(const struct cs_launch *l, struct cs_diag *d)
 	return 0;
 }
 
-static int cmp_gid(const void *a, const void *b)
-{
-	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
 {
 	struct cs_cred now;
@@ -380,8 +374,8 @@ int cs_launch_verify(const struct cs_launch *l, struct cs_diag *d)
 	}
 	memcpy(a, now.groups, now.ngroups * sizeof(gid_t));
 	memcpy(b, w->groups, w->ngroups * sizeof(gid_t));
-	qsort(a, now.ngroups, sizeof(gid_t), cmp_gid);
-	qsort(b, w->ngroups, sizeof(gid_t), cmp_gid);
+	qsort(a, now.ngroups, sizeof(gid_t), cs_gid_cmp);
+	qsort(b, w->ngroups, sizeof(gid_t), cs_gid_cmp);
 	if (now.ngroups != w->ngroups || memcmp(a, b, now.ngroups * sizeof(gid_t)) != 0) {
 		return cs_diag_set(d, EPROTO, 0, 0, "verify",
 				   "supplementary groups differ from the plan");

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
  * buffer. 0 or -errno (-EFBIG past max). */
@@ -83,6 +84,14 @@ static inline int cs_hex_digit(char c)
 	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
 	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
 				      : -1;
+}
+
+/* qsort's comparison of two gid_t, ascending (the kernel's groups_sort). */
+static inline int cs_gid_cmp(const void *a, const void *b)
+{
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return (x > y) - (x < y);
 }
 
 /* FNV-1a's offset basis: where a hash over nothing yet starts. */

@@ -23,8 +23,10 @@
  * groups sorted, so the set is what the process shows.
  */
 #include "internal/cri-groups.h"
+#include "internal/util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static int add(struct cs_oci_process *o, gid_t g, struct cs_diag *d)
@@ -38,13 +40,6 @@ static int add(struct cs_oci_process *o, gid_t g, struct cs_diag *d)
 				   CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
 	o->additional_gids[o->n_additional_gids++] = g;
 	return 0;
-}
-
-static int cmp_gid(const void *a, const void *b)
-{
-	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* What the image's memberships give under t; "" when it gives them all. */
@@ -71,6 +66,7 @@ int cs_cri_merge_groups(const struct cs_cri_target *t, const struct cs_cri_reque
 	bool use, skip_own, kubelet = t->rt != CS_CRI_PODMAN;
 	const char *why = members_rule(t->rt, r, &use, &skip_own);
 	size_t from_image = 0;
+	char rule[32];
 	int rc = 0;
 
 	o->n_additional_gids = 0;
@@ -89,13 +85,10 @@ int cs_cri_merge_groups(const struct cs_cri_target *t, const struct cs_cri_reque
 	if (rc < 0)
 		return rc;
 	if (t->rt == CS_CRI_CONTAINERD)
-		qsort(o->additional_gids, o->n_additional_gids, sizeof(gid_t), cmp_gid);
+		qsort(o->additional_gids, o->n_additional_gids, sizeof(gid_t), cs_gid_cmp);
+	snprintf(rule, sizeof(rule), "%s.groups", cs_cri_runtime_name(t->rt));
 	cs_steps_add(
-	    st, "runtime",
-	    t->rt == CS_CRI_CONTAINERD ? "containerd.groups"
-	    : t->rt == CS_CRI_CRIO     ? "crio.groups"
-	    : t->rt == CS_CRI_DOCKER   ? "docker.groups"
-				       : "podman.groups",
+	    st, "runtime", rule,
 	    "process.user.additionalGids: %s%zu group%s from the image's /etc/group%s%s%s, "
 	    "%zu from supplementalGroups%s; %zu in all",
 	    kubelet || r->user_given ? "the gid, " : "", from_image, from_image == 1 ? "" : "s",
