@@ -23,32 +23,27 @@
 #include "capscope/kubelet.h"
 
 /*
- * Unicode's White_Space characters as UTF-8, which bytes.TrimSpace also
- * trims (unicode.IsSpace): NEL, NO-BREAK SPACE, OGHAM SPACE MARK, U+2000 to
+ * Unicode's White_Space above ASCII, which bytes.TrimSpace also trims
+ * (unicode.IsSpace): NEL, NO-BREAK SPACE, OGHAM SPACE MARK, U+2000 to
  * U+200A, LINE and PARAGRAPH SEPARATOR, U+202F, U+205F, IDEOGRAPHIC SPACE.
  * A line "<U+00A0>app:x:1000:..." is user app to the runtimes.
  */
-static size_t utf8_space(const unsigned char *p, size_t n)
+static bool go_space(uint32_t cp)
 {
-	if (n >= 2 && p[0] == 0xc2 && (p[1] == 0x85 || p[1] == 0xa0))
-		return 2;
-	if (n < 3)
-		return 0;
-	if ((p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) ||
-	    (p[0] == 0xe2 && p[1] == 0x80 &&
-	     (p[2] <= 0x8a || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf)) ||
-	    (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||
-	    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80))
-		return 3;
-	return 0;
+	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
 }
 
 /* The white space at the start of p (n bytes): its length, 0 for none. */
 static size_t space_at(const char *p, size_t n)
 {
+	uint32_t cp;
+	size_t k;
+
 	if (n && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
 		return 1;
-	return utf8_space((const unsigned char *)p, n);
+	k = n ? cs_utf8_decode((const unsigned char *)p, n, &cp) : 0;
+	return k && go_space(cp) ? k : 0;
 }
 
 /* The white space that ends line (l bytes): its length, 0 for none. */
@@ -141,29 +136,39 @@ size_t cs_passwd_unreadable_line(const char *passwd, size_t len)
 	return 0;
 }
 
-int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
+/*
+ * The first passwd line of user, as GetExecUser matches it: a numeric user
+ * is always a uid, never a name. 0 with the line's fields in f (cut in *buf,
+ * a copy the caller frees), -ENOENT.
+ */
+static int passwd_line(const char *passwd, size_t len, const char *user, char **buf, char *f[4])
 {
-	cs_cleanup_free char *buf = NULL;
 	char *save = NULL;
 	long long want;
-	/* A numeric user is always a uid (GetExecUser), never a name. */
 	bool by_uid = cs_go_atoi(user, strlen(user), &want);
 
-	if (!passwd || !(buf = strndup(passwd, len)))
+	if (!passwd || !(*buf = strndup(passwd, len)))
 		return -ENOENT;
-	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
-		char *f[4];
-
+	for (char *line = next_line(&save, *buf); line; line = next_line(&save, NULL)) {
 		if (!*line)
 			continue;
 		colon_fields(line, f, 4);
-		if (by_uid ? runc_int(f[2]) != want : strcmp(f[0], user))
-			continue;
-		*uid = (long)(uint32_t)runc_int(f[2]);
-		*gid = (long)(uint32_t)runc_int(f[3]);
-		return 0;
+		if (by_uid ? runc_int(f[2]) == want : !strcmp(f[0], user))
+			return 0;
 	}
 	return -ENOENT;
+}
+
+int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid, long *gid)
+{
+	cs_cleanup_free char *buf = NULL;
+	char *f[4];
+
+	if (passwd_line(passwd, len, user, &buf, f) < 0)
+		return -ENOENT;
+	*uid = (long)(uint32_t)runc_int(f[2]);
+	*gid = (long)(uint32_t)runc_int(f[3]);
+	return 0;
 }
 
 int cs_group_lookup(const char *group, size_t len, const char *name, long *gid)
@@ -217,7 +222,7 @@ static bool member_name(const struct cs_k8s_sc *sc, const struct cs_kubelet_imag
 	const char *iu = cfg && cfg->user && !sc->run_as_user.set ? cfg->user : "";
 	size_t ul = strcspn(iu, ":");
 	cs_cleanup_free char *buf = NULL;
-	char *save = NULL;
+	char *f[4], ub[16];
 	long long v;
 
 	if (ul && !cs_go_atoi(iu, ul, &v) && !(img->whole_user && sc->run_as_group.set)) {
@@ -226,20 +231,11 @@ static bool member_name(const struct cs_k8s_sc *sc, const struct cs_kubelet_imag
 		snprintf(name, len, "%.*s", (int)ul, iu);
 		return true;
 	}
-	if (!img->passwd || !(buf = strndup(img->passwd, img->passwd_len)))
+	snprintf(ub, sizeof(ub), "%u", (unsigned)uid);
+	if (passwd_line(img->passwd, img->passwd_len, ub, &buf, f) < 0 || strlen(f[0]) >= len)
 		return false;
-	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
-		char *f[3];
-
-		if (!*line)
-			continue;
-		colon_fields(line, f, 3);
-		if (runc_int(f[2]) == (long long)uid && strlen(f[0]) < len) {
-			snprintf(name, len, "%s", f[0]);
-			return true;
-		}
-	}
-	return false;
+	snprintf(name, len, "%s", f[0]);
+	return true;
 }
 
 int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img,
