@@ -114,31 +114,43 @@ static void first_error(struct fy_diag *diag, const char *kind, bool after, cons
  * holds one is not read by anyone. An empty one (a trailing `---`) is
  * nothing and passes.
  */
+int cs_fy_after_first(struct fy_parser *fyp, struct fy_mark *at)
+{
+	struct fy_document *more = fy_parse_load_document(fyp);
+	struct fy_node *root = more ? fy_document_root(more) : NULL;
+	const struct fy_mark *mk = NULL;
+	int rc = 0;
+
+	*at = (struct fy_mark){.line = -1, .column = -1}; /* no mark: 0:0 to the caller */
+	if (root && !cs_fy_is_yaml_null(root)) {
+		if ((mk = cs_fy_node_mark(root)))
+			*at = *mk;
+		rc = 1;
+	} else if (fy_parser_get_stream_error(fyp)) {
+		rc = -1;
+	}
+	fy_document_destroy(more);
+	return rc;
+}
+
 static struct fy_document *load_one(struct fy_parser *fyp, struct fy_diag *diag, const char *kind,
 				    const char *field, struct cs_diag *d)
 {
-	struct fy_document *doc = fy_parse_load_document(fyp), *more;
-	struct fy_node *root;
-	const struct fy_mark *mk;
+	struct fy_document *doc = fy_parse_load_document(fyp);
+	struct fy_mark at;
+	int after;
 
 	if (!doc) {
 		first_error(diag, kind, false, field, d);
 		return NULL;
 	}
-	more = fy_parse_load_document(fyp);
-	root = more ? fy_document_root(more) : NULL;
-	if (root && !cs_fy_is_yaml_null(root)) {
-		mk = cs_fy_node_mark(root);
-		cs_diag_set(d, EINVAL, mk ? (unsigned)mk->line + 1 : 0,
-			    mk ? (unsigned)mk->column + 1 : 0, field,
-			    "not valid %s: a second document after the first (one is read)", kind);
-	} else if (fy_parser_get_stream_error(fyp)) {
-		first_error(diag, kind, true, field, d);
-	} else {
-		fy_document_destroy(more);
+	if ((after = cs_fy_after_first(fyp, &at)) == 0)
 		return doc;
-	}
-	fy_document_destroy(more);
+	if (after > 0)
+		cs_diag_set(d, EINVAL, (unsigned)(at.line + 1), (unsigned)(at.column + 1), field,
+			    "not valid %s: a second document after the first (one is read)", kind);
+	else
+		first_error(diag, kind, true, field, d);
 	fy_document_destroy(doc);
 	return NULL;
 }

@@ -20,15 +20,6 @@
 const struct fy_mark *cs_fy_node_mark(struct fy_node *n);
 
 /*
- * fy_document_build_from_string without a word on stderr: FYPCF_QUIET alone
- * still lets libfyaml 0.7 print its own report (a source excerpt with a
- * heap address as the file name) when no diag object is given, so errors
- * go to a collecting diag that prints nothing, and the first becomes d:
- * line, column, field, "not valid JSON: <libfyaml's message>" ("YAML"
- * without FYPCF_JSON_FORCE). flags are added to FYPCF_QUIET. NULL on
- * failure (d filled; -ENOMEM shows as a message too).
- */
-/*
  * Is buf UTF-8 without NUL? libfyaml 0.7.12 loops forever on some invalid
  * sequences (a directive line "%" then bytes 0x91 0x99 0x99 0x99 never ends),
  * so every reader checks first: 0, or -EINVAL with d at the line and column.
@@ -36,6 +27,26 @@ const struct fy_mark *cs_fy_node_mark(struct fy_node *n);
  */
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d);
 
+/*
+ * What follows the first document fyp has loaded (fy_parse_load_document),
+ * read without a second pass over the text: 0 for nothing, or an empty
+ * document (a trailing `---`); 1 for a second document, *at its first
+ * node's mark; -1 when the rest is not valid (fyp's diag has the error).
+ * fy_document_build_from_string drops all that: `{...} {...}` read as its
+ * first object.
+ */
+int cs_fy_after_first(struct fy_parser *fyp, struct fy_mark *at);
+
+/*
+ * fy_document_build_from_string without a word on stderr: FYPCF_QUIET alone
+ * still lets libfyaml 0.7 print its own report (a source excerpt with a
+ * heap address as the file name) when no diag object is given, so errors
+ * go to a collecting diag that prints nothing, and the first becomes d:
+ * line, column, field, "not valid JSON: <libfyaml's message>" ("YAML"
+ * without FYPCF_JSON_FORCE). flags are added to FYPCF_QUIET. NULL on
+ * failure (d filled; -ENOMEM shows as a message too). The first document
+ * only: anything after it but an empty one is refused.
+ */
 struct fy_document *cs_fy_build_quiet(const char *buf, size_t len, unsigned flags,
 				      const char *field, struct cs_diag *d);
 

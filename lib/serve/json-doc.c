@@ -7,32 +7,6 @@
 
 #include "../fyaml-mark.h"
 
-/*
- * Is there anything but white space after the first JSON value? libfyaml
- * builds the first document of a stream and ignores the rest, so
- * "{review} {other}" was read as the review, where Go's json.Unmarshal (the
- * API server's, runc's) refuses data after the top-level value. A second
- * pass over the events: after the first document's end the stream must
- * end; otherwise the parser stops with an error (collected in cfg's diag,
- * which says where).
- */
-static bool trailing_data(const struct fy_parse_cfg *cfg, const char *buf, size_t len)
-{
-	struct fy_parser *fyp = fy_parser_create(cfg);
-	struct fy_event *ev;
-	bool ended = false;
-
-	if (!fyp)
-		return false;
-	if (fy_parser_set_string(fyp, buf, len) == 0)
-		while ((ev = fy_parser_parse(fyp)) != NULL) {
-			ended = ev->type == FYET_STREAM_END;
-			fy_parser_event_free(fyp, ev);
-		}
-	fy_parser_destroy(fyp);
-	return !ended;
-}
-
 int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_document **out,
 		      struct cs_diag *d)
 {
@@ -58,28 +32,42 @@ int cs_json_doc_build(const char *buf, size_t len, bool whole, struct fy_documen
 	/* Duplicate keys are refused below: libfyaml's check is quadratic. */
 	struct fy_parse_cfg cfg = {
 	    .flags = FYPCF_QUIET | FYPCF_JSON_FORCE | FYPCF_ALLOW_DUPLICATE_KEYS, .diag = fd};
-	doc = fy_document_build_from_string(&cfg, buf, len);
+	struct fy_parser *fyp = fy_parser_create(&cfg);
+	struct fy_mark at;
+	int after = 0;
+
+	doc = fyp && fy_parser_set_string(fyp, buf, len) == 0 ? fy_parse_load_document(fyp) : NULL;
 	if (!doc) {
 		void *it = NULL;
 		struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
 
-		if (e)
+		if (!fyp)
+			cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+		else if (e)
 			cs_diag_set(d, EINVAL, e->line > 0 ? (unsigned)e->line : 1,
 				    e->column > 0 ? (unsigned)e->column : 0, "", "JSON: %s",
 				    e->msg ? e->msg : "syntax error");
 		else
 			cs_diag_set(d, EINVAL, 0, 0, "", "JSON: syntax error");
 	}
-	if (doc && whole && trailing_data(&cfg, buf, len)) {
+	/* Go's json.Unmarshal (the API server's, runc's) refuses data after the
+	 * top-level value; what follows is read on from where the value ended. */
+	if (doc && whole && (after = cs_fy_after_first(fyp, &at)) != 0) {
 		void *it = NULL;
-		struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
+		struct fy_diag_error *e = after < 0 ? fy_diag_errors_iterate(fd, &it) : NULL;
 
 		fy_document_destroy(doc);
 		doc = NULL;
-		cs_diag_set(d, EINVAL, e && e->line > 0 ? (unsigned)e->line : 1,
-			    e && e->column > 0 ? (unsigned)e->column : 0, "",
-			    "JSON: more after the first value");
+		cs_diag_set(d, EINVAL,
+			    after > 0	       ? (unsigned)(at.line + 1)
+			    : e && e->line > 0 ? (unsigned)e->line
+					       : 1,
+			    after > 0		 ? (unsigned)(at.column + 1)
+			    : e && e->column > 0 ? (unsigned)e->column
+						 : 0,
+			    "", "JSON: more after the first value");
 	}
+	fy_parser_destroy(fyp);
 	if (doc && cs_fy_json_dup_keys(doc, "", "JSON: ", d) < 0) {
 		fy_document_destroy(doc);
 		doc = NULL;
