@@ -3,40 +3,39 @@
  * The AdmissionReview a Kubernetes API server posts to a validating webhook
  * (k8s.io/api/admission/v1 AdmissionReview: request.uid, kind, resource,
  * subResource, operation, namespace, name, dryRun, object) and the answer it
- * expects back (response.uid, allowed, warnings, status). Read with libfyaml
- * from memory; the object is handed on as JSON text, for the manifest reader
- * that explain pod uses, so both read pods the same way.
+ * expects back (response.uid, allowed, warnings, status). The object is
+ * handed on as its own JSON text, for the manifest reader that explain pod
+ * uses, so both read pods the same way.
  */
 #include "capscope/serve.h"
 
 #include <errno.h>
-#include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capscope/json.h"
-#include "fyaml-mark.h"
-#include "json-doc.h"
+#include "internal/json-check.h"
 
 /* An AdmissionReview is small (the API server caps objects at 3 MiB); a
- * deeper or larger input is refused before any walk of it. */
+ * larger input is refused before it is read. */
 #define MAX_REVIEW (8u << 20)
 
 /*
- * libfyaml's document costs some 1.7 KiB per JSON value, and its JSON-mode
- * parser holds the root object's tokens until it closes (tenth pass, part
- * B: a 3.7 MB review of 380,000 keys took 668 MB, an array of 1.9 million
- * zeros 1.4 GB, where the webhook's Deployment has 96 MiB). A pod, even a
- * large one with its managedFields, has a few thousand; a review with more
- * values than this is refused before it is built (session 10, measured: a
- * review of 9,800 values peaks the webhook at 13 MB, 5.5 MB idle).
+ * The envelope is checked and its fields found in one pass of our own
+ * (lib/json-check.c), in memory that grows with the nesting; only
+ * request.object is built as a tree, by the manifest reader. Session 11:
+ * libfyaml's JSON document held some 1.1 KB a value of one-line JSON, so
+ * the webhook refused reviews of more than 10,000 values (tenth pass); now
+ * the cap is on the object's tree alone, at about 80 bytes a value: a pod
+ * of this many values (a large pod with its managedFields has a few
+ * thousand; etcd's 1.5 MiB at its densest some 300,000) costs the webhook
+ * at most some 32 MB, inside its Deployment's 96 MiB.
  */
-#define MAX_REVIEW_VALUES 10000
+#define MAX_OBJECT_VALUES 400000
 
 /*
- * An upper bound on the values and keys of JSON text: the separators and
- * openings outside strings, plus one. One pass, no memory; the text is not
- * checked here (the reader does that).
+ * An upper bound on the values and keys of checked JSON text: the
+ * separators and openings outside strings, plus one. One pass, no memory.
  */
 static size_t json_values(const char *s, size_t len)
 {
@@ -58,12 +57,75 @@ static size_t json_values(const char *s, size_t len)
 	return n;
 }
 
-static int fail(struct cs_diag *d, struct fy_node *n, const char *field, const char *msg)
-{
-	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
+/* The fields read, in the order of enum field. */
+static const char *const
+    p_api[] = {"apiVersion"},
+    *const p_kind[] = {"kind"}, *const p_rq[] = {"request"}, *const p_uid[] = {"request", "uid"},
+    *const p_rkind[] = {"request", "kind"}, *const p_rkk[] = {"request", "kind", "kind"},
+    *const p_res[] = {"request", "resource"}, *const p_rres[] = {"request", "resource", "resource"},
+    *const p_sub[] = {"request", "subResource"}, *const p_op[] = {"request", "operation"},
+    *const p_ns[] = {"request", "namespace"}, *const p_name[] = {"request", "name"},
+    *const p_dry[] = {"request", "dryRun"}, *const p_obj[] = {"request", "object"};
 
-	return cs_diag_set(d, EINVAL, mk ? (unsigned)mk->line + 1 : 0,
-			   mk ? (unsigned)mk->column + 1 : 0, field, "%s", msg);
+enum field {
+	F_ROOT,
+	F_API,
+	F_KIND,
+	F_RQ,
+	F_UID,
+	F_RKIND,
+	F_RKK,
+	F_RES,
+	F_RRES,
+	F_SUB,
+	F_OP,
+	F_NS,
+	F_NAME,
+	F_DRY,
+	F_OBJ,
+	N_FIELDS
+};
+
+#define WANT(p)                                                                                    \
+	{                                                                                          \
+		p, sizeof(p) / sizeof(p[0]), false, 0, 0, 0                                        \
+	}
+
+struct envelope {
+	const char *buf;
+	struct cs_json_want w[N_FIELDS];
+	struct cs_diag *d;
+};
+
+static const char *const field_name[N_FIELDS] = {"",
+						 "apiVersion",
+						 "kind",
+						 "request",
+						 "request.uid",
+						 "request.kind",
+						 "request.kind.kind",
+						 "request.resource",
+						 "request.resource.resource",
+						 "request.subResource",
+						 "request.operation",
+						 "request.namespace",
+						 "request.name",
+						 "request.dryRun",
+						 "request.object"};
+
+static int fail(struct envelope *e, enum field at, enum field field, const char *msg)
+{
+	unsigned line = 0, col = 0;
+
+	/* A string at its text, past the quote, as the other readers' marks. */
+	if (e->w[at].found)
+		cs_json_pos(e->buf, e->w[at].from + (e->w[at].type == '"'), &line, &col);
+	return cs_diag_set(e->d, EINVAL, line, col, field_name[field], "%s", msg);
+}
+
+static bool is_null(const struct envelope *e, enum field f)
+{
+	return !e->w[f].found || e->w[f].type == 'n';
 }
 
 /*
@@ -72,103 +134,79 @@ static int fail(struct cs_diag *d, struct fy_node *n, const char *field, const c
  * answered as uid "5", "operation": true as "true"), where Go's
  * json.Unmarshal refuses a number or a boolean for a string field.
  */
-static int get_str(struct fy_node *map, const char *key, const char *field, char **out,
-		   struct cs_diag *d)
+static int get_str(struct envelope *e, enum field f, char **out)
 {
-	struct fy_node *n = map ? fy_node_mapping_lookup_by_string(map, key, FY_NT) : NULL;
-	const char *s;
 	size_t len;
-
-	*out = NULL;
-	if (!n)
-		return 0;
-	if (!fy_node_is_scalar(n))
-		return fail(d, n, field, "is not a string");
-	s = fy_node_get_scalar(n, &len);
-	if (fy_node_get_style(n) == FYNS_PLAIN && len == 4 && !memcmp(s, "null", 4))
-		return 0;
-	if (fy_node_get_style(n) != FYNS_DOUBLE_QUOTED)
-		return fail(d, n, field, "is not a string");
-	if (memchr(s, '\0', len))
-		return fail(d, n, field, "holds a NUL character");
-	*out = strndup(s, len);
-	return *out ? 0 : -ENOMEM;
-}
-
-static int get_map(struct fy_node *map, const char *key, const char *field, struct fy_node **out,
-		   struct cs_diag *d)
-{
-	struct fy_node *n = map ? fy_node_mapping_lookup_by_string(map, key, FY_NT) : NULL;
-
-	*out = NULL;
-	if (!n)
-		return 0;
-	if (fy_node_is_scalar(n)) {
-		size_t len;
-		const char *s = fy_node_get_scalar(n, &len);
-
-		if (fy_node_get_style(n) == FYNS_PLAIN && len == 4 && !memcmp(s, "null", 4))
-			return 0;
-	}
-	if (!fy_node_is_mapping(n))
-		return fail(d, n, field, "is not an object");
-	*out = n;
-	return 0;
-}
-
-static int read_request(const char *buf, size_t buf_len, struct fy_node *rq,
-			struct cs_admission_request *req, struct cs_diag *d)
-{
-	struct fy_node *kind, *res, *dry, *obj;
 	int r;
 
-	if ((r = get_str(rq, "uid", "request.uid", &req->uid, d)) < 0)
+	*out = NULL;
+	if (is_null(e, f))
+		return 0;
+	if (e->w[f].type != '"')
+		return fail(e, f, f, "is not a string");
+	r = cs_json_string(e->buf, e->w[f].from, e->w[f].to, out, &len);
+	return r == -EINVAL ? fail(e, f, f, "holds a NUL character") : r;
+}
+
+static int want_map(struct envelope *e, enum field f)
+{
+	return is_null(e, f) || e->w[f].type == '{' ? 0 : fail(e, f, f, "is not an object");
+}
+
+static int read_request(struct envelope *e, struct cs_admission_request *req)
+{
+	size_t from = e->w[F_OBJ].from, to = e->w[F_OBJ].to;
+	int r;
+
+	if ((r = get_str(e, F_UID, &req->uid)) < 0)
 		return r;
 	if (!req->uid || !req->uid[0])
-		return fail(d, rq, "request.uid", "missing: the answer could not name its request");
-	if ((r = get_map(rq, "kind", "request.kind", &kind, d)) < 0 ||
-	    (r = get_str(kind, "kind", "request.kind.kind", &req->kind, d)) < 0 ||
-	    (r = get_map(rq, "resource", "request.resource", &res, d)) < 0 ||
-	    (r = get_str(res, "resource", "request.resource.resource", &req->resource, d)) < 0 ||
-	    (r = get_str(rq, "subResource", "request.subResource", &req->sub_resource, d)) < 0 ||
-	    (r = get_str(rq, "operation", "request.operation", &req->operation, d)) < 0 ||
-	    (r = get_str(rq, "namespace", "request.namespace", &req->namespace, d)) < 0 ||
-	    (r = get_str(rq, "name", "request.name", &req->name, d)) < 0)
+		return fail(e, F_RQ, F_UID, "missing: the answer could not name its request");
+	if ((r = want_map(e, F_RKIND)) < 0 || (r = get_str(e, F_RKK, &req->kind)) < 0 ||
+	    (r = want_map(e, F_RES)) < 0 || (r = get_str(e, F_RRES, &req->resource)) < 0 ||
+	    (r = get_str(e, F_SUB, &req->sub_resource)) < 0 ||
+	    (r = get_str(e, F_OP, &req->operation)) < 0 ||
+	    (r = get_str(e, F_NS, &req->namespace)) < 0 || (r = get_str(e, F_NAME, &req->name)) < 0)
 		return r;
-	dry = fy_node_mapping_lookup_by_string(rq, "dryRun", FY_NT);
-	if (dry) {
-		size_t len;
-		const char *s = fy_node_is_scalar(dry) ? fy_node_get_scalar(dry, &len) : NULL;
-
-		if (!s || fy_node_get_style(dry) != FYNS_PLAIN)
-			return fail(d, dry, "request.dryRun", "is not true or false");
-		req->dry_run = len == 4 && !memcmp(s, "true", 4);
-		if (!req->dry_run && !(len == 5 && !memcmp(s, "false", 5)) &&
-		    !(len == 4 && !memcmp(s, "null", 4)))
-			return fail(d, dry, "request.dryRun", "is not true or false");
+	if (!is_null(e, F_DRY)) {
+		if (e->w[F_DRY].type != 't' && e->w[F_DRY].type != 'f')
+			return fail(e, F_DRY, F_DRY, "is not true or false");
+		req->dry_run = e->w[F_DRY].type == 't';
 	}
-	if ((r = get_map(rq, "object", "request.object", &obj, d)) < 0)
+	if ((r = want_map(e, F_OBJ)) < 0 || is_null(e, F_OBJ))
 		return r;
-	if (obj) {
-		/* Its own bytes, not libfyaml's emission of it, which leaks
-		 * (json-doc.c, cs_json_span). */
-		static const char *const path[] = {"request", "object"};
-		size_t from = 0, to = 0;
-
-		if ((r = cs_json_span(buf, buf_len, path, 2, &from, &to)) < 0)
-			return r == -ENOMEM ? r : fail(d, obj, "request.object", "not found");
-		if (!(req->object = strndup(buf + from, to - from)))
-			return -ENOMEM;
-		req->object_len = to - from;
-	}
+	if (json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES)
+		return cs_diag_set(e->d, E2BIG, 0, 0, "request.object",
+				   "more than %d JSON values (keys, items, values), more than a "
+				   "pod holds: not read",
+				   MAX_OBJECT_VALUES);
+	/* Its own bytes, for the manifest reader that explain pod uses. */
+	if (!(req->object = strndup(e->buf + from, to - from)))
+		return -ENOMEM;
+	req->object_len = to - from;
 	return 0;
 }
 
 int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request *req,
 		       struct cs_diag *d)
 {
-	struct fy_document *doc;
-	struct fy_node *root, *rq;
+	struct envelope e = {.buf = buf,
+			     .w = {{NULL, 0, false, 0, 0, 0},
+				   WANT(p_api),
+				   WANT(p_kind),
+				   WANT(p_rq),
+				   WANT(p_uid),
+				   WANT(p_rkind),
+				   WANT(p_rkk),
+				   WANT(p_res),
+				   WANT(p_rres),
+				   WANT(p_sub),
+				   WANT(p_op),
+				   WANT(p_ns),
+				   WANT(p_name),
+				   WANT(p_dry),
+				   WANT(p_obj)},
+			     .d = d};
 	char *kind = NULL;
 	int r;
 
@@ -179,40 +217,30 @@ int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request 
 	if (!len)
 		return cs_diag_set(d, EINVAL, 0, 0, "",
 				   "empty body: an AdmissionReview was expected");
-	if (json_values(buf, len) > MAX_REVIEW_VALUES)
-		return cs_diag_set(d, E2BIG, 0, 0, "",
-				   "an AdmissionReview of more than %d JSON values (keys, items, "
-				   "values) is more than a pod holds: not read",
-				   MAX_REVIEW_VALUES);
-	if ((r = cs_json_doc_build(buf, len, true, &doc, d)) < 0)
+	if ((r = cs_json_check(buf, len, true, e.w, N_FIELDS, NULL, "", "JSON: ", d)) < 0)
 		return r;
-	root = fy_document_root(doc);
-	if (!root || !fy_node_is_mapping(root)) {
-		r = fail(d, root, "", "an AdmissionReview is a JSON object");
-		goto out;
-	}
-	if ((r = get_str(root, "apiVersion", "apiVersion", &req->api_version, d)) < 0 ||
-	    (r = get_str(root, "kind", "kind", &kind, d)) < 0)
+	if (e.w[F_ROOT].type != '{')
+		return fail(&e, F_ROOT, F_ROOT, "an AdmissionReview is a JSON object");
+	if ((r = get_str(&e, F_API, &req->api_version)) < 0 || (r = get_str(&e, F_KIND, &kind)) < 0)
 		goto out;
 	if (!kind || strcmp(kind, "AdmissionReview") != 0) {
-		r = fail(d, root, "kind", "is not AdmissionReview");
+		r = fail(&e, F_ROOT, F_KIND, "is not AdmissionReview");
 		goto out;
 	}
 	if (!req->api_version || (strcmp(req->api_version, "admission.k8s.io/v1") != 0 &&
 				  strcmp(req->api_version, "admission.k8s.io/v1beta1") != 0)) {
-		r = fail(d, root, "apiVersion", "is not admission.k8s.io/v1 (or v1beta1)");
+		r = fail(&e, F_ROOT, F_API, "is not admission.k8s.io/v1 (or v1beta1)");
 		goto out;
 	}
-	if ((r = get_map(root, "request", "request", &rq, d)) < 0)
+	if ((r = want_map(&e, F_RQ)) < 0)
 		goto out;
-	if (!rq) {
-		r = fail(d, root, "request", "missing");
+	if (is_null(&e, F_RQ)) {
+		r = fail(&e, F_ROOT, F_RQ, "missing");
 		goto out;
 	}
-	r = read_request(buf, len, rq, req, d);
+	r = read_request(&e, req);
 out:
 	free(kind);
-	fy_document_destroy(doc);
 	return r;
 }
 

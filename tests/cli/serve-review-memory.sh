@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The webhook's memory for a review of many values (issue #13, class 6).
+# Tenth pass: libfyaml's JSON document cost ~1.1 KiB a value of one-line
+# JSON (a 3.7 MB review of 380,000 keys took 668 MB of a Deployment limited
+# to 96 MiB), so reviews of more than 10,000 values were refused unread.
+# Session 11: the envelope is checked in one pass of our own
+# (lib/json-check.c) and only request.object is built, by the manifest
+# reader's compact tree. The peak is read from /proc (VmHWM), not timed.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/serve-lib.sh"
+for t in curl python3 jq; do
+  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
+done
+grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+D=$CAPSCOPE_TOP/tests/data/serve
+tap_tmpdir
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+
+serve_start M --no-inventory --quiet
+ok $? "serve starts (port ${M_PORT:-none})"
+post() { # FILE → body, then the status on the last line
+  curl -sS -H 'Content-Type: application/json' --data-binary @"$1" \
+    -w '\n%{http_code}' "http://127.0.0.1:$M_PORT/validate"
+}
+hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$M_PID/status"; }
+
+# 250,000 keys outside the object (the API server's oldObject of an UPDATE),
+# one line, as Go's json.Marshal writes it.
+python3 - "$D/review-nonroot-netbind.json" "$T/wide.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["request"]["oldObject"] = {"metadata": {"annotations": {"k%d" % i: "" for i in range(250000)}}}
+json.dump(r, open(sys.argv[2], "w"), separators=(",", ":"))
+PY
+size=$(stat -c %s "$T/wide.json")
+is "$((size > 3000000 && size < 4194304))" 1 "a review of 3.5 MB and 250,000 keys (under --max-body's 4 MiB)"
+out=$(post "$T/wide.json")
+is "$(tail -n1 <<<"$out")" 200 "…is read (200)"
+like "$(sed '$d' <<<"$out" | jq -r '.response.warnings[0]')" '^container web: NET_BIND_SERVICE will not be effective' \
+  "…and its pod warned about"
+peak=$(hwm)
+is "$((peak < 24000))" 1 "…with the webhook's peak under 24 MB (VmHWM ${peak} kB; 668 MB in the tenth pass)"
+
+# The object itself is built as a tree: a cap keeps it inside the Deployment.
+jq -c --argjson n 410000 '.request.object.spec.pad = [range($n) | 0]' \
+  "$D/review-nonroot-netbind.json" >"$T/deep-object.json"
+out=$(post "$T/deep-object.json")
+is "$(tail -n1 <<<"$out")" 200 "an object of 410,000 values: answered (a request with a uid is)"
+like "$(sed '$d' <<<"$out" | jq -r '.response.warnings[0]')" \
+  '^capscope could not read the request: request\.object: more than 400000 JSON values' "…not read, saying why"
+jq -c --argjson n 390000 '.request.object.spec.pad = [range($n) | 0]' \
+  "$D/review-nonroot-netbind.json" >"$T/wide-object.json"
+out=$(post "$T/wide-object.json")
+is "$(tail -n1 <<<"$out")" 200 "an object of 390,000 values: read (200)"
+peak=$(hwm)
+is "$((peak < 48000))" 1 "…with the webhook's peak under 48 MB (VmHWM ${peak} kB; its limit is 96 MiB)"
+
+# What libfyaml's JSON mode refused is still refused, by the checker.
+printf '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","x":"\\ud800"}}' >"$T/sur.json"
+out=$(post "$T/sur.json")
+is "$(tail -n1 <<<"$out")" 400 "a lone UTF-16 surrogate: 400"
+like "$(sed '$d' <<<"$out" | jq -r .message)" '^1:[0-9]+: JSON: a lone UTF-16 surrogate' "…saying where"
+python3 -c 'print("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"x\":" + "[" * 70 + "]" * 70 + "}}")' >"$T/nest.json"
+out=$(post "$T/nest.json")
+is "$(tail -n1 <<<"$out")" 400 "nesting deeper than 64: 400"
+like "$(sed '$d' <<<"$out" | jq -r .message)" 'JSON: nested deeper than 64' "…saying why"
+serve_stop M
+is $? 0 "serve stops on SIGTERM"
+done_testing
