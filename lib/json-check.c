@@ -391,7 +391,7 @@ static int open_container(struct checker *k, bool obj, uint64_t led, uint64_t en
 	struct frame *f;
 
 	if (k->depth >= CS_JSON_CHECK_DEPTH)
-		return fail(k, k->i, "nested deeper than %d", CS_JSON_CHECK_DEPTH);
+		return fail(k, k->i, "more than %d objects and arrays nested", CS_JSON_CHECK_DEPTH);
 	f = &k->st[k->depth++];
 	*f = (struct frame){.obj = obj, .ending = ending, .keys_base = k->n_keys};
 	/* Only objects lead on: a want's path is object keys. */

@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * BUNDLE/config.json (OCI runtime spec, config.md / config-linux.md) read
- * with libfyaml. Only what decides credentials is read; types are checked
- * the way runc's Go decoder checks them (a string where a number belongs, a
+ * BUNDLE/config.json (OCI runtime spec, config.md / config-linux.md), checked
+ * as Go reads JSON and read as a compact tree (lib/json-tree.c). Only what decides credentials is
+ * read; types are checked the way runc's Go decoder checks them (a string where a number belongs, a
  * uid beyond 32 bits: runc refuses the bundle, so do we, naming the field).
  */
 #include <errno.h>
-#include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fyaml-mark.h"
 #include "capscope/number.h"
 #include "capscope/oci.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
+#include "internal/json-tree.h"
 #include "internal/util.h"
 
 #define MAX_CONFIG (16u << 20)
@@ -24,26 +23,26 @@
 struct ctx {
 	const char *file;
 	struct cs_diag *d;
-	struct fy_node *dup; /* a second key for one field (see get) */
+	const struct ydoc_node *dup; /* a second key for one field (see get) */
 	const char *dup_field;
 };
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+static int errf(struct ctx *c, const struct ydoc_node *n, int err, const char *field,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, const char *fmt, ...)
+static int errf(struct ctx *c, const struct ydoc_node *n, int err, const char *field,
+		const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
-	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
+	struct cs_pos at = ydoc_pos(n);
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
 		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
-	return cs_diag_set(c->d, err, mk ? (unsigned)mk->line + 1 : 0,
-			   mk ? (unsigned)mk->column + 1 : 0, field, "%s", msg);
+	return cs_diag_set(c->d, err, at.line, at.column, field, "%s", msg);
 }
 
 /*
@@ -52,37 +51,47 @@ static int errf(struct ctx *c, struct fy_node *n, int err, const char *field, co
  * the later of two: such a key is read, and two for one field refused
  * once the reading is done.
  */
-static struct fy_node *get(struct ctx *c, struct fy_node *map, const char *name)
+static const struct ydoc_node *get(struct ctx *c, const struct ydoc_node *map, const char *name)
 {
-	struct fy_node *had = c->dup, *v = cs_fy_get_go(map, name, &c->dup);
+	const struct ydoc_node *had = c->dup, *v = cs_json_get_go(map, name, &c->dup);
 
 	if (!had && c->dup)
 		c->dup_field = name;
 	return v;
 }
 
-static bool is_quoted(struct fy_node *n)
+/* A plain scalar's text (true, false, a number), "" for anything else. */
+static bool plain_is(const struct ydoc_node *n, const char *text)
 {
-	enum fy_node_style s = fy_node_get_style(n);
-
-	return s == FYNS_SINGLE_QUOTED || s == FYNS_DOUBLE_QUOTED;
+	return n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN && n->n == strlen(text) &&
+	       !memcmp(n->u.text, text, n->n);
 }
 
-static int want_map(struct ctx *c, struct fy_node *n, const char *field)
+/* A string field as a C string: a NUL in it is refused, not cut there. */
+static int dup_string(struct ctx *c, const struct ydoc_node *n, const char *field, char **out)
 {
-	if (n && !cs_fy_is_json_null(n) && !fy_node_is_mapping(n))
+	int rc;
+
+	if (!cs_json_is_string(n))
+		return errf(c, n, EINVAL, field, "must be a string");
+	if ((rc = cs_json_strdup(n, out)) == -EINVAL)
+		return errf(c, n, EINVAL, field,
+			    "holds a NUL character (\\u0000), which no path, argument or name can");
+	return rc;
+}
+
+static int want_map(struct ctx *c, const struct ydoc_node *n, const char *field)
+{
+	if (n && !cs_json_is_null(n) && n->kind != YDOC_MAP)
 		return errf(c, n, EINVAL, field, "must be an object");
 	return 0;
 }
 
-static int get_string(struct ctx *c, struct fy_node *n, const char *field, char **out)
+static int get_string(struct ctx *c, const struct ydoc_node *n, const char *field, char **out)
 {
-	if (cs_fy_is_json_null(n))
+	if (cs_json_is_null(n))
 		return 0;
-	if (!fy_node_is_scalar(n) || !is_quoted(n))
-		return errf(c, n, EINVAL, field, "must be a string");
-	*out = strdup(fy_node_get_scalar0(n));
-	return *out ? 0 : -ENOMEM;
+	return dup_string(c, n, field, out);
 }
 
 /*
@@ -91,7 +100,7 @@ static int get_string(struct ctx *c, struct fy_node *n, const char *field, char 
  * populateProcessEnvironment and 1.2's prepareEnv): said with its place,
  * not read as if the process started.
  */
-static int check_env(struct ctx *c, struct fy_node *seq, const struct cs_oci_config *cfg)
+static int check_env(struct ctx *c, const struct ydoc_node *seq, const struct cs_oci_config *cfg)
 {
 	char field[48];
 
@@ -101,23 +110,20 @@ static int check_env(struct ctx *c, struct fy_node *seq, const struct cs_oci_con
 		if (eq && eq != cfg->env[i])
 			continue;
 		snprintf(field, sizeof(field), "process.env[%zu]", i);
-		return errf(c, fy_node_sequence_get_by_index(seq, (int)i), EINVAL, field,
+		return errf(c, seq->u.items[i], EINVAL, field,
 			    "'%.64s' %s: runc refuses the process (invalid environment variable)",
 			    cfg->env[i], eq ? "has an empty name" : "has no '='");
 	}
 	return 0;
 }
 
-static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *out)
+static int get_bool(struct ctx *c, const struct ydoc_node *n, const char *field, bool *out)
 {
-	const char *s;
-
-	if (cs_fy_is_json_null(n))
+	if (cs_json_is_null(n))
 		return 0;
-	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
-	if (strcmp(s, "true") == 0)
+	if (plain_is(n, "true"))
 		*out = true;
-	else if (strcmp(s, "false") == 0)
+	else if (plain_is(n, "false"))
 		*out = false;
 	else
 		return errf(c, n, EINVAL, field, "must be true or false");
@@ -125,41 +131,38 @@ static int get_bool(struct ctx *c, struct fy_node *n, const char *field, bool *o
 }
 
 /* A JSON number that Go would decode into a uint32 (digits only: no sign, fraction or exponent). */
-static int get_u32(struct ctx *c, struct fy_node *n, const char *field, uint32_t *out)
+static int get_u32(struct ctx *c, const struct ydoc_node *n, const char *field, uint32_t *out)
 {
-	const char *s;
+	char s[16] = "";
 
-	if (cs_fy_is_json_null(n))
+	if (cs_json_is_null(n))
 		return 0;
-	s = fy_node_is_scalar(n) && !is_quoted(n) ? fy_node_get_scalar0(n) : "";
+	/* A JSON number is plain; longer than any uint32 is refused anyway. */
+	if (n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN && n->n < sizeof(s))
+		memcpy(s, n->u.text, n->n), s[n->n] = '\0';
 	if (cs_parse_u32(s, UINT32_MAX, out) < 0)
 		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
 	return 0;
 }
 
-static int get_strv(struct ctx *c, struct fy_node *n, const char *field, char ***out, size_t *nout)
+static int get_strv(struct ctx *c, const struct ydoc_node *n, const char *field, char ***out,
+		    size_t *nout)
 {
-	void *it = NULL;
-	struct fy_node *item;
-	size_t cnt, i = 0;
 	char f[64];
+	int rc;
 
-	if (cs_fy_is_json_null(n))
+	if (cs_json_is_null(n))
 		return 0;
-	if (!fy_node_is_sequence(n))
+	if (n->kind != YDOC_SEQ)
 		return errf(c, n, EINVAL, field, "must be an array of strings");
-	cnt = (size_t)fy_node_sequence_item_count(n);
-	*out = calloc(cnt + 1, sizeof(char *));
+	*out = calloc((size_t)n->n + 1, sizeof(char *));
 	if (!*out)
 		return -ENOMEM;
-	while ((item = fy_node_sequence_iterate(n, &it))) {
-		snprintf(f, sizeof(f), "%s[%zu]", field, i);
-		if (!fy_node_is_scalar(item) || !is_quoted(item))
-			return errf(c, item, EINVAL, f, "must be a string");
-		(*out)[i] = strdup(fy_node_get_scalar0(item));
-		if (!(*out)[i])
-			return -ENOMEM;
-		*nout = ++i;
+	for (uint32_t i = 0; i < n->n; i++) {
+		snprintf(f, sizeof(f), "%s[%u]", field, i);
+		if ((rc = dup_string(c, n->u.items[i], f, &(*out)[i])) < 0)
+			return rc;
+		*nout = i + 1;
 	}
 	return 0;
 }
@@ -220,7 +223,7 @@ static void note_unknown(struct cs_oci_process *p, const char *name)
 	memcpy(list + len, shown, nl + 1);
 }
 
-static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process *p)
+static int read_caps(struct ctx *c, const struct ydoc_node *caps, struct cs_oci_process *p)
 {
 	static const struct {
 		const char *key;
@@ -233,7 +236,7 @@ static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process 
 	int rc;
 
 	cs_quintet_clear(&p->caps);
-	if (cs_fy_is_json_null(caps))
+	if (cs_json_is_null(caps))
 		return 0;
 	rc = want_map(c, caps, "process.capabilities");
 	if (rc)
@@ -265,24 +268,23 @@ static int read_caps(struct ctx *c, struct fy_node *caps, struct cs_oci_process 
 	return 0;
 }
 
-static int read_maps(struct ctx *c, struct fy_node *seq, const char *field, struct cs_idmap *m,
-		     size_t *n)
+static int read_maps(struct ctx *c, const struct ydoc_node *seq, const char *field,
+		     struct cs_idmap *m, size_t *n)
 {
-	void *it = NULL;
-	struct fy_node *item;
 	char f[96];
 
-	if (cs_fy_is_json_null(seq))
+	if (cs_json_is_null(seq))
 		return 0;
-	if (!fy_node_is_sequence(seq))
+	if (seq->kind != YDOC_SEQ)
 		return errf(c, seq, EINVAL, field, "must be an array");
-	while ((item = fy_node_sequence_iterate(seq, &it))) {
+	for (uint32_t i = 0; i < seq->n; i++) {
+		const struct ydoc_node *item = seq->u.items[i];
 		int rc;
 
 		snprintf(f, sizeof(f), "%s[%zu]", field, *n);
 		if (*n >= CS_OCI_MAX_IDMAPS)
 			return errf(c, item, E2BIG, f, "more than %d mappings", CS_OCI_MAX_IDMAPS);
-		if (!fy_node_is_mapping(item))
+		if (item->kind != YDOC_MAP)
 			return errf(c, item, EINVAL, f, "must be an object");
 		memset(&m[*n], 0, sizeof(m[*n]));
 		rc = get_u32(c, get(c, item, "containerID"), f, &m[*n].container_id);
@@ -297,13 +299,13 @@ static int read_maps(struct ctx *c, struct fy_node *seq, const char *field, stru
 	return 0;
 }
 
-static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_config *cfg)
+static int read_process(struct ctx *c, const struct ydoc_node *proc, struct cs_oci_config *cfg)
 {
 	struct cs_oci_process *p = &cfg->process;
-	struct fy_node *user, *gids;
+	const struct ydoc_node *user, *gids;
 	int rc;
 
-	if (cs_fy_is_json_null(proc))
+	if (cs_json_is_null(proc))
 		return errf(c, NULL, EINVAL, "process", "config.json has no process");
 	rc = want_map(c, proc, "process");
 	if (!rc)
@@ -336,14 +338,12 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 	if (rc)
 		return rc;
 	gids = get(c, user, "additionalGids");
-	if (!cs_fy_is_json_null(gids)) {
-		void *it = NULL;
-		struct fy_node *item;
-
-		if (!fy_node_is_sequence(gids))
+	if (!cs_json_is_null(gids)) {
+		if (gids->kind != YDOC_SEQ)
 			return errf(c, gids, EINVAL, "process.user.additionalGids",
 				    "must be an array of numbers");
-		while ((item = fy_node_sequence_iterate(gids, &it))) {
+		for (uint32_t i = 0; i < gids->n; i++) {
+			const struct ydoc_node *item = gids->u.items[i];
 			char f[64];
 			uint32_t g = 0;
 
@@ -361,25 +361,23 @@ static int read_process(struct ctx *c, struct fy_node *proc, struct cs_oci_confi
 	return read_caps(c, get(c, proc, "capabilities"), p);
 }
 
-static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *p)
+static int read_linux(struct ctx *c, const struct ydoc_node *lx, struct cs_oci_process *p)
 {
-	struct fy_node *ns;
-	void *it = NULL;
-	struct fy_node *item;
-	size_t i = 0;
+	const struct ydoc_node *ns;
 	int rc = want_map(c, lx, "linux");
 
-	if (rc || cs_fy_is_json_null(lx))
+	if (rc || cs_json_is_null(lx))
 		return rc;
 	ns = get(c, lx, "namespaces");
-	if (!cs_fy_is_json_null(ns)) {
-		if (!fy_node_is_sequence(ns))
+	if (!cs_json_is_null(ns)) {
+		if (ns->kind != YDOC_SEQ)
 			return errf(c, ns, EINVAL, "linux.namespaces", "must be an array");
-		while ((item = fy_node_sequence_iterate(ns, &it))) {
+		for (uint32_t i = 0; i < ns->n; i++) {
+			const struct ydoc_node *item = ns->u.items[i];
 			char f[64], *type = NULL;
 
-			snprintf(f, sizeof(f), "linux.namespaces[%zu].type", i++);
-			if (!fy_node_is_mapping(item))
+			snprintf(f, sizeof(f), "linux.namespaces[%u].type", i);
+			if (item->kind != YDOC_MAP)
 				return errf(c, item, EINVAL, f, "must be an object");
 			rc = get_string(c, get(c, item, "type"), f, &type);
 			if (rc)
@@ -400,47 +398,40 @@ static int read_linux(struct ctx *c, struct fy_node *lx, struct cs_oci_process *
 	return rc;
 }
 
-int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
-			struct cs_oci_config *cfg, struct cs_diag *d)
+struct parse {
+	struct ctx c;
+	struct cs_oci_config *cfg;
+};
+
+static int read_config(void *user, const struct ydoc_node *root)
 {
-	struct ctx c = {filename, d, NULL, NULL};
-	struct fy_document *doc;
-	struct fy_node *root, *r;
+	struct parse *p = user;
+	struct ctx *c = &p->c;
+	struct cs_oci_config *cfg = p->cfg;
+	const struct ydoc_node *r;
 	char *rootpath = NULL;
 	int rc;
 
-	doc = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, "", d);
-	if (!doc) {
-		cs_diag_file(d, filename);
-		return -EINVAL;
-	}
-	root = fy_document_root(doc);
-	if (!root || !fy_node_is_mapping(root)) {
-		rc = errf(&c, root, EINVAL, "", "config.json must hold an object");
-		goto out;
-	}
-	r = get(&c, root, "root");
-	rc = want_map(&c, r, "root");
+	if (root->kind != YDOC_MAP)
+		return errf(c, root, EINVAL, "", "config.json must hold an object");
+	r = get(c, root, "root");
+	rc = want_map(c, r, "root");
 	if (!rc)
-		rc = get_string(&c, get(&c, r, "path"), "root.path", &rootpath);
+		rc = get_string(c, get(c, r, "path"), "root.path", &rootpath);
 	if (!rc && !rootpath)
-		rc = errf(&c, r ? r : root, EINVAL, "root.path",
-			  "missing: the bundle has no rootfs");
+		rc =
+		    errf(c, r ? r : root, EINVAL, "root.path", "missing: the bundle has no rootfs");
 	if (!rc)
-		rc = get_bool(&c, get(&c, r, "readonly"), "root.readonly", &cfg->root_readonly);
+		rc = get_bool(c, get(c, r, "readonly"), "root.readonly", &cfg->root_readonly);
 	if (!rc)
-		rc = read_process(&c, get(&c, root, "process"), cfg);
+		rc = read_process(c, get(c, root, "process"), cfg);
 	if (!rc)
-		rc = read_linux(&c, get(&c, root, "linux"), &cfg->process);
-	if (!rc && c.dup) {
-		size_t kl = 0;
-		const char *k = fy_node_get_scalar(c.dup, &kl);
-
-		rc = errf(&c, c.dup, EINVAL, c.dup_field,
+		rc = read_linux(c, get(c, root, "linux"), &cfg->process);
+	if (!rc && c->dup)
+		rc = errf(c, c->dup, EINVAL, c->dup_field,
 			  "a second key '%.*s' for %s: runc (Go's encoding/json) matches keys "
 			  "without case and keeps the later one; keep one",
-			  (int)(kl > 40 ? 40 : kl), k ? k : "", c.dup_field);
-	}
+			  (int)(c->dup->n > 40 ? 40 : c->dup->n), c->dup->u.text, c->dup_field);
 	if (!rc && rootpath) {
 		if (rootpath[0] == '/' || !cfg->bundle) {
 			cfg->root_path = rootpath;
@@ -450,9 +441,18 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 			rc = -ENOMEM;
 		}
 	}
-out:
 	free(rootpath);
-	fy_document_destroy(doc);
+	return rc;
+}
+
+int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
+			struct cs_oci_config *cfg, struct cs_diag *d)
+{
+	struct parse p = {{filename, d, NULL, NULL}, cfg};
+	int rc = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_config, &p, d);
+
+	if (rc < 0)
+		cs_diag_file(d, filename);
 	return rc;
 }
 

@@ -23,8 +23,10 @@
 
 #include "capscope/diag.h"
 
-/* Deeper nesting is refused, as libfyaml's builder refused it before. */
-#define CS_JSON_CHECK_DEPTH 64
+/* Objects and arrays open at once: more are refused, as libfyaml's builder
+ * refused them ("Max depth (64) exceeded", the document counting as one),
+ * and as the tree built after the check (lib/k8s/ydoc.c) would. */
+#define CS_JSON_CHECK_DEPTH 63
 
 /* A value to find while checking: the object keys that lead to it from the
  * root (exact, after escapes are decoded). Found: [from, to) are its bytes

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The lint config file (--config): which rules are off and at what level
- * the others report. YAML or JSON read with libfyaml:
+ * the others report. YAML or JSON:
  *
  *   rules:
  *     cap-spelling: off
@@ -18,14 +18,15 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fyaml-mark.h"
 #include "../internal/util.h"
+#include "../k8s/ydoc.h"
 
 #define MAX_CONFIG (64u << 10)
+
+typedef const struct ydoc_node node;
 
 void cs_lint_config_init(struct cs_lint_config *c)
 {
@@ -33,59 +34,50 @@ void cs_lint_config_init(struct cs_lint_config *c)
 		c->level[i] = cs_lint_rule(i)->level;
 }
 
-__attribute__((format(printf, 5, 6))) static int
-at(struct cs_diag *d, struct fy_node *n, const char *name, const char *field, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static int at(struct cs_diag *d, node *n, const char *name,
+						    const char *field, const char *fmt, ...)
 {
-	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
+	struct cs_pos p = ydoc_pos(n);
 	char msg[200];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cs_diag_set(d, EINVAL, mk ? (unsigned)mk->line + 1 : 0, mk ? (unsigned)mk->column + 1 : 0,
-		    field, "%s", msg);
+	cs_diag_set(d, EINVAL, p.line, p.column, field, "%s", msg);
 	cs_diag_file(d, name);
 	return -EINVAL;
 }
 
 /* Whether n carries an explicit tag ("!!str", "!", "!x"...). */
-static bool tagged(struct fy_node *n)
+static bool tagged(node *n)
 {
-	size_t l = 0;
-
-	return n && fy_node_get_tag(n, &l) != NULL;
+	return n && n->kind != YDOC_ALIAS && n->x.tag != NULL;
 }
 
 /* A scalar's text into buf (cut to fit; the caller compares it whole). */
-static const char *scalar(struct fy_node *n, char *buf, size_t len)
+static const char *scalar(node *n, char *buf, size_t len)
 {
-	size_t l = 0;
-	const char *s = fy_node_get_scalar(n, &l);
-
-	snprintf(buf, len, "%.*s", (int)(l < len ? l : len - 1), s ? s : "");
-	if (s && (l >= len || memchr(s, '\0', l)))
+	snprintf(buf, len, "%.*s", (int)(n->n < len ? n->n : len - 1), n->u.text ? n->u.text : "");
+	if (n->u.text && (n->n >= len || memchr(n->u.text, '\0', n->n)))
 		buf[0] = '\0'; /* too long or with NUL: matches no rule and no level */
 	return buf;
 }
 
-static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const char *name,
-		       struct cs_diag *d)
+static int parse_rules(struct cs_lint_config *c, node *rules, const char *name, struct cs_diag *d)
 {
-	struct fy_node_pair *pr;
-	void *it = NULL;
 	bool seen[CS_LINT_NRULES] = {false};
 
-	if (!fy_node_is_mapping(rules) || tagged(rules))
+	if (rules->kind != YDOC_MAP || tagged(rules))
 		return at(d, rules, name, "rules", "%s",
 			  "expected a mapping of rule: level (and no YAML tag)");
-	while ((pr = fy_node_mapping_iterate(rules, &it)) != NULL) {
-		struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+	for (uint32_t i = 0; i < rules->n; i++) {
+		node *k = rules->u.pairs[i].key, *v = rules->u.pairs[i].value;
 		char kb[64], vb[16];
 		enum cs_lint_level l;
 		int id;
 
-		if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k) || tagged(k))
+		if (!k || k->kind != YDOC_SCALAR || tagged(k))
 			return at(d, k, name, "rules", "%s",
 				  "a rule id must be a plain string (no tag, no alias)");
 		scalar(k, kb, sizeof(kb));
@@ -97,7 +89,7 @@ static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const ch
 			return at(d, k, name, "rules", "rule %s (%s) is given twice",
 				  cs_lint_rule(id)->id, cs_lint_rule(id)->code);
 		seen[id] = true;
-		if (!v || !fy_node_is_scalar(v) || fy_node_is_alias(v))
+		if (!v || v->kind != YDOC_SCALAR)
 			return at(d, v ? v : k, name, kb, "%s",
 				  "expected off, note, warning or error");
 		if (tagged(v))
@@ -112,52 +104,69 @@ static int parse_rules(struct cs_lint_config *c, struct fy_node *rules, const ch
 	return 0;
 }
 
+struct read {
+	struct cs_lint_config *c;
+	const char *name;
+	struct cs_diag *d;
+	int docs;
+};
+
+static int read_config(void *user, struct ydoc_node *root, size_t nodes)
+{
+	struct read *r = user;
+
+	(void)nodes;
+	/* A trailing "---" is an empty document: nothing (a plain empty scalar). */
+	if (r->docs++ && root &&
+	    !(root->kind == YDOC_SCALAR && root->style == YDOC_PLAIN && !root->n))
+		return at(r->d, root, r->name, "", "%s",
+			  "not valid YAML: a second document after the first (one is read)");
+	if (!root || ydoc_is_null(root))
+		return 0; /* an empty file changes nothing */
+	if (root->kind != YDOC_MAP || tagged(root))
+		return at(r->d, root, r->name, "", "%s",
+			  "expected a mapping with 'rules' (and no YAML tag)");
+	for (uint32_t i = 0; i < root->n; i++) {
+		node *k = root->u.pairs[i].key;
+		char kb[32];
+
+		if (tagged(k))
+			return at(r->d, k, r->name, "", "%s", "an explicit YAML tag is not read");
+		if (k->kind != YDOC_SCALAR || strcmp(scalar(k, kb, sizeof(kb)), "rules"))
+			return at(r->d, k, r->name, "", "unknown key '%s' (only 'rules')",
+				  k->kind == YDOC_SCALAR ? kb : "?");
+	}
+	node *rules = ydoc_get(root, "rules");
+
+	return rules && !ydoc_is_null(rules) ? parse_rules(r->c, rules, r->name, r->d) : 0;
+}
+
+/*
+ * Read with the manifest reader's tree (lib/k8s/ydoc.c), whose duplicate
+ * key check grows with the keys: libfyaml's document compared each key with
+ * every earlier one (tenth pass: 8,000 keys, 3 to 6 s), and a config is
+ * 64 KiB. Aliases are kept as alias nodes, never a rule or a level.
+ */
 int cs_lint_config_parse(struct cs_lint_config *c, const char *buf, size_t len, const char *name,
 			 struct cs_diag *d)
 {
-	struct fy_document *doc;
-	struct fy_node *root, *rules;
-	struct fy_node_pair *pr;
-	void *it = NULL;
-	int r = 0;
+	struct read r = {c, name, d, 0};
+	char *text;
+	bool room;
+	int rc;
 
 	if (len > MAX_CONFIG)
 		return at(d, NULL, name, "", "%s", "larger than 64 KiB");
-	if (cs_json_nests_deeper(buf, len, 8))
-		return at(d, NULL, name, "", "%s", "nested too deeply");
-	doc = cs_fy_build_quiet(buf, len, 0, "", d);
-	if (!doc) {
+	if (!(text = malloc(YDOC_ROOM + len + 1)))
+		return -ENOMEM;
+	memcpy(text + YDOC_ROOM, buf, len);
+	text[YDOC_ROOM + len] = '\0';
+	room = ydoc_wants_room(buf, len);
+	rc = ydoc_read(room ? text : text + YDOC_ROOM, len, room, name, read_config, &r, d);
+	free(text);
+	if (rc < 0)
 		cs_diag_file(d, name);
-		return -EINVAL;
-	}
-	root = fy_document_root(doc);
-	if (!root || cs_fy_is_yaml_null(root))
-		goto out; /* an empty file changes nothing */
-	if (!fy_node_is_mapping(root) || tagged(root)) {
-		r = at(d, root, name, "", "%s",
-		       "expected a mapping with 'rules' (and no YAML tag)");
-		goto out;
-	}
-	while ((pr = fy_node_mapping_iterate(root, &it)) != NULL) {
-		struct fy_node *k = fy_node_pair_key(pr);
-		char kb[32];
-
-		if (tagged(k)) {
-			r = at(d, k, name, "", "%s", "an explicit YAML tag is not read");
-			goto out;
-		}
-		if (!k || !fy_node_is_scalar(k) || strcmp(scalar(k, kb, sizeof(kb)), "rules")) {
-			r = at(d, k, name, "", "unknown key '%s' (only 'rules')",
-			       k && fy_node_is_scalar(k) ? kb : "?");
-			goto out;
-		}
-	}
-	rules = cs_fy_get(root, "rules");
-	if (rules && !cs_fy_is_yaml_null(rules))
-		r = parse_rules(c, rules, name, d);
-out:
-	fy_document_destroy(doc);
-	return r;
+	return rc < 0 ? rc : 0;
 }
 
 int cs_lint_config_load(struct cs_lint_config *c, const char *path, struct cs_diag *d)

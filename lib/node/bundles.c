@@ -7,7 +7,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <libfyaml.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 #include "capscope/node.h"
 #include "internal/cleanup.h"
 #include "node-internal.h"
-#include "serve/json-doc.h"
+#include "internal/json-tree.h"
 #include "../internal/util.h"
 
 static const struct cs_node_root defaults[] = {
@@ -81,16 +80,17 @@ static char *dupstr(const char *s, size_t n)
 }
 
 /* A scalar under map (by key), NULL when absent or not a scalar. */
-static const char *scalar(struct fy_node *map, const char *key, size_t *len)
+static const char *scalar(const struct ydoc_node *map, const char *key, size_t *len)
 {
-	struct fy_node *n = map && fy_node_is_mapping(map)
-				? fy_node_mapping_lookup_by_string(map, key, FY_NT)
-				: NULL;
+	const struct ydoc_node *n = ydoc_get(map, key);
 
-	return n && fy_node_is_scalar(n) ? fy_node_get_scalar(n, len) : NULL;
+	if (!n || n->kind != YDOC_SCALAR)
+		return NULL;
+	*len = n->n;
+	return n->u.text;
 }
 
-static int take(struct fy_node *ann, const char *key, char **out)
+static int take(const struct ydoc_node *ann, const char *key, char **out)
 {
 	size_t len;
 	const char *s = scalar(ann, key, &len);
@@ -101,48 +101,46 @@ static int take(struct fy_node *ann, const char *key, char **out)
 	return *out || memchr(s, '\0', len) ? 0 : -ENOMEM;
 }
 
-int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c, struct cs_diag *d)
+static int read_annotations(void *user, const struct ydoc_node *root)
 {
-	struct fy_document *doc;
-	struct fy_node *root, *ann;
+	struct cs_node_ctr *c = user;
+	const struct ydoc_node *ann = ydoc_get(root, "annotations");
 	const char *type;
 	size_t tl = 0;
-	int r = 0;
+	int r;
 
-	if ((r = cs_json_doc_build(buf, len, false, &doc, d)) < 0)
+	if (!ann || ann->kind != YDOC_MAP)
+		return 0;
+	/* containerd's CRI plugin (internal/cri/annotations) */
+	if ((r = take(ann, "io.kubernetes.cri.sandbox-namespace", &c->namespace)) < 0 ||
+	    (r = take(ann, "io.kubernetes.cri.sandbox-name", &c->pod)) < 0 ||
+	    (r = take(ann, "io.kubernetes.cri.sandbox-uid", &c->pod_uid)) < 0 ||
+	    (r = take(ann, "io.kubernetes.cri.container-name", &c->container)) < 0 ||
+	    /* CRI-O. Podman's kube play (4.3) writes none of these: its
+	     * containers show without a pod, told apart by their id. */
+	    (r = take(ann, "io.kubernetes.pod.namespace", &c->namespace)) < 0 ||
+	    (r = take(ann, "io.kubernetes.pod.name", &c->pod)) < 0 ||
+	    (r = take(ann, "io.kubernetes.pod.uid", &c->pod_uid)) < 0 ||
+	    (r = take(ann, "io.kubernetes.container.name", &c->container)) < 0)
 		return r;
-	root = fy_document_root(doc);
-	ann = root && fy_node_is_mapping(root)
-		  ? fy_node_mapping_lookup_by_string(root, "annotations", FY_NT)
-		  : NULL;
-	if (ann && fy_node_is_mapping(ann)) {
-		/* containerd's CRI plugin (internal/cri/annotations) */
-		if ((r = take(ann, "io.kubernetes.cri.sandbox-namespace", &c->namespace)) < 0 ||
-		    (r = take(ann, "io.kubernetes.cri.sandbox-name", &c->pod)) < 0 ||
-		    (r = take(ann, "io.kubernetes.cri.sandbox-uid", &c->pod_uid)) < 0 ||
-		    (r = take(ann, "io.kubernetes.cri.container-name", &c->container)) < 0 ||
-		    /* CRI-O. Podman's kube play (4.3) writes none of these: its
-		     * containers show without a pod, told apart by their id. */
-		    (r = take(ann, "io.kubernetes.pod.namespace", &c->namespace)) < 0 ||
-		    (r = take(ann, "io.kubernetes.pod.name", &c->pod)) < 0 ||
-		    (r = take(ann, "io.kubernetes.pod.uid", &c->pod_uid)) < 0 ||
-		    (r = take(ann, "io.kubernetes.container.name", &c->container)) < 0)
-			goto out;
-		type = scalar(ann, "io.kubernetes.cri.container-type", &tl);
-		if (!type)
-			type = scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl);
-		c->sandbox = type && tl == 7 && !memcmp(type, "sandbox", 7);
-		/* Podman marks its bundles, and kube play's also carry CRI-O's
-		 * ContainerType: the mark decides. */
-		type = scalar(ann, "io.container.manager", &tl);
-		if (!c->runtime && type && tl == 6 && !memcmp(type, "libpod", 6))
-			c->runtime = "podman";
-		if (!c->runtime && scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl))
-			c->runtime = "cri-o";
-	}
-out:
-	fy_document_destroy(doc);
-	return r;
+	type = scalar(ann, "io.kubernetes.cri.container-type", &tl);
+	if (!type)
+		type = scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl);
+	c->sandbox = type && tl == 7 && !memcmp(type, "sandbox", 7);
+	/* Podman marks its bundles, and kube play's also carry CRI-O's
+	 * ContainerType: the mark decides. */
+	type = scalar(ann, "io.container.manager", &tl);
+	if (!c->runtime && type && tl == 6 && !memcmp(type, "libpod", 6))
+		c->runtime = "podman";
+	if (!c->runtime && scalar(ann, "io.kubernetes.cri-o.ContainerType", &tl))
+		c->runtime = "cri-o";
+	return 0;
+}
+
+/* What follows the first value is not read, as runc's json.Decoder does. */
+int cs_node_annotations_parse(const char *buf, size_t len, struct cs_node_ctr *c, struct cs_diag *d)
+{
+	return cs_json_tree(buf, len, false, "", "JSON: ", read_annotations, c, d);
 }
 
 static void ctr_clear_config(struct cs_node_ctr *c)
@@ -240,6 +238,30 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 	return e != buf && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
 }
 
+struct runc_state {
+	char **bundle;
+	pid_t *pid;
+};
+
+static int read_state(void *user, const struct ydoc_node *root)
+{
+	struct runc_state *st = user;
+	const struct ydoc_node *labels = ydoc_get(ydoc_get(root, "config"), "labels");
+	const char *s;
+	size_t sl = 0;
+
+	s = scalar(root, "init_process_pid", &sl);
+	*st->pid = s && sl < 16 ? (pid_t)strtol(s, NULL, 10) : 0;
+	for (uint32_t i = 0; labels && labels->kind == YDOC_SEQ && i < labels->n; i++) {
+		const struct ydoc_node *it = labels->u.items[i];
+
+		if (it->kind == YDOC_SCALAR && it->n > 7 && !memcmp(it->u.text, "bundle=", 7) &&
+		    !*st->bundle)
+			*st->bundle = dupstr(it->u.text + 7, it->n - 7);
+	}
+	return 0;
+}
+
 /* runc's state.json: the bundle (a "bundle=…" label) and the first process. */
 static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct state_file *sf)
 {
@@ -247,32 +269,15 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 	cs_cleanup_free char *buf = NULL;
 	size_t len;
 	struct stat sb;
-	struct fy_document *doc;
-	struct fy_node *root, *labels, *it;
-	void *iter = NULL;
-	const char *s;
-	size_t sl;
+	struct runc_state st = {bundle, pid};
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
 	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
 	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
-	if (cs_json_doc_build(buf, len, false, &doc, NULL) < 0)
+	if (cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL) < 0)
 		return -EINVAL;
-	root = fy_document_root(doc);
-	s = scalar(root, "init_process_pid", &sl);
-	*pid = s ? (pid_t)strtol(s, NULL, 10) : 0;
-	labels = root && fy_node_is_mapping(root)
-		     ? fy_node_by_path(root, "/config/labels", FY_NT, FYNWF_DONT_FOLLOW)
-		     : NULL;
-	while (labels && fy_node_is_sequence(labels) &&
-	       (it = fy_node_sequence_iterate(labels, &iter)) != NULL) {
-		s = fy_node_is_scalar(it) ? fy_node_get_scalar(it, &sl) : NULL;
-		if (s && sl > 7 && !memcmp(s, "bundle=", 7) && !*bundle)
-			*bundle = dupstr(s + 7, sl - 7);
-	}
-	fy_document_destroy(doc);
 	return *bundle ? 0 : -ENOENT;
 }
 

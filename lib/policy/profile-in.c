@@ -6,54 +6,53 @@
  * so it is exactly what a user would get by pasting the k8s snippet.
  */
 #include <errno.h>
-#include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capscope/policy.h"
-#include "fyaml-mark.h"
 #include "internal/cleanup.h"
+#include "internal/json-tree.h"
 #include "yaml-out.h"
 
-CS_DEFINE_CLEANUP(struct fy_document, fy_document_destroy)
+struct profile {
+	cs_mask_t *caps;
+	struct cs_diag *d;
+};
 
-enum { PROFILE_MAX_DEPTH = 64 };
+static int read_profile(void *user, const struct ydoc_node *root)
+{
+	struct profile *p = user;
+	const struct ydoc_node *list = ydoc_get(ydoc_get(root, "profile"), "capabilities");
+
+	if (!list || list->kind != YDOC_SEQ)
+		return cs_diag_set(
+		    p->d, EINVAL, 0, 0, "profile.capabilities",
+		    "not the output of 'capscope trace --json' (no profile.capabilities list)");
+	for (uint32_t i = 0; i < list->n; i++) {
+		const struct ydoc_node *it = list->u.items[i];
+		struct cs_pos at = ydoc_pos(it);
+		cs_cleanup_free char *s = NULL;
+		int c = cs_json_is_string(it) && cs_json_strdup(it, &s) == 0
+			    ? cs_policy_cap_normalise(s)
+			    : -EINVAL;
+
+		if (c < 0)
+			return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.capabilities",
+					   "not a capability name");
+		*p->caps |= CS_BIT(c);
+	}
+	return 0;
+}
 
 int cs_policy_profile_parse(const char *buf, size_t len, const char *name, cs_mask_t *caps,
 			    struct cs_diag *d)
 {
-	__attribute__((cleanup(fy_document_destroyp))) struct fy_document *doc = NULL;
-	struct fy_node *root, *list, *it;
-	void *iter = NULL;
+	struct profile p = {caps, d};
 
 	*caps = 0;
 	cs_diag_file(d, name);
-	if (cs_json_nests_deeper(buf, len, PROFILE_MAX_DEPTH))
-		return cs_diag_set(d, EINVAL, 0, 0, "", "nested deeper than %d levels",
-				   PROFILE_MAX_DEPTH);
-	/* The one quiet reader (fyaml-mark.h): its own copy here gave 0-based columns. */
-	if (!(doc = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, "", d)))
-		return -EINVAL;
-	root = fy_document_root(doc);
-	list = root && fy_node_is_mapping(root)
-		   ? fy_node_by_path(root, "/profile/capabilities", FY_NT, FYNWF_DONT_FOLLOW)
-		   : NULL;
-	if (!list || !fy_node_is_sequence(list))
-		return cs_diag_set(
-		    d, EINVAL, 0, 0, "profile.capabilities",
-		    "not the output of 'capscope trace --json' (no profile.capabilities list)");
-	while ((it = fy_node_sequence_iterate(list, &iter))) {
-		const struct fy_mark *m = cs_fy_node_mark(it);
-		const char *s = fy_node_is_scalar(it) ? fy_node_get_scalar0(it) : NULL;
-		int c = s ? cs_policy_cap_normalise(s) : -EINVAL;
-
-		if (c < 0)
-			return cs_diag_set(d, EINVAL, m ? (unsigned)m->line + 1 : 0,
-					   m ? (unsigned)m->column + 1 : 0, "profile.capabilities",
-					   "not a capability name");
-		*caps |= CS_BIT(c);
-	}
-	return 0;
+	/* Checked as Go reads JSON, read as a compact tree (lib/json-tree.c). */
+	return cs_json_tree(buf, len, true, "", "not valid JSON: ", read_profile, &p, d);
 }
 
 int cs_policy_profile_load(const char *path, cs_mask_t *caps, struct cs_diag *d)

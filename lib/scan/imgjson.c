@@ -1,42 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Image JSON read with libfyaml in JSON mode. Field names from the OCI image
- * spec (image-index.md, manifest.md, config.md) and moby's image/tarexport
- * (manifest.json written by 'docker save').
+ * Image JSON, checked as Go reads JSON and read as a compact tree
+ * (lib/json-tree.c: libfyaml's JSON document held some 1.1 KiB a value of
+ * one-line JSON, and an image's author writes its config). Field names from
+ * the OCI image spec (image-index.md, manifest.md, config.md) and moby's
+ * image/tarexport (manifest.json written by 'docker save').
  */
 #include "imgjson.h"
 #include "../internal/util.h"
 
 #include <errno.h>
-#include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "../fyaml-mark.h"
+#include "../internal/json-tree.h"
 
-#define JSON_MAX_DEPTH 64
+typedef const struct ydoc_node node;
 
-static struct fy_document *parse(const char *buf, size_t len, const char *what, struct cs_diag *d)
+/* Read buf as what (the field of messages) and call fn with its root. */
+static int parse(const char *buf, size_t len, const char *what, cs_json_tree_fn fn, void *user,
+		 struct cs_diag *d)
 {
-	struct fy_document *fyd;
-
-	if (len > (4u << 20)) {
-		cs_diag_set(d, EFBIG, 0, 0, what, "larger than 4 MiB");
-		return NULL;
-	}
-	if (cs_json_nests_deeper(buf, len, JSON_MAX_DEPTH)) {
-		cs_diag_set(d, EINVAL, 0, 0, what, "nested deeper than %d levels", JSON_MAX_DEPTH);
-		return NULL;
-	}
-	fyd = cs_fy_build_quiet(buf, len, FYPCF_JSON_FORCE, what, d);
-	if (fyd && !fy_document_root(fyd)) {
-		fy_document_destroy(fyd);
-		cs_diag_set(d, EINVAL, 0, 0, what, "not valid JSON");
-		return NULL;
-	}
-	return fyd;
+	if (len > (4u << 20))
+		return cs_diag_set(d, EFBIG, 0, 0, what, "larger than 4 MiB");
+	return cs_json_tree(buf, len, true, what, "not valid JSON: ", fn, user, d);
 }
 
 /*
@@ -45,127 +34,105 @@ static struct fy_document *parse(const char *buf, size_t len, const char *what, 
  * for one field the later wins. Such a key is read; a second one is kept
  * in *dup and the document refused (dup_error).
  */
-static struct fy_node *get(struct fy_node *map, const char *name, struct fy_node **dup)
+static node *get(node *map, const char *name, node **dup)
 {
-	return cs_fy_get_go(map, name, dup);
+	return cs_json_get_go(map, name, dup);
 }
 
-static int dup_error(struct fy_node *dup, const char *what, struct cs_diag *d)
+static int dup_error(node *dup, const char *what, struct cs_diag *d)
 {
-	size_t kl = 0;
-	const char *k = fy_node_get_scalar(dup, &kl);
-	const struct fy_mark *mk = cs_fy_node_mark(dup);
+	struct cs_pos at = ydoc_pos(dup);
 
 	return cs_diag_set(
-	    d, EINVAL, mk ? (unsigned)mk->line + 1 : 0, mk ? (unsigned)mk->column + 1 : 0, what,
+	    d, EINVAL, at.line, at.column, what,
 	    "a second key '%.*s' for one field: Docker and containerd (Go's "
 	    "encoding/json) match keys without case and keep the later one; keep one",
-	    (int)(kl > 40 ? 40 : kl), k ? k : "");
+	    (int)(dup->n > 40 ? 40 : dup->n), dup->u.text);
 }
 
-/* A JSON string (quoted scalar) as a C string; NULL when absent or not a string. */
-static char *str(struct fy_node *n)
+/* A JSON string as a C string; NULL when absent, not a string, or holding
+ * a NUL (a number or true is no file name, digest or user). */
+static char *str(node *n)
 {
-	size_t l;
-	const char *s;
-	char *r;
+	char *r = NULL;
 
-	enum fy_node_style st = n ? fy_node_get_style(n) : FYNS_ANY;
-
-	/* Quoted only: a number or true is no file name, digest or user. */
-	if (!n || !fy_node_is_scalar(n) || (st != FYNS_DOUBLE_QUOTED && st != FYNS_SINGLE_QUOTED))
+	if (!cs_json_is_string(n) || cs_json_strdup(n, &r) < 0)
 		return NULL;
-	s = fy_node_get_scalar(n, &l);
-	if (!s || memchr(s, 0, l))
-		return NULL;
-	r = malloc(l + 1);
-	if (!r)
-		return NULL;
-	memcpy(r, s, l);
-	r[l] = 0;
 	return r;
 }
 
-static int strv(struct fy_node *n, char ***out, size_t *count, size_t max)
+static int strv(node *n, char ***out, size_t *count, size_t max)
 {
-	void *it = NULL;
-	struct fy_node *c;
-	size_t k = 0, cnt;
 	char **v;
 
 	*out = NULL;
 	if (count)
 		*count = 0;
-	if (cs_fy_is_json_null(n))
+	if (cs_json_is_null(n))
 		return 0;
-	if (!fy_node_is_sequence(n))
+	if (n->kind != YDOC_SEQ)
 		return -EINVAL;
-	cnt = (size_t)fy_node_sequence_item_count(n);
-	if (cnt > max)
+	if (n->n > max)
 		return -E2BIG;
-	v = calloc(cnt + 1, sizeof(*v));
+	v = calloc((size_t)n->n + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	while ((c = fy_node_sequence_iterate(n, &it))) {
-		if (k >= cnt || !(v[k] = str(c))) {
-			for (size_t i = 0; i < k; i++)
+	for (uint32_t k = 0; k < n->n; k++)
+		if (!(v[k] = str(n->u.items[k]))) {
+			for (uint32_t i = 0; i < k; i++)
 				free(v[i]);
 			free(v);
 			return -EINVAL;
 		}
-		k++;
-	}
 	*out = v;
 	if (count)
-		*count = k;
+		*count = n->n;
+	return 0;
+}
+
+struct read {
+	struct cs_img_manifest *m;
+	struct cs_diag *d;
+};
+
+static int read_docker_manifest(void *user, node *root)
+{
+	struct read *rd = user;
+	struct cs_img_manifest *m = rd->m;
+	node *img = root->kind == YDOC_SEQ && root->n ? root->u.items[0] : NULL, *dup = NULL;
+	int rc;
+
+	if (!img || img->kind != YDOC_MAP)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifest.json",
+				   "expected an array of images");
+	/* Only the first would be read, and nothing picks by RepoTags: the
+	 * others' findings would be missing from a clean-looking report. */
+	if (root->n > 1)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifest.json",
+				   "lists %u images; give an archive of one (docker save IMAGE)",
+				   root->n);
+	m->config = str(get(img, "Config", &dup));
+	rc = strv(get(img, "Layers", &dup), &m->layers, &m->nlayers, 4096);
+	if (dup)
+		return dup_error(dup, "manifest.json", rd->d);
+	if (rc == -E2BIG)
+		return cs_diag_set(rd->d, E2BIG, 0, 0, "manifest.json", "more than 4096 'Layers'");
+	if (rc < 0 || !m->layers)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifest.json",
+				   "'Layers' must be an array of file names");
 	return 0;
 }
 
 int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *m,
 			   struct cs_diag *d)
 {
-	struct fy_document *fyd = parse(buf, len, "manifest.json", d);
-	struct fy_node *root, *img, *dup = NULL;
+	struct read rd = {m, d};
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if (!fyd)
-		return -EINVAL;
-	root = fy_document_root(fyd);
-	img = fy_node_is_sequence(root) ? fy_node_sequence_get_by_index(root, 0) : NULL;
-	if (!img || !fy_node_is_mapping(img)) {
-		fy_document_destroy(fyd);
-		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json", "expected an array of images");
-	}
-	/* Only the first would be read, and nothing picks by RepoTags: the
-	 * others' findings would be missing from a clean-looking report. */
-	if (fy_node_sequence_item_count(root) > 1) {
-		int n = fy_node_sequence_item_count(root);
-
-		fy_document_destroy(fyd);
-		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
-				   "lists %d images; give an archive of one (docker save IMAGE)",
-				   n);
-	}
-	m->config = str(get(img, "Config", &dup));
-	rc = strv(get(img, "Layers", &dup), &m->layers, &m->nlayers, 4096);
-	if (dup) {
-		rc = dup_error(dup, "manifest.json", d);
-		fy_document_destroy(fyd);
+	if ((rc = parse(buf, len, "manifest.json", read_docker_manifest, &rd, d)) < 0)
 		cs_img_manifest_free(m);
-		return rc;
-	}
-	fy_document_destroy(fyd);
-	if (rc == -E2BIG) {
-		cs_img_manifest_free(m);
-		return cs_diag_set(d, E2BIG, 0, 0, "manifest.json", "more than 4096 'Layers'");
-	}
-	if (rc < 0 || !m->layers) {
-		cs_img_manifest_free(m);
-		return cs_diag_set(d, EINVAL, 0, 0, "manifest.json",
-				   "'Layers' must be an array of file names");
-	}
-	return 0;
+	return rc;
 }
 
 static const char *host_arch(void)
@@ -183,21 +150,16 @@ static const char *host_arch(void)
 	return arch;
 }
 
-int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
+static int read_oci_index(void *user, node *root)
 {
-	struct fy_document *fyd = parse(buf, len, "index", d);
-	struct fy_node *list, *c, *pick = NULL, *cand = NULL, *dup = NULL;
-	void *it = NULL;
-	int candidates = 0, n = 0;
+	struct read *rd = user;
+	struct cs_img_manifest *m = rd->m;
+	node *list, *pick = NULL, *cand = NULL, *dup = NULL;
+	int candidates = 0;
 
-	memset(m, 0, sizeof(*m));
-	if (!fyd)
-		return -EINVAL;
-	list = get(fy_document_root(fyd), "manifests", &dup);
-	if (!list || !fy_node_is_sequence(list) || fy_node_sequence_item_count(list) < 1) {
-		fy_document_destroy(fyd);
-		return cs_diag_set(d, EINVAL, 0, 0, "manifests", "index lists no manifest");
-	}
+	list = get(root, "manifests", &dup);
+	if (!list || list->kind != YDOC_SEQ || list->n < 1)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests", "index lists no manifest");
 	/*
 	 * Entries for other platforms are the other builds of one image; two
 	 * for this platform, or two with no platform (`docker save A B` in OCI
@@ -205,8 +167,8 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	 * alone would leave the second's findings out, exit 0 (as a docker
 	 * archive of two images did).
 	 */
-	while ((c = fy_node_sequence_iterate(list, &it))) {
-		struct fy_node *plat = get(c, "platform", &dup);
+	for (uint32_t i = 0; i < list->n; i++) {
+		node *c = list->u.items[i], *plat = get(c, "platform", &dup);
 		char *os = str(get(plat, "os", &dup));
 		char *arch = str(get(plat, "architecture", &dup));
 		bool match =
@@ -214,99 +176,86 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 
 		free(os);
 		free(arch);
-		n++;
 		if (!pick)
 			pick = c;
 		if (match || !plat)
 			cand = c, candidates++;
 	}
-	if (candidates > 1) {
-		fy_document_destroy(fyd);
-		return cs_diag_set(d, EINVAL, 0, 0, "manifests",
-				   "index lists %d images for linux/%s (of %d entries); give a "
+	if (candidates > 1)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests",
+				   "index lists %d images for linux/%s (of %u entries); give a "
 				   "layout of one",
-				   candidates, host_arch(), n);
-	}
+				   candidates, host_arch(), list->n);
 	m->index_child = str(get(cand ? cand : pick, "digest", &dup));
-	if (dup) {
-		int rc = dup_error(dup, "index", d);
-
-		fy_document_destroy(fyd);
-		cs_img_manifest_free(m);
-		return rc;
-	}
-	fy_document_destroy(fyd);
+	if (dup)
+		return dup_error(dup, "index", rd->d);
 	if (!m->index_child)
-		return cs_diag_set(d, EINVAL, 0, 0, "digest", "index entry without a digest");
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "digest", "index entry without a digest");
 	return 0;
+}
+
+int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
+{
+	struct read rd = {m, d};
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if ((rc = parse(buf, len, "index", read_oci_index, &rd, d)) < 0)
+		cs_img_manifest_free(m);
+	return rc;
+}
+
+/* An image manifest; an index where a manifest was expected: 1. */
+static int read_oci_manifest(void *user, node *root)
+{
+	struct read *rd = user;
+	struct cs_img_manifest *m = rd->m;
+	node *layers, *dup = NULL;
+
+	if (get(root, "manifests", &dup))
+		return 1;
+	m->config = str(get(get(root, "config", &dup), "digest", &dup));
+	layers = get(root, "layers", &dup);
+	if (!m->config || !layers || layers->kind != YDOC_SEQ || layers->n > 4096)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "layers",
+				   "manifest needs a config digest and a layers array");
+	if (!(m->layers = calloc((size_t)layers->n + 1, sizeof(char *))))
+		return -ENOMEM;
+	for (uint32_t k = 0; k < layers->n; k++) {
+		if (!(m->layers[k] = str(get(layers->u.items[k], "digest", &dup))))
+			return cs_diag_set(rd->d, EINVAL, 0, 0, "layers", "layer %u has no digest",
+					   k);
+		m->nlayers = k + 1;
+	}
+	return dup ? dup_error(dup, "manifest", rd->d) : 0;
 }
 
 int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
-	struct fy_document *fyd = parse(buf, len, "manifest", d);
-	struct fy_node *root, *layers, *c, *dup = NULL;
-	void *it = NULL;
-	size_t k = 0, cnt;
+	struct read rd = {m, d};
+	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if (!fyd)
-		return -EINVAL;
-	root = fy_document_root(fyd);
-	if (get(root, "manifests", &dup)) {
-		fy_document_destroy(fyd);
-		return cs_img_oci_index(buf, len, m, d);
-	}
-	m->config = str(get(get(root, "config", &dup), "digest", &dup));
-	layers = get(root, "layers", &dup);
-	if (!m->config || !layers || !fy_node_is_sequence(layers) ||
-	    (cnt = (size_t)fy_node_sequence_item_count(layers)) > 4096) {
-		fy_document_destroy(fyd);
+	rc = parse(buf, len, "manifest", read_oci_manifest, &rd, d);
+	if (rc < 0)
 		cs_img_manifest_free(m);
-		return cs_diag_set(d, EINVAL, 0, 0, "layers",
-				   "manifest needs a config digest and a layers array");
-	}
-	m->layers = calloc(cnt + 1, sizeof(char *));
-	if (!m->layers) {
-		fy_document_destroy(fyd);
-		cs_img_manifest_free(m);
-		return -ENOMEM;
-	}
-	while ((c = fy_node_sequence_iterate(layers, &it)) && k < cnt) {
-		if (!(m->layers[k] = str(get(c, "digest", &dup)))) {
-			fy_document_destroy(fyd);
-			cs_img_manifest_free(m);
-			return cs_diag_set(d, EINVAL, 0, 0, "layers", "layer %zu has no digest", k);
-		}
-		k++;
-	}
-	m->nlayers = k;
-	if (dup) {
-		int rc = dup_error(dup, "manifest", d);
-
-		fy_document_destroy(fyd);
-		cs_img_manifest_free(m);
-		return rc;
-	}
-	fy_document_destroy(fyd);
-	return 0;
+	return rc == 1 ? cs_img_oci_index(buf, len, m, d) : rc;
 }
 
 /* A string field of the config: absent or null is NULL, a non-scalar an error. */
-static int config_str(struct fy_node *cfg, const char *k, char **out, struct fy_node **dup,
-		      struct cs_diag *d)
+static int config_str(node *cfg, const char *k, char **out, node **dup, struct cs_diag *d)
 {
-	struct fy_node *n = get(cfg, k, dup);
+	node *n = get(cfg, k, dup);
 
 	*out = NULL;
-	if (cs_fy_is_json_null(n))
+	if (cs_json_is_null(n))
 		return 0;
-	if (!fy_node_is_scalar(n) || !(*out = str(n)))
+	if (n->kind != YDOC_SCALAR || !(*out = str(n)))
 		return cs_diag_set(d, EINVAL, 0, 0, "config", "config.%s must be a string", k);
 	return 0;
 }
 
-static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *out,
-		       struct fy_node **dup)
+static int config_list(node *cfg, const char *k, struct cs_strlist *out, node **dup)
 {
 	char **v;
 	size_t n;
@@ -319,40 +268,18 @@ static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *ou
 	return r;
 }
 
-int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)
+/* Docker and containerd decode Env as []string: anything else fails the
+ * image there, so it is refused here, not skipped (a skipped Env left the
+ * default PATH in the model). The last PATH wins, as in runc. */
+static int config_path(node *cfg, node **dup, struct cs_image_config *c, struct cs_diag *d)
 {
-	struct fy_document *fyd = parse(buf, len, "config", d);
-	struct fy_node *root, *cfg, *dup = NULL;
-	int r = 0;
-
-	memset(c, 0, sizeof(*c));
-	if (!fyd)
-		return -EINVAL;
-	root = fy_document_root(fyd);
-	/* The whole config blob, or the bare config object (--image-config). */
-	cfg = get(root, "config", &dup);
-	if (!cfg && root && fy_node_is_mapping(root) && !get(root, "rootfs", &dup))
-		cfg = root;
-	if ((r = config_str(cfg, "User", &c->user, &dup, d)) < 0 ||
-	    (r = config_str(cfg, "WorkingDir", &c->workdir, &dup, d)) < 0)
-		goto out;
-	if (config_list(cfg, "Entrypoint", &c->entrypoint, &dup) < 0 ||
-	    config_list(cfg, "Cmd", &c->cmd, &dup) < 0) {
-		r = cs_diag_set(d, EINVAL, 0, 0, "config",
-				"Entrypoint and Cmd must be arrays of strings");
-		goto out;
-	}
-	/* Docker and containerd decode Env as []string: anything else fails the
-	 * image there, so it is refused here, not skipped (a skipped Env left
-	 * the default PATH in the model). The last PATH wins, as in runc. */
 	char **envv = NULL;
 	size_t nenv = 0;
+	int r = 0;
 
-	if (strv(get(cfg, "Env", &dup), &envv, &nenv, 1u << 16) < 0) {
-		r = cs_diag_set(d, EINVAL, 0, 0, "config",
-				"config.Env must be an array of strings");
-		goto out;
-	}
+	if (strv(get(cfg, "Env", dup), &envv, &nenv, 1u << 16) < 0)
+		return cs_diag_set(d, EINVAL, 0, 0, "config",
+				   "config.Env must be an array of strings");
 	for (size_t i = 0; i < nenv; i++) {
 		/* "PATH" without '=': containerd unsets it (no PATH: nothing found
 		 * through it), the default PATH was kept here. Not guessed. */
@@ -370,13 +297,44 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 		free(envv[i]);
 	}
 	free(envv);
-	if (r < 0)
-		goto out;
-	if (dup)
-		r = dup_error(dup, "config", d);
-out:
-	fy_document_destroy(fyd);
-	if (r < 0)
+	return r;
+}
+
+struct read_config {
+	struct cs_image_config *c;
+	struct cs_diag *d;
+};
+
+static int read_image_config(void *user, node *root)
+{
+	struct read_config *rc = user;
+	struct cs_image_config *c = rc->c;
+	node *cfg, *dup = NULL;
+	int r;
+
+	/* The whole config blob, or the bare config object (--image-config). */
+	cfg = get(root, "config", &dup);
+	if (!cfg && root->kind == YDOC_MAP && !get(root, "rootfs", &dup))
+		cfg = root;
+	if ((r = config_str(cfg, "User", &c->user, &dup, rc->d)) < 0 ||
+	    (r = config_str(cfg, "WorkingDir", &c->workdir, &dup, rc->d)) < 0)
+		return r;
+	if (config_list(cfg, "Entrypoint", &c->entrypoint, &dup) < 0 ||
+	    config_list(cfg, "Cmd", &c->cmd, &dup) < 0)
+		return cs_diag_set(rc->d, EINVAL, 0, 0, "config",
+				   "Entrypoint and Cmd must be arrays of strings");
+	if ((r = config_path(cfg, &dup, c, rc->d)) < 0)
+		return r;
+	return dup ? dup_error(dup, "config", rc->d) : 0;
+}
+
+int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)
+{
+	struct read_config rc = {c, d};
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if ((r = parse(buf, len, "config", read_image_config, &rc, d)) < 0)
 		cs_image_config_free(c);
 	return r;
 }

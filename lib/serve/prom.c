@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json-doc.h"
+#include "../internal/util.h"
 
 void cs_prom_init(struct cs_prom *p, FILE *f)
 {

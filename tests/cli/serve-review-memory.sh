@@ -39,7 +39,7 @@ is "$(tail -n1 <<<"$out")" 200 "…is read (200)"
 like "$(sed '$d' <<<"$out" | jq -r '.response.warnings[0]')" '^container web: NET_BIND_SERVICE will not be effective' \
   "…and its pod warned about"
 peak=$(hwm)
-is "$((peak < 24000))" 1 "…with the webhook's peak under 24 MB (VmHWM ${peak} kB; 668 MB in the tenth pass)"
+is "$((${peak:-999999} < 24000))" 1 "…with the webhook's peak under 24 MB (VmHWM ${peak} kB; 668 MB in the tenth pass)"
 
 # The object itself is built as a tree: a cap keeps it inside the Deployment.
 jq -c --argjson n 410000 '.request.object.spec.pad = [range($n) | 0]' \
@@ -53,7 +53,7 @@ jq -c --argjson n 390000 '.request.object.spec.pad = [range($n) | 0]' \
 out=$(post "$T/wide-object.json")
 is "$(tail -n1 <<<"$out")" 200 "an object of 390,000 values: read (200)"
 peak=$(hwm)
-is "$((peak < 48000))" 1 "…with the webhook's peak under 48 MB (VmHWM ${peak} kB; its limit is 96 MiB)"
+is "$((${peak:-999999} < 48000))" 1 "…with the webhook's peak under 48 MB (VmHWM ${peak} kB; its limit is 96 MiB)"
 
 # What libfyaml's JSON mode refused is still refused, by the checker.
 printf '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","x":"\\ud800"}}' >"$T/sur.json"
@@ -62,8 +62,8 @@ is "$(tail -n1 <<<"$out")" 400 "a lone UTF-16 surrogate: 400"
 like "$(sed '$d' <<<"$out" | jq -r .message)" '^1:[0-9]+: JSON: a lone UTF-16 surrogate' "…saying where"
 python3 -c 'print("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"x\":" + "[" * 70 + "]" * 70 + "}}")' >"$T/nest.json"
 out=$(post "$T/nest.json")
-is "$(tail -n1 <<<"$out")" 400 "nesting deeper than 64: 400"
-like "$(sed '$d' <<<"$out" | jq -r .message)" 'JSON: nested deeper than 64' "…saying why"
+is "$(tail -n1 <<<"$out")" 400 "more than 63 objects and arrays nested: 400"
+like "$(sed '$d' <<<"$out" | jq -r .message)" 'JSON: more than 63 objects and arrays nested' "…saying why"
 serve_stop M
 is $? 0 "serve stops on SIGTERM"
 done_testing

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The node agent's memory for a container whose config.json is large
+# (issue #13, class 6). A pod's author writes its env and annotations, and
+# the runtime writes them into config.json, one line, as Go's json.Marshal
+# does. libfyaml's JSON document held some 1.1 KiB a value of such a line:
+# a 1.9 MB config.json of 190,000 values took the agent to 126 MB, where
+# its DaemonSet's limit is 64 MiB (session 11, measured). Now the text is
+# checked in one pass of our own and read as the compact tree the manifest
+# reader uses (lib/json-tree.c). The peak is read from /proc (VmHWM).
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/serve-lib.sh"
+for t in python3 curl jq; do
+  command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
+done
+grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+tap_tmpdir
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+
+ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+U=$T/ud/$ID/userdata
+mkdir -p "$U"
+python3 - "$U/config.json" <<'PY'
+import json, sys
+ann = {"k%d" % i: "" for i in range(20000)}
+ann.update({"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "wide",
+            "io.kubernetes.container.name": "c", "io.kubernetes.cri-o.ContainerType": "container"})
+c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+     "process": {"user": {"uid": 0, "gid": 0}, "args": ["/bin/sleep", "600"], "cwd": "/",
+                 "env": ["A%d=1" % i for i in range(150000)],
+                 "capabilities": {"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"],
+                                  "permitted": ["CAP_CHOWN"]}},
+     "annotations": ann}
+json.dump(c, open(sys.argv[1], "w"), separators=(",", ":"))
+PY
+is "$(($(stat -c %s "$U/config.json") > 1900000))" 1 "a one-line config.json of 1.9 MB, 190,000 values"
+sleep 600 &
+S=$!
+sleep 1.2 # the pid file is written after its process started (the pid-reuse check)
+echo "$S" >"$U/pidfile"
+serve_start A --webhook off --bundle-root "userdata:$T/ud"
+ok $? "the agent starts (port ${A_PORT:-none})"
+is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" |
+  jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | [.pod, .pid]]')" "[[\"wide\",$S]]" \
+  "the container is read: its pod from the annotations, its process"
+like "$(curl -s "http://127.0.0.1:$A_PORT/metrics" | grep 'pod="wide"' | head -n1)" '^capscope_' \
+  "…and /metrics has its series"
+peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$A_PID/status")
+is "$((${peak:-999999} < 40000))" 1 "…with the agent's peak under 40 MB (VmHWM ${peak} kB; 126 MB before, limit 64 MiB)"
+serve_stop A
+is $? 0 "the agent stops on SIGTERM"
+kill "$S"
+done_testing
