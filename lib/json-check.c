@@ -47,7 +47,9 @@ void cs_json_pos(const char *buf, size_t off, unsigned *line, unsigned *column)
 	for (size_t i = 0; i < off; i++) {
 		unsigned char b = (unsigned char)buf[i];
 
-		if (b == '\n' || (b == '\r' && buf[i + 1] != '\n'))
+		/* A CR is a break of its own unless an LF follows; the byte at off
+		 * may be past the text (the end), so it is not looked at. */
+		if (b == '\n' || (b == '\r' && (i + 1 == off || buf[i + 1] != '\n')))
 			l++, c = 1;
 		else if ((b & 0xc0) != 0x80 && b != '\r')
 			c++;
@@ -323,9 +325,10 @@ static int key_cmp(const void *a, const void *b, void *ctx)
 static void close_object(struct checker *k, struct frame *f)
 {
 	size_t n = k->n_keys - f->keys_base;
-	size_t *v = k->keys + f->keys_base;
 
 	if (n > 1) {
+		size_t *v = k->keys + f->keys_base;
+
 		qsort_r(v, n, sizeof(*v), key_cmp, k);
 		for (size_t j = 1; j < n; j++)
 			if (!str_cmp(k->s, k->len, v[j - 1], v[j]) &&

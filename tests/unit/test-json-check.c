@@ -62,6 +62,12 @@ static void test_errors(void **state)
 {
 	(void)state;
 	expect_error("", 1, 1, "JSON: the text ends where a value was expected");
+	/* a CR ending the text is a line break; the byte after it is not read
+	 * (found by libFuzzer under ASan); CR LF is one break */
+	expect_error("\r", 2, 1, "JSON: the text ends where a value was expected");
+	expect_error("[[[\r", 2, 1, "JSON: the text ends where a value was expected");
+	expect_error("[1,\r\n x]", 2, 2, "JSON: a value was expected, not 'x'");
+	expect_error("[1,\r\r x]", 3, 2, "JSON: a value was expected, not 'x'");
 	expect_error("{\"a\":1} x", 1, 9, "JSON: more after the first value");
 	expect_error("{\"a\":1}{}", 1, 8, "JSON: more after the first value");
 	expect_error("{a:1}", 1, 2, "JSON: a key (a string) was expected, not 'a'");
