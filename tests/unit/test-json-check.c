@@ -120,7 +120,8 @@ static void test_depth(void **state)
 	memset(deep, '[', CS_JSON_CHECK_DEPTH + 1);
 	memset(deep + CS_JSON_CHECK_DEPTH + 1, ']', CS_JSON_CHECK_DEPTH + 1);
 	deep[2 * CS_JSON_CHECK_DEPTH + 2] = '\0';
-	expect_error(deep, 1, CS_JSON_CHECK_DEPTH + 1, "JSON: more than 63 objects and arrays nested");
+	expect_error(deep, 1, CS_JSON_CHECK_DEPTH + 1,
+		     "JSON: more than 63 objects and arrays nested");
 }
 
 static void test_wants(void **state)
