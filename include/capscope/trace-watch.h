@@ -22,6 +22,10 @@ struct cs_trace_target {
 	const char *cgroup;    /* a cgroup v2 directory: absolute, or below the cgroup2 mount */
 	const char *container; /* a running container whose id starts with this */
 	bool all;	       /* every process but the tracer's own */
+	/* Set by cs_trace_target_resolve for pid: when that process started
+	 * (clock ticks after boot), to tell it from a later one given its
+	 * number; 0 when /proc did not say. */
+	unsigned long long pid_start;
 };
 
 /*
@@ -31,8 +35,17 @@ struct cs_trace_target {
  * container with that id; -EMEDIUMTYPE: no cgroup v2 hierarchy; -EXDEV: not a
  * directory of it; other -errno; d says which, in one line.
  */
-CS_EXPORT int cs_trace_target_resolve(const struct cs_trace_target *tg,
-				      struct cs_tracer_config *cfg, char **what, struct cs_diag *d);
+CS_EXPORT int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config *cfg,
+				      char **what, struct cs_diag *d);
+
+/*
+ * For a pid target: is the process that holds the number still the one
+ * cs_trace_target_resolve saw? Loading the tracer takes a while (0.2 to 0.5
+ * s), and a process that exits in that time can have its number handed to
+ * another, which would be traced in its place. 0, or -ESRCH with d saying
+ * which happened. cs_tracer_watch asks it before it tracks the process.
+ */
+CS_EXPORT int cs_trace_target_same(const struct cs_trace_target *tg, struct cs_diag *d);
 
 struct cs_trace_watch {
 	const struct cs_trace_target *target;

@@ -64,8 +64,43 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 	return rc;
 }
 
-int cs_trace_target_resolve(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
-			    char **what, struct cs_diag *d)
+/* When pid started: /proc/PID/stat's field 22, clock ticks after boot. */
+static int proc_start(pid_t pid, unsigned long long *out)
+{
+	char path[64];
+	cs_cleanup_free char *st = NULL;
+	const char *p;
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')')))
+		return -ENOENT;
+	for (int field = 3; field <= 22; field++) /* the space before each field after ")" */
+		if (!(p = strchr(p + 1, ' ')))
+			return -EINVAL;
+	return sscanf(p + 1, "%llu", out) == 1 ? 0 : -EINVAL;
+}
+
+int cs_trace_target_same(const struct cs_trace_target *tg, struct cs_diag *d)
+{
+	unsigned long long now = 0;
+
+	if (!tg->pid || !tg->pid_start)
+		return 0;
+	if (proc_start(tg->pid, &now) < 0)
+		return cs_diag_set(d, ESRCH, 0, 0, "pid",
+				   "process %d exited before the trace began: nothing was traced",
+				   (int)tg->pid);
+	if (now != tg->pid_start)
+		return cs_diag_set(d, ESRCH, 0, 0, "pid",
+				   "process %d exited before the trace began, and its number now "
+				   "names a process started later: nothing was traced",
+				   (int)tg->pid);
+	return 0;
+}
+
+int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config *cfg, char **what,
+			    struct cs_diag *d)
 {
 	int rc = 0;
 
@@ -81,6 +116,8 @@ int cs_trace_target_resolve(const struct cs_trace_target *tg, struct cs_tracer_c
 		if (kill(tg->pid, 0) < 0 && errno == ESRCH)
 			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
 					   (int)tg->pid);
+		if (proc_start(tg->pid, &tg->pid_start) < 0)
+			tg->pid_start = 0; /* /proc does not say: the pidfd alone */
 		rc = asprintf(what, "process %d and its children", (int)tg->pid);
 	} else if (tg->all) {
 		cfg->scope = CS_TRACER_ALL;
@@ -196,6 +233,10 @@ int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *st
 					   "process %d exited before the trace began: nothing was "
 					   "traced",
 					   (int)tg->pid);
+		/* After the pidfd: a number reused before it was opened shows here,
+		 * and the process it holds cannot change after. */
+		if ((rc = cs_trace_target_same(tg, d)) < 0)
+			return rc;
 		cs_tracer_track_tree(t, tg->pid);
 	}
 	watched_cgroup(tg, &cg);
