@@ -198,6 +198,17 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	if (o->name && !cs_policy_name_valid(o->name))
 		return cs_usage_err("policy",
 				    "--name: lower-case letters, digits, '-' and '.' only");
+	/* What the API server takes, so no engine reads a wildcard or an empty name in it. */
+	if (o->ns && !cs_policy_namespace_valid(o->ns))
+		return cs_usage_err("policy",
+				    "--namespace: a namespace name: at most 63 lower-case letters, "
+				    "digits and '-', not '%s'",
+				    o->ns);
+	if (o->sa && !cs_policy_name_valid(o->sa))
+		return cs_usage_err("policy",
+				    "--service-account: lower-case letters, digits, '-' and '.' "
+				    "only, not '%s'",
+				    o->sa);
 	if (o->sub == SUB_CHECK && (!o->nfiles || (!o->have_caps && !o->profile)))
 		return cs_usage_err("policy", "check needs --caps or --profile, and FILE");
 	if (o->sub != SUB_CHECK && !!o->profile + !!o->nfiles + (o->have_caps && gen) != 1)

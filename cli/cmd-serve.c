@@ -112,6 +112,27 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 	return -1;
 }
 
+/* Options that contradict each other or would do nothing: usage errors.
+ * webhook_only: the long name of an option only the webhook reads, or NULL. */
+static int check_combined(const struct serve_server *sv, const char *webhook_only)
+{
+	/* Eleventh pass: the model's options, --max-body and --quiet did nothing
+	 * with --webhook off (an agent started as if it applied an SCC). */
+	if (webhook_only && sv->ctx.webhook == SERVE_WEBHOOK_OFF)
+		return cs_usage_err(CMD, "--%s is for the webhook: not with --webhook off",
+				    webhook_only);
+	if (!sv->ctx.inventory && sv->ctx.webhook == SERVE_WEBHOOK_OFF)
+		return cs_usage_err(CMD, "--no-inventory with --webhook off: nothing to serve");
+	if (!sv->ctx.inventory && sv->ctx.node.opts.n_roots)
+		return cs_usage_err(CMD,
+				    "--bundle-root is for the inventory: not with --no-inventory");
+	if (!sv->cert_path != !sv->key_path)
+		return cs_usage_err(CMD, "--tls-cert and --tls-key go together");
+	if (sv->ctx.model.crio_loaded && sv->ctx.model.runtime != CS_CRI_CRIO)
+		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	return 0;
+}
+
 static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_node_root *roots)
 {
 	static const struct option longopts[] = {
@@ -141,13 +162,15 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	};
 	unsigned long long seen = 0;
 	uint64_t v;
-	int c, r;
+	int c, r, webhook_only = 0; /* the first option only the webhook reads */
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if ((r = cs_opt_once(CMD, c, longopts, &seen, "lbsu")))
 			return r;
+		if (!webhook_only && c > 0 && strchr("mqsuOUrPC", c))
+			webhook_only = c;
 		switch (c) {
 		case 'l':
 			if (sv->n_l == SERVE_MAX_LISTEN)
@@ -191,6 +214,11 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 		case 'm':
 			if ((r = parse_uint("--max-body", optarg, 64ul << 20, &v)) != 0)
 				return r;
+			/* Eleventh pass: 0 (read as "no limit" by many servers)
+			 * answered every review 413. */
+			if (!v)
+				return cs_usage_err(CMD, "--max-body must be at least 1 (a review "
+							 "is a few KB; the default is 4194304)");
 			sv->ctx.max_body = v;
 			break;
 		case 't':
@@ -198,6 +226,12 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 			if ((r = parse_uint(c == 't' ? "--request-timeout" : "--shutdown-timeout",
 					    optarg, 3600, &v)) != 0)
 				return r;
+			/* Eleventh pass: --request-timeout 0, "no timeout" to
+			 * libmicrohttpd, was a deadline of now: every request not
+			 * in one packet (the API server's POST) was cut unanswered
+			 * and kept-alive connections closed at once. */
+			if (c == 't' && !v)
+				return cs_usage_err(CMD, "--request-timeout must be at least 1");
 			*(c == 't' ? &sv->timeout : &sv->shutdown_timeout) = (unsigned)v;
 			break;
 		case 'x':
@@ -238,10 +272,11 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	if (sv->max_client_conns > sv->max_conns)
 		return cs_usage_err(CMD, "--max-client-connections %u is over --max-connections %u",
 				    sv->max_client_conns, sv->max_conns);
-	if (!sv->cert_path != !sv->key_path)
-		return cs_usage_err(CMD, "--tls-cert and --tls-key go together");
-	if (sv->ctx.model.crio_loaded && sv->ctx.model.runtime != CS_CRI_CRIO)
-		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	for (size_t i = 0; webhook_only && longopts[i].name; i++)
+		if (longopts[i].val == webhook_only && (r = check_combined(sv, longopts[i].name)))
+			return r;
+	if ((r = check_combined(sv, NULL)) != 0)
+		return r;
 	if (!sv->n_l)
 		snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "127.0.0.1:8443");
 	return 0;

@@ -107,7 +107,8 @@ static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    per_client, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout, MHD_OPTION_NOTIFY_COMPLETED,
 	    (MHD_RequestCompletedCallback)serve_http_completed, &sv->ctx,
-	    MHD_OPTION_UNESCAPE_CALLBACK, serve_http_unescape, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+	    MHD_OPTION_UNESCAPE_CALLBACK, serve_http_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK,
+	    serve_http_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION,
 	    (MHD_NotifyConnectionCallback)serve_deadline_notify, &sv->ctx,
 	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);

@@ -87,6 +87,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
 /* libmicrohttpd's unescaper: %HH decoded in place, %00 left as it is. */
 size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
+/* MHD_OPTION_URI_LOG_CALLBACK: drops the query, which no route reads. */
+void *serve_http_uri(void *cls, const char *uri, struct MHD_Connection *conn);
 /* A request arrives whole within request_timeout of its start (serve-deadline.c):
  * libmicrohttpd's connection callback, the marks of a request's answer
  * (answering) and end (!answering), and the sweep that cuts late ones. */

@@ -171,5 +171,8 @@ CS_EXPORT int cs_policy_write_gatekeeper(const struct cs_policy_gen *g, FILE *f,
 
 /* A name Kubernetes accepts for these objects (DNS-1123 subdomain, ≤ 253). */
 CS_EXPORT bool cs_policy_name_valid(const char *s);
+/* A name Kubernetes accepts for a namespace (DNS-1123 label, <= 63): what
+ * --namespace and a Role's namespace must be. */
+CS_EXPORT bool cs_policy_namespace_valid(const char *s);
 
 #endif

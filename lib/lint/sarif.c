@@ -168,6 +168,12 @@ int cs_lint_sarif(FILE *f, const struct cs_lint_report *r, const char *tool_vers
 	cs_json_arr_end(&j);
 	cs_json_obj_end(&j);
 	cs_json_obj_end(&j);
+	/* Eleventh pass: columns are counted in code points (the manifest
+	 * reader's), and without this a consumer may read them as UTF-16 code
+	 * units: a finding after an emoji on its line was shown one column off
+	 * per astral character. */
+	cs_json_key(&j, "columnKind");
+	cs_json_str(&j, "unicodeCodePoints");
 	cs_json_key(&j, "results");
 	cs_json_arr_begin(&j);
 	for (size_t i = 0; ret == 0 && i < r->n; i++)

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "capscope/policy.h"
+#include "gen-valid.h"
 
 int cs_policy_cap_normalise(const char *s)
 {
@@ -142,18 +143,69 @@ void cs_policy_check_free(struct cs_policy_check *c)
 	free(c);
 }
 
+/* One DNS-1123 label of n bytes: lower-case letters, digits and '-', a letter
+ * or digit at each end (Kubernetes' IsDNS1123Label, without its length). */
+static bool dns_label(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (!alnum && !(c == '-' && i > 0 && i + 1 < n))
+			return false;
+	}
+	return true;
+}
+
+/* A DNS-1123 subdomain: labels joined by '.', each its own ends ("a.-b" and
+ * "a..b" are refused by the API server, which the eleventh pass found passed). */
 bool cs_policy_name_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	if (n == 0 || n > 253)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+	for (const char *p = s;;) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
 
-		if (!alnum && !((c == '-' || c == '.') && i > 0 && i + 1 < n))
+		if (!dns_label(p, len))
 			return false;
+		if (!dot)
+			return true;
+		p = dot + 1;
 	}
-	return true;
+}
+
+/*
+ * A namespace's name is a DNS-1123 label (at most 63). Eleventh pass: any
+ * text was written into the policies as it was given, and each engine read
+ * it its own way: "shop*" was a wildcard to Kyverno and Gatekeeper (every
+ * namespace starting "shop") and refused in a VAP's label selector; "" made
+ * a VAP binding and a Kyverno rule that match no namespace: a policy that
+ * enforces nothing, applied without an error.
+ */
+bool cs_policy_namespace_valid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n <= 63 && dns_label(s ? s : "", n);
+}
+
+int cs_policy_gen_valid(const struct cs_policy_gen *g, const char *ns, struct cs_diag *d)
+{
+	if (!cs_policy_name_valid(g->name))
+		return cs_diag_set(d, EINVAL, 0, 0, "name", "not a valid object name (DNS-1123)");
+	if (ns && !cs_policy_namespace_valid(ns))
+		return cs_diag_set(d, EINVAL, 0, 0, "namespace",
+				   "'%s' is not a namespace name (DNS-1123 label: at most 63 "
+				   "lower-case letters, digits and '-')",
+				   ns);
+	if (g->service_account && !cs_policy_name_valid(g->service_account))
+		return cs_diag_set(d, EINVAL, 0, 0, "serviceAccountName",
+				   "'%s' is not a service account name (DNS-1123)",
+				   g->service_account);
+	return 0;
 }

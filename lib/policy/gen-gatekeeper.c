@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "capscope/policy.h"
+#include "gen-valid.h"
 #include "yaml-out.h"
 
 static const char rego[] =
@@ -125,9 +126,10 @@ static void lower(char *s)
 int cs_policy_write_gatekeeper(const struct cs_policy_gen *g, FILE *f, struct cs_diag *d)
 {
 	char *kind, *tname;
+	int rc;
 
-	if (!cs_policy_name_valid(g->name))
-		return cs_diag_set(d, EINVAL, 0, 0, "name", "not a valid object name (DNS-1123)");
+	if ((rc = cs_policy_gen_valid(g, g->namespace, d)) < 0)
+		return rc;
 	if (!(kind = kind_of(g->name)) || !(tname = strdup(kind))) {
 		free(kind);
 		return -ENOMEM;

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "capscope/policy.h"
+#include "gen-valid.h"
 #include "yaml-out.h"
 
 struct target {
@@ -70,8 +71,10 @@ static void write_rule(const struct target *t, cs_mask_t allowed, const char *ns
 
 int cs_policy_write_kyverno(const struct cs_policy_gen *g, FILE *f, struct cs_diag *d)
 {
-	if (!cs_policy_name_valid(g->name))
-		return cs_diag_set(d, EINVAL, 0, 0, "name", "not a valid object name (DNS-1123)");
+	int rc;
+
+	if ((rc = cs_policy_gen_valid(g, g->namespace, d)) < 0)
+		return rc;
 	fputs("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n", f);
 	yw_kv(f, 2, "name", g->name);
 	fputs("  annotations:\n"

@@ -13,6 +13,7 @@
 
 #include "capscope/policy.h"
 #include "internal/cleanup.h"
+#include "gen-valid.h"
 #include "yaml-out.h"
 
 /* restricted-v2's volume types (data/scc/restricted-v2.yaml). */
@@ -225,12 +226,12 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 	FILE *mf;
 	int rc;
 
-	if (!cs_policy_name_valid(g->name))
-		return cs_diag_set(d, EINVAL, 0, 0, "name", "not a valid object name (DNS-1123)");
 	if (!ns)
 		return cs_diag_set(
 		    d, EINVAL, 0, 0, "namespace",
 		    "the Role and RoleBinding need a namespace (the pod names none)");
+	if ((rc = cs_policy_gen_valid(g, ns, d)) < 0)
+		return rc;
 	if (pod->required_scc && strcmp(pod->required_scc, g->name))
 		return cs_diag_set(d, EINVAL, 0, 0, "openshift.io/required-scc",
 				   "the pod requires another SCC by name");

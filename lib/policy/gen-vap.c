@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capscope/policy.h"
+#include "gen-valid.h"
 #include "yaml-out.h"
 
 /* CEL: one capability string as runtimes read it (upper case, one CAP_ off). */
@@ -71,8 +72,10 @@ static const char vap_validations[] =
 
 int cs_policy_write_vap(const struct cs_policy_gen *g, FILE *f, struct cs_diag *d)
 {
-	if (!cs_policy_name_valid(g->name))
-		return cs_diag_set(d, EINVAL, 0, 0, "name", "not a valid object name (DNS-1123)");
+	int rc;
+
+	if ((rc = cs_policy_gen_valid(g, g->namespace, d)) < 0)
+		return rc;
 	fputs("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
 	      "metadata:\n",
 	      f);

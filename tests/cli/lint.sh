@@ -230,4 +230,10 @@ printf 'kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, securityCo
 out=$("$CAPSCOPE" lint --json "$T/longs.yaml")
 is "$(jq -r '[.findings[].rule] | sort | join(" ")' <<<"$out")" "dangerous-cap missing-drop-all" \
   "a long-s capability name is read as the runtimes read it (SYS_ADMIN, no cap-not-effective)"
+# Eleventh pass: columns are code points, said so (no columnKind left a
+# consumer free to read them as UTF-16 units: one column off per emoji).
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: "\xc3\xa9\xf0\x9f\x98\x80", securityContext: {privileged: true}}\n' >"$T/u.yaml"
+"$CAPSCOPE" lint --sarif "$T/u.yaml" >"$T/u.sarif"
+is "$(jq -c '[.runs[0].columnKind, .runs[0].results[0].locations[0].physicalLocation.region.startColumn]' "$T/u.sarif")" \
+  '["unicodeCodePoints",46]' "SARIF: the unit of columns is given (46, code points; UTF-16 units would be 47)"
 done_testing

@@ -127,6 +127,27 @@ is "$?:$(head -n1 "$T/err")" \
 "$CAPSCOPE" serve --max-client-connections 0 2>"$T/err"
 is "$?:$(head -n1 "$T/err")" "2:capscope serve: --max-client-connections must be at least 1" \
   "--max-client-connections 0: usage error"
+# Eleventh pass: --request-timeout 0 cut every request not sent in one
+# packet, unanswered; --max-body 0 answered every review 413.
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --request-timeout 0 2>"$T/err"
+is "$?:$(head -n1 "$T/err")" "2:capscope serve: --request-timeout must be at least 1" \
+  "--request-timeout 0: usage error"
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --max-body 0 2>"$T/err"
+like "$?:$(head -n1 "$T/err")" "^2:capscope serve: --max-body must be at least 1" "--max-body 0: usage error"
+# Eleventh pass: options that did nothing. The model, --max-body and
+# --quiet are the webhook's; --bundle-root the inventory's; neither: nothing.
+for o in "--max-body 100" --quiet "--scc restricted-v2" --openshift "--use anyuid" \
+  "--uid-range 1/2" "--runtime containerd" "--runtime-caps self"; do
+  timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --webhook off $o 2>"$T/err"
+  is "$?:$(head -n1 "$T/err")" "2:capscope serve: ${o%% *} is for the webhook: not with --webhook off" \
+    "$o with --webhook off: usage error"
+done
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --bundle-root task:/nonexistent 2>"$T/err"
+is "$?:$(head -n1 "$T/err")" "2:capscope serve: --bundle-root is for the inventory: not with --no-inventory" \
+  "--bundle-root with --no-inventory: usage error"
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --webhook off 2>"$T/err"
+is "$?:$(head -n1 "$T/err")" "2:capscope serve: --no-inventory with --webhook off: nothing to serve" \
+  "--no-inventory --webhook off: usage error"
 
 # Ninth pass: every request's body was kept up to --max-body, whatever its
 # route, and nothing bounded their sum: thirty connections posting 4 MB to

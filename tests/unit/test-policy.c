@@ -214,6 +214,17 @@ static void test_generators(void **state)
 	assert_false(cs_policy_name_valid("-x"));
 	assert_false(cs_policy_name_valid("x."));
 	assert_true(cs_policy_name_valid("a.b-c"));
+	assert_false(cs_policy_name_valid("a..b"));
+	assert_false(cs_policy_name_valid("a.-b"));
+	assert_true(cs_policy_namespace_valid("shop-1"));
+	assert_false(cs_policy_namespace_valid(""));
+	assert_false(cs_policy_namespace_valid("shop*"));
+	assert_false(cs_policy_namespace_valid("a.b"));
+	g.name = "webcaps";
+	g.namespace = "";
+	y = gen(cs_policy_write_kyverno, &g, &rc);
+	assert_int_equal(rc, -EINVAL);
+	free(y);
 }
 
 static void test_custom_scc(void **state)
@@ -231,6 +242,15 @@ static void test_custom_scc(void **state)
 	load(&m, "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  hostPID: true\n"
 		 "  containers:\n  - name: c\n    ports: [{containerPort: 80, hostPort: 80}]\n"
 		 "    securityContext: {runAsUser: 0, capabilities: {add: [cap_sys_ptrace]}}\n");
+	/* A subject no API server takes is refused before anything is written. */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(cs_policy_write_custom_scc(&m.pods[0], &g, f, &d), -EINVAL);
+	assert_string_equal(d.field, "serviceAccountName");
+	fclose(f);
+	assert_int_equal(len, 0);
+	free(buf);
+	buf = NULL;
+	g.service_account = "sa";
 	f = open_memstream(&buf, &len);
 	assert_int_equal(cs_policy_write_custom_scc(&m.pods[0], &g, f, &d), 0);
 	fclose(f);
@@ -238,7 +258,7 @@ static void test_custom_scc(void **state)
 	assert_non_null(strstr(buf, "allowHostPorts: true"));
 	assert_non_null(strstr(buf, "allowedCapabilities: [\"cap_sys_ptrace\"]"));
 	assert_non_null(strstr(buf, "type: MustRunAs\n  uid: 0"));
-	assert_non_null(strstr(buf, "name: \"sa\\n- kind: User\""));
+	assert_non_null(strstr(buf, "name: \"sa\"\n  namespace: \"ns\""));
 	/* Read back: one SCC, and it admits the pod alone. */
 	cs_k8s_manifest_init(&back);
 	assert_int_equal(cs_k8s_parse(&back, buf, len, "gen.yaml", &d), 0);
