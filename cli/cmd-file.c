@@ -196,53 +196,65 @@ static int file_set(int argc, char **argv)
 }
 
 /*
- * All or nothing, for set and rm (f NULL): every path is checked (and
- * opened) first; only when all can take the change is anything written, and
- * a write that still fails puts back what the earlier files had.
+ * Put back what the first n files had before our write, each opened again
+ * and only if it is still the file written.
+ */
+static void put_back(const char *cmd, struct cs_fcaps_target *t, char **paths, int n)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned char now[CS_VFS_CAP_V3_SIZE];
+		size_t nowlen;
+		struct cs_diag d = {0};
+		int fd = cs_fcaps_reopen(paths[i], &t[i], now, &nowlen, &d);
+
+		if (fd < 0 || cs_fcaps_fset_raw(fd, t[i].old, t[i].oldlen) < 0)
+			cs_err(cmd, "%s: could not put back its old value", paths[i]);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/*
+ * All or nothing, for set and rm (f NULL): every path is checked first;
+ * only when all can take the change is anything written, each file opened
+ * again and written only if it is still the file checked, and a write that
+ * fails puts back what the earlier files had. No descriptor is held per
+ * path (lib/fcaps-change.c), so any number of paths can be given.
  */
 static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, int n)
 {
-	struct target {
-		int fd;
-		unsigned char old[CS_VFS_CAP_V3_SIZE];
-		size_t oldlen;
-	};
-	cs_cleanup_free struct target *t = calloc((size_t)n, sizeof(*t));
-	int status = 0, i, done = 0;
+	cs_cleanup_free struct cs_fcaps_target *t = calloc((size_t)n, sizeof(*t));
+	int status = 0, done;
 
 	if (!t)
 		return cs_err(cmd, "out of memory");
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		struct cs_diag d = {0};
 
-		t[i].fd = cs_fcaps_open_for_set(paths[i], t[i].old, &t[i].oldlen, &d);
-		if (t[i].fd < 0)
+		if (cs_fcaps_check(paths[i], &t[i], &d) < 0)
 			status = cs_err(cmd, "%s: %s", paths[i], d.message);
 	}
 	if (status) {
 		cs_err(cmd, "nothing was written");
-	} else {
-		for (done = 0; done < n; done++) {
-			int rc = f ? cs_fcaps_fset(t[done].fd, f)
-				   : cs_fcaps_fset_raw(t[done].fd, NULL, 0);
+		return cs_finish_stdout("file", status);
+	}
+	for (done = 0; done < n; done++) {
+		struct cs_diag d = {0};
+		int fd = cs_fcaps_reopen(paths[done], &t[done], t[done].old, &t[done].oldlen, &d);
+		int rc = fd < 0 ? fd : f ? cs_fcaps_fset(fd, f) : cs_fcaps_fset_raw(fd, NULL, 0);
 
-			if (rc < 0) {
-				status = cs_err(cmd, "%s: %s", paths[done], strerror(-rc));
-				break;
-			}
-		}
-		if (status) {
-			for (i = 0; i < done; i++)
-				if (cs_fcaps_fset_raw(t[i].fd, t[i].old, t[i].oldlen) < 0)
-					cs_err(cmd, "%s: could not put back its old value",
-					       paths[i]);
-			cs_err(cmd, "nothing was changed%s",
-			       done ? " (earlier files restored)" : "");
+		if (fd >= 0)
+			close(fd);
+		if (rc < 0) {
+			status =
+			    cs_err(cmd, "%s: %s", paths[done], fd < 0 ? d.message : strerror(-rc));
+			break;
 		}
 	}
-	for (i = 0; i < n; i++)
-		if (t[i].fd >= 0)
-			close(t[i].fd);
+	if (status) {
+		put_back(cmd, t, paths, done);
+		cs_err(cmd, "nothing was changed%s", done ? " (earlier files restored)" : "");
+	}
 	return cs_finish_stdout("file", status);
 }
 

@@ -4,6 +4,7 @@
 #define CAPSCOPE_FCAPS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "caps.h"
 #include "diag.h"
@@ -58,6 +59,24 @@ CS_EXPORT int cs_fcaps_fset(int fd, const struct cs_fcaps *f);
 /* Put back what cs_fcaps_open_for_set saw (len 0: remove). */
 CS_EXPORT int cs_fcaps_fset_raw(int fd, const unsigned char *buf, size_t len);
 CS_EXPORT int cs_fcaps_remove(const char *path);
+
+/*
+ * All or nothing without a descriptor per path (lib/fcaps-change.c):
+ * cs_fcaps_check runs cs_fcaps_open_for_set's checks and keeps only which
+ * file it is; cs_fcaps_reopen opens path for the write and refuses
+ * (-ESTALE) a name that no longer leads to that file. old / oldlen as
+ * cs_fcaps_open_for_set, read just before the write.
+ */
+struct cs_fcaps_target {
+	dev_t dev;
+	ino_t ino;
+	unsigned char old[CS_VFS_CAP_V3_SIZE]; /* the value before our write, to put back */
+	size_t oldlen;			       /* 0: it had none */
+};
+CS_EXPORT int cs_fcaps_check(const char *path, struct cs_fcaps_target *t, struct cs_diag *d);
+CS_EXPORT int cs_fcaps_reopen(const char *path, const struct cs_fcaps_target *t,
+			      unsigned char old[CS_VFS_CAP_V3_SIZE], size_t *oldlen,
+			      struct cs_diag *d);
 
 /*
  * libcap text → file caps. The xattr holds one effective bit for the whole

@@ -127,5 +127,18 @@ is "$rc" 2 "file rm without CAP_SETFCAP fails"
 like "$out" "CAP_SETFCAP" "  naming the capability"
 "$CAPSCOPE" file rm "$T/r1"; ok $? "file rm r1: done"
 is "$(getcap "$T/r1")" "" "  r1 has none left"
+# Eleventh pass: set and rm held one descriptor per path until the end, so
+# a list longer than RLIMIT_NOFILE failed whole ("Too many open files" for
+# each path past the limit, nothing written). Any number of paths now.
+mkdir "$T/many"
+for i in $(seq 1 120); do : >"$T/many/f$i"; done
+out=$(ulimit -n 64; "$CAPSCOPE" file set cap_kill+p "$T"/many/f* 2>&1); rc=$?
+is "$rc" 0 "file set of 120 paths under ulimit -n 64: exit 0"
+is "$out" "" "  no message"
+is "$(getcap "$T/many/f1" "$T/many/f120")" "$T/many/f1 cap_kill=p
+$T/many/f120 cap_kill=p" "  the first and the last written"
+out=$(ulimit -n 64; "$CAPSCOPE" file rm "$T"/many/f* 2>&1); rc=$?
+is "$rc" 0 "file rm of 120 paths under ulimit -n 64: exit 0"
+is "$(getcap -r "$T/many")" "" "  none has capabilities left"
 "$CAPSCOPE" file bogus 2>/dev/null; is $? 2 "unknown action is a usage error"
 done_testing
