@@ -1010,12 +1010,15 @@ int cs_kernel_set_securebits(struct cs_cred *c, unsigned bits, struct cs_steps *
 	unsigned old = c->securebits;
 	const unsigned locks = 0xaaau, flags = 0x555u;
 
-	if ((((old & locks) >> 1) & (old ^ bits)) || (old & locks & ~bits) ||
-	    (bits & ~(locks | flags)) || !cs_cred_capable(c, CAP_SETPCAP)) {
-		STEP(st, "securebits.eperm",
-		     "securebits 0x%x → 0x%x: a locked bit would change, a lock would be "
-		     "released, an unknown bit set, or CAP_SETPCAP is not effective: EPERM",
-		     old, bits);
+	/* The kernel's four reasons in its order; the step names the one that holds. */
+	const char *why = (((old & locks) >> 1) & (old ^ bits)) ? "a locked bit would change"
+			  : (old & locks & ~bits)		? "a lock would be released"
+			  : (bits & ~(locks | flags))		? "an unknown bit would be set"
+			  : !cs_cred_capable(c, CAP_SETPCAP)	? "CAP_SETPCAP is not effective"
+								: NULL;
+
+	if (why) {
+		STEP(st, "securebits.eperm", "securebits 0x%x → 0x%x: %s: EPERM", old, bits, why);
 		return -EPERM;
 	}
 	c->securebits = bits;

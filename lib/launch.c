@@ -104,11 +104,27 @@ static const char *list(cs_mask_t m, char *buf, size_t len)
 	return buf;
 }
 
+/* A step that says why the kernel refuses: its sentence ends in rc's name. */
+static bool refusal(const struct cs_step *s, int rc)
+{
+	const char *name = cs_errno_name(rc);
+	size_t n = strlen(s->detail), k = strlen(name);
+
+	return n > k + 2 && strcmp(s->detail + n - k, name) == 0 && s->detail[n - k - 2] == ':';
+}
+
+/* The sentence without its ": EPERM", which the run's message gives already. */
+static int refusal_len(const struct cs_step *s, int rc)
+{
+	return (int)(strlen(s->detail) - strlen(cs_errno_name(rc)) - 2);
+}
+
 /* Every operation of the plan through the kernel model, from c (updated). */
 static int model_plan(const struct cs_launch *l, const struct cs_launch_plan *p, struct cs_cred *c,
 		      struct cs_steps *st, struct cs_diag *d)
 {
 	for (size_t i = 0; i < l->nops; i++) {
+		size_t before = st ? st->n : 0;
 		int rc = model_op(c, p, &l->ops[i], st);
 
 		/* The one refusal whose cause is the request's own two halves: say them. */
@@ -119,6 +135,12 @@ static int model_plan(const struct cs_launch *l, const struct cs_launch_plan *p,
 					   "user change needs KEEP_CAPS until capset, and the lock "
 					   "forbids clearing it after; lock it with keep-caps, or "
 					   "leave it unlocked; nothing was run");
+		/* The model's step says why (a locked bit, a capability not held). */
+		if (rc < 0 && st && st->n > before && refusal(&st->v[st->n - 1], rc))
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
+					   "the kernel would refuse it: %.*s; nothing was run",
+					   refusal_len(&st->v[st->n - 1], rc),
+					   st->v[st->n - 1].detail);
 		if (rc < 0)
 			return cs_diag_set(
 			    d, -rc, 0, 0, l->ops[i].name,
