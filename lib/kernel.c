@@ -869,6 +869,12 @@ int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_s
 		STEP(st, "setgroups.eperm", "setgroups needs CAP_SETGID: EPERM");
 		return -EPERM;
 	}
+	if (c->setgroups_denied) {
+		STEP(st, "setgroups.denied",
+		     "setgroups is denied in this user namespace (%s): EPERM",
+		     c->n_gid_map ? "its setgroups file says deny" : "no gid_map is written");
+		return -EPERM;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!gid_known(c, g[i])) {
 			STEP(st, "setgroups.unmapped", "group %u has no mapping: EINVAL",

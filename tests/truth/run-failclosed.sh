@@ -277,6 +277,23 @@ os.setxattr(sys.argv[1], "system.posix_acl_access",
     for _ in 1 2 3 4 5; do skip "setpriv is not installed"; done
   fi
 
+  # Eleventh pass: in a user namespace that refuses setgroups (unshare -r
+  # writes "deny"; no gid_map yet) the model let --clear-groups through and
+  # the run failed at setgroups with a bare "EPERM (Operation not
+  # permitted)". The model now refuses first and says why; a namespace whose
+  # maps a privileged parent wrote ("allow") still runs.
+  rm -f "$T/ran"
+  unshare -U -r $bin --clear-groups --group 0 -- touch "$T/ran" 2>"$T/err"
+  is "$?" 127 "$name --clear-groups under setgroups deny: exit 127"
+  like "$(cat "$T/err")" "setgroups is denied in this user namespace \\(its setgroups file says deny\\); nothing was run" "$name setgroups deny: says why"
+  unshare -U -r $bin --dry-run --clear-groups --group 0 -- true 2>"$T/err" >/dev/null
+  like "$(cat "$T/err")" "refused: EPERM .*setgroups file says deny" "$name setgroups deny: the dry run says it too"
+  unshare -U --keep-caps $bin --clear-groups -- touch "$T/ran" 2>"$T/err"
+  like "$(cat "$T/err")" "\\(no gid_map is written\\)" "$name setgroups before a gid_map: says why"
+  [ ! -e "$T/ran" ]; ok $? "$name setgroups refused: nothing ran"
+  is "$("$CAPSCOPE_TOP/tests/lib/userns-allow.py" $bin --clear-groups --group 0 --securebits noroot -- id -G 2>&1)" "0" \
+    "$name --clear-groups where setgroups is allowed: runs"
+
   # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
   for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \
               "127|--inh chown --ambient kill" \
