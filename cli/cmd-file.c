@@ -269,12 +269,15 @@ static int file_rm(int argc, char **argv)
 		fputs(file_help, stdout);
 		return cs_finish_stdout("file", 0);
 	}
-	if (argc < 2)
+	/* "--" ends the options, as for get and set: "file rm -- -x" names "-x". */
+	int first = argc >= 2 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+
+	if (argc - first < 1)
 		return cs_usage_err("file", "'file rm' needs at least one PATH");
-	for (int i = 1; i < argc; i++)
+	for (int i = first; i < argc && first == 1; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return cs_usage_err("file", "unknown option '%s'", argv[i]);
-	return change_all("file rm", NULL, argv + 1, argc - 1);
+	return change_all("file rm", NULL, argv + first, argc - first);
 }
 
 int cmd_file(int argc, char **argv)

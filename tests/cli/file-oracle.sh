@@ -140,5 +140,9 @@ $T/many/f120 cap_kill=p" "  the first and the last written"
 out=$(ulimit -n 64; "$CAPSCOPE" file rm "$T"/many/f* 2>&1); rc=$?
 is "$rc" 0 "file rm of 120 paths under ulimit -n 64: exit 0"
 is "$(getcap -r "$T/many")" "" "  none has capabilities left"
+# "--" ends the options for rm as for get and set; it was "unknown option '--'".
+: >"$T/-x"
+(cd "$T" && "$CAPSCOPE" file set -- cap_chown+p -x && "$CAPSCOPE" file rm -- -x); is $? 0 "file rm -- -x: exit 0"
+is "$(getcap "$T/-x")" "" "  -x has no capabilities left"
 "$CAPSCOPE" file bogus 2>/dev/null; is $? 2 "unknown action is a usage error"
 done_testing
