@@ -911,6 +911,15 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 			    "is a symlink; scan its target (symlinks are never followed)");
 		if (known && S_ISREG(st.st_mode))
 			return scan_one_file(root, o, r, d);
+		/* "Not a directory" alone hid that a regular file is taken too. */
+		if (known && !S_ISDIR(st.st_mode)) /* a directory now: it changed, say errno */
+			return cs_diag_set(d, e, 0, 0, NULL,
+					   "is a %s: neither a directory, an image nor a file "
+					   "to check",
+					   S_ISFIFO(st.st_mode)	  ? "fifo"
+					   : S_ISSOCK(st.st_mode) ? "socket"
+					   : S_ISCHR(st.st_mode)  ? "character device"
+								  : "block device");
 		return cs_diag_set(d, e, 0, 0, NULL, "%s", strerror(e));
 	}
 	if (fstat(w.rootfd, &st) < 0) {
