@@ -126,11 +126,15 @@ static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out
 		if (e == ERANGE) /* larger than any valid value */
 			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
 					   "value is larger than %d bytes", CS_VFS_CAP_V3_SIZE);
-		/* The kernel checks the stored value's header and size on read. */
+		/*
+		 * The kernel checks the stored value on read (cap_inode_getsecurity)
+		 * and gives back only a version 2 or 3 value of its exact size: a
+		 * version 1 value, which execve still honours, is refused like an
+		 * empty or corrupt one ("not a valid v1" was not true of it).
+		 */
 		if (e == EINVAL)
-			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
-					   "the kernel will not read the stored value: not a "
-					   "valid v1, v2 or v3 header and size");
+			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS, "%s",
+					   CS_FCAPS_UNREADABLE);
 		return -e;
 	}
 	return cs_fcaps_decode(buf, (size_t)n, out, d);

@@ -24,6 +24,7 @@
 #include <linux/capability.h>
 
 #include "capscope/escape.h"
+#include "capscope/fcaps.h"
 #include "capscope/launch-dry-run.h"
 #include "capscope/text.h"
 #include "internal/cleanup.h"
@@ -524,6 +525,28 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 }
 
 /*
+ * execve's EINVAL for a file whose security.capability the kernel will not
+ * read (get_file_caps refuses an empty or corrupt value): "Invalid argument"
+ * alone named nothing. fd is the file executed, or -1 to open path.
+ */
+static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
+{
+	cs_cleanup_close int own = -1;
+	cs_cleanup_free char *shown = NULL;
+	struct cs_diag why = {0};
+	struct cs_fcaps f;
+
+	if (rc != -EINVAL || !d)
+		return rc;
+	if (fd < 0 && (fd = own = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return rc;
+	if (cs_fcaps_fget(fd, &f, &why) != -EINVAL || !(shown = cs_escape_dup(path)))
+		return rc;
+	return cs_diag_set(d, EINVAL, 0, 0, "execve", "%s: %s: %s; nothing was run", shown,
+			   CS_XATTR_CAPS, why.message);
+}
+
+/*
  * With --caps: open the file once, check the open file
  * (cs_launch_check_gain_fd) and execute that very descriptor, so it cannot
  * be swapped between the check and execve. (The new task's comm is then the
@@ -546,7 +569,7 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	rc = -errno;
 	if (rc != -ENOENT)
-		return rc;
+		return exec_einval(rc, fd, path, d);
 	if (head == CS_EXEC_HEAD_OTHER)
 		return enoent_not_script(fd, path, d);
 	return exec_script(l, fd, path, argv, depth, d);
@@ -558,7 +581,7 @@ static int exec_one(const struct cs_launch *l, const char *path, char *const arg
 {
 	if (!l || !l->plan || !l->plan->set_caps) {
 		execv(path, argv);
-		return -errno;
+		return exec_einval(-errno, -1, path, d);
 	}
 	return exec_checked(l, path, argv, 0, d);
 }

@@ -15,6 +15,11 @@
 #define CS_VFS_CAP_V2_SIZE 20
 #define CS_VFS_CAP_V3_SIZE 24
 
+/* Why getxattr of security.capability says EINVAL; one wording for file get and scan. */
+#define CS_FCAPS_UNREADABLE                                                                        \
+	"the kernel will not read the stored value: not a version 2 or 3 value of its exact "      \
+	"size (empty, corrupt, or version 1, which getxattr never gives back)"
+
 struct cs_fcaps {
 	int version; /* 1, 2 or 3 */
 	bool effective;

@@ -237,6 +237,18 @@ static void note_error(struct walk *w, const struct dnode *d, const char *name, 
 	free(p);
 }
 
+static void note_error_text(struct walk *w, const struct dnode *d, const char *name, int err,
+			    const char *text)
+{
+	char *p = show_path(d, name);
+
+	pthread_mutex_lock(&w->mu);
+	if (!p || cs_scan_add_error(w->r, p, err, "%s", text) < 0)
+		w->fatal = -ENOMEM;
+	pthread_mutex_unlock(&w->mu);
+	free(p);
+}
+
 #define STX_WANT (STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_INO | STATX_MNT_ID)
 
 /* Re-read a privileged file through one pinned inode: statx and xattr agree. */
@@ -354,6 +366,8 @@ static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const 
 
 		if (e == ENOENT)
 			note_error(w, dn, name, e, "vanished during the scan");
+		else if (e == EINVAL) /* "reading security.capability: Invalid argument" */
+			note_error_text(w, dn, name, e, CS_XATTR_CAPS ": " CS_FCAPS_UNREADABLE);
 		else
 			note_error(w, dn, name, e, "reading security.capability");
 		return;
