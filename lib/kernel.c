@@ -564,9 +564,11 @@ static void exec_finish(struct exec_state *x, struct cs_steps *st)
 	}
 	n->caps.set[CS_EFF] = x->effective ? n->caps.set[CS_PRM] : n->caps.set[CS_AMB];
 	set_step(st, "execve.effective", CS_EFF, old->caps.set[CS_EFF], n->caps.set[CS_EFF],
-		 x->effective ? "fE (or euid 0): E' = P'"
-			      : "no fE and euid != 0: E' = A' (only ambient capabilities "
-				"become effective)");
+		 x->effective ? "fE, or the root rule for euid 0: E' = P'"
+			      /* not "euid != 0": SECBIT_NOROOT, or a set-uid root file
+				 with file capabilities, leaves euid 0 without it */
+			      : "no fE, and no root rule that sets it: E' = A' (only ambient "
+				"capabilities become effective)");
 	if (old->caps.set[CS_PRM] != n->caps.set[CS_PRM])
 		set_step(st, "execve.permitted", CS_PRM, old->caps.set[CS_PRM], n->caps.set[CS_PRM],
 			 "after execve");
