@@ -197,11 +197,13 @@ static int file_set(int argc, char **argv)
 
 /*
  * Put back what the first n files had before our write, each opened again
- * and only if it is still the file written.
+ * and only if it is still the file written. Last written first: a file
+ * named twice (or through two hard links) was read before its second write
+ * with the first write's value, so undoing in order left that value on it.
  */
 static void put_back(const char *cmd, struct cs_fcaps_target *t, char **paths, int n)
 {
-	for (int i = 0; i < n; i++) {
+	for (int i = n - 1; i >= 0; i--) {
 		unsigned char now[CS_VFS_CAP_V3_SIZE];
 		size_t nowlen;
 		struct cs_diag d = {0};
