@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-# Run ARGV in a new user namespace whose uid and gid maps (0 0 1) are written
-# by this (privileged) parent, so its setgroups file stays "allow", which
-# unshare -r cannot give (it writes "deny").
+# Run ARGV in a new user namespace whose uid and gid maps (0 0 1, or
+# $CS_USERNS_MAP's lines) are written by this (privileged) parent, so its
+# setgroups file stays "allow", which unshare -r cannot give (it writes
+# "deny").
 import ctypes, os, sys
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -17,7 +18,7 @@ if pid == 0:
 os.read(a_r, 1)
 for f in ("uid_map", "gid_map"):
     with open(f"/proc/{pid}/{f}", "w") as m:
-        m.write("0 0 1\n")
+        m.write(os.environ.get("CS_USERNS_MAP", "0 0 1").replace(";", "\n") + "\n")
 os.write(b_w, b"g")
 _, status = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(status))
