@@ -186,6 +186,12 @@ static int file_set(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cs_usage_err("file", "'file set' needs TEXT and at least one PATH");
+	/* The kernel's bare EINVAL at the first write, said before any. */
+	if (rootid && !cs_fcaps_rootid_mapped(rootid))
+		return cs_err("file set",
+			      "-n %" PRIu32 ": uid %" PRIu32 " has no mapping in this user "
+			      "namespace, which the kernel needs to store it; nothing was written",
+			      rootid, rootid);
 	if (cs_fcaps_from_text(argv[optind], rootid, &f, &d) < 0) {
 		char what[96];
 

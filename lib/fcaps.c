@@ -220,6 +220,11 @@ static bool owner_mapped(const struct stat *sb)
 	       id_in_map("/proc/self/gid_map", sb->st_gid);
 }
 
+bool cs_fcaps_rootid_mapped(uint32_t rootid)
+{
+	return id_in_map("/proc/self/uid_map", rootid);
+}
+
 int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE], size_t *oldlen,
 			  struct cs_diag *d)
 {

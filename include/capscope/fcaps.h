@@ -60,6 +60,12 @@ CS_EXPORT int cs_fcaps_set(const char *path, const struct cs_fcaps *f);
  */
 CS_EXPORT int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE],
 				    size_t *oldlen, struct cs_diag *d);
+/*
+ * A version 3 rootid is written as seen from the caller's user namespace
+ * and stored through its uid map (cap_convert_nscap, rootid_from_xattr): a
+ * rootid with no mapping there is refused by the kernel with EINVAL.
+ */
+CS_EXPORT bool cs_fcaps_rootid_mapped(uint32_t rootid);
 CS_EXPORT int cs_fcaps_fset(int fd, const struct cs_fcaps *f);
 /* Put back what cs_fcaps_open_for_set saw (len 0: remove). */
 CS_EXPORT int cs_fcaps_fset_raw(int fd, const unsigned char *buf, size_t len);

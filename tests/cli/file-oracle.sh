@@ -149,6 +149,12 @@ if unshare -U -r true 2>/dev/null; then
   is $? 2 "file set in a user namespace, b's owner unmapped: exit 2"
   like "$(cat "$T/err")" "b: its owner or group has no mapping in this user namespace" "  says why, before any write"
   like "$(cat "$T/err")" "nothing was written" "  nothing was written"
+  # -n ROOTID is stored through the caller's uid map: an unmapped rootid was
+  # the kernel's bare "Invalid argument" at the first write.
+  unshare -U -r "$CAPSCOPE" file set -n 5000 cap_chown+p "$T/dup/a" 2>"$T/err"
+  is $? 2 "file set -n 5000 in a namespace that maps only 0: exit 2"
+  like "$(cat "$T/err")" "-n 5000: uid 5000 has no mapping in this user namespace" "  says why"
+  is "$(getcap "$T/dup/a")" "" "  a has no capabilities"
   # When the overflow id itself is mapped, an unmapped owner cannot be told
   # from it: the write fails (EPERM) after every check passed, and the files
   # written before it are put back, last first: "a a b" left a written when
@@ -159,7 +165,7 @@ if unshare -U -r true 2>/dev/null; then
   like "$(cat "$T/err")" "earlier files restored" "  says the earlier files were restored"
   is "$(getcap "$T/dup/a" "$T/dup/b")" "" "  a, named twice, has no capabilities (as before)"
 else
-  for _ in 1 2 3 4 5 6; do skip "no user namespaces here"; done
+  for _ in 1 2 3 4 5 6 7 8 9; do skip "no user namespaces here"; done
 fi
 
 # "--" ends the options for rm as for get and set; it was "unknown option '--'".
