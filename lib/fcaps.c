@@ -135,6 +135,10 @@ static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out
 		if (e == EINVAL)
 			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS, "%s",
 					   CS_FCAPS_UNREADABLE);
+		/* cap_inode_getsecurity: the rootid does not own this namespace. */
+		if (e == EOVERFLOW)
+			return cs_diag_set(d, EOVERFLOW, 0, 0, CS_XATTR_CAPS, "%s",
+					   CS_FCAPS_OTHER_NS);
 		return -e;
 	}
 	return cs_fcaps_decode(buf, (size_t)n, out, d);

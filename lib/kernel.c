@@ -93,7 +93,8 @@ const char *cs_errno_name(int err)
 		 {ENAMETOOLONG, "ENAMETOOLONG"},
 		 {ETXTBSY, "ETXTBSY"},
 		 {EIO, "EIO"},
-		 {ERANGE, "ERANGE"}};
+		 {ERANGE, "ERANGE"},
+		 {EOVERFLOW, "EOVERFLOW"}};
 	static __thread char buf[16];
 
 	if (err < 0)

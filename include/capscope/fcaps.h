@@ -20,6 +20,11 @@
 	"the kernel will not read the stored value: not a version 2 or 3 value of its exact "      \
 	"size (empty, corrupt, or version 1, which getxattr never gives back)"
 
+/* getxattr's EOVERFLOW: execve ignores such a value (get_vfs_caps_from_disk: ENODATA). */
+#define CS_FCAPS_OTHER_NS                                                                          \
+	"a version 3 value for the root of a user namespace that is neither this one nor an "      \
+	"ancestor: execve ignores it here"
+
 struct cs_fcaps {
 	int version; /* 1, 2 or 3 */
 	bool effective;

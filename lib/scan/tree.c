@@ -368,6 +368,8 @@ static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const 
 			note_error(w, dn, name, e, "vanished during the scan");
 		else if (e == EINVAL) /* "reading security.capability: Invalid argument" */
 			note_error_text(w, dn, name, e, CS_XATTR_CAPS ": " CS_FCAPS_UNREADABLE);
+		else if (e == EOVERFLOW) /* "...: Value too large for defined data type" */
+			note_error_text(w, dn, name, e, CS_XATTR_CAPS ": " CS_FCAPS_OTHER_NS);
 		else
 			note_error(w, dn, name, e, "reading security.capability");
 		return;
