@@ -58,4 +58,21 @@ if unshare -U -r true 2>/dev/null; then
 else
   for _ in 1 2 3; do skip "no user namespaces here"; done
 fi
+# ... and a v3 value that reads back with a rootid (the reader's view) was
+# taken as a host id: in a namespace mapping 0 to host 1000 and 1000 to
+# host 5000, host 5000's value reads as rootid 1000 and was taken for the
+# namespace's root, so run refused a file execve gives nothing.
+cp /bin/true other-ns/u && setcap -n 5000 cap_net_raw+ep other-ns/u
+cp /bin/true other-ns/r && setcap -n 1000 cap_net_raw+ep other-ns/r
+chmod 755 . other-ns
+if unshare -U -r true 2>/dev/null; then
+  CS_USERNS_MAP="0 1000 1;1000 5000 1" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" \
+    "$CAPSCOPE" run --caps = --securebits noroot -- other-ns/u 2>err
+  is $? 0 "run --caps of host 5000's v3 file where it reads as rootid 1000: runs"
+  CS_USERNS_MAP="0 1000 1;1000 5000 1" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" \
+    "$CAPSCOPE" run --caps = --securebits noroot -- other-ns/r 2>err
+  is $? 127 "run --caps of the namespace root's own v3 file: refused (it would gain)"
+else
+  for _ in 1 2; do skip "no user namespaces here"; done
+fi
 done_testing
