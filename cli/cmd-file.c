@@ -201,14 +201,39 @@ static int file_set(int argc, char **argv)
 	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);
 }
 
+/* This namespace's uid 0 is not host uid 0 (a v3 value for it is not v2's equal). */
+static bool ns_root_not_host_root(void)
+{
+	FILE *m = fopen("/proc/self/uid_map", "re");
+	unsigned in, out, n;
+	bool other = false;
+
+	if (!m)
+		return false;
+	while (fscanf(m, "%u %u %u", &in, &out, &n) == 3)
+		if (in == 0 && n > 0)
+			other = out != 0;
+	fclose(m);
+	return other;
+}
+
 /*
  * Put back what the first n files had before our write, each opened again
  * and only if it is still the file written. Last written first: a file
  * named twice (or through two hard links) was read before its second write
  * with the first write's value, so undoing in order left that value on it.
  */
-static void put_back(const char *cmd, struct cs_fcaps_target *t, char **paths, int n)
+static bool put_back(const char *cmd, struct cs_fcaps_target *t, char **paths, int n)
 {
+	/*
+	 * From a user namespace the kernel stores a version 2 value written
+	 * back as a version 3 value for this namespace's root (on a file system
+	 * of an outer namespace), which getxattr here still shows as v2: when
+	 * that root is not host root, the value no longer applies outside the
+	 * namespace, so say so rather than "nothing was changed".
+	 */
+	bool narrowed = ns_root_not_host_root(), changed = false;
+
 	for (int i = n - 1; i >= 0; i--) {
 		unsigned char now[CS_VFS_CAP_V3_SIZE];
 		size_t nowlen;
@@ -217,9 +242,18 @@ static void put_back(const char *cmd, struct cs_fcaps_target *t, char **paths, i
 
 		if (fd < 0 || cs_fcaps_fset_raw(fd, t[i].old, t[i].oldlen) < 0)
 			cs_err(cmd, "%s: could not put back its old value", paths[i]);
+		else if (narrowed && t[i].oldlen == CS_VFS_CAP_V2_SIZE) {
+			changed = true;
+			cs_err(cmd,
+			       "%s: its version 2 value was put back from a user namespace, "
+			       "where the kernel may store it as a version 3 value for this "
+			       "namespace's root only",
+			       paths[i]);
+		}
 		if (fd >= 0)
 			close(fd);
 	}
+	return changed;
 }
 
 /*
@@ -259,10 +293,10 @@ static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, i
 			break;
 		}
 	}
-	if (status) {
-		put_back(cmd, t, paths, done);
+	if (status && put_back(cmd, t, paths, done))
+		cs_err(cmd, "the earlier files were put back, as said above");
+	else if (status)
 		cs_err(cmd, "nothing was changed%s", done ? " (earlier files restored)" : "");
-	}
 	return cs_finish_stdout("file", status);
 }
 
