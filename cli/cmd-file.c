@@ -186,6 +186,12 @@ static int file_set(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		return cs_usage_err("file", "'file set' needs TEXT and at least one PATH");
+	/* The kernel's bare EINVAL at the first write, said before any. */
+	if (rootid && !cs_fcaps_rootid_mapped(rootid))
+		return cs_err("file set",
+			      "-n %" PRIu32 ": uid %" PRIu32 " has no mapping in this user "
+			      "namespace, which the kernel needs to store it; nothing was written",
+			      rootid, rootid);
 	if (cs_fcaps_from_text(argv[optind], rootid, &f, &d) < 0) {
 		char what[96];
 
@@ -195,54 +201,102 @@ static int file_set(int argc, char **argv)
 	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);
 }
 
+/* This namespace's uid 0 is not host uid 0 (a v3 value for it is not v2's equal). */
+static bool ns_root_not_host_root(void)
+{
+	FILE *m = fopen("/proc/self/uid_map", "re");
+	unsigned in, out, n;
+	bool other = false;
+
+	if (!m)
+		return false;
+	while (fscanf(m, "%u %u %u", &in, &out, &n) == 3)
+		if (in == 0 && n > 0)
+			other = out != 0;
+	fclose(m);
+	return other;
+}
+
 /*
- * All or nothing, for set and rm (f NULL): every path is checked (and
- * opened) first; only when all can take the change is anything written, and
- * a write that still fails puts back what the earlier files had.
+ * Put back what the first n files had before our write, each opened again
+ * and only if it is still the file written. Last written first: a file
+ * named twice (or through two hard links) was read before its second write
+ * with the first write's value, so undoing in order left that value on it.
+ */
+static bool put_back(const char *cmd, struct cs_fcaps_target *t, char **paths, int n)
+{
+	/*
+	 * From a user namespace the kernel stores a version 2 value written
+	 * back as a version 3 value for this namespace's root (on a file system
+	 * of an outer namespace), which getxattr here still shows as v2: when
+	 * that root is not host root, the value no longer applies outside the
+	 * namespace, so say so rather than "nothing was changed".
+	 */
+	bool narrowed = ns_root_not_host_root(), changed = false;
+
+	for (int i = n - 1; i >= 0; i--) {
+		unsigned char now[CS_VFS_CAP_V3_SIZE];
+		size_t nowlen;
+		struct cs_diag d = {0};
+		int fd = cs_fcaps_reopen(paths[i], &t[i], now, &nowlen, &d);
+
+		if (fd < 0 || cs_fcaps_fset_raw(fd, t[i].old, t[i].oldlen) < 0)
+			cs_err(cmd, "%s: could not put back its old value", paths[i]);
+		else if (narrowed && t[i].oldlen == CS_VFS_CAP_V2_SIZE) {
+			changed = true;
+			cs_err(cmd,
+			       "%s: its version 2 value was put back from a user namespace, "
+			       "where the kernel may store it as a version 3 value for this "
+			       "namespace's root only",
+			       paths[i]);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return changed;
+}
+
+/*
+ * All or nothing, for set and rm (f NULL): every path is checked first;
+ * only when all can take the change is anything written, each file opened
+ * again and written only if it is still the file checked, and a write that
+ * fails puts back what the earlier files had. No descriptor is held per
+ * path (lib/fcaps-change.c), so any number of paths can be given.
  */
 static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, int n)
 {
-	struct target {
-		int fd;
-		unsigned char old[CS_VFS_CAP_V3_SIZE];
-		size_t oldlen;
-	};
-	cs_cleanup_free struct target *t = calloc((size_t)n, sizeof(*t));
-	int status = 0, i, done = 0;
+	cs_cleanup_free struct cs_fcaps_target *t = calloc((size_t)n, sizeof(*t));
+	int status = 0, done;
 
 	if (!t)
 		return cs_err(cmd, "out of memory");
-	for (i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		struct cs_diag d = {0};
 
-		t[i].fd = cs_fcaps_open_for_set(paths[i], t[i].old, &t[i].oldlen, &d);
-		if (t[i].fd < 0)
+		if (cs_fcaps_check(paths[i], &t[i], &d) < 0)
 			status = cs_err(cmd, "%s: %s", paths[i], d.message);
 	}
 	if (status) {
 		cs_err(cmd, "nothing was written");
-	} else {
-		for (done = 0; done < n; done++) {
-			int rc = f ? cs_fcaps_fset(t[done].fd, f)
-				   : cs_fcaps_fset_raw(t[done].fd, NULL, 0);
+		return cs_finish_stdout("file", status);
+	}
+	for (done = 0; done < n; done++) {
+		struct cs_diag d = {0};
+		int fd = cs_fcaps_reopen(paths[done], &t[done], t[done].old, &t[done].oldlen, &d);
+		int rc = fd < 0 ? fd : f ? cs_fcaps_fset(fd, f) : cs_fcaps_fset_raw(fd, NULL, 0);
 
-			if (rc < 0) {
-				status = cs_err(cmd, "%s: %s", paths[done], strerror(-rc));
-				break;
-			}
-		}
-		if (status) {
-			for (i = 0; i < done; i++)
-				if (cs_fcaps_fset_raw(t[i].fd, t[i].old, t[i].oldlen) < 0)
-					cs_err(cmd, "%s: could not put back its old value",
-					       paths[i]);
-			cs_err(cmd, "nothing was changed%s",
-			       done ? " (earlier files restored)" : "");
+		if (fd >= 0)
+			close(fd);
+		if (rc < 0) {
+			status =
+			    cs_err(cmd, "%s: %s", paths[done], fd < 0 ? d.message : strerror(-rc));
+			break;
 		}
 	}
-	for (i = 0; i < n; i++)
-		if (t[i].fd >= 0)
-			close(t[i].fd);
+	if (status && put_back(cmd, t, paths, done))
+		cs_err(cmd, "the earlier files were put back, as said above");
+	else if (status)
+		cs_err(cmd, "nothing was changed%s", done ? " (earlier files restored)" : "");
 	return cs_finish_stdout("file", status);
 }
 
@@ -257,12 +311,15 @@ static int file_rm(int argc, char **argv)
 		fputs(file_help, stdout);
 		return cs_finish_stdout("file", 0);
 	}
-	if (argc < 2)
+	/* "--" ends the options, as for get and set: "file rm -- -x" names "-x". */
+	int first = argc >= 2 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+
+	if (argc - first < 1)
 		return cs_usage_err("file", "'file rm' needs at least one PATH");
-	for (int i = 1; i < argc; i++)
+	for (int i = first; i < argc && first == 1; i++)
 		if (argv[i][0] == '-' && argv[i][1])
 			return cs_usage_err("file", "unknown option '%s'", argv[i]);
-	return change_all("file rm", NULL, argv + 1, argc - 1);
+	return change_all("file rm", NULL, argv + first, argc - first);
 }
 
 int cmd_file(int argc, char **argv)

@@ -39,6 +39,34 @@ static int read_map(const char *path, struct cs_idmap *m, size_t *n, struct cs_d
 	return rc;
 }
 
+/*
+ * userns_may_setgroups: a gid_map written, and "allow" in the namespace's
+ * setgroups file (unshare -r writes "deny"; a child namespace inherits it).
+ * Without it the run failed at setgroups with a bare EPERM the model had
+ * not predicted. A file missing (before Linux 3.19) allows; any other
+ * text is not read as either.
+ */
+static int read_setgroups(struct cs_cred *c, struct cs_diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = 0;
+
+	if (cs_read_file("/proc/self/setgroups", 64, &buf, &len) < 0) {
+		c->setgroups_denied = c->n_gid_map == 0;
+		return 0;
+	}
+	if (len == 5 && memcmp(buf, "deny\n", 5) == 0)
+		c->setgroups_denied = true;
+	else if (len == 6 && memcmp(buf, "allow\n", 6) == 0)
+		c->setgroups_denied = c->n_gid_map == 0;
+	else
+		rc = cs_diag_set(d, EINVAL, 0, 0, NULL,
+				 "/proc/self/setgroups says neither allow nor deny");
+	free(buf);
+	return rc;
+}
+
 int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 {
 	struct cs_proc_status st;
@@ -72,7 +100,8 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 	if (cs_proc_in_child_userns(getpid()) == 1) {
 		c->user_namespace = true;
 		if ((rc = read_map("/proc/self/uid_map", c->uid_map, &c->n_uid_map, d)) < 0 ||
-		    (rc = read_map("/proc/self/gid_map", c->gid_map, &c->n_gid_map, d)) < 0)
+		    (rc = read_map("/proc/self/gid_map", c->gid_map, &c->n_gid_map, d)) < 0 ||
+		    (rc = read_setgroups(c, d)) < 0)
 			return rc;
 	}
 	return 0;

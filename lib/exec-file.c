@@ -56,8 +56,31 @@ static int candidate(int root, const char *path, struct stat *sb)
  * error) is an error rather than "none": a check that must not run a file
  * gaining capabilities fails closed.
  */
-static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXEC_HEAD_MAX],
-		   ssize_t *n)
+/*
+ * getxattr gives a v3 rootid as the reading process's namespace sees it
+ * (cap_inode_getsecurity maps it; the kernel returns v2 when it is this
+ * namespace's root). The model takes rootids as stored (host ids), so a
+ * live read in a user namespace is mapped back through /proc/self/uid_map:
+ * read as ns uid 1000, host 5000's value was taken for host 1000, the
+ * namespace's root, and a run was refused for capabilities execve ignores.
+ */
+static void rootid_to_host(struct cs_fcaps *fc)
+{
+	FILE *m = fopen("/proc/self/uid_map", "re");
+	unsigned in, out, n;
+
+	if (!m)
+		return;
+	while (fscanf(m, "%u %u %u", &in, &out, &n) == 3)
+		if (fc->rootid >= in && fc->rootid - in < n) {
+			fc->rootid = out + (fc->rootid - in);
+			break;
+		}
+	fclose(m);
+}
+
+static int fill_fd(int fd, struct cs_exec_file *f, bool strict, bool live,
+		   char head[CS_EXEC_HEAD_MAX], ssize_t *n)
 {
 	struct stat sb;
 	struct statvfs vfs;
@@ -87,11 +110,15 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, char head[CS_EXE
 	*n = cs_exec_read_head(fd, head);
 	f->unknown_format = *n >= 0 && cs_exec_head_unknown(head, (size_t)*n);
 	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
+	if (rc == 0 && live && f->fcaps.version == 3)
+		rootid_to_host(&f->fcaps);
 	if (rc == 0)
 		f->fcaps_state = 1;
 	else if (rc == -EINVAL)
 		f->fcaps_state = -EINVAL;
-	else if (strict && rc != -ENODATA && rc != -EOPNOTSUPP)
+	/* EOVERFLOW: a v3 value for another namespace's root, which execve ignores
+	 * (get_vfs_caps_from_disk says ENODATA); the run refused such a file. */
+	else if (strict && rc != -ENODATA && rc != -EOPNOTSUPP && rc != -EOVERFLOW)
 		return rc;
 	return 0;
 }
@@ -167,7 +194,7 @@ static int fill(const struct chain_root *r, const char *path, struct cs_exec_fil
 			return 0;
 		}
 	}
-	rc = fill_fd(fd, f, false, head, &got);
+	rc = fill_fd(fd, f, false, r->ask_kernel, head, &got);
 	if (r->ask_kernel && f->known)
 		f->exec_access = exec_access(fd);
 	*n = got > 0 ? (size_t)got : 0;
@@ -250,7 +277,7 @@ int cs_exec_file_from_fd(int fd, const char *path, const char *cwd, struct cs_ex
 		*first_read = false;
 	if (cs_exec_file_set_path(f, path) < 0)
 		return -ENOMEM;
-	if ((rc = fill_fd(fd, f, true, head, &n)) < 0)
+	if ((rc = fill_fd(fd, f, true, true, head, &n)) < 0)
 		return rc;
 	f->exec_access = exec_access(fd);
 	if (first_read)

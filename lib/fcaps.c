@@ -126,11 +126,19 @@ static int decode_read(ssize_t n, const unsigned char *buf, struct cs_fcaps *out
 		if (e == ERANGE) /* larger than any valid value */
 			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
 					   "value is larger than %d bytes", CS_VFS_CAP_V3_SIZE);
-		/* The kernel checks the stored value's header and size on read. */
+		/*
+		 * The kernel checks the stored value on read (cap_inode_getsecurity)
+		 * and gives back only a version 2 or 3 value of its exact size: a
+		 * version 1 value, which execve still honours, is refused like an
+		 * empty or corrupt one ("not a valid v1" was not true of it).
+		 */
 		if (e == EINVAL)
-			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS,
-					   "the kernel will not read the stored value: not a "
-					   "valid v1, v2 or v3 header and size");
+			return cs_diag_set(d, EINVAL, 0, 0, CS_XATTR_CAPS, "%s",
+					   CS_FCAPS_UNREADABLE);
+		/* cap_inode_getsecurity: the rootid does not own this namespace. */
+		if (e == EOVERFLOW)
+			return cs_diag_set(d, EOVERFLOW, 0, 0, CS_XATTR_CAPS, "%s",
+					   CS_FCAPS_OTHER_NS);
 		return -e;
 	}
 	return cs_fcaps_decode(buf, (size_t)n, out, d);
@@ -184,6 +192,43 @@ static bool have_setfcap(void)
 	return c[CAP_SETFCAP / 32].effective & (1u << (CAP_SETFCAP % 32));
 }
 
+/* Does the id lie in one of the ranges of this process's map? No map: yes. */
+static bool id_in_map(const char *map, unsigned id)
+{
+	FILE *f = fopen(map, "re");
+	unsigned in, out, n;
+	bool found = false;
+
+	if (!f)
+		return true;
+	while (!found && fscanf(f, "%u %u %u", &in, &out, &n) == 3)
+		found = id >= in && id - in < n;
+	fclose(f);
+	return found;
+}
+
+/*
+ * cap_convert_nscap asks capable_wrt_inode_uidgid: the file's owner and
+ * group must both be mapped in the caller's user namespace, or CAP_SETFCAP
+ * does not reach the file and the write fails with a bare EPERM after every
+ * other check passed. An unmapped id shows as the overflow id (65534 by
+ * default), so only a file that shows it is looked up in the maps.
+ */
+static bool owner_mapped(const struct stat *sb)
+{
+	const unsigned overflow = 65534;
+
+	if (sb->st_uid != overflow && sb->st_gid != overflow)
+		return true;
+	return id_in_map("/proc/self/uid_map", sb->st_uid) &&
+	       id_in_map("/proc/self/gid_map", sb->st_gid);
+}
+
+bool cs_fcaps_rootid_mapped(uint32_t rootid)
+{
+	return id_in_map("/proc/self/uid_map", rootid);
+}
+
 int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE], size_t *oldlen,
 			  struct cs_diag *d)
 {
@@ -220,6 +265,10 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 		return cs_diag_set(d, EPERM, 0, 0, "",
 				   "changing file capabilities needs CAP_SETFCAP, which this "
 				   "process does not have");
+	if (!owner_mapped(&sb))
+		return cs_diag_set(d, EPERM, 0, 0, "",
+				   "its owner or group has no mapping in this user namespace, "
+				   "so CAP_SETFCAP does not reach it");
 	*oldlen = n > 0 ? (size_t)n : 0;
 	return cs_steal_fd(&fd);
 }

@@ -93,7 +93,8 @@ const char *cs_errno_name(int err)
 		 {ENAMETOOLONG, "ENAMETOOLONG"},
 		 {ETXTBSY, "ETXTBSY"},
 		 {EIO, "EIO"},
-		 {ERANGE, "ERANGE"}};
+		 {ERANGE, "ERANGE"},
+		 {EOVERFLOW, "EOVERFLOW"}};
 	static __thread char buf[16];
 
 	if (err < 0)
@@ -564,9 +565,11 @@ static void exec_finish(struct exec_state *x, struct cs_steps *st)
 	}
 	n->caps.set[CS_EFF] = x->effective ? n->caps.set[CS_PRM] : n->caps.set[CS_AMB];
 	set_step(st, "execve.effective", CS_EFF, old->caps.set[CS_EFF], n->caps.set[CS_EFF],
-		 x->effective ? "fE (or euid 0): E' = P'"
-			      : "no fE and euid != 0: E' = A' (only ambient capabilities "
-				"become effective)");
+		 x->effective ? "fE, or the root rule for euid 0: E' = P'"
+			      /* not "euid != 0": SECBIT_NOROOT, or a set-uid root file
+				 with file capabilities, leaves euid 0 without it */
+			      : "no fE, and no root rule that sets it: E' = A' (only ambient "
+				"capabilities become effective)");
 	if (old->caps.set[CS_PRM] != n->caps.set[CS_PRM])
 		set_step(st, "execve.permitted", CS_PRM, old->caps.set[CS_PRM], n->caps.set[CS_PRM],
 			 "after execve");
@@ -869,6 +872,12 @@ int cs_kernel_setgroups(struct cs_cred *c, const gid_t *g, size_t n, struct cs_s
 		STEP(st, "setgroups.eperm", "setgroups needs CAP_SETGID: EPERM");
 		return -EPERM;
 	}
+	if (c->setgroups_denied) {
+		STEP(st, "setgroups.denied",
+		     "setgroups is denied in this user namespace (%s): EPERM",
+		     c->n_gid_map ? "its setgroups file says deny" : "no gid_map is written");
+		return -EPERM;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!gid_known(c, g[i])) {
 			STEP(st, "setgroups.unmapped", "group %u has no mapping: EINVAL",
@@ -1010,12 +1019,15 @@ int cs_kernel_set_securebits(struct cs_cred *c, unsigned bits, struct cs_steps *
 	unsigned old = c->securebits;
 	const unsigned locks = 0xaaau, flags = 0x555u;
 
-	if ((((old & locks) >> 1) & (old ^ bits)) || (old & locks & ~bits) ||
-	    (bits & ~(locks | flags)) || !cs_cred_capable(c, CAP_SETPCAP)) {
-		STEP(st, "securebits.eperm",
-		     "securebits 0x%x → 0x%x: a locked bit would change, a lock would be "
-		     "released, an unknown bit set, or CAP_SETPCAP is not effective: EPERM",
-		     old, bits);
+	/* The kernel's four reasons in its order; the step names the one that holds. */
+	const char *why = (((old & locks) >> 1) & (old ^ bits)) ? "a locked bit would change"
+			  : (old & locks & ~bits)		? "a lock would be released"
+			  : (bits & ~(locks | flags))		? "an unknown bit would be set"
+			  : !cs_cred_capable(c, CAP_SETPCAP)	? "CAP_SETPCAP is not effective"
+								: NULL;
+
+	if (why) {
+		STEP(st, "securebits.eperm", "securebits 0x%x → 0x%x: %s: EPERM", old, bits, why);
 		return -EPERM;
 	}
 	c->securebits = bits;

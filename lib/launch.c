@@ -24,6 +24,7 @@
 #include <linux/capability.h>
 
 #include "capscope/escape.h"
+#include "capscope/fcaps.h"
 #include "capscope/launch-dry-run.h"
 #include "capscope/text.h"
 #include "internal/cleanup.h"
@@ -104,11 +105,27 @@ static const char *list(cs_mask_t m, char *buf, size_t len)
 	return buf;
 }
 
+/* A step that says why the kernel refuses: its sentence ends in rc's name. */
+static bool refusal(const struct cs_step *s, int rc)
+{
+	const char *name = cs_errno_name(rc);
+	size_t n = strlen(s->detail), k = strlen(name);
+
+	return n > k + 2 && strcmp(s->detail + n - k, name) == 0 && s->detail[n - k - 2] == ':';
+}
+
+/* The sentence without its ": EPERM", which the run's message gives already. */
+static int refusal_len(const struct cs_step *s, int rc)
+{
+	return (int)(strlen(s->detail) - strlen(cs_errno_name(rc)) - 2);
+}
+
 /* Every operation of the plan through the kernel model, from c (updated). */
 static int model_plan(const struct cs_launch *l, const struct cs_launch_plan *p, struct cs_cred *c,
 		      struct cs_steps *st, struct cs_diag *d)
 {
 	for (size_t i = 0; i < l->nops; i++) {
+		size_t before = st ? st->n : 0;
 		int rc = model_op(c, p, &l->ops[i], st);
 
 		/* The one refusal whose cause is the request's own two halves: say them. */
@@ -119,6 +136,12 @@ static int model_plan(const struct cs_launch *l, const struct cs_launch_plan *p,
 					   "user change needs KEEP_CAPS until capset, and the lock "
 					   "forbids clearing it after; lock it with keep-caps, or "
 					   "leave it unlocked; nothing was run");
+		/* The model's step says why (a locked bit, a capability not held). */
+		if (rc < 0 && st && st->n > before && refusal(&st->v[st->n - 1], rc))
+			return cs_diag_set(d, -rc, 0, 0, l->ops[i].name,
+					   "the kernel would refuse it: %.*s; nothing was run",
+					   refusal_len(&st->v[st->n - 1], rc),
+					   st->v[st->n - 1].detail);
 		if (rc < 0)
 			return cs_diag_set(
 			    d, -rc, 0, 0, l->ops[i].name,
@@ -502,6 +525,28 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 }
 
 /*
+ * execve's EINVAL for a file whose security.capability the kernel will not
+ * read (get_file_caps refuses an empty or corrupt value): "Invalid argument"
+ * alone named nothing. fd is the file executed, or -1 to open path.
+ */
+static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
+{
+	cs_cleanup_close int own = -1;
+	cs_cleanup_free char *shown = NULL;
+	struct cs_diag why = {0};
+	struct cs_fcaps f;
+
+	if (rc != -EINVAL || !d)
+		return rc;
+	if (fd < 0 && (fd = own = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return rc;
+	if (cs_fcaps_fget(fd, &f, &why) != -EINVAL || !(shown = cs_escape_dup(path)))
+		return rc;
+	return cs_diag_set(d, EINVAL, 0, 0, "execve", "%s: %s: %s; nothing was run", shown,
+			   CS_XATTR_CAPS, why.message);
+}
+
+/*
  * With --caps: open the file once, check the open file
  * (cs_launch_check_gain_fd) and execute that very descriptor, so it cannot
  * be swapped between the check and execve. (The new task's comm is then the
@@ -524,7 +569,7 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	rc = -errno;
 	if (rc != -ENOENT)
-		return rc;
+		return exec_einval(rc, fd, path, d);
 	if (head == CS_EXEC_HEAD_OTHER)
 		return enoent_not_script(fd, path, d);
 	return exec_script(l, fd, path, argv, depth, d);
@@ -536,7 +581,7 @@ static int exec_one(const struct cs_launch *l, const char *path, char *const arg
 {
 	if (!l || !l->plan || !l->plan->set_caps) {
 		execv(path, argv);
-		return -errno;
+		return exec_einval(-errno, -1, path, d);
 	}
 	return exec_checked(l, path, argv, 0, d);
 }

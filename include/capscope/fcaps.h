@@ -4,6 +4,7 @@
 #define CAPSCOPE_FCAPS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "caps.h"
 #include "diag.h"
@@ -13,6 +14,16 @@
 #define CS_VFS_CAP_V1_SIZE 12
 #define CS_VFS_CAP_V2_SIZE 20
 #define CS_VFS_CAP_V3_SIZE 24
+
+/* Why getxattr of security.capability says EINVAL; one wording for file get and scan. */
+#define CS_FCAPS_UNREADABLE                                                                        \
+	"the kernel will not read the stored value: not a version 2 or 3 value of its exact "      \
+	"size (empty, corrupt, or version 1, which getxattr never gives back)"
+
+/* getxattr's EOVERFLOW: execve ignores such a value (get_vfs_caps_from_disk: ENODATA). */
+#define CS_FCAPS_OTHER_NS                                                                          \
+	"a version 3 value for the root of a user namespace that is neither this one nor an "      \
+	"ancestor: execve ignores it here"
 
 struct cs_fcaps {
 	int version; /* 1, 2 or 3 */
@@ -54,10 +65,34 @@ CS_EXPORT int cs_fcaps_set(const char *path, const struct cs_fcaps *f);
  */
 CS_EXPORT int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE],
 				    size_t *oldlen, struct cs_diag *d);
+/*
+ * A version 3 rootid is written as seen from the caller's user namespace
+ * and stored through its uid map (cap_convert_nscap, rootid_from_xattr): a
+ * rootid with no mapping there is refused by the kernel with EINVAL.
+ */
+CS_EXPORT bool cs_fcaps_rootid_mapped(uint32_t rootid);
 CS_EXPORT int cs_fcaps_fset(int fd, const struct cs_fcaps *f);
 /* Put back what cs_fcaps_open_for_set saw (len 0: remove). */
 CS_EXPORT int cs_fcaps_fset_raw(int fd, const unsigned char *buf, size_t len);
 CS_EXPORT int cs_fcaps_remove(const char *path);
+
+/*
+ * All or nothing without a descriptor per path (lib/fcaps-change.c):
+ * cs_fcaps_check runs cs_fcaps_open_for_set's checks and keeps only which
+ * file it is; cs_fcaps_reopen opens path for the write and refuses
+ * (-ESTALE) a name that no longer leads to that file. old / oldlen as
+ * cs_fcaps_open_for_set, read just before the write.
+ */
+struct cs_fcaps_target {
+	dev_t dev;
+	ino_t ino;
+	unsigned char old[CS_VFS_CAP_V3_SIZE]; /* the value before our write, to put back */
+	size_t oldlen;			       /* 0: it had none */
+};
+CS_EXPORT int cs_fcaps_check(const char *path, struct cs_fcaps_target *t, struct cs_diag *d);
+CS_EXPORT int cs_fcaps_reopen(const char *path, const struct cs_fcaps_target *t,
+			      unsigned char old[CS_VFS_CAP_V3_SIZE], size_t *oldlen,
+			      struct cs_diag *d);
 
 /*
  * libcap text → file caps. The xattr holds one effective bit for the whole

@@ -61,6 +61,12 @@ struct cs_cred {
 	bool user_namespace;
 	struct cs_idmap uid_map[CS_OCI_MAX_IDMAPS], gid_map[CS_OCI_MAX_IDMAPS];
 	size_t n_uid_map, n_gid_map;
+	/*
+	 * setgroups(2) is refused in this user namespace whatever the
+	 * capabilities (kernel/user_namespace.c userns_may_setgroups): its
+	 * /proc/PID/setgroups says "deny", or no gid_map is written yet.
+	 */
+	bool setgroups_denied;
 };
 
 /*

@@ -237,6 +237,18 @@ static void note_error(struct walk *w, const struct dnode *d, const char *name, 
 	free(p);
 }
 
+static void note_error_text(struct walk *w, const struct dnode *d, const char *name, int err,
+			    const char *text)
+{
+	char *p = show_path(d, name);
+
+	pthread_mutex_lock(&w->mu);
+	if (!p || cs_scan_add_error(w->r, p, err, "%s", text) < 0)
+		w->fatal = -ENOMEM;
+	pthread_mutex_unlock(&w->mu);
+	free(p);
+}
+
 #define STX_WANT (STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_INO | STATX_MNT_ID)
 
 /* Re-read a privileged file through one pinned inode: statx and xattr agree. */
@@ -354,6 +366,10 @@ static void check_file(struct walk *w, int dirfd, const struct dnode *dn, const 
 
 		if (e == ENOENT)
 			note_error(w, dn, name, e, "vanished during the scan");
+		else if (e == EINVAL) /* "reading security.capability: Invalid argument" */
+			note_error_text(w, dn, name, e, CS_XATTR_CAPS ": " CS_FCAPS_UNREADABLE);
+		else if (e == EOVERFLOW) /* "...: Value too large for defined data type" */
+			note_error_text(w, dn, name, e, CS_XATTR_CAPS ": " CS_FCAPS_OTHER_NS);
 		else
 			note_error(w, dn, name, e, "reading security.capability");
 		return;
@@ -911,6 +927,15 @@ int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struct cs_scan_
 			    "is a symlink; scan its target (symlinks are never followed)");
 		if (known && S_ISREG(st.st_mode))
 			return scan_one_file(root, o, r, d);
+		/* "Not a directory" alone hid that a regular file is taken too. */
+		if (known && !S_ISDIR(st.st_mode)) /* a directory now: it changed, say errno */
+			return cs_diag_set(d, e, 0, 0, NULL,
+					   "is a %s: neither a directory, an image nor a file "
+					   "to check",
+					   S_ISFIFO(st.st_mode)	  ? "fifo"
+					   : S_ISSOCK(st.st_mode) ? "socket"
+					   : S_ISCHR(st.st_mode)  ? "character device"
+								  : "block device");
 		return cs_diag_set(d, e, 0, 0, NULL, "%s", strerror(e));
 	}
 	if (fstat(w.rootfd, &st) < 0) {

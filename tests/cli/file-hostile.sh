@@ -27,8 +27,52 @@ if setfattr -n security.capability -v "" empty-caps 2>/dev/null &&
   rc=$?
   ok $((rc == 0)) "file get of a malformed stored value fails (exit $rc)"
   like "$(cat err)" '^capscope file get: empty-caps: security\.capability: the kernel will not read the stored value' "and says which attribute and why"
+  # Eleventh pass: "not a valid v1, v2 or v3" was untrue of a version 1
+  # value (getxattr refuses it too); scan said "reading
+  # security.capability: Invalid argument", and run, where execve refuses
+  # such a file, "EINVAL (Invalid argument)". One wording for all three.
+  like "$(cat err)" 'not a version 2 or 3 value of its exact size' "file get: the reason is the kernel's"
+  mkdir scan-empty && cp /bin/true scan-empty/t && setfattr -n security.capability -v "" scan-empty/t
+  "$CAPSCOPE" scan scan-empty >/dev/null 2>err; is $? 2 "scan of it: exit 2"
+  like "$(cat err)" 'scan-empty/t: security\.capability: the kernel will not read the stored value: not a version 2' "scan: says why"
+  for o in "" "--caps = --securebits noroot"; do
+    "$CAPSCOPE" run $o -- scan-empty/t 2>err; is $? 127 "run $o of it: exit 127"
+    like "$(cat err)" "step 'execve' refused: EINVAL \\(scan-empty/t: security\.capability: the kernel will not read" "run $o: says why execve refuses it"
+  done
 else
-  skip "this kernel refuses an empty security.capability"
-  skip "this kernel refuses an empty security.capability"
+  for _ in 1 2 3 4 5 6 7 8 9; do skip "this kernel refuses an empty security.capability"; done
+fi
+# Eleventh pass: in a user namespace, a version 3 value whose rootid owns
+# neither this namespace nor an ancestor reads back as EOVERFLOW; execve
+# ignores it (get_vfs_caps_from_disk: ENODATA) and runs the file. run --caps
+# refused it ("E75 (cannot read what execve would look at ... Value too
+# large)"); file get and scan said "Value too large for defined data type".
+mkdir other-ns && cp /bin/true other-ns/t && setcap -n 1000 cap_net_raw+ep other-ns/t
+if unshare -U -r true 2>/dev/null; then
+  unshare -U -r "$CAPSCOPE" run --caps = --securebits noroot -- other-ns/t 2>err
+  is $? 0 "run --caps of another namespace's v3 file in a user namespace: runs, as execve does"
+  unshare -U -r "$CAPSCOPE" file get other-ns/t 2>err
+  like "$(cat err)" 'other-ns/t: security\.capability: a version 3 value for the root of a user namespace that is neither this one nor an ancestor' "file get: says what it is"
+  unshare -U -r "$CAPSCOPE" scan other-ns >/dev/null 2>err
+  like "$(cat err)" 'other-ns/t: security\.capability: a version 3 value for the root of a user namespace' "scan: says what it is"
+else
+  for _ in 1 2 3; do skip "no user namespaces here"; done
+fi
+# ... and a v3 value that reads back with a rootid (the reader's view) was
+# taken as a host id: in a namespace mapping 0 to host 1000 and 1000 to
+# host 5000, host 5000's value reads as rootid 1000 and was taken for the
+# namespace's root, so run refused a file execve gives nothing.
+cp /bin/true other-ns/u && setcap -n 5000 cap_net_raw+ep other-ns/u
+cp /bin/true other-ns/r && setcap -n 1000 cap_net_raw+ep other-ns/r
+chmod 755 . other-ns
+if unshare -U -r true 2>/dev/null; then
+  CS_USERNS_MAP="0 1000 1;1000 5000 1" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" \
+    "$CAPSCOPE" run --caps = --securebits noroot -- other-ns/u 2>err
+  is $? 0 "run --caps of host 5000's v3 file where it reads as rootid 1000: runs"
+  CS_USERNS_MAP="0 1000 1;1000 5000 1" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" \
+    "$CAPSCOPE" run --caps = --securebits noroot -- other-ns/r 2>err
+  is $? 127 "run --caps of the namespace root's own v3 file: refused (it would gain)"
+else
+  for _ in 1 2; do skip "no user namespaces here"; done
 fi
 done_testing

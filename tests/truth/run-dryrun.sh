@@ -175,4 +175,9 @@ if [ -x "$STATIC" ]; then
 else
   skip "capscope-run not built (sanitizer build)"
 fi
+# Eleventh pass: the step said "no fE and euid != 0" for uid 0 under
+# SECBIT_NOROOT, where euid is 0; it now names the rule, not a false cause.
+out=$("$CAPSCOPE" run --dry-run --caps cap_chown=ep --securebits noroot -- "$T/probe")
+printf '%s' "$out" | grep -q 'euid != 0'; ok $((! $?)) "dry run of uid 0 with noroot: no 'euid != 0'"
+like "$out" "no fE, and no root rule that sets it: E' = A'" "  the rule it applies"
 done_testing

@@ -256,6 +256,44 @@ os.setxattr(sys.argv[1], "system.posix_acl_access",
   is "$?" 127 "$name --securebits keep-caps-locked --user nobody: exit 127"
   like "$(cat "$T/err")" "keep-caps-locked without keep-caps" "$name keep-caps-locked: says why"
 
+  # Eleventh pass: every other refusal of the model said only "the kernel
+  # would refuse this step (EPERM)"; it now says which of the kernel's
+  # reasons holds (a caller with locked securebits, one without CAP_SETPCAP
+  # or CAP_SETGID).
+  rm -f "$T/ran"
+  if command -v setpriv >/dev/null; then
+    setpriv --inh-caps +setpcap,+chown --ambient-caps +setpcap,+chown \
+      --securebits +noroot,+noroot_locked -- $bin --securebits 0 -- touch "$T/ran" 2>"$T/err"
+    is "$?" 127 "$name --securebits 0 under noroot-locked: exit 127"
+    like "$(cat "$T/err")" "0x3 → 0x0: a locked bit would change; nothing was run" "$name locked noroot: says why"
+    setpriv --inh-caps +chown --ambient-caps +chown --securebits +noroot \
+      -- $bin --securebits noroot -- touch "$T/ran" 2>"$T/err"
+    like "$(cat "$T/err")" "CAP_SETPCAP is not effective; nothing was run" "$name securebits without CAP_SETPCAP: says why"
+    setpriv --inh-caps +chown --ambient-caps +chown --securebits +noroot \
+      -- $bin --group 1 --keep-groups -- touch "$T/ran" 2>"$T/err"
+    like "$(cat "$T/err")" "needs CAP_SETGID; nothing was run" "$name --group without CAP_SETGID: says why"
+    [ ! -e "$T/ran" ]; ok $? "$name refused securebits and group: nothing ran"
+  else
+    for _ in 1 2 3 4 5; do skip "setpriv is not installed"; done
+  fi
+
+  # Eleventh pass: in a user namespace that refuses setgroups (unshare -r
+  # writes "deny"; no gid_map yet) the model let --clear-groups through and
+  # the run failed at setgroups with a bare "EPERM (Operation not
+  # permitted)". The model now refuses first and says why; a namespace whose
+  # maps a privileged parent wrote ("allow") still runs.
+  rm -f "$T/ran"
+  unshare -U -r $bin --clear-groups --group 0 -- touch "$T/ran" 2>"$T/err"
+  is "$?" 127 "$name --clear-groups under setgroups deny: exit 127"
+  like "$(cat "$T/err")" "setgroups is denied in this user namespace \\(its setgroups file says deny\\); nothing was run" "$name setgroups deny: says why"
+  unshare -U -r $bin --dry-run --clear-groups --group 0 -- true 2>"$T/err" >/dev/null
+  like "$(cat "$T/err")" "refused: EPERM .*setgroups file says deny" "$name setgroups deny: the dry run says it too"
+  unshare -U --keep-caps $bin --clear-groups -- touch "$T/ran" 2>"$T/err"
+  like "$(cat "$T/err")" "\\(no gid_map is written\\)" "$name setgroups before a gid_map: says why"
+  [ ! -e "$T/ran" ]; ok $? "$name setgroups refused: nothing ran"
+  is "$("$CAPSCOPE_TOP/tests/lib/userns-allow.py" $bin --clear-groups --group 0 --securebits noroot -- id -G 2>&1)" "0" \
+    "$name --clear-groups where setgroups is allowed: runs"
+
   # Contradictions and options that would be silently narrowed: exit 127 / 2, nothing run.
   for case in "127|--caps cap_chown=ep --ambient kill" "127|--caps cap_chown=eip --inh kill" \
               "127|--inh chown --ambient kill" \

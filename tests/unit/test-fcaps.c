@@ -184,12 +184,46 @@ static void open_for_set(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Eleventh pass: the write opens each path again (no descriptor is held per
+ * path); a name that now leads to another file is refused, never written.
+ */
+static void reopen_same_file(void **state)
+{
+	char dir[] = "/tmp/capscope-fcaps-XXXXXX", p[64], q[64];
+	unsigned char old[CS_VFS_CAP_V3_SIZE];
+	size_t oldlen;
+	struct cs_fcaps_target t;
+	struct cs_diag d = {0};
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/file", dir);
+	snprintf(q, sizeof(q), "%s/other", dir);
+	close(creat(p, 0755));
+	close(creat(q, 0755));
+	if (cs_fcaps_check(p, &t, &d) < 0) { /* no CAP_SETFCAP or no xattrs here */
+		assert_true(d.message[0] != '\0');
+	} else {
+		fd = cs_fcaps_reopen(p, &t, old, &oldlen, &d);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(rename(q, p), 0); /* the name now leads to another file */
+		assert_int_equal(cs_fcaps_reopen(p, &t, old, &oldlen, &d), -ESTALE);
+		assert_non_null(strstr(d.message, "another file"));
+	}
+	unlink(p);
+	unlink(q);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_versions), cmocka_unit_test(decode_hostile),
-	    cmocka_unit_test(rootids),	       cmocka_unit_test(from_text),
-	    cmocka_unit_test(open_for_set),
+	    cmocka_unit_test(decode_versions), cmocka_unit_test(reopen_same_file),
+	    cmocka_unit_test(decode_hostile),  cmocka_unit_test(rootids),
+	    cmocka_unit_test(from_text),       cmocka_unit_test(open_for_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
