@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <libfyaml.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,21 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	return 0;
 }
 
+/* An error about node n of the config, at its line and column. */
+__attribute__((format(printf, 3, 4))) static int config_error(struct fy_node *n, struct cs_diag *d,
+							      const char *fmt, ...)
+{
+	const struct fy_mark *mk = n ? cs_fy_node_mark(n) : NULL;
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cs_diag_set(d, EINVAL, mk ? (unsigned)mk->line + 1 : 0,
+			   mk ? (unsigned)mk->column + 1 : 0, "config", "%s", msg);
+}
+
 /* A string field of the config: absent or null is NULL, a non-scalar an error. */
 static int config_str(struct fy_node *cfg, const char *k, char **out, struct fy_node **dup,
 		      struct cs_diag *d)
@@ -301,22 +317,42 @@ static int config_str(struct fy_node *cfg, const char *k, char **out, struct fy_
 	if (cs_fy_is_json_null(n))
 		return 0;
 	if (!fy_node_is_scalar(n) || !(*out = str(n)))
-		return cs_diag_set(d, EINVAL, 0, 0, "config", "config.%s must be a string", k);
+		return config_error(n, d, "config.%s must be a string", k);
+	return 0;
+}
+
+/*
+ * The blob and its "config" are objects to Go's encoding/json, which
+ * containerd, CRI-O and Docker decode them with (ocispec.Image, moby's
+ * image.Image): an array, a string or a number there fails the image. They
+ * were read here as an image without a config (no User, no Entrypoint), so
+ * a container no runtime creates was predicted to run as root. null is
+ * Go's "absent".
+ */
+static int config_objects(struct fy_node *root, struct fy_node *cfg, struct cs_diag *d)
+{
+	if (!root || !fy_node_is_mapping(root))
+		return config_error(root, d, "the image config must be a JSON object");
+	if (!cs_fy_is_json_null(cfg) && !fy_node_is_mapping(cfg))
+		return config_error(cfg, d, "'%s' must be a JSON object (or null)", "config");
 	return 0;
 }
 
 static int config_list(struct fy_node *cfg, const char *k, struct cs_strlist *out,
-		       struct fy_node **dup)
+		       struct fy_node **dup, struct cs_diag *d)
 {
 	char **v;
 	size_t n;
-	int r = strv(get(cfg, k, dup), &v, &n, 4096);
+	struct fy_node *node = get(cfg, k, dup);
+	int r = strv(node, &v, &n, 4096);
 
-	if (r == 0) {
-		out->v = (const char **)v;
-		out->n = n;
-	}
-	return r;
+	if (r == -E2BIG)
+		return config_error(node, d, "config.%s has more than 4096 entries", k);
+	if (r < 0)
+		return config_error(node, d, "config.%s must be an array of strings", k);
+	out->v = (const char **)v;
+	out->n = n;
+	return 0;
 }
 
 int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)
@@ -333,24 +369,24 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 	cfg = get(root, "config", &dup);
 	if (!cfg && root && fy_node_is_mapping(root) && !get(root, "rootfs", &dup))
 		cfg = root;
+	if ((r = config_objects(root, cfg, d)) < 0)
+		goto out;
 	if ((r = config_str(cfg, "User", &c->user, &dup, d)) < 0 ||
 	    (r = config_str(cfg, "WorkingDir", &c->workdir, &dup, d)) < 0)
 		goto out;
-	if (config_list(cfg, "Entrypoint", &c->entrypoint, &dup) < 0 ||
-	    config_list(cfg, "Cmd", &c->cmd, &dup) < 0) {
-		r = cs_diag_set(d, EINVAL, 0, 0, "config",
-				"Entrypoint and Cmd must be arrays of strings");
+	if ((r = config_list(cfg, "Entrypoint", &c->entrypoint, &dup, d)) < 0 ||
+	    (r = config_list(cfg, "Cmd", &c->cmd, &dup, d)) < 0)
 		goto out;
-	}
 	/* Docker and containerd decode Env as []string: anything else fails the
 	 * image there, so it is refused here, not skipped (a skipped Env left
 	 * the default PATH in the model). The last PATH wins, as in runc. */
 	char **envv = NULL;
 	size_t nenv = 0;
 
-	if (strv(get(cfg, "Env", &dup), &envv, &nenv, 1u << 16) < 0) {
-		r = cs_diag_set(d, EINVAL, 0, 0, "config",
-				"config.Env must be an array of strings");
+	struct fy_node *env = get(cfg, "Env", &dup);
+
+	if (strv(env, &envv, &nenv, 1u << 16) < 0) {
+		r = config_error(env, d, "config.%s must be an array of strings", "Env");
 		goto out;
 	}
 	for (size_t i = 0; i < nenv; i++) {
