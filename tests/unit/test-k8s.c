@@ -108,6 +108,10 @@ static void expect_err(const char *y, unsigned line, const char *field, const ch
 static void test_hostile(void **state)
 {
 	(void)state;
+	/* An empty collection of the wrong kind is named at its '[' or '{'
+	 * (eleventh pass: it had no line, having no first scalar). */
+	expect_err("kind: Pod\nspec: []\n", 2, "spec", "expected a mapping");
+	expect_err("kind: Pod\nspec:\n  containers: {}\n", 3, "spec.containers", "expected a list");
 	/* `no` is a boolean to Kubernetes' YAML 1.1 reader, not a capability. */
 	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
 		   "      capabilities:\n        add: [NET_ADMIN, no]\n",
