@@ -9,8 +9,36 @@
 
 #include "serve/json-doc.h"
 
+/*
+ * An empty collection ([] or {}) has no token of its own that libfyaml 0.7
+ * gives back: it is placed at the key whose value it is, so that
+ * `"capabilities": []` is refused with a line rather than none.
+ */
+static const struct fy_mark *empty_mark(struct fy_node *n)
+{
+	struct fy_node *parent = fy_node_get_parent(n);
+	struct fy_node_pair *pr;
+	void *it = NULL;
+
+	if (!parent || !fy_node_is_mapping(parent))
+		return NULL;
+	while ((pr = fy_node_mapping_iterate(parent, &it)))
+		if (fy_node_pair_value(pr) == n) {
+			struct fy_node *k = fy_node_pair_key(pr);
+			struct fy_token *t =
+			    k && fy_node_is_scalar(k) ? fy_node_get_scalar_token(k) : NULL;
+
+			return t ? fy_token_start_mark(t) : NULL;
+		}
+	return NULL;
+}
+
 const struct fy_mark *cs_fy_node_mark(struct fy_node *n)
 {
+	if (n && !fy_node_is_scalar(n) && !fy_node_is_alias(n) &&
+	    (fy_node_is_mapping(n) ? fy_node_mapping_item_count(n)
+				   : fy_node_sequence_item_count(n)) == 0)
+		return empty_mark(n);
 	/* Bounded: a mark deeper than this is not worth a walk of hostile input. */
 	for (int depth = 0; n && depth < 16; depth++) {
 		void *it = NULL;

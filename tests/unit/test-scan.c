@@ -395,6 +395,7 @@ static void test_imgjson(void **state)
 		assert_int_equal(d.line, 1);
 	}
 	assert_true(cs_image_config_parse("{\"config\": []}", 14, &c, &d) < 0);
+	assert_int_equal(d.line, 1);
 	assert_int_equal(cs_image_config_parse("{\"config\": null}", 16, &c, &d), 0);
 	assert_null(c.user);
 	cs_image_config_free(&c);
