@@ -34,6 +34,59 @@ static const char *pod_cwd(const struct pod_work *w)
 	return wd && *wd ? wd : iwd && *iwd ? iwd : NULL;
 }
 
+/* Exactly [""]: the "no entrypoint" containerd and Docker reset. */
+static bool empty_entrypoint(const struct cs_strlist *l)
+{
+	return l->n == 1 && !l->v[0][0];
+}
+
+/*
+ * The pod's command and args and the image config, as the runtime merges
+ * them into the command line (cs_kubelet_argv takes them from here).
+ * containerd's CRI (WithProcessArgs) takes an image Entrypoint of exactly
+ * [""] as none when the pod gives no command: the image's Cmd, or the
+ * pod's args, is the whole line. Docker does the same after its merge
+ * (mergeAndVerifyConfig: "Reset the Entrypoint if it is [\"\"]"), where
+ * cri-dockerd has put the pod's command as the Entrypoint: a pod command
+ * [""] leaves the pod's args alone (the image's Cmd is not merged once
+ * the Entrypoint is set). CRI-O (SpecSetProcessArgs) and Podman keep "",
+ * and runc then fails to find it.
+ */
+static void argv_inputs(const struct pod_work *w, struct cs_k8s_container *ct,
+			struct cs_image_config *it, const struct cs_k8s_container **c,
+			const struct cs_image_config **ic)
+{
+	enum cs_cri_runtime rt = w->o->runtime;
+
+	*c = w->r->c;
+	*ic = w->config;
+	if (rt == CS_CRI_DOCKER && empty_entrypoint(&w->r->c->command)) {
+		*ct = *w->r->c;
+		ct->command = (struct cs_strlist){NULL, 0};
+		*c = ct;
+		*ic = NULL; /* neither its Entrypoint nor its Cmd is merged */
+		return;
+	}
+	if (w->config && (rt == CS_CRI_CONTAINERD || rt == CS_CRI_DOCKER) && !w->r->c->command.n &&
+	    empty_entrypoint(&w->config->entrypoint)) {
+		*it = *w->config;
+		it->entrypoint = (struct cs_strlist){NULL, 0};
+		*ic = it;
+	}
+}
+
+/* cs_kubelet_argv on what the runtime merges (argv_inputs). */
+static int runtime_argv(const struct pod_work *w, const char ***argv, size_t *n)
+{
+	struct cs_k8s_container ct;
+	struct cs_image_config it;
+	const struct cs_k8s_container *c;
+	const struct cs_image_config *ic;
+
+	argv_inputs(w, &ct, &it, &c, &ic);
+	return cs_kubelet_argv(c, ic, argv, n);
+}
+
 int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
 		   struct cs_diag *d)
 {
@@ -409,7 +462,7 @@ static int start(struct pod_work *w)
 	w->argv = NULL;
 	free(w->path_env);
 	w->path_env = NULL;
-	if ((rc = cs_kubelet_argv(r->c, w->config, &w->argv, &w->argc)) < 0)
+	if ((rc = runtime_argv(w, &w->argv, &w->argc)) < 0)
 		return rc;
 	w->arg0_unknown = rc == 1;
 	if ((rc = cs_kubelet_path(r->c, &w->path_env)) < 0)
@@ -474,6 +527,36 @@ static int passwd_unreadable(struct pod_work *w)
 	return fail(w->r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 }
 
+/*
+ * With the image config known, a command line that ends up empty (no
+ * command or args in the pod, no Entrypoint or Cmd in the image, after the
+ * runtime's merge) is refused before anything is created: containerd's CRI
+ * and CRI-O say "no command specified", Docker (mergeAndVerifyConfig) too.
+ * It was shown as "(the image's entrypoint)" and predicted to run.
+ * 1: refused.
+ */
+static int no_command(struct pod_work *w)
+{
+	const char **v = NULL;
+	size_t n = 0;
+	int rc;
+	static const char why[] =
+	    "no command specified: neither the pod (command, args) nor the image config "
+	    "(Entrypoint, Cmd) gives a command line (containerd and Docker take an "
+	    "Entrypoint of [\"\"] as none); the runtime refuses the container";
+
+	/* Without the image config the line is unknown, unless Docker merges none of it. */
+	if (!w->config && !(w->o->runtime == CS_CRI_DOCKER && empty_entrypoint(&w->r->c->command)))
+		return 0;
+	if ((rc = runtime_argv(w, &v, &n)) < 0)
+		return rc;
+	free(v);
+	if (n)
+		return 0;
+	cs_steps_add(&w->r->steps, "runtime", "runtime.no-command", "%s", why);
+	return fail(w->r, "CreateContainerError", why) < 0 ? -ENOMEM : 1;
+}
+
 /* Admission, user, runtime, execve: each stage may end the container's story (rc 1). */
 static int model(struct pod_work *w)
 {
@@ -506,7 +589,7 @@ static int model(struct pod_work *w)
 			*w->d = d;
 		return rc;
 	}
-	if ((rc = create(w, &sc, uid, gid)) != 0)
+	if ((rc = no_command(w)) != 0 || (rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
 	return start(w);
 }
