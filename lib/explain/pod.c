@@ -87,6 +87,62 @@ static int runtime_argv(const struct pod_work *w, const char ***argv, size_t *n)
 	return cs_kubelet_argv(c, ic, argv, n);
 }
 
+/* Go's filepath.Clean of an absolute path (heap). */
+static char *clean_abs(const char *p)
+{
+	size_t len = strlen(p), n = 0;
+	char *out = malloc(len + 2);
+
+	if (!out)
+		return NULL;
+	for (const char *s = p; *s;) {
+		size_t k;
+
+		while (*s == '/')
+			s++;
+		k = strcspn(s, "/");
+		if (k == 2 && s[0] == '.' && s[1] == '.') {
+			while (n && out[--n] != '/')
+				;
+		} else if (k && !(k == 1 && s[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, s, k);
+			n += k;
+		}
+		s += k;
+	}
+	if (!n)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+static int resolve_cwd(const struct pod_work *w, const char *cwd, const char *arg0,
+		       const char *pathenv, struct cs_exec_file *f, struct cs_diag *d)
+{
+	enum cs_cri_runtime rt = w->o->runtime;
+	cs_cleanup_free char *clean = NULL;
+	int rc;
+
+	/* Docker cleans WorkingDir (SetupWorkingDirectory) before runc sees it. */
+	if (rt == CS_CRI_DOCKER && cwd && cwd[0] == '/' && !(clean = clean_abs(cwd)))
+		return -ENOMEM;
+	if (clean)
+		cwd = clean;
+	rc = w->image ? cs_image_exec_resolve(w->image, cwd, arg0, pathenv, f)
+		      : cs_exec_file_resolve(w->o->rootfs, cwd, arg0, pathenv, f, d);
+	/*
+	 * CRI-O (setupWorkingDirectory), Docker (SetupWorkingDirectory) and
+	 * Podman (resolveWorkDir) create the working directory themselves,
+	 * symlinks followed inside the root: a dangling symlink's target is
+	 * made, and runc's own MkdirAll then finds a directory. containerd
+	 * leaves it to runc, whose Mkdir meets the link (EEXIST).
+	 */
+	if (rc == 0 && f->cwd_error == EEXIST && rt != CS_CRI_CONTAINERD)
+		f->cwd_error = 0;
+	return rc;
+}
+
 int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
 		   struct cs_diag *d)
 {
@@ -105,9 +161,7 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 		f->known = false;
 		return 0;
 	}
-	if (w->image)
-		return cs_image_exec_resolve(w->image, cwd, arg0, pathenv, f);
-	return cs_exec_file_resolve(w->o->rootfs, cwd, arg0, pathenv, f, d);
+	return resolve_cwd(w, cwd, arg0, pathenv, f, d);
 }
 
 bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)

@@ -111,6 +111,23 @@ is "$(cj '[.exec.error, .exec.path] | join(" ")' --runtime docker --rootfs "$T/e
   " /opt/cap/app" "docker: command [\"\"] with args: the args alone"
 is "$(cj '[.exec.ok, .exec.path] | join(" ")' --runtime cri-o --rootfs "$T/envfs" --image-config "$T/epempty.json" "$T/nocmd.yaml")" \
   "false " "CRI-O: Entrypoint [\"\"] stays, \"\" is not found"
+# process.cwd as each runtime makes it (eleventh pass): containerd leaves
+# it to runc, whose MkdirAll meets a dangling symlink (EEXIST, no start);
+# CRI-O, Docker and Podman create it themselves, the link followed; Docker
+# cleans it first, so /bin/x/.. is /bin there and ENOTDIR under runc alone.
+mkdir -p "$T/cwdfs/bin" && cp /bin/true "$T/cwdfs/bin/x" && ln -s /missing "$T/cwdfs/ldang"
+printf '{"config":{"WorkingDir":"/ldang","Entrypoint":["/bin/x"]}}\n' >"$T/ldang.json"
+printf '{"config":{"WorkingDir":"/bin/x/..","Entrypoint":["./x"]}}\n' >"$T/filecwd.json"
+for want in "containerd false runc.cwd.mkdir" "cri-o true execve.effective" "docker true execve.effective"; do
+  set -- $want
+  is "$(cj '[.exec.ok, .steps[-1].rule] | join(" ")' --runtime $1 --rootfs "$T/cwdfs" --image-config "$T/ldang.json" "$T/nocmd.yaml")" \
+    "$2 $3" "$1: WorkingDir a dangling symlink: $3"
+done
+for want in "containerd ENOTDIR" "cri-o ENOTDIR" "docker "; do
+  set -- $want
+  is "$(cj '.exec.error // ""' --runtime $1 --rootfs "$T/cwdfs" --image-config "$T/filecwd.json" "$T/nocmd.yaml")" \
+    "${2:-}" "$1: WorkingDir /bin/x/..: ${2:-runs (cleaned to /bin)}"
+done
 envpod app '[]' '[{configMapRef: {name: cm}}]'
 like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
   "Entrypoint: app \(assumed plain: the container's PATH comes from what the manifest does not hold \\(valueFrom, envFrom" \
