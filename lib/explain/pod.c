@@ -415,6 +415,9 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
+	/* The image's Env goes into process.env as it is (the pod's own names
+	 * cannot be empty: the API server refuses them). */
+	w->oci.env_empty_name = w->config && w->config->env_empty_name;
 	/* runc's validateProcessSpec: "Cwd must be an absolute path", nothing is created. */
 	if ((cwd = pod_cwd(w)) && cwd[0] != '/') {
 		char buf[300];

@@ -319,7 +319,14 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 		*out = c;
 		return st->error;
 	}
-	if (f->cwd_error) {
+	if (p->env_empty_name) {
+		/* runc 1.1's populateProcessEnvironment, 1.2's prepareEnv. */
+		cs_steps_add(st, L, "runc.env",
+			     "process.env holds an entry with an empty name (the image's Env "
+			     "'=...'): runc init refuses it (environment variable name can't be "
+			     "empty), the process does not start");
+		rc = -EINVAL;
+	} else if (f->cwd_error) {
 		/* prepareRootfs's os.MkdirAll(process.cwd): runc init fails before exec. */
 		cs_steps_add(st, L, "runc.cwd.mkdir",
 			     "runc cannot create process.cwd (os.MkdirAll: %s): runc init "
@@ -339,7 +346,8 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 		res->error = -rc;
 		/* runc checks the path and access before execve and reports it itself. */
 		snprintf(res->layer, sizeof(res->layer), "%s",
-			 (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR || f->cwd_error)
+			 (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR || f->cwd_error ||
+			  p->env_empty_name)
 			     ? "runtime"
 			     : "kernel");
 		snprintf(res->step, sizeof(res->step), "%s",

@@ -398,6 +398,10 @@ int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c
 			    "config.Env entry 'PATH' has no '=': containerd unsets PATH "
 			    "with it, and the lookup it leaves is not modelled; write "
 			    "PATH=...");
+		/* Passed on by containerd, CRI-O and Docker; runc init refuses it
+		 * ("environment variable name can't be empty", seen with dockerd). */
+		if (envv[i][0] == '=')
+			c->env_empty_name = true;
 		if (strncmp(envv[i], "PATH=", 5) == 0) {
 			free(c->path_env);
 			if (!(c->path_env = strdup(envv[i] + 5)))

@@ -128,6 +128,15 @@ for want in "containerd ENOTDIR" "cri-o ENOTDIR" "docker "; do
   is "$(cj '.exec.error // ""' --runtime $1 --rootfs "$T/cwdfs" --image-config "$T/filecwd.json" "$T/nocmd.yaml")" \
     "${2:-}" "$1: WorkingDir /bin/x/..: ${2:-runs (cleaned to /bin)}"
 done
+# An image Env entry with an empty name (eleventh pass, the tenth's
+# leftover): the runtimes pass it on and runc init refuses it; real dockerd
+# creates the container and fails its start. An entry without '=' starts.
+printf '{"config":{"Env":["PATH=/bin","=x"],"Entrypoint":["/opt/cap/app"]}}\n' >"$T/envempty.json"
+printf '{"config":{"Env":["PATH=/bin","FOO"],"Entrypoint":["/opt/cap/app"]}}\n' >"$T/envnoeq.json"
+is "$(cj '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")' --runtime docker --rootfs "$T/envfs" --image-config "$T/envempty.json" "$T/nocmd.yaml")" \
+  "false EINVAL runc.env" "image Env '=x': runc refuses the process"
+is "$(cj '.exec.ok' --runtime containerd --rootfs "$T/envfs" --image-config "$T/envnoeq.json" "$T/nocmd.yaml")" \
+  "true" "image Env 'FOO' (no '='): starts"
 envpod app '[]' '[{configMapRef: {name: cm}}]'
 like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
   "Entrypoint: app \(assumed plain: the container's PATH comes from what the manifest does not hold \\(valueFrom, envFrom" \

@@ -399,6 +399,10 @@ static void test_imgjson(void **state)
 	assert_int_equal(cs_image_config_parse("{\"config\": null}", 16, &c, &d), 0);
 	assert_null(c.user);
 	cs_image_config_free(&c);
+	/* An Env entry with an empty name is kept as a fact (runc refuses it). */
+	assert_int_equal(cs_image_config_parse("{\"Env\":[\"=x\"]}", 14, &c, &d), 0);
+	assert_true(c.env_empty_name);
+	cs_image_config_free(&c);
 	/* A wrong type names its field and line. */
 	static const char wrong[] = "{\"config\":\n{\"Cmd\":\n\"nc\"}}";
 
