@@ -339,8 +339,41 @@ static int rootfs_fill(void *ctx, const char *candidate, bool relative, struct c
 
 static const struct cs_exec_path_ops rootfs_path_ops = {rootfs_probe, rootfs_fill};
 
+/* cs_exec_cwd_stat_fn in a rootfs: fd is the root. */
+static int rootfs_stat(void *ctx, const char *path, bool follow, bool *is_dir)
+{
+	int fd AUTOCLOSE = open_in_root(*(int *)ctx, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+	struct stat sb;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	*is_dir = S_ISDIR(sb.st_mode);
+	return 0;
+}
+
+static int resolve_rootfs(const char *rootfs, const char *cwd, const char *arg0,
+			  const char *path_env, struct cs_exec_file *f, struct cs_diag *d);
+
+/* runc's MkdirAll of the cwd first: where the lookups start, or its failure. */
 int cs_exec_file_resolve(const char *rootfs, const char *cwd, const char *arg0,
 			 const char *path_env, struct cs_exec_file *f, struct cs_diag *d)
+{
+	cs_cleanup_free char *eff = NULL, *failed = NULL;
+	int root AUTOCLOSE = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int err = root < 0 ? 0 : cs_exec_cwd_mkdir(cwd, rootfs_stat, &root, &eff, &failed);
+	int rc;
+
+	if (err < 0)
+		return err;
+	rc = resolve_rootfs(rootfs, eff ? eff : cwd, arg0, path_env, f, d);
+	f->cwd_error = err;
+	return rc;
+}
+
+static int resolve_rootfs(const char *rootfs, const char *cwd, const char *arg0,
+			  const char *path_env, struct cs_exec_file *f, struct cs_diag *d)
 {
 	int root AUTOCLOSE = -1;
 	struct stat sb;

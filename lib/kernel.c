@@ -80,20 +80,11 @@ const char *cs_errno_name(int err)
 	static const struct {
 		int e;
 		const char *n;
-	} t[] = {{EPERM, "EPERM"},
-		 {ENOENT, "ENOENT"},
-		 {EACCES, "EACCES"},
-		 {EINVAL, "EINVAL"},
-		 {ENOTDIR, "ENOTDIR"},
-		 {ELOOP, "ELOOP"},
-		 {ENOEXEC, "ENOEXEC"},
-		 {EISDIR, "EISDIR"},
-		 {ENOMEM, "ENOMEM"},
-		 {EXDEV, "EXDEV"},
-		 {ENAMETOOLONG, "ENAMETOOLONG"},
-		 {ETXTBSY, "ETXTBSY"},
-		 {EIO, "EIO"},
-		 {ERANGE, "ERANGE"},
+	} t[] = {{EPERM, "EPERM"},	  {ENOENT, "ENOENT"},	{EACCES, "EACCES"},
+		 {EINVAL, "EINVAL"},	  {ENOTDIR, "ENOTDIR"}, {EEXIST, "EEXIST"},
+		 {ELOOP, "ELOOP"},	  {ENOEXEC, "ENOEXEC"}, {EISDIR, "EISDIR"},
+		 {ENOMEM, "ENOMEM"},	  {EXDEV, "EXDEV"},	{ENAMETOOLONG, "ENAMETOOLONG"},
+		 {ETXTBSY, "ETXTBSY"},	  {EIO, "EIO"},		{ERANGE, "ERANGE"},
 		 {EOVERFLOW, "EOVERFLOW"}};
 	static __thread char buf[16];
 

@@ -26,6 +26,9 @@ struct cs_image_config {
 	char *workdir;			   /* config.WorkingDir, NULL when unset */
 	char *path_env;			   /* PATH from config.Env, NULL when unset */
 	struct cs_strlist entrypoint, cmd; /* config.Entrypoint, config.Cmd */
+	/* config.Env has an entry with an empty name ("=x"): the runtimes pass
+	 * it on and runc init refuses it, so no container of the image starts. */
+	bool env_empty_name;
 };
 
 /*

@@ -186,6 +186,10 @@ struct cs_exec_file {
 	 * directory: Go 1.19's exec.LookPath answers ErrDot for it, and runc
 	 * does not start the process. */
 	bool path_relative;
+	/* runc's os.MkdirAll(process.cwd) fails with this errno (EEXIST: a
+	 * dangling symlink is in the way; ENOTDIR: a file is): runc init
+	 * stops, the process never starts. 0: it does not fail. */
+	int cwd_error;
 };
 
 /* What an exec attempt led to. */

@@ -34,6 +34,9 @@ struct cs_oci_process {
 	size_t n_uid_map, n_gid_map;
 	/* Capability names the runtime would not know (runc warns and skips). */
 	char unknown_caps[512];
+	/* process.env holds an entry with an empty name (an image's "=x"):
+	 * runc init refuses it and the process never starts. */
+	bool env_empty_name;
 };
 
 /* A bundle's config.json, the parts capscope reads. */

@@ -34,6 +34,115 @@ static const char *pod_cwd(const struct pod_work *w)
 	return wd && *wd ? wd : iwd && *iwd ? iwd : NULL;
 }
 
+/* Exactly [""]: the "no entrypoint" containerd and Docker reset. */
+static bool empty_entrypoint(const struct cs_strlist *l)
+{
+	return l->n == 1 && !l->v[0][0];
+}
+
+/*
+ * The pod's command and args and the image config, as the runtime merges
+ * them into the command line (cs_kubelet_argv takes them from here).
+ * containerd's CRI (WithProcessArgs) takes an image Entrypoint of exactly
+ * [""] as none when the pod gives no command: the image's Cmd, or the
+ * pod's args, is the whole line. Docker does the same after its merge
+ * (mergeAndVerifyConfig: "Reset the Entrypoint if it is [\"\"]"), where
+ * cri-dockerd has put the pod's command as the Entrypoint: a pod command
+ * [""] leaves the pod's args alone (the image's Cmd is not merged once
+ * the Entrypoint is set). CRI-O (SpecSetProcessArgs) and Podman keep "",
+ * and runc then fails to find it.
+ */
+static void argv_inputs(const struct pod_work *w, struct cs_k8s_container *ct,
+			struct cs_image_config *it, const struct cs_k8s_container **c,
+			const struct cs_image_config **ic)
+{
+	enum cs_cri_runtime rt = w->o->runtime;
+
+	*c = w->r->c;
+	*ic = w->config;
+	if (rt == CS_CRI_DOCKER && empty_entrypoint(&w->r->c->command)) {
+		*ct = *w->r->c;
+		ct->command = (struct cs_strlist){NULL, 0};
+		*c = ct;
+		*ic = NULL; /* neither its Entrypoint nor its Cmd is merged */
+		return;
+	}
+	if (w->config && (rt == CS_CRI_CONTAINERD || rt == CS_CRI_DOCKER) && !w->r->c->command.n &&
+	    empty_entrypoint(&w->config->entrypoint)) {
+		*it = *w->config;
+		it->entrypoint = (struct cs_strlist){NULL, 0};
+		*ic = it;
+	}
+}
+
+/* cs_kubelet_argv on what the runtime merges (argv_inputs). */
+static int runtime_argv(const struct pod_work *w, const char ***argv, size_t *n)
+{
+	struct cs_k8s_container ct;
+	struct cs_image_config it;
+	const struct cs_k8s_container *c;
+	const struct cs_image_config *ic;
+
+	argv_inputs(w, &ct, &it, &c, &ic);
+	return cs_kubelet_argv(c, ic, argv, n);
+}
+
+/* Go's filepath.Clean of an absolute path (heap). */
+static char *clean_abs(const char *p)
+{
+	size_t len = strlen(p), n = 0;
+	char *out = malloc(len + 2);
+
+	if (!out)
+		return NULL;
+	for (const char *s = p; *s;) {
+		size_t k;
+
+		while (*s == '/')
+			s++;
+		k = strcspn(s, "/");
+		if (k == 2 && s[0] == '.' && s[1] == '.') {
+			while (n && out[--n] != '/')
+				;
+		} else if (k && !(k == 1 && s[0] == '.')) {
+			out[n++] = '/';
+			memcpy(out + n, s, k);
+			n += k;
+		}
+		s += k;
+	}
+	if (!n)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+static int resolve_cwd(const struct pod_work *w, const char *cwd, const char *arg0,
+		       const char *pathenv, struct cs_exec_file *f, struct cs_diag *d)
+{
+	enum cs_cri_runtime rt = w->o->runtime;
+	cs_cleanup_free char *clean = NULL;
+	int rc;
+
+	/* Docker cleans WorkingDir (SetupWorkingDirectory) before runc sees it. */
+	if (rt == CS_CRI_DOCKER && cwd && cwd[0] == '/' && !(clean = clean_abs(cwd)))
+		return -ENOMEM;
+	if (clean)
+		cwd = clean;
+	rc = w->image ? cs_image_exec_resolve(w->image, cwd, arg0, pathenv, f)
+		      : cs_exec_file_resolve(w->o->rootfs, cwd, arg0, pathenv, f, d);
+	/*
+	 * CRI-O (setupWorkingDirectory), Docker (SetupWorkingDirectory) and
+	 * Podman (resolveWorkDir) create the working directory themselves,
+	 * symlinks followed inside the root: a dangling symlink's target is
+	 * made, and runc's own MkdirAll then finds a directory. containerd
+	 * leaves it to runc, whose Mkdir meets the link (EEXIST).
+	 */
+	if (rc == 0 && f->cwd_error == EEXIST && rt != CS_CRI_CONTAINERD)
+		f->cwd_error = 0;
+	return rc;
+}
+
 int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_file *f,
 		   struct cs_diag *d)
 {
@@ -52,9 +161,7 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 		f->known = false;
 		return 0;
 	}
-	if (w->image)
-		return cs_image_exec_resolve(w->image, cwd, arg0, pathenv, f);
-	return cs_exec_file_resolve(w->o->rootfs, cwd, arg0, pathenv, f, d);
+	return resolve_cwd(w, cwd, arg0, pathenv, f, d);
 }
 
 bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)
@@ -308,6 +415,9 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
+	/* The image's Env goes into process.env as it is (the pod's own names
+	 * cannot be empty: the API server refuses them). */
+	w->oci.env_empty_name = w->config && w->config->env_empty_name;
 	/* runc's validateProcessSpec: "Cwd must be an absolute path", nothing is created. */
 	if ((cwd = pod_cwd(w)) && cwd[0] != '/') {
 		char buf[300];
@@ -409,7 +519,7 @@ static int start(struct pod_work *w)
 	w->argv = NULL;
 	free(w->path_env);
 	w->path_env = NULL;
-	if ((rc = cs_kubelet_argv(r->c, w->config, &w->argv, &w->argc)) < 0)
+	if ((rc = runtime_argv(w, &w->argv, &w->argc)) < 0)
 		return rc;
 	w->arg0_unknown = rc == 1;
 	if ((rc = cs_kubelet_path(r->c, &w->path_env)) < 0)
@@ -474,6 +584,36 @@ static int passwd_unreadable(struct pod_work *w)
 	return fail(w->r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 }
 
+/*
+ * With the image config known, a command line that ends up empty (no
+ * command or args in the pod, no Entrypoint or Cmd in the image, after the
+ * runtime's merge) is refused before anything is created: containerd's CRI
+ * and CRI-O say "no command specified", Docker (mergeAndVerifyConfig) too.
+ * It was shown as "(the image's entrypoint)" and predicted to run.
+ * 1: refused.
+ */
+static int no_command(struct pod_work *w)
+{
+	const char **v = NULL;
+	size_t n = 0;
+	int rc;
+	static const char why[] =
+	    "no command specified: neither the pod (command, args) nor the image config "
+	    "(Entrypoint, Cmd) gives a command line (containerd and Docker take an "
+	    "Entrypoint of [\"\"] as none); the runtime refuses the container";
+
+	/* Without the image config the line is unknown, unless Docker merges none of it. */
+	if (!w->config && !(w->o->runtime == CS_CRI_DOCKER && empty_entrypoint(&w->r->c->command)))
+		return 0;
+	if ((rc = runtime_argv(w, &v, &n)) < 0)
+		return rc;
+	free(v);
+	if (n)
+		return 0;
+	cs_steps_add(&w->r->steps, "runtime", "runtime.no-command", "%s", why);
+	return fail(w->r, "CreateContainerError", why) < 0 ? -ENOMEM : 1;
+}
+
 /* Admission, user, runtime, execve: each stage may end the container's story (rc 1). */
 static int model(struct pod_work *w)
 {
@@ -506,7 +646,7 @@ static int model(struct pod_work *w)
 			*w->d = d;
 		return rc;
 	}
-	if ((rc = create(w, &sc, uid, gid)) != 0)
+	if ((rc = no_command(w)) != 0 || (rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
 	return start(w);
 }

@@ -101,6 +101,23 @@ void cs_exec_dirs_clear(struct cs_exec_file *f);
 int cs_exec_join_cwd(const char *cwd, const char *name, char **joined);
 
 /*
+ * Is path there (symlinks followed, or the last one not followed), and a
+ * directory? 0 with *is_dir, or -errno (-ENOENT, -ENOTDIR, -ELOOP, -ENOMEM).
+ */
+typedef int cs_exec_cwd_stat_fn(void *ctx, const char *path, bool follow, bool *is_dir);
+
+/*
+ * runc's os.MkdirAll(process.cwd) inside the root stat_fn looks in
+ * (lib/exec-cwd.c): 0 when it succeeds, with *eff the directory the
+ * process then starts in when that exists already (heap; NULL: cwd is
+ * created, empty, or is used as it is); a positive errno (EEXIST, ENOTDIR)
+ * when it fails, *failed naming the path (heap), as runc's error does; or
+ * -ENOMEM.
+ */
+int cs_exec_cwd_mkdir(const char *cwd, cs_exec_cwd_stat_fn *stat_fn, void *ctx, char **eff,
+		      char **failed);
+
+/*
  * Fill f for the file at path (inside the caller's root, symlinks followed)
  * as the resolver does, and copy its first bytes to head (n gets how many;
  * 0 when unknown). Returns 0 (a missing file is f->error) or -ENOMEM.

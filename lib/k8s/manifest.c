@@ -864,6 +864,83 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	return 0;
 }
 
+/*
+ * The apiVersions under which Kubernetes (and OpenShift, for SCCs: its
+ * group, and the legacy v1 of OpenShift 3) has served each kind read here,
+ * the removed betas included (older clusters took them).
+ */
+static const struct {
+	const char *kind, *versions;
+} kind_versions[] = {
+    {"Pod", " v1 "},
+    {"ReplicationController", " v1 "},
+    {"Deployment", " apps/v1 apps/v1beta1 apps/v1beta2 extensions/v1beta1 "},
+    {"DaemonSet", " apps/v1 apps/v1beta2 extensions/v1beta1 "},
+    {"ReplicaSet", " apps/v1 apps/v1beta2 extensions/v1beta1 "},
+    {"StatefulSet", " apps/v1 apps/v1beta1 apps/v1beta2 "},
+    {"Job", " batch/v1 "},
+    {"CronJob", " batch/v1 batch/v1beta1 batch/v2alpha1 "},
+    {"SecurityContextConstraints", " security.openshift.io/v1 v1 "},
+};
+
+/* A group of Kubernetes or OpenShift themselves (no dot: the core and
+ * apps, batch, extensions...; or *.k8s.io, *.openshift.io). */
+static bool builtin_group(const char *av)
+{
+	const char *slash = strchr(av, '/');
+	size_t gl = slash ? (size_t)(slash - av) : 0;
+	static const char *const suffixes[] = {".k8s.io", ".openshift.io"};
+
+	if (!memchr(av, '.', gl))
+		return true;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t sl = strlen(suffixes[i]);
+
+		if (gl >= sl && !memcmp(av + gl - sl, suffixes[i], sl))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The API server finds an object's type by apiVersion and kind: `apps/v1`
+ * with kind Pod is "no matches for kind", refused by kubectl and the API
+ * server, and `example.com/v1` with kind Deployment is a custom resource,
+ * no Deployment at all. Both were read as the kind alone says (the
+ * apiVersion was never read): linted and predicted as a workload that
+ * runs. 0: the kind is read; 1: a custom resource, skipped; or an error.
+ * No apiVersion at all is a fragment, read by its kind as before.
+ */
+static int check_api_version(struct ctx *c, struct ydoc_node *root, const char *kind)
+{
+	const char *av;
+	int r;
+
+	if ((r = get_str(c, root, "apiVersion", "apiVersion", &av)) < 0 || !av)
+		return r;
+	for (size_t i = 0; i < sizeof(kind_versions) / sizeof(kind_versions[0]); i++) {
+		const char *v = kind_versions[i].versions;
+		size_t n = strlen(av);
+
+		if (strcmp(kind, kind_versions[i].kind))
+			continue;
+		/* a whole word of the list: " av " */
+		for (const char *w = v; n && *w; w += strcspn(w, " "), w += strspn(w, " "))
+			if (!strncmp(w, av, n) && w[n] == ' ')
+				return 0;
+		if (!n)
+			return errf(c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
+				    "empty: kubectl and the API server refuse the object");
+		if (!builtin_group(av))
+			return 1;
+		return errf(c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
+			    "'%.60s' serves no %s: kubectl and the API server refuse the object "
+			    "(no matches for kind)",
+			    av, kind);
+	}
+	return 0;
+}
+
 static int parse_object(struct ctx *c, struct ydoc_node *root, const char *path, int depth)
 {
 	const char *kind;
@@ -882,6 +959,10 @@ static int parse_object(struct ctx *c, struct ydoc_node *root, const char *path,
 		return r;
 	if (!kind)
 		return errf(c, root, EINVAL, "kind", "document has no kind");
+	if ((r = check_api_version(c, root, kind)) != 0) {
+		c->m->n_skipped += r > 0;
+		return r > 0 ? 0 : r;
+	}
 	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++)
 		if (strcmp(kind, workloads[i]) == 0)
 			return parse_workload(c, root, path, kind);

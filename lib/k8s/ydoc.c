@@ -737,8 +737,10 @@ struct cs_pos ydoc_pos(const struct ydoc_node *n)
 	for (int depth = 0; n && depth < 16; depth++) {
 		if (is_scalar_like(n))
 			return (struct cs_pos){n->line, n->column};
+		/* An empty collection ([] or {}) has no first scalar: its own
+		 * '[' or '{' (a message named no line for `spec: []`). */
 		if (!n->n)
-			break;
+			return (struct cs_pos){n->line, n->column};
 		n = n->kind == YDOC_MAP ? n->u.pairs[0].key : n->u.items[0];
 	}
 	return (struct cs_pos){0, 0};

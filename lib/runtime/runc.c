@@ -319,16 +319,37 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 		*out = c;
 		return st->error;
 	}
-	f = lookpath(f, &c, res, st, &none);
-	/* ErrDot: runc returns before execve (the step above says why). */
-	rc = f == &none && none.path_relative ? -ENOENT : cs_kernel_execve(&c, f, st);
+	if (p->env_empty_name) {
+		/* runc 1.1's populateProcessEnvironment, 1.2's prepareEnv. */
+		cs_steps_add(st, L, "runc.env",
+			     "process.env holds an entry with an empty name (the image's Env "
+			     "'=...'): runc init refuses it (environment variable name can't be "
+			     "empty), the process does not start");
+		rc = -EINVAL;
+	} else if (f->cwd_error) {
+		/* prepareRootfs's os.MkdirAll(process.cwd): runc init fails before exec. */
+		cs_steps_add(st, L, "runc.cwd.mkdir",
+			     "runc cannot create process.cwd (os.MkdirAll: %s): runc init "
+			     "fails, the process does not start",
+			     f->cwd_error == EEXIST ? "a dangling or looping symbolic link is "
+						      "in the way, mkdir: file exists"
+						    : "a file is in the way, not a directory");
+		rc = -f->cwd_error;
+	} else {
+		f = lookpath(f, &c, res, st, &none);
+		/* ErrDot: runc returns before execve (the step above says why). */
+		rc = f == &none && none.path_relative ? -ENOENT : cs_kernel_execve(&c, f, st);
+	}
 	*out = c;
 	if (rc) {
 		res->ok = false;
 		res->error = -rc;
 		/* runc checks the path and access before execve and reports it itself. */
 		snprintf(res->layer, sizeof(res->layer), "%s",
-			 (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR) ? "runtime" : "kernel");
+			 (rc == -ENOENT || rc == -EACCES || rc == -ENOTDIR || f->cwd_error ||
+			  p->env_empty_name)
+			     ? "runtime"
+			     : "kernel");
 		snprintf(res->step, sizeof(res->step), "%s",
 			 st->n ? st->v[st->n - 1].rule : "execve");
 	}

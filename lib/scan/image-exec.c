@@ -126,8 +126,39 @@ static int image_fill(void *ctx, const char *path, bool relative, struct cs_exec
 
 static const struct cs_exec_path_ops image_path_ops = {image_probe, image_fill};
 
+/* cs_exec_cwd_stat_fn in the image's view. */
+static int image_stat(void *ctx, const char *path, bool follow, bool *is_dir)
+{
+	struct cs_image_stat st;
+	int rc = cs_image_lookup(ctx, path, follow, &st);
+
+	if (rc < 0)
+		return rc;
+	*is_dir = S_ISDIR(st.mode);
+	cs_image_stat_clear(&st);
+	return 0;
+}
+
+static int resolve_image(const struct cs_image *im, const char *cwd, const char *arg0,
+			 const char *path_env, struct cs_exec_file *f);
+
+/* runc's MkdirAll of the cwd first (lib/exec-cwd.c), as in a rootfs. */
 int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char *arg0,
 			  const char *path_env, struct cs_exec_file *f)
+{
+	cs_cleanup_free char *eff = NULL, *failed = NULL;
+	int err = cs_exec_cwd_mkdir(cwd, image_stat, (void *)im, &eff, &failed);
+	int rc;
+
+	if (err < 0)
+		return err;
+	rc = resolve_image(im, eff ? eff : cwd, arg0, path_env, f);
+	f->cwd_error = err;
+	return rc;
+}
+
+static int resolve_image(const struct cs_image *im, const char *cwd, const char *arg0,
+			 const char *path_env, struct cs_exec_file *f)
 {
 	struct cs_image_stat st;
 	int rc;

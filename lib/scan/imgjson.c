@@ -10,6 +10,7 @@
 #include "../internal/util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,20 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	return rc == 1 ? cs_img_oci_index(buf, len, m, d) : rc;
 }
 
+/* An error about node n of the config, at its line and column. */
+__attribute__((format(printf, 3, 4))) static int config_error(node *n, struct cs_diag *d,
+							      const char *fmt, ...)
+{
+	struct cs_pos at = ydoc_pos(n);
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cs_diag_set(d, EINVAL, at.line, at.column, "config", "%s", msg);
+}
+
 /* A string field of the config: absent or null is NULL, a non-scalar an error. */
 static int config_str(node *cfg, const char *k, char **out, node **dup, struct cs_diag *d)
 {
@@ -251,21 +266,42 @@ static int config_str(node *cfg, const char *k, char **out, node **dup, struct c
 	if (cs_json_is_null(n))
 		return 0;
 	if (n->kind != YDOC_SCALAR || !(*out = str(n)))
-		return cs_diag_set(d, EINVAL, 0, 0, "config", "config.%s must be a string", k);
+		return config_error(n, d, "config.%s must be a string", k);
 	return 0;
 }
 
-static int config_list(node *cfg, const char *k, struct cs_strlist *out, node **dup)
+/*
+ * The blob and its "config" are objects to Go's encoding/json, which
+ * containerd, CRI-O and Docker decode them with (ocispec.Image, moby's
+ * image.Image): an array, a string or a number there fails the image. They
+ * were read here as an image without a config (no User, no Entrypoint), so
+ * a container no runtime creates was predicted to run as root. null is
+ * Go's "absent".
+ */
+static int config_objects(node *root, node *cfg, struct cs_diag *d)
+{
+	if (root->kind != YDOC_MAP)
+		return config_error(root, d, "the image config must be a JSON object");
+	if (!cs_json_is_null(cfg) && cfg->kind != YDOC_MAP)
+		return config_error(cfg, d, "'%s' must be a JSON object (or null)", "config");
+	return 0;
+}
+
+static int config_list(node *cfg, const char *k, struct cs_strlist *out, node **dup,
+		       struct cs_diag *d)
 {
 	char **v;
 	size_t n;
-	int r = strv(get(cfg, k, dup), &v, &n, 4096);
+	node *at = get(cfg, k, dup);
+	int r = strv(at, &v, &n, 4096);
 
-	if (r == 0) {
-		out->v = (const char **)v;
-		out->n = n;
-	}
-	return r;
+	if (r == -E2BIG)
+		return config_error(at, d, "config.%s has more than 4096 entries", k);
+	if (r < 0)
+		return config_error(at, d, "config.%s must be an array of strings", k);
+	out->v = (const char **)v;
+	out->n = n;
+	return 0;
 }
 
 /* Docker and containerd decode Env as []string: anything else fails the
@@ -277,9 +313,10 @@ static int config_path(node *cfg, node **dup, struct cs_image_config *c, struct 
 	size_t nenv = 0;
 	int r = 0;
 
-	if (strv(get(cfg, "Env", dup), &envv, &nenv, 1u << 16) < 0)
-		return cs_diag_set(d, EINVAL, 0, 0, "config",
-				   "config.Env must be an array of strings");
+	node *env = get(cfg, "Env", dup);
+
+	if (strv(env, &envv, &nenv, 1u << 16) < 0)
+		return config_error(env, d, "config.%s must be an array of strings", "Env");
 	for (size_t i = 0; i < nenv; i++) {
 		/* "PATH" without '=': containerd unsets it (no PATH: nothing found
 		 * through it), the default PATH was kept here. Not guessed. */
@@ -289,6 +326,10 @@ static int config_path(node *cfg, node **dup, struct cs_image_config *c, struct 
 			    "config.Env entry 'PATH' has no '=': containerd unsets PATH "
 			    "with it, and the lookup it leaves is not modelled; write "
 			    "PATH=...");
+		/* Passed on by containerd, CRI-O and Docker; runc init refuses it
+		 * ("environment variable name can't be empty", seen with dockerd). */
+		if (envv[i][0] == '=')
+			c->env_empty_name = true;
 		if (strncmp(envv[i], "PATH=", 5) == 0) {
 			free(c->path_env);
 			if (!(c->path_env = strdup(envv[i] + 5)))
@@ -316,13 +357,13 @@ static int read_image_config(void *user, node *root)
 	cfg = get(root, "config", &dup);
 	if (!cfg && root->kind == YDOC_MAP && !get(root, "rootfs", &dup))
 		cfg = root;
-	if ((r = config_str(cfg, "User", &c->user, &dup, rc->d)) < 0 ||
-	    (r = config_str(cfg, "WorkingDir", &c->workdir, &dup, rc->d)) < 0)
+	if ((r = config_objects(root, cfg, rc->d)) < 0)
 		return r;
-	if (config_list(cfg, "Entrypoint", &c->entrypoint, &dup) < 0 ||
-	    config_list(cfg, "Cmd", &c->cmd, &dup) < 0)
-		return cs_diag_set(rc->d, EINVAL, 0, 0, "config",
-				   "Entrypoint and Cmd must be arrays of strings");
+	if ((r = config_str(cfg, "User", &c->user, &dup, rc->d)) < 0 ||
+	    (r = config_str(cfg, "WorkingDir", &c->workdir, &dup, rc->d)) < 0 ||
+	    (r = config_list(cfg, "Entrypoint", &c->entrypoint, &dup, rc->d)) < 0 ||
+	    (r = config_list(cfg, "Cmd", &c->cmd, &dup, rc->d)) < 0)
+		return r;
 	if ((r = config_path(cfg, &dup, c, rc->d)) < 0)
 		return r;
 	return dup ? dup_error(dup, "config", rc->d) : 0;

@@ -85,6 +85,58 @@ is "$(cj '[.exec.error, .exec.path] | join(" ")' --rootfs "$T/envfs" --image-con
 envpod '"$(D)/app"' '[{name: D, value: /opt/cap}]' '[]'
 is "$(cj '[.exec.error, .exec.path] | join(" ")' --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml")" " /opt/cap/app" \
   "env: \$(D) in command is expanded as the kubelet does"
+# The command line with the image config known (eleventh pass): no command
+# or args anywhere is containerd's and CRI-O's "no command specified"
+# (NOT CREATED; it was "(the image's entrypoint)" and ran), and containerd
+# takes an image Entrypoint of exactly [""] as none (WithProcessArgs): the
+# image's Cmd is the command; CRI-O keeps "" and runc fails on it.
+printf '{"config":{"Entrypoint":[],"Cmd":null}}\n' >"$T/nocmd.json"
+printf '{"config":{"Entrypoint":[""],"Cmd":["/opt/cap/app"]}}\n' >"$T/epempty.json"
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - {name: c, image: i}' >"$T/nocmd.yaml"
+for rt in cri-o containerd docker; do
+  is "$(cj '[.exec.error, .steps[-1].rule] | join(" ")' --runtime $rt --image-config "$T/nocmd.json" "$T/nocmd.yaml")" \
+    "CreateContainerError runtime.no-command" "$rt: no Entrypoint, no Cmd, no command: not created"
+done
+for rt in containerd docker; do
+  is "$(cj '[.exec.error, .exec.path] | join(" ")' --runtime $rt --rootfs "$T/envfs" --image-config "$T/epempty.json" "$T/nocmd.yaml")" \
+    " /opt/cap/app" "$rt: Entrypoint [\"\"] is none, the image's Cmd runs"
+done
+# Docker resets a pod command of [""] too (cri-dockerd makes it the
+# Entrypoint): the pod's args alone, or nothing; real dockerd here agrees.
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - {name: c, image: i, command: [""]}' >"$T/cmdempty.yaml"
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - {name: c, image: i, command: [""], args: [/opt/cap/app]}' >"$T/cmdempty2.yaml"
+is "$(cj '[.exec.error, .steps[-1].rule] | join(" ")' --runtime docker "$T/cmdempty.yaml")" \
+  "CreateContainerError runtime.no-command" "docker: command [\"\"] and no args: not created, whatever the image"
+is "$(cj '[.exec.error, .exec.path] | join(" ")' --runtime docker --rootfs "$T/envfs" --image-config "$T/epempty.json" "$T/cmdempty2.yaml")" \
+  " /opt/cap/app" "docker: command [\"\"] with args: the args alone"
+is "$(cj '[.exec.ok, .exec.path] | join(" ")' --runtime cri-o --rootfs "$T/envfs" --image-config "$T/epempty.json" "$T/nocmd.yaml")" \
+  "false " "CRI-O: Entrypoint [\"\"] stays, \"\" is not found"
+# process.cwd as each runtime makes it (eleventh pass): containerd leaves
+# it to runc, whose MkdirAll meets a dangling symlink (EEXIST, no start);
+# CRI-O, Docker and Podman create it themselves, the link followed; Docker
+# cleans it first, so /bin/x/.. is /bin there and ENOTDIR under runc alone.
+mkdir -p "$T/cwdfs/bin" && cp /bin/true "$T/cwdfs/bin/x" && ln -s /missing "$T/cwdfs/ldang"
+printf '{"config":{"WorkingDir":"/ldang","Entrypoint":["/bin/x"]}}\n' >"$T/ldang.json"
+printf '{"config":{"WorkingDir":"/bin/x/..","Entrypoint":["./x"]}}\n' >"$T/filecwd.json"
+for want in "containerd false runc.cwd.mkdir" "cri-o true execve.effective" "docker true execve.effective"; do
+  set -- $want
+  is "$(cj '[.exec.ok, .steps[-1].rule] | join(" ")' --runtime $1 --rootfs "$T/cwdfs" --image-config "$T/ldang.json" "$T/nocmd.yaml")" \
+    "$2 $3" "$1: WorkingDir a dangling symlink: $3"
+done
+for want in "containerd ENOTDIR" "cri-o ENOTDIR" "docker "; do
+  set -- $want
+  is "$(cj '.exec.error // ""' --runtime $1 --rootfs "$T/cwdfs" --image-config "$T/filecwd.json" "$T/nocmd.yaml")" \
+    "${2:-}" "$1: WorkingDir /bin/x/..: ${2:-runs (cleaned to /bin)}"
+done
+# An image Env entry with an empty name (eleventh pass, the tenth's
+# leftover): the runtimes pass it on and runc init refuses it; real dockerd
+# creates the container and fails its start. An entry without '=' starts.
+printf '{"config":{"Env":["PATH=/bin","=x"],"Entrypoint":["/opt/cap/app"]}}\n' >"$T/envempty.json"
+printf '{"config":{"Env":["PATH=/bin","FOO"],"Entrypoint":["/opt/cap/app"]}}\n' >"$T/envnoeq.json"
+is "$(cj '[.exec.ok, .exec.error, .steps[-1].rule] | join(" ")' --runtime docker --rootfs "$T/envfs" --image-config "$T/envempty.json" "$T/nocmd.yaml")" \
+  "false EINVAL runc.env" "image Env '=x': runc refuses the process"
+is "$(cj '.exec.ok' --runtime containerd --rootfs "$T/envfs" --image-config "$T/envnoeq.json" "$T/nocmd.yaml")" \
+  "true" "image Env 'FOO' (no '='): starts"
 envpod app '[]' '[{configMapRef: {name: cm}}]'
 like "$("$CAPSCOPE" explain pod --rootfs "$T/envfs" --image-config "$T/envimg.json" "$T/env.yaml" 2>&1)" \
   "Entrypoint: app \(assumed plain: the container's PATH comes from what the manifest does not hold \\(valueFrom, envFrom" \

@@ -195,9 +195,10 @@ import sys
 with open(sys.argv[1], "w") as f:
     for i in range(1000):
         kind = ["Deployment", "StatefulSet", "DaemonSet", "Job"][i % 4]
+        api = "batch/v1" if kind == "Job" else "apps/v1"
         f.write(f"""---
 # Source: chart/templates/w{i}.yaml
-apiVersion: apps/v1
+apiVersion: {api}
 kind: {kind}
 metadata:
   name: w{i}

@@ -42,6 +42,9 @@ case_() {
   # Go's ErrDot (a file found through a relative $PATH entry): told as ENOENT.
   elif grep -q 'found relative to current directory' "$b/err"; then got="fails ENOENT"
   elif grep -qi 'no such file\|not found' "$b/err"; then got="fails ENOENT"
+  # runc's os.MkdirAll(process.cwd) failing in runc init.
+  elif grep -q 'mkdir .*: file exists' "$b/err"; then got="fails EEXIST"
+  elif grep -q 'mkdir .*: not a directory' "$b/err"; then got="fails ENOTDIR"
   else got="fails ($(tail -c 200 "$b/err"))"; fi
   is "$want" "$got" "$desc: runc $got"
   # The same rootfs as an image layer: the image's view gives the same answer
@@ -136,4 +139,15 @@ NO_IMAGE=1 case_ "ACL: CAP_DAC_OVERRIDE, a file whose ACL leaves no x in the mod
   "mkdir app && $P app/x && acl app/x uo:6 u:7:1001 go:4 m:6 o:4"
 NO_IMAGE=1 case_ "ACL: a named group entry for a supplementary group without x, the owning group with x" 1001 1001 '[2002]' '[]' /app/x \
   "mkdir app && $P app/x && chgrp 1001 app && acl app uo:7 go:1 g:0:2002 m:1 o:0"
+# Eleventh pass: runc creates process.cwd (os.MkdirAll, as root) before it
+# changes there: a dangling symlink or a file in the way fails runc init,
+# and a ".." after a created directory climbs back out of it. The model took
+# a missing cwd as created and empty, nothing more.
+CWD=/ldang case_ "cwd a dangling symlink: mkdir fails (EEXIST)" 0 0 '[]' '[]' /bin/x "$P bin/x && ln -s /missing ldang"
+CWD=/ldang/sub case_ "cwd under a dangling symlink: mkdir fails (EEXIST)" 0 0 '[]' '[]' /bin/x "$P bin/x && ln -s /missing ldang"
+CWD=/bin/x/.. case_ "cwd through a file: mkdir fails (ENOTDIR)" 0 0 '[]' '[]' /bin/x "$P bin/x"
+CWD=/new/../bin case_ "cwd /new/../bin: /new created, ./x is /bin/x" 1001 1001 '[]' '[]' ./x "$P bin/x"
+CWD=/new/a/../../bin case_ "cwd /new/a/../../bin: ./x is /bin/x" 1001 1001 '[]' '[]' ./x "$P bin/x"
+CWD=/new case_ "cwd /new, created empty: ./x is not there" 1001 1001 '[]' '[]' ./x "$P bin/x"
+CWD=/lbin case_ "cwd a symlink to /bin: ./x is /bin/x" 1001 1001 '[]' '[]' ./x "$P bin/x && ln -s bin lbin"
 done_testing

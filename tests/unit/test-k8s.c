@@ -108,6 +108,34 @@ static void expect_err(const char *y, unsigned line, const char *field, const ch
 static void test_hostile(void **state)
 {
 	(void)state;
+	/* An empty collection of the wrong kind is named at its '[' or '{'
+	 * (eleventh pass: it had no line, having no first scalar). */
+	expect_err("kind: Pod\nspec: []\n", 2, "spec", "expected a mapping");
+	/* The kind under an apiVersion that serves none (eleventh pass: the
+	 * apiVersion was never read): refused at its line, as kubectl does. */
+	expect_err("kind: Pod\napiVersion: apps/v1\nspec: {}\n", 2, "apiVersion",
+		   "'apps/v1' serves no Pod");
+	expect_err("apiVersion: batch/v1\nkind: DaemonSet\n", 1, "apiVersion",
+		   "serves no DaemonSet");
+	expect_err("apiVersion: ''\nkind: Pod\n", 1, "apiVersion", "empty");
+	expect_err("apiVersion: x.openshift.io/v1\nkind: Job\n", 1, "apiVersion", "serves no Job");
+	{
+		/* a custom resource of another group is no workload: skipped */
+		struct cs_k8s_manifest m;
+		struct cs_diag d;
+		static const char cr[] =
+		    "apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n"
+		    "    spec:\n      containers: [{name: c, securityContext: {privileged: "
+		    "true}}]\n"
+		    "---\napiVersion: extensions/v1beta1\nkind: Deployment\nspec:\n  template:\n"
+		    "    spec:\n      containers: [{name: c}]\n";
+
+		assert_int_equal(parse(&m, cr, &d), 0);
+		assert_int_equal(m.n_pods, 1);
+		assert_int_equal(m.n_skipped, 1);
+		cs_k8s_manifest_free(&m);
+	}
+	expect_err("kind: Pod\nspec:\n  containers: {}\n", 3, "spec.containers", "expected a list");
 	/* `no` is a boolean to Kubernetes' YAML 1.1 reader, not a capability. */
 	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
 		   "      capabilities:\n        add: [NET_ADMIN, no]\n",

@@ -122,6 +122,15 @@ static void config_errors(void **state)
 	assert_int_equal(parse("{\"process\":{\"args\":[\"x\"]}}", &c, &d), -EINVAL);
 	assert_string_equal(d.field, "root.path");
 	cs_oci_config_free(&c);
+	/* An empty collection of the wrong kind is placed at its key (it had
+	 * no line: libfyaml gives it no token). */
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],\n"
+			       "\"capabilities\":[]}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.capabilities");
+	assert_int_equal(d.line, 2);
+	cs_oci_config_free(&c);
 	/* runc refuses an env entry without '=' or with an empty name. */
 	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
 			       "\"env\":[\"PATH=/bin\",\n\"FOO\"]}}",

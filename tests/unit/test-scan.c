@@ -377,6 +377,38 @@ static void test_imgjson(void **state)
 	assert_true(cs_image_config_parse("{\"config\":{\"Cmd\":\"nc\"}}", 23, &c, &d) < 0);
 	assert_true(cs_img_docker_manifest("{}", 2, &m, &d) < 0);
 	assert_true(cs_image_config_parse("[[[[", 4, &c, &d) < 0);
+	/* Not an object, or a "config" that is not one (eleventh pass): Go's
+	 * encoding/json fails the image in containerd, CRI-O and Docker; it
+	 * was read as an image with no config at all (root, no command). */
+	static const char *const not_object[] = {
+	    "[1]",
+	    "\"x\"",
+	    "5",
+	    "{\"config\": 5}",
+	    "{\"config\": [1]}",
+	    "{\"Config\": \"x\"}",
+	    "{\"rootfs\": {}, \"config\": true}",
+	};
+	for (size_t i = 0; i < sizeof(not_object) / sizeof(not_object[0]); i++) {
+		assert_true(cs_image_config_parse(not_object[i], strlen(not_object[i]), &c, &d) <
+			    0);
+		assert_int_equal(d.line, 1);
+	}
+	assert_true(cs_image_config_parse("{\"config\": []}", 14, &c, &d) < 0);
+	assert_int_equal(d.line, 1);
+	assert_int_equal(cs_image_config_parse("{\"config\": null}", 16, &c, &d), 0);
+	assert_null(c.user);
+	cs_image_config_free(&c);
+	/* An Env entry with an empty name is kept as a fact (runc refuses it). */
+	assert_int_equal(cs_image_config_parse("{\"Env\":[\"=x\"]}", 14, &c, &d), 0);
+	assert_true(c.env_empty_name);
+	cs_image_config_free(&c);
+	/* A wrong type names its field and line. */
+	static const char wrong[] = "{\"config\":\n{\"Cmd\":\n\"nc\"}}";
+
+	assert_true(cs_image_config_parse(wrong, strlen(wrong), &c, &d) < 0);
+	assert_int_equal(d.line, 3);
+	assert_non_null(strstr(d.message, "config.Cmd must be an array"));
 	/* Env too (eighth pass): a string or a non-string entry was skipped,
 	 * leaving the default PATH; Docker and containerd refuse the config.
 	 * The last PATH wins, as runc sets each entry in turn. */

@@ -159,11 +159,12 @@ static void test_scalars(void **state)
 static void test_marks(void **state)
 {
 	(void)state;
-	/* a collection is where its first scalar is; empty ones are nowhere;
-	 * the walk stops 16 levels down */
+	/* a collection is where its first scalar is; an empty one at its own
+	 * '[' or '{' (eleventh pass: it was nowhere, and `spec: []` refused
+	 * with no line); the walk stops 16 levels down */
 	expect_tree("k:\n  - []\n  - {}\n  - [[x]]\n  - {? [y]: z}\n",
-		    "{=k@1:1: [[]f@0:0, {}f@0:0, [[=x@4:7]f@4:7]f@4:7, {[=y@5:9]f@5:9: "
-		    "=z@5:13}f@5:9]b@0:0}b@1:1");
+		    "{=k@1:1: [[]f@2:5, {}f@3:5, [[=x@4:7]f@4:7]f@4:7, {[=y@5:9]f@5:9: "
+		    "=z@5:13}f@5:9]b@2:5}b@1:1");
 	{
 		struct out o = {0};
 		struct cs_diag d;
