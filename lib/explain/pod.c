@@ -463,8 +463,7 @@ static int passwd_unreadable(struct pod_work *w)
 	size_t line;
 	char buf[200];
 
-	if (!w->kimg.fs_given ||
-	    !(line = cs_passwd_unreadable_line(w->kimg.passwd, w->kimg.passwd_len)))
+	if (!w->kimg.fs_given || !(line = cs_etc_index_unreadable_line(w->kimg.index)))
 		return 0;
 	snprintf(buf, sizeof(buf),
 		 "the image's /etc/passwd line %zu is 65536 bytes or longer: the runtime's "
@@ -548,6 +547,37 @@ static int image_etc(struct cs_image *image, const char *path, const char **data
 }
 
 /*
+ * w->image's /etc files (the rootfs's when NULL), read, checked and indexed
+ * the first time a container runs it; the same entry for the others.
+ */
+static int etc_of(struct pod_work *w, const struct pod_etc **out)
+{
+	struct pod_etc e = {.image = w->image}, *v;
+	int rc;
+
+	for (size_t i = 0; i < w->n_etc; i++)
+		if (w->etc[i].image == w->image)
+			return *out = &w->etc[i], 0;
+	if (!w->image) {
+		e.passwd = w->rootfs_passwd;
+		e.passwd_len = w->rootfs_passwd_len;
+		e.group = w->rootfs_group;
+		e.group_len = w->rootfs_group_len;
+	} else if ((rc = image_etc(w->image, "/etc/passwd", &e.passwd, &e.passwd_len, w->d)) < 0 ||
+		   (rc = image_etc(w->image, "/etc/group", &e.group, &e.group_len, w->d)) < 0) {
+		return rc;
+	}
+	if (!(v = realloc(w->etc, (w->n_etc + 1) * sizeof(*v))))
+		return -ENOMEM;
+	w->etc = v;
+	if (cs_etc_index_new(e.passwd, e.passwd_len, e.group, e.group_len, &e.index) < 0)
+		return -ENOMEM;
+	w->etc[w->n_etc] = e;
+	*out = &w->etc[w->n_etc++];
+	return 0;
+}
+
+/*
  * The image this container runs: the one --image or --rootfs gave for all,
  * else the --image REF=ARCHIVE pair its image: names. The kubelet's view
  * (config, passwd) follows it.
@@ -556,14 +586,11 @@ static int pick_image(struct pod_work *w)
 {
 	const struct cs_pod_explain_opts *o = w->o;
 	struct cs_pod_ctr_result *r = w->r;
+	const struct pod_etc *e;
 	int rc;
 
 	w->image = o->image;
 	w->config = o->image_config;
-	w->kimg.passwd = w->rootfs_passwd;
-	w->kimg.passwd_len = w->rootfs_passwd_len;
-	w->kimg.group = w->rootfs_group;
-	w->kimg.group_len = w->rootfs_group_len;
 	if (o->images && !o->image && !o->rootfs) {
 		r->image_pair = cs_image_map_find(o->images, r->c->image);
 		r->image_missing = !r->image_pair;
@@ -571,15 +598,17 @@ static int pick_image(struct pod_work *w)
 		if (w->image && !w->config)
 			w->config = cs_image_get_info(w->image)->config;
 	}
-	if (w->image &&
-	    ((rc = image_etc(w->image, "/etc/passwd", &w->kimg.passwd, &w->kimg.passwd_len, w->d)) <
-		 0 ||
-	     (rc = image_etc(w->image, "/etc/group", &w->kimg.group, &w->kimg.group_len, w->d)) <
-		 0))
+	w->kimg = (struct cs_kubelet_image){
+	    .config = w->config, .fs_given = o->rootfs || w->image, .whole_user = !has_kubelet(o)};
+	if (!w->kimg.fs_given)
+		return 0;
+	if ((rc = etc_of(w, &e)) < 0)
 		return rc;
-	w->kimg.config = w->config;
-	w->kimg.fs_given = o->rootfs || w->image;
-	w->kimg.whole_user = !has_kubelet(o);
+	w->kimg.passwd = e->passwd;
+	w->kimg.passwd_len = e->passwd_len;
+	w->kimg.group = e->group;
+	w->kimg.group_len = e->group_len;
+	w->kimg.index = e->index;
 	return 0;
 }
 
@@ -636,6 +665,9 @@ static void work_free(struct pod_work *w)
 	cs_exec_file_clear(&w->f);
 	cs_exec_file_clear(&w->hf);
 	free(w->unpriv_port_why);
+	for (size_t i = 0; i < w->n_etc; i++)
+		cs_etc_index_free(w->etc[i].index);
+	free(w->etc);
 	free(w);
 }
 
