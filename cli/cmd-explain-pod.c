@@ -80,7 +80,8 @@ static const char help[] =
     "or set-uid bit.\n"
     "\n"
     "Exit status: 0 when every requested capability ends effective and every check\n"
-    "passes, 1 otherwise, 2 on a usage error or bad input.\n"
+    "passes, 1 otherwise, 2 on a usage error, bad input or a container the model\n"
+    "cannot follow (more than 256 groups: the others are still explained).\n"
     "\n"
     "Examples:\n"
     "  capscope explain pod --check bind:443 deploy.yaml\n"
@@ -126,6 +127,7 @@ struct run_ctx {
 	struct cs_json *j;
 	struct cs_html *html;
 	int bad;
+	bool not_modelled; /* a container the model could not follow: exit 2 */
 };
 
 static int on_container(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
@@ -137,6 +139,11 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 		pod_text_header(pod);
 	if (!cs_pod_ctr_ok(c))
 		x->bad = 1;
+	if (c->not_modelled) {
+		x->not_modelled = true;
+		cs_err(CMD, "pod %s, container %s: not modelled: %s",
+		       pod->pod->name ? pod->pod->name : "", c->c->name, c->not_modelled);
+	}
 	if (x->s->json)
 		cs_pod_ctr_explain_json(x->j, pod, c);
 	else
@@ -232,7 +239,7 @@ static int run(struct state *s)
 		if (cs_json_finish(&j) < 0)
 			return cs_finish_stdout(CMD, CS_EXIT_ERROR);
 	}
-	return cs_finish_stdout(CMD, x.bad ? CS_EXIT_FINDINGS : 0);
+	return cs_finish_stdout(CMD, x.not_modelled ? CS_EXIT_ERROR : x.bad ? CS_EXIT_FINDINGS : 0);
 }
 
 /* The command line, parsed. */

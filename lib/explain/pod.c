@@ -59,7 +59,7 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 
 bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)
 {
-	if (!c->admitted || !c->exec_ok || c->missing)
+	if (c->not_modelled || !c->admitted || !c->exec_ok || c->missing)
 		return false;
 	for (size_t i = 0; i < c->n_checks; i++)
 		if (!c->checks[i].ok)
@@ -76,6 +76,7 @@ static void ctr_free(struct cs_pod_ctr_result *r)
 	free(r->file.interpreter);
 	free(r->file.note);
 	free(r->post);
+	free(r->not_modelled);
 	cs_steps_free(&r->steps);
 	for (size_t i = 0; i < r->n_checks; i++) {
 		free(r->checks[i].check);
@@ -251,6 +252,24 @@ static bool podman_root_string(const struct cs_k8s_sc *sc, const char *image_use
 	       (n == 1 && image_user[0] == '0');
 }
 
+/*
+ * Past one of the model's fixed lists (E2BIG, d says which): no runtime
+ * refuses such a container, so it is no refused container; it is reported
+ * as not modelled and the pod's other containers still are (a pod whose
+ * user's /etc/group lists it in 300 groups stopped the whole run).
+ */
+static int not_modelled(struct cs_pod_ctr_result *r, const struct cs_diag *d)
+{
+	char buf[700];
+
+	cs_diag_format(d, buf, sizeof(buf));
+	cs_steps_add(&r->steps, "pod", "pod.not-modelled", "not modelled: %s", buf);
+	free(r->exec_error);
+	r->not_modelled = strdup(buf);
+	r->exec_error = strdup("NotModelled");
+	return r->not_modelled && r->exec_error ? 1 : -ENOMEM;
+}
+
 /* The CRI request the kubelet sends, merged by the runtime into the OCI process. */
 static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid_t gid)
 {
@@ -300,11 +319,8 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	req.userns_base = w->o->userns_base;
 	memset(&w->oci, 0, sizeof(w->oci));
 	if ((rc = merge(w->o, &req, &w->oci, &r->steps, &d)) < 0) {
-		/* E2BIG: past the model's fixed lists, which no runtime refuses. */
-		if (rc == -E2BIG && w->d) {
-			*w->d = d;
-			return rc;
-		}
+		if (rc == -E2BIG)
+			return not_modelled(r, &d);
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
@@ -498,12 +514,11 @@ static int model(struct pod_work *w)
 		return rc;
 	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
-	/* Past the model's limit (cs_pod_explain_check_files says so before any
-	 * output): no runtime refuses it, so it is no refused container. */
 	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0) {
-		if (w->d)
-			*w->d = d;
-		return rc;
+		if (rc != -E2BIG)
+			return rc;
+		cs_diag_file(&d, w->etc_group_name);
+		return not_modelled(r, &d);
 	}
 	if ((rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
@@ -554,6 +569,9 @@ static int etc_of(struct pod_work *w, const struct pod_etc **out)
 {
 	struct pod_etc e = {.image = w->image}, *v;
 	int rc;
+
+	snprintf(e.group_name, sizeof(e.group_name), "%s/etc/group",
+		 w->image ? "the image's " : w->o->rootfs);
 
 	for (size_t i = 0; i < w->n_etc; i++)
 		if (w->etc[i].image == w->image)
@@ -609,6 +627,7 @@ static int pick_image(struct pod_work *w)
 	w->kimg.group = e->group;
 	w->kimg.group_len = e->group_len;
 	w->kimg.index = e->index;
+	w->etc_group_name = e->group_name;
 	return 0;
 }
 
@@ -625,6 +644,8 @@ static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
 		return rc;
 	if ((rc = model(w)) < 0)
 		return rc;
+	if (r->not_modelled)
+		return r->steps.error ? -ENOMEM : 0;
 	if ((rc = cs_pod_checks(w)) < 0 || (rc = cs_pod_verdicts(w)) < 0)
 		return rc;
 	if ((rc = cs_pod_remedies(r, w->pod->pod, w->o->runtime, &r->remedies, &r->n_remedies)) < 0)
@@ -721,9 +742,7 @@ static int image_etc_check(struct cs_image *image, struct cs_diag *d)
 	size_t len;
 	int rc = image_etc(image, "/etc/passwd", &data, &len, d);
 
-	if (rc < 0 || (rc = image_etc(image, "/etc/group", &data, &len, d)) < 0)
-		return rc;
-	return cs_group_check_members("the image's /etc/group", data, len, d);
+	return rc < 0 ? rc : image_etc(image, "/etc/group", &data, &len, d);
 }
 
 int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_diag *d)
@@ -732,11 +751,9 @@ int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_di
 	cs_cleanup_free char *passwd = NULL;
 	cs_cleanup_free char *group = NULL;
 	int rc = read_passwd(o, &w, &passwd, &group, d);
-	char name[4096];
 
-	snprintf(name, sizeof(name), "%s/etc/group", o->rootfs ? o->rootfs : "");
-	if (rc == 0 && w.rootfs_group)
-		rc = cs_group_check_members(name, w.rootfs_group, w.rootfs_group_len, d);
+	/* A user listed in more groups than the model holds is its container's
+	 * "not modelled", found when it is modelled, not a refusal of the run. */
 	if (rc == 0 && o->image)
 		rc = image_etc_check(o->image, d);
 	for (size_t i = 0; rc == 0 && o->images && !o->image && !o->rootfs && i < o->images->n; i++)

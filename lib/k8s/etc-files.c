@@ -250,11 +250,12 @@ static bool member_name(const struct cs_k8s_sc *sc, const struct cs_kubelet_imag
 	return true;
 }
 
-static int too_many(const struct cs_image_groups *g, struct cs_diag *d)
+/* The 257th membership, on line (0: not known). */
+static int too_many(const struct cs_image_groups *g, size_t line, struct cs_diag *d)
 {
-	return cs_diag_set(d, E2BIG, 0, 0, NULL,
-			   "the image's /etc/group lists user '%s' in more than %d "
-			   "groups: the model holds at most %d",
+	return cs_diag_set(d, E2BIG, (unsigned)line, 0, NULL,
+			   "lists '%s' in more than %d groups: the model holds at most %d "
+			   "(a runtime would take them)",
 			   g->user, CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
 }
 
@@ -270,7 +271,7 @@ static int indexed_groups(const struct cs_etc_index *x, struct cs_image_groups *
 		if (i && m[i].line == m[i - 1].line)
 			continue; /* listed twice on one line: lists_member matches the line once */
 		if (g->n == CS_OCI_MAX_GROUPS)
-			return too_many(g, d);
+			return too_many(g, m[i].line, d);
 		g->own_name[g->n] = !strcmp(m[i].group, g->user);
 		g->gid[g->n++] = (gid_t)(uint32_t)m[i].gid;
 	}
@@ -304,7 +305,7 @@ int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_i
 		if (!lists_member(f[3], g->user))
 			continue;
 		if (g->n == CS_OCI_MAX_GROUPS)
-			return too_many(g, d);
+			return too_many(g, 0, d);
 		g->own_name[g->n] = !strcmp(f[0], g->user);
 		g->gid[g->n++] = (gid_t)(uint32_t)cs_etc_int(f[2]);
 	}
