@@ -407,6 +407,15 @@ int cs_lint_pod(const struct cs_k8s_pod *pod, const struct cs_lint_opts *o,
 	}
 	if ((ret = cs_pod_explain(pod, &eo, &res, d)) < 0)
 		return ret;
+	/* A container the model cannot follow (past its 256 groups) has no
+	 * verdicts to lint: the file's error, as before it was per container. */
+	for (size_t i = 0; i < res->n_containers; i++)
+		if (res->containers[i].not_modelled) {
+			cs_diag_set(d, E2BIG, 0, 0, NULL, "container %s: not modelled: %s",
+				    res->containers[i].c->name, res->containers[i].not_modelled);
+			cs_pod_explain_free(res);
+			return -E2BIG;
+		}
 	e.res = res;
 	r->n_objects++;
 	ret = pod_rules(&e);

@@ -230,4 +230,12 @@ printf 'kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, securityCo
 out=$("$CAPSCOPE" lint --json "$T/longs.yaml")
 is "$(jq -r '[.findings[].rule] | sort | join(" ")' <<<"$out")" "dangerous-cap missing-drop-all" \
   "a long-s capability name is read as the runtimes read it (SYS_ADMIN, no cap-not-effective)"
+# A container past the model's 256 groups has no verdicts to lint: the file's
+# error, naming it (explain pod now reports it per container, eleventh pass).
+printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {supplementalGroups: [%s]}\n  containers: [{name: c}]\n' \
+  "$(seq -s, 1 300)" >"$T/groups.yaml"
+"$CAPSCOPE" lint "$T/groups.yaml" >/dev/null 2>"$T/groups.err"
+is "$? $(cat "$T/groups.err")" \
+  "2 capscope lint: $T/groups.yaml: container c: not modelled: supplementalGroups: more than 256 supplementary groups: the model holds at most 256" \
+  "a container the model cannot follow: exit 2, one error naming it"
 done_testing
