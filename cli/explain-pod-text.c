@@ -219,3 +219,9 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 		remedies(c);
 	cs_esc_release();
 }
+
+int pod_not_modelled(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c)
+{
+	return cs_err("explain pod", "pod %s, container %s: not modelled: %s",
+		      pod->pod->name ? pod->pod->name : "", c->c->name, c->not_modelled);
+}
