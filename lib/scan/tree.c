@@ -93,6 +93,7 @@ struct pend {
 	struct cs_finding f; /* all but the path */
 	uint32_t next;	     /* the next finding in the same directory */
 	int err;	     /* what the check found: 0, or why it is not reported */
+	bool checked;	     /* looked up in its directory (never reported unchecked) */
 };
 
 /* A directory on the pending findings' paths (the root is one). */
@@ -442,6 +443,7 @@ static void place_files(struct walk *w, uint32_t i, int fd)
 		struct statx s2;
 
 		w->place_steps++;
+		p->checked = true;
 		if (statx(fd, p->name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_INO, &s2) <
 		    0)
 			p->err = place_err(errno);
@@ -511,7 +513,9 @@ static void check_places(struct walk *w)
 		place_walk(w, pl->root, fd);
 	for (uint32_t k = 0; k < pl->np; k++) {
 		struct pend *p = &pl->p[k];
-		int e = pl->v[p->dn->vidx].err ? pl->v[p->dn->vidx].err : p->err;
+		int e = pl->v[p->dn->vidx].err ? pl->v[p->dn->vidx].err
+			: p->checked	       ? p->err
+					       : EIO; /* not reached: fail closed */
 
 		if (e) {
 			note_error(w, p->dn, p->name, e,
