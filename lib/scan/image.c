@@ -63,7 +63,12 @@ struct img {
 	/* A docker-archive's entries, found by one pass (outer_index). */
 	struct outer_ent *outer;
 	size_t nouter;
-	bool outer_tried, outer_seekable;
+	bool outer_tried, outer_ok, outer_seekable;
+	/* A compressed archive cannot be sought: one reader goes on forward from
+	 * layer to layer, and starts again only for a layer stored before the
+	 * last one read. seq_next: the ordinal of the header it reads next. */
+	struct archive *seq;
+	size_t seq_next;
 };
 
 /*
@@ -77,6 +82,7 @@ struct outer_ent {
 	char *link;   /* a link's normalized target (a symlink's joined to its directory) */
 	int64_t pos;  /* its header's offset in the tar */
 	size_t order; /* of several entries of one name the first is taken */
+	size_t raw;   /* its ordinal among all the tar's headers */
 	bool reg, bad_link;
 };
 
@@ -500,7 +506,7 @@ static void outer_index(struct img *im)
 {
 	struct archive *a = new_reader();
 	struct archive_entry *e;
-	size_t cap = 0;
+	size_t cap = 0, raw = 0;
 	bool ok = false;
 	int rc;
 
@@ -515,8 +521,10 @@ static void outer_index(struct img *im)
 		if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY)
 			goto out;
 		if (cs_view_normalize(archive_entry_pathname(e) ? archive_entry_pathname(e) : "",
-				      cur, sizeof(cur), &fl) < 0)
+				      cur, sizeof(cur), &fl) < 0) {
+			raw++;
 			continue;
+		}
 		if (im->nouter == cap) {
 			o = realloc(im->outer, (cap = cap ? cap * 2 : 64) * sizeof(*o));
 			if (!o)
@@ -524,8 +532,8 @@ static void outer_index(struct img *im)
 			im->outer = o;
 		}
 		o = &im->outer[im->nouter];
-		*o =
-		    (struct outer_ent){.pos = archive_read_header_position(a), .order = im->nouter};
+		*o = (struct outer_ent){
+		    .pos = archive_read_header_position(a), .order = im->nouter, .raw = raw++};
 		o->reg = archive_entry_filetype(e) == AE_IFREG;
 		o->link = outer_link(e, cur, &o->bad_link);
 		if (!(o->name = strdup(cur)))
@@ -534,6 +542,7 @@ static void outer_index(struct img *im)
 	}
 	ok = archive_filter_count(a) == 1 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
 	qsort(im->outer, im->nouter, sizeof(*im->outer), outer_cmp);
+	im->outer_ok = true;
 out:
 	im->outer_seekable = ok;
 	if (a)
@@ -562,31 +571,81 @@ static const struct outer_ent *outer_find(const struct img *im, const char *want
  * descriptor in *fd; NULL when the index cannot say (not seekable, no such
  * entry, or what is read there is not that entry): then the scan decides.
  */
-static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd)
+/* Is the entry e the regular file want (checked where the index says it is)? */
+static bool entry_is(struct archive_entry *e, const char *want)
+{
+	char cur[4097];
+	int fl;
+
+	return archive_entry_pathname(e) &&
+	       cs_view_normalize(archive_entry_pathname(e), cur, sizeof(cur), &fl) >= 0 &&
+	       !strcmp(cur, want) && archive_entry_filetype(e) == AE_IFREG &&
+	       !archive_entry_hardlink(e);
+}
+
+/* A compressed archive: im->seq moved forward to the header of ordinal raw. */
+static struct archive *open_outer_seq(struct img *im, size_t raw, const char *want)
+{
+	struct archive_entry *e;
+
+	if (im->seq && im->seq_next > raw) {
+		archive_read_free(im->seq);
+		im->seq = NULL;
+	}
+	if (!im->seq) {
+		im->seq = new_reader();
+		im->seq_next = 0;
+		if (!im->seq ||
+		    archive_read_open_filename(im->seq, im->path, IO_BLOCK) != ARCHIVE_OK)
+			goto fail;
+	}
+	while (im->seq_next <= raw) {
+		if (archive_read_next_header(im->seq, &e) < ARCHIVE_WARN)
+			goto fail;
+		if (im->seq_next++ == raw && entry_is(e, want))
+			return im->seq;
+	}
+fail:
+	if (im->seq)
+		archive_read_free(im->seq);
+	im->seq = NULL;
+	return NULL;
+}
+
+/*
+ * A reader of the outer archive on the header of the regular file `name`
+ * leads to (links followed as open_outer_scan follows them): started at its
+ * offset (*fd its descriptor) when the archive is not compressed, else the
+ * one forward reader (*borrowed: im->seq, not the caller's to free). NULL
+ * when the index cannot say (no such entry, or what is read there is not
+ * that entry): then the scan decides.
+ */
+static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed)
 {
 	const struct outer_ent *o = NULL;
 	struct archive_entry *e;
 	struct archive *a;
-	char want[4097], cur[4097];
+	char want[4097];
 	int fl;
 
 	if (!im->outer_tried)
 		outer_index(im);
-	if (!im->outer_seekable || cs_view_normalize(name, want, sizeof(want), &fl) < 0)
+	if (!im->outer_ok || cs_view_normalize(name, want, sizeof(want), &fl) < 0)
 		return NULL;
 	for (int hop = 0; hop < 8 && (o = outer_find(im, want)) && o->link; hop++)
 		snprintf(want, sizeof(want), "%s", o->link);
 	if (!o || o->link || o->bad_link || !o->reg)
 		return NULL;
+	if (!im->outer_seekable) {
+		*borrowed = true;
+		return open_outer_seq(im, o->raw, want);
+	}
 	if ((*fd = open(im->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
 	a = new_reader();
 	if (a && lseek(*fd, o->pos, SEEK_SET) == o->pos &&
 	    archive_read_open_fd(a, *fd, IO_BLOCK) == ARCHIVE_OK &&
-	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && archive_entry_pathname(e) &&
-	    cs_view_normalize(archive_entry_pathname(e), cur, sizeof(cur), &fl) >= 0 &&
-	    !strcmp(cur, want) && archive_entry_filetype(e) == AE_IFREG &&
-	    !archive_entry_hardlink(e))
+	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && entry_is(e, want))
 		return a;
 	if (a)
 		archive_read_free(a);
@@ -675,6 +734,7 @@ static int read_one_layer(struct img *im, const char *name)
 	struct archive *inner = new_reader(), *outer = NULL;
 	struct nested *ns = NULL;
 	int rc, fd = -1, ofd = -1;
+	bool borrowed = false;
 
 	if (!inner)
 		return -ENOMEM;
@@ -687,13 +747,15 @@ static int read_one_layer(struct img *im, const char *name)
 		}
 		rc = archive_read_open_fd(inner, fd, IO_BLOCK);
 	} else {
-		outer = open_outer_indexed(im, name, &ofd);
-		if (!outer)
+		outer = open_outer_indexed(im, name, &ofd, &borrowed);
+		if (!outer) {
+			borrowed = false;
 			outer = open_outer_scan(im, name);
+		}
 		ns = malloc(sizeof(*ns));
 		if (!outer || !ns) {
 			free(ns);
-			if (outer)
+			if (outer && !borrowed)
 				archive_read_free(outer);
 			if (ofd >= 0)
 				close(ofd);
@@ -709,8 +771,13 @@ static int read_one_layer(struct img *im, const char *name)
 	else
 		rc = apply_layer(im, inner);
 	archive_read_free(inner);
-	if (outer)
+	/* The forward reader goes on to the next layer, unless this one failed. */
+	if (outer && borrowed && rc < 0) {
+		archive_read_free(im->seq);
+		im->seq = NULL;
+	} else if (outer && !borrowed) {
 		archive_read_free(outer);
+	}
 	free(ns);
 	if (fd >= 0)
 		close(fd);
@@ -873,6 +940,8 @@ static void img_free(struct img *im)
 		free(im->outer[i].link);
 	}
 	free(im->outer);
+	if (im->seq)
+		archive_read_free(im->seq);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
 		close(im->dirfd);
