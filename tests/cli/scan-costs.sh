@@ -9,6 +9,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 command -v valgrind >/dev/null || skip_all "needs valgrind"
 command -v python3 >/dev/null || skip_all "needs python3"
+command -v jq >/dev/null || skip_all "needs jq"
 grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build"
 tap_tmpdir
 
