@@ -94,6 +94,7 @@ struct pend {
 	uint32_t next;	     /* the next finding in the same directory */
 	int err;	     /* what the check found: 0, or why it is not reported */
 	bool checked;	     /* looked up in its directory (never reported unchecked) */
+	char *path;	     /* as shown, spelled out by the check's walk (NULL: show_path) */
 };
 
 /* A directory on the pending findings' paths (the root is one). */
@@ -434,7 +435,44 @@ static void place_fail(struct places *pl, uint32_t i, int err)
 }
 
 /* The pending files of node i, looked up by name in fd, its directory reached from the root. */
-static void place_files(struct walk *w, uint32_t i, int fd)
+/*
+ * The path of the directory the check's walk is in, as show_path spells it:
+ * built as the walk goes down, so a finding's path is one copy, not a climb
+ * through its ancestors' nodes (at 20,000 levels those climbs were 63 % of
+ * the scan). bad: out of memory once, then show_path does it.
+ */
+struct pathbuf {
+	char *s;
+	size_t len, cap;
+	bool bad;
+};
+
+/* Append "/name" (no '/' after a root that ends in one, as show_path). */
+static void pb_push(struct pathbuf *b, const char *name, size_t n)
+{
+	bool sep = !(b->len && b->s[b->len - 1] == '/');
+
+	if (b->bad)
+		return;
+	if (b->len + sep + n + 1 > b->cap) {
+		size_t cap = (b->len + sep + n + 1) * 2;
+		char *t = realloc(b->s, cap);
+
+		if (!t) {
+			b->bad = true;
+			return;
+		}
+		b->s = t;
+		b->cap = cap;
+	}
+	if (sep)
+		b->s[b->len++] = '/';
+	memcpy(b->s + b->len, name, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+static void place_files(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
 {
 	struct places *pl = &w->pl;
 
@@ -450,6 +488,15 @@ static void place_files(struct walk *w, uint32_t i, int fd)
 		else if (s2.stx_ino != p->ino || s2.stx_dev_major != p->dev_major ||
 			 s2.stx_dev_minor != p->dev_minor)
 			p->err = ESTALE;
+		else if (!pb->bad) {
+			size_t len = pb->len;
+
+			pb_push(pb, p->name, strlen(p->name));
+			p->path = pb->bad ? NULL : strndup(pb->s, pb->len);
+			pb->len = len;
+			if (!pb->bad)
+				pb->s[len] = 0;
+		}
 	}
 }
 
@@ -462,15 +509,16 @@ static void place_files(struct walk *w, uint32_t i, int fd)
  * descriptors are open at once, and the recursion is as deep (a chain of
  * 10,000 directories is a loop, not 10,000 frames).
  */
-static void place_walk(struct walk *w, uint32_t i, int fd)
+static void place_walk(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
 {
 	struct places *pl = &w->pl;
 
 	for (;;) {
 		uint32_t big = NO_NODE, next;
+		size_t len = pb->len;
 		int cfd;
 
-		place_files(w, i, fd);
+		place_files(w, i, fd, pb);
 		for (uint32_t c = pl->v[i].first_child; c != NO_NODE; c = pl->v[c].next_sibling)
 			if (big == NO_NODE || pl->v[c].size > pl->v[big].size)
 				big = c;
@@ -480,10 +528,15 @@ static void place_walk(struct walk *w, uint32_t i, int fd)
 				continue;
 			w->place_steps++;
 			cfd = open_beneath(w, fd, pl->v[c].d->name, 0);
-			if (cfd < 0)
+			if (cfd < 0) {
 				place_fail(pl, c, place_err(errno));
-			else
-				place_walk(w, c, cfd);
+				continue;
+			}
+			pb_push(pb, pl->v[c].d->name, pl->v[c].d->namelen);
+			place_walk(w, c, cfd, pb);
+			pb->len = len;
+			if (!pb->bad)
+				pb->s[len] = 0;
 		}
 		w->place_steps += big != NO_NODE;
 		cfd = big == NO_NODE ? -1 : open_beneath(w, fd, pl->v[big].d->name, 0);
@@ -492,6 +545,7 @@ static void place_walk(struct walk *w, uint32_t i, int fd)
 		close(fd);
 		if (cfd < 0)
 			return;
+		pb_push(pb, pl->v[big].d->name, pl->v[big].d->namelen);
 		i = big;
 		fd = cfd;
 	}
@@ -501,16 +555,23 @@ static void place_walk(struct walk *w, uint32_t i, int fd)
 static void check_places(struct walk *w)
 {
 	struct places *pl = &w->pl;
+	struct pathbuf pb = {0};
+	const struct dnode *root;
 	int fd;
 
 	if (!pl->np)
 		return;
 	place_sizes(pl);
+	root = pl->v[pl->root].d;
+	pb.s = strndup(root->name, root->namelen);
+	pb.bad = !pb.s;
+	pb.len = pb.cap = root->namelen;
 	fd = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		place_fail(pl, pl->root, errno);
 	else
-		place_walk(w, pl->root, fd);
+		place_walk(w, pl->root, fd, &pb);
+	free(pb.s);
 	for (uint32_t k = 0; k < pl->np; k++) {
 		struct pend *p = &pl->p[k];
 		int e = pl->v[p->dn->vidx].err ? pl->v[p->dn->vidx].err
@@ -521,7 +582,7 @@ static void check_places(struct walk *w)
 			note_error(w, p->dn, p->name, e,
 				   e == ESTALE ? "moved during the scan" : "checking its place");
 		} else {
-			p->f.path = show_path(p->dn, p->name);
+			p->f.path = p->path ? cs_steal_ptr(p->path) : show_path(p->dn, p->name);
 			pthread_mutex_lock(&w->mu);
 			if (!p->f.path || cs_scan_add_finding(w->r, &p->f) < 0)
 				w->fatal = -ENOMEM;
@@ -529,6 +590,7 @@ static void check_places(struct walk *w)
 			free(p->f.path);
 		}
 		free(p->f.reason);
+		free(p->path);
 		free(p->name);
 		pthread_mutex_lock(&w->mu);
 		unref(w, p->dn);
