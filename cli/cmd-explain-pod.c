@@ -80,7 +80,7 @@ static const char help[] =
     "or set-uid bit.\n"
     "\n"
     "Exit status: 0 when every requested capability ends effective and every check\n"
-    "passes, 1 otherwise, 2 on a usage error or bad input.\n"
+    "passes, 1 otherwise, 2 on usage errors, bad input or a container not modelled.\n"
     "\n"
     "Examples:\n"
     "  capscope explain pod --check bind:443 deploy.yaml\n"
@@ -125,7 +125,7 @@ struct run_ctx {
 	const struct state *s;
 	struct cs_json *j;
 	struct cs_html *html;
-	int bad;
+	int bad; /* the exit status: 1 a container fails, 2 one is not modelled */
 };
 
 static int on_container(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
@@ -135,8 +135,9 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 
 	if (c->index == 0 && !x->s->json)
 		pod_text_header(pod);
-	if (!cs_pod_ctr_ok(c))
-		x->bad = 1;
+	x->bad = x->bad ? x->bad : !cs_pod_ctr_ok(c) ? CS_EXIT_FINDINGS : 0;
+	if (c->not_modelled) /* past the model's 256 groups: the others still are */
+		x->bad = pod_not_modelled(pod, c);
 	if (x->s->json)
 		cs_pod_ctr_explain_json(x->j, pod, c);
 	else
@@ -146,8 +147,7 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 	return 0;
 }
 
-/* A run the model stopped after containers were written: the JSON is closed
- * whole and says why (as stderr does), so no reader takes it for all of them. */
+/* A run stopped after containers were written: whole JSON that says why, as stderr. */
 static void json_stopped(struct cs_json *j, const struct cs_diag *d)
 {
 	char buf[700];
@@ -232,7 +232,7 @@ static int run(struct state *s)
 		if (cs_json_finish(&j) < 0)
 			return cs_finish_stdout(CMD, CS_EXIT_ERROR);
 	}
-	return cs_finish_stdout(CMD, x.bad ? CS_EXIT_FINDINGS : 0);
+	return cs_finish_stdout(CMD, x.bad);
 }
 
 /* The command line, parsed. */

@@ -192,7 +192,9 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 	sc_line("requested", &c->req);
 	if (pod->scc_modelled)
 		sc_line(c->scc_name ? "after SCC" : "(no SCC)", &c->adm);
-	if (!c->admitted)
+	if (c->not_modelled)
+		printf("  NOT MODELLED: %s\n", cs_esc(c->not_modelled));
+	else if (!c->admitted)
 		printf("  NOT ADMITTED: %s\n", cs_esc(c->reason));
 	else if (!c->oci_ok)
 		printf("  NOT CREATED: %s: %s\n", cs_esc(c->exec_error), cs_esc(c->reason));
@@ -216,4 +218,10 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 	if (c->n_remedies)
 		remedies(c);
 	cs_esc_release();
+}
+
+int pod_not_modelled(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c)
+{
+	return cs_err("explain pod", "pod %s, container %s: not modelled: %s",
+		      pod->pod->name ? pod->pod->name : "", c->c->name, c->not_modelled);
 }

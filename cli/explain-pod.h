@@ -10,5 +10,7 @@ void pod_text_header(const struct cs_pod_explain_result *pod);
 /* One container: sets, flow table, verdicts, checks, steps, remedies. */
 void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
 			enum cs_cri_runtime rt);
+/* "pod P, container C: not modelled: WHY" on stderr; returns CS_EXIT_ERROR. */
+int pod_not_modelled(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c);
 
 #endif

@@ -211,6 +211,14 @@ struct cs_pod_ctr_result {
 	 * image, or NULL and image_missing when none names it. */
 	const struct cs_image_pair *image_pair;
 	bool image_missing;
+	/*
+	 * NULL, or why the model could not follow this container past a limit
+	 * of its own that no runtime has (more than CS_OCI_MAX_GROUPS groups):
+	 * file, line and message. Nothing is predicted from there (exec_error
+	 * "NotModelled", no verdicts, checks or remedies); the pod's other
+	 * containers are.
+	 */
+	char *not_modelled;
 };
 
 struct cs_pod_explain_result {

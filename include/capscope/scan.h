@@ -57,6 +57,10 @@ struct cs_scan_result {
 	/* Tree walker only: path components it resolved (opens beneath a parent,
 	 * climbs through ".."). Linear in dirs whatever the depth; tests check it. */
 	uint64_t walk_steps;
+	/* Tree walker only: directories opened to check that findings are still
+	 * where their paths say (one per directory on the union of their paths
+	 * for each batch of findings), and files looked up there. Tests check it. */
+	uint64_t place_steps;
 	/* Images only (NULL for trees). */
 	char *image_kind;	       /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	struct cs_image_config config; /* the image's config (image.h) */

@@ -73,7 +73,10 @@ CS_EXPORT void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *
  * The warning lines for pod: one per requested capability that will not be
  * effective, cs_explain_warning's line (at most CS_EXPLAIN_WARNING_MAX
  * characters) with "; see capscope explain pod" when that still fits.
- * Appended to *lines / *n (heap strings). 0 or -ENOMEM.
+ * Appended to *lines / *n (heap strings). A container the model cannot
+ * follow (cs_pod_ctr_result.not_modelled) gets the line "container NAME:
+ * not modelled: REASON" and the answer is 1, as for an object not read.
+ * 0, 1 or -ENOMEM.
  */
 CS_EXPORT int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
 			      char ***lines, size_t *n);

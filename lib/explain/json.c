@@ -242,6 +242,8 @@ void cs_pod_ctr_explain_json(struct cs_json *j, const struct cs_pod_explain_resu
 	admission(j, pod, c);
 	cs_json_key(j, "oci");
 	oci(j, c->oci_ok ? c->oci : NULL);
+	cs_json_key(j, "not_modelled");
+	cs_json_str(j, c->not_modelled);
 	cs_json_key(j, "exec");
 	exec(j, c);
 	cs_json_key(j, "process");

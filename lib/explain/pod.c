@@ -166,7 +166,7 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 
 bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)
 {
-	if (!c->admitted || !c->exec_ok || c->missing)
+	if (c->not_modelled || !c->admitted || !c->exec_ok || c->missing)
 		return false;
 	for (size_t i = 0; i < c->n_checks; i++)
 		if (!c->checks[i].ok)
@@ -183,6 +183,7 @@ static void ctr_free(struct cs_pod_ctr_result *r)
 	free(r->file.interpreter);
 	free(r->file.note);
 	free(r->post);
+	free(r->not_modelled);
 	cs_steps_free(&r->steps);
 	for (size_t i = 0; i < r->n_checks; i++) {
 		free(r->checks[i].check);
@@ -358,6 +359,24 @@ static bool podman_root_string(const struct cs_k8s_sc *sc, const char *image_use
 	       (n == 1 && image_user[0] == '0');
 }
 
+/*
+ * Past one of the model's fixed lists (E2BIG, d says which): no runtime
+ * refuses such a container, so it is no refused container; it is reported
+ * as not modelled and the pod's other containers still are (a pod whose
+ * user's /etc/group lists it in 300 groups stopped the whole run).
+ */
+static int not_modelled(struct cs_pod_ctr_result *r, const struct cs_diag *d)
+{
+	char buf[700];
+
+	cs_diag_format(d, buf, sizeof(buf));
+	cs_steps_add(&r->steps, "pod", "pod.not-modelled", "not modelled: %s", buf);
+	free(r->exec_error);
+	r->not_modelled = strdup(buf);
+	r->exec_error = strdup("NotModelled");
+	return r->not_modelled && r->exec_error ? 1 : -ENOMEM;
+}
+
 /* The CRI request the kubelet sends, merged by the runtime into the OCI process. */
 static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid_t gid)
 {
@@ -407,11 +426,8 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	req.userns_base = w->o->userns_base;
 	memset(&w->oci, 0, sizeof(w->oci));
 	if ((rc = merge(w->o, &req, &w->oci, &r->steps, &d)) < 0) {
-		/* E2BIG: past the model's fixed lists, which no runtime refuses. */
-		if (rc == -E2BIG && w->d) {
-			*w->d = d;
-			return rc;
-		}
+		if (rc == -E2BIG)
+			return not_modelled(r, &d);
 		cs_steps_add(&r->steps, "runtime", "runtime.refused", "%s", d.message);
 		return fail(r, "CreateContainerError", d.message) < 0 ? -ENOMEM : 1;
 	}
@@ -573,8 +589,7 @@ static int passwd_unreadable(struct pod_work *w)
 	size_t line;
 	char buf[200];
 
-	if (!w->kimg.fs_given ||
-	    !(line = cs_passwd_unreadable_line(w->kimg.passwd, w->kimg.passwd_len)))
+	if (!w->kimg.fs_given || !(line = cs_etc_index_unreadable_line(w->kimg.index)))
 		return 0;
 	snprintf(buf, sizeof(buf),
 		 "the image's /etc/passwd line %zu is 65536 bytes or longer: the runtime's "
@@ -639,12 +654,11 @@ static int model(struct pod_work *w)
 		return rc;
 	if ((rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d)) < 0)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
-	/* Past the model's limit (cs_pod_explain_check_files says so before any
-	 * output): no runtime refuses it, so it is no refused container. */
 	if ((rc = cs_image_member_groups(&sc, &w->kimg, uid, &w->members, &d)) < 0) {
-		if (w->d)
-			*w->d = d;
-		return rc;
+		if (rc != -E2BIG)
+			return rc;
+		cs_diag_file(&d, w->etc_group_name);
+		return not_modelled(r, &d);
 	}
 	if ((rc = no_command(w)) != 0 || (rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
@@ -688,6 +702,40 @@ static int image_etc(struct cs_image *image, const char *path, const char **data
 }
 
 /*
+ * w->image's /etc files (the rootfs's when NULL), read, checked and indexed
+ * the first time a container runs it; the same entry for the others.
+ */
+static int etc_of(struct pod_work *w, const struct pod_etc **out)
+{
+	struct pod_etc e = {.image = w->image}, *v;
+	int rc;
+
+	snprintf(e.group_name, sizeof(e.group_name), "%s/etc/group",
+		 w->image ? "the image's " : w->o->rootfs);
+
+	for (size_t i = 0; i < w->n_etc; i++)
+		if (w->etc[i].image == w->image)
+			return *out = &w->etc[i], 0;
+	if (!w->image) {
+		e.passwd = w->rootfs_passwd;
+		e.passwd_len = w->rootfs_passwd_len;
+		e.group = w->rootfs_group;
+		e.group_len = w->rootfs_group_len;
+	} else if ((rc = image_etc(w->image, "/etc/passwd", &e.passwd, &e.passwd_len, w->d)) < 0 ||
+		   (rc = image_etc(w->image, "/etc/group", &e.group, &e.group_len, w->d)) < 0) {
+		return rc;
+	}
+	if (!(v = realloc(w->etc, (w->n_etc + 1) * sizeof(*v))))
+		return -ENOMEM;
+	w->etc = v;
+	if (cs_etc_index_new(e.passwd, e.passwd_len, e.group, e.group_len, &e.index) < 0)
+		return -ENOMEM;
+	w->etc[w->n_etc] = e;
+	*out = &w->etc[w->n_etc++];
+	return 0;
+}
+
+/*
  * The image this container runs: the one --image or --rootfs gave for all,
  * else the --image REF=ARCHIVE pair its image: names. The kubelet's view
  * (config, passwd) follows it.
@@ -696,14 +744,11 @@ static int pick_image(struct pod_work *w)
 {
 	const struct cs_pod_explain_opts *o = w->o;
 	struct cs_pod_ctr_result *r = w->r;
+	const struct pod_etc *e;
 	int rc;
 
 	w->image = o->image;
 	w->config = o->image_config;
-	w->kimg.passwd = w->rootfs_passwd;
-	w->kimg.passwd_len = w->rootfs_passwd_len;
-	w->kimg.group = w->rootfs_group;
-	w->kimg.group_len = w->rootfs_group_len;
 	if (o->images && !o->image && !o->rootfs) {
 		r->image_pair = cs_image_map_find(o->images, r->c->image);
 		r->image_missing = !r->image_pair;
@@ -711,15 +756,18 @@ static int pick_image(struct pod_work *w)
 		if (w->image && !w->config)
 			w->config = cs_image_get_info(w->image)->config;
 	}
-	if (w->image &&
-	    ((rc = image_etc(w->image, "/etc/passwd", &w->kimg.passwd, &w->kimg.passwd_len, w->d)) <
-		 0 ||
-	     (rc = image_etc(w->image, "/etc/group", &w->kimg.group, &w->kimg.group_len, w->d)) <
-		 0))
+	w->kimg = (struct cs_kubelet_image){
+	    .config = w->config, .fs_given = o->rootfs || w->image, .whole_user = !has_kubelet(o)};
+	if (!w->kimg.fs_given)
+		return 0;
+	if ((rc = etc_of(w, &e)) < 0)
 		return rc;
-	w->kimg.config = w->config;
-	w->kimg.fs_given = o->rootfs || w->image;
-	w->kimg.whole_user = !has_kubelet(o);
+	w->kimg.passwd = e->passwd;
+	w->kimg.passwd_len = e->passwd_len;
+	w->kimg.group = e->group;
+	w->kimg.group_len = e->group_len;
+	w->kimg.index = e->index;
+	w->etc_group_name = e->group_name;
 	return 0;
 }
 
@@ -736,6 +784,8 @@ static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
 		return rc;
 	if ((rc = model(w)) < 0)
 		return rc;
+	if (r->not_modelled)
+		return r->steps.error ? -ENOMEM : 0;
 	if ((rc = cs_pod_checks(w)) < 0 || (rc = cs_pod_verdicts(w)) < 0)
 		return rc;
 	if ((rc = cs_pod_remedies(r, w->pod->pod, w->o->runtime, &r->remedies, &r->n_remedies)) < 0)
@@ -776,6 +826,9 @@ static void work_free(struct pod_work *w)
 	cs_exec_file_clear(&w->f);
 	cs_exec_file_clear(&w->hf);
 	free(w->unpriv_port_why);
+	for (size_t i = 0; i < w->n_etc; i++)
+		cs_etc_index_free(w->etc[i].index);
+	free(w->etc);
 	free(w);
 }
 
@@ -829,9 +882,7 @@ static int image_etc_check(struct cs_image *image, struct cs_diag *d)
 	size_t len;
 	int rc = image_etc(image, "/etc/passwd", &data, &len, d);
 
-	if (rc < 0 || (rc = image_etc(image, "/etc/group", &data, &len, d)) < 0)
-		return rc;
-	return cs_group_check_members("the image's /etc/group", data, len, d);
+	return rc < 0 ? rc : image_etc(image, "/etc/group", &data, &len, d);
 }
 
 int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_diag *d)
@@ -840,11 +891,9 @@ int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, struct cs_di
 	cs_cleanup_free char *passwd = NULL;
 	cs_cleanup_free char *group = NULL;
 	int rc = read_passwd(o, &w, &passwd, &group, d);
-	char name[4096];
 
-	snprintf(name, sizeof(name), "%s/etc/group", o->rootfs ? o->rootfs : "");
-	if (rc == 0 && w.rootfs_group)
-		rc = cs_group_check_members(name, w.rootfs_group, w.rootfs_group_len, d);
+	/* A user listed in more groups than the model holds is its container's
+	 * "not modelled", found when it is modelled, not a refusal of the run. */
 	if (rc == 0 && o->image)
 		rc = image_etc_check(o->image, d);
 	for (size_t i = 0; rc == 0 && o->images && !o->image && !o->rootfs && i < o->images->n; i++)

@@ -182,7 +182,11 @@ void cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result
 		cs_html_put(f, c->c->image);
 	}
 	fputs(")</small></h3>\n", f);
-	if (!c->admitted) {
+	if (c->not_modelled) {
+		fputs("<p class=\"bad\">Not modelled: ", f);
+		cs_html_put(f, c->not_modelled);
+		fputs("</p>\n", f);
+	} else if (!c->admitted) {
 		fputs("<p class=\"bad\">Not admitted: ", f);
 		cs_html_put(f, c->reason);
 		fputs("</p>\n", f);

@@ -21,6 +21,7 @@
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
 #include "capscope/kubelet.h"
+#include "etc-index.h"
 
 /*
  * Unicode's White_Space above ASCII, which bytes.TrimSpace also trims
@@ -73,7 +74,7 @@ static char *trim_line(char *line)
  * One line cut at its ':' into max fields; those it lacks are "" (parseLine
  * fills only the fields present, leaving the zero value).
  */
-static void colon_fields(char *line, char **f, int max)
+void cs_etc_fields(char *line, char **f, int max)
 {
 	int nf = 0;
 
@@ -87,7 +88,7 @@ static void colon_fields(char *line, char **f, int max)
 }
 
 /* A numeric field as parseLine reads it: Atoi, its error dropped. */
-static long long runc_int(const char *s)
+long long cs_etc_int(const char *s)
 {
 	long long v;
 
@@ -95,7 +96,7 @@ static long long runc_int(const char *s)
 }
 
 /* The next line of a copied file, trimmed; NULL at the end. */
-static char *next_line(char **save, char *buf)
+char *cs_etc_next_line(char **save, char *buf)
 {
 	char *line = strtok_r(buf, "\n", save);
 
@@ -149,11 +150,12 @@ static int passwd_line(const char *passwd, size_t len, const char *user, char **
 
 	if (!passwd || !(*buf = strndup(passwd, len)))
 		return -ENOENT;
-	for (char *line = next_line(&save, *buf); line; line = next_line(&save, NULL)) {
+	for (char *line = cs_etc_next_line(&save, *buf); line;
+	     line = cs_etc_next_line(&save, NULL)) {
 		if (!*line)
 			continue;
-		colon_fields(line, f, 4);
-		if (by_uid ? runc_int(f[2]) == want : !strcmp(f[0], user))
+		cs_etc_fields(line, f, 4);
+		if (by_uid ? cs_etc_int(f[2]) == want : !strcmp(f[0], user))
 			return 0;
 	}
 	return -ENOENT;
@@ -166,8 +168,8 @@ int cs_passwd_lookup(const char *passwd, size_t len, const char *user, long *uid
 
 	if (passwd_line(passwd, len, user, &buf, f) < 0)
 		return -ENOENT;
-	*uid = (long)(uint32_t)runc_int(f[2]);
-	*gid = (long)(uint32_t)runc_int(f[3]);
+	*uid = (long)(uint32_t)cs_etc_int(f[2]);
+	*gid = (long)(uint32_t)cs_etc_int(f[3]);
 	return 0;
 }
 
@@ -178,15 +180,16 @@ int cs_group_lookup(const char *group, size_t len, const char *name, long *gid)
 
 	if (!group || !(buf = strndup(group, len)))
 		return -ENOENT;
-	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
+	for (char *line = cs_etc_next_line(&save, buf); line;
+	     line = cs_etc_next_line(&save, NULL)) {
 		char *f[3];
 
 		if (!*line || *line == '#')
 			continue;
-		colon_fields(line, f, 3);
+		cs_etc_fields(line, f, 3);
 		if (strcmp(f[0], name))
 			continue;
-		*gid = (long)(uint32_t)runc_int(f[2]);
+		*gid = (long)(uint32_t)cs_etc_int(f[2]);
 		return 0;
 	}
 	return -ENOENT;
@@ -232,10 +235,47 @@ static bool member_name(const struct cs_k8s_sc *sc, const struct cs_kubelet_imag
 		return true;
 	}
 	snprintf(ub, sizeof(ub), "%u", (unsigned)uid);
+	if (img->index) {
+		const char *pn;
+		long long u, g;
+
+		if (cs_etc_index_passwd(img->index, ub, &pn, &u, &g) < 0 || strlen(pn) >= len)
+			return false;
+		snprintf(name, len, "%s", pn);
+		return true;
+	}
 	if (passwd_line(img->passwd, img->passwd_len, ub, &buf, f) < 0 || strlen(f[0]) >= len)
 		return false;
 	snprintf(name, len, "%s", f[0]);
 	return true;
+}
+
+/* The 257th membership, on line (0: not known). */
+static int too_many(const struct cs_image_groups *g, size_t line, struct cs_diag *d)
+{
+	return cs_diag_set(d, E2BIG, (unsigned)line, 0, NULL,
+			   "lists '%s' in more than %d groups: the model holds at most %d "
+			   "(a runtime would take them)",
+			   g->user, CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
+}
+
+/* The memberships from the index: its run of g->user's members, one per line. */
+static int indexed_groups(const struct cs_etc_index *x, struct cs_image_groups *g,
+			  struct cs_diag *d)
+{
+	const struct cs_etc_member *m;
+	size_t n;
+
+	cs_etc_index_members(x, g->user, &m, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (i && m[i].line == m[i - 1].line)
+			continue; /* listed twice on one line: lists_member matches the line once */
+		if (g->n == CS_OCI_MAX_GROUPS)
+			return too_many(g, m[i].line, d);
+		g->own_name[g->n] = !strcmp(m[i].group, g->user);
+		g->gid[g->n++] = (gid_t)(uint32_t)m[i].gid;
+	}
+	return 0;
 }
 
 int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *img,
@@ -249,76 +289,25 @@ int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_i
 		return 0;
 	g->known = true;
 	/* GetExecUser looks memberships up only for a name it matched. */
-	if (!g->user[0] || !img->group || !(buf = strndup(img->group, img->group_len)))
+	if (!g->user[0])
 		return 0;
-	for (char *line = next_line(&save, buf); line; line = next_line(&save, NULL)) {
+	if (img->index)
+		return cs_etc_index_has_group(img->index) ? indexed_groups(img->index, g, d) : 0;
+	if (!img->group || !(buf = strndup(img->group, img->group_len)))
+		return 0;
+	for (char *line = cs_etc_next_line(&save, buf); line;
+	     line = cs_etc_next_line(&save, NULL)) {
 		char *f[4];
 
 		if (!*line || *line == '#')
 			continue;
-		colon_fields(line, f, 4);
+		cs_etc_fields(line, f, 4);
 		if (!lists_member(f[3], g->user))
 			continue;
 		if (g->n == CS_OCI_MAX_GROUPS)
-			return cs_diag_set(d, E2BIG, 0, 0, NULL,
-					   "the image's /etc/group lists user '%s' in more than %d "
-					   "groups: the model holds at most %d",
-					   g->user, CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
+			return too_many(g, 0, d);
 		g->own_name[g->n] = !strcmp(f[0], g->user);
-		g->gid[g->n++] = (gid_t)(uint32_t)runc_int(f[2]);
-	}
-	return 0;
-}
-
-/* One name in one /etc/group line's member list. */
-struct member {
-	const char *name;
-	size_t len, line;
-};
-
-static int member_cmp(const void *a, const void *b)
-{
-	const struct member *x = a, *y = b;
-	int c = memcmp(x->name, y->name, x->len < y->len ? x->len : y->len);
-
-	if (c)
-		return c;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* Every member of every group line (names as lists_member compares them). */
-static int collect_members(const char *text, char *buf, struct member **out, size_t *n)
-{
-	size_t cap = 0, line = 1, seen = 0;
-	char *save = NULL;
-
-	*out = NULL;
-	*n = 0;
-	for (char *l = next_line(&save, buf); l; l = next_line(&save, NULL)) {
-		char *f[4];
-
-		/* The line's number, from the newlines of the text as given (buf is cut up). */
-		for (; seen < (size_t)(l - buf); seen++)
-			line += text[seen] == '\n';
-		if (!*l || *l == '#')
-			continue;
-		colon_fields(l, f, 4);
-		for (char *p = f[3]; *p;) {
-			size_t len = strcspn(p, ",");
-
-			if (*n == cap) {
-				struct member *m =
-				    realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof(*m));
-
-				if (!m)
-					return -ENOMEM;
-				*out = m;
-			}
-			(*out)[(*n)++] = (struct member){p, len, line};
-			p += len + (p[len] == ',');
-		}
+		g->gid[g->n++] = (gid_t)(uint32_t)cs_etc_int(f[2]);
 	}
 	return 0;
 }
@@ -326,16 +315,16 @@ static int collect_members(const char *text, char *buf, struct member **out, siz
 int cs_group_check_members(const char *what, const char *group, size_t len, struct cs_diag *d)
 {
 	cs_cleanup_free char *buf = NULL;
-	cs_cleanup_free struct member *m = NULL;
+	cs_cleanup_free struct cs_etc_member *m = NULL;
 	size_t n, run = 0;
 	int rc;
 
 	if (!group || !(buf = strndup(group, len)))
 		return group ? cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory") : 0;
-	if ((rc = collect_members(group, buf, &m, &n)) < 0)
+	if ((rc = cs_etc_collect_members(group, buf, &m, &n)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	if (n) /* qsort takes no NULL, even for no elements */
-		qsort(m, n, sizeof(*m), member_cmp);
+		qsort(m, n, sizeof(*m), cs_etc_member_cmp);
 	/* Per name, the distinct lines: the groups a lookup by that name would give. */
 	for (size_t i = 0; i < n; i++) {
 		bool same =

@@ -12,15 +12,25 @@
 
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
+#include "etc-index.h"
 
 /* containerd and runc take uids and gids 0-2147483647 (runc's maxID, 1<<31 - 1). */
 #define RUNTIME_ID_MAX 2147483647LL
 
 static int lookup(const struct cs_kubelet_image *img, const char *user, long *uid, long *gid)
 {
+	const char *name;
+	long long u, g;
+
 	if (!img->fs_given)
 		return -ENOENT;
-	return cs_passwd_lookup(img->passwd, img->passwd_len, user, uid, gid);
+	if (!img->index)
+		return cs_passwd_lookup(img->passwd, img->passwd_len, user, uid, gid);
+	if (cs_etc_index_passwd(img->index, user, &name, &u, &g) < 0)
+		return -ENOENT;
+	*uid = (long)(uint32_t)u; /* as cs_passwd_lookup keeps them: the low 32 bits */
+	*gid = (long)(uint32_t)g;
+	return 0;
 }
 
 const char *cs_kubelet_error_name(int err)
@@ -32,6 +42,19 @@ const char *cs_kubelet_error_name(int err)
 
 /* How the image's USER names its user, to the kubelet. */
 enum user_form { USER_NUMBER, USER_NAME, USER_NONE };
+
+/* A group name in the image's /etc/group: its gid's low 32 bits, -ENOENT. */
+static int group_lookup(const struct cs_kubelet_image *img, const char *name, long *gid)
+{
+	long long v;
+
+	if (!img->index)
+		return cs_group_lookup(img->group, img->group_len, name, gid);
+	if (cs_etc_index_group(img->index, name, &v) < 0)
+		return -ENOENT;
+	*gid = (long)(uint32_t)v;
+	return 0;
+}
 
 /* USER's group part: a number, or a name in the image's /etc/group (both runtimes). */
 static int image_group(const struct cs_kubelet_image *img, const char *iu, const char *g, long *pg,
@@ -48,7 +71,7 @@ static int image_group(const struct cs_kubelet_image *img, const char *iu, const
 		*pg = (long)v;
 		return 0;
 	}
-	if (img->fs_given && cs_group_lookup(img->group, img->group_len, g, pg) == 0)
+	if (img->fs_given && group_lookup(img, g, pg) == 0)
 		return 0;
 	return cs_diag_set(d, ENOENT, 0, 0, NULL, "image USER '%s': group '%s' is a name and %s",
 			   iu, g,

@@ -31,10 +31,12 @@
 	X(archive_error_string)                                                                    \
 	X(archive_filter_bytes)                                                                    \
 	X(archive_filter_code)                                                                     \
+	X(archive_filter_count)                                                                    \
 	X(archive_read_data)                                                                       \
 	X(archive_read_data_block)                                                                 \
 	X(archive_read_data_skip)                                                                  \
 	X(archive_read_free)                                                                       \
+	X(archive_read_header_position)                                                            \
 	X(archive_read_new)                                                                        \
 	X(archive_read_next_header)                                                                \
 	X(archive_read_open)                                                                       \
@@ -75,10 +77,12 @@ int cs_archive_dlopen(struct cs_diag *d);
 #define archive_error_string		  cs_sym_archive_error_string
 #define archive_filter_bytes		  cs_sym_archive_filter_bytes
 #define archive_filter_code		  cs_sym_archive_filter_code
+#define archive_filter_count		  cs_sym_archive_filter_count
 #define archive_read_data		  cs_sym_archive_read_data
 #define archive_read_data_block		  cs_sym_archive_read_data_block
 #define archive_read_data_skip		  cs_sym_archive_read_data_skip
 #define archive_read_free		  cs_sym_archive_read_free
+#define archive_read_header_position	  cs_sym_archive_read_header_position
 #define archive_read_new		  cs_sym_archive_read_new
 #define archive_read_next_header	  cs_sym_archive_read_next_header
 #define archive_read_open		  cs_sym_archive_read_open

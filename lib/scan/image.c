@@ -60,6 +60,30 @@ struct img {
 	size_t kept;   /* bytes of such content read so far */
 	bool have_cfg; /* r->config holds the (first) image's config */
 	const char *kind;
+	/* A docker-archive's entries, found by one pass (outer_index). */
+	struct outer_ent *outer;
+	size_t nouter;
+	bool outer_tried, outer_ok, outer_seekable;
+	/* A compressed archive cannot be sought: one reader goes on forward from
+	 * layer to layer, and starts again only for a layer stored before the
+	 * last one read. seq_next: the ordinal of the header it reads next. */
+	struct archive *seq;
+	size_t seq_next;
+};
+
+/*
+ * One entry of a docker-archive's outer tar: each layer was found by reading
+ * the archive from its start, one header after another, so 1,000 layers cost
+ * half a million header reads (2.3 s; the 4,096 layers a manifest may list,
+ * each naming the last of 100,000 entries, would take about half an hour).
+ */
+struct outer_ent {
+	char *name;   /* normalized */
+	char *link;   /* a link's normalized target (a symlink's joined to its directory) */
+	int64_t pos;  /* its header's offset in the tar */
+	size_t order; /* of several entries of one name the first is taken */
+	size_t raw;   /* its ordinal among all the tar's headers */
+	bool reg, bad_link;
 };
 
 /* The largest passwd/group file kept, and all of them over all layers: an
@@ -440,12 +464,202 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 	return 0;
 }
 
+static int outer_cmp(const void *a, const void *b)
+{
+	const struct outer_ent *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A link's target as open_outer_scan follows it (cur: the link's normalized name). */
+static char *outer_link(struct archive_entry *e, const char *cur, bool *bad)
+{
+	const char *link = archive_entry_hardlink(e);
+	char want[4097], joined[8200];
+	int fl;
+
+	if (!link && archive_entry_filetype(e) == AE_IFLNK) {
+		const char *t = archive_entry_symlink(e), *slash = strrchr(cur, '/');
+
+		snprintf(joined, sizeof(joined), "%.*s/%s", (int)(slash - cur), cur, t ? t : "");
+		if (t && t[0] == '/')
+			snprintf(joined, sizeof(joined), "%s", t);
+		link = joined;
+	}
+	if (!link)
+		return NULL;
+	if (cs_view_normalize(link, want, sizeof(want), &fl) < 0) {
+		*bad = true;
+		return NULL;
+	}
+	return strdup(want);
+}
+
+/*
+ * One pass over the outer archive: every entry's name, link and header
+ * offset. A reading error leaves no index (the scan then finds each layer
+ * as before, and says what is wrong). Seekable: not compressed, so a
+ * reader can start at an entry's header.
+ */
+static void outer_index(struct img *im)
+{
+	struct archive *a = new_reader();
+	struct archive_entry *e;
+	size_t cap = 0, raw = 0;
+	bool ok = false;
+	int rc;
+
+	im->outer_tried = true;
+	if (!a || archive_read_open_filename(a, im->path, IO_BLOCK) != ARCHIVE_OK)
+		goto out;
+	while ((rc = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		struct outer_ent *o;
+		char cur[4097];
+		int fl;
+
+		if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY)
+			goto out;
+		if (cs_view_normalize(archive_entry_pathname(e) ? archive_entry_pathname(e) : "",
+				      cur, sizeof(cur), &fl) < 0) {
+			raw++;
+			continue;
+		}
+		if (im->nouter == cap) {
+			o = realloc(im->outer, (cap = cap ? cap * 2 : 64) * sizeof(*o));
+			if (!o)
+				goto out;
+			im->outer = o;
+		}
+		o = &im->outer[im->nouter];
+		*o = (struct outer_ent){
+		    .pos = archive_read_header_position(a), .order = im->nouter, .raw = raw++};
+		o->reg = archive_entry_filetype(e) == AE_IFREG;
+		o->link = outer_link(e, cur, &o->bad_link);
+		if (!(o->name = strdup(cur)))
+			goto out;
+		im->nouter++;
+	}
+	ok = archive_filter_count(a) == 1 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+	qsort(im->outer, im->nouter, sizeof(*im->outer), outer_cmp);
+	im->outer_ok = true;
+out:
+	im->outer_seekable = ok;
+	if (a)
+		archive_read_free(a);
+}
+
+/* The first entry named want, NULL when none. */
+static const struct outer_ent *outer_find(const struct img *im, const char *want)
+{
+	size_t lo = 0, hi = im->nouter;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(im->outer[mid].name, want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < im->nouter && !strcmp(im->outer[lo].name, want) ? &im->outer[lo] : NULL;
+}
+
+/*
+ * A reader of the outer archive started at the header of the regular file
+ * `name` leads to (links followed as open_outer_scan follows them), its
+ * descriptor in *fd; NULL when the index cannot say (not seekable, no such
+ * entry, or what is read there is not that entry): then the scan decides.
+ */
+/* Is the entry e the regular file want (checked where the index says it is)? */
+static bool entry_is(struct archive_entry *e, const char *want)
+{
+	char cur[4097];
+	int fl;
+
+	return archive_entry_pathname(e) &&
+	       cs_view_normalize(archive_entry_pathname(e), cur, sizeof(cur), &fl) >= 0 &&
+	       !strcmp(cur, want) && archive_entry_filetype(e) == AE_IFREG &&
+	       !archive_entry_hardlink(e);
+}
+
+/* A compressed archive: im->seq moved forward to the header of ordinal raw. */
+static struct archive *open_outer_seq(struct img *im, size_t raw, const char *want)
+{
+	struct archive_entry *e;
+
+	if (im->seq && im->seq_next > raw) {
+		archive_read_free(im->seq);
+		im->seq = NULL;
+	}
+	if (!im->seq) {
+		im->seq = new_reader();
+		im->seq_next = 0;
+		if (!im->seq ||
+		    archive_read_open_filename(im->seq, im->path, IO_BLOCK) != ARCHIVE_OK)
+			goto fail;
+	}
+	while (im->seq_next <= raw) {
+		if (archive_read_next_header(im->seq, &e) < ARCHIVE_WARN)
+			goto fail;
+		if (im->seq_next++ == raw && entry_is(e, want))
+			return im->seq;
+	}
+fail:
+	if (im->seq)
+		archive_read_free(im->seq);
+	im->seq = NULL;
+	return NULL;
+}
+
+/*
+ * A reader of the outer archive on the header of the regular file `name`
+ * leads to (links followed as open_outer_scan follows them): started at its
+ * offset (*fd its descriptor) when the archive is not compressed, else the
+ * one forward reader (*borrowed: im->seq, not the caller's to free). NULL
+ * when the index cannot say (no such entry, or what is read there is not
+ * that entry): then the scan decides.
+ */
+static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed)
+{
+	const struct outer_ent *o = NULL;
+	struct archive_entry *e;
+	struct archive *a;
+	char want[4097];
+	int fl;
+
+	if (!im->outer_tried)
+		outer_index(im);
+	if (!im->outer_ok || cs_view_normalize(name, want, sizeof(want), &fl) < 0)
+		return NULL;
+	for (int hop = 0; hop < 8 && (o = outer_find(im, want)) && o->link; hop++)
+		snprintf(want, sizeof(want), "%s", o->link);
+	if (!o || o->link || o->bad_link || !o->reg)
+		return NULL;
+	if (!im->outer_seekable) {
+		*borrowed = true;
+		return open_outer_seq(im, o->raw, want);
+	}
+	if ((*fd = open(im->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	a = new_reader();
+	if (a && lseek(*fd, o->pos, SEEK_SET) == o->pos &&
+	    archive_read_open_fd(a, *fd, IO_BLOCK) == ARCHIVE_OK &&
+	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && entry_is(e, want))
+		return a;
+	if (a)
+		archive_read_free(a);
+	close(*fd);
+	*fd = -1;
+	return NULL;
+}
+
 /*
  * Position a fresh reader of the outer archive on the entry `name`,
  * following symlinks and hard links inside the archive ('docker save' links
  * identical layers).
  */
-static struct archive *open_outer_entry(struct img *im, const char *name)
+static struct archive *open_outer_scan(struct img *im, const char *name)
 {
 	char want[4097], cur[4097];
 	int fl;
@@ -519,7 +733,8 @@ static int read_one_layer(struct img *im, const char *name)
 {
 	struct archive *inner = new_reader(), *outer = NULL;
 	struct nested *ns = NULL;
-	int rc, fd = -1;
+	int rc, fd = -1, ofd = -1;
+	bool borrowed = false;
 
 	if (!inner)
 		return -ENOMEM;
@@ -532,12 +747,18 @@ static int read_one_layer(struct img *im, const char *name)
 		}
 		rc = archive_read_open_fd(inner, fd, IO_BLOCK);
 	} else {
-		outer = open_outer_entry(im, name);
+		outer = open_outer_indexed(im, name, &ofd, &borrowed);
+		if (!outer) {
+			borrowed = false;
+			outer = open_outer_scan(im, name);
+		}
 		ns = malloc(sizeof(*ns));
 		if (!outer || !ns) {
 			free(ns);
-			if (outer)
+			if (outer && !borrowed)
 				archive_read_free(outer);
+			if (ofd >= 0)
+				close(ofd);
 			archive_read_free(inner);
 			return im->d && im->d->message[0] ? -ENOENT : -ENOMEM;
 		}
@@ -550,11 +771,18 @@ static int read_one_layer(struct img *im, const char *name)
 	else
 		rc = apply_layer(im, inner);
 	archive_read_free(inner);
-	if (outer)
+	/* The forward reader goes on to the next layer, unless this one failed. */
+	if (outer && borrowed && rc < 0) {
+		archive_read_free(im->seq);
+		im->seq = NULL;
+	} else if (outer && !borrowed) {
 		archive_read_free(outer);
+	}
 	free(ns);
 	if (fd >= 0)
 		close(fd);
+	if (ofd >= 0)
+		close(ofd);
 	return rc;
 }
 
@@ -707,6 +935,13 @@ static void img_free(struct img *im)
 		free(im->blobs[i].data);
 	}
 	free(im->blobs);
+	for (size_t i = 0; i < im->nouter; i++) {
+		free(im->outer[i].name);
+		free(im->outer[i].link);
+	}
+	free(im->outer);
+	if (im->seq)
+		archive_read_free(im->seq);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
 		close(im->dirfd);

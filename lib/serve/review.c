@@ -55,10 +55,25 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 	struct cs_pod_explain_result *r = NULL;
 	struct cs_diag d = {0};
 	int rc = cs_pod_explain(pod, o, &r, &d);
+	bool unknown = false;
 
 	for (size_t i = 0; rc == 0 && i < r->n_containers; i++) {
 		const struct cs_pod_ctr_result *c = &r->containers[i];
 
+		/* Past the model's 256 groups: said so; the review is "unreadable" (1). */
+		if (c->not_modelled) {
+			cs_cleanup_free char *line = NULL;
+
+			unknown = true;
+			if (asprintf(&line, "container %s: not modelled: %s", c->c->name,
+				     c->not_modelled) < 0)
+				rc = -ENOMEM;
+			else if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
+				line[CS_EXPLAIN_WARNING_MAX] = '\0';
+			if (rc == 0)
+				rc = push(lines, n, cs_escape_dup(line));
+			continue;
+		}
 		for (size_t k = 0; rc == 0 && k < c->n_verdicts; k++) {
 			const struct cs_cap_verdict *v = &c->verdicts[k];
 			char buf[CS_EXPLAIN_WARNING_MAX + sizeof(tail)];
@@ -74,7 +89,7 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 		}
 	}
 	cs_pod_explain_free(r);
-	return rc;
+	return rc == 0 && unknown ? 1 : rc;
 }
 
 /* One warning saying what could not be read. */

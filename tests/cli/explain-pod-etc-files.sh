@@ -86,22 +86,28 @@ passwd 100
 like "$(run containerd app)" "^1000 1000 50" "a group line of 70000 bytes is read (runc's group reader has no limit)"
 
 # More than 256 groups for one name: the model's limit, which no runtime has
-# (the kernel takes 65536). It was shown as "NOT CREATED: CreateContainerError";
-# now one error before any output. A name twice on a line is one group.
-printf 'root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n' >r/etc/passwd
+# (the kernel takes 65536). It was shown as "NOT CREATED: CreateContainerError",
+# then refused the whole run before any output, whoever the containers ran as;
+# now that container is "not modelled" (the file, line and reason), exit 2,
+# and the others are modelled (eleventh pass, part D). A name twice on a line
+# is one group.
+printf 'root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\nv:x:1001:1001::/:/bin/sh\n' >r/etc/passwd
 { printf 'root:x:0:\n\n'; for i in $(seq 256); do printf 'g%d:x:%d:app,app\n' "$i" $((i + 2000)); done; } >r/etc/group
 is "$(run containerd app)" \
-  "exit 2: capscope explain pod: supplementalGroups: more than 256 supplementary groups: the model holds at most 256" \
-  "256 groups listing app (each twice on its line) and the gid: past the model's list, an error, not a refused container"
+  "exit 2: capscope explain pod: pod p, container c: not modelled: supplementalGroups: more than 256 supplementary groups: the model holds at most 256" \
+  "256 groups listing app (each twice on its line) and the gid: past the model's list, not modelled, not a refused container"
 printf 'one:x:9:x,app\n' >>r/etc/group
 is "$(run containerd app)" \
-  "exit 2: capscope explain pod: r/etc/group:259: lists 'app' in more than 256 groups: the model holds at most 256 (a runtime would take them)" \
-  "257 groups: refused with the line of the 257th"
-is "$(wc -c <out.json)" "0" "…before any output"
-like "$(run containerd 1000)" "exit 2: .*more than 256" "…whoever the container's user is (checked once, up front)"
+  "exit 2: capscope explain pod: pod p, container c: not modelled: r/etc/group:259: lists 'app' in more than 256 groups: the model holds at most 256 (a runtime would take them)" \
+  "257 groups: not modelled, with the line of the 257th"
+is "$(jq -c '.containers[0] | [.not_modelled, .exec.error, .process]' out.json)" \
+  "[\"r/etc/group:259: lists 'app' in more than 256 groups: the model holds at most 256 (a runtime would take them)\",\"NotModelled\",null]" \
+  "…in whole JSON: not_modelled, exec.error NotModelled, no process"
+like "$(run containerd 1000)" "exit 2: .*lists 'app' in more than 256" "…user 1000 too (app to the passwd)"
+is "$(run containerd 0)" "0 0 0" "…a user the file does not list that often is modelled (it was refused with the file)"
 for i in $(seq 40000); do printf 'g%d:x:%d:u%d,v\n' "$i" $((i + 2000)) $((i % 200)); done >r/etc/group
-like "$(run containerd app)" "r/etc/group:[0-9]*: lists '.*' in more than 256 groups" \
-  "a 0.9 MB group file with 40,000 lines: counted (sorted once)"
+like "$(run containerd v)" "r/etc/group:257: lists 'v' in more than 256 groups" \
+  "a 0.9 MB group file with 40,000 lines: counted (read and sorted once)"
 printf 'root:x:0:\nstaff:x:50:app\n' >r/etc/group
 
 # The same with --image: an image's passwd over 1 MiB was not kept and was taken as missing.

@@ -97,16 +97,42 @@ out=$("$CAPSCOPE" explain pod --json --runtime containerd --image-config cfg.jso
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.groups") | .detail' <<<"$out")" \
   "not known: the image's /etc/passwd and /etc/group were not read" "no --rootfs: memberships said to be unknown"
 
-# more memberships than the model holds: one clear error, not a cut list
+# More memberships than the model holds: that container is not modelled (one
+# clear error with the file, line, user and limit; no runtime refuses it, so
+# it is no refused container), the pod's other containers are, the JSON is
+# whole, exit 2. It stopped the whole run (eleventh pass, part D).
 for i in $(seq 1 300); do echo "g$i:x:$((5000 + i)):app"; done >>r/etc/group
 printf '{"config":{"User":"app"}}' >cfg.json
-# (tenth pass, part D: an error of the model's, not a refused container; no runtime refuses it)
-out=$("$CAPSCOPE" explain pod --json --runtime crio --rootfs r --image-config cfg.json p7.yaml 2>&1)
-is "$?" "2" "300 memberships: refused"
-like "$out" "r/etc/group:[0-9]+: lists 'app' in more than 256 groups: the model holds at most 256" "…naming the file, its line, the user and the limit"
-# A pod past the model's group list is found only when its container is
-# modelled: with --json the containers already written stay a whole JSON
-# document that says it stopped, and why (as stderr does), never a cut one.
+cat >two-ctr.yaml <<Y
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: many
+    image: x
+    command: [/usr/bin/app]
+  - name: root
+    image: x
+    command: [/usr/bin/app]
+    securityContext: {runAsUser: 0}
+Y
+"$CAPSCOPE" explain pod --json --runtime crio --rootfs r --image-config cfg.json two-ctr.yaml \
+  >many.json 2>many.err
+is "$?" "2" "300 memberships: exit 2"
+is "$(jq -c '[.containers[] | [.name, (.not_modelled != null), .exec.error, (.process.uids[0] // null)]]' many.json)" \
+  '[["many",true,"NotModelled",null],["root",false,null,0]]' \
+  "…that container not modelled, the other one modelled (whole JSON)"
+like "$(jq -r '.containers[0].not_modelled' many.json)" \
+  "^r/etc/group:[0-9]+: lists 'app' in more than 256 groups: the model holds at most 256" \
+  "…naming the file, its line, the user and the limit"
+like "$(cat many.err)" "pod p, container many: not modelled: r/etc/group:[0-9]+: lists 'app'" \
+  "…and on stderr, with the pod and container"
+"$CAPSCOPE" explain pod --runtime crio --rootfs r --image-config cfg.json two-ctr.yaml >many.txt 2>/dev/null
+like "$(cat many.txt)" "NOT MODELLED: r/etc/group:[0-9]+: lists 'app'" "text: said NOT MODELLED"
+like "$(grep -c '^Container' many.txt)" "^2$" "text: both containers shown"
+# Over the limit with the gid and supplementalGroups (256 memberships plus the
+# user's gid): found when the container is modelled, the same per-container answer.
 printf 'root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n' >r/etc/passwd
 { printf 'root:x:0:\n'; for i in $(seq 256); do printf 'g%d:x:%d:app\n' "$i" $((i + 2000)); done; } >r/etc/group
 printf '{"config":{"User":"1000"}}' >cfg.json
@@ -116,7 +142,7 @@ pod app.yaml ''
 "$CAPSCOPE" explain pod --json --runtime containerd --rootfs r --image-config cfg.json two.yaml \
   >two.json 2>two.err
 is "$?" 2 "the second pod past the model's 256 groups: exit 2"
-is "$(jq -c '[(.containers | length), (.error | test("more than 256"))]' two.json 2>&1)" "[1,true]" \
-  "…stdout is whole JSON: the first pod's container and the error"
+is "$(jq -c '[(.containers | length), (.error // "none"), (.containers[1].not_modelled | test("more than 256"))]' two.json 2>&1)" \
+  '[2,"none",true]' "…stdout is whole JSON: both pods' containers, the second not modelled"
 like "$(cat two.err)" "more than 256 supplementary groups" "…the same error on stderr"
 done_testing

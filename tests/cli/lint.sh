@@ -237,4 +237,12 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  
 "$CAPSCOPE" lint --sarif "$T/u.yaml" >"$T/u.sarif"
 is "$(jq -c '[.runs[0].columnKind, .runs[0].results[0].locations[0].physicalLocation.region.startColumn]' "$T/u.sarif")" \
   '["unicodeCodePoints",46]' "SARIF: the unit of columns is given (46, code points; UTF-16 units would be 47)"
+# A container past the model's 256 groups has no verdicts to lint: the file's
+# error, naming it (explain pod now reports it per container, eleventh pass).
+printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {supplementalGroups: [%s]}\n  containers: [{name: c}]\n' \
+  "$(seq -s, 1 300)" >"$T/groups.yaml"
+"$CAPSCOPE" lint "$T/groups.yaml" >/dev/null 2>"$T/groups.err"
+is "$? $(cat "$T/groups.err")" \
+  "2 capscope lint: $T/groups.yaml: container c: not modelled: supplementalGroups: more than 256 supplementary groups: the model holds at most 256" \
+  "a container the model cannot follow: exit 2, one error naming it"
 done_testing

@@ -19,6 +19,47 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The same answers from the files indexed once (cs_etc_index_new, what
+ * explain pod reads a run's lookups from) as from the text: the user, its
+ * group, its memberships in order, the 256-group refusal.
+ */
+static void check_index(struct cs_kubelet_image *img, const struct cs_k8s_sc *sc, int rc, uid_t uid,
+			gid_t gid)
+{
+	struct cs_etc_index *x;
+	struct cs_image_groups g1, g2;
+	struct cs_steps st;
+	struct cs_diag d = {0};
+	uid_t u2;
+	gid_t g2id;
+	int rc2, m1, m2;
+
+	if (cs_etc_index_new(img->passwd, img->passwd_len, img->group, img->group_len, &x) < 0)
+		abort();
+	if (cs_etc_index_unreadable_line(x) !=
+	    cs_passwd_unreadable_line(img->passwd, img->passwd_len))
+		abort();
+	img->index = x;
+	cs_steps_init(&st);
+	rc2 = cs_kubelet_user(sc, img, &u2, &g2id, &st, &d);
+	cs_steps_free(&st);
+	if (rc != rc2 || (rc == 0 && (uid != u2 || gid != g2id)))
+		abort();
+	if (rc == 0) {
+		m2 = cs_image_member_groups(sc, img, uid, &g2, &d);
+		img->index = NULL;
+		m1 = cs_image_member_groups(sc, img, uid, &g1, &d);
+		if (m1 != m2 ||
+		    (m1 == 0 && (g1.known != g2.known || g1.n != g2.n || strcmp(g1.user, g2.user) ||
+				 memcmp(g1.gid, g2.gid, g1.n * sizeof(gid_t)) ||
+				 memcmp(g1.own_name, g2.own_name, g1.n))))
+			abort();
+	}
+	img->index = NULL;
+	cs_etc_index_free(x);
+}
+
 static void check_user(const char *user, const char *pw, size_t pwl, const char *gr, size_t grl)
 {
 	struct cs_image_config cfg = {.user = (char *)user};
@@ -41,6 +82,7 @@ static void check_user(const char *user, const char *pw, size_t pwl, const char 
 			if (g.own_name[i] && !g.user[0])
 				abort();
 	}
+	check_index(&img, &sc, rc, uid, gid);
 	img.whole_user = true;
 	cs_steps_init(&st);
 	rc2 = cs_kubelet_user(&sc, &img, &uid2, &gid2, &st, &d);
