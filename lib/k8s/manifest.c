@@ -1139,6 +1139,14 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 		return r;
 	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
 		return errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	/* matcher.go takes the namespace's range only when both bounds are
+	 * absent; with one of them NewMustRunAsRange fails, and with it the
+	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
+		return errf(c, rau, EINVAL,
+			    s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
+			    "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
+			    "(the namespace's range)");
 	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
 	 * 362a74d / d22154c; the API has no such field and drops it. */
 	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;

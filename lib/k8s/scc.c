@@ -294,12 +294,18 @@ static struct cs_id_range group_ranges_first(const struct cs_id_range *v, size_t
 				    (int64_t)o->uid_range_start + o->uid_range_size - 1};
 }
 
-/* group/mustrunas.go isGroupValid: inside any one range, bounds included. */
+/* group/mustrunas.go isGroupValid: inside any one range, bounds included.
+ * Without ranges of its own the SCC takes the namespace's (matcher.go):
+ * supplementalGroups the whole block, fsGroup only its first id
+ * (getPreallocatedFSGroup makes the range {Start, Start}), so a pod's
+ * fsGroup anywhere else in the namespace's block is refused. */
 static bool group_allowed(const struct cs_id_range *v, size_t n, const struct cs_scc_opts *o,
-			  int64_t g)
+			  bool first_only, int64_t g)
 {
 	struct cs_id_range ns = group_ranges_first(NULL, 0, o);
 
+	if (first_only)
+		ns.max = ns.min;
 	if (!n)
 		return g >= ns.min && g <= ns.max;
 	for (size_t i = 0; i < n; i++)
@@ -343,7 +349,7 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 		if (!fs_group->set) {
 			fs_group->set = true;
 			fs_group->v = first.min;
-		} else if (!group_allowed(s->fs_group_ranges, s->n_fs_group_ranges, o,
+		} else if (!group_allowed(s->fs_group_ranges, s->n_fs_group_ranges, o, true,
 					  fs_group->v)) {
 			addf(e, "spec.securityContext.fsGroup: %lld is not an allowed group",
 			     (long long)fs_group->v);
@@ -354,7 +360,7 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			int64_t g = pod->supplemental_groups[i];
 
 			if (!group_allowed(s->supplemental_groups_ranges,
-					   s->n_supplemental_groups_ranges, o, g))
+					   s->n_supplemental_groups_ranges, o, false, g))
 				addf(e,
 				     "spec.securityContext.supplementalGroups[%zu]: %lld is not an "
 				     "allowed group",
