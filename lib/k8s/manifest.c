@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "ctr-names.h"
+#include "scc-volumes.h"
 #include "ydoc.h"
 #include "yaml11.h"
 #include "capscope/proc.h"
@@ -1046,6 +1047,7 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 	struct cs_scc *s;
 	struct ydoc_node *meta, *rau, *sel;
 	struct cs_opt_bool b;
+	bool vols_given = false;
 	const char *type;
 	int r;
 
@@ -1097,7 +1099,8 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 			     &s->default_add_caps, NULL, NULL)) < 0 ||
 	    (r = get_strlist(c, root, "requiredDropCapabilities", "requiredDropCapabilities",
 			     &s->required_drop_caps, NULL, NULL)) < 0 ||
-	    (r = get_strlist(c, root, "volumes", "volumes", &s->volumes, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "volumes", "volumes", &s->volumes, &vols_given, NULL)) < 0 ||
+	    (r = cs_scc_default_volumes(c->m->arena, s, vols_given)) < 0 ||
 	    (r = get_strlist(c, root, "allowedUnsafeSysctls", "allowedUnsafeSysctls",
 			     &s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
 	    (r = get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls", &s->forbidden_sysctls,

@@ -346,6 +346,19 @@ static bool group_allowed(const struct cs_id_range *v, size_t n, const struct cs
 	return false;
 }
 
+/* A pod volume's source key as the SCC's FSType names it (util.go
+ * GetVolumeFSType): three are spelled differently. */
+static const char *fs_type(const char *key)
+{
+	if (!strcmp(key, "cephfs"))
+		return "cephFS";
+	if (!strcmp(key, "vsphereVolume"))
+		return "vsphere";
+	if (!strcmp(key, "storageos"))
+		return "storageOS";
+	return key;
+}
+
 /* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
 static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			 const struct cs_scc_opts *o, struct cs_opt_i64 *fs_group, struct errbuf *e)
@@ -358,9 +371,9 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 		addf(e, "spec.hostIPC: Host IPC is not allowed to be used");
 	if (!has(&s->volumes, "*"))
 		for (size_t i = 0; i < pod->volume_types.n; i++)
-			if (!has(&s->volumes, pod->volume_types.v[i]))
+			if (!has(&s->volumes, fs_type(pod->volume_types.v[i])))
 				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used",
-				     i, pod->volume_types.v[i]);
+				     i, fs_type(pod->volume_types.v[i]));
 	for (size_t i = 0; i < pod->n_sysctls; i++) {
 		const char *n = pod->sysctls[i].name;
 
