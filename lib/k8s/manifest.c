@@ -1038,6 +1038,12 @@ static int get_group_strategy(struct ctx *c, struct ydoc_node *root, const char 
 	if ((r = get_map(c, root, key, key, &map)) < 0 || !map ||
 	    (r = get_str(c, map, "type", f, type)) < 0)
 		return r;
+	/* provider.go createFSGroupStrategy / createSupplementalGroupStrategy:
+	 * another type fails every admission; absent or "" is defaulted to
+	 * RunAsAny (sccdefaults). Read as RunAsAny, it checked nothing. */
+	if (*type && **type && strcmp(*type, "MustRunAs") != 0 && strcmp(*type, "RunAsAny") != 0)
+		return errf(c, ydoc_get(map, "type"), EINVAL, f,
+			    "unknown %s strategy '%s' (MustRunAs or RunAsAny)", key, *type);
 	return get_id_ranges(c, map, key, v, n);
 }
 
@@ -1157,6 +1163,12 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 		return r;
 	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
 		return r;
+	/* provider.go createSELinuxStrategy: another type fails every admission. */
+	if (s->selinux_type && strcmp(s->selinux_type, "MustRunAs") != 0 &&
+	    strcmp(s->selinux_type, "RunAsAny") != 0)
+		return errf(c, ydoc_get(sel, "type"), EINVAL, "seLinuxContext.type",
+			    "unknown seLinuxContext strategy '%s' (MustRunAs or RunAsAny)",
+			    s->selinux_type);
 	if (sel &&
 	    (r = get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
 		return r;
