@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "ctr-names.h"
+#include "scc-volumes.h"
 #include "ydoc.h"
 #include "yaml11.h"
 #include "capscope/proc.h"
@@ -1037,6 +1038,12 @@ static int get_group_strategy(struct ctx *c, struct ydoc_node *root, const char 
 	if ((r = get_map(c, root, key, key, &map)) < 0 || !map ||
 	    (r = get_str(c, map, "type", f, type)) < 0)
 		return r;
+	/* provider.go createFSGroupStrategy / createSupplementalGroupStrategy:
+	 * another type fails every admission; absent or "" is defaulted to
+	 * RunAsAny (sccdefaults). Read as RunAsAny, it checked nothing. */
+	if (*type && **type && strcmp(*type, "MustRunAs") != 0 && strcmp(*type, "RunAsAny") != 0)
+		return errf(c, ydoc_get(map, "type"), EINVAL, f,
+			    "unknown %s strategy '%s' (MustRunAs or RunAsAny)", key, *type);
 	return get_id_ranges(c, map, key, v, n);
 }
 
@@ -1046,6 +1053,7 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 	struct cs_scc *s;
 	struct ydoc_node *meta, *rau, *sel;
 	struct cs_opt_bool b;
+	bool vols_given = false;
 	const char *type;
 	int r;
 
@@ -1097,7 +1105,8 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 			     &s->default_add_caps, NULL, NULL)) < 0 ||
 	    (r = get_strlist(c, root, "requiredDropCapabilities", "requiredDropCapabilities",
 			     &s->required_drop_caps, NULL, NULL)) < 0 ||
-	    (r = get_strlist(c, root, "volumes", "volumes", &s->volumes, NULL, NULL)) < 0 ||
+	    (r = get_strlist(c, root, "volumes", "volumes", &s->volumes, &vols_given, NULL)) < 0 ||
+	    (r = cs_scc_default_volumes(c->m->arena, s, vols_given)) < 0 ||
 	    (r = get_strlist(c, root, "allowedUnsafeSysctls", "allowedUnsafeSysctls",
 			     &s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
 	    (r = get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls", &s->forbidden_sysctls,
@@ -1139,6 +1148,14 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 		return r;
 	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
 		return errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	/* matcher.go takes the namespace's range only when both bounds are
+	 * absent; with one of them NewMustRunAsRange fails, and with it the
+	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
+		return errf(c, rau, EINVAL,
+			    s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
+			    "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
+			    "(the namespace's range)");
 	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
 	 * 362a74d / d22154c; the API has no such field and drops it. */
 	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
@@ -1146,6 +1163,12 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 		return r;
 	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
 		return r;
+	/* provider.go createSELinuxStrategy: another type fails every admission. */
+	if (s->selinux_type && strcmp(s->selinux_type, "MustRunAs") != 0 &&
+	    strcmp(s->selinux_type, "RunAsAny") != 0)
+		return errf(c, ydoc_get(sel, "type"), EINVAL, "seLinuxContext.type",
+			    "unknown seLinuxContext strategy '%s' (MustRunAs or RunAsAny)",
+			    s->selinux_type);
 	if (sel &&
 	    (r = get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
 		return r;

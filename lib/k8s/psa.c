@@ -92,16 +92,14 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	    "AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE",	 "FOWNER",  "FSETID",
 	    "KILL",	   "MKNOD",  "NET_BIND_SERVICE", "SETFCAP", "SETGID",
 	    "SETPCAP",	   "SETUID", "SYS_CHROOT"};
-	static const char *const safe_sysctls[] = {"kernel.shm_rmid_forced",
-						   "net.ipv4.ip_local_port_range",
-						   "net.ipv4.ip_unprivileged_port_start",
-						   "net.ipv4.tcp_syncookies",
-						   "net.ipv4.ping_group_range",
-						   "net.ipv4.ip_local_reserved_ports",
-						   "net.ipv4.tcp_keepalive_time",
-						   "net.ipv4.tcp_fin_timeout",
-						   "net.ipv4.tcp_keepalive_intvl",
-						   "net.ipv4.tcp_keepalive_probes"};
+	static const char *const safe_sysctls[] = {
+	    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
+	    "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies",
+	    "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
+	    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
+	    "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes",
+	    /* sysctlsAllowedV1Dot32 */
+	    "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem"};
 	static const char *const restricted_vols[] = {
 	    "configMap", "csi",	  "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
 	    "projected", "secret"};

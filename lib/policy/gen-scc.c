@@ -80,9 +80,9 @@ static void pod_needs(const struct cs_k8s_pod *pod, const struct cs_scc_opts *o,
 			  : (same && all_set) ? "MustRunAs"
 					      : "RunAsAny";
 	nd->uid = uid;
-	nd->fs_group = !pod->fs_group.set || (pod->fs_group.v >= lo && pod->fs_group.v <= hi)
-			   ? "MustRunAs"
-			   : "RunAsAny";
+	/* fsGroup MustRunAs without ranges admits the namespace block's first
+	 * id alone (matcher.go getPreallocatedFSGroup), not the whole block. */
+	nd->fs_group = !pod->fs_group.set || pod->fs_group.v == lo ? "MustRunAs" : "RunAsAny";
 }
 
 static int write_caps_and_lists(const struct cs_k8s_pod *pod, FILE *f)

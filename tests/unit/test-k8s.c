@@ -258,6 +258,39 @@ static void test_scc_doc(void **state)
 	expect_err(
 	    "kind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: Sometimes}\n",
 	    3, "runAsUser.type", "unknown");
+	/* a strategy type admission does not know fails every pod: refused */
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: RunAsAny}\nfsGroup:\n  type: mustRunAs\n",
+		   5, "fsGroup.type", "unknown fsGroup strategy 'mustRunAs'");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: RunAsAny}\nsupplementalGroups: {type: MustRunAsRange}\n",
+		   4, "supplementalGroups.type", "unknown supplementalGroups strategy");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: MustRunAsNonRoot}\n",
+		   4, "seLinuxContext.type", "unknown seLinuxContext strategy");
+	assert_int_equal(parse(&m,
+			       "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+			       "runAsUser: {type: RunAsAny}\nfsGroup: {type: ''}\n",
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+	/* one bound of MustRunAsRange: OpenShift's provider fails (not the
+	 * namespace's range, which needs both absent) */
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: MustRunAsRange, uidRangeMin: 1000}\n",
+		   3, "runAsUser.uidRangeMax", "needs both");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser:\n  type: MustRunAsRange\n  uidRangeMax: 2000\n",
+		   4, "runAsUser.uidRangeMin", "needs both");
+	assert_int_equal(
+	    parse(&m,
+		  "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		  "runAsUser: {type: MustRunAsRange}\n---\n"
+		  "kind: SecurityContextConstraints\nmetadata: {name: z}\n"
+		  "runAsUser: {type: MustRunAsRange, uidRangeMin: 1, uidRangeMax: 2}\n",
+		  &d),
+	    0);
+	cs_k8s_manifest_free(&m);
 }
 
 int main(void)

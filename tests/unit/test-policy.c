@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "capscope/policy.h"
+#include "capscope/scc.h"
 
 static void load(struct cs_k8s_manifest *m, const char *y)
 {
@@ -277,12 +278,64 @@ static void test_custom_scc(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* The custom SCC admits the pod it was written for: an fsGroup inside the
+ * namespace's block but not its first id needs RunAsAny (MustRunAs without
+ * ranges admits only the first, matcher.go getPreallocatedFSGroup). */
+static void custom_scc_admits(const char *fsg, const char *type)
+{
+	struct cs_k8s_manifest m, back;
+	struct cs_policy_gen g = {
+	    .name = "p-scc", .scc_opts = {1000660000, 10000, NULL, 0}, .service_account = "sa"};
+	struct cs_diag d = {0};
+	struct cs_scc_result r;
+	struct cs_steps st;
+	const struct cs_scc *v[1];
+	char *buf = NULL, pod[256];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(pod, sizeof(pod),
+		 "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n"
+		 "  securityContext: {fsGroup: %s}\n  containers:\n  - name: c\n",
+		 fsg);
+	load(&m, pod);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(cs_policy_write_custom_scc(&m.pods[0], &g, f, &d), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, type));
+	cs_k8s_manifest_init(&back);
+	assert_int_equal(cs_k8s_parse(&back, buf, len, "gen.yaml", &d), 0);
+	v[0] = &back.sccs[0];
+	cs_steps_init(&st);
+	assert_int_equal(cs_scc_admit(&m.pods[0], v, 1, &g.scc_opts, &r, &st), 0);
+	if (!r.admitted)
+		fprintf(stderr, "%s\n", r.reason);
+	assert_true(r.admitted);
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	free(buf);
+	cs_k8s_manifest_free(&back);
+	cs_k8s_manifest_free(&m);
+}
+
+static void test_custom_scc_fs_group(void **state)
+{
+	(void)state;
+	custom_scc_admits("1000660000", "fsGroup:\n  type: MustRunAs");
+	custom_scc_admits("1000660001", "fsGroup:\n  type: RunAsAny");
+	custom_scc_admits("5", "fsGroup:\n  type: RunAsAny");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_normalise),  cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_profile),    cmocka_unit_test(test_scc_advice),
-	    cmocka_unit_test(test_generators), cmocka_unit_test(test_custom_scc),
+	    cmocka_unit_test(test_normalise),
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_profile),
+	    cmocka_unit_test(test_scc_advice),
+	    cmocka_unit_test(test_generators),
+	    cmocka_unit_test(test_custom_scc),
+	    cmocka_unit_test(test_custom_scc_fs_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

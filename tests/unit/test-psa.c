@@ -48,6 +48,18 @@ static void test_levels(void **state)
 			       "  containers: [{name: a}]\n",
 			       &r),
 			 CS_PSA_BASELINE);
+	/* check_sysctls.go sysctlsAllowedV1Dot32: tcp_rmem and tcp_wmem are
+	 * baseline under the current policy; a neighbour is not */
+	assert_int_equal(level("kind: Pod\nspec:\n  securityContext:\n    sysctls: [{name: "
+			       "net.ipv4.tcp_rmem, value: \"4096 87380 6291456\"}, {name: "
+			       "net.ipv4.tcp_wmem, value: \"4096 16384 4194304\"}]\n"
+			       "  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_BASELINE);
+	assert_int_equal(level("kind: Pod\nspec:\n  securityContext:\n    sysctls: [{name: "
+			       "net.ipv4.tcp_mem, value: \"1 2 3\"}]\n  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
 	/* capability names are compared as written: CAP_CHOWN is not CHOWN */
 	assert_int_equal(
 	    level("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"

@@ -192,6 +192,13 @@ static void restricted_v3_caps_and_groups(void **state)
 	only("restricted-v2", "securityContext: {fsGroup: 1000}", "", false,
 	     "fsGroup: 1000 is not an allowed group");
 	done();
+	/* ... and of that range only its first id (matcher.go
+	 * getPreallocatedFSGroup: {Start, Start}) */
+	only("restricted-v2", "securityContext: {fsGroup: 1000660000}", "", true, NULL);
+	done();
+	only("restricted-v2", "securityContext: {fsGroup: 1000660001}", "", false,
+	     "fsGroup: 1000660001 is not an allowed group");
+	done();
 }
 
 static void nested_container(void **state)

@@ -143,6 +143,115 @@ static void test_allowed_and_dropped(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* A refused SCC's mutated capability lists are freed when it is refused:
+ * kept, they made memory grow with SCCs x containers x capabilities. And
+ * the checks read lists of any order and length (sorted lookups). */
+static void test_refused_memory(void **state)
+{
+	char a[512], b[512], all[4096];
+	struct cs_scc_result r;
+	struct cs_steps st;
+	(void)state;
+	snprintf(all, sizeof(all),
+		 "%s%s"
+		 "kind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers:\n"
+		 "  - name: a\n    securityContext: {capabilities: {add: [B, A], drop: [Z, "
+		 "D2]}}\n  - name: b\n  - name: c\n",
+		 scc_yaml(a, sizeof(a), "first", "10", "RunAsAny",
+			  "defaultAddCapabilities: [D3, D2, D1]\nallowedCapabilities: [A, B]\n"
+			  "requiredDropCapabilities: [Z, W]"),
+		 scc_yaml(b, sizeof(b), "second", "", "RunAsAny",
+			  "allowHostPID: true\nallowedCapabilities: [B, A]\n"
+			  "requiredDropCapabilities: [Z]"));
+	load(all);
+	assert_int_equal(admit(&r, &st, NULL, 0), 0);
+	assert_true(r.admitted);
+	assert_string_equal(r.chosen->name, "second");
+	assert_non_null(strstr(r.attempts[0].reason, "Host PID"));
+	/* first's lists (two for each of 3 containers) are gone; second's remain */
+	assert_int_equal(r.n_owned, 6);
+	assert_int_equal(r.sc[0].add.n, 2);
+	assert_int_equal(r.sc[0].drop.n, 2);
+	assert_non_null(cs_steps_find(&st, "scc.capabilities"));
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+	/* refused everywhere: nothing of the attempts is kept */
+	snprintf(all, sizeof(all),
+		 "%s"
+		 "kind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers:\n"
+		 "  - name: a\n    securityContext: {capabilities: {add: [C], drop: [W]}}\n",
+		 scc_yaml(a, sizeof(a), "first", "10", "RunAsAny",
+			  "defaultAddCapabilities: [D1]\nallowedCapabilities: [A, B]\n"
+			  "requiredDropCapabilities: [Z, W]"));
+	load(all);
+	assert_int_equal(admit(&r, &st, NULL, 0), 0);
+	assert_false(r.admitted);
+	assert_non_null(strstr(r.attempts[0].reason, "\"C\": capability may not be added"));
+	assert_null(strstr(r.attempts[0].reason, "required to be dropped"));
+	assert_int_equal(r.n_owned, 0);
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+}
+
+/* One SCC (extra: its volume fields) against a pod with one volume. */
+static bool volume_admitted(const char *extra, const char *volume, const char *why)
+{
+	char a[512], all[2048];
+	struct cs_scc_result r;
+	struct cs_steps st;
+	bool ok;
+
+	snprintf(all, sizeof(all),
+		 "%s"
+		 "kind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: v, %s}]\n"
+		 "  containers:\n  - name: web\n",
+		 scc_yaml(a, sizeof(a), "s", "", "RunAsAny", extra), volume);
+	load(all);
+	assert_int_equal(admit(&r, &st, NULL, 0), 0);
+	ok = r.admitted;
+	if (why && (ok || !strstr(r.reason, why)))
+		fail_msg("expected '%s' in: %s", why, r.reason);
+	cs_scc_result_free(&r);
+	cs_steps_free(&st);
+	cs_k8s_manifest_free(&m);
+	return ok;
+}
+
+/* sccdefaults.SetDefaults_SCC: the volumes admission reads. */
+static void test_volume_defaults(void **state)
+{
+	const char *host = "hostPath: {path: /}", *empty = "emptyDir: {}";
+	(void)state;
+	/* "*" without allowHostDirVolumePlugin: every type but hostPath */
+	assert_false(volume_admitted("volumes: ['*']", host, "hostPath volumes are not allowed"));
+	assert_true(volume_admitted("volumes: ['*']", empty, NULL));
+	assert_false(volume_admitted("volumes: [hostPath]", host, "hostPath volumes"));
+	assert_true(volume_admitted("volumes: ['*']\nallowHostDirVolumePlugin: true", host, NULL));
+	assert_true(
+	    volume_admitted("volumes: [emptyDir]\nallowHostDirVolumePlugin: true", host, NULL));
+	/* absent: "*"; empty: none (or hostPath with the plugin) */
+	assert_false(volume_admitted("", host, "hostPath volumes"));
+	assert_true(volume_admitted("", empty, NULL));
+	assert_false(volume_admitted("volumes: []", empty, "emptyDir volumes"));
+	assert_true(volume_admitted("volumes: []\nallowHostDirVolumePlugin: true", host, NULL));
+	/* the pod's key, the SCC's FSType */
+	assert_true(volume_admitted("volumes: [cephFS]", "cephfs: {monitors: [m]}", NULL));
+	assert_true(volume_admitted("volumes: [vsphere]", "vsphereVolume: {volumePath: p}", NULL));
+	assert_false(volume_admitted("volumes: [cephfs]", "cephfs: {monitors: [m]}",
+				     "cephFS volumes are not allowed"));
+	/* the score reads the stored list: "*" alone is non-trivial, not host */
+	char a[512];
+	load(scc_yaml(a, sizeof(a), "s", "", "RunAsAny", "volumes: ['*']"));
+	assert_int_equal(cs_scc_points(&m.sccs[0]), 100000 + 40000 + 10000 + 5000);
+	cs_k8s_manifest_free(&m);
+	load(scc_yaml(a, sizeof(a), "s", "", "RunAsAny",
+		      "volumes: ['*']\nallowHostDirVolumePlugin: true"));
+	assert_int_equal(cs_scc_points(&m.sccs[0]), 200000 + 40000 + 10000 + 5000);
+	cs_k8s_manifest_free(&m);
+}
+
 static void test_points(void **state)
 {
 	struct cs_scc s;
@@ -166,6 +275,8 @@ int main(void)
 	    cmocka_unit_test(test_order_and_mutation),
 	    cmocka_unit_test(test_priority_and_rejection),
 	    cmocka_unit_test(test_allowed_and_dropped),
+	    cmocka_unit_test(test_refused_memory),
+	    cmocka_unit_test(test_volume_defaults),
 	    cmocka_unit_test(test_points),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
