@@ -192,6 +192,10 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 		printf("\n%" PRIu64 " noise checks (overcommit heuristic, noaudit probes) are not "
 		       "shown; -v lists them\n",
 		       noise);
+	if (r->runtime_init)
+		printf("%" PRIu64 " checks by the container runtime's own init (runc, crun: its "
+		       "setup before the container's process runs) are not counted\n",
+		       r->runtime_init);
 	if (r->nostack)
 		printf("warning: %" PRIu64 " checks had no kernel stack and count as ordinary "
 		       "checks\n",
