@@ -141,6 +141,22 @@ else
   for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
 fi
 
+# 3f. Eleventh pass, part G: -p TID of a thread traced nothing (the tracer
+# follows thread groups) and said "no capability checks" of a thread that
+# made them. One clear error that names the process instead.
+python3 -c '
+import threading, time
+threading.Thread(target=lambda: time.sleep(30), daemon=True).start()
+time.sleep(30)' &
+tp=$!
+for _ in $(seq 200); do [ "$(ls /proc/$tp/task 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.02; done
+tid=$(ls /proc/$tp/task | sort -n | tail -n1)
+err=$("$CAPSCOPE" trace -p "$tid" --duration 0.2 2>&1 >/dev/null)
+is "$?" 2 "-p TID of a thread: exit 2"
+is "$err" "capscope trace: $tid is a thread of process $tp: give -p $tp (a process is traced with all its threads)" \
+  "…naming its process"
+kill $tp; wait $tp 2>/dev/null
+
 # 3e. Eleventh pass, part G: on `runc exec` the runtime's own init runs in
 # the container's cgroup with the runtime's capabilities, and its setgroups,
 # setuid and capset became the container's profile (CAP_SETGID, CAP_SETUID,
