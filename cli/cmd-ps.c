@@ -168,9 +168,14 @@ static void add_rows(struct cs_table *t, const struct cs_proc_info *v)
 		snprintf(cmd, sizeof(cmd), "[%s]", safe_comm(&comm, v->st.name));
 	}
 	add_row(t, &v->st, u, cmd, v->userns, c, false);
-	for (size_t k = 0; k < v->nthreads; k++)
-		add_row(t, &v->threads[k], u, safe_comm(&comm, v->threads[k].name), v->userns, c,
-			true);
+	/* A thread's own user: it may differ from its leader's (setresuid(2) as a
+	 * raw system call changes one thread). */
+	for (size_t k = 0; k < v->nthreads; k++) {
+		cs_cleanup_safe struct safe_text tu = {0};
+
+		add_row(t, &v->threads[k], safe(&tu, v->thread_users[k]),
+			safe_comm(&comm, v->threads[k].name), v->userns, c, true);
+	}
 }
 
 /* The names of the bits set (include/uapi/linux/securebits.h). */

@@ -70,6 +70,12 @@ static int args_err(int rc, const struct cs_diag *d)
 {
 	if (rc == -ENOMEM)
 		return cs_err(CMD, "out of memory");
+	/* The user or group database could not be read (EMFILE, EACCES): not
+	 * the caller's mistake, a step that failed, as reading credentials. */
+	if (rc != -EINVAL) {
+		cs_err(CMD, "%s; nothing was executed", d->message);
+		return EXIT_LAUNCH;
+	}
 	return cs_usage_err(CMD, "%s", d->message);
 }
 

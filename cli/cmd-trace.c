@@ -270,6 +270,8 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	};
 
 	cs_trace_report_init(&r);
+	/* A container's cgroup holds the runtime's init while it sets up an exec. */
+	r.skip_runtime_init = o->container != NULL;
 	have_ks = cs_ksyms_load(&ks, &d) == 0;
 	if (!have_ks)
 		cs_err("trace", "cannot name call sites, noise is not separated: %s",

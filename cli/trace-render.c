@@ -69,6 +69,40 @@ static bool put_item(char *buf, size_t len, size_t *o, const char *item, size_t 
 	return true;
 }
 
+/*
+ * An item of a list, escaped, and the list's own marks in it too: a process
+ * names its comm, and "chown,sshd" shown as is reads as two commands, "..."
+ * as a cut list, "-" as no command at all. So ',' is shown as "\x2c" and an
+ * item that is a whole mark has its first byte as "\xNN" ('\\' is already
+ * escaped, so the forms cannot be confused). NULL on ENOMEM.
+ */
+static char *list_item(const char *raw)
+{
+	char *e = cs_escape_dup(raw), *out, *w;
+	size_t commas = 0;
+
+	if (!e)
+		return NULL;
+	for (const char *p = e; *p; p++)
+		commas += *p == ',';
+	if (!commas && strcmp(e, "...") != 0 && strcmp(e, "-") != 0)
+		return e;
+	out = malloc(strlen(e) + 3 * commas + 4);
+	if (!out) {
+		free(e);
+		return NULL;
+	}
+	w = out;
+	for (const char *p = e; *p; p++)
+		if (*p == ',' || (p == e && commas == 0))
+			w += sprintf(w, "\\x%02x", (unsigned char)*p);
+		else
+			*w++ = *p;
+	*w = '\0';
+	free(e);
+	return out;
+}
+
 /* "a,b,c" from a list (each escaped), ",..." when it was cut here or before. */
 static void join(char *buf, size_t len, char *const *v, size_t n, bool more)
 {
@@ -76,7 +110,7 @@ static void join(char *buf, size_t len, char *const *v, size_t n, bool more)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		char *e = cs_escape_dup(v[i]);
+		char *e = list_item(v[i]);
 		bool fit = put_item(buf, len, &o, e ? e : "?", e ? strlen(e) : 1, i == 0);
 
 		free(e);
@@ -158,6 +192,10 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 		printf("\n%" PRIu64 " noise checks (overcommit heuristic, noaudit probes) are not "
 		       "shown; -v lists them\n",
 		       noise);
+	if (r->runtime_init)
+		printf("%" PRIu64 " checks by the container runtime's own init (runc, crun: its "
+		       "setup before the container's process runs) are not counted\n",
+		       r->runtime_init);
 	if (r->nostack)
 		printf("warning: %" PRIu64 " checks had no kernel stack and count as ordinary "
 		       "checks\n",

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* User and group lookups in /etc/passwd and /etc/group, without NSS (see ids.h). */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "capscope/ids.h"
-#include "internal/cleanup.h"
 
 /*
  * fgetpwent and fgetgrent return every line, also the NIS compatibility
@@ -20,18 +20,27 @@ static bool real_entry(const char *name)
 	return name && name[0] && name[0] != '+' && name[0] != '-';
 }
 
+/*
+ * errno as getpwnam(3) leaves it: 0 when there is no such entry, the reason
+ * when the file could not be read (EMFILE under a low RLIMIT_NOFILE, EACCES),
+ * so a caller does not say "no such user" of a database it never read.
+ */
 static struct passwd *pw_file_find(const char *name, uid_t uid)
 {
-	cs_cleanup_fclose FILE *f = NULL;
+	FILE *f;
 	struct passwd *pw = NULL;
 
+	errno = 0;
 	if (name && !real_entry(name))
 		return NULL;
-	f = fopen("/etc/passwd", "re");
-	while (f && (pw = fgetpwent(f)))
+	if (!(f = fopen("/etc/passwd", "re")))
+		return NULL;
+	while ((pw = fgetpwent(f)))
 		if (real_entry(pw->pw_name) &&
 		    (name ? strcmp(pw->pw_name, name) == 0 : pw->pw_uid == uid))
 			break;
+	fclose(f);
+	errno = 0; /* fgetpwent's end of file (ENOENT) is "no such entry" */
 	return pw;
 }
 
@@ -45,17 +54,22 @@ static struct passwd *pw_file_by_uid(uid_t uid)
 	return pw_file_find(NULL, uid);
 }
 
+/* errno as for pw_file_find. */
 static struct group *gr_file_find(const char *name)
 {
-	cs_cleanup_fclose FILE *f = NULL;
+	FILE *f;
 	struct group *gr = NULL;
 
+	errno = 0;
 	if (!real_entry(name))
 		return NULL;
-	f = fopen("/etc/group", "re");
-	while (f && (gr = fgetgrent(f)))
+	if (!(f = fopen("/etc/group", "re")))
+		return NULL;
+	while ((gr = fgetgrent(f)))
 		if (real_entry(gr->gr_name) && strcmp(gr->gr_name, name) == 0)
 			break;
+	fclose(f);
+	errno = 0;
 	return gr;
 }
 

@@ -33,15 +33,36 @@ static int unknown_id(const char *opt, const char *what, const char *field, cons
 	return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
 }
 
+/*
+ * After a lookup that found nothing: true when the database could not be
+ * read at all (getpwnam(3): 0, ENOENT, ESRCH, EBADF and EPERM mean "no such
+ * entry"; anything else, EMFILE under RLIMIT_NOFILE=3 or EACCES, is an
+ * error). Then d says so and -errno is returned: "no such user" would be
+ * untrue. 0 otherwise.
+ */
+static int lookup_error(const char *opt, const char *what, const char *field, const char *s, int e,
+			struct cs_diag *d)
+{
+	if (e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM)
+		return 0;
+	return cs_diag_set(d, e, 0, 0, field, "%s %s: cannot read the %s database: %s", opt, s,
+			   what, strerror(e));
+}
+
 int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs_ids *ids,
 			struct cs_diag *d)
 {
 	struct passwd *pw;
 	uint32_t v;
+	int rc;
 
+	errno = 0;
 	if (parse_id(s, &v)) {
 		p->uid = (uid_t)v;
 		pw = ids->pw_uid(p->uid);
+		if (!pw && !p->set_gid &&
+		    (rc = lookup_error("--user", "user", "user", s, errno, d)))
+			return rc;
 	} else {
 		/*
 		 * glibc's getpwnam("") returns a passwd line with an empty name
@@ -50,6 +71,8 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 		 * no user, whatever the database.
 		 */
 		pw = *s ? ids->pw_name(s) : NULL;
+		if (!pw && (rc = lookup_error("--user", "user", "user", s, errno, d)))
+			return rc;
 		if (!pw)
 			return unknown_id("--user", "user", "user", s, d);
 		p->uid = pw->pw_uid;
@@ -73,12 +96,16 @@ int cs_launch_args_gid(const char *opt, const char *s, const struct cs_ids *ids,
 {
 	struct group *gr;
 	uint32_t v;
+	int rc;
 
 	if (parse_id(s, &v)) {
 		*out = (gid_t)v;
 		return 0;
 	}
+	errno = 0;
 	gr = *s ? ids->gr_name(s) : NULL;
+	if (!gr && (rc = lookup_error(opt, "group", "group", s, errno, d)))
+		return rc;
 	if (!gr)
 		return unknown_id(opt, "group", "group", s, d);
 	*out = gr->gr_gid;

@@ -138,10 +138,16 @@ static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_
 	       a->seccomp != b->seccomp;
 }
 
-/* Keep thread tid's status when it differs from its leader's. */
-static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v)
+/*
+ * Keep thread tid's status when it differs from its leader's, with the name
+ * of its own effective uid: a thread may run as another user than its
+ * leader (setresuid(2) called as a raw system call changes one thread), and
+ * a row showing the leader's user would say something untrue of it.
+ */
+static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v, struct user_cache *users)
 {
 	struct cs_proc_status t, *nt;
+	char **nu, *user;
 
 	if (cs_proc_status_read(pid, tid, &t, NULL) < 0)
 		return 0; /* thread exited meanwhile */
@@ -149,12 +155,18 @@ static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v)
 		cs_proc_status_free(&t);
 		return 0;
 	}
+	user = user_name(users, t.uid[1]);
 	nt = realloc(v->threads, (v->nthreads + 1) * sizeof(*nt));
-	if (!nt) {
+	if (nt)
+		v->threads = nt;
+	nu = nt && user ? realloc(v->thread_users, (v->nthreads + 1) * sizeof(*nu)) : NULL;
+	if (!nu) {
+		free(user);
 		cs_proc_status_free(&t);
 		return -ENOMEM;
 	}
-	v->threads = nt;
+	v->thread_users = nu;
+	v->thread_users[v->nthreads] = user;
 	v->threads[v->nthreads++] = t;
 	return 0;
 }
@@ -165,7 +177,7 @@ static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v)
  * pages, and on a VM a page touched the first time costs more than reading
  * a thread's status (docs/foundation.md, start-up).
  */
-static int collect_threads(pid_t pid, struct cs_proc_info *v)
+static int collect_threads(pid_t pid, struct cs_proc_info *v, struct user_cache *users)
 {
 	char path[64], buf[2048] __attribute__((aligned(8)));
 	cs_cleanup_close int fd = -1;
@@ -184,7 +196,7 @@ static int collect_threads(pid_t pid, struct cs_proc_info *v)
 			if (cs_parse_u32(de->d_name, INT32_MAX, &tid) < 0 || tid == 0 ||
 			    (pid_t)tid == pid)
 				continue;
-			if (add_thread(pid, (pid_t)tid, v) < 0)
+			if (add_thread(pid, (pid_t)tid, v, users) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -196,9 +208,12 @@ static void info_free(struct cs_proc_info *v)
 	cs_proc_status_free(&v->st);
 	free(v->user);
 	free(v->cmdline);
-	for (size_t i = 0; i < v->nthreads; i++)
+	for (size_t i = 0; i < v->nthreads; i++) {
 		cs_proc_status_free(&v->threads[i]);
+		free(v->thread_users[i]);
+	}
 	free(v->threads);
+	free(v->thread_users);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -249,7 +264,7 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		v->securebits = cs_secbits_table_lookup(c->secbits, pid);
 	}
 	/* A single-threaded process has no other thread to compare. */
-	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v);
+	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v, &c->users);
 	if (rc < 0)
 		info_free(v);
 	/* A process that exits after its status was read is still shown: what

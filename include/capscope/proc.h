@@ -144,6 +144,7 @@ struct cs_proc_info {
 	bool has_container;
 	struct cs_container container;
 	struct cs_proc_status *threads; /* threads whose sets, ids, NNP or seccomp differ */
+	char **thread_users;		/* name of each such thread's effective uid; heap */
 	size_t nthreads;
 };
 

@@ -145,8 +145,27 @@ struct cs_trace_report {
 	uint64_t lost_events; /* ring buffer had no room */
 	uint64_t dropped;     /* counts map full: checks not counted */
 	uint64_t nostack;     /* checks without a stack (classified as CHECK) */
-	int error;	      /* -ENOMEM once an add failed; sticky */
+	/*
+	 * Set before adding (a container's scope): checks by the container
+	 * runtime's own init (cs_trace_runtime_init_comm) are counted in
+	 * runtime_init and in no row, as the node agent does.
+	 */
+	bool skip_runtime_init;
+	uint64_t runtime_init;
+	int error; /* -ENOMEM once an add failed; sticky */
 };
+
+/*
+ * True for the comm of a container runtime's own init, which runs in the
+ * container's cgroup before it executes the container's process (on
+ * `runc exec` too), with the runtime's capabilities: its setgroups, setuid
+ * and capset are the runtime's needs, not the workload's. runc's init is
+ * "exe" (runc run again as /proc/self/exe) until nsexec names its stages
+ * "runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]"; crun's keeps
+ * "crun". A workload that runs itself through /proc/self/exe, or names
+ * itself so, has those checks left out too (docs/serve.md).
+ */
+CS_EXPORT bool cs_trace_runtime_init_comm(const char *comm);
 
 CS_EXPORT void cs_trace_report_init(struct cs_trace_report *r);
 CS_EXPORT void cs_trace_report_free(struct cs_trace_report *r);

@@ -16,12 +16,38 @@
 
 #define GRID_MAX 16 /* processes shown as grid columns */
 
+/*
+ * One item of a list, escaped, with ',' as "\x2c" ('\\' is escaped already,
+ * so the form cannot be confused): a process names its comm, and "chown,
+ * sshd" read as two commands. A comm that is the cut mark "\xe2\x80\xa6"
+ * alone is shown as its three bytes, so it cannot pass for a cut list.
+ */
+static void put_item(FILE *f, const char *raw)
+{
+	char *e = cs_html_escape_dup(raw);
+
+	if (!e) {
+		fputs("?", f);
+		return;
+	}
+	if (strcmp(e, "\xe2\x80\xa6") == 0) {
+		fputs("\\xe2\\x80\\xa6", f);
+	} else {
+		for (const char *p = e; *p; p++)
+			if (*p == ',')
+				fputs("\\x2c", f);
+			else
+				fputc(*p, f);
+	}
+	free(e);
+}
+
 static void put_list(FILE *f, char *const *v, size_t n, bool more)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputs(", ", f);
-		cs_html_put(f, v[i]);
+		put_item(f, v[i]);
 	}
 	if (more)
 		fputs(", \xe2\x80\xa6", f);

@@ -88,22 +88,6 @@ static struct cs_node_usage *usage_of(struct cs_node_trace *nt, uint64_t cgroup)
 	return &nt->v[i];
 }
 
-/*
- * The runtime's own init runs in the container's cgroup before it executes
- * the container's process, with the runtime's capabilities: its mounts,
- * setgroups and capset are the runtime's needs, not the workload's. runc's
- * init is runc executed again as /proc/self/exe, so the kernel names it
- * "exe" until nsexec names its stages "runc:[0:PARENT]", "runc:[1:CHILD]"
- * and "runc:[2:INIT]" (libcontainer/nsenter/nsexec.c); crun's init keeps
- * the name "crun". The price (docs/serve.md): a workload that runs itself
- * again through /proc/self/exe has those checks left out too.
- */
-static bool runtime_init(const char *comm)
-{
-	return !strcmp(comm, "exe") || !strcmp(comm, "runc") || !strncmp(comm, "runc:[", 6) ||
-	       !strcmp(comm, "crun");
-}
-
 void cs_node_trace_add(const struct cs_trace_rec *rec, enum cs_site_class cls, void *ctx)
 {
 	struct cs_node_trace *nt = ctx;
@@ -111,7 +95,7 @@ void cs_node_trace_add(const struct cs_trace_rec *rec, enum cs_site_class cls, v
 
 	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS)
 		return;
-	if (cls != CS_SITE_CHECK || runtime_init(rec->comm)) {
+	if (cls != CS_SITE_CHECK || cs_trace_runtime_init_comm(rec->comm)) {
 		nt->noise += rec->count;
 		return;
 	}

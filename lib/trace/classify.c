@@ -56,6 +56,13 @@ static const struct site sites[] = {
     {"checkpoint_restore_ns_capable", -1},
 };
 
+/* See trace.h; the one list for serve and trace --container. */
+bool cs_trace_runtime_init_comm(const char *comm)
+{
+	return !strcmp(comm, "exe") || !strcmp(comm, "runc") || !strncmp(comm, "runc:[", 6) ||
+	       !strcmp(comm, "crun");
+}
+
 /* Frames of the tracer itself and of the check machinery under every API. */
 static bool machinery(const char *f)
 {

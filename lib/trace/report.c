@@ -126,6 +126,14 @@ int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *re
 
 	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS || (unsigned)cls >= CS_SITE_CLASSES)
 		return -EINVAL;
+	if (r->skip_runtime_init && cs_trace_runtime_init_comm(rec->comm)) {
+		sat_add(&r->runtime_init, rec->count);
+		sat_add(&r->checks, rec->count);
+		rc = add_tgid(r, rec->tgid);
+		if (rc < 0 && !r->error)
+			r->error = rc;
+		return rc;
+	}
 	row = &r->rows[rec->cap][cls];
 	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
 	if (rec->ret == 0) {
@@ -343,4 +351,6 @@ void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
 	cs_json_uint(j, r->dropped);
 	cs_json_key(j, "checks_without_stack");
 	cs_json_uint(j, r->nostack);
+	cs_json_key(j, "runtime_init_checks");
+	cs_json_uint(j, r->runtime_init);
 }

@@ -99,10 +99,29 @@ int cs_trace_target_same(const struct cs_trace_target *tg, struct cs_diag *d)
 	return 0;
 }
 
+/*
+ * The thread group of pid when pid is a thread other than its leader, else
+ * 0. The tracer follows processes (thread groups) and their children: given
+ * a thread's id it matched nothing, and the report said "no capability
+ * checks" of a thread that made them.
+ */
+static pid_t leader_of_thread(pid_t pid)
+{
+	struct cs_proc_status st;
+	pid_t tgid;
+
+	if (cs_proc_status_read(pid, 0, &st, NULL) < 0)
+		return 0;
+	tgid = st.tgid;
+	cs_proc_status_free(&st);
+	return tgid > 0 && tgid != pid ? tgid : 0;
+}
+
 int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config *cfg, char **what,
 			    struct cs_diag *d)
 {
 	int rc = 0;
+	pid_t leader;
 
 	*what = NULL;
 	cfg->scope = CS_TRACER_PIDS;
@@ -116,6 +135,11 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 		if (kill(tg->pid, 0) < 0 && errno == ESRCH)
 			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
 					   (int)tg->pid);
+		if ((leader = leader_of_thread(tg->pid)) > 0)
+			return cs_diag_set(d, EINVAL, 0, 0, "pid",
+					   "%d is a thread of process %d: give -p %d (a process "
+					   "is traced with all its threads)",
+					   (int)tg->pid, (int)leader, (int)leader);
 		if (proc_start(tg->pid, &tg->pid_start) < 0)
 			tg->pid_start = 0; /* /proc does not say: the pidfd alone */
 		rc = asprintf(what, "process %d and its children", (int)tg->pid);

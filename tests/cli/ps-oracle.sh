@@ -75,6 +75,20 @@ is "$(jq -r '.processes[0].no_new_privs' <<<"$json")" "true" "seccomp subject ha
 like "$("$CAPSCOPE" ps $p)" "└$tid" "the text view lists the thread under its leader"
 like "$("$CAPSCOPE" ps -v $p)" "thread $tid" "-v lists the thread"
 
+# Eleventh pass, part G: a thread that runs as another user than its leader
+# (a raw setresuid changes one thread). Its row showed the leader's user
+# ("root" for a thread of uid 65534): the USER column is the thread's own.
+"$subject" --thread-user 65534 >"$T/ready-tu" &
+p=$!; pids+=($p)
+for i in $(seq 1 100); do grep -q ready "$T/ready-tu" 2>/dev/null && break; sleep 0.02; done
+tid=$("$CAPSCOPE" ps --json --no-bpf $p | jq -r '.processes[0].threads[0].tid')
+is "$(awk '$1=="Uid:" {print $3}' /proc/$p/task/$tid/status)" 65534 "the thread's own status: euid 65534"
+nobody=$(getent passwd 65534 | cut -d: -f1)
+row=$("$CAPSCOPE" ps --no-bpf $p | grep "└$tid ")
+is "$(awk '{print $2}' <<<"$row")" "$nobody" "ps: the thread's row shows its own user"
+row=$("$CAPSCOPE" ps --no-bpf $p | grep "^$p ")
+is "$(awk '{print $2}' <<<"$row")" root "ps: the leader's row shows the leader's"
+
 # 4. A user namespace.
 unshare --user --map-root-user sleep 62 &
 p=$!; pids+=($p)

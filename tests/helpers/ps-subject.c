@@ -7,7 +7,9 @@
  * PR_SET_NAME as any process may). Writes "ready" on stdout, then sleeps
  * until killed; with --check-exit it makes one capability check (setuid to
  * its own uid, CAP_SETUID as root) and exits instead, for capscope trace;
- * --clear-argv zeroes its command line (ps then shows [comm]).
+ * --clear-argv zeroes its command line (ps then shows [comm]);
+ * --thread-user UID makes the thread run as UID (setresuid as a raw system
+ * call changes only the calling thread; glibc's wrapper would change all).
  */
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -15,6 +17,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -22,6 +25,7 @@
 
 static pthread_barrier_t ready;
 static bool evil;
+static long thread_uid = -1;
 
 /* What capscope must never print raw: clear screen, red, and a forged row. */
 static const char evil_name[] = "\x1b[2J\x1b[31mFAKE\n1 root";
@@ -34,12 +38,15 @@ static void *lower_effective(void *arg)
 	(void)arg;
 	if (evil)
 		prctl(PR_SET_NAME, evil_name, 0, 0, 0);
+	if (thread_uid >= 0 && syscall(SYS_setresuid, thread_uid, thread_uid, thread_uid) != 0)
+		perror("setresuid");
 	if (syscall(SYS_capget, &h, d) == 0) {
 		d[0].effective = 0;
 		d[1].effective = 0;
 		if (syscall(SYS_capset, &h, d) != 0)
 			perror("capset");
 	}
+
 	pthread_barrier_wait(&ready);
 	for (;;)
 		pause();
@@ -62,6 +69,8 @@ int main(int argc, char **argv)
 			check_exit = true;
 		else if (strcmp(argv[i], "--clear-argv") == 0)
 			clear_argv = true;
+		else if (strcmp(argv[i], "--thread-user") == 0 && i + 1 < argc)
+			thread_uid = strtol(argv[++i], NULL, 10), thread = true;
 	}
 	if (evil)
 		prctl(PR_SET_NAME, evil_name, 0, 0, 0);

@@ -378,4 +378,22 @@ else
   touch "$bm/go"
   skip "no user namespace for the binfmt_misc case"
 fi
+# Eleventh pass, part G: under RLIMIT_NOFILE=3 the user and group databases
+# cannot be opened; "no such user 'nobody'" (exit 2, a usage error) was
+# untrue. Each binary says it could not read the database, exit 127, and
+# runs nothing. A name nobody has still gets "no such user" (exit 2).
+for bin in "${bins[@]}"; do
+  rm -f "$T/ran-nofile"
+  for opt in "--user nobody --clear-groups" "--user 0 --clear-groups" \
+    "--user 0 --group nogroup --clear-groups" "--user 0 --group 0 --groups nogroup"; do
+    out=$(ulimit -n 3; $bin $opt -- /bin/touch "$T/ran-nofile" 2>&1); rc=$?
+    is "$rc" 127 "$bin $opt under ulimit -n 3: exit 127"
+    like "$out" "cannot read the (user|group) database: Too many open files; nothing was executed" \
+      "$bin $opt under ulimit -n 3: says the database could not be read"
+  done
+  ok "$([ -e "$T/ran-nofile" ] && echo 1 || echo 0)" "$bin under ulimit -n 3: nothing ran"
+  out=$($bin --user no-such-user-xyz --clear-groups -- /bin/true 2>&1); rc=$?
+  is "$rc" 2 "$bin --user no-such-user-xyz: still a usage error"
+  like "$out" "no such user 'no-such-user-xyz'" "$bin: a name nobody has is still 'no such user'"
+done
 done_testing

@@ -51,4 +51,18 @@ out=$("$CAPSCOPE" trace -- bash -c '
 row=$(grep '^CAP_DAC_OVERRIDE ' <<<"$out")
 cell=$(awk '{print $4}' <<<"$row")
 like "$cell" '^([A-T](\\x1b){14},)+\.\.\.$' "a cut command list holds whole names, then ',...'"
+# Eleventh pass, part G: the list's own marks in a comm. "chown,sshd" read as
+# two commands (one that never ran), "..." as a cut list; in the text and
+# in the HTML page (", " there).
+out=$("$CAPSCOPE" trace --html "$T/page.html" -- bash -c '
+  for c in "chown,sshd" "..." "x, sshd"; do
+    ( printf "%s" "$c" >/proc/self/comm; : >>"$1" )
+  done' bash "$T/zero")
+cell=$(grep '^CAP_DAC_OVERRIDE ' <<<"$out" | awk '{print $4, $5}')
+like "$cell" '\\x2e\.\.' "a comm '...' is not the cut mark"
+like "$cell" 'chown\\x2csshd' "a comm 'chown,sshd' is one name: its comma escaped"
+ok "$([[ "$cell" =~ (^|,)sshd(,| |$) ]] && echo 1 || echo 0)" "no command 'sshd' that never ran"
+page=$(tr -d '\n' <"$T/page.html")
+like "$page" 'chown\\x2csshd' "the page: the comma escaped"
+like "$page" 'x\\x2c sshd' "the page: 'x, sshd' is one name"
 done_testing

@@ -141,6 +141,59 @@ else
   for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
 fi
 
+# 3f. Eleventh pass, part G: -p TID of a thread traced nothing (the tracer
+# follows thread groups) and said "no capability checks" of a thread that
+# made them. One clear error that names the process instead.
+python3 -c '
+import threading, time
+threading.Thread(target=lambda: time.sleep(30), daemon=True).start()
+time.sleep(30)' &
+tp=$!
+for _ in $(seq 200); do [ "$(ls /proc/$tp/task 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.02; done
+tid=$(ls /proc/$tp/task | sort -n | tail -n1)
+err=$("$CAPSCOPE" trace -p "$tid" --duration 0.2 2>&1 >/dev/null)
+is "$?" 2 "-p TID of a thread: exit 2"
+is "$err" "capscope trace: $tid is a thread of process $tp: give -p $tp (a process is traced with all its threads)" \
+  "…naming its process"
+kill $tp; wait $tp 2>/dev/null
+
+# 3e. Eleventh pass, part G: on `runc exec` the runtime's own init runs in
+# the container's cgroup with the runtime's capabilities, and its setgroups,
+# setuid and capset became the container's profile (CAP_SETGID, CAP_SETUID,
+# CAP_SETPCAP for a workload that only chowns); serve leaves them out. A fake
+# container whose "runc:[2:INIT]" (the comm runc gives it) calls setgroups
+# and setresuid, then executes chown.
+if [ -n "$root" ] && mkdir "$root/capscope-test-$$-init" 2>/dev/null; then
+  id=cafe0001$(printf '%055d' 2)c
+  cg="$root/capscope-test-$$-init/docker-$id.scope"
+  mkdir "$cg"
+  : >"$T/owned"
+  python3 -c '
+import ctypes, os, sys, time
+open(sys.argv[1] + "/cgroup.procs", "w").write(str(os.getpid()))
+while not os.path.exists(sys.argv[2] + ".go"):
+    time.sleep(0.05)
+ctypes.CDLL(None).prctl(15, b"runc:[2:INIT]", 0, 0, 0)
+os.setgroups([0]); os.setresuid(0, 0, 0)
+os.execvp("chown", ["chown", "7", sys.argv[2]])' "$cg" "$T/owned" &
+  ipid=$!
+  for _ in $(seq 200); do grep -q . "$cg/cgroup.procs" && break; sleep 0.02; done
+  "$CAPSCOPE" trace --json --container "$id" --duration 4 >"$T/init.json" &
+  tpid=$!
+  sleep 1 # the tracer attached; the "init" then goes on
+  : >"$T/owned.go"
+  wait $ipid
+  wait $tpid
+  out=$(cat "$T/init.json")
+  is "$(jq -r '.profile.capabilities | join(",")' <<<"$out")" CAP_CHOWN \
+    "--container: the runtime init's setgroups and setuid are not the workload's profile"
+  ok "$([ "$(jq -r .runtime_init_checks <<<"$out")" -ge 2 ] && echo 0 || echo 1)" \
+    "--container: they are counted as the runtime init's ($(jq -r .runtime_init_checks <<<"$out"))"
+  rmdir "$cg" "$root/capscope-test-$$-init"
+else
+  for _ in 1 2; do skip "--container: no writable cgroup v2 hierarchy here"; done
+fi
+
 # 3d. Tenth pass: -p PID tracked every descendant of PID, capscope itself
 # included when it is one (`trace -p $$` from a shell, `-p 1`): its own
 # reads of /proc and kallsyms became the shell's CAP_SYS_PTRACE and

@@ -388,7 +388,7 @@ static void json_shape(void **state)
 	    "\"CAP_DAC_READ_SEARCH\"],\"by_user_namespace\":{\"initial\":[\"CAP_SETGID\","
 	    "\"CAP_SETUID\"],\"own\":[],\"other\":[],\"unknown\":[]},"
 	    "\"only_in_child_user_namespaces\":[]},\"lost_events\":3,\"dropped_checks\":0,"
-	    "\"checks_without_stack\":0}\n");
+	    "\"checks_without_stack\":0,\"runtime_init_checks\":0}\n");
 	free(s);
 	cs_trace_report_free(&r);
 }
