@@ -73,7 +73,9 @@ CS_EXPORT void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *
  * The warning lines for pod: one per requested capability that will not be
  * effective, cs_explain_warning's line (at most CS_EXPLAIN_WARNING_MAX
  * characters) with "; see capscope explain pod" when that still fits.
- * Appended to *lines / *n (heap strings). 0 or -ENOMEM.
+ * Appended to *lines / *n (heap strings). 0; 1 when the pod could not be
+ * explained (past the model's limits, an /etc file it cannot read), with one
+ * line saying why; or -ENOMEM.
  */
 CS_EXPORT int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
 			      char ***lines, size_t *n);

@@ -48,6 +48,9 @@ static int push(char ***lines, size_t *n, char *line)
 	return 0;
 }
 
+static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
+		      size_t *n);
+
 int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
 		    char ***lines, size_t *n)
 {
@@ -74,17 +77,26 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 		}
 	}
 	cs_pod_explain_free(r);
+	/*
+	 * Past the model's fixed lists (E2BIG: 1,000 names in capabilities.add)
+	 * or an /etc file it cannot read: one warning saying why, as for an
+	 * object that could not be read. Session 11: this went up as -ENOMEM,
+	 * and the webhook closed the connection without an answer or a log line.
+	 */
+	if (rc < 0 && rc != -ENOMEM)
+		rc = unreadable("explain", "pod", &d, lines, n) < 0 ? -ENOMEM : 1;
 	return rc;
 }
 
-/* One warning saying what could not be read. */
-static int unreadable(const char *what, const struct cs_diag *d, char ***lines, size_t *n)
+/* One warning saying what could not be read (or explained). */
+static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
+		      size_t *n)
 {
 	char msg[400];
 	cs_cleanup_free char *line = NULL;
 
 	cs_diag_format(d, msg, sizeof(msg));
-	if (asprintf(&line, "capscope could not read the %s: %s", what, msg) < 0)
+	if (asprintf(&line, "capscope could not %s the %s: %s", verb, what, msg) < 0)
 		return -ENOMEM;
 	/* Cut at 120 characters on purpose: the API server's limit for a warning. */
 	if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
@@ -92,7 +104,8 @@ static int unreadable(const char *what, const struct cs_diag *d, char ***lines, 
 	return push(lines, n, cs_escape_dup(line));
 }
 
-/* Warnings for the request's object: 0, 1 when it could not be read, -ENOMEM. */
+/* Warnings for the request's object: 0, 1 when it could not be read or a pod
+ * of it not explained, -ENOMEM. */
 static int check(const struct cs_review_opts *o, const struct cs_admission_request *r,
 		 char ***lines, size_t *n)
 {
@@ -103,7 +116,7 @@ static int check(const struct cs_review_opts *o, const struct cs_admission_reque
 	cs_k8s_manifest_init(&m);
 	if (cs_k8s_parse(&m, r->object, r->object_len, "request.object", &d) < 0) {
 		cs_k8s_manifest_free(&m);
-		return unreadable(r->kind, &d, lines, n) < 0 ? -ENOMEM : 1;
+		return unreadable("read", r->kind, &d, lines, n) < 0 ? -ENOMEM : 1;
 	}
 	for (size_t i = 0; rc == 0 && i < m.n_pods; i++)
 		rc = cs_pod_warnings(&m.pods[i], o->model, lines, n);
@@ -167,7 +180,7 @@ static int answer(const struct cs_review_opts *o, const struct cs_admission_requ
 
 	out->outcome = CS_REVIEW_ALLOWED;
 	if (parsed < 0) {
-		rc = unreadable("request", d, &lines, &n);
+		rc = unreadable("read", "request", d, &lines, &n);
 		out->outcome = CS_REVIEW_UNREADABLE;
 	} else if (checked_kind(r)) {
 		rc = check(o, r, &lines, &n);
