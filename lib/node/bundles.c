@@ -17,6 +17,7 @@
 #include "capscope/node.h"
 #include "internal/cleanup.h"
 #include "node-internal.h"
+#include "internal/json-check.h"
 #include "internal/json-tree.h"
 #include "../internal/util.h"
 
@@ -174,6 +175,17 @@ void cs_node_ctr_free(struct cs_node_ctr *c)
 	free(c);
 }
 
+/*
+ * config.json is read as a tree, some 100 bytes a value at the peak, and
+ * the agent's DaemonSet has 64 MiB. A pod's author writes its env and
+ * annotations into it (the API server keeps a pod under 1.5 MiB: some
+ * 190,000 values, 25 MB), but an image's author writes its config's Env
+ * too (CRI-O reads a config of up to 4 MiB): session 11, part E, a 4.2 MB
+ * config.json of 700,000 env entries took 71 MB. Past this, the container
+ * is shown with the reason, not read.
+ */
+#define MAX_CONFIG_VALUES 300000
+
 /* (Re)read config.json when it changed since the last scan. */
 static int load_config(struct cs_node_ctr *c)
 {
@@ -196,6 +208,12 @@ static int load_config(struct cs_node_ctr *c)
 	c->mtime = sb.st_mtim;
 	c->size = sb.st_size;
 	r = cs_read_file(path, 16u << 20, &buf, &len);
+	if (r == 0 && cs_json_values(buf, len) > MAX_CONFIG_VALUES) {
+		r = cs_diag_set(&d, E2BIG, 0, 0, "",
+				"more than %d JSON values (keys, items, values): not read",
+				MAX_CONFIG_VALUES);
+		cs_diag_file(&d, path);
+	}
 	if (r == 0)
 		r = cs_oci_config_parse(buf, len, path, &c->cfg, &d);
 	if (r == 0) {
