@@ -186,6 +186,38 @@ void cs_node_ctr_free(struct cs_node_ctr *c)
  */
 #define MAX_CONFIG_VALUES 300000
 
+/*
+ * Of the env and the args only PATH and argv[0] are read after (to predict,
+ * lib/node/predict.c): the rest is freed as soon as config.json is read.
+ * Kept, they stayed for the container's life: session 11, part E, six
+ * containers of 150,000 env entries each (a pod's author can write that
+ * much; the API server keeps a pod under 1.5 MiB) held the agent at 54 MB,
+ * its DaemonSet's limit 64 MiB.
+ */
+static void keep_what_predicts(struct cs_oci_config *cfg)
+{
+	const char *path = cs_oci_config_getenv(cfg, "PATH");
+	size_t keep = cfg->nenv;
+
+	for (size_t i = 0; i < cfg->nenv; i++)
+		if (path && cfg->env[i] + 5 == path && !strncmp(cfg->env[i], "PATH=", 5))
+			keep = i;
+	for (size_t i = 0; i < cfg->nenv; i++)
+		if (i != keep)
+			free(cfg->env[i]);
+	if (cfg->env) { /* NULL-ended, as read */
+		cfg->env[0] = keep < cfg->nenv ? cfg->env[keep] : NULL;
+		cfg->nenv = keep < cfg->nenv ? 1 : 0;
+		cfg->env[cfg->nenv] = NULL;
+	}
+	for (size_t i = 1; i < cfg->nargs; i++)
+		free(cfg->args[i]);
+	if (cfg->nargs > 1) {
+		cfg->nargs = 1;
+		cfg->args[1] = NULL;
+	}
+}
+
 /* (Re)read config.json when it changed since the last scan. */
 static int load_config(struct cs_node_ctr *c)
 {
@@ -217,6 +249,7 @@ static int load_config(struct cs_node_ctr *c)
 	if (r == 0)
 		r = cs_oci_config_parse(buf, len, path, &c->cfg, &d);
 	if (r == 0) {
+		keep_what_predicts(&c->cfg);
 		c->have_config = true;
 		c->runtime = NULL;
 		r = cs_node_annotations_parse(buf, len, c, &d);

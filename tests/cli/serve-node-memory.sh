@@ -75,5 +75,32 @@ peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$A_PID/status")
 is "$((${peak:-999999} < 40000))" 1 "…with the agent's peak under 40 MB (VmHWM ${peak} kB; 77 MB without the cap)"
 serve_stop A
 is $? 0 "the agent stops on SIGTERM"
+
+# Eight pods of 150,000 env entries each (a pod's author writes that much
+# under the API server's 1.5 MiB): only PATH and argv[0] are kept after
+# config.json is read (part E: all were kept for the container's life,
+# 54 MB for six).
+python3 - "$T/ud3" <<'PY'
+import json, os, sys
+for k in range(8):
+    d = os.path.join(sys.argv[1], "%064x" % (k + 1), "userdata")
+    os.makedirs(d)
+    c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+         "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/",
+                     "env": ["A%d=1" % i for i in range(150000)] + ["PATH=/bin:/usr/bin"]},
+         "annotations": {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "p%d" % k,
+                         "io.kubernetes.container.name": "c",
+                         "io.kubernetes.cri-o.ContainerType": "container"}}
+    json.dump(c, open(os.path.join(d, "config.json"), "w"), separators=(",", ":"))
+PY
+for d in "$T"/ud3/*/userdata; do echo "$S" >"$d/pidfile"; done
+serve_start A --webhook off --bundle-root "userdata:$T/ud3"
+ok $? "the agent starts with eight such containers (port ${A_PORT:-none})"
+is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" |
+  jq '[.containers[] | select(.prediction != null)] | length')" 8 "…all eight read and predicted (PATH kept)"
+peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$A_PID/status")
+is "$((${peak:-999999} < 40000))" 1 "…with the agent's peak under 40 MB (VmHWM ${peak} kB; 66 MB before)"
+serve_stop A
+is $? 0 "the agent stops on SIGTERM"
 kill "$S"
 done_testing
