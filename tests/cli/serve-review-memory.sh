@@ -94,4 +94,17 @@ is "$(tail -n1 <<<"$out")" 400 "more than 63 objects and arrays nested: 400"
 like "$(sed '$d' <<<"$out" | jq -r .message)" 'JSON: more than 63 objects and arrays nested' "…saying why"
 serve_stop M
 is $? 0 "serve stops on SIGTERM"
+
+# Four such reviews at once (part E: 219 MB; the 400,000-value cap is per
+# review, and each request thread's heap kept its peak): reviews whose
+# bodies add up to more than --max-body wait for each other, and one heap
+# serves all threads.
+serve_start M --no-inventory --quiet --threads 4
+ok $? "serve starts with four threads (port ${M_PORT:-none})"
+codes=$(for i in 1 2 3 4; do post "$T/many-warn.json" | tail -n1 & done; wait)
+is "$(tr -d "\n" <<<"$codes")" "200200200200" "four 4 MB reviews at once: all answered (200)"
+peak=$(hwm)
+is "$((${peak:-999999} < 96000))" 1 "…with the webhook's peak under 96 MB (VmHWM ${peak} kB; 219 MB before)"
+serve_stop M
+is $? 0 "serve stops on SIGTERM"
 done_testing
