@@ -31,15 +31,42 @@ static void log_review(const struct serve_ctx *s, const struct cs_review *rv)
 	free(kind);
 }
 
+/*
+ * A review's work (the object's tree, the manifest, the model) is some 20
+ * times its body at the worst: session 11, part E, four 4 MB reviews at once
+ * took the webhook to 219 MB, its Deployment's limit 96 MiB (the cap of
+ * 400,000 values is per review). Reviews whose bodies add up to more than
+ * --max-body wait for each other; one alone always goes.
+ */
+static void review_begin(struct serve_ctx *s, size_t len)
+{
+	pthread_mutex_lock(&s->review_lock);
+	while (s->reviewing && s->reviewing + len > s->max_body)
+		pthread_cond_wait(&s->review_done, &s->review_lock);
+	s->reviewing += len;
+	pthread_mutex_unlock(&s->review_lock);
+}
+
+static void review_end(struct serve_ctx *s, size_t len)
+{
+	pthread_mutex_lock(&s->review_lock);
+	s->reviewing -= len;
+	pthread_cond_broadcast(&s->review_done);
+	pthread_mutex_unlock(&s->review_lock);
+}
+
 int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen)
 {
 	struct cs_pod_explain_opts model;
 	struct cs_review_opts o = {.model = &model, .enforce = s->webhook == SERVE_WEBHOOK_ENFORCE};
 	struct cs_review rv;
-	int code;
+	int code, r;
 
 	serve_model_opts(&s->model, &model);
-	if (cs_admission_review(body, len, &o, &rv) < 0) {
+	review_begin(s, len);
+	r = cs_admission_review(body, len, &o, &rv);
+	review_end(s, len);
+	if (r < 0) {
 		cs_review_free(&rv);
 		return -ENOMEM;
 	}

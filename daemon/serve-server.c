@@ -308,6 +308,8 @@ int serve_server_open(struct serve_server *sv)
 	int e;
 
 	pthread_mutex_init(&sv->ctx.conn_lock, NULL);
+	pthread_mutex_init(&sv->ctx.review_lock, NULL);
+	pthread_cond_init(&sv->ctx.review_done, NULL);
 	sv->ctx.request_timeout = sv->timeout;
 	if ((e = serve_linger_start(&sv->ctx)) < 0)
 		return cs_err(CMD, "starting the lingering-close thread: %s", strerror(-e));

@@ -68,6 +68,11 @@ struct serve_ctx {
 	size_t max_body;
 	size_t bodies_held; /* bytes of review bodies held now, atomic (serve-http.c) */
 	bool quiet;	    /* no log line per admission review */
+	/* Bytes of review bodies being explained now (serve-review.c): at most
+	 * max_body but for one review, whose work is some 20 times its body. */
+	pthread_mutex_t review_lock;
+	pthread_cond_t review_done;
+	size_t reviewing;
 	struct serve_node node;
 	pthread_mutex_t node_lock;
 	volatile int stopping;				/* /readyz says 503 while shutting down */

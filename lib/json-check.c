@@ -574,3 +574,23 @@ int cs_json_string(const char *buf, size_t from, size_t to, char **out, size_t *
 		*len = n;
 	return 0;
 }
+
+size_t cs_json_values(const char *s, size_t len)
+{
+	size_t n = 1;
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = false;
+		} else if (s[i] == '"') {
+			in_str = true;
+		} else if (s[i] == ',' || s[i] == ':' || s[i] == '[' || s[i] == '{') {
+			n++;
+		}
+	}
+	return n;
+}

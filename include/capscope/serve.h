@@ -75,8 +75,9 @@ CS_EXPORT void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *
  * characters) with "; see capscope explain pod" when that still fits.
  * Appended to *lines / *n (heap strings). A container the model cannot
  * follow (cs_pod_ctr_result.not_modelled) gets the line "container NAME:
- * not modelled: REASON" and the answer is 1, as for an object not read.
- * 0, 1 or -ENOMEM.
+ * not modelled: REASON". 0; 1 when a container was not modelled or the pod
+ * could not be explained (past the model's limits, an /etc file it cannot
+ * read), with a line saying why; or -ENOMEM.
  */
 CS_EXPORT int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
 			      char ***lines, size_t *n);

@@ -64,4 +64,11 @@ void cs_json_pos(const char *buf, size_t off, unsigned *line, unsigned *column);
  */
 int cs_json_string(const char *buf, size_t from, size_t to, char **out, size_t *len);
 
+/*
+ * An upper bound on the values and keys of JSON text (checked or not): the
+ * separators and openings outside strings, plus one. One pass, no memory:
+ * readers that build a tree of the text cap its size with it.
+ */
+size_t cs_json_values(const char *s, size_t len);
+
 #endif

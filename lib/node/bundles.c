@@ -17,6 +17,7 @@
 #include "capscope/node.h"
 #include "internal/cleanup.h"
 #include "node-internal.h"
+#include "internal/json-check.h"
 #include "internal/json-tree.h"
 #include "../internal/util.h"
 
@@ -174,6 +175,49 @@ void cs_node_ctr_free(struct cs_node_ctr *c)
 	free(c);
 }
 
+/*
+ * config.json is read as a tree, some 100 bytes a value at the peak, and
+ * the agent's DaemonSet has 64 MiB. A pod's author writes its env and
+ * annotations into it (the API server keeps a pod under 1.5 MiB: some
+ * 190,000 values, 25 MB), but an image's author writes its config's Env
+ * too (CRI-O reads a config of up to 4 MiB): session 11, part E, a 4.2 MB
+ * config.json of 700,000 env entries took 71 MB. Past this, the container
+ * is shown with the reason, not read.
+ */
+#define MAX_CONFIG_VALUES 300000
+
+/*
+ * Of the env and the args only PATH and argv[0] are read after (to predict,
+ * lib/node/predict.c): the rest is freed as soon as config.json is read.
+ * Kept, they stayed for the container's life: session 11, part E, six
+ * containers of 150,000 env entries each (a pod's author can write that
+ * much; the API server keeps a pod under 1.5 MiB) held the agent at 54 MB,
+ * its DaemonSet's limit 64 MiB.
+ */
+static void keep_what_predicts(struct cs_oci_config *cfg)
+{
+	const char *path = cs_oci_config_getenv(cfg, "PATH");
+	size_t keep = cfg->nenv;
+
+	for (size_t i = 0; i < cfg->nenv; i++)
+		if (path && cfg->env[i] + 5 == path && !strncmp(cfg->env[i], "PATH=", 5))
+			keep = i;
+	for (size_t i = 0; i < cfg->nenv; i++)
+		if (i != keep)
+			free(cfg->env[i]);
+	if (cfg->env) { /* NULL-ended, as read */
+		cfg->env[0] = keep < cfg->nenv ? cfg->env[keep] : NULL;
+		cfg->nenv = keep < cfg->nenv ? 1 : 0;
+		cfg->env[cfg->nenv] = NULL;
+	}
+	for (size_t i = 1; i < cfg->nargs; i++)
+		free(cfg->args[i]);
+	if (cfg->nargs > 1) {
+		cfg->nargs = 1;
+		cfg->args[1] = NULL;
+	}
+}
+
 /* (Re)read config.json when it changed since the last scan. */
 static int load_config(struct cs_node_ctr *c)
 {
@@ -196,9 +240,16 @@ static int load_config(struct cs_node_ctr *c)
 	c->mtime = sb.st_mtim;
 	c->size = sb.st_size;
 	r = cs_read_file(path, 16u << 20, &buf, &len);
+	if (r == 0 && cs_json_values(buf, len) > MAX_CONFIG_VALUES) {
+		r = cs_diag_set(&d, E2BIG, 0, 0, "",
+				"more than %d JSON values (keys, items, values): not read",
+				MAX_CONFIG_VALUES);
+		cs_diag_file(&d, path);
+	}
 	if (r == 0)
 		r = cs_oci_config_parse(buf, len, path, &c->cfg, &d);
 	if (r == 0) {
+		keep_what_predicts(&c->cfg);
 		c->have_config = true;
 		c->runtime = NULL;
 		r = cs_node_annotations_parse(buf, len, c, &d);

@@ -33,30 +33,6 @@
  */
 #define MAX_OBJECT_VALUES 400000
 
-/*
- * An upper bound on the values and keys of checked JSON text: the
- * separators and openings outside strings, plus one. One pass, no memory.
- */
-static size_t json_values(const char *s, size_t len)
-{
-	size_t n = 1;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		if (in_str) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				in_str = false;
-		} else if (s[i] == '"') {
-			in_str = true;
-		} else if (s[i] == ',' || s[i] == ':' || s[i] == '[' || s[i] == '{') {
-			n++;
-		}
-	}
-	return n;
-}
-
 /* The fields read, in the order of enum field. */
 static const char *const
     p_api[] = {"apiVersion"},
@@ -175,7 +151,7 @@ static int read_request(struct envelope *e, struct cs_admission_request *req)
 	}
 	if ((r = want_map(e, F_OBJ)) < 0 || is_null(e, F_OBJ))
 		return r;
-	if (json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES)
+	if (cs_json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES)
 		return cs_diag_set(e->d, E2BIG, 0, 0, "request.object",
 				   "more than %d JSON values (keys, items, values), more than a "
 				   "pod holds: not read",

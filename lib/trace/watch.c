@@ -140,8 +140,20 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 					   "%d is a thread of process %d: give -p %d (a process "
 					   "is traced with all its threads)",
 					   (int)tg->pid, (int)leader, (int)leader);
-		if (proc_start(tg->pid, &tg->pid_start) < 0)
-			tg->pid_start = 0; /* /proc does not say: the pidfd alone */
+		/*
+		 * /proc says when it started. When /proc/PID/stat cannot be read
+		 * but /proc can (ours is), the process exited since kill(): it
+		 * is refused, as then. Session 11, part E: the start time was
+		 * left 0, which turned the reuse check off for the run.
+		 */
+		if (proc_start(tg->pid, &tg->pid_start) < 0) {
+			unsigned long long self;
+
+			tg->pid_start = 0; /* no /proc: the pidfd alone */
+			if (proc_start(getpid(), &self) == 0)
+				return cs_diag_set(d, ESRCH, 0, 0, "pid",
+						   "process %d: no such process", (int)tg->pid);
+		}
 		rc = asprintf(what, "process %d and its children", (int)tg->pid);
 	} else if (tg->all) {
 		cfg->scope = CS_TRACER_ALL;

@@ -48,5 +48,59 @@ peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$A_PID/status")
 is "$((${peak:-999999} < 40000))" 1 "…with the agent's peak under 40 MB (VmHWM ${peak} kB; 126 MB before, limit 64 MiB)"
 serve_stop A
 is $? 0 "the agent stops on SIGTERM"
+
+# An image's author writes its config's Env into config.json too (CRI-O
+# reads an image config of up to 4 MiB): 700,000 entries in 4.2 MB took the
+# agent past its limit (part E: 71 MB in explain oci). Shown, not read.
+ID2=fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210
+U2=$T/ud2/$ID2/userdata
+mkdir -p "$U2"
+python3 - "$U2/config.json" <<'PY'
+import json, sys
+c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+     "process": {"user": {"uid": 0, "gid": 0}, "args": ["/bin/sleep", "600"], "cwd": "/",
+                 "env": ["A=1"] * 700000},
+     "annotations": {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "imgenv",
+                     "io.kubernetes.container.name": "c",
+                     "io.kubernetes.cri-o.ContainerType": "container"}}
+json.dump(c, open(sys.argv[1], "w"), separators=(",", ":"))
+PY
+echo "$S" >"$U2/pidfile"
+serve_start A --webhook off --bundle-root "userdata:$T/ud2"
+ok $? "the agent starts again (port ${A_PORT:-none})"
+like "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" |
+  jq -r --arg id "$ID2" '.containers[] | select(.id == $id) | .config_error')" \
+  'more than 300000 JSON values' "a config.json of 700,000 values: shown with why it was not read"
+peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$A_PID/status")
+is "$((${peak:-999999} < 40000))" 1 "…with the agent's peak under 40 MB (VmHWM ${peak} kB; 77 MB without the cap)"
+serve_stop A
+is $? 0 "the agent stops on SIGTERM"
+
+# Eight pods of 150,000 env entries each (a pod's author writes that much
+# under the API server's 1.5 MiB): only PATH and argv[0] are kept after
+# config.json is read (part E: all were kept for the container's life,
+# 54 MB for six).
+python3 - "$T/ud3" <<'PY'
+import json, os, sys
+for k in range(8):
+    d = os.path.join(sys.argv[1], "%064x" % (k + 1), "userdata")
+    os.makedirs(d)
+    c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+         "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/",
+                     "env": ["A%d=1" % i for i in range(150000)] + ["PATH=/bin:/usr/bin"]},
+         "annotations": {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "p%d" % k,
+                         "io.kubernetes.container.name": "c",
+                         "io.kubernetes.cri-o.ContainerType": "container"}}
+    json.dump(c, open(os.path.join(d, "config.json"), "w"), separators=(",", ":"))
+PY
+for d in "$T"/ud3/*/userdata; do echo "$S" >"$d/pidfile"; done
+serve_start A --webhook off --bundle-root "userdata:$T/ud3"
+ok $? "the agent starts with eight such containers (port ${A_PORT:-none})"
+is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" |
+  jq '[.containers[] | select(.prediction != null)] | length')" 8 "…all eight read and predicted (PATH kept)"
+peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$A_PID/status")
+is "$((${peak:-999999} < 40000))" 1 "…with the agent's peak under 40 MB (VmHWM ${peak} kB; 66 MB before)"
+serve_stop A
+is $? 0 "the agent stops on SIGTERM"
 kill "$S"
 done_testing

@@ -733,6 +733,64 @@ static void target_same_reuse(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/*
+ * Part E: when /proc/PID/stat could not be read at resolve time (the
+ * process exited after kill(pid, 0) said it was there), the start time was
+ * left 0 and the reuse check above was off for the run. Staged by mounting
+ * an empty directory over /proc/PID in a mount namespace of its own: the
+ * process lives (kill answers) and /proc does not show it.
+ */
+static int hidden_in_namespace(void)
+{
+	struct cs_tracer_config cfg = {0};
+	struct cs_diag d = {0};
+	char dir[] = "/tmp/capscope-test-XXXXXX", path[64], *what = NULL;
+	pid_t x;
+	int rc;
+
+	if (!mkdtemp(dir))
+		return 10;
+	if ((x = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d", (int)x);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(dir, path, NULL, MS_BIND, NULL) < 0) {
+		rc = 77;
+	} else {
+		struct cs_trace_target tg = {.pid = x};
+
+		rc = cs_trace_target_resolve(&tg, &cfg, &what, &d) == -ESRCH &&
+			     strstr(d.message, "no such process")
+			 ? 0
+			 : 11;
+		free(what);
+		umount(path);
+	}
+	kill(x, SIGKILL);
+	waitpid(x, NULL, 0);
+	rmdir(dir);
+	return rc;
+}
+
+static void target_unseen(void **state)
+{
+	pid_t child;
+	int st = -1;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	if ((child = fork()) == 0)
+		_exit(unshare(CLONE_NEWNS) < 0 ? 77 : hidden_in_namespace());
+	waitpid(child, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+		skip();
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -753,6 +811,7 @@ int main(void)
 	    cmocka_unit_test(tracer_refusal),
 	    cmocka_unit_test(pid_tree),
 	    cmocka_unit_test(target_same_reuse),
+	    cmocka_unit_test(target_unseen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
