@@ -35,12 +35,19 @@ if setfattr -n security.capability -v "" empty-caps 2>/dev/null &&
   mkdir scan-empty && cp /bin/true scan-empty/t && setfattr -n security.capability -v "" scan-empty/t
   "$CAPSCOPE" scan scan-empty >/dev/null 2>err; is $? 2 "scan of it: exit 2"
   like "$(cat err)" 'scan-empty/t: security\.capability: the kernel will not read the stored value: not a version 2' "scan: says why"
+  # ...and a set-uid bit beside such a value is still a finding (session 11:
+  # the file was skipped, only the error said anything of it).
+  cp /bin/true scan-empty/s && chmod u+s scan-empty/s && setfattr -n security.capability -v "" scan-empty/s
+  out=$("$CAPSCOPE" scan --json scan-empty 2>err); is $? 2 "scan of a set-uid file with it: exit 2"
+  is "$(jq -r '[.findings[] | select(.path | endswith("/s")) | .setuid] | @json' <<<"$out")" '[true]' \
+    "…the set-uid file is a finding all the same"
+  like "$(cat err)" 'scan-empty/s: security\.capability: the kernel will not read' "…and the error names it"
   for o in "" "--caps = --securebits noroot"; do
     "$CAPSCOPE" run $o -- scan-empty/t 2>err; is $? 127 "run $o of it: exit 127"
     like "$(cat err)" "step 'execve' refused: EINVAL \\(scan-empty/t: security\.capability: the kernel will not read" "run $o: says why execve refuses it"
   done
 else
-  for _ in 1 2 3 4 5 6 7 8 9; do skip "this kernel refuses an empty security.capability"; done
+  for _ in $(seq 12); do skip "this kernel refuses an empty security.capability"; done
 fi
 # Eleventh pass: in a user namespace, a version 3 value whose rootid owns
 # neither this namespace nor an ancestor reads back as EOVERFLOW; execve
