@@ -35,14 +35,13 @@ static int errf(struct ctx *c, const struct ydoc_node *n, int err, const char *f
 {
 	char msg[256];
 	va_list ap;
-	struct cs_pos at = ydoc_pos(n);
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
 		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
-	return cs_diag_set(c->d, err, at.line, at.column, field, "%s", msg);
+	return ydoc_error(c->d, n, err, field, "%s", msg);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "ydoc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <libfyaml.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -744,6 +745,19 @@ struct cs_pos ydoc_pos(const struct ydoc_node *n)
 		n = n->kind == YDOC_MAP ? n->u.pairs[0].key : n->u.items[0];
 	}
 	return (struct cs_pos){0, 0};
+}
+
+int ydoc_error(struct cs_diag *d, const struct ydoc_node *n, int err, const char *field,
+	       const char *fmt, ...)
+{
+	struct cs_pos at = ydoc_pos(n);
+	char msg[sizeof(d->message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cs_diag_set(d, err, at.line, at.column, field, "%s", msg);
 }
 
 struct ydoc_node *ydoc_get(const struct ydoc_node *map, const char *key)

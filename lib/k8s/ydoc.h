@@ -89,6 +89,11 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
  * first scalar's (the first key, the first item), 0:0 when there is none. */
 struct cs_pos ydoc_pos(const struct ydoc_node *n);
 
+/* d at n (ydoc_pos) with field and the formatted message; returns -err,
+ * so that a reader can `return ydoc_error(...)`. */
+int ydoc_error(struct cs_diag *d, const struct ydoc_node *n, int err, const char *field,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* The value of the first plain or quoted scalar key equal to key; NULL when
  * map is NULL, not a mapping, or has no such key. */
 struct ydoc_node *ydoc_get(const struct ydoc_node *map, const char *key);

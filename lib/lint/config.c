@@ -37,14 +37,13 @@ void cs_lint_config_init(struct cs_lint_config *c)
 __attribute__((format(printf, 5, 6))) static int at(struct cs_diag *d, node *n, const char *name,
 						    const char *field, const char *fmt, ...)
 {
-	struct cs_pos p = ydoc_pos(n);
 	char msg[200];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cs_diag_set(d, EINVAL, p.line, p.column, field, "%s", msg);
+	ydoc_error(d, n, EINVAL, field, "%s", msg);
 	cs_diag_file(d, name);
 	return -EINVAL;
 }

@@ -10,7 +10,6 @@
 #include "../internal/util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,18 +243,7 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 }
 
 /* An error about node n of the config, at its line and column. */
-__attribute__((format(printf, 3, 4))) static int config_error(node *n, struct cs_diag *d,
-							      const char *fmt, ...)
-{
-	struct cs_pos at = ydoc_pos(n);
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return cs_diag_set(d, EINVAL, at.line, at.column, "config", "%s", msg);
-}
+#define config_error(n, d, ...) ydoc_error((d), (n), EINVAL, "config", __VA_ARGS__)
 
 /* A string field of the config: absent or null is NULL, a non-scalar an error. */
 static int config_str(node *cfg, const char *k, char **out, node **dup, struct cs_diag *d)
