@@ -31,7 +31,7 @@ cleanup() { kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 start() { # LOG ARGS… → $port, $spid
-  taskset -c 0 "$cs" serve --listen 127.0.0.1:0 --quiet "${@:2}" >/dev/null 2>"$1" &
+  taskset -c 0 "$cs" serve --listen 127.0.0.1:0 "${@:2}" >/dev/null 2>"$1" &
   spid=$!
   pids+=($spid)
   for _ in $(seq 100); do
@@ -46,7 +46,7 @@ hz=$(getconf CLK_TCK)
 rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 # --- webhook ---
-start "$tmp/w.log" --no-inventory --threads 1 || { echo "bench-serve: serve did not start"; exit 1; }
+start "$tmp/w.log" --no-inventory --quiet --threads 1 || { echo "bench-serve: serve did not start"; exit 1; }
 wpid=$spid
 cat >"$tmp/post.lua" <<LUA
 wrk.method = "POST"
@@ -86,7 +86,7 @@ healthz_worst() { # PORT → the worst of 60 /healthz, in ms
   done | sort -n | tail -n1 | awk '{printf "%.1f", $1 * 1000}'
 }
 idle_worst=
-start "$tmp/l.log" --no-inventory --threads 1 --max-body 67108864 && idle_worst=$(healthz_worst "$port")
+start "$tmp/l.log" --no-inventory --quiet --threads 1 --max-body 67108864 && idle_worst=$(healthz_worst "$port")
 python3 - "$port" <<'PY' &
 import socket, sys, threading, time
 port, stop = int(sys.argv[1]), time.time() + 6
