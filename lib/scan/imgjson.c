@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 
 #include "../internal/json-tree.h"
+#include "imgjson-types.h"
 
 typedef const struct ydoc_node node;
 
@@ -352,7 +353,8 @@ static int read_image_config(void *user, node *root)
 	    (r = config_list(cfg, "Entrypoint", &c->entrypoint, &dup, rc->d)) < 0 ||
 	    (r = config_list(cfg, "Cmd", &c->cmd, &dup, rc->d)) < 0)
 		return r;
-	if ((r = config_path(cfg, &dup, c, rc->d)) < 0)
+	if ((r = config_path(cfg, &dup, c, rc->d)) < 0 ||
+	    (r = cs_img_config_types(root, cfg, &dup, rc->d)) < 0)
 		return r;
 	return dup ? dup_error(dup, "config", rc->d) : 0;
 }

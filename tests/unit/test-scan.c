@@ -327,6 +327,59 @@ static void test_layer_buffer_garbage(void **state)
 	cs_scan_result_free(&r);
 }
 
+/* Session 11 (part A's leftover): fields the model does not read are still
+ * typed as the runtimes' decoders type them; an image they fail is refused,
+ * at the field, and what they take is read. */
+static void test_imgjson_types(void **state)
+{
+	static const struct {
+		const char *json, *field;
+	} bad[] = {
+	    {"{\"config\":{\"ExposedPorts\":5}}", "config.ExposedPorts must be an object whose"},
+	    {"{\"config\":{\"ExposedPorts\":{\"80/tcp\":1}}}", "config.ExposedPorts must be"},
+	    {"{\"config\":{\"labels\":{\"a\":1}}}", "config.Labels must be an object whose values "
+						    "are strings"},
+	    {"{\"config\":{\"Volumes\":[\"/v\"]}}", "config.Volumes must be"},
+	    {"{\"config\":{\"ArgsEscaped\":\"yes\"}}", "config.ArgsEscaped must be true or false"},
+	    {"{\"config\":{\"StopSignal\":9}}", "config.StopSignal must be a string"},
+	    {"{\"config\":{},\"created\":5}", "created must be a string"},
+	    {"{\"config\":{},\"history\":[1]}", "history must be an array of objects"},
+	    {"{\"config\":{},\"history\":[{\"empty_layer\":\"true\"}]}",
+	     "history.empty_layer must be true or false"},
+	    {"{\"config\":{},\"rootfs\":{\"diff_ids\":\"sha256:a\"}}",
+	     "rootfs.diff_ids must be an array of strings"},
+	    {"{\"config\":{},\"OS\":[]}", "os must be a string"},
+	    /* the bare config (--image-config) has the config's fields only */
+	    {"{\"User\":\"1\",\"ExposedPorts\":5}", "config.ExposedPorts must be"},
+	};
+	static const char *const good[] = {
+	    "{\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},\"Volumes\":null,\"Labels\":"
+	    "{\"a\":\"b\",\"c\":null},\"ArgsEscaped\":true,\"StopSignal\":\"SIGTERM\"},"
+	    "\"created\":\"2026-11-30T00:00:00Z\",\"architecture\":\"amd64\",\"os\":\"linux\","
+	    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:a\"]},\"history\":[{"
+	    "\"created_by\":\"x\",\"empty_layer\":true},null],\"container_config\":5}",
+	    /* a bare config: "created" is nothing of its */
+	    "{\"User\":\"1\",\"created\":5}",
+	};
+	struct cs_image_config c;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(cs_image_config_parse(bad[i].json, strlen(bad[i].json), &c, &d),
+				 -EINVAL);
+		if (!strstr(d.message, bad[i].field) || !d.line)
+			fail_msg("%s: %u:%u %s", bad[i].json, d.line, d.column, d.message);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		if (cs_image_config_parse(good[i], strlen(good[i]), &c, &d) != 0)
+			fail_msg("%s: %s", good[i], d.message);
+		cs_image_config_free(&c);
+	}
+}
+
 static void test_imgjson(void **state)
 {
 	static const char dm[] =
@@ -780,6 +833,7 @@ int main(void)
 	    cmocka_unit_test(test_risk),
 	    cmocka_unit_test(test_layer_buffer_garbage),
 	    cmocka_unit_test(test_imgjson),
+	    cmocka_unit_test(test_imgjson_types),
 	    cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_view_deep_linear),
 	    cmocka_unit_test(test_tree_deep_chain_linear),
