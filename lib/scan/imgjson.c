@@ -402,9 +402,17 @@ int cs_img_digest_path(const char *digest, char *out, size_t len)
 		return -EINVAL;
 	/* OCI image-spec descriptor.md: algorithm [a-z0-9]+([+._-][a-z0-9]+)*, encoded
 	 * [a-zA-Z0-9=_-]+ */
-	for (size_t i = 0; i < al; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789+._-", digest[i]))
+	for (size_t i = 0; i < al; i++) {
+		bool sep = digest[i] && strchr("+._-", digest[i]);
+
+		if (!digest[i] ||
+		    (!sep && !strchr("abcdefghijklmnopqrstuvwxyz0123456789", digest[i])))
 			return -EINVAL;
+		/* a separator between two components, never first, last or
+		 * twice in a row ("s..:x" made the path component "s..") */
+		if (sep && (i == 0 || i + 1 == al || strchr("+._-", digest[i - 1])))
+			return -EINVAL;
+	}
 	for (const char *p = colon + 1; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-",
 			    *p))

@@ -535,6 +535,13 @@ static void test_imgjson(void **state)
 	assert_int_equal(cs_img_digest_path("../x:abc", p, sizeof(p)), -EINVAL);
 	assert_int_equal(cs_img_digest_path("sha256", p, sizeof(p)), -EINVAL);
 	assert_int_equal(cs_img_digest_path("..:abc", p, sizeof(p)), -EINVAL);
+	/* The OCI grammar: one separator between algorithm components (found
+	 * by libFuzzer: "s..:bb" gave the path component "s.."). */
+	assert_int_equal(cs_img_digest_path("s..:bb", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("sha256+:bb", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("-sha:bb", p, sizeof(p)), -EINVAL);
+	assert_int_equal(cs_img_digest_path("sha256+b64u:bb", p, sizeof(p)), 0);
+	assert_string_equal(p, "blobs/sha256+b64u/bb");
 }
 
 /* docs/scan.md "Hostile archives": each row has its outcome here. */
