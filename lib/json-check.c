@@ -205,31 +205,6 @@ static bool str_is(const unsigned char *s, size_t len, size_t at, const char *wa
 	}
 }
 
-/* cp as UTF-8 at p: its length (cp is a valid code point). */
-static size_t utf8_put(uint32_t cp, char *p)
-{
-	if (cp < 0x80) {
-		p[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		p[0] = (char)(0xc0 | cp >> 6);
-		p[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		p[0] = (char)(0xe0 | cp >> 12);
-		p[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		p[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	p[0] = (char)(0xf0 | cp >> 18);
-	p[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	p[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	p[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* A string from its opening quote: checked, k->i past its closing quote. */
 static int check_string(struct checker *k)
 {
@@ -498,11 +473,10 @@ static int check_values(struct checker *k)
 			if ((r = open_container(k, obj, led, ending)) < 0)
 				return r;
 			skip_space(k);
-			if (k->i < k->len && k->s[k->i] == (obj ? '}' : ']')) {
+			if (k->i < k->len && k->s[k->i] == (obj ? '}' : ']'))
 				r = after_value(k, &more);
-			} else if (obj) {
-				r = read_key(k);
-			}
+			else
+				r = obj ? read_key(k) : 0; /* an array's first value: the loop */
 			if (r < 0)
 				return r;
 			continue;
@@ -566,7 +540,7 @@ int cs_json_string(const char *buf, size_t from, size_t to, char **out, size_t *
 			free(p);
 			return -EINVAL;
 		}
-		n += utf8_put((uint32_t)c, p + n);
+		n += cs_utf8_encode((uint32_t)c, p + n);
 	}
 	p[n] = '\0';
 	*out = p;

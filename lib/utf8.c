@@ -37,6 +37,18 @@ size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
 	return n;
 }
 
+size_t cs_utf8_encode(uint32_t cp, char out[4])
+{
+	static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+
+	/* The lead byte holds the top bits, each following byte six more. */
+	out[0] = (char)(lead[n] | cp >> (6 * (n - 1)));
+	for (size_t i = 1; i < n; i++)
+		out[i] = (char)(0x80 | (cp >> (6 * (n - 1 - i)) & 0x3f));
+	return n;
+}
+
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left)
 {
 	unsigned char c = s[0];

@@ -35,6 +35,8 @@ int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
 /* The same, and the sequence's code point in *cp (untouched when invalid). */
 size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
+/* cp (at most U+10FFFF) as UTF-8 at out: its length, 1 to 4 (lib/utf8.c). */
+size_t cs_utf8_encode(uint32_t cp, char out[4]);
 
 /* A code point that controls or hides rather than shows: C1, bidi controls,
  * line/paragraph separators, invisible format characters (lib/utf8.c). */

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "capscope/kubelet.h"
+#include "../internal/util.h"
 
 #define MAX_LOOKUPS 64
 #define MAX_TEXT    (64u << 10)
@@ -96,7 +97,7 @@ static int expand(struct xbuf *b, const char *s, size_t upto)
 	int rc;
 
 	for (size_t i = 0; i + 1 < len; i++) {
-		char two[3];
+		char two[4];
 
 		if (s[i] != '$')
 			continue;
@@ -119,11 +120,9 @@ static int expand(struct xbuf *b, const char *s, size_t upto)
 			unsigned char ch = (unsigned char)s[i + 1];
 
 			/* Go: "$" + string(input[0]), a byte taken as a code point. */
-			two[0] = (char)(0xc0 | ch >> 6);
-			two[1] = (char)(0x80 | (ch & 0x3f));
 			rc = put(b, "$", 1);
 			if (!rc)
-				rc = ch < 0x80 ? put(b, (const char *)&ch, 1) : put(b, two, 2);
+				rc = put(b, two, cs_utf8_encode(ch, two));
 			i++;
 		}
 		if (rc)
