@@ -69,7 +69,7 @@ int cs_json_tree(const char *buf, size_t len, bool whole, const char *field, con
 		return cs_diag_set(d, ENOMEM, 0, 0, field, "out of memory");
 	copy_text(text + YDOC_ROOM, buf, end);
 	text[YDOC_ROOM + end] = '\0';
-	r = ydoc_read(text, end, true, d && d->file[0] ? d->file : "", one_root, &c, d);
+	r = ydoc_read_json(text, end, d && d->file[0] ? d->file : "", one_root, &c, d);
 	free(text);
 	if (r >= 0 && c.calls != 1)
 		r = cs_diag_set(d, EINVAL, 1, 1, field, "%sno value", prefix ? prefix : "");

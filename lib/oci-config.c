@@ -16,6 +16,7 @@
 #include "capscope/proc.h"
 #include "capscope/text.h"
 #include "internal/json-tree.h"
+#include "internal/oci-tree.h"
 #include "internal/util.h"
 
 #define MAX_CONFIG (16u << 20)
@@ -442,6 +443,14 @@ static int read_config(void *user, const struct ydoc_node *root)
 	}
 	free(rootpath);
 	return rc;
+}
+
+int cs_oci_config_read_tree(const struct ydoc_node *root, const char *filename,
+			    struct cs_oci_config *cfg, struct cs_diag *d)
+{
+	struct parse p = {{filename, d, NULL, NULL}, cfg};
+
+	return read_config(&p, root);
 }
 
 int cs_oci_config_parse(const char *buf, size_t len, const char *filename,

@@ -687,37 +687,21 @@ static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, voi
 	return rc;
 }
 
-int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
-	      struct cs_diag *d)
+/* The text at buf (after the room when room), scanned as JSON when json. */
+static int read_text(char *buf, size_t len, bool room, bool json, const char *name, ydoc_doc_fn fn,
+		     void *user, struct cs_diag *d)
 {
 	struct reader r = {.name = name, .d = d};
-	const char *text = buf + (room ? YDOC_ROOM : 0);
 	struct fy_diag *fd;
 	int rc;
 
-	/* UTF-8 only (Kubernetes accepts nothing else), checked before libfyaml
-	 * sees the bytes: it loops forever on some invalid sequences. */
-	if ((rc = cs_fy_check_text(text, len, "", d)) < 0) {
-		set_file(&r);
-		return rc;
-	}
 	if (room) {
 		memcpy(buf, DOC_PREFIX, YDOC_ROOM);
 		r.shift = YDOC_ROOM;
 	}
 	r.text = buf;
 	r.text_len = len + r.shift;
-	/*
-	 * JSON is scanned as YAML 1.2, where only CR and LF break lines: YAML
-	 * 1.1's scanner takes NEL, U+2028 and U+2029 in a string for line
-	 * breaks, folds NEL into a space, and libfyaml 0.7.12 writes a space
-	 * and two stray bytes (NUL, 0x05) for a U+2029 ending a string that
-	 * has an escape (session 11, found by tests/cli/json-diff.py). JSON is
-	 * what kubectl reads as JSON (a text opening with '{' or '['), and
-	 * valid: the schema is the reader's own (yaml11.c), the same for both.
-	 */
-	if (!(r.fyp = new_parser(
-		  &fd, room && cs_json_check(text, len, true, NULL, 0, NULL, "", "", NULL) == 0)))
+	if (!(r.fyp = new_parser(&fd, json)))
 		return -ENOMEM;
 	rc = fy_parser_set_string(r.fyp, buf, r.text_len) ? -ENOMEM : read_events(&r, fd, fn, user);
 	end_document(&r);
@@ -728,6 +712,38 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 	fy_parser_destroy(r.fyp);
 	fy_diag_destroy(fd);
 	return rc;
+}
+
+int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
+	      struct cs_diag *d)
+{
+	const char *text = buf + (room ? YDOC_ROOM : 0);
+	int rc;
+
+	/* UTF-8 only (Kubernetes accepts nothing else), checked before libfyaml
+	 * sees the bytes: it loops forever on some invalid sequences. */
+	if ((rc = cs_fy_check_text(text, len, "", d)) < 0) {
+		set_file(&(struct reader){.name = name, .d = d});
+		return rc;
+	}
+	/*
+	 * JSON is scanned as YAML 1.2, where only CR and LF break lines: YAML
+	 * 1.1's scanner takes NEL, U+2028 and U+2029 in a string for line
+	 * breaks, folds NEL into a space, and libfyaml 0.7.12 writes a space
+	 * and two stray bytes (NUL, 0x05) for a U+2029 ending a string that
+	 * has an escape (session 11, found by tests/cli/json-diff.py). JSON is
+	 * what kubectl reads as JSON (a text opening with '{' or '['), and
+	 * valid: the schema is the reader's own (yaml11.c), the same for both.
+	 */
+	return read_text(buf, len, room,
+			 room && cs_json_check(text, len, true, NULL, 0, NULL, "", "", NULL) == 0,
+			 name, fn, user, d);
+}
+
+int ydoc_read_json(char *buf, size_t len, const char *name, ydoc_doc_fn fn, void *user,
+		   struct cs_diag *d)
+{
+	return read_text(buf, len, true, true, name, fn, user, d);
 }
 
 /* ---- reading the tree ---- */

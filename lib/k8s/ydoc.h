@@ -85,6 +85,13 @@ bool ydoc_wants_room(const char *text, size_t len);
 int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
 	      struct cs_diag *d);
 
+/*
+ * ydoc_read for text cs_json_check has passed (lib/json-tree.c), at buf +
+ * YDOC_ROOM: scanned as JSON without being checked again.
+ */
+int ydoc_read_json(char *buf, size_t len, const char *name, ydoc_doc_fn fn, void *user,
+		   struct cs_diag *d);
+
 /* Where a node is for a message: its own token, or for a collection its
  * first scalar's (the first key, the first item), 0:0 when there is none. */
 struct cs_pos ydoc_pos(const struct ydoc_node *n);

@@ -19,6 +19,7 @@
 #include "node-internal.h"
 #include "internal/json-check.h"
 #include "internal/json-tree.h"
+#include "internal/oci-tree.h"
 #include "../internal/util.h"
 
 static const struct cs_node_root defaults[] = {
@@ -218,6 +219,21 @@ static void keep_what_predicts(struct cs_oci_config *cfg)
 	}
 }
 
+/* config.json's process and its pod's annotations, from one tree. */
+struct bundle_read {
+	struct cs_node_ctr *c;
+	const char *path;
+	struct cs_diag *d;
+};
+
+static int read_bundle(void *user, const struct ydoc_node *root)
+{
+	struct bundle_read *br = user;
+	int r = cs_oci_config_read_tree(root, br->path, &br->c->cfg, br->d);
+
+	return r < 0 ? r : read_annotations(br->c, root);
+}
+
 /* (Re)read config.json when it changed since the last scan. */
 static int load_config(struct cs_node_ctr *c)
 {
@@ -246,15 +262,21 @@ static int load_config(struct cs_node_ctr *c)
 				MAX_CONFIG_VALUES);
 		cs_diag_file(&d, path);
 	}
-	if (r == 0)
-		r = cs_oci_config_parse(buf, len, path, &c->cfg, &d);
+	if (r == 0) {
+		struct bundle_read br = {c, path, &d};
+
+		c->runtime = NULL;
+		r = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_bundle, &br, &d);
+		if (r < 0)
+			cs_diag_file(&d, path);
+		if (!c->runtime)
+			c->runtime = rt;
+	}
 	if (r == 0) {
 		keep_what_predicts(&c->cfg);
 		c->have_config = true;
-		c->runtime = NULL;
-		r = cs_node_annotations_parse(buf, len, c, &d);
-		if (!c->runtime)
-			c->runtime = rt;
+	} else {
+		cs_oci_config_free(&c->cfg); /* what a config read part-way holds */
 	}
 	if (r == -ENOMEM)
 		return r;
