@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -132,6 +133,29 @@ int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outle
 int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen)
 {
 	return read_whole(path, max, true, false, out, outlen);
+}
+
+int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
+{
+	char path[PATH_MAX];
+	char *st = NULL;
+	const char *p;
+	size_t len;
+	int rc = -EINVAL;
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')'))) {
+		free(st);
+		return -ENOENT;
+	}
+	/* comm may hold spaces and ')': fields are counted after its last ')',
+	 * from the space before field 3 to the one before field 22 */
+	for (int field = 3; p && field <= 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p && sscanf(p + 1, "%llu", ticks) == 1)
+		rc = 0;
+	free(st);
+	return rc;
 }
 
 /* Unsigned decimal in [s, e); rejects empty, junk and overflow past max. */

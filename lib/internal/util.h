@@ -16,6 +16,11 @@
  * buffer. 0 or -errno (-EFBIG past max). */
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
 
+/* When pid started, in clock ticks after boot (/proc/PID/stat's field 22),
+ * below proc (a /proc mount): 0, -ENOENT (no such process, or no /proc),
+ * -EINVAL (a line it cannot read). lib/proc.c. */
+int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks);
+
 /* The same for a file that must be a regular one (-EISDIR, or -EINVAL for a
  * fifo, socket or device): opening a fifo would wait for a writer, for ever,
  * and one that is read again (serve's certificate on SIGHUP) is a file. */

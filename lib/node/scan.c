@@ -17,6 +17,7 @@
 
 #include "capscope/node.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 #include "node-internal.h"
 
 static bool all_digits(const char *s)
@@ -182,21 +183,17 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 static int start_time(const char *proc, pid_t pid, double *out)
 {
 	char path[PATH_MAX];
-	cs_cleanup_free char *st = NULL, *stat = NULL;
-	const char *p, *bt;
+	cs_cleanup_free char *stat = NULL;
+	const char *bt;
 	size_t len;
 	unsigned long long ticks, btime;
 	long hz = sysconf(_SC_CLK_TCK);
+	int rc = cs_proc_start_ticks(proc, pid, &ticks);
 
-	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
-	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')')))
-		return -ENOENT;
-	for (int field = 3; field <= 22; field++) /* the space before each field after ")" */
-		if (!(p = strchr(p + 1, ' ')))
-			return -EINVAL;
+	if (rc < 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/stat", proc);
-	if (sscanf(p + 1, "%llu", &ticks) != 1 || hz <= 0 ||
-	    cs_read_proc_file(path, 1u << 20, &stat, &len) < 0 ||
+	if (hz <= 0 || cs_read_proc_file(path, 1u << 20, &stat, &len) < 0 ||
 	    !(bt = strstr(stat, "\nbtime ")) || sscanf(bt + 7, "%llu", &btime) != 1)
 		return -EINVAL;
 	*out = (double)btime + (double)ticks / (double)hz;

@@ -64,30 +64,13 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 	return rc;
 }
 
-/* When pid started: /proc/PID/stat's field 22, clock ticks after boot. */
-static int proc_start(pid_t pid, unsigned long long *out)
-{
-	char path[64];
-	cs_cleanup_free char *st = NULL;
-	const char *p;
-	size_t len;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')')))
-		return -ENOENT;
-	for (int field = 3; field <= 22; field++) /* the space before each field after ")" */
-		if (!(p = strchr(p + 1, ' ')))
-			return -EINVAL;
-	return sscanf(p + 1, "%llu", out) == 1 ? 0 : -EINVAL;
-}
-
 int cs_trace_target_same(const struct cs_trace_target *tg, struct cs_diag *d)
 {
 	unsigned long long now = 0;
 
 	if (!tg->pid || !tg->pid_start)
 		return 0;
-	if (proc_start(tg->pid, &now) < 0)
+	if (cs_proc_start_ticks("/proc", tg->pid, &now) < 0)
 		return cs_diag_set(d, ESRCH, 0, 0, "pid",
 				   "process %d exited before the trace began: nothing was traced",
 				   (int)tg->pid);
@@ -146,11 +129,11 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 		 * is refused, as then. Session 11, part E: the start time was
 		 * left 0, which turned the reuse check off for the run.
 		 */
-		if (proc_start(tg->pid, &tg->pid_start) < 0) {
+		if (cs_proc_start_ticks("/proc", tg->pid, &tg->pid_start) < 0) {
 			unsigned long long self;
 
 			tg->pid_start = 0; /* no /proc: the pidfd alone */
-			if (proc_start(getpid(), &self) == 0)
+			if (cs_proc_start_ticks("/proc", getpid(), &self) == 0)
 				return cs_diag_set(d, ESRCH, 0, 0, "pid",
 						   "process %d: no such process", (int)tg->pid);
 		}
