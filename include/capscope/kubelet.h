@@ -97,15 +97,6 @@ CS_EXPORT const char *cs_kubelet_error_name(int err);
 CS_EXPORT int cs_etc_file_check(const char *what, const char *data, size_t len, struct cs_diag *d);
 
 /*
- * Does /etc/group text (what: its name in the message) list a name in more
- * than CS_OCI_MAX_GROUPS groups, more than the model holds? -E2BIG then,
- * the line in d; checked before any output rather than shown as a refused
- * container, which no runtime refuses (the kernel takes 65536 groups).
- */
-CS_EXPORT int cs_group_check_members(const char *what, const char *group, size_t len,
-				     struct cs_diag *d);
-
-/*
  * The first line of passwd text runc's user package cannot read (1-based),
  * 0 when none: ParsePasswdFilter reads lines with a bufio.Scanner, which
  * holds at most 65536 bytes, so a line of 65536 bytes or more (its '\n' not

@@ -311,38 +311,3 @@ int cs_image_member_groups(const struct cs_k8s_sc *sc, const struct cs_kubelet_i
 	}
 	return 0;
 }
-
-int cs_group_check_members(const char *what, const char *group, size_t len, struct cs_diag *d)
-{
-	cs_cleanup_free char *buf = NULL;
-	cs_cleanup_free struct cs_etc_member *m = NULL;
-	size_t n, run = 0;
-	int rc;
-
-	if (!group || !(buf = strndup(group, len)))
-		return group ? cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory") : 0;
-	if ((rc = cs_etc_collect_members(group, buf, &m, &n)) < 0)
-		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
-	if (n) /* qsort takes no NULL, even for no elements */
-		qsort(m, n, sizeof(*m), cs_etc_member_cmp);
-	/* Per name, the distinct lines: the groups a lookup by that name would give. */
-	for (size_t i = 0; i < n; i++) {
-		bool same =
-		    i && m[i].len == m[i - 1].len && !memcmp(m[i].name, m[i - 1].name, m[i].len);
-
-		if (same && m[i].line == m[i - 1].line)
-			continue;
-		run = same ? run + 1 : 1;
-		if (run > CS_OCI_MAX_GROUPS && m[i].len) {
-			cs_diag_set(
-			    d, E2BIG, (unsigned)m[i].line, 0, NULL,
-			    "lists '%.*s' in more than %d groups: the model holds at most %d "
-			    "(a runtime would take them)",
-			    (int)(m[i].len > 64 ? 64 : m[i].len), m[i].name, CS_OCI_MAX_GROUPS,
-			    CS_OCI_MAX_GROUPS);
-			cs_diag_file(d, what);
-			return -E2BIG;
-		}
-	}
-	return 0;
-}

@@ -62,7 +62,7 @@ static int push(struct cs_etc_member **v, size_t *n, size_t *cap, struct cs_etc_
 	return 0;
 }
 
-/* Every member of every group line, and each line's group (groups, when asked for). */
+/* Every member of every group line, and each line's group. */
 static int read_group(const char *text, char *buf, struct cs_etc_member **out, size_t *n,
 		      struct cs_etc_member **groups, size_t *ng)
 {
@@ -82,8 +82,8 @@ static int read_group(const char *text, char *buf, struct cs_etc_member **out, s
 			continue;
 		cs_etc_fields(l, f, 4);
 		gid = cs_etc_int(f[2]);
-		if (groups && push(groups, ng, &gcap,
-				   (struct cs_etc_member){f[0], strlen(f[0]), line, f[0], gid}) < 0)
+		if (push(groups, ng, &gcap,
+			 (struct cs_etc_member){f[0], strlen(f[0]), line, f[0], gid}) < 0)
 			return -ENOMEM;
 		for (char *p = f[3]; *p;) {
 			size_t len = strcspn(p, ",");
@@ -94,11 +94,6 @@ static int read_group(const char *text, char *buf, struct cs_etc_member **out, s
 		}
 	}
 	return 0;
-}
-
-int cs_etc_collect_members(const char *text, char *buf, struct cs_etc_member **out, size_t *n)
-{
-	return read_group(text, buf, out, n, NULL, NULL);
 }
 
 static int by_name_cmp(const void *a, const void *b)

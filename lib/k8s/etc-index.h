@@ -29,8 +29,6 @@ struct cs_etc_member {
 
 /* By name (bytes, then length), then line. */
 int cs_etc_member_cmp(const void *a, const void *b);
-/* Every member of every group line of text (cut up in buf, a copy of it), unsorted. */
-int cs_etc_collect_members(const char *text, char *buf, struct cs_etc_member **out, size_t *n);
 
 /* The lookups of etc-files.c, answered from an index (same answers). */
 int cs_etc_index_passwd(const struct cs_etc_index *x, const char *user, const char **name,
