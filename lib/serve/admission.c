@@ -33,16 +33,6 @@
  */
 #define MAX_OBJECT_VALUES 400000
 
-/* The fields read, in the order of enum field. */
-static const char *const
-    p_api[] = {"apiVersion"},
-    *const p_kind[] = {"kind"}, *const p_rq[] = {"request"}, *const p_uid[] = {"request", "uid"},
-    *const p_rkind[] = {"request", "kind"}, *const p_rkk[] = {"request", "kind", "kind"},
-    *const p_res[] = {"request", "resource"}, *const p_rres[] = {"request", "resource", "resource"},
-    *const p_sub[] = {"request", "subResource"}, *const p_op[] = {"request", "operation"},
-    *const p_ns[] = {"request", "namespace"}, *const p_name[] = {"request", "name"},
-    *const p_dry[] = {"request", "dryRun"}, *const p_obj[] = {"request", "object"};
-
 enum field {
 	F_ROOT,
 	F_API,
@@ -62,32 +52,33 @@ enum field {
 	N_FIELDS
 };
 
-#define WANT(p)                                                                                    \
-	{                                                                                          \
-		p, sizeof(p) / sizeof(p[0]), false, 0, 0, 0                                        \
-	}
+/* The fields read: the name messages give, and the keys from the root. */
+static const struct {
+	const char *name;
+	const char *const path[3];
+} fields[N_FIELDS] = {
+    [F_ROOT] = {"", {NULL}},
+    [F_API] = {"apiVersion", {"apiVersion"}},
+    [F_KIND] = {"kind", {"kind"}},
+    [F_RQ] = {"request", {"request"}},
+    [F_UID] = {"request.uid", {"request", "uid"}},
+    [F_RKIND] = {"request.kind", {"request", "kind"}},
+    [F_RKK] = {"request.kind.kind", {"request", "kind", "kind"}},
+    [F_RES] = {"request.resource", {"request", "resource"}},
+    [F_RRES] = {"request.resource.resource", {"request", "resource", "resource"}},
+    [F_SUB] = {"request.subResource", {"request", "subResource"}},
+    [F_OP] = {"request.operation", {"request", "operation"}},
+    [F_NS] = {"request.namespace", {"request", "namespace"}},
+    [F_NAME] = {"request.name", {"request", "name"}},
+    [F_DRY] = {"request.dryRun", {"request", "dryRun"}},
+    [F_OBJ] = {"request.object", {"request", "object"}},
+};
 
 struct envelope {
 	const char *buf;
 	struct cs_json_want w[N_FIELDS];
 	struct cs_diag *d;
 };
-
-static const char *const field_name[N_FIELDS] = {"",
-						 "apiVersion",
-						 "kind",
-						 "request",
-						 "request.uid",
-						 "request.kind",
-						 "request.kind.kind",
-						 "request.resource",
-						 "request.resource.resource",
-						 "request.subResource",
-						 "request.operation",
-						 "request.namespace",
-						 "request.name",
-						 "request.dryRun",
-						 "request.object"};
 
 static int fail(struct envelope *e, enum field at, enum field field, const char *msg)
 {
@@ -96,7 +87,7 @@ static int fail(struct envelope *e, enum field at, enum field field, const char 
 	/* A string at its text, past the quote, as the other readers' marks. */
 	if (e->w[at].found)
 		cs_json_pos(e->buf, e->w[at].from + (e->w[at].type == '"'), &line, &col);
-	return cs_diag_set(e->d, EINVAL, line, col, field_name[field], "%s", msg);
+	return cs_diag_set(e->d, EINVAL, line, col, fields[field].name, "%s", msg);
 }
 
 static bool is_null(const struct envelope *e, enum field f)
@@ -166,23 +157,7 @@ static int read_request(struct envelope *e, struct cs_admission_request *req)
 int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request *req,
 		       struct cs_diag *d)
 {
-	struct envelope e = {.buf = buf,
-			     .w = {{NULL, 0, false, 0, 0, 0},
-				   WANT(p_api),
-				   WANT(p_kind),
-				   WANT(p_rq),
-				   WANT(p_uid),
-				   WANT(p_rkind),
-				   WANT(p_rkk),
-				   WANT(p_res),
-				   WANT(p_rres),
-				   WANT(p_sub),
-				   WANT(p_op),
-				   WANT(p_ns),
-				   WANT(p_name),
-				   WANT(p_dry),
-				   WANT(p_obj)},
-			     .d = d};
+	struct envelope e = {.buf = buf, .d = d};
 	char *kind = NULL;
 	int r;
 
@@ -193,6 +168,11 @@ int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request 
 	if (!len)
 		return cs_diag_set(d, EINVAL, 0, 0, "",
 				   "empty body: an AdmissionReview was expected");
+	for (size_t f = 0; f < N_FIELDS; f++) { /* each field's keys, counted */
+		e.w[f].path = fields[f].path;
+		while (e.w[f].n < 3 && fields[f].path[e.w[f].n])
+			e.w[f].n++;
+	}
 	if ((r = cs_json_check(buf, len, true, e.w, N_FIELDS, NULL, "", "JSON: ", d)) < 0)
 		return r;
 	if (e.w[F_ROOT].type != '{')
