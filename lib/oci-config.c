@@ -133,15 +133,15 @@ static int get_bool(struct ctx *c, const struct ydoc_node *n, const char *field,
 /* A JSON number that Go would decode into a uint32 (digits only: no sign, fraction or exponent). */
 static int get_u32(struct ctx *c, const struct ydoc_node *n, const char *field, uint32_t *out)
 {
-	char s[16] = "";
+	uint64_t v;
 
 	if (cs_json_is_null(n))
 		return 0;
-	/* A JSON number is plain; longer than any uint32 is refused anyway. */
-	if (n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN && n->n < sizeof(s))
-		memcpy(s, n->u.text, n->n), s[n->n] = '\0';
-	if (cs_parse_u32(s, UINT32_MAX, out) < 0)
+	/* A JSON number is a plain scalar; a string of digits is not one. */
+	if (n->kind != YDOC_SCALAR || n->style != YDOC_PLAIN ||
+	    cs_parse_u64n(n->u.text, n->n, CS_NUM_DEC, UINT32_MAX, &v) < 0)
 		return errf(c, n, EINVAL, field, "must be a number from 0 to 4294967295");
+	*out = (uint32_t)v;
 	return 0;
 }
 
