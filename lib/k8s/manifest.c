@@ -1161,16 +1161,24 @@ static int parse_scc_doc(struct ctx *c, struct ydoc_node *root, const char *file
 	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
 	if ((r = get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
 		return r;
-	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
+	/* Unlike fsGroup and supplementalGroups, sccdefaults gives no default
+	 * here: provider.go createSELinuxStrategy fails every admission for a
+	 * missing or empty type, as for any other. Read as "no SELinux
+	 * strategy", the SCC scored as if it were usable. */
+	if (!sel)
+		return errf(c, root, EINVAL, "seLinuxContext",
+			    "SCC %s has no seLinuxContext strategy", s->name);
+	if ((r = get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
 		return r;
-	/* provider.go createSELinuxStrategy: another type fails every admission. */
-	if (s->selinux_type && strcmp(s->selinux_type, "MustRunAs") != 0 &&
-	    strcmp(s->selinux_type, "RunAsAny") != 0)
+	if (!s->selinux_type || !*s->selinux_type)
+		return errf(c, s->selinux_type ? ydoc_get(sel, "type") : sel, EINVAL,
+			    "seLinuxContext.type",
+			    "seLinuxContext has no type (MustRunAs or RunAsAny)");
+	if (strcmp(s->selinux_type, "MustRunAs") != 0 && strcmp(s->selinux_type, "RunAsAny") != 0)
 		return errf(c, ydoc_get(sel, "type"), EINVAL, "seLinuxContext.type",
 			    "unknown seLinuxContext strategy '%s' (MustRunAs or RunAsAny)",
 			    s->selinux_type);
-	if (sel &&
-	    (r = get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
+	if ((r = get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
 		return r;
 	if (sel && (r = get_str(c, sel, "type", "seLinuxContext.seLinuxOptions.type",
 				&s->selinux_options_type)) < 0)

@@ -243,13 +243,14 @@ static void test_scc_doc(void **state)
 	struct cs_k8s_manifest m;
 	struct cs_diag d;
 	(void)state;
-	assert_int_equal(parse(&m,
-			       "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
-			       "priority: 5\nallowedCapabilities: [NET_BIND_SERVICE]\n"
-			       "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
-			       "runAsUser: {type: MustRunAs, uid: 7}\n",
-			       &d),
-			 0);
+	assert_int_equal(
+	    parse(&m,
+		  "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		  "priority: 5\nallowedCapabilities: [NET_BIND_SERVICE]\n"
+		  "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
+		  "runAsUser: {type: MustRunAs, uid: 7}\nseLinuxContext: {type: MustRunAs}\n",
+		  &d),
+	    0);
 	assert_int_equal(m.n_sccs, 1);
 	assert_int_equal(m.sccs[0].priority.v, 5);
 	assert_int_equal(m.sccs[0].run_as_user, CS_SCC_MUST_RUN_AS);
@@ -260,17 +261,20 @@ static void test_scc_doc(void **state)
 	    3, "runAsUser.type", "unknown");
 	/* a strategy type admission does not know fails every pod: refused */
 	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
-		   "runAsUser: {type: RunAsAny}\nfsGroup:\n  type: mustRunAs\n",
-		   5, "fsGroup.type", "unknown fsGroup strategy 'mustRunAs'");
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n"
+		   "fsGroup:\n  type: mustRunAs\n",
+		   6, "fsGroup.type", "unknown fsGroup strategy 'mustRunAs'");
 	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
-		   "runAsUser: {type: RunAsAny}\nsupplementalGroups: {type: MustRunAsRange}\n",
-		   4, "supplementalGroups.type", "unknown supplementalGroups strategy");
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n"
+		   "supplementalGroups: {type: MustRunAsRange}\n",
+		   5, "supplementalGroups.type", "unknown supplementalGroups strategy");
 	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
 		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: MustRunAsNonRoot}\n",
 		   4, "seLinuxContext.type", "unknown seLinuxContext strategy");
 	assert_int_equal(parse(&m,
 			       "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
-			       "runAsUser: {type: RunAsAny}\nfsGroup: {type: ''}\n",
+			       "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n"
+			       "fsGroup: {type: ''}\n",
 			       &d),
 			 0);
 	cs_k8s_manifest_free(&m);
@@ -285,12 +289,24 @@ static void test_scc_doc(void **state)
 	assert_int_equal(
 	    parse(&m,
 		  "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
-		  "runAsUser: {type: MustRunAsRange}\n---\n"
+		  "runAsUser: {type: MustRunAsRange}\nseLinuxContext: {type: RunAsAny}\n---\n"
 		  "kind: SecurityContextConstraints\nmetadata: {name: z}\n"
-		  "runAsUser: {type: MustRunAsRange, uidRangeMin: 1, uidRangeMax: 2}\n",
+		  "runAsUser: {type: MustRunAsRange, uidRangeMin: 1, uidRangeMax: 2}\n"
+		  "seLinuxContext: {type: RunAsAny}\n",
 		  &d),
 	    0);
 	cs_k8s_manifest_free(&m);
+	/* no seLinuxContext, or no type in it: sccdefaults gives none and
+	 * createSELinuxStrategy fails every admission */
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: RunAsAny}\n",
+		   1, "seLinuxContext", "no seLinuxContext strategy");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext:\n  seLinuxOptions: {}\n",
+		   5, "seLinuxContext.type", "has no type");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: \"\"}\n",
+		   4, "seLinuxContext.type", "has no type");
 }
 
 int main(void)
