@@ -6,6 +6,8 @@
  * so it is exactly what a user would get by pasting the k8s snippet.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,29 +21,75 @@ struct profile {
 	struct cs_diag *d;
 };
 
+/*
+ * One entry of profile.capabilities, as trace writes it (cs_json_cap_names:
+ * "CAP_NET_BIND_SERVICE", upper case, the prefix given), else -EINVAL. The
+ * lenient spellings --caps takes ("net_bind_service", "NET_BIND_SERVICE")
+ * are no output of trace: a profile carrying them was written or edited by
+ * hand, and is refused rather than guessed at.
+ */
+static int profile_cap(const struct ydoc_node *it)
+{
+	cs_cleanup_free char *s = NULL;
+	char exact[32];
+	int c;
+
+	if (!cs_json_is_string(it) || cs_json_strdup(it, &s) < 0)
+		return -EINVAL;
+	c = cs_policy_cap_normalise(s);
+	if (c < 0 || strcmp(s, cs_cap_name_r(c, true, exact, sizeof(exact))) != 0)
+		return -EINVAL;
+	return c;
+}
+
+/*
+ * profile.mask is the same set as a number. It is not needed, but a file
+ * whose mask and list disagree has been edited, and which of the two the
+ * editor meant is not known: refused, naming the mask.
+ */
+static int check_mask(struct profile *p, const struct ydoc_node *prof, cs_mask_t caps)
+{
+	const struct ydoc_node *mask = ydoc_get(prof, "mask");
+	cs_cleanup_free char *s = NULL;
+	char want[24];
+	struct cs_pos at;
+
+	if (!mask)
+		return 0;
+	at = ydoc_pos(mask);
+	snprintf(want, sizeof(want), "0x%016" PRIx64, caps);
+	if (!cs_json_is_string(mask) || cs_json_strdup(mask, &s) < 0 || strcmp(s, want) != 0)
+		return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.mask",
+				   "does not match profile.capabilities (which is %s): the "
+				   "file was edited; give the list and the mask of one trace",
+				   want);
+	return 0;
+}
+
 static int read_profile(void *user, const struct ydoc_node *root)
 {
 	struct profile *p = user;
-	const struct ydoc_node *list = ydoc_get(ydoc_get(root, "profile"), "capabilities");
+	const struct ydoc_node *prof = ydoc_get(root, "profile");
+	const struct ydoc_node *list = ydoc_get(prof, "capabilities");
 
 	if (!list || list->kind != YDOC_SEQ)
 		return cs_diag_set(
 		    p->d, EINVAL, 0, 0, "profile.capabilities",
 		    "not the output of 'capscope trace --json' (no profile.capabilities list)");
 	for (uint32_t i = 0; i < list->n; i++) {
-		const struct ydoc_node *it = list->u.items[i];
-		struct cs_pos at = ydoc_pos(it);
-		cs_cleanup_free char *s = NULL;
-		int c = cs_json_is_string(it) && cs_json_strdup(it, &s) == 0
-			    ? cs_policy_cap_normalise(s)
-			    : -EINVAL;
+		struct cs_pos at = ydoc_pos(list->u.items[i]);
+		int c = profile_cap(list->u.items[i]);
 
 		if (c < 0)
 			return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.capabilities",
-					   "not a capability name");
+					   "not a capability name as trace writes it "
+					   "(CAP_ and the name in upper case)");
+		if (*p->caps & CS_BIT(c))
+			return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.capabilities",
+					   "a capability listed twice (trace lists each once)");
 		*p->caps |= CS_BIT(c);
 	}
-	return 0;
+	return check_mask(p, prof, *p->caps);
 }
 
 int cs_policy_profile_parse(const char *buf, size_t len, const char *name, cs_mask_t *caps,

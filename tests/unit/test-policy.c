@@ -95,6 +95,31 @@ static void test_profile(void **state)
 	assert_int_equal(cs_policy_profile_parse(bad, strlen(bad), "t.json", &caps, &d), -EINVAL);
 	assert_string_equal(d.field, "profile.capabilities");
 	assert_int_equal(cs_policy_profile_parse("{}", 2, "t.json", &caps, &d), -EINVAL);
+	/* Only what trace writes (twelfth pass: a hand-edited profile was
+	 * read leniently, and its mask not at all). */
+	static const char *const refused[][2] = {
+	    {"{\"profile\": {\"capabilities\": [\"net_raw\"]}}", "profile.capabilities"},
+	    {"{\"profile\": {\"capabilities\": [\"NET_RAW\"]}}", "profile.capabilities"},
+	    {"{\"profile\": {\"capabilities\": [\"CAP_NET_RAW\", \"CAP_NET_RAW\"]}}",
+	     "profile.capabilities"},
+	    {"{\"profile\": {\"capabilities\": [\"CAP_CHOWN\"], \"mask\": \"0x0000000000200000\"}}",
+	     "profile.mask"},
+	    {"{\"profile\": {\"capabilities\": [\"CAP_CHOWN\"], \"mask\": \"0x1\"}}",
+	     "profile.mask"},
+	    {"{\"profile\": {\"capabilities\": [], \"mask\": 0}}", "profile.mask"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(cs_policy_profile_parse(refused[i][0], strlen(refused[i][0]),
+							 "t.json", &caps, &d),
+				 -EINVAL);
+		assert_string_equal(d.field, refused[i][1]);
+		assert_int_equal(d.line, 1);
+	}
+	static const char masked[] =
+	    "{\"profile\": {\"capabilities\": [\"CAP_CHOWN\", \"CAP_NET_RAW\"], "
+	    "\"mask\": \"0x0000000000002001\"}}";
+	assert_int_equal(cs_policy_profile_parse(masked, strlen(masked), "t.json", &caps, &d), 0);
+	assert_int_equal(caps, CS_BIT(0) | CS_BIT(13));
 	/* The pod a profile stands for: a hostile name stays the name. */
 	cs_k8s_manifest_init(&m);
 	assert_int_equal(cs_policy_profile_pod(&m, CS_BIT(13), &o, &d), 0);
