@@ -166,7 +166,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pw = buf + size + 1;
 	e = memchr(pw, '\0', (size_t)(buf + size + 1 - pw));
 	gr = e ? e + 1 : buf + size + 2;
-	pwl = (size_t)((e ? e : buf + size) - pw);
+	/* No NUL in the input: the user is all of it, pw the empty tail (its
+	 * length was buf + size - pw, one less than zero). */
+	pwl = e ? (size_t)(e - pw) : pw <= buf + size ? (size_t)(buf + size - pw) : 0;
 	grl = gr <= buf + size ? strlen(gr) : 0;
 	/* ids are what the runtimes keep: the low 32 bits */
 	if (cs_passwd_lookup(pw, pwl, user, &u, &g) == 0 &&
