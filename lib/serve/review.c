@@ -52,6 +52,26 @@ static int push(char ***lines, size_t *n, char *line)
 static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
 		      size_t *n);
 
+/*
+ * A line holding text of the object, escaped and then cut to the API
+ * server's 120 characters on a whole escape, with "..." when cut (freed).
+ * Twelfth pass: it was cut at 120 bytes and then escaped, so an apiVersion
+ * of 60 ESC bytes made a warning of 279 characters.
+ */
+static char *escaped_line(char *line)
+{
+	char buf[CS_EXPLAIN_WARNING_MAX + 1];
+
+	if (!line)
+		return NULL;
+	if (cs_escape_text(line, strlen(line), buf, sizeof(buf)) >= sizeof(buf)) {
+		cs_escape_text(line, strlen(line), buf, sizeof(buf) - 3);
+		strcat(buf, "...");
+	}
+	free(line);
+	return strdup(buf);
+}
+
 struct warn_ctx {
 	char ***lines;
 	size_t *n;
@@ -71,7 +91,7 @@ static int ctr_warnings(const struct cs_pod_explain_result *pod, const struct cs
 	(void)pod;
 	/* Past the model's 256 groups: said so; the review is "unreadable" (1). */
 	if (c->not_modelled) {
-		cs_cleanup_free char *line = NULL;
+		char *line = NULL;
 
 		w->unknown = true;
 		if (++*w->total > w->keep)
@@ -79,9 +99,7 @@ static int ctr_warnings(const struct cs_pod_explain_result *pod, const struct cs
 		if (asprintf(&line, "container %s: not modelled: %s", c->c->name, c->not_modelled) <
 		    0)
 			return -ENOMEM;
-		if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
-			line[CS_EXPLAIN_WARNING_MAX] = '\0';
-		return push(w->lines, w->n, cs_escape_dup(line));
+		return push(w->lines, w->n, escaped_line(line));
 	}
 	for (size_t k = 0; rc == 0 && k < c->n_verdicts; k++) {
 		const struct cs_cap_verdict *v = &c->verdicts[k];
@@ -151,16 +169,12 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
 		      size_t *n)
 {
-	char msg[400];
-	cs_cleanup_free char *line = NULL;
+	char msg[400], *line = NULL;
 
 	cs_diag_format(d, msg, sizeof(msg));
 	if (asprintf(&line, "capscope could not %s the %s: %s", verb, what, msg) < 0)
 		return -ENOMEM;
-	/* Cut at 120 characters on purpose: the API server's limit for a warning. */
-	if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
-		line[CS_EXPLAIN_WARNING_MAX] = '\0';
-	return push(lines, n, cs_escape_dup(line));
+	return push(lines, n, escaped_line(line));
 }
 
 /* Warnings for the request's object, the first MAX_WARNINGS kept, all

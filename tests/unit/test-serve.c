@@ -321,6 +321,45 @@ static void review_more_warnings(void **state)
 	}
 }
 
+/*
+ * A warning saying what could not be read holds text of the object: escaped
+ * first, then cut to the API server's 120 characters on a whole escape,
+ * with "...". Eleventh pass left it cut at 120 bytes and then escaped, so
+ * an apiVersion of 60 ESC bytes made a warning of 279 characters.
+ */
+static void review_unreadable_cut(void **state)
+{
+	struct cs_pod_explain_opts m = {0};
+	struct cs_review_opts o = {.model = &m};
+	struct cs_review rv;
+	char doc[4096], esc[61 * 6 + 1] = "";
+	const char *w;
+	int n;
+
+	(void)state;
+	for (int i = 0; i < 60; i++)
+		strcat(esc, "\\u001b");
+	n = snprintf(doc, sizeof(doc),
+		     "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+		     "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},"
+		     "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"%s\",\"kind\":"
+		     "\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[]}}}}",
+		     esc);
+	assert_true(n < (int)sizeof(doc));
+	assert_int_equal(cs_admission_review(doc, (size_t)n, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_UNREADABLE);
+	w = strstr(rv.body, "\"warnings\":[\"capscope could not read the Pod: ");
+	assert_non_null(w);
+	w += strlen("\"warnings\":[\"");
+	/* in the JSON text each escaped ESC's backslash is doubled */
+	n = 0;
+	for (const char *p = w; *p != '"'; p++)
+		n += !(p[0] == '\\' && p[1] == '\\' && p++);
+	assert_true(n <= CS_EXPLAIN_WARNING_MAX);
+	assert_non_null(strstr(w, "\\\\x1b...\"]"));
+	cs_review_free(&rv);
+}
+
 static void annotations(void **state)
 {
 	static const char containerd[] =
@@ -399,11 +438,17 @@ static void mismatch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(prom_label_escaping), cmocka_unit_test(prom_sample_lines),
-	    cmocka_unit_test(admission_read),	   cmocka_unit_test(admission_errors),
-	    cmocka_unit_test(admission_answer),	   cmocka_unit_test(warnings_not_modelled),
-	    cmocka_unit_test(review_past_model),   cmocka_unit_test(review_more_warnings),
-	    cmocka_unit_test(annotations),	   cmocka_unit_test(mismatch),
+	    cmocka_unit_test(prom_label_escaping),
+	    cmocka_unit_test(prom_sample_lines),
+	    cmocka_unit_test(admission_read),
+	    cmocka_unit_test(admission_errors),
+	    cmocka_unit_test(admission_answer),
+	    cmocka_unit_test(warnings_not_modelled),
+	    cmocka_unit_test(review_past_model),
+	    cmocka_unit_test(review_more_warnings),
+	    cmocka_unit_test(review_unreadable_cut),
+	    cmocka_unit_test(annotations),
+	    cmocka_unit_test(mismatch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
