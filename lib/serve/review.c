@@ -22,8 +22,11 @@
 /* kubectl shows them all; past this many, explain pod is the place to look. */
 #define MAX_WARNINGS 32
 
-static const char *const kinds[] = {"Pod",	  "Deployment", "StatefulSet", "DaemonSet",
-				    "ReplicaSet", "Job",	"CronJob"};
+/* Every kind with a pod template the manifest reader reads (twelfth pass:
+ * ReplicationController was allowed unread). */
+static const char *const kinds[] = {"Pod",	 "Deployment",		 "StatefulSet",
+				    "DaemonSet", "ReplicaSet",		 "Job",
+				    "CronJob",	 "ReplicationController"};
 
 static bool checked_kind(const struct cs_admission_request *r)
 {

@@ -360,6 +360,33 @@ static void review_unreadable_cut(void **state)
 	cs_review_free(&rv);
 }
 
+/*
+ * A ReplicationController is a workload with a pod template, as the manifest
+ * reader and lint read it. Twelfth pass: the webhook allowed it without
+ * reading it (its kind was not in the list), so kubectl apply said nothing
+ * of what its pods would not get.
+ */
+static void review_replication_controller(void **state)
+{
+	static const char doc[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"ReplicationController\"},"
+	    "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"v1\",\"kind\":"
+	    "\"ReplicationController\",\"metadata\":{\"name\":\"rc\"},\"spec\":{\"template\":{"
+	    "\"spec\":{\"securityContext\":{\"runAsUser\":1000},\"containers\":[{\"name\":\"c\","
+	    "\"image\":\"i\",\"securityContext\":{\"capabilities\":{\"add\":[\"NET_ADMIN\"]}}}]}}}}"
+	    "}}";
+	struct cs_pod_explain_opts m = {0};
+	struct cs_review_opts o = {.model = &m};
+	struct cs_review rv;
+
+	(void)state;
+	assert_int_equal(cs_admission_review(doc, sizeof(doc) - 1, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_WARNED);
+	assert_non_null(strstr(rv.body, "\"container c: NET_ADMIN will not be effective"));
+	cs_review_free(&rv);
+}
+
 static void annotations(void **state)
 {
 	static const char containerd[] =
@@ -447,6 +474,7 @@ int main(void)
 	    cmocka_unit_test(review_past_model),
 	    cmocka_unit_test(review_more_warnings),
 	    cmocka_unit_test(review_unreadable_cut),
+	    cmocka_unit_test(review_replication_controller),
 	    cmocka_unit_test(annotations),
 	    cmocka_unit_test(mismatch),
 	};
