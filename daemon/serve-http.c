@@ -447,6 +447,10 @@ static void answer_early(struct serve_ctx *s, struct MHD_Connection *conn, struc
  */
 #define SERVE_BODIES 8
 
+/* A body over --max-body is read and dropped up to this many times it, then
+ * the 413 is sent and the connection closed. */
+#define SERVE_DROP_FACTOR 16
+
 static bool takes_body(const struct serve_ctx *s, const char *url, const char *method)
 {
 	return s->webhook != SERVE_WEBHOOK_OFF && !strcmp(url, "/validate") &&
@@ -506,8 +510,12 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		if (clen > s->max_body) {
 			/* A client waiting for "100 Continue" gets the 413 before it
 			 * sends a byte; any other has its body read and dropped, so it
-			 * is not reset mid-send and reads the 413 (up to a bound). */
-			if (ex && !strcasecmp(ex, "100-continue")) {
+			 * is not reset mid-send and reads the 413 (up to a bound). A
+			 * body past that bound is never read: twelfth pass, it got no
+			 * answer at all, waited for until --request-timeout closed the
+			 * connection (Content-Length: 18446744073709551615). */
+			if ((ex && !strcasecmp(ex, "100-continue")) ||
+			    clen / SERVE_DROP_FACTOR > s->max_body) {
 				answer_early(s, conn, q);
 				return status_json(conn, 413, "request body too large");
 			}
@@ -530,7 +538,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		if (q->too_large || q->len + n > s->max_body) {
 			q->too_large = true;
 			q->dropped += n;
-			if (q->dropped > 16 * s->max_body) { /* enough: answer and close */
+			/* enough: answer and close */
+			if (q->dropped > SERVE_DROP_FACTOR * s->max_body) {
 				answer_early(s, conn, q);
 				return status_json(conn, 413, "request body too large");
 			}

@@ -32,7 +32,11 @@ size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 			piece = "\\r", plen = 2;
 		} else if (s[i] >= 0x80 && (adv = cs_utf8_decode(s + i, n - i, &cp)) > 0) {
 			if (cs_cp_hidden_control(cp)) {
-				plen = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
+				/* Past U+FFFF eight digits: "\\u" and four would
+				 * read as another character and a digit. */
+				plen = (size_t)snprintf(tmp, sizeof(tmp),
+							cp > 0xffff ? "\\U%08x" : "\\u%04x",
+							(unsigned)cp);
 				piece = tmp;
 			} else {
 				piece = (const char *)s + i, plen = adv;

@@ -99,6 +99,20 @@ void cs_json_arr_end(struct cs_json *j)
 	close_(j, ']');
 }
 
+/* cp as \uNNNN, past U+FFFF as its UTF-16 surrogate pair (RFC 8259 7):
+ * "\u" and five digits would be another character and a digit. */
+static void hidden(struct cs_json *j, uint32_t cp)
+{
+	char esc[16];
+
+	if (cp > 0xffff)
+		snprintf(esc, sizeof(esc), "\\u%04x\\u%04x", 0xd800u + ((cp - 0x10000u) >> 10),
+			 0xdc00u + ((cp - 0x10000u) & 0x3ffu));
+	else
+		snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+	puts_(j, esc);
+}
+
 static void quoted(struct cs_json *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -123,8 +137,7 @@ static void quoted(struct cs_json *j, const char *s, size_t n)
 				if (cs_cp_hidden_control(cp)) {
 					put(j, s + run, i - run);
 					run = i + u;
-					snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
-					put(j, esc, 6);
+					hidden(j, cp);
 				}
 				i += u - 1;
 				continue;

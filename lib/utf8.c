@@ -13,11 +13,19 @@
  * neutral characters around them); the line and paragraph separators, which
  * end a line in many viewers of a log; and the invisible format characters
  * that make two names look alike or a name look empty (U+200B,
- * U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E). The
- * joiners U+200C/U+200D stay: scripts and emoji need them.
+ * U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E, and past
+ * U+FFFF the shorthand format controls U+1BCA0..U+1BCA3, the musical ones
+ * U+1D173..U+1D17A and the tag characters U+E0000..U+E007F). Twelfth pass:
+ * tags spelling any ASCII text draw nothing, so a capability "NET_ADMIN"
+ * followed by them was shown as NET_ADMIN ("unknown capability
+ * CAP_NET_ADMIN"). The joiners U+200C/U+200D stay: scripts and emoji need
+ * them; so do the variation selectors (an emoji's U+FE0F).
  */
 bool cs_cp_hidden_control(uint32_t c)
 {
+	if (c > 0xffff)
+		return (c >= 0x1bca0 && c <= 0x1bca3) || (c >= 0x1d173 && c <= 0x1d17a) ||
+		       (c >= 0xe0000 && c <= 0xe007f);
 	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x180e || c == 0x200b ||
 	       c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
 	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||

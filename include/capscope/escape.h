@@ -14,7 +14,9 @@
  * "Trojan Source" trick, and the marks U+061C, U+200E, U+200F), the line and
  * paragraph separators U+2028/U+2029 and the invisible format characters
  * (U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E)
- * as "\\uNNNN".
+ * as "\\uNNNN"; past U+FFFF, the invisible shorthand and musical format
+ * controls (U+1BCA0..U+1BCA3, U+1D173..U+1D17A) and the tag characters
+ * (U+E0000..U+E007F, which can spell hidden ASCII) as "\\UNNNNNNNN".
  */
 #ifndef CAPSCOPE_ESCAPE_H
 #define CAPSCOPE_ESCAPE_H

@@ -200,11 +200,18 @@ size_t cs_explain_warning(const char *container, const struct cs_cap_verdict *v,
 
 	if (!len)
 		return 0;
-	if (v->cap >= 0)
+	if (v->cap >= 0) {
 		cs_cap_name_r(v->cap, true, cap, sizeof(cap));
-	else
-		cs_escape_text(v->name ? v->name : "?", strlen(v->name ? v->name : "?"), cap,
-			       sizeof(cap));
+	} else {
+		const char *nm = v->name ? v->name : "?";
+
+		/* Cut (on a whole escape) with "...", never silently: twelfth
+		 * pass, a long unknown name read as another, shorter one. */
+		if (cs_escape_text(nm, strlen(nm), cap, sizeof(cap)) >= sizeof(cap)) {
+			cs_escape_text(nm, strlen(nm), cap, sizeof(cap) - 3);
+			strcat(cap, "...");
+		}
+	}
 	if (!strncmp(cap, "CAP_", 4))
 		memmove(cap, cap + 4, strlen(cap + 4) + 1);
 	cs_escape_text(v->short_text ? v->short_text : "",

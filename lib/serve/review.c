@@ -22,8 +22,11 @@
 /* kubectl shows them all; past this many, explain pod is the place to look. */
 #define MAX_WARNINGS 32
 
-static const char *const kinds[] = {"Pod",	  "Deployment", "StatefulSet", "DaemonSet",
-				    "ReplicaSet", "Job",	"CronJob"};
+/* Every kind with a pod template the manifest reader reads (twelfth pass:
+ * ReplicationController was allowed unread). */
+static const char *const kinds[] = {"Pod",	 "Deployment",		 "StatefulSet",
+				    "DaemonSet", "ReplicaSet",		 "Job",
+				    "CronJob",	 "ReplicationController"};
 
 static bool checked_kind(const struct cs_admission_request *r)
 {
@@ -52,6 +55,26 @@ static int push(char ***lines, size_t *n, char *line)
 static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
 		      size_t *n);
 
+/*
+ * A line holding text of the object, escaped and then cut to the API
+ * server's 120 characters on a whole escape, with "..." when cut (freed).
+ * Twelfth pass: it was cut at 120 bytes and then escaped, so an apiVersion
+ * of 60 ESC bytes made a warning of 279 characters.
+ */
+static char *escaped_line(char *line)
+{
+	char buf[CS_EXPLAIN_WARNING_MAX + 1];
+
+	if (!line)
+		return NULL;
+	if (cs_escape_text(line, strlen(line), buf, sizeof(buf)) >= sizeof(buf)) {
+		cs_escape_text(line, strlen(line), buf, sizeof(buf) - 3);
+		strcat(buf, "...");
+	}
+	free(line);
+	return strdup(buf);
+}
+
 struct warn_ctx {
 	char ***lines;
 	size_t *n;
@@ -71,7 +94,7 @@ static int ctr_warnings(const struct cs_pod_explain_result *pod, const struct cs
 	(void)pod;
 	/* Past the model's 256 groups: said so; the review is "unreadable" (1). */
 	if (c->not_modelled) {
-		cs_cleanup_free char *line = NULL;
+		char *line = NULL;
 
 		w->unknown = true;
 		if (++*w->total > w->keep)
@@ -79,9 +102,7 @@ static int ctr_warnings(const struct cs_pod_explain_result *pod, const struct cs
 		if (asprintf(&line, "container %s: not modelled: %s", c->c->name, c->not_modelled) <
 		    0)
 			return -ENOMEM;
-		if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
-			line[CS_EXPLAIN_WARNING_MAX] = '\0';
-		return push(w->lines, w->n, cs_escape_dup(line));
+		return push(w->lines, w->n, escaped_line(line));
 	}
 	for (size_t k = 0; rc == 0 && k < c->n_verdicts; k++) {
 		const struct cs_cap_verdict *v = &c->verdicts[k];
@@ -151,16 +172,12 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
 		      size_t *n)
 {
-	char msg[400];
-	cs_cleanup_free char *line = NULL;
+	char msg[400], *line = NULL;
 
 	cs_diag_format(d, msg, sizeof(msg));
 	if (asprintf(&line, "capscope could not %s the %s: %s", verb, what, msg) < 0)
 		return -ENOMEM;
-	/* Cut at 120 characters on purpose: the API server's limit for a warning. */
-	if (strlen(line) > CS_EXPLAIN_WARNING_MAX)
-		line[CS_EXPLAIN_WARNING_MAX] = '\0';
-	return push(lines, n, cs_escape_dup(line));
+	return push(lines, n, escaped_line(line));
 }
 
 /* Warnings for the request's object, the first MAX_WARNINGS kept, all
@@ -183,6 +200,27 @@ static int check(const struct cs_review_opts *o, const struct cs_admission_reque
 		rc = pod_warnings(&m.pods[i], o->model, lines, n, MAX_WARNINGS, total);
 	cs_k8s_manifest_free(&m);
 	return rc;
+}
+
+/*
+ * More lines than the answer shows (total of them, *n kept): the last line
+ * shown counts the others. Twelfth pass: 40 containers each adding a
+ * capability that would not be effective were answered with 32 lines and
+ * not a word of the other 8, so the user met them at the next apply, and
+ * enforce's denial listed the 32 as if they were all.
+ */
+static int count_more(char ***lines, size_t *n, size_t total)
+{
+	char *line = NULL;
+
+	if (total <= MAX_WARNINGS)
+		return 0;
+	while (*n > MAX_WARNINGS - 1)
+		free((*lines)[--*n]);
+	if (asprintf(&line, "%zu more warnings not shown; see capscope explain pod",
+		     total - (MAX_WARNINGS - 1)) < 0)
+		return -ENOMEM;
+	return push(lines, n, line);
 }
 
 /* "capscope: LINE; LINE" */
@@ -246,6 +284,8 @@ static int answer(const struct cs_review_opts *o, const struct cs_admission_requ
 		out->outcome = CS_REVIEW_UNREADABLE;
 	} else if (checked_kind(r)) {
 		rc = check(o, r, &lines, &n, &total);
+		if (rc >= 0 && count_more(&lines, &n, total) < 0)
+			rc = -ENOMEM;
 		out->outcome = rc == 1 ? CS_REVIEW_UNREADABLE
 			       : n     ? CS_REVIEW_WARNED
 				       : CS_REVIEW_ALLOWED;

@@ -139,4 +139,21 @@ b400=$("$CAPSCOPE" explain pod --openshift m400.yaml 2>/dev/null | wc -c)
 echo "# explain pod --openshift text: 200 containers $b200 bytes, 400 containers $b400 bytes"
 ok "$([ $((b400 * 10)) -le $((b200 * 22)) ]; echo $?)" "twice the containers, at most 2.2 times the text (linear, not quadratic)"
 
+# Twelfth pass: the tag characters (U+E0000..U+E007F) draw nothing, so a
+# capability "NET_ADMIN" followed by tags spelling "evil" was shown as
+# NET_ADMIN ("unknown capability \"CAP_NET_ADMIN\" to add"); the JSON writer
+# must write them as surrogate pairs, never "\u" and five digits.
+python3 -c 'tag = "".join(chr(0xE0000 + ord(c)) for c in "evil")
+print("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:")
+print("  - {name: c, image: i, securityContext: {capabilities: {add: [NET_ADMIN%s]}}}" % tag)' >tags.yaml
+out=$("$CAPSCOPE" explain pod tags.yaml 2>&1)
+like "$out" 'unknown capability "CAP_NET_ADMIN\\U000e0065\\U000e0076\\U000e0069\\U000e006c"' \
+  "tag characters after a capability's name: shown escaped"
+ok "$(LC_ALL=C grep -q $'\xf3\xa0' <<<"$out"; [ $? = 1 ]; echo $?)" "…none of them raw"
+js=$("$CAPSCOPE" explain pod --json tags.yaml 2>/dev/null)
+like "$js" 'NET_ADMIN\\udb40\\udc65\\udb40\\udc76\\udb40\\udc69\\udb40\\udc6c' "…in JSON as surrogate pairs"
+first=$(jq -r '.. | strings | select(startswith("NET_ADMIN"))' <<<"$js" | head -n1)
+is "$(printf %s "$first" | od -An -tx1 | tr -d ' \n')" \
+  "4e45545f41444d494ef3a081a5f3a081b6f3a081a9f3a081ac" "…which read back as the same string"
+
 done_testing

@@ -302,6 +302,15 @@ for b in $'2\n{}\n0\n\n' $'2;\nxx|45|0||' '2|{}|0||' '0||'; do
   is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "…nothing after it is answered as a request"
 done
 like "$r" 'send Content-Length' "…saying what to send instead"
+# Twelfth pass: a Content-Length past 16 times --max-body (the most that is
+# read and dropped before a 413 closes the connection) got no answer at all:
+# the body was waited for until --request-timeout closed the connection
+# without a word. Such a body is never read: 413 at once, and the end.
+for cl in 18446744073709551615 99999999999; do
+  r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Length: $cl||{\"a\":$NEXT")
+  like "$(head -n1 <<<"$r")" '^HTTP/1.1 413' "Content-Length: $cl: 413 before the body"
+  is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "…and nothing after it is answered"
+done
 r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Length : 30||$NEXT")
 is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "a body framed by 'Content-Length : 30' is not answered as a request"
 r=$(smuggle "GET /healthz HTTP/1.1|Host: x|Content-Length: 0||$NEXT")

@@ -71,6 +71,19 @@ static void unicode_controls_escaped(void **state)
 	/* A name of invisible characters must not look empty or like another. */
 	ESC_EQ("\xe2\x80\x8bsshd\xef\xbb\xbf\xe2\x81\xa0\xe2\x81\xaf\xef\xbf\xb9\xe1\xa0\x8e",
 	       "\\u200bsshd\\ufeff\\u2060\\u206f\\ufff9\\u180e");
+	/*
+	 * Twelfth pass: the tag characters (U+E0000..U+E007F) draw nothing, so
+	 * "NET_ADMIN" and tags spelling "ev" showed as NET_ADMIN ("unknown
+	 * capability CAP_NET_ADMIN"); so do the shorthand and musical format
+	 * controls. Past U+FFFF, \\U and eight digits: "\\u" and four would
+	 * read as another character and a digit.
+	 */
+	ESC_EQ("NET_ADMIN\xf3\xa0\x81\xa5\xf3\xa0\x81\xb6\xf3\xa0\x80\x81\xf3\xa0\x81\xbf",
+	       "NET_ADMIN\\U000e0065\\U000e0076\\U000e0001\\U000e007f");
+	ESC_EQ("a\xf0\x9d\x85\xb3"
+	       "b\xf0\x9b\xb2\xa0"
+	       "c",
+	       "a\\U0001d173b\\U0001bca0c");
 	/* Joiners stay (scripts and emoji need them); combining marks too. */
 	ESC_EQ("a\xe2\x80\x8d"
 	       "b\xe2\x80\x8c"

@@ -412,6 +412,12 @@ static void test_warning_line(void **state)
 	v.short_text = (char *)"x";
 	cs_explain_warning("w", &v, buf, sizeof(buf));
 	assert_string_equal(buf, "container w: FOO will be effective (x)");
+	/* Twelfth pass: an unknown name past the room for it was cut at 39
+	 * bytes without a word, so it read as another, shorter name. */
+	v.name = (char *)"NET_ADMIN_AND_A_NAME_FAR_TOO_LONG_TO_SHOW_WHOLE";
+	cs_explain_warning("w", &v, buf, sizeof(buf));
+	assert_string_equal(
+	    buf, "container w: NET_ADMIN_AND_A_NAME_FAR_TOO_LONG_TO... will be effective (x)");
 }
 
 struct seen {

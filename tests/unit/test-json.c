@@ -113,6 +113,23 @@ static void hidden_controls(void **state)
 	free(s);
 }
 
+static void doc_tags(struct cs_json *j)
+{
+	/* NET_ADMIN and the tag characters "ev" (U+E0065, U+E0076), then U+1D173 */
+	cs_json_str(j, "NET_ADMIN\xf3\xa0\x81\xa5\xf3\xa0\x81\xb6\xf0\x9d\x85\xb3");
+}
+
+/* Twelfth pass: hidden characters past U+FFFF are a UTF-16 surrogate pair
+ * (RFC 8259 7); "\\u" and five digits would be another string. */
+static void hidden_astral(void **state)
+{
+	char *s = render(doc_tags);
+
+	(void)state;
+	assert_string_equal(s, "\"NET_ADMIN\\udb40\\udc65\\udb40\\udc76\\ud834\\udd73\"\n");
+	free(s);
+}
+
 static void write_error(void **state)
 {
 	FILE *f = fopen("/dev/full", "w");
@@ -133,9 +150,9 @@ static void write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(caps_shape),   cmocka_unit_test(escaping),
-	    cmocka_unit_test(invalid_utf8), cmocka_unit_test(hidden_controls),
-	    cmocka_unit_test(write_error),
+	    cmocka_unit_test(caps_shape),    cmocka_unit_test(escaping),
+	    cmocka_unit_test(invalid_utf8),  cmocka_unit_test(hidden_controls),
+	    cmocka_unit_test(hidden_astral), cmocka_unit_test(write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
