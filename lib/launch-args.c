@@ -34,6 +34,24 @@ static int unknown_id(const char *opt, const char *what, const char *field, cons
 }
 
 /*
+ * An id the user or group database gives for a name. 4294967295 is
+ * (uid_t)-1, which setresuid, setresgid and the model take as "no change":
+ * a passwd line "x:x:4294967295:..." made `--user x` keep the caller's uid
+ * (root, with every capability back at execve) and said nothing; in a
+ * group list setgroups refused it with a bare EINVAL. Refused by name.
+ */
+static int db_id(const char *opt, const char *s, const char *db, const char *kind, uint32_t id,
+		 const char *field, struct cs_diag *d)
+{
+	if (id != UINT32_MAX)
+		return 0;
+	return cs_diag_set(d, EINVAL, 0, 0, field,
+			   "%s %s: the %s database gives it %s 4294967295, which is no id "
+			   "to the kernel ((uid_t)-1, \"no change\"); nothing was run",
+			   opt, s, db, kind);
+}
+
+/*
  * After a lookup that found nothing: true when the database could not be
  * read at all (getpwnam(3): 0, ENOENT, ESRCH, EBADF and EPERM mean "no such
  * entry"; anything else, EMFILE under RLIMIT_NOFILE=3 or EACCES, is an
@@ -75,6 +93,8 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 			return rc;
 		if (!pw)
 			return unknown_id("--user", "user", "user", s, d);
+		if ((rc = db_id("--user", s, "user", "uid", pw->pw_uid, "user", d)))
+			return rc;
 		p->uid = pw->pw_uid;
 	}
 	p->set_uid = true;
@@ -85,6 +105,8 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 					   "--user %s: no passwd entry to take the group from; "
 					   "give --group",
 					   s);
+		if ((rc = db_id("--user", s, "user", "group", pw->pw_gid, "user", d)))
+			return rc;
 		p->gid = pw->pw_gid;
 		p->set_gid = true;
 	}
@@ -108,6 +130,8 @@ int cs_launch_args_gid(const char *opt, const char *s, const struct cs_ids *ids,
 		return rc;
 	if (!gr)
 		return unknown_id(opt, "group", "group", s, d);
+	if ((rc = db_id(opt, s, "group", "gid", gr->gr_gid, "group", d)))
+		return rc;
 	*out = gr->gr_gid;
 	return 0;
 }

@@ -173,6 +173,18 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 				   "changing the user or group needs one of --groups, "
 				   "--clear-groups or --keep-groups");
 
+	/* (uid_t)-1 is "no change" to setresuid and setresgid: never a plan's id. */
+	for (size_t i = 0; i < (p->groups_mode == CS_GROUPS_LIST ? p->ngroups : 0); i++)
+		if (p->groups[i] == (gid_t)-1)
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "groups",
+			    "group 4294967295 is no id to the kernel; nothing was run");
+	if ((p->set_uid && p->uid == (uid_t)-1) || (p->set_gid && p->gid == (gid_t)-1))
+		return cs_diag_set(d, EINVAL, 0, 0, "plan",
+				   "%s 4294967295 is no id to the kernel ((uid_t)-1, \"no "
+				   "change\"); nothing was run",
+				   p->set_uid && p->uid == (uid_t)-1 ? "uid" : "gid");
+
 	prm = p->set_caps ? p->caps_prm & all : start->caps.set[CS_PRM];
 	inh = p->set_inh ? p->inh & all : p->set_caps ? p->caps_inh & all : start->caps.set[CS_INH];
 	eff = p->set_caps ? p->caps_eff & all : start->caps.set[CS_EFF] & prm;
