@@ -17,20 +17,32 @@ static bool parse_id(const char *s, uint32_t *out)
 }
 
 /*
- * No such name: a number out of range says so (4294967295 is (uid_t)-1,
- * "no change" to setresuid), anything else is a name nobody has.
+ * No such name: a number the strict parser refused says why. It said "out
+ * of range" of "05" and "-1" too, which are refused for their leading 0
+ * (octal to some tools, decimal to others) and their sign, not their size.
+ * 4294967295 is (uid_t)-1, "no change" to setresuid. Anything else is a
+ * name nobody has.
  */
 static int unknown_id(const char *opt, const char *what, const char *field, const char *s,
 		      struct cs_diag *d)
 {
-	size_t sign = s[0] == '-';
+	size_t sign = s[0] == '-' || s[0] == '+';
 
-	if (s[sign] && strspn(s + sign, "0123456789") == strlen(s + sign))
+	if (!s[sign] || strspn(s + sign, "0123456789") != strlen(s + sign))
+		return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
+	if (sign)
 		return cs_diag_set(d, EINVAL, 0, 0, field,
-				   "%s: '%s' is out of range: a %s id is 0-4294967294 "
-				   "(4294967295 is the kernel's \"no change\")",
+				   "%s: '%s' has a sign: a %s id is plain digits, 0-4294967294",
 				   opt, s, what);
-	return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
+	if (s[0] == '0' && s[1])
+		return cs_diag_set(d, EINVAL, 0, 0, field,
+				   "%s: '%s' has a leading 0, which some tools read as octal: "
+				   "write the %s id without it",
+				   opt, s, what);
+	return cs_diag_set(d, EINVAL, 0, 0, field,
+			   "%s: '%s' is out of range: a %s id is 0-4294967294 "
+			   "(4294967295 is the kernel's \"no change\")",
+			   opt, s, what);
 }
 
 /*
