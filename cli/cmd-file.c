@@ -198,9 +198,11 @@ static int file_set(int argc, char **argv)
 			      "namespace, which the kernel needs to store it; nothing was written",
 			      rootid, rootid);
 	if (cs_fcaps_from_text(argv[optind], rootid, &f, &d) < 0) {
+		size_t len = strlen(argv[optind]), n = cs_text_cut(argv[optind], len, 60);
 		char what[96];
 
-		snprintf(what, sizeof(what), "TEXT '%.60s'", argv[optind]);
+		snprintf(what, sizeof(what), "TEXT '%.*s%s'", (int)n, argv[optind],
+			 n < len ? "..." : "");
 		return cs_diag_err("file set", what, &d);
 	}
 	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);

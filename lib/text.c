@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "capscope/escape.h"
+
 int cs_mask_parse_hex(const char *s, size_t len, cs_mask_t *out, struct cs_diag *d)
 {
 	cs_mask_t v = 0;
@@ -394,11 +396,12 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 		}
 		cap = cs_cap_from_name(text + start, i - start);
 		if (cap < 0) {
-			int shown = (int)(i - start > 40 ? 40 : i - start);
+			size_t shown = cs_text_cut(text + start, i - start, 40);
 
 			return cs_diag_set(d, EINVAL, 0,
 					   start < 0xfffffff ? (unsigned)start + 1 : 0, NULL,
-					   "unknown capability '%.*s'", shown, text + start);
+					   "unknown capability '%.*s%s'", (int)shown, text + start,
+					   shown < i - start ? "..." : "");
 		}
 		m |= CS_BIT(cap);
 	}
