@@ -145,7 +145,15 @@ static int tp_name(struct tparser *p, cs_mask_t *list)
 			return 0;
 		}
 	}
-	return tp_fail(p, "unknown capability name");
+	/* Named, as the list parser names it: a long text may hold many. */
+	char why[96];
+	size_t shown = cs_text_cut(p->s + start, end - start, 40);
+
+	if (end == start)
+		return tp_fail(p, "expected a capability name");
+	snprintf(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown, p->s + start,
+		 shown < end - start ? "..." : "");
+	return tp_fail(p, why);
 }
 
 int cs_text_parse(const char *text, size_t len, struct cs_iep *out, struct cs_diag *d)
