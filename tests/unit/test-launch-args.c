@@ -40,7 +40,8 @@ static void user_errors(void **state)
 	/* Refused for its sign or its leading 0, not for its size: said so. */
 	assert_non_null(strstr(d.message, "'-1' has a sign"));
 	assert_null(strstr(d.message, "out of range"));
-	assert_int_equal(cs_launch_args_gid("--group", "05", &cs_ids_etc_files, &p.gid, &d), -EINVAL);
+	assert_int_equal(cs_launch_args_gid("--group", "05", &cs_ids_etc_files, &p.gid, &d),
+			 -EINVAL);
 	assert_non_null(strstr(d.message, "'05' has a leading 0"));
 	assert_null(strstr(d.message, "out of range"));
 	assert_int_equal(
