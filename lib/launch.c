@@ -158,6 +158,9 @@ static int plan_ids(const struct cs_launch_plan *p, bool id_change, struct cs_di
 		return cs_diag_set(d, EINVAL, 0, 0, "groups",
 				   "changing the user or group needs one of --groups, "
 				   "--clear-groups or --keep-groups");
+	if (p->groups_mode == CS_GROUPS_LIST && p->ngroups > CS_CRED_MAX_GROUPS)
+		return cs_diag_set(d, EINVAL, 0, 0, "groups",
+				   "more than %d groups; nothing was run", CS_CRED_MAX_GROUPS);
 	/* (uid_t)-1 is "no change" to setresuid and setresgid: never a plan's id. */
 	for (size_t i = 0; i < (p->groups_mode == CS_GROUPS_LIST ? p->ngroups : 0); i++)
 		if (p->groups[i] == (gid_t)-1)

@@ -98,6 +98,10 @@ static void id_minus_one_refused(void **state)
 	assert_string_equal(d.field, "groups");
 	p.groups[1] = 8;
 	assert_int_equal(prep(&p, &d), 0);
+	/* A count past the array is refused before any group is read (ASan). */
+	p.ngroups = CS_CRED_MAX_GROUPS + 100;
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "more than"));
 }
 
 static void options_that_disagree(void **state)
