@@ -187,6 +187,18 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
 
 	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
+		/* "010" and 99999999999 are numbers, refused for their form and size. */
+		if (r == -ERANGE)
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "securebits",
+			    "--securebits: '%s' is out of range (the bits are 0-0x%x)", s,
+			    CS_SECBIT_ALL);
+		if (r < 0 && s[0] == '0' && strspn(s, "0123456789") == strlen(s))
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "securebits",
+			    "--securebits: '%s' has a leading 0, which some tools read "
+			    "as octal: write it in decimal without it, or in hex with 0x",
+			    s);
 		if (r < 0)
 			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
 					   "--securebits: '%s' is not a number", s);

@@ -117,6 +117,11 @@ static void securebits(void **state)
 	assert_string_equal(d.message, "--securebits: unknown bits in 0x1000");
 	assert_int_equal(cs_launch_args_securebits("1x", &v, &d), -EINVAL);
 	assert_string_equal(d.message, "--securebits: '1x' is not a number");
+	/* A number refused for its form or size says which, not "not a number". */
+	assert_int_equal(cs_launch_args_securebits("010", &v, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "'010' has a leading 0"));
+	assert_int_equal(cs_launch_args_securebits("99999999999", &v, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "'99999999999' is out of range"));
 	assert_int_equal(cs_launch_args_securebits("noroot,bogus", &v, &d), -EINVAL);
 	assert_string_equal(d.message, "--securebits: unknown name 'bogus'");
 }
