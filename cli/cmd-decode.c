@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "capscope/encode.h"
+#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/text.h"
 #include "commands.h"
@@ -95,9 +96,11 @@ static void json_close(struct cs_json *j)
 /* One line naming the argument and what is wrong with it; CS_EXIT_ERROR. */
 static int arg_error(const char *cmd, const char *arg, const struct cs_diag *d)
 {
+	size_t len = strlen(arg), n = cs_text_cut(arg, len, 60);
 	char what[80];
 
-	snprintf(what, sizeof(what), "'%.60s'", arg);
+	/* A cut argument says so: the column may lie past what is shown. */
+	snprintf(what, sizeof(what), "'%.*s%s'", (int)n, arg, n < len ? "..." : "");
 	return cs_diag_err(cmd, what, d);
 }
 

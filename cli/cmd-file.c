@@ -166,6 +166,7 @@ static int file_set(int argc, char **argv)
 	uint32_t rootid = 0;
 	struct cs_fcaps f;
 	struct cs_diag d = {0};
+	bool have_rootid = false;
 	int c;
 
 	opterr = 0;
@@ -173,6 +174,10 @@ static int file_set(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
+			/* The first would do nothing: refused, as run refuses it. */
+			if (have_rootid)
+				return cs_usage_err("file", "-n given twice");
+			have_rootid = true;
 			if (parse_rootid(optarg, &rootid) < 0)
 				return cs_usage_err("file", "-n: '%s' is not a uid (0-4294967294)",
 						    optarg);
@@ -193,9 +198,11 @@ static int file_set(int argc, char **argv)
 			      "namespace, which the kernel needs to store it; nothing was written",
 			      rootid, rootid);
 	if (cs_fcaps_from_text(argv[optind], rootid, &f, &d) < 0) {
+		size_t len = strlen(argv[optind]), n = cs_text_cut(argv[optind], len, 60);
 		char what[96];
 
-		snprintf(what, sizeof(what), "TEXT '%.60s'", argv[optind]);
+		snprintf(what, sizeof(what), "TEXT '%.*s%s'", (int)n, argv[optind],
+			 n < len ? "..." : "");
 		return cs_diag_err("file set", what, &d);
 	}
 	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);

@@ -79,12 +79,21 @@ static int args_err(int rc, const struct cs_diag *d)
 	return cs_usage_err(CMD, "%s", d->message);
 }
 
+/* "--caps: column 14: unknown capability name 'x'": where, in a long text. */
+static int caps_err(const char *opt, const struct cs_diag *d)
+{
+	char buf[700];
+
+	cs_diag_format(d, buf, sizeof(buf));
+	return cs_usage_err(CMD, "%s: %s", opt, buf);
+}
+
 static int parse_caps(const char *opt, const char *arg, cs_mask_t *out)
 {
 	struct cs_diag d = {0};
 
 	if (cs_names_parse(arg, strlen(arg), out, &d) < 0)
-		return cs_usage_err(CMD, "%s: %s", opt, d.message);
+		return caps_err(opt, &d);
 	return 0;
 }
 
@@ -307,7 +316,7 @@ int cmd_run(int argc, char **argv)
 			struct cs_iep iep;
 
 			if (cs_text_parse(optarg, strlen(optarg), &iep, &d) < 0)
-				return cs_usage_err(CMD, "--caps: %s", d.message);
+				return caps_err("--caps", &d);
 			p->set_caps = true;
 			p->caps_inh = iep.inh;
 			p->caps_prm = iep.prm;

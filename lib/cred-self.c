@@ -70,10 +70,17 @@ static int read_setgroups(struct cs_cred *c, struct cs_diag *d)
 int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 {
 	struct cs_proc_status st;
+	pid_t self = cs_proc_self_pid();
 	int rc, sb;
 
 	memset(c, 0, sizeof(*c));
-	rc = cs_proc_status_read(getpid(), 0, &st, d);
+	/* Not getpid(): /proc/PID of a parent PID namespace's /proc is another process. */
+	if (self < 0)
+		return cs_diag_set(d, -self, 0, 0, "/proc/self",
+				   "this process is not in /proc (a /proc of another PID "
+				   "namespace?): %s",
+				   strerror(-self));
+	rc = cs_proc_status_read(self, 0, &st, d);
 	if (rc < 0)
 		return rc;
 	memcpy(c->uid, st.uid, sizeof(c->uid));
@@ -97,7 +104,7 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 	cs_proc_status_free(&st);
 	sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
 	c->securebits = sb > 0 ? (unsigned)sb : 0;
-	if (cs_proc_in_child_userns(getpid()) == 1) {
+	if (cs_proc_in_child_userns(self) == 1) {
 		c->user_namespace = true;
 		if ((rc = read_map("/proc/self/uid_map", c->uid_map, &c->n_uid_map, d)) < 0 ||
 		    (rc = read_map("/proc/self/gid_map", c->gid_map, &c->n_gid_map, d)) < 0 ||

@@ -80,3 +80,15 @@ int cs_text_is_safe(const char *s)
 
 	return cs_escape_text(s, n, NULL, 0) == n;
 }
+
+size_t cs_text_cut(const char *s, size_t len, size_t max)
+{
+	size_t n = max;
+
+	if (len <= max)
+		return len;
+	/* Back to the first byte of the character that would be cut. */
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}

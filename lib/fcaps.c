@@ -256,6 +256,18 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 		return cs_diag_set(d, EPERM, 0, 0, "", "the file is %s",
 				   flags & FS_IMMUTABLE_FL ? "immutable" : "append-only");
 	n = fgetxattr(fd, CS_XATTR_CAPS, old, CS_VFS_CAP_V3_SIZE);
+	/*
+	 * The old value is kept to put it back if a later path fails: one the
+	 * kernel will not give back cannot be, and "Invalid argument" or
+	 * "Value too large for defined data type" alone said nothing of why.
+	 */
+	if (n < 0 && (errno == EINVAL || errno == EOVERFLOW || errno == ERANGE))
+		return cs_diag_set(d, errno, 0, 0, "",
+				   "its " CS_XATTR_CAPS " cannot be read back, so it could not be "
+				   "put back if a change failed: %s",
+				   errno == EOVERFLOW ? CS_FCAPS_OTHER_NS
+				   : errno == ERANGE  ? "it is larger than any valid value"
+						      : CS_FCAPS_UNREADABLE);
 	if (n < 0 && errno != ENODATA)
 		return cs_diag_set(d, errno, 0, 0, "", "%s",
 				   errno == EOPNOTSUPP

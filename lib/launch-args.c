@@ -17,20 +17,50 @@ static bool parse_id(const char *s, uint32_t *out)
 }
 
 /*
- * No such name: a number out of range says so (4294967295 is (uid_t)-1,
- * "no change" to setresuid), anything else is a name nobody has.
+ * No such name: a number the strict parser refused says why. It said "out
+ * of range" of "05" and "-1" too, which are refused for their leading 0
+ * (octal to some tools, decimal to others) and their sign, not their size.
+ * 4294967295 is (uid_t)-1, "no change" to setresuid. Anything else is a
+ * name nobody has.
  */
 static int unknown_id(const char *opt, const char *what, const char *field, const char *s,
 		      struct cs_diag *d)
 {
-	size_t sign = s[0] == '-';
+	size_t sign = s[0] == '-' || s[0] == '+';
 
-	if (s[sign] && strspn(s + sign, "0123456789") == strlen(s + sign))
+	if (!s[sign] || strspn(s + sign, "0123456789") != strlen(s + sign))
+		return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
+	if (sign)
 		return cs_diag_set(d, EINVAL, 0, 0, field,
-				   "%s: '%s' is out of range: a %s id is 0-4294967294 "
-				   "(4294967295 is the kernel's \"no change\")",
+				   "%s: '%s' has a sign: a %s id is plain digits, 0-4294967294",
 				   opt, s, what);
-	return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
+	if (s[0] == '0' && s[1])
+		return cs_diag_set(d, EINVAL, 0, 0, field,
+				   "%s: '%s' has a leading 0, which some tools read as octal: "
+				   "write the %s id without it",
+				   opt, s, what);
+	return cs_diag_set(d, EINVAL, 0, 0, field,
+			   "%s: '%s' is out of range: a %s id is 0-4294967294 "
+			   "(4294967295 is the kernel's \"no change\")",
+			   opt, s, what);
+}
+
+/*
+ * An id the user or group database gives for a name. 4294967295 is
+ * (uid_t)-1, which setresuid, setresgid and the model take as "no change":
+ * a passwd line "x:x:4294967295:..." made `--user x` keep the caller's uid
+ * (root, with every capability back at execve) and said nothing; in a
+ * group list setgroups refused it with a bare EINVAL. Refused by name.
+ */
+static int db_id(const char *opt, const char *s, const char *db, const char *kind, uint32_t id,
+		 const char *field, struct cs_diag *d)
+{
+	if (id != UINT32_MAX)
+		return 0;
+	return cs_diag_set(d, EINVAL, 0, 0, field,
+			   "%s %s: the %s database gives it %s 4294967295, which is no id "
+			   "to the kernel ((uid_t)-1, \"no change\"); nothing was run",
+			   opt, s, db, kind);
 }
 
 /*
@@ -75,6 +105,8 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 			return rc;
 		if (!pw)
 			return unknown_id("--user", "user", "user", s, d);
+		if ((rc = db_id("--user", s, "user", "uid", pw->pw_uid, "user", d)))
+			return rc;
 		p->uid = pw->pw_uid;
 	}
 	p->set_uid = true;
@@ -85,6 +117,8 @@ int cs_launch_args_user(struct cs_launch_plan *p, const char *s, const struct cs
 					   "--user %s: no passwd entry to take the group from; "
 					   "give --group",
 					   s);
+		if ((rc = db_id("--user", s, "user", "group", pw->pw_gid, "user", d)))
+			return rc;
 		p->gid = pw->pw_gid;
 		p->set_gid = true;
 	}
@@ -108,6 +142,8 @@ int cs_launch_args_gid(const char *opt, const char *s, const struct cs_ids *ids,
 		return rc;
 	if (!gr)
 		return unknown_id(opt, "group", "group", s, d);
+	if ((rc = db_id(opt, s, "group", "gid", gr->gr_gid, "group", d)))
+		return rc;
 	*out = gr->gr_gid;
 	return 0;
 }
@@ -151,6 +187,18 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
 
 	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
+		/* "010" and 99999999999 are numbers, refused for their form and size. */
+		if (r == -ERANGE)
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "securebits",
+			    "--securebits: '%s' is out of range (the bits are 0-0x%x)", s,
+			    CS_SECBIT_ALL);
+		if (r < 0 && s[0] == '0' && strspn(s, "0123456789") == strlen(s))
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "securebits",
+			    "--securebits: '%s' has a leading 0, which some tools read "
+			    "as octal: write it in decimal without it, or in hex with 0x",
+			    s);
 		if (r < 0)
 			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
 					   "--securebits: '%s' is not a number", s);

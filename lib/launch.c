@@ -151,6 +151,30 @@ static int model_plan(const struct cs_launch *l, const struct cs_launch_plan *p,
 	return 0;
 }
 
+/* The ids of the plan: groups said when an id changes, and never (uid_t)-1. */
+static int plan_ids(const struct cs_launch_plan *p, bool id_change, struct cs_diag *d)
+{
+	if (id_change && p->groups_mode == CS_GROUPS_UNSET)
+		return cs_diag_set(d, EINVAL, 0, 0, "groups",
+				   "changing the user or group needs one of --groups, "
+				   "--clear-groups or --keep-groups");
+	if (p->groups_mode == CS_GROUPS_LIST && p->ngroups > CS_CRED_MAX_GROUPS)
+		return cs_diag_set(d, EINVAL, 0, 0, "groups",
+				   "more than %d groups; nothing was run", CS_CRED_MAX_GROUPS);
+	/* (uid_t)-1 is "no change" to setresuid and setresgid: never a plan's id. */
+	for (size_t i = 0; i < (p->groups_mode == CS_GROUPS_LIST ? p->ngroups : 0); i++)
+		if (p->groups[i] == (gid_t)-1)
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "groups",
+			    "group 4294967295 is no id to the kernel; nothing was run");
+	if ((p->set_uid && p->uid == (uid_t)-1) || (p->set_gid && p->gid == (gid_t)-1))
+		return cs_diag_set(d, EINVAL, 0, 0, "plan",
+				   "%s 4294967295 is no id to the kernel ((uid_t)-1, \"no "
+				   "change\"); nothing was run",
+				   p->set_uid && p->uid == (uid_t)-1 ? "uid" : "gid");
+	return 0;
+}
+
 int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *start,
 		      struct cs_launch *l, struct cs_steps *st, struct cs_diag *d)
 {
@@ -168,10 +192,8 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	memset(l, 0, sizeof(*l));
 	l->plan = p;
 	l->start = *start;
-	if (id_change && p->groups_mode == CS_GROUPS_UNSET)
-		return cs_diag_set(d, EINVAL, 0, 0, "groups",
-				   "changing the user or group needs one of --groups, "
-				   "--clear-groups or --keep-groups");
+	if ((rc = plan_ids(p, id_change, d)) < 0)
+		return rc;
 
 	prm = p->set_caps ? p->caps_prm & all : start->caps.set[CS_PRM];
 	inh = p->set_inh ? p->inh & all : p->set_caps ? p->caps_inh & all : start->caps.set[CS_INH];

@@ -19,6 +19,7 @@
 #include "capscope/proc.h"
 #include "internal/cleanup.h"
 #include "internal/secbits.h"
+#include "internal/util.h"
 
 /*
  * getpwuid reads the passwd database on every call; a listing has few
@@ -339,7 +340,7 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
 		     struct cs_diag *d)
 {
-	struct snap_ctx c = {.self = getpid(),
+	struct snap_ctx c = {.self = cs_proc_self_pid(),
 			     .skip_cmdline = o->skip_cmdline,
 			     .skip_container = o->skip_container,
 			     .users.ids = o->ids};

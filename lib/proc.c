@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capscope/number.h"
 #include "capscope/text.h"
 #include "internal/open-in-root.h"
 #include "internal/util.h"
@@ -401,6 +402,21 @@ int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct 
 	rc = cs_proc_status_parse(buf, n, st, d);
 	free(buf);
 	return rc;
+}
+
+pid_t cs_proc_self_pid(void)
+{
+	char buf[24];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	uint32_t pid;
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	/* "self" of a /proc that does not show this process is no number. */
+	if (cs_parse_u32(buf, INT32_MAX, &pid) < 0 || pid == 0)
+		return -ENOENT;
+	return (pid_t)pid;
 }
 
 /* The inode number of the initial user namespace (include/linux/proc_ns.h). */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "capscope/escape.h"
+
 int cs_mask_parse_hex(const char *s, size_t len, cs_mask_t *out, struct cs_diag *d)
 {
 	cs_mask_t v = 0;
@@ -143,7 +145,15 @@ static int tp_name(struct tparser *p, cs_mask_t *list)
 			return 0;
 		}
 	}
-	return tp_fail(p, "unknown capability name");
+	/* Named, as the list parser names it: a long text may hold many. */
+	char why[96];
+	size_t shown = cs_text_cut(p->s + start, end - start, 40);
+
+	if (end == start)
+		return tp_fail(p, "expected a capability name");
+	snprintf(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown, p->s + start,
+		 shown < end - start ? "..." : "");
+	return tp_fail(p, why);
 }
 
 int cs_text_parse(const char *text, size_t len, struct cs_iep *out, struct cs_diag *d)
@@ -394,11 +404,12 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 		}
 		cap = cs_cap_from_name(text + start, i - start);
 		if (cap < 0) {
-			int shown = (int)(i - start > 40 ? 40 : i - start);
+			size_t shown = cs_text_cut(text + start, i - start, 40);
 
 			return cs_diag_set(d, EINVAL, 0,
 					   start < 0xfffffff ? (unsigned)start + 1 : 0, NULL,
-					   "unknown capability '%.*s'", shown, text + start);
+					   "unknown capability '%.*s%s'", (int)shown, text + start,
+					   shown < i - start ? "..." : "");
 		}
 		m |= CS_BIT(cap);
 	}

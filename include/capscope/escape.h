@@ -38,4 +38,12 @@ CS_EXPORT char *cs_escape_dup(const char *s);
 /* True when s (a string) needs no escaping. */
 CS_EXPORT int cs_text_is_safe(const char *s);
 
+/*
+ * How many of the len bytes at s to quote in a message that shows at most
+ * max of them: len when they fit, else at most max, never ending inside a
+ * UTF-8 sequence (half a character is escaped as "\xNN", a byte the text
+ * did not have). A caller that cuts says so ("...").
+ */
+CS_EXPORT size_t cs_text_cut(const char *s, size_t len, size_t max);
+
 #endif

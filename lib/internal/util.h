@@ -21,6 +21,15 @@ int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
  * -EINVAL (a line it cannot read). lib/proc.c. */
 int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks);
 
+/*
+ * This process's pid as the /proc mount shows it (the target of /proc/self),
+ * or -errno (-ENOENT when /proc does not show it: a /proc of a PID namespace
+ * this process is not in). Not getpid(): in a PID namespace whose /proc is
+ * the parent's (unshare -p without --mount-proc), /proc/$(getpid) is
+ * another process. lib/proc.c.
+ */
+pid_t cs_proc_self_pid(void);
+
 /* The same for a file that must be a regular one (-EISDIR, or -EINVAL for a
  * fifo, socket or device): opening a fifo would wait for a writer, for ever,
  * and one that is read again (serve's certificate on SIGHUP) is a file. */

@@ -56,6 +56,29 @@ like "$out" "'-' is not a hex digit" "decode -- -1 fails as a mask, not an optio
 # the mask did not hold (a newline, a fullwidth digit).
 like "$("$CAPSCOPE" decode $'1\n' 2>&1)" "column 2: byte 0x0a is not a hex digit" "decode: a newline named by its value"
 like "$("$CAPSCOPE" decode $'\uff10' 2>&1)" "column 1: byte 0xef is not a hex digit" "decode: a fullwidth 0 named by its first byte"
+# A long argument is shown cut, and says so: "'000…0': column 71: 'z' is
+# not a hex digit" quoted 60 zeros as if they were all of it.
+long=$(printf '%070dz' 0)
+like "$("$CAPSCOPE" decode "$long" 2>&1)" "'0{60}\.\.\.': column 71: 'z'" "decode: a cut argument ends in '...'"
+like "$("$CAPSCOPE" encode "$(printf 'cap_chown,%.0s' 1 2 3 4 5 6 7 8)bogus" 2>&1)" \
+  "cap_chown,\.\.\.': column 81: unknown capability 'bogus'" "encode: the same"
+like "$("$CAPSCOPE" file set "$(printf 'cap_chown,%.0s' 1 2 3 4 5 6 7 8)bogus=p" /nonexistent 2>&1)" \
+  "TEXT 'cap_chown,.*\.\.\.': column 81" "file set: the same"
+like "$("$CAPSCOPE" encode "cap_$(printf 'x%.0s' {1..50})" 2>&1)" \
+  "unknown capability 'cap_x{36}\.\.\.'" "encode: a long unknown name is cut with '...'"
+# libcap text names the capability it does not know, and run says where:
+# "--caps: unknown capability name" named neither the name nor the column.
+like "$("$CAPSCOPE" encode 'cap_chown=ep cap_bogus=p' 2>&1)" \
+  "column 14: unknown capability name 'cap_bogus'" "encode: the unknown name in libcap text is named"
+like "$("$CAPSCOPE" run --caps 'cap_chown=ep cap_bogus=p' -- true 2>&1)" \
+  "^capscope run: --caps: column 14: unknown capability name 'cap_bogus'" "run --caps: the name and its column"
+like "$("$CAPSCOPE" run --ambient 'cap_chown,bogus' -- true 2>&1)" \
+  "^capscope run: --ambient: column 11: unknown capability 'bogus'" "run --ambient: the column too"
+like "$("$CAPSCOPE" encode 'cap_chown,@=p' 2>&1)" \
+  "column 11: expected a capability name" "encode: a symbol where a name goes"
+# Cut on a character boundary: no half of an é (a \xc3 escape) in the message.
+out=$("$CAPSCOPE" decode "$(printf 'é%.0s' {1..40})" 2>&1)
+like "$out" "^capscope decode: 'é+\.\.\.': column 1" "decode: cut between two characters"
 out=$("$CAPSCOPE" encode 'cap_bogus' 2>&1); rc=$?
 is "$rc" 2 "encode of an unknown name fails"
 like "$out" "unknown capability 'cap_bogus'" "and names it"

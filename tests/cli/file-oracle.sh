@@ -183,4 +183,11 @@ fi
 (cd "$T" && "$CAPSCOPE" file set -- cap_chown+p -x && "$CAPSCOPE" file rm -- -x); is $? 0 "file rm -- -x: exit 0"
 is "$(getcap "$T/-x")" "" "  -x has no capabilities left"
 "$CAPSCOPE" file bogus 2>/dev/null; is $? 2 "unknown action is a usage error"
+# -n given twice kept the last rootid without a word (setcap does too):
+# one command line, one meaning.
+: >"$T/twice"
+"$CAPSCOPE" file set -n 5 -n 7 cap_chown+p "$T/twice" 2>"$T/err"
+is $? 2 "file set -n 5 -n 7: usage error"
+like "$(cat "$T/err")" "-n given twice" "  says so"
+is "$(getcap "$T/twice")" "" "  nothing written"
 done_testing

@@ -209,4 +209,15 @@ fi
 # the kernel's "\\n" for its newline, which JSON must not escape again.
 is "$("$CAPSCOPE" ps --json --no-bpf $p | jq -r '.processes[0].comm')" "$(cat /proc/$p/comm)" \
   "ps --json: the comm byte for byte as /proc/PID/comm (the newline, not a backslash and n)"
+# In a PID namespace whose /proc is the parent's, getpid() is this
+# namespace's number (1 here): ps took the parent's pid 1 for itself and
+# showed its own securebits (prctl) as pid 1's. /proc/self is ps in any /proc.
+if unshare -pf true 2>/dev/null; then
+  sb=$(unshare -pf capsh --secbits=0x2f -- -c "$CAPSCOPE ps --json 1" 2>/dev/null |
+    jq '.processes[0].securebits')
+  [ -n "$sb" ] && [ "$sb" != 47 ]
+  ok $? "ps 1 in a PID namespace with the parent's /proc: not ps's own securebits (got $sb)"
+else
+  skip "unshare -p is not permitted here"
+fi
 done_testing

@@ -396,4 +396,25 @@ for bin in "${bins[@]}"; do
   is "$rc" 2 "$bin --user no-such-user-xyz: still a usage error"
   like "$out" "no such user 'no-such-user-xyz'" "$bin: a name nobody has is still 'no such user'"
 done
+# In a PID namespace whose /proc is the parent's (unshare -p without
+# --mount-proc), getpid() is this namespace's number: /proc/$(getpid) is
+# another process (here the host's pid 1), whose credentials the run read
+# as its own. The plan was made from them, the dry run showed them, and
+# the run failed at capset or verify with an untrue reason. /proc/self is
+# this process in any /proc that shows it.
+if unshare -pf true 2>/dev/null; then
+  for bin in "${bins[@]}"; do
+    # shellcheck disable=SC2086
+    out=$(capsh --drop=cap_net_raw -- -c "unshare -pf $bin --dry-run -- /bin/true" 2>&1); rc=$?
+    is "$rc" 0 "$bin --dry-run in a PID namespace with the parent's /proc: runs"
+    ! grep -q 'cap_net_raw' <<<"$(grep -A1 '^Now' <<<"$out")"
+    ok $? "$bin: 'Now' is this process (no cap_net_raw), not the parent namespace's pid 1"
+    # shellcheck disable=SC2086
+    out=$(unshare -pf $bin --bounding cap_chown -- grep CapBnd /proc/self/status 2>&1); rc=$?
+    is "$rc" 0 "$bin --bounding cap_chown in that PID namespace: runs"
+    like "$out" "CapBnd:.0000000000000001" "$bin: CMD has the bounding set asked for"
+  done
+else
+  skip "unshare -p is not permitted here"
+fi
 done_testing

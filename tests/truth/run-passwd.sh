@@ -15,9 +15,10 @@ tap_tmpdir
 
 { grep '^root:' /etc/passwd
   printf -- '-neg:x:0:0::/:/bin/sh\n+plus::::::\n+:x:0:0::/:/bin/sh\n:x:0:0::/:/bin/sh\n'
-  printf 'ev\033[31mil:x:4242:4242::/:/bin/sh\nok:x:4243:4243::/:/bin/sh\n'; } >"$T/passwd"
+  printf 'ev\033[31mil:x:4242:4242::/:/bin/sh\nok:x:4243:4243::/:/bin/sh\n'
+  printf 'allones:x:4294967295:4243::/:/bin/sh\npgones:x:4244:4294967295::/:/bin/sh\n'; } >"$T/passwd"
 { grep '^root:' /etc/group
-  printf -- '-neg:x:0:\n+plus:::\n:x:0:\nokg:x:4243:\n'; } >"$T/group"
+  printf -- '-neg:x:0:\n+plus:::\n:x:0:\nokg:x:4243:\ngones:x:4294967295:\n'; } >"$T/group"
 
 # cmd... run with the crafted files in place
 crafted() {
@@ -46,6 +47,19 @@ for bin in "${bins[@]}"; do
   ok $? "$name --user ok --group okg: an ordinary entry is still found"
   grep -q 'uid 4243/4243/4243/4243 gid 4243' "$T/out"
   ok $? "$name: the plan has uid and gid 4243"
+  # An entry whose id is 4294967295, (uid_t)-1: setresuid and setresgid
+  # take it as "no change", so the run kept root (uid 0, every capability
+  # back at execve) or gid 0 and said nothing. A name must give an id.
+  for args in "--clear-groups --user allones" "--clear-groups --user pgones" \
+    "--clear-groups --user ok --group gones" "--user ok --group okg --groups okg,gones"; do
+    for dry in --dry-run ""; do
+      # shellcheck disable=SC2086
+      crafted "$bin" "${run[@]}" $dry $args -- /bin/true >"$T/out" 2>"$T/err"
+      rc=$?
+      is "$rc" 2 "$name $dry $args (an id of 4294967295 in the database): usage error"
+      like "$(cat "$T/err")" "4294967295" "$name $dry $args: says which id"
+    done
+  done
 done
 
 # ps shows a user name with control bytes escaped.

@@ -37,6 +37,13 @@ static void user_errors(void **state)
 	assert_int_equal(cs_launch_args_user(&p, "4294967295", &cs_ids_etc_files, &d), -EINVAL);
 	assert_non_null(strstr(d.message, "'4294967295' is out of range: a user id is"));
 	assert_int_equal(cs_launch_args_user(&p, "-1", &cs_ids_etc_files, &d), -EINVAL);
+	/* Refused for its sign or its leading 0, not for its size: said so. */
+	assert_non_null(strstr(d.message, "'-1' has a sign"));
+	assert_null(strstr(d.message, "out of range"));
+	assert_int_equal(cs_launch_args_gid("--group", "05", &cs_ids_etc_files, &p.gid, &d),
+			 -EINVAL);
+	assert_non_null(strstr(d.message, "'05' has a leading 0"));
+	assert_null(strstr(d.message, "out of range"));
 	assert_int_equal(
 	    cs_launch_args_gid("--group", "99999999999999999999", &cs_ids_etc_files, &p.gid, &d),
 	    -EINVAL);
@@ -110,6 +117,11 @@ static void securebits(void **state)
 	assert_string_equal(d.message, "--securebits: unknown bits in 0x1000");
 	assert_int_equal(cs_launch_args_securebits("1x", &v, &d), -EINVAL);
 	assert_string_equal(d.message, "--securebits: '1x' is not a number");
+	/* A number refused for its form or size says which, not "not a number". */
+	assert_int_equal(cs_launch_args_securebits("010", &v, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "'010' has a leading 0"));
+	assert_int_equal(cs_launch_args_securebits("99999999999", &v, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "'99999999999' is out of range"));
 	assert_int_equal(cs_launch_args_securebits("noroot,bogus", &v, &d), -EINVAL);
 	assert_string_equal(d.message, "--securebits: unknown name 'bogus'");
 }

@@ -73,6 +73,37 @@ static void caps_beyond_the_kernel(void **state)
 	cs_cap_last_override(-1);
 }
 
+/* (uid_t)-1 is "no change" to setresuid/setresgid: a plan asking for it would keep root. */
+static void id_minus_one_refused(void **state)
+{
+	struct cs_launch_plan p = {.set_uid = true,
+				   .uid = (uid_t)-1,
+				   .set_gid = true,
+				   .gid = 5,
+				   .groups_mode = CS_GROUPS_CLEAR};
+	struct cs_diag d;
+
+	(void)state;
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "4294967295"));
+	p.uid = 5;
+	p.gid = (gid_t)-1;
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	p.gid = 5;
+	p.groups_mode = CS_GROUPS_LIST;
+	p.ngroups = 2;
+	p.groups[0] = 7;
+	p.groups[1] = (gid_t)-1;
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_string_equal(d.field, "groups");
+	p.groups[1] = 8;
+	assert_int_equal(prep(&p, &d), 0);
+	/* A count past the array is refused before any group is read (ASan). */
+	p.ngroups = CS_CRED_MAX_GROUPS + 100;
+	assert_int_equal(prep(&p, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "more than"));
+}
+
 static void options_that_disagree(void **state)
 {
 	struct cs_launch_plan p = {.set_caps = true,
@@ -173,9 +204,10 @@ static void apply_and_verify_fill_diag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(bounding_cannot_grow),	  cmocka_unit_test(caps_beyond_the_kernel),
-	    cmocka_unit_test(options_that_disagree),	  cmocka_unit_test(ambient_needs_permitted),
-	    cmocka_unit_test(apply_and_verify_fill_diag), cmocka_unit_test(root_gets_bounding_back),
+	    cmocka_unit_test(bounding_cannot_grow),    cmocka_unit_test(caps_beyond_the_kernel),
+	    cmocka_unit_test(options_that_disagree),   cmocka_unit_test(id_minus_one_refused),
+	    cmocka_unit_test(ambient_needs_permitted), cmocka_unit_test(apply_and_verify_fill_diag),
+	    cmocka_unit_test(root_gets_bounding_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
