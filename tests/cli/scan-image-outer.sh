@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope scan on image archives whose outer tar says what the image is in a
+# form docker load and podman load read (they extract the archive, then open
+# manifest.json and the files it names: links followed, the last of two
+# entries of one name kept), and on OCI layout directories whose files are
+# not regular files. Each image's layer holds a set-uid root /usr/evil
+# (tests/data/scan/mkouter.py): no finding with exit 0 means another image
+# was read than the one a runtime would run (twelfth pass, part D).
+source "$(dirname "$0")/../lib/tap.sh"
+command -v python3 >/dev/null || skip_all "needs python3"
+tap_tmpdir
+cd "$T" || exit 1
+python3 "$CAPSCOPE_TOP/tests/data/scan/mkouter.py" . || skip_all "mkouter.py failed"
+
+scan() { # target: the exit status, stdout in $T/out, stderr in $T/err
+  timeout 60 "$CAPSCOPE" scan --json "$1" >"$T/out" 2>"$T/err"
+}
+finds() { grep -c '"path": "/usr/evil"' "$T/out"; }
+
+scan ok.tar
+is "$?" 0 "a plain docker archive: exit 0"
+is "$(finds)" 1 "…its set-uid file found"
+
+# What makes the archive an image, not read: it was scanned as one plain
+# layer (the archive's own files), exit 0, no finding.
+for c in "big-manifest.tar|manifest.json: .*larger than 4 MiB" \
+         "late-manifest.tar|" \
+         "symlink-manifest.tar|manifest.json: .*not a regular file" \
+         "hardlink-manifest.tar|manifest.json: .*not a regular file" \
+         "two-manifests.tar|manifest.json: .*twice"; do
+  f=${c%%|*} want=${c#*|}
+  scan "$f"; rc=$?
+  if [ -z "$want" ]; then
+    is "$rc" 0 "$f: read as the image it is"
+    is "$(finds)" 1 "$f: its set-uid file found"
+  else
+    is "$rc" 2 "$f: refused"
+    like "$(cat "$T/err")" "$want" "$f: the entry and why named"
+  fi
+done
+
+# A name the image reads, twice in the archive: docker load keeps the last
+# (the set-uid layer, a root config), the first was read.
+for c in "two-layers.tar|l/layer.tar" "two-configs.tar|c.json"; do
+  f=${c%%|*} name=${c#*|}
+  scan "$f"; rc=$?
+  is "$rc" 2 "$f: refused, not the first copy read"
+  like "$(cat "$T/err")" "$name: .*twice" "$f: the entry named"
+done
+
+# A real OCI archive whose manifest and config come after 64 MiB of blobs of
+# up to 4 MiB each: "not in the archive" before.
+scan oci-many-layers.tar.gz
+is "$?" 0 "OCI archive, config after 64 MiB of small blobs: read"
+is "$(finds)" 1 "…its set-uid file found"
+unlike() { ! [[ $1 =~ $2 ]]; ok $? "$3"; }
+
+# An OCI layout directory whose files are not regular files: a fifo waited
+# for ever, /dev/zero was read as an empty layer (exit 0, nothing found).
+L=$(cat oci-dir.layer)
+scan oci-dir
+is "$?" 0 "OCI layout directory: exit 0"
+is "$(finds)" 1 "…its set-uid file found"
+mk() { # name kind file
+  cp -r oci-dir "$1" && rm -f "$1/$3"
+  case $2 in
+    fifo) mkfifo "$1/$3" ;;
+    zero) mknod "$1/$3" c 1 5 ;;
+    dir) mkdir "$1/$3" ;;
+  esac
+}
+for c in "lfifo fifo $L" "lzero zero $L" "ldir dir $L" "ififo fifo index.json"; do
+  read -r d kind file <<<"$c"
+  if [ "$kind" = zero ] && ! mk "$d" "$kind" "$file" 2>/dev/null; then
+    skip "mknod refused here"; skip "mknod refused here"; continue
+  fi
+  [ "$kind" = zero ] || mk "$d" "$kind" "$file"
+  scan "$d"; rc=$?
+  is "$rc" 2 "$d: ${file:0:24} a $kind: refused (not a wait, not an empty layer)"
+  like "$(cat "$T/err")" "${file//./\\.}: not a regular file" "$d: the file named, and why"
+done
+
+# A layer's error names the whole blob: the label "layer 0 (blobs/sha256/…)"
+# was the diagnostic's field, cut at 63 bytes with no closing parenthesis.
+cp -r oci-dir lgarbage && printf 'not a tar' >"lgarbage/$L"
+scan lgarbage
+is "$?" 2 "a layer that is not an archive: refused"
+like "$(cat "$T/err")" "layer 0 \\($L\\): opening the layer" "…its error names the whole blob"
+done_testing
