@@ -14,6 +14,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <locale.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
@@ -1164,6 +1165,42 @@ static int finish(struct img *im, const char *kind)
 	return 0;
 }
 
+/*
+ * A directory holding an oci-layout file is read as that image
+ * (cs_scan_is_image), so it must hold nothing else: a rootfs whose author
+ * put a layout at its top was read as the layout's (benign) image, and its
+ * own set-uid files were never walked. docker save (25 and later) writes
+ * its manifest.json and repositories beside the layout.
+ */
+static int layout_only(struct img *im)
+{
+	static const char *const names[] = {"oci-layout", "index.json", "blobs", "manifest.json",
+					    "repositories"};
+	int fd = dup(im->dirfd), rc = 0;
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (!dir) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return cs_diag_set(im->d, -rc, 0, 0, NULL, "%s", strerror(-rc));
+	}
+	while (rc == 0 && (de = readdir(dir))) {
+		size_t i = 0;
+
+		while (i < 5 && strcmp(de->d_name, names[i]))
+			i++;
+		if (i == 5 && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			rc = cs_diag_set(im->d, EINVAL, 0, 0, NULL,
+					 "holds an OCI layout (oci-layout) and '%.200s' beside it: "
+					 "refusing to guess whether it is an image or a tree",
+					 de->d_name);
+	}
+	closedir(dir);
+	return rc;
+}
+
 /* Build the final view (and read the config) of the image at im->path. */
 static int img_load(struct img *im)
 {
@@ -1180,7 +1217,8 @@ static int img_load(struct img *im)
 		if (im->dirfd < 0)
 			return cs_diag_set(im->d, errno, 0, 0, NULL, "%s", strerror(errno));
 		im->kind = "oci-layout";
-		return read_oci(im);
+		rc = layout_only(im);
+		return rc < 0 ? rc : read_oci(im);
 	}
 
 	/* Pass 1: the archive as one layer, keeping its small JSON files. */

@@ -87,4 +87,17 @@ cp -r oci-dir lgarbage && printf 'not a tar' >"lgarbage/$L"
 scan lgarbage
 is "$?" 2 "a layer that is not an archive: refused"
 like "$(cat "$T/err")" "layer 0 \\($L\\): opening the layer" "…its error names the whole blob"
+# A directory holding an oci-layout file was read as an OCI image, whatever
+# else it held: a rootfs whose author put a layout at its top (a benign
+# image) had its own set-uid files left out, exit 0.
+cp -r oci-dir rootfs && mkdir -p rootfs/usr/bin && printf '\177ELF' >rootfs/usr/bin/su &&
+  chmod 4755 rootfs/usr/bin/su
+scan rootfs; rc=$?
+is "$rc" 2 "a tree with an OCI layout at its top: refused, not read as the image"
+like "$(cat "$T/err")" "oci-layout.*'usr'" "…says what else is there"
+# docker save (25 and later) writes both layouts: extracted, it is an image.
+cp -r oci-dir both && cp ok.tar both/x && printf '[]' >both/manifest.json && printf '{}' >both/repositories &&
+  rm both/x
+scan both
+is "$?" 0 "an OCI layout beside docker's manifest.json and repositories: read as the image"
 done_testing
