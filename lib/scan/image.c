@@ -54,7 +54,8 @@ struct img {
 	struct cs_view v;
 	struct blob *blobs; /* pass 1's copies: top_names, then small JSON files and blobs */
 	size_t nblobs, blobs_total;
-	unsigned top_seen[3]; /* entries of each of top_names */
+	unsigned top_seen[3];	/* entries of each of top_names */
+	const char *top_why[3]; /* why that one cannot be read, NULL when it can */
 	bool keep_blobs;
 	const char *label; /* "layer 2" for messages (the field) */
 	int layer;
@@ -248,8 +249,12 @@ static int keep_blob(struct img *im, struct archive *a, struct archive_entry *e,
 		why = "not a regular file (a link or a directory): not read";
 	else if (top && !why && (size < 0 || size > BLOB_MAX))
 		why = "larger than 4 MiB: not read";
-	if (why)
-		return cs_diag_set(im->d, EINVAL, 0, 0, NULL, "%s: %s", norm + 1, why);
+	if (why) { /* said by top_check if the archive is read as an image */
+		for (size_t i = 0; i < 3; i++)
+			if (!strcmp(norm, top_names[i]) && !im->top_why[i])
+				im->top_why[i] = why;
+		return 0;
+	}
 	if (!top && (!regular || !wants_blob(norm) || size < 0 || size > BLOB_MAX ||
 		     im->blobs_total + (size_t)size > BLOBS_TOTAL))
 		return 0;
@@ -1201,6 +1206,19 @@ static int layout_only(struct img *im)
 	return rc;
 }
 
+/*
+ * An archive holding manifest.json is a docker archive, one holding
+ * oci-layout an OCI archive: each file that makes it one must then be
+ * readable as docker load reads it (keep_blob). A single layer may hold an
+ * index.json of any kind.
+ */
+static int top_check(const struct img *im, size_t i)
+{
+	return im->top_why[i] ? cs_diag_set(im->d, EINVAL, 0, 0, NULL, "%s: %s", top_names[i] + 1,
+					    im->top_why[i])
+			      : 0;
+}
+
 /* Build the final view (and read the config) of the image at im->path. */
 static int img_load(struct img *im)
 {
@@ -1237,19 +1255,22 @@ static int img_load(struct img *im)
 	im->keep_blobs = false;
 	im->r = r;
 	im->label = "archive";
-	if (rc == 0 && find_blob(im, "manifest.json")) {
+	if (rc == 0 && im->top_seen[0]) {
+		rc = top_check(im, 0);
 		cs_view_free(&im->v);
 		im->used = 0;
 		im->kept = 0;
-		rc = cs_view_init(&im->v);
+		rc = rc < 0 ? rc : cs_view_init(&im->v);
 		if (rc == 0)
 			rc = read_docker(im);
 		im->kind = "docker-archive";
-	} else if (rc == 0 && find_blob(im, "oci-layout") && find_blob(im, "index.json")) {
+	} else if (rc == 0 && im->top_seen[2]) {
+		rc = top_check(im, 2);
+		rc = rc < 0 ? rc : top_check(im, 1);
 		cs_view_free(&im->v);
 		im->used = 0;
 		im->kept = 0;
-		rc = cs_view_init(&im->v);
+		rc = rc < 0 ? rc : cs_view_init(&im->v);
 		if (rc == 0)
 			rc = read_oci(im);
 		im->kind = "oci-archive";

@@ -100,4 +100,13 @@ cp -r oci-dir both && cp ok.tar both/x && printf '[]' >both/manifest.json && pri
   rm both/x
 scan both
 is "$?" 0 "an OCI layout beside docker's manifest.json and repositories: read as the image"
+# A single layer (no manifest.json, no oci-layout) may hold any index.json.
+python3 - <<'PY'
+import io, tarfile
+with tarfile.open("layer-index.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for n, d in [("index.json", b" " * (5 << 20)), ("index.json", b"{}")]:
+        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
+PY
+scan layer-index.tar
+is "$?" 0 "a single layer holding two index.json files, one over 4 MiB: read as a layer"
 done_testing
