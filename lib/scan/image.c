@@ -463,6 +463,12 @@ static int open_beneath(struct img *im, const char *name)
 	int fd = cs_open_in_root(im->dirfd, name, O_RDONLY | O_NOCTTY | O_NONBLOCK,
 				 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 
+	/* openat2's EXDEV alone read "Invalid cross-device link" */
+	if (fd == -EXDEV)
+		return cs_diag_set(im->d, EXDEV, 0, 0, NULL,
+				   "%s: leads out of the layout directory (a symbolic link or "
+				   "'..'): not followed",
+				   name);
 	if (fd < 0)
 		return cs_diag_set(im->d, -fd, 0, 0, NULL, "%s: %s", name, strerror(-fd));
 	if (fstat(fd, &st) < 0) {

@@ -100,6 +100,13 @@ cp -r oci-dir both && cp ok.tar both/x && printf '[]' >both/manifest.json && pri
   rm both/x
 scan both
 is "$?" 0 "an OCI layout beside docker's manifest.json and repositories: read as the image"
+# A layout whose blobs directory is a link out of it: "Invalid cross-device
+# link" (openat2's EXDEV) was all it said.
+cp -r oci-dir lout && mv lout/blobs "$T/outside-blobs" && ln -s "$T/outside-blobs" lout/blobs
+scan lout
+is "$?" 2 "a layout's blobs linked out of it: refused"
+like "$(cat "$T/err")" "blobs/sha256/[0-9a-f]{64}: leads out of the layout directory" "…and said so"
+
 # A single layer (no manifest.json, no oci-layout) may hold any index.json.
 python3 - <<'PY'
 import io, tarfile
