@@ -107,6 +107,11 @@ scan lout
 is "$?" 2 "a layout's blobs linked out of it: refused"
 like "$(cat "$T/err")" "blobs/sha256/[0-9a-f]{64}: leads out of the layout directory" "…and said so"
 
+# Text: a refused image was summed up on stdout as "0 findings", as a clean one.
+out=$(timeout 60 "$CAPSCOPE" scan two-layers.tar ok.tar 2>/dev/null)
+is "$?" 2 "text: one of two images refused: exit 2"
+is "$(tail -n 1 <<<"$out")" "1 finding; 1 of 2 targets not read" "text: the last line says a target was not read"
+
 # A single layer (no manifest.json, no oci-layout) may hold any index.json.
 python3 - <<'PY'
 import io, tarfile
