@@ -112,6 +112,20 @@ out=$(timeout 60 "$CAPSCOPE" scan two-layers.tar ok.tar 2>/dev/null)
 is "$?" 2 "text: one of two images refused: exit 2"
 is "$(tail -n 1 <<<"$out")" "1 finding; 1 of 2 targets not read" "text: the last line says a target was not read"
 
+# A set-uid root file that is also a valid tar (an ELF polyglot) was read as
+# an image by its magic: "0 findings", exit 0, for a set-uid root program.
+python3 "$CAPSCOPE_TOP/tests/data/scan/mkpoly.py" poly && chmod 4755 poly
+scan poly
+is "$?" 0 "a set-uid file that is also a tar: exit 0"
+like "$(tr -d ' \n' <"$T/out")" '"setuid":true' "…checked as itself: its set-uid bit found"
+python3 "$CAPSCOPE_TOP/tests/data/scan/mkpoly.py" polycap
+if command -v setcap >/dev/null && setcap cap_net_raw+ep polycap 2>/dev/null; then
+  scan polycap
+  like "$(tr -d ' \n' <"$T/out")" '"text":"cap_net_raw=ep"' "a capped file that is also a tar: its capabilities found"
+else
+  skip "setcap cannot write security.capability here"
+fi
+
 # A single layer (no manifest.json, no oci-layout) may hold any index.json.
 python3 - <<'PY'
 import io, tarfile
