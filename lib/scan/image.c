@@ -325,6 +325,41 @@ static uint32_t id32(la_int64_t v)
 	return v < 0 || v > 0xffffffffLL ? 0xffffffffU : (uint32_t)v;
 }
 
+/*
+ * An entry's security.capability. libarchive gives PAX SCHILY.xattr.* and
+ * LIBARCHIVE.xattr.* records alike, the last record of a header first. Go's
+ * archive/tar, which containerd and Docker apply layers with, keeps the last
+ * of two records of one key and applies SCHILY.xattr.* only: with two
+ * records the first was reported (a cap_net_bind_service record before a
+ * cap_sys_admin one: low, where the file gets cap_sys_admin). The last is
+ * shown, and two are an error: which one is LIBARCHIVE's cannot be told.
+ */
+static void entry_fcaps(struct img *im, struct archive_entry *e, struct cs_ventry *ve)
+{
+	const char *xn;
+	const void *xv;
+	size_t xs;
+	unsigned n = 0;
+
+	archive_entry_xattr_reset(e);
+	while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
+		struct cs_diag dd;
+
+		if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0 || n++)
+			continue;
+		ve->has_fcaps = true;
+		ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
+	}
+	if (n > 1)
+		cs_scan_add_error(
+		    im->r, ve->name, EINVAL,
+		    "%s: %u security.capability records in its header (SCHILY.xattr "
+		    "or LIBARCHIVE.xattr): containerd and Docker apply the last "
+		    "SCHILY.xattr one only, and which record is which cannot be told: "
+		    "the last is shown",
+		    im->label, n);
+}
+
 /* Read every entry of one layer into the view. */
 static int apply_layer(struct img *im, struct archive *a)
 {
@@ -336,9 +371,6 @@ static int apply_layer(struct img *im, struct archive *a)
 
 	for (;;) {
 		struct cs_ventry ve = {0};
-		const char *xn;
-		const void *xv;
-		size_t xs;
 		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
@@ -372,16 +404,7 @@ static int apply_layer(struct img *im, struct archive *a)
 		ve.hardlink = archive_entry_hardlink(e);
 		if (archive_entry_filetype(e) == AE_IFLNK)
 			ve.symlink = archive_entry_symlink(e);
-		/* libarchive gives PAX SCHILY.xattr.* and LIBARCHIVE.xattr.* records here. */
-		archive_entry_xattr_reset(e);
-		while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
-			struct cs_diag dd;
-
-			if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0)
-				continue;
-			ve.has_fcaps = true;
-			ve.fcaps_invalid = cs_fcaps_decode(xv, xs, &ve.fcaps, &dd) < 0;
-		}
+		entry_fcaps(im, e, &ve);
 		if (im->keep_blobs) {
 			char norm[4097];
 			int fl;

@@ -126,6 +126,16 @@ else
   skip "setcap cannot write security.capability here"
 fi
 
+# security.capability twice in one entry's PAX header: the first record was
+# reported (cap_net_bind_service, low); containerd applies the last
+# SCHILY.xattr one (cap_sys_admin) and ignores LIBARCHIVE.xattr.
+for f in xattr-twice.tar xattr-mixed.tar; do
+  scan "$f"; rc=$?
+  is "$rc" 2 "$f: exit 2"
+  like "$(cat "$T/err")" "bin/x: .*2 security.capability records" "$f: the entry and the records named"
+  like "$(tr -d ' \n' <"$T/out")" '"text":"cap_sys_admin=ep"' "$f: the last record's value shown"
+done
+
 # A single layer (no manifest.json, no oci-layout) may hold any index.json.
 python3 - <<'PY'
 import io, tarfile

@@ -149,3 +149,40 @@ for n, b in [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", o
         f.write(b)
 with open(f"{out}/oci-dir.layer", "w") as f:  # the layer blob's name, for the test
     f.write(blob(EVIL)[0])
+
+
+# A layer entry whose PAX header gives security.capability twice: two
+# SCHILY.xattr records (Go's archive/tar, which containerd and Docker use,
+# keeps the last: cap_sys_admin), or a LIBARCHIVE.xattr record beside a
+# SCHILY.xattr one (they apply only SCHILY.xattr). The first record says
+# cap_net_bind_service, which was what the scan reported (low, not critical).
+def capv2(bit):
+    return struct.pack("<IIIII", 0x02000001, (1 << bit) & 0xffffffff, 0, (1 << bit) >> 32, 0)
+
+
+def rec(k, v):
+    body = k.encode() + b"=" + v + b"\n"
+    n = len(body) + 2
+    while len(str(n)) + 1 + len(body) != n:
+        n += 1
+    return str(n).encode() + b" " + body
+
+
+def raw_layer(name, pax):
+    def hdr(n, size, typ, mode=0o644):
+        t = tarfile.TarInfo(n)
+        t.size, t.type, t.mode = size, typ, mode
+        return t.tobuf(format=tarfile.USTAR_FORMAT)
+    b = hdr("PaxHeaders/x", len(pax), tarfile.XHDTYPE) + pax + b"\0" * (-len(pax) % 512)
+    b += hdr("bin/x", len(ELF), tarfile.REGTYPE, 0o755) + ELF + b"\0" * (-len(ELF) % 512)
+    with open(f"{out}/{name}", "wb") as f:
+        f.write(b + b"\0" * 1024)
+
+
+import base64
+import struct
+raw_layer("xattr-twice.tar", rec("SCHILY.xattr.security.capability", capv2(10)) +
+          rec("SCHILY.xattr.security.capability", capv2(21)))
+raw_layer("xattr-mixed.tar", rec("LIBARCHIVE.xattr.security.capability",
+                                 base64.b64encode(capv2(10)).rstrip(b"=")) +
+          rec("SCHILY.xattr.security.capability", capv2(21)))
