@@ -100,7 +100,7 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 	struct cs_table t;
 	static const char *const hdr[] = {"RISK",   "PATH",	 "UID:GID", "MODE",
 					  "SET-ID", "FILE CAPS", "LAYER",   "WHY"};
-	size_t total = 0;
+	size_t total = 0, unread = 0;
 
 	cs_table_init(&t, 8);
 	cs_table_add(&t, hdr);
@@ -187,7 +187,14 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 			free(ep);
 		}
 	}
-	printf("%s%zu finding%s\n", total || nt > 1 ? "" : "", total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < nt; i++)
+		unread += tg[i].rc < 0;
+	/* "0 findings" alone, for an image that was refused, read as a clean one. */
+	if (unread)
+		printf("%zu finding%s; %zu of %zu target%s not read\n", total,
+		       total == 1 ? "" : "s", unread, nt, nt == 1 ? "" : "s");
+	else
+		printf("%zu finding%s\n", total, total == 1 ? "" : "s");
 }
 
 /* Errors name entries of the scanned data too: cs_err escapes them (escape.h). */

@@ -14,8 +14,10 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <locale.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +32,8 @@
 #include "../internal/open-in-root.h"
 #include "../internal/scan-fuzz.h"
 
-#define BLOB_MAX    (4u << 20) /* JSON documents kept from pass 1 */
-#define BLOBS_TOTAL (64u << 20)
+#define BLOB_MAX    (4u << 20)	/* a JSON document of the image */
+#define BLOBS_TOTAL (64u << 20) /* what pass 1 keeps of other small files */
 #define ENTRIES_MAX (16u << 20) /* entries per layer */
 #define RATIO_FLOOR (1u << 20)	/* the ratio is checked past this many output bytes */
 #define IO_BLOCK    (128u << 10)
@@ -50,10 +52,12 @@ struct img {
 	struct cs_scan_result *r;
 	struct cs_diag *d;
 	struct cs_view v;
-	struct blob *blobs;
+	struct blob *blobs; /* pass 1's copies: top_names, then small JSON files and blobs */
 	size_t nblobs, blobs_total;
+	unsigned top_seen[3];	/* entries of each of top_names */
+	const char *top_why[3]; /* why that one cannot be read, NULL when it can */
 	bool keep_blobs;
-	const char *label; /* "layer 2 (blobs/sha256/…)" for messages */
+	const char *label; /* "layer 2" for messages (the field) */
 	int layer;
 	uint64_t seen; /* entries read, for the progress line */
 	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
@@ -110,20 +114,37 @@ static struct archive *new_reader(void)
 	return a;
 }
 
+/*
+ * An error of the layer (or archive) being read, its label ("layer 2
+ * (blobs/sha256/…)") first in the message: as the diagnostic's field (63
+ * bytes) it cut every digest short, with no closing parenthesis.
+ */
+static int img_fail(struct img *im, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int img_fail(struct img *im, int err, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return cs_diag_set(im->d, err, 0, 0, NULL, "%.120s: %s", im->label, msg);
+}
+
 static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 {
 	uint64_t out = (uint64_t)archive_filter_bytes(a, 0);
 	uint64_t in = (uint64_t)archive_filter_bytes(a, -1);
 
 	if (base + out > im->max_bytes)
-		return cs_diag_set(
-		    im->d, EFBIG, 0, 0, im->label,
-		    "more than %llu uncompressed bytes: refusing (decompression bomb?)",
-		    (unsigned long long)im->max_bytes);
+		return img_fail(im, EFBIG,
+				"more than %llu uncompressed bytes: refusing (decompression bomb?)",
+				(unsigned long long)im->max_bytes);
 	if (out > RATIO_FLOOR && in > 0 && out / in > im->max_ratio)
-		return cs_diag_set(im->d, EFBIG, 0, 0, im->label,
-				   "inflates more than %llu:1: refusing (decompression bomb?)",
-				   (unsigned long long)im->max_ratio);
+		return img_fail(im, EFBIG,
+				"inflates more than %llu:1: refusing (decompression bomb?)",
+				(unsigned long long)im->max_ratio);
 	return 0;
 }
 
@@ -134,8 +155,7 @@ static int arc_err(struct img *im, struct archive *a, const char *what)
 
 	if (im->d && im->d->message[0])
 		return -(e > 0 ? e : EINVAL); /* a limit already said why */
-	return cs_diag_set(im->d, e > 0 ? e : EINVAL, 0, 0, im->label, "%s: %s", what,
-			   s ? s : "unreadable archive");
+	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s ? s : "unreadable archive");
 }
 
 /* A nested reader: the layer's bytes come from the outer archive's current entry. */
@@ -162,50 +182,97 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 	return n;
 }
 
-static void keep_blob(struct img *im, const char *norm, struct archive *a, int64_t size)
+/* Read the whole of the current entry (size bytes, at most BLOB_MAX) into *out. */
+static int read_entry(struct img *im, struct archive *a, const char *name, int64_t size, char **out,
+		      size_t *len)
 {
-	struct blob *b;
-	char *data;
+	char *data = malloc((size_t)size + 1);
 	size_t got = 0;
 
-	if (size < 0 || (uint64_t)size > BLOB_MAX || im->blobs_total + (size_t)size > BLOBS_TOTAL)
-		return;
-	data = malloc((size_t)size + 1);
 	if (!data)
-		return;
+		return -ENOMEM;
 	while (got < (size_t)size) {
 		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
 
-		if (n <= 0)
+		if (n < 0) {
+			free(data);
+			return arc_err(im, a, name);
+		}
+		if (n == 0)
 			break;
 		got += (size_t)n;
 	}
-	b = realloc(im->blobs, (im->nblobs + 1) * sizeof(*b));
-	if (!b) {
-		free(data);
-		return;
-	}
-	im->blobs = b;
-	b = &im->blobs[im->nblobs];
-	b->name = strdup(norm + 1);
-	if (!b->name) {
-		free(data);
-		return;
-	}
 	data[got] = 0;
-	b->data = data;
-	b->len = got;
-	im->nblobs++;
-	im->blobs_total += got;
+	*out = data;
+	*len = got;
+	return 0;
 }
 
+/*
+ * The three files that make an archive an image. docker load and podman
+ * load extract the archive and then open these by name: a link is followed,
+ * and of two entries of one name the last is the file. Each must be one
+ * regular file of at most 4 MiB here, else what is read is not what they
+ * read: a manifest.json not kept (over 4 MiB, a link, or past 64 MiB of
+ * other JSON kept before it) made the archive a plain layer, scanned as its
+ * own files (no finding, exit 0); of two, the first was kept.
+ */
+static const char *const top_names[] = {"/manifest.json", "/index.json", "/oci-layout"};
+
+/*
+ * Other files the image may name (configs, OCI manifests), kept from pass 1
+ * while they fit, so that a compressed archive need not be read again from
+ * its start for them; any other is read from the archive when it is named
+ * (get_blob).
+ */
 static bool wants_blob(const char *n)
 {
 	size_t l = strlen(n);
 
-	return strcmp(n, "/manifest.json") == 0 || strcmp(n, "/index.json") == 0 ||
-	       strcmp(n, "/oci-layout") == 0 || (l > 5 && strcmp(n + l - 5, ".json") == 0) ||
-	       strncmp(n, "/blobs/", 7) == 0;
+	return (l > 5 && strcmp(n + l - 5, ".json") == 0) || strncmp(n, "/blobs/", 7) == 0;
+}
+
+static int keep_blob(struct img *im, struct archive *a, struct archive_entry *e, const char *norm)
+{
+	const char *why = NULL;
+	int64_t size = archive_entry_size(e);
+	bool top = false,
+	     regular = archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e);
+	struct blob *b;
+	int rc;
+
+	for (size_t i = 0; i < 3 && !top; i++)
+		if ((top = !strcmp(norm, top_names[i])) && im->top_seen[i]++)
+			why =
+			    "in the archive twice (docker load reads the last): refusing to choose";
+	if (top && !why && !regular)
+		why = "not a regular file (a link or a directory): not read";
+	else if (top && !why && (size < 0 || size > BLOB_MAX))
+		why = "larger than 4 MiB: not read";
+	if (why) { /* said by top_check if the archive is read as an image */
+		for (size_t i = 0; i < 3; i++)
+			if (!strcmp(norm, top_names[i]) && !im->top_why[i])
+				im->top_why[i] = why;
+		return 0;
+	}
+	if (!top && (!regular || !wants_blob(norm) || size < 0 || size > BLOB_MAX ||
+		     im->blobs_total + (size_t)size > BLOBS_TOTAL))
+		return 0;
+	b = realloc(im->blobs, (im->nblobs + 1) * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	im->blobs = b;
+	b = &im->blobs[im->nblobs];
+	if (!(b->name = strdup(norm + 1)))
+		return -ENOMEM;
+	rc = read_entry(im, a, norm + 1, size, &b->data, &b->len);
+	if (rc < 0) {
+		free(b->name);
+		return rc;
+	}
+	im->nblobs++;
+	im->blobs_total += top ? 0 : b->len;
+	return 0;
 }
 
 static const struct blob *find_blob(const struct img *im, const char *name)
@@ -229,30 +296,6 @@ static bool wants_content(const char *name, int64_t size)
 	base = base ? base + 1 : name;
 	return size >= 0 && (uint64_t)size <= ETC_MAX &&
 	       (strcmp(base, "passwd") == 0 || strcmp(base, "group") == 0);
-}
-
-static int read_content(struct img *im, struct archive *a, int64_t size, char **out, size_t *len)
-{
-	char *data = malloc((size_t)size + 1);
-	size_t got = 0;
-
-	if (!data)
-		return -ENOMEM;
-	while (got < (size_t)size) {
-		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
-
-		if (n < 0) {
-			free(data);
-			return arc_err(im, a, "reading a passwd/group file");
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	data[got] = 0;
-	*out = data;
-	*len = got;
-	return 0;
 }
 
 /*
@@ -282,6 +325,41 @@ static uint32_t id32(la_int64_t v)
 	return v < 0 || v > 0xffffffffLL ? 0xffffffffU : (uint32_t)v;
 }
 
+/*
+ * An entry's security.capability. libarchive gives PAX SCHILY.xattr.* and
+ * LIBARCHIVE.xattr.* records alike, the last record of a header first. Go's
+ * archive/tar, which containerd and Docker apply layers with, keeps the last
+ * of two records of one key and applies SCHILY.xattr.* only: with two
+ * records the first was reported (a cap_net_bind_service record before a
+ * cap_sys_admin one: low, where the file gets cap_sys_admin). The last is
+ * shown, and two are an error: which one is LIBARCHIVE's cannot be told.
+ */
+static void entry_fcaps(struct img *im, struct archive_entry *e, struct cs_ventry *ve)
+{
+	const char *xn;
+	const void *xv;
+	size_t xs;
+	unsigned n = 0;
+
+	archive_entry_xattr_reset(e);
+	while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
+		struct cs_diag dd;
+
+		if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0 || n++)
+			continue;
+		ve->has_fcaps = true;
+		ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
+	}
+	if (n > 1)
+		cs_scan_add_error(
+		    im->r, ve->name, EINVAL,
+		    "%s: %u security.capability records in its header (SCHILY.xattr "
+		    "or LIBARCHIVE.xattr): containerd and Docker apply the last "
+		    "SCHILY.xattr one only, and which record is which cannot be told: "
+		    "the last is shown",
+		    im->label, n);
+}
+
 /* Read every entry of one layer into the view. */
 static int apply_layer(struct img *im, struct archive *a)
 {
@@ -293,9 +371,6 @@ static int apply_layer(struct img *im, struct archive *a)
 
 	for (;;) {
 		struct cs_ventry ve = {0};
-		const char *xn;
-		const void *xv;
-		size_t xs;
 		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
@@ -316,8 +391,7 @@ static int apply_layer(struct img *im, struct archive *a)
 		if (im->o && im->o->progress && ++im->seen % 4096 == 0)
 			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
 		if (++entries > ENTRIES_MAX)
-			return cs_diag_set(im->d, E2BIG, 0, 0, im->label, "more than %u entries",
-					   ENTRIES_MAX);
+			return img_fail(im, E2BIG, "more than %u entries", ENTRIES_MAX);
 		ve.name = archive_entry_pathname(e);
 		if (!ve.name || !*ve.name) {
 			cs_scan_add_error(im->r, im->label, EINVAL, "entry %llu has no usable name",
@@ -330,30 +404,22 @@ static int apply_layer(struct img *im, struct archive *a)
 		ve.hardlink = archive_entry_hardlink(e);
 		if (archive_entry_filetype(e) == AE_IFLNK)
 			ve.symlink = archive_entry_symlink(e);
-		/* libarchive gives PAX SCHILY.xattr.* and LIBARCHIVE.xattr.* records here. */
-		archive_entry_xattr_reset(e);
-		while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
-			struct cs_diag dd;
-
-			if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0)
-				continue;
-			ve.has_fcaps = true;
-			ve.fcaps_invalid = cs_fcaps_decode(xv, xs, &ve.fcaps, &dd) < 0;
-		}
-		if (im->keep_blobs && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink) {
+		entry_fcaps(im, e, &ve);
+		if (im->keep_blobs) {
 			char norm[4097];
 			int fl;
 
 			if (cs_view_normalize(ve.name, norm, sizeof(norm), &fl) >= 0 &&
-			    wants_blob(norm))
-				keep_blob(im, norm, a, archive_entry_size(e));
+			    (rc = keep_blob(im, a, e, norm)) < 0)
+				return rc;
 		}
 		char *content = NULL;
 
 		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
 		    wants_content(ve.name, archive_entry_size(e)) &&
 		    im->kept + (size_t)archive_entry_size(e) <= ETC_TOTAL) {
-			rc = read_content(im, a, archive_entry_size(e), &content, &ve.datalen);
+			rc = read_entry(im, a, "reading a passwd/group file", archive_entry_size(e),
+					&content, &ve.datalen);
 			if (rc < 0)
 				return rc;
 			ve.data = content;
@@ -380,8 +446,7 @@ static int apply_layer(struct img *im, struct archive *a)
 		rc = cs_view_apply(&im->v, im->layer, &ve, &note);
 		free(content);
 		if (rc < 0)
-			return cs_diag_set(im->d, -rc, 0, 0, im->label, "%s: %s", ve.name,
-					   strerror(-rc));
+			return img_fail(im, -rc, "%s: %s", ve.name, strerror(-rc));
 		if (rc > 0)
 			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
 					  im->label, note.message);
@@ -409,59 +474,42 @@ static int apply_layer(struct img *im, struct archive *a)
 	return 0;
 }
 
-static int open_beneath(int dirfd, const char *name)
+/*
+ * A file of an OCI layout directory, which must be a regular file: opened
+ * without waiting (a fifo's open waited for a writer for ever), then
+ * checked (/dev/zero as a layer read as an empty layer, exit 0). Returns
+ * the descriptor or a diagnostic naming the file.
+ */
+static int open_beneath(struct img *im, const char *name)
 {
-	int fd = cs_open_in_root(dirfd, name, O_RDONLY | O_NOCTTY,
+	struct stat st;
+	int fd = cs_open_in_root(im->dirfd, name, O_RDONLY | O_NOCTTY | O_NONBLOCK,
 				 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 
+	/* openat2's EXDEV alone read "Invalid cross-device link" */
+	if (fd == -EXDEV)
+		return cs_diag_set(im->d, EXDEV, 0, 0, NULL,
+				   "%s: leads out of the layout directory (a symbolic link or "
+				   "'..'): not followed",
+				   name);
 	if (fd < 0)
-		errno = -fd;
-	return fd < 0 ? -1 : fd;
-}
+		return cs_diag_set(im->d, -fd, 0, 0, NULL, "%s: %s", name, strerror(-fd));
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
 
-/* A JSON document of the image: from pass 1 (archives) or the layout directory. */
-static int get_blob(struct img *im, const char *name, const char **data, size_t *len, char **owned)
-{
-	const struct blob *b;
-	struct stat st;
-	int fd;
-	char *buf;
-	size_t got = 0;
-
-	*owned = NULL;
-	if (im->dirfd < 0) {
-		b = find_blob(im, name);
-		if (!b)
-			return cs_diag_set(im->d, ENOENT, 0, 0, name, "not in the archive");
-		*data = b->data;
-		*len = b->len;
-		return 0;
-	}
-	fd = open_beneath(im->dirfd, name);
-	if (fd < 0)
-		return cs_diag_set(im->d, errno, 0, 0, name, "%s", strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)BLOB_MAX) {
 		close(fd);
-		return cs_diag_set(im->d, EINVAL, 0, 0, name, "not a regular file under 4 MiB");
+		return cs_diag_set(im->d, e, 0, 0, NULL, "%s: %s", name, strerror(e));
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
+	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return -ENOMEM;
+		return cs_diag_set(im->d, EINVAL, 0, 0, NULL, "%s: not a regular file (%s)", name,
+				   S_ISDIR(st.st_mode)	  ? "a directory"
+				   : S_ISFIFO(st.st_mode) ? "a fifo"
+				   : S_ISCHR(st.st_mode)  ? "a character device"
+				   : S_ISBLK(st.st_mode)  ? "a block device"
+							  : "a socket");
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = 0;
-	*data = buf;
-	*len = got;
-	*owned = buf;
-	return 0;
+	return fd;
 }
 
 static int outer_cmp(const void *a, const void *b)
@@ -583,6 +631,21 @@ static bool entry_is(struct archive_entry *e, const char *want)
 	       !archive_entry_hardlink(e);
 }
 
+/*
+ * docker load and podman load extract the archive: of two entries of one
+ * name, the last is the file they then read. A name the image reads may be
+ * in it once only (o: its first entry, want: its normalized name).
+ */
+static int outer_twice(struct img *im, const struct outer_ent *o, const char *want)
+{
+	if (!o || o + 1 == im->outer + im->nouter || strcmp(o[1].name, want))
+		return 0;
+	return cs_diag_set(im->d, EINVAL, 0, 0, NULL,
+			   "%s: in the archive twice (docker load reads the last): refusing to "
+			   "choose",
+			   want + 1);
+}
+
 /* A compressed archive: im->seq moved forward to the header of ordinal raw. */
 static struct archive *open_outer_seq(struct img *im, size_t raw, const char *want)
 {
@@ -620,7 +683,8 @@ fail:
  * when the index cannot say (no such entry, or what is read there is not
  * that entry): then the scan decides.
  */
-static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed)
+static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed,
+					  bool *refused)
 {
 	const struct outer_ent *o = NULL;
 	struct archive_entry *e;
@@ -632,8 +696,16 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		outer_index(im);
 	if (!im->outer_ok || cs_view_normalize(name, want, sizeof(want), &fl) < 0)
 		return NULL;
-	for (int hop = 0; hop < 8 && (o = outer_find(im, want)) && o->link; hop++)
+	for (int hop = 0; hop < 8; hop++) {
+		o = outer_find(im, want);
+		if (outer_twice(im, o, want) < 0) {
+			*refused = true;
+			return NULL;
+		}
+		if (!o || !o->link)
+			break;
 		snprintf(want, sizeof(want), "%s", o->link);
+	}
 	if (!o || o->link || o->bad_link || !o->reg)
 		return NULL;
 	if (!im->outer_seekable) {
@@ -659,13 +731,13 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
  * following symlinks and hard links inside the archive ('docker save' links
  * identical layers).
  */
-static struct archive *open_outer_scan(struct img *im, const char *name)
+static struct archive *open_outer_scan(struct img *im, const char *name, const char *what)
 {
 	char want[4097], cur[4097];
 	int fl;
 
 	if (cs_view_normalize(name, want, sizeof(want), &fl) < 0) {
-		cs_diag_set(im->d, ENAMETOOLONG, 0, 0, name, "name too long");
+		cs_diag_set(im->d, ENAMETOOLONG, 0, 0, NULL, "%.120s: name too long", name);
 		return NULL;
 	}
 	for (int hop = 0; hop < 8; hop++) {
@@ -725,8 +797,120 @@ static struct archive *open_outer_scan(struct img *im, const char *name)
 		if (!relink)
 			break;
 	}
-	cs_diag_set(im->d, ENOENT, 0, 0, name, "layer not found in the archive");
+	cs_diag_set(im->d, ENOENT, 0, 0, NULL, "%s: %s not found in the archive", name, what);
 	return NULL;
+}
+
+/*
+ * A reader of the outer archive on the regular file name leads to: through
+ * the index, else by reading the archive from its start (see above). NULL
+ * with the diagnostic set when there is none, or when the index finds a
+ * name on the way twice.
+ */
+static struct archive *open_outer(struct img *im, const char *name, const char *what, int *fd,
+				  bool *borrowed)
+{
+	bool refused = false;
+	struct archive *a = open_outer_indexed(im, name, fd, borrowed, &refused);
+
+	if (a || refused)
+		return a;
+	*borrowed = false;
+	return open_outer_scan(im, name, what);
+}
+
+/*
+ * A JSON document the image names (a config, an OCI manifest), read when it
+ * is needed, from the archive as a layer is found, or from the layout
+ * directory. Pass 1 kept every small JSON file and blob until 64 MiB were
+ * held: an OCI archive whose manifest or config came after more small blobs
+ * than that was refused, "not in the archive".
+ */
+static int read_outer_blob(struct img *im, const char *name, char **out, size_t *len)
+{
+	bool borrowed = false;
+	int ofd = -1, rc;
+	struct archive *a = open_outer(im, name, "file", &ofd, &borrowed);
+
+	if (!a)
+		return im->d && im->d->message[0] ? -ENOENT : -ENOMEM;
+	rc = read_entry(im, a, name, (int64_t)BLOB_MAX + 1, out, len);
+	if (rc == 0 && *len > BLOB_MAX) {
+		free(*out);
+		rc = cs_diag_set(im->d, EFBIG, 0, 0, NULL, "%s: larger than 4 MiB: not read", name);
+	}
+	if (!borrowed)
+		archive_read_free(a);
+	else if (rc < 0) {
+		archive_read_free(im->seq);
+		im->seq = NULL;
+	}
+	if (ofd >= 0)
+		close(ofd);
+	return rc;
+}
+
+static int get_blob(struct img *im, const char *name, const char **data, size_t *len, char **owned)
+{
+	const struct blob *b;
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, rc;
+
+	*owned = NULL;
+	if (im->dirfd < 0 && (b = find_blob(im, name))) {
+		/* pass 1 kept the first of its entries: is there another? */
+		char want[4097];
+		int fl;
+
+		if (!im->outer_tried)
+			outer_index(im);
+		if (im->outer_ok && cs_view_normalize(name, want, sizeof(want), &fl) >= 0 &&
+		    (rc = outer_twice(im, outer_find(im, want), want)) < 0)
+			return rc;
+		*data = b->data;
+		*len = b->len;
+		return 0;
+	}
+	if (im->dirfd < 0) {
+		rc = read_outer_blob(im, name, owned, len);
+		*data = *owned;
+		return rc;
+	}
+	fd = open_beneath(im, name);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || st.st_size > (off_t)BLOB_MAX) {
+		close(fd);
+		return cs_diag_set(im->d, EFBIG, 0, 0, NULL, "%s: larger than 4 MiB: not read",
+				   name);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return cs_diag_set(im->d, e, 0, 0, NULL, "%s: %s", name, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = 0;
+	*data = buf;
+	*len = got;
+	*owned = buf;
+	return 0;
 }
 
 static int read_one_layer(struct img *im, const char *name)
@@ -739,19 +923,14 @@ static int read_one_layer(struct img *im, const char *name)
 	if (!inner)
 		return -ENOMEM;
 	if (im->dirfd >= 0) {
-		fd = open_beneath(im->dirfd, name);
+		fd = open_beneath(im, name);
 		if (fd < 0) {
-			rc = cs_diag_set(im->d, errno, 0, 0, im->label, "%s", strerror(errno));
 			archive_read_free(inner);
-			return rc;
+			return fd;
 		}
 		rc = archive_read_open_fd(inner, fd, IO_BLOCK);
 	} else {
-		outer = open_outer_indexed(im, name, &ofd, &borrowed);
-		if (!outer) {
-			borrowed = false;
-			outer = open_outer_scan(im, name);
-		}
+		outer = open_outer(im, name, "layer", &ofd, &borrowed);
 		ns = malloc(sizeof(*ns));
 		if (!outer || !ns) {
 			free(ns);
@@ -1020,6 +1199,55 @@ static int finish(struct img *im, const char *kind)
 	return 0;
 }
 
+/*
+ * A directory holding an oci-layout file is read as that image
+ * (cs_scan_is_image), so it must hold nothing else: a rootfs whose author
+ * put a layout at its top was read as the layout's (benign) image, and its
+ * own set-uid files were never walked. docker save (25 and later) writes
+ * its manifest.json and repositories beside the layout.
+ */
+static int layout_only(struct img *im)
+{
+	static const char *const names[] = {"oci-layout", "index.json", "blobs", "manifest.json",
+					    "repositories"};
+	int fd = dup(im->dirfd), rc = 0;
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (!dir) {
+		rc = -errno;
+		if (fd >= 0)
+			close(fd);
+		return cs_diag_set(im->d, -rc, 0, 0, NULL, "%s", strerror(-rc));
+	}
+	while (rc == 0 && (de = readdir(dir))) {
+		size_t i = 0;
+
+		while (i < 5 && strcmp(de->d_name, names[i]))
+			i++;
+		if (i == 5 && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			rc = cs_diag_set(im->d, EINVAL, 0, 0, NULL,
+					 "holds an OCI layout (oci-layout) and '%.200s' beside it: "
+					 "refusing to guess whether it is an image or a tree",
+					 de->d_name);
+	}
+	closedir(dir);
+	return rc;
+}
+
+/*
+ * An archive holding manifest.json is a docker archive, one holding
+ * oci-layout an OCI archive: each file that makes it one must then be
+ * readable as docker load reads it (keep_blob). A single layer may hold an
+ * index.json of any kind.
+ */
+static int top_check(const struct img *im, size_t i)
+{
+	return im->top_why[i] ? cs_diag_set(im->d, EINVAL, 0, 0, NULL, "%s: %s", top_names[i] + 1,
+					    im->top_why[i])
+			      : 0;
+}
+
 /* Build the final view (and read the config) of the image at im->path. */
 static int img_load(struct img *im)
 {
@@ -1036,7 +1264,8 @@ static int img_load(struct img *im)
 		if (im->dirfd < 0)
 			return cs_diag_set(im->d, errno, 0, 0, NULL, "%s", strerror(errno));
 		im->kind = "oci-layout";
-		return read_oci(im);
+		rc = layout_only(im);
+		return rc < 0 ? rc : read_oci(im);
 	}
 
 	/* Pass 1: the archive as one layer, keeping its small JSON files. */
@@ -1055,19 +1284,22 @@ static int img_load(struct img *im)
 	im->keep_blobs = false;
 	im->r = r;
 	im->label = "archive";
-	if (rc == 0 && find_blob(im, "manifest.json")) {
+	if (rc == 0 && im->top_seen[0]) {
+		rc = top_check(im, 0);
 		cs_view_free(&im->v);
 		im->used = 0;
 		im->kept = 0;
-		rc = cs_view_init(&im->v);
+		rc = rc < 0 ? rc : cs_view_init(&im->v);
 		if (rc == 0)
 			rc = read_docker(im);
 		im->kind = "docker-archive";
-	} else if (rc == 0 && find_blob(im, "oci-layout") && find_blob(im, "index.json")) {
+	} else if (rc == 0 && im->top_seen[2]) {
+		rc = top_check(im, 2);
+		rc = rc < 0 ? rc : top_check(im, 1);
 		cs_view_free(&im->v);
 		im->used = 0;
 		im->kept = 0;
-		rc = cs_view_init(&im->v);
+		rc = rc < 0 ? rc : cs_view_init(&im->v);
 		if (rc == 0)
 			rc = read_oci(im);
 		im->kind = "oci-archive";

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "capscope/json.h"
 #include "capscope/scan.h"
@@ -48,9 +49,17 @@ bool cs_scan_is_image(const char *p)
 	 * An executable that is not an archive is checked as itself, like getcap
 	 * FILE; anything else goes to the image reader, which says what is wrong.
 	 */
+	/*
+	 * A file that gains privilege on execve is checked as itself, whatever
+	 * its first bytes: an ELF whose header sits in a tar header's name field
+	 * is both a running set-uid program and a valid tar, and was read as an
+	 * image by its "ustar" ("0 findings", exit 0).
+	 */
+	if (S_ISREG(st.st_mode) &&
+	    ((st.st_mode & (S_ISUID | S_ISGID)) || getxattr(p, CS_XATTR_CAPS, NULL, 0) >= 0))
+		return false;
 	if (S_ISREG(st.st_mode))
-		return archive_magic(p) ||
-		       !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH | S_ISUID | S_ISGID));
+		return archive_magic(p) || !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH));
 	/* A directory holding an OCI layout is an image, not a tree. */
 	snprintf(buf, sizeof(buf), "%s/oci-layout", p);
 	return S_ISDIR(st.st_mode) && lstat(buf, &st) == 0 && S_ISREG(st.st_mode);

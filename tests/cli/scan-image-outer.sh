@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope scan on image archives whose outer tar says what the image is in a
+# form docker load and podman load read (they extract the archive, then open
+# manifest.json and the files it names: links followed, the last of two
+# entries of one name kept), and on OCI layout directories whose files are
+# not regular files. Each image's layer holds a set-uid root /usr/evil
+# (tests/data/scan/mkouter.py): no finding with exit 0 means another image
+# was read than the one a runtime would run (twelfth pass, part D).
+source "$(dirname "$0")/../lib/tap.sh"
+command -v python3 >/dev/null || skip_all "needs python3"
+tap_tmpdir
+cd "$T" || exit 1
+python3 "$CAPSCOPE_TOP/tests/data/scan/mkouter.py" . || skip_all "mkouter.py failed"
+
+scan() { # target: the exit status, stdout in $T/out, stderr in $T/err
+  timeout 60 "$CAPSCOPE" scan --json "$1" >"$T/out" 2>"$T/err"
+}
+finds() { grep -c '"path": "/usr/evil"' "$T/out"; }
+
+scan ok.tar
+is "$?" 0 "a plain docker archive: exit 0"
+is "$(finds)" 1 "…its set-uid file found"
+
+# What makes the archive an image, not read: it was scanned as one plain
+# layer (the archive's own files), exit 0, no finding.
+for c in "big-manifest.tar|manifest.json: .*larger than 4 MiB" \
+         "late-manifest.tar|" \
+         "symlink-manifest.tar|manifest.json: .*not a regular file" \
+         "hardlink-manifest.tar|manifest.json: .*not a regular file" \
+         "two-manifests.tar|manifest.json: .*twice"; do
+  f=${c%%|*} want=${c#*|}
+  scan "$f"; rc=$?
+  if [ -z "$want" ]; then
+    is "$rc" 0 "$f: read as the image it is"
+    is "$(finds)" 1 "$f: its set-uid file found"
+  else
+    is "$rc" 2 "$f: refused"
+    like "$(cat "$T/err")" "$want" "$f: the entry and why named"
+  fi
+done
+
+# A name the image reads, twice in the archive: docker load keeps the last
+# (the set-uid layer, a root config), the first was read.
+for c in "two-layers.tar|l/layer.tar" "two-configs.tar|c.json"; do
+  f=${c%%|*} name=${c#*|}
+  scan "$f"; rc=$?
+  is "$rc" 2 "$f: refused, not the first copy read"
+  like "$(cat "$T/err")" "$name: .*twice" "$f: the entry named"
+done
+
+# A real OCI archive whose manifest and config come after 64 MiB of blobs of
+# up to 4 MiB each: "not in the archive" before.
+scan oci-many-layers.tar.gz
+is "$?" 0 "OCI archive, config after 64 MiB of small blobs: read"
+is "$(finds)" 1 "…its set-uid file found"
+unlike() { ! [[ $1 =~ $2 ]]; ok $? "$3"; }
+
+# An OCI layout directory whose files are not regular files: a fifo waited
+# for ever, /dev/zero was read as an empty layer (exit 0, nothing found).
+L=$(cat oci-dir.layer)
+scan oci-dir
+is "$?" 0 "OCI layout directory: exit 0"
+is "$(finds)" 1 "…its set-uid file found"
+mk() { # name kind file
+  cp -r oci-dir "$1" && rm -f "$1/$3"
+  case $2 in
+    fifo) mkfifo "$1/$3" ;;
+    zero) mknod "$1/$3" c 1 5 ;;
+    dir) mkdir "$1/$3" ;;
+  esac
+}
+for c in "lfifo fifo $L" "lzero zero $L" "ldir dir $L" "ififo fifo index.json"; do
+  read -r d kind file <<<"$c"
+  if [ "$kind" = zero ] && ! mk "$d" "$kind" "$file" 2>/dev/null; then
+    skip "mknod refused here"; skip "mknod refused here"; continue
+  fi
+  [ "$kind" = zero ] || mk "$d" "$kind" "$file"
+  scan "$d"; rc=$?
+  is "$rc" 2 "$d: ${file:0:24} a $kind: refused (not a wait, not an empty layer)"
+  like "$(cat "$T/err")" "${file//./\\.}: not a regular file" "$d: the file named, and why"
+done
+
+# A layer's error names the whole blob: the label "layer 0 (blobs/sha256/…)"
+# was the diagnostic's field, cut at 63 bytes with no closing parenthesis.
+cp -r oci-dir lgarbage && printf 'not a tar' >"lgarbage/$L"
+scan lgarbage
+is "$?" 2 "a layer that is not an archive: refused"
+like "$(cat "$T/err")" "layer 0 \\($L\\): opening the layer" "…its error names the whole blob"
+# A directory holding an oci-layout file was read as an OCI image, whatever
+# else it held: a rootfs whose author put a layout at its top (a benign
+# image) had its own set-uid files left out, exit 0.
+cp -r oci-dir rootfs && mkdir -p rootfs/usr/bin && printf '\177ELF' >rootfs/usr/bin/su &&
+  chmod 4755 rootfs/usr/bin/su
+scan rootfs; rc=$?
+is "$rc" 2 "a tree with an OCI layout at its top: refused, not read as the image"
+like "$(cat "$T/err")" "oci-layout.*'usr'" "…says what else is there"
+# docker save (25 and later) writes both layouts: extracted, it is an image.
+cp -r oci-dir both && cp ok.tar both/x && printf '[]' >both/manifest.json && printf '{}' >both/repositories &&
+  rm both/x
+scan both
+is "$?" 0 "an OCI layout beside docker's manifest.json and repositories: read as the image"
+# A layout whose blobs directory is a link out of it: "Invalid cross-device
+# link" (openat2's EXDEV) was all it said.
+cp -r oci-dir lout && mv lout/blobs "$T/outside-blobs" && ln -s "$T/outside-blobs" lout/blobs
+scan lout
+is "$?" 2 "a layout's blobs linked out of it: refused"
+like "$(cat "$T/err")" "blobs/sha256/[0-9a-f]{64}: leads out of the layout directory" "…and said so"
+
+# Text: a refused image was summed up on stdout as "0 findings", as a clean one.
+out=$(timeout 60 "$CAPSCOPE" scan two-layers.tar ok.tar 2>/dev/null)
+is "$?" 2 "text: one of two images refused: exit 2"
+is "$(tail -n 1 <<<"$out")" "1 finding; 1 of 2 targets not read" "text: the last line says a target was not read"
+
+# A set-uid root file that is also a valid tar (an ELF polyglot) was read as
+# an image by its magic: "0 findings", exit 0, for a set-uid root program.
+python3 "$CAPSCOPE_TOP/tests/data/scan/mkpoly.py" poly && chmod 4755 poly
+scan poly
+is "$?" 0 "a set-uid file that is also a tar: exit 0"
+like "$(tr -d ' \n' <"$T/out")" '"setuid":true' "…checked as itself: its set-uid bit found"
+python3 "$CAPSCOPE_TOP/tests/data/scan/mkpoly.py" polycap
+if command -v setcap >/dev/null && setcap cap_net_raw+ep polycap 2>/dev/null; then
+  scan polycap
+  like "$(tr -d ' \n' <"$T/out")" '"text":"cap_net_raw=ep"' "a capped file that is also a tar: its capabilities found"
+else
+  skip "setcap cannot write security.capability here"
+fi
+
+# security.capability twice in one entry's PAX header: the first record was
+# reported (cap_net_bind_service, low); containerd applies the last
+# SCHILY.xattr one (cap_sys_admin) and ignores LIBARCHIVE.xattr.
+for f in xattr-twice.tar xattr-mixed.tar; do
+  scan "$f"; rc=$?
+  is "$rc" 2 "$f: exit 2"
+  like "$(cat "$T/err")" "bin/x: .*2 security.capability records" "$f: the entry and the records named"
+  like "$(tr -d ' \n' <"$T/out")" '"text":"cap_sys_admin=ep"' "$f: the last record's value shown"
+done
+
+# A single layer (no manifest.json, no oci-layout) may hold any index.json.
+python3 - <<'PY'
+import io, tarfile
+with tarfile.open("layer-index.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for n, d in [("index.json", b" " * (5 << 20)), ("index.json", b"{}")]:
+        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
+PY
+scan layer-index.tar
+is "$?" 0 "a single layer holding two index.json files, one over 4 MiB: read as a layer"
+done_testing
