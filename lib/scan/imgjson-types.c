@@ -12,14 +12,17 @@
 #include "imgjson-types.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../internal/json-tree.h"
+#include "../internal/util.h"
 
 typedef const struct ydoc_node node;
 
 enum shape {
-	STR,	   /* string (time.Time and digest.Digest are strings in JSON) */
+	STR,	   /* string (digest.Digest is one in JSON) */
+	TIME,	   /* *time.Time: a string that time.Parse(time.RFC3339) takes */
 	BOOL,	   /* true or false */
 	STRV,	   /* []string */
 	SET,	   /* map[string]struct{}: an object whose values are objects */
@@ -35,12 +38,12 @@ struct field {
 };
 
 static const struct field rootfs[] = {{"type", STR, NULL}, {"diff_ids", STRV, NULL}, {NULL}};
-static const struct field history[] = {{"created", STR, NULL},	    {"created_by", STR, NULL},
+static const struct field history[] = {{"created", TIME, NULL},	    {"created_by", STR, NULL},
 				       {"author", STR, NULL},	    {"comment", STR, NULL},
 				       {"empty_layer", BOOL, NULL}, {NULL}};
 /* ocispec.Image around its config (os.version and os.features are the
  * Platform fields image-spec 1.1 inlines). */
-static const struct field blob[] = {{"created", STR, NULL},	     {"author", STR, NULL},
+static const struct field blob[] = {{"created", TIME, NULL},	     {"author", STR, NULL},
 				    {"architecture", STR, NULL},     {"os", STR, NULL},
 				    {"os.version", STR, NULL},	     {"os.features", STRV, NULL},
 				    {"variant", STR, NULL},	     {"rootfs", OBJ, rootfs},
@@ -52,6 +55,7 @@ static const struct field config[] = {{"ExposedPorts", SET, NULL}, {"Volumes", S
 
 static const char *const wants[] = {
     [STR] = "a string",
+    [TIME] = "a time as RFC 3339 writes it (2006-01-02T15:04:05Z)",
     [BOOL] = "true or false",
     [STRV] = "an array of strings",
     [SET] = "an object whose values are objects",
@@ -70,22 +74,40 @@ static bool is_bool(node *n)
 static int check_fields(node *map, const struct field *f, const char *where, node **dup,
 			struct cs_diag *d);
 
-/* Whether n has shape s (null always does); the node at fault in *bad. */
-static bool fits(node *n, const struct field *f, node **bad, node **dup, struct cs_diag *d,
-		 int *err)
+/* where + "." + name, or name at the root, and "[i]" after it when i >= 0:
+ * the field's place for a message. */
+static void place(char out[96], const char *where, const char *name, long i)
 {
+	int n = snprintf(out, 96, "%s%s%s", where, *where ? "." : "", name);
+
+	if (i >= 0 && n > 0 && n < 96)
+		snprintf(out + n, (size_t)(96 - n), "[%ld]", i);
+}
+
+/* Whether n has shape s (null always does); the node at fault in *bad.
+ * where is the place of the object that holds n. */
+static bool fits(node *n, const struct field *f, const char *where, node **bad, node **dup,
+		 struct cs_diag *d, int *err)
+{
+	char here[96];
+
 	*bad = n;
 	if (cs_json_is_null(n))
 		return true;
 	switch (f->shape) {
 	case STR:
 		return cs_json_is_string(n);
+	case TIME:
+		/* The text as decoded: an escape in it, which Go's time reader
+		 * does not decode, is not seen here (docs/hardening.md). */
+		return cs_json_is_string(n) && cs_go_time_ok(n->u.text, n->n);
 	case BOOL:
 		return is_bool(n);
 	case OBJ:
 		if (n->kind != YDOC_MAP)
 			return false;
-		*err = check_fields(n, f->inner, f->name, dup, d);
+		place(here, where, f->name, -1);
+		*err = check_fields(n, f->inner, here, dup, d);
 		return true;
 	case STRV:
 	case OBJ_ARRAY:
@@ -98,8 +120,10 @@ static bool fits(node *n, const struct field *f, node **bad, node **dup, struct 
 			if (f->shape == STRV ? !cs_json_is_string(it) && !cs_json_is_null(it)
 					     : it->kind != YDOC_MAP && !cs_json_is_null(it))
 				return false;
-			if (f->shape == OBJ_ARRAY && it->kind == YDOC_MAP)
-				*err = check_fields(it, f->inner, f->name, dup, d);
+			if (f->shape == OBJ_ARRAY && it->kind == YDOC_MAP) {
+				place(here, where, f->name, (long)i);
+				*err = check_fields(it, f->inner, here, dup, d);
+			}
 		}
 		return true;
 	case SET:
@@ -126,11 +150,11 @@ static int check_fields(node *map, const struct field *f, const char *where, nod
 		node *bad = NULL;
 		int err = 0;
 
-		if (!fits(cs_json_get_go(map, f->name, dup), f, &bad, dup, d, &err))
+		if (!fits(cs_json_get_go(map, f->name, dup), f, where, &bad, dup, d, &err))
 			return ydoc_error(
 			    d, bad, EINVAL, "config",
 			    "%s%s%s must be %s: Docker, containerd and CRI-O (Go's "
-			    "encoding/json) fail an image whose config has another type "
+			    "encoding/json) fail an image whose config holds anything else "
 			    "there",
 			    where, *where ? "." : "", f->name, wants[f->shape]);
 		if (err)

@@ -342,15 +342,31 @@ static void test_imgjson_types(void **state)
 	    {"{\"config\":{\"Volumes\":[\"/v\"]}}", "config.Volumes must be"},
 	    {"{\"config\":{\"ArgsEscaped\":\"yes\"}}", "config.ArgsEscaped must be true or false"},
 	    {"{\"config\":{\"StopSignal\":9}}", "config.StopSignal must be a string"},
-	    {"{\"config\":{},\"created\":5}", "created must be a string"},
+	    {"{\"config\":{},\"created\":5}", "created must be a time"},
 	    {"{\"config\":{},\"history\":[1]}", "history must be an array of objects"},
 	    {"{\"config\":{},\"history\":[{\"empty_layer\":\"true\"}]}",
-	     "history.empty_layer must be true or false"},
+	     "history[0].empty_layer must be true or false"},
 	    {"{\"config\":{},\"rootfs\":{\"diff_ids\":\"sha256:a\"}}",
 	     "rootfs.diff_ids must be an array of strings"},
 	    {"{\"config\":{},\"OS\":[]}", "os must be a string"},
 	    /* the bare config (--image-config) has the config's fields only */
 	    {"{\"User\":\"1\",\"ExposedPorts\":5}", "config.ExposedPorts must be"},
+	    /* Session 12, part G: created is a *time.Time, whose UnmarshalJSON
+	     * takes only what time.Parse(time.RFC3339, ...) takes */
+	    {"{\"config\":{},\"created\":\"yesterday\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2023-02-29T00:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T24:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30t00:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:60Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00+25:00\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00+0100\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00Zjunk\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-1-30T00:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00.Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"history\":[{},{\"created\":\"1 May 2020\"}]}",
+	     "history[1].created must be a time"},
 	};
 	static const char *const good[] = {
 	    "{\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},\"Volumes\":null,\"Labels\":"
@@ -360,6 +376,12 @@ static void test_imgjson_types(void **state)
 	    "\"created_by\":\"x\",\"empty_layer\":true},null],\"container_config\":5}",
 	    /* a bare config: "created" is nothing of its */
 	    "{\"User\":\"1\",\"created\":5}",
+	    /* what time.Parse(time.RFC3339) takes beyond the strict form: an
+	     * hour of one digit, a comma before the fraction, a zone of +24:00;
+	     * year 0 is a leap year; null is absent */
+	    "{\"config\":{},\"created\":\"2026-11-30T1:02:03,5+24:00\",\"history\":[{"
+	    "\"created\":\"0000-02-29T00:00:00.123456789123Z\"},{\"created\":null}]}",
+	    "{\"config\":{},\"created\":\"2024-02-29T23:59:59-23:59\"}",
 	};
 	struct cs_image_config c;
 	struct cs_diag d;
