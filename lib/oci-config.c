@@ -160,7 +160,13 @@ static int get_strv(struct ctx *c, const struct ydoc_node *n, const char *field,
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n->n; i++) {
 		snprintf(f, sizeof(f), "%s[%u]", field, i);
-		if ((rc = dup_string(c, n->u.items[i], f, &(*out)[i])) < 0)
+		/* null leaves a string as it is in Go: "" (runc runs args ["sh",
+		 * null] with an empty argument) */
+		if (cs_json_is_null(n->u.items[i]))
+			rc = ((*out)[i] = strdup("")) ? 0 : -ENOMEM;
+		else
+			rc = dup_string(c, n->u.items[i], f, &(*out)[i]);
+		if (rc < 0)
 			return rc;
 		*nout = i + 1;
 	}

@@ -23,6 +23,35 @@ static int parse(const char *json, struct cs_oci_config *c, struct cs_diag *d)
 	return cs_oci_config_parse(json, strlen(json), "config.json", c, d);
 }
 
+/* Session 12, part G: null in an array of strings is "" to Go's
+ * encoding/json, as runc reads it (args ["sh", null] runs sh with an empty
+ * argument; a null capability name is an unknown name, skipped; a null env
+ * entry has no '=', which runc refuses as such); it was refused as "must be
+ * a string". */
+static void config_null_items(void **state)
+{
+	struct cs_oci_config c;
+	struct cs_diag d;
+	const char *ok = "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"sh\",null],"
+			 "\"capabilities\":{\"bounding\":[\"CAP_KILL\",null]}}}";
+	const char *env = "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"sh\"],"
+			  "\"env\":[\"A=b\",null]}}";
+
+	(void)state;
+	cs_cap_last_override(40);
+	if (parse(ok, &c, &d) != 0)
+		fail_msg("%s", d.message);
+	assert_int_equal(c.nargs, 2);
+	assert_string_equal(c.args[1], "");
+	assert_int_equal(c.process.caps.set[CS_BND], M(5));
+	assert_string_equal(c.process.unknown_caps, "\"\"");
+	cs_oci_config_free(&c);
+	assert_int_equal(parse(env, &c, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "has no '='"));
+	assert_string_equal(d.field, "process.env[1]");
+	cs_oci_config_free(&c);
+}
+
 static void config_basic(void **state)
 {
 	struct cs_oci_config c;
@@ -327,9 +356,13 @@ static void config_unknown_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),    cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case), cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),
+	    cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case),
+	    cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),
+	    cmocka_unit_test(resolver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -447,6 +447,28 @@ static void test_imgjson(void **state)
 	assert_string_equal(c.user, "1000:1000");
 	assert_string_equal(c.cmd.v[0], "nc");
 	cs_image_config_free(&c);
+	/* Session 12, part G: null in an array of strings is "" to Go's
+	 * encoding/json (a string ignores null), as the other []string fields
+	 * of the config are typed (imgjson-types.c); it was refused, "must be
+	 * an array of strings". A NUL is said as such. */
+	{
+		static const char nulls[] =
+		    "{\"config\":{\"Cmd\":[\"nc\",null],\"Entrypoint\":[null],"
+		    "\"Env\":[null,\"PATH=/n\"]}}";
+
+		memset(&d, 0, sizeof(d));
+		if (cs_image_config_parse(nulls, strlen(nulls), &c, &d) != 0)
+			fail_msg("%s", d.message);
+		assert_int_equal(c.cmd.n, 2);
+		assert_string_equal(c.cmd.v[1], "");
+		assert_int_equal(c.entrypoint.n, 1);
+		assert_string_equal(c.entrypoint.v[0], "");
+		assert_string_equal(c.path_env, "/n");
+		cs_image_config_free(&c);
+		static const char nul[] = "{\"config\":{\"Cmd\":[\"a\\u0000b\"]}}";
+		assert_int_equal(cs_image_config_parse(nul, strlen(nul), &c, &d), -EINVAL);
+		assert_non_null(strstr(d.message, "config.Cmd[0] holds a NUL character"));
+	}
 	/* Wrong types are errors, never silently unset. */
 	assert_true(cs_image_config_parse("{\"config\":{\"User\":{}}}", 22, &c, &d) < 0);
 	assert_true(cs_image_config_parse("{\"config\":{\"Cmd\":\"nc\"}}", 23, &c, &d) < 0);
