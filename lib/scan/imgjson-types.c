@@ -98,9 +98,9 @@ static bool fits(node *n, const struct field *f, const char *where, node **bad, 
 	case STR:
 		return cs_json_is_string(n);
 	case TIME:
-		/* The text as decoded: an escape in it, which Go's time reader
-		 * does not decode, is not seen here (docs/hardening.md). */
-		return cs_json_is_string(n) && cs_go_time_ok(n->u.text, n->n);
+		/* Go's time reader takes the string's bytes as written: an
+		 * escape, which it does not decode, is no digit to it. */
+		return cs_json_is_string(n) && !n->escaped && cs_go_time_ok(n->u.text, n->n);
 	case BOOL:
 		return is_bool(n);
 	case OBJ:

@@ -367,6 +367,11 @@ static void test_imgjson_types(void **state)
 	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00.Z\"}", "created must be a time"},
 	    {"{\"config\":{},\"history\":[{},{\"created\":\"1 May 2020\"}]}",
 	     "history[1].created must be a time"},
+	    /* Go's time reads the string as written: an escape is no digit */
+	    {"{\"config\":{},\"created\":\"\\u0032026-11-30T00:00:00Z\"}",
+	     "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00\\u005a\"}",
+	     "created must be a time"},
 	};
 	static const char *const good[] = {
 	    "{\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},\"Volumes\":null,\"Labels\":"
@@ -382,6 +387,10 @@ static void test_imgjson_types(void **state)
 	    "{\"config\":{},\"created\":\"2026-11-30T1:02:03,5+24:00\",\"history\":[{"
 	    "\"created\":\"0000-02-29T00:00:00.123456789123Z\"},{\"created\":null}]}",
 	    "{\"config\":{},\"created\":\"2024-02-29T23:59:59-23:59\"}",
+	    /* escapes, tabs, CRLF and multi-byte text elsewhere do not count */
+	    "{\"config\":{\"Labels\":{\"\xc3\xa9\\u00e9\\\"\":\"\\t\"}},\r\n\t\"created\":\r\n"
+	    "\"2026-11-30T00:00:00Z\",\"history\":[{\"comment\":\"\\n\xe2\x80\xa8\","
+	    "\"created\":\"2026-11-30T00:00:00.5Z\"}]}",
 	};
 	struct cs_image_config c;
 	struct cs_diag d;
