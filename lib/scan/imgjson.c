@@ -176,8 +176,10 @@ static int read_oci_index(void *user, node *root)
 	struct read *rd = user;
 	struct cs_img_manifest *m = rd->m;
 	node *list, *pick = NULL, *cand = NULL, *dup = NULL;
-	int candidates = 0;
+	int candidates = 0, r;
 
+	if ((r = cs_img_manifest_types(root, true, &dup, rd->d)) < 0)
+		return r;
 	list = get(root, "manifests", &dup);
 	if (!list || list->kind != YDOC_SEQ || list->n < 1)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests", "index lists no manifest");
@@ -232,9 +234,12 @@ static int read_oci_manifest(void *user, node *root)
 	struct read *rd = user;
 	struct cs_img_manifest *m = rd->m;
 	node *layers, *dup = NULL;
+	int r;
 
 	if (get(root, "manifests", &dup))
 		return 1;
+	if ((r = cs_img_manifest_types(root, false, &dup, rd->d)) < 0)
+		return r;
 	m->config = str(get(get(root, "config", &dup), "digest", &dup));
 	layers = get(root, "layers", &dup);
 	if (!m->config || !layers || layers->kind != YDOC_SEQ || layers->n > 4096)

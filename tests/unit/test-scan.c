@@ -327,6 +327,72 @@ static void test_layer_buffer_garbage(void **state)
 	cs_scan_result_free(&r);
 }
 
+/* Session 12, part G: the index and the manifest are typed as the config
+ * is: containerd decodes them into ocispec.Index and ocispec.Manifest, and
+ * a descriptor whose size is a string, whose data is not base64 or whose
+ * platform is not an object fails the image there. */
+static void test_imgjson_manifest_types(void **state)
+{
+	static const struct {
+		bool index;
+		const char *json, *msg;
+	} bad[] = {
+	    {false, "{\"config\":{\"digest\":\"sha256:a\",\"size\":\"12\"},\"layers\":[]}",
+	     "config.size must be a whole number"},
+	    {false, "{\"config\":{\"digest\":\"sha256:a\",\"size\":1.5},\"layers\":[]}",
+	     "config.size must be a whole number"},
+	    {false,
+	     "{\"config\":{\"digest\":\"sha256:a\",\"size\":9223372036854775808},"
+	     "\"layers\":[]}",
+	     "config.size must be a whole number"},
+	    {false, "{\"config\":{\"digest\":\"sha256:a\",\"data\":\"e30\"},\"layers\":[]}",
+	     "config.data must be a string in base64"},
+	    {false,
+	     "{\"config\":{\"digest\":\"sha256:a\"},\"layers\":[{\"digest\":\"sha256:l\","
+	     "\"urls\":\"http://x\"}]}",
+	     "layers[0].urls must be an array of strings"},
+	    {false, "{\"schemaVersion\":\"2\",\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	     "schemaVersion must be a whole number"},
+	    {false,
+	     "{\"config\":{\"digest\":\"sha256:a\"},\"layers\":[],\"annotations\":{\"a\":1}}",
+	     "annotations must be an object whose values are strings"},
+	    {true, "{\"manifests\":[{\"digest\":\"sha256:b\",\"platform\":\"linux\"}]}",
+	     "manifests[0].platform must be an object"},
+	    {true, "{\"manifests\":[{\"digest\":\"sha256:b\",\"mediaType\":5}]}",
+	     "manifests[0].mediaType must be a string"},
+	};
+	static const char good_manifest[] =
+	    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+	    "\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:a\",\"size\":7023,\"data\":"
+	    "\"e30=\\r\\n\",\"annotations\":{\"a\":\"b\"}},\"layers\":[{\"digest\":\"sha256:l\","
+	    "\"size\":-9223372036854775808,\"urls\":null,\"data\":\"\"}],\"annotations\":null,"
+	    "\"unknown\":[1]}";
+	static const char good_index[] =
+	    "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:b\",\"size\":1,"
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"os.features\":null}}]}";
+	struct cs_img_manifest m;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r;
+
+		memset(&d, 0, sizeof(d));
+		r = bad[i].index ? cs_img_oci_index(bad[i].json, strlen(bad[i].json), &m, &d)
+				 : cs_img_oci_manifest(bad[i].json, strlen(bad[i].json), &m, &d);
+		if (r != -EINVAL || !strstr(d.message, bad[i].msg) || !d.line)
+			fail_msg("%s: %d %u:%u %s", bad[i].json, r, d.line, d.column, d.message);
+		cs_img_manifest_free(&m);
+	}
+	memset(&d, 0, sizeof(d));
+	if (cs_img_oci_manifest(good_manifest, strlen(good_manifest), &m, &d) != 0)
+		fail_msg("manifest: %s", d.message);
+	cs_img_manifest_free(&m);
+	if (cs_img_oci_index(good_index, strlen(good_index), &m, &d) != 0)
+		fail_msg("index: %s", d.message);
+	cs_img_manifest_free(&m);
+}
+
 /* Session 11 (part A's leftover): fields the model does not read are still
  * typed as the runtimes' decoders type them; an image they fail is refused,
  * at the field, and what they take is read. */
@@ -894,6 +960,7 @@ int main(void)
 	    cmocka_unit_test(test_layer_buffer_garbage),
 	    cmocka_unit_test(test_imgjson),
 	    cmocka_unit_test(test_imgjson_types),
+	    cmocka_unit_test(test_imgjson_manifest_types),
 	    cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_view_deep_linear),
 	    cmocka_unit_test(test_tree_deep_chain_linear),
