@@ -524,7 +524,7 @@ int cs_json_check(const char *buf, size_t len, bool whole, struct cs_json_want *
 	 * grammar stopped, whose message a text error there or before takes
 	 * over, as when the text was checked first.
 	 */
-	if (!whole) {
+	if (!whole && r != -ENOMEM) {
 		int t = check_text(&k, r < 0 && k.i < len ? k.i + 1 : k.i);
 
 		if (t < 0)
