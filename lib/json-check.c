@@ -72,11 +72,12 @@ __attribute__((format(printf, 3, 4))) static int fail(struct checker *k, size_t 
 	return cs_diag_set(k->d, EINVAL, line, col, k->field, "%s%s", k->prefix, what);
 }
 
-/* UTF-8 without NUL, checked first, as every reader of the library does
- * (the messages are cs_fy_check_text's). */
-static int check_text(struct checker *k)
+/* UTF-8 without NUL in the characters that start before upto, as every
+ * reader of the library checks its text (the messages are
+ * cs_fy_check_text's). */
+static int check_text(struct checker *k, size_t upto)
 {
-	for (size_t i = 0, n; i < k->len; i += n)
+	for (size_t i = 0, n; i < upto; i += n)
 		if (!(n = k->s[i] ? cs_utf8_seq_len(k->s + i, k->len - i) : 0)) {
 			unsigned line, col;
 
@@ -227,7 +228,13 @@ static int check_string(struct checker *k)
 			    "a control character (U+%04X) in a string: JSON writes it as an escape",
 			    c);
 		if (c != '\\') {
-			k->i += cs_utf8_seq_len(k->s + i, k->len - i); /* checked first */
+			size_t n = cs_utf8_seq_len(k->s + i, k->len - i);
+
+			/* Checked first, unless only the first value is read: then
+			 * check_text says what this is. */
+			if (!n)
+				return fail(k, i, "not UTF-8 text (byte 0x%02x)", c);
+			k->i += n;
 			continue;
 		}
 		c = i + 1 < k->len ? k->s[i + 1] : 0;
@@ -508,9 +515,21 @@ int cs_json_check(const char *buf, size_t len, bool whole, struct cs_json_want *
 	 * it; libfyaml would skip it, as YAML allows. */
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
 		return fail(&k, 0, "a byte order mark (U+FEFF) before the value");
-	if ((r = check_text(&k)) < 0)
+	if (whole && (r = check_text(&k, len)) < 0)
 		return r;
 	r = check_values(&k);
+	/*
+	 * Go's json.Decoder reads the first value and not a byte after it: the
+	 * text is checked up to the value's end, or to the byte where the
+	 * grammar stopped, whose message a text error there or before takes
+	 * over, as when the text was checked first.
+	 */
+	if (!whole && r != -ENOMEM) {
+		int t = check_text(&k, r < 0 && k.i < len ? k.i + 1 : k.i);
+
+		if (t < 0)
+			r = t;
+	}
 	/* The open objects' frames are gone with k; only their keys are kept. */
 	if (!r && whole) {
 		skip_space(&k);

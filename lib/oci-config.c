@@ -160,7 +160,13 @@ static int get_strv(struct ctx *c, const struct ydoc_node *n, const char *field,
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n->n; i++) {
 		snprintf(f, sizeof(f), "%s[%u]", field, i);
-		if ((rc = dup_string(c, n->u.items[i], f, &(*out)[i])) < 0)
+		/* null leaves a string as it is in Go: "" (runc runs args ["sh",
+		 * null] with an empty argument) */
+		if (cs_json_is_null(n->u.items[i]))
+			rc = ((*out)[i] = strdup("")) ? 0 : -ENOMEM;
+		else
+			rc = dup_string(c, n->u.items[i], f, &(*out)[i]);
+		if (rc < 0)
 			return rc;
 		*nout = i + 1;
 	}
@@ -361,6 +367,58 @@ static int read_process(struct ctx *c, const struct ydoc_node *proc, struct cs_o
 	return read_caps(c, get(c, proc, "capabilities"), p);
 }
 
+/*
+ * linux.namespaces as runc's specconv takes them: a type it does not know
+ * ("namespace {\"usr\" \"\"} does not exist"; a null entry is Go's zero
+ * namespace, of type "") or a type given twice ("malformed spec file:
+ * duplicated ns") fails the container, so it is refused here, not read as
+ * if it started. "time" is runc 1.2's (1.1 refuses it too); kept.
+ */
+static int read_namespaces(struct ctx *c, const struct ydoc_node *ns, struct cs_oci_process *p)
+{
+	static const char *const types[] = {"pid", "network", "mount",	"ipc",
+					    "uts", "user",    "cgroup", "time"};
+	unsigned seen = 0;
+
+	if (cs_json_is_null(ns))
+		return 0;
+	if (ns->kind != YDOC_SEQ)
+		return errf(c, ns, EINVAL, "linux.namespaces", "must be an array");
+	for (uint32_t i = 0; i < ns->n; i++) {
+		const struct ydoc_node *item = ns->u.items[i], *tn;
+		char f[64], *type = NULL;
+		size_t t = 0;
+		int rc;
+
+		snprintf(f, sizeof(f), "linux.namespaces[%u]", i);
+		if (!cs_json_is_null(item) && item->kind != YDOC_MAP)
+			return errf(c, item, EINVAL, f, "must be an object");
+		snprintf(f, sizeof(f), "linux.namespaces[%u].type", i);
+		tn = cs_json_is_null(item) ? NULL : get(c, item, "type");
+		if ((rc = get_string(c, tn, f, &type)) < 0)
+			return rc;
+		while (t < sizeof(types) / sizeof(types[0]) && strcmp(types[t], type ? type : ""))
+			t++;
+		if (t == sizeof(types) / sizeof(types[0]) || (seen & 1u << t)) {
+			rc = errf(
+			    c, tn ? tn : item, EINVAL, f,
+			    t == sizeof(types) / sizeof(types[0])
+				? "'%.32s' is not a namespace runc knows (pid, network, mount, "
+				  "ipc, uts, user, cgroup, time): runc refuses the bundle"
+				: "'%.32s' is given twice: runc refuses the bundle (malformed "
+				  "spec file: duplicated ns)",
+			    type ? type : "");
+			free(type);
+			return rc;
+		}
+		seen |= 1u << t;
+		if (!strcmp(types[t], "user"))
+			p->user_namespace = true;
+		free(type);
+	}
+	return 0;
+}
+
 static int read_linux(struct ctx *c, const struct ydoc_node *lx, struct cs_oci_process *p)
 {
 	const struct ydoc_node *ns;
@@ -369,24 +427,8 @@ static int read_linux(struct ctx *c, const struct ydoc_node *lx, struct cs_oci_p
 	if (rc || cs_json_is_null(lx))
 		return rc;
 	ns = get(c, lx, "namespaces");
-	if (!cs_json_is_null(ns)) {
-		if (ns->kind != YDOC_SEQ)
-			return errf(c, ns, EINVAL, "linux.namespaces", "must be an array");
-		for (uint32_t i = 0; i < ns->n; i++) {
-			const struct ydoc_node *item = ns->u.items[i];
-			char f[64], *type = NULL;
-
-			snprintf(f, sizeof(f), "linux.namespaces[%u].type", i);
-			if (item->kind != YDOC_MAP)
-				return errf(c, item, EINVAL, f, "must be an object");
-			rc = get_string(c, get(c, item, "type"), f, &type);
-			if (rc)
-				return rc;
-			if (type && strcmp(type, "user") == 0)
-				p->user_namespace = true;
-			free(type);
-		}
-	}
+	if ((rc = read_namespaces(c, ns, p)) < 0)
+		return rc;
 	rc =
 	    read_maps(c, get(c, lx, "uidMappings"), "linux.uidMappings", p->uid_map, &p->n_uid_map);
 	if (!rc)

@@ -63,6 +63,13 @@ bool cs_cp_hidden_control(uint32_t cp);
 bool cs_go_fold_equal(const char *key, size_t len, const char *name);
 
 /*
+ * Would Go's time.Time take this JSON string (its bytes as written, between
+ * the quotes) from encoding/json? What time.Parse(time.RFC3339) takes
+ * (lib/go-time.c).
+ */
+bool cs_go_time_ok(const char *s, size_t len);
+
+/*
  * prefix + Go's strings.ToUpper(s) into dst (cut to len): what container
  * runtimes do to a capability name. Besides ASCII, U+0131 (dotless i)
  * becomes I and U+017F (long s) becomes S (lib/go-fold.c).

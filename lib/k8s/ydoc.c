@@ -309,6 +309,15 @@ static int on_scalar(struct reader *r, struct fy_event *e)
 	if ((rc = token_text(r, v, &n->u.text, &n->n)) < 0 ||
 	    (rc = properties(r, n, e->scalar.tag, e->scalar.anchor)) < 0)
 		return rc;
+	if (n->style == YDOC_DOUBLE_QUOTED) {
+		const struct fy_mark *a = fy_token_start_mark(v), *b = fy_token_end_mark(v);
+
+		/* libfyaml's marks of a double-quoted scalar are its first byte
+		 * past the opening quote and its closing quote (bytes): as long as
+		 * its text, unless an escape or a fold made the text differ from
+		 * what is written. */
+		n->escaped = !a || !b || b->input_pos - a->input_pos != (size_t)n->n;
+	}
 	return attach(r, n);
 }
 

@@ -42,6 +42,9 @@ struct ydoc_pair;
 struct ydoc_node {
 	uint8_t kind;  /* enum ydoc_kind */
 	uint8_t style; /* enum ydoc_style */
+	/* A double-quoted scalar whose text as written is not its text (an
+	 * escape, a fold): Go's time.Time reads a JSON string as written. */
+	bool escaped;
 	/* Where the node's own token starts (a collection's: its '{', '[' or
 	 * first key), 1-based as the user counts (the "--- " the reader puts
 	 * before one-line JSON taken back); 0 when it has none. Messages about

@@ -3,6 +3,8 @@
 #ifndef CAPSCOPE_SCAN_IMGJSON_TYPES_H
 #define CAPSCOPE_SCAN_IMGJSON_TYPES_H
 
+#include <stdbool.h>
+
 #include "capscope/diag.h"
 #include "../k8s/ydoc.h"
 
@@ -14,5 +16,15 @@
  */
 int cs_img_config_types(const struct ydoc_node *root, const struct ydoc_node *cfg,
 			const struct ydoc_node **dup, struct cs_diag *d);
+
+/*
+ * An image manifest (index false) or index: its fields typed as containerd
+ * decodes them (ocispec.Manifest, ocispec.Index: a descriptor's size is an
+ * int64, its data base64, its platform an object, ...). 0, or -EINVAL
+ * with d at the first field of another type; a second key for one field
+ * lands in *dup.
+ */
+int cs_img_manifest_types(const struct ydoc_node *root, bool index, const struct ydoc_node **dup,
+			  struct cs_diag *d);
 
 #endif

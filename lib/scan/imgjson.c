@@ -62,7 +62,13 @@ static char *str(node *n)
 	return r;
 }
 
-static int strv(node *n, char ***out, size_t *count, size_t max)
+/*
+ * An array of strings as a NULL-ended vector (NULL for null). null_empty:
+ * a null item is "", as Go decodes it into a []string (a string ignores
+ * null); else it is refused. -EINVAL for anything but strings, -EILSEQ for
+ * a string holding a NUL (no C string carries it), with *bad its index.
+ */
+static int strv(node *n, bool null_empty, char ***out, size_t *count, size_t max, uint32_t *bad)
 {
 	char **v;
 
@@ -78,13 +84,25 @@ static int strv(node *n, char ***out, size_t *count, size_t max)
 	v = calloc((size_t)n->n + 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	for (uint32_t k = 0; k < n->n; k++)
-		if (!(v[k] = str(n->u.items[k]))) {
+	for (uint32_t k = 0; k < n->n; k++) {
+		node *it = n->u.items[k];
+		int r = 0;
+
+		if (null_empty && cs_json_is_null(it))
+			r = (v[k] = strdup("")) ? 0 : -ENOMEM;
+		else if (!cs_json_is_string(it))
+			r = -EINVAL;
+		else if ((r = cs_json_strdup(it, &v[k])) == -EINVAL)
+			r = -EILSEQ;
+		if (r < 0) {
 			for (uint32_t i = 0; i < k; i++)
 				free(v[i]);
 			free(v);
-			return -EINVAL;
+			if (bad)
+				*bad = k;
+			return r;
 		}
+	}
 	*out = v;
 	if (count)
 		*count = n->n;
@@ -113,11 +131,13 @@ static int read_docker_manifest(void *user, node *root)
 				   "lists %u images; give an archive of one (docker save IMAGE)",
 				   root->n);
 	m->config = str(get(img, "Config", &dup));
-	rc = strv(get(img, "Layers", &dup), &m->layers, &m->nlayers, 4096);
+	rc = strv(get(img, "Layers", &dup), false, &m->layers, &m->nlayers, 4096, NULL);
 	if (dup)
 		return dup_error(dup, "manifest.json", rd->d);
 	if (rc == -E2BIG)
 		return cs_diag_set(rd->d, E2BIG, 0, 0, "manifest.json", "more than 4096 'Layers'");
+	if (rc == -ENOMEM)
+		return rc;
 	if (rc < 0 || !m->layers)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifest.json",
 				   "'Layers' must be an array of file names");
@@ -156,8 +176,10 @@ static int read_oci_index(void *user, node *root)
 	struct read *rd = user;
 	struct cs_img_manifest *m = rd->m;
 	node *list, *pick = NULL, *cand = NULL, *dup = NULL;
-	int candidates = 0;
+	int candidates = 0, r;
 
+	if ((r = cs_img_manifest_types(root, true, &dup, rd->d)) < 0)
+		return r;
 	list = get(root, "manifests", &dup);
 	if (!list || list->kind != YDOC_SEQ || list->n < 1)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests", "index lists no manifest");
@@ -212,9 +234,12 @@ static int read_oci_manifest(void *user, node *root)
 	struct read *rd = user;
 	struct cs_img_manifest *m = rd->m;
 	node *layers, *dup = NULL;
+	int r;
 
 	if (get(root, "manifests", &dup))
 		return 1;
+	if ((r = cs_img_manifest_types(root, false, &dup, rd->d)) < 0)
+		return r;
 	m->config = str(get(get(root, "config", &dup), "digest", &dup));
 	layers = get(root, "layers", &dup);
 	if (!m->config || !layers || layers->kind != YDOC_SEQ || layers->n > 4096)
@@ -250,13 +275,19 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 static int config_str(node *cfg, const char *k, char **out, node **dup, struct cs_diag *d)
 {
 	node *n = get(cfg, k, dup);
+	int r;
 
 	*out = NULL;
 	if (cs_json_is_null(n))
 		return 0;
-	if (n->kind != YDOC_SCALAR || !(*out = str(n)))
+	if (!cs_json_is_string(n))
 		return config_error(n, d, "config.%s must be a string", k);
-	return 0;
+	if ((r = cs_json_strdup(n, out)) == -EINVAL)
+		return config_error(n, d,
+				    "config.%s holds a NUL character (\\u0000), which no user or "
+				    "path can",
+				    k);
+	return r;
 }
 
 /*
@@ -276,18 +307,32 @@ static int config_objects(node *root, node *cfg, struct cs_diag *d)
 	return 0;
 }
 
+/* strv's error for field k of the config, at the item at fault. */
+static int list_error(node *at, const char *k, int r, uint32_t bad, size_t max, struct cs_diag *d)
+{
+	if (r == -ENOMEM)
+		return r;
+	if (r == -E2BIG)
+		return config_error(at, d, "config.%s has more than %zu entries", k, max);
+	if (r == -EILSEQ)
+		return config_error(at->u.items[bad], d,
+				    "config.%s[%u] holds a NUL character (\\u0000), which no "
+				    "path, argument or variable can",
+				    k, bad);
+	return config_error(at, d, "config.%s must be an array of strings", k);
+}
+
 static int config_list(node *cfg, const char *k, struct cs_strlist *out, node **dup,
 		       struct cs_diag *d)
 {
 	char **v;
 	size_t n;
+	uint32_t bad = 0;
 	node *at = get(cfg, k, dup);
-	int r = strv(at, &v, &n, 4096);
+	int r = strv(at, true, &v, &n, 4096, &bad);
 
-	if (r == -E2BIG)
-		return config_error(at, d, "config.%s has more than 4096 entries", k);
 	if (r < 0)
-		return config_error(at, d, "config.%s must be an array of strings", k);
+		return list_error(at, k, r, bad, 4096, d);
 	out->v = (const char **)v;
 	out->n = n;
 	return 0;
@@ -303,9 +348,10 @@ static int config_path(node *cfg, node **dup, struct cs_image_config *c, struct 
 	int r = 0;
 
 	node *env = get(cfg, "Env", dup);
+	uint32_t bad = 0;
 
-	if (strv(env, &envv, &nenv, 1u << 16) < 0)
-		return config_error(env, d, "config.%s must be an array of strings", "Env");
+	if ((r = strv(env, true, &envv, &nenv, 1u << 16, &bad)) < 0)
+		return list_error(env, "Env", r, bad, 1u << 16, d);
 	for (size_t i = 0; i < nenv; i++) {
 		/* "PATH" without '=': containerd unsets it (no PATH: nothing found
 		 * through it), the default PATH was kept here. Not guessed. */

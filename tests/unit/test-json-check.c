@@ -58,6 +58,46 @@ static void test_valid(void **state)
 	expect_ok("{\"a\":1} trailing {", false);
 }
 
+/*
+ * Session 12, part G: a decoder's reading (whole false: runc's json.Decoder,
+ * the node agent's state.json and annotations) reads nothing after the
+ * first value, so bytes there that are not UTF-8, or NUL, are not refused;
+ * within the value they are refused as before, with the same message.
+ */
+static void test_decoder_tail(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		int r;
+		unsigned line, column;
+		const char *msg;
+	} cases[] = {
+	    {"{\"a\":1}\n\0\xff junk", 15, 0, 0, 0, NULL},
+	    {"[1, \"\xc3\xa9\"]\xc3", 10, 0, 0, 0, NULL},
+	    {"{\"a\":\"\xff\"}", 9, -EINVAL, 1, 7, "not UTF-8 text (byte 0xff)"},
+	    {"{\"a\":\"x\0\"}", 10, -EINVAL, 1, 8, "NUL byte in the text"},
+	    {"{\"a\":1,\xc3\xa9:2}", 12, -EINVAL, 1, 8,
+	     "JSON: a key (a string) was expected, not "
+	     "byte 0xc3"},
+	    {"{\"a\":1,\xc3}", 9, -EINVAL, 1, 8, "not UTF-8 text (byte 0xc3)"},
+	    {"{\"a\":[1,\0]}", 11, -EINVAL, 1, 9, "NUL byte in the text"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cs_diag d = {0};
+		size_t end = 0;
+		int r = cs_json_check(cases[i].text, cases[i].len, false, NULL, 0, &end, "",
+				      "JSON: ", &d);
+
+		if (r != cases[i].r ||
+		    (r && (d.line != cases[i].line || d.column != cases[i].column ||
+			   strcmp(d.message, cases[i].msg))))
+			fail_msg("case %zu: got %d %u:%u '%s'", i, r, d.line, d.column, d.message);
+	}
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -163,9 +203,8 @@ static void test_wants(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_depth),
+	    cmocka_unit_test(test_valid),	 cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_decoder_tail), cmocka_unit_test(test_depth),
 	    cmocka_unit_test(test_wants),
 	};
 

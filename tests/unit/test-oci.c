@@ -23,6 +23,35 @@ static int parse(const char *json, struct cs_oci_config *c, struct cs_diag *d)
 	return cs_oci_config_parse(json, strlen(json), "config.json", c, d);
 }
 
+/* Session 12, part G: null in an array of strings is "" to Go's
+ * encoding/json, as runc reads it (args ["sh", null] runs sh with an empty
+ * argument; a null capability name is an unknown name, skipped; a null env
+ * entry has no '=', which runc refuses as such); it was refused as "must be
+ * a string". */
+static void config_null_items(void **state)
+{
+	struct cs_oci_config c;
+	struct cs_diag d;
+	const char *ok = "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"sh\",null],"
+			 "\"capabilities\":{\"bounding\":[\"CAP_KILL\",null]}}}";
+	const char *env = "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"sh\"],"
+			  "\"env\":[\"A=b\",null]}}";
+
+	(void)state;
+	cs_cap_last_override(40);
+	if (parse(ok, &c, &d) != 0)
+		fail_msg("%s", d.message);
+	assert_int_equal(c.nargs, 2);
+	assert_string_equal(c.args[1], "");
+	assert_int_equal(c.process.caps.set[CS_BND], M(5));
+	assert_string_equal(c.process.unknown_caps, "\"\"");
+	cs_oci_config_free(&c);
+	assert_int_equal(parse(env, &c, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "has no '='"));
+	assert_string_equal(d.field, "process.env[1]");
+	cs_oci_config_free(&c);
+}
+
 static void config_basic(void **state)
 {
 	struct cs_oci_config c;
@@ -177,6 +206,55 @@ static void config_errors(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Session 12, part G: runc 1.1 refuses a namespace type it does not know
+ * ("namespace {"usr" ""} does not exist"; null is a namespace of type "")
+ * and a type given twice ("malformed spec file: duplicated ns"), both seen
+ * with runc 1.1.5; they were read as if the container started. */
+static void config_namespaces(void **state)
+{
+	static const struct {
+		const char *ns, *field, *msg;
+	} bad[] = {
+	    {"[{\"type\":\"usr\"}]", "linux.namespaces[0].type", "'usr' is not a namespace"},
+	    {"[{\"type\":\"pid\"},null]", "linux.namespaces[1].type", "'' is not a namespace"},
+	    {"[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"pid\",\"path\":\"/p\"}]",
+	     "linux.namespaces[2].type", "'pid' is given twice"},
+	    {"[{\"type\":\"PID\"}]", "linux.namespaces[0].type", "'PID' is not a namespace"},
+	    {"[7]", "linux.namespaces[0]", "must be an object"},
+	};
+	static const char *const good[] = {
+	    "[]",
+	    "null",
+	    "[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"},{\"type\":\"ipc\"},"
+	    "{\"type\":\"uts\"},{\"type\":\"cgroup\"},{\"type\":\"time\"}]",
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char j[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(j, sizeof(j),
+			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+			 "\"linux\":{\"namespaces\":%s}}",
+			 bad[i].ns);
+		if (parse(j, &c, &d) != -EINVAL || strcmp(d.field, bad[i].field) ||
+		    !strstr(d.message, bad[i].msg) || !d.line)
+			fail_msg("%s: %u:%u %s: %s", bad[i].ns, d.line, d.column, d.field,
+				 d.message);
+		cs_oci_config_free(&c);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(j, sizeof(j),
+			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+			 "\"linux\":{\"namespaces\":%s}}",
+			 good[i]);
+		if (parse(j, &c, &d) != 0)
+			fail_msg("%s: %s", good[i], d.message);
+		cs_oci_config_free(&c);
+	}
+}
+
 static void runc_article(void **state)
 {
 	struct cs_oci_process p;
@@ -327,9 +405,10 @@ static void config_unknown_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),    cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case), cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),	 cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_namespaces), cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case),	 cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),	 cmocka_unit_test(resolver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -327,6 +327,72 @@ static void test_layer_buffer_garbage(void **state)
 	cs_scan_result_free(&r);
 }
 
+/* Session 12, part G: the index and the manifest are typed as the config
+ * is: containerd decodes them into ocispec.Index and ocispec.Manifest, and
+ * a descriptor whose size is a string, whose data is not base64 or whose
+ * platform is not an object fails the image there. */
+static void test_imgjson_manifest_types(void **state)
+{
+	static const struct {
+		bool index;
+		const char *json, *msg;
+	} bad[] = {
+	    {false, "{\"config\":{\"digest\":\"sha256:a\",\"size\":\"12\"},\"layers\":[]}",
+	     "config.size must be a whole number"},
+	    {false, "{\"config\":{\"digest\":\"sha256:a\",\"size\":1.5},\"layers\":[]}",
+	     "config.size must be a whole number"},
+	    {false,
+	     "{\"config\":{\"digest\":\"sha256:a\",\"size\":9223372036854775808},"
+	     "\"layers\":[]}",
+	     "config.size must be a whole number"},
+	    {false, "{\"config\":{\"digest\":\"sha256:a\",\"data\":\"e30\"},\"layers\":[]}",
+	     "config.data must be a string in base64"},
+	    {false,
+	     "{\"config\":{\"digest\":\"sha256:a\"},\"layers\":[{\"digest\":\"sha256:l\","
+	     "\"urls\":\"http://x\"}]}",
+	     "layers[0].urls must be an array of strings"},
+	    {false, "{\"schemaVersion\":\"2\",\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	     "schemaVersion must be a whole number"},
+	    {false,
+	     "{\"config\":{\"digest\":\"sha256:a\"},\"layers\":[],\"annotations\":{\"a\":1}}",
+	     "annotations must be an object whose values are strings"},
+	    {true, "{\"manifests\":[{\"digest\":\"sha256:b\",\"platform\":\"linux\"}]}",
+	     "manifests[0].platform must be an object"},
+	    {true, "{\"manifests\":[{\"digest\":\"sha256:b\",\"mediaType\":5}]}",
+	     "manifests[0].mediaType must be a string"},
+	};
+	static const char good_manifest[] =
+	    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+	    "\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:a\",\"size\":7023,\"data\":"
+	    "\"e30=\\r\\n\",\"annotations\":{\"a\":\"b\"}},\"layers\":[{\"digest\":\"sha256:l\","
+	    "\"size\":-9223372036854775808,\"urls\":null,\"data\":\"\"}],\"annotations\":null,"
+	    "\"unknown\":[1]}";
+	static const char good_index[] =
+	    "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:b\",\"size\":1,"
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"os.features\":null}}]}";
+	struct cs_img_manifest m;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r;
+
+		memset(&d, 0, sizeof(d));
+		r = bad[i].index ? cs_img_oci_index(bad[i].json, strlen(bad[i].json), &m, &d)
+				 : cs_img_oci_manifest(bad[i].json, strlen(bad[i].json), &m, &d);
+		if (r != -EINVAL || !strstr(d.message, bad[i].msg) || !d.line)
+			fail_msg("%s: %d %u:%u %s", bad[i].json, r, d.line, d.column, d.message);
+		cs_img_manifest_free(&m);
+	}
+	memset(&d, 0, sizeof(d));
+	if (cs_img_oci_manifest(good_manifest, strlen(good_manifest), &m, &d) != 0)
+		fail_msg("manifest: %s", d.message);
+	cs_img_manifest_free(&m);
+	if (cs_img_oci_index(good_index, strlen(good_index), &m, &d) != 0)
+		fail_msg("index: %s", d.message);
+	cs_img_manifest_free(&m);
+}
+
 /* Session 11 (part A's leftover): fields the model does not read are still
  * typed as the runtimes' decoders type them; an image they fail is refused,
  * at the field, and what they take is read. */
@@ -342,15 +408,36 @@ static void test_imgjson_types(void **state)
 	    {"{\"config\":{\"Volumes\":[\"/v\"]}}", "config.Volumes must be"},
 	    {"{\"config\":{\"ArgsEscaped\":\"yes\"}}", "config.ArgsEscaped must be true or false"},
 	    {"{\"config\":{\"StopSignal\":9}}", "config.StopSignal must be a string"},
-	    {"{\"config\":{},\"created\":5}", "created must be a string"},
+	    {"{\"config\":{},\"created\":5}", "created must be a time"},
 	    {"{\"config\":{},\"history\":[1]}", "history must be an array of objects"},
 	    {"{\"config\":{},\"history\":[{\"empty_layer\":\"true\"}]}",
-	     "history.empty_layer must be true or false"},
+	     "history[0].empty_layer must be true or false"},
 	    {"{\"config\":{},\"rootfs\":{\"diff_ids\":\"sha256:a\"}}",
 	     "rootfs.diff_ids must be an array of strings"},
 	    {"{\"config\":{},\"OS\":[]}", "os must be a string"},
 	    /* the bare config (--image-config) has the config's fields only */
 	    {"{\"User\":\"1\",\"ExposedPorts\":5}", "config.ExposedPorts must be"},
+	    /* Session 12, part G: created is a *time.Time, whose UnmarshalJSON
+	     * takes only what time.Parse(time.RFC3339, ...) takes */
+	    {"{\"config\":{},\"created\":\"yesterday\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2023-02-29T00:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T24:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30t00:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:60Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00+25:00\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00+0100\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00Zjunk\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-1-30T00:00:00Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00.Z\"}", "created must be a time"},
+	    {"{\"config\":{},\"history\":[{},{\"created\":\"1 May 2020\"}]}",
+	     "history[1].created must be a time"},
+	    /* Go's time reads the string as written: an escape is no digit */
+	    {"{\"config\":{},\"created\":\"\\u0032026-11-30T00:00:00Z\"}",
+	     "created must be a time"},
+	    {"{\"config\":{},\"created\":\"2026-11-30T00:00:00\\u005a\"}",
+	     "created must be a time"},
 	};
 	static const char *const good[] = {
 	    "{\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},\"Volumes\":null,\"Labels\":"
@@ -360,6 +447,16 @@ static void test_imgjson_types(void **state)
 	    "\"created_by\":\"x\",\"empty_layer\":true},null],\"container_config\":5}",
 	    /* a bare config: "created" is nothing of its */
 	    "{\"User\":\"1\",\"created\":5}",
+	    /* what time.Parse(time.RFC3339) takes beyond the strict form: an
+	     * hour of one digit, a comma before the fraction, a zone of +24:00;
+	     * year 0 is a leap year; null is absent */
+	    "{\"config\":{},\"created\":\"2026-11-30T1:02:03,5+24:00\",\"history\":[{"
+	    "\"created\":\"0000-02-29T00:00:00.123456789123Z\"},{\"created\":null}]}",
+	    "{\"config\":{},\"created\":\"2024-02-29T23:59:59-23:59\"}",
+	    /* escapes, tabs, CRLF and multi-byte text elsewhere do not count */
+	    "{\"config\":{\"Labels\":{\"\xc3\xa9\\u00e9\\\"\":\"\\t\"}},\r\n\t\"created\":\r\n"
+	    "\"2026-11-30T00:00:00Z\",\"history\":[{\"comment\":\"\\n\xe2\x80\xa8\","
+	    "\"created\":\"2026-11-30T00:00:00.5Z\"}]}",
 	};
 	struct cs_image_config c;
 	struct cs_diag d;
@@ -425,6 +522,28 @@ static void test_imgjson(void **state)
 	assert_string_equal(c.user, "1000:1000");
 	assert_string_equal(c.cmd.v[0], "nc");
 	cs_image_config_free(&c);
+	/* Session 12, part G: null in an array of strings is "" to Go's
+	 * encoding/json (a string ignores null), as the other []string fields
+	 * of the config are typed (imgjson-types.c); it was refused, "must be
+	 * an array of strings". A NUL is said as such. */
+	{
+		static const char nulls[] =
+		    "{\"config\":{\"Cmd\":[\"nc\",null],\"Entrypoint\":[null],"
+		    "\"Env\":[null,\"PATH=/n\"]}}";
+
+		memset(&d, 0, sizeof(d));
+		if (cs_image_config_parse(nulls, strlen(nulls), &c, &d) != 0)
+			fail_msg("%s", d.message);
+		assert_int_equal(c.cmd.n, 2);
+		assert_string_equal(c.cmd.v[1], "");
+		assert_int_equal(c.entrypoint.n, 1);
+		assert_string_equal(c.entrypoint.v[0], "");
+		assert_string_equal(c.path_env, "/n");
+		cs_image_config_free(&c);
+		static const char nul[] = "{\"config\":{\"Cmd\":[\"a\\u0000b\"]}}";
+		assert_int_equal(cs_image_config_parse(nul, strlen(nul), &c, &d), -EINVAL);
+		assert_non_null(strstr(d.message, "config.Cmd[0] holds a NUL character"));
+	}
 	/* Wrong types are errors, never silently unset. */
 	assert_true(cs_image_config_parse("{\"config\":{\"User\":{}}}", 22, &c, &d) < 0);
 	assert_true(cs_image_config_parse("{\"config\":{\"Cmd\":\"nc\"}}", 23, &c, &d) < 0);
@@ -841,6 +960,7 @@ int main(void)
 	    cmocka_unit_test(test_layer_buffer_garbage),
 	    cmocka_unit_test(test_imgjson),
 	    cmocka_unit_test(test_imgjson_types),
+	    cmocka_unit_test(test_imgjson_manifest_types),
 	    cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_view_deep_linear),
 	    cmocka_unit_test(test_tree_deep_chain_linear),
