@@ -24,25 +24,8 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 	char *cpath = NULL;
 	int rc;
 
-	if (tg->container) {
-		rc = cs_container_cgroup(tg->container, &cpath);
-		if (rc == -ESRCH)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "no running container's id starts with '%s'",
-					   tg->container);
-		if (rc == -ENOTUNIQ)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "the ids of more than one running container start "
-					   "with '%s': give more of the id",
-					   tg->container);
-		if (rc == -EINVAL)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "--container: an empty id names no container");
-		if (rc < 0)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "container %s: its cgroup v2 path: %s", tg->container,
-					   strerror(-rc));
-	}
+	if (tg->container && (rc = cs_container_cgroup(tg->container, &cpath, d)) < 0)
+		return rc;
 	rc = cs_cgroup_resolve(tg->container ? cpath : tg->cgroup, &cg);
 	free(cpath);
 	if (rc == -EMEDIUMTYPE)
@@ -201,7 +184,7 @@ static void watched_cgroup(const struct cs_trace_target *tg, struct cs_cgroup_ta
 {
 	char *cpath = NULL;
 
-	if (tg->container && cs_container_cgroup(tg->container, &cpath) < 0)
+	if (tg->container && cs_container_cgroup(tg->container, &cpath, NULL) < 0)
 		return;
 	if ((tg->cgroup || cpath) && cs_cgroup_resolve(cpath ? cpath : tg->cgroup, cg) < 0)
 		cs_cgroup_target_free(cg);

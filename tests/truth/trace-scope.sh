@@ -141,6 +141,69 @@ else
   for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
 fi
 
+# 3g. Twelfth pass, part E: --container traced the cgroup v2 directory of
+# the first process found with the id, not the container's: a container
+# whose processes sit in cgroups below its own (systemd in a container, a
+# workload that makes sub-cgroups) was traced in one of them ("0
+# processes", its checks elsewhere missed); on a hybrid host, a container
+# the runtime put in the v1 hierarchies only is in "0::/", and every process
+# of the host was traced under its name.
+if [ -n "$root" ] && mkdir "$root/cs-$$-n" 2>/dev/null; then
+  id=cafe0002$(printf '%055d' 3)d
+  base="$root/cs-$$-n/docker/$id"
+  mkdir -p "$base/a" "$base/b"
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$base/a" &
+  na=$!
+  for _ in $(seq 200); do grep -q . "$base/a/cgroup.procs" && break; sleep 0.02; done
+  : >"$T/nested"
+  sh -c 'echo $$ >"$1/cgroup.procs"; while [ ! -e "$2.go" ]; do sleep 0.05; done; chown 65534 "$2"' \
+    sh "$base/b" "$T/nested" &
+  nb=$!
+  for _ in $(seq 200); do grep -q . "$base/b/cgroup.procs" && break; sleep 0.02; done
+  "$CAPSCOPE" trace --json --container "${id:0:16}" --duration 3 >"$T/nest.json" &
+  tpid=$!
+  sleep 1.5 # the tracer attached
+  : >"$T/nested.go"
+  wait $nb
+  wait $tpid
+  out=$(cat "$T/nest.json")
+  like "$(jq -r .target <<<"$out")" "docker/$id\$" "--container: the container's own cgroup, not a process's below it"
+  is "$(caps_of '.profile.capabilities[]' <<<"$out")" CAP_CHOWN \
+    "--container: a check in another of its sub-cgroups is counted"
+  # A second cgroup carrying the same id (a user may name one so): neither is
+  # taken, one error names both.
+  mkdir -p "$root/cs-$$-n/u/docker/$id"
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$root/cs-$$-n/u/docker/$id" &
+  nc=$!
+  for _ in $(seq 200); do grep -q . "$root/cs-$$-n/u/docker/$id/cgroup.procs" && break; sleep 0.02; done
+  err=$("$CAPSCOPE" trace --container "$id" --duration 0.2 2>&1 >/dev/null)
+  is "$?" 2 "--container ID named by two cgroups: exit 2"
+  like "$err" "^capscope trace: container ${id:0:12} is in two cgroups, of processes $na and $nc \\(one perhaps a user's, named after it; give --cgroup PATH\\): '/cs-$$-n/docker/$id', '/cs-$$-n/u/" \
+    "...one error naming both"
+  kill $na $nc; wait $na $nc 2>/dev/null
+  rmdir "$base/a" "$base/b" "$base" "$root/cs-$$-n/docker" \
+    "$root/cs-$$-n/u/docker/$id" "$root/cs-$$-n/u/docker" \
+    "$root/cs-$$-n/u" "$root/cs-$$-n"
+else
+  for _ in 1 2 3 4; do skip "--container: no writable cgroup v2 hierarchy here"; done
+fi
+v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ {print $2; exit}' /proc/self/mounts)
+if [ -n "$v1" ] && [ -n "$root" ] && grep -q '^0::/$' /proc/self/cgroup && mkdir -p "$v1/capscope-test-$$-v1/docker" 2>/dev/null; then
+  id=cafe0003$(printf '%055d' 4)e
+  mkdir "$v1/capscope-test-$$-v1/docker/$id"
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$v1/capscope-test-$$-v1/docker/$id" &
+  nv=$!
+  for _ in $(seq 200); do grep -q . "$v1/capscope-test-$$-v1/docker/$id/cgroup.procs" && break; sleep 0.02; done
+  err=$("$CAPSCOPE" trace --json --container "$id" --duration 0.2 2>&1 >/dev/null)
+  is "$?" 2 "--container of a container in the v1 hierarchies only: exit 2, nothing traced"
+  is "$err" "capscope trace: container $id has no cgroup v2 directory of its own (process $nv is in '/' there; the runtime may use the v1 hierarchies only): nothing to trace it by" \
+    "...says why"
+  kill $nv; wait $nv 2>/dev/null
+  rmdir "$v1/capscope-test-$$-v1/docker/$id" "$v1/capscope-test-$$-v1/docker" "$v1/capscope-test-$$-v1"
+else
+  for _ in 1 2; do skip "--container: no writable v1 memory hierarchy beside cgroup v2 (hybrid host) here"; done
+fi
+
 # 3f. Eleventh pass, part G: -p TID of a thread traced nothing (the tracer
 # follows thread groups) and said "no capability checks" of a thread that
 # made them. One clear error that names the process instead.

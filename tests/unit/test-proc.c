@@ -311,9 +311,10 @@ static void cgroup_lookup(void **state)
 	assert_int_equal(cs_cgroup_resolve("capscope-no-such-cgroup", &t), -ENOENT);
 	assert_non_null(strstr(t.path, "/capscope-no-such-cgroup"));
 	cs_cgroup_target_free(&t);
-	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path), -ESRCH);
+	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path, NULL), -ESRCH);
 	assert_null(path);
-	assert_int_equal(cs_container_cgroup("", &path), -EINVAL); /* every id starts with "" */
+	assert_int_equal(cs_container_cgroup("", &path, NULL),
+			 -EINVAL); /* every id starts with "" */
 	assert_null(path);
 	free(root);
 }
