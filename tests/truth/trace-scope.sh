@@ -95,19 +95,30 @@ fi
 
 # 3b. Seventh pass: -p ended when kill(PID, 0) said ESRCH, polled every
 # 100 ms; a PID freed and handed to another process between two polls kept
-# the trace going (to --duration, or for ever) counting nothing. In a pid
-# namespace of our own, ns_last_pid makes the reuse certain.
+# the trace going. This ran `trace -p` in a pid namespace of its own (where
+# ns_last_pid makes the reuse certain) and passed, but there the tracer
+# never followed anything: the BPF programs see the host's process ids, and
+# `trace -p` and `trace -- CMD` in a pid namespace reported "0 processes" and
+# an empty profile (twelfth pass, part E); `--all` counted its own checks.
+# They are refused now, with why; --cgroup works there.
 if unshare -pf --mount-proc true 2>/dev/null; then
+  : >"$T/ns"
   res=$(timeout 40 unshare -pf --mount-proc sh -c '
-    sleep 1.5 & P=$!
-    "$1" trace -p $P >/dev/null 2>&1 & TR=$!
-    wait $P; echo $((P - 1)) >/proc/sys/kernel/ns_last_pid; sleep 30 & N=$!
-    sleep 4
-    if kill -0 $TR 2>/dev/null; then echo "running (pid $P reused: $N)"; kill $TR; else echo ended; fi
-    kill $N' sh "$CAPSCOPE")
-  is "$res" ended "-p: the trace ends when the process exits, though its pid is reused at once"
+    sleep 5 & P=$!
+    "$1" trace -p $P 2>&1 >/dev/null; echo "rc=$?"
+    "$1" trace -- chown 65534 "$2" 2>&1 >/dev/null; echo "rc=$?"
+    "$1" trace --all -d 0.2 2>&1 >/dev/null; echo "rc=$?"
+    kill $P' sh "$CAPSCOPE" "$T/ns")
+  msg="capscope trace: this capscope runs in a pid namespace other than the host's, and the tracer sees the host's process ids"
+  is "$(sed -n 1,2p <<<"$res")" "$msg: it would follow no process; run it in the host's (hostPID: true), or give --cgroup or --container
+rc=2" "-p in a pid namespace of its own: refused, exit 2 (it followed nothing)"
+  is "$(sed -n 3,4p <<<"$res")" "$msg: it would follow no process; run it in the host's (hostPID: true), or give --cgroup or --container
+rc=2" "a command in a pid namespace of its own: refused, exit 2 (it followed nothing)"
+  is "$(sed -n 5,6p <<<"$res")" "$msg: --all would count its own checks; run it in the host's (hostPID: true), or give --cgroup or --container
+rc=2" "--all in a pid namespace of its own: refused, exit 2"
+  is "$(stat -c %u "$T/ns")" 0 "...and the command was not run"
 else
-  skip "unshare -pf --mount-proc is not permitted here"
+  for _ in 1 2 3 4; do skip "unshare -pf --mount-proc is not permitted here"; done
 fi
 
 # 3c. Tenth pass: --container took the first process whose container id
