@@ -215,6 +215,20 @@ else
   for _ in 1 2; do skip "--container: no writable v1 memory hierarchy beside cgroup v2 (hybrid host) here"; done
 fi
 
+# 3h. Twelfth pass, part E: a hook asked for that cannot work here said
+# "no way to trace cap_capable here" (--hook kprobe without a kprobe PMU, on
+# a kernel whose tracepoint works), or blamed "kernel lockdown or an LSM"
+# for the kernel's refusal of fexit on cap_capable alone. Now: that hook,
+# and why. A kernel where the hook works passes as it is.
+for h in fexit kprobe; do
+  err=$("$CAPSCOPE" trace --hook "$h" -- true 2>&1 >/dev/null)
+  if [ $? -eq 0 ]; then
+    ok 0 "--hook $h works on this kernel"
+  else
+    like "$err" "^capscope trace: --hook $h cannot trace cap_capable here: [^;]+\$" "--hook $h: one error about that hook alone"
+  fi
+done
+
 # 3f. Eleventh pass, part G: -p TID of a thread traced nothing (the tracer
 # follows thread groups) and said "no capability checks" of a thread that
 # made them. One clear error that names the process instead.
