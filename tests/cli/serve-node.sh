@@ -41,6 +41,16 @@ serve_start A --webhook off --bundle-root "userdata:$T/ud"
 is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | .pid]')" "[$S]" \
   "a pid file written after its process started: that process is the container's"
 serve_stop A
+# Twelfth pass, part E: the pid file was read with strtol, so "PIDx" and
+# " PID" named PID. Digits and a newline are a pid; anything else none.
+for junk in "${S}x" " $S" "+$S"; do
+  printf '%s\n' "$junk" >"$U/pidfile"
+  serve_start A --webhook off --bundle-root "userdata:$T/ud"
+  is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | .pid]')" "[0]" \
+    "a pid file holding '$junk': no process named"
+  serve_stop A
+done
+echo "$S" >"$U/pidfile"
 touch -d '1 hour ago' "$U/pidfile"
 serve_start A --webhook off --bundle-root "userdata:$T/ud"
 is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | .pid]')" "[0]" \
