@@ -337,6 +337,16 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 {
 	struct cs_diag d = {0};
 
+	/* The iterator prints the kernel's (initial namespace's) thread ids, and
+	 * /proc here shows this namespace's: twelfth pass, a thread was shown
+	 * with the securebits of the task whose host id equals its id here. */
+	if (cs_proc_in_child_pidns() == 1) {
+		*have = false;
+		s->securebits_why = strdup("this capscope runs in a pid namespace other than the "
+					   "host's, and the BPF task iterator names threads by the "
+					   "host's ids");
+		return;
+	}
 	*have = cs_secbits_table_load(t, &d) == 0;
 	if (!*have)
 		s->securebits_why = strdup(d.message);

@@ -134,6 +134,13 @@ CS_EXPORT int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id);
 CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
 
 /*
+ * 1 when this process runs in a pid namespace other than the initial one,
+ * where BPF programs name tasks by ids other than the ones /proc shows it;
+ * 0 in the initial one, -errno when it cannot be told.
+ */
+CS_EXPORT int cs_proc_in_child_pidns(void);
+
+/*
  * A snapshot of processes: what `capscope ps` shows and the node agent
  * exports. Text fields are as the kernel gave them (a process chooses its own
  * comm and argv): escape them before they reach a terminal

@@ -83,24 +83,6 @@ static pid_t leader_of_thread(pid_t pid)
 	return tgid > 0 && tgid != pid ? tgid : 0;
 }
 
-/* The inode number of the initial pid namespace (include/linux/proc_ns.h). */
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-
-/*
- * Whether this process runs in a pid namespace other than the initial one.
- * The BPF programs see the kernel's (initial namespace's) process ids, and
- * the ids this process knows are its namespace's: twelfth pass, `trace -p
- * PID` and `trace -- CMD` in a container without the host's pid namespace
- * followed ids no task has there and reported "0 processes", no checks and
- * an empty profile; `--all` counted its own checks, left out by its id.
- */
-static bool in_child_pidns(void)
-{
-	struct stat sb;
-
-	return stat("/proc/self/ns/pid", &sb) == 0 && sb.st_ino != PROC_PID_INIT_INO;
-}
-
 int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config *cfg, char **what,
 			    struct cs_diag *d)
 {
@@ -109,7 +91,15 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 
 	*what = NULL;
 	cfg->scope = CS_TRACER_PIDS;
-	if ((tg->cmd || tg->pid || tg->all) && in_child_pidns())
+	/*
+	 * The BPF programs see the kernel's (initial namespace's) process ids,
+	 * and the ids this process knows are its namespace's: twelfth pass,
+	 * `trace -p PID` and `trace -- CMD` in a container without the host's
+	 * pid namespace followed ids no task has there and reported "0
+	 * processes", no checks and an empty profile; `--all` counted its own
+	 * checks, left out by its id.
+	 */
+	if ((tg->cmd || tg->pid || tg->all) && cs_proc_in_child_pidns() == 1)
 		return cs_diag_set(d, ENOTSUP, 0, 0, "pid",
 				   "this capscope runs in a pid namespace other than the host's, "
 				   "and the tracer sees the host's process ids: %s; run it in the "

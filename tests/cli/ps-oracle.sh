@@ -209,4 +209,39 @@ fi
 # the kernel's "\\n" for its newline, which JSON must not escape again.
 is "$("$CAPSCOPE" ps --json --no-bpf $p | jq -r '.processes[0].comm')" "$(cat /proc/$p/comm)" \
   "ps --json: the comm byte for byte as /proc/PID/comm (the newline, not a backslash and n)"
+# Twelfth pass, part E: in a pid namespace of its own, ps took securebits
+# from the BPF task iterator, which names threads by the host's ids, and
+# looked them up by the ids /proc shows there: a process whose id in the
+# namespace equals the host id of another one was shown with that one's
+# securebits. Made certain with ns_last_pid: a capsh with securebits 0x2f,
+# then a plain sleep given the capsh's host id as its id in the namespace.
+if unshare -pf --mount-proc true 2>/dev/null; then
+  rm -f "$T/nsp" "$T/gl"
+  timeout 60 unshare -pf --mount-proc bash -c '
+    capsh --secbits=0x2f -- -c "exec sleep 30" & S=$!
+    echo $S >"$2/nsp"
+    for _ in $(seq 300); do [ -s "$2/gl" ] && break; sleep 0.1; done
+    G=$(cat "$2/gl")
+    echo $((G - 1)) >/proc/sys/kernel/ns_last_pid
+    sleep 30 & Z=$!
+    [ "$Z" = "$G" ] || echo "# the sleep got $Z, not $G"
+    "$1" ps --json "$Z" "$S" >"$2/nsps.json"
+    "$1" ps -v "$Z" >"$2/nsps.txt"
+    kill $S $Z' bash "$CAPSCOPE" "$T" &
+  ns=$!
+  for _ in $(seq 300); do [ -s "$T/nsp" ] && break; sleep 0.1; done
+  n=$(cat "$T/nsp")
+  for p in $(pgrep -x sleep); do
+    nspid=$(awk '$1 == "NSpid:" {print $NF, NF}' "/proc/$p/status" 2>/dev/null)
+    [ "$nspid" = "$n 3" ] && echo "$p" >"$T/gl"
+  done
+  wait $ns
+  is "$(jq -c '[.processes[].securebits]' "$T/nsps.json")" "[null,null]" \
+    "a pid namespace of its own: no thread shown with another's securebits"
+  like "$(grep securebits "$T/nsps.txt")" "\\? \\(this capscope runs in a pid namespace other than the host's" \
+    "...and -v says why they are unknown"
+else
+  skip "unshare -pf --mount-proc is not permitted here"; skip "unshare -pf --mount-proc is not permitted here"
+fi
+
 done_testing
