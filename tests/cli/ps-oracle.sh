@@ -122,6 +122,24 @@ for spec in "containerd:kubepods.slice/kubepods-burstable.slice/kubepods-burstab
   kill $p; wait $p 2>/dev/null
 done
 
+# Twelfth pass, part E: an LXC container's id is its cgroup's name, spaces
+# and all, and CONTAINER has COMMAND after it: "lxc:x  sh" read as the id
+# x and the command sh. A space of the id is "\x20" there.
+base=/sys/fs/cgroup/pids
+[ -d $base ] || base=/sys/fs/cgroup/unified
+if mkdir -p "$base/capscope-test/lxc.payload.x  sh" 2>/dev/null; then
+  sleep 63 &
+  p=$!; pids+=($p)
+  echo $p >"$base/capscope-test/lxc.payload.x  sh/cgroup.procs"
+  like "$("$CAPSCOPE" ps $p | sed -n 2p)" ' lxc:x\\x20\\x20sh +sleep 63$' \
+    "an LXC name with spaces is one CONTAINER field, COMMAND the next"
+  is "$("$CAPSCOPE" ps --json $p | jq -r '.processes[0].container.id')" "x  sh" "...and exact in JSON"
+  kill $p; wait $p 2>/dev/null
+  rmdir "$base/capscope-test/lxc.payload.x  sh"
+else
+  skip "cannot create cgroups under $base"; skip "cannot create cgroups under $base"
+fi
+
 # 6. Securebits, which only a BPF task iterator can read for another process.
 capsh --secbits=0x2f -- -c 'exec sleep 65' &
 p=$!; pids+=($p)
