@@ -106,24 +106,46 @@ static void compact(cs_mask_t m, char *buf, size_t len)
 	}
 }
 
-/* "runtime:id pod:uid", from cgroup names (which a delegated cgroup's owner picks). */
+/*
+ * "runtime:id pod:uid", from cgroup names (which a delegated cgroup's owner
+ * picks). An LXC container's id is its cgroup's name, which may hold a
+ * space: in a column with COMMAND after it, "lxc:x  sh" read as the id x
+ * and the command sh (twelfth pass). A space of the id is "\x20", as in
+ * trace's columns; the other bytes are escaped by safe().
+ */
 static const char *container_text(const struct cs_proc_info *v, struct safe_text *out)
 {
-	char buf[160];
+	char raw[13], *e, *id;
+	size_t n = 0, len = strnlen(v->container.id, 12);
+	int r;
 
 	if (!v->has_container)
 		return "-";
-	if (v->container.id[0])
-		snprintf(buf, sizeof(buf), "%s:%.12s", cs_runtime_name(v->container.runtime),
-			 v->container.id);
-	else
-		snprintf(buf, sizeof(buf), "%s", cs_runtime_name(v->container.runtime));
-	if (v->container.pod_uid[0]) {
-		size_t o = strlen(buf);
-
-		snprintf(buf + o, sizeof(buf) - o, " pod:%.8s", v->container.pod_uid);
+	memcpy(raw, v->container.id, len);
+	raw[len] = '\0';
+	/* escaped, each byte at most 4, then a space 1 -> 4 */
+	if (!(e = cs_escape_dup(raw)) || !(id = malloc(4 * strlen(e) + 1))) {
+		free(e);
+		return "?";
 	}
-	return safe(out, buf);
+	for (const char *p = e; *p; p++) {
+		if (*p == ' ') {
+			memcpy(id + n, "\\x20", 4);
+			n += 4;
+		} else {
+			id[n++] = *p;
+		}
+	}
+	id[n] = '\0';
+	free(e);
+	free(out->s);
+	/* Runtime names and pod uids (hex digits and '-') need no escaping. */
+	r = asprintf(&out->s, "%s%s%s%s%.8s", cs_runtime_name(v->container.runtime), len ? ":" : "",
+		     id, v->container.pod_uid[0] ? " pod:" : "", v->container.pod_uid);
+	free(id);
+	if (r < 0)
+		out->s = NULL;
+	return out->s ? out->s : "?";
 }
 
 static const char *const compact_header[] = {"PID",	"USER",	  "EFF",       "PRM",

@@ -320,6 +320,11 @@ int cmd_serve(int argc, char **argv)
 		r = cs_err(CMD, "this libmicrohttpd has no TLS");
 		goto out;
 	}
+	if (sv.ctx.inventory && cs_proc_in_child_pidns() == 1) {
+		r = cs_err(CMD, "%s; --no-inventory serves the webhook alone",
+			   CS_NODE_NEEDS_HOST_PIDNS);
+		goto out;
+	}
 	if ((r = serve_read_tls(&sv, &sv.cert, &sv.key)) != 0 ||
 	    (sv.want_trace && (r = serve_trace_open(&sv.ctx)) != 0))
 		goto out;

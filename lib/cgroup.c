@@ -127,16 +127,26 @@ static const struct {
     {"libpod-", CS_RT_PODMAN},
 };
 
-int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c)
+/*
+ * As cs_cgroup_path_parse, and *end (when not NULL) is the length of the
+ * path's part that ends with the component naming the container: the
+ * container's own cgroup, of which the process's may be a descendant
+ * (0 when no component names one).
+ */
+static int path_parse(const char *path, size_t len, struct cs_container *c, size_t *end)
 {
 	struct comp comps[64];
 	size_t n = split(path, len, comps, 64);
 	bool kube = false;
 
+	const struct comp *k = NULL;
+
 	memset(c, 0, sizeof(*c));
+	if (end)
+		*end = 0;
 	snprintf(c->cgroup, sizeof(c->cgroup), "%.*s", (int)(len < 511 ? len : 511), path);
 	for (size_t i = 0; i < n; i++) {
-		const struct comp *k = &comps[i];
+		k = &comps[i];
 
 		if (comp_starts(k, "kubepods")) {
 			kube = true;
@@ -211,7 +221,14 @@ found:
 	/* Guaranteed pods sit straight under kubepods, with no QoS level in the path. */
 	if (kube && !c->qos[0] && c->pod_uid[0])
 		snprintf(c->qos, sizeof(c->qos), "guaranteed");
+	if (end)
+		*end = (size_t)(k->s + k->len - path);
 	return 1;
+}
+
+int cs_cgroup_path_parse(const char *path, size_t len, struct cs_container *c)
+{
+	return path_parse(path, len, c, NULL);
 }
 
 int cs_cgroup_parse(const char *buf, size_t len, struct cs_container *c)
@@ -342,21 +359,35 @@ int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 	return rc;
 }
 
-/* The unified hierarchy's path ("0::PATH") of a /proc/PID/cgroup text, under the mount. */
-static int unified_path(char *buf, char **path)
+/* The unified hierarchy's line ("0::PATH") of a /proc/PID/cgroup text: PATH in [*p, *p + *len). */
+static int unified_line(const char *buf, const char **p, size_t *len)
 {
-	char *line = strstr(buf, "0::"), *e, *root = NULL;
-	int rc;
+	for (const char *l = buf; *l;) {
+		const char *e = strchr(l, '\n');
 
-	if (!line || (line != buf && line[-1] != '\n'))
-		return -EMEDIUMTYPE;
-	e = strchr(line, '\n');
-	if (e)
-		*e = '\0';
-	rc = cs_cgroup2_root(&root);
-	if (rc < 0)
+		if (strncmp(l, "0::", 3) == 0) {
+			*p = l + 3;
+			*len = e ? (size_t)(e - l - 3) : strlen(l + 3);
+			return 0;
+		}
+		if (!e)
+			break;
+		l = e + 1;
+	}
+	return -EMEDIUMTYPE;
+}
+
+/* The unified path of a /proc/PID/cgroup text, under the mount (heap). */
+static int unified_path(const char *buf, char **path)
+{
+	const char *p;
+	char *root = NULL;
+	size_t len;
+	int rc = unified_line(buf, &p, &len);
+
+	if (rc < 0 || (rc = cs_cgroup2_root(&root)) < 0)
 		return rc;
-	if (asprintf(path, "%s%s", strcmp(root, "/") ? root : "", line + 3) < 0) {
+	if (asprintf(path, "%s%.*s", strcmp(root, "/") ? root : "", (int)len, p) < 0) {
 		*path = NULL;
 		rc = -ENOMEM;
 	}
@@ -364,52 +395,137 @@ static int unified_path(char *buf, char **path)
 	return rc;
 }
 
-int cs_container_cgroup(const char *prefix, char **path)
+/*
+ * The container's own cgroup v2 directory (below the mount; heap) from a
+ * process's /proc/PID/cgroup text in which c was recognised: its unified
+ * path cut after the component naming the container. NULL when the unified
+ * path names no container or another one: on a hybrid host a runtime may
+ * use the v1 hierarchies alone, leaving the container in "0::/".
+ */
+static char *container_dir(const char *buf, const struct cs_container *c)
 {
-	DIR *d;
+	const char *p;
+	size_t len, end;
+	struct cs_container u;
+
+	if (unified_line(buf, &p, &len) < 0 || path_parse(p, len, &u, &end) <= 0 || !end ||
+	    strcmp(u.id, c->id) != 0)
+		return NULL;
+	return strndup(p, end);
+}
+
+/* The first process found with a container id matching the prefix. */
+struct ctr_first {
+	char id[sizeof(((struct cs_container *)0)->id)];
+	char *dir; /* container_dir, NULL for none */
+	char *v2;  /* the process's unified path when dir is NULL, for the message */
+	long pid;
+};
+
+/* A further process of the id in first: 0, or -EEXIST when its container's cgroup is another. */
+static int same_container(const struct ctr_first *first, const char *buf,
+			  const struct cs_container *c, long pid, struct cs_diag *d)
+{
+	char *dir = container_dir(buf, c);
+	int rc = 0;
+
+	if ((dir == NULL) != (first->dir == NULL) || (dir && strcmp(dir, first->dir) != 0))
+		/* The advice before the paths: they are long, and a message is cut
+		 * (marked "...") at 255 bytes. */
+		rc =
+		    cs_diag_set(d, EEXIST, 0, 0, "container",
+				"container %.12s is in two cgroups, of processes %ld and %ld (one "
+				"perhaps a user's, named after it; give --cgroup PATH): '%s', '%s'",
+				c->id, first->pid, pid,
+				first->dir  ? first->dir
+				: first->v2 ? first->v2
+					    : "?",
+				dir ? dir : c->cgroup);
+	free(dir);
+	return rc;
+}
+
+/* One process's cgroup text against the prefix: 0 (go on) or -errno (stop). */
+static int match_proc(const char *prefix, const char *buf, size_t n, long pid,
+		      struct ctr_first *first, struct cs_diag *d)
+{
+	struct cs_container c;
+	const char *v2;
+	size_t v2len;
+
+	if (cs_cgroup_parse(buf, n, &c) <= 0 || !c.id[0] ||
+	    strncmp(c.id, prefix, strlen(prefix)) != 0)
+		return 0;
+	if (first->id[0] && strcmp(first->id, c.id) != 0)
+		return cs_diag_set(d, ENOTUNIQ, 0, 0, "container",
+				   "the ids of more than one running container start with '%s': "
+				   "give more of the id",
+				   prefix);
+	if (first->id[0])
+		return same_container(first, buf, &c, pid, d);
+	snprintf(first->id, sizeof(first->id), "%s", c.id);
+	first->pid = pid;
+	first->dir = container_dir(buf, &c);
+	if (!first->dir && unified_line(buf, &v2, &v2len) == 0)
+		first->v2 = strndup(v2, v2len);
+	return 0;
+}
+
+int cs_container_cgroup(const char *prefix, char **path, struct cs_diag *d)
+{
+	struct ctr_first first = {.id = ""};
+	char *root = NULL;
 	struct dirent *de;
-	char first[sizeof(((struct cs_container *)0)->id)] = "";
-	int rc = -ESRCH;
+	DIR *dir;
+	int rc = 0;
 
 	*path = NULL;
 	/* "" is a prefix of every id: the first container found was traced. */
 	if (!*prefix)
-		return -EINVAL;
-	if (!(d = opendir("/proc")))
-		return -errno;
+		return cs_diag_set(d, EINVAL, 0, 0, "container",
+				   "--container: an empty id names no container");
+	if (!(dir = opendir("/proc")))
+		return cs_diag_set(d, errno, 0, 0, "container", "/proc: %s", strerror(errno));
 	/*
 	 * Every process is read: a prefix two containers share names neither
-	 * (docker and podman refuse it too); taking the first one found traced
-	 * whichever /proc listed first.
+	 * (docker and podman refuse it too), and the processes of one container
+	 * must agree on its cgroup (twelfth pass: the first process's own cgroup
+	 * was traced, one of a container's sub-cgroups, or on a hybrid host the
+	 * root of the v2 hierarchy, every process of the host).
 	 */
-	while ((de = readdir(d))) {
+	while (rc == 0 && (de = readdir(dir))) {
 		char p[64], *buf = NULL;
 		size_t n;
-		struct cs_container c;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(p, sizeof(p), "/proc/%.32s/cgroup", de->d_name);
 		if (cs_read_file(p, 1 << 20, &buf, &n) < 0)
 			continue;
-		if (cs_cgroup_parse(buf, n, &c) > 0 && c.id[0] &&
-		    strncmp(c.id, prefix, strlen(prefix)) == 0) {
-			if (!first[0]) {
-				snprintf(first, sizeof(first), "%s", c.id);
-				rc = unified_path(buf, path);
-			} else if (strcmp(first, c.id) != 0) {
-				rc = -ENOTUNIQ;
-			}
-		}
+		rc = match_proc(prefix, buf, n, strtol(de->d_name, NULL, 10), &first, d);
 		free(buf);
-		if (rc == -ENOTUNIQ)
-			break;
 	}
-	closedir(d);
-	if (rc < 0) {
-		free(*path);
+	closedir(dir);
+	if (rc == 0 && !first.id[0])
+		rc = cs_diag_set(d, ESRCH, 0, 0, "container",
+				 "no running container's id starts with '%s'", prefix);
+	else if (rc == 0 && !first.dir)
+		rc = cs_diag_set(
+		    d, ENOMEDIUM, 0, 0, "container",
+		    "container %s has no cgroup v2 directory of its own (process %ld is "
+		    "in '%s' there; the runtime may use the v1 hierarchies only): "
+		    "nothing to trace it by",
+		    first.id, first.pid, first.v2 ? first.v2 : "?");
+	else if (rc == 0 && (rc = cs_cgroup2_root(&root)) < 0)
+		cs_diag_set(d, -rc, 0, 0, "cgroup",
+			    "no cgroup v2 hierarchy is mounted: --cgroup and --container need it");
+	else if (rc == 0 && asprintf(path, "%s%s", strcmp(root, "/") ? root : "", first.dir) < 0) {
 		*path = NULL;
+		rc = cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	}
+	free(root);
+	free(first.dir);
+	free(first.v2);
 	return rc;
 }
 

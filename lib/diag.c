@@ -5,6 +5,21 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * A message longer than the field is cut; its end then says so ("...", on
+ * a UTF-8 character's first byte), so that the reader does not take the
+ * cut text for the whole (twelfth pass: a message naming two cgroup paths
+ * ended mid-path, as if the path were the whole of it).
+ */
+static void mark_cut(char *m, size_t size)
+{
+	size_t n = size - 4;
+
+	while (n > 0 && ((unsigned char)m[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(m + n, "...", 4);
+}
+
 int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, const char *field,
 		const char *fmt, ...)
 {
@@ -15,7 +30,8 @@ int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, cons
 		d->column = column;
 		snprintf(d->field, sizeof(d->field), "%s", field ? field : "");
 		va_start(ap, fmt);
-		vsnprintf(d->message, sizeof(d->message), fmt, ap);
+		if (vsnprintf(d->message, sizeof(d->message), fmt, ap) >= (int)sizeof(d->message))
+			mark_cut(d->message, sizeof(d->message));
 		va_end(ap);
 	}
 	return -err;
@@ -51,6 +67,8 @@ int cs_diag_context(struct cs_diag *d, int err, const char *fmt, ...)
 		n = strnlen(buf, sizeof(d->message) - 1);
 		memcpy(d->message, buf, n);
 		d->message[n] = '\0';
+		if (strlen(buf) > n)
+			mark_cut(d->message, sizeof(d->message));
 	}
 	return err;
 }

@@ -432,3 +432,15 @@ int cs_proc_in_child_userns(pid_t pid)
 		return -errno;
 	return sb.st_ino != PROC_USER_INIT_INO;
 }
+
+/* The inode number of the initial pid namespace (include/linux/proc_ns.h). */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+int cs_proc_in_child_pidns(void)
+{
+	struct stat sb;
+
+	if (stat("/proc/self/ns/pid", &sb) < 0)
+		return -errno;
+	return sb.st_ino != PROC_PID_INIT_INO;
+}

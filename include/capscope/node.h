@@ -97,6 +97,11 @@ struct cs_node_opts {
 	bool no_predict;  /* skip the model (cs_node_predict) */
 };
 
+/* Why the inventory refuses to run in a pid namespace other than the host's. */
+#define CS_NODE_NEEDS_HOST_PIDNS                                                                   \
+	"the node inventory reads the host's processes, and this capscope runs in "                \
+	"another pid namespace (its pod needs hostPID: true)"
+
 /*
  * Bring inv up to date: bundles found under the roots (config.json read
  * again only when it changed), processes joined by cgroup container id,

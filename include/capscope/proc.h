@@ -109,12 +109,16 @@ CS_EXPORT int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t);
 CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
 
 /*
- * The cgroup v2 path of the first process whose container id starts with
- * prefix (heap, in *path). -ESRCH when none does; -ENOTUNIQ when the ids of
- * two running containers start with it; -EINVAL for an empty prefix;
- * -EMEDIUMTYPE when it has no cgroup v2 line or no cgroup2 is mounted.
+ * The cgroup v2 directory (heap, in *path) of the running container whose
+ * id starts with prefix: the unified path of its processes cut after the
+ * component that names it (its processes may be in cgroups below). Errors,
+ * with d's message: -EINVAL for an empty prefix; -ESRCH when no id starts
+ * with it; -ENOTUNIQ when the ids of two containers do; -EEXIST when two
+ * cgroups carry the one id (a user may name a cgroup after a container);
+ * -ENOMEDIUM when its unified path names no container (a runtime using the
+ * v1 hierarchies alone); -EMEDIUMTYPE when no cgroup2 is mounted.
  */
-CS_EXPORT int cs_container_cgroup(const char *prefix, char **path);
+CS_EXPORT int cs_container_cgroup(const char *prefix, char **path, struct cs_diag *d);
 
 /*
  * The cgroup v2 id (the directory's inode number, what the tracer's
@@ -128,6 +132,13 @@ CS_EXPORT int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id);
  * the initial one, -errno when it cannot be told.
  */
 CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
+
+/*
+ * 1 when this process runs in a pid namespace other than the initial one,
+ * where BPF programs name tasks by ids other than the ones /proc shows it;
+ * 0 in the initial one, -errno when it cannot be told.
+ */
+CS_EXPORT int cs_proc_in_child_pidns(void);
 
 /*
  * A snapshot of processes: what `capscope ps` shows and the node agent

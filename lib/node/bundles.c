@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "capscope/node.h"
+#include "capscope/number.h"
 #include "internal/cleanup.h"
 #include "node-internal.h"
 #include "internal/json-check.h"
@@ -301,14 +302,16 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 	cs_cleanup_free char *buf = NULL;
 	struct stat sb;
 	size_t len;
-	long v;
-	char *e;
+	uint64_t v;
 
 	if (stat(path, &sb) < 0 || cs_read_file(path, 64, &buf, &len) < 0)
 		return 0;
 	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
-	v = strtol(buf, &e, 10);
-	return e != buf && v > 0 && v <= INT_MAX ? (pid_t)v : 0;
+	/* Digits and the newline some runtimes end them with; anything else
+	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
+	if (len && buf[len - 1] == '\n')
+		len--;
+	return cs_parse_u64n(buf, len, CS_NUM_DEC, INT_MAX, &v) == 0 && v > 0 ? (pid_t)v : 0;
 }
 
 struct runc_state {
@@ -322,9 +325,11 @@ static int read_state(void *user, const struct ydoc_node *root)
 	const struct ydoc_node *labels = ydoc_get(ydoc_get(root, "config"), "labels");
 	const char *s;
 	size_t sl = 0;
+	uint64_t v;
 
+	/* A JSON number: "1e3" or "1.5" was read as 1, "-1" as -1. */
 	s = scalar(root, "init_process_pid", &sl);
-	*st->pid = s && sl < 16 ? (pid_t)strtol(s, NULL, 10) : 0;
+	*st->pid = s && cs_parse_u64n(s, sl, CS_NUM_DEC, INT_MAX, &v) == 0 ? (pid_t)v : 0;
 	for (uint32_t i = 0; labels && labels->kind == YDOC_SEQ && i < labels->n; i++) {
 		const struct ydoc_node *it = labels->u.items[i];
 

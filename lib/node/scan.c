@@ -328,6 +328,12 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 	size_t k = 0;
 	int r;
 
+	/* The runtimes' pid files hold the host's ids, and in another pid
+	 * namespace /proc shows that namespace's processes under its own ids:
+	 * a pid file's number named whichever of them held it (twelfth pass). */
+	if (!(o && o->proc) && cs_proc_in_child_pidns() == 1)
+		return cs_diag_set(d, EXDEV, 0, 0, "", "%s", CS_NODE_NEEDS_HOST_PIDNS);
+
 	for (size_t i = 0; i < inv->n; i++) {
 		inv->v[i]->seen = false;
 		inv->v[i]->pid = 0;

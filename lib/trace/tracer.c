@@ -273,9 +273,12 @@ static int preconditions(const struct cs_tracer_config *cfg, struct cs_diag *d)
 	return 0;
 }
 
-/* Try the hooks in order of preference; whys[i] says why hook i was not taken. */
+/*
+ * Try the hooks in order of preference; whys[i] says why hook i was not
+ * taken, errs[i] what loading or attaching it gave (0: not tried).
+ */
 static int attach_first(struct cs_tracer *t, const struct cs_tracer_config *cfg,
-			struct btf *vmlinux, char whys[3][160])
+			struct btf *vmlinux, char whys[3][160], int errs[3])
 {
 	static const int order[] = {CS_HOOK_TP_BTF, CS_HOOK_FEXIT, CS_HOOK_KPROBE};
 	int rc = -ENOTSUP;
@@ -284,6 +287,7 @@ static int attach_first(struct cs_tracer *t, const struct cs_tracer_config *cfg,
 		int hook = order[i];
 
 		whys[i][0] = '\0';
+		errs[i] = 0;
 		if (cfg->force_hook &&
 		    strncmp(hook_names[hook], cfg->force_hook, strlen(cfg->force_hook)) != 0) {
 			snprintf(whys[i], sizeof(whys[i]), "not selected");
@@ -291,7 +295,7 @@ static int attach_first(struct cs_tracer *t, const struct cs_tracer_config *cfg,
 		}
 		if (!probe_hook(t, cfg, hook, vmlinux, whys[i], sizeof(whys[i])))
 			continue;
-		rc = try_hook(t, cfg, hook, whys[i], sizeof(whys[i]));
+		rc = errs[i] = try_hook(t, cfg, hook, whys[i], sizeof(whys[i]));
 		if (rc == 0)
 			return 0;
 		/* EPERM here can be specific to the hook (fexit on a function the
@@ -300,18 +304,45 @@ static int attach_first(struct cs_tracer *t, const struct cs_tracer_config *cfg,
 	return rc ? rc : -ENOTSUP;
 }
 
+/*
+ * Whether the kernel refused every hook tried, the tracepoint among them:
+ * only then is BPF tracing itself forbidden (lockdown, an LSM). fexit alone
+ * is refused on some kernels (EPERM on 6.18 for cap_capable) where the
+ * tracepoint works.
+ */
+static bool all_refused(const int errs[3])
+{
+	if (errs[0] != -EPERM && errs[0] != -EACCES)
+		return false;
+	for (int i = 1; i < 3; i++)
+		if (errs[i] && errs[i] != -EPERM && errs[i] != -EACCES)
+			return false;
+	return true;
+}
+
 static int open_attached(struct cs_tracer *t, const struct cs_tracer_config *cfg, struct cs_diag *d)
 {
 	char whys[3][160];
+	int errs[3];
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	int rc;
 
 	if (!vmlinux)
 		return cs_diag_set(d, errno, 0, 0, "", "cannot read the kernel's BTF: %s",
 				   strerror(errno));
-	rc = attach_first(t, cfg, vmlinux, whys);
+	rc = attach_first(t, cfg, vmlinux, whys, errs);
 	btf__free(vmlinux);
-	if (rc == -EPERM || rc == -EACCES)
+	/* A hook asked for that cannot work says so of that hook alone:
+	 * twelfth pass, "--hook kprobe" said "no way to trace cap_capable
+	 * here" on a kernel whose tracepoint works, and "--hook fexit" blamed
+	 * lockdown or an LSM for the kernel's refusal of fexit alone. */
+	if (rc < 0 && cfg->force_hook)
+		return cs_diag_set(d, -rc, 0, 0, "hook",
+				   "--hook %s cannot trace cap_capable here: %s", cfg->force_hook,
+				   whys[strcmp(cfg->force_hook, "tp_btf") == 0	? 0
+					: strcmp(cfg->force_hook, "fexit") == 0 ? 1
+										: 2]);
+	if (rc < 0 && all_refused(errs))
 		return cs_diag_set(d, -rc, 0, 0, "",
 				   "the kernel refused the BPF programs (%s) although this "
 				   "process has the capabilities; kernel lockdown or an LSM may "

@@ -24,25 +24,8 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 	char *cpath = NULL;
 	int rc;
 
-	if (tg->container) {
-		rc = cs_container_cgroup(tg->container, &cpath);
-		if (rc == -ESRCH)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "no running container's id starts with '%s'",
-					   tg->container);
-		if (rc == -ENOTUNIQ)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "the ids of more than one running container start "
-					   "with '%s': give more of the id",
-					   tg->container);
-		if (rc == -EINVAL)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "--container: an empty id names no container");
-		if (rc < 0)
-			return cs_diag_set(d, -rc, 0, 0, "container",
-					   "container %s: its cgroup v2 path: %s", tg->container,
-					   strerror(-rc));
-	}
+	if (tg->container && (rc = cs_container_cgroup(tg->container, &cpath, d)) < 0)
+		return rc;
 	rc = cs_cgroup_resolve(tg->container ? cpath : tg->cgroup, &cg);
 	free(cpath);
 	if (rc == -EMEDIUMTYPE)
@@ -108,6 +91,21 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 
 	*what = NULL;
 	cfg->scope = CS_TRACER_PIDS;
+	/*
+	 * The BPF programs see the kernel's (initial namespace's) process ids,
+	 * and the ids this process knows are its namespace's: twelfth pass,
+	 * `trace -p PID` and `trace -- CMD` in a container without the host's
+	 * pid namespace followed ids no task has there and reported "0
+	 * processes", no checks and an empty profile; `--all` counted its own
+	 * checks, left out by its id.
+	 */
+	if ((tg->cmd || tg->pid || tg->all) && cs_proc_in_child_pidns() == 1)
+		return cs_diag_set(d, ENOTSUP, 0, 0, "pid",
+				   "this capscope runs in a pid namespace other than the host's, "
+				   "and the tracer sees the host's process ids: %s; run it in the "
+				   "host's (hostPID: true), or give --cgroup or --container",
+				   tg->all ? "--all would count its own checks"
+					   : "it would follow no process");
 	if (tg->cmd) {
 		rc = asprintf(what, "'%s'", tg->cmd[0]);
 	} else if (tg->pid) {
@@ -201,7 +199,7 @@ static void watched_cgroup(const struct cs_trace_target *tg, struct cs_cgroup_ta
 {
 	char *cpath = NULL;
 
-	if (tg->container && cs_container_cgroup(tg->container, &cpath) < 0)
+	if (tg->container && cs_container_cgroup(tg->container, &cpath, NULL) < 0)
 		return;
 	if ((tg->cgroup || cpath) && cs_cgroup_resolve(cpath ? cpath : tg->cgroup, cg) < 0)
 		cs_cgroup_target_free(cg);

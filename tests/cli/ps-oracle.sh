@@ -122,6 +122,24 @@ for spec in "containerd:kubepods.slice/kubepods-burstable.slice/kubepods-burstab
   kill $p; wait $p 2>/dev/null
 done
 
+# Twelfth pass, part E: an LXC container's id is its cgroup's name, spaces
+# and all, and CONTAINER has COMMAND after it: "lxc:x  sh" read as the id
+# x and the command sh. A space of the id is "\x20" there.
+base=/sys/fs/cgroup/pids
+[ -d $base ] || base=/sys/fs/cgroup/unified
+if mkdir -p "$base/capscope-test/lxc.payload.x  sh" 2>/dev/null; then
+  sleep 63 &
+  p=$!; pids+=($p)
+  echo $p >"$base/capscope-test/lxc.payload.x  sh/cgroup.procs"
+  like "$("$CAPSCOPE" ps $p | sed -n 2p)" ' lxc:x\\x20\\x20sh +sleep 63$' \
+    "an LXC name with spaces is one CONTAINER field, COMMAND the next"
+  is "$("$CAPSCOPE" ps --json $p | jq -r '.processes[0].container.id')" "x  sh" "...and exact in JSON"
+  kill $p; wait $p 2>/dev/null
+  rmdir "$base/capscope-test/lxc.payload.x  sh"
+else
+  skip "cannot create cgroups under $base"; skip "cannot create cgroups under $base"
+fi
+
 # 6. Securebits, which only a BPF task iterator can read for another process.
 capsh --secbits=0x2f -- -c 'exec sleep 65' &
 p=$!; pids+=($p)
@@ -220,4 +238,40 @@ if unshare -pf true 2>/dev/null; then
 else
   skip "unshare -p is not permitted here"
 fi
+
+# Twelfth pass, part E: in a pid namespace of its own, ps took securebits
+# from the BPF task iterator, which names threads by the host's ids, and
+# looked them up by the ids /proc shows there: a process whose id in the
+# namespace equals the host id of another one was shown with that one's
+# securebits. Made certain with ns_last_pid: a capsh with securebits 0x2f,
+# then a plain sleep given the capsh's host id as its id in the namespace.
+if unshare -pf --mount-proc true 2>/dev/null; then
+  rm -f "$T/nsp" "$T/gl"
+  timeout 60 unshare -pf --mount-proc bash -c '
+    capsh --secbits=0x2f -- -c "exec sleep 30" & S=$!
+    echo $S >"$2/nsp"
+    for _ in $(seq 300); do [ -s "$2/gl" ] && break; sleep 0.1; done
+    G=$(cat "$2/gl")
+    echo $((G - 1)) >/proc/sys/kernel/ns_last_pid
+    sleep 30 & Z=$!
+    [ "$Z" = "$G" ] || echo "# the sleep got $Z, not $G"
+    "$1" ps --json "$Z" "$S" >"$2/nsps.json"
+    "$1" ps -v "$Z" >"$2/nsps.txt"
+    kill $S $Z' bash "$CAPSCOPE" "$T" &
+  ns=$!
+  for _ in $(seq 300); do [ -s "$T/nsp" ] && break; sleep 0.1; done
+  n=$(cat "$T/nsp")
+  for p in $(pgrep -x sleep); do
+    nspid=$(awk '$1 == "NSpid:" {print $NF, NF}' "/proc/$p/status" 2>/dev/null)
+    [ "$nspid" = "$n 3" ] && echo "$p" >"$T/gl"
+  done
+  wait $ns
+  is "$(jq -c '[.processes[].securebits]' "$T/nsps.json")" "[null,null]" \
+    "a pid namespace of its own: no thread shown with another's securebits"
+  like "$(grep securebits "$T/nsps.txt")" "\\? \\(this capscope runs in a pid namespace other than the host's" \
+    "...and -v says why they are unknown"
+else
+  skip "unshare -pf --mount-proc is not permitted here"; skip "unshare -pf --mount-proc is not permitted here"
+fi
+
 done_testing

@@ -41,6 +41,16 @@ serve_start A --webhook off --bundle-root "userdata:$T/ud"
 is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | .pid]')" "[$S]" \
   "a pid file written after its process started: that process is the container's"
 serve_stop A
+# Twelfth pass, part E: the pid file was read with strtol, so "PIDx" and
+# " PID" named PID. Digits and a newline are a pid; anything else none.
+for junk in "${S}x" " $S" "+$S"; do
+  printf '%s\n' "$junk" >"$U/pidfile"
+  serve_start A --webhook off --bundle-root "userdata:$T/ud"
+  is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | .pid]')" "[0]" \
+    "a pid file holding '$junk': no process named"
+  serve_stop A
+done
+echo "$S" >"$U/pidfile"
 touch -d '1 hour ago' "$U/pidfile"
 serve_start A --webhook off --bundle-root "userdata:$T/ud"
 is "$(curl -s "http://127.0.0.1:$A_PORT/api/v1/containers" | jq -c --arg id "$ID" '[.containers[] | select(.id == $id) | .pid]')" "[0]" \
@@ -162,4 +172,16 @@ i1=$(irefs_ud "$T/ud1"); i4=$(irefs_ud "$T/ud4")
 echo "# bundle scans (1 cold + 8 warm): N=500 $i1, N=2000 $i4 instructions"
 ok "$(awk "BEGIN { print ($i1 > 0 && $i4 <= 5 * $i1) ? 0 : 1 }")" \
   "four times the bundles, at most five times the instructions (linear, not quadratic)"
+# Twelfth pass, part E: in a pid namespace other than the host's (a pod
+# without hostPID), the runtimes' pid files (host ids) named whichever of
+# the namespace's processes held the number, and the containers' own
+# processes were not seen. The inventory refuses to start there.
+if unshare -pf --mount-proc true 2>/dev/null; then
+  err=$(timeout 10 unshare -pf --mount-proc "$CAPSCOPE" serve --listen 127.0.0.1:0 --webhook off 2>&1)
+  is "$?" 2 "serve in a pid namespace of its own: exit 2, at once"
+  is "$err" "capscope serve: the node inventory reads the host's processes, and this capscope runs in another pid namespace (its pod needs hostPID: true); --no-inventory serves the webhook alone" \
+    "...saying why"
+else
+  skip "unshare -pf --mount-proc is not permitted here"; skip "unshare -pf --mount-proc is not permitted here"
+fi
 done_testing

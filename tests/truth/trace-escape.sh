@@ -65,4 +65,16 @@ ok "$([[ "$cell" =~ (^|,)sshd(,| |$) ]] && echo 1 || echo 0)" "no command 'sshd'
 page=$(tr -d '\n' <"$T/page.html")
 like "$page" 'chown\\x2csshd' "the page: the comma escaped"
 like "$page" 'x\\x2c sshd' "the page: 'x, sshd' is one name"
+# Twelfth pass, part E: a space in a comm, in a column with others after
+# it. "x CAP_SYS_ADMIN" (15 bytes) made the event line read as the comm "x"
+# and a check of CAP_SYS_ADMIN, and "sh  chmod" in the table's COMMANDS
+# cell as the command sh and the system call chmod. A space is "\x20" there.
+out=$("$CAPSCOPE" trace --events -- bash -c '
+  for c in "x CAP_SYS_ADMIN" "sh  chmod"; do
+    ( printf "%s" "$c" >/proc/self/comm; : >>"$1" )
+  done' bash "$T/zero")
+is "$(awk '$4 ~ /^x/ && /granted|denied/ {print $4, $5; exit}' <<<"$out")" 'x\x20CAP_SYS_ADMIN CAP_DAC_OVERRIDE' \
+  "--events: the comm 'x CAP_SYS_ADMIN' is one field, the capability the next"
+is "$(grep '^CAP_DAC_OVERRIDE ' <<<"$out" | awk '{print $4}')" 'sh\x20\x20chmod,x\x20CAP_SYS_ADMIN' \
+  "the table's COMMANDS cell: one field, each space escaped"
 done_testing

@@ -95,19 +95,30 @@ fi
 
 # 3b. Seventh pass: -p ended when kill(PID, 0) said ESRCH, polled every
 # 100 ms; a PID freed and handed to another process between two polls kept
-# the trace going (to --duration, or for ever) counting nothing. In a pid
-# namespace of our own, ns_last_pid makes the reuse certain.
+# the trace going. This ran `trace -p` in a pid namespace of its own (where
+# ns_last_pid makes the reuse certain) and passed, but there the tracer
+# never followed anything: the BPF programs see the host's process ids, and
+# `trace -p` and `trace -- CMD` in a pid namespace reported "0 processes" and
+# an empty profile (twelfth pass, part E); `--all` counted its own checks.
+# They are refused now, with why; --cgroup works there.
 if unshare -pf --mount-proc true 2>/dev/null; then
+  : >"$T/ns"
   res=$(timeout 40 unshare -pf --mount-proc sh -c '
-    sleep 1.5 & P=$!
-    "$1" trace -p $P >/dev/null 2>&1 & TR=$!
-    wait $P; echo $((P - 1)) >/proc/sys/kernel/ns_last_pid; sleep 30 & N=$!
-    sleep 4
-    if kill -0 $TR 2>/dev/null; then echo "running (pid $P reused: $N)"; kill $TR; else echo ended; fi
-    kill $N' sh "$CAPSCOPE")
-  is "$res" ended "-p: the trace ends when the process exits, though its pid is reused at once"
+    sleep 5 & P=$!
+    "$1" trace -p $P 2>&1 >/dev/null; echo "rc=$?"
+    "$1" trace -- chown 65534 "$2" 2>&1 >/dev/null; echo "rc=$?"
+    "$1" trace --all -d 0.2 2>&1 >/dev/null; echo "rc=$?"
+    kill $P' sh "$CAPSCOPE" "$T/ns")
+  msg="capscope trace: this capscope runs in a pid namespace other than the host's, and the tracer sees the host's process ids"
+  is "$(sed -n 1,2p <<<"$res")" "$msg: it would follow no process; run it in the host's (hostPID: true), or give --cgroup or --container
+rc=2" "-p in a pid namespace of its own: refused, exit 2 (it followed nothing)"
+  is "$(sed -n 3,4p <<<"$res")" "$msg: it would follow no process; run it in the host's (hostPID: true), or give --cgroup or --container
+rc=2" "a command in a pid namespace of its own: refused, exit 2 (it followed nothing)"
+  is "$(sed -n 5,6p <<<"$res")" "$msg: --all would count its own checks; run it in the host's (hostPID: true), or give --cgroup or --container
+rc=2" "--all in a pid namespace of its own: refused, exit 2"
+  is "$(stat -c %u "$T/ns")" 0 "...and the command was not run"
 else
-  skip "unshare -pf --mount-proc is not permitted here"
+  for _ in 1 2 3 4; do skip "unshare -pf --mount-proc is not permitted here"; done
 fi
 
 # 3c. Tenth pass: --container took the first process whose container id
@@ -140,6 +151,83 @@ if [ -n "$root" ] && mkdir "$root/capscope-test-$$-ids" 2>/dev/null; then
 else
   for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
 fi
+
+# 3g. Twelfth pass, part E: --container traced the cgroup v2 directory of
+# the first process found with the id, not the container's: a container
+# whose processes sit in cgroups below its own (systemd in a container, a
+# workload that makes sub-cgroups) was traced in one of them ("0
+# processes", its checks elsewhere missed); on a hybrid host, a container
+# the runtime put in the v1 hierarchies only is in "0::/", and every process
+# of the host was traced under its name.
+if [ -n "$root" ] && mkdir "$root/cs-$$-n" 2>/dev/null; then
+  id=cafe0002$(printf '%055d' 3)d
+  base="$root/cs-$$-n/docker/$id"
+  mkdir -p "$base/a" "$base/b"
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$base/a" &
+  na=$!
+  for _ in $(seq 200); do grep -q . "$base/a/cgroup.procs" && break; sleep 0.02; done
+  : >"$T/nested"
+  sh -c 'echo $$ >"$1/cgroup.procs"; while [ ! -e "$2.go" ]; do sleep 0.05; done; chown 65534 "$2"' \
+    sh "$base/b" "$T/nested" &
+  nb=$!
+  for _ in $(seq 200); do grep -q . "$base/b/cgroup.procs" && break; sleep 0.02; done
+  "$CAPSCOPE" trace --json --container "${id:0:16}" --duration 3 >"$T/nest.json" &
+  tpid=$!
+  sleep 1.5 # the tracer attached
+  : >"$T/nested.go"
+  wait $nb
+  wait $tpid
+  out=$(cat "$T/nest.json")
+  like "$(jq -r .target <<<"$out")" "docker/$id\$" "--container: the container's own cgroup, not a process's below it"
+  is "$(caps_of '.profile.capabilities[]' <<<"$out")" CAP_CHOWN \
+    "--container: a check in another of its sub-cgroups is counted"
+  # A second cgroup carrying the same id (a user may name one so): neither is
+  # taken, one error names both.
+  mkdir -p "$root/cs-$$-n/u/docker/$id"
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$root/cs-$$-n/u/docker/$id" &
+  nc=$!
+  for _ in $(seq 200); do grep -q . "$root/cs-$$-n/u/docker/$id/cgroup.procs" && break; sleep 0.02; done
+  err=$("$CAPSCOPE" trace --container "$id" --duration 0.2 2>&1 >/dev/null)
+  is "$?" 2 "--container ID named by two cgroups: exit 2"
+  like "$err" "^capscope trace: container ${id:0:12} is in two cgroups, of processes $na and $nc \\(one perhaps a user's, named after it; give --cgroup PATH\\): '/cs-$$-n/docker/$id', '/cs-$$-n/u/" \
+    "...one error naming both"
+  kill $na $nc; wait $na $nc 2>/dev/null
+  rmdir "$base/a" "$base/b" "$base" "$root/cs-$$-n/docker" \
+    "$root/cs-$$-n/u/docker/$id" "$root/cs-$$-n/u/docker" \
+    "$root/cs-$$-n/u" "$root/cs-$$-n"
+else
+  for _ in 1 2 3 4; do skip "--container: no writable cgroup v2 hierarchy here"; done
+fi
+v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ {print $2; exit}' /proc/self/mounts)
+if [ -n "$v1" ] && [ -n "$root" ] && grep -q '^0::/$' /proc/self/cgroup && mkdir -p "$v1/capscope-test-$$-v1/docker" 2>/dev/null; then
+  id=cafe0003$(printf '%055d' 4)e
+  mkdir "$v1/capscope-test-$$-v1/docker/$id"
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$v1/capscope-test-$$-v1/docker/$id" &
+  nv=$!
+  for _ in $(seq 200); do grep -q . "$v1/capscope-test-$$-v1/docker/$id/cgroup.procs" && break; sleep 0.02; done
+  err=$("$CAPSCOPE" trace --json --container "$id" --duration 0.2 2>&1 >/dev/null)
+  is "$?" 2 "--container of a container in the v1 hierarchies only: exit 2, nothing traced"
+  is "$err" "capscope trace: container $id has no cgroup v2 directory of its own (process $nv is in '/' there; the runtime may use the v1 hierarchies only): nothing to trace it by" \
+    "...says why"
+  kill $nv; wait $nv 2>/dev/null
+  rmdir "$v1/capscope-test-$$-v1/docker/$id" "$v1/capscope-test-$$-v1/docker" "$v1/capscope-test-$$-v1"
+else
+  for _ in 1 2; do skip "--container: no writable v1 memory hierarchy beside cgroup v2 (hybrid host) here"; done
+fi
+
+# 3h. Twelfth pass, part E: a hook asked for that cannot work here said
+# "no way to trace cap_capable here" (--hook kprobe without a kprobe PMU, on
+# a kernel whose tracepoint works), or blamed "kernel lockdown or an LSM"
+# for the kernel's refusal of fexit on cap_capable alone. Now: that hook,
+# and why. A kernel where the hook works passes as it is.
+for h in fexit kprobe; do
+  err=$("$CAPSCOPE" trace --hook "$h" -- true 2>&1 >/dev/null)
+  if [ $? -eq 0 ]; then
+    ok 0 "--hook $h works on this kernel"
+  else
+    like "$err" "^capscope trace: --hook $h cannot trace cap_capable here: [^;]+\$" "--hook $h: one error about that hook alone"
+  fi
+done
 
 # 3f. Eleventh pass, part G: -p TID of a thread traced nothing (the tracer
 # follows thread groups) and said "no capability checks" of a thread that

@@ -139,12 +139,34 @@ static void diag_context_wraps(void **state)
 	assert_int_equal(cs_diag_context(NULL, -ENOENT, "x"), -ENOENT);
 }
 
+/* Twelfth pass: a message longer than the field was cut silently, mid-word. */
+static void diag_cut_says_so(void **state)
+{
+	struct cs_diag d = {0};
+	char long_text[400];
+
+	(void)state;
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	memcpy(long_text + 251, "\xc3\xa9", 2); /* é across the cut at 252 */
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%s", long_text);
+	assert_int_equal(strlen(d.message), 254); /* é dropped whole */
+	assert_string_equal(d.message + 251, "...");
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "short");
+	cs_diag_context(&d, EINVAL, "%s", long_text + 100);
+	assert_string_equal(d.message + strlen(d.message) - 3, "...");
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%.255s", long_text); /* fits exactly */
+	assert_int_equal(strlen(d.message), 255);
+	assert_int_equal(d.message[254], 'x');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(plain_text_unchanged),	cmocka_unit_test(controls_escaped),
 	    cmocka_unit_test(unicode_controls_escaped), cmocka_unit_test(invalid_utf8_escaped),
 	    cmocka_unit_test(cut_on_whole_escape),	cmocka_unit_test(diag_context_wraps),
+	    cmocka_unit_test(diag_cut_says_so),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

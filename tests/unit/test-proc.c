@@ -2,6 +2,7 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,6 +247,9 @@ static void snapshot_named(void **state)
 	assert_non_null(s.procs[0].user);
 	assert_non_null(s.procs[0].cmdline);
 	assert_non_null(strstr(s.procs[0].cmdline, "test-proc"));
+	/* Twelfth pass: each command line kept its 64 KiB read buffer for the
+	 * whole listing (39 MB for 4,400 processes, 7.9 MB since). */
+	assert_true(malloc_usable_size(s.procs[0].cmdline) < 4096);
 	/* Its own securebits need no BPF. */
 	assert_true(s.procs[0].securebits >= 0);
 	assert_int_equal(s.nmissing, 1);
@@ -311,9 +315,10 @@ static void cgroup_lookup(void **state)
 	assert_int_equal(cs_cgroup_resolve("capscope-no-such-cgroup", &t), -ENOENT);
 	assert_non_null(strstr(t.path, "/capscope-no-such-cgroup"));
 	cs_cgroup_target_free(&t);
-	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path), -ESRCH);
+	assert_int_equal(cs_container_cgroup("0000deadbeef0000", &path, NULL), -ESRCH);
 	assert_null(path);
-	assert_int_equal(cs_container_cgroup("", &path), -EINVAL); /* every id starts with "" */
+	assert_int_equal(cs_container_cgroup("", &path, NULL),
+			 -EINVAL); /* every id starts with "" */
 	assert_null(path);
 	free(root);
 }
