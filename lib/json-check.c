@@ -544,22 +544,29 @@ int cs_json_check(const char *buf, size_t len, bool whole, struct cs_json_want *
 	return r;
 }
 
-int cs_json_string(const char *buf, size_t from, size_t to, char **out, size_t *len)
+size_t cs_json_decode(const char *buf, size_t from, size_t to, char *out)
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	size_t i = from + 1, n = 0;
-	char *p = malloc(to - from); /* decoded is never longer than the escapes */
 	int32_t c;
+
+	while ((c = next_char(s, to, &i)) >= 0)
+		n += cs_utf8_encode((uint32_t)c, out + n);
+	return n;
+}
+
+int cs_json_string(const char *buf, size_t from, size_t to, char **out, size_t *len)
+{
+	char *p = malloc(to - from); /* decoded is never longer than the escapes */
+	size_t n;
 
 	*out = NULL;
 	if (!p)
 		return -ENOMEM;
-	while ((c = next_char(s, to, &i)) >= 0) {
-		if (!c) {
-			free(p);
-			return -EINVAL;
-		}
-		n += cs_utf8_encode((uint32_t)c, p + n);
+	n = cs_json_decode(buf, from, to, p);
+	if (memchr(p, '\0', n)) {
+		free(p);
+		return -EINVAL;
 	}
 	p[n] = '\0';
 	*out = p;

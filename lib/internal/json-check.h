@@ -65,6 +65,13 @@ void cs_json_pos(const char *buf, size_t off, unsigned *line, unsigned *column);
 int cs_json_string(const char *buf, size_t from, size_t to, char **out, size_t *len);
 
 /*
+ * A checked string ([from, to) with its quotes) decoded into out, which has
+ * room for to - from bytes (decoded is never longer): its length. A NUL
+ * (\u0000) is kept, as a YAML tree's text of known length keeps it.
+ */
+size_t cs_json_decode(const char *buf, size_t from, size_t to, char *out);
+
+/*
  * An upper bound on the values and keys of JSON text (checked or not): the
  * separators and openings outside strings, plus one. One pass, no memory:
  * readers that build a tree of the text cap its size with it.

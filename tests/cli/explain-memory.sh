@@ -41,6 +41,17 @@ for shape in list pod; do
   ok "$(awk "BEGIN { print ($slope <= 8) ? 0 : 1 }")" "$shape: $slope KB a further container (at most 8)"
   ok "$(awk "BEGIN { print ($per <= 12) ? 0 : 1 }")" "$shape: $per KB a container in all (at most 12)"
 done
+# One-line JSON whose one container has 100,000 env entries (session 12):
+# libfyaml held every token of a collection inside a flow sequence until it
+# ended, 2.5 KB an entry (a 2.6 MB manifest: 164 MB in lint). Checked JSON
+# is now built without libfyaml; the indented text cost 29 MB then, as now.
+python3 -c 'import json
+c = {"name": "c", "image": "i", "env": [{"name": "E%d" % i, "value": "v"} for i in range(100000)]}
+print(json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [c]}}))' >"$T/env.json"
+a=$(lrss "$T/env.json")
+echo "# lint, one-line JSON, one container of 100,000 env entries ($(stat -c %s "$T/env.json") bytes): $a KB"
+ok "$(awk "BEGIN { print ($a <= 48000) ? 0 : 1 }")" "lint: $a KB for 100,000 env entries of one container (at most 48 MB)"
+
 # Work, not memory: instructions counted by cachegrind (the same on a busy
 # machine) for one container that lists N unknown names in capabilities.add.
 # lint looked each verdict's name up from the list's start and joined the

@@ -401,13 +401,203 @@ static void test_lookup(void **state)
 	free(buf);
 }
 
+/*
+ * Text that opens with '{' or '[' and is valid JSON is built by hand
+ * (lib/k8s/ydoc-json.c: libfyaml held every token of a collection inside a
+ * flow sequence until it ended). The tree must be the one libfyaml gives:
+ * each JSON text is also read as YAML after a newline (then libfyaml's),
+ * and the two trees, written out with every node's kind, style, place and
+ * text, must be equal but for that line.
+ */
+static void ser(FILE *f, const struct ydoc_node *n, unsigned shift)
+{
+	fprintf(f, "%d%d@%u:%u", n->kind, n->style, n->line ? n->line - shift : 0, n->column);
+	if (n->kind == YDOC_SCALAR) {
+		fprintf(f, "<%u:", n->n);
+		fwrite(n->u.text, 1, n->n, f);
+		fputc('>', f);
+		return;
+	}
+	fputc('(', f);
+	for (uint32_t i = 0; i < n->n; i++) {
+		if (n->kind == YDOC_SEQ) {
+			ser(f, n->u.items[i], shift);
+		} else {
+			ser(f, n->u.pairs[i].key, shift);
+			ser(f, n->u.pairs[i].value, shift);
+		}
+	}
+	fputc(')', f);
+}
+
+struct tree_text {
+	char *text;
+	size_t len, nodes;
+	unsigned shift;
+};
+
+static int on_tree(void *user, struct ydoc_node *root, size_t nodes)
+{
+	struct tree_text *t = user;
+	FILE *f = open_memstream(&t->text, &t->len);
+
+	assert_non_null(f);
+	assert_non_null(root);
+	ser(f, root, t->shift);
+	fclose(f);
+	t->nodes = nodes;
+	return 0;
+}
+
+static void same_as_libfyaml(const char *json)
+{
+	size_t len = strlen(json);
+	char *buf = malloc(len + YDOC_ROOM + 2);
+	struct tree_text ours = {0}, theirs = {.shift = 1};
+	struct cs_diag d;
+
+	assert_non_null(buf);
+	assert_true(ydoc_wants_room(json, len));
+	memcpy(buf + YDOC_ROOM, json, len);
+	assert_int_equal(ydoc_read(buf, len, true, "t.json", on_tree, &ours, &d), 0);
+	buf[0] = '\n';
+	memcpy(buf + 1, json, len);
+	if (ydoc_read(buf, len + 1, false, "t.yaml", on_tree, &theirs, &d) != 0) {
+		fprintf(stderr, "libfyaml refused %s: %u:%u %s\n", json, d.line, d.column,
+			d.message);
+		fail();
+	}
+	if (ours.len != theirs.len || memcmp(ours.text, theirs.text, ours.len) ||
+	    ours.nodes != theirs.nodes) {
+		fprintf(stderr, "json: %s\nours:     %s (%zu)\nlibfyaml: %s (%zu)\n", json,
+			ours.text, ours.nodes, theirs.text, theirs.nodes);
+		fail();
+	}
+	free(ours.text);
+	free(theirs.text);
+	free(buf);
+}
+
+static unsigned long rnd_state;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005ul + 1442695040888963407ul;
+	return (unsigned)(rnd_state >> 33) % n;
+}
+
+static void put_space(FILE *f)
+{
+	static const char *const sp[] = {"", "", "", " ", "\n", "\r\n", "\n  ", " \n "};
+
+	fputs(sp[rnd(sizeof(sp) / sizeof(sp[0]))], f);
+}
+
+static void put_string(FILE *f, unsigned key)
+{
+	static const char *const bits[] = {"a",
+					   "Z9",
+					   "\xc3\xa9",
+					   "\xf0\x9f\x98\x80",
+					   "\\n",
+					   "\\\"",
+					   "\\\\",
+					   "\\/",
+					   "\\u00e9",
+					   "\\ud83d\\ude00",
+					   "\\t",
+					   " ",
+					   ":",
+					   ",",
+					   "{}",
+					   "[",
+					   "#",
+					   "- ",
+					   "\\u0000",
+					   "\\b\\f\\r",
+					   "\xe2\x82\xac",
+					   "'",
+					   "&x *y",
+					   "!t"};
+	unsigned n = rnd(4);
+
+	fputc('"', f);
+	if (key)
+		fprintf(f, "k%u", key);
+	for (unsigned i = 0; i < n; i++)
+		fputs(bits[rnd(sizeof(bits) / sizeof(bits[0]))], f);
+	fputc('"', f);
+}
+
+static void put_value(FILE *f, int depth)
+{
+	static const char *const plain[] = {"0",    "-1",    "12.5", "1e3", "-0.25E-2",
+					    "true", "false", "null", "7"};
+	unsigned what = depth > 5 ? rnd(2) : rnd(4);
+
+	if (what == 0) {
+		put_string(f, 0);
+	} else if (what == 1) {
+		fputs(plain[rnd(sizeof(plain) / sizeof(plain[0]))], f);
+	} else {
+		unsigned n = rnd(5);
+
+		fputc(what == 2 ? '[' : '{', f);
+		for (unsigned i = 0; i < n; i++) {
+			put_space(f);
+			if (i)
+				fputc(',', f), put_space(f);
+			if (what == 3) {
+				put_string(f, i + 1);
+				put_space(f);
+				fputc(':', f);
+				put_space(f);
+			}
+			put_value(f, depth + 1);
+		}
+		put_space(f);
+		fputc(what == 2 ? ']' : '}', f);
+	}
+}
+
+static void test_json_as_libfyaml(void **state)
+{
+	(void)state;
+	same_as_libfyaml("{\"a\": [1, \"b\"]}");
+	same_as_libfyaml("{\"\":\"\",\"x\":[[],{},[{}],{\"y\":[]}]}");
+	same_as_libfyaml("[\"\\u00e9\\ud83d\\ude00\\\"\", \"\xc3\xa9\", 1, \"x\"]");
+	same_as_libfyaml("{\r\n \"a\" :\r\n  [ 1 ,\r\n 2 ] ,\n\"b\":\"\xf0\x9f\x98\x80\" }\n");
+	same_as_libfyaml("{\"spec\":{\"containers\":[{\"name\":\"c\",\"args\":[\"a\",\"b\"]}]}}");
+	rnd_state = 20261130;
+	for (int i = 0; i < 400; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		/* the root is a collection (the reader reads as JSON only what
+		 * opens with '{' or '['): one of each, its items random */
+		FILE *f = open_memstream(&text, &len);
+
+		assert_non_null(f);
+		fputs("[", f);
+		put_space(f);
+		put_value(f, 0);
+		put_space(f);
+		fputs(",{\"k\":", f);
+		put_value(f, 0);
+		fputs("}]", f);
+		fclose(f);
+		same_as_libfyaml(text);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scalars),   cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_aliases),   cmocka_unit_test(test_alias_limit),
-	    cmocka_unit_test(test_documents), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_many_keys), cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_scalars),	     cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_aliases),	     cmocka_unit_test(test_alias_limit),
+	    cmocka_unit_test(test_documents),	     cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_many_keys),	     cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_json_as_libfyaml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
