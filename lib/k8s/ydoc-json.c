@@ -120,6 +120,10 @@ static int string(struct builder *b)
 	b->i = j + 1;
 	if (j - from - 1 > UINT32_MAX)
 		return -E2BIG;
+	/* Every JSON escape is longer than what it stands for: the text as
+	 * written is not the text (ydoc_node.escaped, as ydoc.c sets it from
+	 * libfyaml's marks). */
+	n->escaped = esc;
 	if (!esc) {
 		n->u.text = (const char *)b->s + from + 1;
 		n->n = (uint32_t)(j - from - 1);

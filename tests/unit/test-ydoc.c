@@ -411,7 +411,8 @@ static void test_lookup(void **state)
  */
 static void ser(FILE *f, const struct ydoc_node *n, unsigned shift)
 {
-	fprintf(f, "%d%d@%u:%u", n->kind, n->style, n->line ? n->line - shift : 0, n->column);
+	fprintf(f, "%d%d%d@%u:%u", n->kind, n->style, n->escaped, n->line ? n->line - shift : 0,
+		n->column);
 	if (n->kind == YDOC_SCALAR) {
 		fprintf(f, "<%u:", n->n);
 		fwrite(n->u.text, 1, n->n, f);
