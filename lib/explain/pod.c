@@ -270,6 +270,27 @@ static int strict_refused(struct pod_work *w)
 		   : 1;
 }
 
+/*
+ * spec.os.name windows on this (Linux) node: the kubelet's admission refuses
+ * the pod before any container is made (lifecycle predicate
+ * rejectPodAdmissionBasedOnOSField, reason PodOSNotSupported). The Linux
+ * credentials the rest of the model would print are never given.
+ */
+static int os_refused(struct pod_work *w)
+{
+	const char *os = w->pod->pod->os_name;
+
+	if (!os || strcmp(os, "windows") || !has_kubelet(w->o))
+		return 0;
+	cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os",
+		     "the kubelet rejects the pod: spec.os.name is windows and this node is "
+		     "Linux (PodOSNotSupported)");
+	return fail(w->r, "PodOSNotSupported",
+		    "Failed to admit pod as the OS field doesn't match node OS") < 0
+		   ? -ENOMEM
+		   : 1;
+}
+
 /* The runtime's merge, at the release and with the capabilities asked for. */
 static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_request *req,
 		 struct cs_oci_process *out, struct cs_steps *st, struct cs_diag *d)
@@ -645,7 +666,7 @@ static int model(struct pod_work *w)
 		cs_steps_add(&r->steps, "pod", "pod.not-admitted", "%s", r->reason);
 		return (r->exec_error = strdup("Forbidden")) ? 1 : -ENOMEM;
 	}
-	if ((rc = strict_refused(w)) != 0)
+	if ((rc = os_refused(w)) != 0 || (rc = strict_refused(w)) != 0)
 		return rc;
 	sc = r->adm;
 	if (!has_kubelet(w->o))

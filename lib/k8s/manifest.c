@@ -53,6 +53,7 @@ struct ctx {
 	const char *name;
 	struct cs_diag *d;
 	long budget, budget_given; /* node visits left, and at the document's start */
+	bool windows;		   /* the pod being read has spec.os.name windows */
 };
 
 static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
@@ -503,6 +504,88 @@ static int parse_env(struct ctx *c, struct ydoc_node *ctr, const char *base,
 	return 0;
 }
 
+/*
+ * The fields the API server forbids on a pod whose spec.os.name is windows
+ * (pkg/apis/core/validation validateWindows: "cannot be set for a windows
+ * pod"): a container's Linux-only securityContext fields, and the pod's.
+ * Read as if the pod ran, such a pod was predicted; the API server
+ * refuses it.
+ */
+static const char *const windows_ctr_forbidden[] = {"seLinuxOptions",
+						    "seccompProfile",
+						    "capabilities",
+						    "readOnlyRootFilesystem",
+						    "privileged",
+						    "allowPrivilegeEscalation",
+						    "procMount",
+						    "runAsUser",
+						    "runAsGroup",
+						    "appArmorProfile",
+						    NULL};
+static const char *const windows_pod_forbidden[] = {"seLinuxOptions",
+						    "seccompProfile",
+						    "fsGroup",
+						    "fsGroupChangePolicy",
+						    "sysctls",
+						    "runAsUser",
+						    "runAsGroup",
+						    "supplementalGroups",
+						    "appArmorProfile",
+						    "supplementalGroupsPolicy",
+						    "seLinuxChangePolicy",
+						    NULL};
+
+static int windows_forbidden(struct ctx *c, struct ydoc_node *sc, const char *base,
+			     const char *const *keys)
+{
+	char f[224];
+	int r;
+
+	for (size_t i = 0; c->windows && sc && keys[i]; i++) {
+		struct ydoc_node *v = ydoc_get(sc, keys[i]);
+
+		fieldf(f, sizeof(f), "%s.%s", base, keys[i]);
+		if ((r = visit(c, &v, f)) < 0)
+			return r;
+		if (v && !ydoc_is_null(v))
+			return errf(c, v, EINVAL, f,
+				    "cannot be set for a windows pod (spec.os.name): the API "
+				    "server refuses the pod");
+	}
+	return 0;
+}
+
+/*
+ * spec.os: absent, or a name the API server knows (validateOS: "linux" or
+ * "windows"; an empty name is "Required value", another "Unsupported
+ * value"). It decides which securityContext fields may be set, and the
+ * kubelet of a Linux node refuses a windows pod (lib/explain/pod.c).
+ */
+static int get_os(struct ctx *c, struct ydoc_node *spec, const char *path, struct cs_k8s_pod *p)
+{
+	struct ydoc_node *os;
+	char f[160];
+	int r;
+
+	c->windows = false;
+	fieldf(f, sizeof(f), "%s.os", path);
+	if ((r = get_map(c, spec, "os", f, &os)) < 0 || !os)
+		return r;
+	fieldf(f, sizeof(f), "%s.os.name", path);
+	if ((r = get_str(c, os, "name", f, &p->os_name)) < 0)
+		return r;
+	if (!p->os_name || !p->os_name[0])
+		return errf(c, p->os_name ? ydoc_get(os, "name") : os, EINVAL, f,
+			    "Required value: the API server refuses the pod");
+	if (strcmp(p->os_name, "linux") && strcmp(p->os_name, "windows"))
+		return errf(c, ydoc_get(os, "name"), EINVAL, f,
+			    "Unsupported value \"%.40s\" (\"linux\" or \"windows\"): the API "
+			    "server refuses the pod",
+			    p->os_name);
+	c->windows = !strcmp(p->os_name, "windows");
+	return 0;
+}
+
 static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *path,
 			    const char *key, enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
 {
@@ -546,7 +629,9 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 			return r;
 		if (scn) {
 			ct->has_sc = true;
-			if ((r = parse_sc(c, scn, F("securityContext"), &ct->sc)) < 0)
+			if ((r = parse_sc(c, scn, F("securityContext"), &ct->sc)) < 0 ||
+			    (r = windows_forbidden(c, scn, F("securityContext"),
+						   windows_ctr_forbidden)) < 0)
 				return r;
 		}
 		if ((r = get_seq(c, it, "ports", F("ports"), &ports)) < 0)
@@ -615,7 +700,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 	int r;
 
 #define F(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
-	if ((r = need_map(c, spec, path)) < 0)
+	if ((r = need_map(c, spec, path)) < 0 || (r = get_os(c, spec, path, p)) < 0)
 		return r;
 	if ((r = get_bool(c, spec, "hostUsers", F("hostUsers"), &p->host_users)) < 0 ||
 	    (r = get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
@@ -706,7 +791,8 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		}
 	}
 
-	if ((r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
+	if ((r = windows_forbidden(c, psc, F("securityContext"), windows_pod_forbidden)) < 0 ||
+	    (r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
 		return r;
 	if (vols) {
 		size_t n = (size_t)vols->n, i = 0;
