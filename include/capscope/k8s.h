@@ -101,7 +101,8 @@ struct cs_k8s_pod {
 	struct cs_k8s_sysctl *sysctls;
 	size_t n_sysctls;
 	/* spec */
-	const char *os_name; /* spec.os.name: "linux", "windows", or NULL (not set) */
+	const char *os_name;  /* spec.os.name: "linux", "windows", or NULL (not set) */
+	const char *os_label; /* the pod (template) label kubernetes.io/os, or NULL */
 	struct cs_opt_bool host_users;
 	bool host_network, host_pid, host_ipc;
 	struct cs_strlist volume_types; /* "hostPath", "emptyDir", … per volume */

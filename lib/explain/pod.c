@@ -271,16 +271,31 @@ static int strict_refused(struct pod_work *w)
 }
 
 /*
- * spec.os.name windows on this (Linux) node: the kubelet's admission refuses
- * the pod before any container is made (lifecycle predicate
- * rejectPodAdmissionBasedOnOSField, reason PodOSNotSupported). The Linux
- * credentials the rest of the model would print are never given.
+ * A pod for another OS on this (Linux) node: the kubelet's admission refuses
+ * it before any container is made (lifecycle predicate: first
+ * rejectPodAdmissionBasedOnOSSelector, the pod's label kubernetes.io/os
+ * against the node's, PodOSSelectorNodeLabelDoesNotMatch; then
+ * rejectPodAdmissionBasedOnOSField, spec.os.name, PodOSNotSupported). The
+ * Linux credentials the rest of the model would print are never given.
  */
 static int os_refused(struct pod_work *w)
 {
-	const char *os = w->pod->pod->os_name;
+	const char *os = w->pod->pod->os_name, *label = w->pod->pod->os_label;
 
-	if (!os || strcmp(os, "windows") || !has_kubelet(w->o))
+	if (!has_kubelet(w->o))
+		return 0;
+	if (label && strcmp(label, "linux")) {
+		cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os-label",
+			     "the kubelet rejects the pod: its label kubernetes.io/os is '%s' and "
+			     "this node's is linux (PodOSSelectorNodeLabelDoesNotMatch)",
+			     label);
+		return fail(w->r, "PodOSSelectorNodeLabelDoesNotMatch",
+			    "Failed to admit pod as the `kubernetes.io/os` label doesn't match "
+			    "node label") < 0
+			   ? -ENOMEM
+			   : 1;
+	}
+	if (!os || strcmp(os, "windows"))
 		return 0;
 	cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os",
 		     "the kubelet rejects the pod: spec.os.name is windows and this node is "

@@ -877,6 +877,21 @@ static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_no
 	return 0;
 }
 
+/*
+ * The pod's label kubernetes.io/os: the kubelet compares it with its node's
+ * (rejectPodAdmissionBasedOnOSSelector, lib/explain/pod.c).
+ */
+static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_pod *p)
+{
+	struct ydoc_node *labels;
+	int r;
+
+	if ((r = get_map(c, tmeta, "labels", "metadata.labels", &labels)) < 0 || !labels)
+		return r;
+	return get_str(c, labels, "kubernetes.io/os", "metadata.labels.kubernetes.io/os",
+		       &p->os_label);
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *path, const char *kind)
 {
@@ -938,7 +953,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	 * what admission sees; a Pod's own metadata is its template. */
 	if ((r = get_lint_ignore(c, meta, tmeta, p)) < 0)
 		return r;
-	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0)
+	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0 ||
+	    (r = get_os_label(c, tmeta, p)) < 0)
 		return r;
 	if (ann &&
 	    (r = get_str(c, ann, "openshift.io/required-scc",

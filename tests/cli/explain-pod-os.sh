@@ -53,6 +53,27 @@ is "$(wc -c <out)" 0 "…nothing on stdout"
 "$CAPSCOPE" lint capw.yaml >/dev/null 2>err
 like "$(cat err)" "capw.yaml:11:38: .*windows pod" "…lint refuses it the same way"
 
+# the pod's label kubernetes.io/os, compared with the node's first
+# (rejectPodAdmissionBasedOnOSSelector): a Deployment's template label
+cat >lab.yaml <<'Y'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d, labels: {kubernetes.io/os: linux}}
+spec:
+  template:
+    metadata:
+      labels: {app: x, kubernetes.io/os: windows}
+    spec:
+      containers:
+      - {name: c, image: x, command: [/bin/app], securityContext: {runAsUser: 1000}}
+Y
+"$CAPSCOPE" explain pod --json lab.yaml >lab.json
+is "$(jq -r '.containers[0] | "\(.exec.error) \(.process)"' lab.json)" "PodOSSelectorNodeLabelDoesNotMatch null" \
+  "a template labelled kubernetes.io/os: windows: the kubelet of a Linux node refuses it"
+sed -i 's/os: windows}/os: linux}/' lab.yaml
+"$CAPSCOPE" explain pod --json lab.yaml >lab.json
+is "$(jq -r '.containers[0].exec.error' lab.json)" "null" "…labelled linux: runs"
+
 pod bad.yaml Linux
 "$CAPSCOPE" explain pod bad.yaml >/dev/null 2>err
 like "$(cat err)" "bad.yaml:5:14: spec.os.name: Unsupported value \"Linux\"" "an os name the API server does not know: refused at its line"
