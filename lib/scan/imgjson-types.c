@@ -14,140 +14,45 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../internal/json-tree.h"
+#include "../internal/json-types.h"
 
-typedef const struct ydoc_node node;
+#define STR	  CS_JS_STR
+#define BOOL	  CS_JS_BOOL
+#define STRV	  CS_JS_STRV
+#define SET	  CS_JS_SET
+#define STR_MAP	  CS_JS_STR_MAP
+#define OBJ	  CS_JS_OBJ
+#define OBJ_ARRAY CS_JS_OBJ_ARRAY
 
-enum shape {
-	STR,	   /* string (time.Time and digest.Digest are strings in JSON) */
-	BOOL,	   /* true or false */
-	STRV,	   /* []string */
-	SET,	   /* map[string]struct{}: an object whose values are objects */
-	STR_MAP,   /* map[string]string */
-	OBJ,	   /* a struct */
-	OBJ_ARRAY, /* []struct */
-};
-
-struct field {
-	const char *name;
-	enum shape shape;
-	const struct field *inner; /* OBJ, OBJ_ARRAY: the struct's fields, ending in a NULL name */
-};
-
-static const struct field rootfs[] = {{"type", STR, NULL}, {"diff_ids", STRV, NULL}, {NULL}};
-static const struct field history[] = {{"created", STR, NULL},	    {"created_by", STR, NULL},
-				       {"author", STR, NULL},	    {"comment", STR, NULL},
-				       {"empty_layer", BOOL, NULL}, {NULL}};
+static const struct cs_json_field rootfs[] = {
+    {"type", STR, NULL}, {"diff_ids", STRV, NULL}, {NULL}};
+static const struct cs_json_field history[] = {
+    {"created", STR, NULL}, {"created_by", STR, NULL},	 {"author", STR, NULL},
+    {"comment", STR, NULL}, {"empty_layer", BOOL, NULL}, {NULL}};
 /* ocispec.Image around its config (os.version and os.features are the
  * Platform fields image-spec 1.1 inlines). */
-static const struct field blob[] = {{"created", STR, NULL},	     {"author", STR, NULL},
-				    {"architecture", STR, NULL},     {"os", STR, NULL},
-				    {"os.version", STR, NULL},	     {"os.features", STRV, NULL},
-				    {"variant", STR, NULL},	     {"rootfs", OBJ, rootfs},
-				    {"history", OBJ_ARRAY, history}, {NULL}};
+static const struct cs_json_field blob[] = {
+    {"created", STR, NULL},	     {"author", STR, NULL},
+    {"architecture", STR, NULL},     {"os", STR, NULL},
+    {"os.version", STR, NULL},	     {"os.features", STRV, NULL},
+    {"variant", STR, NULL},	     {"rootfs", OBJ, rootfs},
+    {"history", OBJ_ARRAY, history}, {NULL}};
 /* ocispec.ImageConfig's fields beyond the ones the model reads. */
-static const struct field config[] = {{"ExposedPorts", SET, NULL}, {"Volumes", SET, NULL},
-				      {"Labels", STR_MAP, NULL},   {"StopSignal", STR, NULL},
-				      {"ArgsEscaped", BOOL, NULL}, {NULL}};
-
-static const char *const wants[] = {
-    [STR] = "a string",
-    [BOOL] = "true or false",
-    [STRV] = "an array of strings",
-    [SET] = "an object whose values are objects",
-    [STR_MAP] = "an object whose values are strings",
-    [OBJ] = "an object",
-    [OBJ_ARRAY] = "an array of objects",
-};
-
-static bool is_bool(node *n)
-{
-	return n->kind == YDOC_SCALAR && n->style == YDOC_PLAIN &&
-	       ((n->n == 4 && !memcmp(n->u.text, "true", 4)) ||
-		(n->n == 5 && !memcmp(n->u.text, "false", 5)));
-}
-
-static int check_fields(node *map, const struct field *f, const char *where, node **dup,
-			struct cs_diag *d);
-
-/* Whether n has shape s (null always does); the node at fault in *bad. */
-static bool fits(node *n, const struct field *f, node **bad, node **dup, struct cs_diag *d,
-		 int *err)
-{
-	*bad = n;
-	if (cs_json_is_null(n))
-		return true;
-	switch (f->shape) {
-	case STR:
-		return cs_json_is_string(n);
-	case BOOL:
-		return is_bool(n);
-	case OBJ:
-		if (n->kind != YDOC_MAP)
-			return false;
-		*err = check_fields(n, f->inner, f->name, dup, d);
-		return true;
-	case STRV:
-	case OBJ_ARRAY:
-		if (n->kind != YDOC_SEQ)
-			return false;
-		for (uint32_t i = 0; i < n->n && !*err; i++) {
-			node *it = n->u.items[i];
-
-			*bad = it;
-			if (f->shape == STRV ? !cs_json_is_string(it) && !cs_json_is_null(it)
-					     : it->kind != YDOC_MAP && !cs_json_is_null(it))
-				return false;
-			if (f->shape == OBJ_ARRAY && it->kind == YDOC_MAP)
-				*err = check_fields(it, f->inner, f->name, dup, d);
-		}
-		return true;
-	case SET:
-	case STR_MAP:
-		if (n->kind != YDOC_MAP)
-			return false;
-		for (uint32_t i = 0; i < n->n; i++) {
-			node *v = n->u.pairs[i].value;
-
-			*bad = v;
-			if (!cs_json_is_null(v) &&
-			    (f->shape == SET ? v->kind != YDOC_MAP : !cs_json_is_string(v)))
-				return false;
-		}
-		return true;
-	}
-	return false;
-}
-
-static int check_fields(node *map, const struct field *f, const char *where, node **dup,
-			struct cs_diag *d)
-{
-	for (; f->name; f++) {
-		node *bad = NULL;
-		int err = 0;
-
-		if (!fits(cs_json_get_go(map, f->name, dup), f, &bad, dup, d, &err))
-			return ydoc_error(
-			    d, bad, EINVAL, "config",
-			    "%s%s%s must be %s: Docker, containerd and CRI-O (Go's "
-			    "encoding/json) fail an image whose config has another type "
-			    "there",
-			    where, *where ? "." : "", f->name, wants[f->shape]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
+static const struct cs_json_field config[] = {
+    {"ExposedPorts", SET, NULL}, {"Volumes", SET, NULL},      {"Labels", STR_MAP, NULL},
+    {"StopSignal", STR, NULL},	 {"ArgsEscaped", BOOL, NULL}, {NULL}};
 
 int cs_img_config_types(const struct ydoc_node *root, const struct ydoc_node *cfg,
 			const struct ydoc_node **dup, struct cs_diag *d)
 {
+	static const char why[] = "Docker, containerd and CRI-O (Go's encoding/json) fail an "
+				  "image whose config has another type there";
 	int r = 0;
 
 	/* The bare config object (--image-config) has no blob around it. */
 	if (cfg != root)
-		r = check_fields(root, blob, "", dup, d);
+		r = cs_json_check_types(root, blob, "", "config", why, dup, d);
 	if (!r && cfg && cfg->kind == YDOC_MAP)
-		r = check_fields(cfg, config, "config", dup, d);
+		r = cs_json_check_types(cfg, config, "config", "config", why, dup, d);
 	return r;
 }
