@@ -53,7 +53,7 @@ struct ctx {
 	const char *name;
 	struct cs_diag *d;
 	long budget, budget_given; /* node visits left, and at the document's start */
-	bool windows;		   /* the pod being read has spec.os.name windows */
+	bool windows, linux_os;	   /* the pod being read has spec.os.name windows, linux */
 };
 
 static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
@@ -414,6 +414,22 @@ static int get_seq(struct ctx *c, struct ydoc_node *map, const char *key, const 
 	return 0;
 }
 
+/* windowsOptions.hostProcess of a securityContext (Pod Security's baseline
+ * forbids it: check_windowsHostProcess.go). */
+static int get_host_process(struct ctx *c, struct ydoc_node *scn, const char *path,
+			    struct cs_opt_bool *out)
+{
+	struct ydoc_node *wo;
+	char f[192];
+	int r;
+
+	fieldf(f, sizeof(f), "%s.windowsOptions", path);
+	if ((r = get_map(c, scn, "windowsOptions", f, &wo)) < 0 || !wo)
+		return r;
+	fieldf(f, sizeof(f), "%s.windowsOptions.hostProcess", path);
+	return get_bool(c, wo, "hostProcess", f, out);
+}
+
 static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
@@ -435,7 +451,8 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 		return r;
 	if (sp && (r = get_str(c, sp, "type", F("seccompProfile.type"), &sc->seccomp_type)) < 0)
 		return r;
-	if ((r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
+	if ((r = get_host_process(c, scn, path, &sc->host_process)) < 0 ||
+	    (r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
 		return r;
 	if (caps) {
 		sc->caps_set = true;
@@ -535,13 +552,19 @@ static const char *const windows_pod_forbidden[] = {"seLinuxOptions",
 						    "seLinuxChangePolicy",
 						    NULL};
 
-static int windows_forbidden(struct ctx *c, struct ydoc_node *sc, const char *base,
-			     const char *const *keys)
+/* validateLinux: "windows options cannot be set for a linux pod". */
+static const char *const linux_forbidden[] = {"windowsOptions", NULL};
+
+/* keys (windows_*_forbidden, or linux_forbidden on a linux pod) set in sc */
+static int os_forbidden(struct ctx *c, struct ydoc_node *sc, const char *base,
+			const char *const *keys)
 {
 	char f[224];
 	int r;
 
-	for (size_t i = 0; c->windows && sc && keys[i]; i++) {
+	if (c->linux_os)
+		keys = linux_forbidden;
+	for (size_t i = 0; (c->windows || c->linux_os) && sc && keys[i]; i++) {
 		struct ydoc_node *v = ydoc_get(sc, keys[i]);
 
 		fieldf(f, sizeof(f), "%s.%s", base, keys[i]);
@@ -549,8 +572,9 @@ static int windows_forbidden(struct ctx *c, struct ydoc_node *sc, const char *ba
 			return r;
 		if (v && !ydoc_is_null(v))
 			return errf(c, v, EINVAL, f,
-				    "cannot be set for a windows pod (spec.os.name): the API "
-				    "server refuses the pod");
+				    "cannot be set for a %s pod (spec.os.name): the API server "
+				    "refuses the pod",
+				    c->windows ? "windows" : "linux");
 	}
 	return 0;
 }
@@ -567,7 +591,7 @@ static int get_os(struct ctx *c, struct ydoc_node *spec, const char *path, struc
 	char f[160];
 	int r;
 
-	c->windows = false;
+	c->windows = c->linux_os = false;
 	fieldf(f, sizeof(f), "%s.os", path);
 	if ((r = get_map(c, spec, "os", f, &os)) < 0 || !os)
 		return r;
@@ -583,6 +607,7 @@ static int get_os(struct ctx *c, struct ydoc_node *spec, const char *path, struc
 			    "server refuses the pod",
 			    p->os_name);
 	c->windows = !strcmp(p->os_name, "windows");
+	c->linux_os = !c->windows;
 	return 0;
 }
 
@@ -630,8 +655,8 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 		if (scn) {
 			ct->has_sc = true;
 			if ((r = parse_sc(c, scn, F("securityContext"), &ct->sc)) < 0 ||
-			    (r = windows_forbidden(c, scn, F("securityContext"),
-						   windows_ctr_forbidden)) < 0)
+			    (r = os_forbidden(c, scn, F("securityContext"),
+					      windows_ctr_forbidden)) < 0)
 				return r;
 		}
 		if ((r = get_seq(c, it, "ports", F("ports"), &ports)) < 0)
@@ -737,6 +762,9 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		if (sp && (r = get_str(c, sp, "type", F("securityContext.seccompProfile.type"),
 				       &p->seccomp_type)) < 0)
 			return r;
+		fieldf(f, sizeof(f), "%s.securityContext", path);
+		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0)
+			return r;
 		if ((r = get_str(c, psc, "supplementalGroupsPolicy",
 				 F("securityContext.supplementalGroupsPolicy"),
 				 &p->supplemental_groups_policy)) < 0)
@@ -791,7 +819,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		}
 	}
 
-	if ((r = windows_forbidden(c, psc, F("securityContext"), windows_pod_forbidden)) < 0 ||
+	if ((r = os_forbidden(c, psc, F("securityContext"), windows_pod_forbidden)) < 0 ||
 	    (r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
 		return r;
 	if (vols) {

@@ -134,6 +134,9 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 						 !strcmp(pod->seccomp_type, "Localhost"));
 	if (pod->seccomp_type && !strcmp(pod->seccomp_type, "Unconfined"))
 		addf(&b, "seccompProfile Unconfined is not allowed");
+	/* check_windowsHostProcess.go: the pod's or any container's */
+	if (pod->host_process.set && pod->host_process.v)
+		addf(&b, "hostProcess (windowsOptions) is not allowed");
 
 	for (size_t i = 0; i < pod->n_containers; i++) {
 		const struct cs_k8s_container *c = &pod->containers[i];
@@ -144,6 +147,8 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 			addf(&b, "%s: privileged", n);
 		if (c->host_port)
 			addf(&b, "%s: hostPort", n);
+		if (sc->host_process.set && sc->host_process.v)
+			addf(&b, "%s: hostProcess (windowsOptions)", n);
 		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
 			if (!in(baseline_caps, sizeof(baseline_caps) / sizeof(baseline_caps[0]),
 				sc->add.v[k]))

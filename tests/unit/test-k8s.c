@@ -318,6 +318,12 @@ static void test_pod_os(void **state)
 		   "spec.containers[0].securityContext.privileged", "windows pod");
 	expect_err(OS_POD("{name: windows}", "  securityContext:\n    runAsUser: 1000\n", ""), 5,
 		   "spec.securityContext.runAsUser", "windows pod");
+	/* validateLinux: windowsOptions on a linux pod */
+	expect_err(OS_POD("{name: linux}", "",
+			  "    securityContext:\n      windowsOptions: {hostProcess: false}\n"),
+		   7, "spec.containers[0].securityContext.windowsOptions", "linux pod");
+	expect_err(OS_POD("{name: linux}", "  securityContext:\n    windowsOptions: {}\n", ""), 5,
+		   "spec.securityContext.windowsOptions", "linux pod");
 	/* the same fields on a linux pod, and runAsNonRoot or null on a windows one */
 	assert_int_equal(parse(&m,
 			       OS_POD("{name: linux}", "  securityContext: {runAsUser: 1000}\n",

@@ -137,6 +137,25 @@ static void windows_relaxation(void **state)
 			       "{runAsNonRoot: true}\n  containers: [{name: a}]\n",
 			       &r),
 			 CS_PSA_BASELINE);
+	/* check_windowsHostProcess.go: the pod's or a container's hostProcess
+	 * fails baseline (windowsOptions was not read: restricted) */
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true, windowsOptions: {hostProcess: true}}\n"
+			       "  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "hostProcess (windowsOptions) is not allowed");
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true}\n  containers:\n  - name: a\n"
+			       "    securityContext: {windowsOptions: {hostProcess: true}}\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "a: hostProcess (windowsOptions)");
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true, windowsOptions: {hostProcess: false}}\n"
+			       "  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_RESTRICTED);
 	cs_psa_result_free(&r);
 }
 
