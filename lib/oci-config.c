@@ -17,6 +17,7 @@
 #include "capscope/text.h"
 #include "internal/json-tree.h"
 #include "internal/oci-tree.h"
+#include "internal/oci-types.h"
 #include "internal/util.h"
 
 #define MAX_CONFIG (16u << 20)
@@ -469,6 +470,8 @@ static int read_config(void *user, const struct ydoc_node *root)
 		rc = read_process(c, get(c, root, "process"), cfg);
 	if (!rc)
 		rc = read_linux(c, get(c, root, "linux"), &cfg->process);
+	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
+		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
 	if (!rc && c->dup)
 		rc = errf(c, c->dup, EINVAL, c->dup_field,
 			  "a second key '%.*s' for %s: runc (Go's encoding/json) matches keys "

@@ -74,8 +74,8 @@ CS_EXPORT int cs_cri_target_format(const struct cs_cri_target *t, char *buf, siz
 
 /* The parts of crio.conf that shape capabilities. */
 struct cs_crio_config {
-	/* [crio.runtime] default_capabilities, as written (CRI-O prefixes and
-	 * validates them when a container is created). */
+	/* [crio.runtime] default_capabilities, as written (CRI-O prefixes them
+	 * when a container is created). */
 	char default_caps[CS_CRIO_MAX_DEFAULTS][48];
 	size_t n_default_caps;
 	bool add_inheritable;	 /* add_inheritable_capabilities */
@@ -85,6 +85,11 @@ struct cs_crio_config {
 	 * net.ipv4.ip_unprivileged_port_start ("" = none), and the file */
 	char unpriv_port_start[32];
 	char sysctls_from[256];
+	/* The first default capability CRI-O's start-up check refuses, and
+	 * where it is (in defaults_from); "" = none. cs_crio_config_load
+	 * refuses the configuration when the last list read has one. */
+	char bad_cap[48];
+	unsigned bad_line, bad_column;
 };
 
 /* What the kubelet passes for one container (CRI LinuxContainerSecurityContext). */

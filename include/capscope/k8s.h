@@ -44,7 +44,8 @@ struct cs_k8s_sc {
 	struct cs_opt_bool read_only_root_fs;
 	bool caps_set; /* capabilities: {} present */
 	struct cs_strlist add, drop;
-	const char *seccomp_type; /* seccompProfile.type or NULL */
+	const char *seccomp_type;	 /* seccompProfile.type or NULL */
+	struct cs_opt_bool host_process; /* windowsOptions.hostProcess */
 	struct cs_pos pos, add_pos, drop_pos, caps_pos;
 	/* where each add / drop entry is (same index), or NULL when not known */
 	const struct cs_pos *add_item_pos, *drop_item_pos;
@@ -95,12 +96,15 @@ struct cs_k8s_pod {
 	struct cs_opt_i64 run_as_user, run_as_group, fs_group;
 	struct cs_opt_bool run_as_non_root;
 	const char *seccomp_type;
+	struct cs_opt_bool host_process; /* windowsOptions.hostProcess */
 	int64_t *supplemental_groups;
 	size_t n_supplemental_groups;
 	const char *supplemental_groups_policy; /* "Merge", "Strict" (KEP-3619), or NULL */
 	struct cs_k8s_sysctl *sysctls;
 	size_t n_sysctls;
 	/* spec */
+	const char *os_name;  /* spec.os.name: "linux", "windows", or NULL (not set) */
+	const char *os_label; /* the pod (template) label kubernetes.io/os, or NULL */
 	struct cs_opt_bool host_users;
 	bool host_network, host_pid, host_ipc;
 	struct cs_strlist volume_types; /* "hostPath", "emptyDir", … per volume */

@@ -270,6 +270,42 @@ static int strict_refused(struct pod_work *w)
 		   : 1;
 }
 
+/*
+ * A pod for another OS on this (Linux) node: the kubelet's admission refuses
+ * it before any container is made (lifecycle predicate: first
+ * rejectPodAdmissionBasedOnOSSelector, the pod's label kubernetes.io/os
+ * against the node's, PodOSSelectorNodeLabelDoesNotMatch; then
+ * rejectPodAdmissionBasedOnOSField, spec.os.name, PodOSNotSupported). The
+ * Linux credentials the rest of the model would print are never given.
+ */
+static int os_refused(struct pod_work *w)
+{
+	const char *os = w->pod->pod->os_name, *label = w->pod->pod->os_label;
+
+	if (!has_kubelet(w->o))
+		return 0;
+	if (label && strcmp(label, "linux")) {
+		cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os-label",
+			     "the kubelet rejects the pod: its label kubernetes.io/os is '%s' and "
+			     "this node's is linux (PodOSSelectorNodeLabelDoesNotMatch)",
+			     label);
+		return fail(w->r, "PodOSSelectorNodeLabelDoesNotMatch",
+			    "Failed to admit pod as the `kubernetes.io/os` label doesn't match "
+			    "node label") < 0
+			   ? -ENOMEM
+			   : 1;
+	}
+	if (!os || strcmp(os, "windows"))
+		return 0;
+	cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os",
+		     "the kubelet rejects the pod: spec.os.name is windows and this node is "
+		     "Linux (PodOSNotSupported)");
+	return fail(w->r, "PodOSNotSupported",
+		    "Failed to admit pod as the OS field doesn't match node OS") < 0
+		   ? -ENOMEM
+		   : 1;
+}
+
 /* The runtime's merge, at the release and with the capabilities asked for. */
 static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_request *req,
 		 struct cs_oci_process *out, struct cs_steps *st, struct cs_diag *d)
@@ -645,7 +681,7 @@ static int model(struct pod_work *w)
 		cs_steps_add(&r->steps, "pod", "pod.not-admitted", "%s", r->reason);
 		return (r->exec_error = strdup("Forbidden")) ? 1 : -ENOMEM;
 	}
-	if ((rc = strict_refused(w)) != 0)
+	if ((rc = os_refused(w)) != 0 || (rc = strict_refused(w)) != 0)
 		return rc;
 	sc = r->adm;
 	if (!has_kubelet(w->o))

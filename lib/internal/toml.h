@@ -70,6 +70,10 @@ const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
 /* The value of key in table (one key, not a dotted path), or NULL. */
 const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key);
 
+/* The table entries the last cs_toml_load looked at to find keys: about one
+ * per key read (tests/unit/test-toml.c keeps it linear). */
+extern size_t cs_toml_key_probes;
+
 /*
  * The tree as JSON, for tests: tables as objects, arrays as arrays, strings
  * and booleans as themselves, integers as numbers, floats as {"$f": "%.17g"}

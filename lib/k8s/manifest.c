@@ -53,6 +53,7 @@ struct ctx {
 	const char *name;
 	struct cs_diag *d;
 	long budget, budget_given; /* node visits left, and at the document's start */
+	bool windows, linux_os;	   /* the pod being read has spec.os.name windows, linux */
 };
 
 static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
@@ -413,6 +414,22 @@ static int get_seq(struct ctx *c, struct ydoc_node *map, const char *key, const 
 	return 0;
 }
 
+/* windowsOptions.hostProcess of a securityContext (Pod Security's baseline
+ * forbids it: check_windowsHostProcess.go). */
+static int get_host_process(struct ctx *c, struct ydoc_node *scn, const char *path,
+			    struct cs_opt_bool *out)
+{
+	struct ydoc_node *wo;
+	char f[192];
+	int r;
+
+	fieldf(f, sizeof(f), "%s.windowsOptions", path);
+	if ((r = get_map(c, scn, "windowsOptions", f, &wo)) < 0 || !wo)
+		return r;
+	fieldf(f, sizeof(f), "%s.windowsOptions.hostProcess", path);
+	return get_bool(c, wo, "hostProcess", f, out);
+}
+
 static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
@@ -434,7 +451,8 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 		return r;
 	if (sp && (r = get_str(c, sp, "type", F("seccompProfile.type"), &sc->seccomp_type)) < 0)
 		return r;
-	if ((r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
+	if ((r = get_host_process(c, scn, path, &sc->host_process)) < 0 ||
+	    (r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
 		return r;
 	if (caps) {
 		sc->caps_set = true;
@@ -503,6 +521,96 @@ static int parse_env(struct ctx *c, struct ydoc_node *ctr, const char *base,
 	return 0;
 }
 
+/*
+ * The fields the API server forbids on a pod whose spec.os.name is windows
+ * (pkg/apis/core/validation validateWindows: "cannot be set for a windows
+ * pod"): a container's Linux-only securityContext fields, and the pod's.
+ * Read as if the pod ran, such a pod was predicted; the API server
+ * refuses it.
+ */
+static const char *const windows_ctr_forbidden[] = {"seLinuxOptions",
+						    "seccompProfile",
+						    "capabilities",
+						    "readOnlyRootFilesystem",
+						    "privileged",
+						    "allowPrivilegeEscalation",
+						    "procMount",
+						    "runAsUser",
+						    "runAsGroup",
+						    "appArmorProfile",
+						    NULL};
+static const char *const windows_pod_forbidden[] = {"seLinuxOptions",
+						    "seccompProfile",
+						    "fsGroup",
+						    "fsGroupChangePolicy",
+						    "sysctls",
+						    "runAsUser",
+						    "runAsGroup",
+						    "supplementalGroups",
+						    "appArmorProfile",
+						    "supplementalGroupsPolicy",
+						    "seLinuxChangePolicy",
+						    NULL};
+
+/* validateLinux: "windows options cannot be set for a linux pod". */
+static const char *const linux_forbidden[] = {"windowsOptions", NULL};
+
+/* keys (windows_*_forbidden, or linux_forbidden on a linux pod) set in sc */
+static int os_forbidden(struct ctx *c, struct ydoc_node *sc, const char *base,
+			const char *const *keys)
+{
+	char f[224];
+	int r;
+
+	if (c->linux_os)
+		keys = linux_forbidden;
+	for (size_t i = 0; (c->windows || c->linux_os) && sc && keys[i]; i++) {
+		struct ydoc_node *v = ydoc_get(sc, keys[i]);
+
+		fieldf(f, sizeof(f), "%s.%s", base, keys[i]);
+		if ((r = visit(c, &v, f)) < 0)
+			return r;
+		if (v && !ydoc_is_null(v))
+			return errf(c, v, EINVAL, f,
+				    "cannot be set for a %s pod (spec.os.name): the API server "
+				    "refuses the pod",
+				    c->windows ? "windows" : "linux");
+	}
+	return 0;
+}
+
+/*
+ * spec.os: absent, or a name the API server knows (validateOS: "linux" or
+ * "windows"; an empty name is "Required value", another "Unsupported
+ * value"). It decides which securityContext fields may be set, and the
+ * kubelet of a Linux node refuses a windows pod (lib/explain/pod.c).
+ */
+static int get_os(struct ctx *c, struct ydoc_node *spec, const char *path, struct cs_k8s_pod *p)
+{
+	struct ydoc_node *os;
+	char f[160];
+	int r;
+
+	c->windows = c->linux_os = false;
+	fieldf(f, sizeof(f), "%s.os", path);
+	if ((r = get_map(c, spec, "os", f, &os)) < 0 || !os)
+		return r;
+	fieldf(f, sizeof(f), "%s.os.name", path);
+	if ((r = get_str(c, os, "name", f, &p->os_name)) < 0)
+		return r;
+	if (!p->os_name || !p->os_name[0])
+		return errf(c, p->os_name ? ydoc_get(os, "name") : os, EINVAL, f,
+			    "Required value: the API server refuses the pod");
+	if (strcmp(p->os_name, "linux") && strcmp(p->os_name, "windows"))
+		return errf(c, ydoc_get(os, "name"), EINVAL, f,
+			    "Unsupported value \"%.40s\" (\"linux\" or \"windows\"): the API "
+			    "server refuses the pod",
+			    p->os_name);
+	c->windows = !strcmp(p->os_name, "windows");
+	c->linux_os = !c->windows;
+	return 0;
+}
+
 static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *path,
 			    const char *key, enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
 {
@@ -546,7 +654,9 @@ static int parse_containers(struct ctx *c, struct ydoc_node *spec, const char *p
 			return r;
 		if (scn) {
 			ct->has_sc = true;
-			if ((r = parse_sc(c, scn, F("securityContext"), &ct->sc)) < 0)
+			if ((r = parse_sc(c, scn, F("securityContext"), &ct->sc)) < 0 ||
+			    (r = os_forbidden(c, scn, F("securityContext"),
+					      windows_ctr_forbidden)) < 0)
 				return r;
 		}
 		if ((r = get_seq(c, it, "ports", F("ports"), &ports)) < 0)
@@ -615,7 +725,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 	int r;
 
 #define F(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
-	if ((r = need_map(c, spec, path)) < 0)
+	if ((r = need_map(c, spec, path)) < 0 || (r = get_os(c, spec, path, p)) < 0)
 		return r;
 	if ((r = get_bool(c, spec, "hostUsers", F("hostUsers"), &p->host_users)) < 0 ||
 	    (r = get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
@@ -651,6 +761,9 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 			return r;
 		if (sp && (r = get_str(c, sp, "type", F("securityContext.seccompProfile.type"),
 				       &p->seccomp_type)) < 0)
+			return r;
+		fieldf(f, sizeof(f), "%s.securityContext", path);
+		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0)
 			return r;
 		if ((r = get_str(c, psc, "supplementalGroupsPolicy",
 				 F("securityContext.supplementalGroupsPolicy"),
@@ -706,7 +819,8 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		}
 	}
 
-	if ((r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
+	if ((r = os_forbidden(c, psc, F("securityContext"), windows_pod_forbidden)) < 0 ||
+	    (r = get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
 		return r;
 	if (vols) {
 		size_t n = (size_t)vols->n, i = 0;
@@ -791,6 +905,21 @@ static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_no
 	return 0;
 }
 
+/*
+ * The pod's label kubernetes.io/os: the kubelet compares it with its node's
+ * (rejectPodAdmissionBasedOnOSSelector, lib/explain/pod.c).
+ */
+static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_pod *p)
+{
+	struct ydoc_node *labels;
+	int r;
+
+	if ((r = get_map(c, tmeta, "labels", "metadata.labels", &labels)) < 0 || !labels)
+		return r;
+	return get_str(c, labels, "kubernetes.io/os", "metadata.labels.kubernetes.io/os",
+		       &p->os_label);
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *path, const char *kind)
 {
@@ -852,7 +981,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	 * what admission sees; a Pod's own metadata is its template. */
 	if ((r = get_lint_ignore(c, meta, tmeta, p)) < 0)
 		return r;
-	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0)
+	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0 ||
+	    (r = get_os_label(c, tmeta, p)) < 0)
 		return r;
 	if (ann &&
 	    (r = get_str(c, ann, "openshift.io/required-scc",

@@ -106,6 +106,10 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	struct acc b = {.s = &r->baseline_fail}, s = {.s = &r->restricted_fail};
 	/* helpers.go relaxPolicyForUserNamespacePod: hostUsers set and false. */
 	bool userns = pod->host_users.set && !pod->host_users.v;
+	/* The V1Dot25 checks of allowPrivilegeEscalation, restricted capabilities
+	 * and seccompProfile allow a pod whose spec.os.name is windows (the API
+	 * server refuses those fields on it). */
+	bool windows = pod->os_name && !strcmp(pod->os_name, "windows");
 
 	memset(r, 0, sizeof(*r));
 	if (pod->host_network || pod->host_pid || pod->host_ipc)
@@ -130,6 +134,9 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 						 !strcmp(pod->seccomp_type, "Localhost"));
 	if (pod->seccomp_type && !strcmp(pod->seccomp_type, "Unconfined"))
 		addf(&b, "seccompProfile Unconfined is not allowed");
+	/* check_windowsHostProcess.go: the pod's or any container's */
+	if (pod->host_process.set && pod->host_process.v)
+		addf(&b, "hostProcess (windowsOptions) is not allowed");
 
 	for (size_t i = 0; i < pod->n_containers; i++) {
 		const struct cs_k8s_container *c = &pod->containers[i];
@@ -140,18 +147,21 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 			addf(&b, "%s: privileged", n);
 		if (c->host_port)
 			addf(&b, "%s: hostPort", n);
+		if (sc->host_process.set && sc->host_process.v)
+			addf(&b, "%s: hostProcess (windowsOptions)", n);
 		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
 			if (!in(baseline_caps, sizeof(baseline_caps) / sizeof(baseline_caps[0]),
 				sc->add.v[k]))
 				addf(&b, "%s: adds capability %s (not in the baseline list)", n,
 				     sc->add.v[k]);
-			if (strcmp(sc->add.v[k], "NET_BIND_SERVICE") != 0)
+			if (strcmp(sc->add.v[k], "NET_BIND_SERVICE") != 0 && !windows)
 				addf(&s, "%s: adds %s (restricted allows only NET_BIND_SERVICE)", n,
 				     sc->add.v[k]);
 		}
-		if (!sc->caps_set || !in(sc->drop.v, sc->drop.n, "ALL"))
+		if (!windows && (!sc->caps_set || !in(sc->drop.v, sc->drop.n, "ALL")))
 			addf(&s, "%s: must drop ALL capabilities", n);
-		if (!(sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v))
+		if (!windows &&
+		    !(sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v))
 			addf(&s, "%s: allowPrivilegeEscalation must be false", n);
 		if (!userns) {
 			bool nonroot =
@@ -165,8 +175,8 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		const char *st = sc->seccomp_type;
 		if (st && !strcmp(st, "Unconfined") && st != pod->seccomp_type)
 			addf(&b, "%s: seccompProfile Unconfined", n);
-		if (!(st ? (!strcmp(st, "RuntimeDefault") || !strcmp(st, "Localhost"))
-			 : pod_seccomp))
+		if (!windows && !(st ? (!strcmp(st, "RuntimeDefault") || !strcmp(st, "Localhost"))
+				     : pod_seccomp))
 			addf(&s, "%s: seccompProfile must be RuntimeDefault or Localhost", n);
 	}
 	if (b.oom || s.oom) {

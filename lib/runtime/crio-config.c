@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capscope/caps.h"
 #include "capscope/cri.h"
 #include "capscope/proc.h"
 #include "../internal/toml.h"
@@ -118,6 +119,47 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 	return 0;
 }
 
+/*
+ * CRI-O checks default_capabilities when it starts, after every file is read
+ * (RuntimeConfig.Validate, DefaultCapabilities.Validate: "CAP_" +
+ * strings.ToUpper of each entry, then containers/common's
+ * ValidateCapabilities against the capabilities this kernel has) and does
+ * not start on "invalid capabilities". So "CAP_CHOWN" (CAP_CAP_CHOWN),
+ * "all" (CAP_ALL) or a name unknown here stop CRI-O, which creates each
+ * container with such a list differently (CAP_ kept, ALL skipped).
+ */
+static bool startup_known(const char *cap)
+{
+	char up[64], name[40];
+
+	cs_go_upper(up, sizeof(up), "CAP_", cap);
+	for (int c = 0; c <= cs_cap_last(); c++) {
+		const char *n = cs_cap_name(c);
+
+		if (!n)
+			continue;
+		cs_go_upper(name, sizeof(name), "", n);
+		if (!strcmp(name, up))
+			return true;
+	}
+	return false;
+}
+
+static void first_refused(struct cs_crio_config *c, const struct cs_toml_value *list)
+{
+	c->bad_cap[0] = '\0';
+	for (size_t i = 0; i < list->n; i++) {
+		const struct cs_toml_value *it = list->items[i];
+
+		if (startup_known(it->s))
+			continue;
+		snprintf(c->bad_cap, sizeof(c->bad_cap), "%s", it->s);
+		c->bad_line = it->line;
+		c->bad_column = it->column;
+		return;
+	}
+}
+
 static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const char *name,
 		struct cs_diag *d)
 {
@@ -151,6 +193,7 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 			snprintf(c->default_caps[i], sizeof(c->default_caps[i]), "%s",
 				 v->items[i]->s);
 		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", name);
+		first_refused(c, v);
 	}
 	if ((r = take_sysctls(c, rt, name, d)) < 0)
 		return r;
@@ -297,7 +340,27 @@ static int load_dropin_root(struct cs_crio_config *c, const char *dir, struct cs
 	return load_dropins(c, dir, 0, d);
 }
 
+/* The start-up check on the configuration as read whole (first_refused). */
+static int startup_check(const struct cs_crio_config *c, int r, struct cs_diag *d)
+{
+	if (r < 0 || !c->bad_cap[0])
+		return r;
+	r = cs_diag_set(d, EINVAL, c->bad_line, c->bad_column, "crio.runtime.default_capabilities",
+			"\"%s\" is no capability of this kernel as CRI-O reads it (\"CAP_\" and "
+			"upper case): CRI-O does not start (invalid capabilities)",
+			c->bad_cap);
+	cs_diag_file(d, c->defaults_from);
+	return r;
+}
+
+static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d);
+
 int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
+{
+	return startup_check(c, load(c, path, d), d);
+}
+
+static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 {
 	struct stat sb;
 	char p[4096];

@@ -42,6 +42,13 @@ struct keypath {
 	size_t n, cap;
 };
 
+/* A key of a table, in the document's index of keys (child, index_key). */
+struct slot {
+	const struct cs_toml_value *tbl;
+	const char *k;
+	struct cs_toml_value *v;
+};
+
 struct tp {
 	const char *b, *e, *p;
 	const char *line_start;
@@ -52,6 +59,8 @@ struct tp {
 	struct cs_toml_value *root, *cur;
 	struct cs_toml_value **pending; /* tables made by dotted keys in this section */
 	size_t npending, cappending;
+	struct slot *slots; /* every table's keys, hashed (see child) */
+	size_t nslots, nused;
 };
 
 static int fail(struct tp *t, const char *at, const char *fmt, ...)
@@ -374,12 +383,63 @@ static struct cs_toml_value *node(struct tp *t, enum cs_toml_type type, const ch
 	return v;
 }
 
-static struct cs_toml_value *child(const struct cs_toml_value *tbl, const char *k)
+/*
+ * The keys of every table are found through one hash of (table, key) for
+ * the document: a table's key looked up by comparing it with each key
+ * before made a section of n keys cost n^2 string compares (200,000 keys,
+ * some 2 MB of crio.conf, took five minutes).
+ */
+size_t cs_toml_key_probes;
+
+static size_t slot_of(const struct tp *t, const struct cs_toml_value *tbl, const char *k)
 {
-	for (size_t i = 0; i < tbl->n; i++)
-		if (strcmp(tbl->keys[i], k) == 0)
-			return tbl->items[i];
-	return NULL;
+	uint64_t h = cs_fnv1a(CS_FNV1A_START ^ (uintptr_t)tbl, k, strlen(k));
+
+	/* FNV's low bits depend only on the low bits it started from, and
+	 * tables are aligned: mixed, so the mask takes every bit's part. */
+	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 32;
+
+	for (size_t i = (size_t)h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+		cs_toml_key_probes++;
+		if (!t->slots[i].tbl || (t->slots[i].tbl == tbl && !strcmp(t->slots[i].k, k)))
+			return i;
+	}
+}
+
+static struct cs_toml_value *child(const struct tp *t, const struct cs_toml_value *tbl,
+				   const char *k)
+{
+	size_t i;
+
+	if (!t->nslots)
+		return NULL;
+	i = slot_of(t, tbl, k);
+	return t->slots[i].tbl ? t->slots[i].v : NULL;
+}
+
+/* Enter tbl[k] = v in the index, grown to stay at most half full. */
+static int index_key(struct tp *t, const struct cs_toml_value *tbl, const char *k,
+		     struct cs_toml_value *v)
+{
+	if (2 * (t->nused + 1) > t->nslots) {
+		struct slot *old = t->slots;
+		size_t n = t->nslots;
+
+		t->nslots = n ? 2 * n : 64;
+		if (!(t->slots = calloc(t->nslots, sizeof(*t->slots)))) {
+			t->slots = old;
+			t->nslots = n;
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (old[i].tbl)
+				t->slots[slot_of(t, old[i].tbl, old[i].k)] = old[i];
+		free(old);
+	}
+	t->slots[slot_of(t, tbl, k)] = (struct slot){tbl, k, v};
+	t->nused++;
+	return 0;
 }
 
 static int push(struct tp *t, struct cs_toml_value *c, const char *k, struct cs_toml_value *v)
@@ -397,8 +457,11 @@ static int push(struct tp *t, struct cs_toml_value *c, const char *k, struct cs_
 		c->keys = nk;
 		c->internal_cap_ = nc;
 	}
-	if (c->type == CS_TOML_TABLE)
+	if (c->type == CS_TOML_TABLE) {
+		if (index_key(t, c, k, v) < 0)
+			return -ENOMEM;
 		c->keys[c->n] = k;
+	}
 	c->items[c->n++] = v;
 	return 0;
 }
@@ -434,7 +497,7 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 	if ((r = value(t, &v, depth + 1)) < 0)
 		return r;
 	for (size_t i = 0; i + 1 < kp.n; i++) {
-		struct cs_toml_value *c = child(tbl, kp.k[i]);
+		struct cs_toml_value *c = child(t, tbl, kp.k[i]);
 
 		if (!c) {
 			if (!(c = node(t, CS_TOML_TABLE, kat)) || push(t, tbl, kp.k[i], c) < 0)
@@ -465,7 +528,7 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 		}
 		tbl = c;
 	}
-	if (child(tbl, kp.k[kp.n - 1]))
+	if (child(t, tbl, kp.k[kp.n - 1]))
 		return fail(t, kat, "key '%s' defined twice", kp.k[kp.n - 1]);
 	if (v->type == CS_TOML_ARRAY || v->type == CS_TOML_TABLE)
 		freeze(v);
@@ -799,7 +862,7 @@ static int header(struct tp *t)
 	for (size_t i = 0; i < kp.n; i++) {
 		const bool last = i + 1 == kp.n;
 
-		c = child(tbl, kp.k[i]);
+		c = child(t, tbl, kp.k[i]);
 		if (!c) {
 			if (!(c = node(t, last && aot ? CS_TOML_ARRAY : CS_TOML_TABLE, hat)) ||
 			    push(t, tbl, kp.k[i], c) < 0)
@@ -881,6 +944,7 @@ int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_d
 	int r;
 
 	*out = NULL;
+	cs_toml_key_probes = 0;
 	if (!text || !doc || !(doc->a = cs_arena_new()))
 		return -ENOMEM;
 	/* CRLF is a newline; a lone CR is a control character like any other */
@@ -903,9 +967,11 @@ int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_d
 	}
 	if ((r = parse(&t)) < 0)
 		goto out;
+	free(t.slots);
 	*out = cs_steal_ptr(doc);
 	return 0;
 out:
+	free(t.slots);
 	cs_arena_free(doc->a);
 	return r;
 }
@@ -925,7 +991,10 @@ const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc)
 
 const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key)
 {
-	return table && table->type == CS_TOML_TABLE ? child(table, key) : NULL;
+	for (size_t i = 0; table && table->type == CS_TOML_TABLE && i < table->n; i++)
+		if (!strcmp(table->keys[i], key))
+			return table->items[i];
+	return NULL;
 }
 
 static void json_str(const char *s, FILE *f)

@@ -404,6 +404,51 @@ static void test_crio_dropin_walk(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * CRI-O checks default_capabilities when it starts, on the configuration read
+ * whole (DefaultCapabilities.Validate: "CAP_" + ToUpper, known to the
+ * kernel): "CAP_CHOWN", "all" or an unknown name stop it. These were read
+ * and a container predicted (CAP_CHOWN as CHOWN, all as nothing). A later
+ * drop-in's list replaces a bad one, and CRI-O starts.
+ */
+static void test_crio_startup_caps(void **state)
+{
+	static const char *const bad[] = {"\"CAP_CHOWN\"", "\"all\"", "\"BOGUS\"", "\"NET_RAW \""};
+	char dir[] = "/tmp/capscope-crio.XXXXXX", text[160], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[crio.runtime]\ndefault_capabilities = [\"chown\", %s]\n", bad[i]);
+		put_file(dir, "crio.conf", text);
+		cs_crio_config_default(&c);
+		memset(&d, 0, sizeof(d));
+		assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+		assert_int_equal(d.line, 2);
+		assert_int_equal(d.column, 34);
+		assert_string_equal(d.field, "crio.runtime.default_capabilities");
+		assert_non_null(strstr(d.file, "crio.conf"));
+		assert_non_null(strstr(d.message, "CRI-O does not start"));
+	}
+	/* a drop-in replaces the list: CRI-O starts, with the drop-in's */
+	snprintf(cmd, sizeof(cmd), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(cmd, 0755), 0);
+	put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\ndefault_capabilities = [\"KILL\"]\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_string_equal(c.default_caps[0], "KILL");
+	/* a drop-in without the key keeps the bad list: refused */
+	put_file(dir, "crio.conf.d/10.conf",
+		 "[crio.runtime]\nadd_inheritable_capabilities = true\n");
+	cs_crio_config_default(&c);
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* CRI-O's TOML decoder matches a key to a field without case (and with
  * Go's EqualFold, where U+017F is an s): these were ignored. */
 /* default_sysctls (eighth pass): net.ipv4.ip_unprivileged_port_start=0
@@ -541,6 +586,7 @@ int main(void)
 	    cmocka_unit_test(test_target_parse),
 	    cmocka_unit_test(test_crio_dropins),
 	    cmocka_unit_test(test_crio_dropin_walk),
+	    cmocka_unit_test(test_crio_startup_caps),
 	    cmocka_unit_test(test_crio_key_case),
 	    cmocka_unit_test(test_crio_default_sysctls),
 	    cmocka_unit_test(test_groups),

@@ -309,12 +309,62 @@ static void test_scc_doc(void **state)
 		   4, "seLinuxContext.type", "has no type");
 }
 
+/*
+ * spec.os (validateOS, validateWindows): a name the API server does not know
+ * is refused, and so is a Linux-only securityContext field on a windows
+ * pod, each at its line; a windows pod without them is read.
+ */
+static void test_pod_os(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	(void)state;
+
+#define OS_POD(os, psc, csc)                                                                       \
+	"kind: Pod\nspec:\n  os: " os "\n" psc "  containers:\n  - name: a\n" csc
+	expect_err(OS_POD("5", "", ""), 3, "spec.os", "mapping");
+	expect_err(OS_POD("{}", "", ""), 3, "spec.os.name", "Required value");
+	expect_err(OS_POD("{name: \"\"}", "", ""), 3, "spec.os.name", "Required value");
+	expect_err(OS_POD("{name: Linux}", "", ""), 3, "spec.os.name", "Unsupported value");
+	expect_err(OS_POD("{name: windows}", "",
+			  "    securityContext:\n      runAsNonRoot: true\n"
+			  "      capabilities: {add: [SYS_ADMIN]}\n"),
+		   8, "spec.containers[0].securityContext.capabilities", "windows pod");
+	expect_err(OS_POD("{name: windows}", "", "    securityContext: {privileged: false}\n"), 6,
+		   "spec.containers[0].securityContext.privileged", "windows pod");
+	expect_err(OS_POD("{name: windows}", "  securityContext:\n    runAsUser: 1000\n", ""), 5,
+		   "spec.securityContext.runAsUser", "windows pod");
+	/* validateLinux: windowsOptions on a linux pod */
+	expect_err(OS_POD("{name: linux}", "",
+			  "    securityContext:\n      windowsOptions: {hostProcess: false}\n"),
+		   7, "spec.containers[0].securityContext.windowsOptions", "linux pod");
+	expect_err(OS_POD("{name: linux}", "  securityContext:\n    windowsOptions: {}\n", ""), 5,
+		   "spec.securityContext.windowsOptions", "linux pod");
+	/* the same fields on a linux pod, and runAsNonRoot or null on a windows one */
+	assert_int_equal(parse(&m,
+			       OS_POD("{name: linux}", "  securityContext: {runAsUser: 1000}\n",
+				      "    securityContext: {privileged: false}\n"),
+			       &d),
+			 0);
+	assert_string_equal(m.pods[0].os_name, "linux");
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(
+	    parse(&m,
+		  OS_POD("{name: windows}", "  securityContext: {runAsNonRoot: true}\n",
+			 "    securityContext: {capabilities: null}\n"),
+		  &d),
+	    0);
+	assert_string_equal(m.pods[0].os_name, "windows");
+	cs_k8s_manifest_free(&m);
+#undef OS_POD
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pod_merge),	cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_hostile),	cmocka_unit_test(test_scc_doc),
-	    cmocka_unit_test(test_lint_fields),
+	    cmocka_unit_test(test_lint_fields), cmocka_unit_test(test_pod_os),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

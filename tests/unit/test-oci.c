@@ -402,13 +402,73 @@ static void config_unknown_names(void **state)
 	cs_cap_last_override(-1);
 }
 
+/*
+ * The fields the model does not read are typed as runc's decoder types them
+ * (specs.Spec): each of these fails `runc run` ("json: cannot unmarshal
+ * ..."), checked against runc 1.1.5; they were read as bundles that run.
+ */
+static void config_other_types(void **state)
+{
+	static const struct {
+		const char *extra, *field;
+	} bad[] = {
+	    {"\"hostname\":5", "hostname"},
+	    {"\"mounts\":{}", "mounts"},
+	    {"\"annotations\":{\"a\":1}", "annotations"},
+	    {"\"linux\":{\"sysctl\":{\"k\":1}}", "linux.sysctl"},
+	    {"\"linux\":{\"resources\":{\"memory\":{\"limit\":\"1G\"}}}",
+	     "linux.resources.memory.limit"},
+	    {"\"linux\":{\"resources\":{\"memory\":{\"swappiness\":-1}}}",
+	     "linux.resources.memory.swappiness"},
+	    {"\"linux\":{\"resources\":{\"pids\":{\"limit\":1.5}}}", "linux.resources.pids.limit"},
+	    {"\"linux\":{\"resources\":{\"blockIO\":{\"weight\":70000}}}",
+	     "linux.resources.blockIO.weight"},
+	    {"\"linux\":{\"seccomp\":{\"syscalls\":[{\"errnoRet\":-1}]}}",
+	     "linux.seccomp.syscalls[0].errnoRet"},
+	    {"\"windows\":5", "windows"},
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char json[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\n%s}",
+			 bad[i].extra);
+		assert_int_equal(parse(json, &c, &d), -EINVAL);
+		assert_string_equal(d.field, bad[i].field);
+		assert_int_equal(d.line, 2);
+		assert_string_equal(d.file, "config.json");
+		cs_oci_config_free(&c);
+	}
+	/* in process, under fields the model reads */
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"user\":{\"uid\":0,\"gid\":0,\n\"umask\":-1}}}",
+			       &c, &d),
+			 -EINVAL);
+	assert_string_equal(d.field, "process.user.umask");
+	assert_int_equal(d.line, 2);
+	cs_oci_config_free(&c);
+	/* the right types, null, -1 where Go takes an int64, unknown keys: read */
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+			       "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":"
+			       "1024}],\"oomScoreAdj\":-1000},\"hostname\":null,\"linux\":{"
+			       "\"resources\":{\"memory\":{\"limit\":-1}},\"newField\":[1]},"
+			       "\"mounts\":[{\"destination\":\"/proc\",\"options\":null}]}",
+			       &c, &d),
+			 0);
+	cs_oci_config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(config_basic),	 cmocka_unit_test(config_null_items),
 	    cmocka_unit_test(config_namespaces), cmocka_unit_test(config_errors),
 	    cmocka_unit_test(config_key_case),	 cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),	 cmocka_unit_test(resolver),
+	    cmocka_unit_test(runc_article),	 cmocka_unit_test(config_other_types),
+	    cmocka_unit_test(resolver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

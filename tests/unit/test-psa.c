@@ -115,12 +115,57 @@ static void long_reasons(void **state)
 	cs_psa_result_free(&r);
 }
 
+/*
+ * spec.os.name windows: the V1Dot25 checks of allowPrivilegeEscalation,
+ * restricted capabilities and seccompProfile allow the pod (the API server
+ * refuses those fields on it); runAsNonRoot is still checked.
+ */
+static void windows_relaxation(void **state)
+{
+	struct cs_psa_result r = {0};
+	(void)state;
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true}\n  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_RESTRICTED);
+	assert_null(r.restricted_fail);
+	assert_int_equal(
+	    level("kind: Pod\nspec:\n  os: {name: windows}\n  containers: [{name: a}]\n", &r),
+	    CS_PSA_BASELINE);
+	assert_string_equal(r.restricted_fail, "a: runAsNonRoot must be true");
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: linux}\n  securityContext: "
+			       "{runAsNonRoot: true}\n  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_BASELINE);
+	/* check_windowsHostProcess.go: the pod's or a container's hostProcess
+	 * fails baseline (windowsOptions was not read: restricted) */
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true, windowsOptions: {hostProcess: true}}\n"
+			       "  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "hostProcess (windowsOptions) is not allowed");
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true}\n  containers:\n  - name: a\n"
+			       "    securityContext: {windowsOptions: {hostProcess: true}}\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "a: hostProcess (windowsOptions)");
+	assert_int_equal(level("kind: Pod\nspec:\n  os: {name: windows}\n  securityContext: "
+			       "{runAsNonRoot: true, windowsOptions: {hostProcess: false}}\n"
+			       "  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_RESTRICTED);
+	cs_psa_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_levels),
 	    cmocka_unit_test(userns_relaxation),
 	    cmocka_unit_test(long_reasons),
+	    cmocka_unit_test(windows_relaxation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CAPSCOPE_INTERNAL_OCI_TYPES_H
+#define CAPSCOPE_INTERNAL_OCI_TYPES_H
+
+#include "capscope/diag.h"
+#include "../k8s/ydoc.h"
+
+/* config.json's root object against runc's specs.Spec (lib/oci-types.c): 0,
+ * or -EINVAL with d at the first value of another Go type. */
+int cs_oci_config_types(const struct ydoc_node *root, struct cs_diag *d);
+
+#endif
