@@ -27,6 +27,7 @@
 #include "archive-dl.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
+#include "tar-shadow.h"
 #include "view.h"
 #include "../internal/exec-script.h"
 #include "../internal/open-in-root.h"
@@ -180,6 +181,170 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 	}
 	*out = s->buf;
 	return n;
+}
+
+/*
+ * A layer is read in two archives: `raw` takes the bytes as stored and
+ * gives them decompressed (libarchive's filters, its raw format), and the
+ * tar reader takes those through shadow_read, which shows each piece to Go's
+ * reader's shadow (tar-shadow.c) on the way. The two must name the same
+ * entries, or the layer is refused (apply_layer, layer_agrees).
+ */
+static struct archive *new_raw_reader(void)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a)
+		return NULL;
+	/* The decompressors of new_reader, and no other (see there). */
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_format_raw(a);
+	return a;
+}
+
+struct shadowed {
+	struct archive *raw;
+	struct cs_tar_shadow *sh;
+	struct img *im;
+};
+
+/* The next decompressed piece, and a bound checked as it inflates. */
+static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **why)
+{
+	la_int64_t off;
+	size_t size = 0;
+	int rc;
+
+	do {
+		rc = archive_read_data_block(s->raw, out, &size, &off);
+		if (rc == ARCHIVE_EOF) {
+			cs_tar_shadow_finish(s->sh);
+			return 0;
+		}
+		if (rc < ARCHIVE_WARN) {
+			*why = archive_error_string(s->raw);
+			return -1;
+		}
+		if (bomb_check(s->im, s->raw, s->im->used) < 0) {
+			*why = s->im->d ? s->im->d->message : "too large";
+			return -1;
+		}
+	} while (!size);
+	if (cs_tar_shadow_feed(s->sh, *out, size) < 0) {
+		*why = "out of memory";
+		return -1;
+	}
+	return (la_ssize_t)size;
+}
+
+static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
+{
+	const char *why = NULL;
+	la_ssize_t n = raw_piece(cd, out, &why);
+
+	if (n < 0)
+		archive_set_error(a, EIO, "%s", why ? why : "unreadable layer");
+	return n;
+}
+
+/* The entry libarchive has just read, against the one Go's reader reads there. */
+static int layer_agrees(struct img *im, struct cs_tar_shadow *sh, struct archive_entry *e,
+			uint64_t nth)
+{
+	const char *go_name, *go_link, *name = archive_entry_pathname(e);
+	const char *link = archive_entry_hardlink(e);
+
+	if (!link && archive_entry_filetype(e) == AE_IFLNK)
+		link = archive_entry_symlink(e);
+	if (cs_tar_shadow_error(sh))
+		return img_fail(im, EINVAL,
+				"Go's tar reader, which containerd and Docker unpack layers with, "
+				"fails on this layer: %s; refusing it",
+				cs_tar_shadow_error(sh));
+	if (!cs_tar_shadow_next(sh, &go_name, &go_link))
+		return img_fail(
+		    im, EINVAL,
+		    "entry %llu ('%s') is no entry to Go's tar reader (containerd, "
+		    "Docker): libarchive and Go read this layer differently; refusing it",
+		    (unsigned long long)nth, name ? name : "");
+	if (strcmp(name ? name : "", go_name) != 0)
+		return img_fail(im, EINVAL,
+				"entry %llu is '%s' to libarchive and '%s' to Go's tar reader "
+				"(containerd, Docker), as when a PAX path and a GNU long name "
+				"disagree: refusing to choose",
+				(unsigned long long)nth, name ? name : "", go_name);
+	if ((link || go_link) && (!link || !go_link || strcmp(link, go_link) != 0))
+		return img_fail(im, EINVAL,
+				"entry %llu ('%s') links to '%s' for libarchive and '%s' for Go's "
+				"tar reader (containerd, Docker): refusing to choose",
+				(unsigned long long)nth, go_name, link ? link : "",
+				go_link ? go_link : "");
+	return 0;
+}
+
+/*
+ * libarchive is at its end of the layer: Go's reader must be at its own,
+ * with nothing more to unpack. The rest of the stream is read through the
+ * shadow until Go's end (a stream that stops at a header ends it too).
+ */
+static int layer_ends_alike(struct img *im, struct shadowed *s)
+{
+	const char *go_name, *go_link, *why = NULL;
+	const void *buf;
+
+	while (!cs_tar_shadow_ended(s->sh) && !cs_tar_shadow_error(s->sh)) {
+		la_ssize_t n = raw_piece(s, &buf, &why);
+
+		if (n < 0)
+			return img_fail(im, EIO, "%s", why ? why : "unreadable layer");
+		if (n == 0)
+			break;
+	}
+	if (cs_tar_shadow_error(s->sh))
+		return img_fail(im, EINVAL,
+				"Go's tar reader, which containerd and Docker unpack layers with, "
+				"fails on this layer: %s; refusing it",
+				cs_tar_shadow_error(s->sh));
+	if (cs_tar_shadow_next(s->sh, &go_name, &go_link))
+		return img_fail(im, EINVAL,
+				"Go's tar reader (containerd, Docker) reads an entry '%s' after "
+				"libarchive's end of this layer: refusing it",
+				go_name);
+	return 0;
+}
+
+static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh);
+
+/*
+ * Read the tar stream that raw (opened, not yet read) holds through Go's
+ * reader's shadow, applying it as a layer. -errno, with im->d saying why.
+ */
+static int read_shadowed(struct img *im, struct archive *raw, const char *what)
+{
+	struct shadowed s = {raw, NULL, im};
+	struct archive_entry *e;
+	struct archive *tar = NULL;
+	int rc = archive_read_next_header(raw, &e);
+
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_EOF)
+		return arc_err(im, raw, what);
+	if (cs_tar_shadow_new(&s.sh) < 0 || !(tar = archive_read_new())) {
+		cs_tar_shadow_free(s.sh);
+		return -ENOMEM;
+	}
+	archive_read_support_format_tar(tar);
+	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
+		cs_tar_shadow_finish(s.sh);
+	if (archive_read_open(tar, &s, NULL, shadow_read, NULL) != ARCHIVE_OK)
+		rc = arc_err(im, tar, what);
+	else
+		rc = apply_layer(im, tar, &s);
+	archive_read_free(tar);
+	cs_tar_shadow_free(s.sh);
+	return rc;
 }
 
 /* Read the whole of the current entry (size bytes, at most BLOB_MAX) into *out. */
@@ -361,7 +526,12 @@ static void entry_fcaps(struct img *im, struct archive_entry *e, struct cs_ventr
 }
 
 /* Read every entry of one layer into the view. */
-static int apply_layer(struct img *im, struct archive *a)
+/*
+ * sh: the layer is read through Go's reader's shadow (read_one_layer), and
+ * its bounds are checked as it is read; NULL: a bare tar (scan FILE), read
+ * and checked by libarchive alone.
+ */
+static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 {
 	struct archive_entry *e;
 	uint64_t entries = 0;
@@ -374,8 +544,11 @@ static int apply_layer(struct img *im, struct archive *a)
 		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
-		if (rc == ARCHIVE_EOF)
+		if (rc == ARCHIVE_EOF) {
+			if (sh && (rc = layer_ends_alike(im, sh)) < 0)
+				return rc;
 			break;
+		}
 		if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY)
 			return arc_err(im, a, "reading entry header");
 		if (rc == ARCHIVE_WARN) {
@@ -392,6 +565,8 @@ static int apply_layer(struct img *im, struct archive *a)
 			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
 		if (++entries > ENTRIES_MAX)
 			return img_fail(im, E2BIG, "more than %u entries", ENTRIES_MAX);
+		if (sh && (rc = layer_agrees(im, sh->sh, e, entries)) < 0)
+			return rc;
 		ve.name = archive_entry_pathname(e);
 		if (!ve.name || !*ve.name) {
 			cs_scan_add_error(im->r, im->label, EINVAL, "entry %llu has no usable name",
@@ -915,7 +1090,7 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 
 static int read_one_layer(struct img *im, const char *name)
 {
-	struct archive *inner = new_reader(), *outer = NULL;
+	struct archive *inner = new_raw_reader(), *outer = NULL;
 	struct nested *ns = NULL;
 	int rc, fd = -1, ofd = -1;
 	bool borrowed = false;
@@ -948,7 +1123,7 @@ static int read_one_layer(struct img *im, const char *name)
 	if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = apply_layer(im, inner);
+		rc = read_shadowed(im, inner, "opening the layer");
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed. */
 	if (outer && borrowed && rc < 0) {
@@ -1268,8 +1443,9 @@ static int img_load(struct img *im)
 		return rc < 0 ? rc : read_oci(im);
 	}
 
-	/* Pass 1: the archive as one layer, keeping its small JSON files. */
-	a = new_reader();
+	/* Pass 1: the archive as one layer, keeping its small JSON files; as
+	 * Go reads it too (docker load, or a layer given alone). */
+	a = new_raw_reader();
 	if (!a)
 		return -ENOMEM;
 	im->keep_blobs = true;
@@ -1279,7 +1455,7 @@ static int img_load(struct img *im)
 	if (archive_read_open_filename(a, path, IO_BLOCK) != ARCHIVE_OK)
 		rc = arc_err(im, a, "opening");
 	else
-		rc = apply_layer(im, a);
+		rc = read_shadowed(im, a, "opening");
 	archive_read_free(a);
 	im->keep_blobs = false;
 	im->r = r;
@@ -1343,7 +1519,7 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 	rc = img_init(&im, "(buffer)", o, r, d);
 	if (rc < 0)
 		return rc;
-	a = new_reader();
+	a = new_raw_reader();
 	if (!a) {
 		img_free(&im);
 		return -ENOMEM;
@@ -1351,7 +1527,7 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
 		rc = arc_err(&im, a, "opening");
 	else
-		rc = apply_layer(&im, a);
+		rc = read_shadowed(&im, a, "opening");
 	archive_read_free(a);
 	r->nlayers = 1;
 	if (rc == 0)

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Go's archive/tar's view of a tar stream, from its headers alone: the
+ * entries containerd and Docker unpack, named as Go names them. libarchive
+ * reads a layer for the scanner; this reads the same bytes beside it, so
+ * that a layer the two read differently is refused, not scanned as the one
+ * the runtimes never write (lib/scan/image.c).
+ */
+#ifndef CAPSCOPE_SCAN_TAR_SHADOW_H
+#define CAPSCOPE_SCAN_TAR_SHADOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct cs_tar_shadow;
+
+int cs_tar_shadow_new(struct cs_tar_shadow **out);
+void cs_tar_shadow_free(struct cs_tar_shadow *s);
+
+/* The next len bytes of the uncompressed stream. 0, or -ENOMEM. */
+int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len);
+
+/* The stream has no more bytes: Go's end of file there, or its error. */
+void cs_tar_shadow_finish(struct cs_tar_shadow *s);
+
+/*
+ * The next entry Go's reader returns, taken off the queue: its name and,
+ * for a hard or symbolic link, its target (else NULL). false when no entry
+ * is waiting: none seen yet, the end, or an error.
+ */
+bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char **link);
+
+/* Go has read to its end of archive (two zero blocks, or the stream's end at a header). */
+bool cs_tar_shadow_ended(const struct cs_tar_shadow *s);
+
+/* Why Go's reader would fail on this stream (its pull would), or NULL. */
+const char *cs_tar_shadow_error(const struct cs_tar_shadow *s);
+
+#endif

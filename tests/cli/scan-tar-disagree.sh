@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope scan of tar layers that libarchive (which the scanner reads with)
+# and Go's archive/tar (which containerd and Docker unpack with) read
+# differently (tests/data/scan/mkdisagree.py). Twelfth pass: a PAX path
+# before a GNU long name hid a whiteout's target from the scan, and a hard
+# link's body in a PAX archive hid a set-uid file Go unpacks; each gave "0
+# findings", exit 0. Now the layer is refused, naming both readings, and a
+# layer both read alike is scanned as before.
+source "$(dirname "$0")/../lib/tap.sh"
+command -v python3 >/dev/null || skip_all "needs python3"
+tap_tmpdir
+cd "$T" || exit 1
+mk() { python3 "$CAPSCOPE_TOP/tests/data/scan/mkdisagree.py" "$1" "$1.tar"; }
+for k in pax-then-L L-then-pax hardlink-size zero-then-entry ok; do mk $k || bail_out "mkdisagree $k"; done
+
+scan() { # tar: the exit status, stdout in out, stderr in err
+  timeout 60 "$CAPSCOPE" scan "$1" >out 2>err
+}
+
+scan pax-then-L.tar
+is "$?" 2 "a PAX path before a GNU long name: refused (exit 2)"
+like "$(cat err)" "entry 1 is 'usr/bin/\\.wh\\.evil' to libarchive and 'tmp/harmless' to Go's tar reader" \
+  "...naming both readings"
+like "$(tail -1 out)" "1 of 1 target not read" "...and the last line says it was not read"
+
+scan L-then-pax.tar
+is "$?" 0 "a GNU long name before a PAX path: both take the long name, scanned"
+
+scan hardlink-size.tar
+is "$?" 2 "a hard link with a body in a PAX archive: refused"
+like "$(cat err)" "Go's tar reader \\(containerd, Docker\\) reads an entry 'usr/bin/hidden' after libarchive's end" \
+  "...naming the set-uid file only Go unpacks"
+
+scan zero-then-entry.tar
+is "$?" 2 "one zero block, then a header: refused"
+like "$(cat err)" "a header after one zero block \\(Go: invalid tar header\\)" "...as Go's reader fails there"
+
+scan ok.tar
+is "$?" 0 "GNU long names and links both readers take alike: scanned"
+is "$(grep -c 'set-uid root' out)" 2 "...with its two set-uid files"
+
+# The same layer inside a docker archive: refused as a layer of the image.
+if mkdir -p img && cp pax-then-L.tar img/layer.tar &&
+  printf '[{"Config":"c.json","Layers":["layer.tar"]}]' >img/manifest.json &&
+  printf '{"config":{}}' >img/c.json && tar -C img -cf img.tar manifest.json c.json layer.tar; then
+  scan img.tar
+  is "$?" 2 "the layer inside a docker archive: refused"
+  like "$(cat err)" "layer 0 \\(layer\\.tar\\).*refusing to choose" "...naming the layer"
+else
+  skip "tar could not build the docker archive"; skip "tar could not build the docker archive"
+fi
+done_testing
