@@ -47,6 +47,7 @@
 	X(archive_read_support_filter_gzip)                                                        \
 	X(archive_read_support_filter_xz)                                                          \
 	X(archive_read_support_filter_zstd)                                                        \
+	X(archive_read_set_skip_callback)                                                          \
 	X(archive_read_support_format_raw)                                                         \
 	X(archive_read_support_format_tar)                                                         \
 	X(archive_set_error)
@@ -94,6 +95,7 @@ int cs_archive_dlopen(struct cs_diag *d);
 #define archive_read_support_filter_gzip  cs_sym_archive_read_support_filter_gzip
 #define archive_read_support_filter_xz	  cs_sym_archive_read_support_filter_xz
 #define archive_read_support_filter_zstd  cs_sym_archive_read_support_filter_zstd
+#define archive_read_set_skip_callback	  cs_sym_archive_read_set_skip_callback
 #define archive_read_support_format_raw	  cs_sym_archive_read_support_format_raw
 #define archive_read_support_format_tar	  cs_sym_archive_read_support_format_tar
 #define archive_set_error		  cs_sym_archive_set_error

@@ -205,10 +205,13 @@ static struct archive *new_raw_reader(void)
 	return a;
 }
 
+/* raw: a decompressing reader; or fd, a plain (uncompressed) file read directly. */
 struct shadowed {
 	struct archive *raw;
 	struct cs_tar_shadow *sh;
 	struct img *im;
+	int fd;
+	char *buf;
 };
 
 /* The next decompressed piece, and a bound checked as it inflates. */
@@ -216,8 +219,24 @@ static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **w
 {
 	la_int64_t off;
 	size_t size = 0;
+	ssize_t n;
 	int rc;
 
+	if (!s->raw) {
+		do
+			n = read(s->fd, s->buf, IO_BLOCK);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			*why = strerror(errno);
+			return -1;
+		}
+		if (n == 0)
+			cs_tar_shadow_finish(s->sh);
+		else if (cs_tar_shadow_feed(s->sh, s->buf, (size_t)n) < 0)
+			return *why = "out of memory", -1;
+		*out = s->buf;
+		return n;
+	}
 	do {
 		rc = archive_read_data_block(s->raw, out, &size, &off);
 		if (rc == ARCHIVE_EOF) {
@@ -238,6 +257,32 @@ static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **w
 		return -1;
 	}
 	return (la_ssize_t)size;
+}
+
+/* A plain file's entry bodies are seeked over, as libarchive did before it
+ * read through the shadow; only what the shadow also passes unread. */
+static la_int64_t shadow_skip(struct archive *a, void *cd, la_int64_t want)
+{
+	struct shadowed *s = cd;
+	uint64_t n = cs_tar_shadow_skippable(s->sh);
+	struct stat st;
+	off_t at;
+
+	(void)a;
+	if (want <= 0 || !n)
+		return 0;
+	if ((uint64_t)want < n)
+		n = (uint64_t)want;
+	/* Never past the end: lseek there succeeds, and a truncated body was
+	 * taken as skipped (libarchive reads the rest and says "Truncated"). */
+	if ((at = lseek(s->fd, 0, SEEK_CUR)) < 0 || fstat(s->fd, &st) < 0 || at >= st.st_size)
+		return 0;
+	if ((uint64_t)(st.st_size - at) < n)
+		n = (uint64_t)(st.st_size - at);
+	if (lseek(s->fd, (off_t)n, SEEK_CUR) < 0)
+		return 0; /* libarchive reads through instead */
+	cs_tar_shadow_skip(s->sh, n);
+	return (la_int64_t)n;
 }
 
 static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
@@ -319,23 +364,28 @@ static int layer_ends_alike(struct img *im, struct shadowed *s)
 static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh);
 
 /*
- * Read the tar stream that raw (opened, not yet read) holds through Go's
- * reader's shadow, applying it as a layer. -errno, with im->d saying why.
+ * Read the tar stream that raw (opened, not yet read) holds, or the plain
+ * file fd when raw is NULL, through Go's reader's shadow, applying it as a
+ * layer. -errno, with im->d saying why.
  */
-static int read_shadowed(struct img *im, struct archive *raw, const char *what)
+static int read_shadowed(struct img *im, struct archive *raw, int fd, const char *what)
 {
-	struct shadowed s = {raw, NULL, im};
+	struct shadowed s = {raw, NULL, im, fd, NULL};
 	struct archive_entry *e;
 	struct archive *tar = NULL;
-	int rc = archive_read_next_header(raw, &e);
+	int rc = raw ? archive_read_next_header(raw, &e) : ARCHIVE_OK;
 
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_EOF)
 		return arc_err(im, raw, what);
-	if (cs_tar_shadow_new(&s.sh) < 0 || !(tar = archive_read_new())) {
+	if (cs_tar_shadow_new(&s.sh) < 0 || (!raw && !(s.buf = malloc(IO_BLOCK))) ||
+	    !(tar = archive_read_new())) {
 		cs_tar_shadow_free(s.sh);
+		free(s.buf);
 		return -ENOMEM;
 	}
 	archive_read_support_format_tar(tar);
+	if (!raw)
+		archive_read_set_skip_callback(tar, shadow_skip);
 	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
 		cs_tar_shadow_finish(s.sh);
 	if (archive_read_open(tar, &s, NULL, shadow_read, NULL) != ARCHIVE_OK)
@@ -344,6 +394,40 @@ static int read_shadowed(struct img *im, struct archive *raw, const char *what)
 		rc = apply_layer(im, tar, &s);
 	archive_read_free(tar);
 	cs_tar_shadow_free(s.sh);
+	free(s.buf);
+	return rc;
+}
+
+/* Whether a file starts as one of the four compressions new_raw_reader reads. */
+static bool compressed(int fd)
+{
+	unsigned char m[6] = {0};
+
+	if (pread(fd, m, sizeof(m), 0) < 2)
+		return false;
+	return (m[0] == 0x1f && m[1] == 0x8b) || !memcmp(m, "BZh", 3) ||
+	       !memcmp(m,
+		       "\xfd"
+		       "7zXZ\0",
+		       6) ||
+	       !memcmp(m, "\x28\xb5\x2f\xfd", 4);
+}
+
+/* The layer in file fd, compressed or not, read through the shadow. */
+static int read_shadowed_fd(struct img *im, int fd, const char *what)
+{
+	struct archive *raw;
+	int rc;
+
+	if (!compressed(fd))
+		return read_shadowed(im, NULL, fd, what);
+	if (!(raw = new_raw_reader()))
+		return -ENOMEM;
+	if (archive_read_open_fd(raw, fd, IO_BLOCK) != ARCHIVE_OK)
+		rc = arc_err(im, raw, what);
+	else
+		rc = read_shadowed(im, raw, -1, what);
+	archive_read_free(raw);
 	return rc;
 }
 
@@ -1098,12 +1182,12 @@ static int read_one_layer(struct img *im, const char *name)
 	if (!inner)
 		return -ENOMEM;
 	if (im->dirfd >= 0) {
-		fd = open_beneath(im, name);
-		if (fd < 0) {
-			archive_read_free(inner);
+		archive_read_free(inner);
+		if ((fd = open_beneath(im, name)) < 0)
 			return fd;
-		}
-		rc = archive_read_open_fd(inner, fd, IO_BLOCK);
+		rc = read_shadowed_fd(im, fd, "opening the layer");
+		close(fd);
+		return rc;
 	} else {
 		outer = open_outer(im, name, "layer", &ofd, &borrowed);
 		ns = malloc(sizeof(*ns));
@@ -1123,7 +1207,7 @@ static int read_one_layer(struct img *im, const char *name)
 	if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = read_shadowed(im, inner, "opening the layer");
+		rc = read_shadowed(im, inner, -1, "opening the layer");
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed. */
 	if (outer && borrowed && rc < 0) {
@@ -1429,8 +1513,7 @@ static int img_load(struct img *im)
 	const char *path = im->path;
 	struct cs_scan_result *r = im->r, pass1 = {0};
 	struct stat st;
-	struct archive *a;
-	int rc;
+	int rc, fd;
 
 	if (stat(path, &st) < 0)
 		return cs_diag_set(im->d, errno, 0, 0, NULL, "%s", strerror(errno));
@@ -1445,18 +1528,15 @@ static int img_load(struct img *im)
 
 	/* Pass 1: the archive as one layer, keeping its small JSON files; as
 	 * Go reads it too (docker load, or a layer given alone). */
-	a = new_raw_reader();
-	if (!a)
-		return -ENOMEM;
-	im->keep_blobs = true;
-	im->r = &pass1;
 	im->layer = 0;
 	im->label = "layer 0";
-	if (archive_read_open_filename(a, path, IO_BLOCK) != ARCHIVE_OK)
-		rc = arc_err(im, a, "opening");
-	else
-		rc = read_shadowed(im, a, "opening");
-	archive_read_free(a);
+	/* Not waited on: a fifo put here after the stat says EAGAIN, not hangs. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return img_fail(im, errno, "opening: %s", strerror(errno));
+	im->keep_blobs = true;
+	im->r = &pass1;
+	rc = read_shadowed_fd(im, fd, "opening");
+	close(fd);
 	im->keep_blobs = false;
 	im->r = r;
 	im->label = "archive";
@@ -1527,7 +1607,7 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
 		rc = arc_err(&im, a, "opening");
 	else
-		rc = read_shadowed(&im, a, "opening");
+		rc = read_shadowed(&im, a, -1, "opening");
 	archive_read_free(a);
 	r->nlayers = 1;
 	if (rc == 0)

@@ -509,6 +509,17 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 	return s->st == FAILED && !strcmp(s->err, "out of memory") ? -ENOMEM : 0;
 }
 
+uint64_t cs_tar_shadow_skippable(const struct cs_tar_shadow *s)
+{
+	return s->st == SKIP ? s->left : 0;
+}
+
+void cs_tar_shadow_skip(struct cs_tar_shadow *s, uint64_t n)
+{
+	if (s->st == SKIP && n <= s->left)
+		skip(s, s->left - n);
+}
+
 void cs_tar_shadow_finish(struct cs_tar_shadow *s)
 {
 	/* tryReadFull: io.EOF at a header's first byte (or after one zero

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cs_tar_shadow;
 
@@ -19,6 +20,14 @@ void cs_tar_shadow_free(struct cs_tar_shadow *s);
 
 /* The next len bytes of the uncompressed stream. 0, or -ENOMEM. */
 int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len);
+
+/*
+ * Data bytes the shadow would pass unread from here (an entry's body and
+ * padding), and passing n of them (n <= that) without their bytes: a
+ * reader of a plain file may seek over them.
+ */
+uint64_t cs_tar_shadow_skippable(const struct cs_tar_shadow *s);
+void cs_tar_shadow_skip(struct cs_tar_shadow *s, uint64_t n);
 
 /* The stream has no more bytes: Go's end of file there, or its error. */
 void cs_tar_shadow_finish(struct cs_tar_shadow *s);
