@@ -96,23 +96,29 @@ struct outer_ent {
 #define ETC_MAX	  (1u << 20)
 #define ETC_TOTAL (16u << 20)
 
-static struct archive *new_reader(void)
+/*
+ * A reader of tar (format_tar) or of the decompressed bytes (format_raw).
+ * Only decompressors libarchive has built in: never the external-program
+ * fallbacks (lrzip, lzop, grzip), which would run a host program on hostile
+ * bytes. zstd's own default window limit (2^27) bounds its memory.
+ */
+static struct archive *new_reader_of(int (*format)(struct archive *))
 {
 	struct archive *a = archive_read_new();
 
 	if (!a)
 		return NULL;
-	/*
-	 * Only decompressors libarchive has built in: never the external-program
-	 * fallbacks (lrzip, lzop, grzip), which would run a host program on
-	 * hostile bytes. zstd's own default window limit (2^27) bounds its memory.
-	 */
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);
 	archive_read_support_filter_xz(a);
 	archive_read_support_filter_bzip2(a);
-	archive_read_support_format_tar(a);
+	format(a);
 	return a;
+}
+
+static struct archive *new_reader(void)
+{
+	return new_reader_of(archive_read_support_format_tar);
 }
 
 /*
@@ -192,17 +198,7 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
  */
 static struct archive *new_raw_reader(void)
 {
-	struct archive *a = archive_read_new();
-
-	if (!a)
-		return NULL;
-	/* The decompressors of new_reader, and no other (see there). */
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_format_raw(a);
-	return a;
+	return new_reader_of(archive_read_support_format_raw);
 }
 
 /* raw: a decompressing reader; or fd, a plain (uncompressed) file read directly. */
