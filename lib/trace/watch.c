@@ -238,6 +238,13 @@ int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *st
 	double t0 = now_s();
 	int rc = 0;
 
+	/*
+	 * The printer is set by polling: the events still queued when the
+	 * watch ends are handed to it by cs_tracer_collect. A command (or
+	 * process) that ended before the first poll left none set, and --events
+	 * printed none of its checks, though the report counted them.
+	 */
+	cs_tracer_poll(t, 0, w->on_event, w->ctx);
 	if (tg->cmd)
 		return watch_command(t, w, status, d);
 	if (tg->pid) {
