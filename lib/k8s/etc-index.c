@@ -252,6 +252,6 @@ void cs_etc_index_members(const struct cs_etc_index *x, const char *user,
 	while (j < x->nm && x->members[j].len == key.len &&
 	       !memcmp(x->members[j].name, user, key.len))
 		j++;
-	*m = x->members + i;
+	*m = x->nm ? x->members + i : NULL; /* no members: NULL + 0 is undefined */
 	*n = j - i;
 }

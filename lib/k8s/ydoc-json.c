@@ -169,8 +169,10 @@ static int open_collection(struct builder *b, enum ydoc_kind kind)
 static int close_collection(struct builder *b)
 {
 	struct frame *f = &b->frames[b->depth - 1];
-	struct ydoc_node *n = f->node, **kids = b->pending + f->base;
 	size_t count = b->n_pending - f->base;
+	/* No pending array yet (an empty document's first collection): NULL + 0
+	 * is undefined, as clang's UBSan says (fuzz-manifest). */
+	struct ydoc_node *n = f->node, **kids = count ? b->pending + f->base : NULL;
 
 	if (count > UINT32_MAX)
 		return -E2BIG;
