@@ -20,6 +20,8 @@
 #include <sys/mount.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -214,16 +216,22 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	return 0;
 }
 
-/* Tracing programs need CAP_BPF + CAP_PERFMON, or CAP_SYS_ADMIN (kernel/bpf/syscall.c). */
+/*
+ * Tracing programs need CAP_BPF + CAP_PERFMON, or CAP_SYS_ADMIN
+ * (kernel/bpf/syscall.c). Asked of the kernel (capget), not of
+ * /proc/getpid(): in a pid namespace that sees its parent's /proc, that is
+ * another process, and an unprivileged one there had `trace --cgroup`
+ * refused for want of capabilities this process holds.
+ */
 static bool may_bpf(void)
 {
-	struct cs_proc_status st;
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
 	cs_mask_t eff;
 
-	if (cs_proc_status_read(getpid(), 0, &st, NULL) < 0)
+	if (syscall(SYS_capget, &hdr, data) < 0)
 		return true; /* cannot tell: let the kernel decide */
-	eff = st.caps.set[CS_EFF];
-	cs_proc_status_free(&st);
+	eff = (cs_mask_t)data[0].effective | (cs_mask_t)data[1].effective << 32;
 	return (eff & CS_BIT(21)) || ((eff & CS_BIT(39)) && (eff & CS_BIT(38)));
 }
 
