@@ -170,24 +170,13 @@ static int close_collection(struct builder *b)
 {
 	struct frame *f = &b->frames[b->depth - 1];
 	size_t count = b->n_pending - f->base;
+	struct ydoc_node *n = f->node;
 	/* No pending array yet (an empty document's first collection): NULL + 0
 	 * is undefined, as clang's UBSan says (fuzz-manifest). */
-	struct ydoc_node *n = f->node, **kids = count ? b->pending + f->base : NULL;
+	int rc = ydoc_set_children(b->arena, n, count ? b->pending + f->base : NULL, count);
 
-	if (count > UINT32_MAX)
-		return -E2BIG;
-	if (n->kind == YDOC_SEQ && count) {
-		if (!(n->u.items = cs_arena_alloc(b->arena, count * sizeof(*kids))))
-			return -ENOMEM;
-		memcpy(n->u.items, kids, count * sizeof(*kids));
-		n->n = (uint32_t)count;
-	} else if (n->kind == YDOC_MAP && count) {
-		n->n = (uint32_t)(count / 2);
-		if (!(n->u.pairs = cs_arena_alloc(b->arena, n->n * sizeof(*n->u.pairs))))
-			return -ENOMEM;
-		for (uint32_t k = 0; k < n->n; k++)
-			n->u.pairs[k] = (struct ydoc_pair){kids[2 * k], kids[2 * k + 1]};
-	}
+	if (rc < 0)
+		return rc;
 	b->n_pending = f->base;
 	b->depth--;
 	b->i++;

@@ -22,4 +22,13 @@
 int ydoc_json_build(const char *text, size_t len, struct cs_arena *arena, struct ydoc_node **root,
 		    size_t *nodes);
 
+/*
+ * Give the closed collection n its count children, kids (a sequence's
+ * items, or a mapping's keys and values in turn), copied into arena: what
+ * both tree builders (ydoc.c's on libfyaml's events, ydoc-json.c's) do at a
+ * collection's end. 0, -ENOMEM, or -E2BIG past 2^32 children.
+ */
+int ydoc_set_children(struct cs_arena *arena, struct ydoc_node *n, struct ydoc_node *const *kids,
+		      size_t count);
+
 #endif

@@ -359,26 +359,36 @@ static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *star
 	return 0;
 }
 
-static int on_end(struct reader *r, struct fy_token *end)
+int ydoc_set_children(struct cs_arena *arena, struct ydoc_node *n, struct ydoc_node *const *kids,
+		      size_t count)
 {
-	struct frame *f = &r->frames[r->n_frames - 1];
-	struct ydoc_node *n = f->node, **kids = pending_from(r, f->base);
-	size_t count = r->n_pending - f->base;
-
 	if (count > UINT32_MAX)
 		return -E2BIG;
-	if (n->kind == YDOC_SEQ && count) {
-		if (!(n->u.items = cs_arena_alloc(r->arena, count * sizeof(*kids))))
+	if (!count)
+		return 0;
+	if (n->kind == YDOC_SEQ) {
+		if (!(n->u.items = cs_arena_alloc(arena, count * sizeof(*kids))))
 			return -ENOMEM;
 		memcpy(n->u.items, kids, count * sizeof(*kids));
 		n->n = (uint32_t)count;
-	} else if (n->kind == YDOC_MAP && count) {
+	} else if (n->kind == YDOC_MAP) {
 		n->n = (uint32_t)(count / 2);
-		if (!(n->u.pairs = cs_arena_alloc(r->arena, n->n * sizeof(*n->u.pairs))))
+		if (!(n->u.pairs = cs_arena_alloc(arena, n->n * sizeof(*n->u.pairs))))
 			return -ENOMEM;
 		for (uint32_t i = 0; i < n->n; i++)
 			n->u.pairs[i] = (struct ydoc_pair){kids[2 * i], kids[2 * i + 1]};
 	}
+	return 0;
+}
+
+static int on_end(struct reader *r, struct fy_token *end)
+{
+	struct frame *f = &r->frames[r->n_frames - 1];
+	struct ydoc_node *n = f->node;
+	int rc = ydoc_set_children(r->arena, n, pending_from(r, f->base), r->n_pending - f->base);
+
+	if (rc < 0)
+		return rc;
 	/* Where the collection ends (no token: it runs to the end of the input). */
 	if (f->anchor != SIZE_MAX)
 		r->anchors[f->anchor].end = end ? input_pos(end) : SIZE_MAX;
