@@ -210,8 +210,9 @@ struct shadowed {
 	char *buf;
 };
 
-/* The next decompressed piece, and a bound checked as it inflates. */
-static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **why)
+/* The next piece of the stream (0 at its end): from the file, or
+ * decompressed, with the bounds checked as it inflates. */
+static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **why)
 {
 	la_int64_t off;
 	size_t size = 0;
@@ -222,23 +223,15 @@ static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **w
 		do
 			n = read(s->fd, s->buf, IO_BLOCK);
 		while (n < 0 && errno == EINTR);
-		if (n < 0) {
+		if (n < 0)
 			*why = strerror(errno);
-			return -1;
-		}
-		if (n == 0)
-			cs_tar_shadow_finish(s->sh);
-		else if (cs_tar_shadow_feed(s->sh, s->buf, (size_t)n) < 0)
-			return *why = "out of memory", -1;
 		*out = s->buf;
 		return n;
 	}
 	do {
 		rc = archive_read_data_block(s->raw, out, &size, &off);
-		if (rc == ARCHIVE_EOF) {
-			cs_tar_shadow_finish(s->sh);
+		if (rc == ARCHIVE_EOF)
 			return 0;
-		}
 		if (rc < ARCHIVE_WARN) {
 			*why = archive_error_string(s->raw);
 			return -1;
@@ -248,11 +241,19 @@ static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **w
 			return -1;
 		}
 	} while (!size);
-	if (cs_tar_shadow_feed(s->sh, *out, size) < 0) {
-		*why = "out of memory";
-		return -1;
-	}
 	return (la_ssize_t)size;
+}
+
+/* The next piece, shown to the shadow on its way (its end too). */
+static la_ssize_t raw_piece(struct shadowed *s, const void **out, const char **why)
+{
+	la_ssize_t n = next_piece(s, out, why);
+
+	if (n == 0)
+		cs_tar_shadow_finish(s->sh);
+	else if (n > 0 && cs_tar_shadow_feed(s->sh, *out, (size_t)n) < 0)
+		return *why = "out of memory", -1;
+	return n;
 }
 
 /* A plain file's entry bodies are seeked over, as libarchive did before it
@@ -291,6 +292,14 @@ static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
 	return n;
 }
 
+static int shadow_failed(struct img *im, const struct cs_tar_shadow *sh)
+{
+	return img_fail(im, EINVAL,
+			"Go's tar reader, which containerd and Docker unpack layers with, fails "
+			"on this layer: %s; refusing it",
+			cs_tar_shadow_error(sh));
+}
+
 /* The entry libarchive has just read, against the one Go's reader reads there. */
 static int layer_agrees(struct img *im, struct cs_tar_shadow *sh, struct archive_entry *e,
 			uint64_t nth)
@@ -301,10 +310,7 @@ static int layer_agrees(struct img *im, struct cs_tar_shadow *sh, struct archive
 	if (!link && archive_entry_filetype(e) == AE_IFLNK)
 		link = archive_entry_symlink(e);
 	if (cs_tar_shadow_error(sh))
-		return img_fail(im, EINVAL,
-				"Go's tar reader, which containerd and Docker unpack layers with, "
-				"fails on this layer: %s; refusing it",
-				cs_tar_shadow_error(sh));
+		return shadow_failed(im, sh);
 	if (!cs_tar_shadow_next(sh, &go_name, &go_link))
 		return img_fail(
 		    im, EINVAL,
@@ -345,10 +351,7 @@ static int layer_ends_alike(struct img *im, struct shadowed *s)
 			break;
 	}
 	if (cs_tar_shadow_error(s->sh))
-		return img_fail(im, EINVAL,
-				"Go's tar reader, which containerd and Docker unpack layers with, "
-				"fails on this layer: %s; refusing it",
-				cs_tar_shadow_error(s->sh));
+		return shadow_failed(im, s->sh);
 	if (cs_tar_shadow_next(s->sh, &go_name, &go_link))
 		return img_fail(im, EINVAL,
 				"Go's tar reader (containerd, Docker) reads an entry '%s' after "

@@ -43,6 +43,7 @@ struct cs_tar_shadow {
 	struct entry *q, cur;
 	size_t head, tail, cap;
 	char err[160];
+	bool oom; /* the failure is ours (out of memory), not the stream's */
 };
 
 /* Pass n bytes, then read a header. */
@@ -58,6 +59,13 @@ static void fail(struct cs_tar_shadow *s, const char *why)
 		return;
 	snprintf(s->err, sizeof(s->err), "%s", why);
 	s->st = FAILED;
+}
+
+static void fail_nomem(struct cs_tar_shadow *s)
+{
+	if (s->st != FAILED)
+		s->oom = true;
+	fail(s, "out of memory");
 }
 
 /* parser.parseString: up to the first NUL. */
@@ -288,7 +296,7 @@ static void end_meta(struct cs_tar_shadow *s)
 
 		free(*dst);
 		if (!(*dst = dup_n(s->meta, n)))
-			return fail(s, "out of memory");
+			return fail_nomem(s);
 	}
 	free(s->meta);
 	s->meta = NULL;
@@ -375,12 +383,14 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 	     *link = dup_n(s->blk + 157, field_len(s->blk + 157, 100));
 	size_t n;
 	const char *psize = s->have_pax ? pax_get(s->pax, s->pax_len, "size", &n) : NULL;
+	const char *why = NULL; /* NULL: out of memory */
 
 	if (!name || !link || !from_pax(s, "path", &name) || !from_pax(s, "linkpath", &link))
-		goto nomem;
-	if (psize && !go_parse_int(psize, n, &size))
-		return free(name), free(link),
-		       fail(s, "a PAX size record is not a number (Go: invalid tar header)");
+		goto refuse;
+	if (psize && !go_parse_int(psize, n, &size)) {
+		why = "a PAX size record is not a number (Go: invalid tar header)";
+		goto refuse;
+	}
 	if (s->long_name) {
 		free(name);
 		name = s->long_name;
@@ -392,19 +402,20 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 		s->long_link = NULL;
 	}
 	if (type != 'S' && pax_sparse(s) && !from_pax(s, "GNU.sparse.name", &name))
-		goto nomem;
+		goto refuse;
 	if (header_only(type))
 		size = 0;
-	if (size < 0)
-		return free(name), free(link),
-		       fail(s, "an entry's size is negative (Go: invalid tar header)");
+	if (size < 0) {
+		why = "an entry's size is negative (Go: invalid tar header)";
+		goto refuse;
+	}
 	if (type != '1' && type != '2') {
 		free(link);
 		link = NULL;
 	}
 	clear_pending(s);
-	if (push(s, name, link) < 0)
-		return fail(s, "out of memory");
+	if (push(s, name, link) < 0) /* push frees both */
+		return fail_nomem(s);
 	skip(s, (uint64_t)size + ((BLOCK - (uint64_t)size % BLOCK) % BLOCK));
 	if (type == 'S') { /* readOldGNUSparseMap: extension blocks before the data */
 		if (f != GNU)
@@ -417,10 +428,13 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 		}
 	}
 	return;
-nomem:
+refuse:
 	free(name);
 	free(link);
-	fail(s, "out of memory");
+	if (why)
+		fail(s, why);
+	else
+		fail_nomem(s);
 }
 
 static void header_block(struct cs_tar_shadow *s)
@@ -456,7 +470,7 @@ static void header_block(struct cs_tar_shadow *s)
 		s->left = (uint64_t)size;
 		s->pad = (BLOCK - (uint64_t)size % BLOCK) % BLOCK;
 		if (!(s->meta = malloc((size_t)size + 1)))
-			return fail(s, "out of memory");
+			return fail_nomem(s);
 		s->meta_len = 0;
 		s->st = META;
 		if (!size)
@@ -506,7 +520,7 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 		p += k;
 		len -= k;
 	}
-	return s->st == FAILED && !strcmp(s->err, "out of memory") ? -ENOMEM : 0;
+	return s->oom ? -ENOMEM : 0;
 }
 
 uint64_t cs_tar_shadow_skippable(const struct cs_tar_shadow *s)
