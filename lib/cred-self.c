@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "capscope/kernel.h"
 #include "capscope/proc.h"
@@ -111,5 +113,16 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 		    (rc = read_setgroups(c, d)) < 0)
 			return rc;
 	}
+	return 0;
+}
+
+int cs_self_effective(uint64_t *eff)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct c[2] = {{0}};
+
+	if (syscall(SYS_capget, &h, c) < 0)
+		return -errno;
+	*eff = (uint64_t)c[0].effective | (uint64_t)c[1].effective << 32;
 	return 0;
 }

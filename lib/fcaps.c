@@ -9,13 +9,13 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 
 #include "internal/cleanup.h"
+#include "internal/util.h"
 
 /* VFS_CAP_* come from include/uapi/linux/capability.h */
 
@@ -184,12 +184,9 @@ int cs_fcaps_set(const char *path, const struct cs_fcaps *f)
 
 static bool have_setfcap(void)
 {
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct c[2] = {{0}};
+	uint64_t eff;
 
-	if (syscall(SYS_capget, &h, c) < 0)
-		return false;
-	return c[CAP_SETFCAP / 32].effective & (1u << (CAP_SETFCAP % 32));
+	return cs_self_effective(&eff) == 0 && (eff & (1ull << CAP_SETFCAP));
 }
 
 /* Does the id lie in one of the ranges of this process's map? No map: yes. */

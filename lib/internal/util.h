@@ -30,6 +30,11 @@ int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks);
  */
 pid_t cs_proc_self_pid(void);
 
+/* This process's effective capabilities as the kernel holds them (capget),
+ * bit N for capability N; 0 or -errno. No /proc: it answers in any PID
+ * namespace. lib/cred-self.c. */
+int cs_self_effective(uint64_t *eff);
+
 /* The same for a file that must be a regular one (-EISDIR, or -EINVAL for a
  * fifo, socket or device): opening a fifo would wait for a writer, for ever,
  * and one that is read again (serve's certificate on SIGHUP) is a file. */

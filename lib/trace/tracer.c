@@ -20,8 +20,6 @@
 #include <sys/mount.h>
 #include <stdint.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,6 +34,7 @@
 #include "capscope.skel.h"
 #include "capscope/proc.h"
 #include "../internal/bpf-log.h"
+#include "../internal/util.h"
 
 _Static_assert(CS_TRACER_PIDS == (int)CS_SCOPE_TGIDS && CS_TRACER_CGROUP == (int)CS_SCOPE_CGROUP &&
 		   CS_TRACER_ALL == (int)CS_SCOPE_ALL,
@@ -225,13 +224,10 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
  */
 static bool may_bpf(void)
 {
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-	cs_mask_t eff;
+	uint64_t eff;
 
-	if (syscall(SYS_capget, &hdr, data) < 0)
+	if (cs_self_effective(&eff) < 0)
 		return true; /* cannot tell: let the kernel decide */
-	eff = (cs_mask_t)data[0].effective | (cs_mask_t)data[1].effective << 32;
 	return (eff & CS_BIT(21)) || ((eff & CS_BIT(39)) && (eff & CS_BIT(38)));
 }
 
