@@ -225,8 +225,8 @@ static void config_namespaces(void **state)
 	static const char *const good[] = {
 	    "[]",
 	    "null",
-	    "[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"},{\"type\":\"ipc\"},"
-	    "{\"type\":\"uts\"},{\"type\":\"cgroup\"},{\"type\":\"time\"}]",
+	    ("[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"},{\"type\":\"ipc\"},"
+	     "{\"type\":\"uts\"},{\"type\":\"cgroup\"},{\"type\":\"time\"}]"),
 	};
 	struct cs_oci_config c;
 	struct cs_diag d;
