@@ -650,10 +650,18 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 	return (la_ssize_t)got;
 }
 
+/*
+ * The owner a layer's entry gets. containerd and Docker pass Go's int to
+ * lchown(2), whose uid_t is 32 bits: 2^32 is 0 there, -2 is 4294967294, and
+ * 4294967295 ((uid_t)-1) leaves the owner as created, the unpacker (root,
+ * or root of a rootless runtime's user namespace). These were shown as
+ * 4294967295, "set-uid to a non-root user", for a set-uid root file.
+ */
 static uint32_t id32(la_int64_t v)
 {
-	/* Owners outside 0..2^32-1 cannot exist on Linux; show them as -1 (nobody can match). */
-	return v < 0 || v > 0xffffffffLL ? 0xffffffffU : (uint32_t)v;
+	uint32_t id = (uint32_t)(uint64_t)v;
+
+	return id == 0xffffffffU ? 0 : id;
 }
 
 /*

@@ -13,7 +13,7 @@ tap_tmpdir
 cd "$T" || exit 1
 mk() { python3 "$CAPSCOPE_TOP/tests/data/scan/mkdisagree.py" "$1" "$1.tar"; }
 for k in pax-then-L L-then-pax hardlink-size zero-then-entry ok mode-nul empty-L empty-path \
-  rega-slash reg-slash uid-empty uid-bad; do mk $k || bail_out "mkdisagree $k"; done
+  rega-slash reg-slash uid-empty uid-bad uid-wrap; do mk $k || bail_out "mkdisagree $k"; done
 
 scan() { # tar: the exit status, stdout in out, stderr in err
   timeout 60 "$CAPSCOPE" scan "$1" >out 2>err
@@ -68,6 +68,14 @@ like "$(cat out)" "/usr/bin/su .*set-uid root" "...with its set-uid file"
 scan rega-slash.tar
 is "$?" 0 "a '\\0' entry named 'd/': a directory without a body to both, scanned"
 like "$(cat out)" "/usr/bin/su .*set-uid root" "...with the set-uid file after it"
+
+# Model: an owner of 2^32 is root to lchown(2), -1 leaves the unpacker
+# (root); both were shown as 4294967295, "set-uid to a non-root user".
+scan uid-wrap.tar
+is "$?" 0 "owners 2^32, -1 and -2: scanned"
+like "$(grep /usr/bin/a out)" "0:0 .*set-uid root" "uid 2^32 is root"
+like "$(grep /usr/bin/b out)" "0:0 .*set-uid root" "uid -1 leaves the unpacker: root"
+like "$(grep /usr/bin/c out)" "4294967294:0 .*non-root" "uid -2 is 4294967294"
 
 # The same layer inside a docker archive: refused as a layer of the image.
 if mkdir -p img && cp pax-then-L.tar img/layer.tar &&

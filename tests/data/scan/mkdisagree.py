@@ -8,11 +8,11 @@ one entry, or a body behind a hard link.
 import io, sys, tarfile
 
 def block(name, size=0, typ=b'0', mode=0o644, link=b'', magic=b'ustar\x0000', prefix=b'',
-          modef=None, uid=0):
+          modef=None, uid=0, uidf=None):
     b = bytearray(512)
     b[0:len(name)] = name
     b[100:108] = modef if modef is not None else b'%07o\x00' % mode
-    b[108:116] = b'%07o\x00' % uid
+    b[108:116] = uidf if uidf is not None else b'%07o\x00' % uid
     b[116:124] = b'%07o\x00' % 0
     b[124:136] = b'%011o\x00' % size
     b[136:148] = b'%011o\x00' % 0
@@ -97,6 +97,12 @@ elif kind == 'uid-bad':
     p = pax([(b'uid', b'0x')])
     write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) +
           entry(b'usr/bin/su', ELF, mode=0o4755, uid=1000))
+elif kind == 'uid-wrap':
+    # owners lchown(2) takes as root: uid 2^32 (base-256; its uid_t is 32
+    # bits) and -1 (no change: the unpacker, root)
+    write(out, entry(b'usr/bin/a', ELF, mode=0o4755, uidf=b'\x80\x00\x00\x01\x00\x00\x00\x00') +
+          entry(b'usr/bin/b', ELF, mode=0o4755, uidf=b'\xff' * 8) +
+          entry(b'usr/bin/c', ELF, mode=0o4755, uidf=b'\xff' * 7 + b'\xfe'))
 elif kind == 'ok':
     bio = io.BytesIO()
     with tarfile.open(fileobj=bio, mode='w', format=tarfile.GNU_FORMAT) as t:
