@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "capscope/number.h"
 #include "capscope/proc.h"
 #include "internal/cleanup.h"
+#include "internal/proc-snapshot.h"
 #include "internal/secbits.h"
 #include "internal/util.h"
 
@@ -48,12 +50,26 @@ static void user_cache_free(struct user_cache *c)
 	free(c->e);
 }
 
+size_t cs_proc_user_probes;
+
+/*
+ * The uid's slot. Thirteenth pass: the hash was the low bits of
+ * uid * 2654435761, which depend only on the uid's low bits, so uids that
+ * differ above them shared one run of slots: the roots of pods in user
+ * namespaces (each range at a multiple of 65536) made every lookup walk
+ * all of them, quadratic in such uids. Mixed (splitmix64's finaliser), the
+ * mask takes every bit's part.
+ */
 static struct user_entry *user_slot(struct user_entry *e, size_t cap, uid_t uid)
 {
-	size_t i = ((size_t)uid * 2654435761u) & (cap - 1);
+	uint64_t h = (uint64_t)uid * 0x9e3779b97f4a7c15ULL;
+	size_t i;
 
-	while (e[i].name && e[i].uid != uid)
-		i = (i + 1) & (cap - 1);
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 31;
+	for (i = (size_t)h & (cap - 1); cs_proc_user_probes++, e[i].name && e[i].uid != uid;
+	     i = (i + 1) & (cap - 1))
+		;
 	return &e[i];
 }
 

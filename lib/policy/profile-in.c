@@ -37,7 +37,9 @@ static int profile_cap(const struct ydoc_node *it)
 	if (!cs_json_is_string(it) || cs_json_strdup(it, &s) < 0)
 		return -EINVAL;
 	c = cs_policy_cap_normalise(s);
-	if (c < 0 || strcmp(s, cs_cap_name_r(c, true, exact, sizeof(exact))) != 0)
+	if (c < 0 || c > CS_CAP_LAST_KNOWN)
+		return -ENOENT; /* unknown here (trace writes one it does not know as CAP_41) */
+	if (strcmp(s, cs_cap_name_r(c, true, exact, sizeof(exact))) != 0)
 		return -EINVAL;
 	return c;
 }
@@ -80,6 +82,14 @@ static int read_profile(void *user, const struct ydoc_node *root)
 		struct cs_pos at = ydoc_pos(list->u.items[i]);
 		int c = profile_cap(list->u.items[i]);
 
+		if (c == -ENOENT) {
+			char last[32];
+
+			return cs_diag_set(
+			    p->d, EINVAL, at.line, at.column, "profile.capabilities",
+			    "not a capability this capscope knows (up to %s)",
+			    cs_cap_name_r(CS_CAP_LAST_KNOWN, true, last, sizeof(last)));
+		}
 		if (c < 0)
 			return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.capabilities",
 					   "not a capability name as trace writes it "

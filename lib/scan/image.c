@@ -300,6 +300,89 @@ static int shadow_failed(struct img *im, const struct cs_tar_shadow *sh)
 			cs_tar_shadow_error(sh));
 }
 
+/* The file type libarchive gives an entry of Go's typeflag t, or 0 where it may differ. */
+static mode_t go_filetype(char t)
+{
+	switch (t) {
+	case '0':
+	case '7':
+		return AE_IFREG;
+	case '2':
+		return AE_IFLNK;
+	case '3':
+		return AE_IFCHR;
+	case '4':
+		return AE_IFBLK;
+	case '5':
+		return AE_IFDIR;
+	case '6':
+		return AE_IFIFO;
+	default: /* '1' (libarchive: a file when it has a body), 'S', vendor types */
+		return 0;
+	}
+}
+
+static const char *filetype_words(mode_t ft)
+{
+	switch (ft) {
+	case AE_IFREG:
+		return "a regular file";
+	case AE_IFDIR:
+		return "a directory";
+	case AE_IFLNK:
+		return "a symbolic link";
+	case AE_IFCHR:
+		return "a character device";
+	case AE_IFBLK:
+		return "a block device";
+	case AE_IFIFO:
+		return "a fifo";
+	default:
+		return "no file type";
+	}
+}
+
+/*
+ * The numbers the view takes from libarchive against Go's. The shadow
+ * matched names and links only, and the two parse numbers differently: a
+ * mode field "\0" "004755" is 0 to libarchive (its octal parser stops at
+ * the NUL), 04755 to Go (which trims NULs first), so a set-uid root file
+ * containerd writes was scanned as mode 0: "0 findings", exit 0.
+ */
+static int numbers_agree(struct img *im, const struct cs_tar_go_meta *m, struct archive_entry *e,
+			 uint64_t nth, const char *name)
+{
+	mode_t ft = go_filetype(m->type);
+	const char *what;
+	long long la, go;
+
+	if (ft && archive_entry_filetype(e) != ft)
+		return img_fail(im, EINVAL,
+				"entry %llu ('%s') is %s to libarchive and %s to Go's tar reader "
+				"(containerd, Docker): refusing to choose",
+				(unsigned long long)nth, name,
+				filetype_words(archive_entry_filetype(e)), filetype_words(ft));
+	if ((archive_entry_mode(e) & 07777) != (m->mode & 07777))
+		return img_fail(im, EINVAL,
+				"entry %llu ('%s') has mode %#llo to libarchive and %#llo to Go's "
+				"tar reader (containerd, Docker): refusing to choose",
+				(unsigned long long)nth, name,
+				(unsigned long long)(archive_entry_mode(e) & 07777),
+				(unsigned long long)(m->mode & 07777));
+	if (archive_entry_uid(e) != m->uid)
+		what = "uid", la = archive_entry_uid(e), go = m->uid;
+	else if (archive_entry_gid(e) != m->gid)
+		what = "gid", la = archive_entry_gid(e), go = m->gid;
+	else if (ft == AE_IFREG && !m->sparse && archive_entry_size(e) != m->size)
+		what = "size", la = archive_entry_size(e), go = m->size;
+	else
+		return 0;
+	return img_fail(im, EINVAL,
+			"entry %llu ('%s') has %s %lld to libarchive and %lld to Go's tar reader "
+			"(containerd, Docker): refusing to choose",
+			(unsigned long long)nth, name, what, la, go);
+}
+
 /* The entry libarchive has just read, against the one Go's reader reads there. */
 static int layer_agrees(struct img *im, struct cs_tar_shadow *sh, struct archive_entry *e,
 			uint64_t nth)
@@ -329,7 +412,7 @@ static int layer_agrees(struct img *im, struct cs_tar_shadow *sh, struct archive
 				"tar reader (containerd, Docker): refusing to choose",
 				(unsigned long long)nth, go_name, link ? link : "",
 				go_link ? go_link : "");
-	return 0;
+	return numbers_agree(im, cs_tar_shadow_meta(sh), e, nth, go_name);
 }
 
 /*
@@ -567,10 +650,18 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 	return (la_ssize_t)got;
 }
 
+/*
+ * The owner a layer's entry gets. containerd and Docker pass Go's int to
+ * lchown(2), whose uid_t is 32 bits: 2^32 is 0 there, -2 is 4294967294, and
+ * 4294967295 ((uid_t)-1) leaves the owner as created, the unpacker (root,
+ * or root of a rootless runtime's user namespace). These were shown as
+ * 4294967295, "set-uid to a non-root user", for a set-uid root file.
+ */
 static uint32_t id32(la_int64_t v)
 {
-	/* Owners outside 0..2^32-1 cannot exist on Linux; show them as -1 (nobody can match). */
-	return v < 0 || v > 0xffffffffLL ? 0xffffffffU : (uint32_t)v;
+	uint32_t id = (uint32_t)(uint64_t)v;
+
+	return id == 0xffffffffU ? 0 : id;
 }
 
 /*

@@ -24,6 +24,7 @@ enum state { HEADER, ZERO2, META, SKIP, SPARSE_EXT, END, FAILED };
 
 struct entry {
 	char *name, *link;
+	struct cs_tar_go_meta meta;
 };
 
 struct cs_tar_shadow {
@@ -31,8 +32,9 @@ struct cs_tar_shadow {
 	unsigned char blk[BLOCK];
 	size_t fill;	      /* bytes of blk gathered */
 	uint64_t left;	      /* META: data bytes still to gather; SKIP: bytes to pass */
-	uint64_t pad;	      /* META: padding after the data */
+	uint64_t pad;	      /* META: padding after the data; SKIP: the padding in left */
 	uint64_t sparse_data; /* SPARSE_EXT: the entry's data, after the extension blocks */
+	uint64_t sparse_pad;  /* SPARSE_EXT: its padding */
 	char meta_type;
 	char *meta;
 	size_t meta_len;
@@ -41,16 +43,23 @@ struct cs_tar_shadow {
 	size_t pax_len;
 	bool have_pax;
 	struct entry *q, cur;
+	bool have_cur;
 	size_t head, tail, cap;
 	char err[160];
 	bool oom; /* the failure is ours (out of memory), not the stream's */
 };
 
-/* Pass n bytes, then read a header. */
-static void skip(struct cs_tar_shadow *s, uint64_t n)
+/* Pass n bytes, the last pad of them padding, then read a header. */
+static void skip(struct cs_tar_shadow *s, uint64_t n, uint64_t pad)
 {
 	s->left = n;
+	s->pad = pad;
 	s->st = n ? SKIP : HEADER;
+}
+
+static uint64_t padding(uint64_t size)
+{
+	return (BLOCK - size % BLOCK) % BLOCK;
 }
 
 static void fail(struct cs_tar_shadow *s, const char *why)
@@ -187,34 +196,76 @@ static bool go_parse_int(const char *s, size_t n, int64_t *v)
 }
 
 /*
- * The value of a record of a PAX header's data (Go's parsePAX, after it
- * has checked every record), or NULL when it has none. The records are
- * "LEN KEY=VALUE\n"; the last of one key wins, as in Go's map.
+ * The next record of PAX data pax_valid has passed ("LEN KEY=VALUE\n"):
+ * its key and value; false at the end.
+ */
+static bool pax_next(const char **p, size_t *n, const char **k, size_t *kl, const char **v,
+		     size_t *vl)
+{
+	const char *sp, *eq;
+	int64_t len = 0;
+
+	if (!*n)
+		return false;
+	sp = memchr(*p, ' ', *n);
+	go_parse_int(*p, (size_t)(sp - *p), &len);
+	eq = memchr(sp + 1, '=', (size_t)(*p + len - 1 - (sp + 1)));
+	*k = sp + 1;
+	*kl = (size_t)(eq - *k);
+	*v = eq + 1;
+	*vl = (size_t)(*p + len - 1 - *v);
+	*p += len;
+	*n -= (size_t)len;
+	return true;
+}
+
+static bool key_is(const char *k, size_t kl, const char *key)
+{
+	return kl == strlen(key) && !memcmp(k, key, kl);
+}
+
+/*
+ * The value of a record of a PAX header's data, or NULL when it has none:
+ * the last of one key wins, as in Go's map, and an empty value is none
+ * (mergePAX keeps the header's field, readGNUSparsePAXHeaders compares
+ * with "").
  */
 static const char *pax_get(const char *p, size_t n, const char *key, size_t *vlen)
 {
-	const char *found = NULL;
-	size_t klen = strlen(key);
+	const char *found = NULL, *k, *v;
+	size_t kl, vl;
 
-	while (n) {
-		const char *sp = memchr(p, ' ', n), *eq;
-		int64_t len = 0;
-
-		go_parse_int(p, (size_t)(sp - p), &len);
-		eq = memchr(sp + 1, '=', (size_t)(p + len - 1 - (sp + 1)));
-		if ((size_t)(eq - (sp + 1)) == klen && !memcmp(sp + 1, key, klen)) {
-			found = eq + 1;
-			*vlen = (size_t)(p + len - 1 - found);
+	while (pax_next(&p, &n, &k, &kl, &v, &vl))
+		if (key_is(k, kl, key)) {
+			found = vl ? v : NULL;
+			*vlen = vl;
 		}
-		p += len;
-		n -= (size_t)len;
-	}
 	return found;
+}
+
+/*
+ * parsePAX makes GNU.sparse.offset and .numbytes records (sparse format
+ * 0.0) a GNU.sparse.map of their values joined by commas, over any map
+ * record: whether that map is not empty.
+ */
+static bool pax_has_map(const char *p, size_t n)
+{
+	const char *k, *v, *at = p;
+	size_t kl, vl, left = n, parts = 0, onel = 0;
+
+	while (pax_next(&at, &left, &k, &kl, &v, &vl))
+		if (key_is(k, kl, "GNU.sparse.offset") || key_is(k, kl, "GNU.sparse.numbytes"))
+			parts++, onel = vl;
+	if (parts)
+		return parts > 1 || onel > 0;
+	return pax_get(p, n, "GNU.sparse.map", &vl) != NULL;
 }
 
 /* parsePAXRecord and validPAXRecord over the whole data: false when Go fails. */
 static bool pax_valid(const char *p, size_t n)
 {
+	size_t sparse = 0; /* GNU.sparse.offset and .numbytes records, which must alternate */
+
 	while (n) {
 		const char *sp = memchr(p, ' ', n), *rec, *eq;
 		int64_t len;
@@ -234,13 +285,19 @@ static bool pax_valid(const char *p, size_t n)
 			     (kl == 5 && (!memcmp(rec, "uname", 5) || !memcmp(rec, "gname", 5)));
 		if (named ? memchr(eq + 1, 0, rlen - kl - 1) != NULL : memchr(rec, 0, kl) != NULL)
 			return false;
+		bool off = key_is(rec, kl, "GNU.sparse.offset");
+		if (off || key_is(rec, kl, "GNU.sparse.numbytes")) {
+			if (off != (sparse % 2 == 0) || memchr(eq + 1, ',', rlen - kl - 1))
+				return false;
+			sparse++;
+		}
 		p += len;
 		n -= (size_t)len;
 	}
 	return true;
 }
 
-static int push(struct cs_tar_shadow *s, char *name, char *link)
+static int push(struct cs_tar_shadow *s, char *name, char *link, const struct cs_tar_go_meta *m)
 {
 	if (s->tail == s->cap) {
 		if (s->head > 0) {
@@ -260,7 +317,7 @@ static int push(struct cs_tar_shadow *s, char *name, char *link)
 			s->cap = nc;
 		}
 	}
-	s->q[s->tail++] = (struct entry){name, link};
+	s->q[s->tail++] = (struct entry){name, link, *m};
 	return 0;
 }
 
@@ -295,13 +352,14 @@ static void end_meta(struct cs_tar_shadow *s)
 		char **dst = t == 'L' ? &s->long_name : &s->long_link;
 
 		free(*dst);
-		if (!(*dst = dup_n(s->meta, n)))
+		*dst = NULL; /* Go applies a long name or link only when not empty */
+		if (n && !(*dst = dup_n(s->meta, n)))
 			return fail_nomem(s);
 	}
 	free(s->meta);
 	s->meta = NULL;
 	s->meta_len = 0;
-	skip(s, s->pad);
+	skip(s, s->pad, s->pad);
 }
 
 /* Replace *dst with a copy of the PAX record key when there is one. */
@@ -320,21 +378,66 @@ static bool from_pax(struct cs_tar_shadow *s, const char *key, char **dst)
 	return true;
 }
 
-/* readGNUSparsePAXHeaders: GNU.sparse.name counts only in a PAX sparse file. */
-static bool pax_sparse(struct cs_tar_shadow *s)
+/* The last non-empty record of key is exactly want. */
+static bool pax_is(struct cs_tar_shadow *s, const char *key, const char *want)
 {
 	size_t n = 0;
-	const char *major = s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.major", &n) : 0;
-	size_t mn = n;
-	const char *minor = s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.minor", &n) : 0;
+	const char *v = pax_get(s->pax, s->pax_len, key, &n);
 
-	if (major || minor) {
-		bool v0 = major && mn == 1 && *major == '0' && minor && n == 1 &&
-			  (*minor == '0' || *minor == '1');
-		bool v1 = major && mn == 1 && *major == '1' && minor && n == 1 && *minor == '0';
-		return v0 || v1;
-	}
-	return s->have_pax && pax_get(s->pax, s->pax_len, "GNU.sparse.map", &n) && n;
+	return v && n == strlen(want) && !memcmp(v, want, n);
+}
+
+/* readGNUSparsePAXHeaders: whether this is a PAX sparse file (0.0, 0.1 or 1.0). */
+static bool pax_sparse(struct cs_tar_shadow *s)
+{
+	size_t n;
+
+	if (!s->have_pax)
+		return false;
+	if (pax_get(s->pax, s->pax_len, "GNU.sparse.major", &n) ||
+	    pax_get(s->pax, s->pax_len, "GNU.sparse.minor", &n))
+		return (pax_is(s, "GNU.sparse.major", "0") &&
+			(pax_is(s, "GNU.sparse.minor", "0") ||
+			 pax_is(s, "GNU.sparse.minor", "1"))) ||
+		       (pax_is(s, "GNU.sparse.major", "1") && pax_is(s, "GNU.sparse.minor", "0"));
+	return pax_has_map(s->pax, s->pax_len);
+}
+
+/* parsePAXTime: decimal seconds, then '.' and digits only. */
+static bool go_pax_time(const char *v, size_t n)
+{
+	const char *dot = memchr(v, '.', n);
+	int64_t t;
+
+	if (!go_parse_int(v, dot ? (size_t)(dot - v) : n, &t))
+		return false;
+	for (const char *c = dot ? dot + 1 : v + n; c < v + n; c++)
+		if (*c < '0' || *c > '9')
+			return false;
+	return true;
+}
+
+/*
+ * mergePAX's numbers: each key's last non-empty record, parsed as Go does
+ * (a record it cannot parse fails the header). NULL, or the key that fails.
+ */
+static const char *pax_numbers(struct cs_tar_shadow *s, struct cs_tar_go_meta *m)
+{
+	static const char *const times[] = {"atime", "mtime", "ctime"};
+	const char *keys[] = {"size", "uid", "gid"};
+	int64_t *to[] = {&m->size, &m->uid, &m->gid};
+	const char *v;
+	size_t n;
+
+	if (!s->have_pax)
+		return NULL;
+	for (size_t i = 0; i < 3; i++)
+		if ((v = pax_get(s->pax, s->pax_len, keys[i], &n)) && !go_parse_int(v, n, to[i]))
+			return keys[i];
+	for (size_t i = 0; i < 3; i++)
+		if ((v = pax_get(s->pax, s->pax_len, times[i], &n)) && !go_pax_time(v, n))
+			return times[i];
+	return NULL;
 }
 
 static bool header_only(char t)
@@ -376,19 +479,59 @@ static char *header_name(const unsigned char *b, enum format f)
 	return out;
 }
 
+/* The numbers of a header block (readHeader), each as parseNumeric reads it. */
+struct numbers {
+	int64_t mode, uid, gid, size;
+};
+
+/* handleSparseFile: a sparse file's logical size, or why Go fails on it (NULL: none). */
+static const char *sparse_size(struct cs_tar_shadow *s, enum format f, char type,
+			       struct cs_tar_go_meta *m, char **name)
+{
+	const char *v = NULL;
+	size_t n = 0;
+
+	if (type == 'S') { /* readOldGNUSparseMap */
+		if (f != GNU)
+			return "an old GNU sparse header not in GNU format (Go: invalid tar "
+			       "header)";
+		if (!parse_numeric(s->blk + 483, 12, &m->size))
+			return "an old GNU sparse header's size does not parse (Go: invalid tar "
+			       "header)";
+		m->sparse = true;
+		return NULL;
+	}
+	if (!pax_sparse(s))
+		return NULL;
+	m->sparse = true;
+	if (!from_pax(s, "GNU.sparse.name", name))
+		return "";
+	if (!(v = pax_get(s->pax, s->pax_len, "GNU.sparse.size", &n)))
+		v = pax_get(s->pax, s->pax_len, "GNU.sparse.realsize", &n);
+	if (v && !go_parse_int(v, n, &m->size))
+		return "a PAX sparse file's size is not a number (Go: invalid tar header)";
+	if (header_only(type))
+		return "a PAX sparse map on a link, device, directory or fifo (Go: invalid tar "
+		       "header)";
+	return NULL;
+}
+
 /* A file's header (Go's default case of Next): queue it and pass its data. */
-static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64_t size)
+static void file_header(struct cs_tar_shadow *s, enum format f, char type, struct numbers h)
 {
 	char *name = header_name(s->blk, f),
 	     *link = dup_n(s->blk + 157, field_len(s->blk + 157, 100));
-	size_t n;
-	const char *psize = s->have_pax ? pax_get(s->pax, s->pax_len, "size", &n) : NULL;
-	const char *why = NULL; /* NULL: out of memory */
+	struct cs_tar_go_meta m = {h.mode, h.uid, h.gid, h.size, type, false};
+	const char *why = NULL, *bad; /* why: NULL is out of memory */
+	char msg[96];
+	uint64_t body;
 
 	if (!name || !link || !from_pax(s, "path", &name) || !from_pax(s, "linkpath", &link))
 		goto refuse;
-	if (psize && !go_parse_int(psize, n, &size)) {
-		why = "a PAX size record is not a number (Go: invalid tar header)";
+	if ((bad = pax_numbers(s, &m))) {
+		snprintf(msg, sizeof(msg),
+			 "a PAX %s record does not parse (Go: invalid tar header)", bad);
+		why = msg;
 		goto refuse;
 	}
 	if (s->long_name) {
@@ -401,37 +544,37 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 		link = s->long_link;
 		s->long_link = NULL;
 	}
-	if (type != 'S' && pax_sparse(s) && !from_pax(s, "GNU.sparse.name", &name))
-		goto refuse;
+	/* Go: a TypeRegA ('\0') whose name ends in '/' is a directory, else a file */
+	if (type == '\0')
+		type = m.type = name[0] && name[strlen(name) - 1] == '/' ? '5' : '0';
+	h.size = m.size; /* the physical size, a PAX size record's when there is one */
 	if (header_only(type))
-		size = 0;
-	if (size < 0) {
+		h.size = 0;
+	if (h.size < 0) {
 		why = "an entry's size is negative (Go: invalid tar header)";
 		goto refuse;
 	}
+	if ((why = sparse_size(s, f, type, &m, &name)))
+		goto refuse;
 	if (type != '1' && type != '2') {
 		free(link);
 		link = NULL;
 	}
 	clear_pending(s);
-	if (push(s, name, link) < 0) /* push frees both */
+	if (push(s, name, link, &m) < 0) /* push frees both */
 		return fail_nomem(s);
-	skip(s, (uint64_t)size + ((BLOCK - (uint64_t)size % BLOCK) % BLOCK));
-	if (type == 'S') { /* readOldGNUSparseMap: extension blocks before the data */
-		if (f != GNU)
-			return fail(
-			    s,
-			    "an old GNU sparse header not in GNU format (Go: invalid tar header)");
-		if (s->blk[482]) {
-			s->sparse_data = s->left;
-			s->st = SPARSE_EXT;
-		}
+	body = (uint64_t)h.size;
+	skip(s, body + padding(body), padding(body));
+	if (type == 'S' && s->blk[482]) { /* readOldGNUSparseMap: extension blocks first */
+		s->sparse_data = s->left;
+		s->sparse_pad = s->pad;
+		s->st = SPARSE_EXT;
 	}
 	return;
 refuse:
 	free(name);
 	free(link);
-	if (why)
+	if (why && *why)
 		fail(s, why);
 	else
 		fail_nomem(s);
@@ -440,7 +583,8 @@ refuse:
 static void header_block(struct cs_tar_shadow *s)
 {
 	enum format f;
-	int64_t size, t;
+	struct numbers h;
+	int64_t t;
 	char type = (char)s->blk[156];
 
 	if (all_zero(s->blk)) {
@@ -451,33 +595,37 @@ static void header_block(struct cs_tar_shadow *s)
 		return fail(s, "a header after one zero block (Go: invalid tar header)");
 	if ((f = block_format(s->blk)) == BAD)
 		return fail(s, "a header's checksum is wrong (Go: invalid tar header)");
-	if (!parse_numeric(s->blk + 124, 12, &size) || !parse_numeric(s->blk + 100, 8, &t) ||
-	    !parse_numeric(s->blk + 108, 8, &t) || !parse_numeric(s->blk + 116, 8, &t) ||
+	if (!parse_numeric(s->blk + 124, 12, &h.size) || !parse_numeric(s->blk + 100, 8, &h.mode) ||
+	    !parse_numeric(s->blk + 108, 8, &h.uid) || !parse_numeric(s->blk + 116, 8, &h.gid) ||
 	    !parse_numeric(s->blk + 136, 12, &t) ||
 	    (f != V7 &&
-	     (!parse_numeric(s->blk + 329, 8, &t) || !parse_numeric(s->blk + 337, 8, &t))))
+	     (!parse_numeric(s->blk + 329, 8, &t) || !parse_numeric(s->blk + 337, 8, &t))) ||
+	    /* a STAR header's access and change times are parsed too */
+	    (f == STAR &&
+	     (!parse_numeric(s->blk + 476, 12, &t) || !parse_numeric(s->blk + 488, 12, &t))))
 		return fail(s, "a header's number field does not parse (Go: invalid tar header)");
+	/* handleRegularFile, on every header before any PAX record is applied */
+	if (h.size < 0 && !header_only(type))
+		return fail(s, "an entry's size is negative (Go: invalid tar header)");
 	if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
-		if (size < 0)
-			return fail(s, "an entry's size is negative (Go: invalid tar header)");
-		if ((uint64_t)size > SPECIAL_MAX)
+		if ((uint64_t)h.size > SPECIAL_MAX)
 			return fail(
 			    s,
 			    "a PAX header or GNU long name over 1 MiB (Go: header field too long)");
 		if (type == 'g')
 			clear_pending(s); /* Go returns it: Next's pending names go with it */
 		s->meta_type = type;
-		s->left = (uint64_t)size;
-		s->pad = (BLOCK - (uint64_t)size % BLOCK) % BLOCK;
-		if (!(s->meta = malloc((size_t)size + 1)))
+		s->left = (uint64_t)h.size;
+		s->pad = padding((uint64_t)h.size);
+		if (!(s->meta = malloc((size_t)h.size + 1)))
 			return fail_nomem(s);
 		s->meta_len = 0;
 		s->st = META;
-		if (!size)
+		if (!h.size)
 			end_meta(s);
 		return;
 	}
-	file_header(s, f, type, size);
+	file_header(s, f, type, h);
 }
 
 int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
@@ -499,7 +647,7 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 				if (s->st != SPARSE_EXT)
 					header_block(s);
 				else if (!s->blk[504]) /* the last extension block */
-					skip(s, s->sparse_data);
+					skip(s, s->sparse_data, s->sparse_pad);
 			}
 			break;
 		case META:
@@ -531,14 +679,17 @@ uint64_t cs_tar_shadow_skippable(const struct cs_tar_shadow *s)
 void cs_tar_shadow_skip(struct cs_tar_shadow *s, uint64_t n)
 {
 	if (s->st == SKIP && n <= s->left)
-		skip(s, s->left - n);
+		skip(s, s->left - n, s->pad < s->left - n ? s->pad : s->left - n);
 }
 
 void cs_tar_shadow_finish(struct cs_tar_shadow *s)
 {
 	/* tryReadFull: io.EOF at a header's first byte (or after one zero
-	 * block) ends the archive; anywhere else it is unexpected. */
-	if ((s->st == HEADER || s->st == ZERO2) && !s->fill)
+	 * block) ends the archive, and so does io.EOF in the padding after an
+	 * entry's data (Next reads it with tryReadFull); anywhere else it is
+	 * unexpected. */
+	if (((s->st == HEADER || s->st == ZERO2) && !s->fill) ||
+	    (s->st == SKIP && s->left <= s->pad))
 		s->st = END;
 	else if (s->st != END)
 		fail(s, "the stream ends inside an entry (Go: unexpected EOF)");
@@ -549,12 +700,19 @@ bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char *
 	free(s->cur.name);
 	free(s->cur.link);
 	s->cur = (struct entry){0};
+	s->have_cur = false;
 	if (s->head == s->tail)
 		return false;
 	s->cur = s->q[s->head++];
+	s->have_cur = true;
 	*name = s->cur.name;
 	*link = s->cur.link;
 	return true;
+}
+
+const struct cs_tar_go_meta *cs_tar_shadow_meta(const struct cs_tar_shadow *s)
+{
+	return s->have_cur ? &s->cur.meta : NULL;
 }
 
 bool cs_tar_shadow_ended(const struct cs_tar_shadow *s)

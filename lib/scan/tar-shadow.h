@@ -39,6 +39,20 @@ void cs_tar_shadow_finish(struct cs_tar_shadow *s);
  */
 bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char **link);
 
+/*
+ * What Go's reader says of the entry cs_tar_shadow_next gave last (NULL
+ * when none): the numbers containerd and Docker apply, as Go parses them
+ * (libarchive parses some differently: a mode field "\0" "004755" is 04755
+ * to Go and 0 to libarchive), and its type.
+ */
+struct cs_tar_go_meta {
+	int64_t mode, uid, gid;
+	int64_t size; /* the logical size; of a sparse file, its map's */
+	char type;    /* the typeflag; '5' for a '\0' whose name ends in '/', as Go makes it */
+	bool sparse;  /* a GNU sparse file (old format, or PAX 0.0, 0.1, 1.0) */
+};
+const struct cs_tar_go_meta *cs_tar_shadow_meta(const struct cs_tar_shadow *s);
+
 /* Go has read to its end of archive (two zero blocks, or the stream's end at a header). */
 bool cs_tar_shadow_ended(const struct cs_tar_shadow *s);
 

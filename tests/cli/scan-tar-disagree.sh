@@ -12,7 +12,8 @@ command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
 cd "$T" || exit 1
 mk() { python3 "$CAPSCOPE_TOP/tests/data/scan/mkdisagree.py" "$1" "$1.tar"; }
-for k in pax-then-L L-then-pax hardlink-size zero-then-entry ok; do mk $k || bail_out "mkdisagree $k"; done
+for k in pax-then-L L-then-pax hardlink-size zero-then-entry ok mode-nul empty-L empty-path \
+  rega-slash reg-slash uid-empty uid-bad uid-wrap; do mk $k || bail_out "mkdisagree $k"; done
 
 scan() { # tar: the exit status, stdout in out, stderr in err
   timeout 60 "$CAPSCOPE" scan "$1" >out 2>err
@@ -39,6 +40,42 @@ like "$(cat err)" "a header after one zero block \\(Go: invalid tar header\\)" "
 scan ok.tar
 is "$?" 0 "GNU long names and links both readers take alike: scanned"
 is "$(grep -c 'set-uid root' out)" 2 "...with its two set-uid files"
+
+# Thirteenth pass: the shadow compared names and links only. A mode field
+# with a NUL before its digits is 04755 to Go and 0 to libarchive: the
+# set-uid root file containerd writes was scanned as mode 0, "0 findings".
+scan mode-nul.tar
+is "$?" 2 "a mode Go reads as 04755 and libarchive as 0: refused"
+like "$(cat err)" "entry 1 \\('usr/bin/evil'\\) has mode 0 to libarchive and 04755 to Go's tar reader" \
+  "...naming both modes"
+scan empty-L.tar
+is "$?" 2 "an empty GNU long name (Go keeps the header's name): refused"
+like "$(cat err)" "entry 1 is '' to libarchive and 'usr/bin/evil' to Go's tar reader" \
+  "...naming the set-uid file Go writes, not 'no usable name'"
+scan reg-slash.tar
+is "$?" 2 "a '0' entry named 'd/': refused"
+like "$(cat err)" "is a directory to libarchive and a regular file to Go's tar reader" "...saying why"
+scan uid-empty.tar
+is "$?" 2 "an empty PAX uid (Go keeps the header's): refused"
+like "$(cat err)" "has uid 0 to libarchive and 1000 to Go's tar reader" "...naming both owners"
+scan uid-bad.tar
+is "$?" 2 "a PAX uid Go cannot parse: refused"
+like "$(cat err)" "a PAX uid record does not parse" "...as Go's reader fails there"
+# and what Go reads as libarchive does is scanned, not refused
+scan empty-path.tar
+is "$?" 0 "an empty PAX path: the header's name to both, scanned"
+like "$(cat out)" "/usr/bin/su .*set-uid root" "...with its set-uid file"
+scan rega-slash.tar
+is "$?" 0 "a '\\0' entry named 'd/': a directory without a body to both, scanned"
+like "$(cat out)" "/usr/bin/su .*set-uid root" "...with the set-uid file after it"
+
+# Model: an owner of 2^32 is root to lchown(2), -1 leaves the unpacker
+# (root); both were shown as 4294967295, "set-uid to a non-root user".
+scan uid-wrap.tar
+is "$?" 0 "owners 2^32, -1 and -2: scanned"
+like "$(grep /usr/bin/a out)" "0:0 .*set-uid root" "uid 2^32 is root"
+like "$(grep /usr/bin/b out)" "0:0 .*set-uid root" "uid -1 leaves the unpacker: root"
+like "$(grep /usr/bin/c out)" "4294967294:0 .*non-root" "uid -2 is 4294967294"
 
 # The same layer inside a docker archive: refused as a layer of the image.
 if mkdir -p img && cp pax-then-L.tar img/layer.tar &&

@@ -16,7 +16,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The shadow's answer as one string: the names and links, then the end or the error. */
+/* One entry: its name, link and numbers (which the scanner compares too). */
+static void entry(FILE *f, const struct cs_tar_shadow *s, const char *name, const char *link)
+{
+	const struct cs_tar_go_meta *m = cs_tar_shadow_meta(s);
+
+	if (!m)
+		abort();
+	fprintf(f, "%s>%s %lld %lld %lld %lld %d %d|", name, link ? link : "-", (long long)m->mode,
+		(long long)m->uid, (long long)m->gid, (long long)m->size, m->type, m->sparse);
+}
+
+/* The shadow's answer as one string: the entries, then the end or the error. */
 static char *run(const uint8_t *t, size_t n, unsigned step, bool seek)
 {
 	struct cs_tar_shadow *s;
@@ -41,11 +52,11 @@ static char *run(const uint8_t *t, size_t n, unsigned step, bool seek)
 		}
 		i += k;
 		while (cs_tar_shadow_next(s, &name, &link))
-			fprintf(f, "%s>%s|", name, link ? link : "-");
+			entry(f, s, name, link);
 	}
 	cs_tar_shadow_finish(s);
 	while (cs_tar_shadow_next(s, &name, &link))
-		fprintf(f, "%s>%s|", name, link ? link : "-");
+		entry(f, s, name, link);
 	err = cs_tar_shadow_error(s);
 	fprintf(f, "end=%d err=%s", cs_tar_shadow_ended(s), err ? err : "-");
 	if (cs_tar_shadow_ended(s) && err)

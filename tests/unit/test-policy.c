@@ -115,6 +115,14 @@ static void test_profile(void **state)
 		assert_string_equal(d.field, refused[i][1]);
 		assert_int_equal(d.line, 1);
 	}
+	/* Thirteenth pass: a capability trace saw but this capscope does not
+	 * know is written CAP_41, as trace writes it: refused for being
+	 * unknown, not for its spelling. */
+	static const char unknown[] = "{\"profile\": {\"capabilities\": [\"CAP_41\"]}}";
+	assert_int_equal(cs_policy_profile_parse(unknown, strlen(unknown), "t.json", &caps, &d),
+			 -EINVAL);
+	assert_non_null(strstr(d.message, "not a capability this capscope knows"));
+	assert_non_null(strstr(d.message, "CAP_CHECKPOINT_RESTORE"));
 	static const char masked[] =
 	    "{\"profile\": {\"capabilities\": [\"CAP_CHOWN\", \"CAP_NET_RAW\"], "
 	    "\"mask\": \"0x0000000000002001\"}}";

@@ -120,8 +120,11 @@ static void test_refusals(void **state)
 	header(t, "a", 1, '0', false, NULL, NULL);
 	t[200] ^= 1; /* the checksum no longer holds */
 	expect(t, 2048, "", "checksum");
-	header(t, "a", 1, '0', false, NULL, NULL);
+	header(t, "a", 300, '0', false, NULL, NULL);
 	expect(t, 700, "a", "ends inside an entry");
+	/* io.EOF in the padding after the data is Go's end (tryReadFull) */
+	header(t, "a", 1, '0', false, NULL, NULL);
+	expect(t, 700, "a", NULL);
 	/* one zero block, then a header */
 	header(t + 1536, "b", 0, '0', false, NULL, NULL);
 	expect(t, 2048, "a", "after one zero block");
@@ -154,10 +157,127 @@ static void test_refusals(void **state)
 	expect(t, 2048, "big", "ends inside an entry");
 }
 
+static void checksum(unsigned char *b)
+{
+	unsigned sum = 0;
+
+	memset(b + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += b[i];
+	snprintf((char *)b + 148, 8, "%06o", sum);
+}
+
+/* A PAX header of one record "key=value" at b, its data in the next block. */
+static unsigned char *pax1(unsigned char *b, const char *key, const char *value)
+{
+	char rec[200];
+	int n = (int)(strlen(key) + strlen(value) + 3), len = n + 1;
+
+	while (len != (int)snprintf(NULL, 0, "%d", len) + n)
+		len = (int)snprintf(NULL, 0, "%d", len) + n;
+	snprintf(rec, sizeof(rec), "%d %s=%s\n", len, key, value);
+	header(b, "././@PaxHeader", strlen(rec), 'x', false, NULL, NULL);
+	memcpy(b + 512, rec, strlen(rec));
+	return b + 1024;
+}
+
+/* The first entry's name and numbers, fed whole and a byte at a time alike. */
+static void first(const unsigned char *t, size_t n, char *name, struct cs_tar_go_meta *m)
+{
+	for (int bytewise = 0; bytewise < 2; bytewise++) {
+		struct cs_tar_shadow *s;
+		const char *nm, *link;
+
+		assert_int_equal(cs_tar_shadow_new(&s), 0);
+		for (size_t i = 0; i < n; i += bytewise ? 1 : n)
+			assert_int_equal(cs_tar_shadow_feed(s, t + i, bytewise ? 1 : n), 0);
+		cs_tar_shadow_finish(s);
+		assert_null(cs_tar_shadow_error(s));
+		assert_true(cs_tar_shadow_next(s, &nm, &link));
+		strcpy(name, nm);
+		*m = *cs_tar_shadow_meta(s);
+		cs_tar_shadow_free(s);
+	}
+}
+
+/* Thirteenth pass: the numbers Go applies, as Go parses them; empty records and names. */
+static void test_numbers(void **state)
+{
+	static unsigned char t[512 * 12];
+	struct cs_tar_go_meta m;
+	char name[200];
+	(void)state;
+
+	/* a mode field with a NUL before its digits: 04755 to Go (libarchive: 0) */
+	memset(t, 0, sizeof(t));
+	header(t, "usr/bin/su", 0, '0', false, NULL, NULL);
+	memcpy(t + 100,
+	       "\0"
+	       "004755\0",
+	       8);
+	checksum(t);
+	first(t, 2048, name, &m);
+	assert_string_equal(name, "usr/bin/su");
+	assert_int_equal(m.mode, 04755);
+	assert_int_equal(m.type, '0');
+	/* PAX uid, gid and size records; an empty path record keeps the header's name */
+	memset(t, 0, sizeof(t));
+	{
+		const char rec[] = "15 uid=1000000\n10 gid=42\n11 size=10\n8 path=\n";
+
+		header(t, "././@PaxHeader", strlen(rec), 'x', false, NULL, NULL);
+		memcpy(t + 512, rec, strlen(rec));
+		header(t + 1024, "f", 0, '0', false, NULL, NULL);
+	}
+	first(t, 1536 + 512 + 1024, name, &m);
+	assert_string_equal(name, "f");
+	assert_int_equal(m.uid, 1000000);
+	assert_int_equal(m.gid, 42);
+	assert_int_equal(m.size, 10);
+	/* an empty GNU long name is none: the header's name stands */
+	memset(t, 0, sizeof(t));
+	header(t, "././@LongLink", 1, 'L', true, NULL, NULL);
+	header(t + 1024, "usr/bin/su", 0, '0', false, NULL, NULL);
+	first(t, 1536 + 1024, name, &m);
+	assert_string_equal(name, "usr/bin/su");
+	/* a '\0' entry named with a trailing '/' is a directory, with no body */
+	memset(t, 0, sizeof(t));
+	header(t, "d/", 512, '\0', false, NULL, NULL);
+	header(t + 512, "f", 0, '0', false, NULL, NULL);
+	expect(t, 1024 + 1024, "d/|f", NULL);
+	first(t, 2048, name, &m);
+	assert_int_equal(m.type, '5');
+	/* records Go fails on: a uid and an mtime it cannot parse, sparse records out of order */
+	memset(t, 0, sizeof(t));
+	header(pax1(t, "uid", "0x"), "f", 0, '0', false, NULL, NULL);
+	expect(t, 1536 + 1024, "", "PAX uid record");
+	memset(t, 0, sizeof(t));
+	header(pax1(t, "mtime", "1.5x"), "f", 0, '0', false, NULL, NULL);
+	expect(t, 1536 + 1024, "", "PAX mtime record");
+	memset(t, 0, sizeof(t));
+	header(pax1(t, "GNU.sparse.numbytes", "1"), "f", 0, '0', false, NULL, NULL);
+	expect(t, 1536 + 1024, "", "malformed");
+	/* a sparse 0.0 map names the file by GNU.sparse.name */
+	memset(t, 0, sizeof(t));
+	{
+		const char rec[] = "23 GNU.sparse.offset=0\n"
+				   "25 GNU.sparse.numbytes=0\n"
+				   "29 GNU.sparse.name=usr/bin/x\n";
+
+		header(t, "././@PaxHeader", strlen(rec), 'x', false, NULL, NULL);
+		memcpy(t + 512, rec, strlen(rec));
+		header(t + 1024, "GNUSparseFile.0/x", 0, '0', false, NULL, NULL);
+	}
+	first(t, 2560, name, &m);
+	assert_string_equal(name, "usr/bin/x");
+	assert_true(m.sparse);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_names),
-					   cmocka_unit_test(test_refusals)};
+					   cmocka_unit_test(test_refusals),
+					   cmocka_unit_test(test_numbers)};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,11 +7,12 @@ one entry, or a body behind a hard link.
 """
 import io, sys, tarfile
 
-def block(name, size=0, typ=b'0', mode=0o644, link=b'', magic=b'ustar\x0000', prefix=b''):
+def block(name, size=0, typ=b'0', mode=0o644, link=b'', magic=b'ustar\x0000', prefix=b'',
+          modef=None, uid=0, uidf=None):
     b = bytearray(512)
     b[0:len(name)] = name
-    b[100:108] = b'%07o\x00' % mode
-    b[108:116] = b'%07o\x00' % 0
+    b[100:108] = modef if modef is not None else b'%07o\x00' % mode
+    b[108:116] = uidf if uidf is not None else b'%07o\x00' % uid
     b[116:124] = b'%07o\x00' % 0
     b[124:136] = b'%011o\x00' % size
     b[136:148] = b'%011o\x00' % 0
@@ -36,8 +37,8 @@ def pax(recs):
         out += str(n).encode() + body
     return out
 
-def entry(name, d=b'', mode=0o644, typ=b'0', link=b''):
-    return block(name, len(d), typ, mode, link) + data(d)
+def entry(name, d=b'', mode=0o644, typ=b'0', link=b'', **kw):
+    return block(name, len(d), typ, mode, link, **kw) + data(d)
 
 END = b'\0' * 1024
 ELF = b'\x7fELF\x02\x01\x01' + b'\0' * 57
@@ -68,6 +69,40 @@ elif kind == 'hardlink-size':
           block(b'etc/b', len(hidden), b'1', link=b'etc/a') + hidden)
 elif kind == 'zero-then-entry':
     write(out, entry(b'a', b'a') + b'\0' * 512 + entry(b'usr/bin/su', ELF, mode=0o4755)[:1024])
+elif kind == 'mode-nul':
+    # thirteenth pass: a NUL before the mode's digits: 04755 to Go (it trims
+    # NULs), 0 to libarchive (its octal parser stops there)
+    write(out, entry(b'usr/bin/evil', ELF, modef=b'\x00004755\x00'))
+elif kind == 'empty-L':
+    # an empty GNU long name: Go keeps the header's name, libarchive takes ''
+    write(out, block(b'././@LongLink', 1, b'L', magic=b'ustar  \x00') + data(b'\0') +
+          entry(b'usr/bin/evil', ELF, mode=0o4755))
+elif kind == 'empty-path':
+    # an empty PAX path: both keep the header's name
+    p = pax([(b'path', b'')])
+    write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) + entry(b'usr/bin/su', ELF, mode=0o4755))
+elif kind == 'rega-slash':
+    # a '\0' entry named "d/": a directory with no body to both
+    write(out, block(b'd/', 512, b'\0') + entry(b'usr/bin/su', ELF, mode=0o4755))
+elif kind == 'reg-slash':
+    # a '0' entry named "d/": a directory to libarchive, a set-uid file to Go
+    write(out, block(b'd/', 0, b'0', mode=0o4755) + entry(b'a', b'a'))
+elif kind == 'uid-empty':
+    # an empty PAX uid: Go keeps the header's 1000, libarchive reads 0
+    p = pax([(b'uid', b'')])
+    write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) +
+          entry(b'usr/bin/su', ELF, mode=0o4755, uid=1000))
+elif kind == 'uid-bad':
+    # a PAX uid Go cannot parse (libarchive reads 0)
+    p = pax([(b'uid', b'0x')])
+    write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) +
+          entry(b'usr/bin/su', ELF, mode=0o4755, uid=1000))
+elif kind == 'uid-wrap':
+    # owners lchown(2) takes as root: uid 2^32 (base-256; its uid_t is 32
+    # bits) and -1 (no change: the unpacker, root)
+    write(out, entry(b'usr/bin/a', ELF, mode=0o4755, uidf=b'\x80\x00\x00\x01\x00\x00\x00\x00') +
+          entry(b'usr/bin/b', ELF, mode=0o4755, uidf=b'\xff' * 8) +
+          entry(b'usr/bin/c', ELF, mode=0o4755, uidf=b'\xff' * 7 + b'\xfe'))
 elif kind == 'ok':
     bio = io.BytesIO()
     with tarfile.open(fileobj=bio, mode='w', format=tarfile.GNU_FORMAT) as t:
