@@ -218,6 +218,12 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 		next = strchr(tok, ',');
 		if (next)
 			*next++ = '\0';
+		/* "unknown name ''" of an empty variable or a stray comma named nothing. */
+		if (!*tok)
+			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
+					   "--securebits: a name is missing in '%s' (names are "
+					   "separated by one comma; 0 for none)",
+					   s);
 		for (bit = 0; cs_securebit_name(bit); bit++)
 			if (strcmp(tok, cs_securebit_name(bit)) == 0)
 				break;

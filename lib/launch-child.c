@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capscope/launch.h"
+#include "internal/sigchld.h"
 
 /* What the child says when it could not take the credentials. */
 struct child_failure {
@@ -61,7 +62,7 @@ static void child(const struct cs_launch *l, int (*fn)(void *), void *arg, int w
 int cs_launch_in_child(const struct cs_launch *l, int (*fn)(void *), void *arg, struct cs_diag *d)
 {
 	struct child_failure f;
-	int p[2], status;
+	int p[2], status, e;
 	pid_t pid, w;
 	ssize_t n;
 
@@ -69,10 +70,11 @@ int cs_launch_in_child(const struct cs_launch *l, int (*fn)(void *), void *arg, 
 		return cs_diag_set(d, errno, 0, 0, "fork", "pipe: %s", strerror(errno));
 	/* The child's stdio must not write the parent's buffered output again. */
 	fflush(NULL);
+	cs_sigchld_wait_own();
 	pid = fork();
 	if (pid < 0) {
-		int e = errno;
-
+		e = errno;
+		cs_sigchld_as_inherited();
 		close(p[0]);
 		close(p[1]);
 		return cs_diag_set(d, e, 0, 0, "fork", "%s", strerror(e));
@@ -86,8 +88,10 @@ int cs_launch_in_child(const struct cs_launch *l, int (*fn)(void *), void *arg, 
 	close(p[0]);
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	e = errno;
+	cs_sigchld_as_inherited();
 	if (w < 0)
-		return cs_diag_set(d, errno, 0, 0, "fork", "waitpid: %s", strerror(errno));
+		return cs_diag_set(d, e, 0, 0, "fork", "waitpid: %s", strerror(e));
 	if (n == (ssize_t)sizeof(f)) {
 		*d = f.d;
 		return -(f.err ? f.err : EPROTO);

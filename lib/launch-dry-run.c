@@ -17,6 +17,7 @@
 #include "internal/exec-binfmt.h"
 #include "internal/exec-elf.h"
 #include "internal/exec-script.h"
+#include "internal/launch-nproc.h"
 #include "internal/launch-walk.h"
 
 /*
@@ -239,10 +240,22 @@ int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *pa
 		      struct cs_steps *st, struct cs_launch_dry_run *out)
 {
 	struct probe p = {.l = l, .st = st, .out = out, .mark = st->n};
+	char why[256];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = cs_launch_walk(cmd, path_env ? path_env : cs_launch_search_path(), probe_try, &p);
+	/*
+	 * execve's first check, before any file is looked up: in the run's
+	 * credentials (cs_launch_in_child), a user change over RLIMIT_NPROC
+	 * has marked this task, and execve would fail with EAGAIN.
+	 */
+	if (cs_launch_nproc_exceeded(l->predicted.uid[0], why, sizeof(why)) == 1) {
+		cs_steps_add(st, "kernel", "execve.nproc", "%s: EAGAIN", why);
+		rc = -EAGAIN;
+	} else {
+		rc = cs_launch_walk(cmd, path_env ? path_env : cs_launch_search_path(), probe_try,
+				    &p);
+	}
 	if (rc == -ENOMEM)
 		return rc;
 	if (p.kept)

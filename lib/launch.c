@@ -30,6 +30,7 @@
 #include "internal/cleanup.h"
 #include "internal/exec-script.h"
 #include "internal/exec-elf.h"
+#include "internal/launch-nproc.h"
 #include "internal/launch-walk.h"
 #include "internal/util.h"
 
@@ -686,6 +687,14 @@ int cs_launch_exec(char *const argv[])
 
 int cs_launch_exec_checked(const struct cs_launch *l, char *const argv[], struct cs_diag *d)
 {
+	char why[256];
+	int rc;
+
 	d->message[0] = '\0';
-	return exec_walk(l, argv, d);
+	rc = exec_walk(l, argv, d);
+	/* execve's first check, before any file: a user over RLIMIT_NPROC (launch-nproc.h). */
+	if (rc == -EAGAIN && !d->message[0] &&
+	    cs_launch_nproc_exceeded(l->predicted.uid[0], why, sizeof(why)) == 1)
+		return cs_diag_set(d, EAGAIN, 0, 0, "execve", "%s; nothing was run", why);
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capscope/trace.h"
+#include "internal/sigchld.h"
 
 /* In the child: wait for the go, then exec; the errno of a failed exec goes to fail_fd. */
 __attribute__((noreturn)) static void child(char *const argv[], bool stdout_to_stderr, int go_fd,
@@ -25,6 +26,7 @@ __attribute__((noreturn)) static void child(char *const argv[], bool stdout_to_s
 		_exit(127);
 	if (stdout_to_stderr)
 		dup2(STDERR_FILENO, STDOUT_FILENO);
+	cs_sigchld_as_inherited(); /* the command gets the caller's SIGCHLD */
 	execvp(argv[0], argv);
 	err = errno;
 	if (write(fail_fd, &err, sizeof(err)) < 0)
@@ -46,6 +48,8 @@ int cs_tracer_spawn(struct cs_tracer *t, char *const argv[], bool stdout_to_stde
 		close(go[1]);
 		return err;
 	}
+	/* The tracer waits for the command (watch.c): not the kernel's to reap. */
+	cs_sigchld_wait_own();
 	pid = fork();
 	if (pid < 0)
 		return -errno;

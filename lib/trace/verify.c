@@ -17,6 +17,7 @@
 
 #include "capscope/launch.h"
 #include "capscope/trace.h"
+#include "internal/sigchld.h"
 #include "internal/util.h"
 
 /* In the child: never returns. Writes why it did not exec to fd. */
@@ -30,6 +31,7 @@ __attribute__((noreturn)) static void child(char *const argv[], cs_mask_t m, int
 	char msg[768];
 	int rc;
 
+	cs_sigchld_as_inherited(); /* the command gets the caller's SIGCHLD */
 	if (!pp || !l) {
 		snprintf(msg, sizeof(msg), "out of memory");
 		goto fail;
@@ -100,6 +102,7 @@ int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status, bool s
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
 	fflush(NULL);
+	cs_sigchld_wait_own();
 	pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -120,6 +123,7 @@ int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status, bool s
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	cs_sigchld_as_inherited();
 	/* A child that wrote why it stopped never executed the command: its 127
 	 * is not the command's (a traced command that exits 127 was "the
 	 * same as traced: the profile is enough" when nothing had run). */

@@ -124,6 +124,14 @@ static void securebits(void **state)
 	assert_non_null(strstr(d.message, "'99999999999' is out of range"));
 	assert_int_equal(cs_launch_args_securebits("noroot,bogus", &v, &d), -EINVAL);
 	assert_string_equal(d.message, "--securebits: unknown name 'bogus'");
+	/* An empty name (an unset variable, a stray comma) is named as missing. */
+	assert_int_equal(cs_launch_args_securebits("", &v, &d), -EINVAL);
+	assert_string_equal(d.message, "--securebits: a name is missing in '' (names are "
+				       "separated by one comma; 0 for none)");
+	assert_int_equal(cs_launch_args_securebits("noroot,", &v, &d), -EINVAL);
+	assert_string_equal(d.message, "--securebits: a name is missing in 'noroot,' (names are "
+				       "separated by one comma; 0 for none)");
+	assert_int_equal(cs_launch_args_securebits("noroot,,keep-caps", &v, &d), -EINVAL);
 }
 
 /* glibc's files module answers getpwnam("") with a nameless line (uid 0). */
