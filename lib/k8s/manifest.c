@@ -430,6 +430,37 @@ static int get_host_process(struct ctx *c, struct ydoc_node *scn, const char *pa
 	return get_bool(c, wo, "hostProcess", f, out);
 }
 
+/*
+ * The isolation fields of a securityContext that Pod Security's baseline
+ * judges (check_appArmorProfile.go, check_seLinuxOptions.go,
+ * check_procMount.go): appArmorProfile.type, seLinuxOptions' type, user and
+ * role, and procMount (pm NULL: the pod's, which has none). They were not
+ * read, so `appArmorProfile: {type: Unconfined}`, `seLinuxOptions: {type:
+ * spc_t}` or `procMount: Unmasked` were called baseline.
+ */
+static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path, const char **aa,
+			 const char **se_type, const char **se_user, const char **se_role,
+			 const char **pm)
+{
+	struct ydoc_node *m;
+	char f[192];
+	int r;
+
+#define G(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
+	if ((r = get_map(c, scn, "appArmorProfile", G("appArmorProfile"), &m)) < 0 ||
+	    (m && (r = get_str(c, m, "type", G("appArmorProfile.type"), aa)) < 0) ||
+	    (r = get_map(c, scn, "seLinuxOptions", G("seLinuxOptions"), &m)) < 0)
+		return r;
+	if (m && ((r = get_str(c, m, "type", G("seLinuxOptions.type"), se_type)) < 0 ||
+		  (r = get_str(c, m, "user", G("seLinuxOptions.user"), se_user)) < 0 ||
+		  (r = get_str(c, m, "role", G("seLinuxOptions.role"), se_role)) < 0))
+		return r;
+	if (pm && (r = get_str(c, scn, "procMount", G("procMount"), pm)) < 0)
+		return r;
+#undef G
+	return 0;
+}
+
 static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
@@ -452,6 +483,8 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 	if (sp && (r = get_str(c, sp, "type", F("seccompProfile.type"), &sc->seccomp_type)) < 0)
 		return r;
 	if ((r = get_host_process(c, scn, path, &sc->host_process)) < 0 ||
+	    (r = get_isolation(c, scn, path, &sc->apparmor_type, &sc->selinux_type,
+			       &sc->selinux_user, &sc->selinux_role, &sc->proc_mount)) < 0 ||
 	    (r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
 		return r;
 	if (caps) {
@@ -763,7 +796,9 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 				       &p->seccomp_type)) < 0)
 			return r;
 		fieldf(f, sizeof(f), "%s.securityContext", path);
-		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0)
+		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0 ||
+		    (r = get_isolation(c, psc, f, &p->apparmor_type, &p->selinux_type,
+				       &p->selinux_user, &p->selinux_role, NULL)) < 0)
 			return r;
 		if ((r = get_str(c, psc, "supplementalGroupsPolicy",
 				 F("securityContext.supplementalGroupsPolicy"),
