@@ -315,7 +315,7 @@ static int get_strlist_at(struct ctx *c, struct ydoc_node *map, const char *key,
 	size_t iter = 0;
 	size_t i = 0;
 	int r;
-	char f[96];
+	char f[160];
 
 	out->v = NULL;
 	out->n = 0;
@@ -431,6 +431,54 @@ static int get_host_process(struct ctx *c, struct ydoc_node *scn, const char *pa
 }
 
 /*
+ * seccompProfile or appArmorProfile (key) of a securityContext: its type,
+ * checked as the API server's validateSeccompProfileField and
+ * validateAppArmorProfileField do (a type of the three, localhostProfile
+ * exactly when it is Localhost); a pod it refuses was read and predicted.
+ */
+static int get_profile(struct ctx *c, struct ydoc_node *scn, const char *key, const char *path,
+		       const char **type)
+{
+	static const char *const types[] = {"RuntimeDefault", "Unconfined", "Localhost"};
+	struct ydoc_node *m, *lp;
+	const char *local = NULL;
+	char f[192];
+	int r;
+	bool known = false;
+
+	*type = NULL;
+	fieldf(f, sizeof(f), "%s.%s", path, key);
+	if ((r = get_map(c, scn, key, f, &m)) < 0 || !m)
+		return r;
+	fieldf(f, sizeof(f), "%s.%s.type", path, key);
+	if ((r = get_str(c, m, "type", f, type)) < 0)
+		return r;
+	if (!*type || !**type)
+		return errf(c, *type ? ydoc_get(m, "type") : m, EINVAL, f,
+			    "Required value: the API server refuses a %s without a type", key);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		known |= !strcmp(*type, types[i]);
+	if (!known)
+		return errf(c, ydoc_get(m, "type"), EINVAL, f,
+			    "Unsupported value \"%s\": the API server takes RuntimeDefault, "
+			    "Unconfined or Localhost",
+			    *type);
+	fieldf(f, sizeof(f), "%s.%s.localhostProfile", path, key);
+	if ((r = get_str(c, m, "localhostProfile", f, &local)) < 0)
+		return r;
+	lp = ydoc_get(m, "localhostProfile");
+	if (!strcmp(*type, "Localhost") && !local)
+		return errf(c, ydoc_get(m, "type"), EINVAL, f,
+			    "Required value: the API server refuses type Localhost without a "
+			    "localhostProfile");
+	if (strcmp(*type, "Localhost") != 0 && local)
+		return errf(c, lp, EINVAL, f,
+			    "the API server refuses a localhostProfile unless the type is "
+			    "Localhost");
+	return 0;
+}
+
+/*
  * The isolation fields of a securityContext that Pod Security's baseline
  * judges (check_appArmorProfile.go, check_seLinuxOptions.go,
  * check_procMount.go): appArmorProfile.type, seLinuxOptions' type, user and
@@ -447,8 +495,7 @@ static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path,
 	int r;
 
 #define G(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
-	if ((r = get_map(c, scn, "appArmorProfile", G("appArmorProfile"), &m)) < 0 ||
-	    (m && (r = get_str(c, m, "type", G("appArmorProfile.type"), aa)) < 0) ||
+	if ((r = get_profile(c, scn, "appArmorProfile", path, aa)) < 0 ||
 	    (r = get_map(c, scn, "seLinuxOptions", G("seLinuxOptions"), &m)) < 0)
 		return r;
 	if (m && ((r = get_str(c, m, "type", G("seLinuxOptions.type"), se_type)) < 0 ||
@@ -457,6 +504,11 @@ static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path,
 		return r;
 	if (pm && (r = get_str(c, scn, "procMount", G("procMount"), pm)) < 0)
 		return r;
+	/* validateProcMountType: the two values */
+	if (pm && *pm && strcmp(*pm, "Default") != 0 && strcmp(*pm, "Unmasked") != 0)
+		return errf(c, ydoc_get(scn, "procMount"), EINVAL, f,
+			    "Unsupported value \"%s\": the API server takes Default or Unmasked",
+			    *pm);
 #undef G
 	return 0;
 }
@@ -464,7 +516,7 @@ static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path,
 static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
-	struct ydoc_node *caps, *sp;
+	struct ydoc_node *caps;
 	int r;
 
 	sc->pos = pos_of(c, scn);
@@ -478,9 +530,7 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 	    (r = get_bool(c, scn, "readOnlyRootFilesystem", F("readOnlyRootFilesystem"),
 			  &sc->read_only_root_fs)) < 0)
 		return r;
-	if ((r = get_map(c, scn, "seccompProfile", F("seccompProfile"), &sp)) < 0)
-		return r;
-	if (sp && (r = get_str(c, sp, "type", F("seccompProfile.type"), &sc->seccomp_type)) < 0)
+	if ((r = get_profile(c, scn, "seccompProfile", path, &sc->seccomp_type)) < 0)
 		return r;
 	if ((r = get_host_process(c, scn, path, &sc->host_process)) < 0 ||
 	    (r = get_isolation(c, scn, path, &sc->apparmor_type, &sc->selinux_type,
@@ -777,7 +827,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 	if ((r = get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
 		return r;
 	if (psc) {
-		struct ydoc_node *sg, *sy, *sp, *it;
+		struct ydoc_node *sg, *sy, *it;
 		size_t iter = 0;
 
 		if ((r = get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
@@ -789,13 +839,9 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		    (r = get_bool(c, psc, "runAsNonRoot", F("securityContext.runAsNonRoot"),
 				  &p->run_as_non_root)) < 0)
 			return r;
-		if ((r = get_map(c, psc, "seccompProfile", F("securityContext.seccompProfile"),
-				 &sp)) < 0)
-			return r;
-		if (sp && (r = get_str(c, sp, "type", F("securityContext.seccompProfile.type"),
-				       &p->seccomp_type)) < 0)
-			return r;
 		fieldf(f, sizeof(f), "%s.securityContext", path);
+		if ((r = get_profile(c, psc, "seccompProfile", f, &p->seccomp_type)) < 0)
+			return r;
 		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0 ||
 		    (r = get_isolation(c, psc, f, &p->apparmor_type, &p->selinux_type,
 				       &p->selinux_user, &p->selinux_role, NULL)) < 0)
