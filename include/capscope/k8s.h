@@ -100,8 +100,11 @@ struct cs_k8s_pod {
 	struct cs_opt_bool run_as_non_root;
 	const char *seccomp_type;
 	struct cs_opt_bool host_process; /* windowsOptions.hostProcess */
-	const char *apparmor_type, *selinux_type, *selinux_user,
-	    *selinux_role; /* as in cs_k8s_sc */
+	/* as in cs_k8s_sc */
+	const char *apparmor_type, *selinux_type, *selinux_user, *selinux_role;
+	/* the pod (template) annotations container.apparmor.security.beta.kubernetes.io/NAME
+	 * whose value Pod Security's baseline forbids, as "KEY=VALUE" */
+	struct cs_strlist apparmor_bad;
 	int64_t *supplemental_groups;
 	size_t n_supplemental_groups;
 	const char *supplemental_groups_policy; /* "Merge", "Strict" (KEP-3619), or NULL */

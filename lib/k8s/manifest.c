@@ -151,10 +151,17 @@ static int need_map(struct ctx *c, struct ydoc_node *n, const char *field)
 }
 
 /* A string field: NULL when absent or null. */
+static int node_str(struct ctx *c, struct ydoc_node *n, const char *field, const char **out);
+
 static int get_str(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		   const char **out)
 {
-	struct ydoc_node *n = ydoc_get(map, key);
+	return node_str(c, ydoc_get(map, key), field, out);
+}
+
+/* A string field's value n (NULL: absent), as get_str reads it. */
+static int node_str(struct ctx *c, struct ydoc_node *n, const char *field, const char **out)
+{
 	const char *s;
 	size_t len;
 	int r;
@@ -1001,6 +1008,48 @@ static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_po
 		       &p->os_label);
 }
 
+/*
+ * check_appArmorProfile.go's other half: an annotation
+ * container.apparmor.security.beta.kubernetes.io/NAME of the pod (template)
+ * whose value is not empty, runtime/default or localhost/... fails
+ * baseline (`unconfined` is the usual one). Kept as "KEY=VALUE".
+ */
+static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, struct cs_k8s_pod *p)
+{
+	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
+	const size_t pl = sizeof(prefix) - 1;
+	char f[160];
+	int r;
+
+	/* room for every annotation at once: grown one by one, it was quadratic */
+	if (!ann || !ann->n ||
+	    !(p->apparmor_bad.v = cs_arena_alloc(c->m->arena, ann->n * sizeof(char *))))
+		return ann && ann->n ? -ENOMEM : 0;
+	for (uint32_t i = 0; i < ann->n; i++) {
+		struct ydoc_node *k = ann->u.pairs[i].key;
+		const char *kt, *v, *key;
+		char *kv;
+		size_t kl;
+
+		if (!is_scalar(k) || (kt = scalar_text(k, &kl), kl < pl) || memcmp(kt, prefix, pl))
+			continue;
+		if (memchr(kt, '\0', kl))
+			return errf(c, k, EINVAL, "metadata.annotations", "a key holds a NUL byte");
+		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
+			return -ENOMEM;
+		fieldf(f, sizeof(f), "metadata.annotations.%s", key);
+		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
+			return r;
+		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
+			continue;
+		if (!(kv = cs_arena_alloc(c->m->arena, kl + strlen(v) + 2)))
+			return -ENOMEM;
+		sprintf(kv, "%s=%s", key, v);
+		p->apparmor_bad.v[p->apparmor_bad.n++] = kv;
+	}
+	return 0;
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *path, const char *kind)
 {
@@ -1068,6 +1117,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	if (ann &&
 	    (r = get_str(c, ann, "openshift.io/required-scc",
 			 "metadata.annotations.openshift.io/required-scc", &p->required_scc)) < 0)
+		return r;
+	if ((r = get_apparmor_annotations(c, ann, p)) < 0)
 		return r;
 	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0)
 		return r;

@@ -163,6 +163,8 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	/* check_windowsHostProcess.go: the pod's or any container's */
 	if (pod->host_process.set && pod->host_process.v)
 		addf(&b, "hostProcess (windowsOptions) is not allowed");
+	for (size_t i = 0; i < pod->apparmor_bad.n; i++)
+		addf(&b, "AppArmor annotation %s is not allowed", pod->apparmor_bad.v[i]);
 	isolation(&b, NULL, pod->apparmor_type, pod->selinux_type, pod->selinux_user,
 		  pod->selinux_role, NULL, userns);
 

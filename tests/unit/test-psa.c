@@ -210,6 +210,21 @@ static void isolation_checks(void **state)
 			 CS_PSA_PRIVILEGED);
 	assert_string_equal(r.baseline_fail, "pod appArmorProfile Unconfined is not allowed; "
 					     "pod seLinuxOptions type unconfined_t is not allowed");
+	/* the beta annotations (check_appArmorProfile.go's other half): empty,
+	 * runtime/default and localhost/... allowed, of a Deployment's template */
+	assert_int_equal(
+	    level("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n"
+		  "    metadata:\n      annotations:\n"
+		  "        container.apparmor.security.beta.kubernetes.io/a: unconfined\n"
+		  "        container.apparmor.security.beta.kubernetes.io/b: localhost/p\n"
+		  "        container.apparmor.security.beta.kubernetes.io/c: runtime/default\n"
+		  "        container.apparmor.security.beta.kubernetes.io/d: ''\n"
+		  "    spec:\n      containers: [{name: a}]\n",
+		  &r),
+	    CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "AppArmor annotation "
+					     "container.apparmor.security.beta.kubernetes.io/"
+					     "a=unconfined is not allowed");
 	/* procMount is relaxed for a pod in a user namespace (policy 1.35) */
 	assert_int_equal(level("kind: Pod\nspec:\n  hostUsers: false\n  containers:\n"
 			       "  - name: a\n    securityContext: {procMount: Unmasked}\n",
