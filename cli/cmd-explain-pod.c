@@ -150,7 +150,7 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 /* A run stopped after containers were written: whole JSON that says why, as stderr. */
 static void json_stopped(struct cs_json *j, const struct cs_diag *d)
 {
-	char buf[700];
+	char buf[800];
 
 	cs_diag_format(d, buf, sizeof(buf));
 	cs_json_arr_end(j);

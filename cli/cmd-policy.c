@@ -222,7 +222,7 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 /* A library diagnostic on stderr (cs_err escapes it: it may quote the manifest). */
 static int diag_fail(const char *what, const struct cs_diag *d)
 {
-	char buf[700];
+	char buf[800];
 
 	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "",
 	       cs_diag_format(d, buf, sizeof(buf)));

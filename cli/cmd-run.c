@@ -82,7 +82,7 @@ static int args_err(int rc, const struct cs_diag *d)
 /* "--caps: column 14: unknown capability name 'x'": where, in a long text. */
 static int caps_err(const char *opt, const struct cs_diag *d)
 {
-	char buf[700];
+	char buf[800];
 
 	cs_diag_format(d, buf, sizeof(buf));
 	return cs_usage_err(CMD, "%s: %s", opt, buf);

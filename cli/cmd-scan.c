@@ -200,7 +200,7 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 /* Errors name entries of the scanned data too: cs_err escapes them (escape.h). */
 static void report_diag(const struct cs_scan_target *t)
 {
-	char b[700];
+	char b[800];
 
 	cs_err("scan", "%s: %s", t->name, cs_diag_format(&t->diag, b, sizeof(b)));
 }

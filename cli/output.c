@@ -50,7 +50,7 @@ int cs_usage_err(const char *cmd, const char *fmt, ...)
 
 int cs_diag_err(const char *cmd, const char *what, const struct cs_diag *d)
 {
-	char buf[700];
+	char buf[800];
 
 	cs_diag_format(d, buf, sizeof(buf));
 	if (what && *what)

@@ -11,7 +11,7 @@
 
 static bool report_errors(const struct cs_scan_target *t)
 {
-	char b[700];
+	char b[800];
 	bool bad = false;
 
 	/* cs_err escapes the names (escape.h); the diagnostic may name the file. */

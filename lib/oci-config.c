@@ -470,13 +470,13 @@ static int read_config(void *user, const struct ydoc_node *root)
 		rc = read_process(c, get(c, root, "process"), cfg);
 	if (!rc)
 		rc = read_linux(c, get(c, root, "linux"), &cfg->process);
-	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
 	if (!rc && c->dup)
 		rc = errf(c, c->dup, EINVAL, c->dup_field,
 			  "a second key '%.*s' for %s: runc (Go's encoding/json) matches keys "
 			  "without case and keeps the later one; keep one",
 			  (int)(c->dup->n > 40 ? 40 : c->dup->n), c->dup->u.text, c->dup_field);
+	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
+		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
 	if (!rc && rootpath) {
 		if (rootpath[0] == '/' || !cfg->bundle) {
 			cfg->root_path = rootpath;

@@ -12,6 +12,9 @@
 
 #include "internal/json-types.h"
 
+#include <errno.h>
+#include <stdio.h>
+
 #define STR	  CS_JS_STR
 #define BOOL	  CS_JS_BOOL
 #define STRV	  CS_JS_STRV
@@ -163,12 +166,28 @@ static const F spec[] = {{"ociVersion", STR, NULL},
 			 {"vm", OBJ, none},
 			 END};
 
+/*
+ * Two keys for one field anywhere in the spec (any case: `"hostname"` and
+ * `"Hostname"`, or the same key twice): Go decodes both, type-checks both
+ * and keeps the later, where the model and these checks see the first, so
+ * a bundle is refused rather than read as something runc does not.
+ */
 int cs_oci_config_types(const struct ydoc_node *doc, struct cs_diag *d)
 {
-	const struct ydoc_node *dup = NULL; /* two keys for a field unread: Go keeps the later */
+	const struct ydoc_node *dup = NULL;
+	int r = cs_json_check_types(doc, spec, "", NULL,
+				    "runc (Go's encoding/json) does not load a config.json with "
+				    "another type there",
+				    &dup, d);
 
-	return cs_json_check_types(doc, spec, "", NULL,
-				   "runc (Go's encoding/json) does not load a config.json with "
-				   "another type there",
-				   &dup, d);
+	if (r == 0 && dup) {
+		char key[48];
+
+		snprintf(key, sizeof(key), "%.*s", (int)(dup->n > 40 ? 40 : dup->n), dup->u.text);
+		r = ydoc_error(d, dup, EINVAL, key,
+			       "a second key '%.*s' for one field: runc (Go's encoding/json) "
+			       "matches keys without case and keeps the later one; keep one",
+			       (int)(dup->n > 40 ? 40 : dup->n), dup->u.text);
+	}
+	return r;
 }

@@ -9,7 +9,8 @@ struct cs_diag {
 	char file[256];	 /* "" when the input was not a file */
 	unsigned line;	 /* 1-based, 0 = unknown */
 	unsigned column; /* 1-based, 0 = unknown */
-	char field[64];	 /* field or key being parsed, "" when none */
+	char field[160]; /* field or key being parsed, "" when none (a CronJob's deepest path fits)
+			  */
 	char message[256];
 };
 

@@ -46,6 +46,9 @@ struct cs_k8s_sc {
 	struct cs_strlist add, drop;
 	const char *seccomp_type;	 /* seccompProfile.type or NULL */
 	struct cs_opt_bool host_process; /* windowsOptions.hostProcess */
+	/* what Pod Security's baseline also judges (or NULL): appArmorProfile.type,
+	 * seLinuxOptions type, user and role, procMount (containers only) */
+	const char *apparmor_type, *selinux_type, *selinux_user, *selinux_role, *proc_mount;
 	struct cs_pos pos, add_pos, drop_pos, caps_pos;
 	/* where each add / drop entry is (same index), or NULL when not known */
 	const struct cs_pos *add_item_pos, *drop_item_pos;
@@ -97,6 +100,11 @@ struct cs_k8s_pod {
 	struct cs_opt_bool run_as_non_root;
 	const char *seccomp_type;
 	struct cs_opt_bool host_process; /* windowsOptions.hostProcess */
+	/* as in cs_k8s_sc */
+	const char *apparmor_type, *selinux_type, *selinux_user, *selinux_role;
+	/* the pod (template) annotations container.apparmor.security.beta.kubernetes.io/NAME
+	 * whose value Pod Security's baseline forbids, as "KEY=VALUE" */
+	struct cs_strlist apparmor_bad;
 	int64_t *supplemental_groups;
 	size_t n_supplemental_groups;
 	const char *supplemental_groups_policy; /* "Merge", "Strict" (KEP-3619), or NULL */

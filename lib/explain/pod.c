@@ -403,7 +403,7 @@ static bool podman_root_string(const struct cs_k8s_sc *sc, const char *image_use
  */
 static int not_modelled(struct cs_pod_ctr_result *r, const struct cs_diag *d)
 {
-	char buf[700];
+	char buf[800];
 
 	cs_diag_format(d, buf, sizeof(buf));
 	cs_steps_add(&r->steps, "pod", "pod.not-modelled", "not modelled: %s", buf);

@@ -95,7 +95,7 @@ static void finding_row(FILE *f, const struct cs_finding *x)
 static void target(FILE *f, const struct cs_scan_target *t)
 {
 	const struct cs_scan_result *r = &t->r;
-	char msg[700];
+	char msg[800];
 
 	fputs("<h2>", f);
 	cs_html_put(f, t->name);

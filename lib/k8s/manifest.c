@@ -151,10 +151,17 @@ static int need_map(struct ctx *c, struct ydoc_node *n, const char *field)
 }
 
 /* A string field: NULL when absent or null. */
+static int node_str(struct ctx *c, struct ydoc_node *n, const char *field, const char **out);
+
 static int get_str(struct ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		   const char **out)
 {
-	struct ydoc_node *n = ydoc_get(map, key);
+	return node_str(c, ydoc_get(map, key), field, out);
+}
+
+/* A string field's value n (NULL: absent), as get_str reads it. */
+static int node_str(struct ctx *c, struct ydoc_node *n, const char *field, const char **out)
+{
 	const char *s;
 	size_t len;
 	int r;
@@ -315,7 +322,7 @@ static int get_strlist_at(struct ctx *c, struct ydoc_node *map, const char *key,
 	size_t iter = 0;
 	size_t i = 0;
 	int r;
-	char f[96];
+	char f[160];
 
 	out->v = NULL;
 	out->n = 0;
@@ -430,10 +437,93 @@ static int get_host_process(struct ctx *c, struct ydoc_node *scn, const char *pa
 	return get_bool(c, wo, "hostProcess", f, out);
 }
 
+/*
+ * seccompProfile or appArmorProfile (key) of a securityContext: its type,
+ * checked as the API server's validateSeccompProfileField and
+ * validateAppArmorProfileField do (a type of the three, localhostProfile
+ * exactly when it is Localhost); a pod it refuses was read and predicted.
+ */
+static int get_profile(struct ctx *c, struct ydoc_node *scn, const char *key, const char *path,
+		       const char **type)
+{
+	static const char *const types[] = {"RuntimeDefault", "Unconfined", "Localhost"};
+	struct ydoc_node *m, *lp;
+	const char *local = NULL;
+	char f[192];
+	int r;
+	bool known = false;
+
+	*type = NULL;
+	fieldf(f, sizeof(f), "%s.%s", path, key);
+	if ((r = get_map(c, scn, key, f, &m)) < 0 || !m)
+		return r;
+	fieldf(f, sizeof(f), "%s.%s.type", path, key);
+	if ((r = get_str(c, m, "type", f, type)) < 0)
+		return r;
+	if (!*type || !**type)
+		return errf(c, *type ? ydoc_get(m, "type") : m, EINVAL, f,
+			    "Required value: the API server refuses a %s without a type", key);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		known |= !strcmp(*type, types[i]);
+	if (!known)
+		return errf(c, ydoc_get(m, "type"), EINVAL, f,
+			    "Unsupported value \"%s\": the API server takes RuntimeDefault, "
+			    "Unconfined or Localhost",
+			    *type);
+	fieldf(f, sizeof(f), "%s.%s.localhostProfile", path, key);
+	if ((r = get_str(c, m, "localhostProfile", f, &local)) < 0)
+		return r;
+	lp = ydoc_get(m, "localhostProfile");
+	if (!strcmp(*type, "Localhost") && !local)
+		return errf(c, ydoc_get(m, "type"), EINVAL, f,
+			    "Required value: the API server refuses type Localhost without a "
+			    "localhostProfile");
+	if (strcmp(*type, "Localhost") != 0 && local)
+		return errf(c, lp, EINVAL, f,
+			    "the API server refuses a localhostProfile unless the type is "
+			    "Localhost");
+	return 0;
+}
+
+/*
+ * The isolation fields of a securityContext that Pod Security's baseline
+ * judges (check_appArmorProfile.go, check_seLinuxOptions.go,
+ * check_procMount.go): appArmorProfile.type, seLinuxOptions' type, user and
+ * role, and procMount (pm NULL: the pod's, which has none). They were not
+ * read, so `appArmorProfile: {type: Unconfined}`, `seLinuxOptions: {type:
+ * spc_t}` or `procMount: Unmasked` were called baseline.
+ */
+static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path, const char **aa,
+			 const char **se_type, const char **se_user, const char **se_role,
+			 const char **pm)
+{
+	struct ydoc_node *m;
+	char f[192];
+	int r;
+
+#define G(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
+	if ((r = get_profile(c, scn, "appArmorProfile", path, aa)) < 0 ||
+	    (r = get_map(c, scn, "seLinuxOptions", G("seLinuxOptions"), &m)) < 0)
+		return r;
+	if (m && ((r = get_str(c, m, "type", G("seLinuxOptions.type"), se_type)) < 0 ||
+		  (r = get_str(c, m, "user", G("seLinuxOptions.user"), se_user)) < 0 ||
+		  (r = get_str(c, m, "role", G("seLinuxOptions.role"), se_role)) < 0))
+		return r;
+	if (pm && (r = get_str(c, scn, "procMount", G("procMount"), pm)) < 0)
+		return r;
+	/* validateProcMountType: the two values */
+	if (pm && *pm && strcmp(*pm, "Default") != 0 && strcmp(*pm, "Unmasked") != 0)
+		return errf(c, ydoc_get(scn, "procMount"), EINVAL, f,
+			    "Unsupported value \"%s\": the API server takes Default or Unmasked",
+			    *pm);
+#undef G
+	return 0;
+}
+
 static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
-	struct ydoc_node *caps, *sp;
+	struct ydoc_node *caps;
 	int r;
 
 	sc->pos = pos_of(c, scn);
@@ -447,11 +537,11 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 	    (r = get_bool(c, scn, "readOnlyRootFilesystem", F("readOnlyRootFilesystem"),
 			  &sc->read_only_root_fs)) < 0)
 		return r;
-	if ((r = get_map(c, scn, "seccompProfile", F("seccompProfile"), &sp)) < 0)
-		return r;
-	if (sp && (r = get_str(c, sp, "type", F("seccompProfile.type"), &sc->seccomp_type)) < 0)
+	if ((r = get_profile(c, scn, "seccompProfile", path, &sc->seccomp_type)) < 0)
 		return r;
 	if ((r = get_host_process(c, scn, path, &sc->host_process)) < 0 ||
+	    (r = get_isolation(c, scn, path, &sc->apparmor_type, &sc->selinux_type,
+			       &sc->selinux_user, &sc->selinux_role, &sc->proc_mount)) < 0 ||
 	    (r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
 		return r;
 	if (caps) {
@@ -744,7 +834,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 	if ((r = get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
 		return r;
 	if (psc) {
-		struct ydoc_node *sg, *sy, *sp, *it;
+		struct ydoc_node *sg, *sy, *it;
 		size_t iter = 0;
 
 		if ((r = get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
@@ -756,14 +846,12 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		    (r = get_bool(c, psc, "runAsNonRoot", F("securityContext.runAsNonRoot"),
 				  &p->run_as_non_root)) < 0)
 			return r;
-		if ((r = get_map(c, psc, "seccompProfile", F("securityContext.seccompProfile"),
-				 &sp)) < 0)
-			return r;
-		if (sp && (r = get_str(c, sp, "type", F("securityContext.seccompProfile.type"),
-				       &p->seccomp_type)) < 0)
-			return r;
 		fieldf(f, sizeof(f), "%s.securityContext", path);
-		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0)
+		if ((r = get_profile(c, psc, "seccompProfile", f, &p->seccomp_type)) < 0)
+			return r;
+		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0 ||
+		    (r = get_isolation(c, psc, f, &p->apparmor_type, &p->selinux_type,
+				       &p->selinux_user, &p->selinux_role, NULL)) < 0)
 			return r;
 		if ((r = get_str(c, psc, "supplementalGroupsPolicy",
 				 F("securityContext.supplementalGroupsPolicy"),
@@ -920,6 +1008,48 @@ static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_po
 		       &p->os_label);
 }
 
+/*
+ * check_appArmorProfile.go's other half: an annotation
+ * container.apparmor.security.beta.kubernetes.io/NAME of the pod (template)
+ * whose value is not empty, runtime/default or localhost/... fails
+ * baseline (`unconfined` is the usual one). Kept as "KEY=VALUE".
+ */
+static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, struct cs_k8s_pod *p)
+{
+	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
+	const size_t pl = sizeof(prefix) - 1;
+	char f[160];
+	int r;
+
+	/* room for every annotation at once: grown one by one, it was quadratic */
+	if (!ann || !ann->n ||
+	    !(p->apparmor_bad.v = cs_arena_alloc(c->m->arena, ann->n * sizeof(char *))))
+		return ann && ann->n ? -ENOMEM : 0;
+	for (uint32_t i = 0; i < ann->n; i++) {
+		struct ydoc_node *k = ann->u.pairs[i].key;
+		const char *kt, *v, *key;
+		char *kv;
+		size_t kl;
+
+		if (!is_scalar(k) || (kt = scalar_text(k, &kl), kl < pl) || memcmp(kt, prefix, pl))
+			continue;
+		if (memchr(kt, '\0', kl))
+			return errf(c, k, EINVAL, "metadata.annotations", "a key holds a NUL byte");
+		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
+			return -ENOMEM;
+		fieldf(f, sizeof(f), "metadata.annotations.%s", key);
+		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
+			return r;
+		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
+			continue;
+		if (!(kv = cs_arena_alloc(c->m->arena, kl + strlen(v) + 2)))
+			return -ENOMEM;
+		sprintf(kv, "%s=%s", key, v);
+		p->apparmor_bad.v[p->apparmor_bad.n++] = kv;
+	}
+	return 0;
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *path, const char *kind)
 {
@@ -987,6 +1117,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	if (ann &&
 	    (r = get_str(c, ann, "openshift.io/required-scc",
 			 "metadata.annotations.openshift.io/required-scc", &p->required_scc)) < 0)
+		return r;
+	if ((r = get_apparmor_annotations(c, ann, p)) < 0)
 		return r;
 	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0)
 		return r;

@@ -6,7 +6,8 @@
  * check_allowPrivilegeEscalation.go, check_runAsNonRoot.go,
  * check_runAsUser.go, check_hostNamespaces.go, check_hostPathVolumes.go,
  * check_hostPorts.go, check_sysctls.go, check_restrictedVolumes.go,
- * check_seccompProfile_restricted.go. Capability names are compared exactly
+ * check_seccompProfile_restricted.go, check_appArmorProfile.go,
+ * check_seLinuxOptions.go, check_procMount.go. Capability names are compared exactly
  * as written, as those checks do.
  */
 #include "capscope/psa.h"
@@ -85,6 +86,31 @@ static bool in(const char *const *v, size_t n, const char *s)
 	return false;
 }
 
+/*
+ * Baseline's isolation checks of one securityContext (ctr: the container's
+ * name, NULL for the pod's): check_appArmorProfile.go (a type, when set,
+ * RuntimeDefault or Localhost), check_seLinuxOptions.go (the types of
+ * selinuxAllowedTypes1_31; no user, no role), check_procMount.go (Default
+ * or unset; skipped for a pod with hostUsers: false, as the 1.35 policy
+ * relaxes it).
+ */
+static void isolation(struct acc *b, const char *ctr, const char *aa, const char *se_type,
+		      const char *se_user, const char *se_role, const char *pm, bool userns)
+{
+	static const char *const se_types[] = {"", "container_t", "container_init_t",
+					       "container_kvm_t", "container_engine_t"};
+	const char *who = ctr ? ctr : "pod", *sep = ctr ? ": " : " ";
+
+	if (aa && strcmp(aa, "RuntimeDefault") != 0 && strcmp(aa, "Localhost") != 0)
+		addf(b, "%s%sappArmorProfile %s is not allowed", who, sep, aa);
+	if (se_type && !in(se_types, sizeof(se_types) / sizeof(se_types[0]), se_type))
+		addf(b, "%s%sseLinuxOptions type %s is not allowed", who, sep, se_type);
+	if ((se_user && *se_user) || (se_role && *se_role))
+		addf(b, "%s%sseLinuxOptions user and role must not be set", who, sep);
+	if (pm && strcmp(pm, "Default") != 0 && !userns)
+		addf(b, "%s%sprocMount %s is not allowed", who, sep, pm);
+}
+
 int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		    struct cs_psa_result *r)
 {
@@ -137,6 +163,10 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	/* check_windowsHostProcess.go: the pod's or any container's */
 	if (pod->host_process.set && pod->host_process.v)
 		addf(&b, "hostProcess (windowsOptions) is not allowed");
+	for (size_t i = 0; i < pod->apparmor_bad.n; i++)
+		addf(&b, "AppArmor annotation %s is not allowed", pod->apparmor_bad.v[i]);
+	isolation(&b, NULL, pod->apparmor_type, pod->selinux_type, pod->selinux_user,
+		  pod->selinux_role, NULL, userns);
 
 	for (size_t i = 0; i < pod->n_containers; i++) {
 		const struct cs_k8s_container *c = &pod->containers[i];
@@ -149,6 +179,8 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 			addf(&b, "%s: hostPort", n);
 		if (sc->host_process.set && sc->host_process.v)
 			addf(&b, "%s: hostProcess (windowsOptions)", n);
+		isolation(&b, n, sc->apparmor_type, sc->selinux_type, sc->selinux_user,
+			  sc->selinux_role, sc->proc_mount, userns);
 		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
 			if (!in(baseline_caps, sizeof(baseline_caps) / sizeof(baseline_caps[0]),
 				sc->add.v[k]))

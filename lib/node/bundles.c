@@ -282,7 +282,7 @@ static int load_config(struct cs_node_ctr *c)
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
-		char msg[512];
+		char msg[800];
 
 		c->config_error = strdup(cs_diag_format(&d, msg, sizeof(msg)));
 		c->have_config = c->have_config && r == 0;

@@ -37,16 +37,20 @@ struct cs_toml_doc {
 	struct cs_toml_value *root;
 };
 
+/* A dotted key's parts: most have few, kept in inl on the caller's stack
+ * (every key and header took 64 bytes of the arena for its parts). */
 struct keypath {
 	const char **k;
 	size_t n, cap;
+	const char *inl[8];
 };
 
-/* A key of a table, in the document's index of keys (child, index_key). */
+/* A key of a table, in the document's index of keys (child, index_key):
+ * the table and the key's place in it (16 bytes, not 24: the index is
+ * the tree's largest part after the values). */
 struct slot {
 	const struct cs_toml_value *tbl;
-	const char *k;
-	struct cs_toml_value *v;
+	size_t at; /* tbl->keys[at], tbl->items[at] */
 };
 
 struct tp {
@@ -332,6 +336,10 @@ static int key(struct tp *t, struct keypath *kp)
 	int r;
 
 	kp->n = 0;
+	if (!kp->k) {
+		kp->k = kp->inl;
+		kp->cap = sizeof(kp->inl) / sizeof(kp->inl[0]);
+	}
 	for (;;) {
 		const char *part;
 
@@ -355,7 +363,7 @@ static int key(struct tp *t, struct keypath *kp)
 				return -ENOMEM;
 		}
 		if (kp->n == kp->cap) {
-			size_t nc = kp->cap ? kp->cap * 2 : 8;
+			size_t nc = kp->cap * 2;
 			const char **v = cs_arena_grow(t->a, kp->k, kp->n, nc, sizeof(*v));
 
 			if (!v)
@@ -402,7 +410,8 @@ static size_t slot_of(const struct tp *t, const struct cs_toml_value *tbl, const
 
 	for (size_t i = (size_t)h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
 		cs_toml_key_probes++;
-		if (!t->slots[i].tbl || (t->slots[i].tbl == tbl && !strcmp(t->slots[i].k, k)))
+		if (!t->slots[i].tbl ||
+		    (t->slots[i].tbl == tbl && !strcmp(tbl->keys[t->slots[i].at], k)))
 			return i;
 	}
 }
@@ -415,12 +424,12 @@ static struct cs_toml_value *child(const struct tp *t, const struct cs_toml_valu
 	if (!t->nslots)
 		return NULL;
 	i = slot_of(t, tbl, k);
-	return t->slots[i].tbl ? t->slots[i].v : NULL;
+	return t->slots[i].tbl ? tbl->items[t->slots[i].at] : NULL;
 }
 
-/* Enter tbl[k] = v in the index, grown to stay at most half full. */
-static int index_key(struct tp *t, const struct cs_toml_value *tbl, const char *k,
-		     struct cs_toml_value *v)
+/* Enter tbl's key at (already in tbl->keys) in the index, grown to stay at
+ * most half full. */
+static int index_key(struct tp *t, const struct cs_toml_value *tbl, size_t at)
 {
 	if (2 * (t->nused + 1) > t->nslots) {
 		struct slot *old = t->slots;
@@ -434,10 +443,11 @@ static int index_key(struct tp *t, const struct cs_toml_value *tbl, const char *
 		}
 		for (size_t i = 0; i < n; i++)
 			if (old[i].tbl)
-				t->slots[slot_of(t, old[i].tbl, old[i].k)] = old[i];
+				t->slots[slot_of(t, old[i].tbl, old[i].tbl->keys[old[i].at])] =
+				    old[i];
 		free(old);
 	}
-	t->slots[slot_of(t, tbl, k)] = (struct slot){tbl, k, v};
+	t->slots[slot_of(t, tbl, tbl->keys[at])] = (struct slot){tbl, at};
 	t->nused++;
 	return 0;
 }
@@ -445,7 +455,8 @@ static int index_key(struct tp *t, const struct cs_toml_value *tbl, const char *
 static int push(struct tp *t, struct cs_toml_value *c, const char *k, struct cs_toml_value *v)
 {
 	if (c->n == c->internal_cap_) {
-		size_t nc = c->internal_cap_ ? c->internal_cap_ * 2 : 8;
+		/* from 2: most tables of a crio.conf hold a few keys */
+		size_t nc = c->internal_cap_ ? c->internal_cap_ * 2 : 2;
 		struct cs_toml_value **nv = cs_arena_grow(t->a, c->items, c->n, nc, sizeof(*nv));
 		const char **nk = c->type == CS_TOML_TABLE
 				      ? cs_arena_grow(t->a, c->keys, c->n, nc, sizeof(*nk))
@@ -457,12 +468,13 @@ static int push(struct tp *t, struct cs_toml_value *c, const char *k, struct cs_
 		c->keys = nk;
 		c->internal_cap_ = nc;
 	}
+	c->items[c->n] = v;
 	if (c->type == CS_TOML_TABLE) {
-		if (index_key(t, c, k, v) < 0)
-			return -ENOMEM;
 		c->keys[c->n] = k;
+		if (index_key(t, c, c->n) < 0)
+			return -ENOMEM;
 	}
-	c->items[c->n++] = v;
+	c->n++;
 	return 0;
 }
 

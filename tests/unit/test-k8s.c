@@ -359,12 +359,59 @@ static void test_pod_os(void **state)
 #undef OS_POD
 }
 
+/* Session 13, part A: the profiles and procMount as the API server
+ * validates them (validateSeccompProfileField, validateAppArmorProfileField,
+ * validateProcMountType): such pods were read and predicted; and a field's
+ * path longer than 63 bytes was cut in the diagnostic
+ * ("...securityContext.capabilities.a"). */
+static void test_profiles(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	(void)state;
+
+#define SC_POD(sc) "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: " sc "\n"
+	expect_err(SC_POD("{seccompProfile: {type: runtimedefault}}"), 5,
+		   "spec.containers[0].securityContext.seccompProfile.type", "Unsupported value");
+	expect_err(SC_POD("{seccompProfile: {}}"), 5,
+		   "spec.containers[0].securityContext.seccompProfile.type", "Required value");
+	expect_err(SC_POD("{seccompProfile: {type: Localhost}}"), 5,
+		   "spec.containers[0].securityContext.seccompProfile.localhostProfile",
+		   "Required value");
+	expect_err(SC_POD("{seccompProfile: {type: Unconfined, localhostProfile: p}}"), 5,
+		   "spec.containers[0].securityContext.seccompProfile.localhostProfile",
+		   "unless the type is Localhost");
+	expect_err(SC_POD("{appArmorProfile: {type: unconfined}}"), 5,
+		   "spec.containers[0].securityContext.appArmorProfile.type", "Unsupported value");
+	expect_err(SC_POD("{procMount: unmasked}"), 5,
+		   "spec.containers[0].securityContext.procMount", "Unsupported value");
+	expect_err("kind: Pod\nspec:\n  securityContext: {seccompProfile: {type: Localhost}}\n"
+		   "  containers: [{name: a}]\n",
+		   3, "spec.securityContext.seccompProfile.localhostProfile", "Required value");
+	expect_err("apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    spec:\n"
+		   "      template:\n        spec:\n          containers:\n          - name: a\n"
+		   "            securityContext: {capabilities: {add: [1]}}\n",
+		   10,
+		   "spec.jobTemplate.spec.template.spec.containers[0].securityContext."
+		   "capabilities.add[0]",
+		   "number");
+	assert_int_equal(
+	    parse(&m,
+		  SC_POD("{seccompProfile: {type: Localhost, localhostProfile: p.json}, "
+			 "appArmorProfile: {type: RuntimeDefault}, procMount: Default}"),
+		  &d),
+	    0);
+	cs_k8s_manifest_free(&m);
+#undef SC_POD
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pod_merge),	cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_hostile),	cmocka_unit_test(test_scc_doc),
 	    cmocka_unit_test(test_lint_fields), cmocka_unit_test(test_pod_os),
+	    cmocka_unit_test(test_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

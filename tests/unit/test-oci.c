@@ -461,14 +461,48 @@ static void config_other_types(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Session 13, part A (the twelfth pass's open find): two keys for one field
+ * the model does not read were not refused. Go decodes both and keeps the
+ * later: "hostname":"a","Hostname":5 fails runc on the second, and two
+ * memory limits leave the later; the checks saw the first only. */
+static void config_unread_dups(void **state)
+{
+	static const char *const bad[] = {
+	    "\"hostname\":\"a\",\n\"Hostname\":5",
+	    "\"hooks\":{\"prestart\":[],\n\"Prestart\":[{\"path\":\"/x\"}]}",
+	    "\"linux\":{\"resources\":{\"memory\":{\"limit\":1,\n\"LIMIT\":2}}}",
+	    "\"mounts\":[{\"destination\":\"/p\",\n\"Destination\":\"/q\"}]",
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char json[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},%s}", bad[i]);
+		assert_int_equal(parse(json, &c, &d), -EINVAL);
+		assert_int_equal(d.line, 2);
+		assert_non_null(strstr(d.message, "a second key"));
+		assert_string_equal(d.file, "config.json");
+		cs_oci_config_free(&c);
+	}
+	/* one key a field; an unknown key in two cases (Go ignores both): read */
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+			       "\"hostname\":\"a\",\"xNew\":1,\"XNEW\":2}",
+			       &c, &d),
+			 0);
+	cs_oci_config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),	 cmocka_unit_test(config_null_items),
-	    cmocka_unit_test(config_namespaces), cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case),	 cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),	 cmocka_unit_test(config_other_types),
-	    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),	  cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_namespaces),  cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case),	  cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),	  cmocka_unit_test(config_other_types),
+	    cmocka_unit_test(config_unread_dups), cmocka_unit_test(resolver),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

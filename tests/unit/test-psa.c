@@ -159,13 +159,86 @@ static void windows_relaxation(void **state)
 	cs_psa_result_free(&r);
 }
 
+/* Session 13, part A, model (outside #13's classes): appArmorProfile,
+ * seLinuxOptions and procMount were not read, so a pod that Pod Security's
+ * baseline refuses (check_appArmorProfile.go, check_seLinuxOptions.go,
+ * check_procMount.go) was called baseline or restricted. */
+static void isolation_checks(void **state)
+{
+	static const struct {
+		const char *sc, *why;
+	} bad[] = {
+	    {"{appArmorProfile: {type: Unconfined}}",
+	     "a: appArmorProfile Unconfined is not allowed"},
+	    {"{seLinuxOptions: {type: spc_t}}", "a: seLinuxOptions type spc_t is not allowed"},
+	    {"{seLinuxOptions: {user: system_u}}",
+	     "a: seLinuxOptions user and role must not be set"},
+	    {"{seLinuxOptions: {role: r}}", "a: seLinuxOptions user and role must not be set"},
+	    {"{procMount: Unmasked}", "a: procMount Unmasked is not allowed"},
+	};
+	static const char *const good[] = {
+	    "{appArmorProfile: {type: RuntimeDefault}}",
+	    "{appArmorProfile: {type: Localhost, localhostProfile: p}}",
+	    "{seLinuxOptions: {type: container_t, level: 's0:c1,c2'}}",
+	    "{seLinuxOptions: {type: container_engine_t, user: ''}}",
+	    "{procMount: Default}",
+	};
+	struct cs_psa_result r = {0};
+	char y[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(y, sizeof(y),
+			 "kind: Pod\nspec:\n  containers:\n  - name: a\n"
+			 "    securityContext: %s\n",
+			 bad[i].sc);
+		assert_int_equal(level(y, &r), CS_PSA_PRIVILEGED);
+		assert_string_equal(r.baseline_fail, bad[i].why);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(y, sizeof(y),
+			 "kind: Pod\nspec:\n  containers:\n  - name: a\n"
+			 "    securityContext: %s\n",
+			 good[i]);
+		assert_int_equal(level(y, &r), CS_PSA_BASELINE);
+	}
+	/* the pod's own securityContext */
+	assert_int_equal(level("kind: Pod\nspec:\n  securityContext: {appArmorProfile: {type: "
+			       "Unconfined}, seLinuxOptions: {type: unconfined_t}}\n"
+			       "  containers: [{name: a}]\n",
+			       &r),
+			 CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "pod appArmorProfile Unconfined is not allowed; "
+					     "pod seLinuxOptions type unconfined_t is not allowed");
+	/* the beta annotations (check_appArmorProfile.go's other half): empty,
+	 * runtime/default and localhost/... allowed, of a Deployment's template */
+	assert_int_equal(
+	    level("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n"
+		  "    metadata:\n      annotations:\n"
+		  "        container.apparmor.security.beta.kubernetes.io/a: unconfined\n"
+		  "        container.apparmor.security.beta.kubernetes.io/b: localhost/p\n"
+		  "        container.apparmor.security.beta.kubernetes.io/c: runtime/default\n"
+		  "        container.apparmor.security.beta.kubernetes.io/d: ''\n"
+		  "    spec:\n      containers: [{name: a}]\n",
+		  &r),
+	    CS_PSA_PRIVILEGED);
+	assert_string_equal(r.baseline_fail, "AppArmor annotation "
+					     "container.apparmor.security.beta.kubernetes.io/"
+					     "a=unconfined is not allowed");
+	/* procMount is relaxed for a pod in a user namespace (policy 1.35) */
+	assert_int_equal(level("kind: Pod\nspec:\n  hostUsers: false\n  containers:\n"
+			       "  - name: a\n    securityContext: {procMount: Unmasked}\n",
+			       &r),
+			 CS_PSA_BASELINE);
+	cs_psa_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_levels),
-	    cmocka_unit_test(userns_relaxation),
-	    cmocka_unit_test(long_reasons),
-	    cmocka_unit_test(windows_relaxation),
+	    cmocka_unit_test(test_levels),	cmocka_unit_test(userns_relaxation),
+	    cmocka_unit_test(long_reasons),	cmocka_unit_test(windows_relaxation),
+	    cmocka_unit_test(isolation_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
