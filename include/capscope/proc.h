@@ -121,11 +121,25 @@ CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
 CS_EXPORT int cs_container_cgroup(const char *prefix, char **path, struct cs_diag *d);
 
 /*
- * The cgroup v2 id (the directory's inode number, what the tracer's
- * per-cgroup rows carry) of process pid, read from PROC/PID/cgroup (proc
- * NULL: /proc). -EMEDIUMTYPE without a cgroup v2 line or mount.
+ * The cgroup v2 directory a container's checks are counted by, from one of
+ * its processes, pid, read from PROC/PID/cgroup (proc NULL: /proc): the
+ * container's own cgroup (its unified path cut after the component naming
+ * the container; the process may be in a cgroup below) when a component
+ * names one, else the process's own cgroup. -ENOMEDIUM when that is the
+ * root (a runtime using the v1 hierarchies alone leaves its containers in
+ * "0::/", with every process outside a container); -EMEDIUMTYPE without a
+ * cgroup v2 line or mount; errors of cs_cgroup_resolve.
  */
+CS_EXPORT int cs_pid_cgroup(const char *proc, pid_t pid, struct cs_cgroup_target *t);
+/* Its id alone (the directory's inode number, what the tracer's per-cgroup rows carry). */
 CS_EXPORT int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id);
+
+/*
+ * The ids of the cgroups below the directory path (not path's own), at most
+ * max into ids (depth first). The count, -E2BIG when there are more
+ * (the first max are in ids), or -errno when path cannot be read.
+ */
+CS_EXPORT int cs_cgroup_descendant_ids(const char *path, uint64_t *ids, size_t max);
 
 /*
  * 1 when PID runs in a user namespace other than the initial one, 0 when in

@@ -172,6 +172,7 @@ void cs_node_ctr_free(struct cs_node_ctr *c)
 		return;
 	ctr_clear_config(c);
 	cs_proc_status_free(&c->status);
+	free(c->cgroup_path);
 	free(c->id);
 	free(c->bundle);
 	free(c);

@@ -5,9 +5,9 @@
  * keyed by cgroup (a node has many short-lived processes but few
  * containers); the agent drains the kernel map often (cs_node_trace_drain)
  * into a table per cgroup, and at each scrape joins the table to the
- * inventory by the cgroup of each container's first process
- * (cs_node_trace_claim). Everything is bounded: max cgroups in the table,
- * the rest counted as overflow.
+ * inventory by the cgroup of each container's first process, cut to the
+ * container's own, and the cgroups below it (cs_node_trace_claim). Everything is bounded: max
+ * cgroups in the table, the rest counted as overflow.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -140,6 +140,71 @@ static uint64_t total(const struct cs_node_usage *u)
 	return n;
 }
 
+/* What row from counted, added into row into (a sub-cgroup's into its container's). */
+static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
+{
+	for (int c = 0; c < CS_CAP_BITS; c++) {
+		into->checks[c][0] += from->checks[c][0];
+		into->checks[c][1] += from->checks[c][1];
+	}
+	into->used |= from->used;
+	for (int k = 0; k < CS_USERNS_KINDS; k++)
+		into->used_in[k] |= from->used_in[k];
+	into->denied |= from->denied;
+	if (from->first < into->first)
+		into->first = from->first;
+}
+
+/* At most this many cgroups below one container's are joined to it, each scrape. */
+#define MAX_SUBS 256
+
+/*
+ * The rows of the cgroups below c's, moved into c's row (made when c's own
+ * cgroup made no check). The row is removed first, so a full table still
+ * has room for c's. Beyond MAX_SUBS sub-cgroups, the rest stay unclaimed.
+ */
+static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c)
+{
+	uint64_t ids[MAX_SUBS];
+	int n = cs_cgroup_descendant_ids(c->cgroup_path, ids, MAX_SUBS);
+
+	if (n == -E2BIG)
+		n = MAX_SUBS;
+	for (int j = 0; j < n; j++) {
+		size_t at = find(nt, ids[j]);
+		struct cs_node_usage row, *u;
+
+		if (ids[j] == c->cgroup || at >= nt->n || nt->v[at].cgroup != ids[j])
+			continue;
+		row = nt->v[at];
+		memmove(nt->v + at, nt->v + at + 1, (nt->n - at - 1) * sizeof(*nt->v));
+		nt->n--;
+		if ((u = usage_of(nt, c->cgroup)))
+			merge(u, &row);
+	}
+}
+
+/* c's cgroup, read again when its first process changed. */
+static void read_cgroup(struct cs_node_ctr *c, const char *proc)
+{
+	struct cs_cgroup_target t;
+
+	if (c->cgroup_pid == c->pid)
+		return;
+	free(c->cgroup_path);
+	c->cgroup_path = NULL;
+	c->cgroup = 0;
+	c->cgroup_pid = c->pid;
+	/* A process that has gone or moved, or a container in the root
+	 * cgroup, leaves the cgroup unknown. */
+	if (cs_pid_cgroup(proc, c->pid, &t) == 0) {
+		c->cgroup = t.id;
+		c->cgroup_path = t.path;
+		t.path = NULL;
+	}
+	cs_cgroup_target_free(&t);
+}
+
 int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv, const char *proc)
 {
 	double now = now_s();
@@ -154,12 +219,9 @@ int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
 
 		if (!c->pid)
 			continue;
-		if (c->cgroup_pid != c->pid) {
-			/* A process that has gone or moved leaves the cgroup unknown. */
-			if (cs_pid_cgroup_id(proc, c->pid, &c->cgroup) < 0)
-				c->cgroup = 0;
-			c->cgroup_pid = c->pid;
-		}
+		read_cgroup(c, proc);
+		if (c->cgroup_path)
+			take_subs(nt, c);
 		at = find(nt, c->cgroup);
 		u = c->cgroup && at < nt->n && nt->v[at].cgroup == c->cgroup ? &nt->v[at] : NULL;
 		if (!c->trace_since) {
