@@ -424,6 +424,24 @@ static void annotations(void **state)
 	assert_string_equal(c.runtime, "podman");
 	assert_null(c.pod);
 	assert_false(c.sandbox);
+	/* runc and CRI-O decode config.json with Go's encoding/json, which
+	 * takes a struct field's key in any case: thirteenth pass, the pod's
+	 * names under "Annotations" were not read. Two such keys (Go merges
+	 * the two maps) are refused, not read as one. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cs_node_annotations_parse("{\"Annotations\":{\"io.kubernetes.pod.name\":"
+						   "\"web-0\"}}",
+						   50, &c, &d),
+			 0);
+	assert_non_null(c.pod);
+	assert_string_equal(c.pod, "web-0");
+	free(c.pod);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cs_node_annotations_parse("{\"annotations\":{},\"ANNOTATIONS\":{\"io."
+						   "kubernetes.pod.name\":\"x\"}}",
+						   63, &c, &d),
+			 -EINVAL);
+	assert_null(c.pod);
 }
 
 static void mismatch(void **state)
