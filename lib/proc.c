@@ -136,6 +136,12 @@ int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen)
 	return read_whole(path, max, true, false, out, outlen);
 }
 
+int cs_read_proc_file_at(int dirfd, const char *rel, size_t max, char **out, size_t *outlen)
+{
+	return read_opened(openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY), max, true, false,
+			   out, outlen);
+}
+
 int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
 {
 	char path[PATH_MAX];
@@ -380,20 +386,17 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 	return 0;
 }
 
-int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct cs_diag *d)
+/* The status file rel under dirfd (AT_FDCWD: rel is the path), named path in d. */
+static int status_read(int dirfd, const char *rel, const char *path, struct cs_proc_status *st,
+		       struct cs_diag *d)
 {
-	char path[96];
 	char *buf;
 	size_t n;
 	int rc;
 
-	if (tid > 0)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (d)
 		snprintf(d->file, sizeof(d->file), "%s", path);
-	rc = cs_read_proc_file(path, 1 << 20, &buf, &n);
+	rc = cs_read_proc_file_at(dirfd, rel, 1 << 20, &buf, &n);
 	if (rc < 0) {
 		memset(st, 0, sizeof(*st));
 		/* A pid that exits between open and read gives ESRCH; report both as gone. */
@@ -402,6 +405,32 @@ int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct 
 	rc = cs_proc_status_parse(buf, n, st, d);
 	free(buf);
 	return rc;
+}
+
+int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct cs_diag *d)
+{
+	char path[96];
+
+	if (tid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return status_read(AT_FDCWD, path, path, st, d);
+}
+
+int cs_proc_status_read_at(int pidfd, pid_t pid, pid_t tid, struct cs_proc_status *st,
+			   struct cs_diag *d)
+{
+	char path[96], rel[48];
+
+	if (tid > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+		snprintf(rel, sizeof(rel), "task/%d/status", (int)tid);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		snprintf(rel, sizeof(rel), "status");
+	}
+	return status_read(pidfd, rel, path, st, d);
 }
 
 pid_t cs_proc_self_pid(void)
@@ -425,10 +454,18 @@ pid_t cs_proc_self_pid(void)
 int cs_proc_in_child_userns(pid_t pid)
 {
 	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return cs_proc_in_child_userns_at(AT_FDCWD, path);
+}
+
+int cs_proc_in_child_userns_at(int dirfd, const char *dir)
+{
+	char path[80];
 	struct stat sb;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if (stat(path, &sb) < 0)
+	snprintf(path, sizeof(path), "%s%sns/user", dir, *dir ? "/" : "");
+	if (fstatat(dirfd, path, &sb, 0) < 0)
 		return -errno;
 	return sb.st_ino != PROC_USER_INIT_INO;
 }

@@ -60,6 +60,14 @@ CS_EXPORT int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_s
  */
 CS_EXPORT int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st,
 				  struct cs_diag *d);
+/*
+ * The same under pidfd, /proc/PID opened as a directory (O_PATH will do):
+ * what is read under it is of the process it was opened for or nothing
+ * (-ENOENT/-ESRCH once that process has gone), never of a later process
+ * given its number. pid names the file in d.
+ */
+CS_EXPORT int cs_proc_status_read_at(int pidfd, pid_t pid, pid_t tid, struct cs_proc_status *st,
+				     struct cs_diag *d);
 CS_EXPORT void cs_proc_status_free(struct cs_proc_status *st);
 
 /* Where a process runs: the container runtime and id, from /proc/PID/cgroup. */
@@ -146,6 +154,8 @@ CS_EXPORT int cs_cgroup_descendant_ids(const char *path, uint64_t *ids, size_t m
  * the initial one, -errno when it cannot be told.
  */
 CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
+/* The same for the /proc/PID directory dir under dirfd ("" for dirfd itself). */
+CS_EXPORT int cs_proc_in_child_userns_at(int dirfd, const char *dir);
 
 /*
  * 1 when this process runs in a pid namespace other than the initial one,
@@ -225,5 +235,8 @@ CS_EXPORT void cs_proc_comm_raw(const char *name, char *out, size_t outlen);
 
 /* The same for a /proc seq_file: a short read is taken as the end. */
 CS_EXPORT int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen);
+/* ... and of the file rel under the directory dirfd. */
+CS_EXPORT int cs_read_proc_file_at(int dirfd, const char *rel, size_t max, char **out,
+				   size_t *outlen);
 
 #endif
