@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "capscope/node.h"
+#include "internal/cleanup.h"
 
 #define DEFAULT_MAX 1024
 
@@ -163,7 +164,15 @@ static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
  * cgroup made no check). The row is removed first, so a full table still
  * has room for c's. Beyond MAX_SUBS sub-cgroups, the rest stay unclaimed.
  */
-static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c)
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c, const uint64_t *own,
+		      size_t nown)
 {
 	uint64_t ids[MAX_SUBS];
 	int n = cs_cgroup_descendant_ids(c->cgroup_path, ids, MAX_SUBS);
@@ -174,7 +183,9 @@ static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c)
 		size_t at = find(nt, ids[j]);
 		struct cs_node_usage row, *u;
 
-		if (ids[j] == c->cgroup || at >= nt->n || nt->v[at].cgroup != ids[j])
+		/* Another container's own cgroup below c's is that container's. */
+		if (bsearch(&ids[j], own, nown, sizeof(*own), cmp_u64) || at >= nt->n ||
+		    nt->v[at].cgroup != ids[j])
 			continue;
 		row = nt->v[at];
 		memmove(nt->v + at, nt->v + at + 1, (nt->n - at - 1) * sizeof(*nt->v));
@@ -205,6 +216,45 @@ static void read_cgroup(struct cs_node_ctr *c, const char *proc)
 	cs_cgroup_target_free(&t);
 }
 
+/* The deeper cgroup first: a container's below another's takes its own sub-cgroups first. */
+static int deeper_first(const void *a, const void *b)
+{
+	const struct cs_node_ctr *x = *(struct cs_node_ctr *const *)a;
+	const struct cs_node_ctr *y = *(struct cs_node_ctr *const *)b;
+	size_t lx = x->cgroup_path ? strlen(x->cgroup_path) : 0;
+	size_t ly = y->cgroup_path ? strlen(y->cgroup_path) : 0;
+
+	return (lx < ly) - (lx > ly);
+}
+
+/* Every container's cgroup read, and the cgroups below each joined to it. */
+static int join_subs(struct cs_node_trace *nt, struct cs_node_inventory *inv, const char *proc)
+{
+	cs_cleanup_free uint64_t *own = NULL;
+	cs_cleanup_free struct cs_node_ctr **by_depth = NULL;
+	size_t n = 0;
+
+	if (inv->n && (!(own = calloc(inv->n, sizeof(*own))) ||
+		       !(by_depth = calloc(inv->n, sizeof(*by_depth)))))
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
+		if (!c->pid)
+			continue;
+		read_cgroup(c, proc);
+		if (c->cgroup_path) {
+			own[n] = c->cgroup;
+			by_depth[n++] = c;
+		}
+	}
+	qsort(own, n, sizeof(*own), cmp_u64);
+	qsort(by_depth, n, sizeof(*by_depth), deeper_first);
+	for (size_t i = 0; i < n; i++)
+		take_subs(nt, by_depth[i], own, n);
+	return 0;
+}
+
 int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv, const char *proc)
 {
 	double now = now_s();
@@ -212,6 +262,8 @@ int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
 
 	for (size_t i = 0; i < nt->n; i++)
 		nt->v[i].claimed = false;
+	if (join_subs(nt, inv, proc) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < inv->n; i++) {
 		struct cs_node_ctr *c = inv->v[i];
 		struct cs_node_usage *u;
@@ -219,9 +271,6 @@ int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
 
 		if (!c->pid)
 			continue;
-		read_cgroup(c, proc);
-		if (c->cgroup_path)
-			take_subs(nt, c);
 		at = find(nt, c->cgroup);
 		u = c->cgroup && at < nt->n && nt->v[at].cgroup == c->cgroup ? &nt->v[at] : NULL;
 		if (!c->trace_since) {

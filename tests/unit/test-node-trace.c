@@ -63,7 +63,9 @@ static char *render(const struct cs_node_trace *nt, const struct cs_node_invento
 #define CTR_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 struct fixture {
 	char top[256], own[512], sub1[600], sub2[640], proc[64];
-	uint64_t own_id, sub1_id, sub2_id;
+	uint64_t top_id, own_id, sub1_id, sub2_id;
+	pid_t pids[2];
+	size_t npids;
 };
 
 static uint64_t ino(const char *path)
@@ -73,19 +75,23 @@ static uint64_t ino(const char *path)
 	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
-static void fake_proc(struct fixture *f, const char *tag, const char *cgroup)
+/* PROC/PID/cgroup saying pid is in cgroup (the first call makes PROC). */
+static void fake_proc(struct fixture *f, const char *tag, pid_t pid, const char *cgroup)
 {
 	char p[128];
 	FILE *o;
 
-	snprintf(f->proc, sizeof(f->proc), "/tmp/cs-nt-%s-%d", tag, (int)getpid());
-	snprintf(p, sizeof(p), "%s/%d", f->proc, (int)getpid());
-	mkdir(f->proc, 0700);
+	if (!f->proc[0]) {
+		snprintf(f->proc, sizeof(f->proc), "/tmp/cs-nt-%s-%d", tag, (int)getpid());
+		mkdir(f->proc, 0700);
+	}
+	snprintf(p, sizeof(p), "%s/%d", f->proc, (int)pid);
 	assert_int_equal(mkdir(p, 0700), 0);
-	snprintf(p, sizeof(p), "%s/%d/cgroup", f->proc, (int)getpid());
+	snprintf(p, sizeof(p), "%s/%d/cgroup", f->proc, (int)pid);
 	assert_non_null(o = fopen(p, "w"));
 	fprintf(o, "1:name=systemd:/\n0::%s\n", cgroup);
 	fclose(o);
+	f->pids[f->npids++] = pid;
 }
 
 static void fixture_rm(struct fixture *f)
@@ -100,10 +106,12 @@ static void fixture_rm(struct fixture *f)
 		rmdir(p);
 		rmdir(f->top);
 	}
-	snprintf(p, sizeof(p), "%s/%d/cgroup", f->proc, (int)getpid());
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/%d", f->proc, (int)getpid());
-	rmdir(p);
+	for (size_t i = 0; i < f->npids; i++) {
+		snprintf(p, sizeof(p), "%s/%d/cgroup", f->proc, (int)f->pids[i]);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/%d", f->proc, (int)f->pids[i]);
+		rmdir(p);
+	}
 	rmdir(f->proc);
 }
 
@@ -127,11 +135,12 @@ static bool fixture_make(struct fixture *f)
 	assert_int_equal(mkdir(f->own, 0755), 0);
 	assert_int_equal(mkdir(f->sub1, 0755), 0);
 	assert_int_equal(mkdir(f->sub2, 0755), 0);
+	f->top_id = ino(f->top);
 	f->own_id = ino(f->own);
 	f->sub1_id = ino(f->sub1);
 	f->sub2_id = ino(f->sub2);
 	snprintf(rel, sizeof(rel), "/capscope-test-nt-%d/docker/" CTR_ID "/sub1", (int)getpid());
-	fake_proc(f, "ctr", rel);
+	fake_proc(f, "ctr", getpid(), rel);
 	return true;
 }
 
@@ -233,6 +242,44 @@ static void usage_per_container(void **state)
 }
 
 /*
+ * A container whose cgroup is below another's (plain runc's "/NAME", the
+ * other's cgroup made inside it): each keeps its own checks, whichever
+ * the inventory lists first.
+ */
+static void nested_container(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr outer = {.id = "outer", .pid = getppid()};
+	struct cs_node_ctr inner = {.id = CTR_ID, .pid = getpid()};
+	struct cs_node_ctr *v[] = {&outer, &inner};
+	struct cs_node_inventory inv = {.v = v, .n = 2};
+	struct fixture f;
+	char rel[64];
+
+	(void)state;
+	if (!fixture_make(&f))
+		skip();
+	snprintf(rel, sizeof(rel), "/capscope-test-nt-%d", (int)getpid());
+	fake_proc(&f, "ctr", getppid(), rel);
+	cs_node_trace_init(&nt, 0);
+	add(&nt, f.top_id, 1, 0, INIT_NS, INIT_NS, "sh", 2, CS_SITE_CHECK);
+	add(&nt, f.own_id, 12, 0, INIT_NS, INIT_NS, "ip", 1, CS_SITE_CHECK);
+	add(&nt, f.sub2_id, 0, 0, INIT_NS, INIT_NS, "chown", 3, CS_SITE_CHECK);
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
+	assert_true(outer.cgroup == f.top_id);
+	assert_true(inner.cgroup == f.own_id);
+	assert_non_null(cs_node_trace_usage(&nt, &outer));
+	assert_true(cs_node_trace_usage(&nt, &outer)->used == CS_BIT(1));
+	assert_non_null(cs_node_trace_usage(&nt, &inner));
+	assert_true(cs_node_trace_usage(&nt, &inner)->used == (CS_BIT(0) | CS_BIT(12)));
+	assert_int_equal(nt.unclaimed, 0);
+	cs_node_trace_close(&nt);
+	free(outer.cgroup_path);
+	free(inner.cgroup_path);
+	fixture_rm(&f);
+}
+
+/*
  * A container in the root cgroup (a hybrid host's runtime using the v1
  * hierarchies alone) has no cgroup to count by: twelfth pass, it claimed
  * the root's checks, those of every process outside a container.
@@ -251,7 +298,7 @@ static void root_claims_nothing(void **state)
 		skip();
 	root_id = ino(root);
 	free(root);
-	fake_proc(&f, "root", "/");
+	fake_proc(&f, "root", getpid(), "/");
 	cs_node_trace_init(&nt, 0);
 	add(&nt, root_id, 0, 0, INIT_NS, INIT_NS, "chown", 3, CS_SITE_CHECK);
 	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
@@ -301,6 +348,7 @@ int main(void)
 	    cmocka_unit_test(usage_per_container),
 	    cmocka_unit_test(nothing_used),
 	    cmocka_unit_test(root_claims_nothing),
+	    cmocka_unit_test(nested_container),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
