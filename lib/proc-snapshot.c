@@ -259,6 +259,7 @@ struct snap_ctx {
 };
 
 void (*cs_proc_seam_after_status)(pid_t pid);
+const char *cs_proc_seam_secbits_text;
 
 /*
  * Every file of one process is read under its /proc/PID directory, opened
@@ -312,7 +313,13 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 
 		v->securebits = sb >= 0 ? sb : -1;
 	} else if (c->secbits) {
-		v->securebits = cs_secbits_table_lookup(c->secbits, pid);
+		/* Under the number the iterator saw, this process or unknown:
+		 * the iterator ran before the listing, and a process given the
+		 * number of one that ended since was shown with its securebits. */
+		unsigned long long start;
+
+		if (cs_proc_start_ticks_at(pidfd, &start) == 0)
+			v->securebits = cs_secbits_table_lookup(c->secbits, pid, start);
 	}
 	/* A single-threaded process has no other thread to compare. */
 	rc = v->st.threads == 1 ? 0 : collect_threads(pidfd, pid, v, &c->users);
@@ -390,6 +397,12 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 		s->securebits_why = strdup("this capscope runs in a pid namespace other than the "
 					   "host's, and the BPF task iterator names threads by the "
 					   "host's ids");
+		return;
+	}
+	if (cs_proc_seam_secbits_text) {
+		*have = cs_secbits_table_parse(cs_proc_seam_secbits_text,
+					       strlen(cs_proc_seam_secbits_text),
+					       sysconf(_SC_CLK_TCK), t) == 0;
 		return;
 	}
 	*have = cs_secbits_table_load(t, &d) == 0;

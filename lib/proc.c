@@ -142,16 +142,15 @@ int cs_read_proc_file_at(int dirfd, const char *rel, size_t max, char **out, siz
 			   out, outlen);
 }
 
-int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
+/* Field 22 of the stat file rel under dirfd (AT_FDCWD: rel is the path). */
+static int start_ticks_at(int dirfd, const char *rel, unsigned long long *ticks)
 {
-	char path[PATH_MAX];
 	char *st = NULL;
 	const char *p;
 	size_t len;
 	int rc = -EINVAL;
 
-	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
-	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')'))) {
+	if (cs_read_proc_file_at(dirfd, rel, 4096, &st, &len) < 0 || !(p = strrchr(st, ')'))) {
 		free(st);
 		return -ENOENT;
 	}
@@ -163,6 +162,19 @@ int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
 		rc = 0;
 	free(st);
 	return rc;
+}
+
+int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	return start_ticks_at(AT_FDCWD, path, ticks);
+}
+
+int cs_proc_start_ticks_at(int pidfd, unsigned long long *ticks)
+{
+	return start_ticks_at(pidfd, "stat", ticks);
 }
 
 /* Unsigned decimal in [s, e); rejects empty, junk and overflow past max. */

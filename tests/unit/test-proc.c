@@ -18,6 +18,7 @@
 #include "capscope/ids.h"
 #include "capscope/proc.h"
 #include "internal/proc-seam.h"
+#include "internal/util.h"
 
 static const char good[] = "Name:\tnc\n"
 			   "Umask:\t0022\n"
@@ -543,6 +544,50 @@ static void snapshot_pid_reuse(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/*
+ * Securebits come from a BPF iterator run before the listing: a process
+ * given the number of one that ended since was shown with that one's
+ * (thirteenth pass). The iterator's text is given here, for a live child,
+ * once with its start time and once with a start one tick later.
+ */
+static void snapshot_secbits_start(void **state)
+{
+	struct cs_proc_snapshot s;
+	struct cs_proc_snapshot_opts o = {.npids = 1, .securebits = true};
+	struct cs_diag d = {0};
+	unsigned long long ticks = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	char text[128];
+	pid_t c;
+
+	(void)state;
+	if (cs_proc_in_child_pidns() == 1)
+		skip(); /* securebits are not read in a child pid namespace */
+	c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion leaves it not */
+		pause();
+		_exit(0);
+	}
+	o.pids = &c;
+	assert_int_equal(cs_proc_start_ticks("/proc", c, &ticks), 0);
+	for (int later = 0; later <= 1; later++) {
+		snprintf(text, sizeof(text), "%d %d 47 %llu\n", (int)c, (int)c,
+			 (ticks + (unsigned long long)later) *
+				 (1000000000ULL / (unsigned long long)hz) +
+			     1234);
+		cs_proc_seam_secbits_text = text;
+		assert_int_equal(cs_proc_snapshot(&o, &s, &d), 0);
+		cs_proc_seam_secbits_text = NULL;
+		assert_int_equal(s.n, 1);
+		assert_int_equal(s.procs[0].securebits, later ? -1 : 47);
+		cs_proc_snapshot_free(&s);
+	}
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +603,7 @@ int main(void)
 	    cmocka_unit_test(cgroup_lookup),
 	    cmocka_unit_test(snapshot_user_lookups),
 	    cmocka_unit_test(snapshot_pid_reuse),
+	    cmocka_unit_test(snapshot_secbits_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
