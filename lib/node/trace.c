@@ -248,6 +248,8 @@ static int join_subs(struct cs_node_trace *nt, struct cs_node_inventory *inv, co
 			by_depth[n++] = c;
 		}
 	}
+	if (n == 0) /* qsort of a NULL array, even of nothing, is undefined */
+		return 0;
 	qsort(own, n, sizeof(*own), cmp_u64);
 	qsort(by_depth, n, sizeof(*by_depth), deeper_first);
 	for (size_t i = 0; i < n; i++)
