@@ -306,42 +306,32 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	return exit_code;
 }
 
-int cmd_trace(int argc, char **argv)
+/* Everything after the target was resolved (rc, d: how that went). */
+static int trace_resolved(struct trace_opts *o, struct cs_tracer_config *cfg,
+			  const struct cs_trace_target *tg, char *what, int rc, struct cs_diag *d)
 {
-	struct trace_opts o = {0};
-	struct cs_tracer_config cfg = {0};
-	struct cs_trace_target tg;
 	struct cs_tracer *t = NULL;
-	struct cs_diag d = {0};
 	struct event_ctx ectx = {0};
 	struct cs_html *page = NULL;
 	struct sigaction sa = {0};
-	char *what = NULL;
-	int rc, status = -1;
+	int status = -1;
 
-	rc = parse_args(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? cs_finish_stdout("trace", 0) : rc;
-	tg = (struct cs_trace_target){
-	    .cmd = o.cmd, .pid = o.pid, .cgroup = o.cgroup, .container = o.container, .all = o.all};
-	rc = cs_trace_target_resolve(&tg, &cfg, &what, &d);
 	if (rc == -EXDEV)
-		return cs_usage_err("trace", "%s", d.message);
+		return cs_usage_err("trace", "%s", d->message);
 	if (rc < 0)
-		return cs_err("trace", "%s", d.message);
+		return cs_err("trace", "%s", d->message);
 	/* Stacks are the costly part: take them where call sites tell noise apart
 	 * (see lib/trace/classify.c), or for every capability with -v. */
-	cfg.stack_caps = o.verbose ? ~0ULL : CS_BIT(21) | CS_BIT(19); /* SYS_ADMIN, SYS_PTRACE */
-	cfg.events = o.events;
-	cfg.force_hook = o.force_hook;
-	cfg.mount_tracefs = true;
-	cfg.log = getenv("CAPSCOPE_BPF_DEBUG") || getenv("CAPSCOPE_TRACE_STACKS") ? log_line : NULL;
-	cfg.log_stacks = getenv("CAPSCOPE_TRACE_STACKS") != NULL;
-	rc = cs_tracer_open(&cfg, &t, &d);
-	if (rc < 0) {
-		free(what);
-		return cs_err("trace", "%s", d.message);
-	}
+	cfg->stack_caps = o->verbose ? ~0ULL : CS_BIT(21) | CS_BIT(19); /* SYS_ADMIN, SYS_PTRACE */
+	cfg->events = o->events;
+	cfg->force_hook = o->force_hook;
+	cfg->mount_tracefs = true;
+	cfg->log =
+	    getenv("CAPSCOPE_BPF_DEBUG") || getenv("CAPSCOPE_TRACE_STACKS") ? log_line : NULL;
+	cfg->log_stacks = getenv("CAPSCOPE_TRACE_STACKS") != NULL;
+	rc = cs_tracer_open(cfg, &t, d);
+	if (rc < 0)
+		return cs_err("trace", "%s", d->message);
 	if (cs_tracer_mounted_tracefs(t))
 		fprintf(stderr, "capscope trace: mounted tracefs on /sys/kernel/tracing\n");
 	/*
@@ -349,23 +339,44 @@ int cmd_trace(int argc, char **argv)
 	 * cannot be written was found only after CMD had run (twice with
 	 * --verify). It replaces FILE only once complete (cs_html_close).
 	 */
-	if (o.html && cs_html_open(o.html, "capscope trace", &page, &d) < 0) {
-		free(what);
+	if (o->html && cs_html_open(o->html, "capscope trace", &page, d) < 0) {
 		cs_tracer_close(t);
-		return cs_diag_err("trace", "--html", &d);
+		return cs_diag_err("trace", "--html", d);
 	}
 
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	ectx.json = o.json;
-	rc = run_scope(t, &o, &tg, &ectx, &status);
+	ectx.json = o->json;
+	rc = run_scope(t, o, tg, &ectx, &status);
 	if (rc == 0)
-		rc = report(t, &o, what, status, page);
+		rc = report(t, o, what, status, page);
 	else
 		cs_html_discard(page);
-	free(what);
 	cs_tracer_close(t);
 	return rc && rc != CS_EXIT_FINDINGS ? rc : cs_finish_stdout("trace", rc);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o = {0};
+	struct cs_tracer_config cfg = {0};
+	struct cs_trace_target tg;
+	struct cs_diag d = {0};
+	char *what = NULL;
+	int rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? cs_finish_stdout("trace", 0) : rc;
+	tg = (struct cs_trace_target){
+	    .cmd = o.cmd, .pid = o.pid, .cgroup = o.cgroup, .container = o.container, .all = o.all};
+	rc = cs_trace_target_resolve(&tg, &cfg, &what, &d);
+	/* The pidfd of -p PID is held until the trace ends: it names that
+	 * process and no later one given its number. */
+	rc = trace_resolved(&o, &cfg, &tg, what, rc, &d);
+	cs_trace_target_close(&tg);
+	free(what);
+	return rc;
 }

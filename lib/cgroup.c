@@ -377,24 +377,6 @@ static int unified_line(const char *buf, const char **p, size_t *len)
 	return -EMEDIUMTYPE;
 }
 
-/* The unified path of a /proc/PID/cgroup text, under the mount (heap). */
-static int unified_path(const char *buf, char **path)
-{
-	const char *p;
-	char *root = NULL;
-	size_t len;
-	int rc = unified_line(buf, &p, &len);
-
-	if (rc < 0 || (rc = cs_cgroup2_root(&root)) < 0)
-		return rc;
-	if (asprintf(path, "%s%.*s", strcmp(root, "/") ? root : "", (int)len, p) < 0) {
-		*path = NULL;
-		rc = -ENOMEM;
-	}
-	free(root);
-	return rc;
-}
-
 /*
  * The container's own cgroup v2 directory (below the mount; heap) from a
  * process's /proc/PID/cgroup text in which c was recognised: its unified
@@ -529,25 +511,63 @@ int cs_container_cgroup(const char *prefix, char **path, struct cs_diag *d)
 	return rc;
 }
 
-int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id)
+/*
+ * The directory the node agent counts a container's checks by, from the
+ * unified path p of one of its processes: the container's own cgroup (cut
+ * after the component naming it) when a component names one, else the
+ * process's own (plain runc's "/ID"). The root is none: twelfth pass, a
+ * container a hybrid host's runtime left in "0::/" claimed the checks of
+ * every process outside a container.
+ */
+static int counted_dir(const char *p, size_t len, char **out)
 {
-	char p[PATH_MAX], *buf = NULL, *path = NULL;
-	struct cs_cgroup_target tg;
-	size_t n;
+	struct cs_container u;
+	size_t end = 0;
+
+	*out = NULL;
+	if (path_parse(p, len, &u, &end) > 0 && end)
+		len = end;
+	while (len > 1 && p[len - 1] == '/')
+		len--;
+	if (len == 0 || (len == 1 && p[0] == '/'))
+		return -ENOMEDIUM;
+	*out = strndup(p, len);
+	return *out ? 0 : -ENOMEM;
+}
+
+int cs_pid_cgroup(const char *proc, pid_t pid, struct cs_cgroup_target *t)
+{
+	char p[PATH_MAX], *buf = NULL, *dir = NULL, *root = NULL, *full = NULL;
+	const char *v2;
+	size_t n, v2len;
 	int rc;
 
-	*id = 0;
+	memset(t, 0, sizeof(*t));
 	snprintf(p, sizeof(p), "%s/%d/cgroup", proc ? proc : "/proc", (int)pid);
 	if ((rc = cs_read_file(p, 1 << 20, &buf, &n)) < 0)
 		return rc;
-	rc = unified_path(buf, &path);
+	if ((rc = unified_line(buf, &v2, &v2len)) == 0 &&
+	    (rc = counted_dir(v2, v2len, &dir)) == 0 && (rc = cs_cgroup2_root(&root)) == 0) {
+		if (asprintf(&full, "%s%s", strcmp(root, "/") ? root : "", dir) < 0)
+			full = NULL, rc = -ENOMEM;
+		else
+			rc = cs_cgroup_resolve(full, t);
+	}
+	free(full);
 	free(buf);
+	free(dir);
+	free(root);
 	if (rc < 0)
-		return rc;
-	rc = cs_cgroup_resolve(path, &tg);
-	if (rc == 0)
-		*id = tg.id;
-	cs_cgroup_target_free(&tg);
-	free(path);
+		cs_cgroup_target_free(t);
+	return rc;
+}
+
+int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id)
+{
+	struct cs_cgroup_target t;
+	int rc = cs_pid_cgroup(proc, pid, &t);
+
+	*id = rc == 0 ? t.id : 0;
+	cs_cgroup_target_free(&t);
 	return rc;
 }

@@ -21,7 +21,7 @@ void cs_secbits_table_free(struct cs_secbits_table *t)
 	t->n = 0;
 }
 
-int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid)
+int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid, unsigned long long start)
 {
 	size_t lo = 0, hi = t->n;
 
@@ -29,7 +29,7 @@ int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid)
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (t->v[mid].tid == tid)
-			return (int)t->v[mid].bits;
+			return t->v[mid].start == start ? (int)t->v[mid].bits : -1;
 		if (t->v[mid].tid < tid)
 			lo = mid + 1;
 		else
@@ -37,12 +37,6 @@ int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid)
 	}
 	return -1;
 }
-
-#ifdef CAPSCOPE_HAVE_BPF
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "secbits.skel.h"
 
 static int by_tid(const void *a, const void *b)
 {
@@ -52,8 +46,12 @@ static int by_tid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Parse "tid tgid bits\n" lines; the kernel wrote them, but check anyway. */
-static int parse(const char *buf, size_t len, struct cs_secbits_table *t)
+/*
+ * Parse "tid tgid bits start\n" lines; the kernel wrote them, but check
+ * anyway. start is in ns of the boot clock; /proc/PID/stat says it in
+ * clock ticks (the kernel's nsec_to_clock_t: the ns divided, rounded down).
+ */
+int cs_secbits_table_parse(const char *buf, size_t len, long hz, struct cs_secbits_table *t)
 {
 	const char *p = buf, *end = buf + len;
 	size_t cap = 0;
@@ -62,6 +60,7 @@ static int parse(const char *buf, size_t len, struct cs_secbits_table *t)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		int tid, tgid;
 		unsigned bits;
+		unsigned long long start;
 		char line[64];
 		size_t l = (size_t)((nl ? nl : end) - p);
 
@@ -72,7 +71,8 @@ static int parse(const char *buf, size_t len, struct cs_secbits_table *t)
 		p += l + 1;
 		if (l == 0)
 			continue;
-		if (sscanf(line, "%d %d %u", &tid, &tgid, &bits) != 3 || tid <= 0)
+		if (sscanf(line, "%d %d %u %llu", &tid, &tgid, &bits, &start) != 4 || tid <= 0 ||
+		    hz <= 0 || hz > 1000000000)
 			return -EPROTO;
 		if (t->n == cap) {
 			struct cs_secbits_entry *nv;
@@ -85,11 +85,18 @@ static int parse(const char *buf, size_t len, struct cs_secbits_table *t)
 		}
 		t->v[t->n].tid = tid;
 		t->v[t->n].bits = bits;
+		t->v[t->n].start = start / (1000000000ULL / (unsigned long long)hz);
 		t->n++;
 	}
 	qsort(t->v, t->n, sizeof(*t->v), by_tid);
 	return 0;
 }
+
+#ifdef CAPSCOPE_HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "secbits.skel.h"
 
 /* Everything the iterator writes, read to the end. */
 static int read_all(int fd, char **out, size_t *outlen, struct cs_diag *d)
@@ -162,7 +169,7 @@ int cs_secbits_table_load(struct cs_secbits_table *t, struct cs_diag *d)
 		rc = read_all(fd, &buf, &len, d);
 		close(fd);
 	}
-	if (rc == 0 && (rc = parse(buf, len, t)) < 0) {
+	if (rc == 0 && (rc = cs_secbits_table_parse(buf, len, sysconf(_SC_CLK_TCK), t)) < 0) {
 		cs_diag_set(d, -rc, 0, 0, "", "the BPF task iterator wrote something unexpected");
 		cs_secbits_table_free(t);
 	}

@@ -18,6 +18,7 @@
 #include "capscope/ids.h"
 #include "capscope/number.h"
 #include "capscope/proc.h"
+#include "internal/proc-seam.h"
 #include "internal/cleanup.h"
 #include "internal/proc-snapshot.h"
 #include "internal/secbits.h"
@@ -143,16 +144,16 @@ void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
  * its command behind the "[comm]" of a process without one by making its
  * arguments long.
  */
-static char *read_cmdline(pid_t pid)
+static char *read_cmdline(int pidfd)
 {
-	char path[64], more;
+	char more;
 	cs_cleanup_close int fd = -1;
 	cs_cleanup_free char *buf = NULL;
 	size_t n = 0;
 	bool cut = false;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || !(buf = malloc(CMDLINE_MAX + 4)))
+	if ((fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0 ||
+	    !(buf = malloc(CMDLINE_MAX + 4)))
 		return NULL;
 	while (n < CMDLINE_MAX) {
 		ssize_t r = read(fd, buf + n, CMDLINE_MAX - n);
@@ -194,12 +195,12 @@ static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_
  * leader (setresuid(2) called as a raw system call changes one thread), and
  * a row showing the leader's user would say something untrue of it.
  */
-static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v, struct user_cache *users)
+static int add_thread(int pidfd, pid_t tid, struct cs_proc_info *v, struct user_cache *users)
 {
 	struct cs_proc_status t, *nt;
 	char **nu, *user;
 
-	if (cs_proc_status_read(pid, tid, &t, NULL) < 0)
+	if (cs_proc_status_read_at(pidfd, 0, tid, &t, NULL) < 0)
 		return 0; /* thread exited meanwhile */
 	if (!thread_differs(&v->st, &t)) {
 		cs_proc_status_free(&t);
@@ -227,14 +228,13 @@ static int add_thread(pid_t pid, pid_t tid, struct cs_proc_info *v, struct user_
  * pages, and on a VM a page touched the first time costs more than reading
  * a thread's status (docs/foundation.md, start-up).
  */
-static int collect_threads(pid_t pid, struct cs_proc_info *v, struct user_cache *users)
+static int collect_threads(int pidfd, pid_t pid, struct cs_proc_info *v, struct user_cache *users)
 {
-	char path[64], buf[2048] __attribute__((aligned(8)));
+	char buf[2048] __attribute__((aligned(8)));
 	cs_cleanup_close int fd = -1;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0; /* gone: the leader's data still stands */
 	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
@@ -246,7 +246,7 @@ static int collect_threads(pid_t pid, struct cs_proc_info *v, struct user_cache 
 			if (cs_parse_u32(de->d_name, INT32_MAX, &tid) < 0 || tid == 0 ||
 			    (pid_t)tid == pid)
 				continue;
-			if (add_thread(pid, (pid_t)tid, v, users) < 0)
+			if (add_thread(pidfd, (pid_t)tid, v, users) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -274,17 +274,35 @@ struct snap_ctx {
 	const struct cs_secbits_table *secbits; /* NULL when not read */
 };
 
+void (*cs_proc_seam_after_status)(pid_t pid);
+const char *cs_proc_seam_secbits_text;
+
+/*
+ * Every file of one process is read under its /proc/PID directory, opened
+ * once: a file under it is of the process it was opened for or none. Read
+ * by path one after the other, a pid reused between two reads mixed two
+ * processes in one row (the credentials of one, the command line, user
+ * namespace and container of the other).
+ */
 static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs_diag *d)
 {
 	char path[64], *cg = NULL;
+	cs_cleanup_close int pidfd = -1;
 	size_t n;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
 	v->securebits = -1;
-	rc = cs_proc_status_read(pid, 0, &v->st, d);
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (d)
+		snprintf(d->file, sizeof(d->file), "%s/status", path);
+	if ((pidfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
+	rc = cs_proc_status_read_at(pidfd, pid, 0, &v->st, d);
 	if (rc < 0)
 		return rc;
+	if (cs_proc_seam_after_status)
+		cs_proc_seam_after_status(pid);
 	v->user = user_name(&c->users, v->st.uid[1]);
 	if (!v->user) {
 		info_free(v);
@@ -296,12 +314,12 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		v->userns = 0;
 	} else {
 		if (!c->skip_cmdline)
-			v->cmdline = read_cmdline(pid);
-		v->userns = cs_proc_in_child_userns(pid);
+			v->cmdline = read_cmdline(pidfd);
+		v->userns = cs_proc_in_child_userns_at(pidfd, "");
 		if (v->userns < 0)
 			v->userns = -1;
-		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-		if (!c->skip_container && cs_read_proc_file(path, 1 << 20, &cg, &n) == 0) {
+		if (!c->skip_container &&
+		    cs_read_proc_file_at(pidfd, "cgroup", 1 << 20, &cg, &n) == 0) {
 			v->has_container = cs_cgroup_parse(cg, n, &v->container) > 0;
 			free(cg);
 		}
@@ -311,10 +329,16 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 
 		v->securebits = sb >= 0 ? sb : -1;
 	} else if (c->secbits) {
-		v->securebits = cs_secbits_table_lookup(c->secbits, pid);
+		/* Under the number the iterator saw, this process or unknown:
+		 * the iterator ran before the listing, and a process given the
+		 * number of one that ended since was shown with its securebits. */
+		unsigned long long start;
+
+		if (cs_proc_start_ticks_at(pidfd, &start) == 0)
+			v->securebits = cs_secbits_table_lookup(c->secbits, pid, start);
 	}
 	/* A single-threaded process has no other thread to compare. */
-	rc = v->st.threads == 1 ? 0 : collect_threads(pid, v, &c->users);
+	rc = v->st.threads == 1 ? 0 : collect_threads(pidfd, pid, v, &c->users);
 	if (rc < 0)
 		info_free(v);
 	/* A process that exits after its status was read is still shown: what
@@ -389,6 +413,12 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 		s->securebits_why = strdup("this capscope runs in a pid namespace other than the "
 					   "host's, and the BPF task iterator names threads by the "
 					   "host's ids");
+		return;
+	}
+	if (cs_proc_seam_secbits_text) {
+		*have = cs_secbits_table_parse(cs_proc_seam_secbits_text,
+					       strlen(cs_proc_seam_secbits_text),
+					       sysconf(_SC_CLK_TCK), t) == 0;
 		return;
 	}
 	*have = cs_secbits_table_load(t, &d) == 0;

@@ -136,16 +136,21 @@ int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen)
 	return read_whole(path, max, true, false, out, outlen);
 }
 
-int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
+int cs_read_proc_file_at(int dirfd, const char *rel, size_t max, char **out, size_t *outlen)
 {
-	char path[PATH_MAX];
+	return read_opened(openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY), max, true, false,
+			   out, outlen);
+}
+
+/* Field 22 of the stat file rel under dirfd (AT_FDCWD: rel is the path). */
+static int start_ticks_at(int dirfd, const char *rel, unsigned long long *ticks)
+{
 	char *st = NULL;
 	const char *p;
 	size_t len;
 	int rc = -EINVAL;
 
-	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
-	if (cs_read_proc_file(path, 4096, &st, &len) < 0 || !(p = strrchr(st, ')'))) {
+	if (cs_read_proc_file_at(dirfd, rel, 4096, &st, &len) < 0 || !(p = strrchr(st, ')'))) {
 		free(st);
 		return -ENOENT;
 	}
@@ -157,6 +162,19 @@ int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
 		rc = 0;
 	free(st);
 	return rc;
+}
+
+int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
+	return start_ticks_at(AT_FDCWD, path, ticks);
+}
+
+int cs_proc_start_ticks_at(int pidfd, unsigned long long *ticks)
+{
+	return start_ticks_at(pidfd, "stat", ticks);
 }
 
 /* Unsigned decimal in [s, e); rejects empty, junk and overflow past max. */
@@ -380,20 +398,17 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 	return 0;
 }
 
-int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct cs_diag *d)
+/* The status file rel under dirfd (AT_FDCWD: rel is the path), named path in d. */
+static int status_read(int dirfd, const char *rel, const char *path, struct cs_proc_status *st,
+		       struct cs_diag *d)
 {
-	char path[96];
 	char *buf;
 	size_t n;
 	int rc;
 
-	if (tid > 0)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (d)
 		snprintf(d->file, sizeof(d->file), "%s", path);
-	rc = cs_read_proc_file(path, 1 << 20, &buf, &n);
+	rc = cs_read_proc_file_at(dirfd, rel, 1 << 20, &buf, &n);
 	if (rc < 0) {
 		memset(st, 0, sizeof(*st));
 		/* A pid that exits between open and read gives ESRCH; report both as gone. */
@@ -402,6 +417,32 @@ int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct 
 	rc = cs_proc_status_parse(buf, n, st, d);
 	free(buf);
 	return rc;
+}
+
+int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st, struct cs_diag *d)
+{
+	char path[96];
+
+	if (tid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return status_read(AT_FDCWD, path, path, st, d);
+}
+
+int cs_proc_status_read_at(int pidfd, pid_t pid, pid_t tid, struct cs_proc_status *st,
+			   struct cs_diag *d)
+{
+	char path[96], rel[48];
+
+	if (tid > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+		snprintf(rel, sizeof(rel), "task/%d/status", (int)tid);
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		snprintf(rel, sizeof(rel), "status");
+	}
+	return status_read(pidfd, rel, path, st, d);
 }
 
 pid_t cs_proc_self_pid(void)
@@ -425,10 +466,18 @@ pid_t cs_proc_self_pid(void)
 int cs_proc_in_child_userns(pid_t pid)
 {
 	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return cs_proc_in_child_userns_at(AT_FDCWD, path);
+}
+
+int cs_proc_in_child_userns_at(int dirfd, const char *dir)
+{
+	char path[80];
 	struct stat sb;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if (stat(path, &sb) < 0)
+	snprintf(path, sizeof(path), "%s%sns/user", dir, *dir ? "/" : "");
+	if (fstatat(dirfd, path, &sb, 0) < 0)
 		return -errno;
 	return sb.st_ino != PROC_USER_INIT_INO;
 }

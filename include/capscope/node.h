@@ -73,7 +73,8 @@ struct cs_node_ctr {
 	 * process, and since when (CLOCK_MONOTONIC seconds) its checks have
 	 * been observed; 0 when not. */
 	uint64_t cgroup;
-	pid_t cgroup_pid; /* the process cgroup was read from */
+	char *cgroup_path; /* its directory (heap), whose sub-cgroups it claims too */
+	pid_t cgroup_pid;  /* the process cgroup was read from */
 	double trace_since;
 	/* private: change detection */
 	struct timespec mtime;
@@ -197,9 +198,10 @@ CS_EXPORT void cs_node_trace_add(const struct cs_trace_rec *rec, enum cs_site_cl
 CS_EXPORT int cs_node_trace_drain(struct cs_node_trace *nt);
 /*
  * After cs_node_scan: each running container's cgroup read from its first
- * process (under proc, NULL: /proc), observation begun for the new ones,
- * and the usage of cgroups no container has forgotten (counted in
- * unclaimed). 0 or -ENOMEM.
+ * process (under proc, NULL: /proc; cs_pid_cgroup: the container's own, none
+ * when that is the root), the usage of the cgroups below it added to its
+ * own, observation begun for the new ones, and the usage of cgroups no
+ * container has forgotten (counted in unclaimed). 0 or -ENOMEM.
  */
 CS_EXPORT int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
 				  const char *proc);

@@ -60,6 +60,14 @@ CS_EXPORT int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_s
  */
 CS_EXPORT int cs_proc_status_read(pid_t pid, pid_t tid, struct cs_proc_status *st,
 				  struct cs_diag *d);
+/*
+ * The same under pidfd, /proc/PID opened as a directory (O_PATH will do):
+ * what is read under it is of the process it was opened for or nothing
+ * (-ENOENT/-ESRCH once that process has gone), never of a later process
+ * given its number. pid names the file in d.
+ */
+CS_EXPORT int cs_proc_status_read_at(int pidfd, pid_t pid, pid_t tid, struct cs_proc_status *st,
+				     struct cs_diag *d);
 CS_EXPORT void cs_proc_status_free(struct cs_proc_status *st);
 
 /* Where a process runs: the container runtime and id, from /proc/PID/cgroup. */
@@ -121,17 +129,33 @@ CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);
 CS_EXPORT int cs_container_cgroup(const char *prefix, char **path, struct cs_diag *d);
 
 /*
- * The cgroup v2 id (the directory's inode number, what the tracer's
- * per-cgroup rows carry) of process pid, read from PROC/PID/cgroup (proc
- * NULL: /proc). -EMEDIUMTYPE without a cgroup v2 line or mount.
+ * The cgroup v2 directory a container's checks are counted by, from one of
+ * its processes, pid, read from PROC/PID/cgroup (proc NULL: /proc): the
+ * container's own cgroup (its unified path cut after the component naming
+ * the container; the process may be in a cgroup below) when a component
+ * names one, else the process's own cgroup. -ENOMEDIUM when that is the
+ * root (a runtime using the v1 hierarchies alone leaves its containers in
+ * "0::/", with every process outside a container); -EMEDIUMTYPE without a
+ * cgroup v2 line or mount; errors of cs_cgroup_resolve.
  */
+CS_EXPORT int cs_pid_cgroup(const char *proc, pid_t pid, struct cs_cgroup_target *t);
+/* Its id alone (the directory's inode number, what the tracer's per-cgroup rows carry). */
 CS_EXPORT int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id);
+
+/*
+ * The ids of the cgroups below the directory path (not path's own), at most
+ * max into ids (depth first). The count, -E2BIG when there are more
+ * (the first max are in ids), or -errno when path cannot be read.
+ */
+CS_EXPORT int cs_cgroup_descendant_ids(const char *path, uint64_t *ids, size_t max);
 
 /*
  * 1 when PID runs in a user namespace other than the initial one, 0 when in
  * the initial one, -errno when it cannot be told.
  */
 CS_EXPORT int cs_proc_in_child_userns(pid_t pid);
+/* The same for the /proc/PID directory dir under dirfd ("" for dirfd itself). */
+CS_EXPORT int cs_proc_in_child_userns_at(int dirfd, const char *dir);
 
 /*
  * 1 when this process runs in a pid namespace other than the initial one,
@@ -211,5 +235,8 @@ CS_EXPORT void cs_proc_comm_raw(const char *name, char *out, size_t outlen);
 
 /* The same for a /proc seq_file: a short read is taken as the end. */
 CS_EXPORT int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen);
+/* ... and of the file rel under the directory dirfd. */
+CS_EXPORT int cs_read_proc_file_at(int dirfd, const char *rel, size_t max, char **out,
+				   size_t *outlen);
 
 #endif

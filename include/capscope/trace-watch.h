@@ -26,6 +26,13 @@ struct cs_trace_target {
 	 * (clock ticks after boot), to tell it from a later one given its
 	 * number; 0 when /proc did not say. */
 	unsigned long long pid_start;
+	/* ... and a pidfd of it (has_pidfd), opened by cs_trace_target_resolve
+	 * before the start time was read: it names that process and no later
+	 * one, whenever they started (the start time is in clock ticks, 10 ms,
+	 * and a number reused within one was not told apart). Closed by
+	 * cs_trace_target_close. */
+	bool has_pidfd;
+	int pidfd;
 };
 
 /*
@@ -46,6 +53,8 @@ CS_EXPORT int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_trac
  * which happened. cs_tracer_watch asks it before it tracks the process.
  */
 CS_EXPORT int cs_trace_target_same(const struct cs_trace_target *tg, struct cs_diag *d);
+/* What cs_trace_target_resolve holds open (the pidfd). */
+CS_EXPORT void cs_trace_target_close(struct cs_trace_target *tg);
 
 struct cs_trace_watch {
 	const struct cs_trace_target *target;

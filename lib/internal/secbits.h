@@ -12,7 +12,8 @@ struct cs_secbits_table {
 	struct cs_secbits_entry {
 		pid_t tid;
 		unsigned bits;
-	} * v; /* sorted by tid */
+		unsigned long long start; /* clock ticks after boot, as /proc/PID/stat's */
+	} * v;				  /* sorted by tid */
 	size_t n;
 };
 
@@ -21,8 +22,15 @@ struct cs_secbits_table {
  * not available or not allowed, with the reason in d.
  */
 int cs_secbits_table_load(struct cs_secbits_table *t, struct cs_diag *d);
-/* The securebits of thread tid in the snapshot, or -1. */
-int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid);
+/*
+ * The securebits of thread tid in the snapshot, or -1; and -1 when the
+ * thread the snapshot saw under that number started at another time than
+ * start (clock ticks after boot): a thread that ended and whose number was
+ * given to another before it was read.
+ */
+int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid, unsigned long long start);
+/* Parse the iterator's text into t (sorted); 0 or -EPROTO, -ENOMEM. */
+int cs_secbits_table_parse(const char *buf, size_t len, long hz, struct cs_secbits_table *t);
 void cs_secbits_table_free(struct cs_secbits_table *t);
 
 #endif

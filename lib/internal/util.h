@@ -20,6 +20,8 @@ int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
  * below proc (a /proc mount): 0, -ENOENT (no such process, or no /proc),
  * -EINVAL (a line it cannot read). lib/proc.c. */
 int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks);
+/* The same for the process whose /proc/PID directory is open as pidfd. */
+int cs_proc_start_ticks_at(int pidfd, unsigned long long *ticks);
 
 /*
  * This process's pid as the /proc mount shows it (the target of /proc/self),

@@ -82,6 +82,22 @@ static char *dupstr(const char *s, size_t n)
 	return memchr(s, '\0', n) ? NULL : strndup(s, n);
 }
 
+/*
+ * A field of a struct Go's encoding/json decodes (runc's state.json, the
+ * runtimes' config.json): its key in any case ("Annotations", "CONFIG"),
+ * as Go takes it; *two set when two keys fold to it (Go keeps the later,
+ * or merges two maps), which is refused, not read as one of them. The keys
+ * of a map (the annotations' own) are compared exactly, as Go does.
+ */
+static const struct ydoc_node *go_field(const struct ydoc_node *map, const char *name, bool *two)
+{
+	const struct ydoc_node *dup = NULL, *v = cs_json_get_go(map, name, &dup);
+
+	if (dup)
+		*two = true;
+	return v;
+}
+
 /* A scalar under map (by key), NULL when absent or not a scalar. */
 static const char *scalar(const struct ydoc_node *map, const char *key, size_t *len)
 {
@@ -107,11 +123,14 @@ static int take(const struct ydoc_node *ann, const char *key, char **out)
 static int read_annotations(void *user, const struct ydoc_node *root)
 {
 	struct cs_node_ctr *c = user;
-	const struct ydoc_node *ann = ydoc_get(root, "annotations");
+	bool two = false;
+	const struct ydoc_node *ann = go_field(root, "annotations", &two);
 	const char *type;
 	size_t tl = 0;
 	int r;
 
+	if (two)
+		return -EINVAL;
 	if (!ann || ann->kind != YDOC_MAP)
 		return 0;
 	/* containerd's CRI plugin (internal/cri/annotations) */
@@ -172,6 +191,7 @@ void cs_node_ctr_free(struct cs_node_ctr *c)
 		return;
 	ctr_clear_config(c);
 	cs_proc_status_free(&c->status);
+	free(c->cgroup_path);
 	free(c->id);
 	free(c->bundle);
 	free(c);
@@ -322,14 +342,18 @@ struct runc_state {
 static int read_state(void *user, const struct ydoc_node *root)
 {
 	struct runc_state *st = user;
-	const struct ydoc_node *labels = ydoc_get(ydoc_get(root, "config"), "labels");
-	const char *s;
-	size_t sl = 0;
+	bool two = false;
+	const struct ydoc_node *labels = go_field(go_field(root, "config", &two), "labels", &two);
+	const struct ydoc_node *p = go_field(root, "init_process_pid", &two);
 	uint64_t v;
 
+	if (two)
+		return -EINVAL;
 	/* A JSON number: "1e3" or "1.5" was read as 1, "-1" as -1. */
-	s = scalar(root, "init_process_pid", &sl);
-	*st->pid = s && cs_parse_u64n(s, sl, CS_NUM_DEC, INT_MAX, &v) == 0 ? (pid_t)v : 0;
+	*st->pid = p && p->kind == YDOC_SCALAR && p->style == YDOC_PLAIN &&
+			   cs_parse_u64n(p->u.text, p->n, CS_NUM_DEC, INT_MAX, &v) == 0
+		       ? (pid_t)v
+		       : 0;
 	for (uint32_t i = 0; labels && labels->kind == YDOC_SEQ && i < labels->n; i++) {
 		const struct ydoc_node *it = labels->u.items[i];
 

@@ -14,5 +14,8 @@ void cs_node_ctr_free(struct cs_node_ctr *c);
 void cs_node_ident(const struct cs_node_ctr *c, const char **l, char id[13]);
 /* Is c in the metrics: running, and not a pause container? */
 bool cs_node_shown(const struct cs_node_ctr *c);
+/* A test seam (NULL outside the unit tests): called between the /proc join
+ * and the reading of the first processes' credentials. */
+extern void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
 
 #endif

@@ -231,11 +231,28 @@ static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
  * snapshot (what `capscope ps` shows): the status, the user namespace and
  * the threads whose credentials differ from the leader's.
  */
+void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
+
+/*
+ * Whether the process read is still c's: the join read its cgroup by path
+ * in the scan of /proc, and its number may have gone to another process
+ * since (thirteenth pass: that one's credentials were shown as the
+ * container's). The snapshot reads the cgroup with the credentials, of one
+ * process. In a container's cgroup, that must be c's (c's id starts with
+ * the cgroup's, as in the join); in none, it must be the process c's pid
+ * file names, which pidfile_fallback took for being in none.
+ */
+static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p)
+{
+	if (!p->has_container || !p->container.id[0])
+		return c->pid == c->pidfile_pid; /* pidfile_fallback's */
+	return !strncmp(c->id, p->container.id, strlen(p->container.id));
+}
+
 static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
 {
 	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
-	struct cs_proc_snapshot_opts o = {
-	    .pids = pids, .skip_cmdline = true, .skip_container = true};
+	struct cs_proc_snapshot_opts o = {.pids = pids, .skip_cmdline = true};
 	struct cs_proc_snapshot s;
 	int r;
 
@@ -264,12 +281,14 @@ static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
 
 		if (!c->pid || p->st.pid != c->pid)
 			continue;
+		k++;
+		if (!still_ctr(c, p))
+			continue; /* as a process gone: no credentials */
 		c->status = p->st;
 		memset(&p->st, 0, sizeof(p->st)); /* the groups are c's now */
 		c->have_status = true;
 		c->userns = p->userns;
 		c->threads_differing = p->nthreads;
-		k++;
 	}
 	cs_proc_snapshot_free(&s);
 	return 0;
@@ -356,6 +375,8 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 	inv->n = k;
 	if (mark_shared_ids(inv) < 0)
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+	if (cs_node_seam_before_procs)
+		cs_node_seam_before_procs(inv);
 	if ((r = read_procs(inv, d)) < 0)
 		return r;
 	for (size_t i = 0; i < inv->n; i++) {

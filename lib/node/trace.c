@@ -5,9 +5,9 @@
  * keyed by cgroup (a node has many short-lived processes but few
  * containers); the agent drains the kernel map often (cs_node_trace_drain)
  * into a table per cgroup, and at each scrape joins the table to the
- * inventory by the cgroup of each container's first process
- * (cs_node_trace_claim). Everything is bounded: max cgroups in the table,
- * the rest counted as overflow.
+ * inventory by the cgroup of each container's first process, cut to the
+ * container's own, and the cgroups below it (cs_node_trace_claim). Everything is bounded: max
+ * cgroups in the table, the rest counted as overflow.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "capscope/node.h"
+#include "internal/cleanup.h"
 
 #define DEFAULT_MAX 1024
 
@@ -140,6 +141,122 @@ static uint64_t total(const struct cs_node_usage *u)
 	return n;
 }
 
+/* What row from counted, added into row into (a sub-cgroup's into its container's). */
+static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
+{
+	for (int c = 0; c < CS_CAP_BITS; c++) {
+		into->checks[c][0] += from->checks[c][0];
+		into->checks[c][1] += from->checks[c][1];
+	}
+	into->used |= from->used;
+	for (int k = 0; k < CS_USERNS_KINDS; k++)
+		into->used_in[k] |= from->used_in[k];
+	into->denied |= from->denied;
+	if (from->first < into->first)
+		into->first = from->first;
+}
+
+/* At most this many cgroups below one container's are joined to it, each scrape. */
+#define MAX_SUBS 256
+
+/*
+ * The rows of the cgroups below c's, moved into c's row (made when c's own
+ * cgroup made no check). The row is removed first, so a full table still
+ * has room for c's. Beyond MAX_SUBS sub-cgroups, the rest stay unclaimed.
+ */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c, const uint64_t *own,
+		      size_t nown)
+{
+	uint64_t ids[MAX_SUBS];
+	int n = cs_cgroup_descendant_ids(c->cgroup_path, ids, MAX_SUBS);
+
+	if (n == -E2BIG)
+		n = MAX_SUBS;
+	for (int j = 0; j < n; j++) {
+		size_t at = find(nt, ids[j]);
+		struct cs_node_usage row, *u;
+
+		/* Another container's own cgroup below c's is that container's. */
+		if (bsearch(&ids[j], own, nown, sizeof(*own), cmp_u64) || at >= nt->n ||
+		    nt->v[at].cgroup != ids[j])
+			continue;
+		row = nt->v[at];
+		memmove(nt->v + at, nt->v + at + 1, (nt->n - at - 1) * sizeof(*nt->v));
+		nt->n--;
+		if ((u = usage_of(nt, c->cgroup)))
+			merge(u, &row);
+	}
+}
+
+/* c's cgroup, read again when its first process changed. */
+static void read_cgroup(struct cs_node_ctr *c, const char *proc)
+{
+	struct cs_cgroup_target t;
+
+	if (c->cgroup_pid == c->pid)
+		return;
+	free(c->cgroup_path);
+	c->cgroup_path = NULL;
+	c->cgroup = 0;
+	c->cgroup_pid = c->pid;
+	/* A process that has gone or moved, or a container in the root
+	 * cgroup, leaves the cgroup unknown. */
+	if (cs_pid_cgroup(proc, c->pid, &t) == 0) {
+		c->cgroup = t.id;
+		c->cgroup_path = t.path;
+		t.path = NULL;
+	}
+	cs_cgroup_target_free(&t);
+}
+
+/* The deeper cgroup first: a container's below another's takes its own sub-cgroups first. */
+static int deeper_first(const void *a, const void *b)
+{
+	const struct cs_node_ctr *x = *(struct cs_node_ctr *const *)a;
+	const struct cs_node_ctr *y = *(struct cs_node_ctr *const *)b;
+	size_t lx = x->cgroup_path ? strlen(x->cgroup_path) : 0;
+	size_t ly = y->cgroup_path ? strlen(y->cgroup_path) : 0;
+
+	return (lx < ly) - (lx > ly);
+}
+
+/* Every container's cgroup read, and the cgroups below each joined to it. */
+static int join_subs(struct cs_node_trace *nt, struct cs_node_inventory *inv, const char *proc)
+{
+	cs_cleanup_free uint64_t *own = NULL;
+	cs_cleanup_free struct cs_node_ctr **by_depth = NULL;
+	size_t n = 0;
+
+	if (inv->n && (!(own = calloc(inv->n, sizeof(*own))) ||
+		       !(by_depth = calloc(inv->n, sizeof(*by_depth)))))
+		return -ENOMEM;
+	for (size_t i = 0; i < inv->n; i++) {
+		struct cs_node_ctr *c = inv->v[i];
+
+		if (!c->pid)
+			continue;
+		read_cgroup(c, proc);
+		if (c->cgroup_path) {
+			own[n] = c->cgroup;
+			by_depth[n++] = c;
+		}
+	}
+	if (n == 0) /* qsort of a NULL array, even of nothing, is undefined */
+		return 0;
+	qsort(own, n, sizeof(*own), cmp_u64);
+	qsort(by_depth, n, sizeof(*by_depth), deeper_first);
+	for (size_t i = 0; i < n; i++)
+		take_subs(nt, by_depth[i], own, n);
+	return 0;
+}
+
 int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv, const char *proc)
 {
 	double now = now_s();
@@ -147,6 +264,8 @@ int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
 
 	for (size_t i = 0; i < nt->n; i++)
 		nt->v[i].claimed = false;
+	if (join_subs(nt, inv, proc) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < inv->n; i++) {
 		struct cs_node_ctr *c = inv->v[i];
 		struct cs_node_usage *u;
@@ -154,12 +273,6 @@ int cs_node_trace_claim(struct cs_node_trace *nt, struct cs_node_inventory *inv,
 
 		if (!c->pid)
 			continue;
-		if (c->cgroup_pid != c->pid) {
-			/* A process that has gone or moved leaves the cgroup unknown. */
-			if (cs_pid_cgroup_id(proc, c->pid, &c->cgroup) < 0)
-				c->cgroup = 0;
-			c->cgroup_pid = c->pid;
-		}
 		at = find(nt, c->cgroup);
 		u = c->cgroup && at < nt->n && nt->v[at].cgroup == c->cgroup ? &nt->v[at] : NULL;
 		if (!c->trace_since) {

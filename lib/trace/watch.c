@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A trace target resolved to the tracer's scope, and the watch loop (trace-watch.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "capscope/proc.h"
 #include "capscope/trace-watch.h"
 #include "internal/cleanup.h"
+#include "internal/trace-target.h"
 #include "internal/util.h"
 
 static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
@@ -47,22 +49,50 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 	return rc;
 }
 
+/*
+ * Whether the traced process has exited. By its pidfd when there is one:
+ * kill(pid, 0) answers for whoever holds the number now, and a number freed
+ * and handed to another process between two polls kept the trace going, to
+ * --duration or for ever, counting nothing (the new process is not traced).
+ */
+static bool pid_gone(pid_t pid, int pidfd)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	if (pidfd >= 0)
+		return poll(&p, 1, 0) > 0;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
 int cs_trace_target_same(const struct cs_trace_target *tg, struct cs_diag *d)
 {
 	unsigned long long now = 0;
+	bool gone = tg->has_pidfd && pid_gone(tg->pid, tg->pidfd);
 
-	if (!tg->pid || !tg->pid_start)
+	if (!tg->pid || (!tg->pid_start && !tg->has_pidfd))
 		return 0;
-	if (cs_proc_start_ticks("/proc", tg->pid, &now) < 0)
+	if (tg->has_pidfd && !gone)
+		return 0;
+	/* Gone, with its start time still there: a zombie, or a number given
+	 * again within the clock tick it started in. */
+	if (cs_proc_start_ticks("/proc", tg->pid, &now) < 0 || (gone && now == tg->pid_start))
 		return cs_diag_set(d, ESRCH, 0, 0, "pid",
 				   "process %d exited before the trace began: nothing was traced",
 				   (int)tg->pid);
-	if (now != tg->pid_start)
+	if (now != tg->pid_start || gone)
 		return cs_diag_set(d, ESRCH, 0, 0, "pid",
 				   "process %d exited before the trace began, and its number now "
 				   "names a process started later: nothing was traced",
 				   (int)tg->pid);
 	return 0;
+}
+
+void cs_trace_target_close(struct cs_trace_target *tg)
+{
+	if (tg->has_pidfd)
+		close(tg->pidfd);
+	tg->has_pidfd = false;
+	tg->pidfd = -1;
 }
 
 /*
@@ -83,11 +113,60 @@ static pid_t leader_of_thread(pid_t pid)
 	return tgid > 0 && tgid != pid ? tgid : 0;
 }
 
+int cs_trace_resolve_pid(struct cs_trace_target *tg, struct cs_diag *d)
+{
+	pid_t leader;
+	int rc;
+
+	if (tg->pid == getpid()) /* `sh -c 'capscope trace -p $$'` execs it */
+		return cs_diag_set(d, EINVAL, 0, 0, "pid",
+				   "process %d is this capscope trace itself", (int)tg->pid);
+	if (kill(tg->pid, 0) < 0 && errno == ESRCH)
+		return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
+				   (int)tg->pid);
+	if ((leader = leader_of_thread(tg->pid)) > 0)
+		return cs_diag_set(d, EINVAL, 0, 0, "pid",
+				   "%d is a thread of process %d: give -p %d (a process "
+				   "is traced with all its threads)",
+				   (int)tg->pid, (int)leader, (int)leader);
+	/*
+	 * A pidfd first, then /proc says when it started, then the pidfd
+	 * says the process was alive after that read: both are of the
+	 * one process. When /proc/PID/stat cannot be read but /proc can
+	 * (ours is), the process exited since kill(): it is refused, as
+	 * then. Session 11, part E: the start time was left 0, which
+	 * turned the reuse check off for the run.
+	 */
+	rc = (int)syscall(SYS_pidfd_open, tg->pid, 0);
+	if (rc < 0 && errno == ESRCH)
+		return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
+				   (int)tg->pid);
+	tg->has_pidfd = rc >= 0; /* ENOSYS before Linux 5.3: the start time alone */
+	tg->pidfd = rc;
+	rc = cs_proc_start_ticks("/proc", tg->pid, &tg->pid_start);
+	if (tg->has_pidfd && pid_gone(tg->pid, tg->pidfd)) { /* a zombie, or since gone */
+		cs_trace_target_close(tg);
+		return cs_diag_set(d, ESRCH, 0, 0, "pid",
+				   "process %d exited before the trace began: nothing was traced",
+				   (int)tg->pid);
+	}
+	if (rc < 0) {
+		unsigned long long self;
+
+		tg->pid_start = 0; /* no /proc: the pidfd alone */
+		if (cs_proc_start_ticks("/proc", getpid(), &self) == 0) {
+			cs_trace_target_close(tg);
+			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
+					   (int)tg->pid);
+		}
+	}
+	return 0;
+}
+
 int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config *cfg, char **what,
 			    struct cs_diag *d)
 {
 	int rc = 0;
-	pid_t leader;
 
 	*what = NULL;
 	cfg->scope = CS_TRACER_PIDS;
@@ -109,32 +188,8 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 	if (tg->cmd) {
 		rc = asprintf(what, "'%s'", tg->cmd[0]);
 	} else if (tg->pid) {
-		if (tg->pid == getpid()) /* `sh -c 'capscope trace -p $$'` execs it */
-			return cs_diag_set(d, EINVAL, 0, 0, "pid",
-					   "process %d is this capscope trace itself",
-					   (int)tg->pid);
-		if (kill(tg->pid, 0) < 0 && errno == ESRCH)
-			return cs_diag_set(d, ESRCH, 0, 0, "pid", "process %d: no such process",
-					   (int)tg->pid);
-		if ((leader = leader_of_thread(tg->pid)) > 0)
-			return cs_diag_set(d, EINVAL, 0, 0, "pid",
-					   "%d is a thread of process %d: give -p %d (a process "
-					   "is traced with all its threads)",
-					   (int)tg->pid, (int)leader, (int)leader);
-		/*
-		 * /proc says when it started. When /proc/PID/stat cannot be read
-		 * but /proc can (ours is), the process exited since kill(): it
-		 * is refused, as then. Session 11, part E: the start time was
-		 * left 0, which turned the reuse check off for the run.
-		 */
-		if (cs_proc_start_ticks("/proc", tg->pid, &tg->pid_start) < 0) {
-			unsigned long long self;
-
-			tg->pid_start = 0; /* no /proc: the pidfd alone */
-			if (cs_proc_start_ticks("/proc", getpid(), &self) == 0)
-				return cs_diag_set(d, ESRCH, 0, 0, "pid",
-						   "process %d: no such process", (int)tg->pid);
-		}
+		if ((rc = cs_trace_resolve_pid(tg, d)) < 0)
+			return rc;
 		rc = asprintf(what, "process %d and its children", (int)tg->pid);
 	} else if (tg->all) {
 		cfg->scope = CS_TRACER_ALL;
@@ -214,21 +269,6 @@ static bool cgroup_gone(const struct cs_cgroup_target *cg)
 	return cg->path && (stat(cg->path, &sb) < 0 ? errno == ENOENT : sb.st_ino != cg->id);
 }
 
-/*
- * Whether the traced process has exited. By its pidfd when there is one:
- * kill(pid, 0) answers for whoever holds the number now, and a number freed
- * and handed to another process between two polls kept the trace going, to
- * --duration or for ever, counting nothing (the new process is not traced).
- */
-static bool pid_gone(pid_t pid, int pidfd)
-{
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-
-	if (pidfd >= 0)
-		return poll(&p, 1, 0) > 0;
-	return kill(pid, 0) < 0 && errno == ESRCH;
-}
-
 int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *status,
 		    struct cs_diag *d)
 {
@@ -251,7 +291,8 @@ int cs_tracer_watch(struct cs_tracer *t, const struct cs_trace_watch *w, int *st
 		/* It existed when resolved; loading the programs takes a while, and
 		 * a process gone by now was reported as traced: "0 processes, 0
 		 * checks, profile: (no capabilities)", exit 0. */
-		pidfd = (int)syscall(SYS_pidfd_open, tg->pid, 0);
+		pidfd = tg->has_pidfd ? fcntl(tg->pidfd, F_DUPFD_CLOEXEC, 0)
+				      : (int)syscall(SYS_pidfd_open, tg->pid, 0);
 		if ((pidfd < 0 && errno == ESRCH) || pid_gone(tg->pid, pidfd)) /* or a zombie */
 			return cs_diag_set(d, ESRCH, 0, 0, "pid",
 					   "process %d exited before the trace began: nothing was "

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capscope/node.h"
@@ -53,28 +54,128 @@ static char *render(const struct cs_node_trace *nt, const struct cs_node_invento
 	return buf;
 }
 
+/*
+ * A container's cgroups, made under the cgroup v2 mount: its own
+ * (".../docker/ID", as the cgroupfs driver names it), sub1 below it (where
+ * its first process is) and sub2 below sub1; and a /proc of one process,
+ * proc/PID/cgroup, saying where it is.
+ */
+#define CTR_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+struct fixture {
+	char top[256], own[512], sub1[600], sub2[640], proc[64];
+	uint64_t top_id, own_id, sub1_id, sub2_id;
+	pid_t pids[2];
+	size_t npids;
+};
+
+static uint64_t ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* PROC/PID/cgroup saying pid is in cgroup (the first call makes PROC). */
+static void fake_proc(struct fixture *f, const char *tag, pid_t pid, const char *cgroup)
+{
+	char p[128];
+	FILE *o;
+
+	if (!f->proc[0]) {
+		snprintf(f->proc, sizeof(f->proc), "/tmp/cs-nt-%s-%d", tag, (int)getpid());
+		mkdir(f->proc, 0700);
+	}
+	snprintf(p, sizeof(p), "%s/%d", f->proc, (int)pid);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/%d/cgroup", f->proc, (int)pid);
+	assert_non_null(o = fopen(p, "w"));
+	fprintf(o, "1:name=systemd:/\n0::%s\n", cgroup);
+	fclose(o);
+	f->pids[f->npids++] = pid;
+}
+
+static void fixture_rm(struct fixture *f)
+{
+	char p[300];
+
+	rmdir(f->sub2);
+	rmdir(f->sub1);
+	if (f->top[0]) {
+		rmdir(f->own);
+		snprintf(p, sizeof(p), "%s/docker", f->top);
+		rmdir(p);
+		rmdir(f->top);
+	}
+	for (size_t i = 0; i < f->npids; i++) {
+		snprintf(p, sizeof(p), "%s/%d/cgroup", f->proc, (int)f->pids[i]);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/%d", f->proc, (int)f->pids[i]);
+		rmdir(p);
+	}
+	rmdir(f->proc);
+}
+
+static bool fixture_make(struct fixture *f)
+{
+	char *root = NULL, p[300], rel[160];
+
+	memset(f, 0, sizeof(*f));
+	if (geteuid() != 0 || cs_cgroup2_root(&root) < 0)
+		return false;
+	snprintf(f->top, sizeof(f->top), "%s/capscope-test-nt-%d", strcmp(root, "/") ? root : "",
+		 (int)getpid());
+	free(root);
+	snprintf(p, sizeof(p), "%s/docker", f->top);
+	snprintf(f->own, sizeof(f->own), "%s/" CTR_ID, p);
+	snprintf(f->sub1, sizeof(f->sub1), "%s/sub1", f->own);
+	snprintf(f->sub2, sizeof(f->sub2), "%s/sub2", f->sub1);
+	if (mkdir(f->top, 0755) < 0)
+		return false; /* the cgroup v2 mount is not writable here */
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(mkdir(f->own, 0755), 0);
+	assert_int_equal(mkdir(f->sub1, 0755), 0);
+	assert_int_equal(mkdir(f->sub2, 0755), 0);
+	f->top_id = ino(f->top);
+	f->own_id = ino(f->own);
+	f->sub1_id = ino(f->sub1);
+	f->sub2_id = ino(f->sub2);
+	snprintf(rel, sizeof(rel), "/capscope-test-nt-%d/docker/" CTR_ID "/sub1", (int)getpid());
+	fake_proc(f, "ctr", getpid(), rel);
+	return true;
+}
+
+/*
+ * The checks of a container's cgroup and of the cgroups below it are the
+ * container's (twelfth pass: only its first process's leaf was, the others
+ * counted as no container's).
+ */
 static void usage_per_container(void **state)
 {
 	struct cs_node_trace nt;
 	struct cs_node_ctr c = {0}, *cp = &c;
 	struct cs_node_inventory inv = {.v = &cp, .n = 1};
-	uint64_t me;
+	struct fixture f;
 	const struct cs_node_usage *u;
 	char *s;
 
 	(void)state;
-	if (cs_pid_cgroup_id(NULL, getpid(), &me) < 0 || !me)
-		skip(); /* no cgroup v2 here: the join cannot be shown */
-	cs_node_trace_init(&nt, 2);
-	add(&nt, me, 0, 0, INIT_NS, INIT_NS, "chown", 3, CS_SITE_CHECK);  /* CHOWN on the node */
-	add(&nt, me, 0, -1, INIT_NS, INIT_NS, "chown", 1, CS_SITE_CHECK); /* ... once denied */
-	add(&nt, me, 12, 0, POD_NS, POD_NS, "ip", 1, CS_SITE_CHECK);	  /* NET_ADMIN in its own */
-	add(&nt, me, 21, 0, INIT_NS, INIT_NS, "sh", 9, CS_SITE_OVERCOMMIT);	 /* noise */
-	add(&nt, me, 7, 0, INIT_NS, INIT_NS, "runc:[2:INIT]", 2, CS_SITE_CHECK); /* runtime */
-	add(&nt, me, 21, 0, INIT_NS, INIT_NS, "exe", 1, CS_SITE_CHECK);		 /* runc init */
-	add(&nt, me + 1, 1, 0, INIT_NS, INIT_NS, "host", 2, CS_SITE_CHECK); /* no container's */
-	add(&nt, me + 2, 1, 0, INIT_NS, INIT_NS, "host", 5, CS_SITE_CHECK); /* a third cgroup */
-	assert_int_equal(nt.n, 2);
+	if (!fixture_make(&f))
+		skip(); /* not root, or no writable cgroup v2 here: the join cannot be shown */
+	cs_node_trace_init(&nt, 4);
+	add(&nt, f.sub1_id, 0, 0, INIT_NS, INIT_NS, "chown", 3,
+	    CS_SITE_CHECK); /* CHOWN on the node */
+	add(&nt, f.sub2_id, 0, -1, INIT_NS, INIT_NS, "chown", 1, CS_SITE_CHECK); /* once denied */
+	add(&nt, f.own_id, 12, 0, POD_NS, POD_NS, "ip", 1,
+	    CS_SITE_CHECK); /* NET_ADMIN in its own */
+	add(&nt, f.sub1_id, 21, 0, INIT_NS, INIT_NS, "sh", 9, CS_SITE_OVERCOMMIT); /* noise */
+	add(&nt, f.sub1_id, 7, 0, INIT_NS, INIT_NS, "runc:[2:INIT]", 2,
+	    CS_SITE_CHECK);						       /* runtime */
+	add(&nt, f.sub1_id, 21, 0, INIT_NS, INIT_NS, "exe", 1, CS_SITE_CHECK); /* runc init */
+	add(&nt, 1, 1, 0, INIT_NS, INIT_NS, "host", 2,
+	    CS_SITE_CHECK); /* the root's: no container's */
+	add(&nt, f.own_id + 1000000, 1, 0, INIT_NS, INIT_NS, "host", 5,
+	    CS_SITE_CHECK); /* a fifth */
+	assert_int_equal(nt.n, 4);
 	assert_int_equal(nt.overflow, 5);
 	assert_int_equal(nt.noise, 12);
 
@@ -85,8 +186,8 @@ static void usage_per_container(void **state)
 	c.pid = getpid();
 	c.have_status = true;
 	c.status.caps.set[CS_EFF] = CS_BIT(0) | CS_BIT(12) | CS_BIT(13);
-	assert_int_equal(cs_node_trace_claim(&nt, &inv, NULL), 0);
-	assert_true(c.cgroup == me);
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
+	assert_true(c.cgroup == f.own_id);
 	assert_true(c.trace_since >= nt.started);
 	assert_int_equal(nt.n, 1); /* the cgroup no container has is forgotten */
 	assert_int_equal(nt.unclaimed, 2);
@@ -136,6 +237,78 @@ static void usage_per_container(void **state)
 	assert_string_equal(s, "null\n");
 	free(s);
 	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	fixture_rm(&f);
+}
+
+/*
+ * A container whose cgroup is below another's (plain runc's "/NAME", the
+ * other's cgroup made inside it): each keeps its own checks, whichever
+ * the inventory lists first.
+ */
+static void nested_container(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr outer = {.id = "outer", .pid = getppid()};
+	struct cs_node_ctr inner = {.id = CTR_ID, .pid = getpid()};
+	struct cs_node_ctr *v[] = {&outer, &inner};
+	struct cs_node_inventory inv = {.v = v, .n = 2};
+	struct fixture f;
+	char rel[64];
+
+	(void)state;
+	if (!fixture_make(&f))
+		skip();
+	snprintf(rel, sizeof(rel), "/capscope-test-nt-%d", (int)getpid());
+	fake_proc(&f, "ctr", getppid(), rel);
+	cs_node_trace_init(&nt, 0);
+	add(&nt, f.top_id, 1, 0, INIT_NS, INIT_NS, "sh", 2, CS_SITE_CHECK);
+	add(&nt, f.own_id, 12, 0, INIT_NS, INIT_NS, "ip", 1, CS_SITE_CHECK);
+	add(&nt, f.sub2_id, 0, 0, INIT_NS, INIT_NS, "chown", 3, CS_SITE_CHECK);
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
+	assert_true(outer.cgroup == f.top_id);
+	assert_true(inner.cgroup == f.own_id);
+	assert_non_null(cs_node_trace_usage(&nt, &outer));
+	assert_true(cs_node_trace_usage(&nt, &outer)->used == CS_BIT(1));
+	assert_non_null(cs_node_trace_usage(&nt, &inner));
+	assert_true(cs_node_trace_usage(&nt, &inner)->used == (CS_BIT(0) | CS_BIT(12)));
+	assert_int_equal(nt.unclaimed, 0);
+	cs_node_trace_close(&nt);
+	free(outer.cgroup_path);
+	free(inner.cgroup_path);
+	fixture_rm(&f);
+}
+
+/*
+ * A container in the root cgroup (a hybrid host's runtime using the v1
+ * hierarchies alone) has no cgroup to count by: twelfth pass, it claimed
+ * the root's checks, those of every process outside a container.
+ */
+static void root_claims_nothing(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "ffff", .pid = getpid()}, *cp = &c;
+	struct cs_node_inventory inv = {.v = &cp, .n = 1};
+	struct fixture f = {0};
+	uint64_t root_id;
+	char *root = NULL;
+
+	(void)state;
+	if (cs_cgroup2_root(&root) < 0)
+		skip();
+	root_id = ino(root);
+	free(root);
+	fake_proc(&f, "root", getpid(), "/");
+	cs_node_trace_init(&nt, 0);
+	add(&nt, root_id, 0, 0, INIT_NS, INIT_NS, "chown", 3, CS_SITE_CHECK);
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
+	assert_true(c.cgroup == 0);
+	assert_null(cs_node_trace_usage(&nt, &c));
+	assert_int_equal(nt.n, 0);
+	assert_int_equal(nt.unclaimed, 3);
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	fixture_rm(&f);
 }
 
 /* Without any check, every capability of the effective set is unused. */
@@ -166,6 +339,7 @@ static void nothing_used(void **state)
 				  "[\"ALL\"]}}}"));
 	free(s);
 	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
 }
 
 int main(void)
@@ -173,6 +347,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(usage_per_container),
 	    cmocka_unit_test(nothing_used),
+	    cmocka_unit_test(root_claims_nothing),
+	    cmocka_unit_test(nested_container),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,17 +3,23 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "capscope/ids.h"
 #include "capscope/proc.h"
+#include "internal/proc-seam.h"
+#include "internal/util.h"
 
 static const char good[] = "Name:\tnc\n"
 			   "Umask:\t0022\n"
@@ -471,6 +477,172 @@ static void cgroup_lookup(void **state)
 	free(root);
 }
 
+/*
+ * A pid reused while ps reads a process: the victim (uid 4321, this test
+ * binary) ends after its status was read, and sleep is given its pid
+ * (ns_last_pid, in a pid namespace of the test's own). Thirteenth pass:
+ * the files were read by path one after the other, and the row showed the
+ * victim's uid with sleep's command line. Run in the namespace's init; its
+ * exit status says what was seen.
+ */
+static pid_t reuse_victim, reuse_new;
+
+/* The victim, once it has its uid (the pipe says so). */
+static pid_t spawn_victim(void)
+{
+	int fds[2];
+	char b;
+	pid_t p;
+
+	if (pipe(fds) < 0)
+		return -1;
+	p = fork();
+	if (p == 0) {
+		if (setresuid(4321, 4321, 4321) < 0)
+			_exit(1);
+		close(fds[0]);
+		close(fds[1]);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	while (read(fds[0], &b, 1) < 0 && errno == EINTR)
+		;
+	close(fds[0]);
+	return p;
+}
+
+static void reuse_pid(pid_t pid)
+{
+	FILE *f;
+	int fds[2];
+	char b;
+
+	if (pid != reuse_victim)
+		return;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (!(f = fopen("/proc/sys/kernel/ns_last_pid", "w")))
+		return;
+	fprintf(f, "%d", (int)pid - 1);
+	fclose(f);
+	/* Back only once sleep runs: the pipe's end closes on exec. */
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return;
+	reuse_new = fork();
+	if (reuse_new == 0) {
+		close(fds[0]);
+		execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (read(fds[0], &b, 1) < 0 && errno == EINTR)
+		;
+	close(fds[0]);
+}
+
+/* 0: no row mixes the two; 10 + n: what went wrong (the namespace's init). */
+static int reuse_in_ns(void)
+{
+	struct cs_proc_snapshot s;
+	struct cs_proc_snapshot_opts o = {0};
+	struct cs_diag d = {0};
+	int rc = 0;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", 0, NULL) < 0)
+		return 3;
+	reuse_victim = spawn_victim();
+	o.pids = &reuse_victim;
+	o.npids = 1;
+	cs_proc_seam_after_status = reuse_pid;
+	if (cs_proc_snapshot(&o, &s, &d) < 0)
+		return 11;
+	if (reuse_new != reuse_victim)
+		rc = 2; /* the pid was not reused: nothing shown */
+	else if (s.n == 1 && s.procs[0].st.uid[1] == 4321 && s.procs[0].cmdline &&
+		 strstr(s.procs[0].cmdline, "sleep 1000"))
+		rc = 12; /* the victim's uid, sleep's command line */
+	else if (s.n == 1 && s.procs[0].st.uid[1] != 4321)
+		rc = 13;
+	cs_proc_snapshot_free(&s);
+	if (reuse_new > 0)
+		kill(reuse_new, SIGKILL);
+	return rc;
+}
+
+static void snapshot_pid_reuse(void **state)
+{
+	pid_t c;
+	int st = 0;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		pid_t init;
+
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+			_exit(3);
+		init = fork();
+		if (init == 0)
+			_exit(reuse_in_ns());
+		_exit(init > 0 && waitpid(init, &st, 0) == init && WIFEXITED(st) ? WEXITSTATUS(st)
+										 : 4);
+	}
+	assert_int_equal(waitpid(c, &st, 0), c);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 2)
+		skip(); /* no pid or mount namespace here, or the pid not given again */
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/*
+ * Securebits come from a BPF iterator run before the listing: a process
+ * given the number of one that ended since was shown with that one's
+ * (thirteenth pass). The iterator's text is given here, for a live child,
+ * once with its start time and once with a start one tick later.
+ */
+static void snapshot_secbits_start(void **state)
+{
+	struct cs_proc_snapshot s;
+	struct cs_proc_snapshot_opts o = {.npids = 1, .securebits = true};
+	struct cs_diag d = {0};
+	unsigned long long ticks = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	char text[128];
+	pid_t c;
+
+	(void)state;
+	if (cs_proc_in_child_pidns() == 1)
+		skip(); /* securebits are not read in a child pid namespace */
+	c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion leaves it not */
+		pause();
+		_exit(0);
+	}
+	o.pids = &c;
+	assert_int_equal(cs_proc_start_ticks("/proc", c, &ticks), 0);
+	for (int later = 0; later <= 1; later++) {
+		snprintf(text, sizeof(text), "%d %d 47 %llu\n", (int)c, (int)c,
+			 (ticks + (unsigned long long)later) *
+				 (1000000000ULL / (unsigned long long)hz) +
+			     1234);
+		cs_proc_seam_secbits_text = text;
+		assert_int_equal(cs_proc_snapshot(&o, &s, &d), 0);
+		cs_proc_seam_secbits_text = NULL;
+		assert_int_equal(s.n, 1);
+		assert_int_equal(s.procs[0].securebits, later ? -1 : 47);
+		cs_proc_snapshot_free(&s);
+	}
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +658,9 @@ int main(void)
 	    cmocka_unit_test(cgroup_lookup),
 	    cmocka_unit_test(snapshot_user_lookups),
 	    cmocka_unit_test(snapshot_user_spread),
+
+	    cmocka_unit_test(snapshot_pid_reuse),
+	    cmocka_unit_test(snapshot_secbits_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

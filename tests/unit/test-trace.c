@@ -20,6 +20,7 @@
 #include "capscope/trace.h"
 #include "capscope/trace-watch.h"
 #include "internal/pid-tree.h"
+#include "internal/trace-target.h"
 #include "internal/util.h"
 
 /* PROC_USER_INIT_INO, and two user namespaces of containers. */
@@ -739,6 +740,81 @@ static void target_same_reuse(void **state)
 }
 
 /*
+ * Thirteenth pass: the start time is in clock ticks (10 ms), and a number
+ * handed again within the tick its first holder started in was not told
+ * apart: that later process was traced. Resolving now holds a pidfd. The
+ * reuse is tried until the two start in one tick (most tries do).
+ * In the namespace's init: 0 when told apart, 2 when never in one tick.
+ */
+static int same_tick_in_namespace(void)
+{
+	struct cs_diag d = {0};
+	char last[16];
+	int rc = 2;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", 0, NULL) < 0)
+		return 10;
+	for (int i = 0; i < 50 && rc == 2; i++) {
+		struct cs_trace_target tg = {0};
+		unsigned long long y_start = 0;
+		pid_t x, y;
+		FILE *f;
+
+		if ((x = fork()) == 0) {
+			pause();
+			_exit(0);
+		}
+		tg.pid = x;
+		if (cs_trace_resolve_pid(&tg, &d) < 0 || !tg.pid_start)
+			return 11;
+		kill(x, SIGKILL);
+		waitpid(x, NULL, 0);
+		snprintf(last, sizeof(last), "%d", (int)x - 1);
+		if (!(f = fopen("/proc/sys/kernel/ns_last_pid", "w")) || fputs(last, f) < 0 ||
+		    fclose(f))
+			return 14;
+		if ((y = fork()) == 0) {
+			pause();
+			_exit(0);
+		}
+		if (y == x && cs_proc_start_ticks("/proc", y, &y_start) == 0 &&
+		    y_start == tg.pid_start)
+			rc = cs_trace_target_same(&tg, &d) == -ESRCH ? 0 : 16;
+		kill(y, SIGKILL);
+		waitpid(y, NULL, 0);
+		cs_trace_target_close(&tg);
+	}
+	return rc;
+}
+
+static void target_same_tick(void **state)
+{
+	pid_t outer;
+	int st = -1;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	if ((outer = fork()) == 0) {
+		pid_t init;
+		int ist = -1;
+
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+			_exit(77);
+		if ((init = fork()) == 0)
+			_exit(same_tick_in_namespace());
+		waitpid(init, &ist, 0);
+		_exit(WIFEXITED(ist) ? WEXITSTATUS(ist) : 99);
+	}
+	waitpid(outer, &st, 0);
+	if (WIFEXITED(st) && (WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 2))
+		skip();
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/*
  * Part E: when /proc/PID/stat could not be read at resolve time (the
  * process exited after kill(pid, 0) said it was there), the start time was
  * left 0 and the reuse check above was off for the run. Staged by mounting
@@ -816,6 +892,7 @@ int main(void)
 	    cmocka_unit_test(tracer_refusal),
 	    cmocka_unit_test(pid_tree),
 	    cmocka_unit_test(target_same_reuse),
+	    cmocka_unit_test(target_same_tick),
 	    cmocka_unit_test(target_unseen),
 	};
 
