@@ -658,7 +658,6 @@ int main(void)
 	    cmocka_unit_test(cgroup_lookup),
 	    cmocka_unit_test(snapshot_user_lookups),
 	    cmocka_unit_test(snapshot_user_spread),
-
 	    cmocka_unit_test(snapshot_pid_reuse),
 	    cmocka_unit_test(snapshot_secbits_start),
 	};
