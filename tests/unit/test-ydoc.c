@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "k8s/ydoc.h"
+#include "k8s/ydoc-stream.h"
 
 struct out {
 	char buf[4096];
@@ -463,7 +464,7 @@ static void same_as_libfyaml(const char *json)
 	assert_int_equal(ydoc_read(buf, len, true, "t.json", on_tree, &ours, &d), 0);
 	buf[0] = '\n';
 	memcpy(buf + 1, json, len);
-	if (ydoc_read(buf, len + 1, false, "t.yaml", on_tree, &theirs, &d) != 0) {
+	if (ydoc_read_fy(buf, len + 1, false, "t.yaml", on_tree, &theirs, &d) != 0) {
 		fprintf(stderr, "libfyaml refused %s: %u:%u %s\n", json, d.line, d.column,
 			d.message);
 		fail();
@@ -591,6 +592,131 @@ static void test_json_as_libfyaml(void **state)
 	}
 }
 
+/*
+ * JSON after white space, comments, "---" markers or a byte order mark,
+ * and streams of such documents, are built by hand too (ydoc-stream.c: the
+ * same 2.6 MB manifest written `--- {...}` cost lint 161 MB through
+ * libfyaml). Every document's tree must be libfyaml's; what is not such a
+ * stream is left to libfyaml whole.
+ */
+static int on_docs(void *user, struct ydoc_node *root, size_t nodes)
+{
+	FILE *f = user;
+
+	if (root)
+		ser(f, root, 0);
+	fprintf(f, "|%zu\n", nodes);
+	return 0;
+}
+
+static char *docs_of(const char *text, bool fy)
+{
+	size_t len = strlen(text), n = 0;
+	char *buf = strdup(text), *out = NULL;
+	FILE *f = open_memstream(&out, &n);
+	struct cs_diag d;
+	int rc;
+
+	assert_non_null(buf);
+	assert_non_null(f);
+	rc = fy ? ydoc_read_fy(buf, len, false, "t", on_docs, f, &d)
+		: ydoc_read(buf, len, false, "t", on_docs, f, &d);
+	if (rc != 0) /* a refusal is compared too */
+		fprintf(f, "error %d %u:%u %s\n", rc, d.line, d.column, d.message);
+	fclose(f);
+	free(buf);
+	return out;
+}
+
+static int count_doc(void *user, struct ydoc_node *root, size_t nodes)
+{
+	(void)root;
+	(void)nodes;
+	++*(int *)user;
+	return 0;
+}
+
+static void stream_as_libfyaml(const char *text, int by_hand)
+{
+	char *ours = docs_of(text, false), *theirs = docs_of(text, true);
+	int docs = 0;
+
+	/* 2: JSON to kubectl, where libfyaml's YAML 1.1 folds NEL: the string as written */
+	if (by_hand == 2)
+		assert_non_null(strstr(ours, "<2:\xc2\x85>"));
+	else if (strcmp(ours, theirs)) {
+		fprintf(stderr, "text: %s\nours:     %slibfyaml: %s", text, ours, theirs);
+		fail();
+	}
+	/* built by hand (0), or left to libfyaml with nothing given (1) */
+	assert_int_equal(ydoc_stream_read(text, strlen(text), count_doc, &docs), !by_hand);
+	assert_true(by_hand ? docs > 0 : docs == 0);
+	free(ours);
+	free(theirs);
+}
+
+static void test_json_streams(void **state)
+{
+	static const char *const gaps[] = {" ",
+					   "\n\n",
+					   "\r\n  ",
+					   "--- ",
+					   "---\n",
+					   "# c\n--- # c\n  ",
+					   "\xef\xbb\xbf",
+					   "\xef\xbb\xbf--- ",
+					   "\xef\xbb\xbf\n# x\n---\r\n"};
+	static const char *const hand[] = {
+	    " {\"a\": [1, {\"b\": \"c\"}]}",
+	    "--- {\"a\": 1}\n--- [2]\n---\n\n{\"c\": {\"d\": []}} # end\n",
+	    "{\"a\": 1}\n--- [2]\n",
+	    "---\n{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"\\u00e9\"}\n  ]\n}\n# last\n",
+	};
+	static const char *const fy[] = {
+	    "--- {}\n---\n",		/* an empty document */
+	    "---\n---\n{}",		/* another */
+	    "{} {}",			/* two values, no marker */
+	    "--- {}\n...\n",		/* an end marker */
+	    "%YAML 1.1\n--- {}\n",	/* a directive */
+	    "---\n\t{}\n",		/* a tab in YAML */
+	    "--- [\"\xc2\x85\"]\n",	/* NEL: a line break to YAML 1.1 */
+	    "--- [\"\xe2\x80\xa9\"]\n", /* U+2029 */
+	    " {\"a\": 1}x: 2\n",	/* not JSON */
+	    "--- a: 1\n--- {}\n",	/* a document that is not JSON */
+	    "  ---\n{}\n",		/* "---" not at a line's start */
+	    "#x\n{}#y\n",		/* '#' after a value is no comment */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(hand) / sizeof(hand[0]); i++)
+		stream_as_libfyaml(hand[i], 1);
+	for (size_t i = 0; i < sizeof(fy) / sizeof(fy[0]); i++)
+		stream_as_libfyaml(fy[i], 0);
+	/* JSON to kubectl (white space only before it): YAML 1.1's breaks kept */
+	stream_as_libfyaml("\t[\"\xc2\x85\", \"\xe2\x80\xa8\"]\n", 2);
+	rnd_state = 20261201;
+	for (int i = 0; i < 300; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		unsigned docs = 1 + rnd(3);
+
+		assert_non_null(f);
+		for (unsigned j = 0; j < docs; j++) {
+			fputs(j ? "\n---" : gaps[rnd(sizeof(gaps) / sizeof(gaps[0]))], f);
+			put_space(f);
+			fputs(j ? " [" : "[", f);
+			put_value(f, 0);
+			fputs(",{\"k\":", f);
+			put_value(f, 0);
+			fputs("}]", f);
+			put_space(f);
+		}
+		fclose(f);
+		stream_as_libfyaml(text, 1);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,7 +724,7 @@ int main(void)
 	    cmocka_unit_test(test_aliases),	     cmocka_unit_test(test_alias_limit),
 	    cmocka_unit_test(test_documents),	     cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_many_keys),	     cmocka_unit_test(test_lookup),
-	    cmocka_unit_test(test_json_as_libfyaml),
+	    cmocka_unit_test(test_json_as_libfyaml), cmocka_unit_test(test_json_streams),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
