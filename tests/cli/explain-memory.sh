@@ -61,6 +61,13 @@ for i in 0 1 2 3; do
   a=$(lrss "$T/env-pre.yaml")
   ok "$(awk "BEGIN { print ($a <= 48000) ? 0 : 1 }")" "lint: $a KB for the entries after ${names[$i]} (at most 48 MB)"
 done
+# Flow YAML that is not JSON (session 13): one line `- {name: c, args:
+# [a,a,...]}` of 1.6 MB cost lint 329 MB while libfyaml held its tokens; now
+# refused past 65,536 flow indicators held, at the place, within some 30 MB.
+python3 -c 'print("kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: i, args: [" + ",".join(["a"] * 800000) + "]}")' >"$T/flow.yaml"
+a=$(lrss "$T/flow.yaml")
+grep -q 'flow.yaml:6:6: YAML: more than 65536 flow indicators' "$T/out"; ok $? "lint refuses the held flow line at its place ($(head -c 100 "$T/out"))"
+ok "$(awk "BEGIN { print ($a <= 48000) ? 0 : 1 }")" "lint: $a KB for a 1.6 MB line of flow YAML (at most 48 MB)"
 
 # Work, not memory: instructions counted by cachegrind (the same on a busy
 # machine) for one container that lists N unknown names in capabilities.add.

@@ -717,6 +717,118 @@ static void test_json_streams(void **state)
 	}
 }
 
+/*
+ * Text fed to libfyaml by the piece (ydoc-held.c): aliases are resolved by
+ * where they are (line and column: libfyaml's input_pos restarts with each
+ * of its buffers, every 64 KiB here), and a double-quoted scalar is marked
+ * escaped by its columns, far into a text as at its start.
+ */
+static int check_far(void *user, struct ydoc_node *root, size_t nodes)
+{
+	int *seen = user;
+
+	(void)nodes;
+	assert_non_null(root);
+	for (uint32_t i = 0; i < root->n; i++) {
+		const struct ydoc_node *k = root->u.pairs[i].key, *v = root->u.pairs[i].value;
+
+		if (k->n != 1)
+			continue;
+		if (k->u.text[0] == 'b' || k->u.text[0] == 'd') {
+			assert_int_equal(v->kind, YDOC_ALIAS);
+			assert_non_null(v->x.target);
+			assert_int_equal(v->x.target->n, 2);
+			assert_memory_equal(v->x.target->u.text, k->u.text[0] == 'b' ? "v1" : "v2",
+					    2);
+		} else if (k->u.text[0] == 'e' || k->u.text[0] == 'f' || k->u.text[0] == 'g') {
+			assert_int_equal(v->escaped, k->u.text[0] != 'f');
+		} else {
+			continue;
+		}
+		++*seen;
+	}
+	return 0;
+}
+
+static void test_far_marks(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct cs_diag d;
+	int seen = 0;
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "%spad%d: \"\xc3\xa9t\xc3\xa9\"\n", i == 3500 ? "a: &k v1\n" : "", i);
+	fputs("b: *k\nc: &k v2\nd: *k\ne: \"\\u0041\"\nf: \"A\xc3\xa9\"\ng: \"a\n  b\"\n", f);
+	fclose(f);
+	assert_true(len > 3 * 65536);
+	if (ydoc_read(text, len, false, "t.yaml", check_far, &seen, &d))
+		fprintf(stderr, "%u:%u %s\n", d.line, d.column, d.message), fail();
+	assert_int_equal(seen, 5);
+	free(text);
+}
+
+/*
+ * A flow collection held by libfyaml's scanner (an item of a flow sequence
+ * until it ends; in block context, until its line ends) costs some 200
+ * bytes a token: past 65,536 flow indicators after the last node given
+ * out, the text is refused where that node ended (session 13: a 1.6 MB
+ * line cost lint 329 MB). Spread over lines, or in a block scalar, it is
+ * not held and is read.
+ */
+static char *repeat(const char *head, const char *item, const char *sep, int n, const char *tail)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	fputs(head, f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? sep : "", item);
+	fputs(tail, f);
+	fclose(f);
+	return text;
+}
+
+static void expect_held(char *text, int refused, unsigned line, unsigned col)
+{
+	struct out o = {0};
+	struct cs_diag d;
+	int rc = read_text(text, &o, &d);
+
+	if (!refused) {
+		if (rc)
+			fprintf(stderr, "%u:%u %s\n", d.line, d.column, d.message);
+		assert_int_equal(rc, 0);
+	} else {
+		assert_int_equal(rc, -EINVAL);
+		assert_non_null(strstr(d.message, "more than 65536 flow indicators"));
+		assert_int_equal(d.line, line);
+		assert_int_equal(d.column, col);
+	}
+	free(text);
+}
+
+static void test_held_bound(void **state)
+{
+	(void)state;
+	/* one line, an item of a flow sequence: 70,000 ',' after "[{a: [" */
+	expect_held(repeat("--- [{a: [", "x", ",", 70000, "]}]\n"), 1, 1, 7);
+	expect_held(repeat("--- [{a: [", "x", ",", 30000, "]}]\n"), 0, 0, 0);
+	/* one line in block context: held until the line ends */
+	expect_held(repeat("k:\n- {a: [", "x", ",", 70000, "]}\n"), 1, 2, 4);
+	/* 120,000 indicators on one line, but in items that each end at once */
+	expect_held(repeat("k: [", "[x]", ",", 40000, "]\n"), 0, 0, 0);
+	/* the same over lines, in block style, in a literal block scalar: read */
+	expect_held(repeat("k:\n- {a: [", "x", ",\n  ", 70000, "]}\n"), 0, 0, 0);
+	expect_held(repeat("k:\n", "- x", "\n", 70000, "\n"), 0, 0, 0);
+	expect_held(repeat("k: |\n", "  [{\"a\": 1}, {\"b\": 2}],", "\n", 20000, "\n"), 0, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -725,6 +837,7 @@ int main(void)
 	    cmocka_unit_test(test_documents),	     cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_many_keys),	     cmocka_unit_test(test_lookup),
 	    cmocka_unit_test(test_json_as_libfyaml), cmocka_unit_test(test_json_streams),
+	    cmocka_unit_test(test_far_marks),	     cmocka_unit_test(test_held_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
