@@ -15,10 +15,10 @@
  * tokens); when the reader is inside a flow collection, or that stretch is
  * on one line (block context holds a flow collection until its line ends),
  * more than YDOC_HELD_MAX of them is refused. A long scalar is one token:
- * a block scalar spans lines and passes whatever it holds; a one-line
- * scalar of more than 65,536 commas and brackets outside any flow
- * collection is refused too (the count cannot tell it from a held
- * collection without a scanner of its own). The cost is thus bounded by
+ * a block scalar spans lines and passes whatever it holds; a quoted or
+ * plain scalar of more than 65,536 commas and brackets, inside a flow
+ * collection or on one line, is refused too (the count cannot tell it from
+ * a held collection without a scanner of its own). The cost is thus bounded by
  * some 30 MB, whatever the file.
  */
 #include "ydoc-held.h"
