@@ -36,8 +36,7 @@ struct frame {
 struct builder {
 	const unsigned char *s;
 	size_t len, i;
-	size_t at;	    /* the byte up to which line and col are counted */
-	uint32_t line, col; /* of the byte at */
+	struct ydoc_json_mark m; /* lines and columns counted up to m.at */
 	struct cs_arena *arena;
 	struct ydoc_node *root;
 	size_t nodes;
@@ -51,16 +50,18 @@ struct builder {
  * the last, so that the whole text is counted once. */
 static void mark(struct builder *b, size_t pos, struct ydoc_node *n)
 {
-	for (; b->at < pos; b->at++) {
-		unsigned char c = b->s[b->at];
+	struct ydoc_json_mark *m = &b->m;
 
-		if (c == '\n' || (c == '\r' && (b->at + 1 >= b->len || b->s[b->at + 1] != '\n')))
-			b->line++, b->col = 1;
+	for (; m->at < pos; m->at++) {
+		unsigned char c = b->s[m->at];
+
+		if (c == '\n' || (c == '\r' && (m->at + 1 >= b->len || b->s[m->at + 1] != '\n')))
+			m->line++, m->col = 1;
 		else if ((c & 0xc0) != 0x80 && c != '\r')
-			b->col++;
+			m->col++;
 	}
-	n->line = b->line;
-	n->column = b->col;
+	n->line = m->line;
+	n->column = m->col;
 }
 
 static void skip_space(struct builder *b)
@@ -230,11 +231,14 @@ static int next_item(struct builder *b, bool opened)
 	}
 }
 
-int ydoc_json_build(const char *text, size_t len, struct cs_arena *arena, struct ydoc_node **root,
-		    size_t *nodes)
+int ydoc_json_build(const char *text, size_t len, size_t from, struct ydoc_json_mark *m,
+		    struct cs_arena *arena, struct ydoc_node **root, size_t *nodes, size_t *end)
 {
-	struct builder b = {
-	    .s = (const unsigned char *)text, .len = len, .line = 1, .col = 1, .arena = arena};
+	struct builder b = {.s = (const unsigned char *)text,
+			    .len = len,
+			    .i = from,
+			    .m = m ? *m : (struct ydoc_json_mark){0, 1, 1},
+			    .arena = arena};
 	int rc;
 
 	skip_space(&b);
@@ -248,5 +252,9 @@ int ydoc_json_build(const char *text, size_t len, struct cs_arena *arena, struct
 	free(b.pending);
 	*root = rc < 0 ? NULL : b.root;
 	*nodes = b.nodes;
+	if (m)
+		*m = b.m;
+	if (end)
+		*end = b.i;
 	return rc < 0 ? rc : 0;
 }

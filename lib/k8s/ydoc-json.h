@@ -12,15 +12,25 @@
 #include "arena.h"
 #include "ydoc.h"
 
+/* How far lines and columns have been counted: text[at] is at line:col.
+ * Carried from one document of a stream to the next (ydoc-stream.c), so
+ * that the text is counted once. */
+struct ydoc_json_mark {
+	size_t at;
+	uint32_t line, col;
+};
+
 /*
- * The tree of the one JSON value in text[0, len) (checked: grammar, UTF-8,
+ * The tree of the one JSON value at text[from, len) (checked: grammar, UTF-8,
  * no duplicate key, nesting at most CS_JSON_CHECK_DEPTH), in arena: *root
  * and the number of its nodes. Text without escapes points into text, which
- * must outlive the tree. 0 or -ENOMEM (-E2BIG for a collection of more than
- * 2^32 items).
+ * must outlive the tree. Marks count text[0] as line 1, column 1,
+ * or go on from *m (then left where they stopped); *end (if not NULL) is
+ * where the value and the white space after it end. 0 or -ENOMEM (-E2BIG
+ * for a collection of more than 2^32 items).
  */
-int ydoc_json_build(const char *text, size_t len, struct cs_arena *arena, struct ydoc_node **root,
-		    size_t *nodes);
+int ydoc_json_build(const char *text, size_t len, size_t from, struct ydoc_json_mark *m,
+		    struct cs_arena *arena, struct ydoc_node **root, size_t *nodes, size_t *end);
 
 /*
  * Give the closed collection n its count children, kids (a sequence's

@@ -24,8 +24,10 @@
 #include <string.h>
 
 #include "arena.h"
+#include "ydoc-held.h"
 #include "ydoc-json.h"
 #include "ydoc-keys.h"
+#include "ydoc-stream.h"
 
 /* libfyaml's document builder refuses a collection at this depth. */
 #define MAX_DEPTH FYPCF_GUARANTEED_MINIMUM_DEPTH_LIMIT
@@ -68,6 +70,7 @@ struct reader {
 	size_t n_anchors, cap_anchors;
 	struct alias_ref *aliases;
 	size_t n_aliases, cap_aliases;
+	struct ydoc_held held; /* the text as fed to libfyaml */
 };
 
 static int grow(void **v, size_t *cap, size_t need, size_t elem)
@@ -167,11 +170,26 @@ static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_toke
 	n->column = user_column(r, n->line, (unsigned)m->column + 1);
 }
 
+/*
+ * Where a token starts, as a key that orders the text: its line and column.
+ * Not libfyaml's input_pos: the text is fed to it by the piece (ydoc-held.c),
+ * and input_pos restarts with each of its buffers; lines and columns do not.
+ */
 static size_t input_pos(struct fy_token *t)
 {
 	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
 
-	return m ? m->input_pos : 0;
+	return m ? (size_t)(uint32_t)m->line << 32 | (uint32_t)m->column : 0;
+}
+
+/* Characters (UTF-8 lead bytes) of s[0, n). */
+static size_t chars(const char *s, size_t n)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
 }
 
 /*
@@ -313,11 +331,14 @@ static int on_scalar(struct reader *r, struct fy_event *e)
 	if (n->style == YDOC_DOUBLE_QUOTED) {
 		const struct fy_mark *a = fy_token_start_mark(v), *b = fy_token_end_mark(v);
 
-		/* libfyaml's marks of a double-quoted scalar are its first byte
-		 * past the opening quote and its closing quote (bytes): as long as
-		 * its text, unless an escape or a fold made the text differ from
-		 * what is written. */
-		n->escaped = !a || !b || b->input_pos - a->input_pos != (size_t)n->n;
+		/* libfyaml's marks of a double-quoted scalar are its first
+		 * character past the opening quote and its closing quote: on one
+		 * line and as many characters apart as its text has, unless an
+		 * escape (each is longer than what it stands for) or a fold made
+		 * the text differ from what is written. Columns, not input_pos
+		 * (see input_pos). */
+		n->escaped = !a || !b || a->line != b->line || b->column < a->column ||
+			     (size_t)(b->column - a->column) != chars(n->u.text, n->n);
 	}
 	return attach(r, n);
 }
@@ -693,16 +714,45 @@ static struct fy_parser *new_parser(struct fy_diag **fd, bool json)
 	return fyp;
 }
 
+static ssize_t feed(void *user, void *buf, size_t count)
+{
+	return ydoc_held_feed(user, buf, count);
+}
+
+/* Refused by ydoc-held.c: where the last node given out ended. */
+static int held_error(const struct reader *r)
+{
+	unsigned line = (unsigned)r->held.line + 1, col = (unsigned)r->held.col + 1;
+
+	set_file(r);
+	return cs_diag_set(
+	    r->d, EINVAL, line, user_column(r, line, col), "",
+	    "YAML: more than %d flow indicators (',', '[', ']', '{', '}') after this "
+	    "place in one flow collection or on one line: capscope reads no further "
+	    "(libfyaml would hold every token of them); write it in block style, or "
+	    "as JSON",
+	    YDOC_HELD_MAX);
+}
+
 static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)
 {
 	struct fy_event *e;
 	int rc = 0;
 
 	while (rc >= 0 && (e = fy_parser_parse(r->fyp)) != NULL) {
-		rc = on_event(r, e, fn, user);
+		const struct fy_mark *end = fy_event_end_mark(e);
+
+		/* refused while libfyaml scanned: this event is of the cut text */
+		rc = r->held.refused ? -EINVAL : on_event(r, e, fn, user);
+		if (end)
+			ydoc_held_event(&r->held, (size_t)end->line, (size_t)end->column,
+					r->n_frames &&
+					    r->frames[r->n_frames - 1].node->style == YDOC_FLOW);
 		fy_parser_event_free(r->fyp, e);
 	}
-	if (rc >= 0 && fy_parser_get_stream_error(r->fyp))
+	if (r->held.refused)
+		rc = held_error(r);
+	else if (rc >= 0 && fy_parser_get_stream_error(r->fyp))
 		rc = parser_error(r, fd);
 	return rc;
 }
@@ -717,7 +767,7 @@ static int read_json(const char *text, size_t len, ydoc_doc_fn fn, void *user)
 
 	if (!arena)
 		return -ENOMEM;
-	rc = ydoc_json_build(text, len, arena, &root, &nodes);
+	rc = ydoc_json_build(text, len, 0, NULL, arena, &root, &nodes, NULL);
 	if (rc == 0)
 		rc = fn(user, root, nodes);
 	cs_arena_free(arena);
@@ -742,7 +792,9 @@ static int read_text(char *buf, size_t len, bool room, bool json, const char *na
 	r.text_len = len + r.shift;
 	if (!(r.fyp = new_parser(&fd, json)))
 		return -ENOMEM;
-	rc = fy_parser_set_string(r.fyp, buf, r.text_len) ? -ENOMEM : read_events(&r, fd, fn, user);
+	r.held = (struct ydoc_held){.text = buf, .len = r.text_len};
+	rc = fy_parser_set_input_callback(r.fyp, &r.held, feed) ? -ENOMEM
+								: read_events(&r, fd, fn, user);
 	end_document(&r);
 	free(r.pending);
 	free(r.frames);
@@ -766,17 +818,25 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 		return rc;
 	}
 	/*
-	 * JSON is scanned as YAML 1.2, where only CR and LF break lines: YAML
-	 * 1.1's scanner takes NEL, U+2028 and U+2029 in a string for line
+	 * JSON documents are built by hand (ydoc-stream.c): libfyaml holds the
+	 * tokens of a flow collection inside a flow sequence until it ends.
+	 * JSON was also scanned as YAML 1.2, where only CR and LF break lines:
+	 * YAML 1.1's scanner takes NEL, U+2028 and U+2029 in a string for line
 	 * breaks, folds NEL into a space, and libfyaml 0.7.12 writes a space
 	 * and two stray bytes (NUL, 0x05) for a U+2029 ending a string that
-	 * has an escape (session 11, found by tests/cli/json-diff.py). JSON is
-	 * what kubectl reads as JSON (a text opening with '{' or '['), and
-	 * valid: the schema is the reader's own (yaml11.c), the same for both.
+	 * has an escape (session 11, found by tests/cli/json-diff.py).
 	 */
-	return read_text(buf, len, room,
-			 room && cs_json_check(text, len, true, NULL, 0, NULL, "", "", NULL) == 0,
-			 name, fn, user, d);
+	if ((rc = ydoc_stream_read(text, len, fn, user)) != 1)
+		return rc;
+	return read_text(buf, len, room, false, name, fn, user, d);
+}
+
+int ydoc_read_fy(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
+		 struct cs_diag *d)
+{
+	int rc = cs_fy_check_text(buf + (room ? YDOC_ROOM : 0), len, "", d);
+
+	return rc < 0 ? rc : read_text(buf, len, room, false, name, fn, user, d);
 }
 
 int ydoc_read_json(char *buf, size_t len, const char *name, ydoc_doc_fn fn, void *user,

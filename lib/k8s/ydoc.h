@@ -88,6 +88,11 @@ bool ydoc_wants_room(const char *text, size_t len);
 int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
 	      struct cs_diag *d);
 
+/* ydoc_read through libfyaml, even for JSON: for the tests that compare
+ * the hand-built tree with libfyaml's. */
+int ydoc_read_fy(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
+		 struct cs_diag *d);
+
 /*
  * ydoc_read for text cs_json_check has passed (lib/json-tree.c), at buf +
  * YDOC_ROOM: scanned as JSON without being checked again.

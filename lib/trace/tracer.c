@@ -34,6 +34,7 @@
 #include "capscope.skel.h"
 #include "capscope/proc.h"
 #include "../internal/bpf-log.h"
+#include "../internal/stack-memo.h"
 #include "../internal/util.h"
 
 _Static_assert(CS_TRACER_PIDS == (int)CS_SCOPE_TGIDS && CS_TRACER_CGROUP == (int)CS_SCOPE_CGROUP &&
@@ -424,13 +425,6 @@ int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, v
 	return rc == -EINTR || rc == -EAGAIN ? 0 : rc < 0 ? rc : 0;
 }
 
-/* A stack id, resolved and classified once. */
-struct stack_class {
-	int id;
-	enum cs_site_class cls;
-	const char *caller; /* points into ksyms */
-};
-
 static int classify_stack(struct cs_tracer *t, const struct cs_ksyms *ksyms, int stackid, int opts,
 			  enum cs_site_class *cls, const char **caller)
 {
@@ -464,29 +458,19 @@ static int classify_stack(struct cs_tracer *t, const struct cs_ksyms *ksyms, int
 
 /* Classify one record (stack ids resolved once) and add it to the report. */
 static int add_rec(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms,
-		   const struct cs_trace_rec *rec, struct stack_class **cache, size_t *ncache)
+		   const struct cs_trace_rec *rec, struct cs_stack_memo *memo)
 {
 	enum cs_site_class cls = CS_SITE_CHECK;
-	const char *caller = NULL;
-	size_t i;
+	const char *caller = NULL; /* points into ksyms */
+	int known;
 
-	for (i = 0; i < *ncache; i++)
-		if ((*cache)[i].id == rec->stackid && rec->stackid >= 0)
-			break;
-	if (i < *ncache) {
-		cls = (*cache)[i].cls;
-		caller = (*cache)[i].caller;
+	/* each stack id resolved and classified once */
+	if (cs_stack_memo_get(memo, rec->stackid, &known, &caller)) {
+		cls = (enum cs_site_class)known;
 	} else {
 		classify_stack(t, ksyms, rec->stackid, rec->opts, &cls, &caller);
-		if (rec->stackid >= 0) {
-			struct stack_class *nc = realloc(*cache, (*ncache + 1) * sizeof(*nc));
-
-			if (nc) {
-				*cache = nc;
-				(*cache)[(*ncache)++] =
-				    (struct stack_class){rec->stackid, cls, caller};
-			}
-		}
+		/* without room to remember it, it is classified again next time */
+		(void)cs_stack_memo_put(memo, rec->stackid, (int)cls, caller);
 	}
 	/* Without a stack, fexit/kprobe still know opts; the tracepoint does not. */
 	if (rec->stackid < 0 && rec->opts >= 0 && (rec->opts & CS_OPT_NOAUDIT))
@@ -496,7 +480,7 @@ static int add_rec(struct cs_tracer *t, struct cs_trace_report *r, const struct 
 
 /* The counts still held in the cache slots (CS_CACHE_SLOTS per CPU, the first a header). */
 static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
-			 const struct cs_ksyms *ksyms, struct stack_class **cache, size_t *ncache)
+			 const struct cs_ksyms *ksyms, struct cs_stack_memo *memo)
 {
 	const struct bpf_map *map = t->skel->maps.cache;
 	__u32 n = bpf_map__max_entries(map);
@@ -512,7 +496,7 @@ static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 		val = (struct cs_trace_val){.count = v.count};
 		if (cs_trace_decode_count(&v.key, sizeof(v.key), &val, sizeof(val), &rec) < 0)
 			continue;
-		rc = add_rec(t, r, ksyms, &rec, cache, ncache);
+		rc = add_rec(t, r, ksyms, &rec, memo);
 	}
 	return rc;
 }
@@ -540,8 +524,7 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 	int fd = bpf_map__fd(t->skel->maps.counts);
 	struct cs_trace_key key, next;
 	struct cs_trace_val val;
-	struct stack_class *cache = NULL;
-	size_t ncache = 0;
+	struct cs_stack_memo memo;
 	void *prev = NULL;
 	int rc = 0;
 
@@ -554,7 +537,8 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 		t->poll_end = (struct timespec){.tv_sec = INT64_MAX};
 		ring_buffer__consume(t->rb);
 	}
-	rc = collect_cache(t, r, ksyms, &cache, &ncache);
+	cs_stack_memo_init(&memo, bpf_map__max_entries(t->skel->maps.stacks));
+	rc = collect_cache(t, r, ksyms, &memo);
 	while (rc == 0 && bpf_map_get_next_key(fd, prev, &next) == 0) {
 		struct cs_trace_rec rec;
 
@@ -564,9 +548,9 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 			continue;
 		if (cs_trace_decode_count(&key, sizeof(key), &val, sizeof(val), &rec) < 0)
 			continue;
-		rc = add_rec(t, r, ksyms, &rec, &cache, &ncache);
+		rc = add_rec(t, r, ksyms, &rec, &memo);
 	}
-	free(cache);
+	cs_stack_memo_free(&memo);
 	r->lost_events = stat_sum(t, CS_STAT_LOST);
 	r->dropped = stat_sum(t, CS_STAT_DROPPED);
 	r->nostack = stat_sum(t, CS_STAT_NOSTACK);

@@ -20,6 +20,7 @@
 #include "capscope/trace.h"
 #include "capscope/trace-watch.h"
 #include "internal/pid-tree.h"
+#include "internal/stack-memo.h"
 #include "internal/trace-target.h"
 #include "internal/util.h"
 
@@ -607,6 +608,42 @@ static bool has_pid(const pid_t *v, size_t n, pid_t p)
  * parent. It compared every process with every queued one (n^2): 300,000
  * processes below the traced one took well past the alarm. alarm() fails the test.
  */
+/*
+ * The report's stack classes (session 13): each record found its stack's
+ * class by a search from the start of a list (the counts map's 16,384 rows
+ * and the cache slots, times the distinct stacks). Now one slot a stack id:
+ * 16,384 records of 8,192 stacks look at 16,384 slots.
+ */
+static void stack_memo(void **state)
+{
+	static const char *const callers[] = {"a", "b", "c"};
+	struct cs_stack_memo m;
+	const char *caller;
+	int cls, found = 0;
+
+	(void)state;
+	cs_stack_memo_init(&m, 32768);
+	for (int i = 0; i < 16384; i++) {
+		int id = (i * 7919) % 8192;
+
+		if (cs_stack_memo_get(&m, id, &cls, &caller)) {
+			assert_int_equal(cls, id % 5);
+			assert_string_equal(caller, callers[id % 3]);
+			found++;
+		} else {
+			assert_int_equal(cs_stack_memo_put(&m, id, id % 5, callers[id % 3]), 0);
+		}
+	}
+	assert_int_equal(found, 16384 - 8192);
+	assert_true(m.probes <= 16384);
+	/* no stack (a negative id) or one past the map: never kept */
+	assert_int_equal(cs_stack_memo_put(&m, -14, 1, "x"), 0);
+	assert_int_equal(cs_stack_memo_put(&m, 32768, 1, "x"), 0);
+	assert_false(cs_stack_memo_get(&m, -14, &cls, &caller));
+	assert_false(cs_stack_memo_get(&m, 32768, &cls, &caller));
+	cs_stack_memo_free(&m);
+}
+
 static void pid_tree(void **state)
 {
 	struct cs_pid_parent small[] = {{13, 11}, {21, 20}, {11, 10}, {31, 30},
@@ -875,25 +912,16 @@ static void target_unseen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_count),
-	    cmocka_unit_test(decode_event),
-	    cmocka_unit_test(userns_decode),
-	    cmocka_unit_test(userns_profile),
-	    cmocka_unit_test(ksyms),
-	    cmocka_unit_test(classify),
-	    cmocka_unit_test(aggregate),
-	    cmocka_unit_test(list_limits),
-	    cmocka_unit_test(json_shape),
-	    cmocka_unit_test(profiles),
-	    cmocka_unit_test(setcap_path_walk),
-	    cmocka_unit_test(quoting),
-	    cmocka_unit_test(syscall_names),
-	    cmocka_unit_test(verify_run),
-	    cmocka_unit_test(tracer_refusal),
-	    cmocka_unit_test(pid_tree),
-	    cmocka_unit_test(target_same_reuse),
-	    cmocka_unit_test(target_same_tick),
-	    cmocka_unit_test(target_unseen),
+	    cmocka_unit_test(decode_count),	cmocka_unit_test(stack_memo),
+	    cmocka_unit_test(decode_event),	cmocka_unit_test(userns_decode),
+	    cmocka_unit_test(userns_profile),	cmocka_unit_test(ksyms),
+	    cmocka_unit_test(classify),		cmocka_unit_test(aggregate),
+	    cmocka_unit_test(list_limits),	cmocka_unit_test(json_shape),
+	    cmocka_unit_test(profiles),		cmocka_unit_test(setcap_path_walk),
+	    cmocka_unit_test(quoting),		cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(verify_run),	cmocka_unit_test(tracer_refusal),
+	    cmocka_unit_test(pid_tree),		cmocka_unit_test(target_same_reuse),
+	    cmocka_unit_test(target_same_tick), cmocka_unit_test(target_unseen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

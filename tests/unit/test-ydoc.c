@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "k8s/ydoc.h"
+#include "k8s/ydoc-stream.h"
 
 struct out {
 	char buf[4096];
@@ -463,7 +464,7 @@ static void same_as_libfyaml(const char *json)
 	assert_int_equal(ydoc_read(buf, len, true, "t.json", on_tree, &ours, &d), 0);
 	buf[0] = '\n';
 	memcpy(buf + 1, json, len);
-	if (ydoc_read(buf, len + 1, false, "t.yaml", on_tree, &theirs, &d) != 0) {
+	if (ydoc_read_fy(buf, len + 1, false, "t.yaml", on_tree, &theirs, &d) != 0) {
 		fprintf(stderr, "libfyaml refused %s: %u:%u %s\n", json, d.line, d.column,
 			d.message);
 		fail();
@@ -591,6 +592,243 @@ static void test_json_as_libfyaml(void **state)
 	}
 }
 
+/*
+ * JSON after white space, comments, "---" markers or a byte order mark,
+ * and streams of such documents, are built by hand too (ydoc-stream.c: the
+ * same 2.6 MB manifest written `--- {...}` cost lint 161 MB through
+ * libfyaml). Every document's tree must be libfyaml's; what is not such a
+ * stream is left to libfyaml whole.
+ */
+static int on_docs(void *user, struct ydoc_node *root, size_t nodes)
+{
+	FILE *f = user;
+
+	if (root)
+		ser(f, root, 0);
+	fprintf(f, "|%zu\n", nodes);
+	return 0;
+}
+
+static char *docs_of(const char *text, bool fy)
+{
+	size_t len = strlen(text), n = 0;
+	char *buf = strdup(text), *out = NULL;
+	FILE *f = open_memstream(&out, &n);
+	struct cs_diag d;
+	int rc;
+
+	assert_non_null(buf);
+	assert_non_null(f);
+	rc = fy ? ydoc_read_fy(buf, len, false, "t", on_docs, f, &d)
+		: ydoc_read(buf, len, false, "t", on_docs, f, &d);
+	if (rc != 0) /* a refusal is compared too */
+		fprintf(f, "error %d %u:%u %s\n", rc, d.line, d.column, d.message);
+	fclose(f);
+	free(buf);
+	return out;
+}
+
+static int count_doc(void *user, struct ydoc_node *root, size_t nodes)
+{
+	(void)root;
+	(void)nodes;
+	++*(int *)user;
+	return 0;
+}
+
+static void stream_as_libfyaml(const char *text, int by_hand)
+{
+	char *ours = docs_of(text, false), *theirs = docs_of(text, true);
+	int docs = 0;
+
+	/* 2: JSON to kubectl, where libfyaml's YAML 1.1 folds NEL: the string as written */
+	if (by_hand == 2)
+		assert_non_null(strstr(ours, "<2:\xc2\x85>"));
+	else if (strcmp(ours, theirs)) {
+		fprintf(stderr, "text: %s\nours:     %slibfyaml: %s", text, ours, theirs);
+		fail();
+	}
+	/* built by hand (0), or left to libfyaml with nothing given (1) */
+	assert_int_equal(ydoc_stream_read(text, strlen(text), count_doc, &docs), !by_hand);
+	assert_true(by_hand ? docs > 0 : docs == 0);
+	free(ours);
+	free(theirs);
+}
+
+static void test_json_streams(void **state)
+{
+	static const char *const gaps[] = {" ",
+					   "\n\n",
+					   "\r\n  ",
+					   "--- ",
+					   "---\n",
+					   "# c\n--- # c\n  ",
+					   "\xef\xbb\xbf",
+					   "\xef\xbb\xbf--- ",
+					   "\xef\xbb\xbf\n# x\n---\r\n"};
+	static const char *const hand[] = {
+	    " {\"a\": [1, {\"b\": \"c\"}]}",
+	    "--- {\"a\": 1}\n--- [2]\n---\n\n{\"c\": {\"d\": []}} # end\n",
+	    "{\"a\": 1}\n--- [2]\n",
+	    "---\n{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"\\u00e9\"}\n  ]\n}\n# last\n",
+	};
+	static const char *const fy[] = {
+	    "--- {}\n---\n",		/* an empty document */
+	    "---\n---\n{}",		/* another */
+	    "{} {}",			/* two values, no marker */
+	    "--- {}\n...\n",		/* an end marker */
+	    "%YAML 1.1\n--- {}\n",	/* a directive */
+	    "---\n\t{}\n",		/* a tab in YAML */
+	    "--- [\"\xc2\x85\"]\n",	/* NEL: a line break to YAML 1.1 */
+	    "--- [\"\xe2\x80\xa9\"]\n", /* U+2029 */
+	    " {\"a\": 1}x: 2\n",	/* not JSON */
+	    "--- a: 1\n--- {}\n",	/* a document that is not JSON */
+	    "  ---\n{}\n",		/* "---" not at a line's start */
+	    "#x\n{}#y\n",		/* '#' after a value is no comment */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(hand) / sizeof(hand[0]); i++)
+		stream_as_libfyaml(hand[i], 1);
+	for (size_t i = 0; i < sizeof(fy) / sizeof(fy[0]); i++)
+		stream_as_libfyaml(fy[i], 0);
+	/* JSON to kubectl (white space only before it): YAML 1.1's breaks kept */
+	stream_as_libfyaml("\t[\"\xc2\x85\", \"\xe2\x80\xa8\"]\n", 2);
+	rnd_state = 20261201;
+	for (int i = 0; i < 300; i++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		unsigned docs = 1 + rnd(3);
+
+		assert_non_null(f);
+		for (unsigned j = 0; j < docs; j++) {
+			fputs(j ? "\n---" : gaps[rnd(sizeof(gaps) / sizeof(gaps[0]))], f);
+			put_space(f);
+			fputs(j ? " [" : "[", f);
+			put_value(f, 0);
+			fputs(",{\"k\":", f);
+			put_value(f, 0);
+			fputs("}]", f);
+			put_space(f);
+		}
+		fclose(f);
+		stream_as_libfyaml(text, 1);
+		free(text);
+	}
+}
+
+/*
+ * Text fed to libfyaml by the piece (ydoc-held.c): aliases are resolved by
+ * where they are (line and column: libfyaml's input_pos restarts with each
+ * of its buffers, every 64 KiB here), and a double-quoted scalar is marked
+ * escaped by its columns, far into a text as at its start.
+ */
+static int check_far(void *user, struct ydoc_node *root, size_t nodes)
+{
+	int *seen = user;
+
+	(void)nodes;
+	assert_non_null(root);
+	for (uint32_t i = 0; i < root->n; i++) {
+		const struct ydoc_node *k = root->u.pairs[i].key, *v = root->u.pairs[i].value;
+
+		if (k->n != 1)
+			continue;
+		if (k->u.text[0] == 'b' || k->u.text[0] == 'd') {
+			assert_int_equal(v->kind, YDOC_ALIAS);
+			assert_non_null(v->x.target);
+			assert_int_equal(v->x.target->n, 2);
+			assert_memory_equal(v->x.target->u.text, k->u.text[0] == 'b' ? "v1" : "v2",
+					    2);
+		} else if (k->u.text[0] == 'e' || k->u.text[0] == 'f' || k->u.text[0] == 'g') {
+			assert_int_equal(v->escaped, k->u.text[0] != 'f');
+		} else {
+			continue;
+		}
+		++*seen;
+	}
+	return 0;
+}
+
+static void test_far_marks(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct cs_diag d;
+	int seen = 0;
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "%spad%d: \"\xc3\xa9t\xc3\xa9\"\n", i == 3500 ? "a: &k v1\n" : "", i);
+	fputs("b: *k\nc: &k v2\nd: *k\ne: \"\\u0041\"\nf: \"A\xc3\xa9\"\ng: \"a\n  b\"\n", f);
+	fclose(f);
+	assert_true(len > 3 * 65536);
+	if (ydoc_read(text, len, false, "t.yaml", check_far, &seen, &d))
+		fprintf(stderr, "%u:%u %s\n", d.line, d.column, d.message), fail();
+	assert_int_equal(seen, 5);
+	free(text);
+}
+
+/*
+ * A flow collection held by libfyaml's scanner (an item of a flow sequence
+ * until it ends; in block context, until its line ends) costs some 200
+ * bytes a token: past 65,536 flow indicators after the last node given
+ * out, the text is refused where that node ended (session 13: a 1.6 MB
+ * line cost lint 329 MB). Spread over lines, or in a block scalar, it is
+ * not held and is read.
+ */
+static char *repeat(const char *head, const char *item, const char *sep, int n, const char *tail)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	fputs(head, f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? sep : "", item);
+	fputs(tail, f);
+	fclose(f);
+	return text;
+}
+
+static void expect_held(char *text, int refused, unsigned line, unsigned col)
+{
+	struct out o = {0};
+	struct cs_diag d;
+	int rc = read_text(text, &o, &d);
+
+	if (!refused) {
+		if (rc)
+			fprintf(stderr, "%u:%u %s\n", d.line, d.column, d.message);
+		assert_int_equal(rc, 0);
+	} else {
+		assert_int_equal(rc, -EINVAL);
+		assert_non_null(strstr(d.message, "more than 65536 flow indicators"));
+		assert_int_equal(d.line, line);
+		assert_int_equal(d.column, col);
+	}
+	free(text);
+}
+
+static void test_held_bound(void **state)
+{
+	(void)state;
+	/* one line, an item of a flow sequence: 70,000 ',' after "[{a: [" */
+	expect_held(repeat("--- [{a: [", "x", ",", 70000, "]}]\n"), 1, 1, 7);
+	expect_held(repeat("--- [{a: [", "x", ",", 30000, "]}]\n"), 0, 0, 0);
+	/* one line in block context: held until the line ends */
+	expect_held(repeat("k:\n- {a: [", "x", ",", 70000, "]}\n"), 1, 2, 4);
+	/* 120,000 indicators on one line, but in items that each end at once */
+	expect_held(repeat("k: [", "[x]", ",", 40000, "]\n"), 0, 0, 0);
+	/* the same over lines, in block style, in a literal block scalar: read */
+	expect_held(repeat("k:\n- {a: [", "x", ",\n  ", 70000, "]}\n"), 0, 0, 0);
+	expect_held(repeat("k:\n", "- x", "\n", 70000, "\n"), 0, 0, 0);
+	expect_held(repeat("k: |\n", "  [{\"a\": 1}, {\"b\": 2}],", "\n", 20000, "\n"), 0, 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,7 +836,8 @@ int main(void)
 	    cmocka_unit_test(test_aliases),	     cmocka_unit_test(test_alias_limit),
 	    cmocka_unit_test(test_documents),	     cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_many_keys),	     cmocka_unit_test(test_lookup),
-	    cmocka_unit_test(test_json_as_libfyaml),
+	    cmocka_unit_test(test_json_as_libfyaml), cmocka_unit_test(test_json_streams),
+	    cmocka_unit_test(test_far_marks),	     cmocka_unit_test(test_held_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

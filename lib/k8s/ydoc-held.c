@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Why the YAML text goes to libfyaml a piece at a time (session 13,
+ * measured): libfyaml 0.7.12 hands out no token of a flow collection that
+ * is an item of a flow sequence until the item ends, nor any of a flow
+ * collection in block context until its line ends (either may yet turn out
+ * to be a mapping's key), and holds some 200 bytes a token meanwhile. JSON
+ * is built by hand (ydoc-stream.c), but flow YAML is not JSON: one line
+ * `- {name: c, args: [a,a,a,...]}` of 0.4 MB cost lint 84 MB, of 1.6 MB
+ * 329 MB; the reader's 16 MiB would have been some 3.4 GB.
+ *
+ * Fed by the piece, libfyaml asks for more only when it has scanned what it
+ * has. Each time, the flow indicators it was given past the end of the
+ * last event it handed out are counted (each indicator is about two
+ * tokens); when the reader is inside a flow collection, or that stretch is
+ * on one line (block context holds a flow collection until its line ends),
+ * more than YDOC_HELD_MAX of them is refused. A long scalar is one token:
+ * a block scalar spans lines and passes whatever it holds; a quoted or
+ * plain scalar of more than 65,536 commas and brackets, inside a flow
+ * collection or on one line, is refused too (the count cannot tell it from
+ * a held collection without a scanner of its own). The cost is thus bounded by
+ * some 30 MB, whatever the file.
+ */
+#include "ydoc-held.h"
+
+#include <string.h>
+
+/* Piece by piece, so that a hold is seen within this many bytes. */
+#define PIECE 4096
+
+static bool is_indicator(char c)
+{
+	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
+}
+
+ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count)
+{
+	size_t n = h->len - h->given;
+
+	if (h->refused)
+		return 0;
+	/* what libfyaml was given and still holds: past the last event */
+	if (h->n_given - h->n_done > YDOC_HELD_MAX && (h->flow || h->line_start <= h->done)) {
+		h->refused = true;
+		return 0;
+	}
+	if (n > count)
+		n = count;
+	if (n > PIECE)
+		n = PIECE;
+	memcpy(buf, h->text + h->given, n);
+	for (size_t i = 0; i < n; i++) {
+		char c = h->text[h->given + i];
+
+		if (is_indicator(c))
+			h->n_given++;
+		else if (c == '\n' || c == '\r')
+			h->line_start = h->given + i + 1;
+	}
+	h->given += n;
+	return (ssize_t)n;
+}
+
+/* A line break as libfyaml's YAML 1.1 reader counts one (CR LF as one;
+ * NEL, U+2028, U+2029 too): its length at text[i], 0 when none. Counting
+ * one too many only puts the last event earlier (more held, never less). */
+static size_t line_break(const struct ydoc_held *h, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)h->text;
+	size_t left = h->given - i;
+
+	if (s[i] == '\r')
+		return left > 1 && s[i + 1] == '\n' ? 2 : 1;
+	if (s[i] == '\n')
+		return 1;
+	if (left > 1 && s[i] == 0xc2 && s[i + 1] == 0x85)
+		return 2;
+	if (left > 2 && s[i] == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* Past one character (or line break) at h->done, counting indicators. */
+static bool step(struct ydoc_held *h, bool breaks)
+{
+	size_t lb = line_break(h, h->done);
+
+	if (lb && !breaks)
+		return false;
+	if (lb) {
+		h->done += lb;
+		h->line++;
+		h->col = 0;
+		return true;
+	}
+	if (is_indicator(h->text[h->done]))
+		h->n_done++;
+	do
+		h->done++;
+	while (h->done < h->given && ((unsigned char)h->text[h->done] & 0xc0) == 0x80);
+	h->col++;
+	return true;
+}
+
+void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow)
+{
+	/* libfyaml's marks carry no absolute offset once the text is fed by
+	 * the piece (input_pos restarts with each of its buffers): the offset
+	 * is found by walking on from the last event, lines and characters */
+	while (h->done < h->given && h->line < line)
+		step(h, true);
+	while (h->done < h->given && h->line == line && h->col < col && step(h, false))
+		;
+	h->flow = flow;
+}

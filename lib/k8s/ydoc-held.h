@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The text fed to libfyaml a piece at a time, and refused when its scanner
+ * would hold too many tokens at once (ydoc-held.c says why). Internal to
+ * libcapscope.
+ */
+#ifndef CAPSCOPE_LIB_K8S_YDOC_HELD_H
+#define CAPSCOPE_LIB_K8S_YDOC_HELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Flow indicators (',', '[', ']', '{', '}') libfyaml may have read past the
+ * last event it gave, in a flow collection or on one line: at most this
+ * many (each stands for about two tokens of some 200 bytes held).
+ */
+#define YDOC_HELD_MAX 65536
+
+struct ydoc_held {
+	const char *text;
+	size_t len;
+	size_t given;	   /* bytes handed to libfyaml */
+	size_t n_given;	   /* flow indicators in [0, given) */
+	size_t done;	   /* where the last event ended */
+	size_t line, col;  /* of done, 0-based, as libfyaml counts them */
+	size_t n_done;	   /* flow indicators in [0, done) */
+	size_t line_start; /* just past the last line break in [0, given) */
+	bool flow;	   /* the last event left the reader in a flow collection */
+	bool refused;
+};
+
+/* What libfyaml's input callback returns: up to count bytes of the text
+ * into buf, 0 at its end, and 0 once too much is held (refused is set:
+ * libfyaml 0.7.12 asks again and again after an error; every event it
+ * gives after this one comes from a cut text and must not be read). */
+ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count);
+
+/* An event ended at line and col (0-based, in characters, as libfyaml's
+ * marks); flow: the reader is now inside a flow collection. */
+void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow);
+
+#endif
