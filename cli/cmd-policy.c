@@ -261,6 +261,9 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 	return 0;
 }
 
+/* The JSON writer's error (-errno), for the one message on stdout's failure. */
+static int json_werr;
+
 static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 {
 	struct cs_k8s_manifest builtin;
@@ -306,7 +309,7 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 	if (o->json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
-		cs_json_finish(&j);
+		json_werr = cs_json_finish(&j);
 	}
 	cs_k8s_manifest_free(&builtin);
 	return rc;
@@ -342,7 +345,7 @@ static int do_check(struct popts *o, struct cs_k8s_manifest *m)
 	if (o->json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
-		cs_json_finish(&j);
+		json_werr = cs_json_finish(&j);
 	}
 	return rc;
 }
@@ -406,5 +409,5 @@ int cmd_policy(int argc, char **argv)
 		}
 	}
 	cs_k8s_manifest_free(&m);
-	return cs_finish_stdout("policy", rc);
+	return cs_finish_stdout_err("policy", rc, json_werr);
 }
