@@ -230,9 +230,7 @@ static int run(struct state *s)
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
 		int werr = cs_json_finish(&j);
-
-		if (werr < 0)
-			return cs_finish_stdout_err(CMD, CS_EXIT_ERROR, werr);
+		return cs_finish_stdout_err(CMD, werr < 0 ? CS_EXIT_ERROR : x.bad, werr);
 	}
 	return cs_finish_stdout(CMD, x.bad);
 }
