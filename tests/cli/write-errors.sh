@@ -6,7 +6,8 @@
 # Thirteenth pass: lint, explain pod and explain oci with findings exited 1
 # (read as "findings" by CI though the report was lost), and the JSON and
 # SARIF writers' cause came out as "Input/output error" (a later fflush no
-# longer knows it) instead of "No space left on device".
+# longer knows it) instead of "No space left on device"; policy vap, kyverno,
+# gatekeeper and custom-scc said "Input/output error" twice.
 source "$(dirname "$0")/../lib/tap.sh"
 [ -w /dev/full ] || skip_all "no /dev/full"
 tap_tmpdir
@@ -30,6 +31,10 @@ lint --json --fail-on note $P
 lint --sarif --fail-on note $P
 policy scc $P
 policy scc --json $P
+policy vap --name x $P
+policy kyverno --name x $P
+policy gatekeeper --name x $P
+policy custom-scc --name x --namespace n $P
 scan --json $T/tree2
 scan --sarif $T/tree2
 scan --diff --json $T/tree $T/tree2
