@@ -335,10 +335,9 @@ int serve_server_open(struct serve_server *sv)
 						      "one in brackets, a port 0-65535)"
 						    : strerror(-r)));
 		if (!(sv->l[i].d = start(sv, sv->l[i].fd)))
-			return open_failed(sv, cs_err(CMD, "%s: the server does not start%s", spec,
-						      sv->cert ? " (are the certificate and key a "
-								 "matching PEM pair?)"
-							       : ""));
+			/* The TLS pair was loaded by GnuTLS already (serve_tls_check):
+			 * what is left is libmicrohttpd's, which says nothing more. */
+			return open_failed(sv, cs_err(CMD, "%s: the server does not start", spec));
 		fprintf(stderr, "capscope serve: listening on %s://%s\n",
 			sv->cert ? "https" : "http", sv->l[i].spec);
 	}
