@@ -14,6 +14,9 @@ tap_tmpdir
 P=$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml
 mkdir -p "$T/tree" "$T/tree2"
 cp /bin/true "$T/tree2/prog" && chmod u+s "$T/tree2/prog"
+cp -r "$CAPSCOPE_TOP/examples/oci/article-no-ambient" "$T/bundle" && mkdir -p "$T/bundle/rootfs"
+"$CAPSCOPE" explain oci "$T/bundle" >/dev/null 2>&1
+is "$?" 1 "explain oci of the bundle: 1 (the process would not have its capability)"
 while IFS= read -r cmd; do
   eval "set -- $cmd"
   "$CAPSCOPE" "$@" >/dev/full 2>"$T/err"
@@ -26,6 +29,8 @@ encode --json cap_chown
 ps --json 1
 explain pod $P
 explain pod --json $P
+explain oci $T/bundle
+explain oci --json $T/bundle
 lint --fail-on note $P
 lint --json --fail-on note $P
 lint --sarif --fail-on note $P
