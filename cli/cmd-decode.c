@@ -86,11 +86,11 @@ static void json_open(struct cs_json *j, const char *key)
 	cs_json_arr_begin(j);
 }
 
-static void json_close(struct cs_json *j)
+static int json_close(struct cs_json *j)
 {
 	cs_json_arr_end(j);
 	cs_json_obj_end(j);
-	cs_json_finish(j);
+	return cs_json_finish(j);
 }
 
 /* One line naming the argument and what is wrong with it; CS_EXIT_ERROR. */
@@ -131,9 +131,7 @@ int cmd_decode(int argc, char **argv)
 		cs_mask_format_names(m, CS_NAMES_CAPSH, names, sizeof(names));
 		printf("0x%016" PRIx64 "=%s\n", m, names);
 	}
-	if (o.json)
-		json_close(&j);
-	return cs_finish_stdout("decode", status);
+	return cs_finish_stdout_err("decode", status, o.json ? json_close(&j) : 0);
 }
 
 int cmd_encode(int argc, char **argv)
@@ -161,7 +159,5 @@ int cmd_encode(int argc, char **argv)
 		else
 			printf("0x%016" PRIx64 "\n", e.mask);
 	}
-	if (o.json)
-		json_close(&j);
-	return cs_finish_stdout("encode", status);
+	return cs_finish_stdout_err("encode", status, o.json ? json_close(&j) : 0);
 }

@@ -230,6 +230,6 @@ int cmd_explain_oci(int argc, char **argv)
 	cs_oci_config_free(&cfg);
 	cs_esc_release();
 	if (rc)
-		return cs_finish_stdout(CMD, CS_EXIT_ERROR);
+		return cs_finish_stdout_err(CMD, CS_EXIT_ERROR, rc);
 	return cs_finish_stdout(CMD, ok ? 0 : CS_EXIT_FINDINGS);
 }

@@ -229,8 +229,8 @@ static int run(struct state *s)
 	if (s->json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
-		if (cs_json_finish(&j) < 0)
-			return cs_finish_stdout(CMD, CS_EXIT_ERROR);
+		int werr = cs_json_finish(&j);
+		return cs_finish_stdout_err(CMD, werr < 0 ? CS_EXIT_ERROR : x.bad, werr);
 	}
 	return cs_finish_stdout(CMD, x.bad);
 }

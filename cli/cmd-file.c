@@ -107,7 +107,7 @@ static int file_get(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	bool ns = false, verbose = false, json = false;
-	int c, status = 0;
+	int c, status = 0, werr = 0;
 	struct cs_json j;
 
 	opterr = 0;
@@ -144,9 +144,9 @@ static int file_get(int argc, char **argv)
 	if (json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
-		cs_json_finish(&j);
+		werr = cs_json_finish(&j);
 	}
-	return cs_finish_stdout("file", status);
+	return cs_finish_stdout_err("file", status, werr);
 }
 
 static int parse_rootid(const char *s, uint32_t *out)

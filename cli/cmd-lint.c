@@ -138,14 +138,14 @@ static int lint(int argc, char **argv, struct args *a, struct cs_lint_opts *o)
 {
 	struct cs_lint_report r = {0};
 	struct cs_diag d = {0};
-	int rc = 0;
+	int rc = 0, werr;
 
 	for (int i = optind; i < argc && rc == 0; i++)
 		if (cs_lint_path(argv[i], o, &r, &d) < 0)
 			rc = cs_diag_err(CMD, NULL, &d);
 	cs_lint_report_sort(&r);
-	if (rc == 0 && cs_lint_write(stdout, &r, a->fmt, cs_version()) < 0)
-		rc = cs_finish_stdout(CMD, CS_EXIT_ERROR); /* names the write error */
+	if (rc == 0 && (werr = cs_lint_write(stdout, &r, a->fmt, cs_version())) < 0)
+		rc = cs_finish_stdout_err(CMD, CS_EXIT_ERROR, werr); /* names the write error */
 	if (rc == 0 && a->fail_on != CS_LINT_OFF && cs_lint_report_max(&r) >= a->fail_on)
 		rc = CS_EXIT_FINDINGS;
 	cs_lint_report_free(&r);

@@ -261,6 +261,9 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 	return 0;
 }
 
+/* A writer's error (-errno), for the one message on stdout's failure. */
+static int out_werr;
+
 static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 {
 	struct cs_k8s_manifest builtin;
@@ -306,7 +309,7 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 	if (o->json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
-		cs_json_finish(&j);
+		out_werr = cs_json_finish(&j);
 	}
 	cs_k8s_manifest_free(&builtin);
 	return rc;
@@ -342,7 +345,7 @@ static int do_check(struct popts *o, struct cs_k8s_manifest *m)
 	if (o->json) {
 		cs_json_arr_end(&j);
 		cs_json_obj_end(&j);
-		cs_json_finish(&j);
+		out_werr = cs_json_finish(&j);
 	}
 	return rc;
 }
@@ -376,8 +379,10 @@ static int do_generate(struct popts *o, struct cs_k8s_manifest *m)
 		r = cs_policy_write_gatekeeper(&g, stdout, &d);
 		break;
 	}
-	if (r == -EIO)
-		return cs_finish_stdout("policy", CS_EXIT_ERROR);
+	if (r < 0 && ferror(stdout)) { /* cmd_policy names the write error, once */
+		out_werr = r;
+		return CS_EXIT_ERROR;
+	}
 	if (r < 0)
 		return diag_fail(sub_names[o->sub], &d);
 	return CS_EXIT_OK;
@@ -406,5 +411,5 @@ int cmd_policy(int argc, char **argv)
 		}
 	}
 	cs_k8s_manifest_free(&m);
-	return cs_finish_stdout("policy", rc);
+	return cs_finish_stdout_err("policy", rc, out_werr);
 }

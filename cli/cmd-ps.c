@@ -287,7 +287,8 @@ static int parse_pids(int argc, char **argv, int first, pid_t **out, size_t *n)
 	return 0;
 }
 
-static void render(const struct cs_proc_snapshot *s, const struct ps_opts *o)
+/* Returns the JSON writer's error (-errno) or 0. */
+static int render(const struct cs_proc_snapshot *s, const struct ps_opts *o)
 {
 	const char *why = o->no_bpf	      ? "--no-bpf"
 			  : s->securebits_why ? s->securebits_why
@@ -298,7 +299,7 @@ static void render(const struct cs_proc_snapshot *s, const struct ps_opts *o)
 	if (o->json) {
 		cs_json_init(&j, stdout, true);
 		cs_proc_snapshot_json(&j, s);
-		cs_json_finish(&j);
+		return cs_json_finish(&j);
 	} else if (o->verbose) {
 		for (size_t i = 0; i < s->n; i++) {
 			print_verbose(&s->procs[i], &s->procs[i].st, false, why);
@@ -313,6 +314,7 @@ static void render(const struct cs_proc_snapshot *s, const struct ps_opts *o)
 		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
 		cs_table_free(&t);
 	}
+	return 0;
 }
 
 int cmd_ps(int argc, char **argv)
@@ -329,7 +331,7 @@ int cmd_ps(int argc, char **argv)
 	struct cs_proc_snapshot s;
 	struct cs_diag d = {0};
 	pid_t *pids = NULL;
-	int c, rc, status = 0;
+	int c, rc, status = 0, werr;
 
 	opterr = 0;
 	optind = 1;
@@ -369,7 +371,7 @@ int cmd_ps(int argc, char **argv)
 						   : strerror(-s.missing[i].err));
 		status = CS_EXIT_ERROR;
 	}
-	render(&s, &o);
+	werr = render(&s, &o);
 	cs_proc_snapshot_free(&s);
-	return cs_finish_stdout("ps", status);
+	return cs_finish_stdout_err("ps", status, werr);
 }

@@ -129,7 +129,9 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 	if (json) {
 		cs_json_init(&j, stdout, false);
 		cs_launch_dry_run_json(&j, l, r, st);
-		return cs_finish_stdout(CMD, cs_json_finish(&j) ? CS_EXIT_ERROR : code);
+		int werr = cs_json_finish(&j);
+
+		return cs_finish_stdout_err(CMD, werr ? CS_EXIT_ERROR : code, werr);
 	}
 	print_cred("Now", &l->start);
 	print_cred("Just before execve", &l->predicted);

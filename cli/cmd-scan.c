@@ -317,7 +317,7 @@ int cmd_scan(int argc, char **argv)
 	bool json = false, sarif = false, failed = false, diff = false;
 	const char *html = NULL;
 	struct cs_diag d = {0};
-	int fail_on = -1, c, status = 0, once, rc;
+	int fail_on = -1, c, status = 0, once, rc, werr = 0;
 	unsigned long long seen = 0;
 	struct cs_scan_target *tg;
 	size_t nt;
@@ -413,7 +413,7 @@ int cmd_scan(int argc, char **argv)
 			status = st;
 	}
 	if (json || sarif) {
-		if (print_doc(tg, nt, sarif) < 0)
+		if ((werr = print_doc(tg, nt, sarif)) < 0)
 			failed = true;
 	} else {
 		print_text(tg, nt, &failed);
@@ -425,5 +425,5 @@ int cmd_scan(int argc, char **argv)
 	free(tg);
 	if (failed)
 		status = CS_EXIT_ERROR;
-	return cs_finish_stdout("scan", status);
+	return cs_finish_stdout_err("scan", status, werr);
 }

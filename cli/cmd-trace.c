@@ -253,7 +253,7 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	struct cs_diag d = {0};
 	char m[400];
 	bool have_ks;
-	int rc, exit_code = CS_EXIT_OK;
+	int rc, exit_code = CS_EXIT_OK, werr = 0;
 	struct cs_trace_view v = {
 	    .verbose = o->verbose,
 	    .profiles = o->profiles,
@@ -289,7 +289,7 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 			exit_code = CS_EXIT_FINDINGS;
 	}
 	if (o->json)
-		trace_json_report(&r, &v);
+		werr = trace_json_report(&r, &v);
 	else
 		trace_text_report(&r, &v);
 	memset(&d, 0, sizeof(d));
@@ -300,6 +300,8 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	}
 	if (r.error)
 		exit_code = cs_err("trace", "out of memory while aggregating");
+	else if (werr < 0) /* the JSON writer's own cause */
+		exit_code = cs_finish_stdout_err("trace", CS_EXIT_ERROR, werr);
 	cs_trace_verify_free(&vr);
 	cs_trace_report_free(&r);
 	cs_ksyms_free(&ks);

@@ -99,15 +99,23 @@ const char *cs_color(FILE *f, const char *sgr)
 	return cs_use_color(f) ? sgr : "";
 }
 
-int cs_finish_stdout(const char *cmd, int rc)
+int cs_finish_stdout_err(const char *cmd, int rc, int err)
 {
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		int e = errno ? errno : EIO;
+		/* the writer's error is the cause only when it was a write's */
+		int e = errno ? errno : err < 0 ? -err : EIO;
 
-		/* Report once; a closed pipe is still a failure to deliver the output. */
+		/* Report once; a closed pipe is still a failure to deliver the output.
+		 * Thirteenth pass: the output lost, a findings code (lint 1) read as
+		 * the result; the exit status is the error's. */
 		cs_err(cmd, "write error on standard output: %s", strerror(e));
-		return rc ? rc : CS_EXIT_ERROR;
+		return rc > CS_EXIT_ERROR ? rc : CS_EXIT_ERROR;
 	}
 	return rc;
+}
+
+int cs_finish_stdout(const char *cmd, int rc)
+{
+	return cs_finish_stdout_err(cmd, rc, 0);
 }

@@ -42,6 +42,14 @@ const char *cs_color(FILE *f, const char *sgr); /* "" when no colour */
  * command whose output was lost has not succeeded.
  */
 int cs_finish_stdout(const char *cmd, int rc);
+/*
+ * The same, told the error a writer saw (-errno, or 0): the failed write's
+ * own cause, which a later fflush no longer knows ("No space left on
+ * device", not "Input/output error"). A write error is CS_EXIT_ERROR
+ * whatever rc was (a verdict or findings code would read as a result),
+ * except 127 (run executed nothing).
+ */
+int cs_finish_stdout_err(const char *cmd, int rc, int err);
 
 /*
  * A value option (required_argument in longopts) given twice would keep

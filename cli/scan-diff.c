@@ -53,5 +53,5 @@ int scan_diff_main(const char *old, const char *new, const struct cs_scan_opts *
 	}
 	status = rc < 0 ? CS_EXIT_ERROR : cs_scan_diff_found(&df) ? CS_EXIT_FINDINGS : CS_EXIT_OK;
 	cs_scan_diff_free(&df);
-	return cs_finish_stdout("scan", status);
+	return cs_finish_stdout_err("scan", status, rc);
 }

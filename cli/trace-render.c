@@ -277,11 +277,11 @@ void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_vi
 				     : "different from the traced run: the profile is NOT enough");
 }
 
-void trace_json_report(const struct cs_trace_report *r, const struct cs_trace_view *v)
+int trace_json_report(const struct cs_trace_report *r, const struct cs_trace_view *v)
 {
 	struct cs_json j;
 
 	cs_json_init(&j, stdout, true);
 	cs_trace_view_json(&j, r, v);
-	cs_json_finish(&j);
+	return cs_json_finish(&j);
 }

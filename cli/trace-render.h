@@ -15,6 +15,6 @@ struct event_ctx {
 void trace_print_event(const struct cs_trace_rec *r, void *ctx);
 
 void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_view *v);
-void trace_json_report(const struct cs_trace_report *r, const struct cs_trace_view *v);
+int trace_json_report(const struct cs_trace_report *r, const struct cs_trace_view *v);
 
 #endif

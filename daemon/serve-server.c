@@ -140,6 +140,8 @@ static int read_tls_file(const char *opt, const char *path, char **out)
  * library only says the pair does not load, which reads as a mismatch). */
 int serve_read_tls(struct serve_server *sv, char **cert, char **key)
 {
+	char why[1024] = "";
+
 	*cert = *key = NULL;
 	if (!sv->cert_path)
 		return 0;
@@ -147,9 +149,12 @@ int serve_read_tls(struct serve_server *sv, char **cert, char **key)
 		return CS_EXIT_ERROR;
 	if (read_tls_file("--tls-key", sv->key_path, key) == 0 &&
 	    !strstr(*key, "-----BEGIN ENCRYPTED PRIVATE KEY-----") &&
-	    !strstr(*key, "Proc-Type: 4,ENCRYPTED"))
+	    !strstr(*key, "Proc-Type: 4,ENCRYPTED") &&
+	    serve_tls_check(sv->cert_path, *cert, sv->key_path, *key, why, sizeof(why)) == 0)
 		return 0;
-	if (*key)
+	if (*key && why[0])
+		cs_err(CMD, "%s", why);
+	else if (*key)
 		cs_err(CMD,
 		       "--tls-key %s: the key is encrypted (it has a passphrase): serve needs "
 		       "it unencrypted",
@@ -208,8 +213,13 @@ static void reload(struct serve_server *sv)
 	char *cert, *key;
 	struct MHD_Daemon *nd[SERVE_MAX_LISTEN];
 
-	if (!sv->cert_path || serve_read_tls(sv, &cert, &key) != 0)
+	if (!sv->cert_path)
 		return;
+	if (serve_read_tls(sv, &cert, &key) != 0) {
+		fprintf(stderr, "capscope serve: SIGHUP: the new certificate does not load; "
+				"keeping the old one\n");
+		return;
+	}
 	char *oc = sv->cert, *ok = sv->key;
 
 	sv->cert = cert;
@@ -325,10 +335,9 @@ int serve_server_open(struct serve_server *sv)
 						      "one in brackets, a port 0-65535)"
 						    : strerror(-r)));
 		if (!(sv->l[i].d = start(sv, sv->l[i].fd)))
-			return open_failed(sv, cs_err(CMD, "%s: the server does not start%s", spec,
-						      sv->cert ? " (are the certificate and key a "
-								 "matching PEM pair?)"
-							       : ""));
+			/* The TLS pair was loaded by GnuTLS already (serve_tls_check):
+			 * what is left is libmicrohttpd's, which says nothing more. */
+			return open_failed(sv, cs_err(CMD, "%s: the server does not start", spec));
 		fprintf(stderr, "capscope serve: listening on %s://%s\n",
 			sv->cert ? "https" : "http", sv->l[i].spec);
 	}

@@ -127,6 +127,15 @@ int cs_html_open(const char *path, const char *title, struct cs_html **out, stru
 				   "cannot create the HTML page: an empty "
 				   "file name");
 	}
+	/* Thirteenth pass: "-" made a file of that name in the current directory,
+	 * where every input of capscope reads "-" as standard input and a reader
+	 * expects standard output; the report already goes there. */
+	if (!strcmp(path, "-")) {
+		free(h);
+		return cs_diag_set(d, EINVAL, 0, 0, NULL,
+				   "cannot create the HTML page: '-' is not standard output here "
+				   "(the report goes there); name a file (./- for one called -)");
+	}
 	if (!h || !(h->path = strdup(path))) {
 		free(h);
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");

@@ -98,7 +98,12 @@ void yw_block(FILE *f, int indent, const char *text)
 	}
 }
 
+/* The flush's own cause when it fails (ENOSPC, EPIPE): the caller's message
+ * names it. An earlier failed write leaves only the stream's flag: EIO. */
 int yw_finish(FILE *f)
 {
-	return fflush(f) == 0 && !ferror(f) ? 0 : -EIO;
+	errno = 0;
+	if (fflush(f) != 0)
+		return errno ? -errno : -EIO;
+	return ferror(f) ? -EIO : 0;
 }

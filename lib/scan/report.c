@@ -4,6 +4,7 @@
  * text of a finding's capabilities and the image-or-tree decision, here so a
  * daemon writes exactly what `capscope scan` writes.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,67 @@ static const char *sarif_level(enum cs_risk r)
 	return r >= CS_RISK_HIGH ? "error" : r == CS_RISK_MEDIUM ? "warning" : "note";
 }
 
+static void sarif_notification(struct cs_json *j, const char *level, const char *target,
+			       const char *what, const char *why)
+{
+	char *text = NULL;
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "level");
+	cs_json_str(j, level);
+	cs_json_key(j, "message");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "text");
+	if (asprintf(&text, "%s: %s%s%s", target, what ? what : "", what ? ": " : "", why) < 0)
+		text = NULL;
+	cs_json_str(j, text ? text : why);
+	free(text);
+	cs_json_obj_end(j);
+	cs_json_obj_end(j);
+}
+
+/*
+ * Thirteenth pass: a target that could not be read (a missing image, a tree
+ * refused) and the files of a tree that could not be read were in the JSON
+ * ("error", "errors") and on stderr, but not in the SARIF: uploaded, it read
+ * as a clean scan of what was left. The run's invocation says whether it
+ * succeeded, as the exit status does (a file that vanished mid-walk is a
+ * note, not a failure), with one notification each.
+ */
+static void sarif_invocation(struct cs_json *j, const struct cs_scan_target *tg, size_t nt)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < nt; i++) {
+		ok = ok && tg[i].rc >= 0;
+		for (size_t k = 0; k < tg[i].r.nerrors; k++)
+			ok = ok && tg[i].r.errors[k].err == ENOENT;
+	}
+	cs_json_key(j, "invocations");
+	cs_json_arr_begin(j);
+	cs_json_obj_begin(j);
+	cs_json_key(j, "executionSuccessful");
+	cs_json_bool(j, ok);
+	cs_json_key(j, "toolExecutionNotifications");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < nt; i++) {
+		char b[700];
+
+		if (tg[i].rc < 0)
+			sarif_notification(j, "error", tg[i].name, NULL,
+					   cs_diag_format(&tg[i].diag, b, sizeof(b)));
+		for (size_t k = 0; k < tg[i].r.nerrors; k++) {
+			const struct cs_scan_error *e = &tg[i].r.errors[k];
+
+			sarif_notification(j, e->err == ENOENT ? "note" : "error", tg[i].name,
+					   e->path, e->message);
+		}
+	}
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	cs_json_arr_end(j);
+}
+
 void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, size_t nt)
 {
 	static const char *const rules[][2] = {
@@ -372,6 +434,7 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 		}
 	}
 	cs_json_arr_end(j);
+	sarif_invocation(j, tg, nt);
 	cs_json_obj_end(j);
 	cs_json_arr_end(j);
 	cs_json_obj_end(j);

@@ -191,6 +191,14 @@ else
 fi
 err=$("$CAPSCOPE" scan --html "" "$T" 2>&1 >/dev/null)
 is "$err" "capscope scan: --html: cannot create the HTML page: an empty file name" "scan --html '': says the name is empty"
+# Thirteenth pass: --html - made a file called "-" in the current directory
+# (every input reads "-" as standard input; a reader expects standard output).
+for c in "scan --html - $T" "explain pod --html - $CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml"; do
+  err=$(cd "$T" && $CAPSCOPE $c 2>&1 >/dev/null)
+  is "$?:$err" "2:capscope ${c%% --*}: --html: cannot create the HTML page: '-' is not standard output here (the report goes there); name a file (./- for one called -)" \
+    "${c%% --*} --html -: refused, one line"
+  [ ! -e "$T/-" ]; ok $? "…and no file called - is made"
+done
 
 # ---- the browser
 cat >"$T/control.html" <<'H'

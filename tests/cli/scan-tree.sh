@@ -86,6 +86,16 @@ is "$(jq -r '.version' <<<"$sarif")" "2.1.0" "SARIF version 2.1.0"
 is "$(jq '.runs[0].results|length' <<<"$sarif")" "$(jq '.findings|length' <<<"$out")" "one SARIF result per finding"
 is "$(jq -r '.runs[0].results[] | select(.locations[0].physicalLocation.artifactLocation.uri|endswith("/bin/dac")) | .level' <<<"$sarif")" error "critical finding is a SARIF error"
 
+# Thirteenth pass: a target that could not be read was in the JSON and on
+# stderr but not in the SARIF, which read as a clean scan of the rest.
+is "$(jq -c '.runs[0].invocations' <<<"$sarif")" '[{"executionSuccessful":true,"toolExecutionNotifications":[]}]' \
+  "SARIF: the run's invocation succeeded"
+sarif=$("$CAPSCOPE" scan --sarif "$R" "$T/no-such-target" 2>/dev/null)
+is "$?" 2 "SARIF with a target not read: exit 2"
+is "$(jq -c '.runs[0].invocations[0] | [.executionSuccessful, (.toolExecutionNotifications[] | .level, .message.text)]' <<<"$sarif")" \
+  "[false,\"error\",\"$T/no-such-target: No such file or directory\"]" "…and the SARIF says so: not successful, one error notification"
+is "$(jq '.runs[0].results|length' <<<"$sarif")" "$(jq '.findings|length' <<<"$out")" "…beside the findings of the target read"
+
 # Eighth pass: the SARIF URI held the file's name as it is: "x%2F..%2Fy"
 # is read by consumers (GitHub code scanning) as "x/../y", another file,
 # and "b#c" as "b"; now percent-encoded, as lint's are.

@@ -58,7 +58,7 @@ is "$(curl -sS "http://127.0.0.1:$L_PORT/healthz")" ok "the server is healthy af
 
 # SIGTERM under load: four clients posting in a loop.
 for k in 1 2 3 4; do
-  (while curl -s -o /dev/null --data-binary @"$D/review-deployment.json" \
+  (while curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary @"$D/review-deployment.json" \
      "http://127.0.0.1:$L_PORT/validate"; do :; done) &
 done
 sleep 1
@@ -190,12 +190,12 @@ def gauge():                            # capscope_admission_body_bytes
 def post():
     s = socket.create_connection(("127.0.0.1", port)); s.settimeout(10)
     s.sendall(b"POST /validate HTTP/1.1\r\nHost: a\r\nConnection: close\r\n"
-              b"Content-Length: %d\r\n\r\n" % len(review) + review)
+              b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(review) + review)
     return s.recv(300).split(b"\r\n")[0].decode()
 held = []
 for _ in range(8):                      # eight reviews of 64 KiB, all but a byte sent
     s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"POST /validate HTTP/1.1\r\nHost: a\r\nContent-Length: 65536\r\n\r\n" + b" " * 65535)
+    s.sendall(b"POST /validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 65536\r\n\r\n" + b" " * 65535)
     held.append(s)
 t = time.time()                         # until the server holds them all (no timing)
 while gauge() != 8 * 65537 and time.time() - t < 60:

@@ -12,6 +12,7 @@ for t in curl certtool jq python3; do
   command -v $t >/dev/null || skip_all "$t is not installed (scripts/install-deps.sh)"
 done
 D=$CAPSCOPE_TOP/tests/data/serve
+JSON='Content-Type: application/json'
 tap_tmpdir
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 make_ca "$T" && make_cert "$T" srv "localhost" && make_cert "$T" srv2 "localhost-renewed"
@@ -105,7 +106,7 @@ out=$(post "$T/many.json")
 is "$(tail -n1 <<<"$out")" 200 "a review of 20,000 values: read (200)"
 like "$(sed '$d' <<<"$out" | jq -r '.response.warnings[0]')" '^container web: NET_BIND_SERVICE will not be effective' \
   "…and its pod warned about"
-is "$(curl -sS --cacert "$T/ca.crt" -H 'Expect: 100-continue' --data-binary @"$T/big.json" \
+is "$(curl -sS --cacert "$T/ca.crt" -H "$JSON" -H 'Expect: 100-continue' --data-binary @"$T/big.json" \
   -o /dev/null -w '%{http_code}' "$URL/validate")" 413 "…and before the body is sent to a client that waits for 100 Continue"
 is "$(curl -sS --cacert "$T/ca.crt" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big.json" \
   -o /dev/null -w '%{http_code}' "$URL/validate")" 411 "a chunked body (over --max-body too): 411, chunked is not read"
@@ -126,7 +127,7 @@ idle=$(python3 - "$W_PORT" "$T/ca.crt" <<'PY'
 import socket, ssl, sys, time
 ctx = ssl.create_default_context(cafile=sys.argv[2])
 s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))), server_hostname="127.0.0.1")
-s.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+s.sendall(b"POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
 t = time.time()
 s.settimeout(30)
 try:
@@ -186,6 +187,7 @@ printf 'not a key\n' >"$T/tls.key"
 kill -HUP "$W_PID"
 for _ in $(seq 50); do grep -q 'keeping the old one' "$T/W.log" && break; sleep 0.1; done
 like "$(cn)" 'CN ?= ?localhost-renewed$' "a broken key on SIGHUP: the running certificate stays"
+like "$(cat "$T/W.log")" 'tls.key: no PEM private key read' "…the log says why"
 is "$(post "$D/review-root-netbind.json" | tail -n1)" 200 "…and the webhook still answers"
 # Sixth pass: a fifo in the certificate's place blocked the SIGHUP reload in
 # open() for ever, and with it the loop that takes SIGTERM.
@@ -241,12 +243,12 @@ is "$?" 0 "…SIGTERM: exit status 0"
 # enforce: denied, status.message carrying the same reasons.
 serve_start E --webhook enforce --no-inventory
 E_URL=http://127.0.0.1:$E_PORT
-r=$(curl -sS --data-binary @"$D/review-nonroot-netbind.json" "$E_URL/validate")
+r=$(curl -sS -H "$JSON" --data-binary @"$D/review-nonroot-netbind.json" "$E_URL/validate")
 is "$(jq -c '[.response.allowed, .response.status.code]' <<<"$r")" "[false,403]" "enforce: denied with 403"
 is "$(jq -r .response.status.message <<<"$r")" \
   "capscope: container web: NET_BIND_SERVICE will not be effective (non-root uid 1000, no ambient set); see capscope explain pod" \
   "…status.message carries the reason"
-r=$(curl -sS --data-binary @"$D/review-root-netbind.json" "$E_URL/validate")
+r=$(curl -sS -H "$JSON" --data-binary @"$D/review-root-netbind.json" "$E_URL/validate")
 is "$(jq -r .response.allowed <<<"$r")" true "enforce: a pod whose capabilities work is allowed"
 curl -sS "$E_URL/metrics" >"$T/m.txt"
 like "$(grep 'capscope_admission_reviews_total{outcome="denied",dry_run="false"}' "$T/m.txt")" ' 1$' \
@@ -307,9 +309,24 @@ like "$r" 'send Content-Length' "…saying what to send instead"
 # the body was waited for until --request-timeout closed the connection
 # without a word. Such a body is never read: 413 at once, and the end.
 for cl in 18446744073709551615 99999999999; do
-  r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Length: $cl||{\"a\":$NEXT")
+  r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Type: application/json|Content-Length: $cl||{\"a\":$NEXT")
   like "$(head -n1 <<<"$r")" '^HTTP/1.1 413' "Content-Length: $cl: 413 before the body"
   is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "…and nothing after it is answered"
+done
+# Thirteenth pass (the twelfth's open find): a review was read whatever its
+# Content-Type, none at all included (curl's form encoding); Go's webhooks
+# answer anything but application/json with an error. 415 before the body.
+for h in '' 'Content-Type: text/plain|' 'Content-Type: application/x-www-form-urlencoded|' \
+  'Content-Type: application/json; charset=utf-16|' 'Content-Type: application/jsonx|' \
+  'Content-Type: application/json; boundary=x|' 'Content-Type: application/json|Content-Type: text/plain|'; do
+  r=$(smuggle "POST /validate HTTP/1.1|Host: x|${h}Content-Length: 2||{}$NEXT")
+  like "$(head -n1 <<<"$r")" '^HTTP/1.1 415' "${h:-no Content-Type}: 415"
+  like "$r" 'sent as Content-Type: application/json' "${h:-no Content-Type}: says what to send"
+done
+for h in 'Content-Type: APPLICATION/JSON' 'Content-Type: application/json;charset="UTF-8"' \
+  $'Content-Type: application/json \t; charset=utf-8'; do
+  r=$(smuggle "POST /validate HTTP/1.1|Host: x|$h|Connection: close|Content-Length: 2||{}")
+  like "$(head -n1 <<<"$r")" '^HTTP/1.1 400' "$h: read as a review (an empty object: 400)"
 done
 r=$(smuggle "POST /validate HTTP/1.1|Host: x|Content-Length : 30||$NEXT")
 is "$(grep -c '^HTTP/1.1' <<<"$r")" 1 "a body framed by 'Content-Length : 30' is not answered as a request"
@@ -375,14 +392,14 @@ is "$(code '/%68ealthz') $(code '/healthz?a=%00')" "200 200" "other escapes stil
 q=$(seq -f 'a%g=b' 0 2999 | paste -sd'&')
 is "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$E_PORT/healthz?$q")" 200 \
   "a query of 3,000 arguments: answered at once"
-r=$(curl -sS -m 5 --data-binary @"$D/review-nonroot-netbind.json" "http://127.0.0.1:$E_PORT/validate?timeout=10s&$q")
+r=$(curl -sS -m 5 -H "$JSON" --data-binary @"$D/review-nonroot-netbind.json" "http://127.0.0.1:$E_PORT/validate?timeout=10s&$q")
 is "$(jq -r '.kind + " " + (.response.allowed | tostring)' <<<"$r")" "AdmissionReview false" "a review posted with the API server's ?timeout= and 3,000 more arguments: answered"
 serve_stop E
 
 # the model options of explain pod: OpenShift's SCC admission
 serve_start O --openshift --no-inventory --quiet
 O_URL=http://127.0.0.1:$O_PORT
-r=$(curl -sS --data-binary @"$D/review-nonroot-netbind.json" "$O_URL/validate")
+r=$(curl -sS -H "$JSON" --data-binary @"$D/review-nonroot-netbind.json" "$O_URL/validate")
 "$CAPSCOPE" explain pod --openshift --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" 2>/dev/null |
   jq -r '.containers[0].verdicts[0].why' >"$T/why.txt"
 is "$(jq -r '.response.warnings[0]' <<<"$r")" \
@@ -390,7 +407,7 @@ is "$(jq -r '.response.warnings[0]' <<<"$r")" \
   "--openshift: runAsUser 1000 outside the namespace's range, restricted-v2 refuses the pod"
 is "$(cat "$T/why.txt")" "not effective: the pod is not admitted" "…as explain pod --openshift says"
 r=$(jq 'del(.request.object.spec.securityContext.runAsUser)' "$D/review-nonroot-netbind.json" |
-  curl -sS --data-binary @- "$O_URL/validate")
+  curl -sS -H "$JSON" --data-binary @- "$O_URL/validate")
 is "$(jq -r '.response.warnings[0]' <<<"$r")" \
   "container web: NET_BIND_SERVICE will not be effective (non-root uid 1000660000, no ambient set)" \
   "--openshift without runAsUser: the range's first uid (the line is too long for the tail)"
@@ -413,4 +430,19 @@ timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/s
   --tls-key "$T/enc.key" >/dev/null 2>"$T/f.err"
 is "$?" 2 "a key with a passphrase: exit 2"
 like "$(head -n1 "$T/f.err")" "enc.key: the key is encrypted \(it has a passphrase\)" "…said so"
+# Thirteenth pass (the twelfth's open find): a pair libmicrohttpd refuses was
+# "does the server start (are the certificate and key a matching PEM
+# pair?)", a question; GnuTLS, asked first on the same bytes, says which.
+printf 'not a certificate\n' >"$T/bad.pem"
+for c in "$T/srv.crt $T/srv2.key|--tls-key $T/srv2.key is not the private key of --tls-cert $T/srv.crt" \
+  "$T/bad.pem $T/srv.key|--tls-cert $T/bad.pem: no PEM certificate read" \
+  "$T/srv.key $T/srv.key|--tls-cert $T/srv.key: no PEM certificate read" \
+  "$T/srv.crt $T/bad.pem|--tls-key $T/bad.pem: no PEM private key read" \
+  "$T/srv.crt $T/srv.crt|--tls-key $T/srv.crt: no PEM private key read"; do
+  set -- ${c%%|*}
+  timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$1" \
+    --tls-key "$2" >/dev/null 2>"$T/f.err"
+  is "$?:$(wc -l <"$T/f.err")" "2:1" "--tls-cert ${1##*/} --tls-key ${2##*/}: exit 2, one line"
+  like "$(cat "$T/f.err")" "^capscope serve: ${c#*|}" "…naming the file and the cause"
+done
 done_testing

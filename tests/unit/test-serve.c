@@ -396,6 +396,37 @@ static void review_replication_controller(void **state)
 	cs_review_free(&rv);
 }
 
+/* pods/ephemeralcontainers (kubectl debug): the whole Pod, its debug
+ * container read; another subresource (pods/status) is not. */
+static void review_ephemeral(void **state)
+{
+	static const char head[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},\"subResource\":\"";
+	static const char tail[] =
+	    "\",\"operation\":\"UPDATE\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+	    "\"metadata\":{\"name\":\"p\"},\"spec\":{\"securityContext\":{\"runAsUser\":1000},"
+	    "\"containers\":[{\"name\":\"c\",\"image\":\"i\"}],\"ephemeralContainers\":[{"
+	    "\"name\":\"debugger\",\"image\":\"i\",\"securityContext\":{\"capabilities\":{"
+	    "\"add\":[\"NET_ADMIN\"]}}}]}}}}";
+	struct cs_pod_explain_opts m = {0};
+	struct cs_review_opts o = {.model = &m};
+	struct cs_review rv;
+	char doc[1024];
+	int n;
+
+	(void)state;
+	n = snprintf(doc, sizeof(doc), "%s%s%s", head, "ephemeralcontainers", tail);
+	assert_int_equal(cs_admission_review(doc, (size_t)n, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_WARNED);
+	assert_non_null(strstr(rv.body, "\"container debugger: NET_ADMIN will not be effective"));
+	cs_review_free(&rv);
+	n = snprintf(doc, sizeof(doc), "%s%s%s", head, "status", tail);
+	assert_int_equal(cs_admission_review(doc, (size_t)n, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_ALLOWED);
+	cs_review_free(&rv);
+}
+
 static void annotations(void **state)
 {
 	static const char containerd[] =
@@ -626,6 +657,7 @@ int main(void)
 	    cmocka_unit_test(review_more_warnings),
 	    cmocka_unit_test(review_unreadable_cut),
 	    cmocka_unit_test(review_replication_controller),
+	    cmocka_unit_test(review_ephemeral),
 	    cmocka_unit_test(annotations),
 	    cmocka_unit_test(mismatch),
 	    cmocka_unit_test(node_pid_reuse),
