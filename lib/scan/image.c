@@ -295,8 +295,8 @@ static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
 static int shadow_failed(struct img *im, const struct cs_tar_shadow *sh)
 {
 	return img_fail(im, EINVAL,
-			"Go's tar reader, which containerd and Docker unpack layers with, fails "
-			"on this layer: %s; refusing it",
+			"containerd and Docker (Go's tar reader and their applier) fail on this "
+			"layer: %s; refusing it",
 			cs_tar_shadow_error(sh));
 }
 
@@ -567,10 +567,18 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 	return (la_ssize_t)got;
 }
 
+/*
+ * The owner an unpacked file gets. containerd, Docker and CRI-O pass Go's
+ * int to lchown(2), whose uid_t keeps the low 32 bits; and (uid_t)-1 there
+ * means "leave it": the file stays the unpacking root's. An id of 2^32, or
+ * -1, or 4294967295 was shown as 4294967295 ("nobody can match"), where
+ * the file is root's: a set-uid root file reported as set-uid to nobody.
+ */
 static uint32_t id32(la_int64_t v)
 {
-	/* Owners outside 0..2^32-1 cannot exist on Linux; show them as -1 (nobody can match). */
-	return v < 0 || v > 0xffffffffLL ? 0xffffffffU : (uint32_t)v;
+	uint32_t id = (uint32_t)(uint64_t)v;
+
+	return id == UINT32_MAX ? 0 : id;
 }
 
 /*
@@ -608,11 +616,9 @@ static void entry_fcaps(struct img *im, struct archive_entry *e, struct cs_ventr
 		    im->label, n);
 }
 
-/* Read every entry of one layer into the view. */
 /*
- * sh: the layer is read through Go's reader's shadow (read_one_layer), and
- * its bounds are checked as it is read; NULL: a bare tar (scan FILE), read
- * and checked by libarchive alone.
+ * Read every entry of one layer into the view, through Go's reader's
+ * shadow sh (read_shadowed), its bounds checked as it is read.
  */
 static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 {
@@ -628,7 +634,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 
 		rc = archive_read_next_header(a, &e);
 		if (rc == ARCHIVE_EOF) {
-			if (sh && (rc = layer_ends_alike(im, sh)) < 0)
+			if ((rc = layer_ends_alike(im, sh)) < 0)
 				return rc;
 			break;
 		}
@@ -648,7 +654,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
 		if (++entries > ENTRIES_MAX)
 			return img_fail(im, E2BIG, "more than %u entries", ENTRIES_MAX);
-		if (sh && (rc = layer_agrees(im, sh->sh, e, entries)) < 0)
+		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
 			return rc;
 		ve.name = archive_entry_pathname(e);
 		if (!ve.name || !*ve.name) {

@@ -20,10 +20,25 @@
 #define BLOCK	    512
 #define SPECIAL_MAX (1u << 20) /* Go's maxSpecialFileSize: PAX and GNU long names */
 
-enum state { HEADER, ZERO2, META, SKIP, SPARSE_EXT, END, FAILED };
+enum state { HEADER, ZERO2, META, SKIP, SPARSE_EXT, SPARSE_MAP, END, FAILED };
 
 struct entry {
 	char *name, *link;
+	char *xcap; /* SCHILY.xattr.security.capability's value, or NULL */
+	size_t xcap_len;
+};
+
+/* A GNU PAX sparse map, checked as it is read (Go's validateSparseEntries, then
+ * its sparse reader, which fails when the data do not fill the map exactly). */
+struct sparse {
+	int64_t logical;  /* the file's size (GNU.sparse.size or realsize) */
+	int64_t count;	  /* entries the map says it has, -1 until read (1.0) */
+	int64_t tokens;	  /* numbers read so far (1.0: the count is the first) */
+	int64_t prev_end; /* where the last entry ended */
+	uint64_t data;	  /* sum of the entries' lengths */
+	uint64_t tok;	  /* the number being read (1.0) */
+	bool tok_neg, tok_sign, tok_digits, tok_bad;
+	bool offset_next; /* the next number is an offset, not a length */
 };
 
 struct cs_tar_shadow {
@@ -33,6 +48,7 @@ struct cs_tar_shadow {
 	uint64_t left;	      /* META: data bytes still to gather; SKIP: bytes to pass */
 	uint64_t pad;	      /* META: padding after the data */
 	uint64_t sparse_data; /* SPARSE_EXT: the entry's data, after the extension blocks */
+	struct sparse sp;     /* SPARSE_MAP: a PAX 1.0 map at the start of the data */
 	char meta_type;
 	char *meta;
 	size_t meta_len;
@@ -212,9 +228,12 @@ static const char *pax_get(const char *p, size_t n, const char *key, size_t *vle
 	return found;
 }
 
-/* parsePAXRecord and validPAXRecord over the whole data: false when Go fails. */
+/* parsePAXRecord and validPAXRecord over the whole data, and parsePAX's
+ * rule for GNU 0.0 sparse records: false when Go fails. */
 static bool pax_valid(const char *p, size_t n)
 {
+	unsigned sparse = 0; /* GNU.sparse.offset and .numbytes records so far */
+
 	while (n) {
 		const char *sp = memchr(p, ' ', n), *rec, *eq;
 		int64_t len;
@@ -234,13 +253,19 @@ static bool pax_valid(const char *p, size_t n)
 			     (kl == 5 && (!memcmp(rec, "uname", 5) || !memcmp(rec, "gname", 5)));
 		if (named ? memchr(eq + 1, 0, rlen - kl - 1) != NULL : memchr(rec, 0, kl) != NULL)
 			return false;
+		bool off = kl == 17 && !memcmp(rec, "GNU.sparse.offset", 17),
+		     num = kl == 19 && !memcmp(rec, "GNU.sparse.numbytes", 19);
+		if ((off || num) &&
+		    (off != (sparse % 2 == 0) || memchr(eq + 1, ',', rlen - kl - 1)))
+			return false; /* offset, numbytes, offset ... and no comma in either */
+		sparse += off || num;
 		p += len;
 		n -= (size_t)len;
 	}
 	return true;
 }
 
-static int push(struct cs_tar_shadow *s, char *name, char *link)
+static int push(struct cs_tar_shadow *s, struct entry e)
 {
 	if (s->tail == s->cap) {
 		if (s->head > 0) {
@@ -252,15 +277,16 @@ static int push(struct cs_tar_shadow *s, char *name, char *link)
 			struct entry *q = realloc(s->q, nc * sizeof(*q));
 
 			if (!q) {
-				free(name);
-				free(link);
+				free(e.name);
+				free(e.link);
+				free(e.xcap);
 				return -ENOMEM;
 			}
 			s->q = q;
 			s->cap = nc;
 		}
 	}
-	s->q[s->tail++] = (struct entry){name, link};
+	s->q[s->tail++] = e;
 	return 0;
 }
 
@@ -304,11 +330,27 @@ static void end_meta(struct cs_tar_shadow *s)
 	skip(s, s->pad);
 }
 
+static bool header_only(char t)
+{
+	return t == '1' || t == '2' || t == '3' || t == '4' || t == '5' || t == '6';
+}
+
+/*
+ * A record of the pending PAX header that Go takes: mergePAX and the
+ * sparse rules keep the header's own value when a record is empty.
+ */
+static const char *pax_val(const struct cs_tar_shadow *s, const char *key, size_t *n)
+{
+	const char *v = s->have_pax ? pax_get(s->pax, s->pax_len, key, n) : NULL;
+
+	return v && *n ? v : NULL;
+}
+
 /* Replace *dst with a copy of the PAX record key when there is one. */
 static bool from_pax(struct cs_tar_shadow *s, const char *key, char **dst)
 {
 	size_t n = 0;
-	const char *v = s->have_pax ? pax_get(s->pax, s->pax_len, key, &n) : NULL;
+	const char *v = pax_val(s, key, &n);
 	char *d;
 
 	if (!v)
@@ -320,26 +362,224 @@ static bool from_pax(struct cs_tar_shadow *s, const char *key, char **dst)
 	return true;
 }
 
-/* readGNUSparsePAXHeaders: GNU.sparse.name counts only in a PAX sparse file. */
-static bool pax_sparse(struct cs_tar_shadow *s)
+/* strconv.ParseInt on a record's value, when the record is there (Go's mergePAX). */
+static bool pax_int_ok(const struct cs_tar_shadow *s, const char *key)
 {
-	size_t n = 0;
-	const char *major = s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.major", &n) : 0;
-	size_t mn = n;
-	const char *minor = s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.minor", &n) : 0;
+	size_t n;
+	int64_t v;
+	const char *p = pax_val(s, key, &n);
 
-	if (major || minor) {
-		bool v0 = major && mn == 1 && *major == '0' && minor && n == 1 &&
-			  (*minor == '0' || *minor == '1');
-		bool v1 = major && mn == 1 && *major == '1' && minor && n == 1 && *minor == '0';
-		return v0 || v1;
-	}
-	return s->have_pax && pax_get(s->pax, s->pax_len, "GNU.sparse.map", &n) && n;
+	return !p || go_parse_int(p, n, &v);
 }
 
-static bool header_only(char t)
+/* parsePAXTime: seconds (ParseInt), then optionally '.' and decimal digits only. */
+static bool pax_time_ok(const struct cs_tar_shadow *s, const char *key)
 {
-	return t == '1' || t == '2' || t == '3' || t == '4' || t == '5' || t == '6';
+	size_t n;
+	int64_t v;
+	const char *p = pax_val(s, key, &n), *dot;
+
+	if (!p)
+		return true;
+	dot = memchr(p, '.', n);
+	if (!go_parse_int(p, dot ? (size_t)(dot - p) : n, &v))
+		return false;
+	for (const char *c = dot ? dot + 1 : p + n; c < p + n; c++)
+		if (*c < '0' || *c > '9')
+			return false;
+	return true;
+}
+
+/* The number records Go parses in mergePAX: any that does not parse fails Next. */
+static const char *pax_numbers_bad(const struct cs_tar_shadow *s)
+{
+	static const char *const ints[] = {"uid", "gid", "size"}, *const times[] = {
+								      "atime", "mtime", "ctime"};
+
+	for (size_t i = 0; i < 3; i++)
+		if (!pax_int_ok(s, ints[i]))
+			return ints[i];
+	for (size_t i = 0; i < 3; i++)
+		if (!pax_time_ok(s, times[i]))
+			return times[i];
+	return NULL;
+}
+
+/* The token parser of a sparse map's numbers (strconv.ParseInt, base 10). */
+static void tok_byte(struct sparse *p, unsigned char c)
+{
+	if (!p->tok_digits && !p->tok_sign && (c == '+' || c == '-')) {
+		p->tok_sign = true;
+		p->tok_neg = c == '-';
+	} else if (c < '0' || c > '9' || p->tok > (UINT64_MAX - 9) / 10) {
+		p->tok_bad = true;
+	} else {
+		p->tok = p->tok * 10 + (uint64_t)(c - '0');
+		p->tok_digits = true;
+	}
+}
+
+/*
+ * One number of the map ends: the count (1.0's first), then offset and
+ * length pairs, each checked as validateSparseEntries checks it: not
+ * negative, in order, not overlapping, inside the file's size.
+ */
+static bool tok_end(struct sparse *p)
+{
+	bool ok = p->tok_digits && !p->tok_bad && p->tok <= (uint64_t)INT64_MAX + p->tok_neg;
+	int64_t v = p->tok_neg ? (int64_t)(0 - p->tok) : (int64_t)p->tok;
+
+	p->tok = 0;
+	p->tok_neg = p->tok_sign = p->tok_digits = p->tok_bad = false;
+	if (!ok)
+		return false;
+	p->tokens++;
+	if (p->count < 0) {
+		p->count = v;
+		return v >= 0 && v <= INT64_MAX / 2;
+	}
+	if ((p->offset_next = !p->offset_next)) { /* an offset: its length follows */
+		p->prev_end = v < p->prev_end ? -1 : v;
+		return v >= 0 && p->prev_end >= 0;
+	}
+	if (v < 0 || p->prev_end > INT64_MAX - v || p->prev_end + v > p->logical)
+		return false;
+	p->prev_end += v;
+	p->data += (uint64_t)v;
+	return true;
+}
+
+/*
+ * parsePAX joins GNU 0.0 sparse records (GNU.sparse.offset, .numbytes) with
+ * ',' into GNU.sparse.map, in place of such a record. Their number in
+ * *nrec and the joined length in *len; with p, their numbers are fed to
+ * it (false when one does not parse or check).
+ */
+static bool sparse_records(const struct cs_tar_shadow *s, struct sparse *p, size_t *nrec,
+			   size_t *len)
+{
+	*nrec = *len = 0;
+	for (const char *r = s->pax, *end = s->pax + s->pax_len; s->have_pax && r < end;) {
+		const char *sp = memchr(r, ' ', (size_t)(end - r)), *eq;
+		int64_t rl = 0;
+
+		go_parse_int(r, (size_t)(sp - r), &rl); /* pax_valid checked every record */
+		eq = memchr(sp + 1, '=', (size_t)(r + rl - 1 - (sp + 1)));
+		if ((eq - sp - 1 == 17 && !memcmp(sp + 1, "GNU.sparse.offset", 17)) ||
+		    (eq - sp - 1 == 19 && !memcmp(sp + 1, "GNU.sparse.numbytes", 19))) {
+			if ((*nrec)++ && p && !tok_end(p))
+				return false; /* the ',' before this one */
+			for (const char *v = eq + 1; p && v < r + rl - 1; v++)
+				tok_byte(p, (unsigned char)*v);
+			*len += (size_t)(r + rl - 1 - (eq + 1)) + (*nrec > 1);
+		}
+		r += rl;
+	}
+	return true;
+}
+
+/* readGNUSparsePAXHeaders: 0 not sparse, 1 a 0.0/0.1 map in the records, 2 a 1.0 map in the data.
+ */
+static int pax_sparse(const struct cs_tar_shadow *s)
+{
+	size_t mn = 0, nn = 0, n, nrec, len;
+	const char *major = pax_val(s, "GNU.sparse.major", &mn),
+		   *minor = pax_val(s, "GNU.sparse.minor", &nn);
+
+	if (major && mn == 1 && *major == '0' && minor && nn == 1 &&
+	    (*minor == '0' || *minor == '1'))
+		return 1;
+	if (major && mn == 1 && *major == '1' && minor && nn == 1 && *minor == '0')
+		return 2;
+	if (major || minor)
+		return 0; /* a version Go does not know: a plain file */
+	sparse_records(s, NULL, &nrec, &len);
+	return (nrec ? len > 0 : pax_val(s, "GNU.sparse.map", &n) != NULL) ? 1 : 0;
+}
+
+/* Go's sparse reader fails unless the stored data fill the map exactly. */
+static bool sparse_fits(const struct sparse *p, uint64_t physical)
+{
+	return p->data == physical && !p->offset_next;
+}
+
+/* A 0.0 or 0.1 map (readGNUSparseMap0x1): the joined records, else GNU.sparse.map;
+ * GNU.sparse.numblocks. */
+static bool sparse_0x(struct cs_tar_shadow *s, struct sparse *p, uint64_t physical)
+{
+	size_t n = 0, cn = 0, nrec, len;
+	const char *c =
+	    s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.numblocks", &cn) : NULL;
+	const char *m = s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.map", &n) : NULL;
+
+	p->count = 0; /* pairs only: the count is a record here */
+	if (!sparse_records(s, p, &nrec, &len))
+		return false;
+	if (nrec && len && !tok_end(p)) /* a joined map of "" has no entries */
+		return false;
+	for (size_t i = 0; !nrec && m && n && i <= n; i++)
+		if (i == n || m[i] == ',' ? !tok_end(p) : (tok_byte(p, (unsigned char)m[i]), false))
+			return false;
+	if (!c || !go_parse_int(c, cn, &p->count) || p->count < 0 || p->count > INT64_MAX / 2)
+		return false;
+	return p->tokens == 2 * p->count && sparse_fits(p, physical);
+}
+
+/* A block of a 1.0 map (readGNUSparseMap1x0): whole blocks, until 1 + 2 * count numbers. */
+static void sparse_block(struct cs_tar_shadow *s)
+{
+	struct sparse *p = &s->sp;
+
+	s->left -= BLOCK;
+	for (size_t i = 0; i < BLOCK && (p->count < 0 || p->tokens < 1 + 2 * p->count); i++)
+		if (s->blk[i] == '\n' ? !tok_end(p) : (tok_byte(p, s->blk[i]), false))
+			return fail(s, "a GNU sparse map's number does not parse, or its entries "
+				       "overlap or pass the file's size (Go: invalid tar header)");
+	if (p->count >= 0 && p->tokens == 1 + 2 * p->count) {
+		if (!sparse_fits(p, s->left))
+			return fail(s, "a GNU sparse map does not match the entry's data (Go: "
+				       "sparse file references non-existent data)");
+		return skip(s, s->left + s->pad);
+	}
+	if (s->left < BLOCK)
+		fail(s, "a GNU sparse map runs past the entry's data (Go: unexpected EOF)");
+}
+
+/*
+ * A PAX sparse file (handleSparseFile): its name and size from the
+ * records, its map read and checked. Returns the error, or NULL; *in_data
+ * when the map is at the start of the data (1.0).
+ */
+static const char *pax_sparse_begin(struct cs_tar_shadow *s, char type, int64_t size, char **name,
+				    bool *in_data)
+{
+	int kind = pax_sparse(s);
+	size_t n;
+	const char *v;
+	int64_t logical = size;
+
+	*in_data = false;
+	if (!kind)
+		return NULL;
+	if (!from_pax(s, "GNU.sparse.name", name))
+		return "";
+	if ((v = pax_val(s, "GNU.sparse.size", &n)) || (v = pax_val(s, "GNU.sparse.realsize", &n)))
+		if (!go_parse_int(v, n, &logical))
+			return "a GNU sparse size record is not a number (Go: invalid tar header)";
+	s->sp = (struct sparse){.logical = logical, .count = -1};
+	if (logical < 0 || header_only(type))
+		return "a GNU sparse file that is not a regular file, or of a negative size (Go: "
+		       "invalid tar header)";
+	if (kind == 2) {
+		*in_data = true;
+		return size < BLOCK
+			   ? "a GNU sparse map runs past the entry's data (Go: unexpected EOF)"
+			   : NULL;
+	}
+	if (!sparse_0x(s, &s->sp, (uint64_t)size))
+		return "a GNU sparse map does not parse, or does not match the entry's data (Go: "
+		       "invalid tar header, or its sparse reader's error)";
+	return NULL;
 }
 
 /* The header's name: a USTAR (or STAR, or a buggy GNU) prefix joined with '/'. */
@@ -376,32 +616,78 @@ static char *header_name(const unsigned char *b, enum format f)
 	return out;
 }
 
-/* A file's header (Go's default case of Next): queue it and pass its data. */
-static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64_t size)
+/*
+ * Entry types containerd's, Docker's and CRI-O's appliers write (after Go
+ * makes an old '\0' file a '0' or, named with a trailing '/', a '5'); on
+ * any other ('7', 'S', 'V', 'D' ...) they fail: "unhandled tar header type".
+ */
+static bool applied_type(char t)
 {
-	char *name = header_name(s->blk, f),
-	     *link = dup_n(s->blk + 157, field_len(s->blk + 157, 100));
-	size_t n;
-	const char *psize = s->have_pax ? pax_get(s->pax, s->pax_len, "size", &n) : NULL;
-	const char *why = NULL; /* NULL: out of memory */
+	return t == '0' || header_only(t);
+}
 
-	if (!name || !link || !from_pax(s, "path", &name) || !from_pax(s, "linkpath", &link))
-		goto refuse;
-	if (psize && !go_parse_int(psize, n, &size)) {
-		why = "a PAX size record is not a number (Go: invalid tar header)";
-		goto refuse;
-	}
+/* The value Go gives the entry's security.capability, taken from the PAX header. */
+static bool take_xcap(struct cs_tar_shadow *s, struct entry *e)
+{
+	size_t n = 0;
+	const char *v = s->have_pax
+			    ? pax_get(s->pax, s->pax_len, "SCHILY.xattr.security.capability", &n)
+			    : NULL;
+
+	/* An empty record: containerd sets it (and the kernel refuses it); kept as read. */
+	return !v || (e->xcap_len = n, (e->xcap = dup_n(v, n)) != NULL);
+}
+
+/*
+ * The entry's name and link as Go's Next gives them: the header's, then the
+ * PAX records', then the GNU long names (which win). NULL: out of memory.
+ */
+static const char *entry_names(struct cs_tar_shadow *s, enum format f, struct entry *e)
+{
+	e->name = header_name(s->blk, f);
+	e->link = dup_n(s->blk + 157, field_len(s->blk + 157, 100));
+	if (!e->name || !e->link || !from_pax(s, "path", &e->name) ||
+	    !from_pax(s, "linkpath", &e->link))
+		return NULL;
 	if (s->long_name) {
-		free(name);
-		name = s->long_name;
+		free(e->name);
+		e->name = s->long_name;
 		s->long_name = NULL;
 	}
 	if (s->long_link) {
-		free(link);
-		link = s->long_link;
+		free(e->link);
+		e->link = s->long_link;
 		s->long_link = NULL;
 	}
-	if (type != 'S' && pax_sparse(s) && !from_pax(s, "GNU.sparse.name", &name))
+	return "";
+}
+
+/* A file's header (Go's default case of Next): queue it and pass its data. */
+static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64_t size)
+{
+	struct entry e = {0};
+	size_t n;
+	const char *psize = pax_val(s, "size", &n), *bad;
+	const char *why = NULL; /* NULL: out of memory */
+	char msg[120];
+	bool map_in_data = false;
+
+	if (!entry_names(s, f, &e) || !take_xcap(s, &e))
+		goto refuse;
+	if ((bad = pax_numbers_bad(s))) {
+		snprintf(msg, sizeof(msg),
+			 "a PAX %s record is not a number as Go reads one (Go: invalid tar header)",
+			 bad);
+		why = msg;
+		goto refuse;
+	}
+	if (psize)
+		go_parse_int(psize, n, &size);
+	if (type == '\0') { /* Go: a legacy file, or a directory by its trailing slash */
+		n = strlen(e.name);
+		type = n && e.name[n - 1] == '/' ? '5' : '0';
+	}
+	if (type != 'S' && (why = pax_sparse_begin(s, type, size, &e.name, &map_in_data)))
 		goto refuse;
 	if (header_only(type))
 		size = 0;
@@ -410,11 +696,11 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 		goto refuse;
 	}
 	if (type != '1' && type != '2') {
-		free(link);
-		link = NULL;
+		free(e.link);
+		e.link = NULL;
 	}
 	clear_pending(s);
-	if (push(s, name, link) < 0) /* push frees both */
+	if (push(s, e) < 0) /* push frees it */
 		return fail_nomem(s);
 	skip(s, (uint64_t)size + ((BLOCK - (uint64_t)size % BLOCK) % BLOCK));
 	if (type == 'S') { /* readOldGNUSparseMap: extension blocks before the data */
@@ -426,11 +712,24 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 			s->sparse_data = s->left;
 			s->st = SPARSE_EXT;
 		}
+	} else if (map_in_data) {
+		s->left = (uint64_t)size;
+		s->pad = (BLOCK - (uint64_t)size % BLOCK) % BLOCK;
+		s->st = SPARSE_MAP;
+	}
+	if (!applied_type(type)) {
+		snprintf(msg, sizeof(msg),
+			 "entry '%.40s' is of type '%c' (%d), which containerd, Docker and CRI-O "
+			 "do not unpack",
+			 s->q[s->tail - 1].name, type >= 0x20 && type < 0x7f ? type : '?',
+			 (unsigned char)type);
+		fail(s, msg);
 	}
 	return;
 refuse:
-	free(name);
-	free(link);
+	free(e.name);
+	free(e.link);
+	free(e.xcap);
 	if (why)
 		fail(s, why);
 	else
@@ -491,12 +790,15 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 		case HEADER:
 		case ZERO2:
 		case SPARSE_EXT:
+		case SPARSE_MAP:
 			k = BLOCK - s->fill < len ? BLOCK - s->fill : len;
 			memcpy(s->blk + s->fill, p, k);
 			s->fill += k;
 			if (s->fill == BLOCK) {
 				s->fill = 0;
-				if (s->st != SPARSE_EXT)
+				if (s->st == SPARSE_MAP)
+					sparse_block(s);
+				else if (s->st != SPARSE_EXT)
 					header_block(s);
 				else if (!s->blk[504]) /* the last extension block */
 					skip(s, s->sparse_data);
@@ -548,6 +850,7 @@ bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char *
 {
 	free(s->cur.name);
 	free(s->cur.link);
+	free(s->cur.xcap);
 	s->cur = (struct entry){0};
 	if (s->head == s->tail)
 		return false;
@@ -555,6 +858,13 @@ bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char *
 	*name = s->cur.name;
 	*link = s->cur.link;
 	return true;
+}
+
+bool cs_tar_shadow_fcaps(const struct cs_tar_shadow *s, const void **value, size_t *len)
+{
+	*value = s->cur.xcap;
+	*len = s->cur.xcap_len;
+	return s->cur.xcap != NULL;
 }
 
 bool cs_tar_shadow_ended(const struct cs_tar_shadow *s)
@@ -580,9 +890,11 @@ void cs_tar_shadow_free(struct cs_tar_shadow *s)
 	free(s->meta);
 	free(s->cur.name);
 	free(s->cur.link);
+	free(s->cur.xcap);
 	for (size_t i = s->head; i < s->tail; i++) {
 		free(s->q[i].name);
 		free(s->q[i].link);
+		free(s->q[i].xcap);
 	}
 	free(s->q);
 	free(s);

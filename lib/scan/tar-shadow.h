@@ -39,6 +39,14 @@ void cs_tar_shadow_finish(struct cs_tar_shadow *s);
  */
 bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char **link);
 
+/*
+ * The security.capability Go gives the entry cs_tar_shadow_next returned
+ * last: its PAX header's last SCHILY.xattr.security.capability record,
+ * which containerd and Docker set (LIBARCHIVE.xattr records they ignore).
+ * false when it has none.
+ */
+bool cs_tar_shadow_fcaps(const struct cs_tar_shadow *s, const void **value, size_t *len);
+
 /* Go has read to its end of archive (two zero blocks, or the stream's end at a header). */
 bool cs_tar_shadow_ended(const struct cs_tar_shadow *s);
 
