@@ -582,38 +582,23 @@ static uint32_t id32(la_int64_t v)
 }
 
 /*
- * An entry's security.capability. libarchive gives PAX SCHILY.xattr.* and
- * LIBARCHIVE.xattr.* records alike, the last record of a header first. Go's
- * archive/tar, which containerd and Docker apply layers with, keeps the last
- * of two records of one key and applies SCHILY.xattr.* only: with two
- * records the first was reported (a cap_net_bind_service record before a
- * cap_sys_admin one: low, where the file gets cap_sys_admin). The last is
- * shown, and two are an error: which one is LIBARCHIVE's cannot be told.
+ * An entry's security.capability: the value Go's reader gives it (the
+ * shadow's), which containerd and Docker set. libarchive gives PAX
+ * SCHILY.xattr.* and LIBARCHIVE.xattr.* records alike and does not say
+ * which is which: a LIBARCHIVE.xattr.security.capability record alone was
+ * reported as the file's capabilities (the twelfth pass), and of two
+ * records the shown one could not be chosen as Go chooses it.
  */
-static void entry_fcaps(struct img *im, struct archive_entry *e, struct cs_ventry *ve)
+static void entry_fcaps(struct cs_tar_shadow *sh, struct cs_ventry *ve)
 {
-	const char *xn;
 	const void *xv;
 	size_t xs;
-	unsigned n = 0;
+	struct cs_diag dd;
 
-	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
-		struct cs_diag dd;
-
-		if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0 || n++)
-			continue;
-		ve->has_fcaps = true;
-		ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
-	}
-	if (n > 1)
-		cs_scan_add_error(
-		    im->r, ve->name, EINVAL,
-		    "%s: %u security.capability records in its header (SCHILY.xattr "
-		    "or LIBARCHIVE.xattr): containerd and Docker apply the last "
-		    "SCHILY.xattr one only, and which record is which cannot be told: "
-		    "the last is shown",
-		    im->label, n);
+	if (!cs_tar_shadow_fcaps(sh, &xv, &xs))
+		return;
+	ve->has_fcaps = true;
+	ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
 }
 
 /*
@@ -668,7 +653,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		ve.hardlink = archive_entry_hardlink(e);
 		if (archive_entry_filetype(e) == AE_IFLNK)
 			ve.symlink = archive_entry_symlink(e);
-		entry_fcaps(im, e, &ve);
+		entry_fcaps(sh->sh, &ve);
 		if (im->keep_blobs) {
 			char norm[4097];
 			int fl;
