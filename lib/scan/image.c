@@ -27,6 +27,7 @@
 #include "archive-dl.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
+#include "layer-rec.h"
 #include "tar-shadow.h"
 #include "view.h"
 #include "../internal/exec-script.h"
@@ -74,6 +75,7 @@ struct img {
 	 * last one read. seq_next: the ordinal of the header it reads next. */
 	struct archive *seq;
 	size_t seq_next;
+	struct cs_layer_rec *rec; /* the layer's entries are kept here, not applied */
 };
 
 /*
@@ -601,6 +603,23 @@ static void entry_fcaps(struct cs_tar_shadow *sh, struct cs_ventry *ve)
 	ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
 }
 
+/* An entry into the view as layer im->layer, or kept for later (im->rec). */
+static int apply_entry(struct img *im, const struct cs_ventry *ve)
+{
+	struct cs_diag note;
+	int rc;
+
+	if (im->rec)
+		return cs_layer_rec_add(im->rec, ve);
+	rc = cs_view_apply(&im->v, im->layer, ve, &note);
+	if (rc < 0)
+		return img_fail(im, -rc, "%s: %s", ve->name, strerror(-rc));
+	if (rc > 0)
+		cs_scan_add_error(im->r, ve->name, rc == 1 ? EINVAL : EXDEV, "%s: %s", im->label,
+				  note.message);
+	return 0;
+}
+
 /*
  * Read every entry of one layer into the view, through Go's reader's
  * shadow sh (read_shadowed), its bounds checked as it is read.
@@ -615,7 +634,6 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 
 	for (;;) {
 		struct cs_ventry ve = {0};
-		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
 		if (rc == ARCHIVE_EOF) {
@@ -692,13 +710,10 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			ve.head = ve.headlen >= 2 && h[0] == '#' && h[1] == '!' ? h : NULL;
 			ve.headlen = ve.head ? ve.headlen : 0;
 		}
-		rc = cs_view_apply(&im->v, im->layer, &ve, &note);
+		rc = apply_entry(im, &ve);
 		free(content);
 		if (rc < 0)
-			return img_fail(im, -rc, "%s: %s", ve.name, strerror(-rc));
-		if (rc > 0)
-			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
-					  im->label, note.message);
+			return rc;
 		/* Through the data, checking the bounds as it inflates. */
 		if (seekable) {
 			if (archive_read_data_skip(a) < ARCHIVE_WARN)
@@ -932,18 +947,21 @@ fail:
  * when the index cannot say (no such entry, or what is read there is not
  * that entry): then the scan decides.
  */
-static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed,
-					  bool *refused)
+/*
+ * The regular file `name` leads to in the outer index (links followed as
+ * open_outer_scan follows them), its normalized name in want; NULL when
+ * the index cannot say, or (*refused, the diagnostic set) when a name on
+ * the way is in the archive twice.
+ */
+static const struct outer_ent *outer_target(struct img *im, const char *name, char want[4097],
+					    bool *refused)
 {
 	const struct outer_ent *o = NULL;
-	struct archive_entry *e;
-	struct archive *a;
-	char want[4097];
 	int fl;
 
 	if (!im->outer_tried)
 		outer_index(im);
-	if (!im->outer_ok || cs_view_normalize(name, want, sizeof(want), &fl) < 0)
+	if (!im->outer_ok || cs_view_normalize(name, want, 4097, &fl) < 0)
 		return NULL;
 	for (int hop = 0; hop < 8; hop++) {
 		o = outer_find(im, want);
@@ -953,9 +971,20 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		}
 		if (!o || !o->link)
 			break;
-		snprintf(want, sizeof(want), "%s", o->link);
+		snprintf(want, 4097, "%s", o->link);
 	}
-	if (!o || o->link || o->bad_link || !o->reg)
+	return !o || o->link || o->bad_link || !o->reg ? NULL : o;
+}
+
+static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed,
+					  bool *refused)
+{
+	struct archive_entry *e;
+	struct archive *a;
+	char want[4097];
+	const struct outer_ent *o = outer_target(im, name, want, refused);
+
+	if (!o)
 		return NULL;
 	if (!im->outer_seekable) {
 		*borrowed = true;
@@ -1281,6 +1310,107 @@ static int apply_config(struct img *im, const char *config_name)
  */
 #define LAYERS_MAX 500
 
+/* Layer i's file name in the archive or layout, and its label for messages. */
+static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i, bool digests,
+		      char name[4200], char label[4300])
+{
+	if (!digests)
+		snprintf(name, 4200, "%s", m->layers[i]);
+	else if (cs_img_digest_path(m->layers[i], name, 4200) < 0)
+		return cs_diag_set(im->d, EINVAL, 0, 0, "layers",
+				   "layer %zu: '%.200s' is not a digest", i, m->layers[i]);
+	snprintf(label, 4300, "layer %zu (%s)", i, name);
+	im->label = label;
+	im->layer = (int)i;
+	return 0;
+}
+
+/* Apply a kept layer as layer i. */
+static int replay(struct img *im, const struct cs_img_manifest *m, bool digests, size_t i,
+		  const struct cs_layer_rec *r)
+{
+	char label[4300], name[4200];
+	int rc = layer_name(im, m, i, digests, name, label);
+
+	for (size_t k = 0; rc == 0 && k < r->n; k++)
+		rc = apply_entry(im, &r->v[k]);
+	return rc;
+}
+
+struct stored {
+	size_t i;   /* the manifest's index */
+	size_t raw; /* the ordinal of the layer's header in the archive */
+};
+
+static int stored_cmp(const void *a, const void *b)
+{
+	const struct stored *x = a, *y = b;
+
+	return x->raw != y->raw ? (x->raw < y->raw ? -1 : 1) : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * A compressed archive is read forward only: a layer stored before the
+ * last one read restarted the decompression from the archive's start, so
+ * layers stored in another order than the manifest's (docker save sorts
+ * them by name) cost up to one decompression of the archive each. Here
+ * each stored layer is read once, in the order stored; one whose turn has
+ * not come (or listed more than once) is kept (layer-rec.c) until it has.
+ * 1: the index cannot place every layer; the caller reads them in turn.
+ */
+static int read_stored_order(struct img *im, const struct cs_img_manifest *m, bool digests)
+{
+	size_t n = m->nlayers, next = 0;
+	struct stored *ord = calloc(n, sizeof(*ord));
+	struct cs_layer_rec *recs = calloc(n, sizeof(*recs));
+	size_t *from = malloc(n * sizeof(*from)); /* the layer kept for manifest place i */
+	char label[4300], name[4200], want[4097];
+	int rc = ord && recs && from ? 0 : -ENOMEM;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		bool refused = false;
+		const struct outer_ent *o;
+
+		if ((rc = layer_name(im, m, i, digests, name, label)) < 0)
+			break;
+		o = outer_target(im, name, want, &refused);
+		rc = refused ? -EINVAL : o ? 0 : 1;
+		if (o)
+			ord[i] = (struct stored){i, o->raw};
+		from[i] = SIZE_MAX;
+	}
+	if (rc == 0)
+		qsort(ord, n, sizeof(*ord), stored_cmp);
+	for (size_t k = 0, g; rc == 0 && k < n; k = g) {
+		size_t i = ord[k].i;
+
+		for (g = k + 1; g < n && ord[g].raw == ord[k].raw;)
+			g++;
+		layer_name(im, m, i, digests, name, label);
+		im->rec = g - k == 1 && i == next ? NULL : &recs[i];
+		rc = read_one_layer(im, name);
+		if (!im->rec)
+			next++;
+		im->rec = NULL;
+		recs[i].uses = (unsigned)(g - k);
+		for (size_t j = k; j < g; j++)
+			from[ord[j].i] = i;
+		for (; rc == 0 && next < n && from[next] != SIZE_MAX; next++) {
+			struct cs_layer_rec *r = &recs[from[next]];
+
+			rc = replay(im, m, digests, next, r);
+			if (--r->uses == 0)
+				cs_layer_rec_free(r);
+		}
+	}
+	for (size_t i = 0; recs && i < n; i++)
+		cs_layer_rec_free(&recs[i]);
+	free(ord);
+	free(recs);
+	free(from);
+	return rc;
+}
+
 static int read_layers(struct img *im, const struct cs_img_manifest *m, bool digests)
 {
 	char label[4300], name[4200];
@@ -1294,20 +1424,18 @@ static int read_layers(struct img *im, const struct cs_img_manifest *m, bool dig
 		    m->nlayers, LAYERS_MAX);
 
 	im->r->nlayers = (unsigned)m->nlayers;
-	for (size_t i = 0; i < m->nlayers; i++) {
-		if (digests) {
-			if (cs_img_digest_path(m->layers[i], name, sizeof(name)) < 0)
-				return cs_diag_set(im->d, EINVAL, 0, 0, "layers",
-						   "layer %zu: '%.200s' is not a digest", i,
-						   m->layers[i]);
-		} else {
-			snprintf(name, sizeof(name), "%s", m->layers[i]);
+	if (im->dirfd < 0 && m->nlayers > 1) {
+		if (!im->outer_tried)
+			outer_index(im);
+		if (im->outer_ok && !im->outer_seekable &&
+		    (rc = read_stored_order(im, m, digests)) <= 0) {
+			im->label = "archive";
+			return rc;
 		}
-		snprintf(label, sizeof(label), "layer %zu (%s)", i, name);
-		im->label = label;
-		im->layer = (int)i;
-		rc = read_one_layer(im, name);
-		if (rc < 0)
+	}
+	for (size_t i = 0; i < m->nlayers; i++) {
+		if ((rc = layer_name(im, m, i, digests, name, label)) < 0 ||
+		    (rc = read_one_layer(im, name)) < 0)
 			return rc;
 	}
 	im->label = "archive";
