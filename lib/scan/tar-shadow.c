@@ -649,12 +649,15 @@ static const char *entry_names(struct cs_tar_shadow *s, enum format f, struct en
 	if (!e->name || !e->link || !from_pax(s, "path", &e->name) ||
 	    !from_pax(s, "linkpath", &e->link))
 		return NULL;
-	if (s->long_name) {
+	/* Go: `if gnuLongName != ""`: an empty long name (or link) keeps the
+	 * header's, where libarchive names the entry "" (a set-uid file it then
+	 * skipped as unnamed, which containerd unpacks under the header's name) */
+	if (s->long_name && *s->long_name) {
 		free(e->name);
 		e->name = s->long_name;
 		s->long_name = NULL;
 	}
-	if (s->long_link) {
+	if (s->long_link && *s->long_link) {
 		free(e->link);
 		e->link = s->long_link;
 		s->long_link = NULL;

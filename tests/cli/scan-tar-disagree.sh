@@ -45,7 +45,7 @@ is "$(grep -c 'set-uid root' out)" 2 "...with its two set-uid files"
 
 T13="pax-rec-uid pax-rec-gid pax-rec-size pax-rec-atime pax-rec-mtime pax-rec-ctime
   type-7 type-V type-D sparse-01-short sparse-01-past sparse-10-short"
-for k in $T13 pax-empty-path uid-wrap; do mk $k || bail_out "mkdisagree $k"; done
+for k in $T13 pax-empty-path uid-wrap L-empty K-empty; do mk $k || bail_out "mkdisagree $k"; done
 for k in pax-rec-uid pax-rec-gid pax-rec-size pax-rec-atime pax-rec-mtime pax-rec-ctime; do
   scan $k.tar
   is "$?" 2 "$k: a PAX ${k#pax-rec-} record Go does not parse: refused"
@@ -63,6 +63,12 @@ for k in sparse-01-short sparse-01-past sparse-10-short; do
   is "$?" 2 "$k: a GNU sparse map that does not match its data: refused"
   like "$(cat err)" "fail on this layer: a GNU sparse map" "...saying why"
 done
+scan L-empty.tar
+is "$?" 2 "an empty GNU long name: refused (Go keeps the header's name)"
+like "$(cat err)" "entry 1 is '' to libarchive and 'usr/bin/su' to Go's tar reader" "...naming both readings"
+scan K-empty.tar
+is "$?" 2 "an empty GNU long link: refused"
+like "$(cat err)" "links to '' for libarchive and 'target' for Go's tar reader" "...naming both targets"
 scan pax-empty-path.tar
 is "$?" 0 "an empty PAX path record: the header's name, as Go and libarchive take it"
 is "$(grep -c '/usr/bin/su' out)" 1 "...and its set-uid file found"

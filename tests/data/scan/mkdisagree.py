@@ -127,3 +127,13 @@ elif kind == 'uid-wrap':
             ti.uid = ti.gid = i
             t.addfile(ti, io.BytesIO(ELF))
     open(out, 'wb').write(bio.getvalue())
+elif kind in ('L-empty', 'K-empty'):
+    # an empty GNU long name (or link): Go keeps the header's, libarchive
+    # names the entry "" (the set-uid file was skipped as unnamed)
+    ln = b'\0'
+    if kind == 'L-empty':
+        body = block(b'usr/bin/su', len(ELF), b'0', mode=0o4755, magic=b'ustar  \x00') + data(ELF)
+    else:
+        body = block(b'usr/bin/l', 0, b'2', link=b'target', magic=b'ustar  \x00')
+    write(out, block(b'././@LongLink', len(ln), kind[0].encode(), magic=b'ustar  \x00') +
+          data(ln) + body)
