@@ -20,7 +20,7 @@
 #define BLOCK	    512
 #define SPECIAL_MAX (1u << 20) /* Go's maxSpecialFileSize: PAX and GNU long names */
 
-enum state { HEADER, ZERO2, META, SKIP, SPARSE_EXT, SPARSE_MAP, END, FAILED };
+enum state { HEADER, ZERO2, META, SKIP, SPARSE_MAP, END, FAILED };
 
 struct entry {
 	char *name, *link;
@@ -44,11 +44,10 @@ struct sparse {
 struct cs_tar_shadow {
 	enum state st;
 	unsigned char blk[BLOCK];
-	size_t fill;	      /* bytes of blk gathered */
-	uint64_t left;	      /* META: data bytes still to gather; SKIP: bytes to pass */
-	uint64_t pad;	      /* META: padding after the data */
-	uint64_t sparse_data; /* SPARSE_EXT: the entry's data, after the extension blocks */
-	struct sparse sp;     /* SPARSE_MAP: a PAX 1.0 map at the start of the data */
+	size_t fill;	  /* bytes of blk gathered */
+	uint64_t left;	  /* META: data bytes still to gather; SKIP: bytes to pass */
+	uint64_t pad;	  /* META: padding after the data */
+	struct sparse sp; /* SPARSE_MAP: a PAX 1.0 map at the start of the data */
 	char meta_type;
 	char *meta;
 	size_t meta_len;
@@ -706,16 +705,13 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, int64
 	if (push(s, e) < 0) /* push frees it */
 		return fail_nomem(s);
 	skip(s, (uint64_t)size + ((BLOCK - (uint64_t)size % BLOCK) % BLOCK));
-	if (type == 'S') { /* readOldGNUSparseMap: extension blocks before the data */
-		if (f != GNU)
-			return fail(
-			    s,
+	/* An old GNU sparse file ('S'): Go reads it (in GNU format only), the
+	 * appliers refuse its type below, so its extension blocks are never
+	 * walked: the layer is refused at this header. */
+	if (type == 'S' && f != GNU)
+		return fail(s,
 			    "an old GNU sparse header not in GNU format (Go: invalid tar header)");
-		if (s->blk[482]) {
-			s->sparse_data = s->left;
-			s->st = SPARSE_EXT;
-		}
-	} else if (map_in_data) {
+	if (map_in_data) {
 		s->left = (uint64_t)size;
 		s->pad = (BLOCK - (uint64_t)size % BLOCK) % BLOCK;
 		s->st = SPARSE_MAP;
@@ -792,7 +788,6 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 		switch (s->st) {
 		case HEADER:
 		case ZERO2:
-		case SPARSE_EXT:
 		case SPARSE_MAP:
 			k = BLOCK - s->fill < len ? BLOCK - s->fill : len;
 			memcpy(s->blk + s->fill, p, k);
@@ -801,10 +796,8 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 				s->fill = 0;
 				if (s->st == SPARSE_MAP)
 					sparse_block(s);
-				else if (s->st != SPARSE_EXT)
+				else
 					header_block(s);
-				else if (!s->blk[504]) /* the last extension block */
-					skip(s, s->sparse_data);
 			}
 			break;
 		case META:
