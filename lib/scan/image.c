@@ -27,6 +27,7 @@
 #include "archive-dl.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
+#include "layer-rec.h"
 #include "tar-shadow.h"
 #include "view.h"
 #include "../internal/exec-script.h"
@@ -74,6 +75,7 @@ struct img {
 	 * last one read. seq_next: the ordinal of the header it reads next. */
 	struct archive *seq;
 	size_t seq_next;
+	struct cs_layer_rec *rec; /* the layer's entries are kept here, not applied */
 };
 
 /*
@@ -295,8 +297,8 @@ static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
 static int shadow_failed(struct img *im, const struct cs_tar_shadow *sh)
 {
 	return img_fail(im, EINVAL,
-			"Go's tar reader, which containerd and Docker unpack layers with, fails "
-			"on this layer: %s; refusing it",
+			"containerd and Docker (Go's tar reader and their applier) fail on this "
+			"layer: %s; refusing it",
 			cs_tar_shadow_error(sh));
 }
 
@@ -305,7 +307,6 @@ static mode_t go_filetype(char t)
 {
 	switch (t) {
 	case '0':
-	case '7':
 		return AE_IFREG;
 	case '2':
 		return AE_IFLNK;
@@ -317,7 +318,7 @@ static mode_t go_filetype(char t)
 		return AE_IFDIR;
 	case '6':
 		return AE_IFIFO;
-	default: /* '1' (libarchive: a file when it has a body), 'S', vendor types */
+	default: /* '1' (libarchive: a file when it has a body); the shadow refuses the rest */
 		return 0;
 	}
 }
@@ -651,59 +652,61 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 }
 
 /*
- * The owner a layer's entry gets. containerd and Docker pass Go's int to
- * lchown(2), whose uid_t is 32 bits: 2^32 is 0 there, -2 is 4294967294, and
- * 4294967295 ((uid_t)-1) leaves the owner as created, the unpacker (root,
- * or root of a rootless runtime's user namespace). These were shown as
- * 4294967295, "set-uid to a non-root user", for a set-uid root file.
+ * The owner an unpacked file gets. containerd, Docker and CRI-O pass Go's
+ * int to lchown(2), whose uid_t keeps the low 32 bits: 2^32 is 0 there,
+ * -2 is 4294967294; and (uid_t)-1 there means "leave it": the file stays
+ * the unpacker's (root, or root of a rootless runtime's user namespace).
+ * An id of 2^32, or -1, or 4294967295 was shown as 4294967295 ("nobody
+ * can match"), where the file is root's: a set-uid root file reported as
+ * set-uid to nobody.
  */
 static uint32_t id32(la_int64_t v)
 {
 	uint32_t id = (uint32_t)(uint64_t)v;
 
-	return id == 0xffffffffU ? 0 : id;
+	return id == UINT32_MAX ? 0 : id;
 }
 
 /*
- * An entry's security.capability. libarchive gives PAX SCHILY.xattr.* and
- * LIBARCHIVE.xattr.* records alike, the last record of a header first. Go's
- * archive/tar, which containerd and Docker apply layers with, keeps the last
- * of two records of one key and applies SCHILY.xattr.* only: with two
- * records the first was reported (a cap_net_bind_service record before a
- * cap_sys_admin one: low, where the file gets cap_sys_admin). The last is
- * shown, and two are an error: which one is LIBARCHIVE's cannot be told.
+ * An entry's security.capability: the value Go's reader gives it (the
+ * shadow's), which containerd and Docker set. libarchive gives PAX
+ * SCHILY.xattr.* and LIBARCHIVE.xattr.* records alike and does not say
+ * which is which: a LIBARCHIVE.xattr.security.capability record alone was
+ * reported as the file's capabilities (the twelfth pass), and of two
+ * records the shown one could not be chosen as Go chooses it.
  */
-static void entry_fcaps(struct img *im, struct archive_entry *e, struct cs_ventry *ve)
+static void entry_fcaps(struct cs_tar_shadow *sh, struct cs_ventry *ve)
 {
-	const char *xn;
 	const void *xv;
 	size_t xs;
-	unsigned n = 0;
+	struct cs_diag dd;
 
-	archive_entry_xattr_reset(e);
-	while (archive_entry_xattr_next(e, &xn, &xv, &xs) == ARCHIVE_OK) {
-		struct cs_diag dd;
-
-		if (!xn || strcmp(xn, CS_XATTR_CAPS) != 0 || n++)
-			continue;
-		ve->has_fcaps = true;
-		ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
-	}
-	if (n > 1)
-		cs_scan_add_error(
-		    im->r, ve->name, EINVAL,
-		    "%s: %u security.capability records in its header (SCHILY.xattr "
-		    "or LIBARCHIVE.xattr): containerd and Docker apply the last "
-		    "SCHILY.xattr one only, and which record is which cannot be told: "
-		    "the last is shown",
-		    im->label, n);
+	if (!cs_tar_shadow_fcaps(sh, &xv, &xs))
+		return;
+	ve->has_fcaps = true;
+	ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
 }
 
-/* Read every entry of one layer into the view. */
+/* An entry into the view as layer im->layer, or kept for later (im->rec). */
+static int apply_entry(struct img *im, const struct cs_ventry *ve)
+{
+	struct cs_diag note;
+	int rc;
+
+	if (im->rec)
+		return cs_layer_rec_add(im->rec, ve);
+	rc = cs_view_apply(&im->v, im->layer, ve, &note);
+	if (rc < 0)
+		return img_fail(im, -rc, "%s: %s", ve->name, strerror(-rc));
+	if (rc > 0)
+		cs_scan_add_error(im->r, ve->name, rc == 1 ? EINVAL : EXDEV, "%s: %s", im->label,
+				  note.message);
+	return 0;
+}
+
 /*
- * sh: the layer is read through Go's reader's shadow (read_one_layer), and
- * its bounds are checked as it is read; NULL: a bare tar (scan FILE), read
- * and checked by libarchive alone.
+ * Read every entry of one layer into the view, through Go's reader's
+ * shadow sh (read_shadowed), its bounds checked as it is read.
  */
 static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 {
@@ -715,11 +718,10 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 
 	for (;;) {
 		struct cs_ventry ve = {0};
-		struct cs_diag note;
 
 		rc = archive_read_next_header(a, &e);
 		if (rc == ARCHIVE_EOF) {
-			if (sh && (rc = layer_ends_alike(im, sh)) < 0)
+			if ((rc = layer_ends_alike(im, sh)) < 0)
 				return rc;
 			break;
 		}
@@ -739,7 +741,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
 		if (++entries > ENTRIES_MAX)
 			return img_fail(im, E2BIG, "more than %u entries", ENTRIES_MAX);
-		if (sh && (rc = layer_agrees(im, sh->sh, e, entries)) < 0)
+		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
 			return rc;
 		ve.name = archive_entry_pathname(e);
 		if (!ve.name || !*ve.name) {
@@ -753,7 +755,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		ve.hardlink = archive_entry_hardlink(e);
 		if (archive_entry_filetype(e) == AE_IFLNK)
 			ve.symlink = archive_entry_symlink(e);
-		entry_fcaps(im, e, &ve);
+		entry_fcaps(sh->sh, &ve);
 		if (im->keep_blobs) {
 			char norm[4097];
 			int fl;
@@ -792,13 +794,10 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			ve.head = ve.headlen >= 2 && h[0] == '#' && h[1] == '!' ? h : NULL;
 			ve.headlen = ve.head ? ve.headlen : 0;
 		}
-		rc = cs_view_apply(&im->v, im->layer, &ve, &note);
+		rc = apply_entry(im, &ve);
 		free(content);
 		if (rc < 0)
-			return img_fail(im, -rc, "%s: %s", ve.name, strerror(-rc));
-		if (rc > 0)
-			cs_scan_add_error(im->r, ve.name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
-					  im->label, note.message);
+			return rc;
 		/* Through the data, checking the bounds as it inflates. */
 		if (seekable) {
 			if (archive_read_data_skip(a) < ARCHIVE_WARN)
@@ -1032,18 +1031,21 @@ fail:
  * when the index cannot say (no such entry, or what is read there is not
  * that entry): then the scan decides.
  */
-static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed,
-					  bool *refused)
+/*
+ * The regular file `name` leads to in the outer index (links followed as
+ * open_outer_scan follows them), its normalized name in want; NULL when
+ * the index cannot say, or (*refused, the diagnostic set) when a name on
+ * the way is in the archive twice.
+ */
+static const struct outer_ent *outer_target(struct img *im, const char *name, char want[4097],
+					    bool *refused)
 {
 	const struct outer_ent *o = NULL;
-	struct archive_entry *e;
-	struct archive *a;
-	char want[4097];
 	int fl;
 
 	if (!im->outer_tried)
 		outer_index(im);
-	if (!im->outer_ok || cs_view_normalize(name, want, sizeof(want), &fl) < 0)
+	if (!im->outer_ok || cs_view_normalize(name, want, 4097, &fl) < 0)
 		return NULL;
 	for (int hop = 0; hop < 8; hop++) {
 		o = outer_find(im, want);
@@ -1053,9 +1055,20 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		}
 		if (!o || !o->link)
 			break;
-		snprintf(want, sizeof(want), "%s", o->link);
+		snprintf(want, 4097, "%s", o->link);
 	}
-	if (!o || o->link || o->bad_link || !o->reg)
+	return !o || o->link || o->bad_link || !o->reg ? NULL : o;
+}
+
+static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed,
+					  bool *refused)
+{
+	struct archive_entry *e;
+	struct archive *a;
+	char want[4097];
+	const struct outer_ent *o = outer_target(im, name, want, refused);
+
+	if (!o)
 		return NULL;
 	if (!im->outer_seekable) {
 		*borrowed = true;
@@ -1372,26 +1385,141 @@ static int apply_config(struct img *im, const char *config_name)
 	return 0;
 }
 
+/*
+ * The most layers an image may have: overlayfs stacks at most 500 lower
+ * directories (OVL_MAX_STACK), so no runtime that mounts layers with it
+ * runs an image of more (Docker's layer store stops at 125). A manifest
+ * listing one layer 4,096 times (its own limit) made 20 million entries to
+ * apply from a 2.6 MB archive: 84 s.
+ */
+#define LAYERS_MAX 500
+
+/* Layer i's file name in the archive or layout, and its label for messages. */
+static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i, bool digests,
+		      char name[4200], char label[4300])
+{
+	if (!digests)
+		snprintf(name, 4200, "%s", m->layers[i]);
+	else if (cs_img_digest_path(m->layers[i], name, 4200) < 0)
+		return cs_diag_set(im->d, EINVAL, 0, 0, "layers",
+				   "layer %zu: '%.200s' is not a digest", i, m->layers[i]);
+	snprintf(label, 4300, "layer %zu (%s)", i, name);
+	im->label = label;
+	im->layer = (int)i;
+	return 0;
+}
+
+/* Apply a kept layer as layer i. */
+static int replay(struct img *im, const struct cs_img_manifest *m, bool digests, size_t i,
+		  const struct cs_layer_rec *r)
+{
+	char label[4300], name[4200];
+	int rc = layer_name(im, m, i, digests, name, label);
+
+	for (size_t k = 0; rc == 0 && k < r->n; k++)
+		rc = apply_entry(im, &r->v[k]);
+	return rc;
+}
+
+struct stored {
+	size_t i;   /* the manifest's index */
+	size_t raw; /* the ordinal of the layer's header in the archive */
+};
+
+static int stored_cmp(const void *a, const void *b)
+{
+	const struct stored *x = a, *y = b;
+
+	return x->raw != y->raw ? (x->raw < y->raw ? -1 : 1) : (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * A compressed archive is read forward only: a layer stored before the
+ * last one read restarted the decompression from the archive's start, so
+ * layers stored in another order than the manifest's (docker save sorts
+ * them by name) cost up to one decompression of the archive each. Here
+ * each stored layer is read once, in the order stored; one whose turn has
+ * not come (or listed more than once) is kept (layer-rec.c) until it has.
+ * 1: the index cannot place every layer; the caller reads them in turn.
+ */
+static int read_stored_order(struct img *im, const struct cs_img_manifest *m, bool digests)
+{
+	size_t n = m->nlayers, next = 0;
+	struct stored *ord = calloc(n, sizeof(*ord));
+	struct cs_layer_rec *recs = calloc(n, sizeof(*recs));
+	size_t *from = malloc(n * sizeof(*from)); /* the layer kept for manifest place i */
+	char label[4300], name[4200], want[4097];
+	int rc = ord && recs && from ? 0 : -ENOMEM;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		bool refused = false;
+		const struct outer_ent *o;
+
+		if ((rc = layer_name(im, m, i, digests, name, label)) < 0)
+			break;
+		o = outer_target(im, name, want, &refused);
+		rc = refused ? -EINVAL : o ? 0 : 1;
+		if (o)
+			ord[i] = (struct stored){i, o->raw};
+		from[i] = SIZE_MAX;
+	}
+	if (rc == 0)
+		qsort(ord, n, sizeof(*ord), stored_cmp);
+	for (size_t k = 0, g; rc == 0 && k < n; k = g) {
+		size_t i = ord[k].i;
+
+		for (g = k + 1; g < n && ord[g].raw == ord[k].raw;)
+			g++;
+		layer_name(im, m, i, digests, name, label);
+		im->rec = g - k == 1 && i == next ? NULL : &recs[i];
+		rc = read_one_layer(im, name);
+		if (!im->rec)
+			next++;
+		im->rec = NULL;
+		recs[i].uses = (unsigned)(g - k);
+		for (size_t j = k; j < g; j++)
+			from[ord[j].i] = i;
+		for (; rc == 0 && next < n && from[next] != SIZE_MAX; next++) {
+			struct cs_layer_rec *r = &recs[from[next]];
+
+			rc = replay(im, m, digests, next, r);
+			if (--r->uses == 0)
+				cs_layer_rec_free(r);
+		}
+	}
+	for (size_t i = 0; recs && i < n; i++)
+		cs_layer_rec_free(&recs[i]);
+	free(ord);
+	free(recs);
+	free(from);
+	return rc;
+}
+
 static int read_layers(struct img *im, const struct cs_img_manifest *m, bool digests)
 {
 	char label[4300], name[4200];
 	int rc;
 
+	if (m->nlayers > LAYERS_MAX)
+		return cs_diag_set(
+		    im->d, E2BIG, 0, 0, "layers",
+		    "%zu layers: overlayfs mounts at most %u (no runtime that uses it "
+		    "runs this image); refusing it",
+		    m->nlayers, LAYERS_MAX);
+
 	im->r->nlayers = (unsigned)m->nlayers;
-	for (size_t i = 0; i < m->nlayers; i++) {
-		if (digests) {
-			if (cs_img_digest_path(m->layers[i], name, sizeof(name)) < 0)
-				return cs_diag_set(im->d, EINVAL, 0, 0, "layers",
-						   "layer %zu: '%.200s' is not a digest", i,
-						   m->layers[i]);
-		} else {
-			snprintf(name, sizeof(name), "%s", m->layers[i]);
+	if (im->dirfd < 0 && m->nlayers > 1) {
+		if (!im->outer_tried)
+			outer_index(im);
+		if (im->outer_ok && !im->outer_seekable &&
+		    (rc = read_stored_order(im, m, digests)) <= 0) {
+			im->label = "archive";
+			return rc;
 		}
-		snprintf(label, sizeof(label), "layer %zu (%s)", i, name);
-		im->label = label;
-		im->layer = (int)i;
-		rc = read_one_layer(im, name);
-		if (rc < 0)
+	}
+	for (size_t i = 0; i < m->nlayers; i++) {
+		if ((rc = layer_name(im, m, i, digests, name, label)) < 0 ||
+		    (rc = read_one_layer(im, name)) < 0)
 			return rc;
 	}
 	im->label = "archive";

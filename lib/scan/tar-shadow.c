@@ -2,9 +2,10 @@
 /*
  * Go's archive/tar reader (reader.go, format.go, strconv.go), followed
  * header by header over a stream fed in pieces: what it names each entry
- * and where it would fail. Only what decides the entries' names, their
- * link targets and where the next header lies is read; the data is
- * skipped. Twelfth pass: libarchive 3.6.2 names an entry by a PAX `path`
+ * and where it would fail. Only the headers (names, link targets, the
+ * numbers and type Go applies, security.capability, where the next header
+ * lies) and a GNU PAX 1.0 sparse map are read; the data is skipped.
+ * Twelfth pass: libarchive 3.6.2 names an entry by a PAX `path`
  * record that comes before a GNU long name, Go by the long name, so a
  * layer could hide a whiteout from the scanner (or a set-uid file from
  * it) that containerd writes.
@@ -20,21 +21,35 @@
 #define BLOCK	    512
 #define SPECIAL_MAX (1u << 20) /* Go's maxSpecialFileSize: PAX and GNU long names */
 
-enum state { HEADER, ZERO2, META, SKIP, SPARSE_EXT, END, FAILED };
+enum state { HEADER, ZERO2, META, SKIP, SPARSE_MAP, END, FAILED };
 
 struct entry {
 	char *name, *link;
+	char *xcap; /* SCHILY.xattr.security.capability's value, or NULL */
+	size_t xcap_len;
 	struct cs_tar_go_meta meta;
+};
+
+/* A GNU PAX sparse map, checked as it is read (Go's validateSparseEntries, then
+ * its sparse reader, which fails when the data do not fill the map exactly). */
+struct sparse {
+	int64_t logical;  /* the file's size (GNU.sparse.size or realsize) */
+	int64_t count;	  /* entries the map says it has, -1 until read (1.0) */
+	int64_t tokens;	  /* numbers read so far (1.0: the count is the first) */
+	int64_t prev_end; /* where the last entry ended */
+	uint64_t data;	  /* sum of the entries' lengths */
+	uint64_t tok;	  /* the number being read (1.0) */
+	bool tok_neg, tok_sign, tok_digits, tok_bad;
+	bool offset_next; /* the next number is an offset, not a length */
 };
 
 struct cs_tar_shadow {
 	enum state st;
 	unsigned char blk[BLOCK];
-	size_t fill;	      /* bytes of blk gathered */
-	uint64_t left;	      /* META: data bytes still to gather; SKIP: bytes to pass */
-	uint64_t pad;	      /* META: padding after the data; SKIP: the padding in left */
-	uint64_t sparse_data; /* SPARSE_EXT: the entry's data, after the extension blocks */
-	uint64_t sparse_pad;  /* SPARSE_EXT: its padding */
+	size_t fill;	  /* bytes of blk gathered */
+	uint64_t left;	  /* META: data bytes still to gather; SKIP: bytes to pass */
+	uint64_t pad;	  /* META: padding after the data; SKIP: the padding in left */
+	struct sparse sp; /* SPARSE_MAP: a PAX 1.0 map at the start of the data */
 	char meta_type;
 	char *meta;
 	size_t meta_len;
@@ -225,10 +240,10 @@ static bool key_is(const char *k, size_t kl, const char *key)
 }
 
 /*
- * The value of a record of a PAX header's data, or NULL when it has none:
- * the last of one key wins, as in Go's map, and an empty value is none
- * (mergePAX keeps the header's field, readGNUSparsePAXHeaders compares
- * with "").
+ * The value of a record of a PAX header's data (Go's parsePAX, after it
+ * has checked every record), or NULL when it has none: the last of one
+ * key wins, as in Go's map. An empty value is returned as it is (pax_val
+ * takes it as none).
  */
 static const char *pax_get(const char *p, size_t n, const char *key, size_t *vlen)
 {
@@ -237,34 +252,17 @@ static const char *pax_get(const char *p, size_t n, const char *key, size_t *vle
 
 	while (pax_next(&p, &n, &k, &kl, &v, &vl))
 		if (key_is(k, kl, key)) {
-			found = vl ? v : NULL;
+			found = v;
 			*vlen = vl;
 		}
 	return found;
 }
 
-/*
- * parsePAX makes GNU.sparse.offset and .numbytes records (sparse format
- * 0.0) a GNU.sparse.map of their values joined by commas, over any map
- * record: whether that map is not empty.
- */
-static bool pax_has_map(const char *p, size_t n)
-{
-	const char *k, *v, *at = p;
-	size_t kl, vl, left = n, parts = 0, onel = 0;
-
-	while (pax_next(&at, &left, &k, &kl, &v, &vl))
-		if (key_is(k, kl, "GNU.sparse.offset") || key_is(k, kl, "GNU.sparse.numbytes"))
-			parts++, onel = vl;
-	if (parts)
-		return parts > 1 || onel > 0;
-	return pax_get(p, n, "GNU.sparse.map", &vl) != NULL;
-}
-
-/* parsePAXRecord and validPAXRecord over the whole data: false when Go fails. */
+/* parsePAXRecord and validPAXRecord over the whole data, and parsePAX's
+ * rule for GNU 0.0 sparse records: false when Go fails. */
 static bool pax_valid(const char *p, size_t n)
 {
-	size_t sparse = 0; /* GNU.sparse.offset and .numbytes records, which must alternate */
+	unsigned sparse = 0; /* GNU.sparse.offset and .numbytes records so far */
 
 	while (n) {
 		const char *sp = memchr(p, ' ', n), *rec, *eq;
@@ -285,19 +283,19 @@ static bool pax_valid(const char *p, size_t n)
 			     (kl == 5 && (!memcmp(rec, "uname", 5) || !memcmp(rec, "gname", 5)));
 		if (named ? memchr(eq + 1, 0, rlen - kl - 1) != NULL : memchr(rec, 0, kl) != NULL)
 			return false;
-		bool off = key_is(rec, kl, "GNU.sparse.offset");
-		if (off || key_is(rec, kl, "GNU.sparse.numbytes")) {
-			if (off != (sparse % 2 == 0) || memchr(eq + 1, ',', rlen - kl - 1))
-				return false;
-			sparse++;
-		}
+		bool off = key_is(rec, kl, "GNU.sparse.offset"),
+		     num = key_is(rec, kl, "GNU.sparse.numbytes");
+		if ((off || num) &&
+		    (off != (sparse % 2 == 0) || memchr(eq + 1, ',', rlen - kl - 1)))
+			return false; /* offset, numbytes, offset ... and no comma in either */
+		sparse += off || num;
 		p += len;
 		n -= (size_t)len;
 	}
 	return true;
 }
 
-static int push(struct cs_tar_shadow *s, char *name, char *link, const struct cs_tar_go_meta *m)
+static int push(struct cs_tar_shadow *s, struct entry e)
 {
 	if (s->tail == s->cap) {
 		if (s->head > 0) {
@@ -309,15 +307,16 @@ static int push(struct cs_tar_shadow *s, char *name, char *link, const struct cs
 			struct entry *q = realloc(s->q, nc * sizeof(*q));
 
 			if (!q) {
-				free(name);
-				free(link);
+				free(e.name);
+				free(e.link);
+				free(e.xcap);
 				return -ENOMEM;
 			}
 			s->q = q;
 			s->cap = nc;
 		}
 	}
-	s->q[s->tail++] = (struct entry){name, link, *m};
+	s->q[s->tail++] = e;
 	return 0;
 }
 
@@ -351,8 +350,12 @@ static void end_meta(struct cs_tar_shadow *s)
 		size_t n = field_len((const unsigned char *)s->meta, s->meta_len);
 		char **dst = t == 'L' ? &s->long_name : &s->long_link;
 
+		/* Go applies a long name or link only when not empty (`if
+		 * gnuLongName != ""`): an empty one keeps the header's, where
+		 * libarchive names the entry "" (a set-uid file it then skipped
+		 * as unnamed, which containerd unpacks under the header's name) */
 		free(*dst);
-		*dst = NULL; /* Go applies a long name or link only when not empty */
+		*dst = NULL;
 		if (n && !(*dst = dup_n(s->meta, n)))
 			return fail_nomem(s);
 	}
@@ -362,11 +365,27 @@ static void end_meta(struct cs_tar_shadow *s)
 	skip(s, s->pad, s->pad);
 }
 
+static bool header_only(char t)
+{
+	return t == '1' || t == '2' || t == '3' || t == '4' || t == '5' || t == '6';
+}
+
+/*
+ * A record of the pending PAX header that Go takes: mergePAX and the
+ * sparse rules keep the header's own value when a record is empty.
+ */
+static const char *pax_val(const struct cs_tar_shadow *s, const char *key, size_t *n)
+{
+	const char *v = s->have_pax ? pax_get(s->pax, s->pax_len, key, n) : NULL;
+
+	return v && *n ? v : NULL;
+}
+
 /* Replace *dst with a copy of the PAX record key when there is one. */
 static bool from_pax(struct cs_tar_shadow *s, const char *key, char **dst)
 {
 	size_t n = 0;
-	const char *v = s->have_pax ? pax_get(s->pax, s->pax_len, key, &n) : NULL;
+	const char *v = pax_val(s, key, &n);
 	char *d;
 
 	if (!v)
@@ -378,71 +397,220 @@ static bool from_pax(struct cs_tar_shadow *s, const char *key, char **dst)
 	return true;
 }
 
-/* The last non-empty record of key is exactly want. */
-static bool pax_is(struct cs_tar_shadow *s, const char *key, const char *want)
-{
-	size_t n = 0;
-	const char *v = pax_get(s->pax, s->pax_len, key, &n);
-
-	return v && n == strlen(want) && !memcmp(v, want, n);
-}
-
-/* readGNUSparsePAXHeaders: whether this is a PAX sparse file (0.0, 0.1 or 1.0). */
-static bool pax_sparse(struct cs_tar_shadow *s)
+/* parsePAXTime: seconds (ParseInt), then optionally '.' and decimal digits only. */
+static bool pax_time_ok(const struct cs_tar_shadow *s, const char *key)
 {
 	size_t n;
+	int64_t v;
+	const char *p = pax_val(s, key, &n), *dot;
 
-	if (!s->have_pax)
+	if (!p)
+		return true;
+	dot = memchr(p, '.', n);
+	if (!go_parse_int(p, dot ? (size_t)(dot - p) : n, &v))
 		return false;
-	if (pax_get(s->pax, s->pax_len, "GNU.sparse.major", &n) ||
-	    pax_get(s->pax, s->pax_len, "GNU.sparse.minor", &n))
-		return (pax_is(s, "GNU.sparse.major", "0") &&
-			(pax_is(s, "GNU.sparse.minor", "0") ||
-			 pax_is(s, "GNU.sparse.minor", "1"))) ||
-		       (pax_is(s, "GNU.sparse.major", "1") && pax_is(s, "GNU.sparse.minor", "0"));
-	return pax_has_map(s->pax, s->pax_len);
-}
-
-/* parsePAXTime: decimal seconds, then '.' and digits only. */
-static bool go_pax_time(const char *v, size_t n)
-{
-	const char *dot = memchr(v, '.', n);
-	int64_t t;
-
-	if (!go_parse_int(v, dot ? (size_t)(dot - v) : n, &t))
-		return false;
-	for (const char *c = dot ? dot + 1 : v + n; c < v + n; c++)
+	for (const char *c = dot ? dot + 1 : p + n; c < p + n; c++)
 		if (*c < '0' || *c > '9')
 			return false;
 	return true;
 }
 
 /*
- * mergePAX's numbers: each key's last non-empty record, parsed as Go does
- * (a record it cannot parse fails the header). NULL, or the key that fails.
+ * The number records Go parses in mergePAX: uid, gid and size (strconv.
+ * ParseInt) taken into m, the times checked. Any that does not parse
+ * fails Next: NULL, or its key.
  */
-static const char *pax_numbers(struct cs_tar_shadow *s, struct cs_tar_go_meta *m)
+static const char *pax_numbers(const struct cs_tar_shadow *s, struct cs_tar_go_meta *m)
 {
-	static const char *const times[] = {"atime", "mtime", "ctime"};
-	const char *keys[] = {"size", "uid", "gid"};
-	int64_t *to[] = {&m->size, &m->uid, &m->gid};
+	static const char *const ints[] = {"uid", "gid", "size"}, *const times[] = {
+								      "atime", "mtime", "ctime"};
+	int64_t *to[] = {&m->uid, &m->gid, &m->size};
 	const char *v;
 	size_t n;
 
-	if (!s->have_pax)
-		return NULL;
 	for (size_t i = 0; i < 3; i++)
-		if ((v = pax_get(s->pax, s->pax_len, keys[i], &n)) && !go_parse_int(v, n, to[i]))
-			return keys[i];
+		if ((v = pax_val(s, ints[i], &n)) && !go_parse_int(v, n, to[i]))
+			return ints[i];
 	for (size_t i = 0; i < 3; i++)
-		if ((v = pax_get(s->pax, s->pax_len, times[i], &n)) && !go_pax_time(v, n))
+		if (!pax_time_ok(s, times[i]))
 			return times[i];
 	return NULL;
 }
 
-static bool header_only(char t)
+/* The token parser of a sparse map's numbers (strconv.ParseInt, base 10). */
+static void tok_byte(struct sparse *p, unsigned char c)
 {
-	return t == '1' || t == '2' || t == '3' || t == '4' || t == '5' || t == '6';
+	if (!p->tok_digits && !p->tok_sign && (c == '+' || c == '-')) {
+		p->tok_sign = true;
+		p->tok_neg = c == '-';
+	} else if (c < '0' || c > '9' || p->tok > (UINT64_MAX - 9) / 10) {
+		p->tok_bad = true;
+	} else {
+		p->tok = p->tok * 10 + (uint64_t)(c - '0');
+		p->tok_digits = true;
+	}
+}
+
+/*
+ * One number of the map ends: the count (1.0's first), then offset and
+ * length pairs, each checked as validateSparseEntries checks it: not
+ * negative, in order, not overlapping, inside the file's size.
+ */
+static bool tok_end(struct sparse *p)
+{
+	bool ok = p->tok_digits && !p->tok_bad && p->tok <= (uint64_t)INT64_MAX + p->tok_neg;
+	int64_t v = p->tok_neg ? (int64_t)(0 - p->tok) : (int64_t)p->tok;
+
+	p->tok = 0;
+	p->tok_neg = p->tok_sign = p->tok_digits = p->tok_bad = false;
+	if (!ok)
+		return false;
+	p->tokens++;
+	if (p->count < 0) {
+		p->count = v;
+		return v >= 0 && v <= INT64_MAX / 2;
+	}
+	if ((p->offset_next = !p->offset_next)) { /* an offset: its length follows */
+		p->prev_end = v < p->prev_end ? -1 : v;
+		return v >= 0 && p->prev_end >= 0;
+	}
+	if (v < 0 || p->prev_end > INT64_MAX - v || p->prev_end + v > p->logical)
+		return false;
+	p->prev_end += v;
+	p->data += (uint64_t)v;
+	return true;
+}
+
+/*
+ * parsePAX joins GNU 0.0 sparse records (GNU.sparse.offset, .numbytes) with
+ * ',' into GNU.sparse.map, in place of such a record. Their number in
+ * *nrec and the joined length in *len; with p, their numbers are fed to
+ * it (false when one does not parse or check).
+ */
+static bool sparse_records(const struct cs_tar_shadow *s, struct sparse *p, size_t *nrec,
+			   size_t *len)
+{
+	const char *r = s->pax, *k, *v;
+	size_t left = s->have_pax ? s->pax_len : 0, kl, vl;
+
+	*nrec = *len = 0;
+	while (pax_next(&r, &left, &k, &kl, &v, &vl)) {
+		if (!key_is(k, kl, "GNU.sparse.offset") && !key_is(k, kl, "GNU.sparse.numbytes"))
+			continue;
+		if ((*nrec)++ && p && !tok_end(p))
+			return false; /* the ',' before this one */
+		for (size_t i = 0; p && i < vl; i++)
+			tok_byte(p, (unsigned char)v[i]);
+		*len += vl + (*nrec > 1);
+	}
+	return true;
+}
+
+/* readGNUSparsePAXHeaders: 0 not sparse, 1 a 0.0/0.1 map in the records, 2 a 1.0 map in the data.
+ */
+static int pax_sparse(const struct cs_tar_shadow *s)
+{
+	size_t mn = 0, nn = 0, n, nrec, len;
+	const char *major = pax_val(s, "GNU.sparse.major", &mn),
+		   *minor = pax_val(s, "GNU.sparse.minor", &nn);
+
+	if (major && mn == 1 && *major == '0' && minor && nn == 1 &&
+	    (*minor == '0' || *minor == '1'))
+		return 1;
+	if (major && mn == 1 && *major == '1' && minor && nn == 1 && *minor == '0')
+		return 2;
+	if (major || minor)
+		return 0; /* a version Go does not know: a plain file */
+	sparse_records(s, NULL, &nrec, &len);
+	return (nrec ? len > 0 : pax_val(s, "GNU.sparse.map", &n) != NULL) ? 1 : 0;
+}
+
+/* Go's sparse reader fails unless the stored data fill the map exactly. */
+static bool sparse_fits(const struct sparse *p, uint64_t physical)
+{
+	return p->data == physical && !p->offset_next;
+}
+
+/* A 0.0 or 0.1 map (readGNUSparseMap0x1): the joined records, else GNU.sparse.map;
+ * GNU.sparse.numblocks. */
+static bool sparse_0x(struct cs_tar_shadow *s, struct sparse *p, uint64_t physical)
+{
+	size_t n = 0, cn = 0, nrec, len;
+	const char *c =
+	    s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.numblocks", &cn) : NULL;
+	const char *m = s->have_pax ? pax_get(s->pax, s->pax_len, "GNU.sparse.map", &n) : NULL;
+
+	p->count = 0; /* pairs only: the count is a record here */
+	if (!sparse_records(s, p, &nrec, &len))
+		return false;
+	if (nrec && len && !tok_end(p)) /* a joined map of "" has no entries */
+		return false;
+	for (size_t i = 0; !nrec && m && n && i <= n; i++)
+		if (i == n || m[i] == ',' ? !tok_end(p) : (tok_byte(p, (unsigned char)m[i]), false))
+			return false;
+	if (!c || !go_parse_int(c, cn, &p->count) || p->count < 0 || p->count > INT64_MAX / 2)
+		return false;
+	return p->tokens == 2 * p->count && sparse_fits(p, physical);
+}
+
+/* A block of a 1.0 map (readGNUSparseMap1x0): whole blocks, until 1 + 2 * count numbers. */
+static void sparse_block(struct cs_tar_shadow *s)
+{
+	struct sparse *p = &s->sp;
+
+	s->left -= BLOCK;
+	for (size_t i = 0; i < BLOCK && (p->count < 0 || p->tokens < 1 + 2 * p->count); i++)
+		if (s->blk[i] == '\n' ? !tok_end(p) : (tok_byte(p, s->blk[i]), false))
+			return fail(s, "a GNU sparse map's number does not parse, or its entries "
+				       "overlap or pass the file's size (Go: invalid tar header)");
+	if (p->count >= 0 && p->tokens == 1 + 2 * p->count) {
+		if (!sparse_fits(p, s->left))
+			return fail(s, "a GNU sparse map does not match the entry's data (Go: "
+				       "sparse file references non-existent data)");
+		return skip(s, s->left + s->pad, s->pad);
+	}
+	if (s->left < BLOCK)
+		fail(s, "a GNU sparse map runs past the entry's data (Go: unexpected EOF)");
+}
+
+/*
+ * A PAX sparse file (handleSparseFile): its name and logical size from
+ * the records (into e), its map read and checked against the physical
+ * size. Returns the error, or NULL; *in_data when the map is at the start
+ * of the data (1.0).
+ */
+static const char *pax_sparse_begin(struct cs_tar_shadow *s, char type, int64_t size,
+				    struct entry *e, bool *in_data)
+{
+	int kind = pax_sparse(s);
+	size_t n;
+	const char *v;
+	int64_t logical = size;
+
+	*in_data = false;
+	if (!kind)
+		return NULL;
+	e->meta.sparse = true;
+	if (!from_pax(s, "GNU.sparse.name", &e->name))
+		return "";
+	if ((v = pax_val(s, "GNU.sparse.size", &n)) || (v = pax_val(s, "GNU.sparse.realsize", &n)))
+		if (!go_parse_int(v, n, &logical))
+			return "a GNU sparse size record is not a number (Go: invalid tar header)";
+	e->meta.size = logical;
+	s->sp = (struct sparse){.logical = logical, .count = -1};
+	if (logical < 0 || header_only(type))
+		return "a GNU sparse file that is not a regular file, or of a negative size (Go: "
+		       "invalid tar header)";
+	if (kind == 2) {
+		*in_data = true;
+		return size < BLOCK
+			   ? "a GNU sparse map runs past the entry's data (Go: unexpected EOF)"
+			   : NULL;
+	}
+	if (!sparse_0x(s, &s->sp, (uint64_t)size))
+		return "a GNU sparse map does not parse, or does not match the entry's data (Go: "
+		       "invalid tar header, or its sparse reader's error)";
+	return NULL;
 }
 
 /* The header's name: a USTAR (or STAR, or a buggy GNU) prefix joined with '/'. */
@@ -479,102 +647,121 @@ static char *header_name(const unsigned char *b, enum format f)
 	return out;
 }
 
+/*
+ * Entry types containerd's, Docker's and CRI-O's appliers write (after Go
+ * makes an old '\0' file a '0' or, named with a trailing '/', a '5'); on
+ * any other ('7', 'S', 'V', 'D' ...) they fail: "unhandled tar header type".
+ */
+static bool applied_type(char t)
+{
+	return t == '0' || header_only(t);
+}
+
+/* The value Go gives the entry's security.capability, taken from the PAX header. */
+static bool take_xcap(struct cs_tar_shadow *s, struct entry *e)
+{
+	size_t n = 0;
+	const char *v = s->have_pax
+			    ? pax_get(s->pax, s->pax_len, "SCHILY.xattr.security.capability", &n)
+			    : NULL;
+
+	/* An empty record: containerd sets it (and the kernel refuses it); kept as read. */
+	return !v || (e->xcap_len = n, (e->xcap = dup_n(v, n)) != NULL);
+}
+
+/*
+ * The entry's name and link as Go's Next gives them: the header's, then the
+ * PAX records', then the GNU long names (which win). NULL: out of memory.
+ */
+static const char *entry_names(struct cs_tar_shadow *s, enum format f, struct entry *e)
+{
+	e->name = header_name(s->blk, f);
+	e->link = dup_n(s->blk + 157, field_len(s->blk + 157, 100));
+	if (!e->name || !e->link || !from_pax(s, "path", &e->name) ||
+	    !from_pax(s, "linkpath", &e->link))
+		return NULL;
+	if (s->long_name) { /* not empty: end_meta keeps none of an empty one */
+		free(e->name);
+		e->name = s->long_name;
+		s->long_name = NULL;
+	}
+	if (s->long_link) {
+		free(e->link);
+		e->link = s->long_link;
+		s->long_link = NULL;
+	}
+	return "";
+}
+
 /* The numbers of a header block (readHeader), each as parseNumeric reads it. */
 struct numbers {
 	int64_t mode, uid, gid, size;
 };
 
-/* handleSparseFile: a sparse file's logical size, or why Go fails on it (NULL: none). */
-static const char *sparse_size(struct cs_tar_shadow *s, enum format f, char type,
-			       struct cs_tar_go_meta *m, char **name)
-{
-	const char *v = NULL;
-	size_t n = 0;
-
-	if (type == 'S') { /* readOldGNUSparseMap */
-		if (f != GNU)
-			return "an old GNU sparse header not in GNU format (Go: invalid tar "
-			       "header)";
-		if (!parse_numeric(s->blk + 483, 12, &m->size))
-			return "an old GNU sparse header's size does not parse (Go: invalid tar "
-			       "header)";
-		m->sparse = true;
-		return NULL;
-	}
-	if (!pax_sparse(s))
-		return NULL;
-	m->sparse = true;
-	if (!from_pax(s, "GNU.sparse.name", name))
-		return "";
-	if (!(v = pax_get(s->pax, s->pax_len, "GNU.sparse.size", &n)))
-		v = pax_get(s->pax, s->pax_len, "GNU.sparse.realsize", &n);
-	if (v && !go_parse_int(v, n, &m->size))
-		return "a PAX sparse file's size is not a number (Go: invalid tar header)";
-	if (header_only(type))
-		return "a PAX sparse map on a link, device, directory or fifo (Go: invalid tar "
-		       "header)";
-	return NULL;
-}
-
 /* A file's header (Go's default case of Next): queue it and pass its data. */
 static void file_header(struct cs_tar_shadow *s, enum format f, char type, struct numbers h)
 {
-	char *name = header_name(s->blk, f),
-	     *link = dup_n(s->blk + 157, field_len(s->blk + 157, 100));
-	struct cs_tar_go_meta m = {h.mode, h.uid, h.gid, h.size, type, false};
+	struct entry e = {.meta = {h.mode, h.uid, h.gid, h.size, type, false}};
+	size_t n;
+	int64_t size;
 	const char *why = NULL, *bad; /* why: NULL is out of memory */
-	char msg[96];
-	uint64_t body;
+	char msg[120];
+	bool map_in_data = false;
 
-	if (!name || !link || !from_pax(s, "path", &name) || !from_pax(s, "linkpath", &link))
+	if (!entry_names(s, f, &e) || !take_xcap(s, &e))
 		goto refuse;
-	if ((bad = pax_numbers(s, &m))) {
+	if ((bad = pax_numbers(s, &e.meta))) {
 		snprintf(msg, sizeof(msg),
-			 "a PAX %s record does not parse (Go: invalid tar header)", bad);
+			 "a PAX %s record is not a number as Go reads one (Go: invalid tar header)",
+			 bad);
 		why = msg;
 		goto refuse;
 	}
-	if (s->long_name) {
-		free(name);
-		name = s->long_name;
-		s->long_name = NULL;
+	size = e.meta.size; /* the physical size, a PAX size record's when there is one */
+	if (type == '\0') { /* Go: a legacy file, or a directory by its trailing slash */
+		n = strlen(e.name);
+		type = e.meta.type = n && e.name[n - 1] == '/' ? '5' : '0';
 	}
-	if (s->long_link) {
-		free(link);
-		link = s->long_link;
-		s->long_link = NULL;
-	}
-	/* Go: a TypeRegA ('\0') whose name ends in '/' is a directory, else a file */
-	if (type == '\0')
-		type = m.type = name[0] && name[strlen(name) - 1] == '/' ? '5' : '0';
-	h.size = m.size; /* the physical size, a PAX size record's when there is one */
-	if (header_only(type))
-		h.size = 0;
-	if (h.size < 0) {
+	if (header_only(type)) /* handleRegularFile again, then handleSparseFile */
+		size = 0;
+	if (size < 0) {
 		why = "an entry's size is negative (Go: invalid tar header)";
 		goto refuse;
 	}
-	if ((why = sparse_size(s, f, type, &m, &name)))
+	if (type != 'S' && (why = pax_sparse_begin(s, type, size, &e, &map_in_data)))
 		goto refuse;
 	if (type != '1' && type != '2') {
-		free(link);
-		link = NULL;
+		free(e.link);
+		e.link = NULL;
 	}
 	clear_pending(s);
-	if (push(s, name, link, &m) < 0) /* push frees both */
+	if (push(s, e) < 0) /* push frees it */
 		return fail_nomem(s);
-	body = (uint64_t)h.size;
-	skip(s, body + padding(body), padding(body));
-	if (type == 'S' && s->blk[482]) { /* readOldGNUSparseMap: extension blocks first */
-		s->sparse_data = s->left;
-		s->sparse_pad = s->pad;
-		s->st = SPARSE_EXT;
+	skip(s, (uint64_t)size + padding((uint64_t)size), padding((uint64_t)size));
+	/* An old GNU sparse file ('S'): Go reads it (in GNU format only), the
+	 * appliers refuse its type below, so its extension blocks are never
+	 * walked: the layer is refused at this header. */
+	if (type == 'S' && f != GNU)
+		return fail(s,
+			    "an old GNU sparse header not in GNU format (Go: invalid tar header)");
+	if (map_in_data) {
+		s->left = (uint64_t)size;
+		s->st = SPARSE_MAP; /* the padding after it: s->pad, set by skip */
+	}
+	if (!applied_type(type)) {
+		snprintf(msg, sizeof(msg),
+			 "entry '%.40s' is of type '%c' (%d), which containerd, Docker and CRI-O "
+			 "do not unpack",
+			 s->q[s->tail - 1].name, type >= 0x20 && type < 0x7f ? type : '?',
+			 (unsigned char)type);
+		fail(s, msg);
 	}
 	return;
 refuse:
-	free(name);
-	free(link);
-	if (why && *why)
+	free(e.name);
+	free(e.link);
+	free(e.xcap);
+	if (why && *why) /* "": out of memory (pax_sparse_begin) */
 		fail(s, why);
 	else
 		fail_nomem(s);
@@ -638,16 +825,16 @@ int cs_tar_shadow_feed(struct cs_tar_shadow *s, const void *buf, size_t len)
 		switch (s->st) {
 		case HEADER:
 		case ZERO2:
-		case SPARSE_EXT:
+		case SPARSE_MAP:
 			k = BLOCK - s->fill < len ? BLOCK - s->fill : len;
 			memcpy(s->blk + s->fill, p, k);
 			s->fill += k;
 			if (s->fill == BLOCK) {
 				s->fill = 0;
-				if (s->st != SPARSE_EXT)
+				if (s->st == SPARSE_MAP)
+					sparse_block(s);
+				else
 					header_block(s);
-				else if (!s->blk[504]) /* the last extension block */
-					skip(s, s->sparse_data, s->sparse_pad);
 			}
 			break;
 		case META:
@@ -699,6 +886,7 @@ bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char *
 {
 	free(s->cur.name);
 	free(s->cur.link);
+	free(s->cur.xcap);
 	s->cur = (struct entry){0};
 	s->have_cur = false;
 	if (s->head == s->tail)
@@ -713,6 +901,13 @@ bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char *
 const struct cs_tar_go_meta *cs_tar_shadow_meta(const struct cs_tar_shadow *s)
 {
 	return s->have_cur ? &s->cur.meta : NULL;
+}
+
+bool cs_tar_shadow_fcaps(const struct cs_tar_shadow *s, const void **value, size_t *len)
+{
+	*value = s->cur.xcap;
+	*len = s->cur.xcap_len;
+	return s->cur.xcap != NULL;
 }
 
 bool cs_tar_shadow_ended(const struct cs_tar_shadow *s)
@@ -738,9 +933,11 @@ void cs_tar_shadow_free(struct cs_tar_shadow *s)
 	free(s->meta);
 	free(s->cur.name);
 	free(s->cur.link);
+	free(s->cur.xcap);
 	for (size_t i = s->head; i < s->tail; i++) {
 		free(s->q[i].name);
 		free(s->q[i].link);
+		free(s->q[i].xcap);
 	}
 	free(s->q);
 	free(s);

@@ -47,11 +47,19 @@ bool cs_tar_shadow_next(struct cs_tar_shadow *s, const char **name, const char *
  */
 struct cs_tar_go_meta {
 	int64_t mode, uid, gid;
-	int64_t size; /* the logical size; of a sparse file, its map's */
+	int64_t size; /* the logical size; of a sparse file, its GNU.sparse size record's */
 	char type;    /* the typeflag; '5' for a '\0' whose name ends in '/', as Go makes it */
-	bool sparse;  /* a GNU sparse file (old format, or PAX 0.0, 0.1, 1.0) */
+	bool sparse;  /* a GNU PAX sparse file (0.0, 0.1, 1.0) */
 };
 const struct cs_tar_go_meta *cs_tar_shadow_meta(const struct cs_tar_shadow *s);
+
+/*
+ * The security.capability Go gives the entry cs_tar_shadow_next returned
+ * last: its PAX header's last SCHILY.xattr.security.capability record,
+ * which containerd and Docker set (LIBARCHIVE.xattr records they ignore).
+ * false when it has none.
+ */
+bool cs_tar_shadow_fcaps(const struct cs_tar_shadow *s, const void **value, size_t *len);
 
 /* Go has read to its end of archive (two zero blocks, or the stream's end at a header). */
 bool cs_tar_shadow_ended(const struct cs_tar_shadow *s);

@@ -56,10 +56,10 @@ ok "$(awk "BEGIN { print ($a > 0 && $b <= 6 * $a) ? 0 : 1 }")" \
 # be sought: each layer was decompressed from the archive's start, 1,000
 # layers 12.6 s. One reader now goes on forward from layer to layer (layers
 # are stored in the manifest's order by docker save).
-mklayers() { # LAYERS OUT: a gzip'd docker-archive of LAYERS distinct layers
+mklayers() { # LAYERS OUT [rev]: a gzip'd docker-archive of LAYERS distinct layers (stored in reverse)
   python3 - "$@" <<'PY'
 import gzip, hashlib, io, json, sys, tarfile
-n, out = int(sys.argv[1]), sys.argv[2]
+n, out, rev = int(sys.argv[1]), sys.argv[2], sys.argv[3:] == ["rev"]
 sha = lambda b: hashlib.sha256(b).hexdigest()
 layers = []
 for l in range(n):
@@ -74,7 +74,7 @@ with tarfile.open(fileobj=bio, mode="w") as t:
     def add(name, data):
         ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
     add(sha(cfg) + ".json", cfg)
-    for b in layers:
+    for b in (layers[::-1] if rev else layers):
         add(sha(b) + "/layer.tar", b)
     add("manifest.json", json.dumps([{"Config": sha(cfg) + ".json", "RepoTags": ["t:l"],
                                        "Layers": [sha(b) + "/layer.tar" for b in layers]}]).encode())
@@ -89,4 +89,17 @@ a=$(irefs "$T/l100.tar.gz"); b=$(irefs "$T/l400.tar.gz")
 echo "# scan, gzip'd docker-archive: 100 layers $a, 400 layers $b instructions"
 ok "$(awk "BEGIN { print ($a > 0 && $b <= 6 * $a) ? 0 : 1 }")" \
   "gzip'd: four times the layers, at most six times the instructions"
+
+# Thirteenth pass: layers stored in another order than the manifest's (in
+# reverse here) restarted that reader for each layer stored before the last
+# one read: 100 layers of 1 MB each, 5.1 s. Each is now read once, in the
+# order stored, and kept until its turn.
+mklayers 100 "$T/r100.tar.gz" rev
+mklayers 400 "$T/r400.tar.gz" rev
+is "$("$CAPSCOPE" scan --json "$T/r400.tar.gz" | jq -c '[.summary.targets[0].layers, (.findings | length)]')" \
+  '[400,400]' "gzip'd, stored in reverse: 400 layers read, 400 set-uid files found"
+a=$(irefs "$T/r100.tar.gz"); b=$(irefs "$T/r400.tar.gz")
+echo "# scan, gzip'd docker-archive stored in reverse: 100 layers $a, 400 layers $b instructions"
+ok "$(awk "BEGIN { print ($a > 0 && $b <= 6 * $a) ? 0 : 1 }")" \
+  "stored in reverse: four times the layers, at most six times the instructions"
 done_testing

@@ -129,12 +129,18 @@ fi
 # security.capability twice in one entry's PAX header: the first record was
 # reported (cap_net_bind_service, low); containerd applies the last
 # SCHILY.xattr one (cap_sys_admin) and ignores LIBARCHIVE.xattr.
-for f in xattr-twice.tar xattr-mixed.tar; do
+# Thirteenth pass: the value is the one Go's reader gives (the shadow's),
+# so two records are no longer an error, whichever kind comes last.
+for f in xattr-twice.tar xattr-mixed.tar xattr-mixed-rev.tar; do
   scan "$f"; rc=$?
-  is "$rc" 2 "$f: exit 2"
-  like "$(cat "$T/err")" "bin/x: .*2 security.capability records" "$f: the entry and the records named"
-  like "$(tr -d ' \n' <"$T/out")" '"text":"cap_sys_admin=ep"' "$f: the last record's value shown"
+  is "$rc" 0 "$f: read as Go reads it (exit 0)"
+  is "$(cat "$T/err")" "" "$f: no note"
+  like "$(tr -d ' \n' <"$T/out")" '"text":"cap_sys_admin=ep"' "$f: the last SCHILY.xattr record's value shown"
 done
+# A LIBARCHIVE.xattr record alone was reported as the file's capabilities.
+scan xattr-libarchive-only.tar
+is "$?" 0 "xattr-libarchive-only.tar: exit 0"
+is "$(grep -c cap_sys_admin "$T/out")" 0 "xattr-libarchive-only.tar: no capability containerd does not set"
 
 # A single layer (no manifest.json, no oci-layout) may hold any index.json.
 python3 - <<'PY'
@@ -145,4 +151,63 @@ with tarfile.open("layer-index.tar", "w", format=tarfile.PAX_FORMAT) as t:
 PY
 scan layer-index.tar
 is "$?" 0 "a single layer holding two index.json files, one over 4 MiB: read as a layer"
+# Thirteenth pass: one layer listed 4,096 times (the manifest's own limit)
+# took 84 s for a 2.6 MB archive. overlayfs stacks at most 500 layers.
+python3 - <<'PY'
+import io, json, tarfile
+def add(t, n, d):
+    i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
+lb = io.BytesIO()
+with tarfile.open(fileobj=lb, mode="w") as l:
+    add(l, "etc/x", b"x")
+for n in (500, 501):
+    with tarfile.open(f"rep{n}.tar", "w") as t:
+        add(t, "l.tar", lb.getvalue())
+        add(t, "c.json", b'{"config":{}}')
+        add(t, "manifest.json", json.dumps([{"Config": "c.json", "Layers": ["l.tar"] * n}]).encode())
+PY
+scan rep500.tar
+is "$?" 0 "one layer listed 500 times: read"
+scan rep501.tar
+is "$?" 2 "one layer listed 501 times: refused"
+like "$(cat "$T/err")" "501 layers: overlayfs mounts at most 500" "...saying why"
+# Thirteenth pass: a compressed archive's layers are read once each, in
+# the order stored, those whose turn has not come kept until it has (a
+# layer stored before the last one read decompressed the archive again from
+# its start: 100 layers stored in reverse, 5.1 s, now 0.45 s). The view must
+# be the one read in the manifest's order: each plain archive against its
+# gzip'd copy, with whiteouts, an opaque directory and layers listed twice.
+python3 - <<'PY'
+import io, json, tarfile, gzip
+ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57
+def add(t, n, d, mode=0o644):
+    i = tarfile.TarInfo(n); i.size = len(d); i.mode = mode; t.addfile(i, io.BytesIO(d))
+def layer(ents):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w") as l:
+        for n, d, m in ents: add(l, n, d, m)
+    return b.getvalue()
+L = {"z0/layer.tar": layer([("usr/bin/a", ELF, 0o4755), ("usr/bin/b", ELF, 0o4755)]),
+     "y1/layer.tar": layer([("usr/bin/.wh.a", b"", 0o644), ("usr/bin/c", ELF, 0o2755)]),
+     "x2/layer.tar": layer([("usr/bin/.wh..wh..opq", b"", 0o644), ("usr/bin/d", ELF, 0o4755)])}
+orders = {"o1": ["z0", "y1", "x2"], "o2": ["z0", "y1", "z0"],
+          "o3": ["x2", "z0", "y1", "z0", "x2", "y1"], "o4": ["y1", "x2", "z0"]}
+for k, lay in orders.items():
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w") as t:
+        for n in sorted(L): add(t, n, L[n])
+        add(t, "c.json", b'{"config":{}}')
+        add(t, "manifest.json", json.dumps([{"Config": "c.json",
+            "Layers": [n + "/layer.tar" for n in lay]}]).encode())
+    open(f"{k}.tar", "wb").write(b.getvalue())
+    open(f"{k}.tar.gz", "wb").write(gzip.compress(b.getvalue()))
+PY
+for k in o1 o2 o3 o4; do
+  scan $k.tar; jq -c '[.findings[] | [.path, .layer, .mode]]' "$T/out" >"$T/plain"
+  scan $k.tar.gz; is "$?" 0 "$k.tar.gz: read"
+  is "$(jq -c '[.findings[] | [.path, .layer, .mode]]' "$T/out")" "$(cat "$T/plain")" \
+    "$k.tar.gz: the view of $k.tar, read in the manifest's order"
+done
+is "$(cat "$T/plain")" '[["/usr/bin/a",2,"04755"],["/usr/bin/b",2,"04755"],["/usr/bin/d",1,"04755"]]' \
+  "o4: the opaque directory hides c; a and b from the last layer"
 done_testing

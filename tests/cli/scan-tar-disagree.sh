@@ -6,7 +6,10 @@
 # before a GNU long name hid a whiteout's target from the scan, and a hard
 # link's body in a PAX archive hid a set-uid file Go unpacks; each gave "0
 # findings", exit 0. Now the layer is refused, naming both readings, and a
-# layer both read alike is scanned as before.
+# layer both read alike is scanned as before. Thirteenth pass: where Go
+# fails on what libarchive reads past (PAX number records, a GNU sparse map
+# that does not match its data), or containerd's applier on an entry type it
+# does not unpack, the layer is refused too; owners as lchown(2) sets them.
 source "$(dirname "$0")/../lib/tap.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
@@ -60,7 +63,7 @@ is "$?" 2 "an empty PAX uid (Go keeps the header's): refused"
 like "$(cat err)" "has uid 0 to libarchive and 1000 to Go's tar reader" "...naming both owners"
 scan uid-bad.tar
 is "$?" 2 "a PAX uid Go cannot parse: refused"
-like "$(cat err)" "a PAX uid record does not parse" "...as Go's reader fails there"
+like "$(cat err)" "a PAX uid record is not a number as Go reads one" "...as Go's reader fails there"
 # and what Go reads as libarchive does is scanned, not refused
 scan empty-path.tar
 is "$?" 0 "an empty PAX path: the header's name to both, scanned"
@@ -76,6 +79,47 @@ is "$?" 0 "owners 2^32, -1 and -2: scanned"
 like "$(grep /usr/bin/a out)" "0:0 .*set-uid root" "uid 2^32 is root"
 like "$(grep /usr/bin/b out)" "0:0 .*set-uid root" "uid -1 leaves the unpacker: root"
 like "$(grep /usr/bin/c out)" "4294967294:0 .*non-root" "uid -2 is 4294967294"
+
+T13="pax-rec-uid pax-rec-gid pax-rec-size pax-rec-atime pax-rec-mtime pax-rec-ctime
+  type-7 type-V type-D sparse-01-short sparse-01-past sparse-10-short"
+for k in $T13 pax-empty-path owner-wrap L-empty K-empty; do mk $k || bail_out "mkdisagree $k"; done
+for k in pax-rec-uid pax-rec-gid pax-rec-size pax-rec-atime pax-rec-mtime pax-rec-ctime; do
+  scan $k.tar
+  is "$?" 2 "$k: a PAX ${k#pax-rec-} record Go does not parse: refused"
+  like "$(cat err)" "fail on this layer: a PAX ${k#pax-rec-} record is not a number as Go reads one" \
+    "...naming the record"
+done
+for k in type-7 type-V type-D; do
+  scan $k.tar
+  is "$?" 2 "$k: an entry type containerd does not unpack: refused"
+  like "$(cat err)" "entry 'usr/bin/su' is of type '${k#type-}' \\([0-9]+\\), which containerd, Docker and CRI-O do not unpack" \
+    "...naming the entry and its type"
+done
+for k in sparse-01-short sparse-01-past sparse-10-short; do
+  scan $k.tar
+  is "$?" 2 "$k: a GNU sparse map that does not match its data: refused"
+  like "$(cat err)" "fail on this layer: a GNU sparse map" "...saying why"
+done
+scan L-empty.tar
+is "$?" 2 "an empty GNU long name: refused (Go keeps the header's name)"
+like "$(cat err)" "entry 1 is '' to libarchive and 'usr/bin/su' to Go's tar reader" "...naming both readings"
+scan K-empty.tar
+is "$?" 2 "an empty GNU long link: refused"
+like "$(cat err)" "links to '' for libarchive and 'target' for Go's tar reader" "...naming both targets"
+scan pax-empty-path.tar
+is "$?" 0 "an empty PAX path record: the header's name, as Go and libarchive take it"
+is "$(grep -c '/usr/bin/su' out)" 1 "...and its set-uid file found"
+scan owner-wrap.tar
+is "$(grep -c '0:0  *06755' out)" 2 "owners 2^32 and 4294967295: root's, as lchown(2) leaves them"
+
+# Real GNU tar sparse files (PAX 0.0, 0.1, 1.0) are read by both alike.
+if printf x >sp && truncate -s 1M sp && chmod 4755 sp &&
+  tar --sparse --sparse-version=1.0 --format=pax -cf sparse.tar sp 2>/dev/null; then
+  scan sparse.tar
+  is "$?" 0 "a GNU PAX 1.0 sparse file: scanned"
+else
+  skip "GNU tar could not write a sparse file"
+fi
 
 # The same layer inside a docker archive: refused as a layer of the image.
 if mkdir -p img && cp pax-then-L.tar img/layer.tar &&

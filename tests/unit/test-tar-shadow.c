@@ -257,10 +257,12 @@ static void test_numbers(void **state)
 	memset(t, 0, sizeof(t));
 	header(pax1(t, "GNU.sparse.numbytes", "1"), "f", 0, '0', false, NULL, NULL);
 	expect(t, 1536 + 1024, "", "malformed");
-	/* a sparse 0.0 map names the file by GNU.sparse.name */
+	/* a sparse 0.0 map names the file by GNU.sparse.name (Go's
+	 * readGNUSparseMap0x1 requires GNU.sparse.numblocks) */
 	memset(t, 0, sizeof(t));
 	{
-		const char rec[] = "23 GNU.sparse.offset=0\n"
+		const char rec[] = "26 GNU.sparse.numblocks=1\n"
+				   "23 GNU.sparse.offset=0\n"
 				   "25 GNU.sparse.numbytes=0\n"
 				   "29 GNU.sparse.name=usr/bin/x\n";
 

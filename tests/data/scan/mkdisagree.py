@@ -112,3 +112,63 @@ elif kind == 'ok':
         ti = tarfile.TarInfo('l' * 120); ti.type = tarfile.SYMTYPE; ti.linkname = 'k' * 130
         t.addfile(ti)
     open(out, 'wb').write(bio.getvalue())
+elif kind.startswith('pax-rec-'):
+    # Thirteenth pass: a PAX record Go parses and fails on (mergePAX), which
+    # libarchive reads past: uid, gid, size, atime, mtime, ctime
+    key, val = {'pax-rec-uid': (b'uid', b'0x0'), 'pax-rec-gid': (b'gid', b' 0'),
+                'pax-rec-mtime': (b'mtime', b'1.5e3'), 'pax-rec-atime': (b'atime', b'.5'),
+                'pax-rec-ctime': (b'ctime', b'1..'),
+                'pax-rec-size': (b'size', b'64 ')}[kind]
+    p = pax([(key, val)])
+    write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) +
+          entry(b'usr/bin/su', ELF, mode=0o4755))
+elif kind == 'pax-empty-path':
+    # an empty path record: Go and libarchive keep the header's name
+    p = pax([(b'path', b'')])
+    write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) +
+          entry(b'usr/bin/su', ELF, mode=0o4755))
+elif kind.startswith('type-'):
+    # an entry type containerd, Docker and CRI-O do not unpack
+    t = {'type-7': b'7', 'type-V': b'V', 'type-D': b'D', 'type-S': b'S'}[kind]
+    write(out, entry(b'etc/a', b'a') + entry(b'usr/bin/su', ELF, mode=0o4755, typ=t))
+elif kind == 'regA-dir':
+    # an old '\0' file named with a trailing '/': Go makes it a directory,
+    # with no body, and reads its "body" as the next header
+    hidden = entry(b'usr/bin/hidden', ELF, mode=0o4755)
+    write(out, block(b'usr/', len(hidden), b'\0') + hidden)
+elif kind.startswith('sparse-'):
+    # a GNU PAX sparse file whose map does not match its data
+    recs = {'sparse-01-short': [(b'GNU.sparse.numblocks', b'1'), (b'GNU.sparse.map', b'0,10'),
+                                (b'GNU.sparse.realsize', b'10')],
+            'sparse-01-past': [(b'GNU.sparse.numblocks', b'1'), (b'GNU.sparse.map', b'8,4'),
+                               (b'GNU.sparse.realsize', b'10')],
+            'sparse-00-order': [(b'GNU.sparse.numblocks', b'1'), (b'GNU.sparse.numbytes', b'4'),
+                                (b'GNU.sparse.offset', b'0'), (b'GNU.sparse.size', b'4')],
+            'sparse-10-short': [(b'GNU.sparse.major', b'1'), (b'GNU.sparse.minor', b'0'),
+                                (b'GNU.sparse.realsize', b'100')]}[kind]
+    p = pax(recs + [(b'GNU.sparse.name', b'usr/bin/sparse')])
+    body = b'ELF!'
+    if kind == 'sparse-10-short':
+        body = data(b'1\n0\n90\n') + b'ELF!'
+    write(out, block(b'././@PaxHeader', len(p), b'x') + data(p) +
+          block(b'GNUSparseFile.0/sparse', len(body), b'0', mode=0o4755) + data(body))
+elif kind == 'owner-wrap':
+    # owners lchown(2) cuts to 32 bits, or leaves as the unpacker's (-1):
+    # root's files, each set-uid and set-gid
+    bio = io.BytesIO()
+    with tarfile.open(fileobj=bio, mode='w', format=tarfile.GNU_FORMAT) as t:
+        for n, i in [('usr/bin/wrap', 1 << 32), ('usr/bin/minus', 0xffffffff)]:
+            ti = tarfile.TarInfo(n); ti.size = len(ELF); ti.mode = 0o6755
+            ti.uid = ti.gid = i
+            t.addfile(ti, io.BytesIO(ELF))
+    open(out, 'wb').write(bio.getvalue())
+elif kind in ('L-empty', 'K-empty'):
+    # an empty GNU long name (or link): Go keeps the header's, libarchive
+    # names the entry "" (the set-uid file was skipped as unnamed)
+    ln = b'\0'
+    if kind == 'L-empty':
+        body = block(b'usr/bin/su', len(ELF), b'0', mode=0o4755, magic=b'ustar  \x00') + data(ELF)
+    else:
+        body = block(b'usr/bin/l', 0, b'2', link=b'target', magic=b'ustar  \x00')
+    write(out, block(b'././@LongLink', len(ln), kind[0].encode(), magic=b'ustar  \x00') +
+          data(ln) + body)

@@ -183,6 +183,14 @@ import base64
 import struct
 raw_layer("xattr-twice.tar", rec("SCHILY.xattr.security.capability", capv2(10)) +
           rec("SCHILY.xattr.security.capability", capv2(21)))
+# Thirteenth pass: the SCHILY.xattr record first, then a LIBARCHIVE.xattr one
+# (libarchive lists the last first), and a LIBARCHIVE.xattr record alone,
+# which containerd and Docker never set.
+raw_layer("xattr-mixed-rev.tar", rec("SCHILY.xattr.security.capability", capv2(21)) +
+          rec("LIBARCHIVE.xattr.security.capability",
+              base64.b64encode(capv2(10)).rstrip(b"=")))
+raw_layer("xattr-libarchive-only.tar", rec("LIBARCHIVE.xattr.security.capability",
+                                           base64.b64encode(capv2(21)).rstrip(b"=")))
 raw_layer("xattr-mixed.tar", rec("LIBARCHIVE.xattr.security.capability",
                                  base64.b64encode(capv2(10)).rstrip(b"=")) +
           rec("SCHILY.xattr.security.capability", capv2(21)))
