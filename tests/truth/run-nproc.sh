@@ -9,11 +9,19 @@ need_root
 command -v setpriv >/dev/null || skip_all "setpriv (util-linux) is not installed"
 B=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}
 tap_tmpdir
-# One task of nobody's own for as long as the test runs: with a limit of 0
-# any number of tasks is over it (other tasks of nobody only add to it).
+# One task of nobody's own for as long as the test runs: the kernel marks
+# the run's setresuid over the limit when nobody's other tasks number more
+# than it, so with a limit of 0 one is enough (more only add to it).
 setpriv --reuid nobody --regid nogroup --clear-groups sleep 600 &
 sleeper=$!
 trap 'kill $sleeper 2>/dev/null; rm -rf "$T"' EXIT
+# Not before it is nobody's: until setpriv has changed its user (it execs
+# sleep after), nobody may have no task and the first run would pass.
+for _ in $(seq 200); do
+  [ "$(cat /proc/$sleeper/comm 2>/dev/null)" = sleep ] && break
+  sleep 0.05
+done
+is "$(cat /proc/$sleeper/comm 2>/dev/null)" sleep "a task of nobody's runs"
 
 # An ASan build's leak check starts a thread at exit, which a task over
 # RLIMIT_NPROC cannot: it would fail the run, not capscope.
