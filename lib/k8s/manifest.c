@@ -31,17 +31,21 @@
 
 /*
  * A field path for messages ("spec.containers[2].securityContext") into a
- * fixed buffer. Paths are short; one longer than the buffer is cut, which
- * only shortens a message, so the length is not checked.
+ * fixed buffer. One longer than the buffer (an annotation's key) is cut
+ * with "..." at its end: thirteenth pass, second round, it was cut
+ * silently and named a key the manifest does not hold.
  */
 __attribute__((format(printf, 3, 4))) static const char *fieldf(char *out, size_t len,
 								const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(out, len, fmt, ap);
+	n = vsnprintf(out, len, fmt, ap);
 	va_end(ap);
+	if (n >= (int)len)
+		cs_mark_cut(out, len);
 	return out;
 }
 
@@ -75,10 +79,10 @@ static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, 
 	struct cs_pos p = pos_of(c, n);
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
 	return cs_diag_set(c->d, err, p.line, p.column, field, "%s", msg);
 }
 
@@ -798,7 +802,7 @@ static int unique_names(struct ctx *c, const char *path, const struct cs_k8s_pod
 		at += p->containers[i].kind == ct->kind;
 	fieldf(f, sizeof(f), "%s.%s[%zu].name", path, list[ct->kind], at);
 	if (c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
 	return cs_diag_set(c->d, EINVAL, ct->pos.line, ct->pos.column, f,
 			   "Duplicate value \"%s\": the API server refuses the pod (container "
 			   "names are unique across initContainers, containers and "
@@ -973,21 +977,23 @@ static int parse_object(struct ctx *c, struct ydoc_node *root, const char *path,
  * edits), else on the pod template's.
  */
 static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_node *tmeta,
-			   struct cs_k8s_pod *p)
+			   const char *tpath, struct cs_k8s_pod *p)
 {
 	struct ydoc_node *ann;
+	char f[192];
 	int r;
 
 	for (int i = 0; i < 2 && !p->lint_ignore; i++) {
 		struct ydoc_node *m = i ? tmeta : meta;
+		const char *mp = i ? tpath : "metadata";
 
 		if (!m)
 			continue;
-		if ((r = get_map(c, m, "annotations", "metadata.annotations", &ann)) < 0)
+		if ((r = get_map(c, m, "annotations", fieldf(f, sizeof(f), "%s.annotations", mp),
+				 &ann)) < 0)
 			return r;
-		if (ann && (r = get_str(c, ann, "capscope.io/lint-ignore",
-					"metadata.annotations.capscope.io/lint-ignore",
-					&p->lint_ignore)) < 0)
+		fieldf(f, sizeof(f), "%s.annotations.capscope.io/lint-ignore", mp);
+		if (ann && (r = get_str(c, ann, "capscope.io/lint-ignore", f, &p->lint_ignore)) < 0)
 			return r;
 	}
 	return 0;
@@ -997,15 +1003,19 @@ static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_no
  * The pod's label kubernetes.io/os: the kubelet compares it with its node's
  * (rejectPodAdmissionBasedOnOSSelector, lib/explain/pod.c).
  */
-static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_pod *p)
+static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, const char *tpath,
+			struct cs_k8s_pod *p)
 {
 	struct ydoc_node *labels;
+	char f[192];
 	int r;
 
-	if ((r = get_map(c, tmeta, "labels", "metadata.labels", &labels)) < 0 || !labels)
+	if ((r = get_map(c, tmeta, "labels", fieldf(f, sizeof(f), "%s.labels", tpath), &labels)) <
+		0 ||
+	    !labels)
 		return r;
-	return get_str(c, labels, "kubernetes.io/os", "metadata.labels.kubernetes.io/os",
-		       &p->os_label);
+	return get_str(c, labels, "kubernetes.io/os",
+		       fieldf(f, sizeof(f), "%s.labels.kubernetes.io/os", tpath), &p->os_label);
 }
 
 /*
@@ -1014,7 +1024,8 @@ static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_po
  * whose value is not empty, runtime/default or localhost/... fails
  * baseline (`unconfined` is the usual one). Kept as "KEY=VALUE".
  */
-static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, struct cs_k8s_pod *p)
+static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const char *tpath,
+				    struct cs_k8s_pod *p)
 {
 	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
 	const size_t pl = sizeof(prefix) - 1;
@@ -1034,10 +1045,11 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, struct
 		if (!is_scalar(k) || (kt = scalar_text(k, &kl), kl < pl) || memcmp(kt, prefix, pl))
 			continue;
 		if (memchr(kt, '\0', kl))
-			return errf(c, k, EINVAL, "metadata.annotations", "a key holds a NUL byte");
+			return errf(c, k, EINVAL, fieldf(f, sizeof(f), "%s.annotations", tpath),
+				    "a key holds a NUL byte");
 		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
 			return -ENOMEM;
-		fieldf(f, sizeof(f), "metadata.annotations.%s", key);
+		fieldf(f, sizeof(f), "%s.annotations.%s", tpath, key);
 		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
 			return r;
 		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
@@ -1055,7 +1067,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 {
 	struct ydoc_node *meta, *spec, *tmpl = NULL, *tmeta = NULL, *pspec, *ann;
 	struct cs_k8s_pod *p;
-	char f[160], sp[128];
+	/* tp: the pod (template) metadata's path, which messages name */
+	char f[160], sp[128], tp[128] = "metadata";
 	int r;
 
 	if ((r = get_map(c, root, "metadata", "metadata", &meta)) < 0)
@@ -1089,8 +1102,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 			return r;
 		if (!tmpl)
 			return errf(c, s, EINVAL, f, "%s has no pod template", kind);
-		fieldf(f, sizeof(f), "%s.template.metadata", sp);
-		if ((r = get_map(c, tmpl, "metadata", f, &tmeta)) < 0)
+		fieldf(tp, sizeof(tp), "%s.template.metadata", sp);
+		if ((r = get_map(c, tmpl, "metadata", tp, &tmeta)) < 0)
 			return r;
 		fieldf(f, sizeof(f), "%s.template.spec", sp);
 		if ((r = get_map(c, tmpl, "spec", f, &pspec)) < 0)
@@ -1109,16 +1122,16 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 		return r;
 	/* The SCC annotation is read from the pod (template) metadata, which is
 	 * what admission sees; a Pod's own metadata is its template. */
-	if ((r = get_lint_ignore(c, meta, tmeta, p)) < 0)
+	if ((r = get_lint_ignore(c, meta, tmeta, tp, p)) < 0)
 		return r;
-	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0 ||
-	    (r = get_os_label(c, tmeta, p)) < 0)
+	if ((r = get_map(c, tmeta, "annotations", fieldf(f, sizeof(f), "%s.annotations", tp),
+			 &ann)) < 0 ||
+	    (r = get_os_label(c, tmeta, tp, p)) < 0)
 		return r;
-	if (ann &&
-	    (r = get_str(c, ann, "openshift.io/required-scc",
-			 "metadata.annotations.openshift.io/required-scc", &p->required_scc)) < 0)
+	fieldf(f, sizeof(f), "%s.annotations.openshift.io/required-scc", tp);
+	if (ann && (r = get_str(c, ann, "openshift.io/required-scc", f, &p->required_scc)) < 0)
 		return r;
-	if ((r = get_apparmor_annotations(c, ann, p)) < 0)
+	if ((r = get_apparmor_annotations(c, ann, tp, p)) < 0)
 		return r;
 	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0)
 		return r;
@@ -1509,7 +1522,7 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 
 	if (r < 0) {
 		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", path);
+			cs_diag_put_file(d, "%s", path);
 		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
 	}
 	/* Room for the prefix in place: no second copy of a 16 MB file. */

@@ -395,6 +395,26 @@ static void test_profiles(void **state)
 		   "spec.jobTemplate.spec.template.spec.containers[0].securityContext."
 		   "capabilities.add[0]",
 		   "number");
+	/* Thirteenth pass, second round: a template's metadata was named
+	 * "metadata", and a key longer than the field was cut silently. */
+	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
+		   "      annotations: {openshift.io/required-scc: 7}\n"
+		   "    spec: {containers: [{name: a}]}\n",
+		   6, "spec.template.metadata.annotations.openshift.io/required-scc", "number");
+	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
+		   "      labels: {kubernetes.io/os: 3}\n    spec: {containers: [{name: a}]}\n",
+		   6, "spec.template.metadata.labels.kubernetes.io/os", "number");
+	expect_err(
+	    "kind: Pod\nmetadata:\n  annotations:\n"
+	    "    container.apparmor.security.beta.kubernetes.io/"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: 5\nspec: {containers: [{name: a}]}\n",
+	    4,
+	    "metadata.annotations.container.apparmor.security.beta.kubernetes.io/"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aa"
+	    "...",
+	    "number");
 	assert_int_equal(
 	    parse(&m,
 		  SC_POD("{seccompProfile: {type: Localhost, localhostProfile: p.json}, "
