@@ -101,13 +101,19 @@ int serve_tls_check(const char *cert_path, const char *cert, const char *key_pat
 	t.free_cred(cred);
 	if (r >= 0)
 		return 0;
-	if ((r = cert_alone(&t, &c)) < 0)
+	if ((r = cert_alone(&t, &c)) < 0) {
 		snprintf(why, len, "--tls-cert %s: no PEM certificate read (%s)", cert_path,
 			 t.strerror(r));
-	else if ((r = key_alone(&t, &k)) < 0)
+		return -1;
+	}
+	if ((r = key_alone(&t, &k)) < 0) {
 		snprintf(why, len, "--tls-key %s: no PEM private key read (%s)", key_path,
 			 t.strerror(r));
-	else if ((r = t.alloc(&cred)) >= 0) {
+		return -2;
+	}
+	snprintf(why, len, "--tls-key %s and --tls-cert %s do not load as a pair (out of memory)",
+		 key_path, cert_path);
+	if ((r = t.alloc(&cred)) >= 0) {
 		r = t.set_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM);
 		t.free_cred(cred);
 		if (r == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
@@ -118,5 +124,5 @@ int serve_tls_check(const char *cert_path, const char *cert, const char *key_pat
 				 "--tls-key %s and --tls-cert %s do not load as a pair (%s)",
 				 key_path, cert_path, t.strerror(r));
 	}
-	return -1;
+	return -3;
 }
