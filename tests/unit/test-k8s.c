@@ -395,6 +395,19 @@ static void test_profiles(void **state)
 		   "spec.jobTemplate.spec.template.spec.containers[0].securityContext."
 		   "capabilities.add[0]",
 		   "number");
+	/* Thirteenth pass, second round: the API server refuses an unmasked
+	 * /proc unless hostUsers is false; it was read and predicted. */
+	expect_err(SC_POD("{procMount: Unmasked}"), 5,
+		   "spec.containers[0].securityContext.procMount", "hostUsers: false");
+	expect_err("kind: Pod\nspec:\n  hostUsers: true\n  initContainers:\n  - name: a\n"
+		   "    securityContext: {procMount: Unmasked}\n  containers: [{name: b}]\n",
+		   6, "spec.initContainers[0].securityContext.procMount", "hostUsers: false");
+	assert_int_equal(parse(&m,
+			       "kind: Pod\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n"
+			       "    securityContext: {procMount: Unmasked}\n",
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
 	/* Thirteenth pass, second round: a template's metadata was named
 	 * "metadata", and a key longer than the field was cut silently. */
 	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
