@@ -1032,11 +1032,35 @@ static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, const char *tpat
  * whose value is not empty, runtime/default or localhost/... fails
  * baseline (`unconfined` is the usual one). Kept as "KEY=VALUE".
  */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The pod's container names, sorted (NULL with none): looked up once for
+ * each annotation, so 20,000 of them on 20,000 containers are not 4e8
+ * comparisons. */
+static const char **sorted_names(struct ctx *c, const struct cs_k8s_pod *p, size_t *n)
+{
+	const char **v = cs_arena_alloc(c->m->arena, (p->n_containers + 1) * sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; v && i < p->n_containers; i++)
+		if (p->containers[i].name)
+			v[(*n)++] = p->containers[i].name;
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_name);
+	return v;
+}
+
+/* Read after the pod's spec: a key names one of its containers. */
 static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const char *tpath,
 				    struct cs_k8s_pod *p)
 {
 	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
 	const size_t pl = sizeof(prefix) - 1;
+	const char **names = NULL;
+	size_t nn = 0;
 	char f[160];
 	int r;
 
@@ -1060,6 +1084,23 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 		fieldf(f, sizeof(f), "%s.annotations.%s", tpath, key);
 		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
 			return r;
+		/* Thirteenth pass, second round: the API server's
+		 * ValidateAppArmorPodAnnotations refuses a name that is no
+		 * container of the pod and a value not of the four forms; both
+		 * were read (and "foo" called a baseline failure). */
+		if (!names && !(names = sorted_names(c, p, &nn)))
+			return -ENOMEM;
+		if (!bsearch(&(const char *){key + pl}, names, nn, sizeof(*names), cmp_name))
+			return errf(c, k, EINVAL, f,
+				    "Invalid value \"%s\": container not found (the API server "
+				    "refuses the pod)",
+				    key + pl);
+		if (v && *v && strcmp(v, "runtime/default") != 0 && strcmp(v, "unconfined") != 0 &&
+		    strncmp(v, "localhost/", 10) != 0)
+			return errf(c, ann->u.pairs[i].value, EINVAL, f,
+				    "Invalid value \"%s\": invalid AppArmor profile name (the API "
+				    "server takes runtime/default, unconfined or localhost/NAME)",
+				    v);
 		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
 			continue;
 		if (!(kv = cs_arena_alloc(c->m->arena, kl + strlen(v) + 2)))
@@ -1139,9 +1180,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	fieldf(f, sizeof(f), "%s.annotations.openshift.io/required-scc", tp);
 	if (ann && (r = get_str(c, ann, "openshift.io/required-scc", f, &p->required_scc)) < 0)
 		return r;
-	if ((r = get_apparmor_annotations(c, ann, tp, p)) < 0)
-		return r;
-	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0)
+	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0 ||
+	    (r = get_apparmor_annotations(c, ann, tp, p)) < 0)
 		return r;
 	(void)path;
 	c->m->n_pods++;

@@ -408,6 +408,29 @@ static void test_profiles(void **state)
 			       &d),
 			 0);
 	cs_k8s_manifest_free(&m);
+	/* ... and an AppArmor annotation naming no container, or whose value
+	 * is not one of the API server's four forms */
+	expect_err("kind: Pod\nmetadata:\n  annotations:\n"
+		   "    container.apparmor.security.beta.kubernetes.io/x: runtime/default\n"
+		   "spec: {containers: [{name: a}]}\n",
+		   4, "metadata.annotations.container.apparmor.security.beta.kubernetes.io/x",
+		   "container not found");
+	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
+		   "      annotations: {container.apparmor.security.beta.kubernetes.io/a: foo}\n"
+		   "    spec: {initContainers: [{name: i}], containers: [{name: a}]}\n",
+		   6,
+		   "spec.template.metadata.annotations.container.apparmor.security.beta.kubernetes."
+		   "io/a",
+		   "invalid AppArmor profile name");
+	assert_int_equal(parse(&m,
+			       "kind: Pod\nmetadata:\n  annotations:\n"
+			       "    container.apparmor.security.beta.kubernetes.io/i: unconfined\n"
+			       "    container.apparmor.security.beta.kubernetes.io/e: localhost/p\n"
+			       "spec:\n  initContainers: [{name: i}]\n  containers: [{name: a}]\n"
+			       "  ephemeralContainers: [{name: e}]\n",
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
 	/* Thirteenth pass, second round: a template's metadata was named
 	 * "metadata", and a key longer than the field was cut silently. */
 	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"

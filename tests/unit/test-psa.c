@@ -220,7 +220,7 @@ static void isolation_checks(void **state)
 		  "        container.apparmor.security.beta.kubernetes.io/b: localhost/p\n"
 		  "        container.apparmor.security.beta.kubernetes.io/c: runtime/default\n"
 		  "        container.apparmor.security.beta.kubernetes.io/d: ''\n"
-		  "    spec:\n      containers: [{name: a}]\n",
+		  "    spec:\n      containers: [{name: a}, {name: b}, {name: c}, {name: d}]\n",
 		  &r),
 	    CS_PSA_PRIVILEGED);
 	assert_string_equal(r.baseline_fail, "AppArmor annotation "
