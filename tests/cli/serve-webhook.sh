@@ -457,4 +457,10 @@ timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/b
   --tls-key "$T/enc.key" >/dev/null 2>"$T/f.err"
 like "$(cat "$T/f.err")" "^capscope serve: --tls-cert $T/bad.pem: no PEM certificate read" \
   "a bad certificate beside an encrypted key: the certificate named"
+{ cat "$T/srv.crt"; printf -- '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'; } \
+  >"$T/chain.crt"
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/chain.crt" \
+  --tls-key "$T/srv.key" >/dev/null 2>"$T/f.err"
+like "$(cat "$T/f.err")" "chain.crt: the first certificate reads, a later one of the chain does not" \
+  "a chain whose second certificate does not read: said so"
 done_testing
