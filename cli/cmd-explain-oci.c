@@ -198,8 +198,7 @@ int cmd_explain_oci(int argc, char **argv)
 		return cs_diag_err(CMD, NULL, &d);
 	if (image && cs_image_open(image, NULL, &o.image, &d) < 0) {
 		cs_oci_config_free(&cfg);
-		if (!d.file[0])
-			snprintf(d.file, sizeof(d.file), "%s", image);
+		cs_diag_file(&d, image);
 		return cs_diag_err(CMD, "--image", &d);
 	}
 	rc = cs_oci_explain(&cfg, &o, &r, &d);

@@ -251,7 +251,7 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	struct cs_ksyms ks = {0};
 	struct cs_trace_verify vr = {0};
 	struct cs_diag d = {0};
-	char m[400];
+	char m[800];
 	bool have_ks;
 	int rc, exit_code = CS_EXIT_OK, werr = 0;
 	struct cs_trace_view v = {

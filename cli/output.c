@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -25,6 +26,36 @@ __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const ch
 		shown ? shown : "out of memory");
 	free(raw);
 	free(shown);
+}
+
+/*
+ * Thirteenth pass, second round: capscope started with stdout closed
+ * (`>&-`) opened its next file as descriptor 1, so `explain pod --html F`
+ * wrote its text report into the page (published, exit 2); with stderr
+ * closed, messages went into whatever file or socket took descriptor 2.
+ * A closed standard descriptor is taken first by /dev/null, stdin
+ * write-only and stdout and stderr read-only, so that every use of it still
+ * fails with EBADF as before (the write error and exit 2 stay), and
+ * close-on-exec, so that a command `run` or `trace` starts sees them closed
+ * as they were given.
+ */
+bool cs_hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* the lowest free descriptor: fd, the ones below it are open */
+		n = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_CLOEXEC | O_NOCTTY);
+		if (n < 0)
+			return false;
+		if (n != fd) {
+			close(n);
+			return false;
+		}
+	}
+	return true;
 }
 
 int cs_err(const char *cmd, const char *fmt, ...)

@@ -26,6 +26,14 @@ struct cs_cmd {
 	bool dynamic;
 };
 
+/*
+ * Before anything is opened: a standard descriptor (0, 1, 2) that is closed
+ * is held by /dev/null, opened so that using it fails as a closed one does
+ * (EBADF) and closed on exec. false (nothing to say it on) when /dev/null
+ * cannot be opened.
+ */
+bool cs_hold_std_fds(void);
+
 /* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_ERROR. */
 int cs_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same plus "Try 'capscope CMD --help'."; returns CS_EXIT_USAGE. */

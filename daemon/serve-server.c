@@ -136,11 +136,15 @@ static int read_tls_file(const char *opt, const char *path, char **out)
 	return 0;
 }
 
-/* Both files, read whole; a key with a passphrase is named as such (the TLS
- * library only says the pair does not load, which reads as a mismatch). */
+/* Both files, read whole; a key with a passphrase that does not load is
+ * named as such (GnuTLS says only that it could not decrypt). Thirteenth
+ * pass, second round: the markers were looked for first, so a key file
+ * that loads (an unencrypted key after a note holding the words) was
+ * refused as encrypted. */
 int serve_read_tls(struct serve_server *sv, char **cert, char **key)
 {
 	char why[1024] = "";
+	int r = 0;
 
 	*cert = *key = NULL;
 	if (!sv->cert_path)
@@ -148,17 +152,16 @@ int serve_read_tls(struct serve_server *sv, char **cert, char **key)
 	if (read_tls_file("--tls-cert", sv->cert_path, cert))
 		return CS_EXIT_ERROR;
 	if (read_tls_file("--tls-key", sv->key_path, key) == 0 &&
-	    !strstr(*key, "-----BEGIN ENCRYPTED PRIVATE KEY-----") &&
-	    !strstr(*key, "Proc-Type: 4,ENCRYPTED") &&
-	    serve_tls_check(sv->cert_path, *cert, sv->key_path, *key, why, sizeof(why)) == 0)
+	    (r = serve_tls_check(sv->cert_path, *cert, sv->key_path, *key, why, sizeof(why))) == 0)
 		return 0;
-	if (*key && why[0])
-		cs_err(CMD, "%s", why);
-	else if (*key)
+	if (r == -2 && (strstr(*key, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+			strstr(*key, "Proc-Type: 4,ENCRYPTED")))
 		cs_err(CMD,
 		       "--tls-key %s: the key is encrypted (it has a passphrase): serve needs "
 		       "it unencrypted",
 		       sv->key_path);
+	else if (*key)
+		cs_err(CMD, "%s", why);
 	free(*cert);
 	free(*key);
 	*cert = *key = NULL;

@@ -26,6 +26,8 @@ struct tls_fns {
 	__typeof__(&gnutls_certificate_set_x509_key_mem) set_key_mem;
 	__typeof__(&gnutls_x509_crt_list_import2) crt_import;
 	__typeof__(&gnutls_x509_crt_deinit) crt_deinit;
+	__typeof__(&gnutls_x509_crt_init) crt_init;
+	__typeof__(&gnutls_x509_crt_import) crt_import1;
 	__typeof__(&gnutls_x509_privkey_init) key_init;
 	__typeof__(&gnutls_x509_privkey_import2) key_import;
 	__typeof__(&gnutls_x509_privkey_deinit) key_deinit;
@@ -41,6 +43,8 @@ static bool tls_load(struct tls_fns *t)
 	    "gnutls_certificate_set_x509_key_mem",
 	    "gnutls_x509_crt_list_import2",
 	    "gnutls_x509_crt_deinit",
+	    "gnutls_x509_crt_init",
+	    "gnutls_x509_crt_import",
 	    "gnutls_x509_privkey_init",
 	    "gnutls_x509_privkey_import2",
 	    "gnutls_x509_privkey_deinit",
@@ -72,6 +76,20 @@ static int cert_alone(const struct tls_fns *t, const gnutls_datum_t *d)
 	return r < 0 ? r : 0;
 }
 
+/* Does the file's first PEM certificate read (a later one of the chain is
+ * then the one at fault)? */
+static bool first_cert_reads(const struct tls_fns *t, const gnutls_datum_t *d)
+{
+	gnutls_x509_crt_t crt;
+	int r;
+
+	if (t->crt_init(&crt) < 0)
+		return false;
+	r = t->crt_import1(crt, d, GNUTLS_X509_FMT_PEM);
+	t->crt_deinit(crt);
+	return r >= 0;
+}
+
 static int key_alone(const struct tls_fns *t, const gnutls_datum_t *d)
 {
 	gnutls_x509_privkey_t k;
@@ -101,13 +119,24 @@ int serve_tls_check(const char *cert_path, const char *cert, const char *key_pat
 	t.free_cred(cred);
 	if (r >= 0)
 		return 0;
-	if ((r = cert_alone(&t, &c)) < 0)
-		snprintf(why, len, "--tls-cert %s: no PEM certificate read (%s)", cert_path,
+	if ((r = cert_alone(&t, &c)) < 0) {
+		/* Thirteenth pass, second round: a chain whose first certificate
+		 * reads was "no PEM certificate read". */
+		snprintf(why, len, "--tls-cert %s: %s (%s)", cert_path,
+			 first_cert_reads(&t, &c)
+			     ? "the first certificate reads, a later one of the chain does not"
+			     : "no PEM certificate read",
 			 t.strerror(r));
-	else if ((r = key_alone(&t, &k)) < 0)
+		return -1;
+	}
+	if ((r = key_alone(&t, &k)) < 0) {
 		snprintf(why, len, "--tls-key %s: no PEM private key read (%s)", key_path,
 			 t.strerror(r));
-	else if ((r = t.alloc(&cred)) >= 0) {
+		return -2;
+	}
+	snprintf(why, len, "--tls-key %s and --tls-cert %s do not load as a pair (out of memory)",
+		 key_path, cert_path);
+	if ((r = t.alloc(&cred)) >= 0) {
 		r = t.set_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM);
 		t.free_cred(cred);
 		if (r == GNUTLS_E_CERTIFICATE_KEY_MISMATCH)
@@ -118,5 +147,5 @@ int serve_tls_check(const char *cert_path, const char *cert, const char *key_pat
 				 "--tls-key %s and --tls-cert %s do not load as a pair (%s)",
 				 key_path, cert_path, t.strerror(r));
 	}
-	return -1;
+	return -3;
 }

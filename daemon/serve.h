@@ -158,8 +158,9 @@ struct serve_server {
 int serve_server_open(struct serve_server *sv);
 /* Wait for signals (SIGHUP: reload, SIGTERM/SIGINT: drain and stop); the exit status. */
 int serve_server_run(struct serve_server *sv, const sigset_t *set);
-/* Does the PEM pair load as libmicrohttpd loads it (GnuTLS)? 0, or -1 with why
- * (naming the file at fault) in why (serve-tls.c). */
+/* Does the PEM pair load as libmicrohttpd loads it (GnuTLS)? 0, or with why
+ * (naming the file at fault) in why: -1 the certificate, -2 the key alone,
+ * -3 the two together (serve-tls.c). */
 int serve_tls_check(const char *cert_path, const char *cert, const char *key_path, const char *key,
 		    char *why, size_t len);
 /* Read --tls-cert and --tls-key (nothing without them); 0 or an exit status. */

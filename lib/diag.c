@@ -5,19 +5,47 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal/util.h"
+
 /*
  * A message longer than the field is cut; its end then says so ("...", on
  * a UTF-8 character's first byte), so that the reader does not take the
  * cut text for the whole (twelfth pass: a message naming two cgroup paths
- * ended mid-path, as if the path were the whole of it).
+ * ended mid-path, as if the path were the whole of it). Thirteenth pass,
+ * second round: the field, the file and the formatted line too (an
+ * annotation's key cut to the 160 bytes of the field read as another key).
  */
-static void mark_cut(char *m, size_t size)
+void cs_mark_cut(char *m, size_t size)
 {
-	size_t n = size - 4;
+	size_t n;
+
+	if (size < 4)
+		return;
+	n = size - 4;
 
 	while (n > 0 && ((unsigned char)m[n] & 0xc0) == 0x80)
 		n--;
 	memcpy(m + n, "...", 4);
+}
+
+int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if (n >= 0 && (size_t)n >= size)
+		cs_mark_cut(buf, size);
+	return n;
+}
+
+void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d)
+		return;
+	va_start(ap, fmt);
+	cs_vformat_cut(d->file, sizeof(d->file), fmt, ap);
+	va_end(ap);
 }
 
 int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, const char *field,
@@ -28,10 +56,11 @@ int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, cons
 
 		d->line = line;
 		d->column = column;
-		snprintf(d->field, sizeof(d->field), "%s", field ? field : "");
+		if (snprintf(d->field, sizeof(d->field), "%s", field ? field : "") >=
+		    (int)sizeof(d->field))
+			cs_mark_cut(d->field, sizeof(d->field));
 		va_start(ap, fmt);
-		if (vsnprintf(d->message, sizeof(d->message), fmt, ap) >= (int)sizeof(d->message))
-			mark_cut(d->message, sizeof(d->message));
+		cs_vformat_cut(d->message, sizeof(d->message), fmt, ap);
 		va_end(ap);
 	}
 	return -err;
@@ -40,7 +69,7 @@ int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, cons
 void cs_diag_file(struct cs_diag *d, const char *file)
 {
 	if (d && file && !d->file[0])
-		snprintf(d->file, sizeof(d->file), "%s", file);
+		cs_diag_put_file(d, "%s", file);
 }
 
 int cs_diag_context(struct cs_diag *d, int err, const char *fmt, ...)
@@ -53,7 +82,7 @@ int cs_diag_context(struct cs_diag *d, int err, const char *fmt, ...)
 		va_list ap;
 
 		va_start(ap, fmt);
-		vsnprintf(buf, sizeof(d->message), fmt, ap);
+		cs_vformat_cut(buf, sizeof(d->message), fmt, ap);
 		va_end(ap);
 		n = strlen(buf);
 		if (d->message[0]) {
@@ -68,7 +97,7 @@ int cs_diag_context(struct cs_diag *d, int err, const char *fmt, ...)
 		memcpy(d->message, buf, n);
 		d->message[n] = '\0';
 		if (strlen(buf) > n)
-			mark_cut(d->message, sizeof(d->message));
+			cs_mark_cut(d->message, sizeof(d->message));
 	}
 	return err;
 }
@@ -79,6 +108,7 @@ const char *cs_diag_format(const struct cs_diag *d, char *buf, size_t len)
 
 	if (!len)
 		return buf;
+	/* n counts what was asked for; past len the text was cut (marked below) */
 	buf[0] = '\0';
 #define APPEND(...)                                                                                \
 	do {                                                                                       \
@@ -102,5 +132,7 @@ const char *cs_diag_format(const struct cs_diag *d, char *buf, size_t len)
 		APPEND("%s: ", d->field);
 	APPEND("%s", d->message);
 #undef APPEND
+	if (n >= len)
+		cs_mark_cut(buf, len);
 	return buf;
 }

@@ -66,7 +66,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct checker *k, size_t 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cs_vformat_cut(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	cs_json_pos((const char *)k->s, at, &line, &col);
 	return cs_diag_set(k->d, EINVAL, line, col, k->field, "%s%s", k->prefix, what);

@@ -42,7 +42,7 @@ static int errf(struct ctx *c, const struct ydoc_node *n, int err, const char *f
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
+		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
 	return ydoc_error(c->d, n, err, field, "%s", msg);
 }
 
@@ -476,7 +476,7 @@ static int read_config(void *user, const struct ydoc_node *root)
 			  "without case and keeps the later one; keep one",
 			  (int)(c->dup->n > 40 ? 40 : c->dup->n), c->dup->u.text, c->dup_field);
 	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->file ? c->file : "");
+		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
 	if (!rc && rootpath) {
 		if (rootpath[0] == '/' || !cfg->bundle) {
 			cfg->root_path = rootpath;
@@ -525,7 +525,7 @@ int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_
 	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
 	if (rc < 0) {
 		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", path);
+			cs_diag_put_file(d, "%s", path);
 		rc = cs_diag_set(d, -rc, 0, 0, "", "cannot read: %s", strerror(-rc));
 	} else {
 		rc = cs_oci_config_parse(buf, len, path, cfg, d);

@@ -295,7 +295,7 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 	v->securebits = -1;
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	if (d)
-		snprintf(d->file, sizeof(d->file), "%s/status", path);
+		cs_diag_put_file(d, "%s/status", path);
 	if ((pidfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return cs_diag_set(d, errno, 0, 0, NULL, "%s", strerror(errno));
 	rc = cs_proc_status_read_at(pidfd, pid, 0, &v->st, d);

@@ -407,7 +407,7 @@ static int status_read(int dirfd, const char *rel, const char *path, struct cs_p
 	int rc;
 
 	if (d)
-		snprintf(d->file, sizeof(d->file), "%s", path);
+		cs_diag_put_file(d, "%s", path);
 	rc = cs_read_proc_file_at(dirfd, rel, 1 << 20, &buf, &n);
 	if (rc < 0) {
 		memset(st, 0, sizeof(*st));

@@ -7,10 +7,25 @@
 #ifndef CAPSCOPE_INTERNAL_UTIL_H
 #define CAPSCOPE_INTERNAL_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/*
+ * Mark the end of a NUL-terminated text cut to fit size bytes ("...", on a
+ * UTF-8 character's first byte), so the cut text does not read as the
+ * whole. lib/diag.c.
+ */
+void cs_mark_cut(char *buf, size_t size);
+/* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
+int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* d->file (d may be NULL) from fmt, replacing what it held, marked when cut. */
+struct cs_diag;
+void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
  * buffer. 0 or -errno (-EFBIG past max). */

@@ -31,17 +31,21 @@
 
 /*
  * A field path for messages ("spec.containers[2].securityContext") into a
- * fixed buffer. Paths are short; one longer than the buffer is cut, which
- * only shortens a message, so the length is not checked.
+ * fixed buffer. One longer than the buffer (an annotation's key) is cut
+ * with "..." at its end: thirteenth pass, second round, it was cut
+ * silently and named a key the manifest does not hold.
  */
 __attribute__((format(printf, 3, 4))) static const char *fieldf(char *out, size_t len,
 								const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(out, len, fmt, ap);
+	n = vsnprintf(out, len, fmt, ap);
 	va_end(ap);
+	if (n >= (int)len)
+		cs_mark_cut(out, len);
 	return out;
 }
 
@@ -54,6 +58,7 @@ struct ctx {
 	struct cs_diag *d;
 	long budget, budget_given; /* node visits left, and at the document's start */
 	bool windows, linux_os;	   /* the pod being read has spec.os.name windows, linux */
+	bool userns;		   /* ... and hostUsers: false */
 };
 
 static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt,
@@ -75,10 +80,10 @@ static int errf(struct ctx *c, struct ydoc_node *n, int err, const char *field, 
 	struct cs_pos p = pos_of(c, n);
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
 	return cs_diag_set(c->d, err, p.line, p.column, field, "%s", msg);
 }
 
@@ -516,6 +521,12 @@ static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path,
 		return errf(c, ydoc_get(scn, "procMount"), EINVAL, f,
 			    "Unsupported value \"%s\": the API server takes Default or Unmasked",
 			    *pm);
+	/* Thirteenth pass, second round: the API server (1.30 on) refuses an
+	 * unmasked /proc outside a user namespace; it was read and predicted. */
+	if (pm && *pm && !strcmp(*pm, "Unmasked") && !c->userns)
+		return errf(c, ydoc_get(scn, "procMount"), EINVAL, f,
+			    "Invalid value \"Unmasked\": the API server refuses it unless the pod "
+			    "has hostUsers: false");
 #undef G
 	return 0;
 }
@@ -798,7 +809,7 @@ static int unique_names(struct ctx *c, const char *path, const struct cs_k8s_pod
 		at += p->containers[i].kind == ct->kind;
 	fieldf(f, sizeof(f), "%s.%s[%zu].name", path, list[ct->kind], at);
 	if (c->d)
-		snprintf(c->d->file, sizeof(c->d->file), "%s", c->name ? c->name : "");
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
 	return cs_diag_set(c->d, EINVAL, ct->pos.line, ct->pos.column, f,
 			   "Duplicate value \"%s\": the API server refuses the pod (container "
 			   "names are unique across initContainers, containers and "
@@ -821,6 +832,7 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 	    (r = get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
 			 &p->service_account)) < 0)
 		return r;
+	c->userns = p->host_users.set && !p->host_users.v;
 	if ((r = get_bool(c, spec, "hostNetwork", F("hostNetwork"), &b)) < 0)
 		return r;
 	p->host_network = b.set && b.v;
@@ -973,21 +985,23 @@ static int parse_object(struct ctx *c, struct ydoc_node *root, const char *path,
  * edits), else on the pod template's.
  */
 static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_node *tmeta,
-			   struct cs_k8s_pod *p)
+			   const char *tpath, struct cs_k8s_pod *p)
 {
 	struct ydoc_node *ann;
+	char f[192];
 	int r;
 
 	for (int i = 0; i < 2 && !p->lint_ignore; i++) {
 		struct ydoc_node *m = i ? tmeta : meta;
+		const char *mp = i ? tpath : "metadata";
 
 		if (!m)
 			continue;
-		if ((r = get_map(c, m, "annotations", "metadata.annotations", &ann)) < 0)
+		if ((r = get_map(c, m, "annotations", fieldf(f, sizeof(f), "%s.annotations", mp),
+				 &ann)) < 0)
 			return r;
-		if (ann && (r = get_str(c, ann, "capscope.io/lint-ignore",
-					"metadata.annotations.capscope.io/lint-ignore",
-					&p->lint_ignore)) < 0)
+		fieldf(f, sizeof(f), "%s.annotations.capscope.io/lint-ignore", mp);
+		if (ann && (r = get_str(c, ann, "capscope.io/lint-ignore", f, &p->lint_ignore)) < 0)
 			return r;
 	}
 	return 0;
@@ -997,15 +1011,19 @@ static int get_lint_ignore(struct ctx *c, struct ydoc_node *meta, struct ydoc_no
  * The pod's label kubernetes.io/os: the kubelet compares it with its node's
  * (rejectPodAdmissionBasedOnOSSelector, lib/explain/pod.c).
  */
-static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_pod *p)
+static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, const char *tpath,
+			struct cs_k8s_pod *p)
 {
 	struct ydoc_node *labels;
+	char f[192];
 	int r;
 
-	if ((r = get_map(c, tmeta, "labels", "metadata.labels", &labels)) < 0 || !labels)
+	if ((r = get_map(c, tmeta, "labels", fieldf(f, sizeof(f), "%s.labels", tpath), &labels)) <
+		0 ||
+	    !labels)
 		return r;
-	return get_str(c, labels, "kubernetes.io/os", "metadata.labels.kubernetes.io/os",
-		       &p->os_label);
+	return get_str(c, labels, "kubernetes.io/os",
+		       fieldf(f, sizeof(f), "%s.labels.kubernetes.io/os", tpath), &p->os_label);
 }
 
 /*
@@ -1014,10 +1032,35 @@ static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, struct cs_k8s_po
  * whose value is not empty, runtime/default or localhost/... fails
  * baseline (`unconfined` is the usual one). Kept as "KEY=VALUE".
  */
-static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, struct cs_k8s_pod *p)
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The pod's container names, sorted (NULL with none): looked up once for
+ * each annotation, so 20,000 of them on 20,000 containers are not 4e8
+ * comparisons. */
+static const char **sorted_names(struct ctx *c, const struct cs_k8s_pod *p, size_t *n)
+{
+	const char **v = cs_arena_alloc(c->m->arena, (p->n_containers + 1) * sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; v && i < p->n_containers; i++)
+		if (p->containers[i].name)
+			v[(*n)++] = p->containers[i].name;
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_name);
+	return v;
+}
+
+/* Read after the pod's spec: a key names one of its containers. */
+static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const char *tpath,
+				    struct cs_k8s_pod *p)
 {
 	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
 	const size_t pl = sizeof(prefix) - 1;
+	const char **names = NULL;
+	size_t nn = 0;
 	char f[160];
 	int r;
 
@@ -1034,12 +1077,30 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, struct
 		if (!is_scalar(k) || (kt = scalar_text(k, &kl), kl < pl) || memcmp(kt, prefix, pl))
 			continue;
 		if (memchr(kt, '\0', kl))
-			return errf(c, k, EINVAL, "metadata.annotations", "a key holds a NUL byte");
+			return errf(c, k, EINVAL, fieldf(f, sizeof(f), "%s.annotations", tpath),
+				    "a key holds a NUL byte");
 		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
 			return -ENOMEM;
-		fieldf(f, sizeof(f), "metadata.annotations.%s", key);
+		fieldf(f, sizeof(f), "%s.annotations.%s", tpath, key);
 		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
 			return r;
+		/* Thirteenth pass, second round: the API server's
+		 * ValidateAppArmorPodAnnotations refuses a name that is no
+		 * container of the pod and a value not of the four forms; both
+		 * were read (and "foo" called a baseline failure). */
+		if (!names && !(names = sorted_names(c, p, &nn)))
+			return -ENOMEM;
+		if (!bsearch(&(const char *){key + pl}, names, nn, sizeof(*names), cmp_name))
+			return errf(c, k, EINVAL, f,
+				    "Invalid value \"%s\": container not found (the API server "
+				    "refuses the pod)",
+				    key + pl);
+		if (v && *v && strcmp(v, "runtime/default") != 0 && strcmp(v, "unconfined") != 0 &&
+		    strncmp(v, "localhost/", 10) != 0)
+			return errf(c, ann->u.pairs[i].value, EINVAL, f,
+				    "Invalid value \"%s\": invalid AppArmor profile name (the API "
+				    "server takes runtime/default, unconfined or localhost/NAME)",
+				    v);
 		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
 			continue;
 		if (!(kv = cs_arena_alloc(c->m->arena, kl + strlen(v) + 2)))
@@ -1055,7 +1116,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 {
 	struct ydoc_node *meta, *spec, *tmpl = NULL, *tmeta = NULL, *pspec, *ann;
 	struct cs_k8s_pod *p;
-	char f[160], sp[128];
+	/* tp: the pod (template) metadata's path, which messages name */
+	char f[160], sp[128], tp[128] = "metadata";
 	int r;
 
 	if ((r = get_map(c, root, "metadata", "metadata", &meta)) < 0)
@@ -1089,8 +1151,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 			return r;
 		if (!tmpl)
 			return errf(c, s, EINVAL, f, "%s has no pod template", kind);
-		fieldf(f, sizeof(f), "%s.template.metadata", sp);
-		if ((r = get_map(c, tmpl, "metadata", f, &tmeta)) < 0)
+		fieldf(tp, sizeof(tp), "%s.template.metadata", sp);
+		if ((r = get_map(c, tmpl, "metadata", tp, &tmeta)) < 0)
 			return r;
 		fieldf(f, sizeof(f), "%s.template.spec", sp);
 		if ((r = get_map(c, tmpl, "spec", f, &pspec)) < 0)
@@ -1109,18 +1171,17 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 		return r;
 	/* The SCC annotation is read from the pod (template) metadata, which is
 	 * what admission sees; a Pod's own metadata is its template. */
-	if ((r = get_lint_ignore(c, meta, tmeta, p)) < 0)
+	if ((r = get_lint_ignore(c, meta, tmeta, tp, p)) < 0)
 		return r;
-	if ((r = get_map(c, tmeta, "annotations", "metadata.annotations", &ann)) < 0 ||
-	    (r = get_os_label(c, tmeta, p)) < 0)
+	if ((r = get_map(c, tmeta, "annotations", fieldf(f, sizeof(f), "%s.annotations", tp),
+			 &ann)) < 0 ||
+	    (r = get_os_label(c, tmeta, tp, p)) < 0)
 		return r;
-	if (ann &&
-	    (r = get_str(c, ann, "openshift.io/required-scc",
-			 "metadata.annotations.openshift.io/required-scc", &p->required_scc)) < 0)
+	fieldf(f, sizeof(f), "%s.annotations.openshift.io/required-scc", tp);
+	if (ann && (r = get_str(c, ann, "openshift.io/required-scc", f, &p->required_scc)) < 0)
 		return r;
-	if ((r = get_apparmor_annotations(c, ann, p)) < 0)
-		return r;
-	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0)
+	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0 ||
+	    (r = get_apparmor_annotations(c, ann, tp, p)) < 0)
 		return r;
 	(void)path;
 	c->m->n_pods++;
@@ -1509,7 +1570,7 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 
 	if (r < 0) {
 		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", path);
+			cs_diag_put_file(d, "%s", path);
 		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
 	}
 	/* Room for the prefix in place: no second copy of a 16 MB file. */

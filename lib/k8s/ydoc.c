@@ -13,6 +13,7 @@
  */
 #include "fyaml-text.h"
 #include "internal/json-check.h"
+#include "internal/util.h"
 #include "ydoc.h"
 
 #include <errno.h>
@@ -106,7 +107,7 @@ static unsigned user_column(const struct reader *r, unsigned line, unsigned col)
 static void set_file(const struct reader *r)
 {
 	if (r->d)
-		snprintf(r->d->file, sizeof(r->d->file), "%s", r->name ? r->name : "");
+		cs_diag_put_file(r->d, "%s", r->name ? r->name : "");
 }
 
 /* libfyaml recorded no error, or one without a place: the reader's words. */
@@ -870,7 +871,7 @@ int ydoc_error(struct cs_diag *d, const struct ydoc_node *n, int err, const char
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return cs_diag_set(d, err, at.line, at.column, field, "%s", msg);
 }

@@ -41,7 +41,7 @@ __attribute__((format(printf, 5, 6))) static int at(struct cs_diag *d, node *n, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ydoc_error(d, n, EINVAL, field, "%s", msg);
 	cs_diag_file(d, name);

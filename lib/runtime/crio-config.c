@@ -244,7 +244,7 @@ static int load_file(struct cs_crio_config *c, const char *path, struct cs_diag 
 
 	if (r < 0) {
 		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", path);
+			cs_diag_put_file(d, "%s", path);
 		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
 	}
 	r = cs_crio_config_parse(c, buf, len, path, d);
@@ -309,7 +309,7 @@ static int load_dropins(struct cs_crio_config *c, const char *dir, int depth, st
 		if (errno == ENOENT && depth == 0)
 			return 0;
 		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", dir);
+			cs_diag_put_file(d, "%s", dir);
 		return cs_diag_set(d, errno, 0, 0, "", "cannot read directory: %s",
 				   strerror(errno));
 	}
@@ -367,7 +367,7 @@ static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 
 	if (stat(path, &sb) < 0) {
 		if (d)
-			snprintf(d->file, sizeof(d->file), "%s", path);
+			cs_diag_put_file(d, "%s", path);
 		return cs_diag_set(d, errno, 0, 0, "", "%s", strerror(errno));
 	}
 	if (!S_ISDIR(sb.st_mode))

@@ -78,10 +78,10 @@ static int fail(struct tp *t, const char *at, const char *fmt, ...)
 	for (const char *q = t->line_start; q < at && q < t->e; q++)
 		col++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (t->d)
-		snprintf(t->d->file, sizeof(t->d->file), "%s", t->name ? t->name : "");
+		cs_diag_put_file(t->d, "%s", t->name ? t->name : "");
 	return cs_diag_set(t->d, EINVAL, t->line, col, "", "%s", msg);
 }
 

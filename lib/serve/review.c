@@ -185,7 +185,7 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 static int unreadable(const char *verb, const char *what, const struct cs_diag *d, char ***lines,
 		      size_t *n)
 {
-	char msg[400], *line = NULL;
+	char msg[800], *line = NULL;
 
 	cs_diag_format(d, msg, sizeof(msg));
 	if (asprintf(&line, "capscope could not %s the %s: %s", verb, what, msg) < 0)
@@ -265,7 +265,7 @@ void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *reason, co
 /* Nothing to answer to: a Status the API server logs as the webhook's failure. */
 static int bad_request(const struct cs_diag *d, struct cs_review *out)
 {
-	char m[400];
+	char m[800];
 	FILE *f = open_memstream(&out->body, &out->len);
 	struct cs_json j;
 

@@ -445,4 +445,22 @@ for c in "$T/srv.crt $T/srv2.key|--tls-key $T/srv2.key is not the private key of
   is "$?:$(wc -l <"$T/f.err")" "2:1" "--tls-cert ${1##*/} --tls-key ${2##*/}: exit 2, one line"
   like "$(cat "$T/f.err")" "^capscope serve: ${c#*|}" "…naming the file and the cause"
 done
+# Thirteenth pass, second round: the passphrase's markers were looked for
+# before GnuTLS was asked, so a key that loads (after a note holding the
+# words) was refused as encrypted; and a certificate that does not read
+# beside an encrypted key was blamed on the key.
+{ printf 'Proc-Type: 4,ENCRYPTED (an old note)\n'; cat "$T/srv.key"; } >"$T/note.key"
+timeout 3 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/srv.crt" \
+  --tls-key "$T/note.key" >/dev/null 2>"$T/f.err"
+is "$?" 124 "a key that loads, after a note naming a passphrase: served"
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/bad.pem" \
+  --tls-key "$T/enc.key" >/dev/null 2>"$T/f.err"
+like "$(cat "$T/f.err")" "^capscope serve: --tls-cert $T/bad.pem: no PEM certificate read" \
+  "a bad certificate beside an encrypted key: the certificate named"
+{ cat "$T/srv.crt"; printf -- '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'; } \
+  >"$T/chain.crt"
+timeout 5 "$CAPSCOPE" serve --listen 127.0.0.1:0 --no-inventory --tls-cert "$T/chain.crt" \
+  --tls-key "$T/srv.key" >/dev/null 2>"$T/f.err"
+like "$(cat "$T/f.err")" "chain.crt: the first certificate reads, a later one of the chain does not" \
+  "a chain whose second certificate does not read: said so"
 done_testing

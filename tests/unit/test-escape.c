@@ -160,13 +160,42 @@ static void diag_cut_says_so(void **state)
 	assert_int_equal(d.message[254], 'x');
 }
 
+/*
+ * Thirteenth pass, second round: the field (160 bytes), the file (256) and
+ * the formatted line were cut silently: an annotation's long key read as
+ * another key, a webhook's Status message ended mid-word at 400 bytes.
+ */
+static void diag_field_file_line_cut(void **state)
+{
+	struct cs_diag d = {0};
+	char long_text[400], buf[200];
+
+	(void)state;
+	memset(long_text, 'k', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	cs_diag_set(&d, EINVAL, 1, 2, long_text, "bad");
+	assert_int_equal(strlen(d.field), sizeof(d.field) - 1);
+	assert_string_equal(d.field + sizeof(d.field) - 4, "...");
+	cs_diag_set(&d, EINVAL, 1, 2, long_text + 400 - 160, "bad"); /* 159: fits */
+	assert_int_equal(d.field[158], 'k');
+	cs_diag_file(&d, long_text);
+	assert_string_equal(d.file + sizeof(d.file) - 4, "...");
+	cs_diag_format(&d, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), sizeof(buf) - 1);
+	assert_string_equal(buf + sizeof(buf) - 4, "...");
+	d = (struct cs_diag){0};
+	cs_diag_file(&d, "t.yaml");
+	cs_diag_set(&d, EINVAL, 3, 4, "f", "m");
+	assert_string_equal(cs_diag_format(&d, buf, sizeof(buf)), "t.yaml:3:4: f: m");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(plain_text_unchanged),	cmocka_unit_test(controls_escaped),
-	    cmocka_unit_test(unicode_controls_escaped), cmocka_unit_test(invalid_utf8_escaped),
-	    cmocka_unit_test(cut_on_whole_escape),	cmocka_unit_test(diag_context_wraps),
-	    cmocka_unit_test(diag_cut_says_so),
+	    cmocka_unit_test(diag_field_file_line_cut), cmocka_unit_test(plain_text_unchanged),
+	    cmocka_unit_test(controls_escaped),		cmocka_unit_test(unicode_controls_escaped),
+	    cmocka_unit_test(invalid_utf8_escaped),	cmocka_unit_test(cut_on_whole_escape),
+	    cmocka_unit_test(diag_context_wraps),	cmocka_unit_test(diag_cut_says_so),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -395,6 +395,62 @@ static void test_profiles(void **state)
 		   "spec.jobTemplate.spec.template.spec.containers[0].securityContext."
 		   "capabilities.add[0]",
 		   "number");
+	/* Thirteenth pass, second round: the API server refuses an unmasked
+	 * /proc unless hostUsers is false; it was read and predicted. */
+	expect_err(SC_POD("{procMount: Unmasked}"), 5,
+		   "spec.containers[0].securityContext.procMount", "hostUsers: false");
+	expect_err("kind: Pod\nspec:\n  hostUsers: true\n  initContainers:\n  - name: a\n"
+		   "    securityContext: {procMount: Unmasked}\n  containers: [{name: b}]\n",
+		   6, "spec.initContainers[0].securityContext.procMount", "hostUsers: false");
+	assert_int_equal(parse(&m,
+			       "kind: Pod\nspec:\n  hostUsers: false\n  containers:\n  - name: a\n"
+			       "    securityContext: {procMount: Unmasked}\n",
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+	/* ... and an AppArmor annotation naming no container, or whose value
+	 * is not one of the API server's four forms */
+	expect_err("kind: Pod\nmetadata:\n  annotations:\n"
+		   "    container.apparmor.security.beta.kubernetes.io/x: runtime/default\n"
+		   "spec: {containers: [{name: a}]}\n",
+		   4, "metadata.annotations.container.apparmor.security.beta.kubernetes.io/x",
+		   "container not found");
+	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
+		   "      annotations: {container.apparmor.security.beta.kubernetes.io/a: foo}\n"
+		   "    spec: {initContainers: [{name: i}], containers: [{name: a}]}\n",
+		   6,
+		   "spec.template.metadata.annotations.container.apparmor.security.beta.kubernetes."
+		   "io/a",
+		   "invalid AppArmor profile name");
+	assert_int_equal(parse(&m,
+			       "kind: Pod\nmetadata:\n  annotations:\n"
+			       "    container.apparmor.security.beta.kubernetes.io/i: unconfined\n"
+			       "    container.apparmor.security.beta.kubernetes.io/e: localhost/p\n"
+			       "spec:\n  initContainers: [{name: i}]\n  containers: [{name: a}]\n"
+			       "  ephemeralContainers: [{name: e}]\n",
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+	/* Thirteenth pass, second round: a template's metadata was named
+	 * "metadata", and a key longer than the field was cut silently. */
+	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
+		   "      annotations: {openshift.io/required-scc: 7}\n"
+		   "    spec: {containers: [{name: a}]}\n",
+		   6, "spec.template.metadata.annotations.openshift.io/required-scc", "number");
+	expect_err("apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"
+		   "      labels: {kubernetes.io/os: 3}\n    spec: {containers: [{name: a}]}\n",
+		   6, "spec.template.metadata.labels.kubernetes.io/os", "number");
+	expect_err(
+	    "kind: Pod\nmetadata:\n  annotations:\n"
+	    "    container.apparmor.security.beta.kubernetes.io/"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: 5\nspec: {containers: [{name: a}]}\n",
+	    4,
+	    "metadata.annotations.container.apparmor.security.beta.kubernetes.io/"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aa"
+	    "...",
+	    "number");
 	assert_int_equal(
 	    parse(&m,
 		  SC_POD("{seccompProfile: {type: Localhost, localhostProfile: p.json}, "
