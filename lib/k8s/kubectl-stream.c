@@ -106,11 +106,70 @@ static int check_json_values(const char *text, size_t len, size_t i, struct cs_d
 	}
 }
 
+/* Whether s[0, n) opens with marker ("---" or "...") and only white space
+ * or a comment after it, as kubectl's splitter would allow after "---". */
+static bool is_marker(const unsigned char *s, size_t n, const char *marker)
+{
+	return n >= 3 && !memcmp(s, marker, 3) && allowed_rest(s + 3, n - 3);
+}
+
+static int refuse(struct cs_diag *d, unsigned line, unsigned col, const char *what)
+{
+	return cs_diag_set(d, EINVAL, line, col, "", "YAML: %s", what);
+}
+
+/*
+ * One of kubectl's lines, s[0, n) without its '\n'; *line is YAML's count
+ * (a CR alone ends a line to YAML, not to kubectl), *after_end: a "..."
+ * line was seen since the last "---" line.
+ */
+static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *after_end,
+		      struct cs_diag *d)
+{
+	size_t rest = n && s[n - 1] == '\r' ? n - 1 : n; /* without a CR LF's CR */
+
+	if (n >= 3 && !memcmp(s, "---", 3) && !allowed_rest(s + 3, n - 3))
+		return refuse(d, *line, 4,
+			      "a line starting with '---' has more than a comment after it: "
+			      "kubectl refuses the file (invalid Yaml document separator); "
+			      "put the document on the next line");
+	if (is_marker(s, n, "---")) {
+		*after_end = false;
+	} else if (is_marker(s, n, "...")) {
+		*after_end = true;
+	} else if (*after_end && !allowed_rest(s, n) && s[0] != '%') {
+		return refuse(d, *line, 1,
+			      "a document after '...' with no '---' line before it: kubectl "
+			      "hands go-yaml both as one and only the first is read; put a "
+			      "'---' line before it");
+	}
+	for (size_t i = 0; i < rest; i++) {
+		const unsigned char *cr;
+		size_t seg;
+
+		if (s[i] != '\r')
+			continue;
+		++*line;
+		/* YAML's line after it ends at the next CR */
+		cr = memchr(s + i + 1, '\r', n - i - 1);
+		seg = cr ? (size_t)(cr - (s + i + 1)) : n - i - 1;
+		if (is_marker(s + i + 1, seg, "---") || is_marker(s + i + 1, seg, "..."))
+			return refuse(d, *line, 1,
+				      "a document marker after a carriage return alone: kubectl "
+				      "ends lines at a line feed only, sees no marker here and "
+				      "reads the first document only; end the lines with LF or "
+				      "CR LF");
+	}
+	return 0;
+}
+
 int cs_k8s_kubectl_stream(const char *text, size_t len, struct cs_diag *d)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
 	unsigned line = 1;
+	bool after_end = false;
+	int rc;
 
 	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
 		i = 3;
@@ -120,13 +179,8 @@ int cs_k8s_kubectl_stream(const char *text, size_t len, struct cs_diag *d)
 		const unsigned char *nl = memchr(s + i, '\n', len - i);
 		size_t end = nl ? (size_t)(nl - s) : len;
 
-		if (end - i >= 3 && !memcmp(s + i, "---", 3) &&
-		    !allowed_rest(s + i + 3, end - i - 3))
-			return cs_diag_set(d, EINVAL, line, 4, "",
-					   "YAML: a line starting with '---' has more than a "
-					   "comment after it: kubectl refuses the file (invalid "
-					   "Yaml document separator); put the document on the "
-					   "next line");
+		if ((rc = check_line(s + i, end - i, &line, &after_end, d)) < 0)
+			return rc;
 		i = end + 1;
 		line++;
 	}

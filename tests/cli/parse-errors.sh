@@ -52,6 +52,17 @@ one_line "JSON, ---, JSON" "^capscope explain pod: js\.json:2:1: kubectl reads a
   "$CAPSCOPE" explain pod js.json
 printf '{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: i}]}}\n' >flow.yaml
 one_line "flow YAML opening with {" "^capscope lint: flow\.yaml:1:2: kubectl reads a file that opens with .\{. as JSON values" "$CAPSCOPE" lint flow.yaml
+# kubectl splits at "---" lines only, at LF only, and go-yaml reads the
+# first document of what it is handed: a document after "..." with no
+# "---" line, or after a "---" that a CR alone puts on a line, never runs.
+P='apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers: [{name: c, image: i}]\n'
+printf "$P...\n$P" a b >end.yaml
+one_line "a document after ..." "^capscope lint: end\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint end.yaml
+printf "$P" a | tr '\n' '\r' >cr.yaml && printf -- '---\r' >>cr.yaml && printf "$P" b | tr '\n' '\r' >>cr.yaml
+one_line "--- after a CR alone" "^capscope lint: cr\.yaml:6:1: YAML: a document marker after a carriage return alone" "$CAPSCOPE" lint cr.yaml
+printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
+"$CAPSCOPE" lint end2.yaml >/dev/null 2>err
+ok $? "'...', a comment, a directive, '---': read"
 printf -- '--- # c\n%s\n---\t \n%s\n' "$J" "$J" >ok.yaml
 "$CAPSCOPE" lint ok.yaml >/dev/null 2>err
 ok $? "a comment and white space after --- are read (two pods)"
