@@ -75,6 +75,15 @@ static bool json_first(const unsigned char *s, size_t len, size_t i)
 	return i < len && i - from < JSON_PEEK && s[i] == '{';
 }
 
+/* Whether Go's JSON decoder reads what the checker refused with msg (a
+ * key twice, a lone surrogate, deep nesting, bytes that are not UTF-8): then
+ * kubectl does not stop there, and the message must not say it does. */
+static bool go_reads(const char *msg)
+{
+	return !strncmp(msg, "duplicate key", 13) || strstr(msg, "surrogate") ||
+	       !strncmp(msg, "more than ", 10) || !strncmp(msg, "not UTF-8", 9);
+}
+
 /* JSON values with JSON's white space between them, from i on. */
 static int check_json_values(const char *text, size_t len, size_t i, struct cs_diag *d)
 {
@@ -98,6 +107,8 @@ static int check_json_values(const char *text, size_t len, size_t i, struct cs_d
 			line += e.line - 1, col = e.column;
 		else if (e.column)
 			col += e.column - 1;
+		if (go_reads(e.message))
+			return cs_diag_set(d, EINVAL, line, col, "", "JSON: %s", e.message);
 		return cs_diag_set(d, EINVAL, line, col, "",
 				   "kubectl reads a file that opens with '{' as JSON values one "
 				   "after another and stops here (%s); write it all as JSON, or "
