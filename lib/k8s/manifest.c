@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "ctr-names.h"
+#include "kubectl-stream.h"
 #include "scc-volumes.h"
 #include "ydoc.h"
 #include "yaml11.h"
@@ -1539,7 +1540,13 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 		      struct cs_diag *d)
 {
 	struct ctx c = {.m = m, .name = name, .d = d};
+	int r;
 
+	/* what kubectl refuses before any YAML is read */
+	if ((r = cs_k8s_kubectl_stream(buf + (room ? YDOC_ROOM : 0), len, d)) < 0) {
+		cs_diag_file(d, name);
+		return r;
+	}
 	if (!m->arena && !(m->arena = cs_arena_new()))
 		return -ENOMEM;
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))

@@ -29,6 +29,12 @@ struct ydoc_held {
 	size_t line_start; /* just past the last line break in [0, given) */
 	bool flow;	   /* the last event left the reader in a flow collection */
 	bool refused;
+	/* The quoted scalar that is the first token after done, scanned on
+	 * from one feed to the next (ydoc-held.c, quoted_inside) */
+	size_t q_done;	 /* the done it was looked for from */
+	size_t q_pos;	 /* scanned up to here */
+	size_t q_inside; /* flow indicators inside its quotes so far */
+	int q_state;	 /* looking for it, inside '...' or "...", or no more */
 };
 
 /* What libfyaml's input callback returns: up to count bytes of the text
@@ -38,7 +44,8 @@ struct ydoc_held {
 ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count);
 
 /* An event ended at line and col (0-based, in characters, as libfyaml's
- * marks); flow: the reader is now inside a flow collection. */
+ * marks: for a quoted scalar, one past its closing quote); flow: the reader
+ * is now inside a flow collection. */
 void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow);
 
 #endif

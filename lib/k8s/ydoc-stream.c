@@ -18,7 +18,9 @@
  * them). What it means: a text that is white space then one JSON value is
  * JSON to kubectl (apimachinery's YAMLOrJSONDecoder trims white space
  * before looking for '{'), as a text opening with '{' always was here.
- * With a marker or a byte order mark it is YAML 1.1 to kubectl (go-yaml),
+ * With a marker (on a line of its own: kubectl refuses `--- {...}`, see
+ * kubectl-stream.c, which manifests go through first) or a byte order mark
+ * it is YAML 1.1 to kubectl (go-yaml),
  * which differs from JSON in a string only where it holds NEL, U+2028 or
  * U+2029 (line breaks to YAML 1.1: a string holding one is folded), or in
  * an indentation made of tabs: such a text is left to libfyaml's YAML 1.1.

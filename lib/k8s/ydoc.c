@@ -735,6 +735,17 @@ static int held_error(const struct reader *r)
 	    YDOC_HELD_MAX);
 }
 
+/* A quoted scalar's end mark is its closing quote: the event ends one on. */
+static bool is_quoted(struct fy_event *e)
+{
+	enum fy_scalar_style ss;
+
+	if (e->type != FYET_SCALAR || !e->scalar.value)
+		return false;
+	ss = fy_token_scalar_style(e->scalar.value);
+	return ss == FYSS_SINGLE_QUOTED || ss == FYSS_DOUBLE_QUOTED;
+}
+
 static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)
 {
 	struct fy_event *e;
@@ -746,9 +757,9 @@ static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, voi
 		/* refused while libfyaml scanned: this event is of the cut text */
 		rc = r->held.refused ? -EINVAL : on_event(r, e, fn, user);
 		if (end)
-			ydoc_held_event(&r->held, (size_t)end->line, (size_t)end->column,
-					r->n_frames &&
-					    r->frames[r->n_frames - 1].node->style == YDOC_FLOW);
+			ydoc_held_event(
+			    &r->held, (size_t)end->line, (size_t)end->column + is_quoted(e),
+			    r->n_frames && r->frames[r->n_frames - 1].node->style == YDOC_FLOW);
 		fy_parser_event_free(r->fyp, e);
 	}
 	if (r->held.refused)

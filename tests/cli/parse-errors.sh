@@ -33,8 +33,43 @@ printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"contain
 one_line "one-line JSON, bad value" '^capscope explain pod: one\.json:1:135: spec\.containers\[0\]\.securityContext\.runAsUser: '"'"'abc'"'"' is quoted: a string to Kubernetes, not an integer; remove the quotes$' \
   "$CAPSCOPE" explain pod one.json
 printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i",]}}\n' >syn.json
-one_line "one-line JSON, syntax" '^capscope explain pod: syn\.json:1:103: YAML: mismatched flow sequence end$' \
+one_line "one-line JSON, syntax" '^capscope explain pod: syn\.json:1:103: kubectl reads a file that opens with .\{. as JSON values one after another and stops here \(a key \(a string\) was expected, not .\]..; ' \
   "$CAPSCOPE" explain pod syn.json
+
+# kubectl splits a file into documents itself (apimachinery's YAMLReader,
+# GuessJSONStream): a "---" line with more than a comment after it is
+# refused (since 1.22; silently dropped before), and a file that opens with
+# '{' is read as JSON values only. YAML reads all of these; the pod in them
+# never reaches Kubernetes, so they are refused where kubectl stops.
+J='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"containers":[{"name":"c","image":"i"}]}}'
+printf -- '--- %s\n' "$J" >sep.yaml
+one_line "JSON on a --- line" "^capscope explain pod: sep\.yaml:1:4: YAML: a line starting with '---' has more than a comment after it: kubectl refuses the file" \
+  "$CAPSCOPE" explain pod sep.yaml
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    a: "b\n---x"\nspec:\n  containers: [{name: c, image: i}]\n' >sep2.yaml
+one_line "a quoted line starting ---x" "^capscope lint: sep2\.yaml:7:4: YAML: a line starting with '---'" "$CAPSCOPE" lint sep2.yaml
+printf '%s\n---\n%s\n' "$J" "$J" >js.json
+one_line "JSON, ---, JSON" "^capscope explain pod: js\.json:2:1: kubectl reads a file that opens with .\{. as JSON values" \
+  "$CAPSCOPE" explain pod js.json
+# Go's decoder reads a key twice (the last wins): kubectl does not stop
+# there, and the message must not say it does (capscope refuses it as before)
+printf '{"apiVersion":"v1","kind":"Pod","kind":"Pod"}\n' >dup.json
+one_line "a key twice in JSON" '^capscope lint: dup\.json:1:34: JSON: duplicate key$' "$CAPSCOPE" lint dup.json
+printf '{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: i}]}}\n' >flow.yaml
+one_line "flow YAML opening with {" "^capscope lint: flow\.yaml:1:2: kubectl reads a file that opens with .\{. as JSON values" "$CAPSCOPE" lint flow.yaml
+# kubectl splits at "---" lines only, at LF only, and go-yaml reads the
+# first document of what it is handed: a document after "..." with no
+# "---" line, or after a "---" that a CR alone puts on a line, never runs.
+P='apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers: [{name: c, image: i}]\n'
+printf "$P...\n$P" a b >end.yaml
+one_line "a document after ..." "^capscope lint: end\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint end.yaml
+printf "$P" a | tr '\n' '\r' >cr.yaml && printf -- '---\r' >>cr.yaml && printf "$P" b | tr '\n' '\r' >>cr.yaml
+one_line "--- after a CR alone" "^capscope lint: cr\.yaml:6:1: YAML: a document marker after a carriage return alone" "$CAPSCOPE" lint cr.yaml
+printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
+"$CAPSCOPE" lint end2.yaml >/dev/null 2>err
+ok $? "'...', a comment, a directive, '---': read"
+printf -- '--- # c\n%s\n---\t \n%s\n' "$J" "$J" >ok.yaml
+"$CAPSCOPE" lint ok.yaml >/dev/null 2>err
+ok $? "a comment and white space after --- are read (two pods)"
 
 mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   printf '{"config": {"User": "x"' >img/cfg.json &&

@@ -827,6 +827,17 @@ static void test_held_bound(void **state)
 	expect_held(repeat("k:\n- {a: [", "x", ",\n  ", 70000, "]}\n"), 0, 0, 0);
 	expect_held(repeat("k:\n", "- x", "\n", 70000, "\n"), 0, 0, 0);
 	expect_held(repeat("k: |\n", "  [{\"a\": 1}, {\"b\": 2}],", "\n", 20000, "\n"), 0, 0, 0);
+	/* A quoted scalar is one token, whatever it holds: kubectl writes a
+	 * ConfigMap of a minified JSON file so (session 13, second round:
+	 * refused before); single and double quotes, escapes, in a flow item */
+	expect_held(repeat("data:\n  d.json: '[", "{\"id\":1,\"t\":[1,2]}", ",", 20000, "]'\n"), 0,
+		    0, 0);
+	expect_held(repeat("data:\n  d.json: \"\\\"\\\\[", "x", ",", 70000, "'\"\n"), 0, 0, 0);
+	expect_held(repeat("k:\n- [[[ 'it''s ", "x", ",", 70000, "' ]]]\n"), 0, 0, 0);
+	/* after the quote closes, or with no quote where a token starts
+	 * (a plain scalar's "'"), the flow that follows is counted */
+	expect_held(repeat("k: ['a,b', [", "x", ",", 70000, "]]\n"), 1, 1, 13);
+	expect_held(repeat("k: [don't, [", "x", ",", 70000, "]]\n"), 1, 1, 13);
 }
 
 int main(void)

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kubectl splits a YAML stream into documents itself, line by line, before
+ * go-yaml sees any of it (apimachinery's util/yaml YAMLReader): a line that
+ * starts with "---" ends a document, and since Kubernetes 1.22 (PR 103457)
+ * such a line holding anything after the dashes but white space (Go's
+ * unicode.IsSpace) or a comment is refused: "invalid Yaml document
+ * separator". Before 1.22 the next document was silently dropped. Either
+ * way `--- {"kind":"Pod",...}` or `--- kind: Pod` never creates that pod,
+ * and neither does a quoted scalar with a line starting "---x" in it
+ * (kubectl issue 1645), though YAML (libfyaml, go-yaml) reads all of them.
+ * The reader refuses them too, rather than predict an object kubectl never
+ * sends (session 13, second round). The line is kubectl's: up to '\n', a
+ * byte order mark at the start of the text dropped (kubectl strips it).
+ *
+ * Before that, kubectl looks at the first 4,096 bytes (apimachinery's
+ * GuessJSONStream): when they open with '{' after white space, the whole
+ * file is read by Go's json.Decoder as JSON values one after another, with
+ * only JSON's white space between them, and kubectl stops with an error at
+ * the first thing that is not one: flow YAML (`{kind: Pod, ...}`), a "---"
+ * line, a comment. libfyaml reads all of those as YAML; the reader refuses
+ * them where kubectl stops.
+ */
+#include "kubectl-stream.h"
+
+#include "../internal/json-check.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* Go's unicode.IsSpace at s (n bytes left): its length, 0 when not one. */
+static size_t go_space(const unsigned char *s, size_t n)
+{
+	if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+		return 2; /* NEL, no-break space */
+	if (n < 3)
+		return 0;
+	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
+		return 3; /* U+1680 */
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+		return 3; /* U+2000 to U+200A, U+2028, U+2029, U+202F */
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
+		return 3; /* U+205F */
+	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3; /* U+3000 */
+	return 0;
+}
+
+/* Whether the rest of a "---" line, s[0, n) (no '\n'), is what kubectl allows. */
+static bool allowed_rest(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n && (k = go_space(s + i, n - i)) > 0)
+		i += k;
+	return i == n || s[i] == '#';
+}
+
+/* What kubectl's GuessJSONStream peeks at. */
+#define JSON_PEEK 4096
+
+/* Whether kubectl reads text[i, len) as JSON: '{' within the peek after
+ * Go's white space. */
+static bool json_first(const unsigned char *s, size_t len, size_t i)
+{
+	size_t k, from = i;
+
+	while (i < len && (k = go_space(s + i, len - i)) > 0)
+		i += k;
+	return i < len && i - from < JSON_PEEK && s[i] == '{';
+}
+
+/* Whether Go's JSON decoder reads what the checker refused with msg (a
+ * key twice, a lone surrogate, deep nesting, bytes that are not UTF-8): then
+ * kubectl does not stop there, and the message must not say it does. */
+static bool go_reads(const char *msg)
+{
+	return !strncmp(msg, "duplicate key", 13) || strstr(msg, "surrogate") ||
+	       !strncmp(msg, "more than ", 10) || !strncmp(msg, "not UTF-8", 9);
+}
+
+/* JSON values with JSON's white space between them, from i on. */
+static int check_json_values(const char *text, size_t len, size_t i, struct cs_diag *d)
+{
+	struct cs_diag e = {0};
+	unsigned line, col;
+	size_t end;
+
+	for (;;) {
+		while (i < len &&
+		       (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+			i++;
+		if (i == len)
+			return 0;
+		if (cs_json_check(text + i, len - i, false, NULL, 0, &end, "", "", &e) >= 0) {
+			i += end;
+			continue;
+		}
+		/* the checker's place is in the value: put it in the file */
+		cs_json_pos(text, i, &line, &col);
+		if (e.line > 1)
+			line += e.line - 1, col = e.column;
+		else if (e.column)
+			col += e.column - 1;
+		if (go_reads(e.message))
+			return cs_diag_set(d, EINVAL, line, col, "", "JSON: %s", e.message);
+		return cs_diag_set(d, EINVAL, line, col, "",
+				   "kubectl reads a file that opens with '{' as JSON values one "
+				   "after another and stops here (%s); write it all as JSON, or "
+				   "as YAML that does not open with '{'",
+				   e.message);
+	}
+}
+
+/* Whether s[0, n) opens with marker ("---" or "...") and only white space
+ * or a comment after it, as kubectl's splitter would allow after "---". */
+static bool is_marker(const unsigned char *s, size_t n, const char *marker)
+{
+	return n >= 3 && !memcmp(s, marker, 3) && allowed_rest(s + 3, n - 3);
+}
+
+static int refuse(struct cs_diag *d, unsigned line, unsigned col, const char *what)
+{
+	return cs_diag_set(d, EINVAL, line, col, "", "YAML: %s", what);
+}
+
+/*
+ * One of kubectl's lines, s[0, n) without its '\n'; *line is YAML's count
+ * (a CR alone ends a line to YAML, not to kubectl), *after_end: a "..."
+ * line was seen since the last "---" line.
+ */
+static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *after_end,
+		      struct cs_diag *d)
+{
+	size_t rest = n && s[n - 1] == '\r' ? n - 1 : n; /* without a CR LF's CR */
+
+	if (n >= 3 && !memcmp(s, "---", 3) && !allowed_rest(s + 3, n - 3))
+		return refuse(d, *line, 4,
+			      "a line starting with '---' has more than a comment after it: "
+			      "kubectl refuses the file (invalid Yaml document separator); "
+			      "put the document on the next line");
+	if (is_marker(s, n, "---")) {
+		*after_end = false;
+	} else if (is_marker(s, n, "...")) {
+		*after_end = true;
+	} else if (*after_end && !allowed_rest(s, n) && s[0] != '%') {
+		return refuse(d, *line, 1,
+			      "a document after '...' with no '---' line before it: kubectl "
+			      "hands go-yaml both as one and only the first is read; put a "
+			      "'---' line before it");
+	}
+	for (size_t i = 0; i < rest; i++) {
+		const unsigned char *cr;
+		size_t seg;
+
+		if (s[i] != '\r')
+			continue;
+		++*line;
+		/* YAML's line after it ends at the next CR */
+		cr = memchr(s + i + 1, '\r', n - i - 1);
+		seg = cr ? (size_t)(cr - (s + i + 1)) : n - i - 1;
+		if (is_marker(s + i + 1, seg, "---") || is_marker(s + i + 1, seg, "..."))
+			return refuse(d, *line, 1,
+				      "a document marker after a carriage return alone: kubectl "
+				      "ends lines at a line feed only, sees no marker here and "
+				      "reads the first document only; end the lines with LF or "
+				      "CR LF");
+	}
+	return 0;
+}
+
+int cs_k8s_kubectl_stream(const char *text, size_t len, struct cs_diag *d)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	unsigned line = 1;
+	bool after_end = false;
+	int rc;
+
+	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+		i = 3;
+	if (json_first(s, len, i))
+		return check_json_values(text, len, i, d);
+	while (i < len) {
+		const unsigned char *nl = memchr(s + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - s) : len;
+
+		if ((rc = check_line(s + i, end - i, &line, &after_end, d)) < 0)
+			return rc;
+		i = end + 1;
+		line++;
+	}
+	return 0;
+}
