@@ -14,6 +14,10 @@ tap_tmpdir
 setpriv --reuid nobody --regid nogroup --clear-groups sleep 600 &
 sleeper=$!
 trap 'kill $sleeper 2>/dev/null; rm -rf "$T"' EXIT
+# ... once it is nobody's: the first run raced setpriv's setresuid, and ran.
+until [ "$(awk '/^Uid:/ {print $2}' "/proc/$sleeper/status" 2>/dev/null)" = 65534 ]; do
+  sleep 0.05
+done
 
 # An ASan build's leak check starts a thread at exit, which a task over
 # RLIMIT_NPROC cannot: it would fail the run, not capscope.
@@ -27,7 +31,7 @@ for bin in "${bins[@]}"; do
   is "$rc" 127 "$name: over RLIMIT_NPROC: exit 127"
   is "$out" "" "$name: over RLIMIT_NPROC: nothing ran"
   is "$(wc -l <"$T/err")" 1 "$name: over RLIMIT_NPROC: one line"
-  like "$(cat "$T/err")" "EAGAIN \(uid 65534 already has more processes than this process's RLIMIT_NPROC \(0\).*nothing was run\)$" \
+  like "$(cat "$T/err")" "EAGAIN \(uid 65534 already has more tasks \(processes and threads\) than this process's RLIMIT_NPROC \(0\).*nothing was run\)$" \
     "$name: over RLIMIT_NPROC: says why"
   (ulimit -S -u 0; $bin --user nobody --clear-groups --dry-run -- echo ran >"$T/out" 2>&1)
   is "$?" 127 "$name --dry-run: over RLIMIT_NPROC: predicts that nothing runs (exit 127)"
@@ -42,4 +46,44 @@ for bin in "${bins[@]}"; do
   (ulimit -S -u "$(ulimit -H -u)"; $bin --user nobody --clear-groups --dry-run -- echo ran >/dev/null)
   is "$?" 0 "$name --dry-run: under RLIMIT_NPROC: predicts that it runs"
 done
+
+# In a user namespace the kernel counts the namespace's tasks again as its
+# owner's, held to the owner's limit when it made it: uid 1000 inside has
+# no task, the owner (host uid 1000, its limit 0 then) is over. The run said
+# "uid 1000 already has more processes than this process's RLIMIT_NPROC
+# (96365)", untrue of both. The binary is copied where uid 1000 can run it.
+cp "$B/cli/capscope-run" "$T/capscope-run" 2>/dev/null || cp "$(command -v "${CAPSCOPE%% *}")" "$T/capscope-run"
+chmod 755 "$T" "$T/capscope-run"
+cat >"$T/ns.py" <<'PY'
+import os, sys, resource, ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+r, w = os.pipe(); r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.setgroups([]); os.setresgid(1000, 1000, 1000)
+    h = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, h))
+    os.setresuid(1000, 1000, 1000)
+    if libc.unshare(0x10000000) != 0:
+        os._exit(3)
+    os.write(w, b"x"); os.read(r2, 1)
+    os.setresgid(0, 0, 0); os.setresuid(0, 0, 0)
+    resource.setrlimit(resource.RLIMIT_NPROC, (h, h))
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.close(w)
+if os.read(r, 1) == b"x":
+    for f in ("uid_map", "gid_map"):
+        open(f"/proc/{pid}/{f}", "w").write("0 1000 1\n1 100001 65535\n")
+os.write(w2, b"x")
+_, st = os.waitpid(pid, 0); sys.exit(os.waitstatus_to_exitcode(st))
+PY
+out=$(python3 "$T/ns.py" "$T/capscope-run" --user 1000 --group 1000 --clear-groups -- /bin/true 2>&1)
+rc=$?
+if [ "$rc" = 3 ]; then
+  skip "no user namespace for uid 1000 here"
+else
+  is "$rc" 127 "user namespace: over its owner's RLIMIT_NPROC: exit 127"
+  like "$out" "EAGAIN \(uid 1000, or the owner of this user namespace \(or of one above, held to the limit it had when it made it\), already has more tasks than RLIMIT_NPROC \(here [0-9]+\).*nothing was run\)$" \
+    "user namespace: says that the owner's count may be the one over"
+fi
 done_testing
