@@ -51,9 +51,13 @@ done
 # owner's, held to the owner's limit when it made it: uid 1000 inside has
 # no task, the owner (host uid 1000, its limit 0 then) is over. The run said
 # "uid 1000 already has more processes than this process's RLIMIT_NPROC
-# (96365)", untrue of both. The binary is copied where uid 1000 can run it.
-cp "$B/cli/capscope-run" "$T/capscope-run" 2>/dev/null || cp "$(command -v "${CAPSCOPE%% *}")" "$T/capscope-run"
-chmod 755 "$T" "$T/capscope-run"
+# (96365)", untrue of both. capscope-run is copied where uid 1000 can run it.
+chmod 755 "$T"
+runner=("${CAPSCOPE%% *}" run)
+if [ -x "$B/cli/capscope-run" ]; then
+  cp "$B/cli/capscope-run" "$T/capscope-run" && chmod 755 "$T/capscope-run"
+  runner=("$T/capscope-run")
+fi
 cat >"$T/ns.py" <<'PY'
 import os, sys, resource, ctypes
 libc = ctypes.CDLL(None, use_errno=True)
@@ -77,7 +81,7 @@ if os.read(r, 1) == b"x":
 os.write(w2, b"x")
 _, st = os.waitpid(pid, 0); sys.exit(os.waitstatus_to_exitcode(st))
 PY
-out=$(python3 "$T/ns.py" "$T/capscope-run" --user 1000 --group 1000 --clear-groups -- /bin/true 2>&1)
+out=$(python3 "$T/ns.py" "${runner[@]}" --user 1000 --group 1000 --clear-groups -- /bin/true 2>&1)
 rc=$?
 if [ "$rc" = 3 ]; then
   skip "no user namespace for uid 1000 here"
