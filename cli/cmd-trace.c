@@ -87,6 +87,23 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	signal_from_tty = si && si->si_code == SI_KERNEL;
 }
 
+/*
+ * A signal the caller ignores stays ignored, here and in the command (SIG_IGN
+ * survives execve; a handler does not): a script's background job, started
+ * with SIGINT and SIGQUIT ignored, had its command given SIGINT's default by
+ * the child's reset (lib/trace/spawn.c) and --verify's run (the handler
+ * reset by execve), so the terminal's Ctrl-C killed a command that without
+ * capscope would have ignored it.
+ */
+static void catch_unless_ignored(int sig, const struct sigaction *sa)
+{
+	struct sigaction old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigaction(sig, sa, NULL);
+}
+
 static int parse_pid(const char *s, pid_t *out)
 {
 	uint32_t v;
@@ -348,8 +365,8 @@ static int trace_resolved(struct trace_opts *o, struct cs_tracer_config *cfg,
 
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_unless_ignored(SIGINT, &sa);
+	catch_unless_ignored(SIGTERM, &sa);
 	ectx.json = o->json;
 	rc = run_scope(t, o, tg, &ectx, &status);
 	if (rc == 0)

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,10 +20,19 @@
 #define MAX_DEPTH 32
 
 struct walk {
+	const uint64_t *skip;
+	size_t nskip;
 	uint64_t *ids;
 	size_t max, n;
 	bool more;
 };
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 /* The directories below the cgroup open as dfd (closed here), depth first. */
 static int walk_dir(int dfd, unsigned depth, struct walk *w)
@@ -45,7 +55,17 @@ static int walk_dir(int dfd, unsigned depth, struct walk *w)
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISDIR(st.st_mode))
 			continue; /* removed meanwhile */
-		if (w->n == w->max || depth == MAX_DEPTH) {
+		/* Another container's cgroup and all below it are that one's: an
+		 * outer container took the sub-cgroups an inner one had left
+		 * beyond its own MAX_SUBS. */
+		if (w->nskip &&
+		    bsearch(&(uint64_t){st.st_ino}, w->skip, w->nskip, sizeof(*w->skip), cmp_u64))
+			continue;
+		/* Deeper than MAX_DEPTH: not entered, and no -E2BIG: that says
+		 * ids is full, and the caller read max ids of which fewer were set. */
+		if (depth == MAX_DEPTH)
+			break;
+		if (w->n == w->max) {
 			w->more = true;
 			break;
 		}
@@ -58,9 +78,10 @@ static int walk_dir(int dfd, unsigned depth, struct walk *w)
 	return rc;
 }
 
-int cs_cgroup_descendant_ids(const char *path, uint64_t *ids, size_t max)
+int cs_cgroup_descendant_ids(const char *path, const uint64_t *skip, size_t nskip, uint64_t *ids,
+			     size_t max)
 {
-	struct walk w = {.ids = ids, .max = max};
+	struct walk w = {.skip = skip, .nskip = nskip, .ids = ids, .max = max};
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
 
 	if (fd < 0)

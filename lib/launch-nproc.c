@@ -2,6 +2,7 @@
 /* The RLIMIT_NPROC mark of a user change (see internal/launch-nproc.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -45,6 +46,27 @@ static int task_flags(uint64_t *flags)
 	return cs_parse_u64n(p, (size_t)(end - p), CS_NUM_DEC, UINT64_MAX, flags);
 }
 
+/*
+ * Whether this process's uid_map is the initial namespace's own, as the
+ * kernel writes it ("%10u %10u %10u\n", one line): compared whole, not
+ * parsed. A namespace given the same map is taken for the initial one.
+ */
+static bool initial_userns(void)
+{
+	char buf[128], want[64];
+	cs_cleanup_close int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true; /* no such file: no user namespaces */
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "%10u %10u %10u\n", 0u, 0u, 4294967295u);
+	return strcmp(buf, want) == 0;
+}
+
 int cs_launch_nproc_exceeded(uid_t uid, char *why, size_t len)
 {
 	struct rlimit rl;
@@ -55,10 +77,24 @@ int cs_launch_nproc_exceeded(uid_t uid, char *why, size_t len)
 		return 0;
 	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		snprintf(lim, sizeof(lim), "%llu", (unsigned long long)rl.rlim_cur);
-	snprintf(why, len,
-		 "uid %u already has more processes than this process's RLIMIT_NPROC (%s): "
-		 "after the change to that user the kernel refuses execve until it has no "
-		 "more than that (PF_NPROC_EXCEEDED)",
-		 (unsigned)uid, lim);
+	/*
+	 * The kernel counts tasks (threads too) per user and namespace, and a
+	 * namespace's tasks again as its owner's in the namespace above, held
+	 * to the owner's RLIMIT_NPROC when it made the namespace: inside one,
+	 * "uid N already has more" was said of a user with no task at all.
+	 */
+	if (initial_userns())
+		snprintf(why, len,
+			 "uid %u already has more tasks (processes and threads) than this "
+			 "process's RLIMIT_NPROC (%s): after the change to that user the kernel "
+			 "refuses execve until it has no more than that (PF_NPROC_EXCEEDED)",
+			 (unsigned)uid, lim);
+	else
+		snprintf(why, len,
+			 "uid %u, or the owner of this user namespace (or of one above, held "
+			 "to the limit it had when it made it), already has more tasks than "
+			 "RLIMIT_NPROC (here %s): the kernel refuses execve after the change "
+			 "(PF_NPROC_EXCEEDED)",
+			 (unsigned)uid, lim);
 	return 1;
 }

@@ -7,12 +7,14 @@
 #include "internal/secbits.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal/bpf-log.h"
+#include "internal/cleanup.h"
 
 void cs_secbits_table_free(struct cs_secbits_table *t)
 {
@@ -51,7 +53,8 @@ static int by_tid(const void *a, const void *b)
  * anyway. start is in ns of the boot clock; /proc/PID/stat says it in
  * clock ticks (the kernel's nsec_to_clock_t: the ns divided, rounded down).
  */
-int cs_secbits_table_parse(const char *buf, size_t len, long hz, struct cs_secbits_table *t)
+int cs_secbits_table_parse(const char *buf, size_t len, long hz, long long boottime_ns,
+			   struct cs_secbits_table *t)
 {
 	const char *p = buf, *end = buf + len;
 	size_t cap = 0;
@@ -85,11 +88,49 @@ int cs_secbits_table_parse(const char *buf, size_t len, long hz, struct cs_secbi
 		}
 		t->v[t->n].tid = tid;
 		t->v[t->n].bits = bits;
+		/* As the kernel's timens_add_boottime_ns: the sum in u64. */
+		start += (unsigned long long)boottime_ns;
 		t->v[t->n].start = start / (1000000000ULL / (unsigned long long)hz);
 		t->n++;
 	}
 	qsort(t->v, t->n, sizeof(*t->v), by_tid);
 	return 0;
+}
+
+/*
+ * The boottime offset of this process's time namespace, in ns. The kernel
+ * adds it to a start time /proc/PID/stat shows (timens_add_boottime_ns),
+ * and the iterator's start_boottime has none: in a time namespace with an
+ * offset every process's securebits were unknown. The file is the kernel's
+ * ("%-10s %10lld %9ld\n" a clock); no file is no time namespaces, offset 0.
+ */
+int cs_secbits_boottime_offset(long long *ns)
+{
+	char buf[256], *line, *save = NULL;
+	cs_cleanup_close int fd = open("/proc/self/timens_offsets", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	*ns = 0;
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if ((n = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return -errno;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long long sec;
+		long nsec;
+		int end = -1;
+
+		if (strncmp(line, "boottime ", 9) != 0)
+			continue;
+		if (sscanf(line + 9, " %lld %ld%n", &sec, &nsec, &end) != 2 ||
+		    line[9 + end] != '\0' || nsec < 0 || nsec >= 1000000000L ||
+		    __builtin_mul_overflow(sec, 1000000000LL, ns) ||
+		    __builtin_add_overflow(*ns, (long long)nsec, ns))
+			return -EPROTO;
+		return 0;
+	}
+	return -EPROTO; /* the file is there, and no boottime line */
 }
 
 #ifdef CAPSCOPE_HAVE_BPF
@@ -142,6 +183,7 @@ int cs_secbits_table_load(struct cs_secbits_table *t, struct cs_diag *d)
 	struct bpf_link *link;
 	char *buf = NULL;
 	size_t len = 0;
+	long long off = 0;
 	int fd, rc;
 
 	memset(t, 0, sizeof(*t));
@@ -169,7 +211,12 @@ int cs_secbits_table_load(struct cs_secbits_table *t, struct cs_diag *d)
 		rc = read_all(fd, &buf, &len, d);
 		close(fd);
 	}
-	if (rc == 0 && (rc = cs_secbits_table_parse(buf, len, sysconf(_SC_CLK_TCK), t)) < 0) {
+	if (rc == 0 && (rc = cs_secbits_boottime_offset(&off)) < 0)
+		cs_diag_set(d, -rc, 0, 0, "",
+			    "/proc/self/timens_offsets is not understood: the iterator's start "
+			    "times cannot be matched with /proc's");
+	else if (rc == 0 &&
+		 (rc = cs_secbits_table_parse(buf, len, sysconf(_SC_CLK_TCK), off, t)) < 0) {
 		cs_diag_set(d, -rc, 0, 0, "", "the BPF task iterator wrote something unexpected");
 		cs_secbits_table_free(t);
 	}

@@ -416,9 +416,12 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 		return;
 	}
 	if (cs_proc_seam_secbits_text) {
-		*have = cs_secbits_table_parse(cs_proc_seam_secbits_text,
+		long long off;
+
+		*have = cs_secbits_boottime_offset(&off) == 0 &&
+			cs_secbits_table_parse(cs_proc_seam_secbits_text,
 					       strlen(cs_proc_seam_secbits_text),
-					       sysconf(_SC_CLK_TCK), t) == 0;
+					       sysconf(_SC_CLK_TCK), off, t) == 0;
 		return;
 	}
 	*have = cs_secbits_table_load(t, &d) == 0;

@@ -144,10 +144,13 @@ CS_EXPORT int cs_pid_cgroup_id(const char *proc, pid_t pid, uint64_t *id);
 
 /*
  * The ids of the cgroups below the directory path (not path's own), at most
- * max into ids (depth first). The count, -E2BIG when there are more
- * (the first max are in ids), or -errno when path cannot be read.
+ * max into ids (depth first), leaving out those in skip (nskip ids, sorted)
+ * and everything below them, and what is more than 32 levels below path.
+ * The count, -E2BIG when there are more (ids is full), or -errno when path
+ * cannot be read.
  */
-CS_EXPORT int cs_cgroup_descendant_ids(const char *path, uint64_t *ids, size_t max);
+CS_EXPORT int cs_cgroup_descendant_ids(const char *path, const uint64_t *skip, size_t nskip,
+				       uint64_t *ids, size_t max);
 
 /*
  * 1 when PID runs in a user namespace other than the initial one, 0 when in

@@ -29,8 +29,15 @@ int cs_secbits_table_load(struct cs_secbits_table *t, struct cs_diag *d);
  * given to another before it was read.
  */
 int cs_secbits_table_lookup(const struct cs_secbits_table *t, pid_t tid, unsigned long long start);
-/* Parse the iterator's text into t (sorted); 0 or -EPROTO, -ENOMEM. */
-int cs_secbits_table_parse(const char *buf, size_t len, long hz, struct cs_secbits_table *t);
+/*
+ * Parse the iterator's text into t (sorted); 0 or -EPROTO, -ENOMEM. Its
+ * start times get boottime_ns added, as /proc/PID/stat's in a time
+ * namespace (cs_secbits_boottime_offset).
+ */
+int cs_secbits_table_parse(const char *buf, size_t len, long hz, long long boottime_ns,
+			   struct cs_secbits_table *t);
+/* This process's time namespace's boottime offset in ns: 0, or -EPROTO, -errno. */
+int cs_secbits_boottime_offset(long long *ns);
 void cs_secbits_table_free(struct cs_secbits_table *t);
 
 #endif

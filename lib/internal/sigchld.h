@@ -12,7 +12,9 @@
 
 /*
  * Before a fork whose child is waited for: SIGCHLD to SIG_DFL if it is
- * SIG_IGN (its old action kept, once, for cs_sigchld_as_inherited).
+ * SIG_IGN, SA_NOCLDWAIT taken off (a library caller may set it), and
+ * SIGCHLD blocked so that no handler of the caller's reaps the child (the
+ * old action and mask kept, once, for cs_sigchld_as_inherited).
  */
 void cs_sigchld_wait_own(void);
 

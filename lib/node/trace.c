@@ -175,7 +175,7 @@ static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c, con
 		      size_t nown)
 {
 	uint64_t ids[MAX_SUBS];
-	int n = cs_cgroup_descendant_ids(c->cgroup_path, ids, MAX_SUBS);
+	int n = cs_cgroup_descendant_ids(c->cgroup_path, own, nown, ids, MAX_SUBS);
 
 	if (n == -E2BIG)
 		n = MAX_SUBS;
@@ -183,9 +183,9 @@ static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c, con
 		size_t at = find(nt, ids[j]);
 		struct cs_node_usage row, *u;
 
-		/* Another container's own cgroup below c's is that container's. */
-		if (bsearch(&ids[j], own, nown, sizeof(*own), cmp_u64) || at >= nt->n ||
-		    nt->v[at].cgroup != ids[j])
+		/* Another container's own cgroup below c's, and all below it, are
+		 * that container's: left out by the walk. */
+		if (at >= nt->n || nt->v[at].cgroup != ids[j])
 			continue;
 		row = nt->v[at];
 		memmove(nt->v + at, nt->v + at + 1, (nt->n - at - 1) * sizeof(*nt->v));

@@ -13,6 +13,14 @@
 #include "capscope/trace.h"
 #include "internal/sigchld.h"
 
+static void default_unless_ignored(int sig)
+{
+	struct sigaction old;
+
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		signal(sig, SIG_DFL);
+}
+
 /* In the child: wait for the go, then exec; the errno of a failed exec goes to fail_fd. */
 __attribute__((noreturn)) static void child(char *const argv[], bool stdout_to_stderr, int go_fd,
 					    int fail_fd)
@@ -20,8 +28,10 @@ __attribute__((noreturn)) static void child(char *const argv[], bool stdout_to_s
 	char c;
 	int err;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	/* The tracer's handlers would run here until execve resets them; an
+	 * ignored signal is the caller's, and stays (see cmd-trace.c). */
+	default_unless_ignored(SIGINT);
+	default_unless_ignored(SIGTERM);
 	if (read(go_fd, &c, 1) != 1)
 		_exit(127);
 	if (stdout_to_stderr)
@@ -51,8 +61,15 @@ int cs_tracer_spawn(struct cs_tracer *t, char *const argv[], bool stdout_to_stde
 	/* The tracer waits for the command (watch.c): not the kernel's to reap. */
 	cs_sigchld_wait_own();
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		err = -errno;
+		cs_sigchld_as_inherited();
+		close(go[0]);
+		close(go[1]);
+		close(fail[0]);
+		close(fail[1]);
+		return err;
+	}
 	if (pid == 0) {
 		close(go[1]);
 		close(fail[0]);

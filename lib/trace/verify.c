@@ -107,6 +107,7 @@ int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status, bool s
 	if (pid < 0) {
 		int e = errno;
 
+		cs_sigchld_as_inherited();
 		close(fds[0]);
 		close(fds[1]);
 		return -e;
@@ -120,9 +121,14 @@ int cs_trace_verify_run(char *const argv[], cs_mask_t m, int orig_status, bool s
 	close(fds[1]);
 	v->error = read_reason(fds[0]);
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			int e = errno;
+
+			cs_sigchld_as_inherited();
+			return -e;
+		}
+	}
 	cs_sigchld_as_inherited();
 	/* A child that wrote why it stopped never executed the command: its 127
 	 * is not the command's (a traced command that exits 127 was "the

@@ -7,7 +7,9 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
 
 #include "capscope/launch.h"
@@ -201,13 +203,70 @@ static void apply_and_verify_fill_diag(void **state)
 	assert_non_null(strstr(d.message, "inheritable"));
 }
 
+static int exit_7(void *arg)
+{
+	(void)arg;
+	return 7;
+}
+
+/* A library caller's handler that reaps every child it is told of. */
+static void reap_all(int sig)
+{
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/*
+ * cs_launch_in_child under a caller's SIGCHLD that takes the child from
+ * it: SA_NOCLDWAIT (the kernel reaps it, whatever the action; only a
+ * library caller has it, execve clears it) and a handler that reaps with
+ * waitpid(-1). Both made waitpid fail with ECHILD ("step 'fork' failed").
+ * The caller's action and mask are put back after.
+ */
+static void child_kept_from_caller_sigchld(void **state)
+{
+	static struct cs_launch l;
+	struct cs_launch_plan p = {0};
+	struct sigaction nocldwait = {.sa_handler = SIG_DFL, .sa_flags = SA_NOCLDWAIT};
+	struct sigaction reaper = {.sa_handler = reap_all}, old, after;
+	struct cs_cred self;
+	struct cs_steps st;
+	struct cs_diag d = {0};
+	sigset_t before_mask, after_mask;
+
+	(void)state;
+	assert_int_equal(cs_cred_read_self(&self, &d), 0);
+	cs_steps_init(&st);
+	assert_int_equal(cs_launch_prepare(&p, &self, &l, &st, &d), 0);
+	cs_steps_free(&st);
+	sigemptyset(&nocldwait.sa_mask);
+	sigemptyset(&reaper.sa_mask);
+	assert_int_equal(sigaction(SIGCHLD, &nocldwait, &old), 0);
+	assert_int_equal(cs_launch_in_child(&l, exit_7, NULL, &d), 7);
+	assert_int_equal(sigaction(SIGCHLD, NULL, &after), 0);
+	assert_true(after.sa_flags & SA_NOCLDWAIT);
+	assert_int_equal(sigaction(SIGCHLD, &reaper, NULL), 0);
+	sigprocmask(SIG_SETMASK, NULL, &before_mask);
+	assert_int_equal(cs_launch_in_child(&l, exit_7, NULL, &d), 7);
+	sigprocmask(SIG_SETMASK, NULL, &after_mask);
+	assert_int_equal(sigismember(&before_mask, SIGCHLD), sigismember(&after_mask, SIGCHLD));
+	assert_int_equal(sigaction(SIGCHLD, NULL, &after), 0);
+	assert_ptr_equal(after.sa_handler, reap_all);
+	sigaction(SIGCHLD, &old, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(bounding_cannot_grow),    cmocka_unit_test(caps_beyond_the_kernel),
-	    cmocka_unit_test(options_that_disagree),   cmocka_unit_test(id_minus_one_refused),
-	    cmocka_unit_test(ambient_needs_permitted), cmocka_unit_test(apply_and_verify_fill_diag),
+	    cmocka_unit_test(bounding_cannot_grow),
+	    cmocka_unit_test(caps_beyond_the_kernel),
+	    cmocka_unit_test(options_that_disagree),
+	    cmocka_unit_test(id_minus_one_refused),
+	    cmocka_unit_test(ambient_needs_permitted),
+	    cmocka_unit_test(apply_and_verify_fill_diag),
 	    cmocka_unit_test(root_gets_bounding_back),
+	    cmocka_unit_test(child_kept_from_caller_sigchld),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -342,13 +342,106 @@ static void nothing_used(void **state)
 	free(c.cgroup_path);
 }
 
+/* mkdir of dir/NAMEi for i < n (n 0: just dir); 0 when the cgroup mount refused. */
+static bool make_dirs(const char *dir, const char *name, int n, uint64_t *ids)
+{
+	char p[700];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s%d", dir, name, i);
+		if (mkdir(p, 0755) < 0)
+			return false;
+		if (ids)
+			ids[i] = ino(p);
+	}
+	return true;
+}
+
+static void rm_dirs(const char *dir, const char *name, int n)
+{
+	char p[700];
+
+	for (int i = n - 1; i >= 0; i--) {
+		snprintf(p, sizeof(p), "%s/%s%d", dir, name, i);
+		rmdir(p);
+	}
+}
+
+/*
+ * More than 32 levels below: not walked, and no -E2BIG, which says ids is
+ * full. Before, the depth limit said -E2BIG with 32 ids set, and the node
+ * agent read all 256 (224 of its stack's leftovers taken as cgroup ids).
+ */
+static void descendants_too_deep(void **state)
+{
+	struct fixture f;
+	uint64_t ids[256];
+	char chain[4096];
+	int depth = 0, rc;
+
+	(void)state;
+	if (!fixture_make(&f))
+		skip();
+	snprintf(chain, sizeof(chain), "%s", f.sub2);
+	for (; depth < 34; depth++) {
+		strcat(chain, "/d");
+		assert_int_equal(mkdir(chain, 0755), 0);
+	}
+	memset(ids, 0xff, sizeof(ids));
+	rc = cs_cgroup_descendant_ids(f.top, NULL, 0, ids, 256);
+	/* docker, own, sub1, sub2 and 28 of the chain: 32 levels. */
+	assert_int_equal(rc, 32);
+	for (; depth > 0; depth--) {
+		rmdir(chain);
+		*strrchr(chain, '/') = '\0';
+	}
+	fixture_rm(&f);
+}
+
+/*
+ * The outer container's walk left out an inner container's cgroup but not
+ * what is below it: an inner one with 300 sub-cgroups used the outer's
+ * 256, and the checks of the outer's own sub-cgroups listed after it were
+ * unclaimed.
+ */
+static void inner_subtree_not_walked(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr outer = {.id = "outer", .pid = getppid()};
+	struct cs_node_ctr inner = {.id = CTR_ID, .pid = getpid()};
+	struct cs_node_ctr *v[] = {&outer, &inner};
+	struct cs_node_inventory inv = {.v = v, .n = 2};
+	uint64_t osub[20];
+	struct fixture f;
+	char rel[64];
+
+	(void)state;
+	if (!fixture_make(&f))
+		skip();
+	assert_true(make_dirs(f.own, "i", 300, NULL));
+	assert_true(make_dirs(f.top, "o", 20, osub));
+	snprintf(rel, sizeof(rel), "/capscope-test-nt-%d", (int)getpid());
+	fake_proc(&f, "ctr", getppid(), rel);
+	cs_node_trace_init(&nt, 0);
+	for (int i = 0; i < 20; i++)
+		add(&nt, osub[i], 1, 0, INIT_NS, INIT_NS, "sh", 1, CS_SITE_CHECK);
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
+	assert_non_null(cs_node_trace_usage(&nt, &outer));
+	assert_int_equal(nt.unclaimed, 0);
+	cs_node_trace_close(&nt);
+	free(outer.cgroup_path);
+	free(inner.cgroup_path);
+	rm_dirs(f.top, "o", 20);
+	rm_dirs(f.own, "i", 300);
+	fixture_rm(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(usage_per_container),
-	    cmocka_unit_test(nothing_used),
-	    cmocka_unit_test(root_claims_nothing),
-	    cmocka_unit_test(nested_container),
+	    cmocka_unit_test(usage_per_container),  cmocka_unit_test(nothing_used),
+	    cmocka_unit_test(root_claims_nothing),  cmocka_unit_test(nested_container),
+	    cmocka_unit_test(descendants_too_deep), cmocka_unit_test(inner_subtree_not_walked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
