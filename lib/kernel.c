@@ -7,6 +7,7 @@
 #include "capscope/kernel.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,13 +84,13 @@ static void set_step(struct cs_steps *st, const char *rule, enum cs_set set, cs_
 const char *cs_errno_name(int err)
 {
 	static __thread char buf[16];
-	const char *name;
+	/* Wider than int: -INT_MIN does not fit one (undefined behaviour). */
+	long long e = err < 0 ? -(long long)err : err;
+	const char *name = e <= INT_MAX ? strerrorname_np((int)e) : NULL;
 
-	if (err < 0)
-		err = -err;
-	if ((name = strerrorname_np(err)))
+	if (name)
 		return name;
-	snprintf(buf, sizeof(buf), "E%d", err);
+	snprintf(buf, sizeof(buf), "E%lld", e);
 	return buf;
 }
 

@@ -7,6 +7,7 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -536,6 +537,17 @@ static void selftest_matrix(void **state)
 }
 
 /* system.posix_acl_access as the kernel stores it: what it would refuse is refused. */
+/* Every errno by its name, either sign; a number with none as E<n>, INT_MIN too. */
+static void errno_names(void **state)
+{
+	(void)state;
+	assert_string_equal(cs_errno_name(EAGAIN), "EAGAIN");
+	assert_string_equal(cs_errno_name(-EPERM), "EPERM");
+	assert_string_equal(cs_errno_name(4000), "E4000");
+	assert_string_equal(cs_errno_name(INT_MIN), "E2147483648");
+	assert_string_equal(cs_errno_name(INT_MAX), "E2147483647");
+}
+
 static void acl_parse(void **state)
 {
 #define E(t, p, i) (t), 0, (p), 0, (i)&0xff, ((i) >> 8) & 0xff, 0, 0
@@ -578,6 +590,7 @@ static void acl_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(errno_names),
 	    cmocka_unit_test(plain_nonroot_loses_everything),
 	    cmocka_unit_test(ambient_survives),
 	    cmocka_unit_test(fcaps_ep),
