@@ -141,15 +141,20 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	return cs_diag_set(im->d, err, 0, 0, NULL, "%.120s: %s", im->label, msg);
 }
 
+static int over_max_bytes(struct img *im)
+{
+	return img_fail(im, EFBIG,
+			"more than %llu uncompressed bytes: refusing (decompression bomb?)",
+			(unsigned long long)im->max_bytes);
+}
+
 static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 {
 	uint64_t out = (uint64_t)archive_filter_bytes(a, 0);
 	uint64_t in = (uint64_t)archive_filter_bytes(a, -1);
 
 	if (base + out > im->max_bytes)
-		return img_fail(im, EFBIG,
-				"more than %llu uncompressed bytes: refusing (decompression bomb?)",
-				(unsigned long long)im->max_bytes);
+		return over_max_bytes(im);
 	if (out > RATIO_FLOOR && in > 0 && out / in > im->max_ratio)
 		return img_fail(im, EFBIG,
 				"inflates more than %llu:1: refusing (decompression bomb?)",
@@ -687,6 +692,24 @@ static void entry_fcaps(struct cs_tar_shadow *sh, struct cs_ventry *ve)
 	ve->fcaps_invalid = cs_fcaps_decode(xv, xs, &ve->fcaps, &dd) < 0;
 }
 
+/*
+ * A note of the layer being read: said now, or kept with its entries
+ * (im->rec) and said at each place it is applied, as an archive read again
+ * for each place says it (a repeated layer's damaged header was said once
+ * when the archive was compressed, once a place when not). path NULL: the
+ * note is of the layer, its label the path.
+ */
+static int layer_note(struct img *im, const char *path, int err, const char *msg)
+{
+	if (im->rec)
+		return cs_layer_rec_note(im->rec, path, err, msg);
+	if (path)
+		cs_scan_add_error(im->r, path, err, "%s: %s", im->label, msg);
+	else
+		cs_scan_add_error(im->r, im->label, err, "%s", msg);
+	return 0;
+}
+
 /* An entry into the view as layer im->layer, or kept for later (im->rec). */
 static int apply_entry(struct img *im, const struct cs_ventry *ve)
 {
@@ -732,8 +755,9 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			const char *pn = archive_entry_pathname(e);
 
 			/* e.g. a PAX record whose length lies: the entry is still read. */
-			cs_scan_add_error(im->r, pn ? pn : "?", EINVAL, "%s: %s", im->label,
-					  es ? es : "damaged header");
+			if ((rc = layer_note(im, pn ? pn : "?", EINVAL,
+					     es ? es : "damaged header")) < 0)
+				return rc;
 		}
 		if (bomb_check(im, a, im->used) < 0)
 			return -EFBIG;
@@ -745,8 +769,12 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			return rc;
 		ve.name = archive_entry_pathname(e);
 		if (!ve.name || !*ve.name) {
-			cs_scan_add_error(im->r, im->label, EINVAL, "entry %llu has no usable name",
-					  (unsigned long long)entries);
+			char msg[64];
+
+			snprintf(msg, sizeof(msg), "entry %llu has no usable name",
+				 (unsigned long long)entries);
+			if ((rc = layer_note(im, NULL, EINVAL, msg)) < 0)
+				return rc;
 			continue;
 		}
 		ve.mode = (uint32_t)archive_entry_mode(e);
@@ -819,7 +847,11 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		}
 	}
 	im->used += (uint64_t)archive_filter_bytes(a, 0);
-	return 0;
+	if (im->rec)
+		im->rec->bytes = (uint64_t)archive_filter_bytes(a, 0);
+	/* bomb_check sees a reader's count of bytes consumed, which lags by the
+	 * block last given: a layer of 1,034,240 bytes passed --max-bytes 1000000. */
+	return im->used > im->max_bytes ? over_max_bytes(im) : 0;
 }
 
 /*
@@ -1409,15 +1441,27 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 	return 0;
 }
 
-/* Apply a kept layer as layer i. */
+/*
+ * Apply a kept layer as layer i, with its notes, its bytes charged again
+ * past its first place: an archive read again for each place counts them
+ * each time, and a compressed copy of an image --max-bytes refuses was read.
+ */
 static int replay(struct img *im, const struct cs_img_manifest *m, bool digests, size_t i,
-		  const struct cs_layer_rec *r)
+		  struct cs_layer_rec *r)
 {
 	char label[4300], name[4200];
 	int rc = layer_name(im, m, i, digests, name, label);
+	size_t note = 0;
 
-	for (size_t k = 0; rc == 0 && k < r->n; k++)
-		rc = apply_entry(im, &r->v[k]);
+	if (rc == 0 && r->charged && (im->used += r->bytes) > im->max_bytes)
+		return over_max_bytes(im);
+	r->charged = true;
+	for (size_t k = 0; rc == 0 && k <= r->n; k++) {
+		for (; note < r->nnotes && r->notes[note].at == k; note++)
+			layer_note(im, r->notes[note].path, r->notes[note].err, r->notes[note].msg);
+		if (k < r->n)
+			rc = apply_entry(im, &r->v[k]);
+	}
 	return rc;
 }
 
