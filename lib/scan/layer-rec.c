@@ -55,6 +55,7 @@ int cs_layer_rec_add(struct cs_layer_rec *r, const struct cs_ventry *e)
 		r->n--;
 		return -EINVAL;
 	}
+	r->mem += sizeof(*c) + nn + hn + sn + dn + headn + 1;
 	return 0;
 }
 
@@ -92,5 +93,5 @@ void cs_layer_rec_free(struct cs_layer_rec *r)
 	for (size_t i = 0; i < r->n; i++)
 		free((void *)r->v[i].name);
 	free(r->v);
-	memset(r, 0, sizeof(*r));
+	*r = (struct cs_layer_rec){.reread = r->reread};
 }

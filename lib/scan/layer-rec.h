@@ -30,6 +30,8 @@ struct cs_layer_rec {
 	unsigned uses;	/* the manifest's places still to apply it at */
 	uint64_t bytes; /* its uncompressed bytes, charged to --max-bytes at each place */
 	bool charged;	/* the read charged them once */
+	bool reread;	/* too large to keep: read again at each place (image.c) */
+	size_t mem;	/* bytes held, for the reader's budget */
 };
 
 /* A copy of e (its names, kept content and first bytes). 0 or -ENOMEM. */
