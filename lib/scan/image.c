@@ -815,15 +815,17 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		}
 		char *content = NULL;
 
+		/* A kept layer keeps each such file: ETC_TOTAL is charged when it is
+		 * applied, in the manifest's order (replay). */
 		if (im->keep_etc && archive_entry_filetype(e) == AE_IFREG && !ve.hardlink &&
 		    wants_content(ve.name, archive_entry_size(e)) &&
-		    im->kept + (size_t)archive_entry_size(e) <= ETC_TOTAL) {
+		    (im->rec || im->kept + (size_t)archive_entry_size(e) <= ETC_TOTAL)) {
 			rc = read_entry(im, a, "reading a passwd/group file", archive_entry_size(e),
 					&content, &ve.datalen);
 			if (rc < 0)
 				return rc;
 			ve.data = content;
-			im->kept += ve.datalen;
+			im->kept += im->rec ? 0 : ve.datalen;
 		}
 		char head[CS_EXEC_HEAD_MAX];
 
@@ -1463,6 +1465,23 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 }
 
 /*
+ * A kept entry into the view, its passwd/group bytes charged to ETC_TOTAL
+ * here, in the manifest's order, as a layer read in its turn charges them:
+ * charged in the order stored, a 52-byte /etc/passwd stored first and
+ * listed after 16 MiB of other passwd files was read from the gzip'd copy
+ * and refused from the plain one.
+ */
+static int replay_entry(struct img *im, const struct cs_ventry *kept)
+{
+	struct cs_ventry e = *kept;
+
+	if (e.data && im->kept + e.datalen > ETC_TOTAL)
+		e.data = NULL, e.datalen = 0;
+	im->kept += e.datalen;
+	return apply_entry(im, &e);
+}
+
+/*
  * Apply a kept layer as layer i, with its notes, its bytes charged again
  * past its first place: an archive read again for each place counts them
  * each time, and a compressed copy of an image --max-bytes refuses was read.
@@ -1481,7 +1500,7 @@ static int replay(struct img *im, const struct cs_img_manifest *m, bool digests,
 		for (; note < r->nnotes && r->notes[note].at == k; note++)
 			layer_note(im, r->notes[note].path, r->notes[note].err, r->notes[note].msg);
 		if (k < r->n)
-			rc = apply_entry(im, &r->v[k]);
+			rc = replay_entry(im, &r->v[k]);
 	}
 	return rc;
 }
