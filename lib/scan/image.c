@@ -78,6 +78,7 @@ struct img {
 	struct cs_layer_rec *rec; /* the layer's entries are kept here, not applied */
 	size_t rec_mem;		  /* bytes all kept layers hold */
 	bool rec_over;		  /* the layer being kept passed KEPT_MAX */
+	bool rereading;		  /* read again in its turn (open_outer_seq charges) */
 };
 
 /*
@@ -1053,6 +1054,7 @@ static int outer_twice(struct img *im, const struct outer_ent *o, const char *wa
 static struct archive *open_outer_seq(struct img *im, size_t raw, const char *want)
 {
 	struct archive_entry *e;
+	uint64_t at;
 
 	if (im->seq && im->seq_next > raw) {
 		archive_read_free(im->seq);
@@ -1065,11 +1067,22 @@ static struct archive *open_outer_seq(struct img *im, size_t raw, const char *wa
 		    archive_read_open_filename(im->seq, im->path, IO_BLOCK) != ARCHIVE_OK)
 			goto fail;
 	}
+	at = (uint64_t)archive_filter_bytes(im->seq, 0);
 	while (im->seq_next <= raw) {
 		if (archive_read_next_header(im->seq, &e) < ARCHIVE_WARN)
 			goto fail;
-		if (im->seq_next++ == raw && entry_is(e, want))
+		if (im->seq_next++ == raw && entry_is(e, want)) {
+			/* A layer read again (read_stored_order, past KEPT_MAX): what
+			 * was inflated again to reach it counts, so that a large
+			 * layer listed at many places behind 60 GB of other bytes
+			 * is not inflated again at each place unbounded. */
+			at = (uint64_t)archive_filter_bytes(im->seq, 0) - at;
+			if (im->rereading && (im->used += at) > im->max_bytes) {
+				over_max_bytes(im);
+				goto fail;
+			}
 			return im->seq;
+		}
 	}
 fail:
 	if (im->seq)
@@ -1127,7 +1140,9 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		return NULL;
 	if (!im->outer_seekable) {
 		*borrowed = true;
-		return open_outer_seq(im, o->raw, want);
+		a = open_outer_seq(im, o->raw, want);
+		*refused = !a && im->d && im->d->message[0]; /* over --max-bytes */
+		return a;
 	}
 	if ((*fd = open(im->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
@@ -1573,12 +1588,15 @@ static int read_stored_order(struct img *im, const struct cs_img_manifest *m, bo
 		for (; rc == 0 && next < n && from[next] != SIZE_MAX; next++) {
 			struct cs_layer_rec *r = &recs[from[next]];
 
-			if (r->reread)
+			if (r->reread) {
+				im->rereading = true;
 				rc = layer_name(im, m, next, digests, name, label) < 0
 					 ? -EINVAL
 					 : read_one_layer(im, name);
-			else
+				im->rereading = false;
+			} else {
 				rc = replay(im, m, digests, next, r);
+			}
 			if (--r->uses == 0) {
 				im->rec_mem -= r->mem;
 				cs_layer_rec_free(r);

@@ -45,4 +45,33 @@ for f in img.tar img.tar.gz; do
 done
 rss=$(cat img.tar.gz.rss)
 ok "$([ "$rss" -lt 120000 ]; echo $?)" "img.tar.gz: at most 120 MB held ($rss KB)"
+# A layer read again is inflated again from the archive's start: what that
+# costs counts to --max-bytes, or a layer listed at many places behind 60 GB
+# of other bytes (at 1000:1, 60 MB gzip'd) would cost 60 GB at each place.
+# 1,000,000 entries (512 MB) listed twice behind 100 MiB: 1.03 GB counted
+# plain; gzip'd 1.23 GB (the 100 MiB twice more).
+python3 - <<'PY' || skip_all "python3 failed"
+import io, json, tarfile, zlib
+def lay(ents, times=1):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for n, mode in ents:
+            ti = tarfile.TarInfo(n); ti.mode = mode; t.addfile(ti)
+    return b.getvalue()[:512 * len(ents)] * times + b"\0" * 1024
+big = lay([("usr/a%03d" % i, 0o644) for i in range(1000)], 1000)[:-1024] + lay([("usr/su", 0o4755)])
+junk = bytes(range(256)) * 16 * (100 << 8)  # 100 MiB
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w") as t:
+    m = json.dumps([{"Config": "c.json", "Layers": ["s/layer.tar", "b/layer.tar", "b/layer.tar"]}])
+    for n, d in (("s/layer.tar", lay([("usr/bin", 0o755)])), ("junk", junk), ("b/layer.tar", big),
+                 ("c.json", b'{"config":{}}'), ("manifest.json", m.encode())):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+c = zlib.compressobj(1, zlib.DEFLATED, 31)
+open("again.tar.gz", "wb").write(c.compress(b.getvalue()) + c.flush())
+PY
+"$CAPSCOPE" scan --json --max-bytes 1100000000 again.tar.gz >/dev/null 2>err
+is "$? $(cat err)" "2 capscope scan: again.tar.gz: layer 2 (b/layer.tar): more than 1100000000 uncompressed bytes: refusing (decompression bomb?)" \
+  "read again at two places behind 100 MiB, --max-bytes 1100000000: refused (was read)"
+"$CAPSCOPE" scan --json --max-bytes 1300000000 again.tar.gz >out 2>err
+is "$? $(jq -c '[.findings[] | .path]' out)" '0 ["/usr/su"]' "...and read under 1300000000"
 done_testing
