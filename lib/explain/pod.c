@@ -708,9 +708,14 @@ static int model(struct pod_work *w)
 static int etc_unreadable(const char *name, int rc, struct cs_diag *d)
 {
 	return cs_diag_set(d, -rc, 0, 0, NULL, "%s: %s", name,
-			   rc == -EFBIG || rc == -ENODATA ? "larger than the model reads (1 MiB)"
-			   : rc == -EINVAL		  ? "not a regular file"
-							  : strerror(-rc));
+			   rc == -EFBIG ? "larger than the model reads (1 MiB)"
+			   /* an image's file not kept (lib/scan/image.c): not only a large one */
+			   : rc == -ENODATA
+			       ? "not read: an image's passwd and group files are read "
+				 "up to 1 MiB each, 16 MiB in all, and not through a "
+				 "hard link to a file of another name"
+			   : rc == -EINVAL ? "not a regular file"
+					   : strerror(-rc));
 }
 
 /*

@@ -55,13 +55,43 @@ int cs_layer_rec_add(struct cs_layer_rec *r, const struct cs_ventry *e)
 		r->n--;
 		return -EINVAL;
 	}
+	r->mem += sizeof(*c) + nn + hn + sn + dn + headn + 1;
+	return 0;
+}
+
+int cs_layer_rec_note(struct cs_layer_rec *r, const char *path, int err, const char *msg)
+{
+	struct cs_layer_note *n;
+
+	if (r->nnotes == r->notecap) { /* doubled: a layer may have millions */
+		size_t nc = r->notecap ? r->notecap * 2 : 16;
+		struct cs_layer_note *nv = realloc(r->notes, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		r->notes = nv;
+		r->notecap = nc;
+	}
+	n = &r->notes[r->nnotes];
+	*n = (struct cs_layer_note){r->n, path ? strdup(path) : NULL, strdup(msg), err};
+	if (!n->msg || (path && !n->path)) {
+		free(n->path);
+		free(n->msg);
+		return -ENOMEM;
+	}
+	r->nnotes++;
 	return 0;
 }
 
 void cs_layer_rec_free(struct cs_layer_rec *r)
 {
+	for (size_t i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].path);
+		free(r->notes[i].msg);
+	}
+	free(r->notes);
 	for (size_t i = 0; i < r->n; i++)
 		free((void *)r->v[i].name);
 	free(r->v);
-	memset(r, 0, sizeof(*r));
+	*r = (struct cs_layer_rec){.reread = r->reread};
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# A compressed archive's layers are read in the order stored; one whose turn
+# has not come is kept as entries (lib/scan/layer-rec.c), about 150 bytes
+# each, where the view holds one node a name. 1,000 names 1,000 times each
+# in a layer stored before the one the manifest lists first: about 150 MB
+# held (7 MB read in order); 500 such layers, many GB. Past 64 MiB kept, a
+# layer is read again in its turn (thirteenth pass, second round).
+# The maximum RSS (GNU time %M) does not depend on the machine's load; not
+# under a sanitizer, whose RSS it is.
+. "$(dirname "$0")/../lib/tap.sh"
+[ -x /usr/bin/time ] || skip_all "needs GNU time (/usr/bin/time)"
+command -v python3 >/dev/null || skip_all "needs python3"
+command -v jq >/dev/null || skip_all "needs jq"
+grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+tap_tmpdir
+cd "$T" || exit 1
+python3 - <<'PY' || skip_all "python3 failed"
+import gzip, io, json, tarfile
+def lay(ents, times=1):  # the entries' headers times times, then the end
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for n, mode in ents:
+            ti = tarfile.TarInfo(n); ti.mode = mode; t.addfile(ti)
+    h = b.getvalue()[:512 * len(ents)]
+    return h * times + b"\0" * 1024
+# big: 1,000 names 1,000 times each, then a set-uid file the small layer's
+# whiteout removes, and one it keeps; listed after small, stored before it.
+big = (lay([("usr/a%03d" % i, 0o644) for i in range(1000)], 1000)[:-1024] +
+       lay([("usr/gone", 0o4755), ("usr/su", 0o4755)]))
+small = lay([("usr/.wh.gone", 0o644), ("usr/bin", 0o4755)])
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w") as t:
+    m = json.dumps([{"Config": "c.json", "Layers": ["s/layer.tar", "b/layer.tar", "s/layer.tar"]}])
+    for n, d in (("b/layer.tar", big), ("s/layer.tar", small), ("c.json", b'{"config":{}}'),
+                 ("manifest.json", m.encode())):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+open("img.tar", "wb").write(b.getvalue())
+open("img.tar.gz", "wb").write(gzip.compress(b.getvalue(), 1))
+PY
+for f in img.tar img.tar.gz; do
+  /usr/bin/time -f %M -o "$f.rss" "$CAPSCOPE" scan --json $f >"$f.json" 2>"$f.err"
+  is "$?" 0 "$f: read"
+  is "$(jq -c '[.findings[] | [.path, .layer]]' "$f.json")" '[["/usr/bin",2],["/usr/su",1]]' \
+    "$f: the whiteout removes usr/gone; usr/su from layer 1, usr/bin from its last place"
+done
+rss=$(cat img.tar.gz.rss)
+ok "$([ "$rss" -lt 120000 ]; echo $?)" "img.tar.gz: at most 120 MB held ($rss KB)"
+# A layer read again is inflated again from the archive's start: what that
+# costs counts to --max-bytes, or a layer listed at many places behind 60 GB
+# of other bytes (at 1000:1, 60 MB gzip'd) would cost 60 GB at each place.
+# 1,000,000 entries (512 MB) listed twice behind 100 MiB: 1.03 GB counted
+# plain; gzip'd 1.23 GB (the 100 MiB twice more).
+python3 - <<'PY' || skip_all "python3 failed"
+import io, json, tarfile, zlib
+def lay(ents, times=1):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        for n, mode in ents:
+            ti = tarfile.TarInfo(n); ti.mode = mode; t.addfile(ti)
+    return b.getvalue()[:512 * len(ents)] * times + b"\0" * 1024
+big = lay([("usr/a%03d" % i, 0o644) for i in range(1000)], 1000)[:-1024] + lay([("usr/su", 0o4755)])
+junk = bytes(range(256)) * 16 * (100 << 8)  # 100 MiB
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w") as t:
+    m = json.dumps([{"Config": "c.json", "Layers": ["s/layer.tar", "b/layer.tar", "b/layer.tar"]}])
+    for n, d in (("s/layer.tar", lay([("usr/bin", 0o755)])), ("junk", junk), ("b/layer.tar", big),
+                 ("c.json", b'{"config":{}}'), ("manifest.json", m.encode())):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+c = zlib.compressobj(1, zlib.DEFLATED, 31)
+open("again.tar.gz", "wb").write(c.compress(b.getvalue()) + c.flush())
+PY
+"$CAPSCOPE" scan --json --max-bytes 1100000000 again.tar.gz >/dev/null 2>err
+is "$? $(cat err)" "2 capscope scan: again.tar.gz: layer 2 (b/layer.tar): more than 1100000000 uncompressed bytes: refusing (decompression bomb?)" \
+  "read again at two places behind 100 MiB, --max-bytes 1100000000: refused (was read)"
+"$CAPSCOPE" scan --json --max-bytes 1300000000 again.tar.gz >out 2>err
+is "$? $(jq -c '[.findings[] | .path]' out)" '0 ["/usr/su"]' "...and read under 1300000000"
+done_testing
