@@ -7,25 +7,52 @@
 
 #include "internal/util.h"
 
-/* Is the '?' at i a complex key indicator: first on its line (after blanks
- * and "- "), followed by a blank or the end of the line? */
+/* Does a line break (CR, LF, or NEL, U+2028, U+2029, which YAML 1.1's
+ * scanner also breaks lines at) or a byte order mark end at u[i - 1]? */
+static bool break_before(const unsigned char *u, size_t i)
+{
+	if (u[i - 1] == '\n' || u[i - 1] == '\r')
+		return true;
+	if (i >= 2 && u[i - 2] == 0xc2 && u[i - 1] == 0x85)
+		return true;
+	return i >= 3 &&
+	       ((u[i - 3] == 0xe2 && u[i - 2] == 0x80 && (u[i - 1] == 0xa8 || u[i - 1] == 0xa9)) ||
+		(u[i - 3] == 0xef && u[i - 2] == 0xbb && u[i - 1] == 0xbf));
+}
+
+/*
+ * Can libfyaml take the '?' at i for a complex key indicator? It does where
+ * a token may start and a blank or a line break (or the end) follows. A
+ * token may start at the text's start, after a blank or a line break, and
+ * right after a token that ends in a quote, a flow indicator or ':'; after
+ * any other character the '?' belongs to that plain scalar, anchor or tag
+ * ("Why? Because" is one scalar). Wider than libfyaml's own rule, never
+ * narrower: the session-10 rule asked for the '?' to open its line and
+ * missed "\u2028? b:\t:?" (a line break of YAML 1.1's) and ":  ?\t[a]"
+ * (found by libFuzzer in session 13).
+ */
 static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
 {
-	if (i + 1 < len && u[i + 1] != ' ' && u[i + 1] != '\t' && u[i + 1] != '\n' &&
-	    u[i + 1] != '\r')
+	static const char starts_after[] = " \t\"',[]{}:";
+	size_t n = len - i - 1;
+	const unsigned char *f = u + i + 1;
+
+	if (n && *f != ' ' && *f != '\t' && *f != '\n' && *f != '\r' &&
+	    !(n >= 2 && f[0] == 0xc2 && f[1] == 0x85) &&
+	    !(n >= 3 && f[0] == 0xe2 && f[1] == 0x80 && (f[2] == 0xa8 || f[2] == 0xa9)))
 		return false;
-	while (i > 0 && (u[i - 1] == ' ' || u[i - 1] == '\t' || u[i - 1] == '-'))
-		i--;
-	return i == 0 || u[i - 1] == '\n' || u[i - 1] == '\r';
+	return i == 0 || (u[i - 1] && strchr(starts_after, u[i - 1])) || break_before(u, i);
 }
 
 /*
  * libfyaml 0.7.12 writes through NULL (fy_indent_vacuum_internal) or frees
  * twice (fy_fetch_value) on some texts that have a complex key ('? ') and a
  * tab used as a separator: "? b:\t?" and "? b:\t:?" are enough (found by
- * fuzz-lint and fuzz-manifest). Rather than chase each shape, a text with
- * both is refused, at its first tab: complex keys are rare in manifests and
- * configs, and a space does what the tab did.
+ * fuzz-lint and fuzz-manifest; the double free is fy_fetch_value giving its
+ * simple key back twice when the check of the blanks after ':' fails).
+ * Rather than chase each shape, a text with both is refused, at its first
+ * tab: complex keys are rare in manifests and configs, and a space does
+ * what the tab did.
  */
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d)
 {

@@ -173,6 +173,21 @@ one_line "tab after a complex key (NULL write), lint --config" "^capscope lint: 
 printf '? b:\t:?\n' >free.yaml
 one_line "tab after a complex key (double free), explain pod" "^capscope explain pod: free\\.yaml:1:5: a tab in a text" \
   "$CAPSCOPE" explain pod free.yaml
+# The same after a line break of YAML 1.1's (U+2028, NEL) or after a
+# value indicator on the line, which the session-10 check missed (SIGSEGV;
+# libFuzzer, session 13).
+printf '\342\200\250? b:\t:?\n' >ls.yaml
+one_line "complex key after U+2028, explain pod" "^capscope explain pod: ls\\.yaml:1:6: a tab in a text with a complex key" \
+  "$CAPSCOPE" explain pod ls.yaml
+printf '\302\205? b:\t:?\n' >nel.yaml
+one_line "complex key after NEL, lint" "^capscope lint: nel\\.yaml:1:6: a tab in a text with a complex key" \
+  "$CAPSCOPE" lint nel.yaml
+printf '#r?  o:e\n:   ?\t[a]x:d:\t\t:\t\taPo &?  :r~ s o[[[ ?[' >mid.yaml
+one_line "complex key after ':' on its line, lint" "^capscope lint: mid\\.yaml:2:6: a tab in a text with a complex key" \
+  "$CAPSCOPE" lint mid.yaml
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\t{name: t, annotations: {why: Why? Because}}\nspec: {containers: [{name: a, image: i}]}\n' >why.yaml
+"$CAPSCOPE" explain pod why.yaml >/dev/null 2>&1
+ok $? "a '?' inside a plain scalar is no complex key: a tab there is still read"
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\t{name: t}\nspec: {containers: [{name: a, image: i}]}\n' >tab.yaml
 "$CAPSCOPE" explain pod tab.yaml >/dev/null 2>&1
 ok $? "a tab as a separator without a complex key is still read"
