@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "internal/proc-snapshot.h"
 #include "cmocka-wrap.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -335,28 +336,8 @@ static void snapshot_user_lookups(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	for (int i = 0; i < N; i++) {
-		int p[2];
-		char c;
-
-		assert_int_equal(pipe(p), 0);
-		pids[i] = fork();
-		assert_true(pids[i] >= 0);
-		if (pids[i] == 0) {
-			uid_t u = 300000 + (uid_t)(i % UIDS);
-
-			close(p[0]);
-			if (setresuid(u, u, u) != 0)
-				_exit(1);
-			if (write(p[1], "x", 1) != 1)
-				_exit(1);
-			pause();
-			_exit(0);
-		}
-		close(p[1]);
-		assert_int_equal(read(p[0], &c, 1), 1);
-		close(p[0]);
-	}
+	for (int i = 0; i < N; i++)
+		assert_true((pids[i] = cs_test_idle_child(300000 + (uid_t)(i % UIDS))) > 0);
 	pw_lookups = 0;
 	held = mallinfo2().uordblks;
 	assert_int_equal(cs_proc_snapshot(&o, &s, &d), 0);
@@ -399,28 +380,8 @@ static void snapshot_user_spread(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	for (int i = 0; i < N; i++) {
-		int p[2];
-		char c;
-
-		assert_int_equal(pipe(p), 0);
-		pids[i] = fork();
-		assert_true(pids[i] >= 0);
-		if (pids[i] == 0) {
-			uid_t u = (uid_t)(i + 1) * 65536;
-
-			close(p[0]);
-			if (setresuid(u, u, u) != 0)
-				_exit(1);
-			if (write(p[1], "x", 1) != 1)
-				_exit(1);
-			pause();
-			_exit(0);
-		}
-		close(p[1]);
-		assert_int_equal(read(p[0], &c, 1), 1);
-		close(p[0]);
-	}
+	for (int i = 0; i < N; i++)
+		assert_true((pids[i] = cs_test_idle_child((uid_t)(i + 1) * 65536)) > 0);
 	cs_proc_user_probes = 0;
 	assert_int_equal(cs_proc_snapshot(&o, &s, &d), 0);
 	for (int i = 0; i < N; i++) {
@@ -487,31 +448,6 @@ static void cgroup_lookup(void **state)
  */
 static pid_t reuse_victim, reuse_new;
 
-/* The victim, once it has its uid (the pipe says so). */
-static pid_t spawn_victim(void)
-{
-	int fds[2];
-	char b;
-	pid_t p;
-
-	if (pipe(fds) < 0)
-		return -1;
-	p = fork();
-	if (p == 0) {
-		if (setresuid(4321, 4321, 4321) < 0)
-			_exit(1);
-		close(fds[0]);
-		close(fds[1]);
-		pause();
-		_exit(0);
-	}
-	close(fds[1]);
-	while (read(fds[0], &b, 1) < 0 && errno == EINTR)
-		;
-	close(fds[0]);
-	return p;
-}
-
 static void reuse_pid(pid_t pid)
 {
 	FILE *f;
@@ -542,7 +478,7 @@ static void reuse_pid(pid_t pid)
 }
 
 /* 0: no row mixes the two; 10 + n: what went wrong (the namespace's init). */
-static int reuse_in_ns(void)
+static int reuse_in_ns(void *unused)
 {
 	struct cs_proc_snapshot s;
 	struct cs_proc_snapshot_opts o = {0};
@@ -552,7 +488,8 @@ static int reuse_in_ns(void)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("proc", "/proc", "proc", 0, NULL) < 0)
 		return 3;
-	reuse_victim = spawn_victim();
+	(void)unused;
+	reuse_victim = cs_test_idle_child(4321);
 	o.pids = &reuse_victim;
 	o.npids = 1;
 	cs_proc_seam_after_status = reuse_pid;
@@ -573,30 +510,15 @@ static int reuse_in_ns(void)
 
 static void snapshot_pid_reuse(void **state)
 {
-	pid_t c;
-	int st = 0;
+	int st;
 
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	c = fork();
-	assert_true(c >= 0);
-	if (c == 0) {
-		pid_t init;
-
-		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
-			_exit(3);
-		init = fork();
-		if (init == 0)
-			_exit(reuse_in_ns());
-		_exit(init > 0 && waitpid(init, &st, 0) == init && WIFEXITED(st) ? WEXITSTATUS(st)
-										 : 4);
-	}
-	assert_int_equal(waitpid(c, &st, 0), c);
-	assert_true(WIFEXITED(st));
-	if (WEXITSTATUS(st) == 3 || WEXITSTATUS(st) == 2)
+	st = cs_test_in_pidns(reuse_in_ns, NULL);
+	if (st == CS_TEST_NO_NS || st == 3 || st == 2)
 		skip(); /* no pid or mount namespace here, or the pid not given again */
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(st, 0);
 }
 
 /*

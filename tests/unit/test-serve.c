@@ -5,6 +5,7 @@
  * runtimes' pod annotations, the prediction/proc comparison.
  */
 #include "cmocka-wrap.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -560,31 +561,21 @@ static void node_reuse(const struct cs_node_inventory *inv)
 	close(fds[0]);
 }
 
-static int node_reuse_in_ns(const char *cg)
+static int node_reuse_in_ns(void *arg)
 {
+	const char *cg = arg;
 	struct cs_node_opts o = {.proc = "/proc", .no_predict = true, .n_roots = 1};
 	struct cs_node_root root = {CS_NODE_TASK, "/nonexistent"};
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
 	char procs[600], num[16];
-	int fds[2], rc = 1, fd;
-	char b;
+	int rc = 1, fd;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("proc", "/proc", "proc", 0, NULL) < 0 || pipe(fds) < 0)
+	    mount("proc", "/proc", "proc", 0, NULL) < 0)
 		return 3;
-	if ((node_victim = fork()) == 0) {
-		close(fds[0]);
-		if (setresuid(4321, 4321, 4321) < 0)
-			_exit(1);
-		close(fds[1]);
-		pause();
-		_exit(0);
-	}
-	close(fds[1]);
-	while (read(fds[0], &b, 1) < 0 && errno == EINTR)
-		;
-	close(fds[0]);
+	if ((node_victim = cs_test_idle_child(4321)) < 0)
+		return 3;
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	snprintf(num, sizeof(num), "%d", (int)node_victim);
 	if ((fd = open(procs, O_WRONLY)) < 0 || write(fd, num, strlen(num)) < 0)
@@ -608,8 +599,7 @@ static int node_reuse_in_ns(const char *cg)
 static void node_pid_reuse(void **state)
 {
 	char *root = NULL, top[256], dk[300], cg[400];
-	pid_t outer;
-	int st = -1;
+	int st;
 
 	(void)state;
 	if (geteuid() != 0 || cs_cgroup2_root(&root) < 0)
@@ -623,25 +613,13 @@ static void node_pid_reuse(void **state)
 		skip(); /* no writable cgroup v2 here */
 	assert_int_equal(mkdir(dk, 0755), 0);
 	assert_int_equal(mkdir(cg, 0755), 0);
-	if ((outer = fork()) == 0) {
-		pid_t init;
-		int ist = -1;
-
-		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
-			_exit(77);
-		if ((init = fork()) == 0)
-			_exit(node_reuse_in_ns(cg));
-		waitpid(init, &ist, 0);
-		_exit(WIFEXITED(ist) ? WEXITSTATUS(ist) : 99);
-	}
-	waitpid(outer, &st, 0);
+	st = cs_test_in_pidns(node_reuse_in_ns, cg);
 	rmdir(cg);
 	rmdir(dk);
 	rmdir(top);
-	if (WIFEXITED(st) && (WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 2))
+	if (st == CS_TEST_NO_NS || st == 2)
 		skip();
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(st, 0);
 }
 
 int main(void)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope trace without BPF: recorded records in, report and profiles out. */
 #include "cmocka-wrap.h"
+#include "fixtures.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -697,8 +698,9 @@ static void tracer_refusal(void **state)
 
 /* In a pid namespace of its own (its init): 0 when cs_trace_target_same
  * tells a number handed to a later process from the one resolved. */
-static int reuse_in_namespace(void)
+static int reuse_in_namespace(void *unused)
 {
+	(void)unused;
 	struct cs_tracer_config cfg = {0};
 	struct cs_diag d = {0};
 	struct timespec tick = {0, 30 * 1000 * 1000}; /* more than one clock tick */
@@ -752,28 +754,15 @@ static int reuse_in_namespace(void)
  * and a mount namespace). */
 static void target_same_reuse(void **state)
 {
-	pid_t outer;
-	int st = -1;
+	int st;
 
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	if ((outer = fork()) == 0) {
-		pid_t init;
-		int ist = -1;
-
-		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
-			_exit(77);
-		if ((init = fork()) == 0)
-			_exit(reuse_in_namespace());
-		waitpid(init, &ist, 0);
-		_exit(WIFEXITED(ist) ? WEXITSTATUS(ist) : 99);
-	}
-	waitpid(outer, &st, 0);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 77)
+	st = cs_test_in_pidns(reuse_in_namespace, NULL);
+	if (st == CS_TEST_NO_NS)
 		skip();
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(st, 0);
 }
 
 /*
@@ -783,8 +772,9 @@ static void target_same_reuse(void **state)
  * reuse is tried until the two start in one tick (most tries do).
  * In the namespace's init: 0 when told apart, 2 when never in one tick.
  */
-static int same_tick_in_namespace(void)
+static int same_tick_in_namespace(void *unused)
 {
+	(void)unused;
 	struct cs_diag d = {0};
 	char last[16];
 	int rc = 2;
@@ -827,28 +817,15 @@ static int same_tick_in_namespace(void)
 
 static void target_same_tick(void **state)
 {
-	pid_t outer;
-	int st = -1;
+	int st;
 
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	if ((outer = fork()) == 0) {
-		pid_t init;
-		int ist = -1;
-
-		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
-			_exit(77);
-		if ((init = fork()) == 0)
-			_exit(same_tick_in_namespace());
-		waitpid(init, &ist, 0);
-		_exit(WIFEXITED(ist) ? WEXITSTATUS(ist) : 99);
-	}
-	waitpid(outer, &st, 0);
-	if (WIFEXITED(st) && (WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 2))
+	st = cs_test_in_pidns(same_tick_in_namespace, NULL);
+	if (st == CS_TEST_NO_NS || st == 2)
 		skip();
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(st, 0);
 }
 
 /*

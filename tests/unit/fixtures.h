@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processes the unit tests stage (root only): an idle child under another
+ * uid, and a function run as the init of pid and mount namespaces of its
+ * own, where ns_last_pid hands a number again without touching the host.
+ */
+#ifndef CAPSCOPE_TEST_FIXTURES_H
+#define CAPSCOPE_TEST_FIXTURES_H
+
+#include <sys/types.h>
+
+/* cs_test_in_pidns's answer when the namespaces cannot be made (skip). */
+#define CS_TEST_NO_NS 77
+
+/*
+ * A child that takes uid (setresuid) and then waits until killed: its pid
+ * once it has the uid, or -1 (fork failed, or it could not take the uid).
+ * The caller kills and reaps it.
+ */
+pid_t cs_test_idle_child(uid_t uid);
+
+/*
+ * fn(arg) run as the init of a new pid and mount namespace, from a child
+ * of this process: fn's return value (its exit status there, 0 to 255),
+ * CS_TEST_NO_NS when unshare fails, 255 when the init was killed, or -1
+ * when the child could not be run or was killed.
+ */
+int cs_test_in_pidns(int (*fn)(void *), void *arg);
+
+#endif
