@@ -11,9 +11,20 @@ cp "$HELPER" "$T/cs-busy"
 # Long enough for a loaded machine (the suite takes ~30 s there); killed at exit.
 "$T/cs-busy" busy 120 &
 busy=$!
+# Every cgroup v2 directory this test makes is named capscope-test-$$...:
+# all are removed at exit, deepest first, each retried while a process that
+# was just killed still counts in it (rmdir says EBUSY until it is reaped).
+cgroups_made() {
+  local r
+  r=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+  [ -n "$r" ] && find "$r" -maxdepth 1 -name "capscope-test-$$*" -type d -print0 |
+    xargs -0 -r -I{} find {} -depth -type d
+}
 cleanup() {
   kill "$busy" 2>/dev/null
-  [ -n "${cg:-}" ] && [ -d "$cg" ] && rmdir "$cg" 2>/dev/null
+  for d in $(cgroups_made); do
+    for _ in $(seq 50); do rmdir "$d" 2>/dev/null || [ ! -d "$d" ] && break; sleep 0.02; done
+  done
   rm -rf "$T"
 }
 trap cleanup EXIT
