@@ -90,3 +90,20 @@ size_t cs_utf8_seq_len(const unsigned char *s, size_t left)
 			return 0;
 	return n;
 }
+
+static bool go_space_cp(uint32_t cp)
+{
+	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+size_t cs_go_space_len(const unsigned char *s, size_t left)
+{
+	uint32_t cp;
+	size_t k;
+
+	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		return 1;
+	k = cs_utf8_decode(s, left, &cp);
+	return k && go_space_cp(cp) ? k : 0;
+}

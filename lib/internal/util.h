@@ -71,6 +71,14 @@ int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
 /* The same, and the sequence's code point in *cp (untouched when invalid). */
 size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
+/*
+ * The white space Go's unicode.IsSpace sees at s (left > 0 bytes readable):
+ * its length, 0 for none. ASCII's \t \n \v \f \r and space, and Unicode's
+ * White_Space above it: NEL, NO-BREAK SPACE, OGHAM SPACE MARK, U+2000 to
+ * U+200A, LINE and PARAGRAPH SEPARATOR, U+202F, U+205F, IDEOGRAPHIC SPACE
+ * (what bytes.TrimSpace trims and kubectl's splitter allows; lib/utf8.c).
+ */
+size_t cs_go_space_len(const unsigned char *s, size_t left);
 /* cp (at most U+10FFFF) as UTF-8 at out: its length, 1 to 4 (lib/utf8.c). */
 size_t cs_utf8_encode(uint32_t cp, char out[4]);
 

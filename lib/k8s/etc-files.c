@@ -23,28 +23,11 @@
 #include "capscope/kubelet.h"
 #include "etc-index.h"
 
-/*
- * Unicode's White_Space above ASCII, which bytes.TrimSpace also trims
- * (unicode.IsSpace): NEL, NO-BREAK SPACE, OGHAM SPACE MARK, U+2000 to
- * U+200A, LINE and PARAGRAPH SEPARATOR, U+202F, U+205F, IDEOGRAPHIC SPACE.
- * A line "<U+00A0>app:x:1000:..." is user app to the runtimes.
- */
-static bool go_space(uint32_t cp)
-{
-	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
-	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
-}
-
-/* The white space at the start of p (n bytes): its length, 0 for none. */
+/* The white space at the start of p (n bytes): its length, 0 for none.
+ * A line "<U+00A0>app:x:1000:..." is user app to the runtimes. */
 static size_t space_at(const char *p, size_t n)
 {
-	uint32_t cp;
-	size_t k;
-
-	if (n && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
-		return 1;
-	k = n ? cs_utf8_decode((const unsigned char *)p, n, &cp) : 0;
-	return k && go_space(cp) ? k : 0;
+	return n ? cs_go_space_len((const unsigned char *)p, n) : 0;
 }
 
 /* The white space that ends line (l bytes): its length, 0 for none. */

@@ -24,39 +24,19 @@
 #include "kubectl-stream.h"
 
 #include "../internal/json-check.h"
+#include "../internal/util.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 
-/* Go's unicode.IsSpace at s (n bytes left): its length, 0 when not one. */
-static size_t go_space(const unsigned char *s, size_t n)
-{
-	if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
-		return 1;
-	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
-		return 2; /* NEL, no-break space */
-	if (n < 3)
-		return 0;
-	if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-		return 3; /* U+1680 */
-	if (s[0] == 0xe2 && s[1] == 0x80 &&
-	    (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-		return 3; /* U+2000 to U+200A, U+2028, U+2029, U+202F */
-	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-		return 3; /* U+205F */
-	if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-		return 3; /* U+3000 */
-	return 0;
-}
-
 /* Whether the rest of a "---" line, s[0, n) (no '\n'), is what kubectl allows. */
 static bool allowed_rest(const unsigned char *s, size_t n)
 {
 	size_t i = 0, k;
 
-	while (i < n && (k = go_space(s + i, n - i)) > 0)
+	while (i < n && (k = cs_go_space_len(s + i, n - i)) > 0)
 		i += k;
 	return i == n || s[i] == '#';
 }
@@ -70,7 +50,7 @@ static bool json_first(const unsigned char *s, size_t len, size_t i)
 {
 	size_t k, from = i;
 
-	while (i < len && (k = go_space(s + i, len - i)) > 0)
+	while (i < len && (k = cs_go_space_len(s + i, len - i)) > 0)
 		i += k;
 	return i < len && i - from < JSON_PEEK && s[i] == '{';
 }
