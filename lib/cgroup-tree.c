@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "capscope/proc.h"
+#include "internal/util.h"
 
 /* A cgroup is at most this deep below a container's (the kernel's limit is a setting). */
 #define MAX_DEPTH 32
@@ -26,13 +27,6 @@ struct walk {
 	size_t max, n;
 	bool more;
 };
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* The directories below the cgroup open as dfd (closed here), depth first. */
 static int walk_dir(int dfd, unsigned depth, struct walk *w)
@@ -58,8 +52,8 @@ static int walk_dir(int dfd, unsigned depth, struct walk *w)
 		/* Another container's cgroup and all below it are that one's: an
 		 * outer container took the sub-cgroups an inner one had left
 		 * beyond its own MAX_SUBS. */
-		if (w->nskip &&
-		    bsearch(&(uint64_t){st.st_ino}, w->skip, w->nskip, sizeof(*w->skip), cmp_u64))
+		if (w->nskip && bsearch(&(uint64_t){st.st_ino}, w->skip, w->nskip, sizeof(*w->skip),
+					cs_u64_cmp))
 			continue;
 		/* Deeper than MAX_DEPTH: not entered, and no -E2BIG: that says
 		 * ids is full, and the caller read max ids of which fewer were set. */

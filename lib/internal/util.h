@@ -139,6 +139,14 @@ static inline int cs_hex_digit(char c)
 				      : -1;
 }
 
+/* qsort's and bsearch's comparison of two uint64_t (cgroup ids), ascending. */
+static inline int cs_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* qsort's comparison of two gid_t, ascending (the kernel's groups_sort). */
 static inline int cs_gid_cmp(const void *a, const void *b)
 {

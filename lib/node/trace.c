@@ -16,6 +16,7 @@
 
 #include "capscope/node.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 
 #define DEFAULT_MAX 1024
 
@@ -164,13 +165,6 @@ static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
  * cgroup made no check). The row is removed first, so a full table still
  * has room for c's. Beyond MAX_SUBS sub-cgroups, the rest stay unclaimed.
  */
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c, const uint64_t *own,
 		      size_t nown)
 {
@@ -250,7 +244,7 @@ static int join_subs(struct cs_node_trace *nt, struct cs_node_inventory *inv, co
 	}
 	if (n == 0) /* qsort of a NULL array, even of nothing, is undefined */
 		return 0;
-	qsort(own, n, sizeof(*own), cmp_u64);
+	qsort(own, n, sizeof(*own), cs_u64_cmp);
 	qsort(by_depth, n, sizeof(*by_depth), deeper_first);
 	for (size_t i = 0; i < n; i++)
 		take_subs(nt, by_depth[i], own, n);
