@@ -7,17 +7,24 @@
 
 #include "internal/util.h"
 
-/* Does a line break (CR, LF, or NEL, U+2028, U+2029, which YAML 1.1's
- * scanner also breaks lines at) or a byte order mark end at u[i - 1]? */
+/* A line break at u (n > 0 bytes): CR, LF, or NEL, U+2028, U+2029, which
+ * YAML 1.1's scanner also breaks lines at. Its length, 0 for none. */
+static size_t break_at(const unsigned char *u, size_t n)
+{
+	if (*u == '\n' || *u == '\r')
+		return 1;
+	if (n >= 2 && u[0] == 0xc2 && u[1] == 0x85)
+		return 2;
+	return n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9) ? 3 : 0;
+}
+
+/* Does a line break or a byte order mark end at u[i - 1]? */
 static bool break_before(const unsigned char *u, size_t i)
 {
-	if (u[i - 1] == '\n' || u[i - 1] == '\r')
-		return true;
-	if (i >= 2 && u[i - 2] == 0xc2 && u[i - 1] == 0x85)
-		return true;
-	return i >= 3 &&
-	       ((u[i - 3] == 0xe2 && u[i - 2] == 0x80 && (u[i - 1] == 0xa8 || u[i - 1] == 0xa9)) ||
-		(u[i - 3] == 0xef && u[i - 2] == 0xbb && u[i - 1] == 0xbf));
+	for (size_t k = 1; k <= 3 && k <= i; k++)
+		if (break_at(u + i - k, k) == k)
+			return true;
+	return i >= 3 && !memcmp(u + i - 3, "\xef\xbb\xbf", 3);
 }
 
 /*
@@ -37,9 +44,7 @@ static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
 	size_t n = len - i - 1;
 	const unsigned char *f = u + i + 1;
 
-	if (n && *f != ' ' && *f != '\t' && *f != '\n' && *f != '\r' &&
-	    !(n >= 2 && f[0] == 0xc2 && f[1] == 0x85) &&
-	    !(n >= 3 && f[0] == 0xe2 && f[1] == 0x80 && (f[2] == 0xa8 || f[2] == 0xa9)))
+	if (n && *f != ' ' && *f != '\t' && !break_at(f, n))
 		return false;
 	return i == 0 || (u[i - 1] && strchr(starts_after, u[i - 1])) || break_before(u, i);
 }
