@@ -12,6 +12,7 @@
 #include "capscope/fcaps-json.h"
 #include "capscope/json.h"
 #include "capscope/number.h"
+#include "capscope/userns.h"
 #include "commands.h"
 #include "capscope/escape.h"
 #include "internal/cleanup.h"
@@ -167,7 +168,7 @@ static int file_set(int argc, char **argv)
 	struct cs_fcaps f;
 	struct cs_diag d = {0};
 	bool have_rootid = false;
-	int c;
+	int c, mapped = 1;
 
 	opterr = 0;
 	optind = 1;
@@ -192,7 +193,9 @@ static int file_set(int argc, char **argv)
 	if (argc - optind < 2)
 		return cs_usage_err("file", "'file set' needs TEXT and at least one PATH");
 	/* The kernel's bare EINVAL at the first write, said before any. */
-	if (rootid && !cs_fcaps_rootid_mapped(rootid))
+	if (rootid && (mapped = cs_fcaps_rootid_mapped(rootid, &d)) < 0)
+		return cs_diag_err("file set", "-n", &d);
+	if (rootid && !mapped)
 		return cs_err("file set",
 			      "-n %" PRIu32 ": uid %" PRIu32 " has no mapping in this user "
 			      "namespace, which the kernel needs to store it; nothing was written",
@@ -208,20 +211,20 @@ static int file_set(int argc, char **argv)
 	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);
 }
 
-/* This namespace's uid 0 is not host uid 0 (a v3 value for it is not v2's equal). */
+/*
+ * This namespace's uid 0 is not host uid 0 (a v3 value for it is not v2's
+ * equal). A map that cannot be read counts as such: the caller then does
+ * not say "nothing was changed" of a value it cannot see.
+ */
 static bool ns_root_not_host_root(void)
 {
-	FILE *m = fopen("/proc/self/uid_map", "re");
-	unsigned in, out, n;
-	bool other = false;
+	struct cs_idmap m[CS_IDMAP_KERNEL_MAX];
+	size_t n;
+	uint32_t host;
 
-	if (!m)
-		return false;
-	while (fscanf(m, "%u %u %u", &in, &out, &n) == 3)
-		if (in == 0 && n > 0)
-			other = out != 0;
-	fclose(m);
-	return other;
+	if (cs_idmap_read_self(false, m, CS_IDMAP_KERNEL_MAX, &n, NULL) < 0)
+		return true;
+	return cs_idmap_lookup(m, n, 0, true, &host) && host != 0;
 }
 
 /*
@@ -281,7 +284,7 @@ static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, i
 		struct cs_diag d = {0};
 
 		if (cs_fcaps_check(paths[i], &t[i], &d) < 0)
-			status = cs_err(cmd, "%s: %s", paths[i], d.message);
+			status = cs_diag_err(cmd, paths[i], &d);
 	}
 	if (status) {
 		cs_err(cmd, "nothing was written");

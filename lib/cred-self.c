@@ -11,35 +11,8 @@
 
 #include "capscope/kernel.h"
 #include "capscope/proc.h"
+#include "capscope/userns.h"
 #include "internal/util.h"
-
-/* The kernel's id map of this process: its count, or -E2BIG when it has
- * more ranges than the model holds (a cut map would mis-map ids). */
-static int read_map(const char *path, struct cs_idmap *m, size_t *n, struct cs_diag *d)
-{
-	char *buf = NULL, *line, *save = NULL;
-	size_t len = 0;
-	int rc = 0;
-
-	*n = 0;
-	if (cs_read_file(path, 1 << 16, &buf, &len) < 0)
-		return 0;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned a, b, c;
-
-		if (sscanf(line, "%u %u %u", &a, &b, &c) != 3)
-			continue;
-		if (*n == CS_OCI_MAX_IDMAPS) {
-			rc = cs_diag_set(d, E2BIG, 0, 0, NULL,
-					 "%s has more than %d ranges, more than the model holds",
-					 path, CS_OCI_MAX_IDMAPS);
-			break;
-		}
-		m[(*n)++] = (struct cs_idmap){a, b, c};
-	}
-	free(buf);
-	return rc;
-}
 
 /*
  * userns_may_setgroups: a gid_map written, and "allow" in the namespace's
@@ -58,13 +31,13 @@ static int read_setgroups(struct cs_cred *c, struct cs_diag *d)
 		c->setgroups_denied = c->n_gid_map == 0;
 		return 0;
 	}
+	cs_diag_put_file(d, "%s", "/proc/self/setgroups");
 	if (len == 5 && memcmp(buf, "deny\n", 5) == 0)
 		c->setgroups_denied = true;
 	else if (len == 6 && memcmp(buf, "allow\n", 6) == 0)
 		c->setgroups_denied = c->n_gid_map == 0;
 	else
-		rc = cs_diag_set(d, EINVAL, 0, 0, NULL,
-				 "/proc/self/setgroups says neither allow nor deny");
+		rc = cs_diag_set(d, EINVAL, 1, 1, NULL, "says neither allow nor deny");
 	free(buf);
 	return rc;
 }
@@ -108,8 +81,11 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 	c->securebits = sb > 0 ? (unsigned)sb : 0;
 	if (cs_proc_in_child_userns(self) == 1) {
 		c->user_namespace = true;
-		if ((rc = read_map("/proc/self/uid_map", c->uid_map, &c->n_uid_map, d)) < 0 ||
-		    (rc = read_map("/proc/self/gid_map", c->gid_map, &c->n_gid_map, d)) < 0 ||
+		/* More ranges than the model holds is an error (a cut map mis-maps ids). */
+		if ((rc = cs_idmap_read_self(false, c->uid_map, CS_OCI_MAX_IDMAPS, &c->n_uid_map,
+					     d)) < 0 ||
+		    (rc = cs_idmap_read_self(true, c->gid_map, CS_OCI_MAX_IDMAPS, &c->n_gid_map,
+					     d)) < 0 ||
 		    (rc = read_setgroups(c, d)) < 0)
 			return rc;
 	}

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "capscope/kernel.h"
+#include "capscope/proc.h"
+#include "capscope/userns.h"
 #include "internal/cleanup.h"
 #include "internal/exec-script.h"
 #include "internal/open-in-root.h"
@@ -63,20 +65,23 @@ static int candidate(int root, const char *path, struct stat *sb)
  * live read in a user namespace is mapped back through /proc/self/uid_map:
  * read as ns uid 1000, host 5000's value was taken for host 1000, the
  * namespace's root, and a run was refused for capabilities execve ignores.
+ * The initial namespace's map is the identity: not read. In a child one the
+ * run has read the same map for its credentials first (cs_cred_read_self),
+ * where a map not understood is refused with its line.
  */
-static void rootid_to_host(struct cs_fcaps *fc)
+static int rootid_to_host(struct cs_fcaps *fc)
 {
-	FILE *m = fopen("/proc/self/uid_map", "re");
-	unsigned in, out, n;
+	struct cs_idmap m[CS_IDMAP_KERNEL_MAX];
+	size_t n;
+	int rc = cs_proc_in_child_userns_at(AT_FDCWD, "/proc/self");
 
-	if (!m)
-		return;
-	while (fscanf(m, "%u %u %u", &in, &out, &n) == 3)
-		if (fc->rootid >= in && fc->rootid - in < n) {
-			fc->rootid = out + (fc->rootid - in);
-			break;
-		}
-	fclose(m);
+	if (rc == 0)
+		return 0;
+	if (rc < 0 || (rc = cs_idmap_read_self(false, m, CS_IDMAP_KERNEL_MAX, &n, NULL)) < 0)
+		return rc;
+	/* getxattr showed it, so it is mapped here; unmapped, it is left as read. */
+	cs_idmap_lookup(m, n, fc->rootid, true, &fc->rootid);
+	return 0;
 }
 
 static int fill_fd(int fd, struct cs_exec_file *f, bool strict, bool live,
@@ -110,8 +115,9 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, bool live,
 	*n = cs_exec_read_head(fd, head);
 	f->unknown_format = *n >= 0 && cs_exec_head_unknown(head, (size_t)*n);
 	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
-	if (rc == 0 && live && f->fcaps.version == 3)
-		rootid_to_host(&f->fcaps);
+	/* A uid map not understood is no answer, strict or not: never the rootid as read. */
+	if (rc == 0 && live && f->fcaps.version == 3 && (rc = rootid_to_host(&f->fcaps)) < 0)
+		return rc;
 	if (rc == 0)
 		f->fcaps_state = 1;
 	else if (rc == -EINVAL)

@@ -14,6 +14,7 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 
+#include "capscope/userns.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
 
@@ -189,19 +190,15 @@ static bool have_setfcap(void)
 	return cs_self_effective(&eff) == 0 && (eff & (1ull << CAP_SETFCAP));
 }
 
-/* Does the id lie in one of the ranges of this process's map? No map: yes. */
-static bool id_in_map(const char *map, unsigned id)
+/* Does the id lie in one of the ranges of this process's map? 1, 0 or -errno (d says why). */
+static int id_in_map(bool gid, uint32_t id, struct cs_diag *d)
 {
-	FILE *f = fopen(map, "re");
-	unsigned in, out, n;
-	bool found = false;
+	struct cs_idmap m[CS_IDMAP_KERNEL_MAX];
+	size_t n;
+	uint32_t out;
+	int rc = cs_idmap_read_self(gid, m, CS_IDMAP_KERNEL_MAX, &n, d);
 
-	if (!f)
-		return true;
-	while (!found && fscanf(f, "%u %u %u", &in, &out, &n) == 3)
-		found = id >= in && id - in < n;
-	fclose(f);
-	return found;
+	return rc < 0 ? rc : cs_idmap_lookup(m, n, id, true, &out);
 }
 
 /*
@@ -210,20 +207,23 @@ static bool id_in_map(const char *map, unsigned id)
  * does not reach the file and the write fails with a bare EPERM after every
  * other check passed. An unmapped id shows as the overflow id (65534 by
  * default), so only a file that shows it is looked up in the maps.
+ * 1, 0 or -errno (a map that cannot be read: d says why).
  */
-static bool owner_mapped(const struct stat *sb)
+static int owner_mapped(const struct stat *sb, struct cs_diag *d)
 {
 	const unsigned overflow = 65534;
+	int rc = 1;
 
-	if (sb->st_uid != overflow && sb->st_gid != overflow)
-		return true;
-	return id_in_map("/proc/self/uid_map", sb->st_uid) &&
-	       id_in_map("/proc/self/gid_map", sb->st_gid);
+	if (sb->st_uid == overflow)
+		rc = id_in_map(false, sb->st_uid, d);
+	if (rc == 1 && sb->st_gid == overflow)
+		rc = id_in_map(true, sb->st_gid, d);
+	return rc;
 }
 
-bool cs_fcaps_rootid_mapped(uint32_t rootid)
+int cs_fcaps_rootid_mapped(uint32_t rootid, struct cs_diag *d)
 {
-	return id_in_map("/proc/self/uid_map", rootid);
+	return id_in_map(false, rootid, d);
 }
 
 int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE], size_t *oldlen,
@@ -233,7 +233,7 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 	struct stat sb;
 	struct statvfs vfs;
 	ssize_t n;
-	int flags = 0;
+	int flags = 0, rc;
 
 	*oldlen = 0;
 	if (lstat(path, &sb) < 0)
@@ -274,7 +274,9 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 		return cs_diag_set(d, EPERM, 0, 0, "",
 				   "changing file capabilities needs CAP_SETFCAP, which this "
 				   "process does not have");
-	if (!owner_mapped(&sb))
+	if ((rc = owner_mapped(&sb, d)) < 0)
+		return rc;
+	if (rc == 0)
 		return cs_diag_set(d, EPERM, 0, 0, "",
 				   "its owner or group has no mapping in this user namespace, "
 				   "so CAP_SETFCAP does not reach it");

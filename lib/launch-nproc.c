@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capscope/number.h"
+#include "capscope/userns.h"
 #include "internal/cleanup.h"
 #include "internal/launch-nproc.h"
 
@@ -47,24 +48,18 @@ static int task_flags(uint64_t *flags)
 }
 
 /*
- * Whether this process's uid_map is the initial namespace's own, as the
- * kernel writes it ("%10u %10u %10u\n", one line): compared whole, not
- * parsed. A namespace given the same map is taken for the initial one.
+ * Whether this process's uid_map is the initial namespace's own (the one
+ * reader of it, lib/idmap-proc.c). A namespace given the same map is taken
+ * for the initial one; a map that cannot be read is not (the message that
+ * names the owner too is the one that stays true).
  */
 static bool initial_userns(void)
 {
-	char buf[128], want[64];
-	cs_cleanup_close int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	struct cs_idmap m[CS_IDMAP_KERNEL_MAX];
+	size_t n;
 
-	if (fd < 0)
-		return true; /* no such file: no user namespaces */
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	snprintf(want, sizeof(want), "%10u %10u %10u\n", 0u, 0u, 4294967295u);
-	return strcmp(buf, want) == 0;
+	return cs_idmap_read_self(false, m, CS_IDMAP_KERNEL_MAX, &n, NULL) == 0 &&
+	       cs_idmap_is_initial(m, n);
 }
 
 int cs_launch_nproc_exceeded(uid_t uid, char *why, size_t len)

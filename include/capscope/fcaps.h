@@ -69,8 +69,10 @@ CS_EXPORT int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_C
  * A version 3 rootid is written as seen from the caller's user namespace
  * and stored through its uid map (cap_convert_nscap, rootid_from_xattr): a
  * rootid with no mapping there is refused by the kernel with EINVAL.
+ * 1 (mapped), 0, or -errno when this process's uid map cannot be read or
+ * is not understood (d names the file, the line and why).
  */
-CS_EXPORT bool cs_fcaps_rootid_mapped(uint32_t rootid);
+CS_EXPORT int cs_fcaps_rootid_mapped(uint32_t rootid, struct cs_diag *d);
 CS_EXPORT int cs_fcaps_fset(int fd, const struct cs_fcaps *f);
 /* Put back what cs_fcaps_open_for_set saw (len 0: remove). */
 CS_EXPORT int cs_fcaps_fset_raw(int fd, const unsigned char *buf, size_t len);

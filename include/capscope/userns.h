@@ -91,4 +91,28 @@ CS_EXPORT char *cs_userns_report_text(const struct cs_oci_process *oci, const st
 CS_EXPORT void cs_userns_report_json(struct cs_json *j, const struct cs_oci_process *oci,
 				     const struct cs_cred *post);
 
+/*
+ * A user namespace's id map as /proc/PID/uid_map and gid_map show it: every
+ * line exactly as the kernel writes it ("%10u %10u %10u\n": the first id
+ * inside, the first outside, the count), ending in '\n', with the kernel's
+ * own rules (a count of at least 1, no range past 4294967294 on either
+ * side, no id in two ranges, at most CS_IDMAP_KERNEL_MAX ranges). Into
+ * m[0..max), *n of them; an empty text is a map not written yet (0
+ * ranges). 0, -EINVAL (d: line, column, why) or -E2BIG (more than max).
+ */
+#define CS_IDMAP_KERNEL_MAX 340 /* UID_GID_MAP_MAX_EXTENTS */
+CS_EXPORT int cs_idmap_parse(const char *text, size_t len, struct cs_idmap *m, size_t max,
+			     size_t *n, struct cs_diag *d);
+/*
+ * This process's uid map (gid false) or gid map, through cs_idmap_parse:
+ * the one reader of them. A kernel without user namespaces (no such file
+ * in a /proc that is this process's) gives the initial map, 0 0 4294967295.
+ * 0 or -errno with d naming the file (a /proc of another PID namespace, a
+ * text not understood: never a map cut where the reading stopped).
+ */
+CS_EXPORT int cs_idmap_read_self(bool gid, struct cs_idmap *m, size_t max, size_t *n,
+				 struct cs_diag *d);
+/* Whether the map is the initial namespace's (one range, 0 0 4294967295). */
+CS_EXPORT bool cs_idmap_is_initial(const struct cs_idmap *m, size_t n);
+
 #endif

@@ -2,8 +2,11 @@
 #include "fixtures.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +58,72 @@ int cs_test_in_pidns(int (*fn)(void *), void *arg)
 		_exit(WEXITSTATUS(ist));
 	}
 	if (outer < 0 || waitpid(outer, &st, 0) != outer || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* One byte through a pipe, retried on EINTR: 1 when it came, 0 when not. */
+static int sync_read(int fd)
+{
+	char b;
+	ssize_t n;
+
+	while ((n = read(fd, &b, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1;
+}
+
+static int write_map(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	int fd, ok;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return 0;
+	/* The kernel takes a map in one write only. */
+	ok = write(fd, text, len) == (ssize_t)len;
+	close(fd);
+	return ok;
+}
+
+int cs_test_in_userns(const char *uid_map, const char *gid_map, int (*fn)(void *), void *arg)
+{
+	int up[2], down[2], st = -1, ok;
+	pid_t p;
+
+	if (pipe(up) < 0)
+		return -1;
+	if (pipe(down) < 0) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
+	if ((p = fork()) == 0) {
+		close(up[0]);
+		close(down[1]);
+		if (unshare(CLONE_NEWUSER) < 0)
+			_exit(CS_TEST_NO_NS);
+		if (write(up[1], "u", 1) != 1 || !sync_read(down[0]))
+			_exit(254);
+		_exit(fn(arg));
+	}
+	close(up[1]);
+	close(down[0]);
+	ok = p > 0 && sync_read(up[0]);
+	if (ok && uid_map)
+		ok = write_map(p, "uid_map", uid_map);
+	if (ok && gid_map)
+		ok = write_map(p, "gid_map", gid_map);
+	/* The child goes on only when both maps are written: else its pipe ends. */
+	if (ok && write(down[1], "g", 1) != 1)
+		ok = 0;
+	close(up[0]);
+	close(down[1]);
+	if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st))
+		return -1;
+	if (!ok && WEXITSTATUS(st) != CS_TEST_NO_NS)
 		return -1;
 	return WEXITSTATUS(st);
 }

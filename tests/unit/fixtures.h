@@ -2,7 +2,8 @@
 /*
  * Processes the unit tests stage (root only): an idle child under another
  * uid, and a function run as the init of pid and mount namespaces of its
- * own, where ns_last_pid hands a number again without touching the host.
+ * own, where ns_last_pid hands a number again without touching the host,
+ * and a function run in a user namespace of its own with the maps asked.
  */
 #ifndef CAPSCOPE_TEST_FIXTURES_H
 #define CAPSCOPE_TEST_FIXTURES_H
@@ -26,5 +27,14 @@ pid_t cs_test_idle_child(uid_t uid);
  * when the child could not be run or was killed.
  */
 int cs_test_in_pidns(int (*fn)(void *), void *arg);
+
+/*
+ * fn(arg) run in a child of this process that is in a new user namespace,
+ * once this process has written uid_map and gid_map (each in one write,
+ * NULL: left unwritten): fn's return value (0 to 255), CS_TEST_NO_NS when
+ * unshare fails, or -1 when a map could not be written or the child was
+ * killed.
+ */
+int cs_test_in_userns(const char *uid_map, const char *gid_map, int (*fn)(void *), void *arg);
 
 #endif
