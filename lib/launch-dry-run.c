@@ -17,6 +17,7 @@
 #include "internal/exec-binfmt.h"
 #include "internal/exec-elf.h"
 #include "internal/exec-script.h"
+#include "internal/exec-busy.h"
 #include "internal/launch-nproc.h"
 #include "internal/launch-walk.h"
 
@@ -149,6 +150,38 @@ struct probe {
 };
 
 /*
+ * A file of what execve opens (the file, each "#!" interpreter) held open
+ * for writing by some process: execve says ETXTBSY at the open, before any
+ * loader reads it, which no stat or xattr shows (internal/exec-busy.h).
+ * The kernel's answer, in the run's credentials, only where the model says
+ * the open comes: the file always (an error before it, EACCES, is the
+ * check's own first answer), the interpreters when the model runs them.
+ * 0, -ETXTBSY with a step, or -ENOMEM.
+ */
+static int model_text_busy(int fd, const char *path, struct cs_steps *st,
+			   struct cs_launch_dry_run *out)
+{
+	const char *busy = cs_exec_text_busy(fd, "") == 1 ? path : NULL;
+	cs_cleanup_free char *shown = NULL;
+
+	for (const struct cs_exec_file *i = out->res.ok ? out->file.interp : NULL; i && !busy;
+	     i = i->interp)
+		if (i->path && cs_exec_text_busy(AT_FDCWD, i->path) == 1)
+			busy = i->path;
+	if (!busy)
+		return 0;
+	if (!(shown = cs_escape_dup(busy)))
+		return -ENOMEM;
+	cs_steps_add(st, "kernel", "execve.text-busy",
+		     "%s is held open for writing by some process: execve fails with ETXTBSY, "
+		     "text file busy",
+		     shown);
+	out->res.ok = false;
+	out->res.error = ETXTBSY;
+	return -ETXTBSY;
+}
+
+/*
  * One candidate of the run's walk, modelled instead of executed: opened as
  * the run opens it (by the caller of cs_launch_dry_run, in the run's
  * credentials when it is cs_launch_in_child), then the kernel's own answer
@@ -220,6 +253,8 @@ static int probe_try(void *ctx, const char *path, bool *final)
 			     shown ? shown : "?");
 		rc = -ENOEXEC;
 	}
+	if (rc == 0 && (rc = model_text_busy(fd, path, p->st, out)) == -ENOMEM)
+		return rc;
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
 	if (cs_launch_walk_goes_on(rc)) {

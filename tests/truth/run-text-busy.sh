@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# asan-too
+# ETXTBSY: execve refuses a file some process holds open for writing, and
+# the run said so (127) while `--dry-run` predicted a run (exit 0): nothing
+# in the file's mode or xattrs shows it. The dry run now asks the kernel
+# (execveat with AT_EXECVE_CHECK, Linux 6.14; lib/exec-busy.c), for the
+# file and each "#!" interpreter, in the run's credentials. Both binaries.
+source "$(dirname "$0")/../lib/tap.sh"
+need_root
+B=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}
+IFS=. read -r major minor _ <<<"$(uname -r)"
+[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "${minor%%[!0-9]*}" -ge 14 ]; } ||
+  skip_all "AT_EXECVE_CHECK needs Linux 6.14 (this is $(uname -r))"
+tap_tmpdir
+cd "$T" || exit 1
+chmod 755 "$T"
+cp /bin/true prog && chmod 755 prog
+printf '#!%s/prog\n' "$T" >script && chmod 755 script
+bins=("$CAPSCOPE run")
+[ -x "$B/cli/capscope-run" ] && bins+=("$B/cli/capscope-run")
+exec 3>>prog # held open for writing by this shell, and by nothing it runs (below)
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  for what in prog script; do
+    for o in "" "--user 1000 --clear-groups" "--caps = --user 1000 --clear-groups"; do
+      # shellcheck disable=SC2086
+      $bin $o -- ./$what 3>&- 2>err
+      is "$?" 127 "$name $o ./$what while prog is open for writing: the run refuses (127)"
+      like "$(cat err)" "ETXTBSY" "$name $o ./$what: says ETXTBSY"
+      # shellcheck disable=SC2086
+      $bin $o --dry-run -- ./$what >out 3>&- 2>&1
+      is "$?" 127 "$name $o --dry-run ./$what: predicts that nothing runs (127)"
+      like "$(cat out)" "execve\.text-busy: .*prog is held open for writing" "$name $o --dry-run ./$what: the step names prog"
+    done
+  done
+  # shellcheck disable=SC2086
+  is "$($bin --dry-run --json -- ./prog 3>&- | jq -c '[.exec.ok, .exec.error]')" '[false,"ETXTBSY"]' \
+    "$name --dry-run --json: exec fails with ETXTBSY"
+done
+exec 3>&-
+# The control: closed, both run and the dry run says so.
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  for what in prog script; do
+    # shellcheck disable=SC2086
+    $bin -- ./$what; is "$?" 0 "$name ./$what, closed: runs"
+    # shellcheck disable=SC2086
+    $bin --dry-run -- ./$what >out 2>&1; is "$?" 0 "$name --dry-run ./$what, closed: predicts a run"
+  done
+done
+done_testing
