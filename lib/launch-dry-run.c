@@ -237,6 +237,9 @@ static int probe_try(void *ctx, const char *path, bool *final)
 		*final = true;
 		return -EPERM;
 	}
+	/* The file's own open comes before any loader looks at it (or its loader). */
+	if (rc == 0 && (rc = model_text_busy(fd, path, p->st, out)) == -ENOMEM)
+		return rc;
 	/* An ELF whose loader cannot be opened: execve says the loader's error (ENOENT). */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER) {
 		int lr = cs_exec_elf_loader_access(fd);
@@ -253,8 +256,6 @@ static int probe_try(void *ctx, const char *path, bool *final)
 			     shown ? shown : "?");
 		rc = -ENOEXEC;
 	}
-	if (rc == 0 && (rc = model_text_busy(fd, path, p->st, out)) == -ENOMEM)
-		return rc;
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
 	if (cs_launch_walk_goes_on(rc)) {

@@ -37,7 +37,34 @@ for bin in "${bins[@]}"; do
   is "$($bin --dry-run --json -- ./prog 3>&- | jq -c '[.exec.ok, .exec.error]')" '[false,"ETXTBSY"]' \
     "$name --dry-run --json: exec fails with ETXTBSY"
 done
-exec 3>&-
+# ETXTBSY comes at the file's open, before its ELF loader is looked for: a
+# busy ELF naming a missing loader first in $PATH is ETXTBSY, not the
+# loader's ENOENT on which the walk would go on to the next directory.
+mkdir p1 p2 && cp /bin/true p2/prog
+python3 - /bin/true p1/prog <<'PY' || skip_all "no ELF loader name to change"
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+old = b"/lib64/ld-linux-x86-64.so.2"
+i = d.find(old)
+if i < 0:
+    sys.exit(1)
+d[i:i + len(old)] = b"/lib64/ld-missing-x86-64.xx"
+open(sys.argv[2], "wb").write(d)
+PY
+chmod 755 p1/prog
+exec 4>>p1/prog
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  # shellcheck disable=SC2086
+  PATH=$T/p1:$T/p2 $bin -- prog 3>&- 4>&- 2>err
+  is "$?" 127 "$name prog (busy, its loader missing) first in PATH: the run refuses (127)"
+  like "$(cat err)" "ETXTBSY" "$name prog first in PATH: says ETXTBSY"
+  # shellcheck disable=SC2086
+  PATH=$T/p1:$T/p2 $bin --dry-run -- prog >out 3>&- 4>&- 2>&1
+  is "$?" 127 "$name --dry-run prog first in PATH: predicts that nothing runs (127)"
+  like "$(cat out)" "execve of $T/p1/prog would fail: ETXTBSY" "$name --dry-run prog first in PATH: p1's, ETXTBSY"
+done
+exec 3>&- 4>&-
 # The control: closed, both run and the dry run says so.
 for bin in "${bins[@]}"; do
   name=${bin##*/}
