@@ -32,8 +32,8 @@ int cs_test_in_pidns(int (*fn)(void *), void *arg);
  * fn(arg) run in a child of this process that is in a new user namespace,
  * once this process has written uid_map and gid_map (each in one write,
  * NULL: left unwritten): fn's return value (0 to 255), CS_TEST_NO_NS when
- * unshare fails, or -1 when a map could not be written or the child was
- * killed.
+ * unshare fails or a map cannot be written here, or -1 when the child
+ * could not be run or was killed.
  */
 int cs_test_in_userns(const char *uid_map, const char *gid_map, int (*fn)(void *), void *arg);
 
