@@ -77,9 +77,29 @@ int cs_cred_read_self(struct cs_cred *c, struct cs_diag *d)
 	c->caps.present = (1u << CS_NSETS) - 1;
 	c->no_new_privs = st.no_new_privs > 0;
 	cs_proc_status_free(&st);
-	sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
-	c->securebits = sb > 0 ? (unsigned)sb : 0;
-	if (cs_proc_in_child_userns(self) == 1) {
+	/* The status file is read: an error below is not about it. */
+	if (d)
+		d->file[0] = '\0';
+	/*
+	 * Neither read may fail quietly: securebits taken as 0 when prctl
+	 * failed (a seccomp filter of the caller's), the dry run predicted a
+	 * root command's full sets under a locked noroot, and the run's
+	 * read-back compared the same 0 with itself; a user namespace not seen
+	 * was the initial one, its maps not read.
+	 */
+	if ((sb = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0)) < 0)
+		return cs_diag_set(d, errno, 0, 0, "securebits",
+				   "cannot read this process's securebits "
+				   "(prctl PR_GET_SECUREBITS): %s",
+				   strerror(errno));
+	c->securebits = (unsigned)sb;
+	if ((rc = cs_proc_in_child_userns(self)) < 0) {
+		cs_diag_put_file(d, "/proc/%d/ns/user", (int)self);
+		return cs_diag_set(d, -rc, 0, 0, NULL,
+				   "cannot tell whether this process is in a user namespace: %s",
+				   strerror(-rc));
+	}
+	if (rc == 1) {
 		c->user_namespace = true;
 		/* More ranges than the model holds is an error (a cut map mis-maps ids). */
 		if ((rc = cs_idmap_read_self(false, c->uid_map, CS_OCI_MAX_IDMAPS, &c->n_uid_map,
