@@ -183,11 +183,25 @@ int cs_fcaps_set(const char *path, const struct cs_fcaps *f)
 	return 0;
 }
 
-static bool have_setfcap(void)
+/*
+ * Whether this process holds CAP_SETFCAP in its effective set: 0, or
+ * -errno with d set. A capget that fails (a caller's seccomp filter) is
+ * said as such, not as "does not have CAP_SETFCAP".
+ */
+static int need_setfcap(struct cs_diag *d)
 {
 	uint64_t eff;
+	int rc = cs_self_effective(&eff);
 
-	return cs_self_effective(&eff) == 0 && (eff & (1ull << CAP_SETFCAP));
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, "",
+				   "cannot read this process's capabilities (capget): %s",
+				   strerror(-rc));
+	if (!(eff & (1ull << CAP_SETFCAP)))
+		return cs_diag_set(d, EPERM, 0, 0, "",
+				   "changing file capabilities needs CAP_SETFCAP, which this "
+				   "process does not have");
+	return 0;
 }
 
 /* Does the id lie in one of the ranges of this process's map? 1, 0 or -errno (d says why). */
@@ -270,11 +284,7 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 				   errno == EOPNOTSUPP
 				       ? "the filesystem does not take security xattrs"
 				       : strerror(errno));
-	if (!have_setfcap())
-		return cs_diag_set(d, EPERM, 0, 0, "",
-				   "changing file capabilities needs CAP_SETFCAP, which this "
-				   "process does not have");
-	if ((rc = owner_mapped(&sb, d)) < 0)
+	if ((rc = need_setfcap(d)) < 0 || (rc = owner_mapped(&sb, d)) < 0)
 		return rc;
 	if (rc == 0)
 		return cs_diag_set(d, EPERM, 0, 0, "",

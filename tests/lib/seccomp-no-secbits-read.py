@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # Run ARGV with securebits set to $SB (default 0x2f: noroot and
 # no-setuid-fixup, both locked) and prctl(PR_GET_SECUREBITS) failing with
-# EPERM under a seccomp filter, as a caller's own filter can make it; every
-# other system call allowed. x86_64 only (exit 77 elsewhere).
+# EPERM under a seccomp filter, as a caller's own filter can make it; with
+# CS_DENY=capget, capget(2) fails so instead. Every other system call is
+# allowed. x86_64 only (exit 77 elsewhere).
 import ctypes, os, platform, struct, sys
 
 if platform.machine() != "x86_64":
@@ -24,9 +25,13 @@ prog = b"".join([
     ins(JEQ, 1, 0, ARCH_X86_64),
     ins(RET, 0, 0, 0x7FFF0000),  # another ABI: allowed
     ins(LD_ABS, 0, 0, 0),  # seccomp_data.nr
+] + ([
+    ins(JEQ, 0, 1, 125),  # __NR_capget
+] if os.environ.get("CS_DENY") == "capget" else [
     ins(JEQ, 0, 3, 157),  # __NR_prctl
     ins(LD_ABS, 0, 0, 16),  # args[0], low half
     ins(JEQ, 0, 1, PR_GET_SECUREBITS),
+]) + [
     ins(RET, 0, 0, 0x00050000 | 1),  # SECCOMP_RET_ERRNO | EPERM
     ins(RET, 0, 0, 0x7FFF0000),  # SECCOMP_RET_ALLOW
 ])

@@ -6,6 +6,8 @@
 # Under a locked noroot, `run --dry-run` predicted root's full sets after
 # execve (the command got none), and the run's read-back compared the same
 # 0 with itself. Now nothing runs and the step says why. Both binaries.
+# The same pattern in `file set` and `file rm`: a capget that fails was
+# "needs CAP_SETFCAP, which this process does not have", untrue of root.
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 command -v python3 >/dev/null || skip_all "python3 is not installed"
@@ -29,5 +31,14 @@ for bin in "${bins[@]}"; do
   # shellcheck disable=SC2086
   is "$($bin --securebits 0x2f -- $bin --dry-run -- true 2>/dev/null | grep -c 'securebits 0x2f')" 3 \
     "$name --dry-run without the filter: securebits 0x2f now, before and after execve"
+done
+cp /bin/true "$T/f" || exit 1
+for c in "set cap_chown+p" rm; do
+  # shellcheck disable=SC2086
+  CS_DENY=capget "$filter" "$CAPSCOPE" file $c "$T/f" 2>"$T/err"
+  is "$?" 2 "file $c, capget failing: exit 2"
+  like "$(head -1 "$T/err")" "^capscope file ${c%% *}: .*/f: cannot read this process's capabilities \(capget\): Operation not permitted$" \
+    "file $c: says the read failed, not that CAP_SETFCAP is missing"
+  is "$(getcap "$T/f")" "" "file $c: nothing written"
 done
 done_testing
