@@ -124,7 +124,7 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 		cs_steps_add(st, "kernel", "execve.binfmt-misc",
 			     "the binfmt_misc handler %s claims %s: its interpreter %s runs "
 			     "instead%s",
-			     k.name, k.path, k.interp,
+			     k.c.name, path, k.c.interp, /* raw: the step's printers escape */
 			     k.c.credentials
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
@@ -156,13 +156,12 @@ struct probe {
  * The kernel's answer, in the run's credentials, only where the model says
  * the open comes: the file always (an error before it, EACCES, is the
  * check's own first answer), the interpreters when the model runs them.
- * 0, -ETXTBSY with a step, or -ENOMEM.
+ * 0, or -ETXTBSY with a step.
  */
 static int model_text_busy(int fd, const char *path, struct cs_steps *st,
 			   struct cs_launch_dry_run *out)
 {
 	const char *busy = cs_exec_text_busy(fd, "") == 1 ? path : NULL;
-	cs_cleanup_free char *shown = NULL;
 
 	for (const struct cs_exec_file *i = out->res.ok ? out->file.interp : NULL; i && !busy;
 	     i = i->interp)
@@ -170,12 +169,11 @@ static int model_text_busy(int fd, const char *path, struct cs_steps *st,
 			busy = i->path;
 	if (!busy)
 		return 0;
-	if (!(shown = cs_escape_dup(busy)))
-		return -ENOMEM;
+	/* A step holds raw text: its printers escape it (text) or write it (JSON). */
 	cs_steps_add(st, "kernel", "execve.text-busy",
 		     "%s is held open for writing by some process: execve fails with ETXTBSY, "
 		     "text file busy",
-		     shown);
+		     busy);
 	out->res.ok = false;
 	out->res.error = ETXTBSY;
 	return -ETXTBSY;
@@ -238,8 +236,8 @@ static int probe_try(void *ctx, const char *path, bool *final)
 		return -EPERM;
 	}
 	/* The file's own open comes before any loader looks at it (or its loader). */
-	if (rc == 0 && (rc = model_text_busy(fd, path, p->st, out)) == -ENOMEM)
-		return rc;
+	if (rc == 0)
+		rc = model_text_busy(fd, path, p->st, out);
 	/* An ELF whose loader cannot be opened: execve says the loader's error (ENOENT). */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER) {
 		int lr = cs_exec_elf_loader_access(fd);
@@ -249,11 +247,10 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	/* An ELF of another machine: the ELF loader refuses it, as the run's execve will. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(fd) == 1) {
-		shown = cs_escape_dup(path);
 		cs_steps_add(p->st, "kernel", "execve.elf-foreign",
 			     "%s is an ELF file for another machine, byte order or type: no "
 			     "loader of this kernel takes it: ENOEXEC, exec format error",
-			     shown ? shown : "?");
+			     path);
 		rc = -ENOEXEC;
 	}
 	if (rc == 0)

@@ -93,4 +93,20 @@ if unshare -U -r true 2>/dev/null; then
 else
   for _ in 1 2; do skip "no user namespaces here"; done
 fi
+# A step's text is raw; its printers escape it. The dry run's own steps
+# about the file (execve.elf-foreign, execve.text-busy) held the name
+# escaped already: "\\x1b" in the text, the escape's letters in JSON.
+fo=$'fo\e[31mX'
+python3 -c 'import sys; d = bytearray(open("/bin/true", "rb").read()); d[18:20] = b"\xb7\x00"; open(sys.argv[1], "wb").write(d)' "$fo"
+chmod 755 "$fo"
+"$CAPSCOPE" run --dry-run -- "./$fo" >out 2>&1
+like "$(grep -a 'execve.elf-foreign' out)" 'execve\.elf-foreign: \./fo\\x1b\[31mX is an ELF' "elf-foreign step: the name escaped once"
+is "$("$CAPSCOPE" run --dry-run --json -- "./$fo" | jq -r '.. | objects | select(.rule? == "execve.elf-foreign") | .detail' | cut -c1-10)" "./$fo" \
+  "elf-foreign step in JSON: the name's own bytes"
+if (exec 3>>"$fo"; "$CAPSCOPE" run --dry-run -- "./$fo" 2>&1 | grep -aq 'execve.text-busy'); then
+  (exec 3>>"$fo"; "$CAPSCOPE" run --dry-run -- "./$fo" >out 2>&1)
+  like "$(grep -a 'execve.text-busy' out)" 'execve\.text-busy: \./fo\\x1b\[31mX is held open' "text-busy step: the name escaped once"
+else
+  skip "no AT_EXECVE_CHECK on this kernel"
+fi
 done_testing
