@@ -518,6 +518,65 @@ static void test_apparmor_match(void)
 #undef SC_POD
 }
 
+/*
+ * Fourteenth pass: the pod's sysctls as the API server's validateSysctls
+ * takes them, and a name in '/' form found as the kubelet normalises it.
+ */
+static void test_sysctls(void)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+#define SYS_POD(host, list)                                                                        \
+	"kind: Pod\nspec:\n  " host "\n  securityContext:\n    sysctls: " list                     \
+	"\n  containers: [{name: a}]\n"
+#define UPS "net.ipv4.ip_unprivileged_port_start"
+	expect_err(SYS_POD("hostNetwork: true", "[{name: " UPS ", value: '0'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "'hostNetwork'");
+	expect_err(SYS_POD("hostNetwork: true", "[{name: net/ipv4/ip_unprivileged_port_start, "
+						"value: '0'}]"),
+		   5, "spec.securityContext.sysctls[0].name", "'hostNetwork'");
+	expect_err(SYS_POD("hostIPC: true", "[{name: kernel.shm_rmid_forced, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "'hostIPC'");
+	expect_err(SYS_POD("hostIPC: true", "[{name: fs.mqueue.msg_max, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "'hostIPC'");
+	expect_err(SYS_POD("hostPID: true", "[{name: Net.ipv4.x, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "253 characters");
+	expect_err(SYS_POD("hostPID: true", "[{name: net..x, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "253 characters");
+	expect_err(SYS_POD("hostPID: true", "[{name: net.x_, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "253 characters");
+	expect_err(SYS_POD("hostPID: true", "[{name: '', value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "Required value");
+	expect_err(SYS_POD("hostPID: true", "[{name: " UPS ", value: '0'}, {name: kernel.msgmax, "
+					    "value: '1'}, {name: " UPS ", value: '80'}]"),
+		   5, "spec.securityContext.sysctls[2].name", "Duplicate value");
+	/* read: other namespaces with the host's, a '/' name, kernel.shmfoo (no namespace) */
+	assert_int_equal(
+	    parse(&m,
+		  SYS_POD("hostIPC: true", "[{name: " UPS ", value: '0'}, {name: kernel.shmfoo, "
+					   "value: '1'}, {name: net.ipv4.conf.eno2/100.rp_filter, "
+					   "value: '1'}]"),
+		  &d),
+	    0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m,
+			       SYS_POD("hostNetwork: true", "[{name: kernel.shm_rmid_forced, "
+							    "value: '1'}]"),
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m,
+			       SYS_POD("hostPID: true",
+				       "[{name: net/ipv4/ip_unprivileged_port_start, value: '0'}]"),
+			       &d),
+			 0);
+	assert_string_equal(cs_k8s_sysctl(&m.pods[0], UPS), "0");
+	cs_k8s_manifest_free(&m);
+#undef UPS
+#undef SYS_POD
+}
+
 static void test_profiles(void **state)
 {
 	struct cs_k8s_manifest m;
@@ -613,6 +672,7 @@ static void test_profiles(void **state)
 	    0);
 	cs_k8s_manifest_free(&m);
 	test_apparmor_match();
+	test_sysctls();
 #undef SC_POD
 }
 
