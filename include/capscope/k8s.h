@@ -49,6 +49,8 @@ struct cs_k8s_sc {
 	/* what Pod Security's baseline also judges (or NULL): appArmorProfile.type,
 	 * seLinuxOptions type, user and role, procMount (containers only) */
 	const char *apparmor_type, *selinux_type, *selinux_user, *selinux_role, *proc_mount;
+	const char *apparmor_local; /* appArmorProfile.localhostProfile, or NULL */
+	const char *seccomp_local;  /* seccompProfile.localhostProfile, or NULL */
 	struct cs_pos pos, add_pos, drop_pos, caps_pos;
 	/* where each add / drop entry is (same index), or NULL when not known */
 	const struct cs_pos *add_item_pos, *drop_item_pos;
@@ -102,6 +104,8 @@ struct cs_k8s_pod {
 	struct cs_opt_bool host_process; /* windowsOptions.hostProcess */
 	/* as in cs_k8s_sc */
 	const char *apparmor_type, *selinux_type, *selinux_user, *selinux_role;
+	const char *apparmor_local; /* appArmorProfile.localhostProfile, or NULL */
+	const char *seccomp_local;  /* seccompProfile.localhostProfile, or NULL */
 	/* the pod (template) annotations container.apparmor.security.beta.kubernetes.io/NAME
 	 * whose value Pod Security's baseline forbids, as "KEY=VALUE" */
 	struct cs_strlist apparmor_bad;

@@ -100,6 +100,12 @@ bool cs_go_fold_equal(const char *key, size_t len, const char *name);
 bool cs_go_time_ok(const char *s, size_t len);
 
 /*
+ * Would Go's time.ParseDuration take s (len bytes)? "1m30s", "-1.5h", "0";
+ * not "", "1", "1d", ".s" (lib/go-duration.c).
+ */
+bool cs_go_duration_ok(const char *s, size_t len);
+
+/*
  * prefix + Go's strings.ToUpper(s) into dst (cut to len): what container
  * runtimes do to a capability name. Besides ASCII, U+0131 (dotless i)
  * becomes I and U+017F (long s) becomes S (lib/go-fold.c).

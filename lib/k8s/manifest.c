@@ -449,8 +449,75 @@ static int get_host_process(struct ctx *c, struct ydoc_node *scn, const char *pa
  * validateAppArmorProfileField do (a type of the three, localhostProfile
  * exactly when it is Localhost); a pod it refuses was read and predicted.
  */
+/* Go's strings.TrimSpace would change s (unicode.IsSpace at either end) */
+static bool go_padded(const char *s)
+{
+	size_t n = strlen(s), k;
+
+	if (!n)
+		return false;
+	if (cs_go_space_len((const unsigned char *)s, n))
+		return true;
+	/* the last character: step back over UTF-8 continuation bytes */
+	for (k = n - 1; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
+}
+
+/* validatePathNoBacksteps: a component, between '/', that is ".." */
+static bool has_dotdot(const char *p)
+{
+	while (p) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 2 && !memcmp(p, "..", 2))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/*
+ * A Localhost profile's name as the API server checks it. seccomp
+ * (validateLocalDescendingPath): relative, no ".." component. AppArmor
+ * (validateAppArmorProfileField): not padded with white space, not empty,
+ * at most 4095 bytes. 0, or an error at the node.
+ */
+static int check_local(struct ctx *c, struct ydoc_node *lp, const char *key, const char *f,
+		       const char *local)
+{
+	if (!strcmp(key, "seccompProfile")) {
+		if (*local == '/')
+			return errf(c, lp, EINVAL, f,
+				    "Invalid value \"%s\": must be a relative path (the API server "
+				    "refuses the pod)",
+				    local);
+		if (has_dotdot(local))
+			return errf(c, lp, EINVAL, f,
+				    "Invalid value \"%s\": must not contain '..' (the API server "
+				    "refuses the pod)",
+				    local);
+		return 0;
+	}
+	if (go_padded(local))
+		return errf(c, lp, EINVAL, f,
+			    "Invalid value \"%s\": must not be padded with whitespace (the API "
+			    "server refuses the pod)",
+			    local);
+	if (!*local)
+		return errf(c, lp, EINVAL, f,
+			    "Required value: must be set when AppArmor type is Localhost (the API "
+			    "server refuses the pod)");
+	if (strlen(local) > 4095)
+		return errf(c, lp, EINVAL, f,
+			    "Too long: may not be more than 4095 bytes (the API server refuses the "
+			    "pod)");
+	return 0;
+}
+
 static int get_profile(struct ctx *c, struct ydoc_node *scn, const char *key, const char *path,
-		       const char **type)
+		       const char **type, const char **local_out)
 {
 	static const char *const types[] = {"RuntimeDefault", "Unconfined", "Localhost"};
 	struct ydoc_node *m, *lp;
@@ -488,6 +555,10 @@ static int get_profile(struct ctx *c, struct ydoc_node *scn, const char *key, co
 		return errf(c, lp, EINVAL, f,
 			    "the API server refuses a localhostProfile unless the type is "
 			    "Localhost");
+	if (local && (r = check_local(c, lp, key, f, local)) < 0)
+		return r;
+	if (local_out)
+		*local_out = local;
 	return 0;
 }
 
@@ -500,15 +571,15 @@ static int get_profile(struct ctx *c, struct ydoc_node *scn, const char *key, co
  * spc_t}` or `procMount: Unmasked` were called baseline.
  */
 static int get_isolation(struct ctx *c, struct ydoc_node *scn, const char *path, const char **aa,
-			 const char **se_type, const char **se_user, const char **se_role,
-			 const char **pm)
+			 const char **aa_local, const char **se_type, const char **se_user,
+			 const char **se_role, const char **pm)
 {
 	struct ydoc_node *m;
 	char f[192];
 	int r;
 
 #define G(k) (fieldf(f, sizeof(f), "%s.%s", path, k), f)
-	if ((r = get_profile(c, scn, "appArmorProfile", path, aa)) < 0 ||
+	if ((r = get_profile(c, scn, "appArmorProfile", path, aa, aa_local)) < 0 ||
 	    (r = get_map(c, scn, "seLinuxOptions", G("seLinuxOptions"), &m)) < 0)
 		return r;
 	if (m && ((r = get_str(c, m, "type", G("seLinuxOptions.type"), se_type)) < 0 ||
@@ -549,11 +620,13 @@ static int parse_sc(struct ctx *c, struct ydoc_node *scn, const char *path, stru
 	    (r = get_bool(c, scn, "readOnlyRootFilesystem", F("readOnlyRootFilesystem"),
 			  &sc->read_only_root_fs)) < 0)
 		return r;
-	if ((r = get_profile(c, scn, "seccompProfile", path, &sc->seccomp_type)) < 0)
+	if ((r = get_profile(c, scn, "seccompProfile", path, &sc->seccomp_type,
+			     &sc->seccomp_local)) < 0)
 		return r;
 	if ((r = get_host_process(c, scn, path, &sc->host_process)) < 0 ||
-	    (r = get_isolation(c, scn, path, &sc->apparmor_type, &sc->selinux_type,
-			       &sc->selinux_user, &sc->selinux_role, &sc->proc_mount)) < 0 ||
+	    (r = get_isolation(c, scn, path, &sc->apparmor_type, &sc->apparmor_local,
+			       &sc->selinux_type, &sc->selinux_user, &sc->selinux_role,
+			       &sc->proc_mount)) < 0 ||
 	    (r = get_map(c, scn, "capabilities", F("capabilities"), &caps)) < 0)
 		return r;
 	if (caps) {
@@ -619,6 +692,124 @@ static int parse_env(struct ctx *c, struct ydoc_node *ctr, const char *base,
 		else if (!e->value)
 			e->value = "";
 		ct->n_env++;
+	}
+	return 0;
+}
+
+/*
+ * A sysctl of the pod as the API server's validateSysctls takes it
+ * (pkg/apis/core/validation): a name IsValidSysctlName takes (at most 253
+ * bytes, segments of [a-z0-9], '-' and '_' inside, between '.' or '/'),
+ * none twice, and none of the network namespace with hostNetwork nor of
+ * the IPC namespace with hostIPC (ValidateHostSysctl, on create). Each
+ * was read: `hostNetwork: true` with net.ipv4.ip_unprivileged_port_start=0
+ * was said to let the container bind port 80, on a pod the API server
+ * refuses (and whose sysctl would be the node's).
+ */
+static bool sysctl_name_ok(const char *n)
+{
+	size_t len = strlen(n), seg = 0;
+
+	if (!len || len > 253)
+		return false;
+	for (size_t i = 0; i <= len; i++) {
+		char ch = n[i];
+
+		if (ch == '.' || ch == '/' || ch == '\0') {
+			/* a segment: [a-z0-9] at both ends */
+			if (!seg || n[i - 1] == '-' || n[i - 1] == '_')
+				return false;
+			seg = 0;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		      ((ch == '-' || ch == '_') && seg)))
+			return false;
+		seg++;
+	}
+	return true;
+}
+
+/* component-helpers' GetNamespace: 'N' (net), 'I' (IPC) or 0, after
+ * NormalizeName (a name whose first separator is '/' swaps '/' and '.') and
+ * up to a '*' */
+static char sysctl_ns(const char *name)
+{
+	static const char *const ipc[] = {
+	    "kernel.sem",    "kernel.shmall",	       "kernel.shmmax",
+	    "kernel.shmmni", "kernel.shm_rmid_forced", "kernel.shm",
+	    "kernel.msgmax", "kernel.msgmnb",	       "kernel.msgmni",
+	    "kernel.msg"};
+	char n[256];
+	size_t sep = strcspn(name, "./"), len = strcspn(name, "*");
+
+	if (len >= sizeof(n))
+		len = sizeof(n) - 1;
+	memcpy(n, name, len);
+	n[len] = '\0';
+	for (size_t i = 0; name[sep] == '/' && i < len; i++)
+		n[i] = n[i] == '.' ? '/' : n[i] == '/' ? '.' : n[i];
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+		if (!strcmp(n, ipc[i]))
+			return 'I';
+	if (!strncmp(n, "net.", 4))
+		return 'N';
+	return !strncmp(n, "fs.mqueue.", 10) ? 'I' : 0;
+}
+
+static int cmp_sysctl(const void *a, const void *b)
+{
+	const struct cs_k8s_sysctl *x = *(const struct cs_k8s_sysctl *const *)a,
+				   *y = *(const struct cs_k8s_sysctl *const *)b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : (x < y ? -1 : x > y);
+}
+
+static int check_sysctls(struct ctx *c, struct ydoc_node **nodes, const char *path,
+			 const struct cs_k8s_pod *p)
+{
+	const struct cs_k8s_sysctl **v;
+	char f[192];
+
+	for (size_t i = 0; i < p->n_sysctls; i++) {
+		const char *n = p->sysctls[i].name;
+		char ns = sysctl_ns(n);
+
+		fieldf(f, sizeof(f), "%s.securityContext.sysctls[%zu].name", path, i);
+		if (!*n)
+			return errf(
+			    c, nodes[i], EINVAL, f,
+			    "Required value: a sysctl needs a name (the API server refuses the "
+			    "pod)");
+		if (!sysctl_name_ok(n))
+			return errf(c, nodes[i], EINVAL, f,
+				    "Invalid value \"%s\": must have at most 253 characters and "
+				    "match [a-z0-9]([-_a-z0-9]*[a-z0-9])? between '.' or '/' (the "
+				    "API server refuses the pod)",
+				    n);
+		if ((ns == 'N' && p->host_network) || (ns == 'I' && p->host_ipc))
+			return errf(c, nodes[i], EINVAL, f,
+				    "Invalid value \"%s\": may not be specified when '%s' is true "
+				    "(the API server refuses the pod)",
+				    n, ns == 'N' ? "hostNetwork" : "hostIPC");
+	}
+	/* duplicates, by sorting: n sysctls are not n^2 comparisons */
+	if (p->n_sysctls < 2)
+		return 0;
+	if (!(v = cs_arena_alloc(c->m->arena, p->n_sysctls * sizeof(*v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_sysctls; i++)
+		v[i] = &p->sysctls[i];
+	qsort(v, p->n_sysctls, sizeof(*v), cmp_sysctl);
+	for (size_t i = 1; i < p->n_sysctls; i++) {
+		size_t k = (size_t)(v[i] - p->sysctls);
+
+		if (strcmp(v[i - 1]->name, v[i]->name) != 0)
+			continue;
+		fieldf(f, sizeof(f), "%s.securityContext.sysctls[%zu].name", path, k);
+		return errf(c, nodes[k], EINVAL, f,
+			    "Duplicate value \"%s\" (the API server refuses the pod)", v[i]->name);
 	}
 	return 0;
 }
@@ -860,11 +1051,13 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 				  &p->run_as_non_root)) < 0)
 			return r;
 		fieldf(f, sizeof(f), "%s.securityContext", path);
-		if ((r = get_profile(c, psc, "seccompProfile", f, &p->seccomp_type)) < 0)
+		if ((r = get_profile(c, psc, "seccompProfile", f, &p->seccomp_type,
+				     &p->seccomp_local)) < 0)
 			return r;
 		if ((r = get_host_process(c, psc, f, &p->host_process)) < 0 ||
-		    (r = get_isolation(c, psc, f, &p->apparmor_type, &p->selinux_type,
-				       &p->selinux_user, &p->selinux_role, NULL)) < 0)
+		    (r = get_isolation(c, psc, f, &p->apparmor_type, &p->apparmor_local,
+				       &p->selinux_type, &p->selinux_user, &p->selinux_role,
+				       NULL)) < 0)
 			return r;
 		if ((r = get_str(c, psc, "supplementalGroupsPolicy",
 				 F("securityContext.supplementalGroupsPolicy"),
@@ -895,9 +1088,12 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 		if (sy) {
 			size_t n = (size_t)sy->n;
 
+			struct ydoc_node **nodes =
+			    cs_arena_alloc(c->m->arena, (n + 1) * sizeof(*nodes));
+
 			iter = 0;
 			p->sysctls = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(*p->sysctls));
-			if (!p->sysctls)
+			if (!p->sysctls || !nodes)
 				return -ENOMEM;
 			while ((it = next_item(sy, &iter)) != NULL && p->n_sysctls < n) {
 				struct cs_k8s_sysctl *s = &p->sysctls[p->n_sysctls];
@@ -915,8 +1111,10 @@ static int parse_pod_spec(struct ctx *c, struct ydoc_node *spec, const char *pat
 				if (!s->name || !s->value)
 					return errf(c, it, EINVAL, F("securityContext.sysctls"),
 						    "a sysctl needs a name and a value");
-				p->n_sysctls++;
+				nodes[p->n_sysctls++] = ydoc_get(it, "name");
 			}
+			if ((r = check_sysctls(c, nodes, path, p)) < 0)
+				return r;
 		}
 	}
 
@@ -1033,25 +1231,87 @@ static int get_os_label(struct ctx *c, struct ydoc_node *tmeta, const char *tpat
  * whose value is not empty, runtime/default or localhost/... fails
  * baseline (`unconfined` is the usual one). Kept as "KEY=VALUE".
  */
-static int cmp_name(const void *a, const void *b)
+static int cmp_ctr(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp((*(const struct cs_k8s_container *const *)a)->name,
+		      (*(const struct cs_k8s_container *const *)b)->name);
 }
 
-/* The pod's container names, sorted (NULL with none): looked up once for
- * each annotation, so 20,000 of them on 20,000 containers are not 4e8
- * comparisons. */
-static const char **sorted_names(struct ctx *c, const struct cs_k8s_pod *p, size_t *n)
+/* The pod's named containers, sorted by name (NULL with no memory): looked
+ * up once for each annotation, so 20,000 of them on 20,000 containers are
+ * not 4e8 comparisons. */
+static const struct cs_k8s_container **sorted_ctrs(struct ctx *c, const struct cs_k8s_pod *p,
+						   size_t *n)
 {
-	const char **v = cs_arena_alloc(c->m->arena, (p->n_containers + 1) * sizeof(*v));
+	const struct cs_k8s_container **v =
+	    cs_arena_alloc(c->m->arena, (p->n_containers + 1) * sizeof(*v));
 
 	*n = 0;
 	for (size_t i = 0; v && i < p->n_containers; i++)
 		if (p->containers[i].name)
-			v[(*n)++] = p->containers[i].name;
+			v[(*n)++] = &p->containers[i];
 	if (v)
-		qsort(v, *n, sizeof(*v), cmp_name);
+		qsort(v, *n, sizeof(*v), cmp_ctr);
 	return v;
+}
+
+/*
+ * validateAppArmorAnnotationsAndFieldsMatchOnCreate (pkg/apis/core/
+ * validation, a Pod's create and every pod template): a container whose
+ * appArmorProfile (its own, else the pod's) is set and that also has an
+ * annotation must be told the same thing by both: Unconfined and
+ * "unconfined", RuntimeDefault and "runtime/default", Localhost and
+ * "localhost/" + its localhostProfile. The API server refuses the pod
+ * ("Forbidden: apparmor type (profile) in annotation and field must
+ * match"); read, capscope judged the annotation and the field apart.
+ * A Pod (not a template) is first given, where its container has no
+ * field of its own, the field its annotation names (pkg/api/pod
+ * applyAppArmorVersionSkew, run by PrepareForCreate before validation),
+ * so there only an annotation that names no valid profile ("",
+ * "localhost/") can disagree with the pod's field.
+ */
+static bool derivable(const char *v)
+{
+	const char *n;
+
+	if (!strcmp(v, "runtime/default") || !strcmp(v, "unconfined"))
+		return true;
+	if (strncmp(v, "localhost/", 10) != 0)
+		return false;
+	n = v + 10;
+	return *n && !go_padded(n) && strlen(n) <= 4095;
+}
+
+static int apparmor_match(struct ctx *c, struct ydoc_node *at, const char *f,
+			  const struct cs_k8s_pod *p, const struct cs_k8s_container *ct,
+			  const char *v)
+{
+	const char *type = p->apparmor_type, *local = p->apparmor_local;
+	bool own = ct->has_sc && ct->sc.apparmor_type;
+
+	if (own) {
+		type = ct->sc.apparmor_type;
+		local = ct->sc.apparmor_local;
+	}
+	if (!type || (p->os_name && !strcmp(p->os_name, "windows")))
+		return 0;
+	if (!own && p->kind && !strcmp(p->kind, "Pod") && derivable(v))
+		return 0;
+	if ((!strcmp(type, "Unconfined") && strcmp(v, "unconfined") != 0) ||
+	    (!strcmp(type, "RuntimeDefault") && strcmp(v, "runtime/default") != 0) ||
+	    (!strcmp(type, "Localhost") && strncmp(v, "localhost/", 10) != 0))
+		return errf(c, at, EINVAL, f,
+			    "Forbidden: apparmor type in annotation and field must match (\"%s\" "
+			    "against appArmorProfile type %s of container %s): the API server "
+			    "refuses the pod",
+			    v, type, ct->name);
+	if (!strcmp(type, "Localhost") && (!local || strcmp(v + 10, local) != 0))
+		return errf(c, at, EINVAL, f,
+			    "Forbidden: apparmor profile in annotation and field must match "
+			    "(\"%s\" against localhostProfile \"%s\" of container %s): the API "
+			    "server refuses the pod",
+			    v, local ? local : "", ct->name);
+	return 0;
 }
 
 /* Read after the pod's spec: a key names one of its containers. */
@@ -1060,7 +1320,7 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 {
 	static const char prefix[] = "container.apparmor.security.beta.kubernetes.io/";
 	const size_t pl = sizeof(prefix) - 1;
-	const char **names = NULL;
+	const struct cs_k8s_container **ctrs = NULL, *const * hit;
 	size_t nn = 0;
 	char f[160];
 	int r;
@@ -1089,9 +1349,11 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 		 * ValidateAppArmorPodAnnotations refuses a name that is no
 		 * container of the pod and a value not of the four forms; both
 		 * were read (and "foo" called a baseline failure). */
-		if (!names && !(names = sorted_names(c, p, &nn)))
+		if (!ctrs && !(ctrs = sorted_ctrs(c, p, &nn)))
 			return -ENOMEM;
-		if (!bsearch(&(const char *){key + pl}, names, nn, sizeof(*names), cmp_name))
+		if (!(hit = bsearch(&(const struct cs_k8s_container *){&(struct cs_k8s_container){
+					.name = key + pl}},
+				    ctrs, nn, sizeof(*ctrs), cmp_ctr)))
 			return errf(c, k, EINVAL, f,
 				    "Invalid value \"%s\": container not found (the API server "
 				    "refuses the pod)",
@@ -1102,12 +1364,114 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 				    "Invalid value \"%s\": invalid AppArmor profile name (the API "
 				    "server takes runtime/default, unconfined or localhost/NAME)",
 				    v);
+		if ((r = apparmor_match(c, ann->u.pairs[i].value, f, p, *hit, v ? v : "")) < 0)
+			return r;
 		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
 			continue;
 		if (!(kv = cs_arena_alloc(c->m->arena, kl + strlen(v) + 2)))
 			return -ENOMEM;
 		sprintf(kv, "%s=%s", key, v);
 		p->apparmor_bad.v[p->apparmor_bad.n++] = kv;
+	}
+	return 0;
+}
+
+/*
+ * The seccomp annotations the API server still validates, though nothing
+ * reads them since 1.27 (pkg/apis/core/validation): the pod's
+ * seccomp.security.alpha.kubernetes.io/pod and any
+ * container.seccomp.security.alpha.kubernetes.io/NAME must be
+ * runtime/default, docker/default, unconfined or localhost/ + a relative
+ * path without ".." (ValidateSeccompPodAnnotations: "must be a valid
+ * seccomp profile"), and where the pod's field, or the named container's
+ * own field, is set too, the two must agree
+ * (validateSeccompAnnotationsAndFields: "seccomp type (profile) in
+ * annotation and field must match"), for a Pod and a pod template alike.
+ * Each was read and predicted.
+ */
+static int seccomp_annotation(struct ctx *c, struct ydoc_node *at, const char *f, const char *v,
+			      const char *type, const char *local)
+{
+	bool lh = !strncmp(v, "localhost/", 10);
+	const char *n = lh ? v + 10 : "";
+
+	if (strcmp(v, "runtime/default") != 0 && strcmp(v, "docker/default") != 0 &&
+	    strcmp(v, "unconfined") != 0 && !lh)
+		return errf(c, at, EINVAL, f,
+			    "Invalid value \"%s\": must be a valid seccomp profile (the API server "
+			    "refuses the pod)",
+			    v);
+	if (lh && (*n == '/' || has_dotdot(n)))
+		return errf(c, at, EINVAL, f,
+			    "Invalid value \"%s\": must be a relative path without '..' (the API "
+			    "server refuses the pod)",
+			    n);
+	if (!type)
+		return 0;
+	if ((!strcmp(type, "Unconfined") && strcmp(v, "unconfined") != 0) ||
+	    (!strcmp(type, "RuntimeDefault") && strcmp(v, "runtime/default") != 0 &&
+	     strcmp(v, "docker/default") != 0) ||
+	    (!strcmp(type, "Localhost") && !lh))
+		return errf(c, at, EINVAL, f,
+			    "Forbidden: seccomp type in annotation and field must match (\"%s\" "
+			    "against seccompProfile type %s): the API server refuses the pod",
+			    v, type);
+	if (!strcmp(type, "Localhost") && (!local || strcmp(n, local) != 0))
+		return errf(c, at, EINVAL, f,
+			    "Forbidden: seccomp profile in annotation and field must match (\"%s\" "
+			    "against localhostProfile \"%s\"): the API server refuses the pod",
+			    v, local ? local : "");
+	return 0;
+}
+
+static int get_seccomp_annotations(struct ctx *c, struct ydoc_node *ann, const char *tpath,
+				   const struct cs_k8s_pod *p)
+{
+	static const char pod_key[] = "seccomp.security.alpha.kubernetes.io/pod";
+	static const char prefix[] = "container.seccomp.security.alpha.kubernetes.io/";
+	const size_t pl = sizeof(prefix) - 1;
+	const struct cs_k8s_container **ctrs = NULL, *const * hit;
+	size_t nn = 0;
+	char f[160];
+	int r;
+
+	for (uint32_t i = 0; ann && i < ann->n; i++) {
+		struct ydoc_node *k = ann->u.pairs[i].key;
+		const char *kt, *v, *key, *type = NULL, *local = NULL;
+		size_t kl;
+		bool pod;
+
+		if (!is_scalar(k))
+			continue;
+		kt = scalar_text(k, &kl);
+		pod = kl == sizeof(pod_key) - 1 && !memcmp(kt, pod_key, kl);
+		if (!pod && (kl < pl || memcmp(kt, prefix, pl)))
+			continue;
+		if (memchr(kt, '\0', kl))
+			return errf(c, k, EINVAL, fieldf(f, sizeof(f), "%s.annotations", tpath),
+				    "a key holds a NUL byte");
+		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
+			return -ENOMEM;
+		fieldf(f, sizeof(f), "%s.annotations.%s", tpath, key);
+		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
+			return r;
+		if (pod) {
+			type = p->seccomp_type;
+			local = p->seccomp_local;
+		} else {
+			if (!ctrs && !(ctrs = sorted_ctrs(c, p, &nn)))
+				return -ENOMEM;
+			hit = bsearch(&(const struct cs_k8s_container *){&(struct cs_k8s_container){
+					  .name = key + pl}},
+				      ctrs, nn, sizeof(*ctrs), cmp_ctr);
+			if (hit && (*hit)->has_sc) {
+				type = (*hit)->sc.seccomp_type;
+				local = (*hit)->sc.seccomp_local;
+			}
+		}
+		if ((r = seccomp_annotation(c, ann->u.pairs[i].value, f, v ? v : "", type, local)) <
+		    0)
+			return r;
 	}
 	return 0;
 }
@@ -1182,7 +1546,8 @@ static int parse_workload(struct ctx *c, struct ydoc_node *root, const char *pat
 	if (ann && (r = get_str(c, ann, "openshift.io/required-scc", f, &p->required_scc)) < 0)
 		return r;
 	if ((r = parse_pod_spec(c, pspec, sp, p)) < 0 ||
-	    (r = get_apparmor_annotations(c, ann, tp, p)) < 0)
+	    (r = get_apparmor_annotations(c, ann, tp, p)) < 0 ||
+	    (r = get_seccomp_annotations(c, ann, tp, p)) < 0)
 		return r;
 	(void)path;
 	c->m->n_pods++;
@@ -1616,12 +1981,30 @@ void cs_k8s_effective_sc(const struct cs_k8s_pod *p, const struct cs_k8s_contain
 		out->seccomp_type = p->seccomp_type;
 }
 
+/*
+ * name (dotted) against a pod's sysctl as the kubelet hands it to the
+ * runtime: ConvertPodSysctlsVariableToDotsSeparator applies NormalizeName
+ * first, so "net/ipv4/ip_unprivileged_port_start" sets the same sysctl
+ * (fourteenth pass: it was not found, and port 80 said refused).
+ */
+static bool sysctl_is(const char *given, const char *name)
+{
+	size_t sep = strcspn(given, "./");
+
+	if (given[sep] != '/')
+		return !strcmp(given, name);
+	for (; *given && *name; given++, name++)
+		if ((*given == '/' ? '.' : *given == '.' ? '/' : *given) != *name)
+			return false;
+	return !*given && !*name;
+}
+
 const char *cs_k8s_sysctl(const struct cs_k8s_pod *p, const char *name)
 {
 	const char *v = NULL;
 
 	for (size_t i = 0; i < p->n_sysctls; i++)
-		if (strcmp(p->sysctls[i].name, name) == 0)
+		if (sysctl_is(p->sysctls[i].name, name))
 			v = p->sysctls[i].value;
 	return v;
 }

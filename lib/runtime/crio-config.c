@@ -5,7 +5,9 @@
  * earlier one (pkg/config UpdateFromPath and UpdateFromDropInFile). Only the
  * keys the model needs are taken (the two that shape capabilities, and
  * default_sysctls for ip_unprivileged_port_start); the rest of the file
- * must still be valid TOML.
+ * must still be valid TOML, and every field CRI-O reads of the type it
+ * decodes (crio-schema.c): a file CRI-O does not start with predicts
+ * nothing.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -18,6 +20,7 @@
 #include "capscope/caps.h"
 #include "capscope/cri.h"
 #include "capscope/proc.h"
+#include "../internal/crio-schema.h"
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
@@ -227,6 +230,9 @@ int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len, 
 	if (r == 0 && (r = subtable(cs_toml_root(doc), "crio", "crio", &crio, d)) == 0 &&
 	    (r = subtable(crio, "runtime", "crio.runtime", &rt, d)) == 0)
 		r = take(&tmp, rt, name ? name : "", d);
+	/* every other field typed as CRI-O decodes it (crio-schema.c) */
+	if (r == 0)
+		r = cs_crio_schema_check(cs_toml_root(doc), d);
 	cs_toml_free(doc);
 	if (r < 0) {
 		cs_diag_file(d, name);

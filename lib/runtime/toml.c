@@ -252,6 +252,14 @@ static int escape(struct tp *t, struct sbuf *b, bool multi)
 			return fail(t, bs, "a NUL character (U+0000) is not supported in strings");
 		return utf8_put(b, cp);
 	}
+	/* Fourteenth pass: TOML 1.1 adds \e and \xHH, and CRI-O 1.36's decoder
+	 * (BurntSushi/toml 1.6) reads them; this reader is TOML 1.0 (its
+	 * oracle is Python's tomllib), so say so rather than call them unknown. */
+	if (e == 'e' || e == 'x')
+		return fail(t, bs,
+			    "\\%c is a TOML 1.1 escape (CRI-O 1.36 reads it); capscope reads TOML "
+			    "1.0: write it as \\u00XX",
+			    e);
 	return fail(t, bs, "unknown escape: backslash then %s", shown(e).s);
 }
 
@@ -579,6 +587,14 @@ static int array(struct tp *t, struct cs_toml_value *v, int depth)
 	}
 }
 
+/* TOML 1.1 lets an inline table span lines; 1.0 does not (see escape()) */
+static int inline_newline(struct tp *t)
+{
+	return fail(t, t->p,
+		    "a newline or comment in an inline table is TOML 1.1 (CRI-O 1.36 reads "
+		    "it); capscope reads TOML 1.0: keep the table on one line");
+}
+
 static int inline_table(struct tp *t, struct cs_toml_value *v, int depth)
 {
 	int r;
@@ -590,6 +606,8 @@ static int inline_table(struct tp *t, struct cs_toml_value *v, int depth)
 		return 0;
 	}
 	for (;;) {
+		if (!eof(t) && (*t->p == '\n' || *t->p == '#'))
+			return inline_newline(t);
 		if ((r = keyval(t, v, false, depth)) < 0)
 			return r;
 		ws(t);
@@ -599,10 +617,16 @@ static int inline_table(struct tp *t, struct cs_toml_value *v, int depth)
 			t->p++;
 			return 0;
 		}
+		if (*t->p == '\n' || *t->p == '#')
+			return inline_newline(t);
 		if (*t->p != ',')
 			return fail(t, t->p, "expected ',' or '}' in an inline table");
 		t->p++;
 		ws(t);
+		if (!eof(t) && *t->p == '}')
+			return fail(t, t->p,
+				    "a ',' before '}' in an inline table is TOML 1.1 (CRI-O 1.36 "
+				    "reads it); capscope reads TOML 1.0: drop the ','");
 	}
 }
 
@@ -643,6 +667,22 @@ static size_t time_at(const char *s, const char *e, int *h, int *m, int *sec, in
 	return (size_t)(q - s);
 }
 
+/* HH:MM without :SS at s: a TOML 1.1 time (see escape()), refused by name */
+static bool hhmm_only(const char *s, const char *e)
+{
+	int h, m;
+
+	return digits(s, e, 2, &h) && e - s >= 5 && s[2] == ':' && digits(s + 3, e, 2, &m) &&
+	       (e - s == 5 || s[5] != ':');
+}
+
+static int no_seconds(struct tp *t, const char *at)
+{
+	return fail(t, at,
+		    "a time without seconds is TOML 1.1 (CRI-O 1.36 reads it); capscope reads "
+		    "TOML 1.0: write HH:MM:SS");
+}
+
 static int days_in(int y, int m)
 {
 	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -665,6 +705,8 @@ static int datetime(struct tp *t, struct cs_toml_value *v)
 		if (y < 1 || d > days_in(y, mo))
 			return fail(t, s, "no such date");
 		v->type = CS_TOML_DATETIME;
+		if (q < e && (*q == 'T' || *q == 't' || *q == ' ') && hhmm_only(q + 1, e))
+			return no_seconds(t, q + 1);
 		if (q < e && (*q == 'T' || *q == 't' || *q == ' ') &&
 		    (tl = time_at(q + 1, e, &h, &mi, &sec, &us))) {
 			q += 1 + tl;
@@ -701,6 +743,8 @@ static int datetime(struct tp *t, struct cs_toml_value *v)
 			snprintf(frac, sizeof(frac), ".%06d", us);
 		snprintf(buf, sizeof(buf), "%02d:%02d:%02d%s", h, mi, sec, frac);
 		t->p = s + tl;
+	} else if (hhmm_only(s, e)) {
+		return no_seconds(t, s);
 	} else {
 		return 0;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capscope/cri.h"
+#include "internal/util.h"
 
 #define NBS   CS_BIT(10)
 #define CHOWN CS_BIT(0)
@@ -520,6 +521,136 @@ static void test_crio_key_case(void **state)
 	assert_string_equal(c.default_caps[0], "NET_RAW");
 }
 
+/*
+ * Fourteenth pass: every field CRI-O 1.36 decodes is typed
+ * (lib/runtime/crio-schema.c); a value its decoder refuses stops CRI-O, so
+ * the file predicts nothing. Keys CRI-O has no field for are still read as
+ * nothing, as its decoder drops them.
+ */
+static void test_crio_schema(void **state)
+{
+	static const struct {
+		const char *text, *field;
+		unsigned line, column;
+	} bad[] = {
+	    {"[crio.runtime]\nlog_size_max = \"x\"\n", "crio.runtime.log_size_max", 2, 16},
+	    {"[crio.runtime]\npids_limit = 1.5\n", "crio.runtime.pids_limit", 2, 14},
+	    {"[crio]\nroot = 5\n", "crio.root", 2, 8},
+	    {"[crio.api]\nstream_enable_tls = \"true\"\n", "crio.api.stream_enable_tls", 2, 21},
+	    {"[crio.image]\npull_progress_timeout = \"10\"\n", "crio.image.pull_progress_timeout",
+	     2, 25},
+	    {"[crio.image]\npull_progress_timeout = \"1d\"\n", "crio.image.pull_progress_timeout",
+	     2, 25},
+	    {"[crio.image]\npull_progress_timeout = 1.0\n", "crio.image.pull_progress_timeout", 2,
+	     25},
+	    {"[crio.network]\nplugin_dirs = [\"/a\", 2]\n", "crio.network.plugin_dirs", 2, 22},
+	    {"[crio.runtime.runtimes.runc]\nruntime_path = true\n",
+	     "crio.runtime.runtimes.runc.runtime_path", 2, 16},
+	    {"[crio.runtime.runtimes]\nrunc = \"x\"\n", "crio.runtime.runtimes.runc", 2, 8},
+	    {"[crio.runtime.runtimes.r.default_annotations]\na = 1\n",
+	     "crio.runtime.runtimes.r.default_annotations", 2, 5},
+	    {"[crio.runtime.workloads.w.resources]\ncpushares = \"2\"\n",
+	     "crio.runtime.workloads.w.resources.cpushares", 2, 13},
+	    {"[crio.runtime.workloads.w]\nDisallowedAnnotations = \"a\"\n",
+	     "crio.runtime.workloads.w.DisallowedAnnotations", 2, 25},
+	    {"[crio.nri.default_validator]\nnri_validator_required_plugins = [1]\n",
+	     "crio.nri.default_validator.nri_validator_required_plugins", 2, 35},
+	    {"[crio.metrics]\nmetrics_port = 1979-05-27\n", "crio.metrics.metrics_port", 2, 16},
+	    {"[crio]\nimage = \"x\"\n", "crio.image", 2, 9},
+	    /* a second spelling is decoded too (CRI-O's map order), and fails */
+	    {"[crio.runtime]\nlog_size_max = 1\nLOG_SIZE_MAX = \"x\"\n",
+	     "crio.runtime.LOG_SIZE_MAX", 3, 16},
+	};
+	const char *good =
+	    "[crio]\nroot = \"/r\"\nunknown = {a = [1, 2.5]}\n"
+	    "[crio.runtime]\nlog_size_max = -1\nLog_Size_Max = 8192\nnew_key = 1\n"
+	    "[crio.runtime.runtimes.runc]\nruntime_path = \"\"\n"
+	    "platform_runtime_paths = {\"linux/amd64\" = \"/x\"}\n"
+	    "[crio.runtime.workloads.w.resources]\nCPUShares = -1\ncpuset = \"0-1\"\n"
+	    "[crio.image]\npull_progress_timeout = \"1m30.5s\"\n"
+	    "[crio.network]\ncni_status_grace_period = 10\n"
+	    "[crio.nri]\nnri_plugin_request_timeout = \"-0\"\n"
+	    "[[crio.other]]\nx = 1\n[toplevel]\nx = \"y\"\n";
+	/* a map field (runtimes, workloads, platform_runtime_paths,
+	 * default_annotations) given no table: BurntSushi's unifyMap drops it
+	 * and CRI-O starts; read the same way */
+	const char *dropped = "[crio.runtime]\nruntimes = 1\nworkloads = [\"x\"]\n";
+	const char *dropped2 = "[crio.runtime.runtimes.r]\nplatform_runtime_paths = \"x\"\n"
+			       "default_annotations = 2\n";
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_parse(&c, good, strlen(good), "good", &d), 0);
+	assert_int_equal(cs_crio_config_parse(&c, dropped, strlen(dropped), "dropped", &d), 0);
+	assert_int_equal(cs_crio_config_parse(&c, dropped2, strlen(dropped2), "dropped2", &d), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		if (cs_crio_config_parse(&c, bad[i].text, strlen(bad[i].text), "b", &d) != -EINVAL)
+			fail_msg("case %zu read: %s", i, bad[i].text);
+		assert_string_equal(d.file, "b");
+		assert_string_equal(d.field, bad[i].field);
+		if (d.line != bad[i].line || d.column != bad[i].column)
+			fail_msg("case %zu at %u:%u, want %u:%u (%s)", i, d.line, d.column,
+				 bad[i].line, bad[i].column, d.message);
+		assert_non_null(strstr(d.message, "does not start"));
+	}
+	/* a path longer than the diagnostic's field ends in "...", never cut silently */
+	char text[600] = "[crio.runtime.runtimes.";
+	size_t n = strlen(text);
+
+	memset(text + n, 'r', 300);
+	strcpy(text + n + 300, "]\nruntime_path = 1\n");
+	assert_int_equal(cs_crio_config_parse(&c, text, strlen(text), "b", &d), -EINVAL);
+	assert_int_equal(strlen(d.field), sizeof(d.field) - 1);
+	assert_string_equal(d.field + sizeof(d.field) - 4, "...");
+}
+
+/* Go's time.ParseDuration (lib/go-duration.c), at its edges. */
+static void test_go_duration(void **state)
+{
+	static const char *const ok[] = {"0",
+					 "-0",
+					 "+0",
+					 "1s",
+					 "1.5h",
+					 ".5s",
+					 "5.s",
+					 "1h2m3s4ms5us6ns",
+					 "1\xc2\xb5s",
+					 "1\xce\xbcs",
+					 "-9223372036854775808ns",
+					 "9223372036854775807ns",
+					 "2562047h",
+					 "0.000000000000000000001h"};
+	static const char *const no[] = {"",
+					 "+",
+					 "-",
+					 "1",
+					 "00",
+					 "1d",
+					 ".s",
+					 "-.s",
+					 "1s2",
+					 "1 s",
+					 " 1s",
+					 "1S",
+					 "9223372036854775808ns",
+					 "2562048h",
+					 "9223372036854775807ns1ns",
+					 "1..5s",
+					 "1e3s"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!cs_go_duration_ok(ok[i], strlen(ok[i])))
+			fail_msg("refused \"%s\"", ok[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (cs_go_duration_ok(no[i], strlen(no[i])))
+			fail_msg("took \"%s\"", no[i]);
+}
+
 /* process.user.additionalGids, runtime by runtime (lib/runtime/cri-groups.c). */
 static void groups_of(enum cs_cri_runtime rt, bool explicit_group, bool user_given,
 		      const gid_t *want, size_t n_want)
@@ -585,6 +716,8 @@ int main(void)
 	    cmocka_unit_test(test_podman),
 	    cmocka_unit_test(test_target_parse),
 	    cmocka_unit_test(test_crio_dropins),
+	    cmocka_unit_test(test_crio_schema),
+	    cmocka_unit_test(test_go_duration),
 	    cmocka_unit_test(test_crio_dropin_walk),
 	    cmocka_unit_test(test_crio_startup_caps),
 	    cmocka_unit_test(test_crio_key_case),

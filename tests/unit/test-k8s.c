@@ -364,6 +364,219 @@ static void test_pod_os(void **state)
  * validateProcMountType): such pods were read and predicted; and a field's
  * path longer than 63 bytes was cut in the diagnostic
  * ("...securityContext.capabilities.a"). */
+/*
+ * Fourteenth pass: what the API server refuses of a localhostProfile
+ * (seccomp: validateLocalDescendingPath; AppArmor: padded, empty, over 4095
+ * bytes) and an AppArmor annotation that disagrees with the field
+ * (validateAppArmorAnnotationsAndFieldsMatchOnCreate; a Pod's container
+ * without a field of its own is first given the annotation's, a template's
+ * is not). Each was read and predicted.
+ */
+static void test_apparmor_match(void)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	static char longname[4200];
+	char text[4600];
+
+#define SC_POD(sc) "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: " sc "\n"
+#define AA	   "container.apparmor.security.beta.kubernetes.io/"
+#define POD_AA(val, psc, csc)                                                                      \
+	"kind: Pod\nmetadata:\n  annotations:\n    " AA "a: " val                                  \
+	"\nspec:\n  securityContext: " psc                                                         \
+	"\n  containers:\n  - name: a\n    securityContext: " csc "\n"
+#define DEP_AA(val, psc)                                                                           \
+	"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata:\n"               \
+	"      annotations: {" AA "a: " val "}\n    spec:\n      securityContext: " psc "\n"       \
+	"      containers: [{name: a}]\n"
+	const char *lp = "spec.containers[0].securityContext.seccompProfile.localhostProfile";
+	const char *ap = "spec.containers[0].securityContext.appArmorProfile.localhostProfile";
+
+	expect_err(SC_POD("{seccompProfile: {type: Localhost, localhostProfile: /etc/p.json}}"), 5,
+		   lp, "relative path");
+	expect_err(SC_POD("{seccompProfile: {type: Localhost, localhostProfile: a/../../p}}"), 5,
+		   lp, "'..'");
+	expect_err(SC_POD("{seccompProfile: {type: Localhost, localhostProfile: ..}}"), 5, lp,
+		   "'..'");
+	expect_err(SC_POD("{appArmorProfile: {type: Localhost, localhostProfile: ' p'}}"), 5, ap,
+		   "padded");
+	expect_err(SC_POD("{appArmorProfile: {type: Localhost, localhostProfile: \"p\\u3000\"}}"),
+		   5, ap, "padded");
+	expect_err(SC_POD("{appArmorProfile: {type: Localhost, localhostProfile: ''}}"), 5, ap,
+		   "Required value");
+	memset(longname, 'p', 4096);
+	snprintf(text, sizeof(text),
+		 "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: "
+		 "{appArmorProfile: {type: Localhost, localhostProfile: %s}}\n",
+		 longname);
+	expect_err(text, 5, ap, "4095");
+	longname[4095] = '\0';
+	snprintf(text, sizeof(text),
+		 "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: "
+		 "{appArmorProfile: {type: Localhost, localhostProfile: %s}}\n",
+		 longname);
+	assert_int_equal(parse(&m, text, &d), 0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m,
+			       SC_POD("{seccompProfile: {type: Localhost, localhostProfile: "
+				      "a/..b/p..}}"),
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+
+	/* the container's own field against the annotation */
+	expect_err(POD_AA("runtime/default", "{}", "{appArmorProfile: {type: Unconfined}}"), 4,
+		   "metadata.annotations." AA "a", "apparmor type in annotation and field");
+	expect_err(POD_AA("unconfined", "{}", "{appArmorProfile: {type: RuntimeDefault}}"), 4,
+		   "metadata.annotations." AA "a", "apparmor type in annotation and field");
+	expect_err(
+	    POD_AA("unconfined", "{}", "{appArmorProfile: {type: Localhost, localhostProfile: p}}"),
+	    4, "metadata.annotations." AA "a", "apparmor type in annotation and field");
+	expect_err(POD_AA("localhost/q", "{}",
+			  "{appArmorProfile: {type: Localhost, localhostProfile: p}}"),
+		   4, "metadata.annotations." AA "a", "apparmor profile in annotation and field");
+	expect_err(POD_AA("''", "{}", "{appArmorProfile: {type: RuntimeDefault}}"), 4,
+		   "metadata.annotations." AA "a", "apparmor type in annotation and field");
+	/* a Pod's container without its own field: given the annotation's */
+	assert_int_equal(
+	    parse(&m, POD_AA("runtime/default", "{appArmorProfile: {type: Unconfined}}", "{}"), &d),
+	    0);
+	cs_k8s_manifest_free(&m);
+	/* ... unless the annotation names no profile */
+	expect_err(POD_AA("''", "{appArmorProfile: {type: Unconfined}}", "{}"), 4,
+		   "metadata.annotations." AA "a", "apparmor type in annotation and field");
+	expect_err(
+	    POD_AA("localhost/", "{appArmorProfile: {type: Localhost, localhostProfile: p}}", "{}"),
+	    4, "metadata.annotations." AA "a", "apparmor profile in annotation and field");
+	/* a template is not synced: the pod's field must match (kubernetes issue 128306) */
+	expect_err(DEP_AA("runtime/default", "{appArmorProfile: {type: Unconfined}}"), 6,
+		   "spec.template.metadata.annotations." AA "a",
+		   "apparmor type in annotation and field");
+	/* agreeing ones are read */
+	static const char *const agree[] = {
+	    POD_AA("unconfined", "{}", "{appArmorProfile: {type: Unconfined}}"),
+	    POD_AA("runtime/default", "{appArmorProfile: {type: Unconfined}}",
+		   "{appArmorProfile: {type: RuntimeDefault}}"),
+	    POD_AA("localhost/p", "{}",
+		   "{appArmorProfile: {type: Localhost, localhostProfile: p}}"),
+	    POD_AA("''", "{}", "{}"),
+	    DEP_AA("localhost/p", "{appArmorProfile: {type: Localhost, localhostProfile: p}}"),
+	    DEP_AA("runtime/default", "{}"),
+	};
+	for (size_t i = 0; i < sizeof(agree) / sizeof(agree[0]); i++) {
+		if (parse(&m, agree[i], &d) != 0)
+			fail_msg("refused %s: %u: %s", agree[i], d.line, d.message);
+		cs_k8s_manifest_free(&m);
+	}
+	/* the seccomp annotations: a valid profile, and the field's */
+#define SP "seccomp.security.alpha.kubernetes.io/pod"
+#define SC "container.seccomp.security.alpha.kubernetes.io/"
+#define POD_SC(key, val, psc, csc)                                                                 \
+	"kind: Pod\nmetadata:\n  annotations:\n    " key ": " val                                  \
+	"\nspec:\n  securityContext: " psc                                                         \
+	"\n  containers:\n  - name: a\n    securityContext: " csc "\n"
+	expect_err(POD_SC(SP, "foo", "{}", "{}"), 4, "metadata.annotations." SP,
+		   "valid seccomp profile");
+	expect_err(POD_SC(SC "x", "localhost/a/../b", "{}", "{}"), 4,
+		   "metadata.annotations." SC "x", "relative path");
+	expect_err(POD_SC(SP, "localhost//etc/p", "{}", "{}"), 4, "metadata.annotations." SP,
+		   "relative path");
+	expect_err(POD_SC(SP, "unconfined", "{seccompProfile: {type: RuntimeDefault}}", "{}"), 4,
+		   "metadata.annotations." SP, "seccomp type in annotation and field");
+	expect_err(POD_SC(SC "a", "runtime/default", "{}",
+			  "{seccompProfile: {type: Localhost, localhostProfile: p}}"),
+		   4, "metadata.annotations." SC "a", "seccomp type in annotation and field");
+	expect_err(POD_SC(SC "a", "localhost/q", "{}",
+			  "{seccompProfile: {type: Localhost, localhostProfile: p}}"),
+		   4, "metadata.annotations." SC "a", "seccomp profile in annotation and field");
+	expect_err("apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    metadata:\n"
+		   "      annotations: {" SP ": unconfined}\n    spec:\n"
+		   "      securityContext: {seccompProfile: {type: RuntimeDefault}}\n"
+		   "      containers: [{name: a}]\n",
+		   6, "spec.template.metadata.annotations." SP, "seccomp type in annotation");
+	static const char *const sc_agree[] = {
+	    POD_SC(SP, "docker/default", "{seccompProfile: {type: RuntimeDefault}}", "{}"),
+	    POD_SC(SP, "localhost/p", "{seccompProfile: {type: Localhost, localhostProfile: p}}",
+		   "{}"),
+	    /* a container annotation is judged against its own field only */
+	    POD_SC(SC "a", "unconfined", "{seccompProfile: {type: RuntimeDefault}}", "{}"),
+	    /* and needs no container of that name */
+	    POD_SC(SC "zz", "localhost/x..y", "{}", "{}"),
+	    POD_SC(SP, "localhost/", "{}", "{}"),
+	};
+	for (size_t i = 0; i < sizeof(sc_agree) / sizeof(sc_agree[0]); i++) {
+		if (parse(&m, sc_agree[i], &d) != 0)
+			fail_msg("refused %s: %u: %s", sc_agree[i], d.line, d.message);
+		cs_k8s_manifest_free(&m);
+	}
+#undef POD_SC
+#undef SC
+#undef SP
+#undef DEP_AA
+#undef POD_AA
+#undef AA
+#undef SC_POD
+}
+
+/*
+ * Fourteenth pass: the pod's sysctls as the API server's validateSysctls
+ * takes them, and a name in '/' form found as the kubelet normalises it.
+ */
+static void test_sysctls(void)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+#define SYS_POD(host, list)                                                                        \
+	"kind: Pod\nspec:\n  " host "\n  securityContext:\n    sysctls: " list                     \
+	"\n  containers: [{name: a}]\n"
+#define UPS "net.ipv4.ip_unprivileged_port_start"
+	expect_err(SYS_POD("hostNetwork: true", "[{name: " UPS ", value: '0'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "'hostNetwork'");
+	expect_err(SYS_POD("hostNetwork: true", "[{name: net/ipv4/ip_unprivileged_port_start, "
+						"value: '0'}]"),
+		   5, "spec.securityContext.sysctls[0].name", "'hostNetwork'");
+	expect_err(SYS_POD("hostIPC: true", "[{name: kernel.shm_rmid_forced, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "'hostIPC'");
+	expect_err(SYS_POD("hostIPC: true", "[{name: fs.mqueue.msg_max, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "'hostIPC'");
+	expect_err(SYS_POD("hostPID: true", "[{name: Net.ipv4.x, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "253 characters");
+	expect_err(SYS_POD("hostPID: true", "[{name: net..x, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "253 characters");
+	expect_err(SYS_POD("hostPID: true", "[{name: net.x_, value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "253 characters");
+	expect_err(SYS_POD("hostPID: true", "[{name: '', value: '1'}]"), 5,
+		   "spec.securityContext.sysctls[0].name", "Required value");
+	expect_err(SYS_POD("hostPID: true", "[{name: " UPS ", value: '0'}, {name: kernel.msgmax, "
+					    "value: '1'}, {name: " UPS ", value: '80'}]"),
+		   5, "spec.securityContext.sysctls[2].name", "Duplicate value");
+	/* read: other namespaces with the host's, a '/' name, kernel.shmfoo (no namespace) */
+	assert_int_equal(
+	    parse(&m,
+		  SYS_POD("hostIPC: true", "[{name: " UPS ", value: '0'}, {name: kernel.shmfoo, "
+					   "value: '1'}, {name: net.ipv4.conf.eno2/100.rp_filter, "
+					   "value: '1'}]"),
+		  &d),
+	    0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m,
+			       SYS_POD("hostNetwork: true", "[{name: kernel.shm_rmid_forced, "
+							    "value: '1'}]"),
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m,
+			       SYS_POD("hostPID: true",
+				       "[{name: net/ipv4/ip_unprivileged_port_start, value: '0'}]"),
+			       &d),
+			 0);
+	assert_string_equal(cs_k8s_sysctl(&m.pods[0], UPS), "0");
+	cs_k8s_manifest_free(&m);
+#undef UPS
+#undef SYS_POD
+}
+
 static void test_profiles(void **state)
 {
 	struct cs_k8s_manifest m;
@@ -458,6 +671,8 @@ static void test_profiles(void **state)
 		  &d),
 	    0);
 	cs_k8s_manifest_free(&m);
+	test_apparmor_match();
+	test_sysctls();
 #undef SC_POD
 }
 
