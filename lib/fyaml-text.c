@@ -7,9 +7,9 @@
 
 #include "internal/util.h"
 
-/* A line break at u (n > 0 bytes): CR, LF, or NEL, U+2028, U+2029, which
- * YAML 1.1's scanner also breaks lines at. Its length, 0 for none. */
-static size_t break_at(const unsigned char *u, size_t n)
+/* The header says what; the complex-key check below and kubectl's splitter
+ * (lib/k8s/kubectl-stream.c) both ask it. */
+size_t cs_yaml11_break_len(const unsigned char *u, size_t n)
 {
 	if (*u == '\n' || *u == '\r')
 		return 1;
@@ -22,7 +22,7 @@ static size_t break_at(const unsigned char *u, size_t n)
 static bool break_before(const unsigned char *u, size_t i)
 {
 	for (size_t k = 1; k <= 3 && k <= i; k++)
-		if (break_at(u + i - k, k) == k)
+		if (cs_yaml11_break_len(u + i - k, k) == k)
 			return true;
 	return i >= 3 && !memcmp(u + i - 3, "\xef\xbb\xbf", 3);
 }
@@ -44,7 +44,7 @@ static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
 	size_t n = len - i - 1;
 	const unsigned char *f = u + i + 1;
 
-	if (n && *f != ' ' && *f != '\t' && !break_at(f, n))
+	if (n && *f != ' ' && *f != '\t' && !cs_yaml11_break_len(f, n))
 		return false;
 	return i == 0 || (u[i - 1] && strchr(starts_after, u[i - 1])) || break_before(u, i);
 }

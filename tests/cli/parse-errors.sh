@@ -63,7 +63,16 @@ P='apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers: [{name:
 printf "$P...\n$P" a b >end.yaml
 one_line "a document after ..." "^capscope lint: end\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint end.yaml
 printf "$P" a | tr '\n' '\r' >cr.yaml && printf -- '---\r' >>cr.yaml && printf "$P" b | tr '\n' '\r' >>cr.yaml
-one_line "--- after a CR alone" "^capscope lint: cr\.yaml:6:1: YAML: a document marker after a carriage return alone" "$CAPSCOPE" lint cr.yaml
+one_line "--- after a CR alone" "^capscope lint: cr\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint cr.yaml
+# NEL, U+2028 and U+2029 end lines to YAML 1.1 (libfyaml, go-yaml) as a CR
+# alone does, not to kubectl: a marker after one, or a document after a
+# "..." that one ends, is in the first document kubectl hands go-yaml.
+printf "$P" a | sed '$s/$/\xc2\x85---\xc2\x85/' >nel.yaml && printf "$P" b >>nel.yaml
+one_line "--- after a NEL" "^capscope lint: nel\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint nel.yaml
+printf "$P" a | sed '$s/$/\xe2\x80\xa9---/' >ps.yaml && printf "$P" b >>ps.yaml
+one_line "--- after a U+2029" "^capscope lint: ps\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint ps.yaml
+printf "$P...\xe2\x80\xa8$P" a b >endls.yaml
+one_line "a document after ... and U+2028" "^capscope lint: endls\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint endls.yaml
 printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
 "$CAPSCOPE" lint end2.yaml >/dev/null 2>err
 ok $? "'...', a comment, a directive, '---': read"
