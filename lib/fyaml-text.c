@@ -87,3 +87,34 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 				   "crash on such a text; use spaces");
 	return 0;
 }
+
+/*
+ * libfyaml skips a byte order mark where it scans for a token at the start
+ * of its input buffer, and sets the column to 0: at the text's start, and,
+ * as the manifest reader feeds it by the piece (ydoc-held.c), again at the
+ * first token after each 64 KiB it lets go of (fy_scan_to_next_token after
+ * fy_reader_input_scan_token_mark's chop; 16 pages). So `add: [<U+FEFF>SYS_ADMIN]`
+ * read as SYS_ADMIN or as an unknown name with U+FEFF in it, by the length
+ * of a comment before it, and a flow collection after such a place was
+ * "wrongly indented". go-yaml keeps it in a scalar and skips it only where
+ * it opens a line. One placed anywhere but at the text's start is refused.
+ */
+int cs_fy_check_bom(const char *buf, size_t len, const char *field, struct cs_diag *d)
+{
+	/* checked UTF-8: EF BB BF is U+FEFF wherever it is */
+	const char *bom = len > 1 ? memmem(buf + 1, len - 1, "\xef\xbb\xbf", 3) : NULL;
+	unsigned line = 1, col = 1;
+
+	if (!bom)
+		return 0;
+	for (const char *p = buf; p < bom; p++)
+		if (*p == '\n')
+			line++, col = 1;
+		else if (((unsigned char)*p & 0xc0) != 0x80)
+			col++;
+	return cs_diag_set(d, EINVAL, line, col, field,
+			   "YAML: a byte order mark (U+FEFF) after the text's start: YAML readers "
+			   "disagree on it (libfyaml skips one that opens a token at the start of "
+			   "one of its buffers, go-yaml one that opens a line); remove it, or "
+			   "write its escape in a double-quoted string");
+}

@@ -73,6 +73,20 @@ printf "$P" a | sed '$s/$/\xe2\x80\xa9---/' >ps.yaml && printf "$P" b >>ps.yaml
 one_line "--- after a U+2029" "^capscope lint: ps\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint ps.yaml
 printf "$P...\xe2\x80\xa8$P" a b >endls.yaml
 one_line "a document after ... and U+2028" "^capscope lint: endls\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint endls.yaml
+# libfyaml skips a byte order mark that opens a token at the start of one
+# of its buffers (every 64 KiB as the reader feeds it by the piece) and sets
+# the column to 0: with a comment of this length before it, U+FEFF SYS_ADMIN
+# (an unknown name to the runtime) was read as SYS_ADMIN. One after the
+# text's start is refused, wherever it falls; one at the start is read.
+BOM=$(printf '\xef\xbb\xbf')
+{ printf '# %s\n---\n' "$(head -c 65401 /dev/zero | tr '\0' x)"
+  printf '{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: i, securityContext: {capabilities: {add: [%sSYS_ADMIN]}}}]}}\n' "$BOM"; } >chop.yaml
+one_line "U+FEFF where libfyaml's buffer starts" "^capscope explain pod: chop\.yaml:3:129: YAML: a byte order mark \(U\+FEFF\) after the text's start" "$CAPSCOPE" explain pod chop.yaml
+printf -- "---\n$BOM$P" a >bom2.yaml
+one_line "U+FEFF opening a document" "^capscope lint: bom2\.yaml:2:1: YAML: a byte order mark" "$CAPSCOPE" lint bom2.yaml
+printf "$BOM$P" a >bom0.yaml
+"$CAPSCOPE" lint bom0.yaml >/dev/null 2>err
+ok $? "a byte order mark at the start is read"
 printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
 "$CAPSCOPE" lint end2.yaml >/dev/null 2>err
 ok $? "'...', a comment, a directive, '---': read"
