@@ -152,7 +152,9 @@ static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *af
 			      "a line starting with '---' has more than a comment after it: "
 			      "kubectl refuses the file (invalid Yaml document separator); "
 			      "put the document on the next line");
-	if (is_marker(s, n, "---"))
+	bool separator = is_marker(s, n, "---");
+
+	if (separator)
 		*after_end = false;
 	else if ((rc = check_after_end(s, i, *line, after_end, d)) < 0)
 		return rc;
@@ -161,6 +163,14 @@ static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *af
 		k = cs_yaml11_break_len(s + i, rest - i);
 		++*line;
 		seg = yaml_line_end(s, i + k, rest) - (i + k);
+		/* kubectl drops a separator line whole, YAML reads on after its
+		 * comment ends at such a break ("--- #c<NEL>kind: Pod") */
+		if (separator && !allowed_rest(s + i + k, seg))
+			return refuse(d, *line, 1,
+				      "text after a '---' line's comment and a line break other "
+				      "than a line feed (a carriage return alone, NEL, U+2028 or "
+				      "U+2029): kubectl drops the whole line, YAML reads this; "
+				      "end the lines with LF or CR LF");
 		if (is_marker(s + i + k, seg, "---") || is_marker(s + i + k, seg, "..."))
 			return refuse(d, *line, 1,
 				      "a document marker after a line break other than a line "

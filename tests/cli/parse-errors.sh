@@ -73,6 +73,12 @@ printf "$P" a | sed '$s/$/\xe2\x80\xa9---/' >ps.yaml && printf "$P" b >>ps.yaml
 one_line "--- after a U+2029" "^capscope lint: ps\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint ps.yaml
 printf "$P...\xe2\x80\xa8$P" a b >endls.yaml
 one_line "a document after ... and U+2028" "^capscope lint: endls\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint endls.yaml
+# kubectl drops a '---' line whole, comment and all; YAML ends the comment
+# at such a break and reads on: "kind: Pod" read here was never sent.
+printf -- "--- #c\xc2\x85kind: Pod\n$P" x | sed '3d' >sepnel.yaml
+one_line "text after a --- line's comment and a NEL" "^capscope lint: sepnel\.yaml:2:1: YAML: text after a '---' line's comment and a line break other than a line feed" "$CAPSCOPE" lint sepnel.yaml
+printf -- "--- #c\rkind: Pod\n$P" x | sed '3d' >sepcr.yaml
+one_line "text after a --- line's comment and a CR" "^capscope lint: sepcr\.yaml:2:1: YAML: text after a '---' line's comment" "$CAPSCOPE" lint sepcr.yaml
 # libfyaml skips a byte order mark that opens a token at the start of one
 # of its buffers (every 64 KiB as the reader feeds it by the piece) and sets
 # the column to 0: with a comment of this length before it, U+FEFF SYS_ADMIN
