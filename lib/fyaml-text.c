@@ -18,6 +18,16 @@ size_t cs_yaml11_break_len(const unsigned char *u, size_t n)
 	return n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9) ? 3 : 0;
 }
 
+/* Does a new line start after u[i] (len bytes in all)? As libfyaml counts
+ * lines in YAML 1.1, whose line numbers the reader's other messages give:
+ * at every break, a CR LF once (a file of CR alone was "line 1" here). */
+static bool ends_line(const unsigned char *u, size_t len, size_t i)
+{
+	if (u[i] == '\r' && i + 1 < len && u[i + 1] == '\n')
+		return false;
+	return cs_yaml11_break_len(u + i, len - i) > 0;
+}
+
 /* Does a line break or a byte order mark end at u[i - 1]? */
 static bool break_before(const unsigned char *u, size_t i)
 {
@@ -76,7 +86,7 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 			complex_key = complex_key_at(u, len, i);
 		if (u[i] == '\t' && !tab_line)
 			tab_line = line, tab_col = col;
-		if (u[i] == '\n')
+		if (ends_line(u, len, i))
 			line++, col = 1;
 		else
 			col++;
@@ -108,7 +118,7 @@ int cs_fy_check_bom(const char *buf, size_t len, const char *field, struct cs_di
 	if (!bom)
 		return 0;
 	for (const char *p = buf; p < bom; p++)
-		if (*p == '\n')
+		if (ends_line((const unsigned char *)buf, len, (size_t)(p - buf)))
 			line++, col = 1;
 		else if (((unsigned char)*p & 0xc0) != 0x80)
 			col++;

@@ -79,6 +79,10 @@ printf -- "--- #c\xc2\x85kind: Pod\n$P" x | sed '3d' >sepnel.yaml
 one_line "text after a --- line's comment and a NEL" "^capscope lint: sepnel\.yaml:2:1: YAML: text after a '---' line's comment and a line break other than a line feed" "$CAPSCOPE" lint sepnel.yaml
 printf -- "--- #c\rkind: Pod\n$P" x | sed '3d' >sepcr.yaml
 one_line "text after a --- line's comment and a CR" "^capscope lint: sepcr\.yaml:2:1: YAML: text after a '---' line's comment" "$CAPSCOPE" lint sepcr.yaml
+# The checks made before libfyaml reads the text count lines as it does
+# (a CR alone ends one): a file of CR-ended lines was "line 1" there only.
+printf "$P" x | sed 's/image: i/image: "\xff"/' | tr '\n' '\r' >crbad.yaml
+one_line "not UTF-8 in a file of CR-ended lines" "^capscope lint: crbad\.yaml:5:34: not UTF-8 text \(byte 0xff\)" "$CAPSCOPE" lint crbad.yaml
 # libfyaml skips a byte order mark that opens a token at the start of one
 # of its buffers (every 64 KiB as the reader feeds it by the piece) and sets
 # the column to 0: with a comment of this length before it, U+FEFF SYS_ADMIN
@@ -204,12 +208,13 @@ one_line "tab after a complex key (double free), explain pod" "^capscope explain
   "$CAPSCOPE" explain pod free.yaml
 # The same after a line break of YAML 1.1's (U+2028, NEL) or after a
 # value indicator on the line, which the session-10 check missed (SIGSEGV;
-# libFuzzer, session 13).
+# libFuzzer, session 13). Line 2: YAML 1.1 starts one after U+2028 and NEL,
+# and the check counts lines as libfyaml does.
 printf '\342\200\250? b:\t:?\n' >ls.yaml
-one_line "complex key after U+2028, explain pod" "^capscope explain pod: ls\\.yaml:1:6: a tab in a text with a complex key" \
+one_line "complex key after U+2028, explain pod" "^capscope explain pod: ls\\.yaml:2:5: a tab in a text with a complex key" \
   "$CAPSCOPE" explain pod ls.yaml
 printf '\302\205? b:\t:?\n' >nel.yaml
-one_line "complex key after NEL, lint" "^capscope lint: nel\\.yaml:1:6: a tab in a text with a complex key" \
+one_line "complex key after NEL, lint" "^capscope lint: nel\\.yaml:2:5: a tab in a text with a complex key" \
   "$CAPSCOPE" lint nel.yaml
 printf '#r?  o:e\n:   ?\t[a]x:d:\t\t:\t\taPo &?  :r~ s o[[[ ?[' >mid.yaml
 one_line "complex key after ':' on its line, lint" "^capscope lint: mid\\.yaml:2:6: a tab in a text with a complex key" \
