@@ -7,9 +7,9 @@
 
 #include "internal/util.h"
 
-/* A line break at u (n > 0 bytes): CR, LF, or NEL, U+2028, U+2029, which
- * YAML 1.1's scanner also breaks lines at. Its length, 0 for none. */
-static size_t break_at(const unsigned char *u, size_t n)
+/* The header says what; the complex-key check below and kubectl's splitter
+ * (lib/k8s/kubectl-stream.c) both ask it. */
+size_t cs_yaml11_break_len(const unsigned char *u, size_t n)
 {
 	if (*u == '\n' || *u == '\r')
 		return 1;
@@ -18,11 +18,21 @@ static size_t break_at(const unsigned char *u, size_t n)
 	return n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9) ? 3 : 0;
 }
 
+/* Does a new line start after u[i] (len bytes in all)? As libfyaml counts
+ * lines in YAML 1.1, whose line numbers the reader's other messages give:
+ * at every break, a CR LF once (a file of CR alone was "line 1" here). */
+static bool ends_line(const unsigned char *u, size_t len, size_t i)
+{
+	if (u[i] == '\r' && i + 1 < len && u[i + 1] == '\n')
+		return false;
+	return cs_yaml11_break_len(u + i, len - i) > 0;
+}
+
 /* Does a line break or a byte order mark end at u[i - 1]? */
 static bool break_before(const unsigned char *u, size_t i)
 {
 	for (size_t k = 1; k <= 3 && k <= i; k++)
-		if (break_at(u + i - k, k) == k)
+		if (cs_yaml11_break_len(u + i - k, k) == k)
 			return true;
 	return i >= 3 && !memcmp(u + i - 3, "\xef\xbb\xbf", 3);
 }
@@ -44,7 +54,7 @@ static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
 	size_t n = len - i - 1;
 	const unsigned char *f = u + i + 1;
 
-	if (n && *f != ' ' && *f != '\t' && !break_at(f, n))
+	if (n && *f != ' ' && *f != '\t' && !cs_yaml11_break_len(f, n))
 		return false;
 	return i == 0 || (u[i - 1] && strchr(starts_after, u[i - 1])) || break_before(u, i);
 }
@@ -76,7 +86,7 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 			complex_key = complex_key_at(u, len, i);
 		if (u[i] == '\t' && !tab_line)
 			tab_line = line, tab_col = col;
-		if (u[i] == '\n')
+		if (ends_line(u, len, i))
 			line++, col = 1;
 		else
 			col++;
@@ -86,4 +96,35 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 				   "a tab in a text with a complex key ('? '): libfyaml 0.7 can "
 				   "crash on such a text; use spaces");
 	return 0;
+}
+
+/*
+ * libfyaml skips a byte order mark where it scans for a token at the start
+ * of its input buffer, and sets the column to 0: at the text's start, and,
+ * as the manifest reader feeds it by the piece (ydoc-held.c), again at the
+ * first token after each 64 KiB it lets go of (fy_scan_to_next_token after
+ * fy_reader_input_scan_token_mark's chop; 16 pages). So `add: [<U+FEFF>SYS_ADMIN]`
+ * read as SYS_ADMIN or as an unknown name with U+FEFF in it, by the length
+ * of a comment before it, and a flow collection after such a place was
+ * "wrongly indented". go-yaml keeps it in a scalar and skips it only where
+ * it opens a line. One placed anywhere but at the text's start is refused.
+ */
+int cs_fy_check_bom(const char *buf, size_t len, const char *field, struct cs_diag *d)
+{
+	/* checked UTF-8: EF BB BF is U+FEFF wherever it is */
+	const char *bom = len > 1 ? memmem(buf + 1, len - 1, "\xef\xbb\xbf", 3) : NULL;
+	unsigned line = 1, col = 1;
+
+	if (!bom)
+		return 0;
+	for (const char *p = buf; p < bom; p++)
+		if (ends_line((const unsigned char *)buf, len, (size_t)(p - buf)))
+			line++, col = 1;
+		else if (((unsigned char)*p & 0xc0) != 0x80)
+			col++;
+	return cs_diag_set(d, EINVAL, line, col, field,
+			   "YAML: a byte order mark (U+FEFF) after the text's start: YAML readers "
+			   "disagree on it (libfyaml skips one that opens a token at the start of "
+			   "one of its buffers, go-yaml one that opens a line); remove it, or "
+			   "write its escape in a double-quoted string");
 }

@@ -19,4 +19,18 @@
  */
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d);
 
+/*
+ * A byte order mark after buf's start (which libfyaml may skip, or not, by
+ * where its buffers fall; see the .c): -EINVAL with d at its line and
+ * column, 0 when none. For the texts libfyaml reads, not JSON built by hand.
+ */
+int cs_fy_check_bom(const char *buf, size_t len, const char *field, struct cs_diag *d);
+
+/*
+ * The line break at u (n > 0 bytes): CR, LF, or NEL, U+2028, U+2029, which
+ * YAML 1.1's scanner (libfyaml's, go-yaml's) also breaks lines at. Its
+ * length in bytes, 0 for none (a CR LF is two breaks of 1 here).
+ */
+size_t cs_yaml11_break_len(const unsigned char *u, size_t n);
+
 #endif

@@ -23,6 +23,7 @@
  */
 #include "kubectl-stream.h"
 
+#include "../fyaml-text.h"
 #include "../internal/json-check.h"
 #include "../internal/util.h"
 
@@ -109,47 +110,76 @@ static int refuse(struct cs_diag *d, unsigned line, unsigned col, const char *wh
 	return cs_diag_set(d, EINVAL, line, col, "", "YAML: %s", what);
 }
 
+/* Where the YAML line that starts at s[from] ends: the next of YAML 1.1's
+ * line breaks in s[from, n), or n. */
+static size_t yaml_line_end(const unsigned char *s, size_t from, size_t n)
+{
+	while (from < n && !cs_yaml11_break_len(s + from, n - from))
+		from++;
+	return from;
+}
+
+/* One YAML line, s[0, n), as to "...": it ends a document (*after_end), or,
+ * after one, opens a document with no "---" line before it (refused). */
+static int check_after_end(const unsigned char *s, size_t n, unsigned line, bool *after_end,
+			   struct cs_diag *d)
+{
+	if (is_marker(s, n, "..."))
+		*after_end = true;
+	else if (*after_end && !allowed_rest(s, n) && s[0] != '%')
+		return refuse(d, line, 1,
+			      "a document after '...' with no '---' line before it: kubectl "
+			      "hands go-yaml both as one and only the first is read; put a "
+			      "'---' line before it");
+	return 0;
+}
+
 /*
- * One of kubectl's lines, s[0, n) without its '\n'; *line is YAML's count
- * (a CR alone ends a line to YAML, not to kubectl), *after_end: a "..."
- * line was seen since the last "---" line.
+ * One of kubectl's lines, s[0, n) without its '\n'. YAML 1.1 (libfyaml's
+ * and go-yaml's scanner) also ends a line at a CR alone, NEL, U+2028 and
+ * U+2029, kubectl at '\n' only: *line is YAML's count, *after_end says a
+ * "..." line was seen since the last "---" line.
  */
 static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *after_end,
 		      struct cs_diag *d)
 {
 	size_t rest = n && s[n - 1] == '\r' ? n - 1 : n; /* without a CR LF's CR */
+	size_t i = yaml_line_end(s, 0, rest), k, seg;
+	int rc;
 
 	if (n >= 3 && !memcmp(s, "---", 3) && !allowed_rest(s + 3, n - 3))
 		return refuse(d, *line, 4,
 			      "a line starting with '---' has more than a comment after it: "
 			      "kubectl refuses the file (invalid Yaml document separator); "
 			      "put the document on the next line");
-	if (is_marker(s, n, "---")) {
-		*after_end = false;
-	} else if (is_marker(s, n, "...")) {
-		*after_end = true;
-	} else if (*after_end && !allowed_rest(s, n) && s[0] != '%') {
-		return refuse(d, *line, 1,
-			      "a document after '...' with no '---' line before it: kubectl "
-			      "hands go-yaml both as one and only the first is read; put a "
-			      "'---' line before it");
-	}
-	for (size_t i = 0; i < rest; i++) {
-		const unsigned char *cr;
-		size_t seg;
+	bool separator = is_marker(s, n, "---");
 
-		if (s[i] != '\r')
-			continue;
+	if (separator)
+		*after_end = false;
+	else if ((rc = check_after_end(s, i, *line, after_end, d)) < 0)
+		return rc;
+	/* YAML's further lines in it, each after one of its breaks */
+	for (; i < rest; i += k + seg) {
+		k = cs_yaml11_break_len(s + i, rest - i);
 		++*line;
-		/* YAML's line after it ends at the next CR */
-		cr = memchr(s + i + 1, '\r', n - i - 1);
-		seg = cr ? (size_t)(cr - (s + i + 1)) : n - i - 1;
-		if (is_marker(s + i + 1, seg, "---") || is_marker(s + i + 1, seg, "..."))
+		seg = yaml_line_end(s, i + k, rest) - (i + k);
+		/* kubectl drops a separator line whole, YAML reads on after its
+		 * comment ends at such a break ("--- #c<NEL>kind: Pod") */
+		if (separator && !allowed_rest(s + i + k, seg))
 			return refuse(d, *line, 1,
-				      "a document marker after a carriage return alone: kubectl "
-				      "ends lines at a line feed only, sees no marker here and "
-				      "reads the first document only; end the lines with LF or "
-				      "CR LF");
+				      "text after a '---' line's comment and a line break other "
+				      "than a line feed (a carriage return alone, NEL, U+2028 or "
+				      "U+2029): kubectl drops the whole line, YAML reads this; "
+				      "end the lines with LF or CR LF");
+		if (is_marker(s + i + k, seg, "---") || is_marker(s + i + k, seg, "..."))
+			return refuse(d, *line, 1,
+				      "a document marker after a line break other than a line "
+				      "feed (a carriage return alone, NEL, U+2028 or U+2029): "
+				      "kubectl ends lines at a line feed only, sees no marker "
+				      "here and reads the first document only; end the lines "
+				      "with LF or CR LF");
+		if ((rc = check_after_end(s + i + k, seg, *line, after_end, d)) < 0)
+			return rc;
 	}
 	return 0;
 }

@@ -796,6 +796,10 @@ static int read_text(char *buf, size_t len, bool room, bool json, const char *na
 
 	if (json)
 		return read_json(buf + (room ? YDOC_ROOM : 0), len, fn, user);
+	if ((rc = cs_fy_check_bom(buf + (room ? YDOC_ROOM : 0), len, "", d)) < 0) {
+		set_file(&r);
+		return rc;
+	}
 	if (room) {
 		memcpy(buf, DOC_PREFIX, YDOC_ROOM);
 		r.shift = YDOC_ROOM;

@@ -1382,8 +1382,11 @@ static int read_one_layer(struct img *im, const char *name)
 	else
 		rc = read_shadowed(im, inner, -1, "opening the layer");
 	archive_read_free(inner);
-	/* The forward reader goes on to the next layer, unless this one failed. */
-	if (outer && borrowed && rc < 0) {
+	/* The forward reader goes on to the next layer, unless this one failed.
+	 * A layer given up past KEPT_MAX did not fail: the reader goes on past
+	 * its rest (dropped, the next layer's read inflated the archive again
+	 * from its start, uncounted, after each such layer). */
+	if (outer && borrowed && rc < 0 && !im->rec_over) {
 		archive_read_free(im->seq);
 		im->seq = NULL;
 	} else if (outer && !borrowed) {

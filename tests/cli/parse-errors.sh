@@ -63,7 +63,40 @@ P='apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers: [{name:
 printf "$P...\n$P" a b >end.yaml
 one_line "a document after ..." "^capscope lint: end\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint end.yaml
 printf "$P" a | tr '\n' '\r' >cr.yaml && printf -- '---\r' >>cr.yaml && printf "$P" b | tr '\n' '\r' >>cr.yaml
-one_line "--- after a CR alone" "^capscope lint: cr\.yaml:6:1: YAML: a document marker after a carriage return alone" "$CAPSCOPE" lint cr.yaml
+one_line "--- after a CR alone" "^capscope lint: cr\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint cr.yaml
+# NEL, U+2028 and U+2029 end lines to YAML 1.1 (libfyaml, go-yaml) as a CR
+# alone does, not to kubectl: a marker after one, or a document after a
+# "..." that one ends, is in the first document kubectl hands go-yaml.
+printf "$P" a | sed '$s/$/\xc2\x85---\xc2\x85/' >nel.yaml && printf "$P" b >>nel.yaml
+one_line "--- after a NEL" "^capscope lint: nel\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint nel.yaml
+printf "$P" a | sed '$s/$/\xe2\x80\xa9---/' >ps.yaml && printf "$P" b >>ps.yaml
+one_line "--- after a U+2029" "^capscope lint: ps\.yaml:6:1: YAML: a document marker after a line break other than a line feed" "$CAPSCOPE" lint ps.yaml
+printf "$P...\xe2\x80\xa8$P" a b >endls.yaml
+one_line "a document after ... and U+2028" "^capscope lint: endls\.yaml:7:1: YAML: a document after '\.\.\.' with no '---' line before it" "$CAPSCOPE" lint endls.yaml
+# kubectl drops a '---' line whole, comment and all; YAML ends the comment
+# at such a break and reads on: "kind: Pod" read here was never sent.
+printf -- "--- #c\xc2\x85kind: Pod\n$P" x | sed '3d' >sepnel.yaml
+one_line "text after a --- line's comment and a NEL" "^capscope lint: sepnel\.yaml:2:1: YAML: text after a '---' line's comment and a line break other than a line feed" "$CAPSCOPE" lint sepnel.yaml
+printf -- "--- #c\rkind: Pod\n$P" x | sed '3d' >sepcr.yaml
+one_line "text after a --- line's comment and a CR" "^capscope lint: sepcr\.yaml:2:1: YAML: text after a '---' line's comment" "$CAPSCOPE" lint sepcr.yaml
+# The checks made before libfyaml reads the text count lines as it does
+# (a CR alone ends one): a file of CR-ended lines was "line 1" there only.
+printf "$P" x | sed 's/image: i/image: "\xff"/' | tr '\n' '\r' >crbad.yaml
+one_line "not UTF-8 in a file of CR-ended lines" "^capscope lint: crbad\.yaml:5:34: not UTF-8 text \(byte 0xff\)" "$CAPSCOPE" lint crbad.yaml
+# libfyaml skips a byte order mark that opens a token at the start of one
+# of its buffers (every 64 KiB as the reader feeds it by the piece) and sets
+# the column to 0: with a comment of this length before it, U+FEFF SYS_ADMIN
+# (an unknown name to the runtime) was read as SYS_ADMIN. One after the
+# text's start is refused, wherever it falls; one at the start is read.
+BOM=$(printf '\xef\xbb\xbf')
+{ printf '# %s\n---\n' "$(head -c 65401 /dev/zero | tr '\0' x)"
+  printf '{apiVersion: v1, kind: Pod, metadata: {name: x}, spec: {containers: [{name: c, image: i, securityContext: {capabilities: {add: [%sSYS_ADMIN]}}}]}}\n' "$BOM"; } >chop.yaml
+one_line "U+FEFF where libfyaml's buffer starts" "^capscope explain pod: chop\.yaml:3:129: YAML: a byte order mark \(U\+FEFF\) after the text's start" "$CAPSCOPE" explain pod chop.yaml
+printf -- "---\n$BOM$P" a >bom2.yaml
+one_line "U+FEFF opening a document" "^capscope lint: bom2\.yaml:2:1: YAML: a byte order mark" "$CAPSCOPE" lint bom2.yaml
+printf "$BOM$P" a >bom0.yaml
+"$CAPSCOPE" lint bom0.yaml >/dev/null 2>err
+ok $? "a byte order mark at the start is read"
 printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
 "$CAPSCOPE" lint end2.yaml >/dev/null 2>err
 ok $? "'...', a comment, a directive, '---': read"
@@ -175,12 +208,13 @@ one_line "tab after a complex key (double free), explain pod" "^capscope explain
   "$CAPSCOPE" explain pod free.yaml
 # The same after a line break of YAML 1.1's (U+2028, NEL) or after a
 # value indicator on the line, which the session-10 check missed (SIGSEGV;
-# libFuzzer, session 13).
+# libFuzzer, session 13). Line 2: YAML 1.1 starts one after U+2028 and NEL,
+# and the check counts lines as libfyaml does.
 printf '\342\200\250? b:\t:?\n' >ls.yaml
-one_line "complex key after U+2028, explain pod" "^capscope explain pod: ls\\.yaml:1:6: a tab in a text with a complex key" \
+one_line "complex key after U+2028, explain pod" "^capscope explain pod: ls\\.yaml:2:5: a tab in a text with a complex key" \
   "$CAPSCOPE" explain pod ls.yaml
 printf '\302\205? b:\t:?\n' >nel.yaml
-one_line "complex key after NEL, lint" "^capscope lint: nel\\.yaml:1:6: a tab in a text with a complex key" \
+one_line "complex key after NEL, lint" "^capscope lint: nel\\.yaml:2:5: a tab in a text with a complex key" \
   "$CAPSCOPE" lint nel.yaml
 printf '#r?  o:e\n:   ?\t[a]x:d:\t\t:\t\taPo &?  :r~ s o[[[ ?[' >mid.yaml
 one_line "complex key after ':' on its line, lint" "^capscope lint: mid\\.yaml:2:6: a tab in a text with a complex key" \
