@@ -713,6 +713,13 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 			    VIEW_PATH_MAX);
 		return 1;
 	}
+	/* symlink(2) takes a target shorter than PATH_MAX: the appliers' os.Symlink fails. */
+	if (S_ISLNK(e->mode) && !e->hardlink && e->symlink && strlen(e->symlink) >= VIEW_PATH_MAX)
+		return cs_diag_set(
+		    d, ENAMETOOLONG, 0, 0, NULL,
+		    "%.200s: a symlink to %zu bytes, where symlink(2) takes fewer "
+		    "than %d (ENAMETOOLONG): containerd and Docker fail on this layer",
+		    norm + 1, strlen(e->symlink), VIEW_PATH_MAX);
 	if (e->hardlink) {
 		char tn[VIEW_PATH_MAX + 1], tp[VIEW_PATH_MAX + 1];
 		const char *tb;
