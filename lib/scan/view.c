@@ -643,14 +643,10 @@ static int fill_from_entry(struct cs_vnode *n, const struct cs_ventry *e)
 	return 0;
 }
 
-int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
+/* d cleared; the lookups' work so far against what the entries allow, then this
+ * entry's allowance. */
+static int charge(struct cs_view *v, const struct cs_ventry *e, struct cs_diag *d)
 {
-	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
-	char tf[VIEW_PATH_MAX + 1]; /* a hard link's target, resolved */
-	const char *base;
-	int flags, rc, warn = 0;
-	struct cs_vnode *parent, *old, *n, *target = NULL;
-
 	if (d)
 		memset(d, 0, sizeof(*d));
 	if (v->work > v->budget) {
@@ -664,6 +660,31 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		     VIEW_WORK_PER_BYTE *
 			 (uint64_t)(strlen(e->name) + (e->hardlink ? strlen(e->hardlink) : 0) +
 				    (e->symlink ? strlen(e->symlink) : 0));
+	return 0;
+}
+
+/* symlink(2) takes a target shorter than PATH_MAX: the appliers' os.Symlink fails. */
+static int long_symlink(const struct cs_ventry *e, const char *norm, struct cs_diag *d)
+{
+	if (S_ISLNK(e->mode) && !e->hardlink && e->symlink && strlen(e->symlink) >= VIEW_PATH_MAX)
+		return cs_diag_set(
+		    d, ENAMETOOLONG, 0, 0, NULL,
+		    "%.200s: a symlink to %zu bytes, where symlink(2) takes fewer "
+		    "than %d (ENAMETOOLONG): containerd and Docker fail on this layer",
+		    norm + 1, strlen(e->symlink), VIEW_PATH_MAX);
+	return 0;
+}
+
+int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
+{
+	char norm[VIEW_PATH_MAX + 1], pdir[VIEW_PATH_MAX + 1], full[VIEW_PATH_MAX + 1];
+	char tf[VIEW_PATH_MAX + 1]; /* a hard link's target, resolved */
+	const char *base;
+	int flags, rc, warn = 0;
+	struct cs_vnode *parent, *old, *n, *target = NULL;
+
+	if ((rc = charge(v, e, d)) < 0) /* and d cleared */
+		return rc;
 	rc = cs_view_normalize(e->name, norm, sizeof(norm), &flags);
 	if (rc < 0) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
@@ -713,13 +734,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 			    VIEW_PATH_MAX);
 		return 1;
 	}
-	/* symlink(2) takes a target shorter than PATH_MAX: the appliers' os.Symlink fails. */
-	if (S_ISLNK(e->mode) && !e->hardlink && e->symlink && strlen(e->symlink) >= VIEW_PATH_MAX)
-		return cs_diag_set(
-		    d, ENAMETOOLONG, 0, 0, NULL,
-		    "%.200s: a symlink to %zu bytes, where symlink(2) takes fewer "
-		    "than %d (ENAMETOOLONG): containerd and Docker fail on this layer",
-		    norm + 1, strlen(e->symlink), VIEW_PATH_MAX);
+	if ((rc = long_symlink(e, norm, d)) < 0)
+		return rc;
 	if (e->hardlink) {
 		char tn[VIEW_PATH_MAX + 1], tp[VIEW_PATH_MAX + 1];
 		const char *tb;
