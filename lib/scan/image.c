@@ -741,6 +741,8 @@ static int apply_entry(struct img *im, const struct cs_ventry *ve)
 		return rc;
 	}
 	rc = cs_view_apply(&im->v, im->layer, ve, &note);
+	if (rc < 0 && note.message[0]) /* the lookups' cost, a layer no applier unpacks */
+		return img_fail(im, -rc, "%s; refusing the image", note.message);
 	if (rc < 0)
 		return img_fail(im, -rc, "%s: %s", ve->name, strerror(-rc));
 	if (rc > 0)

@@ -55,6 +55,10 @@ struct cs_view {
 	/* Bytes hashed and names compared by lookups: linear in the names' length
 	 * whatever the depth (tests/unit/test-scan.c counts it). */
 	uint64_t work;
+	/* The work the entries applied so far allow (cs_view_apply): symlinked
+	 * parent directories can make each entry's lookup walk up to 40 targets
+	 * of 4 KiB, about 1,000 times a small entry's own walk. */
+	uint64_t budget;
 };
 
 /* One tar entry, already decoded. */
