@@ -189,3 +189,54 @@ void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow)
 		;
 	h->flow = flow;
 }
+
+/* Past blanks, line breaks and comments from h->done: where the next token
+ * starts (h->given when it lies beyond), its column, whether a line ended. */
+static size_t next_token(const struct ydoc_held *h, size_t *col, bool *crossed)
+{
+	size_t k = h->done, lb;
+
+	while (k < h->given) {
+		char c = h->text[k];
+
+		if (c == ' ' || c == '\t') {
+			k++;
+			++*col;
+		} else if ((lb = line_break(h, k)) != 0) {
+			k += lb;
+			*crossed = true;
+		} else if (c == '#') {
+			while (k < h->given && !line_break(h, k))
+				k++;
+		} else {
+			break;
+		}
+	}
+	return k;
+}
+
+bool ydoc_held_simple_key(struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec)
+{
+	size_t k, col;
+	bool crossed = false;
+
+	ydoc_held_event(h, sl, sc, h->flow);
+	if (h->line != sl || h->col != sc)
+		return true; /* the walker lags libfyaml here: cannot place the key */
+	/* '?', blanks or line breaks, the key: a complex key, which may take any
+	 * length and lines (a '?' that ends a plain scalar, `why?`, is none) */
+	for (k = h->done; k > 0 && is_blank(h->text[k - 1]); k--)
+		;
+	if (k < h->done && k > 0 && h->text[k - 1] == '?' &&
+	    (k == 1 || is_blank(h->text[k - 2]) || is_indicator(h->text[k - 2])))
+		return true;
+	ydoc_held_event(h, el, ec, h->flow);
+	if (h->line != el || h->col != ec)
+		return true;
+	col = h->col;
+	k = next_token(h, &col, &crossed);
+	/* no ':' after it (`{a, b: c}`): a key without a value, nothing to check */
+	if (k == h->given || h->text[k] != ':')
+		return true;
+	return !crossed && el == sl && col <= sc + YDOC_SIMPLE_KEY_MAX;
+}

@@ -48,4 +48,22 @@ ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count);
  * is now inside a flow collection. */
 void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow);
 
+/*
+ * go-yaml's rule for a mapping key written without '?' (a simple key; its
+ * scanner's yaml_parser_stale_simple_keys, after YAML 1.2's 7.4): the ':'
+ * must be on the line where the key starts, at most 1,024 characters after
+ * the key's first (its anchor's, if any); else go-yaml, and so kubectl,
+ * refuses the document ("could not find expected ':'" in block context,
+ * "did not find expected ',' or '}'" in a flow collection: kubectl 1.32,
+ * checked). libfyaml 0.7.12 reads both. The key runs from (sl, sc) to
+ * (el, ec), libfyaml's 0-based marks (ec past a closing quote); called when
+ * its event arrives, so its ':' has been given. False when the rule is
+ * broken; true when it holds, when no ':' follows the key, or when the
+ * walker cannot place the key exactly (it may lag libfyaml, see
+ * ydoc_held_event: a byte order mark on line 1).
+ */
+#define YDOC_SIMPLE_KEY_MAX 1024
+
+bool ydoc_held_simple_key(struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec);
+
 #endif

@@ -33,6 +33,7 @@
 
 #include "arena.h"
 #include "internal/json-check.h"
+#include "ydoc-held.h"
 #include "ydoc-json.h"
 
 static bool is_space(unsigned char c)
@@ -80,10 +81,42 @@ static bool has_yaml11_break(const char *s, size_t len)
 	       memmem(s, len, "\xe2\x80\xa9", 3);
 }
 
+/*
+ * Whether every key of the checked JSON value s[0, len) keeps go-yaml's
+ * rule for a simple key (ydoc-held.h): its ':' on its line, at most 1,024
+ * characters (UTF-8 sequences; a JSON string holds no line break) from its
+ * opening quote. With a marker or a byte order mark the stream is YAML to
+ * kubectl; a key that breaks the rule is left to libfyaml with the rest,
+ * and the reader refuses it there at its place.
+ */
+static bool keys_keep_go_yaml_rule(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t chars = 2; /* the quotes */
+		bool crossed = false;
+
+		if (s[i] != '"')
+			continue;
+		for (i++; s[i] != '"'; i++) { /* checked JSON: the string is closed */
+			if (s[i] == '\\') {
+				i++;
+				chars++;
+			}
+			chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+		}
+		for (i++; i < len && is_space((unsigned char)s[i]); i++, chars++)
+			crossed |= s[i] == '\n' || s[i] == '\r';
+		if (i < len && s[i] == ':' && (crossed || chars > YDOC_SIMPLE_KEY_MAX))
+			return false;
+		i--;
+	}
+	return true;
+}
+
 /* Whether s is such a stream: each value checked, nothing built. */
 static bool is_json_stream(const char *s, size_t len, bool bom)
 {
-	bool yaml = bom, tab = false;
+	bool yaml = bom, tab = false, keys = true;
 	size_t i = 0, docs = 0, end;
 
 	for (;;) {
@@ -101,10 +134,11 @@ static bool is_json_stream(const char *s, size_t len, bool bom)
 			return false;
 		if (cs_json_check(s + g.end, len - g.end, false, NULL, 0, &end, "", "", NULL) < 0)
 			return false;
+		keys &= keys_keep_go_yaml_rule(s + g.end, end);
 		i = g.end + end;
 		docs++;
 	}
-	return !yaml || (!tab && !has_yaml11_break(s, len));
+	return !yaml || (!tab && !has_yaml11_break(s, len) && keys);
 }
 
 static int build(const char *s, size_t len, ydoc_doc_fn fn, void *user)

@@ -57,7 +57,8 @@ struct reader {
 	struct fy_parser *fyp;
 	const char *text; /* what libfyaml reads (with the prefix) */
 	size_t text_len;
-	unsigned shift; /* columns of line 1 that the prefix takes */
+	unsigned shift;	   /* columns of line 1 that the prefix takes */
+	bool go_yaml_keys; /* refuse the simple keys go-yaml refuses (not the oracle) */
 	const char *name;
 	struct cs_diag *d;
 	struct cs_arena *arena; /* the current document's tree */
@@ -746,6 +747,48 @@ static bool is_quoted(struct fy_event *e)
 	return ss == FYSS_SINGLE_QUOTED || ss == FYSS_DOUBLE_QUOTED;
 }
 
+/* Whether e, about to be attached, is a mapping's key: a scalar with text. */
+static bool is_key(const struct reader *r, const struct fy_event *e)
+{
+	const struct frame *f;
+
+	if (e->type != FYET_SCALAR || !e->scalar.value || !r->n_frames)
+		return false;
+	f = &r->frames[r->n_frames - 1];
+	return f->node->kind == YDOC_MAP && (r->n_pending - f->base) % 2 == 0;
+}
+
+/*
+ * A key go-yaml refuses (ydoc-held.h says which). Not in a text opening
+ * with '{' or '[' (r->shift): kubectl reads that with Go's JSON decoder,
+ * which takes a key of any length, its ':' on any line.
+ */
+static int check_simple_key(struct reader *r, struct fy_event *e)
+{
+	struct fy_token *first = e->scalar.anchor ? e->scalar.anchor : e->scalar.value;
+	const struct fy_mark *s = fy_token_start_mark(first);
+	const struct fy_mark *t = fy_token_end_mark(e->scalar.value);
+	/* libfyaml starts an anchor past its '&', a quoted scalar past its
+	 * quote; go-yaml's key starts at either (kubectl 1.32: a key of 1,022
+	 * characters written "..." or &a ... is refused) */
+	bool past = e->scalar.anchor || is_quoted(e);
+	size_t sc = s && s->column >= past ? (size_t)s->column - past : 0;
+	unsigned line;
+
+	if (!r->go_yaml_keys || r->shift || !s || !t || s->column < past ||
+	    ydoc_held_simple_key(&r->held, (size_t)s->line, sc, (size_t)t->line,
+				 (size_t)t->column + is_quoted(e)))
+		return 0;
+	set_file(r);
+	line = (unsigned)s->line + 1;
+	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)sc + 1), "",
+			   "YAML: this key's ':' is on another line, or more than %d characters "
+			   "from the key's start: Kubernetes (go-yaml) refuses it (\"could not "
+			   "find expected ':'\"); shorten the key, or keep it and its ':' on "
+			   "one line",
+			   YDOC_SIMPLE_KEY_MAX);
+}
+
 static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)
 {
 	struct fy_event *e;
@@ -755,7 +798,11 @@ static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, voi
 		const struct fy_mark *end = fy_event_end_mark(e);
 
 		/* refused while libfyaml scanned: this event is of the cut text */
+		bool key = !r->held.refused && is_key(r, e);
+
 		rc = r->held.refused ? -EINVAL : on_event(r, e, fn, user);
+		if (rc >= 0 && key)
+			rc = check_simple_key(r, e);
 		if (end)
 			ydoc_held_event(
 			    &r->held, (size_t)end->line, (size_t)end->column + is_quoted(e),
@@ -787,10 +834,10 @@ static int read_json(const char *text, size_t len, ydoc_doc_fn fn, void *user)
 }
 
 /* The text at buf (after the room when room), read as JSON when json. */
-static int read_text(char *buf, size_t len, bool room, bool json, const char *name, ydoc_doc_fn fn,
-		     void *user, struct cs_diag *d)
+static int read_text(char *buf, size_t len, bool room, bool json, bool keys, const char *name,
+		     ydoc_doc_fn fn, void *user, struct cs_diag *d)
 {
-	struct reader r = {.name = name, .d = d};
+	struct reader r = {.name = name, .d = d, .go_yaml_keys = keys};
 	struct fy_diag *fd;
 	int rc;
 
@@ -844,7 +891,7 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 	 */
 	if ((rc = ydoc_stream_read(text, len, fn, user)) != 1)
 		return rc;
-	return read_text(buf, len, room, false, name, fn, user, d);
+	return read_text(buf, len, room, false, true, name, fn, user, d);
 }
 
 int ydoc_read_fy(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
@@ -852,13 +899,13 @@ int ydoc_read_fy(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn
 {
 	int rc = cs_fy_check_text(buf + (room ? YDOC_ROOM : 0), len, "", d);
 
-	return rc < 0 ? rc : read_text(buf, len, room, false, name, fn, user, d);
+	return rc < 0 ? rc : read_text(buf, len, room, false, false, name, fn, user, d);
 }
 
 int ydoc_read_json(char *buf, size_t len, const char *name, ydoc_doc_fn fn, void *user,
 		   struct cs_diag *d)
 {
-	return read_text(buf, len, true, true, name, fn, user, d);
+	return read_text(buf, len, true, true, false, name, fn, user, d);
 }
 
 /* ---- reading the tree ---- */

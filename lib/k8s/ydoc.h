@@ -89,7 +89,8 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 	      struct cs_diag *d);
 
 /* ydoc_read through libfyaml, even for JSON: for the tests that compare
- * the hand-built tree with libfyaml's. */
+ * the hand-built tree with libfyaml's (libfyaml's own reading: go-yaml's
+ * rule for simple keys, ydoc-held.h, is not applied). */
 int ydoc_read_fy(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
 		 struct cs_diag *d);
 

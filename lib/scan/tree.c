@@ -81,8 +81,8 @@ struct dnode {
  * 10,000 directories with a set-uid file at each level cost 50 million
  * lookups (17 s; find walks the tree in 0.07 s).
  */
-#define PLACES_FINDINGS 4096	   /* checked together at most; then the check runs */
-#define PLACES_NODES	(1u << 18) /* directories on their paths at most, ditto */
+#define PLACES_FINDINGS 4096	   /* checked together at least (see places_due) */
+#define PLACES_NODES	(1u << 18) /* directories on their paths at most, + the deepest */
 #define NO_NODE		UINT32_MAX
 
 struct pend {
@@ -111,7 +111,8 @@ struct places {
 	uint32_t np, pcap;
 	struct vnode *v;
 	uint32_t nv, vcap, root;
-	uint32_t *stack; /* vcap entries: the walks over the nodes */
+	uint32_t deepest; /* nodes on the longest pending path (its depth + 1) */
+	uint32_t *stack;  /* vcap entries: the walks over the nodes */
 };
 
 /* Per worker thread: the last directory it finished, kept open to climb back up. */
@@ -608,8 +609,27 @@ static void check_places(struct walk *w)
 		unref(w, p->dn);
 		pthread_mutex_unlock(&w->mu);
 	}
-	pl->np = pl->nv = 0;
+	pl->np = pl->nv = pl->deepest = 0;
 	pl->gen++;
+}
+
+/*
+ * Whether the pending findings are to be checked now. A check opens every
+ * directory on their paths from the root, so it opens again those that
+ * earlier checks opened: the walk goes depth first, so these lie on the
+ * paths to where it is, at most the deepest pending path's nodes. A fixed
+ * batch (4,096 findings, or 2^18 nodes) made that quadratic in a planted
+ * set-id chain (a finding at each of d levels: d^2/8,192 reopens, and one
+ * check a finding below 2^18 levels); waiting until the findings number
+ * half the deepest path keeps the reopens under twice the findings (the
+ * chain's checks fall at doubling depths), and the nodes' bound grows by
+ * that path only, whose nodes the walk holds anyway. The tenth pass's
+ * proof stays whole: each check still opens every path from the root.
+ */
+static bool places_due(const struct places *pl)
+{
+	return (pl->np >= PLACES_FINDINGS && 2 * (uint64_t)pl->np >= pl->deepest) ||
+	       (uint64_t)pl->nv >= (uint64_t)PLACES_NODES + pl->deepest;
 }
 
 /*
@@ -617,8 +637,7 @@ static void check_places(struct walk *w)
  * the tree too, and so does a climb through "..": a file found through it is
  * reported only if its path from the root still leads to this very inode
  * (beneath the root, no symlinks), else it was moved during the scan. The
- * finding waits with others (at most PLACES_FINDINGS, the directories on
- * their paths at most PLACES_NODES) and they are checked together.
+ * finding waits with others (see places_due) and they are checked together.
  */
 static void defer_finding(struct walk *w, struct dnode *dn, const char *name,
 			  const struct statx *sx, struct cs_finding *f)
@@ -648,10 +667,12 @@ static void defer_finding(struct walk *w, struct dnode *dn, const char *name,
 	if (!p->name)
 		goto nomem;
 	pl->v[dn->vidx].first_pend = pl->np++;
+	if (dn->depth + 1 > pl->deepest)
+		pl->deepest = dn->depth + 1;
 	pthread_mutex_lock(&w->mu);
 	dn->refs++;
 	pthread_mutex_unlock(&w->mu);
-	if (pl->np >= PLACES_FINDINGS || pl->nv >= PLACES_NODES)
+	if (places_due(pl))
 		check_places(w);
 	pthread_mutex_unlock(&pl->mu);
 	return;

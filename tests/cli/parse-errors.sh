@@ -104,6 +104,37 @@ printf -- '--- # c\n%s\n---\t \n%s\n' "$J" "$J" >ok.yaml
 "$CAPSCOPE" lint ok.yaml >/dev/null 2>err
 ok $? "a comment and white space after --- are read (two pods)"
 
+# go-yaml's simple key: a key written without '?' has its ':' on the line it
+# starts on, at most 1,024 characters from its start (a quote or an anchor
+# included), or go-yaml, and so kubectl 1.32, refuses the file; libfyaml
+# read them all. Each form at the first length kubectl refuses, and one
+# shorter that both read.
+H='apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n'
+C='spec:\n  containers:\n  - name: c\n    image: i\n'
+K=$(printf 'k%.0s' $(seq 1025))
+printf "$H  labels:\n    %s: x\n$C" "$K" >key-block.yaml
+one_line "a 1,025-character block key" "^capscope lint: key-block\.yaml:6:5: YAML: this key's ':' is on another line, or more than 1024 characters from the key's start: Kubernetes \(go-yaml\) refuses it" "$CAPSCOPE" lint key-block.yaml
+printf "$H  labels:\n    \"%s\": x\n$C" "${K:2}" >key-quoted.yaml
+one_line "a quoted key of 1,023 characters" "^capscope lint: key-quoted\.yaml:6:5: YAML: this key's ':'" "$CAPSCOPE" lint key-quoted.yaml
+printf "$H  labels:\n    &a %s: x\n$C" "${K:3}" >key-anchor.yaml
+one_line "an anchored key" "^capscope lint: key-anchor\.yaml:6:5: YAML: this key's ':'" "$CAPSCOPE" lint key-anchor.yaml
+printf "$H  labels: {a: b, %s: x}\n$C" "$K" >key-flow.yaml
+one_line "a long key in a flow mapping" "^capscope lint: key-flow\.yaml:5:18: YAML: this key's ':'" "$CAPSCOPE" lint key-flow.yaml
+printf "$H  labels: {k\n    : x}\n$C" >key-break.yaml
+one_line "a line break before ':' in a flow mapping" "^capscope lint: key-break\.yaml:5:12: YAML: this key's ':'" "$CAPSCOPE" lint key-break.yaml
+J1='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labels":{'
+J2='}},"spec":{"containers":[{"name":"c","image":"i"}]}}'
+printf -- "---\n$J1\"%s\":\"x\"$J2\n" "${K:2}" >key-json.yaml
+one_line "JSON after ---, a key of 1,023 characters" "^capscope lint: key-json\.yaml:2:66: YAML: this key's ':'" "$CAPSCOPE" lint key-json.yaml
+printf -- "---\n$J1\"k\"\n:\"x\"$J2\n" >key-json-break.yaml
+one_line "JSON after ---, a line break before ':'" "^capscope lint: key-json-break\.yaml:2:66: YAML: this key's ':'" "$CAPSCOPE" lint key-json-break.yaml
+printf "$H  labels:\n    %s: x\n    ? %s\n    : y\n    ?\n      kk\n    : z\n  annotations: {a, b\n    , c: d}\n$C" "${K:1}" "$K" >key-ok.yaml
+"$CAPSCOPE" lint key-ok.yaml >/dev/null 2>err
+ok $? "a 1,024-character key, complex keys ('?') of any length and line, flow keys without ':': read"
+printf "$J1\"%s\"\n:\"x\"$J2\n" "$K" >key-ok.json
+"$CAPSCOPE" lint key-ok.json >/dev/null 2>err
+ok $? "a file opening with '{' (JSON to kubectl): a long key, ':' on the next line: read"
+
 mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   printf '{"config": {"User": "x"' >img/cfg.json &&
   printf '[{"Config":"cfg.json","RepoTags":["x:1"],"Layers":["l0.tar"]}]' >img/manifest.json &&
