@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "fixtures.h"
 
+#include "capscope/proc.h"
+
 #include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -57,4 +62,31 @@ int cs_test_in_pidns(int (*fn)(void *), void *arg)
 	if (outer < 0 || waitpid(outer, &st, 0) != outer || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(p);
+	else
+		unlink(p);
+	return 0;
+}
+
+void cs_test_rm_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+void cs_test_rm_cgroup_tree(const char *name)
+{
+	char *root = NULL, *p = NULL;
+
+	if (cs_cgroup2_root(&root) == 0 &&
+	    asprintf(&p, "%s/%s", strcmp(root, "/") ? root : "", name) > 0)
+		cs_test_rm_tree(p);
+	free(root);
+	free(p);
 }
