@@ -225,21 +225,26 @@ static bool pidfd_gone(int pidfd)
  * container's cgroup passed still_ctr, and its credentials were shown as
  * the container's. A pidfd is taken before the start time is read and
  * asked after the credentials are (still_ctr): a process that has not
- * exited still holds its number. Without pidfd_open (before 5.3) its start
- * time is read again instead (a reuse within one clock tick is not seen).
+ * exited still holds its number. Without pidfd_open (before 5.3), and
+ * beyond cs_node_pidfd_max (128) such containers (every plain runc container is one: its
+ * "/NAME" names no id; a pidfd each, held over the snapshot, would leave it
+ * no descriptor to read /proc with), its start time is read again instead
+ * (a reuse within one clock tick is not seen).
  */
-static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
+size_t cs_node_pidfd_max = 128;
+
+static void pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held)
 {
 	char pid[16];
 	struct cs_container cc;
 	double started;
-	int fd;
+	int fd = -1;
 
 	c->pidfile_pidfd = -1;
 	if (c->pid || !c->pidfile_pid)
 		return;
-	fd = (int)syscall(SYS_pidfd_open, c->pidfile_pid, 0);
-	if (fd < 0 && errno == ESRCH)
+	if (*held < cs_node_pidfd_max &&
+	    (fd = (int)syscall(SYS_pidfd_open, c->pidfile_pid, 0)) < 0 && errno == ESRCH)
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)c->pidfile_pid);
 	if (proc_container(proc, pid, &cc) != 0 || start_time(proc, c->pidfile_pid, &started) < 0 ||
@@ -251,6 +256,7 @@ static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
 		return;
 	}
 	c->pidfile_pidfd = fd;
+	*held += fd >= 0;
 	c->pid = c->pidfile_pid;
 	c->n_procs = c->n_procs ? c->n_procs : 1;
 }
@@ -394,7 +400,7 @@ static int mark_shared_ids(struct cs_node_inventory *inv)
 int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, struct cs_diag *d)
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
-	size_t k = 0;
+	size_t k = 0, held = 0;
 	int r;
 
 	/* The runtimes' pid files hold the host's ids, and in another pid
@@ -419,7 +425,7 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			cs_node_ctr_free(c);
 			continue;
 		}
-		pidfile_fallback(c, proc);
+		pidfile_fallback(c, proc, &held);
 		inv->v[k++] = c;
 	}
 	inv->n = k;
