@@ -39,6 +39,15 @@ const volatile __u64 cgroup_id = 0;
 const volatile __u32 cgroup_level = 0;
 const volatile __u32 self_tgid = 0;
 /*
+ * When capscope runs in a pid namespace other than the initial one: that
+ * namespace (the device and inode of /proc/self/ns/pid), and self_tgid is
+ * its id there. Fourteenth pass: self_tgid was compared with the kernel's
+ * (initial namespace's) ids, and the host process that held capscope's
+ * own number was left out of `trace --cgroup`, its checks never counted.
+ */
+const volatile __u64 self_ns_dev = 0;
+const volatile __u64 self_ns_ino = 0;
+/*
  * capscope serve: rows keyed by cgroup instead of process (a node has many
  * short-lived processes but few containers) and counted straight into
  * "counts", bypassing the per-CPU cache, so that user space can drain the
@@ -152,11 +161,23 @@ static __always_inline bool tgid_tracked(__u32 tgid)
 	return TGID_OK(tgid) && (tracked_bits[tgid_word(tgid)] & (1ULL << (tgid & 63)));
 }
 
+/* Whether the current task is of capscope itself (its process, tgid). */
+static __always_inline bool is_self(__u32 tgid)
+{
+	struct bpf_pidns_info ns = {};
+
+	if (!self_ns_ino)
+		return tgid == self_tgid;
+	/* 0 only for a task whose own pid namespace is capscope's. */
+	return bpf_get_ns_current_pid_tgid(self_ns_dev, self_ns_ino, &ns, sizeof(ns)) == 0 &&
+	       ns.tgid == self_tgid;
+}
+
 static __always_inline bool in_scope(__u32 tgid)
 {
 	if (scope == CS_SCOPE_TGIDS)
 		return tgid_tracked(tgid);
-	if (tgid == self_tgid)
+	if (is_self(tgid))
 		return false;
 	if (scope == CS_SCOPE_CGROUP)
 		return bpf_get_current_ancestor_cgroup_id(cgroup_level) == cgroup_id;
