@@ -81,6 +81,11 @@ struct cs_node_ctr {
 	off_t size;
 	pid_t pidfile_pid;
 	struct timespec pid_written; /* when the file naming pidfile_pid was written */
+	/* Within one scan, when pid is pidfile_pid in no container's cgroup:
+	 * a pidfd of it (pidfd_open, -1 before Linux 5.3) and its start in
+	 * clock ticks, to tell it from a later holder of its number (scan.c). */
+	int pidfile_pidfd;
+	unsigned long long pidfile_start;
 	uid_t state_owner; /* its owner; a cgroup-only entry: its processes' user (scan.c) */
 	bool seen;
 	bool id_shared; /* a container of its name has an id of the same first 12 (scan.c) */

@@ -17,5 +17,8 @@ bool cs_node_shown(const struct cs_node_ctr *c);
 /* A test seam (NULL outside the unit tests): called between the /proc join
  * and the reading of the first processes' credentials. */
 extern void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
+/* How many pid-file processes a scan holds a pidfd of (scan.c); beyond, the
+ * start time is read again. A variable for the unit tests, which try both. */
+extern size_t cs_node_pidfd_max;
 
 #endif

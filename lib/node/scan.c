@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capscope/node.h"
@@ -200,6 +202,14 @@ static int start_time(const char *proc, pid_t pid, double *out)
 	return 0;
 }
 
+/* Whether the process of pidfd has exited (its pidfd polls readable). */
+static bool pidfd_gone(int pidfd)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	return poll(&p, 1, 0) != 0;
+}
+
 /*
  * The first process named by the runtime, alive but not in a cgroup we can
  * tell (plain runc without a container cgroup path). A pid file outlives
@@ -209,21 +219,67 @@ static int start_time(const char *proc, pid_t pid, double *out)
  * that started after the file was written is not the one it names (two
  * seconds for /proc/stat's whole-second boot time). Before, /metrics showed
  * whatever process held the number as the exited container, running.
+ *
+ * Fourteenth pass: these checks ran at the scan, and the credentials are
+ * read later; a number reused between the two by another process in no
+ * container's cgroup passed still_ctr, and its credentials were shown as
+ * the container's. A pidfd is taken before the start time is read and
+ * asked after the credentials are (still_ctr): a process that has not
+ * exited still holds its number. Without pidfd_open (before 5.3), and
+ * beyond cs_node_pidfd_max (128) such containers (every plain runc container is one: its
+ * "/NAME" names no id; a pidfd each, held over the snapshot, would leave it
+ * no descriptor to read /proc with), its start time is read again instead
+ * (a reuse within one clock tick is not seen).
  */
-static void pidfile_fallback(struct cs_node_ctr *c, const char *proc)
+size_t cs_node_pidfd_max = 128;
+
+static void pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held)
 {
 	char pid[16];
 	struct cs_container cc;
 	double started;
+	int fd = -1;
 
+	c->pidfile_pidfd = -1;
 	if (c->pid || !c->pidfile_pid)
+		return;
+	if (*held < cs_node_pidfd_max &&
+	    (fd = (int)syscall(SYS_pidfd_open, c->pidfile_pid, 0)) < 0 && errno == ESRCH)
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)c->pidfile_pid);
 	if (proc_container(proc, pid, &cc) != 0 || start_time(proc, c->pidfile_pid, &started) < 0 ||
-	    started > (double)c->pid_written.tv_sec + 2.0)
+	    started > (double)c->pid_written.tv_sec + 2.0 ||
+	    cs_proc_start_ticks(proc, c->pidfile_pid, &c->pidfile_start) < 0 ||
+	    (fd >= 0 && pidfd_gone(fd))) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
+	c->pidfile_pidfd = fd;
+	*held += fd >= 0;
 	c->pid = c->pidfile_pid;
 	c->n_procs = c->n_procs ? c->n_procs : 1;
+}
+
+/* The pidfds pidfile_fallback took, closed at the end of a scan. */
+static void pidfile_close(struct cs_node_inventory *inv)
+{
+	for (size_t i = 0; i < inv->n; i++) {
+		if (inv->v[i]->pidfile_pidfd >= 0)
+			close(inv->v[i]->pidfile_pidfd);
+		inv->v[i]->pidfile_pidfd = -1;
+	}
+}
+
+/* Whether c's pid is still the process pidfile_fallback checked: asked
+ * after its credentials were read. */
+static bool pidfile_same(const struct cs_node_ctr *c, const char *proc)
+{
+	unsigned long long now;
+
+	if (c->pidfile_pidfd >= 0)
+		return !pidfd_gone(c->pidfile_pidfd);
+	return cs_proc_start_ticks(proc, c->pid, &now) == 0 && now == c->pidfile_start;
 }
 
 /*
@@ -242,14 +298,14 @@ void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
  * the cgroup's, as in the join); in none, it must be the process c's pid
  * file names, which pidfile_fallback took for being in none.
  */
-static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p)
+static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p, const char *proc)
 {
 	if (!p->has_container || !p->container.id[0])
-		return c->pid == c->pidfile_pid; /* pidfile_fallback's */
+		return c->pid == c->pidfile_pid && pidfile_same(c, proc); /* pidfile_fallback's */
 	return !strncmp(c->id, p->container.id, strlen(p->container.id));
 }
 
-static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
+static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs_diag *d)
 {
 	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
 	struct cs_proc_snapshot_opts o = {.pids = pids, .skip_cmdline = true};
@@ -282,7 +338,7 @@ static int read_procs(struct cs_node_inventory *inv, struct cs_diag *d)
 		if (!c->pid || p->st.pid != c->pid)
 			continue;
 		k++;
-		if (!still_ctr(c, p))
+		if (!still_ctr(c, p, proc))
 			continue; /* as a process gone: no credentials */
 		c->status = p->st;
 		memset(&p->st, 0, sizeof(p->st)); /* the groups are c's now */
@@ -344,7 +400,7 @@ static int mark_shared_ids(struct cs_node_inventory *inv)
 int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, struct cs_diag *d)
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
-	size_t k = 0;
+	size_t k = 0, held = 0;
 	int r;
 
 	/* The runtimes' pid files hold the host's ids, and in another pid
@@ -369,15 +425,19 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			cs_node_ctr_free(c);
 			continue;
 		}
-		pidfile_fallback(c, proc);
+		pidfile_fallback(c, proc, &held);
 		inv->v[k++] = c;
 	}
 	inv->n = k;
-	if (mark_shared_ids(inv) < 0)
+	if (mark_shared_ids(inv) < 0) {
+		pidfile_close(inv);
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+	}
 	if (cs_node_seam_before_procs)
 		cs_node_seam_before_procs(inv);
-	if ((r = read_procs(inv, d)) < 0)
+	r = read_procs(inv, proc, d);
+	pidfile_close(inv);
+	if (r < 0)
 		return r;
 	for (size_t i = 0; i < inv->n; i++) {
 		struct cs_node_ctr *c = inv->v[i];

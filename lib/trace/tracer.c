@@ -162,6 +162,20 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	s->rodata->cgroup_id = cfg->cgroup_id;
 	s->rodata->cgroup_level = cfg->cgroup_level;
 	s->rodata->self_tgid = (__u32)getpid();
+	/* In a child pid namespace getpid() is that namespace's id: the
+	 * programs ask the kernel for the task's id there (bpf/capscope.bpf.c). */
+	if (cs_proc_in_child_pidns() == 1) {
+		struct stat ns;
+
+		if (stat("/proc/self/ns/pid", &ns) < 0) {
+			rc = -errno;
+			snprintf(why, len, "/proc/self/ns/pid: %s", strerror(-rc));
+			capscope_bpf__destroy(s);
+			return rc;
+		}
+		s->rodata->self_ns_dev = (__u64)ns.st_dev;
+		s->rodata->self_ns_ino = (__u64)ns.st_ino;
+	}
 	s->rodata->per_cgroup = cfg->per_cgroup;
 	/* The program for tracked processes, or the one for every scope. */
 	tgids = cfg->scope == CS_TRACER_PIDS && !cfg->per_cgroup;

@@ -175,16 +175,18 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 	 * and the ids this process knows are its namespace's: twelfth pass,
 	 * `trace -p PID` and `trace -- CMD` in a container without the host's
 	 * pid namespace followed ids no task has there and reported "0
-	 * processes", no checks and an empty profile; `--all` counted its own
-	 * checks, left out by its id.
+	 * processes", no checks and an empty profile. `--all` counted its own
+	 * checks, left out by its id, and was refused here too; since the
+	 * fourteenth pass the programs tell capscope by its id in its own
+	 * namespace (bpf/capscope.bpf.c, is_self), and --all runs.
 	 */
-	if ((tg->cmd || tg->pid || tg->all) && cs_proc_in_child_pidns() == 1)
-		return cs_diag_set(d, ENOTSUP, 0, 0, "pid",
-				   "this capscope runs in a pid namespace other than the host's, "
-				   "and the tracer sees the host's process ids: %s; run it in the "
-				   "host's (hostPID: true), or give --cgroup or --container",
-				   tg->all ? "--all would count its own checks"
-					   : "it would follow no process");
+	if ((tg->cmd || tg->pid) && cs_proc_in_child_pidns() == 1)
+		return cs_diag_set(
+		    d, ENOTSUP, 0, 0, "pid",
+		    "this capscope runs in a pid namespace other than the host's, "
+		    "and the tracer sees the host's process ids: it would follow no "
+		    "process; run it in the host's (hostPID: true), or give --cgroup "
+		    "or --container");
 	if (tg->cmd) {
 		rc = asprintf(what, "'%s'", tg->cmd[0]);
 	} else if (tg->pid) {

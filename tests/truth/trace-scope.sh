@@ -110,26 +110,30 @@ fi
 # ns_last_pid makes the reuse certain) and passed, but there the tracer
 # never followed anything: the BPF programs see the host's process ids, and
 # `trace -p` and `trace -- CMD` in a pid namespace reported "0 processes" and
-# an empty profile (twelfth pass, part E); `--all` counted its own checks.
-# They are refused now, with why; --cgroup works there.
+# an empty profile (twelfth pass, part E). They are refused now, with why;
+# --cgroup and --all work there.
 if unshare -pf --mount-proc true 2>/dev/null; then
   : >"$T/ns"
   res=$(timeout 40 unshare -pf --mount-proc sh -c '
     sleep 5 & P=$!
     "$1" trace -p $P 2>&1 >/dev/null; echo "rc=$?"
     "$1" trace -- chown 65534 "$2" 2>&1 >/dev/null; echo "rc=$?"
-    "$1" trace --all -d 0.2 2>&1 >/dev/null; echo "rc=$?"
-    kill $P' sh "$CAPSCOPE" "$T/ns")
+    cp "$1" "$3/cs-self-all"
+    "$3/cs-self-all" trace --all --json -d 1 2>&1 >"$3/all.json"; echo "rc=$?"
+    kill $P' sh "$CAPSCOPE" "$T/ns" "$T")
   msg="capscope trace: this capscope runs in a pid namespace other than the host's, and the tracer sees the host's process ids"
   is "$(sed -n 1,2p <<<"$res")" "$msg: it would follow no process; run it in the host's (hostPID: true), or give --cgroup or --container
 rc=2" "-p in a pid namespace of its own: refused, exit 2 (it followed nothing)"
   is "$(sed -n 3,4p <<<"$res")" "$msg: it would follow no process; run it in the host's (hostPID: true), or give --cgroup or --container
 rc=2" "a command in a pid namespace of its own: refused, exit 2 (it followed nothing)"
-  is "$(sed -n 5,6p <<<"$res")" "$msg: --all would count its own checks; run it in the host's (hostPID: true), or give --cgroup or --container
-rc=2" "--all in a pid namespace of its own: refused, exit 2"
   is "$(stat -c %u "$T/ns")" 0 "...and the command was not run"
+  # Fourteenth pass: the programs tell capscope by its id in its own
+  # namespace, so --all (every process but capscope) runs there.
+  is "$(sed -n 5p <<<"$res")" "rc=0" "--all in a pid namespace of its own: runs, exit 0, nothing on stderr"
+  is "$(jq -r '[.checks[], .noise[] | .comms[] | select(. == "cs-self-all")] | length' "$T/all.json")" 0 \
+    "...and counts none of its own checks (told by its id in its namespace)"
 else
-  for _ in 1 2 3 4; do skip "unshare -pf --mount-proc is not permitted here"; done
+  for _ in 1 2 3 4 5; do skip "unshare -pf --mount-proc is not permitted here"; done
 fi
 
 # 3c. Tenth pass: --container took the first process whose container id

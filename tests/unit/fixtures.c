@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "fixtures.h"
 
+#include "capscope/proc.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,4 +131,31 @@ int cs_test_in_userns(const char *uid_map, const char *gid_map, int (*fn)(void *
 	if (!ok)
 		return CS_TEST_NO_NS;
 	return WEXITSTATUS(st);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(p);
+	else
+		unlink(p);
+	return 0;
+}
+
+void cs_test_rm_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+void cs_test_rm_cgroup_tree(const char *name)
+{
+	char *root = NULL, *p = NULL;
+
+	if (cs_cgroup2_root(&root) == 0 &&
+	    asprintf(&p, "%s/%s", strcmp(root, "/") ? root : "", name) > 0)
+		cs_test_rm_tree(p);
+	free(root);
+	free(p);
 }

@@ -37,4 +37,17 @@ int cs_test_in_pidns(int (*fn)(void *), void *arg);
  */
 int cs_test_in_userns(const char *uid_map, const char *gid_map, int (*fn)(void *), void *arg);
 
+/*
+ * Remove the tree at path, deepest first, without following a symbolic link
+ * or leaving its file system: the directories (a cgroup's included) and the
+ * files (a cgroup's interface files are not, and need not be). For a test's
+ * teardown, which cmocka runs after a failed test too: a failed assertion
+ * ends the test before its own cleanup, and left its cgroups under the v2
+ * mount (thirteenth pass).
+ */
+void cs_test_rm_tree(const char *path);
+
+/* The same for "CGROUP2_ROOT/name" (nothing when there is no v2 mount). */
+void cs_test_rm_cgroup_tree(const char *name);
+
 #endif

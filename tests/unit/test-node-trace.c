@@ -4,6 +4,7 @@
  * hands them over), per-container usage, metrics and the traced profile out.
  */
 #include "cmocka-wrap.h"
+#include "fixtures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,12 +437,34 @@ static void inner_subtree_not_walked(void **state)
 	fixture_rm(&f);
 }
 
+/*
+ * After every test, failed or not: what fixture_make made (a failed
+ * assertion ends a test before its fixture_rm, and left its cgroups under
+ * the v2 mount and the next runs' mkdir refused).
+ */
+static int teardown(void **state)
+{
+	char p[64];
+
+	(void)state;
+	snprintf(p, sizeof(p), "capscope-test-nt-%d", (int)getpid());
+	cs_test_rm_cgroup_tree(p);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "/tmp/cs-nt-%s-%d", i ? "root" : "ctr", (int)getpid());
+		cs_test_rm_tree(p);
+	}
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(usage_per_container),  cmocka_unit_test(nothing_used),
-	    cmocka_unit_test(root_claims_nothing),  cmocka_unit_test(nested_container),
-	    cmocka_unit_test(descendants_too_deep), cmocka_unit_test(inner_subtree_not_walked),
+	    cmocka_unit_test_teardown(usage_per_container, teardown),
+	    cmocka_unit_test_teardown(nothing_used, teardown),
+	    cmocka_unit_test_teardown(root_claims_nothing, teardown),
+	    cmocka_unit_test_teardown(nested_container, teardown),
+	    cmocka_unit_test_teardown(descendants_too_deep, teardown),
+	    cmocka_unit_test_teardown(inner_subtree_not_walked, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -534,15 +534,52 @@ static void mismatch(void **state)
 #define REUSE_ID "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 static pid_t node_victim, node_new;
 
+/* Set: the number is given only from the clock tick after the victim's
+ * start (the start-time check cannot tell a reuse within one tick). */
+static bool reuse_next_tick;
+
+static unsigned long long start_tick(pid_t pid)
+{
+	char p[64], buf[1024], *e;
+	unsigned long long v = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (!(e = strrchr(buf, ')')))
+		return 0;
+	/* field 22, the 20th after the comm's ")" */
+	for (int i = 0; i < 20 && e; i++)
+		e = strchr(e + 1, ' ');
+	if (e)
+		sscanf(e + 1, "%llu", &v);
+	return v;
+}
+
 static void node_reuse(const struct cs_node_inventory *inv)
 {
 	FILE *f;
 	int fds[2];
 	char b;
+	unsigned long long victim_start = reuse_next_tick ? start_tick(node_victim) : 0;
 
 	(void)inv;
 	kill(node_victim, SIGKILL);
 	waitpid(node_victim, NULL, 0);
+	while (reuse_next_tick) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		if ((unsigned long long)ts.tv_sec * 100 +
+			(unsigned long long)ts.tv_nsec / 10000000 >
+		    victim_start + 1)
+			break;
+	}
 	if (!(f = fopen("/proc/sys/kernel/ns_last_pid", "w")))
 		return;
 	fprintf(f, "%d", (int)node_victim - 1);
@@ -614,12 +651,98 @@ static void node_pid_reuse(void **state)
 	assert_int_equal(mkdir(dk, 0755), 0);
 	assert_int_equal(mkdir(cg, 0755), 0);
 	st = cs_test_in_pidns(node_reuse_in_ns, cg);
-	rmdir(cg);
-	rmdir(dk);
-	rmdir(top);
 	if (st == CS_TEST_NO_NS || st == 2)
 		skip();
 	assert_int_equal(st, 0);
+}
+
+/*
+ * Fourteenth pass: the same reuse for a container whose first process is
+ * its pid file's, in no container's cgroup (plain runc without a cgroup
+ * path). The pid file's checks (in none, started before the file was
+ * written) ran at the scan, and a number given between them and the
+ * credentials to another process in none showed that one's credentials.
+ * A containerd task root made under /tmp, its init.pid naming the victim.
+ */
+#define PIDFILE_ID "pidfile-reuse-test"
+static int node_pidfile_in_ns(void *arg)
+{
+	const char *dir = arg;
+	struct cs_node_opts o = {.proc = "/proc", .no_predict = true, .n_roots = 1};
+	struct cs_node_root root = {CS_NODE_TASK, dir};
+	struct cs_node_inventory inv = {0};
+	struct cs_diag d = {0};
+	char path[600];
+	FILE *f;
+	int rc = 1;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", 0, NULL) < 0)
+		return 3;
+	if ((node_victim = cs_test_idle_child(4321)) < 0)
+		return 3;
+	snprintf(path, sizeof(path), "%s/default/" PIDFILE_ID "/init.pid", dir);
+	if (!(f = fopen(path, "w")))
+		return 4;
+	fprintf(f, "%d", (int)node_victim);
+	fclose(f);
+	o.roots = &root;
+	cs_node_seam_before_procs = node_reuse;
+	if (cs_node_scan(&inv, &o, &d) < 0)
+		return 5;
+	cs_node_seam_before_procs = NULL;
+	if (node_new != node_victim)
+		rc = 2;
+	for (size_t i = 0; rc == 1 && i < inv.n; i++)
+		if (!strcmp(inv.v[i]->id, PIDFILE_ID))
+			rc = inv.v[i]->pid != node_victim ? 6
+			     : inv.v[i]->have_status	  ? 10 + (inv.v[i]->status.uid[1] == 0)
+							  : 0;
+	cs_node_inventory_free(&inv);
+	kill(node_new, SIGKILL);
+	return rc;
+}
+
+static char pidfile_dir[] = "/tmp/capscope-test-pidfile-XXXXXX";
+
+static void node_pidfile_reuse(void **state)
+{
+	char *dir = pidfile_dir, sub[128];
+	int st;
+	size_t max = cs_node_pidfd_max;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/default", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/default/" PIDFILE_ID, dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	st = cs_test_in_pidns(node_pidfile_in_ns, dir);
+	if (st == 0) { /* and without a pidfd: the start time read again */
+		cs_node_pidfd_max = 0;
+		reuse_next_tick = true;
+		st = cs_test_in_pidns(node_pidfile_in_ns, dir);
+		reuse_next_tick = false;
+		cs_node_pidfd_max = max;
+	}
+	if (st == CS_TEST_NO_NS || st == 2)
+		skip();
+	assert_int_equal(st, 0);
+}
+
+/* After the tests that make them, failed or not: their cgroups and files. */
+static int rm_made(void **state)
+{
+	char p[64];
+
+	(void)state;
+	snprintf(p, sizeof(p), "capscope-test-ns-%d", (int)getpid());
+	cs_test_rm_cgroup_tree(p);
+	if (!strstr(pidfile_dir, "XXXXXX"))
+		cs_test_rm_tree(pidfile_dir);
+	return 0;
 }
 
 int main(void)
@@ -638,7 +761,8 @@ int main(void)
 	    cmocka_unit_test(review_ephemeral),
 	    cmocka_unit_test(annotations),
 	    cmocka_unit_test(mismatch),
-	    cmocka_unit_test(node_pid_reuse),
+	    cmocka_unit_test_teardown(node_pid_reuse, rm_made),
+	    cmocka_unit_test_teardown(node_pidfile_reuse, rm_made),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
