@@ -8,6 +8,8 @@
 #ifndef CAPSCOPE_CLI_SERVE_MHD_H
 #define CAPSCOPE_CLI_SERVE_MHD_H
 
+#include <stdbool.h>
+
 #include <microhttpd.h>
 
 struct serve_mhd {
@@ -23,6 +25,10 @@ struct serve_mhd {
 	__typeof__(&MHD_get_connection_values) get_connection_values;
 	__typeof__(&MHD_get_connection_info) get_connection_info;
 	__typeof__(&MHD_is_feature_supported) is_feature_supported;
+	__typeof__(&MHD_get_version) get_version;
+	/* The request line is parsed in place as libmicrohttpd 0.9.75 and older
+	 * do (serve-http.c's check for a NUL byte in it relies on it). */
+	bool line_in_place;
 };
 
 extern struct serve_mhd mhd;

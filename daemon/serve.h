@@ -61,6 +61,16 @@ struct serve_node {
 /* Everything a request may touch. */
 enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
 
+/* Why a POST /validate was answered before its review was read
+ * (capscope_admission_refused_total{reason}, serve-review.c). */
+enum serve_refusal {
+	SERVE_REFUSED_FRAMING,	    /* 400, 411: ambiguous length, chunked, Host */
+	SERVE_REFUSED_CONTENT_TYPE, /* 415 */
+	SERVE_REFUSED_TOO_LARGE,    /* 413 */
+	SERVE_REFUSED_BUSY,	    /* 503: the bodies held at once are at their bound */
+	SERVE_REFUSED_N
+};
+
 struct serve_ctx {
 	struct serve_model model;
 	enum serve_webhook webhook;
@@ -77,6 +87,7 @@ struct serve_ctx {
 	pthread_mutex_t node_lock;
 	volatile int stopping;				/* /readyz says 503 while shutting down */
 	unsigned long reviews[CS_REVIEW_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
+	unsigned long refused[SERVE_REFUSED_N];		/* atomic adds */
 	/* Open connections and their deadlines (serve-deadline.c). */
 	pthread_mutex_t conn_lock;
 	struct serve_conn *conns;
@@ -92,7 +103,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
 /* libmicrohttpd's unescaper: %HH decoded in place, %00 left as it is. */
 size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
-/* MHD_OPTION_URI_LOG_CALLBACK: drops the query, which no route reads. */
+/* MHD_OPTION_URI_LOG_CALLBACK: drops the query, which no route reads, and
+ * returns the request's state with where the target ends (a NUL in it). */
 void *serve_http_uri(void *cls, const char *uri, struct MHD_Connection *conn);
 /* A request arrives whole within request_timeout of its start (serve-deadline.c):
  * libmicrohttpd's connection callback, the marks of a request's answer
@@ -118,6 +130,8 @@ int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, 
 int serve_trace_open(struct serve_ctx *s);
 /* --trace: empty the kernel's map into the usage table when a second has passed. */
 void serve_trace_tick(struct serve_ctx *s);
+/* Count a review refused before it was read. */
+void serve_review_refused(struct serve_ctx *s, enum serve_refusal why);
 /* capscope serve's own metrics (admission reviews, build info). */
 void serve_metrics_self(struct serve_ctx *s, FILE *f);
 
