@@ -304,26 +304,25 @@ void serve_trace_tick(struct serve_ctx *s)
 	pthread_mutex_unlock(&s->node_lock);
 }
 
-static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
+/* Under node_lock: scan, and render the page into mb; 0, -errno with d
+ * saying why, or 1 when the page could not be held (out of memory). */
+static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, struct cs_diag *d)
 {
-	struct membuf mb;
-	FILE *f = membuf_open(&mb);
-	struct cs_diag d = {0};
+	FILE *f = membuf_open(mb);
 	int r = 0;
 
 	if (!f)
-		return MHD_NO;
-	pthread_mutex_lock(&s->node_lock);
+		return 1;
 	if (s->inventory) {
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		r = cs_node_scan(&s->node.inv, &s->node.opts, &d);
+		r = cs_node_scan(&s->node.inv, &s->node.opts, d);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		s->node.last_scan_seconds =
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		if (r == 0 && s->node.trace)
-			r = trace_update(s, &d);
+			r = trace_update(s, d);
 	}
 	if (r == 0 && metrics) {
 		serve_metrics_self(s, f);
@@ -334,14 +333,37 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	} else if (r == 0) {
 		cs_node_json_write_traced(&s->node.inv, s->node.trace ? &s->node.nt : NULL, f);
 	}
-	pthread_mutex_unlock(&s->node_lock);
-	if (fclose(f) != 0 || r < 0) {
-		free(mb.buf);
-		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
+	if (fclose(f) != 0 && r == 0)
+		r = 1;
+	if (r != 0) {
+		free(mb->buf);
+		mb->buf = NULL;
 	}
-	return answer(conn, 200,
-		      metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
-		      mb.buf, mb.len);
+	return r;
+}
+
+/*
+ * A page is counted (serve-page.c) under the same lock that builds it, so
+ * requests that wait for the lock see the pages built before them: past
+ * SERVE_PAGES alive they share the newest rather than build one each.
+ */
+static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
+{
+	const char *type =
+	    metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
+	int kind = metrics ? SERVE_PAGE_METRICS : SERVE_PAGE_JSON;
+	struct serve_page *p;
+	struct membuf mb;
+	struct cs_diag d = {0};
+	int r = 0;
+
+	pthread_mutex_lock(&s->node_lock);
+	if (!(p = serve_page_shared(s, kind)) && (r = render_page(s, metrics, &mb, &d)) == 0)
+		p = serve_page_new(s, kind, mb.buf, mb.len);
+	pthread_mutex_unlock(&s->node_lock);
+	if (r != 0)
+		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
+	return p ? serve_page_answer(conn, p, type) : MHD_NO;
 }
 
 static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, const char *url,

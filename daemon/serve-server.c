@@ -322,6 +322,7 @@ int serve_server_open(struct serve_server *sv)
 
 	pthread_mutex_init(&sv->ctx.conn_lock, NULL);
 	pthread_mutex_init(&sv->ctx.review_lock, NULL);
+	pthread_mutex_init(&sv->ctx.page_lock, NULL);
 	pthread_cond_init(&sv->ctx.review_done, NULL);
 	sv->ctx.request_timeout = sv->timeout;
 	if ((e = serve_linger_start(&sv->ctx)) < 0)

@@ -93,7 +93,27 @@ struct serve_ctx {
 	struct serve_conn *conns;
 	unsigned request_timeout;
 	struct serve_linger *linger; /* sockets closed after a refusal (serve-linger.c) */
+	/* The node's pages alive, by kind, and the newest (serve-page.c). */
+	pthread_mutex_t page_lock;
+	unsigned pages[2];
+	struct serve_page *newest[2];
 };
+
+/* The node's pages being sent (serve-page.c): at most SERVE_PAGES of a kind
+ * alive; past that, the newest is shared. */
+#define SERVE_PAGES 4
+enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
+struct serve_page;
+struct MHD_Connection;
+/* The newest page of kind, one more reference to it, when SERVE_PAGES of
+ * them are alive; NULL: build one. */
+struct serve_page *serve_page_shared(struct serve_ctx *s, int kind);
+/* A page of buf (owned from here, freed with the last response using it);
+ * NULL when out of memory (buf freed). */
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len);
+/* Answer 200 with p (the reference passes to the response). */
+enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
+				  const char *type);
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
 struct MHD_Connection;
