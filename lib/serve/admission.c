@@ -131,11 +131,14 @@ static int get_object(struct envelope *e, enum field f, char **out, size_t *len)
 
 	if ((r = want_map(e, f)) < 0 || is_null(e, f))
 		return r;
-	if (cs_json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES)
+	if (cs_json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES) {
+		if (f == F_OLD) /* not kept, no error (read_request) */
+			return -E2BIG;
 		return cs_diag_set(e->d, E2BIG, 0, 0, fields[f].name,
 				   "more than %d JSON values (keys, items, values), more than a "
 				   "pod holds: not read",
 				   MAX_OBJECT_VALUES);
+	}
 	if (!(*out = strndup(e->buf + from, to - from)))
 		return -ENOMEM;
 	*len = to - from;
@@ -163,8 +166,18 @@ static int read_request(struct envelope *e, struct cs_admission_request *req)
 	}
 	if ((r = get_object(e, F_OBJ, &req->object, &req->object_len)) < 0 || !req->object)
 		return r;
-	/* An UPDATE's object as it was (lib/serve/review.c: what the update adds) */
-	return get_object(e, F_OLD, &req->old_object, &req->old_object_len);
+	/*
+	 * A Pod UPDATE's object as it was (lib/serve/review.c: what the update
+	 * adds); no other review needs it, so no other pays for it (a workload's
+	 * oldObject may be 3 MB). Past the cap it is not kept: the whole pod is
+	 * judged, as without it.
+	 */
+	if (!req->kind || strcmp(req->kind, "Pod") != 0 || !req->operation ||
+	    strcmp(req->operation, "UPDATE") != 0)
+		return 0;
+	if ((r = get_object(e, F_OLD, &req->old_object, &req->old_object_len)) == -E2BIG)
+		return 0;
+	return r;
 }
 
 int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request *req,
