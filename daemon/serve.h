@@ -92,6 +92,7 @@ struct serve_ctx {
 	pthread_mutex_t conn_lock;
 	struct serve_conn *conns;
 	unsigned request_timeout;
+	unsigned per_client;	     /* connections of one client (an IPv6 /64 counts as one) */
 	struct serve_linger *linger; /* sockets closed after a refusal (serve-linger.c) */
 	/* The node's pages alive, by kind, and the newest (serve-page.c). */
 	pthread_mutex_t page_lock;
