@@ -130,6 +130,25 @@ const char *cs_color(FILE *f, const char *sgr)
 	return cs_use_color(f) ? sgr : "";
 }
 
+/*
+ * Why a writer stopped when standard output itself is intact: the JSON
+ * writer's own refusals (lib/json.c) and a SARIF writer's allocation.
+ * strerror(E2BIG) would say "Argument list too long", which is not true.
+ */
+static const char *writer_cause(int err)
+{
+	switch (err) {
+	case -E2BIG:
+		return "the JSON document nests deeper than the writer's limit (a capscope bug)";
+	case -EINVAL:
+		return "the JSON writer closed more than it opened (a capscope bug)";
+	case -ENOMEM:
+		return "out of memory";
+	default:
+		return strerror(err < 0 ? -err : EIO);
+	}
+}
+
 int cs_finish_stdout_err(const char *cmd, int rc, int err)
 {
 	errno = 0;
@@ -141,6 +160,15 @@ int cs_finish_stdout_err(const char *cmd, int rc, int err)
 		 * Thirteenth pass: the output lost, a findings code (lint 1) read as
 		 * the result; the exit status is the error's. */
 		cs_err(cmd, "write error on standard output: %s", strerror(e));
+		return rc > CS_EXIT_ERROR ? rc : CS_EXIT_ERROR;
+	}
+	if (err < 0) {
+		/* Fourteenth pass: a writer that failed without a write error (the
+		 * JSON writer's depth limit, a SARIF writer out of memory) ended
+		 * `explain oci` and `explain pod` with exit 2 and no message, and
+		 * decode, ps, file, scan and policy with their verdict's code over
+		 * a cut document. The output is incomplete: say so, exit 2. */
+		cs_err(cmd, "the output on standard output is incomplete: %s", writer_cause(err));
 		return rc > CS_EXIT_ERROR ? rc : CS_EXIT_ERROR;
 	}
 	return rc;

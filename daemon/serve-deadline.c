@@ -12,7 +12,9 @@
  * deadline: the idle timeout still applies.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -24,7 +26,47 @@ struct serve_conn {
 	int fd;
 	long long deadline; /* CLOCK_MONOTONIC milliseconds; 0 while answering */
 	bool linger;	    /* answered with the body unread: linger at the end */
+	bool v6;	    /* an IPv6 client (not v4-mapped): net is its /64 */
+	unsigned char net[8];
 };
+
+/*
+ * Fourteenth pass (open since the twelfth): --max-client-connections is
+ * libmicrohttpd's per address, and a host holding an IPv6 /64 (what SLAAC
+ * gives one machine) spread its half-sent requests over as many addresses,
+ * keeping everyone else out as one address could not. An IPv6 client's /64
+ * counts as one client here, across every server; over the limit its new
+ * connection is shut down at once, as libmicrohttpd does for one address.
+ * The count walks the open connections (at most --max-connections), once
+ * per connection accepted, as the deadline sweep does.
+ */
+static void client_net(struct MHD_Connection *conn, struct serve_conn *c)
+{
+	const union MHD_ConnectionInfo *i =
+	    mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr_in6 *a6;
+
+	if (!i || !i->client_addr || i->client_addr->sa_family != AF_INET6)
+		return;
+	a6 = (const struct sockaddr_in6 *)(const void *)i->client_addr;
+	if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr))
+		return; /* one IPv4 address: libmicrohttpd's own count */
+	c->v6 = true;
+	memcpy(c->net, a6->sin6_addr.s6_addr, sizeof(c->net));
+}
+
+/* Under conn_lock: are there max connections of c's /64 open already? */
+static bool net_full(const struct serve_ctx *s, const struct serve_conn *c)
+{
+	unsigned n = 0;
+
+	if (!c->v6 || !s->per_client)
+		return false;
+	for (const struct serve_conn *o = s->conns; o; o = o->next)
+		if (o->v6 && !memcmp(o->net, c->net, sizeof(c->net)) && ++n >= s->per_client)
+			return true;
+	return false;
+}
 
 /* Milliseconds: whole seconds would cut a request up to a second early. */
 long long serve_mono_ms(void)
@@ -48,7 +90,10 @@ void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket
 		if (!i || !(c = calloc(1, sizeof(*c))))
 			return; /* no deadline for it, as before: the idle timeout holds */
 		c->fd = i->connect_fd;
+		client_net(conn, c);
 		pthread_mutex_lock(&s->conn_lock);
+		if (net_full(s, c))
+			shutdown(c->fd, SHUT_RDWR); /* libmicrohttpd then closes it */
 		c->deadline = serve_mono_ms() + 1000LL * s->request_timeout;
 		c->next = s->conns;
 		if (s->conns)

@@ -20,6 +20,10 @@
 #include "serve.h"
 
 struct req {
+	/* The request target as libmicrohttpd handed it to serve_http_uri: its
+	 * start and where strlen ends it (0: not seen). */
+	const char *target, *target_end;
+	bool started; /* the handler's first call is done */
 	char *buf;
 	size_t len, cap; /* cap: counted in bodies_held */
 	size_t expect;	 /* Content-Length */
@@ -123,7 +127,7 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
  * the value, where a proxy may end the line. 400, and the connection is
  * closed, so nothing after it is read as a request.
  */
-enum framing { FRAMING_OK, FRAMING_AMBIGUOUS, FRAMING_CHUNKED, FRAMING_HOST };
+enum framing { FRAMING_OK, FRAMING_AMBIGUOUS, FRAMING_CHUNKED, FRAMING_HOST, FRAMING_NUL };
 
 /*
  * Eighth pass: two Host fields, none in HTTP/1.1, or a Host value with bytes
@@ -167,7 +171,11 @@ static enum MHD_Result refuse_framing(struct MHD_Connection *conn, enum framing 
 	static const char chunked[] = "a chunked request body is not read: send Content-Length\n";
 	static const char host[] =
 	    "one Host field is required, holding a host and an optional port\n";
-	const char *msg = f == FRAMING_CHUNKED ? chunked : f == FRAMING_HOST ? host : ambiguous;
+	static const char nul[] = "a NUL byte in the request line\n";
+	const char *msg = f == FRAMING_CHUNKED ? chunked
+			  : f == FRAMING_HOST  ? host
+			  : f == FRAMING_NUL   ? nul
+					       : ambiguous;
 	struct MHD_Response *r =
 	    mhd.create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ret;
@@ -196,6 +204,14 @@ static enum MHD_Result status_json(struct MHD_Connection *conn, unsigned code, c
 	cs_json_finish(&j);
 	fclose(f);
 	return answer(conn, code, "application/json", b, len);
+}
+
+/* A review refused before it is read: counted (serve-review.c), then answered. */
+static enum MHD_Result refuse_review(struct serve_ctx *s, struct MHD_Connection *conn,
+				     enum serve_refusal why, unsigned code, const char *msg)
+{
+	serve_review_refused(s, why);
+	return status_json(conn, code, msg);
 }
 
 /*
@@ -288,26 +304,25 @@ void serve_trace_tick(struct serve_ctx *s)
 	pthread_mutex_unlock(&s->node_lock);
 }
 
-static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
+/* Under node_lock: scan, and render the page into mb; 0, -errno with d
+ * saying why, or 1 when the page could not be held (out of memory). */
+static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, struct cs_diag *d)
 {
-	struct membuf mb;
-	FILE *f = membuf_open(&mb);
-	struct cs_diag d = {0};
+	FILE *f = membuf_open(mb);
 	int r = 0;
 
 	if (!f)
-		return MHD_NO;
-	pthread_mutex_lock(&s->node_lock);
+		return 1;
 	if (s->inventory) {
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		r = cs_node_scan(&s->node.inv, &s->node.opts, &d);
+		r = cs_node_scan(&s->node.inv, &s->node.opts, d);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		s->node.last_scan_seconds =
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		if (r == 0 && s->node.trace)
-			r = trace_update(s, &d);
+			r = trace_update(s, d);
 	}
 	if (r == 0 && metrics) {
 		serve_metrics_self(s, f);
@@ -318,14 +333,37 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	} else if (r == 0) {
 		cs_node_json_write_traced(&s->node.inv, s->node.trace ? &s->node.nt : NULL, f);
 	}
-	pthread_mutex_unlock(&s->node_lock);
-	if (fclose(f) != 0 || r < 0) {
-		free(mb.buf);
-		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
+	if (fclose(f) != 0 && r == 0)
+		r = 1;
+	if (r != 0) {
+		free(mb->buf);
+		mb->buf = NULL;
 	}
-	return answer(conn, 200,
-		      metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json",
-		      mb.buf, mb.len);
+	return r;
+}
+
+/*
+ * A page is counted (serve-page.c) under the same lock that builds it, so
+ * requests that wait for the lock see the pages built before them: past
+ * SERVE_PAGES alive they share the newest rather than build one each.
+ */
+static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
+{
+	const char *type =
+	    metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
+	int kind = metrics ? SERVE_PAGE_METRICS : SERVE_PAGE_JSON;
+	struct serve_page *p;
+	struct membuf mb;
+	struct cs_diag d = {0};
+	int r = 0;
+
+	pthread_mutex_lock(&s->node_lock);
+	if (!(p = serve_page_shared(s, kind)) && (r = render_page(s, metrics, &mb, &d)) == 0)
+		p = serve_page_new(s, kind, mb.buf, mb.len);
+	pthread_mutex_unlock(&s->node_lock);
+	if (r != 0)
+		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
+	return p ? serve_page_answer(conn, p, type) : MHD_NO;
 }
 
 static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, const char *url,
@@ -343,9 +381,11 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 		if (strcmp(method, "POST") != 0)
 			return text(conn, 405, "POST an AdmissionReview\n");
 		if (q->too_large)
-			return status_json(conn, 413, "request body too large");
+			return refuse_review(s, conn, SERVE_REFUSED_TOO_LARGE, 413,
+					     "request body too large");
 		if (q->busy)
-			return status_json(conn, 503, "too many reviews in progress: try again");
+			return refuse_review(s, conn, SERVE_REFUSED_BUSY, 503,
+					     "too many reviews in progress: try again");
 		code = serve_review(s, q->buf, q->len, &out, &len);
 		if (code < 0)
 			return MHD_NO;
@@ -411,17 +451,50 @@ size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s)
  * query (the API server's "?timeout=10s" included), so the query is cut
  * here, the one moment before libmicrohttpd splits it: this callback gets
  * the request line's own bytes, which libmicrohttpd itself writes into next.
- * It returns NULL: the handler's first call is told by a NULL request.
+ * It returns the request's state, where the target's bytes are noted (nul_in_line).
  */
 void *serve_http_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	struct req *r = calloc(1, sizeof(*r)); /* the handler's, or NULL: it makes one */
 	char *q = strchr(uri, '?');
 
 	(void)cls;
 	(void)conn;
+	if (r) {
+		r->target = uri;
+		r->target_end = uri + strlen(uri);
+	}
 	if (q && q[1])
 		q[1] = '\0';
-	return NULL;
+	return r;
+}
+
+/*
+ * Fourteenth pass (left open since the ninth): a raw NUL in the request
+ * line ("GET /healthz<NUL>.png HTTP/1.1", "GET<NUL>x /metrics HTTP/1.1")
+ * was answered as /healthz, or as a GET: libmicrohttpd 0.9.75 keeps the
+ * line's length but hands on NUL-terminated strings, so the path or method
+ * served is not the one a proxy in front checked. With the line parsed in
+ * place (serve-mhd.c), the method ends at one NUL followed by spaces up to
+ * the target, and the target's NUL is the one just before the version: any
+ * other layout means a NUL inside one of them. The pointers are compared
+ * only when they are in that order and within one request line.
+ */
+static bool nul_in_line(const struct req *q, const char *method, const char *version)
+{
+	const char *m_end;
+
+	if (!mhd.line_in_place || !q->target || !method || !version || !*version ||
+	    !(method < q->target && q->target <= q->target_end && q->target_end < version) ||
+	    version - method > 65536)
+		return false;
+	m_end = method + strlen(method);
+	if (m_end >= q->target)
+		return true;
+	for (const char *p = m_end + 1; p < q->target; p++)
+		if (*p != ' ')
+			return true;
+	return version != q->target_end + 1;
 }
 
 /* An answer before the body is read: no deadline, and the socket lingers at its close. */
@@ -550,18 +623,22 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 	struct serve_ctx *s = cls;
 	struct req *q = *req_cls;
 
-	if (!q) {
+	if (!q || !q->started) {
 		const char *cl =
 		    mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		const char *ex = mhd.lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
 		unsigned long long clen;
 		enum framing f;
 
-		if (!(q = calloc(1, sizeof(*q))))
+		if (!q && !(q = calloc(1, sizeof(*q))))
 			return MHD_NO;
 		*req_cls = q;
-		if ((f = framing_check(conn, version)) != FRAMING_OK) {
+		q->started = true;
+		f = nul_in_line(q, method, version) ? FRAMING_NUL : framing_check(conn, version);
+		if (f != FRAMING_OK) {
 			answer_early(s, conn, q);
+			if (takes_body(s, url, method))
+				serve_review_refused(s, SERVE_REFUSED_FRAMING);
 			return refuse_framing(conn, f);
 		}
 		/* One Content-Length at most (framing_check), a number (libmicrohttpd refuses
@@ -569,9 +646,9 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		clen = cl ? strtoull(cl, NULL, 10) : 0;
 		if (takes_body(s, url, method) && !review_content_type(conn)) {
 			answer_early(s, conn, q);
-			return status_json(conn, 415,
-					   "an AdmissionReview is sent as Content-Type: "
-					   "application/json (charset utf-8 only)");
+			return refuse_review(s, conn, SERVE_REFUSED_CONTENT_TYPE, 415,
+					     "an AdmissionReview is sent as Content-Type: "
+					     "application/json (charset utf-8 only)");
 		}
 		if (clen && !takes_body(s, url, method)) {
 			answer_early(s, conn, q);
@@ -587,7 +664,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			if ((ex && !strcasecmp(ex, "100-continue")) ||
 			    clen / SERVE_DROP_FACTOR > s->max_body) {
 				answer_early(s, conn, q);
-				return status_json(conn, 413, "request body too large");
+				return refuse_review(s, conn, SERVE_REFUSED_TOO_LARGE, 413,
+						     "request body too large");
 			}
 			q->too_large = true;
 		} else {
@@ -611,7 +689,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			/* enough: answer and close */
 			if (q->dropped > SERVE_DROP_FACTOR * s->max_body) {
 				answer_early(s, conn, q);
-				return status_json(conn, 413, "request body too large");
+				return refuse_review(s, conn, SERVE_REFUSED_TOO_LARGE, 413,
+						     "request body too large");
 			}
 			return MHD_YES;
 		}

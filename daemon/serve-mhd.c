@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal/util.h"
 #include "serve-mhd.h"
@@ -22,6 +23,7 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(quiesce_daemon),
 	    SYM(get_daemon_info),
 	    SYM(create_response_from_buffer),
+	    SYM(create_response_from_buffer_with_free_callback_cls),
 	    SYM(add_response_header),
 	    SYM(queue_response),
 	    SYM(destroy_response),
@@ -29,6 +31,7 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(get_connection_values),
 	    SYM(get_connection_info),
 	    SYM(is_feature_supported),
+	    SYM(get_version),
 #undef SYM
 	};
 	void *h;
@@ -53,5 +56,10 @@ int serve_mhd_load(char *err, size_t len)
 		}
 		*(void **)((char *)&mhd + syms[i].off) = p;
 	}
+	/* Up to 0.9.75, parse_initial_message_line (connection.c) splits the
+	 * line where it is read: the method, one NUL over the first space, the
+	 * spaces skipped, the target, one NUL over the last space, the version.
+	 * 0.9.76 rewrote the parser; its layout is not assumed. */
+	mhd.line_in_place = strverscmp(mhd.get_version(), "0.9.76") < 0;
 	return 0;
 }

@@ -8,6 +8,8 @@
 #ifndef CAPSCOPE_CLI_SERVE_MHD_H
 #define CAPSCOPE_CLI_SERVE_MHD_H
 
+#include <stdbool.h>
+
 #include <microhttpd.h>
 
 struct serve_mhd {
@@ -16,6 +18,8 @@ struct serve_mhd {
 	__typeof__(&MHD_quiesce_daemon) quiesce_daemon;
 	__typeof__(&MHD_get_daemon_info) get_daemon_info;
 	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_create_response_from_buffer_with_free_callback_cls)
+	    create_response_from_buffer_with_free_callback_cls;
 	__typeof__(&MHD_add_response_header) add_response_header;
 	__typeof__(&MHD_queue_response) queue_response;
 	__typeof__(&MHD_destroy_response) destroy_response;
@@ -23,6 +27,10 @@ struct serve_mhd {
 	__typeof__(&MHD_get_connection_values) get_connection_values;
 	__typeof__(&MHD_get_connection_info) get_connection_info;
 	__typeof__(&MHD_is_feature_supported) is_feature_supported;
+	__typeof__(&MHD_get_version) get_version;
+	/* The request line is parsed in place as libmicrohttpd 0.9.75 and older
+	 * do (serve-http.c's check for a NUL byte in it relies on it). */
+	bool line_in_place;
 };
 
 extern struct serve_mhd mhd;

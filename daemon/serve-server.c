@@ -96,7 +96,7 @@ static int open_listener(struct listener *l)
 static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 {
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (sv->cert ? MHD_USE_TLS : 0);
-	unsigned per_client = sv->max_client_conns ? sv->max_client_conns : (sv->max_conns + 1) / 2;
+	unsigned per_client = sv->ctx.per_client;
 
 	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
@@ -322,8 +322,10 @@ int serve_server_open(struct serve_server *sv)
 
 	pthread_mutex_init(&sv->ctx.conn_lock, NULL);
 	pthread_mutex_init(&sv->ctx.review_lock, NULL);
+	pthread_mutex_init(&sv->ctx.page_lock, NULL);
 	pthread_cond_init(&sv->ctx.review_done, NULL);
 	sv->ctx.request_timeout = sv->timeout;
+	sv->ctx.per_client = sv->max_client_conns ? sv->max_client_conns : (sv->max_conns + 1) / 2;
 	if ((e = serve_linger_start(&sv->ctx)) < 0)
 		return cs_err(CMD, "starting the lingering-close thread: %s", strerror(-e));
 	for (size_t i = 0; i < sv->n_l; i++) {

@@ -61,6 +61,16 @@ struct serve_node {
 /* Everything a request may touch. */
 enum serve_webhook { SERVE_WEBHOOK_OFF, SERVE_WEBHOOK_WARN, SERVE_WEBHOOK_ENFORCE };
 
+/* Why a POST /validate was answered before its review was read
+ * (capscope_admission_refused_total{reason}, serve-review.c). */
+enum serve_refusal {
+	SERVE_REFUSED_FRAMING,	    /* 400, 411: ambiguous length, chunked, Host */
+	SERVE_REFUSED_CONTENT_TYPE, /* 415 */
+	SERVE_REFUSED_TOO_LARGE,    /* 413 */
+	SERVE_REFUSED_BUSY,	    /* 503: the bodies held at once are at their bound */
+	SERVE_REFUSED_N
+};
+
 struct serve_ctx {
 	struct serve_model model;
 	enum serve_webhook webhook;
@@ -77,12 +87,34 @@ struct serve_ctx {
 	pthread_mutex_t node_lock;
 	volatile int stopping;				/* /readyz says 503 while shutting down */
 	unsigned long reviews[CS_REVIEW_N_OUTCOMES][2]; /* [outcome][dry_run], atomic adds */
+	unsigned long refused[SERVE_REFUSED_N];		/* atomic adds */
 	/* Open connections and their deadlines (serve-deadline.c). */
 	pthread_mutex_t conn_lock;
 	struct serve_conn *conns;
 	unsigned request_timeout;
+	unsigned per_client;	     /* connections of one client (an IPv6 /64 counts as one) */
 	struct serve_linger *linger; /* sockets closed after a refusal (serve-linger.c) */
+	/* The node's pages alive, by kind, and the newest (serve-page.c). */
+	pthread_mutex_t page_lock;
+	unsigned pages[2];
+	struct serve_page *newest[2];
 };
+
+/* The node's pages being sent (serve-page.c): at most SERVE_PAGES of a kind
+ * alive; past that, the newest is shared. */
+#define SERVE_PAGES 4
+enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
+struct serve_page;
+struct MHD_Connection;
+/* The newest page of kind, one more reference to it, when SERVE_PAGES of
+ * them are alive; NULL: build one. */
+struct serve_page *serve_page_shared(struct serve_ctx *s, int kind);
+/* A page of buf (owned from here, freed with the last response using it);
+ * NULL when out of memory (buf freed). */
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len);
+/* Answer 200 with p (the reference passes to the response). */
+enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
+				  const char *type);
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
 struct MHD_Connection;
@@ -92,7 +124,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls, int toe);
 /* libmicrohttpd's unescaper: %HH decoded in place, %00 left as it is. */
 size_t serve_http_unescape(void *cls, struct MHD_Connection *conn, char *s);
-/* MHD_OPTION_URI_LOG_CALLBACK: drops the query, which no route reads. */
+/* MHD_OPTION_URI_LOG_CALLBACK: drops the query, which no route reads, and
+ * returns the request's state with where the target ends (a NUL in it). */
 void *serve_http_uri(void *cls, const char *uri, struct MHD_Connection *conn);
 /* A request arrives whole within request_timeout of its start (serve-deadline.c):
  * libmicrohttpd's connection callback, the marks of a request's answer
@@ -118,6 +151,8 @@ int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, 
 int serve_trace_open(struct serve_ctx *s);
 /* --trace: empty the kernel's map into the usage table when a second has passed. */
 void serve_trace_tick(struct serve_ctx *s);
+/* Count a review refused before it was read. */
+void serve_review_refused(struct serve_ctx *s, enum serve_refusal why);
 /* capscope serve's own metrics (admission reviews, build info). */
 void serve_metrics_self(struct serve_ctx *s, FILE *f);
 

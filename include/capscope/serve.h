@@ -31,6 +31,8 @@ struct cs_admission_request {
 	bool dry_run;	    /* request.dryRun */
 	char *object;	    /* request.object as JSON text, or NULL (DELETE) */
 	size_t object_len;
+	char *old_object; /* request.oldObject (UPDATE) as JSON text, or NULL */
+	size_t old_object_len;
 };
 
 /*

@@ -49,6 +49,7 @@ enum field {
 	F_NAME,
 	F_DRY,
 	F_OBJ,
+	F_OLD,
 	N_FIELDS
 };
 
@@ -72,6 +73,7 @@ static const struct {
     [F_NAME] = {"request.name", {"request", "name"}},
     [F_DRY] = {"request.dryRun", {"request", "dryRun"}},
     [F_OBJ] = {"request.object", {"request", "object"}},
+    [F_OLD] = {"request.oldObject", {"request", "oldObject"}},
 };
 
 struct envelope {
@@ -120,9 +122,31 @@ static int want_map(struct envelope *e, enum field f)
 	return is_null(e, f) || e->w[f].type == '{' ? 0 : fail(e, f, f, "is not an object");
 }
 
+/* An object field's own bytes (NULL when absent or null), for the manifest
+ * reader that explain pod uses. */
+static int get_object(struct envelope *e, enum field f, char **out, size_t *len)
+{
+	size_t from = e->w[f].from, to = e->w[f].to;
+	int r;
+
+	if ((r = want_map(e, f)) < 0 || is_null(e, f))
+		return r;
+	if (cs_json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES) {
+		if (f == F_OLD) /* not kept, no error (read_request) */
+			return -E2BIG;
+		return cs_diag_set(e->d, E2BIG, 0, 0, fields[f].name,
+				   "more than %d JSON values (keys, items, values), more than a "
+				   "pod holds: not read",
+				   MAX_OBJECT_VALUES);
+	}
+	if (!(*out = strndup(e->buf + from, to - from)))
+		return -ENOMEM;
+	*len = to - from;
+	return 0;
+}
+
 static int read_request(struct envelope *e, struct cs_admission_request *req)
 {
-	size_t from = e->w[F_OBJ].from, to = e->w[F_OBJ].to;
 	int r;
 
 	if ((r = get_str(e, F_UID, &req->uid)) < 0)
@@ -140,18 +164,20 @@ static int read_request(struct envelope *e, struct cs_admission_request *req)
 			return fail(e, F_DRY, F_DRY, "is not true or false");
 		req->dry_run = e->w[F_DRY].type == 't';
 	}
-	if ((r = want_map(e, F_OBJ)) < 0 || is_null(e, F_OBJ))
+	if ((r = get_object(e, F_OBJ, &req->object, &req->object_len)) < 0 || !req->object)
 		return r;
-	if (cs_json_values(e->buf + from, to - from) > MAX_OBJECT_VALUES)
-		return cs_diag_set(e->d, E2BIG, 0, 0, "request.object",
-				   "more than %d JSON values (keys, items, values), more than a "
-				   "pod holds: not read",
-				   MAX_OBJECT_VALUES);
-	/* Its own bytes, for the manifest reader that explain pod uses. */
-	if (!(req->object = strndup(e->buf + from, to - from)))
-		return -ENOMEM;
-	req->object_len = to - from;
-	return 0;
+	/*
+	 * A Pod UPDATE's object as it was (lib/serve/review.c: what the update
+	 * adds); no other review needs it, so no other pays for it (a workload's
+	 * oldObject may be 3 MB). Past the cap it is not kept: the whole pod is
+	 * judged, as without it.
+	 */
+	if (!req->kind || strcmp(req->kind, "Pod") != 0 || !req->operation ||
+	    strcmp(req->operation, "UPDATE") != 0)
+		return 0;
+	if ((r = get_object(e, F_OLD, &req->old_object, &req->old_object_len)) == -E2BIG)
+		return 0;
+	return r;
 }
 
 int cs_admission_parse(const char *buf, size_t len, struct cs_admission_request *req,
@@ -213,6 +239,7 @@ void cs_admission_request_free(struct cs_admission_request *req)
 	free(req->namespace);
 	free(req->name);
 	free(req->object);
+	free(req->old_object);
 	memset(req, 0, sizeof(*req));
 }
 

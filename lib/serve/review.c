@@ -88,12 +88,51 @@ static char *escaped_line(char *line)
 	return strdup(buf);
 }
 
+/*
+ * The containers a Pod UPDATE adds: the ephemeral ones whose names the pod
+ * did not have before (oldObject). Fourteenth pass (the thirteenth's open
+ * find): a pod UPDATE was judged whole, so each `kubectl debug` repeated the
+ * warnings of every container the pod already had, and under --webhook
+ * enforce a pod admitted in warn mode could no longer be debugged, nor
+ * labelled. The API server validates an UPDATE before validating webhooks
+ * see it, and a pod's containers and ephemeral containers cannot change
+ * after they are added (ValidatePodUpdate, ValidatePodEphemeralContainersUpdate):
+ * what the update adds is all that can differ from what was judged. The
+ * model still sees the whole pod (its pod-level context).
+ */
+struct added {
+	bool only;  /* warn only for the containers the update adds */
+	char **old; /* the ephemeral container names before, sorted (copies) */
+	size_t n_old;
+};
+
+static void added_free(struct added *a)
+{
+	for (size_t i = 0; i < a->n_old; i++)
+		free(a->old[i]);
+	free(a->old);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_added(const struct added *a, const struct cs_k8s_container *c)
+{
+	if (!a || !a->only)
+		return true;
+	return c->kind == CS_CTR_EPHEMERAL && c->name &&
+	       !bsearch(&c->name, a->old, a->n_old, sizeof(*a->old), cmp_str);
+}
+
 struct warn_ctx {
 	char ***lines;
 	size_t *n;
-	size_t keep;   /* lines kept at most; the others are only counted */
-	size_t *total; /* lines, kept or not */
-	bool unknown;  /* a container the model could not follow */
+	size_t keep;		   /* lines kept at most; the others are only counted */
+	size_t *total;		   /* lines, kept or not */
+	bool unknown;		   /* a container the model could not follow */
+	const struct added *added; /* or NULL: every container */
 };
 
 /* One container's result, as soon as it is complete: its warning lines. */
@@ -105,6 +144,8 @@ static int ctr_warnings(const struct cs_pod_explain_result *pod, const struct cs
 	int rc = 0;
 
 	(void)pod;
+	if (!is_added(w->added, c->c))
+		return 0;
 	/* Past the model's 256 groups: said so; the review is "unreadable" (1). */
 	if (c->not_modelled) {
 		char *line = NULL;
@@ -142,9 +183,10 @@ static int ctr_warnings(const struct cs_pod_explain_result *pod, const struct cs
  * the answer shows 32.
  */
 static int pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
-			char ***lines, size_t *n, size_t keep, size_t *total)
+			const struct added *added, char ***lines, size_t *n, size_t keep,
+			size_t *total)
 {
-	struct warn_ctx w = {lines, n, keep, total, false};
+	struct warn_ctx w = {lines, n, keep, total, false, added};
 	struct cs_pod_explain_opts so = *o;
 	struct cs_pod_explain_result *r = NULL;
 	struct cs_diag d = {0};
@@ -178,7 +220,7 @@ int cs_pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explain_op
 {
 	size_t total = 0;
 
-	return pod_warnings(pod, o, lines, n, SIZE_MAX, &total);
+	return pod_warnings(pod, o, NULL, lines, n, SIZE_MAX, &total);
 }
 
 /* One warning saying what could not be read (or explained). */
@@ -193,6 +235,48 @@ static int unreadable(const char *verb, const char *what, const struct cs_diag *
 	return push(lines, n, escaped_line(line));
 }
 
+/* The names of p's ephemeral containers, copied, sorted; 0 or -ENOMEM. */
+static int old_names(const struct cs_k8s_pod *p, struct added *a)
+{
+	if (p->n_containers && !(a->old = calloc(p->n_containers, sizeof(*a->old))))
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_containers; i++) {
+		const struct cs_k8s_container *c = &p->containers[i];
+
+		if (c->kind != CS_CTR_EPHEMERAL || !c->name)
+			continue;
+		if (!(a->old[a->n_old] = strdup(c->name)))
+			return -ENOMEM;
+		a->n_old++;
+	}
+	qsort(a->old, a->n_old, sizeof(*a->old), cmp_str);
+	return 0;
+}
+
+/*
+ * A Pod UPDATE whose oldObject reads as one pod: a->only, with the names of
+ * its ephemeral containers (0, or -ENOMEM). Anything else (a CREATE, a
+ * workload, whose template may change in any way and starts new pods; an
+ * UPDATE without a readable oldObject) is judged whole, as before. The old
+ * pod's tree is freed before the new one is built (a review's memory).
+ */
+static int added_by_update(const struct cs_admission_request *r, struct added *a)
+{
+	struct cs_k8s_manifest old;
+	struct cs_diag d = {0};
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (strcmp(r->operation, "UPDATE") != 0 || strcmp(r->kind, "Pod") != 0 || !r->old_object)
+		return 0;
+	cs_k8s_manifest_init(&old);
+	rc = cs_k8s_parse(&old, r->old_object, r->old_object_len, "request.oldObject", &d);
+	if (rc == 0 && old.n_pods == 1 && (rc = old_names(&old.pods[0], a)) == 0)
+		a->only = true;
+	cs_k8s_manifest_free(&old);
+	return rc == -ENOMEM ? -ENOMEM : 0;
+}
+
 /* Warnings for the request's object, the first MAX_WARNINGS kept, all
  * counted in *total: 0, 1 when it could not be read or a pod of it not
  * explained, -ENOMEM. */
@@ -201,17 +285,19 @@ static int check(const struct cs_review_opts *o, const struct cs_admission_reque
 {
 	struct cs_k8s_manifest m;
 	struct cs_diag d = {0};
-	int rc = 0;
+	struct added a;
+	int rc;
 
 	cs_k8s_manifest_init(&m);
-	if (cs_k8s_parse(&m, r->object, r->object_len, "request.object", &d) < 0) {
-		cs_k8s_manifest_free(&m);
+	rc = added_by_update(r, &a);
+	if (rc == 0 && cs_k8s_parse(&m, r->object, r->object_len, "request.object", &d) < 0) {
 		*total = 1;
-		return unreadable("read", r->kind, &d, lines, n) < 0 ? -ENOMEM : 1;
+		rc = unreadable("read", r->kind, &d, lines, n) < 0 ? -ENOMEM : 1;
 	}
 	for (size_t i = 0; rc == 0 && i < m.n_pods; i++)
-		rc = pod_warnings(&m.pods[i], o->model, lines, n, MAX_WARNINGS, total);
+		rc = pod_warnings(&m.pods[i], o->model, &a, lines, n, MAX_WARNINGS, total);
 	cs_k8s_manifest_free(&m);
+	added_free(&a);
 	return rc;
 }
 

@@ -40,6 +40,12 @@ like "$(sed '$d' <<<"$out" | jq -r '.response.warnings[0]')" '^container web: NE
   "…and its pod warned about"
 peak=$(hwm)
 is "$((${peak:-999999} < 24000))" 1 "…with the webhook's peak under 24 MB (VmHWM ${peak} kB; 668 MB in the tenth pass)"
+# Fourteenth pass: a Pod UPDATE's oldObject is read (what the update adds);
+# one past the object's cap is not kept, and the whole pod is judged.
+jq -c '.request.operation = "UPDATE"' "$T/wide.json" >"$T/wide-update.json"
+out=$(post "$T/wide-update.json")
+like "$(sed '$d' <<<"$out" | jq -r '.response.warnings[0]')" '^container web: NET_BIND_SERVICE will not be effective' \
+  "a Pod UPDATE whose oldObject is past the cap: the whole pod judged"
 
 # The object itself is built as a tree: a cap keeps it inside the Deployment.
 jq -c --argjson n 410000 '.request.object.spec.pad = [range($n) | 0]' \

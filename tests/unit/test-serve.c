@@ -428,6 +428,83 @@ static void review_ephemeral(void **state)
 	cs_review_free(&rv);
 }
 
+/* A pod as the API server sends it: a container c adding NET_BIND_SERVICE
+ * (not effective for uid 1000), and the ephemeral containers given. */
+static int pod_json(char *buf, size_t size, const char *ephemeral)
+{
+	return snprintf(buf, size,
+			"{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},"
+			"\"spec\":{\"securityContext\":{\"runAsUser\":1000},\"containers\":[{"
+			"\"name\":\"c\",\"image\":\"i\",\"securityContext\":{\"capabilities\":{"
+			"\"add\":[\"NET_BIND_SERVICE\"]}}}],\"ephemeralContainers\":[%s]}}",
+			ephemeral);
+}
+
+/* The review of an UPDATE (sub: its subResource, "" for none) from old to new. */
+static void update_review(const char *sub, const char *old_eph, const char *new_eph,
+			  struct cs_review *rv)
+{
+	static char doc[4096];
+	char old[1024], cur[1024];
+	struct cs_pod_explain_opts m = {0};
+	struct cs_review_opts o = {.model = &m};
+	int n;
+
+	pod_json(old, sizeof(old), old_eph);
+	pod_json(cur, sizeof(cur), new_eph);
+	n = snprintf(doc, sizeof(doc),
+		     "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+		     "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},%s%s%s"
+		     "\"operation\":\"UPDATE\",\"object\":%s,\"oldObject\":%s}}",
+		     *sub ? "\"subResource\":\"" : "", sub, *sub ? "\"," : "", cur,
+		     old_eph ? old : "null");
+	assert_true(n > 0 && (size_t)n < sizeof(doc));
+	assert_int_equal(cs_admission_review(doc, (size_t)n, &o, rv), 0);
+}
+
+/*
+ * Fourteenth pass (the thirteenth's open find): a pod UPDATE was judged
+ * whole, so each kubectl debug repeated the warning of container c, and a
+ * label change was warned about (denied under enforce). Only what the
+ * update adds is judged: the ephemeral containers oldObject did not have.
+ */
+static void review_update_adds(void **state)
+{
+	static const char dbg1[] =
+	    "{\"name\":\"debugger-1\",\"image\":\"i\","
+	    "\"securityContext\":{\"capabilities\":{\"add\":[\"NET_ADMIN\"]}}}";
+	static const char dbg2[] =
+	    "{\"name\":\"debugger-2\",\"image\":\"i\","
+	    "\"securityContext\":{\"capabilities\":{\"add\":[\"SYS_PTRACE\"]}}}";
+	char both[512];
+	struct cs_review rv;
+
+	(void)state;
+	snprintf(both, sizeof(both), "%s,%s", dbg1, dbg2);
+	/* the first kubectl debug: its container alone */
+	update_review("ephemeralcontainers", "", dbg1, &rv);
+	assert_int_equal(rv.outcome, CS_REVIEW_WARNED);
+	assert_int_equal(rv.n_warnings, 1);
+	assert_non_null(strstr(rv.body, "container debugger-1: NET_ADMIN"));
+	cs_review_free(&rv);
+	/* the second: debugger-2 alone, not debugger-1 again, not c */
+	update_review("ephemeralcontainers", dbg1, both, &rv);
+	assert_int_equal(rv.n_warnings, 1);
+	assert_non_null(strstr(rv.body, "container debugger-2: SYS_PTRACE"));
+	assert_null(strstr(rv.body, "debugger-1"));
+	cs_review_free(&rv);
+	/* a metadata update of the pod: nothing added, nothing said */
+	update_review("", dbg1, dbg1, &rv);
+	assert_int_equal(rv.outcome, CS_REVIEW_ALLOWED);
+	assert_int_equal(rv.n_warnings, 0);
+	cs_review_free(&rv);
+	/* no oldObject: the whole pod, as before (c and debugger-1) */
+	update_review("ephemeralcontainers", NULL, dbg1, &rv);
+	assert_int_equal(rv.n_warnings, 2);
+	assert_non_null(strstr(rv.body, "container c: NET_BIND_SERVICE"));
+	cs_review_free(&rv);
+}
+
 static void annotations(void **state)
 {
 	static const char containerd[] =
@@ -759,6 +836,7 @@ int main(void)
 	    cmocka_unit_test(review_unreadable_cut),
 	    cmocka_unit_test(review_replication_controller),
 	    cmocka_unit_test(review_ephemeral),
+	    cmocka_unit_test(review_update_adds),
 	    cmocka_unit_test(annotations),
 	    cmocka_unit_test(mismatch),
 	    cmocka_unit_test_teardown(node_pid_reuse, rm_made),

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# asan-too
+# --max-client-connections counts an IPv6 client by its /64 (issue #13,
+# fourteenth pass, open since the twelfth): libmicrohttpd counts per
+# address, and a host holding a /64 spread its half-sent requests over as
+# many addresses. Run in a network namespace of its own (root), whose
+# loopback is given addresses of two /64s; nothing of the host is changed.
+source "$(dirname "$0")/../lib/tap.sh"
+for t in unshare ip python3; do
+  command -v $t >/dev/null || skip_all "$t is not installed"
+done
+[ "$(id -u)" = 0 ] || skip_all "needs root (a network namespace)"
+unshare -n true 2>/dev/null || skip_all "cannot make a network namespace here"
+tap_tmpdir
+trap 'rm -rf "$T"' EXIT
+
+# In the namespace: serve on 2001:db8::1 with 2 connections a client, then
+# half-sent requests from 2001:db8::2, ::3, ::4 (one /64) and 2001:db8:1::2
+# (another); each line says whether the server closed the connection.
+unshare -n bash -s "$CAPSCOPE" "$T" >"$T/out" 2>"$T/err" <<'SH'
+set -e
+ip link set lo up
+for a in 2001:db8::1 2001:db8::2 2001:db8::3 2001:db8::4 2001:db8:1::2; do
+  ip -6 addr add "$a/64" dev lo nodad
+done
+"$1" serve --no-inventory --listen '[2001:db8::1]:18443' --max-connections 16 \
+  --max-client-connections 2 --request-timeout 30 2>"$2/serve.log" &
+pid=$!
+for _ in $(seq 50); do grep -q listening "$2/serve.log" && break; sleep 0.1; done
+python3 - <<'PY'
+import socket, time
+held = []
+def half_sent(src):
+    s = socket.socket(socket.AF_INET6)
+    s.bind((src, 0))
+    s.connect(("2001:db8::1", 18443))
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never ends
+    held.append(s)
+    return s
+def closed(s):
+    s.settimeout(3)
+    try:
+        return s.recv(1) == b""
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+a, b = half_sent("2001:db8::2"), half_sent("2001:db8::3")
+c = half_sent("2001:db8::4")
+d = half_sent("2001:db8:1::2")
+print("third of the /64", "closed" if closed(c) else "open")
+print("first of the /64", "closed" if closed(a) else "open")
+print("another /64", "closed" if closed(d) else "open")
+PY
+kill "$pid"
+wait "$pid" || true
+SH
+ok $? "the test ran in its own network namespace"
+is "$(sed -n 1p "$T/out")" "third of the /64 closed" "a third connection from the same /64 (another address): closed at once"
+is "$(sed -n 2p "$T/out")" "first of the /64 open" "…the first two stay"
+is "$(sed -n 3p "$T/out")" "another /64 open" "…and another /64 is another client"
+done_testing
