@@ -157,6 +157,29 @@ static int model_text_busy(int fd, const char *path, struct cs_steps *st,
 }
 
 /*
+ * The ELF loader (PT_INTERP) of the file open as fd, opened by the kernel
+ * as execve opens the file (load_elf_binary: open_exec), held open for
+ * writing: ETXTBSY, after the file's own open and the loader's search and
+ * permission (cs_exec_elf_loader_access, asked first). 0, or -ETXTBSY with
+ * a step.
+ */
+static int loader_busy(int fd, const char *path, struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	char interp[PATH_MAX];
+
+	if (cs_exec_elf_interp(fd, interp, sizeof(interp)) != 1 ||
+	    cs_exec_text_busy(AT_FDCWD, interp) != 1)
+		return 0;
+	cs_steps_add(st, "kernel", "execve.text-busy",
+		     "%s, the ELF loader of %s, is held open for writing by some process: "
+		     "execve fails with ETXTBSY, text file busy",
+		     interp, path);
+	out->res.ok = false;
+	out->res.error = ETXTBSY;
+	return -ETXTBSY;
+}
+
+/*
  * One candidate of the run's walk, modelled instead of executed: opened as
  * the run opens it (by the caller of cs_launch_dry_run, in the run's
  * credentials when it is cs_launch_in_child), then the kernel's own answer
@@ -217,6 +240,8 @@ static int probe_try(void *ctx, const char *path, bool *final)
 
 		if (lr < 0 && lr != -ENOEXEC)
 			rc = lr;
+		else if (lr == 0)
+			rc = loader_busy(fd, path, p->st, out);
 	}
 	/* An ELF of another machine: the ELF loader refuses it, as the run's execve will. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(fd) == 1) {
