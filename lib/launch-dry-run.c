@@ -180,6 +180,28 @@ static int loader_busy(int fd, const char *path, struct cs_steps *st, struct cs_
 }
 
 /*
+ * A "#!" chain ends at an ELF file, whose loader execve opens after it
+ * (load_elf_binary): a loader missing, not executable or held open for
+ * writing fails the execve of the script as of the file itself (ENOENT,
+ * on which the walk goes on as execvp's does). 0 or -errno.
+ */
+static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	const struct cs_exec_file *last = out->file.interp;
+	cs_cleanup_close int ifd = -1;
+	int lr;
+
+	while (last && last->interp)
+		last = last->interp;
+	if (!last || !last->path || (ifd = open(last->path, O_PATH | O_CLOEXEC)) < 0)
+		return 0; /* what the model could not open it has judged already */
+	lr = cs_exec_elf_loader_access(ifd);
+	if (lr < 0 && lr != -ENOEXEC)
+		return lr;
+	return lr == 0 ? loader_busy(ifd, last->path, st, out) : 0;
+}
+
+/*
  * One candidate of the run's walk, modelled instead of executed: opened as
  * the run opens it (by the caller of cs_launch_dry_run, in the run's
  * credentials when it is cs_launch_in_child), then the kernel's own answer
@@ -234,6 +256,9 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	/* The file's own open comes before any loader looks at it (or its loader). */
 	if (rc == 0)
 		rc = model_text_busy(fd, path, p->st, out);
+	/* A script's last interpreter is an ELF file whose loader is opened next. */
+	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_SCRIPT)
+		rc = script_loader(p->st, out);
 	/* An ELF whose loader cannot be opened: execve says the loader's error (ENOENT). */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER) {
 		int lr = cs_exec_elf_loader_access(fd);
