@@ -143,8 +143,12 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 		printf("execve of %s would fail: %s\n", shown ? shown : "?",
 		       cs_errno_name(r->res.error));
 	}
-	if (r->refused.message[0])
-		printf("The run refuses it (exit 127): %s\n", r->refused.message);
+	if (r->refused.message[0]) {
+		/* Raw in the library (JSON writes its bytes): escaped here, once. */
+		cs_cleanup_free char *why = cs_escape_dup(r->refused.message);
+
+		printf("The run refuses it (exit 127): %s\n", why ? why : "?");
+	}
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);
 	return cs_finish_stdout(CMD, code);
@@ -171,11 +175,15 @@ static int dry_run(void *arg)
 	return rc;
 }
 
-/* One line, exit 127: the convention of setpriv and of env(1) for "could not run CMD". */
+/*
+ * One line, exit 127: the convention of setpriv and of env(1) for "could not
+ * run CMD". The library's message is raw (a file's name in it is the name's
+ * bytes): cs_err escapes the line once.
+ */
 static int launch_err(const char *what, int rc, const struct cs_diag *d, const char *tail)
 {
-	fprintf(stderr, "capscope run: step '%s' %s: %s (%s)%s\n", d->field[0] ? d->field : "plan",
-		what, cs_errno_name(rc), d->message, tail);
+	cs_err(CMD, "step '%s' %s: %s (%s)%s", d->field[0] ? d->field : "plan", what,
+	       cs_errno_name(rc), d->message, tail);
 	return EXIT_LAUNCH;
 }
 
@@ -184,7 +192,6 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 {
 	cs_cleanup_free struct cs_launch *l = calloc(1, sizeof(*l));
 	cs_cleanup_free struct cs_cred *self = calloc(1, sizeof(*self));
-	cs_cleanup_free char *shown = NULL;
 	struct cs_steps st;
 	struct cs_diag d = {0};
 	int rc;
@@ -216,16 +223,13 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	if ((rc = cs_launch_apply(l, &d)) < 0)
 		return launch_err("failed", rc, &d, "; nothing was executed");
 	if ((rc = cs_launch_verify(l, &d)) < 0) {
-		fprintf(stderr, "capscope run: step 'verify' failed: %s; nothing was executed\n",
-			d.message);
+		cs_err(CMD, "step 'verify' failed: %s; nothing was executed", d.message);
 		return EXIT_LAUNCH;
 	}
 	rc = cs_launch_exec_checked(l, argv, &d);
 	if (d.message[0])
 		return launch_err("refused", rc, &d, "");
-	shown = cs_escape_dup(argv[0]);
-	fprintf(stderr, "capscope run: step 'execve' failed: %s (%s): %s\n", cs_errno_name(rc),
-		strerror(-rc), shown ? shown : "?");
+	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc), argv[0]);
 	return EXIT_LAUNCH;
 }
 

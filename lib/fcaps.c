@@ -219,20 +219,19 @@ static int id_in_map(bool gid, uint32_t id, struct cs_diag *d)
  * cap_convert_nscap asks capable_wrt_inode_uidgid: the file's owner and
  * group must both be mapped in the caller's user namespace, or CAP_SETFCAP
  * does not reach the file and the write fails with a bare EPERM after every
- * other check passed. An unmapped id shows as the overflow id (65534 by
- * default), so only a file that shows it is looked up in the maps.
+ * other check passed. stat shows an unmapped id as the overflow id
+ * (/proc/sys/kernel/overflowuid, 65534 unless root changed it): an id it
+ * shows that is not in this process's map can only be that, so every
+ * owner and group is looked up, whatever the overflow id is (only 65534
+ * was: with another overflow id an unmapped file was not caught). An
+ * overflow id that is itself mapped cannot be told from a mapped owner.
  * 1, 0 or -errno (a map that cannot be read: d says why).
  */
 static int owner_mapped(const struct stat *sb, struct cs_diag *d)
 {
-	const unsigned overflow = 65534;
-	int rc = 1;
+	int rc = id_in_map(false, sb->st_uid, d);
 
-	if (sb->st_uid == overflow)
-		rc = id_in_map(false, sb->st_uid, d);
-	if (rc == 1 && sb->st_gid == overflow)
-		rc = id_in_map(true, sb->st_gid, d);
-	return rc;
+	return rc == 1 ? id_in_map(true, sb->st_gid, d) : rc;
 }
 
 int cs_fcaps_rootid_mapped(uint32_t rootid, struct cs_diag *d)

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capscope/escape.h"
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
 #include "internal/cleanup.h"
@@ -54,32 +53,14 @@ static int model_fd(const struct cs_launch *l, int fd, const char *path, struct 
 static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
 		       const char *cmd, struct cs_diag *d);
 
-/* A binfmt_misc handler's claim on a file, its names escaped for a message. */
-struct claim {
-	struct cs_binfmt_claim c;
-	char *path, *name, *interp;
-};
-
-static void claim_free(struct claim *k)
-{
-	free(k->path);
-	free(k->name);
-	free(k->interp);
-}
-
-/* 1 and k filled when a binfmt_misc handler claims path (opened as fd), 0, or -ENOMEM. */
-static int binfmt_claim(int fd, const char *path, struct claim *k)
+/* 1 and c filled when a binfmt_misc handler claims path (opened as fd), else 0. */
+static int binfmt_claim(int fd, const char *path, struct cs_binfmt_claim *c)
 {
 	char head[CS_EXEC_HEAD_MAX];
 	ssize_t n = cs_exec_read_head(fd, head);
 
-	memset(k, 0, sizeof(*k));
-	if (cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, &k->c) <= 0)
-		return 0;
-	k->path = cs_escape_dup(path);
-	k->name = cs_escape_dup(k->c.name);
-	k->interp = cs_escape_dup(k->c.interp);
-	return k->path && k->name && k->interp ? 1 : -ENOMEM;
+	memset(c, 0, sizeof(*c));
+	return cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, c) > 0;
 }
 
 /*
@@ -89,19 +70,16 @@ static int binfmt_claim(int fd, const char *path, struct claim *k)
  */
 static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 {
-	struct claim k;
-	int rc = binfmt_claim(fd, path, &k);
+	struct cs_binfmt_claim c;
 
-	if (rc < 0)
-		rc = cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
-	else if (rc > 0)
-		rc = cs_diag_set(d, EPERM, 0, 0, "execve",
-				 "the binfmt_misc handler %s claims %s: execve would run its "
-				 "interpreter %s, whose credentials the check does not see; "
-				 "nothing was run",
-				 k.name, k.path, k.interp);
-	claim_free(&k);
-	return rc;
+	/* Raw names, as every message of the library: its printer escapes them. */
+	if (binfmt_claim(fd, path, &c))
+		return cs_diag_set(d, EPERM, 0, 0, "execve",
+				   "the binfmt_misc handler %s claims %s: execve would run its "
+				   "interpreter %s, whose credentials the check does not see; "
+				   "nothing was run",
+				   c.name, path, c.interp);
+	return 0;
 }
 
 /*
@@ -116,28 +94,27 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
 			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head)
 {
-	struct claim k;
-	int rc = binfmt_claim(fd, path, &k), ifd;
+	struct cs_binfmt_claim k;
+	int rc = 0, ifd;
 
-	if (rc > 0) {
+	if (binfmt_claim(fd, path, &k)) {
 		st->n = mark; /* the file's own loader does not run: its steps go */
 		cs_steps_add(st, "kernel", "execve.binfmt-misc",
 			     "the binfmt_misc handler %s claims %s: its interpreter %s runs "
 			     "instead%s",
-			     k.c.name, path, k.c.interp, /* raw: the step's printers escape */
-			     k.c.credentials
+			     k.name, path, k.interp, /* raw: the step's printers escape */
+			     k.credentials
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
 				 : ", and the credentials are the interpreter's");
-		if ((ifd = open(k.c.interp, O_PATH | O_CLOEXEC)) < 0) {
+		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
 		} else {
 			cs_launch_dry_run_clear(out);
-			rc = model_fd(l, ifd, k.c.interp, st, out, head);
+			rc = model_fd(l, ifd, k.interp, st, out, head);
 			close(ifd);
 		}
 	}
-	claim_free(&k);
 	return rc;
 }
 
@@ -180,6 +157,51 @@ static int model_text_busy(int fd, const char *path, struct cs_steps *st,
 }
 
 /*
+ * The ELF loader (PT_INTERP) of the file open as fd, opened by the kernel
+ * as execve opens the file (load_elf_binary: open_exec), held open for
+ * writing: ETXTBSY, after the file's own open and the loader's search and
+ * permission (cs_exec_elf_loader_access, asked first). 0, or -ETXTBSY with
+ * a step.
+ */
+static int loader_busy(int fd, const char *path, struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	char interp[PATH_MAX];
+
+	if (cs_exec_elf_interp(fd, interp, sizeof(interp)) != 1 ||
+	    cs_exec_text_busy(AT_FDCWD, interp) != 1)
+		return 0;
+	cs_steps_add(st, "kernel", "execve.text-busy",
+		     "%s, the ELF loader of %s, is held open for writing by some process: "
+		     "execve fails with ETXTBSY, text file busy",
+		     interp, path);
+	out->res.ok = false;
+	out->res.error = ETXTBSY;
+	return -ETXTBSY;
+}
+
+/*
+ * A "#!" chain ends at an ELF file, whose loader execve opens after it
+ * (load_elf_binary): a loader missing, not executable or held open for
+ * writing fails the execve of the script as of the file itself (ENOENT,
+ * on which the walk goes on as execvp's does). 0 or -errno.
+ */
+static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	const struct cs_exec_file *last = out->file.interp;
+	cs_cleanup_close int ifd = -1;
+	int lr;
+
+	while (last && last->interp)
+		last = last->interp;
+	if (!last || !last->path || (ifd = open(last->path, O_PATH | O_CLOEXEC)) < 0)
+		return 0; /* what the model could not open it has judged already */
+	lr = cs_exec_elf_loader_access(ifd);
+	if (lr < 0 && lr != -ENOEXEC)
+		return lr;
+	return lr == 0 ? loader_busy(ifd, last->path, st, out) : 0;
+}
+
+/*
  * One candidate of the run's walk, modelled instead of executed: opened as
  * the run opens it (by the caller of cs_launch_dry_run, in the run's
  * credentials when it is cs_launch_in_child), then the kernel's own answer
@@ -193,7 +215,6 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	struct cs_launch_dry_run *out = p->out;
 	enum cs_exec_head head;
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
-	cs_cleanup_free char *shown = NULL;
 	struct stat sb;
 	int rc;
 
@@ -211,16 +232,13 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	 * refusal ends its walk (cs_launch_exec_checked): the same here, in the
 	 * same order, with the run's words.
 	 */
-	if (rc < 0 && p->l->plan && p->l->plan->set_caps) {
-		shown = cs_escape_dup(path);
+	if (rc < 0 && p->l->plan && p->l->plan->set_caps)
 		cs_diag_set(&out->refused, -rc, 0, 0, "execve",
 			    "cannot read what execve would look at in %s: %s; nothing was run",
-			    shown ? shown : "?", strerror(-rc));
-	}
+			    path, strerror(-rc));
 	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
-	    (refuse_gain(p->l, out, path, &out->refused) == -ENOMEM ||
-	     (!out->refused.message[0] && refuse_binfmt(fd, path, &out->refused) == -ENOMEM)))
-		return -ENOMEM;
+	    refuse_gain(p->l, out, path, &out->refused) == 0)
+		refuse_binfmt(fd, path, &out->refused);
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
 		size_t before = p->st->n;
 
@@ -238,12 +256,17 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	/* The file's own open comes before any loader looks at it (or its loader). */
 	if (rc == 0)
 		rc = model_text_busy(fd, path, p->st, out);
+	/* A script's last interpreter is an ELF file whose loader is opened next. */
+	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_SCRIPT)
+		rc = script_loader(p->st, out);
 	/* An ELF whose loader cannot be opened: execve says the loader's error (ENOENT). */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER) {
 		int lr = cs_exec_elf_loader_access(fd);
 
 		if (lr < 0 && lr != -ENOEXEC)
 			rc = lr;
+		else if (lr == 0)
+			rc = loader_busy(fd, path, p->st, out);
 	}
 	/* An ELF of another machine: the ELF loader refuses it, as the run's execve will. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(fd) == 1) {
@@ -315,19 +338,16 @@ static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run
 		       const char *cmd, struct cs_diag *d)
 {
 	cs_mask_t gain = r->res.ok ? r->post.caps.set[CS_PRM] & ~l->predicted.caps.set[CS_PRM] : 0;
-	cs_cleanup_free char *shown = NULL;
 	char name[32];
 
 	if (!gain)
 		return 0;
-	if (!(shown = cs_escape_dup(cmd)))
-		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
 	return cs_diag_set(d, EPERM, 0, 0, "execve",
 			   "%s would gain %d capabilities the plan drops (%s...) at execve: it (or "
 			   "its \"#!\" interpreter) "
 			   "is set-uid root or has file capabilities; add --no-new-privs; "
 			   "nothing was run",
-			   shown, __builtin_popcountll(gain),
+			   cmd, __builtin_popcountll(gain),
 			   cs_cap_name_r(__builtin_ctzll(gain), false, name, sizeof(name)));
 }
 
@@ -353,13 +373,10 @@ int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char 
 int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 			    enum cs_exec_head *head, struct cs_diag *d)
 {
-	cs_cleanup_free char *shown = cs_escape_dup(path);
 	struct cs_launch_dry_run r;
 	struct cs_steps st;
 	int rc;
 
-	if (!shown)
-		return cs_diag_set(d, ENOMEM, 0, 0, "execve", "out of memory");
 	cs_steps_init(&st);
 	rc = model_fd(l, fd, path, &st, &r, head);
 	cs_steps_free(&st);
@@ -367,7 +384,7 @@ int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 		cs_launch_dry_run_clear(&r);
 		return cs_diag_set(
 		    d, -rc, 0, 0, "execve",
-		    "cannot read what execve would look at in %s: %s; nothing was run", shown,
+		    "cannot read what execve would look at in %s: %s; nothing was run", path,
 		    strerror(-rc));
 	}
 	rc = refuse_gain(l, &r, path, d);

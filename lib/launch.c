@@ -23,7 +23,6 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "capscope/escape.h"
 #include "capscope/fcaps.h"
 #include "capscope/launch-dry-run.h"
 #include "capscope/text.h"
@@ -486,19 +485,17 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
  */
 static int enoent_not_script(int fd, const char *path, struct cs_diag *d)
 {
-	cs_cleanup_free char *shown = NULL;
 	int rc = cs_exec_elf_loader_access(fd);
 
 	if (rc < 0 && rc != -ENOEXEC)
 		return rc;
-	shown = cs_escape_dup(path);
 	return cs_diag_set(
 	    d, ENOEXEC, 0, 0, "execve",
 	    "%s is neither a \"#!\" script nor an ELF file whose loader is missing, "
 	    "yet execve of the checked descriptor says ENOENT: a binfmt_misc handler "
 	    "claims it, and the credentials its interpreter would give cannot be "
 	    "checked; nothing was run",
-	    shown ? shown : "?");
+	    path);
 }
 
 /*
@@ -518,18 +515,15 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 {
 	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
 	cs_cleanup_free char **v = NULL;
-	cs_cleanup_free char *shown = NULL;
 	struct statvfs vfs;
 	ssize_t n = cs_exec_read_head(fd, head);
 	int r;
 
-	if (n < 0) {
-		shown = cs_escape_dup(path);
+	if (n < 0)
 		return cs_diag_set(d, EACCES, 0, 0, "execve",
 				   "%s looks like a \"#!\" script that cannot be read to check its "
 				   "interpreter; nothing was run",
-				   shown ? shown : "?");
-	}
+				   path);
 	r = cs_exec_script_interpreter(head, (size_t)n, name, arg);
 	if (r == 0)
 		return enoent_not_script(fd, path, d);
@@ -555,7 +549,6 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
 {
 	cs_cleanup_close int own = -1;
-	cs_cleanup_free char *shown = NULL;
 	struct cs_diag why = {0};
 	struct cs_fcaps f;
 
@@ -563,9 +556,9 @@ static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
 		return rc;
 	if (fd < 0 && (fd = own = open(path, O_PATH | O_CLOEXEC)) < 0)
 		return rc;
-	if (cs_fcaps_fget(fd, &f, &why) != -EINVAL || !(shown = cs_escape_dup(path)))
+	if (cs_fcaps_fget(fd, &f, &why) != -EINVAL)
 		return rc;
-	return cs_diag_set(d, EINVAL, 0, 0, "execve", "%s: %s: %s; nothing was run", shown,
+	return cs_diag_set(d, EINVAL, 0, 0, "execve", "%s: %s: %s; nothing was run", path,
 			   CS_XATTR_CAPS, why.message);
 }
 

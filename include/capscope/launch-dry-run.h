@@ -12,7 +12,7 @@ struct cs_launch_dry_run {
 	struct cs_exec_file file; /* what execve would run */
 	struct cs_exec_result res;
 	struct cs_cred post; /* the credentials after execve (when res.ok) */
-	/* message[0] when the run's check (--caps) refuses the file: what the run says */
+	/* message[0] when the run's check (--caps) refuses the file: what the run says (raw) */
 	struct cs_diag refused;
 };
 

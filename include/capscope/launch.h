@@ -6,6 +6,9 @@
  * system calls run it, then the credentials are read back and compared with
  * the prediction. Any difference or failure: nothing is executed.
  * Small on purpose and free of libfyaml, so it links statically.
+ * Every message it leaves in a struct cs_diag is raw text: a file's name is
+ * the name's bytes, escaped once by whoever prints it (escape.h), written
+ * as it is by a JSON writer.
  */
 #ifndef CAPSCOPE_LAUNCH_H
 #define CAPSCOPE_LAUNCH_H

@@ -8,7 +8,9 @@
  * runs the security modules' check and returns without executing. Its only
  * effect is execve's own: writers are held off for the call's duration.
  * An older kernel refuses the flag (EINVAL): no answer, taken as not busy,
- * as before.
+ * as before; so is anything that answers the call without honouring the
+ * flag (valgrind would execute the file): the flag is tried first on a file
+ * no loader takes (lib/exec-busy.c check_honoured).
  */
 #ifndef CAPSCOPE_INTERNAL_EXEC_BUSY_H
 #define CAPSCOPE_INTERNAL_EXEC_BUSY_H

@@ -62,6 +62,27 @@ for which in uid_map gid_map; do
   is "$(getcap nob)" "" "file set: nothing written ($which)"
 done
 
+# stat shows an unmapped owner as the overflow id, /proc/sys/kernel/overflowuid,
+# which root may set to something else than 65534: only 65534 was looked up.
+# An id stat shows that the map does not hold can only be that id, whatever
+# it is: a valid map without 1000 over this process's stands for an overflow
+# id of 1000 (the sysctl is the host's and is not changed here).
+printf '         0          0       1000\n      1001       1001 4294966294\n' >no1000
+cp /bin/true own1000 && chown 1000:0 own1000
+cp /bin/true grp1000 && chown 0:1000 grp1000
+for which in uid_map gid_map; do
+  f=own1000
+  [ "$which" = gid_map ] && f=grp1000
+  over no1000 "$which" "$CAPSCOPE" file set cap_chown+ep "$f" 2>err
+  is "$?" 2 "file set of a file shown with an id the $which does not hold (not 65534): exit 2"
+  like "$(cat err)" "^capscope file set: $f: its owner or group has no mapping in this user namespace" \
+    "file set: says the owner or group has no mapping ($which)"
+  is "$(getcap "$f")" "" "file set: nothing written ($which)"
+done
+# The control: the same files under the kernel's own map.
+"$CAPSCOPE" file set cap_chown+ep own1000 grp1000
+is "$?" 0 "file set of them under the kernel's map: written"
+
 # A version 3 value: run --caps maps its rootid back through the uid map
 # in a child namespace only (the run's credentials read it first, below);
 # the initial namespace's is the identity and is not read.

@@ -64,6 +64,70 @@ for bin in "${bins[@]}"; do
   is "$?" 127 "$name --dry-run prog first in PATH: predicts that nothing runs (127)"
   like "$(cat out)" "execve of $T/p1/prog would fail: ETXTBSY" "$name --dry-run prog first in PATH: p1's, ETXTBSY"
 done
+exec 4>&-
+# The ELF loader (PT_INTERP) is opened as the file is (load_elf_binary:
+# open_exec): held open for writing, execve says ETXTBSY, and the dry run
+# predicted a run. A copy of /bin/true whose loader is ./ld-copy.so (a
+# relative PT_INTERP is opened from the working directory).
+python3 - /bin/true ldprog <<'PY' || skip_all "no ELF loader name to change"
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+old = b"/lib64/ld-linux-x86-64.so.2"
+i = d.find(old)
+if i < 0:
+    sys.exit(1)
+new = b"./ld-copy.so"
+d[i:i + len(old)] = new + b"\0" * (len(old) - len(new))
+open(sys.argv[2], "wb").write(d)
+PY
+chmod 755 ldprog && cp /lib64/ld-linux-x86-64.so.2 ld-copy.so && chmod 755 ld-copy.so
+exec 4>>ld-copy.so
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  for o in "" "--user 1000 --clear-groups" "--caps = --user 1000 --clear-groups"; do
+    # shellcheck disable=SC2086
+    $bin $o -- ./ldprog 3>&- 4>&- 2>err
+    is "$?" 127 "$name $o ./ldprog while its loader is open for writing: the run refuses (127)"
+    # shellcheck disable=SC2086
+    $bin $o --dry-run -- ./ldprog >out 3>&- 4>&- 2>&1
+    is "$?" 127 "$name $o --dry-run ./ldprog: predicts that nothing runs (127)"
+    like "$(cat out)" "execve\.text-busy: \./ld-copy\.so, the ELF loader of \./ldprog, is held open" \
+      "$name $o --dry-run ./ldprog: the step names the loader"
+  done
+done
+# A "#!" script whose interpreter is that ELF file: its loader is opened
+# after the script and the interpreter; the model saw the chain only.
+printf '#!%s/ldprog\n' "$T" >ldscript && chmod 755 ldscript
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  for o in "" "--caps = --user 1000 --clear-groups"; do
+    # shellcheck disable=SC2086
+    $bin $o -- ./ldscript 3>&- 4>&- 2>err
+    is "$?" 127 "$name $o ./ldscript, its interpreter's loader open for writing: the run refuses (127)"
+    # shellcheck disable=SC2086
+    $bin $o --dry-run -- ./ldscript >out 3>&- 4>&- 2>&1
+    is "$?" 127 "$name $o --dry-run ./ldscript: predicts that nothing runs (127)"
+    like "$(cat out)" "execve\.text-busy: \./ld-copy\.so, the ELF loader of $T/ldprog, is held open" \
+      "$name $o --dry-run ./ldscript: the step names the interpreter's loader"
+  done
+done
+exec 4>&-
+# shellcheck disable=SC2086
+"$CAPSCOPE" run --dry-run -- ./ldprog >/dev/null; is "$?" 0 "./ldprog, its loader closed: predicts a run"
+./ldprog; is "$?" 0 "./ldprog, its loader closed: runs"
+# A script first in $PATH whose interpreter's loader is missing: execve
+# says ENOENT and the run goes on to the next directory, as execvp does;
+# the dry run predicted the first script.
+mkdir q1 q2 && cp p1/prog noloader
+printf '#!%s/noloader\n' "$T" >q1/s && printf '#!/bin/true\n' >q2/s && chmod 755 q1/s q2/s
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  for o in "" "--caps = --user 1000 --clear-groups"; do
+    # shellcheck disable=SC2086
+    is "$(PATH=$T/q1:$T/q2 $bin $o --dry-run --json -- s 3>&- | jq -c '[.exec.path, .exec.ok]')" "[\"$T/q2/s\",true]" \
+      "$name $o --dry-run s: q1's interpreter has no loader, q2's script is predicted"
+  done
+done
 exec 3>&- 4>&-
 # The control: closed, both run and the dry run says so.
 for bin in "${bins[@]}"; do
