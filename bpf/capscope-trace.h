@@ -122,8 +122,17 @@ enum cs_trace_stat {
 	CS_STAT_DROPPED = 2, /* checks not counted: the counts map was full */
 	CS_STAT_NOSTACK = 3, /* stack ids that could not be taken */
 	CS_STAT_FORKS = 4,   /* processes added to the tracked set */
-	CS_STAT_MAX = 5,
+	CS_STAT_COARSE = 5,  /* checks counted in a coarse row: their cgroup's quota was spent */
+	CS_STAT_MAX = 6,
 };
+
+/*
+ * serve's per-cgroup rows: the new rows one cgroup may add to the kernel's
+ * map (16,384 rows, shared by the node) between two drains; its further new
+ * checks are counted in coarse rows (cgroup, capability, result: at most
+ * two a capability). 64 + 2 x 41 capabilities is 146 rows a cgroup at most.
+ */
+#define CS_CGROUP_ROWS 64
 
 /* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
 #define CS_TGID_WORDS 65536

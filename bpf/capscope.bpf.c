@@ -392,6 +392,66 @@ static __noinline int emit_event(const struct check *c)
 	return 0;
 }
 
+/*
+ * serve's per-cgroup rows: how many rows of its own each cgroup added to
+ * "counts" since the last drain (user space empties this map before it
+ * drains "counts"). One map of 16,384 rows is shared by every container of
+ * the node: before this quota (fourteenth pass, part K), one whose
+ * processes renamed themselves before each check (a new comm, a new key)
+ * filled it in a fraction of a second, and every other container's checks
+ * were lost until the next drain. Now a cgroup past CS_CGROUP_ROWS new rows
+ * has its further new checks counted in coarse rows of its own (see
+ * coarsen()): nothing of it is lost, and the others keep their room.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u32);
+} cgroup_rows SEC(".maps");
+
+/*
+ * Whether cgroup may add one more row of its own, charged here. A cgroup the
+ * map has no room for may not (its checks go to coarse rows, which stay
+ * few). The test and the add are two steps: CPUs racing may pass the quota
+ * by one row each, a bound still; the counter never passes it by more, so
+ * it cannot wrap.
+ */
+static __noinline int charge_row(__u64 cgroup)
+{
+	__u32 one = 1, *n = bpf_map_lookup_elem(&cgroup_rows, &cgroup);
+
+	if (!n) {
+		if (bpf_map_update_elem(&cgroup_rows, &cgroup, &one, BPF_NOEXIST) == 0)
+			return 1;
+		n = bpf_map_lookup_elem(&cgroup_rows, &cgroup);
+		if (!n)
+			return 0;
+	}
+	if (*n >= CS_CGROUP_ROWS)
+		return 0;
+	__sync_fetch_and_add(n, 1);
+	return 1;
+}
+
+/*
+ * A key past its cgroup's quota: only what serve's rows are made of (the
+ * cgroup, the capability, granted or not) is kept, so a cgroup has at most
+ * two coarse rows a capability, whatever its processes call themselves.
+ * What goes is what told noise (stack, comm): such a check counts as the
+ * container's own use, so the loss of detail makes its own profile larger,
+ * never another's smaller. The user namespaces go too (kind "unknown").
+ */
+static __always_inline void coarsen(struct cs_trace_key *key)
+{
+	key->stackid = -1;
+	key->syscall = CS_SYSCALL_NONE;
+	key->opts = CS_OPTS_UNKNOWN;
+	key->target_ns = 0;
+	key->own_ns = 0;
+	__builtin_memset(key->comm, 0, sizeof(key->comm));
+}
+
 /* One check straight into "counts": serve's per-cgroup rows. */
 static __noinline int count_direct(const struct check *c)
 {
@@ -408,7 +468,19 @@ static __noinline int count_direct(const struct check *c)
 	    .syscall = c->syscall,
 	};
 
+	struct cs_trace_val *val;
+
 	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+	if (!per_cgroup)
+		return count_add(&key, 1);
+	if ((val = bpf_map_lookup_elem(&counts, &key))) {
+		__sync_fetch_and_add(&val->count, 1);
+		return 0;
+	}
+	if (!charge_row(key.cgroup)) {
+		coarsen(&key);
+		stat_add(CS_STAT_COARSE, 1);
+	}
 	return count_add(&key, 1);
 }
 

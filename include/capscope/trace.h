@@ -325,6 +325,7 @@ struct cs_tracer_stats {
 	uint64_t lost_events; /* ring buffer had no room (events only) */
 	uint64_t dropped;     /* checks not counted: the kernel map was full */
 	uint64_t nostack;     /* checks without a stack (classified as ordinary) */
+	uint64_t coarse;      /* per-cgroup rows: checks counted past their cgroup's quota */
 };
 CS_EXPORT void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s);
 /* Why this build has no tracer, or NULL when it has one. */

@@ -592,6 +592,29 @@ static enum cs_site_class drain_class(struct cs_tracer *t, const struct cs_ksyms
 	return cls;
 }
 
+/*
+ * Each cgroup's new rows counted from nothing again (bpf/capscope.bpf.c,
+ * cgroup_rows), before the rows are taken: a row a cgroup adds between the
+ * two is charged and taken both, so its next second starts with less room,
+ * never more; a cgroup has at most its quota and its coarse rows in the map.
+ * The map holds no more cgroups than made new rows in a second.
+ */
+static void reset_quota(struct cs_tracer *t)
+{
+	int fd = bpf_map__fd(t->skel->maps.cgroup_rows);
+	__u64 key, next;
+	bool more = bpf_map_get_next_key(fd, NULL, &key) == 0;
+
+	/* The next key is asked for before this one is deleted: asked for
+	 * after, the walk would restart at the first bucket each time, 16,384
+	 * buckets scanned a key. */
+	while (more) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		bpf_map_delete_elem(fd, &key);
+		key = next;
+	}
+}
+
 int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
 		    void *ctx)
 {
@@ -606,6 +629,7 @@ int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer
 	 * the next drain. */
 	if (!(keys = malloc(max * sizeof(*keys))))
 		return -ENOMEM;
+	reset_quota(t);
 	while (n < max && bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]) == 0)
 		n++;
 	for (size_t i = 0; i < n; i++) {
@@ -628,6 +652,7 @@ void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)
 	s->lost_events = stat_sum(t, CS_STAT_LOST);
 	s->dropped = stat_sum(t, CS_STAT_DROPPED);
 	s->nostack = stat_sum(t, CS_STAT_NOSTACK);
+	s->coarse = stat_sum(t, CS_STAT_COARSE);
 }
 
 void cs_tracer_close(struct cs_tracer *t)

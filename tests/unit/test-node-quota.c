@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve --trace with the real BPF programs: one cgroup's share of
+ * the kernel map (bpf/capscope.bpf.c, cgroup_rows). Real processes in real
+ * cgroups made under the v2 mount (capscope-test-nq-PID, removed by the
+ * teardown even after a failed assertion). Skips without root, a writable
+ * cgroup v2 mount or BPF.
+ */
+#include "cmocka-wrap.h"
+#include "fixtures.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capscope-trace.h"
+#include "capscope/node.h"
+
+#define CAP_CHOWN_NR 0
+/* More distinct rows than the kernel map holds (16,384). */
+#define FLOOD 20000
+
+static char top[256], file[64];
+
+static uint64_t ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/*
+ * A child in cgroup dir making n CAP_CHOWN checks (chown of a file owned by
+ * another uid), renaming itself before each when rename: a new comm, a new
+ * row each. Returns when it has exited.
+ */
+static void checks_in(const char *dir, int n, bool rename)
+{
+	char procs[300];
+	pid_t p;
+	int st;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	p = fork();
+	assert_true(p >= 0);
+	if (p == 0) {
+		int fd = open(procs, O_WRONLY);
+
+		if (fd < 0 || write(fd, "0", 1) != 1)
+			_exit(3);
+		close(fd);
+		for (int i = 0; i < n; i++) {
+			char comm[16];
+
+			snprintf(comm, sizeof(comm), rename ? "nq%d" : "nq-victim", i);
+			prctl(PR_SET_NAME, comm);
+			if (chown(file, (uid_t)(1 + (i & 1)), (gid_t)-1) < 0)
+				_exit(4);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* The granted CAP_CHOWN checks of cgroup's row, -1 when it has none. */
+static long long chowns(const struct cs_node_trace *nt, uint64_t cgroup)
+{
+	for (size_t i = 0; i < nt->n; i++)
+		if (nt->v[i].cgroup == cgroup)
+			return (long long)nt->v[i].checks[CAP_CHOWN_NR][0];
+	return -1;
+}
+
+/*
+ * Fourteenth pass, part K (part E's open find): a container whose processes
+ * renamed themselves before each check filled the one kernel map every
+ * container shares, and another container's checks were lost until the
+ * next drain (kernel_map_full). Now the flooding cgroup has at most
+ * CS_CGROUP_ROWS rows of its own, the rest coarse: the other's check is
+ * counted, and so is every one of the flood's (by capability).
+ */
+static void flood_leaves_room(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_tracer_stats st;
+	struct cs_diag d = {0};
+	char *root = NULL, flood[300], victim[300];
+	uint64_t flood_id, victim_id;
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0 || cs_cgroup2_root(&root) < 0)
+		skip();
+	snprintf(top, sizeof(top), "%s/capscope-test-nq-%d", strcmp(root, "/") ? root : "",
+		 (int)getpid());
+	free(root);
+	if (mkdir(top, 0755) < 0)
+		skip(); /* the cgroup v2 mount is not writable here */
+	snprintf(flood, sizeof(flood), "%s/flood", top);
+	snprintf(victim, sizeof(victim), "%s/victim", top);
+	assert_int_equal(mkdir(flood, 0755), 0);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	flood_id = ino(flood);
+	victim_id = ino(victim);
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip();				    /* no BPF here */
+	assert_true(cs_node_trace_drain(&nt) >= 0); /* what came before */
+
+	checks_in(flood, FLOOD, true);
+	checks_in(victim, 1, false);
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	cs_tracer_stats(nt.tracer, &st);
+
+	/* The other cgroup's one check, counted. */
+	assert_int_equal(chowns(&nt, victim_id), 1);
+	/* Every check of the flood counted, by capability. */
+	assert_int_equal(chowns(&nt, flood_id), FLOOD);
+	assert_true(st.coarse >= FLOOD - CS_CGROUP_ROWS - 2 * 64);
+	cs_node_trace_close(&nt);
+}
+
+static int teardown(void **state)
+{
+	char p[64];
+
+	(void)state;
+	snprintf(p, sizeof(p), "capscope-test-nq-%d", (int)getpid());
+	cs_test_rm_cgroup_tree(p);
+	snprintf(p, sizeof(p), "/tmp/cs-nq-%d", (int)getpid());
+	unlink(p);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
