@@ -133,6 +133,8 @@ enum cs_trace_stat {
  * two a capability). 64 + 2 x 41 capabilities is 146 rows a cgroup at most.
  */
 #define CS_CGROUP_ROWS 64
+/* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
+#define CS_OWNERS_MAX 16384
 
 /* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
 #define CS_TGID_WORDS 65536

@@ -435,6 +435,46 @@ static __noinline int charge_row(__u64 cgroup)
 }
 
 /*
+ * The containers' own cgroups, written by the node agent after each scan
+ * (cs_tracer_set_owners). A workload given a cgroup tree of its own
+ * (delegation) makes as many cgroups as it likes; charged by its leaf
+ * cgroup, each had its own quota and its own coarse rows, and some 113 of
+ * them filled the map again. A check is charged to the deepest of its
+ * cgroup's ancestors that is a container's own (the one the agent gives
+ * the sub-cgroups' rows to), else to its own cgroup (a container the agent
+ * has not found yet, a service of the host).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, CS_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} owners SEC(".maps");
+
+/* Deep enough for every runtime's layout (Kubernetes' systemd slices: 5). */
+#define OWNER_LEVELS 32
+
+/* Who is charged for a new row of the current task's cgroup leaf. Out of
+ * line, and only for a new row: up to OWNER_LEVELS lookups. */
+static __noinline __u64 quota_owner(__u64 leaf)
+{
+	__u64 owner = leaf;
+
+	for (int l = 1; l < OWNER_LEVELS; l++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(l);
+
+		if (!id)
+			break;
+		if (bpf_map_lookup_elem(&owners, &id))
+			owner = id;
+		if (id == leaf)
+			break;
+	}
+	return owner;
+}
+
+/*
  * A key past its cgroup's quota: only what serve's rows are made of (the
  * cgroup, the capability, granted or not) is kept, so a cgroup has at most
  * two coarse rows a capability, whatever its processes call themselves.
@@ -469,6 +509,7 @@ static __noinline int count_direct(const struct check *c)
 	};
 
 	struct cs_trace_val *val;
+	__u64 owner;
 
 	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
 	if (!per_cgroup)
@@ -477,8 +518,12 @@ static __noinline int count_direct(const struct check *c)
 		__sync_fetch_and_add(&val->count, 1);
 		return 0;
 	}
-	if (!charge_row(key.cgroup)) {
+	owner = quota_owner(key.cgroup);
+	if (!charge_row(owner)) {
+		/* Kept by the owner's cgroup: a coarse row each capability and
+		 * verdict of a container, however many cgroups it makes. */
 		coarsen(&key);
+		key.cgroup = owner;
 		stat_add(CS_STAT_COARSE, 1);
 	}
 	return count_add(&key, 1);

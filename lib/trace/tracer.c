@@ -615,6 +615,49 @@ static void reset_quota(struct cs_tracer *t)
 	}
 }
 
+static bool in_sorted(const uint64_t *ids, size_t n, uint64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] == id)
+			return true;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The new ids in first, then the old ones out: a container named in both
+ * is never missing from the map, so its sub-cgroups never charge alone. */
+int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
+{
+	int fd;
+	__u64 key, next;
+	__u8 one = 1;
+	bool more;
+
+	if (!t->per_cgroup)
+		return -EINVAL;
+	fd = bpf_map__fd(t->skel->maps.owners);
+	for (size_t i = 0; i < n && i < CS_OWNERS_MAX; i++) {
+		key = ids[i];
+		bpf_map_update_elem(fd, &key, &one, BPF_ANY);
+	}
+	more = bpf_map_get_next_key(fd, NULL, &key) == 0;
+	while (more) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		if (!in_sorted(ids, n < CS_OWNERS_MAX ? n : CS_OWNERS_MAX, key))
+			bpf_map_delete_elem(fd, &key);
+		key = next;
+	}
+	return 0;
+}
+
 int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
 		    void *ctx)
 {
@@ -708,6 +751,11 @@ int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, v
 }
 
 int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
+{
+	return -ENOTSUP;
+}
+
+int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
 {
 	return -ENOTSUP;
 }

@@ -78,6 +78,24 @@ static long long chowns(const struct cs_node_trace *nt, uint64_t cgroup)
 	return -1;
 }
 
+/* top/NAME made, with its id; false when the cgroup mount refused. */
+static bool make_top(const char *name, char *dir, size_t len, uint64_t *id)
+{
+	char *root = NULL;
+
+	if (geteuid() != 0 || cs_cgroup2_root(&root) < 0)
+		return false;
+	snprintf(top, sizeof(top), "%s/capscope-test-nq-%d", strcmp(root, "/") ? root : "",
+		 (int)getpid());
+	free(root);
+	if (mkdir(top, 0755) < 0)
+		return false;
+	snprintf(dir, len, "%s/%s", top, name);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	*id = ino(dir);
+	return true;
+}
+
 /*
  * Fourteenth pass, part K (part E's open find): a container whose processes
  * renamed themselves before each check filled the one kernel map every
@@ -91,23 +109,15 @@ static void flood_leaves_room(void **state)
 	struct cs_node_trace nt;
 	struct cs_tracer_stats st;
 	struct cs_diag d = {0};
-	char *root = NULL, flood[300], victim[300];
+	char flood[300], victim[300];
 	uint64_t flood_id, victim_id;
 	int fd;
 
 	(void)state;
-	if (geteuid() != 0 || cs_cgroup2_root(&root) < 0)
-		skip();
-	snprintf(top, sizeof(top), "%s/capscope-test-nq-%d", strcmp(root, "/") ? root : "",
-		 (int)getpid());
-	free(root);
-	if (mkdir(top, 0755) < 0)
-		skip(); /* the cgroup v2 mount is not writable here */
-	snprintf(flood, sizeof(flood), "%s/flood", top);
+	if (!make_top("flood", flood, sizeof(flood), &flood_id))
+		skip(); /* not root, or no writable cgroup v2 here */
 	snprintf(victim, sizeof(victim), "%s/victim", top);
-	assert_int_equal(mkdir(flood, 0755), 0);
 	assert_int_equal(mkdir(victim, 0755), 0);
-	flood_id = ino(flood);
 	victim_id = ino(victim);
 	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
 	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
@@ -129,6 +139,61 @@ static void flood_leaves_room(void **state)
 	cs_node_trace_close(&nt);
 }
 
+#define SUBS	300
+#define PER_SUB 70
+
+/*
+ * The same with delegation: a container that makes cgroups of its own
+ * below its cgroup. Charged by leaf, each of its 300 sub-cgroups had its
+ * own 64 rows and its own coarse row, 19,500 rows, and the other
+ * container's check was lost again. Charged to the container's cgroup
+ * (cs_tracer_set_owners, as the agent does after each scan), all its
+ * sub-cgroups share one quota.
+ */
+static void subcgroups_share(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_diag d = {0};
+	char ctr[300], victim[300], sub[320];
+	uint64_t ctr_id, victim_id, ids[SUBS];
+	long long sum = 0;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	snprintf(victim, sizeof(victim), "%s/victim", top);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	victim_id = ino(victim);
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+		ids[i] = ino(sub);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		checks_in(sub, PER_SUB, true);
+	}
+	checks_in(victim, 1, false);
+	assert_true(cs_node_trace_drain(&nt) > 0);
+
+	assert_int_equal(chowns(&nt, victim_id), 1);
+	/* Every check of the container's, in its sub-cgroups' rows and its own coarse one. */
+	for (int i = 0; i < SUBS; i++)
+		sum += chowns(&nt, ids[i]) > 0 ? chowns(&nt, ids[i]) : 0;
+	sum += chowns(&nt, ctr_id) > 0 ? chowns(&nt, ctr_id) : 0;
+	assert_int_equal(sum, SUBS * PER_SUB);
+	cs_node_trace_close(&nt);
+}
+
 static int teardown(void **state)
 {
 	char p[64];
@@ -145,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
+	    cmocka_unit_test_teardown(subcgroups_share, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
