@@ -194,6 +194,32 @@ static void subcgroups_share(void **state)
 	cs_node_trace_close(&nt);
 }
 
+/*
+ * The teardown's remover takes nothing but the tree its text names: a path
+ * with "..", an empty cgroup name, ".." as one (fourteenth pass, part K:
+ * "/tmp/x/a/.." removed x).
+ */
+static void rm_tree_refuses_dots(void **state)
+{
+	char keep[64], a[80], up[90];
+
+	(void)state;
+	snprintf(keep, sizeof(keep), "/tmp/cs-nq-%d", (int)getpid());
+	snprintf(a, sizeof(a), "%s/a", keep);
+	snprintf(up, sizeof(up), "%s/..", a);
+	assert_int_equal(mkdir(keep, 0700), 0);
+	assert_int_equal(mkdir(a, 0700), 0);
+	cs_test_rm_tree(up);
+	cs_test_rm_tree("");
+	cs_test_rm_tree("a");
+	assert_int_equal(access(a, F_OK), 0);
+	cs_test_rm_cgroup_tree("");
+	cs_test_rm_cgroup_tree("..");
+	cs_test_rm_cgroup_tree(".");
+	cs_test_rm_tree(keep);
+	assert_int_equal(access(keep, F_OK), -1);
+}
+
 static int teardown(void **state)
 {
 	char p[64];
@@ -202,7 +228,7 @@ static int teardown(void **state)
 	snprintf(p, sizeof(p), "capscope-test-nq-%d", (int)getpid());
 	cs_test_rm_cgroup_tree(p);
 	snprintf(p, sizeof(p), "/tmp/cs-nq-%d", (int)getpid());
-	unlink(p);
+	cs_test_rm_tree(p);
 	return 0;
 }
 
@@ -211,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
+	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
