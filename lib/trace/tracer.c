@@ -164,12 +164,19 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	s->rodata->self_tgid = (__u32)getpid();
 	/* In a child pid namespace getpid() is that namespace's id: the
 	 * programs ask the kernel for the task's id there (bpf/capscope.bpf.c). */
-	if (cs_proc_in_child_pidns() == 1) {
+	if (cs_proc_in_child_pidns() != 0) {
 		struct stat ns;
 
+		/* Also when it cannot be told (fourteenth pass, part K): taken for
+		 * the initial namespace, capscope's own id here was compared with
+		 * the kernel's. */
 		if (stat("/proc/self/ns/pid", &ns) < 0) {
 			rc = -errno;
-			snprintf(why, len, "/proc/self/ns/pid: %s", strerror(-rc));
+			snprintf(
+			    why, len,
+			    "/proc/self/ns/pid: %s: the programs must tell this capscope's own "
+			    "checks by its pid namespace",
+			    strerror(-rc));
 			capscope_bpf__destroy(s);
 			return rc;
 		}
