@@ -129,10 +129,13 @@ enum cs_trace_stat {
 /*
  * serve's per-cgroup rows: the new rows one cgroup may add to the kernel's
  * map (16,384 rows, shared by the node) between two drains; its further new
- * checks are counted in coarse rows (cgroup, capability, result: at most
- * two a capability). 64 + 2 x 41 capabilities is 146 rows a cgroup at most.
+ * checks are counted in coarse rows (capability, verdict, kind of user
+ * namespace, runtime init or not: at most 2 x 3 x 2 = 12 a capability,
+ * 492 for the 41 of Linux 6.18), so at most 748 rows a cgroup. Room for a
+ * runtime's init at a container's start (a user-namespaced runc container's
+ * made more than 64).
  */
-#define CS_CGROUP_ROWS 64
+#define CS_CGROUP_ROWS 256
 /* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
 #define CS_OWNERS_MAX 16384
 

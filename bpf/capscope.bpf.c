@@ -475,21 +475,51 @@ static __noinline __u64 quota_owner(__u64 leaf)
 }
 
 /*
- * A key past its cgroup's quota: only what serve's rows are made of (the
- * cgroup, the capability, granted or not) is kept, so a cgroup has at most
- * two coarse rows a capability, whatever its processes call themselves.
- * What goes is what told noise (stack, comm): such a check counts as the
- * container's own use, so the loss of detail makes its own profile larger,
- * never another's smaller. The user namespaces go too (kind "unknown").
+ * Whether comm is a container runtime's own init, as
+ * cs_trace_runtime_init_comm (lib/trace/classify.c) tells it: "exe",
+ * "runc", "runc:[...", "crun". Its checks are not the container's.
+ */
+static __always_inline bool init_comm(const char *c)
+{
+	if (c[0] == 'e' && c[1] == 'x' && c[2] == 'e' && !c[3])
+		return true;
+	if (c[0] == 'c' && c[1] == 'r' && c[2] == 'u' && c[3] == 'n' && !c[4])
+		return true;
+	return c[0] == 'r' && c[1] == 'u' && c[2] == 'n' && c[3] == 'c' &&
+	       (!c[4] || (c[4] == ':' && c[5] == '['));
+}
+
+#define INIT_USER_NS_INUM 0xEFFFFFFDu /* include/linux/proc_ns.h PROC_USER_INIT_INO */
+
+/*
+ * A key past its cgroup's quota: only what serve's rows are made of is
+ * kept, each as one of a few values, so a cgroup has a bounded number of
+ * coarse rows whatever its processes call themselves or how many user
+ * namespaces they make: the capability, the verdict, the kind of user
+ * namespace (initial, own, other: as cs_trace_userns tells them apart, by
+ * stand-in inode numbers) and whether it is the runtime's init (comm
+ * "runc" or none). What goes is the call site that tells noise (stack):
+ * such a check counts as the container's own use, so its own profile can
+ * only grow, never another's shrink. Fourteenth pass, part K: with the
+ * user namespaces cleared, a user-namespaced container whose runc init
+ * spent the quota at its start had its own chown shown as "unknown".
  */
 static __always_inline void coarsen(struct cs_trace_key *key)
 {
+	bool init = init_comm(key->comm);
+
 	key->stackid = -1;
 	key->syscall = CS_SYSCALL_NONE;
 	key->opts = CS_OPTS_UNKNOWN;
-	key->target_ns = 0;
-	key->own_ns = 0;
+	if (key->target_ns && key->target_ns != INIT_USER_NS_INUM) {
+		key->target_ns = key->target_ns == key->own_ns ? 1 : 2;
+		key->own_ns = 1;
+	} else {
+		key->own_ns = 0;
+	}
 	__builtin_memset(key->comm, 0, sizeof(key->comm));
+	if (init)
+		__builtin_memcpy(key->comm, "runc", 4);
 }
 
 /* One check straight into "counts": serve's per-cgroup rows. */

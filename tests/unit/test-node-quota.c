@@ -10,6 +10,7 @@
 #include "fixtures.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,39 +35,52 @@ static uint64_t ino(const char *path)
 	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
-/*
- * A child in cgroup dir making n CAP_CHOWN checks (chown of a file owned by
- * another uid), renaming itself before each when rename: a new comm, a new
- * row each. Returns when it has exited.
- */
-static void checks_in(const char *dir, int n, bool rename)
+/* In a child: join cgroup dir (its cgroup.procs), or _exit(3). */
+static void join(const char *dir)
 {
-	char procs[300];
-	pid_t p;
-	int st;
+	char procs[320];
+	int fd;
 
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
-	p = fork();
+	fd = open(procs, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(3);
+	close(fd);
+}
+
+/* Wait for child p, which must have exited 0. */
+static void reap(pid_t p)
+{
+	int st;
+
 	assert_true(p >= 0);
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/*
+ * A child in cgroup dir making n CAP_CHOWN checks (chown of a file owned by
+ * another uid), named comm, or renaming itself before each when comm is
+ * NULL: a new comm, a new row each. Returns when it has exited.
+ */
+static void checks_in(const char *dir, int n, const char *comm)
+{
+	pid_t p = fork();
+
 	if (p == 0) {
-		int fd = open(procs, O_WRONLY);
-
-		if (fd < 0 || write(fd, "0", 1) != 1)
-			_exit(3);
-		close(fd);
+		join(dir);
 		for (int i = 0; i < n; i++) {
-			char comm[16];
+			char name[16];
 
-			snprintf(comm, sizeof(comm), rename ? "nq%d" : "nq-victim", i);
-			prctl(PR_SET_NAME, comm);
+			snprintf(name, sizeof(name), "nq%d", i);
+			prctl(PR_SET_NAME, comm ? comm : name);
 			if (chown(file, (uid_t)(1 + (i & 1)), (gid_t)-1) < 0)
 				_exit(4);
 		}
 		_exit(0);
 	}
-	assert_int_equal(waitpid(p, &st, 0), p);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	reap(p);
 }
 
 /* The granted CAP_CHOWN checks of cgroup's row, -1 when it has none. */
@@ -126,8 +140,8 @@ static void flood_leaves_room(void **state)
 		skip();				    /* no BPF here */
 	assert_true(cs_node_trace_drain(&nt) >= 0); /* what came before */
 
-	checks_in(flood, FLOOD, true);
-	checks_in(victim, 1, false);
+	checks_in(flood, FLOOD, NULL);
+	checks_in(victim, 1, "nq-victim");
 	assert_true(cs_node_trace_drain(&nt) > 0);
 	cs_tracer_stats(nt.tracer, &st);
 
@@ -180,9 +194,9 @@ static void subcgroups_share(void **state)
 
 	for (int i = 0; i < SUBS; i++) {
 		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
-		checks_in(sub, PER_SUB, true);
+		checks_in(sub, PER_SUB, NULL);
 	}
-	checks_in(victim, 1, false);
+	checks_in(victim, 1, "nq-victim");
 	assert_true(cs_node_trace_drain(&nt) > 0);
 
 	assert_int_equal(chowns(&nt, victim_id), 1);
@@ -191,6 +205,62 @@ static void subcgroups_share(void **state)
 		sum += chowns(&nt, ids[i]) > 0 ? chowns(&nt, ids[i]) : 0;
 	sum += chowns(&nt, ctr_id) > 0 ? chowns(&nt, ctr_id) : 0;
 	assert_int_equal(sum, SUBS * PER_SUB);
+	cs_node_trace_close(&nt);
+}
+
+/* A child in cgroup dir: sethostname in a user and UTS namespace of its own
+ * (CAP_SYS_ADMIN, checked against its own user namespace). */
+static void own_userns_check_in(const char *dir)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		join(dir);
+		prctl(PR_SET_NAME, "nq-userns");
+		if (unshare(CLONE_NEWUSER | CLONE_NEWUTS) < 0 || sethostname("nq", 2) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	reap(p);
+}
+
+/*
+ * Past the quota, a row keeps what serve's rows are made of: the kind of
+ * user namespace (a user-namespaced container whose runc init spent the
+ * quota at its start had its own checks shown as "unknown", and
+ * only_in_child_user_namespaces missed them), and whether it is the
+ * runtime's init (its checks left out, not counted as the container's).
+ */
+static void coarse_keeps_kind_and_init(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_diag d = {0};
+	char ctr[300];
+	uint64_t ctr_id, used_own = 0;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	checks_in(ctr, CS_CGROUP_ROWS + 50, NULL); /* the quota spent */
+	checks_in(ctr, 5, "nq-victim");
+	own_userns_check_in(ctr);
+	checks_in(ctr, 7, "runc:[2:INIT]");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	for (size_t i = 0; i < nt.n; i++)
+		if (nt.v[i].cgroup == ctr_id)
+			used_own = nt.v[i].used_in[CS_USERNS_OWN];
+	/* The runtime init's 7 chowns left out; the others all counted. */
+	assert_int_equal(chowns(&nt, ctr_id), CS_CGROUP_ROWS + 50 + 5);
+	/* CAP_SYS_ADMIN (21) used in its own user namespace, told as such. */
+	assert_true(used_own & (1ULL << 21));
 	cs_node_trace_close(&nt);
 }
 
@@ -237,6 +307,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
+	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
