@@ -6,7 +6,9 @@
 # `trace -- CMD` then followed the command by an id the kernel never gave
 # it: "0 processes, 0 checks", an empty profile, exit 0 (fourteenth pass,
 # part K). Now refused, with the file and why; --all too (the programs
-# could not tell capscope's own checks).
+# could not tell capscope's own checks). No ASan twin: LeakSanitizer reads
+# /proc/self and /proc/PID/task, which such a /proc does not have (it ends
+# the run with a fatal error, exit 1, after capscope's own message).
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/trace-lib.sh"
 trace_need_bpf
