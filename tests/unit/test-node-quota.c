@@ -264,6 +264,35 @@ static void coarse_keeps_kind_and_init(void **state)
 	cs_node_trace_close(&nt);
 }
 
+/* The per-cgroup programs, with the quota's owner walk, load on every hook
+ * the kernel has (the verifier takes the bounded loop on each). */
+static void loads_on_every_hook(void **state)
+{
+	static const char *const hooks[] = {"tp_btf", "fexit", "kprobe"};
+	int loaded = 0;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (size_t i = 0; i < 3; i++) {
+		struct cs_tracer_config cfg = {
+		    .scope = CS_TRACER_ALL, .per_cgroup = true, .force_hook = hooks[i]};
+		struct cs_tracer *t = NULL;
+		struct cs_diag d = {0};
+		uint64_t id = 1;
+
+		if (cs_tracer_open(&cfg, &t, &d) < 0) {
+			print_message("# %s: %s\n", hooks[i], d.message);
+			continue;
+		}
+		assert_int_equal(cs_tracer_set_owners(t, &id, 1), 0);
+		cs_tracer_close(t);
+		loaded++;
+	}
+	if (!loaded)
+		skip(); /* no BPF here */
+}
+
 /*
  * The teardown's remover takes nothing but the tree its text names: a path
  * with "..", an empty cgroup name, ".." as one (fourteenth pass, part K:
@@ -308,6 +337,7 @@ int main(void)
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
+	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
 	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
