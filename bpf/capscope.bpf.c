@@ -438,7 +438,7 @@ static __noinline int charge_row(__u64 cgroup)
  * The containers' own cgroups, written by the node agent after each scan
  * (cs_tracer_set_owners). A workload given a cgroup tree of its own
  * (delegation) makes as many cgroups as it likes; charged by its leaf
- * cgroup, each had its own quota and its own coarse rows, and some 113 of
+ * cgroup, each had its own quota and its own coarse rows, and a few dozen of
  * them filled the map again. A check is charged to the deepest of its
  * cgroup's ancestors that is a container's own (the one the agent gives
  * the sub-cgroups' rows to), else to its own cgroup (a container the agent
