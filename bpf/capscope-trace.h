@@ -122,8 +122,22 @@ enum cs_trace_stat {
 	CS_STAT_DROPPED = 2, /* checks not counted: the counts map was full */
 	CS_STAT_NOSTACK = 3, /* stack ids that could not be taken */
 	CS_STAT_FORKS = 4,   /* processes added to the tracked set */
-	CS_STAT_MAX = 5,
+	CS_STAT_COARSE = 5,  /* checks counted in a coarse row: their cgroup's quota was spent */
+	CS_STAT_MAX = 6,
 };
+
+/*
+ * serve's per-cgroup rows: the new rows one cgroup may add to the kernel's
+ * map (16,384 rows, shared by the node) between two drains; its further new
+ * checks are counted in coarse rows (capability, verdict, kind of user
+ * namespace, runtime init or not: at most 2 x 3 x 2 = 12 a capability,
+ * 492 for the 41 of Linux 6.18), so at most 748 rows a cgroup. Room for a
+ * runtime's init at a container's start (a user-namespaced runc container's
+ * made more than 64).
+ */
+#define CS_CGROUP_ROWS 256
+/* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
+#define CS_OWNERS_MAX 16384
 
 /* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
 #define CS_TGID_WORDS 65536

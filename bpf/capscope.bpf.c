@@ -392,6 +392,136 @@ static __noinline int emit_event(const struct check *c)
 	return 0;
 }
 
+/*
+ * serve's per-cgroup rows: how many rows of its own each cgroup added to
+ * "counts" since the last drain (user space empties this map before it
+ * drains "counts"). One map of 16,384 rows is shared by every container of
+ * the node: before this quota (fourteenth pass, part K), one whose
+ * processes renamed themselves before each check (a new comm, a new key)
+ * filled it in a fraction of a second, and every other container's checks
+ * were lost until the next drain. Now a cgroup past CS_CGROUP_ROWS new rows
+ * has its further new checks counted in coarse rows of its own (see
+ * coarsen()): nothing of it is lost, and the others keep their room.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u32);
+} cgroup_rows SEC(".maps");
+
+/*
+ * Whether cgroup may add one more row of its own, charged here. A cgroup the
+ * map has no room for may not (its checks go to coarse rows, which stay
+ * few). The test and the add are two steps: CPUs racing may pass the quota
+ * by one row each, a bound still; the counter never passes it by more, so
+ * it cannot wrap.
+ */
+static __noinline int charge_row(__u64 cgroup)
+{
+	__u32 one = 1, *n = bpf_map_lookup_elem(&cgroup_rows, &cgroup);
+
+	if (!n) {
+		if (bpf_map_update_elem(&cgroup_rows, &cgroup, &one, BPF_NOEXIST) == 0)
+			return 1;
+		n = bpf_map_lookup_elem(&cgroup_rows, &cgroup);
+		if (!n)
+			return 0;
+	}
+	if (*n >= CS_CGROUP_ROWS)
+		return 0;
+	__sync_fetch_and_add(n, 1);
+	return 1;
+}
+
+/*
+ * The containers' own cgroups, written by the node agent after each scan
+ * (cs_tracer_set_owners). A workload given a cgroup tree of its own
+ * (delegation) makes as many cgroups as it likes; charged by its leaf
+ * cgroup, each had its own quota and its own coarse rows, and a few dozen of
+ * them filled the map again. A check is charged to the deepest of its
+ * cgroup's ancestors that is a container's own (the one the agent gives
+ * the sub-cgroups' rows to), else to its own cgroup (a container the agent
+ * has not found yet, a service of the host).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, CS_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} owners SEC(".maps");
+
+/* Deep enough for every runtime's layout (Kubernetes' systemd slices: 5). */
+#define OWNER_LEVELS 32
+
+/* Who is charged for a new row of the current task's cgroup leaf. Out of
+ * line, and only for a new row: up to OWNER_LEVELS lookups. */
+static __noinline __u64 quota_owner(__u64 leaf)
+{
+	__u64 owner = leaf;
+
+	for (int l = 1; l < OWNER_LEVELS; l++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(l);
+
+		if (!id)
+			break;
+		if (bpf_map_lookup_elem(&owners, &id))
+			owner = id;
+		if (id == leaf)
+			break;
+	}
+	return owner;
+}
+
+/*
+ * Whether comm is a container runtime's own init, as
+ * cs_trace_runtime_init_comm (lib/trace/classify.c) tells it: "exe",
+ * "runc", "runc:[...", "crun". Its checks are not the container's.
+ */
+static __always_inline bool init_comm(const char *c)
+{
+	if (c[0] == 'e' && c[1] == 'x' && c[2] == 'e' && !c[3])
+		return true;
+	if (c[0] == 'c' && c[1] == 'r' && c[2] == 'u' && c[3] == 'n' && !c[4])
+		return true;
+	return c[0] == 'r' && c[1] == 'u' && c[2] == 'n' && c[3] == 'c' &&
+	       (!c[4] || (c[4] == ':' && c[5] == '['));
+}
+
+#define INIT_USER_NS_INUM 0xEFFFFFFDu /* include/linux/proc_ns.h PROC_USER_INIT_INO */
+
+/*
+ * A key past its cgroup's quota: only what serve's rows are made of is
+ * kept, each as one of a few values, so a cgroup has a bounded number of
+ * coarse rows whatever its processes call themselves or how many user
+ * namespaces they make: the capability, the verdict, the kind of user
+ * namespace (initial, own, other: as cs_trace_userns tells them apart, by
+ * stand-in inode numbers) and whether it is the runtime's init (comm
+ * "runc" or none). What goes is the call site that tells noise (stack):
+ * such a check counts as the container's own use, so its own profile can
+ * only grow, never another's shrink. Fourteenth pass, part K: with the
+ * user namespaces cleared, a user-namespaced container whose runc init
+ * spent the quota at its start had its own chown shown as "unknown".
+ */
+static __always_inline void coarsen(struct cs_trace_key *key)
+{
+	bool init = init_comm(key->comm);
+
+	key->stackid = -1;
+	key->syscall = CS_SYSCALL_NONE;
+	key->opts = CS_OPTS_UNKNOWN;
+	if (key->target_ns && key->target_ns != INIT_USER_NS_INUM) {
+		key->target_ns = key->target_ns == key->own_ns ? 1 : 2;
+		key->own_ns = 1;
+	} else {
+		key->own_ns = 0;
+	}
+	__builtin_memset(key->comm, 0, sizeof(key->comm));
+	if (init)
+		__builtin_memcpy(key->comm, "runc", 4);
+}
+
 /* One check straight into "counts": serve's per-cgroup rows. */
 static __noinline int count_direct(const struct check *c)
 {
@@ -408,7 +538,24 @@ static __noinline int count_direct(const struct check *c)
 	    .syscall = c->syscall,
 	};
 
+	struct cs_trace_val *val;
+	__u64 owner;
+
 	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+	if (!per_cgroup)
+		return count_add(&key, 1);
+	if ((val = bpf_map_lookup_elem(&counts, &key))) {
+		__sync_fetch_and_add(&val->count, 1);
+		return 0;
+	}
+	owner = quota_owner(key.cgroup);
+	if (!charge_row(owner)) {
+		/* Kept by the owner's cgroup: a coarse row each capability and
+		 * verdict of a container, however many cgroups it makes. */
+		coarsen(&key);
+		key.cgroup = owner;
+		stat_add(CS_STAT_COARSE, 1);
+	}
 	return count_add(&key, 1);
 }
 

@@ -320,9 +320,15 @@ int cmd_serve(int argc, char **argv)
 		r = cs_err(CMD, "this libmicrohttpd has no TLS");
 		goto out;
 	}
-	if (sv.ctx.inventory && cs_proc_in_child_pidns() == 1) {
-		r = cs_err(CMD, "%s; --no-inventory serves the webhook alone",
-			   CS_NODE_NEEDS_HOST_PIDNS);
+	if (sv.ctx.inventory && (r = cs_proc_in_child_pidns()) != 0) {
+		if (r < 0)
+			r = cs_err(CMD,
+				   "/proc/self/ns/pid: %s: %s; --no-inventory serves the "
+				   "webhook alone",
+				   strerror(-r), CS_NODE_NEEDS_HOST_PIDNS_WHY);
+		else
+			r = cs_err(CMD, "%s; --no-inventory serves the webhook alone",
+				   CS_NODE_NEEDS_HOST_PIDNS);
 		goto out;
 	}
 	if ((r = serve_read_tls(&sv, &sv.cert, &sv.key)) != 0 ||

@@ -408,7 +408,8 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 	/* The iterator prints the kernel's (initial namespace's) thread ids, and
 	 * /proc here shows this namespace's: twelfth pass, a thread was shown
 	 * with the securebits of the task whose host id equals its id here. */
-	if (cs_proc_in_child_pidns() == 1) {
+	/* An error too: /proc that does not show this process is not the host's. */
+	if (cs_proc_in_child_pidns() != 0) {
 		*have = false;
 		s->securebits_why = strdup("this capscope runs in a pid namespace other than the "
 					   "host's, and the BPF task iterator names threads by the "

@@ -107,6 +107,10 @@ struct cs_node_opts {
 #define CS_NODE_NEEDS_HOST_PIDNS                                                                   \
 	"the node inventory reads the host's processes, and this capscope runs in "                \
 	"another pid namespace (its pod needs hostPID: true)"
+/* The same when the namespace cannot be told (/proc does not show this process). */
+#define CS_NODE_NEEDS_HOST_PIDNS_WHY                                                               \
+	"the node inventory reads the host's processes, and cannot tell whether this "             \
+	"capscope runs in the host's pid namespace"
 
 /*
  * Bring inv up to date: bundles found under the roots (config.json read

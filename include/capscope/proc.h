@@ -163,7 +163,11 @@ CS_EXPORT int cs_proc_in_child_userns_at(int dirfd, const char *dir);
 /*
  * 1 when this process runs in a pid namespace other than the initial one,
  * where BPF programs name tasks by ids other than the ones /proc shows it;
- * 0 in the initial one, -errno when it cannot be told.
+ * 0 in the initial one, -errno when it cannot be told: -ENOENT also when
+ * /proc is the procfs of a namespace that does not show this process
+ * (/proc/self names none). Callers take an error as "not the initial one"
+ * (fourteenth pass, part K: taken as the initial one, `trace -- CMD` with
+ * such a /proc followed ids no task had and gave an empty profile, exit 0).
  */
 CS_EXPORT int cs_proc_in_child_pidns(void);
 

@@ -309,6 +309,16 @@ CS_EXPORT int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r,
 				const struct cs_ksyms *ksyms);
 CS_EXPORT void cs_tracer_close(struct cs_tracer *t);
 
+/*
+ * A per_cgroup tracer: the containers' own cgroup ids (sorted ascending),
+ * replacing those given before. Each cgroup's share of the kernel map
+ * between two drains is charged to the deepest of its ancestors named
+ * here, so that a container's sub-cgroups share one. At most
+ * 16,384 are kept; the rest are charged by their own cgroup. Returns 0 or
+ * -errno (-EINVAL for a tracer not opened per_cgroup).
+ */
+CS_EXPORT int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n);
+
 typedef void (*cs_tracer_row_fn)(const struct cs_trace_rec *rec, enum cs_site_class cls, void *ctx);
 /*
  * A per_cgroup tracer: take the rows counted so far out of the kernel map
@@ -325,6 +335,7 @@ struct cs_tracer_stats {
 	uint64_t lost_events; /* ring buffer had no room (events only) */
 	uint64_t dropped;     /* checks not counted: the kernel map was full */
 	uint64_t nostack;     /* checks without a stack (classified as ordinary) */
+	uint64_t coarse;      /* per-cgroup rows: checks counted past their cgroup's quota */
 };
 CS_EXPORT void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s);
 /* Why this build has no tracer, or NULL when it has one. */

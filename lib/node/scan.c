@@ -406,7 +406,10 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 	/* The runtimes' pid files hold the host's ids, and in another pid
 	 * namespace /proc shows that namespace's processes under its own ids:
 	 * a pid file's number named whichever of them held it (twelfth pass). */
-	if (!(o && o->proc) && cs_proc_in_child_pidns() == 1)
+	if (!(o && o->proc) && (r = cs_proc_in_child_pidns()) < 0)
+		return cs_diag_set(d, -r, 0, 0, "", "/proc/self/ns/pid: %s: %s", strerror(-r),
+				   CS_NODE_NEEDS_HOST_PIDNS_WHY);
+	if (!(o && o->proc) && r == 1)
 		return cs_diag_set(d, EXDEV, 0, 0, "", "%s", CS_NODE_NEEDS_HOST_PIDNS);
 
 	for (size_t i = 0; i < inv->n; i++) {

@@ -103,6 +103,11 @@ int cs_node_trace_metrics_write(const struct cs_node_trace *nt, const struct cs_
 		       (double)(st.dropped + st.lost_events));
 	l[1] = "too_many_cgroups";
 	cs_prom_sample(&p, "capscope_trace_lost_events_total", l, (double)nt->overflow);
+	cs_prom_family(&p, "capscope_trace_coarse_checks_total", "counter",
+		       "Capability checks counted without their command and call site: their "
+		       "cgroup had made 256 new kinds of check since the last drain (each "
+		       "cgroup's share of the kernel map)");
+	cs_prom_sample(&p, "capscope_trace_coarse_checks_total", NULL, (double)st.coarse);
 	return cs_prom_finish(&p);
 }
 

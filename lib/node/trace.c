@@ -242,9 +242,15 @@ static int join_subs(struct cs_node_trace *nt, struct cs_node_inventory *inv, co
 			by_depth[n++] = c;
 		}
 	}
-	if (n == 0) /* qsort of a NULL array, even of nothing, is undefined */
+	if (n == 0) { /* qsort of a NULL array, even of nothing, is undefined */
+		if (nt->tracer)
+			cs_tracer_set_owners(nt->tracer, NULL, 0);
 		return 0;
+	}
 	qsort(own, n, sizeof(*own), cs_u64_cmp);
+	/* Each container's sub-cgroups share its room in the kernel map. */
+	if (nt->tracer)
+		cs_tracer_set_owners(nt->tracer, own, n);
 	qsort(by_depth, n, sizeof(*by_depth), deeper_first);
 	for (size_t i = 0; i < n; i++)
 		take_subs(nt, by_depth[i], own, n);

@@ -164,12 +164,19 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	s->rodata->self_tgid = (__u32)getpid();
 	/* In a child pid namespace getpid() is that namespace's id: the
 	 * programs ask the kernel for the task's id there (bpf/capscope.bpf.c). */
-	if (cs_proc_in_child_pidns() == 1) {
+	if (cs_proc_in_child_pidns() != 0) {
 		struct stat ns;
 
+		/* Also when it cannot be told (fourteenth pass, part K): taken for
+		 * the initial namespace, capscope's own id here was compared with
+		 * the kernel's. */
 		if (stat("/proc/self/ns/pid", &ns) < 0) {
 			rc = -errno;
-			snprintf(why, len, "/proc/self/ns/pid: %s", strerror(-rc));
+			snprintf(
+			    why, len,
+			    "/proc/self/ns/pid: %s: the programs must tell this capscope's own "
+			    "checks by its pid namespace",
+			    strerror(-rc));
 			capscope_bpf__destroy(s);
 			return rc;
 		}
@@ -592,6 +599,72 @@ static enum cs_site_class drain_class(struct cs_tracer *t, const struct cs_ksyms
 	return cls;
 }
 
+/*
+ * Each cgroup's new rows counted from nothing again (bpf/capscope.bpf.c,
+ * cgroup_rows), before the rows are taken: a row a cgroup adds between the
+ * two is charged and taken both, so its next second starts with less room,
+ * never more; a cgroup has at most its quota and its coarse rows in the map.
+ * The map holds no more cgroups than made new rows in a second.
+ */
+static void reset_quota(struct cs_tracer *t)
+{
+	int fd = bpf_map__fd(t->skel->maps.cgroup_rows);
+	__u64 key, next;
+	bool more = bpf_map_get_next_key(fd, NULL, &key) == 0;
+
+	/* The next key is asked for before this one is deleted: asked for
+	 * after, the walk would restart at the first bucket each time, 16,384
+	 * buckets scanned a key. */
+	while (more) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		bpf_map_delete_elem(fd, &key);
+		key = next;
+	}
+}
+
+static bool in_sorted(const uint64_t *ids, size_t n, uint64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] == id)
+			return true;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The new ids in first, then the old ones out: a container named in both
+ * is never missing from the map, so its sub-cgroups never charge alone. */
+int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
+{
+	int fd;
+	__u64 key, next;
+	__u8 one = 1;
+	bool more;
+
+	if (!t->per_cgroup)
+		return -EINVAL;
+	fd = bpf_map__fd(t->skel->maps.owners);
+	for (size_t i = 0; i < n && i < CS_OWNERS_MAX; i++) {
+		key = ids[i];
+		bpf_map_update_elem(fd, &key, &one, BPF_ANY);
+	}
+	more = bpf_map_get_next_key(fd, NULL, &key) == 0;
+	while (more) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		if (!in_sorted(ids, n < CS_OWNERS_MAX ? n : CS_OWNERS_MAX, key))
+			bpf_map_delete_elem(fd, &key);
+		key = next;
+	}
+	return 0;
+}
+
 int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
 		    void *ctx)
 {
@@ -606,6 +679,7 @@ int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer
 	 * the next drain. */
 	if (!(keys = malloc(max * sizeof(*keys))))
 		return -ENOMEM;
+	reset_quota(t);
 	while (n < max && bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]) == 0)
 		n++;
 	for (size_t i = 0; i < n; i++) {
@@ -628,6 +702,7 @@ void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)
 	s->lost_events = stat_sum(t, CS_STAT_LOST);
 	s->dropped = stat_sum(t, CS_STAT_DROPPED);
 	s->nostack = stat_sum(t, CS_STAT_NOSTACK);
+	s->coarse = stat_sum(t, CS_STAT_COARSE);
 }
 
 void cs_tracer_close(struct cs_tracer *t)
@@ -683,6 +758,11 @@ int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, v
 }
 
 int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const struct cs_ksyms *ksyms)
+{
+	return -ENOTSUP;
+}
+
+int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
 {
 	return -ENOTSUP;
 }

@@ -180,7 +180,12 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 	 * fourteenth pass the programs tell capscope by its id in its own
 	 * namespace (bpf/capscope.bpf.c, is_self), and --all runs.
 	 */
-	if ((tg->cmd || tg->pid) && cs_proc_in_child_pidns() == 1)
+	if ((tg->cmd || tg->pid) && (rc = cs_proc_in_child_pidns()) < 0)
+		return cs_diag_set(d, -rc, 0, 0, "pid",
+				   "/proc/self/ns/pid: %s: the tracer sees the host's process ids "
+				   "and cannot tell whether this capscope's are the same",
+				   strerror(-rc));
+	if ((tg->cmd || tg->pid) && rc == 1)
 		return cs_diag_set(
 		    d, ENOTSUP, 0, 0, "pid",
 		    "this capscope runs in a pid namespace other than the host's, "

@@ -144,8 +144,33 @@ static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ft
 	return 0;
 }
 
+/* Whether path is empty or has a component "." or "..": the tree it names
+ * is not the one its text says. */
+static bool dotted(const char *path)
+{
+	const char *c = path;
+
+	while (*c) {
+		size_t n = strcspn(c, "/");
+
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return true;
+		c += n;
+		c += strspn(c, "/");
+	}
+	return !*path;
+}
+
+/*
+ * Fourteenth pass, part K: nothing but an absolute path below the root,
+ * with no "." or ".." in it: "/tmp/cs-x/.." removed all of /tmp that one
+ * file system holds, and an empty cgroup name the whole v2 hierarchy's
+ * empty cgroups (other runs' included).
+ */
 void cs_test_rm_tree(const char *path)
 {
+	if (path[0] != '/' || !path[strspn(path, "/")] || dotted(path))
+		return;
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
@@ -153,6 +178,9 @@ void cs_test_rm_cgroup_tree(const char *name)
 {
 	char *root = NULL, *p = NULL;
 
+	/* One cgroup's name: not empty, not "." or "..", no '/'. */
+	if (!name[0] || strchr(name, '/') || dotted(name))
+		return;
 	if (cs_cgroup2_root(&root) == 0 &&
 	    asprintf(&p, "%s/%s", strcmp(root, "/") ? root : "", name) > 0)
 		cs_test_rm_tree(p);

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope serve --trace with the real BPF programs: one cgroup's share of
+ * the kernel map (bpf/capscope.bpf.c, cgroup_rows). Real processes in real
+ * cgroups made under the v2 mount (capscope-test-nq-PID, removed by the
+ * teardown even after a failed assertion). Skips without root, a writable
+ * cgroup v2 mount or BPF.
+ */
+#include "cmocka-wrap.h"
+#include "fixtures.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capscope-trace.h"
+#include "capscope/node.h"
+
+#define CAP_CHOWN_NR 0
+/* More distinct rows than the kernel map holds (16,384). */
+#define FLOOD 20000
+
+static char top[256], file[64];
+
+static uint64_t ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/* In a child: join cgroup dir (its cgroup.procs), or _exit(3). */
+static void join(const char *dir)
+{
+	char procs[320];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	fd = open(procs, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(3);
+	close(fd);
+}
+
+/* Wait for child p, which must have exited 0. */
+static void reap(pid_t p)
+{
+	int st;
+
+	assert_true(p >= 0);
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/*
+ * A child in cgroup dir making n CAP_CHOWN checks (chown of a file owned by
+ * another uid), named comm, or renaming itself before each when comm is
+ * NULL: a new comm, a new row each. Returns when it has exited.
+ */
+static void checks_in(const char *dir, int n, const char *comm)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		join(dir);
+		for (int i = 0; i < n; i++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "nq%d", i);
+			prctl(PR_SET_NAME, comm ? comm : name);
+			if (chown(file, (uid_t)(1 + (i & 1)), (gid_t)-1) < 0)
+				_exit(4);
+		}
+		_exit(0);
+	}
+	reap(p);
+}
+
+/* The granted CAP_CHOWN checks of cgroup's row, -1 when it has none. */
+static long long chowns(const struct cs_node_trace *nt, uint64_t cgroup)
+{
+	for (size_t i = 0; i < nt->n; i++)
+		if (nt->v[i].cgroup == cgroup)
+			return (long long)nt->v[i].checks[CAP_CHOWN_NR][0];
+	return -1;
+}
+
+/* top/NAME made, with its id; false when the cgroup mount refused. */
+static bool make_top(const char *name, char *dir, size_t len, uint64_t *id)
+{
+	char *root = NULL;
+
+	if (geteuid() != 0 || cs_cgroup2_root(&root) < 0)
+		return false;
+	snprintf(top, sizeof(top), "%s/capscope-test-nq-%d", strcmp(root, "/") ? root : "",
+		 (int)getpid());
+	free(root);
+	if (mkdir(top, 0755) < 0)
+		return false;
+	snprintf(dir, len, "%s/%s", top, name);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	*id = ino(dir);
+	return true;
+}
+
+/*
+ * Fourteenth pass, part K (part E's open find): a container whose processes
+ * renamed themselves before each check filled the one kernel map every
+ * container shares, and another container's checks were lost until the
+ * next drain (kernel_map_full). Now the flooding cgroup has at most
+ * CS_CGROUP_ROWS rows of its own, the rest coarse: the other's check is
+ * counted, and so is every one of the flood's (by capability).
+ */
+static void flood_leaves_room(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_tracer_stats st;
+	struct cs_diag d = {0};
+	char flood[300], victim[300];
+	uint64_t flood_id, victim_id;
+	int fd;
+
+	(void)state;
+	if (!make_top("flood", flood, sizeof(flood), &flood_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	snprintf(victim, sizeof(victim), "%s/victim", top);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	victim_id = ino(victim);
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip();				    /* no BPF here */
+	assert_true(cs_node_trace_drain(&nt) >= 0); /* what came before */
+
+	checks_in(flood, FLOOD, NULL);
+	checks_in(victim, 1, "nq-victim");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	cs_tracer_stats(nt.tracer, &st);
+
+	/* The other cgroup's one check, counted. */
+	assert_int_equal(chowns(&nt, victim_id), 1);
+	/* Every check of the flood counted, by capability. */
+	assert_int_equal(chowns(&nt, flood_id), FLOOD);
+	assert_true(st.coarse >= FLOOD - CS_CGROUP_ROWS - 2 * 64);
+	cs_node_trace_close(&nt);
+}
+
+#define SUBS	300
+#define PER_SUB 70
+
+/*
+ * The same with delegation: a container that makes cgroups of its own
+ * below its cgroup. Charged by leaf, each of its 300 sub-cgroups had its
+ * own 64 rows and its own coarse row, 19,500 rows, and the other
+ * container's check was lost again. Charged to the container's cgroup
+ * (cs_tracer_set_owners, as the agent does after each scan), all its
+ * sub-cgroups share one quota.
+ */
+static void subcgroups_share(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_diag d = {0};
+	char ctr[300], victim[300], sub[320];
+	uint64_t ctr_id, victim_id, ids[SUBS];
+	long long sum = 0;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	snprintf(victim, sizeof(victim), "%s/victim", top);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	victim_id = ino(victim);
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+		ids[i] = ino(sub);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		checks_in(sub, PER_SUB, NULL);
+	}
+	checks_in(victim, 1, "nq-victim");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+
+	assert_int_equal(chowns(&nt, victim_id), 1);
+	/* Every check of the container's, in its sub-cgroups' rows and its own coarse one. */
+	for (int i = 0; i < SUBS; i++)
+		sum += chowns(&nt, ids[i]) > 0 ? chowns(&nt, ids[i]) : 0;
+	sum += chowns(&nt, ctr_id) > 0 ? chowns(&nt, ctr_id) : 0;
+	assert_int_equal(sum, SUBS * PER_SUB);
+	cs_node_trace_close(&nt);
+}
+
+/* A child in cgroup dir: sethostname in a user and UTS namespace of its own
+ * (CAP_SYS_ADMIN, checked against its own user namespace). */
+static void own_userns_check_in(const char *dir)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		join(dir);
+		prctl(PR_SET_NAME, "nq-userns");
+		if (unshare(CLONE_NEWUSER | CLONE_NEWUTS) < 0 || sethostname("nq", 2) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	reap(p);
+}
+
+/*
+ * Past the quota, a row keeps what serve's rows are made of: the kind of
+ * user namespace (a user-namespaced container whose runc init spent the
+ * quota at its start had its own checks shown as "unknown", and
+ * only_in_child_user_namespaces missed them), and whether it is the
+ * runtime's init (its checks left out, not counted as the container's).
+ */
+static void coarse_keeps_kind_and_init(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_diag d = {0};
+	char ctr[300];
+	uint64_t ctr_id, used_own = 0;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	checks_in(ctr, CS_CGROUP_ROWS + 50, NULL); /* the quota spent */
+	checks_in(ctr, 5, "nq-victim");
+	own_userns_check_in(ctr);
+	checks_in(ctr, 7, "runc:[2:INIT]");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	for (size_t i = 0; i < nt.n; i++)
+		if (nt.v[i].cgroup == ctr_id)
+			used_own = nt.v[i].used_in[CS_USERNS_OWN];
+	/* The runtime init's 7 chowns left out; the others all counted. */
+	assert_int_equal(chowns(&nt, ctr_id), CS_CGROUP_ROWS + 50 + 5);
+	/* CAP_SYS_ADMIN (21) used in its own user namespace, told as such. */
+	assert_true(used_own & (1ULL << 21));
+	cs_node_trace_close(&nt);
+}
+
+/* The per-cgroup programs, with the quota's owner walk, load on every hook
+ * the kernel has (the verifier takes the bounded loop on each). */
+static void loads_on_every_hook(void **state)
+{
+	static const char *const hooks[] = {"tp_btf", "fexit", "kprobe"};
+	int loaded = 0;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (size_t i = 0; i < 3; i++) {
+		struct cs_tracer_config cfg = {
+		    .scope = CS_TRACER_ALL, .per_cgroup = true, .force_hook = hooks[i]};
+		struct cs_tracer *t = NULL;
+		struct cs_diag d = {0};
+		uint64_t id = 1;
+
+		if (cs_tracer_open(&cfg, &t, &d) < 0) {
+			print_message("# %s: %s\n", hooks[i], d.message);
+			continue;
+		}
+		assert_int_equal(cs_tracer_set_owners(t, &id, 1), 0);
+		cs_tracer_close(t);
+		loaded++;
+	}
+	if (!loaded)
+		skip(); /* no BPF here */
+}
+
+/*
+ * The teardown's remover takes nothing but the tree its text names: a path
+ * with "..", an empty cgroup name, ".." as one (fourteenth pass, part K:
+ * "/tmp/x/a/.." removed x).
+ */
+static void rm_tree_refuses_dots(void **state)
+{
+	char keep[64], a[80], up[90];
+
+	(void)state;
+	snprintf(keep, sizeof(keep), "/tmp/cs-nq-%d", (int)getpid());
+	snprintf(a, sizeof(a), "%s/a", keep);
+	snprintf(up, sizeof(up), "%s/..", a);
+	assert_int_equal(mkdir(keep, 0700), 0);
+	assert_int_equal(mkdir(a, 0700), 0);
+	cs_test_rm_tree(up);
+	cs_test_rm_tree("");
+	cs_test_rm_tree("a");
+	assert_int_equal(access(a, F_OK), 0);
+	cs_test_rm_cgroup_tree("");
+	cs_test_rm_cgroup_tree("..");
+	cs_test_rm_cgroup_tree(".");
+	cs_test_rm_tree(keep);
+	assert_int_equal(access(keep, F_OK), -1);
+}
+
+static int teardown(void **state)
+{
+	char p[64];
+
+	(void)state;
+	snprintf(p, sizeof(p), "capscope-test-nq-%d", (int)getpid());
+	cs_test_rm_cgroup_tree(p);
+	snprintf(p, sizeof(p), "/tmp/cs-nq-%d", (int)getpid());
+	cs_test_rm_tree(p);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
+	    cmocka_unit_test_teardown(subcgroups_share, teardown),
+	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
+	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
+	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
