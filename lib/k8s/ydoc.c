@@ -856,6 +856,11 @@ static int read_text(char *buf, size_t len, bool room, bool json, bool keys, con
 	if (!(r.fyp = new_parser(&fd, json)))
 		return -ENOMEM;
 	r.held = (struct ydoc_held){.text = buf, .len = r.text_len};
+	/* libfyaml skips a byte order mark at the start and counts no column
+	 * for it: the walker starts past it too, or it lags one character on
+	 * line 1 and cannot place a key there (go-yaml's rule went unchecked) */
+	if (!room && len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		r.held.done = 3;
 	rc = fy_parser_set_input_callback(r.fyp, &r.held, feed) ? -ENOMEM
 								: read_events(&r, fd, fn, user);
 	end_document(&r);

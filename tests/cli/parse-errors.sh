@@ -134,6 +134,15 @@ ok $? "a 1,024-character key, complex keys ('?') of any length and line, flow ke
 printf "$J1\"%s\"\n:\"x\"$J2\n" "$K" >key-ok.json
 "$CAPSCOPE" lint key-ok.json >/dev/null 2>err
 ok $? "a file opening with '{' (JSON to kubectl): a long key, ':' on the next line: read"
+# kubectl drops a byte order mark at a file's start before anything
+# (cli-runtime's FileVisitor, unicode.BOMOverride): after one, JSON is JSON
+# and a YAML key is checked from column 1 (the key went unchecked, the JSON
+# refused as YAML, before)
+printf "$BOM$J1\"%s\"\n:\"x\"$J2\n" "$K" >key-ok-bom.json
+"$CAPSCOPE" lint key-ok-bom.json >/dev/null 2>err
+ok $? "a byte order mark then JSON: a long key, ':' on the next line: read"
+printf "$BOM%s: x\n$H$C" "$K" >key-bom.yaml
+one_line "a byte order mark then a 1,025-character key" "^capscope lint: key-bom\.yaml:1:1: YAML: this key's ':'" "$CAPSCOPE" lint key-bom.yaml
 
 mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   printf '{"config": {"User": "x"' >img/cfg.json &&
