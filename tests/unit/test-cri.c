@@ -596,6 +596,15 @@ static void test_crio_schema(void **state)
 				 bad[i].line, bad[i].column, d.message);
 		assert_non_null(strstr(d.message, "does not start"));
 	}
+	/* a long value is cut in the message, so its reason is not */
+	char dur[400] = "[crio.image]\npull_progress_timeout = \"";
+
+	memset(dur + strlen(dur), '1', 300);
+	strcat(dur, "\"\n");
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_crio_config_parse(&c, dur, strlen(dur), "b", &d), -EINVAL);
+	assert_non_null(strstr(d.message, "...\" is no Go duration"));
+	assert_non_null(strstr(d.message, "does not start"));
 	/* a path longer than the diagnostic's field ends in "...", never cut silently */
 	char text[600] = "[crio.runtime.runtimes.";
 	size_t n = strlen(text);
