@@ -251,7 +251,9 @@ static void tree_bytes(void **state)
 	assert_int_equal(cs_toml_load(buf, (size_t)(p - buf), "t", &doc, &d), 0);
 	held = mallinfo2().uordblks - before;
 	print_message("tree: %zu bytes for %zu bytes of text\n", held, (size_t)(p - buf));
-	assert_true(held < 24 * (size_t)(p - buf));
+	/* the arena places values at 8 bytes and strings at 1, not every
+	 * piece at 16: 12.6 bytes a byte of text here, 21.5 before */
+	assert_true(held < 16 * (size_t)(p - buf));
 	cs_toml_free(doc);
 	free(buf);
 }
