@@ -777,6 +777,22 @@ static void test_go_yaml_keys(void **state)
 		 "a: 1\nk%01024d: 1\n",
 		 0);
 	refused_key(text, 0, 2, 1);
+	/* a '?' then a comment, comment lines, a NEL, then the key: a complex key
+	 * (kubectl 1.32 reads these; they were refused, the '?' unseen past the
+	 * comment); a comment ending in '?' opens none */
+	static const char *const complex_keys[] = {
+	    "a:\n  ? # c\n    kk\n  : z\n",
+	    "a: {b: c, ? # c\n  # d\n\n  kk\n  : z}\n",
+	    "a: {? # c\xc2\x85  kk\n  : z}\n",
+	};
+	for (size_t i = 0; i < sizeof(complex_keys) / sizeof(complex_keys[0]); i++) {
+		strcpy(text, complex_keys[i]);
+		docs = 0;
+		if (ydoc_read(text, strlen(text), false, "t", count_doc, &docs, &d) != 0)
+			fail_msg("refused: %s (%s)", complex_keys[i], d.message);
+		assert_int_equal(docs, 1);
+	}
+	refused_key("a: {b: c, # ?\n  kk\n  : z}\n", 0, 2, 3);
 	/* a mark then JSON is JSON to kubectl, which drops the mark first
 	 * (cli-runtime's FileVisitor, unicode.BOMOverride; kubectl 1.32 reads
 	 * these): built by hand, a key over two lines or of any length read */
