@@ -789,6 +789,36 @@ static int check_simple_key(struct reader *r, struct fy_event *e)
 			   YDOC_SIMPLE_KEY_MAX);
 }
 
+/*
+ * A plain scalar holding '?' in a flow collection. go-yaml (kubectl 1.32
+ * uses sigs.k8s.io/yaml's copy of go-yaml v2) ends a plain scalar there at
+ * any '?' and takes a '?' opening a token for a key indicator, as YAML
+ * 1.1's libyaml did; libfyaml reads the '?' as part of the scalar.
+ * `securityContext: {?privileged: true}` is `privileged: true` to kubectl
+ * and was the unknown key "?privileged" here (a privileged container read
+ * as a plain one); `add: [NET_ADMIN?]` kubectl refuses ("did not find
+ * expected ',' or ']'"). Refused, at the scalar: quote it.
+ */
+static int check_flow_plain(struct reader *r, struct fy_event *e)
+{
+	const struct fy_mark *m;
+	const char *s;
+	size_t len = 0;
+	unsigned line;
+
+	if (e->type != FYET_SCALAR || !e->scalar.value || !r->n_frames ||
+	    r->frames[r->n_frames - 1].node->style != YDOC_FLOW ||
+	    fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN ||
+	    !(s = fy_token_get_text(e->scalar.value, &len)) || !memchr(s, '?', len) ||
+	    !(m = fy_token_start_mark(e->scalar.value)))
+		return 0;
+	set_file(r);
+	line = (unsigned)m->line + 1;
+	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)m->column + 1), "",
+			   "YAML: a plain scalar with '?' in a flow collection: Kubernetes "
+			   "(go-yaml) ends the scalar at the '?' and reads a key there; quote it");
+}
+
 static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)
 {
 	struct fy_event *e;
@@ -800,7 +830,9 @@ static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, voi
 		/* refused while libfyaml scanned: this event is of the cut text */
 		bool key = !r->held.refused && is_key(r, e);
 
-		rc = r->held.refused ? -EINVAL : on_event(r, e, fn, user);
+		rc = r->held.refused ? -EINVAL : r->go_yaml_keys ? check_flow_plain(r, e) : 0;
+		if (rc >= 0 && !r->held.refused)
+			rc = on_event(r, e, fn, user);
 		if (rc >= 0 && key)
 			rc = check_simple_key(r, e);
 		if (end)

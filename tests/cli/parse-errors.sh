@@ -134,6 +134,14 @@ ok $? "a 1,024-character key, complex keys ('?') of any length and line, flow ke
 printf "$J1\"%s\"\n:\"x\"$J2\n" "$K" >key-ok.json
 "$CAPSCOPE" lint key-ok.json >/dev/null 2>err
 ok $? "a file opening with '{' (JSON to kubectl): a long key, ':' on the next line: read"
+# go-yaml ends a plain scalar at '?' in a flow collection and reads a key
+# there: {?privileged: true} is privileged: true to kubectl 1.32, and was the
+# unknown key "?privileged" here (a privileged container read as plain)
+printf "$H$C    securityContext: {?privileged: true}\n" >flow-q.yaml
+one_line "'?' in a plain scalar in a flow mapping" "^capscope explain pod: flow-q\.yaml:9:23: YAML: a plain scalar with '\?' in a flow collection" "$CAPSCOPE" explain pod flow-q.yaml
+printf "$H$C    args: [\"a?b\", 'c?']\n    env: [{name: q, value: x}]\n    command:\n    - sh?\n" >flow-q-ok.yaml
+"$CAPSCOPE" lint flow-q-ok.yaml >/dev/null 2>err
+ok $? "'?' quoted in a flow collection, or plain in block style: read"
 # kubectl drops a byte order mark at a file's start before anything
 # (cli-runtime's FileVisitor, unicode.BOMOverride): after one, JSON is JSON
 # and a YAML key is checked from column 1 (the key went unchecked, the JSON
