@@ -797,7 +797,10 @@ static int check_simple_key(struct reader *r, struct fy_event *e)
  * `securityContext: {?privileged: true}` is `privileged: true` to kubectl
  * and was the unknown key "?privileged" here (a privileged container read
  * as a plain one); `add: [NET_ADMIN?]` kubectl refuses ("did not find
- * expected ',' or ']'"). Refused, at the scalar: quote it.
+ * expected ',' or ']'"). So does a ':' opening a plain scalar there: a
+ * value indicator to go-yaml (`[:a]`, `{k: a, :b}`: "did not find expected
+ * node content"), the scalar ":a" to libfyaml. Refused, at the scalar:
+ * quote it.
  */
 static int check_flow_plain(struct reader *r, struct fy_event *e)
 {
@@ -809,14 +812,16 @@ static int check_flow_plain(struct reader *r, struct fy_event *e)
 	if (e->type != FYET_SCALAR || !e->scalar.value || !r->n_frames ||
 	    r->frames[r->n_frames - 1].node->style != YDOC_FLOW ||
 	    fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN ||
-	    !(s = fy_token_get_text(e->scalar.value, &len)) || !memchr(s, '?', len) ||
+	    !(s = fy_token_get_text(e->scalar.value, &len)) ||
+	    (!memchr(s, '?', len) && (!len || s[0] != ':')) ||
 	    !(m = fy_token_start_mark(e->scalar.value)))
 		return 0;
 	set_file(r);
 	line = (unsigned)m->line + 1;
 	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)m->column + 1), "",
-			   "YAML: a plain scalar with '?' in a flow collection: Kubernetes "
-			   "(go-yaml) ends the scalar at the '?' and reads a key there; quote it");
+			   "YAML: a plain scalar holding '?' or opening with ':' in a flow "
+			   "collection: Kubernetes (go-yaml) reads a key or value indicator "
+			   "there; quote it");
 }
 
 static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)

@@ -793,13 +793,17 @@ static void test_go_yaml_keys(void **state)
 		assert_int_equal(docs, 1);
 	}
 	refused_key("a: {b: c, # ?\n  kk\n  : z}\n", 0, 2, 3);
-	/* a plain scalar with '?' in a flow collection (go-yaml ends it there) */
-	static const char *const flow_q[] = {"a: {?b: c}\n", "a: [b?]\n", "a: {b: c?d}\n"};
+	/* a plain scalar holding '?' or opening with ':' in a flow collection (go-yaml ends it
+	 * there) */
+	static const char *const flow_q[] = {"a: {?b: c}\n", "a: [b?]\n", "a: {b: c?d}\n",
+					     "a: [:b]\n", "a: {b: c, :d}\n"};
 	for (size_t i = 0; i < sizeof(flow_q) / sizeof(flow_q[0]); i++) {
 		strcpy(text, flow_q[i]);
 		assert_int_equal(ydoc_read(text, strlen(text), false, "t", count_doc, &docs, &d),
 				 -EINVAL);
-		assert_non_null(strstr(d.message, "a plain scalar with '?' in a flow collection"));
+		assert_non_null(
+		    strstr(d.message,
+			   "a plain scalar holding '?' or opening with ':' in a flow collection"));
 	}
 	/* a mark then JSON is JSON to kubectl, which drops the mark first
 	 * (cli-runtime's FileVisitor, unicode.BOMOverride; kubectl 1.32 reads
