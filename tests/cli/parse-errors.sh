@@ -139,6 +139,8 @@ ok $? "a file opening with '{' (JSON to kubectl): a long key, ':' on the next li
 # unknown key "?privileged" here (a privileged container read as plain)
 printf "$H$C    securityContext: {?privileged: true}\n" >flow-q.yaml
 one_line "'?' in a plain scalar in a flow mapping" "^capscope explain pod: flow-q\.yaml:9:23: YAML: a plain scalar holding '\?' or opening with ':' in a flow collection" "$CAPSCOPE" explain pod flow-q.yaml
+printf "$H$C    securityContext:\n      ? [a]\n      : b\n      privileged: true\n" >coll-key.yaml
+one_line "a sequence as a key" "^capscope explain pod: coll-key\.yaml:10:9: YAML: a sequence as a mapping's key: Kubernetes refuses it" "$CAPSCOPE" explain pod coll-key.yaml
 printf "$H$C    args: [\"a?b\", 'c?']\n    env: [{name: q, value: x}]\n    command:\n    - sh?\n" >flow-q-ok.yaml
 "$CAPSCOPE" lint flow-q-ok.yaml >/dev/null 2>err
 ok $? "'?' quoted in a flow collection, or plain in block style: read"
