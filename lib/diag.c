@@ -28,6 +28,15 @@ void cs_mark_cut(char *m, size_t size)
 	memcpy(m + n, "...", 4);
 }
 
+/* A 256-byte message whose quoted value is a 4 KB profile name or a 254-byte
+ * sysctl kept the value and lost the reason (session 14, second round). */
+const char *cs_clip(char *buf, size_t size, const char *value)
+{
+	if ((size_t)snprintf(buf, size, "%s", value) >= size)
+		cs_mark_cut(buf, size);
+	return buf;
+}
+
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(buf, size, fmt, ap);

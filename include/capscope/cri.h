@@ -71,6 +71,27 @@ CS_EXPORT bool cs_cri_target_strict_groups(const struct cs_cri_target *t);
 CS_EXPORT int cs_cri_target_format(const struct cs_cri_target *t, char *buf, size_t len);
 
 #define CS_CRIO_MAX_DEFAULTS 64
+#define CS_CRIO_MAX_RUNTIMES 64
+
+/* One of CRI-O's start-up checks on a field's value (lib/runtime/crio-startup.c):
+ * whether the last value a file gave it fails, and where that value is. */
+struct cs_crio_value_check {
+	bool bad;
+	unsigned line, column;
+	char from[256];
+	char value[128];
+};
+
+/* What CRI-O's start-up checks need beyond the capabilities. */
+struct cs_crio_startup {
+	struct cs_crio_value_check image_volumes, log_dir, gomaxprocs, artifact_stores,
+	    default_runtime, log_size_max, cgroup_manager;
+	/* the [crio.runtime.runtimes.NAME] tables of every file read (crun is
+	 * CRI-O's own); cut: one name too long, or too many, to hold */
+	char runtimes[CS_CRIO_MAX_RUNTIMES][128];
+	size_t n_runtimes;
+	bool runtimes_cut;
+};
 
 /* The parts of crio.conf that shape capabilities. */
 struct cs_crio_config {
@@ -90,6 +111,7 @@ struct cs_crio_config {
 	 * refuses the configuration when the last list read has one. */
 	char bad_cap[48];
 	unsigned bad_line, bad_column;
+	struct cs_crio_startup startup;
 };
 
 /* What the kubelet passes for one container (CRI LinuxContainerSecurityContext). */

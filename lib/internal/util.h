@@ -19,6 +19,10 @@
  * whole. lib/diag.c.
  */
 void cs_mark_cut(char *buf, size_t size);
+/* A value quoted in a message, cut to size bytes and marked (cs_mark_cut)
+ * when longer, so the reason after it is not cut off: buf, for printing. */
+#define CS_CLIP 72
+const char *cs_clip(char *buf, size_t size, const char *value);
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));

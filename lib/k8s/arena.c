@@ -31,16 +31,22 @@ void cs_arena_free(struct cs_arena *a)
 	free(a);
 }
 
-void *cs_arena_alloc(struct cs_arena *a, size_t size)
+/*
+ * Pieces are placed at 8 bytes (what a pointer, an int64_t or a double asks;
+ * nothing the arena holds asks for more, and its functions promise no more
+ * than their declarations say), strings at 1: at max_align_t's 16, a TOML
+ * value of 40 bytes took 48 and a short key 16, some 15 % of a 4 MiB
+ * crio.conf drop-in's tree (the fourteenth pass, part F).
+ */
+static void *take(struct cs_arena *a, size_t size, size_t align)
 {
-	const size_t align = sizeof(max_align_t);
-	size_t need = (size + align - 1) / align * align;
 	struct block *b = a->head;
+	size_t at = b ? (b->used + align - 1) / align * align : 0;
 
 	if (size > SIZE_MAX / 2)
 		return NULL;
-	if (!b || b->size - b->used < need) {
-		size_t bsize = need > 16384 ? need : 16384;
+	if (!b || at > b->size || b->size - at < size) {
+		size_t bsize = size > 16384 ? size : 16384;
 
 		b = malloc(sizeof(*b) + bsize);
 		if (!b)
@@ -49,16 +55,25 @@ void *cs_arena_alloc(struct cs_arena *a, size_t size)
 		b->used = 0;
 		b->next = a->head;
 		a->head = b;
+		at = 0;
 	}
-	void *p = (char *)b->data + b->used;
-	b->used += need;
-	memset(p, 0, size);
+	void *p = (char *)b->data + at;
+	b->used = at + size;
+	return p;
+}
+
+void *cs_arena_alloc(struct cs_arena *a, size_t size)
+{
+	void *p = take(a, size, 8);
+
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
 char *cs_arena_strndup(struct cs_arena *a, const char *s, size_t len)
 {
-	char *p = cs_arena_alloc(a, len + 1);
+	char *p = len < SIZE_MAX / 2 ? take(a, len + 1, 1) : NULL;
 
 	if (p) {
 		memcpy(p, s, len);

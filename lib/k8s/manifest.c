@@ -487,24 +487,26 @@ static bool has_dotdot(const char *p)
 static int check_local(struct ctx *c, struct ydoc_node *lp, const char *key, const char *f,
 		       const char *local)
 {
+	char cl[CS_CLIP];
+
 	if (!strcmp(key, "seccompProfile")) {
 		if (*local == '/')
 			return errf(c, lp, EINVAL, f,
 				    "Invalid value \"%s\": must be a relative path (the API server "
 				    "refuses the pod)",
-				    local);
+				    cs_clip(cl, sizeof(cl), local));
 		if (has_dotdot(local))
 			return errf(c, lp, EINVAL, f,
 				    "Invalid value \"%s\": must not contain '..' (the API server "
 				    "refuses the pod)",
-				    local);
+				    cs_clip(cl, sizeof(cl), local));
 		return 0;
 	}
 	if (go_padded(local))
 		return errf(c, lp, EINVAL, f,
 			    "Invalid value \"%s\": must not be padded with whitespace (the API "
 			    "server refuses the pod)",
-			    local);
+			    cs_clip(cl, sizeof(cl), local));
 	if (!*local)
 		return errf(c, lp, EINVAL, f,
 			    "Required value: must be set when AppArmor type is Localhost (the API "
@@ -770,7 +772,7 @@ static int check_sysctls(struct ctx *c, struct ydoc_node **nodes, const char *pa
 			 const struct cs_k8s_pod *p)
 {
 	const struct cs_k8s_sysctl **v;
-	char f[192];
+	char f[192], cl[CS_CLIP];
 
 	for (size_t i = 0; i < p->n_sysctls; i++) {
 		const char *n = p->sysctls[i].name;
@@ -787,12 +789,13 @@ static int check_sysctls(struct ctx *c, struct ydoc_node **nodes, const char *pa
 				    "Invalid value \"%s\": must have at most 253 characters and "
 				    "match [a-z0-9]([-_a-z0-9]*[a-z0-9])? between '.' or '/' (the "
 				    "API server refuses the pod)",
-				    n);
+				    cs_clip(cl, sizeof(cl), n));
 		if ((ns == 'N' && p->host_network) || (ns == 'I' && p->host_ipc))
 			return errf(c, nodes[i], EINVAL, f,
 				    "Invalid value \"%s\": may not be specified when '%s' is true "
 				    "(the API server refuses the pod)",
-				    n, ns == 'N' ? "hostNetwork" : "hostIPC");
+				    cs_clip(cl, sizeof(cl), n),
+				    ns == 'N' ? "hostNetwork" : "hostIPC");
 	}
 	/* duplicates, by sorting: n sysctls are not n^2 comparisons */
 	if (p->n_sysctls < 2)
@@ -1322,7 +1325,7 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 	const size_t pl = sizeof(prefix) - 1;
 	const struct cs_k8s_container **ctrs = NULL, *const * hit;
 	size_t nn = 0;
-	char f[160];
+	char f[160], cl[CS_CLIP];
 	int r;
 
 	/* room for every annotation at once: grown one by one, it was quadratic */
@@ -1357,13 +1360,13 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 			return errf(c, k, EINVAL, f,
 				    "Invalid value \"%s\": container not found (the API server "
 				    "refuses the pod)",
-				    key + pl);
+				    cs_clip(cl, sizeof(cl), key + pl));
 		if (v && *v && strcmp(v, "runtime/default") != 0 && strcmp(v, "unconfined") != 0 &&
 		    strncmp(v, "localhost/", 10) != 0)
 			return errf(c, ann->u.pairs[i].value, EINVAL, f,
 				    "Invalid value \"%s\": invalid AppArmor profile name (the API "
 				    "server takes runtime/default, unconfined or localhost/NAME)",
-				    v);
+				    cs_clip(cl, sizeof(cl), v));
 		if ((r = apparmor_match(c, ann->u.pairs[i].value, f, p, *hit, v ? v : "")) < 0)
 			return r;
 		if (!v || !*v || !strcmp(v, "runtime/default") || !strncmp(v, "localhost/", 10))
@@ -1392,6 +1395,7 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 static int seccomp_annotation(struct ctx *c, struct ydoc_node *at, const char *f, const char *v,
 			      const char *type, const char *local)
 {
+	char cl[CS_CLIP];
 	bool lh = !strncmp(v, "localhost/", 10);
 	const char *n = lh ? v + 10 : "";
 
@@ -1400,12 +1404,12 @@ static int seccomp_annotation(struct ctx *c, struct ydoc_node *at, const char *f
 		return errf(c, at, EINVAL, f,
 			    "Invalid value \"%s\": must be a valid seccomp profile (the API server "
 			    "refuses the pod)",
-			    v);
+			    cs_clip(cl, sizeof(cl), v));
 	if (lh && (*n == '/' || has_dotdot(n)))
 		return errf(c, at, EINVAL, f,
 			    "Invalid value \"%s\": must be a relative path without '..' (the API "
 			    "server refuses the pod)",
-			    n);
+			    cs_clip(cl, sizeof(cl), n));
 	if (!type)
 		return 0;
 	if ((!strcmp(type, "Unconfined") && strcmp(v, "unconfined") != 0) ||

@@ -32,6 +32,7 @@
  */
 #include "ydoc-held.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Piece by piece, so that a hold is seen within this many bytes. */
@@ -215,6 +216,65 @@ static size_t next_token(const struct ydoc_held *h, size_t *col, bool *crossed)
 	return k;
 }
 
+/* The length of a YAML 1.1 line break ending just before i (LF, CR, NEL,
+ * U+2028, U+2029), 0 when none */
+static size_t break_before(const struct ydoc_held *h, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)h->text;
+
+	if (i >= 1 && (s[i - 1] == '\n' || s[i - 1] == '\r'))
+		return 1;
+	if (i >= 2 && s[i - 2] == 0xc2 && s[i - 1] == 0x85)
+		return 2;
+	if (i >= 3 && s[i - 3] == 0xe2 && s[i - 2] == 0x80 &&
+	    (s[i - 1] == 0xa8 || s[i - 1] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/*
+ * Back from k over blanks, line breaks and comments: where the token before
+ * k ends. A '#' opens a comment at a line's start or after a blank; a line
+ * with a quote before its '#' is not looked into (the '#' may be inside a
+ * scalar): the walk stops there, as it did before comments were passed.
+ * A line is looked into only when a line break was crossed, so only the
+ * first key after a line break scans the line above it: the walks of all
+ * keys cover the text about once.
+ */
+static size_t back_over_space(const struct ydoc_held *h, size_t k)
+{
+	for (;;) {
+		size_t ls, hash = SIZE_MAX;
+		bool crossed = false;
+
+		for (size_t n;;) {
+			if ((n = break_before(h, k)) != 0)
+				k -= n, crossed = true;
+			else if (k > 0 && is_blank(h->text[k - 1]))
+				k--;
+			else
+				break;
+		}
+		/* a comment runs to its line's end: only a line above may end in one
+		 * (so a long line of flow keys is not scanned again for each key) */
+		if (k == 0 || !crossed)
+			return k;
+		for (ls = k; ls > 0 && !break_before(h, ls); ls--)
+			;
+		for (size_t i = ls; i < k; i++) {
+			if (h->text[i] == '\'' || h->text[i] == '"')
+				return k;
+			if (h->text[i] == '#' && (i == ls || is_blank(h->text[i - 1]))) {
+				hash = i;
+				break;
+			}
+		}
+		if (hash == SIZE_MAX)
+			return k;
+		k = hash;
+	}
+}
+
 bool ydoc_held_simple_key(struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec)
 {
 	size_t k, col;
@@ -223,10 +283,10 @@ bool ydoc_held_simple_key(struct ydoc_held *h, size_t sl, size_t sc, size_t el, 
 	ydoc_held_event(h, sl, sc, h->flow);
 	if (h->line != sl || h->col != sc)
 		return true; /* the walker lags libfyaml here: cannot place the key */
-	/* '?', blanks or line breaks, the key: a complex key, which may take any
-	 * length and lines (a '?' that ends a plain scalar, `why?`, is none) */
-	for (k = h->done; k > 0 && is_blank(h->text[k - 1]); k--)
-		;
+	/* '?', blanks, line breaks or comments, the key: a complex key, which
+	 * may take any length and lines (a '?' that ends a plain scalar,
+	 * `why?`, is none) */
+	k = back_over_space(h, h->done);
 	if (k < h->done && k > 0 && h->text[k - 1] == '?' &&
 	    (k == 1 || is_blank(h->text[k - 2]) || is_indicator(h->text[k - 2])))
 		return true;

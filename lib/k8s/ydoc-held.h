@@ -59,8 +59,8 @@ void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow);
  * (el, ec), libfyaml's 0-based marks (ec past a closing quote); called when
  * its event arrives, so its ':' has been given. False when the rule is
  * broken; true when it holds, when no ':' follows the key, or when the
- * walker cannot place the key exactly (it may lag libfyaml, see
- * ydoc_held_event: a byte order mark on line 1).
+ * walker cannot place the key exactly (it would lag libfyaml on line 1
+ * after a byte order mark, had ydoc.c not started it past the mark).
  */
 #define YDOC_SIMPLE_KEY_MAX 1024
 

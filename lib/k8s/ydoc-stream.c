@@ -18,9 +18,12 @@
  * them). What it means: a text that is white space then one JSON value is
  * JSON to kubectl (apimachinery's YAMLOrJSONDecoder trims white space
  * before looking for '{'), as a text opening with '{' always was here.
- * With a marker (on a line of its own: kubectl refuses `--- {...}`, see
- * kubectl-stream.c, which manifests go through first) or a byte order mark
- * it is YAML 1.1 to kubectl (go-yaml),
+ * A byte order mark at the start changes nothing: kubectl drops it first
+ * (before session 14's second round it made the text YAML here, so a key
+ * of JSON written over two lines was refused as go-yaml refuses it, and a
+ * NEL in a string folded, where kubectl reads JSON). With a marker (on a
+ * line of its own: kubectl refuses `--- {...}`, see kubectl-stream.c,
+ * which manifests go through first) it is YAML 1.1 to kubectl (go-yaml),
  * which differs from JSON in a string only where it holds NEL, U+2028 or
  * U+2029 (line breaks to YAML 1.1: a string holding one is folded), or in
  * an indentation made of tabs: such a text is left to libfyaml's YAML 1.1.
@@ -85,9 +88,8 @@ static bool has_yaml11_break(const char *s, size_t len)
  * Whether every key of the checked JSON value s[0, len) keeps go-yaml's
  * rule for a simple key (ydoc-held.h): its ':' on its line, at most 1,024
  * characters (UTF-8 sequences; a JSON string holds no line break) from its
- * opening quote. With a marker or a byte order mark the stream is YAML to
- * kubectl; a key that breaks the rule is left to libfyaml with the rest,
- * and the reader refuses it there at its place.
+ * opening quote. With a marker the stream is YAML to kubectl; a key that breaks the rule is left to
+ * libfyaml with the rest, and the reader refuses it there at its place.
  */
 static bool keys_keep_go_yaml_rule(const char *s, size_t len)
 {
@@ -114,9 +116,9 @@ static bool keys_keep_go_yaml_rule(const char *s, size_t len)
 }
 
 /* Whether s is such a stream: each value checked, nothing built. */
-static bool is_json_stream(const char *s, size_t len, bool bom)
+static bool is_json_stream(const char *s, size_t len)
 {
-	bool yaml = bom, tab = false, keys = true;
+	bool yaml = false, tab = false, keys = true;
 	size_t i = 0, docs = 0, end;
 
 	for (;;) {
@@ -168,12 +170,13 @@ static int build(const char *s, size_t len, ydoc_doc_fn fn, void *user)
 
 int ydoc_stream_read(const char *text, size_t len, ydoc_doc_fn fn, void *user)
 {
-	/* libfyaml counts no column for a byte order mark */
-	bool bom = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3);
-
-	if (bom)
+	/* kubectl drops a byte order mark at a file's start before it looks
+	 * for '{' (cli-runtime's FileVisitor reads the file through
+	 * unicode.BOMOverride): after one, the text is what it would be
+	 * without. libfyaml counts no column for it either. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		text += 3, len -= 3;
-	if (!is_json_stream(text, len, bom))
+	if (!is_json_stream(text, len))
 		return 1;
 	return build(text, len, fn, user);
 }

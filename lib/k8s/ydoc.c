@@ -59,6 +59,12 @@ struct reader {
 	size_t text_len;
 	unsigned shift;	   /* columns of line 1 that the prefix takes */
 	bool go_yaml_keys; /* refuse the simple keys go-yaml refuses (not the oracle) */
+	/* the first collection read as a key, refused at its document's end
+	 * (so that a syntax error after it is libfyaml's to say): its place,
+	 * mapping or sequence */
+	bool ck_pending;
+	unsigned ck_line, ck_column;
+	bool ck_map;
 	const char *name;
 	struct cs_diag *d;
 	struct cs_arena *arena; /* the current document's tree */
@@ -747,15 +753,50 @@ static bool is_quoted(struct fy_event *e)
 	return ss == FYSS_SINGLE_QUOTED || ss == FYSS_DOUBLE_QUOTED;
 }
 
-/* Whether e, about to be attached, is a mapping's key: a scalar with text. */
-static bool is_key(const struct reader *r, const struct fy_event *e)
+/* Whether a node about to be attached is a mapping's key. */
+static bool at_key(const struct reader *r)
 {
 	const struct frame *f;
 
-	if (e->type != FYET_SCALAR || !e->scalar.value || !r->n_frames)
+	if (!r->n_frames)
 		return false;
 	f = &r->frames[r->n_frames - 1];
 	return f->node->kind == YDOC_MAP && (r->n_pending - f->base) % 2 == 0;
+}
+
+/* Whether e, about to be attached, is a mapping's key: a scalar with text. */
+static bool is_key(const struct reader *r, const struct fy_event *e)
+{
+	return e->type == FYET_SCALAR && e->scalar.value && at_key(r);
+}
+
+/*
+ * A mapping or a sequence as a mapping's key (`? [a]`, `{{}: b}`): sigs.k8s.io/yaml
+ * turns YAML into JSON, whose keys are strings, and kubectl 1.32 refuses
+ * the file ("invalid map key: []interface {}{\"a\"}"); libfyaml reads it,
+ * and the rest of the object was read and predicted. Noted where the key
+ * starts, refused at its document's end, before the document is handed on
+ * (a syntax error after it is libfyaml's to say: ` {"a": 1}x: 2`).
+ */
+static int check_collection_key(struct reader *r, struct fy_event *e)
+{
+	const struct fy_mark *m;
+
+	if (r->ck_pending && e->type == FYET_DOCUMENT_END) {
+		set_file(r);
+		return cs_diag_set(r->d, EINVAL, r->ck_line, r->ck_column, "",
+				   "YAML: a %s as a mapping's key: Kubernetes refuses it (invalid "
+				   "map key: JSON's keys are strings)",
+				   r->ck_map ? "mapping" : "sequence");
+	}
+	if (r->ck_pending || (e->type != FYET_MAPPING_START && e->type != FYET_SEQUENCE_START) ||
+	    !at_key(r) || !(m = fy_event_start_mark(e)))
+		return 0;
+	r->ck_pending = true;
+	r->ck_line = (unsigned)m->line + 1;
+	r->ck_column = user_column(r, r->ck_line, (unsigned)m->column + 1);
+	r->ck_map = e->type == FYET_MAPPING_START;
+	return 0;
 }
 
 /*
@@ -789,6 +830,54 @@ static int check_simple_key(struct reader *r, struct fy_event *e)
 			   YDOC_SIMPLE_KEY_MAX);
 }
 
+/*
+ * A plain scalar holding '?' in a flow collection. go-yaml (kubectl 1.32
+ * uses sigs.k8s.io/yaml's copy of go-yaml v2) ends a plain scalar there at
+ * any '?' and takes a '?' opening a token for a key indicator, as YAML
+ * 1.1's libyaml did; libfyaml reads the '?' as part of the scalar.
+ * `securityContext: {?privileged: true}` is `privileged: true` to kubectl
+ * and was the unknown key "?privileged" here (a privileged container read
+ * as a plain one); `add: [NET_ADMIN?]` kubectl refuses ("did not find
+ * expected ',' or ']'"). So does a ':' opening a plain scalar there: a
+ * value indicator to go-yaml (`[:a]`, `{k: a, :b}`: "did not find expected
+ * node content"), the scalar ":a" to libfyaml. Refused, at the scalar:
+ * quote it.
+ */
+static int check_flow_plain(struct reader *r, struct fy_event *e)
+{
+	const struct fy_mark *m;
+	const char *s;
+	size_t len = 0;
+	unsigned line;
+
+	if (e->type != FYET_SCALAR || !e->scalar.value || !r->n_frames ||
+	    r->frames[r->n_frames - 1].node->style != YDOC_FLOW ||
+	    fy_token_scalar_style(e->scalar.value) != FYSS_PLAIN ||
+	    !(s = fy_token_get_text(e->scalar.value, &len)) ||
+	    (!memchr(s, '?', len) && (!len || s[0] != ':')) ||
+	    !(m = fy_token_start_mark(e->scalar.value)))
+		return 0;
+	set_file(r);
+	line = (unsigned)m->line + 1;
+	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)m->column + 1), "",
+			   "YAML: a plain scalar holding '?' or opening with ':' in a flow "
+			   "collection: Kubernetes (go-yaml) reads a key or value indicator "
+			   "there; quote it");
+}
+
+/* What go-yaml reads otherwise than libfyaml, refused before e is taken
+ * (not for the libfyaml oracle, ydoc_read_fy) */
+static int go_yaml_checks(struct reader *r, struct fy_event *e)
+{
+	int rc;
+
+	if (!r->go_yaml_keys)
+		return 0;
+	if ((rc = check_flow_plain(r, e)) < 0)
+		return rc;
+	return check_collection_key(r, e);
+}
+
 static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, void *user)
 {
 	struct fy_event *e;
@@ -800,7 +889,10 @@ static int read_events(struct reader *r, struct fy_diag *fd, ydoc_doc_fn fn, voi
 		/* refused while libfyaml scanned: this event is of the cut text */
 		bool key = !r->held.refused && is_key(r, e);
 
-		rc = r->held.refused ? -EINVAL : on_event(r, e, fn, user);
+		if (r->held.refused)
+			rc = -EINVAL;
+		else if ((rc = go_yaml_checks(r, e)) >= 0)
+			rc = on_event(r, e, fn, user);
 		if (rc >= 0 && key)
 			rc = check_simple_key(r, e);
 		if (end)
@@ -856,6 +948,11 @@ static int read_text(char *buf, size_t len, bool room, bool json, bool keys, con
 	if (!(r.fyp = new_parser(&fd, json)))
 		return -ENOMEM;
 	r.held = (struct ydoc_held){.text = buf, .len = r.text_len};
+	/* libfyaml skips a byte order mark at the start and counts no column
+	 * for it: the walker starts past it too, or it lags one character on
+	 * line 1 and cannot place a key there (go-yaml's rule went unchecked) */
+	if (!room && len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		r.held.done = 3;
 	rc = fy_parser_set_input_callback(r.fyp, &r.held, feed) ? -ENOMEM
 								: read_events(&r, fd, fn, user);
 	end_document(&r);

@@ -21,6 +21,7 @@
 #include "capscope/cri.h"
 #include "capscope/proc.h"
 #include "../internal/crio-schema.h"
+#include "../internal/crio-startup.h"
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
@@ -231,8 +232,8 @@ int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len, 
 	    (r = subtable(crio, "runtime", "crio.runtime", &rt, d)) == 0)
 		r = take(&tmp, rt, name ? name : "", d);
 	/* every other field typed as CRI-O decodes it (crio-schema.c) */
-	if (r == 0)
-		r = cs_crio_schema_check(cs_toml_root(doc), d);
+	if (r == 0 && (r = cs_crio_schema_check(cs_toml_root(doc), d)) == 0)
+		cs_crio_startup_take(&tmp.startup, cs_toml_root(doc), name ? name : "");
 	cs_toml_free(doc);
 	if (r < 0) {
 		cs_diag_file(d, name);
@@ -349,8 +350,12 @@ static int load_dropin_root(struct cs_crio_config *c, const char *dir, struct cs
 /* The start-up check on the configuration as read whole (first_refused). */
 static int startup_check(const struct cs_crio_config *c, int r, struct cs_diag *d)
 {
-	if (r < 0 || !c->bad_cap[0])
+	/* Config.Validate's order: image_volumes, the root and runtime
+	 * checks before the capabilities, cgroup_manager after */
+	if (r < 0 || (r = cs_crio_startup_check(&c->startup, false, d)) < 0)
 		return r;
+	if (!c->bad_cap[0])
+		return cs_crio_startup_check(&c->startup, true, d);
 	r = cs_diag_set(d, EINVAL, c->bad_line, c->bad_column, "crio.runtime.default_capabilities",
 			"\"%s\" is no capability of this kernel as CRI-O reads it (\"CAP_\" and "
 			"upper case): CRI-O does not start (invalid capabilities)",

@@ -328,7 +328,7 @@ static void join(char *out, size_t len, const char *path, const char *key)
 static int check(const struct cs_toml_value *v, const struct field *f, const char *path,
 		 struct cs_diag *d)
 {
-	char sub[sizeof(d->field)];
+	char sub[sizeof(d->field)], cl[CS_CLIP];
 	int r;
 
 	switch (f->kind) {
@@ -348,7 +348,7 @@ static int check(const struct cs_toml_value *v, const struct field *f, const cha
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "\"%s\" is no Go duration (\"1m30s\", \"500ms\"): CRI-O "
 					   "does not start with this file",
-					   v->s);
+					   cs_clip(cl, sizeof(cl), v->s));
 		return 0;
 	case STRS:
 		if (v->type != CS_TOML_ARRAY)

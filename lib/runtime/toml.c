@@ -255,11 +255,13 @@ static int escape(struct tp *t, struct sbuf *b, bool multi)
 	/* Fourteenth pass: TOML 1.1 adds \e and \xHH, and CRI-O 1.36's decoder
 	 * (BurntSushi/toml 1.6) reads them; this reader is TOML 1.0 (its
 	 * oracle is Python's tomllib), so say so rather than call them unknown. */
+	/* in words, as below: a message's backslash is printed doubled (every
+	 * message is escaped), and "\\u00XX" would then ask for two */
 	if (e == 'e' || e == 'x')
 		return fail(t, bs,
-			    "\\%c is a TOML 1.1 escape (CRI-O 1.36 reads it); capscope reads TOML "
-			    "1.0: write it as \\u00XX",
-			    e);
+			    "backslash then '%c' is a TOML 1.1 escape (CRI-O 1.36 reads it); "
+			    "capscope reads TOML 1.0: after the backslash write %s instead",
+			    e, e == 'e' ? "'u001B'" : "'u00' and the same two hex digits");
 	return fail(t, bs, "unknown escape: backslash then %s", shown(e).s);
 }
 

@@ -134,6 +134,25 @@ ok $? "a 1,024-character key, complex keys ('?') of any length and line, flow ke
 printf "$J1\"%s\"\n:\"x\"$J2\n" "$K" >key-ok.json
 "$CAPSCOPE" lint key-ok.json >/dev/null 2>err
 ok $? "a file opening with '{' (JSON to kubectl): a long key, ':' on the next line: read"
+# go-yaml ends a plain scalar at '?' in a flow collection and reads a key
+# there: {?privileged: true} is privileged: true to kubectl 1.32, and was the
+# unknown key "?privileged" here (a privileged container read as plain)
+printf "$H$C    securityContext: {?privileged: true}\n" >flow-q.yaml
+one_line "'?' in a plain scalar in a flow mapping" "^capscope explain pod: flow-q\.yaml:9:23: YAML: a plain scalar holding '\?' or opening with ':' in a flow collection" "$CAPSCOPE" explain pod flow-q.yaml
+printf "$H$C    securityContext:\n      ? [a]\n      : b\n      privileged: true\n" >coll-key.yaml
+one_line "a sequence as a key" "^capscope explain pod: coll-key\.yaml:10:9: YAML: a sequence as a mapping's key: Kubernetes refuses it" "$CAPSCOPE" explain pod coll-key.yaml
+printf "$H$C    args: [\"a?b\", 'c?']\n    env: [{name: q, value: x}]\n    command:\n    - sh?\n" >flow-q-ok.yaml
+"$CAPSCOPE" lint flow-q-ok.yaml >/dev/null 2>err
+ok $? "'?' quoted in a flow collection, or plain in block style: read"
+# kubectl drops a byte order mark at a file's start before anything
+# (cli-runtime's FileVisitor, unicode.BOMOverride): after one, JSON is JSON
+# and a YAML key is checked from column 1 (the key went unchecked, the JSON
+# refused as YAML, before)
+printf "$BOM$J1\"%s\"\n:\"x\"$J2\n" "$K" >key-ok-bom.json
+"$CAPSCOPE" lint key-ok-bom.json >/dev/null 2>err
+ok $? "a byte order mark then JSON: a long key, ':' on the next line: read"
+printf "$BOM%s: x\n$H$C" "$K" >key-bom.yaml
+one_line "a byte order mark then a 1,025-character key" "^capscope lint: key-bom\.yaml:1:1: YAML: this key's ':'" "$CAPSCOPE" lint key-bom.yaml
 
 mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   printf '{"config": {"User": "x"' >img/cfg.json &&
@@ -250,7 +269,9 @@ one_line "complex key after NEL, lint" "^capscope lint: nel\\.yaml:2:5: a tab in
 printf '#r?  o:e\n:   ?\t[a]x:d:\t\t:\t\taPo &?  :r~ s o[[[ ?[' >mid.yaml
 one_line "complex key after ':' on its line, lint" "^capscope lint: mid\\.yaml:2:6: a tab in a text with a complex key" \
   "$CAPSCOPE" lint mid.yaml
-printf 'apiVersion: v1\nkind: Pod\nmetadata:\t{name: t, annotations: {why: Why? Because}}\nspec: {containers: [{name: a, image: i}]}\n' >why.yaml
+# (in block style: in a flow mapping go-yaml ends the scalar at '?', and
+# kubectl 1.32 refuses the file, as capscope does now)
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    why: Why? Because\nspec:\t{containers: [{name: a, image: i}]}\n' >why.yaml
 "$CAPSCOPE" explain pod why.yaml >/dev/null 2>&1
 ok $? "a '?' inside a plain scalar is no complex key: a tab there is still read"
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\t{name: t}\nspec: {containers: [{name: a, image: i}]}\n' >tab.yaml

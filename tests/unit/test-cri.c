@@ -522,6 +522,81 @@ static void test_crio_key_case(void **state)
 }
 
 /*
+ * CRI-O's start-up checks on values (crio-startup.c): each stops CRI-O, so
+ * the configuration predicts nothing; the last value read wins, runtime
+ * tables add up over the files, and the first refusal is in CRI-O's order.
+ */
+static void startup_case(const char *conf, const char *dropin, const char *field, unsigned line,
+			 const char *file)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	int r;
+
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "crio.conf", conf);
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	if (dropin)
+		put_file(dir, "crio.conf.d/10-x.conf", dropin);
+	cs_crio_config_default(&c);
+	r = cs_crio_config_load(&c, dir, &d);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	if (!field) {
+		if (r != 0)
+			fail_msg("refused: %s (%s)", d.message, conf);
+		return;
+	}
+	if (r != -EINVAL)
+		fail_msg("read: %s", conf);
+	assert_string_equal(d.field, field);
+	assert_int_equal(d.line, line);
+	assert_non_null(strstr(d.file, file));
+	assert_non_null(strstr(d.message, "CRI-O does not start"));
+}
+
+static void test_crio_startup(void **state)
+{
+	(void)state;
+	startup_case("[crio.runtime]\nlog_size_max = 100\n", NULL, "crio.runtime.log_size_max", 2,
+		     "crio.conf");
+	startup_case("[crio.runtime]\nlog_size_max = 100\n", "[crio.runtime]\nlog_size_max = -1\n",
+		     NULL, 0, NULL);
+	startup_case("[crio.runtime]\ndefault_runtime = \"runc\"\n", NULL,
+		     "crio.runtime.default_runtime", 2, "crio.conf");
+	startup_case("[crio.runtime]\ndefault_runtime = \"runc\"\n",
+		     "[crio.runtime.runtimes.runc]\nruntime_path = \"/usr/bin/runc\"\n", NULL, 0,
+		     NULL);
+	startup_case("[crio.runtime]\ndefault_runtime = \"\"\n[crio.runtime.runtimes.x]\n", NULL,
+		     NULL, 0, NULL);
+	startup_case("[crio.runtime]\ncgroup_manager = \"Systemd\"\n", NULL,
+		     "crio.runtime.cgroup_manager", 2, "crio.conf");
+	startup_case("[crio.image]\nimage_volumes = \"none\"\n", NULL, "crio.image.image_volumes",
+		     2, "crio.conf");
+	startup_case("[crio.runtime]\nmin_injected_gomaxprocs = -1\n", NULL,
+		     "crio.runtime.min_injected_gomaxprocs", 2, "crio.conf");
+	startup_case("[crio.runtime]\nadditional_artifact_stores = [\"/a\", \"b\"]\n",
+		     "[crio.runtime]\ncgroup_manager = \"cgroupfs\"\n",
+		     "crio.runtime.additional_artifact_stores", 2, "crio.conf");
+	startup_case("[crio.runtime]\nadditional_artifact_stores = [\"/a\", \"b\"]\n",
+		     "[crio.runtime]\nadditional_artifact_stores = []\n", NULL, 0, NULL);
+	/* CRI-O's order: log_dir before log_size_max, the capabilities before
+	 * cgroup_manager, log_size_max before the capabilities */
+	startup_case("[crio]\nlog_dir = \"var/log\"\n[crio.runtime]\nlog_size_max = 5\n", NULL,
+		     "crio.log_dir", 2, "crio.conf");
+	startup_case("[crio.runtime]\ncgroup_manager = \"x\"\ndefault_capabilities = [\"FOO\"]\n",
+		     NULL, "crio.runtime.default_capabilities", 3, "crio.conf");
+	startup_case("[crio.runtime]\ndefault_capabilities = [\"FOO\"]\n",
+		     "[crio.runtime]\nLog_Size_Max = 5\n", "crio.runtime.log_size_max", 2,
+		     "10-x.conf");
+	startup_case("[crio.runtime]\nlog_size_max = 8192\ncgroup_manager = \"systemd\"\n"
+		     "default_runtime = \"crun\"\n[crio.image]\nimage_volumes = \"bind\"\n",
+		     NULL, NULL, 0, NULL);
+}
+
+/*
  * Fourteenth pass: every field CRI-O 1.36 decodes is typed
  * (lib/runtime/crio-schema.c); a value its decoder refuses stops CRI-O, so
  * the file predicts nothing. Keys CRI-O has no field for are still read as
@@ -596,6 +671,15 @@ static void test_crio_schema(void **state)
 				 bad[i].line, bad[i].column, d.message);
 		assert_non_null(strstr(d.message, "does not start"));
 	}
+	/* a long value is cut in the message, so its reason is not */
+	char dur[400] = "[crio.image]\npull_progress_timeout = \"";
+
+	memset(dur + strlen(dur), '1', 300);
+	strcat(dur, "\"\n");
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_crio_config_parse(&c, dur, strlen(dur), "b", &d), -EINVAL);
+	assert_non_null(strstr(d.message, "...\" is no Go duration"));
+	assert_non_null(strstr(d.message, "does not start"));
 	/* a path longer than the diagnostic's field ends in "...", never cut silently */
 	char text[600] = "[crio.runtime.runtimes.";
 	size_t n = strlen(text);
@@ -717,6 +801,7 @@ int main(void)
 	    cmocka_unit_test(test_target_parse),
 	    cmocka_unit_test(test_crio_dropins),
 	    cmocka_unit_test(test_crio_schema),
+	    cmocka_unit_test(test_crio_startup),
 	    cmocka_unit_test(test_go_duration),
 	    cmocka_unit_test(test_crio_dropin_walk),
 	    cmocka_unit_test(test_crio_startup_caps),

@@ -546,6 +546,14 @@ static void test_sysctls(void)
 		   "spec.securityContext.sysctls[0].name", "253 characters");
 	expect_err(SYS_POD("hostPID: true", "[{name: net.x_, value: '1'}]"), 5,
 		   "spec.securityContext.sysctls[0].name", "253 characters");
+	/* a name of 254 bytes: cut in the message, so its reason is not */
+	expect_err(
+	    SYS_POD("hostPID: true",
+		    "[{name: a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+		    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+		    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+		    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.ab, value: '1'}]"),
+	    5, "spec.securityContext.sysctls[0].name", "...\": must have at most 253");
 	expect_err(SYS_POD("hostPID: true", "[{name: '', value: '1'}]"), 5,
 		   "spec.securityContext.sysctls[0].name", "Required value");
 	expect_err(SYS_POD("hostPID: true", "[{name: " UPS ", value: '0'}, {name: kernel.msgmax, "

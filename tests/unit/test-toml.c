@@ -118,8 +118,8 @@ static void errors(void **state)
 	 * are refused as such rather than as unknown or misplaced bytes */
 	bad("a = 07:32\n", 1, 5, "TOML 1.1");
 	bad("a = 1979-05-27T07:32Z\n", 1, 16, "time without seconds");
-	bad("a = \"\\e\"\n", 1, 6, "TOML 1.1 escape");
-	bad("a = \"\\x41\"\n", 1, 6, "TOML 1.1 escape");
+	bad("a = \"\\e\"\n", 1, 6, "backslash then 'e' is a TOML 1.1 escape");
+	bad("a = \"\\x41\"\n", 1, 6, "after the backslash write 'u00' and the same two");
 	bad("a = {\n b = 1}\n", 1, 6, "TOML 1.1");
 	bad("a = {b = 1, # c\n}\n", 1, 13, "TOML 1.1");
 	bad("a = \"x\n", 1, 7, "newline");
@@ -251,7 +251,9 @@ static void tree_bytes(void **state)
 	assert_int_equal(cs_toml_load(buf, (size_t)(p - buf), "t", &doc, &d), 0);
 	held = mallinfo2().uordblks - before;
 	print_message("tree: %zu bytes for %zu bytes of text\n", held, (size_t)(p - buf));
-	assert_true(held < 24 * (size_t)(p - buf));
+	/* the arena places values at 8 bytes and strings at 1, not every
+	 * piece at 16: 12.6 bytes a byte of text here, 21.5 before */
+	assert_true(held < 16 * (size_t)(p - buf));
 	cs_toml_free(doc);
 	free(buf);
 }

@@ -163,9 +163,13 @@ static void test_marks(void **state)
 	/* a collection is where its first scalar is; an empty one at its own
 	 * '[' or '{' (eleventh pass: it was nowhere, and `spec: []` refused
 	 * with no line); the walk stops 16 levels down */
-	expect_tree("k:\n  - []\n  - {}\n  - [[x]]\n  - {? [y]: z}\n",
-		    "{=k@1:1: [[]f@2:5, {}f@3:5, [[=x@4:7]f@4:7]f@4:7, {[=y@5:9]f@5:9: "
-		    "=z@5:13}f@5:9]b@2:5}b@1:1");
+	expect_tree("k:\n  - []\n  - {}\n  - [[x]]\n",
+		    "{=k@1:1: [[]f@2:5, {}f@3:5, [[=x@4:7]f@4:7]f@4:7]b@2:5}b@1:1");
+	/* a collection as a key is refused (kubectl: "invalid map key") */
+	expect_error("k:\n  - {? [y]: z}\n", 2, 8,
+		     "YAML: a sequence"
+		     " as a mapping's key: Kubernetes refuses it (invalid map key: JSON's keys are "
+		     "strings)");
 	{
 		struct out o = {0};
 		struct cs_diag d;
@@ -301,10 +305,13 @@ static void test_errors(void **state)
 	expect_error("kind: Pod\nkind: Pod\n", 2, 1, "YAML: duplicate key");
 	expect_error("a: 1\n\"a\": 2\n", 2, 2, "YAML: duplicate key");
 	expect_error("{\"kind\":\"Pod\",\"kind\":\"Pod\"}", 1, 16, "YAML: duplicate key");
-	/* complex keys compare by content, mappings in any order */
+	/* complex keys compare by content, mappings in any order (the
+	 * duplicate is found first; a collection as a key is refused at the
+	 * document's end: kubectl 1.32, "invalid map key") */
 	expect_error("? {a: 1, b: 2}\n: 1\n? {b: 2, a: 1}\n: 2\n", 3, 3, "YAML: duplicate key");
-	expect_tree("? {a: 1}\n: 1\n? {a: 2}\n: 2\n",
-		    "{{=a@1:4: =1@1:7}f@1:4: =1@2:3, {=a@3:4: =2@3:7}f@3:4: =2@4:3}b@1:4");
+	expect_error("? {a: 1}\n: 1\n? {a: 2}\n: 2\n", 1, 3,
+		     "YAML: a mapping as a mapping's key: Kubernetes refuses it (invalid map key: "
+		     "JSON's keys are strings)");
 	/* empty keys are equal and have no place: libfyaml said nothing */
 	expect_error("\"\": 1\n: 2\n", 0, 0, "YAML: syntax error");
 	/* the duplicate is found before a later syntax error */
@@ -361,8 +368,6 @@ static int check_lookup(void *user, struct ydoc_node *root, size_t nodes)
 static void test_many_keys(void **state)
 {
 	char text[1024], *end = text;
-	struct out o = {0};
-	struct cs_diag d;
 
 	(void)state;
 	for (int i = 0; i < 40; i++)
@@ -385,8 +390,10 @@ static void test_many_keys(void **state)
 		     "YAML: a tag on a key: Kubernetes resolves it, capscope does "
 		     "not; write the key out without the tag");
 	strcpy(end, "? [a]\n: 3\nk39x: 4\n");
-	assert_int_equal(read_text(text, &o, &d), 0);
-	assert_non_null(strstr(o.buf, "[=a@41:4]f@41:4: =3@42:3"));
+	expect_error(text, 41, 3,
+		     "YAML: a sequence"
+		     " as a mapping's key: Kubernetes refuses it (invalid map key: JSON's keys are "
+		     "strings)");
 }
 
 static void test_lookup(void **state)
@@ -768,6 +775,66 @@ static void test_go_yaml_keys(void **state)
 	refused_key(text, 0, 2, 2);
 	snprintf(text, sizeof(text), "k%01024d: 1\n", 0);
 	refused_key(text, 0, 1, 1);
+	/* after a byte order mark too: libfyaml counts no column for it, and
+	 * the walker lagged one character on line 1, so the key went unchecked */
+	snprintf(text, sizeof(text), "\xef\xbb\xbfk%01024d: 1\n", 0);
+	refused_key(text, 0, 1, 1);
+	snprintf(text, sizeof(text),
+		 "\xef\xbb\xbf"
+		 "a: 1\nk%01024d: 1\n",
+		 0);
+	refused_key(text, 0, 2, 1);
+	/* a '?' then a comment, comment lines, a NEL, then the key: a complex key
+	 * (kubectl 1.32 reads these; they were refused, the '?' unseen past the
+	 * comment); a comment ending in '?' opens none */
+	static const char *const complex_keys[] = {
+	    "a:\n  ? # c\n    kk\n  : z\n",
+	    "a: {b: c, ? # c\n  # d\n\n  kk\n  : z}\n",
+	    "a: {? # c\xc2\x85  kk\n  : z}\n",
+	};
+	for (size_t i = 0; i < sizeof(complex_keys) / sizeof(complex_keys[0]); i++) {
+		strcpy(text, complex_keys[i]);
+		docs = 0;
+		if (ydoc_read(text, strlen(text), false, "t", count_doc, &docs, &d) != 0)
+			fail_msg("refused: %s (%s)", complex_keys[i], d.message);
+		assert_int_equal(docs, 1);
+	}
+	refused_key("a: {b: c, # ?\n  kk\n  : z}\n", 0, 2, 3);
+	/* a plain scalar holding '?' or opening with ':' in a flow collection (go-yaml ends it
+	 * there) */
+	/* a collection as a key: kubectl 1.32 refuses it (invalid map key) */
+	static const char *const coll_keys[] = {"a:\n  ? [b]\n  : c\n", "a: {{}: []}\n",
+						"? {b: c}\n: d\n"};
+	for (size_t i = 0; i < sizeof(coll_keys) / sizeof(coll_keys[0]); i++) {
+		strcpy(text, coll_keys[i]);
+		assert_int_equal(ydoc_read(text, strlen(text), false, "t", count_doc, &docs, &d),
+				 -EINVAL);
+		assert_non_null(strstr(d.message, "as a mapping's key: Kubernetes refuses it"));
+	}
+	static const char *const flow_q[] = {"a: {?b: c}\n", "a: [b?]\n", "a: {b: c?d}\n",
+					     "a: [:b]\n", "a: {b: c, :d}\n"};
+	for (size_t i = 0; i < sizeof(flow_q) / sizeof(flow_q[0]); i++) {
+		strcpy(text, flow_q[i]);
+		assert_int_equal(ydoc_read(text, strlen(text), false, "t", count_doc, &docs, &d),
+				 -EINVAL);
+		assert_non_null(
+		    strstr(d.message,
+			   "a plain scalar holding '?' or opening with ':' in a flow collection"));
+	}
+	/* a mark then JSON is JSON to kubectl, which drops the mark first
+	 * (cli-runtime's FileVisitor, unicode.BOMOverride; kubectl 1.32 reads
+	 * these): built by hand, a key over two lines or of any length read */
+	docs = 0;
+	strcpy(text, "\xef\xbb\xbf{\"a\"\n: 1}");
+	assert_int_equal(ydoc_stream_read(text, strlen(text), count_doc, &docs), 0);
+	assert_int_equal(docs, 1);
+	snprintf(text, sizeof(text), "\xef\xbb\xbf{\"%01030d\": 1}", 0);
+	buf = strdup(text);
+	assert_non_null(buf);
+	docs = 0;
+	assert_int_equal(ydoc_read(buf, strlen(text), false, "t", count_doc, &docs, &d), 0);
+	assert_int_equal(docs, 1);
+	free(buf);
 }
 
 /*
