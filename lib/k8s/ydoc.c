@@ -166,6 +166,30 @@ static bool is_merge_key(const struct ydoc_node *n)
 	       !memcmp(n->u.text, "<<", 2);
 }
 
+/*
+ * go-yaml names an anchor or an alias with ASCII letters, digits, '-' and
+ * '_' only (yaml_parser_scan_anchor), where libfyaml takes every character
+ * but blanks and flow indicators: `&a.b` or `*ä` is a syntax error to
+ * Kubernetes, and was read here.
+ */
+#define ANCHOR_NAME_MSG                                                                            \
+	"an anchor or alias name of other characters than ASCII letters, digits, '-' and "         \
+	"'_': Kubernetes refuses the document"
+
+static bool go_anchor_name(const char *s, uint32_t len)
+{
+	if (!s || !len)
+		return false;
+	for (uint32_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
 /* ---- nodes ---- */
 
 static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_token *t)
@@ -259,6 +283,12 @@ static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *ta
 
 	if ((rc = token_text(r, anchor, &a->name, &a->len)) < 0)
 		return rc;
+	if (r->go_yaml_keys && !go_anchor_name(a->name, a->len)) {
+		struct ydoc_node at = {0};
+
+		set_mark(r, &at, anchor);
+		return node_error(r, at.line ? &at : n, ANCHOR_NAME_MSG);
+	}
 	a->pos = a->end = input_pos(anchor);
 	a->order = r->n_anchors++;
 	a->node = n;
@@ -306,6 +336,15 @@ static int attach(struct reader *r, struct ydoc_node *n)
 		    r, n,
 		    "a tag on a key: Kubernetes resolves it, capscope does not; write "
 		    "the key out without the tag");
+	/* go-yaml reads an empty, `~` or `null` key as nil, and Kubernetes'
+	 * conversion to JSON refuses it ("unsupported map key"); libfyaml
+	 * reads `{: x}` or `? ` as a key like any other. An empty key has no
+	 * place of its own: its mapping's is given. */
+	if (r->go_yaml_keys && f->node->kind == YDOC_MAP && have % 2 == 0 &&
+	    n->kind == YDOC_SCALAR && ydoc_is_null(n))
+		return node_error(r, n->line ? n : f->node,
+				  "a null key (empty, '~' or 'null'): Kubernetes refuses it; quote "
+				  "it or remove it");
 	if (f->node->kind == YDOC_MAP && have % 2 == 0 &&
 	    (rc = ydoc_keys_seen(&f->keys, pending_from(r, f->base), have / 2, n)) != 0)
 		return rc < 0 ? rc : node_error(r, n, "duplicate key");
@@ -362,6 +401,8 @@ static int on_alias(struct reader *r, struct fy_event *e)
 	if ((rc = token_text(r, e->alias.anchor, &n->u.text, &n->n)) < 0 ||
 	    (rc = GROW(r, aliases, r->n_aliases + 1)) < 0)
 		return rc;
+	if (r->go_yaml_keys && !go_anchor_name(n->u.text, n->n))
+		return node_error(r, n, ANCHOR_NAME_MSG);
 	r->aliases[r->n_aliases++] = (struct alias_ref){n, input_pos(e->alias.anchor)};
 	return attach(r, n);
 }

@@ -277,4 +277,13 @@ ok $? "a '?' inside a plain scalar is no complex key: a tab there is still read"
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\t{name: t}\nspec: {containers: [{name: a, image: i}]}\n' >tab.yaml
 "$CAPSCOPE" explain pod tab.yaml >/dev/null 2>&1
 ok $? "a tab as a separator without a complex key is still read"
+# go-yaml names anchors and aliases with ASCII letters, digits, '-' and '_'
+# only, and reads an empty, '~' or 'null' key as nil, which Kubernetes
+# refuses: both were read here (kubectl 1.32 refuses each file below).
+pod 'privileged: false' | sed 's/&priv/\&priv.x/' >anchor.yaml
+one_line "anchor name" "^capscope lint: anchor\.yaml:4:10: YAML: an anchor or alias name" \
+  "$CAPSCOPE" lint anchor.yaml
+pod 'runAsUser: 0' | sed 's/^metadata: {name: x}/metadata: {name: x, ~: y}/' >nullkey.yaml
+one_line "null key" "^capscope explain pod: nullkey\.yaml:3:21: YAML: a null key" \
+  "$CAPSCOPE" explain pod nullkey.yaml
 done_testing
