@@ -1317,6 +1317,27 @@ static int apparmor_match(struct ctx *c, struct ydoc_node *at, const char *f,
 	return 0;
 }
 
+/*
+ * One annotation whose key a rule reads (k's text is kt, kl bytes): its key
+ * as a string of the document's arena, its field path in f and its value,
+ * which must be a string. A NUL in the key is refused: the rules compare
+ * C strings, and the API server's names hold none.
+ */
+static int annotation_entry(struct ctx *c, const struct ydoc_pair *kv, const char *tpath, char *f,
+			    size_t fsize, const char **key, const char **v)
+{
+	size_t kl;
+	const char *kt = scalar_text(kv->key, &kl);
+
+	if (memchr(kt, '\0', kl))
+		return errf(c, kv->key, EINVAL, fieldf(f, fsize, "%s.annotations", tpath),
+			    "a key holds a NUL byte");
+	if (!(*key = cs_arena_strndup(c->m->arena, kt, kl)))
+		return -ENOMEM;
+	fieldf(f, fsize, "%s.annotations.%s", tpath, *key);
+	return node_str(c, kv->value, f, v);
+}
+
 /* Read after the pod's spec: a key names one of its containers. */
 static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const char *tpath,
 				    struct cs_k8s_pod *p)
@@ -1340,13 +1361,7 @@ static int get_apparmor_annotations(struct ctx *c, struct ydoc_node *ann, const 
 
 		if (!is_scalar(k) || (kt = scalar_text(k, &kl), kl < pl) || memcmp(kt, prefix, pl))
 			continue;
-		if (memchr(kt, '\0', kl))
-			return errf(c, k, EINVAL, fieldf(f, sizeof(f), "%s.annotations", tpath),
-				    "a key holds a NUL byte");
-		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
-			return -ENOMEM;
-		fieldf(f, sizeof(f), "%s.annotations.%s", tpath, key);
-		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
+		if ((r = annotation_entry(c, &ann->u.pairs[i], tpath, f, sizeof(f), &key, &v)) < 0)
 			return r;
 		/* Thirteenth pass, second round: the API server's
 		 * ValidateAppArmorPodAnnotations refuses a name that is no
@@ -1451,13 +1466,7 @@ static int get_seccomp_annotations(struct ctx *c, struct ydoc_node *ann, const c
 		pod = kl == sizeof(pod_key) - 1 && !memcmp(kt, pod_key, kl);
 		if (!pod && (kl < pl || memcmp(kt, prefix, pl)))
 			continue;
-		if (memchr(kt, '\0', kl))
-			return errf(c, k, EINVAL, fieldf(f, sizeof(f), "%s.annotations", tpath),
-				    "a key holds a NUL byte");
-		if (!(key = cs_arena_strndup(c->m->arena, kt, kl)))
-			return -ENOMEM;
-		fieldf(f, sizeof(f), "%s.annotations.%s", tpath, key);
-		if ((r = node_str(c, ann->u.pairs[i].value, f, &v)) < 0)
+		if ((r = annotation_entry(c, &ann->u.pairs[i], tpath, f, sizeof(f), &key, &v)) < 0)
 			return r;
 		if (pod) {
 			type = p->seccomp_type;
