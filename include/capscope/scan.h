@@ -148,12 +148,22 @@ CS_EXPORT const struct cs_image_info *cs_image_get_info(const struct cs_image *i
  * Look a path up in the final view. Symlinks are followed inside the image
  * only (absolute targets start at the image root, ".." stops at it, at most
  * 40 hops); with follow false the last component is not followed. 0, or
- * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM. st is overwritten (not
- * freed first); after a 0 the caller frees it with cs_image_stat_clear().
+ * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM; -E2BIG when lookups in
+ * this image have cost more than it allows (symlinked directories walked
+ * again and again: cs_image_lookup_bound says it), which is no answer about
+ * the path. st is overwritten (not freed first); after a 0 the caller frees
+ * it with cs_image_stat_clear().
  */
 CS_EXPORT int cs_image_lookup(const struct cs_image *im, const char *path, bool follow,
 			      struct cs_image_stat *st);
 CS_EXPORT void cs_image_stat_clear(struct cs_image_stat *st);
+/*
+ * 0 while the lookups made in the image are within its bound (16 Mi steps,
+ * 8192 an entry and 16 a name's byte read, 16 a byte of every path looked
+ * up since); else -E2BIG with d saying so. Every lookup function here
+ * returns -E2BIG once it is over: the caller refuses the image.
+ */
+CS_EXPORT int cs_image_lookup_bound(const struct cs_image *im, struct cs_diag *d);
 /* The kept content of a passwd or group file (path followed inside the image). */
 CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path, const char **data,
 				  size_t *len);
@@ -174,7 +184,8 @@ CS_EXPORT int cs_image_findings(const struct cs_image *im, struct cs_scan_result
  * file gives f->error = ENOENT, a symlink loop ELOOP; the host is never read.
  * "#!" scripts are followed as cs_exec_file_resolve follows them (cwd: the
  * working directory, for a relative interpreter).
- * Returns 0, or -ENOMEM. The caller frees f with cs_exec_file_clear().
+ * Returns 0, -ENOMEM, or -E2BIG (cs_image_lookup_bound). The caller frees f
+ * with cs_exec_file_clear().
  */
 CS_EXPORT int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char *arg0,
 				    const char *path_env, struct cs_exec_file *f);

@@ -434,14 +434,34 @@ static void pop_comp(char *cur, size_t *clen)
 	cur[*clen] = 0;
 }
 
+static int walk(const struct cs_view *v, const char *path, bool follow_last, char *out, size_t len,
+		cs_view_visit_fn *visit, void *ctx);
+
 int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last, char *out,
 		    size_t len)
 {
 	return cs_view_resolve_visit(v, path, follow_last, out, len, NULL, NULL);
 }
 
+/*
+ * A lookup made once the layers are applied (the entrypoint's $PATH search,
+ * an interpreter, /etc/passwd) may cost what its own path allows, 16 steps a
+ * byte, beyond what the entries left: a plain walk costs a few steps a byte,
+ * so only symlinked directories reach the bound (10,000 "/l39" entries of a
+ * config's PATH under a chain of 40 links took 10 s before the bound).
+ */
 int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow_last, char *out,
 			  size_t len, cs_view_visit_fn *visit, void *ctx)
+{
+	/* Kept in the view like its work, which lookups otherwise only read. */
+	uint64_t *budget = (uint64_t *)&v->budget;
+
+	*budget += VIEW_WORK_PER_BYTE * ((uint64_t)strlen(path) + 1);
+	return walk(v, path, follow_last, out, len, visit, ctx);
+}
+
+static int walk(const struct cs_view *v, const char *path, bool follow_last, char *out, size_t len,
+		cs_view_visit_fn *visit, void *ctx)
 {
 	/* rest holds what is left to walk; a symlink's target is put in front of it. */
 	char rest[2 * VIEW_PATH_MAX + 2], tmp[2 * VIEW_PATH_MAX + 2];
@@ -461,6 +481,8 @@ int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow
 		const struct cs_vnode *node;
 		bool last;
 
+		if (v->work > v->budget)
+			return -E2BIG; /* cs_view_over_budget says it */
 		while (rest[r] == '/')
 			r++;
 		if (!rest[r])
@@ -579,7 +601,7 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	}
 	memcpy(dir, norm, dl);
 	dir[dl] = 0;
-	return cs_view_resolve(v, dir, true, pdir, len);
+	return walk(v, dir, true, pdir, len, NULL, NULL); /* charged by charge() */
 }
 
 /* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 1 when ignored (said in d). */
@@ -643,19 +665,24 @@ static int fill_from_entry(struct cs_vnode *n, const struct cs_ventry *e)
 	return 0;
 }
 
+int cs_view_over_budget(const struct cs_view *v, struct cs_diag *d, bool loaded)
+{
+	return cs_diag_set(d, E2BIG, 0, 0, NULL,
+			   "lookups through symlinked directories cost %llu steps, over what "
+			   "the entries allow (%u each and %u a name's byte)%s",
+			   (unsigned long long)v->work, VIEW_WORK_ENTRY, VIEW_WORK_PER_BYTE,
+			   loaded ? " and the paths looked up in the image once read (16 a byte)"
+				  : "");
+}
+
 /* d cleared; the lookups' work so far against what the entries allow, then this
  * entry's allowance. */
 static int charge(struct cs_view *v, const struct cs_ventry *e, struct cs_diag *d)
 {
 	if (d)
 		memset(d, 0, sizeof(*d));
-	if (v->work > v->budget) {
-		cs_diag_set(d, E2BIG, 0, 0, NULL,
-			    "lookups through symlinked directories cost %llu steps, over what "
-			    "the entries allow (%u each and %u a name's byte)",
-			    (unsigned long long)v->work, VIEW_WORK_ENTRY, VIEW_WORK_PER_BYTE);
-		return -E2BIG;
-	}
+	if (v->work > v->budget)
+		return cs_view_over_budget(v, d, false);
 	v->budget += VIEW_WORK_ENTRY +
 		     VIEW_WORK_PER_BYTE *
 			 (uint64_t)(strlen(e->name) + (e->hardlink ? strlen(e->hardlink) : 0) +
@@ -721,6 +748,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		return warn;
 	}
 	rc = resolve_parent(v, norm, pdir, sizeof(pdir), &base);
+	if (rc == -E2BIG)
+		return cs_view_over_budget(v, d, false);
 	if (rc < 0) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL,
 			    "parent directory cannot be resolved (%s): ignored", strerror(-rc));
@@ -742,10 +771,12 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		int tflags;
 
 		if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 ||
-		    strcmp(tn, "/") == 0 || resolve_parent(v, tn, tp, sizeof(tp), &tb) < 0 ||
+		    strcmp(tn, "/") == 0 || (rc = resolve_parent(v, tn, tp, sizeof(tp), &tb)) < 0 ||
 		    snprintf(tf, sizeof(tf), "%s/%s", strcmp(tp, "/") ? tp : "", tb) >=
 			(int)sizeof(tf) ||
 		    !(target = cs_view_lookup(v, tf)) || S_ISDIR(target->mode)) {
+			if (rc == -E2BIG)
+				return cs_view_over_budget(v, d, false);
 			cs_diag_set(
 			    d, EINVAL, 0, 0, NULL,
 			    "hard link to '%.200s', which is not a file in the image: ignored",
