@@ -26,9 +26,18 @@ CS_EXPORT const char *cs_risk_name(enum cs_risk r);
 /* "info", "low", "medium", "high", "critical" (any case) → level, or -EINVAL. */
 CS_EXPORT int cs_risk_parse(const char *s);
 
-/* One privileged file. */
+/*
+ * One privileged file. Its path: cs_finding_path(). An image's findings
+ * hold it (path); a tree's hold their name and directory only (path NULL),
+ * the result holding each directory once (struct cs_scan_dir): a planted
+ * chain of d levels with a set-uid file at each has paths of d^2/2 bytes
+ * (400 MB at 20,000 levels), which were all held until the end.
+ */
 struct cs_finding {
-	char *path; /* absolute (image) or as reached from the scanned root (tree) */
+	char *path;	/* absolute (image), or NULL (tree: dir and name) */
+	uint32_t dir;	/* tree: its directory in cs_scan_result.tdirs */
+	char *name;	/* tree: its name there */
+	uint64_t order; /* tree: its place in path order (cs_scan_sort_by_path) */
 	uint32_t uid, gid;
 	uint32_t mode;	    /* st_mode: type and permission bits */
 	bool has_fcaps;	    /* a security.capability xattr is present */
@@ -40,6 +49,14 @@ struct cs_finding {
 	enum cs_risk risk;
 	char *reason; /* why this risk level (heap: cs_risk_assess sets it, the result frees it) */
 };
+
+/* A directory on a tree's findings' paths: its parent's index, its name. */
+struct cs_scan_dir {
+	uint32_t parent; /* CS_SCAN_NO_DIR for the root */
+	size_t namelen;
+	char *name; /* one component; for the root, the root as given */
+};
+#define CS_SCAN_NO_DIR UINT32_MAX
 
 /* Something that could not be read; the scan goes on past it. */
 struct cs_scan_error {
@@ -61,6 +78,11 @@ struct cs_scan_result {
 	 * where their paths say (one per directory on the union of their paths
 	 * for each batch of findings), and files looked up there. Tests check it. */
 	uint64_t place_steps;
+	/* Tree walker only: the directories of the findings, each once. */
+	struct cs_scan_dir *tdirs;
+	uint32_t ntdirs, captdirs;
+	char *pathbuf; /* cs_finding_path's, for a tree's findings */
+	size_t pathcap;
 	/* Images only (NULL for trees). */
 	char *image_kind;	       /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	struct cs_image_config config; /* the image's config (image.h) */
@@ -105,6 +127,13 @@ CS_EXPORT int cs_scan_image(const char *path, const struct cs_scan_opts *o,
 
 /* Fill f->risk and f->reason from the table in docs/scan.md. */
 CS_EXPORT void cs_risk_assess(struct cs_finding *f);
+
+/*
+ * The finding's path: f->path, or (a tree's) spelled from its directories
+ * into a buffer of r's, valid until the next call for r. NULL when out of
+ * memory.
+ */
+CS_EXPORT const char *cs_finding_path(const struct cs_scan_result *r, const struct cs_finding *f);
 
 /* Sort findings by risk (highest first), then path. */
 CS_EXPORT void cs_scan_sort_by_risk(struct cs_scan_result *r);
@@ -223,6 +252,8 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f);
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void cs_scan_sort_by_path(struct cs_scan_result *r);
+/* A tree's findings' order fields set to their paths' order (tree-order.c); 0 or -errno. */
+int cs_scan_tree_order(struct cs_scan_result *r);
 /* "uid", "gid", "mode", "setuid", "setgid" keys of a finding (report.c; the diff's sides too). */
 void cs_scan_json_owner_mode(struct cs_json *j, uint32_t uid, uint32_t gid, uint32_t mode);
 /* The "file_caps" JSON value of a finding (report.c; the diff writes it too). */

@@ -54,10 +54,22 @@ static int relativise(const char *root, struct cs_scan_result *r)
 		len--;
 	if (len == 1 && root[0] == '/')
 		return 0;
+	/* A tree's findings are spelled from its root directory's name: cut it there once. */
+	for (uint32_t d = 0; d < r->ntdirs; d++) {
+		char *p = r->tdirs[d].name, *rel;
+
+		if (r->tdirs[d].parent != CS_SCAN_NO_DIR || strncmp(p, root, len) != 0)
+			continue;
+		if (!(rel = strdup(p + len)))
+			return -ENOMEM;
+		free(p);
+		r->tdirs[d].name = rel;
+		r->tdirs[d].namelen = strlen(rel);
+	}
 	for (size_t i = 0; i < r->nfindings; i++) {
 		char *p = r->findings[i].path, *rel;
 
-		if (strncmp(p, root, len) != 0)
+		if (!p || strncmp(p, root, len) != 0)
 			continue;
 		rel = strdup(p[len] ? p + len : "/");
 		if (!rel)
@@ -226,11 +238,17 @@ static int merge(struct cs_scan_diff *df)
 	int rc;
 
 	while (i < o->nfindings || k < n->nfindings) {
-		int c = i == o->nfindings   ? 1
-			: k == n->nfindings ? -1
-					    : strcmp(o->findings[i].path, n->findings[k].path);
+		/* Each side's path in its own result's buffer (cs_finding_path). */
+		const char *op = i < o->nfindings ? cs_finding_path(o, &o->findings[i]) : "",
+			   *np = k < n->nfindings ? cs_finding_path(n, &n->findings[k]) : "";
+		int c;
 		struct cs_diff_file f = {0};
-		const char *path = c <= 0 ? o->findings[i].path : n->findings[k].path;
+		const char *path;
+
+		if (!op || !np)
+			return -ENOMEM;
+		c = i == o->nfindings ? 1 : k == n->nfindings ? -1 : strcmp(op, np);
+		path = c <= 0 ? op : np;
 
 		if (c <= 0)
 			from_finding(&o->findings[i++], &f.old);
