@@ -158,7 +158,7 @@ static void inode_put(struct cs_vinode *ino)
 static void node_free(struct cs_vnode *n)
 {
 	inode_put(n->ino);
-	free(n->link);
+	data_put(n->link);
 	data_put(n->data);
 	free(n->head);
 	free(n);
@@ -658,7 +658,8 @@ static int fill_from_entry(struct cs_vnode *n, const struct cs_ventry *e)
 	n->has_fcaps = e->has_fcaps && S_ISREG(e->mode);
 	n->fcaps_invalid = e->fcaps_invalid;
 	n->fcaps = e->fcaps;
-	if (S_ISLNK(e->mode) && !(n->link = strdup(e->symlink ? e->symlink : "")))
+	if (S_ISLNK(e->mode) && !(n->link = data_new(e->symlink ? e->symlink : "",
+						     e->symlink ? strlen(e->symlink) : 0)))
 		return -ENOMEM;
 	if (S_ISREG(e->mode) && e->data) {
 		if (!(n->data = data_new(e->data, e->datalen)))
@@ -828,10 +829,13 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 
 	if (target) {
 		copy = *target;
-		tdata = data_ref(target->data); /* kept while the target may be removed */
-		if ((target->link && !(tlink = strdup(target->link))) ||
-		    (target->head && !(thead = memdup(target->head, target->headlen)))) {
-			free(tlink);
+		/* Shared, and kept while the target may be removed: a copy of a
+		 * symlink's 4 KB target for each of 100,000 hard links (51 MB of
+		 * tar) held 426 MB. */
+		tdata = data_ref(target->data);
+		tlink = data_ref(target->link);
+		if (target->head && !(thead = memdup(target->head, target->headlen))) {
+			data_put(tlink);
 			data_put(tdata);
 			return -ENOMEM;
 		}
@@ -839,7 +843,7 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	remove_subtree(v, old);
 	n = node_new(v, parent, base, strlen(base));
 	if (!n) {
-		free(tlink);
+		data_put(tlink);
 		data_put(tdata);
 		free(thead);
 		return -errno;
