@@ -95,14 +95,57 @@ static void progress_end(void)
 	prog.shown = false;
 }
 
+/* A finding's path as its row shows it (image paths after their target when several), escaped. */
+static char *path_cell(const struct cs_scan_target *tg, size_t nt, const struct cs_finding *f)
+{
+	const char *p = cs_finding_path(&tg->r, f);
+	char *path = NULL, *esc;
+
+	if (!p)
+		return NULL;
+	/* Names come from the scanned data: one escaping rule (escape.h). */
+	if (nt > 1 && tg->image) {
+		if (asprintf(&path, "%s:%s", tg->name, p) < 0)
+			return NULL;
+	} else if (!(path = strdup(p))) {
+		return NULL;
+	}
+	esc = cs_escape_dup(path);
+	free(path);
+	return esc;
+}
+
+struct later_paths {
+	const struct cs_scan_target *tg;
+	size_t nt;
+};
+
+/* cs_table's later(): row r (after the header) is the findings' r-th, target by target. */
+static char *later_path(void *ctx, size_t row, size_t col)
+{
+	const struct later_paths *lp = ctx;
+	size_t k = row - 1;
+
+	(void)col;
+	for (size_t i = 0; i < lp->nt; i++) {
+		if (k < lp->tg[i].r.nfindings)
+			return path_cell(&lp->tg[i], lp->nt, &lp->tg[i].r.findings[k]);
+		k -= lp->tg[i].r.nfindings;
+	}
+	return NULL;
+}
+
 static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 {
+	struct later_paths lp = {tg, nt};
 	struct cs_table t;
 	static const char *const hdr[] = {"RISK",   "PATH",	 "UID:GID", "MODE",
 					  "SET-ID", "FILE CAPS", "LAYER",   "WHY"};
 	size_t total = 0, unread = 0;
 
 	cs_table_init(&t, 8);
+	t.later = later_path;
+	t.later_ctx = &lp;
 	cs_table_add(&t, hdr);
 	for (size_t i = 0; i < nt; i++)
 		total += tg[i].r.nfindings;
@@ -113,23 +156,21 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 			struct cs_finding *f = &r->findings[k];
 			char own[32], mode[16], layer[16], setid[16], why[256], risk[32];
 			char *caps = cs_finding_caps_text(f);
-			char *path = NULL, *esc;
+			char *esc;
+			const char *path;
+			bool long_path;
 			const char *cells[8];
 
 			if (!caps) {
 				*failed = true;
 				continue;
 			}
-			/* Names come from the scanned data: one escaping rule (escape.h). */
-			if (nt > 1 && tg[i].image) {
-				if (asprintf(&path, "%s:%s", tg[i].name, f->path) < 0)
-					path = NULL;
-			} else {
-				path = strdup(f->path);
-			}
-			esc = cs_escape_dup(path);
-			free(path);
-			if (!esc) {
+			/* A long path is made again when printed, not held (text-table.h):
+			 * escaped, a byte is at least a quarter of a character. */
+			path = cs_finding_path(&tg[i].r, f);
+			long_path = path && strlen(path) > 4 * CS_TABLE_MAX_PAD;
+			esc = long_path ? NULL : path_cell(&tg[i], nt, f);
+			if (!esc && !long_path) {
 				free(caps);
 				*failed = true;
 				continue;
@@ -150,7 +191,9 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 			snprintf(why, sizeof(why), "%s%s%s", f->entrypoint ? "ENTRYPOINT; " : "",
 				 f->inert ? "nosuid mount; " : "", f->reason);
 			cells[0] = risk;
-			cells[1] = esc;
+			cells[1] = long_path || cs_table_width(esc) > CS_TABLE_MAX_PAD
+				       ? CS_TABLE_LATER
+				       : esc;
 			cells[2] = own;
 			cells[3] = mode;
 			cells[4] = setid;
@@ -164,6 +207,8 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 	}
 	if (total)
 		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
+	if (t.failed)
+		*failed = true;
 	cs_table_free(&t);
 	for (size_t i = 0; i < nt; i++) {
 		struct cs_scan_result *r = &tg[i].r;

@@ -66,8 +66,12 @@ int cs_exec_cwd_mkdir(const char *cwd, cs_exec_cwd_stat_fn *stat_fn, void *ctx, 
 
 	*eff = NULL;
 	*failed = NULL;
-	if (!cwd || cwd[0] != '/' || (stat_fn(ctx, cwd, true, &is_dir) == 0 && is_dir))
+	if (!cwd || cwd[0] != '/')
 		return 0;
+	rc = stat_fn(ctx, cwd, true, &is_dir);
+	if (rc == -ENOMEM || rc == -E2BIG || (rc == 0 && is_dir))
+		return rc;
+	rc = 0;
 	for (const char *s = cwd; *s;) {
 		size_t n;
 
@@ -93,13 +97,15 @@ int cs_exec_cwd_mkdir(const char *cwd, cs_exec_cwd_stat_fn *stat_fn, void *ctx, 
 			rc = failed_at(cwd, s, failed, ENOTDIR);
 			break;
 		}
-		if (rc == -ENOMEM)
+		if (rc == -ENOMEM || rc == -E2BIG) /* E2BIG: an image's lookup bound */
 			break;
 		/* Missing followed: Mkdir finds the name itself there (EEXIST). */
-		if (stat_fn(ctx, p, false, &is_dir) == 0) {
+		if ((rc = stat_fn(ctx, p, false, &is_dir)) == 0) {
 			rc = failed_at(cwd, s, failed, EEXIST);
 			break;
 		}
+		if (rc == -ENOMEM || rc == -E2BIG)
+			break;
 		len -= n + 1; /* created: not part of the directory reached */
 		p[len] = '\0';
 		created = 1;

@@ -13,6 +13,10 @@
  * candidate is looked for there (cwd joined), and marked path_relative, since
  * Go 1.19's LookPath answers ErrDot for it and runc then refuses to start
  * the process (lib/runtime/runc.c).
+ *
+ * A probe's -ENOMEM or -E2BIG (an image's lookups over their bound,
+ * lib/scan/view.c) ends the search with that error: the candidate was not
+ * looked at, so neither it nor a later one may be taken.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -56,8 +60,14 @@ int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 			free(buf);
 			buf = joined;
 		}
-		if (ops->probe(ctx, buf) < 0)
+		if ((rc = ops->probe(ctx, buf)) < 0) {
+			/* ENOMEM, or an image's lookup bound (E2BIG): no answer, the
+			 * search stops; any other error is a candidate LookPath skips. */
+			if (rc == -ENOMEM || rc == -E2BIG)
+				break;
+			rc = 0;
 			continue;
+		}
 		if (!(alt = last ? calloc(1, sizeof(*alt)) : f)) {
 			rc = -ENOMEM;
 			break;

@@ -7,6 +7,8 @@
 
 #include "capscope/text-table.h"
 
+const char CS_TABLE_LATER[] = "";
+
 void cs_table_init(struct cs_table *t, size_t ncol)
 {
 	memset(t, 0, sizeof(*t));
@@ -25,9 +27,13 @@ int cs_table_add(struct cs_table *t, const char *const *cells)
 		t->cap = ncap;
 	}
 	for (size_t c = 0; c < t->ncol; c++) {
-		char *s = strdup(cells[c] ? cells[c] : "");
+		char *s = NULL;
 
-		if (!s) {
+		if (cells[c] == CS_TABLE_LATER && t->later) {
+			t->cells[t->nrow * t->ncol + c] = NULL;
+			continue;
+		}
+		if (!(s = strdup(cells[c] ? cells[c] : ""))) {
 			for (size_t k = 0; k < c; k++)
 				free(t->cells[t->nrow * t->ncol + k]);
 			return -ENOMEM;
@@ -39,7 +45,7 @@ int cs_table_add(struct cs_table *t, const char *const *cells)
 }
 
 /* Display width of UTF-8 text: count code points, not bytes. */
-static size_t width(const char *s)
+size_t cs_table_width(const char *s)
 {
 	size_t w = 0;
 
@@ -57,7 +63,11 @@ void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
 		return;
 	for (size_t r = 0; r < t->nrow; r++)
 		for (size_t c = 0; c < t->ncol; c++) {
-			size_t w = width(t->cells[r * t->ncol + c]);
+			size_t w;
+
+			if (!t->cells[r * t->ncol + c])
+				continue; /* wider than any padding: no column's width */
+			w = cs_table_width(t->cells[r * t->ncol + c]);
 
 			if (w > wid[c] && w <= CS_TABLE_MAX_PAD)
 				wid[c] = w;
@@ -69,11 +79,16 @@ void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
 			fputs(header_sgr, f);
 		for (size_t c = 0; c < t->ncol; c++) {
 			const char *s = t->cells[r * t->ncol + c];
+			char *made = NULL;
 
+			if (!s && !(s = made = t->later(t->later_ctx, r, c))) {
+				((struct cs_table *)t)->failed = true; /* a table is never const */
+				s = "";
+			}
 			if (c + 1 == t->ncol) {
 				fputs(s, f);
 			} else {
-				size_t k = width(s);
+				size_t k = cs_table_width(s);
 
 				fputs(s, f);
 				if (k > wid[c]) /* wider than the column: on its own */
@@ -81,6 +96,7 @@ void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
 				for (; k < wid[c] + 2; k++)
 					fputc(' ', f);
 			}
+			free(made);
 		}
 		if (hdr)
 			fputs("\033[0m", f);

@@ -43,11 +43,18 @@ struct cs_diff_side {
 };
 
 struct cs_diff_file {
+	/* Its path: cs_diff_file_path(). A tree's finding's is not copied
+	 * (struct cs_finding): path NULL, the finding named instead. */
 	char *path;
+	const struct cs_scan_result *from; /* the side whose finding names it */
+	size_t finding;
 	unsigned what; /* CS_DIFF_* bits, never 0 */
 	struct cs_diff_side old, new;
 	cs_mask_t caps_gained, caps_lost; /* in permitted ∪ inheritable */
 };
+
+/* The file's path (in a buffer of its side's result when a tree's), or NULL out of memory. */
+CS_EXPORT const char *cs_diff_file_path(const struct cs_diff_file *f);
 
 /* "gained" (only new privileged), "lost" (only old), "changed" (both). */
 CS_EXPORT const char *cs_diff_file_change(const struct cs_diff_file *f);

@@ -26,9 +26,18 @@ CS_EXPORT const char *cs_risk_name(enum cs_risk r);
 /* "info", "low", "medium", "high", "critical" (any case) → level, or -EINVAL. */
 CS_EXPORT int cs_risk_parse(const char *s);
 
-/* One privileged file. */
+/*
+ * One privileged file. Its path: cs_finding_path(). An image's findings
+ * hold it (path); a tree's hold their name and directory only (path NULL),
+ * the result holding each directory once (struct cs_scan_dir): a planted
+ * chain of d levels with a set-uid file at each has paths of d^2/2 bytes
+ * (400 MB at 20,000 levels), which were all held until the end.
+ */
 struct cs_finding {
-	char *path; /* absolute (image) or as reached from the scanned root (tree) */
+	char *path;	/* absolute (image), or NULL (tree: dir and name) */
+	uint32_t dir;	/* tree: its directory in cs_scan_result.tdirs */
+	char *name;	/* tree: its name there */
+	uint64_t order; /* tree: its place in path order (cs_scan_sort_by_path) */
 	uint32_t uid, gid;
 	uint32_t mode;	    /* st_mode: type and permission bits */
 	bool has_fcaps;	    /* a security.capability xattr is present */
@@ -40,6 +49,14 @@ struct cs_finding {
 	enum cs_risk risk;
 	char *reason; /* why this risk level (heap: cs_risk_assess sets it, the result frees it) */
 };
+
+/* A directory on a tree's findings' paths: its parent's index, its name. */
+struct cs_scan_dir {
+	uint32_t parent; /* CS_SCAN_NO_DIR for the root */
+	size_t namelen;
+	char *name; /* one component; for the root, the root as given */
+};
+#define CS_SCAN_NO_DIR UINT32_MAX
 
 /* Something that could not be read; the scan goes on past it. */
 struct cs_scan_error {
@@ -61,6 +78,11 @@ struct cs_scan_result {
 	 * where their paths say (one per directory on the union of their paths
 	 * for each batch of findings), and files looked up there. Tests check it. */
 	uint64_t place_steps;
+	/* Tree walker only: the directories of the findings, each once. */
+	struct cs_scan_dir *tdirs;
+	uint32_t ntdirs, captdirs;
+	char *pathbuf; /* cs_finding_path's, for a tree's findings */
+	size_t pathcap;
 	/* Images only (NULL for trees). */
 	char *image_kind;	       /* "docker-archive", "oci-layout", "oci-archive", "layer" */
 	struct cs_image_config config; /* the image's config (image.h) */
@@ -106,6 +128,13 @@ CS_EXPORT int cs_scan_image(const char *path, const struct cs_scan_opts *o,
 /* Fill f->risk and f->reason from the table in docs/scan.md. */
 CS_EXPORT void cs_risk_assess(struct cs_finding *f);
 
+/*
+ * The finding's path: f->path, or (a tree's) spelled from its directories
+ * into a buffer of r's, valid until the next call for r. NULL when out of
+ * memory.
+ */
+CS_EXPORT const char *cs_finding_path(const struct cs_scan_result *r, const struct cs_finding *f);
+
 /* Sort findings by risk (highest first), then path. */
 CS_EXPORT void cs_scan_sort_by_risk(struct cs_scan_result *r);
 
@@ -148,12 +177,22 @@ CS_EXPORT const struct cs_image_info *cs_image_get_info(const struct cs_image *i
  * Look a path up in the final view. Symlinks are followed inside the image
  * only (absolute targets start at the image root, ".." stops at it, at most
  * 40 hops); with follow false the last component is not followed. 0, or
- * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM. st is overwritten (not
- * freed first); after a 0 the caller frees it with cs_image_stat_clear().
+ * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM; -E2BIG when lookups in
+ * this image have cost more than it allows (symlinked directories walked
+ * again and again: cs_image_lookup_bound says it), which is no answer about
+ * the path. st is overwritten (not freed first); after a 0 the caller frees
+ * it with cs_image_stat_clear().
  */
 CS_EXPORT int cs_image_lookup(const struct cs_image *im, const char *path, bool follow,
 			      struct cs_image_stat *st);
 CS_EXPORT void cs_image_stat_clear(struct cs_image_stat *st);
+/*
+ * 0 while the lookups made in the image are within its bound (16 Mi steps,
+ * 8192 an entry and 16 a name's byte read, 16 a byte of every path looked
+ * up since); else -E2BIG with d saying so. Every lookup function here
+ * returns -E2BIG once it is over: the caller refuses the image.
+ */
+CS_EXPORT int cs_image_lookup_bound(const struct cs_image *im, struct cs_diag *d);
 /* The kept content of a passwd or group file (path followed inside the image). */
 CS_EXPORT int cs_image_read_small(const struct cs_image *im, const char *path, const char **data,
 				  size_t *len);
@@ -174,7 +213,8 @@ CS_EXPORT int cs_image_findings(const struct cs_image *im, struct cs_scan_result
  * file gives f->error = ENOENT, a symlink loop ELOOP; the host is never read.
  * "#!" scripts are followed as cs_exec_file_resolve follows them (cwd: the
  * working directory, for a relative interpreter).
- * Returns 0, or -ENOMEM. The caller frees f with cs_exec_file_clear().
+ * Returns 0, -ENOMEM, or -E2BIG (cs_image_lookup_bound). The caller frees f
+ * with cs_exec_file_clear().
  */
 CS_EXPORT int cs_image_exec_resolve(const struct cs_image *im, const char *cwd, const char *arg0,
 				    const char *path_env, struct cs_exec_file *f);
@@ -212,6 +252,8 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f);
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void cs_scan_sort_by_path(struct cs_scan_result *r);
+/* A tree's findings' order fields set to their paths' order (tree-order.c); 0 or -errno. */
+int cs_scan_tree_order(struct cs_scan_result *r);
 /* "uid", "gid", "mode", "setuid", "setgid" keys of a finding (report.c; the diff's sides too). */
 void cs_scan_json_owner_mode(struct cs_json *j, uint32_t uid, uint32_t gid, uint32_t mode);
 /* The "file_caps" JSON value of a finding (report.c; the diff writes it too). */

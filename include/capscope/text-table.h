@@ -7,6 +7,7 @@
 #ifndef CAPSCOPE_TEXT_TABLE_H
 #define CAPSCOPE_TEXT_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -14,8 +15,19 @@
 
 struct cs_table {
 	size_t ncol, nrow, cap;
-	char **cells; /* nrow * ncol, owned */
+	char **cells; /* nrow * ncol, owned; NULL: asked of later() when printed */
+	/*
+	 * A cell given as CS_TABLE_LATER is not kept: later(later_ctx, row,
+	 * col) makes it (heap) when the row is printed. Only for a cell wider
+	 * than CS_TABLE_MAX_PAD, which sets no column's width: a scan's paths
+	 * of a planted chain of d levels are d^2/2 bytes, not to be held.
+	 * failed: later() returned NULL (out of memory), the cell left empty.
+	 */
+	char *(*later)(void *later_ctx, size_t row, size_t col);
+	void *later_ctx;
+	bool failed;
 };
+CS_EXPORT extern const char CS_TABLE_LATER[];
 
 CS_EXPORT void cs_table_init(struct cs_table *t, size_t ncol);
 /* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM. */
@@ -34,5 +46,7 @@ CS_EXPORT int cs_table_add(struct cs_table *t, const char *const *cells);
  */
 CS_EXPORT void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr);
 CS_EXPORT void cs_table_free(struct cs_table *t);
+/* A cell's display width as the table counts it (code points). */
+CS_EXPORT size_t cs_table_width(const char *s);
 
 #endif

@@ -99,8 +99,11 @@ int cs_pod_model_helper(struct pod_work *w)
 	}
 	cs_exec_file_clear(&w->hf);
 	if (w->kimg.fs_given) {
-		if ((rc = cs_pod_resolve(w, w->argv[next], &w->hf, &d)) < 0)
-			return rc == -ENOMEM ? rc : (h->error = strdup("")) ? 0 : -ENOMEM;
+		rc = cs_pod_resolve(w, w->argv[next], &w->hf, &d);
+		if (rc == -ENOMEM || rc == -E2BIG) /* E2BIG: the image refused, w->d says it */
+			return rc;
+		if (rc < 0)
+			return (h->error = strdup("")) ? 0 : -ENOMEM;
 	} else if (cs_exec_file_set_path(&w->hf, w->argv[next]) < 0) {
 		return -ENOMEM;
 	}

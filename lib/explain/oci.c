@@ -32,8 +32,13 @@ static int resolve(const struct cs_oci_config *cfg, struct cs_image *image, stru
 {
 	const char *arg0 = cfg->args[0], *path = cs_oci_config_getenv(cfg, "PATH");
 
-	if (image)
-		return cs_image_exec_resolve(image, cfg->cwd, arg0, path, f);
+	if (image) {
+		int rc = cs_image_exec_resolve(image, cfg->cwd, arg0, path, f);
+
+		if (rc == -E2BIG) /* the image's lookups over their bound: refused */
+			(void)cs_image_lookup_bound(image, d);
+		return rc;
+	}
 	return cs_exec_file_resolve(cfg->root_path, cfg->cwd, arg0, path, f, d);
 }
 

@@ -153,6 +153,7 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 				  : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	/* A relative "#!" interpreter is found from the process's working directory. */
 	const char *cwd = pod_cwd(w);
+	int rc;
 
 	/* A PATH the manifest does not hold: the file is not known, never guessed. */
 	if (w->path_unknown && !strchr(arg0, '/')) {
@@ -161,7 +162,11 @@ int cs_pod_resolve(const struct pod_work *w, const char *arg0, struct cs_exec_fi
 		f->known = false;
 		return 0;
 	}
-	return resolve_cwd(w, cwd, arg0, pathenv, f, d);
+	rc = resolve_cwd(w, cwd, arg0, pathenv, f, d);
+	/* The image's lookups over their bound: no answer, the command is refused. */
+	if (rc == -E2BIG && w->image)
+		(void)cs_image_lookup_bound(w->image, w->d);
+	return rc;
 }
 
 bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c)
@@ -581,7 +586,7 @@ static int start(struct pod_work *w)
 	cs_exec_file_clear(&w->f);
 	if (w->kimg.fs_given && arg0 && !w->arg0_unknown) {
 		if ((rc = cs_pod_resolve(w, arg0, &w->f, &d)) < 0) {
-			if (rc == -ENOMEM)
+			if (rc == -ENOMEM || rc == -E2BIG) /* E2BIG: w->d says it */
 				return rc;
 			snprintf(buf, sizeof(buf), "rootfs: %s", d.message);
 			return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
@@ -732,6 +737,10 @@ static int image_etc(struct cs_image *image, const char *path, const char **data
 	char name[64];
 
 	snprintf(name, sizeof(name), "the image's %s", path);
+	if (rc == -E2BIG) { /* the image's lookups over their bound: not a missing file */
+		(void)cs_image_lookup_bound(image, d);
+		return rc;
+	}
 	if (rc == -ENOENT) {
 		*data = NULL;
 		*len = 0;

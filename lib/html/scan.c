@@ -65,13 +65,14 @@ static void summary(FILE *f, const struct cs_scan_target *t, size_t n)
 	    k.files, k.dirs, k.errors);
 }
 
-static void finding_row(FILE *f, const struct cs_finding *x)
+static void finding_row(FILE *f, const struct cs_scan_result *r, const struct cs_finding *x)
 {
 	char *caps = cs_finding_caps_text(x);
+	const char *path = cs_finding_path(r, x);
 
 	fprintf(f, "<tr class=\"risk-%s\"><td>%s%s</td><td class=\"mono\">", cs_risk_name(x->risk),
 		cs_risk_name(x->risk), x->inert ? " (inert)" : "");
-	cs_html_put(f, x->path);
+	cs_html_put(f, path ? path : "(out of memory)");
 	fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"mono\">", x->mode & S_ISUID ? "yes" : "",
 		x->mode & S_ISGID ? "yes" : "");
 	cs_html_put(f, x->fcaps_invalid ? "invalid" : caps && caps[0] ? caps : "");
@@ -122,7 +123,7 @@ static void target(FILE *f, const struct cs_scan_target *t)
 	      "<th>mode</th><th>layer</th><th>why</th></tr></thead><tbody>\n",
 	      f);
 	for (size_t i = 0; i < r->nfindings; i++)
-		finding_row(f, &r->findings[i]);
+		finding_row(f, r, &r->findings[i]);
 	fprintf(f, "</tbody></table>\n<p>%zu privileged file%s.</p>\n", r->nfindings,
 		r->nfindings == 1 ? "" : "s");
 	for (size_t i = 0; i < r->nerrors; i++) {

@@ -70,7 +70,8 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
  * one into its record (0 or -ENOMEM). The first taken is f, the others are
  * chained after it (path_next, CS_EXEC_PATH_MAX at most); none taken is
  * f->error ENOENT. A relative entry's candidate is the working directory
- * cwd's (NULL: "/"), marked path_relative. 0 or -ENOMEM.
+ * cwd's (NULL: "/"), marked path_relative. 0, or -ENOMEM or -E2BIG from
+ * probe (the search stops: an image's lookup bound) or fill.
  */
 struct cs_exec_path_ops {
 	int (*probe)(void *ctx, const char *candidate);

@@ -16,6 +16,7 @@
 #include "capscope/explain.h"
 #include "capscope/scan-diff.h"
 #include "capscope/text.h"
+#include "capscope/text-table.h"
 #include "../internal/cleanup.h"
 
 static const unsigned what_bits[] = {CS_DIFF_SETUID, CS_DIFF_SETGID, CS_DIFF_FCAPS, CS_DIFF_ROOTID,
@@ -45,8 +46,12 @@ static void json_side(struct cs_json *j, const struct cs_diff_side *s)
 static void json_file(struct cs_json *j, const struct cs_diff_file *f)
 {
 	cs_json_obj_begin(j);
+	const char *path = cs_diff_file_path(f);
+
+	if (!path && !j->error)
+		j->error = -ENOMEM; /* never a null path */
 	cs_json_key(j, "path");
-	cs_json_str(j, f->path);
+	cs_json_str(j, path);
 	cs_json_key(j, "change");
 	cs_json_str(j, cs_diff_file_change(f));
 	cs_json_key(j, "what");
@@ -193,43 +198,60 @@ static char *what_text(const struct cs_diff_file *f)
 
 #define NCOL 5
 
-/* The table of files, columns padded to the widest cell. */
+/* cs_table's later(): the path of file row - 1, escaped. */
+static char *later_path(void *ctx, size_t row, size_t col)
+{
+	const struct cs_scan_diff *df = ctx;
+	const char *p = cs_diff_file_path(&df->files[row - 1]);
+
+	(void)col;
+	return p ? cs_escape_dup(p) : NULL;
+}
+
+/*
+ * The table of files (text-table.h: padded to the widest cell of at most
+ * CS_TABLE_MAX_PAD characters, as scan's). A path wider than that is made
+ * again when its row is printed, not held: two planted chains of d levels
+ * have paths of d^2/2 bytes; and each row was padded to the widest path.
+ */
 static int files_table(const struct cs_scan_diff *df, FILE *f)
 {
 	static const char *const hdr[NCOL] = {"CHANGE", "PATH", "WHAT", "OLD", "NEW"};
-	size_t w[NCOL] = {0};
-	char **cells = calloc((df->nfiles + 1) * NCOL, sizeof(*cells));
+	struct cs_table t;
 	int rc = 0;
 
-	if (!cells)
-		return -ENOMEM;
-	for (size_t c = 0; c < NCOL; c++)
-		cells[c] = strdup(hdr[c]);
-	for (size_t i = 0; i < df->nfiles; i++) {
+	cs_table_init(&t, NCOL);
+	t.later = later_path;
+	t.later_ctx = (void *)df;
+	if (cs_table_add(&t, hdr) < 0)
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < df->nfiles; i++) {
 		const struct cs_diff_file *d = &df->files[i];
-		char **row = cells + (i + 1) * NCOL;
+		const char *path = cs_diff_file_path(d);
+		bool later = path && strlen(path) > 4 * CS_TABLE_MAX_PAD; /* escaped: >= 1/4 */
+		char *row[NCOL] = {strdup(cs_diff_file_change(d)),
+				   later || !path ? NULL : cs_escape_dup(path), what_text(d),
+				   side_text(&d->old), side_text(&d->new)};
+		const char *cells[NCOL];
 
-		row[0] = strdup(cs_diff_file_change(d));
-		row[1] = cs_escape_dup(d->path);
-		row[2] = what_text(d);
-		row[3] = side_text(&d->old);
-		row[4] = side_text(&d->new);
-	}
-	for (size_t i = 0; i < (df->nfiles + 1) * NCOL; i++) {
-		if (!cells[i])
+		for (size_t c = 0; c < NCOL; c++) {
+			cells[c] = row[c];
+			if (!row[c] && !(c == 1 && later))
+				rc = -ENOMEM;
+		}
+		if (later || (row[1] && cs_table_width(row[1]) > CS_TABLE_MAX_PAD))
+			cells[1] = CS_TABLE_LATER;
+		if (rc == 0 && cs_table_add(&t, cells) < 0)
 			rc = -ENOMEM;
-		else if (strlen(cells[i]) > w[i % NCOL])
-			w[i % NCOL] = strlen(cells[i]);
-	}
-	for (size_t i = 0; rc == 0 && i <= df->nfiles; i++)
 		for (size_t c = 0; c < NCOL; c++)
-			if (c + 1 < NCOL)
-				fprintf(f, "%-*s  ", (int)w[c], cells[i * NCOL + c]);
-			else
-				fprintf(f, "%s\n", cells[i * NCOL + c]);
-	for (size_t i = 0; i < (df->nfiles + 1) * NCOL; i++)
-		free(cells[i]);
-	free(cells);
+			free(row[c]);
+	}
+	if (rc == 0) {
+		cs_table_print(&t, f, NULL);
+		if (t.failed)
+			rc = -ENOMEM;
+	}
+	cs_table_free(&t);
 	return rc;
 }
 

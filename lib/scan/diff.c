@@ -38,6 +38,13 @@ const char *cs_diff_what_name(unsigned bit)
 	return "?";
 }
 
+const char *cs_diff_file_path(const struct cs_diff_file *f)
+{
+	if (f->path || !f->from)
+		return f->path;
+	return cs_finding_path(f->from, &f->from->findings[f->finding]);
+}
+
 const char *cs_diff_file_change(const struct cs_diff_file *f)
 {
 	return f->old.privileged && f->new.privileged ? "changed"
@@ -54,10 +61,22 @@ static int relativise(const char *root, struct cs_scan_result *r)
 		len--;
 	if (len == 1 && root[0] == '/')
 		return 0;
+	/* A tree's findings are spelled from its root directory's name: cut it there once. */
+	for (uint32_t d = 0; d < r->ntdirs; d++) {
+		char *p = r->tdirs[d].name, *rel;
+
+		if (r->tdirs[d].parent != CS_SCAN_NO_DIR || strncmp(p, root, len) != 0)
+			continue;
+		if (!(rel = strdup(p + len)))
+			return -ENOMEM;
+		free(p);
+		r->tdirs[d].name = rel;
+		r->tdirs[d].namelen = strlen(rel);
+	}
 	for (size_t i = 0; i < r->nfindings; i++) {
 		char *p = r->findings[i].path, *rel;
 
-		if (strncmp(p, root, len) != 0)
+		if (!p || strncmp(p, root, len) != 0)
 			continue;
 		rel = strdup(p[len] ? p + len : "/");
 		if (!rel)
@@ -114,9 +133,12 @@ static void from_finding(const struct cs_finding *f, struct cs_diff_side *s)
 	s->layer = f->layer;
 }
 
-/* What is at path on a side where the scan found nothing privileged. */
-static void lookup(const struct cs_scan_diff *df, int side, const char *path,
-		   struct cs_diff_side *s)
+/*
+ * What is at path on a side where the scan found nothing privileged. 0, or
+ * -E2BIG when the side's image refuses more lookups (its bound: symlinked
+ * directories walked again for each path), said in that side's diag.
+ */
+static int lookup(struct cs_scan_diff *df, int side, const char *path, struct cs_diff_side *s)
 {
 	struct cs_image_stat ist;
 	struct stat st;
@@ -125,7 +147,14 @@ static void lookup(const struct cs_scan_diff *df, int side, const char *path,
 	memset(s, 0, sizeof(*s));
 	s->layer = -1;
 	if (df->im[side]) {
-		if (cs_image_lookup(df->im[side], path, false, &ist) == 0) {
+		int rc = cs_image_lookup(df->im[side], path, false, &ist);
+		struct cs_scan_target *t = side ? &df->new : &df->old;
+
+		if (rc == -E2BIG) {
+			(void)cs_image_lookup_bound(df->im[side], &t->diag);
+			return t->rc = rc;
+		}
+		if (rc == 0) {
 			s->exists = true;
 			s->mode = ist.mode;
 			s->uid = ist.uid;
@@ -133,14 +162,14 @@ static void lookup(const struct cs_scan_diff *df, int side, const char *path,
 			s->layer = ist.layer;
 			cs_image_stat_clear(&ist);
 		}
-		return;
+		return 0;
 	}
 	if (df->rootfd[side] < 0)
-		return;
+		return 0;
 	fd = cs_open_in_root(df->rootfd[side], path[1] ? path + 1 : ".", O_PATH | O_NOFOLLOW,
 			     RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
 	if (fd < 0)
-		return;
+		return 0;
 	if (fstat(fd, &st) == 0) {
 		s->exists = true;
 		s->mode = st.st_mode;
@@ -148,6 +177,7 @@ static void lookup(const struct cs_scan_diff *df, int side, const char *path,
 		s->gid = st.st_gid;
 	}
 	close(fd);
+	return 0;
 }
 
 /* The kernel reads a v2 value as rootid 0 (security/commoncap.c, get_vfs_caps_from_disk). */
@@ -188,7 +218,13 @@ static void compare(struct cs_diff_file *f)
 	f->caps_lost = pa & ~pb;
 }
 
-static int add_file(struct cs_scan_diff *df, struct cs_diff_file *f, const char *path)
+/*
+ * Keep f when something differs. Its path is the finding's of side r (index
+ * i): a tree's is named, not copied (two planted chains of 10,000 set-id
+ * levels that differ at each held 207 MB of paths).
+ */
+static int add_file(struct cs_scan_diff *df, struct cs_diff_file *f, const struct cs_scan_result *r,
+		    size_t i)
 {
 	struct cs_diff_file *v;
 
@@ -201,8 +237,12 @@ static int add_file(struct cs_scan_diff *df, struct cs_diff_file *f, const char 
 			return -ENOMEM;
 		df->files = v;
 	}
-	if (!(f->path = strdup(path)))
+	if (r->findings[i].path && !(f->path = strdup(r->findings[i].path)))
 		return -ENOMEM;
+	if (!f->path) {
+		f->from = r;
+		f->finding = i;
+	}
 	df->files[df->nfiles++] = *f;
 	return 0;
 }
@@ -215,21 +255,30 @@ static int merge(struct cs_scan_diff *df)
 	int rc;
 
 	while (i < o->nfindings || k < n->nfindings) {
-		int c = i == o->nfindings   ? 1
-			: k == n->nfindings ? -1
-					    : strcmp(o->findings[i].path, n->findings[k].path);
+		/* Each side's path in its own result's buffer (cs_finding_path). */
+		const char *op = i < o->nfindings ? cs_finding_path(o, &o->findings[i]) : "",
+			   *np = k < n->nfindings ? cs_finding_path(n, &n->findings[k]) : "";
+		int c;
 		struct cs_diff_file f = {0};
-		const char *path = c <= 0 ? o->findings[i].path : n->findings[k].path;
+		const char *path;
+
+		if (!op || !np)
+			return -ENOMEM;
+		c = i == o->nfindings ? 1 : k == n->nfindings ? -1 : strcmp(op, np);
+		path = c <= 0 ? op : np;
+
+		const struct cs_scan_result *side = c <= 0 ? o : n;
+		size_t at = c <= 0 ? i : k;
 
 		if (c <= 0)
 			from_finding(&o->findings[i++], &f.old);
-		else
-			lookup(df, 0, path, &f.old);
+		else if ((rc = lookup(df, 0, path, &f.old)) < 0)
+			return rc;
 		if (c >= 0)
 			from_finding(&n->findings[k++], &f.new);
-		else
-			lookup(df, 1, path, &f.new);
-		if ((rc = add_file(df, &f, path)) < 0)
+		else if ((rc = lookup(df, 1, path, &f.new)) < 0)
+			return rc;
+		if ((rc = add_file(df, &f, side, at)) < 0)
 			return rc;
 	}
 	return 0;
@@ -264,7 +313,7 @@ static int keep(const struct cs_pod_ctr_result *c, struct cs_diff_entry *e)
  * the same kubelet, runtime and execve model, on the image's own config and
  * final view.
  */
-static int predict(struct cs_image *im, struct cs_diff_entry *e)
+static int predict(struct cs_image *im, struct cs_scan_target *t, struct cs_diff_entry *e)
 {
 	const struct cs_image_info *info = im ? cs_image_get_info(im) : NULL;
 	struct cs_pod_explain_opts po = {
@@ -286,6 +335,9 @@ static int predict(struct cs_image *im, struct cs_diff_entry *e)
 	rc = cs_k8s_parse(&m, pod_yaml, sizeof(pod_yaml) - 1, "(scan --diff)", &d);
 	if (rc == 0 && m.n_pods == 1)
 		rc = cs_pod_explain(&m.pods[0], &po, &res, &d);
+	/* explain pod refuses an image over its lookup bound: that side's error */
+	if (rc == -E2BIG && cs_image_lookup_bound(im, &t->diag) < 0)
+		t->rc = rc;
 	if (rc == 0 && res && res->n_containers == 1)
 		rc = keep(&res->containers[0], e);
 	cs_pod_explain_free(res);
@@ -328,8 +380,8 @@ int cs_scan_diff(const char *old, const char *new, const struct cs_scan_opts *o,
 	df->rootfd[0] = df->rootfd[1] = -1;
 	if ((rc = load(df, 0, old, o)) < 0 || (rc = load(df, 1, new, o)) < 0)
 		return rc;
-	if ((rc = merge(df)) < 0 || (rc = predict(df->im[0], &df->ep_old)) < 0 ||
-	    (rc = predict(df->im[1], &df->ep_new)) < 0)
+	if ((rc = merge(df)) < 0 || (rc = predict(df->im[0], &df->old, &df->ep_old)) < 0 ||
+	    (rc = predict(df->im[1], &df->new, &df->ep_new)) < 0)
 		return rc;
 	compare_entry(df);
 	return 0;

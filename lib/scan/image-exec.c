@@ -75,7 +75,7 @@ static int open_fn(void *root, const char *path, struct cs_exec_file *f,
 	if (cs_exec_file_set_path(f, path) < 0)
 		return -ENOMEM;
 	rc = cs_image_lookup(root, path, true, &st);
-	if (rc == -ENOMEM)
+	if (rc == -ENOMEM || rc == -E2BIG) /* E2BIG: the image's lookup bound, no answer */
 		return rc;
 	if (rc < 0) {
 		f->error = -rc;
@@ -118,9 +118,12 @@ static int image_fill(void *ctx, const char *path, bool relative, struct cs_exec
 {
 	struct image_path *p = ctx;
 
-	if (cs_exec_file_set_path(f, path) < 0 ||
-	    (relative && cs_image_gate_cwd(p->im, p->cwd, f) < 0))
+	int rc;
+
+	if (cs_exec_file_set_path(f, path) < 0)
 		return -ENOMEM;
+	if (relative && (rc = cs_image_gate_cwd(p->im, p->cwd, f)) < 0)
+		return rc;
 	return found(p->im, p->cwd, &p->st, f);
 }
 
@@ -176,12 +179,15 @@ static int resolve_image(const struct cs_image *im, const char *cwd, const char 
 		/* runc has changed to the cwd: "./app" and "bin/app" are the cwd's. */
 		if (cs_exec_join_cwd(cwd, arg0, &joined) < 0)
 			return -ENOMEM;
-		if (joined &&
-		    (cs_exec_file_set_path(f, joined) < 0 || cs_image_gate_cwd(im, cwd, f) < 0))
+		if (joined && cs_exec_file_set_path(f, joined) < 0)
 			return -ENOMEM;
+		if (joined && (rc = cs_image_gate_cwd(im, cwd, f)) < 0)
+			return rc;
 		if (joined)
 			arg0 = joined;
 		rc = candidate(im, arg0, &st);
+		if (rc == -ENOMEM || rc == -E2BIG)
+			return rc;
 		if (rc < 0 && rc != -EACCES) {
 			f->error = -rc;
 			return 0;

@@ -1402,8 +1402,13 @@ static int read_one_layer(struct img *im, const char *name)
 	return rc;
 }
 
-/* Which file execve would run: PATH lookup and symlinks, all inside the image. */
-static char *find_entrypoint(struct img *im, const struct cs_image_config *c)
+/*
+ * Which file execve would run: PATH lookup and symlinks, all inside the
+ * image; *out NULL when none. 0, -ENOMEM, or -E2BIG with im->d filled when
+ * the lookups are over the image's bound (cs_view_resolve): a file not
+ * found there is not a missing file.
+ */
+static int find_entrypoint(struct img *im, const struct cs_image_config *c, char **out)
 {
 	const char *arg0 = c->entrypoint.n ? c->entrypoint.v[0] : c->cmd.n ? c->cmd.v[0] : NULL;
 	const char *path = c->path_env
@@ -1411,23 +1416,26 @@ static char *find_entrypoint(struct img *im, const struct cs_image_config *c)
 			       : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	char cand[8300], res[4200];
 
+	*out = NULL;
 	if (!arg0 || !*arg0)
-		return NULL;
+		return 0;
 	for (const char *p = path;;) {
 		const char *colon = strchr(p, ':');
 		size_t dl = colon ? (size_t)(colon - p) : strlen(p);
 		struct cs_vnode *n;
+		int rc;
 
 		if (strchr(arg0, '/'))
 			snprintf(cand, sizeof(cand), "%s/%s",
 				 arg0[0] == '/' ? "" : (c->workdir ? c->workdir : ""), arg0);
 		else
 			snprintf(cand, sizeof(cand), "%.*s/%s", (int)dl, p, arg0);
-		if (cs_view_resolve(&im->v, cand, true, res, sizeof(res)) == 0 &&
-		    (n = cs_view_lookup(&im->v, res)) && S_ISREG(n->mode))
-			return strdup(res);
+		if ((rc = cs_view_resolve(&im->v, cand, true, res, sizeof(res))) == -E2BIG)
+			return cs_view_over_budget(&im->v, im->d, true);
+		if (rc == 0 && (n = cs_view_lookup(&im->v, res)) && S_ISREG(n->mode))
+			return (*out = strdup(res)) ? 0 : -ENOMEM;
 		if (strchr(arg0, '/') || !colon)
-			return NULL;
+			return 0;
 		p = colon + 1;
 	}
 }
@@ -1450,7 +1458,10 @@ static int apply_config(struct img *im, const char *config_name)
 	if (rc < 0)
 		return rc;
 	free(im->r->entrypoint_path);
-	im->r->entrypoint_path = find_entrypoint(im, &c);
+	if ((rc = find_entrypoint(im, &c, &im->r->entrypoint_path)) < 0) {
+		cs_image_config_free(&c);
+		return rc;
+	}
 	if (!im->have_cfg) {
 		im->r->config = c; /* the result owns it from here */
 		im->have_cfg = true;
@@ -2079,18 +2090,27 @@ int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct c
 	char res[4096];
 	int rc = cs_view_resolve_visit(&ci->im.v, path, true, res, sizeof(res), searched, f);
 
-	return rc == -ENOMEM ? rc : 0;
+	return rc == -ENOMEM || rc == -E2BIG ? rc : 0;
 }
 
 int cs_image_gate_cwd(const struct cs_image *ci, const char *cwd, struct cs_exec_file *f)
 {
 	char res[4096];
 	const struct cs_vnode *n;
+	int rc = cs_view_resolve(&ci->im.v, cwd ? cwd : "/", true, res, sizeof(res));
 
-	if (cs_view_resolve(&ci->im.v, cwd ? cwd : "/", true, res, sizeof(res)) < 0 ||
-	    !(n = cs_view_lookup(&ci->im.v, res)) || !S_ISDIR(n->mode))
+	if (rc == -E2BIG)
+		return rc;
+	if (rc < 0 || !(n = cs_view_lookup(&ci->im.v, res)) || !S_ISDIR(n->mode))
 		return 0; /* not there yet: runc creates it, and nothing is below it */
 	return cs_exec_file_gate_dirs(f, (uint64_t[2]){(uintptr_t)n, 0});
+}
+
+int cs_image_lookup_bound(const struct cs_image *ci, struct cs_diag *d)
+{
+	if (ci->im.v.work <= ci->im.v.budget)
+		return 0;
+	return cs_view_over_budget(&ci->im.v, d, true);
 }
 
 void cs_image_stat_clear(struct cs_image_stat *st)

@@ -169,8 +169,12 @@ static void json_finding(struct cs_json *j, const struct cs_scan_target *tg,
 			 const struct cs_finding *f)
 {
 	cs_json_obj_begin(j);
+	const char *path = cs_finding_path(&tg->r, f);
+
+	if (!path && !j->error)
+		j->error = -ENOMEM; /* never a null path */
 	cs_json_key(j, "path");
-	cs_json_str(j, f->path);
+	cs_json_str(j, path);
 	cs_json_key(j, "target");
 	cs_json_str(j, tg->name);
 	cs_scan_json_owner_mode(j, f->uid, f->gid, f->mode);
@@ -385,12 +389,20 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			int rule = f->has_fcaps ? 0 : (f->mode & S_ISUID) ? 1 : 2;
 			char *caps = cs_finding_caps_text(f), *msg = NULL;
 			char mode[16];
+			const char *path = cs_finding_path(&tg[i].r, f);
+
+			if (!path) {
+				if (!j->error)
+					j->error = -ENOMEM;
+				free(caps);
+				continue;
+			}
 
 			mode_str(f->mode, mode, sizeof(mode));
 			if (asprintf(&msg,
 				     "%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32
 				     "%s%s)",
-				     f->path, cs_risk_name(f->risk), f->inert ? ", inert" : "",
+				     path, cs_risk_name(f->risk), f->inert ? ", inert" : "",
 				     f->reason, mode, f->uid, f->gid,
 				     caps && caps[0] ? ", caps " : "", caps ? caps : "") < 0)
 				msg = NULL;
@@ -405,15 +417,15 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			cs_json_key(j, "message");
 			cs_json_obj_begin(j);
 			cs_json_key(j, "text");
-			cs_json_str(j, msg ? msg : f->path);
+			cs_json_str(j, msg ? msg : path);
 			cs_json_obj_end(j);
 			free(msg);
 			/* Image paths are absolute inside the image; SARIF wants a relative
 			 * URI. Percent-encoded (eighth pass): a file named "a%2F..%2Fb" was
 			 * written as it is and read by consumers as "a/../b", another file;
 			 * "b#c" as "b". Out of memory: no location rather than a wrong one. */
-			char *uri = cs_sarif_uri_encode(
-			    tg[i].image && f->path[0] == '/' ? f->path + 1 : f->path);
+			char *uri =
+			    cs_sarif_uri_encode(tg[i].image && path[0] == '/' ? path + 1 : path);
 
 			if (uri)
 				cs_sarif_location(j, uri, 0, 0);

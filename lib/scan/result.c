@@ -19,16 +19,58 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f)
 		r->findings = v;
 		r->capfindings = n;
 	}
-	r->findings[r->nfindings] = *f;
-	r->findings[r->nfindings].path = strdup(f->path);
-	r->findings[r->nfindings].reason = strdup(f->reason ? f->reason : "");
-	if (!r->findings[r->nfindings].path || !r->findings[r->nfindings].reason) {
-		free(r->findings[r->nfindings].path);
-		free(r->findings[r->nfindings].reason);
+	struct cs_finding *n = &r->findings[r->nfindings];
+
+	*n = *f;
+	n->path = f->path ? strdup(f->path) : NULL;
+	n->name = f->name ? strdup(f->name) : NULL;
+	n->reason = strdup(f->reason ? f->reason : "");
+	if ((f->path && !n->path) || (f->name && !n->name) || !n->reason) {
+		free(n->path);
+		free(n->name);
+		free(n->reason);
 		return -ENOMEM;
 	}
 	r->nfindings++;
 	return 0;
+}
+
+/* As the walker shows a path: the root as given, then "/" and each name
+ * (a root ending in '/' brings its own). */
+const char *cs_finding_path(const struct cs_scan_result *r, const struct cs_finding *f)
+{
+	/* A scratch buffer of the result's: the result is never a const object. */
+	struct cs_scan_result *w = (struct cs_scan_result *)r;
+	size_t len, at, n, k;
+	uint32_t d;
+
+	if (f->path || !f->name || f->dir >= r->ntdirs)
+		return f->path;
+	len = strlen(f->name) + 1;
+	for (d = f->dir; r->tdirs[d].parent != CS_SCAN_NO_DIR; d = r->tdirs[d].parent)
+		len += r->tdirs[d].namelen + 1;
+	n = r->tdirs[d].namelen;
+	len += n - (n && r->tdirs[d].name[n - 1] == '/');
+	if (len + 1 > w->pathcap) {
+		char *b = realloc(w->pathbuf, len + 1);
+
+		if (!b)
+			return NULL;
+		w->pathbuf = b;
+		w->pathcap = len + 1;
+	}
+	at = len;
+	w->pathbuf[at] = 0;
+	k = strlen(f->name);
+	memcpy(w->pathbuf + (at -= k), f->name, k);
+	w->pathbuf[--at] = '/';
+	for (d = f->dir; r->tdirs[d].parent != CS_SCAN_NO_DIR; d = r->tdirs[d].parent) {
+		k = r->tdirs[d].namelen;
+		memcpy(w->pathbuf + (at -= k), r->tdirs[d].name, k);
+		w->pathbuf[--at] = '/';
+	}
+	memcpy(w->pathbuf, r->tdirs[d].name, n); /* over the first '/' when it ends in one */
+	return w->pathbuf;
 }
 
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
@@ -62,11 +104,17 @@ int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const
 	return 0;
 }
 
+/* A tree's findings compare by order (tree_order), an image's by path. */
+static int path_cmp(const struct cs_finding *x, const struct cs_finding *y)
+{
+	if (x->path && y->path)
+		return strcmp(x->path, y->path);
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
 static int by_path(const void *a, const void *b)
 {
-	const struct cs_finding *x = a, *y = b;
-
-	return strcmp(x->path, y->path);
+	return path_cmp(a, b);
 }
 
 static int by_risk(const void *a, const void *b)
@@ -75,7 +123,7 @@ static int by_risk(const void *a, const void *b)
 
 	if (x->risk != y->risk)
 		return x->risk > y->risk ? -1 : 1;
-	return strcmp(x->path, y->path);
+	return path_cmp(x, y);
 }
 
 static int err_by_path(const void *a, const void *b)
@@ -87,6 +135,8 @@ static int err_by_path(const void *a, const void *b)
 
 void cs_scan_sort_by_path(struct cs_scan_result *r)
 {
+	if (r->ntdirs && r->nfindings > 1 && cs_scan_tree_order(r) < 0)
+		return; /* out of memory: left in the walk's order, said by the caller */
 	if (r->nfindings > 1)
 		qsort(r->findings, r->nfindings, sizeof(r->findings[0]), by_path);
 	if (r->nerrors > 1)
@@ -103,8 +153,13 @@ void cs_scan_result_free(struct cs_scan_result *r)
 {
 	for (size_t i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].path);
+		free(r->findings[i].name);
 		free(r->findings[i].reason);
 	}
+	for (uint32_t i = 0; i < r->ntdirs; i++)
+		free(r->tdirs[i].name);
+	free(r->tdirs);
+	free(r->pathbuf);
 	for (size_t i = 0; i < r->nerrors; i++) {
 		free(r->errors[i].path);
 		free(r->errors[i].message);

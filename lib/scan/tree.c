@@ -69,6 +69,7 @@ struct dnode {
 	uint64_t dev, ino; /* to check a descriptor reopened through ".." */
 	uint64_t vgen;	   /* the places check's generation this node is in (under places.mu) */
 	uint32_t vidx;	   /* and its node there */
+	uint32_t ridx;	   /* its index in the result's tdirs + 1, 0: not there (under mu) */
 	size_t namelen;
 	char name[]; /* one component; for the root, the root as shown */
 };
@@ -94,7 +95,6 @@ struct pend {
 	uint32_t next;	     /* the next finding in the same directory */
 	int err;	     /* what the check found: 0, or why it is not reported */
 	bool checked;	     /* looked up in its directory (never reported unchecked) */
-	char *path;	     /* as shown, spelled out by the check's walk (NULL: show_path) */
 };
 
 /* A directory on the pending findings' paths (the root is one). */
@@ -448,44 +448,7 @@ static void place_fail(struct places *pl, uint32_t i, int err)
 }
 
 /* The pending files of node i, looked up by name in fd, its directory reached from the root. */
-/*
- * The path of the directory the check's walk is in, as show_path spells it:
- * built as the walk goes down, so a finding's path is one copy, not a climb
- * through its ancestors' nodes (at 20,000 levels those climbs were 63 % of
- * the scan). bad: out of memory once, then show_path does it.
- */
-struct pathbuf {
-	char *s;
-	size_t len, cap;
-	bool bad;
-};
-
-/* Append "/name" (no '/' after a root that ends in one, as show_path). */
-static void pb_push(struct pathbuf *b, const char *name, size_t n)
-{
-	bool sep = !(b->len && b->s[b->len - 1] == '/');
-
-	if (b->bad)
-		return;
-	if (b->len + sep + n + 1 > b->cap) {
-		size_t cap = (b->len + sep + n + 1) * 2;
-		char *t = realloc(b->s, cap);
-
-		if (!t) {
-			b->bad = true;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	if (sep)
-		b->s[b->len++] = '/';
-	memcpy(b->s + b->len, name, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-static void place_files(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
+static void place_files(struct walk *w, uint32_t i, int fd)
 {
 	struct places *pl = &w->pl;
 
@@ -501,15 +464,6 @@ static void place_files(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
 		else if (s2.stx_ino != p->ino || s2.stx_dev_major != p->dev_major ||
 			 s2.stx_dev_minor != p->dev_minor)
 			p->err = ESTALE;
-		else if (!pb->bad) {
-			size_t len = pb->len;
-
-			pb_push(pb, p->name, strlen(p->name));
-			p->path = pb->bad ? NULL : strndup(pb->s, pb->len);
-			pb->len = len;
-			if (!pb->bad)
-				pb->s[len] = 0;
-		}
 	}
 }
 
@@ -522,16 +476,15 @@ static void place_files(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
  * descriptors are open at once, and the recursion is as deep (a chain of
  * 10,000 directories is a loop, not 10,000 frames).
  */
-static void place_walk(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
+static void place_walk(struct walk *w, uint32_t i, int fd)
 {
 	struct places *pl = &w->pl;
 
 	for (;;) {
 		uint32_t big = NO_NODE, next;
-		size_t len = pb->len;
 		int cfd;
 
-		place_files(w, i, fd, pb);
+		place_files(w, i, fd);
 		for (uint32_t c = pl->v[i].first_child; c != NO_NODE; c = pl->v[c].next_sibling)
 			if (big == NO_NODE || pl->v[c].size > pl->v[big].size)
 				big = c;
@@ -545,11 +498,7 @@ static void place_walk(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
 				place_fail(pl, c, place_err(errno));
 				continue;
 			}
-			pb_push(pb, pl->v[c].d->name, pl->v[c].d->namelen);
-			place_walk(w, c, cfd, pb);
-			pb->len = len;
-			if (!pb->bad)
-				pb->s[len] = 0;
+			place_walk(w, c, cfd);
 		}
 		w->place_steps += big != NO_NODE;
 		cfd = big == NO_NODE ? -1 : open_beneath(w, fd, pl->v[big].d->name, 0);
@@ -558,33 +507,74 @@ static void place_walk(struct walk *w, uint32_t i, int fd, struct pathbuf *pb)
 		close(fd);
 		if (cfd < 0)
 			return;
-		pb_push(pb, pl->v[big].d->name, pl->v[big].d->namelen);
 		i = big;
 		fd = cfd;
 	}
+}
+
+/*
+ * Under the walk's lock: d's index in the result's directories, added with
+ * its ancestors not there yet (each directory once, whatever the findings
+ * below it: the memory is linear in the tree, not in the paths' lengths).
+ */
+static int intern_dir(struct walk *w, struct dnode *d, uint32_t *out)
+{
+	struct cs_scan_result *r = w->r;
+	struct dnode *x = d, *y;
+	uint32_t n = 0, at;
+
+	for (; x && !x->ridx; x = x->parent)
+		n++;
+	/* x: the nearest ancestor there already (NULL: none); the n below it take
+	 * the next n places, top down, each named once. */
+	if (n > UINT32_MAX - 1 - r->ntdirs)
+		return -ENOMEM;
+	if (r->ntdirs + n > r->captdirs) {
+		size_t cap = r->captdirs ? r->captdirs : 64;
+		struct cs_scan_dir *v;
+
+		while (cap < (size_t)r->ntdirs + n)
+			cap *= 2;
+		if (cap > UINT32_MAX)
+			cap = UINT32_MAX;
+		if (!(v = realloc(r->tdirs, cap * sizeof(*v))))
+			return -ENOMEM;
+		r->tdirs = v;
+		r->captdirs = (uint32_t)cap;
+	}
+	at = r->ntdirs + n;
+	for (y = d; y != x; y = y->parent) {
+		if (!(r->tdirs[--at].name = strndup(y->name, y->namelen))) {
+			for (struct dnode *z = d; z != y; z = z->parent) {
+				free(r->tdirs[z->ridx - 1].name);
+				z->ridx = 0;
+			}
+			return -ENOMEM;
+		}
+		r->tdirs[at].namelen = y->namelen;
+		y->ridx = at + 1;
+	}
+	for (y = d; y != x; y = y->parent)
+		r->tdirs[y->ridx - 1].parent = y->parent ? y->parent->ridx - 1 : CS_SCAN_NO_DIR;
+	r->ntdirs += n;
+	*out = d->ridx - 1;
+	return 0;
 }
 
 /* Under places.mu: check the pending findings, report them (or why not), start again. */
 static void check_places(struct walk *w)
 {
 	struct places *pl = &w->pl;
-	struct pathbuf pb = {0};
-	const struct dnode *root;
 	int fd;
 
 	if (!pl->np)
 		return;
 	place_sizes(pl);
-	root = pl->v[pl->root].d;
-	pb.s = strndup(root->name, root->namelen);
-	pb.bad = !pb.s;
-	pb.len = pb.cap = root->namelen;
 	fd = fcntl(w->rootfd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		place_fail(pl, pl->root, errno);
 	else
-		place_walk(w, pl->root, fd, &pb);
-	free(pb.s);
+		place_walk(w, pl->root, fd);
 	for (uint32_t k = 0; k < pl->np; k++) {
 		struct pend *p = &pl->p[k];
 		int e = pl->v[p->dn->vidx].err ? pl->v[p->dn->vidx].err
@@ -595,15 +585,15 @@ static void check_places(struct walk *w)
 			note_error(w, p->dn, p->name, e,
 				   e == ESTALE ? "moved during the scan" : "checking its place");
 		} else {
-			p->f.path = p->path ? cs_steal_ptr(p->path) : show_path(p->dn, p->name);
+			/* Its name and directory, never its whole path (cs_finding_path). */
+			p->f.name = p->name;
 			pthread_mutex_lock(&w->mu);
-			if (!p->f.path || cs_scan_add_finding(w->r, &p->f) < 0)
+			if (intern_dir(w, p->dn, &p->f.dir) < 0 ||
+			    cs_scan_add_finding(w->r, &p->f) < 0)
 				w->fatal = -ENOMEM;
 			pthread_mutex_unlock(&w->mu);
-			free(p->f.path);
 		}
 		free(p->f.reason);
-		free(p->path);
 		free(p->name);
 		pthread_mutex_lock(&w->mu);
 		unref(w, p->dn);

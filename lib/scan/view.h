@@ -107,7 +107,10 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 
 /*
  * Resolve a path inside the image, following symlinks (at most 40) and
- * clamping ".." at the root; out gets the final path. -ENOENT, -ELOOP.
+ * clamping ".." at the root; out gets the final path. -ENOENT, -ELOOP;
+ * -E2BIG when the lookups' work is over what the image and the paths looked
+ * up allow (struct cs_view.budget): the image is refused, never a file taken
+ * as missing (cs_view_over_budget says why).
  */
 int cs_view_resolve(const struct cs_view *v, const char *path, bool follow_last, char *out,
 		    size_t len);
@@ -136,6 +139,10 @@ int cs_image_searched_dirs(const struct cs_image *ci, const char *path, struct c
  * -ENOMEM; a cwd the view does not hold gates nothing.
  */
 int cs_image_gate_cwd(const struct cs_image *ci, const char *cwd, struct cs_exec_file *f);
+
+/* d says that the lookups' work is over the bound (loaded: after the layers
+ * were applied); returns -E2BIG. */
+int cs_view_over_budget(const struct cs_view *v, struct cs_diag *d, bool loaded);
 
 /* Every privileged regular file of the view, added to r (risk assessed). */
 int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r);

@@ -793,8 +793,9 @@ static uint64_t scan_chain(unsigned n, bool comb, unsigned threads, unsigned max
 	assert_int_equal(r.nerrors, 0);
 	assert_int_equal(r.dirs, (uint64_t)n * (comb ? 2 : 1) + 1);
 	assert_int_equal(r.nfindings, 1);
-	assert_int_equal(strlen(r.findings[0].path), strlen(tmp) + 2 * (size_t)n + strlen("/suid"));
-	assert_memory_equal(r.findings[0].path, tmp, strlen(tmp));
+	assert_int_equal(strlen(cs_finding_path(&r, &r.findings[0])),
+			 strlen(tmp) + 2 * (size_t)n + strlen("/suid"));
+	assert_memory_equal(cs_finding_path(&r, &r.findings[0]), tmp, strlen(tmp));
 	steps = r.walk_steps;
 	fprintf(stderr, "# chain %u comb %d threads %u: dirs %llu steps %llu\n", n, comb, threads,
 		(unsigned long long)r.dirs, (unsigned long long)steps);
@@ -829,6 +830,54 @@ static void test_tree_deep_chain_linear(void **state)
 	/* Two threads interleave, so only the per-directory bound is exact. */
 	scan_chain(5000, true, 2, 4);
 	scan_chain(10000, true, 2, 4);
+}
+
+/*
+ * A tree's findings hold their name and directory (cs_finding_path spells
+ * the path); their order is strcmp's on the whole path: "a-" and "a-x/su"
+ * before "a/su" ('-' < '/'), "a.b" too, "ab" after, and a root given with
+ * a trailing '/' shown as given.
+ */
+static void test_tree_path_order(void **state)
+{
+	static const char *const dirs[] = {"a-x", "a/b", "a/b-c", "a/b/c",
+					   "a.b", "ab",	 "A",	  "\xc3\xa9"};
+	static const char *const want[] = {"/A/su",	"/a-",	     "/a-x/su",	    "/a.b/su",
+					   "/a/b-c/su", "/a/b/c/su", "/a/b/su",	    "/a/su",
+					   "/ab/su",	"/top",	     "/\xc3\xa9/su"};
+	const size_t nwant = sizeof(want) / sizeof(want[0]);
+	char tmp[128], root[160], cmd[300];
+	struct cs_scan_opts o = {0};
+	struct cs_scan_result r = {0};
+	struct cs_diag d;
+	int fd;
+
+	(void)state;
+	snprintf(tmp, sizeof(tmp), "%s/capscope-order.XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	assert_non_null(mkdtemp(tmp));
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", tmp, dirs[i]);
+		assert_int_equal(system(cmd), 0);
+	}
+	for (size_t i = 0; i < nwant; i++) {
+		snprintf(root, sizeof(root), "%s%s", tmp, want[i]);
+		fd = open(root, O_WRONLY | O_CREAT, 0755);
+		assert_true(fd >= 0);
+		assert_int_equal(fchmod(fd, 04755), 0);
+		close(fd);
+	}
+	snprintf(root, sizeof(root), "%s/", tmp);
+	assert_int_equal(cs_scan_tree(root, &o, &r, &d), 0);
+	assert_int_equal(r.nfindings, nwant);
+	for (size_t i = 0; i < nwant; i++) {
+		assert_null(r.findings[i].path); /* held as a name in a directory */
+		snprintf(cmd, sizeof(cmd), "%s%s", tmp, want[i]);
+		assert_string_equal(cs_finding_path(&r, &r.findings[i]), cmd);
+	}
+	cs_scan_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+	assert_int_equal(system(cmd), 0);
 }
 
 /*
@@ -968,6 +1017,7 @@ int main(void)
 	    cmocka_unit_test(test_tree_deep_chain_linear),
 	    cmocka_unit_test(test_tree_moved_out),
 	    cmocka_unit_test(test_tree_setid_chain_linear),
+	    cmocka_unit_test(test_tree_path_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
