@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The manifest reader's primitives (manifest-read.h): one field of a ydoc
+ * tree by its type, with Kubernetes' YAML 1.1 reading of booleans and
+ * numbers, aliases followed against the document's node budget (an alias
+ * bomb stops with an error), and one diagnostic at the node's place.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "manifest-read.h"
+#include "yaml11.h"
+#include "../internal/util.h"
+
+/*
+ * A field path for messages ("spec.containers[2].securityContext") into a
+ * fixed buffer. One longer than the buffer (an annotation's key) is cut
+ * with "..." at its end: thirteenth pass, second round, it was cut
+ * silently and named a key the manifest does not hold.
+ */
+__attribute__((format(printf, 3, 4))) const char *mf_fieldf(char *out, size_t len, const char *fmt,
+							    ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+	if (n >= (int)len)
+		cs_mark_cut(out, len);
+	return out;
+}
+
+int mf_errf(struct mf_ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	struct cs_pos p = pos_of(c, n);
+
+	va_start(ap, fmt);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->d)
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
+	return cs_diag_set(c->d, err, p.line, p.column, field, "%s", msg);
+}
+
+/* Follow aliases and charge the visit to the budget. NULL stays NULL. */
+int mf_visit(struct mf_ctx *c, struct ydoc_node **np, const char *field)
+{
+	struct ydoc_node *n = *np;
+
+	if (!n)
+		return 0;
+	if (--c->budget < 0)
+		return mf_errf(c, n, E2BIG, field,
+			       "document expands to more than %ld node visits (alias bomb?)",
+			       c->budget_given);
+	if (n->kind == YDOC_ALIAS) {
+		if (!n->x.target)
+			return mf_errf(c, n, EINVAL, field, "alias does not resolve");
+		n = n->x.target; /* an anchor is never on an alias */
+	}
+	/* go-yaml resolves an explicit tag (`!!str 0` is a string, `!!int "0"` a
+	 * number, `!!binary` decodes base64); this reader does not: refused. */
+	if (n->x.tag)
+		return mf_errf(c, n, EINVAL, field,
+			       "YAML tag '%.40s': Kubernetes resolves explicit tags, capscope does "
+			       "not; remove it (quote a string)",
+			       n->x.tag);
+	*np = n;
+	return 0;
+}
+
+int mf_need_map(struct mf_ctx *c, struct ydoc_node *n, const char *field)
+{
+	if (!is_map(n))
+		return mf_errf(c, n, EINVAL, field, "expected a mapping");
+	return 0;
+}
+
+int mf_get_str(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       const char **out)
+{
+	return mf_node_str(c, ydoc_get(map, key), field, out);
+}
+
+/* A string field's value n (NULL: absent), as get_str reads it. */
+int mf_node_str(struct mf_ctx *c, struct ydoc_node *n, const char *field, const char **out)
+{
+	const char *s;
+	size_t len;
+	int r;
+
+	*out = NULL;
+	if ((r = mf_visit(c, &n, field)) < 0)
+		return r;
+	if (!n || ydoc_is_null(n))
+		return 0;
+	if (!is_scalar(n))
+		return mf_errf(c, n, EINVAL, field, "expected a string");
+	s = scalar_text(n, &len);
+	if (n->style == YDOC_PLAIN) {
+		if (yaml11_bool(s, len) >= 0)
+			return mf_errf(
+			    c, n, EINVAL, field,
+			    "'%.*s' is a boolean to Kubernetes (YAML 1.1), not a string; quote it",
+			    (int)(len > 40 ? 40 : len), s);
+		if (yaml11_number(s, len))
+			return mf_errf(c, n, EINVAL, field,
+				       "'%.*s' is a number to Kubernetes, not a string; quote it",
+				       (int)(len > 40 ? 40 : len), s);
+	}
+	if (memchr(s, '\0', len))
+		return mf_errf(c, n, EINVAL, field, "string contains a NUL byte");
+	*out = cs_arena_strndup(c->m->arena, s, len);
+	return *out ? 0 : -ENOMEM;
+}
+
+int mf_scalar_bool(struct mf_ctx *c, struct ydoc_node *n, const char *field, bool *v)
+{
+	const char *s;
+	size_t len;
+	int b;
+
+	if (!is_scalar(n))
+		return mf_errf(c, n, EINVAL, field, "expected a boolean");
+	s = scalar_text(n, &len);
+	if (n->style != YDOC_PLAIN)
+		return mf_errf(
+		    c, n, EINVAL, field,
+		    "'%.*s' is quoted: a string to Kubernetes, not a boolean; remove the "
+		    "quotes",
+		    (int)(len > 40 ? 40 : len), s);
+	b = yaml11_bool(s, len);
+	if (b < 0)
+		return mf_errf(c, n, EINVAL, field,
+			       "expected a boolean (true or false), got '%.*s'",
+			       (int)(len > 40 ? 40 : len), s);
+	*v = b;
+	return 0;
+}
+
+int mf_get_bool(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		struct cs_opt_bool *out)
+{
+	struct ydoc_node *n = ydoc_get(map, key);
+	int r;
+
+	out->set = false;
+	if ((r = mf_visit(c, &n, field)) < 0)
+		return r;
+	if (!n || ydoc_is_null(n))
+		return 0;
+	if ((r = mf_scalar_bool(c, n, field, &out->v)) < 0)
+		return r;
+	out->set = true;
+	return 0;
+}
+
+int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int64_t *v)
+{
+	const char *s;
+	size_t len;
+	char buf[32], *end;
+	long long x;
+
+	if (!is_scalar(n))
+		return mf_errf(c, n, EINVAL, field, "expected an integer");
+	s = scalar_text(n, &len);
+	if (n->style != YDOC_PLAIN)
+		return mf_errf(
+		    c, n, EINVAL, field,
+		    "'%.*s' is quoted: a string to Kubernetes, not an integer; remove the "
+		    "quotes",
+		    (int)(len > 40 ? 40 : len), s);
+	if (len == 0 || len >= sizeof(buf))
+		return mf_errf(c, n, EINVAL, field, "expected an integer");
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	for (size_t i = (buf[0] == '-' || buf[0] == '+'); i < len; i++)
+		if (buf[i] < '0' || buf[i] > '9' || (i + 1 == len && buf[i] == '\0'))
+			return mf_errf(
+			    c, n, EINVAL, field,
+			    yaml11_number(s, len)
+				? "'%s' is a number to Kubernetes (YAML 1.1), but not written as "
+				  "a plain decimal integer; write it so"
+				: "expected an integer, got '%s'",
+			    buf);
+	/* go-yaml reads 0777 as octal (511): never take it as decimal 777. */
+	if (buf[buf[0] == '-' || buf[0] == '+'] == '0' &&
+	    len > (size_t)1 + (buf[0] == '-' || buf[0] == '+'))
+		return mf_errf(c, n, EINVAL, field,
+			       "'%s' is octal to Kubernetes (YAML 1.1, a leading 0); write it in "
+			       "decimal without the 0",
+			       buf);
+	errno = 0;
+	x = strtoll(buf, &end, 10);
+	if (errno || *end || end == buf || (len == 1 && (buf[0] == '-' || buf[0] == '+')))
+		return mf_errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
+	*v = x;
+	return 0;
+}
+
+int mf_get_i64(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct cs_opt_i64 *out)
+{
+	struct ydoc_node *n = ydoc_get(map, key);
+	int r;
+
+	out->set = false;
+	if ((r = mf_visit(c, &n, field)) < 0)
+		return r;
+	if (!n || ydoc_is_null(n))
+		return 0;
+	if ((r = mf_scalar_i64(c, n, field, &out->v)) < 0)
+		return r;
+	out->set = true;
+	return 0;
+}
+
+/*
+ * An int32 field (an SCC's priority, a port): the API server decodes it
+ * into an int32 and refuses the object when the number does not fit, so
+ * a wider one is refused here too (priority 2147483648 used to sort the
+ * SCC above every other).
+ */
+int mf_get_i32(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct cs_opt_i64 *out)
+{
+	int r = mf_get_i64(c, map, key, field, out);
+
+	if (r < 0 || !out->set || (out->v >= INT32_MIN && out->v <= INT32_MAX))
+		return r;
+	out->set = false;
+	return mf_errf(c, ydoc_get(map, key), ERANGE, field,
+		       "%lld does not fit the field's int32: Kubernetes refuses the object",
+		       (long long)out->v);
+}
+
+/*
+ * A sequence of strings; absent or null is empty with *set false. items (may
+ * be NULL) receives where each item is, for messages about one entry.
+ */
+int mf_get_strlist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		      struct cs_strlist *out, bool *set, struct cs_pos *pos,
+		      const struct cs_pos **items)
+{
+	struct cs_pos *ipos = NULL;
+	struct ydoc_node *seq = ydoc_get(map, key), *it;
+	size_t iter = 0;
+	size_t i = 0;
+	int r;
+	char f[160];
+
+	out->v = NULL;
+	out->n = 0;
+	if (set)
+		*set = false;
+	if ((r = mf_visit(c, &seq, field)) < 0)
+		return r;
+	if (!seq || ydoc_is_null(seq))
+		return 0;
+	if (pos)
+		*pos = pos_of(c, seq);
+	if (!is_seq(seq))
+		return mf_errf(c, seq, EINVAL, field, "expected a list");
+	out->n = (size_t)seq->n;
+	out->v = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(char *));
+	if (!out->v)
+		return -ENOMEM;
+	if (items && !(ipos = cs_arena_alloc(c->m->arena, (out->n + 1) * sizeof(*ipos))))
+		return -ENOMEM;
+	while ((it = next_item(seq, &iter)) != NULL) {
+		const char *s;
+		size_t len;
+
+		mf_fieldf(f, sizeof(f), "%s[%zu]", field, i);
+		if ((r = mf_visit(c, &it, f)) < 0)
+			return r;
+		if (!is_scalar(it) || ydoc_is_null(it))
+			return mf_errf(c, it, EINVAL, f, "expected a string");
+		s = scalar_text(it, &len);
+		if (it->style == YDOC_PLAIN) {
+			if (yaml11_bool(s, len) >= 0)
+				return mf_errf(
+				    c, it, EINVAL, f,
+				    "'%.*s' is a boolean to Kubernetes (YAML 1.1); quote it",
+				    (int)(len > 40 ? 40 : len), s);
+			if (yaml11_number(s, len))
+				return mf_errf(c, it, EINVAL, f,
+					       "'%.*s' is a number to Kubernetes; quote it",
+					       (int)(len > 40 ? 40 : len), s);
+		}
+		if (memchr(s, '\0', len))
+			return mf_errf(c, it, EINVAL, f, "string contains a NUL byte");
+		if (i >= out->n)
+			break;
+		if (!(out->v[i] = cs_arena_strndup(c->m->arena, s, len)))
+			return -ENOMEM;
+		if (ipos)
+			ipos[i] = pos_of(c, it);
+		i++;
+	}
+	out->n = i;
+	if (items)
+		*items = ipos;
+	if (set)
+		*set = true;
+	return 0;
+}
+
+int mf_get_strlist(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		   struct cs_strlist *out, bool *set, struct cs_pos *pos)
+{
+	return mf_get_strlist_at(c, map, key, field, out, set, pos, NULL);
+}
+
+int mf_get_map(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct ydoc_node **out)
+{
+	struct ydoc_node *n = ydoc_get(map, key);
+	int r;
+
+	*out = NULL;
+	if ((r = mf_visit(c, &n, field)) < 0)
+		return r;
+	if (!n || ydoc_is_null(n))
+		return 0;
+	if ((r = mf_need_map(c, n, field)) < 0)
+		return r;
+	*out = n;
+	return 0;
+}
+
+int mf_get_seq(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct ydoc_node **out)
+{
+	struct ydoc_node *n = ydoc_get(map, key);
+	int r;
+
+	*out = NULL;
+	if ((r = mf_visit(c, &n, field)) < 0)
+		return r;
+	if (!n || ydoc_is_null(n))
+		return 0;
+	if (!is_seq(n))
+		return mf_errf(c, n, EINVAL, field, "expected a list");
+	*out = n;
+	return 0;
+}
+
+/*
+ * seccompProfile or appArmorProfile (key) of a securityContext: its type,
+ * checked as the API server's validateSeccompProfileField and
+ * validateAppArmorProfileField do (a type of the three, localhostProfile
+ * exactly when it is Localhost); a pod it refuses was read and predicted.
+ */
+/* Go's strings.TrimSpace would change s (unicode.IsSpace at either end) */
+bool mf_go_padded(const char *s)
+{
+	size_t n = strlen(s), k;
+
+	if (!n)
+		return false;
+	if (cs_go_space_len((const unsigned char *)s, n))
+		return true;
+	/* the last character: step back over UTF-8 continuation bytes */
+	for (k = n - 1; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
+}
+
+/* validatePathNoBacksteps: a component, between '/', that is ".." */
+bool mf_has_dotdot(const char *p)
+{
+	while (p) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		if (n == 2 && !memcmp(p, "..", 2))
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}

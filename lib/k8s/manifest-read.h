@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The manifest reader's own primitives, shared by its parts (manifest.c:
+ * objects, pods and containers; manifest-annotations.c: the API server's
+ * AppArmor and seccomp annotation rules; manifest-sysctls.c: its sysctl
+ * rules; manifest-scc.c: SecurityContextConstraints). Each reads one field
+ * of a ydoc tree, follows aliases against the document's node budget, and
+ * on bad input sets one diagnostic (file, line, column, field path) and
+ * returns a negative errno. Not part of the library's interface.
+ */
+#ifndef CAPSCOPE_K8S_MANIFEST_READ_H
+#define CAPSCOPE_K8S_MANIFEST_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "capscope/k8s.h"
+#include "ydoc.h"
+
+/* The reading of one manifest file. */
+struct mf_ctx {
+	struct cs_k8s_manifest *m;
+	const char *name;
+	struct cs_diag *d;
+	long budget, budget_given; /* node visits left, and at the document's start */
+	bool windows, linux_os;	   /* the pod being read has spec.os.name windows, linux */
+	bool userns;		   /* ... and hostUsers: false */
+};
+
+/* As libfyaml had it, an alias is a scalar node (its text is the name);
+ * mf_visit() below leaves none behind. */
+static inline bool is_scalar(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_SCALAR || n->kind == YDOC_ALIAS;
+}
+
+static inline bool is_map(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_MAP;
+}
+
+static inline bool is_seq(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_SEQ;
+}
+
+/* The next item of a sequence (from *i = 0), NULL after the last. */
+static inline struct ydoc_node *next_item(const struct ydoc_node *seq, size_t *i)
+{
+	return *i < seq->n ? seq->u.items[(*i)++] : NULL;
+}
+
+static inline const char *scalar_text(const struct ydoc_node *n, size_t *len)
+{
+	*len = n->n;
+	return n->u.text;
+}
+
+static inline bool eqn(const char *s, size_t len, const char *lit)
+{
+	return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+/* Where a node is: a scalar's own token, a collection's first scalar inside
+ * (the first key of a mapping, the first item of a list); see ydoc_pos. */
+static inline struct cs_pos pos_of(const struct mf_ctx *c, const struct ydoc_node *n)
+{
+	(void)c;
+	return n ? ydoc_pos(n) : (struct cs_pos){0, 0};
+}
+
+/*
+ * A field path for messages ("spec.containers[2].securityContext") into a
+ * fixed buffer; one longer than the buffer is cut with "..." at its end.
+ */
+__attribute__((format(printf, 3, 4))) const char *mf_fieldf(char *out, size_t len, const char *fmt,
+							    ...);
+
+/* One error at node n (its place; none when NULL), for field. */
+int mf_errf(struct mf_ctx *c, struct ydoc_node *n, int err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Follow aliases and charge the visit to the budget; a tag is refused.
+ * NULL stays NULL. */
+int mf_visit(struct mf_ctx *c, struct ydoc_node **np, const char *field);
+int mf_need_map(struct mf_ctx *c, struct ydoc_node *n, const char *field);
+
+/* A field of map (get_*) or a value (node_*, scalar_*), by its type: a
+ * string, NULL when absent or null; a YAML 1.1 boolean; an integer. */
+int mf_get_str(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       const char **out);
+int mf_node_str(struct mf_ctx *c, struct ydoc_node *n, const char *field, const char **out);
+int mf_scalar_bool(struct mf_ctx *c, struct ydoc_node *n, const char *field, bool *v);
+int mf_get_bool(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		struct cs_opt_bool *out);
+int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int64_t *v);
+int mf_get_i64(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct cs_opt_i64 *out);
+int mf_get_i32(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct cs_opt_i64 *out);
+
+/* A list of strings; items, when given, gets each item's place. */
+int mf_get_strlist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		      struct cs_strlist *out, bool *set, struct cs_pos *pos,
+		      const struct cs_pos **items);
+int mf_get_strlist(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		   struct cs_strlist *out, bool *set, struct cs_pos *pos);
+
+/* A mapping or a list (NULL when absent or null). */
+int mf_get_map(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct ydoc_node **out);
+int mf_get_seq(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	       struct ydoc_node **out);
+
+/* A profile name Go's strings.TrimSpace would change; a path with a ".."
+ * element. */
+bool mf_go_padded(const char *s);
+bool mf_has_dotdot(const char *p);
+
+/* The rules of the other parts, each read after the pod's spec. */
+int mf_get_apparmor_annotations(struct mf_ctx *c, struct ydoc_node *ann, const char *tpath,
+				struct cs_k8s_pod *p);
+int mf_get_seccomp_annotations(struct mf_ctx *c, struct ydoc_node *ann, const char *tpath,
+			       const struct cs_k8s_pod *p);
+int mf_check_sysctls(struct mf_ctx *c, struct ydoc_node **nodes, const char *path,
+		     const struct cs_k8s_pod *p);
+int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* OpenShift SecurityContextConstraints documents, read as the manifest's
+ * other objects are (manifest-read.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "manifest-read.h"
+#include "scc-volumes.h"
+#include "../internal/util.h"
+
+/* ---- SecurityContextConstraints ---- */
+
+/* fsGroup.ranges / supplementalGroups.ranges: a list of {min, max} (IDRange). */
+static int get_id_ranges(struct mf_ctx *c, struct ydoc_node *map, const char *field,
+			 struct cs_id_range **out, size_t *n)
+{
+	struct ydoc_node *seq, *it;
+	size_t iter = 0;
+	char f[96];
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	mf_fieldf(f, sizeof(f), "%s.ranges", field);
+	if ((r = mf_get_seq(c, map, "ranges", f, &seq)) < 0 || !seq)
+		return r;
+	*out = cs_arena_alloc(c->m->arena, ((size_t)seq->n + 1) * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	while ((it = next_item(seq, &iter)) != NULL) {
+		struct cs_opt_i64 lo, hi;
+
+		mf_fieldf(f, sizeof(f), "%s.ranges[%zu]", field, *n);
+		if ((r = mf_need_map(c, it, f)) < 0 || (r = mf_get_i64(c, it, "min", f, &lo)) < 0 ||
+		    (r = mf_get_i64(c, it, "max", f, &hi)) < 0)
+			return r;
+		if (!lo.set || !hi.set || lo.v > hi.v)
+			return mf_errf(c, it, EINVAL, f, "a range needs min <= max");
+		(*out)[(*n)++] = (struct cs_id_range){lo.v, hi.v};
+	}
+	return 0;
+}
+
+static int get_group_strategy(struct mf_ctx *c, struct ydoc_node *root, const char *key,
+			      const char **type, struct cs_id_range **v, size_t *n)
+{
+	struct ydoc_node *map;
+	char f[64];
+	int r;
+
+	*type = NULL;
+	*v = NULL;
+	*n = 0;
+	mf_fieldf(f, sizeof(f), "%s.type", key);
+	if ((r = mf_get_map(c, root, key, key, &map)) < 0 || !map ||
+	    (r = mf_get_str(c, map, "type", f, type)) < 0)
+		return r;
+	/* provider.go createFSGroupStrategy / createSupplementalGroupStrategy:
+	 * another type fails every admission; absent or "" is defaulted to
+	 * RunAsAny (sccdefaults). Read as RunAsAny, it checked nothing. */
+	if (*type && **type && strcmp(*type, "MustRunAs") != 0 && strcmp(*type, "RunAsAny") != 0)
+		return mf_errf(c, ydoc_get(map, "type"), EINVAL, f,
+			       "unknown %s strategy '%s' (MustRunAs or RunAsAny)", key, *type);
+	return get_id_ranges(c, map, key, v, n);
+}
+
+int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
+{
+	struct cs_k8s_manifest *m = c->m;
+	struct cs_scc *s;
+	struct ydoc_node *meta, *rau, *sel;
+	struct cs_opt_bool b;
+	bool vols_given = false;
+	const char *type;
+	int r;
+
+	if (m->n_sccs == m->cap_sccs) {
+		size_t nc = m->cap_sccs ? m->cap_sccs * 2 : 8;
+		struct cs_scc *v = cs_arena_grow(m->arena, m->sccs, m->n_sccs, nc, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		m->sccs = v;
+		m->cap_sccs = nc;
+	}
+	s = &m->sccs[m->n_sccs];
+	memset(s, 0, sizeof(*s));
+	s->file = file;
+	s->pos = pos_of(c, root);
+	if ((r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0)
+		return r;
+	if (meta && (r = mf_get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
+		return r;
+	if (!s->name)
+		return mf_errf(c, root, EINVAL, "metadata.name",
+			       "SecurityContextConstraints has no name");
+	if ((r = mf_get_i32(c, root, "priority", "priority", &s->priority)) < 0)
+		return r;
+#define B(key, dst)                                                                                \
+	do {                                                                                       \
+		if ((r = mf_get_bool(c, root, key, key, &b)) < 0)                                  \
+			return r;                                                                  \
+		dst = b.set && b.v;                                                                \
+	} while (0)
+	B("allowPrivilegedContainer", s->allow_privileged);
+	B("allowHostNetwork", s->allow_host_network);
+	B("allowHostPID", s->allow_host_pid);
+	B("allowHostIPC", s->allow_host_ipc);
+	B("allowHostPorts", s->allow_host_ports);
+	B("allowHostDirVolumePlugin", s->allow_host_dir_volume);
+	B("readOnlyRootFilesystem", s->read_only_root_fs);
+#undef B
+	if ((r = mf_get_bool(c, root, "allowPrivilegeEscalation", "allowPrivilegeEscalation",
+			     &s->allow_privilege_escalation)) < 0 ||
+	    (r = mf_get_bool(c, root, "defaultAllowPrivilegeEscalation",
+			     "defaultAllowPrivilegeEscalation",
+			     &s->default_allow_privilege_escalation)) < 0)
+		return r;
+	if ((r = mf_get_strlist(c, root, "allowedCapabilities", "allowedCapabilities",
+				&s->allowed_caps, NULL, NULL)) < 0 ||
+	    (r = mf_get_strlist(c, root, "defaultAddCapabilities", "defaultAddCapabilities",
+				&s->default_add_caps, NULL, NULL)) < 0 ||
+	    (r = mf_get_strlist(c, root, "requiredDropCapabilities", "requiredDropCapabilities",
+				&s->required_drop_caps, NULL, NULL)) < 0 ||
+	    (r = mf_get_strlist(c, root, "volumes", "volumes", &s->volumes, &vols_given, NULL)) <
+		0 ||
+	    (r = cs_scc_default_volumes(c->m->arena, s, vols_given)) < 0 ||
+	    (r = mf_get_strlist(c, root, "allowedUnsafeSysctls", "allowedUnsafeSysctls",
+				&s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
+	    (r = mf_get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls",
+				&s->forbidden_sysctls, NULL, NULL)) < 0 ||
+	    (r = mf_get_strlist(c, root, "seccompProfiles", "seccompProfiles", &s->seccomp_profiles,
+				NULL, NULL)) < 0 ||
+	    (r = mf_get_str(c, root, "userNamespaceLevel", "userNamespaceLevel",
+			    &s->user_namespace_level)) < 0)
+		return r;
+	/* The CRD's enum (openshift/api security/v1 NamespaceLevelType). */
+	if (s->user_namespace_level && strcmp(s->user_namespace_level, "AllowHostLevel") &&
+	    strcmp(s->user_namespace_level, "RequirePodLevel"))
+		return mf_errf(
+		    c, ydoc_get(root, "userNamespaceLevel"), EINVAL, "userNamespaceLevel",
+		    "unknown userNamespaceLevel '%s' (AllowHostLevel or RequirePodLevel)",
+		    s->user_namespace_level);
+	if ((r = mf_get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
+		return r;
+	if (!rau)
+		return mf_errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
+			       s->name);
+	if ((r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
+		return r;
+	if (!type)
+		return mf_errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
+	if (!strcmp(type, "MustRunAs"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS;
+	else if (!strcmp(type, "MustRunAsRange"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
+	else if (!strcmp(type, "MustRunAsNonRoot"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_NON_ROOT;
+	else if (!strcmp(type, "RunAsAny"))
+		s->run_as_user = CS_SCC_RUN_AS_ANY;
+	else
+		return mf_errf(c, ydoc_get(rau, "type"), EINVAL, "runAsUser.type",
+			       "unknown runAsUser strategy '%s'", type);
+	if ((r = mf_get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
+	    (r = mf_get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
+	    (r = mf_get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
+		return r;
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
+		return mf_errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	/* matcher.go takes the namespace's range only when both bounds are
+	 * absent; with one of them NewMustRunAsRange fails, and with it the
+	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
+		return mf_errf(c, rau, EINVAL,
+			       s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
+			       "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
+			       "(the namespace's range)");
+	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
+	 * 362a74d / d22154c; the API has no such field and drops it. */
+	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
+	if ((r = mf_get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
+		return r;
+	/* Unlike fsGroup and supplementalGroups, sccdefaults gives no default
+	 * here: provider.go createSELinuxStrategy fails every admission for a
+	 * missing or empty type, as for any other. Read as "no SELinux
+	 * strategy", the SCC scored as if it were usable. */
+	if (!sel)
+		return mf_errf(c, root, EINVAL, "seLinuxContext",
+			       "SCC %s has no seLinuxContext strategy", s->name);
+	if ((r = mf_get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
+		return r;
+	if (!s->selinux_type || !*s->selinux_type)
+		return mf_errf(c, s->selinux_type ? ydoc_get(sel, "type") : sel, EINVAL,
+			       "seLinuxContext.type",
+			       "seLinuxContext has no type (MustRunAs or RunAsAny)");
+	if (strcmp(s->selinux_type, "MustRunAs") != 0 && strcmp(s->selinux_type, "RunAsAny") != 0)
+		return mf_errf(c, ydoc_get(sel, "type"), EINVAL, "seLinuxContext.type",
+			       "unknown seLinuxContext strategy '%s' (MustRunAs or RunAsAny)",
+			       s->selinux_type);
+	if ((r = mf_get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
+		return r;
+	if (sel && (r = mf_get_str(c, sel, "type", "seLinuxContext.seLinuxOptions.type",
+				   &s->selinux_options_type)) < 0)
+		return r;
+	if ((r = get_group_strategy(c, root, "fsGroup", &s->fs_group_type, &s->fs_group_ranges,
+				    &s->n_fs_group_ranges)) < 0 ||
+	    (r = get_group_strategy(c, root, "supplementalGroups", &s->supplemental_groups_type,
+				    &s->supplemental_groups_ranges,
+				    &s->n_supplemental_groups_ranges)) < 0)
+		return r;
+	m->n_sccs++;
+	return 0;
+}
