@@ -358,11 +358,13 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	struct cs_diag d = {0};
 	bool busy;
 	int r = 0;
+	long long t0;
 
 	pthread_mutex_lock(&s->node_lock);
+	t0 = serve_mono_ms(); /* the page's age counts from its scan */
 	if (!(p = serve_page_shared(s, kind, &busy)) && !busy &&
 	    (r = render_page(s, metrics, &mb, &d)) == 0)
-		p = serve_page_new(s, kind, mb.buf, mb.len);
+		p = serve_page_new(s, kind, mb.buf, mb.len, t0);
 	pthread_mutex_unlock(&s->node_lock);
 	if (busy) /* SERVE_PAGES (4) alive, the newest over SERVE_PAGE_FRESH_MS old */
 		return text(conn, 503,

@@ -32,7 +32,7 @@ struct serve_page {
 	size_t len;
 	unsigned refs;	    /* responses using it (page_lock) */
 	int kind;	    /* SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
-	long long built_ms; /* serve_mono_ms() when it was built */
+	long long built_ms; /* serve_mono_ms() when its scan began */
 };
 
 struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy)
@@ -54,7 +54,8 @@ struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy)
 	return p;
 }
 
-struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len)
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
+				  long long built_ms)
 {
 	struct serve_page *p = calloc(1, sizeof(*p));
 
@@ -62,7 +63,7 @@ struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size
 		free(buf);
 		return NULL;
 	}
-	*p = (struct serve_page){s, buf, len, 1, kind, serve_mono_ms()};
+	*p = (struct serve_page){s, buf, len, 1, kind, built_ms};
 	pthread_mutex_lock(&s->page_lock);
 	s->pages[kind]++;
 	s->newest[kind] = p;

@@ -113,9 +113,11 @@ struct MHD_Connection;
  * them are alive and it is fresh; NULL: build one, or with *busy, refuse
  * (SERVE_PAGES alive, the newest too old to be shared). */
 struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy);
-/* A page of buf (owned from here, freed with the last response using it);
- * NULL when out of memory (buf freed). */
-struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len);
+/* A page of buf (owned from here, freed with the last response using it),
+ * its scan begun at built_ms (serve_mono_ms); NULL when out of memory (buf
+ * freed). */
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
+				  long long built_ms);
 /* Answer 200 with p (the reference passes to the response). */
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type);
