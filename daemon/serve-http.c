@@ -345,7 +345,8 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
 /*
  * A page is counted (serve-page.c) under the same lock that builds it, so
  * requests that wait for the lock see the pages built before them: past
- * SERVE_PAGES alive they share the newest rather than build one each.
+ * SERVE_PAGES alive they share the newest rather than build one each, or
+ * are refused when it is too old to be shared (serve-page.c).
  */
 static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
 {
@@ -355,12 +356,23 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	struct serve_page *p;
 	struct membuf mb;
 	struct cs_diag d = {0};
+	bool busy;
 	int r = 0;
+	long long t0;
 
 	pthread_mutex_lock(&s->node_lock);
-	if (!(p = serve_page_shared(s, kind)) && (r = render_page(s, metrics, &mb, &d)) == 0)
-		p = serve_page_new(s, kind, mb.buf, mb.len);
+	t0 = serve_mono_ms(); /* the page's age counts from its scan */
+	if (!(p = serve_page_shared(s, kind, &busy)) && !busy &&
+	    (r = render_page(s, metrics, &mb, &d)) == 0)
+		p = serve_page_new(s, kind, mb.buf, mb.len, t0);
 	pthread_mutex_unlock(&s->node_lock);
+	if (busy) /* SERVE_PAGES (4) alive, the newest over SERVE_PAGE_FRESH_MS old */
+		return text(conn, 503,
+			    metrics
+				? "busy: 4 pages of /metrics are being sent to slow clients, the "
+				  "newest more than a second old; try again\n"
+				: "busy: 4 pages of /api/v1/containers are being sent to slow "
+				  "clients, the newest more than a second old; try again\n");
 	if (r != 0)
 		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
 	return p ? serve_page_answer(conn, p, type) : MHD_NO;

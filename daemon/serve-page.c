@@ -9,6 +9,17 @@
  * past that, a request is answered with the newest page already built (no
  * older than any alive), so memory is bounded by the pages, not the clients,
  * and nobody is refused: Prometheus still gets its samples.
+ *
+ * Fourteenth pass, second round: the newest page was shared however old it
+ * was, and a page lives as long as its slowest reader (no deadline while a
+ * response is sent; the idle timeout is reset by each byte read). Four
+ * connections asking /metrics and reading a byte now and then froze the
+ * page every scrape got: containers started since were in
+ * /api/v1/containers and not in /metrics, silently. A page is shared only
+ * for SERVE_PAGE_FRESH_MS after it was built; past that, with SERVE_PAGES
+ * alive, the request is refused (503), as building one more
+ * would give the memory bound up: a failed scrape is seen (up == 0), a
+ * stale one is not.
  */
 #include <stdlib.h>
 
@@ -19,24 +30,32 @@ struct serve_page {
 	struct serve_ctx *s;
 	char *buf;
 	size_t len;
-	unsigned refs; /* responses using it (page_lock) */
-	int kind;      /* SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
+	unsigned refs;	    /* responses using it (page_lock) */
+	int kind;	    /* SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
+	long long built_ms; /* serve_mono_ms() when its scan began */
 };
 
-struct serve_page *serve_page_shared(struct serve_ctx *s, int kind)
+struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy)
 {
-	struct serve_page *p = NULL;
+	struct serve_page *p = NULL, *n;
 
+	*busy = false;
 	pthread_mutex_lock(&s->page_lock);
-	if (s->pages[kind] >= SERVE_PAGES && s->newest[kind]) {
-		p = s->newest[kind];
-		p->refs++;
+	if (s->pages[kind] >= SERVE_PAGES) {
+		n = s->newest[kind];
+		if (n && serve_mono_ms() - n->built_ms <= SERVE_PAGE_FRESH_MS) {
+			p = n;
+			p->refs++;
+		} else if (n) {
+			*busy = true; /* (no newest: fewer than SERVE_PAGES, see page_release) */
+		}
 	}
 	pthread_mutex_unlock(&s->page_lock);
 	return p;
 }
 
-struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len)
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
+				  long long built_ms)
 {
 	struct serve_page *p = calloc(1, sizeof(*p));
 
@@ -44,7 +63,7 @@ struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size
 		free(buf);
 		return NULL;
 	}
-	*p = (struct serve_page){s, buf, len, 1, kind};
+	*p = (struct serve_page){s, buf, len, 1, kind, built_ms};
 	pthread_mutex_lock(&s->page_lock);
 	s->pages[kind]++;
 	s->newest[kind] = p;

@@ -101,17 +101,23 @@ struct serve_ctx {
 };
 
 /* The node's pages being sent (serve-page.c): at most SERVE_PAGES of a kind
- * alive; past that, the newest is shared. */
-#define SERVE_PAGES 4
+ * alive; past that, the newest is shared while it is SERVE_PAGE_FRESH_MS
+ * old at most (a scrape never gets a page from before the one it made a
+ * second earlier), and the request refused after. */
+#define SERVE_PAGES	    4
+#define SERVE_PAGE_FRESH_MS 1000
 enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
 struct serve_page;
 struct MHD_Connection;
 /* The newest page of kind, one more reference to it, when SERVE_PAGES of
- * them are alive; NULL: build one. */
-struct serve_page *serve_page_shared(struct serve_ctx *s, int kind);
-/* A page of buf (owned from here, freed with the last response using it);
- * NULL when out of memory (buf freed). */
-struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len);
+ * them are alive and it is fresh; NULL: build one, or with *busy, refuse
+ * (SERVE_PAGES alive, the newest too old to be shared). */
+struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy);
+/* A page of buf (owned from here, freed with the last response using it),
+ * its scan begun at built_ms (serve_mono_ms); NULL when out of memory (buf
+ * freed). */
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
+				  long long built_ms);
 /* Answer 200 with p (the reference passes to the response). */
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type);

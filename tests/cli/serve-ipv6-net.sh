@@ -37,8 +37,8 @@ def half_sent(src):
     s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never ends
     held.append(s)
     return s
-def closed(s):
-    s.settimeout(3)
+def closed(s, wait=3):
+    s.settimeout(wait)
     try:
         return s.recv(1) == b""
     except socket.timeout:
@@ -48,15 +48,23 @@ def closed(s):
 a, b = half_sent("2001:db8::2"), half_sent("2001:db8::3")
 c = half_sent("2001:db8::4")
 d = half_sent("2001:db8:1::2")
-print("third of the /64", "closed" if closed(c) else "open")
-print("first of the /64", "closed" if closed(a) else "open")
+# Which of the three is cut is the one the server counted last: its worker
+# threads take connections that arrive together in any order (part L of the
+# fourteenth pass saw the first cut and the third kept, ASan build, loaded
+# machine). Wait up to 20 s (under --request-timeout 30) for one to close,
+# then a little for another.
+import select
+mine = [a, b, c]
+r, _, _ = select.select(mine, [], [], 20)
+n = sum(closed(s, 1) for s in mine)
+print("of three of the /64", n, "closed")
 print("another /64", "closed" if closed(d) else "open")
 PY
 kill "$pid"
 wait "$pid" || true
 SH
 ok $? "the test ran in its own network namespace"
-is "$(sed -n 1p "$T/out")" "third of the /64 closed" "a third connection from the same /64 (another address): closed at once"
-is "$(sed -n 2p "$T/out")" "first of the /64 open" "…the first two stay"
-is "$(sed -n 3p "$T/out")" "another /64 open" "…and another /64 is another client"
+is "$(sed -n 1p "$T/out")" "of three of the /64 1 closed" \
+  "three connections from one /64 (three addresses), the limit 2: one closed at once, two stay"
+is "$(sed -n 2p "$T/out")" "another /64 open" "…and another /64 is another client"
 done_testing

@@ -164,6 +164,53 @@ PY
 )
 is "$((${r%% *} < 120000))" 1 "30 clients asking /metrics and reading slowly: the agent's peak under 120 MB (VmHWM ${r%% *} kB; 293 MB before)"
 is "${r#* }" 30 "…and every one of them gets a whole page"
+
+# Second round: the newest page was shared however old it was, and a page
+# lives as long as its slowest reader. Four clients asking and reading
+# nothing froze what every scrape got: a container started since was in
+# /api/v1/containers and not in /metrics. Now a page is shared for a
+# second after it was built; past that, with four alive, the answer is 503.
+r=$(python3 - "$A_PORT" "$T/ud4" "$S" <<'PY2'
+import json, os, socket, sys, time, urllib.request, urllib.error
+port, root, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+socks = []
+for i in range(4):  # four pages alive: each client has its answer's start
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert s.recv(12) == b"HTTP/1.1 200"
+    socks.append(s)
+time.sleep(1.5)  # the newest page now over a second old
+d = os.path.join(root, "%064x" % 1000, "userdata")
+os.makedirs(d)
+json.dump({"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+           "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/"},
+           "annotations": {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "late",
+                           "io.kubernetes.container.name": "c",
+                           "io.kubernetes.cri-o.ContainerType": "container"}},
+          open(os.path.join(d, "config.json"), "w"))
+open(os.path.join(d, "pidfile"), "w").write(pid + "\n")
+def get():
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port) as f:
+            return f.status, f.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+st, body = get()
+held = "%d %s" % (st, b'pod="late"' in body)
+for s in socks:
+    s.close()
+for _ in range(600):  # the four pages released as their connections close
+    st, body = get()
+    if st == 200:
+        break
+    time.sleep(0.1)
+print(held, st, b'pod="late"' in body)
+PY2
+)
+is "$r" "503 False 200 True" \
+  "four pages held by slow readers over a second: 503, not a page without the container started since; 200 with it once they are gone"
 serve_stop A
 is $? 0 "the agent stops on SIGTERM"
 kill "$S"
