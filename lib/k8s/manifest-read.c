@@ -147,17 +147,29 @@ int mf_scalar_bool(struct mf_ctx *c, struct ydoc_node *n, const char *field, boo
 	return 0;
 }
 
+/* The value of map's key, aliases followed; *out NULL when absent or null. */
+static int field_value(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		       struct ydoc_node **out)
+{
+	int r;
+
+	*out = ydoc_get(map, key);
+	if ((r = mf_visit(c, out, field)) < 0)
+		return r;
+	if (*out && ydoc_is_null(*out))
+		*out = NULL;
+	return 0;
+}
+
 int mf_get_bool(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		struct cs_opt_bool *out)
 {
-	struct ydoc_node *n = ydoc_get(map, key);
+	struct ydoc_node *n;
 	int r;
 
 	out->set = false;
-	if ((r = mf_visit(c, &n, field)) < 0)
+	if ((r = field_value(c, map, key, field, &n)) < 0 || !n)
 		return r;
-	if (!n || ydoc_is_null(n))
-		return 0;
 	if ((r = mf_scalar_bool(c, n, field, &out->v)) < 0)
 		return r;
 	out->set = true;
@@ -211,14 +223,12 @@ int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int6
 int mf_get_i64(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct cs_opt_i64 *out)
 {
-	struct ydoc_node *n = ydoc_get(map, key);
+	struct ydoc_node *n;
 	int r;
 
 	out->set = false;
-	if ((r = mf_visit(c, &n, field)) < 0)
+	if ((r = field_value(c, map, key, field, &n)) < 0 || !n)
 		return r;
-	if (!n || ydoc_is_null(n))
-		return 0;
 	if ((r = mf_scalar_i64(c, n, field, &out->v)) < 0)
 		return r;
 	out->set = true;
@@ -325,14 +335,12 @@ int mf_get_strlist(struct mf_ctx *c, struct ydoc_node *map, const char *key, con
 int mf_get_map(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct ydoc_node **out)
 {
-	struct ydoc_node *n = ydoc_get(map, key);
+	struct ydoc_node *n;
 	int r;
 
 	*out = NULL;
-	if ((r = mf_visit(c, &n, field)) < 0)
+	if ((r = field_value(c, map, key, field, &n)) < 0 || !n)
 		return r;
-	if (!n || ydoc_is_null(n))
-		return 0;
 	if ((r = mf_need_map(c, n, field)) < 0)
 		return r;
 	*out = n;
@@ -342,26 +350,18 @@ int mf_get_map(struct mf_ctx *c, struct ydoc_node *map, const char *key, const c
 int mf_get_seq(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct ydoc_node **out)
 {
-	struct ydoc_node *n = ydoc_get(map, key);
+	struct ydoc_node *n;
 	int r;
 
 	*out = NULL;
-	if ((r = mf_visit(c, &n, field)) < 0)
+	if ((r = field_value(c, map, key, field, &n)) < 0 || !n)
 		return r;
-	if (!n || ydoc_is_null(n))
-		return 0;
 	if (!is_seq(n))
 		return mf_errf(c, n, EINVAL, field, "expected a list");
 	*out = n;
 	return 0;
 }
 
-/*
- * seccompProfile or appArmorProfile (key) of a securityContext: its type,
- * checked as the API server's validateSeccompProfileField and
- * validateAppArmorProfileField do (a type of the three, localhostProfile
- * exactly when it is Localhost); a pod it refuses was read and predicted.
- */
 /* Go's strings.TrimSpace would change s (unicode.IsSpace at either end) */
 bool mf_go_padded(const char *s)
 {

@@ -92,6 +92,12 @@ static int check_local(struct mf_ctx *c, struct ydoc_node *lp, const char *key, 
 	return 0;
 }
 
+/*
+ * seccompProfile or appArmorProfile (key) of a securityContext: its type,
+ * checked as the API server's validateSeccompProfileField and
+ * validateAppArmorProfileField do (a type of the three, localhostProfile
+ * exactly when it is Localhost); a pod it refuses was read and predicted.
+ */
 static int get_profile(struct mf_ctx *c, struct ydoc_node *scn, const char *key, const char *path,
 		       const char **type, const char **local_out)
 {
