@@ -97,6 +97,19 @@ one_line "U+FEFF opening a document" "^capscope lint: bom2\.yaml:2:1: YAML: a by
 printf "$BOM$P" a >bom0.yaml
 "$CAPSCOPE" lint bom0.yaml >/dev/null 2>err
 ok $? "a byte order mark at the start is read"
+# kubectl cuts the stream at each '---' line and drops the line unless nothing
+# came since the last cut: a '...' before any token of its piece is refused by
+# go-yaml (kubectl 1.32: "did not find expected node content"); libfyaml read
+# the pod. Kept '---' lines before the '...' are read by both.
+printf "$P---\n# c\n...\n" a >end3.yaml
+one_line "a pod, '---', a comment, '...'" "^capscope lint: end3\.yaml:8:1: YAML: '\.\.\.' before any document of the piece kubectl cuts" \
+  "$CAPSCOPE" lint end3.yaml
+printf "...\n---\n$P" a >end4.yaml
+one_line "'...' opening the file" "^capscope lint: end4\.yaml:1:1: YAML: '\.\.\.' before any document" \
+  "$CAPSCOPE" lint end4.yaml
+printf -- "---\n...\n---\n$P---\n---\n...\n" a >end5.yaml
+"$CAPSCOPE" lint end5.yaml >/dev/null 2>err
+ok $? "'---' then '...' (the '---' kept): read"
 printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
 "$CAPSCOPE" lint end2.yaml >/dev/null 2>err
 ok $? "'...', a comment, a directive, '---': read"
