@@ -79,7 +79,7 @@ struct reader {
 	struct alias_ref *aliases;
 	size_t n_aliases, cap_aliases;
 	struct ydoc_held held; /* the text as fed to libfyaml */
-	size_t n_docs;	       /* documents started */
+	bool ended;	       /* the last document ended with "..." */
 };
 
 static int grow(void **v, size_t *cap, size_t need, size_t elem)
@@ -678,27 +678,30 @@ static int check_version(const struct reader *r, const struct fy_event_document_
 			   m ? (unsigned)m->column + 1 : 0, "", "YAML: %s", msg);
 }
 
-/* The first document's directives. */
+/* A document's directives, where kubectl refuses them. */
 static int check_directives(const struct reader *r, const struct fy_event_document_start_data *ds)
 {
 	struct fy_document_state *st = ds->document_state;
 	const struct fy_mark *m;
 
-	/* kubectl's splitter (kubectl-stream.c) cuts the stream before each
-	 * "---" line and keeps the line with what follows: the directives of
-	 * the first document go to go-yaml alone, which refuses them ("did not
-	 * find expected <document start>", kubectl 1.32: `%YAML 1.1` or `%TAG
-	 * ! x:` then "---"). A later document's directives follow a "..." in
-	 * the piece of the document before, and go-yaml reads that piece's
-	 * first document only. */
-	if (!r->go_yaml_keys || r->n_docs != 1 || !st ||
+	/* kubectl's splitter (kubectl-stream.c) cuts the stream at each "---"
+	 * line: directives that do not follow a "..." in the piece before go to
+	 * go-yaml alone, or after an empty document, and go-yaml refuses them
+	 * ("did not find expected <document start>", kubectl 1.32: `%YAML 1.1`
+	 * or `%TAG ! x:` then "---" opening the file; "---", "...", "---",
+	 * `%YAML 1.1`, "---"). After a "..." they are in the piece of the
+	 * document before, of which go-yaml reads the first document only.
+	 * libfyaml ends a document implicitly at a "---" line: the directives
+	 * follow a "..." with no "---" line between when the document before
+	 * ended explicitly. */
+	if (!r->go_yaml_keys || r->ended || !st ||
 	    (!fy_document_state_version_explicit(st) && !fy_document_state_tags_explicit(st)))
 		return 0;
 	m = ds->document_start ? fy_token_start_mark(ds->document_start) : NULL;
 	set_file(r);
 	return cs_diag_set(r->d, EINVAL, m ? (unsigned)m->line + 1 : 0,
 			   m ? (unsigned)m->column + 1 : 0, "",
-			   "YAML: a directive (%%YAML, %%TAG) before the first document: kubectl "
+			   "YAML: a directive (%%YAML, %%TAG) not after a '...' line: kubectl "
 			   "hands it to go-yaml without the '---' line after it and refuses the "
 			   "file (did not find expected <document start>); remove it");
 }
@@ -710,12 +713,12 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
 		end_document(r);
-		r->n_docs++;
 		if ((rc = check_version(r, &e->document_start)) < 0 ||
 		    (rc = check_directives(r, &e->document_start)) < 0)
 			return rc;
 		return (r->arena = cs_arena_new()) ? 0 : -ENOMEM;
 	case FYET_DOCUMENT_END:
+		r->ended = !e->document_end.implicit;
 		if ((rc = resolve_aliases(r)) < 0 || (rc = check_aliasing(r)) < 0)
 			return rc;
 		rc = fn(user, r->root, r->n_nodes);

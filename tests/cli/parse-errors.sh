@@ -189,7 +189,7 @@ pod 'privileged: true' | sed 's/^x-base: &priv {/x-base: \&priv{/' >anchorend.ya
 one_line "an anchor then '{'" "^capscope lint: anchorend\.yaml:4:9: YAML: an anchor or alias followed by '\{'" \
   "$CAPSCOPE" lint anchorend.yaml
 { printf '%%YAML 1.1\n---\n'; pod 'privileged: true'; } >directive.yaml
-one_line "%YAML 1.1 before the first document" "^capscope lint: directive\.yaml:2:1: YAML: a directive \(%YAML, %TAG\) before the first document" \
+one_line "%YAML 1.1 before the first document" "^capscope lint: directive\.yaml:2:1: YAML: a directive \(%YAML, %TAG\) not after a" \
   "$CAPSCOPE" lint directive.yaml
 pod 'privileged: true' | sed 's/^metadata: {name: x}$/metadata: {name: x, labels: {a: !x b}}/' >tagok.yaml
 "$CAPSCOPE" explain pod tagok.yaml >/dev/null 2>err

@@ -130,7 +130,7 @@ static void expect_tree(const char *text, const char *want)
 }
 
 #define DIRECTIVE_MSG                                                                              \
-	"YAML: a directive (%YAML, %TAG) before the first document: kubectl hands it to go-yaml "  \
+	"YAML: a directive (%YAML, %TAG) not after a '...' line: kubectl hands it to go-yaml "     \
 	"without the '---' line after it and refuses the file (did not find expected <document "   \
 	"start>); remove it"
 #define TAG_MSG                                                                                    \
@@ -245,10 +245,12 @@ static void test_aliases(void **state)
 		     "incompatible YAML document)");
 	/* kubectl hands go-yaml the first document's directives without the
 	 * "---" after them, and refuses the file (kubectl 1.32, "did not find
-	 * expected <document start>"); after a "..." they are read (and
+	 * expected <document start>"); right after a "..." they are read (and
 	 * ignored, with the rest of that piece) */
 	expect_error("%YAML 1.1\n---\na: 1\n", 2, 1, DIRECTIVE_MSG);
 	expect_error("# c\n%TAG !e! tag:x,2000:\n--- # c\na: 1\n", 3, 1, DIRECTIVE_MSG);
+	/* kubectl: "---\n...\n", then the "---" line dropped, "%YAML 1.1\n" alone */
+	expect_error("---\n...\n---\n%YAML 1.1\n---\na: 1\n", 5, 1, DIRECTIVE_MSG);
 	expect_tree("a: 1\n...\n%YAML 1.1\n---\nb: 2\n",
 		    "{=a@1:1: =1@1:4}b@1:1\n{=b@5:1: =2@5:4}b@5:1");
 }
