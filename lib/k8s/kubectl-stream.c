@@ -119,28 +119,49 @@ static size_t yaml_line_end(const unsigned char *s, size_t from, size_t n)
 	return from;
 }
 
-/* One YAML line, s[0, n), as to "...": it ends a document (*after_end), or,
- * after one, opens a document with no "---" line before it (refused). */
-static int check_after_end(const unsigned char *s, size_t n, unsigned line, bool *after_end,
+/* Where the splitter is (kubectl's YAMLReader): it hands go-yaml a piece of
+ * the stream at each "---" line, and keeps that line with the piece after
+ * it only when nothing at all (not even an empty line) came since the last
+ * cut; else the line is dropped. */
+struct pieces {
+	bool after_end; /* a "..." line was seen since the last "---" line */
+	bool bytes;	/* the piece holds something (kubectl's buffer) */
+	bool opened;	/* it opens with a kept "---" line, or holds a token */
+};
+
+/* One YAML line, s[0, n), as to "...": it ends a document (after_end), or,
+ * after one, opens a document with no "---" line before it (refused). A
+ * "..." before any token of its piece is refused too: go-yaml finds no
+ * document before it (kubectl 1.32: "...", "# c" then "...", or a pod then
+ * "---" and "...": "did not find expected node content"), where libfyaml
+ * reads an empty stream or the end of the document before. */
+static int check_after_end(const unsigned char *s, size_t n, unsigned line, struct pieces *p,
 			   struct cs_diag *d)
 {
+	if (is_marker(s, n, "...") && !p->opened)
+		return refuse(d, line, 1,
+			      "'...' before any document of the piece kubectl cuts at each '---' "
+			      "line: go-yaml finds no document before it and kubectl refuses "
+			      "the file (did not find expected node content); remove it");
 	if (is_marker(s, n, "..."))
-		*after_end = true;
-	else if (*after_end && !allowed_rest(s, n) && s[0] != '%')
+		p->after_end = true;
+	else if (p->after_end && !allowed_rest(s, n) && s[0] != '%')
 		return refuse(d, line, 1,
 			      "a document after '...' with no '---' line before it: kubectl "
 			      "hands go-yaml both as one and only the first is read; put a "
 			      "'---' line before it");
+	if (!allowed_rest(s, n))
+		p->opened = true;
 	return 0;
 }
 
 /*
  * One of kubectl's lines, s[0, n) without its '\n'. YAML 1.1 (libfyaml's
  * and go-yaml's scanner) also ends a line at a CR alone, NEL, U+2028 and
- * U+2029, kubectl at '\n' only: *line is YAML's count, *after_end says a
- * "..." line was seen since the last "---" line.
+ * U+2029, kubectl at '\n' only: *line is YAML's count, p where the
+ * splitter is.
  */
-static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *after_end,
+static int check_line(const unsigned char *s, size_t n, unsigned *line, struct pieces *p,
 		      struct cs_diag *d)
 {
 	size_t rest = n && s[n - 1] == '\r' ? n - 1 : n; /* without a CR LF's CR */
@@ -154,10 +175,15 @@ static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *af
 			      "put the document on the next line");
 	bool separator = is_marker(s, n, "---");
 
-	if (separator)
-		*after_end = false;
-	else if ((rc = check_after_end(s, i, *line, after_end, d)) < 0)
-		return rc;
+	if (separator) {
+		p->after_end = false;
+		p->opened = !p->bytes; /* kept, or dropped and a new piece begun */
+		p->bytes = !p->bytes;
+	} else {
+		p->bytes = true;
+		if ((rc = check_after_end(s, i, *line, p, d)) < 0)
+			return rc;
+	}
 	/* YAML's further lines in it, each after one of its breaks */
 	for (; i < rest; i += k + seg) {
 		k = cs_yaml11_break_len(s + i, rest - i);
@@ -178,7 +204,7 @@ static int check_line(const unsigned char *s, size_t n, unsigned *line, bool *af
 				      "kubectl ends lines at a line feed only, sees no marker "
 				      "here and reads the first document only; end the lines "
 				      "with LF or CR LF");
-		if ((rc = check_after_end(s + i + k, seg, *line, after_end, d)) < 0)
+		if ((rc = check_after_end(s + i + k, seg, *line, p, d)) < 0)
 			return rc;
 	}
 	return 0;
@@ -189,7 +215,7 @@ int cs_k8s_kubectl_stream(const char *text, size_t len, struct cs_diag *d)
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
 	unsigned line = 1;
-	bool after_end = false;
+	struct pieces p = {0};
 	int rc;
 
 	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
@@ -200,7 +226,7 @@ int cs_k8s_kubectl_stream(const char *text, size_t len, struct cs_diag *d)
 		const unsigned char *nl = memchr(s + i, '\n', len - i);
 		size_t end = nl ? (size_t)(nl - s) : len;
 
-		if ((rc = check_line(s + i, end - i, &line, &after_end, d)) < 0)
+		if ((rc = check_line(s + i, end - i, &line, &p, d)) < 0)
 			return rc;
 		i = end + 1;
 		line++;

@@ -300,3 +300,33 @@ bool ydoc_held_simple_key(struct ydoc_held *h, size_t sl, size_t sc, size_t el, 
 		return true;
 	return !crossed && el == sl && col <= sc + YDOC_SIMPLE_KEY_MAX;
 }
+
+/* On a copy of the walker: the key check after (ydoc_held_simple_key)
+ * places a key from its anchor's start, which may lie before (line, col);
+ * the stretch is walked again by the next event, once */
+static int char_at(const struct ydoc_held *h, size_t line, size_t col, size_t *at)
+{
+	struct ydoc_held w = *h;
+
+	ydoc_held_event(&w, line, col, w.flow);
+	*at = w.done;
+	if (w.line != line || w.col != col || (w.done >= w.given && w.given < w.len))
+		return -1; /* the walker lags libfyaml here: cannot place it */
+	return w.done >= w.given ? YDOC_HELD_END : (unsigned char)w.text[w.done];
+}
+
+int ydoc_held_char_at(const struct ydoc_held *h, size_t line, size_t col)
+{
+	size_t at;
+
+	return char_at(h, line, col, &at);
+}
+
+/* go-yaml's is_blankz: a blank, a YAML 1.1 line break, or the text's end */
+bool ydoc_held_blank_at(const struct ydoc_held *h, size_t line, size_t col)
+{
+	size_t at;
+	int c = char_at(h, line, col, &at);
+
+	return c < 0 || c == YDOC_HELD_END || c == ' ' || c == '\t' || line_break(h, at);
+}

@@ -66,4 +66,19 @@ void ydoc_held_event(struct ydoc_held *h, size_t line, size_t col, bool flow);
 
 bool ydoc_held_simple_key(struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec);
 
+/*
+ * Whether the character at line and col (0-based, libfyaml's marks) is a
+ * blank (space, tab), a YAML 1.1 line break or the text's end: go-yaml's
+ * is_blankz, which must follow a tag. True also when the walker cannot
+ * place it. The walker stays where it was; line and col must not lie
+ * before the end of the last event given to ydoc_held_event.
+ */
+bool ydoc_held_blank_at(const struct ydoc_held *h, size_t line, size_t col);
+
+/* The byte at line and col (as ydoc_held_blank_at), YDOC_HELD_END at the
+ * text's end, -1 when the walker cannot place it. */
+#define YDOC_HELD_END 256
+
+int ydoc_held_char_at(const struct ydoc_held *h, size_t line, size_t col);
+
 #endif

@@ -79,6 +79,7 @@ struct reader {
 	struct alias_ref *aliases;
 	size_t n_aliases, cap_aliases;
 	struct ydoc_held held; /* the text as fed to libfyaml */
+	bool ended;	       /* the last document ended with "..." */
 };
 
 static int grow(void **v, size_t *cap, size_t need, size_t elem)
@@ -677,6 +678,34 @@ static int check_version(const struct reader *r, const struct fy_event_document_
 			   m ? (unsigned)m->column + 1 : 0, "", "YAML: %s", msg);
 }
 
+/* A document's directives, where kubectl refuses them. */
+static int check_directives(const struct reader *r, const struct fy_event_document_start_data *ds)
+{
+	struct fy_document_state *st = ds->document_state;
+	const struct fy_mark *m;
+
+	/* kubectl's splitter (kubectl-stream.c) cuts the stream at each "---"
+	 * line: directives that do not follow a "..." in the piece before go to
+	 * go-yaml alone, or after an empty document, and go-yaml refuses them
+	 * ("did not find expected <document start>", kubectl 1.32: `%YAML 1.1`
+	 * or `%TAG ! x:` then "---" opening the file; "---", "...", "---",
+	 * `%YAML 1.1`, "---"). After a "..." they are in the piece of the
+	 * document before, of which go-yaml reads the first document only.
+	 * libfyaml ends a document implicitly at a "---" line: the directives
+	 * follow a "..." with no "---" line between when the document before
+	 * ended explicitly. */
+	if (!r->go_yaml_keys || r->ended || !st ||
+	    (!fy_document_state_version_explicit(st) && !fy_document_state_tags_explicit(st)))
+		return 0;
+	m = ds->document_start ? fy_token_start_mark(ds->document_start) : NULL;
+	set_file(r);
+	return cs_diag_set(r->d, EINVAL, m ? (unsigned)m->line + 1 : 0,
+			   m ? (unsigned)m->column + 1 : 0, "",
+			   "YAML: a directive (%%YAML, %%TAG) not after a '...' line: kubectl "
+			   "hands it to go-yaml without the '---' line after it and refuses the "
+			   "file (did not find expected <document start>); remove it");
+}
+
 static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *user)
 {
 	int rc;
@@ -684,10 +713,12 @@ static int on_event(struct reader *r, struct fy_event *e, ydoc_doc_fn fn, void *
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
 		end_document(r);
-		if ((rc = check_version(r, &e->document_start)) < 0)
+		if ((rc = check_version(r, &e->document_start)) < 0 ||
+		    (rc = check_directives(r, &e->document_start)) < 0)
 			return rc;
 		return (r->arena = cs_arena_new()) ? 0 : -ENOMEM;
 	case FYET_DOCUMENT_END:
+		r->ended = !e->document_end.implicit;
 		if ((rc = resolve_aliases(r)) < 0 || (rc = check_aliasing(r)) < 0)
 			return rc;
 		rc = fn(user, r->root, r->n_nodes);
@@ -906,6 +937,82 @@ static int check_flow_plain(struct reader *r, struct fy_event *e)
 			   "there; quote it");
 }
 
+/*
+ * A tag not followed by a blank, a line break or the text's end. go-yaml v2
+ * (yaml_parser_scan_tag) requires one there and refuses the document ("did
+ * not find expected whitespace or line break", kubectl 1.32: `{a: !x}`,
+ * `{a: !!str,}`); libfyaml ends a tag at a flow indicator and reads on. In
+ * a flow collection go-yaml takes ',', '[' and ']' into the tag: `[!!str,
+ * a]` is one item "a" tagged "!!str," to kubectl, the two items "" and "a"
+ * here. Refused at the tag, whatever field it is in (a tag in a field
+ * capscope reads is refused later anyway).
+ */
+static int check_tag_end(struct reader *r, struct fy_token *tag)
+{
+	const struct fy_mark *s = tag ? fy_token_start_mark(tag) : NULL;
+	const struct fy_mark *t = tag ? fy_token_end_mark(tag) : NULL;
+	unsigned line;
+
+	if (!s || !t || ydoc_held_blank_at(&r->held, (size_t)t->line, (size_t)t->column))
+		return 0;
+	set_file(r);
+	line = (unsigned)s->line + 1;
+	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)s->column + 1), "",
+			   "YAML: a tag not followed by a space or a line break: Kubernetes "
+			   "(go-yaml) refuses it or reads another tag; put a space after it");
+}
+
+/*
+ * An anchor or alias name followed by '[' or '{'. go-yaml v2
+ * (yaml_parser_scan_anchor) wants a blank, a line break or one of
+ * "?:,]}%@`" after the name and refuses the document otherwise ("did not
+ * find expected alphabetic or numeric character", kubectl 1.32: `args:
+ * &q["-g"]`); libfyaml ends the name at the bracket and reads on. (A name
+ * holding another character is refused by go_anchor_name.)
+ */
+static int check_anchor_end(struct reader *r, struct fy_token *anchor)
+{
+	const struct fy_mark *s = anchor ? fy_token_start_mark(anchor) : NULL;
+	const struct fy_mark *t = anchor ? fy_token_end_mark(anchor) : NULL;
+	int c;
+	unsigned line;
+
+	if (!s || !t ||
+	    ((c = ydoc_held_char_at(&r->held, (size_t)t->line, (size_t)t->column)) != '[' &&
+	     c != '{'))
+		return 0;
+	set_file(r);
+	line = (unsigned)s->line + 1;
+	/* libfyaml starts the token past its '&' or '*': the place is the indicator's */
+	return cs_diag_set(r->d, EINVAL, line,
+			   user_column(r, line, s->column > 0 ? (unsigned)s->column : 1), "",
+			   "YAML: an anchor or alias followed by '%c': Kubernetes (go-yaml) "
+			   "refuses it; put a space after the name",
+			   c);
+}
+
+/* The tag and anchor of e, in the order they are written (the walker of
+ * r->held goes forward only) */
+static int check_properties(struct reader *r, struct fy_event *e)
+{
+	struct fy_token *tag = NULL, *anchor = NULL;
+	int rc;
+
+	if (e->type == FYET_SCALAR)
+		tag = e->scalar.tag, anchor = e->scalar.anchor;
+	else if (e->type == FYET_MAPPING_START)
+		tag = e->mapping_start.tag, anchor = e->mapping_start.anchor;
+	else if (e->type == FYET_SEQUENCE_START)
+		tag = e->sequence_start.tag, anchor = e->sequence_start.anchor;
+	else if (e->type == FYET_ALIAS)
+		anchor = e->alias.anchor;
+	if (tag && anchor && input_pos(tag) < input_pos(anchor))
+		return (rc = check_tag_end(r, tag)) < 0 ? rc : check_anchor_end(r, anchor);
+	if ((rc = check_anchor_end(r, anchor)) < 0)
+		return rc;
+	return check_tag_end(r, tag);
+}
+
 /* What go-yaml reads otherwise than libfyaml, refused before e is taken
  * (not for the libfyaml oracle, ydoc_read_fy) */
 static int go_yaml_checks(struct reader *r, struct fy_event *e)
@@ -914,7 +1021,7 @@ static int go_yaml_checks(struct reader *r, struct fy_event *e)
 
 	if (!r->go_yaml_keys)
 		return 0;
-	if ((rc = check_flow_plain(r, e)) < 0)
+	if ((rc = check_flow_plain(r, e)) < 0 || (rc = check_properties(r, e)) < 0)
 		return rc;
 	return check_collection_key(r, e);
 }

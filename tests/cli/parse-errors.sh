@@ -97,6 +97,19 @@ one_line "U+FEFF opening a document" "^capscope lint: bom2\.yaml:2:1: YAML: a by
 printf "$BOM$P" a >bom0.yaml
 "$CAPSCOPE" lint bom0.yaml >/dev/null 2>err
 ok $? "a byte order mark at the start is read"
+# kubectl cuts the stream at each '---' line and drops the line unless nothing
+# came since the last cut: a '...' before any token of its piece is refused by
+# go-yaml (kubectl 1.32: "did not find expected node content"); libfyaml read
+# the pod. Kept '---' lines before the '...' are read by both.
+printf "$P---\n# c\n...\n" a >end3.yaml
+one_line "a pod, '---', a comment, '...'" "^capscope lint: end3\.yaml:8:1: YAML: '\.\.\.' before any document of the piece kubectl cuts" \
+  "$CAPSCOPE" lint end3.yaml
+printf "...\n---\n$P" a >end4.yaml
+one_line "'...' opening the file" "^capscope lint: end4\.yaml:1:1: YAML: '\.\.\.' before any document" \
+  "$CAPSCOPE" lint end4.yaml
+printf -- "---\n...\n---\n$P---\n---\n...\n" a >end5.yaml
+"$CAPSCOPE" lint end5.yaml >/dev/null 2>err
+ok $? "'---' then '...' (the '---' kept): read"
 printf "$P...\n# c\n%%YAML 1.1\n---\n$P" a b >end2.yaml
 "$CAPSCOPE" lint end2.yaml >/dev/null 2>err
 ok $? "'...', a comment, a directive, '---': read"
@@ -166,6 +179,21 @@ one_line "image config" '^capscope scan: img\.tar: [0-9]+:[0-9]+: config: not va
 # plain one, lint silent), an explicit tag (`!!str 0` is a string to
 # Kubernetes), a leading 0 (octal to YAML 1.1: 0777 is 511, not 777).
 pod() { printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nx-base: &priv {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      %s\n' "$1"; }
+# What go-yaml v2 refuses after a tag or an anchor, and a directive before the
+# first document (kubectl 1.32 refuses each; capscope read the privileged pod,
+# the tag or anchor being in a field it does not read)
+pod 'privileged: true' | sed 's/^metadata: {name: x}$/metadata: {name: x, labels: {a: !}}/' >tagend.yaml
+one_line "a tag then '}'" "^capscope explain pod: tagend\.yaml:3:33: YAML: a tag not followed by a space or a line break" \
+  "$CAPSCOPE" explain pod tagend.yaml
+pod 'privileged: true' | sed 's/^x-base: &priv {/x-base: \&priv{/' >anchorend.yaml
+one_line "an anchor then '{'" "^capscope lint: anchorend\.yaml:4:9: YAML: an anchor or alias followed by '\{'" \
+  "$CAPSCOPE" lint anchorend.yaml
+{ printf '%%YAML 1.1\n---\n'; pod 'privileged: true'; } >directive.yaml
+one_line "%YAML 1.1 before the first document" "^capscope lint: directive\.yaml:2:1: YAML: a directive \(%YAML, %TAG\) not after a" \
+  "$CAPSCOPE" lint directive.yaml
+pod 'privileged: true' | sed 's/^metadata: {name: x}$/metadata: {name: x, labels: {a: !x b}}/' >tagok.yaml
+"$CAPSCOPE" explain pod tagok.yaml >/dev/null 2>err
+ok $? "a tag then a space: read"
 pod '<<: *priv' >merge.yaml
 one_line "merge key, explain" "^capscope explain pod: merge\.yaml:10:7: YAML: merge key '<<'" \
   "$CAPSCOPE" explain pod merge.yaml

@@ -129,6 +129,14 @@ static void expect_tree(const char *text, const char *want)
 	}
 }
 
+#define DIRECTIVE_MSG                                                                              \
+	"YAML: a directive (%YAML, %TAG) not after a '...' line: kubectl hands it to go-yaml "     \
+	"without the '---' line after it and refuses the file (did not find expected <document "   \
+	"start>); remove it"
+#define TAG_MSG                                                                                    \
+	"YAML: a tag not followed by a space or a line break: Kubernetes (go-yaml) refuses it or " \
+	"reads another tag; put a space after it"
+
 static void expect_error(const char *text, unsigned line, unsigned col, const char *msg)
 {
 	struct out o = {0};
@@ -235,7 +243,16 @@ static void test_aliases(void **state)
 	expect_error("%YAML 1.2\n---\na: 1\n", 2, 1,
 		     "YAML: %YAML 1.2: Kubernetes reads YAML 1.1 and refuses this document (found "
 		     "incompatible YAML document)");
-	expect_tree("%YAML 1.1\n---\na: 1\n", "{=a@3:1: =1@3:4}b@3:1");
+	/* kubectl hands go-yaml the first document's directives without the
+	 * "---" after them, and refuses the file (kubectl 1.32, "did not find
+	 * expected <document start>"); right after a "..." they are read (and
+	 * ignored, with the rest of that piece) */
+	expect_error("%YAML 1.1\n---\na: 1\n", 2, 1, DIRECTIVE_MSG);
+	expect_error("# c\n%TAG !e! tag:x,2000:\n--- # c\na: 1\n", 3, 1, DIRECTIVE_MSG);
+	/* kubectl: "---\n...\n", then the "---" line dropped, "%YAML 1.1\n" alone */
+	expect_error("---\n...\n---\n%YAML 1.1\n---\na: 1\n", 5, 1, DIRECTIVE_MSG);
+	expect_tree("a: 1\n...\n%YAML 1.1\n---\nb: 2\n",
+		    "{=a@1:1: =1@1:4}b@1:1\n{=b@5:1: =2@5:4}b@5:1");
 }
 
 /* "a: &s [x × k]\nb: [*s × m]\n" */
@@ -335,6 +352,28 @@ static void test_errors(void **state)
 	expect_error("a:\n  Null: 2\n", 2, 3,
 		     "YAML: a null key (empty, '~' or 'null'): Kubernetes refuses it; quote it or "
 		     "remove it");
+	/* a tag must be followed by a blank or a line break (go-yaml v2's
+	 * yaml_parser_scan_tag; kubectl 1.32 refuses each, "did not find
+	 * expected whitespace or line break", but reads `[!!str, a]` as one
+	 * item tagged "!!str,"); libfyaml ended the tag at the indicator */
+	expect_error("labels: {name: !}\n", 1, 16, TAG_MSG);
+	expect_error("a: {k: !x}\n", 1, 8, TAG_MSG);
+	expect_error("a: [!!str, a]\n", 1, 5, TAG_MSG);
+	expect_error("a: {k: !!str,}\n", 1, 8, TAG_MSG);
+	expect_error("a: [&s !x]\n", 1, 8, TAG_MSG);
+	expect_tree("a: [!x , !x\tb, !y\n  ]\nb: !x\r\n  c\n",
+		    "{=a@1:1: [!!x =@0:0, !!x =b@1:13, !!y =@0:0]f@0:0, =b@3:1: !!x =c@4:3}b@1:1");
+	/* an anchor or alias name followed by '[' or '{' (yaml_parser_scan_anchor:
+	 * "did not find expected alphabetic or numeric character") */
+	expect_error(
+	    "args: &q[\"-g\"]\n", 1, 7,
+	    "YAML: an anchor or alias followed by '[': Kubernetes (go-yaml) refuses it; put "
+	    "a space after the name");
+	expect_error(
+	    "a: [&q{b: c}]\n", 1, 5,
+	    "YAML: an anchor or alias followed by '{': Kubernetes (go-yaml) refuses it; put "
+	    "a space after the name");
+	expect_tree("a: [&q x,*q]\n", "{=a@1:1: [=x@1:8, *q@1:11=>1:8]f@1:8}b@1:1");
 	/* the duplicate is found before a later syntax error */
 	expect_error("a: 1\na: 2\nb: [\n", 2, 1, "YAML: duplicate key");
 	/* 63 nested collections are fine, the 64th level is refused */
@@ -705,18 +744,18 @@ static void test_json_streams(void **state)
 	    "---\n{\n  \"a\": [\n    {\"b\": 1},\n    {\"c\": \"\\u00e9\"}\n  ]\n}\n# last\n",
 	};
 	static const char *const fy[] = {
-	    "--- {}\n---\n",		/* an empty document */
-	    "---\n---\n{}",		/* another */
-	    "{} {}",			/* two values, no marker */
-	    "--- {}\n...\n",		/* an end marker */
-	    "%YAML 1.1\n--- {}\n",	/* a directive */
-	    "---\n\t{}\n",		/* a tab in YAML */
-	    "--- [\"\xc2\x85\"]\n",	/* NEL: a line break to YAML 1.1 */
-	    "--- [\"\xe2\x80\xa9\"]\n", /* U+2029 */
-	    " {\"a\": 1}x: 2\n",	/* not JSON */
-	    "--- a: 1\n--- {}\n",	/* a document that is not JSON */
-	    "  ---\n{}\n",		/* "---" not at a line's start */
-	    "#x\n{}#y\n",		/* '#' after a value is no comment */
+	    "--- {}\n---\n",			/* an empty document */
+	    "---\n---\n{}",			/* another */
+	    "{} {}",				/* two values, no marker */
+	    "--- {}\n...\n",			/* an end marker */
+	    "--- {}\n...\n%YAML 1.1\n--- {}\n", /* a directive */
+	    "---\n\t{}\n",			/* a tab in YAML */
+	    "--- [\"\xc2\x85\"]\n",		/* NEL: a line break to YAML 1.1 */
+	    "--- [\"\xe2\x80\xa9\"]\n",		/* U+2029 */
+	    " {\"a\": 1}x: 2\n",		/* not JSON */
+	    "--- a: 1\n--- {}\n",		/* a document that is not JSON */
+	    "  ---\n{}\n",			/* "---" not at a line's start */
+	    "#x\n{}#y\n",			/* '#' after a value is no comment */
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(hand) / sizeof(hand[0]); i++)
