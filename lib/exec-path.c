@@ -10,7 +10,9 @@
  *
  * A relative entry ("bin", ".", the empty one) is stat'ed from the process's
  * working directory, where runc has changed before exec.LookPath: the
- * candidate is looked for there (cwd joined), and marked path_relative, since
+ * probe looks it up from there (the cwd resolved once, each entry costing
+ * its own names, as the kernel's lookup does), fill gets it cwd-joined, and
+ * it is marked path_relative, since
  * Go 1.19's LookPath answers ErrDot for it and runc then refuses to start
  * the process (lib/runtime/runc.c).
  *
@@ -43,6 +45,7 @@ int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 		char *nb = realloc(buf, need);
 		struct cs_exec_file *alt;
 		char *joined = NULL;
+		const char *rel;
 		bool relative = !dl || p[0] != '/';
 
 		if (!nb) {
@@ -52,6 +55,19 @@ int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 		buf = nb;
 		snprintf(buf, need, "%.*s/%s", dl ? (int)dl : 1, dl ? p : ".", name);
 		p = end ? end + 1 : NULL;
+		/* A relative candidate is probed from the cwd, not joined to it:
+		 * joining each of 100,000 entries to a 4 KB cwd walked the cwd
+		 * 100,000 times (8.7 s). The joined path is made for fill only. */
+		rel = relative ? cs_exec_rel_name(buf) : buf;
+		if ((rc = ops->probe(ctx, rel, relative,
+				     relative ? cs_exec_joined_len(cwd, rel) : 0)) < 0) {
+			/* ENOMEM, or an image's lookup bound (E2BIG): no answer, the
+			 * search stops; any other error is a candidate LookPath skips. */
+			if (rc == -ENOMEM || rc == -E2BIG)
+				break;
+			rc = 0;
+			continue;
+		}
 		if (relative && cs_exec_join_cwd(cwd, buf, &joined) < 0) {
 			rc = -ENOMEM;
 			break;
@@ -59,14 +75,6 @@ int cs_exec_path_lookup(const char *path_env, const char *cwd, const char *name,
 		if (joined) {
 			free(buf);
 			buf = joined;
-		}
-		if ((rc = ops->probe(ctx, buf)) < 0) {
-			/* ENOMEM, or an image's lookup bound (E2BIG): no answer, the
-			 * search stops; any other error is a candidate LookPath skips. */
-			if (rc == -ENOMEM || rc == -E2BIG)
-				break;
-			rc = 0;
-			continue;
 		}
 		if (!(alt = last ? calloc(1, sizeof(*alt)) : f)) {
 			rc = -ENOMEM;

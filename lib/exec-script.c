@@ -94,14 +94,25 @@ int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg
 	return 1;
 }
 
+const char *cs_exec_rel_name(const char *name)
+{
+	while (name[0] == '.' && name[1] == '/') /* "./app" is "app": the path shown stays plain */
+		for (name += 2; *name == '/'; name++)
+			;
+	return name;
+}
+
+size_t cs_exec_joined_len(const char *cwd, const char *rel)
+{
+	return (cwd && strcmp(cwd, "/") ? strlen(cwd) : 0) + 1 + strlen(rel);
+}
+
 int cs_exec_join_cwd(const char *cwd, const char *name, char **joined)
 {
 	*joined = NULL;
 	if (name[0] == '/')
 		return 0;
-	while (name[0] == '.' && name[1] == '/') /* "./app" is "app": the path shown stays plain */
-		for (name += 2; *name == '/'; name++)
-			;
+	name = cs_exec_rel_name(name);
 	return asprintf(joined, "%s/%s", cwd && strcmp(cwd, "/") ? cwd : "", name) < 0 ? -ENOMEM
 										       : 0;
 }

@@ -74,7 +74,9 @@ int cs_exec_file_add_dir(struct cs_exec_file *f, const struct cs_searched_dir *d
  * probe (the search stops: an image's lookup bound) or fill.
  */
 struct cs_exec_path_ops {
-	int (*probe)(void *ctx, const char *candidate);
+	/* relative: candidate is a relative entry's, the cwd's to look up from
+	 * (cs_exec_rel_name), whose joined path would be joined_len bytes */
+	int (*probe)(void *ctx, const char *candidate, bool relative, size_t joined_len);
 	/* relative: the candidate came from a relative entry, joined to the cwd
 	 * (its lookup starts there: cs_exec_file_gate_dirs) */
 	int (*fill)(void *ctx, const char *candidate, bool relative, struct cs_exec_file *f);
@@ -100,6 +102,10 @@ void cs_exec_dirs_clear(struct cs_exec_file *f);
  * the command up, so "./app" is the cwd's, not the root's.
  */
 int cs_exec_join_cwd(const char *cwd, const char *name, char **joined);
+/* A relative name with its leading "./" dropped, as cs_exec_join_cwd joins it. */
+const char *cs_exec_rel_name(const char *name);
+/* The length of cs_exec_join_cwd's path for cwd and a cs_exec_rel_name. */
+size_t cs_exec_joined_len(const char *cwd, const char *rel);
 
 /*
  * Is path there (symlinks followed, or the last one not followed), and a

@@ -105,13 +105,27 @@ struct image_path {
 	const struct cs_image *im;
 	const char *cwd;
 	struct cs_image_stat st;
+	/* The cwd resolved once, at the first relative entry. */
+	struct cs_view_base *base;
 };
 
-static int image_probe(void *ctx, const char *path)
+static int image_probe(void *ctx, const char *path, bool relative, size_t joined_len)
 {
 	struct image_path *p = ctx;
+	const char *cwd = p->cwd && strcmp(p->cwd, "/") ? p->cwd : "";
+	int rc;
 
-	return candidate(p->im, path, &p->st);
+	if (!relative)
+		return candidate(p->im, path, &p->st);
+	if (!p->base && (rc = cs_image_base_new(p->im, cwd, &p->base)) < 0)
+		return rc;
+	rc = cs_image_lookup_from(p->im, p->base, path, joined_len, true, &p->st);
+	if (rc < 0)
+		return rc;
+	/* candidate()'s test: Go's findExecutable */
+	if (S_ISDIR(p->st.mode) || !(p->st.mode & 0111))
+		return -EACCES;
+	return 0;
 }
 
 static int image_fill(void *ctx, const char *path, bool relative, struct cs_exec_file *f)
@@ -195,6 +209,11 @@ static int resolve_image(const struct cs_image *im, const char *cwd, const char 
 		/* -EACCES (not executable, a directory): execve itself says no. */
 		return found(im, cwd, &st, f);
 	}
-	return cs_exec_path_lookup(path_env, cwd, arg0, f, &image_path_ops,
-				   &(struct image_path){im, cwd, {0}});
+	{
+		struct image_path p = {im, cwd, {0}, NULL};
+
+		rc = cs_exec_path_lookup(path_env, cwd, arg0, f, &image_path_ops, &p);
+		cs_view_base_free(p.base);
+		return rc;
+	}
 }

@@ -2038,23 +2038,10 @@ const struct cs_image_info *cs_image_get_info(const struct cs_image *ci)
 	return &ci->info;
 }
 
-int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
-		    struct cs_image_stat *st)
+static void stat_of(const struct cs_vnode *n, struct cs_image_stat *st)
 {
-	const struct cs_vnode *n;
 	struct cs_vattr a;
-	char res[4096]; /* PATH_MAX: cs_view_resolve refuses longer with -ENAMETOOLONG */
-	int rc;
 
-	memset(st, 0, sizeof(*st));
-	rc = cs_view_resolve(&ci->im.v, path, follow, res, sizeof(res));
-	if (rc < 0)
-		return rc;
-	n = cs_view_lookup(&ci->im.v, res);
-	if (!n)
-		return -ENOENT;
-	if (!(st->path = strdup(res)))
-		return -ENOMEM;
 	cs_vnode_attr(n, &a);
 	st->mode = a.mode;
 	st->uid = a.uid;
@@ -2067,6 +2054,51 @@ int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
 	st->head = n->head;
 	st->headlen = n->headlen;
 	st->unknown_format = n->unknown_format;
+}
+
+int cs_image_lookup(const struct cs_image *ci, const char *path, bool follow,
+		    struct cs_image_stat *st)
+{
+	const struct cs_vnode *n;
+	char res[4096]; /* PATH_MAX: cs_view_resolve refuses longer with -ENAMETOOLONG */
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = cs_view_resolve(&ci->im.v, path, follow, res, sizeof(res));
+	if (rc < 0)
+		return rc;
+	n = cs_view_lookup(&ci->im.v, res);
+	if (!n)
+		return -ENOENT;
+	if (!(st->path = strdup(res)))
+		return -ENOMEM;
+	stat_of(n, st);
+	return 0;
+}
+
+uint64_t cs_image_lookup_work(const struct cs_image *ci)
+{
+	return ci->im.v.work;
+}
+
+int cs_image_base_new(const struct cs_image *ci, const char *dir, struct cs_view_base **b)
+{
+	return cs_view_base_new(&ci->im.v, dir, b);
+}
+
+int cs_image_lookup_from(const struct cs_image *ci, struct cs_view_base *b, const char *rel,
+			 size_t joined_len, bool follow, struct cs_image_stat *st)
+{
+	const struct cs_vnode *n;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	rc = cs_view_node_from(&ci->im.v, b, rel, joined_len, follow, &n);
+	if (rc < 0)
+		return rc;
+	if (!n)
+		return -ENOENT;
+	stat_of(n, st);
 	return 0;
 }
 

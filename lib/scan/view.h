@@ -128,6 +128,33 @@ int cs_view_resolve_visit(const struct cs_view *v, const char *path, bool follow
 			  size_t len, cs_view_visit_fn *visit, void *ctx);
 
 /*
+ * A directory resolved once (symlinks followed), for lookups of names
+ * relative to it that cost their own names only (cs_view_node_from).
+ * 0 or -ENOMEM; the walk's own error is kept for those lookups.
+ */
+struct cs_view_base;
+int cs_view_base_new(const struct cs_view *v, const char *dir, struct cs_view_base **out);
+void cs_view_base_free(struct cs_view_base *b);
+/*
+ * What cs_view_resolve of the joined path "DIR/rel" (joined_len bytes, DIR
+ * the base's) and cs_view_lookup of its result find, with the same errors
+ * and the same allowance, the base's walk not made again: 0 with *node
+ * (NULL: not there), or -errno. rel must not start with '/'.
+ */
+int cs_view_node_from(const struct cs_view *v, struct cs_view_base *b, const char *rel,
+		      size_t joined_len, bool follow, const struct cs_vnode **node);
+
+/*
+ * cs_image_lookup of the joined path "DIR/rel" from a base made of DIR
+ * (cs_image_base_new): st->path is not set (NULL). 0 or -errno.
+ */
+/* The steps the view's lookups have taken so far (struct cs_view.work): for the tests. */
+uint64_t cs_image_lookup_work(const struct cs_image *ci);
+int cs_image_base_new(const struct cs_image *ci, const char *dir, struct cs_view_base **b);
+int cs_image_lookup_from(const struct cs_image *ci, struct cs_view_base *b, const char *rel,
+			 size_t joined_len, bool follow, struct cs_image_stat *st);
+
+/*
  * The directories a lookup of path searches in the image's final view, added
  * to f->dirs (lib/kernel.c checks the process may search them). 0 or -ENOMEM.
  */
