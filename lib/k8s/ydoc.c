@@ -139,6 +139,26 @@ static int node_error(const struct reader *r, const struct ydoc_node *n, const c
 	return cs_diag_set(r->d, EINVAL, n->line, n->column, "", "YAML: %s", msg);
 }
 
+/*
+ * An error at a place of the text (libfyaml's 0-based line and column, the
+ * column as the user's text counts it on line 1: see DOC_PREFIX), as the
+ * checks made on tokens report them.
+ */
+__attribute__((format(printf, 4, 5))) static int place_error(const struct reader *r, size_t line0,
+							     size_t col0, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	unsigned line = (unsigned)line0 + 1;
+
+	va_start(ap, fmt);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	set_file(r);
+	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)col0 + 1), "",
+			   "YAML: %s", msg);
+}
+
 /* The first error libfyaml's parser collected; its line and column are 1-based. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
 {
@@ -886,16 +906,13 @@ static int check_simple_key(struct reader *r, struct fy_event *e)
 	 * characters written "..." or &a ... is refused) */
 	bool past = e->scalar.anchor || is_quoted(e);
 	size_t sc = s && s->column >= past ? (size_t)s->column - past : 0;
-	unsigned line;
 
 	if (!r->go_yaml_keys || r->shift || !s || !t || s->column < past ||
 	    ydoc_held_simple_key(&r->held, (size_t)s->line, sc, (size_t)t->line,
 				 (size_t)t->column + is_quoted(e)))
 		return 0;
-	set_file(r);
-	line = (unsigned)s->line + 1;
-	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)sc + 1), "",
-			   "YAML: this key's ':' is on another line, or more than %d characters "
+	return place_error(r, (size_t)s->line, sc,
+			   "this key's ':' is on another line, or more than %d characters "
 			   "from the key's start: Kubernetes (go-yaml) refuses it (\"could not "
 			   "find expected ':'\"); shorten the key, or keep it and its ':' on "
 			   "one line",
@@ -920,7 +937,6 @@ static int check_flow_plain(struct reader *r, struct fy_event *e)
 	const struct fy_mark *m;
 	const char *s;
 	size_t len = 0;
-	unsigned line;
 
 	if (e->type != FYET_SCALAR || !e->scalar.value || !r->n_frames ||
 	    r->frames[r->n_frames - 1].node->style != YDOC_FLOW ||
@@ -929,10 +945,8 @@ static int check_flow_plain(struct reader *r, struct fy_event *e)
 	    (!memchr(s, '?', len) && (!len || s[0] != ':')) ||
 	    !(m = fy_token_start_mark(e->scalar.value)))
 		return 0;
-	set_file(r);
-	line = (unsigned)m->line + 1;
-	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)m->column + 1), "",
-			   "YAML: a plain scalar holding '?' or opening with ':' in a flow "
+	return place_error(r, (size_t)m->line, (size_t)m->column,
+			   "a plain scalar holding '?' or opening with ':' in a flow "
 			   "collection: Kubernetes (go-yaml) reads a key or value indicator "
 			   "there; quote it");
 }
@@ -951,14 +965,11 @@ static int check_tag_end(struct reader *r, struct fy_token *tag)
 {
 	const struct fy_mark *s = tag ? fy_token_start_mark(tag) : NULL;
 	const struct fy_mark *t = tag ? fy_token_end_mark(tag) : NULL;
-	unsigned line;
 
 	if (!s || !t || ydoc_held_blank_at(&r->held, (size_t)t->line, (size_t)t->column))
 		return 0;
-	set_file(r);
-	line = (unsigned)s->line + 1;
-	return cs_diag_set(r->d, EINVAL, line, user_column(r, line, (unsigned)s->column + 1), "",
-			   "YAML: a tag not followed by a space or a line break: Kubernetes "
+	return place_error(r, (size_t)s->line, (size_t)s->column,
+			   "a tag not followed by a space or a line break: Kubernetes "
 			   "(go-yaml) refuses it or reads another tag; put a space after it");
 }
 
@@ -975,18 +986,14 @@ static int check_anchor_end(struct reader *r, struct fy_token *anchor)
 	const struct fy_mark *s = anchor ? fy_token_start_mark(anchor) : NULL;
 	const struct fy_mark *t = anchor ? fy_token_end_mark(anchor) : NULL;
 	int c;
-	unsigned line;
 
 	if (!s || !t ||
 	    ((c = ydoc_held_char_at(&r->held, (size_t)t->line, (size_t)t->column)) != '[' &&
 	     c != '{'))
 		return 0;
-	set_file(r);
-	line = (unsigned)s->line + 1;
 	/* libfyaml starts the token past its '&' or '*': the place is the indicator's */
-	return cs_diag_set(r->d, EINVAL, line,
-			   user_column(r, line, s->column > 0 ? (unsigned)s->column : 1), "",
-			   "YAML: an anchor or alias followed by '%c': Kubernetes (go-yaml) "
+	return place_error(r, (size_t)s->line, s->column > 0 ? (size_t)s->column - 1 : 0,
+			   "an anchor or alias followed by '%c': Kubernetes (go-yaml) "
 			   "refuses it; put a space after the name",
 			   c);
 }
