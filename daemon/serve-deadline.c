@@ -9,7 +9,8 @@
  * serve_deadline_sweep a few times a second and shuts down the socket of a
  * connection past its deadline; libmicrohttpd then sees the end of the stream
  * and closes it as usual. While a response is being sent there is no
- * deadline: the idle timeout still applies.
+ * deadline (the idle timeout still applies), but for the node's pages
+ * (serve_deadline_send).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -130,6 +131,31 @@ void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool 
 		return;
 	pthread_mutex_lock(&s->conn_lock);
 	c->deadline = answering ? 0 : serve_mono_ms() + 1000LL * s->request_timeout;
+	pthread_mutex_unlock(&s->conn_lock);
+}
+
+/*
+ * Fourteenth pass, second round: a node page (/metrics, /api/v1/containers,
+ * megabytes) is held until its client has read it, and a client reading a
+ * byte every few seconds resets the idle timeout each time: four of them
+ * held the four pages a kind may have alive (serve-page.c) for as long as
+ * they liked, and every scrape was answered 503. Such an answer must be
+ * sent within request_timeout of its start; past that the sweep shuts the
+ * socket down as it does a late request, libmicrohttpd fails its next send
+ * (EPIPE), closes the connection and drops the response, which releases the
+ * page (its free callback, once). Prometheus gives up on a scrape at its
+ * scrape_timeout (10 s by default, as --request-timeout) anyway.
+ */
+void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i =
+	    mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct serve_conn *c = i ? i->socket_context : NULL;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->conn_lock);
+	c->deadline = serve_mono_ms() + 1000LL * s->request_timeout;
 	pthread_mutex_unlock(&s->conn_lock);
 }
 

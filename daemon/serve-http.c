@@ -375,7 +375,10 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 				  "clients, the newest more than a second old; try again\n");
 	if (r != 0)
 		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
-	return p ? serve_page_answer(conn, p, type) : MHD_NO;
+	if (!p)
+		return MHD_NO;
+	serve_deadline_send(s, conn); /* a page is held no longer than that */
+	return serve_page_answer(conn, p, type);
 }
 
 static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, const char *url,

@@ -141,6 +141,9 @@ void serve_deadline_notify(void *cls, struct MHD_Connection *conn, void **socket
 			   enum MHD_ConnectionNotificationCode toe);
 void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool answering);
 void serve_deadline_sweep(struct serve_ctx *s);
+/* A node page's answer: the connection is cut if it is not sent whole
+ * within request_timeout (no deadline for the other answers). */
+void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn);
 /* CLOCK_MONOTONIC in milliseconds. */
 long long serve_mono_ms(void);
 /* An answer that leaves the request's body unread: when the connection ends,

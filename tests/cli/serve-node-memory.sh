@@ -213,5 +213,83 @@ is "$r" "503 False 200 True" \
   "four pages held by slow readers over a second: 503, not a page without the container started since; 200 with it once they are gone"
 serve_stop A
 is $? 0 "the agent stops on SIGTERM"
+
+# Part O: a page lives as long as its slowest reader, and each byte read
+# reset the idle timeout: four clients reading a few KB every half second
+# held the four pages for as long as they liked, and every scrape was
+# answered 503. A node page must now be sent within --request-timeout of
+# its answer's start; past that its connection is cut and the page freed.
+serve_start A --webhook off --bundle-root "userdata:$T/ud4" --request-timeout 4
+ok $? "the agent starts again with --request-timeout 4 (port ${A_PORT:-none})"
+r=$(python3 - "$A_PORT" "$T/ud4" "$S" <<'PY3'
+import json, os, socket, sys, time, urllib.request, urllib.error
+port, root, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+socks = []
+for i in range(4):  # four pages alive, read slowly
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert s.recv(12) == b"HTTP/1.1 200"
+    s.settimeout(0.05)
+    socks.append(s)
+got, head = {s: 12 for s in socks}, {s: b"HTTP/1.1 200" for s in socks}
+def take(s, c):
+    got[s] += len(c)
+    if len(head[s]) < 4096:
+        head[s] += c
+def trickle():  # 128 KB each (256 KB/s): sent to, never idle
+    for s in socks:
+        n = 0
+        try:
+            while n < 131072 and (c := s.recv(131072 - n)):
+                take(s, c)
+                n += len(c)
+        except (socket.timeout, OSError):
+            pass
+for _ in range(6):
+    trickle()
+    time.sleep(0.25)  # the newest page now over a second old: no sharing
+d = os.path.join(root, "%064x" % 1001, "userdata")
+os.makedirs(d)
+json.dump({"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+           "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/"},
+           "annotations": {"io.kubernetes.pod.namespace": "ns", "io.kubernetes.pod.name": "later",
+                           "io.kubernetes.container.name": "c",
+                           "io.kubernetes.cri-o.ContainerType": "container"}},
+          open(os.path.join(d, "config.json"), "w"))
+open(os.path.join(d, "pidfile"), "w").write(pid + "\n")
+def get():
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=60) as f:
+            return f.status, f.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+st, body = 0, b""
+for _ in range(120):  # (60 s: four times the deadline many times over)
+    trickle()
+    st, body = get()
+    if st == 200:
+        break
+    time.sleep(0.5)
+out = [str(st), str(b'pod="later"' in body)]
+for s in socks:  # the slow ones, read fast now: cut short of the page
+    s.settimeout(30)
+    try:
+        while c := s.recv(1 << 20):
+            take(s, c)
+        h, _, _ = head[s].partition(b"\r\n\r\n")
+        cl = [l for l in h.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+        whole = len(h) + 4 + int(cl[0].split(b":")[1])
+        out.append("cut" if got[s] < whole else "whole")
+    except OSError:
+        out.append("cut")
+print(" ".join(out))
+PY3
+)
+is "$r" "200 True cut cut cut cut" \
+  "four slow readers holding the four pages: cut at the deadline, and the next scrape gets 200 with a fresh page (without the send deadline they read on, whole pages, while scrapes got 503)"
+serve_stop A
+is $? 0 "the agent stops on SIGTERM"
 kill "$S"
 done_testing
