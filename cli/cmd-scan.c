@@ -192,7 +192,7 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 				 f->inert ? "nosuid mount; " : "", f->reason);
 			cells[0] = risk;
 			cells[1] = long_path || cs_table_width(esc) > CS_TABLE_MAX_PAD
-				       ? CS_TABLE_LATER
+				       ? cs_table_later
 				       : esc;
 			cells[2] = own;
 			cells[3] = mode;

@@ -7,7 +7,7 @@
 
 #include "capscope/text-table.h"
 
-const char CS_TABLE_LATER[] = "";
+const char cs_table_later[] = "";
 
 void cs_table_init(struct cs_table *t, size_t ncol)
 {
@@ -29,7 +29,7 @@ int cs_table_add(struct cs_table *t, const char *const *cells)
 	for (size_t c = 0; c < t->ncol; c++) {
 		char *s = NULL;
 
-		if (cells[c] == CS_TABLE_LATER && t->later) {
+		if (cells[c] == cs_table_later && t->later) {
 			t->cells[t->nrow * t->ncol + c] = NULL;
 			continue;
 		}

@@ -17,7 +17,7 @@ struct cs_table {
 	size_t ncol, nrow, cap;
 	char **cells; /* nrow * ncol, owned; NULL: asked of later() when printed */
 	/*
-	 * A cell given as CS_TABLE_LATER is not kept: later(later_ctx, row,
+	 * A cell given as cs_table_later is not kept: later(later_ctx, row,
 	 * col) makes it (heap) when the row is printed. Only for a cell wider
 	 * than CS_TABLE_MAX_PAD, which sets no column's width: a scan's paths
 	 * of a planted chain of d levels are d^2/2 bytes, not to be held.
@@ -27,7 +27,7 @@ struct cs_table {
 	void *later_ctx;
 	bool failed;
 };
-CS_EXPORT extern const char CS_TABLE_LATER[];
+CS_EXPORT extern const char cs_table_later[];
 
 CS_EXPORT void cs_table_init(struct cs_table *t, size_t ncol);
 /* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM. */

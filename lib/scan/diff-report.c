@@ -240,7 +240,7 @@ static int files_table(const struct cs_scan_diff *df, FILE *f)
 				rc = -ENOMEM;
 		}
 		if (later || (row[1] && cs_table_width(row[1]) > CS_TABLE_MAX_PAD))
-			cells[1] = CS_TABLE_LATER;
+			cells[1] = cs_table_later;
 		if (rc == 0 && cs_table_add(&t, cells) < 0)
 			rc = -ENOMEM;
 		for (size_t c = 0; c < NCOL; c++)
