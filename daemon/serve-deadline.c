@@ -148,15 +148,8 @@ void serve_deadline_mark(struct serve_ctx *s, struct MHD_Connection *conn, bool 
  */
 void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *i =
-	    mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct serve_conn *c = i ? i->socket_context : NULL;
-
-	if (!c)
-		return;
-	pthread_mutex_lock(&s->conn_lock);
-	c->deadline = serve_mono_ms() + 1000LL * s->request_timeout;
-	pthread_mutex_unlock(&s->conn_lock);
+	/* the same deadline as a request's, from now */
+	serve_deadline_mark(s, conn, false);
 }
 
 void serve_deadline_linger(struct serve_ctx *s, struct MHD_Connection *conn)
