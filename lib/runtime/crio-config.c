@@ -119,7 +119,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 		snprintf(val, sizeof(val), "%s", eq + 1);
 	}
 	snprintf(c->unpriv_port_start, sizeof(c->unpriv_port_start), "%s", val);
-	snprintf(c->sysctls_from, sizeof(c->sysctls_from), "%s", name);
+	cs_clip(c->sysctls_from, sizeof(c->sysctls_from), name);
 	return 0;
 }
 
@@ -196,7 +196,7 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 		for (size_t i = 0; i < v->n; i++)
 			snprintf(c->default_caps[i], sizeof(c->default_caps[i]), "%s",
 				 v->items[i]->s);
-		snprintf(c->defaults_from, sizeof(c->defaults_from), "%s", name);
+		cs_clip(c->defaults_from, sizeof(c->defaults_from), name);
 		first_refused(c, v);
 	}
 	if ((r = take_sysctls(c, rt, name, d)) < 0)
@@ -209,7 +209,7 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "add_inheritable_capabilities must be true or false");
 		c->add_inheritable = v->b;
-		snprintf(c->inheritable_from, sizeof(c->inheritable_from), "%s", name);
+		cs_clip(c->inheritable_from, sizeof(c->inheritable_from), name);
 	}
 	return 0;
 }

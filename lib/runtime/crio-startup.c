@@ -46,7 +46,8 @@ static void note(struct cs_crio_value_check *k, const struct cs_toml_value *v, b
 	k->bad = bad;
 	k->line = v->line;
 	k->column = v->column;
-	snprintf(k->from, sizeof(k->from), "%s", from);
+	/* a drop-in's path of 300 bytes ends in "...", not in a file it is not */
+	cs_clip(k->from, sizeof(k->from), from);
 	if ((size_t)snprintf(k->value, sizeof(k->value), "%s", value) >= sizeof(k->value))
 		cs_mark_cut(k->value, sizeof(k->value));
 }
@@ -111,16 +112,23 @@ void cs_crio_startup_take(struct cs_crio_startup *st, const struct cs_toml_value
 	}
 }
 
-static bool default_runtime_missing(const struct cs_crio_startup *st)
+/*
+ * 0: default_runtime has a table (or is unset, "" or crun, CRI-O's own);
+ * 1: no file has [crio.runtime.runtimes.NAME] (CRI-O does not start);
+ * -1: capscope cannot tell: a table's name (or the value) was too long to
+ * hold, or there were more tables than it holds, and none held matches.
+ * That was read as 0 and a container predicted where CRI-O may not start.
+ */
+static int default_runtime_missing(const struct cs_crio_startup *st)
 {
 	const char *name = st->default_runtime.value;
 
-	if (!st->default_runtime.line || !*name || !strcmp(name, "crun") || st->runtimes_cut)
-		return false; /* unset, "" or crun: CRI-O's own handler */
+	if (!st->default_runtime.line || !*name || !strcmp(name, "crun"))
+		return 0; /* unset, "" or crun: CRI-O's own handler */
 	for (size_t k = 0; k < st->n_runtimes; k++)
 		if (!strcmp(st->runtimes[k], name))
-			return false;
-	return true;
+			return 0;
+	return st->runtimes_cut ? -1 : 1;
 }
 
 static int refuse(const struct cs_crio_value_check *k, const char *field, const char *why,
@@ -136,6 +144,8 @@ static int refuse(const struct cs_crio_value_check *k, const char *field, const 
 
 int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, struct cs_diag *d)
 {
+	int m;
+
 	if (after_caps)
 		return st->cgroup_manager.bad
 			   ? refuse(&st->cgroup_manager, "crio.runtime.cgroup_manager",
@@ -152,10 +162,24 @@ int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, str
 	if (st->artifact_stores.bad)
 		return refuse(&st->artifact_stores, "crio.runtime.additional_artifact_stores",
 			      "an additional_artifact_stores entry must be absolute", d);
-	if (default_runtime_missing(st))
+	if ((m = default_runtime_missing(st)) > 0)
 		return refuse(&st->default_runtime, "crio.runtime.default_runtime",
 			      "no runtime entry table [crio.runtime.runtimes.NAME] of that name",
 			      d);
+	if (m < 0) {
+		char cl[CS_CLIP];
+		int r =
+		    cs_diag_set(d, EINVAL, st->default_runtime.line, st->default_runtime.column,
+				"crio.runtime.default_runtime",
+				"\"%s\": more runtime tables than capscope holds (%d), or a name "
+				"over %zu bytes: it cannot tell whether this one has a table, "
+				"without which CRI-O does not start; refused",
+				cs_clip(cl, sizeof(cl), st->default_runtime.value),
+				CS_CRIO_MAX_RUNTIMES, sizeof(st->runtimes[0]) - 1);
+
+		cs_diag_file(d, st->default_runtime.from);
+		return r;
+	}
 	if (st->log_size_max.bad)
 		return refuse(&st->log_size_max, "crio.runtime.log_size_max",
 			      "log size max should be negative or >= 8192", d);

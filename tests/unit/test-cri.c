@@ -597,6 +597,99 @@ static void test_crio_startup(void **state)
 }
 
 /*
+ * Fifteenth pass: more runtime tables than the startup record holds (64),
+ * or a name longer than it holds (127 bytes), skipped the default_runtime
+ * check: 65 tables and default_runtime = "nope" were read and a container
+ * predicted, where CRI-O does not start. A name held still answers; one
+ * that cannot be told is refused, saying so.
+ */
+static void runtimes_case(size_t n, const char *longname, const char *dflt, const char *want)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[512], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	FILE *f;
+	int r;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/crio.conf", dir);
+	assert_non_null(f = fopen(p, "w"));
+	fprintf(f, "[crio.runtime]\ndefault_runtime = \"%s\"\n", dflt);
+	for (size_t i = 1; i <= n; i++)
+		fprintf(f, "[crio.runtime.runtimes.r%zu]\n", i);
+	if (longname)
+		fprintf(f, "[crio.runtime.runtimes.%s]\n", longname);
+	fclose(f);
+	cs_crio_config_default(&c);
+	r = cs_crio_config_load(&c, dir, &d);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	if (!want) {
+		if (r != 0)
+			fail_msg("refused: %s", d.message);
+		return;
+	}
+	if (r != -EINVAL)
+		fail_msg("read: %zu tables, default_runtime %s", n, dflt);
+	assert_string_equal(d.field, "crio.runtime.default_runtime");
+	assert_int_equal(d.line, 2);
+	assert_non_null(strstr(d.message, want));
+}
+
+/* A drop-in whose path is longer than the record's 256 bytes was named by
+ * its first 255, a file that is not there; now it ends in "...". */
+static void test_crio_from_cut(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[512], name[160], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	size_t n;
+
+	(void)state;
+	memset(name, 'y', 150);
+	name[150] = 0;
+	assert_non_null(mkdtemp(dir));
+	put_file(dir, "crio.conf", "");
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/crio.conf.d/%s", dir, name);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "crio.conf.d/%s/%s.conf", name, name);
+	put_file(dir, p,
+		 "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n"
+		 "add_inheritable_capabilities = true\n"
+		 "default_sysctls = [\"net.ipv4.ip_unprivileged_port_start=0\"]\n"
+		 "log_size_max = -1\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	n = strlen(c.defaults_from);
+	assert_true(n > 3 && !strcmp(c.defaults_from + n - 3, "..."));
+	n = strlen(c.inheritable_from);
+	assert_true(n > 3 && !strcmp(c.inheritable_from + n - 3, "..."));
+	n = strlen(c.sysctls_from);
+	assert_true(n > 3 && !strcmp(c.sysctls_from + n - 3, "..."));
+	n = strlen(c.startup.log_size_max.from);
+	assert_true(n > 3 && !strcmp(c.startup.log_size_max.from + n - 3, "..."));
+}
+
+static void test_crio_startup_runtimes_cut(void **state)
+{
+	char longname[200];
+
+	(void)state;
+	memset(longname, 'x', 150);
+	longname[150] = 0;
+	runtimes_case(64, NULL, "nope", "no runtime entry table");
+	runtimes_case(65, NULL, "nope", "cannot tell whether");
+	runtimes_case(1, longname, "nope", "cannot tell whether");
+	runtimes_case(65, NULL, "r3", NULL);
+	runtimes_case(65, NULL, "crun", NULL);
+	runtimes_case(1, longname, "r1", NULL);
+}
+
+/*
  * Fourteenth pass: every field CRI-O 1.36 decodes is typed
  * (lib/runtime/crio-schema.c); a value its decoder refuses stops CRI-O, so
  * the file predicts nothing. Keys CRI-O has no field for are still read as
@@ -802,6 +895,8 @@ int main(void)
 	    cmocka_unit_test(test_crio_dropins),
 	    cmocka_unit_test(test_crio_schema),
 	    cmocka_unit_test(test_crio_startup),
+	    cmocka_unit_test(test_crio_startup_runtimes_cut),
+	    cmocka_unit_test(test_crio_from_cut),
 	    cmocka_unit_test(test_go_duration),
 	    cmocka_unit_test(test_crio_dropin_walk),
 	    cmocka_unit_test(test_crio_startup_caps),
