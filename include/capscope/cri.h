@@ -77,6 +77,10 @@ CS_EXPORT int cs_cri_target_format(const struct cs_cri_target *t, char *buf, siz
  * whether the last value a file gave it fails, and where that value is. */
 struct cs_crio_value_check {
 	bool bad;
+	/* the field given twice in one file (names match without case): one
+	 * value refused and one not (default_runtime: two names), and which
+	 * CRI-O keeps is Go's random map order */
+	bool split;
 	unsigned line, column;
 	char from[256];
 	char value[128];

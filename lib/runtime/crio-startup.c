@@ -26,7 +26,7 @@
 #include "../internal/util.h"
 
 /* t's value for key, matched as CRI-O's decoder matches a field (exactly,
- * else without case); crio-config.c refuses two spellings in one table. */
+ * else without case). */
 static const struct cs_toml_value *get(const struct cs_toml_value *t, const char *key)
 {
 	const struct cs_toml_value *fold = NULL;
@@ -57,41 +57,120 @@ static bool one_of(const char *s, const char *a, const char *b, const char *c)
 	return !strcmp(s, a) || !strcmp(s, b) || (c && !strcmp(s, c));
 }
 
+/*
+ * Fifteenth pass: CRI-O's decoder puts every key that matches a field
+ * without case into it, each table of such a name into one struct, in Go's
+ * random map order. `[crio.image]` and `[crio.IMAGE] image_volumes =
+ * "none"` always stop CRI-O (one struct, one value), and was read here
+ * (the exact spelling's table only); `log_size_max = 8192` and
+ * `Log_Size_Max = 5` in one table stop it or not at random, and were read
+ * from the exact spelling. Every spelling is now visited: all values
+ * refused, refused; some refused and some not, refused as a start CRI-O
+ * leaves to chance (split); none, taken.
+ */
+enum which { VOLUMES, LOG_DIR, GOMAXPROCS, STORES, DEFAULT_RT, LOG_SIZE, CGROUP };
+
+struct seen {
+	const struct cs_toml_value *first, *bad, *good, *other_name;
+};
+
+/* The value of the field, or the entry of an array field, CRI-O refuses; NULL when none. */
+static const struct cs_toml_value *refused(enum which w, const struct cs_toml_value *v)
+{
+	switch (w) {
+	case VOLUMES:
+		return v->type == CS_TOML_STRING && !one_of(v->s, "mkdir", "ignore", "bind") ? v
+											     : NULL;
+	case LOG_DIR:
+		return v->type == CS_TOML_STRING && v->s[0] != '/' ? v : NULL;
+	case GOMAXPROCS:
+		return v->type == CS_TOML_INT && v->i < 0 ? v : NULL;
+	case STORES:
+		for (size_t i = 0; v->type == CS_TOML_ARRAY && i < v->n; i++)
+			if (v->items[i]->type == CS_TOML_STRING && v->items[i]->s[0] != '/')
+				return v->items[i];
+		return NULL;
+	case DEFAULT_RT:
+		return NULL; /* told after every file (default_runtime_missing) */
+	case LOG_SIZE:
+		return v->type == CS_TOML_INT && v->i >= 0 && v->i < 8192 ? v : NULL;
+	case CGROUP:
+		return v->type == CS_TOML_STRING && !one_of(v->s, "systemd", "cgroupfs", NULL)
+			   ? v
+			   : NULL;
+	}
+	return NULL;
+}
+
+/* Every value at path (depth names) under t, each name matched as the decoder does. */
+static void visit(const struct cs_toml_value *t, const char *const *path, size_t depth,
+		  enum which w, struct seen *s)
+{
+	const struct cs_toml_value *bad;
+
+	if (depth) {
+		for (size_t i = 0; t->type == CS_TOML_TABLE && i < t->n; i++)
+			if (cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), path[0]))
+				visit(t->items[i], path + 1, depth - 1, w, s);
+		return;
+	}
+	if (!s->first)
+		s->first = t;
+	/* default_runtime: one spelling's name may have its table, another's not */
+	if (w == DEFAULT_RT && !s->other_name && t->type == CS_TOML_STRING &&
+	    s->first->type == CS_TOML_STRING && strcmp(t->s, s->first->s) != 0)
+		s->other_name = t;
+	if ((bad = refused(w, t)) && !s->bad)
+		s->bad = bad;
+	if (!bad && !s->good)
+		s->good = t;
+}
+
+/* This file's value of one field, as its last (it replaces an earlier file's). */
+static void value_of(struct cs_crio_value_check *k, const struct cs_toml_value *root,
+		     const char *const *path, size_t depth, enum which w, const char *from)
+{
+	struct seen s = {0};
+	const struct cs_toml_value *v;
+	char n[24];
+
+	visit(root, path, depth, w, &s);
+	if (!s.first)
+		return; /* not in this file: an earlier file's value stands */
+	v = s.bad ? s.bad : s.other_name ? s.other_name : s.first; /* the value said */
+	if (v->type == CS_TOML_INT)
+		snprintf(n, sizeof(n), "%lld", (long long)v->i);
+	note(k, v, s.bad && !s.good,
+	     v->type == CS_TOML_INT	 ? n
+	     : v->type == CS_TOML_STRING ? v->s
+					 : "",
+	     from);
+	k->split = (s.bad && s.good) || s.other_name;
+}
+
 /* The values this file gives (the schema has typed them already). */
 void cs_crio_startup_take(struct cs_crio_startup *st, const struct cs_toml_value *root,
 			  const char *from)
 {
-	const struct cs_toml_value *crio = get(root, "crio"), *rt = get(crio, "runtime");
+	static const char *const image[] = {"crio", "image", "image_volumes"};
+	static const char *const log_dir[] = {"crio", "log_dir"};
+	static const char *const procs[] = {"crio", "runtime", "min_injected_gomaxprocs"};
+	static const char *const stores[] = {"crio", "runtime", "additional_artifact_stores"};
+	static const char *const dflt[] = {"crio", "runtime", "default_runtime"};
+	static const char *const size[] = {"crio", "runtime", "log_size_max"};
+	static const char *const cgroup[] = {"crio", "runtime", "cgroup_manager"};
+	const struct cs_toml_value *rt = get(get(root, "crio"), "runtime");
 	const struct cs_toml_value *v, *runtimes = get(rt, "runtimes");
-	char n[24];
 
-	if ((v = get(get(crio, "image"), "image_volumes")) && v->type == CS_TOML_STRING)
-		note(&st->image_volumes, v, !one_of(v->s, "mkdir", "ignore", "bind"), v->s, from);
-	if ((v = get(crio, "log_dir")) && v->type == CS_TOML_STRING)
-		note(&st->log_dir, v, v->s[0] != '/', v->s, from);
-	if ((v = get(rt, "min_injected_gomaxprocs")) && v->type == CS_TOML_INT) {
-		snprintf(n, sizeof(n), "%lld", (long long)v->i);
-		note(&st->gomaxprocs, v, v->i < 0, n, from);
-	}
-	if ((v = get(rt, "additional_artifact_stores")) && v->type == CS_TOML_ARRAY) {
-		st->artifact_stores.bad = false; /* the list is replaced whole */
-		for (size_t i = 0; i < v->n; i++)
-			if (v->items[i]->type == CS_TOML_STRING && v->items[i]->s[0] != '/') {
-				note(&st->artifact_stores, v->items[i], true, v->items[i]->s, from);
-				break;
-			}
-	}
-	if ((v = get(rt, "default_runtime")) && v->type == CS_TOML_STRING) {
-		note(&st->default_runtime, v, false, v->s, from);
+	value_of(&st->image_volumes, root, image, 3, VOLUMES, from);
+	value_of(&st->log_dir, root, log_dir, 2, LOG_DIR, from);
+	value_of(&st->gomaxprocs, root, procs, 3, GOMAXPROCS, from);
+	value_of(&st->artifact_stores, root, stores, 3, STORES, from);
+	value_of(&st->default_runtime, root, dflt, 3, DEFAULT_RT, from);
+	if ((v = get(rt, "default_runtime")) && v->type == CS_TOML_STRING)
 		st->runtimes_cut |= strlen(v->s) >= sizeof(st->default_runtime.value);
-	}
-	if ((v = get(rt, "log_size_max")) && v->type == CS_TOML_INT) {
-		snprintf(n, sizeof(n), "%lld", (long long)v->i);
-		note(&st->log_size_max, v, v->i >= 0 && v->i < 8192, n, from);
-	}
-	if ((v = get(rt, "cgroup_manager")) && v->type == CS_TOML_STRING)
-		note(&st->cgroup_manager, v, !one_of(v->s, "systemd", "cgroupfs", NULL), v->s,
-		     from);
+	value_of(&st->log_size_max, root, size, 3, LOG_SIZE, from);
+	value_of(&st->cgroup_manager, root, cgroup, 3, CGROUP, from);
 	for (size_t i = 0; runtimes && runtimes->type == CS_TOML_TABLE && i < runtimes->n; i++) {
 		const char *name = runtimes->keys[i];
 		size_t k;
@@ -134,12 +213,24 @@ static int default_runtime_missing(const struct cs_crio_startup *st)
 static int refuse(const struct cs_crio_value_check *k, const char *field, const char *why,
 		  struct cs_diag *d)
 {
-	int r =
-	    cs_diag_set(d, EINVAL, k->line, k->column, field,
-			"\"%s\": %s: CRI-O does not start with this configuration", k->value, why);
+	char cl[CS_CLIP];
+	int r = k->split ? cs_diag_set(d, EINVAL, k->line, k->column, field,
+				       "\"%s\": the field is given twice in this file, with values "
+				       "CRI-O treats differently (it matches names without case); "
+				       "which it keeps is left to Go's random map order: keep one",
+				       cs_clip(cl, sizeof(cl), k->value))
+			 : cs_diag_set(d, EINVAL, k->line, k->column, field,
+				       "\"%s\": %s: CRI-O does not start with this configuration",
+				       k->value, why);
 
 	cs_diag_file(d, k->from);
 	return r;
+}
+
+/* a value CRI-O refuses, or one it may refuse (split) */
+static bool stops(const struct cs_crio_value_check *k)
+{
+	return k->bad || k->split;
 }
 
 int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, struct cs_diag *d)
@@ -147,21 +238,23 @@ int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, str
 	int m;
 
 	if (after_caps)
-		return st->cgroup_manager.bad
+		return stops(&st->cgroup_manager)
 			   ? refuse(&st->cgroup_manager, "crio.runtime.cgroup_manager",
 				    "invalid cgroup manager (systemd or cgroupfs)", d)
 			   : 0;
-	if (st->image_volumes.bad)
+	if (stops(&st->image_volumes))
 		return refuse(&st->image_volumes, "crio.image.image_volumes",
 			      "unrecognized image volume type (mkdir, ignore or bind)", d);
-	if (st->log_dir.bad)
+	if (stops(&st->log_dir))
 		return refuse(&st->log_dir, "crio.log_dir", "log_dir is not an absolute path", d);
-	if (st->gomaxprocs.bad)
+	if (stops(&st->gomaxprocs))
 		return refuse(&st->gomaxprocs, "crio.runtime.min_injected_gomaxprocs",
 			      "min_injected_gomaxprocs must be >= 0", d);
-	if (st->artifact_stores.bad)
+	if (stops(&st->artifact_stores))
 		return refuse(&st->artifact_stores, "crio.runtime.additional_artifact_stores",
 			      "an additional_artifact_stores entry must be absolute", d);
+	if (st->default_runtime.split)
+		return refuse(&st->default_runtime, "crio.runtime.default_runtime", "", d);
 	if ((m = default_runtime_missing(st)) > 0)
 		return refuse(&st->default_runtime, "crio.runtime.default_runtime",
 			      "no runtime entry table [crio.runtime.runtimes.NAME] of that name",
@@ -180,7 +273,7 @@ int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, str
 		cs_diag_file(d, st->default_runtime.from);
 		return r;
 	}
-	if (st->log_size_max.bad)
+	if (stops(&st->log_size_max))
 		return refuse(&st->log_size_max, "crio.runtime.log_size_max",
 			      "log size max should be negative or >= 8192", d);
 	return 0;

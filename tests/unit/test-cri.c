@@ -526,8 +526,8 @@ static void test_crio_key_case(void **state)
  * the configuration predicts nothing; the last value read wins, runtime
  * tables add up over the files, and the first refusal is in CRI-O's order.
  */
-static void startup_case(const char *conf, const char *dropin, const char *field, unsigned line,
-			 const char *file)
+static void startup_case_says(const char *conf, const char *dropin, const char *field,
+			      unsigned line, const char *file, const char *says)
 {
 	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256], cmd[300];
 	struct cs_crio_config c;
@@ -554,7 +554,49 @@ static void startup_case(const char *conf, const char *dropin, const char *field
 	assert_string_equal(d.field, field);
 	assert_int_equal(d.line, line);
 	assert_non_null(strstr(d.file, file));
-	assert_non_null(strstr(d.message, "CRI-O does not start"));
+	assert_non_null(strstr(d.message, says));
+}
+
+static void startup_case(const char *conf, const char *dropin, const char *field, unsigned line,
+			 const char *file)
+{
+	startup_case_says(conf, dropin, field, line, file, "CRI-O does not start");
+}
+
+/*
+ * Fifteenth pass: every spelling of a field (CRI-O matches names without
+ * case and decodes each, in Go's random map order) is read: a value under
+ * [crio.IMAGE] lands in the same struct as [crio.image]'s and always stops
+ * CRI-O; two values of which one is refused stop it or not at random. The
+ * exact spelling's value alone was read and a container predicted.
+ */
+static void test_crio_startup_spellings(void **state)
+{
+	(void)state;
+	startup_case("[crio.image]\npause_image = \"x\"\n[crio.IMAGE]\nimage_volumes = \"none\"\n",
+		     NULL, "crio.image.image_volumes", 4, "crio.conf");
+	startup_case("[crio.runtime]\nlog_size_max = 1\n", "[CRIO.runtime]\nLog_size_max = 2\n",
+		     "crio.runtime.log_size_max", 2, "10-x.conf");
+	startup_case_says("[crio.runtime]\nlog_size_max = 8192\nLog_Size_Max = 5\n", NULL,
+			  "crio.runtime.log_size_max", 3, "crio.conf", "random map order");
+	startup_case_says("[crio.runtime]\ncgroup_manager = \"x\"\nCGROUP_MANAGER = \"systemd\"\n",
+			  NULL, "crio.runtime.cgroup_manager", 2, "crio.conf", "random map order");
+	startup_case_says("[crio.runtime]\nadditional_artifact_stores = [\"/a\"]\n"
+			  "Additional_Artifact_Stores = [\"b\"]\n",
+			  NULL, "crio.runtime.additional_artifact_stores", 3, "crio.conf",
+			  "random map order");
+	startup_case_says("[crio.runtime]\ndefault_runtime = \"crun\"\nDefault_Runtime = \"runc\"\n"
+			  "[crio.runtime.runtimes.runc]\n",
+			  NULL, "crio.runtime.default_runtime", 3, "crio.conf", "random map order");
+	/* values CRI-O treats alike: read, whichever it keeps */
+	startup_case("[crio.runtime]\nlog_size_max = -1\nLog_Size_Max = 8192\n", NULL, NULL, 0,
+		     NULL);
+	startup_case("[crio.runtime]\ndefault_runtime = \"runc\"\nDefault_Runtime = \"runc\"\n"
+		     "[crio.runtime.runtimes.runc]\n",
+		     NULL, NULL, 0, NULL);
+	/* a later file's value of either spelling replaces it */
+	startup_case("[crio.runtime]\nlog_size_max = 8192\nLog_Size_Max = 5\n",
+		     "[crio.runtime]\nlog_size_max = -1\n", NULL, 0, NULL);
 }
 
 static void test_crio_startup(void **state)
@@ -896,6 +938,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_schema),
 	    cmocka_unit_test(test_crio_startup),
 	    cmocka_unit_test(test_crio_startup_runtimes_cut),
+	    cmocka_unit_test(test_crio_startup_spellings),
 	    cmocka_unit_test(test_crio_from_cut),
 	    cmocka_unit_test(test_go_duration),
 	    cmocka_unit_test(test_crio_dropin_walk),
