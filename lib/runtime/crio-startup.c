@@ -25,21 +25,6 @@
 #include "../internal/crio-startup.h"
 #include "../internal/util.h"
 
-/* t's value for key, matched as CRI-O's decoder matches a field (exactly,
- * else without case). */
-static const struct cs_toml_value *get(const struct cs_toml_value *t, const char *key)
-{
-	const struct cs_toml_value *fold = NULL;
-
-	for (size_t i = 0; t && t->type == CS_TOML_TABLE && i < t->n; i++) {
-		if (!strcmp(t->keys[i], key))
-			return t->items[i];
-		if (!fold && cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), key))
-			fold = t->items[i];
-	}
-	return fold;
-}
-
 static void note(struct cs_crio_value_check *k, const struct cs_toml_value *v, bool bad,
 		 const char *value, const char *from)
 {
@@ -148,30 +133,31 @@ static void value_of(struct cs_crio_value_check *k, const struct cs_toml_value *
 	k->split = (s.bad && s.good) || s.other_name;
 }
 
-/* The values this file gives (the schema has typed them already). */
-void cs_crio_startup_take(struct cs_crio_startup *st, const struct cs_toml_value *root,
-			  const char *from)
+/* fn on every value at path (depth names) under t, each name matched as the decoder does. */
+static void each(const struct cs_toml_value *t, const char *const *path, size_t depth,
+		 void (*fn)(const struct cs_toml_value *, struct cs_crio_startup *),
+		 struct cs_crio_startup *st)
 {
-	static const char *const image[] = {"crio", "image", "image_volumes"};
-	static const char *const log_dir[] = {"crio", "log_dir"};
-	static const char *const procs[] = {"crio", "runtime", "min_injected_gomaxprocs"};
-	static const char *const stores[] = {"crio", "runtime", "additional_artifact_stores"};
-	static const char *const dflt[] = {"crio", "runtime", "default_runtime"};
-	static const char *const size[] = {"crio", "runtime", "log_size_max"};
-	static const char *const cgroup[] = {"crio", "runtime", "cgroup_manager"};
-	const struct cs_toml_value *rt = get(get(root, "crio"), "runtime");
-	const struct cs_toml_value *v, *runtimes = get(rt, "runtimes");
+	if (!depth) {
+		fn(t, st);
+		return;
+	}
+	for (size_t i = 0; t->type == CS_TOML_TABLE && i < t->n; i++)
+		if (cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), path[0]))
+			each(t->items[i], path + 1, depth - 1, fn, st);
+}
 
-	value_of(&st->image_volumes, root, image, 3, VOLUMES, from);
-	value_of(&st->log_dir, root, log_dir, 2, LOG_DIR, from);
-	value_of(&st->gomaxprocs, root, procs, 3, GOMAXPROCS, from);
-	value_of(&st->artifact_stores, root, stores, 3, STORES, from);
-	value_of(&st->default_runtime, root, dflt, 3, DEFAULT_RT, from);
-	if ((v = get(rt, "default_runtime")) && v->type == CS_TOML_STRING)
-		st->runtimes_cut |= strlen(v->s) >= sizeof(st->default_runtime.value);
-	value_of(&st->log_size_max, root, size, 3, LOG_SIZE, from);
-	value_of(&st->cgroup_manager, root, cgroup, 3, CGROUP, from);
-	for (size_t i = 0; runtimes && runtimes->type == CS_TOML_TABLE && i < runtimes->n; i++) {
+/* a default_runtime too long to hold: no held name can be told from it */
+static void long_name(const struct cs_toml_value *v, struct cs_crio_startup *st)
+{
+	if (v->type == CS_TOML_STRING && strlen(v->s) >= sizeof(st->default_runtime.value))
+		st->runtimes_cut = true;
+}
+
+/* The runtime names of one [crio.runtime.runtimes] table. */
+static void add_runtimes(const struct cs_toml_value *runtimes, struct cs_crio_startup *st)
+{
+	for (size_t i = 0; runtimes->type == CS_TOML_TABLE && i < runtimes->n; i++) {
 		const char *name = runtimes->keys[i];
 		size_t k;
 
@@ -189,6 +175,31 @@ void cs_crio_startup_take(struct cs_crio_startup *st, const struct cs_toml_value
 		}
 		snprintf(st->runtimes[st->n_runtimes++], sizeof(st->runtimes[0]), "%s", name);
 	}
+}
+
+/* The values this file gives (the schema has typed them already). */
+void cs_crio_startup_take(struct cs_crio_startup *st, const struct cs_toml_value *root,
+			  const char *from)
+{
+	static const char *const image[] = {"crio", "image", "image_volumes"};
+	static const char *const log_dir[] = {"crio", "log_dir"};
+	static const char *const procs[] = {"crio", "runtime", "min_injected_gomaxprocs"};
+	static const char *const stores[] = {"crio", "runtime", "additional_artifact_stores"};
+	static const char *const dflt[] = {"crio", "runtime", "default_runtime"};
+	static const char *const size[] = {"crio", "runtime", "log_size_max"};
+	static const char *const cgroup[] = {"crio", "runtime", "cgroup_manager"};
+	static const char *const tables[] = {"crio", "runtime", "runtimes"};
+
+	value_of(&st->image_volumes, root, image, 3, VOLUMES, from);
+	value_of(&st->log_dir, root, log_dir, 2, LOG_DIR, from);
+	value_of(&st->gomaxprocs, root, procs, 3, GOMAXPROCS, from);
+	value_of(&st->artifact_stores, root, stores, 3, STORES, from);
+	value_of(&st->default_runtime, root, dflt, 3, DEFAULT_RT, from);
+	each(root, dflt, 3, long_name, st);
+	value_of(&st->log_size_max, root, size, 3, LOG_SIZE, from);
+	value_of(&st->cgroup_manager, root, cgroup, 3, CGROUP, from);
+	/* the tables of [crio.runtime.RUNTIMES.x] too: one map to the decoder */
+	each(root, tables, 3, add_runtimes, st);
 }
 
 /*

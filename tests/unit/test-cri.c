@@ -594,6 +594,14 @@ static void test_crio_startup_spellings(void **state)
 	startup_case("[crio.runtime]\ndefault_runtime = \"runc\"\nDefault_Runtime = \"runc\"\n"
 		     "[crio.runtime.runtimes.runc]\n",
 		     NULL, NULL, 0, NULL);
+	/* [crio.runtime.RUNTIMES.b] is a table of the same map: b has one (it
+	 * was refused, "CRI-O does not start", untrue); c has none */
+	startup_case("[crio.runtime]\ndefault_runtime = \"b\"\n[crio.runtime.runtimes.a]\n"
+		     "[crio.runtime.RUNTIMES.b]\n",
+		     NULL, NULL, 0, NULL);
+	startup_case("[crio.runtime]\ndefault_runtime = \"c\"\n[crio.runtime.runtimes.a]\n"
+		     "[crio.runtime.RUNTIMES.b]\n",
+		     NULL, "crio.runtime.default_runtime", 2, "crio.conf");
 	/* a later file's value of either spelling replaces it */
 	startup_case("[crio.runtime]\nlog_size_max = 8192\nLog_Size_Max = 5\n",
 		     "[crio.runtime]\nlog_size_max = -1\n", NULL, 0, NULL);
