@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
-#include "capscope/number.h"
 #include "internal/exec-busy.h"
+#include "internal/kernel-release.h"
 
 /* include/uapi/linux/fcntl.h (Linux 6.14); glibc 2.36's headers lack it. */
 #ifndef AT_EXECVE_CHECK
@@ -31,21 +30,7 @@
  */
 static bool kernel_knows_check(void)
 {
-	struct utsname u;
-	uint64_t major, minor;
-	size_t a, b;
-
-	if (uname(&u) < 0)
-		return false;
-	/* "6.18.44-fc": the release's first two numbers, through the one parser. */
-	a = strspn(u.release, "0123456789");
-	if (u.release[a] != '.')
-		return false;
-	b = strspn(u.release + a + 1, "0123456789");
-	if (cs_parse_u64n(u.release, a, CS_NUM_DEC, UINT32_MAX, &major) < 0 ||
-	    cs_parse_u64n(u.release + a + 1, b, CS_NUM_DEC, UINT32_MAX, &minor) < 0)
-		return false;
-	return major > 6 || (major == 6 && minor >= 14);
+	return cs_kernel_release_at_least(6, 14);
 }
 
 static long execve_check(int dirfd, const char *path)
