@@ -129,6 +129,51 @@ for bin in "${bins[@]}"; do
   done
 done
 exec 3>&- 4>&-
+# Fifteenth pass: a binfmt_misc handler's interpreter is opened as the file
+# is (load_misc_binary: open_exec), and after it that interpreter's own ELF
+# loader: held open for writing, execve says ETXTBSY and the dry run
+# predicted a run (the file alone was asked). A user and mount namespace of
+# the test's own holds the handlers (binfmt_misc is per user namespace
+# since Linux 6.7); no --caps (a --caps run refuses any claimed file).
+mkdir -m 755 bm && cp /bin/true bm/interp && chmod 755 bm/interp
+printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && chmod 755 bm/x.zz bm/y.yy
+{
+  echo 'mount -t binfmt_misc none /proc/sys/fs/binfmt_misc 2>/dev/null || { echo SKIP; exit 0; }'
+  echo "echo ':csbusyz:E::zz::$T/bm/interp:' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "echo ':csbusyy:E::yy::$T/ldprog:' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "cd '$T'"
+  for bin in "${bins[@]}"; do
+    for o in "" "--user 1000 --clear-groups"; do
+      for f in x.zz y.yy; do
+        t="${bin##*/} $o $f"
+        echo "exec 5>>bm/interp 6>>ld-copy.so"
+        echo "$bin $o -- bm/$f 5>&- 6>&- >/dev/null 2>&1; echo \"rc=\$? run $t\""
+        echo "$bin $o --dry-run -- bm/$f 5>&- 6>&- >out 2>&1; echo \"rc=\$? dry $t\""
+        echo "grep -o 'execve.text-busy: [^ ]*' out | sed 's/^/step $t /'"
+        echo "exec 5>&- 6>&-"
+        echo "$bin $o --dry-run -- bm/$f >/dev/null 2>&1; echo \"rc=\$? closed-dry $t\""
+        echo "$bin $o -- bm/$f >/dev/null 2>&1; echo \"rc=\$? closed-run $t\""
+      done
+    done
+  done
+  echo 'echo END'
+} >bm/inner.sh
+out=$(CS_USERNS_MAP="0 0 65536" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" unshare -m sh bm/inner.sh 2>&1)
+if grep -q '^SKIP' <<<"$out" || ! grep -q '^END' <<<"$out"; then
+  skip "binfmt_misc cannot be mounted in a user namespace here"
+else
+  n=$((${#bins[@]} * 2))
+  for f in x.zz y.yy; do
+    is "$(grep -c "^rc=127 run .* $f\$" <<<"$out")" "$n" "binfmt_misc $f, its interpreter or its loader busy: every run refuses (127)"
+    is "$(grep -c "^rc=127 dry .* $f\$" <<<"$out")" "$n" "binfmt_misc $f: every dry run predicts that nothing runs (127)"
+    is "$(grep -c "^rc=0 closed-dry .* $f\$" <<<"$out")" "$n" "binfmt_misc $f, closed: every dry run predicts a run"
+    is "$(grep -c "^rc=0 closed-run .* $f\$" <<<"$out")" "$n" "binfmt_misc $f, closed: every run runs (control)"
+  done
+  is "$(grep -c "^step .* x.zz execve.text-busy: $T/bm/interp\$" <<<"$out")" "$n" \
+    "binfmt_misc x.zz: the step names the handler's interpreter"
+  is "$(grep -c "^step .* y.yy execve.text-busy: ./ld-copy.so,\$" <<<"$out")" "$n" \
+    "binfmt_misc y.yy: the step names the interpreter's loader"
+fi
 # The control: closed, both run and the dry run says so.
 for bin in "${bins[@]}"; do
   name=${bin##*/}
