@@ -92,11 +92,12 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
  * mark: st->n before the file was modelled. *ifd_out: the interpreter, open
  * (O_PATH, the caller closes it), when a handler claims the file and its
  * interpreter was opened; *head then says what the interpreter's first
- * bytes were.
+ * bytes were; *open_file: the handler's flag F (its interpreter is held
+ * against writers while it is registered: never busy).
  */
 static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
 			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head,
-			int *ifd_out)
+			int *ifd_out, bool *open_file)
 {
 	struct cs_binfmt_claim k;
 	int rc = 0, ifd;
@@ -111,12 +112,22 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
 				 : ", and the credentials are the interpreter's");
+		/* fs/binfmt_misc.c: with F, load_misc_binary runs the file opened at registration.
+		 */
+		if (k.open_file)
+			cs_steps_add(
+			    st, "kernel", "execve.binfmt-misc-open",
+			    "flag F: the handler %s runs the interpreter it opened when it was "
+			    "registered, which %s may no longer name; shown: the file it "
+			    "names now",
+			    k.name, k.interp);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
 		} else {
 			cs_launch_dry_run_clear(out);
 			rc = model_fd(l, ifd, k.interp, st, out, head);
 			*ifd_out = ifd; /* the file execve loads next: its opens are asked of it */
+			*open_file = k.open_file;
 		}
 	}
 	return rc;
@@ -225,6 +236,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	enum cs_exec_head head;
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
 	cs_cleanup_close int ifd = -1; /* a binfmt_misc handler's interpreter */
+	bool held = false;	       /* ... opened at registration (flag F) */
 	struct stat sb;
 	int rc, lfd;
 
@@ -252,7 +264,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
 		size_t before = p->st->n;
 
-		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd);
+		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held);
 		if (rc == -ENOMEM)
 			return rc;
 		if (p->st->n != before && ifd < 0)
@@ -271,7 +283,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	/* The file's own open comes before any loader looks at it (or its loader). */
 	if (rc == 0)
-		rc = model_text_busy(fd, path, ifd, p->st, out);
+		rc = model_text_busy(fd, path, held ? -1 : ifd, p->st, out);
 	/* A script's last interpreter is an ELF file whose loader is opened next. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_SCRIPT)
 		rc = script_loader(p->st, out);

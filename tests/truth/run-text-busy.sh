@@ -135,8 +135,8 @@ exec 3>&- 4>&-
 # predicted a run (the file alone was asked). A user and mount namespace of
 # the test's own holds the handlers (binfmt_misc is per user namespace
 # since Linux 6.7); no --caps (a --caps run refuses any claimed file).
-mkdir -m 755 bm && cp /bin/true bm/interp && chmod 755 bm/interp
-printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && chmod 755 bm/x.zz bm/y.yy
+mkdir -m 755 bm && cp /bin/true bm/interp && cp /bin/true bm/interpf && chmod 755 bm/interp bm/interpf
+printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && printf 'f\n' >bm/f.ff && chmod 755 bm/x.zz bm/y.yy bm/f.ff
 {
   echo 'mount -t binfmt_misc none /proc/sys/fs/binfmt_misc 2>/dev/null || { echo SKIP; exit 0; }'
   echo "echo ':csbusyz:E::zz::$T/bm/interp:' >/proc/sys/fs/binfmt_misc/register || exit 1"
@@ -156,6 +156,17 @@ printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && chmod 755 bm/x.zz bm/y.yy
       done
     done
   done
+  # Flag F: the interpreter opened at registration runs, held against
+  # writers; its path renamed away and another file put there, held open
+  # for writing: the run runs (the file opened then), the dry run predicted
+  # ETXTBSY from the file the path names now, and did not say flag F.
+  echo "echo ':csbusyf:E::ff::$T/bm/interpf:F' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "mv bm/interpf bm/interpf.old && cp /bin/true bm/interpf && exec 7>>bm/interpf"
+  for bin in "${bins[@]}"; do
+    echo "$bin -- bm/f.ff 7>&- >/dev/null 2>&1; echo \"rc=\$? F-run ${bin##*/}\""
+    echo "$bin --dry-run -- bm/f.ff 7>&- >out 2>&1; echo \"rc=\$? F-dry ${bin##*/}\""
+    echo "grep -o 'execve.binfmt-misc-open: flag F' out | sed 's/^/F-step ${bin##*/} /'"
+  done
   echo 'echo END'
 } >bm/inner.sh
 out=$(CS_USERNS_MAP="0 0 65536" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" unshare -m sh bm/inner.sh 2>&1)
@@ -173,6 +184,9 @@ else
     "binfmt_misc x.zz: the step names the handler's interpreter"
   is "$(grep -c "^step .* y.yy execve.text-busy: ./ld-copy.so,\$" <<<"$out")" "$n" \
     "binfmt_misc y.yy: the step names the interpreter's loader"
+  is "$(grep -c "^rc=0 F-run " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F, the path's new file busy: every run runs (control)"
+  is "$(grep -c "^rc=0 F-dry " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F: every dry run predicts a run"
+  is "$(grep -c "^F-step " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F: the dry run says the interpreter is the one opened at registration"
 fi
 # The control: closed, both run and the dry run says so.
 for bin in "${bins[@]}"; do
