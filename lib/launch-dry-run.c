@@ -154,7 +154,17 @@ struct probe {
 static int model_text_busy(int fd, const char *path, int ifd, struct cs_steps *st,
 			   struct cs_launch_dry_run *out)
 {
-	const char *busy = cs_exec_text_busy(fd, "") == 1 ? path : NULL;
+	int first = cs_exec_text_busy(fd, "");
+	const char *busy = first == 1 ? path : NULL;
+
+	/* A kernel that knows the check but could not be asked: said, not taken as "not busy". */
+	if (first < 0)
+		cs_steps_add(
+		    st, "kernel", "execve.text-busy-unasked",
+		    "whether %s is held open for writing was not asked: this kernel "
+		    "answers execveat with AT_EXECVE_CHECK, but it could not be tried here on "
+		    "an empty executable memfd (%s): ETXTBSY is not predicted",
+		    path, strerror(-first));
 
 	/* A binfmt_misc handler's interpreter (load_misc_binary: open_exec). */
 	if (!busy && ifd >= 0 && out->file.path && cs_exec_text_busy(ifd, "") == 1)

@@ -4,7 +4,8 @@
 # EPERM under a seccomp filter, as a caller's own filter can make it; with
 # CS_DENY=capget, capget(2) fails so instead; with CS_DENY=fsetxattr24,
 # fsetxattr(2) of a 24-byte value (a version 3 file capability) fails with
-# errno $CS_ERRNO (default EPERM). Every other system call is allowed.
+# errno $CS_ERRNO (default EPERM); CS_DENY=memfd_create, memfd_create(2)
+# so. Every other system call is allowed.
 # x86_64 only (exit 77 elsewhere).
 import ctypes, os, platform, struct, sys
 
@@ -34,6 +35,8 @@ prog = b"".join([
     ins(LD_ABS, 0, 0, 40),  # args[3] (the size), low half
     ins(JEQ, 0, 1, 24),  # a version 3 value
 ] if os.environ.get("CS_DENY") == "fsetxattr24" else [
+    ins(JEQ, 0, 1, 319),  # __NR_memfd_create
+] if os.environ.get("CS_DENY") == "memfd_create" else [
     ins(JEQ, 0, 3, 157),  # __NR_prctl
     ins(LD_ABS, 0, 0, 16),  # args[0], low half
     ins(JEQ, 0, 1, PR_GET_SECUREBITS),
