@@ -112,15 +112,13 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
 				 : ", and the credentials are the interpreter's");
-		/* fs/binfmt_misc.c: with F, load_misc_binary runs the file opened at registration.
-		 */
+		/* With F, load_misc_binary runs the file opened at registration. */
 		if (k.open_file)
-			cs_steps_add(
-			    st, "kernel", "execve.binfmt-misc-open",
-			    "flag F: the handler %s runs the interpreter it opened when it was "
-			    "registered, which %s may no longer name; shown: the file it "
-			    "names now",
-			    k.name, k.interp);
+			cs_steps_add(st, "kernel", "execve.binfmt-misc-open",
+				     "flag F: the handler %s runs the interpreter it opened when "
+				     "it was registered, which %s may no longer name; shown: the "
+				     "file it names now",
+				     k.name, k.interp);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
 		} else {
