@@ -17,7 +17,7 @@
 
 /* One handler as its entry file shows it (fs/binfmt_misc.c entry_status). */
 struct entry {
-	bool enabled, magic, credentials;
+	bool enabled, magic, credentials, open_file;
 	unsigned offset;
 	unsigned char bytes[BINPRM_BUF_SIZE], mask[BINPRM_BUF_SIZE];
 	size_t size, masksize;
@@ -65,9 +65,10 @@ static int read_entry(int dirfd, const char *name, struct entry *e)
 			e->enabled = true;
 		else if ((v = value(line, "interpreter ")))
 			snprintf(e->interp, sizeof(e->interp), "%s", v);
-		else if ((v = value(line, "flags: ")))
+		else if ((v = value(line, "flags: "))) {
 			e->credentials = strchr(v, 'C') != NULL;
-		else if ((v = value(line, "offset ")))
+			e->open_file = strchr(v, 'F') != NULL;
+		} else if ((v = value(line, "offset ")))
 			e->offset = (unsigned)strtoul(v, NULL, 10);
 		else if ((v = value(line, "magic "))) {
 			ssize_t n = unhex(v, e->bytes);
@@ -147,6 +148,7 @@ int cs_exec_binfmt_claim(const char *dir, const char *path, const char *head, si
 		snprintf(out->name, sizeof(out->name), "%s", de->d_name);
 		snprintf(out->interp, sizeof(out->interp), "%s", e.interp);
 		out->credentials = e.credentials;
+		out->open_file = e.open_file;
 		found = 1;
 	}
 	closedir(d);

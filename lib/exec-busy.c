@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
-#include "capscope/number.h"
 #include "internal/exec-busy.h"
+#include "internal/kernel-release.h"
 
 /* include/uapi/linux/fcntl.h (Linux 6.14); glibc 2.36's headers lack it. */
 #ifndef AT_EXECVE_CHECK
@@ -31,21 +30,7 @@
  */
 static bool kernel_knows_check(void)
 {
-	struct utsname u;
-	uint64_t major, minor;
-	size_t a, b;
-
-	if (uname(&u) < 0)
-		return false;
-	/* "6.18.44-fc": the release's first two numbers, through the one parser. */
-	a = strspn(u.release, "0123456789");
-	if (u.release[a] != '.')
-		return false;
-	b = strspn(u.release + a + 1, "0123456789");
-	if (cs_parse_u64n(u.release, a, CS_NUM_DEC, UINT32_MAX, &major) < 0 ||
-	    cs_parse_u64n(u.release + a + 1, b, CS_NUM_DEC, UINT32_MAX, &minor) < 0)
-		return false;
-	return major > 6 || (major == 6 && minor >= 14);
+	return cs_kernel_release_at_least(6, 14);
 }
 
 static long execve_check(int dirfd, const char *path)
@@ -67,36 +52,45 @@ static long execve_check(int dirfd, const char *path)
  * 0 and executes nothing; ignored, execve tries the file and fails
  * (ENOEXEC; valgrind cannot even name it). Anything but 0 (EACCES under
  * vm.memfd_noexec=2, a seccomp filter's errno) and the flag is never
- * passed: not busy, as on a kernel before 6.14. Asked once a process.
+ * passed: ETXTBSY is not predicted, and the caller is told why (the
+ * errno). Asked once a process.
  */
-static bool check_honoured(void)
+static int check_honoured(void)
 {
-	static int known = -1; /* a race asks twice, with the same answer */
+	/* 1 honoured, -errno of the step that failed; 0: not asked yet */
+	static int known;
 	int k = __atomic_load_n(&known, __ATOMIC_RELAXED), rw, ro;
 	char self[64];
 
-	if (k >= 0)
-		return k == 1;
-	k = 0;
+	if (k)
+		return k;
 	if ((rw = memfd_create("capscope-check", MFD_CLOEXEC | MFD_EXEC)) < 0 && errno == EINVAL)
 		rw = memfd_create("capscope-check", MFD_CLOEXEC);
+	k = -errno;
 	if (rw >= 0) {
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", rw);
 		ro = open(self, O_RDONLY | O_CLOEXEC);
+		k = -errno;
 		close(rw);
 		if (ro >= 0) {
-			k = execve_check(ro, "") == 0;
+			k = execve_check(ro, "") == 0 ? 1 : -errno;
 			close(ro);
 		}
 	}
-	__atomic_store_n(&known, k, __ATOMIC_RELAXED);
-	return k == 1;
+	if (k == 0)
+		k = -EIO; /* a failure that set no errno is still a failure */
+	__atomic_store_n(&known, k, __ATOMIC_RELAXED); /* a race asks twice, with one answer */
+	return k;
 }
 
 int cs_exec_text_busy(int dirfd, const char *path)
 {
-	if (!kernel_knows_check() || !check_honoured())
+	int h;
+
+	if (!kernel_knows_check())
 		return 0;
+	if ((h = check_honoured()) != 1)
+		return h;
 	/* 0 (it would run) returns here too: the check never executes. */
 	return execve_check(dirfd, path) < 0 && errno == ETXTBSY;
 }

@@ -16,6 +16,7 @@
 
 #include "capscope/userns.h"
 #include "internal/cleanup.h"
+#include "internal/fcaps-reach.h"
 #include "internal/util.h"
 
 /* VFS_CAP_* come from include/uapi/linux/capability.h */
@@ -224,7 +225,8 @@ static int id_in_map(bool gid, uint32_t id, struct cs_diag *d)
  * shows that is not in this process's map can only be that, so every
  * owner and group is looked up, whatever the overflow id is (only 65534
  * was: with another overflow id an unmapped file was not caught). An
- * overflow id that is itself mapped cannot be told from a mapped owner.
+ * overflow id that is itself mapped cannot be told from a mapped owner
+ * here: the kernel is asked after (internal/fcaps-reach.h).
  * 1, 0 or -errno (a map that cannot be read: d says why).
  */
 static int owner_mapped(const struct stat *sb, struct cs_diag *d)
@@ -290,6 +292,24 @@ int cs_fcaps_open_for_set(const char *path, unsigned char old[CS_VFS_CAP_V3_SIZE
 				   "its owner or group has no mapping in this user namespace, "
 				   "so CAP_SETFCAP does not reach it");
 	*oldlen = n > 0 ? (size_t)n : 0;
+	/*
+	 * The map holds what stat shows, but an overflow id the namespace maps
+	 * too hides an unmapped owner: the kernel's own check, asked without a
+	 * write, or the write failed later with a bare EPERM, the files before
+	 * it written and put back.
+	 */
+	if ((rc = cs_fcaps_setfcap_reaches(fd, old, *oldlen)) < 0)
+		return cs_diag_set(d, -rc, 0, 0, "",
+				   "asking the kernel whether CAP_SETFCAP reaches it left a value "
+				   "that could not be taken back: %s",
+				   strerror(-rc));
+	if (rc == 0)
+		return cs_diag_set(
+		    d, EPERM, 0, 0, "",
+		    "the kernel says CAP_SETFCAP does not reach it: its owner or group "
+		    "has no mapping in this user namespace (stat shows such an id as "
+		    "the overflow id, which this namespace maps too), or a security "
+		    "module refuses the capability");
 	return cs_steal_fd(&fd);
 }
 

@@ -89,10 +89,15 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
  * credentials are the interpreter's, or the file's own with flag C, which
  * the model does not follow: the step says so). 0 when no handler claims
  * it; -errno as execve would say when the interpreter cannot be opened.
- * mark: st->n before the file was modelled.
+ * mark: st->n before the file was modelled. *ifd_out: the interpreter, open
+ * (O_PATH, the caller closes it), when a handler claims the file and its
+ * interpreter was opened; *head then says what the interpreter's first
+ * bytes were; *open_file: the handler's flag F (its interpreter is held
+ * against writers while it is registered: never busy).
  */
 static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
-			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head)
+			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head,
+			int *ifd_out, bool *open_file)
 {
 	struct cs_binfmt_claim k;
 	int rc = 0, ifd;
@@ -107,12 +112,20 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
 				 : ", and the credentials are the interpreter's");
+		/* With F, load_misc_binary runs the file opened at registration. */
+		if (k.open_file)
+			cs_steps_add(st, "kernel", "execve.binfmt-misc-open",
+				     "flag F: the handler %s runs the interpreter it opened when "
+				     "it was registered, which %s may no longer name; shown: the "
+				     "file it names now",
+				     k.name, k.interp);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
 		} else {
 			cs_launch_dry_run_clear(out);
 			rc = model_fd(l, ifd, k.interp, st, out, head);
-			close(ifd);
+			*ifd_out = ifd; /* the file execve loads next: its opens are asked of it */
+			*open_file = k.open_file;
 		}
 	}
 	return rc;
@@ -132,13 +145,28 @@ struct probe {
  * loader reads it, which no stat or xattr shows (internal/exec-busy.h).
  * The kernel's answer, in the run's credentials, only where the model says
  * the open comes: the file always (an error before it, EACCES, is the
- * check's own first answer), the interpreters when the model runs them.
+ * check's own first answer), a binfmt_misc handler's interpreter (ifd, or
+ * -1) and the "#!" interpreters when the model runs them.
  * 0, or -ETXTBSY with a step.
  */
-static int model_text_busy(int fd, const char *path, struct cs_steps *st,
+static int model_text_busy(int fd, const char *path, int ifd, struct cs_steps *st,
 			   struct cs_launch_dry_run *out)
 {
-	const char *busy = cs_exec_text_busy(fd, "") == 1 ? path : NULL;
+	int first = cs_exec_text_busy(fd, "");
+	const char *busy = first == 1 ? path : NULL;
+
+	/* A kernel that knows the check but could not be asked: said, not taken as "not busy". */
+	if (first < 0)
+		cs_steps_add(
+		    st, "kernel", "execve.text-busy-unasked",
+		    "whether %s is held open for writing was not asked: this kernel "
+		    "answers execveat with AT_EXECVE_CHECK, but it could not be tried here on "
+		    "an empty executable memfd (%s): ETXTBSY is not predicted",
+		    path, strerror(-first));
+
+	/* A binfmt_misc handler's interpreter (load_misc_binary: open_exec). */
+	if (!busy && ifd >= 0 && out->file.path && cs_exec_text_busy(ifd, "") == 1)
+		busy = out->file.path;
 
 	for (const struct cs_exec_file *i = out->res.ok ? out->file.interp : NULL; i && !busy;
 	     i = i->interp)
@@ -215,8 +243,10 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	struct cs_launch_dry_run *out = p->out;
 	enum cs_exec_head head;
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
+	cs_cleanup_close int ifd = -1; /* a binfmt_misc handler's interpreter */
+	bool held = false;	       /* ... opened at registration (flag F) */
 	struct stat sb;
-	int rc;
+	int rc, lfd;
 
 	if (fd < 0)
 		return -errno;
@@ -242,12 +272,18 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
 		size_t before = p->st->n;
 
-		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head);
+		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held);
 		if (rc == -ENOMEM)
 			return rc;
-		if (p->st->n != before)
+		if (p->st->n != before && ifd < 0)
 			head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
 	}
+	/*
+	 * What execve loads after the file's open: the file, or the interpreter
+	 * of the handler that claims it (its loader, its "#!" chain's, a
+	 * foreign ELF: the interpreter's; the file's own are not looked at).
+	 */
+	lfd = ifd >= 0 ? ifd : fd;
 	if (out->refused.message[0]) {
 		p->kept = true;
 		*final = true;
@@ -255,25 +291,25 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	/* The file's own open comes before any loader looks at it (or its loader). */
 	if (rc == 0)
-		rc = model_text_busy(fd, path, p->st, out);
+		rc = model_text_busy(fd, path, held ? -1 : ifd, p->st, out);
 	/* A script's last interpreter is an ELF file whose loader is opened next. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_SCRIPT)
 		rc = script_loader(p->st, out);
 	/* An ELF whose loader cannot be opened: execve says the loader's error (ENOENT). */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER) {
-		int lr = cs_exec_elf_loader_access(fd);
+		int lr = cs_exec_elf_loader_access(lfd);
 
 		if (lr < 0 && lr != -ENOEXEC)
 			rc = lr;
 		else if (lr == 0)
-			rc = loader_busy(fd, path, p->st, out);
+			rc = loader_busy(lfd, ifd >= 0 ? out->file.path : path, p->st, out);
 	}
 	/* An ELF of another machine: the ELF loader refuses it, as the run's execve will. */
-	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(fd) == 1) {
+	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_OTHER && cs_exec_elf_foreign(lfd) == 1) {
 		cs_steps_add(p->st, "kernel", "execve.elf-foreign",
 			     "%s is an ELF file for another machine, byte order or type: no "
 			     "loader of this kernel takes it: ENOEXEC, exec format error",
-			     path);
+			     ifd >= 0 ? out->file.path : path);
 		rc = -ENOEXEC;
 	}
 	if (rc == 0)

@@ -21,6 +21,9 @@ struct cs_binfmt_claim {
 	char name[NAME_MAX + 1]; /* the handler's entry */
 	char interp[PATH_MAX];	 /* its interpreter, as registered */
 	bool credentials;	 /* flag C: the credentials come from the file itself */
+	/* flag F: the interpreter was opened when the handler was registered and
+	 * stays open, held against writers; the path may name another file now */
+	bool open_file;
 };
 
 /*

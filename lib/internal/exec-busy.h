@@ -18,7 +18,9 @@
 /*
  * 1 when execve of path under dirfd (path "" : dirfd itself, O_PATH is
  * enough) would fail with ETXTBSY, with the caller's credentials; 0 when
- * not, or when the kernel cannot say.
+ * not, or when the kernel is older than 6.14 (it cannot say); -errno when
+ * the kernel knows the check but it could not be asked here (the probe
+ * failed with that errno: a filter, vm.memfd_noexec=2, an emulator).
  */
 int cs_exec_text_busy(int dirfd, const char *path);
 

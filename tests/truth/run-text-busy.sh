@@ -37,6 +37,17 @@ for bin in "${bins[@]}"; do
   is "$($bin --dry-run --json -- ./prog 3>&- | jq -c '[.exec.ok, .exec.error]')" '[false,"ETXTBSY"]' \
     "$name --dry-run --json: exec fails with ETXTBSY"
 done
+# Fifteenth pass: where the kernel knows the check but it cannot be tried
+# (a filter of the caller's on memfd_create, vm.memfd_noexec=2), ETXTBSY is
+# not predicted, and the dry run said nothing of it.
+for bin in "${bins[@]}"; do
+  name=${bin##*/}
+  # shellcheck disable=SC2086
+  SB=0 CS_DENY=memfd_create "$CAPSCOPE_TOP/tests/lib/seccomp-no-secbits-read.py" $bin --dry-run -- ./prog >out 3>&- 2>&1
+  is "$?" 0 "$name --dry-run ./prog, memfd_create refused: the prediction as before (a run)"
+  like "$(cat out)" "execve\.text-busy-unasked: whether \./prog is held open for writing was not asked: .*\(Operation not permitted\)" \
+    "$name --dry-run ./prog, memfd_create refused: says ETXTBSY was not asked, and why"
+done
 # ETXTBSY comes at the file's open, before its ELF loader is looked for: a
 # busy ELF naming a missing loader first in $PATH is ETXTBSY, not the
 # loader's ENOENT on which the walk would go on to the next directory.
@@ -129,6 +140,65 @@ for bin in "${bins[@]}"; do
   done
 done
 exec 3>&- 4>&-
+# Fifteenth pass: a binfmt_misc handler's interpreter is opened as the file
+# is (load_misc_binary: open_exec), and after it that interpreter's own ELF
+# loader: held open for writing, execve says ETXTBSY and the dry run
+# predicted a run (the file alone was asked). A user and mount namespace of
+# the test's own holds the handlers (binfmt_misc is per user namespace
+# since Linux 6.7); no --caps (a --caps run refuses any claimed file).
+mkdir -m 755 bm && cp /bin/true bm/interp && cp /bin/true bm/interpf && chmod 755 bm/interp bm/interpf
+printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && printf 'f\n' >bm/f.ff && chmod 755 bm/x.zz bm/y.yy bm/f.ff
+{
+  echo 'mount -t binfmt_misc none /proc/sys/fs/binfmt_misc 2>/dev/null || { echo SKIP; exit 0; }'
+  echo "echo ':csbusyz:E::zz::$T/bm/interp:' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "echo ':csbusyy:E::yy::$T/ldprog:' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "cd '$T'"
+  for bin in "${bins[@]}"; do
+    for o in "" "--user 1000 --clear-groups"; do
+      for f in x.zz y.yy; do
+        t="${bin##*/} $o $f"
+        echo "exec 5>>bm/interp 6>>ld-copy.so"
+        echo "$bin $o -- bm/$f 5>&- 6>&- >/dev/null 2>&1; echo \"rc=\$? run $t\""
+        echo "$bin $o --dry-run -- bm/$f 5>&- 6>&- >out 2>&1; echo \"rc=\$? dry $t\""
+        echo "grep -o 'execve.text-busy: [^ ]*' out | sed 's/^/step $t /'"
+        echo "exec 5>&- 6>&-"
+        echo "$bin $o --dry-run -- bm/$f >/dev/null 2>&1; echo \"rc=\$? closed-dry $t\""
+        echo "$bin $o -- bm/$f >/dev/null 2>&1; echo \"rc=\$? closed-run $t\""
+      done
+    done
+  done
+  # Flag F: the interpreter opened at registration runs, held against
+  # writers; its path renamed away and another file put there, held open
+  # for writing: the run runs (the file opened then), the dry run predicted
+  # ETXTBSY from the file the path names now, and did not say flag F.
+  echo "echo ':csbusyf:E::ff::$T/bm/interpf:F' >/proc/sys/fs/binfmt_misc/register || exit 1"
+  echo "mv bm/interpf bm/interpf.old && cp /bin/true bm/interpf && exec 7>>bm/interpf"
+  for bin in "${bins[@]}"; do
+    echo "$bin -- bm/f.ff 7>&- >/dev/null 2>&1; echo \"rc=\$? F-run ${bin##*/}\""
+    echo "$bin --dry-run -- bm/f.ff 7>&- >out 2>&1; echo \"rc=\$? F-dry ${bin##*/}\""
+    echo "grep -o 'execve.binfmt-misc-open: flag F' out | sed 's/^/F-step ${bin##*/} /'"
+  done
+  echo 'echo END'
+} >bm/inner.sh
+out=$(CS_USERNS_MAP="0 0 65536" "$CAPSCOPE_TOP/tests/lib/userns-allow.py" unshare -m sh bm/inner.sh 2>&1)
+if grep -q '^SKIP' <<<"$out" || ! grep -q '^END' <<<"$out"; then
+  skip "binfmt_misc cannot be mounted in a user namespace here"
+else
+  n=$((${#bins[@]} * 2))
+  for f in x.zz y.yy; do
+    is "$(grep -c "^rc=127 run .* $f\$" <<<"$out")" "$n" "binfmt_misc $f, its interpreter or its loader busy: every run refuses (127)"
+    is "$(grep -c "^rc=127 dry .* $f\$" <<<"$out")" "$n" "binfmt_misc $f: every dry run predicts that nothing runs (127)"
+    is "$(grep -c "^rc=0 closed-dry .* $f\$" <<<"$out")" "$n" "binfmt_misc $f, closed: every dry run predicts a run"
+    is "$(grep -c "^rc=0 closed-run .* $f\$" <<<"$out")" "$n" "binfmt_misc $f, closed: every run runs (control)"
+  done
+  is "$(grep -c "^step .* x.zz execve.text-busy: $T/bm/interp\$" <<<"$out")" "$n" \
+    "binfmt_misc x.zz: the step names the handler's interpreter"
+  is "$(grep -c "^step .* y.yy execve.text-busy: ./ld-copy.so,\$" <<<"$out")" "$n" \
+    "binfmt_misc y.yy: the step names the interpreter's loader"
+  is "$(grep -c "^rc=0 F-run " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F, the path's new file busy: every run runs (control)"
+  is "$(grep -c "^rc=0 F-dry " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F: every dry run predicts a run"
+  is "$(grep -c "^F-step " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F: the dry run says the interpreter is the one opened at registration"
+fi
 # The control: closed, both run and the dry run says so.
 for bin in "${bins[@]}"; do
   name=${bin##*/}
