@@ -50,6 +50,8 @@ static const char *spell(const struct cs_scan_result *r, uint32_t dir, const cha
 		len += r->tdirs[d].namelen + 1;
 	n = r->tdirs[d].namelen;
 	len += n - (len && n && r->tdirs[d].name[n - 1] == '/');
+	if (!len) /* the root itself, named "" by scan --diff (relativise): "/" */
+		return "/";
 	if (len + 1 > w->pathcap) {
 		char *b = realloc(w->pathbuf, len + 1);
 

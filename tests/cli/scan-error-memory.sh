@@ -73,4 +73,11 @@ for root in mix mix/ ./mix/ "$T/mix" mix/a/r; do
   is "$(grep -o '"path": "[^"]*"' o.json | cut -d'"' -f4 | tr '\n' ' ' | sed 's/ $//')" \
     "$want" "errors of $root in strcmp's order of their paths, each whole"
 done
+# scan --diff names a tree's errors from its root, as it names its files.
+mkdir empty
+asnobody "$CAPSCOPE" scan --diff empty mix >/dev/null 2>o.err
+is "$?" 2 "scan --diff with errors on one side: exit 2"
+is "$(grep -c '' o.err)" 7 "...each error said once"
+is "$(head -1 o.err)" "capscope scan --diff: mix: /a-x/x: cannot open directory: Permission denied" \
+  "...named from the root, as the files are"
 done_testing

@@ -1005,17 +1005,18 @@ static void test_tree_moved_out(void **state)
  */
 static void test_tree_error_order(void **state)
 {
-	static const char *const roots[] = {"top", "/"};
+	static const char *const roots[] = {"top", "/", ""}; /* "": scan --diff's (relativise) */
 	static const struct {
 		uint32_t dir;
 		const char *name;
 	} errs[] = {{2, NULL}, {1, "b-c"}, {2, "f"}, {0, NULL}, {3, "z"}, {1, NULL}};
 	static const char *const want[][6] = {
 	    {"top", "top/a", "top/a-x/z", "top/a/b", "top/a/b-c", "top/a/b/f"},
+	    {"/", "/a", "/a-x/z", "/a/b", "/a/b-c", "/a/b/f"},
 	    {"/", "/a", "/a-x/z", "/a/b", "/a/b-c", "/a/b/f"}};
 
 	(void)state;
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < 3; k++) {
 		struct cs_scan_result r = {0};
 
 		r.tdirs = calloc(4, sizeof(*r.tdirs));
