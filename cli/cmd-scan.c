@@ -252,8 +252,10 @@ static void report_diag(const struct cs_scan_target *t)
 
 static void report_error(const struct cs_scan_target *t, const struct cs_scan_error *e)
 {
-	cs_err("scan", "%s%s%s: %s", t->image ? t->name : "", t->image ? ": " : "", e->path,
-	       e->message);
+	const char *p = cs_scan_error_path(&t->r, e);
+
+	cs_err("scan", "%s%s%s: %s", t->image ? t->name : "", t->image ? ": " : "",
+	       p ? p : "(out of memory)", e->message);
 }
 
 /* Scan one target; its errors go to stderr. Returns the exit status it calls for. */

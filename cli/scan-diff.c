@@ -23,7 +23,9 @@ static bool report_errors(const struct cs_scan_target *t)
 	for (size_t k = 0; k < t->r.nerrors; k++) {
 		const struct cs_scan_error *e = &t->r.errors[k];
 
-		cs_err("scan --diff", "%s: %s: %s", t->name, e->path, e->message);
+		const char *p = cs_scan_error_path(&t->r, e);
+
+		cs_err("scan --diff", "%s: %s: %s", t->name, p ? p : "(out of memory)", e->message);
 		/* Vanished files and names kept but moved inside the root are news;
 		 * anything else unread could hide a privilege difference. */
 		bad = bad || (e->err != ENOENT && e->err != EXDEV);

@@ -128,7 +128,9 @@ static void target(FILE *f, const struct cs_scan_target *t)
 		r->nfindings == 1 ? "" : "s");
 	for (size_t i = 0; i < r->nerrors; i++) {
 		fputs("<p class=\"bad\">Not read: <code>", f);
-		cs_html_put(f, r->errors[i].path);
+		const char *p = cs_scan_error_path(r, &r->errors[i]);
+
+		cs_html_put(f, p ? p : "(out of memory)");
 		fputs("</code>: ", f);
 		cs_html_put(f, r->errors[i].message);
 		fputs("</p>\n", f);

@@ -52,7 +52,8 @@ const char *cs_diff_file_change(const struct cs_diff_file *f)
 						      : "lost";
 }
 
-/* Tree findings are named from the root as given ("dir/usr/bin/x"): keep "/usr/bin/x". */
+/* Tree findings and errors are named from the root as given ("dir/usr/bin/x"): keep
+ * "/usr/bin/x" (an error on the root itself: "/", cs_scan_error_path). */
 static int relativise(const char *root, struct cs_scan_result *r)
 {
 	size_t len = strlen(root);

@@ -261,9 +261,13 @@ void cs_scan_write_json(struct cs_json *j, const struct cs_scan_target *tg, size
 		cs_json_key(j, "errors");
 		cs_json_arr_begin(j);
 		for (size_t k = 0; k < r->nerrors; k++) {
+			const char *p = cs_scan_error_path(r, &r->errors[k]);
+
+			if (!p && !j->error)
+				j->error = -ENOMEM; /* never a null path */
 			cs_json_obj_begin(j);
 			cs_json_key(j, "path");
-			cs_json_str(j, r->errors[k].path);
+			cs_json_str(j, p);
 			cs_json_key(j, "message");
 			cs_json_str(j, r->errors[k].message);
 			cs_json_obj_end(j);
@@ -332,9 +336,12 @@ static void sarif_invocation(struct cs_json *j, const struct cs_scan_target *tg,
 					   cs_diag_format(&tg[i].diag, b, sizeof(b)));
 		for (size_t k = 0; k < tg[i].r.nerrors; k++) {
 			const struct cs_scan_error *e = &tg[i].r.errors[k];
+			const char *p = cs_scan_error_path(&tg[i].r, e);
 
+			if (!p && !j->error)
+				j->error = -ENOMEM;
 			sarif_notification(j, e->err == ENOENT ? "note" : "error", tg[i].name,
-					   e->path, e->message);
+					   p ? p : "", e->message);
 		}
 	}
 	cs_json_arr_end(j);

@@ -35,22 +35,23 @@ int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f)
 	return 0;
 }
 
-/* As the walker shows a path: the root as given, then "/" and each name
- * (a root ending in '/' brings its own). */
-const char *cs_finding_path(const struct cs_scan_result *r, const struct cs_finding *f)
+/*
+ * As the walker shows a path: the root as given, then "/" and each name
+ * (a root ending in '/' brings its own); name NULL: directory dir itself.
+ */
+static const char *spell(const struct cs_scan_result *r, uint32_t dir, const char *name)
 {
 	/* A scratch buffer of the result's: the result is never a const object. */
 	struct cs_scan_result *w = (struct cs_scan_result *)r;
-	size_t len, at, n, k;
+	size_t len = name ? strlen(name) + 1 : 0, at, n, k;
 	uint32_t d;
 
-	if (f->path || !f->name || f->dir >= r->ntdirs)
-		return f->path;
-	len = strlen(f->name) + 1;
-	for (d = f->dir; r->tdirs[d].parent != CS_SCAN_NO_DIR; d = r->tdirs[d].parent)
+	for (d = dir; r->tdirs[d].parent != CS_SCAN_NO_DIR; d = r->tdirs[d].parent)
 		len += r->tdirs[d].namelen + 1;
 	n = r->tdirs[d].namelen;
-	len += n - (n && r->tdirs[d].name[n - 1] == '/');
+	len += n - (len && n && r->tdirs[d].name[n - 1] == '/');
+	if (!len) /* the root itself, named "" by scan --diff (relativise): "/" */
+		return "/";
 	if (len + 1 > w->pathcap) {
 		char *b = realloc(w->pathbuf, len + 1);
 
@@ -61,16 +62,32 @@ const char *cs_finding_path(const struct cs_scan_result *r, const struct cs_find
 	}
 	at = len;
 	w->pathbuf[at] = 0;
-	k = strlen(f->name);
-	memcpy(w->pathbuf + (at -= k), f->name, k);
-	w->pathbuf[--at] = '/';
-	for (d = f->dir; r->tdirs[d].parent != CS_SCAN_NO_DIR; d = r->tdirs[d].parent) {
+	if (name) {
+		k = strlen(name);
+		memcpy(w->pathbuf + (at -= k), name, k);
+		w->pathbuf[--at] = '/';
+	}
+	for (d = dir; r->tdirs[d].parent != CS_SCAN_NO_DIR; d = r->tdirs[d].parent) {
 		k = r->tdirs[d].namelen;
 		memcpy(w->pathbuf + (at -= k), r->tdirs[d].name, k);
 		w->pathbuf[--at] = '/';
 	}
 	memcpy(w->pathbuf, r->tdirs[d].name, n); /* over the first '/' when it ends in one */
 	return w->pathbuf;
+}
+
+const char *cs_finding_path(const struct cs_scan_result *r, const struct cs_finding *f)
+{
+	if (f->path || !f->name || f->dir >= r->ntdirs)
+		return f->path;
+	return spell(r, f->dir, f->name);
+}
+
+const char *cs_scan_error_path(const struct cs_scan_result *r, const struct cs_scan_error *e)
+{
+	if (e->path || e->dir >= r->ntdirs)
+		return e->path ? e->path : "";
+	return spell(r, e->dir, e->name);
 }
 
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
@@ -92,11 +109,39 @@ int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	e = &r->errors[r->nerrors];
+	*e = (struct cs_scan_error){0};
 	e->path = strdup(path ? path : "");
 	e->message = strdup(msg);
 	e->err = err;
 	if (!e->path || !e->message) {
 		free(e->path);
+		free(e->message);
+		return -ENOMEM;
+	}
+	r->nerrors++;
+	return 0;
+}
+
+int cs_scan_add_tree_error(struct cs_scan_result *r, uint32_t dir, const char *name, int err,
+			   const char *message)
+{
+	struct cs_scan_error *e;
+
+	if (r->nerrors == r->caperrors) {
+		size_t n = r->caperrors ? r->caperrors * 2 : 16;
+		struct cs_scan_error *v = realloc(r->errors, n * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		r->errors = v;
+		r->caperrors = n;
+	}
+	e = &r->errors[r->nerrors];
+	*e = (struct cs_scan_error){.dir = dir, .err = err};
+	e->name = name ? strdup(name) : NULL;
+	e->message = strdup(message);
+	if ((name && !e->name) || !e->message) {
+		free(e->name);
 		free(e->message);
 		return -ENOMEM;
 	}
@@ -130,12 +175,14 @@ static int err_by_path(const void *a, const void *b)
 {
 	const struct cs_scan_error *x = a, *y = b;
 
-	return strcmp(x->path, y->path);
+	if (x->path && y->path)
+		return strcmp(x->path, y->path);
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 void cs_scan_sort_by_path(struct cs_scan_result *r)
 {
-	if (r->ntdirs && r->nfindings > 1 && cs_scan_tree_order(r) < 0)
+	if (r->ntdirs && (r->nfindings > 1 || r->nerrors > 1) && cs_scan_tree_order(r) < 0)
 		return; /* out of memory: left in the walk's order, said by the caller */
 	if (r->nfindings > 1)
 		qsort(r->findings, r->nfindings, sizeof(r->findings[0]), by_path);
@@ -162,6 +209,7 @@ void cs_scan_result_free(struct cs_scan_result *r)
 	free(r->pathbuf);
 	for (size_t i = 0; i < r->nerrors; i++) {
 		free(r->errors[i].path);
+		free(r->errors[i].name);
 		free(r->errors[i].message);
 	}
 	free(r->findings);

@@ -271,28 +271,40 @@ static char *show_path(const struct dnode *d, const char *name)
 	return s;
 }
 
-static void note_error(struct walk *w, const struct dnode *d, const char *name, int err,
-		       const char *what)
+static int intern_dir(struct walk *w, struct dnode *d, uint32_t *out);
+
+/*
+ * An error at name in d (NULL: d itself). A walk's holds its directory and
+ * name, never its whole path (cs_scan_error_path): a planted chain with an
+ * error at each level would hold d^2/2 bytes. A root that is one file has
+ * no walk: its path.
+ */
+static void add_error(struct walk *w, struct dnode *d, const char *name, int err, const char *text)
 {
-	char *p = show_path(d, name);
+	char *p = w->rootfd < 0 ? show_path(d, name) : NULL;
+	uint32_t dir;
 
 	pthread_mutex_lock(&w->mu);
-	if (!p || cs_scan_add_error(w->r, p, err, "%s: %s", what, strerror(err)) < 0)
+	if (w->rootfd < 0 ? !p || cs_scan_add_error(w->r, p, err, "%s", text) < 0
+			  : intern_dir(w, d, &dir) < 0 ||
+				cs_scan_add_tree_error(w->r, dir, name, err, text) < 0)
 		w->fatal = -ENOMEM;
 	pthread_mutex_unlock(&w->mu);
 	free(p);
 }
 
-static void note_error_text(struct walk *w, const struct dnode *d, const char *name, int err,
+static void note_error(struct walk *w, struct dnode *d, const char *name, int err, const char *what)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err));
+	add_error(w, d, name, err, msg);
+}
+
+static void note_error_text(struct walk *w, struct dnode *d, const char *name, int err,
 			    const char *text)
 {
-	char *p = show_path(d, name);
-
-	pthread_mutex_lock(&w->mu);
-	if (!p || cs_scan_add_error(w->r, p, err, "%s", text) < 0)
-		w->fatal = -ENOMEM;
-	pthread_mutex_unlock(&w->mu);
-	free(p);
+	add_error(w, d, name, err, text);
 }
 
 #define STX_WANT (STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_INO | STATX_MNT_ID)

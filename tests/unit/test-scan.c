@@ -997,6 +997,49 @@ static void test_tree_moved_out(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * A tree's errors hold their directory and name, as its findings do
+ * (fifteenth pass, part D): an error on a directory (name NULL) sorts as
+ * its path, before its entries and after a name it prefixes; one on the
+ * root first; each spelled whole, a root "/" bringing its own '/'.
+ */
+static void test_tree_error_order(void **state)
+{
+	static const char *const roots[] = {"top", "/", ""}; /* "": scan --diff's (relativise) */
+	static const struct {
+		uint32_t dir;
+		const char *name;
+	} errs[] = {{2, NULL}, {1, "b-c"}, {2, "f"}, {0, NULL}, {3, "z"}, {1, NULL}};
+	static const char *const want[][6] = {
+	    {"top", "top/a", "top/a-x/z", "top/a/b", "top/a/b-c", "top/a/b/f"},
+	    {"/", "/a", "/a-x/z", "/a/b", "/a/b-c", "/a/b/f"},
+	    {"/", "/a", "/a-x/z", "/a/b", "/a/b-c", "/a/b/f"}};
+
+	(void)state;
+	for (size_t k = 0; k < 3; k++) {
+		struct cs_scan_result r = {0};
+
+		r.tdirs = calloc(4, sizeof(*r.tdirs));
+		assert_non_null(r.tdirs);
+		r.ntdirs = r.captdirs = 4;
+		r.tdirs[0] =
+		    (struct cs_scan_dir){CS_SCAN_NO_DIR, strlen(roots[k]), strdup(roots[k])};
+		r.tdirs[1] = (struct cs_scan_dir){0, 1, strdup("a")};
+		r.tdirs[2] = (struct cs_scan_dir){1, 1, strdup("b")};
+		r.tdirs[3] = (struct cs_scan_dir){0, 3, strdup("a-x")};
+		for (size_t i = 0; i < 6; i++)
+			assert_int_equal(cs_scan_add_tree_error(&r, errs[i].dir, errs[i].name,
+								EACCES, "cannot open directory"),
+					 0);
+		cs_scan_sort_by_path(&r);
+		for (size_t i = 0; i < 6; i++) {
+			assert_null(r.errors[i].path);
+			assert_string_equal(cs_scan_error_path(&r, &r.errors[i]), want[k][i]);
+		}
+		cs_scan_result_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1018,6 +1061,7 @@ int main(void)
 	    cmocka_unit_test(test_tree_moved_out),
 	    cmocka_unit_test(test_tree_setid_chain_linear),
 	    cmocka_unit_test(test_tree_path_order),
+	    cmocka_unit_test(test_tree_error_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
