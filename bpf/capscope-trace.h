@@ -136,6 +136,17 @@ enum cs_trace_stat {
  * made more than 64).
  */
 #define CS_CGROUP_ROWS 256
+/*
+ * trace's checks past a full "counts" map (bpf/capscope.bpf.c, spill): one
+ * counter for each capability, verdict, kind of user namespace (unknown,
+ * initial, own, other, as cs_trace_userns tells them) and runtime init or
+ * not. The index is CS_SPILL_INDEX; user space rebuilds the row from it.
+ */
+#define CS_SPILL_KINDS 4
+#define CS_SPILL_SLOTS (64 * 2 * CS_SPILL_KINDS * 2)
+#define CS_SPILL_INDEX(cap, denied, kind, init)                                                    \
+	((((cap)*2 + (denied)) * CS_SPILL_KINDS + (kind)) * 2 + (init))
+
 /* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
 #define CS_OWNERS_MAX 16384
 

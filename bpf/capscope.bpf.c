@@ -204,6 +204,54 @@ static __always_inline __s32 current_syscall(struct task_struct *task)
 }
 
 /*
+ * trace's checks that "counts" has no room for (every scope but serve's
+ * per-cgroup rows). Fourteenth pass: a process in scope that renamed itself
+ * before each check (comm is part of a row's key) filled the map's 16,384
+ * rows, and every later check of every process was only counted as lost:
+ * a capability another process used after that was missing from the
+ * profile. Here such a check is still counted by what the profile is made
+ * of: capability, verdict, kind of user namespace, runtime init or not
+ * (CS_SPILL_INDEX, 1,024 counters, preallocated: an add never fails). What
+ * goes is its process, syscall, comm and call site, so a noise check
+ * counts as a use: the profile can only grow, never miss a capability.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CS_SPILL_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} spill SEC(".maps");
+
+static __always_inline bool init_comm(const char *c);
+
+#define INIT_USER_NS_INUM 0xEFFFFFFDu /* include/linux/proc_ns.h PROC_USER_INIT_INO */
+
+/* The kind of user namespace of a key, numbered as CS_SPILL_INDEX wants. */
+static __always_inline __u32 spill_kind(const struct cs_trace_key *key)
+{
+	if (!key->target_ns)
+		return 0;
+	if (key->target_ns == INIT_USER_NS_INUM)
+		return 1;
+	return key->target_ns == key->own_ns ? 2 : 3;
+}
+
+static __noinline int spill_add(const struct cs_trace_key *key, __u64 n)
+{
+	__u32 cap = (__u32)key->cap, idx;
+	__u64 *v;
+
+	if (cap >= 64)
+		return 0;
+	idx = CS_SPILL_INDEX(cap, key->ret != 0, spill_kind(key), init_comm(key->comm));
+	v = bpf_map_lookup_elem(&spill, &idx);
+	if (!v)
+		return 0;
+	__sync_fetch_and_add(v, n);
+	return 1;
+}
+
+/*
  * Add n checks of one key to the shared counts map. Out of line, like every
  * step a repeated check does not take: see "Stack" below.
  */
@@ -218,6 +266,9 @@ static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
 		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
 		val = bpf_map_lookup_elem(&counts, key);
 		if (!val) {
+			/* serve's rows must keep their cgroup: lost there. */
+			if (!per_cgroup && spill_add(key, n))
+				return 0;
 			/* n checks: a cache slot's count moved here is one
 			 * add of many (fourteenth pass: counted as one, so the
 			 * warning said half of what was lost). */
@@ -488,8 +539,6 @@ static __always_inline bool init_comm(const char *c)
 	return c[0] == 'r' && c[1] == 'u' && c[2] == 'n' && c[3] == 'c' &&
 	       (!c[4] || (c[4] == ':' && c[5] == '['));
 }
-
-#define INIT_USER_NS_INUM 0xEFFFFFFDu /* include/linux/proc_ns.h PROC_USER_INIT_INO */
 
 /*
  * A key past its cgroup's quota: only what serve's rows are made of is

@@ -522,6 +522,43 @@ static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 	return rc;
 }
 
+/*
+ * The checks counted after "counts" was full (bpf/capscope.bpf.c, spill),
+ * each counter's row rebuilt from its index: the kinds of user namespace
+ * by stand-in inode numbers (own: the same one twice, other: two), the
+ * runtime's init by a comm the report knows for one.
+ */
+static int collect_spill(struct cs_tracer *t, struct cs_trace_report *r)
+{
+	int fd = bpf_map__fd(t->skel->maps.spill), rc = 0;
+	static const uint32_t target[CS_SPILL_KINDS] = {0, 0xEFFFFFFDu, 1, 2};
+
+	for (__u32 i = 0; i < CS_SPILL_SLOTS && rc == 0; i++) {
+		__u64 n;
+		__u32 kind = (i / 2) % CS_SPILL_KINDS;
+		struct cs_trace_rec rec = {
+		    .cap = (int)(i / (2 * CS_SPILL_KINDS * 2)),
+		    .ret = (i / (2 * CS_SPILL_KINDS)) % 2 ? -EPERM : 0,
+		    .stackid = -1,
+		    .syscall = -1,
+		    .opts = CS_OPTS_UNKNOWN,
+		    .target_ns = target[kind],
+		    .own_ns = kind >= 2 ? 1 : 0,
+		};
+
+		if (bpf_map_lookup_elem(fd, &i, &n) || !n)
+			continue;
+		_Static_assert(CS_SPILL_INDEX(63, 1, CS_SPILL_KINDS - 1, 1) == CS_SPILL_SLOTS - 1,
+			       "the index covers the map");
+		rec.count = n;
+		if (i % 2)
+			memcpy(rec.comm, "runc", 5);
+		if (rec.cap < CS_CAP_BITS)
+			rc = cs_trace_report_add_unattributed(r, &rec);
+	}
+	return rc;
+}
+
 static uint64_t stat_sum(struct cs_tracer *t, __u32 slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -572,6 +609,8 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 		rc = add_rec(t, r, ksyms, &rec, &memo);
 	}
 	cs_stack_memo_free(&memo);
+	if (rc == 0)
+		rc = collect_spill(t, r);
 	r->lost_events = stat_sum(t, CS_STAT_LOST);
 	r->dropped = stat_sum(t, CS_STAT_DROPPED);
 	r->nostack = stat_sum(t, CS_STAT_NOSTACK);
