@@ -598,6 +598,21 @@ static __noinline int count_direct(const struct check *c)
 		return 0;
 	}
 	owner = quota_owner(key.cgroup);
+	/*
+	 * Below a container's own cgroup (delegation): the row is the
+	 * container's, keyed by its cgroup. Fourteenth pass: keyed by the
+	 * leaf, the agent joined at most 256 sub-cgroups a container a scrape
+	 * (a walk of the cgroup tree) and counted the rest's checks as no
+	 * container's. The cost: a sub-cgroup's check, having no row of its
+	 * own, walks to its owner each time (a lookup a level).
+	 */
+	if (owner != key.cgroup) {
+		key.cgroup = owner;
+		if ((val = bpf_map_lookup_elem(&counts, &key))) {
+			__sync_fetch_and_add(&val->count, 1);
+			return 0;
+		}
+	}
 	if (!charge_row(owner)) {
 		/* Kept by the owner's cgroup: a coarse row each capability and
 		 * verdict of a container, however many cgroups it makes. */
