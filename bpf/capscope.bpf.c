@@ -252,6 +252,77 @@ static __noinline int spill_add(const struct cs_trace_key *key, __u64 n)
 }
 
 /*
+ * The containers' own cgroups, written by the node agent after each scan
+ * (cs_tracer_set_owners). A workload given a cgroup tree of its own
+ * (delegation) makes as many cgroups as it likes; charged by its leaf
+ * cgroup, each had its own quota and its own coarse rows, and a few dozen of
+ * them filled the map again. A check is charged to the deepest of its
+ * cgroup's ancestors that is a container's own (the one the agent gives
+ * the sub-cgroups' rows to), else to its own cgroup (a container the agent
+ * has not found yet, a service of the host).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, CS_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} owners SEC(".maps");
+
+/*
+ * serve's checks of a named container that "counts" has no room for.
+ * Fourteenth pass, part K: with each cgroup's rows bounded (256 and its
+ * coarse rows), some 22 containers flooding in the same second still
+ * filled the node's map, and every other container's checks were lost
+ * until the next drain (kernel_map_full). Here a container's checks are
+ * still counted by what the agent keeps of them (struct cs_cgroup_spill:
+ * per capability and verdict, the kinds of user namespace, the runtime
+ * init's apart), one entry a container, made on its first such check.
+ * Bounded by the containers the agent names and CS_CGROUP_SPILL_MAX
+ * (about 1 KiB each); a cgroup no container has still loses its checks.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, CS_CGROUP_SPILL_MAX);
+	__type(key, __u64);
+	__type(value, struct cs_cgroup_spill);
+} cgroup_spill SEC(".maps");
+
+/* The value a container's spill entry starts from (too large for the stack). */
+static const struct cs_cgroup_spill spill_zero;
+
+static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n)
+{
+	__u64 cgroup = key->cgroup;
+	struct cs_cgroup_spill *v;
+	__u32 cap = (__u32)key->cap;
+
+	if (cap >= 64 || !bpf_map_lookup_elem(&owners, &cgroup))
+		return 0;
+	v = bpf_map_lookup_elem(&cgroup_spill, &cgroup);
+	if (!v) {
+		bpf_map_update_elem(&cgroup_spill, &cgroup, &spill_zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&cgroup_spill, &cgroup);
+		if (!v)
+			return 0;
+	}
+	if (init_comm(key->comm)) {
+		__sync_fetch_and_add(&v->init, n);
+		return 1;
+	}
+	__sync_fetch_and_add(&v->checks[cap][key->ret != 0], n);
+	if (key->ret == 0) {
+		/* enum cs_userns_kind: initial 0, own 1, other 2, unknown 3 */
+		__u32 k = spill_kind(key);
+		__u32 kind = k == 0 ? 3 : k - 1;
+
+		__sync_fetch_and_or(&v->used_in[kind & 3], 1ULL << cap);
+	}
+	return 1;
+}
+
+/*
  * Add n checks of one key to the shared counts map. Out of line, like every
  * step a repeated check does not take: see "Stack" below.
  */
@@ -266,8 +337,9 @@ static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
 		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
 		val = bpf_map_lookup_elem(&counts, key);
 		if (!val) {
-			/* serve's rows must keep their cgroup: lost there. */
-			if (!per_cgroup && spill_add(key, n))
+			/* serve's rows keep their cgroup: a named container's
+			 * by the container's, others are lost. */
+			if (per_cgroup ? cgroup_spill_add(key, n) : spill_add(key, n))
 				return 0;
 			/* n checks: a cache slot's count moved here is one
 			 * add of many (fourteenth pass: counted as one, so the
@@ -484,24 +556,6 @@ static __noinline int charge_row(__u64 cgroup)
 	__sync_fetch_and_add(n, 1);
 	return 1;
 }
-
-/*
- * The containers' own cgroups, written by the node agent after each scan
- * (cs_tracer_set_owners). A workload given a cgroup tree of its own
- * (delegation) makes as many cgroups as it likes; charged by its leaf
- * cgroup, each had its own quota and its own coarse rows, and a few dozen of
- * them filled the map again. A check is charged to the deepest of its
- * cgroup's ancestors that is a container's own (the one the agent gives
- * the sub-cgroups' rows to), else to its own cgroup (a container the agent
- * has not found yet, a service of the host).
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, CS_OWNERS_MAX);
-	__type(key, __u64);
-	__type(value, __u8);
-} owners SEC(".maps");
 
 /* Deep enough for every runtime's layout (Kubernetes' systemd slices: 5). */
 #define OWNER_LEVELS 32

@@ -282,6 +282,55 @@ static void subcgroups_keyed_by_owner(void **state)
 	free(c.cgroup_path);
 }
 
+#define FILLERS	   70
+#define PER_FILLER 240
+
+/*
+ * Fourteenth pass, part K's open find: each cgroup's rows are bounded, but
+ * some 22 containers flooding in the same second still filled the node's
+ * map, and a later container's checks were lost until the next drain
+ * (-1 here). 70 cgroups of 240 rows each (16,800, each under its quota)
+ * fill it; a named container's checks after that are counted by its
+ * cgroup (cgroup_spill), an unnamed cgroup's still lost.
+ */
+static void map_full_keeps_named(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_tracer_stats st;
+	struct cs_diag d = {0};
+	char ctr[300], sub[320];
+	uint64_t ctr_id;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < FILLERS; i++) {
+		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	for (int i = 0; i < FILLERS; i++) {
+		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
+		checks_in(sub, PER_FILLER, NULL);
+	}
+	checks_in(ctr, 7, "nq-late");
+	checks_in(ctr, 3, "runc:[2:INIT]");
+	cs_tracer_stats(nt.tracer, &st);
+	assert_true(st.dropped > 0); /* the map was full */
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	/* The named container's 7 counted; the runtime init's 3 left out. */
+	assert_int_equal(chowns(&nt, ctr_id), 7);
+	cs_node_trace_close(&nt);
+}
+
 /* A child in cgroup dir: sethostname in a user and UTS namespace of its own
  * (CAP_SYS_ADMIN, checked against its own user namespace). */
 static void own_userns_check_in(const char *dir)
@@ -416,6 +465,7 @@ int main(void)
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
 	    cmocka_unit_test_teardown(subcgroups_keyed_by_owner, teardown),
+	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
 	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),
