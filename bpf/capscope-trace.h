@@ -136,6 +136,30 @@ enum cs_trace_stat {
  * made more than 64).
  */
 #define CS_CGROUP_ROWS 256
+/*
+ * trace's checks past a full "counts" map (bpf/capscope.bpf.c, spill): one
+ * counter for each capability, verdict, kind of user namespace (unknown,
+ * initial, own, other, as cs_trace_userns tells them) and runtime init or
+ * not. The index is CS_SPILL_INDEX; user space rebuilds the row from it.
+ */
+#define CS_SPILL_KINDS 4
+#define CS_SPILL_SLOTS (64 * 2 * CS_SPILL_KINDS * 2)
+#define CS_SPILL_INDEX(cap, denied, kind, init)                                                    \
+	((((cap)*2 + (denied)) * CS_SPILL_KINDS + (kind)) * 2 + (init))
+
+/*
+ * serve's checks of a named container (one of "owners") that "counts" has
+ * no room for (bpf/capscope.bpf.c, cgroup_spill): what the agent keeps of
+ * them, by the container's own cgroup. used_in is indexed by
+ * enum cs_userns_kind (initial, own, other, unknown).
+ */
+struct cs_cgroup_spill {
+	__u64 checks[64][2]; /* [capability][0 granted, 1 denied] */
+	__u64 used_in[4];    /* capabilities granted, per kind of user namespace */
+	__u64 init;	     /* checks of the runtime's init (not the container's) */
+};
+#define CS_CGROUP_SPILL_MAX 1024
+
 /* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
 #define CS_OWNERS_MAX 16384
 

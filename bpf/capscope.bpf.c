@@ -204,6 +204,125 @@ static __always_inline __s32 current_syscall(struct task_struct *task)
 }
 
 /*
+ * trace's checks that "counts" has no room for (every scope but serve's
+ * per-cgroup rows). Fourteenth pass: a process in scope that renamed itself
+ * before each check (comm is part of a row's key) filled the map's 16,384
+ * rows, and every later check of every process was only counted as lost:
+ * a capability another process used after that was missing from the
+ * profile. Here such a check is still counted by what the profile is made
+ * of: capability, verdict, kind of user namespace, runtime init or not
+ * (CS_SPILL_INDEX, 1,024 counters, preallocated: an add never fails). What
+ * goes is its process, syscall, comm and call site, so a noise check
+ * counts as a use: the profile can only grow, never miss a capability.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CS_SPILL_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} spill SEC(".maps");
+
+static __always_inline bool init_comm(const char *c);
+
+#define INIT_USER_NS_INUM 0xEFFFFFFDu /* include/linux/proc_ns.h PROC_USER_INIT_INO */
+
+/* The kind of user namespace of a key, numbered as CS_SPILL_INDEX wants. */
+static __always_inline __u32 spill_kind(const struct cs_trace_key *key)
+{
+	if (!key->target_ns)
+		return 0;
+	if (key->target_ns == INIT_USER_NS_INUM)
+		return 1;
+	return key->target_ns == key->own_ns ? 2 : 3;
+}
+
+static __noinline int spill_add(const struct cs_trace_key *key, __u64 n)
+{
+	__u32 cap = (__u32)key->cap, idx;
+	__u64 *v;
+
+	if (cap >= 64)
+		return 0;
+	idx = CS_SPILL_INDEX(cap, key->ret != 0, spill_kind(key), init_comm(key->comm));
+	v = bpf_map_lookup_elem(&spill, &idx);
+	if (!v)
+		return 0;
+	__sync_fetch_and_add(v, n);
+	return 1;
+}
+
+/*
+ * The containers' own cgroups, written by the node agent after each scan
+ * (cs_tracer_set_owners). A workload given a cgroup tree of its own
+ * (delegation) makes as many cgroups as it likes; charged by its leaf
+ * cgroup, each had its own quota and its own coarse rows, and a few dozen of
+ * them filled the map again. A check is charged to the deepest of its
+ * cgroup's ancestors that is a container's own (the one the agent gives
+ * the sub-cgroups' rows to), else to its own cgroup (a container the agent
+ * has not found yet, a service of the host).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, CS_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} owners SEC(".maps");
+
+/*
+ * serve's checks of a named container that "counts" has no room for.
+ * Fourteenth pass, part K: with each cgroup's rows bounded (256 and its
+ * coarse rows), some 22 containers flooding in the same second still
+ * filled the node's map, and every other container's checks were lost
+ * until the next drain (kernel_map_full). Here a container's checks are
+ * still counted by what the agent keeps of them (struct cs_cgroup_spill:
+ * per capability and verdict, the kinds of user namespace, the runtime
+ * init's apart), one entry a container, made on its first such check.
+ * Bounded by the containers the agent names and CS_CGROUP_SPILL_MAX
+ * (about 1 KiB each); a cgroup no container has still loses its checks.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, CS_CGROUP_SPILL_MAX);
+	__type(key, __u64);
+	__type(value, struct cs_cgroup_spill);
+} cgroup_spill SEC(".maps");
+
+/* The value a container's spill entry starts from (too large for the stack). */
+static const struct cs_cgroup_spill spill_zero;
+
+static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n)
+{
+	__u64 cgroup = key->cgroup;
+	struct cs_cgroup_spill *v;
+	__u32 cap = (__u32)key->cap;
+
+	if (cap >= 64 || !bpf_map_lookup_elem(&owners, &cgroup))
+		return 0;
+	v = bpf_map_lookup_elem(&cgroup_spill, &cgroup);
+	if (!v) {
+		bpf_map_update_elem(&cgroup_spill, &cgroup, &spill_zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&cgroup_spill, &cgroup);
+		if (!v)
+			return 0;
+	}
+	if (init_comm(key->comm)) {
+		__sync_fetch_and_add(&v->init, n);
+		return 1;
+	}
+	__sync_fetch_and_add(&v->checks[cap][key->ret != 0], n);
+	if (key->ret == 0) {
+		/* enum cs_userns_kind: initial 0, own 1, other 2, unknown 3 */
+		__u32 k = spill_kind(key);
+		__u32 kind = k == 0 ? 3 : k - 1;
+
+		__sync_fetch_and_or(&v->used_in[kind & 3], 1ULL << cap);
+	}
+	return 1;
+}
+
+/*
  * Add n checks of one key to the shared counts map. Out of line, like every
  * step a repeated check does not take: see "Stack" below.
  */
@@ -218,6 +337,10 @@ static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
 		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
 		val = bpf_map_lookup_elem(&counts, key);
 		if (!val) {
+			/* serve's rows keep their cgroup: a named container's
+			 * by the container's, others are lost. */
+			if (per_cgroup ? cgroup_spill_add(key, n) : spill_add(key, n))
+				return 0;
 			/* n checks: a cache slot's count moved here is one
 			 * add of many (fourteenth pass: counted as one, so the
 			 * warning said half of what was lost). */
@@ -434,24 +557,6 @@ static __noinline int charge_row(__u64 cgroup)
 	return 1;
 }
 
-/*
- * The containers' own cgroups, written by the node agent after each scan
- * (cs_tracer_set_owners). A workload given a cgroup tree of its own
- * (delegation) makes as many cgroups as it likes; charged by its leaf
- * cgroup, each had its own quota and its own coarse rows, and a few dozen of
- * them filled the map again. A check is charged to the deepest of its
- * cgroup's ancestors that is a container's own (the one the agent gives
- * the sub-cgroups' rows to), else to its own cgroup (a container the agent
- * has not found yet, a service of the host).
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, CS_OWNERS_MAX);
-	__type(key, __u64);
-	__type(value, __u8);
-} owners SEC(".maps");
-
 /* Deep enough for every runtime's layout (Kubernetes' systemd slices: 5). */
 #define OWNER_LEVELS 32
 
@@ -488,8 +593,6 @@ static __always_inline bool init_comm(const char *c)
 	return c[0] == 'r' && c[1] == 'u' && c[2] == 'n' && c[3] == 'c' &&
 	       (!c[4] || (c[4] == ':' && c[5] == '['));
 }
-
-#define INIT_USER_NS_INUM 0xEFFFFFFDu /* include/linux/proc_ns.h PROC_USER_INIT_INO */
 
 /*
  * A key past its cgroup's quota: only what serve's rows are made of is
@@ -549,6 +652,21 @@ static __noinline int count_direct(const struct check *c)
 		return 0;
 	}
 	owner = quota_owner(key.cgroup);
+	/*
+	 * Below a container's own cgroup (delegation): the row is the
+	 * container's, keyed by its cgroup. Fourteenth pass: keyed by the
+	 * leaf, the agent joined at most 256 sub-cgroups a container a scrape
+	 * (a walk of the cgroup tree) and counted the rest's checks as no
+	 * container's. The cost: a sub-cgroup's check, having no row of its
+	 * own, walks to its owner each time (a lookup a level).
+	 */
+	if (owner != key.cgroup) {
+		key.cgroup = owner;
+		if ((val = bpf_map_lookup_elem(&counts, &key))) {
+			__sync_fetch_and_add(&val->count, 1);
+			return 0;
+		}
+	}
 	if (!charge_row(owner)) {
 		/* Kept by the owner's cgroup: a coarse row each capability and
 		 * verdict of a container, however many cgroups it makes. */

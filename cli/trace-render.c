@@ -219,6 +219,11 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 		printf("warning: %" PRIu64 " checks had no kernel stack and count as ordinary "
 		       "checks\n",
 		       r->nostack);
+	if (r->unattributed)
+		printf("warning: %" PRIu64 " checks were counted without their process, syscall or "
+		       "call site (the kernel map was full); they count in the profile as ordinary "
+		       "checks\n",
+		       r->unattributed);
 	if (r->dropped)
 		printf("warning: %" PRIu64 " checks were not counted (the kernel map was full)\n",
 		       r->dropped);

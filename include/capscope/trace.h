@@ -153,6 +153,12 @@ struct cs_trace_report {
 	bool skip_runtime_init;
 	uint64_t runtime_init;
 	int error; /* -ENOMEM once an add failed; sticky */
+	/*
+	 * Checks counted after the kernel's counts map was full: in their
+	 * capability's row and the profile, as ordinary checks (no call site
+	 * to tell noise), without their process, syscall or comm.
+	 */
+	uint64_t unattributed;
 };
 
 /*
@@ -172,6 +178,15 @@ CS_EXPORT void cs_trace_report_free(struct cs_trace_report *r);
 /* Add one decoded record under its class; caller may be NULL. */
 CS_EXPORT int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *rec,
 				  enum cs_site_class cls, const char *caller);
+/*
+ * Add a record that names no process (the kernel's overflow counters:
+ * unattributed above): its count goes to its capability's ordinary row,
+ * its verdict and kind of user namespace (rec->target_ns, own_ns), and to
+ * runtime_init instead when skip_runtime_init and rec->comm is the
+ * runtime's init; no process, comm, syscall or user namespace number.
+ */
+CS_EXPORT int cs_trace_report_add_unattributed(struct cs_trace_report *r,
+					       const struct cs_trace_rec *rec);
 
 /* The least set: capabilities granted at least once by an ordinary check. */
 CS_EXPORT cs_mask_t cs_trace_profile(const struct cs_trace_report *r);

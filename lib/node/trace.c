@@ -157,7 +157,12 @@ static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
 		into->first = from->first;
 }
 
-/* At most this many cgroups below one container's are joined to it, each scrape. */
+/*
+ * At most this many cgroups below one container's are joined to it, each
+ * scrape. Only rows made before the agent named the container to the
+ * programs are keyed by a sub-cgroup (cs_tracer_set_owners: the programs
+ * key the others by the container's own cgroup).
+ */
 #define MAX_SUBS 256
 
 /*

@@ -159,6 +159,31 @@ int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *re
 	return rc;
 }
 
+int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_trace_rec *rec)
+{
+	struct cs_trace_row *row;
+	enum cs_userns_kind kind;
+
+	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS)
+		return -EINVAL;
+	sat_add(&r->checks, rec->count);
+	sat_add(&r->unattributed, rec->count);
+	if (r->skip_runtime_init && cs_trace_runtime_init_comm(rec->comm)) {
+		sat_add(&r->runtime_init, rec->count);
+		return 0;
+	}
+	row = &r->rows[rec->cap][CS_SITE_CHECK];
+	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
+	if (rec->ret == 0) {
+		sat_add(&row->granted, rec->count);
+		sat_add(&row->granted_in[kind], rec->count);
+	} else {
+		sat_add(&row->denied, rec->count);
+		sat_add(&row->denied_in[kind], rec->count);
+	}
+	return 0;
+}
+
 cs_mask_t cs_trace_profile(const struct cs_trace_report *r)
 {
 	cs_mask_t m = 0;
@@ -349,6 +374,8 @@ void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
 	cs_json_uint(j, r->lost_events);
 	cs_json_key(j, "dropped_checks");
 	cs_json_uint(j, r->dropped);
+	cs_json_key(j, "unattributed_checks");
+	cs_json_uint(j, r->unattributed);
 	cs_json_key(j, "checks_without_stack");
 	cs_json_uint(j, r->nostack);
 	cs_json_key(j, "runtime_init_checks");

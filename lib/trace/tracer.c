@@ -522,6 +522,43 @@ static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 	return rc;
 }
 
+/*
+ * The checks counted after "counts" was full (bpf/capscope.bpf.c, spill),
+ * each counter's row rebuilt from its index: the kinds of user namespace
+ * by stand-in inode numbers (own: the same one twice, other: two), the
+ * runtime's init by a comm the report knows for one.
+ */
+static int collect_spill(struct cs_tracer *t, struct cs_trace_report *r)
+{
+	int fd = bpf_map__fd(t->skel->maps.spill), rc = 0;
+	static const uint32_t target[CS_SPILL_KINDS] = {0, 0xEFFFFFFDu, 1, 2};
+
+	for (__u32 i = 0; i < CS_SPILL_SLOTS && rc == 0; i++) {
+		__u64 n;
+		__u32 kind = (i / 2) % CS_SPILL_KINDS;
+		struct cs_trace_rec rec = {
+		    .cap = (int)(i / (2 * CS_SPILL_KINDS * 2)),
+		    .ret = (i / (2 * CS_SPILL_KINDS)) % 2 ? -EPERM : 0,
+		    .stackid = -1,
+		    .syscall = -1,
+		    .opts = CS_OPTS_UNKNOWN,
+		    .target_ns = target[kind],
+		    .own_ns = kind >= 2 ? 1 : 0,
+		};
+
+		if (bpf_map_lookup_elem(fd, &i, &n) || !n)
+			continue;
+		_Static_assert(CS_SPILL_INDEX(63, 1, CS_SPILL_KINDS - 1, 1) == CS_SPILL_SLOTS - 1,
+			       "the index covers the map");
+		rec.count = n;
+		if (i % 2)
+			memcpy(rec.comm, "runc", 5);
+		if (rec.cap < CS_CAP_BITS)
+			rc = cs_trace_report_add_unattributed(r, &rec);
+	}
+	return rc;
+}
+
 static uint64_t stat_sum(struct cs_tracer *t, __u32 slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -572,6 +609,8 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 		rc = add_rec(t, r, ksyms, &rec, &memo);
 	}
 	cs_stack_memo_free(&memo);
+	if (rc == 0)
+		rc = collect_spill(t, r);
 	r->lost_events = stat_sum(t, CS_STAT_LOST);
 	r->dropped = stat_sum(t, CS_STAT_DROPPED);
 	r->nostack = stat_sum(t, CS_STAT_NOSTACK);
@@ -665,10 +704,91 @@ int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
 	return 0;
 }
 
+/* The stand-in user namespaces of a kind (cs_trace_userns gives it back). */
+static void kind_ns(int kind, struct cs_trace_rec *rec)
+{
+	static const uint32_t target[CS_USERNS_KINDS] = {
+	    [CS_USERNS_INITIAL] = 0xEFFFFFFDu, [CS_USERNS_OWN] = 1, [CS_USERNS_OTHER] = 2};
+
+	rec->target_ns = target[kind];
+	rec->own_ns = kind == CS_USERNS_OWN || kind == CS_USERNS_OTHER ? 1 : 0;
+}
+
+/* One container's checks counted after "counts" was full, given to fn as
+ * ordinary rows: each capability's count under the first kind of user
+ * namespace it was used in, the other kinds as rows of no checks (they add
+ * the kind, not a count); the runtime init's under its comm. */
+static int spill_rows(const struct cs_cgroup_spill *v, uint64_t cgroup, cs_tracer_row_fn fn,
+		      void *ctx)
+{
+	int rows = 0;
+
+	for (int c = 0; c < 64 && c < CS_CAP_BITS; c++)
+		for (int denied = 0; denied < 2; denied++) {
+			struct cs_trace_rec rec = {.cgroup = cgroup,
+						   .cap = c,
+						   .ret = denied ? -EPERM : 0,
+						   .stackid = -1,
+						   .syscall = -1,
+						   .opts = CS_OPTS_UNKNOWN};
+			bool first = true;
+
+			if (!v->checks[c][denied])
+				continue;
+			kind_ns(CS_USERNS_UNKNOWN, &rec);
+			for (int k = 0; !denied && k < CS_USERNS_KINDS && k < 4; k++) {
+				if (!(v->used_in[k] & (1ULL << c)))
+					continue;
+				kind_ns(k, &rec);
+				rec.count = first ? v->checks[c][denied] : 0;
+				fn(&rec, CS_SITE_CHECK, ctx);
+				first = false;
+				rows++;
+			}
+			if (first) { /* denied, or granted with no kind set yet */
+				rec.count = v->checks[c][denied];
+				fn(&rec, CS_SITE_CHECK, ctx);
+				rows++;
+			}
+		}
+	if (v->init) {
+		struct cs_trace_rec rec = {.cgroup = cgroup,
+					   .count = v->init,
+					   .stackid = -1,
+					   .syscall = -1,
+					   .opts = CS_OPTS_UNKNOWN};
+
+		memcpy(rec.comm, "runc", 5);
+		fn(&rec, CS_SITE_CHECK, ctx);
+		rows++;
+	}
+	return rows;
+}
+
+/* The containers' spilled checks (bpf/capscope.bpf.c, cgroup_spill), taken out. */
+static int drain_spill(struct cs_tracer *t, cs_tracer_row_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(t->skel->maps.cgroup_spill), rows = 0;
+	__u64 keys[CS_CGROUP_SPILL_MAX];
+	size_t n = 0;
+	struct cs_cgroup_spill *v = malloc(sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	while (n < CS_CGROUP_SPILL_MAX &&
+	       bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]) == 0)
+		n++;
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], v) == 0)
+			rows += spill_rows(v, keys[i], fn, ctx);
+	free(v);
+	return rows;
+}
+
 int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
 		    void *ctx)
 {
-	int fd = bpf_map__fd(t->skel->maps.counts), rows = 0;
+	int fd = bpf_map__fd(t->skel->maps.counts), rows = 0, spilled;
 	size_t max = bpf_map__max_entries(t->skel->maps.counts), n = 0;
 	struct cs_trace_key *keys;
 
@@ -694,7 +814,8 @@ int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer
 		rows++;
 	}
 	free(keys);
-	return rows;
+	spilled = drain_spill(t, fn, ctx);
+	return spilled < 0 ? spilled : rows + spilled;
 }
 
 void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)

@@ -23,8 +23,12 @@ PY
 "$CAPSCOPE" trace --json -- python3 "$T/rename.py" >"$T/out.json" 2>"$T/err"
 rc=$?
 dropped=$(jq -r .dropped_checks "$T/out.json")
+unattr=$(jq -r .unattributed_checks "$T/out.json")
 counted=$(jq -r '[.checks[] | select(.capability == "CAP_CHOWN") | .granted + .denied] | add // 0' "$T/out.json")
-[ "$rc" -ne 0 ] || [ "$dropped" -gt 0 ] || skip_all "the map never filled here ($counted counted)"
+# Fifteenth pass: past a full map checks are counted without their process
+# (unattributed_checks, truth/trace-spill), so none is dropped here now.
+[ "$rc" -ne 0 ] || [ "$dropped" -gt 0 ] || [ "$unattr" -gt 0 ] ||
+  skip_all "the map never filled here ($counted counted)"
 is "$rc" 0 "trace of $n renames and chowns: exit 0"
 ok "$([ $((counted + dropped)) -ge $((2 * n)) ]; echo $?)" \
   "CAP_CHOWN counted ($counted) and checks not counted ($dropped) make at least the $((2 * n)) made"

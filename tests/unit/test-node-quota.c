@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,128 @@ static void subcgroups_share(void **state)
 	cs_node_trace_close(&nt);
 }
 
+static pid_t sleeper = -1; /* killed by the teardown too */
+
+/*
+ * Fourteenth pass, part E's open find: the agent joined at most 256
+ * sub-cgroups a container a scrape (a walk of the cgroup tree, MAX_SUBS
+ * in lib/node/trace.c) and counted the checks of the rest as no
+ * container's. Now a named container's sub-cgroups' rows are keyed by its
+ * cgroup in the kernel: 300 sub-cgroups, one check each, are all the
+ * container's (before: 256 rows by leaf and 44 in the
+ * container's coarse row: 0x2c != 0x12c below).
+ */
+static void subcgroups_keyed_by_owner(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "nq-owner"}, *cp = &c;
+	struct cs_node_inventory inv = {.v = &cp, .n = 1};
+	struct cs_diag d = {0};
+	char ctr[300], sub[320];
+	uint64_t ctr_id, ids[SUBS];
+	const struct cs_node_usage *u;
+	int fd, ready[2];
+	char byte;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+		ids[i] = ino(sub);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		checks_in(sub, 1, "nq-sub");
+	}
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	assert_int_equal(chowns(&nt, ctr_id), SUBS);
+	for (int i = 0; i < SUBS; i++)
+		assert_int_equal(chowns(&nt, ids[i]), -1);
+
+	/* The agent's claim: the container's first process in its cgroup
+	 * (it says when it has joined: a claim before would find no owner). */
+	assert_int_equal(pipe(ready), 0);
+	sleeper = fork();
+	if (sleeper == 0) {
+		join(ctr);
+		if (write(ready[1], "j", 1) != 1)
+			_exit(5);
+		pause();
+		_exit(0);
+	}
+	assert_true(sleeper > 0);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &byte, 1), 1);
+	close(ready[0]);
+	c.pid = sleeper;
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, NULL), 0);
+	assert_int_equal(c.cgroup, ctr_id);
+	assert_non_null(u = cs_node_trace_usage(&nt, &c));
+	assert_int_equal(u->checks[CAP_CHOWN_NR][0], SUBS);
+	/* (nt.unclaimed is not asserted: it counts the node's other processes.) */
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+}
+
+#define FILLERS	   70
+#define PER_FILLER 240
+
+/*
+ * Fourteenth pass, part K's open find: each cgroup's rows are bounded, but
+ * some 22 containers flooding in the same second still filled the node's
+ * map, and a later container's checks were lost until the next drain
+ * (-1 here). 70 cgroups of 240 rows each (16,800, each under its quota)
+ * fill it; a named container's checks after that are counted by its
+ * cgroup (cgroup_spill), an unnamed cgroup's still lost.
+ */
+static void map_full_keeps_named(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_tracer_stats st;
+	struct cs_diag d = {0};
+	char ctr[300], sub[320];
+	uint64_t ctr_id;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < FILLERS; i++) {
+		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	for (int i = 0; i < FILLERS; i++) {
+		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
+		checks_in(sub, PER_FILLER, NULL);
+	}
+	checks_in(ctr, 7, "nq-late");
+	checks_in(ctr, 3, "runc:[2:INIT]");
+	cs_tracer_stats(nt.tracer, &st);
+	assert_true(st.dropped > 0); /* the map was full */
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	/* The named container's 7 counted; the runtime init's 3 left out. */
+	assert_int_equal(chowns(&nt, ctr_id), 7);
+	cs_node_trace_close(&nt);
+}
+
 /* A child in cgroup dir: sethostname in a user and UTS namespace of its own
  * (CAP_SYS_ADMIN, checked against its own user namespace). */
 static void own_userns_check_in(const char *dir)
@@ -324,6 +447,11 @@ static int teardown(void **state)
 	char p[64];
 
 	(void)state;
+	if (sleeper > 0) {
+		kill(sleeper, SIGKILL);
+		waitpid(sleeper, NULL, 0);
+		sleeper = -1;
+	}
 	snprintf(p, sizeof(p), "capscope-test-nq-%d", (int)getpid());
 	cs_test_rm_cgroup_tree(p);
 	snprintf(p, sizeof(p), "/tmp/cs-nq-%d", (int)getpid());
@@ -336,6 +464,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
+	    cmocka_unit_test_teardown(subcgroups_keyed_by_owner, teardown),
+	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
 	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),

@@ -356,6 +356,38 @@ static char *render_report(const struct cs_trace_report *r)
 	return buf;
 }
 
+/* Checks counted after the kernel map was full name no process: they go
+ * to the profile (granted) and the denied-only list, never to the list of
+ * processes or comms; the runtime's init's to runtime_init when skipped. */
+static void unattributed(void **state)
+{
+	struct cs_trace_report r;
+	struct cs_trace_rec rec = {.count = 3, .cap = 12, .target_ns = 0xEFFFFFFDu};
+
+	(void)state;
+	cs_trace_report_init(&r);
+	assert_int_equal(cs_trace_report_add_unattributed(&r, &rec), 0);
+	rec.cap = 21;
+	rec.ret = -1;
+	rec.count = 2;
+	assert_int_equal(cs_trace_report_add_unattributed(&r, &rec), 0);
+	rec.cap = 64;
+	assert_int_equal(cs_trace_report_add_unattributed(&r, &rec), -EINVAL);
+	assert_int_equal(cs_trace_profile(&r), CS_BIT(12));
+	assert_int_equal(cs_trace_denied_only(&r), CS_BIT(21));
+	assert_int_equal(cs_trace_profile_in(&r, CS_USERNS_INITIAL), CS_BIT(12));
+	assert_int_equal(r.ntgids, 0);
+	assert_int_equal(r.rows[12][CS_SITE_CHECK].ncomms, 0);
+	assert_int_equal(r.unattributed, 5);
+	assert_int_equal(r.checks, 5);
+	r.skip_runtime_init = true;
+	rec = (struct cs_trace_rec){.count = 4, .cap = 7, .comm = "runc"};
+	assert_int_equal(cs_trace_report_add_unattributed(&r, &rec), 0);
+	assert_int_equal(r.runtime_init, 4);
+	assert_int_equal(cs_trace_profile(&r), CS_BIT(12));
+	cs_trace_report_free(&r);
+}
+
 static void json_shape(void **state)
 {
 	struct cs_trace_report r;
@@ -391,6 +423,7 @@ static void json_shape(void **state)
 	    "\"CAP_DAC_READ_SEARCH\"],\"by_user_namespace\":{\"initial\":[\"CAP_SETGID\","
 	    "\"CAP_SETUID\"],\"own\":[],\"other\":[],\"unknown\":[]},"
 	    "\"only_in_child_user_namespaces\":[]},\"lost_events\":3,\"dropped_checks\":0,"
+	    "\"unattributed_checks\":0,"
 	    "\"checks_without_stack\":0,\"runtime_init_checks\":0}\n");
 	free(s);
 	cs_trace_report_free(&r);
@@ -889,16 +922,17 @@ static void target_unseen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_count),	cmocka_unit_test(stack_memo),
-	    cmocka_unit_test(decode_event),	cmocka_unit_test(userns_decode),
-	    cmocka_unit_test(userns_profile),	cmocka_unit_test(ksyms),
-	    cmocka_unit_test(classify),		cmocka_unit_test(aggregate),
-	    cmocka_unit_test(list_limits),	cmocka_unit_test(json_shape),
-	    cmocka_unit_test(profiles),		cmocka_unit_test(setcap_path_walk),
-	    cmocka_unit_test(quoting),		cmocka_unit_test(syscall_names),
-	    cmocka_unit_test(verify_run),	cmocka_unit_test(tracer_refusal),
-	    cmocka_unit_test(pid_tree),		cmocka_unit_test(target_same_reuse),
-	    cmocka_unit_test(target_same_tick), cmocka_unit_test(target_unseen),
+	    cmocka_unit_test(decode_count),	 cmocka_unit_test(stack_memo),
+	    cmocka_unit_test(decode_event),	 cmocka_unit_test(userns_decode),
+	    cmocka_unit_test(userns_profile),	 cmocka_unit_test(ksyms),
+	    cmocka_unit_test(classify),		 cmocka_unit_test(aggregate),
+	    cmocka_unit_test(list_limits),	 cmocka_unit_test(json_shape),
+	    cmocka_unit_test(unattributed),	 cmocka_unit_test(profiles),
+	    cmocka_unit_test(setcap_path_walk),	 cmocka_unit_test(quoting),
+	    cmocka_unit_test(syscall_names),	 cmocka_unit_test(verify_run),
+	    cmocka_unit_test(tracer_refusal),	 cmocka_unit_test(pid_tree),
+	    cmocka_unit_test(target_same_reuse), cmocka_unit_test(target_same_tick),
+	    cmocka_unit_test(target_unseen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
