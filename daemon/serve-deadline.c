@@ -27,8 +27,12 @@ struct serve_conn {
 	int fd;
 	long long deadline; /* CLOCK_MONOTONIC milliseconds; 0 while answering */
 	bool linger;	    /* answered with the body unread: linger at the end */
-	bool v6;	    /* an IPv6 client (not v4-mapped): net is its /64 */
+	/* The client: 4, an IPv4 address (or v4-mapped) in net[0..3]; 6, an
+	 * IPv6 /64 in net; 0, not known (no limit of a client applies). */
+	unsigned char fam;
 	unsigned char net[8];
+	int page_kind;		 /* with page: SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
+	unsigned long long page; /* the node page it is being sent (serve_page_id), 0 */
 };
 
 /*
@@ -47,13 +51,28 @@ static void client_net(struct MHD_Connection *conn, struct serve_conn *c)
 	    mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr_in6 *a6;
 
+	if (i && i->client_addr && i->client_addr->sa_family == AF_INET) {
+		const struct sockaddr_in *a4 =
+		    (const struct sockaddr_in *)(const void *)i->client_addr;
+
+		c->fam = 4;
+		memcpy(c->net, &a4->sin_addr, 4);
+	}
 	if (!i || !i->client_addr || i->client_addr->sa_family != AF_INET6)
 		return;
 	a6 = (const struct sockaddr_in6 *)(const void *)i->client_addr;
-	if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr))
-		return; /* one IPv4 address: libmicrohttpd's own count */
-	c->v6 = true;
+	if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
+		c->fam = 4; /* one IPv4 address: libmicrohttpd's own count */
+		memcpy(c->net, a6->sin6_addr.s6_addr + 12, 4);
+		return;
+	}
+	c->fam = 6;
 	memcpy(c->net, a6->sin6_addr.s6_addr, sizeof(c->net));
+}
+
+static bool same_client(const struct serve_conn *a, const struct serve_conn *b)
+{
+	return a->fam && a->fam == b->fam && !memcmp(a->net, b->net, sizeof(a->net));
 }
 
 /* Under conn_lock: are there max connections of c's /64 open already? */
@@ -61,10 +80,10 @@ static bool net_full(const struct serve_ctx *s, const struct serve_conn *c)
 {
 	unsigned n = 0;
 
-	if (!c->v6 || !s->per_client)
+	if (c->fam != 6 || !s->per_client)
 		return false;
 	for (const struct serve_conn *o = s->conns; o; o = o->next)
-		if (o->v6 && !memcmp(o->net, c->net, sizeof(c->net)) && ++n >= s->per_client)
+		if (same_client(o, c) && ++n >= s->per_client)
 			return true;
 	return false;
 }
@@ -150,6 +169,49 @@ void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn)
 {
 	/* the same deadline as a request's, from now */
 	serve_deadline_mark(s, conn, false);
+}
+
+static struct serve_conn *conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *i =
+	    mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return i ? i->socket_context : NULL;
+}
+
+/*
+ * Fifteenth pass (part O's open find): a client keeps one node page of a
+ * kind alive at most (serve-page.c). The connections are walked (at most
+ * --max-connections) once per page asked for, under node_lock, which
+ * node_page holds from this look-up to serve_client_page_set: two requests
+ * of one client cannot both find nothing.
+ */
+unsigned long long serve_client_page(struct serve_ctx *s, struct MHD_Connection *conn, int kind)
+{
+	const struct serve_conn *c = conn_of(conn);
+	unsigned long long id = 0;
+
+	if (!c || !c->fam)
+		return 0;
+	pthread_mutex_lock(&s->conn_lock);
+	for (const struct serve_conn *o = s->conns; o; o = o->next)
+		if (o->page > id && o->page_kind == kind && same_client(o, c))
+			id = o->page;
+	pthread_mutex_unlock(&s->conn_lock);
+	return id;
+}
+
+void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int kind,
+			   unsigned long long id)
+{
+	struct serve_conn *c = conn_of(conn);
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&s->conn_lock);
+	c->page_kind = kind;
+	c->page = id;
+	pthread_mutex_unlock(&s->conn_lock);
 }
 
 void serve_deadline_linger(struct serve_ctx *s, struct MHD_Connection *conn)

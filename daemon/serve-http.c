@@ -346,7 +346,9 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
  * A page is counted (serve-page.c) under the same lock that builds it, so
  * requests that wait for the lock see the pages built before them: past
  * SERVE_PAGES alive they share the newest rather than build one each, or
- * are refused when it is too old to be shared (serve-page.c).
+ * are refused when it is too old to be shared (serve-page.c). The page a
+ * connection is sent is noted under that lock too, so that the next
+ * request of its client finds it (one page alive a client).
  */
 static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
 {
@@ -356,17 +358,27 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	struct serve_page *p;
 	struct membuf mb;
 	struct cs_diag d = {0};
-	bool busy;
+	unsigned refuse;
 	int r = 0;
 	long long t0;
 
 	pthread_mutex_lock(&s->node_lock);
 	t0 = serve_mono_ms(); /* the page's age counts from its scan */
-	if (!(p = serve_page_shared(s, kind, &busy)) && !busy &&
-	    (r = render_page(s, metrics, &mb, &d)) == 0)
+	if (!(p = serve_page_shared(s, kind, serve_client_page(s, conn, kind), &refuse)) &&
+	    !refuse && (r = render_page(s, metrics, &mb, &d)) == 0)
 		p = serve_page_new(s, kind, mb.buf, mb.len, t0);
+	if (p)
+		serve_client_page_set(s, conn, kind, serve_page_id(p));
 	pthread_mutex_unlock(&s->node_lock);
-	if (busy) /* SERVE_PAGES (4) alive, the newest over SERVE_PAGE_FRESH_MS old */
+	if (refuse == 429) /* this client is being sent a page of this kind over a second old */
+		return text(conn, 429,
+			    metrics ? "busy: this client (its address; an IPv6 /64) is being sent "
+				      "a page of /metrics already, more than a second old: one at "
+				      "a time; try again when it is read\n"
+				    : "busy: this client (its address; an IPv6 /64) is being sent "
+				      "a page of /api/v1/containers already, more than a second "
+				      "old: one at a time; try again when it is read\n");
+	if (refuse) /* SERVE_PAGES (4) alive, the newest over SERVE_PAGE_FRESH_MS old */
 		return text(conn, 503,
 			    metrics
 				? "busy: 4 pages of /metrics are being sent to slow clients, the "
@@ -743,8 +755,10 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 {
 	struct req *q = *req_cls;
 
-	if (cls)
+	if (cls) {
 		serve_deadline_mark(cls, conn, false);
+		serve_client_page_set(cls, conn, 0, 0); /* its page, if any, is not its now */
+	}
 	if (cls && q)
 		release_body(cls, q);
 	else if (q)

@@ -20,6 +20,17 @@
  * alive, the request is refused (503), as building one more
  * would give the memory bound up: a failed scrape is seen (up == 0), a
  * stale one is not.
+ *
+ * Fifteenth pass (part O's open find): the send deadline bounded one hold,
+ * not a client that asks again. Four connections of one address, asking
+ * again every --request-timeout, built and held the four pages, and every
+ * other scrape more than a second after their builds got 503 for most of
+ * each round. A client (an address; an IPv6 /64, as connections are counted
+ * in serve-deadline.c) now keeps one page of a kind alive at most: asking
+ * again while it is being sent one, it shares that page while it is fresh,
+ * and is refused (429) after, whatever the other clients do. One address
+ * can no longer hold what the other clients need; it takes SERVE_PAGES
+ * addresses (or /64s) to hold them all.
  */
 #include <stdlib.h>
 
@@ -27,7 +38,9 @@
 #include "serve.h"
 
 struct serve_page {
+	struct serve_page *next; /* the alive pages of its kind (page_lock) */
 	struct serve_ctx *s;
+	unsigned long long id; /* never 0, never reused (serve_client_page) */
 	char *buf;
 	size_t len;
 	unsigned refs;	    /* responses using it (page_lock) */
@@ -35,19 +48,42 @@ struct serve_page {
 	long long built_ms; /* serve_mono_ms() when its scan began */
 };
 
-struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy)
+/* Under page_lock: the alive page of kind numbered id, or NULL. */
+static struct serve_page *alive_page(struct serve_ctx *s, int kind, unsigned long long id)
+{
+	struct serve_page *p = s->alive[kind];
+
+	while (p && p->id != id)
+		p = p->next;
+	return p;
+}
+
+static bool fresh(const struct serve_page *p)
+{
+	return serve_mono_ms() - p->built_ms <= SERVE_PAGE_FRESH_MS;
+}
+
+struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned long long held,
+				     unsigned *refuse)
 {
 	struct serve_page *p = NULL, *n;
 
-	*busy = false;
+	*refuse = 0;
 	pthread_mutex_lock(&s->page_lock);
-	if (s->pages[kind] >= SERVE_PAGES) {
+	if (held && (n = alive_page(s, kind, held)) != NULL) {
+		if (fresh(n)) { /* its own page, no older than a second: no new page alive */
+			p = n;
+			p->refs++;
+		} else {
+			*refuse = 429;
+		}
+	} else if (s->pages[kind] >= SERVE_PAGES) {
 		n = s->newest[kind];
-		if (n && serve_mono_ms() - n->built_ms <= SERVE_PAGE_FRESH_MS) {
+		if (n && fresh(n)) {
 			p = n;
 			p->refs++;
 		} else if (n) {
-			*busy = true; /* (no newest: fewer than SERVE_PAGES, see page_release) */
+			*refuse = 503; /* (no newest: fewer than SERVE_PAGES, see page_release) */
 		}
 	}
 	pthread_mutex_unlock(&s->page_lock);
@@ -63,12 +99,21 @@ struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size
 		free(buf);
 		return NULL;
 	}
-	*p = (struct serve_page){s, buf, len, 1, kind, built_ms};
+	*p = (struct serve_page){
+	    .s = s, .buf = buf, .len = len, .refs = 1, .kind = kind, .built_ms = built_ms};
 	pthread_mutex_lock(&s->page_lock);
+	p->id = ++s->page_serial;
+	p->next = s->alive[kind];
+	s->alive[kind] = p;
 	s->pages[kind]++;
 	s->newest[kind] = p;
 	pthread_mutex_unlock(&s->page_lock);
 	return p;
+}
+
+unsigned long long serve_page_id(const struct serve_page *p)
+{
+	return p->id; /* set before p was handed out, never changed */
 }
 
 /* libmicrohttpd is done with one response using p. */
@@ -80,6 +125,11 @@ static void page_release(void *cls)
 
 	pthread_mutex_lock(&s->page_lock);
 	if ((last = --p->refs == 0)) {
+		struct serve_page **pp = &s->alive[p->kind];
+
+		while (*pp != p)
+			pp = &(*pp)->next;
+		*pp = p->next;
 		s->pages[p->kind]--;
 		if (s->newest[p->kind] == p)
 			s->newest[p->kind] = NULL;

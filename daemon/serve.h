@@ -98,6 +98,8 @@ struct serve_ctx {
 	pthread_mutex_t page_lock;
 	unsigned pages[2];
 	struct serve_page *newest[2];
+	struct serve_page *alive[2];	/* the pages[kind] alive, linked */
+	unsigned long long page_serial; /* the last page's id */
 };
 
 /* The node's pages being sent (serve-page.c): at most SERVE_PAGES of a kind
@@ -109,15 +111,21 @@ struct serve_ctx {
 enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
 struct serve_page;
 struct MHD_Connection;
-/* The newest page of kind, one more reference to it, when SERVE_PAGES of
- * them are alive and it is fresh; NULL: build one, or with *busy, refuse
- * (SERVE_PAGES alive, the newest too old to be shared). */
-struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, bool *busy);
+/* held: the page of kind that the request's client is being sent already
+ * (serve_client_page), or 0. The page to answer with, one more reference
+ * to it: the client's own while it is fresh, or the newest when SERVE_PAGES
+ * of them are alive and it is fresh. NULL: build one (*refuse 0), or
+ * refuse with *refuse: 429 the client's own page is too old to be shared
+ * (one page alive a client), 503 SERVE_PAGES alive and the newest too old. */
+struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned long long held,
+				     unsigned *refuse);
 /* A page of buf (owned from here, freed with the last response using it),
  * its scan begun at built_ms (serve_mono_ms); NULL when out of memory (buf
  * freed). */
 struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
 				  long long built_ms);
+/* p's number, never 0 and never another page's. */
+unsigned long long serve_page_id(const struct serve_page *p);
 /* Answer 200 with p (the reference passes to the response). */
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type);
@@ -144,6 +152,13 @@ void serve_deadline_sweep(struct serve_ctx *s);
 /* A node page's answer: the connection is cut if it is not sent whole
  * within request_timeout (no deadline for the other answers). */
 void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn);
+/* The pages a client is being sent (serve-deadline.c; a client is an
+ * address, an IPv6 /64): the id of the page of kind one of its connections
+ * is being sent (the highest, if several), or 0; and conn's own, set when
+ * it is answered with page id and cleared (0) when its request is done. */
+unsigned long long serve_client_page(struct serve_ctx *s, struct MHD_Connection *conn, int kind);
+void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int kind,
+			   unsigned long long id);
 /* CLOCK_MONOTONIC in milliseconds. */
 long long serve_mono_ms(void);
 /* An answer that leaves the request's body unread: when the connection ends,

@@ -69,4 +69,61 @@ ok $? "the test ran in its own network namespace"
 is "$(sed -n 1p "$T/out")" "of three of the /64 1 closed" \
   "three connections from one /64 (three addresses), the limit 2: one closed at once, two stay"
 is "$(sed -n 2p "$T/out")" "another /64 open" "…and another /64 is another client"
+
+# Fifteenth pass (part O's open find): one client keeps one node page of a
+# kind alive, and an IPv6 client is its /64 there too. A page of 300
+# containers (4 MB, more than the sockets hold) asked from 2001:db8::2 and
+# not read: over a second later, 2001:db8::3 (the same /64) gets 429 and
+# 2001:db8:1::2 (another) gets 200. Before, each address built a page of its
+# own, and four addresses of one /64 held all four.
+sleep 600 &
+S=$!
+trap 'kill "$S" 2>/dev/null; rm -rf "$T"' EXIT
+sleep 1.2 # the pid file is written after its process started (the pid-reuse check)
+python3 - "$T/ud" "$S" <<'PY'
+import json, os, sys
+for k in range(300):
+    d = os.path.join(sys.argv[1], "%064x" % (k + 1), "userdata")
+    os.makedirs(d)
+    c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+         "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/",
+                     "capabilities": {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID"],
+                                      "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}},
+         "annotations": {"io.kubernetes.pod.namespace": "namespace-%d" % k,
+                         "io.kubernetes.pod.name": "pod-%d" % k,
+                         "io.kubernetes.container.name": "container-%d" % k,
+                         "io.kubernetes.cri-o.ContainerType": "container"}}
+    json.dump(c, open(os.path.join(d, "config.json"), "w"))
+    open(os.path.join(d, "pidfile"), "w").write(sys.argv[2] + "\n")
+PY
+unshare -n bash -s "$CAPSCOPE" "$T" >"$T/out2" 2>"$T/err2" <<'SH'
+set -e
+ip link set lo up
+for a in 2001:db8::1 2001:db8::2 2001:db8::3 2001:db8:1::2; do
+  ip -6 addr add "$a/64" dev lo nodad
+done
+"$1" serve --webhook off --bundle-root "userdata:$2/ud" --listen '[2001:db8::1]:18444' \
+  --request-timeout 120 2>"$2/serve2.log" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
+for _ in $(seq 50); do grep -q listening "$2/serve2.log" && break; sleep 0.1; done
+python3 - <<'PY'
+import socket, time
+def ask(src):
+    s = socket.socket(socket.AF_INET6)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind((src, 0))
+    s.connect(("2001:db8::1", 18444))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    s.settimeout(60)
+    return s, s.recv(12).decode()
+held, head = ask("2001:db8::2")
+time.sleep(1.5)  # its page now over a second old
+print(head, ask("2001:db8::3")[1], ask("2001:db8:1::2")[1])
+held.close()
+PY
+SH
+ok $? "the page test ran in its own network namespace"
+is "$(cat "$T/out2")" "HTTP/1.1 200 HTTP/1.1 429 HTTP/1.1 200" \
+  "a page held by 2001:db8::2: 2001:db8::3 (its /64) gets 429, 2001:db8:1::2 (another /64) 200"
 done_testing
