@@ -29,8 +29,7 @@
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
 
-#define NODE_BUDGET    200000
-#define MAX_LIST_DEPTH 4
+#define NODE_BUDGET 200000
 
 /* windowsOptions.hostProcess of a securityContext (Pod Security's baseline
  * forbids it: check_windowsHostProcess.go). */
@@ -851,6 +850,49 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
 	return 0;
 }
 
+/*
+ * kubectl reads a document as a list by its `items` key, not by its kind
+ * (apimachinery's unstructuredJSONScheme.decode looks for the key alone,
+ * and null is a list of none): `kind: Pod` with a harmless spec and
+ * `items: [<a privileged pod>]` creates the privileged pod and not the
+ * first, and was read as the first (fifteenth pass). The list's own
+ * apiVersion maps nothing, so it is not checked. An item whose `items` is
+ * a sequence kubectl refuses (FlattenListVisitor: an Unstructured "is not
+ * a list"); any other `items` in an item is a field of that object.
+ */
+static int parse_list(struct mf_ctx *c, struct ydoc_node *root)
+{
+	struct ydoc_node *items, *it;
+	size_t iter = 0, i = 0;
+	char f[64];
+	int r;
+
+	if ((r = mf_get_seq(c, root, "items", "items", &items)) < 0)
+		return r;
+	while (items && (it = next_item(items, &iter)) != NULL) {
+		mf_fieldf(f, sizeof(f), "items[%zu]", i++);
+		if ((r = parse_object(c, it, f, 1)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* an item of a list that is itself a list: refused by kubectl */
+static int check_item_not_list(struct mf_ctx *c, struct ydoc_node *root, const char *path)
+{
+	struct ydoc_node *n = ydoc_get(root, "items");
+	char f[80];
+	int r;
+
+	mf_fieldf(f, sizeof(f), "%s.items", path);
+	if ((r = mf_visit(c, &n, f)) < 0)
+		return r;
+	if (n && is_seq(n))
+		return mf_errf(c, n, EINVAL, f,
+			       "a list inside a list: kubectl refuses the file (is not a list)");
+	return 0;
+}
+
 static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *path, int depth)
 {
 	const char *kind;
@@ -867,8 +909,13 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 		return r;
 	if ((r = mf_get_str(c, root, "kind", "kind", &kind)) < 0)
 		return r;
-	if (!kind)
+	/* kubectl: "Object 'Kind' is missing" for "" too */
+	if (!kind || !*kind)
 		return mf_errf(c, root, EINVAL, "kind", "document has no kind");
+	if (depth == 0 && ydoc_get(root, "items"))
+		return parse_list(c, root);
+	if (depth > 0 && (r = check_item_not_list(c, root, path)) < 0)
+		return r;
 	if ((r = check_api_version(c, root, kind)) != 0) {
 		c->m->n_skipped += r > 0;
 		return r > 0 ? 0 : r;
@@ -878,24 +925,10 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 			return parse_workload(c, root, path, kind);
 	if (strcmp(kind, "SecurityContextConstraints") == 0)
 		return mf_parse_scc_doc(c, root, c->name);
+	/* a List without items holds nothing (to kubectl, an object of kind List) */
 	if (strcmp(kind, "List") == 0 ||
-	    (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List"))) {
-		struct ydoc_node *items, *it;
-		size_t iter = 0;
-		size_t i = 0;
-		char f[64];
-
-		if (depth >= MAX_LIST_DEPTH)
-			return mf_errf(c, root, EINVAL, "items", "Lists nested too deeply");
-		if ((r = mf_get_seq(c, root, "items", "items", &items)) < 0)
-			return r;
-		while (items && (it = next_item(items, &iter)) != NULL) {
-			mf_fieldf(f, sizeof(f), "items[%zu]", i++);
-			if ((r = parse_object(c, it, f, depth + 1)) < 0)
-				return r;
-		}
+	    (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List")))
 		return 0;
-	}
 	c->m->n_skipped++;
 	return 0;
 }
