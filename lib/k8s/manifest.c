@@ -909,9 +909,22 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 		return r;
 	if ((r = mf_get_str(c, root, "kind", "kind", &kind)) < 0)
 		return r;
-	/* kubectl: "Object 'Kind' is missing" for "" too */
-	if (!kind || !*kind)
-		return mf_errf(c, root, EINVAL, "kind", "document has no kind");
+	/* kubectl: "Object 'Kind' is missing" for "" too; it still sends the
+	 * stream's other objects and the list's other items, so whether the
+	 * file is Kubernetes at all is decided at its end (kindless) */
+	if (!kind || !*kind) {
+		char f[80];
+
+		if (depth > 0)
+			return mf_errf(c, root, EINVAL, mf_fieldf(f, sizeof(f), "%s.kind", path),
+				       "an item without a kind: kubectl refuses it and still sends "
+				       "the list's other items");
+		if (!c->has_kindless)
+			c->kindless = pos_of(c, root);
+		c->has_kindless = true;
+		return 0;
+	}
+	c->has_kind = true;
 	if (depth == 0 && ydoc_get(root, "items"))
 		return parse_list(c, root);
 	if (depth > 0 && (r = check_item_not_list(c, root, path)) < 0)
@@ -951,6 +964,28 @@ static int on_document(void *user, struct ydoc_node *root, size_t nodes)
 	return root ? parse_object(c, root, "", 0) : 0;
 }
 
+/*
+ * A document without a kind: a file of nothing else is not Kubernetes
+ * (values.yaml, a CI workflow: lint passes over it in a tree, "document has
+ * no kind"). Beside objects with a kind it is an error of its own: kubectl
+ * refuses that document and still sends the others, so a tree's file
+ * holding a privileged Pod and a kindless document was passed over whole,
+ * the Pod unread (fifteenth pass).
+ */
+static int kindless(struct mf_ctx *c)
+{
+	if (!c->has_kindless)
+		return 0;
+	if (c->d)
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
+	if (!c->has_kind)
+		return cs_diag_set(c->d, EINVAL, c->kindless.line, c->kindless.column, "kind",
+				   "document has no kind");
+	return cs_diag_set(c->d, EINVAL, c->kindless.line, c->kindless.column, "kind",
+			   "a document without a kind beside Kubernetes objects: kubectl refuses "
+			   "it and still sends the others");
+}
+
 /* buf holds YDOC_ROOM free bytes before the text when room is set. */
 static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool room, const char *name,
 		      struct cs_diag *d)
@@ -967,7 +1002,9 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 		return -ENOMEM;
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
 		return -ENOMEM;
-	return ydoc_read(buf, len, room, name, on_document, &c, d);
+	if ((r = ydoc_read(buf, len, room, name, on_document, &c, d)) < 0)
+		return r;
+	return kindless(&c);
 }
 
 int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,

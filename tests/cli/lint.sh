@@ -164,6 +164,20 @@ is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree/a/d.json
 is "$(jq -r '[.summary.files, .summary.other_files] | join(" ")' <<<"$out")" "2 1" \
   "directory: two manifests read, a values.yaml without kind passed over"
 "$CAPSCOPE" lint "$T/tree/a/values.yaml" >/dev/null 2>&1; is $? 2 "a file without kind named on the command line: exit 2"
+# A kindless document beside a Pod is no values.yaml: kubectl refuses that
+# document and still creates the Pod, so the file is not passed over (it
+# was, the privileged Pod unread: fifteenth pass); nor is a List whose item
+# has no kind.
+mkdir -p "$T/tree2" "$T/tree3"
+{ cat tests/data/lint/privileged.yaml; printf -- '---\nreplicaCount: 2\n'; } >"$T/tree2/mixed.yaml"
+out=$("$CAPSCOPE" lint "$T/tree2" 2>&1); rc=$?
+is "$rc" 2 "a tree's file with a Pod and a kindless document: exit 2"
+like "$out" "mixed.yaml:$(($(wc -l <tests/data/lint/privileged.yaml) + 2)):1: kind: a document without a kind beside Kubernetes objects" \
+  "... at the kindless document"
+printf 'kind: List\nitems:\n- {kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, securityContext: {privileged: true}}]}}\n- {replicaCount: 2}\n' >"$T/tree3/l.yaml"
+out=$("$CAPSCOPE" lint "$T/tree3" 2>&1); rc=$?
+is "$rc" 2 "a tree's List with an item without kind: exit 2"
+like "$out" "l.yaml:4:4: items\\[1\\]\\.kind: an item without a kind" "... at the item"
 
 # Hostile input. Memory is capped at 1 GB of address space, except under
 # ASan, which reserves terabytes of it for its shadow.
