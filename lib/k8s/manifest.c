@@ -790,6 +790,9 @@ static const struct {
     {"Job", " batch/v1 "},
     {"CronJob", " batch/v1 batch/v1beta1 batch/v2alpha1 "},
     {"SecurityContextConstraints", " security.openshift.io/v1 v1 "},
+    /* OpenShift's own workload (spec.template as a Deployment's): lint passed
+     * a privileged one as "0 object(s)" (fifteenth pass) */
+    {"DeploymentConfig", " apps.openshift.io/v1 v1 "},
 };
 
 /* A group of Kubernetes or OpenShift themselves (no dot: the core and
@@ -897,9 +900,9 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 {
 	const char *kind;
 	int r;
-	static const char *const workloads[] = {"Pod",	     "Deployment",	     "StatefulSet",
-						"DaemonSet", "ReplicaSet",	     "Job",
-						"CronJob",   "ReplicationController"};
+	static const char *const workloads[] = {
+	    "Pod", "Deployment", "StatefulSet",		  "DaemonSet",	     "ReplicaSet",
+	    "Job", "CronJob",	 "ReplicationController", "DeploymentConfig"};
 
 	if ((r = mf_visit(c, &root, path)) < 0)
 		return r;

@@ -87,6 +87,27 @@ static void test_kinds(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* OpenShift's DeploymentConfig runs its spec.template: a privileged one was
+ * "0 object(s)" to lint (fifteenth pass); a custom group's is not read. */
+static void test_deployment_config(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	const char *y = "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\n"
+			"metadata: {name: dc}\nspec:\n  selector: {app: a}\n  template:\n"
+			"    spec: {containers: [{name: a, securityContext: {privileged: true}}]}\n"
+			"---\napiVersion: example.com/v1\nkind: DeploymentConfig\n"
+			"spec: {template: {spec: {containers: [{name: b}]}}}\n";
+
+	(void)state;
+	assert_int_equal(parse(&m, y, &d), 0);
+	assert_int_equal(m.n_pods, 1);
+	assert_int_equal(m.n_skipped, 1);
+	assert_string_equal(m.pods[0].kind, "DeploymentConfig");
+	assert_true(m.pods[0].containers[0].sc.privileged.v);
+	cs_k8s_manifest_free(&m);
+}
+
 static void expect_err(const char *y, unsigned line, const char *field, const char *msg)
 {
 	struct cs_k8s_manifest m;
@@ -746,13 +767,10 @@ static void test_profiles(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pod_merge),
-	    cmocka_unit_test(test_kinds),
-	    cmocka_unit_test(test_items_make_a_list),
-	    cmocka_unit_test(test_hostile),
-	    cmocka_unit_test(test_scc_doc),
-	    cmocka_unit_test(test_lint_fields),
-	    cmocka_unit_test(test_pod_os),
+	    cmocka_unit_test(test_pod_merge),	      cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_items_make_a_list), cmocka_unit_test(test_deployment_config),
+	    cmocka_unit_test(test_hostile),	      cmocka_unit_test(test_scc_doc),
+	    cmocka_unit_test(test_lint_fields),	      cmocka_unit_test(test_pod_os),
 	    cmocka_unit_test(test_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
