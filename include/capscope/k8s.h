@@ -2,6 +2,7 @@
 /*
  * Kubernetes manifests as far as credentials go: the pod templates of Pod,
  * Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+ * OpenShift's DeploymentConfig,
  * Job, CronJob and List
  * documents (YAML, several documents per file, or JSON), every container,
  * init container and ephemeral container, and the security contexts that

@@ -27,6 +27,10 @@ struct mf_ctx {
 	long budget, budget_given; /* node visits left, and at the document's start */
 	bool windows, linux_os;	   /* the pod being read has spec.os.name windows, linux */
 	bool userns;		   /* ... and hostUsers: false */
+	/* the first document without a kind, and whether another has one:
+	 * decided when the whole stream is read (manifest.c, kindless) */
+	struct cs_pos kindless;
+	bool has_kindless, has_kind;
 };
 
 /* As libfyaml had it, an alias is a scalar node (its text is the name);

@@ -29,8 +29,7 @@
 #include "../internal/cleanup.h"
 #include "../internal/util.h"
 
-#define NODE_BUDGET    200000
-#define MAX_LIST_DEPTH 4
+#define NODE_BUDGET 200000
 
 /* windowsOptions.hostProcess of a securityContext (Pod Security's baseline
  * forbids it: check_windowsHostProcess.go). */
@@ -791,6 +790,9 @@ static const struct {
     {"Job", " batch/v1 "},
     {"CronJob", " batch/v1 batch/v1beta1 batch/v2alpha1 "},
     {"SecurityContextConstraints", " security.openshift.io/v1 v1 "},
+    /* OpenShift's own workload (spec.template as a Deployment's): lint passed
+     * a privileged one as "0 object(s)" (fifteenth pass) */
+    {"DeploymentConfig", " apps.openshift.io/v1 v1 "},
 };
 
 /* A group of Kubernetes or OpenShift themselves (no dot: the core and
@@ -851,13 +853,56 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
 	return 0;
 }
 
+/*
+ * kubectl reads a document as a list by its `items` key, not by its kind
+ * (apimachinery's unstructuredJSONScheme.decode looks for the key alone,
+ * and null is a list of none): `kind: Pod` with a harmless spec and
+ * `items: [<a privileged pod>]` creates the privileged pod and not the
+ * first, and was read as the first (fifteenth pass). The list's own
+ * apiVersion maps nothing, so it is not checked. An item whose `items` is
+ * a sequence kubectl refuses (FlattenListVisitor: an Unstructured "is not
+ * a list"); any other `items` in an item is a field of that object.
+ */
+static int parse_list(struct mf_ctx *c, struct ydoc_node *root)
+{
+	struct ydoc_node *items, *it;
+	size_t iter = 0, i = 0;
+	char f[64];
+	int r;
+
+	if ((r = mf_get_seq(c, root, "items", "items", &items)) < 0)
+		return r;
+	while (items && (it = next_item(items, &iter)) != NULL) {
+		mf_fieldf(f, sizeof(f), "items[%zu]", i++);
+		if ((r = parse_object(c, it, f, 1)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* an item of a list that is itself a list: refused by kubectl */
+static int check_item_not_list(struct mf_ctx *c, struct ydoc_node *root, const char *path)
+{
+	struct ydoc_node *n = ydoc_get(root, "items");
+	char f[80];
+	int r;
+
+	mf_fieldf(f, sizeof(f), "%s.items", path);
+	if ((r = mf_visit(c, &n, f)) < 0)
+		return r;
+	if (n && is_seq(n))
+		return mf_errf(c, n, EINVAL, f,
+			       "a list inside a list: kubectl refuses the file (is not a list)");
+	return 0;
+}
+
 static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *path, int depth)
 {
 	const char *kind;
 	int r;
-	static const char *const workloads[] = {"Pod",	     "Deployment",	     "StatefulSet",
-						"DaemonSet", "ReplicaSet",	     "Job",
-						"CronJob",   "ReplicationController"};
+	static const char *const workloads[] = {
+	    "Pod", "Deployment", "StatefulSet",		  "DaemonSet",	     "ReplicaSet",
+	    "Job", "CronJob",	 "ReplicationController", "DeploymentConfig"};
 
 	if ((r = mf_visit(c, &root, path)) < 0)
 		return r;
@@ -867,8 +912,26 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 		return r;
 	if ((r = mf_get_str(c, root, "kind", "kind", &kind)) < 0)
 		return r;
-	if (!kind)
-		return mf_errf(c, root, EINVAL, "kind", "document has no kind");
+	/* kubectl: "Object 'Kind' is missing" for "" too; it still sends the
+	 * stream's other objects and the list's other items, so whether the
+	 * file is Kubernetes at all is decided at its end (kindless) */
+	if (!kind || !*kind) {
+		char f[80];
+
+		if (depth > 0)
+			return mf_errf(c, root, EINVAL, mf_fieldf(f, sizeof(f), "%s.kind", path),
+				       "an item without a kind: kubectl refuses it and still sends "
+				       "the list's other items");
+		if (!c->has_kindless)
+			c->kindless = pos_of(c, root);
+		c->has_kindless = true;
+		return 0;
+	}
+	c->has_kind = true;
+	if (depth == 0 && ydoc_get(root, "items"))
+		return parse_list(c, root);
+	if (depth > 0 && (r = check_item_not_list(c, root, path)) < 0)
+		return r;
 	if ((r = check_api_version(c, root, kind)) != 0) {
 		c->m->n_skipped += r > 0;
 		return r > 0 ? 0 : r;
@@ -878,24 +941,10 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 			return parse_workload(c, root, path, kind);
 	if (strcmp(kind, "SecurityContextConstraints") == 0)
 		return mf_parse_scc_doc(c, root, c->name);
+	/* a List without items holds nothing (to kubectl, an object of kind List) */
 	if (strcmp(kind, "List") == 0 ||
-	    (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List"))) {
-		struct ydoc_node *items, *it;
-		size_t iter = 0;
-		size_t i = 0;
-		char f[64];
-
-		if (depth >= MAX_LIST_DEPTH)
-			return mf_errf(c, root, EINVAL, "items", "Lists nested too deeply");
-		if ((r = mf_get_seq(c, root, "items", "items", &items)) < 0)
-			return r;
-		while (items && (it = next_item(items, &iter)) != NULL) {
-			mf_fieldf(f, sizeof(f), "items[%zu]", i++);
-			if ((r = parse_object(c, it, f, depth + 1)) < 0)
-				return r;
-		}
+	    (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List")))
 		return 0;
-	}
 	c->m->n_skipped++;
 	return 0;
 }
@@ -918,6 +967,28 @@ static int on_document(void *user, struct ydoc_node *root, size_t nodes)
 	return root ? parse_object(c, root, "", 0) : 0;
 }
 
+/*
+ * A document without a kind: a file of nothing else is not Kubernetes
+ * (values.yaml, a CI workflow: lint passes over it in a tree, "document has
+ * no kind"). Beside objects with a kind it is an error of its own: kubectl
+ * refuses that document and still sends the others, so a tree's file
+ * holding a privileged Pod and a kindless document was passed over whole,
+ * the Pod unread (fifteenth pass).
+ */
+static int kindless(struct mf_ctx *c)
+{
+	if (!c->has_kindless)
+		return 0;
+	if (c->d)
+		cs_diag_put_file(c->d, "%s", c->name ? c->name : "");
+	if (!c->has_kind)
+		return cs_diag_set(c->d, EINVAL, c->kindless.line, c->kindless.column, "kind",
+				   "document has no kind");
+	return cs_diag_set(c->d, EINVAL, c->kindless.line, c->kindless.column, "kind",
+			   "a document without a kind beside Kubernetes objects: kubectl refuses "
+			   "it and still sends the others");
+}
+
 /* buf holds YDOC_ROOM free bytes before the text when room is set. */
 static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool room, const char *name,
 		      struct cs_diag *d)
@@ -934,7 +1005,9 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 		return -ENOMEM;
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
 		return -ENOMEM;
-	return ydoc_read(buf, len, room, name, on_document, &c, d);
+	if ((r = ydoc_read(buf, len, room, name, on_document, &c, d)) < 0)
+		return r;
+	return kindless(&c);
 }
 
 int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,

@@ -191,6 +191,11 @@ static bool not_kubernetes(const struct cs_diag *d)
 	return d && !strcmp(d->field, "kind") && strstr(d->message, "has no kind");
 }
 
+static bool vcs_store(const char *n)
+{
+	return !strcmp(n, ".git") || !strcmp(n, ".hg") || !strcmp(n, ".svn");
+}
+
 static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts *o,
 		struct cs_lint_report *r, struct cs_diag *d)
 {
@@ -215,11 +220,29 @@ static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts 
 		struct stat st;
 		cs_cleanup_free char *sub = NULL;
 
-		/* Hidden entries (.git, .helm) hold no manifests of the tree. */
-		if (names[i][0] == '.')
+		/* A version control store holds no manifest, and no change to the
+		 * tree can put one there. Other dot entries are read: `kubectl
+		 * apply -f DIR` reads `.x.yaml`, and with -R `.d/x.yaml`, so
+		 * skipping them hid a privileged Pod from lint (fifteenth pass). */
+		if (vcs_store(names[i]))
 			continue;
-		if (fstatat(pfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    !(S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && manifest_name(names[i]))))
+		if (fstatat(pfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		/* kubectl -f DIR reads a link's target (a notes.txt holding a
+		 * privileged Pod, behind x.yaml); lint does not follow links below
+		 * the path given, so it refuses such a link rather than skip it. */
+		if (S_ISLNK(st.st_mode) && manifest_name(names[i])) {
+			char lp[4096];
+
+			snprintf(lp, sizeof(lp), "%s%s%s", path,
+				 path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+			cs_diag_file(d, lp);
+			ret = cs_diag_set(d, ELOOP, 0, 0, "",
+					  "a symbolic link: kubectl -f reads its target, lint does "
+					  "not follow links in a tree; lint the target itself");
+			break;
+		}
+		if (!(S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && manifest_name(names[i]))))
 			continue;
 		if (asprintf(&sub, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
 			     names[i]) < 0) {

@@ -24,9 +24,9 @@
 
 /* Every kind with a pod template the manifest reader reads (twelfth pass:
  * ReplicationController was allowed unread). */
-static const char *const kinds[] = {"Pod",	 "Deployment",		 "StatefulSet",
-				    "DaemonSet", "ReplicaSet",		 "Job",
-				    "CronJob",	 "ReplicationController"};
+static const char *const kinds[] = {
+    "Pod", "Deployment", "StatefulSet",		  "DaemonSet",	     "ReplicaSet",
+    "Job", "CronJob",	 "ReplicationController", "DeploymentConfig"};
 
 /*
  * A subresource is not a workload, but for one: pods/ephemeralcontainers

@@ -157,13 +157,41 @@ cp tests/data/lint/privileged.yaml "$T/tree/.git/x.yaml"
 cp tests/data/lint/privileged.yaml "$T/outside/secret.yaml"
 printf 'replicaCount: 2\nimage: {tag: v1}\n' >"$T/tree/a/values.yaml"
 ln -s "$T/outside" "$T/tree/link"
-ln -s "$T/outside/secret.yaml" "$T/tree/l.yaml"
+ln -s "$T/outside/secret.yaml" "$T/tree/l.txt"
 out=$(cd "$T" && "$CAPSCOPE" lint --json tree)
 is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree/a/d.json.yaml,tree/b/deep/p.yml" \
-  "directory: *.yaml and *.yml found recursively; .txt, hidden and symlinked entries skipped"
+  "directory: *.yaml and *.yml found recursively; .txt, .git and symlinked entries skipped"
 is "$(jq -r '[.summary.files, .summary.other_files] | join(" ")' <<<"$out")" "2 1" \
   "directory: two manifests read, a values.yaml without kind passed over"
 "$CAPSCOPE" lint "$T/tree/a/values.yaml" >/dev/null 2>&1; is $? 2 "a file without kind named on the command line: exit 2"
+# kubectl apply -f DIR reads .x.yaml, and with -R .d/x.yaml: both are read
+# (they were skipped, a privileged Pod unseen: fifteenth pass); a link named
+# like a manifest, whose target kubectl reads, is refused, not skipped.
+mkdir -p "$T/tree5/.d" "$T/tree6"
+cp tests/data/lint/privileged.yaml "$T/tree5/.x.yaml"
+cp tests/data/lint/privileged.yaml "$T/tree5/.d/x.yaml"
+out=$(cd "$T" && "$CAPSCOPE" lint --json tree5)
+is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree5/.d/x.yaml,tree5/.x.yaml" \
+  "directory: dot files and dot directories read, as kubectl reads them"
+cp tests/data/lint/privileged.yaml "$T/tree6/notes.txt"
+ln -s notes.txt "$T/tree6/x.yaml"
+out=$("$CAPSCOPE" lint "$T/tree6" 2>&1); rc=$?
+is "$rc" 2 "directory: a link named x.yaml: exit 2"
+like "$out" "tree6/x.yaml: a symbolic link: kubectl -f reads its target" "... naming the link"
+# A kindless document beside a Pod is no values.yaml: kubectl refuses that
+# document and still creates the Pod, so the file is not passed over (it
+# was, the privileged Pod unread: fifteenth pass); nor is a List whose item
+# has no kind.
+mkdir -p "$T/tree2" "$T/tree3"
+{ cat tests/data/lint/privileged.yaml; printf -- '---\nreplicaCount: 2\n'; } >"$T/tree2/mixed.yaml"
+out=$("$CAPSCOPE" lint "$T/tree2" 2>&1); rc=$?
+is "$rc" 2 "a tree's file with a Pod and a kindless document: exit 2"
+like "$out" "mixed.yaml:$(($(wc -l <tests/data/lint/privileged.yaml) + 2)):1: kind: a document without a kind beside Kubernetes objects" \
+  "... at the kindless document"
+printf 'kind: List\nitems:\n- {kind: Pod, metadata: {name: p}, spec: {containers: [{name: a, securityContext: {privileged: true}}]}}\n- {replicaCount: 2}\n' >"$T/tree3/l.yaml"
+out=$("$CAPSCOPE" lint "$T/tree3" 2>&1); rc=$?
+is "$rc" 2 "a tree's List with an item without kind: exit 2"
+like "$out" "l.yaml:4:4: items\\[1\\]\\.kind: an item without a kind" "... at the item"
 
 # Hostile input. Memory is capped at 1 GB of address space, except under
 # ASan, which reserves terabytes of it for its shadow.

@@ -87,6 +87,27 @@ static void test_kinds(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* OpenShift's DeploymentConfig runs its spec.template: a privileged one was
+ * "0 object(s)" to lint (fifteenth pass); a custom group's is not read. */
+static void test_deployment_config(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	const char *y = "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\n"
+			"metadata: {name: dc}\nspec:\n  selector: {app: a}\n  template:\n"
+			"    spec: {containers: [{name: a, securityContext: {privileged: true}}]}\n"
+			"---\napiVersion: example.com/v1\nkind: DeploymentConfig\n"
+			"spec: {template: {spec: {containers: [{name: b}]}}}\n";
+
+	(void)state;
+	assert_int_equal(parse(&m, y, &d), 0);
+	assert_int_equal(m.n_pods, 1);
+	assert_int_equal(m.n_skipped, 1);
+	assert_string_equal(m.pods[0].kind, "DeploymentConfig");
+	assert_true(m.pods[0].containers[0].sc.privileged.v);
+	cs_k8s_manifest_free(&m);
+}
+
 static void expect_err(const char *y, unsigned line, const char *field, const char *msg)
 {
 	struct cs_k8s_manifest m;
@@ -105,12 +126,71 @@ static void expect_err(const char *y, unsigned line, const char *field, const ch
 	cs_k8s_manifest_free(&m);
 }
 
+/*
+ * kubectl reads a document with an `items` key as a list, whatever its
+ * kind, and sends the items, not the document (kubectl 1.32, `label
+ * --local -o json`): a harmless Pod holding a privileged one in `items`
+ * was read as the harmless one (fifteenth pass).
+ */
+static void test_items_make_a_list(void **state)
+{
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+	const char *item =
+	    "- apiVersion: v1\n  kind: Pod\n  metadata: {name: evil}\n"
+	    "  spec: {containers: [{name: b, securityContext: {privileged: true}}]}\n";
+	const char *heads[] = {
+	    "apiVersion: v1\nkind: Pod\nmetadata: {name: benign}\n"
+	    "spec: {containers: [{name: a}]}\nitems:\n",
+	    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+	    "spec: {template: {spec: {containers: [{name: a}]}}}\nitems:\n",
+	    /* the list's apiVersion maps nothing: kubectl does not check it */
+	    "apiVersion: apps/v1\nkind: Pod\nitems:\n",
+	};
+	char y[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		snprintf(y, sizeof(y), "%s%s", heads[i], item);
+		assert_int_equal(parse(&m, y, &d), 0);
+		assert_int_equal(m.n_pods, 1);
+		assert_string_equal(m.pods[0].name, "evil");
+		assert_true(m.pods[0].containers[0].sc.privileged.v);
+		cs_k8s_manifest_free(&m);
+	}
+	/* items: null, ~ or [] is a list of none: kubectl sends nothing */
+	assert_int_equal(parse(&m, "kind: Pod\nspec: {containers: [{name: a}]}\nitems:\n", &d), 0);
+	assert_int_equal(m.n_pods, 0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m, "kind: Pod\nspec: {containers: [{name: a}]}\nitems: []\n", &d),
+			 0);
+	assert_int_equal(m.n_pods, 0);
+	cs_k8s_manifest_free(&m);
+	/* in an item, items that is not a sequence is a field of the object */
+	assert_int_equal(
+	    parse(&m,
+		  "kind: List\nitems:\n- kind: Pod\n  spec: {containers: [{name: a}]}\n  items:\n",
+		  &d),
+	    0);
+	assert_int_equal(m.n_pods, 1);
+	cs_k8s_manifest_free(&m);
+}
+
 static void test_hostile(void **state)
 {
 	(void)state;
 	/* An empty collection of the wrong kind is named at its '[' or '{'
 	 * (eleventh pass: it had no line, having no first scalar). */
 	expect_err("kind: Pod\nspec: []\n", 2, "spec", "expected a mapping");
+	/* kubectl refuses a list inside a list ("is not a list") and an empty
+	 * kind ("Object 'Kind' is missing"); both were read (fifteenth pass) */
+	expect_err("kind: List\nitems:\n- kind: List\n  items:\n  - kind: Pod\n"
+		   "    spec: {containers: [{name: a}]}\n",
+		   5, "items[0].items", "a list inside a list");
+	expect_err("kind: Pod\nitems: [{kind: Pod, spec: {containers: [{name: a}]}, items: []}]\n",
+		   2, "items[0].items", "a list inside a list");
+	expect_err("kind: \"\"\nspec: {containers: [{name: a}]}\n", 1, "kind", "no kind");
+	expect_err("kind: Pod\nitems: {}\n", 2, "items", "expected a list");
 	/* The kind under an apiVersion that serves none (eleventh pass: the
 	 * apiVersion was never read): refused at its line, as kubectl does. */
 	expect_err("kind: Pod\napiVersion: apps/v1\nspec: {}\n", 2, "apiVersion",
@@ -687,9 +767,10 @@ static void test_profiles(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pod_merge),	cmocka_unit_test(test_kinds),
-	    cmocka_unit_test(test_hostile),	cmocka_unit_test(test_scc_doc),
-	    cmocka_unit_test(test_lint_fields), cmocka_unit_test(test_pod_os),
+	    cmocka_unit_test(test_pod_merge),	      cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_items_make_a_list), cmocka_unit_test(test_deployment_config),
+	    cmocka_unit_test(test_hostile),	      cmocka_unit_test(test_scc_doc),
+	    cmocka_unit_test(test_lint_fields),	      cmocka_unit_test(test_pod_os),
 	    cmocka_unit_test(test_profiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -395,6 +395,21 @@ static void review_replication_controller(void **state)
 	assert_int_equal(rv.outcome, CS_REVIEW_WARNED);
 	assert_non_null(strstr(rv.body, "\"container c: NET_ADMIN will not be effective"));
 	cs_review_free(&rv);
+	/* OpenShift's DeploymentConfig likewise (fifteenth pass: the reader
+	 * now reads it, the webhook allowed it unread) */
+	static const char dc[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"DeploymentConfig\"},"
+	    "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"apps.openshift.io/v1\","
+	    "\"kind\":\"DeploymentConfig\",\"metadata\":{\"name\":\"dc\"},\"spec\":{"
+	    "\"template\":{\"spec\":{\"securityContext\":{\"runAsUser\":1000},\"containers\":[{"
+	    "\"name\":\"c\",\"image\":\"i\",\"securityContext\":{\"capabilities\":{\"add\":["
+	    "\"NET_ADMIN\"]}}}]}}}}}}";
+
+	assert_int_equal(cs_admission_review(dc, sizeof(dc) - 1, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_WARNED);
+	assert_non_null(strstr(rv.body, "\"container c: NET_ADMIN will not be effective"));
+	cs_review_free(&rv);
 }
 
 /* pods/ephemeralcontainers (kubectl debug): the whole Pod, its debug
