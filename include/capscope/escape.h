@@ -46,4 +46,21 @@ CS_EXPORT int cs_text_is_safe(const char *s);
  */
 CS_EXPORT size_t cs_text_cut(const char *s, size_t len, size_t max);
 
+/*
+ * A name put into a snippet the user is meant to copy (a remedy's Dockerfile
+ * line, a YAML block, an `oc` command) is quoted for that snippet's language,
+ * never only escaped for the terminal: a container command "/x; curl e|sh"
+ * or a name holding `"` or ": " would otherwise end the word, string or
+ * scalar and add its own. Each result is exact (it means the input's bytes;
+ * JSON and YAML show invalid UTF-8 as U+FFFD, which they cannot hold) and
+ * terminal-safe (no control, C1 or bidi character raw): it needs no other
+ * escaping. Heap strings, NULL on ENOMEM; NULL input is "".
+ *   shell: a plain word, '...', or $'...' with \xNN (as trace's profile)
+ *   JSON:  a JSON string with its quotes, C1 and bidi as \uNNNN
+ *   YAML:  a double-quoted scalar, ASCII only
+ */
+CS_EXPORT char *cs_quote_shell_dup(const char *s);
+CS_EXPORT char *cs_quote_json_dup(const char *s);
+CS_EXPORT char *cs_quote_yaml_dup(const char *s);
+
 #endif

@@ -55,8 +55,8 @@ like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer forged-pod' "explain pod: th
 like "$(cat out.txt)" 'ip_unprivileged_port_start=2000\\x1b\[31m' "explain pod: a sysctl value escaped"
 like "$(cat out.txt)" 'scc\\x1b\[41m\\nContainer forged-scc' "explain pod: the SCC name escaped"
 is "$(grep -c $'\x1b' out.txt)" 0 "explain pod: not one ESC byte"
-like "$(cat out.txt)" 'RUN setcap cap_net_bind_service\+ep /bin/nc\\x1b\[1A\\nContainer forged-cmd \(app\)' \
-  "explain pod: remedies show the entrypoint escaped once"
+q="'"; like "$(cat out.txt)" "RUN setcap cap_net_bind_service\\+ep \\\$$q/bin/nc\\\\x1b\\[1A\\\\x0aContainer forged-cmd \\(app\\)$q" \
+  "explain pod: remedies show the entrypoint quoted for the shell, once (tests/cli/remedy-quoting)"
 
 # The image config's USER (a name that cannot be looked up) and its Entrypoint.
 "$CAPSCOPE" explain pod --image-config cfg.json hostile.yaml >out2.txt 2>&1
