@@ -463,12 +463,8 @@ static int load_pods(struct state *s, int argc, char **argv)
 			return cs_diag_err(CMD, NULL, &d);
 	}
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
-	/* Fifteenth pass: with several files this named the first only. */
-	if (s->m.n_pods == 0 && argc - optind == 1)
-		return cs_err(CMD, "no Pod or workload with a pod template in %s", argv[optind]);
 	if (s->m.n_pods == 0)
-		return cs_err(CMD, "no Pod or workload with a pod template in any of the %d files",
-			      argc - optind);
+		return cs_no_pods_err(CMD, argv + optind, argc - optind);
 	return 0;
 }
 

@@ -77,7 +77,7 @@ static int dup_string(struct ctx *c, const struct ydoc_node *n, const char *fiel
 		return errf(c, n, EINVAL, field, "must be a string");
 	if ((rc = cs_json_strdup(n, out)) == -EINVAL)
 		return errf(c, n, EINVAL, field,
-			    "holds a NUL character (\\u0000), which no path, argument or name can");
+			    "holds a NUL character (U+0000), which no path, argument or name can");
 	return rc;
 }
 
