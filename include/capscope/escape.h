@@ -35,6 +35,15 @@ CS_EXPORT size_t cs_escape_text(const char *s, size_t n, char *out, size_t outle
 /* The escaped text of the string s on the heap ("" for NULL); NULL on ENOMEM. */
 CS_EXPORT char *cs_escape_dup(const char *s);
 
+/*
+ * The same for a cell of a table with columns after it: a space as "\\x20"
+ * and the other blanks (NBSP, U+2000..U+200A, U+202F, U+205F, U+3000,
+ * U+1680) as "\\uNNNN", so a name cannot forge the columns after it ("x
+ * 0:0  00755" as a path read as its own uid and mode; fifteenth pass, as
+ * ps and trace already did for their own cells).
+ */
+CS_EXPORT char *cs_escape_cell_dup(const char *s);
+
 /* True when s (a string) needs no escaping. */
 CS_EXPORT int cs_text_is_safe(const char *s);
 
