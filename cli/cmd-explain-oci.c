@@ -131,7 +131,8 @@ static void text_out(const struct cs_oci_config *cfg, const struct cs_oci_explai
 	if (r->n_verdicts) {
 		printf("\nRequested capabilities:\n");
 		for (size_t i = 0; i < r->n_verdicts; i++)
-			printf("  %-22s %s\n", r->verdicts[i].name, cs_esc(r->verdicts[i].text));
+			printf("  %-22s %s\n", cs_esc_cell(r->verdicts[i].name),
+			       cs_esc(r->verdicts[i].text));
 	}
 	cs_esc_release();
 }

@@ -464,7 +464,7 @@ static int load_pods(struct state *s, int argc, char **argv)
 	}
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
 	if (s->m.n_pods == 0)
-		return cs_err(CMD, "no Pod or workload with a pod template in %s", argv[optind]);
+		return cs_no_pods_err(CMD, argv + optind, argc - optind);
 	return 0;
 }
 

@@ -254,7 +254,7 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 		if (cs_k8s_load(m, o->files[i], &d) < 0)
 			return diag_fail(NULL, &d);
 	if (o->nfiles && m->n_pods == 0)
-		return cs_err("policy", "no pod or pod template in the input"), CS_EXIT_USAGE;
+		return cs_no_pods_err("policy", o->files, o->nfiles);
 	if (!o->have_caps) /* a manifest: what its containers add */
 		for (size_t i = 0; i < m->n_pods; i++)
 			o->allowed |= cs_policy_pod_caps(&m->pods[i]);

@@ -110,7 +110,7 @@ static char *path_cell(const struct cs_scan_target *tg, size_t nt, const struct 
 	} else if (!(path = strdup(p))) {
 		return NULL;
 	}
-	esc = cs_escape_dup(path);
+	esc = cs_escape_cell_dup(path); /* columns follow: a space as \x20 */
 	free(path);
 	return esc;
 }

@@ -22,6 +22,16 @@ const char *cs_esc(const char *s)
 	return *slot ? *slot : "?";
 }
 
+/* The same for a cell with a column after it: a space as \x20 (escape.h). */
+const char *cs_esc_cell(const char *s)
+{
+	char **slot = &esc_ring[esc_next++ % ESC_RING];
+
+	free(*slot);
+	*slot = cs_escape_cell_dup(s);
+	return *slot ? *slot : "?";
+}
+
 void cs_esc_release(void)
 {
 	for (size_t i = 0; i < ESC_RING; i++) {

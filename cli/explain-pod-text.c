@@ -203,7 +203,7 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 	if (c->n_verdicts) {
 		printf("\n  Requested capabilities:\n");
 		for (size_t i = 0; i < c->n_verdicts; i++)
-			printf("    %-22s %s\n", cs_esc(c->verdicts[i].name),
+			printf("    %-22s %s\n", cs_esc_cell(c->verdicts[i].name),
 			       cs_esc(c->verdicts[i].text));
 	}
 	if (c->n_checks) {

@@ -34,6 +34,8 @@ void cs_explain_print_steps(FILE *f, const struct cs_steps *st);
  * (cs_escape_dup); valid until 16 more calls, "?" when out of memory.
  */
 const char *cs_esc(const char *s);
+/* cs_esc for a cell with a column after it (cs_escape_cell_dup). */
+const char *cs_esc_cell(const char *s);
 /* Free what cs_esc still holds (at the end of a command). */
 void cs_esc_release(void);
 

@@ -89,6 +89,17 @@ int cs_diag_err(const char *cmd, const char *what, const struct cs_diag *d)
 	return cs_err(cmd, "%s", buf);
 }
 
+/*
+ * Fifteenth pass: `policy` said "no pod or pod template in the input" (no
+ * file), and `explain pod` with several files named the first only.
+ */
+int cs_no_pods_err(const char *cmd, char *const *files, int n)
+{
+	if (n == 1)
+		return cs_err(cmd, "no Pod or workload with a pod template in %s", files[0]);
+	return cs_err(cmd, "no Pod or workload with a pod template in any of the %d files", n);
+}
+
 int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned long long *seen,
 		const char *repeatable)
 {

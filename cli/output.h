@@ -36,6 +36,8 @@ bool cs_hold_std_fds(void);
 
 /* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_ERROR. */
 int cs_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "no Pod or workload with a pod template in FILE" (or "any of the N files"). */
+int cs_no_pods_err(const char *cmd, char *const *files, int n);
 /* Same plus "Try 'capscope CMD --help'."; returns CS_EXIT_USAGE. */
 int cs_usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A diagnostic from the library, prefixed with what was being read. */

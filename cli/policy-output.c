@@ -15,6 +15,17 @@ static void print_esc(const char *prefix, const char *s)
 	free(e);
 }
 
+/* A word of a command the user is meant to copy: quoted for the shell
+ * (escape.h), which is terminal-safe too. Fifteenth pass: a service
+ * account "sa`id`" or a namespace "$(...)" went into the `oc` line as it is. */
+static void print_word(const char *prefix, const char *s)
+{
+	char *q = cs_quote_shell_dup(s);
+
+	printf("%s%s", prefix, q ? q : "?");
+	free(q);
+}
+
 static void pod_title(const struct cs_k8s_pod *p)
 {
 	print_esc("", p->kind);
@@ -68,11 +79,11 @@ void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advi
 	} else if (a->chosen >= 0 && a->admitted_with_grant) {
 		print_esc("  with system:authenticated's SCCs and ", a->v[a->chosen].scc->name);
 		print_esc(" granted, admission picks ", a->admitted_with_grant->name);
-		print_esc("\n  grant it: oc adm policy add-scc-to-user ",
-			  a->v[a->chosen].scc->name);
-		print_esc(" -z ", p->service_account ? p->service_account : "default");
+		print_word("\n  grant it: oc adm policy add-scc-to-user ",
+			   a->v[a->chosen].scc->name);
+		print_word(" -z ", p->service_account ? p->service_account : "default");
 		if (p->namespace)
-			print_esc(" -n ", p->namespace);
+			print_word(" -n ", p->namespace);
 		printf("\n");
 	}
 }

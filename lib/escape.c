@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal/cleanup.h"
 #include "internal/util.h"
 
 size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
@@ -91,4 +92,53 @@ size_t cs_text_cut(const char *s, size_t len, size_t max)
 	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
 	return n;
+}
+
+/*
+ * One blank of the escaped text at p (n bytes left) as its escape into out
+ * (at least 7 bytes), returning the bytes of p it stands for, or 0 when p
+ * is no blank. Blanks are what cs_go_space_len takes (a space, NBSP,
+ * U+2000..U+200A, U+202F, U+205F, U+3000...); controls among them are
+ * already escaped.
+ */
+static size_t cell_blank(const unsigned char *p, size_t n, char *out)
+{
+	size_t k = cs_go_space_len(p, n);
+	uint32_t cp = ' ';
+
+	if (!k)
+		return 0;
+	if (k > 1)
+		cs_utf8_decode(p, n, &cp);
+	snprintf(out, 7, cp == ' ' ? "\\x20" : "\\u%04x", (unsigned)cp);
+	return k;
+}
+
+char *cs_escape_cell_dup(const char *s)
+{
+	cs_cleanup_free char *e = cs_escape_dup(s);
+	size_t n, need = 0, used = 0;
+	char piece[8], *out;
+
+	if (!e)
+		return NULL;
+	n = strlen(e);
+	for (size_t i = 0, k; i < n; i += k) {
+		k = cell_blank((const unsigned char *)e + i, n - i, piece);
+		need += k ? strlen(piece) : 1;
+		k = k ? k : 1;
+	}
+	if (!(out = malloc(need + 1)))
+		return NULL;
+	for (size_t i = 0, k; i < n; i += k) {
+		if ((k = cell_blank((const unsigned char *)e + i, n - i, piece))) {
+			memcpy(out + used, piece, strlen(piece));
+			used += strlen(piece);
+		} else {
+			out[used++] = e[i];
+			k = 1;
+		}
+	}
+	out[used] = '\0';
+	return out;
 }

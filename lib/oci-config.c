@@ -77,7 +77,7 @@ static int dup_string(struct ctx *c, const struct ydoc_node *n, const char *fiel
 		return errf(c, n, EINVAL, field, "must be a string");
 	if ((rc = cs_json_strdup(n, out)) == -EINVAL)
 		return errf(c, n, EINVAL, field,
-			    "holds a NUL character (\\u0000), which no path, argument or name can");
+			    "holds a NUL character (U+0000), which no path, argument or name can");
 	return rc;
 }
 
@@ -112,8 +112,8 @@ static int check_env(struct ctx *c, const struct ydoc_node *seq, const struct cs
 			continue;
 		snprintf(field, sizeof(field), "process.env[%zu]", i);
 		return errf(c, seq->u.items[i], EINVAL, field,
-			    "'%.64s' %s: runc refuses the process (invalid environment variable)",
-			    cfg->env[i], eq ? "has an empty name" : "has no '='");
+			    "'%.*s%s' %s: runc refuses the process (invalid environment variable)",
+			    CS_MSG_CUTS(cfg->env[i], 64), eq ? "has an empty name" : "has no '='");
 	}
 	return 0;
 }
@@ -404,11 +404,11 @@ static int read_namespaces(struct ctx *c, const struct ydoc_node *ns, struct cs_
 			rc = errf(
 			    c, tn ? tn : item, EINVAL, f,
 			    t == sizeof(types) / sizeof(types[0])
-				? "'%.32s' is not a namespace runc knows (pid, network, mount, "
+				? "'%.*s%s' is not a namespace runc knows (pid, network, mount, "
 				  "ipc, uts, user, cgroup, time): runc refuses the bundle"
-				: "'%.32s' is given twice: runc refuses the bundle (malformed "
+				: "'%.*s%s' is given twice: runc refuses the bundle (malformed "
 				  "spec file: duplicated ns)",
-			    type ? type : "");
+			    CS_MSG_CUTS(type ? type : "", 32));
 			free(type);
 			return rc;
 		}
@@ -472,9 +472,9 @@ static int read_config(void *user, const struct ydoc_node *root)
 		rc = read_linux(c, get(c, root, "linux"), &cfg->process);
 	if (!rc && c->dup)
 		rc = errf(c, c->dup, EINVAL, c->dup_field,
-			  "a second key '%.*s' for %s: runc (Go's encoding/json) matches keys "
+			  "a second key '%.*s%s' for %s: runc (Go's encoding/json) matches keys "
 			  "without case and keeps the later one; keep one",
-			  (int)(c->dup->n > 40 ? 40 : c->dup->n), c->dup->u.text, c->dup_field);
+			  CS_MSG_CUT(c->dup->u.text, c->dup->n, 40), c->dup_field);
 	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
 		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
 	if (!rc && rootpath) {

@@ -11,6 +11,7 @@
 #include "internal/oci-types.h"
 
 #include "internal/json-types.h"
+#include "internal/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -183,11 +184,11 @@ int cs_oci_config_types(const struct ydoc_node *doc, struct cs_diag *d)
 	if (r == 0 && dup) {
 		char key[48];
 
-		snprintf(key, sizeof(key), "%.*s", (int)(dup->n > 40 ? 40 : dup->n), dup->u.text);
+		snprintf(key, sizeof(key), "%.*s%s", CS_MSG_CUT(dup->u.text, dup->n, 40));
 		r = ydoc_error(d, dup, EINVAL, key,
-			       "a second key '%.*s' for one field: runc (Go's encoding/json) "
+			       "a second key '%.*s%s' for one field: runc (Go's encoding/json) "
 			       "matches keys without case and keeps the later one; keep one",
-			       (int)(dup->n > 40 ? 40 : dup->n), dup->u.text);
+			       CS_MSG_CUT(dup->u.text, dup->n, 40));
 	}
 	return r;
 }

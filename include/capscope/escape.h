@@ -35,6 +35,15 @@ CS_EXPORT size_t cs_escape_text(const char *s, size_t n, char *out, size_t outle
 /* The escaped text of the string s on the heap ("" for NULL); NULL on ENOMEM. */
 CS_EXPORT char *cs_escape_dup(const char *s);
 
+/*
+ * The same for a cell of a table with columns after it: a space as "\\x20"
+ * and the other blanks (NBSP, U+2000..U+200A, U+202F, U+205F, U+3000,
+ * U+1680) as "\\uNNNN", so a name cannot forge the columns after it ("x
+ * 0:0  00755" as a path read as its own uid and mode; fifteenth pass, as
+ * ps and trace already did for their own cells).
+ */
+CS_EXPORT char *cs_escape_cell_dup(const char *s);
+
 /* True when s (a string) needs no escaping. */
 CS_EXPORT int cs_text_is_safe(const char *s);
 
@@ -45,5 +54,22 @@ CS_EXPORT int cs_text_is_safe(const char *s);
  * did not have). A caller that cuts says so ("...").
  */
 CS_EXPORT size_t cs_text_cut(const char *s, size_t len, size_t max);
+
+/*
+ * A name put into a snippet the user is meant to copy (a remedy's Dockerfile
+ * line, a YAML block, an `oc` command) is quoted for that snippet's language,
+ * never only escaped for the terminal: a container command "/x; curl e|sh"
+ * or a name holding `"` or ": " would otherwise end the word, string or
+ * scalar and add its own. Each result is exact (it means the input's bytes;
+ * JSON and YAML show invalid UTF-8 as U+FFFD, which they cannot hold) and
+ * terminal-safe (no control, C1 or bidi character raw): it needs no other
+ * escaping. Heap strings, NULL on ENOMEM; NULL input is "".
+ *   shell: a plain word, '...', or $'...' with \xNN (as trace's profile)
+ *   JSON:  a JSON string with its quotes, C1 and bidi as \uNNNN
+ *   YAML:  a double-quoted scalar, ASCII only
+ */
+CS_EXPORT char *cs_quote_shell_dup(const char *s);
+CS_EXPORT char *cs_quote_json_dup(const char *s);
+CS_EXPORT char *cs_quote_yaml_dup(const char *s);
 
 #endif

@@ -480,9 +480,9 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 		char buf[300];
 
 		snprintf(buf, sizeof(buf),
-			 "the working directory %.180s is not an absolute path: runc refuses "
+			 "the working directory %.*s%s is not an absolute path: runc refuses "
 			 "the container (Cwd must be an absolute path)",
-			 cwd);
+			 CS_MSG_CUTS(cwd, 180));
 		cs_steps_add(&r->steps, "runtime", "runc.cwd", "%s", buf);
 		return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 	}

@@ -29,12 +29,14 @@ struct ctx {
 	char k8s[64 * 28];   /* NET_BIND_SERVICE,… */
 	char lower[64 * 28]; /* cap_net_bind_service,… */
 	char *addl;	     /* "NET_BIND_SERVICE", "…" */
-	char *cn, *ep;	     /* container name and entrypoint, escaped */
+	char *ep;	     /* the entrypoint, escaped: for prose */
+	/* Fifteenth pass: the snippets' names quoted for the snippet's
+	 * language (escape.h), not only escaped for a terminal. */
+	char *cn_yaml, *scc_yaml, *ep_sh, *ep_json, *sa_sh;
 	bool nnp, in_bnd;
 	char *nnp_block;    /* why no_new_privs blocks exec-time gains, or NULL */
 	char *script_block; /* why the entrypoint's own bits cannot help (a "#!" script), or NULL */
 	cs_mask_t want;	    /* the capabilities to obtain */
-	char *sa;	    /* the pod's service account, escaped */
 };
 
 struct row {
@@ -154,7 +156,7 @@ static char *sn_userns(const struct ctx *x)
 	    nested_container_allows(x->want)
 		? cs_strf("# OpenShift: admitted by the built-in SCC nested-container:\n"
 			  "#   oc adm policy add-scc-to-user nested-container -z %s\n",
-			  x->sa)
+			  x->sa_sh)
 		: cs_strf("# OpenShift: no built-in SCC admits uid 0 with these adds "
 			  "(nested-container adds\n"
 			  "# only SETUID/SETGID; restricted-v3 needs uid 1000-65534): a custom "
@@ -173,7 +175,7 @@ static char *sn_userns(const struct ctx *x)
 		       "      capabilities:\n"
 		       "        drop: [\"ALL\"]\n"
 		       "        add: [%s]\n",
-		       scc, x->cn,
+		       scc, x->cn_yaml,
 		       a->run_as_non_root.set && a->run_as_non_root.v
 			   ? "      runAsNonRoot: false  # uid 0 of the pod, not of the node\n"
 			   : "",
@@ -200,8 +202,8 @@ static char *sn_helper(const struct ctx *x)
 		       "COPY capscope /usr/local/bin/capscope\n"
 		       "RUN setcap %s+ep /usr/local/bin/capscope\n"
 		       "ENTRYPOINT [\"/usr/local/bin/capscope\", \"run\", \"--ambient\", \"%s\", "
-		       "\"--\", \"%s\"]\n",
-		       x->lower, x->lower, x->ep);
+		       "\"--\", %s]\n",
+		       x->lower, x->lower, x->ep_json);
 }
 static char *no_helper(const struct ctx *x)
 {
@@ -222,7 +224,7 @@ static char *sn_fcaps(const struct ctx *x)
 		       "  capabilities:\n"
 		       "    drop: [\"ALL\"]\n"
 		       "    add: [%s]\n",
-		       x->lower, x->ep, x->addl);
+		       x->lower, x->ep_sh, x->addl);
 }
 static char *no_fcaps(const struct ctx *x)
 {
@@ -237,7 +239,7 @@ static char *sn_root(const struct ctx *x)
 		       "apiVersion: security.openshift.io/v1\n"
 		       "kind: SecurityContextConstraints\n"
 		       "metadata:\n"
-		       "  name: %s-caps\n"
+		       "  name: %s\n"
 		       "priority: 10\n"
 		       "allowPrivilegeEscalation: true\n"
 		       "allowPrivilegedContainer: false\n"
@@ -251,7 +253,7 @@ static char *sn_root(const struct ctx *x)
 		       "projected, secret]\n"
 		       "---\n# pod\nsecurityContext:\n  runAsUser: 0\n  capabilities:\n"
 		       "    add: [%s]\n",
-		       x->cn, x->addl, x->addl);
+		       x->scc_yaml, x->addl, x->addl);
 }
 static char *no_root(const struct ctx *x)
 {
@@ -263,7 +265,7 @@ static char *no_root(const struct ctx *x)
 }
 static char *sn_setuid(const struct ctx *x)
 {
-	return cs_strf("# Dockerfile\nRUN chmod u+s %s\n", x->ep);
+	return cs_strf("# Dockerfile\nRUN chmod u+s %s\n", x->ep_sh);
 }
 static char *no_setuid(const struct ctx *x)
 {
@@ -340,6 +342,14 @@ static cs_mask_t wanted(const struct cs_pod_ctr_result *r, int *port)
 
 /* "NET_BIND_SERVICE", "SYS_TIME" from NET_BIND_SERVICE,SYS_TIME. */
 
+/* The custom SCC's name, "<container>-caps", as a YAML scalar. */
+static char *scc_name_yaml(const char *container)
+{
+	cs_cleanup_free char *name = cs_strf("%s-caps", container ? container : "");
+
+	return name ? cs_quote_yaml_dup(name) : NULL;
+}
+
 static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *pod,
 		    enum cs_cri_runtime rt)
 {
@@ -357,9 +367,12 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 	cs_mask_format_names(m, CS_NAMES_LOWER, x->lower, sizeof(x->lower));
 	x->addl = quoted_list(x->k8s);
 	x->want = m;
-	x->sa = cs_escape_dup(pod->service_account ? pod->service_account : "default");
-	x->cn = cs_escape_dup(r->c->name);
+	x->sa_sh = cs_quote_shell_dup(pod->service_account ? pod->service_account : "default");
 	x->ep = cs_escape_dup(ep);
+	x->ep_sh = cs_quote_shell_dup(ep);
+	x->ep_json = cs_quote_json_dup(ep);
+	x->cn_yaml = cs_quote_yaml_dup(r->c->name);
+	x->scc_yaml = scc_name_yaml(r->c->name);
 	if (x->nnp)
 		x->nnp_block = cs_strf("allowPrivilegeEscalation is false here%s, so no_new_privs "
 				       "makes execve ignore file capabilities and set-uid bits",
@@ -376,17 +389,23 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 		if (!x->script_block)
 			return -ENOMEM;
 	}
-	return x->addl && x->cn && x->ep && x->sa && (!x->nnp || x->nnp_block) ? 0 : -ENOMEM;
+	return x->addl && x->ep && x->ep_sh && x->ep_json && x->cn_yaml && x->scc_yaml &&
+		       x->sa_sh && (!x->nnp || x->nnp_block)
+		   ? 0
+		   : -ENOMEM;
 }
 
 static void ctx_free(struct ctx *x)
 {
 	free(x->addl);
-	free(x->cn);
 	free(x->ep);
+	free(x->ep_sh);
+	free(x->ep_json);
+	free(x->cn_yaml);
+	free(x->scc_yaml);
 	free(x->nnp_block);
 	free(x->script_block);
-	free(x->sa);
+	free(x->sa_sh);
 }
 
 void cs_remedies_free(struct cs_remedy *v, size_t n)

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "capscope/escape.h"
+
 /*
  * Mark the end of a NUL-terminated text cut to fit size bytes ("...", on a
  * UTF-8 character's first byte), so the cut text does not read as the
@@ -123,6 +125,18 @@ void cs_go_upper(char *dst, size_t len, const char *prefix, const char *s);
  * it (lib/go-atoi.c).
  */
 bool cs_go_atoi(const char *s, size_t n, long long *v);
+
+/*
+ * The printf arguments of "%.*s%s" that quote the n bytes at s in a message
+ * in at most max bytes: cut on a character boundary (cs_text_cut) and
+ * followed by "..." when cut. Fifteenth pass: a bare "%.40s" cut a UTF-8
+ * character in half (the message showed "\xc3", a byte the value did not
+ * hold) and quoted a cut value as if it were all of it. s, n and max are
+ * evaluated more than once: pass plain expressions. CS_MSG_CUTS: a string.
+ */
+#define CS_MSG_CUT(s, n, max)                                                                      \
+	(int)cs_text_cut((s), (n), (max)), (s), ((size_t)(n) > (size_t)(max) ? "..." : "")
+#define CS_MSG_CUTS(s, max) CS_MSG_CUT((s), strlen(s), (max))
 
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);

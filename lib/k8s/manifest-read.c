@@ -70,10 +70,11 @@ int mf_visit(struct mf_ctx *c, struct ydoc_node **np, const char *field)
 	/* go-yaml resolves an explicit tag (`!!str 0` is a string, `!!int "0"` a
 	 * number, `!!binary` decodes base64); this reader does not: refused. */
 	if (n->x.tag)
-		return mf_errf(c, n, EINVAL, field,
-			       "YAML tag '%.40s': Kubernetes resolves explicit tags, capscope does "
-			       "not; remove it (quote a string)",
-			       n->x.tag);
+		return mf_errf(
+		    c, n, EINVAL, field,
+		    "YAML tag '%.*s%s': Kubernetes resolves explicit tags, capscope does "
+		    "not; remove it (quote a string)",
+		    CS_MSG_CUTS(n->x.tag, 40));
 	*np = n;
 	return 0;
 }
@@ -108,14 +109,14 @@ int mf_node_str(struct mf_ctx *c, struct ydoc_node *n, const char *field, const 
 	s = scalar_text(n, &len);
 	if (n->style == YDOC_PLAIN) {
 		if (yaml11_bool(s, len) >= 0)
-			return mf_errf(
-			    c, n, EINVAL, field,
-			    "'%.*s' is a boolean to Kubernetes (YAML 1.1), not a string; quote it",
-			    (int)(len > 40 ? 40 : len), s);
+			return mf_errf(c, n, EINVAL, field,
+				       "'%.*s%s' is a boolean to Kubernetes (YAML 1.1), not a "
+				       "string; quote it",
+				       CS_MSG_CUT(s, len, 40));
 		if (yaml11_number(s, len))
 			return mf_errf(c, n, EINVAL, field,
-				       "'%.*s' is a number to Kubernetes, not a string; quote it",
-				       (int)(len > 40 ? 40 : len), s);
+				       "'%.*s%s' is a number to Kubernetes, not a string; quote it",
+				       CS_MSG_CUT(s, len, 40));
 	}
 	if (memchr(s, '\0', len))
 		return mf_errf(c, n, EINVAL, field, "string contains a NUL byte");
@@ -135,14 +136,14 @@ int mf_scalar_bool(struct mf_ctx *c, struct ydoc_node *n, const char *field, boo
 	if (n->style != YDOC_PLAIN)
 		return mf_errf(
 		    c, n, EINVAL, field,
-		    "'%.*s' is quoted: a string to Kubernetes, not a boolean; remove the "
+		    "'%.*s%s' is quoted: a string to Kubernetes, not a boolean; remove the "
 		    "quotes",
-		    (int)(len > 40 ? 40 : len), s);
+		    CS_MSG_CUT(s, len, 40));
 	b = yaml11_bool(s, len);
 	if (b < 0)
 		return mf_errf(c, n, EINVAL, field,
-			       "expected a boolean (true or false), got '%.*s'",
-			       (int)(len > 40 ? 40 : len), s);
+			       "expected a boolean (true or false), got '%.*s%s'",
+			       CS_MSG_CUT(s, len, 40));
 	*v = b;
 	return 0;
 }
@@ -189,9 +190,9 @@ int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int6
 	if (n->style != YDOC_PLAIN)
 		return mf_errf(
 		    c, n, EINVAL, field,
-		    "'%.*s' is quoted: a string to Kubernetes, not an integer; remove the "
+		    "'%.*s%s' is quoted: a string to Kubernetes, not an integer; remove the "
 		    "quotes",
-		    (int)(len > 40 ? 40 : len), s);
+		    CS_MSG_CUT(s, len, 40));
 	if (len == 0 || len >= sizeof(buf))
 		return mf_errf(c, n, EINVAL, field, "expected an integer");
 	memcpy(buf, s, len);
@@ -301,12 +302,12 @@ int mf_get_strlist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, 
 			if (yaml11_bool(s, len) >= 0)
 				return mf_errf(
 				    c, it, EINVAL, f,
-				    "'%.*s' is a boolean to Kubernetes (YAML 1.1); quote it",
-				    (int)(len > 40 ? 40 : len), s);
+				    "'%.*s%s' is a boolean to Kubernetes (YAML 1.1); quote it",
+				    CS_MSG_CUT(s, len, 40));
 			if (yaml11_number(s, len))
 				return mf_errf(c, it, EINVAL, f,
-					       "'%.*s' is a number to Kubernetes; quote it",
-					       (int)(len > 40 ? 40 : len), s);
+					       "'%.*s%s' is a number to Kubernetes; quote it",
+					       CS_MSG_CUT(s, len, 40));
 		}
 		if (memchr(s, '\0', len))
 			return mf_errf(c, it, EINVAL, f, "string contains a NUL byte");

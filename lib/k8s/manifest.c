@@ -361,9 +361,9 @@ static int get_os(struct mf_ctx *c, struct ydoc_node *spec, const char *path, st
 			       "Required value: the API server refuses the pod");
 	if (strcmp(p->os_name, "linux") && strcmp(p->os_name, "windows"))
 		return mf_errf(c, ydoc_get(os, "name"), EINVAL, f,
-			       "Unsupported value \"%.40s\" (\"linux\" or \"windows\"): the API "
+			       "Unsupported value \"%.*s%s\" (\"linux\" or \"windows\"): the API "
 			       "server refuses the pod",
-			       p->os_name);
+			       CS_MSG_CUTS(p->os_name, 40));
 	c->windows = !strcmp(p->os_name, "windows");
 	c->linux_os = !c->windows;
 	return 0;
@@ -845,10 +845,11 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
 				       "empty: kubectl and the API server refuse the object");
 		if (!builtin_group(av))
 			return 1;
-		return mf_errf(c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
-			       "'%.60s' serves no %s: kubectl and the API server refuse the object "
-			       "(no matches for kind)",
-			       av, kind);
+		return mf_errf(
+		    c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
+		    "'%.*s%s' serves no %s: kubectl and the API server refuse the object "
+		    "(no matches for kind)",
+		    CS_MSG_CUTS(av, 60), kind);
 	}
 	return 0;
 }

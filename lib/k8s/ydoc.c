@@ -565,18 +565,19 @@ static int resolve_aliases(struct reader *r)
 
 		k = hi == lo ? 0 : count_before(r->anchors + lo, hi - lo, r->aliases[i].pos);
 		if (k == 0) {
-			snprintf(msg, sizeof(msg),
-				 "unknown anchor '%.*s' referenced: no anchor of that name before "
-				 "it (Kubernetes refuses the document)",
-				 (int)(n->n > 40 ? 40 : n->n), n->u.text);
+			snprintf(
+			    msg, sizeof(msg),
+			    "unknown anchor '%.*s%s' referenced: no anchor of that name before "
+			    "it (Kubernetes refuses the document)",
+			    CS_MSG_CUT(n->u.text, n->n, 40));
 			return node_error(r, n, msg);
 		}
 		a = &r->anchors[lo + k - 1];
 		if (r->aliases[i].pos < a->end) {
 			snprintf(msg, sizeof(msg),
-				 "anchor '%.*s' value contains itself (Kubernetes refuses the "
+				 "anchor '%.*s%s' value contains itself (Kubernetes refuses the "
 				 "document)",
-				 (int)(n->n > 40 ? 40 : n->n), n->u.text);
+				 CS_MSG_CUT(n->u.text, n->n, 40));
 			return node_error(r, n, msg);
 		}
 		n->x.target = a->node;

@@ -222,7 +222,7 @@ static int escape(struct tp *t, struct sbuf *b, bool multi)
 		ws(t);
 		if (!eof(t) && *t->p != '\n')
 			return fail(t, t->p,
-				    "a '\\' that ends a line must be followed by the newline");
+				    "a backslash that ends a line must be followed by the newline");
 		while (!eof(t) && (*t->p == ' ' || *t->p == '\t' || *t->p == '\n')) {
 			t->p++;
 			if (t->p[-1] == '\n')

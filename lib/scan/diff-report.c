@@ -205,7 +205,7 @@ static char *later_path(void *ctx, size_t row, size_t col)
 	const char *p = cs_diff_file_path(&df->files[row - 1]);
 
 	(void)col;
-	return p ? cs_escape_dup(p) : NULL;
+	return p ? cs_escape_cell_dup(p) : NULL;
 }
 
 /*
@@ -230,7 +230,7 @@ static int files_table(const struct cs_scan_diff *df, FILE *f)
 		const char *path = cs_diff_file_path(d);
 		bool later = path && strlen(path) > 4 * CS_TABLE_MAX_PAD; /* escaped: >= 1/4 */
 		char *row[NCOL] = {strdup(cs_diff_file_change(d)),
-				   later || !path ? NULL : cs_escape_dup(path), what_text(d),
+				   later || !path ? NULL : cs_escape_cell_dup(path), what_text(d),
 				   side_text(&d->old), side_text(&d->new)};
 		const char *cells[NCOL];
 

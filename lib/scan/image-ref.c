@@ -14,6 +14,7 @@
 #include "capscope/image-ref.h"
 #include "capscope/scan.h"
 #include "../internal/cleanup.h"
+#include "../internal/util.h"
 
 static bool alnum_lower(char c)
 {
@@ -143,8 +144,8 @@ static bool digest_ok(const char *s)
 
 static int bad(struct cs_diag *d, const char *s, const char *why)
 {
-	return cs_diag_set(d, EINVAL, 0, 0, "image", "'%.200s' is not an image reference: %s", s,
-			   why);
+	return cs_diag_set(d, EINVAL, 0, 0, "image", "'%.*s%s' is not an image reference: %s",
+			   CS_MSG_CUTS(s, 200), why);
 }
 
 int cs_image_ref_parse(const char *s, struct cs_image_ref *out, struct cs_diag *d)
@@ -260,9 +261,9 @@ static int add_all(struct cs_image_map *m, const char *arg, struct cs_diag *d)
 {
 	if (m->all)
 		return cs_diag_set(d, EINVAL, 0, 0, "image",
-				   "--image ARCHIVE given twice ('%.200s', '%.200s'): one archive "
+				   "--image ARCHIVE given twice ('%.*s%s', '%.*s%s'): one archive "
 				   "for every container, or --image REF=ARCHIVE for each image",
-				   m->all, arg);
+				   CS_MSG_CUTS(m->all, 200), CS_MSG_CUTS(arg, 200));
 	if (m->n)
 		return mixed(d);
 	return (m->all = strdup(arg)) ? 0 : -ENOMEM;
@@ -282,8 +283,8 @@ int cs_image_map_add(struct cs_image_map *m, const char *arg, struct cs_diag *d)
 		return add_all(m, arg, d);
 	if (!eq[1]) {
 		cs_image_ref_free(&ref);
-		return cs_diag_set(d, EINVAL, 0, 0, "image", "--image %.200s: no ARCHIVE after '='",
-				   arg);
+		return cs_diag_set(d, EINVAL, 0, 0, "image", "--image %.*s%s: no ARCHIVE after '='",
+				   CS_MSG_CUTS(arg, 200));
 	}
 	/* A file called "app=x.tar" is that file, unless x.tar exists too. */
 	if (exists(arg)) {
@@ -292,9 +293,9 @@ int cs_image_map_add(struct cs_image_map *m, const char *arg, struct cs_diag *d)
 			return add_all(m, arg, d);
 		return cs_diag_set(
 		    d, EINVAL, 0, 0, "image",
-		    "--image %.200s names a file and also REF=ARCHIVE: write ./%.200s "
+		    "--image %.*s%s names a file and also REF=ARCHIVE: write ./%.*s%s "
 		    "for the file",
-		    arg, arg);
+		    CS_MSG_CUTS(arg, 200), CS_MSG_CUTS(arg, 200));
 	}
 	if (m->all) {
 		cs_image_ref_free(&ref);
@@ -303,8 +304,9 @@ int cs_image_map_add(struct cs_image_map *m, const char *arg, struct cs_diag *d)
 	for (size_t i = 0; i < m->n; i++)
 		if (same_ref(&m->v[i].ref, &ref) && strcmp(m->v[i].archive, eq + 1)) {
 			cs_diag_set(d, EINVAL, 0, 0, "image",
-				    "--image %.200s: %.200s is already %.200s", arg, ref_text,
-				    m->v[i].archive);
+				    "--image %.*s%s: %.*s%s is already %.*s%s",
+				    CS_MSG_CUTS(arg, 200), CS_MSG_CUTS(ref_text, 200),
+				    CS_MSG_CUTS(m->v[i].archive, 200));
 			cs_image_ref_free(&ref);
 			return -EINVAL;
 		}

@@ -33,6 +33,7 @@
 #include "../internal/exec-script.h"
 #include "../internal/open-in-root.h"
 #include "../internal/scan-fuzz.h"
+#include "../internal/util.h"
 
 #define BLOB_MAX    (4u << 20)	/* a JSON document of the image */
 #define BLOBS_TOTAL (64u << 20) /* what pass 1 keeps of other small files */
@@ -141,7 +142,7 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return cs_diag_set(im->d, err, 0, 0, NULL, "%.120s: %s", im->label, msg);
+	return cs_diag_set(im->d, err, 0, 0, NULL, "%.*s%s: %s", CS_MSG_CUTS(im->label, 120), msg);
 }
 
 static int over_max_bytes(struct img *im)
@@ -1171,7 +1172,8 @@ static struct archive *open_outer_scan(struct img *im, const char *name, const c
 	int fl;
 
 	if (cs_view_normalize(name, want, sizeof(want), &fl) < 0) {
-		cs_diag_set(im->d, ENAMETOOLONG, 0, 0, NULL, "%.120s: name too long", name);
+		cs_diag_set(im->d, ENAMETOOLONG, 0, 0, NULL, "%.*s%s: name too long",
+			    CS_MSG_CUTS(name, 120));
 		return NULL;
 	}
 	for (int hop = 0; hop < 8; hop++) {
@@ -1488,7 +1490,8 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 		snprintf(name, 4200, "%s", m->layers[i]);
 	else if (cs_img_digest_path(m->layers[i], name, 4200) < 0)
 		return cs_diag_set(im->d, EINVAL, 0, 0, "layers",
-				   "layer %zu: '%.200s' is not a digest", i, m->layers[i]);
+				   "layer %zu: '%.*s%s' is not a digest", i,
+				   CS_MSG_CUTS(m->layers[i], 200));
 	snprintf(label, 4300, "layer %zu (%s)", i, name);
 	im->label = label;
 	im->layer = (int)i;
@@ -1674,8 +1677,8 @@ static int read_oci(struct img *im)
 	free(owned);
 	for (depth = 0; rc == 0 && m.index_child && depth < 4; depth++) {
 		if (cs_img_digest_path(m.index_child, name, sizeof(name)) < 0) {
-			rc = cs_diag_set(im->d, EINVAL, 0, 0, "digest", "'%.200s' is not a digest",
-					 m.index_child);
+			rc = cs_diag_set(im->d, EINVAL, 0, 0, "digest", "'%.*s%s' is not a digest",
+					 CS_MSG_CUTS(m.index_child, 200));
 			break;
 		}
 		cs_img_manifest_free(&m);
@@ -1691,8 +1694,8 @@ static int read_oci(struct img *im)
 		rc = read_layers(im, &m, true);
 	if (rc == 0) {
 		if (cs_img_digest_path(m.config, name, sizeof(name)) < 0)
-			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.200s' is not a digest",
-					 m.config);
+			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",
+					 CS_MSG_CUTS(m.config, 200));
 		else
 			rc = apply_config(im, name);
 	}
@@ -1836,9 +1839,9 @@ static int layout_only(struct img *im)
 			i++;
 		if (i == 5 && strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, NULL,
-					 "holds an OCI layout (oci-layout) and '%.200s' beside it: "
+					 "holds an OCI layout (oci-layout) and '%.*s%s' beside it: "
 					 "refusing to guess whether it is an image or a tree",
-					 de->d_name);
+					 CS_MSG_CUTS(de->d_name, 200));
 	}
 	closedir(dir);
 	return rc;

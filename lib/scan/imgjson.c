@@ -284,7 +284,7 @@ static int config_str(node *cfg, const char *k, char **out, node **dup, struct c
 		return config_error(n, d, "config.%s must be a string", k);
 	if ((r = cs_json_strdup(n, out)) == -EINVAL)
 		return config_error(n, d,
-				    "config.%s holds a NUL character (\\u0000), which no user or "
+				    "config.%s holds a NUL character (U+0000), which no user or "
 				    "path can",
 				    k);
 	return r;
@@ -316,7 +316,7 @@ static int list_error(node *at, const char *k, int r, uint32_t bad, size_t max, 
 		return config_error(at, d, "config.%s has more than %zu entries", k, max);
 	if (r == -EILSEQ)
 		return config_error(at->u.items[bad], d,
-				    "config.%s[%u] holds a NUL character (\\u0000), which no "
+				    "config.%s[%u] holds a NUL character (U+0000), which no "
 				    "path, argument or variable can",
 				    k, bad);
 	return config_error(at, d, "config.%s must be an array of strings", k);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tar-shadow.h"
+#include "../internal/util.h"
 
 #define BLOCK	    512
 #define SPECIAL_MAX (1u << 20) /* Go's maxSpecialFileSize: PAX and GNU long names */
@@ -750,10 +751,10 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, struc
 	}
 	if (!applied_type(type)) {
 		snprintf(msg, sizeof(msg),
-			 "entry '%.40s' is of type '%c' (%d), which containerd, Docker and CRI-O "
+			 "entry '%.*s%s' is of type '%c' (%d), which containerd, Docker and CRI-O "
 			 "do not unpack",
-			 s->q[s->tail - 1].name, type >= 0x20 && type < 0x7f ? type : '?',
-			 (unsigned char)type);
+			 CS_MSG_CUTS(s->q[s->tail - 1].name, 40),
+			 type >= 0x20 && type < 0x7f ? type : '?', (unsigned char)type);
 		fail(s, msg);
 	}
 	return;

@@ -827,9 +827,9 @@ static int long_symlink(const struct cs_ventry *e, const char *norm, struct cs_d
 	if (S_ISLNK(e->mode) && !e->hardlink && e->symlink && strlen(e->symlink) >= VIEW_PATH_MAX)
 		return cs_diag_set(
 		    d, ENAMETOOLONG, 0, 0, NULL,
-		    "%.200s: a symlink to %zu bytes, where symlink(2) takes fewer "
+		    "%.*s%s: a symlink to %zu bytes, where symlink(2) takes fewer "
 		    "than %d (ENAMETOOLONG): containerd and Docker fail on this layer",
-		    norm + 1, strlen(e->symlink), VIEW_PATH_MAX);
+		    CS_MSG_CUTS(norm + 1, 200), strlen(e->symlink), VIEW_PATH_MAX);
 	return 0;
 }
 
@@ -849,8 +849,8 @@ static int link_target(struct cs_view *v, const struct cs_ventry *e, char tf[VIE
 		if (rc == -E2BIG)
 			return cs_view_over_budget(v, d, false);
 		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "hard link to '%.200s', which is not a file in the image: ignored",
-			    e->hardlink);
+			    "hard link to '%.*s%s', which is not a file in the image: ignored",
+			    CS_MSG_CUTS(e->hardlink, 200));
 		return 1;
 	}
 	return 0;
@@ -874,13 +874,13 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	}
 	if (flags & CS_NORM_ESCAPED) {
 		cs_diag_set(d, EXDEV, 0, 0, NULL,
-			    "name climbs out of the root with '..': kept inside it as %.200s",
-			    norm);
+			    "name climbs out of the root with '..': kept inside it as %.*s%s",
+			    CS_MSG_CUTS(norm, 200));
 		warn = 2;
 	} else if (flags & CS_NORM_ABSOLUTE) {
 		/* A tar that names /etc/passwd wants the host's file: say so (docs/scan.md). */
-		cs_diag_set(d, EXDEV, 0, 0, NULL, "absolute name: kept inside the image as %.200s",
-			    norm);
+		cs_diag_set(d, EXDEV, 0, 0, NULL, "absolute name: kept inside the image as %.*s%s",
+			    CS_MSG_CUTS(norm, 200));
 		warn = 2;
 	}
 	if (strcmp(norm, "/") == 0) {
@@ -929,7 +929,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if (!parent) {
 		if (errno == ENOTDIR) {
 			cs_diag_set(d, EINVAL, 0, 0, NULL,
-				    "parent %.200s is not a directory: ignored", pdir);
+				    "parent %.*s%s is not a directory: ignored",
+				    CS_MSG_CUTS(pdir, 200));
 			return 1;
 		}
 		return -errno;

@@ -91,7 +91,8 @@ ok $? "hostile names: no <script> or <img> element, no raw bidi override in the 
 like "$h" 'image img&#39;\\u202e&lt;b&gt;' "the image name: quote, bidi override (U+202E) and markup as text"
 like "$h" 'pod&lt;script&gt;alert\(1\)&lt;/script&gt;' "the pod name shown escaped"
 like "$h" 'web&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;\\x1b\[2J' "the container name: quote, markup, ESC as text"
-like "$h" '  - name: web&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;\\x1b\[2J' "a remedy snippet shows the name as the terminal does"
+like "$h" '  - name: &quot;web\\&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;\\x1b\[2J&quot;' \
+  "a remedy snippet shows the name as a YAML scalar (tests/cli/remedy-quoting), escaped once"
 ! grep -qF '\\x1b' "$T/hostile.html"
 ok $? "text the library escaped (remedies) is not escaped twice: no \\\\x1b"
 LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$T/hostile.html"

@@ -122,7 +122,7 @@ cp -a old.root evil.root
 evil=$'x\n  fake  gained'
 cp /bin/true "evil.root/usr/bin/$evil"; chmod 4755 "evil.root/usr/bin/$evil"
 out=$(d old.root evil.root)
-like "$out" 'gained +/usr/bin/x\\n  fake  gained +setuid' "text: a name with a newline is one escaped row"
+like "$out" 'gained +/usr/bin/x\\n\\x20\\x20fake\\x20\\x20gained +setuid' "text: a name with a newline is one escaped row (spaces as \\x20)"
 is "$(grep -c '^gained' <<<"$out")" 1 "text: no forged row"
 is "$(dj old.root evil.root | jq -r '.files[0].path')" "/usr/bin/$evil" "JSON: the exact name"
 

@@ -111,7 +111,7 @@ is "$n" 4 "hostile tar names: four findings in JSON"
 is "$(printf '%s\n' "$txt" | wc -l)" "$((n + 2))" "text: one row per finding, no forged row"
 is "$(printf '%s' "$txt" | tr -cd '\033\007' | wc -c)" 0 "text: no raw ESC or BEL from a tar name"
 ok "$(! grep -q '^/usr/bin/fake' <<<"$txt"; echo $?)" "text: a newline in a tar name does not start a line"
-like "$txt" '/x\\n/usr/bin/fake  critical  cap_sys_admin\+ep' "text: the newline is shown escaped"
+like "$txt" '/x\\n/usr/bin/fake\\x20\\x20critical\\x20\\x20cap_sys_admin\+ep' "text: the newline is shown escaped (spaces as \\x20)"
 like "$txt" '\\u202e' "text: a bidi override is shown escaped"
 is "$(h names.tar | jq -r '.findings[] | select(.path|contains("fake")) | .path')" $'/x\n/usr/bin/fake  critical  cap_sys_admin+ep' "JSON keeps the exact name"
 # The config User and a layer's name are data too.

@@ -189,10 +189,42 @@ static void diag_field_file_line_cut(void **state)
 	assert_string_equal(cs_diag_format(&d, buf, sizeof(buf)), "t.yaml:3:4: f: m");
 }
 
+/* A table cell: the rule, then a space as \x20 and other blanks as \uNNNN. */
+static void cell_blanks_escaped(void **state)
+{
+	char *c = cs_escape_cell_dup("a  b\xc2\xa0"
+				     "c\xe3\x80\x80"
+				     "d\te\xc3\xa9");
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(c, "a\\x20\\x20b\\u00a0c\\u3000d\\te\xc3\xa9");
+	free(c);
+}
+
+/* Snippet quoting: exact in its language, and terminal-safe. */
+static void snippet_quoting(void **state)
+{
+	char *sh = cs_quote_shell_dup("/x; rm 'y'"), *sh2 = cs_quote_shell_dup("a\x1b"),
+	     *js = cs_quote_json_dup("a\"b\xe2\x80\xae"),
+	     *ym = cs_quote_yaml_dup("c\": x #\xc2\x9b");
+
+	(void)state;
+	assert_string_equal(sh, "'/x; rm '\\''y'\\'''");
+	assert_string_equal(sh2, "$'a\\x1b'");
+	assert_string_equal(js, "\"a\\\"b\\u202e\"");
+	assert_string_equal(ym, "\"c\\\": x #\\u009b\"");
+	free(sh);
+	free(sh2);
+	free(js);
+	free(ym);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(diag_field_file_line_cut), cmocka_unit_test(plain_text_unchanged),
+	    cmocka_unit_test(diag_field_file_line_cut), cmocka_unit_test(cell_blanks_escaped),
+	    cmocka_unit_test(snippet_quoting),		cmocka_unit_test(plain_text_unchanged),
 	    cmocka_unit_test(controls_escaped),		cmocka_unit_test(unicode_controls_escaped),
 	    cmocka_unit_test(invalid_utf8_escaped),	cmocka_unit_test(cut_on_whole_escape),
 	    cmocka_unit_test(diag_context_wraps),	cmocka_unit_test(diag_cut_says_so),

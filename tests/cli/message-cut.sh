@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# asan-too
+# A message that quotes a long value cuts it on a character boundary and
+# says so with "..." (CS_MSG_CUT, lib/internal/util.h). A bare "%.40s" cut
+# a UTF-8 character in half, so the message showed "\xc3", a byte the value
+# did not hold, and quoted a cut value as if it were all of it.
+source "$(dirname "$0")/../lib/tap.sh"
+command -v python3 >/dev/null || skip_all "needs python3"
+tap_tmpdir
+cd "$T" || exit 1
+
+x39=$(printf 'x%.0s' $(seq 39))
+python3 - <<'P'
+x = "x" * 39
+open("os.yaml", "w").write('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n'
+                           '  os: {name: "' + x + 'éTAIL"}\n  containers: [{name: c, image: i}]\n')
+open("av.yaml", "w").write('apiVersion: apps/v1' + "y" * 52 + 'éz\nkind: Pod\nmetadata: {name: p}\n'
+                           'spec:\n  containers: [{name: c, image: i}]\n')
+# Tags and anchor names are ASCII (others are refused before): cut, marked.
+open("tag.yaml", "w").write('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n'
+                            '  containers: [{name: c, image: !' + x + 'xTAIL i}]\n')
+open("anchor.yaml", "w").write('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n'
+                               '  containers: [{name: c, image: *' + x + 'xTAIL}]\n')
+P
+for f in os av tag anchor; do
+  "$CAPSCOPE" lint "$f.yaml" >/dev/null 2>err.txt
+  is "$?" 2 "$f: refused"
+  is "$(wc -l <err.txt)" 1 "$f: one line"
+  ok "$(grep -q 'xc3\|\\x' err.txt; echo $((! $?)))" "$f: no half character (\\xc3) in the message"
+  ok "$(grep -q "TAIL\|é" err.txt; echo $((! $?)))" "$f: the value is cut"
+  like "$(cat err.txt)" "^capscope lint: $f\\.yaml:[0-9]+:[0-9]+: " "$f: file, line and column"
+  ok "$(grep -q '\.\.\.' err.txt; echo $?)" "$f: the cut is marked '...'"
+done
+like "$("$CAPSCOPE" lint os.yaml 2>&1)" "Unsupported value \"$x39\\.\\.\\.\"" \
+  "os: the 39 bytes before the character, then '...'"
+done_testing
