@@ -275,6 +275,17 @@ static size_t same_word(const char **text, const bool *own, size_t i, struct wor
 	return w->v[h].at;
 }
 
+/*
+ * The expansions of one command line, in all: past it the later words are
+ * kept as written, as a word past cs_kubelet_expand's own bound is. Each
+ * word is bounded (64 KiB), their number is not: 20,000 args "$(E)" with a
+ * 60 KB E in a 220 KB AdmissionReview held 2.4 GB in the webhook
+ * (fifteenth pass). The kernel's execve takes at most 6 MiB of argv and
+ * environment (3/4 of _STK_LIM), so a command line past this bound is one
+ * no process starts with; argv[0], expanded first, is never past it.
+ */
+#define ARGV_EXPANDED_MAX (4u << 20)
+
 int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
 		    const char ***argv, size_t *n)
 {
@@ -289,7 +300,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	const char **text = calloc(total + 1, sizeof(*text));
 	bool *own = calloc(total + 1, sizeof(*own));
 	const char **v = NULL;
-	size_t *first = NULL;
+	size_t *first = NULL, expanded = 0;
 	struct word_seen seen = {0};
 	char *at;
 	int unknown0 = 0, rc = 0;
@@ -305,11 +316,15 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 		const struct cs_strlist *l = from_cmd ? cmd : args;
 		const char *s = l->v[from_cmd ? i : i - (cmd ? cmd->n : 0)];
 
-		rc = argv_word(c, s, l == &c->command || l == &c->args, &text[i], &own[i]);
+		bool pods = l == &c->command || l == &c->args;
+
+		rc = argv_word(c, s, pods && expanded <= ARGV_EXPANDED_MAX, &text[i], &own[i]);
 		if (rc == 1) {
 			unknown0 |= i == 0;
 			rc = 0;
 		}
+		if (rc >= 0 && own[i])
+			expanded += strlen(text[i]);
 	}
 	/* A word read through a YAML alias is the manifest's one string
 	 * (manifest-read.c mf_copy): packed once, where 40,000 aliases of a
