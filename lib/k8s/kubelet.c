@@ -248,17 +248,18 @@ static size_t same_word_put(struct word_seen *w, const char *s, size_t at)
 	return i;
 }
 
+/* Words shorter than this are packed each time they come. */
+#define SHARE_MIN 64
+
 /*
- * The first word i shares its source string with (i itself when none
- * does; SIZE_MAX: out of memory). Only words as written: an expansion is
- * its own string.
+ * The first word that has the source string s, word i's (i itself when
+ * none before it; SIZE_MAX: out of memory). Only words as written: an
+ * expansion is its own string.
  */
-static size_t same_word(const char **text, const bool *own, size_t i, struct word_seen *w)
+static size_t same_word(const char *s, size_t i, struct word_seen *w)
 {
 	size_t h;
 
-	if (own[i])
-		return i;
 	if (2 * (w->n + 1) > w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 64;
 		struct word_seen g = {calloc(cap, sizeof(*g.v)), 0, cap};
@@ -271,7 +272,7 @@ static size_t same_word(const char **text, const bool *own, size_t i, struct wor
 		free(w->v);
 		*w = g;
 	}
-	h = same_word_put(w, text[i], i);
+	h = same_word_put(w, s, i);
 	return w->v[h].at;
 }
 
@@ -300,7 +301,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	const char **text = calloc(total + 1, sizeof(*text));
 	bool *own = calloc(total + 1, sizeof(*own));
 	const char **v = NULL;
-	size_t *first = NULL, expanded = 0;
+	size_t expanded = 0;
 	struct word_seen seen = {0};
 	char *at;
 	int unknown0 = 0, rc = 0;
@@ -326,24 +327,30 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 		if (rc >= 0 && own[i])
 			expanded += strlen(text[i]);
 	}
-	/* A word read through a YAML alias is the manifest's one string
+	/* A long word read through YAML aliases is the manifest's one string
 	 * (manifest-read.c mf_copy): packed once, where 40,000 aliases of a
-	 * 10 KB string made a 400 MB block (fifteenth pass). */
-	if (rc >= 0 && !(first = calloc(total + 1, sizeof(*first))))
-		rc = -ENOMEM;
+	 * 10 KB string made a 400 MB block (fifteenth pass). Short words are
+	 * not looked up: a copy each costs no more than a few times the text
+	 * that names it, and a table of 390,000 args cost 16 MB. */
 	bytes = (total + 1) * sizeof(*v);
-	for (size_t i = 0; rc >= 0 && i < total; i++)
-		if ((first[i] = same_word(text, own, i, &seen)) == i)
-			bytes += strlen(text[i]) + 1;
-		else if (first[i] == SIZE_MAX)
+	for (size_t i = 0; rc >= 0 && i < total; i++) {
+		size_t l = strlen(text[i]),
+		       from = own[i] || l < SHARE_MIN ? i : same_word(text[i], i, &seen);
+
+		if (from == SIZE_MAX)
 			rc = -ENOMEM;
+		else if (from == i)
+			bytes += l + 1;
+	}
 	if (rc >= 0 && !(v = malloc(bytes)))
 		rc = -ENOMEM;
 	for (at = v ? (char *)(v + total + 1) : NULL; v && k < total; k++) {
-		size_t l = strlen(text[k]) + 1;
+		size_t l = strlen(text[k]) + 1, first = k;
 
-		if (first[k] != k) {
-			v[k] = v[first[k]];
+		if (!own[k] && l > SHARE_MIN) /* put in the table by the loop above */
+			first = seen.v[same_word_put(&seen, text[k], k)].at;
+		if (first != k) {
+			v[k] = v[first];
 			continue;
 		}
 		v[k] = memcpy(at, text[k], l);
@@ -356,7 +363,6 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 			free((char *)text[i]);
 	free(text);
 	free(own);
-	free(first);
 	free(seen.v);
 	if (rc < 0)
 		return rc;
