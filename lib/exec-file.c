@@ -329,34 +329,60 @@ struct rootfs_path {
 	/* The cwd opened once for the relative entries' lookups: -2 not yet,
 	 * -1 when they are looked up joined (cwd_err: its lookup's error). */
 	int cwdfd, cwd_err;
+	int cwd_links;	    /* symlinks its lookup followed: counted toward the 40 */
+	unsigned cwd_depth; /* the ".." that lead from it to the root */
 };
 
 /*
- * The cwd as a starting point for relative candidates: opened only when its
- * own lookup follows no symlink, so that a candidate's links are all the
- * kernel's 40 would count. A cwd that is not there fails every joined
- * lookup too (at its missing name): cwd_err, and each candidate is skipped.
+ * The links the cwd's lookup follows, by our walk (openat2 does not say),
+ * on the condition that the walk reaches the directory the kernel reached.
+ */
+static int cwd_links(const struct rootfs_path *r, const char *cwd, int fd)
+{
+	int links = 0;
+	int wfd AUTOCLOSE = cs_open_in_root_from(r->root, r->root, 0, cwd, O_PATH | O_DIRECTORY,
+						 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, &links);
+	struct stat a, b;
+
+	if (wfd < 0 || fstat(wfd, &a) < 0 || fstat(fd, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return -1;
+	return links;
+}
+
+/*
+ * The cwd as a starting point for relative candidates, with the links its
+ * own lookup followed and its depth below the root (what a joined lookup
+ * would have counted and climbed). A cwd that is not there fails every
+ * joined lookup too (at its missing name): cwd_err, and each candidate is
+ * skipped. What cannot be told (a walk that disagrees with the kernel)
+ * leaves the candidates to the joined lookup.
  */
 static void open_cwd(struct rootfs_path *r)
 {
 	const char *cwd = r->cwd ? r->cwd : "/";
 	uint64_t plain = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 	int fd = cs_open_in_root(r->root, cwd, O_PATH | O_DIRECTORY, plain | RESOLVE_NO_SYMLINKS);
+	int depth;
 
 	r->cwdfd = -1;
-	if (fd >= 0) {
-		r->cwdfd = fd;
-		return;
+	if (fd == -ELOOP) {
+		fd = cs_open_in_root(r->root, cwd, O_PATH | O_DIRECTORY, plain);
+		if (fd >= 0 && (r->cwd_links = cwd_links(r, cwd, fd)) < 0) {
+			close(fd); /* each candidate is looked up joined */
+			return;
+		}
 	}
-	if (fd != -ELOOP) {
+	if (fd < 0) {
 		r->cwd_err = fd;
 		return;
 	}
-	fd = cs_open_in_root(r->root, cwd, O_PATH | O_DIRECTORY, plain);
-	if (fd < 0)
-		r->cwd_err = fd;
-	else
-		close(fd); /* symlinks on the way: each candidate is looked up joined */
+	if ((depth = cs_open_in_root_depth(r->root, fd, PATH_MAX)) < 0) {
+		close(fd);
+		return;
+	}
+	r->cwd_depth = (unsigned)depth;
+	r->cwdfd = fd;
 }
 
 /*
@@ -409,8 +435,12 @@ static int climb(const struct rootfs_path *r, const char **rel)
  * A relative candidate from the cwd (the kernel starts there: one name per
  * entry, where joining each of 100,000 empty entries to a 4 KB cwd took
  * 16 s). RESOLVE_BENEATH keeps the lookup under the cwd, so it meets what
- * the joined lookup meets past the cwd; one that leaves it ("..", an
- * absolute link: EXDEV) or meets many links (ELOOP) is looked up joined.
+ * the joined lookup meets past the cwd. One that leaves it ("..", an
+ * absolute link: EXDEV) or meets many links (ELOOP), and every candidate
+ * when the cwd's own lookup followed links, is walked by hand from the cwd
+ * (cs_open_in_root_from: its ".." climb to the root, its links counted with
+ * the cwd's): joined, 20,000 entries through an absolute link under a 4 KB
+ * cwd took 4.4 s.
  */
 static int rootfs_probe(void *ctx, const char *path, bool relative, size_t joined_len)
 {
@@ -426,11 +456,12 @@ static int rootfs_probe(void *ctx, const char *path, bool relative, size_t joine
 		open_cwd(r);
 	if (r->cwd_err)
 		return r->cwd_err;
-	if (r->cwdfd >= 0) {
-		int up AUTOCLOSE = climb(r, &path);
+	if (r->cwdfd >= 0 && r->cwd_links == 0) {
+		const char *rest = path; /* past its leading "..": path stays whole */
+		int up AUTOCLOSE = climb(r, &rest);
 		int fd AUTOCLOSE = up < 0
 				       ? up
-				       : cs_open_in_root(up, path, O_PATH,
+				       : cs_open_in_root(up, rest, O_PATH,
 							 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 
 		if (fd >= 0 && fstat(fd, &sb) < 0)
@@ -439,6 +470,18 @@ static int rootfs_probe(void *ctx, const char *path, bool relative, size_t joine
 			return S_ISDIR(sb.st_mode) || !(sb.st_mode & 0111) ? -EACCES : 0;
 		if (fd != -EXDEV && fd != -ELOOP)
 			return fd;
+	}
+	if (r->cwdfd >= 0) {
+		int links = r->cwd_links;
+		int fd AUTOCLOSE =
+		    cs_open_in_root_from(r->root, r->cwdfd, r->cwd_depth, path, O_PATH,
+					 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, &links);
+
+		if (fd >= 0 && fstat(fd, &sb) < 0)
+			return -errno;
+		if (fd >= 0)
+			return S_ISDIR(sb.st_mode) || !(sb.st_mode & 0111) ? -EACCES : 0;
+		return fd;
 	}
 	if (cs_exec_join_cwd(r->cwd, path, &joined) < 0)
 		return -ENOMEM;
@@ -531,7 +574,7 @@ static int resolve_rootfs(const char *rootfs, const char *cwd, const char *arg0,
 		return fill_exec(root, cwd, arg0, f);
 	}
 	{
-		struct rootfs_path r = {root, cwd, -2, 0};
+		struct rootfs_path r = {root, cwd, -2, 0, 0, 0};
 
 		rc = cs_exec_path_lookup(path_env, cwd, arg0, f, &rootfs_path_ops, &r);
 		if (r.cwdfd >= 0)

@@ -42,6 +42,10 @@ struct dir_stack {
 	size_t n, cap;
 	char *path;
 	size_t pathcap;
+	/* fds[1] is a start given by the caller, base_depth levels below
+	 * fds[0] (cs_open_in_root_from): its ".." opens the parent. */
+	bool base;
+	unsigned base_depth;
 };
 
 static void stack_pop(struct dir_stack *s)
@@ -49,7 +53,40 @@ static void stack_pop(struct dir_stack *s)
 	if (s->n > 1) {
 		close(s->fds[--s->n]);
 		s->path[s->lens[s->n - 1]] = 0;
+		if (s->n == 1)
+			s->base = false;
 	}
+}
+
+/*
+ * ".." from the caller's start: its parent, opened (we hold no descriptor
+ * of it), at most base_depth times, where the root must be met (a tree
+ * renamed under us meets something else: EAGAIN, as the kernel's scoped
+ * lookups say). The root itself is fds[0] again, so ".." stops there.
+ */
+static int climb_base(struct dir_stack *s)
+{
+	struct stat rb, ub;
+	int up = openat(s->fds[1], "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (up < 0)
+		return -errno;
+	if (--s->base_depth > 0) {
+		close(s->fds[1]);
+		s->fds[1] = up;
+		return 0;
+	}
+	if (fstat(s->fds[0], &rb) < 0 || fstat(up, &ub) < 0) {
+		int err = -errno;
+
+		close(up);
+		return err;
+	}
+	close(up);
+	if (ub.st_dev != rb.st_dev || ub.st_ino != rb.st_ino)
+		return -EAGAIN;
+	stack_pop(s);
+	return 0;
 }
 
 static void stack_free(struct dir_stack *s)
@@ -151,12 +188,12 @@ static int open_last(int dirfd, const char *name, const struct stat *sb, int fla
 	return fd;
 }
 
+/* *links counts the symlinks followed, toward the kernel's 40 for the whole lookup. */
 static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve,
-		cs_open_in_root_visit_fn *visit, void *ctx)
+		cs_open_in_root_visit_fn *visit, void *ctx, int *links)
 {
 	bool in_root = resolve & RESOLVE_IN_ROOT;
 	size_t off = 0;
-	int links = 0;
 
 	if ((*rest)[0] == '/' && !in_root)
 		return -EXDEV;
@@ -194,6 +231,12 @@ static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve,
 		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
+			int rc = s->n == 2 && s->base ? climb_base(s) : 0;
+
+			if (rc < 0)
+				return rc;
+			if (s->n == 2 && s->base)
+				continue; /* climbed */
 			if (s->n > 1)
 				stack_pop(s);
 			else if (!in_root)
@@ -217,7 +260,7 @@ static int walk(struct dir_stack *s, char **rest, int flags, uint64_t resolve,
 					return -ENOTDIR;
 				return (flags & O_PATH) ? cs_steal_fd(&fd) : -ELOOP;
 			}
-			if ((resolve & RESOLVE_NO_SYMLINKS) || ++links > LINKS_MAX)
+			if ((resolve & RESOLVE_NO_SYMLINKS) || ++*links > LINKS_MAX)
 				return -ELOOP;
 			n = readlinkat(fd, "", text, sizeof(text) - 1);
 			if (n < 0)
@@ -276,9 +319,84 @@ int cs_open_in_root_visit(int dirfd, const char *path, int flags, uint64_t resol
 		return -ENOMEM;
 	rc = stack_push(&s, dirfd, ""); /* fds[0] is never closed: stack_pop stops above it */
 	if (rc == 0)
-		rc = walk(&s, &rest, flags, resolve, visit, ctx);
+		rc = walk(&s, &rest, flags, resolve, visit, ctx, &(int){0});
 	stack_free(&s);
 	return rc;
+}
+
+int cs_open_in_root_from(int root, int start, unsigned depth, const char *path, int flags,
+			 uint64_t resolve, int *links)
+{
+	struct dir_stack s = {0};
+	char *rest cs_cleanup_free = NULL;
+	int rc, fd;
+
+	if (!(resolve & RESOLVE_IN_ROOT) || (resolve & ~KNOWN_RESOLVE) || (flags & O_CREAT))
+		return -EINVAL;
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (!(rest = strdup(path)))
+		return -ENOMEM;
+	if ((rc = stack_push(&s, root, "")) < 0)
+		return rc;
+	if (depth > 0) {
+		/* Our own copy: climbing replaces it, stack_pop closes it. */
+		if ((fd = fcntl(start, F_DUPFD_CLOEXEC, 0)) < 0) {
+			rc = -errno;
+			stack_free(&s);
+			return rc;
+		}
+		if ((rc = stack_push(&s, fd, ".")) < 0) {
+			close(fd);
+			stack_free(&s);
+			return rc;
+		}
+		s.base = true;
+		s.base_depth = depth;
+	}
+	rc = walk(&s, &rest, flags, resolve, NULL, NULL, links);
+	stack_free(&s);
+	return rc;
+}
+
+int cs_open_in_root_depth(int root, int dir, unsigned max)
+{
+	struct stat rb, sb;
+	int fd = fcntl(dir, F_DUPFD_CLOEXEC, 0);
+	unsigned depth = 0;
+
+	if (fd < 0 || fstat(root, &rb) < 0) {
+		int err = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	for (;;) {
+		int up;
+
+		if (fstat(fd, &sb) < 0) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		if (sb.st_dev == rb.st_dev && sb.st_ino == rb.st_ino)
+			break;
+		if (depth == max || (up = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			int err = depth == max ? -EXDEV : -errno;
+
+			close(fd);
+			return err;
+		}
+		close(fd);
+		fd = up;
+		depth++;
+	}
+	close(fd);
+	return (int)depth;
 }
 
 int cs_open_in_root_walk(int dirfd, const char *path, int flags, uint64_t resolve)

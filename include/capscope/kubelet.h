@@ -134,7 +134,8 @@ CS_EXPORT int cs_group_lookup(const char *group, size_t len, const char *name, l
  * build it (setupContainerEntrypoint): command, else the image's Entrypoint;
  * then args, else the image's Cmd (only when the command came from the
  * image). The pod's command and args are expanded as the kubelet expands
- * them (cs_kubelet_expand); the image's are not. *argv is one heap block
+ * them (cs_kubelet_expand; once the expansions pass 4 MiB in all, the
+ * later words are kept as written); the image's are not. *argv is one heap block
  * (the array and its strings) the caller frees; n may be 0. Returns 0, 1
  * when argv[0] depends on a variable the manifest does not hold (it is then
  * kept as written), -ENOMEM.

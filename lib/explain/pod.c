@@ -329,9 +329,9 @@ static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_reques
  */
 #define REASON_MAX 4096
 
-static char *container_reason(const char *pod_reason)
+static char *container_reason(const char *pod_reason, size_t n)
 {
-	size_t n = pod_reason ? strlen(pod_reason) : 0, cut = REASON_MAX;
+	size_t cut = REASON_MAX;
 
 	if (n <= REASON_MAX)
 		return strdup(pod_reason ? pod_reason : "");
@@ -353,7 +353,7 @@ static int admit(struct pod_work *w)
 	if (pod->scc_modelled) {
 		r->admitted = pod->scc.admitted;
 		r->scc_name = pod->scc.chosen ? pod->scc.chosen->name : NULL;
-		r->reason = container_reason(pod->scc.reason);
+		r->reason = container_reason(pod->scc.reason, w->scc_reason_len);
 		r->adm = pod->scc.admitted ? pod->scc.sc[r->index] : r->req;
 	} else {
 		r->admitted = true;
@@ -973,6 +973,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 	if ((rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	w->ids_rejected = has_kubelet(o) && cs_k8s_api_rejects_ids(pod, &w->ids_diag);
+	w->scc_reason_len = res->scc.reason ? strlen(res->scc.reason) : 0;
 	res->all_ok = true;
 	if (!o->on_container &&
 	    !(res->containers = calloc(pod->n_containers + 1, sizeof(*res->containers))))

@@ -36,4 +36,20 @@ typedef int cs_open_in_root_visit_fn(void *ctx, int dirfd, const char *dirpath, 
 int cs_open_in_root_visit(int dirfd, const char *path, int flags, uint64_t resolve,
 			  cs_open_in_root_visit_fn *visit, void *ctx);
 
+/*
+ * The lookup of the joined path "START/path" under RESOLVE_IN_ROOT of root,
+ * without walking START's names again: start is a directory depth levels
+ * below root (depth 0: root itself), its ".." opens its parent, up to root
+ * and no further; *links holds the symlinks already followed to reach start
+ * and gets the count at the end (the kernel's 40 are for the whole joined
+ * lookup). The walk of cs_open_in_root_walk; resolve must have
+ * RESOLVE_IN_ROOT. A $PATH of many entries through an absolute link in the
+ * cwd cost the cwd's length each when joined (lib/exec-file.c).
+ */
+int cs_open_in_root_from(int root, int start, unsigned depth, const char *path, int flags,
+			 uint64_t resolve, int *links);
+
+/* How many ".." lead from dir up to root (at most max: -EXDEV past it), or -errno. */
+int cs_open_in_root_depth(int root, int dir, unsigned max);
+
 #endif

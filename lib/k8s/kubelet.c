@@ -224,6 +224,69 @@ static int argv_word(const struct cs_k8s_container *c, const char *s, bool expan
 	return 0;
 }
 
+/* The words already packed, by their source string: open addressing. */
+struct word_seen {
+	struct {
+		const char *s;
+		size_t at;
+	} * v;
+	size_t n, cap;
+};
+
+/* Its slot: found, or taken for (s, at). */
+static size_t same_word_put(struct word_seen *w, const char *s, size_t at)
+{
+	size_t i = (((uintptr_t)s * 0x9e3779b97f4a7c15u) >> 16) & (w->cap - 1);
+
+	while (w->v[i].s && w->v[i].s != s)
+		i = (i + 1) & (w->cap - 1);
+	if (!w->v[i].s) {
+		w->v[i].s = s;
+		w->v[i].at = at;
+		w->n++;
+	}
+	return i;
+}
+
+/* Words shorter than this are packed each time they come. */
+#define SHARE_MIN 64
+
+/*
+ * The first word that has the source string s, word i's (i itself when
+ * none before it; SIZE_MAX: out of memory). Only words as written: an
+ * expansion is its own string.
+ */
+static size_t same_word(const char *s, size_t i, struct word_seen *w)
+{
+	size_t h;
+
+	if (2 * (w->n + 1) > w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		struct word_seen g = {calloc(cap, sizeof(*g.v)), 0, cap};
+
+		if (!g.v)
+			return SIZE_MAX;
+		for (size_t k = 0; k < w->cap; k++)
+			if (w->v[k].s)
+				(void)same_word_put(&g, w->v[k].s, w->v[k].at);
+		free(w->v);
+		*w = g;
+	}
+	h = same_word_put(w, s, i);
+	return w->v[h].at;
+}
+
+/*
+ * The expansions of one command line, in all: past it the later words are
+ * kept as written, as a word past cs_kubelet_expand's own bound is. Each
+ * word is bounded (64 KiB), their number is not: 20,000 args "$(E)" with a
+ * 60 KB E in a 220 KB AdmissionReview held 2.4 GB in the webhook
+ * (fifteenth pass). The kernel's execve takes at most 6 MiB of argv and
+ * environment (3/4 of _STK_LIM), so a command line past this bound is one
+ * no process starts with; argv[0], expanded first, is never past it.
+ */
+#define ARGV_EXPANDED_MAX (4u << 20)
+
 int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
 		    const char ***argv, size_t *n)
 {
@@ -238,6 +301,8 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	const char **text = calloc(total + 1, sizeof(*text));
 	bool *own = calloc(total + 1, sizeof(*own));
 	const char **v = NULL;
+	size_t expanded = 0;
+	struct word_seen seen = {0};
 	char *at;
 	int unknown0 = 0, rc = 0;
 
@@ -252,20 +317,42 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 		const struct cs_strlist *l = from_cmd ? cmd : args;
 		const char *s = l->v[from_cmd ? i : i - (cmd ? cmd->n : 0)];
 
-		rc = argv_word(c, s, l == &c->command || l == &c->args, &text[i], &own[i]);
+		bool pods = l == &c->command || l == &c->args;
+
+		rc = argv_word(c, s, pods && expanded <= ARGV_EXPANDED_MAX, &text[i], &own[i]);
 		if (rc == 1) {
 			unknown0 |= i == 0;
 			rc = 0;
 		}
+		if (rc >= 0 && own[i])
+			expanded += strlen(text[i]);
 	}
+	/* A long word read through YAML aliases is the manifest's one string
+	 * (manifest-read.c mf_copy): packed once, where 40,000 aliases of a
+	 * 10 KB string made a 400 MB block (fifteenth pass). Short words are
+	 * not looked up: a copy each costs no more than a few times the text
+	 * that names it, and a table of 390,000 args cost 16 MB. */
 	bytes = (total + 1) * sizeof(*v);
-	for (size_t i = 0; rc >= 0 && i < total; i++)
-		bytes += strlen(text[i]) + 1;
+	for (size_t i = 0; rc >= 0 && i < total; i++) {
+		size_t l = strlen(text[i]),
+		       from = own[i] || l < SHARE_MIN ? i : same_word(text[i], i, &seen);
+
+		if (from == SIZE_MAX)
+			rc = -ENOMEM;
+		else if (from == i)
+			bytes += l + 1;
+	}
 	if (rc >= 0 && !(v = malloc(bytes)))
 		rc = -ENOMEM;
 	for (at = v ? (char *)(v + total + 1) : NULL; v && k < total; k++) {
-		size_t l = strlen(text[k]) + 1;
+		size_t l = strlen(text[k]) + 1, first = k;
 
+		if (!own[k] && l > SHARE_MIN) /* put in the table by the loop above */
+			first = seen.v[same_word_put(&seen, text[k], k)].at;
+		if (first != k) {
+			v[k] = v[first];
+			continue;
+		}
 		v[k] = memcpy(at, text[k], l);
 		at += l;
 	}
@@ -276,6 +363,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 			free((char *)text[i]);
 	free(text);
 	free(own);
+	free(seen.v);
 	if (rc < 0)
 		return rc;
 	*argv = v;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,9 +93,59 @@ int mf_get_str(struct mf_ctx *c, struct ydoc_node *map, const char *key, const c
 	return mf_node_str(c, ydoc_get(map, key), field, out);
 }
 
+struct mf_alias_copy {
+	const char *src; /* the anchored scalar's text in the document */
+	char *copy;
+};
+
+static size_t copy_slot(const struct mf_alias_copy *v, size_t cap, const char *src)
+{
+	size_t h = ((uintptr_t)src * 0x9e3779b97f4a7c15u) >> 16;
+
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!v[i].src || v[i].src == src)
+			return i;
+}
+
+/*
+ * The model's copy of a string read at n: one copy per anchored scalar,
+ * however many aliases read it (the model never writes to its strings), so
+ * that the model holds no more than the document. Old tables stay in the
+ * arena: at most as much again as the last.
+ */
+static char *mf_copy(struct mf_ctx *c, const char *s, size_t len, bool aliased)
+{
+	size_t i;
+
+	if (!aliased)
+		return cs_arena_strndup(c->m->arena, s, len);
+	if (2 * (c->n_copies + 1) > c->cap_copies) {
+		size_t cap = c->cap_copies ? 2 * c->cap_copies : 16;
+		struct mf_alias_copy *v = cs_arena_alloc(c->m->arena, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		memset(v, 0, cap * sizeof(*v));
+		for (size_t k = 0; k < c->cap_copies; k++)
+			if (c->copies[k].src)
+				v[copy_slot(v, cap, c->copies[k].src)] = c->copies[k];
+		c->copies = v;
+		c->cap_copies = cap;
+	}
+	i = copy_slot(c->copies, c->cap_copies, s);
+	if (!c->copies[i].src) {
+		if (!(c->copies[i].copy = cs_arena_strndup(c->m->arena, s, len)))
+			return NULL;
+		c->copies[i].src = s;
+		c->n_copies++;
+	}
+	return c->copies[i].copy;
+}
+
 /* A string field's value n (NULL: absent), as get_str reads it. */
 int mf_node_str(struct mf_ctx *c, struct ydoc_node *n, const char *field, const char **out)
 {
+	const struct ydoc_node *given = n;
 	const char *s;
 	size_t len;
 	int r;
@@ -120,7 +171,7 @@ int mf_node_str(struct mf_ctx *c, struct ydoc_node *n, const char *field, const 
 	}
 	if (memchr(s, '\0', len))
 		return mf_errf(c, n, EINVAL, field, "string contains a NUL byte");
-	*out = cs_arena_strndup(c->m->arena, s, len);
+	*out = mf_copy(c, s, len, n != given);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -292,6 +343,8 @@ int mf_get_strlist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, 
 		const char *s;
 		size_t len;
 
+		const struct ydoc_node *given = it;
+
 		mf_fieldf(f, sizeof(f), "%s[%zu]", field, i);
 		if ((r = mf_visit(c, &it, f)) < 0)
 			return r;
@@ -313,7 +366,7 @@ int mf_get_strlist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, 
 			return mf_errf(c, it, EINVAL, f, "string contains a NUL byte");
 		if (i >= out->n)
 			break;
-		if (!(out->v[i] = cs_arena_strndup(c->m->arena, s, len)))
+		if (!(out->v[i] = mf_copy(c, s, len, it != given)))
 			return -ENOMEM;
 		if (ipos)
 			ipos[i] = pos_of(c, it);

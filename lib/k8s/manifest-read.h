@@ -31,6 +31,11 @@ struct mf_ctx {
 	 * decided when the whole stream is read (manifest.c, kindless) */
 	struct cs_pos kindless;
 	bool has_kindless, has_kind;
+	/* The copies of scalars read through an alias, by the anchored text:
+	 * 40,000 aliases of a 10 KB string in a 130 KB file held 950 MB, a copy
+	 * each (mf_copy). In the manifest's arena, open addressing. */
+	struct mf_alias_copy *copies;
+	size_t n_copies, cap_copies;
 };
 
 /* As libfyaml had it, an alias is a scalar node (its text is the name);

@@ -10,13 +10,19 @@
 # rootfs; the steps are counted by unit/test-image, the times are in
 # bench/bench-explain.sh). Here: the same candidate as the joined lookup
 # took, for ".." (clamped at the root), links up, out and absolute, a cwd
-# that is a link, missing or a file, "." and slashes.
+# that is a link, missing or a file, "." and slashes. Fifteenth pass, part
+# F: an entry through an absolute link, a way up, or under a cwd reached
+# through links is walked from the cwd too (its links counted with the
+# cwd's: 40 in all, the 41st refused); "../al" with al an absolute link was
+# looked up as "cwd/al" (the ".." dropped) and its candidate missed.
 source "$(dirname "$0")/../lib/tap.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY' || bail_out "python3 failed"
 import io, json, os, tarfile
+# A cwd through 38 links: an entry's own links count with them toward the 40.
+chain = [("c%d" % i, "l", "c%d" % (i + 1)) for i in range(37)] + [("c37", "l", "w")]
 cases = {
  "plain": ("/w", ":/bin", []),
  "dotdot": ("/w", "..:../bin:/bin", []),
@@ -36,6 +42,11 @@ cases = {
  "dir": ("/w", ":/bin", [("w/app", "d", "")]),
  "loop": ("/w", "lp:/bin", [("w/lp", "l", "lp")]),
  "root": ("/", ":bin", []),
+ "dotdot-abs": ("/w/s", "../al:/bin", [("w/al", "l", "/x"), ("x/app", "f", "")]),
+ "links-40": ("/c0", "k2:/bin", chain + [("w/k2", "l", "k2b"), ("w/k2b", "l", "/x"),
+                                          ("x/app", "f", "")]),
+ "links-41": ("/c0", "k3:/bin", chain + [("w/k3", "l", "k3a"), ("w/k3a", "l", "k3b"),
+                                          ("w/k3b", "l", "/x"), ("x/app", "f", "")]),
 }
 for name, (cwd, path, extra) in cases.items():
     r = name + "/rootfs"
@@ -101,5 +112,8 @@ noexec /bin/app
 dir /bin/app
 loop /bin/app
 root /bin/app
+dotdot-abs /w/s/../al/app
+links-40 /c0/k2/app
+links-41 /bin/app
 EOF2
 done_testing

@@ -151,6 +151,79 @@ static void against_openat2(void **state)
 	assert_true(compared > 1000);
 }
 
+/*
+ * cs_open_in_root_from a start inside the root against the kernel's lookup
+ * of the joined path "START/path": the same object or errno, its links
+ * counted with the start's (a start through links: "dirlink", "chain"),
+ * its ".." climbing to the root and stopping there (fifteenth pass, part F).
+ */
+static void from_start(void **state)
+{
+	static const char *starts[] = {".",	"deep/1/2",   "x",	"dirlink",
+				       "chain", "deep/1/2/3", "up/deep"};
+	static const char *paths[] = {"sh",	    "../bin/sh", "../../../../../bin/sh",
+				      "abs/sh",	    "up/bin/sh", "..",
+				      "../..",	    "loop",	 "chain/sh",
+				      "shlink",	    "abslink/",	 "esc/passwd",
+				      "x/..",	    "missing",	 "dangling",
+				      "rel/sh",	    "../rel/sh", "../abs",
+				      "self/self/."};
+	static const uint64_t resolves[] = {RESOLVE_IN_ROOT,
+					    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	char d[] = "/tmp/capscope-oif-XXXXXX", cmd[4096], joined[4096];
+	int root, n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	sh(d, "mkdir -p bin usr deep/1/2/3 x && printf '#!/bin/sh\\n' >bin/sh && "
+	      "ln -s /bin abs && ln -s ../../../bin rel && ln -s .. up && ln -s loop loop && "
+	      "ln -s . self && ln -s nowhere dangling && ln -s chain2 chain && ln -s chain3 chain2 "
+	      "&& ln -s /abs chain3 && ln -s bin dirlink && ln -s /etc esc && ln -s sh bin/shlink "
+	      "&& ln -s /usr/../bin abslink && ln -s /abs deep/1/2/abs && ln -s ../.. x/up");
+	root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+	for (size_t s = 0; s < sizeof(starts) / sizeof(*starts); s++)
+		for (size_t p = 0; p < sizeof(paths) / sizeof(*paths); p++)
+			for (size_t r = 0; r < sizeof(resolves) / sizeof(*resolves); r++) {
+				int links = 0, start = cs_open_in_root_from(
+						   root, root, 0, starts[s], O_PATH | O_DIRECTORY,
+						   resolves[r], &links);
+				int depth = start < 0 ? -1 : cs_open_in_root_depth(root, start, 64);
+				int want, got;
+				struct stat a, b;
+
+				if (start < 0)
+					continue;
+				assert_true(depth >= 0);
+				snprintf(joined, sizeof(joined), "%s/%s", starts[s], paths[p]);
+				want = kernel_open(root, joined, O_PATH, resolves[r]);
+				got = cs_open_in_root_from(root, start, (unsigned)depth, paths[p],
+							   O_PATH, resolves[r], &links);
+				if (want < 0 || got < 0) {
+					if (want != got)
+						fail_msg("%s: kernel %d, from %d", joined, want,
+							 got);
+				} else {
+					assert_int_equal(fstat(want, &a), 0);
+					assert_int_equal(fstat(got, &b), 0);
+					if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+						fail_msg("%s: another object", joined);
+				}
+				if (want >= 0)
+					close(want);
+				if (got >= 0)
+					close(got);
+				close(start);
+				n++;
+			}
+	assert_int_equal(cs_open_in_root_from(root, root, 0, "x", O_PATH, RESOLVE_BENEATH, &n),
+			 -EINVAL);
+	close(root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	assert_int_equal(system(cmd), 0);
+	assert_true(n > 200);
+}
+
 static int record(void *ctx, int dirfd, const char *dirpath, size_t len, size_t depth)
 {
 	char *log = ctx;
@@ -260,9 +333,8 @@ static void eagain_is_no_answer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(against_openat2),
-	    cmocka_unit_test(magic_links),
-	    cmocka_unit_test(visited),
+	    cmocka_unit_test(against_openat2),	   cmocka_unit_test(from_start),
+	    cmocka_unit_test(magic_links),	   cmocka_unit_test(visited),
 	    cmocka_unit_test(eagain_is_no_answer),
 	};
 
