@@ -90,6 +90,11 @@ struct cs_crio_value_check {
 struct cs_crio_startup {
 	struct cs_crio_value_check image_volumes, log_dir, gomaxprocs, artifact_stores,
 	    default_runtime, log_size_max, cgroup_manager;
+	/* the first default_sysctls entry CRI-O's Sysctls() refuses, of the
+	 * last list read; spaces: refused for the spaces around key or value
+	 * (else: not key=value) */
+	struct cs_crio_value_check default_sysctls;
+	bool sysctl_spaces;
 	/* the [crio.runtime.runtimes.NAME] tables of every file read (crun is
 	 * CRI-O's own); cut: one name too long, or too many, to hold */
 	char runtimes[CS_CRIO_MAX_RUNTIMES][128];

@@ -10,6 +10,7 @@
  *   default_runtime naming no [crio.runtime.runtimes.NAME] table
  *     (ValidateDefaultRuntime; crun's is CRI-O's own, "" means crun);
  *   log_size_max from 0 to 8191 (OCIBufSize);
+ *   a default_sysctls entry Sysctls() refuses (noted by crio-config.c);
  *   cgroup_manager other than "systemd" or "cgroupfs"
  *     (cgmgr.SetCgroupManager, on execution),
  * and CRI-O does not start, so no container runs. These were read and a
@@ -287,5 +288,11 @@ int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, str
 	if (stops(&st->log_size_max))
 		return refuse(&st->log_size_max, "crio.runtime.log_size_max",
 			      "log size max should be negative or >= 8192", d);
+	if (st->default_sysctls.bad)
+		return refuse(&st->default_sysctls, "crio.runtime.default_sysctls",
+			      st->sysctl_spaces
+				  ? "invalid default_sysctls, extra spaces around the key or value"
+				  : "invalid default_sysctls, not in key=value format",
+			      d);
 	return 0;
 }

@@ -463,10 +463,6 @@ static void test_crio_default_sysctls(void **state)
 			 "\"net.ipv4.ip_unprivileged_port_start=0\"]\n";
 	const char *t2 = "[crio.runtime]\ndefault_sysctls = [\"kernel.x=1\"]\n";
 	const char *bad[] = {
-	    "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start\"]\n",
-	    "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start= 0\"]\n",
-	    "[crio.runtime]\ndefault_sysctls = [\" a=0\"]\n",
-	    "[crio.runtime]\ndefault_sysctls = [\"a=0 \"]\n",
 	    "[crio.runtime]\ndefault_sysctls = [1]\n",
 	    "[crio.runtime]\ndefault_sysctls = \"a=0\"\n",
 	};
@@ -480,11 +476,69 @@ static void test_crio_default_sysctls(void **state)
 	/* a later file's list replaces the whole list */
 	assert_int_equal(cs_crio_config_parse(&c, t2, strlen(t2), "t2", &d), 0);
 	assert_string_equal(c.unpriv_port_start, "");
+	/* the wrong types: CRI-O's decoder refuses the file */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_true(cs_crio_config_parse(&c, bad[i], strlen(bad[i]), "b", &d) < 0);
 		assert_int_equal(d.line, 2);
 		assert_string_equal(d.field, "crio.runtime.default_sysctls");
 	}
+}
+
+/*
+ * Entries CRI-O's Sysctls() refuses stop CRI-O, but only in the last list
+ * read (RuntimeConfig.Validate, when it starts): each was refused at once,
+ * "CRI-O refuses it", where a later drop-in's list replaces it and CRI-O
+ * starts (fifteenth pass, part I). And strings.TrimSpace trims Unicode's
+ * white space: an entry ending in U+00A0 stops CRI-O, and was read.
+ */
+static void test_crio_sysctls_last_list(void **state)
+{
+	static const char *const bad[] = {"net.ipv4.ip_unprivileged_port_start",
+					  "net.ipv4.ip_unprivileged_port_start= 0",
+					  " a=0",
+					  "a=0 ",
+					  "net.ipv4.ip_unprivileged_port_start=0\xc2\xa0",
+					  "a\xe2\x80\x80=1",
+					  "a=\\u000b1"};
+	char dir[] = "/tmp/capscope-crio.XXXXXX", text[200], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(cmd, 0755), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[crio.runtime]\ndefault_sysctls = [\"kernel.x=1\", \"%s\"]\n", bad[i]);
+		put_file(dir, "crio.conf", text);
+		put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\nlog_size_max = -1\n");
+		cs_crio_config_default(&c);
+		memset(&d, 0, sizeof(d));
+		assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+		assert_int_equal(d.line, 2);
+		assert_int_equal(d.column, 34);
+		assert_string_equal(d.field, "crio.runtime.default_sysctls");
+		assert_non_null(strstr(d.file, "crio.conf"));
+		assert_non_null(strstr(d.message, "CRI-O does not start"));
+		assert_non_null(strstr(d.message, i ? "spaces" : "key=value"));
+		/* a drop-in's list replaces it: CRI-O starts */
+		put_file(dir, "crio.conf.d/10.conf",
+			 "[crio.runtime]\ndefault_sysctls = "
+			 "[\"net.ipv4.ip_unprivileged_port_start=0\"]\n");
+		cs_crio_config_default(&c);
+		assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+		assert_string_equal(c.unpriv_port_start, "0");
+	}
+	/* a drop-in's bad list after a good one: refused at the drop-in */
+	put_file(dir, "crio.conf", "[crio.runtime]\ndefault_sysctls = [\"a=1\"]\n");
+	put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\ndefault_sysctls = [\"a =1\"]\n");
+	cs_crio_config_default(&c);
+	memset(&d, 0, sizeof(d));
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.file, "10.conf"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_crio_key_case(void **state)
@@ -953,6 +1007,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_startup_caps),
 	    cmocka_unit_test(test_crio_key_case),
 	    cmocka_unit_test(test_crio_default_sysctls),
+	    cmocka_unit_test(test_crio_sysctls_last_list),
 	    cmocka_unit_test(test_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
