@@ -100,6 +100,21 @@ struct cs_crio_startup {
 	char runtimes[CS_CRIO_MAX_RUNTIMES][128];
 	size_t n_runtimes;
 	bool runtimes_cut;
+	/* The verdict on each of those tables, from the last file that has a
+	 * table of the name: CRI-O's decoder builds a new handler for each,
+	 * so a later table replaces an earlier one whole (bad: refused,
+	 * why[k] says why; split: a field given twice with different values) */
+	struct cs_crio_value_check runtime_checks[CS_CRIO_MAX_RUNTIMES];
+	const char *runtime_why[CS_CRIO_MAX_RUNTIMES];
+	/* the [crio.runtime.workloads.NAME] tables, likewise */
+	char workloads[CS_CRIO_MAX_RUNTIMES][128];
+	struct cs_crio_value_check workload_checks[CS_CRIO_MAX_RUNTIMES];
+	const char *workload_why[CS_CRIO_MAX_RUNTIMES];
+	size_t n_workloads;
+	bool workloads_cut;
+	/* a table not held (cut) was refused in its file: whether a later
+	 * file replaced it cannot be told */
+	bool runtimes_cut_refused, workloads_cut_refused;
 };
 
 /* The parts of crio.conf that shape capabilities. */

@@ -618,6 +618,78 @@ static void startup_case(const char *conf, const char *dropin, const char *field
 }
 
 /*
+ * Fifteenth pass, part I: the default runtime's handler and every workload
+ * are checked when CRI-O starts (RuntimeHandler.Validate, WorkloadConfig.
+ * Validate), and CRI-O's decoder builds a new value for each map entry: a
+ * drop-in's [crio.runtime.runtimes.crun] replaces crun's handler whole,
+ * its workload table an earlier one whole. None of it was checked: a
+ * configuration CRI-O does not start with was read and a container
+ * predicted.
+ */
+static void test_crio_runtime_tables(void **state)
+{
+	static const char kata[] = "[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n"
+				   "runtime_path = \"/usr/bin/containerd-shim-kata-v2\"\n";
+	static const char wl[] = "[crio.runtime.workloads.w]\nactivation_annotation = \"io.x\"\n";
+	const char *rt = "crio.runtime.runtimes", *ws = "crio.runtime.workloads";
+
+	(void)state;
+	startup_case_says("[crio.runtime.runtimes.crun]\nruntime_type = \"VM\"\n", NULL, rt, 2,
+			  "crio.conf", "invalid runtime_type");
+	/* no shim's name: not found in $PATH, or not the pattern */
+	startup_case_says("[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n", NULL, rt, 2,
+			  "crio.conf", "containerd-shim-NAME-v2");
+	startup_case_says("[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n"
+			  "runtime_path = \"/x/containerd-shim--v2\"\n",
+			  NULL, rt, 3, "crio.conf", "containerd-shim-NAME-v2");
+	startup_case(kata, NULL, NULL, 0, NULL);
+	startup_case("[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n"
+		     "runtime_path = \"/x/my-containerd-shim-a+b-v2.bin\"\n",
+		     NULL, NULL, 0, NULL); /* MatchString is not anchored */
+	/* the drop-in's crun replaces the whole handler: its type is "" again */
+	startup_case(kata, "[crio.runtime.runtimes.crun]\nno_sync_log = true\n", NULL, 0, NULL);
+	startup_case_says(kata, "[crio.runtime.runtimes.crun]\nruntime_config_path = \"/k.toml\"\n",
+			  rt, 2, "10-x.conf", "only be used with the vm");
+	startup_case_says(
+	    "[crio.runtime.runtimes.crun]\nruntime_type = \"pod\"\nno_sync_log = true\n", NULL, rt,
+	    3, "crio.conf", "no_sync_log");
+	startup_case_says("[crio.runtime.runtimes.crun]\nstream_websockets = true\n", NULL, rt, 2,
+			  "crio.conf", "websocket");
+	startup_case_says("[crio.runtime.runtimes.crun]\nexec_cpu_affinity = \"last\"\n", NULL, rt,
+			  2, "crio.conf", "exec_cpu_affinity");
+	/* mended by a later table of the name; a handler that is not the
+	 * default is dropped with a warning, CRI-O starts */
+	startup_case("[crio.runtime.runtimes.crun]\nexec_cpu_affinity = \"last\"\n",
+		     "[crio.runtime.runtimes.crun]\n", NULL, 0, NULL);
+	startup_case("[crio.runtime]\ndefault_runtime = \"runc\"\n[crio.runtime.runtimes.runc]\n"
+		     "[crio.runtime.runtimes.crun]\nruntime_type = \"x\"\n",
+		     NULL, NULL, 0, NULL);
+	/* after cgroup_manager, as ValidateRuntimes runs after SetCgroupManager */
+	startup_case_says("[crio.runtime]\ncgroup_manager = \"x\"\n[crio.runtime.runtimes.crun]\n"
+			  "runtime_type = \"x\"\n",
+			  NULL, "crio.runtime.cgroup_manager", 2, "crio.conf", "cgroup");
+	/* one file, two spellings of runtimes, each a crun: Go's map order */
+	startup_case_says("[crio.runtime.runtimes.crun]\n[crio.runtime.RUNTIMES.crun]\n"
+			  "runtime_type = \"x\"\n",
+			  NULL, rt, 3, "crio.conf", "random map order");
+	/* workloads: every one checked, each replaced whole */
+	startup_case(wl, NULL, NULL, 0, NULL);
+	startup_case_says(wl, "[crio.runtime.workloads.w]\nannotation_prefix = \"io.y\"\n", ws, 1,
+			  "10-x.conf", "activation_annotation");
+	startup_case_says(wl, "[crio.runtime.workloads.w.resources]\ncpuperiod = 1000\n", ws, 1,
+			  "10-x.conf", "activation_annotation");
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "resources = {cpuquota = 5, cpushares = 10}\n",
+			  NULL, ws, 3, "crio.conf", "cpuquota");
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "[crio.runtime.workloads.w.resources]\nCPUPeriod = 999\n",
+			  NULL, ws, 4, "crio.conf", "cpuperiod");
+	startup_case("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+		     "resources = {cpuquota = 10, cpushares = 10, cpuperiod = 1000}\n",
+		     NULL, NULL, 0, NULL);
+}
+
+/*
  * Fifteenth pass: every spelling of a field (CRI-O matches names without
  * case and decodes each, in Go's random map order) is read: a value under
  * [crio.IMAGE] lands in the same struct as [crio.image]'s and always stops
@@ -1008,6 +1080,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_key_case),
 	    cmocka_unit_test(test_crio_default_sysctls),
 	    cmocka_unit_test(test_crio_sysctls_last_list),
+	    cmocka_unit_test(test_crio_runtime_tables),
 	    cmocka_unit_test(test_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
