@@ -31,6 +31,13 @@ static bool same(const struct cs_toml_value *a, const struct cs_toml_value *b)
 		return a->b == b->b;
 	case CS_TOML_INT:
 		return a->i == b->i;
+	case CS_TOML_ARRAY:
+		if (a->n != b->n)
+			return false;
+		for (size_t i = 0; i < a->n; i++)
+			if (!same(a->items[i], b->items[i]))
+				return false;
+		return true;
 	default:
 		return false;
 	}
@@ -95,6 +102,78 @@ static const char *fail(const struct cs_toml_value **at, const struct cs_toml_va
 	return why;
 }
 
+/*
+ * The names allowed_annotations may hold (v1.36.3 pkg/annotations/v2
+ * AllAllowedAnnotations: the runtimes' own, the V2 and the V1 names),
+ * matched exactly; CRI-O refuses any other ("invalid allowed_annotation").
+ */
+static const char *const annotation_names[] = {
+    "io.kubernetes.cri.rdt-class",
+    "bundle",
+    "org.systemd.property.",
+    "org.criu.config",
+    "module.wasm.image/variant",
+    "io.kubernetes.cri.container-type",
+    "run.oci.",
+    "cgroup2-mount-hierarchy-rw.crio.io",
+    "cpu-c-states.crio.io",
+    "cpu-freq-governor.crio.io",
+    "cpu-load-balancing.crio.io",
+    "cpu-quota.crio.io",
+    "cpu-shared.crio.io",
+    "devices.crio.io",
+    "disable-fips.crio.io",
+    "irq-load-balancing.crio.io",
+    "link-logs.crio.io",
+    "io.containers.trace-syscall",
+    "platform-runtime-path.crio.io",
+    "pod-linux-overhead.crio.io",
+    "pod-linux-resources.crio.io",
+    "seccomp-notifier-action.crio.io",
+    "seccomp-profile.crio.io",
+    "shm-size.crio.io",
+    "spoofed.crio.io",
+    "org.opencontainers.image.stopSignal",
+    "try-skip-volume-selinux-label.crio.io",
+    "umask.crio.io",
+    "unified-cgroup.crio.io",
+    "userns-mode.crio.io",
+    "io.kubernetes.cri-o.cgroup2-mount-hierarchy-rw",
+    "io.kubernetes.cri-o.Devices",
+    "io.kubernetes.cri-o.DisableFIPS",
+    "io.kubernetes.cri-o.LinkLogs",
+    "io.kubernetes.cri-o.PlatformRuntimePath",
+    "io.kubernetes.cri-o.PodLinuxOverhead",
+    "io.kubernetes.cri-o.PodLinuxResources",
+    "io.kubernetes.cri-o.seccompNotifierAction",
+    "seccomp-profile.kubernetes.cri-o.io",
+    "io.kubernetes.cri-o.ShmSize",
+    "io.kubernetes.cri-o.Spoofed",
+    "io.kubernetes.cri-o.TrySkipVolumeSELinuxLabel",
+    "io.kubernetes.cri-o.umask",
+    "io.kubernetes.cri-o.UnifiedCgroup",
+    "io.kubernetes.cri-o.userns-mode",
+};
+
+/* The first allowed_annotations entry CRI-O does not know, or NULL. */
+static const struct cs_toml_value *unknown_annotation(struct probe list)
+{
+	const size_t n = sizeof(annotation_names) / sizeof(annotation_names[0]);
+
+	for (size_t i = 0; list.v && list.v->type == CS_TOML_ARRAY && i < list.v->n; i++) {
+		const struct cs_toml_value *it = list.v->items[i];
+		size_t k = 0;
+
+		if (it->type != CS_TOML_STRING)
+			continue; /* the schema refuses it */
+		while (k < n && strcmp(annotation_names[k], it->s))
+			k++;
+		if (k == n)
+			return it;
+	}
+	return NULL;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
@@ -114,11 +193,14 @@ const char *cs_crio_handler_refused(const struct cs_toml_value *t, const char *n
 {
 	struct probe type = get(t, "runtime_type"), path = get(t, "runtime_path"),
 		     conf = get(t, "runtime_config_path"), nosync = get(t, "no_sync_log"),
-		     ws = get(t, "stream_websockets"), aff = get(t, "exec_cpu_affinity");
+		     ws = get(t, "stream_websockets"), aff = get(t, "exec_cpu_affinity"),
+		     ann = get(t, "allowed_annotations");
 	const char *ty = str(type);
+	const struct cs_toml_value *unknown = unknown_annotation(ann);
 
 	*at = t;
-	*split = type.split || path.split || conf.split || nosync.split || ws.split || aff.split;
+	*split = type.split || path.split || conf.split || nosync.split || ws.split || aff.split ||
+		 ann.split;
 	if (*ty && strcmp(ty, "oci") && strcmp(ty, "vm") && strcmp(ty, "pod"))
 		return fail(at, type.v, "invalid runtime_type (oci, vm or pod)");
 	/* an empty runtime_path is found in $PATH by the handler's name: a
@@ -130,6 +212,8 @@ const char *cs_crio_handler_refused(const struct cs_toml_value *t, const char *n
 	if (*str(conf) && strcmp(ty, "vm"))
 		return fail(at, conf.v,
 			    "runtime_config_path can only be used with the vm runtime type");
+	if (unknown)
+		return fail(at, unknown, "invalid allowed_annotation (a name CRI-O does not know)");
 	if (on(nosync) && *ty && strcmp(ty, "oci"))
 		return fail(at, nosync.v, "no_sync_log is only allowed with runtime type oci");
 	if (on(ws) && strcmp(ty, "pod"))
@@ -143,7 +227,9 @@ const char *cs_crio_handler_refused(const struct cs_toml_value *t, const char *n
 const char *cs_crio_workload_refused(const struct cs_toml_value *t, const struct cs_toml_value **at,
 				     bool *split)
 {
-	struct probe act = get(t, "activation_annotation"), res = get(t, "resources");
+	struct probe act = get(t, "activation_annotation"), res = get(t, "resources"),
+		     ann = get(t, "allowed_annotations");
+	const struct cs_toml_value *unknown = unknown_annotation(ann);
 	struct probe quota = get(res.v, "CPUQuota"), shares = get(res.v, "CPUShares"),
 		     period = get(res.v, "CPUPeriod");
 	long long q = quota.v && quota.v->type == CS_TOML_INT ? quota.v->i : 0;
@@ -153,9 +239,11 @@ const char *cs_crio_workload_refused(const struct cs_toml_value *t, const struct
 	*at = t;
 	/* two spellings of resources fill one struct (a pointer the decoder
 	 * reuses); only the first is read here */
-	*split = act.split || quota.split || shares.split || period.split;
+	*split = act.split || quota.split || shares.split || period.split || ann.split;
 	if (!*str(act))
 		return fail(at, act.v ? act.v : t, "activation_annotation shouldn't be empty");
+	if (unknown)
+		return fail(at, unknown, "invalid allowed_annotation (a name CRI-O does not know)");
 	if (q != 0 && q < s)
 		return fail(at, quota.v, "cpuquota cannot be less than cpushares");
 	if (p != 0 && p < 1000)

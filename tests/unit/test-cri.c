@@ -672,6 +672,19 @@ static void test_crio_runtime_tables(void **state)
 	startup_case_says("[crio.runtime.runtimes.crun]\n[crio.runtime.RUNTIMES.crun]\n"
 			  "runtime_type = \"x\"\n",
 			  NULL, rt, 3, "crio.conf", "random map order");
+	/* allowed_annotations: names CRI-O knows, exactly (V1 and V2) */
+	startup_case(
+	    "[crio.runtime.runtimes.crun]\nallowed_annotations = "
+	    "[\"io.kubernetes.cri-o.userns-mode\", \"userns-mode.crio.io\", \"run.oci.\"]\n",
+	    NULL, NULL, 0, NULL);
+	startup_case_says("[crio.runtime.runtimes.crun]\nallowed_annotations = [\"run.oci.x\"]\n",
+			  NULL, rt, 2, "crio.conf", "invalid allowed_annotation");
+	startup_case("[crio.runtime.runtimes.crun]\nallowed_annotations = [\"bundle\"]\n"
+		     "Allowed_Annotations = [\"bundle\"]\n",
+		     NULL, NULL, 0, NULL);
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "allowed_annotations = [\"userns-mode\"]\n",
+			  NULL, ws, 3, "crio.conf", "invalid allowed_annotation");
 	/* workloads: every one checked, each replaced whole */
 	startup_case(wl, NULL, NULL, 0, NULL);
 	startup_case_says(wl, "[crio.runtime.workloads.w]\nannotation_prefix = \"io.y\"\n", ws, 1,
