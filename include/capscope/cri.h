@@ -180,9 +180,10 @@ CS_EXPORT void cs_crio_config_default(struct cs_crio_config *c);
 
 /*
  * Read crio.conf and drop-ins into c (which should hold the defaults first).
- * path is a file, a directory holding crio.conf (and crio.conf.d/), or a
- * drop-in directory; drop-ins (*.conf) are read in lexical order and a later
- * value wins. Errors name file, line and column.
+ * path is a file, a directory holding crio.conf and/or crio.conf.d/ (as
+ * /etc/crio: the file, then the drop-ins), or a drop-in directory; drop-ins
+ * (every file, walked as CRI-O walks them) are read in byte order and a
+ * later value wins. Errors name file, line and column.
  */
 CS_EXPORT int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_diag *d);
 /* Parse one crio.conf text into c. */

@@ -618,6 +618,42 @@ static void startup_case(const char *conf, const char *dropin, const char *field
 }
 
 /*
+ * Fifteenth pass, part I: /etc/crio without crio.conf (CRI-O's packages
+ * since 1.31 ship crio.conf.d/10-crio.conf alone): CRI-O skips the missing
+ * file and reads crio.conf.d; the directory was walked whole as drop-ins,
+ * so old/99.conf below gave SYS_ADMIN where CRI-O gives CHOWN.
+ */
+static void test_crio_etc_without_conf(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/old", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "crio.conf.d/10-crio.conf",
+		 "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n");
+	put_file(dir, "old/99.conf", "[crio.runtime]\ndefault_capabilities = [\"SYS_ADMIN\"]\n");
+	put_file(dir, "README", "not TOML at all\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_int_equal(c.n_default_caps, 1);
+	assert_string_equal(c.default_caps[0], "CHOWN");
+	assert_non_null(strstr(c.defaults_from, "crio.conf.d/10-crio.conf"));
+	/* a directory with neither is still a drop-in directory */
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, p, &d), 0);
+	assert_string_equal(c.default_caps[0], "CHOWN");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
  * Fifteenth pass, part I: the default runtime's handler and every workload
  * are checked when CRI-O starts (RuntimeHandler.Validate, WorkloadConfig.
  * Validate), and CRI-O's decoder builds a new value for each map entry: a
@@ -1094,6 +1130,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_default_sysctls),
 	    cmocka_unit_test(test_crio_sysctls_last_list),
 	    cmocka_unit_test(test_crio_runtime_tables),
+	    cmocka_unit_test(test_crio_etc_without_conf),
 	    cmocka_unit_test(test_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
