@@ -417,8 +417,9 @@ static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 		return load_dropin_root(c, p, d);
 	}
 	/*
-	 * CRI-O's own layout without crio.conf (its packages since 1.31 ship
-	 * only crio.conf.d/10-crio.conf): CRI-O skips the missing file and
+	 * CRI-O's own layout without crio.conf (a node configured by drop-ins
+	 * alone, as with crio.conf.d/10-crio.conf): CRI-O skips the missing
+	 * file and
 	 * reads crio.conf.d alone (criocli mergeConfigFiles). The directory
 	 * was walked whole as drop-ins: every other file under /etc/crio (a
 	 * backup, an old drop-in directory) was applied (fifteenth pass).

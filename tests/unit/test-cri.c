@@ -618,8 +618,8 @@ static void startup_case(const char *conf, const char *dropin, const char *field
 }
 
 /*
- * Fifteenth pass, part I: /etc/crio without crio.conf (CRI-O's packages
- * since 1.31 ship crio.conf.d/10-crio.conf alone): CRI-O skips the missing
+ * Fifteenth pass, part I: /etc/crio without crio.conf (a node configured
+ * by drop-ins alone, crio.conf.d/10-crio.conf): CRI-O skips the missing
  * file and reads crio.conf.d; the directory was walked whole as drop-ins,
  * so old/99.conf below gave SYS_ADMIN where CRI-O gives CHOWN.
  */
