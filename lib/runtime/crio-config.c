@@ -419,8 +419,7 @@ static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 	/*
 	 * CRI-O's own layout without crio.conf (a node configured by drop-ins
 	 * alone, as with crio.conf.d/10-crio.conf): CRI-O skips the missing
-	 * file and
-	 * reads crio.conf.d alone (criocli mergeConfigFiles). The directory
+	 * file and reads crio.conf.d alone (criocli mergeConfigFiles). The directory
 	 * was walked whole as drop-ins: every other file under /etc/crio (a
 	 * backup, an old drop-in directory) was applied (fifteenth pass).
 	 */
