@@ -185,8 +185,9 @@ static const char *base_name(const char *path)
  * Why CRI-O refuses handler table t of name (NULL: it does not, as far as
  * the host is not asked); *at: the value to point at; *split: a field given
  * twice with values CRI-O treats differently. In RuntimeHandler.Validate's
- * order. The runtime_path's existence and allowed_annotations' names are
- * not checked.
+ * order. What asks the host is not checked: whether runtime_path exists,
+ * the handler's name found in $PATH, seccomp_profile's file, a
+ * runtime_config_path's file (for vm).
  */
 const char *cs_crio_handler_refused(const struct cs_toml_value *t, const char *name,
 				    const struct cs_toml_value **at, bool *split)
