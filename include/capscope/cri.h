@@ -90,11 +90,31 @@ struct cs_crio_value_check {
 struct cs_crio_startup {
 	struct cs_crio_value_check image_volumes, log_dir, gomaxprocs, artifact_stores,
 	    default_runtime, log_size_max, cgroup_manager;
+	/* the first default_sysctls entry CRI-O's Sysctls() refuses, of the
+	 * last list read; spaces: refused for the spaces around key or value
+	 * (else: not key=value) */
+	struct cs_crio_value_check default_sysctls;
+	bool sysctl_spaces;
 	/* the [crio.runtime.runtimes.NAME] tables of every file read (crun is
 	 * CRI-O's own); cut: one name too long, or too many, to hold */
 	char runtimes[CS_CRIO_MAX_RUNTIMES][128];
 	size_t n_runtimes;
 	bool runtimes_cut;
+	/* The verdict on each of those tables, from the last file that has a
+	 * table of the name: CRI-O's decoder builds a new handler for each,
+	 * so a later table replaces an earlier one whole (bad: refused,
+	 * why[k] says why; split: a field given twice with different values) */
+	struct cs_crio_value_check runtime_checks[CS_CRIO_MAX_RUNTIMES];
+	const char *runtime_why[CS_CRIO_MAX_RUNTIMES];
+	/* the [crio.runtime.workloads.NAME] tables, likewise */
+	char workloads[CS_CRIO_MAX_RUNTIMES][128];
+	struct cs_crio_value_check workload_checks[CS_CRIO_MAX_RUNTIMES];
+	const char *workload_why[CS_CRIO_MAX_RUNTIMES];
+	size_t n_workloads;
+	bool workloads_cut;
+	/* a table not held (cut) was refused in its file: whether a later
+	 * file replaced it cannot be told */
+	bool runtimes_cut_refused, workloads_cut_refused;
 };
 
 /* The parts of crio.conf that shape capabilities. */
@@ -160,9 +180,10 @@ CS_EXPORT void cs_crio_config_default(struct cs_crio_config *c);
 
 /*
  * Read crio.conf and drop-ins into c (which should hold the defaults first).
- * path is a file, a directory holding crio.conf (and crio.conf.d/), or a
- * drop-in directory; drop-ins (*.conf) are read in lexical order and a later
- * value wins. Errors name file, line and column.
+ * path is a file, a directory holding crio.conf and/or crio.conf.d/ (as
+ * /etc/crio: the file, then the drop-ins), or a drop-in directory; drop-ins
+ * (every file, walked as CRI-O walks them) are read in byte order and a
+ * later value wins. Errors name file, line and column.
  */
 CS_EXPORT int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_diag *d);
 /* Parse one crio.conf text into c. */

@@ -13,6 +13,18 @@
 #include "pod-internal.h"
 #include "strf.h"
 
+/* containerd 2.0 or later: the release asked for, else the current one. */
+static bool containerd_2(const struct cs_pod_explain_opts *o)
+{
+	struct cs_cri_target t;
+
+	if (o->target)
+		t = *o->target;
+	else
+		cs_cri_target_default(CS_CRI_CONTAINERD, &t);
+	return t.major >= 2;
+}
+
 /* Where ip_unprivileged_port_start comes from for this container. */
 static char *unpriv_port_start(const struct pod_work *w, int *start)
 {
@@ -45,6 +57,21 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
 			       "(default_sysctls of %s)",
 			       crio->unpriv_port_start, crio->sysctls_from);
+	}
+	/*
+	 * containerd's CRI plugin sets it to 0 in the sandbox's spec, which
+	 * every container of the pod shares, when enable_unprivileged_ports is
+	 * on and the pod does not set it, except with hostNetwork
+	 * (sandbox_run_linux.go in 1.6, 1.7 and 2.x). The option is off by
+	 * default in 1.6 and 1.7 and on since 2.0 (internal/cri/config/
+	 * config_unix.go DefaultRuntimeConfig); capscope reads no
+	 * config.toml, so the release's default is what it models.
+	 */
+	if (w->o->runtime == CS_CRI_CONTAINERD && !pod->host_network && containerd_2(w->o)) {
+		*start = 0;
+		return cs_strf("containerd 2.x sets net.ipv4.ip_unprivileged_port_start=0 in the "
+			       "pod's network namespace (enable_unprivileged_ports, on by default "
+			       "since 2.0)");
 	}
 	if (w->o->runtime == CS_CRI_DOCKER && !pod->host_network) {
 		*start = 0;

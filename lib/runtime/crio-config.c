@@ -67,19 +67,38 @@ static int subtable(const struct cs_toml_value *t, const char *key, const char *
 	return 0;
 }
 
+/* Go's strings.TrimSpace would change s[0..n) (unicode.IsSpace at either end). */
+static bool go_padded(const char *s, size_t n)
+{
+	size_t k;
+
+	if (!n)
+		return false;
+	if (cs_go_space_len((const unsigned char *)s, n))
+		return true;
+	for (k = n - 1; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
+}
+
 /*
  * default_sysctls: CRI-O sets them in every container (a pod's own sysctl of
  * the same name wins; net.* ones not with hostNetwork), so
  * net.ipv4.ip_unprivileged_port_start=0 there lets any process bind port
- * 80. Its Sysctls() refuses, and CRI-O does not start with, an entry that is
- * not key=value or has spaces around either; "" is skipped. A later file's
- * list replaces the earlier one whole; the last entry of a key wins.
+ * 80. A later file's list replaces the earlier one whole; the last entry of
+ * a key wins. CRI-O's Sysctls() refuses an entry that is not key=value or
+ * that strings.TrimSpace would change on either side of the '=' (Unicode's
+ * white space too); "" is skipped. It is called when CRI-O starts, on the
+ * last list read (RuntimeConfig.Validate), so an entry refused here is
+ * only noted: a later file may replace the list (fifteenth pass: such a
+ * list was refused at once, "CRI-O refuses it", where CRI-O starts).
  */
 static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt, const char *name,
 			struct cs_diag *d)
 {
 	static const char key[] = "net.ipv4.ip_unprivileged_port_start";
 	const char *path = "crio.runtime.default_sysctls";
+	struct cs_crio_value_check *bad = &c->startup.default_sysctls;
 	const struct cs_toml_value *v;
 	char val[sizeof(c->unpriv_port_start)] = "";
 	int r;
@@ -89,6 +108,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 	if (v->type != CS_TOML_ARRAY)
 		return cs_diag_set(d, EINVAL, v->line, v->column, path,
 				   "default_sysctls must be an array of strings");
+	memset(bad, 0, sizeof(*bad));
 	for (size_t i = 0; i < v->n; i++) {
 		const struct cs_toml_value *it = v->items[i];
 		const char *eq;
@@ -97,20 +117,22 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 		if (it->type != CS_TOML_STRING)
 			return cs_diag_set(d, EINVAL, it->line, it->column, path,
 					   "default_sysctls must hold strings");
-		if (!it->s[0])
+		if (!it->s[0] || bad->bad)
 			continue;
-		if (!(eq = strchr(it->s, '=')))
-			return cs_diag_set(d, EINVAL, it->line, it->column, path,
-					   "'%s' is not in key=value format: CRI-O refuses it",
-					   it->s);
+		eq = strchr(it->s, '=');
+		if (!eq || go_padded(it->s, (size_t)(eq - it->s)) ||
+		    go_padded(eq + 1, strlen(eq + 1))) {
+			bad->bad = true;
+			bad->line = it->line;
+			bad->column = it->column;
+			cs_clip(bad->from, sizeof(bad->from), name);
+			if ((size_t)snprintf(bad->value, sizeof(bad->value), "%s", it->s) >=
+			    sizeof(bad->value))
+				cs_mark_cut(bad->value, sizeof(bad->value));
+			c->startup.sysctl_spaces = eq != NULL;
+			continue;
+		}
 		kl = (size_t)(eq - it->s);
-		if ((kl &&
-		     (isspace((unsigned char)it->s[0]) || isspace((unsigned char)it->s[kl - 1]))) ||
-		    isspace((unsigned char)eq[1]) ||
-		    (eq[1] && isspace((unsigned char)eq[strlen(eq) - 1])))
-			return cs_diag_set(d, EINVAL, it->line, it->column, path,
-					   "'%s': spaces around the key or value: CRI-O refuses it",
-					   it->s);
 		if (kl != sizeof(key) - 1 || memcmp(it->s, key, kl))
 			continue;
 		if (strlen(eq + 1) >= sizeof(val))
@@ -394,5 +416,15 @@ static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 		snprintf(p, sizeof(p), "%s/crio.conf.d", path);
 		return load_dropin_root(c, p, d);
 	}
+	/*
+	 * CRI-O's own layout without crio.conf (a node configured by drop-ins
+	 * alone, as with crio.conf.d/10-crio.conf): CRI-O skips the missing
+	 * file and reads crio.conf.d alone (criocli mergeConfigFiles). The directory
+	 * was walked whole as drop-ins: every other file under /etc/crio (a
+	 * backup, an old drop-in directory) was applied (fifteenth pass).
+	 */
+	snprintf(p, sizeof(p), "%s/crio.conf.d", path);
+	if (lstat(p, &sb) == 0)
+		return load_dropin_root(c, p, d);
 	return load_dropins(c, path, 0, d);
 }

@@ -10,12 +10,19 @@
  *   default_runtime naming no [crio.runtime.runtimes.NAME] table
  *     (ValidateDefaultRuntime; crun's is CRI-O's own, "" means crun);
  *   log_size_max from 0 to 8191 (OCIBufSize);
+ *   a default_sysctls entry Sysctls() refuses (noted by crio-config.c);
+ *   a workload table CRI-O refuses (Workloads.Validate, crio-tables.c);
  *   cgroup_manager other than "systemd" or "cgroupfs"
- *     (cgmgr.SetCgroupManager, on execution),
+ *     (cgmgr.SetCgroupManager, on execution);
+ *   the default runtime's handler table, refused (ValidateRuntimes, on
+ *     execution; crio-tables.c), a later file's table of the name
+ *     replacing an earlier one whole,
  * and CRI-O does not start, so no container runs. These were read and a
  * container predicted (the fourteenth pass's open item). Each field's last
  * value wins, a later file may mend an earlier one. The runtime tables of
- * all files add up: BurntSushi's decoder fills the map it is given.
+ * all files add up: BurntSushi's decoder fills the map it is given, with a
+ * new value for each entry it decodes (unifyMap), so a table of a name
+ * already there replaces it whole.
  * Checks that ask the host (paths, binaries, time zones, devices, ulimits'
  * syntax, seccomp and AppArmor profiles) are not made here.
  */
@@ -133,48 +140,114 @@ static void value_of(struct cs_crio_value_check *k, const struct cs_toml_value *
 	k->split = (s.bad && s.good) || s.other_name;
 }
 
+/* One file's reading: where the values come from, and which table names
+ * it has given already (a second table of a name: another spelling of
+ * runtimes or workloads, one map to the decoder). */
+struct take_ctx {
+	struct cs_crio_startup *st;
+	const char *from;
+	bool rt_seen[CS_CRIO_MAX_RUNTIMES], wl_seen[CS_CRIO_MAX_RUNTIMES];
+};
+
 /* fn on every value at path (depth names) under t, each name matched as the decoder does. */
 static void each(const struct cs_toml_value *t, const char *const *path, size_t depth,
-		 void (*fn)(const struct cs_toml_value *, struct cs_crio_startup *),
-		 struct cs_crio_startup *st)
+		 void (*fn)(const struct cs_toml_value *, struct take_ctx *), struct take_ctx *c)
 {
 	if (!depth) {
-		fn(t, st);
+		fn(t, c);
 		return;
 	}
 	for (size_t i = 0; t->type == CS_TOML_TABLE && i < t->n; i++)
 		if (cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), path[0]))
-			each(t->items[i], path + 1, depth - 1, fn, st);
+			each(t->items[i], path + 1, depth - 1, fn, c);
 }
 
 /* a default_runtime too long to hold: no held name can be told from it */
-static void long_name(const struct cs_toml_value *v, struct cs_crio_startup *st)
+static void long_name(const struct cs_toml_value *v, struct take_ctx *c)
 {
-	if (v->type == CS_TOML_STRING && strlen(v->s) >= sizeof(st->default_runtime.value))
-		st->runtimes_cut = true;
+	if (v->type == CS_TOML_STRING && strlen(v->s) >= sizeof(c->st->default_runtime.value))
+		c->st->runtimes_cut = true;
 }
 
-/* The runtime names of one [crio.runtime.runtimes] table. */
-static void add_runtimes(const struct cs_toml_value *runtimes, struct cs_crio_startup *st)
+/*
+ * The verdict on table t of name: the table replaces an earlier file's of
+ * the name whole (CRI-O's decoder builds a new value for each map entry).
+ * A second table of the name in the same file replaces the first or not
+ * in Go's random map order: verdicts that differ are a split.
+ */
+static void judge(struct cs_crio_value_check *k, const char **why, const struct cs_toml_value *t,
+		  const char *name, bool workload, const char *from, bool again)
 {
-	for (size_t i = 0; runtimes->type == CS_TOML_TABLE && i < runtimes->n; i++) {
-		const char *name = runtimes->keys[i];
+	const struct cs_toml_value *at;
+	bool split;
+	const char *w = workload ? cs_crio_workload_refused(t, &at, &split)
+				 : cs_crio_handler_refused(t, name, &at, &split);
+
+	if (again) {
+		if ((w != NULL) != k->bad || split)
+			k->split = true;
+		if (k->bad || !w)
+			return; /* the first refusal is the one said */
+	} else {
+		memset(k, 0, sizeof(*k));
+		*why = NULL;
+	}
+	if (!w && !split)
+		return;
+	note(k, at, w != NULL, name, from);
+	k->split = k->split || split;
+	*why = w;
+}
+
+static bool cut_table_refused(const struct cs_toml_value *t, const char *name, bool workload)
+{
+	const struct cs_toml_value *at;
+	bool split;
+	const char *w = workload ? cs_crio_workload_refused(t, &at, &split)
+				 : cs_crio_handler_refused(t, name, &at, &split);
+
+	return w || split;
+}
+
+/* The names of one [crio.runtime.runtimes] or [...workloads] table, and the verdict on each. */
+static void add_tables(const struct cs_toml_value *tables, struct take_ctx *c, bool workload)
+{
+	struct cs_crio_startup *st = c->st;
+	char(*names)[128] = workload ? st->workloads : st->runtimes;
+	size_t *n = workload ? &st->n_workloads : &st->n_runtimes;
+	bool *cut = workload ? &st->workloads_cut : &st->runtimes_cut;
+	bool *seen = workload ? c->wl_seen : c->rt_seen;
+	bool *cut_refused = workload ? &st->workloads_cut_refused : &st->runtimes_cut_refused;
+
+	for (size_t i = 0; tables->type == CS_TOML_TABLE && i < tables->n; i++) {
+		const char *name = tables->keys[i];
 		size_t k;
 
-		if (strlen(name) >= sizeof(st->runtimes[0])) {
-			st->runtimes_cut = true;
-			continue;
-		}
-		for (k = 0; k < st->n_runtimes && strcmp(st->runtimes[k], name); k++)
+		for (k = 0; k < *n && strcmp(names[k], name); k++)
 			;
-		if (k < st->n_runtimes)
-			continue;
-		if (st->n_runtimes == CS_CRIO_MAX_RUNTIMES) {
-			st->runtimes_cut = true;
+		if (k == *n && (*n == CS_CRIO_MAX_RUNTIMES || strlen(name) >= sizeof(names[0]))) {
+			*cut = true;
+			*cut_refused =
+			    *cut_refused || cut_table_refused(tables->items[i], name, workload);
 			continue;
 		}
-		snprintf(st->runtimes[st->n_runtimes++], sizeof(st->runtimes[0]), "%s", name);
+		if (k == *n)
+			snprintf(names[(*n)++], sizeof(names[0]), "%s", name);
+		judge(workload ? &st->workload_checks[k] : &st->runtime_checks[k],
+		      workload ? &st->workload_why[k] : &st->runtime_why[k], tables->items[i], name,
+		      workload, c->from, seen[k]);
+		seen[k] = true;
 	}
+}
+
+static void add_runtimes(const struct cs_toml_value *t, struct take_ctx *c)
+{
+	add_tables(t, c, false);
+}
+
+static void add_workloads(const struct cs_toml_value *t, struct take_ctx *c)
+{
+	add_tables(t, c, true);
 }
 
 /* The values this file gives (the schema has typed them already). */
@@ -189,17 +262,20 @@ void cs_crio_startup_take(struct cs_crio_startup *st, const struct cs_toml_value
 	static const char *const size[] = {"crio", "runtime", "log_size_max"};
 	static const char *const cgroup[] = {"crio", "runtime", "cgroup_manager"};
 	static const char *const tables[] = {"crio", "runtime", "runtimes"};
+	static const char *const workloads[] = {"crio", "runtime", "workloads"};
+	struct take_ctx c = {.st = st, .from = from};
 
 	value_of(&st->image_volumes, root, image, 3, VOLUMES, from);
 	value_of(&st->log_dir, root, log_dir, 2, LOG_DIR, from);
 	value_of(&st->gomaxprocs, root, procs, 3, GOMAXPROCS, from);
 	value_of(&st->artifact_stores, root, stores, 3, STORES, from);
 	value_of(&st->default_runtime, root, dflt, 3, DEFAULT_RT, from);
-	each(root, dflt, 3, long_name, st);
+	each(root, dflt, 3, long_name, &c);
 	value_of(&st->log_size_max, root, size, 3, LOG_SIZE, from);
 	value_of(&st->cgroup_manager, root, cgroup, 3, CGROUP, from);
 	/* the tables of [crio.runtime.RUNTIMES.x] too: one map to the decoder */
-	each(root, tables, 3, add_runtimes, st);
+	each(root, tables, 3, add_runtimes, &c);
+	each(root, workloads, 3, add_workloads, &c);
 }
 
 /*
@@ -244,15 +320,52 @@ static bool stops(const struct cs_crio_value_check *k)
 	return k->bad || k->split;
 }
 
+static int cut(const char *what, struct cs_diag *d)
+{
+	return cs_diag_set(d, EINVAL, 0, 0, what,
+			   "more tables than capscope holds (%d), or a name over %d bytes: it "
+			   "cannot tell whether CRI-O starts with them; refused",
+			   CS_CRIO_MAX_RUNTIMES, 127);
+}
+
+/*
+ * After default_capabilities, in RuntimeConfig.Validate's order: every
+ * workload (Workloads.Validate: any refused stops CRI-O), cgroup_manager,
+ * then the default runtime's handler (ValidateRuntimes: a refused handler
+ * that is not the default is dropped with a warning, the default's stops
+ * CRI-O). crun with no table of that name is CRI-O's own, valid.
+ */
+static int after_caps_check(const struct cs_crio_startup *st, struct cs_diag *d)
+{
+	const char *name = st->default_runtime.line && *st->default_runtime.value
+			       ? st->default_runtime.value
+			       : "crun";
+
+	if (st->workloads_cut_refused)
+		return cut("crio.runtime.workloads", d);
+	for (size_t k = 0; k < st->n_workloads; k++)
+		if (stops(&st->workload_checks[k]))
+			return refuse(&st->workload_checks[k], "crio.runtime.workloads",
+				      st->workload_why[k] ? st->workload_why[k] : "", d);
+	if (stops(&st->cgroup_manager))
+		return refuse(&st->cgroup_manager, "crio.runtime.cgroup_manager",
+			      "invalid cgroup manager (systemd or cgroupfs)", d);
+	for (size_t k = 0; k < st->n_runtimes; k++)
+		if (!strcmp(st->runtimes[k], name))
+			return stops(&st->runtime_checks[k])
+				   ? refuse(&st->runtime_checks[k], "crio.runtime.runtimes",
+					    st->runtime_why[k] ? st->runtime_why[k] : "", d)
+				   : 0;
+	/* crun not held: one of the tables not held, refused, may be crun's */
+	return st->runtimes_cut_refused ? cut("crio.runtime.runtimes", d) : 0;
+}
+
 int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, struct cs_diag *d)
 {
 	int m;
 
 	if (after_caps)
-		return stops(&st->cgroup_manager)
-			   ? refuse(&st->cgroup_manager, "crio.runtime.cgroup_manager",
-				    "invalid cgroup manager (systemd or cgroupfs)", d)
-			   : 0;
+		return after_caps_check(st, d);
 	if (stops(&st->image_volumes))
 		return refuse(&st->image_volumes, "crio.image.image_volumes",
 			      "unrecognized image volume type (mkdir, ignore or bind)", d);
@@ -287,5 +400,11 @@ int cs_crio_startup_check(const struct cs_crio_startup *st, bool after_caps, str
 	if (stops(&st->log_size_max))
 		return refuse(&st->log_size_max, "crio.runtime.log_size_max",
 			      "log size max should be negative or >= 8192", d);
+	if (st->default_sysctls.bad)
+		return refuse(&st->default_sysctls, "crio.runtime.default_sysctls",
+			      st->sysctl_spaces
+				  ? "invalid default_sysctls, extra spaces around the key or value"
+				  : "invalid default_sysctls, not in key=value format",
+			      d);
 	return 0;
 }

@@ -165,6 +165,17 @@ is "$(cj '.checks[0].ok' --crio-config "$T/sysctl/crio.conf" --check bind:80 "$T
 like "$(cat "$T/out")" "net.ipv4.ip_unprivileged_port_start" "text output has the sysctl snippet"
 # docker: unprivileged port start 0
 is "$(cj '.checks[0].ok' --runtime docker "${N[@]}")" "true" "docker: ip_unprivileged_port_start=0 lets it bind"
+# containerd 2.x: enable_unprivileged_ports is on by default (off in 1.6
+# and 1.7); the pod's own sysctl wins, and not with hostNetwork (fifteenth
+# pass, part I: every containerd 2.x pod was predicted at 1024)
+is "$(cj '.checks[0].ok' --runtime containerd "${N[@]}")" "true" "containerd 2.x: ip_unprivileged_port_start=0 lets it bind"
+like "$(cj '.checks[0].why' --runtime containerd@2.0 "${N[@]}")" "enable_unprivileged_ports" "containerd 2.0: the check says why"
+is "$(cj '.checks[0].ok' --runtime containerd@1.7 "${N[@]}")" "false" "containerd 1.7: off by default, 1024"
+is "$(cj '.checks[0].ok' --runtime containerd@1.6 "${N[@]}")" "false" "containerd 1.6: off by default, 1024"
+sysctlpod true '[]'
+is "$(cj '.checks[0].ok' --runtime containerd --check bind:80 "$T/sysctl.yaml")" "false" "containerd 2.x: not with hostNetwork"
+sysctlpod false '[{name: net.ipv4.ip_unprivileged_port_start, value: "1024"}]'
+is "$(cj '.checks[0].ok' --runtime containerd --check bind:80 "$T/sysctl.yaml")" "false" "containerd 2.x: the pod's own sysctl wins"
 # sysctl in the pod
 cat >"$T/sysctl.yaml" <<'Y'
 kind: Pod

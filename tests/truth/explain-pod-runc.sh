@@ -46,7 +46,12 @@ truth() { # description, rootfs, capscope args…
                + (if .oci.user_namespace then
                     {uidMappings: [.user_namespace.uid_map[] | {containerID: .container_id, hostID: .host_id, size}],
                      gidMappings: [.user_namespace.gid_map[] | {containerID: .container_id, hostID: .host_id, size}]}
-                  else {} end))}' \
+                  else {} end)
+               # the sysctl the runtime sets (the why of the bind check names it)
+               + ((.checks[0].why // "") as $w
+                  | if ($w | test("refuses")) then {} else
+                      ($w | capture("sets net.ipv4.ip_unprivileged_port_start=(?<v>[0-9]+)")
+                          | {sysctl: {"net.ipv4.ip_unprivileged_port_start": .v}}) // {} end))}' \
     <<<"$js" >"$b/config.json"
   local id="cspod-$$-$n" real want
   runc --root "$STATE" run --bundle "$b" "$id" >"$b/out" 2>"$b/err" </dev/null

@@ -463,10 +463,6 @@ static void test_crio_default_sysctls(void **state)
 			 "\"net.ipv4.ip_unprivileged_port_start=0\"]\n";
 	const char *t2 = "[crio.runtime]\ndefault_sysctls = [\"kernel.x=1\"]\n";
 	const char *bad[] = {
-	    "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start\"]\n",
-	    "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start= 0\"]\n",
-	    "[crio.runtime]\ndefault_sysctls = [\" a=0\"]\n",
-	    "[crio.runtime]\ndefault_sysctls = [\"a=0 \"]\n",
 	    "[crio.runtime]\ndefault_sysctls = [1]\n",
 	    "[crio.runtime]\ndefault_sysctls = \"a=0\"\n",
 	};
@@ -480,11 +476,69 @@ static void test_crio_default_sysctls(void **state)
 	/* a later file's list replaces the whole list */
 	assert_int_equal(cs_crio_config_parse(&c, t2, strlen(t2), "t2", &d), 0);
 	assert_string_equal(c.unpriv_port_start, "");
+	/* the wrong types: CRI-O's decoder refuses the file */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_true(cs_crio_config_parse(&c, bad[i], strlen(bad[i]), "b", &d) < 0);
 		assert_int_equal(d.line, 2);
 		assert_string_equal(d.field, "crio.runtime.default_sysctls");
 	}
+}
+
+/*
+ * Entries CRI-O's Sysctls() refuses stop CRI-O, but only in the last list
+ * read (RuntimeConfig.Validate, when it starts): each was refused at once,
+ * "CRI-O refuses it", where a later drop-in's list replaces it and CRI-O
+ * starts (fifteenth pass, part I). And strings.TrimSpace trims Unicode's
+ * white space: an entry ending in U+00A0 stops CRI-O, and was read.
+ */
+static void test_crio_sysctls_last_list(void **state)
+{
+	static const char *const bad[] = {"net.ipv4.ip_unprivileged_port_start",
+					  "net.ipv4.ip_unprivileged_port_start= 0",
+					  " a=0",
+					  "a=0 ",
+					  "net.ipv4.ip_unprivileged_port_start=0\xc2\xa0",
+					  "a\xe2\x80\x80=1",
+					  "a=\\u000b1"};
+	char dir[] = "/tmp/capscope-crio.XXXXXX", text[200], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(cmd, 0755), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[crio.runtime]\ndefault_sysctls = [\"kernel.x=1\", \"%s\"]\n", bad[i]);
+		put_file(dir, "crio.conf", text);
+		put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\nlog_size_max = -1\n");
+		cs_crio_config_default(&c);
+		memset(&d, 0, sizeof(d));
+		assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+		assert_int_equal(d.line, 2);
+		assert_int_equal(d.column, 34);
+		assert_string_equal(d.field, "crio.runtime.default_sysctls");
+		assert_non_null(strstr(d.file, "crio.conf"));
+		assert_non_null(strstr(d.message, "CRI-O does not start"));
+		assert_non_null(strstr(d.message, i ? "spaces" : "key=value"));
+		/* a drop-in's list replaces it: CRI-O starts */
+		put_file(dir, "crio.conf.d/10.conf",
+			 "[crio.runtime]\ndefault_sysctls = "
+			 "[\"net.ipv4.ip_unprivileged_port_start=0\"]\n");
+		cs_crio_config_default(&c);
+		assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+		assert_string_equal(c.unpriv_port_start, "0");
+	}
+	/* a drop-in's bad list after a good one: refused at the drop-in */
+	put_file(dir, "crio.conf", "[crio.runtime]\ndefault_sysctls = [\"a=1\"]\n");
+	put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\ndefault_sysctls = [\"a =1\"]\n");
+	cs_crio_config_default(&c);
+	memset(&d, 0, sizeof(d));
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.file, "10.conf"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_crio_key_case(void **state)
@@ -561,6 +615,127 @@ static void startup_case(const char *conf, const char *dropin, const char *field
 			 const char *file)
 {
 	startup_case_says(conf, dropin, field, line, file, "CRI-O does not start");
+}
+
+/*
+ * Fifteenth pass, part I: /etc/crio without crio.conf (a node configured
+ * by drop-ins alone, crio.conf.d/10-crio.conf): CRI-O skips the missing
+ * file and reads crio.conf.d; the directory was walked whole as drop-ins,
+ * so old/99.conf below gave SYS_ADMIN where CRI-O gives CHOWN.
+ */
+static void test_crio_etc_without_conf(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", p[256], cmd[300];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/old", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(dir, "crio.conf.d/10-crio.conf",
+		 "[crio.runtime]\ndefault_capabilities = [\"CHOWN\"]\n");
+	put_file(dir, "old/99.conf", "[crio.runtime]\ndefault_capabilities = [\"SYS_ADMIN\"]\n");
+	put_file(dir, "README", "not TOML at all\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_int_equal(c.n_default_caps, 1);
+	assert_string_equal(c.default_caps[0], "CHOWN");
+	assert_non_null(strstr(c.defaults_from, "crio.conf.d/10-crio.conf"));
+	/* a directory with neither is still a drop-in directory */
+	snprintf(p, sizeof(p), "%s/crio.conf.d", dir);
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, p, &d), 0);
+	assert_string_equal(c.default_caps[0], "CHOWN");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Fifteenth pass, part I: the default runtime's handler and every workload
+ * are checked when CRI-O starts (RuntimeHandler.Validate, WorkloadConfig.
+ * Validate), and CRI-O's decoder builds a new value for each map entry: a
+ * drop-in's [crio.runtime.runtimes.crun] replaces crun's handler whole,
+ * its workload table an earlier one whole. None of it was checked: a
+ * configuration CRI-O does not start with was read and a container
+ * predicted.
+ */
+static void test_crio_runtime_tables(void **state)
+{
+	static const char kata[] = "[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n"
+				   "runtime_path = \"/usr/bin/containerd-shim-kata-v2\"\n";
+	static const char wl[] = "[crio.runtime.workloads.w]\nactivation_annotation = \"io.x\"\n";
+	const char *rt = "crio.runtime.runtimes", *ws = "crio.runtime.workloads";
+
+	(void)state;
+	startup_case_says("[crio.runtime.runtimes.crun]\nruntime_type = \"VM\"\n", NULL, rt, 2,
+			  "crio.conf", "invalid runtime_type");
+	/* no shim's name: not found in $PATH, or not the pattern */
+	startup_case_says("[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n", NULL, rt, 2,
+			  "crio.conf", "containerd-shim-NAME-v2");
+	startup_case_says("[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n"
+			  "runtime_path = \"/x/containerd-shim--v2\"\n",
+			  NULL, rt, 3, "crio.conf", "containerd-shim-NAME-v2");
+	startup_case(kata, NULL, NULL, 0, NULL);
+	startup_case("[crio.runtime.runtimes.crun]\nruntime_type = \"vm\"\n"
+		     "runtime_path = \"/x/my-containerd-shim-a+b-v2.bin\"\n",
+		     NULL, NULL, 0, NULL); /* MatchString is not anchored */
+	/* the drop-in's crun replaces the whole handler: its type is "" again */
+	startup_case(kata, "[crio.runtime.runtimes.crun]\nno_sync_log = true\n", NULL, 0, NULL);
+	startup_case_says(kata, "[crio.runtime.runtimes.crun]\nruntime_config_path = \"/k.toml\"\n",
+			  rt, 2, "10-x.conf", "only be used with the vm");
+	startup_case_says(
+	    "[crio.runtime.runtimes.crun]\nruntime_type = \"pod\"\nno_sync_log = true\n", NULL, rt,
+	    3, "crio.conf", "no_sync_log");
+	startup_case_says("[crio.runtime.runtimes.crun]\nstream_websockets = true\n", NULL, rt, 2,
+			  "crio.conf", "websocket");
+	startup_case_says("[crio.runtime.runtimes.crun]\nexec_cpu_affinity = \"last\"\n", NULL, rt,
+			  2, "crio.conf", "exec_cpu_affinity");
+	/* mended by a later table of the name; a handler that is not the
+	 * default is dropped with a warning, CRI-O starts */
+	startup_case("[crio.runtime.runtimes.crun]\nexec_cpu_affinity = \"last\"\n",
+		     "[crio.runtime.runtimes.crun]\n", NULL, 0, NULL);
+	startup_case("[crio.runtime]\ndefault_runtime = \"runc\"\n[crio.runtime.runtimes.runc]\n"
+		     "[crio.runtime.runtimes.crun]\nruntime_type = \"x\"\n",
+		     NULL, NULL, 0, NULL);
+	/* after cgroup_manager, as ValidateRuntimes runs after SetCgroupManager */
+	startup_case_says("[crio.runtime]\ncgroup_manager = \"x\"\n[crio.runtime.runtimes.crun]\n"
+			  "runtime_type = \"x\"\n",
+			  NULL, "crio.runtime.cgroup_manager", 2, "crio.conf", "cgroup");
+	/* one file, two spellings of runtimes, each a crun: Go's map order */
+	startup_case_says("[crio.runtime.runtimes.crun]\n[crio.runtime.RUNTIMES.crun]\n"
+			  "runtime_type = \"x\"\n",
+			  NULL, rt, 3, "crio.conf", "random map order");
+	/* allowed_annotations: names CRI-O knows, exactly (V1 and V2) */
+	startup_case(
+	    "[crio.runtime.runtimes.crun]\nallowed_annotations = "
+	    "[\"io.kubernetes.cri-o.userns-mode\", \"userns-mode.crio.io\", \"run.oci.\"]\n",
+	    NULL, NULL, 0, NULL);
+	startup_case_says("[crio.runtime.runtimes.crun]\nallowed_annotations = [\"run.oci.x\"]\n",
+			  NULL, rt, 2, "crio.conf", "invalid allowed_annotation");
+	startup_case("[crio.runtime.runtimes.crun]\nallowed_annotations = [\"bundle\"]\n"
+		     "Allowed_Annotations = [\"bundle\"]\n",
+		     NULL, NULL, 0, NULL);
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "allowed_annotations = [\"userns-mode\"]\n",
+			  NULL, ws, 3, "crio.conf", "invalid allowed_annotation");
+	/* workloads: every one checked, each replaced whole */
+	startup_case(wl, NULL, NULL, 0, NULL);
+	startup_case_says(wl, "[crio.runtime.workloads.w]\nannotation_prefix = \"io.y\"\n", ws, 1,
+			  "10-x.conf", "activation_annotation");
+	startup_case_says(wl, "[crio.runtime.workloads.w.resources]\ncpuperiod = 1000\n", ws, 1,
+			  "10-x.conf", "activation_annotation");
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "resources = {cpuquota = 5, cpushares = 10}\n",
+			  NULL, ws, 3, "crio.conf", "cpuquota");
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "[crio.runtime.workloads.w.resources]\nCPUPeriod = 999\n",
+			  NULL, ws, 4, "crio.conf", "cpuperiod");
+	startup_case("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+		     "resources = {cpuquota = 10, cpushares = 10, cpuperiod = 1000}\n",
+		     NULL, NULL, 0, NULL);
 }
 
 /*
@@ -953,6 +1128,9 @@ int main(void)
 	    cmocka_unit_test(test_crio_startup_caps),
 	    cmocka_unit_test(test_crio_key_case),
 	    cmocka_unit_test(test_crio_default_sysctls),
+	    cmocka_unit_test(test_crio_sysctls_last_list),
+	    cmocka_unit_test(test_crio_runtime_tables),
+	    cmocka_unit_test(test_crio_etc_without_conf),
 	    cmocka_unit_test(test_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
