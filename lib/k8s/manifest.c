@@ -1040,6 +1040,17 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 	struct mf_ctx c = {.m = m, .name = name, .d = d};
 	int r;
 
+	/* kubectl -f converts a file that starts with a UTF-16 byte order mark
+	 * (cli-runtime's FileVisitor, unicode.BOMOverride) and creates what it
+	 * holds; capscope reads UTF-8 only, and said "not UTF-8 text (byte
+	 * 0xff)", as if the file were broken (fifteenth pass, second round) */
+	if (len >= 2 && (!memcmp(buf + (room ? YDOC_ROOM : 0), "\xff\xfe", 2) ||
+			 !memcmp(buf + (room ? YDOC_ROOM : 0), "\xfe\xff", 2))) {
+		cs_diag_file(d, name);
+		return cs_diag_set(d, EINVAL, 1, 1, "",
+				   "UTF-16 text (a byte order mark): kubectl converts it, capscope "
+				   "reads UTF-8 only; convert it (iconv -f UTF-16 -t UTF-8)");
+	}
 	/* what kubectl refuses before any YAML is read */
 	if ((r = cs_k8s_kubectl_stream(buf + (room ? YDOC_ROOM : 0), len, d)) < 0) {
 		cs_diag_file(d, name);

@@ -218,6 +218,9 @@ static void test_hostile(void **state)
 		   2, "items[0].items", "a list inside a list");
 	expect_err("kind: \"\"\nspec: {containers: [{name: a}]}\n", 1, "kind", "no kind");
 	expect_err("kind: Pod\nitems: {}\n", 2, "items", "expected a list");
+	/* UTF-16 with a byte order mark: kubectl converts it; named as such */
+	expect_err("\xff\xfek", 1, "", "UTF-16 text (a byte order mark): kubectl converts it");
+	expect_err("\xfe\xff", 1, "", "UTF-16 text");
 	/* an untyped item of a List (no kind to take), or with an apiVersion
 	 * of its own: kubectl refuses it; a typed list's apiVersion that
 	 * serves not its item's kind: refused at the list's apiVersion */
