@@ -643,7 +643,15 @@ static int add_pod(struct mf_ctx *c, struct cs_k8s_pod **out)
 	return 0;
 }
 
-static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *path, int depth);
+/* The list an item is read from: its items without a kind and an apiVersion
+ * take their type from it (parse_list). */
+struct mf_list {
+	struct ydoc_node *root;
+	const char *kind;
+};
+
+static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *path,
+			const struct mf_list *list);
 
 /*
  * capscope.io/lint-ignore: on the object's own metadata (what a chart author
@@ -860,12 +868,14 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
  * and null is a list of none): `kind: Pod` with a harmless spec and
  * `items: [<a privileged pod>]` creates the privileged pod and not the
  * first, and was read as the first (fifteenth pass). The list's own
- * apiVersion maps nothing, so it is not checked. An item whose `items` is
+ * apiVersion maps nothing, so it is not checked (only an item typed by the
+ * list is checked against it: item_kind). An item whose `items` is
  * a sequence kubectl refuses (FlattenListVisitor: an Unstructured "is not
  * a list"); any other `items` in an item is a field of that object.
  */
-static int parse_list(struct mf_ctx *c, struct ydoc_node *root)
+static int parse_list(struct mf_ctx *c, struct ydoc_node *root, const char *kind)
 {
+	struct mf_list list = {.root = root, .kind = kind};
 	struct ydoc_node *items, *it;
 	size_t iter = 0, i = 0;
 	char f[64];
@@ -875,7 +885,7 @@ static int parse_list(struct mf_ctx *c, struct ydoc_node *root)
 		return r;
 	while (items && (it = next_item(items, &iter)) != NULL) {
 		mf_fieldf(f, sizeof(f), "items[%zu]", i++);
-		if ((r = parse_object(c, it, f, 1)) < 0)
+		if ((r = parse_object(c, it, f, &list)) < 0)
 			return r;
 	}
 	return 0;
@@ -897,9 +907,45 @@ static int check_item_not_list(struct mf_ctx *c, struct ydoc_node *root, const c
 	return 0;
 }
 
-static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *path, int depth)
+/*
+ * An item with neither a kind nor an apiVersion (absent, null or "") takes
+ * both from its list, the kind without a trailing "List"
+ * (unstructuredJSONScheme.decodeToList, for typed lists such as a PodList):
+ * `kind: PodList` or `kind: Pod` holding `items: [{spec: <privileged>}]`
+ * creates that Pod, and was refused as "an item without a kind: kubectl
+ * refuses it" (fifteenth pass, second round). *kind is set to the type the
+ * item is read as, *from_list when that is the list's; an item of a `List`
+ * keeps no kind, as kubectl refuses it.
+ */
+static int item_kind(struct mf_ctx *c, struct ydoc_node *root, const char *path,
+		     const struct mf_list *list, const char **kind, bool *from_list)
+{
+	const char *av;
+	size_t n = strlen(list->kind);
+	char f[80], *k;
+	int r;
+
+	*from_list = false;
+	if ((r = mf_get_str(c, root, "apiVersion", "apiVersion", &av)) < 0)
+		return r;
+	if (n >= 4 && !strcmp(list->kind + n - 4, "List"))
+		n -= 4;
+	if ((av && *av) || !n)
+		return mf_errf(c, root, EINVAL, mf_fieldf(f, sizeof(f), "%s.kind", path),
+			       "an item without a kind: kubectl refuses it and still sends the "
+			       "list's other items");
+	if (!(k = cs_arena_strndup(c->m->arena, list->kind, n)))
+		return -ENOMEM;
+	*kind = k;
+	*from_list = true;
+	return 0;
+}
+
+static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *path,
+			const struct mf_list *list)
 {
 	const char *kind;
+	bool from_list = false;
 	int r;
 	static const char *const workloads[] = {
 	    "Pod", "Deployment", "StatefulSet",		  "DaemonSet",	     "ReplicaSet",
@@ -916,24 +962,22 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 	/* kubectl: "Object 'Kind' is missing" for "" too; it still sends the
 	 * stream's other objects and the list's other items, so whether the
 	 * file is Kubernetes at all is decided at its end (kindless) */
+	if ((!kind || !*kind) && list &&
+	    (r = item_kind(c, root, path, list, &kind, &from_list)) < 0)
+		return r;
 	if (!kind || !*kind) {
-		char f[80];
-
-		if (depth > 0)
-			return mf_errf(c, root, EINVAL, mf_fieldf(f, sizeof(f), "%s.kind", path),
-				       "an item without a kind: kubectl refuses it and still sends "
-				       "the list's other items");
 		if (!c->has_kindless)
 			c->kindless = pos_of(c, root);
 		c->has_kindless = true;
 		return 0;
 	}
 	c->has_kind = true;
-	if (depth == 0 && ydoc_get(root, "items"))
-		return parse_list(c, root);
-	if (depth > 0 && (r = check_item_not_list(c, root, path)) < 0)
+	if (!list && ydoc_get(root, "items"))
+		return parse_list(c, root, kind);
+	if (list && (r = check_item_not_list(c, root, path)) < 0)
 		return r;
-	if ((r = check_api_version(c, root, kind)) != 0) {
+	/* an item typed by its list is checked against the list's apiVersion */
+	if ((r = check_api_version(c, from_list ? list->root : root, kind)) != 0) {
 		c->m->n_skipped += r > 0;
 		return r > 0 ? 0 : r;
 	}
@@ -965,7 +1009,7 @@ static int on_document(void *user, struct ydoc_node *root, size_t nodes)
 
 	c->budget = NODE_BUDGET + (nodes < LONG_MAX / 16 ? (long)nodes * 8 : LONG_MAX / 2);
 	c->budget_given = c->budget;
-	return root ? parse_object(c, root, "", 0) : 0;
+	return root ? parse_object(c, root, "", NULL) : 0;
 }
 
 /*
@@ -997,6 +1041,17 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 	struct mf_ctx c = {.m = m, .name = name, .d = d};
 	int r;
 
+	/* kubectl -f converts a file that starts with a UTF-16 byte order mark
+	 * (cli-runtime's FileVisitor, unicode.BOMOverride) and creates what it
+	 * holds; capscope reads UTF-8 only, and said "not UTF-8 text (byte
+	 * 0xff)", as if the file were broken (fifteenth pass, second round) */
+	if (len >= 2 && (!memcmp(buf + (room ? YDOC_ROOM : 0), "\xff\xfe", 2) ||
+			 !memcmp(buf + (room ? YDOC_ROOM : 0), "\xfe\xff", 2))) {
+		cs_diag_file(d, name);
+		return cs_diag_set(d, EINVAL, 1, 1, "",
+				   "UTF-16 text (a byte order mark): kubectl converts it, capscope "
+				   "reads UTF-8 only; convert it (iconv -f UTF-16 -t UTF-8)");
+	}
 	/* what kubectl refuses before any YAML is read */
 	if ((r = cs_k8s_kubectl_stream(buf + (room ? YDOC_ROOM : 0), len, d)) < 0) {
 		cs_diag_file(d, name);

@@ -115,12 +115,17 @@ static int lint_fd(int fd, const char *name, const struct cs_lint_opts *o, struc
 	return cs_lint_buffer(buf, len, name, o, r, d);
 }
 
+/*
+ * kubectl's test (cli-runtime ignoreFile): filepath.Ext, the name from its
+ * last dot, is .json, .yaml or .yml, case and all. A file named `.yaml`
+ * alone is one: kubectl apply -f DIR reads it, and lint skipped it
+ * (fifteenth pass, second round).
+ */
 static bool manifest_name(const char *n)
 {
-	size_t l = strlen(n);
+	const char *ext = strrchr(n, '.');
 
-	return (l > 5 && !strcmp(n + l - 5, ".yaml")) || (l > 4 && !strcmp(n + l - 4, ".yml")) ||
-	       (l > 5 && !strcmp(n + l - 5, ".json"));
+	return ext && (!strcmp(ext, ".yaml") || !strcmp(ext, ".yml") || !strcmp(ext, ".json"));
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -191,9 +196,41 @@ static bool not_kubernetes(const struct cs_diag *d)
 	return d && !strcmp(d->field, "kind") && strstr(d->message, "has no kind");
 }
 
-static bool vcs_store(const char *n)
+/*
+ * What walk does with the entry name of pfd (sub: its path, for messages):
+ * 1 read it (a directory, or a regular file named like a manifest), 0 pass
+ * over it (kubectl does too), or an error naming it. Whatever kubectl would
+ * read and lint does not is an error, never passed over in silence.
+ */
+static int entry_kind(int pfd, const char *name, const char *sub, struct stat *st,
+		      struct cs_diag *d)
 {
-	return !strcmp(n, ".git") || !strcmp(n, ".hg") || !strcmp(n, ".svn");
+	/* EACCES in a directory lint may list but not search: kubectl fails
+	 * ("lstat ...: permission denied"); lint passed over every entry,
+	 * "0 object(s)", exit 0 (fifteenth pass, second round) */
+	if (fstatat(pfd, name, st, AT_SYMLINK_NOFOLLOW) < 0) {
+		int e = errno;
+
+		cs_diag_file(d, sub);
+		return cs_diag_set(d, e, 0, 0, "", "cannot read: %s", strerror(e));
+	}
+	if (S_ISDIR(st->st_mode))
+		return 1;
+	if (!manifest_name(name))
+		return 0;
+	if (S_ISREG(st->st_mode))
+		return 1;
+	cs_diag_file(d, sub);
+	/* kubectl -f DIR reads a link's target (a notes.txt holding a
+	 * privileged Pod, behind x.yaml); lint does not follow links below
+	 * the path given, so it refuses such a link rather than skip it. */
+	if (S_ISLNK(st->st_mode))
+		return cs_diag_set(d, ELOOP, 0, 0, "",
+				   "a symbolic link: kubectl -f reads its target, lint does "
+				   "not follow links in a tree; lint the target itself");
+	/* a FIFO, socket or device: kubectl opens it (and reads, or waits) */
+	return cs_diag_set(d, EINVAL, 0, 0, "",
+			   "not a regular file: kubectl -f would open it; lint reads only files");
 }
 
 static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts *o,
@@ -220,36 +257,19 @@ static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts 
 		struct stat st;
 		cs_cleanup_free char *sub = NULL;
 
-		/* A version control store holds no manifest, and no change to the
-		 * tree can put one there. Other dot entries are read: `kubectl
-		 * apply -f DIR` reads `.x.yaml`, and with -R `.d/x.yaml`, so
-		 * skipping them hid a privileged Pod from lint (fifteenth pass). */
-		if (vcs_store(names[i]))
-			continue;
-		if (fstatat(pfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		/* kubectl -f DIR reads a link's target (a notes.txt holding a
-		 * privileged Pod, behind x.yaml); lint does not follow links below
-		 * the path given, so it refuses such a link rather than skip it. */
-		if (S_ISLNK(st.st_mode) && manifest_name(names[i])) {
-			char lp[4096];
-
-			snprintf(lp, sizeof(lp), "%s%s%s", path,
-				 path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
-			cs_diag_file(d, lp);
-			ret = cs_diag_set(d, ELOOP, 0, 0, "",
-					  "a symbolic link: kubectl -f reads its target, lint does "
-					  "not follow links in a tree; lint the target itself");
-			break;
-		}
-		if (!(S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && manifest_name(names[i]))))
-			continue;
+		/* Every entry is looked at, dot entries and version control stores
+		 * too: `kubectl apply -f DIR -R` reads `.x.yaml`, `.d/x.yaml` and
+		 * `.svn/x.yaml`, and a git checkout can hold `.svn/` and `.hg/`
+		 * (an hg or svn one `.git/`); skipping them hid a privileged Pod
+		 * from lint (fifteenth pass, both rounds). */
 		if (asprintf(&sub, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
 			     names[i]) < 0) {
 			sub = NULL;
 			ret = -ENOMEM;
 			break;
 		}
+		if ((ret = entry_kind(pfd, names[i], sub, &st, d)) <= 0)
+			continue;
 		int fd = openat(pfd, names[i],
 				O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 				    (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));

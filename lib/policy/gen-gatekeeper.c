@@ -160,7 +160,9 @@ int cs_policy_write_gatekeeper(const struct cs_policy_gen *g, FILE *f, struct cs
 	      "\"PodTemplate\"]\n"
 	      "    - apiGroups: [\"apps\"]\n"
 	      "      kinds: [\"Deployment\", \"ReplicaSet\", \"StatefulSet\", \"DaemonSet\"]\n"
-	      "    - apiGroups: [\"batch\"]\n      kinds: [\"Job\", \"CronJob\"]\n",
+	      "    - apiGroups: [\"batch\"]\n      kinds: [\"Job\", \"CronJob\"]\n"
+	      /* OpenShift's workload: a kind the cluster lacks matches nothing */
+	      "    - apiGroups: [\"apps.openshift.io\"]\n      kinds: [\"DeploymentConfig\"]\n",
 	      f);
 	if (g->namespace) {
 		fputs("    namespaces: [", f);

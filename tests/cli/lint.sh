@@ -149,18 +149,18 @@ like "$out" "bad.yaml:" "bad YAML: the message names the file"
 # stdin and directories: recursion, name order, extensions, symlinks not followed.
 out=$("$CAPSCOPE" lint - <tests/data/lint/privileged.yaml); rc=$?
 like "$out" "^-:14:11 +error +privileged" "stdin is read as -"
-mkdir -p "$T/tree/b/deep" "$T/tree/a" "$T/outside" "$T/tree/.git"
+mkdir -p "$T/tree/b/deep" "$T/tree/a" "$T/outside"
 cp tests/data/lint/privileged.yaml "$T/tree/b/deep/p.yml"
 cp tests/data/lint/dangerous-cap.yaml "$T/tree/a/d.json.yaml"
 cp tests/data/lint/privileged.yaml "$T/tree/a/notes.txt"
-cp tests/data/lint/privileged.yaml "$T/tree/.git/x.yaml"
+cp tests/data/lint/privileged.yaml "$T/tree/a/p.YAML"
 cp tests/data/lint/privileged.yaml "$T/outside/secret.yaml"
 printf 'replicaCount: 2\nimage: {tag: v1}\n' >"$T/tree/a/values.yaml"
 ln -s "$T/outside" "$T/tree/link"
 ln -s "$T/outside/secret.yaml" "$T/tree/l.txt"
 out=$(cd "$T" && "$CAPSCOPE" lint --json tree)
 is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree/a/d.json.yaml,tree/b/deep/p.yml" \
-  "directory: *.yaml and *.yml found recursively; .txt, .git and symlinked entries skipped"
+  "directory: *.yaml and *.yml found recursively; .txt, .YAML and symlinked entries skipped"
 is "$(jq -r '[.summary.files, .summary.other_files] | join(" ")' <<<"$out")" "2 1" \
   "directory: two manifests read, a values.yaml without kind passed over"
 "$CAPSCOPE" lint "$T/tree/a/values.yaml" >/dev/null 2>&1; is $? 2 "a file without kind named on the command line: exit 2"
@@ -178,6 +178,37 @@ ln -s notes.txt "$T/tree6/x.yaml"
 out=$("$CAPSCOPE" lint "$T/tree6" 2>&1); rc=$?
 is "$rc" 2 "directory: a link named x.yaml: exit 2"
 like "$out" "tree6/x.yaml: a symbolic link: kubectl -f reads its target" "... naming the link"
+# kubectl -f DIR -R reads a file named .yaml, .yml or .json alone (its
+# extension is its whole name), and .git/, .hg/ and .svn/ (a git checkout can
+# hold .hg/ and .svn/): all were skipped, privileged Pods unseen (fifteenth
+# pass, second round).
+mkdir -p "$T/tree8/.git" "$T/tree8/.hg" "$T/tree8/.svn"
+for f in .yaml .yml .json .git/x.yaml .hg/x.yaml .svn/x.yml; do
+  cp tests/data/lint/privileged.yaml "$T/tree8/$f"
+done
+out=$(cd "$T" && "$CAPSCOPE" lint --json tree8)
+is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" \
+  "tree8/.git/x.yaml,tree8/.hg/x.yaml,tree8/.json,tree8/.svn/x.yml,tree8/.yaml,tree8/.yml" \
+  "directory: .yaml, .yml, .json alone and .git, .hg, .svn read, as kubectl -R reads them"
+# What lint cannot read is an error naming it, never passed over: an entry
+# of a directory it may list but not search (kubectl: "permission denied";
+# lint said "0 object(s)", exit 0), a FIFO named like a manifest.
+mkdir -p "$T/tree9/d" "$T/tree10"
+cp tests/data/lint/privileged.yaml "$T/tree9/d/x.yaml"
+chmod 644 "$T/tree9/d"
+nodac() { if [ "$(id -u)" = 0 ]; then setpriv --bounding-set=-dac_override,-dac_read_search "$@"; else "$@"; fi; }
+if command -v setpriv >/dev/null || [ "$(id -u)" != 0 ]; then
+  out=$(nodac "$CAPSCOPE" lint "$T/tree9" 2>&1); rc=$?
+  is "$rc" 2 "directory: an entry that cannot be looked at: exit 2"
+  like "$out" "tree9/d/x.yaml: cannot read: Permission denied" "... naming it"
+else
+  skip "setpriv missing"; skip "setpriv missing"
+fi
+chmod 755 "$T/tree9/d"
+mkfifo "$T/tree10/p.yaml"
+out=$("$CAPSCOPE" lint "$T/tree10" 2>&1); rc=$?
+is "$rc" 2 "directory: a FIFO named p.yaml: exit 2"
+like "$out" "tree10/p.yaml: not a regular file" "... naming it"
 # A kindless document beside a Pod is no values.yaml: kubectl refuses that
 # document and still creates the Pod, so the file is not passed over (it
 # was, the privileged Pod unread: fifteenth pass); nor is a List whose item

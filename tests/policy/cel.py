@@ -252,7 +252,8 @@ _RESOURCES = {"Pod": ("", "pods"), "Deployment": ("apps", "deployments"),
               "ReplicaSet": ("apps", "replicasets"), "StatefulSet": ("apps", "statefulsets"),
               "DaemonSet": ("apps", "daemonsets"), "Job": ("batch", "jobs"),
               "CronJob": ("batch", "cronjobs"), "ReplicationController": ("", "replicationcontrollers"),
-              "PodTemplate": ("", "podtemplates")}
+              "PodTemplate": ("", "podtemplates"),
+              "DeploymentConfig": ("apps.openshift.io", "deploymentconfigs")}
 
 def vap_matches(policy, obj, operation="CREATE"):
     """matchConstraints.resourceRules: does a CREATE of obj reach the policy?"""

@@ -15,8 +15,9 @@ Why this test proves something:
    kyverno.py, rego.py), reading the policy text capscope wrote — not a
    re-statement of the rule — so a wrong expression gives a wrong decision.
  * The corpus is generated from a fixed seed: every workload kind the model
-   reads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)
-   and two it does not (ReplicationController, PodTemplate: the model judges
+   reads (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+   OpenShift's DeploymentConfig: Kyverno judges the ReplicationController
+   its controller creates, as its policy does not name it) and two it does not (ReplicationController, PodTemplate: the model judges
    the same template as a Deployment or Pod),
    containers, init and ephemeral containers, absent/empty securityContext
    and capabilities, privileged true/false, and capability strings in every
@@ -50,7 +51,8 @@ import rego
 
 SEED = 20261129
 N = 240
-KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]
+KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob",
+         "DeploymentConfig"]
 # Kinds the policies cover but the manifest reader does not read: the model
 # judges the same pod template as a Deployment (ReplicationController) or a
 # Pod (PodTemplate) — the template is all any of the rules looks at.
@@ -160,7 +162,8 @@ def manifest(rng, i, allowed):
     meta = {"name": "w%03d" % i, "namespace": "corpus"}
     spec = pod_spec(rng, allowed, kind)
     api = {"Pod": "v1", "Job": "batch/v1", "CronJob": "batch/v1", "PodTemplate": "v1",
-           "ReplicationController": "v1"}.get(kind, "apps/v1")
+           "ReplicationController": "v1",
+           "DeploymentConfig": "apps.openshift.io/v1"}.get(kind, "apps/v1")
     tmpl = {"metadata": {"labels": {"app": meta["name"]}}, "spec": spec}
     if kind == "Pod":
         body = {"spec": spec}
@@ -170,6 +173,8 @@ def manifest(rng, i, allowed):
         body = {"spec": {"schedule": "* * * * *", "jobTemplate": {"spec": {"template": tmpl}}}}
     elif kind == "Job":
         body = {"spec": {"template": tmpl}}
+    elif kind == "DeploymentConfig":  # its selector is a map of labels
+        body = {"spec": {"replicas": 1, "selector": {"app": meta["name"]}, "template": tmpl}}
     else:
         body = {"spec": {"selector": {"matchLabels": {"app": meta["name"]}}, "template": tmpl}}
     return dict({"apiVersion": api, "kind": kind, "metadata": meta}, **body)
@@ -200,11 +205,24 @@ def policies(caps):
         out[engine] = list(yaml.safe_load_all(r.stdout))
     return out
 
+def controller_rc(dc):
+    """The ReplicationController OpenShift's DeploymentConfig controller creates:
+    the DeploymentConfig's pod template, under a kind every policy names."""
+    return {"apiVersion": "v1", "kind": "ReplicationController", "metadata": dc["metadata"],
+            "spec": {"replicas": 1, "selector": dc["spec"]["selector"],
+                     "template": dc["spec"]["template"]}}
+
 def decide(pol, obj):
     """Each engine's decision (True = admitted); each must also match the object's kind."""
     vap = pol["vap"][0]
     assert cel.vap_matches(vap, obj), "VAP does not match %s" % obj["kind"]
-    k_ok, matched = kyverno.kyverno_allows(pol["kyverno"][0], obj)
+    kobj = obj
+    if obj["kind"] == "DeploymentConfig":
+        # not named in the Kyverno policy (lib/policy/gen-kyverno.c says why)
+        _, matched = kyverno.kyverno_allows(pol["kyverno"][0], obj)
+        assert matched == 0, "Kyverno: %d rules match a DeploymentConfig" % matched
+        kobj = controller_rc(obj)
+    k_ok, matched = kyverno.kyverno_allows(pol["kyverno"][0], kobj)
     assert matched == 1, "Kyverno: %d rules match %s" % (matched, obj["kind"])
     tmpl, constraint = pol["gatekeeper"]
     assert rego.gatekeeper_matches(constraint, obj), "Gatekeeper does not match %s" % obj["kind"]

@@ -342,7 +342,8 @@ def gatekeeper_allows(template, constraint, obj):
 def gatekeeper_matches(constraint, obj):
     group = {"Pod": "", "ReplicationController": "", "PodTemplate": "", "Deployment": "apps",
              "ReplicaSet": "apps", "StatefulSet": "apps", "DaemonSet": "apps",
-             "Job": "batch", "CronJob": "batch"}[obj["kind"]]
+             "Job": "batch", "CronJob": "batch",
+             "DeploymentConfig": "apps.openshift.io"}[obj["kind"]]
     for k in constraint["spec"]["match"]["kinds"]:
         if group in k["apiGroups"] and obj["kind"] in k["kinds"]:
             return True

@@ -174,6 +174,33 @@ static void test_items_make_a_list(void **state)
 	    0);
 	assert_int_equal(m.n_pods, 1);
 	cs_k8s_manifest_free(&m);
+	/* an item with neither kind nor apiVersion is typed by its list, "List"
+	 * cut off (kubectl creates it): it was refused as an item kubectl
+	 * refuses (fifteenth pass, second round) */
+	{
+		const char *typed[][2] = {
+		    {"apiVersion: v1\nkind: PodList\nitems:\n- ", "Pod"},
+		    {"apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a}]}\nitems:\n- ",
+		     "Pod"},
+		    {"apiVersion: v1\nkind: PodList\nitems:\n- kind: ''\n  apiVersion: ~\n  ",
+		     "Pod"},
+		    {"apiVersion: apps/v1\nkind: DaemonSetList\nitems:\n- ", "DaemonSet"},
+		};
+		const char *bare = "metadata: {name: evil}\n"
+				   "  spec: {containers: [{name: b, securityContext: {privileged: "
+				   "true}}],\n    template: {spec: {containers: [{name: b, "
+				   "securityContext: {privileged: true}}]}}}\n";
+
+		for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+			snprintf(y, sizeof(y), "%s%s", typed[i][0], bare);
+			assert_int_equal(parse(&m, y, &d), 0);
+			assert_int_equal(m.n_pods, 1);
+			assert_string_equal(m.pods[0].name, "evil");
+			assert_string_equal(m.pods[0].kind, typed[i][1]);
+			assert_true(m.pods[0].containers[0].sc.privileged.v);
+			cs_k8s_manifest_free(&m);
+		}
+	}
 }
 
 static void test_hostile(void **state)
@@ -191,6 +218,18 @@ static void test_hostile(void **state)
 		   2, "items[0].items", "a list inside a list");
 	expect_err("kind: \"\"\nspec: {containers: [{name: a}]}\n", 1, "kind", "no kind");
 	expect_err("kind: Pod\nitems: {}\n", 2, "items", "expected a list");
+	/* UTF-16 with a byte order mark: kubectl converts it; named as such */
+	expect_err("\xff\xfek", 1, "", "UTF-16 text (a byte order mark): kubectl converts it");
+	expect_err("\xfe\xff", 1, "", "UTF-16 text");
+	/* an untyped item of a List (no kind to take), or with an apiVersion
+	 * of its own: kubectl refuses it; a typed list's apiVersion that
+	 * serves not its item's kind: refused at the list's apiVersion */
+	expect_err("apiVersion: v1\nkind: List\nitems:\n- spec: {}\n", 4, "items[0].kind",
+		   "an item without a kind");
+	expect_err("apiVersion: v1\nkind: PodList\nitems:\n- {apiVersion: v1, spec: {}}\n", 4,
+		   "items[0].kind", "an item without a kind");
+	expect_err("apiVersion: apps/v1\nkind: PodList\nitems:\n- spec: {}\n", 1, "apiVersion",
+		   "'apps/v1' serves no Pod");
 	/* The kind under an apiVersion that serves none (eleventh pass: the
 	 * apiVersion was never read): refused at its line, as kubectl does. */
 	expect_err("kind: Pod\napiVersion: apps/v1\nspec: {}\n", 2, "apiVersion",
