@@ -44,6 +44,12 @@ struct serve_conn {
  * connection is shut down at once, as libmicrohttpd does for one address.
  * The count walks the open connections (at most --max-connections), once
  * per connection accepted, as the deadline sweep does.
+ *
+ * Fifteenth pass, second round (part L of the fourteenth's open find): an
+ * IPv4 client was left to libmicrohttpd's count, which is per server, so
+ * with two --listen addresses one address held twice the limit (and a
+ * v4-mapped client of a dual-stack listener was another client there than
+ * the same address on an IPv4 listener). Every client is counted here now.
  */
 static void client_net(struct MHD_Connection *conn, struct serve_conn *c)
 {
@@ -75,12 +81,13 @@ static bool same_client(const struct serve_conn *a, const struct serve_conn *b)
 	return a->fam && a->fam == b->fam && !memcmp(a->net, b->net, sizeof(a->net));
 }
 
-/* Under conn_lock: are there max connections of c's /64 open already? */
+/* Under conn_lock: are there max connections of c's client (its IPv4
+ * address, its IPv6 /64) open already, on any server? */
 static bool net_full(const struct serve_ctx *s, const struct serve_conn *c)
 {
 	unsigned n = 0;
 
-	if (c->fam != 6 || !s->per_client)
+	if (!c->fam || !s->per_client)
 		return false;
 	for (const struct serve_conn *o = s->conns; o; o = o->next)
 		if (same_client(o, c) && ++n >= s->per_client)

@@ -19,14 +19,26 @@
  * tags spelling any ASCII text draw nothing, so a capability "NET_ADMIN"
  * followed by them was shown as NET_ADMIN ("unknown capability
  * CAP_NET_ADMIN"). The joiners U+200C/U+200D stay: scripts and emoji need
- * them; so do the variation selectors (an emoji's U+FE0F).
+ * them; so do the variation selectors (an emoji's U+FE0F, Mongolian's
+ * U+180B..U+180D, U+180F).
+ *
+ * Fifteenth pass, second round: the rest of Unicode's default-ignorable
+ * characters that no name needs. A browser draws the soft hyphen U+00AD
+ * only where it breaks a line, so `explain pod --html` of a pod adding
+ * "NET_" U+00AD "ADMIN" said: unknown capability "CAP_NET_ADMIN", and showed
+ * two NET_ADMIN rows; the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0)
+ * draw a blank, so a name of them looks empty; the combining grapheme
+ * joiner U+034F and Khmer's U+17B4/U+17B5 (which Unicode says not to use)
+ * draw nothing; U+FFF0..U+FFF8 are reserved as ignorable.
  */
 bool cs_cp_hidden_control(uint32_t c)
 {
 	if (c > 0xffff)
 		return (c >= 0x1bca0 && c <= 0x1bca3) || (c >= 0x1d173 && c <= 0x1d17a) ||
 		       (c >= 0xe0000 && c <= 0xe007f);
-	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x180e || c == 0x200b ||
+	return (c >= 0x80 && c <= 0x9f) || c == 0x00ad || c == 0x034f || c == 0x115f ||
+	       c == 0x1160 || c == 0x17b4 || c == 0x17b5 || c == 0x3164 || c == 0xffa0 ||
+	       (c >= 0xfff0 && c <= 0xfff8) || c == 0x061c || c == 0x180e || c == 0x200b ||
 	       c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
 	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||
 	       (c >= 0xfff9 && c <= 0xfffb);

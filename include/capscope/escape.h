@@ -12,9 +12,11 @@
  * invalid UTF-8 as "\\xNN", C1 controls (U+0080..U+009F), the bidi
  * controls (U+202A..U+202E, U+2066..U+2069, which reorder what follows: the
  * "Trojan Source" trick, and the marks U+061C, U+200E, U+200F), the line and
- * paragraph separators U+2028/U+2029 and the invisible format characters
- * (U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E)
- * as "\\uNNNN"; past U+FFFF, the invisible shorthand and musical format
+ * paragraph separators U+2028/U+2029, the invisible format characters
+ * (U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E),
+ * the soft hyphen U+00AD (which a browser hides), U+034F, U+17B4, U+17B5,
+ * U+FFF0..U+FFF8 and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0,
+ * drawn blank) as "\\uNNNN"; past U+FFFF, the invisible shorthand and musical format
  * controls (U+1BCA0..U+1BCA3, U+1D173..U+1D17A) and the tag characters
  * (U+E0000..U+E007F, which can spell hidden ASCII) as "\\UNNNNNNNN".
  */

@@ -99,6 +99,18 @@ LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$T/hostile.html"
 ok $((!$?)) "no control byte in the page"
 iconv -f UTF-8 -t UTF-8 "$T/hostile.html" >/dev/null 2>&1
 ok $? "the page is valid UTF-8"
+# Fifteenth pass, second round: a browser draws a soft hyphen (U+00AD) only
+# where it breaks a line, so a pod adding "NET_" U+00AD "ADMIN" and NET_ADMIN
+# had a page saying: unknown capability "CAP_NET_ADMIN", two NET_ADMIN rows.
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' \
+  '    image: "\u3164"' \
+  '    securityContext: {capabilities: {drop: [ALL], add: ["NET_\u00adADMIN", NET_ADMIN]}}' \
+  >"$T/shy.yaml"
+explain shy "$T/shy.yaml"
+h=$(cat "$T/shy.html")
+[[ "$h" != *$'\xc2\xad'* && "$h" != *$'\xe3\x85\xa4'* ]]
+ok $? "a soft hyphen and a Hangul filler: neither raw in the page"
+like "$h" 'unknown capability &quot;CAP_NET_\\u00adADMIN&quot;' "…the unknown name shown as the terminal shows it"
 
 # ---- scan of a tree built here
 mkdir -p "$T/tree/bin"

@@ -126,4 +126,59 @@ SH
 ok $? "the page test ran in its own network namespace"
 is "$(cat "$T/out2")" "HTTP/1.1 200 HTTP/1.1 429 HTTP/1.1 200" \
   "a page held by 2001:db8::2: 2001:db8::3 (its /64) gets 429, 2001:db8:1::2 (another /64) 200"
+# Fifteenth pass, second round (part L of the fourteenth's open find): an
+# IPv4 client was counted by libmicrohttpd, per server, so two --listen
+# addresses gave one address twice --max-client-connections; and a
+# dual-stack listener ([::]) sees it as ::ffff:127.0.0.2. One client now,
+# across both, for connections and node pages alike.
+unshare -n bash -s "$CAPSCOPE" "$T" >"$T/out3" 2>"$T/err3" <<'SH'
+set -e
+ip link set lo up
+"$1" serve --webhook off --bundle-root "userdata:$2/ud" --listen 127.0.0.1:18445 \
+  --listen '[::]:18446' --max-connections 16 --max-client-connections 2 \
+  --request-timeout 120 2>"$2/serve3.log" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
+for _ in $(seq 50); do [ "$(grep -c listening "$2/serve3.log")" = 2 ] && break; sleep 0.1; done
+python3 - <<'PY'
+import select, socket, time
+def half_sent(src, port):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))  # 18446: the dual-stack one, as ::ffff:127.0.0.1
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # never ends
+    return s
+def closed(s, wait):
+    s.settimeout(wait)
+    try:
+        return s.recv(1) == b""
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+mine = [half_sent("127.0.0.2", 18445), half_sent("127.0.0.2", 18446),
+        half_sent("127.0.0.2", 18445)]
+other = half_sent("127.0.0.3", 18446)
+select.select(mine, [], [], 20)  # (which is cut: whichever was counted last)
+print("of three of 127.0.0.2", sum(closed(s, 1) for s in mine), "closed")
+print("127.0.0.3", "closed" if closed(other, 3) else "open")
+def ask(src, port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    s.settimeout(60)
+    return s, s.recv(12).decode()
+held, head = ask("127.0.0.4", 18445)
+time.sleep(1.5)  # its page now over a second old
+print(head, ask("127.0.0.4", 18446)[1], ask("127.0.0.5", 18446)[1])
+PY
+SH
+ok $? "the IPv4 test ran in its own network namespace"
+is "$(sed -n 1p "$T/out3")" "of three of 127.0.0.2 1 closed" \
+  "three connections of 127.0.0.2 over an IPv4 and a dual-stack listener, the limit 2: one closed at once (before: none, each server counting its own)"
+is "$(sed -n 2p "$T/out3")" "127.0.0.3 open" "…and another address is another client"
+is "$(sed -n 3p "$T/out3")" "HTTP/1.1 200 HTTP/1.1 429 HTTP/1.1 200" \
+  "a page held by 127.0.0.4 on the IPv4 listener: 127.0.0.4 again on the dual-stack one (v4-mapped) gets 429, 127.0.0.5 200"
 done_testing

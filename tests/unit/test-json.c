@@ -98,7 +98,10 @@ static void doc_hidden(struct cs_json *j)
 		       "2\xe2\x80\xa8"
 		       "3\xef\xbb\xbf"
 		       "4\xe2\x80\x8d"
-		       "5\xf0\x9f\x98\x80\xe4\xb8\xad");
+		       "5\xf0\x9f\x98\x80\xe4\xb8\xad"
+		       /* fifteenth pass, second round: a soft hyphen, a Hangul filler */
+		       "\xc2\xad"
+		       "6\xe3\x85\xa4");
 }
 
 /* What hides or controls is written as \\uNNNN: the same string to a JSON
@@ -109,7 +112,7 @@ static void hidden_controls(void **state)
 
 	(void)state;
 	assert_string_equal(s, "\"\\u009b1\\u200f2\\u20283\\ufeff4\xe2\x80\x8d"
-			       "5\xf0\x9f\x98\x80\xe4\xb8\xad\"\n");
+			       "5\xf0\x9f\x98\x80\xe4\xb8\xad\\u00ad6\\u3164\"\n");
 	free(s);
 }
 
