@@ -181,6 +181,10 @@ int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_
 		sat_add(&row->denied, rec->count);
 		sat_add(&row->denied_in[kind], rec->count);
 	}
+	/* Its namespace's number is not known (a stand-in): the list of
+	 * "other" namespaces is not the whole of them. */
+	if (kind == CS_USERNS_OTHER)
+		row->more_other_ns = true;
 	return 0;
 }
 
@@ -232,6 +236,13 @@ size_t cs_trace_row_userns_text(const struct cs_trace_row *row, char *buf, size_
 			continue;
 		if (k != CS_USERNS_OTHER) {
 			APPEND("%s%s", o ? "," : "", cs_userns_kind_name((enum cs_userns_kind)k));
+			continue;
+		}
+		/* Checks of no known namespace (counted past a full kernel map,
+		 * cs_trace_report_add_unattributed) still say "other": before,
+		 * a row of only such checks showed "-", as if none. */
+		if (!row->nother_ns) {
+			APPEND("%sother", o ? "," : "");
 			continue;
 		}
 		for (size_t i = 0; i < row->nother_ns; i++)
