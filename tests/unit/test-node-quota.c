@@ -209,7 +209,7 @@ static void subcgroups_share(void **state)
 	cs_node_trace_close(&nt);
 }
 
-static pid_t sleeper = -1; /* killed by the teardown too */
+static pid_t sleeper = -1, sleeper2 = -1; /* killed by the teardown too */
 
 /*
  * Fourteenth pass, part E's open find: the agent joined at most 256
@@ -280,6 +280,98 @@ static void subcgroups_keyed_by_owner(void **state)
 	/* (nt.unclaimed is not asserted: it counts the node's other processes.) */
 	cs_node_trace_close(&nt);
 	free(c.cgroup_path);
+}
+
+/* In a child: a process in ctr until killed; returns its pid once it has joined. */
+static pid_t sleeper_in(const char *dir)
+{
+	int ready[2];
+	char byte;
+	pid_t p;
+
+	assert_int_equal(pipe(ready), 0);
+	p = fork();
+	if (p == 0) {
+		join(dir);
+		if (write(ready[1], "j", 1) != 1)
+			_exit(5);
+		pause();
+		_exit(0);
+	}
+	assert_true(p > 0);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &byte, 1), 1);
+	close(ready[0]);
+	return p;
+}
+
+#define DEEP 12
+
+/*
+ * Part E's open find (fifteenth pass): rows made before the agent names a
+ * container (between its start and the scan that finds it) are keyed by
+ * the sub-cgroups, and the agent joined them by walking the container's
+ * tree, 256 directories a scrape: of 300 sub-cgroups and one 12 levels
+ * down, one check each, 56 were counted as no container's (0xf5 != 0x12d
+ * below). Now each row
+ * is joined from its own cgroup up: all 300, and one 12 levels down, are
+ * the container's; another container's below it keeps its own.
+ */
+static void rows_before_naming_joined(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "nq-owner"}, inner = {.id = "nq-inner"};
+	struct cs_node_ctr *cp[] = {&c, &inner};
+	struct cs_node_inventory inv = {.v = cp, .n = 2};
+	struct cs_diag d = {0};
+	char ctr[300], sub[320], deep[320 + DEEP * 3], in[320];
+	uint64_t ctr_id;
+	const struct cs_node_usage *u;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(deep, sizeof(deep), "%s", ctr);
+	for (int i = 0; i < DEEP; i++) {
+		strcat(deep, "/d");
+		assert_int_equal(mkdir(deep, 0755), 0);
+	}
+	snprintf(in, sizeof(in), "%s/s7/inner", ctr);
+	assert_int_equal(mkdir(in, 0755), 0);
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	/* No container named yet: every row keyed by its leaf. */
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		checks_in(sub, 1, "nq-sub");
+	}
+	checks_in(deep, 1, "nq-deep");
+	checks_in(in, 2, "nq-inner");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+
+	sleeper = sleeper_in(ctr);
+	sleeper2 = sleeper_in(in);
+	c.pid = sleeper;
+	inner.pid = sleeper2;
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, NULL), 0);
+	assert_int_equal(c.cgroup, ctr_id);
+	assert_non_null(u = cs_node_trace_usage(&nt, &c));
+	assert_int_equal(u->checks[CAP_CHOWN_NR][0], SUBS + 1);
+	assert_non_null(u = cs_node_trace_usage(&nt, &inner));
+	assert_int_equal(u->checks[CAP_CHOWN_NR][0], 2);
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	free(inner.cgroup_path);
 }
 
 #define FILLERS	   70
@@ -452,6 +544,11 @@ static int teardown(void **state)
 		waitpid(sleeper, NULL, 0);
 		sleeper = -1;
 	}
+	if (sleeper2 > 0) {
+		kill(sleeper2, SIGKILL);
+		waitpid(sleeper2, NULL, 0);
+		sleeper2 = -1;
+	}
 	snprintf(p, sizeof(p), "capscope-test-nq-%d", (int)getpid());
 	cs_test_rm_cgroup_tree(p);
 	snprintf(p, sizeof(p), "/tmp/cs-nq-%d", (int)getpid());
@@ -465,6 +562,7 @@ int main(void)
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
 	    cmocka_unit_test_teardown(subcgroups_keyed_by_owner, teardown),
+	    cmocka_unit_test_teardown(rows_before_naming_joined, teardown),
 	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
