@@ -9,8 +9,13 @@
 #include "cmocka-wrap.h"
 #include "fixtures.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +379,101 @@ static void rows_before_naming_joined(void **state)
 	free(inner.cgroup_path);
 }
 
+#define FEW 40
+
+/* open_by_handle_at(2) failing with EPERM, as without CAP_DAC_READ_SEARCH
+ * (x86-64; false elsewhere). For this process and its children. */
+static bool deny_handles(void)
+{
+#if defined(__x86_64__)
+	struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xC000003E /* AUDIT_ARCH_X86_64 */, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open_by_handle_at, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+#else
+	return false;
+#endif
+}
+
+/* In a child without cmocka (a failed assertion there would go on with the
+ * parent's tests): FEW sub-cgroups' rows made before the container is
+ * named, joined with open_by_handle_at refused. The exit status says. */
+static int without_handles(const char *ctr, uint64_t ctr_id)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "nq-owner"}, *cp = &c;
+	struct cs_node_inventory inv = {.v = &cp, .n = 1};
+	struct cs_diag d = {0};
+	const struct cs_node_usage *u;
+	char sub[320];
+
+	if (!deny_handles())
+		return 77;
+	if (cs_node_trace_open(&nt, 0, &d) < 0 || cs_node_trace_drain(&nt) < 0)
+		return 10;
+	for (int i = 0; i < FEW; i++) {
+		int st;
+		pid_t p = fork();
+
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		if (p == 0) {
+			join(sub);
+			prctl(PR_SET_NAME, "nq-sub");
+			_exit(chown(file, 1, (gid_t)-1) < 0 ? 4 : 0);
+		}
+		if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
+			return 11;
+	}
+	if (cs_node_trace_drain(&nt) <= 0)
+		return 12;
+	join(ctr); /* this process is the container's first */
+	c.pid = getpid();
+	if (cs_node_trace_claim(&nt, &inv, NULL) < 0 || c.cgroup != ctr_id)
+		return 13;
+	if (!(u = cs_node_trace_usage(&nt, &c)) || u->checks[CAP_CHOWN_NR][0] != FEW)
+		return 14;
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	return 0;
+}
+
+/* Where the kernel will not open a cgroup by its id, the rows are still
+ * joined, by the walk of the container's tree (under its 256). */
+static void rows_joined_without_handles(void **state)
+{
+	char ctr[300], sub[320];
+	uint64_t ctr_id;
+	int fd, st;
+	pid_t p;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < FEW; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if ((p = fork()) == 0)
+		_exit(without_handles(ctr, ctr_id));
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 10)
+		skip(); /* no seccomp filter, or no BPF here */
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 #define FILLERS	   70
 #define PER_FILLER 240
 
@@ -563,6 +663,7 @@ int main(void)
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
 	    cmocka_unit_test_teardown(subcgroups_keyed_by_owner, teardown),
 	    cmocka_unit_test_teardown(rows_before_naming_joined, teardown),
+	    cmocka_unit_test_teardown(rows_joined_without_handles, teardown),
 	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
