@@ -167,11 +167,14 @@ int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_
 	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS)
 		return -EINVAL;
 	sat_add(&r->checks, rec->count);
-	sat_add(&r->unattributed, rec->count);
+	/* The runtime init's are in runtime_init alone: unattributed says
+	 * how many count in the profile without their process, and its
+	 * warning says so (before, they were in both). */
 	if (r->skip_runtime_init && cs_trace_runtime_init_comm(rec->comm)) {
 		sat_add(&r->runtime_init, rec->count);
 		return 0;
 	}
+	sat_add(&r->unattributed, rec->count);
 	row = &r->rows[rec->cap][CS_SITE_CHECK];
 	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
 	if (rec->ret == 0) {

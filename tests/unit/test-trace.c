@@ -384,6 +384,10 @@ static void unattributed(void **state)
 	rec = (struct cs_trace_rec){.count = 4, .cap = 7, .comm = "runc"};
 	assert_int_equal(cs_trace_report_add_unattributed(&r, &rec), 0);
 	assert_int_equal(r.runtime_init, 4);
+	/* Not also in unattributed, which counts what is in the profile
+	 * (its warning says so): 9 before. */
+	assert_int_equal(r.unattributed, 5);
+	assert_int_equal(r.checks, 9);
 	assert_int_equal(cs_trace_profile(&r), CS_BIT(12));
 	cs_trace_report_free(&r);
 }
