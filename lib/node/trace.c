@@ -245,10 +245,18 @@ static int join_by_id(struct cs_node_trace *nt, const uint64_t *own, size_t nown
 
 	if (!nt->n)
 		return 0;
-	if (!(to = calloc(nt->n, sizeof(*to))) || !(moved = calloc(nt->n, sizeof(*moved))))
+	if (!(to = calloc(nt->n, sizeof(*to))))
 		return -ENOMEM;
 	if ((rc = owners_of_rows(nt, own, nown, to)) < 0)
 		return rc;
+	for (size_t i = 0; i < nt->n; i++)
+		m += to[i] != 0;
+	if (!m)
+		return 0;
+	/* Only the rows that move are copied (a row is over 1 KiB). */
+	if (!(moved = calloc(m, sizeof(*moved))))
+		return -ENOMEM;
+	m = 0;
 	for (size_t i = 0; i < nt->n; i++) {
 		if (!to[i]) {
 			nt->v[k++] = nt->v[i]; /* the order, and so the sort, kept */
