@@ -70,3 +70,57 @@ int cs_cgroup_owner_by_id(int mount_fd, uint64_t id, const uint64_t *own, size_t
 		close(fd);
 	return found;
 }
+
+/* Levels of id below the mount's root, at most max (then max + 1); -1
+ * when it cannot be told (gone, not below the mount's root, refused). */
+static long level_of(int mount_fd, const struct stat *top, uint64_t id, unsigned long max)
+{
+	int fd = open_by_id(mount_fd, id);
+	unsigned long up = 0;
+	ino_t prev = 0;
+	long level = -1;
+
+	while (fd >= 0) {
+		struct stat st;
+		int parent;
+
+		/* Another file system, or a root that is its own parent (the
+		 * cgroup is not below the mount's root): not told. */
+		if (fstat(fd, &st) < 0 || st.st_dev != top->st_dev || (up && st.st_ino == prev))
+			break;
+		prev = st.st_ino;
+		if (st.st_ino == top->st_ino) {
+			level = (long)up;
+			break;
+		}
+		if (up > max) {
+			level = (long)up; /* deeper than one known: not the least */
+			break;
+		}
+		parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = parent;
+		up++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return level;
+}
+
+int cs_cgroup_least_level(int mount_fd, const uint64_t *ids, size_t n)
+{
+	struct stat top;
+	long least = CS_CGROUP_LEVEL_MAX;
+
+	if (!n || fstat(mount_fd, &top) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		long l = level_of(mount_fd, &top, ids[i], (unsigned long)least);
+
+		if (l < 0)
+			return 0; /* one not told: the least is not known */
+		if (l < least)
+			least = l;
+	}
+	return least < CS_CGROUP_LEVEL_MAX ? (int)least : 0;
+}

@@ -25,4 +25,16 @@
 int cs_cgroup_owner_by_id(int mount_fd, uint64_t id, const uint64_t *own, size_t n,
 			  uint64_t *owner);
 
+/* Deeper than any layout a runtime makes; the bound of the walk below. */
+#define CS_CGROUP_LEVEL_MAX 4096
+
+/*
+ * The level (0: the mount's root) of the shallowest of the n cgroup ids,
+ * counted from the cgroup2 mount's root mount_fd by "..", each walk at
+ * most as deep as the least found so far. 0 when any cannot be told (gone,
+ * not below the mount's root, file handles refused): the caller then
+ * assumes the least it can.
+ */
+int cs_cgroup_least_level(int mount_fd, const uint64_t *ids, size_t n);
+
 #endif

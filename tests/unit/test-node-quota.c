@@ -379,6 +379,49 @@ static void rows_before_naming_joined(void **state)
 	free(inner.cgroup_path);
 }
 
+#define OWNER_LEVEL 33
+
+/*
+ * A container whose own cgroup is deeper than level 31: the programs'
+ * walk looked at levels 1 to 31 only, so its sub-cgroups' rows were keyed
+ * and charged by their leaves (each its own quota; past a full map, lost),
+ * silently (-1 below before). The walk now starts at the shallowest named
+ * container's level.
+ */
+static void deep_owner(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_diag d = {0};
+	char owner[400], sub[410];
+	uint64_t ctr_id, owner_id, sub_id;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", owner, sizeof(owner), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	/* top is at level 1 under the mount, ctr at 2 */
+	for (int l = 3; l <= OWNER_LEVEL; l++) {
+		strcat(owner, "/c");
+		assert_int_equal(mkdir(owner, 0755), 0);
+	}
+	owner_id = ino(owner);
+	snprintf(sub, sizeof(sub), "%s/s", owner);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	sub_id = ino(sub);
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &owner_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+	checks_in(sub, 3, "nq-deep");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	assert_int_equal(chowns(&nt, owner_id), 3);
+	assert_int_equal(chowns(&nt, sub_id), -1);
+	cs_node_trace_close(&nt);
+}
+
 #define FEW 40
 
 /* open_by_handle_at(2) failing with EPERM, as without CAP_DAC_READ_SEARCH
@@ -664,6 +707,7 @@ int main(void)
 	    cmocka_unit_test_teardown(subcgroups_keyed_by_owner, teardown),
 	    cmocka_unit_test_teardown(rows_before_naming_joined, teardown),
 	    cmocka_unit_test_teardown(rows_joined_without_handles, teardown),
+	    cmocka_unit_test_teardown(deep_owner, teardown),
 	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
