@@ -557,17 +557,29 @@ static __noinline int charge_row(__u64 cgroup)
 	return 1;
 }
 
-/* Deep enough for every runtime's layout (Kubernetes' systemd slices: 5). */
+/* Levels looked at: deep enough for every runtime's layout (Kubernetes'
+ * systemd slices: 5), from owner_lo down. */
 #define OWNER_LEVELS 32
+
+/*
+ * The level of the shallowest container's own cgroup the agent named
+ * (cs_tracer_set_owners; 0 read as 1). Fifteenth pass, second round: the
+ * walk looked at levels 1 to 31 only, and a container whose cgroup was
+ * deeper was silently not its sub-cgroups' owner (their rows charged by
+ * leaf, lost past a full map). The walk still goes down, never up from the
+ * leaf: a workload cannot escape its container's quota by nesting.
+ */
+__u32 owner_lo;
 
 /* Who is charged for a new row of the current task's cgroup leaf. Out of
  * line, and only for a new row: up to OWNER_LEVELS lookups. */
 static __noinline __u64 quota_owner(__u64 leaf)
 {
+	__u32 lo = owner_lo ? owner_lo : 1;
 	__u64 owner = leaf;
 
-	for (int l = 1; l < OWNER_LEVELS; l++) {
-		__u64 id = bpf_get_current_ancestor_cgroup_id(l);
+	for (int i = 0; i < OWNER_LEVELS; i++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id((int)(lo + i));
 
 		if (!id)
 			break;

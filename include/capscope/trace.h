@@ -156,7 +156,8 @@ struct cs_trace_report {
 	/*
 	 * Checks counted after the kernel's counts map was full: in their
 	 * capability's row and the profile, as ordinary checks (no call site
-	 * to tell noise), without their process, syscall or comm.
+	 * to tell noise), without their process, syscall or comm. The
+	 * runtime init's, when left out, are in runtime_init alone.
 	 */
 	uint64_t unattributed;
 };

@@ -189,6 +189,15 @@ static void header(FILE *f, const struct cs_trace_report *r, const struct cs_tra
 		"</code>: %zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events, %" PRIu64
 		" not counted.</p>\n",
 		r->ntgids, r->ntgids == 1 ? "" : "es", r->checks, r->lost_events, r->dropped);
+	/* As the text and JSON reports say it (fifteenth pass, second round:
+	 * the page said nothing, and a capability whose checks were all
+	 * counted so showed no process that asked for it). */
+	if (r->unattributed)
+		fprintf(f,
+			"<p>%" PRIu64 " checks were counted without their process, syscall or call "
+			"site (the kernel map was full): they count in the least set as ordinary "
+			"checks.</p>\n",
+			r->unattributed);
 	if (v->cmd) {
 		fputs("<p>Command: <code>", f);
 		for (size_t i = 0; i < v->ncmd; i++) {

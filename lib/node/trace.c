@@ -10,11 +10,14 @@
  * cgroups in the table, the rest counted as overflow.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capscope/node.h"
+#include "internal/cgroup-owner.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
 
@@ -158,10 +161,12 @@ static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
 }
 
 /*
- * At most this many cgroups below one container's are joined to it, each
- * scrape. Only rows made before the agent named the container to the
- * programs are keyed by a sub-cgroup (cs_tracer_set_owners: the programs
- * key the others by the container's own cgroup).
+ * Only rows made before the agent named a container to the programs are
+ * keyed by one of its sub-cgroups (cs_tracer_set_owners: the programs key
+ * the others by the container's own cgroup). They are joined from the
+ * row's cgroup up (join_by_id). Where the kernel will not open a cgroup
+ * by its id, from the container's cgroup down instead: at most this many
+ * cgroups below one container's are joined to it, each scrape.
  */
 #define MAX_SUBS 256
 
@@ -192,6 +197,83 @@ static void take_subs(struct cs_node_trace *nt, const struct cs_node_ctr *c, con
 		if ((u = usage_of(nt, c->cgroup)))
 			merge(u, &row);
 	}
+}
+
+/* Whether id is one of the n sorted ids of own. */
+static bool is_own(const uint64_t *own, size_t n, uint64_t id)
+{
+	return bsearch(&id, own, n, sizeof(*own), cs_u64_cmp) != NULL;
+}
+
+/* Each row's container from the row's cgroup (0: none), into to; -errno
+ * when the kernel will not open cgroups by id (nothing resolved). */
+static int owners_of_rows(const struct cs_node_trace *nt, const uint64_t *own, size_t nown,
+			  uint64_t *to)
+{
+	char *root = NULL;
+	int mfd, rc = 0;
+
+	if ((rc = cs_cgroup2_root(&root)) < 0)
+		return rc;
+	mfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(root);
+	if (mfd < 0)
+		return -errno;
+	for (size_t i = 0; i < nt->n && rc >= 0; i++) {
+		to[i] = 0;
+		if (!is_own(own, nown, nt->v[i].cgroup))
+			rc = cs_cgroup_owner_by_id(mfd, nt->v[i].cgroup, own, nown, &to[i]);
+	}
+	close(mfd);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The rows of cgroups below a container's own moved into the container's
+ * row, each found from its own cgroup up (the nearest container's, as the
+ * programs key them). Fifteenth pass, part E's open find: joined from the
+ * container's cgroup down, at most MAX_SUBS directories a scrape whether
+ * they had rows or not, and the checks of the rest were counted as no
+ * container's. The table is left as it was on an error.
+ */
+static int join_by_id(struct cs_node_trace *nt, const uint64_t *own, size_t nown)
+{
+	cs_cleanup_free uint64_t *to = NULL;
+	cs_cleanup_free struct cs_node_usage *moved = NULL;
+	size_t k = 0, m = 0;
+	int rc;
+
+	if (!nt->n)
+		return 0;
+	if (!(to = calloc(nt->n, sizeof(*to))))
+		return -ENOMEM;
+	if ((rc = owners_of_rows(nt, own, nown, to)) < 0)
+		return rc;
+	for (size_t i = 0; i < nt->n; i++)
+		m += to[i] != 0;
+	if (!m)
+		return 0;
+	/* Only the rows that move are copied (a row is over 1 KiB). */
+	if (!(moved = calloc(m, sizeof(*moved))))
+		return -ENOMEM;
+	m = 0;
+	for (size_t i = 0; i < nt->n; i++) {
+		if (!to[i]) {
+			nt->v[k++] = nt->v[i]; /* the order, and so the sort, kept */
+			continue;
+		}
+		moved[m] = nt->v[i];
+		to[m++] = to[i];
+	}
+	nt->n = k;
+	/* Each row moved freed a place: its container's row always fits. */
+	for (size_t j = 0; j < m; j++) {
+		struct cs_node_usage *u = usage_of(nt, to[j]);
+
+		if (u)
+			merge(u, &moved[j]);
+	}
+	return 0;
 }
 
 /* c's cgroup, read again when its first process changed. */
@@ -256,6 +338,8 @@ static int join_subs(struct cs_node_trace *nt, struct cs_node_inventory *inv, co
 	/* Each container's sub-cgroups share its room in the kernel map. */
 	if (nt->tracer)
 		cs_tracer_set_owners(nt->tracer, own, n);
+	if (join_by_id(nt, own, n) == 0)
+		return 0;
 	qsort(by_depth, n, sizeof(*by_depth), deeper_first);
 	for (size_t i = 0; i < n; i++)
 		take_subs(nt, by_depth[i], own, n);

@@ -167,11 +167,14 @@ int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_
 	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS)
 		return -EINVAL;
 	sat_add(&r->checks, rec->count);
-	sat_add(&r->unattributed, rec->count);
+	/* The runtime init's are in runtime_init alone: unattributed says
+	 * how many count in the profile without their process, and its
+	 * warning says so (before, they were in both). */
 	if (r->skip_runtime_init && cs_trace_runtime_init_comm(rec->comm)) {
 		sat_add(&r->runtime_init, rec->count);
 		return 0;
 	}
+	sat_add(&r->unattributed, rec->count);
 	row = &r->rows[rec->cap][CS_SITE_CHECK];
 	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
 	if (rec->ret == 0) {
@@ -181,6 +184,10 @@ int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_
 		sat_add(&row->denied, rec->count);
 		sat_add(&row->denied_in[kind], rec->count);
 	}
+	/* Its namespace's number is not known (a stand-in): the list of
+	 * "other" namespaces is not the whole of them. */
+	if (kind == CS_USERNS_OTHER)
+		row->more_other_ns = true;
 	return 0;
 }
 
@@ -232,6 +239,13 @@ size_t cs_trace_row_userns_text(const struct cs_trace_row *row, char *buf, size_
 			continue;
 		if (k != CS_USERNS_OTHER) {
 			APPEND("%s%s", o ? "," : "", cs_userns_kind_name((enum cs_userns_kind)k));
+			continue;
+		}
+		/* Checks of no known namespace (counted past a full kernel map,
+		 * cs_trace_report_add_unattributed) still say "other": before,
+		 * a row of only such checks showed "-", as if none. */
+		if (!row->nother_ns) {
+			APPEND("%sother", o ? "," : "");
 			continue;
 		}
 		for (size_t i = 0; i < row->nother_ns; i++)

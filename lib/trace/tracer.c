@@ -14,6 +14,7 @@
  * optional stack dumps to the caller's log function.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 #include "capscope.skel.h"
 #include "capscope/proc.h"
 #include "../internal/bpf-log.h"
+#include "../internal/cgroup-owner.h"
 #include "../internal/stack-memo.h"
 #include "../internal/util.h"
 
@@ -678,6 +680,29 @@ static bool in_sorted(const uint64_t *ids, size_t n, uint64_t id)
 	return false;
 }
 
+/*
+ * Where the programs' walk to a container's cgroup starts: the level of
+ * the shallowest one named (bpf/capscope.bpf.c owner_lo), 1 when it cannot
+ * be told. The walk looks at 32 levels from there; from level 1 it missed
+ * every container deeper than 31.
+ */
+static void set_owner_lo(struct cs_tracer *t, const uint64_t *ids, size_t n)
+{
+	char *root = NULL;
+	int mfd, lo = 0;
+
+	if (n && cs_cgroup2_root(&root) == 0) {
+		mfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (mfd >= 0) {
+			lo = cs_cgroup_least_level(mfd, ids, n);
+			close(mfd);
+		}
+	}
+	free(root);
+	/* A plain store: a walk that reads it mid-change is one check's. */
+	__atomic_store_n(&t->skel->bss->owner_lo, (__u32)(lo > 0 ? lo : 1), __ATOMIC_RELAXED);
+}
+
 /* The new ids in first, then the old ones out: a container named in both
  * is never missing from the map, so its sub-cgroups never charge alone. */
 int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
@@ -701,6 +726,7 @@ int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
 			bpf_map_delete_elem(fd, &key);
 		key = next;
 	}
+	set_owner_lo(t, ids, n < CS_OWNERS_MAX ? n : CS_OWNERS_MAX);
 	return 0;
 }
 

@@ -309,6 +309,11 @@ static void test_trace_page(void **state)
 	add(&r, 7, 0, "setuid<img>", 105); /* SETUID granted */
 	add(&r, 10, 0, "nc", 49);	   /* NET_BIND_SERVICE granted */
 	add(&r, 1, -1, "ls\"x", 2);	   /* DAC_OVERRIDE denied only */
+	/* CAP_FOWNER counted after the kernel map was full: no process. */
+	assert_int_equal(
+	    cs_trace_report_add_unattributed(
+		&r, &(struct cs_trace_rec){.count = 5, .cap = 3, .target_ns = 0xEFFFFFFDu}),
+	    0);
 	assert_int_equal(cs_html_trace_page(path_in_tmp("trace.html"), &r, &v, &d), 0);
 	a = slurp(path_in_tmp("trace.html"));
 	assert_self_contained(a);
@@ -316,10 +321,12 @@ static void test_trace_page(void **state)
 	assert_non_null(strstr(a, "ls&quot;x"));
 	assert_non_null(strstr(a, "do_&lt;caller&gt;"));
 	assert_non_null(strstr(a, "/bin/true &lt;arg&gt;"));
-	assert_non_null(strstr(a, "data-profile=\"CAP_SETUID,CAP_NET_BIND_SERVICE\""));
+	assert_non_null(strstr(a, "data-profile=\"CAP_FOWNER,CAP_SETUID,CAP_NET_BIND_SERVICE\""));
 	assert_non_null(strstr(a, "data-cap=\"CAP_DAC_OVERRIDE\" data-site=\"check\""));
 	assert_non_null(strstr(a, "denied only, not added"));
 	assert_non_null(strstr(a, "<th>setuid&lt;img&gt;</th>")); /* a grid column */
+	/* The page says why CAP_FOWNER's row names no process (it did not). */
+	assert_non_null(strstr(a, "5 checks were counted without their process"));
 	cs_trace_report_free(&r);
 	free(a);
 }

@@ -9,8 +9,13 @@
 #include "cmocka-wrap.h"
 #include "fixtures.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +214,7 @@ static void subcgroups_share(void **state)
 	cs_node_trace_close(&nt);
 }
 
-static pid_t sleeper = -1; /* killed by the teardown too */
+static pid_t sleeper = -1, sleeper2 = -1; /* killed by the teardown too */
 
 /*
  * Fourteenth pass, part E's open find: the agent joined at most 256
@@ -280,6 +285,236 @@ static void subcgroups_keyed_by_owner(void **state)
 	/* (nt.unclaimed is not asserted: it counts the node's other processes.) */
 	cs_node_trace_close(&nt);
 	free(c.cgroup_path);
+}
+
+/* In a child: a process in ctr until killed; returns its pid once it has joined. */
+static pid_t sleeper_in(const char *dir)
+{
+	int ready[2];
+	char byte;
+	pid_t p;
+
+	assert_int_equal(pipe(ready), 0);
+	p = fork();
+	if (p == 0) {
+		join(dir);
+		if (write(ready[1], "j", 1) != 1)
+			_exit(5);
+		pause();
+		_exit(0);
+	}
+	assert_true(p > 0);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &byte, 1), 1);
+	close(ready[0]);
+	return p;
+}
+
+#define DEEP 12
+
+/*
+ * Part E's open find (fifteenth pass): rows made before the agent names a
+ * container (between its start and the scan that finds it) are keyed by
+ * the sub-cgroups, and the agent joined them by walking the container's
+ * tree, 256 directories a scrape: of 300 sub-cgroups and one 12 levels
+ * down, one check each, 56 were counted as no container's (0xf5 != 0x12d
+ * below). Now each row
+ * is joined from its own cgroup up: all 300, and one 12 levels down, are
+ * the container's; another container's below it keeps its own.
+ */
+static void rows_before_naming_joined(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "nq-owner"}, inner = {.id = "nq-inner"};
+	struct cs_node_ctr *cp[] = {&c, &inner};
+	struct cs_node_inventory inv = {.v = cp, .n = 2};
+	struct cs_diag d = {0};
+	char ctr[300], sub[320], deep[320 + DEEP * 3], in[320];
+	uint64_t ctr_id;
+	const struct cs_node_usage *u;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(deep, sizeof(deep), "%s", ctr);
+	for (int i = 0; i < DEEP; i++) {
+		strcat(deep, "/d");
+		assert_int_equal(mkdir(deep, 0755), 0);
+	}
+	snprintf(in, sizeof(in), "%s/s7/inner", ctr);
+	assert_int_equal(mkdir(in, 0755), 0);
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+
+	/* No container named yet: every row keyed by its leaf. */
+	for (int i = 0; i < SUBS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		checks_in(sub, 1, "nq-sub");
+	}
+	checks_in(deep, 1, "nq-deep");
+	checks_in(in, 2, "nq-inner");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+
+	sleeper = sleeper_in(ctr);
+	sleeper2 = sleeper_in(in);
+	c.pid = sleeper;
+	inner.pid = sleeper2;
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, NULL), 0);
+	assert_int_equal(c.cgroup, ctr_id);
+	assert_non_null(u = cs_node_trace_usage(&nt, &c));
+	assert_int_equal(u->checks[CAP_CHOWN_NR][0], SUBS + 1);
+	assert_non_null(u = cs_node_trace_usage(&nt, &inner));
+	assert_int_equal(u->checks[CAP_CHOWN_NR][0], 2);
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	free(inner.cgroup_path);
+}
+
+#define OWNER_LEVEL 33
+
+/*
+ * A container whose own cgroup is deeper than level 31: the programs'
+ * walk looked at levels 1 to 31 only, so its sub-cgroups' rows were keyed
+ * and charged by their leaves (each its own quota; past a full map, lost),
+ * silently (-1 below before). The walk now starts at the shallowest named
+ * container's level.
+ */
+static void deep_owner(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_diag d = {0};
+	char owner[400], sub[410];
+	uint64_t ctr_id, owner_id, sub_id;
+	int fd;
+
+	(void)state;
+	if (!make_top("ctr", owner, sizeof(owner), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	/* top is at level 1 under the mount, ctr at 2 */
+	for (int l = 3; l <= OWNER_LEVEL; l++) {
+		strcat(owner, "/c");
+		assert_int_equal(mkdir(owner, 0755), 0);
+	}
+	owner_id = ino(owner);
+	snprintf(sub, sizeof(sub), "%s/s", owner);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	sub_id = ino(sub);
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if (cs_node_trace_open(&nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, &owner_id, 1), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+	checks_in(sub, 3, "nq-deep");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	assert_int_equal(chowns(&nt, owner_id), 3);
+	assert_int_equal(chowns(&nt, sub_id), -1);
+	cs_node_trace_close(&nt);
+}
+
+#define FEW 40
+
+/* open_by_handle_at(2) failing with EPERM, as without CAP_DAC_READ_SEARCH
+ * (x86-64; false elsewhere). For this process and its children. */
+static bool deny_handles(void)
+{
+#if defined(__x86_64__)
+	struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xC000003E /* AUDIT_ARCH_X86_64 */, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open_by_handle_at, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+#else
+	return false;
+#endif
+}
+
+/* In a child without cmocka (a failed assertion there would go on with the
+ * parent's tests): FEW sub-cgroups' rows made before the container is
+ * named, joined with open_by_handle_at refused. The exit status says. */
+static int without_handles(const char *ctr, uint64_t ctr_id)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "nq-owner"}, *cp = &c;
+	struct cs_node_inventory inv = {.v = &cp, .n = 1};
+	struct cs_diag d = {0};
+	const struct cs_node_usage *u;
+	char sub[320];
+
+	if (!deny_handles())
+		return 77;
+	if (cs_node_trace_open(&nt, 0, &d) < 0 || cs_node_trace_drain(&nt) < 0)
+		return 10;
+	for (int i = 0; i < FEW; i++) {
+		int st;
+		pid_t p = fork();
+
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		if (p == 0) {
+			join(sub);
+			prctl(PR_SET_NAME, "nq-sub");
+			_exit(chown(file, 1, (gid_t)-1) < 0 ? 4 : 0);
+		}
+		if (p < 0 || waitpid(p, &st, 0) != p || !WIFEXITED(st) || WEXITSTATUS(st))
+			return 11;
+	}
+	if (cs_node_trace_drain(&nt) <= 0)
+		return 12;
+	join(ctr); /* this process is the container's first */
+	c.pid = getpid();
+	if (cs_node_trace_claim(&nt, &inv, NULL) < 0 || c.cgroup != ctr_id)
+		return 13;
+	if (!(u = cs_node_trace_usage(&nt, &c)) || u->checks[CAP_CHOWN_NR][0] != FEW)
+		return 14;
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	return 0;
+}
+
+/* Where the kernel will not open a cgroup by its id, the rows are still
+ * joined, by the walk of the container's tree (under its 256). */
+static void rows_joined_without_handles(void **state)
+{
+	char ctr[300], sub[320];
+	uint64_t ctr_id;
+	int fd, st;
+	pid_t p;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	for (int i = 0; i < FEW; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+	}
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+	if ((p = fork()) == 0)
+		_exit(without_handles(ctr, ctr_id));
+	assert_int_equal(waitpid(p, &st, 0), p);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77 || WEXITSTATUS(st) == 10)
+		skip(); /* no seccomp filter, or no BPF here */
+	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 #define FILLERS	   70
@@ -452,6 +687,11 @@ static int teardown(void **state)
 		waitpid(sleeper, NULL, 0);
 		sleeper = -1;
 	}
+	if (sleeper2 > 0) {
+		kill(sleeper2, SIGKILL);
+		waitpid(sleeper2, NULL, 0);
+		sleeper2 = -1;
+	}
 	snprintf(p, sizeof(p), "capscope-test-nq-%d", (int)getpid());
 	cs_test_rm_cgroup_tree(p);
 	snprintf(p, sizeof(p), "/tmp/cs-nq-%d", (int)getpid());
@@ -465,6 +705,9 @@ int main(void)
 	    cmocka_unit_test_teardown(flood_leaves_room, teardown),
 	    cmocka_unit_test_teardown(subcgroups_share, teardown),
 	    cmocka_unit_test_teardown(subcgroups_keyed_by_owner, teardown),
+	    cmocka_unit_test_teardown(rows_before_naming_joined, teardown),
+	    cmocka_unit_test_teardown(rows_joined_without_handles, teardown),
+	    cmocka_unit_test_teardown(deep_owner, teardown),
 	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
