@@ -119,3 +119,17 @@ size_t cs_go_space_len(const unsigned char *s, size_t left)
 	k = cs_utf8_decode(s, left, &cp);
 	return k && go_space_cp(cp) ? k : 0;
 }
+
+bool cs_go_padded(const char *s, size_t n)
+{
+	size_t k;
+
+	if (!n)
+		return false;
+	if (cs_go_space_len((const unsigned char *)s, n))
+		return true;
+	/* the last character: step back over UTF-8 continuation bytes */
+	for (k = n - 1; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
+		;
+	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
+}

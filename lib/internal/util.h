@@ -85,6 +85,9 @@ size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
  * (what bytes.TrimSpace trims and kubectl's splitter allows; lib/utf8.c).
  */
 size_t cs_go_space_len(const unsigned char *s, size_t left);
+/* Whether Go's strings.TrimSpace would change s[0..n): white space (as
+ * cs_go_space_len sees it) at either end (lib/utf8.c). */
+bool cs_go_padded(const char *s, size_t n);
 /* cp (at most U+10FFFF) as UTF-8 at out: its length, 1 to 4 (lib/utf8.c). */
 size_t cs_utf8_encode(uint32_t cp, char out[4]);
 

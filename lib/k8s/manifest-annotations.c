@@ -69,7 +69,7 @@ static bool derivable(const char *v)
 	if (strncmp(v, "localhost/", 10) != 0)
 		return false;
 	n = v + 10;
-	return *n && !mf_go_padded(n) && strlen(n) <= 4095;
+	return *n && !cs_go_padded(n, strlen(n)) && strlen(n) <= 4095;
 }
 
 static int apparmor_match(struct mf_ctx *c, struct ydoc_node *at, const char *f,

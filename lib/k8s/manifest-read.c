@@ -416,21 +416,6 @@ int mf_get_seq(struct mf_ctx *c, struct ydoc_node *map, const char *key, const c
 	return 0;
 }
 
-/* Go's strings.TrimSpace would change s (unicode.IsSpace at either end) */
-bool mf_go_padded(const char *s)
-{
-	size_t n = strlen(s), k;
-
-	if (!n)
-		return false;
-	if (cs_go_space_len((const unsigned char *)s, n))
-		return true;
-	/* the last character: step back over UTF-8 continuation bytes */
-	for (k = n - 1; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
-		;
-	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
-}
-
 /* validatePathNoBacksteps: a component, between '/', that is ".." */
 bool mf_has_dotdot(const char *p)
 {

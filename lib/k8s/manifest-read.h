@@ -123,9 +123,7 @@ int mf_get_map(struct mf_ctx *c, struct ydoc_node *map, const char *key, const c
 int mf_get_seq(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct ydoc_node **out);
 
-/* A profile name Go's strings.TrimSpace would change; a path with a ".."
- * element. */
-bool mf_go_padded(const char *s);
+/* A path with a ".." element. */
 bool mf_has_dotdot(const char *p);
 
 /* The rules of the other parts, each read after the pod's spec. */

@@ -73,7 +73,7 @@ static int check_local(struct mf_ctx *c, struct ydoc_node *lp, const char *key, 
 			    cs_clip(cl, sizeof(cl), local));
 		return 0;
 	}
-	if (mf_go_padded(local))
+	if (cs_go_padded(local, strlen(local)))
 		return mf_errf(c, lp, EINVAL, f,
 			       "Invalid value \"%s\": must not be padded with whitespace (the API "
 			       "server refuses the pod)",

@@ -67,20 +67,6 @@ static int subtable(const struct cs_toml_value *t, const char *key, const char *
 	return 0;
 }
 
-/* Go's strings.TrimSpace would change s[0..n) (unicode.IsSpace at either end). */
-static bool go_padded(const char *s, size_t n)
-{
-	size_t k;
-
-	if (!n)
-		return false;
-	if (cs_go_space_len((const unsigned char *)s, n))
-		return true;
-	for (k = n - 1; k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80; k--)
-		;
-	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
-}
-
 /*
  * default_sysctls: CRI-O sets them in every container (a pod's own sysctl of
  * the same name wins; net.* ones not with hostNetwork), so
@@ -120,8 +106,8 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 		if (!it->s[0] || bad->bad)
 			continue;
 		eq = strchr(it->s, '=');
-		if (!eq || go_padded(it->s, (size_t)(eq - it->s)) ||
-		    go_padded(eq + 1, strlen(eq + 1))) {
+		if (!eq || cs_go_padded(it->s, (size_t)(eq - it->s)) ||
+		    cs_go_padded(eq + 1, strlen(eq + 1))) {
 			bad->bad = true;
 			bad->line = it->line;
 			bad->column = it->column;
