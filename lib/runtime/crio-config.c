@@ -41,6 +41,15 @@ static int field(const struct cs_toml_value *t, const char *name, const char *pa
 	for (size_t i = 0; t && i < t->n; i++) {
 		if (!cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), name))
 			continue;
+		/* Two tables are merged by unifyStruct, not one taken: said so, and refused
+		 * as capscope reads one spelling of a table. */
+		if (first && (*out)->type == CS_TOML_TABLE && t->items[i]->type == CS_TOML_TABLE)
+			return cs_diag_set(
+			    d, EINVAL, t->items[i]->line, t->items[i]->column, path,
+			    "'%s' and '%s' are one table to CRI-O (it matches names "
+			    "without case and merges their keys); capscope reads one "
+			    "spelling of a table: put its keys under one",
+			    first, t->keys[i]);
 		if (first)
 			return cs_diag_set(d, EINVAL, t->items[i]->line, t->items[i]->column, path,
 					   "'%s' and '%s' are the same field to CRI-O (it matches "

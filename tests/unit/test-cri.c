@@ -512,8 +512,12 @@ static void test_crio_key_case(void **state)
 	assert_int_equal(d.line, 3);
 	assert_non_null(strstr(d.message, "Default_Capabilities"));
 	assert_string_equal(c.default_caps[0], "NET_RAW"); /* unchanged */
-	/* two spellings of one table: refused too */
+	/* two spellings of one table: refused too, saying CRI-O merges them (it
+	 * said "it takes either", untrue of tables: fifteenth pass, part J) */
 	assert_true(cs_crio_config_parse(&c, t4, strlen(t4), "t4", &d) < 0);
+	assert_non_null(strstr(d.message, "'crio' and 'Crio' are one table to CRI-O"));
+	assert_non_null(strstr(d.message, "merges their keys"));
+	assert_null(strstr(d.message, "takes either"));
 	/* a name that is not the field's stays unknown */
 	const char *t5 = "[crio.runtime]\ndefault-capabilities = [\"KILL\"]\n";
 
