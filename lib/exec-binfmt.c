@@ -132,7 +132,7 @@ static int parse_entry(char *text, struct entry *e)
 	    !(line = next_line(&rest)))
 		return -EINVAL;
 	if ((v = value(line, "extension ."))) {
-		if (strlen(v) >= sizeof(e->ext) || next_line(&rest))
+		if (!*v || strlen(v) >= sizeof(e->ext) || next_line(&rest))
 			return -EINVAL;
 		strcpy(e->ext, v);
 	} else if (read_magic(&rest, line, e) < 0 || next_line(&rest)) {

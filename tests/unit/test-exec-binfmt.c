@@ -97,6 +97,7 @@ static void test_match(void **state)
 	    "enabled\ninterpreter /i/a\nflags: \noffset x\nmagic 00\n",
 	    "enabled\ninterpreter /i/a\nflags: \nextension .zz", /* cut: no last newline */
 	    "enabled\ninterpreter /i/a\nflags: \n",
+	    "enabled\ninterpreter /i/a\nflags: \nextension .\n", /* create_entry refuses it */
 	    "on\ninterpreter /i/a\nflags: \nextension .zz\n",
 	    "",
 	};
