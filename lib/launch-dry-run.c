@@ -111,6 +111,24 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 }
 
 /*
+ * The same for each "#!" interpreter of the chain, in order: the checked
+ * run opens and checks each (exec_checked: cs_launch_check_gain_fd), and a
+ * handler claims an interpreter as it claims a file (search_binary_handler
+ * asks binfmt_misc first at every level). 0, or -EPERM with d set.
+ */
+static int refuse_binfmt_chain(const struct cs_exec_file *f, struct cs_diag *d)
+{
+	for (const struct cs_exec_file *i = f->interp; i && i->path; i = i->interp) {
+		cs_cleanup_close int ifd = open(i->path, O_PATH | O_CLOEXEC);
+		int rc = ifd < 0 ? 0 : refuse_binfmt(ifd, i->path, d);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
  * Without --caps the run executes by path, and a binfmt_misc handler that
  * claims the file runs its interpreter instead: the model follows it there
  * (fs/binfmt_misc.c load_misc_binary opens the interpreter by its path; the
@@ -307,8 +325,9 @@ static int probe_try(void *ctx, const char *path, bool *final)
 			    "cannot read what execve would look at in %s: %s; nothing was run",
 			    path, strerror(-rc));
 	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
-	    refuse_gain(p->l, out, path, &out->refused) == 0)
-		refuse_binfmt(fd, path, &out->refused);
+	    refuse_gain(p->l, out, path, &out->refused) == 0 &&
+	    refuse_binfmt(fd, path, &out->refused) == 0)
+		refuse_binfmt_chain(&out->file, &out->refused);
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
 		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held);
 		if (rc == -ENOMEM)

@@ -7,7 +7,8 @@
 # the handler's interpreter; with --caps the check's own refusal was
 # skipped. Now the dry run says so in step execve.binfmt-misc-unread and the
 # --caps check refuses, naming the handler. A handler whose name begins
-# with '.' was skipped as well. Every RLIMIT_NOFILE from 3 to 20 is tried,
+# with '.' was skipped as well, and the --caps dry run asked no "#!"
+# interpreter. Every RLIMIT_NOFILE from 3 to 20 is tried,
 # so the window between the status file and the entry is always hit. A user
 # and mount namespace of the test's own holds the handlers (binfmt_misc is
 # per user namespace since Linux 6.7); no host state is touched.
@@ -18,6 +19,7 @@ tap_tmpdir
 cd "$T" || exit 1
 chmod 755 "$T"
 cp /bin/true interp && printf 'x\n' >x.zz && printf 'x\n' >x.dd && chmod 755 interp x.zz x.dd
+printf '#!%s/x.zz\n' "$T" >s.sh && chmod 755 s.sh
 bins=("$CAPSCOPE run")
 [ -x "$B/cli/capscope-run" ] && bins+=("$B/cli/capscope-run")
 {
@@ -30,6 +32,10 @@ bins=("$CAPSCOPE run")
     echo "$bin --dry-run -- ./x.dd >out 2>&1; echo \"rc=\$? dot-dry $name\""
     echo "grep -o 'execve.binfmt-misc: the binfmt_misc handler .csdot claims' out | sed 's/^/dot-step $name /'"
     echo "$bin -- ./x.dd >/dev/null 2>&1; echo \"rc=\$? dot-run $name\""
+    # a "#!" script whose interpreter a handler claims: the --caps run refuses it
+    c="--caps = --user 1000 --clear-groups"
+    echo "$bin $c -- ./s.sh 2>&1 | sed 's/^/chain-run $name /'"
+    echo "$bin $c --dry-run -- ./s.sh 2>&1 | grep 'The run refuses' | sed 's/^/chain-dry $name /'"
     for o in "" "--caps = --user 1000 --clear-groups"; do
       kind=${o:+caps}
       echo "for n in \$(seq 3 20); do"
@@ -49,6 +55,12 @@ n=${#bins[@]}
 is "$(grep -c '^rc=0 dot-dry ' <<<"$out")" "$n" "a handler named .csdot: every dry run predicts a run"
 is "$(grep -c '^dot-step ' <<<"$out")" "$n" "a handler named .csdot: the step names it"
 is "$(grep -c '^rc=0 dot-run ' <<<"$out")" "$n" "a handler named .csdot: every run runs (control)"
+# Second round, part J: the --caps dry run asked the file alone, and
+# predicted ENOEXEC where the run refuses the claimed interpreter.
+is "$(grep -c "^chain-run .*the binfmt_misc handler csz claims $T/x\.zz: execve would run its interpreter $T/interp" <<<"$out")" "$n" \
+  "--caps, a script whose interpreter a handler claims: every run refuses, naming it"
+is "$(grep -c "^chain-dry .*The run refuses it (exit 127): the binfmt_misc handler csz claims $T/x\.zz: execve would run its interpreter $T/interp" <<<"$out")" "$n" \
+  "--caps --dry-run, the same script: every dry run predicts the run's refusal in its words"
 plain=$(grep -E '^n=[0-9]+ rc=[0-9]+ plain ' <<<"$out")
 caps=$(grep -E '^n=[0-9]+ rc=[0-9]+ caps ' <<<"$out")
 # Without --caps: every prediction (its steps) says which handler claims the
