@@ -129,11 +129,33 @@ static int refuse_binfmt_chain(const struct cs_exec_file *f, struct cs_diag *d)
 }
 
 /*
+ * The first "#!" interpreter of f's chain a binfmt_misc handler claims
+ * (search_binary_handler asks binfmt_misc first at every level of the
+ * chain): 1 with k and at (its path) filled, 0 when none is claimed, or
+ * -errno as binfmt_claim says (at: the interpreter asked).
+ */
+static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, char *at,
+		       size_t len)
+{
+	for (const struct cs_exec_file *i = f->interp; i && i->path; i = i->interp) {
+		cs_cleanup_close int ifd = open(i->path, O_PATH | O_CLOEXEC);
+		int rc = ifd < 0 ? 0 : binfmt_claim(ifd, i->path, k);
+
+		if (rc != 0) {
+			snprintf(at, len, "%s", i->path);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/*
  * Without --caps the run executes by path, and a binfmt_misc handler that
  * claims the file runs its interpreter instead: the model follows it there
  * (fs/binfmt_misc.c load_misc_binary opens the interpreter by its path; the
  * credentials are the interpreter's, or the file's own with flag C, which
- * the model does not follow: the step says so). 0 when no handler claims
+ * the model does not follow: the step says so), the same when a handler
+ * claims a "#!" interpreter of its chain. 0 when no handler claims
  * it; -errno as execve would say when the interpreter cannot be opened.
  * mark: st->n before the file was modelled. *ifd_out: the interpreter, open
  * (O_PATH, the caller closes it), when a handler claims the file and its
@@ -146,9 +168,15 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 			int *ifd_out, bool *open_file)
 {
 	struct cs_binfmt_claim k;
-	char why[NAME_MAX + 128];
+	char why[NAME_MAX + 128], at[PATH_MAX];
 	int got = binfmt_claim(fd, path, &k), rc = 0, ifd;
 
+	snprintf(at, sizeof(at), "%s", path);
+	if (got == 0 && out->file.interp)
+		got = chain_claim(&out->file, &k, at, sizeof(at));
+	const char *file = path, *of = strcmp(at, path) ? ", the \"#!\" interpreter of " : "";
+
+	path = at; /* the file the handler claims: the file, or a "#!" interpreter */
 	if (got == -ENOMEM)
 		return got;
 	/* Said, not taken as "no handler claims it": the model shows the file itself. */
@@ -162,9 +190,10 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 	if (got > 0) {
 		st->n = mark; /* the file's own loader does not run: its steps go */
 		cs_steps_add(st, "kernel", "execve.binfmt-misc",
-			     "the binfmt_misc handler %s claims %s: its interpreter %s runs "
+			     "the binfmt_misc handler %s claims %s%s%s: its interpreter %s runs "
 			     "instead%s",
-			     k.name, path, k.interp, /* raw: the step's printers escape */
+			     k.name, path, of, *of ? file : "",
+			     k.interp, /* raw: the step's printers escape */
 			     k.credentials
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"

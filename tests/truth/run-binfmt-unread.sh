@@ -36,6 +36,10 @@ bins=("$CAPSCOPE run")
     c="--caps = --user 1000 --clear-groups"
     echo "$bin $c -- ./s.sh 2>&1 | sed 's/^/chain-run $name /'"
     echo "$bin $c --dry-run -- ./s.sh 2>&1 | grep 'The run refuses' | sed 's/^/chain-dry $name /'"
+    # without --caps: the handler's interpreter runs, and the dry run follows it there
+    echo "$bin -- ./s.sh >/dev/null 2>&1; echo \"rc=\$? chain-plain-run $name\""
+    echo "$bin --dry-run -- ./s.sh >out 2>&1; echo \"rc=\$? chain-plain-dry $name\""
+    echo "grep -o 'execve.binfmt-misc: .*' out | sed 's/^/chain-step $name /'"
     for o in "" "--caps = --user 1000 --clear-groups"; do
       kind=${o:+caps}
       echo "for n in \$(seq 3 20); do"
@@ -61,6 +65,10 @@ is "$(grep -c "^chain-run .*the binfmt_misc handler csz claims $T/x\.zz: execve 
   "--caps, a script whose interpreter a handler claims: every run refuses, naming it"
 is "$(grep -c "^chain-dry .*The run refuses it (exit 127): the binfmt_misc handler csz claims $T/x\.zz: execve would run its interpreter $T/interp" <<<"$out")" "$n" \
   "--caps --dry-run, the same script: every dry run predicts the run's refusal in its words"
+is "$(grep -c '^rc=0 chain-plain-run ' <<<"$out")" "$n" "a script whose interpreter a handler claims: every run runs (control)"
+is "$(grep -c '^rc=0 chain-plain-dry ' <<<"$out")" "$n" "the same script: every dry run predicts a run (it predicted ENOEXEC)"
+is "$(grep -c "^chain-step .*the binfmt_misc handler csz claims $T/x\.zz, the \"#!\" interpreter of \./s\.sh: its interpreter $T/interp runs instead" <<<"$out")" "$n" \
+  "the same script: the step names the claimed interpreter and the script"
 plain=$(grep -E '^n=[0-9]+ rc=[0-9]+ plain ' <<<"$out")
 caps=$(grep -E '^n=[0-9]+ rc=[0-9]+ caps ' <<<"$out")
 # Without --caps: every prediction (its steps) says which handler claims the
