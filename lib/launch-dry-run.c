@@ -53,32 +53,99 @@ static int model_fd(const struct cs_launch *l, int fd, const char *path, struct 
 static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
 		       const char *cmd, struct cs_diag *d);
 
-/* 1 and c filled when a binfmt_misc handler claims path (opened as fd), else 0. */
+/*
+ * 1 and c filled when a binfmt_misc handler claims path (opened as fd), 0
+ * when none does, -errno when that cannot be told (c->name: the handler
+ * that cannot be read, "" for the directory).
+ */
 static int binfmt_claim(int fd, const char *path, struct cs_binfmt_claim *c)
 {
 	char head[CS_EXEC_HEAD_MAX];
 	ssize_t n = cs_exec_read_head(fd, head);
 
 	memset(c, 0, sizeof(*c));
-	return cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, c) > 0;
+	return cs_exec_binfmt_claim(CS_BINFMT_DIR, path, head, n < 0 ? 0 : (size_t)n, c);
+}
+
+/* Why the handlers could not be asked (rc < 0 from binfmt_claim), into buf. */
+static const char *binfmt_unread(const struct cs_binfmt_claim *c, int rc, char *buf, size_t len)
+{
+	if (!c->name[0])
+		snprintf(buf, len, "the binfmt_misc handlers in %s cannot be read (%s)",
+			 CS_BINFMT_DIR, strerror(-rc));
+	else if (rc == -EINVAL)
+		snprintf(buf, len,
+			 "the binfmt_misc handler %s is not in the form the kernel prints",
+			 c->name);
+	else
+		snprintf(buf, len, "the binfmt_misc handler %s cannot be read (%s)", c->name,
+			 strerror(-rc));
+	return buf;
 }
 
 /*
  * -EPERM with d set when a binfmt_misc handler claims path: execve by path
  * would run the handler's interpreter, which the check did not see (and
- * execve of the checked descriptor is refused by every handler).
+ * execve of the checked descriptor is refused by every handler). The same
+ * when the handlers cannot be read: whether one claims it is not known.
  */
 static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 {
 	struct cs_binfmt_claim c;
+	char why[NAME_MAX + 128];
+	int rc = binfmt_claim(fd, path, &c);
 
 	/* Raw names, as every message of the library: its printer escapes them. */
-	if (binfmt_claim(fd, path, &c))
+	if (rc > 0)
 		return cs_diag_set(d, EPERM, 0, 0, "execve",
 				   "the binfmt_misc handler %s claims %s: execve would run its "
 				   "interpreter %s, whose credentials the check does not see; "
 				   "nothing was run",
 				   c.name, path, c.interp);
+	if (rc < 0)
+		return cs_diag_set(d, -rc, 0, 0, "execve",
+				   "%s, so whether a handler claims %s and would run another "
+				   "program instead cannot be told; nothing was run",
+				   binfmt_unread(&c, rc, why, sizeof(why)), path);
+	return 0;
+}
+
+/*
+ * The same for each "#!" interpreter of the chain, in order: the checked
+ * run opens and checks each (exec_checked: cs_launch_check_gain_fd), and a
+ * handler claims an interpreter as it claims a file (search_binary_handler
+ * asks binfmt_misc first at every level). 0, or -EPERM with d set.
+ */
+static int refuse_binfmt_chain(const struct cs_exec_file *f, struct cs_diag *d)
+{
+	for (const struct cs_exec_file *i = f->interp; i && i->path; i = i->interp) {
+		cs_cleanup_close int ifd = open(i->path, O_PATH | O_CLOEXEC);
+		int rc = ifd < 0 ? 0 : refuse_binfmt(ifd, i->path, d);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The first "#!" interpreter of f's chain a binfmt_misc handler claims
+ * (search_binary_handler asks binfmt_misc first at every level of the
+ * chain): 1 with k and at (its path) filled, 0 when none is claimed, or
+ * -errno as binfmt_claim says (at: the interpreter asked).
+ */
+static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, char *at,
+		       size_t len)
+{
+	for (const struct cs_exec_file *i = f->interp; i && i->path; i = i->interp) {
+		cs_cleanup_close int ifd = open(i->path, O_PATH | O_CLOEXEC);
+		int rc = ifd < 0 ? 0 : binfmt_claim(ifd, i->path, k);
+
+		if (rc != 0) {
+			snprintf(at, len, "%s", i->path);
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -87,7 +154,8 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
  * claims the file runs its interpreter instead: the model follows it there
  * (fs/binfmt_misc.c load_misc_binary opens the interpreter by its path; the
  * credentials are the interpreter's, or the file's own with flag C, which
- * the model does not follow: the step says so). 0 when no handler claims
+ * the model does not follow: the step says so), the same when a handler
+ * claims a "#!" interpreter of its chain. 0 when no handler claims
  * it; -errno as execve would say when the interpreter cannot be opened.
  * mark: st->n before the file was modelled. *ifd_out: the interpreter, open
  * (O_PATH, the caller closes it), when a handler claims the file and its
@@ -100,14 +168,32 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 			int *ifd_out, bool *open_file)
 {
 	struct cs_binfmt_claim k;
-	int rc = 0, ifd;
+	char why[NAME_MAX + 128], at[PATH_MAX];
+	int got = binfmt_claim(fd, path, &k), rc = 0, ifd;
 
-	if (binfmt_claim(fd, path, &k)) {
+	snprintf(at, sizeof(at), "%s", path);
+	if (got == 0 && out->file.interp)
+		got = chain_claim(&out->file, &k, at, sizeof(at));
+	const char *file = path, *of = strcmp(at, path) ? ", the \"#!\" interpreter of " : "";
+
+	path = at; /* the file the handler claims: the file, or a "#!" interpreter */
+	if (got == -ENOMEM)
+		return got;
+	/* Said, not taken as "no handler claims it": the model shows the file itself. */
+	if (got < 0) {
+		cs_steps_add(st, "kernel", "execve.binfmt-misc-unread",
+			     "%s: whether a handler claims %s is not known; shown: the file "
+			     "itself, as if none did",
+			     binfmt_unread(&k, got, why, sizeof(why)), path);
+		return 0;
+	}
+	if (got > 0) {
 		st->n = mark; /* the file's own loader does not run: its steps go */
 		cs_steps_add(st, "kernel", "execve.binfmt-misc",
-			     "the binfmt_misc handler %s claims %s: its interpreter %s runs "
+			     "the binfmt_misc handler %s claims %s%s%s: its interpreter %s runs "
 			     "instead%s",
-			     k.name, path, k.interp, /* raw: the step's printers escape */
+			     k.name, path, of, *of ? file : "",
+			     k.interp, /* raw: the step's printers escape */
 			     k.credentials
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
@@ -121,6 +207,7 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 				     k.name, k.interp);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
+			*head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
 		} else {
 			cs_launch_dry_run_clear(out);
 			rc = model_fd(l, ifd, k.interp, st, out, head);
@@ -267,16 +354,13 @@ static int probe_try(void *ctx, const char *path, bool *final)
 			    "cannot read what execve would look at in %s: %s; nothing was run",
 			    path, strerror(-rc));
 	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
-	    refuse_gain(p->l, out, path, &out->refused) == 0)
-		refuse_binfmt(fd, path, &out->refused);
+	    refuse_gain(p->l, out, path, &out->refused) == 0 &&
+	    refuse_binfmt(fd, path, &out->refused) == 0)
+		refuse_binfmt_chain(&out->file, &out->refused);
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
-		size_t before = p->st->n;
-
 		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held);
 		if (rc == -ENOMEM)
 			return rc;
-		if (p->st->n != before && ifd < 0)
-			head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
 	}
 	/*
 	 * What execve loads after the file's open: the file, or the interpreter

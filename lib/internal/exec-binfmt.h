@@ -33,6 +33,10 @@ struct cs_binfmt_claim {
  * binfmt_misc is mounted (CS_BINFMT_DIR). Returns 1 and fills out when an
  * enabled handler claims it, 0 when none does, binfmt_misc is disabled or
  * not mounted there (its handlers cannot be seen then).
+ * -errno when which handler claims it cannot be told: the directory or its
+ * status cannot be read, or a handler listed before any that claims cannot
+ * be read (-EINVAL: its text is not what the kernel prints); out->name then
+ * names that handler ("" for the directory).
  */
 int cs_exec_binfmt_claim(const char *dir, const char *path, const char *head, size_t n,
 			 struct cs_binfmt_claim *out);

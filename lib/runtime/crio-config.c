@@ -29,8 +29,9 @@
  * t's value for one of CRI-O's fields, or NULL. Its TOML decoder
  * (BurntSushi/toml unifyStruct) takes a key that matches a field's name
  * exactly or without case, so `DEFAULT_CAPABILITIES` and `[CRIO.Runtime]`
- * count; two such keys in one table both land in the field, in Go's
- * random map order: refused.
+ * count; two such keys in one table (or in two spellings of the table,
+ * merged: merged_runtime) both land in the field, in Go's random map
+ * order: refused.
  */
 static int field(const struct cs_toml_value *t, const char *name, const char *path,
 		 const struct cs_toml_value **out, struct cs_diag *d)
@@ -41,6 +42,12 @@ static int field(const struct cs_toml_value *t, const char *name, const char *pa
 	for (size_t i = 0; t && i < t->n; i++) {
 		if (!cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), name))
 			continue;
+		if (first && !strcmp(first, t->keys[i])) /* in two spellings of its table */
+			return cs_diag_set(d, EINVAL, t->items[i]->line, t->items[i]->column, path,
+					   "'%s' is given in two spellings of its table, which "
+					   "CRI-O merges (it matches names without case), and it "
+					   "takes either value; keep one",
+					   first);
 		if (first)
 			return cs_diag_set(d, EINVAL, t->items[i]->line, t->items[i]->column, path,
 					   "'%s' and '%s' are the same field to CRI-O (it matches "
@@ -52,18 +59,60 @@ static int field(const struct cs_toml_value *t, const char *name, const char *pa
 	return 0;
 }
 
-/* t[key] must be a table (or absent: NULL). CRI-O's decoder refuses anything else. */
-static int subtable(const struct cs_toml_value *t, const char *key, const char *path,
-		    const struct cs_toml_value **out, struct cs_diag *d)
+/*
+ * Every table at crio.runtime, in every spelling of both names, as one
+ * table of their keys (out->keys and out->items malloc'd, the values the
+ * document's): BurntSushi's unifyStruct unifies each spelling into the one
+ * struct field without zeroing it, so CRI-O merges [crio.runtime] and
+ * [CRIO.Runtime]; a field given in two of them is then two spellings of
+ * one field (field() refuses it: Go's map order picks). A spelling that is
+ * not a table is refused, as CRI-O's decoder refuses it.
+ */
+static int merged_runtime(const struct cs_toml_value *root, struct cs_toml_value *out,
+			  struct cs_diag *d)
 {
-	const struct cs_toml_value *v;
-	int r = field(t, key, path, &v, d);
+	memset(out, 0, sizeof(*out));
+	out->type = CS_TOML_TABLE;
+	/* Twice: the keys counted, then copied (crio's spellings, runtime's in each). */
+	for (int fill = 0; fill < 2; fill++) {
+		size_t n = 0;
 
-	*out = v;
-	if (r < 0)
-		return r;
-	if (v && v->type != CS_TOML_TABLE)
-		return cs_diag_set(d, EINVAL, v->line, v->column, path, "%s must be a table", path);
+		for (uint32_t i = 0; i < root->n; i++) {
+			const struct cs_toml_value *crio = root->items[i];
+
+			if (!cs_go_fold_equal(root->keys[i], strlen(root->keys[i]), "crio"))
+				continue;
+			if (crio->type != CS_TOML_TABLE)
+				return cs_diag_set(d, EINVAL, crio->line, crio->column, "crio",
+						   "crio must be a table");
+			for (uint32_t j = 0; j < crio->n; j++) {
+				const struct cs_toml_value *rt = crio->items[j];
+
+				if (!cs_go_fold_equal(crio->keys[j], strlen(crio->keys[j]),
+						      "runtime"))
+					continue;
+				if (rt->type != CS_TOML_TABLE)
+					return cs_diag_set(d, EINVAL, rt->line, rt->column,
+							   "crio.runtime",
+							   "crio.runtime must be a table");
+				if (fill) {
+					memcpy(out->keys + n, rt->keys, rt->n * sizeof(*out->keys));
+					memcpy(out->items + n, rt->items,
+					       rt->n * sizeof(*out->items));
+				}
+				n += rt->n;
+			}
+		}
+		if (fill || !n)
+			break;
+		if (n > UINT32_MAX)
+			return -ENOMEM;
+		out->keys = calloc(n, sizeof(*out->keys));
+		out->items = calloc(n, sizeof(*out->items));
+		if (!out->keys || !out->items)
+			return -ENOMEM;
+		out->n = (uint32_t)n;
+	}
 	return 0;
 }
 
@@ -226,7 +275,7 @@ int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len, 
 			 struct cs_diag *d)
 {
 	struct cs_toml_doc *doc = NULL;
-	const struct cs_toml_value *crio, *rt;
+	struct cs_toml_value rt;
 	/* Parse into a copy so a file with an error changes nothing. */
 	struct cs_crio_config tmp = *c;
 	int r = cs_toml_load(buf, len, name, &doc, d);
@@ -234,11 +283,15 @@ int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len, 
 	/*
 	 * The whole document is read first, so [crio.runtime], crio.runtime.x =,
 	 * runtime = {...} under [crio] and crio = {runtime = {...}} all land in
-	 * the same table, and ["crio.runtime"] (one quoted key) does not.
+	 * the same table, and ["crio.runtime"] (one quoted key) does not; the
+	 * tables of other spellings ([CRIO.Runtime]) are merged with it.
 	 */
-	if (r == 0 && (r = subtable(cs_toml_root(doc), "crio", "crio", &crio, d)) == 0 &&
-	    (r = subtable(crio, "runtime", "crio.runtime", &rt, d)) == 0)
-		r = take(&tmp, rt, name ? name : "", d);
+	if (r == 0) {
+		if ((r = merged_runtime(cs_toml_root(doc), &rt, d)) == 0)
+			r = take(&tmp, &rt, name ? name : "", d);
+		free(rt.keys);
+		free(rt.items);
+	}
 	/* every other field typed as CRI-O decodes it (crio-schema.c) */
 	if (r == 0 && (r = cs_crio_schema_check(cs_toml_root(doc), d)) == 0)
 		cs_crio_startup_take(&tmp.startup, cs_toml_root(doc), name ? name : "");

@@ -566,13 +566,40 @@ static void test_crio_key_case(void **state)
 	assert_int_equal(d.line, 3);
 	assert_non_null(strstr(d.message, "Default_Capabilities"));
 	assert_string_equal(c.default_caps[0], "NET_RAW"); /* unchanged */
-	/* two spellings of one table: refused too */
-	assert_true(cs_crio_config_parse(&c, t4, strlen(t4), "t4", &d) < 0);
+	/*
+	 * two spellings of one table: CRI-O merges them (unifyStruct unifies
+	 * both into one struct); they were refused, saying "it takes either"
+	 * (fifteenth pass, part J). A field in both is two values: refused.
+	 */
+	assert_int_equal(cs_crio_config_parse(&c, t4, strlen(t4), "t4", &d), 0);
+	assert_string_equal(c.default_caps[0], "CHOWN");
+	const char *t6 = "[crio.runtime]\ndefault_capabilities = [\"KILL\"]\n"
+			 "[CRIO.RUNTIME]\nadd_inheritable_capabilities = false\n"
+			 "[crio.Runtime]\n\"default_\xe2\x84\xaa"
+			 "apabilities\" = 1\n";
+	const char *t7 = "[crio.runtime]\nadd_inheritable_capabilities = true\n"
+			 "[crio.RUNTIME]\ndefault_capabilities = [\"KILL\"]\n";
+	const char *t8 = "[crio.runtime]\ndefault_capabilities = [\"KILL\"]\n"
+			 "[crio.RUNTIME]\ndefault_capabilities = [\"KILL\"]\n";
+	const char *t9 = "[crio]\nRUNTIME = 1\n";
+
+	assert_true(c.add_inheritable);
+	assert_int_equal(cs_crio_config_parse(&c, t7, strlen(t7), "t7", &d), 0);
+	assert_string_equal(c.default_caps[0], "KILL");
+	assert_true(c.add_inheritable);
+	/* a key CRI-O has no field for (Kelvin sign for c: no fold) is dropped */
+	assert_int_equal(cs_crio_config_parse(&c, t6, strlen(t6), "t6", &d), 0);
+	assert_false(c.add_inheritable);
+	assert_true(cs_crio_config_parse(&c, t8, strlen(t8), "t8", &d) < 0);
+	assert_int_equal(d.line, 4);
+	assert_non_null(strstr(d.message, "two spellings of its table, which CRI-O merges"));
+	assert_true(cs_crio_config_parse(&c, t9, strlen(t9), "t9", &d) < 0);
+	assert_non_null(strstr(d.message, "must be a table"));
 	/* a name that is not the field's stays unknown */
 	const char *t5 = "[crio.runtime]\ndefault-capabilities = [\"KILL\"]\n";
 
 	assert_int_equal(cs_crio_config_parse(&c, t5, strlen(t5), "t5", &d), 0);
-	assert_string_equal(c.default_caps[0], "NET_RAW");
+	assert_string_equal(c.default_caps[0], "KILL");
 }
 
 /*
