@@ -276,7 +276,17 @@ static int load_config(struct cs_node_ctr *c)
 	ctr_clear_config(c);
 	c->mtime = sb.st_mtim;
 	c->size = sb.st_size;
-	r = cs_read_file(path, 16u << 20, &buf, &len);
+	/* A regular file only: a fifo was waited on for ever (open blocks
+	 * for a writer), under the lock /metrics and /api/v1/containers share. */
+	r = cs_read_regular_file(path, 16u << 20, &buf, &len);
+	if (r < 0 && r != -ENOMEM) {
+		/* The reason, not an empty config_error beside a container. */
+		cs_diag_set(&d, -r, 0, 0, "", "%s",
+			    r == -EINVAL  ? "not a regular file: not read"
+			    : r == -EFBIG ? "larger than 16 MiB: not read"
+					  : strerror(-r));
+		cs_diag_file(&d, path);
+	}
 	if (r == 0 && cs_json_values(buf, len) > MAX_CONFIG_VALUES) {
 		r = cs_diag_set(&d, E2BIG, 0, 0, "",
 				"more than %d JSON values (keys, items, values): not read",
@@ -324,7 +334,7 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 	size_t len;
 	uint64_t v;
 
-	if (stat(path, &sb) < 0 || cs_read_file(path, 64, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 64, &buf, &len) < 0)
 		return 0;
 	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
 	/* Digits and the newline some runtimes end them with; anything else
@@ -375,7 +385,7 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
-	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
 	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
 	if (cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL) < 0)
@@ -529,7 +539,10 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
 				continue;
 			pid_t pid = read_pid(pidfile, &sf);
-			r = found(inv, ix, e->d_name, bundle, "podman", pid, sf);
+			/* CRI-O and Podman share this layout (containers/storage):
+			 * which one is read from config.json's annotations, else
+			 * from the container's cgroup (scan.c), never guessed. */
+			r = found(inv, ix, e->d_name, bundle, NULL, pid, sf);
 		} else {
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;

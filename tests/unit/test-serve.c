@@ -824,6 +824,82 @@ static void node_pidfile_reuse(void **state)
 	assert_int_equal(st, 0);
 }
 
+/*
+ * Fifteenth pass, second round (part P): CRI-O and Podman share the
+ * userdata layout, and a bundle whose config.json could not be read was
+ * shown as "podman", a guess, with an empty config_error; a config.json
+ * that was a fifo held the scan in open() for ever (alarm: the test dies).
+ * A /proc made here: one process in CRI-O's cgroup of the first container.
+ */
+#define UD_CRIO "c0ffee0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+#define UD_FIFO "fifo-config"
+static char ud_dir[] = "/tmp/capscope-test-ud-XXXXXX";
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void userdata_unread(void **state)
+{
+	struct cs_node_root root = {CS_NODE_USERDATA, NULL};
+	struct cs_node_opts o = {.roots = &root, .n_roots = 1, .no_predict = true};
+	struct cs_node_inventory inv = {0};
+	struct cs_diag d = {0};
+	char p[600], proc[100], ud[100];
+	int found = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(ud_dir));
+	snprintf(proc, sizeof(proc), "%s/proc", ud_dir);
+	snprintf(ud, sizeof(ud), "%s/ud", ud_dir);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4242", proc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4242/cgroup", proc);
+	put(p, "0::/kubepods.slice/crio-" UD_CRIO ".scope\n");
+	assert_int_equal(mkdir(ud, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_CRIO, ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_CRIO "/userdata", ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_CRIO "/userdata/config.json", ud);
+	assert_int_equal(mkdir(p, 0755), 0); /* a directory: not read */
+	snprintf(p, sizeof(p), "%s/" UD_FIFO, ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata", ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata/config.json", ud);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	root.path = ud;
+	o.proc = proc;
+	alarm(20);
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	alarm(0);
+	for (size_t i = 0; i < inv.n; i++) {
+		const struct cs_node_ctr *c = inv.v[i];
+
+		if (!strcmp(c->id, UD_CRIO)) {
+			found++;
+			assert_string_equal(c->runtime, "cri-o"); /* its cgroup's */
+			assert_false(c->have_config);
+			assert_non_null(c->config_error);
+			assert_non_null(strstr(c->config_error, "config.json"));
+		} else if (!strcmp(c->id, UD_FIFO)) {
+			found++;
+			assert_null(c->runtime); /* no cgroup, config not read: none */
+			assert_non_null(c->config_error);
+			assert_non_null(strstr(c->config_error, "not a regular file"));
+		}
+	}
+	assert_int_equal(found, 2);
+	cs_node_inventory_free(&inv);
+}
+
 /* After the tests that make them, failed or not: their cgroups and files. */
 static int rm_made(void **state)
 {
@@ -834,6 +910,8 @@ static int rm_made(void **state)
 	cs_test_rm_cgroup_tree(p);
 	if (!strstr(pidfile_dir, "XXXXXX"))
 		cs_test_rm_tree(pidfile_dir);
+	if (!strstr(ud_dir, "XXXXXX"))
+		cs_test_rm_tree(ud_dir);
 	return 0;
 }
 
@@ -856,6 +934,7 @@ int main(void)
 	    cmocka_unit_test(mismatch),
 	    cmocka_unit_test_teardown(node_pid_reuse, rm_made),
 	    cmocka_unit_test_teardown(node_pidfile_reuse, rm_made),
+	    cmocka_unit_test_teardown(userdata_unread, rm_made),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
