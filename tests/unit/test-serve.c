@@ -846,11 +846,11 @@ static void put(const char *path, const char *text)
 
 static void userdata_unread(void **state)
 {
-	struct cs_node_root root = {CS_NODE_USERDATA, NULL};
-	struct cs_node_opts o = {.roots = &root, .n_roots = 1, .no_predict = true};
+	struct cs_node_root roots[2] = {{CS_NODE_USERDATA, NULL}, {CS_NODE_RUNC, NULL}};
+	struct cs_node_opts o = {.roots = roots, .n_roots = 2, .no_predict = true};
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
-	char p[600], proc[100], ud[100];
+	char p[600], proc[100], ud[100], runc[100];
 	int found = 0;
 
 	(void)state;
@@ -875,7 +875,17 @@ static void userdata_unread(void **state)
 	assert_int_equal(mkdir(p, 0755), 0);
 	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata/config.json", ud);
 	assert_int_equal(mkfifo(p, 0644), 0);
-	root.path = ud;
+	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata/pidfile", ud);
+	assert_int_equal(mkfifo(p, 0644), 0); /* the pid file too */
+	/* and runc's state.json (that container is not listed) */
+	snprintf(runc, sizeof(runc), "%s/runc", ud_dir);
+	assert_int_equal(mkdir(runc, 0755), 0);
+	snprintf(p, sizeof(p), "%s/fifo-state", runc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/fifo-state/state.json", runc);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	roots[0].path = ud;
+	roots[1].path = runc;
 	o.proc = proc;
 	alarm(20);
 	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
@@ -894,6 +904,8 @@ static void userdata_unread(void **state)
 			assert_null(c->runtime); /* no cgroup, config not read: none */
 			assert_non_null(c->config_error);
 			assert_non_null(strstr(c->config_error, "not a regular file"));
+		} else {
+			assert_string_not_equal(c->id, "fifo-state");
 		}
 	}
 	assert_int_equal(found, 2);
