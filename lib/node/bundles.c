@@ -296,7 +296,12 @@ static int load_config(struct cs_node_ctr *c)
 	if (r == 0) {
 		struct bundle_read br = {c, path, &d};
 
-		c->runtime = NULL;
+		/* The annotations name the engine only where the layout does
+		 * not (userdata: CRI-O or Podman; runc's state, which both
+		 * drive): a task bundle is containerd's or Docker's, and `docker
+		 * run --annotation io.container.manager=libpod` showed "podman". */
+		if (!rt || (strcmp(rt, "docker") != 0 && strcmp(rt, "containerd") != 0))
+			c->runtime = NULL;
 		r = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_bundle, &br, &d);
 		if (r < 0)
 			cs_diag_file(&d, path);

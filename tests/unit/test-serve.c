@@ -846,11 +846,12 @@ static void put(const char *path, const char *text)
 
 static void userdata_unread(void **state)
 {
-	struct cs_node_root roots[2] = {{CS_NODE_USERDATA, NULL}, {CS_NODE_RUNC, NULL}};
-	struct cs_node_opts o = {.roots = roots, .n_roots = 2, .no_predict = true};
+	struct cs_node_root roots[3] = {
+	    {CS_NODE_USERDATA, NULL}, {CS_NODE_RUNC, NULL}, {CS_NODE_TASK, NULL}};
+	struct cs_node_opts o = {.roots = roots, .n_roots = 3, .no_predict = true};
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
-	char p[600], proc[100], ud[100], runc[100];
+	char p[600], proc[100], ud[100], runc[100], task[100];
 	int found = 0;
 
 	(void)state;
@@ -884,8 +885,21 @@ static void userdata_unread(void **state)
 	assert_int_equal(mkdir(p, 0755), 0);
 	snprintf(p, sizeof(p), "%s/fifo-state/state.json", runc);
 	assert_int_equal(mkfifo(p, 0644), 0);
+	/* A containerd task bundle (`ctr run --annotation`) that says libpod
+	 * is containerd's all the same: it showed "podman". */
+	snprintf(task, sizeof(task), "%s/task", ud_dir);
+	assert_int_equal(mkdir(task, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default", task);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default/annotated", task);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default/annotated/config.json", task);
+	put(p, "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+	       "{\"uid\":0,\"gid\":0},\"args\":[\"/pause\"],\"cwd\":\"/\"},\"annotations\":"
+	       "{\"io.container.manager\":\"libpod\"}}");
 	roots[0].path = ud;
 	roots[1].path = runc;
+	roots[2].path = task;
 	o.proc = proc;
 	alarm(20);
 	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
@@ -904,11 +918,15 @@ static void userdata_unread(void **state)
 			assert_null(c->runtime); /* no cgroup, config not read: none */
 			assert_non_null(c->config_error);
 			assert_non_null(strstr(c->config_error, "not a regular file"));
+		} else if (!strcmp(c->id, "annotated")) {
+			found++;
+			assert_true(c->have_config);
+			assert_string_equal(c->runtime, "containerd");
 		} else {
 			assert_string_not_equal(c->id, "fifo-state");
 		}
 	}
-	assert_int_equal(found, 2);
+	assert_int_equal(found, 3);
 	cs_node_inventory_free(&inv);
 }
 
