@@ -270,6 +270,7 @@ static int load_config(struct cs_node_ctr *c)
 		return -ENAMETOOLONG;
 	if (stat(path, &sb) < 0)
 		return -errno;
+	c->config_owner = sb.st_uid;
 	if (c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
 	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size)
 		return 0;
@@ -475,6 +476,17 @@ static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, struct id_index
 	return *s = c;
 }
 
+/* The owner of a bundle not recorded yet (cs_node_owner's rule). */
+static uid_t bundle_owner(const char *bundle, uid_t state)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (state || !join(path, bundle, "config.json") || stat(path, &sb) < 0)
+		return state;
+	return sb.st_uid;
+}
+
 /* One bundle found: record it (the first root to name an id wins). */
 static int found(struct cs_node_inventory *inv, struct id_index *ix, const char *id,
 		 const char *bundle, const char *runtime, pid_t pid, struct state_file sf)
@@ -483,7 +495,9 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const char 
 
 	if (!c)
 		return -ENOMEM;
-	if (c->seen && c->bundle)
+	/* The first root to name an id wins, but a user's bundle never over
+	 * root's (cs_node_owner): it would hide the root container. */
+	if (c->seen && c->bundle && (cs_node_owner(c) == 0 || bundle_owner(bundle, sf.owner) != 0))
 		return 0;
 	c->seen = true;
 	if (!c->bundle || strcmp(c->bundle, bundle) != 0) {

@@ -930,6 +930,75 @@ static void userdata_unread(void **state)
 	cs_node_inventory_free(&inv);
 }
 
+/*
+ * Part P: a bundle root a user may write (a rootless user's storage given
+ * with --bundle-root), listed first, held a bundle named after a root
+ * container's id: the root container's process joined it, and the user's
+ * annotations named its pod (kube-system/evil). A bundle not root's names
+ * only its owner's processes, and never shadows root's.
+ */
+#define UB_ID "beef000000000000000000000000000000000000000000000000000000000009"
+static char ub_dir[] = "/tmp/capscope-test-ub-XXXXXX";
+
+static void ub_bundle(const char *root, const char *ns, uid_t owner)
+{
+	char p[600], text[400];
+
+	snprintf(p, sizeof(p), "%s/" UB_ID, root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UB_ID "/userdata", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UB_ID "/userdata/config.json", root);
+	snprintf(text, sizeof(text),
+		 "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+		 "{\"uid\":0,\"gid\":0},\"args\":[\"/x\"],\"cwd\":\"/\"},\"annotations\":{\"io."
+		 "kubernetes.pod.namespace\":\"%s\",\"io.kubernetes.pod.name\":\"p\"}}",
+		 ns);
+	put(p, text);
+	assert_int_equal(chown(p, owner, owner), 0);
+}
+
+static void user_bundle_not_root(void **state)
+{
+	struct cs_node_root roots[2] = {{CS_NODE_USERDATA, NULL}, {CS_NODE_USERDATA, NULL}};
+	struct cs_node_opts o = {.roots = roots, .n_roots = 2, .no_predict = true};
+	struct cs_node_inventory inv = {0};
+	struct cs_diag d = {0};
+	char p[300], proc[100], user[100], sys[100];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(ub_dir));
+	snprintf(proc, sizeof(proc), "%s/proc", ub_dir);
+	snprintf(user, sizeof(user), "%s/user", ub_dir);
+	snprintf(sys, sizeof(sys), "%s/sys", ub_dir);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	assert_int_equal(mkdir(user, 0755), 0);
+	assert_int_equal(mkdir(sys, 0755), 0);
+	snprintf(p, sizeof(p), "%s/777", proc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/777/cgroup", proc);
+	put(p, "0::/kubepods.slice/crio-" UB_ID ".scope\n"); /* a runtime's cgroup */
+	ub_bundle(user, "kube-system", 4321);
+	ub_bundle(sys, "prod", 0);
+	roots[0].path = user; /* the user's root first */
+	roots[1].path = sys;
+	o.proc = proc;
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	assert_int_equal(inv.n, 1);
+	assert_string_equal(inv.v[0]->namespace, "prod");
+	assert_int_equal(inv.v[0]->pid, 777);
+	cs_node_inventory_free(&inv);
+	/* the user's alone: it names no root process */
+	o.n_roots = 1;
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	assert_int_equal(inv.n, 1);
+	assert_int_equal(inv.v[0]->pid, 0);
+	assert_int_equal(inv.v[0]->n_procs, 0);
+	cs_node_inventory_free(&inv);
+}
+
 /* After the tests that make them, failed or not: their cgroups and files. */
 static int rm_made(void **state)
 {
@@ -942,6 +1011,8 @@ static int rm_made(void **state)
 		cs_test_rm_tree(pidfile_dir);
 	if (!strstr(ud_dir, "XXXXXX"))
 		cs_test_rm_tree(ud_dir);
+	if (!strstr(ub_dir, "XXXXXX"))
+		cs_test_rm_tree(ub_dir);
 	return 0;
 }
 
@@ -965,6 +1036,7 @@ int main(void)
 	    cmocka_unit_test_teardown(node_pid_reuse, rm_made),
 	    cmocka_unit_test_teardown(node_pidfile_reuse, rm_made),
 	    cmocka_unit_test_teardown(userdata_unread, rm_made),
+	    cmocka_unit_test_teardown(user_bundle_not_root, rm_made),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
