@@ -487,6 +487,24 @@ static uid_t bundle_owner(const char *bundle, uid_t state)
 	return sb.st_uid;
 }
 
+/*
+ * Whether c keeps the bundle it has over this one of the same id. The
+ * first root to name an id in a scan wins, but a user's bundle never wins
+ * over root's (cs_node_owner): it would hide the root container. Root's
+ * from the last scan is kept over a user's found before it in this one
+ * (when it is gone, c is not seen and is dropped; the user's is taken at
+ * the next scan), or the two would take turns, each config.json parsed
+ * again at every scrape. The owner is looked up only for such a contest.
+ */
+static bool keep_recorded(const struct cs_node_ctr *c, const char *bundle, uid_t state)
+{
+	if (!c->bundle || (!c->seen && !strcmp(c->bundle, bundle)))
+		return false;
+	if (cs_node_owner(c) != 0)
+		return c->seen && bundle_owner(bundle, state) != 0;
+	return c->seen || bundle_owner(bundle, state) != 0;
+}
+
 /* One bundle found: record it (the first root to name an id wins). */
 static int found(struct cs_node_inventory *inv, struct id_index *ix, const char *id,
 		 const char *bundle, const char *runtime, pid_t pid, struct state_file sf)
@@ -495,9 +513,7 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const char 
 
 	if (!c)
 		return -ENOMEM;
-	/* The first root to name an id wins, but a user's bundle never over
-	 * root's (cs_node_owner): it would hide the root container. */
-	if (c->seen && c->bundle && (cs_node_owner(c) == 0 || bundle_owner(bundle, sf.owner) != 0))
+	if (keep_recorded(c, bundle, sf.owner))
 		return 0;
 	c->seen = true;
 	if (!c->bundle || strcmp(c->bundle, bundle) != 0) {

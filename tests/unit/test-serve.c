@@ -958,6 +958,22 @@ static void ub_bundle(const char *root, const char *ns, uid_t owner)
 	assert_int_equal(chown(p, owner, owner), 0);
 }
 
+/* The text of file p with its first from replaced by to (as long). */
+static void ub_rewrite(const char *p, const char *from, const char *to)
+{
+	char buf[600], *at;
+	FILE *f = fopen(p, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(at = strstr(buf, from));
+	memcpy(at, to, strlen(to));
+	put(p, buf);
+}
+
 static void user_bundle_not_root(void **state)
 {
 	struct cs_node_root roots[2] = {{CS_NODE_USERDATA, NULL}, {CS_NODE_USERDATA, NULL}};
@@ -965,6 +981,8 @@ static void user_bundle_not_root(void **state)
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
 	char p[300], proc[100], user[100], sys[100];
+	struct stat sb;
+	struct timespec ts[2];
 
 	(void)state;
 	if (geteuid() != 0)
@@ -985,6 +1003,19 @@ static void user_bundle_not_root(void **state)
 	roots[0].path = user; /* the user's root first */
 	roots[1].path = sys;
 	o.proc = proc;
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	assert_int_equal(inv.n, 1);
+	assert_string_equal(inv.v[0]->namespace, "prod");
+	assert_int_equal(inv.v[0]->pid, 777);
+	/* The next scrape keeps root's and does not parse it again: its text
+	 * changed under the same mtime and size is not seen (the two bundles
+	 * took turns, each parsed at every scrape). */
+	snprintf(p, sizeof(p), "%s/" UB_ID "/userdata/config.json", sys);
+	assert_int_equal(stat(p, &sb), 0);
+	ub_rewrite(p, "\"prod\"", "\"prox\"");
+	ts[0] = sb.st_atim;
+	ts[1] = sb.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
 	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
 	assert_int_equal(inv.n, 1);
 	assert_string_equal(inv.v[0]->namespace, "prod");
