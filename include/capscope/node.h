@@ -86,7 +86,8 @@ struct cs_node_ctr {
 	 * clock ticks, to tell it from a later holder of its number (scan.c). */
 	int pidfile_pidfd;
 	unsigned long long pidfile_start;
-	uid_t state_owner; /* its owner; a cgroup-only entry: its processes' user (scan.c) */
+	uid_t state_owner;  /* its owner; a cgroup-only entry: its processes' user (scan.c) */
+	uid_t config_owner; /* config.json's owner (see cs_node_owner, node-internal.h) */
 	bool seen;
 	bool id_shared; /* a container of its name has an id of the same first 12 (scan.c) */
 };

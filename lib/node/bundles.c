@@ -270,13 +270,24 @@ static int load_config(struct cs_node_ctr *c)
 		return -ENAMETOOLONG;
 	if (stat(path, &sb) < 0)
 		return -errno;
+	c->config_owner = sb.st_uid;
 	if (c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
 	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size)
 		return 0;
 	ctr_clear_config(c);
 	c->mtime = sb.st_mtim;
 	c->size = sb.st_size;
-	r = cs_read_file(path, 16u << 20, &buf, &len);
+	/* A regular file only: a fifo was waited on for ever (open blocks
+	 * for a writer), under the lock /metrics and /api/v1/containers share. */
+	r = cs_read_regular_file(path, 16u << 20, &buf, &len);
+	if (r < 0 && r != -ENOMEM) {
+		/* The reason, not an empty config_error beside a container. */
+		cs_diag_set(&d, -r, 0, 0, "", "%s",
+			    r == -EINVAL  ? "not a regular file: not read"
+			    : r == -EFBIG ? "larger than 16 MiB: not read"
+					  : strerror(-r));
+		cs_diag_file(&d, path);
+	}
 	if (r == 0 && cs_json_values(buf, len) > MAX_CONFIG_VALUES) {
 		r = cs_diag_set(&d, E2BIG, 0, 0, "",
 				"more than %d JSON values (keys, items, values): not read",
@@ -286,7 +297,12 @@ static int load_config(struct cs_node_ctr *c)
 	if (r == 0) {
 		struct bundle_read br = {c, path, &d};
 
-		c->runtime = NULL;
+		/* The annotations name the engine only where the layout does
+		 * not (userdata: CRI-O or Podman; runc's state, which both
+		 * drive): a task bundle is containerd's or Docker's, and `docker
+		 * run --annotation io.container.manager=libpod` showed "podman". */
+		if (!rt || (strcmp(rt, "docker") != 0 && strcmp(rt, "containerd") != 0))
+			c->runtime = NULL;
 		r = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_bundle, &br, &d);
 		if (r < 0)
 			cs_diag_file(&d, path);
@@ -324,7 +340,7 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 	size_t len;
 	uint64_t v;
 
-	if (stat(path, &sb) < 0 || cs_read_file(path, 64, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 64, &buf, &len) < 0)
 		return 0;
 	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
 	/* Digits and the newline some runtimes end them with; anything else
@@ -375,7 +391,7 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
-	if (stat(path, &sb) < 0 || cs_read_file(path, 16u << 20, &buf, &len) < 0)
+	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
 	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
 	if (cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL) < 0)
@@ -460,6 +476,35 @@ static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, struct id_index
 	return *s = c;
 }
 
+/* The owner of a bundle not recorded yet (cs_node_owner's rule). */
+static uid_t bundle_owner(const char *bundle, uid_t state)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (state || !join(path, bundle, "config.json") || stat(path, &sb) < 0)
+		return state;
+	return sb.st_uid;
+}
+
+/*
+ * Whether c keeps the bundle it has over this one of the same id. The
+ * first root to name an id in a scan wins, but a user's bundle never wins
+ * over root's (cs_node_owner): it would hide the root container. Root's
+ * from the last scan is kept over a user's found before it in this one
+ * (when it is gone, c is not seen and is dropped; the user's is taken at
+ * the next scan), or the two would take turns, each config.json parsed
+ * again at every scrape. The owner is looked up only for such a contest.
+ */
+static bool keep_recorded(const struct cs_node_ctr *c, const char *bundle, uid_t state)
+{
+	if (!c->bundle || (!c->seen && !strcmp(c->bundle, bundle)))
+		return false;
+	if (cs_node_owner(c) != 0)
+		return c->seen && bundle_owner(bundle, state) != 0;
+	return c->seen || bundle_owner(bundle, state) != 0;
+}
+
 /* One bundle found: record it (the first root to name an id wins). */
 static int found(struct cs_node_inventory *inv, struct id_index *ix, const char *id,
 		 const char *bundle, const char *runtime, pid_t pid, struct state_file sf)
@@ -468,7 +513,7 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const char 
 
 	if (!c)
 		return -ENOMEM;
-	if (c->seen && c->bundle)
+	if (keep_recorded(c, bundle, sf.owner))
 		return 0;
 	c->seen = true;
 	if (!c->bundle || strcmp(c->bundle, bundle) != 0) {
@@ -529,7 +574,10 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
 				continue;
 			pid_t pid = read_pid(pidfile, &sf);
-			r = found(inv, ix, e->d_name, bundle, "podman", pid, sf);
+			/* CRI-O and Podman share this layout (containers/storage):
+			 * which one is read from config.json's annotations, else
+			 * from the container's cgroup (scan.c), never guessed. */
+			r = found(inv, ix, e->d_name, bundle, NULL, pid, sf);
 		} else {
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;

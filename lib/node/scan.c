@@ -170,8 +170,12 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		}
 		/* A user's cgroup joins only that user's container: one whose
 		 * runtime state the user wrote, or one known by such cgroups only. */
-		if (m[i].delegated && m[i].owner != c->state_owner)
+		if (m[i].delegated ? m[i].owner != cs_node_owner(c) : cs_node_owner(c) != 0)
 			continue;
+		/* A userdata bundle names no runtime when its config.json was
+		 * not read (or marks none): the cgroup's (crio-, libpod-). */
+		if (!c->runtime && m[i].runtime != CS_RT_NONE)
+			c->runtime = cs_runtime_name(m[i].runtime);
 		c->seen = true;
 		c->n_procs++;
 		if (c->pidfile_pid == pid || !c->pid || (c->pid != c->pidfile_pid && pid < c->pid))

@@ -824,6 +824,212 @@ static void node_pidfile_reuse(void **state)
 	assert_int_equal(st, 0);
 }
 
+/*
+ * Fifteenth pass, second round (part P): CRI-O and Podman share the
+ * userdata layout, and a bundle whose config.json could not be read was
+ * shown as "podman", a guess, with an empty config_error; a config.json
+ * that was a fifo held the scan in open() for ever (alarm: the test dies).
+ * A /proc made here: one process in CRI-O's cgroup of the first container.
+ */
+#define UD_CRIO "c0ffee0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+#define UD_FIFO "fifo-config"
+static char ud_dir[] = "/tmp/capscope-test-ud-XXXXXX";
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void userdata_unread(void **state)
+{
+	struct cs_node_root roots[3] = {
+	    {CS_NODE_USERDATA, NULL}, {CS_NODE_RUNC, NULL}, {CS_NODE_TASK, NULL}};
+	struct cs_node_opts o = {.roots = roots, .n_roots = 3, .no_predict = true};
+	struct cs_node_inventory inv = {0};
+	struct cs_diag d = {0};
+	char p[600], proc[100], ud[100], runc[100], task[100];
+	int found = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(ud_dir));
+	snprintf(proc, sizeof(proc), "%s/proc", ud_dir);
+	snprintf(ud, sizeof(ud), "%s/ud", ud_dir);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4242", proc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/4242/cgroup", proc);
+	put(p, "0::/kubepods.slice/crio-" UD_CRIO ".scope\n");
+	assert_int_equal(mkdir(ud, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_CRIO, ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_CRIO "/userdata", ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_CRIO "/userdata/config.json", ud);
+	assert_int_equal(mkdir(p, 0755), 0); /* a directory: not read */
+	snprintf(p, sizeof(p), "%s/" UD_FIFO, ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata", ud);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata/config.json", ud);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	snprintf(p, sizeof(p), "%s/" UD_FIFO "/userdata/pidfile", ud);
+	assert_int_equal(mkfifo(p, 0644), 0); /* the pid file too */
+	/* and runc's state.json (that container is not listed) */
+	snprintf(runc, sizeof(runc), "%s/runc", ud_dir);
+	assert_int_equal(mkdir(runc, 0755), 0);
+	snprintf(p, sizeof(p), "%s/fifo-state", runc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/fifo-state/state.json", runc);
+	assert_int_equal(mkfifo(p, 0644), 0);
+	/* A containerd task bundle (`ctr run --annotation`) that says libpod
+	 * is containerd's all the same: it showed "podman". */
+	snprintf(task, sizeof(task), "%s/task", ud_dir);
+	assert_int_equal(mkdir(task, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default", task);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default/annotated", task);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default/annotated/config.json", task);
+	put(p, "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+	       "{\"uid\":0,\"gid\":0},\"args\":[\"/pause\"],\"cwd\":\"/\"},\"annotations\":"
+	       "{\"io.container.manager\":\"libpod\"}}");
+	roots[0].path = ud;
+	roots[1].path = runc;
+	roots[2].path = task;
+	o.proc = proc;
+	alarm(20);
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	alarm(0);
+	for (size_t i = 0; i < inv.n; i++) {
+		const struct cs_node_ctr *c = inv.v[i];
+
+		if (!strcmp(c->id, UD_CRIO)) {
+			found++;
+			assert_string_equal(c->runtime, "cri-o"); /* its cgroup's */
+			assert_false(c->have_config);
+			assert_non_null(c->config_error);
+			assert_non_null(strstr(c->config_error, "config.json"));
+		} else if (!strcmp(c->id, UD_FIFO)) {
+			found++;
+			assert_null(c->runtime); /* no cgroup, config not read: none */
+			assert_non_null(c->config_error);
+			assert_non_null(strstr(c->config_error, "not a regular file"));
+		} else if (!strcmp(c->id, "annotated")) {
+			found++;
+			assert_true(c->have_config);
+			assert_string_equal(c->runtime, "containerd");
+		} else {
+			assert_string_not_equal(c->id, "fifo-state");
+		}
+	}
+	assert_int_equal(found, 3);
+	cs_node_inventory_free(&inv);
+}
+
+/*
+ * Part P: a bundle root a user may write (a rootless user's storage given
+ * with --bundle-root), listed first, held a bundle named after a root
+ * container's id: the root container's process joined it, and the user's
+ * annotations named its pod (kube-system/evil). A bundle not root's names
+ * only its owner's processes, and never shadows root's.
+ */
+#define UB_ID "beef000000000000000000000000000000000000000000000000000000000009"
+static char ub_dir[] = "/tmp/capscope-test-ub-XXXXXX";
+
+static void ub_bundle(const char *root, const char *ns, uid_t owner)
+{
+	char p[600], text[400];
+
+	snprintf(p, sizeof(p), "%s/" UB_ID, root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UB_ID "/userdata", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/" UB_ID "/userdata/config.json", root);
+	snprintf(text, sizeof(text),
+		 "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+		 "{\"uid\":0,\"gid\":0},\"args\":[\"/x\"],\"cwd\":\"/\"},\"annotations\":{\"io."
+		 "kubernetes.pod.namespace\":\"%s\",\"io.kubernetes.pod.name\":\"p\"}}",
+		 ns);
+	put(p, text);
+	assert_int_equal(chown(p, owner, owner), 0);
+}
+
+/* The text of file p with its first from replaced by to (as long). */
+static void ub_rewrite(const char *p, const char *from, const char *to)
+{
+	char buf[600], *at;
+	FILE *f = fopen(p, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_non_null(at = strstr(buf, from));
+	memcpy(at, to, strlen(to));
+	put(p, buf);
+}
+
+static void user_bundle_not_root(void **state)
+{
+	struct cs_node_root roots[2] = {{CS_NODE_USERDATA, NULL}, {CS_NODE_USERDATA, NULL}};
+	struct cs_node_opts o = {.roots = roots, .n_roots = 2, .no_predict = true};
+	struct cs_node_inventory inv = {0};
+	struct cs_diag d = {0};
+	char p[300], proc[100], user[100], sys[100];
+	struct stat sb;
+	struct timespec ts[2];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(ub_dir));
+	snprintf(proc, sizeof(proc), "%s/proc", ub_dir);
+	snprintf(user, sizeof(user), "%s/user", ub_dir);
+	snprintf(sys, sizeof(sys), "%s/sys", ub_dir);
+	assert_int_equal(mkdir(proc, 0755), 0);
+	assert_int_equal(mkdir(user, 0755), 0);
+	assert_int_equal(mkdir(sys, 0755), 0);
+	snprintf(p, sizeof(p), "%s/777", proc);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/777/cgroup", proc);
+	put(p, "0::/kubepods.slice/crio-" UB_ID ".scope\n"); /* a runtime's cgroup */
+	ub_bundle(user, "kube-system", 4321);
+	ub_bundle(sys, "prod", 0);
+	roots[0].path = user; /* the user's root first */
+	roots[1].path = sys;
+	o.proc = proc;
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	assert_int_equal(inv.n, 1);
+	assert_string_equal(inv.v[0]->namespace, "prod");
+	assert_int_equal(inv.v[0]->pid, 777);
+	/* The next scrape keeps root's and does not parse it again: its text
+	 * changed under the same mtime and size is not seen (the two bundles
+	 * took turns, each parsed at every scrape). */
+	snprintf(p, sizeof(p), "%s/" UB_ID "/userdata/config.json", sys);
+	assert_int_equal(stat(p, &sb), 0);
+	ub_rewrite(p, "\"prod\"", "\"prox\"");
+	ts[0] = sb.st_atim;
+	ts[1] = sb.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	assert_int_equal(inv.n, 1);
+	assert_string_equal(inv.v[0]->namespace, "prod");
+	assert_int_equal(inv.v[0]->pid, 777);
+	cs_node_inventory_free(&inv);
+	/* the user's alone: it names no root process */
+	o.n_roots = 1;
+	assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+	assert_int_equal(inv.n, 1);
+	assert_int_equal(inv.v[0]->pid, 0);
+	assert_int_equal(inv.v[0]->n_procs, 0);
+	cs_node_inventory_free(&inv);
+}
+
 /* After the tests that make them, failed or not: their cgroups and files. */
 static int rm_made(void **state)
 {
@@ -834,6 +1040,10 @@ static int rm_made(void **state)
 	cs_test_rm_cgroup_tree(p);
 	if (!strstr(pidfile_dir, "XXXXXX"))
 		cs_test_rm_tree(pidfile_dir);
+	if (!strstr(ud_dir, "XXXXXX"))
+		cs_test_rm_tree(ud_dir);
+	if (!strstr(ub_dir, "XXXXXX"))
+		cs_test_rm_tree(ub_dir);
 	return 0;
 }
 
@@ -856,6 +1066,8 @@ int main(void)
 	    cmocka_unit_test(mismatch),
 	    cmocka_unit_test_teardown(node_pid_reuse, rm_made),
 	    cmocka_unit_test_teardown(node_pidfile_reuse, rm_made),
+	    cmocka_unit_test_teardown(userdata_unread, rm_made),
+	    cmocka_unit_test_teardown(user_bundle_not_root, rm_made),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
