@@ -57,6 +57,10 @@ static const char help[] =
     "                       containerd and Docker 25+ hand these out for ALL/privileged\n"
     "  --crio-config PATH   crio.conf, a directory with crio.conf and/or\n"
     "                       crio.conf.d (/etc/crio), or a drop-in directory\n"
+    "  --docker-config FILE dockerd's daemon.json (with --runtime docker), read as\n"
+    "                       dockerd 20.10 reads it: no-new-privileges applies to\n"
+    "                       every container; userns-remap, rootless or another\n"
+    "                       default-runtime are refused (not modelled)\n"
     "  --rootfs DIR         the image's root filesystem: resolve the entrypoint, read\n"
     "                       its mode, owner and file capabilities, /etc/passwd\n"
     "  --image ARCHIVE      the image itself (docker save archive, OCI layout directory\n"
@@ -107,7 +111,8 @@ struct state {
 	struct cs_scc_set sc;
 	struct cs_crio_config crio;
 	bool crio_loaded;
-	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
+	struct cs_docker_config docker; /* --docker-config */
+	struct cs_cri_target target;	/* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image_map images; /* --image ARCHIVE or --image REF=ARCHIVE... */
@@ -239,7 +244,7 @@ static int run(struct state *s)
 struct args {
 	const char *sccs[MAX_FILES], *uses[MAX_FILES];
 	size_t n_sccs, n_uses;
-	const char *crio_cfg, *img_cfg;
+	const char *crio_cfg, *img_cfg, *docker_cfg;
 	bool stop; /* --help or a usage error: return rc */
 };
 
@@ -312,6 +317,9 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'C':
 		a->crio_cfg = optarg;
 		return 0;
+	case 'D':
+		a->docker_cfg = optarg;
+		return 0;
 	case 'R':
 		s->o.rootfs = optarg;
 		return 0;
@@ -352,6 +360,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"userns-base", required_argument, NULL, 'B'},
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"crio-config", required_argument, NULL, 'C'},
+	    {"docker-config", required_argument, NULL, 'D'},
 	    {"rootfs", required_argument, NULL, 'R'},
 	    {"image-config", required_argument, NULL, 'I'},
 	    {"image", required_argument, NULL, 'M'},
@@ -390,6 +399,8 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 					 "--image REF=ARCHIVE (each image's own config is used)");
 	if (a->crio_cfg && s->o.runtime != CS_CRI_CRIO)
 		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	if (a->docker_cfg && s->o.runtime != CS_CRI_DOCKER)
+		return cs_usage_err(CMD, "--docker-config goes with --runtime docker");
 	a->stop = false;
 	return 0;
 }
@@ -438,6 +449,12 @@ static int load_context(struct state *s, const struct args *a)
 		if (cs_crio_config_load(&s->crio, a->crio_cfg, &d) < 0)
 			return cs_diag_err(CMD, NULL, &d);
 		s->crio_loaded = true;
+	}
+	cs_docker_config_default(&s->docker);
+	if (a->docker_cfg) {
+		if (cs_docker_config_load(&s->docker, a->docker_cfg, &d) < 0)
+			return cs_diag_err(CMD, NULL, &d);
+		s->target.docker = &s->docker;
 	}
 	if ((rc = load_image(s, a)) != 0)
 		return rc;
