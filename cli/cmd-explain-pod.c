@@ -337,8 +337,11 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 					 "--image REF=ARCHIVE (each image's own config is used)");
 	if (a->crio_cfg && s->o.runtime != CS_CRI_CRIO)
 		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
-	if (a->docker_cfg && s->o.runtime != CS_CRI_DOCKER)
-		return cs_usage_err(CMD, "--docker-config goes with --runtime docker");
+	if (a->docker_cfg && (s->o.runtime != CS_CRI_DOCKER || s->target.major != 20))
+		return cs_usage_err(CMD,
+				    "--docker-config reads daemon.json as dockerd 20.10 does: it "
+				    "goes with --runtime docker@20.10 (later releases have "
+				    "other keys)");
 	a->stop = false;
 	return 0;
 }

@@ -69,7 +69,9 @@ like "$(cat "$T/err")" "remap.json:1:3: userns-remap: .*does not model it" "user
 
 # 5. usage
 "$CAPSCOPE" explain pod --docker-config "$T/nnp.json" "$T/p.yaml" >/dev/null 2>"$T/err"
-like "$(head -1 "$T/err")" "docker-config goes with --runtime docker" "--docker-config without --runtime docker: usage error"
+like "$(head -1 "$T/err")" "goes with --runtime docker@20.10" "--docker-config without --runtime docker: usage error"
+"$CAPSCOPE" explain pod --runtime docker@28 --docker-config "$T/nnp.json" "$T/p.yaml" >/dev/null 2>"$T/err"
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "--docker-config with docker@28: usage error (20.10's keys only)"
 "$CAPSCOPE" "${P[@]}" --docker-config "$T/none.json" "$T/p.yaml" >/dev/null 2>"$T/err"
 like "$(cat "$T/err")" "none.json: cannot read" "a missing file: named"
 done_testing
