@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "capscope/cri.h"
 #include "internal/json-tree.h"
@@ -396,6 +397,98 @@ static int check_value(node *k, node *v, struct reader *r)
 	return 0;
 }
 
+/* The last top-level value of key (Go keeps the last), or NULL. */
+static node *last(node *root, const char *key)
+{
+	node *v = NULL;
+
+	for (uint32_t i = 0; i < root->n; i++)
+		if (strlen(key) == root->u.pairs[i].key->n &&
+		    !memcmp(root->u.pairs[i].key->u.text, key, root->u.pairs[i].key->n))
+			v = root->u.pairs[i].value;
+	return v;
+}
+
+static bool has_prefix_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+
+	return n >= k && !strncasecmp(s, prefix, k);
+}
+
+/* config.Validate's labels: key=value, not in Docker's own namespaces
+ * (opts.ValidateLabel). */
+static int check_labels(node *v, struct reader *r)
+{
+	for (uint32_t i = 0; v && v->kind == YDOC_SEQ && i < v->n; i++) {
+		node *l = v->u.items[i];
+
+		/* null is Go's "" in a []string: no '=' either */
+		if (!cs_json_is_string(l) || !memchr(l->u.text, '=', l->n))
+			return ydoc_error(r->d, l, EINVAL, "labels",
+					  "not key=value: dockerd does not start (\"bad attribute "
+					  "format\")");
+		if (has_prefix_ci(l->u.text, l->n, "com.docker.") ||
+		    has_prefix_ci(l->u.text, l->n, "io.docker.") ||
+		    has_prefix_ci(l->u.text, l->n, "org.dockerproject."))
+			return ydoc_error(r->d, l, EINVAL, "labels",
+					  "com.docker.*, io.docker.* and org.dockerproject.* are "
+					  "Docker's own: dockerd does not start");
+	}
+	return 0;
+}
+
+/*
+ * What dockerd checks after the decode, in its order: config.Validate
+ * (labels, the download and upload counts, runc's name kept for itself;
+ * another default runtime is refused by model()), then the log level
+ * (configureDaemonLogs: logrus.ParseLevel, any case). DNS servers and
+ * search domains and generic resources are not checked here.
+ */
+static int validate(node *root, struct reader *r)
+{
+	static const char *const counts[] = {"max-concurrent-downloads", "max-concurrent-uploads",
+					     "max-download-attempts"};
+	static const char *const levels[] = {"panic",	"fatal", "error", "warn",
+					     "warning", "info",	 "debug", "trace"};
+	node *v, *lv;
+	int e;
+
+	if ((e = check_labels(last(root, "labels"), r)) < 0)
+		return e;
+	for (size_t i = 0; i < 3; i++) {
+		long long n;
+
+		v = last(root, counts[i]);
+		if (v && !cs_json_is_null(v) && cs_go_atoi(v->u.text, v->n, &n) &&
+		    (n < 0 || (i == 2 && n == 0)))
+			return ydoc_error(r->d, v, EINVAL, counts[i],
+					  "must be %s: dockerd does not start",
+					  i == 2 ? "1 or more" : "0 or more");
+	}
+	v = last(root, "runtimes");
+	if (v && v->kind == YDOC_MAP)
+		for (uint32_t i = 0; i < v->n; i++)
+			if (v->u.pairs[i].key->n == 4 &&
+			    !memcmp(v->u.pairs[i].key->u.text, "runc", 4))
+				return key_error(r->d, v->u.pairs[i].key, EINVAL,
+						 "the name runc is dockerd's own: it does not "
+						 "start (\"runtime name 'runc' is reserved\")");
+	lv = last(root, "log-level");
+	if (lv && cs_json_is_string(lv) && lv->n) {
+		size_t k = 0;
+
+		while (k < 8 &&
+		       !(strlen(levels[k]) == lv->n && !strncasecmp(levels[k], lv->u.text, lv->n)))
+			k++;
+		if (k == 8)
+			return ydoc_error(r->d, lv, EINVAL, "log-level",
+					  "no logging level (debug, info, warn, error, fatal, "
+					  "panic, trace): dockerd does not start");
+	}
+	return 0;
+}
+
 static bool is_true(node *v)
 {
 	return v->kind == YDOC_SCALAR && v->style == YDOC_PLAIN && v->n == 4 &&
@@ -455,6 +548,8 @@ static int read_root(void *user, const struct ydoc_node *root)
 		if ((e = check_pair(&root->u.pairs[i], r)) < 0 ||
 		    (e = check_value(root->u.pairs[i].key, root->u.pairs[i].value, r)) < 0)
 			return e;
+	if ((e = validate(root, r)) < 0)
+		return e;
 	return model(root, r);
 }
 

@@ -51,6 +51,14 @@ static const struct tcase cases[] = {
     {"{\"default-runtime\": \"runc\"}", 0, 0, 0, NULL, false},
     {"{\"default-runtime\": \"\"}", 0, 0, 0, NULL, false},
     {"{\"rootless\": false}", 0, 0, 0, NULL, false},
+    /* config.Validate and the log level, after the decode */
+    {"{\"labels\": [\"a=1\", null]}", -EINVAL, 1, 20, "labels", false},
+    {"{\"labels\": [\"Com.Docker.x=1\"]}", -EINVAL, 1, 14, "labels", false},
+    {"{\"max-download-attempts\": 0}", -EINVAL, 1, 27, "max-download-attempts", false},
+    {"{\"max-concurrent-uploads\": 0}", 0, 0, 0, NULL, false},
+    {"{\"runtimes\": {\"runc\": {\"path\": \"/usr/sbin/runc\"}}}", -EINVAL, 1, 16, "runc", false},
+    {"{\"log-level\": \"bogus\"}", -EINVAL, 1, 16, "log-level", false},
+    {"{\"log-level\": \"WARNING\"}", 0, 0, 0, NULL, false},
     /* dockerd starts with these; the model does not reach them */
     {"{\"userns-remap\": \"default\"}", -ENOTSUP, 1, 3, "userns-remap", false},
     {"{\"rootless\": true}", -ENOTSUP, 1, 3, "rootless", false},
