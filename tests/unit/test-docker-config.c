@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dockerd's daemon.json (lib/runtime/docker-config.c): every case below was
- * run against Debian's dockerd 20.10.24 (state under a scratch directory,
+ * dockerd's daemon.json (lib/runtime/docker-config.c): every case below but
+ * userns-remap (dockerd would add a dockremap user to /etc) was run against
+ * Debian's dockerd 20.10.24 (state under a scratch directory,
  * --bridge=none --iptables=false); "starts" and "refuses" are what it did.
  */
 #include "cmocka-wrap.h"
