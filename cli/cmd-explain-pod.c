@@ -33,64 +33,6 @@
 #define CMD	  "explain pod"
 #define MAX_FILES 64
 
-static const char help[] =
-    "Usage: capscope explain pod [OPTIONS] FILE...\n"
-    "\n"
-    "Follow every container of the pods in FILE (Pod, Deployment, StatefulSet,\n"
-    "DaemonSet, ReplicaSet, Job, CronJob or List; YAML or JSON) through OpenShift\n"
-    "SCC admission, the container runtime and runc to the first process, say why\n"
-    "each requested capability ends effective or not, and rank the remedies.\n"
-    "\n"
-    "Options:\n"
-    "  --scc FILE|NAME      model SCC admission with these SCCs (repeatable; NAME is\n"
-    "                       a built-in SCC such as restricted-v2 or anyuid)\n"
-    "  --openshift          use the built-in OpenShift SCCs; the pod may use\n"
-    "                       restricted-v2 and restricted-v3 (what system:authenticated\n"
-    "                       gets) and the SCCs given with --scc or --use\n"
-    "  --use NAME           also grant the pod's service account this SCC\n"
-    "  --uid-range S/N      the namespace's uid range (default 1000660000/10000)\n"
-    "  --userns-base N      hostUsers: false pods: the node uid their uid 0 maps to\n"
-    "                       (a multiple of 65536; default 65536, the kubelet's first)\n"
-    "  --runtime NAME[@VER] crio (default), containerd, docker or podman, at a release\n"
-    "                       (containerd@1.6, docker@20.10, podman@4, ...; default: current)\n"
-    "  --runtime-caps MASK  what the runtime daemon itself holds (hex, names or 'self'):\n"
-    "                       containerd and Docker 25+ hand these out for ALL/privileged\n"
-    "  --crio-config PATH   crio.conf, a directory with crio.conf and/or\n"
-    "                       crio.conf.d (/etc/crio), or a drop-in directory\n"
-    "  --rootfs DIR         the image's root filesystem: resolve the entrypoint, read\n"
-    "                       its mode, owner and file capabilities, /etc/passwd\n"
-    "  --image ARCHIVE      the image itself (docker save archive, OCI layout directory\n"
-    "                       or OCI archive), read as streams without extracting: its\n"
-    "                       config and, in its final view, the entrypoint and\n"
-    "                       /etc/passwd, as --rootfs and --image-config would give\n"
-    "  --image REF=ARCHIVE  (repeatable) the archive of the image REF: each container\n"
-    "                       gets the one its image: names (nginx, nginx:1.25 or\n"
-    "                       nginx@sha256:...; docker.io/library/ implied)\n"
-    "  --image-config FILE  the image's OCI config (User, Entrypoint, Cmd, Env);\n"
-    "                       overrides the config read with --image\n"
-    "  --check bind:PORT    can the first process bind this TCP port? (repeatable)\n"
-    "  --caller self|root   who starts runc: a full root (default, as on a node) or\n"
-    "                       this process's own credentials (to compare with a local runc)\n"
-    "  --json               machine-readable output\n"
-    "  --html FILE          also write the flow as one self-contained HTML page\n"
-    "  -h, --help           this help\n"
-    "\n"
-    "Without --scc/--openshift admission is plain Kubernetes. Without --rootfs or\n"
-    "--image the entrypoint is assumed to be a plain root-owned file without file capabilities\n"
-    "or set-uid bit.\n"
-    "\n"
-    "Exit status: 0 when every requested capability ends effective and every check\n"
-    "passes, 1 otherwise, 2 on usage errors, bad input or a container not modelled.\n"
-    "\n"
-    "Examples:\n"
-    "  capscope explain pod --check bind:443 deploy.yaml\n"
-    "  capscope explain pod --openshift --scc anyuid-netbind.yaml deploy.yaml\n"
-    "  capscope explain pod --scc restricted --crio-config /etc/crio \\\n"
-    "      --rootfs ./rootfs --image-config image.json --check bind:443 pod.yaml\n"
-    "  capscope explain pod --image nc-capset.tar --check bind:443 pod.yaml\n"
-    "  capscope explain pod --image app:1.2=app.tar --image envoy=envoy.tar deploy.yaml\n"
-    "  capscope explain pod --json --runtime docker pod.yaml | jq '.containers[].process.caps'\n";
-
 #define MAX_CHECKS 16
 
 /* What the options say. */
@@ -107,7 +49,8 @@ struct state {
 	struct cs_scc_set sc;
 	struct cs_crio_config crio;
 	bool crio_loaded;
-	struct cs_cri_target target; /* --runtime NAME@VERSION, --runtime-caps */
+	struct cs_docker_config docker; /* --docker-config */
+	struct cs_cri_target target;	/* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image_map images; /* --image ARCHIVE or --image REF=ARCHIVE... */
@@ -239,7 +182,7 @@ static int run(struct state *s)
 struct args {
 	const char *sccs[MAX_FILES], *uses[MAX_FILES];
 	size_t n_sccs, n_uses;
-	const char *crio_cfg, *img_cfg;
+	const char *crio_cfg, *img_cfg, *docker_cfg;
 	bool stop; /* --help or a usage error: return rc */
 };
 
@@ -312,6 +255,9 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'C':
 		a->crio_cfg = optarg;
 		return 0;
+	case 'D':
+		a->docker_cfg = optarg;
+		return 0;
 	case 'R':
 		s->o.rootfs = optarg;
 		return 0;
@@ -352,6 +298,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"userns-base", required_argument, NULL, 'B'},
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"crio-config", required_argument, NULL, 'C'},
+	    {"docker-config", required_argument, NULL, 'D'},
 	    {"rootfs", required_argument, NULL, 'R'},
 	    {"image-config", required_argument, NULL, 'I'},
 	    {"image", required_argument, NULL, 'M'},
@@ -370,7 +317,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h') {
-			fputs(help, stdout);
+			fputs(explain_pod_help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		}
 		if ((rc = cs_opt_once(CMD, c, longopts, &seen, "suMc")))
@@ -390,6 +337,11 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 					 "--image REF=ARCHIVE (each image's own config is used)");
 	if (a->crio_cfg && s->o.runtime != CS_CRI_CRIO)
 		return cs_usage_err(CMD, "--crio-config goes with --runtime crio");
+	if (a->docker_cfg && (s->o.runtime != CS_CRI_DOCKER || s->target.major != 20))
+		return cs_usage_err(CMD,
+				    "--docker-config reads daemon.json as dockerd 20.10 does: it "
+				    "goes with --runtime docker@20.10 (later releases have "
+				    "other keys)");
 	a->stop = false;
 	return 0;
 }
@@ -438,6 +390,12 @@ static int load_context(struct state *s, const struct args *a)
 		if (cs_crio_config_load(&s->crio, a->crio_cfg, &d) < 0)
 			return cs_diag_err(CMD, NULL, &d);
 		s->crio_loaded = true;
+	}
+	cs_docker_config_default(&s->docker);
+	if (a->docker_cfg) {
+		if (cs_docker_config_load(&s->docker, a->docker_cfg, &d) < 0)
+			return cs_diag_err(CMD, NULL, &d);
+		s->target.docker = &s->docker;
 	}
 	if ((rc = load_image(s, a)) != 0)
 		return rc;

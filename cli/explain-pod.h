@@ -5,6 +5,9 @@
 
 #include "capscope/explain.h"
 
+/* explain pod --help's text (explain-pod-help.c). */
+extern const char explain_pod_help[];
+
 /* The pod's header: kind and name, Pod Security, SCC admission. */
 void pod_text_header(const struct cs_pod_explain_result *pod);
 /* One container: sets, flow table, verdicts, checks, steps, remedies. */

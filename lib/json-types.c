@@ -30,6 +30,7 @@ static const char *const wants[] = {
     [CS_JS_STRV] = "an array of strings",
     [CS_JS_SET] = "an object whose values are objects",
     [CS_JS_STR_MAP] = "an object whose values are strings",
+    [CS_JS_BOOL_MAP] = "an object whose values are true or false",
     [CS_JS_OBJ] = "an object",
     [CS_JS_OBJ_ARRAY] = "an array of objects",
     [CS_JS_OBJ_MAP] = "an object whose values are objects",
@@ -147,6 +148,7 @@ static bool fits(node *n, const struct cs_json_field *f, const char *path, node 
 		return true;
 	case CS_JS_SET:
 	case CS_JS_STR_MAP:
+	case CS_JS_BOOL_MAP:
 	case CS_JS_OBJ_MAP:
 		if (n->kind != YDOC_MAP)
 			return false;
@@ -156,7 +158,9 @@ static bool fits(node *n, const struct cs_json_field *f, const char *path, node 
 			*bad = v;
 			if (cs_json_is_null(v))
 				continue;
-			if (f->shape == CS_JS_STR_MAP ? !cs_json_is_string(v) : v->kind != YDOC_MAP)
+			if (f->shape == CS_JS_STR_MAP	 ? !cs_json_is_string(v)
+			    : f->shape == CS_JS_BOOL_MAP ? !is_bool(v)
+							 : v->kind != YDOC_MAP)
 				return false;
 			if (f->shape == CS_JS_OBJ_MAP)
 				*err = check(v, f->inner, path, r);

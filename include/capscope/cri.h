@@ -25,11 +25,16 @@ enum cs_cri_runtime { CS_CRI_CRIO, CS_CRI_CONTAINERD, CS_CRI_DOCKER, CS_CRI_PODM
  * capabilities gives fewer; runtime_caps says which (default: every
  * capability of the kernel).
  */
+struct cs_docker_config;
+
 struct cs_cri_target {
 	enum cs_cri_runtime rt;
 	unsigned major, minor;	/* the release whose rules apply */
 	cs_mask_t runtime_caps; /* the daemon's effective set, when runtime_caps_set */
 	bool runtime_caps_set;
+	/* dockerd's daemon.json as read (docker only; NULL: none, dockerd's
+	 * defaults) */
+	const struct cs_docker_config *docker;
 };
 
 /* The current release of rt, daemon with every capability. */
@@ -189,6 +194,36 @@ CS_EXPORT int cs_crio_config_load(struct cs_crio_config *c, const char *path, st
 /* Parse one crio.conf text into c. */
 CS_EXPORT int cs_crio_config_parse(struct cs_crio_config *c, const char *buf, size_t len,
 				   const char *name, struct cs_diag *d);
+
+/*
+ * What dockerd's daemon.json changes in every container
+ * (lib/runtime/docker-config.c): today no-new-privileges. Keys that put
+ * containers where the model does not reach (userns-remap, rootless, a
+ * default runtime other than runc) are refused when the file is read.
+ */
+struct cs_docker_config {
+	bool no_new_privs; /* "no-new-privileges": true */
+	char from[256];	   /* the file it was read from */
+	unsigned line, column;
+};
+
+/* dockerd's defaults: nothing set. */
+CS_EXPORT void cs_docker_config_default(struct cs_docker_config *c);
+
+/*
+ * Read daemon.json at path into c as dockerd 20.10 reads it at start:
+ * the first JSON value, an object (or null); every key (and every key of
+ * an object under a key other than dockerd's six "flat" ones) one of its
+ * options; every value of the type the option has. -EINVAL with d (file,
+ * line, column, key) where dockerd refuses to start; -ENOTSUP with d at the
+ * key when the file is one dockerd starts with but capscope cannot predict
+ * for (userns-remap, rootless, another default runtime).
+ */
+CS_EXPORT int cs_docker_config_load(struct cs_docker_config *c, const char *path,
+				    struct cs_diag *d);
+/* The same for text already read; name is the file named in messages. */
+CS_EXPORT int cs_docker_config_parse(struct cs_docker_config *c, const char *buf, size_t len,
+				     const char *name, struct cs_diag *d);
 
 /*
  * Merge the request with the runtime's rules into out (uid, gid, groups,

@@ -18,6 +18,7 @@ enum cs_json_shape {
 	CS_JS_STRV,	 /* []string */
 	CS_JS_SET,	 /* map[string]struct{}: an object whose values are objects */
 	CS_JS_STR_MAP,	 /* map[string]string */
+	CS_JS_BOOL_MAP,	 /* map[string]bool */
 	CS_JS_OBJ,	 /* a struct (inner) */
 	CS_JS_OBJ_ARRAY, /* []struct (inner) */
 	CS_JS_OBJ_MAP,	 /* map[string]struct (inner) */

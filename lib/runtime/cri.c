@@ -436,6 +436,21 @@ static int merge_docker(const struct cs_cri_target *t, const struct cs_cri_reque
 		    "or set-uid root can raise anything",
 		    (unsigned)r->uid, buf);
 	}
+	/*
+	 * daemon.json's no-new-privileges: parseSecurityOpt starts every
+	 * container from the daemon's value (daemon/daemon_unix.go), privileged
+	 * or not; only a security option "no-new-privileges=false" turns it
+	 * off, and cri-dockerd writes one only for allowPrivilegeEscalation:
+	 * false ("no-new-privileges"), so a pod cannot.
+	 */
+	if (t->docker && t->docker->no_new_privs) {
+		o->no_new_privileges = true;
+		cs_steps_add(
+		    st, "runtime", "docker.daemon-no-new-privileges",
+		    "%s:%u:%u: daemon.json's no-new-privileges: true gives every container "
+		    "noNewPrivileges, whatever the pod says",
+		    t->docker->from, t->docker->line, t->docker->column);
+	}
 	return 0;
 }
 

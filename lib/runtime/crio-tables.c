@@ -59,6 +59,31 @@ static struct probe get(const struct cs_toml_value *t, const char *field)
 	return p;
 }
 
+/*
+ * The field's value in every table t names by `sub` (any spelling): the
+ * decoder fills one struct through the pointer it reuses for each
+ * spelling, in Go's map order, so a field set in one of them is set, and
+ * one set in two with different values is a split.
+ */
+static struct probe get_in(const struct cs_toml_value *t, const char *sub, const char *field)
+{
+	struct probe p = {0};
+
+	for (size_t i = 0; t && t->type == CS_TOML_TABLE && i < t->n; i++) {
+		struct probe q;
+
+		if (!cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), sub))
+			continue;
+		q = get(t->items[i], field);
+		if (!q.v)
+			continue;
+		p.split = p.split || q.split || (p.v && !same(p.v, q.v));
+		if (!p.v)
+			p.v = q.v;
+	}
+	return p;
+}
+
 static const char *str(struct probe p)
 {
 	return p.v && p.v->type == CS_TOML_STRING ? p.v->s : "";
@@ -228,18 +253,18 @@ const char *cs_crio_handler_refused(const struct cs_toml_value *t, const char *n
 const char *cs_crio_workload_refused(const struct cs_toml_value *t, const struct cs_toml_value **at,
 				     bool *split)
 {
-	struct probe act = get(t, "activation_annotation"), res = get(t, "resources"),
-		     ann = get(t, "allowed_annotations");
+	struct probe act = get(t, "activation_annotation"), ann = get(t, "allowed_annotations");
 	const struct cs_toml_value *unknown = unknown_annotation(ann);
-	struct probe quota = get(res.v, "CPUQuota"), shares = get(res.v, "CPUShares"),
-		     period = get(res.v, "CPUPeriod");
+	struct probe quota = get_in(t, "resources", "CPUQuota"),
+		     shares = get_in(t, "resources", "CPUShares"),
+		     period = get_in(t, "resources", "CPUPeriod");
 	long long q = quota.v && quota.v->type == CS_TOML_INT ? quota.v->i : 0;
 	long long s = shares.v && shares.v->type == CS_TOML_INT ? shares.v->i : 0;
 	long long p = period.v && period.v->type == CS_TOML_INT ? period.v->i : 0;
 
 	*at = t;
-	/* two spellings of resources fill one struct (a pointer the decoder
-	 * reuses); only the first is read here */
+	/* fifteenth pass, part Q: every spelling of resources is read (only
+	 * the first was) */
 	*split = act.split || quota.split || shares.split || period.split || ann.split;
 	if (!*str(act))
 		return fail(at, act.v ? act.v : t, "activation_annotation shouldn't be empty");

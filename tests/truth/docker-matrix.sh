@@ -19,7 +19,15 @@ tap_tmpdir
 chmod 755 "$T"
 D=$T/d
 mkdir -p "$D/data" "$D/exec" "$T/m"
-echo '{}' >"$D/daemon.json"
+# CAPSCOPE_DOCKER_DAEMON_JSON: a daemon.json for dockerd, also given to
+# capscope as --docker-config (tests/truth/docker-daemon-json.sh)
+DOCKER_CFG_ARG=()
+if [ -n "${CAPSCOPE_DOCKER_DAEMON_JSON:-}" ]; then
+  printf '%s\n' "$CAPSCOPE_DOCKER_DAEMON_JSON" >"$D/daemon.json"
+  DOCKER_CFG_ARG=("--capscope-arg=--docker-config=$D/daemon.json")
+else
+  echo '{}' >"$D/daemon.json"
+fi
 stop_dockerd() {
   local pid
   pid=$(cat "$D/docker.pid" 2>/dev/null)
@@ -46,4 +54,5 @@ fi
 "$PY" "$CAPSCOPE_TOP/tests/truth/runtime-lib/matrix.py" --runtime docker \
   --runtime-arg "${CAPSCOPE_DOCKER_RUNTIME:-docker@20.10}" \
   --endpoint "$D/docker.sock" --tmp "$T/m" --probe "$PROBE" --capscope "$CAPSCOPE" --capscope-arg=--caller=self --capscope-arg=--runtime-caps=self \
+  "${DOCKER_CFG_ARG[@]}" \
   --cases "${CAPSCOPE_MATRIX_CASES:-200}" --seed "${CAPSCOPE_MATRIX_SEED:-11}"

@@ -763,6 +763,18 @@ static void test_crio_runtime_tables(void **state)
 	startup_case("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
 		     "resources = {cpuquota = 10, cpushares = 10, cpuperiod = 1000}\n",
 		     NULL, NULL, 0, NULL);
+	/* fifteenth pass, part Q: two spellings of resources fill one struct,
+	 * so cpushares from one and cpuquota from the other meet (only the
+	 * first spelling was read: CRI-O does not start, capscope predicted) */
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "resources = {cpushares = 10}\nResources = {cpuquota = 5}\n",
+			  NULL, ws, 4, "crio.conf", "cpuquota");
+	startup_case_says("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+			  "resources = {cpuperiod = 1000}\nRESOURCES = {cpuperiod = 999}\n",
+			  NULL, ws, 1, "crio.conf", "random map order");
+	startup_case("[crio.runtime.workloads.w]\nactivation_annotation = \"a\"\n"
+		     "resources = {cpuperiod = 1000}\nRESOURCES = {cpushares = 5}\n",
+		     NULL, NULL, 0, NULL);
 }
 
 /*

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dockerd's daemon.json (lib/runtime/docker-config.c): every case below but
+ * userns-remap (dockerd would add a dockremap user to /etc) was run against
+ * Debian's dockerd 20.10.24 (state under a scratch directory,
+ * --bridge=none --iptables=false); "starts" and "refuses" are what it did.
+ */
+#include "cmocka-wrap.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capscope/cri.h"
+
+struct tcase {
+	const char *text;
+	int rc;		    /* 0: dockerd starts; -EINVAL: it does not; -ENOTSUP: not modelled */
+	unsigned line, col; /* where the error points */
+	const char *field;  /* the key named */
+	bool nnp;	    /* rc 0: no-new-privileges read */
+};
+
+static const struct tcase cases[] = {
+    {"{}", 0, 0, 0, NULL, false},
+    {"null", 0, 0, 0, NULL, false},			    /* starts */
+    {"{} x", 0, 0, 0, NULL, false},			    /* starts: the first value only */
+    {"{\"no-new-privileges\": true}", 0, 0, 0, NULL, true}, /* NoNewPrivs 1 in containers */
+    /* starts (Go keeps the last); refused here, as by every JSON reader of capscope */
+    {"{\"no-new-privileges\": true, \"no-new-privileges\": false}", -EINVAL, 1, 30, "", false},
+    {"{\"no-new-privileges\": null}", 0, 0, 0, NULL, false},
+    {"{\n  \"debug\": true,\n  \"zzz\": 1\n}", -EINVAL, 3, 4, "zzz", false},
+    {"{\"swarm-raft-heartbeat-tick\": 1}", -EINVAL, 1, 3, "swarm-raft-heartbeat-tick", false},
+    {"{\"resolv-conf\": \"x\"}", -EINVAL, 1, 3, "resolv-conf", false},
+    {"{\"D\": true}", -EINVAL, 1, 3, "D", false},
+    {"{\"label\": {}}", 0, 0, 0, NULL, false},		       /* starts: flattened away */
+    {"{\"label\": {\"zz\": 1}}", -EINVAL, 1, 13, "zz", false}, /* zz is a key */
+    {"{\"no-new-privileges\": \"true\"}", -EINVAL, 1, 24, "no-new-privileges", false},
+    {"{\"no-new-privileges\": 1}", -EINVAL, 1, 23, "no-new-privileges", false},
+    {"{\"No-New-Privileges\": {}}", -EINVAL, 1, 23, "no-new-privileges", false},
+    {"[]", -EINVAL, 0, 0, NULL, false},
+    {"", -EINVAL, 0, 0, NULL, false},		    /* EOF */
+    {"\xef\xbb\xbf{}", -EINVAL, 0, 0, NULL, false}, /* invalid character 'ï' */
+    {"{\"runtimes\": {\"crun\": {\"path\": 3}}}", -EINVAL, 0, 0, NULL, false},
+    {"{\"default-ulimits\": {\"nofile\": {\"Name\": \"nofile\", \"Hard\": 1, \"Soft\": 1}}}", 0, 0,
+     0, NULL, false},
+    {"{\"features\": {\"a\": 1}}", -EINVAL, 0, 0, NULL, false},
+    {"{\"default-shm-size\": null}", -EINVAL, 1, 3, "default-shm-size", false},
+    {"{\"host-gateway-ip\": \"1.2.3\"}", -EINVAL, 1, 3, "host-gateway-ip", false},
+    {"{\"ip\": null}", 0, 0, 0, NULL, false},
+    {"{\"userns-remap\": \"\"}", 0, 0, 0, NULL, false},
+    {"{\"default-runtime\": \"runc\"}", 0, 0, 0, NULL, false},
+    {"{\"default-runtime\": \"\"}", 0, 0, 0, NULL, false},
+    {"{\"rootless\": false}", 0, 0, 0, NULL, false},
+    /* config.Validate and the log level, after the decode */
+    {"{\"labels\": [\"a=1\", null]}", -EINVAL, 1, 20, "labels", false},
+    {"{\"labels\": [\"Com.Docker.x=1\"]}", -EINVAL, 1, 14, "labels", false},
+    {"{\"max-download-attempts\": 0}", -EINVAL, 1, 27, "max-download-attempts", false},
+    {"{\"max-concurrent-uploads\": 0}", 0, 0, 0, NULL, false},
+    {"{\"runtimes\": {\"runc\": {\"path\": \"/usr/sbin/runc\"}}}", -EINVAL, 1, 16, "runc", false},
+    {"{\"log-level\": \"bogus\"}", -EINVAL, 1, 16, "log-level", false},
+    {"{\"log-level\": \"WARNING\"}", 0, 0, 0, NULL, false},
+    /* dockerd starts with these; the model does not reach them */
+    {"{\"userns-remap\": \"default\"}", -ENOTSUP, 1, 3, "userns-remap", false},
+    {"{\"rootless\": true}", -ENOTSUP, 1, 3, "rootless", false},
+    {"{\"default-runtime\": \"crun\", \"runtimes\": {\"crun\": {\"path\": \"/usr/bin/crun\"}}}",
+     -ENOTSUP, 1, 3, "default-runtime", false},
+    /* starts, and sets the flag from inside "x": refused, not guessed */
+    {"{\"x\": {\"no-new-privileges\": \"true\"}}", -ENOTSUP, 1, 9, "no-new-privileges", false},
+};
+
+static void test_daemon_json(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct tcase *t = &cases[i];
+		struct cs_docker_config c;
+		struct cs_diag d = {0};
+		int rc;
+
+		cs_docker_config_default(&c);
+		rc = cs_docker_config_parse(&c, t->text, strlen(t->text), "daemon.json", &d);
+		if (rc != t->rc)
+			fail_msg("case %zu (%s): rc %d, want %d (%s)", i, t->text, rc, t->rc,
+				 d.message);
+		if (rc == 0 && c.no_new_privs != t->nnp)
+			fail_msg("case %zu (%s): no-new-privileges %d", i, t->text, c.no_new_privs);
+		if (rc < 0 && strcmp(d.file, "daemon.json"))
+			fail_msg("case %zu: file '%s'", i, d.file);
+		if (rc < 0 && t->line && (d.line != t->line || d.column != t->col))
+			fail_msg("case %zu (%s): at %u:%u, want %u:%u (%s)", i, t->text, d.line,
+				 d.column, t->line, t->col, d.message);
+		if (rc < 0 && t->field && strcmp(d.field, t->field))
+			fail_msg("case %zu (%s): field '%s', want '%s'", i, t->text, d.field,
+				 t->field);
+		if (rc < 0 && !t->field && t->line)
+			fail_msg("case %zu: no field", i);
+		if (rc < 0 && c.no_new_privs)
+			fail_msg("case %zu: a refused file was partly read", i);
+	}
+}
+
+/* The model: daemon.json's no-new-privileges gives every container
+ * noNewPrivileges, privileged ones too (parseSecurityOpt). */
+static void test_daemon_nnp_merge(void **state)
+{
+	static const char *const none[] = {NULL};
+	struct cs_docker_config c;
+	struct cs_cri_target t;
+	struct cs_oci_process o;
+	struct cs_steps st;
+	struct cs_diag d = {0};
+
+	(void)state;
+	cs_docker_config_default(&c);
+	assert_int_equal(cs_docker_config_parse(&c, "{\"no-new-privileges\": true}", 27,
+						"/etc/docker/daemon.json", &d),
+			 0);
+	for (int priv = 0; priv < 2; priv++) {
+		struct cs_cri_request r = {.add = none, .drop = none, .uid = 1000, .gid = 1000};
+
+		r.privileged = priv;
+		cs_cri_target_default(CS_CRI_DOCKER, &t);
+		cs_steps_init(&st);
+		assert_int_equal(cs_cri_merge_target(&t, NULL, &r, &o, &st, &d), 0);
+		assert_false(o.no_new_privileges); /* without the file: as before */
+		cs_steps_free(&st);
+		t.docker = &c;
+		cs_steps_init(&st);
+		assert_int_equal(cs_cri_merge_target(&t, NULL, &r, &o, &st, &d), 0);
+		assert_true(o.no_new_privileges);
+		assert_non_null(cs_steps_find(&st, "docker.daemon-no-new-privileges"));
+		cs_steps_free(&st);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_daemon_json),
+	    cmocka_unit_test(test_daemon_nnp_merge),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
