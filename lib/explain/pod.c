@@ -563,6 +563,29 @@ static int keep_file(struct pod_work *w, const char *arg0)
 	return k->note || (w->kimg.fs_given && arg0 && !k->error) ? 0 : -ENOMEM;
 }
 
+/*
+ * execve copies argv and envp before it opens the file (fs/exec.c
+ * do_execveat_common, then bprm_execve): a line it certainly refuses
+ * (cs_kubelet_argv's flag 2) fails with E2BIG there, before any error of the
+ * file the kernel would find. Errors runc finds before execve (its
+ * LookPath, the working directory, its own refusals) still come first.
+ * It was predicted to start.
+ */
+static void argv_too_big(struct pod_work *w)
+{
+	if (!w->argv_e2big || (!w->res.ok && strcmp(w->res.layer, "kernel")))
+		return;
+	cs_steps_add(&w->r->steps, "kernel", "execve.e2big",
+		     "the command line has a word of 128 KiB or more (MAX_ARG_STRLEN), or its "
+		     "words and their pointers pass 6 MiB, the most execve copies whatever the "
+		     "stack limit: execve fails with E2BIG (argument list too long), the "
+		     "process does not start");
+	w->res.ok = false;
+	w->res.error = E2BIG;
+	snprintf(w->res.layer, sizeof(w->res.layer), "kernel");
+	snprintf(w->res.step, sizeof(w->res.step), "execve.e2big");
+}
+
 /* Find the entrypoint and run runc's steps and execve. */
 static int start(struct pod_work *w)
 {
@@ -578,7 +601,8 @@ static int start(struct pod_work *w)
 	w->path_env = NULL;
 	if ((rc = runtime_argv(w, &w->argv, &w->argc)) < 0)
 		return rc;
-	w->arg0_unknown = rc == 1;
+	w->arg0_unknown = rc & 1;
+	w->argv_e2big = rc & 2;
 	if ((rc = cs_kubelet_path(r->c, &w->path_env)) < 0)
 		return rc;
 	w->path_unknown = rc == 1;
@@ -603,6 +627,7 @@ static int start(struct pod_work *w)
 	if ((rc = cs_exec_file_take_path_next(&w->f, w->res.path_index)) < 0 ||
 	    (rc = keep_file(w, arg0)) < 0)
 		return rc;
+	argv_too_big(w);
 	r->pre.euid = w->pre.uid[1];
 	r->pre.caps = w->pre.caps;
 	r->pre.no_new_privs = w->pre.no_new_privs;
