@@ -134,11 +134,15 @@ CS_EXPORT int cs_group_lookup(const char *group, size_t len, const char *name, l
  * build it (setupContainerEntrypoint): command, else the image's Entrypoint;
  * then args, else the image's Cmd (only when the command came from the
  * image). The pod's command and args are expanded as the kubelet expands
- * them (cs_kubelet_expand; once the expansions pass 4 MiB in all, the
- * later words are kept as written); the image's are not. *argv is one heap block
- * (the array and its strings) the caller frees; n may be 0. Returns 0, 1
- * when argv[0] depends on a variable the manifest does not hold (it is then
- * kept as written), -ENOMEM.
+ * them (cs_kubelet_expand); the image's are not. *argv is one heap block
+ * (the array and its strings) the caller frees; n may be 0. Returns -ENOMEM,
+ * or a sum of flags (0: none): 1 when argv[0] depends on a variable the
+ * manifest does not hold (it is then kept as written); 2 when execve
+ * certainly refuses the line with E2BIG, whatever the stack limit and the
+ * environment (4 KiB pages): a word of 128 KiB or more (MAX_ARG_STRLEN), or
+ * the words known exactly and their pointers past 6 MiB (_STK_LIM / 4 * 3).
+ * Once that total is passed the later words are not expanded (kept as
+ * written): the line fails whatever they hold.
  */
 CS_EXPORT int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
 			      const char ***argv, size_t *n);

@@ -63,6 +63,7 @@ struct pod_work {
 	 * the manifest does not hold (cs_kubelet_argv, cs_kubelet_path). */
 	char *path_env;
 	bool path_unknown, arg0_unknown;
+	bool argv_e2big; /* execve certainly refuses the line (cs_kubelet_argv flag 2) */
 	int unpriv_port_start;
 	char *unpriv_port_why;
 };

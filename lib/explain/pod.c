@@ -563,6 +563,64 @@ static int keep_file(struct pod_work *w, const char *arg0)
 	return k->note || (w->kimg.fs_given && arg0 && !k->error) ? 0 : -ENOMEM;
 }
 
+/*
+ * execve copies argv and envp before it opens the file (fs/exec.c
+ * do_execveat_common, then bprm_execve): a line it certainly refuses
+ * (cs_kubelet_argv's flag 2) fails with E2BIG there, before any error of the
+ * file the kernel would find. Errors runc finds before execve (its
+ * LookPath, the working directory, its own refusals) still come first.
+ * It was predicted to start.
+ */
+/*
+ * The pod's env entry the kubelet passes as "NAME=value" of 128 KiB or more
+ * with its NUL (MAX_ARG_STRLEN, 4 KiB pages), NULL when none: a value known
+ * exactly (no '$', not valueFrom) that no later entry of its name replaces
+ * (the kubelet keeps the last). Only such long entries are compared with the
+ * later ones: a 4 MB manifest holds at most 32.
+ */
+static const struct cs_k8s_env *env_too_long(const struct cs_k8s_container *c)
+{
+	for (size_t i = 0; i < c->n_env; i++) {
+		const struct cs_k8s_env *e = &c->env[i];
+		size_t k;
+
+		if (!e->name || !e->value || strchr(e->value, '$') ||
+		    strlen(e->name) + strlen(e->value) + 2 <= 32u * 4096u)
+			continue;
+		for (k = i + 1;
+		     k < c->n_env && strcmp(c->env[k].name ? c->env[k].name : "", e->name); k++)
+			;
+		if (k == c->n_env)
+			return e;
+	}
+	return NULL;
+}
+
+static void argv_too_big(struct pod_work *w)
+{
+	const struct cs_k8s_env *e = w->argv_e2big ? NULL : env_too_long(w->r->c);
+
+	if ((!w->argv_e2big && !e) || (!w->res.ok && strcmp(w->res.layer, "kernel")))
+		return;
+	if (e)
+		cs_steps_add(
+		    &w->r->steps, "kernel", "execve.e2big",
+		    "env %.*s%s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
+		    "more (MAX_ARG_STRLEN): execve fails with E2BIG (argument list too "
+		    "long), the process does not start",
+		    CS_MSG_CUTS(e->name, 40), e->pos.line, strlen(e->name) + strlen(e->value) + 1);
+	else
+		cs_steps_add(&w->r->steps, "kernel", "execve.e2big",
+			     "the command line has a word of 128 KiB or more (MAX_ARG_STRLEN), or "
+			     "its words and their pointers pass 6 MiB, the most execve copies "
+			     "whatever the stack limit: execve fails with E2BIG (argument list too "
+			     "long), the process does not start");
+	w->res.ok = false;
+	w->res.error = E2BIG;
+	snprintf(w->res.layer, sizeof(w->res.layer), "kernel");
+	snprintf(w->res.step, sizeof(w->res.step), "execve.e2big");
+}
+
 /* Find the entrypoint and run runc's steps and execve. */
 static int start(struct pod_work *w)
 {
@@ -578,7 +636,8 @@ static int start(struct pod_work *w)
 	w->path_env = NULL;
 	if ((rc = runtime_argv(w, &w->argv, &w->argc)) < 0)
 		return rc;
-	w->arg0_unknown = rc == 1;
+	w->arg0_unknown = rc & 1;
+	w->argv_e2big = rc & 2;
 	if ((rc = cs_kubelet_path(r->c, &w->path_env)) < 0)
 		return rc;
 	w->path_unknown = rc == 1;
@@ -603,6 +662,7 @@ static int start(struct pod_work *w)
 	if ((rc = cs_exec_file_take_path_next(&w->f, w->res.path_index)) < 0 ||
 	    (rc = keep_file(w, arg0)) < 0)
 		return rc;
+	argv_too_big(w);
 	r->pre.euid = w->pre.uid[1];
 	r->pre.caps = w->pre.caps;
 	r->pre.no_new_privs = w->pre.no_new_privs;

@@ -277,16 +277,26 @@ static size_t same_word(const char *s, size_t i, struct word_seen *w)
 }
 
 /*
- * The expansions of one command line, in all: past it the later words are
- * kept as written, as a word past cs_kubelet_expand's own bound is. Each
- * word is bounded (64 KiB), their number is not: 20,000 args "$(E)" with a
- * 60 KB E in a 220 KB AdmissionReview held 2.4 GB in the webhook
- * (fifteenth pass). The kernel's execve takes at most 6 MiB of argv and
- * environment (3/4 of _STK_LIM), so a command line past this bound is one
- * no process starts with; argv[0], expanded first, is never past it.
+ * execve's own bounds on the strings it copies (fs/exec.c, 4 KiB pages):
+ * one string of MAX_ARG_STRLEN (32 pages) or more with its NUL, or argv and
+ * envp, their NULs and their pointers, past bprm_stack_limits's limit (a
+ * quarter of RLIMIT_STACK, never more than _STK_LIM / 4 * 3 = 6 MiB): E2BIG,
+ * "argument list too long". The limit depends on the stack rlimit the
+ * runtime leaves and the environment on what the kubelet adds, so only what
+ * fails whatever they are is certain: one word of 128 KiB or more, or the
+ * words and their pointers alone past 6 MiB.
  */
-#define ARGV_EXPANDED_MAX (4u << 20)
+#define EXEC_STRLEN_MAX (32u * 4096u)
+#define EXEC_TOTAL_MAX	(6u << 20)
 
+/*
+ * The expansions of one command line stop once the words known exactly
+ * (as written without '$', the image's, or expanded) and their pointers pass
+ * EXEC_TOTAL_MAX: execve then fails whatever follows, so the later words are
+ * kept as written and the cut changes no prediction. Each word is bounded
+ * (64 KiB), their number is not: 20,000 args "$(E)" with a 60 KB E in a
+ * 220 KB AdmissionReview held 2.4 GB in the webhook (fifteenth pass).
+ */
 int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_config *img,
 		    const char ***argv, size_t *n)
 {
@@ -301,7 +311,9 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	const char **text = calloc(total + 1, sizeof(*text));
 	bool *own = calloc(total + 1, sizeof(*own));
 	const char **v = NULL;
-	size_t expanded = 0;
+	/* The words known exactly, with their NULs and pointers (argc 0 counts one). */
+	size_t known = (total ? total : 1) * sizeof(char *);
+	bool too_long = false;
 	struct word_seen seen = {0};
 	char *at;
 	int unknown0 = 0, rc = 0;
@@ -319,13 +331,20 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 
 		bool pods = l == &c->command || l == &c->args;
 
-		rc = argv_word(c, s, pods && expanded <= ARGV_EXPANDED_MAX, &text[i], &own[i]);
+		bool cut = known > EXEC_TOTAL_MAX;
+
+		rc = argv_word(c, s, pods && !cut, &text[i], &own[i]);
 		if (rc == 1) {
 			unknown0 |= i == 0;
 			rc = 0;
 		}
-		if (rc >= 0 && own[i])
-			expanded += strlen(text[i]);
+		/* Exact: expanded, or holding no '$' (or the image's: never expanded). */
+		if (rc >= 0 && (own[i] || !pods || !strchr(s, '$'))) {
+			size_t len = strlen(text[i]) + 1;
+
+			too_long |= len > EXEC_STRLEN_MAX;
+			known += len;
+		}
 	}
 	/* A long word read through YAML aliases is the manifest's one string
 	 * (manifest-read.c mf_copy): packed once, where 40,000 aliases of a
@@ -368,7 +387,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 		return rc;
 	*argv = v;
 	*n = k;
-	return unknown0;
+	return unknown0 | (too_long || known > EXEC_TOTAL_MAX ? 2 : 0);
 }
 
 static bool has_str(const struct cs_strlist *l, const char *s)

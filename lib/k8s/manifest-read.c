@@ -110,8 +110,10 @@ static size_t copy_slot(const struct mf_alias_copy *v, size_t cap, const char *s
 /*
  * The model's copy of a string read at n: one copy per anchored scalar,
  * however many aliases read it (the model never writes to its strings), so
- * that the model holds no more than the document. Old tables stay in the
- * arena: at most as much again as the last.
+ * that the model holds no more than the document. The copies are in the
+ * manifest's arena; the table (keyed by the document's own texts, which
+ * last only as long as the document) is on the heap and forgotten at each
+ * document (mf_copies_forget).
  */
 static char *mf_copy(struct mf_ctx *c, const char *s, size_t len, bool aliased)
 {
@@ -121,14 +123,14 @@ static char *mf_copy(struct mf_ctx *c, const char *s, size_t len, bool aliased)
 		return cs_arena_strndup(c->m->arena, s, len);
 	if (2 * (c->n_copies + 1) > c->cap_copies) {
 		size_t cap = c->cap_copies ? 2 * c->cap_copies : 16;
-		struct mf_alias_copy *v = cs_arena_alloc(c->m->arena, cap * sizeof(*v));
+		struct mf_alias_copy *v = calloc(cap, sizeof(*v));
 
 		if (!v)
 			return NULL;
-		memset(v, 0, cap * sizeof(*v));
 		for (size_t k = 0; k < c->cap_copies; k++)
 			if (c->copies[k].src)
 				v[copy_slot(v, cap, c->copies[k].src)] = c->copies[k];
+		free(c->copies);
 		c->copies = v;
 		c->cap_copies = cap;
 	}
@@ -140,6 +142,13 @@ static char *mf_copy(struct mf_ctx *c, const char *s, size_t len, bool aliased)
 		c->n_copies++;
 	}
 	return c->copies[i].copy;
+}
+
+void mf_copies_forget(struct mf_ctx *c)
+{
+	free(c->copies);
+	c->copies = NULL;
+	c->n_copies = c->cap_copies = 0;
 }
 
 /* A string field's value n (NULL: absent), as get_str reads it. */

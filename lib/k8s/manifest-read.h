@@ -33,10 +33,13 @@ struct mf_ctx {
 	bool has_kindless, has_kind;
 	/* The copies of scalars read through an alias, by the anchored text:
 	 * 40,000 aliases of a 10 KB string in a 130 KB file held 950 MB, a copy
-	 * each (mf_copy). In the manifest's arena, open addressing. */
+	 * each (mf_copy). On the heap, open addressing, for one document. */
 	struct mf_alias_copy *copies;
 	size_t n_copies, cap_copies;
 };
+
+/* Drop the table of copies (mf_copy): at each document and at the end. */
+void mf_copies_forget(struct mf_ctx *c);
 
 /* As libfyaml had it, an alias is a scalar node (its text is the name);
  * mf_visit() below leaves none behind. */

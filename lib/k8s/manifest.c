@@ -1007,6 +1007,12 @@ static int on_document(void *user, struct ydoc_node *root, size_t nodes)
 {
 	struct mf_ctx *c = user;
 
+	/* The last document's texts, the table's keys, went with its arena
+	 * (ydoc.c end_document): a quoted scalar of this one can be at the
+	 * same address, and was read as the last one's copy (10 pods of one
+	 * shape, each with an aliased "word\tN": all but the first ran pod
+	 * 1's command). Anchors never cross documents anyway. */
+	mf_copies_forget(c);
 	c->budget = NODE_BUDGET + (nodes < LONG_MAX / 16 ? (long)nodes * 8 : LONG_MAX / 2);
 	c->budget_given = c->budget;
 	return root ? parse_object(c, root, "", NULL) : 0;
@@ -1061,9 +1067,9 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 		return -ENOMEM;
 	if (name && !(c.name = cs_arena_strndup(m->arena, name, strlen(name))))
 		return -ENOMEM;
-	if ((r = ydoc_read(buf, len, room, name, on_document, &c, d)) < 0)
-		return r;
-	return kindless(&c);
+	r = ydoc_read(buf, len, room, name, on_document, &c, d);
+	mf_copies_forget(&c);
+	return r < 0 ? r : kindless(&c);
 }
 
 int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,

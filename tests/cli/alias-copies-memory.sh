@@ -5,11 +5,12 @@
 # (lib/k8s/kubelet.c cs_kubelet_argv): 20,000 aliases of a 10 KB string
 # in a 70 KB file held 475 MB (40,000: 950 MB); now some 5 MB. go-yaml
 # counts an alias of a scalar as one node, so Kubernetes reads the file.
-# And the kubelet's $(VAR) expansions of one command line stop at 4 MiB in
-# all (cs_kubelet_argv; each word was bounded, their number not): 4,000
+# And the kubelet's $(VAR) expansions of one command line stop once the
+# words and pointers pass 6 MiB, where execve certainly says E2BIG
+# (cs_kubelet_argv; each word was bounded, their number not): 4,000
 # args "$(E)" with a 60 KB E held 480 MB (20,000 in a 220 KB
 # AdmissionReview: 2.4 GB in the webhook); the later words are kept as
-# written. Counted as bytes (GNU time's maximum RSS), never timed; not under a
+# written (tests/cli/exec-e2big: the prediction is E2BIG). Counted as bytes (GNU time's maximum RSS), never timed; not under a
 # sanitizer, whose shadow memory is the point of it.
 . "$(dirname "$0")/../lib/tap.sh"
 [ -x /usr/bin/time ] || skip_all "needs GNU time (/usr/bin/time)"

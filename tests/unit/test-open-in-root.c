@@ -224,6 +224,104 @@ static void from_start(void **state)
 	assert_true(n > 200);
 }
 
+/* The kernel's answers from_differs met: [0] objects, else by errno. */
+static int from_seen[64];
+
+/* One lookup from start, compared with the kernel's of the joined path: 1 when they differ. */
+static int from_differs(int root, const char *startp, const char *path, int flags, char *joined,
+			size_t jl)
+{
+	int links = 0, start = cs_open_in_root_from(root, root, 0, startp, O_PATH | O_DIRECTORY,
+						    RESOLVE_IN_ROOT, &links);
+	int depth, want, got, bad = 0;
+	struct stat a, b;
+
+	if (start < 0)
+		return 0;
+	depth = cs_open_in_root_depth(root, start, 64);
+	assert_true(depth >= 0);
+	snprintf(joined, jl, "%s/%s", startp, path);
+	want = kernel_open(root, joined, flags, RESOLVE_IN_ROOT);
+	got = cs_open_in_root_from(root, start, (unsigned)depth, path, flags, RESOLVE_IN_ROOT,
+				   &links);
+	if (want < 0 || got < 0)
+		bad = want != got;
+	else
+		bad = fstat(want, &a) || fstat(got, &b) || a.st_dev != b.st_dev ||
+		      a.st_ino != b.st_ino;
+	if (bad)
+		print_message("%s (flags %#x): kernel %d, from %d\n", joined, flags, want, got);
+	from_seen[want >= 0 ? 0 : -want < 64 ? -want : 63]++;
+	if (want >= 0)
+		close(want);
+	if (got >= 0)
+		close(got);
+	close(start);
+	return bad;
+}
+
+/*
+ * Random paths (a fixed seed) from starts reached through links, against the
+ * kernel's lookup of the joined path: files mid-path and last, trailing
+ * slashes, ".." past the root, chains of 38 to 41 links, the flags a final
+ * open takes (ENOTDIR, ENOENT, ELOOP as the kernel says them).
+ */
+static void from_random(void **state)
+{
+	static const char *starts[] = {".", "a/b", "dirlink", "chain", "up/a/b/c", "k38", "k2"};
+	static const char *names[] = {".",    "..",	  "bin", "sh",	    "f",     "a",
+				      "b",    "c",	  "abs", "rel",	    "up",    "loop",
+				      "self", "dangling", "esc", "dirlink", "k38",   "k39",
+				      "k40",  "k41",	  "k2",	 "missing", "flink", ""};
+	static const int flags[] = {O_PATH,
+				    O_RDONLY,
+				    O_PATH | O_DIRECTORY,
+				    O_RDONLY | O_NOFOLLOW,
+				    O_PATH | O_NOFOLLOW,
+				    O_RDONLY | O_DIRECTORY};
+	char d[] = "/tmp/capscope-oir-XXXXXX", cmd[8192], joined[4096], path[512];
+	unsigned seed = 13;
+	int root, bad = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	sh(d, "mkdir -p bin a/b/c && printf '#!/bin/sh\\n' >bin/sh && echo x >f && "
+	      "ln -s /bin abs && ln -s ../../bin a/b/rel && ln -s .. a/up && ln -s loop loop && "
+	      "ln -s . self && ln -s nowhere dangling && ln -s chain2 chain && ln -s /a chain2 && "
+	      "ln -s bin dirlink && ln -s /etc esc && ln -s f flink && ln -s /a/b a/b/c/up && "
+	      "ln -s . up && ln -s /bin k1 && "
+	      "for i in $(seq 2 41); do ln -s k$((i - 1)) k$i; done && "
+	      "for i in $(seq 2 41); do ln -s /k$i a/b/k$i; done");
+	root = open(d, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(root >= 0);
+	for (int i = 0; i < 20000; i++) {
+		size_t at = 0, parts = 1 + rand_r(&seed) % 4;
+
+		for (size_t k = 0; k < parts; k++)
+			at += (size_t)snprintf(
+			    path + at, sizeof(path) - at, "%s%s", k ? "/" : "",
+			    names[rand_r(&seed) % (sizeof(names) / sizeof(*names))]);
+		if (rand_r(&seed) % 4 == 0)
+			snprintf(path + at, sizeof(path) - at, "/");
+		if (!path[0])
+			continue;
+		bad +=
+		    from_differs(root, starts[rand_r(&seed) % (sizeof(starts) / sizeof(*starts))],
+				 path, flags[rand_r(&seed) % (sizeof(flags) / sizeof(*flags))],
+				 joined, sizeof(joined));
+	}
+	close(root);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(bad, 0);
+	/* Every kind of answer was met, not only "no such file". */
+	print_message("objects %d, ENOENT %d, ENOTDIR %d, ELOOP %d, EXDEV %d, other %d\n",
+		      from_seen[0], from_seen[ENOENT], from_seen[ENOTDIR], from_seen[ELOOP],
+		      from_seen[EXDEV], from_seen[63]);
+	assert_true(from_seen[0] > 1000 && from_seen[ENOENT] > 1000 && from_seen[ENOTDIR] > 300 &&
+		    from_seen[ELOOP] > 100);
+}
+
 static int record(void *ctx, int dirfd, const char *dirpath, size_t len, size_t depth)
 {
 	char *log = ctx;
@@ -333,9 +431,9 @@ static void eagain_is_no_answer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(against_openat2),	   cmocka_unit_test(from_start),
-	    cmocka_unit_test(magic_links),	   cmocka_unit_test(visited),
-	    cmocka_unit_test(eagain_is_no_answer),
+	    cmocka_unit_test(against_openat2), cmocka_unit_test(from_start),
+	    cmocka_unit_test(from_random),     cmocka_unit_test(magic_links),
+	    cmocka_unit_test(visited),	       cmocka_unit_test(eagain_is_no_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
