@@ -210,9 +210,10 @@ ln -s "$T/outside/secret.yaml" "$T/ln2/x.yaml"
 ln -s nothere.yaml "$T/ln3/x.yaml"
 ln -s x.yaml "$T/ln4/y.yaml" && ln -s y.yaml "$T/ln4/x.yaml"
 ln -s dir.d "$T/ln5/x.yaml"
+mkdir -p "$T/ln6" && mkfifo "$T/ln6/f" && ln -s f "$T/ln6/x.yaml"
 for c in "ln1/d/x.yaml:a symbolic link out of the tree" "ln2/x.yaml:a symbolic link out of the tree" \
   "ln3/x.yaml:a dangling symbolic link" "ln4/x.yaml:a symbolic link loop" \
-  "ln5/x.yaml:a symbolic link to a directory"; do
+  "ln5/x.yaml:a symbolic link to a directory" "ln6/x.yaml:a symbolic link to what is not a regular file"; do
   out=$("$CAPSCOPE" lint "$T/${c%%/*}" 2>&1); rc=$?
   is "$rc" 2 "directory ${c%%/*}: exit 2"
   like "$out" "${c%%:*}: ${c#*:}" "... ${c#*:}, naming the link"
