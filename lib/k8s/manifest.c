@@ -23,10 +23,12 @@
 #include "ctr-names.h"
 #include "kubectl-stream.h"
 #include "manifest-read.h"
+#include "utf16.h"
 #include "ydoc.h"
 #include "yaml11.h"
 #include "capscope/proc.h"
 #include "../internal/cleanup.h"
+#include "../internal/json-check.h"
 #include "../internal/util.h"
 
 #define NODE_BUDGET 200000
@@ -1049,14 +1051,29 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 
 	/* kubectl -f converts a file that starts with a UTF-16 byte order mark
 	 * (cli-runtime's FileVisitor, unicode.BOMOverride) and creates what it
-	 * holds; capscope reads UTF-8 only, and said "not UTF-8 text (byte
-	 * 0xff)", as if the file were broken (fifteenth pass, second round) */
-	if (len >= 2 && (!memcmp(buf + (room ? YDOC_ROOM : 0), "\xff\xfe", 2) ||
-			 !memcmp(buf + (room ? YDOC_ROOM : 0), "\xfe\xff", 2))) {
-		cs_diag_file(d, name);
-		return cs_diag_set(d, EINVAL, 1, 1, "",
-				   "UTF-16 text (a byte order mark): kubectl converts it, capscope "
-				   "reads UTF-8 only; convert it (iconv -f UTF-16 -t UTF-8)");
+	 * holds; capscope said "not UTF-8 text (byte 0xff)", then refused it
+	 * (fifteenth pass). It reads what kubectl reads: the text converted
+	 * (utf16.c). Lines and columns count characters, and each character
+	 * of the converted text is one of the file, so every position said is
+	 * the file's own (second round). */
+	if (cs_k8s_utf16_bom(buf + (room ? YDOC_ROOM : 0), len)) {
+		cs_cleanup_free char *u = NULL;
+		size_t ulen = 0;
+		const char *bad;
+		unsigned line, col;
+
+		r = cs_k8s_utf16_to_utf8(buf + (room ? YDOC_ROOM : 0), len, YDOC_ROOM, &u, &ulen,
+					 &bad);
+		if (r == -EILSEQ) {
+			cs_json_pos(u + YDOC_ROOM, ulen, &line, &col);
+			cs_diag_file(d, name);
+			return cs_diag_set(d, EINVAL, line, col, "", "%s", bad);
+		}
+		if (r < 0)
+			return r;
+		bool ur = ydoc_wants_room(u + YDOC_ROOM, ulen);
+
+		return parse_text(m, ur ? u : u + YDOC_ROOM, ulen, ur, name, d);
 	}
 	/* what kubectl refuses before any YAML is read */
 	if ((r = cs_k8s_kubectl_stream(buf + (room ? YDOC_ROOM : 0), len, d)) < 0) {

@@ -199,6 +199,8 @@ void cs_lint_json(struct cs_json *j, const struct cs_lint_report *r)
 	cs_json_uint(j, r->n_suppressed);
 	cs_json_key(j, "other_files");
 	cs_json_uint(j, r->n_other_files);
+	cs_json_key(j, "same_files");
+	cs_json_uint(j, r->n_same_files);
 	for (int l = CS_LINT_ERROR; l > CS_LINT_OFF; l--) {
 		cs_json_key(j, l == CS_LINT_ERROR     ? "errors"
 			       : l == CS_LINT_WARNING ? "warnings"

@@ -70,5 +70,10 @@ int cs_lint_text(FILE *out, const struct cs_lint_report *r)
 	if (r->n_other_files)
 		fprintf(out, "%zu YAML/JSON file(s) without a Kubernetes kind passed over\n",
 			r->n_other_files);
+	if (r->n_same_files)
+		fprintf(out,
+			"%zu file(s) reached again by another name (a link, a hard link) read "
+			"once\n",
+			r->n_same_files);
 	return ferror(out) ? -EIO : 0;
 }

@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What lint reads: one manifest text, a file, or a directory tree walked in
- * name order (so the report does not depend on readdir's order). Symbolic
- * links below the path given are never followed: a chart checked out from a
- * pull request must not make lint read /etc or loop. One file's manifest is
- * freed before the next is read, so memory follows the largest file, not
- * the tree.
+ * name order (so the report does not depend on readdir's order). A symbolic
+ * link below the path given is read, as kubectl -f DIR reads it, only when
+ * named like a manifest and only when its target stays inside the tree
+ * (openat2 RESOLVE_BENEATH): a chart checked out from a pull request must
+ * not make lint read /etc or loop, and a directory mounted from a ConfigMap
+ * (x.yaml -> ..data/x.yaml) must still be read. A link to a directory is
+ * never descended (kubectl does not either). One file's manifest is freed
+ * before the next is read, so memory follows the largest file, not the
+ * tree.
  */
 #include "lint-internal.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../internal/cleanup.h"
+#include "../internal/open-in-root.h"
 #include "capscope/scc-load.h"
 
 #define MAX_FILE  (16u << 20) /* as cs_k8s_load: larger is not a manifest */
@@ -197,10 +204,63 @@ static bool not_kubernetes(const struct cs_diag *d)
 }
 
 /*
+ * The walk's state: the tree's root (links are resolved beneath it), how
+ * many bytes of an entry's path spell the root, and the files already read
+ * by their device and inode, so that one file reached by two names is read
+ * once (a tsearch tree: log n a file, not a list searched for each).
+ */
+struct walk_ctx {
+	int root;
+	size_t skip;
+	void *seen;
+	const struct cs_lint_opts *o;
+	struct cs_lint_report *r;
+	struct cs_diag *d;
+};
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct file_id *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* 1 when the file of fd was read before (by another name), 0 when not (it
+ * is now remembered), or -errno. */
+static int seen_before(struct walk_ctx *w, int fd)
+{
+	struct stat st;
+	struct file_id *id, **slot;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!(id = malloc(sizeof(*id))))
+		return -ENOMEM;
+	*id = (struct file_id){st.st_dev, st.st_ino};
+	if (!(slot = tsearch(id, &w->seen, cmp_id))) {
+		free(id);
+		return -ENOMEM;
+	}
+	if (*slot != id) {
+		free(id);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * What walk does with the entry name of pfd (sub: its path, for messages):
- * 1 read it (a directory, or a regular file named like a manifest), 0 pass
- * over it (kubectl does too), or an error naming it. Whatever kubectl would
- * read and lint does not is an error, never passed over in silence.
+ * 1 read it (a directory, or a regular file named like a manifest), 2 read
+ * the target of the link it is, 0 pass over it (kubectl does too), or an
+ * error naming it. Whatever kubectl would read and lint does not is an
+ * error, never passed over in silence.
  */
 static int entry_kind(int pfd, const char *name, const char *sub, struct stat *st,
 		      struct cs_diag *d)
@@ -217,28 +277,106 @@ static int entry_kind(int pfd, const char *name, const char *sub, struct stat *s
 	if (S_ISDIR(st->st_mode))
 		return 1;
 	if (!manifest_name(name))
-		return 0;
+		return 0; /* a link to a directory too: kubectl does not descend it */
 	if (S_ISREG(st->st_mode))
 		return 1;
-	cs_diag_file(d, sub);
-	/* kubectl -f DIR reads a link's target (a notes.txt holding a
-	 * privileged Pod, behind x.yaml); lint does not follow links below
-	 * the path given, so it refuses such a link rather than skip it. */
 	if (S_ISLNK(st->st_mode))
-		return cs_diag_set(d, ELOOP, 0, 0, "",
-				   "a symbolic link: kubectl -f reads its target, lint does "
-				   "not follow links in a tree; lint the target itself");
+		return 2;
+	cs_diag_file(d, sub);
 	/* a FIFO, socket or device: kubectl opens it (and reads, or waits) */
 	return cs_diag_set(d, EINVAL, 0, 0, "",
 			   "not a regular file: kubectl -f would open it; lint reads only files");
 }
 
-static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts *o,
-		struct cs_lint_report *r, struct cs_diag *d)
+/*
+ * The target of the link sub (rel: its path below the root), opened
+ * beneath the root and nowhere else, or an error naming the link. kubectl
+ * -f DIR opens the link and reads its target wherever it is; lint reads it
+ * when it stays in the tree (a ConfigMap or Secret volume: x.yaml ->
+ * ..data/x.yaml, ..data -> ..2026_11_30_...), and refuses the others
+ * rather than follow them out or pass over what kubectl reads. Part A of
+ * the fifteenth pass refused every link, so lint failed on every
+ * ConfigMap-mounted directory (second round).
+ */
+static int open_link(struct walk_ctx *w, const char *sub, const char *rel)
+{
+	const uint64_t how = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	struct stat st, st2;
+	int fd cs_cleanup_close = cs_open_in_root(w->root, rel, O_PATH, how);
+	int e = fd < 0 ? -fd : 0, rfd;
+
+	if (!e && fstat(fd, &st) < 0)
+		e = errno;
+	cs_diag_file(w->d, sub);
+	if (e == EXDEV)
+		return cs_diag_set(w->d, e, 0, 0, "",
+				   "a symbolic link out of the tree (or absolute): kubectl -f "
+				   "reads its target, lint never follows a link out of the "
+				   "directory given; lint the target itself");
+	if (e == ENOENT)
+		return cs_diag_set(w->d, e, 0, 0, "",
+				   "a dangling symbolic link: kubectl -f fails opening it");
+	if (e == ELOOP)
+		return cs_diag_set(w->d, e, 0, 0, "",
+				   "a symbolic link loop (or more than 40 links): kubectl -f "
+				   "fails opening it");
+	if (e)
+		return cs_diag_set(w->d, e, 0, 0, "", "cannot read: %s", strerror(e));
+	if (S_ISDIR(st.st_mode))
+		return cs_diag_set(w->d, EISDIR, 0, 0, "",
+				   "a symbolic link to a directory: kubectl -f fails reading it");
+	if (!S_ISREG(st.st_mode))
+		return cs_diag_set(w->d, EINVAL, 0, 0, "",
+				   "a symbolic link to what is not a regular file: kubectl -f "
+				   "would open it; lint reads only files");
+	/* Opened again for reading (O_PATH does not read), beneath the root
+	 * again: a link changed meanwhile cannot lead out; the same file or
+	 * an error. */
+	if ((rfd = cs_open_in_root(w->root, rel, O_RDONLY, how)) < 0)
+		return cs_diag_set(w->d, -rfd, 0, 0, "", "cannot open: %s", strerror(-rfd));
+	if (fstat(rfd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+		close(rfd);
+		return cs_diag_set(w->d, EAGAIN, 0, 0, "",
+				   "the symbolic link changed while it was read");
+	}
+	memset(w->d, 0, sizeof(*w->d));
+	return rfd;
+}
+
+/* Read the file fd (owned, closed) once: a second name of a file already
+ * read (a ConfigMap's x.yaml and ..2026_.../x.yaml, which kubectl -f DIR -R
+ * reads twice) is counted, not linted again, so its findings are not
+ * reported twice. */
+static int read_entry(struct walk_ctx *w, int fd, const char *sub)
+{
+	int ret = seen_before(w, fd);
+
+	if (ret != 0) {
+		close(fd);
+		if (ret > 0) {
+			w->r->n_same_files++;
+			return 0;
+		}
+		cs_diag_file(w->d, sub);
+		return cs_diag_set(w->d, -ret, 0, 0, "", "cannot read: %s", strerror(-ret));
+	}
+	ret = lint_fd(fd, sub, w->o, w->r, w->d);
+	close(fd);
+	if (ret == -EINVAL && not_kubernetes(w->d)) {
+		w->r->n_files--;
+		w->r->n_other_files++;
+		memset(w->d, 0, sizeof(*w->d));
+		ret = 0;
+	}
+	return ret;
+}
+
+static int walk(struct walk_ctx *w, int dfd, const char *path, int depth)
 {
 	char **names = NULL;
 	size_t n = 0;
 	int ret, pfd = dup(dfd);
+	struct cs_diag *d = w->d;
 
 	if (pfd < 0)
 		return cs_diag_set(d, errno, 0, 0, "", "%s: %s", path, strerror(errno));
@@ -256,6 +394,7 @@ static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts 
 	for (size_t i = 0; ret >= 0 && i < n; i++) {
 		struct stat st;
 		cs_cleanup_free char *sub = NULL;
+		int fd;
 
 		/* Every entry is looked at, dot entries and version control stores
 		 * too: `kubectl apply -f DIR -R` reads `.x.yaml`, `.d/x.yaml` and
@@ -270,28 +409,47 @@ static int walk(int dfd, const char *path, int depth, const struct cs_lint_opts 
 		}
 		if ((ret = entry_kind(pfd, names[i], sub, &st, d)) <= 0)
 			continue;
-		int fd = openat(pfd, names[i],
-				O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-				    (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
-
+		if (ret == 2) {
+			if ((fd = open_link(w, sub, sub + w->skip)) >= 0)
+				ret = read_entry(w, fd, sub);
+			else
+				ret = fd;
+			continue;
+		}
+		fd = openat(pfd, names[i],
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+				(S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 		if (fd < 0) {
 			cs_diag_file(d, sub);
 			ret = cs_diag_set(d, errno, 0, 0, "", "cannot open: %s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode))
-			ret = walk(fd, sub, depth + 1, o, r, d);
-		else {
-			ret = lint_fd(fd, sub, o, r, d);
-			close(fd);
-			if (ret == -EINVAL && not_kubernetes(d)) {
-				r->n_files--;
-				r->n_other_files++;
-				memset(d, 0, sizeof(*d));
-				ret = 0;
-			}
-		}
+			ret = walk(w, fd, sub, depth + 1);
+		else
+			ret = read_entry(w, fd, sub);
 	}
 	close(pfd);
 	free_names(names, n);
+	return ret;
+}
+
+static int walk_tree(int fd, const char *path, const struct cs_lint_opts *o,
+		     struct cs_lint_report *r, struct cs_diag *d)
+{
+	size_t len = strlen(path);
+	struct walk_ctx w = {
+	    .root = fd, .skip = len + (path[len - 1] != '/'), .o = o, .r = r, .d = d};
+	int root = dup(fd), ret;
+
+	if (root < 0) {
+		ret = -errno;
+		close(fd);
+		cs_diag_file(d, path);
+		return cs_diag_set(d, -ret, 0, 0, "", "cannot open: %s", strerror(-ret));
+	}
+	w.root = root;
+	ret = walk(&w, fd, path, 0);
+	close(root);
+	tdestroy(w.seen, free);
 	return ret;
 }
 
@@ -313,7 +471,7 @@ int cs_lint_path(const char *path, const struct cs_lint_opts *o, struct cs_lint_
 		return cs_diag_set(d, -ret, 0, 0, "", "cannot open: %s", strerror(-ret));
 	}
 	if (S_ISDIR(st.st_mode))
-		return walk(fd, path, 0, o, r, d);
+		return walk_tree(fd, path, o, r, d);
 	ret = lint_fd(fd, path, o, r, d);
 	close(fd);
 	return ret;

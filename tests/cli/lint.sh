@@ -166,7 +166,8 @@ is "$(jq -r '[.summary.files, .summary.other_files] | join(" ")' <<<"$out")" "2 
 "$CAPSCOPE" lint "$T/tree/a/values.yaml" >/dev/null 2>&1; is $? 2 "a file without kind named on the command line: exit 2"
 # kubectl apply -f DIR reads .x.yaml, and with -R .d/x.yaml: both are read
 # (they were skipped, a privileged Pod unseen: fifteenth pass); a link named
-# like a manifest, whose target kubectl reads, is refused, not skipped.
+# like a manifest, whose target kubectl reads, is read when its target stays
+# in the tree, refused naming it when not.
 mkdir -p "$T/tree5/.d" "$T/tree6"
 cp tests/data/lint/privileged.yaml "$T/tree5/.x.yaml"
 cp tests/data/lint/privileged.yaml "$T/tree5/.d/x.yaml"
@@ -175,9 +176,49 @@ is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out")" "tree5/.d/x.ya
   "directory: dot files and dot directories read, as kubectl reads them"
 cp tests/data/lint/privileged.yaml "$T/tree6/notes.txt"
 ln -s notes.txt "$T/tree6/x.yaml"
-out=$("$CAPSCOPE" lint "$T/tree6" 2>&1); rc=$?
-is "$rc" 2 "directory: a link named x.yaml: exit 2"
-like "$out" "tree6/x.yaml: a symbolic link: kubectl -f reads its target" "... naming the link"
+mkdir -p "$T/tree6/sub" && ln -s ../notes.txt "$T/tree6/sub/y.yml"
+out=$(cd "$T" && "$CAPSCOPE" lint --json tree6); rc=$?
+is "$rc" 1 "directory: links named x.yaml to a file of the tree: read (exit 1: a privileged Pod)"
+is "$(jq -r '[.findings[].file] | unique | join(",")' <<<"$out") $(jq -r '[.summary.files, .summary.same_files] | join(" ")' <<<"$out")" \
+  "tree6/sub/y.yml 1 1" "... the file read once, named by the first name walked; the other counted"
+# A directory mounted from a ConfigMap or Secret, as the kubelet's atomic
+# writer lays it out: each key a link x.yaml -> ..data/x.yaml, ..data a link
+# to the timestamped directory that holds the files. kubectl -f DIR reads the
+# links; with -R it also reads ..TIMESTAMP/x.yaml (each Pod twice). lint
+# failed on every such directory (fifteenth pass, second round); it reads
+# each file once.
+ts="..2026_11_30_23_00_00.123456789"
+mkdir -p "$T/cm/$ts"
+cp tests/data/lint/privileged.yaml "$T/cm/$ts/p.yaml"
+cp tests/data/lint/dangerous-cap.yaml "$T/cm/$ts/d.json"
+printf 'replicaCount: 2\n' >"$T/cm/$ts/values.yaml"
+ln -s "$ts" "$T/cm/..data"
+for k in p.yaml d.json values.yaml; do ln -s "..data/$k" "$T/cm/$k"; done
+for given in cm cm/ "$T/cm"; do
+  out=$(cd "$T" && "$CAPSCOPE" lint --json "$given"); rc=$?
+  is "$rc" 1 "ConfigMap-style directory ($given): read, exit 1 (a privileged Pod)"
+  is "$(jq -r '[.summary.files, .summary.other_files, .summary.same_files] | join(" ")' <<<"$out") $(jq -r '[.findings[].file] | unique | length' <<<"$out")" \
+    "2 1 3 2" "... ($given) two manifests and a values.yaml read once each, three second names counted"
+done
+out=$("$CAPSCOPE" lint "$T/cm" 2>&1)
+like "$out" "3 file\(s\) reached again by another name" "... said in the text summary"
+# A link that leaves the tree (climbing or absolute), dangles, loops or leads
+# to a directory: one error naming it; never followed out, never skipped.
+mkdir -p "$T/ln1/d" "$T/ln2" "$T/ln3" "$T/ln4" "$T/ln5/dir.d"
+ln -s ../../outside/secret.yaml "$T/ln1/d/x.yaml"
+ln -s "$T/outside/secret.yaml" "$T/ln2/x.yaml"
+ln -s nothere.yaml "$T/ln3/x.yaml"
+ln -s x.yaml "$T/ln4/y.yaml" && ln -s y.yaml "$T/ln4/x.yaml"
+ln -s dir.d "$T/ln5/x.yaml"
+mkdir -p "$T/ln6" && mkfifo "$T/ln6/f" && ln -s f "$T/ln6/x.yaml"
+for c in "ln1/d/x.yaml:a symbolic link out of the tree" "ln2/x.yaml:a symbolic link out of the tree" \
+  "ln3/x.yaml:a dangling symbolic link" "ln4/x.yaml:a symbolic link loop" \
+  "ln5/x.yaml:a symbolic link to a directory" "ln6/x.yaml:a symbolic link to what is not a regular file"; do
+  out=$("$CAPSCOPE" lint "$T/${c%%/*}" 2>&1); rc=$?
+  is "$rc" 2 "directory ${c%%/*}: exit 2"
+  like "$out" "${c%%:*}: ${c#*:}" "... ${c#*:}, naming the link"
+  ! [[ "$out" =~ privileged|finding ]]; ok $? "... nothing read through it"
+done
 # kubectl -f DIR -R reads a file named .yaml, .yml or .json alone (its
 # extension is its whole name), and .git/, .hg/ and .svn/ (a git checkout can
 # hold .hg/ and .svn/): all were skipped, privileged Pods unseen (fifteenth
