@@ -2,23 +2,50 @@
 /* Findings and errors: growing arrays, sorting, freeing. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capscope/scan.h"
 
+/*
+ * v (an array of cap elements of size elem, used of them in use) with room
+ * for one more: v itself, or grown to twice (first when empty); NULL when
+ * out of memory, v and *cap unchanged.
+ */
+static void *room(void *v, size_t *cap, size_t used, size_t elem, size_t first)
+{
+	size_t n = *cap ? *cap * 2 : first;
+	void *w;
+
+	if (used < *cap)
+		return v;
+	if (n > SIZE_MAX / elem || !(w = realloc(v, n * elem)))
+		return NULL;
+	*cap = n;
+	return w;
+}
+
+/* The next error's slot, zeroed (not yet counted); NULL when out of memory. */
+static struct cs_scan_error *next_error(struct cs_scan_result *r)
+{
+	struct cs_scan_error *v = room(r->errors, &r->caperrors, r->nerrors, sizeof(*v), 16);
+
+	if (!v)
+		return NULL;
+	r->errors = v;
+	v[r->nerrors] = (struct cs_scan_error){0};
+	return &v[r->nerrors];
+}
+
 int cs_scan_add_finding(struct cs_scan_result *r, const struct cs_finding *f)
 {
-	if (r->nfindings == r->capfindings) {
-		size_t n = r->capfindings ? r->capfindings * 2 : 64;
-		struct cs_finding *v = realloc(r->findings, n * sizeof(*v));
+	struct cs_finding *v = room(r->findings, &r->capfindings, r->nfindings, sizeof(*v), 64);
 
-		if (!v)
-			return -ENOMEM;
-		r->findings = v;
-		r->capfindings = n;
-	}
+	if (!v)
+		return -ENOMEM;
+	r->findings = v;
 	struct cs_finding *n = &r->findings[r->nfindings];
 
 	*n = *f;
@@ -92,24 +119,15 @@ const char *cs_scan_error_path(const struct cs_scan_result *r, const struct cs_s
 
 int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const char *fmt, ...)
 {
-	struct cs_scan_error *e;
+	struct cs_scan_error *e = next_error(r);
 	va_list ap;
 	char msg[512];
 
-	if (r->nerrors == r->caperrors) {
-		size_t n = r->caperrors ? r->caperrors * 2 : 16;
-		struct cs_scan_error *v = realloc(r->errors, n * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		r->errors = v;
-		r->caperrors = n;
-	}
+	if (!e)
+		return -ENOMEM;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	e = &r->errors[r->nerrors];
-	*e = (struct cs_scan_error){0};
 	e->path = strdup(path ? path : "");
 	e->message = strdup(msg);
 	e->err = err;
@@ -125,18 +143,10 @@ int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const
 int cs_scan_add_tree_error(struct cs_scan_result *r, uint32_t dir, const char *name, int err,
 			   const char *message)
 {
-	struct cs_scan_error *e;
+	struct cs_scan_error *e = next_error(r);
 
-	if (r->nerrors == r->caperrors) {
-		size_t n = r->caperrors ? r->caperrors * 2 : 16;
-		struct cs_scan_error *v = realloc(r->errors, n * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		r->errors = v;
-		r->caperrors = n;
-	}
-	e = &r->errors[r->nerrors];
+	if (!e)
+		return -ENOMEM;
 	*e = (struct cs_scan_error){.dir = dir, .err = err};
 	e->name = name ? strdup(name) : NULL;
 	e->message = strdup(message);
