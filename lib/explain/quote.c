@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../internal/cleanup.h"
 #include "../internal/util.h"
 #include "quote.h"
 #include "strf.h"
@@ -120,21 +121,21 @@ static char *exec_form(const char *const *argv, size_t n)
 
 char *cs_quote_run_dup(const char *const *argv, size_t n, int *err)
 {
-	char *buf = NULL, *w, *q;
+	char *buf = NULL;
 	bool posix = true;
 
 	*err = -ENOMEM;
 	for (size_t i = 0; posix && i < n; i++) {
-		if (!(w = word_at(argv, i)) || !(q = cs_quote_shell_dup(w))) {
-			free(w);
+		cs_cleanup_free char *w = word_at(argv, i), *q = w ? cs_quote_shell_dup(w) : NULL;
+		char *prev = buf;
+
+		if (!q) {
 			free(buf);
 			return NULL;
 		}
 		posix = strncmp(q, "$'", 2) != 0;
-		w = buf;
-		buf = cs_strf("%s%s%s", buf ? buf : "", buf ? " " : "", q);
-		free(w);
-		free(q);
+		buf = cs_strf("%s%s%s", prev ? prev : "", prev ? " " : "", q);
+		free(prev);
 		if (!buf)
 			return NULL;
 	}
