@@ -56,11 +56,11 @@ static const char help[] =
 
 static void describe_file(const struct cs_exec_file *f)
 {
-	printf("Entrypoint: %s", cs_esc(f->path));
+	printf("Entrypoint: %s", cs_esc_cell(f->path));
 	/* A "#!" chain: the attributes that follow are its last interpreter's. */
 	for (; f->interp; f = f->interp)
 		printf(", a \"#!\" script run by %s",
-		       f->interp->path[0] ? cs_esc(f->interp->path) : "(no interpreter)");
+		       f->interp->path[0] ? cs_esc_cell(f->interp->path) : "(no interpreter)");
 	if (f->error) {
 		printf(": %s\n", strerror(f->error));
 		return;
@@ -115,7 +115,7 @@ static void text_out(const struct cs_oci_config *cfg, const struct cs_oci_explai
 	char *un;
 	int err;
 
-	printf("Bundle: %s (rootfs %s)%s\n", cs_esc(cfg->bundle), cs_esc(cfg->root_path),
+	printf("Bundle: %s (rootfs %s)%s\n", cs_esc_cell(cfg->bundle), cs_esc_cell(cfg->root_path),
 	       cfg->process.user_namespace ? ", user namespace" : "");
 	describe_file(&r->file);
 	printf("\n");

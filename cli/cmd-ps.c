@@ -110,34 +110,23 @@ static void compact(cs_mask_t m, char *buf, size_t len)
  * "runtime:id pod:uid", from cgroup names (which a delegated cgroup's owner
  * picks). An LXC container's id is its cgroup's name, which may hold a
  * space: in a column with COMMAND after it, "lxc:x  sh" read as the id x
- * and the command sh (twelfth pass). A space of the id is "\x20", as in
- * trace's columns; the other bytes are escaped by safe().
+ * and the command sh (twelfth pass). The id is a cell (escape.h
+ * cs_escape_cell_dup: a space as "\x20", NBSP and the other blanks as
+ * "\uNNNN"), as trace's columns.
  */
 static const char *container_text(const struct cs_proc_info *v, struct safe_text *out)
 {
-	char raw[13], *e, *id;
-	size_t n = 0, len = strnlen(v->container.id, 12);
+	char raw[13], *id;
+	/* 12 bytes, as docker shows an id, never half a character of a name */
+	size_t len = cs_text_cut(v->container.id, strnlen(v->container.id, 64), 12);
 	int r;
 
 	if (!v->has_container)
 		return "-";
 	memcpy(raw, v->container.id, len);
 	raw[len] = '\0';
-	/* escaped, each byte at most 4, then a space 1 -> 4 */
-	if (!(e = cs_escape_dup(raw)) || !(id = malloc(4 * strlen(e) + 1))) {
-		free(e);
+	if (!(id = cs_escape_cell_dup(raw)))
 		return "?";
-	}
-	for (const char *p = e; *p; p++) {
-		if (*p == ' ') {
-			memcpy(id + n, "\\x20", 4);
-			n += 4;
-		} else {
-			id[n++] = *p;
-		}
-	}
-	id[n] = '\0';
-	free(e);
 	free(out->s);
 	/* Runtime names and pod uids (hex digits and '-') need no escaping. */
 	r = asprintf(&out->s, "%s%s%s%s%.8s", cs_runtime_name(v->container.runtime), len ? ":" : "",

@@ -214,8 +214,9 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 		struct cs_scan_result *r = &tg[i].r;
 
 		if (tg[i].image && r->image_kind && strcmp(r->image_kind, "layer") != 0) {
-			char *arg = cs_escape_dup(tg[i].name),
-			     *user = cs_escape_dup(r->config.user);
+			/* Text follows the name and the user: the cell rule (escape.h). */
+			char *arg = cs_escape_cell_dup(tg[i].name),
+			     *user = cs_escape_cell_dup(r->config.user);
 			char *ep = cs_escape_dup(r->entrypoint_path);
 
 			if (!arg || !user || !ep)

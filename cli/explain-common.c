@@ -32,6 +32,15 @@ const char *cs_esc_cell(const char *s)
 	return *slot ? *slot : "?";
 }
 
+const char *cs_esc_own(char *s)
+{
+	char **slot = &esc_ring[esc_next++ % ESC_RING];
+
+	free(*slot);
+	*slot = s;
+	return s;
+}
+
 void cs_esc_release(void)
 {
 	for (size_t i = 0; i < ESC_RING; i++) {

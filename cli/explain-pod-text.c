@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/escape.h"
 #include "capscope/image-ref.h"
 #include "capscope/text.h"
 #include "capscope/userns.h"
@@ -21,8 +22,8 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	const struct cs_psa_result *psa = &r->psa;
 
 	printf("%s%s %s%s (%s:%u)\n", cs_color(stdout, "\033[1m"), cs_esc(pod->kind),
-	       cs_esc(pod->name ? pod->name : "(unnamed)"), cs_color(stdout, "\033[0m"),
-	       cs_esc(pod->file ? pod->file : "-"), pod->pos.line);
+	       cs_esc_cell(pod->name ? pod->name : "(unnamed)"), cs_color(stdout, "\033[0m"),
+	       cs_esc_cell(pod->file ? pod->file : "-"), pod->pos.line);
 	printf("  Pod Security: %s", cs_psa_level_name(psa->level));
 	if (psa->level < CS_PSA_RESTRICTED)
 		printf(" (not %s: %s)", psa->level == CS_PSA_PRIVILEGED ? "baseline" : "restricted",
@@ -33,7 +34,7 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	if (r->scc_modelled) {
 		printf("  SCC admission: %s\n", cs_esc(r->scc.reason));
 		for (size_t k = 0; k < r->scc.n_attempts; k++)
-			printf("    %-18s %s\n", cs_esc(r->scc.attempts[k].scc->name),
+			printf("    %-18s %s\n", cs_esc_cell(r->scc.attempts[k].scc->name),
 			       r->scc.attempts[k].ok ? "chosen"
 						     : cs_esc(r->scc.attempts[k].reason));
 	} else {
@@ -41,16 +42,25 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	}
 }
 
+/*
+ * "A,B" of a list shown as "[A,B]" with text after it: each item escaped
+ * with the list's marks (escape.h cs_escape_item_dup), so a capability
+ * named "X] drop [ALL" or "X,SYS_ADMIN" cannot read as the line's own
+ * "drop [ALL]" or as two items.
+ */
 static const char *list_text(const struct cs_strlist *l)
 {
-	char *s = cs_join(NULL, l->v, l->n, ",");
-	const char *e;
+	char **v = calloc(l->n ? l->n : 1, sizeof(*v)), *s = NULL;
+	bool ok = v != NULL;
 
-	if (!s)
-		return "?";
-	e = cs_esc(s);
-	free(s);
-	return e;
+	for (size_t i = 0; ok && i < l->n; i++)
+		ok = (v[i] = cs_escape_item_dup(l->v[i], ",]")) != NULL;
+	if (ok)
+		s = cs_join(NULL, (const char *const *)v, l->n, ",");
+	for (size_t i = 0; v && i < l->n; i++)
+		free(v[i]);
+	free(v);
+	return s ? cs_esc_own(s) : "?";
 }
 
 static void sc_line(const char *label, const struct cs_k8s_sc *sc)
@@ -82,9 +92,9 @@ static void entrypoint(const struct cs_pod_ctr_result *c)
 {
 	const struct cs_explain_file *f = &c->file;
 
-	printf("  Entrypoint: %s", cs_esc(f->path ? f->path : ""));
+	printf("  Entrypoint: %s", cs_esc_cell(f->path ? f->path : ""));
 	if (f->interpreter)
-		printf(", a \"#!\" script run by %s", cs_esc(f->interpreter));
+		printf(", a \"#!\" script run by %s", cs_esc_cell(f->interpreter));
 	if (f->note)
 		printf(" (%s)", f->note);
 	if (f->known && !f->error) {
@@ -180,14 +190,15 @@ static void remedies(const struct cs_pod_ctr_result *c)
 void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
 			enum cs_cri_runtime rt)
 {
-	printf("\n%sContainer %s%s (%s%s%s)\n", cs_color(stdout, "\033[1m"), cs_esc(c->c->name),
-	       cs_color(stdout, "\033[0m"), cs_k8s_ctr_kind_name(c->c->kind),
-	       c->c->image ? ", image " : "", c->c->image ? cs_esc(c->c->image) : "");
+	printf("\n%sContainer %s%s (%s%s%s)\n", cs_color(stdout, "\033[1m"),
+	       cs_esc_cell(c->c->name), cs_color(stdout, "\033[0m"),
+	       cs_k8s_ctr_kind_name(c->c->kind), c->c->image ? ", image " : "",
+	       c->c->image ? cs_esc_cell(c->c->image) : "");
 	if (c->image_missing)
 		printf("  image %s not given (--image REF=ARCHIVE): entrypoint assumed plain\n",
-		       cs_esc(c->c->image ? c->c->image : "(none)"));
+		       cs_esc_cell(c->c->image ? c->c->image : "(none)"));
 	else if (c->image_pair)
-		printf("  image %s read from %s\n", cs_esc(c->c->image),
+		printf("  image %s read from %s\n", cs_esc_cell(c->c->image),
 		       cs_esc(c->image_pair->archive));
 	sc_line("requested", &c->req);
 	if (pod->scc_modelled)

@@ -36,6 +36,8 @@ void cs_explain_print_steps(FILE *f, const struct cs_steps *st);
 const char *cs_esc(const char *s);
 /* cs_esc for a cell with a column after it (cs_escape_cell_dup). */
 const char *cs_esc_cell(const char *s);
+/* Text already escaped (s, on the heap, owned from now on) kept as cs_esc keeps its own. */
+const char *cs_esc_own(char *s);
 /* Free what cs_esc still holds (at the end of a command). */
 void cs_esc_release(void);
 

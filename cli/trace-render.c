@@ -16,38 +16,27 @@
 #include "capscope/text.h"
 #include "output.h"
 
-/*
- * in with each space as "\x20": a comm is the process's to choose, and in a
- * column with others after it "x CAP_SYS_ADMIN" (15 bytes) read as the comm
- * "x" and a check of CAP_SYS_ADMIN (twelfth pass). '\\' is already escaped,
- * so the forms cannot be confused. out holds 4 bytes for each of in's.
- */
-static void spaces_escaped(const char *in, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (; *in && o + 5 < len; in++)
-		o += (size_t)(*in == ' ' ? snprintf(out + o, len - o, "\\x20")
-					 : snprintf(out + o, len - o, "%c", *in));
-	out[o] = '\0';
-}
-
 void trace_print_event(const struct cs_trace_rec *r, void *ctx_)
 {
 	struct event_ctx *ctx = ctx_;
-	char name[32], esc[80], comm[128];
+	char name[32];
 	const char *sc = r->syscall >= 0 ? cs_syscall_name(r->syscall) : NULL;
+	/* A comm is the process's to choose, and columns follow it: "x
+	 * CAP_SYS_ADMIN" (15 bytes) read as the comm "x" and a check of
+	 * CAP_SYS_ADMIN (twelfth pass), "x" NBSP "CAP_CHOWN" too (twelve bytes):
+	 * the cell rule (escape.h). */
+	char *comm;
 
 	if (ctx->json)
 		return; /* the JSON report carries the totals */
 	if (!ctx->t0)
 		ctx->t0 = r->ts_ns;
-	cs_escape_text(r->comm, strlen(r->comm), esc, sizeof(esc));
-	spaces_escaped(esc, comm, sizeof(comm));
+	comm = cs_escape_cell_dup(r->comm);
 	printf("%10.6f %7u %7u %-16s %-24s %-7s %-16s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9,
-	       r->tgid, r->pid, comm, cs_cap_name_r(r->cap, true, name, sizeof(name)),
+	       r->tgid, r->pid, comm ? comm : "?", cs_cap_name_r(r->cap, true, name, sizeof(name)),
 	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-",
 	       cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
+	free(comm);
 }
 
 static char *mask_text(cs_mask_t m, enum cs_name_style st)
@@ -89,35 +78,21 @@ static bool put_item(char *buf, size_t len, size_t *o, const char *item, size_t 
 /*
  * An item of a list, escaped, and the list's own marks in it too: a process
  * names its comm, and "chown,sshd" shown as is reads as two commands, "..."
- * as a cut list, "-" as no command at all. So ',' is shown as "\x2c", a
- * space as "\x20" (the table's columns are split by spaces: "sh  chmod"
- * read as the command sh and the system call chmod), and an item that is a
- * whole mark has its first byte as "\xNN" ('\\' is already escaped, so
- * the forms cannot be confused). NULL on ENOMEM.
+ * as a cut list, "-" as no command at all. So the item rule (escape.h
+ * cs_escape_item_dup: a space as "\x20", the other blanks as "\uNNNN",
+ * ',' as "\x2c"; the table's columns are split by spaces: "sh  chmod" read
+ * as the command sh and the system call chmod), and an item that is a whole
+ * mark has its first byte as "\xNN" ('\\' is already escaped, so the forms
+ * cannot be confused). NULL on ENOMEM.
  */
 static char *list_item(const char *raw)
 {
-	char *e = cs_escape_dup(raw), *out, *w;
-	size_t commas = 0;
+	char *e = cs_escape_item_dup(raw, ","), *out;
 
-	if (!e)
-		return NULL;
-	for (const char *p = e; *p; p++)
-		commas += *p == ',' || *p == ' ';
-	if (!commas && strcmp(e, "...") != 0 && strcmp(e, "-") != 0)
+	if (!e || (strcmp(e, "...") != 0 && strcmp(e, "-") != 0))
 		return e;
-	out = malloc(strlen(e) + 3 * commas + 4);
-	if (!out) {
-		free(e);
-		return NULL;
-	}
-	w = out;
-	for (const char *p = e; *p; p++)
-		if (*p == ',' || *p == ' ' || (p == e && commas == 0))
-			w += sprintf(w, "\\x%02x", (unsigned char)*p);
-		else
-			*w++ = *p;
-	*w = '\0';
+	if (asprintf(&out, "\\x%02x%s", (unsigned char)e[0], e + 1) < 0)
+		out = NULL;
 	free(e);
 	return out;
 }

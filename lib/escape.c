@@ -84,14 +84,18 @@ int cs_text_is_safe(const char *s)
 
 size_t cs_text_cut(const char *s, size_t len, size_t max)
 {
-	size_t n = max;
+	const unsigned char *u = (const unsigned char *)s;
 
 	if (len <= max)
 		return len;
-	/* Back to the first byte of the character that would be cut. */
-	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
+	/* Back to the first byte of the valid character the cut would split,
+	 * at most 3 bytes back. Bytes that are no such character stay: they
+	 * are escaped one by one as what they are ("\\x80"). A walk back over
+	 * every continuation byte cut 100 stray 0x80 bytes to nothing. */
+	for (size_t k = 1; k <= 3 && k <= max; k++)
+		if (cs_utf8_seq_len(u + max - k, len - (max - k)) > k)
+			return max - k;
+	return max;
 }
 
 /*
@@ -140,5 +144,30 @@ char *cs_escape_cell_dup(const char *s)
 		}
 	}
 	out[used] = '\0';
+	return out;
+}
+
+char *cs_escape_item_dup(const char *s, const char *marks)
+{
+	char *e = cs_escape_cell_dup(s), *out, *w;
+	size_t n = 0;
+
+	if (!e || !marks || !*marks)
+		return e;
+	for (const char *p = e; *p; p++)
+		n += strchr(marks, *p) != NULL;
+	if (!n)
+		return e;
+	if ((out = malloc(strlen(e) + 3 * n + 1))) {
+		w = out;
+		/* '\\' is already escaped, so "\\xNN" cannot be confused. */
+		for (const char *p = e; *p; p++)
+			if (strchr(marks, *p))
+				w += sprintf(w, "\\x%02x", (unsigned char)*p);
+			else
+				*w++ = *p;
+		*w = '\0';
+	}
+	free(e);
 	return out;
 }

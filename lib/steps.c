@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "capscope/steps.h"
 
+#include "capscope/escape.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,7 +44,15 @@ fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt, v
 {
 	snprintf(st->layer, sizeof(st->layer), "%s", layer);
 	snprintf(st->rule, sizeof(st->rule), "%s", rule);
-	vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
+	int n = vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
+	size_t max = sizeof(st->detail) - 4;
+
+	/* A sentence longer than the field (a long name in it) is cut on a
+	 * character and says so: cut anywhere, it ended in half a UTF-8
+	 * character ("\xc3", a byte the name did not hold) and read as whole
+	 * (second round of the fifteenth pass, as CS_MSG_CUT). */
+	if (n >= 0 && (size_t)n >= sizeof(st->detail))
+		memcpy(st->detail + cs_text_cut(st->detail, sizeof(st->detail) - 1, max), "...", 4);
 }
 
 /* Append one step; NULL once memory ran out (the error is kept in s). */

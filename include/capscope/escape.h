@@ -46,6 +46,17 @@ CS_EXPORT char *cs_escape_dup(const char *s);
  */
 CS_EXPORT char *cs_escape_cell_dup(const char *s);
 
+/*
+ * The same for a name with text after it on its line: an item of a list
+ * ("add [A,B] drop [ALL]"), with each byte of marks (the list's own
+ * separator and closing mark, e.g. ",]") as "\\xNN" too. One rule for every
+ * name that has text after it: no space, blank or mark of its own, so it
+ * can neither split into two items nor imitate the text that follows
+ * (a capability named "X] drop [ALL"; fifteenth pass, second round).
+ * trace's lists, ps's container id and explain's lists use it.
+ */
+CS_EXPORT char *cs_escape_item_dup(const char *s, const char *marks);
+
 /* True when s (a string) needs no escaping. */
 CS_EXPORT int cs_text_is_safe(const char *s);
 

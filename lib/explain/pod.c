@@ -331,12 +331,11 @@ static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_reques
 
 static char *container_reason(const char *pod_reason, size_t n)
 {
-	size_t cut = REASON_MAX;
+	size_t cut;
 
 	if (n <= REASON_MAX)
 		return strdup(pod_reason ? pod_reason : "");
-	while (cut && ((unsigned char)pod_reason[cut] & 0xc0) == 0x80)
-		cut--;
+	cut = cs_text_cut(pod_reason, n, REASON_MAX); /* on a character (escape.h) */
 	return cs_strf("%.*s ... (%zu more bytes: the pod's SCC admission reason has them)",
 		       (int)cut, pod_reason, n - cut);
 }

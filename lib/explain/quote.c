@@ -10,8 +10,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../internal/cleanup.h"
 #include "../internal/util.h"
+#include "quote.h"
+#include "strf.h"
 #include "../policy/yaml-out.h"
 #include "capscope/escape.h"
 #include "capscope/json.h"
@@ -72,4 +76,80 @@ static int yaml_write(FILE *f, const char *s)
 char *cs_quote_yaml_dup(const char *s)
 {
 	return in_memory(s, yaml_write);
+}
+
+bool cs_text_is_utf8(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), k;
+
+	for (size_t i = 0; i < n; i += k)
+		if (!(k = u[i] < 0x80 ? 1 : cs_utf8_seq_len(u + i, n - i)))
+			return false;
+	return true;
+}
+
+/* argv[i], with "./" before a word that starts with '-' (a relative path). */
+static char *word_at(const char *const *argv, size_t i)
+{
+	return argv[i][0] == '-' ? cs_strf("./%s", argv[i]) : strdup(argv[i]);
+}
+
+/* The exec form, ["w1", "w2"]: JSON, read by Docker's parser (Go's). */
+static char *exec_form(const char *const *argv, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool ok = f != NULL;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		char *w = word_at(argv, i), *j = w ? cs_quote_json_dup(w) : NULL;
+
+		ok = j && fprintf(f, "%s%s", i ? ", " : "[", j) >= 0;
+		free(w);
+		free(j);
+	}
+	if (f && (fprintf(f, "]") < 0 || fclose(f) != 0))
+		ok = false;
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *cs_quote_run_dup(const char *const *argv, size_t n, int *err)
+{
+	char *buf = NULL;
+	bool posix = true;
+
+	*err = -ENOMEM;
+	for (size_t i = 0; posix && i < n; i++) {
+		cs_cleanup_free char *w = word_at(argv, i), *q = w ? cs_quote_shell_dup(w) : NULL;
+		char *prev = buf;
+
+		if (!q) {
+			free(buf);
+			return NULL;
+		}
+		posix = strncmp(q, "$'", 2) != 0;
+		buf = cs_strf("%s%s%s", prev ? prev : "", prev ? " " : "", q);
+		free(prev);
+		if (!buf)
+			return NULL;
+	}
+	if (posix) {
+		*err = 0;
+		return buf;
+	}
+	free(buf);
+	for (size_t i = 0; i < n; i++)
+		if (!cs_text_is_utf8(argv[i])) {
+			*err = -EILSEQ;
+			return NULL;
+		}
+	buf = exec_form(argv, n);
+	*err = buf ? 0 : -ENOMEM;
+	return buf;
 }

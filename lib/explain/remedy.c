@@ -18,6 +18,7 @@
 #include "capscope/text.h"
 #include "internal/cleanup.h"
 #include "pod-internal.h"
+#include "quote.h"
 #include "strf.h"
 
 /* What every row's builders need, computed once. */
@@ -33,6 +34,11 @@ struct ctx {
 	/* Fifteenth pass: the snippets' names quoted for the snippet's
 	 * language (escape.h), not only escaped for a terminal. */
 	char *cn_yaml, *scc_yaml, *ep_sh, *ep_json, *sa_sh;
+	/* RUN's arguments (quote.h: shell or exec form), NULL when the
+	 * entrypoint's name is not UTF-8 and needs the exec form; ep_json
+	 * likewise, as JSON cannot hold such a name (it would read U+FFFD). */
+	char *run_fcaps, *run_suid;
+	bool ep_utf8;
 	bool nnp, in_bnd;
 	char *nnp_block;    /* why no_new_privs blocks exec-time gains, or NULL */
 	char *script_block; /* why the entrypoint's own bits cannot help (a "#!" script), or NULL */
@@ -196,8 +202,18 @@ static char *no_userns(const struct ctx *x)
 	    "need a v3 rootid of the pod's root. Pod Security restricted (policy 1.35+) "
 	    "allows runAsUser: 0 for such a pod.");
 }
+/* A Dockerfile line that would name another file. */
+#define NOT_UTF8                                                                                   \
+	"# (the entrypoint's name is not UTF-8: a Dockerfile cannot name it exactly, so no\n"      \
+	"# line is written for it here)\n"
+
 static char *sn_helper(const struct ctx *x)
 {
+	if (!x->ep_utf8)
+		return cs_strf("# Dockerfile\n"
+			       "COPY capscope /usr/local/bin/capscope\n"
+			       "RUN setcap %s+ep /usr/local/bin/capscope\n" NOT_UTF8,
+			       x->lower);
 	return cs_strf("# Dockerfile\n"
 		       "COPY capscope /usr/local/bin/capscope\n"
 		       "RUN setcap %s+ep /usr/local/bin/capscope\n"
@@ -217,14 +233,15 @@ static char *no_helper(const struct ctx *x)
 static char *sn_fcaps(const struct ctx *x)
 {
 	return cs_strf("# Dockerfile\n"
-		       "RUN setcap %s+ep %s\n"
+		       "%s%s%s"
 		       "# pod: keep the capability in the bounding set\n"
 		       "securityContext:\n"
 		       "  allowPrivilegeEscalation: true\n"
 		       "  capabilities:\n"
 		       "    drop: [\"ALL\"]\n"
 		       "    add: [%s]\n",
-		       x->lower, x->ep_sh, x->addl);
+		       x->run_fcaps ? "RUN " : NOT_UTF8, x->run_fcaps ? x->run_fcaps : "",
+		       x->run_fcaps ? "\n" : "", x->addl);
 }
 static char *no_fcaps(const struct ctx *x)
 {
@@ -265,7 +282,8 @@ static char *no_root(const struct ctx *x)
 }
 static char *sn_setuid(const struct ctx *x)
 {
-	return cs_strf("# Dockerfile\nRUN chmod u+s %s\n", x->ep_sh);
+	return x->run_suid ? cs_strf("# Dockerfile\nRUN %s\n", x->run_suid)
+			   : cs_strf("# Dockerfile\n" NOT_UTF8);
 }
 static char *no_setuid(const struct ctx *x)
 {
@@ -350,10 +368,25 @@ static char *scc_name_yaml(const char *container)
 	return name ? cs_quote_yaml_dup(name) : NULL;
 }
 
+/* The RUN lines' arguments, and whether JSON can name the entrypoint. */
+static int run_args(struct ctx *x, const char *ep)
+{
+	cs_cleanup_free char *caps = cs_strf("%s+ep", x->lower);
+	int e1 = 0, e2 = 0;
+
+	if (!caps)
+		return -ENOMEM;
+	x->run_fcaps = cs_quote_run_dup((const char *const[]){"setcap", caps, ep}, 3, &e1);
+	x->run_suid = cs_quote_run_dup((const char *const[]){"chmod", "u+s", ep}, 3, &e2);
+	x->ep_utf8 = cs_text_is_utf8(ep);
+	return e1 == -ENOMEM || e2 == -ENOMEM ? -ENOMEM : 0;
+}
+
 static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const struct cs_k8s_pod *pod,
 		    enum cs_cri_runtime rt)
 {
 	cs_mask_t m = wanted(r, &x->port);
+	int rc;
 	const char *ep = r->c->command.n		   ? r->c->command.v[0]
 			 : r->file.path && r->file.path[0] ? r->file.path
 							   : "/path/to/binary";
@@ -372,6 +405,8 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 	x->ep_sh = cs_quote_shell_dup(ep);
 	x->ep_json = cs_quote_json_dup(ep);
 	x->cn_yaml = cs_quote_yaml_dup(r->c->name);
+	if ((rc = run_args(x, ep)) < 0)
+		return rc;
 	x->scc_yaml = scc_name_yaml(r->c->name);
 	if (x->nnp)
 		x->nnp_block = cs_strf("allowPrivilegeEscalation is false here%s, so no_new_privs "
@@ -400,6 +435,8 @@ static void ctx_free(struct ctx *x)
 	free(x->addl);
 	free(x->ep);
 	free(x->ep_sh);
+	free(x->run_fcaps);
+	free(x->run_suid);
 	free(x->ep_json);
 	free(x->cn_yaml);
 	free(x->scc_yaml);

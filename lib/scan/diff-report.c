@@ -257,7 +257,7 @@ static int files_table(const struct cs_scan_diff *df, FILE *f)
 
 static void target_line(FILE *f, const char *label, const struct cs_scan_target *t)
 {
-	cs_cleanup_free char *name = cs_escape_dup(t->name);
+	cs_cleanup_free char *name = cs_escape_cell_dup(t->name); /* text follows: escape.h */
 
 	fprintf(f, "%s %s (", label, name ? name : "?");
 	if (t->image)
@@ -282,7 +282,9 @@ static void names(FILE *f, const char *label, cs_mask_t m)
 
 static void entry_line(FILE *f, const char *label, const struct cs_diff_entry *e)
 {
-	cs_cleanup_free char *path = cs_escape_dup(e->path), *user = cs_escape_dup(e->user);
+	/* Text follows the path and the user: the cell rule (escape.h). */
+	cs_cleanup_free char *path = cs_escape_cell_dup(e->path),
+			     *user = cs_escape_cell_dup(e->user);
 	cs_cleanup_free char *note = cs_escape_dup(e->note), *err = cs_escape_dup(e->error);
 
 	fprintf(f, "  %s ", label);

@@ -51,7 +51,9 @@ size_t cs_shell_quote(const char *s, char *buf, size_t len)
 				   "0123456789@%+=:,./-_";
 	static const char hex[] = "0123456789abcdef";
 	size_t need = 0;
-	bool plain = *s != '\0';
+	/* Not a word that starts with '=': zsh (EQUALS, on by default) reads
+	 * "=ls" as the path of the command ls. */
+	bool plain = *s != '\0' && *s != '=';
 
 	for (const char *p = s; *p; p++)
 		if (!strchr(safe, *p))

@@ -47,16 +47,16 @@ is "$?" 1 "explain pod hostile: runs (exit 1: not everything is effective)"
 raw_ctl out.txt; ok $((! $?)) "explain pod: no raw ESC or control byte from the manifest in the text"
 is "$(grep -c '^ *Container forged' out.txt)" 0 "explain pod: no forged line starts a Container block"
 is "$(grep -c '^Container ' out.txt)" 1 "explain pod: one Container block, the real one"
-like "$(cat out.txt)" 'Container web\\x1b\]0;owned\\x07\\nContainer forged \(app, image evil\) \(container, image img\\x1b\[8m\\nContainer forged-image \(app\)\)' \
+like "$(cat out.txt)" 'Container web\\x1b\]0;owned\\x07\\nContainer\\x20forged\\x20\(app,\\x20image\\x20evil\) \(container, image img\\x1b\[8m\\nContainer\\x20forged-image\\x20\(app\)\)' \
   "explain pod: the container name and image are shown escaped, on one line"
-like "$(cat out.txt)" 'Entrypoint: /bin/nc\\x1b\[1A\\nContainer forged-cmd \(app\) \(assumed plain' "explain pod: the command escaped"
+like "$(cat out.txt)" 'Entrypoint: /bin/nc\\x1b\[1A\\nContainer\\x20forged-cmd\\x20\(app\) \(assumed plain' "explain pod: the command escaped"
 like "$(cat out.txt)" 'FOO\\x1b\[5m\\nContainer\\x20forged-cap +not effective' "explain pod: a requested capability name escaped (a space as \\x20: tests/cli/cell-spaces)"
-like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer forged-pod' "explain pod: the pod name escaped"
+like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer\\x20forged-pod' "explain pod: the pod name escaped"
 like "$(cat out.txt)" 'ip_unprivileged_port_start=2000\\x1b\[31m' "explain pod: a sysctl value escaped"
 like "$(cat out.txt)" 'scc\\x1b\[41m\\nContainer forged-scc' "explain pod: the SCC name escaped"
 is "$(grep -c $'\x1b' out.txt)" 0 "explain pod: not one ESC byte"
-q="'"; like "$(cat out.txt)" "RUN setcap cap_net_bind_service\\+ep \\\$$q/bin/nc\\\\x1b\\[1A\\\\x0aContainer forged-cmd \\(app\\)$q" \
-  "explain pod: remedies show the entrypoint quoted for the shell, once (tests/cli/remedy-quoting)"
+like "$(cat out.txt)" 'RUN \["setcap", "cap_net_bind_service\+ep", "/bin/nc\\u001b\[1A\\nContainer forged-cmd \(app\)"\]' \
+  "explain pod: remedies show the entrypoint quoted, once: the exec form (tests/cli/remedy-run-sh)"
 
 # The image config's USER (a name that cannot be looked up) and its Entrypoint.
 "$CAPSCOPE" explain pod --image-config cfg.json hostile.yaml >out2.txt 2>&1
@@ -76,7 +76,7 @@ printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":
 "$CAPSCOPE" explain oci --caller root b >oci.txt 2>&1
 is "$?" 1 "explain oci hostile: the process would not start"
 raw_ctl oci.txt; ok $((! $?)) "explain oci: no raw control byte from process.args[0]"
-like "$(cat oci.txt)" 'Entrypoint: /bin/x\\x1b\[2J\\nContainer forged: No such file' "explain oci: args[0] escaped"
+like "$(cat oci.txt)" 'Entrypoint: /bin/x\\x1b\[2J\\nContainer\\x20forged: No such file' "explain oci: args[0] escaped"
 
 # --image with a missing and with a dangling entrypoint: say so, not "no --rootfs or --image".
 mkdir -p l0/etc l0/usr/bin

@@ -33,4 +33,14 @@ for f in os av tag anchor; do
 done
 like "$("$CAPSCOPE" lint os.yaml 2>&1)" "Unsupported value \"$x39\\.\\.\\.\"" \
   "os: the 39 bytes before the character, then '...'"
+
+# A model step's sentence (320 bytes) with a long container name in it: cut
+# on a character, and marked (steps.c; second round of the fifteenth pass).
+n=$(printf 'é%.0s' $(seq 200))
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: "xx%s"\n    image: i\n    securityContext: {runAsUser: 1000, capabilities: {add: [NET_ADMIN]}}\n' \
+  "$n" >step.yaml
+"$CAPSCOPE" explain pod step.yaml >step.txt 2>err.txt
+line=$(grep -a 'pod\.requested: ' step.txt)
+ok "$(grep -qa 'xc3' <<<"$line"; echo $((! $?)))" "a step: no half character (\\xc3)"
+like "$line" 'é\.\.\.$' "a step: cut on a character and marked '...'"
 done_testing

@@ -35,14 +35,15 @@ is "$?" 1 "explain pod: runs (exit 1: NET_ADMIN is not effective)"
 raw_ctl out.txt; ok $((! $?)) "explain pod: no raw control byte"
 ok "$(grep -qa $'\u202e\|\u009b' out.txt; echo $((! $?)))" "explain pod: no raw bidi or C1 character"
 
-# Each RUN line is read by bash: one word after the capability, the path.
-grep -a '^ *RUN setcap cap_net_admin+ep [^/]' out.txt | sed 's/^ *RUN //' >run.sh
-grep -a '^ *RUN chmod' out.txt | sed 's/^ *RUN //' >>run.sh
-is "$(wc -l <run.sh)" 2 "explain pod: the setcap and chmod remedies name the entrypoint"
+# Each RUN line is in the exec form (the name needs escapes, which dash, the
+# image's /bin/sh, would not read: remedy-run-sh): three JSON strings, the
+# last the entrypoint.
+grep -a '^ *RUN \["setcap", "cap_net_admin+ep", \|^ *RUN \["chmod"' out.txt | sed 's/^ *RUN //' >run.json
+is "$(wc -l <run.json)" 2 "explain pod: the setcap and chmod remedies name the entrypoint"
 while read -r line; do
-  got=$(bash -c "set -- $line; printf '%s\\n' \"\$#\"; printf '%s' \"\${@: -1}\"")
-  is "$got" "$(printf "3\n%s" "$ep")" "RUN ${line%% *}: the shell reads three words, the last the entrypoint"
-done <run.sh
+  got=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); print(len(a)); print(a[-1], end="")' "$line")
+  is "$got" "$(printf "3\n%s" "$ep")" "RUN ${line%%,*}: three JSON strings, the last the entrypoint"
+done <run.json
 ls PWNED* >/dev/null 2>&1; ok $((! $?)) "nothing the names hold was run" # (ls fails: no file)
 
 # The ENTRYPOINT is a JSON array ending with "--" and the entrypoint.

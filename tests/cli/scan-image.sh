@@ -120,7 +120,7 @@ mkdir esc-img && printf '{"config":{"User":"\\u001b[2J\\nroot  critical","Entryp
   printf '[{"Config":"cfg.json","Layers":["l\\u001b[31m/layer.tar"]}]' >esc-img/manifest.json && tar -C esc-img -cf esc.tar .
 txt=$("$CAPSCOPE" scan esc.tar 2>&1)
 is "$(printf '%s' "$txt" | tr -cd '\033\007' | wc -c)" 0 "text: no raw ESC from the config User or a layer name"
-like "$txt" "user '\\\\x1b\\[2J\\\\nroot  critical'" "text: the config User is shown escaped"
+like "$txt" "user '\\\\x1b\\[2J\\\\nroot\\\\x20\\\\x20critical'" "text: the config User is shown escaped (a space as \\x20: text follows it)"
 like "$txt" 'layer 0 \(l\\x1b\[31m/layer.tar\)' "stderr: the layer name is shown escaped"
 is "$("$CAPSCOPE" scan --json esc.tar 2>/dev/null | jq -r '.summary.targets[0].user')" $'\e[2J\nroot  critical' "JSON keeps the exact User"
 out=$(h links.tar); rc=$?

@@ -218,6 +218,37 @@ static void cell_blanks_escaped(void **state)
 	free(c);
 }
 
+/* A list item with text after it: the cell rule and the list's own marks
+ * (a capability "X] drop [ALL" forged "add [X] drop [ALL] drop []"). */
+static void item_marks_escaped(void **state)
+{
+	char *c = cs_escape_item_dup("X] drop [ALL,Y\\", ",]"), *d = cs_escape_item_dup("x\xc2\xa0"
+											"CAP",
+											",");
+
+	(void)state;
+	assert_string_equal(c, "X\\x5d\\x20drop\\x20[ALL\\x2cY\\\\");
+	assert_string_equal(d, "x\\u00a0CAP");
+	free(c);
+	free(d);
+}
+
+/* A message's cut: on a character boundary, and never back over bytes that
+ * are no character (100 stray continuation bytes were cut to nothing). */
+static void cut_keeps_stray_bytes(void **state)
+{
+	char stray[100];
+
+	(void)state;
+	memset(stray, 0x80, sizeof(stray));
+	assert_int_equal(cs_text_cut(stray, sizeof(stray), 40), 40);
+	assert_int_equal(cs_text_cut("ab\xc3\xa9", 4, 3), 2);
+	assert_int_equal(cs_text_cut("a\xe2\x82\xac", 4, 3), 1);
+	assert_int_equal(cs_text_cut("\xf0\x9f\x98\x80x", 5, 3), 0);
+	assert_int_equal(cs_text_cut("\xf0\x9f\x98\x80x", 5, 4), 4);
+	assert_int_equal(cs_text_cut("a\x80\x80\x80\x80", 5, 3), 3);
+}
+
 /* Snippet quoting: exact in its language, and terminal-safe. */
 static void snippet_quoting(void **state)
 {
@@ -240,6 +271,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(diag_field_file_line_cut), cmocka_unit_test(cell_blanks_escaped),
+	    cmocka_unit_test(item_marks_escaped),	cmocka_unit_test(cut_keeps_stray_bytes),
 	    cmocka_unit_test(snippet_quoting),		cmocka_unit_test(plain_text_unchanged),
 	    cmocka_unit_test(controls_escaped),		cmocka_unit_test(unicode_controls_escaped),
 	    cmocka_unit_test(invalid_utf8_escaped),	cmocka_unit_test(cut_on_whole_escape),

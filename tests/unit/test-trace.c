@@ -579,6 +579,8 @@ static void quoting(void **state)
 	(void)state;
 	assert_int_equal(cs_shell_quote("plain-word_1.2/x", buf, sizeof(buf)), 16);
 	assert_string_equal(buf, "plain-word_1.2/x");
+	cs_shell_quote("=ls", buf, sizeof(buf)); /* zsh's "=" expansion: the path of ls */
+	assert_string_equal(buf, "'=ls'");
 	cs_shell_quote("", buf, sizeof(buf));
 	assert_string_equal(buf, "''");
 	cs_shell_quote("a b", buf, sizeof(buf));
