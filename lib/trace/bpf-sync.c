@@ -13,7 +13,10 @@
  * 1ae80cf31938; only after an update that succeeded, 6.8). The kernel's own
  * selftests ask for a grace period the same way. So: a one-slot
  * ARRAY_OF_MAPS, and its slot set again to the same small array each time.
- * A few milliseconds a wait; it is made once a drain, never a check.
+ * Milliseconds to tens of them a wait, asleep; made once a drain (and
+ * once at the end of a trace), never a check.
+ * Sleepable programs are not waited for (they would need
+ * synchronize_rcu_tasks_trace); capscope loads none.
  */
 #include "../internal/bpf-sync.h"
 
