@@ -14,7 +14,8 @@
 # on for the run and restored; it includes its own clock reads; other
 # processes' checks on the node run the same program and are in it), in
 # interleaved rounds, median (min). The cgroups are made under the cgroup
-# v2 mount and removed on exit, as are the processes.
+# v2 mount and removed on exit, as are the processes. BENCH_WALK_KEYS
+# picks the places (own below1 below4 below16 below40 unnamed).
 set -euo pipefail
 build=${1:-build}
 helper=$build/tests/helpers/trace-helper
@@ -87,7 +88,7 @@ one() { # KEY: the loop in at[KEY], the agent's tracer naming ctr
 median() { tr ' ' '\n' | { grep -E '^[0-9]+$' || true; } | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
 minimum() { tr ' ' '\n' | { grep -E '^[0-9]+$' || true; } | sort -n | head -n1; }
 declare -A s
-keys="own below1 below4 below16 below40 unnamed"
+keys="${BENCH_WALK_KEYS:-own below1 below4 below16 below40 unnamed}"
 for _ in $(seq "$rounds"); do
   for k in $keys; do one "$k"; done
 done

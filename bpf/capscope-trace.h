@@ -84,7 +84,12 @@ struct cs_cache_slot {
 struct cs_cache_head {
 	__u64 stack_caps; /* take a stack id for these capabilities */
 	__u32 flags;	  /* CS_HEAD_* */
-	__u32 reserved;
+	/*
+	 * serve: which of the two sets of maps the programs write (0 or 1);
+	 * a drain switches it and takes the other set (bpf/capscope.bpf.c,
+	 * "Epochs"). trace: always 0.
+	 */
+	__u32 epoch;
 	/*
 	 * Threads this CPU found in scope (a tracked tgid, not exiting), so
 	 * that their next checks need not read the tracked-process bitmap,

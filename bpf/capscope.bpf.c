@@ -70,7 +70,42 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, struct cs_trace_key);
 	__type(value, struct cs_trace_val);
-} counts SEC(".maps");
+} counts SEC(".maps"), counts_1 SEC(".maps");
+
+/*
+ * Epochs. serve takes the rows while the programs go on counting. Taken by
+ * lookup-and-delete (fifteenth pass, second round: part K's find), a row
+ * could go between a program's lookup and its add; the add then went to an
+ * element already read (lost) or already handed to another key, another
+ * container's row (a preallocated hash's freed element goes straight back
+ * to its CPU's free list, a bpf_mem_alloc one to its cache: reused at once,
+ * no grace period). So serve's maps come in two sets, counts, cgroup_rows
+ * and cgroup_spill and their _1 twins: the programs write the set of the
+ * epoch in their CPU's cache header (cs_cache_head.epoch, a page a check
+ * reads already), and a drain switches the epoch, waits for every program
+ * that may have read the old one to end (an RCU grace period: the programs
+ * run under rcu_read_lock; lib/trace/bpf-sync.c), then takes the other set
+ * whole, written by nobody. trace never switches (epoch 0; its rows are
+ * read once the programs are detached, after the same wait); user space
+ * makes its _1 maps one entry.
+ *
+ * BY_EPOCH: a call of its own on each map, so the verifier sees one map at
+ * each call and inlines the lookup (a call given either of two maps is not
+ * inlined: an indirect call a check). Written as one call with the map
+ * chosen before it, clang makes one call of it.
+ */
+#define BY_EPOCH(e, map, call, ...)                                                                \
+	({                                                                                         \
+		__typeof__(call(&map, __VA_ARGS__)) r_;                                            \
+		if (e) {                                                                           \
+			r_ = call(&map##_1, __VA_ARGS__);                                          \
+			/* different code after each call: clang does not merge them */            \
+			asm volatile("" ::: "memory");                                             \
+		} else {                                                                           \
+			r_ = call(&map, __VA_ARGS__);                                              \
+		}                                                                                  \
+		r_;                                                                                \
+	})
 
 /*
  * A small direct-mapped cache per CPU in front of "counts": a hit is a key
@@ -287,12 +322,12 @@ struct {
 	__uint(max_entries, CS_CGROUP_SPILL_MAX);
 	__type(key, __u64);
 	__type(value, struct cs_cgroup_spill);
-} cgroup_spill SEC(".maps");
+} cgroup_spill SEC(".maps"), cgroup_spill_1 SEC(".maps");
 
 /* The value a container's spill entry starts from (too large for the stack). */
 static const struct cs_cgroup_spill spill_zero;
 
-static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n)
+static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n, __u32 epoch)
 {
 	__u64 cgroup = key->cgroup;
 	struct cs_cgroup_spill *v;
@@ -300,10 +335,11 @@ static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n)
 
 	if (cap >= 64 || !bpf_map_lookup_elem(&owners, &cgroup))
 		return 0;
-	v = bpf_map_lookup_elem(&cgroup_spill, &cgroup);
+	v = BY_EPOCH(epoch, cgroup_spill, bpf_map_lookup_elem, &cgroup);
 	if (!v) {
-		bpf_map_update_elem(&cgroup_spill, &cgroup, &spill_zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&cgroup_spill, &cgroup);
+		BY_EPOCH(epoch, cgroup_spill, bpf_map_update_elem, &cgroup, &spill_zero,
+			 BPF_NOEXIST);
+		v = BY_EPOCH(epoch, cgroup_spill, bpf_map_lookup_elem, &cgroup);
 		if (!v)
 			return 0;
 	}
@@ -326,20 +362,20 @@ static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n)
  * Add n checks of one key to the shared counts map. Out of line, like every
  * step a repeated check does not take: see "Stack" below.
  */
-static __noinline int count_add(const struct cs_trace_key *key, __u64 n)
+static __noinline int count_add(const struct cs_trace_key *key, __u64 n, __u32 epoch)
 {
 	struct cs_trace_val *val, zero = {};
 
-	val = bpf_map_lookup_elem(&counts, key);
+	val = BY_EPOCH(epoch, counts, bpf_map_lookup_elem, key);
 	if (!val) {
 		/* Another CPU may insert the same key first: NOEXIST then fails
 		 * harmlessly and the lookup below finds its entry. */
-		bpf_map_update_elem(&counts, key, &zero, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&counts, key);
+		BY_EPOCH(epoch, counts, bpf_map_update_elem, key, &zero, BPF_NOEXIST);
+		val = BY_EPOCH(epoch, counts, bpf_map_lookup_elem, key);
 		if (!val) {
 			/* serve's rows keep their cgroup: a named container's
 			 * by the container's, others are lost. */
-			if (per_cgroup ? cgroup_spill_add(key, n) : spill_add(key, n))
+			if (per_cgroup ? cgroup_spill_add(key, n, epoch) : spill_add(key, n))
 				return 0;
 			/* n checks: a cache slot's count moved here is one
 			 * add of many (fourteenth pass: counted as one, so the
@@ -531,7 +567,7 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, __u32);
-} cgroup_rows SEC(".maps");
+} cgroup_rows SEC(".maps"), cgroup_rows_1 SEC(".maps");
 
 /*
  * Whether cgroup may add one more row of its own, charged here. A cgroup the
@@ -540,14 +576,15 @@ struct {
  * by one row each, a bound still; the counter never passes it by more, so
  * it cannot wrap.
  */
-static __noinline int charge_row(__u64 cgroup)
+static __noinline int charge_row(__u64 cgroup, __u32 epoch)
 {
-	__u32 one = 1, *n = bpf_map_lookup_elem(&cgroup_rows, &cgroup);
+	__u32 one = 1, *n = BY_EPOCH(epoch, cgroup_rows, bpf_map_lookup_elem, &cgroup);
 
 	if (!n) {
-		if (bpf_map_update_elem(&cgroup_rows, &cgroup, &one, BPF_NOEXIST) == 0)
+		if (BY_EPOCH(epoch, cgroup_rows, bpf_map_update_elem, &cgroup, &one, BPF_NOEXIST) ==
+		    0)
 			return 1;
-		n = bpf_map_lookup_elem(&cgroup_rows, &cgroup);
+		n = BY_EPOCH(epoch, cgroup_rows, bpf_map_lookup_elem, &cgroup);
 		if (!n)
 			return 0;
 	}
@@ -637,8 +674,8 @@ static __always_inline void coarsen(struct cs_trace_key *key)
 		__builtin_memcpy(key->comm, "runc", 4);
 }
 
-/* One check straight into "counts": serve's per-cgroup rows. */
-static __noinline int count_direct(const struct check *c)
+/* One check straight into "counts" of the epoch: serve's per-cgroup rows. */
+static __noinline int count_direct(const struct check *c, __u32 epoch)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct cs_trace_key key = {
@@ -658,8 +695,8 @@ static __noinline int count_direct(const struct check *c)
 
 	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
 	if (!per_cgroup)
-		return count_add(&key, 1);
-	if ((val = bpf_map_lookup_elem(&counts, &key))) {
+		return count_add(&key, 1, epoch);
+	if ((val = BY_EPOCH(epoch, counts, bpf_map_lookup_elem, &key))) {
 		__sync_fetch_and_add(&val->count, 1);
 		return 0;
 	}
@@ -674,19 +711,19 @@ static __noinline int count_direct(const struct check *c)
 	 */
 	if (owner != key.cgroup) {
 		key.cgroup = owner;
-		if ((val = bpf_map_lookup_elem(&counts, &key))) {
+		if ((val = BY_EPOCH(epoch, counts, bpf_map_lookup_elem, &key))) {
 			__sync_fetch_and_add(&val->count, 1);
 			return 0;
 		}
 	}
-	if (!charge_row(owner)) {
+	if (!charge_row(owner, epoch)) {
 		/* Kept by the owner's cgroup: a coarse row each capability and
 		 * verdict of a container, however many cgroups it makes. */
 		coarsen(&key);
 		key.cgroup = owner;
 		stat_add(CS_STAT_COARSE, 1);
 	}
-	return count_add(&key, 1);
+	return count_add(&key, 1, epoch);
 }
 
 /* A cache miss: the slot's count goes to "counts", the slot to this check. */
@@ -694,8 +731,10 @@ static __noinline int refill(struct cs_cache_slot *slot, const struct check *c)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
+	/* Epoch 0: trace, which never switches (its slots are read once
+	 * the programs are detached). */
 	if (slot->count)
-		count_add(&slot->key, slot->count);
+		count_add(&slot->key, slot->count, 0);
 	slot->key.tgid = c->tgid;
 	slot->key.cap = c->cap;
 	slot->key.ret = c->ret;
@@ -728,7 +767,7 @@ static __always_inline int record(void *ctx, struct task_struct *task, struct ch
 	c->stackid = -1;
 	head = cache_head();
 	if (!head) /* a CPU beyond the array: cannot happen, but a check counts */
-		return count_direct(c);
+		return count_direct(c, 0);
 	if (c->cap >= 0 && c->cap < 64 && (head->stack_caps & (1ULL << c->cap)))
 		c->stackid = take_stack(ctx);
 	events = head->flags & CS_HEAD_EVENTS;
@@ -740,7 +779,7 @@ static __always_inline int record(void *ctx, struct task_struct *task, struct ch
 	slot = by_cgroup ? NULL : CACHE_SLOT(c);
 	if (!slot) {
 		/* serve's per-cgroup rows go straight to "counts". */
-		count_direct(c);
+		count_direct(c, head->epoch);
 	} else if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
 		   slot->key.ret == c->ret && slot->key.stackid == c->stackid &&
 		   slot->key.syscall == c->syscall && slot->key.opts == c->opts &&

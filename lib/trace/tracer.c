@@ -35,6 +35,7 @@
 #include "capscope.skel.h"
 #include "capscope/proc.h"
 #include "../internal/bpf-log.h"
+#include "../internal/bpf-sync.h"
 #include "../internal/cgroup-owner.h"
 #include "../internal/stack-memo.h"
 #include "../internal/util.h"
@@ -56,6 +57,9 @@ struct cs_tracer {
 	bool log_stacks;
 	bool per_cgroup;
 	unsigned char *drain_cls; /* per stack id: its class + 1, 0 not yet known */
+	struct cs_bpf_sync sync;  /* waits for the programs running (drain, collect) */
+	__u32 epoch;		  /* serve: the set of maps the programs write */
+	int ncpu;		  /* the cache's CPUs: each has a header */
 };
 
 static const char *const hook_names[] = {
@@ -214,6 +218,13 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 		return ncpu < 0 ? ncpu : -EINVAL;
 	}
 	bpf_map__set_max_entries(s->maps.cache, (__u32)ncpu * CS_CACHE_SLOTS);
+	/* trace never switches epochs and has no per-cgroup rows: the second
+	 * set and the quota are not written (preallocated, 2 and 1 MiB). */
+	if (!cfg->per_cgroup) {
+		bpf_map__set_max_entries(s->maps.counts_1, 1);
+		bpf_map__set_max_entries(s->maps.cgroup_rows, 1);
+		bpf_map__set_max_entries(s->maps.cgroup_rows_1, 1);
+	}
 	rc = capscope_bpf__load(s);
 	if (rc) {
 		rc = rc < 0 ? rc : -errno;
@@ -236,6 +247,7 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 	}
 	t->skel = s;
 	t->hook = hook;
+	t->ncpu = ncpu;
 	return 0;
 }
 
@@ -405,6 +417,14 @@ int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, s
 	t->log_ctx = cfg->log_ctx;
 	t->log_stacks = cfg->log_stacks;
 	t->per_cgroup = cfg->per_cgroup;
+	t->sync.outer = t->sync.inner = -1;
+	/* Before the programs: without it no count could be read exactly. */
+	if ((rc = cs_bpf_sync_open(&t->sync)) < 0) {
+		cs_tracer_close(t);
+		return cs_diag_set(d, -rc, 0, 0, "",
+				   "cannot make the map that waits for the BPF programs: %s",
+				   strerror(-rc));
+	}
 	cs_bpf_log_begin(cfg->log, cfg->log_ctx);
 	rc = open_attached(t, cfg, d);
 	cs_bpf_log_end();
@@ -593,6 +613,12 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 	 * this ends however busy the scope was (consumed before the detach, it
 	 * went on as long as the scope kept checking). */
 	capscope_bpf__detach(t->skel);
+	/* Detaching does not wait for a program already running (a check on
+	 * another CPU): it could still move a cache slot's count into "counts"
+	 * while both are read (counted twice), or be half way through
+	 * rewriting a slot's key (a row no check had). */
+	if ((rc = cs_bpf_sync_wait(&t->sync)) < 0)
+		return rc;
 	if (t->rb) {
 		t->poll_end = (struct timespec){.tv_sec = INT64_MAX};
 		ring_buffer__consume(t->rb);
@@ -642,14 +668,14 @@ static enum cs_site_class drain_class(struct cs_tracer *t, const struct cs_ksyms
 
 /*
  * Each cgroup's new rows counted from nothing again (bpf/capscope.bpf.c,
- * cgroup_rows), before the rows are taken: a row a cgroup adds between the
- * two is charged and taken both, so its next second starts with less room,
- * never more; a cgroup has at most its quota and its coarse rows in the map.
- * The map holds no more cgroups than made new rows in a second.
+ * cgroup_rows of the epoch being taken, which nothing writes now): when the
+ * programs come back to this set it is empty, and a cgroup has at most its
+ * quota and its coarse rows in it. The map holds no more cgroups than made
+ * new rows in an epoch.
  */
-static void reset_quota(struct cs_tracer *t)
+static void reset_quota(const struct bpf_map *map)
 {
-	int fd = bpf_map__fd(t->skel->maps.cgroup_rows);
+	int fd = bpf_map__fd(map);
 	__u64 key, next;
 	bool more = bpf_map_get_next_key(fd, NULL, &key) == 0;
 
@@ -792,9 +818,9 @@ static int spill_rows(const struct cs_cgroup_spill *v, uint64_t cgroup, cs_trace
 }
 
 /* The containers' spilled checks (bpf/capscope.bpf.c, cgroup_spill), taken out. */
-static int drain_spill(struct cs_tracer *t, cs_tracer_row_fn fn, void *ctx)
+static int drain_spill(const struct bpf_map *map, cs_tracer_row_fn fn, void *ctx)
 {
-	int fd = bpf_map__fd(t->skel->maps.cgroup_spill), rows = 0;
+	int fd = bpf_map__fd(map), rows = 0;
 	__u64 keys[CS_CGROUP_SPILL_MAX];
 	size_t n = 0;
 	struct cs_cgroup_spill *v = malloc(sizeof(*v));
@@ -811,21 +837,74 @@ static int drain_spill(struct cs_tracer *t, cs_tracer_row_fn fn, void *ctx)
 	return rows;
 }
 
+/* The epoch in every CPU's cache header (bpf/capscope.bpf.c, "Epochs").
+ * Read, changed and written back whole: in serve's scope the programs
+ * write nothing in the header (only trace's tracked threads are
+ * remembered there). */
+static int set_epoch(struct cs_tracer *t, __u32 epoch)
+{
+	int fd = bpf_map__fd(t->skel->maps.cache);
+
+	for (__u32 cpu = 0; cpu < (__u32)t->ncpu; cpu++) {
+		__u32 idx = cpu * CS_CACHE_SLOTS;
+		union {
+			struct cs_cache_head head;
+			struct cs_cache_slot slot;
+		} v;
+
+		if (bpf_map_lookup_elem(fd, &idx, &v))
+			return -errno;
+		v.head.epoch = epoch;
+		if (bpf_map_update_elem(fd, &idx, &v, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/*
+ * The programs switched to the other set of maps, and waited for: those
+ * still counting into this one when the switch was made have ended. Then
+ * this set is read and emptied with nothing writing it, so each check is
+ * counted once, in its own row. If the wait fails, nothing is read: the
+ * set stays as it is and becomes the programs' again at the next switch,
+ * its rows taken a drain later.
+ */
+static int switch_epoch(struct cs_tracer *t, __u32 *old)
+{
+	int rc;
+
+	*old = t->epoch;
+	if ((rc = set_epoch(t, !t->epoch)) < 0)
+		return rc;
+	t->epoch = !t->epoch;
+	return cs_bpf_sync_wait(&t->sync);
+}
+
 int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer_row_fn fn,
 		    void *ctx)
 {
-	int fd = bpf_map__fd(t->skel->maps.counts), rows = 0, spilled;
-	size_t max = bpf_map__max_entries(t->skel->maps.counts), n = 0;
+	const struct bpf_map *counts, *quota, *spill;
+	int fd, rows = 0, spilled, rc;
+	size_t max, n = 0;
 	struct cs_trace_key *keys;
+	__u32 old;
 
 	if (!t->per_cgroup)
 		return -EINVAL;
+	if ((rc = switch_epoch(t, &old)) < 0)
+		return rc;
+	counts = old ? t->skel->maps.counts_1 : t->skel->maps.counts;
+	quota = old ? t->skel->maps.cgroup_rows_1 : t->skel->maps.cgroup_rows;
+	spill = old ? t->skel->maps.cgroup_spill_1 : t->skel->maps.cgroup_spill;
+	fd = bpf_map__fd(counts);
+	max = bpf_map__max_entries(counts);
 	/* The keys first, then each taken out: deleting while walking would
-	 * restart the walk at the first bucket. Rows added meanwhile wait for
-	 * the next drain. */
+	 * restart the walk at the first bucket. */
 	if (!(keys = malloc(max * sizeof(*keys))))
 		return -ENOMEM;
-	reset_quota(t);
+	/* This epoch's rows of each cgroup counted from nothing when the
+	 * programs come back to it. */
+	reset_quota(quota);
 	while (n < max && bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]) == 0)
 		n++;
 	for (size_t i = 0; i < n; i++) {
@@ -840,7 +919,7 @@ int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer
 		rows++;
 	}
 	free(keys);
-	spilled = drain_spill(t, fn, ctx);
+	spilled = drain_spill(spill, fn, ctx);
 	return spilled < 0 ? spilled : rows + spilled;
 }
 
@@ -857,6 +936,7 @@ void cs_tracer_close(struct cs_tracer *t)
 	if (!t)
 		return;
 	free(t->drain_cls);
+	cs_bpf_sync_close(&t->sync);
 	ring_buffer__free(t->rb);
 	if (t->skel)
 		capscope_bpf__destroy(t->skel);
