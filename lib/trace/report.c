@@ -117,6 +117,22 @@ static void sat_add(uint64_t *a, uint64_t b)
 	*a = *a > UINT64_MAX - b ? UINT64_MAX : *a + b;
 }
 
+/* rec's checks in row, granted or denied, and by the kind of user namespace
+ * they were made in (returned). */
+static enum cs_userns_kind count_verdict(struct cs_trace_row *row, const struct cs_trace_rec *rec)
+{
+	enum cs_userns_kind kind = cs_trace_userns(rec->target_ns, rec->own_ns);
+
+	if (rec->ret == 0) {
+		sat_add(&row->granted, rec->count);
+		sat_add(&row->granted_in[kind], rec->count);
+	} else {
+		sat_add(&row->denied, rec->count);
+		sat_add(&row->denied_in[kind], rec->count);
+	}
+	return kind;
+}
+
 int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *rec,
 			enum cs_site_class cls, const char *caller)
 {
@@ -135,14 +151,7 @@ int cs_trace_report_add(struct cs_trace_report *r, const struct cs_trace_rec *re
 		return rc;
 	}
 	row = &r->rows[rec->cap][cls];
-	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
-	if (rec->ret == 0) {
-		sat_add(&row->granted, rec->count);
-		sat_add(&row->granted_in[kind], rec->count);
-	} else {
-		sat_add(&row->denied, rec->count);
-		sat_add(&row->denied_in[kind], rec->count);
-	}
+	kind = count_verdict(row, rec);
 	if (kind == CS_USERNS_OTHER)
 		add_u32(row->other_ns, &row->nother_ns, &row->more_other_ns, rec->target_ns);
 	sat_add(&r->checks, rec->count);
@@ -176,14 +185,7 @@ int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_
 	}
 	sat_add(&r->unattributed, rec->count);
 	row = &r->rows[rec->cap][CS_SITE_CHECK];
-	kind = cs_trace_userns(rec->target_ns, rec->own_ns);
-	if (rec->ret == 0) {
-		sat_add(&row->granted, rec->count);
-		sat_add(&row->granted_in[kind], rec->count);
-	} else {
-		sat_add(&row->denied, rec->count);
-		sat_add(&row->denied_in[kind], rec->count);
-	}
+	kind = count_verdict(row, rec);
 	/* Its namespace's number is not known (a stand-in): the list of
 	 * "other" namespaces is not the whole of them. */
 	if (kind == CS_USERNS_OTHER)
