@@ -116,6 +116,43 @@ static bool make_top(const char *name, char *dir, size_t len, uint64_t *id)
 	return true;
 }
 
+/* The file the checks chown (file), made anew for this test. */
+static void make_file(void)
+{
+	int fd;
+
+	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
+	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
+	close(fd);
+}
+
+/* n cgroups PARENT/<prefix>0.. below parent; their ids in ids (when given). */
+static void make_subs(const char *parent, const char *prefix, int n, uint64_t *ids)
+{
+	char sub[320];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s%d", parent, prefix, i);
+		assert_int_equal(mkdir(sub, 0755), 0);
+		if (ids)
+			ids[i] = ino(sub);
+	}
+}
+
+/* The node's programs loaded (the test skipped where BPF is not), the
+ * container's cgroup owner named to them (when given), and what came before
+ * drained. */
+static void open_traced(struct cs_node_trace *nt, const uint64_t *owner)
+{
+	struct cs_diag d = {0};
+
+	if (cs_node_trace_open(nt, 0, &d) < 0)
+		skip(); /* no BPF here */
+	if (owner)
+		assert_int_equal(cs_tracer_set_owners(nt->tracer, owner, 1), 0);
+	assert_true(cs_node_trace_drain(nt) >= 0);
+}
+
 /*
  * Fourteenth pass, part K (part E's open find): a container whose processes
  * renamed themselves before each check filled the one kernel map every
@@ -128,10 +165,8 @@ static void flood_leaves_room(void **state)
 {
 	struct cs_node_trace nt;
 	struct cs_tracer_stats st;
-	struct cs_diag d = {0};
 	char flood[300], victim[300];
 	uint64_t flood_id, victim_id;
-	int fd;
 
 	(void)state;
 	if (!make_top("flood", flood, sizeof(flood), &flood_id))
@@ -139,12 +174,8 @@ static void flood_leaves_room(void **state)
 	snprintf(victim, sizeof(victim), "%s/victim", top);
 	assert_int_equal(mkdir(victim, 0755), 0);
 	victim_id = ino(victim);
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip();				    /* no BPF here */
-	assert_true(cs_node_trace_drain(&nt) >= 0); /* what came before */
+	make_file();
+	open_traced(&nt, NULL);
 
 	checks_in(flood, FLOOD, NULL);
 	checks_in(victim, 1, "nq-victim");
@@ -173,11 +204,9 @@ static void flood_leaves_room(void **state)
 static void subcgroups_share(void **state)
 {
 	struct cs_node_trace nt;
-	struct cs_diag d = {0};
 	char ctr[300], victim[300], sub[320];
 	uint64_t ctr_id, victim_id, ids[SUBS];
 	long long sum = 0;
-	int fd;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
@@ -185,18 +214,9 @@ static void subcgroups_share(void **state)
 	snprintf(victim, sizeof(victim), "%s/victim", top);
 	assert_int_equal(mkdir(victim, 0755), 0);
 	victim_id = ino(victim);
-	for (int i = 0; i < SUBS; i++) {
-		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
-		assert_int_equal(mkdir(sub, 0755), 0);
-		ids[i] = ino(sub);
-	}
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip(); /* no BPF here */
-	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
-	assert_true(cs_node_trace_drain(&nt) >= 0);
+	make_subs(ctr, "s", SUBS, ids);
+	make_file();
+	open_traced(&nt, &ctr_id);
 
 	for (int i = 0; i < SUBS; i++) {
 		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
@@ -230,28 +250,18 @@ static void subcgroups_keyed_by_owner(void **state)
 	struct cs_node_trace nt;
 	struct cs_node_ctr c = {.id = "nq-owner"}, *cp = &c;
 	struct cs_node_inventory inv = {.v = &cp, .n = 1};
-	struct cs_diag d = {0};
 	char ctr[300], sub[320];
 	uint64_t ctr_id, ids[SUBS];
 	const struct cs_node_usage *u;
-	int fd, ready[2];
+	int ready[2];
 	char byte;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
 		skip(); /* not root, or no writable cgroup v2 here */
-	for (int i = 0; i < SUBS; i++) {
-		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
-		assert_int_equal(mkdir(sub, 0755), 0);
-		ids[i] = ino(sub);
-	}
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip(); /* no BPF here */
-	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
-	assert_true(cs_node_trace_drain(&nt) >= 0);
+	make_subs(ctr, "s", SUBS, ids);
+	make_file();
+	open_traced(&nt, &ctr_id);
 
 	for (int i = 0; i < SUBS; i++) {
 		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
@@ -328,19 +338,14 @@ static void rows_before_naming_joined(void **state)
 	struct cs_node_ctr c = {.id = "nq-owner"}, inner = {.id = "nq-inner"};
 	struct cs_node_ctr *cp[] = {&c, &inner};
 	struct cs_node_inventory inv = {.v = cp, .n = 2};
-	struct cs_diag d = {0};
 	char ctr[300], sub[320], deep[320 + DEEP * 3], in[320];
 	uint64_t ctr_id;
 	const struct cs_node_usage *u;
-	int fd;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
 		skip(); /* not root, or no writable cgroup v2 here */
-	for (int i = 0; i < SUBS; i++) {
-		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
-		assert_int_equal(mkdir(sub, 0755), 0);
-	}
+	make_subs(ctr, "s", SUBS, NULL);
 	snprintf(deep, sizeof(deep), "%s", ctr);
 	for (int i = 0; i < DEEP; i++) {
 		strcat(deep, "/d");
@@ -348,12 +353,8 @@ static void rows_before_naming_joined(void **state)
 	}
 	snprintf(in, sizeof(in), "%s/s7/inner", ctr);
 	assert_int_equal(mkdir(in, 0755), 0);
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip(); /* no BPF here */
-	assert_true(cs_node_trace_drain(&nt) >= 0);
+	make_file();
+	open_traced(&nt, NULL);
 
 	/* No container named yet: every row keyed by its leaf. */
 	for (int i = 0; i < SUBS; i++) {
@@ -391,10 +392,8 @@ static void rows_before_naming_joined(void **state)
 static void deep_owner(void **state)
 {
 	struct cs_node_trace nt;
-	struct cs_diag d = {0};
 	char owner[400], sub[410];
 	uint64_t ctr_id, owner_id, sub_id;
-	int fd;
 
 	(void)state;
 	if (!make_top("ctr", owner, sizeof(owner), &ctr_id))
@@ -408,13 +407,8 @@ static void deep_owner(void **state)
 	snprintf(sub, sizeof(sub), "%s/s", owner);
 	assert_int_equal(mkdir(sub, 0755), 0);
 	sub_id = ino(sub);
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip(); /* no BPF here */
-	assert_int_equal(cs_tracer_set_owners(nt.tracer, &owner_id, 1), 0);
-	assert_true(cs_node_trace_drain(&nt) >= 0);
+	make_file();
+	open_traced(&nt, &owner_id);
 	checks_in(sub, 3, "nq-deep");
 	assert_true(cs_node_trace_drain(&nt) > 0);
 	assert_int_equal(chowns(&nt, owner_id), 3);
@@ -493,21 +487,16 @@ static int without_handles(const char *ctr, uint64_t ctr_id)
  * joined, by the walk of the container's tree (under its 256). */
 static void rows_joined_without_handles(void **state)
 {
-	char ctr[300], sub[320];
+	char ctr[300];
 	uint64_t ctr_id;
-	int fd, st;
+	int st;
 	pid_t p;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
 		skip(); /* not root, or no writable cgroup v2 here */
-	for (int i = 0; i < FEW; i++) {
-		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
-		assert_int_equal(mkdir(sub, 0755), 0);
-	}
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
+	make_subs(ctr, "s", FEW, NULL);
+	make_file();
 	if ((p = fork()) == 0)
 		_exit(without_handles(ctr, ctr_id));
 	assert_int_equal(waitpid(p, &st, 0), p);
@@ -532,25 +521,15 @@ static void map_full_keeps_named(void **state)
 {
 	struct cs_node_trace nt;
 	struct cs_tracer_stats st;
-	struct cs_diag d = {0};
 	char ctr[300], sub[320];
 	uint64_t ctr_id;
-	int fd;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
 		skip(); /* not root, or no writable cgroup v2 here */
-	for (int i = 0; i < FILLERS; i++) {
-		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
-		assert_int_equal(mkdir(sub, 0755), 0);
-	}
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip(); /* no BPF here */
-	assert_int_equal(cs_tracer_set_owners(nt.tracer, &ctr_id, 1), 0);
-	assert_true(cs_node_trace_drain(&nt) >= 0);
+	make_subs(top, "f", FILLERS, NULL);
+	make_file();
+	open_traced(&nt, &ctr_id);
 
 	for (int i = 0; i < FILLERS; i++) {
 		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
@@ -592,20 +571,14 @@ static void own_userns_check_in(const char *dir)
 static void coarse_keeps_kind_and_init(void **state)
 {
 	struct cs_node_trace nt;
-	struct cs_diag d = {0};
 	char ctr[300];
 	uint64_t ctr_id, used_own = 0;
-	int fd;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
 		skip(); /* not root, or no writable cgroup v2 here */
-	snprintf(file, sizeof(file), "/tmp/cs-nq-%d", (int)getpid());
-	assert_true((fd = open(file, O_CREAT | O_WRONLY | O_EXCL, 0600)) >= 0);
-	close(fd);
-	if (cs_node_trace_open(&nt, 0, &d) < 0)
-		skip(); /* no BPF here */
-	assert_true(cs_node_trace_drain(&nt) >= 0);
+	make_file();
+	open_traced(&nt, NULL);
 
 	checks_in(ctr, CS_CGROUP_ROWS + 50, NULL); /* the quota spent */
 	checks_in(ctr, 5, "nq-victim");
