@@ -346,9 +346,10 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
  * A page is counted (serve-page.c) under the same lock that builds it, so
  * requests that wait for the lock see the pages built before them: past
  * SERVE_PAGES alive they share the newest rather than build one each, or
- * are refused when it is too old to be shared (serve-page.c). The page a
- * connection is sent is noted under that lock too, so that the next
- * request of its client finds it (one page alive a client).
+ * cut the readers of the page taken slowest when it is too old to be
+ * shared (serve-page.c). The page a connection is sent is noted under
+ * that lock too, so that the next request of its client finds it (one
+ * page alive a client).
  */
 static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
 {
@@ -359,18 +360,25 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	struct membuf mb;
 	struct cs_diag d = {0};
 	unsigned refuse;
+	unsigned long long cands[SERVE_PAGES], cut;
+	size_t n;
 	int r = 0;
 	long long t0;
 
 	pthread_mutex_lock(&s->node_lock);
 	t0 = serve_mono_ms(); /* the page's age counts from its scan */
-	if (!(p = serve_page_shared(s, kind, serve_client_page(s, conn, kind), &refuse)) &&
-	    !refuse && (r = render_page(s, metrics, &mb, &d)) == 0)
+	p = serve_page_shared(s, kind, serve_client_page(s, conn, kind), &refuse, cands, &n);
+	if (n) { /* SERVE_PAGES alive, all stale: the slowest taken is cut */
+		cut = serve_client_slowest(s, kind, cands, n);
+		serve_page_cut(s, kind, cut);
+		serve_client_cut(s, kind, cut);
+	}
+	if (!p && !refuse && (r = render_page(s, metrics, &mb, &d)) == 0)
 		p = serve_page_new(s, kind, mb.buf, mb.len, t0);
 	if (p)
 		serve_client_page_set(s, conn, kind, serve_page_id(p));
 	pthread_mutex_unlock(&s->node_lock);
-	if (refuse == 429) /* this client is being sent a page of this kind over a second old */
+	if (refuse) /* this client is being sent a page of this kind over a second old */
 		return text(conn, 429,
 			    metrics ? "busy: this client (its address; an IPv6 /64) is being sent "
 				      "a page of /metrics already, more than a second old: one at "
@@ -378,13 +386,6 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 				    : "busy: this client (its address; an IPv6 /64) is being sent "
 				      "a page of /api/v1/containers already, more than a second "
 				      "old: one at a time; try again when it is read\n");
-	if (refuse) /* SERVE_PAGES (4) alive, the newest over SERVE_PAGE_FRESH_MS old */
-		return text(conn, 503,
-			    metrics
-				? "busy: 4 pages of /metrics are being sent to slow clients, the "
-				  "newest more than a second old; try again\n"
-				: "busy: 4 pages of /api/v1/containers are being sent to slow "
-				  "clients, the newest more than a second old; try again\n");
 	if (r != 0)
 		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
 	if (!p)

@@ -31,6 +31,25 @@
  * and is refused (429) after, whatever the other clients do. One address
  * can no longer hold what the other clients need; it takes SERVE_PAGES
  * addresses (or /64s) to hold them all.
+ *
+ * Fifteenth pass, second round (part L's open find): four addresses did
+ * hold them, and every other scrape more than a second after the newest
+ * build got 503 for up to --request-timeout a round. Now, when a page is
+ * needed, SERVE_PAGES are alive and the newest is too old to share, the
+ * readers of the page taken slowest (serve_client_slowest: by the bytes
+ * its clients acknowledged a second) are cut (serve_client_cut) and a new
+ * page built: a scrape is never refused for want of a page, memory stays
+ * SERVE_PAGES pages of a kind (and the one being torn down), and a cut
+ * reader reads a body short of its Content-Length, a failed scrape, seen.
+ * Pages are cut only when over a second has passed since the newest was
+ * built, so one a second at most, and the slowest first: to have a
+ * scraper's page cut, the other three must be read faster than it is.
+ * Weighed and not taken (docs/hardening.md, part U): a byte budget for
+ * the pages (it changes how many clients it takes, not what they do, and
+ * four pages of a 1,000-container node already pass the DaemonSet's
+ * 64 MiB); a fixed minimum send rate (readers at that rate still hold the
+ * four pages); a page in a memfd sent from its descriptor (shmem is
+ * charged to the cgroup as the heap is, and is not reclaimed without swap).
  */
 #include <stdlib.h>
 
@@ -46,6 +65,7 @@ struct serve_page {
 	unsigned refs;	    /* responses using it (page_lock) */
 	int kind;	    /* SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
 	long long built_ms; /* serve_mono_ms() when its scan began */
+	bool cut;	    /* its readers are being cut: no longer counted (page_lock) */
 };
 
 /* Under page_lock: the alive page of kind numbered id, or NULL. */
@@ -64,14 +84,15 @@ static bool fresh(const struct serve_page *p)
 }
 
 struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned long long held,
-				     unsigned *refuse)
+				     unsigned *refuse, unsigned long long *cands, size_t *n_cands)
 {
 	struct serve_page *p = NULL, *n;
 
 	*refuse = 0;
+	*n_cands = 0;
 	pthread_mutex_lock(&s->page_lock);
 	if (held && (n = alive_page(s, kind, held)) != NULL) {
-		if (fresh(n)) { /* its own page, no older than a second: no new page alive */
+		if (fresh(n) && !n->cut) { /* its own, no older than a second: no new page */
 			p = n;
 			p->refs++;
 		} else {
@@ -82,12 +103,28 @@ struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned lon
 		if (n && fresh(n)) {
 			p = n;
 			p->refs++;
-		} else if (n) {
-			*refuse = 503; /* (no newest: fewer than SERVE_PAGES, see page_release) */
+		} else { /* all stale (none newer than the newest): one is to be cut */
+			for (n = s->alive[kind]; n && *n_cands < SERVE_PAGES; n = n->next)
+				if (!n->cut)
+					cands[(*n_cands)++] = n->id;
 		}
 	}
 	pthread_mutex_unlock(&s->page_lock);
 	return p;
+}
+
+void serve_page_cut(struct serve_ctx *s, int kind, unsigned long long id)
+{
+	struct serve_page *p;
+
+	pthread_mutex_lock(&s->page_lock);
+	if ((p = alive_page(s, kind, id)) != NULL && !p->cut) {
+		p->cut = true; /* freed with its last response, soon */
+		s->pages[kind]--;
+		if (s->newest[kind] == p)
+			s->newest[kind] = NULL;
+	}
+	pthread_mutex_unlock(&s->page_lock);
 }
 
 struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
@@ -130,7 +167,8 @@ static void page_release(void *cls)
 		while (*pp != p)
 			pp = &(*pp)->next;
 		*pp = p->next;
-		s->pages[p->kind]--;
+		if (!p->cut) /* (a cut page was uncounted when it was cut) */
+			s->pages[p->kind]--;
 		if (s->newest[p->kind] == p)
 			s->newest[p->kind] = NULL;
 	}

@@ -105,7 +105,8 @@ struct serve_ctx {
 /* The node's pages being sent (serve-page.c): at most SERVE_PAGES of a kind
  * alive; past that, the newest is shared while it is SERVE_PAGE_FRESH_MS
  * old at most (a scrape never gets a page from before the one it made a
- * second earlier), and the request refused after. */
+ * second earlier), and after that the oldest page's readers are cut and a
+ * new page built. */
 #define SERVE_PAGES	    4
 #define SERVE_PAGE_FRESH_MS 1000
 enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
@@ -114,11 +115,16 @@ struct MHD_Connection;
 /* held: the page of kind that the request's client is being sent already
  * (serve_client_page), or 0. The page to answer with, one more reference
  * to it: the client's own while it is fresh, or the newest when SERVE_PAGES
- * of them are alive and it is fresh. NULL: build one (*refuse 0), or
- * refuse with *refuse: 429 the client's own page is too old to be shared
- * (one page alive a client), 503 SERVE_PAGES alive and the newest too old. */
+ * of them are alive and it is fresh. NULL: refuse with *refuse 429 (the
+ * client's own page is too old to be shared: one page alive a client), or
+ * build one (*refuse 0), after cutting one of the *n_cands pages listed in
+ * cands (room for SERVE_PAGES) when there are any: SERVE_PAGES were alive
+ * and the newest stale (serve_client_slowest chooses, serve_page_cut and
+ * serve_client_cut cut). */
 struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned long long held,
-				     unsigned *refuse);
+				     unsigned *refuse, unsigned long long *cands, size_t *n_cands);
+/* Page id of kind no longer counted nor shared (its readers being cut). */
+void serve_page_cut(struct serve_ctx *s, int kind, unsigned long long id);
 /* A page of buf (owned from here, freed with the last response using it),
  * its scan begun at built_ms (serve_mono_ms); NULL when out of memory (buf
  * freed). */
@@ -159,6 +165,15 @@ void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn);
 unsigned long long serve_client_page(struct serve_ctx *s, struct MHD_Connection *conn, int kind);
 void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int kind,
 			   unsigned long long id);
+/* Of the n pages of kind in ids, the one its readers take slowest: each
+ * page by its fastest reader (bytes acknowledged a second since it was
+ * answered), the oldest (lowest id) of equals. */
+unsigned long long serve_client_slowest(struct serve_ctx *s, int kind,
+					const unsigned long long *ids, size_t n);
+/* Shut down the sockets of every connection being sent page id of kind. */
+void serve_client_cut(struct serve_ctx *s, int kind, unsigned long long id);
+/* Bytes a TCP connection's client has acknowledged (0: not known). */
+unsigned long long serve_tcp_acked(int fd);
 /* CLOCK_MONOTONIC in milliseconds. */
 long long serve_mono_ms(void);
 /* An answer that leaves the request's body unread: when the connection ends,
