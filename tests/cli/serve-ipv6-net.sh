@@ -6,6 +6,7 @@
 # many addresses. Run in a network namespace of its own (root), whose
 # loopback is given addresses of two /64s; nothing of the host is changed.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/serve-lib.sh"
 for t in unshare ip python3; do
   command -v $t >/dev/null || skip_all "$t is not installed"
 done
@@ -80,22 +81,7 @@ sleep 600 &
 S=$!
 trap 'kill "$S" 2>/dev/null; rm -rf "$T"' EXIT
 sleep 1.2 # the pid file is written after its process started (the pid-reuse check)
-python3 - "$T/ud" "$S" <<'PY'
-import json, os, sys
-for k in range(300):
-    d = os.path.join(sys.argv[1], "%064x" % (k + 1), "userdata")
-    os.makedirs(d)
-    c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
-         "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/",
-                     "capabilities": {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID"],
-                                      "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}},
-         "annotations": {"io.kubernetes.pod.namespace": "namespace-%d" % k,
-                         "io.kubernetes.pod.name": "pod-%d" % k,
-                         "io.kubernetes.container.name": "container-%d" % k,
-                         "io.kubernetes.cri-o.ContainerType": "container"}}
-    json.dump(c, open(os.path.join(d, "config.json"), "w"))
-    open(os.path.join(d, "pidfile"), "w").write(sys.argv[2] + "\n")
-PY
+crio_bundles "$T/ud" "$S" 300
 unshare -n bash -s "$CAPSCOPE" "$T" >"$T/out2" 2>"$T/err2" <<'SH'
 set -e
 ip link set lo up

@@ -90,3 +90,25 @@ caps_of_pid() {
       sed 's/^.*=//' | tr ',' '\n' | sed '/^$/d' | tr a-z A-Z | sed "s/^/${set%%:*} /"
   done | sort
 }
+
+# crio_bundles DIR PID N: N CRI-O container bundles (DIR/<id>/userdata with
+# config.json and pidfile, as CRI-O lays them out) of pods pod-0.., each
+# naming process PID: the many-container node of the page tests.
+crio_bundles() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, os, sys
+for k in range(int(sys.argv[3])):
+    d = os.path.join(sys.argv[1], "%064x" % (k + 1), "userdata")
+    os.makedirs(d)
+    c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
+         "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/",
+                     "capabilities": {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID"],
+                                      "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}},
+         "annotations": {"io.kubernetes.pod.namespace": "namespace-%d" % k,
+                         "io.kubernetes.pod.name": "pod-%d" % k,
+                         "io.kubernetes.container.name": "container-%d" % k,
+                         "io.kubernetes.cri-o.ContainerType": "container"}}
+    json.dump(c, open(os.path.join(d, "config.json"), "w"))
+    open(os.path.join(d, "pidfile"), "w").write(sys.argv[2] + "\n")
+PY
+}

@@ -107,22 +107,7 @@ is $? 0 "the agent stops on SIGTERM"
 # client had read it, so clients asking and reading slowly held one page
 # each (50 on 1,000 containers, a 20 MB /metrics: 819 MB). At most four
 # pages of a kind are alive; past that the newest is shared.
-python3 - "$T/ud4" "$S" <<'PY'
-import json, os, sys
-for k in range(500):
-    d = os.path.join(sys.argv[1], "%064x" % (k + 1), "userdata")
-    os.makedirs(d)
-    c = {"ociVersion": "1.0.2", "root": {"path": "rootfs"},
-         "process": {"user": {"uid": 0, "gid": 0}, "args": ["sleep", "600"], "cwd": "/",
-                     "capabilities": {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID"],
-                                      "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}},
-         "annotations": {"io.kubernetes.pod.namespace": "namespace-%d" % k,
-                         "io.kubernetes.pod.name": "pod-%d" % k,
-                         "io.kubernetes.container.name": "container-%d" % k,
-                         "io.kubernetes.cri-o.ContainerType": "container"}}
-    json.dump(c, open(os.path.join(d, "config.json"), "w"))
-    open(os.path.join(d, "pidfile"), "w").write(sys.argv[2] + "\n")
-PY
+crio_bundles "$T/ud4" "$S" 500
 # (a long idle timeout: a loaded machine must not cut the test's own readers)
 serve_start A --webhook off --bundle-root "userdata:$T/ud4" --request-timeout 120
 ok $? "the agent starts with 500 containers (port ${A_PORT:-none})"
