@@ -128,8 +128,18 @@ enum cs_trace_stat {
 	CS_STAT_NOSTACK = 3, /* stack ids that could not be taken */
 	CS_STAT_FORKS = 4,   /* processes added to the tracked set */
 	CS_STAT_COARSE = 5,  /* checks counted in a coarse row: their cgroup's quota was spent */
-	CS_STAT_MAX = 6,
+	CS_STAT_SPILLED = 6, /* serve: checks counted in their cgroup's spill entry (map full) */
+	CS_STAT_SPILLED_NODE = 7, /* serve: counted in the node's spill counters, no cgroup kept */
+	CS_STAT_MAX = 8,
 };
+
+/*
+ * serve's rows are keyed by cgroup, with tgid 0; a row counted without its
+ * call site and command (a coarse row, past its cgroup's quota, or a spill
+ * entry's) has this tgid instead, so that the agent can say which
+ * containers' counts are coarse (a noise check among them counts as a use).
+ */
+#define CS_ROW_COARSE 1
 
 /*
  * serve's per-cgroup rows: the new rows one cgroup may add to the kernel's
@@ -163,7 +173,21 @@ struct cs_cgroup_spill {
 	__u64 used_in[4];    /* capabilities granted, per kind of user namespace */
 	__u64 init;	     /* checks of the runtime's init (not the container's) */
 };
-#define CS_CGROUP_SPILL_MAX 1024
+#define CS_CGROUP_SPILL_MAX 2048
+/*
+ * Of those, entries made for cgroups the agent has not named (a host
+ * service, a container between its start and the scan that finds it) in
+ * one epoch: the rest stays the named containers'. Past both, a check is
+ * counted in the node's spill counters (the map "spill", CS_SPILL_INDEX),
+ * with no cgroup.
+ */
+#define CS_CGROUP_SPILL_ANON 1024
+
+/*
+ * The distinct levels of the named containers' cgroups the programs' walk
+ * looks at (bpf/capscope.bpf.c quota_owner), shallowest first.
+ */
+#define CS_OWNER_LEVELS 32
 
 /* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
 #define CS_OWNERS_MAX 16384

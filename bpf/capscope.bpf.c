@@ -313,8 +313,14 @@ struct {
  * still counted by what the agent keeps of them (struct cs_cgroup_spill:
  * per capability and verdict, the kinds of user namespace, the runtime
  * init's apart), one entry a container, made on its first such check.
- * Bounded by the containers the agent names and CS_CGROUP_SPILL_MAX
- * (about 1 KiB each); a cgroup no container has still loses its checks.
+ * Bounded by CS_CGROUP_SPILL_MAX (about 1 KiB each). Sixteenth pass: a
+ * cgroup no container has (a host service, a container between its start
+ * and the scan that finds it) lost its checks here, and so did the
+ * containers past the map's room, counted only as dropped. Now an unnamed
+ * cgroup may take an entry too, CS_CGROUP_SPILL_ANON of them an epoch (the
+ * rest are the named containers'), and a check that finds no entry is
+ * counted in the node's spill counters (spill_add, by capability, no
+ * cgroup): none is lost.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -327,22 +333,43 @@ struct {
 /* The value a container's spill entry starts from (too large for the stack). */
 static const struct cs_cgroup_spill spill_zero;
 
+/*
+ * Entries made for unnamed cgroups in each epoch's cgroup_spill; user space
+ * sets an epoch's to 0 once it has drained that set (nothing writes it then).
+ */
+__u32 anon_spilled[2];
+
+/* Whether an unnamed cgroup may have an entry made in this epoch's map.
+ * Tested, then added: CPUs racing pass the bound by one each at most. */
+static __always_inline bool anon_room(__u32 epoch)
+{
+	__u32 *n = &anon_spilled[epoch & 1];
+
+	if (*n >= CS_CGROUP_SPILL_ANON)
+		return false;
+	__sync_fetch_and_add(n, 1);
+	return true;
+}
+
 static __noinline int cgroup_spill_add(const struct cs_trace_key *key, __u64 n, __u32 epoch)
 {
 	__u64 cgroup = key->cgroup;
 	struct cs_cgroup_spill *v;
 	__u32 cap = (__u32)key->cap;
 
-	if (cap >= 64 || !bpf_map_lookup_elem(&owners, &cgroup))
+	if (cap >= 64)
 		return 0;
 	v = BY_EPOCH(epoch, cgroup_spill, bpf_map_lookup_elem, &cgroup);
 	if (!v) {
+		if (!bpf_map_lookup_elem(&owners, &cgroup) && !anon_room(epoch))
+			return 0;
 		BY_EPOCH(epoch, cgroup_spill, bpf_map_update_elem, &cgroup, &spill_zero,
 			 BPF_NOEXIST);
 		v = BY_EPOCH(epoch, cgroup_spill, bpf_map_lookup_elem, &cgroup);
 		if (!v)
 			return 0;
 	}
+	stat_add(CS_STAT_SPILLED, n);
 	if (init_comm(key->comm)) {
 		__sync_fetch_and_add(&v->init, n);
 		return 1;
@@ -373,10 +400,14 @@ static __noinline int count_add(const struct cs_trace_key *key, __u64 n, __u32 e
 		BY_EPOCH(epoch, counts, bpf_map_update_elem, key, &zero, BPF_NOEXIST);
 		val = BY_EPOCH(epoch, counts, bpf_map_lookup_elem, key);
 		if (!val) {
-			/* serve's rows keep their cgroup: a named container's
-			 * by the container's, others are lost. */
+			/* serve's rows keep their cgroup while the spill has
+			 * room, and their capability past it (the node's). */
 			if (per_cgroup ? cgroup_spill_add(key, n, epoch) : spill_add(key, n))
 				return 0;
+			if (per_cgroup && spill_add(key, n)) {
+				stat_add(CS_STAT_SPILLED_NODE, n);
+				return 0;
+			}
 			/* n checks: a cache slot's count moved here is one
 			 * add of many (fourteenth pass: counted as one, so the
 			 * warning said half of what was lost). */
@@ -594,30 +625,36 @@ static __noinline int charge_row(__u64 cgroup, __u32 epoch)
 	return 1;
 }
 
-/* Levels looked at: deep enough for every runtime's layout (Kubernetes'
- * systemd slices: 5), from owner_lo down. */
-#define OWNER_LEVELS 32
-
 /*
- * The level of the shallowest container's own cgroup the agent named
- * (cs_tracer_set_owners; 0 read as 1). Fifteenth pass, second round: the
- * walk looked at levels 1 to 31 only, and a container whose cgroup was
- * deeper was silently not its sub-cgroups' owner (their rows charged by
- * leaf, lost past a full map). The walk still goes down, never up from the
- * leaf: a workload cannot escape its container's quota by nesting.
+ * The levels at which the agent named containers' cgroups, shallowest
+ * first, owner_nlevels of them (cs_tracer_set_owners); none: levels 1 to
+ * CS_OWNER_LEVELS. Fifteenth pass, second round: the walk looked at levels
+ * 1 to 31 only, then at 32 from the shallowest container's, and a
+ * container more than 31 levels below another was silently not its
+ * sub-cgroups' owner (their rows charged by leaf, past a full map only by
+ * capability). Only the levels where a container is are looked at now: any
+ * depths, up to CS_OWNER_LEVELS distinct ones (Kubernetes has two or
+ * three), and fewer lookups a check than a walk of every level. The walk
+ * still goes down, never up from the leaf: a workload cannot escape its
+ * container's quota by nesting.
  */
-__u32 owner_lo;
+__u32 owner_levels[CS_OWNER_LEVELS];
+__u32 owner_nlevels;
 
 /* Who is charged for a new row of the current task's cgroup leaf. Out of
- * line, and only for a new row: up to OWNER_LEVELS lookups. */
+ * line, and only for a new row: up to CS_OWNER_LEVELS lookups. */
 static __noinline __u64 quota_owner(__u64 leaf)
 {
-	__u32 lo = owner_lo ? owner_lo : 1;
+	__u32 nl = owner_nlevels;
 	__u64 owner = leaf;
 
-	for (int i = 0; i < OWNER_LEVELS; i++) {
-		__u64 id = bpf_get_current_ancestor_cgroup_id((int)(lo + i));
+	for (int i = 0; i < CS_OWNER_LEVELS; i++) {
+		__u64 id;
 
+		if (nl && (__u32)i >= nl)
+			break;
+		/* A level past the task's own gives 0: the walk ends. */
+		id = bpf_get_current_ancestor_cgroup_id(nl ? (int)owner_levels[i] : i + 1);
 		if (!id)
 			break;
 		if (bpf_map_lookup_elem(&owners, &id))
@@ -672,6 +709,7 @@ static __always_inline void coarsen(struct cs_trace_key *key)
 	__builtin_memset(key->comm, 0, sizeof(key->comm));
 	if (init)
 		__builtin_memcpy(key->comm, "runc", 4);
+	key->tgid = CS_ROW_COARSE; /* the agent says the container's counts are coarse */
 }
 
 /* One check straight into "counts" of the epoch: serve's per-cgroup rows. */

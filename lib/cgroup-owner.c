@@ -107,20 +107,13 @@ static long level_of(int mount_fd, const struct stat *top, uint64_t id, unsigned
 	return level;
 }
 
-int cs_cgroup_least_level(int mount_fd, const uint64_t *ids, size_t n)
+int cs_cgroup_level(int mount_fd, uint64_t id)
 {
 	struct stat top;
-	long least = CS_CGROUP_LEVEL_MAX;
+	long l;
 
-	if (!n || fstat(mount_fd, &top) < 0)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		long l = level_of(mount_fd, &top, ids[i], (unsigned long)least);
-
-		if (l < 0)
-			return 0; /* one not told: the least is not known */
-		if (l < least)
-			least = l;
-	}
-	return least < CS_CGROUP_LEVEL_MAX ? (int)least : 0;
+	if (fstat(mount_fd, &top) < 0)
+		return -1;
+	l = level_of(mount_fd, &top, id, CS_CGROUP_LEVEL_MAX);
+	return l >= 0 && l <= CS_CGROUP_LEVEL_MAX ? (int)l : -1;
 }

@@ -173,6 +173,10 @@ struct cs_node_usage {
 	cs_mask_t denied;		    /* denied at least once */
 	double first;			    /* CLOCK_MONOTONIC seconds of its first drain */
 	bool claimed;			    /* private: a container of the inventory has it */
+	/* Of the checks, those counted without call site and command (past the
+	 * cgroup's quota, or the kernel map full): a noise check among them
+	 * counts as a use. */
+	uint64_t coarse;
 };
 
 /*
@@ -191,6 +195,9 @@ struct cs_node_trace {
 	uint64_t unclaimed; /* checks of processes in no container of the inventory */
 	uint64_t noise;	    /* checks left out: noise (overcommit, noaudit), the runtime's init */
 	double started;	    /* CLOCK_MONOTONIC seconds */
+	/* Checks counted past a full kernel map whose cgroup could not be kept
+	 * (the tracer's rows of cgroup 0): by capability and verdict only. */
+	struct cs_node_usage node_spill;
 };
 
 /* Without a tracer: for cs_node_trace_add (max 0: 1024 cgroups). */

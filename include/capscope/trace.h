@@ -340,18 +340,23 @@ typedef void (*cs_tracer_row_fn)(const struct cs_trace_rec *rec, enum cs_site_cl
  * A per_cgroup tracer: take the rows counted so far out of the kernel map
  * (each removed as it is read), classify each by its kernel stack (ksyms
  * may be NULL) and hand it to fn; counting goes on. At most the map's size
- * is drained per call. Returns the number of rows or -errno (-EINVAL for a
- * tracer not opened per_cgroup).
+ * is drained per call. A row's tgid is 0, or CS_ROW_COARSE (1) when it was
+ * counted without its call site and command (past its cgroup's quota, or
+ * the map full); a row of cgroup 0 holds checks counted past a full map
+ * whose cgroup could not be kept (the node's spill counters). Returns the
+ * number of rows or -errno (-EINVAL for a tracer not opened per_cgroup).
  */
 CS_EXPORT int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms,
 			      cs_tracer_row_fn fn, void *ctx);
 
 /* The tracer's own counters since it was opened. */
 struct cs_tracer_stats {
-	uint64_t lost_events; /* ring buffer had no room (events only) */
-	uint64_t dropped;     /* checks not counted: the kernel map was full */
-	uint64_t nostack;     /* checks without a stack (classified as ordinary) */
-	uint64_t coarse;      /* per-cgroup rows: checks counted past their cgroup's quota */
+	uint64_t lost_events;  /* ring buffer had no room (events only) */
+	uint64_t dropped;      /* checks not counted: the kernel map was full */
+	uint64_t nostack;      /* checks without a stack (classified as ordinary) */
+	uint64_t coarse;       /* per-cgroup rows: checks counted past their cgroup's quota */
+	uint64_t spilled;      /* per-cgroup rows: counted in their cgroup's entry, the map full */
+	uint64_t spilled_node; /* per-cgroup rows: counted by capability alone (cgroup 0 rows) */
 };
 CS_EXPORT void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s);
 /* Why this build has no tracer, or NULL when it has one. */

@@ -29,12 +29,11 @@ int cs_cgroup_owner_by_id(int mount_fd, uint64_t id, const uint64_t *own, size_t
 #define CS_CGROUP_LEVEL_MAX 4096
 
 /*
- * The level (0: the mount's root) of the shallowest of the n cgroup ids,
- * counted from the cgroup2 mount's root mount_fd by "..", each walk at
- * most as deep as the least found so far. 0 when any cannot be told (gone,
- * not below the mount's root, file handles refused): the caller then
- * assumes the least it can.
+ * The level (0: the mount's root) of the cgroup v2 id, counted from the
+ * cgroup2 mount's root mount_fd by "..", at most CS_CGROUP_LEVEL_MAX; -1
+ * when it cannot be told (gone, not below the mount's root, deeper than
+ * that, file handles refused).
  */
-int cs_cgroup_least_level(int mount_fd, const uint64_t *ids, size_t n);
+int cs_cgroup_level(int mount_fd, uint64_t id);
 
 #endif

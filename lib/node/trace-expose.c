@@ -63,6 +63,67 @@ static void per_cap(struct cs_prom *p, const struct cs_node_trace *nt,
 	}
 }
 
+/* Per observed container: how long, and how many of its checks are coarse. */
+static void per_ctr(struct cs_prom *p, const struct cs_node_trace *nt,
+		    const struct cs_node_inventory *inv, double now)
+{
+	static const char *const fam[2][3] = {
+	    {"capscope_trace_observed_seconds", "gauge",
+	     "How long the container's capability checks have been observed"},
+	    {"capscope_container_coarse_checks_total", "counter",
+	     "Of the container's capability checks, those counted without their call site and "
+	     "command (its share of the kernel map spent, or the map full): a noise check among "
+	     "them counts as a use, so its profile may hold a capability it does not need"}};
+
+	for (int f = 0; f < 2; f++) {
+		cs_prom_family(p, fam[f][0], fam[f][1], fam[f][2]);
+		for (size_t i = 0; i < inv->n; i++) {
+			const struct cs_node_ctr *c = inv->v[i];
+			const struct cs_node_usage *u = cs_node_trace_usage(nt, c);
+			const char *id_l[9];
+			char id[13];
+
+			if (!observed(c) || (f && !u))
+				continue;
+			cs_node_ident(c, id_l, id);
+			id_l[8] = NULL;
+			cs_prom_sample(p, fam[f][0], id_l,
+				       f ? (double)u->coarse : now - c->trace_since);
+		}
+	}
+}
+
+/* The checks counted past a full kernel map, and those kept by capability alone. */
+static void spilled(struct cs_prom *p, const struct cs_node_trace *nt,
+		    const struct cs_tracer_stats *st)
+{
+	const char *l[5] = {"kept", "cgroup", NULL, NULL, NULL};
+	char cap[32];
+
+	cs_prom_family(p, "capscope_trace_spilled_checks_total", "counter",
+		       "Capability checks counted past a full kernel map: by their cgroup "
+		       "(kept cgroup: capability, verdict and kind of user namespace), or by "
+		       "capability alone when no cgroup's entry was left (kept node)");
+	cs_prom_sample(p, "capscope_trace_spilled_checks_total", l, (double)st->spilled);
+	l[1] = "node";
+	cs_prom_sample(p, "capscope_trace_spilled_checks_total", l, (double)st->spilled_node);
+	cs_prom_family(p, "capscope_trace_unattributed_checks_total", "counter",
+		       "Capability checks counted past a full kernel map with no cgroup kept: a "
+		       "container's use of the capability may be among them, missing from its "
+		       "own counts and profile");
+	l[0] = "capability";
+	l[2] = "verdict";
+	for (int k = 0; k < CS_CAP_BITS; k++)
+		for (int d = 0; d < 2; d++) {
+			if (!nt->node_spill.checks[k][d])
+				continue;
+			l[1] = cs_cap_name_r(k, true, cap, sizeof(cap));
+			l[3] = d ? "denied" : "allowed";
+			cs_prom_sample(p, "capscope_trace_unattributed_checks_total", l,
+				       (double)nt->node_spill.checks[k][d]);
+		}
+}
+
 int cs_node_trace_metrics_write(const struct cs_node_trace *nt, const struct cs_node_inventory *inv,
 				double now, FILE *f)
 {
@@ -79,24 +140,12 @@ int cs_node_trace_metrics_write(const struct cs_node_trace *nt, const struct cs_
 		       "1 for each capability in the effective set of the container's first "
 		       "process that no check used while it was observed");
 	per_cap(&p, nt, inv, false);
-	cs_prom_family(&p, "capscope_trace_observed_seconds", "gauge",
-		       "How long the container's capability checks have been observed");
-	for (size_t i = 0; i < inv->n; i++) {
-		const struct cs_node_ctr *c = inv->v[i];
-		const char *id_l[9];
-		char id[13];
-
-		if (!observed(c))
-			continue;
-		cs_node_ident(c, id_l, id);
-		id_l[8] = NULL;
-		cs_prom_sample(&p, "capscope_trace_observed_seconds", id_l, now - c->trace_since);
-	}
+	per_ctr(&p, nt, inv, now);
 	if (nt->tracer)
 		cs_tracer_stats(nt->tracer, &st);
 	cs_prom_family(&p, "capscope_trace_lost_events_total", "counter",
-		       "Capability checks not counted: the kernel map was full between two drains "
-		       "(kernel_map_full) or more cgroups made checks than are kept "
+		       "Capability checks not counted at all: the kernel could not keep even their "
+		       "capability (kernel_map_full) or more cgroups made checks than are kept "
 		       "(too_many_cgroups)");
 	l[1] = "kernel_map_full";
 	cs_prom_sample(&p, "capscope_trace_lost_events_total", l,
@@ -108,6 +157,7 @@ int cs_node_trace_metrics_write(const struct cs_node_trace *nt, const struct cs_
 		       "cgroup had made 256 new kinds of check since the last drain (each "
 		       "cgroup's share of the kernel map)");
 	cs_prom_sample(&p, "capscope_trace_coarse_checks_total", NULL, (double)st.coarse);
+	spilled(&p, nt, &st);
 	return cs_prom_finish(&p);
 }
 
@@ -161,6 +211,9 @@ void cs_node_trace_json(struct cs_json *j, const struct cs_node_trace *nt,
 	cs_json_key(j, "observed_seconds");
 	cs_json_uint(j, now > c->trace_since ? (uint64_t)(now - c->trace_since) : 0);
 	json_checks(j, u);
+	/* How many of them were counted without call site: noise may be in them. */
+	cs_json_key(j, "coarse_checks");
+	cs_json_uint(j, u ? u->coarse : 0);
 	json_mask(j, "used", used);
 	json_mask(j, "unused", c->have_status ? unused_of(c, u) : 0);
 	json_mask(j, "denied_only", u ? u->denied & ~u->used : 0);

@@ -104,11 +104,15 @@ void cs_node_trace_add(const struct cs_trace_rec *rec, enum cs_site_class cls, v
 		nt->noise += rec->count;
 		return;
 	}
-	if (!(u = usage_of(nt, rec->cgroup))) {
+	/* cgroup 0: counted past a full map with no cgroup (no cgroup has id 0). */
+	if (!(u = rec->cgroup ? usage_of(nt, rec->cgroup) : &nt->node_spill)) {
 		nt->overflow += rec->count;
 		return;
 	}
 	u->checks[rec->cap][rec->ret != 0] += rec->count;
+	/* Per-cgroup rows have tgid 0; a coarse one says so by its tgid. */
+	if (rec->tgid)
+		u->coarse += rec->count;
 	if (rec->ret == 0) {
 		u->used |= CS_BIT(rec->cap);
 		u->used_in[cs_trace_userns(rec->target_ns, rec->own_ns)] |= CS_BIT(rec->cap);
@@ -156,6 +160,7 @@ static void merge(struct cs_node_usage *into, const struct cs_node_usage *from)
 	for (int k = 0; k < CS_USERNS_KINDS; k++)
 		into->used_in[k] |= from->used_in[k];
 	into->denied |= from->denied;
+	into->coarse += from->coarse;
 	if (from->first < into->first)
 		into->first = from->first;
 }

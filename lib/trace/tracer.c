@@ -56,10 +56,13 @@ struct cs_tracer {
 	void *log_ctx;
 	bool log_stacks;
 	bool per_cgroup;
-	unsigned char *drain_cls; /* per stack id: its class + 1, 0 not yet known */
-	struct cs_bpf_sync sync;  /* waits for the programs running (drain, collect) */
-	__u32 epoch;		  /* serve: the set of maps the programs write */
-	int ncpu;		  /* the cache's CPUs: each has a header */
+	unsigned char *drain_cls;  /* per stack id: its class + 1, 0 not yet known */
+	struct cs_bpf_sync sync;   /* waits for the programs running (drain, collect) */
+	__u32 epoch;		   /* serve: the set of maps the programs write */
+	int ncpu;		   /* the cache's CPUs: each has a header */
+	struct cs_owner_level *lv; /* serve: the named containers' levels, by id */
+	size_t nlv;
+	__u64 *spill_seen; /* serve: the node's spill counters at the last drain */
 };
 
 static const char *const hook_names[] = {
@@ -545,36 +548,44 @@ static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 }
 
 /*
- * The checks counted after "counts" was full (bpf/capscope.bpf.c, spill),
- * each counter's row rebuilt from its index: the kinds of user namespace
- * by stand-in inode numbers (own: the same one twice, other: two), the
- * runtime's init by a comm the report knows for one.
+ * The row of the node's spill counter i (bpf/capscope.bpf.c, spill) with
+ * its count: the kinds of user namespace by stand-in inode numbers (own:
+ * the same one twice, other: two), the runtime's init by a comm the report
+ * knows for one.
  */
+static void spill_rec(__u32 i, __u64 n, struct cs_trace_rec *rec)
+{
+	static const uint32_t target[CS_SPILL_KINDS] = {0, 0xEFFFFFFDu, 1, 2};
+	__u32 kind = (i / 2) % CS_SPILL_KINDS;
+
+	_Static_assert(CS_SPILL_INDEX(63, 1, CS_SPILL_KINDS - 1, 1) == CS_SPILL_SLOTS - 1,
+		       "the index covers the map");
+	*rec = (struct cs_trace_rec){
+	    .cap = (int)(i / (2 * CS_SPILL_KINDS * 2)),
+	    .ret = (i / (2 * CS_SPILL_KINDS)) % 2 ? -EPERM : 0,
+	    .stackid = -1,
+	    .syscall = -1,
+	    .opts = CS_OPTS_UNKNOWN,
+	    .target_ns = target[kind],
+	    .own_ns = kind >= 2 ? 1 : 0,
+	    .count = n,
+	};
+	if (i % 2)
+		memcpy(rec->comm, "runc", 5);
+}
+
+/* The checks counted after "counts" was full (bpf/capscope.bpf.c, spill). */
 static int collect_spill(struct cs_tracer *t, struct cs_trace_report *r)
 {
 	int fd = bpf_map__fd(t->skel->maps.spill), rc = 0;
-	static const uint32_t target[CS_SPILL_KINDS] = {0, 0xEFFFFFFDu, 1, 2};
 
 	for (__u32 i = 0; i < CS_SPILL_SLOTS && rc == 0; i++) {
+		struct cs_trace_rec rec;
 		__u64 n;
-		__u32 kind = (i / 2) % CS_SPILL_KINDS;
-		struct cs_trace_rec rec = {
-		    .cap = (int)(i / (2 * CS_SPILL_KINDS * 2)),
-		    .ret = (i / (2 * CS_SPILL_KINDS)) % 2 ? -EPERM : 0,
-		    .stackid = -1,
-		    .syscall = -1,
-		    .opts = CS_OPTS_UNKNOWN,
-		    .target_ns = target[kind],
-		    .own_ns = kind >= 2 ? 1 : 0,
-		};
 
 		if (bpf_map_lookup_elem(fd, &i, &n) || !n)
 			continue;
-		_Static_assert(CS_SPILL_INDEX(63, 1, CS_SPILL_KINDS - 1, 1) == CS_SPILL_SLOTS - 1,
-			       "the index covers the map");
-		rec.count = n;
-		if (i % 2)
-			memcpy(rec.comm, "runc", 5);
+		spill_rec(i, n, &rec);
 		if (rec.cap < CS_CAP_BITS)
 			rc = cs_trace_report_add_unattributed(r, &rec);
 	}
@@ -706,27 +717,93 @@ static bool in_sorted(const uint64_t *ids, size_t n, uint64_t id)
 	return false;
 }
 
-/*
- * Where the programs' walk to a container's cgroup starts: the level of
- * the shallowest one named (bpf/capscope.bpf.c owner_lo), 1 when it cannot
- * be told. The walk looks at 32 levels from there; from level 1 it missed
- * every container deeper than 31.
- */
-static void set_owner_lo(struct cs_tracer *t, const uint64_t *ids, size_t n)
-{
-	char *root = NULL;
-	int mfd, lo = 0;
+/* A named container's cgroup and its level, kept from one naming to the next. */
+struct cs_owner_level {
+	uint64_t id;
+	int level; /* -1: not told */
+};
 
-	if (n && cs_cgroup2_root(&root) == 0) {
+static int by_level_id(const void *a, const void *b)
+{
+	const struct cs_owner_level *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The level of id, from the last naming's when it was there (a cgroup's
+ * level never changes), else asked of the kernel: the cost a scan is the
+ * new containers' depth, not every container's. */
+static int level_of_owner(const struct cs_tracer *t, int mfd, uint64_t id)
+{
+	struct cs_owner_level k = {.id = id}, *hit;
+
+	hit = t->lv ? bsearch(&k, t->lv, t->nlv, sizeof(k), by_level_id) : NULL;
+	if (hit)
+		return hit->level;
+	return mfd >= 0 ? cs_cgroup_level(mfd, id) : -1;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The levels the programs' walk looks at (bpf/capscope.bpf.c quota_owner):
+ * each level where a named container's cgroup is, shallowest first. When
+ * any cannot be told, none (the programs then look at levels 1 to
+ * CS_OWNER_LEVELS, the old walk); past CS_OWNER_LEVELS distinct levels,
+ * the shallowest ones (a container at a deeper level then has its
+ * sub-cgroups' rows keyed by their leaves, joined by the agent).
+ */
+static void set_owner_levels(struct cs_tracer *t, const uint64_t *ids, size_t n)
+{
+	struct cs_owner_level *lv = n ? calloc(n, sizeof(*lv)) : NULL;
+	int levels[CS_OWNER_LEVELS], mfd = -1;
+	size_t nl = 0;
+	bool known = lv != NULL;
+	char *root = NULL;
+
+	if (lv && cs_cgroup2_root(&root) == 0)
 		mfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (mfd >= 0) {
-			lo = cs_cgroup_least_level(mfd, ids, n);
-			close(mfd);
-		}
-	}
 	free(root);
-	/* A plain store: a walk that reads it mid-change is one check's. */
-	__atomic_store_n(&t->skel->bss->owner_lo, (__u32)(lo > 0 ? lo : 1), __ATOMIC_RELAXED);
+	for (size_t i = 0; lv && i < n; i++) { /* ids are sorted, and so lv */
+		lv[i] = (struct cs_owner_level){ids[i], level_of_owner(t, mfd, ids[i])};
+		known = known && lv[i].level > 0;
+	}
+	if (mfd >= 0)
+		close(mfd);
+	free(t->lv);
+	t->lv = lv;
+	t->nlv = lv ? n : 0;
+	for (size_t i = 0; known && i < n; i++) {
+		bool have = false;
+		int at = 0;
+
+		for (size_t j = 0; j < nl && !have; j++)
+			have = levels[j] == lv[i].level;
+		if (have)
+			continue;
+		if (nl < CS_OWNER_LEVELS) {
+			levels[nl++] = lv[i].level;
+			continue;
+		}
+		/* Full: a shallower level takes the deepest one's place. */
+		for (size_t j = 1; j < nl; j++)
+			at = levels[j] > levels[at] ? (int)j : at;
+		if (lv[i].level < levels[at])
+			levels[at] = lv[i].level;
+	}
+	if (!known)
+		nl = 0;
+	qsort(levels, nl, sizeof(levels[0]), cmp_int);
+	/* Plain stores: a walk that reads them mid-change is one check's. */
+	__atomic_store_n(&t->skel->bss->owner_nlevels, 0, __ATOMIC_RELAXED);
+	for (size_t i = 0; i < nl; i++)
+		t->skel->bss->owner_levels[i] = (__u32)levels[i];
+	__atomic_store_n(&t->skel->bss->owner_nlevels, (__u32)nl, __ATOMIC_RELEASE);
 }
 
 /* The new ids in first, then the old ones out: a container named in both
@@ -752,7 +829,7 @@ int cs_tracer_set_owners(struct cs_tracer *t, const uint64_t *ids, size_t n)
 			bpf_map_delete_elem(fd, &key);
 		key = next;
 	}
-	set_owner_lo(t, ids, n < CS_OWNERS_MAX ? n : CS_OWNERS_MAX);
+	set_owner_levels(t, ids, n < CS_OWNERS_MAX ? n : CS_OWNERS_MAX);
 	return 0;
 }
 
@@ -778,6 +855,7 @@ static int spill_rows(const struct cs_cgroup_spill *v, uint64_t cgroup, cs_trace
 	for (int c = 0; c < 64 && c < CS_CAP_BITS; c++)
 		for (int denied = 0; denied < 2; denied++) {
 			struct cs_trace_rec rec = {.cgroup = cgroup,
+						   .tgid = CS_ROW_COARSE,
 						   .cap = c,
 						   .ret = denied ? -EPERM : 0,
 						   .stackid = -1,
@@ -805,6 +883,7 @@ static int spill_rows(const struct cs_cgroup_spill *v, uint64_t cgroup, cs_trace
 		}
 	if (v->init) {
 		struct cs_trace_rec rec = {.cgroup = cgroup,
+					   .tgid = CS_ROW_COARSE,
 					   .count = v->init,
 					   .stackid = -1,
 					   .syscall = -1,
@@ -834,6 +913,37 @@ static int drain_spill(const struct bpf_map *map, cs_tracer_row_fn fn, void *ctx
 		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], v) == 0)
 			rows += spill_rows(v, keys[i], fn, ctx);
 	free(v);
+	return rows;
+}
+
+/*
+ * The node's spill counters (bpf/capscope.bpf.c, spill): the checks no
+ * cgroup's entry had room for, handed to fn as rows of cgroup 0 (no cgroup
+ * has that id), by what each counted since the last drain. The counters
+ * are never reset: an array's element is never freed, and an add in
+ * flight lands in the next drain's difference, so none is lost or counted
+ * twice (fifteenth pass, part K's proposal, right for these).
+ */
+static int drain_node_spill(struct cs_tracer *t, cs_tracer_row_fn fn, void *ctx)
+{
+	int fd = bpf_map__fd(t->skel->maps.spill), rows = 0;
+
+	if (!t->spill_seen && !(t->spill_seen = calloc(CS_SPILL_SLOTS, sizeof(__u64))))
+		return -ENOMEM;
+	for (__u32 i = 0; i < CS_SPILL_SLOTS; i++) {
+		struct cs_trace_rec rec;
+		__u64 n;
+
+		if (bpf_map_lookup_elem(fd, &i, &n) || n == t->spill_seen[i])
+			continue;
+		spill_rec(i, n - t->spill_seen[i], &rec);
+		t->spill_seen[i] = n;
+		rec.tgid = CS_ROW_COARSE;
+		if (rec.cap < CS_CAP_BITS) {
+			fn(&rec, CS_SITE_CHECK, ctx);
+			rows++;
+		}
+	}
 	return rows;
 }
 
@@ -920,6 +1030,12 @@ int cs_tracer_drain(struct cs_tracer *t, const struct cs_ksyms *ksyms, cs_tracer
 	}
 	free(keys);
 	spilled = drain_spill(spill, fn, ctx);
+	if (spilled < 0)
+		return spilled;
+	/* This set's entries for unnamed cgroups counted from nothing again. */
+	__atomic_store_n(&t->skel->bss->anon_spilled[old], 0, __ATOMIC_RELAXED);
+	rows += spilled;
+	spilled = drain_node_spill(t, fn, ctx);
 	return spilled < 0 ? spilled : rows + spilled;
 }
 
@@ -929,6 +1045,8 @@ void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)
 	s->dropped = stat_sum(t, CS_STAT_DROPPED);
 	s->nostack = stat_sum(t, CS_STAT_NOSTACK);
 	s->coarse = stat_sum(t, CS_STAT_COARSE);
+	s->spilled = stat_sum(t, CS_STAT_SPILLED);
+	s->spilled_node = stat_sum(t, CS_STAT_SPILLED_NODE);
 }
 
 void cs_tracer_close(struct cs_tracer *t)
@@ -936,6 +1054,8 @@ void cs_tracer_close(struct cs_tracer *t)
 	if (!t)
 		return;
 	free(t->drain_cls);
+	free(t->lv);
+	free(t->spill_seen);
 	cs_bpf_sync_close(&t->sync);
 	ring_buffer__free(t->rb);
 	if (t->skel)

@@ -509,39 +509,186 @@ static void rows_joined_without_handles(void **state)
 #define FILLERS	   70
 #define PER_FILLER 240
 
+/* Fill the node's kernel map: FILLERS cgroups below top, PER_FILLER rows each. */
+static void fill_map(void)
+{
+	char sub[320];
+
+	make_subs(top, "f", FILLERS, NULL);
+	for (int i = 0; i < FILLERS; i++) {
+		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
+		checks_in(sub, PER_FILLER, NULL);
+	}
+}
+
 /*
  * Fourteenth pass, part K's open find: each cgroup's rows are bounded, but
  * some 22 containers flooding in the same second still filled the node's
  * map, and a later container's checks were lost until the next drain
  * (-1 here). 70 cgroups of 240 rows each (16,800, each under its quota)
  * fill it; a named container's checks after that are counted by its
- * cgroup (cgroup_spill), an unnamed cgroup's still lost.
+ * cgroup (cgroup_spill).
  */
 static void map_full_keeps_named(void **state)
 {
 	struct cs_node_trace nt;
 	struct cs_tracer_stats st;
-	char ctr[300], sub[320];
+	char ctr[300];
 	uint64_t ctr_id;
 
 	(void)state;
 	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
 		skip(); /* not root, or no writable cgroup v2 here */
-	make_subs(top, "f", FILLERS, NULL);
 	make_file();
 	open_traced(&nt, &ctr_id);
-
-	for (int i = 0; i < FILLERS; i++) {
-		snprintf(sub, sizeof(sub), "%s/f%d", top, i);
-		checks_in(sub, PER_FILLER, NULL);
-	}
+	fill_map();
 	checks_in(ctr, 7, "nq-late");
 	checks_in(ctr, 3, "runc:[2:INIT]");
 	cs_tracer_stats(nt.tracer, &st);
-	assert_true(st.dropped > 0); /* the map was full */
+	assert_true(st.spilled >= 7); /* the map was full */
+	assert_int_equal(st.dropped, 0);
 	assert_true(cs_node_trace_drain(&nt) > 0);
 	/* The named container's 7 counted; the runtime init's 3 left out. */
 	assert_int_equal(chowns(&nt, ctr_id), 7);
+	cs_node_trace_close(&nt);
+}
+
+/*
+ * Sixteenth pass (the fifteenth's open find, part E): past a full map, a
+ * cgroup no container has yet (a container between its start and the
+ * scan that finds it) lost its checks, counted only as dropped (-1 below
+ * before). Now it takes a spill entry of its own, and the agent joins it
+ * to the container when the scan names it.
+ */
+static void map_full_keeps_unnamed(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_tracer_stats st;
+	char ctr[300];
+	uint64_t ctr_id;
+
+	(void)state;
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id))
+		skip(); /* not root, or no writable cgroup v2 here */
+	make_file();
+	open_traced(&nt, NULL);
+	fill_map();
+	checks_in(ctr, 7, "nq-late");
+	cs_tracer_stats(nt.tracer, &st);
+	assert_true(st.spilled >= 7); /* the map was full */
+	assert_int_equal(st.dropped, 0);
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	assert_int_equal(chowns(&nt, ctr_id), 7);
+	cs_node_trace_close(&nt);
+}
+
+#define SPILLERS (CS_CGROUP_SPILL_ANON + 150)
+
+/*
+ * Past the spill entries too (more unnamed cgroups spilling in one drain
+ * than CS_CGROUP_SPILL_ANON; named containers past CS_CGROUP_SPILL_MAX
+ * likewise), a check is counted: by capability and verdict in the node's
+ * counters (rows of cgroup 0, capscope_trace_unattributed_checks_total),
+ * never dropped (before: the last 150 or more counted only as dropped).
+ */
+static void spill_full_counts_on_node(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_tracer_stats st;
+	char ctr[300], sub[320];
+	uint64_t ctr_id, *ids = calloc(SPILLERS, sizeof(*ids));
+	long long kept = 0;
+
+	(void)state;
+	assert_non_null(ids);
+	if (!make_top("ctr", ctr, sizeof(ctr), &ctr_id)) {
+		free(ids);
+		skip(); /* not root, or no writable cgroup v2 here */
+	}
+	make_subs(ctr, "s", SPILLERS, ids);
+	make_file();
+	{
+		struct cs_diag d = {0};
+
+		/* A table with room for every cgroup here: none in overflow. */
+		if (cs_node_trace_open(&nt, 4 * SPILLERS, &d) < 0)
+			skip(); /* no BPF here */
+	}
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+	fill_map();
+	for (int i = 0; i < SPILLERS; i++) {
+		snprintf(sub, sizeof(sub), "%s/s%d", ctr, i);
+		checks_in(sub, 1, "nq-spill");
+	}
+	cs_tracer_stats(nt.tracer, &st);
+	assert_int_equal(st.dropped, 0);
+	assert_true(st.spilled_node > 0);
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	assert_int_equal(nt.overflow, 0);
+	for (int i = 0; i < SPILLERS; i++)
+		kept += chowns(&nt, ids[i]) > 0 ? chowns(&nt, ids[i]) : 0;
+	assert_true(kept <= CS_CGROUP_SPILL_ANON);
+	/* The rest by capability (other processes of the node may add theirs). */
+	assert_true(kept + (long long)nt.node_spill.checks[CAP_CHOWN_NR][0] >= SPILLERS);
+	assert_true(nt.node_spill.coarse >= SPILLERS - (uint64_t)kept);
+	/* Drained again, nothing is counted twice: the node's counters are
+	 * taken by difference. */
+	kept = (long long)nt.node_spill.checks[CAP_CHOWN_NR][0];
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+	assert_true((long long)nt.node_spill.checks[CAP_CHOWN_NR][0] - kept < 64);
+	cs_node_trace_close(&nt);
+	free(ids);
+}
+
+#define FAR 40
+
+/*
+ * Fifteenth pass' open find (part K): two containers more than 31 levels
+ * apart (one at level 2, one at 40): the walk looked at 32 levels from the
+ * shallowest, so the deeper one's sub-cgroups were charged by their leaves
+ * (-1 below before). Now the walk looks at the levels where a named
+ * container is, whatever the distance.
+ */
+static void owners_far_apart(void **state)
+{
+	struct cs_node_trace nt;
+	char near[300], far[300 + 3 * FAR], sub[320 + 3 * FAR];
+	uint64_t ids[2], sub_id;
+
+	(void)state;
+	if (!make_top("ctr", near, sizeof(near), &ids[0]))
+		skip();				    /* not root, or no writable cgroup v2 here */
+	snprintf(far, sizeof(far), "%s/deep", top); /* level 2 */
+	assert_int_equal(mkdir(far, 0755), 0);
+	for (int l = 3; l <= FAR; l++) {
+		strcat(far, "/c");
+		assert_int_equal(mkdir(far, 0755), 0);
+	}
+	ids[1] = ino(far);
+	snprintf(sub, sizeof(sub), "%s/s", far);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	sub_id = ino(sub);
+	make_file();
+	if (ids[0] > ids[1]) {
+		uint64_t x = ids[0];
+
+		ids[0] = ids[1];
+		ids[1] = x;
+	}
+	{
+		struct cs_diag d = {0};
+
+		if (cs_node_trace_open(&nt, 0, &d) < 0)
+			skip(); /* no BPF here */
+	}
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, ids, 2), 0);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+	checks_in(sub, 3, "nq-far");
+	checks_in(near, 2, "nq-near");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	assert_int_equal(chowns(&nt, ino(far)), 3);
+	assert_int_equal(chowns(&nt, sub_id), -1);
+	assert_int_equal(chowns(&nt, ino(near)), 2);
 	cs_node_trace_close(&nt);
 }
 
@@ -682,6 +829,9 @@ int main(void)
 	    cmocka_unit_test_teardown(rows_joined_without_handles, teardown),
 	    cmocka_unit_test_teardown(deep_owner, teardown),
 	    cmocka_unit_test_teardown(map_full_keeps_named, teardown),
+	    cmocka_unit_test_teardown(map_full_keeps_unnamed, teardown),
+	    cmocka_unit_test_teardown(spill_full_counts_on_node, teardown),
+	    cmocka_unit_test_teardown(owners_far_apart, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
 	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),

@@ -223,7 +223,7 @@ static void usage_per_container(void **state)
 	assert_string_equal(
 	    s, "{\"observed_seconds\":10,\"checks\":[{\"capability\":\"CAP_CHOWN\",\"granted\":3,"
 	       "\"denied\":1,\"user_namespaces\":[\"initial\"]},{\"capability\":\"CAP_NET_ADMIN\","
-	       "\"granted\":1,\"denied\":0,\"user_namespaces\":[\"own\"]}],"
+	       "\"granted\":1,\"denied\":0,\"user_namespaces\":[\"own\"]}],\"coarse_checks\":0,"
 	       "\"used\":[\"CAP_CHOWN\",\"CAP_NET_ADMIN\"],\"unused\":[\"CAP_NET_RAW\"],"
 	       "\"denied_only\":[],\"only_in_child_user_namespaces\":[\"CAP_NET_ADMIN\"],"
 	       "\"profile\":{\"securityContext\":{\"capabilities\":{\"drop\":[\"ALL\"],"
@@ -236,6 +236,78 @@ static void usage_per_container(void **state)
 	c.trace_since = 0;
 	s = render(&nt, &inv, 0, false);
 	assert_string_equal(s, "null\n");
+	free(s);
+	cs_node_trace_close(&nt);
+	free(c.cgroup_path);
+	fixture_rm(&f);
+}
+
+/* A drained row counted without its call site (tgid CS_ROW_COARSE, 1). */
+static void add_coarse(struct cs_node_trace *nt, uint64_t cgroup, int cap, int ret, uint64_t n)
+{
+	struct cs_trace_rec r = {.tgid = 1,
+				 .count = n,
+				 .cap = cap,
+				 .ret = ret,
+				 .stackid = -1,
+				 .syscall = -1,
+				 .opts = -1,
+				 .target_ns = INIT_NS,
+				 .own_ns = INIT_NS,
+				 .cgroup = cgroup};
+
+	cs_node_trace_add(&r, CS_SITE_CHECK, nt);
+}
+
+/*
+ * Sixteenth pass: a container's checks counted without their call site
+ * (past its quota, or past a full map) are said to be coarse, per
+ * container; checks kept by capability alone past a full map (rows of
+ * cgroup 0, the node's spill) are counted and shown by capability, not
+ * dropped with no trace of which capability they used.
+ */
+static void coarse_and_node_spill(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.id = "0123456789abcdef", .namespace = "ns", .pod = "web-0"};
+	struct cs_node_ctr *cp = &c;
+	struct cs_node_inventory inv = {.v = &cp, .n = 1};
+	const struct cs_node_usage *u;
+	struct fixture f;
+	char *s;
+
+	(void)state;
+	if (!fixture_make(&f))
+		skip(); /* not root, or no writable cgroup v2 here: the join cannot be shown */
+	cs_node_trace_init(&nt, 4);
+	c.container = "web";
+	c.pid = getpid();
+	c.have_status = true;
+	add(&nt, f.own_id, 0, 0, INIT_NS, INIT_NS, "chown", 3, CS_SITE_CHECK);
+	add_coarse(&nt, f.sub1_id, 0, 0, 2);
+	add_coarse(&nt, 0, 0, 0, 4);   /* no cgroup kept */
+	add_coarse(&nt, 0, 12, -1, 1); /* no cgroup kept, denied */
+	assert_int_equal(cs_node_trace_claim(&nt, &inv, f.proc), 0);
+	assert_int_equal(nt.n, 1);
+	assert_non_null(u = cs_node_trace_usage(&nt, &c));
+	assert_int_equal(u->checks[0][0], 5);
+	assert_int_equal(u->coarse, 2);
+	assert_int_equal(nt.node_spill.checks[0][0], 4);
+	assert_int_equal(nt.node_spill.checks[12][1], 1);
+	assert_int_equal(nt.overflow + nt.unclaimed, 0);
+
+	s = render(&nt, &inv, c.trace_since + 1, true);
+	assert_non_null(strstr(s, "\ncapscope_container_coarse_checks_total{" L "} 2\n"));
+	assert_non_null(
+	    strstr(s, "\ncapscope_trace_unattributed_checks_total{capability=\"CAP_CHOWN\","
+		      "verdict=\"allowed\"} 4\n"));
+	assert_non_null(
+	    strstr(s, "\ncapscope_trace_unattributed_checks_total{capability=\"CAP_NET_ADMIN\","
+		      "verdict=\"denied\"} 1\n"));
+	assert_non_null(strstr(s, "\ncapscope_trace_spilled_checks_total{kept=\"node\"} 0\n"));
+	free(s);
+	s = render(&nt, &inv, c.trace_since + 1, false);
+	assert_non_null(strstr(s, "\"coarse_checks\":2,"));
 	free(s);
 	cs_node_trace_close(&nt);
 	free(c.cgroup_path);
@@ -460,6 +532,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(usage_per_container, teardown),
+	    cmocka_unit_test_teardown(coarse_and_node_spill, teardown),
 	    cmocka_unit_test_teardown(nothing_used, teardown),
 	    cmocka_unit_test_teardown(root_claims_nothing, teardown),
 	    cmocka_unit_test_teardown(nested_container, teardown),
