@@ -189,7 +189,8 @@ struct cs_node_usage {
 struct cs_node_trace {
 	struct cs_tracer *tracer; /* NULL: fed by cs_node_trace_add only (tests) */
 	struct cs_ksyms ksyms;	  /* to tell noise by call site; empty when unreadable */
-	struct cs_node_usage *v;  /* sorted by cgroup */
+	struct cs_node_usage *v;  /* n rows, in no order */
+	uint32_t *idx;		  /* private: the positions in v, sorted by cgroup */
 	size_t n, max;
 	uint64_t overflow;  /* checks not kept: more than max cgroups */
 	uint64_t unclaimed; /* checks of processes in no container of the inventory */

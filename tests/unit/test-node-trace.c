@@ -315,6 +315,41 @@ static void coarse_and_node_spill(void **state)
 }
 
 /*
+ * Sixteenth pass: the table kept its rows (1,104 bytes each) sorted, and
+ * each new cgroup moved the rows after it: 1,024 new cgroups in falling
+ * order, 68 ms a drain; 16,384, 27 s (cgroup churn). Now a row stays where
+ * it was added (an index of positions is sorted): the first row is still
+ * the first after 1,023 smaller cgroups, and every one is found.
+ */
+static void rows_stay_put(void **state)
+{
+	struct cs_node_trace nt;
+	struct cs_node_ctr c = {.cgroup = 5000};
+	const struct cs_node_usage *first;
+
+	(void)state;
+	cs_node_trace_init(&nt, 1024);
+	add(&nt, 5000, 0, 0, INIT_NS, INIT_NS, "a", 1, CS_SITE_CHECK);
+	first = cs_node_trace_usage(&nt, &c);
+	assert_non_null(first);
+	for (uint64_t g = 4999; g > 4999 - 1023; g--)
+		add(&nt, g, 1, 0, INIT_NS, INIT_NS, "b", 2, CS_SITE_CHECK);
+	assert_int_equal(nt.n, 1024);
+	assert_ptr_equal(cs_node_trace_usage(&nt, &c), first);
+	assert_int_equal(nt.v[0].cgroup, 5000);
+	for (uint64_t g = 4999; g > 4999 - 1023; g--) {
+		c.cgroup = g;
+		assert_non_null(cs_node_trace_usage(&nt, &c));
+		assert_int_equal(cs_node_trace_usage(&nt, &c)->checks[1][0], 2);
+	}
+	c.cgroup = 1; /* one more: the table is full */
+	add(&nt, 1, 1, 0, INIT_NS, INIT_NS, "c", 3, CS_SITE_CHECK);
+	assert_null(cs_node_trace_usage(&nt, &c));
+	assert_int_equal(nt.overflow, 3);
+	cs_node_trace_close(&nt);
+}
+
+/*
  * A container whose cgroup is below another's (plain runc's "/NAME", the
  * other's cgroup made inside it): each keeps its own checks, whichever
  * the inventory lists first.
@@ -533,6 +568,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(usage_per_container, teardown),
 	    cmocka_unit_test_teardown(coarse_and_node_spill, teardown),
+	    cmocka_unit_test(rows_stay_put),
 	    cmocka_unit_test_teardown(nothing_used, teardown),
 	    cmocka_unit_test_teardown(root_claims_nothing, teardown),
 	    cmocka_unit_test_teardown(nested_container, teardown),
