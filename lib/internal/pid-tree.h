@@ -21,4 +21,9 @@ struct cs_pid_parent {
  */
 size_t cs_pid_descendants(struct cs_pid_parent *v, size_t n, pid_t root, pid_t *out);
 
+struct cs_tracer;
+/* cs_tracer_track, saying whether tgid was not tracked before: 1 if it was
+ * not (now it is), 0 if it was, -errno. */
+int cs_tracer_track_fresh(struct cs_tracer *t, pid_t tgid);
+
 #endif

@@ -37,6 +37,7 @@
 #include "../internal/bpf-log.h"
 #include "../internal/bpf-sync.h"
 #include "../internal/cgroup-owner.h"
+#include "../internal/pid-tree.h"
 #include "../internal/stack-memo.h"
 #include "../internal/util.h"
 
@@ -439,15 +440,23 @@ int cs_tracer_open(const struct cs_tracer_config *cfg, struct cs_tracer **out, s
 	return 0;
 }
 
-int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
+int cs_tracer_track_fresh(struct cs_tracer *t, pid_t tgid)
 {
 	__u32 k = (__u32)tgid;
+	__u64 bit = 1ULL << (k & 63), old;
 
 	if (tgid <= 0 || (k >> 6) >= CS_TGID_WORDS)
 		return -ERANGE;
 	/* .bss is mmapped: set the bit in place, atomically against the fork handler. */
-	__atomic_fetch_or(&t->skel->bss->tracked_bits[k >> 6], 1ULL << (k & 63), __ATOMIC_SEQ_CST);
-	return 0;
+	old = __atomic_fetch_or(&t->skel->bss->tracked_bits[k >> 6], bit, __ATOMIC_SEQ_CST);
+	return !(old & bit);
+}
+
+int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
+{
+	int rc = cs_tracer_track_fresh(t, tgid);
+
+	return rc < 0 ? rc : 0;
 }
 
 int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, void *ctx)
@@ -1095,6 +1104,11 @@ bool cs_tracer_mounted_tracefs(const struct cs_tracer *t)
 }
 
 int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
+{
+	return -ENOTSUP;
+}
+
+int cs_tracer_track_fresh(struct cs_tracer *t, pid_t tgid)
 {
 	return -ENOTSUP;
 }

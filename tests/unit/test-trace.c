@@ -3,6 +3,7 @@
 #include "cmocka-wrap.h"
 #include "fixtures.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -951,20 +953,125 @@ static void target_unseen(void **state)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+#define STORM 1500
+
+/* In a child: the storm's forker, STORM children that wait to be killed. */
+static void storm(int ready)
+{
+	pid_t d = fork();
+
+	if (d == 0) {
+		for (int i = 0; i < STORM; i++) {
+			pid_t g = fork();
+
+			if (g == 0) {
+				pause();
+				_exit(0);
+			}
+			if (i == 0 && write(ready, "r", 1) != 1)
+				_exit(5);
+			usleep(100); /* a storm that lasts while /proc is read */
+		}
+		pause();
+		_exit(0);
+	}
+	pause();
+	_exit(0);
+}
+
+/* The descendants of root now, each tracked; how many were not tracked before. */
+static size_t untracked_below(struct cs_tracer *t, pid_t root)
+{
+	size_t n = 0, bad = 0, cap = 1 << 16;
+	struct cs_pid_parent *v = calloc(cap, sizeof(*v));
+	pid_t *out = calloc(cap + 1, sizeof(*out));
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	assert_non_null(v);
+	assert_non_null(out);
+	assert_non_null(d);
+	while ((de = readdir(d)) && n < cap) {
+		char p[300], buf[512], *rp;
+		int pp;
+		FILE *f;
+
+		snprintf(p, sizeof(p), "/proc/%s/stat", de->d_name);
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' || !(f = fopen(p, "r")))
+			continue;
+		if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')) &&
+		    sscanf(rp + 2, "%*c %d", &pp) == 1)
+			v[n++] = (struct cs_pid_parent){atoi(de->d_name), pp};
+		fclose(f);
+	}
+	closedir(d);
+	n = cs_pid_descendants(v, n, root, out);
+	for (size_t i = 1; i < n; i++)
+		bad += cs_tracer_track_fresh(t, out[i]) > 0;
+	free(v);
+	free(out);
+	return bad;
+}
+
+/*
+ * Sixteenth pass: `trace -p` read /proc once; a descendant that forked
+ * between that read and its own tracking had the new child (and all below
+ * it) never traced, as the fork handler follows tracked parents only. A
+ * storm of 1,500 forks under the traced process while it is tracked: every
+ * descendant is tracked after cs_tracer_track_tree (reads until one finds
+ * none untracked).
+ */
+static void track_tree_follows_forks(void **state)
+{
+	struct cs_tracer_config cfg = {.scope = CS_TRACER_PIDS};
+	struct cs_tracer *t = NULL;
+	struct cs_diag d = {0};
+	int ready[2];
+	char byte;
+	pid_t r;
+	size_t bad;
+
+	(void)state;
+	if (geteuid() != 0 || cs_tracer_open(&cfg, &t, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	assert_int_equal(pipe(ready), 0);
+	r = fork();
+	if (r == 0) {
+		setpgid(0, 0);
+		close(ready[0]);
+		storm(ready[1]);
+	}
+	assert_true(r > 0);
+	setpgid(r, r);
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &byte, 1), 1); /* the storm has begun */
+	close(ready[0]);
+	assert_int_equal(cs_tracer_track_tree(t, r), 0);
+	bad = untracked_below(t, r);
+	kill(-r, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	cs_tracer_close(t);
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_count),	cmocka_unit_test(stack_memo),
-	    cmocka_unit_test(decode_event),	cmocka_unit_test(userns_decode),
-	    cmocka_unit_test(userns_profile),	cmocka_unit_test(ksyms),
-	    cmocka_unit_test(classify),		cmocka_unit_test(aggregate),
-	    cmocka_unit_test(list_limits),	cmocka_unit_test(json_shape),
-	    cmocka_unit_test(unattributed),	cmocka_unit_test(unattributed_other_text),
-	    cmocka_unit_test(profiles),		cmocka_unit_test(setcap_path_walk),
-	    cmocka_unit_test(quoting),		cmocka_unit_test(syscall_names),
-	    cmocka_unit_test(verify_run),	cmocka_unit_test(tracer_refusal),
-	    cmocka_unit_test(pid_tree),		cmocka_unit_test(target_same_reuse),
-	    cmocka_unit_test(target_same_tick), cmocka_unit_test(target_unseen),
+	    cmocka_unit_test(decode_count),	 cmocka_unit_test(stack_memo),
+	    cmocka_unit_test(decode_event),	 cmocka_unit_test(userns_decode),
+	    cmocka_unit_test(userns_profile),	 cmocka_unit_test(ksyms),
+	    cmocka_unit_test(classify),		 cmocka_unit_test(aggregate),
+	    cmocka_unit_test(list_limits),	 cmocka_unit_test(json_shape),
+	    cmocka_unit_test(unattributed),	 cmocka_unit_test(unattributed_other_text),
+	    cmocka_unit_test(profiles),		 cmocka_unit_test(setcap_path_walk),
+	    cmocka_unit_test(quoting),		 cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(verify_run),	 cmocka_unit_test(tracer_refusal),
+	    cmocka_unit_test(pid_tree),		 cmocka_unit_test(track_tree_follows_forks),
+	    cmocka_unit_test(target_same_reuse), cmocka_unit_test(target_same_tick),
+	    cmocka_unit_test(target_unseen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
