@@ -747,7 +747,8 @@ static int level_of_owner(const struct cs_tracer *t, int mfd, uint64_t id)
 	struct cs_owner_level k = {.id = id}, *hit;
 
 	hit = t->lv ? bsearch(&k, t->lv, t->nlv, sizeof(k), by_level_id) : NULL;
-	if (hit)
+	/* One not told is asked again: a refusal may not last. */
+	if (hit && hit->level > 0)
 		return hit->level;
 	return mfd >= 0 ? cs_cgroup_level(mfd, id) : -1;
 }
