@@ -461,6 +461,60 @@ static void config_other_types(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Sixteenth pass: the other platforms' sections and the fields Debian's
+ * runc 1.1.5 decodes beyond the typed set (domainname, zos, a mount's id
+ * mappings, cpu burst and idle, checkBeforeUpdate) were read whatever their
+ * type; runc refuses each of these bundles ("json: cannot unmarshal"). */
+static void config_platform_types(void **state)
+{
+	static const struct {
+		const char *extra, *field;
+	} bad[] = {
+	    {"\"solaris\":{\"milestone\":5}", "solaris.milestone"},
+	    {"\"solaris\":{\"anet\":[{\"macAddress\":5}]}", "solaris.anet[0].macAddress"},
+	    {"\"solaris\":{\"cappedCPU\":{\"ncpus\":5}}", "solaris.cappedCPU.ncpus"},
+	    {"\"windows\":{\"layerFolders\":5}", "windows.layerFolders"},
+	    {"\"windows\":{\"resources\":{\"cpu\":{\"shares\":70000}}}",
+	     "windows.resources.cpu.shares"},
+	    {"\"windows\":{\"network\":{\"dnssearchlist\":5}}", "windows.network.DNSSearchList"},
+	    {"\"windows\":{\"hyperv\":5}", "windows.hyperv"},
+	    {"\"vm\":{\"kernel\":{\"initrd\":5}}", "vm.kernel.initrd"},
+	    {"\"vm\":{\"image\":{\"format\":[]}}", "vm.image.format"},
+	    {"\"domainname\":5", "domainname"},
+	    {"\"zos\":{\"devices\":[{\"fileMode\":-1}]}", "zos.devices[0].fileMode"},
+	    {"\"mounts\":[{\"destination\":\"/x\",\"uidMappings\":5}]", "mounts[0].uidMappings"},
+	    {"\"linux\":{\"resources\":{\"cpu\":{\"burst\":-1}}}", "linux.resources.cpu.burst"},
+	    {"\"linux\":{\"resources\":{\"cpu\":{\"idle\":\"x\"}}}", "linux.resources.cpu.idle"},
+	    {"\"linux\":{\"resources\":{\"memory\":{\"checkBeforeUpdate\":5}}}",
+	     "linux.resources.memory.checkBeforeUpdate"},
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char json[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\n%s}",
+			 bad[i].extra);
+		assert_int_equal(parse(json, &c, &d), -EINVAL);
+		assert_string_equal(d.field, bad[i].field);
+		assert_int_equal(d.line, 2);
+		cs_oci_config_free(&c);
+	}
+	/* what runc takes: any credentialSpec, a null VM struct, the fields it
+	 * does not know (scheduler, ioPriority, timeOffsets) of any type */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+		  "\"scheduler\":5,\"ioPriority\":5},\"windows\":{\"credentialSpec\":5,"
+		  "\"layerFolders\":[\"a\"],\"resources\":{\"cpu\":{\"shares\":65535}}},"
+		  "\"vm\":{\"hypervisor\":null},\"linux\":{\"timeOffsets\":5},"
+		  "\"domainname\":\"d\"}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+}
+
 /* Session 13, part A (the twelfth pass's open find): two keys for one field
  * the model does not read were not refused. Go decodes both and keeps the
  * later: "hostname":"a","Hostname":5 fails runc on the second, and two
@@ -498,11 +552,12 @@ static void config_unread_dups(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),	  cmocka_unit_test(config_null_items),
-	    cmocka_unit_test(config_namespaces),  cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case),	  cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),	  cmocka_unit_test(config_other_types),
-	    cmocka_unit_test(config_unread_dups), cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),	     cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_namespaces),     cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case),	     cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),	     cmocka_unit_test(config_other_types),
+	    cmocka_unit_test(config_unread_dups),    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_platform_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
