@@ -311,6 +311,17 @@ static void runc_article(void **state)
 	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
 	assert_false(res.ok);
 	assert_int_equal(res.error, EINVAL);
+	/* an additional gid beyond 2^31 - 1: runc fails before the mapping
+	 * check ("uids and gids must be in range"; sixteenth pass, it ran) */
+	p.additional_gids[0] = 5;
+	p.additional_gids[1] = 2147483648u;
+	p.n_additional_gids = 2;
+	cs_steps_free(&st);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_false(res.ok);
+	assert_int_equal(res.error, ERANGE);
+	assert_non_null(cs_steps_find(&st, "runc.user-range"));
 	cs_steps_free(&st);
 }
 
