@@ -472,6 +472,55 @@ static void config_other_types(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Sixteenth pass: what runc refuses after the decode in fields the model
+ * does not read (run against Debian's runc 1.1.5): each was predicted. */
+static void config_runc_refuses(void **state)
+{
+	static const struct {
+		const char *extra, *field;
+	} bad[] = {
+	    {"\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}", "hostname"},
+	    {"\"hostname\":\"h\"", "hostname"},
+	    {"\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"rlimit_nofile\"}]}",
+	     "process.rlimits[0].type"},
+	    {"\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"hard\":1,\"soft\":1}]}",
+	     "process.rlimits[0].type"},
+	    {"\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,"
+	     "\"soft\":2}]}",
+	     "process.rlimits[0].soft"},
+	    {"\"linux\":{\"rootfsPropagation\":\"RPRIVATE\"}", "linux.rootfsPropagation"},
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char json[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json), "{\"root\":{\"path\":\"r\"},\n%s%s}", bad[i].extra,
+			 strstr(bad[i].extra, "\"process\"") ? ""
+							     : ",\"process\":{\"args\":[\"x\"]}");
+		assert_int_equal(parse(json, &c, &d), -EINVAL);
+		assert_string_equal(d.field, bad[i].field);
+		assert_int_equal(d.line, 2);
+		assert_non_null(strstr(d.message, "runc"));
+		cs_oci_config_free(&c);
+	}
+	/* what runc takes: a uts namespace, no hostname, an empty one, the
+	 * sixteen rlimits, soft equal to hard, a known propagation */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":"
+		  "\"RLIMIT_RTTIME\",\"hard\":1,\"soft\":1}]},\"hostname\":\"h\",\"linux\":{"
+		  "\"namespaces\":[{\"type\":\"uts\"}],\"rootfsPropagation\":\"rslave\"}}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+			       "\"hostname\":\"\",\"linux\":{\"rootfsPropagation\":\"\"}}",
+			       &c, &d),
+			 0);
+	cs_oci_config_free(&c);
+}
+
 /* Sixteenth pass: the other platforms' sections and the fields Debian's
  * runc 1.1.5 decodes beyond the typed set (domainname, zos, a mount's id
  * mappings, cpu burst and idle, checkBeforeUpdate) were read whatever their
@@ -554,7 +603,8 @@ static void config_unread_dups(void **state)
 	}
 	/* one key a field; an unknown key in two cases (Go ignores both): read */
 	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
-			       "\"hostname\":\"a\",\"xNew\":1,\"XNEW\":2}",
+			       "\"hostname\":\"a\",\"xNew\":1,\"XNEW\":2,"
+			       "\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}}",
 			       &c, &d),
 			 0);
 	cs_oci_config_free(&c);
@@ -568,7 +618,7 @@ int main(void)
 	    cmocka_unit_test(config_key_case),	     cmocka_unit_test(config_unknown_names),
 	    cmocka_unit_test(runc_article),	     cmocka_unit_test(config_other_types),
 	    cmocka_unit_test(config_unread_dups),    cmocka_unit_test(resolver),
-	    cmocka_unit_test(config_platform_types),
+	    cmocka_unit_test(config_platform_types), cmocka_unit_test(config_runc_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
