@@ -172,7 +172,9 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 			continue;
 		if (strlen(eq + 1) >= sizeof(val))
 			return cs_diag_set(d, EINVAL, it->line, it->column, path,
-					   "'%s': value too long", it->s);
+					   "'%s': a value longer than capscope holds (%zu bytes; "
+					   "CRI-O takes it)",
+					   it->s, sizeof(val) - 1);
 		snprintf(val, sizeof(val), "%s", eq + 1);
 	}
 	snprintf(c->unpriv_port_start, sizeof(c->unpriv_port_start), "%s", val);

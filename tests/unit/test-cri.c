@@ -591,6 +591,14 @@ static void test_crio_defaults_last_list(void **state)
 	cs_crio_config_default(&c);
 	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
 	assert_int_equal(c.n_default_caps, 2);
+	/* a sysctl value past what capscope holds: its limit, said as such
+	 * (it said "value too long", as if CRI-O refused it) */
+	put_file(dir, "crio.conf",
+		 "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start="
+		 "00000000000000000000000000000000000080\"]\n");
+	cs_crio_config_default(&c);
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.message, "longer than capscope holds"));
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
 }
