@@ -11,7 +11,9 @@
  *     sensitive; a missing type is ""), a soft limit above the hard one
  *     (setrlimit's EINVAL in runc init);
  *   - a rootfsPropagation specconv has no mapping for ("... is not
- *     supported").
+ *     supported");
+ *   - a sysctl the validator does not place in a namespace of the
+ *     container's own (below).
  * Keys are found as Go finds them; a second key for one field has been
  * refused before this runs.
  */
@@ -55,6 +57,15 @@ static uint64_t u64_of(node *n)
 	if (!cs_json_is_null(n))
 		(void)cs_parse_u64n(n->u.text, n->n, CS_NUM_DEC, UINT64_MAX, &v);
 	return v;
+}
+
+static int key_error(struct cs_diag *d, node *k, const char *why)
+{
+	char f[300];
+
+	snprintf(f, sizeof(f), "linux.sysctl.%.*s%s", CS_MSG_CUT(k->u.text, k->n, 200));
+	return ydoc_error(d, k, EINVAL, f,
+			  "a sysctl runc refuses here (%s): it does not create the container", why);
 }
 
 static int hostname(node *root, struct cs_diag *d)
@@ -117,6 +128,72 @@ static int rlimits(node *root, struct cs_diag *d)
 	return 0;
 }
 
+/* Whether linux.namespaces has type t; *path set to its path node. */
+static bool has_ns(node *root, const char *t, node **path)
+{
+	node *ns = go_get(go_get(root, "linux"), "namespaces");
+
+	for (uint32_t i = 0; ns && ns->kind == YDOC_SEQ && i < ns->n; i++) {
+		node *n = go_get(ns->u.items[i], "type");
+
+		if (!cs_json_is_null(n) && text_is(n, t)) {
+			if (path)
+				*path = go_get(ns->u.items[i], "path");
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The config validator's sysctl rule (runc 1.1.5 as Debian builds it, run
+ * here; '/' in a name is read as '.'): the IPC ones (eight kernel.* names
+ * and fs.mqueue.*) need an ipc namespace, net.* a network namespace that
+ * is not the host's, kernel.domainname a uts namespace, kernel.hostname is
+ * refused beside the hostname field; any other name is "not in a separate
+ * kernel namespace". A network namespace given by path may be the host's,
+ * which runc asks the host: taken here as not.
+ */
+static int sysctls(node *root, struct cs_diag *d)
+{
+	static const char *const ipc[] = {
+	    "kernel.msgmax", "kernel.msgmnb",	       "kernel.msgmni",
+	    "kernel.sem",    "kernel.shmall",	       "kernel.shmmax",
+	    "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
+	node *sc = go_get(go_get(root, "linux"), "sysctl");
+	const char *why = NULL;
+	char name[256];
+
+	for (uint32_t i = 0; sc && sc->kind == YDOC_MAP && i < sc->n && !why; i++) {
+		node *k = sc->u.pairs[i].key;
+		size_t n = k->n < sizeof(name) - 1 ? k->n : sizeof(name) - 1;
+		struct ydoc_node key = *k;
+
+		memcpy(name, k->u.text, n);
+		name[n] = '\0';
+		for (char *p = name; (p = strchr(p, '/')); p++)
+			*p = '.';
+		key.u.text = name;
+		key.n = n;
+		if (one_of(&key, ipc) || !strncmp(name, "fs.mqueue.", 10))
+			why = has_ns(root, "ipc", NULL) ? NULL
+							: "not allowed in the host's ipc namespace";
+		else if (!strncmp(name, "net.", 4))
+			why = has_ns(root, "network", NULL)
+				  ? NULL
+				  : "not allowed in the host's network namespace";
+		else if (!strcmp(name, "kernel.domainname") && has_ns(root, "uts", NULL))
+			why = NULL;
+		else if (!strcmp(name, "kernel.hostname") && has_ns(root, "uts", NULL))
+			why = "not allowed: it conflicts with the hostname field";
+		else
+			why = "not in a separate kernel namespace";
+		if (why)
+			return key_error(d, k, why);
+	}
+	return 0;
+}
+
 static int propagation(node *root, struct cs_diag *d)
 {
 	static const char *const known[] = {
@@ -139,5 +216,7 @@ int cs_oci_runc_checks(const struct ydoc_node *root, struct cs_diag *d)
 
 	if (!rc)
 		rc = rlimits(root, d);
+	if (!rc)
+		rc = sysctls(root, d);
 	return rc ? rc : hostname(root, d);
 }

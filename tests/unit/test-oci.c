@@ -489,6 +489,14 @@ static void config_runc_refuses(void **state)
 	     "\"soft\":2}]}",
 	     "process.rlimits[0].soft"},
 	    {"\"linux\":{\"rootfsPropagation\":\"RPRIVATE\"}", "linux.rootfsPropagation"},
+	    {"\"linux\":{\"sysctl\":{\"vm.swappiness\":\"1\"}}", "linux.sysctl.vm.swappiness"},
+	    {"\"linux\":{\"sysctl\":{\"kernel/shmmax\":\"1\"}}", "linux.sysctl.kernel/shmmax"},
+	    {"\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"namespaces\":[{\"type\":"
+	     "\"ipc\"}]}",
+	     "linux.sysctl.net.ipv4.ip_forward"},
+	    {"\"linux\":{\"sysctl\":{\"kernel.hostname\":\"x\"},\"namespaces\":[{\"type\":"
+	     "\"uts\"}]}",
+	     "linux.sysctl.kernel.hostname"},
 	};
 	struct cs_oci_config c;
 	struct cs_diag d;
@@ -510,7 +518,9 @@ static void config_runc_refuses(void **state)
 	assert_int_equal(
 	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":"
 		  "\"RLIMIT_RTTIME\",\"hard\":1,\"soft\":1}]},\"hostname\":\"h\",\"linux\":{"
-		  "\"namespaces\":[{\"type\":\"uts\"}],\"rootfsPropagation\":\"rslave\"}}",
+		  "\"namespaces\":[{\"type\":\"uts\"},{\"type\":\"ipc\"},{\"type\":\"network\"}],"
+		  "\"sysctl\":{\"kernel/shmmax\":\"1\",\"fs.mqueue.msg_max\":\"1\",\"net.ipv4.x\":"
+		  "\"1\",\"kernel.domainname\":\"d\"},\"rootfsPropagation\":\"rslave\"}}",
 		  &c, &d),
 	    0);
 	cs_oci_config_free(&c);
