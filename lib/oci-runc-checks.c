@@ -13,7 +13,8 @@
  *   - a rootfsPropagation specconv has no mapping for ("... is not
  *     supported");
  *   - a sysctl the validator does not place in a namespace of the
- *     container's own (below).
+ *     container's own (below);
+ *   - a seccomp section runc cannot build a filter from (below).
  * Keys are found as Go finds them; a second key for one field has been
  * refused before this runs.
  */
@@ -194,6 +195,96 @@ static int sysctls(node *root, struct cs_diag *d)
 	return 0;
 }
 
+/*
+ * linux.seccomp as runc 1.1.5 (Debian's) builds it, run here: nothing is
+ * checked when it has neither a default action nor a syscall rule;
+ * otherwise any flag is refused ("not yet supported"), every action and
+ * operator must be one of libseccomp's names as written, NOTIFY is no
+ * default action and needs a listenerPath, and an architecture must be
+ * one runc names (whether libseccomp can add it to this host's filter is
+ * the host's: not checked).
+ */
+static int seccomp(node *root, struct cs_diag *d)
+{
+	static const char *const acts[] = {"SCMP_ACT_KILL",	   "SCMP_ACT_KILL_PROCESS",
+					   "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+					   "SCMP_ACT_ERRNO",	   "SCMP_ACT_TRACE",
+					   "SCMP_ACT_ALLOW",	   "SCMP_ACT_LOG",
+					   "SCMP_ACT_NOTIFY",	   NULL};
+	static const char *const ops[] = {"SCMP_CMP_NE",	"SCMP_CMP_LT", "SCMP_CMP_LE",
+					  "SCMP_CMP_EQ",	"SCMP_CMP_GE", "SCMP_CMP_GT",
+					  "SCMP_CMP_MASKED_EQ", NULL};
+	static const char *const archs[] = {"SCMP_ARCH_X86",
+					    "SCMP_ARCH_X86_64",
+					    "SCMP_ARCH_X32",
+					    "SCMP_ARCH_ARM",
+					    "SCMP_ARCH_AARCH64",
+					    "SCMP_ARCH_MIPS",
+					    "SCMP_ARCH_MIPS64",
+					    "SCMP_ARCH_MIPS64N32",
+					    "SCMP_ARCH_MIPSEL",
+					    "SCMP_ARCH_MIPSEL64",
+					    "SCMP_ARCH_MIPSEL64N32",
+					    "SCMP_ARCH_PPC",
+					    "SCMP_ARCH_PPC64",
+					    "SCMP_ARCH_PPC64LE",
+					    "SCMP_ARCH_S390",
+					    "SCMP_ARCH_S390X",
+					    NULL};
+	static const char why[] = "runc refuses the bundle";
+	node *sc = go_get(go_get(root, "linux"), "seccomp");
+	node *def = go_get(sc, "defaultAction"), *sys = go_get(sc, "syscalls");
+	node *flags = go_get(sc, "flags"), *arch = go_get(sc, "architectures");
+	node *lp = go_get(sc, "listenerPath");
+	bool has_sys = sys && sys->kind == YDOC_SEQ && sys->n;
+	bool listener = !cs_json_is_null(lp) && lp->n;
+	char f[96];
+
+	if ((cs_json_is_null(def) || !def->n) && !has_sys)
+		return 0;
+	if (flags && flags->kind == YDOC_SEQ && flags->n)
+		return ydoc_error(d, flags, EINVAL, "linux.seccomp.flags",
+				  "seccomp flags: %s (not yet supported)", why);
+	if (cs_json_is_null(def) || !one_of(def, acts) || text_is(def, "SCMP_ACT_NOTIFY"))
+		return ydoc_error(
+		    d, cs_json_is_null(def) ? sc : def, EINVAL, "linux.seccomp.defaultAction",
+		    "not a default action runc takes (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
+		    "...; not SCMP_ACT_NOTIFY): %s",
+		    why);
+	for (uint32_t i = 0; arch && arch->kind == YDOC_SEQ && i < arch->n; i++)
+		if (cs_json_is_null(arch->u.items[i]) || !one_of(arch->u.items[i], archs)) {
+			snprintf(f, sizeof(f), "linux.seccomp.architectures[%u]", i);
+			return ydoc_error(d, arch->u.items[i], EINVAL, f,
+					  "not an architecture runc names (SCMP_ARCH_X86_64, ...): "
+					  "%s",
+					  why);
+		}
+	for (uint32_t i = 0; has_sys && i < sys->n; i++) {
+		node *rule = sys->u.items[i], *a = go_get(rule, "action"),
+		     *args = go_get(rule, "args");
+
+		snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].action", i);
+		if (cs_json_is_null(a) || !one_of(a, acts))
+			return ydoc_error(
+			    d, cs_json_is_null(a) ? rule : a, EINVAL, f,
+			    "not a seccomp action runc knows (SCMP_ACT_ERRNO, ...): %s", why);
+		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
+			return ydoc_error(d, a, EINVAL, f,
+					  "SCMP_ACT_NOTIFY without a listenerPath: %s", why);
+		for (uint32_t k = 0; args && args->kind == YDOC_SEQ && k < args->n; k++) {
+			node *op = go_get(args->u.items[k], "op");
+
+			if (!cs_json_is_null(op) && one_of(op, ops))
+				continue;
+			snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].args[%u].op", i, k);
+			return ydoc_error(
+			    d, cs_json_is_null(op) ? args->u.items[k] : op, EINVAL, f,
+			    "not a seccomp operator runc knows (SCMP_CMP_EQ, ...): %s", why);
+		}
+	}
+	return 0;
+}
+
 static int propagation(node *root, struct cs_diag *d)
 {
 	static const char *const known[] = {
@@ -218,5 +309,7 @@ int cs_oci_runc_checks(const struct ydoc_node *root, struct cs_diag *d)
 		rc = rlimits(root, d);
 	if (!rc)
 		rc = sysctls(root, d);
+	if (!rc)
+		rc = seccomp(root, d);
 	return rc ? rc : hostname(root, d);
 }

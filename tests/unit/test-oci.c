@@ -497,6 +497,29 @@ static void config_runc_refuses(void **state)
 	    {"\"linux\":{\"sysctl\":{\"kernel.hostname\":\"x\"},\"namespaces\":[{\"type\":"
 	     "\"uts\"}]}",
 	     "linux.sysctl.kernel.hostname"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_"
+	     "FILTER_FLAG_LOG\"]}}",
+	     "linux.seccomp.flags"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"scmp_act_allow\"}}",
+	     "linux.seccomp.defaultAction"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":"
+	     "\"/s\"}}",
+	     "linux.seccomp.defaultAction"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":["
+	     "\"SCMP_ARCH_RISCV64\"]}}",
+	     "linux.seccomp.architectures[0]"},
+	    {"\"linux\":{\"seccomp\":{\"syscalls\":[{\"names\":[\"getcwd\"]}]}}",
+	     "linux.seccomp.defaultAction"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\"],\"action\":\"\"}]}}",
+	     "linux.seccomp.syscalls[0].action"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}}",
+	     "linux.seccomp.syscalls[0].action"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":"
+	     "\"SCMP_CMP_BOGUS\"}]}]}}",
+	     "linux.seccomp.syscalls[0].args[0].op"},
 	};
 	struct cs_oci_config c;
 	struct cs_diag d;
@@ -516,18 +539,24 @@ static void config_runc_refuses(void **state)
 	/* what runc takes: a uts namespace, no hostname, an empty one, the
 	 * sixteen rlimits, soft equal to hard, a known propagation */
 	assert_int_equal(
-	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":"
-		  "\"RLIMIT_RTTIME\",\"hard\":1,\"soft\":1}]},\"hostname\":\"h\",\"linux\":{"
-		  "\"namespaces\":[{\"type\":\"uts\"},{\"type\":\"ipc\"},{\"type\":\"network\"}],"
-		  "\"sysctl\":{\"kernel/shmmax\":\"1\",\"fs.mqueue.msg_max\":\"1\",\"net.ipv4.x\":"
-		  "\"1\",\"kernel.domainname\":\"d\"},\"rootfsPropagation\":\"rslave\"}}",
-		  &c, &d),
+	    parse(
+		"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":"
+		"\"RLIMIT_RTTIME\",\"hard\":1,\"soft\":1}]},\"hostname\":\"h\",\"linux\":{"
+		"\"namespaces\":[{\"type\":\"uts\"},{\"type\":\"ipc\"},{\"type\":\"network\"}],"
+		"\"sysctl\":{\"kernel/shmmax\":\"1\",\"fs.mqueue.msg_max\":\"1\",\"net.ipv4.x\":"
+		"\"1\",\"kernel.domainname\":\"d\"},\"rootfsPropagation\":\"rslave\",\"seccomp\":{"
+		"\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+		"\"listenerPath\":\"/s\",\"syscalls\":[{\"names\":[\"x\"],\"action\":"
+		"\"SCMP_ACT_NOTIFY\",\"args\":[{\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}}}",
+		&c, &d),
 	    0);
 	cs_oci_config_free(&c);
-	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
-			       "\"hostname\":\"\",\"linux\":{\"rootfsPropagation\":\"\"}}",
-			       &c, &d),
-			 0);
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+		  "\"hostname\":\"\",\"linux\":{\"rootfsPropagation\":\"\",\"seccomp\":{"
+		  "\"defaultAction\":\"\",\"flags\":[\"X\"],\"architectures\":[\"Y\"]}}}",
+		  &c, &d),
+	    0);
 	cs_oci_config_free(&c);
 }
 
