@@ -444,6 +444,9 @@ static int read_linux(struct ctx *c, const struct ydoc_node *lx, struct cs_oci_p
 struct parse {
 	struct ctx c;
 	struct cs_oci_config *cfg;
+	/* runc's own refusals (oci-runc-checks.c): for a bundle to be run, not
+	 * one a runtime (runc, crun) has already started (the node agent's) */
+	bool runc_checks;
 };
 
 static int read_config(void *user, const struct ydoc_node *root)
@@ -477,6 +480,8 @@ static int read_config(void *user, const struct ydoc_node *root)
 			  CS_MSG_CUT(c->dup->u.text, c->dup->n, 40), c->dup_field);
 	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
 		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
+	if (!rc && p->runc_checks && (rc = cs_oci_runc_checks(root, c->d)) < 0 && c->d)
+		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
 	if (!rc && rootpath) {
 		if (rootpath[0] == '/' || !cfg->bundle) {
 			cfg->root_path = rootpath;
@@ -501,7 +506,7 @@ int cs_oci_config_read_tree(const struct ydoc_node *root, const char *filename,
 int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 			struct cs_oci_config *cfg, struct cs_diag *d)
 {
-	struct parse p = {{filename, d, NULL, NULL}, cfg};
+	struct parse p = {{filename, d, NULL, NULL}, cfg, true};
 	int rc = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_config, &p, d);
 
 	if (rc < 0)

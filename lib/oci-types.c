@@ -7,6 +7,15 @@
  * fails the decode, and runc does not create the container ("json: cannot
  * unmarshal ..."); such a bundle was predicted to run. Unknown keys are
  * ignored and null is absent, as in Go.
+ *
+ * Which fields runc knows is what its binary decodes, not the spec's
+ * release notes: Debian's runc 1.1.5 is built against a newer spec package
+ * than upstream 1.1.5 vendors, and decodes (and refuses a wrong type in)
+ * `domainname`, `zos`, a mount's id mappings, `cpu.burst`, `cpu.idle` and
+ * `memory.checkBeforeUpdate`, but not `process.scheduler`, `ioPriority` or
+ * `linux.timeOffsets` (each tried against it with a value of another type,
+ * sixteenth pass). A field typed here that an older runc ignores is refused
+ * when mistyped: stricter, never more lenient.
  */
 #include "internal/oci-types.h"
 
@@ -58,10 +67,14 @@ static const F process[] = {{"terminal", BOOL, NULL},
 			    {"selinuxLabel", STR, NULL},
 			    END};
 static const F root_[] = {{"path", STR, NULL}, {"readonly", BOOL, NULL}, END};
+static const F idmap[] = {
+    {"containerID", U32, NULL}, {"hostID", U32, NULL}, {"size", U32, NULL}, END};
 static const F mount[] = {{"destination", STR, NULL},
 			  {"type", STR, NULL},
 			  {"source", STR, NULL},
 			  {"options", STRV, NULL},
+			  {"uidMappings", OBJ_ARRAY, idmap},
+			  {"gidMappings", OBJ_ARRAY, idmap},
 			  END};
 static const F hook[] = {
     {"path", STR, NULL}, {"args", STRV, NULL}, {"env", STRV, NULL}, {"timeout", I64, NULL}, END};
@@ -72,8 +85,6 @@ static const F hooks[] = {{"prestart", OBJ_ARRAY, hook},
 			  {"poststart", OBJ_ARRAY, hook},
 			  {"poststop", OBJ_ARRAY, hook},
 			  END};
-static const F idmap[] = {
-    {"containerID", U32, NULL}, {"hostID", U32, NULL}, {"size", U32, NULL}, END};
 static const F dev_cgroup[] = {{"allow", BOOL, NULL}, {"type", STR, NULL},   {"major", I64, NULL},
 			       {"minor", I64, NULL},  {"access", STR, NULL}, END};
 static const F memory[] = {{"limit", I64, NULL},
@@ -84,11 +95,13 @@ static const F memory[] = {{"limit", I64, NULL},
 			   {"swappiness", U64, NULL},
 			   {"disableOOMKiller", BOOL, NULL},
 			   {"useHierarchy", BOOL, NULL},
+			   {"checkBeforeUpdate", BOOL, NULL},
 			   END};
 static const F cpu[] = {{"shares", U64, NULL},	       {"quota", I64, NULL},
 			{"period", U64, NULL},	       {"realtimeRuntime", I64, NULL},
 			{"realtimePeriod", U64, NULL}, {"cpus", STR, NULL},
-			{"mems", STR, NULL},	       END};
+			{"mems", STR, NULL},	       {"burst", U64, NULL},
+			{"idle", I64, NULL},	       END};
 static const F pids[] = {{"limit", I64, NULL}, END};
 static const F weight_dev[] = {{"major", I64, NULL},
 			       {"minor", I64, NULL},
@@ -153,19 +166,57 @@ static const F linux_[] = {{"uidMappings", OBJ_ARRAY, idmap},
 			   {"intelRdt", OBJ, rdt},
 			   {"personality", OBJ, personality},
 			   END};
-static const F none[] = {END}; /* Solaris, Windows, VM: objects, their fields not typed here */
-static const F spec[] = {{"ociVersion", STR, NULL},
-			 {"process", OBJ, process},
-			 {"root", OBJ, root_},
-			 {"hostname", STR, NULL},
-			 {"mounts", OBJ_ARRAY, mount},
-			 {"hooks", OBJ, hooks},
-			 {"annotations", STR_MAP, NULL},
-			 {"linux", OBJ, linux_},
-			 {"solaris", OBJ, none},
-			 {"windows", OBJ, none},
-			 {"vm", OBJ, none},
-			 END};
+/* The other platforms' sections: runc decodes them too (and so fails on a
+ * wrong type there) though it uses none of them. Windows' credentialSpec is
+ * an interface{}: any JSON value. */
+static const F sol_anet[] = {{"linkname", STR, NULL},	    {"lowerLink", STR, NULL},
+			     {"allowedAddress", STR, NULL}, {"configureAllowedAddress", STR, NULL},
+			     {"defrouter", STR, NULL},	    {"linkProtection", STR, NULL},
+			     {"macAddress", STR, NULL},	    END};
+static const F sol_cpu[] = {{"ncpus", STR, NULL}, END};
+static const F sol_mem[] = {{"physical", STR, NULL}, {"swap", STR, NULL}, END};
+static const F solaris[] = {{"milestone", STR, NULL},
+			    {"limitpriv", STR, NULL},
+			    {"maxShmMemory", STR, NULL},
+			    {"anet", OBJ_ARRAY, sol_anet},
+			    {"cappedCPU", OBJ, sol_cpu},
+			    {"cappedMemory", OBJ, sol_mem},
+			    END};
+static const F win_dev[] = {{"id", STR, NULL}, {"idType", STR, NULL}, END};
+static const F win_mem[] = {{"limit", U64, NULL}, END};
+static const F win_cpu[] = {
+    {"count", U64, NULL}, {"shares", U16, NULL}, {"maximum", U16, NULL}, END};
+static const F win_storage[] = {
+    {"iops", U64, NULL}, {"bps", U64, NULL}, {"sandboxSize", U64, NULL}, END};
+static const F win_res[] = {
+    {"memory", OBJ, win_mem}, {"cpu", OBJ, win_cpu}, {"storage", OBJ, win_storage}, END};
+static const F win_hyperv[] = {{"utilityVMPath", STR, NULL}, END};
+static const F win_net[] = {
+    {"endpointList", STRV, NULL},    {"allowUnqualifiedDNSQuery", BOOL, NULL},
+    {"DNSSearchList", STRV, NULL},   {"networkSharedContainerName", STR, NULL},
+    {"networkNamespace", STR, NULL}, END};
+static const F windows[] = {{"layerFolders", STRV, NULL},
+			    {"devices", OBJ_ARRAY, win_dev},
+			    {"resources", OBJ, win_res},
+			    {"servicing", BOOL, NULL},
+			    {"ignoreFlushesDuringBoot", BOOL, NULL},
+			    {"hyperv", OBJ, win_hyperv},
+			    {"network", OBJ, win_net},
+			    END};
+static const F vm_hyper[] = {{"path", STR, NULL}, {"parameters", STRV, NULL}, END};
+static const F vm_kernel[] = {
+    {"path", STR, NULL}, {"parameters", STRV, NULL}, {"initrd", STR, NULL}, END};
+static const F vm_image[] = {{"path", STR, NULL}, {"format", STR, NULL}, END};
+static const F vm[] = {
+    {"hypervisor", OBJ, vm_hyper}, {"kernel", OBJ, vm_kernel}, {"image", OBJ, vm_image}, END};
+static const F zos[] = {{"devices", OBJ_ARRAY, device}, END};
+static const F spec[] = {{"ociVersion", STR, NULL}, {"process", OBJ, process},
+			 {"root", OBJ, root_},	    {"hostname", STR, NULL},
+			 {"domainname", STR, NULL}, {"mounts", OBJ_ARRAY, mount},
+			 {"hooks", OBJ, hooks},	    {"annotations", STR_MAP, NULL},
+			 {"linux", OBJ, linux_},    {"solaris", OBJ, solaris},
+			 {"windows", OBJ, windows}, {"vm", OBJ, vm},
+			 {"zos", OBJ, zos},	    END};
 
 /*
  * Two keys for one field anywhere in the spec (any case: `"hostname"` and

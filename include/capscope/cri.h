@@ -136,7 +136,8 @@ struct cs_crio_config {
 	char unpriv_port_start[32];
 	char sysctls_from[256];
 	/* The first default capability CRI-O's start-up check refuses, and
-	 * where it is (in defaults_from); "" = none. cs_crio_config_load
+	 * where it is (in defaults_from), cut with "..."; bad_line 0 = none
+	 * (the name may be ""). cs_crio_config_load
 	 * refuses the configuration when the last list read has one. */
 	char bad_cap[48];
 	unsigned bad_line, bad_column;

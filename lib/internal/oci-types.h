@@ -9,4 +9,9 @@
  * or -EINVAL with d at the first value of another Go type. */
 int cs_oci_config_types(const struct ydoc_node *root, struct cs_diag *d);
 
+/* What runc refuses in fields it has decoded and the model does not read
+ * (lib/oci-runc-checks.c): 0, or -EINVAL with d at the value. Call after
+ * cs_oci_config_types. */
+int cs_oci_runc_checks(const struct ydoc_node *root, struct cs_diag *d);
+
 #endif

@@ -20,6 +20,15 @@
  * the first thing that is not one: flow YAML (`{kind: Pod, ...}`), a "---"
  * line, a comment. libfyaml reads all of those as YAML; the reader refuses
  * them where kubectl stops.
+ *
+ * go-yaml then reads each piece, and refuses a character outside YAML's
+ * printable set anywhere in it, comments too ("control characters are not
+ * allowed": C0 controls but tab, LF and CR; DEL; C1 controls but NEL;
+ * U+FFFE and U+FFFF). libfyaml reads all of them, so a pod kubectl never
+ * creates was linted and predicted: refused here too (sixteenth pass). A
+ * "---" line the splitter drops never reaches go-yaml and is not checked.
+ * Go's JSON decoder takes all but the C0 controls (which the JSON checker
+ * refuses), so a file kubectl reads as JSON is not checked for them.
  */
 #include "kubectl-stream.h"
 
@@ -30,6 +39,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Whether the rest of a "---" line, s[0, n) (no '\n'), is what kubectl allows. */
@@ -127,7 +137,49 @@ struct pieces {
 	bool after_end; /* a "..." line was seen since the last "---" line */
 	bool bytes;	/* the piece holds something (kubectl's buffer) */
 	bool opened;	/* it opens with a kept "---" line, or holds a token */
+	bool not_utf8;	/* bytes that are not UTF-8 seen: refused later, there */
 };
+
+/* What go-yaml's reader (yaml_parser_update_buffer) takes: tab, LF, CR,
+ * 0x20-0x7E, NEL, U+00A0-U+D7FF, U+E000-U+FFFD, U+10000 and above. */
+static bool go_yaml_printable(uint32_t c)
+{
+	return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0x7e) || c == 0x85 ||
+	       (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000;
+}
+
+/* The first character of s[0, n) (one of kubectl's lines, starting at YAML
+ * line `line`) that go-yaml refuses: -EINVAL at its line and column. The
+ * scan stops for good at bytes that are not UTF-8, which the text check
+ * refuses at their own place. */
+static int check_printable(const unsigned char *s, size_t n, unsigned line, struct pieces *p,
+			   struct cs_diag *d)
+{
+	unsigned col = 1;
+	uint32_t c = 0;
+
+	for (size_t i = 0, k; i < n && !p->not_utf8; i += k) {
+		if (!(k = s[i] ? cs_utf8_decode(s + i, n - i, &c) : 0)) {
+			p->not_utf8 = true;
+			break;
+		}
+		if (!go_yaml_printable(c))
+			return cs_diag_set(
+			    d, EINVAL, line, col, "",
+			    "YAML: U+%04X is outside YAML's printable characters: kubectl "
+			    "refuses the file (go-yaml: control characters are not "
+			    "allowed, in comments too); remove it, or write its escape "
+			    "in a double-quoted string",
+			    (unsigned)c);
+		if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+			col++;
+		else if (cs_yaml11_break_len(s + i, n - i))
+			line++, col = 1;
+		else
+			col++;
+	}
+	return 0;
+}
 
 /* One YAML line, s[0, n), as to "...": it ends a document (after_end), or,
  * after one, opens a document with no "---" line before it (refused). A
@@ -175,6 +227,9 @@ static int check_line(const unsigned char *s, size_t n, unsigned *line, struct p
 			      "put the document on the next line");
 	bool separator = is_marker(s, n, "---");
 
+	/* kubectl drops a separator line that ends a piece; go-yaml reads the rest */
+	if ((!separator || !p->bytes) && (rc = check_printable(s, n, *line, p, d)) < 0)
+		return rc;
 	if (separator) {
 		p->after_end = false;
 		p->opened = !p->bytes; /* kept, or dropped and a new piece begun */

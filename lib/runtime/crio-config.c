@@ -172,7 +172,9 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 			continue;
 		if (strlen(eq + 1) >= sizeof(val))
 			return cs_diag_set(d, EINVAL, it->line, it->column, path,
-					   "'%s': value too long", it->s);
+					   "'%s': a value longer than capscope holds (%zu bytes; "
+					   "CRI-O takes it)",
+					   it->s, sizeof(val) - 1);
 		snprintf(val, sizeof(val), "%s", eq + 1);
 	}
 	snprintf(c->unpriv_port_start, sizeof(c->unpriv_port_start), "%s", val);
@@ -209,15 +211,48 @@ static bool startup_known(const char *cap)
 static void first_refused(struct cs_crio_config *c, const struct cs_toml_value *list)
 {
 	c->bad_cap[0] = '\0';
+	c->bad_line = 0; /* none: an empty name is refused too */
 	for (size_t i = 0; i < list->n; i++) {
 		const struct cs_toml_value *it = list->items[i];
 
 		if (startup_known(it->s))
 			continue;
-		snprintf(c->bad_cap, sizeof(c->bad_cap), "%s", it->s);
+		cs_clip(c->bad_cap, sizeof(c->bad_cap), it->s);
 		c->bad_line = it->line;
 		c->bad_column = it->column;
 		return;
+	}
+}
+
+/*
+ * default_capabilities as CRI-O takes them: each name is upper-cased after
+ * "CAP_" and looked up, so a name given twice, in any case, is one
+ * capability, and duplicates are taken (["CHOWN"] 70 times starts CRI-O).
+ * Each is held once. An empty name, one too long to hold, and names past
+ * the 64 distinct ones held (there are fewer capabilities) are names CRI-O
+ * refuses when it starts, which first_refused notes for the whole list:
+ * refused only if no later drop-in replaces the list (sixteenth pass: they
+ * were refused at once, in whatever file, "more than 64" as if a limit of
+ * CRI-O's).
+ */
+static void hold_defaults(struct cs_crio_config *c, const struct cs_toml_value *v)
+{
+	char up[CS_CRIO_MAX_DEFAULTS][96], u[96];
+
+	c->n_default_caps = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *s = v->items[i]->s;
+		size_t k = 0;
+
+		if (!s[0] || strlen(s) >= sizeof(c->default_caps[0]))
+			continue;
+		cs_go_upper(u, sizeof(u), "", s);
+		while (k < c->n_default_caps && strcmp(up[k], u))
+			k++;
+		if (k < c->n_default_caps || k == CS_CRIO_MAX_DEFAULTS)
+			continue;
+		memcpy(up[k], u, sizeof(u));
+		snprintf(c->default_caps[c->n_default_caps++], sizeof(c->default_caps[0]), "%s", s);
 	}
 }
 
@@ -235,24 +270,12 @@ static int take(struct cs_crio_config *c, const struct cs_toml_value *rt, const 
 		if (v->type != CS_TOML_ARRAY)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "default_capabilities must be an array of strings");
-		if (v->n > CS_CRIO_MAX_DEFAULTS)
-			return cs_diag_set(d, EINVAL, v->line, v->column, path,
-					   "more than %d default capabilities",
-					   CS_CRIO_MAX_DEFAULTS);
-		for (size_t i = 0; i < v->n; i++) {
-			const struct cs_toml_value *it = v->items[i];
-
-			if (it->type != CS_TOML_STRING)
-				return cs_diag_set(d, EINVAL, it->line, it->column, path,
-						   "default_capabilities must hold strings");
-			if (strlen(it->s) >= sizeof(c->default_caps[0]) || !it->s[0])
-				return cs_diag_set(d, EINVAL, it->line, it->column, path,
-						   "capability name empty or too long");
-		}
-		c->n_default_caps = v->n;
 		for (size_t i = 0; i < v->n; i++)
-			snprintf(c->default_caps[i], sizeof(c->default_caps[i]), "%s",
-				 v->items[i]->s);
+			if (v->items[i]->type != CS_TOML_STRING)
+				return cs_diag_set(d, EINVAL, v->items[i]->line,
+						   v->items[i]->column, path,
+						   "default_capabilities must hold strings");
+		hold_defaults(c, v);
 		cs_clip(c->defaults_from, sizeof(c->defaults_from), name);
 		first_refused(c, v);
 	}
@@ -415,7 +438,7 @@ static int startup_check(const struct cs_crio_config *c, int r, struct cs_diag *
 	 * checks before the capabilities, cgroup_manager after */
 	if (r < 0 || (r = cs_crio_startup_check(&c->startup, false, d)) < 0)
 		return r;
-	if (!c->bad_cap[0])
+	if (!c->bad_line)
 		return cs_crio_startup_check(&c->startup, true, d);
 	r = cs_diag_set(d, EINVAL, c->bad_line, c->bad_column, "crio.runtime.default_capabilities",
 			"\"%s\" is no capability of this kernel as CRI-O reads it (\"CAP_\" and "

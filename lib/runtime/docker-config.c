@@ -438,11 +438,74 @@ static int check_labels(node *v, struct reader *r)
 	return 0;
 }
 
+/* s[0, *n) without Go's white space at either end (strings.TrimSpace). */
+static const char *go_trim(const char *s, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start, end, k;
+
+	while (i < *n && (k = cs_go_space_len(u + i, *n - i)) > 0)
+		i += k;
+	start = end = i;
+	while (i < *n) {
+		if ((k = cs_go_space_len(u + i, *n - i)) > 0) {
+			i += k;
+			continue;
+		}
+		k = cs_utf8_seq_len(u + i, *n - i);
+		i += k ? k : 1;
+		end = i;
+	}
+	*n = end - start;
+	return s + start;
+}
+
+/*
+ * exec-opts' cgroup driver, as dockerd 20.10 checks it at start-up (run
+ * here: the first entry whose key, split at the first '=' and trimmed, is
+ * native.cgroupdriver in any case decides; entries without '=' are passed
+ * over; its trimmed value must be "", cgroupfs or systemd, as written;
+ * "none" is dockerd's own). dockerd does not start otherwise, and a
+ * container was predicted (sixteenth pass).
+ */
+static int check_exec_opts(node *v, struct reader *r)
+{
+	static const char key[] = "native.cgroupdriver";
+
+	for (uint32_t i = 0; v && v->kind == YDOC_SEQ && i < v->n; i++) {
+		node *o = v->u.items[i];
+		const char *eq = cs_json_is_string(o) ? memchr(o->u.text, '=', o->n) : NULL;
+		size_t kn, vn;
+		const char *k, *val;
+
+		if (!eq)
+			continue;
+		kn = (size_t)(eq - o->u.text);
+		k = go_trim(o->u.text, &kn);
+		if (kn != sizeof(key) - 1 || strncasecmp(k, key, kn))
+			continue;
+		vn = o->n - (size_t)(eq + 1 - o->u.text);
+		val = go_trim(eq + 1, &vn);
+		if (!vn || (vn == 8 && !memcmp(val, "cgroupfs", 8)) ||
+		    (vn == 7 && !memcmp(val, "systemd", 7)))
+			return 0;
+		return ydoc_error(
+		    r->d, o, EINVAL, "exec-opts",
+		    vn == 4 && !memcmp(val, "none", 4)
+			? "native.cgroupdriver none is dockerd's own: it does not start "
+			  "(\"internally used and cannot be specified manually\")"
+			: "a native.cgroupdriver other than cgroupfs or systemd: "
+			  "dockerd does not start (\"not supported\")");
+	}
+	return 0;
+}
+
 /*
  * What dockerd checks after the decode, in its order: config.Validate
  * (labels, the download and upload counts, runc's name kept for itself;
  * another default runtime is refused by model()), then the log level
- * (configureDaemonLogs: logrus.ParseLevel, any case). DNS servers and
+ * (configureDaemonLogs: logrus.ParseLevel, any case), then the cgroup
+ * driver (NewDaemon's verifyDaemonSettings). DNS servers and
  * search domains and generic resources are not checked here.
  */
 static int validate(node *root, struct reader *r)
@@ -486,7 +549,7 @@ static int validate(node *root, struct reader *r)
 					  "no logging level (debug, info, warn, error, fatal, "
 					  "panic, trace): dockerd does not start");
 	}
-	return 0;
+	return check_exec_opts(last(root, "exec-opts"), r);
 }
 
 static bool is_true(node *v)

@@ -120,6 +120,17 @@ static int runc_user(const struct cs_oci_process *p, struct cs_cred *c, struct c
 		fail(res, ERANGE, "runc.user-range");
 		return -ERANGE;
 	}
+	/* GetAdditionalGroups, next, refuses a number beyond the same range
+	 * (sixteenth pass: additionalGids [4294967295] was predicted to run). */
+	for (size_t i = 0; i < p->n_additional_gids; i++)
+		if (p->additional_gids[i] > 2147483647u) {
+			cs_steps_add(st, L, "runc.user-range",
+				     "additional gid %u: runc fails (\"uids and gids must be in "
+				     "range 0-2147483647\")",
+				     (unsigned)p->additional_gids[i]);
+			fail(res, ERANGE, "runc.user-range");
+			return -ERANGE;
+		}
 	/* runc checks the mapping itself first. */
 	if (p->user_namespace && !cs_cred_uid_to_host(c, p->uid, &h)) {
 		cs_steps_add(st, L, "runc.user-unmapped",

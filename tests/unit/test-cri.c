@@ -541,6 +541,68 @@ static void test_crio_sysctls_last_list(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Sixteenth pass: default_capabilities with an empty name, one of 48
+ * bytes or more, or more than 64 names, was refused at once in whatever
+ * file ("more than 64" as if CRI-O's limit); CRI-O checks the last list
+ * only, takes duplicates in any case, and refuses an empty name. */
+static void test_crio_defaults_last_list(void **state)
+{
+	char dir[] = "/tmp/capscope-crio.XXXXXX", cmd[300], text[4096];
+	struct cs_crio_config c;
+	struct cs_diag d = {0};
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "%s/crio.conf.d", dir);
+	assert_int_equal(mkdir(cmd, 0755), 0);
+	n = (size_t)snprintf(text, sizeof(text), "[crio.runtime]\ndefault_capabilities = [");
+	for (int i = 0; i < 70; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\"X%d\", ", i);
+	snprintf(text + n, sizeof(text) - n, "\"%s\"]\n",
+		 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	const char *const bad[] = {"[crio.runtime]\ndefault_capabilities = [\"CHOWN\", \"\"]\n",
+				   text};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* the last list: refused at its first bad name */
+		put_file(dir, "crio.conf", bad[i]);
+		put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\nlog_size_max = -1\n");
+		cs_crio_config_default(&c);
+		memset(&d, 0, sizeof(d));
+		assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+		assert_int_equal(d.line, 2);
+		assert_string_equal(d.field, "crio.runtime.default_capabilities");
+		assert_non_null(strstr(d.message, "CRI-O does not start"));
+		assert_non_null(strstr(d.message, i ? "\"X0\"" : "\"\""));
+		/* replaced by a drop-in's list: CRI-O starts */
+		put_file(dir, "crio.conf.d/10.conf",
+			 "[crio.runtime]\ndefault_capabilities = [\"KILL\"]\n");
+		cs_crio_config_default(&c);
+		assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+		assert_int_equal(c.n_default_caps, 1);
+	}
+	/* 80 names, two capabilities in two cases: taken, held once each */
+	n = (size_t)snprintf(text, sizeof(text), "[crio.runtime]\ndefault_capabilities = [");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\"CHOWN\", \"k\xc4\xb1ll\", ");
+	snprintf(text + n, sizeof(text) - n, "\"chown\"]\n");
+	put_file(dir, "crio.conf", text);
+	put_file(dir, "crio.conf.d/10.conf", "[crio.runtime]\nlog_size_max = -1\n");
+	cs_crio_config_default(&c);
+	assert_int_equal(cs_crio_config_load(&c, dir, &d), 0);
+	assert_int_equal(c.n_default_caps, 2);
+	/* a sysctl value past what capscope holds: its limit, said as such
+	 * (it said "value too long", as if CRI-O refused it) */
+	put_file(dir, "crio.conf",
+		 "[crio.runtime]\ndefault_sysctls = [\"net.ipv4.ip_unprivileged_port_start="
+		 "00000000000000000000000000000000000080\"]\n");
+	cs_crio_config_default(&c);
+	assert_true(cs_crio_config_load(&c, dir, &d) < 0);
+	assert_non_null(strstr(d.message, "longer than capscope holds"));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_crio_key_case(void **state)
 {
 	struct cs_crio_config c;
@@ -1168,6 +1230,7 @@ int main(void)
 	    cmocka_unit_test(test_crio_key_case),
 	    cmocka_unit_test(test_crio_default_sysctls),
 	    cmocka_unit_test(test_crio_sysctls_last_list),
+	    cmocka_unit_test(test_crio_defaults_last_list),
 	    cmocka_unit_test(test_crio_runtime_tables),
 	    cmocka_unit_test(test_crio_etc_without_conf),
 	    cmocka_unit_test(test_groups),

@@ -60,6 +60,18 @@ static const struct tcase cases[] = {
     {"{\"runtimes\": {\"runc\": {\"path\": \"/usr/sbin/runc\"}}}", -EINVAL, 1, 16, "runc", false},
     {"{\"log-level\": \"bogus\"}", -EINVAL, 1, 16, "log-level", false},
     {"{\"log-level\": \"WARNING\"}", 0, 0, 0, NULL, false},
+    /* exec-opts' cgroup driver, each run against dockerd 20.10.24
+     * (sixteenth pass): the first native.cgroupdriver entry decides */
+    {"{\"exec-opts\": [\"native.cgroupdriver=bogus\", \"native.cgroupdriver=cgroupfs\"]}", -EINVAL,
+     1, 17, "exec-opts", false},
+    {"{\"exec-opts\": [\"other=1\", \" NATIVE.cgroupdriver =Systemd\"]}", -EINVAL, 1, 28,
+     "exec-opts", false},
+    {"{\"exec-opts\": [\"native.cgroupdriver=none\"]}", -EINVAL, 1, 17, "exec-opts", false},
+    {"{\"exec-opts\": [\"native.cgroupdriver=systemd\", \"native.cgroupdriver=bogus\"]}", 0, 0, 0,
+     NULL, false},
+    {"{\"exec-opts\": [\"noequals\", \"bogus=1\", \"native.cgroupdriver= cgroupfs\"]}", 0, 0, 0,
+     NULL, false},
+    {"{\"exec-opts\": [\"native.cgroupdriver=\"]}", 0, 0, 0, NULL, false},
     /* dockerd starts with these; the model does not reach them */
     {"{\"userns-remap\": \"default\"}", -ENOTSUP, 1, 3, "userns-remap", false},
     {"{\"rootless\": true}", -ENOTSUP, 1, 3, "rootless", false},

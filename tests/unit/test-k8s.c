@@ -316,6 +316,71 @@ static void test_items_make_a_list(void **state)
 	}
 }
 
+/* Sixteenth pass (the fifteenth's open find, part R): go-yaml refuses a
+ * character outside YAML's printable set anywhere in a piece it reads,
+ * comments too (kubectl: "control characters are not allowed"); libfyaml
+ * read them all and a pod kubectl never creates was predicted. */
+static void test_go_yaml_controls(void **state)
+{
+	static const struct {
+		const char *y;
+		unsigned line, column;
+	} bad[] = {
+	    {"kind: Pod\n# c\xc2\x80\n", 2, 4},
+	    {"kind: Pod\n# c\xc2\x9b[31m\n", 2, 4},
+	    {"kind: Pod\nmetadata: {name: \"a\x01\"}\n", 2, 20},
+	    {"kind: Pod\nmetadata: {name: a\x7f}\n", 2, 19},
+	    {"kind: Pod\nmetadata: {name: a\xef\xbf\xbe}\n", 2, 19},
+	    {"kind: Pod\nmetadata: {name: a\xef\xbf\xbf}\n", 2, 19},
+	    {"--- # \x01\nkind: Pod\n", 1, 7},
+	    {"kind: Pod\n# x\xc2\x85\xc2\x80\n", 3, 1},
+	    {"kind: Pod\r\n# x\r\n\x1b\r\n", 3, 1},
+	    {"kind: Pod\nspec: {containers: [{name: a}]}\n---\n{\"kind\": \"Pod\", \"x\": "
+	     "\"\xc2\x80\",\n",
+	     4, 23},
+	};
+	/* each a pod libfyaml reads whole with this after it */
+	static const char spec[] = "spec: {containers: [{name: a}]}\n",
+			  json_spec[] = "\"spec\": {\"containers\": [{\"name\": \"a\"}]}}\n";
+	char y[256];
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(y, sizeof(y), "%s%s", bad[i].y,
+			 strstr(bad[i].y, "{\"") ? json_spec : spec);
+		assert_int_equal(parse(&m, y, &d), -EINVAL);
+		assert_int_equal(d.line, bad[i].line);
+		assert_int_equal(d.column, bad[i].column);
+		assert_non_null(strstr(d.message, "control characters are not allowed"));
+		cs_k8s_manifest_free(&m);
+	}
+	/* a "---" line the splitter drops never reaches go-yaml; Go's JSON
+	 * decoder takes C1, DEL and U+FFFE in a string; NEL, NBSP, U+E000,
+	 * U+1FFFE and tab are printable */
+	assert_int_equal(parse(&m,
+			       "kind: Pod\nspec: {containers: [{name: a}]}\n--- # \x01\n"
+			       "kind: Pod\nspec: {containers: [{name: b}]}\n",
+			       &d),
+			 0);
+	assert_int_equal(m.n_pods, 2);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(
+	    parse(&m,
+		  "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"a\xc2\x80\x7f\xef\xbf\xbe\"},"
+		  " \"spec\": {\"containers\": [{\"name\": \"c\"}]}}\n",
+		  &d),
+	    0);
+	cs_k8s_manifest_free(&m);
+	assert_int_equal(parse(&m,
+			       "kind: Pod\n# \xc2\xa0 \xee\x80\x80 \xf0\x9f\xbf\xbe\t\xc2\x85\n"
+			       "spec: {containers: [{name: a}]}\n",
+			       &d),
+			 0);
+	cs_k8s_manifest_free(&m);
+}
+
 static void test_hostile(void **state)
 {
 	(void)state;
@@ -921,6 +986,7 @@ int main(void)
 	    cmocka_unit_test(test_items_make_a_list),
 	    cmocka_unit_test(test_deployment_config),
 	    cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_go_yaml_controls),
 	    cmocka_unit_test(test_utf16),
 	    cmocka_unit_test(test_scc_doc),
 	    cmocka_unit_test(test_lint_fields),

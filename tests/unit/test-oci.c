@@ -311,6 +311,17 @@ static void runc_article(void **state)
 	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
 	assert_false(res.ok);
 	assert_int_equal(res.error, EINVAL);
+	/* an additional gid beyond 2^31 - 1: runc fails before the mapping
+	 * check ("uids and gids must be in range"; sixteenth pass, it ran) */
+	p.additional_gids[0] = 5;
+	p.additional_gids[1] = 2147483648u;
+	p.n_additional_gids = 2;
+	cs_steps_free(&st);
+	cs_steps_init(&st);
+	assert_int_equal(cs_oci_predict(&p, &f, &out, &res, &st), 0);
+	assert_false(res.ok);
+	assert_int_equal(res.error, ERANGE);
+	assert_non_null(cs_steps_find(&st, "runc.user-range"));
 	cs_steps_free(&st);
 }
 
@@ -461,6 +472,148 @@ static void config_other_types(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Sixteenth pass: what runc refuses after the decode in fields the model
+ * does not read (run against Debian's runc 1.1.5): each was predicted. */
+static void config_runc_refuses(void **state)
+{
+	static const struct {
+		const char *extra, *field;
+	} bad[] = {
+	    {"\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}", "hostname"},
+	    {"\"hostname\":\"h\"", "hostname"},
+	    {"\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"rlimit_nofile\"}]}",
+	     "process.rlimits[0].type"},
+	    {"\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"hard\":1,\"soft\":1}]}",
+	     "process.rlimits[0].type"},
+	    {"\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,"
+	     "\"soft\":2}]}",
+	     "process.rlimits[0].soft"},
+	    {"\"linux\":{\"rootfsPropagation\":\"RPRIVATE\"}", "linux.rootfsPropagation"},
+	    {"\"linux\":{\"sysctl\":{\"vm.swappiness\":\"1\"}}", "linux.sysctl.vm.swappiness"},
+	    {"\"linux\":{\"sysctl\":{\"kernel/shmmax\":\"1\"}}", "linux.sysctl.kernel/shmmax"},
+	    {"\"linux\":{\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"},\"namespaces\":[{\"type\":"
+	     "\"ipc\"}]}",
+	     "linux.sysctl.net.ipv4.ip_forward"},
+	    {"\"linux\":{\"sysctl\":{\"kernel.hostname\":\"x\"},\"namespaces\":[{\"type\":"
+	     "\"uts\"}]}",
+	     "linux.sysctl.kernel.hostname"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_"
+	     "FILTER_FLAG_LOG\"]}}",
+	     "linux.seccomp.flags"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"scmp_act_allow\"}}",
+	     "linux.seccomp.defaultAction"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":"
+	     "\"/s\"}}",
+	     "linux.seccomp.defaultAction"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":["
+	     "\"SCMP_ARCH_RISCV64\"]}}",
+	     "linux.seccomp.architectures[0]"},
+	    {"\"linux\":{\"seccomp\":{\"syscalls\":[{\"names\":[\"getcwd\"]}]}}",
+	     "linux.seccomp.defaultAction"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\"],\"action\":\"\"}]}}",
+	     "linux.seccomp.syscalls[0].action"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}}",
+	     "linux.seccomp.syscalls[0].action"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":"
+	     "\"SCMP_CMP_BOGUS\"}]}]}}",
+	     "linux.seccomp.syscalls[0].args[0].op"},
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char json[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json), "{\"root\":{\"path\":\"r\"},\n%s%s}", bad[i].extra,
+			 strstr(bad[i].extra, "\"process\"") ? ""
+							     : ",\"process\":{\"args\":[\"x\"]}");
+		assert_int_equal(parse(json, &c, &d), -EINVAL);
+		assert_string_equal(d.field, bad[i].field);
+		assert_int_equal(d.line, 2);
+		assert_non_null(strstr(d.message, "runc"));
+		cs_oci_config_free(&c);
+	}
+	/* what runc takes: a uts namespace, no hostname, an empty one, the
+	 * sixteen rlimits, soft equal to hard, a known propagation */
+	assert_int_equal(
+	    parse(
+		"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":"
+		"\"RLIMIT_RTTIME\",\"hard\":1,\"soft\":1}]},\"hostname\":\"h\",\"linux\":{"
+		"\"namespaces\":[{\"type\":\"uts\"},{\"type\":\"ipc\"},{\"type\":\"network\"}],"
+		"\"sysctl\":{\"kernel/shmmax\":\"1\",\"fs.mqueue.msg_max\":\"1\",\"net.ipv4.x\":"
+		"\"1\",\"kernel.domainname\":\"d\"},\"rootfsPropagation\":\"rslave\",\"seccomp\":{"
+		"\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+		"\"listenerPath\":\"/s\",\"syscalls\":[{\"names\":[\"x\"],\"action\":"
+		"\"SCMP_ACT_NOTIFY\",\"args\":[{\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}}}",
+		&c, &d),
+	    0);
+	cs_oci_config_free(&c);
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+		  "\"hostname\":\"\",\"linux\":{\"rootfsPropagation\":\"\",\"seccomp\":{"
+		  "\"defaultAction\":\"\",\"flags\":[\"X\"],\"architectures\":[\"Y\"]}}}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+}
+
+/* Sixteenth pass: the other platforms' sections and the fields Debian's
+ * runc 1.1.5 decodes beyond the typed set (domainname, zos, a mount's id
+ * mappings, cpu burst and idle, checkBeforeUpdate) were read whatever their
+ * type; runc refuses each of these bundles ("json: cannot unmarshal"). */
+static void config_platform_types(void **state)
+{
+	static const struct {
+		const char *extra, *field;
+	} bad[] = {
+	    {"\"solaris\":{\"milestone\":5}", "solaris.milestone"},
+	    {"\"solaris\":{\"anet\":[{\"macAddress\":5}]}", "solaris.anet[0].macAddress"},
+	    {"\"solaris\":{\"cappedCPU\":{\"ncpus\":5}}", "solaris.cappedCPU.ncpus"},
+	    {"\"windows\":{\"layerFolders\":5}", "windows.layerFolders"},
+	    {"\"windows\":{\"resources\":{\"cpu\":{\"shares\":70000}}}",
+	     "windows.resources.cpu.shares"},
+	    {"\"windows\":{\"network\":{\"dnssearchlist\":5}}", "windows.network.DNSSearchList"},
+	    {"\"windows\":{\"hyperv\":5}", "windows.hyperv"},
+	    {"\"vm\":{\"kernel\":{\"initrd\":5}}", "vm.kernel.initrd"},
+	    {"\"vm\":{\"image\":{\"format\":[]}}", "vm.image.format"},
+	    {"\"domainname\":5", "domainname"},
+	    {"\"zos\":{\"devices\":[{\"fileMode\":-1}]}", "zos.devices[0].fileMode"},
+	    {"\"mounts\":[{\"destination\":\"/x\",\"uidMappings\":5}]", "mounts[0].uidMappings"},
+	    {"\"linux\":{\"resources\":{\"cpu\":{\"burst\":-1}}}", "linux.resources.cpu.burst"},
+	    {"\"linux\":{\"resources\":{\"cpu\":{\"idle\":\"x\"}}}", "linux.resources.cpu.idle"},
+	    {"\"linux\":{\"resources\":{\"memory\":{\"checkBeforeUpdate\":5}}}",
+	     "linux.resources.memory.checkBeforeUpdate"},
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+	char json[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\n%s}",
+			 bad[i].extra);
+		assert_int_equal(parse(json, &c, &d), -EINVAL);
+		assert_string_equal(d.field, bad[i].field);
+		assert_int_equal(d.line, 2);
+		cs_oci_config_free(&c);
+	}
+	/* what runc takes: any credentialSpec, a null VM struct, the fields it
+	 * does not know (scheduler, ioPriority, timeOffsets) of any type */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+		  "\"scheduler\":5,\"ioPriority\":5},\"windows\":{\"credentialSpec\":5,"
+		  "\"layerFolders\":[\"a\"],\"resources\":{\"cpu\":{\"shares\":65535}}},"
+		  "\"vm\":{\"hypervisor\":null},\"linux\":{\"timeOffsets\":5},"
+		  "\"domainname\":\"d\"}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+}
+
 /* Session 13, part A (the twelfth pass's open find): two keys for one field
  * the model does not read were not refused. Go decodes both and keeps the
  * later: "hostname":"a","Hostname":5 fails runc on the second, and two
@@ -489,7 +642,8 @@ static void config_unread_dups(void **state)
 	}
 	/* one key a field; an unknown key in two cases (Go ignores both): read */
 	assert_int_equal(parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
-			       "\"hostname\":\"a\",\"xNew\":1,\"XNEW\":2}",
+			       "\"hostname\":\"a\",\"xNew\":1,\"XNEW\":2,"
+			       "\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}}",
 			       &c, &d),
 			 0);
 	cs_oci_config_free(&c);
@@ -498,11 +652,12 @@ static void config_unread_dups(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),	  cmocka_unit_test(config_null_items),
-	    cmocka_unit_test(config_namespaces),  cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case),	  cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),	  cmocka_unit_test(config_other_types),
-	    cmocka_unit_test(config_unread_dups), cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_basic),	     cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_namespaces),     cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case),	     cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),	     cmocka_unit_test(config_other_types),
+	    cmocka_unit_test(config_unread_dups),    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_platform_types), cmocka_unit_test(config_runc_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
