@@ -113,7 +113,7 @@ struct serve_ctx {
  * built. */
 #define SERVE_PAGES	    4
 #define SERVE_PAGE_FRESH_MS 1000
-#define SERVE_PAGE_BYTES    (32u << 20)
+#define SERVE_PAGE_BYTES    (24u << 20)
 #define SERVE_PAGE_CANDS    (2 * SERVE_PAGES)
 /* The window over which a reader's pace is rated (serve-deadline.c): what
  * it took in the last one to two of these. */

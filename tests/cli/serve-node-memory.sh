@@ -108,7 +108,7 @@ is $? 0 "the agent stops on SIGTERM"
 # each (50 on 1,000 containers, a 20 MB /metrics: 819 MB). At most four
 # pages of a kind are alive; past that the newest is shared. (300
 # containers, a 5.8 MB page: four such pages and the next one's guess are
-# within the pages' 32 MiB, so it is the count of four that binds here.)
+# within the pages' 24 MiB, so it is the count of four that binds here.)
 crio_bundles "$T/ud4" "$S" 300
 # (a long idle timeout: a loaded machine must not cut the test's own readers)
 serve_start A --webhook off --bundle-root "userdata:$T/ud4" --request-timeout 120
@@ -362,7 +362,7 @@ serve_stop A
 is $? 0 "the agent stops on SIGTERM"
 # Sixteenth pass (part U's open find): four pages of a kind of a
 # 1,000-container node (a 19.5 MB /metrics) took the agent to 86 MB, past
-# its DaemonSet's 64 MiB limit. The pages are bounded in bytes too (32 MiB
+# its DaemonSet's 64 MiB limit. The pages are bounded in bytes too (24 MiB
 # with the next page's guess, the last one's size): past that, a page over
 # a second old is cut as past four pages.
 crio_bundles "$T/ud5" "$S" 1000
