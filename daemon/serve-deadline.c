@@ -31,10 +31,13 @@ struct serve_conn {
 	 * IPv6 /64 in net; 0, not known (no limit of a client applies). */
 	unsigned char fam;
 	unsigned char net[8];
-	int page_kind;		  /* with page: SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
-	unsigned long long page;  /* the node page it is being sent (serve_page_id), 0 */
-	long long page_ms;	  /* with page: when it was answered (serve_mono_ms) */
-	unsigned long long acked; /* with page: serve_tcp_acked then */
+	int page_kind;		 /* with page: SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
+	unsigned long long page; /* the node page it is being sent (serve_page_id), 0 */
+	/* With page, its client's pace (serve_client_pace): serve_tcp_acked at
+	 * two times, the window's start (win) and the last sample (mid), at
+	 * least SERVE_PAGE_RATE_MS apart but for the first (its answer). */
+	long long win_ms, mid_ms;
+	unsigned long long win_acked, mid_acked;
 };
 
 /*
@@ -220,8 +223,8 @@ void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int
 	pthread_mutex_lock(&s->conn_lock);
 	c->page_kind = kind;
 	c->page = id;
-	c->page_ms = serve_mono_ms();
-	c->acked = id ? serve_tcp_acked(c->fd) : 0;
+	c->win_ms = c->mid_ms = serve_mono_ms();
+	c->win_acked = c->mid_acked = id ? serve_tcp_acked(c->fd) : 0;
 	pthread_mutex_unlock(&s->conn_lock);
 }
 
@@ -230,52 +233,66 @@ void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int
  * slowly held the four pages of a kind, and every other scrape more than
  * a second after the newest build got 503 until --request-timeout cut them.
  * When a page is needed then, the readers of the page taken slowest
- * (serve_client_slowest) are cut: their sockets shut down as the sweep does, so
+ * (serve_client_rates, serve_page_cut) are cut: their sockets shut down as the sweep does, so
  * libmicrohttpd's next send fails, it closes them and drops their
  * responses, the last of which frees the page. Each of them reads a body
  * short of its Content-Length: a failed scrape, seen, never a stale one.
  */
-/* Bytes a second c's client has taken since it was answered its page. */
+/*
+ * Sixteenth pass (part U's open find): a page was rated over its whole
+ * send, so a reader that took most of its page at once and then stopped
+ * kept a high rate for as long as it held it, and a steady scraper's page
+ * was cut before it. The pace is what a client took over the last one to
+ * two seconds: the sweep (a few times a second) moves the window on once
+ * a SERVE_PAGE_RATE_MS, one getsockopt a connection being sent a page.
+ */
+void serve_client_pace(struct serve_ctx *s, long long now)
+{
+	pthread_mutex_lock(&s->conn_lock);
+	for (struct serve_conn *c = s->conns; c; c = c->next)
+		if (c->page && now - c->mid_ms >= SERVE_PAGE_RATE_MS) {
+			c->win_ms = c->mid_ms;
+			c->win_acked = c->mid_acked;
+			c->mid_ms = now;
+			c->mid_acked = serve_tcp_acked(c->fd);
+		}
+	pthread_mutex_unlock(&s->conn_lock);
+}
+
+/* Bytes a second c's client has taken over its window, to now. */
 static unsigned long long taken_rate(const struct serve_conn *c, long long now)
 {
 	unsigned long long a = serve_tcp_acked(c->fd);
-	long long ms = now - c->page_ms;
+	long long ms = now - c->win_ms;
 
-	return a > c->acked ? (a - c->acked) * 1000 / (unsigned long long)(ms > 0 ? ms : 1) : 0;
+	return a > c->win_acked ? (a - c->win_acked) * 1000 / (unsigned long long)(ms > 0 ? ms : 1)
+				: 0;
 }
 
 /*
- * Which of the stale pages to cut, when one must be: the one its readers
- * take slowest, so that a scraper reading at any speed keeps its page while
- * a client reading nothing holds another. A page is rated by its fastest
- * reader (it is freed soon after that one is done, and a page shared with a
- * scraper is then left to the slow ones, and rated by them). The
- * connections are walked once (at most --max-connections), at most once a
- * second a kind (serve-page.c), under node_lock.
+ * The pages to cut, when some must be, are those their readers take
+ * slowest (serve_page_cut), so that a scraper reading at any speed keeps
+ * its page while a client reading nothing holds another. A page is rated
+ * by its fastest reader (it is freed soon after that one is done, and a
+ * page shared with a scraper is then left to the slow ones, and rated by
+ * them). The connections are walked once (at most --max-connections), at
+ * most once a second a kind (serve-page.c), under node_lock.
  */
-unsigned long long serve_client_slowest(struct serve_ctx *s, int kind,
-					const unsigned long long *ids, size_t n)
+void serve_client_rates(struct serve_ctx *s, struct serve_cand *cands, size_t n)
 {
-	unsigned long long rate[SERVE_PAGES] = {0}, best = 0;
 	long long now = serve_mono_ms();
-	size_t pick = 0;
 
-	n = n > SERVE_PAGES ? SERVE_PAGES : n;
+	for (size_t i = 0; i < n; i++)
+		cands[i].rate = 0;
 	pthread_mutex_lock(&s->conn_lock);
 	for (const struct serve_conn *c = s->conns; c; c = c->next)
-		for (size_t i = 0; c->page && c->page_kind == kind && i < n; i++)
-			if (c->page == ids[i]) {
+		for (size_t i = 0; c->page && i < n; i++)
+			if (c->page == cands[i].id && c->page_kind == cands[i].kind) {
 				unsigned long long r = taken_rate(c, now);
 
-				rate[i] = r > rate[i] ? r : rate[i];
+				cands[i].rate = r > cands[i].rate ? r : cands[i].rate;
 			}
 	pthread_mutex_unlock(&s->conn_lock);
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || rate[i] < rate[pick] || (rate[i] == rate[pick] && ids[i] < ids[pick]))
-			pick = i;
-	if (n)
-		best = ids[pick];
-	return best;
 }
 
 void serve_client_cut(struct serve_ctx *s, int kind, unsigned long long id)

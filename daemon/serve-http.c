@@ -345,9 +345,9 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
 /*
  * A page is counted (serve-page.c) under the same lock that builds it, so
  * requests that wait for the lock see the pages built before them: past
- * SERVE_PAGES alive they share the newest rather than build one each, or
- * cut the readers of the page taken slowest when it is too old to be
- * shared (serve-page.c). The page a connection is sent is noted under
+ * SERVE_PAGES alive, or SERVE_PAGE_BYTES, they share the newest rather
+ * than build one each, or cut the readers of the pages taken slowest when
+ * it is too old to be shared (serve-page.c). The page a connection is sent is noted under
  * that lock too, so that the next request of its client finds it (one
  * page alive a client).
  */
@@ -360,7 +360,7 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	struct membuf mb;
 	struct cs_diag d = {0};
 	unsigned refuse;
-	unsigned long long cands[SERVE_PAGES], cut;
+	struct serve_cand cands[SERVE_PAGE_CANDS];
 	size_t n;
 	int r = 0;
 	long long t0;
@@ -368,10 +368,11 @@ static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *con
 	pthread_mutex_lock(&s->node_lock);
 	t0 = serve_mono_ms(); /* the page's age counts from its scan */
 	p = serve_page_shared(s, kind, serve_client_page(s, conn, kind), &refuse, cands, &n);
-	if (n) { /* SERVE_PAGES alive, all stale: the slowest taken is cut */
-		cut = serve_client_slowest(s, kind, cands, n);
-		serve_page_cut(s, kind, cut);
-		serve_client_cut(s, kind, cut);
+	if (n) { /* at a bound, the newest stale: the slowest taken are cut */
+		serve_client_rates(s, cands, n);
+		n = serve_page_cut(s, kind, cands, n);
+		for (size_t i = 0; i < n; i++)
+			serve_client_cut(s, cands[i].kind, cands[i].id);
 	}
 	if (!p && !refuse && (r = render_page(s, metrics, &mb, &d)) == 0)
 		p = serve_page_new(s, kind, mb.buf, mb.len, t0);

@@ -301,6 +301,7 @@ int serve_server_run(struct serve_server *sv, const sigset_t *set)
 		}
 		reap(sv, false);
 		serve_deadline_sweep(&sv->ctx);
+		serve_client_pace(&sv->ctx, serve_mono_ms());
 		serve_trace_tick(&sv->ctx);
 	}
 }

@@ -97,34 +97,52 @@ struct serve_ctx {
 	/* The node's pages alive, by kind, and the newest (serve-page.c). */
 	pthread_mutex_t page_lock;
 	unsigned pages[2];
+	size_t page_bytes;   /* of the pages counted in pages[], both kinds */
+	size_t page_last[2]; /* the last page built of a kind: the next one's guess */
 	struct serve_page *newest[2];
 	struct serve_page *alive[2];	/* the pages[kind] alive, linked */
 	unsigned long long page_serial; /* the last page's id */
 };
 
 /* The node's pages being sent (serve-page.c): at most SERVE_PAGES of a kind
- * alive; past that, the newest is shared while it is SERVE_PAGE_FRESH_MS
- * old at most (a scrape never gets a page from before the one it made a
- * second earlier), and after that the oldest page's readers are cut and a
- * new page built. */
+ * alive, and SERVE_PAGE_BYTES of both kinds with the next page's guess
+ * (the last one built of its kind); past either, the newest is shared while
+ * it is SERVE_PAGE_FRESH_MS old at most (a scrape never gets a page from
+ * before the one it made a second earlier), and after that the readers of
+ * the pages taken slowest are cut, until the next one fits, and a new page
+ * built. */
 #define SERVE_PAGES	    4
 #define SERVE_PAGE_FRESH_MS 1000
+#define SERVE_PAGE_BYTES    (24u << 20)
+#define SERVE_PAGE_CANDS    (2 * SERVE_PAGES)
+/* The window over which a reader's pace is rated (serve-deadline.c): what
+ * it took in the last one to two of these. */
+#define SERVE_PAGE_RATE_MS 1000
 enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
 struct serve_page;
 struct MHD_Connection;
+/* A page that may be cut, its kind and its readers' pace (bytes a second). */
+struct serve_cand {
+	unsigned long long id, rate;
+	int kind;
+};
 /* held: the page of kind that the request's client is being sent already
  * (serve_client_page), or 0. The page to answer with, one more reference
- * to it: the client's own while it is fresh, or the newest when SERVE_PAGES
- * of them are alive and it is fresh. NULL: refuse with *refuse 429 (the
+ * to it: the client's own while it is fresh, or the newest when the pages
+ * are at a bound and it is fresh. NULL: refuse with *refuse 429 (the
  * client's own page is too old to be shared: one page alive a client), or
- * build one (*refuse 0), after cutting one of the *n_cands pages listed in
- * cands (room for SERVE_PAGES) when there are any: SERVE_PAGES were alive
- * and the newest stale (serve_client_slowest chooses, serve_page_cut and
- * serve_client_cut cut). */
+ * build one (*refuse 0), after cutting some of the *n_cands pages listed in
+ * cands (room for SERVE_PAGE_CANDS: those of either kind over
+ * SERVE_PAGE_FRESH_MS old) when there are any: a bound was reached and the
+ * newest stale (serve_client_rates rates them, serve_page_cut chooses and
+ * uncounts, serve_client_cut cuts). */
 struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned long long held,
-				     unsigned *refuse, unsigned long long *cands, size_t *n_cands);
-/* Page id of kind no longer counted nor shared (its readers being cut). */
-void serve_page_cut(struct serve_ctx *s, int kind, unsigned long long id);
+				     unsigned *refuse, struct serve_cand *cands, size_t *n_cands);
+/* Of the n rated cands, the pages taken slowest (the oldest of equals) are
+ * no longer counted nor shared, one by one, until a page of kind fits both
+ * bounds or none is left; they are moved to the front of cands, and their
+ * number returned (their readers are to be cut). */
+size_t serve_page_cut(struct serve_ctx *s, int kind, struct serve_cand *cands, size_t n);
 /* A page of buf (owned from here, freed with the last response using it),
  * its scan begun at built_ms (serve_mono_ms); NULL when out of memory (buf
  * freed). */
@@ -165,11 +183,12 @@ void serve_deadline_send(struct serve_ctx *s, struct MHD_Connection *conn);
 unsigned long long serve_client_page(struct serve_ctx *s, struct MHD_Connection *conn, int kind);
 void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int kind,
 			   unsigned long long id);
-/* Of the n pages of kind in ids, the one its readers take slowest: each
- * page by its fastest reader (bytes acknowledged a second since it was
- * answered), the oldest (lowest id) of equals. */
-unsigned long long serve_client_slowest(struct serve_ctx *s, int kind,
-					const unsigned long long *ids, size_t n);
+/* Rate each of the n cands: its fastest reader's bytes acknowledged a
+ * second over the last one to two SERVE_PAGE_RATE_MS (since it was
+ * answered, in its first); 0 with no reader. */
+void serve_client_rates(struct serve_ctx *s, struct serve_cand *cands, size_t n);
+/* Sample the pace of every connection being sent a page (the sweep). */
+void serve_client_pace(struct serve_ctx *s, long long now);
 /* Shut down the sockets of every connection being sent page id of kind. */
 void serve_client_cut(struct serve_ctx *s, int kind, unsigned long long id);
 /* Bytes a TCP connection's client has acknowledged (0: not known). */
