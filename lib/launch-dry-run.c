@@ -150,6 +150,27 @@ static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, 
 }
 
 /*
+ * load_script opens each "#!" interpreter of f's chain (open_exec) before
+ * binfmt_misc is asked of it, so one held open for writing fails the
+ * execve with ETXTBSY up to and including the interpreter a handler claims
+ * (upto), before the handler's own interpreter is opened. The first such
+ * file into busy (PATH_MAX bytes), else "". Asked here, while the chain is
+ * still in the model: the handler's interpreter replaces it.
+ */
+static void chain_busy(const struct cs_exec_file *f, const char *upto, char *busy)
+{
+	busy[0] = '\0';
+	for (const struct cs_exec_file *i = upto ? f->interp : NULL; i && i->path; i = i->interp) {
+		if (cs_exec_text_busy(AT_FDCWD, i->path) == 1) {
+			snprintf(busy, PATH_MAX, "%s", i->path);
+			return;
+		}
+		if (!strcmp(i->path, upto))
+			return;
+	}
+}
+
+/*
  * Without --caps the run executes by path, and a binfmt_misc handler that
  * claims the file runs its interpreter instead: the model follows it there
  * (fs/binfmt_misc.c load_misc_binary opens the interpreter by its path; the
@@ -161,11 +182,13 @@ static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, 
  * (O_PATH, the caller closes it), when a handler claims the file and its
  * interpreter was opened; *head then says what the interpreter's first
  * bytes were; *open_file: the handler's flag F (its interpreter is held
- * against writers while it is registered: never busy).
+ * against writers while it is registered: never busy). busy (PATH_MAX
+ * bytes): when a handler claims a "#!" interpreter, the first of the
+ * chain's files up to it that is held open for writing, else "".
  */
 static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
 			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head,
-			int *ifd_out, bool *open_file)
+			int *ifd_out, bool *open_file, char *busy)
 {
 	struct cs_binfmt_claim k;
 	char why[NAME_MAX + 128], at[PATH_MAX];
@@ -205,6 +228,7 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 				     "it was registered, which %s may no longer name; shown: the "
 				     "file it names now",
 				     k.name, k.interp);
+		chain_busy(&out->file, *of ? path : NULL, busy);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
 			*head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
@@ -233,14 +257,16 @@ struct probe {
  * The kernel's answer, in the run's credentials, only where the model says
  * the open comes: the file always (an error before it, EACCES, is the
  * check's own first answer), a binfmt_misc handler's interpreter (ifd, or
- * -1) and the "#!" interpreters when the model runs them.
+ * -1) and the "#!" interpreters when the model runs them; chain: a "#!"
+ * interpreter found busy before a handler claimed the chain ("" if none),
+ * opened after the file and before the handler's interpreter.
  * 0, or -ETXTBSY with a step.
  */
-static int model_text_busy(int fd, const char *path, int ifd, struct cs_steps *st,
-			   struct cs_launch_dry_run *out)
+static int model_text_busy(int fd, const char *path, const char *chain, int ifd,
+			   struct cs_steps *st, struct cs_launch_dry_run *out)
 {
 	int first = cs_exec_text_busy(fd, "");
-	const char *busy = first == 1 ? path : NULL;
+	const char *busy = first == 1 ? path : chain[0] ? chain : NULL;
 
 	/* A kernel that knows the check but could not be asked: said, not taken as "not busy". */
 	if (first < 0)
@@ -332,6 +358,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
 	cs_cleanup_close int ifd = -1; /* a binfmt_misc handler's interpreter */
 	bool held = false;	       /* ... opened at registration (flag F) */
+	char chain[PATH_MAX] = "";     /* a busy "#!" interpreter before a claimed one */
 	struct stat sb;
 	int rc, lfd;
 
@@ -358,7 +385,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	    refuse_binfmt(fd, path, &out->refused) == 0)
 		refuse_binfmt_chain(&out->file, &out->refused);
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
-		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held);
+		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held, chain);
 		if (rc == -ENOMEM)
 			return rc;
 	}
@@ -375,7 +402,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	/* The file's own open comes before any loader looks at it (or its loader). */
 	if (rc == 0)
-		rc = model_text_busy(fd, path, held ? -1 : ifd, p->st, out);
+		rc = model_text_busy(fd, path, chain, held ? -1 : ifd, p->st, out);
 	/* A script's last interpreter is an ELF file whose loader is opened next. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_SCRIPT)
 		rc = script_loader(p->st, out);
