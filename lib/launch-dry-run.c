@@ -17,6 +17,8 @@
 #include "internal/exec-elf.h"
 #include "internal/exec-script.h"
 #include "internal/exec-busy.h"
+#include "internal/exec-strings.h"
+#include "internal/kernel-open.h"
 #include "internal/launch-nproc.h"
 #include "internal/launch-walk.h"
 
@@ -244,6 +246,7 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 
 struct probe {
 	const struct cs_launch *l;
+	char *const *argv, *const *envp; /* NULL: execve's strings are not asked */
 	struct cs_steps *st;
 	struct cs_launch_dry_run *out;
 	size_t mark; /* st->n before the walk: a skipped candidate's steps are dropped */
@@ -343,6 +346,53 @@ static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
 }
 
 /*
+ * Since Linux 6.8 (978ffcbf00d8) execve opens the file, then copies argv
+ * and envp: strings past its bounds (internal/exec-strings.h) fail it with
+ * E2BIG after the file's own open (lookup, MAY_EXEC, ETXTBSY) and before
+ * anything a loader, a "#!" chain or a binfmt_misc handler would do, so the
+ * model's steps after the open never happen. The run passes the path
+ * (or, with --caps, "/dev/fd/N" of the checked descriptor: its number here
+ * is the dry run's own). rc: the candidate's answer so far.
+ */
+static int strings_e2big(struct probe *p, int fd, const char *path, int rc)
+{
+	struct cs_launch_dry_run *out = p->out, f;
+	char name[32], why[320];
+	const char *filename = path;
+	enum cs_exec_head head;
+	struct cs_steps scratch;
+	int o;
+
+	if (p->l->plan && p->l->plan->set_caps) {
+		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
+		filename = name;
+	}
+	if (!p->argv || cs_exec_strings_e2big(filename, p->argv, p->envp, why, sizeof(why)) != 1 ||
+	    cs_exec_text_busy(fd, "") == 1)
+		return rc;
+	cs_steps_init(&scratch);
+	o = model_fd(p->l, fd, path, &scratch, &f, &head);
+	if (o == 0)
+		o = cs_kernel_execve_open(&p->l->predicted, &f.file, &scratch);
+	cs_steps_free(&scratch);
+	if (o != 0) { /* the open fails first: the model's answer stands */
+		cs_launch_dry_run_clear(&f);
+		return o == -ENOMEM ? o : rc;
+	}
+	p->st->n = p->mark;
+	cs_launch_dry_run_clear(out);
+	*out = f;
+	out->post = p->l->predicted;
+	(void)cs_kernel_execve_open(&p->l->predicted, &out->file, p->st); /* its steps, kept */
+	cs_steps_add(p->st, "kernel", "execve.e2big", "%s", why);
+	memset(&out->res, 0, sizeof(out->res));
+	out->res.error = E2BIG;
+	snprintf(out->res.layer, sizeof(out->res.layer), "kernel");
+	snprintf(out->res.step, sizeof(out->res.step), "execve.e2big");
+	return -E2BIG;
+}
+
+/*
  * One candidate of the run's walk, modelled instead of executed: opened as
  * the run opens it (by the caller of cs_launch_dry_run, in the run's
  * credentials when it is cs_launch_in_child), then the kernel's own answer
@@ -425,6 +475,10 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
+	if (!cs_launch_walk_goes_on(rc) && rc != -ENOMEM)
+		rc = strings_e2big(p, fd, path, rc);
+	if (rc == -ENOMEM)
+		return rc;
 	if (cs_launch_walk_goes_on(rc)) {
 		cs_launch_dry_run_clear(out);
 		p->st->n = p->mark;
@@ -442,7 +496,17 @@ static int probe_try(void *ctx, const char *path, bool *final)
 int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 		      struct cs_steps *st, struct cs_launch_dry_run *out)
 {
-	struct probe p = {.l = l, .st = st, .out = out, .mark = st->n};
+	char *const argv[] = {(char *)cmd, NULL};
+
+	return cs_launch_dry_run_argv(l, argv, NULL, path_env, st, out);
+}
+
+int cs_launch_dry_run_argv(const struct cs_launch *l, char *const argv[], char *const envp[],
+			   const char *path_env, struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	struct probe p = {
+	    .l = l, .argv = envp ? argv : NULL, .envp = envp, .st = st, .out = out, .mark = st->n};
+	const char *cmd = argv[0];
 	char why[256];
 	int rc;
 

@@ -20,11 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../internal/exec-strings.h"
 #include "oci-e2big.h"
 
-#define EXEC_STRLEN_MAX (32u * 4096u)
-#define EXEC_TOTAL_MAX	((size_t)6 << 20)
-#define EXEC_TOTAL_MIN	((size_t)32 * 4096u)
+#define EXEC_STRLEN_MAX CS_EXEC_STRLEN_MAX
 
 struct entry {
 	const char *s;
@@ -87,7 +86,7 @@ static const char tail[] = ": execve fails with E2BIG (argument list too long), 
 
 int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, char *why, size_t len)
 {
-	size_t env_bytes, envc, long_env, strings, total, limit = EXEC_TOTAL_MAX;
+	size_t env_bytes, envc, long_env, strings, total, limit;
 	bool home;
 	int rc = env_size(cfg, &env_bytes, &envc, &home, &long_env);
 
@@ -116,18 +115,10 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, cha
 	for (size_t i = 0; i < cfg->nargs; i++)
 		strings += strlen(cfg->args[i]) + 1;
 	total = strings + (cfg->nargs ? cfg->nargs : 1) * 8 + envc * 8;
-	if (cfg->stack_rlimit_set && cfg->stack_rlimit / 4 < limit)
-		limit =
-		    cfg->stack_rlimit / 4 > EXEC_TOTAL_MIN ? cfg->stack_rlimit / 4 : EXEC_TOTAL_MIN;
-	/*
-	 * The strings are copied onto the new stack below its top word, which
-	 * grows a page at a time: past the soft limit (acct_stack_growth),
-	 * get_arg_page fails and copy_strings says E2BIG. Only below 512 KiB
-	 * can this come before the limit above. (Just under it the process
-	 * may still die after execve's point of no return, setting up the
-	 * rest of its stack: not predicted.)
-	 */
-	if (cfg->stack_rlimit_set && (strings + 8 + 4095) / 4096 * 4096 > cfg->stack_rlimit) {
+	limit = cs_exec_strings_limit(cfg->stack_rlimit_set, cfg->stack_rlimit);
+	/* Just under the soft limit the process may still die after execve's point of
+	 * no return, setting up the rest of its stack: not predicted. */
+	if (cfg->stack_rlimit_set && cs_exec_strings_stack_over(strings, cfg->stack_rlimit)) {
 		snprintf(why, len,
 			 "the file's name, process.args and process.env (as runc passes it) "
 			 "take %zu bytes or more with their NULs: the new stack that holds them "
