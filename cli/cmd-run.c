@@ -373,6 +373,10 @@ int cmd_run(int argc, char **argv)
 					 "other");
 	if (optind >= argc)
 		return cs_usage_err(CMD, "missing the command to run (after --)");
+	/* execve("") is ENOENT whatever the $PATH: the run said "failed: ENOENT ...: " naming
+	 * nothing. */
+	if (!argv[optind][0])
+		return cs_usage_err(CMD, "the command to run is an empty name ('')");
 	if (json && !dry)
 		return cs_usage_err(CMD, "--json goes with --dry-run");
 	return launch(p, argv + optind, dry, json);
