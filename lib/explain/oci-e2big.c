@@ -43,8 +43,9 @@ static int by_name(const void *a, const void *b)
 
 /*
  * process.env as runc passes it: *bytes (with NULs) and *count of the
- * entries, one a name, the last value of each; *home: whether HOME is set
- * and not empty (else runc adds it). Sorted copies of the pointers, not a
+ * entries, one a name, the last value of each; *home: whether an entry
+ * HOME is there (else runc adds one; an empty one it replaces, in place,
+ * by the user's home: no fewer bytes). Sorted copies of the pointers, not a
  * search per entry: a config may hold 100,000 entries. 0 or -ENOMEM.
  */
 static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *count, bool *home,
@@ -74,7 +75,7 @@ static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *coun
 		(*count)++;
 		if (n > EXEC_STRLEN_MAX && (*longest == SIZE_MAX || v[i].at < *longest))
 			*longest = v[i].at;
-		if (v[i].name == 4 && !memcmp(v[i].s, "HOME", 4) && v[i].s[5])
+		if (v[i].name == 4 && !memcmp(v[i].s, "HOME", 4))
 			*home = true;
 	}
 	free(v);
@@ -107,7 +108,7 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, cha
 			 long_env, strlen(cfg->env[long_env]) + 1, tail);
 		return 1;
 	}
-	if (!home) { /* runc adds "HOME=" and the user's home: at least its 6 bytes */
+	if (!home) { /* runc adds "HOME=" and the user's home: at least 6 bytes and a pointer */
 		env_bytes += 6;
 		envc++;
 	}

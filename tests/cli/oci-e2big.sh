@@ -65,6 +65,9 @@ cases["w131072"] = (["/x/t", "w" * 131072], ENV, None)
 big = "E=" + "v" * 131071
 cases["env-big"] = (["/x/t"], ENV + [big], None)
 cases["env-big-replaced"] = (["/x/t"], ENV + [big, "E=short"], None)
+# an empty HOME is replaced in place (no new entry): at the limit it runs
+EH = ["PATH=/x", "HOME="]
+cases["home-empty"] = (fill(1 << 18, EH), EH, 1 << 20)
 # one entry a name: duplicates of a long entry past the limit counted once
 dup = "D=" + "d" * 100000
 cases["env-dups"] = (["/x/t"], ENV + [dup] * 30, 1 << 20)
