@@ -168,7 +168,10 @@ static int dry_run(void *arg)
 	cs_cleanup_free struct cs_launch_dry_run *r = calloc(1, sizeof(*r));
 	int rc;
 
-	if (!r || cs_launch_dry_run(a->l, a->argv[0], cs_launch_search_path(), a->st, r) < 0)
+	extern char **environ;
+
+	if (!r ||
+	    cs_launch_dry_run_argv(a->l, a->argv, environ, cs_launch_search_path(), a->st, r) < 0)
 		return cs_err(CMD, "out of memory");
 	rc = show_dry_run(a->l, a->st, r, a->json);
 	cs_launch_dry_run_clear(r);
@@ -370,6 +373,10 @@ int cmd_run(int argc, char **argv)
 					 "other");
 	if (optind >= argc)
 		return cs_usage_err(CMD, "missing the command to run (after --)");
+	/* execve("") is ENOENT whatever the $PATH: the run said "failed: ENOENT ...: " naming
+	 * nothing. */
+	if (!argv[optind][0])
+		return cs_usage_err(CMD, "the command to run is an empty name ('')");
 	if (json && !dry)
 		return cs_usage_err(CMD, "--json goes with --dry-run");
 	return launch(p, argv + optind, dry, json);

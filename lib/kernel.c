@@ -5,6 +5,7 @@
  * kernel function it follows (docs/kernel-model.md has the full list).
  */
 #include "capscope/kernel.h"
+#include "internal/kernel-open.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -601,6 +602,27 @@ static int exec_script(const struct cs_cred *c, const struct cs_exec_file *f, in
 	     "the script's own set-uid bit and file capabilities are ignored",
 	     f->path, next->path);
 	return 0;
+}
+
+int cs_kernel_execve_open(const struct cs_cred *c, const struct cs_exec_file *f,
+			  struct cs_steps *st)
+{
+	uid_t ouid;
+	gid_t ogid;
+	bool um, gm;
+	int rc;
+
+	if (f->error) {
+		STEP(st, "execve.resolve", "%s cannot be executed: %s (%s)",
+		     f->path ? f->path : "(unnamed)", cs_errno_name(f->error), strerror(f->error));
+		return -f->error;
+	}
+	if (!f->known) /* nothing known: assumed a plain 0755 file, as cs_kernel_execve does */
+		return 0;
+	um = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
+	gm = cs_cred_gid_from_host(c, f->owner_gid, &ogid);
+	rc = may_search(c, f, st);
+	return rc ? rc : may_exec(c, f, um, ouid, gm, ogid, st);
 }
 
 int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)

@@ -17,6 +17,8 @@
 #include "internal/exec-elf.h"
 #include "internal/exec-script.h"
 #include "internal/exec-busy.h"
+#include "internal/exec-strings.h"
+#include "internal/kernel-open.h"
 #include "internal/launch-nproc.h"
 #include "internal/launch-walk.h"
 
@@ -150,6 +152,27 @@ static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, 
 }
 
 /*
+ * load_script opens each "#!" interpreter of f's chain (open_exec) before
+ * binfmt_misc is asked of it, so one held open for writing fails the
+ * execve with ETXTBSY up to and including the interpreter a handler claims
+ * (upto), before the handler's own interpreter is opened. The first such
+ * file into busy (PATH_MAX bytes), else "". Asked here, while the chain is
+ * still in the model: the handler's interpreter replaces it.
+ */
+static void chain_busy(const struct cs_exec_file *f, const char *upto, char *busy)
+{
+	busy[0] = '\0';
+	for (const struct cs_exec_file *i = upto ? f->interp : NULL; i && i->path; i = i->interp) {
+		if (cs_exec_text_busy(AT_FDCWD, i->path) == 1) {
+			snprintf(busy, PATH_MAX, "%s", i->path);
+			return;
+		}
+		if (!strcmp(i->path, upto))
+			return;
+	}
+}
+
+/*
  * Without --caps the run executes by path, and a binfmt_misc handler that
  * claims the file runs its interpreter instead: the model follows it there
  * (fs/binfmt_misc.c load_misc_binary opens the interpreter by its path; the
@@ -161,11 +184,13 @@ static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, 
  * (O_PATH, the caller closes it), when a handler claims the file and its
  * interpreter was opened; *head then says what the interpreter's first
  * bytes were; *open_file: the handler's flag F (its interpreter is held
- * against writers while it is registered: never busy).
+ * against writers while it is registered: never busy). busy (PATH_MAX
+ * bytes): when a handler claims a "#!" interpreter, the first of the
+ * chain's files up to it that is held open for writing, else "".
  */
 static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
 			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head,
-			int *ifd_out, bool *open_file)
+			int *ifd_out, bool *open_file, char *busy)
 {
 	struct cs_binfmt_claim k;
 	char why[NAME_MAX + 128], at[PATH_MAX];
@@ -205,6 +230,7 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 				     "it was registered, which %s may no longer name; shown: the "
 				     "file it names now",
 				     k.name, k.interp);
+		chain_busy(&out->file, *of ? path : NULL, busy);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;
 			*head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
@@ -220,6 +246,7 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 
 struct probe {
 	const struct cs_launch *l;
+	char *const *argv, *const *envp; /* NULL: execve's strings are not asked */
 	struct cs_steps *st;
 	struct cs_launch_dry_run *out;
 	size_t mark; /* st->n before the walk: a skipped candidate's steps are dropped */
@@ -233,14 +260,16 @@ struct probe {
  * The kernel's answer, in the run's credentials, only where the model says
  * the open comes: the file always (an error before it, EACCES, is the
  * check's own first answer), a binfmt_misc handler's interpreter (ifd, or
- * -1) and the "#!" interpreters when the model runs them.
+ * -1) and the "#!" interpreters when the model runs them; chain: a "#!"
+ * interpreter found busy before a handler claimed the chain ("" if none),
+ * opened after the file and before the handler's interpreter.
  * 0, or -ETXTBSY with a step.
  */
-static int model_text_busy(int fd, const char *path, int ifd, struct cs_steps *st,
-			   struct cs_launch_dry_run *out)
+static int model_text_busy(int fd, const char *path, const char *chain, int ifd,
+			   struct cs_steps *st, struct cs_launch_dry_run *out)
 {
 	int first = cs_exec_text_busy(fd, "");
-	const char *busy = first == 1 ? path : NULL;
+	const char *busy = first == 1 ? path : chain[0] ? chain : NULL;
 
 	/* A kernel that knows the check but could not be asked: said, not taken as "not busy". */
 	if (first < 0)
@@ -317,6 +346,53 @@ static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
 }
 
 /*
+ * Since Linux 6.8 (978ffcbf00d8) execve opens the file, then copies argv
+ * and envp: strings past its bounds (internal/exec-strings.h) fail it with
+ * E2BIG after the file's own open (lookup, MAY_EXEC, ETXTBSY) and before
+ * anything a loader, a "#!" chain or a binfmt_misc handler would do, so the
+ * model's steps after the open never happen. The run passes the path
+ * (or, with --caps, "/dev/fd/N" of the checked descriptor: its number here
+ * is the dry run's own). rc: the candidate's answer so far.
+ */
+static int strings_e2big(struct probe *p, int fd, const char *path, int rc)
+{
+	struct cs_launch_dry_run *out = p->out, f;
+	char name[32], why[320];
+	const char *filename = path;
+	enum cs_exec_head head;
+	struct cs_steps scratch;
+	int o;
+
+	if (p->l->plan && p->l->plan->set_caps) {
+		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
+		filename = name;
+	}
+	if (!p->argv || cs_exec_strings_e2big(filename, p->argv, p->envp, why, sizeof(why)) != 1 ||
+	    cs_exec_text_busy(fd, "") == 1)
+		return rc;
+	cs_steps_init(&scratch);
+	o = model_fd(p->l, fd, path, &scratch, &f, &head);
+	if (o == 0)
+		o = cs_kernel_execve_open(&p->l->predicted, &f.file, &scratch);
+	cs_steps_free(&scratch);
+	if (o != 0) { /* the open fails first: the model's answer stands */
+		cs_launch_dry_run_clear(&f);
+		return o == -ENOMEM ? o : rc;
+	}
+	p->st->n = p->mark;
+	cs_launch_dry_run_clear(out);
+	*out = f;
+	out->post = p->l->predicted;
+	(void)cs_kernel_execve_open(&p->l->predicted, &out->file, p->st); /* its steps, kept */
+	cs_steps_add(p->st, "kernel", "execve.e2big", "%s", why);
+	memset(&out->res, 0, sizeof(out->res));
+	out->res.error = E2BIG;
+	snprintf(out->res.layer, sizeof(out->res.layer), "kernel");
+	snprintf(out->res.step, sizeof(out->res.step), "execve.e2big");
+	return -E2BIG;
+}
+
+/*
  * One candidate of the run's walk, modelled instead of executed: opened as
  * the run opens it (by the caller of cs_launch_dry_run, in the run's
  * credentials when it is cs_launch_in_child), then the kernel's own answer
@@ -332,6 +408,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	cs_cleanup_close int fd = open(path, O_PATH | O_CLOEXEC);
 	cs_cleanup_close int ifd = -1; /* a binfmt_misc handler's interpreter */
 	bool held = false;	       /* ... opened at registration (flag F) */
+	char chain[PATH_MAX] = "";     /* a busy "#!" interpreter before a claimed one */
 	struct stat sb;
 	int rc, lfd;
 
@@ -358,7 +435,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	    refuse_binfmt(fd, path, &out->refused) == 0)
 		refuse_binfmt_chain(&out->file, &out->refused);
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
-		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held);
+		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held, chain);
 		if (rc == -ENOMEM)
 			return rc;
 	}
@@ -375,7 +452,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	/* The file's own open comes before any loader looks at it (or its loader). */
 	if (rc == 0)
-		rc = model_text_busy(fd, path, held ? -1 : ifd, p->st, out);
+		rc = model_text_busy(fd, path, chain, held ? -1 : ifd, p->st, out);
 	/* A script's last interpreter is an ELF file whose loader is opened next. */
 	if (rc == 0 && out->res.ok && head == CS_EXEC_HEAD_SCRIPT)
 		rc = script_loader(p->st, out);
@@ -398,6 +475,10 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
+	if (!cs_launch_walk_goes_on(rc) && rc != -ENOMEM)
+		rc = strings_e2big(p, fd, path, rc);
+	if (rc == -ENOMEM)
+		return rc;
 	if (cs_launch_walk_goes_on(rc)) {
 		cs_launch_dry_run_clear(out);
 		p->st->n = p->mark;
@@ -415,7 +496,17 @@ static int probe_try(void *ctx, const char *path, bool *final)
 int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 		      struct cs_steps *st, struct cs_launch_dry_run *out)
 {
-	struct probe p = {.l = l, .st = st, .out = out, .mark = st->n};
+	char *const argv[] = {(char *)cmd, NULL};
+
+	return cs_launch_dry_run_argv(l, argv, NULL, path_env, st, out);
+}
+
+int cs_launch_dry_run_argv(const struct cs_launch *l, char *const argv[], char *const envp[],
+			   const char *path_env, struct cs_steps *st, struct cs_launch_dry_run *out)
+{
+	struct probe p = {
+	    .l = l, .argv = envp ? argv : NULL, .envp = envp, .st = st, .out = out, .mark = st->n};
+	const char *cmd = argv[0];
 	char why[256];
 	int rc;
 

@@ -15,6 +15,7 @@
 #include "capscope/oci.h"
 #include "capscope/proc.h"
 #include "capscope/text.h"
+#include "internal/cleanup.h"
 #include "internal/json-tree.h"
 #include "internal/oci-tree.h"
 #include "internal/oci-types.h"
@@ -306,6 +307,75 @@ static int read_maps(struct ctx *c, const struct ydoc_node *seq, const char *fie
 	return 0;
 }
 
+/* A JSON number Go decodes into a uint64 (digits only). */
+static int get_u64(struct ctx *c, const struct ydoc_node *n, const char *field, uint64_t *out)
+{
+	if (cs_json_is_null(n))
+		return 0;
+	if (n->kind != YDOC_SCALAR || n->style != YDOC_PLAIN ||
+	    cs_parse_u64n(n->u.text, n->n, CS_NUM_DEC, UINT64_MAX, out) < 0)
+		return errf(c, n, EINVAL, field, "must be a number from 0 to 18446744073709551615");
+	return 0;
+}
+
+/*
+ * process.rlimits as runc 1.1 applies them to its init before execve
+ * (createLibContainerRlimit, then setupRlimits: prlimit, in order): a type
+ * it does not know ("wrong rlimit value") or a soft limit above the hard
+ * one (prlimit: EINVAL) fails the container, so it is refused here. The
+ * last RLIMIT_STACK is kept: execve's bound on args and env is a quarter
+ * of its soft limit (explain oci's E2BIG).
+ */
+static int read_rlimits(struct ctx *c, const struct ydoc_node *seq, struct cs_oci_config *cfg)
+{
+	static const char *const types[] = {
+	    "RLIMIT_CPU",      "RLIMIT_FSIZE", "RLIMIT_DATA",	"RLIMIT_STACK",
+	    "RLIMIT_CORE",     "RLIMIT_RSS",   "RLIMIT_NPROC",	"RLIMIT_NOFILE",
+	    "RLIMIT_MEMLOCK",  "RLIMIT_AS",    "RLIMIT_LOCKS",	"RLIMIT_SIGPENDING",
+	    "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
+	char f[64];
+
+	if (cs_json_is_null(seq))
+		return 0;
+	if (seq->kind != YDOC_SEQ)
+		return errf(c, seq, EINVAL, "process.rlimits", "must be an array");
+	for (uint32_t i = 0; i < seq->n; i++) {
+		const struct ydoc_node *item = seq->u.items[i];
+		cs_cleanup_free char *type = NULL;
+		uint64_t soft = 0, hard = 0;
+		size_t k = 0;
+		int rc;
+
+		snprintf(f, sizeof(f), "process.rlimits[%u]", (unsigned)i);
+		if (item->kind != YDOC_MAP)
+			return errf(c, item, EINVAL, f, "must be an object");
+		rc = get_string(c, get(c, item, "type"), f, &type);
+		if (!rc)
+			rc = get_u64(c, get(c, item, "soft"), f, &soft);
+		if (!rc)
+			rc = get_u64(c, get(c, item, "hard"), f, &hard);
+		if (rc)
+			return rc;
+		while (k < sizeof(types) / sizeof(types[0]) && strcmp(type ? type : "", types[k]))
+			k++;
+		if (k == sizeof(types) / sizeof(types[0]))
+			return errf(c, item, EINVAL, f,
+				    "type '%.*s%s' is no rlimit runc knows: runc refuses the "
+				    "process (wrong rlimit value)",
+				    CS_MSG_CUTS(type ? type : "", 40));
+		if (soft > hard)
+			return errf(c, item, EINVAL, f,
+				    "soft %llu is above hard %llu: runc's setrlimit fails (invalid "
+				    "argument), the process does not start",
+				    (unsigned long long)soft, (unsigned long long)hard);
+		if (!strcmp(type, "RLIMIT_STACK")) {
+			cfg->stack_rlimit_set = true;
+			cfg->stack_rlimit = soft;
+		}
+	}
+	return 0;
+}
+
 static int read_process(struct ctx *c, const struct ydoc_node *proc, struct cs_oci_config *cfg)
 {
 	struct cs_oci_process *p = &cfg->process;
@@ -365,7 +435,8 @@ static int read_process(struct ctx *c, const struct ydoc_node *proc, struct cs_o
 			p->additional_gids[p->n_additional_gids++] = g;
 		}
 	}
-	return read_caps(c, get(c, proc, "capabilities"), p);
+	rc = read_caps(c, get(c, proc, "capabilities"), p);
+	return rc ? rc : read_rlimits(c, get(c, proc, "rlimits"), cfg);
 }
 
 /*

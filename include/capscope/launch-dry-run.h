@@ -28,6 +28,15 @@ struct cs_launch_dry_run {
  */
 CS_EXPORT int cs_launch_dry_run(const struct cs_launch *l, const char *cmd, const char *path_env,
 				struct cs_steps *st, struct cs_launch_dry_run *out);
+/*
+ * The same for cmd's whole argv (argv[0] is cmd) and the environment the
+ * run passes (envp, NULL-terminated): execve's bounds on the strings it
+ * copies are asked too, under this process's RLIMIT_STACK (E2BIG, step
+ * execve.e2big). envp NULL: they are not asked, as cs_launch_dry_run.
+ */
+CS_EXPORT int cs_launch_dry_run_argv(const struct cs_launch *l, char *const argv[],
+				     char *const envp[], const char *path_env, struct cs_steps *st,
+				     struct cs_launch_dry_run *out);
 CS_EXPORT void cs_launch_dry_run_clear(struct cs_launch_dry_run *r);
 /*
  * For the real run, before execve: with --caps, a file that would gain

@@ -37,6 +37,11 @@ struct cs_oci_process {
 	/* process.env holds an entry with an empty name (an image's "=x"):
 	 * runc init refuses it and the process never starts. */
 	bool env_empty_name;
+	/* Non-empty: execve certainly refuses the strings it copies (the
+	 * process's args and env) with E2BIG, and why, as step execve.e2big
+	 * says it (filled by the caller that knows them: explain pod, explain
+	 * oci; cs_oci_predict_from reads it). */
+	char exec_e2big[320];
 };
 
 /* A bundle's config.json, the parts capscope reads. */
@@ -49,6 +54,10 @@ struct cs_oci_config {
 	char *cwd;
 	bool terminal;
 	struct cs_oci_process process;
+	/* process.rlimits holds RLIMIT_STACK (the last one's soft limit):
+	 * runc sets it before execve, whose bound on args and env it sets. */
+	bool stack_rlimit_set;
+	uint64_t stack_rlimit;
 };
 
 /*

@@ -8,6 +8,7 @@
 #include "capscope/runtime.h"
 #include "capscope/scan.h"
 #include "../internal/cleanup.h"
+#include "oci-e2big.h"
 
 void cs_oci_explain_free(struct cs_oci_explain_result *r)
 {
@@ -73,6 +74,7 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 {
 	__attribute__((cleanup(cs_oci_explain_freep))) struct cs_oci_explain_result *r =
 	    calloc(1, sizeof(*r));
+	struct cs_oci_process p; /* the config's, with what execve makes of its strings */
 	int rc;
 
 	*out = NULL;
@@ -83,8 +85,15 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 		return cs_diag_set(d, EINVAL, 0, 0, "process.args", "no process.args");
 	if ((rc = resolve(cfg, o ? o->image : NULL, &r->file, d)) < 0)
 		return rc;
-	rc = cs_oci_predict_from(&cfg->process, o ? o->caller : NULL, &r->file, &r->pre, &r->post,
-				 &r->exec, &r->steps);
+	/* The name runc passes execve: args[0] as written with a '/', else the $PATH candidate. */
+	p = cfg->process;
+	rc = cs_oci_exec_e2big(
+	    cfg, strchr(cfg->args[0], '/') || !r->file.path ? cfg->args[0] : r->file.path,
+	    p.exec_e2big, sizeof(p.exec_e2big));
+	if (rc < 0)
+		return rc;
+	rc = cs_oci_predict_from(&p, o ? o->caller : NULL, &r->file, &r->pre, &r->post, &r->exec,
+				 &r->steps);
 	if (rc < 0 || r->steps.error)
 		return -ENOMEM;
 	/* runc took a later $PATH entry's file: that is the one shown and judged. */

@@ -563,14 +563,6 @@ static int keep_file(struct pod_work *w, const char *arg0)
 }
 
 /*
- * execve copies argv and envp before it opens the file (fs/exec.c
- * do_execveat_common, then bprm_execve): a line it certainly refuses
- * (cs_kubelet_argv's flag 2) fails with E2BIG there, before any error of the
- * file the kernel would find. Errors runc finds before execve (its
- * LookPath, the working directory, its own refusals) still come first.
- * It was predicted to start.
- */
-/*
  * The pod's env entry the kubelet passes as "NAME=value" of 128 KiB or more
  * with its NUL (MAX_ARG_STRLEN, 4 KiB pages), NULL when none: a value known
  * exactly (no '$', not valueFrom) that no later entry of its name replaces
@@ -595,29 +587,32 @@ static const struct cs_k8s_env *env_too_long(const struct cs_k8s_container *c)
 	return NULL;
 }
 
+/*
+ * A line execve certainly refuses (cs_kubelet_argv's flag 2, or an env entry
+ * past MAX_ARG_STRLEN): its reason into the process, where
+ * cs_oci_predict_from puts step execve.e2big after runc's own refusals and
+ * the file's open, and before any execve credential step (none happens).
+ */
 static void argv_too_big(struct pod_work *w)
 {
 	const struct cs_k8s_env *e = w->argv_e2big ? NULL : env_too_long(w->r->c);
+	char *why = w->oci.exec_e2big;
+	size_t len = sizeof(w->oci.exec_e2big);
 
-	if ((!w->argv_e2big && !e) || (!w->res.ok && strcmp(w->res.layer, "kernel")))
-		return;
+	why[0] = '\0';
 	if (e)
-		cs_steps_add(
-		    &w->r->steps, "kernel", "execve.e2big",
-		    "env %.*s%s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
-		    "more (MAX_ARG_STRLEN): execve fails with E2BIG (argument list too "
-		    "long), the process does not start",
-		    CS_MSG_CUTS(e->name, 40), e->pos.line, strlen(e->name) + strlen(e->value) + 1);
-	else
-		cs_steps_add(&w->r->steps, "kernel", "execve.e2big",
-			     "the command line has a word of 128 KiB or more (MAX_ARG_STRLEN), or "
-			     "its words and their pointers pass 6 MiB, the most execve copies "
-			     "whatever the stack limit: execve fails with E2BIG (argument list too "
-			     "long), the process does not start");
-	w->res.ok = false;
-	w->res.error = E2BIG;
-	snprintf(w->res.layer, sizeof(w->res.layer), "kernel");
-	snprintf(w->res.step, sizeof(w->res.step), "execve.e2big");
+		snprintf(why, len,
+			 "env %.*s%s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
+			 "more (MAX_ARG_STRLEN): execve fails with E2BIG (argument list too "
+			 "long), the process does not start",
+			 CS_MSG_CUTS(e->name, 40), e->pos.line,
+			 strlen(e->name) + strlen(e->value) + 1);
+	else if (w->argv_e2big)
+		snprintf(why, len,
+			 "the command line has a word of 128 KiB or more (MAX_ARG_STRLEN), or "
+			 "its words and their pointers pass 6 MiB, the most execve copies "
+			 "whatever the stack limit: execve fails with E2BIG (argument list too "
+			 "long), the process does not start");
 }
 
 /* Find the entrypoint and run runc's steps and execve. */
@@ -654,6 +649,7 @@ static int start(struct pod_work *w)
 			return -ENOMEM;
 		w->f.known = false;
 	}
+	argv_too_big(w);
 	if (cs_oci_predict_from(&w->oci, w->o->caller, &w->f, &w->pre, &w->post, &w->res,
 				&r->steps) < 0)
 		return keep_file(w, arg0) < 0 || !(r->exec_error = strdup("EINVAL")) ? -ENOMEM : 1;
@@ -661,7 +657,6 @@ static int start(struct pod_work *w)
 	if ((rc = cs_exec_file_take_path_next(&w->f, w->res.path_index)) < 0 ||
 	    (rc = keep_file(w, arg0)) < 0)
 		return rc;
-	argv_too_big(w);
 	r->pre.euid = w->pre.uid[1];
 	r->pre.caps = w->pre.caps;
 	r->pre.no_new_privs = w->pre.no_new_privs;

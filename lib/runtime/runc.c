@@ -15,6 +15,7 @@
 
 #include "capscope/runtime.h"
 #include "capscope/text.h"
+#include "../internal/kernel-open.h"
 
 #define L "runtime"
 
@@ -305,6 +306,27 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 	return none;
 }
 
+/*
+ * execve of f, or its E2BIG: since Linux 6.8 (978ffcbf00d8) execve opens the
+ * file before it copies argv and envp, so the open's own errors come first;
+ * then strings past its bounds fail it with E2BIG before any loader reads
+ * the file, and no credential changes (the execve steps are not recorded:
+ * they never happen). Before 6.8 the copy came first; runc's own LookPath
+ * finds a missing or non-executable file before execve on either.
+ */
+static int exec_or_e2big(const struct cs_oci_process *p, struct cs_cred *c,
+			 const struct cs_exec_file *f, struct cs_steps *st)
+{
+	int rc;
+
+	if (!p->exec_e2big[0])
+		return cs_kernel_execve(c, f, st);
+	if ((rc = cs_kernel_execve_open(c, f, st)) != 0)
+		return rc;
+	cs_steps_add(st, "kernel", "execve.e2big", "%s", p->exec_e2big);
+	return -E2BIG;
+}
+
 int cs_oci_predict(const struct cs_oci_process *p, const struct cs_exec_file *f,
 		   struct cs_cred *out, struct cs_exec_result *res, struct cs_steps *st)
 {
@@ -349,7 +371,7 @@ int cs_oci_predict_from(const struct cs_oci_process *p, const struct cs_cred *st
 	} else {
 		f = lookpath(f, &c, res, st, &none);
 		/* ErrDot: runc returns before execve (the step above says why). */
-		rc = f == &none && none.path_relative ? -ENOENT : cs_kernel_execve(&c, f, st);
+		rc = f == &none && none.path_relative ? -ENOENT : exec_or_e2big(p, &c, f, st);
 	}
 	*out = c;
 	if (rc) {

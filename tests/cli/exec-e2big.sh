@@ -59,6 +59,10 @@ for f in s131071 s131072 t60 t63 ex100 ex4000 e131069 e131070 e131070-replaced; 
   fi
   is "$got" "$(cat $f.kernel)" "$f: the model's execve agrees with the kernel's ($got)"
 done
+# Sixteenth pass: execve fails at its copy of the strings, so none of its
+# credential steps happen; they were recorded before execve.e2big.
+is "$(jq -c '[.containers[0].steps[].rule | select(startswith("execve."))]' s131072.json)" '["execve.e2big"]' \
+  "s131072: execve.e2big is execve's only step (no credential change is recorded)"
 # The human text says it too, with the step.
 $CAPSCOPE explain pod s131072.yaml >out 2>&1
 grep -q 'does not start: E2BIG' out && grep -q 'execve.e2big: .*MAX_ARG_STRLEN' out

@@ -50,6 +50,16 @@ is "$(printf '%s' "$json" | jq -c '[.exec.ok, .exec.error, .process]')" '[false,
 "$CAPSCOPE" run --help >/dev/null; is "$?" 0 "run --help"
 "$CAPSCOPE" run 2>/dev/null; is "$?" 2 "run without a command: exit 2"
 "$CAPSCOPE" run --json -- true 2>/dev/null; is "$?" 2 "run --json without --dry-run: exit 2"
+# Sixteenth pass: an empty command name ran into "failed: ENOENT (...): "
+# naming nothing (127), and the dry run's "execve of  would fail". Both binaries.
+for bin in "$CAPSCOPE run" "$(dirname "$CAPSCOPE")/cli/capscope-run"; do
+  [ -x "${bin%% *}" ] || continue
+  for o in "" "--dry-run"; do
+    # shellcheck disable=SC2086
+    $bin $o -- "" 2>"$T/err"; is "$?" 2 "${bin##*/} $o with an empty command name: exit 2"
+    is "$(head -1 "$T/err")" "capscope run: the command to run is an empty name ('')" "${bin##*/} $o: says so"
+  done
+done
 "$CAPSCOPE" run --securebits bogus -- true 2>"$T/err"; is "$?" 2 "run --securebits bogus: exit 2"
 "$CAPSCOPE" run --ambient not_a_cap -- true 2>"$T/err"; is "$?" 2 "run --ambient bad name: exit 2"
 "$CAPSCOPE" run --user no-such-user-here --clear-groups -- true 2>"$T/err"; is "$?" 2 "run unknown user: exit 2"

@@ -147,6 +147,7 @@ exec 3>&- 4>&-
 # the test's own holds the handlers (binfmt_misc is per user namespace
 # since Linux 6.7); no --caps (a --caps run refuses any claimed file).
 mkdir -m 755 bm && cp /bin/true bm/interp && cp /bin/true bm/interpf && chmod 755 bm/interp bm/interpf
+printf '#!%s/bm/w.zz\n' "$T" >bm/ws.sh && printf 'w\n' >bm/w.zz && chmod 755 bm/ws.sh bm/w.zz
 printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && printf 'f\n' >bm/f.ff && chmod 755 bm/x.zz bm/y.yy bm/f.ff
 {
   echo 'mount -t binfmt_misc none /proc/sys/fs/binfmt_misc 2>/dev/null || { echo SKIP; exit 0; }'
@@ -166,6 +167,19 @@ printf 'x\n' >bm/x.zz && printf 'y\n' >bm/y.yy && printf 'f\n' >bm/f.ff && chmod
         echo "$bin $o -- bm/$f >/dev/null 2>&1; echo \"rc=\$? closed-run $t\""
       done
     done
+  done
+  # Sixteenth pass: a "#!" script whose interpreter a handler claims. The
+  # interpreter file is opened by load_script (open_exec) before the handler
+  # is asked of it: held open for writing, execve says ETXTBSY, and the dry
+  # run predicted a run (it asked the script and the handler's interpreter).
+  for bin in "${bins[@]}"; do
+    echo "exec 5>>bm/w.zz"
+    echo "$bin -- bm/ws.sh 5>&- >/dev/null 2>&1; echo \"rc=\$? wrun ${bin##*/}\""
+    echo "$bin --dry-run -- bm/ws.sh 5>&- >out 2>&1; echo \"rc=\$? wdry ${bin##*/}\""
+    echo "grep -o 'execve.text-busy: [^ ]*' out | sed 's/^/wstep ${bin##*/} /'"
+    echo "exec 5>&-"
+    echo "$bin --dry-run -- bm/ws.sh >/dev/null 2>&1; echo \"rc=\$? wclosed-dry ${bin##*/}\""
+    echo "$bin -- bm/ws.sh >/dev/null 2>&1; echo \"rc=\$? wclosed-run ${bin##*/}\""
   done
   # Flag F: the interpreter opened at registration runs, held against
   # writers; its path renamed away and another file put there, held open
@@ -195,6 +209,13 @@ else
     "binfmt_misc x.zz: the step names the handler's interpreter"
   is "$(grep -c "^step .* y.yy execve.text-busy: ./ld-copy.so,\$" <<<"$out")" "$n" \
     "binfmt_misc y.yy: the step names the interpreter's loader"
+  m=${#bins[@]}
+  is "$(grep -c "^rc=127 wrun " <<<"$out")" "$m" "a script whose claimed interpreter is busy: every run refuses (127)"
+  is "$(grep -c "^rc=127 wdry " <<<"$out")" "$m" "the same: every dry run predicts that nothing runs (127)"
+  is "$(grep -c "^wstep .* execve.text-busy: $T/bm/w.zz\$" <<<"$out")" "$m" \
+    "the same: the step names the claimed interpreter"
+  is "$(grep -c "^rc=0 wclosed-dry " <<<"$out")" "$m" "the same, closed: every dry run predicts a run"
+  is "$(grep -c "^rc=0 wclosed-run " <<<"$out")" "$m" "the same, closed: every run runs (control)"
   is "$(grep -c "^rc=0 F-run " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F, the path's new file busy: every run runs (control)"
   is "$(grep -c "^rc=0 F-dry " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F: every dry run predicts a run"
   is "$(grep -c "^F-step " <<<"$out")" "${#bins[@]}" "binfmt_misc flag F: the dry run says the interpreter is the one opened at registration"

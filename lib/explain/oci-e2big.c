@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * execve's own bounds on the strings it copies, for a bundle (fs/exec.c,
+ * 4 KiB pages): one string of more than MAX_ARG_STRLEN (32 pages) with its
+ * NUL, or the file's name, argv and envp with their NULs and 8-byte
+ * pointers past bprm_stack_limits's limit: a quarter of RLIMIT_STACK's soft
+ * limit, at most _STK_LIM / 4 * 3 (6 MiB), at least ARG_MAX (128 KiB).
+ * explain pod knows neither the environment the runtime adds nor the stack
+ * limit; a bundle gives both: process.env is what runc 1.1 passes (its
+ * init clears its own environment and sets each entry with os.Setenv: one
+ * entry a name, at the first one's place with the last one's value; then
+ * HOME when it is unset or empty), and process.rlimits the stack limit.
+ * Without RLIMIT_STACK there, runc leaves its caller's: only a total past
+ * 6 MiB is certain.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal/exec-strings.h"
+#include "oci-e2big.h"
+
+#define EXEC_STRLEN_MAX CS_EXEC_STRLEN_MAX
+
+struct entry {
+	const char *s;
+	size_t name, at; /* the name's length; the entry's index */
+};
+
+static int by_name(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	size_t n = x->name < y->name ? x->name : y->name;
+	int c = memcmp(x->s, y->s, n);
+
+	if (c || x->name != y->name)
+		return c ? c : x->name < y->name ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * process.env as runc passes it: *bytes (with NULs) and *count of the
+ * entries, one a name, the last value of each; *home: whether an entry
+ * HOME is there (else runc adds one; an empty one it replaces, in place,
+ * by the user's home: no fewer bytes). Sorted copies of the pointers, not a
+ * search per entry: a config may hold 100,000 entries. 0 or -ENOMEM.
+ */
+static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *count, bool *home,
+		    size_t *longest)
+{
+	struct entry *v = calloc(cfg->nenv ? cfg->nenv : 1, sizeof(*v));
+
+	*bytes = *count = 0;
+	*home = false;
+	*longest = SIZE_MAX;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < cfg->nenv; i++) {
+		const char *eq = strchr(cfg->env[i], '='); /* checked at reading: there is one */
+
+		v[i] = (struct entry){cfg->env[i], eq ? (size_t)(eq - cfg->env[i]) : 0, i};
+	}
+	qsort(v, cfg->nenv, sizeof(*v), by_name);
+	for (size_t i = 0; i < cfg->nenv; i++) {
+		size_t n;
+
+		if (i + 1 < cfg->nenv && v[i + 1].name == v[i].name &&
+		    !memcmp(v[i + 1].s, v[i].s, v[i].name))
+			continue; /* a later entry of the name replaces it */
+		n = strlen(v[i].s) + 1;
+		*bytes += n;
+		(*count)++;
+		if (n > EXEC_STRLEN_MAX && (*longest == SIZE_MAX || v[i].at < *longest))
+			*longest = v[i].at;
+		if (v[i].name == 4 && !memcmp(v[i].s, "HOME", 4))
+			*home = true;
+	}
+	free(v);
+	return 0;
+}
+
+static const char tail[] = ": execve fails with E2BIG (argument list too long), the process "
+			   "does not start";
+
+int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, char *why, size_t len)
+{
+	size_t env_bytes, envc, long_env, strings, total, limit;
+	bool home;
+	int rc = env_size(cfg, &env_bytes, &envc, &home, &long_env);
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < cfg->nargs; i++)
+		if (strlen(cfg->args[i]) + 1 > EXEC_STRLEN_MAX) {
+			snprintf(why, len,
+				 "process.args[%zu] is %zu bytes with its NUL: more than 128 KiB "
+				 "(MAX_ARG_STRLEN)%s",
+				 i, strlen(cfg->args[i]) + 1, tail);
+			return 1;
+		}
+	if (long_env != SIZE_MAX) {
+		snprintf(why, len,
+			 "process.env[%zu] is %zu bytes with its NUL: more than 128 KiB "
+			 "(MAX_ARG_STRLEN)%s",
+			 long_env, strlen(cfg->env[long_env]) + 1, tail);
+		return 1;
+	}
+	if (!home) { /* runc adds "HOME=" and the user's home: at least 6 bytes and a pointer */
+		env_bytes += 6;
+		envc++;
+	}
+	strings = strlen(filename) + 1 + env_bytes;
+	for (size_t i = 0; i < cfg->nargs; i++)
+		strings += strlen(cfg->args[i]) + 1;
+	total = strings + (cfg->nargs ? cfg->nargs : 1) * 8 + envc * 8;
+	limit = cs_exec_strings_limit(cfg->stack_rlimit_set, cfg->stack_rlimit);
+	/* Just under the soft limit the process may still die after execve's point of
+	 * no return, setting up the rest of its stack: not predicted. */
+	if (cfg->stack_rlimit_set && cs_exec_strings_stack_over(strings, cfg->stack_rlimit)) {
+		snprintf(why, len,
+			 "the file's name, process.args and process.env (as runc passes it) "
+			 "take %zu bytes or more with their NULs: the new stack that holds them "
+			 "would pass RLIMIT_STACK's soft limit %llu%s",
+			 strings, (unsigned long long)cfg->stack_rlimit, tail);
+		return 1;
+	}
+	if (total <= limit)
+		return 0;
+	if (cfg->stack_rlimit_set)
+		snprintf(why, len,
+			 "the file's name, process.args and process.env (as runc passes it) "
+			 "take %zu bytes or more with their NULs and pointers, past the %zu "
+			 "execve copies under RLIMIT_STACK's soft limit %llu (a quarter of it, at "
+			 "least 128 KiB, at most 6 MiB)%s",
+			 total, limit, (unsigned long long)cfg->stack_rlimit, tail);
+	else
+		snprintf(why, len,
+			 "the file's name, process.args and process.env (as runc passes it) "
+			 "take %zu bytes or more with their NULs and pointers, past 6 MiB, the "
+			 "most execve copies whatever the stack limit%s",
+			 total, tail);
+	return 1;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* explain oci: execve's E2BIG from process.args, process.env and RLIMIT_STACK. */
+#ifndef CAPSCOPE_EXPLAIN_OCI_E2BIG_H
+#define CAPSCOPE_EXPLAIN_OCI_E2BIG_H
+
+#include <stddef.h>
+
+#include "capscope/oci.h"
+
+/*
+ * Whether execve of filename (the name runc passes: args[0] as written, or
+ * the $PATH candidate) certainly refuses what runc 1.1 copies: 1 with why
+ * filled (step execve.e2big's text), 0 when it does not, -ENOMEM.
+ */
+int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, char *why, size_t len);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* execve's bounds on the strings it copies (lib/exec-strings.c). */
+#ifndef CAPSCOPE_INTERNAL_EXEC_STRINGS_H
+#define CAPSCOPE_INTERNAL_EXEC_STRINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One string of more than this with its NUL is E2BIG (MAX_ARG_STRLEN, 4 KiB pages). */
+#define CS_EXEC_STRLEN_MAX (32u * 4096u)
+
+/*
+ * The most the file's name, argv and envp may take with their NULs and
+ * 8-byte pointers (bprm_stack_limits): a quarter of RLIMIT_STACK's soft
+ * limit (known), at least ARG_MAX (128 KiB), at most _STK_LIM / 4 * 3
+ * (6 MiB, also the answer when the limit is not known).
+ */
+size_t cs_exec_strings_limit(bool known, uint64_t soft);
+
+/*
+ * Whether strings bytes (with their NULs, pointers not counted) cannot be
+ * put on the new stack under the soft limit: copied below its top word, it
+ * grows a page at a time, and past the limit (acct_stack_growth)
+ * get_arg_page fails and copy_strings says E2BIG. Only below 512 KiB can
+ * this come before cs_exec_strings_limit.
+ */
+bool cs_exec_strings_stack_over(size_t strings, uint64_t soft);
+
+/*
+ * What execve of filename with argv and envp (NULL-terminated) copies in
+ * this process, under its RLIMIT_STACK now: 1 with why filled when it
+ * certainly says E2BIG, else 0.
+ */
+int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
+			  size_t len);
+
+#endif
