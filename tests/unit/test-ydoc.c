@@ -1018,6 +1018,21 @@ static void test_held_bound(void **state)
 	 * (a plain scalar's "'"), the flow that follows is counted */
 	expect_held(repeat("k: ['a,b', [", "x", ",", 70000, "]]\n"), 1, 1, 13);
 	expect_held(repeat("k: [don't, [", "x", ",", 70000, "]]\n"), 1, 1, 13);
+	/* Session 16: a flow collection opening a line after the last event
+	 * is held until that line ends (a possible key); it was counted only
+	 * when the last event lay on that line (`---` then a 1.9 MB line of
+	 * flow YAML cost lint 162 MB). Refused there (after the '{' that
+	 * libfyaml gives out of the cut text, or at the line's start). */
+	expect_held(repeat("---\n{a: [", "x", ",", 70000, "]}\n"), 1, 2, 2);
+	expect_held(repeat("# c\n{a: [", "x", ",", 70000, "]}\n"), 1, 2, 1);
+	expect_held(repeat("k:\n  {a: [", "x", ",", 70000, "]}\n"), 1, 2, 4);
+	expect_held(repeat("---\n{a: [", "x", ",", 30000, "]}\n"), 0, 0, 0);
+	/* ... and a block or quoted scalar on such a line is still one token:
+	 * read, after an anchor too */
+	expect_held(repeat("k: |\n  [", "x", ",", 70000, "]\n"), 0, 0, 0);
+	expect_held(repeat("k: &a >-\n  [", "x", ",", 70000, "]\nj: *a\n"), 0, 0, 0);
+	expect_held(repeat("- |+\n  {", "x", ",", 70000, "}\n"), 0, 0, 0);
+	expect_held(repeat("k:\n  '[", "x", ",", 70000, "]'\n"), 0, 0, 0);
 }
 
 int main(void)
