@@ -351,9 +351,10 @@ static int key(struct tp *t, struct keypath *kp)
 		kp->cap = sizeof(kp->inl) / sizeof(kp->inl[0]);
 	}
 	for (;;) {
-		const char *part;
+		const char *part, *pat;
 
 		ws(t);
+		pat = t->p;
 		if (eof(t))
 			return fail(t, t->p, "expected a key");
 		if (*t->p == '"' || *t->p == '\'') {
@@ -372,6 +373,16 @@ static int key(struct tp *t, struct keypath *kp)
 			if (!(part = cs_arena_strndup(t->a, s, (size_t)(t->p - s))))
 				return -ENOMEM;
 		}
+		/* Each part is a table level: the tree was as deep as the key was
+		 * long, and freeze (and every reader that walks it) recursed so
+		 * deep; a 4 MB inline table `{a.a.a... = 1}` crashed explain pod
+		 * on its stack (session 16). */
+		if (kp->n == MAX_DEPTH)
+			return fail(
+			    t, pat,
+			    "a key of more than %d dotted parts: capscope reads no deeper (no "
+			    "setting of CRI-O's is so deep)",
+			    MAX_DEPTH);
 		if (kp->n == kp->cap) {
 			size_t nc = kp->cap * 2;
 			const char **v = cs_arena_grow(t->a, kp->k, kp->n, nc, sizeof(*v));
@@ -520,7 +531,9 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 		return fail(t, t->p, "expected '=' after a key");
 	t->p++;
 	ws(t);
-	if ((r = value(t, &v, depth + 1)) < 0)
+	/* the key's parts are levels of the tree, as the value's nesting is:
+	 * inline tables of dotted keys nest no deeper than MAX_DEPTH in all */
+	if ((r = value(t, &v, depth + (int)kp.n)) < 0)
 		return r;
 	for (size_t i = 0; i + 1 < kp.n; i++) {
 		struct cs_toml_value *c = child(t, tbl, kp.k[i]);

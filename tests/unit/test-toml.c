@@ -258,11 +258,62 @@ static void tree_bytes(void **state)
 	free(buf);
 }
 
+/*
+ * Session 16: each part of a dotted key is a level of the tree, and the
+ * tree's depth was bounded only for nested brackets: a 4 MB crio.conf
+ * `x = {a.a.a... = 1}` (2,000,000 parts) overflowed freeze's stack
+ * (explain pod --crio-config: SIGSEGV). Now at most 100 parts, and an
+ * inline table's keys count toward the 100 levels of nesting.
+ */
+static void deep_keys(void **state)
+{
+	const size_t n = 2000000;
+	char *buf = malloc(2 * n + 16), *p = buf;
+	char *out;
+
+	(void)state;
+	assert_non_null(buf);
+	p += sprintf(p, "x = {");
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, i ? ".a" : "a");
+	strcpy(p, " = 1}\n");
+	out = tree(buf);
+	assert_string_equal(out, "ERR 1:206 a key of more than 100 dotted parts: capscope reads no "
+				 "deeper (no setting of CRI-O's is so deep)");
+	free(out);
+	buf[0] = '[';
+	strcpy(buf + 1, buf + 5);
+	strcpy(strstr(buf, " = 1}"), "]\n");
+	out = tree(buf);
+	assert_string_equal(out, "ERR 1:202 a key of more than 100 dotted parts: capscope reads no "
+				 "deeper (no setting of CRI-O's is so deep)");
+	free(out);
+	free(buf);
+	/* 100 parts are read; inline tables of dotted keys nest 100 levels */
+	bad("x = "
+	    "{a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+	    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a = "
+	    "{b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b."
+	    "b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b = 1}}\n",
+	    1, 229, "values nested more than 100 deep");
+	p = buf = malloc(256);
+	assert_non_null(buf);
+	for (size_t i = 0; i < 100; i++)
+		p += sprintf(p, i ? ".a" : "a");
+	strcpy(p, " = 1\n");
+	out = tree(buf);
+	assert_true(strncmp(out, "ERR", 3) != 0);
+	assert_non_null(strstr(out, "{\"a\":{\"a\":"));
+	free(out);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(values), cmocka_unit_test(tables),	  cmocka_unit_test(errors),
-	    cmocka_unit_test(crio),   cmocka_unit_test(key_cost), cmocka_unit_test(tree_bytes),
+	    cmocka_unit_test(values),	 cmocka_unit_test(tables),   cmocka_unit_test(errors),
+	    cmocka_unit_test(crio),	 cmocka_unit_test(key_cost), cmocka_unit_test(tree_bytes),
+	    cmocka_unit_test(deep_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
