@@ -841,7 +841,14 @@ static int number(struct tp *t, struct cs_toml_value *v)
 	errno = 0;
 	if (isfloat) {
 		v->type = CS_TOML_FLOAT;
-		v->f = strtod(buf, NULL); /* overflow is inf, as in Python */
+		v->f = strtod(buf, NULL);
+		/* Python reads inf; CRI-O's reader (BurntSushi/toml, strconv's
+		 * ErrRange) refuses the file, and CRI-O does not start. An
+		 * underflow is 0 to both. */
+		if (errno == ERANGE && isinf(v->f))
+			return fail(t, s,
+				    "a float beyond the 64-bit range: CRI-O's TOML reader refuses "
+				    "it (write inf if that is meant)");
 	} else if (base == 10) {
 		v->type = CS_TOML_INT;
 		v->i = strtoll(buf, NULL, 10);
