@@ -113,9 +113,11 @@ int ydoc_keys_seen(struct ydoc_keys *t, struct ydoc_node *const *kv, size_t n,
 	int rc;
 
 	if (n < HASH_FROM || !is_scalar_like(key) || n >= UINT32_MAX / 4) {
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < n; k++) {
+			ydoc_keys_probes++;
 			if (same_node(kv[2 * k], key))
 				return 1;
+		}
 		return 0;
 	}
 	if ((rc = rehash(t, kv, n)) < 0)

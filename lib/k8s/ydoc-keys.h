@@ -30,8 +30,9 @@ int ydoc_keys_seen(struct ydoc_keys *t, struct ydoc_node *const *kv, size_t n,
 
 void ydoc_keys_free(struct ydoc_keys *t);
 
-/* Slots passed over (taken by other keys) since the program started: for
- * tests (tests/unit/test-ydoc.c keeps it linear in the keys). */
+/* Keys compared one by one, and slots passed over (taken by other keys),
+ * since the program started: for tests (tests/unit/test-ydoc.c keeps it
+ * linear in the keys). */
 extern size_t ydoc_keys_probes;
 
 #endif
