@@ -43,7 +43,7 @@ static bool is_indicator(char c)
 	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
 }
 
-enum { Q_LOOK, Q_SINGLE, Q_DOUBLE, Q_NONE, Q_BLOCK, Q_PROPERTY };
+enum { Q_LOOK, Q_SINGLE, Q_DOUBLE, Q_NONE, Q_BLOCK, Q_PROPERTY, Q_COMMENT };
 
 static bool is_blank(char c)
 {
@@ -60,6 +60,13 @@ static size_t look(struct ydoc_held *h, size_t i)
 	/* an anchor (or a tag) before the token: looked past */
 	if (c == '&' || c == '!') {
 		h->q_state = Q_PROPERTY;
+		return 1;
+	}
+	/* a comment (no token starts with '#'): nothing to libfyaml, looked
+	 * past to its line's end; a commented-out line of 70,000 indicators
+	 * after the last event was refused */
+	if (c == '#') {
+		h->q_state = Q_COMMENT;
 		return 1;
 	}
 	/* a block scalar's indicator: the rest is one token (see ydoc_held_feed) */
@@ -89,6 +96,13 @@ static size_t inside(struct ydoc_held *h, size_t i)
 	if (h->q_state == Q_PROPERTY) {
 		if (is_blank(c))
 			h->q_state = Q_LOOK;
+		return 1;
+	}
+	if (h->q_state == Q_COMMENT) {
+		if (c == '\n' || c == '\r')
+			h->q_state = Q_LOOK;
+		else
+			h->q_inside += is_indicator(c);
 		return 1;
 	}
 	if (h->q_state == Q_BLOCK) {

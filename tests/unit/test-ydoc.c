@@ -1049,6 +1049,10 @@ static void test_held_bound(void **state)
 	expect_held(repeat("k: &a >-\n  [", "x", ",", 70000, "]\nj: *a\n"), 0, 0, 0);
 	expect_held(repeat("- |+\n  {", "x", ",", 70000, "}\n"), 0, 0, 0);
 	expect_held(repeat("k:\n  '[", "x", ",", 70000, "]'\n"), 0, 0, 0);
+	/* a comment holds nothing: on a line of its own or after a value */
+	expect_held(repeat("k: v\n# [", "x", ",", 70000, "]\nj: w\n"), 0, 0, 0);
+	expect_held(repeat("k: v # [", "x", ",", 70000, "]\nj: w\n"), 0, 0, 0);
+	expect_held(repeat("k:\n  # [", "x", ",", 70000, "]\n  '{a: [x]}'\n"), 0, 0, 0);
 }
 
 /*
