@@ -129,14 +129,21 @@ static size_t quoted_inside(struct ydoc_held *h)
 {
 	if (h->q_done != h->done) {
 		h->q_done = h->q_pos = h->done;
-		h->q_inside = 0;
+		h->q_inside = h->q_line = h->q_break = 0;
 		h->q_state = Q_LOOK;
 	}
 	while (h->q_pos < h->given && h->q_state != Q_NONE) {
+		size_t before = h->q_inside;
 		size_t k = h->q_state == Q_LOOK ? look(h, h->q_pos) : inside(h, h->q_pos);
 
 		if (!k)
 			break;
+		for (size_t j = h->q_pos; j < h->q_pos + k; j++)
+			if (h->text[j] == '\n' || h->text[j] == '\r') {
+				h->q_break = j + 1;
+				h->q_line = 0;
+			}
+		h->q_line += h->q_inside - before;
 		h->q_pos += k;
 	}
 	return h->q_inside;
@@ -159,8 +166,13 @@ static size_t held(struct ydoc_held *h)
 {
 	size_t from = h->n_done, q = quoted_inside(h), n;
 
-	if (!h->flow && h->line_start > h->done)
+	/* counted from the line's start, only what was looked past on that
+	 * line is taken off: a comment line of many indicators before a held
+	 * line would have excused as many of the held ones */
+	if (!h->flow && h->line_start > h->done) {
 		from = h->n_line_start;
+		q = h->q_break == h->line_start ? h->q_line : 0;
+	}
 	n = h->n_given - from;
 	return n > q ? n - q : 0;
 }

@@ -35,6 +35,8 @@ struct ydoc_held {
 	size_t q_done;	 /* the done it was looked for from */
 	size_t q_pos;	 /* scanned up to here */
 	size_t q_inside; /* flow indicators inside its quotes so far */
+	size_t q_break;	 /* past the last line break scanned so (0: none) */
+	size_t q_line;	 /* of q_inside, those past q_break */
 	int q_state;	 /* looking for it, inside '...' or "...", or no more */
 };
 

@@ -1011,6 +1011,8 @@ static void expect_held(char *text, int refused, unsigned line, unsigned col)
 
 static void test_held_bound(void **state)
 {
+	char *text;
+
 	(void)state;
 	/* one line, an item of a flow sequence: 70,000 ',' after "[{a: [" */
 	expect_held(repeat("--- [{a: [", "x", ",", 70000, "]}]\n"), 1, 1, 7);
@@ -1053,6 +1055,10 @@ static void test_held_bound(void **state)
 	expect_held(repeat("k: v\n# [", "x", ",", 70000, "]\nj: w\n"), 0, 0, 0);
 	expect_held(repeat("k: v # [", "x", ",", 70000, "]\nj: w\n"), 0, 0, 0);
 	expect_held(repeat("k:\n  # [", "x", ",", 70000, "]\n  '{a: [x]}'\n"), 0, 0, 0);
+	/* ... but excuses nothing on a later line held */
+	text = repeat("k:\n# [", "x", ",", 70000, "]\n  {a: [");
+	expect_held(repeat(text, "x", ",", 70000, "]}\n"), 1, 3, 4);
+	free(text);
 }
 
 /*
