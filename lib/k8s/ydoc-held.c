@@ -12,10 +12,10 @@
  * Fed by the piece, libfyaml asks for more only when it has scanned what it
  * has. Each time, the flow indicators it was given past the end of the
  * last event it handed out are counted (each indicator is about two
- * tokens); when the reader is inside a flow collection, or that stretch is
- * on one line (block context holds a flow collection until its line ends),
- * more than YDOC_HELD_MAX of them is refused. A long scalar is one token:
- * a block scalar spans lines and passes whatever it holds; a quoted or
+ * tokens); when the reader is inside a flow collection, or of the line
+ * being read in block context (which holds a flow collection until its line
+ * ends: see held), more than YDOC_HELD_MAX of them is refused. A long
+ * scalar is one token: a block scalar passes whatever it holds; a quoted or
  * plain scalar of more than 65,536 commas and brackets, inside a flow
  * collection or on one line, is refused too (the count cannot tell it from
  * a held collection without a scanner of its own). The cost is thus bounded by
@@ -43,7 +43,7 @@ static bool is_indicator(char c)
 	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
 }
 
-enum { Q_LOOK, Q_SINGLE, Q_DOUBLE, Q_NONE };
+enum { Q_LOOK, Q_SINGLE, Q_DOUBLE, Q_NONE, Q_BLOCK, Q_PROPERTY, Q_COMMENT };
 
 static bool is_blank(char c)
 {
@@ -57,6 +57,23 @@ static size_t look(struct ydoc_held *h, size_t i)
 
 	if (is_blank(c) || c == '[' || c == '{' || c == ',')
 		return 1;
+	/* an anchor (or a tag) before the token: looked past */
+	if (c == '&' || c == '!') {
+		h->q_state = Q_PROPERTY;
+		return 1;
+	}
+	/* a comment (no token starts with '#'): nothing to libfyaml, looked
+	 * past to its line's end; a commented-out line of 70,000 indicators
+	 * after the last event was refused */
+	if (c == '#') {
+		h->q_state = Q_COMMENT;
+		return 1;
+	}
+	/* a block scalar's indicator: the rest is one token (see ydoc_held_feed) */
+	if (c == '|' || c == '>') {
+		h->q_state = Q_BLOCK;
+		return 1;
+	}
 	if (c == '\'' || c == '"') {
 		h->q_state = c == '\'' ? Q_SINGLE : Q_DOUBLE;
 		return 1;
@@ -76,6 +93,22 @@ static size_t inside(struct ydoc_held *h, size_t i)
 {
 	char c = h->text[i], q = h->q_state == Q_SINGLE ? '\'' : '"';
 
+	if (h->q_state == Q_PROPERTY) {
+		if (is_blank(c))
+			h->q_state = Q_LOOK;
+		return 1;
+	}
+	if (h->q_state == Q_COMMENT) {
+		if (c == '\n' || c == '\r')
+			h->q_state = Q_LOOK;
+		else
+			h->q_inside += is_indicator(c);
+		return 1;
+	}
+	if (h->q_state == Q_BLOCK) {
+		h->q_inside += is_indicator(c);
+		return 1;
+	}
 	if ((c == '\\' && h->q_state == Q_DOUBLE) || (c == '\'' && h->q_state == Q_SINGLE)) {
 		if (i + 1 == h->given)
 			return 0;
@@ -96,17 +129,52 @@ static size_t quoted_inside(struct ydoc_held *h)
 {
 	if (h->q_done != h->done) {
 		h->q_done = h->q_pos = h->done;
-		h->q_inside = 0;
+		h->q_inside = h->q_line = h->q_break = 0;
 		h->q_state = Q_LOOK;
 	}
 	while (h->q_pos < h->given && h->q_state != Q_NONE) {
+		size_t before = h->q_inside;
 		size_t k = h->q_state == Q_LOOK ? look(h, h->q_pos) : inside(h, h->q_pos);
 
 		if (!k)
 			break;
+		for (size_t j = h->q_pos; j < h->q_pos + k; j++)
+			if (h->text[j] == '\n' || h->text[j] == '\r') {
+				h->q_break = j + 1;
+				h->q_line = 0;
+			}
+		h->q_line += h->q_inside - before;
 		h->q_pos += k;
 	}
 	return h->q_inside;
+}
+
+static bool step(struct ydoc_held *h, bool breaks);
+
+/*
+ * The flow indicators libfyaml may hold, given but not yet handed out as
+ * an event: in a flow collection, all those past the last event; in block
+ * context, those of the line being read. Before session 16 block context
+ * counted nothing once a line had ended after the last event: a flow
+ * collection opening a line (`---` then `{...}` on the next, or a value
+ * under its key) is held until its line ends, as a possible key, and one
+ * such line of 1.9 MB cost lint 162 MB (the 16 MiB limit about 1 GB). A
+ * quoted or block scalar that is the first token after the last event is
+ * one token, whatever it holds: not counted.
+ */
+static size_t held(struct ydoc_held *h)
+{
+	size_t from = h->n_done, q = quoted_inside(h), n;
+
+	/* counted from the line's start, only what was looked past on that
+	 * line is taken off: a comment line of many indicators before a held
+	 * line would have excused as many of the held ones */
+	if (!h->flow && h->line_start > h->done) {
+		from = h->n_line_start;
+		q = h->q_break == h->line_start ? h->q_line : 0;
+	}
+	n = h->n_given - from;
+	return n > q ? n - q : 0;
 }
 
 ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count)
@@ -115,10 +183,11 @@ ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count)
 
 	if (h->refused)
 		return 0;
-	/* what libfyaml was given and still holds: past the last event */
-	if (h->n_given - h->n_done - quoted_inside(h) > YDOC_HELD_MAX &&
-	    (h->flow || h->line_start <= h->done)) {
+	if (held(h) > YDOC_HELD_MAX) {
 		h->refused = true;
+		/* counted from the line's start: the error is placed there */
+		while (h->done < h->line_start && step(h, true))
+			;
 		return 0;
 	}
 	if (n > count)
@@ -131,8 +200,10 @@ ssize_t ydoc_held_feed(struct ydoc_held *h, void *buf, size_t count)
 
 		if (is_indicator(c))
 			h->n_given++;
-		else if (c == '\n' || c == '\r')
+		else if (c == '\n' || c == '\r') {
 			h->line_start = h->given + i + 1;
+			h->n_line_start = h->n_given;
+		}
 	}
 	h->given += n;
 	return (ssize_t)n;

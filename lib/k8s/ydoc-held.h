@@ -21,19 +21,22 @@
 struct ydoc_held {
 	const char *text;
 	size_t len;
-	size_t given;	   /* bytes handed to libfyaml */
-	size_t n_given;	   /* flow indicators in [0, given) */
-	size_t done;	   /* where the last event ended */
-	size_t line, col;  /* of done, 0-based, as libfyaml counts them */
-	size_t n_done;	   /* flow indicators in [0, done) */
-	size_t line_start; /* just past the last line break in [0, given) */
-	bool flow;	   /* the last event left the reader in a flow collection */
+	size_t given;	     /* bytes handed to libfyaml */
+	size_t n_given;	     /* flow indicators in [0, given) */
+	size_t done;	     /* where the last event ended */
+	size_t line, col;    /* of done, 0-based, as libfyaml counts them */
+	size_t n_done;	     /* flow indicators in [0, done) */
+	size_t line_start;   /* just past the last line break in [0, given) */
+	size_t n_line_start; /* flow indicators in [0, line_start) */
+	bool flow;	     /* the last event left the reader in a flow collection */
 	bool refused;
 	/* The quoted scalar that is the first token after done, scanned on
 	 * from one feed to the next (ydoc-held.c, quoted_inside) */
 	size_t q_done;	 /* the done it was looked for from */
 	size_t q_pos;	 /* scanned up to here */
 	size_t q_inside; /* flow indicators inside its quotes so far */
+	size_t q_break;	 /* past the last line break scanned so (0: none) */
+	size_t q_line;	 /* of q_inside, those past q_break */
 	int q_state;	 /* looking for it, inside '...' or "...", or no more */
 };
 

@@ -17,6 +17,7 @@
 struct ydoc_keys {
 	uint32_t *slots; /* 1 + key number, 0 = free; NULL until HASH_FROM keys */
 	uint32_t n_slots, n_hashed;
+	uint64_t seed; /* the hash's start (ydoc-keys.c says why) */
 };
 
 /*
@@ -28,5 +29,10 @@ int ydoc_keys_seen(struct ydoc_keys *t, struct ydoc_node *const *kv, size_t n,
 		   const struct ydoc_node *key);
 
 void ydoc_keys_free(struct ydoc_keys *t);
+
+/* Keys compared one by one, and slots passed over (taken by other keys),
+ * since the program started: for tests (tests/unit/test-ydoc.c keeps it
+ * linear in the keys). */
+extern size_t ydoc_keys_probes;
 
 #endif

@@ -258,11 +258,111 @@ static void tree_bytes(void **state)
 	free(buf);
 }
 
+/*
+ * Session 16: each part of a dotted key is a level of the tree, and the
+ * tree's depth was bounded only for nested brackets: a 4 MB crio.conf
+ * `x = {a.a.a... = 1}` (2,000,000 parts) overflowed freeze's stack
+ * (explain pod --crio-config: SIGSEGV). Now at most 100 parts, and an
+ * inline table's keys count toward the 100 levels of nesting.
+ */
+static void deep_keys(void **state)
+{
+	const size_t n = 2000000;
+	char *buf = malloc(2 * n + 16), *p = buf;
+	char *out;
+
+	(void)state;
+	assert_non_null(buf);
+	p += sprintf(p, "x = {");
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, i ? ".a" : "a");
+	strcpy(p, " = 1}\n");
+	out = tree(buf);
+	assert_string_equal(out, "ERR 1:206 a key of more than 100 dotted parts: capscope reads no "
+				 "deeper (no setting of CRI-O's is so deep)");
+	free(out);
+	buf[0] = '[';
+	memmove(buf + 1, buf + 5, strlen(buf + 5) + 1);
+	strcpy(strstr(buf, " = 1}"), "]\n");
+	out = tree(buf);
+	assert_string_equal(out, "ERR 1:202 a key of more than 100 dotted parts: capscope reads no "
+				 "deeper (no setting of CRI-O's is so deep)");
+	free(out);
+	free(buf);
+	/* 100 parts are read; inline tables of dotted keys nest 100 levels */
+	bad("x = "
+	    "{a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a."
+	    "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a = "
+	    "{b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b."
+	    "b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b.b = 1}}\n",
+	    1, 229, "values nested more than 100 deep");
+	p = buf = malloc(256);
+	assert_non_null(buf);
+	for (size_t i = 0; i < 100; i++)
+		p += sprintf(p, i ? ".a" : "a");
+	strcpy(p, " = 1\n");
+	out = tree(buf);
+	assert_true(strncmp(out, "ERR", 3) != 0);
+	assert_non_null(strstr(out, "{\"a\":{\"a\":"));
+	free(out);
+	free(buf);
+}
+
+/*
+ * Session 16: a float past the 64-bit range was read as inf (as Python
+ * does); CRI-O's reader (BurntSushi/toml) refuses the file and CRI-O does
+ * not start, where capscope predicted its containers. An underflow is 0 to
+ * both, and inf written so is read.
+ */
+static void float_range(void **state)
+{
+	(void)state;
+	bad("x = 1e400\n", 1, 5, "a float beyond the 64-bit range");
+	bad("[crio.runtime]\nx = [1.0, -2e308]\n", 2, 11, "a float beyond the 64-bit range");
+	is("x = 1e-400\n", "{\"x\":{\"$f\":\"0\"}}");
+	is("x = -inf\n", "{\"x\":{\"$f\":\"-inf\"}}");
+	is("x = 1.7976931348623157e308\n", "{\"x\":{\"$f\":\"1.7976931348623157e+308\"}}");
+}
+
+/*
+ * Session 16: every dotted key of a section put each table it passes
+ * through on the section's pending list again, and a key of more than 8
+ * parts grew its list of parts in the arena, left there: 20,000 lines
+ * `a.a.(98 parts).kN = 1` (4.1 MB) held 86 MB. The bytes held for 4,000
+ * such lines are counted: 16 a byte of text before, 1.4 now.
+ */
+static void pending_bytes(void **state)
+{
+	const size_t n = 4000;
+	struct cs_toml_doc *doc = NULL;
+	struct cs_diag d = {0};
+	char *buf = malloc(n * 220), *p = buf;
+	size_t before, held;
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 98; k++)
+			p += sprintf(p, "a.");
+		p += sprintf(p, "k%zu = 1\n", i);
+	}
+	before = mallinfo2().uordblks;
+	assert_int_equal(cs_toml_load(buf, (size_t)(p - buf), "t", &doc, &d), 0);
+	held = mallinfo2().uordblks - before;
+	print_message("tree: %zu bytes for %zu bytes of text\n", held, (size_t)(p - buf));
+	assert_true(held < 4 * (size_t)(p - buf));
+	cs_toml_free(doc);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(values), cmocka_unit_test(tables),	  cmocka_unit_test(errors),
-	    cmocka_unit_test(crio),   cmocka_unit_test(key_cost), cmocka_unit_test(tree_bytes),
+	    cmocka_unit_test(values),	     cmocka_unit_test(tables),
+	    cmocka_unit_test(errors),	     cmocka_unit_test(crio),
+	    cmocka_unit_test(key_cost),	     cmocka_unit_test(tree_bytes),
+	    cmocka_unit_test(deep_keys),     cmocka_unit_test(float_range),
+	    cmocka_unit_test(pending_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
