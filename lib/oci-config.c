@@ -319,20 +319,12 @@ static int get_u64(struct ctx *c, const struct ydoc_node *n, const char *field, 
 }
 
 /*
- * process.rlimits as runc 1.1 applies them to its init before execve
- * (createLibContainerRlimit, then setupRlimits: prlimit, in order): a type
- * it does not know ("wrong rlimit value") or a soft limit above the hard
- * one (prlimit: EINVAL) fails the container, so it is refused here. The
- * last RLIMIT_STACK is kept: execve's bound on args and env is a quarter
- * of its soft limit (explain oci's E2BIG).
+ * The last RLIMIT_STACK of process.rlimits: execve's bound on args and env
+ * is a quarter of its soft limit (explain oci's E2BIG). What runc refuses
+ * in the list (an unknown type, soft above hard) is oci-runc-checks.c's.
  */
 static int read_rlimits(struct ctx *c, const struct ydoc_node *seq, struct cs_oci_config *cfg)
 {
-	static const char *const types[] = {
-	    "RLIMIT_CPU",      "RLIMIT_FSIZE", "RLIMIT_DATA",	"RLIMIT_STACK",
-	    "RLIMIT_CORE",     "RLIMIT_RSS",   "RLIMIT_NPROC",	"RLIMIT_NOFILE",
-	    "RLIMIT_MEMLOCK",  "RLIMIT_AS",    "RLIMIT_LOCKS",	"RLIMIT_SIGPENDING",
-	    "RLIMIT_MSGQUEUE", "RLIMIT_NICE",  "RLIMIT_RTPRIO", "RLIMIT_RTTIME"};
 	char f[64];
 
 	if (cs_json_is_null(seq))
@@ -342,8 +334,7 @@ static int read_rlimits(struct ctx *c, const struct ydoc_node *seq, struct cs_oc
 	for (uint32_t i = 0; i < seq->n; i++) {
 		const struct ydoc_node *item = seq->u.items[i];
 		cs_cleanup_free char *type = NULL;
-		uint64_t soft = 0, hard = 0;
-		size_t k = 0;
+		uint64_t soft = 0;
 		int rc;
 
 		snprintf(f, sizeof(f), "process.rlimits[%u]", (unsigned)i);
@@ -352,23 +343,9 @@ static int read_rlimits(struct ctx *c, const struct ydoc_node *seq, struct cs_oc
 		rc = get_string(c, get(c, item, "type"), f, &type);
 		if (!rc)
 			rc = get_u64(c, get(c, item, "soft"), f, &soft);
-		if (!rc)
-			rc = get_u64(c, get(c, item, "hard"), f, &hard);
 		if (rc)
 			return rc;
-		while (k < sizeof(types) / sizeof(types[0]) && strcmp(type ? type : "", types[k]))
-			k++;
-		if (k == sizeof(types) / sizeof(types[0]))
-			return errf(c, item, EINVAL, f,
-				    "type '%.*s%s' is no rlimit runc knows: runc refuses the "
-				    "process (wrong rlimit value)",
-				    CS_MSG_CUTS(type ? type : "", 40));
-		if (soft > hard)
-			return errf(c, item, EINVAL, f,
-				    "soft %llu is above hard %llu: runc's setrlimit fails (invalid "
-				    "argument), the process does not start",
-				    (unsigned long long)soft, (unsigned long long)hard);
-		if (!strcmp(type, "RLIMIT_STACK")) {
+		if (type && !strcmp(type, "RLIMIT_STACK")) {
 			cfg->stack_rlimit_set = true;
 			cfg->stack_rlimit = soft;
 		}

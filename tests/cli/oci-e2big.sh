@@ -105,8 +105,8 @@ like "$(cat out)" "execve\.e2big: .* past the 262144 execve copies under RLIMIT_
 mkdir bad
 printf '{"root":{"path":"../rootfs"},"process":{"args":["/x/t"],"rlimits":[{"type":"RLIMIT_BOGUS","soft":1,"hard":1}]}}\n' >bad/config.json
 "$CAPSCOPE" explain oci bad 2>err; is "$?" 2 "an unknown rlimit type: refused (exit 2)"
-like "$(cat err)" "process\.rlimits\[0\]: type 'RLIMIT_BOGUS' is no rlimit runc knows" "an unknown rlimit type: named with its field"
+like "$(cat err)" "process\.rlimits\[0\]\.type: 'RLIMIT_BOGUS' is not an rlimit runc knows" "an unknown rlimit type: named with its field"
 printf '{"root":{"path":"../rootfs"},"process":{"args":["/x/t"],"rlimits":[{"type":"RLIMIT_STACK","soft":2,"hard":1}]}}\n' >bad/config.json
 "$CAPSCOPE" explain oci bad 2>err; is "$?" 2 "soft above hard: refused (exit 2)"
-like "$(cat err)" "process\.rlimits\[0\]: soft 2 is above hard 1" "soft above hard: named with its field"
+like "$(cat err)" "process\.rlimits\[0\]\.soft: a soft limit above the hard one" "soft above hard: named with its field"
 done_testing
