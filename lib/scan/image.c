@@ -799,7 +799,19 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		}
 		if (rc < ARCHIVE_WARN || rc == ARCHIVE_RETRY)
 			return arc_err(im, a, "reading entry header");
-		if (rc == ARCHIVE_WARN) {
+		bool warned = rc == ARCHIVE_WARN;
+
+		if (bomb_check(im, a, im->used) < 0)
+			return -EFBIG;
+		if (im->o && im->o->progress && ++im->seen % 4096 == 0)
+			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
+		if (++entries > ENTRIES_MAX)
+			return img_fail(im, E2BIG, "more than %u entries", ENTRIES_MAX);
+		/* Before the note: a layer Go's reader fails on is refused with that
+		 * error alone (a PAX xattr key holding a NUL was said twice). */
+		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
+			return rc;
+		if (warned) {
 			const char *es = archive_error_string(a);
 			const char *pn = archive_entry_pathname(e);
 
@@ -808,14 +820,6 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 					     es ? es : "damaged header")) < 0)
 				return rc;
 		}
-		if (bomb_check(im, a, im->used) < 0)
-			return -EFBIG;
-		if (im->o && im->o->progress && ++im->seen % 4096 == 0)
-			im->o->progress(im->o->progress_arg, im->seen, (uint64_t)im->layer + 1);
-		if (++entries > ENTRIES_MAX)
-			return img_fail(im, E2BIG, "more than %u entries", ENTRIES_MAX);
-		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
-			return rc;
 		ve.name = archive_entry_pathname(e);
 		if (!ve.name || !*ve.name) {
 			char msg[64];
