@@ -2016,6 +2016,24 @@ static int top_check(const struct img *im, size_t i)
 			      : 0;
 }
 
+/*
+ * An archive is read more than once from its start (pass 1, each layer,
+ * the passwd files), and was opened without waiting: a fifo (`--image
+ * <(cmd)`) said "opening: Resource temporarily unavailable", or read as
+ * much as its writer had written, then failed its second read.
+ */
+static int not_regular(struct img *im, const struct stat *st)
+{
+	return cs_diag_set(im->d, EINVAL, 0, 0, NULL,
+			   "not a regular file (%s): an image archive is read more than once, "
+			   "from its start; give a file or an OCI layout directory",
+			   S_ISFIFO(st->st_mode)  ? "a fifo"
+			   : S_ISCHR(st->st_mode) ? "a character device"
+			   : S_ISBLK(st->st_mode) ? "a block device"
+			   : S_ISDIR(st->st_mode) ? "a directory"
+						  : "a socket");
+}
+
 /* Build the final view (and read the config) of the image at im->path. */
 static int img_load(struct img *im)
 {
@@ -2039,9 +2057,13 @@ static int img_load(struct img *im)
 	 * Go reads it too (docker load, or a layer given alone). */
 	im->layer = 0;
 	im->label = "layer 0";
-	/* Not waited on: a fifo put here after the stat says EAGAIN, not hangs. */
+	/* Not waited on: a fifo put here after the stat is refused, not waited for. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return img_fail(im, errno, "opening: %s", strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(im, &st);
+	}
 	im->keep_blobs = true;
 	im->r = &pass1;
 	rc = read_shadowed_fd(im, fd, "opening");

@@ -114,4 +114,9 @@ Y
 "$CAPSCOPE" explain pod --json --image same.0.tar p2.yaml >out.json 2>err
 is "$? $(cat err) $(jq -c '.containers[0].process | [.gids[0], .groups]' out.json)" "0  [1000,[50,1000]]" \
   "a single layer whose /etc/passwd is a hard link: the archive read again"
+# An archive is read more than once: a fifo (process substitution) said
+# "opening: Resource temporarily unavailable", or failed its second read.
+timeout 20 "$CAPSCOPE" explain pod --image <(cat same.img) p2.yaml >out 2>err
+is "$? $(sed 's|/dev/fd/[0-9]*|FD|' err)" "2 capscope explain pod: --image: FD: not a regular file (a fifo): an image archive is read more than once, from its start; give a file or an OCI layout directory" \
+  "a fifo as the image: refused, saying why"
 done_testing
