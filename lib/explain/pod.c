@@ -768,13 +768,11 @@ static int etc_unreadable(const char *name, int rc, struct cs_diag *d)
 {
 	return cs_diag_set(d, -rc, 0, 0, NULL, "%s: %s", name,
 			   rc == -EFBIG ? "larger than the model reads (1 MiB)"
-			   /* an image's file not kept (lib/scan/image.c): not only a large one */
-			   : rc == -ENODATA
-			       ? "not read: an image's passwd and group files are read "
-				 "up to 1 MiB each, 16 MiB in all, and not through a "
-				 "hard link to a file of another name"
-			   : rc == -EINVAL ? "not a regular file"
-					   : strerror(-rc));
+			   /* an image's file whose bytes were neither kept nor read
+			      again (lib/scan/image.c fetch_etc): not expected */
+			   : rc == -ENODATA ? "its bytes were not read from the image"
+			   : rc == -EINVAL  ? "not a regular file"
+					    : strerror(-rc));
 }
 
 /*

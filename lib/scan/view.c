@@ -298,6 +298,14 @@ static int share_inode(struct cs_vnode *target, struct cs_vnode *n, int layer,
 	return 0;
 }
 
+int cs_vnode_set_data(struct cs_vnode *n, const char *p, size_t len)
+{
+	if (n->data || !(n->data = data_new(p, len)))
+		return n->data ? -EEXIST : -ENOMEM;
+	n->datalen = len;
+	return 0;
+}
+
 char *cs_vnode_path(const struct cs_vnode *n)
 {
 	size_t len = 0, at;
@@ -786,6 +794,12 @@ static int fill_from_entry(struct cs_vnode *n, const struct cs_ventry *e)
 		if (!(n->data = data_new(e->data, e->datalen)))
 			return -ENOMEM;
 		n->datalen = e->datalen;
+	} else if (S_ISREG(e->mode)) {
+		n->datalen = (size_t)e->size; /* what a second read would give */
+	}
+	if (S_ISREG(e->mode)) {
+		n->src_layer = (uint16_t)n->layer;
+		n->src_nth = e->nth;
 	}
 	n->unknown_format = S_ISREG(e->mode) && e->unknown_format;
 	if (S_ISREG(e->mode) && e->head) {
@@ -981,6 +995,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 		n->link = tlink;
 		n->data = tdata;
 		n->datalen = copy.datalen;
+		n->src_layer = copy.src_layer;
+		n->src_nth = copy.src_nth;
 		n->head = thead;
 		n->headlen = copy.headlen;
 		n->unknown_format = copy.unknown_format;

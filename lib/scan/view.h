@@ -36,12 +36,16 @@ struct cs_vnode {
 	int layer; /* layer that wrote it; -1 for a directory only implied by a child */
 	bool has_fcaps, fcaps_invalid;
 	struct cs_fcaps fcaps;
-	char *link; /* symlink target */
-	char *data; /* content, only for entries read with it (cs_ventry.data) */
-	size_t datalen;
-	char *head; /* a "#!" executable's first bytes (cs_ventry.head), or NULL */
+	char *link;	/* symlink target */
+	char *data;	/* content, only for entries read with it (cs_ventry.data) */
+	size_t datalen; /* data's length; without data, a regular file's size */
+	char *head;	/* a "#!" executable's first bytes (cs_ventry.head), or NULL */
 	size_t headlen;
-	bool unknown_format;   /* cs_ventry.unknown_format */
+	bool unknown_format; /* cs_ventry.unknown_format */
+	/* A regular file's bytes: entry src_nth of layer src_layer (its hard
+	 * links' too), read again when data is needed and was not kept. */
+	uint16_t src_layer;
+	uint32_t src_nth;
 	struct cs_vinode *ino; /* shared with its hard links, or NULL: the fields above hold */
 	size_t namelen;
 	char name[]; /* the last component only ("" for the root): see view.c */
@@ -75,6 +79,8 @@ struct cs_ventry {
 	const char *head; /* a "#!" executable's first bytes when the reader kept them */
 	size_t headlen;
 	bool unknown_format; /* read, and neither ELF nor "#!" */
+	uint32_t nth;	     /* its ordinal in its layer, from 1 (0: not known) */
+	uint64_t size;	     /* a regular file's size */
 };
 
 enum {
@@ -93,6 +99,8 @@ void cs_view_free(struct cs_view *v);
 struct cs_vnode *cs_view_lookup(const struct cs_view *v, const char *path);
 /* The node's owner, mode and file capabilities (its inode's when hard-linked). */
 void cs_vnode_attr(const struct cs_vnode *n, struct cs_vattr *out);
+/* Give a regular file without data its bytes (a copy). 0 or -ENOMEM. */
+int cs_vnode_set_data(struct cs_vnode *n, const char *p, size_t len);
 /* The node's path "/a/b" on the heap (built from its parents), or NULL. */
 char *cs_vnode_path(const struct cs_vnode *n);
 

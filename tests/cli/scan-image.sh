@@ -137,7 +137,11 @@ out=$(h badcap.tar); rc=$?
 is "$(jq -r '.findings[0] | "\(.path) \(.file_caps.invalid) \(.risk)"' <<<"$out")" "/weird true medium" "an invalid capability value is a finding"
 out=$(h pax-liar.tar); rc=$?
 is "$rc" 2 "a PAX record lying about its length: exit 2"
-like "$(cat "$T/herr")" "liar: layer 0: .*pax" "and the damaged record is reported"
+# Go's reader fails on it: the layer is refused with that error alone
+# (libarchive's warning on the record was said too, before part F's change
+# of the sixteenth pass).
+is "$(grep -c . "$T/herr") $(cat "$T/herr")" "1 capscope scan: hostile/pax-liar.tar: layer 0: containerd and Docker (Go's tar reader and their applier) fail on this layer: a PAX header's record is malformed (Go: invalid tar header); refusing it" \
+  "and the damaged record is reported, once"
 for f in oversized truncated garbage; do
   out=$(h $f.tar); rc=$?
   is "$rc" 2 "$f.tar: a clear error, exit 2"

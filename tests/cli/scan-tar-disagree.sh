@@ -198,4 +198,16 @@ if mkdir -p img && cp pax-then-L.tar img/layer.tar &&
 else
   skip "tar could not build the docker archive"; skip "tar could not build the docker archive"
 fi
+# Sixteenth pass (part F): a PAX xattr key holding a NUL, which Go refuses
+# and libarchive warns of: the layer was refused and libarchive's warning
+# said too, two errors; the refusal alone now.
+python3 - <<'PY'
+import io, tarfile
+with tarfile.open("xnul.tar", "w", format=tarfile.PAX_FORMAT) as tf:
+    ti = tarfile.TarInfo("usr/bin/su"); ti.mode = 0o4755; ti.size = 4
+    ti.pax_headers = {"SCHILY.xattr.user.a\x00b": "v"}; tf.addfile(ti, io.BytesIO(b"\x7fELF"))
+PY
+scan xnul.tar
+is "$? $(cat err)" "2 capscope scan: xnul.tar: layer 0: containerd and Docker (Go's tar reader and their applier) fail on this layer: a PAX header's record is malformed (Go: invalid tar header); refusing it" \
+  "a PAX xattr key with a NUL: refused, one error (libarchive's warning was said too)"
 done_testing
