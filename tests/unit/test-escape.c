@@ -8,6 +8,7 @@
 
 #include "capscope/diag.h"
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 static char *esc(const char *s)
 {
@@ -267,15 +268,78 @@ static void snippet_quoting(void **state)
 	free(ym);
 }
 
+/*
+ * A name as a word of the library's prose (lib/word.c): quoted when it is
+ * not plain, its own quotes doubled, no backslash (the sentence is escaped
+ * once where it is printed); a list of words read back whole.
+ */
+#define WORD_EQ(in, q, want)                                                                       \
+	do {                                                                                       \
+		char *w_ = cs_word_dup((in), (q));                                                 \
+		assert_non_null(w_);                                                               \
+		assert_string_equal(w_, (want));                                                   \
+		free(w_);                                                                          \
+	} while (0)
+
+static void words_quoted(void **state)
+{
+	const char *v[] = {"NET_ADMIN", "X] drop [ALL", "A,SYS_ADMIN", "q\"x", ""};
+	char *j, list[40] = "";
+
+	(void)state;
+	WORD_EQ("CAP_NET_ADMIN", '"', "CAP_NET_ADMIN");
+	WORD_EQ("/usr/bin/x-1.2", '"', "/usr/bin/x-1.2");
+	WORD_EQ("X] drop [ALL", '"', "\"X] drop [ALL\"");
+	WORD_EQ("a\xc2\xa0"
+		"b",
+		'"',
+		"\"a\xc2\xa0"
+		"b\"");					    /* NBSP: a blank */
+	WORD_EQ("a\xef\xbc\xbd", '"', "\"a\xef\xbc\xbd\""); /* U+FF3D looks like ']' */
+	WORD_EQ("x: y", '"', "\"x: y\"");
+	WORD_EQ("\"", '"', "\"\"\"\"");
+	WORD_EQ("it's", '\'', "'it''s'");
+	WORD_EQ(NULL, '"', "\"\"");
+	WORD_EQ("", '"', "\"\"");
+	j = cs_words_join(v, 5);
+	assert_non_null(j);
+	assert_string_equal(j, "NET_ADMIN,\"X] drop [ALL\",\"A,SYS_ADMIN\",\"q\"\"x\",\"\"");
+	free(j);
+	j = cs_quoted_inner_dup("a'b''", '\'');
+	assert_string_equal(j, "a''b''''");
+	free(j);
+	/* A list of words: a quoted one holding ", " is one name, read whole. */
+	cs_word_list_add(list, sizeof(list), "X, NET_RAW");
+	cs_word_list_add(list, sizeof(list), "NET_RAW\"");
+	cs_word_list_add(list, sizeof(list), "X, NET_RAW");
+	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\"");
+	assert_false(cs_word_list_has(list, "NET_RAW"));
+	assert_false(cs_word_list_has(list, "X"));
+	assert_true(cs_word_list_has(list, "\"X, NET_RAW\""));
+	assert_true(cs_word_list_has(list, "\"NET_RAW\"\"\""));
+	/* Full: ", ..." and nothing after it, no name cut in half. */
+	cs_word_list_add(list, sizeof(list), "ABCDEFGHIJKL");
+	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\", ...");
+	cs_word_list_add(list, sizeof(list), "A");
+	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\", ...");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(diag_field_file_line_cut), cmocka_unit_test(cell_blanks_escaped),
-	    cmocka_unit_test(item_marks_escaped),	cmocka_unit_test(cut_keeps_stray_bytes),
-	    cmocka_unit_test(snippet_quoting),		cmocka_unit_test(plain_text_unchanged),
-	    cmocka_unit_test(controls_escaped),		cmocka_unit_test(unicode_controls_escaped),
-	    cmocka_unit_test(invalid_utf8_escaped),	cmocka_unit_test(cut_on_whole_escape),
-	    cmocka_unit_test(diag_context_wraps),	cmocka_unit_test(diag_cut_says_so),
+	    cmocka_unit_test(diag_field_file_line_cut),
+	    cmocka_unit_test(cell_blanks_escaped),
+	    cmocka_unit_test(item_marks_escaped),
+	    cmocka_unit_test(cut_keeps_stray_bytes),
+	    cmocka_unit_test(snippet_quoting),
+	    cmocka_unit_test(plain_text_unchanged),
+	    cmocka_unit_test(controls_escaped),
+	    cmocka_unit_test(unicode_controls_escaped),
+	    cmocka_unit_test(invalid_utf8_escaped),
+	    cmocka_unit_test(cut_on_whole_escape),
+	    cmocka_unit_test(diag_context_wraps),
+	    cmocka_unit_test(diag_cut_says_so),
+	    cmocka_unit_test(words_quoted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
