@@ -37,6 +37,22 @@ const char *cs_clip(char *buf, size_t size, const char *value)
 	return buf;
 }
 
+const char *cs_clip_mid(char *buf, size_t size, const char *value)
+{
+	size_t n = strlen(value), head, tail, room;
+
+	if (size < 8 || n < size)
+		return cs_clip(buf, size, value);
+	room = size - 1 - 3;
+	head = cs_text_cut(value, n, room / 2);
+	/* The tail starts on a character: past any continuation bytes. */
+	tail = n - (room - head);
+	while (tail < n && ((unsigned char)value[tail] & 0xc0) == 0x80)
+		tail++;
+	snprintf(buf, size, "%.*s...%s", (int)head, value, value + tail);
+	return buf;
+}
+
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	int n = vsnprintf(buf, size, fmt, ap);

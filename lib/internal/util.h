@@ -25,6 +25,14 @@ void cs_mark_cut(char *buf, size_t size);
  * when longer, so the reason after it is not cut off: buf, for printing. */
 #define CS_CLIP 72
 const char *cs_clip(char *buf, size_t size, const char *value);
+/*
+ * The same for a message that names two or more long values (two cgroup
+ * paths): each value is cut to its share, keeping its head and its tail
+ * with "..." between (both cut on a character), so every value stays
+ * readable where the message's own cut at 255 bytes lost the second
+ * (sixteenth pass). A path differs at its end as often as at its start.
+ */
+const char *cs_clip_mid(char *buf, size_t size, const char *value);
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));

@@ -3,6 +3,7 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,6 +325,23 @@ static void words_quoted(void **state)
 	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\", ...");
 }
 
+/* A value among several in a message: cut to its share, head and tail kept,
+ * each on a character (lib/diag.c). */
+static void clip_mid_keeps_both_ends(void **state)
+{
+	char buf[16], v[64];
+
+	(void)state;
+	assert_string_equal(cs_clip_mid(buf, sizeof(buf), "/short"), "/short");
+	assert_string_equal(cs_clip_mid(buf, sizeof(buf), "/system.slice/docker-abcdef.scope"),
+			    "/syste....scope");
+	/* "é" (2 bytes) across either cut is left out whole, never halved. */
+	snprintf(v, sizeof(v),
+		 "/aaaaa\xc3\xa9zzzzzzzzzzzzzzzz\xc3\xa9"
+		 "bbbbb");
+	assert_string_equal(cs_clip_mid(buf, sizeof(buf), v), "/aaaaa...bbbbb");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(diag_context_wraps),
 	    cmocka_unit_test(diag_cut_says_so),
 	    cmocka_unit_test(words_quoted),
+	    cmocka_unit_test(clip_mid_keeps_both_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
