@@ -409,7 +409,7 @@ struct ctr_first {
 static int same_container(const struct ctr_first *first, const char *buf,
 			  const struct cs_container *c, long pid, struct cs_diag *d)
 {
-	cs_cleanup_free char *dir = container_dir(buf, c), *qa = NULL, *qb = NULL;
+	cs_cleanup_free char *dir = container_dir(buf, c);
 	char a[54], b[54];
 
 	if ((dir == NULL) == (first->dir == NULL) && (!dir || !strcmp(dir, first->dir)))
@@ -417,17 +417,18 @@ static int same_container(const struct ctr_first *first, const char *buf,
 	/*
 	 * The advice before the paths, and each path cut to its share (head and
 	 * tail, lib/diag.c cs_clip_mid): the message is cut at 255 bytes, and
-	 * a long first path left nothing of the second (sixteenth pass). Each
-	 * inside its quotes, a quote of its own doubled (lib/word.c).
+	 * a long first path left nothing of the second (sixteenth pass). A
+	 * quote of its own is doubled by cs_diag_set (lib/msg-format.c).
 	 */
-	cs_clip_mid(a, sizeof(a), first->dir ? first->dir : first->v2 ? first->v2 : "?");
-	cs_clip_mid(b, sizeof(b), dir ? dir : c->cgroup);
-	if (!(qa = cs_quoted_inner_dup(a, '\'')) || !(qb = cs_quoted_inner_dup(b, '\'')))
-		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	return cs_diag_set(d, EEXIST, 0, 0, "container",
 			   "container %.12s is in two cgroups, of processes %ld and %ld (one "
 			   "perhaps a user's, named after it; give --cgroup PATH): '%s', '%s'",
-			   c->id, first->pid, pid, qa, qb);
+			   c->id, first->pid, pid,
+			   cs_clip_mid(a, sizeof(a),
+				       first->dir  ? first->dir
+				       : first->v2 ? first->v2
+						   : "?"),
+			   cs_clip_mid(b, sizeof(b), dir ? dir : c->cgroup));
 }
 
 /* One process's cgroup text against the prefix: 0 (go on) or -errno (stop). */

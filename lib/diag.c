@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal/util.h"
@@ -55,11 +56,19 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value)
 
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(buf, size, fmt, ap);
+	/* Quoted values with their quotes doubled (lib/msg-format.c). */
+	char *s = cs_vformat_quoted(fmt, ap);
+	size_t n;
 
-	if (n >= 0 && (size_t)n >= size)
+	if (!s)
+		return snprintf(buf, size, "out of memory");
+	n = strlen(s);
+	if (size)
+		snprintf(buf, size, "%s", s);
+	free(s);
+	if (n >= size)
 		cs_mark_cut(buf, size);
-	return n;
+	return (int)n;
 }
 
 void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)

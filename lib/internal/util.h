@@ -33,6 +33,12 @@ const char *cs_clip(char *buf, size_t size, const char *value);
  * (sixteenth pass). A path differs at its end as often as at its start.
  */
 const char *cs_clip_mid(char *buf, size_t size, const char *value);
+/*
+ * vasprintf with one rule more (lib/msg-format.c): a string conversion just
+ * after a quote character of the format ('%s', "%s") has each of that
+ * character in its value doubled. NULL on ENOMEM. cs_vformat_cut uses it.
+ */
+char *cs_vformat_quoted(const char *fmt, va_list ap);
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));

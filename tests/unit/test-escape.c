@@ -342,6 +342,28 @@ static void clip_mid_keeps_both_ends(void **state)
 	assert_string_equal(cs_clip_mid(buf, sizeof(buf), v), "/aaaaa...bbbbb");
 }
 
+/* A message's quoted values have their quote doubled (lib/msg-format.c);
+ * every other conversion prints as printf prints it. */
+static void message_quotes_doubled(void **state)
+{
+	struct cs_diag d = {0};
+	char want[256];
+
+	(void)state;
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "no such user '%s' in %s, \"%s\"", "sa'id 'x", "f'",
+		    "a\"b");
+	assert_string_equal(d.message, "no such user 'sa''id ''x' in f', \"a\"\"b\"");
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "'%.*s%s'", 3, "a'bcdef", "...");
+	assert_string_equal(d.message, "'a''b...'");
+	cs_diag_set(&d, EINVAL, 0, 0, NULL,
+		    "%d %ld %lld %zu %x %c %.2f %% %5s|%-5s|%.*s|%*d|%u|%lu|%hhu|%05d", -3, -4L,
+		    -5LL, (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, 10, 11);
+	snprintf(want, sizeof(want),
+		 "%d %ld %lld %zu %x %c %.2f %% %5s|%-5s|%.*s|%*d|%u|%lu|%hhu|%05d", -3, -4L, -5LL,
+		 (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, 10, 11);
+	assert_string_equal(d.message, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(diag_cut_says_so),
 	    cmocka_unit_test(words_quoted),
 	    cmocka_unit_test(clip_mid_keeps_both_ends),
+	    cmocka_unit_test(message_quotes_doubled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
