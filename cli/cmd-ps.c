@@ -220,15 +220,31 @@ static void print_sets(const struct cs_proc_status *st)
 	}
 }
 
+/*
+ * The comm with text after it on its line ("PID COMM (CMDLINE)"): the item
+ * rule, its spaces and parentheses as \xNN (escape.h cs_escape_item_dup), so
+ * a comm "a (sleep 9)" cannot read as the comm a and its command line
+ * (sixteenth pass).
+ */
+static const char *item_comm(struct safe_text *t, const char *status_name)
+{
+	char raw[sizeof(((struct cs_proc_status *)0)->name)];
+
+	cs_proc_comm_raw(status_name, raw, sizeof(raw));
+	free(t->s);
+	t->s = cs_escape_item_dup(raw, "()");
+	return t->s ? t->s : "?";
+}
+
 static void print_verbose(const struct cs_proc_info *v, const struct cs_proc_status *st,
 			  bool thread, const char *secbits_why)
 {
 	cs_cleanup_safe struct safe_text comm = {0}, cmd = {0}, ct = {0};
 
 	if (thread)
-		printf("  thread %d (%s)\n", (int)st->pid, safe_comm(&comm, st->name));
+		printf("  thread %d (%s)\n", (int)st->pid, item_comm(&comm, st->name));
 	else
-		printf("%d %s (%s)\n", (int)st->pid, safe_comm(&comm, st->name),
+		printf("%d %s (%s)\n", (int)st->pid, item_comm(&comm, st->name),
 		       safe(&cmd, v->cmdline));
 	printf("  uids    %u %u %u %u (real effective saved fs)\n", (unsigned)st->uid[0],
 	       (unsigned)st->uid[1], (unsigned)st->uid[2], (unsigned)st->uid[3]);

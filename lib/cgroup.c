@@ -16,6 +16,7 @@
 #include <sys/vfs.h>
 
 #include "capscope/proc.h"
+#include "internal/cleanup.h"
 #include "internal/util.h"
 
 const char *cs_runtime_name(enum cs_runtime_kind k)
@@ -408,23 +409,26 @@ struct ctr_first {
 static int same_container(const struct ctr_first *first, const char *buf,
 			  const struct cs_container *c, long pid, struct cs_diag *d)
 {
-	char *dir = container_dir(buf, c);
-	int rc = 0;
+	cs_cleanup_free char *dir = container_dir(buf, c);
+	char a[54], b[54];
 
-	if ((dir == NULL) != (first->dir == NULL) || (dir && strcmp(dir, first->dir) != 0))
-		/* The advice before the paths: they are long, and a message is cut
-		 * (marked "...") at 255 bytes. */
-		rc =
-		    cs_diag_set(d, EEXIST, 0, 0, "container",
-				"container %.12s is in two cgroups, of processes %ld and %ld (one "
-				"perhaps a user's, named after it; give --cgroup PATH): '%s', '%s'",
-				c->id, first->pid, pid,
-				first->dir  ? first->dir
-				: first->v2 ? first->v2
-					    : "?",
-				dir ? dir : c->cgroup);
-	free(dir);
-	return rc;
+	if ((dir == NULL) == (first->dir == NULL) && (!dir || !strcmp(dir, first->dir)))
+		return 0;
+	/*
+	 * The advice before the paths, and each path cut to its share (head and
+	 * tail, lib/diag.c cs_clip_mid): the message is cut at 255 bytes, and
+	 * a long first path left nothing of the second (sixteenth pass). A
+	 * quote of its own is doubled by cs_diag_set (lib/msg-format.c).
+	 */
+	return cs_diag_set(d, EEXIST, 0, 0, "container",
+			   "container %.12s is in two cgroups, of processes %ld and %ld (one "
+			   "perhaps a user's, named after it; give --cgroup PATH): '%s', '%s'",
+			   c->id, first->pid, pid,
+			   cs_clip_mid(a, sizeof(a),
+				       first->dir  ? first->dir
+				       : first->v2 ? first->v2
+						   : "?"),
+			   cs_clip_mid(b, sizeof(b), dir ? dir : c->cgroup));
 }
 
 /* One process's cgroup text against the prefix: 0 (go on) or -errno (stop). */

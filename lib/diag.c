@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal/util.h"
@@ -37,13 +38,37 @@ const char *cs_clip(char *buf, size_t size, const char *value)
 	return buf;
 }
 
+const char *cs_clip_mid(char *buf, size_t size, const char *value)
+{
+	size_t n = strlen(value), head, tail, room;
+
+	if (size < 8 || n < size)
+		return cs_clip(buf, size, value);
+	room = size - 1 - 3;
+	head = cs_text_cut(value, n, room / 2);
+	/* The tail starts on a character: past any continuation bytes. */
+	tail = n - (room - head);
+	while (tail < n && ((unsigned char)value[tail] & 0xc0) == 0x80)
+		tail++;
+	snprintf(buf, size, "%.*s...%s", (int)head, value, value + tail);
+	return buf;
+}
+
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(buf, size, fmt, ap);
+	/* Quoted values with their quotes doubled (lib/msg-format.c). */
+	char *s = cs_vformat_quoted(fmt, ap);
+	size_t n;
 
-	if (n >= 0 && (size_t)n >= size)
+	if (!s)
+		return snprintf(buf, size, "out of memory");
+	n = strlen(s);
+	if (size)
+		snprintf(buf, size, "%s", s);
+	free(s);
+	if (n >= size)
 		cs_mark_cut(buf, size);
-	return n;
+	return (int)n;
 }
 
 void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)

@@ -194,41 +194,13 @@ static int runc_cap(const char *name)
 }
 
 /*
- * Once per name, as runc's map does. The list is "a, b, c"; names are
- * compared whole, token by token (a strstr over the list would match an
- * empty name everywhere and walk off the end). An empty name shows as "".
- * When the list is full it ends in ", ..." rather than a cut-off name.
+ * Once per name, as runc's map does: "a, b, c", each a word (lib/word.c:
+ * a name holding ", " or '"' is quoted, so it reads as one name; an empty
+ * one as ""), ending in ", ..." when the list is full.
  */
 static void note_unknown(struct cs_oci_process *p, const char *name)
 {
-	char *list = p->unknown_caps;
-	const size_t size = sizeof(p->unknown_caps);
-	size_t len = strnlen(list, size - 1), nl;
-	const char *shown = *name ? name : "\"\"";
-	static const char more[] = ", ...";
-
-	nl = strlen(shown);
-	for (size_t i = 0; i < len;) {
-		size_t tl = 0;
-
-		while (i + tl < len && list[i + tl] != ',')
-			tl++;
-		if (tl == nl && memcmp(list + i, shown, nl) == 0)
-			return;
-		i += tl + 2; /* past ", " */
-	}
-	if (len >= sizeof(more) - 1 && strcmp(list + len - (sizeof(more) - 1), more) == 0)
-		return; /* already full */
-	if (len + (len ? 2 : 0) + nl + sizeof(more) > size) {
-		if (len + sizeof(more) <= size)
-			memcpy(list + len, more, sizeof(more));
-		return;
-	}
-	if (len) {
-		memcpy(list + len, ", ", 2);
-		len += 2;
-	}
-	memcpy(list + len, shown, nl + 1);
+	cs_word_list_add(p->unknown_caps, sizeof(p->unknown_caps), name);
 }
 
 static int read_caps(struct ctx *c, const struct ydoc_node *caps, struct cs_oci_process *p)

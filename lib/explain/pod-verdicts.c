@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "capscope/userns.h"
+#include "internal/cleanup.h"
 #include "internal/util.h"
 #include "pod-internal.h"
 #include "strf.h"
@@ -33,35 +34,38 @@ static int set(struct cs_cap_verdict *v, enum cs_why why, char *short_text, char
 
 /*
  * Did the runtime pass nm on as a name runc does not know ("net_raw" as
- * "CAP_net_raw")? The list is "a, b, c" (oci.h); names are compared whole:
+ * "CAP_net_raw")? The list is "a, b, c" of words (lib/word.c); names are
+ * compared whole, as words (a name "X, NET_RAW" is one quoted word):
  * a strstr matched "NET_RAW" inside "CAP_NET_RAWX" and blamed the spelling
  * for what a drop did.
  */
 static bool spelled_unknown(const char *list, const char *nm)
 {
-	size_t nl = strlen(nm);
+	cs_cleanup_free char *w = cs_word_dup(nm, '"'), *cap = NULL, *wc = NULL;
 
-	for (const char *t = list; *t;) {
-		size_t tl = strcspn(t, ",");
-
-		if ((tl == nl && !memcmp(t, nm, nl)) ||
-		    (tl == nl + 4 && !memcmp(t, "CAP_", 4) && !memcmp(t + 4, nm, nl)))
-			return nl > 0;
-		t += tl;
-		t += strspn(t, ", ");
+	if (!*nm || !w)
+		return false;
+	if (asprintf(&cap, "CAP_%s", nm) < 0) {
+		cap = NULL;
+		return false;
 	}
-	return false;
+	if (!(wc = cs_word_dup(cap, '"')))
+		return false;
+	return cs_word_list_has(list, w) || cs_word_list_has(list, wc);
 }
 
 /* The runtime's merge left it out of the bounding set: why. */
 static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
 			   struct cs_cap_verdict *v)
 {
-	if (r->scc_name && has_str(&r->adm.drop, nm) && !has_str(&r->req.drop, nm))
+	if (r->scc_name && has_str(&r->adm.drop, nm) && !has_str(&r->req.drop, nm)) {
+		cs_cleanup_free char *scc = cs_word_dup(r->scc_name, '"'); /* lib/word.c */
+
 		return set(v, CS_WHY_SCC_DROPPED, cs_strf("dropped by the SCC"),
 			   cs_strf("not effective: SCC %s's requiredDropCapabilities drop it, and "
 				   "the runtime applies drops after adds",
-				   r->scc_name));
+				   scc ? scc : "?"));
+	}
 	if (spelled_unknown(r->oci->unknown_caps, nm))
 		return set(
 		    v, CS_WHY_RUNTIME_UNKNOWN_NAME, cs_strf("unknown spelling, runc skips it"),
@@ -124,12 +128,16 @@ static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdi
 		return set(v, CS_WHY_NOT_CREATED,
 			   cs_strf("not created: %s", r->exec_error ? r->exec_error : "?"),
 			   cs_strf("not effective: %s", r->reason));
-	if (v->cap < 0)
+	if (v->cap < 0) {
+		/* Inside its quotes, a quote of its own doubled (lib/word.c). */
+		cs_cleanup_free char *q = cs_quoted_inner_dup(nm, '\'');
+
 		return set(v, CS_WHY_NOT_A_CAPABILITY, cs_strf("not a capability name"),
-			   cs_strf("not effective: '%s' is not a capability name%s", nm,
+			   cs_strf("not effective: '%s' is not a capability name%s", q ? q : "?",
 				   r->oci->unknown_caps[0]
 				       ? " (the runtime passes it on, runc ignores it)"
 				       : ""));
+	}
 	if (!(r->oci->caps.set[CS_BND] & CS_BIT(v->cap)))
 		return not_in_bounding(r, nm, v);
 	if (!r->exec_ok)

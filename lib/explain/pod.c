@@ -290,10 +290,12 @@ static int os_refused(struct pod_work *w)
 	if (!has_kubelet(w->o))
 		return 0;
 	if (label && strcmp(label, "linux")) {
+		cs_cleanup_free char *q = cs_quoted_inner_dup(label, '\''); /* lib/word.c */
+
 		cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os-label",
 			     "the kubelet rejects the pod: its label kubernetes.io/os is '%s' and "
 			     "this node's is linux (PodOSSelectorNodeLabelDoesNotMatch)",
-			     label);
+			     q ? q : "?");
 		return fail(w->r, "PodOSSelectorNodeLabelDoesNotMatch",
 			    "Failed to admit pod as the `kubernetes.io/os` label doesn't match "
 			    "node label") < 0
@@ -345,7 +347,7 @@ static int admit(struct pod_work *w)
 {
 	struct cs_pod_ctr_result *r = w->r;
 	const struct cs_pod_explain_result *pod = w->pod;
-	cs_cleanup_free char *a = NULL, *b = NULL;
+	cs_cleanup_free char *a = NULL, *b = NULL, *name = NULL;
 	struct cs_diag d = {0};
 
 	cs_k8s_effective_sc(pod->pod, r->c, &r->req);
@@ -359,12 +361,15 @@ static int admit(struct pod_work *w)
 		r->adm = r->req;
 		r->reason = strdup("no SCC admission modelled (plain Kubernetes)");
 	}
-	a = cs_join(NULL, r->req.add.v, r->req.add.n, ",");
-	b = cs_join(NULL, r->req.drop.v, r->req.drop.n, ",");
-	if (!r->reason || !a || !b)
+	/* Names as words of the sentence (lib/word.c): a capability "X] drop [ALL"
+	 * or "A,SYS_ADMIN" is quoted, so it cannot imitate the list's end. */
+	a = cs_words_join((const char *const *)r->req.add.v, r->req.add.n);
+	b = cs_words_join((const char *const *)r->req.drop.v, r->req.drop.n);
+	name = cs_word_dup(r->c->name, '"');
+	if (!r->reason || !a || !b || !name)
 		return -ENOMEM;
 	cs_steps_add(&r->steps, "pod", "pod.requested", "%s %s: capabilities add [%s] drop [%s]%s",
-		     cs_k8s_ctr_kind_name(r->c->kind), r->c->name, a, b,
+		     cs_k8s_ctr_kind_name(r->c->kind), name, a, b,
 		     r->req.caps_set ? "" : " (no capabilities field)");
 	/* Podman's kube play has no API server in front of it. */
 	if (r->admitted && has_kubelet(w->o)) {

@@ -25,6 +25,20 @@ void cs_mark_cut(char *buf, size_t size);
  * when longer, so the reason after it is not cut off: buf, for printing. */
 #define CS_CLIP 72
 const char *cs_clip(char *buf, size_t size, const char *value);
+/*
+ * The same for a message that names two or more long values (two cgroup
+ * paths): each value is cut to its share, keeping its head and its tail
+ * with "..." between (both cut on a character), so every value stays
+ * readable where the message's own cut at 255 bytes lost the second
+ * (sixteenth pass). A path differs at its end as often as at its start.
+ */
+const char *cs_clip_mid(char *buf, size_t size, const char *value);
+/*
+ * vasprintf with one rule more (lib/msg-format.c): a string conversion just
+ * after a quote character of the format ('%s', "%s") has each of that
+ * character in its value doubled. NULL on ENOMEM. cs_vformat_cut uses it.
+ */
+char *cs_vformat_quoted(const char *fmt, va_list ap);
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
@@ -140,6 +154,29 @@ bool cs_go_atoi(const char *s, size_t n, long long *v);
 #define CS_MSG_CUT(s, n, max)                                                                      \
 	(int)cs_text_cut((s), (n), (max)), (s), ((size_t)(n) > (size_t)(max) ? "..." : "")
 #define CS_MSG_CUTS(s, max) CS_MSG_CUT((s), strlen(s), (max))
+
+/*
+ * A name as one word of a model step's or a reason's sentence (lib/word.c):
+ * as it is when plain (ASCII letters, digits and _-./+=@%~*), else between
+ * two q characters with each q of its own doubled (X] drop [ALL is
+ * "X] drop [ALL", it's is 'it''s' with q = '), no backslash, so the sentence
+ * is escaped once where it is printed and shows it as written. Heap; NULL
+ * on ENOMEM; NULL is "" (quoted). cs_words_join: the words joined by ",".
+ */
+bool cs_word_is_plain(const char *s);
+char *cs_word_dup(const char *s, char q);
+char *cs_words_join(const char *const *v, size_t n);
+/* The inside of a quotation whose q marks the format holds ('%s'): s with
+ * each q doubled, so a value cannot end its quotation early. */
+char *cs_quoted_inner_dup(const char *s, char q);
+/*
+ * A list of names as words ("a, \"b, c\", d") in a buffer of size bytes:
+ * cs_word_list_add appends name's word once (runc's map), or ", ..." when it
+ * does not fit, and nothing after that; cs_word_list_has tells whether the
+ * list holds word (a cs_word_dup) whole. Quoted words may hold ", ".
+ */
+void cs_word_list_add(char *list, size_t size, const char *name);
+bool cs_word_list_has(const char *list, const char *word);
 
 /* Shell-quote one word into buf ('…' when needed). Returns the length needed. */
 size_t cs_shell_quote(const char *s, char *buf, size_t len);

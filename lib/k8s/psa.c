@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal/cleanup.h"
+#include "internal/util.h"
+
 /*
  * The reasons a level fails, "; "-separated, on the heap. Appended in place
  * with a doubling capacity: joining into a new string each time copied the
@@ -29,6 +32,22 @@ struct acc {
 	size_t len, cap;
 	bool oom;
 };
+
+/*
+ * A name as a word of a reason (lib/word.c): a container "c: privileged" or a
+ * capability "X (not in the baseline list); y" would imitate the reason's
+ * own words. Heap ("?" kept out: NULL marks the list out of memory).
+ */
+static char *word(struct acc *a, const char *s)
+{
+	char *w = cs_word_dup(s, '"');
+
+	if (!w)
+		a->oom = true;
+	return w;
+}
+
+#define W(w) ((w) ? (w) : "?")
 
 static void addf(struct acc *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void addf(struct acc *a, const char *fmt, ...)
@@ -101,14 +120,23 @@ static void isolation(struct acc *b, const char *ctr, const char *aa, const char
 					       "container_kvm_t", "container_engine_t"};
 	const char *who = ctr ? ctr : "pod", *sep = ctr ? ": " : " ";
 
-	if (aa && strcmp(aa, "RuntimeDefault") != 0 && strcmp(aa, "Localhost") != 0)
-		addf(b, "%s%sappArmorProfile %s is not allowed", who, sep, aa);
-	if (se_type && !in(se_types, sizeof(se_types) / sizeof(se_types[0]), se_type))
-		addf(b, "%s%sseLinuxOptions type %s is not allowed", who, sep, se_type);
+	if (aa && strcmp(aa, "RuntimeDefault") != 0 && strcmp(aa, "Localhost") != 0) {
+		cs_cleanup_free char *w = word(b, aa);
+
+		addf(b, "%s%sappArmorProfile %s is not allowed", who, sep, W(w));
+	}
+	if (se_type && !in(se_types, sizeof(se_types) / sizeof(se_types[0]), se_type)) {
+		cs_cleanup_free char *w = word(b, se_type);
+
+		addf(b, "%s%sseLinuxOptions type %s is not allowed", who, sep, W(w));
+	}
 	if ((se_user && *se_user) || (se_role && *se_role))
 		addf(b, "%s%sseLinuxOptions user and role must not be set", who, sep);
-	if (pm && strcmp(pm, "Default") != 0 && !userns)
-		addf(b, "%s%sprocMount %s is not allowed", who, sep, pm);
+	if (pm && strcmp(pm, "Default") != 0 && !userns) {
+		cs_cleanup_free char *w = word(b, pm);
+
+		addf(b, "%s%sprocMount %s is not allowed", who, sep, W(w));
+	}
 }
 
 int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
@@ -144,13 +172,19 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		if (!strcmp(pod->volume_types.v[i], "hostPath"))
 			addf(&b, "hostPath volumes are not allowed");
 		else if (!in(restricted_vols, sizeof(restricted_vols) / sizeof(restricted_vols[0]),
-			     pod->volume_types.v[i]))
-			addf(&s, "volume type %s is not allowed", pod->volume_types.v[i]);
+			     pod->volume_types.v[i])) {
+			cs_cleanup_free char *w = word(&s, pod->volume_types.v[i]);
+
+			addf(&s, "volume type %s is not allowed", W(w));
+		}
 	}
 	for (size_t i = 0; i < pod->n_sysctls; i++)
 		if (!in(safe_sysctls, sizeof(safe_sysctls) / sizeof(safe_sysctls[0]),
-			pod->sysctls[i].name))
-			addf(&b, "sysctl %s is not in the safe set", pod->sysctls[i].name);
+			pod->sysctls[i].name)) {
+			cs_cleanup_free char *w = word(&b, pod->sysctls[i].name);
+
+			addf(&b, "sysctl %s is not in the safe set", W(w));
+		}
 	bool pod_nonroot = pod->run_as_non_root.set && pod->run_as_non_root.v;
 	if (pod->run_as_user.set && pod->run_as_user.v == 0 && !userns)
 		addf(&s, "pod runAsUser is 0");
@@ -163,15 +197,19 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	/* check_windowsHostProcess.go: the pod's or any container's */
 	if (pod->host_process.set && pod->host_process.v)
 		addf(&b, "hostProcess (windowsOptions) is not allowed");
-	for (size_t i = 0; i < pod->apparmor_bad.n; i++)
-		addf(&b, "AppArmor annotation %s is not allowed", pod->apparmor_bad.v[i]);
+	for (size_t i = 0; i < pod->apparmor_bad.n; i++) {
+		cs_cleanup_free char *w = word(&b, pod->apparmor_bad.v[i]);
+
+		addf(&b, "AppArmor annotation %s is not allowed", W(w));
+	}
 	isolation(&b, NULL, pod->apparmor_type, pod->selinux_type, pod->selinux_user,
 		  pod->selinux_role, NULL, userns);
 
 	for (size_t i = 0; i < pod->n_containers; i++) {
 		const struct cs_k8s_container *c = &pod->containers[i];
 		const struct cs_k8s_sc *sc = scv ? &scv[i] : &c->sc;
-		const char *n = c->name;
+		cs_cleanup_free char *cw = word(&b, c->name);
+		const char *n = W(cw);
 
 		if (sc->privileged.set && sc->privileged.v)
 			addf(&b, "%s: privileged", n);
@@ -182,13 +220,15 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		isolation(&b, n, sc->apparmor_type, sc->selinux_type, sc->selinux_user,
 			  sc->selinux_role, sc->proc_mount, userns);
 		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
+			cs_cleanup_free char *w = word(&b, sc->add.v[k]);
+
 			if (!in(baseline_caps, sizeof(baseline_caps) / sizeof(baseline_caps[0]),
 				sc->add.v[k]))
 				addf(&b, "%s: adds capability %s (not in the baseline list)", n,
-				     sc->add.v[k]);
+				     W(w));
 			if (strcmp(sc->add.v[k], "NET_BIND_SERVICE") != 0 && !windows)
 				addf(&s, "%s: adds %s (restricted allows only NET_BIND_SERVICE)", n,
-				     sc->add.v[k]);
+				     W(w));
 		}
 		if (!windows && (!sc->caps_set || !in(sc->drop.v, sc->drop.n, "ALL")))
 			addf(&s, "%s: must drop ALL capabilities", n);

@@ -21,6 +21,8 @@
 #include <strings.h>
 
 #include "capscope/text.h"
+#include "internal/cleanup.h"
+#include "internal/util.h"
 
 enum {
 	PRIVILEGED_POINTS = 1600000,
@@ -377,10 +379,14 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 	for (size_t i = 0; i < pod->n_sysctls; i++) {
 		const char *n = pod->sysctls[i].name;
 
+		cs_cleanup_free char *w = cs_word_dup(n, '"'); /* lib/word.c */
+
+		if (!w)
+			e->oom = true;
 		if (sysctl_match(&s->forbidden_sysctls, n))
-			addf(e, "sysctl %s is forbidden", n);
+			addf(e, "sysctl %s is forbidden", w ? w : "?");
 		else if (!safe_sysctl(n) && !sysctl_match(&s->allowed_unsafe_sysctls, n))
-			addf(e, "unsafe sysctl %s is not allowed", n);
+			addf(e, "unsafe sysctl %s is not allowed", w ? w : "?");
 	}
 	if (s->user_namespace_level && !strcmp(s->user_namespace_level, "RequirePodLevel") &&
 	    !(pod->host_users.set && !pod->host_users.v))
@@ -489,8 +495,15 @@ static void validate_container(const struct cs_k8s_container *c, const struct cs
 			       int64_t hi, const struct cs_k8s_sc *sc, const char *const *ok_add,
 			       size_t n_ok_add, bool allow_all, struct errbuf *e)
 {
-	const char *cn = c->name;
+	/* Names are words of the reason (lib/word.c): a container "c: runAsUser
+	 * must be 0" or a capability "X\": capability may not be added; Y" would
+	 * imitate the reason's own words. */
+	cs_cleanup_free char *word = cs_word_dup(c->name, '"');
+	const char *cn = word ? word : "?";
 	bool priv = sc->privileged.set && sc->privileged.v;
+
+	if (!word)
+		e->oom = true;
 
 	if (priv && !s->allow_privileged)
 		addf(e, "%s: Privileged containers are not allowed", cn);
@@ -528,18 +541,30 @@ static void validate_container(const struct cs_k8s_container *c, const struct cs
 		const char **drop =
 		    s->required_drop_caps.n ? sorted_copy(&sc->drop, NULL, &nd) : NULL;
 
-		for (size_t i = 0; i < sc->add.n; i++)
-			if (!in_sorted(ok_add, n_ok_add, sc->add.v[i]))
-				addf(e,
-				     "%s: capabilities.add: Invalid value: \"%s\": capability may "
-				     "not be added",
-				     cn, sc->add.v[i]);
+		for (size_t i = 0; i < sc->add.n; i++) {
+			cs_cleanup_free char *v = NULL;
+
+			if (in_sorted(ok_add, n_ok_add, sc->add.v[i]))
+				continue;
+			if (!(v = cs_quoted_inner_dup(sc->add.v[i], '"')))
+				e->oom = true;
+			addf(e,
+			     "%s: capabilities.add: Invalid value: \"%s\": capability may "
+			     "not be added",
+			     cn, v ? v : "?");
+		}
 		if (s->required_drop_caps.n && !drop)
 			e->oom = true;
-		for (size_t i = 0; drop && i < s->required_drop_caps.n; i++)
-			if (!in_sorted(drop, nd, s->required_drop_caps.v[i]))
-				addf(e, "%s: %s is required to be dropped but was not found", cn,
-				     s->required_drop_caps.v[i]);
+		for (size_t i = 0; drop && i < s->required_drop_caps.n; i++) {
+			cs_cleanup_free char *v = NULL;
+
+			if (in_sorted(drop, nd, s->required_drop_caps.v[i]))
+				continue;
+			if (!(v = cs_word_dup(s->required_drop_caps.v[i], '"')))
+				e->oom = true;
+			addf(e, "%s: %s is required to be dropped but was not found", cn,
+			     v ? v : "?");
+		}
 		free(drop);
 	}
 	if (c->host_port && !s->allow_host_ports)
@@ -582,71 +607,93 @@ static bool granted(const struct cs_scc_opts *o, const char *name)
 	return false;
 }
 
+/*
+ * One container's changes by the chosen SCC s. Names are words of the
+ * sentence (lib/word.c): a container or capability name that is not a plain
+ * word is quoted, so "x: runAsNonRoot set" or "X] drop [ALL" in a name
+ * cannot imitate the words after it. 0 or -ENOMEM.
+ */
+static int note_container(const struct cs_k8s_pod *pod, const struct cs_scc *s,
+			  const struct cs_k8s_container *c, const struct cs_k8s_sc *sc,
+			  struct cs_steps *st)
+{
+	cs_cleanup_free char *cn = cs_word_dup(c->name, '"'), *sn = cs_word_dup(s->name, '"');
+	struct cs_k8s_sc eff;
+	size_t nd = 0;
+	const char **drop = NULL;
+
+	if (!cn || !sn)
+		return -ENOMEM;
+	cs_k8s_effective_sc(pod, c, &eff);
+	if (sc->run_as_user.set && !eff.run_as_user.set)
+		cs_steps_add(st, "scc", "scc.run-as-user",
+			     "%s: runAsUser set to %lld by %s's %s strategy", cn,
+			     (long long)sc->run_as_user.v, sn,
+			     s->run_as_user == CS_SCC_MUST_RUN_AS ? "MustRunAs" : "MustRunAsRange");
+	if (sc->run_as_non_root.set && !eff.run_as_non_root.set)
+		cs_steps_add(st, "scc", "scc.run-as-non-root",
+			     "%s: runAsNonRoot set to true (the kubelet will refuse uid 0)", cn);
+	if (sc->allow_privilege_escalation.set && !eff.allow_privilege_escalation.set)
+		cs_steps_add(st, "scc", "scc.allow-privilege-escalation",
+			     "%s: allowPrivilegeEscalation defaulted to %s by %s%s", cn,
+			     sc->allow_privilege_escalation.v ? "true" : "false", sn,
+			     sc->allow_privilege_escalation.v
+				 ? ""
+				 : " — the runtime will set no_new_privs, so set-uid bits "
+				   "and file capabilities will not raise privileges");
+	if (sc->caps_set && (s->default_add_caps.n || s->required_drop_caps.n)) {
+		cs_cleanup_free char *a = cs_words_join(sc->add.v, sc->add.n);
+		cs_cleanup_free char *b = cs_words_join(sc->drop.v, sc->drop.n);
+
+		if (!a || !b)
+			return -ENOMEM;
+		cs_steps_add(st, "scc", "scc.capabilities",
+			     "%s: capabilities become add [%s] drop [%s] (defaultAddCapabilities "
+			     "minus the container's drops, plus its adds; requiredDropCapabilities "
+			     "plus its drops)",
+			     cn, a, b);
+	}
+	/* An SCC that allows a capability and also requires dropping it. */
+	if (sc->caps_set && sc->add.n && sc->drop.n && !(drop = sorted_copy(&sc->drop, NULL, &nd)))
+		return -ENOMEM;
+	for (size_t i = 0; drop && i < sc->add.n; i++) {
+		cs_cleanup_free char *cap = NULL;
+
+		if (!in_sorted(drop, nd, sc->add.v[i]))
+			continue;
+		if (!(cap = cs_word_dup(sc->add.v[i], '"'))) {
+			free(drop);
+			return -ENOMEM;
+		}
+		cs_steps_add(st, "scc", "scc.add-and-drop",
+			     "%s: %s is both added and dropped after admission; the "
+			     "runtime decides which wins (CRI-O and containerd: the drop)",
+			     cn, cap);
+	}
+	free(drop);
+	return 0;
+}
+
 /* 0 or -ENOMEM. */
 static int note_changes(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			const struct cs_k8s_sc *out, struct cs_steps *st)
 {
-	char a[512], b[512];
-
 	for (size_t ci = 0; ci < pod->n_containers; ci++) {
-		const struct cs_k8s_container *c = &pod->containers[ci];
-		struct cs_k8s_sc eff;
+		int rc = note_container(pod, s, &pod->containers[ci], &out[ci], st);
 
-		cs_k8s_effective_sc(pod, c, &eff);
-		const struct cs_k8s_sc *sc = &out[ci];
-
-		if (sc->run_as_user.set && !eff.run_as_user.set)
-			cs_steps_add(st, "scc", "scc.run-as-user",
-				     "%s: runAsUser set to %lld by %s's %s strategy", c->name,
-				     (long long)sc->run_as_user.v, s->name,
-				     s->run_as_user == CS_SCC_MUST_RUN_AS ? "MustRunAs"
-									  : "MustRunAsRange");
-		if (sc->run_as_non_root.set && !eff.run_as_non_root.set)
-			cs_steps_add(st, "scc", "scc.run-as-non-root",
-				     "%s: runAsNonRoot set to true (the kubelet will refuse uid 0)",
-				     c->name);
-		if (sc->allow_privilege_escalation.set && !eff.allow_privilege_escalation.set)
-			cs_steps_add(st, "scc", "scc.allow-privilege-escalation",
-				     "%s: allowPrivilegeEscalation defaulted to %s by %s%s",
-				     c->name, sc->allow_privilege_escalation.v ? "true" : "false",
-				     s->name,
-				     sc->allow_privilege_escalation.v
-					 ? ""
-					 : " — the runtime will set no_new_privs, so set-uid bits "
-					   "and file capabilities will not raise privileges");
-		if (sc->caps_set && (s->default_add_caps.n || s->required_drop_caps.n)) {
-			a[0] = b[0] = '\0';
-			/* Stop at a full buffer: a + n past its end is not a pointer. */
-			for (size_t i = 0, n = 0; i < sc->add.n && n < sizeof(a); i++)
-				n += (size_t)snprintf(a + n, sizeof(a) - n, "%s%s", i ? "," : "",
-						      sc->add.v[i]);
-			for (size_t i = 0, n = 0; i < sc->drop.n && n < sizeof(b); i++)
-				n += (size_t)snprintf(b + n, sizeof(b) - n, "%s%s", i ? "," : "",
-						      sc->drop.v[i]);
-			cs_steps_add(
-			    st, "scc", "scc.capabilities",
-			    "%s: capabilities become add [%s] drop [%s] (defaultAddCapabilities "
-			    "minus the container's drops, plus its adds; requiredDropCapabilities "
-			    "plus its drops)",
-			    c->name, a, b);
-		}
-		/* An SCC that allows a capability and also requires dropping it. */
-		size_t nd = 0;
-		const char **drop = NULL;
-
-		if (sc->caps_set && sc->add.n && sc->drop.n &&
-		    !(drop = sorted_copy(&sc->drop, NULL, &nd)))
-			return -ENOMEM;
-		for (size_t i = 0; drop && i < sc->add.n; i++)
-			if (in_sorted(drop, nd, sc->add.v[i]))
-				cs_steps_add(
-				    st, "scc", "scc.add-and-drop",
-				    "%s: %s is both added and dropped after admission; the "
-				    "runtime decides which wins (CRI-O and containerd: the drop)",
-				    c->name, sc->add.v[i]);
-		free(drop);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
+}
+
+/* "NAME: what" as a step, the SCC's name a word of the sentence (lib/word.c). */
+static void note_scc(struct cs_steps *st, const char *rule, const struct cs_scc *s,
+		     const char *what)
+{
+	cs_cleanup_free char *name = cs_word_dup(s->name, '"');
+
+	cs_steps_add(st, "scc", rule, "%s: %s", name ? name : "?", what);
 }
 
 /* "SCCs tried in order …" as one step; the list is as long as it needs to be. */
@@ -655,13 +702,17 @@ static void note_order(const struct cand *cv, size_t nc, struct cs_steps *st)
 	struct errbuf l = {0};
 
 	for (size_t i = 0; i < nc; i++) {
-		addf(&l, "%s (priority %lld, score %d)", cv[i].s->name, (long long)cv[i].prio,
+		/* A word of the sentence (lib/word.c): "a (priority 9, score 0), b"
+		 * as one SCC's name would imitate the list. NULL (ENOMEM) as "?". */
+		cs_cleanup_free char *name = cs_word_dup(cv[i].s->name, '"');
+
+		addf(&l, "%s (priority %lld, score %d)", name ? name : "?", (long long)cv[i].prio,
 		     cv[i].points);
 		if (cv[i].s->run_as_user_ranges_pruned)
 			cs_steps_add(st, "scc", "scc.run-as-user-ranges-pruned",
 				     "%s: runAsUser.ranges is not a field of the SCC API and is "
 				     "dropped; MustRunAsRange takes %s",
-				     cv[i].s->name,
+				     name ? name : "?",
 				     cv[i].s->uid_min.set && cv[i].s->uid_max.set
 					 ? "uidRangeMin/uidRangeMax"
 					 : "the namespace's openshift.io/sa.scc.uid-range");
@@ -677,8 +728,11 @@ static char *refusal(const struct cs_scc_result *res)
 {
 	struct errbuf e = {0};
 
-	for (size_t i = 0; i < res->n_attempts; i++)
-		addf(&e, "%s: %s", res->attempts[i].scc->name, res->attempts[i].reason);
+	for (size_t i = 0; i < res->n_attempts; i++) {
+		cs_cleanup_free char *name = cs_word_dup(res->attempts[i].scc->name, '"');
+
+		addf(&e, "%s: %s", name ? name : "?", res->attempts[i].reason);
+	}
 	char *out = NULL;
 	if (e.oom ||
 	    asprintf(&out, "unable to validate against any security context constraint: %s",
@@ -695,13 +749,16 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	size_t nc = 0;
 	int rc = 0;
 	size_t nctr = pod->n_containers ? pod->n_containers : 1;
+	/* The annotation's value inside its quotes (lib/word.c): "a' b" as 'a'' b'. */
+	cs_cleanup_free char *req =
+	    pod->required_scc ? cs_quoted_inner_dup(pod->required_scc, '\'') : NULL;
 
 	memset(res, 0, sizeof(*res));
 	cv = calloc(n ? n : 1, sizeof(*cv));
 	res->attempts = calloc(n ? n : 1, sizeof(*res->attempts));
 	res->sc = calloc(nctr, sizeof(*res->sc));
 	struct cs_k8s_sc *tmp = calloc(nctr, sizeof(*tmp));
-	if (!cv || !res->attempts || !res->sc || !tmp) {
+	if (!cv || !res->attempts || !res->sc || !tmp || (pod->required_scc && !req)) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -720,7 +777,7 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 		if (asprintf(&res->reason,
 			     "the pod requires SCC '%s' (openshift.io/required-scc) but no such "
 			     "SCC was given",
-			     pod->required_scc) < 0) {
+			     req) < 0) {
 			res->reason = NULL;
 			rc = -ENOMEM;
 			goto out;
@@ -731,7 +788,7 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	if (pod->required_scc)
 		cs_steps_add(st, "scc", "scc.required",
 			     "openshift.io/required-scc names '%s': only that SCC is considered",
-			     pod->required_scc);
+			     req);
 	note_order(cv, nc, st);
 
 	for (size_t i = 0; i < nc; i++) {
@@ -748,7 +805,7 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 				rc = -ENOMEM;
 				goto out;
 			}
-			cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
+			note_scc(st, "scc.reject", a->scc, a->reason);
 			continue;
 		}
 		size_t mark = res->n_owned;
@@ -765,21 +822,22 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 			res->chosen = a->scc;
 			res->fs_group = fsg;
 			memcpy(res->sc, tmp, pod->n_containers * sizeof(*tmp));
-			if (asprintf(&res->reason,
-				     "admitted by SCC %s (openshift.io/scc annotation)",
-				     a->scc->name) < 0) {
+			cs_cleanup_free char *name = cs_word_dup(a->scc->name, '"');
+
+			if (!name || asprintf(&res->reason,
+					      "admitted by SCC %s (openshift.io/scc annotation)",
+					      name) < 0) {
 				res->reason = NULL;
 				rc = -ENOMEM;
 				goto out;
 			}
-			cs_steps_add(st, "scc", "scc.chosen",
-				     "%s: the first SCC the whole pod validates against",
-				     a->scc->name);
+			note_scc(st, "scc.chosen", a->scc,
+				 "the first SCC the whole pod validates against");
 			if ((rc = note_changes(pod, a->scc, res->sc, st)) < 0)
 				goto out;
 			break;
 		}
-		cs_steps_add(st, "scc", "scc.reject", "%s: %s", a->scc->name, a->reason);
+		note_scc(st, "scc.reject", a->scc, a->reason);
 		/* The mutated lists of a refused SCC are read no more (tmp is
 		 * overwritten by the next): keeping them made memory grow with
 		 * SCCs x containers x capabilities. */

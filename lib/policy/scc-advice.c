@@ -15,6 +15,7 @@
 #include "capscope/policy.h"
 #include "capscope/scc-load.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 
 static enum cs_policy_order sort_order;
 
@@ -125,11 +126,29 @@ static int find_in_user_namespace(const struct cs_k8s_pod *pod, const struct cs_
 	return 0;
 }
 
+/* An SCC's name as a word of a step's sentence (lib/word.c); "?" on ENOMEM. */
+struct word {
+	char *s;
+};
+
+static void word_free(struct word *w)
+{
+	free(w->s);
+}
+
+static const char *word_of(struct word *w, const struct cs_scc *s)
+{
+	free(w->s);
+	w->s = cs_word_dup(s->name, '"');
+	return w->s ? w->s : "?";
+}
+
 /* The advice as steps: which order, who refused and why, what was chosen. */
 static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order order,
 		   struct cs_steps *st)
 {
 	size_t last = a->chosen >= 0 ? (size_t)a->chosen : a->n;
+	__attribute__((cleanup(word_free))) struct word w1 = {0}, w2 = {0};
 
 	cs_steps_add(st, "policy", "policy.scc-order", "%s",
 		     order == CS_POLICY_ORDER_ADMISSION
@@ -137,22 +156,24 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 			 : "pointValue (lower is more restrictive), then name");
 	for (size_t i = 0; i < last; i++)
 		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
-			     a->v[i].scc->name, a->v[i].points, a->v[i].reason);
+			     word_of(&w1, a->v[i].scc), a->v[i].points, a->v[i].reason);
 	if (a->in_user_namespace)
 		cs_steps_add(st, "policy", "policy.scc-user-namespace",
 			     "with hostUsers: false, %s admits the pod: root in the pod, not on "
 			     "the node",
-			     a->in_user_namespace->name);
+			     word_of(&w1, a->in_user_namespace));
 	if (a->chosen < 0) {
 		cs_steps_add(st, "policy", "policy.scc-none", "no SCC given admits the pod");
 		return;
 	}
 	cs_steps_add(st, "policy", "policy.scc-least",
-		     "%s: the least privileged SCC that admits the pod", a->v[a->chosen].scc->name);
+		     "%s: the least privileged SCC that admits the pod",
+		     word_of(&w1, a->v[a->chosen].scc));
 	if (a->admitted_with_grant)
 		cs_steps_add(st, "policy", "policy.scc-grant",
 			     "with system:authenticated's SCCs and %s granted, admission picks %s",
-			     a->v[a->chosen].scc->name, a->admitted_with_grant->name);
+			     word_of(&w1, a->v[a->chosen].scc),
+			     word_of(&w2, a->admitted_with_grant));
 }
 
 int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "capscope/text.h"
+#include "internal/cleanup.h"
 #include "internal/cri-groups.h"
 #include "internal/util.h"
 
@@ -79,11 +80,11 @@ static void drop_bits(struct cs_oci_process *o, unsigned sets, cs_mask_t m)
 #define SI (1u << CS_INH)
 #define SA (1u << CS_AMB)
 
+/* As the OCI reader lists them (lib/word.c): once each, whole words, ", ..."
+ * when full (a bare snprintf cut a name in the middle, unmarked). */
 static void note_unknown(struct cs_oci_process *o, const char *name)
 {
-	size_t l = strlen(o->unknown_caps);
-
-	snprintf(o->unknown_caps + l, sizeof(o->unknown_caps) - l, "%s%s", l ? "," : "", name);
+	cs_word_list_add(o->unknown_caps, sizeof(o->unknown_caps), name);
 }
 
 static void names(cs_mask_t m, char *buf, size_t len)
@@ -196,8 +197,10 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 		else
 			upper_into(pref, sizeof(pref), "CAP_", r->drop[i]);
 		if ((c = oci_cap(pref, true)) < 0) {
+			cs_cleanup_free char *w = cs_word_dup(pref, '"'); /* lib/word.c */
+
 			cs_steps_add(st, "runtime", "crio.drop-unknown",
-				     "drop of unknown capability %s has no effect", pref);
+				     "drop of unknown capability %s has no effect", w ? w : "?");
 			continue;
 		}
 		dropped |= CS_BIT(c);
@@ -281,12 +284,16 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 			continue;
 		upper_into(pref, sizeof(pref), "CAP_", r->add[i]);
 		if ((c = oci_cap(pref, false)) < 0) {
+			/* Each inside its own quotes, those quotes doubled (lib/word.c). */
+			cs_cleanup_free char *was = cs_quoted_inner_dup(r->add[i], '\'');
+			cs_cleanup_free char *now = cs_quoted_inner_dup(pref, '"');
+
 			note_unknown(o, pref);
 			cs_steps_add(
 			    st, "runtime", "containerd.add-unknown",
 			    "'%s' becomes \"%s\" (containerd always prefixes CAP_); runc does "
 			    "not know it, warns and skips it",
-			    r->add[i], pref);
+			    was ? was : "?", now ? now : "?");
 			continue;
 		}
 		added |= CS_BIT(c);

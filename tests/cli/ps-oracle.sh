@@ -212,6 +212,14 @@ is "$("$CAPSCOPE" ps --json $q | jq -r '.processes[0].cmdline | (.[0:4]) + " " +
 out=$("$CAPSCOPE" ps -v --no-bpf $p)
 no_raw "$out" "ps -v header"
 like "$(head -n1 <<<"$out")" '^[0-9]+ \\x1b\[2J\\x1b\[31mFAKE\\n1 \(' "ps -v header: the comm escaped"
+# The comm has its command line after it: the item rule, its spaces and
+# parentheses as \xNN ("a (sleep 9)" read as the comm a and its command).
+cp /bin/sleep "$T/a (sleep 9)"
+"$T/a (sleep 9)" 68 &
+q=$!; pids+=($q)
+for i in $(seq 1000); do grep -q sleep "/proc/$q/comm" 2>/dev/null && break; sleep 0.02; done
+like "$("$CAPSCOPE" ps -v --no-bpf $q | head -n1)" '^[0-9]+ a\\x20\\x28sleep\\x209\\x29 \(' \
+  "ps -v header: the comm's spaces and parentheses escaped"
 # Without a command line ps shows [comm]: a process that cleared its argv.
 "$subject" --evil-name --clear-argv >"$T/evil2" &
 p=$!; pids+=($p)

@@ -204,8 +204,12 @@ if [ -n "$root" ] && mkdir "$root/cs-$$-n" 2>/dev/null; then
   for _ in $(seq 200); do grep -q . "$root/cs-$$-n/u/docker/$id/cgroup.procs" && break; sleep 0.02; done
   err=$("$CAPSCOPE" trace --container "$id" --duration 0.2 2>&1 >/dev/null)
   is "$?" 2 "--container ID named by two cgroups: exit 2"
-  like "$err" "^capscope trace: container ${id:0:12} is in two cgroups, of processes $na and $nc \\(one perhaps a user's, named after it; give --cgroup PATH\\): '/cs-$$-n/docker/$id', '/cs-$$-n/u/" \
+  like "$err" "^capscope trace: container ${id:0:12} is in two cgroups, of processes $na and $nc \\(one perhaps a user's, named after it; give --cgroup PATH\\): '/cs-$$-n/docker/" \
     "...one error naming both"
+  # Each path cut to its share, head and tail (sixteenth pass: the message's
+  # own cut at 255 bytes lost the second path).
+  like "$err" "'/cs-$$-n/docker/[0-9a-f]*\\.\\.\\.[0-9a-f]*${id: -8}', '/cs-$$-n/u/[^']*${id: -8}'\$" \
+    "...both paths readable to their ends"
   kill $na $nc; wait $na $nc 2>/dev/null
   rmdir "$base/a" "$base/b" "$base" "$root/cs-$$-n/docker" \
     "$root/cs-$$-n/u/docker/$id" "$root/cs-$$-n/u/docker" \

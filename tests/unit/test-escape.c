@@ -3,11 +3,13 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capscope/diag.h"
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 static char *esc(const char *s)
 {
@@ -267,15 +269,119 @@ static void snippet_quoting(void **state)
 	free(ym);
 }
 
+/*
+ * A name as a word of the library's prose (lib/word.c): quoted when it is
+ * not plain, its own quotes doubled, no backslash (the sentence is escaped
+ * once where it is printed); a list of words read back whole.
+ */
+#define WORD_EQ(in, q, want)                                                                       \
+	do {                                                                                       \
+		char *w_ = cs_word_dup((in), (q));                                                 \
+		assert_non_null(w_);                                                               \
+		assert_string_equal(w_, (want));                                                   \
+		free(w_);                                                                          \
+	} while (0)
+
+static void words_quoted(void **state)
+{
+	const char *v[] = {"NET_ADMIN", "X] drop [ALL", "A,SYS_ADMIN", "q\"x", ""};
+	char *j, list[40] = "";
+
+	(void)state;
+	WORD_EQ("CAP_NET_ADMIN", '"', "CAP_NET_ADMIN");
+	WORD_EQ("/usr/bin/x-1.2", '"', "/usr/bin/x-1.2");
+	WORD_EQ("X] drop [ALL", '"', "\"X] drop [ALL\"");
+	WORD_EQ("a\xc2\xa0"
+		"b",
+		'"',
+		"\"a\xc2\xa0"
+		"b\"");					    /* NBSP: a blank */
+	WORD_EQ("a\xef\xbc\xbd", '"', "\"a\xef\xbc\xbd\""); /* U+FF3D looks like ']' */
+	WORD_EQ("x: y", '"', "\"x: y\"");
+	WORD_EQ("\"", '"', "\"\"\"\"");
+	WORD_EQ("it's", '\'', "'it''s'");
+	WORD_EQ(NULL, '"', "\"\"");
+	WORD_EQ("", '"', "\"\"");
+	j = cs_words_join(v, 5);
+	assert_non_null(j);
+	assert_string_equal(j, "NET_ADMIN,\"X] drop [ALL\",\"A,SYS_ADMIN\",\"q\"\"x\",\"\"");
+	free(j);
+	j = cs_quoted_inner_dup("a'b''", '\'');
+	assert_string_equal(j, "a''b''''");
+	free(j);
+	/* A list of words: a quoted one holding ", " is one name, read whole. */
+	cs_word_list_add(list, sizeof(list), "X, NET_RAW");
+	cs_word_list_add(list, sizeof(list), "NET_RAW\"");
+	cs_word_list_add(list, sizeof(list), "X, NET_RAW");
+	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\"");
+	assert_false(cs_word_list_has(list, "NET_RAW"));
+	assert_false(cs_word_list_has(list, "X"));
+	assert_true(cs_word_list_has(list, "\"X, NET_RAW\""));
+	assert_true(cs_word_list_has(list, "\"NET_RAW\"\"\""));
+	/* Full: ", ..." and nothing after it, no name cut in half. */
+	cs_word_list_add(list, sizeof(list), "ABCDEFGHIJKL");
+	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\", ...");
+	cs_word_list_add(list, sizeof(list), "A");
+	assert_string_equal(list, "\"X, NET_RAW\", \"NET_RAW\"\"\", ...");
+}
+
+/* A value among several in a message: cut to its share, head and tail kept,
+ * each on a character (lib/diag.c). */
+static void clip_mid_keeps_both_ends(void **state)
+{
+	char buf[16], v[64];
+
+	(void)state;
+	assert_string_equal(cs_clip_mid(buf, sizeof(buf), "/short"), "/short");
+	assert_string_equal(cs_clip_mid(buf, sizeof(buf), "/system.slice/docker-abcdef.scope"),
+			    "/syste....scope");
+	/* "é" (2 bytes) across either cut is left out whole, never halved. */
+	snprintf(v, sizeof(v),
+		 "/aaaaa\xc3\xa9zzzzzzzzzzzzzzzz\xc3\xa9"
+		 "bbbbb");
+	assert_string_equal(cs_clip_mid(buf, sizeof(buf), v), "/aaaaa...bbbbb");
+}
+
+/* A message's quoted values have their quote doubled (lib/msg-format.c);
+ * every other conversion prints as printf prints it. */
+static void message_quotes_doubled(void **state)
+{
+	struct cs_diag d = {0};
+	char want[256];
+
+	(void)state;
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "no such user '%s' in %s, \"%s\"", "sa'id 'x", "f'",
+		    "a\"b");
+	assert_string_equal(d.message, "no such user 'sa''id ''x' in f', \"a\"\"b\"");
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "'%.*s%s'", 3, "a'bcdef", "...");
+	assert_string_equal(d.message, "'a''b...'");
+	cs_diag_set(&d, EINVAL, 0, 0, NULL,
+		    "%d %ld %lld %zu %x %c %.2f %% %5s|%-5s|%.*s|%*d|%u|%lu|%hhu|%05d", -3, -4L,
+		    -5LL, (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, 10, 11);
+	snprintf(want, sizeof(want),
+		 "%d %ld %lld %zu %x %c %.2f %% %5s|%-5s|%.*s|%*d|%u|%lu|%hhu|%05d", -3, -4L, -5LL,
+		 (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, 10, 11);
+	assert_string_equal(d.message, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(diag_field_file_line_cut), cmocka_unit_test(cell_blanks_escaped),
-	    cmocka_unit_test(item_marks_escaped),	cmocka_unit_test(cut_keeps_stray_bytes),
-	    cmocka_unit_test(snippet_quoting),		cmocka_unit_test(plain_text_unchanged),
-	    cmocka_unit_test(controls_escaped),		cmocka_unit_test(unicode_controls_escaped),
-	    cmocka_unit_test(invalid_utf8_escaped),	cmocka_unit_test(cut_on_whole_escape),
-	    cmocka_unit_test(diag_context_wraps),	cmocka_unit_test(diag_cut_says_so),
+	    cmocka_unit_test(diag_field_file_line_cut),
+	    cmocka_unit_test(cell_blanks_escaped),
+	    cmocka_unit_test(item_marks_escaped),
+	    cmocka_unit_test(cut_keeps_stray_bytes),
+	    cmocka_unit_test(snippet_quoting),
+	    cmocka_unit_test(plain_text_unchanged),
+	    cmocka_unit_test(controls_escaped),
+	    cmocka_unit_test(unicode_controls_escaped),
+	    cmocka_unit_test(invalid_utf8_escaped),
+	    cmocka_unit_test(cut_on_whole_escape),
+	    cmocka_unit_test(diag_context_wraps),
+	    cmocka_unit_test(diag_cut_says_so),
+	    cmocka_unit_test(words_quoted),
+	    cmocka_unit_test(clip_mid_keeps_both_ends),
+	    cmocka_unit_test(message_quotes_doubled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A name as one word of the library's prose (model steps, reasons): a
+ * sentence is escaped once where it is printed (the terminal rule, or the
+ * JSON writer), so the library cannot escape a name inside it without its
+ * backslashes showing doubled. It quotes instead, with no backslash: a name
+ * that is not a plain word goes between two quote characters, each of its
+ * own quote characters doubled (as CSV and SQL do). A reader takes a single
+ * quote followed by anything else as the end, so the name can neither end
+ * its quoting early nor imitate the words, list marks or quotes after it
+ * (sixteenth pass: a capability named "X] drop [ALL" showed
+ * "add [NET_ADMIN,X] drop [ALL] drop [...]").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal/cleanup.h"
+#include "internal/util.h"
+
+/* Plain: printable ASCII that neither separates words nor marks a list,
+ * a field, an end of sentence or a quotation. Anything else (a space, a
+ * blank, a mark, a control, any non-ASCII byte, which may be a blank or
+ * a look-alike of a mark such as U+FF3D) is quoted. */
+static bool plain_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("_-./+=@%~*", c) != NULL;
+}
+
+bool cs_word_is_plain(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (!plain_byte(*p))
+			return false;
+	return true;
+}
+
+/* s with each q doubled, between two q when quote. */
+static char *doubled(const char *s, char q, bool quote)
+{
+	size_t n = quote ? 2 : 0;
+	char *out, *w;
+
+	for (const char *p = s; *p; p++)
+		n += *p == q ? 2 : 1;
+	if (!(out = malloc(n + 1)))
+		return NULL;
+	w = out;
+	if (quote)
+		*w++ = q;
+	for (const char *p = s; *p; p++) {
+		*w++ = *p;
+		if (*p == q)
+			*w++ = q;
+	}
+	if (quote)
+		*w++ = q;
+	*w = '\0';
+	return out;
+}
+
+char *cs_word_dup(const char *s, char q)
+{
+	if (!s)
+		s = "";
+	return cs_word_is_plain(s) ? strdup(s) : doubled(s, q, true);
+}
+
+char *cs_quoted_inner_dup(const char *s, char q)
+{
+	return doubled(s ? s : "", q, false);
+}
+
+char *cs_words_join(const char *const *v, size_t n)
+{
+	size_t len = 1, o = 0;
+	char **w = calloc(n ? n : 1, sizeof(*w)), *out = NULL;
+
+	if (!w)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!(w[i] = cs_word_dup(v[i], '"')))
+			goto out;
+		len += strlen(w[i]) + (i ? 1 : 0);
+	}
+	if (!(out = malloc(len)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(w[i]);
+
+		if (i)
+			out[o++] = ',';
+		memcpy(out + o, w[i], l);
+		o += l;
+	}
+	out[o] = '\0';
+out:
+	for (size_t i = 0; i < n; i++)
+		free(w[i]);
+	free(w);
+	return out;
+}
+
+/* The end of the word at p in a list of words (a quoted one ends at its
+ * single closing '"'; a plain one at the next ", " or the list's end). */
+static const char *word_end(const char *p)
+{
+	if (*p != '"')
+		return p + strcspn(p, ",");
+	for (p++; *p; p++)
+		if (*p == '"' && *++p != '"')
+			return p;
+	return p;
+}
+
+bool cs_word_list_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *t = list; *t;) {
+		const char *e = word_end(t);
+
+		if ((size_t)(e - t) == wl && !memcmp(t, word, wl))
+			return true;
+		t = e;
+		t += strspn(t, ", ");
+	}
+	return false;
+}
+
+void cs_word_list_add(char *list, size_t size, const char *name)
+{
+	static const char more[] = ", ...";
+	size_t len = strnlen(list, size - 1), wl;
+	cs_cleanup_free char *w = cs_word_dup(name, '"');
+
+	if (len >= sizeof(more) - 1 && !strcmp(list + len - (sizeof(more) - 1), more))
+		return; /* already full */
+	if (w && cs_word_list_has(list, w))
+		return;
+	wl = w ? strlen(w) : 0;
+	if (!w || len + (len ? 2 : 0) + wl + sizeof(more) > size) {
+		if (len + sizeof(more) <= size)
+			memcpy(list + len, more, sizeof(more));
+		return;
+	}
+	if (len) {
+		memcpy(list + len, ", ", 2);
+		len += 2;
+	}
+	memcpy(list + len, w, wl + 1);
+}
