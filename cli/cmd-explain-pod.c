@@ -324,7 +324,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 			return rc;
 		rc = parse_option(c, s, a);
 		if (rc < 0)
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		if (rc > 0)
 			return rc;
 	}

@@ -128,7 +128,7 @@ static int file_get(int argc, char **argv)
 			fputs(file_help, stdout);
 			return cs_finish_stdout("file", 0);
 		default:
-			return cs_bad_option("file get", c, optopt, argv, optind);
+			return cs_bad_option("file get", c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind >= argc)
@@ -187,7 +187,7 @@ static int file_set(int argc, char **argv)
 			fputs(file_help, stdout);
 			return cs_finish_stdout("file", 0);
 		default:
-			return cs_bad_option("file set", c, optopt, argv, optind);
+			return cs_bad_option("file set", c, optopt, argv, optind, longopts);
 		}
 	}
 	if (argc - optind < 2)

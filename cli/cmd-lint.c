@@ -122,7 +122,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 		if ((rc = cs_opt_once(CMD, c, lo, &seen, "su")))
 			return rc;
 		if ((rc = parse_option(c, a, o, t)) < 0)
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, lo);
 		if (rc > 0)
 			return rc;
 	}

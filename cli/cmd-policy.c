@@ -176,7 +176,7 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 			fputs(help, stdout);
 			return -1;
 		default:
-			return cs_bad_option("policy", c, optopt, argv, optind);
+			return cs_bad_option("policy", c, optopt, argv, optind, longopts);
 		}
 	}
 	o->files = argv + optind;

@@ -358,7 +358,7 @@ int cmd_run(int argc, char **argv)
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		default:
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		}
 		if (rc)
 			return rc < 0 ? args_err(rc, &d) : rc;

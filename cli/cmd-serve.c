@@ -266,7 +266,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 					return r;
 				break;
 			}
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind != argc)

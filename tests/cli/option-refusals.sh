@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# asan-too
+# Sixteenth pass, part H: getopt_long's refusals of a long option were all
+# "unknown option", twice untrue: `--json=1` said "unknown option '-j'"
+# (glibc's optopt is then the option's own value; `--help=x` named '-h', an
+# option that exists) and an ambiguous prefix (`--n`: --name or
+# --namespace) "unknown option '--n'". One true line each, exit 2, in every
+# command (cli/output.c cs_bad_option).
+. "$(dirname "$0")/../lib/tap.sh"
+
+refused() { # description, expected text, command...
+  local d=$1 want=$2 err rc; shift 2
+  err=$("$@" 2>&1 >/dev/null </dev/null); rc=$?
+  is "$rc" 2 "$d: exit 2"
+  is "$(head -n1 <<<"$err")" "$want" "$d: says so"
+  is "$(wc -l <<<"$err" | tr -d ' ')" 2 "$d: one line and the hint"
+}
+
+C=$CAPSCOPE
+refused "policy --json=1" "capscope policy: option '--json' takes no value" \
+  "$C" policy check --caps NET_RAW --json=1 x.yaml
+refused "policy --help=x" "capscope policy: option '--help' takes no value" \
+  "$C" policy vap --name x --caps NET_RAW --help=x
+refused "policy --n" "capscope policy: option '--n' is ambiguous: --name, --namespace" \
+  "$C" policy vap --n x --caps NET_RAW
+refused "lint --json=yes" "capscope lint: option '--json' takes no value" "$C" lint --json=yes x.yaml
+refused "lint --sarif=" "capscope lint: option '--sarif' takes no value" "$C" lint --sarif= x.yaml
+refused "scan --json=1" "capscope scan: option '--json' takes no value" "$C" scan --json=1 /nonexistent
+refused "ps --json=1" "capscope ps: option '--json' takes no value" "$C" ps --json=1
+refused "decode --json=1" "capscope decode: option '--json' takes no value" "$C" decode --json=1 0
+refused "explain pod --json=1" "capscope explain pod: option '--json' takes no value" \
+  "$C" explain pod --json=1 x.yaml
+refused "trace --p" "capscope trace: option '--p' is ambiguous: --pid, --profile" "$C" trace --p 1
+refused "trace --verb=1" "capscope trace: option '--verbose' takes no value" \
+  "$C" trace --verb=1 -p 1
+# What was right stays right: an unknown long option, an unknown short one,
+# a missing value, and a unique prefix still taken.
+refused "lint --bogus=1" "capscope lint: unknown option '--bogus=1'" "$C" lint --bogus=1 x.yaml
+refused "ps -vx" "capscope ps: unknown option '-x'" "$C" ps -vx
+refused "scan --fail-on" "capscope scan: option '--fail-on' needs a value" "$C" scan --fail-on
+out=$("$C" policy check --ca NET_RAW --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" 2>&1)
+rc=$?
+ok $([ "$rc" -ne 2 ]; echo $?) "a unique prefix (--ca for --caps) is still read"
+done_testing
