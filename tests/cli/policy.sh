@@ -128,4 +128,26 @@ for n in 'a..b' 'a.-b' 'a-.b'; do
   "$CAPSCOPE" policy vap --name "$n" --caps NET_RAW >/dev/null 2>&1
   is "$?" 2 "vap --name '$n': refused (each label of a DNS-1123 name has its own ends)"
 done
+# Sixteenth pass, part H: "an option that would do nothing is a usage
+# error"; these were taken and changed nothing in the output.
+P=$data/deploy.yaml
+for args in "vap --name p --caps NET_RAW --service-account sa" \
+            "kyverno --name p --caps NET_RAW --service-account sa" \
+            "gatekeeper --name p --caps NET_RAW --uid-range 1/2" \
+            "vap --name p --caps NET_RAW --uid-range 1/2" \
+            "check --caps NET_RAW --namespace ns $P" \
+            "check --caps NET_RAW --service-account sa $P" \
+            "check --caps NET_RAW --uid-range 1/2 $P" \
+            "scc --namespace ns $P" "scc --service-account sa $P"; do
+  out=$("$CAPSCOPE" policy $args 2>&1 >/dev/null); rc=$?
+  is "$rc" 2 "policy $args: refused"
+  like "$(head -n1 <<<"$out")" "is for " "policy $args: says which commands take it"
+done
+for args in "vap --name p --caps NET_RAW --namespace ns" \
+            "custom-scc --name p --namespace ns --service-account sa --uid-range 1000660000/10000 $T/netdebug.yaml" \
+            "scc --namespace ns --service-account sa --profile $data/trace-netbind.json" \
+            "scc --uid-range 1000/2000 $P"; do
+  "$CAPSCOPE" policy $args >/dev/null 2>&1; rc=$?
+  ok $([ "$rc" -ne 2 ]; echo $?) "policy $args: still taken"
+done
 done_testing
