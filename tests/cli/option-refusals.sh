@@ -41,4 +41,33 @@ refused "scan --fail-on" "capscope scan: option '--fail-on' needs a value" "$C" 
 out=$("$C" policy check --ca NET_RAW --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" 2>&1)
 rc=$?
 ok $([ "$rc" -ne 2 ]; echo $?) "a unique prefix (--ca for --caps) is still read"
+# An option that would do nothing is a usage error: lint models SCCs only
+# with --scc or --openshift, explain pod also with a file holding SCCs;
+# --use and --uid-range without them were taken and changed nothing.
+POD=$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml
+refused "lint --use" "capscope lint: --use is for SCC admission: give --scc or --openshift" \
+  "$C" lint --use anyuid "$POD"
+refused "lint --uid-range" \
+  "capscope lint: --uid-range is for SCC admission: give --scc or --openshift" \
+  "$C" lint --uid-range 1000/2000 "$POD"
+refused "explain pod --use" \
+  "capscope explain pod: --use is for SCC admission: give --scc, --openshift or a file with SCCs" \
+  "$C" explain pod --use anyuid "$POD"
+refused "explain pod --uid-range" \
+  "capscope explain pod: --uid-range is for SCC admission: give --scc, --openshift or a file with SCCs" \
+  "$C" explain pod --uid-range 1000/2000 "$POD"
+for cmd in lint "explain pod"; do
+  $C $cmd --openshift --use anyuid --uid-range 1000/2000 "$POD" >/dev/null 2>&1
+  ok $([ $? -ne 2 ]; echo $?) "$cmd --openshift --use --uid-range: taken"
+done
+# explain pod: an SCC in the file is modelled, so both are taken there.
+tap_tmpdir
+{ cat "$POD"; printf -- '\n---\n'; cat "$CAPSCOPE_TOP/data/scc/anyuid.yaml"; } >"$T/with-scc.yaml"
+$C explain pod --use anyuid --uid-range 1000/2000 "$T/with-scc.yaml" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "explain pod --use --uid-range with an SCC in the file: taken"
+# lint: the same format twice is the same request (it said "--json and --sarif").
+"$C" lint --json --json "$POD" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "lint --json --json: taken"
+refused "lint --json --sarif" "capscope lint: --json and --sarif: give one" \
+  "$C" lint --json --sarif "$POD"
 done_testing
