@@ -70,4 +70,10 @@ ok $([ $? -ne 2 ]; echo $?) "explain pod --use --uid-range with an SCC in the fi
 ok $([ $? -ne 2 ]; echo $?) "lint --json --json: taken"
 refused "lint --json --sarif" "capscope lint: --json and --sarif: give one" \
   "$C" lint --json --sarif "$POD"
+# serve: the same two with no SCC modelled (a review carries no SCC).
+for o in "--use anyuid" "--uid-range 1000/2000"; do
+  err=$(timeout 5 "$C" serve --listen 127.0.0.1:0 --no-inventory $o 2>&1 >/dev/null); rc=$?
+  is "$rc:$(head -n1 <<<"$err")" "2:capscope serve: ${o%% *} is for SCC admission: give --scc or --openshift" \
+    "serve $o without --scc or --openshift: usage error"
+done
 done_testing
