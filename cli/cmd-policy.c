@@ -253,6 +253,10 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 				    o->sa);
 	if (o->sub == SUB_CHECK && (!o->nfiles || (!o->have_caps && !o->profile)))
 		return cs_usage_err("policy", "check needs --caps or --profile, and FILE");
+	/* Sixteenth pass, part H: with both, --caps was the allowed set and the
+	 * profile was read and then not used. */
+	if (o->sub == SUB_CHECK && o->have_caps && o->profile)
+		return cs_usage_err("policy", "check takes --caps or --profile, not both");
 	if (o->sub != SUB_CHECK && !!o->profile + !!o->nfiles + (o->have_caps && gen) != 1)
 		return cs_usage_err("policy", "give one input: FILE, --profile%s",
 				    gen && o->sub != SUB_CUSTOM ? " or --caps" : "");

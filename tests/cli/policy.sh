@@ -150,4 +150,8 @@ for args in "vap --name p --caps NET_RAW --namespace ns" \
   "$CAPSCOPE" policy $args >/dev/null 2>&1; rc=$?
   ok $([ "$rc" -ne 2 ]; echo $?) "policy $args: still taken"
 done
+# check with --caps and --profile: the profile was read and not used.
+out=$("$CAPSCOPE" policy check --caps NET_RAW --profile "$data/trace-netbind.json" "$P" 2>&1 >/dev/null); rc=$?
+is "$rc:$(head -n1 <<<"$out")" "2:capscope policy: check takes --caps or --profile, not both" \
+  "check --caps --profile: usage error"
 done_testing
