@@ -154,4 +154,16 @@ done
 out=$("$CAPSCOPE" policy check --caps NET_RAW --profile "$data/trace-netbind.json" "$P" 2>&1 >/dev/null); rc=$?
 is "$rc:$(head -n1 <<<"$out")" "2:capscope policy: check takes --caps or --profile, not both" \
   "check --caps --profile: usage error"
+# Kyverno (a policy name is a label value in its reports) and Gatekeeper (a
+# Constraint's name, the template's CRD plural) take at most 63 characters;
+# a longer DNS-1123 name was written and refused at apply. A VAP takes 253.
+n63=$(printf 'n%.0s' {1..63}); n64=${n63}n
+for sub in kyverno gatekeeper; do
+  out=$("$CAPSCOPE" policy $sub --name "$n64" --caps NET_RAW 2>&1); rc=$?
+  is "$rc" 2 "$sub --name of 64 characters: refused"
+  like "$out" "name: .* at most 63 characters" "$sub --name of 64: says why"
+  is "$(grep -c . <<<"$out")" 1 "$sub --name of 64: nothing written but the one message"
+  like "$("$CAPSCOPE" policy $sub --name "$n63" --caps NET_RAW)" "$n63" "$sub --name of 63: taken"
+done
+like "$("$CAPSCOPE" policy vap --name "$n64" --caps NET_RAW)" "$n64" "vap --name of 64: taken"
 done_testing
