@@ -76,4 +76,8 @@ for o in "--use anyuid" "--uid-range 1000/2000"; do
   is "$rc:$(head -n1 <<<"$err")" "2:capscope serve: ${o%% *} is for SCC admission: give --scc or --openshift" \
     "serve $o without --scc or --openshift: usage error"
 done
+# run -- '': the execve error ended with ": " and no name.
+err=$("$C" run -- '' 2>&1 >/dev/null); rc=$?
+is "$rc:$err" "127:capscope run: step 'execve' failed: ENOENT (No such file or directory): '' (an empty command name)" \
+  "run -- '': the empty name is said"
 done_testing
