@@ -80,4 +80,12 @@ done
 err=$("$C" run -- '' 2>&1 >/dev/null); rc=$?
 is "$rc:$err" "127:capscope run: step 'execve' failed: ENOENT (No such file or directory): '' (an empty command name)" \
   "run -- '': the empty name is said"
+# file rm: "--" after a path ends the options too, as getopt_long's get
+# and set read it ("file rm a -- -x" said "unknown option '--'").
+touch "$T/a"
+err=$(cd "$T" && "$C" file rm a -- -x 2>&1 >/dev/null); rc=$?
+is "$rc:$(head -n1 <<<"$err")" "2:capscope file rm: -x: No such file or directory" \
+  "file rm a -- -x: -x is a path"
+err=$(cd "$T" && "$C" file rm a -x 2>&1 >/dev/null); rc=$?
+is "$rc:$(head -n1 <<<"$err")" "2:capscope file: unknown option '-x'" "file rm a -x: still an unknown option"
 done_testing
