@@ -159,7 +159,7 @@ int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind
 
 	if (opt == ':')
 		return cs_usage_err(cmd, "option '%s' needs a value", arg);
-	if (!strncmp(arg, "--", 2) && arg[2]) {
+	if (!strncmp(arg, "--", 2) && arg[2] && arg[2] != '=') { /* "--=x" names none */
 		const char *name = arg + 2, *eq = strchr(name, '=');
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
 		int k = long_matches(longopts, name, n, &exact, names, sizeof(names));

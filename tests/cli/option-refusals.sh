@@ -37,6 +37,7 @@ refused "trace --verb=1" "capscope trace: option '--verbose' takes no value" \
 # a missing value, and a unique prefix still taken.
 refused "lint --bogus=1" "capscope lint: unknown option '--bogus=1'" "$C" lint --bogus=1 x.yaml
 refused "ps -vx" "capscope ps: unknown option '-x'" "$C" ps -vx
+refused "lint --=x" "capscope lint: unknown option '--=x'" "$C" lint --=x x.yaml
 refused "scan --fail-on" "capscope scan: option '--fail-on' needs a value" "$C" scan --fail-on
 out=$("$C" policy check --ca NET_RAW --json "$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml" 2>&1)
 rc=$?
