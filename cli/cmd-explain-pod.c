@@ -416,12 +416,22 @@ static int load_context(struct state *s, const struct args *a)
 static int load_pods(struct state *s, int argc, char **argv)
 {
 	struct cs_diag d;
+	void *seen = NULL;
+	int rc = 0;
 
-	for (int i = optind; i < argc; i++) {
+	/* A file named twice is read once (its pods were explained twice). */
+	for (int i = optind; rc == 0 && i < argc; i++) {
+		int k = cs_named_before(argv[i], &seen);
+
 		memset(&d, 0, sizeof(d));
-		if (cs_k8s_load(&s->m, argv[i], &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
+		if (k < 0)
+			rc = cs_err(CMD, "out of memory");
+		else if (k == 0 && cs_k8s_load(&s->m, argv[i], &d) < 0)
+			rc = cs_diag_err(CMD, NULL, &d);
 	}
+	cs_named_free(seen);
+	if (rc)
+		return rc;
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
 	if (s->m.n_pods == 0)
 		return cs_no_pods_err(CMD, argv + optind, argc - optind);

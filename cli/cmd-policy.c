@@ -296,9 +296,20 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 			return 0;
 		}
 	}
-	for (int i = 0; i < o->nfiles; i++)
-		if (cs_k8s_load(m, o->files[i], &d) < 0)
-			return diag_fail(NULL, &d);
+	void *seen = NULL;
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < o->nfiles; i++) {
+		int k = cs_named_before(o->files[i], &seen);
+
+		if (k < 0)
+			rc = cs_err("policy", "out of memory"), rc = CS_EXIT_USAGE;
+		else if (k == 0 && cs_k8s_load(m, o->files[i], &d) < 0)
+			rc = diag_fail(NULL, &d);
+	}
+	cs_named_free(seen);
+	if (rc)
+		return rc;
 	if (o->nfiles && m->n_pods == 0)
 		return cs_no_pods_err("policy", o->files, o->nfiles);
 	if (!o->have_caps) /* a manifest: what its containers add */

@@ -77,4 +77,11 @@ int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned 
 int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_,
 		  const struct option *longopts);
 
+/* 1 when the regular file `file` names one named before (by any name: the
+ * same device and inode in *seen, which starts NULL), 0 when not (it is now
+ * remembered; a FIFO or a missing file is never), -ENOMEM. cs_named_free
+ * frees *seen. */
+int cs_named_before(const char *file, void **seen);
+void cs_named_free(void *seen);
+
 #endif

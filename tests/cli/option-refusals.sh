@@ -89,4 +89,7 @@ is "$rc:$(head -n1 <<<"$err")" "2:capscope file rm: -x: No such file or director
   "file rm a -- -x: -x is a path"
 err=$(cd "$T" && "$C" file rm a -x 2>&1 >/dev/null); rc=$?
 is "$rc:$(head -n1 <<<"$err")" "2:capscope file: unknown option '-x'" "file rm a -x: still an unknown option"
+# explain pod FILE FILE explained its pods twice; a file is read once.
+n=$("$C" explain pod --json "$POD" "$(dirname "$POD")/../pod/$(basename "$POD")" | jq '.containers | length')
+is "$n" "$("$C" explain pod --json "$POD" | jq '.containers | length')" "explain pod FILE FILE (two names): its pods once"
 done_testing

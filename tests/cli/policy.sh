@@ -166,4 +166,9 @@ for sub in kyverno gatekeeper; do
   like "$("$CAPSCOPE" policy $sub --name "$n63" --caps NET_RAW)" "$n63" "$sub --name of 63: taken"
 done
 like "$("$CAPSCOPE" policy vap --name "$n64" --caps NET_RAW)" "$n64" "vap --name of 64: taken"
+# A file named twice was judged twice (each pod printed twice); read once.
+P1=$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml
+one=$("$CAPSCOPE" policy check --caps NET_RAW --json "$P1" | jq '.pods | length')
+two=$("$CAPSCOPE" policy check --caps NET_RAW --json "$P1" "$(dirname "$P1")/../pod/$(basename "$P1")" | jq '.pods | length')
+is "$one:$two" "1:1" "check FILE FILE (two names): its pod judged once"
 done_testing
