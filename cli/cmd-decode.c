@@ -69,7 +69,7 @@ static int parse_opts(const char *cmd, const char *help, int argc, char **argv, 
 			fputs(help, stdout);
 			return -1;
 		default:
-			return cs_bad_option(cmd, c, optopt, argv, optind);
+			return cs_bad_option(cmd, c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind >= argc)

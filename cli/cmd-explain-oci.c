@@ -183,7 +183,7 @@ int cmd_explain_oci(int argc, char **argv)
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		default:
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind + 1 != argc)

@@ -183,7 +183,8 @@ struct args {
 	const char *sccs[MAX_FILES], *uses[MAX_FILES];
 	size_t n_sccs, n_uses;
 	const char *crio_cfg, *img_cfg, *docker_cfg;
-	bool stop; /* --help or a usage error: return rc */
+	bool uid_range; /* --uid-range given */
+	bool stop;	/* --help or a usage error: return rc */
 };
 
 static int parse_check(struct state *s, const char *arg)
@@ -243,6 +244,7 @@ static int parse_option(int c, struct state *s, struct args *a)
 			return cs_usage_err(
 			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
 			    optarg);
+		a->uid_range = true;
 		return 0;
 	case 'B':
 		return cs_userns_base_parse(optarg, &s->userns_base, &d) < 0
@@ -324,7 +326,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 			return rc;
 		rc = parse_option(c, s, a);
 		if (rc < 0)
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		if (rc > 0)
 			return rc;
 	}
@@ -414,12 +416,22 @@ static int load_context(struct state *s, const struct args *a)
 static int load_pods(struct state *s, int argc, char **argv)
 {
 	struct cs_diag d;
+	void *seen = NULL;
+	int rc = 0;
 
-	for (int i = optind; i < argc; i++) {
+	/* A file named twice is read once (its pods were explained twice). */
+	for (int i = optind; rc == 0 && i < argc; i++) {
+		int k = cs_named_before(argv[i], &seen);
+
 		memset(&d, 0, sizeof(d));
-		if (cs_k8s_load(&s->m, argv[i], &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
+		if (k < 0)
+			rc = cs_err(CMD, "out of memory");
+		else if (k == 0 && cs_k8s_load(&s->m, argv[i], &d) < 0)
+			rc = cs_diag_err(CMD, NULL, &d);
 	}
+	cs_named_free(seen);
+	if (rc)
+		return rc;
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
 	if (s->m.n_pods == 0)
 		return cs_no_pods_err(CMD, argv + optind, argc - optind);
@@ -448,7 +460,16 @@ int cmd_explain_pod(int argc, char **argv)
 	s.use_scc = s.o.openshift || a.n_sccs > 0;
 	if (rc == 0 && (rc = load_pods(&s, argc, argv)) == 0) {
 		s.use_scc = s.use_scc || s.m.n_sccs > 0;
-		rc = run(&s);
+		/* Sixteenth pass, part H: both were taken and changed nothing
+		 * when no SCC is modelled ("an option that would do nothing is
+		 * a usage error"); known only now, since a file's SCCs count. */
+		if (!s.use_scc && (a.n_uses || a.uid_range))
+			rc = cs_usage_err(CMD,
+					  "%s is for SCC admission: give --scc, --openshift "
+					  "or a file with SCCs",
+					  a.n_uses ? "--use" : "--uid-range");
+		else
+			rc = run(&s);
 	}
 	cs_k8s_manifest_free(&s.m);
 	cs_scc_set_free(&s.sc);

@@ -128,7 +128,7 @@ static int file_get(int argc, char **argv)
 			fputs(file_help, stdout);
 			return cs_finish_stdout("file", 0);
 		default:
-			return cs_bad_option("file get", c, optopt, argv, optind);
+			return cs_bad_option("file get", c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind >= argc)
@@ -187,7 +187,7 @@ static int file_set(int argc, char **argv)
 			fputs(file_help, stdout);
 			return cs_finish_stdout("file", 0);
 		default:
-			return cs_bad_option("file set", c, optopt, argv, optind);
+			return cs_bad_option("file set", c, optopt, argv, optind, longopts);
 		}
 	}
 	if (argc - optind < 2)
@@ -321,15 +321,24 @@ static int file_rm(int argc, char **argv)
 		fputs(file_help, stdout);
 		return cs_finish_stdout("file", 0);
 	}
-	/* "--" ends the options, as for get and set: "file rm -- -x" names "-x". */
-	int first = argc >= 2 && strcmp(argv[1], "--") == 0 ? 2 : 1;
+	/* "--" ends the options, as for get and set (getopt_long's), wherever
+	 * it is: "file rm -- -x" names "-x", and so does "file rm a -- -x"
+	 * (sixteenth pass, part H: that said "unknown option '--'"). */
+	int n = 0;
+	bool ended = false;
 
-	if (argc - first < 1)
-		return cs_usage_err("file", "'file rm' needs at least one PATH");
-	for (int i = first; i < argc && first == 1; i++)
-		if (argv[i][0] == '-' && argv[i][1])
+	for (int i = 1; i < argc; i++) {
+		if (!ended && strcmp(argv[i], "--") == 0) {
+			ended = true;
+			continue;
+		}
+		if (!ended && argv[i][0] == '-' && argv[i][1])
 			return cs_usage_err("file", "unknown option '%s'", argv[i]);
-	return change_all("file rm", NULL, argv + first, argc - first);
+		argv[1 + n++] = argv[i]; /* the paths, in order, without the "--" */
+	}
+	if (n < 1)
+		return cs_usage_err("file", "'file rm' needs at least one PATH");
+	return change_all("file rm", NULL, argv + 1, n);
 }
 
 int cmd_file(int argc, char **argv)

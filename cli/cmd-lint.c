@@ -45,7 +45,7 @@ static const char help[] =
 struct args {
 	const char *sccs[MAX_SCCS], *uses[MAX_SCCS], *image, *config;
 	size_t n_sccs, n_uses;
-	bool openshift;
+	bool openshift, uid_range;
 	enum cs_lint_format fmt;
 	bool stop; /* --help or a usage error: return what parse_args returned */
 	enum cs_lint_level fail_on;
@@ -63,7 +63,8 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 	case 'u': a->uses[a->n_uses++] = optarg; return 0;
 	case 'O': a->openshift = true; return 0;
 	case 'j': case 'S':
-		if (a->fmt != CS_LINT_TEXT)
+		/* the same one twice asks for the same thing; it said "--json and --sarif" */
+		if (a->fmt != CS_LINT_TEXT && a->fmt != (c == 'j' ? CS_LINT_JSON : CS_LINT_SARIF))
 			return cs_usage_err(CMD, "--json and --sarif: give one");
 		a->fmt = c == 'j' ? CS_LINT_JSON : CS_LINT_SARIF;
 		return 0;
@@ -88,6 +89,7 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 		if (cs_parse_id_range(optarg, &o->explain.uid_range_start,
 				      &o->explain.uid_range_size) < 0)
 			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", optarg);
+		a->uid_range = true;
 		return 0;
 	case 'r':
 		if (cs_cri_target_parse(optarg, t, &d) < 0)
@@ -122,7 +124,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 		if ((rc = cs_opt_once(CMD, c, lo, &seen, "su")))
 			return rc;
 		if ((rc = parse_option(c, a, o, t)) < 0)
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, lo);
 		if (rc > 0)
 			return rc;
 	}
@@ -130,6 +132,11 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 		return cs_usage_err(CMD, "missing FILE, DIR or -");
 	if (a->image && o->explain.rootfs)
 		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
+	/* Sixteenth pass, part H: lint models SCCs only with these two, so
+	 * --use and --uid-range without them were taken and did nothing. */
+	if ((a->n_uses || a->uid_range) && !a->openshift && !a->n_sccs)
+		return cs_usage_err(CMD, "%s is for SCC admission: give --scc or --openshift",
+				    a->n_uses ? "--use" : "--uid-range");
 	a->stop = false;
 	return 0;
 }

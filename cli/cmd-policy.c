@@ -44,10 +44,12 @@ static const char help[] =
     "  --caps LIST           allowed capabilities, e.g. NET_BIND_SERVICE,NET_RAW\n"
     "  --name NAME           name of the generated SCC or policy\n"
     "  --namespace NS        the Role's namespace; policies: apply only there\n"
-    "  --service-account SA  the RoleBinding's subject (default: the pod's, or default)\n"
+    "  --service-account SA  custom-scc: the RoleBinding's subject (default: the pod's,\n"
+    "                        or default); scc --profile: the profile pod's\n"
     "  --order KIND          restrictiveness (default: pointValue, then name) or\n"
     "                        admission (priority first, as admission sorts)\n"
-    "  --uid-range START/SIZE  the namespace's uid range (default 1000660000/10000)\n"
+    "  --uid-range START/SIZE  scc, custom-scc: the namespace's uid range\n"
+    "                        (default 1000660000/10000)\n"
     "  --json                machine-readable output (scc, check)\n"
     "  -h, --help            this text\n"
     "\n"
@@ -70,7 +72,7 @@ static const char *const sub_names[] = {"scc",	   "custom-scc", "vap",
 struct popts {
 	enum sub sub;
 	const char *profile, *caps, *name, *ns, *sa;
-	bool json, have_caps;
+	bool json, have_caps, have_uid_range;
 	cs_mask_t allowed;
 	enum cs_policy_order order;
 	struct cs_scc_opts scc;
@@ -95,6 +97,42 @@ static int parse_caps(const char *s, cs_mask_t *m)
 		*m |= CS_BIT(c);
 	}
 	free(dup);
+	return 0;
+}
+
+/*
+ * Sixteenth pass, part H: "an option that would do nothing is a usage
+ * error", and three did nothing here: --service-account in vap, kyverno,
+ * gatekeeper and check (only custom-scc binds an account; scc --profile
+ * names the profile's pod's), --namespace in check (and scc with a FILE,
+ * whose pods name their own), --uid-range outside scc and custom-scc (the
+ * range is SCC admission's). Each was taken, and the output was as if it
+ * had not been given.
+ */
+static int unused_option(const struct popts *o)
+{
+	bool profile_pod = o->sub == SUB_SCC && o->profile; /* the pod the profile makes */
+	bool sa = o->sub == SUB_CUSTOM || profile_pod;
+	bool ns = sa || o->sub == SUB_VAP || o->sub == SUB_KYVERNO || o->sub == SUB_GATEKEEPER;
+	bool range = o->sub == SUB_SCC || o->sub == SUB_CUSTOM;
+
+	if (o->sa && !sa)
+		return cs_usage_err("policy",
+				    "--service-account is for custom-scc (and scc --profile); %s",
+				    o->sub == SUB_SCC	  ? "scc reads each pod's own from FILE"
+				    : o->sub == SUB_CHECK ? "check does not use it"
+							  : "the policy binds no account");
+	if (o->ns && !ns)
+		return cs_usage_err("policy",
+				    "--namespace is for custom-scc, vap, kyverno, gatekeeper (and "
+				    "scc --profile); %s",
+				    o->sub == SUB_SCC ? "scc reads each pod's own from FILE"
+						      : "check does not use it");
+	if (o->have_uid_range && !range)
+		return cs_usage_err("policy",
+				    "--uid-range is for scc and custom-scc (SCC "
+				    "admission); %s does not model it",
+				    sub_names[o->sub]);
 	return 0;
 }
 
@@ -171,12 +209,13 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 					      &o->scc.uid_range_size) < 0)
 				return cs_usage_err(
 				    "policy", "--uid-range: START/SIZE, e.g. 1000660000/10000");
+			o->have_uid_range = true;
 			break;
 		case 'h':
 			fputs(help, stdout);
 			return -1;
 		default:
-			return cs_bad_option("policy", c, optopt, argv, optind);
+			return cs_bad_option("policy", c, optopt, argv, optind, longopts);
 		}
 	}
 	o->files = argv + optind;
@@ -196,6 +235,8 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 				    sub_names[o->sub]);
 	if (o->order != CS_POLICY_ORDER_RESTRICTIVENESS && o->sub != SUB_SCC)
 		return cs_usage_err("policy", "--order is for scc");
+	if ((k = unused_option(o)) != 0)
+		return k;
 	if (o->name && !cs_policy_name_valid(o->name))
 		return cs_usage_err("policy",
 				    "--name: lower-case letters, digits, '-' and '.' only");
@@ -212,6 +253,10 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 				    o->sa);
 	if (o->sub == SUB_CHECK && (!o->nfiles || (!o->have_caps && !o->profile)))
 		return cs_usage_err("policy", "check needs --caps or --profile, and FILE");
+	/* Sixteenth pass, part H: with both, --caps was the allowed set and the
+	 * profile was read and then not used. */
+	if (o->sub == SUB_CHECK && o->have_caps && o->profile)
+		return cs_usage_err("policy", "check takes --caps or --profile, not both");
 	if (o->sub != SUB_CHECK && !!o->profile + !!o->nfiles + (o->have_caps && gen) != 1)
 		return cs_usage_err("policy", "give one input: FILE, --profile%s",
 				    gen && o->sub != SUB_CUSTOM ? " or --caps" : "");
@@ -251,9 +296,20 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 			return 0;
 		}
 	}
-	for (int i = 0; i < o->nfiles; i++)
-		if (cs_k8s_load(m, o->files[i], &d) < 0)
-			return diag_fail(NULL, &d);
+	void *seen = NULL;
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && i < o->nfiles; i++) {
+		int k = cs_named_before(o->files[i], &seen);
+
+		if (k < 0)
+			rc = cs_err("policy", "out of memory"), rc = CS_EXIT_USAGE;
+		else if (k == 0 && cs_k8s_load(m, o->files[i], &d) < 0)
+			rc = diag_fail(NULL, &d);
+	}
+	cs_named_free(seen);
+	if (rc)
+		return rc;
 	if (o->nfiles && m->n_pods == 0)
 		return cs_no_pods_err("policy", o->files, o->nfiles);
 	if (!o->have_caps) /* a manifest: what its containers add */

@@ -355,7 +355,7 @@ int cmd_ps(int argc, char **argv)
 			fputs(ps_help, stdout);
 			return cs_finish_stdout("ps", 0);
 		default:
-			return cs_bad_option("ps", c, optopt, argv, optind);
+			return cs_bad_option("ps", c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind < argc && (rc = parse_pids(argc, argv, optind, &pids, &so.npids)) != 0)

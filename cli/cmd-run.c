@@ -232,7 +232,10 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	rc = cs_launch_exec_checked(l, argv, &d);
 	if (d.message[0])
 		return launch_err("refused", rc, &d, "");
-	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc), argv[0]);
+	/* Sixteenth pass, part H: an empty command name ended the line with
+	 * ": " and nothing after it; it is said. */
+	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc),
+	       argv[0][0] ? argv[0] : "'' (an empty command name)");
 	return EXIT_LAUNCH;
 }
 
@@ -361,7 +364,7 @@ int cmd_run(int argc, char **argv)
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		default:
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		}
 		if (rc)
 			return rc < 0 ? args_err(rc, &d) : rc;

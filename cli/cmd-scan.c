@@ -429,7 +429,7 @@ int cmd_scan(int argc, char **argv)
 			fputs(scan_help, stdout);
 			return cs_finish_stdout("scan", 0);
 		default:
-			return cs_bad_option("scan", c, optopt, argv, optind);
+			return cs_bad_option("scan", c, optopt, argv, optind, longopts);
 		}
 	}
 	if (json && sarif)

@@ -94,6 +94,7 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 	case 'U':
 		if (cs_parse_id_range(arg, &m->uid_start, &m->uid_size) < 0)
 			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", arg);
+		sv->uid_range = true;
 		return 0;
 	case 'r':
 		/* NAME[@VERSION]: the release whose rules apply, as for explain pod */
@@ -128,6 +129,12 @@ static int check_combined(const struct serve_server *sv, const char *webhook_onl
 	if (!sv->ctx.inventory && sv->ctx.node.opts.n_roots)
 		return cs_usage_err(CMD,
 				    "--bundle-root is for the inventory: not with --no-inventory");
+	/* Sixteenth pass, part H: the webhook models SCCs only with these
+	 * two (a review holds no SCC), so --use and --uid-range without them
+	 * were taken and did nothing. */
+	if ((sv->n_uses || sv->uid_range) && !sv->ctx.model.openshift && !sv->n_sccs)
+		return cs_usage_err(CMD, "%s is for SCC admission: give --scc or --openshift",
+				    sv->n_uses ? "--use" : "--uid-range");
 	if (!sv->cert_path != !sv->key_path)
 		return cs_usage_err(CMD, "--tls-cert and --tls-key go together");
 	if (sv->ctx.model.crio_loaded && sv->ctx.model.runtime != CS_CRI_CRIO)
@@ -266,7 +273,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 					return r;
 				break;
 			}
-			return cs_bad_option(CMD, c, optopt, argv, optind);
+			return cs_bad_option(CMD, c, optopt, argv, optind, longopts);
 		}
 	}
 	if (optind != argc)

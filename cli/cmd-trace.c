@@ -115,6 +115,24 @@ static int parse_pid(const char *s, pid_t *out)
 }
 
 /* One option into o; 0, or the exit code of a usage error; -1 after --help. */
+/* Here, not in parse_args: parse_opt names a refused option by them. */
+static const struct option longopts[] = {
+    {"pid", required_argument, NULL, 'p'},
+    {"cgroup", required_argument, NULL, 'C'},
+    {"container", required_argument, NULL, 'K'},
+    {"all", no_argument, NULL, 'a'},
+    {"duration", required_argument, NULL, 'd'},
+    {"profile", required_argument, NULL, 'P'},
+    {"verify", no_argument, NULL, 'V'},
+    {"events", no_argument, NULL, 'e'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"json", no_argument, NULL, 'j'},
+    {"html", required_argument, NULL, 'W'},
+    {"help", no_argument, NULL, 'h'},
+    {"hook", required_argument, NULL, 'H'}, /* test hook: force a fallback */
+    {NULL, 0, NULL, 0},
+};
+
 static int parse_opt(int c, struct trace_opts *o, int *nscope, char **argv)
 {
 	int k;
@@ -175,28 +193,12 @@ static int parse_opt(int c, struct trace_opts *o, int *nscope, char **argv)
 		fputs(trace_help, stdout);
 		return -1;
 	default:
-		return cs_bad_option("trace", c, optopt, argv, optind);
+		return cs_bad_option("trace", c, optopt, argv, optind, longopts);
 	}
 }
 
 static int parse_args(int argc, char **argv, struct trace_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"pid", required_argument, NULL, 'p'},
-	    {"cgroup", required_argument, NULL, 'C'},
-	    {"container", required_argument, NULL, 'K'},
-	    {"all", no_argument, NULL, 'a'},
-	    {"duration", required_argument, NULL, 'd'},
-	    {"profile", required_argument, NULL, 'P'},
-	    {"verify", no_argument, NULL, 'V'},
-	    {"events", no_argument, NULL, 'e'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"html", required_argument, NULL, 'W'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"hook", required_argument, NULL, 'H'}, /* test hook: force a fallback */
-	    {NULL, 0, NULL, 0},
-	};
 	int c, rc, nscope = 0;
 	unsigned long long seen = 0;
 

@@ -116,12 +116,70 @@ int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned 
 	return 0;
 }
 
-int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_)
+/* The long options whose names start with the n bytes of name: how many,
+ * the one matched exactly, and their names listed in buf. */
+static int long_matches(const struct option *lo, const char *name, size_t n, int *exact, char *buf,
+			size_t size)
+{
+	size_t used = 0;
+	int count = 0;
+
+	*exact = -1;
+	buf[0] = '\0';
+	for (int i = 0; lo && lo[i].name; i++) {
+		if (strncmp(lo[i].name, name, n))
+			continue;
+		if (strlen(lo[i].name) == n)
+			*exact = i;
+		count++;
+		if (used < size) {
+			int w = snprintf(buf + used, size - used, "%s--%s", used ? ", " : "",
+					 lo[i].name);
+			used += w > 0 ? (size_t)w : 0;
+		}
+	}
+	return count;
+}
+
+/*
+ * Sixteenth pass, part H: every refusal of a long option was "unknown
+ * option", and untrue twice: `--json=1` and `--help=x` (glibc's optopt is
+ * then the option's own value) said "unknown option '-j'" and "'-h'" (an
+ * option that exists), and `--n` (a prefix of --name and --namespace,
+ * which getopt_long refuses as ambiguous) "unknown option '--n'". glibc
+ * moves optind past a long option it refuses, so argv[optind - 1] is it;
+ * a short option's may still be under way, so its character is named.
+ */
+int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_,
+		  const struct option *longopts)
 {
 	const char *arg = optind_ > 0 ? argv[optind_ - 1] : "?";
+	char names[512];
+	int exact;
 
 	if (opt == ':')
 		return cs_usage_err(cmd, "option '%s' needs a value", arg);
+	if (!strncmp(arg, "--", 2) && arg[2] && arg[2] != '=') { /* "--=x" names none */
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		int k = long_matches(longopts, name, n, &exact, names, sizeof(names));
+
+		if (k == 1 || exact >= 0) {
+			int i = exact;
+
+			for (int j = 0; i < 0 && longopts[j].name; j++)
+				if (!strncmp(longopts[j].name, name, n))
+					i = j;
+			if (eq && longopts[i].has_arg == no_argument && optopt_ == longopts[i].val)
+				return cs_usage_err(cmd, "option '--%s' takes no value",
+						    longopts[i].name);
+		}
+		if (k > 1 && exact < 0 && !optopt_)
+			return cs_usage_err(cmd, "option '--%.*s' is ambiguous: %s", (int)n, name,
+					    names);
+		if (!optopt_)
+			return cs_usage_err(cmd, "unknown option '%s'", arg);
+	}
 	if (optopt_ && optopt_ < 256)
 		return cs_usage_err(cmd, "unknown option '-%c'", optopt_);
 	return cs_usage_err(cmd, "unknown option '%s'", arg);

@@ -71,7 +71,17 @@ struct option;
 int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned long long *seen,
 		const char *repeatable);
 
-/* getopt_long's error for an unknown option, in our one-line form. */
-int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_);
+/* getopt_long's error for an option it refused, in our one-line form: a
+ * missing value, a value given to an option that takes none, an ambiguous
+ * prefix (named with what it could be) or an unknown option. */
+int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind_,
+		  const struct option *longopts);
+
+/* 1 when the regular file `file` names one named before (by any name: the
+ * same device and inode in *seen, which starts NULL), 0 when not (it is now
+ * remembered; a FIFO or a missing file is never), -ENOMEM. cs_named_free
+ * frees *seen. */
+int cs_named_before(const char *file, void **seen);
+void cs_named_free(void *seen);
 
 #endif

@@ -107,7 +107,8 @@ struct cs_lint_report {
 	size_t n, cap;
 	size_t n_files, n_objects, n_suppressed;
 	size_t n_other_files; /* YAML in a walked tree that is not Kubernetes (no kind) */
-	size_t n_same_files;  /* a walked tree's files reached again by another name, read once */
+	size_t n_same_files;  /* files reached again (another name, or named again), read once */
+	void *seen;	      /* internal: the files read, by device and inode (freed with r) */
 };
 
 CS_EXPORT void cs_lint_report_free(struct cs_lint_report *r);
@@ -139,7 +140,8 @@ CS_EXPORT int cs_lint_buffer(const char *buf, size_t len, const char *name,
  * A file, or a directory walked in name order: *.yaml, *.yml and *.json,
  * at most 64 levels deep. A symbolic link below path named so is read when
  * its target stays below path (an error otherwise: never followed out); a
- * file reached by two names is read once (n_same_files counts the others). Input
+ * file reached by two names, in one call or across calls on one report (`lint
+ * DIR DIR/x.yaml`), is read once (n_same_files counts the others). Input
  * errors (unreadable, not YAML, larger than 16 MiB) stop with d filled; in
  * a walked tree, a file with a document without kind is not Kubernetes and
  * is counted in n_other_files instead.

@@ -7,6 +7,7 @@
 #include "../internal/util.h"
 
 #include <errno.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,7 @@ void cs_lint_report_free(struct cs_lint_report *r)
 	for (size_t i = 0; i < r->n; i++)
 		finding_free(&r->v[i]);
 	free(r->v);
+	tdestroy(r->seen, free);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -72,7 +72,7 @@ int cs_lint_text(FILE *out, const struct cs_lint_report *r)
 			r->n_other_files);
 	if (r->n_same_files)
 		fprintf(out,
-			"%zu file(s) reached again by another name (a link, a hard link) read "
+			"%zu file(s) reached again (by a link, a hard link, or named again) read "
 			"once\n",
 			r->n_same_files);
 	return ferror(out) ? -EIO : 0;

@@ -212,7 +212,6 @@ static bool not_kubernetes(const struct cs_diag *d)
 struct walk_ctx {
 	int root;
 	size_t skip;
-	void *seen;
 	const struct cs_lint_opts *o;
 	struct cs_lint_report *r;
 	struct cs_diag *d;
@@ -232,9 +231,10 @@ static int cmp_id(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-/* 1 when the file of fd was read before (by another name), 0 when not (it
- * is now remembered), or -errno. */
-static int seen_before(struct walk_ctx *w, int fd)
+/* 1 when the file of fd was read before (by another name, or named again:
+ * the set is the report's, sixteenth pass, part H), 0 when not (it is now
+ * remembered), or -errno. */
+static int seen_before(struct cs_lint_report *r, int fd)
 {
 	struct stat st;
 	struct file_id *id, **slot;
@@ -244,7 +244,7 @@ static int seen_before(struct walk_ctx *w, int fd)
 	if (!(id = malloc(sizeof(*id))))
 		return -ENOMEM;
 	*id = (struct file_id){st.st_dev, st.st_ino};
-	if (!(slot = tsearch(id, &w->seen, cmp_id))) {
+	if (!(slot = tsearch(id, &r->seen, cmp_id))) {
 		free(id);
 		return -ENOMEM;
 	}
@@ -349,7 +349,7 @@ static int open_link(struct walk_ctx *w, const char *sub, const char *rel)
  * reported twice. */
 static int read_entry(struct walk_ctx *w, int fd, const char *sub)
 {
-	int ret = seen_before(w, fd);
+	int ret = seen_before(w->r, fd);
 
 	if (ret != 0) {
 		close(fd);
@@ -449,7 +449,6 @@ static int walk_tree(int fd, const char *path, const struct cs_lint_opts *o,
 	w.root = root;
 	ret = walk(&w, fd, path, 0);
 	close(root);
-	tdestroy(w.seen, free);
 	return ret;
 }
 
@@ -472,6 +471,17 @@ int cs_lint_path(const char *path, const struct cs_lint_opts *o, struct cs_lint_
 	}
 	if (S_ISDIR(st.st_mode))
 		return walk_tree(fd, path, o, r, d);
+	/* A regular file read before (named twice, or in a tree named too):
+	 * its findings were reported; a FIFO or device is read again. */
+	if (S_ISREG(st.st_mode) && (ret = seen_before(r, fd)) != 0) {
+		close(fd);
+		if (ret > 0) {
+			r->n_same_files++;
+			return 0;
+		}
+		cs_diag_file(d, path);
+		return cs_diag_set(d, -ret, 0, 0, "", "cannot read: %s", strerror(-ret));
+	}
 	ret = lint_fd(fd, path, o, r, d);
 	close(fd);
 	return ret;

@@ -130,6 +130,14 @@ int cs_policy_write_gatekeeper(const struct cs_policy_gen *g, FILE *f, struct cs
 
 	if ((rc = cs_policy_gen_valid(g, g->namespace, d)) < 0)
 		return rc;
+	/* Sixteenth pass, part H: the Constraint's name is at most 63 (the CRD
+	 * Gatekeeper makes for the template says maxLength 63: frameworks'
+	 * constraint/pkg/client/crds/schema.go), and so is the template's (its
+	 * CRD's plural, a DNS-1035 label); a longer name was written, and
+	 * refused at apply. */
+	if (strlen(g->name) > 63)
+		return cs_diag_set(d, EINVAL, 0, 0, "name",
+				   "Gatekeeper takes a Constraint name of at most 63 characters");
 	if (!(kind = kind_of(g->name)) || !(tname = strdup(kind))) {
 		free(kind);
 		return -ENOMEM;

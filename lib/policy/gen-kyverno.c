@@ -7,6 +7,7 @@
  * normalised in JMESPath with Kyverno's to_upper and regex_replace_all.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "capscope/policy.h"
 #include "gen-valid.h"
@@ -83,6 +84,12 @@ int cs_policy_write_kyverno(const struct cs_policy_gen *g, FILE *f, struct cs_di
 
 	if ((rc = cs_policy_gen_valid(g, g->namespace, d)) < 0)
 		return rc;
+	/* Sixteenth pass, part H: Kyverno refuses a policy name over 63
+	 * (api/kyverno/v1 ValidatePolicyName: the name is a label value in its
+	 * reports); a longer DNS-1123 name was written, and refused at apply. */
+	if (strlen(g->name) > 63)
+		return cs_diag_set(d, EINVAL, 0, 0, "name",
+				   "Kyverno takes a policy name of at most 63 characters");
 	fputs("apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n", f);
 	yw_kv(f, 2, "name", g->name);
 	fputs("  annotations:\n"

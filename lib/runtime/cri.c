@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "capscope/number.h"
 #include "capscope/text.h"
 #include "internal/cleanup.h"
 #include "internal/cri-groups.h"
@@ -649,9 +650,9 @@ int cs_cri_target_parse(const char *arg, struct cs_cri_target *t, struct cs_diag
 	bool keep_set = t->runtime_caps_set;
 
 	for (size_t i = 0; i < sizeof(names_) / sizeof(names_[0]); i++) {
-		unsigned long major = 0, minor = 0;
+		uint64_t major = 0, minor = 0;
 		bool has_minor = false;
-		char *e;
+		const char *v, *dot;
 
 		if (strlen(names_[i].name) != nl || strncmp(names_[i].name, arg, nl) != 0)
 			continue;
@@ -660,19 +661,20 @@ int cs_cri_target_parse(const char *arg, struct cs_cri_target *t, struct cs_diag
 		t->runtime_caps_set = keep_set;
 		if (!at)
 			return 0;
-		if (at[1] < '0' || at[1] > '9')
+		/* MAJOR, MAJOR.x or MAJOR.MINOR through the one strict number
+		 * parser (sixteenth pass, part H: strtoul took "docker@023",
+		 * "containerd@1.07" as 1.7 and "crio@01"; no release is spelt so). */
+		v = at + 1;
+		dot = strchr(v, '.');
+		if (cs_parse_u64n(v, dot ? (size_t)(dot - v) : strlen(v), CS_NUM_DEC, 1000,
+				  &major) < 0)
 			goto bad_version;
-		major = strtoul(at + 1, &e, 10);
-		if (!strcmp(e, ".x")) {
-			e += 2;
-		} else if (*e == '.') {
-			if (e[1] < '0' || e[1] > '9')
+		if (dot && strcmp(dot, ".x")) {
+			if (cs_parse_u64(dot + 1, CS_NUM_DEC, 1000, &minor) < 0)
 				goto bad_version;
-			minor = strtoul(e + 1, &e, 10);
 			has_minor = true;
 		}
-		if (*e || major > 1000 || minor > 1000 ||
-		    !version_known(names_[i].rt, (unsigned)major, (unsigned)minor, has_minor))
+		if (!version_known(names_[i].rt, (unsigned)major, (unsigned)minor, has_minor))
 			goto bad_version;
 		t->major = (unsigned)major;
 		t->minor = (unsigned)minor;

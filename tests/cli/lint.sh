@@ -201,7 +201,16 @@ for given in cm cm/ "$T/cm"; do
     "2 1 3 2" "... ($given) two manifests and a values.yaml read once each, three second names counted"
 done
 out=$("$CAPSCOPE" lint "$T/cm" 2>&1)
-like "$out" "3 file\(s\) reached again by another name" "... said in the text summary"
+like "$out" "3 file\(s\) reached again \(by a link, a hard link, or named again\) read once" "... said in the text summary"
+# Sixteenth pass, part H: the set of files read was the walk's, so a file
+# named twice, or named beside its directory, was linted twice: each
+# finding reported twice (2 errors for one privileged Pod).
+for args in "cm/p.yaml cm/p.yaml" "cm cm/$ts/p.yaml" "cm/$ts/p.yaml cm"; do
+  out=$(cd "$T" && "$CAPSCOPE" lint --json $args); rc=$?
+  is "$rc:$(jq -r '[.summary.errors, ([.findings[] | select(.rule == "privileged")] | length)] | join(" ")' <<<"$out")" \
+    "1:$(cd "$T" && "$CAPSCOPE" lint --json cm | jq -r '[.summary.errors, ([.findings[] | select(.rule == "privileged")] | length)] | join(" ")')" \
+    "lint $args: each finding once, as for cm alone"
+done
 # A link that leaves the tree (climbing or absolute), dangles, loops or leads
 # to a directory: one error naming it; never followed out, never skipped.
 mkdir -p "$T/ln1/d" "$T/ln2" "$T/ln3" "$T/ln4" "$T/ln5/dir.d"

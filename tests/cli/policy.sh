@@ -128,4 +128,47 @@ for n in 'a..b' 'a.-b' 'a-.b'; do
   "$CAPSCOPE" policy vap --name "$n" --caps NET_RAW >/dev/null 2>&1
   is "$?" 2 "vap --name '$n': refused (each label of a DNS-1123 name has its own ends)"
 done
+# Sixteenth pass, part H: "an option that would do nothing is a usage
+# error"; these were taken and changed nothing in the output.
+P=$data/deploy.yaml
+for args in "vap --name p --caps NET_RAW --service-account sa" \
+            "kyverno --name p --caps NET_RAW --service-account sa" \
+            "gatekeeper --name p --caps NET_RAW --uid-range 1/2" \
+            "vap --name p --caps NET_RAW --uid-range 1/2" \
+            "check --caps NET_RAW --namespace ns $P" \
+            "check --caps NET_RAW --service-account sa $P" \
+            "check --caps NET_RAW --uid-range 1/2 $P" \
+            "scc --namespace ns $P" "scc --service-account sa $P"; do
+  out=$("$CAPSCOPE" policy $args 2>&1 >/dev/null); rc=$?
+  is "$rc" 2 "policy $args: refused"
+  like "$(head -n1 <<<"$out")" "is for " "policy $args: says which commands take it"
+done
+for args in "vap --name p --caps NET_RAW --namespace ns" \
+            "custom-scc --name p --namespace ns --service-account sa --uid-range 1000660000/10000 $T/netdebug.yaml" \
+            "scc --namespace ns --service-account sa --profile $data/trace-netbind.json" \
+            "scc --uid-range 1000/2000 $P"; do
+  "$CAPSCOPE" policy $args >/dev/null 2>&1; rc=$?
+  ok $([ "$rc" -ne 2 ]; echo $?) "policy $args: still taken"
+done
+# check with --caps and --profile: the profile was read and not used.
+out=$("$CAPSCOPE" policy check --caps NET_RAW --profile "$data/trace-netbind.json" "$P" 2>&1 >/dev/null); rc=$?
+is "$rc:$(head -n1 <<<"$out")" "2:capscope policy: check takes --caps or --profile, not both" \
+  "check --caps --profile: usage error"
+# Kyverno (a policy name is a label value in its reports) and Gatekeeper (a
+# Constraint's name, the template's CRD plural) take at most 63 characters;
+# a longer DNS-1123 name was written and refused at apply. A VAP takes 253.
+n63=$(printf 'n%.0s' {1..63}); n64=${n63}n
+for sub in kyverno gatekeeper; do
+  out=$("$CAPSCOPE" policy $sub --name "$n64" --caps NET_RAW 2>&1); rc=$?
+  is "$rc" 2 "$sub --name of 64 characters: refused"
+  like "$out" "name: .* at most 63 characters" "$sub --name of 64: says why"
+  is "$(grep -c . <<<"$out")" 1 "$sub --name of 64: nothing written but the one message"
+  like "$("$CAPSCOPE" policy $sub --name "$n63" --caps NET_RAW)" "$n63" "$sub --name of 63: taken"
+done
+like "$("$CAPSCOPE" policy vap --name "$n64" --caps NET_RAW)" "$n64" "vap --name of 64: taken"
+# A file named twice was judged twice (each pod printed twice); read once.
+P1=$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml
+one=$("$CAPSCOPE" policy check --caps NET_RAW --json "$P1" | jq '.pods | length')
+two=$("$CAPSCOPE" policy check --caps NET_RAW --json "$P1" "$(dirname "$P1")/../pod/$(basename "$P1")" | jq '.pods | length')
+is "$one:$two" "1:1" "check FILE FILE (two names): its pod judged once"
 done_testing

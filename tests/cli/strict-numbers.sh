@@ -16,8 +16,8 @@ usage() { # description, command...
 for bad in " 1/2" "+1/2" "1/ 2" "01/2" "1/0" "4294967295/2" "1x/2" "/2" "1/"; do
   usage "explain pod --uid-range '$bad' refused" "$CAPSCOPE" explain pod --uid-range "$bad" "$POD"
 done
-"$CAPSCOPE" explain pod --uid-range 1000660000/10000 "$POD" >/dev/null 2>&1
-ok $([ $? -ne 2 ]; echo $?) "explain pod --uid-range 1000660000/10000 accepted"
+"$CAPSCOPE" explain pod --openshift --uid-range 1000660000/10000 "$POD" >/dev/null 2>&1
+ok $([ $? -ne 2 ]; echo $?) "explain pod --openshift --uid-range 1000660000/10000 accepted"
 
 for bad in "bind: 443" "bind:+443" "bind:0443" "bind:0" "bind:65536" "bind:443x" "bind:"; do
   usage "explain pod --check '$bad' refused" "$CAPSCOPE" explain pod --check "$bad" "$POD"
@@ -140,7 +140,7 @@ for bad in " 5" "+5" "0x5" "5x" "99999999999999999999" "-1" "" "5.0"; do
   usage "scan --threads '$bad' refused" "$CAPSCOPE" scan --threads "$bad" "$CAPSCOPE_TOP/examples"
   usage "scan --max-ratio '$bad' refused" "$CAPSCOPE" scan --max-ratio "$bad" "$CAPSCOPE_TOP/examples"
   usage "explain pod --userns-base '$bad' refused" "$CAPSCOPE" explain pod --userns-base "$bad" "$POD"
-  usage "lint --uid-range '1/$bad' refused" "$CAPSCOPE" lint --uid-range "1/$bad" "$POD"
+  usage "lint --uid-range '1/$bad' refused" "$CAPSCOPE" lint --openshift --uid-range "1/$bad" "$POD"
 done
 # serve --listen: getaddrinfo took " 80" and "+80", wrapped 99999 to 34463,
 # read "127.1" as 127.0.0.1 and "0127.0.0.1" as octal.

@@ -275,6 +275,21 @@ static void test_target_parse(void **state)
 	assert_true(cs_cri_target_parse("docker@", &t, &d) < 0);
 	assert_true(cs_cri_target_parse("containerd@1.5", &t, &d) < 0);
 	assert_true(cs_cri_target_parse("rkt", &t, &d) < 0);
+	/* Sixteenth pass, part H: strtoul read leading zeros, '+' and spaces
+	 * after the first digit; every number is one strict parser's now. */
+	assert_true(cs_cri_target_parse("docker@023", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("containerd@1.07", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("crio@01", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("crio@01.x", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("docker@020.10", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("docker@28.", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("docker@28.+1", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("docker@28. 1", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("crio@1.x.x", &t, &d) < 0);
+	assert_true(cs_cri_target_parse("crio@.x", &t, &d) < 0);
+	assert_int_equal(cs_cri_target_parse("docker@28.0", &t, &d), 0);
+	assert_int_equal(cs_cri_target_parse("containerd@1.7", &t, &d), 0);
+	assert_int_equal(cs_cri_target_parse("crio@1.x", &t, &d), 0);
 	assert_int_equal(cs_cri_target_parse("podman@5", &t, &d), 0);
 	assert_false(cs_cri_target_has_kubelet(&t));
 	assert_int_equal(cs_cri_runtime_caps_parse("chown,kill", &t, &d), 0);
