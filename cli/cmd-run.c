@@ -232,10 +232,7 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	rc = cs_launch_exec_checked(l, argv, &d);
 	if (d.message[0])
 		return launch_err("refused", rc, &d, "");
-	/* Sixteenth pass, part H: an empty command name ended the line with
-	 * ": " and nothing after it; it is said. */
-	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc),
-	       argv[0][0] ? argv[0] : "'' (an empty command name)");
+	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc), argv[0]);
 	return EXIT_LAUNCH;
 }
 
