@@ -138,7 +138,7 @@ static void candidates_join_manifest(void **state)
 	assert_int_equal(cs_scc_set_load(&s, false, names, 1, NULL, 0, &d), 0);
 	m.sccs = extra;
 	m.n_sccs = 2;
-	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n), 0);
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n, NULL), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0]->name, "anyuid");
 	assert_ptr_equal(v[1], &extra[0]);
@@ -146,9 +146,30 @@ static void candidates_join_manifest(void **state)
 	cs_scc_set_grant_manifest(&s, &m);
 	assert_true(granted(&s, "a") && granted(&s, "b"));
 	free(v);
-	assert_int_equal(cs_scc_set_candidates(&s, NULL, &v, &n), 0);
+	assert_int_equal(cs_scc_set_candidates(&s, NULL, &v, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	free(v);
+	/* Sixteenth pass (part I): a name of the manifest's that another
+	 * candidate has, the set's or the manifest's own, was evaluated twice. */
+	struct cs_scc twice[2] = {{.name = "b", .file = "p.yaml", .pos = {3, 1}},
+				  {.name = "b", .file = "p.yaml", .pos = {9, 1}}};
+	struct cs_scc same[1] = {{.name = "anyuid", .file = "q.yaml", .pos = {4, 1}}};
+
+	m.sccs = twice;
+	v = NULL;
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n, &d), -EINVAL);
+	assert_null(v);
+	assert_string_equal(d.file, "p.yaml");
+	assert_int_equal(d.line, 9);
+	assert_non_null(strstr(d.message, "'b' is given twice"));
+	assert_non_null(strstr(d.message, "also p.yaml:3"));
+	m.sccs = same;
+	m.n_sccs = 1;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n, &d), -EINVAL);
+	assert_string_equal(d.file, "q.yaml");
+	assert_int_equal(d.line, 4);
+	assert_non_null(strstr(d.message, "'anyuid' is given twice"));
 	cs_scc_set_free(&s);
 }
 
