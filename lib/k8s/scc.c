@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "capscope/text.h"
+#include "scc-sysctls.h"
 
 enum {
 	PRIVILEGED_POINTS = 1600000,
@@ -266,20 +267,6 @@ static void addf(struct errbuf *e, const char *fmt, ...)
 	free(msg);
 }
 
-static bool sysctl_match(const struct cs_strlist *pats, const char *name)
-{
-	for (size_t i = 0; i < pats->n; i++) {
-		const char *p = pats->v[i];
-		size_t l = strlen(p);
-
-		if (!strcmp(p, "*") || !strcmp(p, name))
-			return true;
-		if (l && p[l - 1] == '*' && !strncmp(p, name, l - 1))
-			return true;
-	}
-	return false;
-}
-
 /* pkg/kubelet/sysctl/safe_sysctls.go (the namespaced, safe set). */
 static bool safe_sysctl(const char *n)
 {
@@ -359,6 +346,34 @@ static const char *fs_type(const char *key)
 	return key;
 }
 
+/* The pod's sysctls against the SCC's patterns, indexed once an attempt. */
+static void validate_sysctls(const struct cs_k8s_pod *pod, const struct cs_scc *s, struct errbuf *e)
+{
+	struct cs_sysctl_pats forbidden, allowed;
+
+	if (!pod->n_sysctls)
+		return;
+	if (cs_sysctl_pats_build(&forbidden, &s->forbidden_sysctls) < 0) {
+		e->oom = true;
+		return;
+	}
+	if (cs_sysctl_pats_build(&allowed, &s->allowed_unsafe_sysctls) < 0) {
+		cs_sysctl_pats_free(&forbidden);
+		e->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < pod->n_sysctls; i++) {
+		const char *n = pod->sysctls[i].name;
+
+		if (cs_sysctl_pats_match(&forbidden, n))
+			addf(e, "sysctl %s is forbidden", n);
+		else if (!safe_sysctl(n) && !cs_sysctl_pats_match(&allowed, n))
+			addf(e, "unsafe sysctl %s is not allowed", n);
+	}
+	cs_sysctl_pats_free(&forbidden);
+	cs_sysctl_pats_free(&allowed);
+}
+
 /* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
 static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			 const struct cs_scc_opts *o, struct cs_opt_i64 *fs_group, struct errbuf *e)
@@ -374,14 +389,7 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			if (!has(&s->volumes, fs_type(pod->volume_types.v[i])))
 				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used",
 				     i, fs_type(pod->volume_types.v[i]));
-	for (size_t i = 0; i < pod->n_sysctls; i++) {
-		const char *n = pod->sysctls[i].name;
-
-		if (sysctl_match(&s->forbidden_sysctls, n))
-			addf(e, "sysctl %s is forbidden", n);
-		else if (!safe_sysctl(n) && !sysctl_match(&s->allowed_unsafe_sysctls, n))
-			addf(e, "unsafe sysctl %s is not allowed", n);
-	}
+	validate_sysctls(pod, s, e);
 	if (s->user_namespace_level && !strcmp(s->user_namespace_level, "RequirePodLevel") &&
 	    !(pod->host_users.set && !pod->host_users.v))
 		addf(e, "spec.securityContext.hostUsers: Host Users must be set to false "

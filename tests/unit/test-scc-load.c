@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capscope/scc-load.h"
+#include "k8s/scc-sysctls.h"
 
 static void use_source_data(void)
 {
@@ -173,6 +174,52 @@ static void candidates_join_manifest(void **state)
 	cs_scc_set_free(&s);
 }
 
+/* Sixteenth pass (part I): the sysctl patterns' index says what the
+ * pattern walk it replaced said: "*", "PREFIX*", exact names. */
+static void sysctl_patterns(void **state)
+{
+	const char *v[] = {"net.ipv4.*", "kernel.msgmax", "", "a.b*", "a.*", "zz*", "**"};
+	struct cs_strlist l = {.v = v, .n = 7};
+	struct cs_sysctl_pats p;
+	static const struct {
+		const char *name;
+		bool match;
+	} cases[] = {
+	    {"net.ipv4.ip_forward", true},
+	    {"net.ipv4.", true},
+	    {"net.ipv4", false},
+	    {"net.ipv6.x", false},
+	    {"kernel.msgmax", true},
+	    {"kernel.msgmaxx", false},
+	    {"kernel.msgma", false},
+	    {"", true},
+	    {"a.b", true},
+	    {"a.c", true},
+	    {"a", false},
+	    {"zz", true},
+	    {"z", false},
+	    {"*x", true},
+	    {"x*", false},
+	};
+
+	(void)state;
+	assert_int_equal(cs_sysctl_pats_build(&p, &l), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cs_sysctl_pats_match(&p, cases[i].name) != cases[i].match)
+			fail_msg("%s: %d", cases[i].name, !cases[i].match);
+	}
+	cs_sysctl_pats_free(&p);
+	v[0] = "*";
+	l.n = 1;
+	assert_int_equal(cs_sysctl_pats_build(&p, &l), 0);
+	assert_true(cs_sysctl_pats_match(&p, "anything"));
+	cs_sysctl_pats_free(&p);
+	l.n = 0;
+	assert_int_equal(cs_sysctl_pats_build(&p, &l), 0);
+	assert_false(cs_sysctl_pats_match(&p, "kernel.msgmax"));
+	cs_sysctl_pats_free(&p);
+}
+
 static void builtin_dir(void **state)
 {
 	char dir[4096];
@@ -192,6 +239,7 @@ int main(void)
 	    cmocka_unit_test(by_file),
 	    cmocka_unit_test(errors),
 	    cmocka_unit_test(candidates_join_manifest),
+	    cmocka_unit_test(sysctl_patterns),
 	    cmocka_unit_test(builtin_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
