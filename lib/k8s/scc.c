@@ -346,6 +346,29 @@ static const char *fs_type(const char *key)
 	return key;
 }
 
+/*
+ * The pod's volumes against the SCC's, sorted once an attempt: looked up
+ * in the list as given, every volume walked every entry (8,000 volumes
+ * and entries: 0.8 s an SCC, growing as their product; sixteenth pass).
+ */
+static void validate_volumes(const struct cs_k8s_pod *pod, const struct cs_scc *s, struct errbuf *e)
+{
+	size_t n = 0;
+	const char **v;
+
+	if (!pod->volume_types.n || has(&s->volumes, "*"))
+		return;
+	if (!(v = sorted_copy(&s->volumes, NULL, &n))) {
+		e->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < pod->volume_types.n; i++)
+		if (!in_sorted(v, n, fs_type(pod->volume_types.v[i])))
+			addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used", i,
+			     fs_type(pod->volume_types.v[i]));
+	free(v);
+}
+
 /* The pod's sysctls against the SCC's patterns, indexed once an attempt. */
 static void validate_sysctls(const struct cs_k8s_pod *pod, const struct cs_scc *s, struct errbuf *e)
 {
@@ -384,11 +407,7 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 		addf(e, "spec.hostNetwork: Host network is not allowed to be used");
 	if (pod->host_ipc && !s->allow_host_ipc)
 		addf(e, "spec.hostIPC: Host IPC is not allowed to be used");
-	if (!has(&s->volumes, "*"))
-		for (size_t i = 0; i < pod->volume_types.n; i++)
-			if (!has(&s->volumes, fs_type(pod->volume_types.v[i])))
-				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used",
-				     i, fs_type(pod->volume_types.v[i]));
+	validate_volumes(pod, s, e);
 	validate_sysctls(pod, s, e);
 	if (s->user_namespace_level && !strcmp(s->user_namespace_level, "RequirePodLevel") &&
 	    !(pod->host_users.set && !pod->host_users.v))
