@@ -303,13 +303,14 @@ static int seccomp(node *root, struct cs_diag *d)
 			return ydoc_error(
 			    d, cs_json_is_null(a) ? rule : a, EINVAL, f,
 			    "not a seccomp action runc knows (SCMP_ACT_ERRNO, ...): %s", why);
-		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
-			return ydoc_error(d, a, EINVAL, f,
-					  "SCMP_ACT_NOTIFY without a listenerPath: %s", why);
 		if ((rc = rule_names(rule, i, text_is(a, "SCMP_ACT_NOTIFY"), d)) < 0)
 			return rc;
 		if (rc == 0)
 			continue; /* no name: runc never reads the args (rule_names) */
+		/* A nameless NOTIFY rule adds no syscall: runc runs without a listener. */
+		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
+			return ydoc_error(d, a, EINVAL, f,
+					  "SCMP_ACT_NOTIFY without a listenerPath: %s", why);
 		for (uint32_t k = 0; args && args->kind == YDOC_SEQ && k < args->n; k++) {
 			node *op = go_get(args->u.items[k], "op");
 

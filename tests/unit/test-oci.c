@@ -572,14 +572,16 @@ static void config_runc_refuses(void **state)
 		  "\"defaultAction\":\"\",\"flags\":[\"X\"],\"architectures\":[\"Y\"]}}}",
 		  &c, &d),
 	    0);
-	cs_oci_config_free(&c); /* a rule without a name: runc reads neither its operators nor its
-				 * args; write under another action (both run by runc here) */
+	cs_oci_config_free(&c);
+	/* a rule without a name: runc reads neither its operators nor its
+	 * args, and its NOTIFY needs no listener; write under another action
+	 * (all run by runc here) */
 	assert_int_equal(
 	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\"linux\":{"
 		  "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
 		  "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"BOGUS\"}]},{\"action\":"
 		  "\"SCMP_ACT_KILL\",\"args\":[{\"op\":\"\"}]},{\"names\":[\"write\"],"
-		  "\"action\":\"SCMP_ACT_ERRNO\"}]}}}",
+		  "\"action\":\"SCMP_ACT_ERRNO\"},{\"action\":\"SCMP_ACT_NOTIFY\"}]}}}",
 		  &c, &d),
 	    0);
 	cs_oci_config_free(&c);
