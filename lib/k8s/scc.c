@@ -60,7 +60,8 @@ static bool has_fold(const struct cs_strlist *l, const char *s)
 
 int cs_scc_points(const struct cs_scc *s)
 {
-	int pts = 0, cap;
+	int pts = 0;
+	int64_t cap;
 	bool host_vol = false, nontrivial = false;
 	static const char *const trivial[] = {"secret",	     "configMap", "emptyDir",
 					      "downwardAPI", "projected", "none"};
@@ -89,17 +90,18 @@ int cs_scc_points(const struct cs_scc *s)
 	if (s->allow_host_ports)
 		pts += HOST_PORTS_POINTS;
 
-	cap = CAP_DEFAULT_POINTS + CAP_ADD_ONE_POINTS * (int)s->default_add_caps.n;
+	/* In 64 bits, as Go's int: 7,200,000 default capabilities (a 14 MB
+	 * file takes them) times 300 overflowed an int (sixteenth pass). */
+	cap = CAP_DEFAULT_POINTS + CAP_ADD_ONE_POINTS * (int64_t)s->default_add_caps.n;
 	if (has(&s->allowed_caps, "*") || has_fold(&s->allowed_caps, "ALL"))
 		cap += CAP_ALLOW_ALL_POINTS;
 	else
-		cap += CAP_ALLOW_ONE_POINTS * (int)s->allowed_caps.n;
+		cap += CAP_ALLOW_ONE_POINTS * (int64_t)s->allowed_caps.n;
 	if (has_fold(&s->required_drop_caps, "ALL"))
 		cap += CAP_DROP_ALL_POINTS;
 	else
-		cap += CAP_DROP_ONE_POINTS * (int)s->required_drop_caps.n;
-	cap = cap < 0 ? 0 : cap > CAP_MAX_POINTS ? CAP_MAX_POINTS : cap;
-	pts += cap;
+		cap += CAP_DROP_ONE_POINTS * (int64_t)s->required_drop_caps.n;
+	pts += cap < 0 ? 0 : cap > CAP_MAX_POINTS ? CAP_MAX_POINTS : (int)cap;
 
 	if (s->selinux_type && !strcmp(s->selinux_type, "RunAsAny"))
 		pts += RUN_AS_ANY_POINTS;
