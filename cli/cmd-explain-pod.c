@@ -134,8 +134,8 @@ static int run(struct state *s)
 	};
 
 	if (s->use_scc) {
-		if (cs_scc_set_candidates(&s->sc, &s->m, &sccs, &n_sccs) < 0)
-			return cs_err(CMD, "out of memory");
+		if (cs_scc_set_candidates(&s->sc, &s->m, &sccs, &n_sccs, &d0) < 0)
+			return cs_diag_err(CMD, NULL, &d0);
 		o.sccs = (const struct cs_scc *const *)sccs;
 		o.n_sccs = n_sccs;
 	}

@@ -196,13 +196,47 @@ static int sysctls(node *root, struct cs_diag *d)
 }
 
 /*
+ * A rule's names as runc 1.1.5's seccomp init reads them (run here): an
+ * empty name fails it ("empty string is not a valid syscall") whether or
+ * not the others resolve, and so does SCMP_ACT_NOTIFY on `write` (its
+ * agent could not be told). Returns how many names the rule has (runc
+ * converts a rule's args once per name: a rule without one has its
+ * operators never read, so a bad one there starts the container), or a
+ * refusal.
+ */
+static int rule_names(node *rule, uint32_t i, bool notify, struct cs_diag *d)
+{
+	node *names = go_get(rule, "names");
+	char f[96];
+
+	if (!names || names->kind != YDOC_SEQ)
+		return 0;
+	for (uint32_t k = 0; k < names->n; k++) {
+		node *nm = names->u.items[k];
+		bool empty = cs_json_is_null(nm) || !nm->n;
+
+		snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].names[%u]", i, k);
+		if (empty || (notify && text_is(nm, "write")))
+			return ydoc_error(d, nm, EINVAL, f,
+					  empty
+					      ? "an empty syscall name: runc refuses the bundle "
+						"(empty string is not a valid syscall)"
+					      : "SCMP_ACT_NOTIFY on write: runc refuses the bundle "
+						"(its agent could not be told)");
+	}
+	return (int)(names->n > INT32_MAX ? INT32_MAX : names->n);
+}
+
+/*
  * linux.seccomp as runc 1.1.5 (Debian's) builds it, run here: nothing is
  * checked when it has neither a default action nor a syscall rule;
  * otherwise any flag is refused ("not yet supported"), every action and
- * operator must be one of libseccomp's names as written, NOTIFY is no
- * default action and needs a listenerPath, and an architecture must be
- * one runc names (whether libseccomp can add it to this host's filter is
- * the host's: not checked).
+ * operator (of a rule with a name) must be one of libseccomp's names as
+ * written, NOTIFY is no default action and needs a listenerPath, and an
+ * architecture must be one runc names (whether libseccomp can add it to
+ * this host's filter is the host's: not checked). An argument index past
+ * 5 fails only on a name this host's libseccomp resolves: not checked
+ * (capscope has no syscall table).
  */
 static int seccomp(node *root, struct cs_diag *d)
 {
@@ -239,6 +273,7 @@ static int seccomp(node *root, struct cs_diag *d)
 	bool has_sys = sys && sys->kind == YDOC_SEQ && sys->n;
 	bool listener = !cs_json_is_null(lp) && lp->n;
 	char f[96];
+	int rc;
 
 	if ((cs_json_is_null(def) || !def->n) && !has_sys)
 		return 0;
@@ -268,6 +303,11 @@ static int seccomp(node *root, struct cs_diag *d)
 			return ydoc_error(
 			    d, cs_json_is_null(a) ? rule : a, EINVAL, f,
 			    "not a seccomp action runc knows (SCMP_ACT_ERRNO, ...): %s", why);
+		if ((rc = rule_names(rule, i, text_is(a, "SCMP_ACT_NOTIFY"), d)) < 0)
+			return rc;
+		if (rc == 0)
+			continue; /* no name: runc never reads the args (rule_names) */
+		/* A nameless NOTIFY rule adds no syscall: runc runs without a listener. */
 		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
 			return ydoc_error(d, a, EINVAL, f,
 					  "SCMP_ACT_NOTIFY without a listenerPath: %s", why);

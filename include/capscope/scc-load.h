@@ -40,10 +40,12 @@ CS_EXPORT bool cs_scc_is_authenticated(const char *name);
 CS_EXPORT void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m);
 /*
  * Every SCC admission chooses from: the set's, then those in m (may be
- * NULL). *out is one heap array of pointers into s and m (free()).
+ * NULL). *out is one heap array of pointers into s and m (free()). 0,
+ * -ENOMEM, or -EINVAL (d says where) when an SCC of m has the name of
+ * another candidate: a name is unique in a cluster.
  */
 CS_EXPORT int cs_scc_set_candidates(const struct cs_scc_set *s, const struct cs_k8s_manifest *m,
-				    const struct cs_scc ***out, size_t *n);
+				    const struct cs_scc ***out, size_t *n, struct cs_diag *d);
 /*
  * The directory of the built-in SCCs: $CAPSCOPE_DATADIR/scc, next to the
  * binary (source tree, then install prefix), the configured datadir. 0, or

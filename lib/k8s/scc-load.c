@@ -15,6 +15,7 @@
 
 #include "capscope/scc-load.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 
 #ifndef CAPSCOPE_DATADIR
 #define CAPSCOPE_DATADIR "/usr/local/share/capscope"
@@ -198,18 +199,61 @@ void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifes
 		grant(s, m->sccs[i].name);
 }
 
+static int by_name_then_place(const void *a, const void *b)
+{
+	const struct cs_scc *const *x = a, *const *y = b;
+	int c = strcmp((*x)->name, (*y)->name);
+
+	return c ? c : (*x < *y ? -1 : *x > *y);
+}
+
+/*
+ * The set's names are unique (duplicate_name, at load); an SCC of the
+ * pod's own file may carry the name of one of the set's, or of another in
+ * that file: evaluated twice before (its reasons repeated, and of two that
+ * differ one cannot be the cluster's). Sorted, not compared pairwise.
+ */
+static int duplicate_candidate(const struct cs_scc **v, size_t n, struct cs_diag *d)
+{
+	cs_cleanup_free const struct cs_scc **w = malloc((n + 1) * sizeof(*w));
+
+	if (!w)
+		return cs_diag_set(d, ENOMEM, 0, 0, "scc", "out of memory");
+	memcpy(w, v, n * sizeof(*w));
+	qsort(w, n, sizeof(*w), by_name_then_place);
+	for (size_t i = 1; i < n; i++) {
+		const struct cs_scc *a = w[i - 1], *b = w[i];
+
+		if (strcmp(a->name, b->name))
+			continue;
+		cs_diag_set(d, EINVAL, b->pos.line, b->pos.column, NULL,
+			    "SecurityContextConstraints '%.*s%s' is given twice (a name is unique "
+			    "in a cluster; also %s:%u)",
+			    CS_MSG_CUTS(b->name, 64), a->file ? a->file : "-", a->pos.line);
+		cs_diag_file(d, b->file);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int cs_scc_set_candidates(const struct cs_scc_set *s, const struct cs_k8s_manifest *m,
-			  const struct cs_scc ***out, size_t *n)
+			  const struct cs_scc ***out, size_t *n, struct cs_diag *d)
 {
 	const struct cs_scc **v = calloc(s->sm.n_sccs + (m ? m->n_sccs : 0) + 1, sizeof(*v));
+	int rc;
 
 	*n = 0;
 	if (!v)
-		return -ENOMEM;
+		return cs_diag_set(d, ENOMEM, 0, 0, "scc", "out of memory");
 	for (size_t i = 0; i < s->sm.n_sccs; i++)
 		v[(*n)++] = &s->sm.sccs[i];
 	for (size_t i = 0; m && i < m->n_sccs; i++)
 		v[(*n)++] = &m->sccs[i];
+	if (m && m->n_sccs && (rc = duplicate_candidate(v, *n, d)) < 0) {
+		free(v);
+		*n = 0;
+		return rc;
+	}
 	*out = v;
 	return 0;
 }

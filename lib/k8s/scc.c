@@ -23,6 +23,7 @@
 #include "capscope/text.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
+#include "scc-sysctls.h"
 
 enum {
 	PRIVILEGED_POINTS = 1600000,
@@ -61,7 +62,8 @@ static bool has_fold(const struct cs_strlist *l, const char *s)
 
 int cs_scc_points(const struct cs_scc *s)
 {
-	int pts = 0, cap;
+	int pts = 0;
+	int64_t cap;
 	bool host_vol = false, nontrivial = false;
 	static const char *const trivial[] = {"secret",	     "configMap", "emptyDir",
 					      "downwardAPI", "projected", "none"};
@@ -90,17 +92,18 @@ int cs_scc_points(const struct cs_scc *s)
 	if (s->allow_host_ports)
 		pts += HOST_PORTS_POINTS;
 
-	cap = CAP_DEFAULT_POINTS + CAP_ADD_ONE_POINTS * (int)s->default_add_caps.n;
+	/* In 64 bits, as Go's int: 7,200,000 default capabilities (a 14 MB
+	 * file takes them) times 300 overflowed an int (sixteenth pass). */
+	cap = CAP_DEFAULT_POINTS + CAP_ADD_ONE_POINTS * (int64_t)s->default_add_caps.n;
 	if (has(&s->allowed_caps, "*") || has_fold(&s->allowed_caps, "ALL"))
 		cap += CAP_ALLOW_ALL_POINTS;
 	else
-		cap += CAP_ALLOW_ONE_POINTS * (int)s->allowed_caps.n;
+		cap += CAP_ALLOW_ONE_POINTS * (int64_t)s->allowed_caps.n;
 	if (has_fold(&s->required_drop_caps, "ALL"))
 		cap += CAP_DROP_ALL_POINTS;
 	else
-		cap += CAP_DROP_ONE_POINTS * (int)s->required_drop_caps.n;
-	cap = cap < 0 ? 0 : cap > CAP_MAX_POINTS ? CAP_MAX_POINTS : cap;
-	pts += cap;
+		cap += CAP_DROP_ONE_POINTS * (int64_t)s->required_drop_caps.n;
+	pts += cap < 0 ? 0 : cap > CAP_MAX_POINTS ? CAP_MAX_POINTS : (int)cap;
 
 	if (s->selinux_type && !strcmp(s->selinux_type, "RunAsAny"))
 		pts += RUN_AS_ANY_POINTS;
@@ -268,20 +271,6 @@ static void addf(struct errbuf *e, const char *fmt, ...)
 	free(msg);
 }
 
-static bool sysctl_match(const struct cs_strlist *pats, const char *name)
-{
-	for (size_t i = 0; i < pats->n; i++) {
-		const char *p = pats->v[i];
-		size_t l = strlen(p);
-
-		if (!strcmp(p, "*") || !strcmp(p, name))
-			return true;
-		if (l && p[l - 1] == '*' && !strncmp(p, name, l - 1))
-			return true;
-	}
-	return false;
-}
-
 /* pkg/kubelet/sysctl/safe_sysctls.go (the namespaced, safe set). */
 static bool safe_sysctl(const char *n)
 {
@@ -361,6 +350,60 @@ static const char *fs_type(const char *key)
 	return key;
 }
 
+/*
+ * The pod's volumes against the SCC's, sorted once an attempt: looked up
+ * in the list as given, every volume walked every entry (8,000 volumes
+ * and entries: 0.8 s an SCC, growing as their product; sixteenth pass).
+ */
+static void validate_volumes(const struct cs_k8s_pod *pod, const struct cs_scc *s, struct errbuf *e)
+{
+	size_t n = 0;
+	const char **v;
+
+	if (!pod->volume_types.n || has(&s->volumes, "*"))
+		return;
+	if (!(v = sorted_copy(&s->volumes, NULL, &n))) {
+		e->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < pod->volume_types.n; i++)
+		if (!in_sorted(v, n, fs_type(pod->volume_types.v[i])))
+			addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used", i,
+			     fs_type(pod->volume_types.v[i]));
+	free(v);
+}
+
+/* The pod's sysctls against the SCC's patterns, indexed once an attempt. */
+static void validate_sysctls(const struct cs_k8s_pod *pod, const struct cs_scc *s, struct errbuf *e)
+{
+	struct cs_sysctl_pats forbidden, allowed;
+
+	if (!pod->n_sysctls)
+		return;
+	if (cs_sysctl_pats_build(&forbidden, &s->forbidden_sysctls) < 0) {
+		e->oom = true;
+		return;
+	}
+	if (cs_sysctl_pats_build(&allowed, &s->allowed_unsafe_sysctls) < 0) {
+		cs_sysctl_pats_free(&forbidden);
+		e->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < pod->n_sysctls; i++) {
+		const char *n = pod->sysctls[i].name;
+		cs_cleanup_free char *w = cs_word_dup(n, '"'); /* lib/word.c */
+
+		if (!w)
+			e->oom = true;
+		if (cs_sysctl_pats_match(&forbidden, n))
+			addf(e, "sysctl %s is forbidden", w ? w : "?");
+		else if (!safe_sysctl(n) && !cs_sysctl_pats_match(&allowed, n))
+			addf(e, "unsafe sysctl %s is not allowed", w ? w : "?");
+	}
+	cs_sysctl_pats_free(&forbidden);
+	cs_sysctl_pats_free(&allowed);
+}
+
 /* Pod level: host namespaces, volumes, sysctls, user namespace, groups. */
 static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 			 const struct cs_scc_opts *o, struct cs_opt_i64 *fs_group, struct errbuf *e)
@@ -371,23 +414,8 @@ static void validate_pod(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 		addf(e, "spec.hostNetwork: Host network is not allowed to be used");
 	if (pod->host_ipc && !s->allow_host_ipc)
 		addf(e, "spec.hostIPC: Host IPC is not allowed to be used");
-	if (!has(&s->volumes, "*"))
-		for (size_t i = 0; i < pod->volume_types.n; i++)
-			if (!has(&s->volumes, fs_type(pod->volume_types.v[i])))
-				addf(e, "spec.volumes[%zu]: %s volumes are not allowed to be used",
-				     i, fs_type(pod->volume_types.v[i]));
-	for (size_t i = 0; i < pod->n_sysctls; i++) {
-		const char *n = pod->sysctls[i].name;
-
-		cs_cleanup_free char *w = cs_word_dup(n, '"'); /* lib/word.c */
-
-		if (!w)
-			e->oom = true;
-		if (sysctl_match(&s->forbidden_sysctls, n))
-			addf(e, "sysctl %s is forbidden", w ? w : "?");
-		else if (!safe_sysctl(n) && !sysctl_match(&s->allowed_unsafe_sysctls, n))
-			addf(e, "unsafe sysctl %s is not allowed", w ? w : "?");
-	}
+	validate_volumes(pod, s, e);
+	validate_sysctls(pod, s, e);
 	if (s->user_namespace_level && !strcmp(s->user_namespace_level, "RequirePodLevel") &&
 	    !(pod->host_users.set && !pod->host_users.v))
 		addf(e, "spec.securityContext.hostUsers: Host Users must be set to false "

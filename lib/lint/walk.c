@@ -46,7 +46,7 @@ int cs_lint_buffer(const char *buf, size_t len, const char *name, const struct c
 		size_t n = 0;
 
 		/* SCCs in the linted file join the candidates, as in explain pod. */
-		if ((ret = cs_scc_set_candidates(o->scc_set, &m, &sccs, &n)) < 0)
+		if ((ret = cs_scc_set_candidates(o->scc_set, &m, &sccs, &n, d)) < 0)
 			goto out;
 		lo.explain.sccs = (const struct cs_scc *const *)sccs;
 		lo.explain.n_sccs = n;

@@ -520,6 +520,21 @@ static void config_runc_refuses(void **state)
 	     "\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":"
 	     "\"SCMP_CMP_BOGUS\"}]}]}}",
 	     "linux.seccomp.syscalls[0].args[0].op"},
+	    /* runc 1.1.5's seccomp init, run here (sixteenth pass, part I) */
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"nosuch\",\"\"],\"action\":\"SCMP_ACT_ERRNO\"}]}}",
+	     "linux.seccomp.syscalls[0].names[1]"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[null],\"action\":\"SCMP_ACT_ERRNO\"}]}}",
+	     "linux.seccomp.syscalls[0].names[0]"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":"
+	     "\"/s\",\"syscalls\":[{\"names\":[\"getpid\",\"write\"],\"action\":"
+	     "\"SCMP_ACT_NOTIFY\"}]}}",
+	     "linux.seccomp.syscalls[0].names[1]"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"X\"}]},{\"names\":[\"a\"],"
+	     "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"Y\"}]}]}}",
+	     "linux.seccomp.syscalls[1].args[0].op"},
 	};
 	struct cs_oci_config c;
 	struct cs_diag d;
@@ -555,6 +570,18 @@ static void config_runc_refuses(void **state)
 	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
 		  "\"hostname\":\"\",\"linux\":{\"rootfsPropagation\":\"\",\"seccomp\":{"
 		  "\"defaultAction\":\"\",\"flags\":[\"X\"],\"architectures\":[\"Y\"]}}}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+	/* a rule without a name: runc reads neither its operators nor its
+	 * args, and its NOTIFY needs no listener; write under another action
+	 * (all run by runc here) */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\"linux\":{"
+		  "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
+		  "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"BOGUS\"}]},{\"action\":"
+		  "\"SCMP_ACT_KILL\",\"args\":[{\"op\":\"\"}]},{\"names\":[\"write\"],"
+		  "\"action\":\"SCMP_ACT_ERRNO\"},{\"action\":\"SCMP_ACT_NOTIFY\"}]}}}",
 		  &c, &d),
 	    0);
 	cs_oci_config_free(&c);

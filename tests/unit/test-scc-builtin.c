@@ -65,7 +65,7 @@ static void admit_pod(const char *pod_extra, const char *sc, const char *const *
 		 pod_extra, sc);
 	cs_k8s_manifest_init(&pods);
 	assert_int_equal(cs_k8s_parse(&pods, y, strlen(y), "p.yaml", &d), 0);
-	assert_int_equal(cs_scc_set_candidates(&set, NULL, &cand, &n), 0);
+	assert_int_equal(cs_scc_set_candidates(&set, NULL, &cand, &n, NULL), 0);
 	o.granted = granted ? granted : set.granted;
 	o.n_granted = granted ? n_granted : set.n_granted;
 	cs_steps_init(&steps);
@@ -349,7 +349,7 @@ static void policy_least_and_user_namespace(void **state)
 	(void)state;
 	cs_k8s_manifest_init(&pods);
 	assert_int_equal(cs_k8s_parse(&pods, root, sizeof(root) - 1, "p.yaml", &d), 0);
-	assert_int_equal(cs_scc_set_candidates(&set, NULL, &cand, &n), 0);
+	assert_int_equal(cs_scc_set_candidates(&set, NULL, &cand, &n, NULL), 0);
 	cs_steps_init(&steps);
 	assert_int_equal(cs_policy_scc_advise(&pods.pods[0], cand, n, &o,
 					      CS_POLICY_ORDER_RESTRICTIVENESS, &a, &steps),

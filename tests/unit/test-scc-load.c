@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capscope/scc-load.h"
+#include "k8s/scc-sysctls.h"
 
 static void use_source_data(void)
 {
@@ -138,7 +139,7 @@ static void candidates_join_manifest(void **state)
 	assert_int_equal(cs_scc_set_load(&s, false, names, 1, NULL, 0, &d), 0);
 	m.sccs = extra;
 	m.n_sccs = 2;
-	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n), 0);
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n, NULL), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(v[0]->name, "anyuid");
 	assert_ptr_equal(v[1], &extra[0]);
@@ -146,10 +147,77 @@ static void candidates_join_manifest(void **state)
 	cs_scc_set_grant_manifest(&s, &m);
 	assert_true(granted(&s, "a") && granted(&s, "b"));
 	free(v);
-	assert_int_equal(cs_scc_set_candidates(&s, NULL, &v, &n), 0);
+	assert_int_equal(cs_scc_set_candidates(&s, NULL, &v, &n, NULL), 0);
 	assert_int_equal(n, 1);
 	free(v);
+	/* Sixteenth pass (part I): a name of the manifest's that another
+	 * candidate has, the set's or the manifest's own, was evaluated twice. */
+	struct cs_scc twice[2] = {{.name = "b", .file = "p.yaml", .pos = {3, 1}},
+				  {.name = "b", .file = "p.yaml", .pos = {9, 1}}};
+	struct cs_scc same[1] = {{.name = "anyuid", .file = "q.yaml", .pos = {4, 1}}};
+
+	m.sccs = twice;
+	v = NULL;
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n, &d), -EINVAL);
+	assert_null(v);
+	assert_string_equal(d.file, "p.yaml");
+	assert_int_equal(d.line, 9);
+	assert_non_null(strstr(d.message, "'b' is given twice"));
+	assert_non_null(strstr(d.message, "also p.yaml:3"));
+	m.sccs = same;
+	m.n_sccs = 1;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_scc_set_candidates(&s, &m, &v, &n, &d), -EINVAL);
+	assert_string_equal(d.file, "q.yaml");
+	assert_int_equal(d.line, 4);
+	assert_non_null(strstr(d.message, "'anyuid' is given twice"));
 	cs_scc_set_free(&s);
+}
+
+/* Sixteenth pass (part I): the sysctl patterns' index says what the
+ * pattern walk it replaced said: "*", "PREFIX*", exact names. */
+static void sysctl_patterns(void **state)
+{
+	const char *v[] = {"net.ipv4.*", "kernel.msgmax", "", "a.b*", "a.*", "zz*", "**"};
+	struct cs_strlist l = {.v = v, .n = 7};
+	struct cs_sysctl_pats p;
+	static const struct {
+		const char *name;
+		bool match;
+	} cases[] = {
+	    {"net.ipv4.ip_forward", true},
+	    {"net.ipv4.", true},
+	    {"net.ipv4", false},
+	    {"net.ipv6.x", false},
+	    {"kernel.msgmax", true},
+	    {"kernel.msgmaxx", false},
+	    {"kernel.msgma", false},
+	    {"", true},
+	    {"a.b", true},
+	    {"a.c", true},
+	    {"a", false},
+	    {"zz", true},
+	    {"z", false},
+	    {"*x", true},
+	    {"x*", false},
+	};
+
+	(void)state;
+	assert_int_equal(cs_sysctl_pats_build(&p, &l), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cs_sysctl_pats_match(&p, cases[i].name) != cases[i].match)
+			fail_msg("%s: %d", cases[i].name, !cases[i].match);
+	}
+	cs_sysctl_pats_free(&p);
+	v[0] = "*";
+	l.n = 1;
+	assert_int_equal(cs_sysctl_pats_build(&p, &l), 0);
+	assert_true(cs_sysctl_pats_match(&p, "anything"));
+	cs_sysctl_pats_free(&p);
+	l.n = 0;
+	assert_int_equal(cs_sysctl_pats_build(&p, &l), 0);
+	assert_false(cs_sysctl_pats_match(&p, "kernel.msgmax"));
+	cs_sysctl_pats_free(&p);
 }
 
 static void builtin_dir(void **state)
@@ -171,6 +239,7 @@ int main(void)
 	    cmocka_unit_test(by_file),
 	    cmocka_unit_test(errors),
 	    cmocka_unit_test(candidates_join_manifest),
+	    cmocka_unit_test(sysctl_patterns),
 	    cmocka_unit_test(builtin_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

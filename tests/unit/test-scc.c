@@ -267,6 +267,13 @@ static void test_points(void **state)
 	s.allowed_caps.v = star;
 	s.allowed_caps.n = 1;
 	assert_int_equal(cs_scc_points(&s), 1600000 + 20000 + 10000 + 5000 + 4000 - 3000);
+	/* Sixteenth pass (part I): 7,200,000 default capabilities (a 14 MB
+	 * file) times 300 overflowed an int; as Go's int, the most, 9,999.
+	 * The score reads only the count of this list. */
+	s.allow_privileged = false;
+	s.required_drop_caps.n = 0;
+	s.default_add_caps.n = 7200000;
+	assert_int_equal(cs_scc_points(&s), 20000 + 10000 + 9999);
 }
 
 int main(void)
