@@ -357,10 +357,12 @@ static void message_quotes_doubled(void **state)
 	assert_string_equal(d.message, "'a''b...'");
 	cs_diag_set(&d, EINVAL, 0, 0, NULL,
 		    "%d %ld %lld %zu %x %c %.2f %% %5s|%-5s|%.*s|%*d|%u|%lu|%hhu|%05d", -3, -4L,
-		    -5LL, (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, 10, 11);
+		    -5LL, (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL,
+		    (unsigned char)10, 11);
 	snprintf(want, sizeof(want),
 		 "%d %ld %lld %zu %x %c %.2f %% %5s|%-5s|%.*s|%*d|%u|%lu|%hhu|%05d", -3, -4L, -5LL,
-		 (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, 10, 11);
+		 (size_t)6, 255u, 'z', 1.5, "ab", "cd", 2, "xyz", 4, 7, 8u, 9UL, (unsigned char)10,
+		 11);
 	assert_string_equal(d.message, want);
 }
 
