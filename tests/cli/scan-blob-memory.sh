@@ -8,6 +8,7 @@
 # (lib/scan/image.c keep_blob). The RSS (GNU time %M) is checked outside a
 # sanitizer only.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/rss.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 command -v jq >/dev/null || skip_all "needs jq"
 tap_tmpdir
@@ -24,18 +25,9 @@ with tarfile.open(fileobj=b, mode="w", format=tarfile.GNU_FORMAT) as t:
     add(t, "usr/bin/su", b"\x7fELF" + b"\0" * 60, 0o4755)
 open("img.tar.gz", "wb").write(gzip.compress(b.getvalue(), 6))
 PY
-if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "%M" -o rss timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err
-else
-  timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err
-fi
+with_rss timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err
 is "$? $(cat err)" "0 " "a layer of 30,000 empty JSON files of long names: scanned"
 is "$(jq -c '[.summary.targets[0].kind, .summary.files, [.findings[].path]]' out)" \
   '["layer",30001,["/usr/bin/su"]]' "...as a layer, every file and the set-uid one"
-if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
-  skip "RSS: needs GNU time, and not a sanitizer's build"
-else
-  [ "$(tail -1 rss)" -lt 100000 ]
-  ok $? "...in less than 100 MB (129 MB before: their names kept, uncounted): $(tail -1 rss) KB"
-fi
+rss_below 100000 "...in less than 100 MB (129 MB before: their names kept, uncounted)"
 done_testing

@@ -8,6 +8,7 @@
 # is spelled when written, and the text table makes a long cell again when
 # it prints it (fourteenth pass, part I). The output is the same bytes.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/rss.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
 cd "$T" || exit 1
@@ -20,20 +21,9 @@ for i in range(10000):
 PY
 rss() { # $1: the output's name; the rest: scan's options
   local out=$1; shift
-  if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%M" -o rss timeout 300 "$CAPSCOPE" scan "$@" chain >"$out" 2>err
-  else
-    timeout 300 "$CAPSCOPE" scan "$@" chain >"$out" 2>err
-  fi
+  with_rss timeout 300 "$CAPSCOPE" scan "$@" chain >"$out" 2>err
 }
-check_rss() {
-  if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
-    skip "RSS: needs GNU time, and not a sanitizer's build"
-  else
-    [ "$(tail -1 rss)" -lt 60000 ]
-    ok $? "...in less than 60 MB ($1 before): $(tail -1 rss) KB"
-  fi
-}
+check_rss() { rss_below 60000 "...in less than 60 MB ($1 before)"; }
 rss out.json --json
 is "$?" 0 "a chain of 10,000 set-uid levels: scanned (JSON, 100 MB)"
 is "$(grep -c '^      "path": "chain/' out.json)" 10000 "...10,000 findings"
@@ -58,11 +48,7 @@ for i in range(10000):
     f = os.open("s", os.O_WRONLY | os.O_CREAT, 0o755, dir_fd=fd); os.fchmod(f, 0o2755); os.close(f)
     os.mkdir("d", dir_fd=fd); nfd = os.open("d", os.O_RDONLY, dir_fd=fd); os.close(fd); fd = nfd
 PY
-if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "%M" -o rss timeout 300 "$CAPSCOPE" scan --diff chain chain2 >out.diff 2>err
-else
-  timeout 300 "$CAPSCOPE" scan --diff chain chain2 >out.diff 2>err
-fi
+with_rss timeout 300 "$CAPSCOPE" scan --diff chain chain2 >out.diff 2>err
 is "$?" 1 "scan --diff of two such chains: every level differs (exit 1)"
 is "$(grep -c '^changed  /' out.diff)" 10000 "...10,000 rows"
 is "$(grep -m1 '^changed  /' out.diff | cut -c10- | cut -d' ' -f1)" "${deep#chain}" \

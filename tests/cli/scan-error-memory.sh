@@ -9,6 +9,7 @@
 # pass, part D). A tree's error now holds its directory and name, as its
 # findings do; the output is the same bytes, in the same order.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/rss.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 command -v setpriv >/dev/null || skip_all "needs setpriv"
 [ "$(id -u)" = 0 ] || skip_all "needs root (to scan as nobody)"
@@ -32,21 +33,10 @@ chmod 000 mix/a/x mix/a-x/x mix/a.b/x
 asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 rss() { # $1: the output's name; the rest: scan's options
   local out=$1; shift
-  if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%M" -o rss timeout 300 setpriv --reuid=65534 --regid=65534 --clear-groups \
-      "$CAPSCOPE" scan "$@" chain >"$out" 2>err
-  else
-    asnobody timeout 300 "$CAPSCOPE" scan "$@" chain >"$out" 2>err
-  fi
+  with_rss timeout 300 setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$CAPSCOPE" scan "$@" chain >"$out" 2>err
 }
-check_rss() {
-  if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
-    skip "RSS: needs GNU time, and not a sanitizer's build"
-  else
-    [ "$(tail -1 rss)" -lt 60000 ]
-    ok $? "...in less than 60 MB ($1 before): $(tail -1 rss) KB"
-  fi
-}
+check_rss() { rss_below 60000 "...in less than 60 MB ($1 before)"; }
 deep="chain$(printf '/d%.0s' $(seq 9999))/x"
 rss out.txt
 is "$?" 2 "a chain of 10,000 levels, an unreadable directory at each, scanned as nobody: exit 2"

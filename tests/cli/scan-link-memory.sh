@@ -9,6 +9,7 @@
 # through the last of them: the same uid. The RSS (GNU time %M) is checked
 # outside a sanitizer only.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/rss.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 command -v jq >/dev/null || skip_all "needs jq"
 tap_tmpdir
@@ -41,16 +42,10 @@ with open("pod.yaml", "w") as f:
     f.write("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
             "  containers:\n  - name: c\n    image: x\n")
 PY
-run() { /usr/bin/time -f "%M" -o rss timeout 120 "$CAPSCOPE" explain pod --json --image img.tar pod.yaml >out 2>err; }
-if [ -x /usr/bin/time ]; then run; else timeout 120 "$CAPSCOPE" explain pod --json --image img.tar pod.yaml >out 2>err; fi
+with_rss timeout 120 "$CAPSCOPE" explain pod --json --image img.tar pod.yaml >out 2>err
 is "$?" 0 "3,000 hard links to a 1 MiB /etc/passwd: explained"
 is "$(jq -r '.containers[0].oci.uid' out)" 1001 "...USER app read through the links (uid 1001)"
-if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
-  skip "RSS: needs GNU time, and not a sanitizer's build"
-else
-  [ "$(tail -1 rss)" -lt 200000 ]
-  ok $? "...in less than 200 MB (2.9 GB when each link copied it): $(tail -1 rss) KB"
-fi
+rss_below 200000 "...in less than 200 MB (2.9 GB when each link copied it)"
 
 # A symlink's target (up to 4095 bytes) was copied for each hard link to
 # the symlink: 100,000 links (51 MB of tar) held 426 MB (fourteenth pass,
@@ -62,16 +57,7 @@ with tarfile.open("hl.tar", "w", format=tarfile.PAX_FORMAT) as tf:
     for i in range(30000):
         ti = tarfile.TarInfo("h%d" % i); ti.type = tarfile.LNKTYPE; ti.linkname = "s"; tf.addfile(ti)
 PY
-if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "%M" -o rss timeout 120 "$CAPSCOPE" scan --json hl.tar >out 2>err
-else
-  timeout 120 "$CAPSCOPE" scan --json hl.tar >out 2>err
-fi
+with_rss timeout 120 "$CAPSCOPE" scan --json hl.tar >out 2>err
 is "$?" 0 "30,000 hard links to a symlink of 4,095 bytes: scanned"
-if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
-  skip "RSS: needs GNU time, and not a sanitizer's build"
-else
-  [ "$(tail -1 rss)" -lt 60000 ]
-  ok $? "...in less than 60 MB (130 MB when each link copied the target): $(tail -1 rss) KB"
-fi
+rss_below 60000 "...in less than 60 MB (130 MB when each link copied the target)"
 done_testing

@@ -8,6 +8,7 @@
 # the entry's own header when read (part M): 13 MB. The RSS (GNU time %M) is
 # checked outside a sanitizer only.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/rss.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 command -v jq >/dev/null || skip_all "needs jq"
 tap_tmpdir
@@ -48,20 +49,11 @@ with tarfile.open("twice.tar", "w") as t:  # a link target written twice
     add(t, "c.json", cfg)
     add(t, "manifest.json", json.dumps([{"Config": "c.json", "Layers": ["l/layer.tar"]}]).encode())
 PY
-if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "%M" -o rss timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err
-else
-  timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err
-fi
+with_rss timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err
 is "$? $(cat err)" "0 " "a docker archive behind 30,000 empty entries of long names: scanned"
 is "$(jq -c '[.summary.targets[0].kind, [.findings[].path]]' out)" \
   '["docker-archive",["/usr/bin/su"]]' "...as a docker archive, the set-uid file found"
-if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
-  skip "RSS: needs GNU time, and not a sanitizer's build"
-else
-  [ "$(tail -1 rss)" -lt 60000 ]
-  ok $? "...in less than 60 MB (123 MB before: the index kept each name): $(tail -1 rss) KB"
-fi
+rss_below 60000 "...in less than 60 MB (123 MB before: the index kept each name)"
 for f in links.tar links.tar.gz; do
   "$CAPSCOPE" scan --json "$f" >out 2>err
   is "$? $(cat err)" "0 " "$f: a layer reached by a symlink to a hard link: read"

@@ -1,0 +1,25 @@
+# Peak memory of one command, for the tests that bound a cost (issue #13,
+# class 6). Sourced after tap.sh. GNU time's %M is the child's maximum
+# resident set in KB; under a sanitizer the shadow memory makes it
+# meaningless, so the check is skipped there, never loosened.
+
+# with_rss CMD...: run CMD (stdin/stdout/stderr as the caller redirects
+# them), its peak RSS left in ./rss when GNU time is there; exit status CMD's.
+with_rss() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%M" -o rss "$@"
+  else
+    "$@"
+  fi
+}
+
+# rss_below KB DESCRIPTION: one TAP result, "ok" when the last with_rss
+# peaked under KB; DESCRIPTION gets the figure appended.
+rss_below() {
+  if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
+    skip "RSS: needs GNU time, and not a sanitizer's build"
+  else
+    [ "$(tail -1 rss)" -lt "$1" ]
+    ok $? "$2: $(tail -1 rss) KB"
+  fi
+}
