@@ -787,6 +787,11 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 		serve_deadline_mark(cls, conn, false);
 		serve_client_page_set(cls, conn, 0, 0); /* its page, if any, is not its now */
 	}
+	/* A page built for a connection closed before it was answered (the
+	 * client went away while the page was built, or the server stops):
+	 * no response took the page's reference. */
+	if (q && q->job.done && q->job.p)
+		serve_page_put(q->job.p);
 	if (cls && q)
 		release_body(cls, q);
 	else if (q)

@@ -150,6 +150,8 @@ struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size
 				  long long built_ms);
 /* p's number, never 0 and never another page's. */
 unsigned long long serve_page_id(const struct serve_page *p);
+/* Drop a reference to p that no response took. */
+void serve_page_put(struct serve_page *p);
 /* Answer 200 with p (the reference passes to the response). */
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type);
