@@ -364,6 +364,7 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	r = serve_server_run(&sv, &set);
 out:
+	serve_pager_stop(); /* after every server stopped: none is suspended */
 	serve_linger_stop(&sv.ctx);
 	serve_model_free(&sv.ctx.model);
 	cs_node_inventory_free(&sv.ctx.node.inv);

@@ -29,7 +29,8 @@ struct req {
 	size_t expect;	 /* Content-Length */
 	size_t dropped;	 /* bytes of a body over the limit, read and dropped */
 	bool too_large, answered;
-	bool busy; /* over SERVE_BODIES: the body is dropped, the answer is 503 */
+	bool busy;		   /* over SERVE_BODIES: the body is dropped, the answer is 503 */
+	struct serve_page_job job; /* a page request's, while its page is built */
 };
 
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
@@ -349,50 +350,73 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
  * than build one each, or cut the readers of the pages taken slowest when
  * it is too old to be shared (serve-page.c). The page a connection is sent is noted under
  * that lock too, so that the next request of its client finds it (one
- * page alive a client).
+ * page alive a client). Run by the page builder's thread (serve-pager.c),
+ * or by the request's when the builder takes no more.
  */
-static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics)
+void serve_page_build(struct serve_ctx *s, struct serve_page_job *j)
 {
-	const char *type =
-	    metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
-	int kind = metrics ? SERVE_PAGE_METRICS : SERVE_PAGE_JSON;
-	struct serve_page *p;
-	struct membuf mb;
-	struct cs_diag d = {0};
-	unsigned refuse;
+	int kind = j->metrics ? SERVE_PAGE_METRICS : SERVE_PAGE_JSON;
 	struct serve_cand cands[SERVE_PAGE_CANDS];
+	struct membuf mb;
 	size_t n;
-	int r = 0;
 	long long t0;
 
+	j->r = 0;
+	j->d = (struct cs_diag){0};
 	pthread_mutex_lock(&s->node_lock);
+	serve_fault_page_build();
 	t0 = serve_mono_ms(); /* the page's age counts from its scan */
-	p = serve_page_shared(s, kind, serve_client_page(s, conn, kind), &refuse, cands, &n);
+	j->p =
+	    serve_page_shared(s, kind, serve_client_page(s, j->conn, kind), &j->refuse, cands, &n);
 	if (n) { /* at a bound, the newest stale: the slowest taken are cut */
 		serve_client_rates(s, cands, n);
 		n = serve_page_cut(s, kind, cands, n);
 		for (size_t i = 0; i < n; i++)
 			serve_client_cut(s, cands[i].kind, cands[i].id);
 	}
-	if (!p && !refuse && (r = render_page(s, metrics, &mb, &d)) == 0)
-		p = serve_page_new(s, kind, mb.buf, mb.len, t0);
-	if (p)
-		serve_client_page_set(s, conn, kind, serve_page_id(p));
+	if (!j->p && !j->refuse && (j->r = render_page(s, j->metrics, &mb, &j->d)) == 0)
+		j->p = serve_page_new(s, kind, mb.buf, mb.len, t0);
+	if (j->p)
+		serve_client_page_set(s, j->conn, kind, serve_page_id(j->p));
 	pthread_mutex_unlock(&s->node_lock);
-	if (refuse) /* this client is being sent a page of this kind over a second old */
-		return text(conn, 429,
+}
+
+/* The answer to a page request whose page j was built (the reference to
+ * the page passes to the response). */
+static enum MHD_Result page_reply(struct serve_ctx *s, struct serve_page_job *j)
+{
+	bool metrics = j->metrics;
+	const char *type =
+	    metrics ? "text/plain; version=0.0.4; charset=utf-8" : "application/json";
+
+	j->done = false;
+	if (j->refuse) /* this client is being sent a page of this kind over a second old */
+		return text(j->conn, 429,
 			    metrics ? "busy: this client (its address; an IPv6 /64) is being sent "
 				      "a page of /metrics already, more than a second old: one at "
 				      "a time; try again when it is read\n"
 				    : "busy: this client (its address; an IPv6 /64) is being sent "
 				      "a page of /api/v1/containers already, more than a second "
 				      "old: one at a time; try again when it is read\n");
-	if (r != 0)
-		return text(conn, 500, r < 0 ? d.message : "out of memory\n");
-	if (!p)
+	if (j->r != 0)
+		return text(j->conn, 500, j->r < 0 ? j->d.message : "out of memory\n");
+	if (!j->p)
 		return MHD_NO;
-	serve_deadline_send(s, conn); /* a page is held no longer than that */
-	return serve_page_answer(conn, p, type);
+	serve_deadline_send(s, j->conn); /* a page is held no longer than that */
+	return serve_page_answer(j->conn, j->p, type);
+}
+
+/* A page request: its connection suspended while the builder makes the
+ * page (its thread's other connections are served meanwhile), or, when the
+ * builder takes no more (a server stopping), the page built here. */
+static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics,
+				 struct req *q)
+{
+	q->job = (struct serve_page_job){.conn = conn, .metrics = metrics};
+	if (serve_pager_submit(&q->job))
+		return MHD_YES; /* answered when resumed (serve_http_handler) */
+	serve_page_build(s, &q->job);
+	return page_reply(s, &q->job);
 }
 
 static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, const char *url,
@@ -427,11 +451,11 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 	if (!strcmp(url, "/readyz"))
 		return s->stopping ? text(conn, 503, "shutting down\n") : text(conn, 200, "ok\n");
 	if (!strcmp(url, "/metrics"))
-		return node_page(s, conn, true);
+		return node_page(s, conn, true, q);
 	if (!strcmp(url, "/api/v1/containers")) {
 		if (!s->inventory)
 			return text(conn, 404, "the inventory is off (--no-inventory)\n");
-		return node_page(s, conn, false);
+		return node_page(s, conn, false, q);
 	}
 	return text(conn, 404, "not found\n");
 }
@@ -702,6 +726,8 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		}
 		return MHD_YES;
 	}
+	if (q->job.done) /* resumed: its page is built */
+		return page_reply(s, &q->job);
 	if (q->answered) {
 		*upload_size = 0;
 		return MHD_YES;
@@ -761,6 +787,13 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 		serve_deadline_mark(cls, conn, false);
 		serve_client_page_set(cls, conn, 0, 0); /* its page, if any, is not its now */
 	}
+	/* A page built for a connection closed before the handler answered it:
+	 * no response took the page's reference. libmicrohttpd 0.9.75 runs the
+	 * handler after each resume, even for a client that reset or a server
+	 * stopping (tests/cli/serve-probe.sh; nothing reached here), but that
+	 * is not promised by its API: the reference is not left to it. */
+	if (q && q->job.done && q->job.p)
+		serve_page_put(q->job.p);
 	if (cls && q)
 		release_body(cls, q);
 	else if (q)

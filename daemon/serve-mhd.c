@@ -32,6 +32,8 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(get_connection_info),
 	    SYM(is_feature_supported),
 	    SYM(get_version),
+	    SYM(suspend_connection),
+	    SYM(resume_connection),
 #undef SYM
 	};
 	void *h;

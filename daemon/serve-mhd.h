@@ -28,6 +28,8 @@ struct serve_mhd {
 	__typeof__(&MHD_get_connection_info) get_connection_info;
 	__typeof__(&MHD_is_feature_supported) is_feature_supported;
 	__typeof__(&MHD_get_version) get_version;
+	__typeof__(&MHD_suspend_connection) suspend_connection;
+	__typeof__(&MHD_resume_connection) resume_connection;
 	/* The request line is parsed in place as libmicrohttpd 0.9.75 and older
 	 * do (serve-http.c's check for a NUL byte in it relies on it). */
 	bool line_in_place;

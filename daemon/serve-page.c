@@ -246,6 +246,11 @@ static void page_release(void *cls)
 	}
 }
 
+void serve_page_put(struct serve_page *p)
+{
+	page_release(p);
+}
+
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type)
 {

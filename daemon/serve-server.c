@@ -95,7 +95,9 @@ static int open_listener(struct listener *l)
  */
 static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | (sv->cert ? MHD_USE_TLS : 0);
+	/* Page requests are suspended while their page is built (serve-pager.c). */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+			 (sv->cert ? MHD_USE_TLS : 0);
 	unsigned per_client = sv->ctx.per_client;
 
 	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
@@ -112,6 +114,15 @@ static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 	    (MHD_NotifyConnectionCallback)serve_deadline_notify, &sv->ctx,
 	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
+}
+
+/* Stop d: no connection may be suspended then (libmicrohttpd aborts), so the
+ * page builder finishes its queue and takes no more meanwhile. */
+static void stop_daemon(struct MHD_Daemon *d)
+{
+	serve_pager_hold();
+	mhd.stop_daemon(d);
+	serve_pager_release();
 }
 
 /* Stop accepting on d (it finishes what it has); close its listening socket. */
@@ -190,7 +201,7 @@ static void stop_retired(struct serve_server *sv, size_t i)
 {
 	struct retiring r = sv->old[i];
 
-	mhd.stop_daemon(r.d);
+	stop_daemon(r.d);
 	memmove(&sv->old[i], &sv->old[i + 1], (sv->n_old - i - 1) * sizeof(sv->old[0]));
 	sv->n_old--;
 	if (!cert_in_use(sv, r.cert)) {
@@ -233,7 +244,7 @@ static void reload(struct serve_server *sv)
 				"capscope serve: SIGHUP: the new certificate does not load; "
 				"keeping the old one\n");
 			while (i-- > 0)
-				mhd.stop_daemon(nd[i]);
+				stop_daemon(nd[i]);
 			sv->cert = oc;
 			sv->key = ok;
 			free(cert);
@@ -281,7 +292,7 @@ static void shutdown_all(struct serve_server *sv)
 		}
 	}
 	for (size_t i = 0; i < sv->n_l; i++)
-		mhd.stop_daemon(sv->l[i].d);
+		stop_daemon(sv->l[i].d);
 	reap(sv, true);
 }
 
@@ -311,7 +322,7 @@ static int open_failed(struct serve_server *sv, int r)
 {
 	for (size_t i = 0; i < sv->n_l; i++)
 		if (sv->l[i].d) {
-			mhd.stop_daemon(sv->l[i].d);
+			stop_daemon(sv->l[i].d);
 			sv->l[i].d = NULL;
 		}
 	return r;
@@ -329,6 +340,8 @@ int serve_server_open(struct serve_server *sv)
 	sv->ctx.per_client = sv->max_client_conns ? sv->max_client_conns : (sv->max_conns + 1) / 2;
 	if ((e = serve_linger_start(&sv->ctx)) < 0)
 		return cs_err(CMD, "starting the lingering-close thread: %s", strerror(-e));
+	if ((e = serve_pager_start(&sv->ctx)) < 0)
+		return cs_err(CMD, "starting the page builder's thread: %s", strerror(-e));
 	for (size_t i = 0; i < sv->n_l; i++) {
 		char spec[128];
 		int r;

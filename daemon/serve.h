@@ -150,9 +150,39 @@ struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size
 				  long long built_ms);
 /* p's number, never 0 and never another page's. */
 unsigned long long serve_page_id(const struct serve_page *p);
+/* Drop a reference to p that no response took. */
+void serve_page_put(struct serve_page *p);
 /* Answer 200 with p (the reference passes to the response). */
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type);
+
+/* A page request handed to the page builder (serve-pager.c): its connection
+ * is suspended while the page is built, then resumed with the result. */
+struct serve_page_job {
+	struct serve_page_job *next;
+	struct MHD_Connection *conn;
+	bool metrics;
+	bool done; /* built: the handler answers with the rest */
+	struct serve_page *p;
+	unsigned refuse;
+	int r;
+	struct cs_diag d;
+};
+/* Under node_lock: share, cut, or build j's page (serve-http.c). */
+void serve_page_build(struct serve_ctx *s, struct serve_page_job *j);
+/* Start and stop the builder's thread; 0 or -errno. */
+int serve_pager_start(struct serve_ctx *s);
+void serve_pager_stop(void);
+/* From the access handler: suspend j's connection and queue j; false when
+ * the builder takes no more (stopped, or held): build it in this thread. */
+bool serve_pager_submit(struct serve_page_job *j);
+/* Before a server stops: no connection is suspended from here until the
+ * release (the jobs queued are built first, their connections resumed). */
+void serve_pager_hold(void);
+void serve_pager_release(void);
+/* Test builds only (tests/truth/serve-fault.c): called under node_lock
+ * before a page is built; a no-op in capscope. */
+void serve_fault_page_build(void);
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
 struct MHD_Connection;

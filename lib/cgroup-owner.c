@@ -114,6 +114,16 @@ int cs_cgroup_level(int mount_fd, uint64_t id)
 
 	if (fstat(mount_fd, &top) < 0)
 		return -1;
+	/* Removed: a removed cgroup's handle is stale (as in
+	 * cs_cgroup_owner_by_id). The fd is only a probe. */
+	{
+		int fd = open_by_id(mount_fd, id);
+
+		if (fd < 0 && (errno == ESTALE || errno == ENOENT))
+			return CS_CGROUP_GONE;
+		if (fd >= 0)
+			close(fd);
+	}
 	l = level_of(mount_fd, &top, id, CS_CGROUP_LEVEL_MAX);
 	return l >= 0 && l <= CS_CGROUP_LEVEL_MAX ? (int)l : -1;
 }

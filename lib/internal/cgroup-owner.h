@@ -30,10 +30,12 @@ int cs_cgroup_owner_by_id(int mount_fd, uint64_t id, const uint64_t *own, size_t
 
 /*
  * The level (0: the mount's root) of the cgroup v2 id, counted from the
- * cgroup2 mount's root mount_fd by "..", at most CS_CGROUP_LEVEL_MAX; -1
- * when it cannot be told (gone, not below the mount's root, deeper than
+ * cgroup2 mount's root mount_fd by "..", at most CS_CGROUP_LEVEL_MAX;
+ * CS_CGROUP_GONE when no cgroup has that id now (removed, or never was);
+ * -1 when it cannot be told (not below the mount's root, deeper than
  * that, file handles refused).
  */
+#define CS_CGROUP_GONE (-2)
 int cs_cgroup_level(int mount_fd, uint64_t id);
 
 #endif

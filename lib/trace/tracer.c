@@ -781,7 +781,11 @@ static void set_owner_levels(struct cs_tracer *t, const uint64_t *ids, size_t n)
 	free(root);
 	for (size_t i = 0; lv && i < n; i++) { /* ids are sorted, and so lv */
 		lv[i] = (struct cs_owner_level){ids[i], level_of_owner(t, mfd, ids[i])};
-		known = known && lv[i].level > 0;
+		/* A container gone since its scan (exited, its cgroup removed)
+		 * has no sub-cgroup left to charge: it leaves the others' levels
+		 * as they are. Sixteenth pass, second round: it made every level
+		 * "not told", and the walk the old one, until the next scan. */
+		known = known && (lv[i].level > 0 || lv[i].level == CS_CGROUP_GONE);
 	}
 	if (mfd >= 0)
 		close(mfd);
@@ -789,7 +793,7 @@ static void set_owner_levels(struct cs_tracer *t, const uint64_t *ids, size_t n)
 	t->lv = lv;
 	t->nlv = lv ? n : 0;
 	for (size_t i = 0; known && i < n; i++) {
-		bool have = false;
+		bool have = lv[i].level == CS_CGROUP_GONE;
 		int at = 0;
 
 		for (size_t j = 0; j < nl && !have; j++)

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capscope-fault's hold in the node agent's page build (tests only; the
+ * installed capscope has the no-op of daemon/serve-pager.c). With
+ * CAPSCOPE_FAULT_PAGE_HOLD=PATH, a page build, under the node's lock,
+ * creates PATH.held and waits while PATH exists: a test sees a build held,
+ * asks what it likes of the agent, and removes PATH to let it go.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+void serve_fault_page_build(void);
+
+void serve_fault_page_build(void)
+{
+	const char *path = getenv("CAPSCOPE_FAULT_PAGE_HOLD");
+	char held[PATH_MAX];
+	int fd;
+
+	if (!path || snprintf(held, sizeof(held), "%s.held", path) >= (int)sizeof(held))
+		return;
+	if (access(path, F_OK) != 0)
+		return;
+	if ((fd = open(held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
+	while (access(path, F_OK) == 0) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+	unlink(held);
+}
