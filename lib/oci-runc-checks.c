@@ -66,7 +66,8 @@ static int key_error(struct cs_diag *d, node *k, const char *why)
 
 	snprintf(f, sizeof(f), "linux.sysctl.%.*s%s", CS_MSG_CUT(k->u.text, k->n, 200));
 	return ydoc_error(d, k, EINVAL, f,
-			  "a sysctl runc refuses here (%s): it does not create the container", why);
+			  "a sysctl runc refuses here (%s%s): it does not create the container",
+			  why, memchr(k->u.text, 0, k->n) ? "; the name holds a NUL byte" : "");
 }
 
 static int hostname(node *root, struct cs_diag *d)
@@ -183,9 +184,11 @@ static int sysctls(node *root, struct cs_diag *d)
 			why = has_ns(root, "network", NULL)
 				  ? NULL
 				  : "not allowed in the host's network namespace";
-		else if (!strcmp(name, "kernel.domainname") && has_ns(root, "uts", NULL))
+		/* by length: Go's names hold a NUL ("kernel.domainname\u0000x" is
+		 * no name runc places: refused) */
+		else if (text_is(&key, "kernel.domainname") && has_ns(root, "uts", NULL))
 			why = NULL;
-		else if (!strcmp(name, "kernel.hostname") && has_ns(root, "uts", NULL))
+		else if (text_is(&key, "kernel.hostname") && has_ns(root, "uts", NULL))
 			why = "not allowed: it conflicts with the hostname field";
 		else
 			why = "not in a separate kernel namespace";
@@ -200,7 +203,9 @@ static int sysctls(node *root, struct cs_diag *d)
  * checked when it has neither a default action nor a syscall rule;
  * otherwise any flag is refused ("not yet supported"), every action and
  * operator must be one of libseccomp's names as written, NOTIFY is no
- * default action and needs a listenerPath, and an architecture must be
+ * default action and needs a listenerPath, a syscall name is not empty
+ * (operators, names and the listener only in rules that name a syscall:
+ * runc converts a rule once a name), and an architecture must be
  * one runc names (whether libseccomp can add it to this host's filter is
  * the host's: not checked).
  */
@@ -261,13 +266,26 @@ static int seccomp(node *root, struct cs_diag *d)
 		}
 	for (uint32_t i = 0; has_sys && i < sys->n; i++) {
 		node *rule = sys->u.items[i], *a = go_get(rule, "action"),
-		     *args = go_get(rule, "args");
+		     *args = go_get(rule, "args"), *names;
 
 		snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].action", i);
 		if (cs_json_is_null(a) || !one_of(a, acts))
 			return ydoc_error(
 			    d, cs_json_is_null(a) ? rule : a, EINVAL, f,
 			    "not a seccomp action runc knows (SCMP_ACT_ERRNO, ...): %s", why);
+		/* runc makes one rule a name: a rule without names has its
+		 * operators and its NOTIFY's listener never looked at */
+		if (!(names = go_get(rule, "names")) || names->kind != YDOC_SEQ || !names->n)
+			continue;
+		for (uint32_t k = 0; k < names->n; k++)
+			if (cs_json_is_null(names->u.items[k]) || !names->u.items[k]->n) {
+				snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].names[%u]", i,
+					 k);
+				return ydoc_error(d, names->u.items[k], EINVAL, f,
+						  "an empty syscall name (null is one to Go): %s "
+						  "(empty string is not a valid syscall)",
+						  why);
+			}
 		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
 			return ydoc_error(d, a, EINVAL, f,
 					  "SCMP_ACT_NOTIFY without a listenerPath: %s", why);

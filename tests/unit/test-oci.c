@@ -520,6 +520,16 @@ static void config_runc_refuses(void **state)
 	     "\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":"
 	     "\"SCMP_CMP_BOGUS\"}]}]}}",
 	     "linux.seccomp.syscalls[0].args[0].op"},
+	    /* second round: a NUL in a sysctl's name, an empty or null syscall name */
+	    {"\"linux\":{\"sysctl\":{\"kernel.domainname\\u0000x\":\"1\"},\"namespaces\":[{"
+	     "\"type\":\"uts\"}]}",
+	     "linux.sysctl.kernel.domainname"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\",\"\"],\"action\":\"SCMP_ACT_ALLOW\"}]}}",
+	     "linux.seccomp.syscalls[0].names[1]"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[null],\"action\":\"SCMP_ACT_ALLOW\"}]}}",
+	     "linux.seccomp.syscalls[0].names[0]"},
 	};
 	struct cs_oci_config c;
 	struct cs_diag d;
@@ -555,6 +565,16 @@ static void config_runc_refuses(void **state)
 	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
 		  "\"hostname\":\"\",\"linux\":{\"rootfsPropagation\":\"\",\"seccomp\":{"
 		  "\"defaultAction\":\"\",\"flags\":[\"X\"],\"architectures\":[\"Y\"]}}}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+	/* second round: a rule naming no syscall has its operators and its
+	 * NOTIFY's listener never looked at by runc 1.1.5 (run: it starts) */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\"linux\":{"
+		  "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
+		  "\"action\":\"SCMP_ACT_NOTIFY\",\"args\":[{\"op\":\"BOGUS\"}]},{\"action\":"
+		  "\"SCMP_ACT_NOTIFY\",\"args\":[{\"op\":\"\"}]}]}}}",
 		  &c, &d),
 	    0);
 	cs_oci_config_free(&c);
