@@ -102,7 +102,8 @@ int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const 
  * execve was given, then each interpreter's), the line's one argument if
  * any, and the interpreter's name are copied, each checked against the
  * same bounds (copy_string_kernel), before the interpreter is opened. The
- * pointers were counted once, at the start (bprm_stack_limits).
+ * pointers were counted once, at the start (bprm_stack_limits). A sixth
+ * script is spliced too before its interpreter's ELOOP (exec_binprm).
  */
 int cs_exec_strings_chain_e2big(const char *filename, char *const argv[], char *const envp[],
 				int fd, const struct cs_exec_file *f, char *why, size_t len)
@@ -117,7 +118,7 @@ int cs_exec_strings_chain_e2big(const char *filename, char *const argv[], char *
 	if (measure(filename, argv, envp, &strings, &ptrs, why, len))
 		return 0; /* the first copy's answer, not the chain's */
 	deepest = strings;
-	for (int level = 0; f && f->interp && n >= 0 && level < CS_EXEC_SCRIPT_DEPTH; level++) {
+	for (int level = 0; f && f->interp && n >= 0 && level <= CS_EXEC_SCRIPT_DEPTH; level++) {
 		cs_cleanup_close int next = -1;
 
 		if (cs_exec_script_interpreter(head, (size_t)n, name, arg) != 1)
