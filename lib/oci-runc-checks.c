@@ -199,11 +199,25 @@ static int sysctls(node *root, struct cs_diag *d)
 }
 
 /*
+ * An errno for SCMP_ACT_ERRNO that libseccomp refuses: runc hands it over
+ * as an int16 (so modulo 65536) and libseccomp takes below MAX_ERRNO
+ * (4095) only. Run here: 4094, 65536 and 135166 start; 4095 and 65535 do
+ * not, as a rule's return or as the default one.
+ */
+static const char errno_why[] = "an errno of 4095 or more (modulo 65536)";
+
+static bool errno_over(node *n)
+{
+	return !cs_json_is_null(n) && (u64_of(n) & 0xffff) >= 4095;
+}
+
+/*
  * linux.seccomp as runc 1.1.5 (Debian's) builds it, run here: nothing is
  * checked when it has neither a default action nor a syscall rule;
  * otherwise any flag is refused ("not yet supported"), every action and
  * operator must be one of libseccomp's names as written, NOTIFY is no
- * default action and needs a listenerPath, a syscall name is not empty
+ * default action and needs a listenerPath, an ERRNO's return is one
+ * libseccomp takes (errno_over), a syscall name is not empty
  * (operators, names and the listener only in rules that name a syscall:
  * runc converts a rule once a name), and an architecture must be
  * one runc names (whether libseccomp can add it to this host's filter is
@@ -240,7 +254,7 @@ static int seccomp(node *root, struct cs_diag *d)
 	node *sc = go_get(go_get(root, "linux"), "seccomp");
 	node *def = go_get(sc, "defaultAction"), *sys = go_get(sc, "syscalls");
 	node *flags = go_get(sc, "flags"), *arch = go_get(sc, "architectures");
-	node *lp = go_get(sc, "listenerPath");
+	node *lp = go_get(sc, "listenerPath"), *e;
 	bool has_sys = sys && sys->kind == YDOC_SEQ && sys->n;
 	bool listener = !cs_json_is_null(lp) && lp->n;
 	char f[96];
@@ -256,6 +270,10 @@ static int seccomp(node *root, struct cs_diag *d)
 		    "not a default action runc takes (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
 		    "...; not SCMP_ACT_NOTIFY): %s",
 		    why);
+	if ((e = go_get(sc, "defaultErrnoRet")) && text_is(def, "SCMP_ACT_ERRNO") && errno_over(e))
+		return ydoc_error(d, e, EINVAL, "linux.seccomp.defaultErrnoRet",
+				  "%s as SCMP_ACT_ERRNO's return: %s (could not create filter)",
+				  errno_why, why);
 	for (uint32_t i = 0; arch && arch->kind == YDOC_SEQ && i < arch->n; i++)
 		if (cs_json_is_null(arch->u.items[i]) || !one_of(arch->u.items[i], archs)) {
 			snprintf(f, sizeof(f), "linux.seccomp.architectures[%u]", i);
@@ -286,6 +304,14 @@ static int seccomp(node *root, struct cs_diag *d)
 						  "(empty string is not a valid syscall)",
 						  why);
 			}
+		if (text_is(a, "SCMP_ACT_ERRNO") && (e = go_get(rule, "errnoRet")) &&
+		    errno_over(e)) {
+			snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].errnoRet", i);
+			return ydoc_error(d, e, EINVAL, f,
+					  "%s as SCMP_ACT_ERRNO's return: %s (error adding "
+					  "seccomp filter rule)",
+					  errno_why, why);
+		}
 		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
 			return ydoc_error(d, a, EINVAL, f,
 					  "SCMP_ACT_NOTIFY without a listenerPath: %s", why);
