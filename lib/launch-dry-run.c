@@ -483,7 +483,10 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
-	if (!cs_launch_walk_goes_on(rc) && rc != -ENOMEM)
+	/* Asked also when the walk would go on: a "#!" interpreter's or an ELF
+	 * loader's ENOENT comes after the copy and the splices, and E2BIG ends
+	 * the walk (the file's own refusals stand: strings_e2big keeps them). */
+	if (rc != -ENOMEM)
 		rc = strings_e2big(p, fd, path, ifd >= 0 || chain[0], rc);
 	if (rc == -ENOMEM)
 		return rc;
