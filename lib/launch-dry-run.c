@@ -350,14 +350,17 @@ static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
  * and envp: strings past its bounds (internal/exec-strings.h) fail it with
  * E2BIG after the file's own open (lookup, MAY_EXEC, ETXTBSY) and before
  * anything a loader, a "#!" chain or a binfmt_misc handler would do, so the
- * model's steps after the open never happen. The run passes the path
+ * model's steps after the open never happen. A "#!" script's chain adds
+ * strings before each interpreter is opened (cs_exec_strings_chain_e2big):
+ * past the bounds there, E2BIG too, reported the same way (claimed: a
+ * binfmt_misc handler's splice, not modelled, comes instead). The run passes the path
  * (or, with --caps, "/dev/fd/N" of the checked descriptor: its number here
  * is the dry run's own). rc: the candidate's answer so far.
  */
-static int strings_e2big(struct probe *p, int fd, const char *path, int rc)
+static int strings_e2big(struct probe *p, int fd, const char *path, bool claimed, int rc)
 {
 	struct cs_launch_dry_run *out = p->out, f;
-	char name[32], why[320];
+	char name[32], why[512];
 	const char *filename = path;
 	enum cs_exec_head head;
 	struct cs_steps scratch;
@@ -367,7 +370,12 @@ static int strings_e2big(struct probe *p, int fd, const char *path, int rc)
 		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
 		filename = name;
 	}
-	if (!p->argv || cs_exec_strings_e2big(filename, p->argv, p->envp, why, sizeof(why)) != 1 ||
+	/* the first copy, then (no binfmt_misc handler claiming the file or its
+	 * chain: that splice is not modelled) each "#!" file's */
+	if (!p->argv ||
+	    (cs_exec_strings_e2big(filename, p->argv, p->envp, why, sizeof(why)) != 1 &&
+	     (claimed || cs_exec_strings_chain_e2big(filename, p->argv, p->envp, fd, &out->file,
+						     why, sizeof(why)) != 1)) ||
 	    cs_exec_text_busy(fd, "") == 1)
 		return rc;
 	cs_steps_init(&scratch);
@@ -475,8 +483,11 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	}
 	if (rc == 0)
 		rc = out->res.ok ? 0 : -out->res.error;
-	if (!cs_launch_walk_goes_on(rc) && rc != -ENOMEM)
-		rc = strings_e2big(p, fd, path, rc);
+	/* Asked also when the walk would go on: a "#!" interpreter's or an ELF
+	 * loader's ENOENT comes after the copy and the splices, and E2BIG ends
+	 * the walk (the file's own refusals stand: strings_e2big keeps them). */
+	if (rc != -ENOMEM)
+		rc = strings_e2big(p, fd, path, ifd >= 0 || chain[0], rc);
 	if (rc == -ENOMEM)
 		return rc;
 	if (cs_launch_walk_goes_on(rc)) {

@@ -66,7 +66,8 @@ static int key_error(struct cs_diag *d, node *k, const char *why)
 
 	snprintf(f, sizeof(f), "linux.sysctl.%.*s%s", CS_MSG_CUT(k->u.text, k->n, 200));
 	return ydoc_error(d, k, EINVAL, f,
-			  "a sysctl runc refuses here (%s): it does not create the container", why);
+			  "a sysctl runc refuses here (%s%s): it does not create the container",
+			  why, memchr(k->u.text, 0, k->n) ? "; the name holds a NUL byte" : "");
 }
 
 static int hostname(node *root, struct cs_diag *d)
@@ -183,9 +184,11 @@ static int sysctls(node *root, struct cs_diag *d)
 			why = has_ns(root, "network", NULL)
 				  ? NULL
 				  : "not allowed in the host's network namespace";
-		else if (!strcmp(name, "kernel.domainname") && has_ns(root, "uts", NULL))
+		/* by length: Go's names hold a NUL ("kernel.domainname\u0000x" is
+		 * no name runc places: refused) */
+		else if (text_is(&key, "kernel.domainname") && has_ns(root, "uts", NULL))
 			why = NULL;
-		else if (!strcmp(name, "kernel.hostname") && has_ns(root, "uts", NULL))
+		else if (text_is(&key, "kernel.hostname") && has_ns(root, "uts", NULL))
 			why = "not allowed: it conflicts with the hostname field";
 		else
 			why = "not in a separate kernel namespace";
@@ -228,11 +231,25 @@ static int rule_names(node *rule, uint32_t i, bool notify, struct cs_diag *d)
 }
 
 /*
+ * An errno for SCMP_ACT_ERRNO that libseccomp refuses: runc hands it over
+ * as an int16 (so modulo 65536) and libseccomp takes below MAX_ERRNO
+ * (4095) only. Run here: 4094, 65536 and 135166 start; 4095 and 65535 do
+ * not, as a rule's return or as the default one.
+ */
+static const char errno_why[] = "an errno of 4095 or more (modulo 65536)";
+
+static bool errno_over(node *n)
+{
+	return !cs_json_is_null(n) && (u64_of(n) & 0xffff) >= 4095;
+}
+
+/*
  * linux.seccomp as runc 1.1.5 (Debian's) builds it, run here: nothing is
  * checked when it has neither a default action nor a syscall rule;
  * otherwise any flag is refused ("not yet supported"), every action and
  * operator (of a rule with a name) must be one of libseccomp's names as
- * written, NOTIFY is no default action and needs a listenerPath, and an
+ * written, NOTIFY is no default action and needs a listenerPath, an
+ * ERRNO's return is one libseccomp takes (errno_over), and an
  * architecture must be one runc names (whether libseccomp can add it to
  * this host's filter is the host's: not checked). An argument index past
  * 5 fails only on a name this host's libseccomp resolves: not checked
@@ -269,7 +286,7 @@ static int seccomp(node *root, struct cs_diag *d)
 	node *sc = go_get(go_get(root, "linux"), "seccomp");
 	node *def = go_get(sc, "defaultAction"), *sys = go_get(sc, "syscalls");
 	node *flags = go_get(sc, "flags"), *arch = go_get(sc, "architectures");
-	node *lp = go_get(sc, "listenerPath");
+	node *lp = go_get(sc, "listenerPath"), *e;
 	bool has_sys = sys && sys->kind == YDOC_SEQ && sys->n;
 	bool listener = !cs_json_is_null(lp) && lp->n;
 	char f[96];
@@ -286,6 +303,10 @@ static int seccomp(node *root, struct cs_diag *d)
 		    "not a default action runc takes (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
 		    "...; not SCMP_ACT_NOTIFY): %s",
 		    why);
+	if ((e = go_get(sc, "defaultErrnoRet")) && text_is(def, "SCMP_ACT_ERRNO") && errno_over(e))
+		return ydoc_error(d, e, EINVAL, "linux.seccomp.defaultErrnoRet",
+				  "%s as SCMP_ACT_ERRNO's return: %s (could not create filter)",
+				  errno_why, why);
 	for (uint32_t i = 0; arch && arch->kind == YDOC_SEQ && i < arch->n; i++)
 		if (cs_json_is_null(arch->u.items[i]) || !one_of(arch->u.items[i], archs)) {
 			snprintf(f, sizeof(f), "linux.seccomp.architectures[%u]", i);
@@ -307,6 +328,14 @@ static int seccomp(node *root, struct cs_diag *d)
 			return rc;
 		if (rc == 0)
 			continue; /* no name: runc never reads the args (rule_names) */
+		if (text_is(a, "SCMP_ACT_ERRNO") && (e = go_get(rule, "errnoRet")) &&
+		    errno_over(e)) {
+			snprintf(f, sizeof(f), "linux.seccomp.syscalls[%u].errnoRet", i);
+			return ydoc_error(d, e, EINVAL, f,
+					  "%s as SCMP_ACT_ERRNO's return: %s (error adding "
+					  "seccomp filter rule)",
+					  errno_why, why);
+		}
 		/* A nameless NOTIFY rule adds no syscall: runc runs without a listener. */
 		if (text_is(a, "SCMP_ACT_NOTIFY") && !listener)
 			return ydoc_error(d, a, EINVAL, f,

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../internal/exec-script.h"
 #include "../internal/exec-strings.h"
 #include "oci-e2big.h"
 
@@ -85,9 +86,43 @@ static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *coun
 static const char tail[] = ": execve fails with E2BIG (argument list too long), the process "
 			   "does not start";
 
-int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, char *why, size_t len)
+/*
+ * The strings after load_script's splice at each "#!" file of f's chain
+ * (lib/exec-strings.c says how: argv[0] out, the file's name and the
+ * interpreter's in, up to the sixth script's), *deepest the most they ever
+ * took. The lines' optional arguments are not counted: they are not read
+ * again through the rootfs or the image, so an E2BIG found stays certain.
+ */
+static const char *chain_note(const struct cs_exec_file *f)
 {
-	size_t env_bytes, envc, long_env, strings, total, limit;
+	return f && f->interp && f->interp->path && f->interp->error != ENOEXEC
+		   ? ", once each \"#!\" line's interpreter and the script's name are put in "
+		     "argv[0]'s place"
+		   : "";
+}
+
+static size_t spliced(const struct cs_exec_file *f, const char *filename, const char *arg0,
+		      size_t strings, size_t *deepest)
+{
+	*deepest = strings;
+	for (int level = 0; f && f->interp && f->interp->path && f->interp->error != ENOEXEC &&
+			    level <= CS_EXEC_SCRIPT_DEPTH;
+	     level++) {
+		if (!level) /* never shorter: the name is args[0] or a $PATH directory's */
+			strings = strings - (strlen(arg0) + 1) + strlen(filename) + 1;
+		strings += strlen(f->interp->path) + 1;
+		*deepest = strings > *deepest ? strings : *deepest;
+		if (f->interp->error)
+			break;
+		f = f->interp;
+	}
+	return strings;
+}
+
+int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
+		      const struct cs_exec_file *f, char *why, size_t len)
+{
+	size_t env_bytes, envc, long_env, strings, total, limit, deepest;
 	bool home;
 	int rc = env_size(cfg, &env_bytes, &envc, &home, &long_env);
 
@@ -115,16 +150,17 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, cha
 	strings = strlen(filename) + 1 + env_bytes;
 	for (size_t i = 0; i < cfg->nargs; i++)
 		strings += strlen(cfg->args[i]) + 1;
+	strings = spliced(f, filename, cfg->args[0], strings, &deepest);
 	total = strings + (cfg->nargs ? cfg->nargs : 1) * 8 + envc * 8;
 	limit = cs_exec_strings_limit(cfg->stack_rlimit_set, cfg->stack_rlimit);
 	/* Just under the soft limit the process may still die after execve's point of
 	 * no return, setting up the rest of its stack: not predicted. */
-	if (cfg->stack_rlimit_set && cs_exec_strings_stack_over(strings, cfg->stack_rlimit)) {
+	if (cfg->stack_rlimit_set && cs_exec_strings_stack_over(deepest, cfg->stack_rlimit)) {
 		snprintf(why, len,
 			 "the file's name, process.args and process.env (as runc passes it) "
 			 "take %zu bytes or more with their NULs: the new stack that holds them "
-			 "would pass RLIMIT_STACK's soft limit %llu%s",
-			 strings, (unsigned long long)cfg->stack_rlimit, tail);
+			 "would pass RLIMIT_STACK's soft limit %llu%s%s",
+			 deepest, (unsigned long long)cfg->stack_rlimit, chain_note(f), tail);
 		return 1;
 	}
 	if (total <= limit)
@@ -134,13 +170,13 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, cha
 			 "the file's name, process.args and process.env (as runc passes it) "
 			 "take %zu bytes or more with their NULs and pointers, past the %zu "
 			 "execve copies under RLIMIT_STACK's soft limit %llu (a quarter of it, at "
-			 "least 128 KiB, at most 6 MiB)%s",
-			 total, limit, (unsigned long long)cfg->stack_rlimit, tail);
+			 "least 128 KiB, at most 6 MiB)%s%s",
+			 total, limit, (unsigned long long)cfg->stack_rlimit, chain_note(f), tail);
 	else
 		snprintf(why, len,
 			 "the file's name, process.args and process.env (as runc passes it) "
 			 "take %zu bytes or more with their NULs and pointers, past 6 MiB, the "
-			 "most execve copies whatever the stack limit%s",
-			 total, tail);
+			 "most execve copies whatever the stack limit%s%s",
+			 total, chain_note(f), tail);
 	return 1;
 }

@@ -5,13 +5,16 @@
 
 #include <stddef.h>
 
+#include "capscope/kernel.h"
 #include "capscope/oci.h"
 
 /*
  * Whether execve of filename (the name runc passes: args[0] as written, or
- * the $PATH candidate) certainly refuses what runc 1.1 copies: 1 with why
+ * the $PATH candidate; f: the file it opens, NULL if unknown, whose "#!"
+ * chain splices its names in) certainly refuses what runc 1.1 copies: 1 with why
  * filled (step execve.e2big's text), 0 when it does not, -ENOMEM.
  */
-int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename, char *why, size_t len);
+int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
+		      const struct cs_exec_file *f, char *why, size_t len);
 
 #endif

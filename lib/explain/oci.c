@@ -88,7 +88,7 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 	/* The name runc passes execve: args[0] as written with a '/', else the $PATH candidate. */
 	p = cfg->process;
 	rc = cs_oci_exec_e2big(
-	    cfg, strchr(cfg->args[0], '/') || !r->file.path ? cfg->args[0] : r->file.path,
+	    cfg, strchr(cfg->args[0], '/') || !r->file.path ? cfg->args[0] : r->file.path, &r->file,
 	    p.exec_e2big, sizeof(p.exec_e2big));
 	if (rc < 0)
 		return rc;

@@ -35,4 +35,16 @@ bool cs_exec_strings_stack_over(size_t strings, uint64_t soft);
 int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
 			  size_t len);
 
+struct cs_exec_file;
+/*
+ * The same bounds after load_script's splice at each "#!" file of f's chain
+ * (f: the file execve opens, fd open on it; each interpreter after the
+ * first is read again by its name, from the working directory): 1 with why
+ * filled when a splice before the chain's first unopenable interpreter
+ * passes them, else 0 (also when the first copy already does: ask
+ * cs_exec_strings_e2big first).
+ */
+int cs_exec_strings_chain_e2big(const char *filename, char *const argv[], char *const envp[],
+				int fd, const struct cs_exec_file *f, char *why, size_t len);
+
 #endif

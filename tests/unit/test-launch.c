@@ -7,12 +7,17 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <stdlib.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 
 #include "capscope/launch.h"
+#include "internal/exec-strings.h"
 
 /* A root process whose bounding set lost cap_net_raw (e.g. under capsh --drop). */
 static void root_without_net_raw(struct cs_cred *c)
@@ -256,6 +261,71 @@ static void child_kept_from_caller_sigchld(void **state)
 	sigaction(SIGCHLD, &old, NULL);
 }
 
+/*
+ * argc 0 (sixteenth pass, second round): execve keeps room for one pointer
+ * and, after the strings, copies an empty argv[0] ("", one byte, Linux
+ * 5.18+): the model left the byte out, so one byte past the limit it
+ * predicted a run. The real execve of /bin/true under an 8 MiB stack (2 MiB
+ * of strings and pointers) at the limit and one byte past it, both asked.
+ */
+static int real_execve_argc0(char **envp)
+{
+	char *argv[] = {NULL};
+	int p[2], e = 0, st;
+	pid_t pid;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	if ((pid = fork()) == 0) {
+		execve("/bin/true", argv, envp);
+		e = errno;
+		(void)!write(p[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], &e, sizeof(e)) != (ssize_t)sizeof(e))
+		e = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return e;
+}
+
+static char *filled(size_t with_nul)
+{
+	char *e = malloc(with_nul);
+
+	assert_non_null(e);
+	memset(e, 'e', with_nul - 1);
+	e[with_nul - 1] = '\0';
+	return e;
+}
+
+static void e2big_argc0(void **state)
+{
+	(void)state;
+	struct rlimit old, rl;
+	char *argv[] = {NULL}, why[512], *envp[33] = {0};
+	/* "/bin/true", the empty argv[0], 32 entries; pointers: 1 + 32 */
+	size_t last = (2u << 20) - 10 - 1 - 8 * 33 - 31 * 65536;
+
+	assert_int_equal(getrlimit(RLIMIT_STACK, &old), 0);
+	if (old.rlim_max != RLIM_INFINITY && old.rlim_max < (8u << 20))
+		skip();
+	rl = (struct rlimit){8u << 20, old.rlim_max};
+	assert_int_equal(setrlimit(RLIMIT_STACK, &rl), 0);
+	for (int i = 0; i < 31; i++)
+		envp[i] = filled(65536);
+	for (int more = 0; more < 2; more++) {
+		envp[31] = filled(last + (size_t)more);
+		assert_int_equal(real_execve_argc0(envp), more ? E2BIG : 0);
+		assert_int_equal(cs_exec_strings_e2big("/bin/true", argv, envp, why, sizeof(why)),
+				 more);
+		free(envp[31]);
+	}
+	for (int i = 0; i < 31; i++)
+		free(envp[i]);
+	assert_int_equal(setrlimit(RLIMIT_STACK, &old), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +337,7 @@ int main(void)
 	    cmocka_unit_test(apply_and_verify_fill_diag),
 	    cmocka_unit_test(root_gets_bounding_back),
 	    cmocka_unit_test(child_kept_from_caller_sigchld),
+	    cmocka_unit_test(e2big_argc0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

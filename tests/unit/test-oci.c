@@ -535,6 +535,26 @@ static void config_runc_refuses(void **state)
 	     "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"X\"}]},{\"names\":[\"a\"],"
 	     "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"Y\"}]}]}}",
 	     "linux.seccomp.syscalls[1].args[0].op"},
+	    /* second round: a NUL in a sysctl's name, an empty or null syscall name */
+	    {"\"linux\":{\"sysctl\":{\"kernel.domainname\\u0000x\":\"1\"},\"namespaces\":[{"
+	     "\"type\":\"uts\"}]}",
+	     "linux.sysctl.kernel.domainname"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"getcwd\",\"\"],\"action\":\"SCMP_ACT_ALLOW\"}]}}",
+	     "linux.seccomp.syscalls[0].names[1]"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[null],\"action\":\"SCMP_ACT_ALLOW\"}]}}",
+	     "linux.seccomp.syscalls[0].names[0]"},
+	    /* an errno libseccomp refuses (4095 or more, modulo 65536) */
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"acct\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":4095}]}}",
+	     "linux.seccomp.syscalls[0].errnoRet"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+	     "\"names\":[\"acct\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":65535}]}}",
+	     "linux.seccomp.syscalls[0].errnoRet"},
+	    {"\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":"
+	     "4095}}",
+	     "linux.seccomp.defaultErrnoRet"},
 	};
 	struct cs_oci_config c;
 	struct cs_diag d;
@@ -582,6 +602,29 @@ static void config_runc_refuses(void **state)
 		  "\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"op\":\"BOGUS\"}]},{\"action\":"
 		  "\"SCMP_ACT_KILL\",\"args\":[{\"op\":\"\"}]},{\"names\":[\"write\"],"
 		  "\"action\":\"SCMP_ACT_ERRNO\"},{\"action\":\"SCMP_ACT_NOTIFY\"}]}}}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+	/* second round: a rule naming no syscall has its operators and its
+	 * NOTIFY's listener never looked at by runc 1.1.5 (run: it starts) */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\"linux\":{"
+		  "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[],"
+		  "\"action\":\"SCMP_ACT_NOTIFY\",\"args\":[{\"op\":\"BOGUS\"}]},{\"action\":"
+		  "\"SCMP_ACT_NOTIFY\",\"args\":[{\"op\":\"\"}]}]}}}",
+		  &c, &d),
+	    0);
+	cs_oci_config_free(&c);
+	/* errnos runc 1.1.5 takes (run): 4094, 65536 and 135166 (4094 modulo
+	 * 65536); any errnoRet beside another action; a default errno beside
+	 * SCMP_ACT_ALLOW */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},\"linux\":{"
+		  "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":4096,"
+		  "\"syscalls\":[{\"names\":[\"acct\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":"
+		  "4094},{\"names\":[\"acct\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":65536},{"
+		  "\"names\":[\"acct\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":135166},{"
+		  "\"names\":[\"acct\"],\"action\":\"SCMP_ACT_ALLOW\",\"errnoRet\":65535}]}}}",
 		  &c, &d),
 	    0);
 	cs_oci_config_free(&c);
