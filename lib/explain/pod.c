@@ -417,6 +417,38 @@ static int not_modelled(struct cs_pod_ctr_result *r, const struct cs_diag *d)
 	return r->not_modelled && r->exec_error ? 1 : -ENOMEM;
 }
 
+/*
+ * The pod's supplementalGroups into groups[CS_OCI_MAX_GROUPS], as written
+ * when they fit. Past the model's bound they were dropped in silence until
+ * session 16 (300 groups: "256 in all", the last 44 in no prediction): now
+ * repeats are dropped (the runtime's merge drops them too) and a 257th
+ * distinct group makes the container not modelled (1, d set), as the merge
+ * does past the bound (lib/runtime/cri-groups.c).
+ */
+static int pod_groups(const struct cs_k8s_pod *pod, gid_t *groups, size_t *ng, struct cs_diag *d)
+{
+	size_t n = pod->n_supplemental_groups;
+
+	*ng = 0;
+	for (size_t k = 0; k < n; k++) {
+		gid_t g = (gid_t)pod->supplemental_groups[k];
+		size_t j = 0;
+
+		while (n > CS_OCI_MAX_GROUPS && j < *ng && groups[j] != g)
+			j++;
+		if (n > CS_OCI_MAX_GROUPS && j < *ng)
+			continue; /* a repeat */
+		if (*ng == CS_OCI_MAX_GROUPS) {
+			cs_diag_set(d, E2BIG, 0, 0, "supplementalGroups",
+				    "more than %d supplementary groups: the model holds at most %d",
+				    CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
+			return 1;
+		}
+		groups[(*ng)++] = g;
+	}
+	return 0;
+}
+
 /* The CRI request the kubelet sends, merged by the runtime into the OCI process. */
 static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid_t gid)
 {
@@ -433,24 +465,8 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 
 	const char *iu = w->config && w->config->user ? w->config->user : "";
 
-	for (size_t k = 0; k < pod->n_supplemental_groups && ng < CS_OCI_MAX_GROUPS; k++)
-		groups[ng++] = (gid_t)pod->supplemental_groups[k];
-	/* Those past the model's bound were dropped in silence until session 16
-	 * (300 groups: "256 in all", the last 44 in no prediction): one that is
-	 * not a repeat of those kept makes the container not modelled, as the
-	 * runtime's merge does past the bound (cri-groups.c). */
-	for (size_t k = CS_OCI_MAX_GROUPS; k < pod->n_supplemental_groups; k++) {
-		size_t j = 0;
-
-		while (j < ng && groups[j] != (gid_t)pod->supplemental_groups[k])
-			j++;
-		if (j == ng) {
-			cs_diag_set(&d, E2BIG, 0, 0, "supplementalGroups",
-				    "more than %d supplementary groups: the model holds at most %d",
-				    CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
-			return not_modelled(r, &d);
-		}
-	}
+	if ((rc = pod_groups(pod, groups, &ng, &d)) != 0)
+		return not_modelled(r, &d);
 	req.fs_group_set = fsg.set;
 	req.fs_group = (gid_t)fsg.v;
 	req.members = &w->members;

@@ -162,4 +162,8 @@ pod sgrep.yaml "supplementalGroups: [$(sg 1 255), $(sg 1 100)]" 'runAsUser: 1000
 is "$("$CAPSCOPE" explain pod --json --runtime containerd sgrep.yaml |
   jq -c '.containers[0] | [.not_modelled, .process.gids[0], (.process.groups | length)]')" "[null,0,256]" \
   "355 entries, 255 groups and 100 repeats: modelled, 256 groups with the gid"
+pod sgrep2.yaml "supplementalGroups: [$(yes 7 | head -n 290 | paste -sd,), $(sg 8 17)]" 'runAsUser: 1000, runAsGroup: 0'
+is "$("$CAPSCOPE" explain pod --json --runtime containerd sgrep2.yaml |
+  jq -c '.containers[0] | [.not_modelled, (.process.groups | length)]')" "[null,12]" \
+  "300 entries, 290 of them one group: modelled, 11 groups and the gid"
 done_testing
