@@ -50,6 +50,14 @@ struct pod_work {
 	 * strlen of it (it names every failing container under every SCC) made
 	 * containers^2 x SCCs (fifteenth pass: 2,000 containers, 250 SCCs: 13.5 s). */
 	size_t scc_reason_len;
+	/* The pod's supplementalGroups as the CRI request carries them, made
+	 * once per pod (pod_groups): a container's copy of them cost containers
+	 * x groups past the model's 256. groups_over: more than 256, said by
+	 * groups_diag. */
+	gid_t groups[CS_OCI_MAX_GROUPS];
+	size_t n_groups;
+	bool groups_over;
+	struct cs_diag groups_diag;
 	struct cs_pod_ctr_result *r; /* being built */
 	struct cs_diag *d;	     /* cs_pod_explain's, for an input the model refuses */
 	/* The model's full state for r. */

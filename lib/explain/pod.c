@@ -422,24 +422,55 @@ static int not_modelled(struct cs_pod_ctr_result *r, const struct cs_diag *d)
 	return r->not_modelled && r->exec_error ? 1 : -ENOMEM;
 }
 
+/*
+ * The pod's supplementalGroups into w->groups, as written when they fit;
+ * once per pod, as each container's request carries the same. Past the
+ * model's bound they were dropped in silence until session 16 (300 groups:
+ * "256 in all", the last 44 in no prediction): now repeats are dropped
+ * (the runtime's merge drops them too) and a 257th distinct group sets
+ * w->groups_diag, which makes each container not modelled, as the merge
+ * does past the bound (lib/runtime/cri-groups.c).
+ */
+static void pod_groups(const struct cs_k8s_pod *pod, struct pod_work *w)
+{
+	size_t n = pod->n_supplemental_groups;
+
+	w->n_groups = 0;
+	for (size_t k = 0; k < n; k++) {
+		gid_t g = (gid_t)pod->supplemental_groups[k];
+		size_t j = 0;
+
+		while (n > CS_OCI_MAX_GROUPS && j < w->n_groups && w->groups[j] != g)
+			j++;
+		if (n > CS_OCI_MAX_GROUPS && j < w->n_groups)
+			continue; /* a repeat */
+		if (w->n_groups == CS_OCI_MAX_GROUPS) {
+			cs_diag_set(&w->groups_diag, E2BIG, 0, 0, "supplementalGroups",
+				    "more than %d supplementary groups: the model holds at most %d",
+				    CS_OCI_MAX_GROUPS, CS_OCI_MAX_GROUPS);
+			w->groups_over = true;
+			return;
+		}
+		w->groups[w->n_groups++] = g;
+	}
+}
+
 /* The CRI request the kubelet sends, merged by the runtime into the OCI process. */
 static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid_t gid)
 {
 	struct cs_pod_ctr_result *r = w->r;
 	const struct cs_k8s_pod *pod = w->pod->pod;
-	gid_t groups[CS_OCI_MAX_GROUPS];
 	const char *cwd;
 	struct cs_cri_request req = {0};
 	struct cs_diag d = {0};
-	size_t ng = 0;
 	int rc;
 	struct cs_opt_i64 fsg =
 	    w->pod->scc_modelled && w->pod->scc.admitted ? w->pod->scc.fs_group : pod->fs_group;
 
 	const char *iu = w->config && w->config->user ? w->config->user : "";
 
-	for (size_t k = 0; k < pod->n_supplemental_groups && ng < CS_OCI_MAX_GROUPS; k++)
-		groups[ng++] = (gid_t)pod->supplemental_groups[k];
+	if (w->groups_over)
+		return not_modelled(r, &w->groups_diag);
 	req.fs_group_set = fsg.set;
 	req.fs_group = (gid_t)fsg.v;
 	req.members = &w->members;
@@ -465,8 +496,8 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 						   !r->adm.allow_privilege_escalation.v;
 	req.uid = uid;
 	req.gid = gid;
-	req.groups = groups;
-	req.n_groups = ng;
+	req.groups = w->groups;
+	req.n_groups = w->n_groups;
 	req.user_namespace = pod->host_users.set && !pod->host_users.v;
 	req.userns_base = w->o->userns_base;
 	memset(&w->oci, 0, sizeof(w->oci));
@@ -1031,6 +1062,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	w->ids_rejected = has_kubelet(o) && cs_k8s_api_rejects_ids(pod, &w->ids_diag);
 	w->scc_reason_len = res->scc.reason ? strlen(res->scc.reason) : 0;
+	pod_groups(pod, w);
 	res->all_ok = true;
 	if (!o->on_container &&
 	    !(res->containers = calloc(pod->n_containers + 1, sizeof(*res->containers))))

@@ -429,18 +429,34 @@ struct cs_node_ctr *cs_node_add(struct cs_node_inventory *inv, const char *id)
  * a third of a scan's instructions in strcmp), under the lock /metrics and
  * /api/v1/containers share; whoever may create pods makes containers. An
  * open-addressing table of the ids, twice as large as the list at least.
+ *
+ * The slot is FNV-1a from a start drawn from the table's address (ASLR),
+ * mixed so that it depends on every bit. Until session 16 it was FNV-1a
+ * from its fixed start, masked: its low bits depend only on the low bits
+ * before, so blocks of a few characters that meet there chain into 2^m
+ * names of one slot, and a user who may write a bundle root (a rootless
+ * user's storage, docs/serve.md) made each scrape probe past every
+ * container before (2,048 such bundles: 2.1 million probes a scan).
  */
 struct id_index {
 	struct cs_node_ctr **slot;
-	size_t mask; /* slots - 1, a power of two minus one */
+	size_t mask;   /* slots - 1, a power of two minus one */
+	uint64_t seed; /* drawn from slot's address at each build */
 };
+
+size_t cs_node_id_probes;
 
 static struct cs_node_ctr **id_slot(const struct id_index *ix, const char *id)
 {
-	size_t i = (size_t)cs_fnv1a(CS_FNV1A_START, id, strlen(id)) & ix->mask;
+	uint64_t h = cs_fnv1a(CS_FNV1A_START ^ ix->seed, id, strlen(id));
+	size_t i;
 
-	while (ix->slot[i] && strcmp(ix->slot[i]->id, id) != 0)
+	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
+	i = (size_t)(h ^ (h >> 32)) & ix->mask;
+	while (ix->slot[i] && strcmp(ix->slot[i]->id, id) != 0) {
+		cs_node_id_probes++;
 		i = (i + 1) & ix->mask;
+	}
 	return &ix->slot[i];
 }
 
@@ -455,6 +471,7 @@ static int id_index_build(struct id_index *ix, const struct cs_node_inventory *i
 	if (!(ix->slot = calloc(n, sizeof(*ix->slot))))
 		return -ENOMEM;
 	ix->mask = n - 1;
+	ix->seed = (uint64_t)(uintptr_t)ix->slot * 0x9e3779b97f4a7c15ULL;
 	for (size_t i = 0; i < inv->n; i++)
 		*id_slot(ix, inv->v[i]->id) = inv->v[i];
 	return 0;

@@ -145,4 +145,25 @@ is "$?" 2 "the second pod past the model's 256 groups: exit 2"
 is "$(jq -c '[(.containers | length), (.error // "none"), (.containers[1].not_modelled | test("more than 256"))]' two.json 2>&1)" \
   '[2,"none",true]' "…stdout is whole JSON: both pods' containers, the second not modelled"
 like "$(cat two.err)" "more than 256 supplementary groups" "…the same error on stderr"
+
+# supplementalGroups past the model's 256 (session 16, second round, part
+# L): the first 256 were kept and the rest dropped in silence ("256 from
+# supplementalGroups; 256 in all"), the process predicted without groups
+# it has. Now a group past them that is not a repeat makes the container
+# not modelled; repeats of those kept change nothing.
+sg() { seq -s, "$1" "$2"; }
+pod sg300.yaml "supplementalGroups: [$(sg 0 299)]" 'runAsUser: 1000, runAsGroup: 0'
+"$CAPSCOPE" explain pod --json --runtime containerd sg300.yaml >sg300.json 2>sg300.err
+is "$?" 2 "300 supplementalGroups (with runAsGroup 0 among them): exit 2"
+like "$(jq -r '.containers[0].not_modelled' sg300.json)" \
+  "^supplementalGroups: more than 256 supplementary groups: the model holds at most 256" \
+  "…not modelled, naming the field and the bound (256 kept in silence before)"
+pod sgrep.yaml "supplementalGroups: [$(sg 1 255), $(sg 1 100)]" 'runAsUser: 1000, runAsGroup: 0'
+is "$("$CAPSCOPE" explain pod --json --runtime containerd sgrep.yaml |
+  jq -c '.containers[0] | [.not_modelled, .process.gids[0], (.process.groups | length)]')" "[null,0,256]" \
+  "355 entries, 255 groups and 100 repeats: modelled, 256 groups with the gid"
+pod sgrep2.yaml "supplementalGroups: [$(yes 7 | head -n 290 | paste -sd,), $(sg 8 17)]" 'runAsUser: 1000, runAsGroup: 0'
+is "$("$CAPSCOPE" explain pod --json --runtime containerd sgrep2.yaml |
+  jq -c '.containers[0] | [.not_modelled, (.process.groups | length)]')" "[null,12]" \
+  "300 entries, 290 of them one group: modelled, 11 groups and the gid"
 done_testing
