@@ -9,6 +9,7 @@
 # real execve too (from the rootfs as working directory; the interpreter's
 # absolute name exists on the host and inside the rootfs alike).
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/oci-verdict.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 command -v jq >/dev/null || skip_all "needs jq"
 tap_tmpdir
@@ -63,12 +64,7 @@ for d in */; do
   d=${d%/}
   [ -f "$d/kernel" ] || continue
   is "$(cat "$d/kernel")" "$(cat "$d/want")" "$d: the kernel's execve ($(cat "$d/want"))"
-  "$CAPSCOPE" explain oci --caller root --json "$d" >"$d/out.json" 2>"$d/err"
-  case $(jq -r '[.exec.ok, .exec.error] | @tsv' "$d/out.json" 2>/dev/null) in
-    "true"*) got=starts ;;
-    "false	E2BIG") got=E2BIG ;;
-    *) got="other: $(head -c 200 "$d/err")" ;;
-  esac
+  got=$(oci_exec_verdict "$d")
   is "$got" "$(cat "$d/kernel")" "$d: explain oci's execve agrees with the kernel's ($got)"
 done
 "$CAPSCOPE" explain oci --caller root n-8388608-1 >out 2>&1

@@ -10,6 +10,7 @@
 # the last value; RLIMIT_STACK as the bundle sets it, unlimited when it
 # does not) and the two must agree.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/oci-verdict.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 command -v jq >/dev/null || skip_all "needs jq"
 tap_tmpdir
@@ -84,12 +85,7 @@ PY
 for d in */; do
   d=${d%/}
   [ -f "$d/kernel" ] || continue
-  "$CAPSCOPE" explain oci --caller root --json "$d" >"$d/out.json" 2>"$d/err"
-  case $(jq -r '[.exec.ok, .exec.error] | @tsv' "$d/out.json" 2>/dev/null) in
-    "true"*) got=starts ;;
-    "false	E2BIG") got=E2BIG ;;
-    *) got="other: $(head -c 200 "$d/err")" ;;
-  esac
+  got=$(oci_exec_verdict "$d")
   is "$got" "$(cat "$d/kernel")" "$d: explain oci's execve agrees with the kernel's ($got)"
 done
 # execve fails at its copy of the strings: no credential step of execve
