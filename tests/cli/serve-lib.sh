@@ -6,6 +6,10 @@
 # serve_start NAME ARGS… → $NAME_PID, $NAME_PORT, log in $T/NAME.log
 serve_start() {
   local name=$1; shift
+  # emptied here, not only by the child's redirection: a second agent of
+  # one NAME, its child not yet run, read the first one's port from the old
+  # log (a make check under load: "connection refused" on a stopped port)
+  : >"$T/$name.log"
   "$CAPSCOPE" serve --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.log" &
   local pid=$! port=""
   for _ in $(seq 100); do
