@@ -30,6 +30,7 @@
 #include "layer-rec.h"
 #include "siphash.h"
 #include "tar-shadow.h"
+#include "xz-guard.h"
 #include "view.h"
 #include "../internal/exec-script.h"
 #include "../internal/open-in-root.h"
@@ -197,10 +198,124 @@ static int arc_err(struct img *im, struct archive *a, const char *what)
 	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s ? s : "unreadable archive");
 }
 
+/*
+ * Bytes on their way to libarchive's xz decoder, checked first (xz-guard.h
+ * says why): 0, or the reader's error (img_fail) set on `a` too.
+ */
+static int xz_check(struct img *im, struct archive *a, struct cs_xz_guard *g, const void *buf,
+		    size_t n)
+{
+	int rc = cs_xz_guard_feed(g, buf, n);
+
+	if (rc == -EFBIG)
+		img_fail(im, EFBIG,
+			 "an xz block declares a %llu MiB dictionary, over the %llu MiB limit: "
+			 "refusing",
+			 (unsigned long long)((g->dict + (1u << 20) - 1) >> 20),
+			 (unsigned long long)(CS_XZ_DICT_MAX >> 20));
+	else if (rc < 0)
+		img_fail(im, EINVAL, "%s: refusing", g->why);
+	if (rc < 0 && a)
+		archive_set_error(a, -rc, "%s", im->d ? im->d->message : "xz");
+	return rc;
+}
+
+/*
+ * An xz stream behind another compression (an xz'd file gzip'd) would reach
+ * the decoder unchecked: refused, as containerd, which undoes one
+ * compression, could not read it either.
+ */
+static int xz_stacked(struct img *im, struct archive *a)
+{
+	int n = archive_filter_count(a);
+
+	for (int i = 0; i < n - 2; i++)
+		if (archive_filter_code(a, i) == ARCHIVE_FILTER_XZ)
+			return img_fail(im, EINVAL,
+					"an xz stream inside another compression: "
+					"refusing");
+	return 0;
+}
+
+/* A file (by path, or an fd not ours) read through the xz guard. */
+struct guarded {
+	struct img *im;
+	int fd;
+	bool own;
+	struct cs_xz_guard xz;
+	char buf[IO_BLOCK];
+};
+
+static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
+{
+	struct guarded *g = cd;
+	ssize_t n;
+
+	do
+		n = read(g->fd, g->buf, sizeof(g->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(a, errno, "read: %s", strerror(errno));
+		return -1;
+	}
+	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0)
+		return -1;
+	*out = g->buf;
+	return n;
+}
+
+/* Uncompressed tar skips file bodies; an xz stream is read whole, never skipped. */
+static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
+{
+	struct guarded *g = cd;
+	off_t at = lseek(g->fd, 0, SEEK_CUR);
+
+	(void)a;
+	if (g->xz.state || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
+		return 0;
+	return want;
+}
+
+static int guarded_close(struct archive *a, void *cd)
+{
+	struct guarded *g = cd;
+
+	(void)a;
+	if (g->own)
+		close(g->fd);
+	free(g);
+	return ARCHIVE_OK;
+}
+
+/* archive_read_open_filename (path) or _fd (fd, when path is NULL), with the xz guard. */
+static int open_guarded(struct img *im, struct archive *a, const char *path, int fd)
+{
+	struct guarded *g = malloc(sizeof(*g));
+
+	if (!g) {
+		archive_set_error(a, ENOMEM, "out of memory");
+		return ARCHIVE_FATAL;
+	}
+	g->im = im;
+	g->own = path != NULL;
+	g->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : fd;
+	if (g->fd < 0) {
+		archive_set_error(a, errno, "cannot open: %s", strerror(errno));
+		free(g);
+		return ARCHIVE_FATAL;
+	}
+	cs_xz_guard_init(&g->xz);
+	archive_read_set_skip_callback(a, guarded_skip);
+	if (archive_read_open(a, g, NULL, guarded_read, guarded_close) != ARCHIVE_OK)
+		return ARCHIVE_FATAL;
+	return xz_stacked(im, a) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK;
+}
+
 /* A nested reader: the layer's bytes come from the outer archive's current entry. */
 struct nested {
 	struct archive *outer;
 	struct img *im;
+	struct cs_xz_guard xz;
 	char buf[IO_BLOCK];
 };
 
@@ -217,6 +332,8 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 		archive_set_error(a, EFBIG, "%s", s->im->d ? s->im->d->message : "too large");
 		return -1;
 	}
+	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0)
+		return -1;
 	*out = s->buf;
 	return n;
 }
@@ -537,7 +654,7 @@ static int read_shadowed_fd(struct img *im, int fd, const char *what)
 		return read_shadowed(im, NULL, fd, what);
 	if (!(raw = new_raw_reader()))
 		return -ENOMEM;
-	if (archive_read_open_fd(raw, fd, IO_BLOCK) != ARCHIVE_OK)
+	if (open_guarded(im, raw, NULL, fd) != ARCHIVE_OK)
 		rc = arc_err(im, raw, what);
 	else
 		rc = read_shadowed(im, raw, -1, what);
@@ -1070,7 +1187,7 @@ static void outer_index(struct img *im)
 
 	im->outer_tried = true;
 	if (!a || cs_siphash_key(im->outer_key) < 0 ||
-	    archive_read_open_filename(a, im->path, IO_BLOCK) != ARCHIVE_OK)
+	    open_guarded(im, a, im->path, -1) != ARCHIVE_OK)
 		goto out;
 	while ((rc = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		struct outer_ent *o;
@@ -1176,8 +1293,7 @@ static struct archive *open_outer_seq(struct img *im, size_t raw, uint64_t want)
 	if (!im->seq) {
 		im->seq = new_reader();
 		im->seq_next = 0;
-		if (!im->seq ||
-		    archive_read_open_filename(im->seq, im->path, IO_BLOCK) != ARCHIVE_OK)
+		if (!im->seq || open_guarded(im, im->seq, im->path, -1) != ARCHIVE_OK)
 			goto fail;
 	}
 	at = (uint64_t)archive_filter_bytes(im->seq, 0);
@@ -1262,7 +1378,7 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		return NULL;
 	a = new_reader();
 	if (a && lseek(*fd, o->pos, SEEK_SET) == o->pos &&
-	    archive_read_open_fd(a, *fd, IO_BLOCK) == ARCHIVE_OK &&
+	    open_guarded(im, a, NULL, *fd) == ARCHIVE_OK &&
 	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && entry_is(im, e, o->name))
 		return a;
 	if (a)
@@ -1292,7 +1408,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name, const c
 		struct archive_entry *e;
 		bool relink = false;
 
-		if (!a || archive_read_open_filename(a, im->path, IO_BLOCK) != ARCHIVE_OK) {
+		if (!a || open_guarded(im, a, im->path, -1) != ARCHIVE_OK) {
 			if (a) {
 				arc_err(im, a, "opening");
 				archive_read_free(a);
@@ -1490,7 +1606,10 @@ static int read_one_layer(struct img *im, const char *name)
 		}
 		ns->outer = outer;
 		ns->im = im;
+		cs_xz_guard_init(&ns->xz);
 		rc = archive_read_open(inner, ns, NULL, nested_read, NULL);
+		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
+			rc = ARCHIVE_FATAL;
 	}
 	if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
@@ -2142,6 +2261,7 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 			 struct cs_scan_result *r, struct cs_diag *d)
 {
 	CS_UTF8_SCOPE;
+	struct cs_xz_guard xz;
 	struct img im;
 	struct archive *a;
 	int rc;
@@ -2154,7 +2274,10 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 		img_free(&im);
 		return -ENOMEM;
 	}
-	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK)
+	cs_xz_guard_init(&xz);
+	if ((rc = xz_check(&im, NULL, &xz, buf, len)) < 0)
+		; /* said */
+	else if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK || xz_stacked(&im, a) < 0)
 		rc = arc_err(&im, a, "opening");
 	else
 		rc = read_shadowed(&im, a, -1, "opening");
