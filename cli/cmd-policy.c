@@ -359,8 +359,10 @@ static int do_scc(struct popts *o, struct cs_k8s_manifest *m)
 		}
 		if (a->chosen < 0)
 			rc = CS_EXIT_FINDINGS;
-		o->json ? cs_policy_scc_advice_json(&j, &m->pods[i], a)
-			: policy_scc_text(&m->pods[i], a, o->order);
+		if (o->json)
+			cs_policy_scc_advice_json(&j, &m->pods[i], a);
+		else if (policy_scc_text(&m->pods[i], a, o->order) < 0)
+			rc = cs_err("policy", "out of memory"), rc = CS_EXIT_USAGE;
 		cs_policy_scc_advice_free(a);
 	}
 	if (o->json) {

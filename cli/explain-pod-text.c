@@ -25,18 +25,24 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	       cs_esc_cell(pod->name ? pod->name : "(unnamed)"), cs_color(stdout, "\033[0m"),
 	       cs_esc_cell(pod->file ? pod->file : "-"), pod->pos.line);
 	printf("  Pod Security: %s", cs_psa_level_name(psa->level));
-	if (psa->level < CS_PSA_RESTRICTED)
-		printf(" (not %s: %s)", psa->level == CS_PSA_PRIVILEGED ? "baseline" : "restricted",
-		       cs_esc(psa->level == CS_PSA_PRIVILEGED ? psa->baseline_fail
-			      : psa->restricted_fail	      ? psa->restricted_fail
-							      : ""));
+	if (psa->level < CS_PSA_RESTRICTED) {
+		printf(" (not %s: ", psa->level == CS_PSA_PRIVILEGED ? "baseline" : "restricted");
+		cs_esc_put(stdout, psa->level == CS_PSA_PRIVILEGED ? psa->baseline_fail
+				   : psa->restricted_fail	   ? psa->restricted_fail
+								   : "");
+		printf(")");
+	}
 	printf("\n");
 	if (r->scc_modelled) {
-		printf("  SCC admission: %s\n", cs_esc(r->scc.reason));
-		for (size_t k = 0; k < r->scc.n_attempts; k++)
-			printf("    %-18s %s\n", cs_esc_cell(r->scc.attempts[k].scc->name),
-			       r->scc.attempts[k].ok ? "chosen"
-						     : cs_esc(r->scc.attempts[k].reason));
+		printf("  SCC admission: ");
+		cs_esc_put(stdout, r->scc.reason);
+		printf("\n");
+		for (size_t k = 0; k < r->scc.n_attempts; k++) {
+			printf("    %-18s ", cs_esc_cell(r->scc.attempts[k].scc->name));
+			cs_esc_put(stdout,
+				   r->scc.attempts[k].ok ? "chosen" : r->scc.attempts[k].reason);
+			printf("\n");
+		}
 	} else {
 		printf("  SCC admission: not modelled (use --openshift or --scc)\n");
 	}

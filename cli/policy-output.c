@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope policy: text and JSON rendering of SCC advice and policy checks. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capscope/escape.h"
+#include "internal/cleanup.h"
 #include "policy-output.h"
 
 static void print_esc(const char *prefix, const char *s)
@@ -43,8 +45,8 @@ static bool allows_every_cap(const struct cs_scc *s)
 	return s->allow_privileged;
 }
 
-void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advice *a,
-		     enum cs_policy_order order)
+int policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advice *a,
+		    enum cs_policy_order order)
 {
 	size_t last = a->chosen >= 0 ? (size_t)a->chosen : a->n - 1;
 
@@ -61,7 +63,13 @@ void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advi
 
 		print_esc("    ", v->scc->name);
 		printf(" (points %d, priority %lld): ", v->points, (long long)v->priority);
-		print_esc("", v->admits ? "admits" : v->reason);
+		const char *why = NULL;
+		cs_cleanup_free char *owned = NULL;
+
+		/* Made again here, one at a time (cs_policy_scc_reason). */
+		if (!v->admits && cs_policy_scc_reason(a, i, &why, &owned) < 0)
+			return -ENOMEM;
+		print_esc("", v->admits ? "admits" : why);
 		printf("\n");
 	}
 	if (a->chosen >= 0 && allows_every_cap(a->v[a->chosen].scc))
@@ -86,6 +94,7 @@ void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advi
 			print_word(" -n ", p->namespace);
 		printf("\n");
 	}
+	return 0;
 }
 
 void policy_check_text(const struct cs_k8s_pod *p, const struct cs_policy_check *c)

@@ -7,8 +7,8 @@
 #include "capscope/policy.h"
 
 /* The advice for one pod: the chosen SCC, every less privileged one with its reason. */
-void policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advice *a,
-		     enum cs_policy_order order);
+int policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advice *a,
+		    enum cs_policy_order order);
 /* One pod's allow/deny line and its violations; manifest text escaped. */
 void policy_check_text(const struct cs_k8s_pod *p, const struct cs_policy_check *c);
 

@@ -88,6 +88,15 @@ static void addf(struct acc *a, const char *fmt, ...)
 	free(item);
 }
 
+/* The text to its length; kept as it was when realloc fails. */
+static void shrink(struct acc *a)
+{
+	char *g = *a->s && a->len + 1 < a->cap ? realloc(*a->s, a->len + 1) : NULL;
+
+	if (g)
+		*a->s = g;
+}
+
 void cs_psa_result_free(struct cs_psa_result *r)
 {
 	if (!r)
@@ -255,6 +264,10 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		cs_psa_result_free(r);
 		return -ENOMEM;
 	}
+	/* Held at their size, not the doubled buffers' (up to twice; a pod of
+	 * containers adding 16 capabilities each: 3 KB a container). */
+	shrink(&b);
+	shrink(&s);
 	if (!r->baseline_fail)
 		r->level = r->restricted_fail ? CS_PSA_BASELINE : CS_PSA_RESTRICTED;
 	else

@@ -2,6 +2,10 @@
 /* capscope policy's results as JSON: the SCC advice and the check of one pod. */
 #include "capscope/policy-json.h"
 
+#include <errno.h>
+
+#include "internal/cleanup.h"
+
 void cs_policy_scc_advice_json(struct cs_json *j, const struct cs_k8s_pod *p,
 			       const struct cs_policy_scc_advice *a)
 {
@@ -25,7 +29,13 @@ void cs_policy_scc_advice_json(struct cs_json *j, const struct cs_k8s_pod *p,
 		cs_json_key(j, "priority"), cs_json_int(j, a->v[i].priority);
 		cs_json_key(j, "admits"), cs_json_bool(j, a->v[i].admits);
 		cs_json_key(j, "reason");
-		a->v[i].reason ? cs_json_str(j, a->v[i].reason) : cs_json_null(j);
+		const char *why = NULL;
+		cs_cleanup_free char *owned = NULL;
+
+		/* Made again here, one at a time (cs_policy_scc_reason). */
+		if (cs_policy_scc_reason(a, i, &why, &owned) < 0 && !j->error)
+			j->error = -ENOMEM;
+		why ? cs_json_str(j, why) : cs_json_null(j);
 		cs_json_obj_end(j);
 	}
 	cs_json_arr_end(j);

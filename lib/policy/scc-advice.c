@@ -30,8 +30,9 @@ static int verdict_cmp(const void *a, const void *b)
 	return strcmp(x->scc->name, y->scc->name);
 }
 
+/* keep: v->reason is set (the accessor); otherwise only the verdict is. */
 static int try_one(const struct cs_k8s_pod *pod, const struct cs_scc *s,
-		   const struct cs_scc_opts *o, struct cs_policy_scc_verdict *v)
+		   const struct cs_scc_opts *o, struct cs_policy_scc_verdict *v, bool keep)
 {
 	struct cs_scc_opts one = *o;
 	struct cs_scc_result res;
@@ -52,14 +53,12 @@ static int try_one(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 		return rc;
 	}
 	v->admits = res.admitted;
-	if (!res.admitted) {
-		const char *why = res.n_attempts ? res.attempts[0].reason : res.reason;
+	if (!res.admitted && keep) {
+		/* Taken from the result, not copied: one refusal held once. */
+		char **why = res.n_attempts ? &res.attempts[0].reason : &res.reason;
 
-		v->reason = strdup(why);
-		if (!v->reason) {
-			cs_scc_result_free(&res);
-			return -ENOMEM;
-		}
+		v->reason = *why;
+		*why = NULL;
 	}
 	cs_scc_result_free(&res);
 	return 0;
@@ -114,8 +113,7 @@ static int find_in_user_namespace(const struct cs_k8s_pod *pod, const struct cs_
 		if (a->v[i].admits || !s->user_namespace_level ||
 		    strcmp(s->user_namespace_level, "RequirePodLevel"))
 			continue;
-		rc = try_one(&userns, s, o, &v);
-		free(v.reason);
+		rc = try_one(&userns, s, o, &v, false);
 		if (rc < 0)
 			return rc;
 		if (v.admits) {
@@ -154,9 +152,15 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 		     order == CS_POLICY_ORDER_ADMISSION
 			 ? "priority (higher first), then pointValue, then name: admission's sort"
 			 : "pointValue (lower is more restrictive), then name");
-	for (size_t i = 0; i < last; i++)
+	for (size_t i = 0; i < last; i++) {
+		const char *why = NULL;
+		cs_cleanup_free char *owned = NULL;
+
+		if (cs_policy_scc_reason(a, i, &why, &owned) < 0)
+			st->error = -ENOMEM;
 		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
-			     word_of(&w1, a->v[i].scc), a->v[i].points, a->v[i].reason);
+			     word_of(&w1, a->v[i].scc), a->v[i].points, why ? why : "?");
+	}
 	if (a->in_user_namespace)
 		cs_steps_add(st, "policy", "policy.scc-user-namespace",
 			     "with hostUsers: false, %s admits the pod: root in the pod, not on "
@@ -186,8 +190,10 @@ int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *cons
 	*out = NULL;
 	if (!a || !(a->v = calloc(n ? n : 1, sizeof(*a->v))))
 		goto fail;
+	a->pod = pod;
+	a->opts = *o;
 	for (size_t i = 0; i < n; i++, a->n++)
-		if ((rc = try_one(pod, sccs[i], o, &a->v[i])) < 0)
+		if ((rc = try_one(pod, sccs[i], o, &a->v[i], false)) < 0)
 			goto fail;
 	sort_order = order; /* qsort has no context argument; the library is not threaded here */
 	qsort(a->v, a->n, sizeof(*a->v), verdict_cmp);
@@ -221,6 +227,23 @@ void cs_policy_scc_advice_free(struct cs_policy_scc_advice *a)
 		free(a->v[i].reason);
 	free(a->v);
 	free(a);
+}
+
+int cs_policy_scc_reason(const struct cs_policy_scc_advice *a, size_t i, const char **out,
+			 char **owned)
+{
+	struct cs_policy_scc_verdict v = {0};
+	int rc;
+
+	*out = a->v[i].reason;
+	*owned = NULL;
+	if (a->v[i].admits || a->v[i].reason || !a->pod)
+		return 0;
+	/* The same call as the verdict's, so the same words, byte for byte. */
+	if ((rc = try_one(a->pod, a->v[i].scc, &a->opts, &v, true)) < 0)
+		return rc;
+	*out = *owned = v.reason;
+	return 0;
 }
 
 static int name_cmp(const void *a, const void *b)

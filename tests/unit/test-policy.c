@@ -186,10 +186,22 @@ static void advise(enum cs_policy_order order, const char *first, const char *ch
 	assert_true(a->chosen >= 0);
 	assert_string_equal(a->v[a->chosen].scc->name, chosen);
 	for (long i = 0; i < a->chosen; i++) {
+		const char *why = NULL;
+		char *owned = NULL;
+
 		assert_false(a->v[i].admits);
-		assert_non_null(a->v[i].reason);
-		assert_non_null(strstr(a->v[i].reason, "\"NET_RAW\": capability may not be added"));
+		/* Not held by the advice: made again when asked for. */
+		assert_null(a->v[i].reason);
+		assert_int_equal(cs_policy_scc_reason(a, (size_t)i, &why, &owned), 0);
+		assert_non_null(why);
+		assert_ptr_equal(why, owned);
+		assert_non_null(strstr(why, "\"NET_RAW\": capability may not be added"));
+		free(owned);
 	}
+	const char *none = "x";
+	char *owned = NULL;
+	assert_int_equal(cs_policy_scc_reason(a, (size_t)a->chosen, &none, &owned), 0);
+	assert_null(none); /* the chosen one admits: no reason */
 	cs_policy_scc_advice_free(a);
 	cs_k8s_manifest_free(&m);
 }
