@@ -51,15 +51,20 @@ podman_cleanup() {
 # podman_rm_cgroups DIR: Debian's Podman 4.3 with the cgroupfs manager leaves
 # each container's and pod's cgroup (libpod_parent/ID, empty) behind when
 # they are removed: about 84 a `make check`, 5,400 found on one machine.
+# On a hybrid host it leaves them in every hierarchy that has them: the v2
+# one and the v1 "name=systemd" one (6,088 found there a session after the
+# v2 ones were cleaned), so every cgroup mount is looked at.
 # The IDs are this run's own, from its events log (DIR/events.log), so a
 # suite running beside it loses nothing; rmdir removes only empty cgroups.
 podman_rm_cgroups() {
   local mnt id
-  mnt=$(findmnt -t cgroup2 -n -o TARGET 2>/dev/null | head -1)
-  [ -n "$mnt" ] && [ -d "$mnt/libpod_parent" ] && [ -r "$1/events.log" ] || return 0
-  grep -oE '[0-9a-f]{64}' "$1/events.log" | sort -u | while read -r id; do
-    [ -d "$mnt/libpod_parent/$id" ] &&
-      find "$mnt/libpod_parent/$id" -depth -type d -exec rmdir {} + 2>/dev/null
+  [ -r "$1/events.log" ] || return 0
+  findmnt -t cgroup,cgroup2 -n -o TARGET 2>/dev/null | while read -r mnt; do
+    [ -d "$mnt/libpod_parent" ] || continue
+    grep -oE '[0-9a-f]{64}' "$1/events.log" | sort -u | while read -r id; do
+      [ -d "$mnt/libpod_parent/$id" ] &&
+        find "$mnt/libpod_parent/$id" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
   done
   return 0
 }
