@@ -62,10 +62,7 @@ static bool same_node(const struct ydoc_node *a, const struct ydoc_node *b)
  */
 static uint64_t hash(const struct ydoc_keys *t, const struct ydoc_node *n)
 {
-	uint64_t h = cs_fnv1a(CS_FNV1A_START ^ t->seed, n->u.text, n->n);
-
-	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
+	return cs_hash_seeded(t->seed, n->u.text, n->n);
 }
 
 size_t ydoc_keys_probes;
@@ -97,7 +94,7 @@ static int rehash(struct ydoc_keys *t, struct ydoc_node *const *kv, size_t n)
 		return -ENOMEM;
 	t->n_slots = want;
 	t->n_hashed = 0;
-	t->seed = (uint64_t)(uintptr_t)t->slots * 0x9e3779b97f4a7c15ULL;
+	t->seed = cs_hash_seed(t->slots);
 	for (size_t k = 0; k < n; k++)
 		if (is_scalar_like(kv[2 * k])) {
 			*probe(t, kv, kv[2 * k]) = (uint32_t)k + 1;

@@ -448,11 +448,8 @@ size_t cs_node_id_probes;
 
 static struct cs_node_ctr **id_slot(const struct id_index *ix, const char *id)
 {
-	uint64_t h = cs_fnv1a(CS_FNV1A_START ^ ix->seed, id, strlen(id));
-	size_t i;
+	size_t i = (size_t)cs_hash_seeded(ix->seed, id, strlen(id)) & ix->mask;
 
-	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
-	i = (size_t)(h ^ (h >> 32)) & ix->mask;
 	while (ix->slot[i] && strcmp(ix->slot[i]->id, id) != 0) {
 		cs_node_id_probes++;
 		i = (i + 1) & ix->mask;
@@ -471,7 +468,7 @@ static int id_index_build(struct id_index *ix, const struct cs_node_inventory *i
 	if (!(ix->slot = calloc(n, sizeof(*ix->slot))))
 		return -ENOMEM;
 	ix->mask = n - 1;
-	ix->seed = (uint64_t)(uintptr_t)ix->slot * 0x9e3779b97f4a7c15ULL;
+	ix->seed = cs_hash_seed(ix->slot);
 	for (size_t i = 0; i < inv->n; i++)
 		*id_slot(ix, inv->v[i]->id) = inv->v[i];
 	return 0;

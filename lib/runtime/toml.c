@@ -437,12 +437,8 @@ size_t cs_toml_key_probes;
 
 static size_t slot_of(const struct tp *t, const struct cs_toml_value *tbl, const char *k)
 {
-	uint64_t h = cs_fnv1a(CS_FNV1A_START ^ (uintptr_t)tbl, k, strlen(k));
-
-	/* FNV's low bits depend only on the low bits it started from, and
-	 * tables are aligned: mixed, so the mask takes every bit's part. */
-	h = (h ^ (h >> 31)) * 0x9e3779b97f4a7c15ULL;
-	h ^= h >> 32;
+	/* keyed by the table too: tables are aligned, the mix spreads them */
+	uint64_t h = cs_hash_seeded((uintptr_t)tbl, k, strlen(k));
 
 	for (size_t i = (size_t)h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
 		cs_toml_key_probes++;
