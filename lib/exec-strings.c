@@ -15,13 +15,12 @@
 #include "internal/exec-script.h"
 #include "internal/exec-strings.h"
 
-#define EXEC_TOTAL_MAX ((size_t)6 << 20)
 #define EXEC_TOTAL_MIN ((size_t)32 * 4096u)
 
 size_t cs_exec_strings_limit(bool known, uint64_t soft)
 {
-	if (!known || soft / 4 >= EXEC_TOTAL_MAX)
-		return EXEC_TOTAL_MAX;
+	if (!known || soft / 4 >= CS_EXEC_TOTAL_MAX)
+		return CS_EXEC_TOTAL_MAX;
 	return soft / 4 > EXEC_TOTAL_MIN ? (size_t)(soft / 4) : EXEC_TOTAL_MIN;
 }
 

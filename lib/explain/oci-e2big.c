@@ -24,8 +24,6 @@
 #include "../internal/exec-strings.h"
 #include "oci-e2big.h"
 
-#define EXEC_STRLEN_MAX CS_EXEC_STRLEN_MAX
-
 struct entry {
 	const char *s;
 	size_t name, at; /* the name's length; the entry's index */
@@ -74,7 +72,7 @@ static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *coun
 		n = strlen(v[i].s) + 1;
 		*bytes += n;
 		(*count)++;
-		if (n > EXEC_STRLEN_MAX && (*longest == SIZE_MAX || v[i].at < *longest))
+		if (n > CS_EXEC_STRLEN_MAX && (*longest == SIZE_MAX || v[i].at < *longest))
 			*longest = v[i].at;
 		if (v[i].name == 4 && !memcmp(v[i].s, "HOME", 4))
 			*home = true;
@@ -86,13 +84,7 @@ static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *coun
 static const char tail[] = ": execve fails with E2BIG (argument list too long), the process "
 			   "does not start";
 
-/*
- * The strings after load_script's splice at each "#!" file of f's chain
- * (lib/exec-strings.c says how: argv[0] out, the file's name and the
- * interpreter's in, up to the sixth script's), *deepest the most they ever
- * took. The lines' optional arguments are not counted: they are not read
- * again through the rootfs or the image, so an E2BIG found stays certain.
- */
+/* What the E2BIG message adds when a "#!" chain was spliced. */
 static const char *chain_note(const struct cs_exec_file *f)
 {
 	return f && f->interp && f->interp->path && f->interp->error != ENOEXEC
@@ -101,6 +93,13 @@ static const char *chain_note(const struct cs_exec_file *f)
 		   : "";
 }
 
+/*
+ * The strings after load_script's splice at each "#!" file of f's chain
+ * (lib/exec-strings.c says how: argv[0] out, the file's name and the
+ * interpreter's in, up to the sixth script's), *deepest the most they ever
+ * took. The lines' optional arguments are not counted: they are not read
+ * again through the rootfs or the image, so an E2BIG found stays certain.
+ */
 static size_t spliced(const struct cs_exec_file *f, const char *filename, const char *arg0,
 		      size_t strings, size_t *deepest)
 {
@@ -129,7 +128,7 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < cfg->nargs; i++)
-		if (strlen(cfg->args[i]) + 1 > EXEC_STRLEN_MAX) {
+		if (strlen(cfg->args[i]) + 1 > CS_EXEC_STRLEN_MAX) {
 			snprintf(why, len,
 				 "process.args[%zu] is %zu bytes with its NUL: more than 128 KiB "
 				 "(MAX_ARG_STRLEN)%s",

@@ -10,6 +10,9 @@
 /* One string of more than this with its NUL is E2BIG (MAX_ARG_STRLEN, 4 KiB pages). */
 #define CS_EXEC_STRLEN_MAX (32u * 4096u)
 
+/* The most execve copies whatever the stack limit: _STK_LIM / 4 * 3. */
+#define CS_EXEC_TOTAL_MAX ((size_t)6 << 20)
+
 /*
  * The most the file's name, argv and envp may take with their NULs and
  * 8-byte pointers (bprm_stack_limits): a quarter of RLIMIT_STACK's soft

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../internal/cleanup.h"
+#include "../internal/exec-strings.h"
 #include "../internal/util.h"
 #include "etc-index.h"
 
@@ -286,15 +287,11 @@ static size_t same_word(const char *s, size_t i, struct word_seen *w)
  * "argument list too long". The limit depends on the stack rlimit the
  * runtime leaves and the environment on what the kubelet adds, so only what
  * fails whatever they are is certain: one word of 128 KiB or more, or the
- * words and their pointers alone past 6 MiB.
- */
-#define EXEC_STRLEN_MAX (32u * 4096u)
-#define EXEC_TOTAL_MAX	(6u << 20)
-
-/*
+ * words and their pointers alone past 6 MiB (internal/exec-strings.h).
+ *
  * The expansions of one command line stop once the words known exactly
  * (as written without '$', the image's, or expanded) and their pointers pass
- * EXEC_TOTAL_MAX: execve then fails whatever follows, so the later words are
+ * CS_EXEC_TOTAL_MAX: execve then fails whatever follows, so the later words are
  * kept as written and the cut changes no prediction. Each word is bounded
  * (64 KiB), their number is not: 20,000 args "$(E)" with a 60 KB E in a
  * 220 KB AdmissionReview held 2.4 GB in the webhook (fifteenth pass).
@@ -333,7 +330,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 
 		bool pods = l == &c->command || l == &c->args;
 
-		bool cut = known > EXEC_TOTAL_MAX;
+		bool cut = known > CS_EXEC_TOTAL_MAX;
 
 		rc = argv_word(c, s, pods && !cut, &text[i], &own[i]);
 		if (rc == 1) {
@@ -344,7 +341,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 		if (rc >= 0 && (own[i] || !pods || !strchr(s, '$'))) {
 			size_t len = strlen(text[i]) + 1;
 
-			too_long |= len > EXEC_STRLEN_MAX;
+			too_long |= len > CS_EXEC_STRLEN_MAX;
 			known += len;
 		}
 	}
@@ -389,7 +386,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 		return rc;
 	*argv = v;
 	*n = k;
-	return unknown0 | (too_long || known > EXEC_TOTAL_MAX ? 2 : 0);
+	return unknown0 | (too_long || known > CS_EXEC_TOTAL_MAX ? 2 : 0);
 }
 
 static bool has_str(const struct cs_strlist *l, const char *s)
