@@ -23,7 +23,7 @@ int serve_mhd_load(char *err, size_t len)
 	    SYM(quiesce_daemon),
 	    SYM(get_daemon_info),
 	    SYM(create_response_from_buffer),
-	    SYM(create_response_from_buffer_with_free_callback_cls),
+	    SYM(create_response_from_callback),
 	    SYM(add_response_header),
 	    SYM(queue_response),
 	    SYM(destroy_response),

@@ -18,8 +18,7 @@ struct serve_mhd {
 	__typeof__(&MHD_quiesce_daemon) quiesce_daemon;
 	__typeof__(&MHD_get_daemon_info) get_daemon_info;
 	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
-	__typeof__(&MHD_create_response_from_buffer_with_free_callback_cls)
-	    create_response_from_buffer_with_free_callback_cls;
+	__typeof__(&MHD_create_response_from_callback) create_response_from_callback;
 	__typeof__(&MHD_add_response_header) add_response_header;
 	__typeof__(&MHD_queue_response) queue_response;
 	__typeof__(&MHD_destroy_response) destroy_response;

@@ -115,6 +115,10 @@ struct serve_ctx {
 #define SERVE_PAGE_FRESH_MS 1000
 #define SERVE_PAGE_BYTES    (24u << 20)
 #define SERVE_PAGE_CANDS    (2 * SERVE_PAGES)
+/* A page is sent a block at a time, copied into each response's own block
+ * (serve-page.c: a cut frees the page at once): 16 KiB, a TLS record, so
+ * 256 connections sent a page hold 4 MiB of blocks. */
+#define SERVE_PAGE_BLOCK (16u << 10)
 /* The window over which a reader's pace is rated (serve-deadline.c): what
  * it took in the last one to two of these. */
 #define SERVE_PAGE_RATE_MS 1000
@@ -183,6 +187,9 @@ void serve_pager_release(void);
 /* Test builds only (tests/truth/serve-fault.c): called under node_lock
  * before a page is built; a no-op in capscope. */
 void serve_fault_page_build(void);
+/* Test builds only: called when a page's last response lets it go, before
+ * it is freed (in the thread that sent it); a no-op in capscope. */
+void serve_fault_page_release(void);
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
 struct MHD_Connection;
