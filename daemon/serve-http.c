@@ -29,8 +29,8 @@ struct req {
 	size_t expect;	 /* Content-Length */
 	size_t dropped;	 /* bytes of a body over the limit, read and dropped */
 	bool too_large, answered;
-	bool busy;		   /* over SERVE_BODIES: the body is dropped, the answer is 503 */
-	struct serve_page_job job; /* a page request's, while its page is built */
+	bool busy;	      /* over SERVE_BODIES: the body is dropped, the answer is 503 */
+	struct serve_job job; /* a page request's or a review's, while worked on */
 };
 
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
@@ -353,7 +353,7 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
  * page alive a client). Run by the page builder's thread (serve-pager.c),
  * or by the request's when the builder takes no more.
  */
-void serve_page_build(struct serve_ctx *s, struct serve_page_job *j)
+void serve_page_build(struct serve_ctx *s, struct serve_job *j)
 {
 	int kind = j->metrics ? SERVE_PAGE_METRICS : SERVE_PAGE_JSON;
 	struct serve_cand cands[SERVE_PAGE_CANDS];
@@ -383,7 +383,7 @@ void serve_page_build(struct serve_ctx *s, struct serve_page_job *j)
 
 /* The answer to a page request whose page j was built (the reference to
  * the page passes to the response). */
-static enum MHD_Result page_reply(struct serve_ctx *s, struct serve_page_job *j)
+static enum MHD_Result page_reply(struct serve_ctx *s, struct serve_job *j)
 {
 	bool metrics = j->metrics;
 	const char *type =
@@ -406,13 +406,25 @@ static enum MHD_Result page_reply(struct serve_ctx *s, struct serve_page_job *j)
 	return serve_page_answer(j->conn, j->p, type);
 }
 
+/* The answer to a review made (its answer passes to the response). */
+static enum MHD_Result review_reply(struct serve_job *j)
+{
+	char *out = j->out;
+
+	j->done = false;
+	j->out = NULL;
+	if (j->code < 0)
+		return MHD_NO;
+	return answer(j->conn, (unsigned)j->code, "application/json", out, j->out_len);
+}
+
 /* A page request: its connection suspended while the builder makes the
  * page (its thread's other connections are served meanwhile), or, when the
  * builder takes no more (a server stopping), the page built here. */
 static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics,
 				 struct req *q)
 {
-	q->job = (struct serve_page_job){.conn = conn, .metrics = metrics};
+	q->job = (struct serve_job){.conn = conn, .what = SERVE_JOB_PAGE, .metrics = metrics};
 	if (serve_pager_submit(&q->job))
 		return MHD_YES; /* answered when resumed (serve_http_handler) */
 	serve_page_build(s, &q->job);
@@ -425,10 +437,6 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 
 	if (!strcmp(url, "/validate")) {
-		char *out = NULL;
-		size_t len = 0;
-		int code;
-
 		if (s->webhook == SERVE_WEBHOOK_OFF)
 			return text(conn, 404, "the webhook is off (--webhook off)\n");
 		if (strcmp(method, "POST") != 0)
@@ -439,10 +447,14 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 		if (q->busy)
 			return refuse_review(s, conn, SERVE_REFUSED_BUSY, 503,
 					     "too many reviews in progress: try again");
-		code = serve_review(s, q->buf, q->len, &out, &len);
-		if (code < 0)
-			return MHD_NO;
-		return answer(conn, (unsigned)code, "application/json", out, len);
+		/* Worked on by a reviewer's thread (serve-pager.c says why), or
+		 * here when the reviewers take no more (a server stopping). */
+		q->job = (struct serve_job){
+		    .conn = conn, .what = SERVE_JOB_REVIEW, .body = q->buf, .len = q->len};
+		if (serve_pager_submit(&q->job))
+			return MHD_YES; /* answered when resumed (serve_http_handler) */
+		serve_review_job(s, &q->job);
+		return review_reply(&q->job);
 	}
 	if (!get)
 		return text(conn, 405, "method not allowed\n");
@@ -726,8 +738,9 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		}
 		return MHD_YES;
 	}
-	if (q->job.done) /* resumed: its page is built */
-		return page_reply(s, &q->job);
+	if (q->job.done) /* resumed: its page is built, or its review made */
+		return q->job.what == SERVE_JOB_REVIEW ? review_reply(&q->job)
+						       : page_reply(s, &q->job);
 	if (q->answered) {
 		*upload_size = 0;
 		return MHD_YES;
@@ -794,6 +807,8 @@ void serve_http_completed(void *cls, struct MHD_Connection *conn, void **req_cls
 	 * is not promised by its API: the reference is not left to it. */
 	if (q && q->job.done && q->job.p)
 		serve_page_put(q->job.p);
+	if (q)
+		free(q->job.out); /* a review's answer never queued (NULL once it is) */
 	if (cls && q)
 		release_body(cls, q);
 	else if (q)

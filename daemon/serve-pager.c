@@ -16,6 +16,18 @@
  * suspended (MHD_stop_daemon, 0.9.75), so before any server stops, the
  * pages are built in the request's thread again (serve_pager_hold) and the
  * jobs queued are finished first.
+ *
+ * Seventeenth pass: a review was read and answered in libmicrohttpd's
+ * thread too, and reviews whose bodies add up to more than --max-body wait
+ * for each other (serve-review.c): a review waiting there, or one being
+ * worked on (seconds for a review of thousands of containers), stopped
+ * its thread's other connections, whose bodies then arrived past
+ * --request-timeout and were cut, unanswered (four 4 MB reviews at once,
+ * under load: two of four had no answer, cli/serve-review-memory's
+ * intermittent failure). Reviews are now queued the same way, to threads
+ * of their own (as many as --threads); the wait for the bodies' budget is
+ * made there. Two queues, so that a page build never waits behind reviews
+ * nor a review behind a build.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,112 +36,161 @@
 #include "serve-mhd.h"
 #include "serve.h"
 
-struct serve_pager {
+#define QUEUE_THREADS_MAX 64
+
+struct serve_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t work, idle;
-	struct serve_page_job *head, *tail;
-	unsigned pending; /* queued or being built: their connections are suspended */
+	struct serve_job *head, *tail;
+	unsigned pending; /* queued or being worked on: their connections are suspended */
 	unsigned held;	  /* serve_pager_hold calls in force: no suspending */
-	bool stop;
-	pthread_t thread;
+	bool stop, running;
+	unsigned n_threads;
+	pthread_t threads[QUEUE_THREADS_MAX];
+	struct serve_ctx *s;
 };
 
-static struct serve_pager pager = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .work = PTHREAD_COND_INITIALIZER,
-    .idle = PTHREAD_COND_INITIALIZER,
-};
-static bool running;
+#define QUEUE_INIT                                                                                 \
+	{                                                                                          \
+		.lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,               \
+		.idle = PTHREAD_COND_INITIALIZER                                                   \
+	}
+static struct serve_queue pages = QUEUE_INIT, reviews = QUEUE_INIT;
 
-static void *pager_main(void *arg)
+static void run_job(struct serve_ctx *s, struct serve_job *j)
 {
-	struct serve_ctx *s = arg;
-
-	pthread_mutex_lock(&pager.lock);
-	for (;;) {
-		struct serve_page_job *j;
-
-		while (!pager.head && !pager.stop)
-			pthread_cond_wait(&pager.work, &pager.lock);
-		if (!pager.head)
-			break;
-		j = pager.head;
-		pager.head = j->next;
-		if (!pager.head)
-			pager.tail = NULL;
-		pthread_mutex_unlock(&pager.lock);
+	if (j->what == SERVE_JOB_REVIEW)
+		serve_review_job(s, j);
+	else
 		serve_page_build(s, j);
+}
+
+static void *queue_main(void *arg)
+{
+	struct serve_queue *q = arg;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		struct serve_job *j;
+
+		while (!q->head && !q->stop)
+			pthread_cond_wait(&q->work, &q->lock);
+		if (!q->head)
+			break;
+		j = q->head;
+		q->head = j->next;
+		if (!q->head)
+			q->tail = NULL;
+		pthread_mutex_unlock(&q->lock);
+		run_job(q->s, j);
 		j->done = true;
 		/* The handler runs again in the connection's thread, answers. */
 		mhd.resume_connection(j->conn);
-		pthread_mutex_lock(&pager.lock);
-		if (--pager.pending == 0)
-			pthread_cond_broadcast(&pager.idle);
+		pthread_mutex_lock(&q->lock);
+		if (--q->pending == 0)
+			pthread_cond_broadcast(&q->idle);
 	}
-	pthread_mutex_unlock(&pager.lock);
+	pthread_mutex_unlock(&q->lock);
 	return NULL;
 }
 
-int serve_pager_start(struct serve_ctx *s)
+static void queue_stop(struct serve_queue *q)
 {
-	int e = pthread_create(&pager.thread, NULL, pager_main, s);
+	pthread_mutex_lock(&q->lock);
+	q->stop = true;
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->lock);
+	for (unsigned i = 0; i < q->n_threads; i++)
+		pthread_join(q->threads[i], NULL);
+	q->n_threads = 0;
+	q->running = false;
+}
 
-	if (e)
-		return -e;
-	running = true;
+static int queue_start(struct serve_queue *q, struct serve_ctx *s, unsigned n)
+{
+	q->s = s;
+	q->stop = false;
+	for (q->n_threads = 0; q->n_threads < n && q->n_threads < QUEUE_THREADS_MAX;
+	     q->n_threads++) {
+		int e = pthread_create(&q->threads[q->n_threads], NULL, queue_main, q);
+
+		if (e) {
+			queue_stop(q);
+			return -e;
+		}
+	}
+	q->running = true;
 	return 0;
+}
+
+int serve_pager_start(struct serve_ctx *s, unsigned review_threads)
+{
+	int e = queue_start(&pages, s, 1);
+
+	if (e == 0 && (e = queue_start(&reviews, s, review_threads ? review_threads : 1)) < 0)
+		queue_stop(&pages);
+	return e;
 }
 
 void serve_pager_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&pager.lock);
-	pager.stop = true;
-	pthread_cond_signal(&pager.work);
-	pthread_mutex_unlock(&pager.lock);
-	pthread_join(pager.thread, NULL);
-	running = false;
+	if (pages.running)
+		queue_stop(&pages);
+	if (reviews.running)
+		queue_stop(&reviews);
 }
 
-bool serve_pager_submit(struct serve_page_job *j)
+bool serve_pager_submit(struct serve_job *j)
 {
+	struct serve_queue *q = j->what == SERVE_JOB_REVIEW ? &reviews : &pages;
 	bool queued = false;
 
-	pthread_mutex_lock(&pager.lock);
-	if (running && !pager.stop && !pager.held) {
-		/* Suspended before it is queued: the builder never resumes a
-		 * connection not suspended yet. */
+	pthread_mutex_lock(&q->lock);
+	if (q->running && !q->stop && !q->held) {
+		/* Suspended before it is queued: a thread of the queue never
+		 * resumes a connection not suspended yet. */
 		mhd.suspend_connection(j->conn);
 		j->done = false;
 		j->next = NULL;
-		if (pager.tail)
-			pager.tail->next = j;
+		if (q->tail)
+			q->tail->next = j;
 		else
-			pager.head = j;
-		pager.tail = j;
-		pager.pending++;
-		pthread_cond_signal(&pager.work);
+			q->head = j;
+		q->tail = j;
+		q->pending++;
+		pthread_cond_signal(&q->work);
 		queued = true;
 	}
-	pthread_mutex_unlock(&pager.lock);
+	pthread_mutex_unlock(&q->lock);
 	return queued;
+}
+
+static void queue_hold(struct serve_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->held++;
+	while (q->pending)
+		pthread_cond_wait(&q->idle, &q->lock);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void queue_release(struct serve_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->held--;
+	pthread_mutex_unlock(&q->lock);
 }
 
 void serve_pager_hold(void)
 {
-	pthread_mutex_lock(&pager.lock);
-	pager.held++;
-	while (pager.pending)
-		pthread_cond_wait(&pager.idle, &pager.lock);
-	pthread_mutex_unlock(&pager.lock);
+	queue_hold(&pages);
+	queue_hold(&reviews);
 }
 
 void serve_pager_release(void)
 {
-	pthread_mutex_lock(&pager.lock);
-	pager.held--;
-	pthread_mutex_unlock(&pager.lock);
+	queue_release(&reviews);
+	queue_release(&pages);
 }
 
 /* Replaced in tests/truth's capscope-fault (a strong definition there). */

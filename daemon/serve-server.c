@@ -340,8 +340,9 @@ int serve_server_open(struct serve_server *sv)
 	sv->ctx.per_client = sv->max_client_conns ? sv->max_client_conns : (sv->max_conns + 1) / 2;
 	if ((e = serve_linger_start(&sv->ctx)) < 0)
 		return cs_err(CMD, "starting the lingering-close thread: %s", strerror(-e));
-	if ((e = serve_pager_start(&sv->ctx)) < 0)
-		return cs_err(CMD, "starting the page builder's thread: %s", strerror(-e));
+	if ((e = serve_pager_start(&sv->ctx, sv->threads)) < 0)
+		return cs_err(CMD, "starting the page builder's and reviewers' threads: %s",
+			      strerror(-e));
 	for (size_t i = 0; i < sv->n_l; i++) {
 		char spec[128];
 		int r;

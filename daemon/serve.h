@@ -162,26 +162,40 @@ enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page
 
 /* A page request handed to the page builder (serve-pager.c): its connection
  * is suspended while the page is built, then resumed with the result. */
-struct serve_page_job {
-	struct serve_page_job *next;
+/* A request worked on off libmicrohttpd's threads (serve-pager.c) while its
+ * connection is suspended: a node page, or a review. */
+enum { SERVE_JOB_PAGE, SERVE_JOB_REVIEW };
+struct serve_job {
+	struct serve_job *next;
 	struct MHD_Connection *conn;
+	int what;  /* SERVE_JOB_PAGE or SERVE_JOB_REVIEW */
+	bool done; /* worked on: the handler answers with the rest */
+	/* A page's: its kind, the page (or refuse, or r and d: an error). */
 	bool metrics;
-	bool done; /* built: the handler answers with the rest */
 	struct serve_page *p;
 	unsigned refuse;
 	int r;
 	struct cs_diag d;
+	/* A review's: its body (the request's), the answer (out owned until
+	 * answered), its status or -ENOMEM. */
+	const char *body;
+	size_t len, out_len;
+	char *out;
+	int code;
 };
 /* Under node_lock: share, cut, or build j's page (serve-http.c). */
-void serve_page_build(struct serve_ctx *s, struct serve_page_job *j);
-/* Start and stop the builder's thread; 0 or -errno. */
-int serve_pager_start(struct serve_ctx *s);
+void serve_page_build(struct serve_ctx *s, struct serve_job *j);
+/* Review j's body (serve-review.c). */
+void serve_review_job(struct serve_ctx *s, struct serve_job *j);
+/* Start and stop the page builder's thread and review_threads reviewers;
+ * 0 or -errno. */
+int serve_pager_start(struct serve_ctx *s, unsigned review_threads);
 void serve_pager_stop(void);
 /* From the access handler: suspend j's connection and queue j; false when
- * the builder takes no more (stopped, or held): build it in this thread. */
-bool serve_pager_submit(struct serve_page_job *j);
+ * the queues take no more (stopped, or held): work on it in this thread. */
+bool serve_pager_submit(struct serve_job *j);
 /* Before a server stops: no connection is suspended from here until the
- * release (the jobs queued are built first, their connections resumed). */
+ * release (the jobs queued are done first, their connections resumed). */
 void serve_pager_hold(void);
 void serve_pager_release(void);
 /* Test builds only (tests/truth/serve-fault.c): called under node_lock
@@ -190,6 +204,8 @@ void serve_fault_page_build(void);
 /* Test builds only: called when a page's last response lets it go, before
  * it is freed (in the thread that sent it); a no-op in capscope. */
 void serve_fault_page_release(void);
+/* Test builds only: called before a review is worked on; a no-op in capscope. */
+void serve_fault_review(void);
 
 /* libmicrohttpd's access handler and completion callback (serve-http.c). */
 struct MHD_Connection;

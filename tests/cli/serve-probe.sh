@@ -93,4 +93,32 @@ is $? 0 "the agent stops (exit 0) when SIGTERM comes while a page is held"
 wait $M3
 ok 0 "…and the held request's connection is closed (past --shutdown-timeout, as any)"
 
+# Seventeenth pass: a review was worked on in libmicrohttpd's thread, and
+# one waiting for the reviews' body budget or taking seconds stopped the
+# other connections of its thread, whose requests then ran past
+# --request-timeout and were cut unanswered (cli/serve-review-memory's four
+# 4 MB reviews under load: two of four got no answer). Reviews are worked on
+# by threads of their own now; one is held here before it is worked on.
+unset CAPSCOPE_FAULT_PAGE_HOLD
+export CAPSCOPE_FAULT_REVIEW_HOLD=$T/hold
+serve_start R --no-inventory --threads 1 --shutdown-timeout 1
+ok $? "the agent starts on one worker thread with the webhook (port ${R_PORT:-none})"
+U=http://127.0.0.1:$R_PORT
+touch "$T/hold"
+curl -s -o "$T/v1" -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary @"$CAPSCOPE_TOP/tests/data/serve/review-nonroot-netbind.json" "$U/validate" >"$T/cv1" &
+V1=$!
+wait_for "$T/hold.held"
+ok $? "a review is held before it is worked on"
+is "$(curl -s --max-time 20 "$U/healthz")" "ok" "/healthz is answered while the review is held"
+is "$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' \
+  --data-binary '{}' "$U/validate")" "415" "…and a review refused before it is read (415)"
+rm -f "$T/hold"
+wait $V1
+is "$(cat "$T/cv1")" "200" "the held review is answered when it goes on"
+grep -q '"allowed":true' "$T/v1"
+ok $? "…with its answer"
+serve_stop R
+is $? 0 "the agent stops on SIGTERM"
+
 done_testing

@@ -8,6 +8,8 @@
  * With CAPSCOPE_FAULT_RELEASE_HOLD=PATH, a page's last release (in the
  * libmicrohttpd thread that sent it, before the page is freed) waits the
  * same way: that thread is held as a busy one would be (at most 60 s).
+ * With CAPSCOPE_FAULT_REVIEW_HOLD=PATH, a review waits so before it is
+ * worked on, as a long one would.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +20,7 @@
 
 void serve_fault_page_build(void);
 void serve_fault_page_release(void);
+void serve_fault_review(void);
 
 /* Create PATH.held and wait while PATH exists (at most limit hundredths of a
  * second; 0: for ever). */
@@ -49,4 +52,9 @@ void serve_fault_page_build(void)
 void serve_fault_page_release(void)
 {
 	hold("CAPSCOPE_FAULT_RELEASE_HOLD", 6000);
+}
+
+void serve_fault_review(void)
+{
+	hold("CAPSCOPE_FAULT_REVIEW_HOLD", 0);
 }
