@@ -36,7 +36,7 @@
 #include "serve-mhd.h"
 #include "serve.h"
 
-#define QUEUE_THREADS_MAX 64
+#define QUEUE_THREADS_MAX 256 /* --threads at most */
 
 struct serve_queue {
 	pthread_mutex_t lock;
