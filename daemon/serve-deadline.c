@@ -235,8 +235,9 @@ void serve_client_page_set(struct serve_ctx *s, struct MHD_Connection *conn, int
  * When a page is needed then, the readers of the page taken slowest
  * (serve_client_rates, serve_page_cut) are cut: their sockets shut down as the sweep does, so
  * libmicrohttpd's next send fails, it closes them and drops their
- * responses, the last of which frees the page. Each of them reads a body
- * short of its Content-Length: a failed scrape, seen, never a stale one.
+ * responses. Each of them reads a body short of its Content-Length: a
+ * failed scrape, seen, never a stale one. (The page's bytes are freed at
+ * the cut itself, since the seventeenth pass: serve-page.c.)
  */
 /*
  * Sixteenth pass (part U's open find): a page was rated over its whole
