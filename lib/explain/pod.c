@@ -952,8 +952,10 @@ static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_o
 	cs_steps_init(&res->steps);
 	if (o->use_scc && cs_scc_admit(pod, o->sccs, o->n_sccs, &so, &res->scc, &res->steps) < 0)
 		return -ENOMEM;
-	if (cs_psa_evaluate(pod, o->use_scc && res->scc.admitted ? res->scc.sc : NULL, &res->psa) <
-	    0)
+	const struct cs_k8s_sc *scv = o->use_scc && res->scc.admitted ? res->scc.sc : NULL;
+
+	if ((o->psa_level_only ? cs_psa_level(pod, scv, &res->psa)
+			       : cs_psa_evaluate(pod, scv, &res->psa)) < 0)
 		return -ENOMEM;
 	cs_steps_add(&res->steps, "pod", "psa.level", "Pod Security level %s%s%s%s%s",
 		     cs_psa_level_name(psa->level), psa->baseline_fail ? "; not baseline: " : "",
