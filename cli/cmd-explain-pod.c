@@ -76,8 +76,8 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 {
 	struct run_ctx *x = data;
 
-	if (c->index == 0 && !x->s->json)
-		pod_text_header(pod);
+	if (c->index == 0 && !x->s->json && pod_text_header(pod) < 0)
+		return -ENOMEM; /* "out of memory" (cs_pod_explain) */
 	x->bad = x->bad ? x->bad : !cs_pod_ctr_ok(c) ? CS_EXIT_FINDINGS : 0;
 	if (c->not_modelled) /* past the model's 256 groups: the others still are */
 		x->bad = pod_not_modelled(pod, c);
@@ -85,8 +85,8 @@ static int on_container(const struct cs_pod_explain_result *pod, const struct cs
 		cs_pod_ctr_explain_json(x->j, pod, c);
 	else
 		pod_text_container(pod, c, x->s->o.runtime);
-	if (x->html)
-		cs_html_pod_container(x->html, pod, c);
+	if (x->html && cs_html_pod_container(x->html, pod, c) < 0)
+		return -ENOMEM; /* "out of memory"; the page is discarded */
 	return 0;
 }
 
@@ -160,8 +160,10 @@ static int run(struct state *s)
 				json_stopped(&j, &d);
 			return cs_diag_err(CMD, NULL, &d);
 		}
-		if (!s->json && s->m.pods[pi].n_containers == 0)
-			pod_text_header(res);
+		if (!s->json && s->m.pods[pi].n_containers == 0 && pod_text_header(res) < 0) {
+			cs_pod_explain_free(res);
+			return cs_err(CMD, "out of memory");
+		}
 		if (!s->json)
 			printf("\n");
 		cs_pod_explain_free(res);

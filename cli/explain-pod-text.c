@@ -4,6 +4,7 @@
  * comes from the manifest, an SCC or the image goes through cs_esc, so a
  * hostile manifest can neither move the cursor nor forge a line.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,15 @@
 #include "explain.h"
 #include "output.h"
 
-void pod_text_header(const struct cs_pod_explain_result *r)
+/* One piece of the pod's SCC reason (cs_scc_reason_each), escaped: escapes
+ * are per character and the pieces meet beside ASCII, so the same bytes. */
+static int esc_piece(const char *piece, void *data)
+{
+	cs_esc_put(data, piece);
+	return 0;
+}
+
+int pod_text_header(const struct cs_pod_explain_result *r)
 {
 	const struct cs_k8s_pod *pod = r->pod;
 	const struct cs_psa_result *psa = &r->psa;
@@ -35,7 +44,8 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	printf("\n");
 	if (r->scc_modelled) {
 		printf("  SCC admission: ");
-		cs_esc_put(stdout, r->scc.reason);
+		if (cs_scc_reason_each(&r->scc, esc_piece, stdout) < 0)
+			return -ENOMEM;
 		printf("\n");
 		for (size_t k = 0; k < r->scc.n_attempts; k++) {
 			printf("    %-18s ", cs_esc_cell(r->scc.attempts[k].scc->name));
@@ -46,6 +56,7 @@ void pod_text_header(const struct cs_pod_explain_result *r)
 	} else {
 		printf("  SCC admission: not modelled (use --openshift or --scc)\n");
 	}
+	return 0;
 }
 
 /*

@@ -9,7 +9,8 @@
 extern const char explain_pod_help[];
 
 /* The pod's header: kind and name, Pod Security, SCC admission. */
-void pod_text_header(const struct cs_pod_explain_result *pod);
+/* 0, or -ENOMEM (the SCC reason is made as it is written). */
+int pod_text_header(const struct cs_pod_explain_result *pod);
 /* One container: sets, flow table, verdicts, checks, steps, remedies. */
 void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
 			enum cs_cri_runtime rt);

@@ -113,12 +113,13 @@ static void hidden(struct cs_json *j, uint32_t cp)
 	puts_(j, esc);
 }
 
-static void quoted(struct cs_json *j, const char *s, size_t n)
+/* The inside of a JSON string: each byte or character escaped on its own,
+ * so text written in pieces that meet beside ASCII reads as the whole. */
+static void body(struct cs_json *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t run = 0;
 
-	put(j, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[7];
@@ -175,6 +176,12 @@ static void quoted(struct cs_json *j, const char *s, size_t n)
 		}
 	}
 	put(j, s + run, n - run);
+}
+
+static void quoted(struct cs_json *j, const char *s, size_t n)
+{
+	put(j, "\"", 1);
+	body(j, s, n);
 	put(j, "\"", 1);
 }
 
@@ -199,6 +206,16 @@ void cs_json_str(struct cs_json *j, const char *s)
 		return;
 	}
 	cs_json_strn(j, s, strlen(s));
+}
+
+void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n)
+{
+	sep(j);
+	put(j, "\"", 1);
+	for (size_t i = 0; i < n; i++)
+		if (parts[i])
+			body(j, parts[i], strlen(parts[i]));
+	put(j, "\"", 1);
 }
 
 void cs_json_int(struct cs_json *j, int64_t v)

@@ -238,6 +238,9 @@ struct cs_pod_explain_opts {
 	 * --runtime-caps); NULL: the current release of runtime, full caps. */
 	const struct cs_cri_target *target;
 	const struct cs_crio_config *crio; /* NULL: CRI-O's built-in defaults */
+	/* The Pod Security level alone, without its reasons (cs_psa_level):
+	 * for a caller that prints none of them (lint without --psa-level). */
+	bool psa_level_only;
 	/* SCC admission (OpenShift): modelled when use_scc. */
 	bool use_scc;
 	const struct cs_scc *const *sccs;

@@ -79,10 +79,11 @@ CS_EXPORT void cs_html_discard(struct cs_html *h);
  * the pod's header before its first container, then the flow grid (pod
  * request, SCC admission when modelled, runtime OCI, runc before execve,
  * after execve), the verdict per requested capability, the checks, the
- * model's steps and the remedies with their snippets.
+ * model's steps and the remedies with their snippets. 0, or -ENOMEM (the
+ * pod's SCC reason is made as it is written: cs_scc_reason_each).
  */
-CS_EXPORT void cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result *pod,
-				     const struct cs_pod_ctr_result *c);
+CS_EXPORT int cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result *pod,
+				    const struct cs_pod_ctr_result *c);
 
 /* scan: summary counts and the table of privileged files of every target. */
 CS_EXPORT void cs_html_scan(struct cs_html *h, const struct cs_scan_target *t, size_t n);

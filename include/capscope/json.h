@@ -31,6 +31,11 @@ CS_EXPORT void cs_json_arr_end(struct cs_json *j);
 CS_EXPORT void cs_json_key(struct cs_json *j, const char *key);
 CS_EXPORT void cs_json_str(struct cs_json *j, const char *s);
 CS_EXPORT void cs_json_strn(struct cs_json *j, const char *s, size_t n);
+/* One string written from n pieces (a NULL piece is none), never joined in
+ * memory. Each character is escaped on its own, so pieces that meet beside
+ * ASCII give the bytes of the joined text (a piece cut inside a UTF-8
+ * character would not: its bytes become U+FFFD). */
+CS_EXPORT void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n);
 CS_EXPORT void cs_json_int(struct cs_json *j, int64_t v);
 CS_EXPORT void cs_json_uint(struct cs_json *j, uint64_t v);
 CS_EXPORT void cs_json_bool(struct cs_json *j, bool v);

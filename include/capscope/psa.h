@@ -30,6 +30,11 @@ struct cs_psa_result {
  */
 CS_EXPORT int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *sc,
 			      struct cs_psa_result *r);
+/* The same level without the reasons (both NULL): a pod's reasons name
+ * every container and each check it fails, and a caller that prints no
+ * reason (lint without --psa-level) held them all. */
+CS_EXPORT int cs_psa_level(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *sc,
+			   struct cs_psa_result *r);
 /* Free r's strings (r itself belongs to the caller); NULL-safe. */
 CS_EXPORT void cs_psa_result_free(struct cs_psa_result *r);
 CS_EXPORT const char *cs_psa_level_name(enum cs_psa_level l);

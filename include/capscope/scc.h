@@ -39,7 +39,11 @@ struct cs_scc_result {
 	struct cs_k8s_sc *sc;
 	size_t n_sc;
 	struct cs_opt_i64 fs_group; /* after mutation */
-	char *reason; /* heap, never NULL after cs_scc_admit returns 0; cs_scc_result_free */
+	/* heap; cs_scc_result_free. Set when an SCC admitted the pod or none
+	 * was tried; NULL when every SCC tried refused: that reason repeats
+	 * every attempt's, so it is made when written (cs_scc_reason_each).
+	 * Read it through cs_scc_reason_each, _len, _head or _dup. */
+	char *reason;
 	/* internal: memory the mutated lists live in */
 	void **owned;
 	size_t n_owned, cap_owned;
@@ -56,5 +60,24 @@ CS_EXPORT int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *co
 			   const struct cs_scc_opts *o, struct cs_scc_result *res,
 			   struct cs_steps *steps);
 CS_EXPORT void cs_scc_result_free(struct cs_scc_result *res);
+
+/*
+ * The pod's admission reason: "admitted by SCC …", why none was tried, or
+ * "unable to validate against any security context constraint: a: why;
+ * b: why" (sccadmission/admission.go), the last made from the attempts as
+ * it is written, never held whole (lib/k8s/scc-reason.c). put gets each
+ * piece in order (the pieces meet only beside ASCII, so a printer that
+ * escapes each character gives the bytes the whole text would); the first
+ * nonzero return of put stops it and is returned; -ENOMEM when a name
+ * could not be quoted.
+ */
+CS_EXPORT int cs_scc_reason_each(const struct cs_scc_result *res,
+				 int (*put)(const char *piece, void *data), void *data);
+/* Its length in bytes; 0 or -ENOMEM. */
+CS_EXPORT int cs_scc_reason_len(const struct cs_scc_result *res, size_t *len);
+/* Its first size - 1 bytes (cut anywhere: cs_text_cut them), NUL-terminated. */
+CS_EXPORT int cs_scc_reason_head(const struct cs_scc_result *res, char *buf, size_t size);
+/* The whole reason, malloc'd; NULL on ENOMEM. */
+CS_EXPORT char *cs_scc_reason_dup(const struct cs_scc_result *res);
 
 #endif

@@ -327,19 +327,25 @@ static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_reques
  * that failed: copied whole, a pod of N failing containers cost N^2 bytes
  * (2,000 containers: 650 MB in lint --openshift, 650 MB of explain text).
  * The copy is cut on a whole UTF-8 character past REASON_MAX; the pod's
- * own reason (the result's scc.reason) stays whole.
+ * own reason (cs_scc_reason_each, made when written) stays whole.
  */
 #define REASON_MAX 4096
 
-static char *container_reason(const char *pod_reason, size_t n)
+static char *container_reason(const struct cs_scc_result *scc, size_t n)
 {
+	char head[REASON_MAX + 4]; /* the cut is at most 3 bytes back */
 	size_t cut;
 
+	/* The pod's reason is made as it is written (cs_scc_reason_each):
+	 * only its head is copied here. */
+	if (cs_scc_reason_head(scc, head, sizeof(head)) < 0)
+		return NULL;
 	if (n <= REASON_MAX)
-		return strdup(pod_reason ? pod_reason : "");
-	cut = cs_text_cut(pod_reason, n, REASON_MAX); /* on a character (escape.h) */
+		return strdup(head);
+	cut = cs_text_cut(head, n < sizeof(head) - 1 ? n : sizeof(head) - 1,
+			  REASON_MAX); /* on a character (escape.h) */
 	return cs_strf("%.*s ... (%zu more bytes: the pod's SCC admission reason has them)",
-		       (int)cut, pod_reason, n - cut);
+		       (int)cut, head, n - cut);
 }
 
 /* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
@@ -354,7 +360,7 @@ static int admit(struct pod_work *w)
 	if (pod->scc_modelled) {
 		r->admitted = pod->scc.admitted;
 		r->scc_name = pod->scc.chosen ? pod->scc.chosen->name : NULL;
-		r->reason = container_reason(pod->scc.reason, w->scc_reason_len);
+		r->reason = container_reason(&pod->scc, w->scc_reason_len);
 		r->adm = pod->scc.admitted ? pod->scc.sc[r->index] : r->req;
 	} else {
 		r->admitted = true;
@@ -946,8 +952,10 @@ static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_o
 	cs_steps_init(&res->steps);
 	if (o->use_scc && cs_scc_admit(pod, o->sccs, o->n_sccs, &so, &res->scc, &res->steps) < 0)
 		return -ENOMEM;
-	if (cs_psa_evaluate(pod, o->use_scc && res->scc.admitted ? res->scc.sc : NULL, &res->psa) <
-	    0)
+	const struct cs_k8s_sc *scv = o->use_scc && res->scc.admitted ? res->scc.sc : NULL;
+
+	if ((o->psa_level_only ? cs_psa_level(pod, scv, &res->psa)
+			       : cs_psa_evaluate(pod, scv, &res->psa)) < 0)
 		return -ENOMEM;
 	cs_steps_add(&res->steps, "pod", "psa.level", "Pod Security level %s%s%s%s%s",
 		     cs_psa_level_name(psa->level), psa->baseline_fail ? "; not baseline: " : "",
@@ -1061,7 +1069,8 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 	if ((rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	w->ids_rejected = has_kubelet(o) && cs_k8s_api_rejects_ids(pod, &w->ids_diag);
-	w->scc_reason_len = res->scc.reason ? strlen(res->scc.reason) : 0;
+	if (res->scc_modelled && cs_scc_reason_len(&res->scc, &w->scc_reason_len) < 0)
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	pod_groups(pod, w);
 	res->all_ok = true;
 	if (!o->on_container &&

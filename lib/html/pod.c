@@ -7,6 +7,7 @@
  * cs_html_put; the library's own words (titles, risk, why ids) are fixed
  * strings.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,15 @@
 #include "capscope/fcaps.h"
 #include "html-internal.h"
 
-static void pod_header(FILE *f, const struct cs_pod_explain_result *r)
+/* One piece of the pod's SCC reason (cs_scc_reason_each): escapes are per
+ * character and the pieces meet beside ASCII, so the bytes of the whole. */
+static int html_piece(const char *piece, void *data)
+{
+	cs_html_put(data, piece);
+	return 0;
+}
+
+static int pod_header(FILE *f, const struct cs_pod_explain_result *r)
 {
 	const struct cs_k8s_pod *pod = r->pod;
 	const struct cs_psa_result *psa = &r->psa;
@@ -37,10 +46,11 @@ static void pod_header(FILE *f, const struct cs_pod_explain_result *r)
 	fputs("</p>\n", f);
 	if (!r->scc_modelled) {
 		fputs("<p>SCC admission: not modelled (use --openshift or --scc)</p>\n", f);
-		return;
+		return 0;
 	}
 	fputs("<p>SCC admission: ", f);
-	cs_html_put(f, r->scc.reason);
+	if (cs_scc_reason_each(&r->scc, html_piece, f) < 0)
+		return -ENOMEM;
 	fputs("</p>\n<table class=\"scc\"><thead><tr><th>SCC</th><th>result</th></tr></thead>"
 	      "<tbody>\n",
 	      f);
@@ -54,6 +64,7 @@ static void pod_header(FILE *f, const struct cs_pod_explain_result *r)
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody></table>\n", f);
+	return 0;
 }
 
 static void entrypoint(FILE *f, const struct cs_explain_file *e)
@@ -166,13 +177,13 @@ void html_steps(FILE *f, const struct cs_steps *st, size_t first)
 	}
 }
 
-void cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result *pod,
-			   const struct cs_pod_ctr_result *c)
+int cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result *pod,
+			  const struct cs_pod_ctr_result *c)
 {
 	FILE *f = h->f;
 
-	if (c->index == 0)
-		pod_header(f, pod);
+	if (c->index == 0 && pod_header(f, pod) < 0)
+		return -ENOMEM;
 	fprintf(f, "<section class=\"container\" data-ok=\"%s\">\n<h3>Container ",
 		cs_pod_ctr_ok(c) ? "yes" : "no");
 	cs_html_put(f, c->c->name);
@@ -214,4 +225,5 @@ void cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result
 	html_steps(f, &pod->steps, 1);
 	html_steps(f, &c->steps, pod->steps.n + 1);
 	fputs("</tbody></table></details>\n</section>\n", f);
+	return 0;
 }

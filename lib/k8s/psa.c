@@ -31,6 +31,8 @@ struct acc {
 	char **s;
 	size_t len, cap;
 	bool oom;
+	bool count_only; /* the level alone (cs_psa_level): no text is made */
+	size_t n;	 /* failed checks */
 };
 
 /*
@@ -57,7 +59,7 @@ static void addf(struct acc *a, const char *fmt, ...)
 	int n;
 	size_t need;
 
-	if (a->oom)
+	if (a->oom || (a->n++, a->count_only))
 		return;
 	va_start(ap, fmt);
 	n = vasprintf(&item, fmt, ap);
@@ -148,8 +150,8 @@ static void isolation(struct acc *b, const char *ctr, const char *aa, const char
 	}
 }
 
-int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
-		    struct cs_psa_result *r)
+static int evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
+		    struct cs_psa_result *r, bool texts)
 {
 	static const char *const baseline_caps[] = {
 	    "AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE",	 "FOWNER",  "FSETID",
@@ -166,7 +168,8 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	static const char *const restricted_vols[] = {
 	    "configMap", "csi",	  "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
 	    "projected", "secret"};
-	struct acc b = {.s = &r->baseline_fail}, s = {.s = &r->restricted_fail};
+	struct acc b = {.s = &r->baseline_fail, .count_only = !texts},
+		   s = {.s = &r->restricted_fail, .count_only = !texts};
 	/* helpers.go relaxPolicyForUserNamespacePod: hostUsers set and false. */
 	bool userns = pod->host_users.set && !pod->host_users.v;
 	/* The V1Dot25 checks of allowPrivilegeEscalation, restricted capabilities
@@ -268,11 +271,22 @@ int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	 * containers adding 16 capabilities each: 3 KB a container). */
 	shrink(&b);
 	shrink(&s);
-	if (!r->baseline_fail)
-		r->level = r->restricted_fail ? CS_PSA_BASELINE : CS_PSA_RESTRICTED;
+	if (!b.n)
+		r->level = s.n ? CS_PSA_BASELINE : CS_PSA_RESTRICTED;
 	else
 		r->level = CS_PSA_PRIVILEGED;
 	return 0;
+}
+
+int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
+		    struct cs_psa_result *r)
+{
+	return evaluate(pod, scv, r, true);
+}
+
+int cs_psa_level(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv, struct cs_psa_result *r)
+{
+	return evaluate(pod, scv, r, false);
 }
 
 const char *cs_psa_level_name(enum cs_psa_level l)

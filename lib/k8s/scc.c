@@ -751,39 +751,6 @@ static void note_order(const struct cand *cv, size_t nc, struct cs_steps *st)
 	free(l.buf);
 }
 
-/* "unable to validate …: a: why; b: why" (sccadmission/admission.go).
- * Measured, then written once: joined in a buffer that doubled and then
- * copied, it held three times the refusals at its peak (a pod of
- * containers that each add 16 capabilities: 4 KB a container an SCC). */
-static char *refusal(const struct cs_scc_result *res)
-{
-	static const char head[] = "unable to validate against any security context constraint: ";
-	char **names = calloc(res->n_attempts ? res->n_attempts : 1, sizeof(*names));
-	size_t len = sizeof(head) - 1;
-	char *out = NULL, *p;
-
-	if (!names)
-		return NULL;
-	for (size_t i = 0; i < res->n_attempts; i++) {
-		if (!(names[i] = cs_word_dup(res->attempts[i].scc->name, '"')))
-			goto out;
-		len += (i ? 2 : 0) + strlen(names[i]) + 2 + strlen(res->attempts[i].reason);
-	}
-	if (!(out = malloc(len + 1)))
-		goto out;
-	p = stpcpy(out, head);
-	for (size_t i = 0; i < res->n_attempts; i++) {
-		if (i)
-			p = stpcpy(p, "; ");
-		p = stpcpy(stpcpy(stpcpy(p, names[i]), ": "), res->attempts[i].reason);
-	}
-out:
-	for (size_t i = 0; i < res->n_attempts; i++)
-		free(names[i]);
-	free(names);
-	return out;
-}
-
 int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
 		 const struct cs_scc_opts *o, struct cs_scc_result *res, struct cs_steps *st)
 {
@@ -889,12 +856,11 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 		while (res->n_owned > mark)
 			free(res->owned[--res->n_owned]);
 	}
-	if (!res->admitted) {
-		res->reason = nc ? refusal(res)
-				 : strdup("no SecurityContextConstraints available to the pod");
-		if (!res->reason)
-			rc = -ENOMEM;
-	}
+	/* Every SCC tried refused: the reason ("unable to validate …: a: why;
+	 * b: why") is made from the attempts when written (scc-reason.c). */
+	if (!res->admitted && nc == 0 &&
+	    !(res->reason = strdup("no SecurityContextConstraints available to the pod")))
+		rc = -ENOMEM;
 out:
 	free(cv);
 	free(tmp);

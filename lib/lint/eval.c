@@ -25,7 +25,6 @@ struct eval {
 	const struct cs_lint_opts *o;
 	const struct cs_pod_explain_result *res;
 	struct cs_lint_report *r;
-	bool pod_done;	   /* the pod's own rules ran */
 	struct cs_diag *d; /* a container the model cannot follow: why */
 };
 
@@ -334,30 +333,51 @@ static int container_rules(struct eval *e, const struct cs_pod_ctr_result *c)
 	return rule_spelling(e, ct);
 }
 
-/* Why each SCC the service account may use refused the pod (the others
- * are not the pod's to fix). */
-static char *scc_message(const struct cs_scc_result *s)
+/*
+ * Why each SCC the service account may use refused the pod (the others
+ * are not the pod's to fix), made after the pod's containers from the
+ * result cs_lint_pod owns, each reason freed once copied: every reason
+ * names every container, and the message beside the reasons it repeats
+ * held them twice (joined one SCC at a time through vasprintf, a doubling
+ * buffer with the message so far copied at each SCC, three times).
+ * Measured, then written once.
+ */
+static char *scc_message_take(struct cs_scc_result *s)
 {
-	char *m = cs_strf("no SCC the service account may use admits the pod"), *n;
+	static const char head[] = "no SCC the service account may use admits the pod";
+	size_t len = sizeof(head) - 1;
+	char *m, *p;
 
-	for (size_t i = 0; m && i < s->n_attempts; i++) {
-		if (!s->attempts[i].granted)
+	for (size_t i = 0; i < s->n_attempts; i++)
+		if (s->attempts[i].granted)
+			len += 2 + strlen(s->attempts[i].scc->name) + 2 +
+			       strlen(s->attempts[i].reason ? s->attempts[i].reason : "");
+	if (!(m = malloc(len + 1)))
+		return NULL;
+	p = stpcpy(m, head);
+	for (size_t i = 0; i < s->n_attempts; i++) {
+		struct cs_scc_attempt *a = &s->attempts[i];
+
+		if (!a->granted)
 			continue;
-		n = cs_strf("%s; %s: %s", m, s->attempts[i].scc->name, s->attempts[i].reason);
-		free(m);
-		m = n;
+		p = stpcpy(stpcpy(stpcpy(stpcpy(p, "; "), a->scc->name), ": "),
+			   a->reason ? a->reason : "");
+		free(a->reason);
+		a->reason = NULL;
 	}
 	return m;
 }
 
-static int pod_rules(struct eval *e)
+/* The pod's own rules, after its containers (the report is sorted). scc
+ * is res->scc, which the SCC rule takes the reasons of. */
+static int pod_rules(struct eval *e, struct cs_scc_result *scc)
 {
 	const struct cs_pod_explain_result *res = e->res;
 	const struct cs_k8s_pod *p = res->pod;
 	int r;
 
 	if (res->scc_modelled && !res->scc.admitted &&
-	    (r = emit(e, CS_LINT_SCC_NOT_ADMITTED, NULL, NULL, p->pos, scc_message(&res->scc))) < 0)
+	    (r = emit(e, CS_LINT_SCC_NOT_ADMITTED, NULL, NULL, p->pos, scc_message_take(scc))) < 0)
 		return r;
 	if (e->o->psa_set && res->psa.level < e->o->psa_level) {
 		const char *why =
@@ -391,19 +411,13 @@ static int low_port_wanted(const struct cs_k8s_pod *p)
 	return port;
 }
 
-/* explain's callback: the pod's rules before its first container, then the container's. */
+/* explain's callback: the container's rules (the pod's run after its containers). */
 static int lint_container(const struct cs_pod_explain_result *pod,
 			  const struct cs_pod_ctr_result *c, void *data)
 {
 	struct eval *e = data;
-	int r;
 
 	e->res = pod;
-	if (!e->pod_done) {
-		e->pod_done = true;
-		if ((r = pod_rules(e)) < 0)
-			return r;
-	}
 	/* A container the model cannot follow (past its 256 groups) has no
 	 * verdicts to lint: the file's error, as it was before it was per container. */
 	if (c->not_modelled)
@@ -424,6 +438,8 @@ int cs_lint_pod(const struct cs_k8s_pod *pod, const struct cs_lint_opts *o,
 	 * results held at once cost 19 KB a container (384 MB for 20,000). */
 	eo.on_container = lint_container;
 	eo.data = &e;
+	/* Pod Security's reasons only for the rule that prints them. */
+	eo.psa_level_only = !o->psa_set;
 	/* A container that listens on a low port and asks for NET_BIND_SERVICE:
 	 * check the bind, so that explain's sysctl remedy (the least risky fix)
 	 * is among the remedies. */
@@ -434,7 +450,7 @@ int cs_lint_pod(const struct cs_k8s_pod *pod, const struct cs_lint_opts *o,
 	if ((ret = cs_pod_explain(pod, &eo, &res, d)) < 0)
 		return ret;
 	e.res = res;
-	ret = e.pod_done ? 0 : pod_rules(&e); /* a pod without containers */
+	ret = pod_rules(&e, &res->scc);
 	r->n_objects += ret >= 0;
 	cs_pod_explain_free(res);
 	return ret;

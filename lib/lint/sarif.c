@@ -102,19 +102,37 @@ static char *artifact_uri(const char *file, const char *cwd)
 	return u;
 }
 
+/*
+ * {"text": "Kind ns/name, container c: message"}, written in pieces: the
+ * message of a refused pod names every container (every SCC's refusal of
+ * each), and a joined copy (through vasprintf's doubling buffer) held up
+ * to three times it while the document was written.
+ */
+static void message_json(struct cs_json *j, const struct cs_lint_finding *f)
+{
+	const char *parts[] = {f->kind ? f->kind : "object",
+			       " ",
+			       f->namespace ? f->namespace : "",
+			       f->namespace ? "/" : "",
+			       f->name ? f->name : "(unnamed)",
+			       f->container ? ", container " : "",
+			       f->container ? f->container : "",
+			       ": ",
+			       f->message};
+
+	cs_json_key(j, "message");
+	cs_json_obj_begin(j);
+	cs_json_key(j, "text");
+	cs_json_str_parts(j, parts, sizeof(parts) / sizeof(parts[0]));
+	cs_json_obj_end(j);
+}
+
 static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const char *cwd)
 {
 	char *uri = artifact_uri(f->file, cwd);
-	char *msg = cs_strf("%s %s%s%s%s%s: %s", f->kind ? f->kind : "object",
-			    f->namespace ? f->namespace : "", f->namespace ? "/" : "",
-			    f->name ? f->name : "(unnamed)", f->container ? ", container " : "",
-			    f->container ? f->container : "", f->message);
 
-	if (!uri || !msg) {
-		free(uri);
-		free(msg);
+	if (!uri)
 		return -ENOMEM;
-	}
 	cs_json_obj_begin(j);
 	cs_json_key(j, "ruleId");
 	cs_json_str(j, cs_lint_rule(f->rule)->id);
@@ -122,7 +140,7 @@ static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const
 	cs_json_uint(j, (uint64_t)f->rule);
 	cs_json_key(j, "level");
 	cs_json_str(j, cs_lint_level_name(f->level));
-	text_obj(j, "message", msg);
+	message_json(j, f);
 	cs_sarif_location(j, uri, f->line, f->column);
 	cs_json_key(j, "partialFingerprints");
 	cs_json_obj_begin(j);
@@ -131,7 +149,6 @@ static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const
 	cs_json_obj_end(j);
 	cs_json_obj_end(j);
 	free(uri);
-	free(msg);
 	return 0;
 }
 

@@ -26,15 +26,39 @@ static int row(const struct cs_lint_finding *f, char **cells)
 	cells[2] = strdup(cs_lint_rule(f->rule)->id);
 	cells[3] = cs_strf("%s/%s%s%s", kind ? kind : "?", name ? name : "?",
 			   f->container ? ":" : "", f->container && ctr ? ctr : "");
-	cells[4] = cs_escape_dup(f->message);
 	free(file);
 	free(kind);
 	free(name);
 	free(ctr);
-	for (int i = 0; i < NCOL; i++)
+	for (int i = 0; i < NCOL - 1; i++)
 		if (!cells[i])
 			return -ENOMEM;
 	return 0;
+}
+
+/*
+ * The message, the last column (never padded), escaped as it is written,
+ * 4 KiB cut on a character at a time (escapes are per character, so the
+ * bytes of the whole): held escaped for every finding until the table was
+ * printed, a refused pod's message (every SCC's refusal of every
+ * container) was held twice, up to four times over for control bytes.
+ */
+static void put_message(FILE *out, const char *s)
+{
+	char buf[4 * 4096 + 1]; /* an escape is at most 4 bytes a byte */
+	size_t len = strlen(s);
+
+	while (len) {
+		size_t n = cs_text_cut(s, len, 4096);
+
+		if (n == 0) /* not reached: a character is at most 4 bytes */
+			n = len < 4096 ? len : 4096;
+		cs_escape_text(s, n, buf, sizeof(buf));
+		fputs(buf, out);
+		s += n;
+		len -= n;
+	}
+	fputc('\n', out);
 }
 
 int cs_lint_text(FILE *out, const struct cs_lint_report *r)
@@ -46,17 +70,15 @@ int cs_lint_text(FILE *out, const struct cs_lint_report *r)
 	for (size_t i = 0; ret == 0 && i < r->n; i++) {
 		ret = row(&r->v[i], cells + i * NCOL);
 		n[r->v[i].level]++;
-		for (int c = 0; ret == 0 && c < NCOL; c++)
+		for (int c = 0; ret == 0 && c < NCOL - 1; c++)
 			if (strlen(cells[i * NCOL + c]) > width[c])
 				width[c] = strlen(cells[i * NCOL + c]);
 	}
-	for (size_t i = 0; ret == 0 && i < r->n; i++)
-		for (int c = 0; c < NCOL; c++) {
-			if (c == NCOL - 1)
-				fprintf(out, "%s\n", cells[i * NCOL + c]);
-			else
-				fprintf(out, "%-*s  ", (int)width[c], cells[i * NCOL + c]);
-		}
+	for (size_t i = 0; ret == 0 && i < r->n; i++) {
+		for (int c = 0; c < NCOL - 1; c++)
+			fprintf(out, "%-*s  ", (int)width[c], cells[i * NCOL + c]);
+		put_message(out, r->v[i].message);
+	}
 	for (size_t i = 0; cells && i < r->n * NCOL; i++)
 		free(cells[i]);
 	free(cells);

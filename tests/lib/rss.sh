@@ -23,3 +23,19 @@ rss_below() {
     ok $? "$2: $(tail -1 rss) KB"
   fi
 }
+
+# rss_slope_below FILE_A FILE_B UNITS BYTES DESCRIPTION: one TAP result, "ok"
+# when the peak saved in FILE_B (a copy of ./rss after a with_rss) is above
+# FILE_A's by less than BYTES a unit over UNITS more units: the cost a
+# further unit holds, whatever the base (issue #13's per-unit targets).
+rss_slope_below() {
+  if ! [ -x /usr/bin/time ] || grep -q __asan_init "$CAPSCOPE" 2>/dev/null; then
+    skip "RSS: needs GNU time, and not a sanitizer's build"
+  else
+    local a b per
+    a=$(tail -1 "$1") b=$(tail -1 "$2")
+    per=$(( (b - a) * 1024 / $3 ))
+    [ "$per" -lt "$4" ]
+    ok $? "$5: $per bytes a unit ($a KB, $b KB)"
+  fi
+}

@@ -224,8 +224,7 @@ static void test_open_fails(void **state)
 static int on_ctr(const struct cs_pod_explain_result *pod, const struct cs_pod_ctr_result *c,
 		  void *data)
 {
-	cs_html_pod_container(data, pod, c);
-	return 0;
+	return cs_html_pod_container(data, pod, c);
 }
 
 static char *pod_page(const char *name)

@@ -14,8 +14,15 @@ static enum cs_psa_level level(const char *y, struct cs_psa_result *r)
 
 	cs_k8s_manifest_init(&m);
 	assert_int_equal(cs_k8s_parse(&m, y, strlen(y), "t", &d), 0);
+	struct cs_psa_result bare;
+
 	cs_psa_result_free(r);
 	assert_int_equal(cs_psa_evaluate(&m.pods[0], NULL, r), 0);
+	/* The level alone (lint without --psa-level): the same, no text. */
+	assert_int_equal(cs_psa_level(&m.pods[0], NULL, &bare), 0);
+	assert_int_equal(bare.level, r->level);
+	assert_null(bare.baseline_fail);
+	assert_null(bare.restricted_fail);
 	cs_k8s_manifest_free(&m);
 	return r->level;
 }

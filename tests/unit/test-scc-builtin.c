@@ -15,6 +15,18 @@
 #include "capscope/scc-load.h"
 #include "capscope/scc.h"
 
+/* The pod's reason, made from the attempts (cs_scc_reason_dup); held until
+ * the next call, the last one reachable from here at exit. */
+static const char *reason_of(const struct cs_scc_result *r)
+{
+	static char *text;
+
+	free(text);
+	text = cs_scc_reason_dup(r);
+	assert_non_null(text);
+	return text;
+}
+
 static struct cs_scc_set set;
 static struct cs_k8s_manifest pods;
 static struct cs_scc_result res;
@@ -71,7 +83,7 @@ static void admit_pod(const char *pod_extra, const char *sc, const char *const *
 	cs_steps_init(&steps);
 	assert_int_equal(cs_scc_admit(&pods.pods[0], cand, n, &o, &res, &steps), 0);
 	free(cand);
-	assert_non_null(res.reason);
+	assert_non_null(reason_of(&res));
 }
 
 static void done(void)
@@ -90,12 +102,13 @@ static void only(const char *name, const char *pod_extra, const char *sc, bool a
 	admit_pod(pod_extra, sc, g, 1);
 	if (admitted) {
 		if (!res.admitted)
-			fail_msg("%s should admit {%s} {%s}: %s", name, pod_extra, sc, res.reason);
+			fail_msg("%s should admit {%s} {%s}: %s", name, pod_extra, sc,
+				 reason_of(&res));
 		assert_string_equal(res.chosen->name, name);
 	} else {
 		assert_false(res.admitted);
-		if (why && !strstr(res.reason, why))
-			fail_msg("expected '%s' in: %s", why, res.reason);
+		if (why && !strstr(reason_of(&res), why))
+			fail_msg("expected '%s' in: %s", why, reason_of(&res));
 	}
 }
 
@@ -253,8 +266,9 @@ static void authenticated_order(void **state)
 	/* root in the pod: neither; nested-container is not granted */
 	admit_pod("hostUsers: false", "runAsUser: 0", NULL, 0);
 	assert_false(res.admitted);
-	assert_non_null(strstr(res.reason, "nested-container: the pod's service account is not "
-					   "allowed to use it"));
+	assert_non_null(strstr(reason_of(&res),
+			       "nested-container: the pod's service account is not "
+			       "allowed to use it"));
 	done();
 }
 
@@ -282,7 +296,7 @@ static void pruned_run_as_user_ranges(void **state)
 	cs_steps_init(&steps);
 	assert_int_equal(cs_scc_admit(&m.pods[0], v, 1, &o, &res, &steps), 0);
 	assert_false(res.admitted);
-	assert_non_null(strstr(res.reason, "[1000660000, 1000669999]"));
+	assert_non_null(strstr(reason_of(&res), "[1000660000, 1000669999]"));
 	assert_non_null(cs_steps_find(&steps, "scc.run-as-user-ranges-pruned"));
 	cs_scc_result_free(&res);
 	cs_steps_free(&steps);
@@ -329,7 +343,7 @@ static void long_reason_not_cut(void **state)
 	assert_false(res.admitted);
 	assert_true(strlen(res.attempts[0].reason) > 768);
 	assert_non_null(strstr(res.attempts[0].reason, "c39: runAsUser 0 must be in the ranges"));
-	assert_non_null(strstr(res.reason, "c39: runAsUser 0 must be in the ranges"));
+	assert_non_null(strstr(reason_of(&res), "c39: runAsUser 0 must be in the ranges"));
 	cs_scc_result_free(&res);
 	cs_steps_free(&steps);
 	cs_k8s_manifest_free(&m);
