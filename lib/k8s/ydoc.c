@@ -246,6 +246,25 @@ static size_t chars(const char *s, size_t n)
 }
 
 /*
+ * libfyaml 0.7.12 gives an empty block scalar whose header line is the
+ * text's last (`image: |`, `- >+`, `? |2`, a comment after the header,
+ * CR LF) as one NUL byte, where go-yaml (kubectl) reads "": the field was
+ * refused as "string contains a NUL byte", an untrue message, or read as
+ * a one-byte name. No block scalar can hold a NUL of the text's (the text
+ * check refuses one, and a block scalar has no escapes), so this one is
+ * libfyaml's: the text is "" (session 17, part F).
+ */
+static bool empty_block(struct fy_token *t, const char *s, size_t l)
+{
+	enum fy_scalar_style ss;
+
+	if (l != 1 || s[0] != '\0' || fy_token_get_type(t) != FYTT_SCALAR)
+		return false;
+	ss = fy_token_scalar_style(t);
+	return ss == FYSS_LITERAL || ss == FYSS_FOLDED;
+}
+
+/*
  * A token's text: in the input when libfyaml gives a pointer there (it
  * lives as long as the reading), else copied into the document's arena.
  * Like fy_token_get_text, no token (an empty scalar) is "".
@@ -262,8 +281,8 @@ static int token_text(struct reader *r, struct fy_token *t, const char **out, ui
 		return 0; /* libfyaml could not build it: as if no text */
 	if (l > UINT32_MAX)
 		return -E2BIG;
-	if (l == 0)
-		*out = "";
+	if (l == 0 || empty_block(t, s, l))
+		*out = "", l = 0;
 	else if (p >= lo && p - lo <= r->text_len && l <= r->text_len - (p - lo))
 		*out = s;
 	else if (!(*out = cs_arena_strndup(r->arena, s, l)))

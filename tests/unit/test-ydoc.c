@@ -168,6 +168,51 @@ static void test_scalars(void **state)
 		    "[!tag:yaml.org,2002:str =on@1:9, !!custom =x@2:11, =no@3:3]b@1:9");
 }
 
+/* The first mapping value's text length, through ydoc_read's callback. */
+static int first_value_len(void *user, struct ydoc_node *root, size_t nodes)
+{
+	struct ydoc_node *n = root;
+
+	(void)nodes;
+	while (n && n->kind == YDOC_MAP && n->n)
+		n = n->u.pairs[0].value;
+	while (n && n->kind == YDOC_SEQ && n->n)
+		n = n->u.items[0];
+	*(long *)user = n && n->kind == YDOC_SCALAR ? (long)n->n : -1;
+	return 0;
+}
+
+/* libfyaml 0.7.12 gives an empty block scalar ending the text as one NUL
+ * byte; go-yaml (kubectl) reads "" (session 17, part F). */
+static void test_empty_block_at_end(void **state)
+{
+	static const char *const texts[] = {
+	    "a: |\n",	      "a: >\n",	  "a: |+\n",  "a: >+\n",      "a: |2\n",
+	    "a: | #c\n",      "a: |\r\n", "- |\n",    "a:\n  b: |\n", "a: &x |\n",
+	    "a: |2\n   \n  ", "a: |",	  "a: |\n\n", "a: |-\n"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t len = strlen(texts[i]);
+		char *buf = malloc(len + 1);
+		struct cs_diag d = {0};
+		long got = -2;
+
+		assert_non_null(buf);
+		memcpy(buf, texts[i], len + 1);
+		assert_int_equal(ydoc_read(buf, len, false, "t.yaml", first_value_len, &got, &d),
+				 0);
+		if (got != 0) {
+			fprintf(stderr, "text: %s\nvalue of %ld bytes, want 0\n", texts[i], got);
+			fail();
+		}
+		free(buf);
+	}
+	/* with content, and kept breaks, as before */
+	expect_tree("a: |+\n\n", "{=a@1:1: |\n@2:1}b@1:1");
+	expect_tree("a: >\n  x\n", "{=a@1:1: >x\n@2:1}b@1:1");
+}
+
 static void test_marks(void **state)
 {
 	(void)state;
@@ -1142,13 +1187,21 @@ static void test_key_collisions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scalars),	     cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_aliases),	     cmocka_unit_test(test_alias_limit),
-	    cmocka_unit_test(test_documents),	     cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_many_keys),	     cmocka_unit_test(test_lookup),
-	    cmocka_unit_test(test_json_as_libfyaml), cmocka_unit_test(test_json_streams),
-	    cmocka_unit_test(test_far_marks),	     cmocka_unit_test(test_held_bound),
-	    cmocka_unit_test(test_key_collisions),   cmocka_unit_test(test_go_yaml_keys),
+	    cmocka_unit_test(test_scalars),
+	    cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_empty_block_at_end),
+	    cmocka_unit_test(test_aliases),
+	    cmocka_unit_test(test_alias_limit),
+	    cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_json_as_libfyaml),
+	    cmocka_unit_test(test_json_streams),
+	    cmocka_unit_test(test_far_marks),
+	    cmocka_unit_test(test_held_bound),
+	    cmocka_unit_test(test_key_collisions),
+	    cmocka_unit_test(test_go_yaml_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
