@@ -187,9 +187,8 @@ static int first_value_len(void *user, struct ydoc_node *root, size_t nodes)
 static void test_empty_block_at_end(void **state)
 {
 	static const char *const texts[] = {
-	    "a: |\n",	      "a: >\n",	  "a: |+\n",  "a: >+\n",      "a: |2\n",
-	    "a: | #c\n",      "a: |\r\n", "- |\n",    "a:\n  b: |\n", "a: &x |\n",
-	    "a: |2\n   \n  ", "a: |",	  "a: |\n\n", "a: |-\n"};
+	    "a: |\n", "a: >\n",	      "a: |+\n",   "a: >+\n", "a: |2\n",  "a: | #c\n", "a: |\r\n",
+	    "- |\n",  "a:\n  b: |\n", "a: &x |\n", "a: |",    "a: |\n\n", "a: |-\n"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -211,6 +210,41 @@ static void test_empty_block_at_end(void **state)
 	/* with content, and kept breaks, as before */
 	expect_tree("a: |+\n\n", "{=a@1:1: |\n@2:1}b@1:1");
 	expect_tree("a: >\n  x\n", "{=a@1:1: >x\n@2:1}b@1:1");
+}
+
+/* What libfyaml reads in a scalar where go-yaml refuses it or reads
+ * otherwise (ydoc-scalar.c; session 17, part F): refused at the scalar. */
+static void test_scalars_go_yaml_misreads(void **state)
+{
+	static const char esc_slash[] = "YAML: the escape '\\/' in a double-quoted scalar: "
+					"Kubernetes (go-yaml, YAML 1.1) refuses it (found unknown "
+					"escape character); write '/'";
+
+	(void)state;
+	expect_error("a: \"x\\/y\"\n", 1, 5, esc_slash);
+	expect_error("a: [\"\\ud83d\\ude00\"]\n", 1, 6,
+		     "YAML: a UTF-16 surrogate escaped in a double-quoted scalar: Kubernetes "
+		     "(go-yaml) refuses it (found invalid Unicode character escape code); write "
+		     "the character itself, or \\U and its 8 hex digits");
+	expect_error("a: >\n  x\n\n   y\n  z\n", 2, 1,
+		     "YAML: a folded scalar (>) with an empty line before a more-indented one: "
+		     "libfyaml 0.7.12 reads it otherwise than Kubernetes (go-yaml); write it as a "
+		     "literal (|) or quoted scalar");
+	expect_error("a: |\n  \tx\n  y\n", 2, 1,
+		     "YAML: a tab before the text of a block scalar's first line: Kubernetes "
+		     "(go-yaml) refuses it (found a tab character where an indentation space is "
+		     "expected); indent with spaces");
+	expect_error("a: |2\n      \n", 2, 1,
+		     "YAML: a block scalar with an indentation indicator and only blank lines: "
+		     "libfyaml 0.7.12 drops spaces Kubernetes (go-yaml) keeps; write it as a "
+		     "quoted scalar");
+	/* what both read alike: escaped backslashes, other escapes, a tab
+	 * inside the text or past the first line, an indicator with text, a
+	 * '|' in a key or a comment before the header */
+	expect_tree("a: \"x\\\\/y\\u00e9\\U0001F600\"\nb: |\n  x\n  \ty\nc: |2\n    \tz\n"
+		    "d: >\n\n  w\n   v\ne: |2\n\n",
+		    "{=a@1:1: \"x\\/y\xc3\xa9\xf0\x9f\x98\x80@1:5, =b@2:1: |x\n\ty\n@3:1, "
+		    "=c@5:1: |  \tz\n@6:1, =d@7:1: >\nw\n v\n@8:1, =e@11:1: |@12:1}b@1:1");
 }
 
 static void test_marks(void **state)
@@ -1190,6 +1224,7 @@ int main(void)
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_marks),
 	    cmocka_unit_test(test_empty_block_at_end),
+	    cmocka_unit_test(test_scalars_go_yaml_misreads),
 	    cmocka_unit_test(test_aliases),
 	    cmocka_unit_test(test_alias_limit),
 	    cmocka_unit_test(test_documents),
