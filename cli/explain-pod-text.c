@@ -63,7 +63,9 @@ int pod_text_header(const struct cs_pod_explain_result *r)
  * "A,B" of a list shown as "[A,B]" with text after it: each item escaped
  * with the list's marks (escape.h cs_escape_item_dup), so a capability
  * named "X] drop [ALL" or "X,SYS_ADMIN" cannot read as the line's own
- * "drop [ALL]" or as two items.
+ * "drop [ALL]" or as two items. An empty name (`add: [""]`, which CRI-O
+ * refuses) is shown as "" and a '"' of a name escaped, so `add [""]` is
+ * neither `add []` (no names) nor a name of two quotes (session 17).
  */
 static const char *list_text(const struct cs_strlist *l)
 {
@@ -71,7 +73,8 @@ static const char *list_text(const struct cs_strlist *l)
 	bool ok = v != NULL;
 
 	for (size_t i = 0; ok && i < l->n; i++)
-		ok = (v[i] = cs_escape_item_dup(l->v[i], ",]")) != NULL;
+		ok = (v[i] = *l->v[i] ? cs_escape_item_dup(l->v[i], ",]\"") : strdup("\"\"")) !=
+		     NULL;
 	if (ok)
 		s = cs_join(NULL, (const char *const *)v, l->n, ",");
 	for (size_t i = 0; v && i < l->n; i++)

@@ -275,6 +275,14 @@ int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int6
 			       buf);
 	errno = 0;
 	x = strtoll(buf, &end, 10);
+	/* an integer all the same (it said "expected an integer"): kubectl
+	 * makes it a float, which the API server's int64 decode refuses, or,
+	 * within 2^10 below the least, reads rounded (session 17, part F) */
+	if (errno == ERANGE && !*end)
+		return mf_errf(c, n, EINVAL, field,
+			       "'%s' is beyond a 64-bit integer, which Kubernetes does not hold "
+			       "exactly; capscope does not read it",
+			       buf);
 	if (errno || *end || end == buf || (len == 1 && (buf[0] == '-' || buf[0] == '+')))
 		return mf_errf(c, n, EINVAL, field, "expected an integer, got '%s'", buf);
 	*v = x;

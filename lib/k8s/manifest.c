@@ -865,6 +865,56 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
 }
 
 /*
+ * A kind that is one read here but for its letters' case or blanks around
+ * it (`pod`, `DEPLOYMENT`, `Pod `) in a group of Kubernetes' own, or with
+ * no apiVersion: the API server's kinds are matched exactly (discovery's
+ * RESTMapper: "no matches for kind"), and no built-in group has two kinds
+ * that differ so, so kubectl refuses the object. It was passed over as a
+ * kind of no interest ("0 object(s)", lint exit 0) where the file fails
+ * to apply (session 17, part F). A custom group's kinds are its own.
+ */
+static int check_kind_spelling(struct mf_ctx *c, struct ydoc_node *root, const char *kind,
+			       const char *written)
+{
+	static const char *const known[] = {"Pod",
+					    "Deployment",
+					    "StatefulSet",
+					    "DaemonSet",
+					    "ReplicaSet",
+					    "Job",
+					    "CronJob",
+					    "ReplicationController",
+					    "DeploymentConfig",
+					    "SecurityContextConstraints",
+					    "List"};
+	const char *av = NULL, *k = kind + strspn(kind, " \t"), *e = k + strlen(k);
+	int r;
+
+	while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if ((r = mf_get_str(c, root, "apiVersion", "apiVersion", &av)) < 0)
+		return r;
+	if (av && *av && !builtin_group(av))
+		return 0;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strlen(known[i]) != (size_t)(e - k) || strncasecmp(k, known[i], e - k))
+			continue;
+		if (written != kind) /* a typed list's items: the list's kind less "List" */
+			return mf_errf(
+			    c, ydoc_get(root, "kind"), EINVAL, "kind",
+			    "'%.*s%s' makes its items '%.*s%s', not %s: kinds are matched "
+			    "exactly, kubectl and the API server refuse them (no "
+			    "matches for kind)",
+			    CS_MSG_CUTS(written, 60), CS_MSG_CUTS(kind, 60), known[i]);
+		return mf_errf(c, ydoc_get(root, "kind"), EINVAL, "kind",
+			       "'%.*s%s' is not %s: kinds are matched exactly, kubectl and the "
+			       "API server refuse the object (no matches for kind)",
+			       CS_MSG_CUTS(kind, 60), known[i]);
+	}
+	return 0;
+}
+
+/*
  * kubectl reads a document as a list by its `items` key, not by its kind
  * (apimachinery's unstructuredJSONScheme.decode looks for the key alone,
  * and null is a list of none): `kind: Pod` with a harmless spec and
@@ -992,6 +1042,9 @@ static int parse_object(struct mf_ctx *c, struct ydoc_node *root, const char *pa
 	if (strcmp(kind, "List") == 0 ||
 	    (strlen(kind) > 4 && !strcmp(kind + strlen(kind) - 4, "List")))
 		return 0;
+	if ((r = check_kind_spelling(c, from_list ? list->root : root, kind,
+				     from_list ? list->kind : kind)) < 0)
+		return r;
 	c->m->n_skipped++;
 	return 0;
 }

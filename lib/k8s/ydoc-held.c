@@ -386,6 +386,17 @@ static int char_at(const struct ydoc_held *h, size_t line, size_t col, size_t *a
 	return w.done >= w.given ? YDOC_HELD_END : (unsigned char)w.text[w.done];
 }
 
+const char *ydoc_held_span(const struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec,
+			   size_t *len)
+{
+	size_t a, b;
+
+	if (char_at(h, sl, sc, &a) < 0 || char_at(h, el, ec, &b) < 0 || b < a)
+		return NULL;
+	*len = b - a;
+	return h->text + a;
+}
+
 int ydoc_held_char_at(const struct ydoc_held *h, size_t line, size_t col)
 {
 	size_t at;

@@ -84,4 +84,10 @@ bool ydoc_held_blank_at(const struct ydoc_held *h, size_t line, size_t col);
 
 int ydoc_held_char_at(const struct ydoc_held *h, size_t line, size_t col);
 
+/* The text from (sl, sc) to (el, ec), libfyaml's 0-based marks, neither
+ * before the last event's end: its start and *len; NULL when the walker
+ * cannot place them. */
+const char *ydoc_held_span(const struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec,
+			   size_t *len);
+
 #endif

@@ -25,8 +25,9 @@
  * line of its own: kubectl refuses `--- {...}`, see kubectl-stream.c,
  * which manifests go through first) it is YAML 1.1 to kubectl (go-yaml),
  * which differs from JSON in a string only where it holds NEL, U+2028 or
- * U+2029 (line breaks to YAML 1.1: a string holding one is folded), or in
- * an indentation made of tabs: such a text is left to libfyaml's YAML 1.1.
+ * U+2029 (line breaks to YAML 1.1: a string holding one is folded) or an
+ * escape go-yaml refuses (`\/`, a surrogate's `\u`), or in an indentation
+ * made of tabs: such a text is left to libfyaml's YAML 1.1.
  */
 #include "ydoc-stream.h"
 
@@ -38,6 +39,7 @@
 #include "internal/json-check.h"
 #include "ydoc-held.h"
 #include "ydoc-json.h"
+#include "ydoc-scalar.h"
 
 static bool is_space(unsigned char c)
 {
@@ -115,6 +117,29 @@ static bool keys_keep_go_yaml_rule(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * Whether the strings of the checked JSON value s[0, len) hold an escape
+ * go-yaml refuses where JSON takes it ("\/", a surrogate's \u: see
+ * ydoc-scalar.c). After a marker such a text is YAML to kubectl, refused
+ * by go-yaml: left to libfyaml, whose reading refuses it at the string
+ * (it was read as JSON, session 17, part F).
+ */
+static bool has_go_yaml_refused_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t from;
+
+		if (s[i] != '"')
+			continue;
+		for (from = ++i; s[i] != '"'; i++) /* checked JSON: the string is closed */
+			if (s[i] == '\\')
+				i++;
+		if (memchr(s + from, '\\', i - from) && ydoc_dq_escapes(s + from, i - from))
+			return true;
+	}
+	return false;
+}
+
 /* Whether s is such a stream: each value checked, nothing built. */
 static bool is_json_stream(const char *s, size_t len)
 {
@@ -136,7 +161,8 @@ static bool is_json_stream(const char *s, size_t len)
 			return false;
 		if (cs_json_check(s + g.end, len - g.end, false, NULL, 0, &end, "", "", NULL) < 0)
 			return false;
-		keys &= keys_keep_go_yaml_rule(s + g.end, end);
+		keys &= keys_keep_go_yaml_rule(s + g.end, end) &&
+			!has_go_yaml_refused_escape(s + g.end, end);
 		i = g.end + end;
 		docs++;
 	}

@@ -26,6 +26,7 @@
 
 #include "arena.h"
 #include "ydoc-held.h"
+#include "ydoc-scalar.h"
 #include "ydoc-json.h"
 #include "ydoc-keys.h"
 #include "ydoc-stream.h"
@@ -246,6 +247,25 @@ static size_t chars(const char *s, size_t n)
 }
 
 /*
+ * libfyaml 0.7.12 gives an empty block scalar whose header line is the
+ * text's last (`image: |`, `- >+`, `? |2`, a comment after the header,
+ * CR LF) as one NUL byte, where go-yaml (kubectl) reads "": the field was
+ * refused as "string contains a NUL byte", an untrue message, or read as
+ * a one-byte name. No block scalar can hold a NUL of the text's (the text
+ * check refuses one, and a block scalar has no escapes), so this one is
+ * libfyaml's: the text is "" (session 17, part F).
+ */
+static bool empty_block(struct fy_token *t, const char *s, size_t l)
+{
+	enum fy_scalar_style ss;
+
+	if (l != 1 || s[0] != '\0' || fy_token_get_type(t) != FYTT_SCALAR)
+		return false;
+	ss = fy_token_scalar_style(t);
+	return ss == FYSS_LITERAL || ss == FYSS_FOLDED;
+}
+
+/*
  * A token's text: in the input when libfyaml gives a pointer there (it
  * lives as long as the reading), else copied into the document's arena.
  * Like fy_token_get_text, no token (an empty scalar) is "".
@@ -262,8 +282,8 @@ static int token_text(struct reader *r, struct fy_token *t, const char **out, ui
 		return 0; /* libfyaml could not build it: as if no text */
 	if (l > UINT32_MAX)
 		return -E2BIG;
-	if (l == 0)
-		*out = "";
+	if (l == 0 || empty_block(t, s, l))
+		*out = "", l = 0;
 	else if (p >= lo && p - lo <= r->text_len && l <= r->text_len - (p - lo))
 		*out = s;
 	else if (!(*out = cs_arena_strndup(r->arena, s, l)))
@@ -379,6 +399,49 @@ static int attach(struct reader *r, struct ydoc_node *n)
 	return 0;
 }
 
+/*
+ * A scalar libfyaml reads otherwise than go-yaml (ydoc-scalar.c): an
+ * escaped double-quoted one (its text between the quotes), a block one
+ * (from its indicator): refused at the scalar.
+ */
+static int scalar_misread(struct reader *r, const struct ydoc_node *n, struct fy_token *v)
+{
+	const struct fy_mark *a = v ? fy_token_start_mark(v) : NULL,
+			     *b = v ? fy_token_end_mark(v) : NULL;
+	const char *raw = NULL, *why = NULL;
+	size_t len = 0, plen = 0;
+	bool block = n->style == YDOC_LITERAL || n->style == YDOC_FOLDED;
+
+	if (!a || !b || !((n->style == YDOC_DOUBLE_QUOTED && n->escaped) || block))
+		return 0;
+	raw = ydoc_held_span(&r->held, (size_t)a->line, (size_t)a->column, (size_t)b->line,
+			     (size_t)b->column, &len);
+	if (n->style == YDOC_DOUBLE_QUOTED) {
+		why = raw ? ydoc_dq_escapes(raw, len) : NULL;
+	} else {
+		/* a block scalar starts on the line after its header: the header
+		 * is the last line between the last event's end and it */
+		const char *pre = ydoc_held_span(&r->held, r->held.line, r->held.col,
+						 (size_t)a->line, (size_t)a->column, &plen);
+		const char *hdr = pre;
+
+		for (size_t i = 0; pre && plen && i + 1 < plen; i++)
+			if (pre[i] == '\n')
+				hdr = pre + i + 1;
+		if (pre)
+			plen -= (size_t)(hdr - pre);
+		/* its end mark is where the next token's line starts or its
+		 * indentation ends: that indentation is not the scalar's, unless
+		 * the text ends there */
+		while (raw && len && raw[len - 1] != '\n' &&
+		       ydoc_held_char_at(&r->held, (size_t)b->line, (size_t)b->column) !=
+			   YDOC_HELD_END)
+			len--;
+		why = ydoc_block_misread(hdr, hdr ? plen : 0, raw, raw ? len : 0, n->u.text, n->n);
+	}
+	return why ? node_error(r, n, why) : 0;
+}
+
 static int on_scalar(struct reader *r, struct fy_event *e)
 {
 	static const enum ydoc_style styles[] = {
@@ -412,6 +475,8 @@ static int on_scalar(struct reader *r, struct fy_event *e)
 		n->escaped = !a || !b || a->line != b->line || b->column < a->column ||
 			     (size_t)(b->column - a->column) != chars(n->u.text, n->n);
 	}
+	if (r->go_yaml_keys && (rc = scalar_misread(r, n, v)) < 0)
+		return rc;
 	return attach(r, n);
 }
 

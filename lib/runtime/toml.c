@@ -1029,6 +1029,29 @@ static int parse(struct tp *t)
 	}
 }
 
+/*
+ * CRI-O's TOML reader (BurntSushi/toml `parse`, since 1.3.0, commit
+ * 1a6ca6e; CRI-O's go.mod has 1.4.0 and later) drops a UTF-8 byte order
+ * mark at the file's start, or the two bytes of a UTF-16 one, before it
+ * reads anything: CRI-O starts with such a crio.conf, so it is read as
+ * CRI-O reads it (refused before, session 16 part B's open find). Only
+ * at the start, once: a mark anywhere else is U+FEFF, which the grammar
+ * refuses outside strings and comments, as BurntSushi's lexer does. What
+ * follows a UTF-16 mark is then read as UTF-8, as BurntSushi does; UTF-16
+ * text itself holds a NUL and is refused below, as it refuses it.
+ */
+static void skip_marks(const char **buf, size_t *len)
+{
+	size_t k = 0;
+
+	if (*len >= 2 && (!memcmp(*buf, "\xff\xfe", 2) || !memcmp(*buf, "\xfe\xff", 2)))
+		k = 2;
+	else if (*len >= 3 && !memcmp(*buf, "\xef\xbb\xbf", 3))
+		k = 3;
+	*buf += k;
+	*len -= k;
+}
+
 int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_doc **out,
 		 struct cs_diag *d)
 {
@@ -1043,6 +1066,7 @@ int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_d
 	cs_toml_key_probes = 0;
 	if (!text || !doc || !(doc->a = cs_arena_new()))
 		return -ENOMEM;
+	skip_marks(&buf, &len);
 	/* CRLF is a newline; a lone CR is a control character like any other */
 	for (size_t i = 0; i < len; i++)
 		if (!(buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n'))

@@ -36,6 +36,12 @@ sed '/^      capabilities:/s/, "X.*]}/]}/' pod.yaml >pod2.yaml
 "$CAPSCOPE" explain pod pod2.yaml >out2.txt 2>err.txt
 like "$(grep -a '^  Entrypoint: ' out2.txt)" '^  Entrypoint: /bin/x,\\x20mode\\x204755 ' "the entrypoint's name"
 
+# an empty name, and a name of quotes: neither shown as no name (session 17)
+sed '/^      capabilities:/s/{add: .*}/{add: ["", "\\"\\""], drop: [""]}/' pod.yaml >pod3.yaml
+"$CAPSCOPE" explain pod pod3.yaml >out3.txt 2>err.txt
+is "$(grep -a '^  requested ' out3.txt)" '  requested  add ["",\x22\x22] drop [""] runAsUser 1000' \
+  "the requested list: an empty name as \"\", a name's quotes as \\x22"
+
 sed 's/name: anyuid-netbind$/name: "zz  chosen"/' "$EX/anyuid-netbind-scc.yaml" >scc.yaml
 grep -q 'zz  chosen' scc.yaml; ok $? "the SCC renamed"
 "$CAPSCOPE" explain pod --openshift --scc scc.yaml "$EX/anyuid-netbind.yaml" >scc.txt 2>err.txt

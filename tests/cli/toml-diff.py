@@ -62,6 +62,9 @@ HAND = [
     '[crio.runtime]\r\ndefault_capabilities = ["CHOWN"]\r\n',
     '[crio.runtime]\rdefault_capabilities = ["CHOWN"]\n',
     '\ufeff[crio]\n',
+    '\ufeff\ufeff[crio]\n',
+    '[crio]\n\ufeff',
+    '\ufeff',
     '[crio.runtime] # c\n  default_capabilities = [ ] # c\n',
     '[ crio . runtime ]\ndefault_capabilities = ["A"]\n',
     '[crio .runtime]\n',
@@ -231,6 +234,16 @@ def has_inf(v):
     return isinstance(v, float) and math.isinf(v)
 
 
+def after_mark(data):
+    """The text CRI-O's reader parses: BurntSushi/toml (1.3 on) drops a
+    UTF-8 byte order mark, or a UTF-16 one's two bytes, at the start, and
+    capscope does too; tomllib refuses the mark, so it is given the rest."""
+    for m in (b'\xff\xfe', b'\xfe\xff', b'\xef\xbb\xbf'):
+        if data.startswith(m):
+            return data[len(m):]
+    return data
+
+
 def main():
     args = sys.argv[1:]
     dump = args.pop(0)
@@ -268,8 +281,8 @@ def main():
         path = os.path.join(tmp, 'doc.toml')
         for name, data in docs:
             try:
-                py = norm(tomllib.loads(data.decode('utf-8')))
-                raw = tomllib.loads(data.decode('utf-8'))
+                py = norm(tomllib.loads(after_mark(data).decode('utf-8')))
+                raw = tomllib.loads(after_mark(data).decode('utf-8'))
             except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
                 py, raw, pyerr = None, None, str(e)
             with open(path, 'wb') as f:

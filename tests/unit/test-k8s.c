@@ -413,6 +413,43 @@ static void test_hostile(void **state)
 		   "serves no DaemonSet");
 	expect_err("apiVersion: ''\nkind: Pod\n", 1, "apiVersion", "empty");
 	expect_err("apiVersion: x.openshift.io/v1\nkind: Job\n", 1, "apiVersion", "serves no Job");
+	/* an integer past 64 bits is named so, not "expected an integer"
+	 * (session 17, part F); a word is still that */
+	expect_err("kind: Pod\nspec:\n  securityContext: {runAsUser: 9223372036854775808}\n"
+		   "  containers: [{name: a}]\n",
+		   3, "spec.securityContext.runAsUser",
+		   "'9223372036854775808' is beyond a 64-bit integer");
+	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+		   "      runAsGroup: -9223372036854775809\n",
+		   6, "spec.containers[0].securityContext.runAsGroup", "beyond a 64-bit integer");
+	expect_err("kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+		   "      runAsGroup: 1:2\n",
+		   6, "spec.containers[0].securityContext.runAsGroup", "expected an integer, got");
+	/* a kind read here but for case or blanks, in a built-in group or with
+	 * no apiVersion: kubectl finds no such kind; it was skipped as of no
+	 * interest, lint exit 0 (session 17, part F) */
+	expect_err("apiVersion: v1\nkind: pod\nspec: {containers: [{name: a}]}\n", 2, "kind",
+		   "'pod' is not Pod");
+	expect_err("apiVersion: apps/v1\nkind: DEPLOYMENT\n", 2, "kind", "is not Deployment");
+	expect_err("kind: \"Pod \"\n", 1, "kind", "'Pod ' is not Pod");
+	expect_err("apiVersion: v1\nkind: podList\nitems:\n- spec: {}\n", 2, "kind",
+		   "'podList' makes its items 'pod', not Pod");
+	expect_err("apiVersion: security.openshift.io/v1\nkind: SecurityContextconstraints\n", 2,
+		   "kind", "is not SecurityContextConstraints");
+	{
+		/* another group's kind of that spelling, and other kinds: skipped */
+		struct cs_k8s_manifest m;
+		struct cs_diag d;
+
+		assert_int_equal(parse(&m,
+				       "apiVersion: example.com/v1\nkind: pod\n---\n"
+				       "apiVersion: v1\nkind: Service\n---\n"
+				       "apiVersion: v1\nkind: PodTemplate\n",
+				       &d),
+				 0);
+		assert_int_equal(m.n_skipped, 3);
+		cs_k8s_manifest_free(&m);
+	}
 	{
 		/* a custom resource of another group is no workload: skipped */
 		struct cs_k8s_manifest m;

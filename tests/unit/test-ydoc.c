@@ -168,6 +168,85 @@ static void test_scalars(void **state)
 		    "[!tag:yaml.org,2002:str =on@1:9, !!custom =x@2:11, =no@3:3]b@1:9");
 }
 
+/* The first mapping value's text length, through ydoc_read's callback. */
+static int first_value_len(void *user, struct ydoc_node *root, size_t nodes)
+{
+	struct ydoc_node *n = root;
+
+	(void)nodes;
+	while (n && n->kind == YDOC_MAP && n->n)
+		n = n->u.pairs[0].value;
+	while (n && n->kind == YDOC_SEQ && n->n)
+		n = n->u.items[0];
+	*(long *)user = n && n->kind == YDOC_SCALAR ? (long)n->n : -1;
+	return 0;
+}
+
+/* libfyaml 0.7.12 gives an empty block scalar ending the text as one NUL
+ * byte; go-yaml (kubectl) reads "" (session 17, part F). */
+static void test_empty_block_at_end(void **state)
+{
+	static const char *const texts[] = {
+	    "a: |\n", "a: >\n",	      "a: |+\n",   "a: >+\n", "a: |2\n",  "a: | #c\n", "a: |\r\n",
+	    "- |\n",  "a:\n  b: |\n", "a: &x |\n", "a: |",    "a: |\n\n", "a: |-\n"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t len = strlen(texts[i]);
+		char *buf = malloc(len + 1);
+		struct cs_diag d = {0};
+		long got = -2;
+
+		assert_non_null(buf);
+		memcpy(buf, texts[i], len + 1);
+		assert_int_equal(ydoc_read(buf, len, false, "t.yaml", first_value_len, &got, &d),
+				 0);
+		if (got != 0) {
+			fprintf(stderr, "text: %s\nvalue of %ld bytes, want 0\n", texts[i], got);
+			fail();
+		}
+		free(buf);
+	}
+	/* with content, and kept breaks, as before */
+	expect_tree("a: |+\n\n", "{=a@1:1: |\n@2:1}b@1:1");
+	expect_tree("a: >\n  x\n", "{=a@1:1: >x\n@2:1}b@1:1");
+}
+
+/* What libfyaml reads in a scalar where go-yaml refuses it or reads
+ * otherwise (ydoc-scalar.c; session 17, part F): refused at the scalar. */
+static void test_scalars_go_yaml_misreads(void **state)
+{
+	static const char esc_slash[] = "YAML: the escape '\\/' in a double-quoted scalar: "
+					"Kubernetes (go-yaml, YAML 1.1) refuses it (found unknown "
+					"escape character); write '/'";
+
+	(void)state;
+	expect_error("a: \"x\\/y\"\n", 1, 5, esc_slash);
+	expect_error("a: [\"\\ud83d\\ude00\"]\n", 1, 6,
+		     "YAML: a UTF-16 surrogate escaped in a double-quoted scalar: Kubernetes "
+		     "(go-yaml) refuses it (found invalid Unicode character escape code); write "
+		     "the character itself, or \\U and its 8 hex digits");
+	expect_error("a: >\n  x\n\n   y\n  z\n", 2, 1,
+		     "YAML: a folded scalar (>) with an empty line before a more-indented one: "
+		     "libfyaml 0.7.12 reads it otherwise than Kubernetes (go-yaml); write it as a "
+		     "literal (|) or quoted scalar");
+	expect_error("a: |\n  \tx\n  y\n", 2, 1,
+		     "YAML: a tab before the text of a block scalar's first line: Kubernetes "
+		     "(go-yaml) refuses it (found a tab character where an indentation space is "
+		     "expected); indent with spaces");
+	expect_error("a: |2\n      \n", 2, 1,
+		     "YAML: a block scalar with an indentation indicator and only blank lines: "
+		     "libfyaml 0.7.12 drops spaces Kubernetes (go-yaml) keeps; write it as a "
+		     "quoted scalar");
+	/* what both read alike: escaped backslashes, other escapes, a tab
+	 * inside the text or past the first line, an indicator with text, a
+	 * '|' in a key or a comment before the header */
+	expect_tree("a: \"x\\\\/y\\u00e9\\U0001F600\"\nb: |\n  x\n  \ty\nc: |2\n    \tz\n"
+		    "d: >\n\n  w\n   v\ne: |2\n\n",
+		    "{=a@1:1: \"x\\/y\xc3\xa9\xf0\x9f\x98\x80@1:5, =b@2:1: |x\n\ty\n@3:1, "
+		    "=c@5:1: |  \tz\n@6:1, =d@7:1: >\nw\n v\n@8:1, =e@11:1: |@12:1}b@1:1");
+}
+
 static void test_marks(void **state)
 {
 	(void)state;
@@ -578,6 +657,10 @@ static void put_space(FILE *f)
 	fputs(sp[rnd(sizeof(sp) / sizeof(sp[0]))], f);
 }
 
+/* The streams after a marker are YAML to kubectl: no escape go-yaml
+ * refuses ("\\/", a surrogate pair), which the reader refuses there. */
+static bool yaml_escapes_only;
+
 static void put_string(FILE *f, unsigned key)
 {
 	static const char *const bits[] = {"a",
@@ -609,8 +692,11 @@ static void put_string(FILE *f, unsigned key)
 	fputc('"', f);
 	if (key)
 		fprintf(f, "k%u", key);
-	for (unsigned i = 0; i < n; i++)
-		fputs(bits[rnd(sizeof(bits) / sizeof(bits[0]))], f);
+	for (unsigned i = 0; i < n; i++) {
+		const char *b = bits[rnd(sizeof(bits) / sizeof(bits[0]))];
+
+		fputs(yaml_escapes_only && (b == bits[7] || b == bits[9]) ? "a" : b, f);
+	}
 	fputc('"', f);
 }
 
@@ -780,7 +866,28 @@ static void test_json_streams(void **state)
 		stream_as_libfyaml(fy[i], 0);
 	/* JSON to kubectl (white space only before it): YAML 1.1's breaks kept */
 	stream_as_libfyaml("\t[\"\xc2\x85\", \"\xe2\x80\xa8\"]\n", 2);
+	/* escapes JSON takes and go-yaml refuses: JSON to kubectl without a
+	 * marker, built by hand; YAML after one, left to libfyaml and refused
+	 * at the string (session 17, part F) */
+	{
+		static const char *const esc[] = {"[\"a\\/b\"]\n", "[\"\\ud83d\\ude00\"]\n"};
+		char t[64];
+		int docs = 0;
+
+		for (size_t i = 0; i < sizeof(esc) / sizeof(esc[0]); i++) {
+			assert_int_equal(ydoc_stream_read(esc[i], strlen(esc[i]), count_doc, &docs),
+					 0);
+			snprintf(t, sizeof(t), "---\n%s", esc[i]);
+			assert_int_equal(ydoc_stream_read(t, strlen(t), count_doc, &docs), 1);
+		}
+		assert_int_equal(docs, 2);
+		expect_error(
+		    "---\n[\"a\\/b\"]\n", 2, 3,
+		    "YAML: the escape '\\/' in a double-quoted scalar: Kubernetes (go-yaml, "
+		    "YAML 1.1) refuses it (found unknown escape character); write '/'");
+	}
 	rnd_state = 20261201;
+	yaml_escapes_only = true;
 	for (int i = 0; i < 300; i++) {
 		char *text = NULL;
 		size_t len = 0;
@@ -802,6 +909,7 @@ static void test_json_streams(void **state)
 		stream_as_libfyaml(text, 1);
 		free(text);
 	}
+	yaml_escapes_only = false;
 }
 
 /*
@@ -1142,13 +1250,22 @@ static void test_key_collisions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_scalars),	     cmocka_unit_test(test_marks),
-	    cmocka_unit_test(test_aliases),	     cmocka_unit_test(test_alias_limit),
-	    cmocka_unit_test(test_documents),	     cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_many_keys),	     cmocka_unit_test(test_lookup),
-	    cmocka_unit_test(test_json_as_libfyaml), cmocka_unit_test(test_json_streams),
-	    cmocka_unit_test(test_far_marks),	     cmocka_unit_test(test_held_bound),
-	    cmocka_unit_test(test_key_collisions),   cmocka_unit_test(test_go_yaml_keys),
+	    cmocka_unit_test(test_scalars),
+	    cmocka_unit_test(test_marks),
+	    cmocka_unit_test(test_empty_block_at_end),
+	    cmocka_unit_test(test_scalars_go_yaml_misreads),
+	    cmocka_unit_test(test_aliases),
+	    cmocka_unit_test(test_alias_limit),
+	    cmocka_unit_test(test_documents),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_json_as_libfyaml),
+	    cmocka_unit_test(test_json_streams),
+	    cmocka_unit_test(test_far_marks),
+	    cmocka_unit_test(test_held_bound),
+	    cmocka_unit_test(test_key_collisions),
+	    cmocka_unit_test(test_go_yaml_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
