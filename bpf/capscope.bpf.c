@@ -632,37 +632,64 @@ static __noinline int charge_row(__u64 cgroup, __u32 epoch)
  * 1 to 31 only, then at 32 from the shallowest container's, and a
  * container more than 31 levels below another was silently not its
  * sub-cgroups' owner (their rows charged by leaf, past a full map only by
- * capability). Only the levels where a container is are looked at now: any
- * depths, up to CS_OWNER_LEVELS distinct ones (Kubernetes has two or
- * three), and fewer lookups a check than a walk of every level. The walk
- * still goes down, never up from the leaf: a workload cannot escape its
- * container's quota by nesting.
+ * capability). Only the levels where a container is are looked at now.
+ * Seventeenth pass: up to 32 distinct levels, and a container at a 33rd
+ * was again not its sub-cgroups' owner. Now CS_OWNER_LEVELS (256) of them,
+ * looked at from the deepest above the task's own cgroup up (the deeper
+ * ones passed over with a compare, no lookup), stopping at the first that
+ * is a container's: the task's nearest container, so the lookups are the
+ * named levels between the leaf and its container (one, in a node of
+ * pods). The levels
+ * are the agent's (the containers it names), never the workload's: a
+ * workload nesting cgroups below its container adds none, and so can
+ * neither escape its container's quota nor make the walk longer.
  */
 __u32 owner_levels[CS_OWNER_LEVELS];
 __u32 owner_nlevels;
 
 /* Who is charged for a new row of the current task's cgroup leaf. Out of
- * line, and only for a new row: up to CS_OWNER_LEVELS lookups. */
+ * line, and only for a new row (or a sub-cgroup's check past its quota). */
 static __noinline __u64 quota_owner(__u64 leaf)
 {
-	__u32 nl = owner_nlevels;
-	__u64 owner = leaf;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 nl = owner_nlevels, level;
 
+	if (!nl) { /* no levels told: the old walk, down levels 1 to 32 */
+		__u64 owner = leaf;
+
+		for (int i = 1; i <= 32; i++) {
+			__u64 id = bpf_get_current_ancestor_cgroup_id(i);
+
+			if (!id) /* a level past the task's own: the walk ends */
+				break;
+			if (bpf_map_lookup_elem(&owners, &id))
+				owner = id;
+			if (id == leaf)
+				break;
+		}
+		return owner;
+	}
+	/* A container's own cgroup first (most checks are there): one lookup;
+	 * and a container at a level past those looked at is still its own. */
+	if (bpf_map_lookup_elem(&owners, &leaf))
+		return leaf;
+	level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
 	for (int i = 0; i < CS_OWNER_LEVELS; i++) {
+		__u32 lv;
 		__u64 id;
 
-		if (nl && (__u32)i >= nl)
+		if ((__u32)i >= nl)
 			break;
-		/* A level past the task's own gives 0: the walk ends. */
-		id = bpf_get_current_ancestor_cgroup_id(nl ? (int)owner_levels[i] : i + 1);
-		if (!id)
-			break;
-		if (bpf_map_lookup_elem(&owners, &id))
-			owner = id;
-		if (id == leaf)
-			break;
+		/* From the deepest up; a level not above the leaf's is passed
+		 * over with a compare (the leaf was looked up above). */
+		lv = owner_levels[(nl - 1 - (__u32)i) & (CS_OWNER_LEVELS - 1)];
+		if (lv >= level)
+			continue;
+		id = bpf_get_current_ancestor_cgroup_id((int)lv);
+		if (id && bpf_map_lookup_elem(&owners, &id))
+			return id;
 	}
-	return owner;
+	return leaf;
 }
 
 /*
@@ -963,7 +990,48 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 	return record(ctx, task, &c, true);
 }
 
-/* Follow the traced processes: a new process of a tracked one is tracked. */
+/*
+ * trace -p: whether task (its process) is below a tracked process, by its
+ * parents as the kernel has them now; found so, it is tracked. Sixteenth
+ * pass' open find: the processes below PID were taken from /proc, read
+ * again until a read found none new (at most 8), and the fork handler
+ * followed only tracked parents: a descendant not yet found that forked
+ * had its child lost, in a storm the 8 reads were not enough, and one
+ * whose parent exited before a read saw it was reparented and lost.
+ * Now a fork or an exit whose process is not tracked asks its ancestors
+ * (bounded: CS_ANCESTRY_MAX parents; the tracer's own process and init end
+ * it), so one read of /proc after the programs are attached finds every
+ * descendant the handlers did not (track-tree.c).
+ */
+static __noinline bool below_tracked(struct task_struct *task)
+{
+	struct task_struct *t = task;
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+
+	for (int i = 0; i < CS_ANCESTRY_MAX && tgid > 1; i++) {
+		if (tgid_tracked(tgid))
+			return true;
+		if (tgid == self_tgid && !self_ns_ino) /* capscope's own: not traced */
+			return false;
+		t = BPF_CORE_READ(t, real_parent);
+		if (!t)
+			return false;
+		tgid = BPF_CORE_READ(t, tgid);
+	}
+	return false;
+}
+
+static __always_inline void track_tgid(__u32 tgid)
+{
+	if (!TGID_OK(tgid))
+		return;
+	/* Atomic: another CPU may set a bit in the same word at the same time. */
+	__sync_fetch_and_or(&tracked_bits[tgid_word(tgid)], 1ULL << (tgid & 63));
+	stat_add(CS_STAT_FORKS, 1);
+}
+
+/* Follow the traced processes: a new process of a tracked one, or of one
+ * below a tracked one (below_tracked), is tracked. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -975,25 +1043,61 @@ int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
 	ctgid = BPF_CORE_READ(child, tgid);
 	if (ptgid == ctgid) /* a new thread: its group is tracked already */
 		return 0;
-	if (!tgid_tracked(ptgid) || !TGID_OK(ctgid))
-		return 0;
-	/* Atomic: another CPU may set a bit in the same word at the same time. */
-	__sync_fetch_and_or(&tracked_bits[tgid_word(ctgid)], 1ULL << (ctgid & 63));
-	stat_add(CS_STAT_FORKS, 1);
+	if (!tgid_tracked(ptgid)) {
+		if (!below_tracked(parent))
+			return 0;
+		track_tgid(ptgid);
+	}
+	track_tgid(ctgid);
 	return 0;
 }
 
-/* Forget a process when its last thread exits (signal->live reached 0). */
+/*
+ * The children of an exiting thread of a traced process are tracked before
+ * the kernel gives them to a reaper (exit_notify runs after this
+ * tracepoint): past that, no parent says they were below PID. The list is
+ * read without the kernel's lock (a child reaped meanwhile ends the walk
+ * early, a self-linked entry), at most CS_CHILDREN_MAX children; past it,
+ * CS_STAT_UNFOLLOWED says how many exits were cut.
+ */
+static __noinline void track_children(struct task_struct *p)
+{
+	__u64 head = (__u64)p + bpf_core_field_offset(struct task_struct, children);
+	__u64 off = bpf_core_field_offset(struct task_struct, sibling);
+	__u64 n = (__u64)BPF_CORE_READ(p, children.next);
+
+	for (int i = 0; i < CS_CHILDREN_MAX; i++) {
+		struct task_struct *c;
+		__u64 next = 0;
+
+		if (!n || n == head)
+			return;
+		c = (struct task_struct *)(n - off);
+		track_tgid(BPF_CORE_READ(c, tgid));
+		if (bpf_probe_read_kernel(&next, sizeof(next), (void *)n) < 0 || next == n)
+			return;
+		n = next;
+	}
+	stat_add(CS_STAT_UNFOLLOWED, 1);
+}
+
+/* Forget a process when its last thread exits (signal->live reached 0);
+ * first, its children are tracked (track_children). */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(cs_exit, struct task_struct *p)
 {
+	__u64 head = (__u64)p + bpf_core_field_offset(struct task_struct, children);
 	__u32 tgid;
 
 	if (scope != CS_SCOPE_TGIDS)
 		return 0;
+	tgid = BPF_CORE_READ(p, tgid);
+	/* Most exiting threads have no child: one load, nothing more. */
+	if ((__u64)BPF_CORE_READ(p, children.next) != head &&
+	    (tgid_tracked(tgid) || below_tracked(p)))
+		track_children(p);
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	tgid = BPF_CORE_READ(p, tgid);
 	if (tgid_tracked(tgid))
 		__sync_fetch_and_and(&tracked_bits[tgid_word(tgid)], ~(1ULL << (tgid & 63)));
 	return 0;
