@@ -1008,10 +1008,11 @@ static __noinline bool below_tracked(struct task_struct *task)
 	struct task_struct *t = task;
 	__u32 tgid = BPF_CORE_READ(t, tgid);
 
-	for (int i = 0; i < CS_ANCESTRY_MAX && tgid > 1; i++) {
+	for (int i = 0; i < CS_ANCESTRY_MAX; i++) {
+		/* Tracked first: `trace -p 1` has init tracked. */
 		if (tgid_tracked(tgid))
 			return true;
-		if (tgid == self_tgid && !self_ns_ino) /* capscope's own: not traced */
+		if (tgid <= 1 || (tgid == self_tgid && !self_ns_ino)) /* capscope's own */
 			return false;
 		t = BPF_CORE_READ(t, real_parent);
 		if (!t)
@@ -1057,8 +1058,8 @@ int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
  * the kernel gives them to a reaper (exit_notify runs after this
  * tracepoint): past that, no parent says they were below PID. The list is
  * read without the kernel's lock (a child reaped meanwhile ends the walk
- * early, a self-linked entry), at most CS_CHILDREN_MAX children; past it,
- * CS_STAT_UNFOLLOWED says how many exits were cut.
+ * early, a self-linked entry), at most CS_CHILDREN_MAX children; a walk cut
+ * either way is counted in CS_STAT_UNFOLLOWED.
  */
 static __noinline void track_children(struct task_struct *p)
 {
@@ -1074,11 +1075,14 @@ static __noinline void track_children(struct task_struct *p)
 			return;
 		c = (struct task_struct *)(n - off);
 		track_tgid(BPF_CORE_READ(c, tgid));
+		/* A child reaped meanwhile points at itself: the walk ends,
+		 * counted as cut (the children after it are not reached). */
 		if (bpf_probe_read_kernel(&next, sizeof(next), (void *)n) < 0 || next == n)
-			return;
+			break;
 		n = next;
 	}
-	stat_add(CS_STAT_UNFOLLOWED, 1);
+	if (n != head) /* the last one read may have ended the list */
+		stat_add(CS_STAT_UNFOLLOWED, 1);
 }
 
 /* Forget a process when its last thread exits (signal->live reached 0);

@@ -203,8 +203,9 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 		printf("warning: %" PRIu64 " checks were not counted (the kernel map was full)\n",
 		       r->dropped);
 	if (r->unfollowed)
-		printf("warning: %" PRIu64 " traced processes exited with more than 1024 children: "
-		       "those past them may not be traced\n",
+		printf("warning: %" PRIu64
+		       " traced processes exited with children not all followed "
+		       "(more than 1024, or one reaped meanwhile): those may not be traced\n",
 		       r->unfollowed);
 	names = mask_text(prof, CS_NAMES_OCI);
 	printf("\nprofile: %s\n", prof ? names : "(no capabilities)");

@@ -145,8 +145,9 @@ struct cs_trace_report {
 	uint64_t lost_events; /* ring buffer had no room */
 	uint64_t dropped;     /* counts map full: checks not counted */
 	uint64_t nostack;     /* checks without a stack (classified as CHECK) */
-	/* trace -p: exits of traced processes with more than 1,024 children,
-	 * whose children past those may have gone untraced (reparented). */
+	/* trace -p: exits of traced processes whose children were not all
+	 * followed (more than 1,024, or one reaped during the walk): those may
+	 * have gone untraced (reparented). */
 	uint64_t unfollowed;
 	/*
 	 * Set before adding (a container's scope): checks by the container

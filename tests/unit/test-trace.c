@@ -1091,7 +1091,7 @@ static pid_t read_pid(int fd)
  * below r. Now the programs track the children of an exiting process
  * below r, and a fork below r, by their parents.
  */
-static void orphan_tree(bool exit_a)
+static void orphan_tree(bool exit_a, bool init_root)
 {
 	struct cs_tracer_config cfg = {.scope = CS_TRACER_PIDS};
 	struct cs_tracer *t = NULL;
@@ -1108,10 +1108,18 @@ static void orphan_tree(bool exit_a)
 	r = fork();
 	if (r == 0) {
 		char b;
+		pid_t me;
 
+		/* Below init, not below this capscope (whose own are never
+		 * traced): r leaves its parent, which exits. */
+		if (init_root && fork() != 0)
+			_exit(0);
+		me = getpid();
 		setpgid(0, 0);
+		if (init_root && write(pids[1], &me, sizeof(me)) < 0)
+			_exit(1);
 		if (fork() == 0) { /* a */
-			pid_t me = getpid();
+			me = getpid();
 
 			if (fork() == 0) { /* d */
 				me = getpid();
@@ -1136,7 +1144,12 @@ static void orphan_tree(bool exit_a)
 				pause();
 	}
 	assert_true(r > 0);
-	setpgid(r, r);
+	if (init_root) {
+		waitpid(r, NULL, 0);
+		r = read_pid(pids[0]);
+	} else {
+		setpgid(r, r);
+	}
 	a = read_pid(pids[0]);
 	dd = read_pid(pids[0]);
 	if (ppid_of(dd) == r) { /* the first pid written was d's */
@@ -1145,7 +1158,8 @@ static void orphan_tree(bool exit_a)
 		a = dd;
 		dd = x;
 	}
-	assert_int_equal(cs_tracer_track(t, r), 0);
+	/* `trace -p 1`: init tracked; the walk stopped at pid 1 unasked. */
+	assert_int_equal(cs_tracer_track(t, init_root ? 1 : r), 0);
 	if (exit_a) {
 		assert_int_equal(write(go_a[1], "x", 1), 1);
 		for (int i = 0; i < 10000 && ppid_of(dd) == a; i++)
@@ -1157,7 +1171,8 @@ static void orphan_tree(bool exit_a)
 	}
 	d_tracked = cs_tracer_tracked(t, dd);
 	kill(-r, SIGKILL);
-	waitpid(r, NULL, 0);
+	if (!init_root)
+		waitpid(r, NULL, 0);
 	for (int i = 0; i < 6; i++)
 		close(i < 2 ? pids[i] : i < 4 ? go_a[i - 2] : go_d[i - 4]);
 	cs_tracer_close(t);
@@ -1169,13 +1184,21 @@ static void orphan_tree(bool exit_a)
 static void track_tree_orphan(void **state)
 {
 	(void)state;
-	orphan_tree(true);
+	orphan_tree(true, false);
 }
 
 static void track_tree_fork_below(void **state)
 {
 	(void)state;
-	orphan_tree(false);
+	orphan_tree(false, false);
+}
+
+/* The same below init (`trace -p 1`): the parents' walk ended before
+ * asking whether pid 1 was tracked. */
+static void track_tree_init_root(void **state)
+{
+	(void)state;
+	orphan_tree(false, true);
 }
 
 int main(void)
@@ -1206,6 +1229,7 @@ int main(void)
 	    cmocka_unit_test(target_unseen),
 	    cmocka_unit_test(track_tree_orphan),
 	    cmocka_unit_test(track_tree_fork_below),
+	    cmocka_unit_test(track_tree_init_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
