@@ -635,24 +635,23 @@ static __noinline int charge_row(__u64 cgroup, __u32 epoch)
  * capability). Only the levels where a container is are looked at now.
  * Seventeenth pass: up to 32 distinct levels, and a container at a 33rd
  * was again not its sub-cgroups' owner. Now CS_OWNER_LEVELS (256) of them,
- * looked at from the deepest above the task's own cgroup up (the deeper
- * ones passed over with a compare, no lookup), stopping at the first that
- * is a container's: the task's nearest container, so the lookups are the
- * named levels between the leaf and its container (one, in a node of
- * pods). The levels
+ * looked at from the deepest up (one below the task's own cgroup costs a
+ * helper call that gives 0, no lookup), stopping at the first that is a
+ * container's: the task's nearest container, so the lookups are the named
+ * levels between the leaf and its container (one, in a node of pods). The levels
  * are the agent's (the containers it names), never the workload's: a
  * workload nesting cgroups below its container adds none, and so can
  * neither escape its container's quota nor make the walk longer.
  */
 __u32 owner_levels[CS_OWNER_LEVELS];
 __u32 owner_nlevels;
+__u32 owner_levels_cut; /* 1: named containers at levels past those */
 
 /* Who is charged for a new row of the current task's cgroup leaf. Out of
  * line, and only for a new row (or a sub-cgroup's check past its quota). */
 static __noinline __u64 quota_owner(__u64 leaf)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 nl = owner_nlevels, level;
+	__u32 nl = owner_nlevels, cut;
 
 	if (!nl) { /* no levels told: the old walk, down levels 1 to 32 */
 		__u64 owner = leaf;
@@ -669,24 +668,25 @@ static __noinline __u64 quota_owner(__u64 leaf)
 		}
 		return owner;
 	}
-	/* A container's own cgroup first (most checks are there): one lookup;
-	 * and a container at a level past those looked at is still its own. */
-	if (bpf_map_lookup_elem(&owners, &leaf))
+	/* Levels left out (more than CS_OWNER_LEVELS): a container at one of
+	 * them is still its own cgroup's owner. Only then, for it costs a
+	 * lookup a new row. */
+	cut = owner_levels_cut;
+	if (cut && bpf_map_lookup_elem(&owners, &leaf))
 		return leaf;
-	level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
 	for (int i = 0; i < CS_OWNER_LEVELS; i++) {
-		__u32 lv;
 		__u64 id;
 
 		if ((__u32)i >= nl)
 			break;
-		/* From the deepest up; a level not above the leaf's is passed
-		 * over with a compare (the leaf was looked up above). */
-		lv = owner_levels[(nl - 1 - (__u32)i) & (CS_OWNER_LEVELS - 1)];
-		if (lv >= level)
+		/* From the deepest up. A level below the task's gives 0 (the
+		 * same cgroup pointers as the old walk's, nothing more read);
+		 * the leaf, when looked up above, is not looked up again. */
+		id = bpf_get_current_ancestor_cgroup_id(
+		    (int)owner_levels[(nl - 1 - (__u32)i) & (CS_OWNER_LEVELS - 1)]);
+		if (!id || (cut && id == leaf))
 			continue;
-		id = bpf_get_current_ancestor_cgroup_id((int)lv);
-		if (id && bpf_map_lookup_elem(&owners, &id))
+		if (bpf_map_lookup_elem(&owners, &id))
 			return id;
 	}
 	return leaf;

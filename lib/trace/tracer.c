@@ -830,6 +830,8 @@ static void set_owner_levels(struct cs_tracer *t, const uint64_t *ids, size_t n)
 	__atomic_store_n(&t->skel->bss->owner_nlevels, 0, __ATOMIC_RELAXED);
 	for (size_t i = 0; i < nd; i++)
 		t->skel->bss->owner_levels[i] = (__u32)levels[i];
+	__atomic_store_n(&t->skel->bss->owner_levels_cut, t->owners_unwatched ? 1u : 0u,
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&t->skel->bss->owner_nlevels, (__u32)nd, __ATOMIC_RELEASE);
 	free(levels);
 }
