@@ -199,8 +199,8 @@ struct cs_cgroup_spill {
 /* trace -p: the parents a fork or an exit of a process not tracked asks
  * (bpf/capscope.bpf.c below_tracked), and the children of an exiting one
  * tracked (track_children). */
-#define CS_ANCESTRY_MAX 512
-#define CS_CHILDREN_MAX 1024
+#define CS_ANCESTRY_MAX 4096
+#define CS_CHILDREN_MAX 8192
 
 /* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
 #define CS_TGID_WORDS 65536
