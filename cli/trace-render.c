@@ -205,7 +205,7 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 	if (r->unfollowed)
 		printf("warning: %" PRIu64
 		       " traced processes exited with children not all followed "
-		       "(more than 1024, or one reaped meanwhile): those may not be traced\n",
+		       "(more than 8192, or one reaped meanwhile): those may not be traced\n",
 		       r->unfollowed);
 	names = mask_text(prof, CS_NAMES_OCI);
 	printf("\nprofile: %s\n", prof ? names : "(no capabilities)");

@@ -146,7 +146,7 @@ struct cs_trace_report {
 	uint64_t dropped;     /* counts map full: checks not counted */
 	uint64_t nostack;     /* checks without a stack (classified as CHECK) */
 	/* trace -p: exits of traced processes whose children were not all
-	 * followed (more than 1,024, or one reaped during the walk): those may
+	 * followed (more than 8,192, or one reaped during the walk): those may
 	 * have gone untraced (reparented). */
 	uint64_t unfollowed;
 	/*
