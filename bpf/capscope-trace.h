@@ -130,7 +130,8 @@ enum cs_trace_stat {
 	CS_STAT_COARSE = 5,  /* checks counted in a coarse row: their cgroup's quota was spent */
 	CS_STAT_SPILLED = 6, /* serve: checks counted in their cgroup's spill entry (map full) */
 	CS_STAT_SPILLED_NODE = 7, /* serve: counted in the node's spill counters, no cgroup kept */
-	CS_STAT_MAX = 8,
+	CS_STAT_UNFOLLOWED = 8,	  /* trace -p: exits whose children were past CS_CHILDREN_MAX */
+	CS_STAT_MAX = 9,
 };
 
 /*
@@ -185,12 +186,21 @@ struct cs_cgroup_spill {
 
 /*
  * The distinct levels of the named containers' cgroups the programs' walk
- * looks at (bpf/capscope.bpf.c quota_owner), shallowest first.
+ * looks at (bpf/capscope.bpf.c quota_owner), shallowest first. A power of
+ * two (the programs mask an index with it). Past it, the deepest levels are
+ * left out and the agent counts their containers
+ * (capscope_trace_owners_unwatched).
  */
-#define CS_OWNER_LEVELS 32
+#define CS_OWNER_LEVELS 256
 
 /* Containers' own cgroups the agent names to the programs (cs_tracer_set_owners). */
 #define CS_OWNERS_MAX 16384
+
+/* trace -p: the parents a fork or an exit of a process not tracked asks
+ * (bpf/capscope.bpf.c below_tracked), and the children of an exiting one
+ * tracked (track_children). */
+#define CS_ANCESTRY_MAX 4096
+#define CS_CHILDREN_MAX 8192
 
 /* Words of the tracked-tgid bitmap: PID_MAX_LIMIT (4194304) bits. */
 #define CS_TGID_WORDS 65536

@@ -632,37 +632,64 @@ static __noinline int charge_row(__u64 cgroup, __u32 epoch)
  * 1 to 31 only, then at 32 from the shallowest container's, and a
  * container more than 31 levels below another was silently not its
  * sub-cgroups' owner (their rows charged by leaf, past a full map only by
- * capability). Only the levels where a container is are looked at now: any
- * depths, up to CS_OWNER_LEVELS distinct ones (Kubernetes has two or
- * three), and fewer lookups a check than a walk of every level. The walk
- * still goes down, never up from the leaf: a workload cannot escape its
- * container's quota by nesting.
+ * capability). Only the levels where a container is are looked at now.
+ * Seventeenth pass: up to 32 distinct levels, and a container at a 33rd
+ * was again not its sub-cgroups' owner. Now CS_OWNER_LEVELS (256) of them,
+ * looked at from the deepest up (one below the task's own cgroup costs a
+ * helper call that gives 0, no lookup), stopping at the first that is a
+ * container's: the task's nearest container, so the lookups are the named
+ * levels between the leaf and its container (one, in a node of pods). The levels
+ * are the agent's (the containers it names), never the workload's: a
+ * workload nesting cgroups below its container adds none, and so can
+ * neither escape its container's quota nor make the walk longer.
  */
 __u32 owner_levels[CS_OWNER_LEVELS];
 __u32 owner_nlevels;
+__u32 owner_levels_cut; /* 1: named containers at levels past those */
 
 /* Who is charged for a new row of the current task's cgroup leaf. Out of
- * line, and only for a new row: up to CS_OWNER_LEVELS lookups. */
+ * line, and only for a new row (or a sub-cgroup's check past its quota). */
 static __noinline __u64 quota_owner(__u64 leaf)
 {
-	__u32 nl = owner_nlevels;
-	__u64 owner = leaf;
+	__u32 nl = owner_nlevels, cut;
 
+	if (!nl) { /* no levels told: the old walk, down levels 1 to 32 */
+		__u64 owner = leaf;
+
+		for (int i = 1; i <= 32; i++) {
+			__u64 id = bpf_get_current_ancestor_cgroup_id(i);
+
+			if (!id) /* a level past the task's own: the walk ends */
+				break;
+			if (bpf_map_lookup_elem(&owners, &id))
+				owner = id;
+			if (id == leaf)
+				break;
+		}
+		return owner;
+	}
+	/* Levels left out (more than CS_OWNER_LEVELS): a container at one of
+	 * them is still its own cgroup's owner. Only then, for it costs a
+	 * lookup a new row. */
+	cut = owner_levels_cut;
+	if (cut && bpf_map_lookup_elem(&owners, &leaf))
+		return leaf;
 	for (int i = 0; i < CS_OWNER_LEVELS; i++) {
 		__u64 id;
 
-		if (nl && (__u32)i >= nl)
+		if ((__u32)i >= nl)
 			break;
-		/* A level past the task's own gives 0: the walk ends. */
-		id = bpf_get_current_ancestor_cgroup_id(nl ? (int)owner_levels[i] : i + 1);
-		if (!id)
-			break;
+		/* From the deepest up. A level below the task's gives 0 (the
+		 * same cgroup pointers as the old walk's, nothing more read);
+		 * the leaf, when looked up above, is not looked up again. */
+		id = bpf_get_current_ancestor_cgroup_id(
+		    (int)owner_levels[(nl - 1 - (__u32)i) & (CS_OWNER_LEVELS - 1)]);
+		if (!id || (cut && id == leaf))
+			continue;
 		if (bpf_map_lookup_elem(&owners, &id))
-			owner = id;
-		if (id == leaf)
-			break;
+			return id;
 	}
-	return owner;
+	return leaf;
 }
 
 /*
@@ -963,7 +990,81 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 	return record(ctx, task, &c, true);
 }
 
-/* Follow the traced processes: a new process of a tracked one is tracked. */
+/*
+ * trace -p: whether task (its process) is below a tracked process, by its
+ * parents as the kernel has them now; found so, it is tracked. Sixteenth
+ * pass' open find: the processes below PID were taken from /proc, read
+ * again until a read found none new (at most 8), and the fork handler
+ * followed only tracked parents: a descendant not yet found that forked
+ * had its child lost, in a storm the 8 reads were not enough, and one
+ * whose parent exited before a read saw it was reparented and lost.
+ * Now a fork or an exit whose process is not tracked asks its ancestors
+ * (bounded: CS_ANCESTRY_MAX parents; the tracer's own process and init end
+ * it), so one read of /proc after the programs are attached finds every
+ * descendant the handlers did not (track-tree.c).
+ */
+struct walk {
+	__u64 t;    /* the task looked at next (a kernel address) */
+	__u64 head; /* children: the list's head */
+	__u32 found;
+};
+
+/* One parent of the walk: 1 to stop (found, init, capscope's own). */
+static __always_inline long parent_step(struct walk *w)
+{
+	struct task_struct *t = (struct task_struct *)w->t;
+	__u32 tgid = BPF_CORE_READ(t, tgid);
+
+	/* Tracked first: `trace -p 1` has init tracked. */
+	if (tgid_tracked(tgid)) {
+		w->found = 1;
+		return 1;
+	}
+	if (tgid <= 1 || (tgid == self_tgid && !self_ns_ino)) /* capscope's own */
+		return 1;
+	w->t = (__u64)BPF_CORE_READ(t, real_parent);
+	return !w->t;
+}
+
+static long parent_cb(__u64 i, void *ctx)
+{
+	return parent_step(ctx);
+}
+
+/*
+ * The walks use bpf_loop (Linux 5.17+) where the kernel has it: the
+ * verifier checks its callback once, where a bounded loop is simulated
+ * iteration by iteration (512 parents and 1,024 children made `trace -p`
+ * start in 1.3 s instead of 0.46). Older kernels get short bounded loops
+ * (the branch not taken is never verified: the CO-RE test is a constant).
+ */
+#define CS_WALK_OLD 32
+
+static __noinline bool below_tracked(struct task_struct *task)
+{
+	struct walk w = {.t = (__u64)task};
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+		bpf_loop(CS_ANCESTRY_MAX, parent_cb, &w, 0);
+	} else {
+		for (int i = 0; i < CS_WALK_OLD; i++)
+			if (parent_step(&w))
+				break;
+	}
+	return w.found;
+}
+
+static __always_inline void track_tgid(__u32 tgid)
+{
+	if (!TGID_OK(tgid))
+		return;
+	/* Atomic: another CPU may set a bit in the same word at the same time. */
+	__sync_fetch_and_or(&tracked_bits[tgid_word(tgid)], 1ULL << (tgid & 63));
+	stat_add(CS_STAT_FORKS, 1);
+}
+
+/* Follow the traced processes: a new process of a tracked one, or of one
+ * below a tracked one (below_tracked), is tracked. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -975,25 +1076,80 @@ int BPF_PROG(cs_fork, struct task_struct *parent, struct task_struct *child)
 	ctgid = BPF_CORE_READ(child, tgid);
 	if (ptgid == ctgid) /* a new thread: its group is tracked already */
 		return 0;
-	if (!tgid_tracked(ptgid) || !TGID_OK(ctgid))
-		return 0;
-	/* Atomic: another CPU may set a bit in the same word at the same time. */
-	__sync_fetch_and_or(&tracked_bits[tgid_word(ctgid)], 1ULL << (ctgid & 63));
-	stat_add(CS_STAT_FORKS, 1);
+	if (!tgid_tracked(ptgid)) {
+		if (!below_tracked(parent))
+			return 0;
+		track_tgid(ptgid);
+	}
+	track_tgid(ctgid);
 	return 0;
 }
 
-/* Forget a process when its last thread exits (signal->live reached 0). */
+/*
+ * The children of an exiting thread of a traced process are tracked before
+ * the kernel gives them to a reaper (exit_notify runs after this
+ * tracepoint): past that, no parent says they were below PID. The list is
+ * read without the kernel's lock (a child reaped meanwhile ends the walk
+ * early, a self-linked entry), at most CS_CHILDREN_MAX children; a walk cut
+ * either way is counted in CS_STAT_UNFOLLOWED.
+ */
+/* One child of the walk: 1 to stop (the list's end, or a child reaped
+ * meanwhile, which points at itself: w->t is then not the head). */
+static __always_inline long child_step(struct walk *w)
+{
+	struct task_struct *c;
+	__u64 at = w->t, next = 0;
+
+	if (!at || at == w->head)
+		return 1;
+	c = (struct task_struct *)(at - bpf_core_field_offset(struct task_struct, sibling));
+	track_tgid(BPF_CORE_READ(c, tgid));
+	if (bpf_probe_read_kernel(&next, sizeof(next), (void *)at) < 0 || next == at)
+		return 1;
+	w->t = next;
+	return 0;
+}
+
+static long child_cb(__u64 i, void *ctx)
+{
+	return child_step(ctx);
+}
+
+static __noinline void track_children(struct task_struct *p)
+{
+	struct walk w = {
+	    .t = (__u64)BPF_CORE_READ(p, children.next),
+	    .head = (__u64)p + bpf_core_field_offset(struct task_struct, children),
+	};
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+		bpf_loop(CS_CHILDREN_MAX, child_cb, &w, 0);
+	} else {
+		for (int i = 0; i < CS_WALK_OLD; i++)
+			if (child_step(&w))
+				break;
+	}
+	if (w.t && w.t != w.head) /* cut: too many, or a child reaped */
+		stat_add(CS_STAT_UNFOLLOWED, 1);
+}
+
+/* Forget a process when its last thread exits (signal->live reached 0);
+ * first, its children are tracked (track_children). */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(cs_exit, struct task_struct *p)
 {
+	__u64 head = (__u64)p + bpf_core_field_offset(struct task_struct, children);
 	__u32 tgid;
 
 	if (scope != CS_SCOPE_TGIDS)
 		return 0;
+	tgid = BPF_CORE_READ(p, tgid);
+	/* Most exiting threads have no child: one load, nothing more. */
+	if ((__u64)BPF_CORE_READ(p, children.next) != head &&
+	    (tgid_tracked(tgid) || below_tracked(p)))
+		track_children(p);
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	tgid = BPF_CORE_READ(p, tgid);
 	if (tgid_tracked(tgid))
 		__sync_fetch_and_and(&tracked_bits[tgid_word(tgid)], ~(1ULL << (tgid & 63)));
 	return 0;

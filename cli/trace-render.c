@@ -202,6 +202,11 @@ static void print_warnings(const struct cs_trace_report *r, uint64_t noise, bool
 	if (r->dropped)
 		printf("warning: %" PRIu64 " checks were not counted (the kernel map was full)\n",
 		       r->dropped);
+	if (r->unfollowed)
+		printf("warning: %" PRIu64
+		       " traced processes exited with children not all followed "
+		       "(more than 8192, or one reaped meanwhile): those may not be traced\n",
+		       r->unfollowed);
 	names = mask_text(prof, CS_NAMES_OCI);
 	printf("\nprofile: %s\n", prof ? names : "(no capabilities)");
 	free(names);

@@ -145,6 +145,10 @@ struct cs_trace_report {
 	uint64_t lost_events; /* ring buffer had no room */
 	uint64_t dropped;     /* counts map full: checks not counted */
 	uint64_t nostack;     /* checks without a stack (classified as CHECK) */
+	/* trace -p: exits of traced processes whose children were not all
+	 * followed (more than 8,192, or one reaped during the walk): those may
+	 * have gone untraced (reparented). */
+	uint64_t unfollowed;
 	/*
 	 * Set before adding (a container's scope): checks by the container
 	 * runtime's own init (cs_trace_runtime_init_comm) are counted in
@@ -357,6 +361,10 @@ struct cs_tracer_stats {
 	uint64_t coarse;       /* per-cgroup rows: checks counted past their cgroup's quota */
 	uint64_t spilled;      /* per-cgroup rows: counted in their cgroup's entry, the map full */
 	uint64_t spilled_node; /* per-cgroup rows: counted by capability alone (cgroup 0 rows) */
+	/* serve: named containers at a level past the CS_OWNER_LEVELS (256)
+	 * distinct ones the programs look at: their sub-cgroups' rows are keyed
+	 * by leaf (each its own quota), joined by the agent at the next drain. */
+	uint64_t owners_unwatched;
 };
 CS_EXPORT void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s);
 /* Why this build has no tracer, or NULL when it has one. */

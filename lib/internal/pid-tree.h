@@ -3,6 +3,7 @@
 #ifndef CAPSCOPE_INTERNAL_PID_TREE_H
 #define CAPSCOPE_INTERNAL_PID_TREE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,5 +26,7 @@ struct cs_tracer;
 /* cs_tracer_track, saying whether tgid was not tracked before: 1 if it was
  * not (now it is), 0 if it was, -errno. */
 int cs_tracer_track_fresh(struct cs_tracer *t, pid_t tgid);
+/* Whether tgid is tracked (by cs_tracer_track or the programs). */
+bool cs_tracer_tracked(struct cs_tracer *t, pid_t tgid);
 
 #endif

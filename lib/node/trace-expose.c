@@ -157,6 +157,11 @@ int cs_node_trace_metrics_write(const struct cs_node_trace *nt, const struct cs_
 		       "cgroup had made 256 new kinds of check since the last drain (each "
 		       "cgroup's share of the kernel map)");
 	cs_prom_sample(&p, "capscope_trace_coarse_checks_total", NULL, (double)st.coarse);
+	cs_prom_family(&p, "capscope_trace_owners_unwatched", "gauge",
+		       "Containers whose cgroup is at a level past the 256 distinct levels the "
+		       "kernel programs look at: their sub-cgroups' checks are counted by leaf "
+		       "cgroup (each its own share of the kernel map) until the agent joins them");
+	cs_prom_sample(&p, "capscope_trace_owners_unwatched", NULL, (double)st.owners_unwatched);
 	spilled(&p, nt, &st);
 	return cs_prom_finish(&p);
 }

@@ -392,6 +392,8 @@ void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
 	cs_json_uint(j, r->dropped);
 	cs_json_key(j, "unattributed_checks");
 	cs_json_uint(j, r->unattributed);
+	cs_json_key(j, "unfollowed_exits");
+	cs_json_uint(j, r->unfollowed);
 	cs_json_key(j, "checks_without_stack");
 	cs_json_uint(j, r->nostack);
 	cs_json_key(j, "runtime_init_checks");

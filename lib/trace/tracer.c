@@ -63,7 +63,8 @@ struct cs_tracer {
 	int ncpu;		   /* the cache's CPUs: each has a header */
 	struct cs_owner_level *lv; /* serve: the named containers' levels, by id */
 	size_t nlv;
-	__u64 *spill_seen; /* serve: the node's spill counters at the last drain */
+	uint64_t owners_unwatched; /* serve: named past CS_OWNER_LEVELS levels */
+	__u64 *spill_seen;	   /* serve: the node's spill counters at the last drain */
 };
 
 static const char *const hook_names[] = {
@@ -452,6 +453,16 @@ int cs_tracer_track_fresh(struct cs_tracer *t, pid_t tgid)
 	return !(old & bit);
 }
 
+bool cs_tracer_tracked(struct cs_tracer *t, pid_t tgid)
+{
+	__u32 k = (__u32)tgid;
+
+	if (tgid <= 0 || (k >> 6) >= CS_TGID_WORDS)
+		return false;
+	return __atomic_load_n(&t->skel->bss->tracked_bits[k >> 6], __ATOMIC_RELAXED) &
+	       (1ULL << (k & 63));
+}
+
 int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
 {
 	int rc = cs_tracer_track_fresh(t, tgid);
@@ -662,6 +673,7 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 	r->lost_events = stat_sum(t, CS_STAT_LOST);
 	r->dropped = stat_sum(t, CS_STAT_DROPPED);
 	r->nostack = stat_sum(t, CS_STAT_NOSTACK);
+	r->unfollowed = stat_sum(t, CS_STAT_UNFOLLOWED);
 	return rc;
 }
 
@@ -763,20 +775,27 @@ static int cmp_int(const void *a, const void *b)
 /*
  * The levels the programs' walk looks at (bpf/capscope.bpf.c quota_owner):
  * each level where a named container's cgroup is, shallowest first. When
- * any cannot be told, none (the programs then look at levels 1 to
- * CS_OWNER_LEVELS, the old walk); past CS_OWNER_LEVELS distinct levels,
- * the shallowest ones (a container at a deeper level then has its
- * sub-cgroups' rows keyed by their leaves, joined by the agent).
+ * any cannot be told, none (the programs then look at levels 1 to 32, the
+ * old walk). Past CS_OWNER_LEVELS distinct levels, the shallowest ones: a
+ * container at a deeper level then has its sub-cgroups' rows keyed by
+ * their leaves (joined by the agent), and is counted in owners_unwatched.
+ * Seventeenth pass: 32 levels, and the containers past them counted
+ * nowhere. The levels are sorted once (n log n), not compared with each
+ * kept one.
  */
 static void set_owner_levels(struct cs_tracer *t, const uint64_t *ids, size_t n)
 {
 	struct cs_owner_level *lv = n ? calloc(n, sizeof(*lv)) : NULL;
-	int levels[CS_OWNER_LEVELS], mfd = -1;
-	size_t nl = 0;
-	bool known = lv != NULL;
+	int *levels = n ? calloc(n, sizeof(*levels)) : NULL, mfd = -1;
+	size_t nl = 0, nd = 0;
+	bool known = lv != NULL && levels != NULL;
 	char *root = NULL;
 
-	if (lv && cs_cgroup2_root(&root) == 0)
+	if (!known) {
+		free(lv);
+		lv = NULL;
+	}
+	if (known && cs_cgroup2_root(&root) == 0)
 		mfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(root);
 	for (size_t i = 0; lv && i < n; i++) { /* ids are sorted, and so lv */
@@ -786,38 +805,35 @@ static void set_owner_levels(struct cs_tracer *t, const uint64_t *ids, size_t n)
 		 * as they are. Sixteenth pass, second round: it made every level
 		 * "not told", and the walk the old one, until the next scan. */
 		known = known && (lv[i].level > 0 || lv[i].level == CS_CGROUP_GONE);
+		if (lv[i].level > 0)
+			levels[nl++] = lv[i].level;
 	}
 	if (mfd >= 0)
 		close(mfd);
 	free(t->lv);
 	t->lv = lv;
 	t->nlv = lv ? n : 0;
-	for (size_t i = 0; known && i < n; i++) {
-		bool have = lv[i].level == CS_CGROUP_GONE;
-		int at = 0;
-
-		for (size_t j = 0; j < nl && !have; j++)
-			have = levels[j] == lv[i].level;
-		if (have)
-			continue;
-		if (nl < CS_OWNER_LEVELS) {
-			levels[nl++] = lv[i].level;
-			continue;
-		}
-		/* Full: a shallower level takes the deepest one's place. */
-		for (size_t j = 1; j < nl; j++)
-			at = levels[j] > levels[at] ? (int)j : at;
-		if (lv[i].level < levels[at])
-			levels[at] = lv[i].level;
-	}
 	if (!known)
 		nl = 0;
-	qsort(levels, nl, sizeof(levels[0]), cmp_int);
+	if (nl)
+		qsort(levels, nl, sizeof(levels[0]), cmp_int);
+	for (size_t i = 0; i < nl; i++) /* distinct ones */
+		if (nd == 0 || levels[i] != levels[nd - 1])
+			levels[nd++] = levels[i];
+	t->owners_unwatched = 0;
+	if (nd > CS_OWNER_LEVELS) {
+		for (size_t i = 0; i < t->nlv; i++)
+			t->owners_unwatched += lv[i].level > levels[CS_OWNER_LEVELS - 1];
+		nd = CS_OWNER_LEVELS;
+	}
 	/* Plain stores: a walk that reads them mid-change is one check's. */
 	__atomic_store_n(&t->skel->bss->owner_nlevels, 0, __ATOMIC_RELAXED);
-	for (size_t i = 0; i < nl; i++)
+	for (size_t i = 0; i < nd; i++)
 		t->skel->bss->owner_levels[i] = (__u32)levels[i];
-	__atomic_store_n(&t->skel->bss->owner_nlevels, (__u32)nl, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->skel->bss->owner_levels_cut, t->owners_unwatched ? 1u : 0u,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&t->skel->bss->owner_nlevels, (__u32)nd, __ATOMIC_RELEASE);
+	free(levels);
 }
 
 /* The new ids in first, then the old ones out: a container named in both
@@ -1061,6 +1077,7 @@ void cs_tracer_stats(struct cs_tracer *t, struct cs_tracer_stats *s)
 	s->coarse = stat_sum(t, CS_STAT_COARSE);
 	s->spilled = stat_sum(t, CS_STAT_SPILLED);
 	s->spilled_node = stat_sum(t, CS_STAT_SPILLED_NODE);
+	s->owners_unwatched = t->owners_unwatched;
 }
 
 void cs_tracer_close(struct cs_tracer *t)
@@ -1116,6 +1133,11 @@ int cs_tracer_track(struct cs_tracer *t, pid_t tgid)
 int cs_tracer_track_fresh(struct cs_tracer *t, pid_t tgid)
 {
 	return -ENOTSUP;
+}
+
+bool cs_tracer_tracked(struct cs_tracer *t, pid_t tgid)
+{
+	return false;
 }
 
 int cs_tracer_poll(struct cs_tracer *t, int timeout_ms, cs_tracer_event_fn fn, void *ctx)

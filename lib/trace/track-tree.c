@@ -100,56 +100,93 @@ size_t cs_pid_descendants(struct cs_pid_parent *v, size_t n, pid_t root, pid_t *
 	return qt;
 }
 
+/* Each process of v (sorted by parent) not yet seen below p: tracked (but
+ * this capscope), seen, queued; *fresh counts those the kernel had not. */
+static size_t take_children(struct cs_tracer *t, const struct cs_pid_parent *v, size_t n,
+			    unsigned char *seen, pid_t p, pid_t *queue, size_t qt, size_t *fresh)
+{
+	for (size_t i = first_child(v, n, p); i < n && v[i].ppid == p; i++) {
+		if (seen[i])
+			continue;
+		seen[i] = 1;
+		/* Not the tracer itself, a descendant of the shell it was asked to
+		 * watch (`trace -p $$`, `-p 1`): its own reads of /proc and
+		 * kallsyms were reported as the shell's, CAP_SYS_PTRACE and
+		 * CAP_SYSLOG in a profile of a shell that did nothing. */
+		if (v[i].pid == getpid())
+			continue;
+		if (cs_tracer_track_fresh(t, v[i].pid) > 0)
+			(*fresh)++;
+		queue[qt++] = v[i].pid;
+	}
+	return qt;
+}
+
 /*
- * One read of /proc: every descendant of root found tracked; *fresh says
- * how many were not already (by an earlier pass or the fork handler).
+ * One read of /proc, after the programs are attached: every process below
+ * root, or below a process the programs tracked (the child of a descendant
+ * that exited: reparented, its parent in this read is a reaper), tracked.
+ * Each process is looked at once (seen), so a cycle of reused pids ends and
+ * the cost is n log n.
  */
 static int track_pass(struct cs_tracer *t, pid_t root, size_t *fresh)
 {
 	struct pid_table tab = {0};
 	pid_t *queue;
+	unsigned char *seen;
+	size_t qh = 0, qt = 0;
 	int rc;
 
 	*fresh = 0;
 	/* A partial table still tracks what it found: the rest arrive by fork. */
 	rc = read_parents(&tab);
 	queue = calloc(tab.n + 1, sizeof(*queue));
-	if (queue) {
-		size_t n = cs_pid_descendants(tab.v, tab.n, root, queue);
-
-		/* Not the tracer itself, a descendant of the shell it was asked to
-		 * watch (`trace -p $$`, `-p 1`): its own reads of /proc and
-		 * kallsyms were reported as the shell's, CAP_SYS_PTRACE and
-		 * CAP_SYSLOG in a profile of a shell that did nothing. */
-		for (size_t i = 1; i < n; i++)
-			if (queue[i] != getpid() && cs_tracer_track_fresh(t, queue[i]) > 0)
-				(*fresh)++;
-	} else {
-		rc = -ENOMEM;
+	seen = calloc(tab.n + 1, 1);
+	if (!queue || !seen) {
+		free(queue);
+		free(seen);
+		free(tab.v);
+		return -ENOMEM;
+	}
+	qsort(tab.v, tab.n, sizeof(*tab.v), by_parent);
+	queue[qt++] = root;
+	for (size_t s = 0; s <= tab.n; s++) {
+		/* The seeds: root, then each process tracked that was not
+		 * reached yet. */
+		if (s > 0) {
+			if (seen[s - 1] || tab.v[s - 1].pid == getpid() ||
+			    !cs_tracer_tracked(t, tab.v[s - 1].pid))
+				continue;
+			seen[s - 1] = 1;
+			queue[qt++] = tab.v[s - 1].pid;
+		}
+		while (qh < qt)
+			qt = take_children(t, tab.v, tab.n, seen, queue[qh++], queue, qt, fresh);
 	}
 	free(queue);
+	free(seen);
 	free(tab.v);
 	return rc;
 }
 
 /*
- * Reads of /proc until one finds no descendant untracked. Sixteenth pass:
- * one read only, and a descendant that forked between the read (which saw
- * it, not its new child) and its own tracking had that child, and all the
- * child's descendants, never traced: the fork handler follows only tracked
- * parents. A later read finds such a child alive and tracks it; a process
- * tracked by the pass before forks under the fork handler's eye. Bounded
- * (a forking storm never gives a quiet read): past it, what a read did
- * not see is not traced, as before.
+ * Sixteenth pass' open find: /proc was read until a read found no
+ * descendant untracked, at most 8 times, and the fork handler followed
+ * only tracked parents: a descendant not yet found that forked in a storm
+ * lost its children past the 8 reads, and one whose parent exited before a
+ * read saw it (reparented to a reaper) was never found. The programs now
+ * follow every fork and exit below a tracked process by its parents
+ * (bpf/capscope.bpf.c below_tracked, track_children), so one read after
+ * they are attached is enough: a descendant alive then is either in it, or
+ * below a process the programs tracked as one of its parents exited (the
+ * read's seeds), or made since, by a fork the programs saw.
  */
-#define TRACK_PASSES 8
-
 int cs_tracer_track_tree(struct cs_tracer *t, pid_t root)
 {
-	size_t fresh = 1;
+	size_t fresh = 0;
 	int rc = cs_tracer_track(t, root);
 
-	for (int pass = 0; rc == 0 && fresh && pass < TRACK_PASSES; pass++)
+	if (rc == 0)
 		rc = track_pass(t, root, &fresh);
 	return rc;
 }

@@ -44,7 +44,7 @@ static uint64_t ino(const char *path)
 /* In a child: join cgroup dir (its cgroup.procs), or _exit(3). */
 static void join(const char *dir)
 {
-	char procs[320];
+	char procs[1200]; /* deep chains: many_levels */
 	int fd;
 
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
@@ -719,6 +719,80 @@ static void owners_far_apart_one_gone(void **state)
 	far_apart(true);
 }
 
+/*
+ * Sixteenth pass' open find (parts C and J): containers at more than 32
+ * distinct levels (a chain of them, levels 2 to 2 + deep - 1): the programs
+ * looked at the 32 shallowest, and a deeper container's sub-cgroup was
+ * charged to the nearest container looked at, another one (-1 below
+ * before). Now 256 levels are looked at, from the leaf's up; past them the
+ * containers left out are counted (owners_unwatched), and a container's own
+ * cgroup is still its own.
+ */
+static void many_levels(int deep, long long want_unwatched)
+{
+	struct cs_node_trace nt;
+	char dummy[300], *chain = calloc(1, 3 * (size_t)deep + 400), sub[64];
+	uint64_t *ids = calloc((size_t)deep, sizeof(*ids)), deepest, sub_id;
+	struct cs_tracer_stats st = {0};
+	char *subdir = calloc(1, 3 * (size_t)deep + 480);
+
+	assert_non_null(chain);
+	assert_non_null(ids);
+	assert_non_null(subdir);
+	if (!make_top("unused", dummy, sizeof(dummy), &deepest))
+		skip(); /* not root, or no writable cgroup v2 here */
+	snprintf(chain, 3 * (size_t)deep + 400, "%s/deep", top); /* level 2 */
+	assert_int_equal(mkdir(chain, 0755), 0);
+	ids[0] = ino(chain);
+	for (int l = 1; l < deep; l++) {
+		strcat(chain, "/c");
+		assert_int_equal(mkdir(chain, 0755), 0);
+		ids[l] = ino(chain);
+	}
+	deepest = ids[deep - 1];
+	snprintf(sub, sizeof(sub), "/s");
+	snprintf(subdir, 3 * (size_t)deep + 480, "%s%s", chain, sub);
+	assert_int_equal(mkdir(subdir, 0755), 0);
+	sub_id = ino(subdir);
+	make_file();
+	qsort(ids, (size_t)deep, sizeof(ids[0]), u64_cmp);
+	{
+		struct cs_diag d = {0};
+
+		if (cs_node_trace_open(&nt, 0, &d) < 0)
+			skip(); /* no BPF here */
+	}
+	assert_int_equal(cs_tracer_set_owners(nt.tracer, ids, (size_t)deep), 0);
+	cs_tracer_stats(nt.tracer, &st);
+	assert_int_equal(st.owners_unwatched, want_unwatched);
+	assert_true(cs_node_trace_drain(&nt) >= 0);
+	if (!want_unwatched)
+		checks_in(subdir, 3, "nq-sub");
+	checks_in(chain, 2, "nq-own");
+	assert_true(cs_node_trace_drain(&nt) > 0);
+	/* The sub-cgroup's 3 chowns in the deepest container's row, with its
+	 * own 2; when that container is past the levels looked at, its own. */
+	assert_int_equal(chowns(&nt, deepest), want_unwatched ? 2 : 5);
+	assert_int_equal(chowns(&nt, sub_id), -1);
+	cs_node_trace_close(&nt);
+	free(chain);
+	free(subdir);
+	free(ids);
+}
+
+static void owners_many_levels(void **state)
+{
+	(void)state;
+	many_levels(34, 0);
+}
+
+/* 258 distinct levels: the two deepest are not looked at, and said so. */
+static void owners_past_the_levels(void **state)
+{
+	(void)state;
+	many_levels(258, 2);
+}
+
 /* A child in cgroup dir: sethostname in a user and UTS namespace of its own
  * (CAP_SYS_ADMIN, checked against its own user namespace). */
 static void own_userns_check_in(const char *dir)
@@ -860,6 +934,8 @@ int main(void)
 	    cmocka_unit_test_teardown(spill_full_counts_on_node, teardown),
 	    cmocka_unit_test_teardown(owners_far_apart, teardown),
 	    cmocka_unit_test_teardown(owners_far_apart_one_gone, teardown),
+	    cmocka_unit_test_teardown(owners_many_levels, teardown),
+	    cmocka_unit_test_teardown(owners_past_the_levels, teardown),
 	    cmocka_unit_test_teardown(coarse_keeps_kind_and_init, teardown),
 	    cmocka_unit_test_teardown(loads_on_every_hook, teardown),
 	    cmocka_unit_test_teardown(rm_tree_refuses_dots, teardown),

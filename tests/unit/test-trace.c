@@ -455,7 +455,7 @@ static void json_shape(void **state)
 	    "\"CAP_DAC_READ_SEARCH\"],\"by_user_namespace\":{\"initial\":[\"CAP_SETGID\","
 	    "\"CAP_SETUID\"],\"own\":[],\"other\":[],\"unknown\":[]},"
 	    "\"only_in_child_user_namespaces\":[]},\"lost_events\":3,\"dropped_checks\":0,"
-	    "\"unattributed_checks\":0,"
+	    "\"unattributed_checks\":0,\"unfollowed_exits\":0,"
 	    "\"checks_without_stack\":0,\"runtime_init_checks\":0}\n");
 	free(s);
 	cs_trace_report_free(&r);
@@ -1057,21 +1057,179 @@ static void track_tree_follows_forks(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The parent of pid, from /proc (0 when it is gone). */
+static pid_t ppid_of(pid_t pid)
+{
+	char p[64], buf[512], *rp;
+	int pp = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	if (!fgets(buf, sizeof(buf), f) || !(rp = strrchr(buf, ')')) ||
+	    sscanf(rp + 2, "%*c %d", &pp) != 1)
+		pp = 0;
+	fclose(f);
+	return pp;
+}
+
+static pid_t read_pid(int fd)
+{
+	pid_t p = 0;
+
+	assert_int_equal(read(fd, &p, sizeof(p)), (ssize_t)sizeof(p));
+	return p;
+}
+
+/*
+ * A tree made before the trace: r, its child a, a's child d; none but r
+ * tracked (a read of /proc that has not yet seen a and d). Then either a
+ * exits (d reparented: no parent says it is below r) or d forks e. The
+ * sixteenth pass' open find: neither d nor e was ever tracked, for the
+ * fork handler followed only tracked parents and /proc no longer showed d
+ * below r. Now the programs track the children of an exiting process
+ * below r, and a fork below r, by their parents.
+ */
+static void orphan_tree(bool exit_a, bool init_root)
+{
+	struct cs_tracer_config cfg = {.scope = CS_TRACER_PIDS};
+	struct cs_tracer *t = NULL;
+	struct cs_diag d = {0};
+	int pids[2], go_a[2], go_d[2];
+	pid_t r, a, dd, e = 0;
+	bool d_tracked, e_tracked = false;
+
+	if (geteuid() != 0 || cs_tracer_open(&cfg, &t, &d) < 0)
+		skip(); /* no BPF here */
+	assert_int_equal(pipe(pids), 0);
+	assert_int_equal(pipe(go_a), 0);
+	assert_int_equal(pipe(go_d), 0);
+	r = fork();
+	if (r == 0) {
+		char b;
+		pid_t me;
+
+		/* Below init, not below this capscope (whose own are never
+		 * traced): r leaves its parent, which exits. */
+		if (init_root && fork() != 0)
+			_exit(0);
+		me = getpid();
+		setpgid(0, 0);
+		if (init_root && write(pids[1], &me, sizeof(me)) < 0)
+			_exit(1);
+		if (fork() == 0) { /* a */
+			me = getpid();
+
+			if (fork() == 0) { /* d */
+				me = getpid();
+				if (write(pids[1], &me, sizeof(me)) < 0)
+					_exit(1);
+				if (read(go_d[0], &b, 1) == 1 && fork() == 0) { /* e */
+					me = getpid();
+					if (write(pids[1], &me, sizeof(me)) < 0)
+						_exit(1);
+					pause();
+				}
+				pause();
+			}
+			if (write(pids[1], &me, sizeof(me)) < 0)
+				_exit(1);
+			if (read(go_a[0], &b, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		for (;;)
+			if (wait(NULL) < 0 && errno != EINTR)
+				pause();
+	}
+	assert_true(r > 0);
+	if (init_root) {
+		waitpid(r, NULL, 0);
+		r = read_pid(pids[0]);
+	} else {
+		setpgid(r, r);
+	}
+	a = read_pid(pids[0]);
+	dd = read_pid(pids[0]);
+	if (ppid_of(dd) == r) { /* the first pid written was d's */
+		pid_t x = a;
+
+		a = dd;
+		dd = x;
+	}
+	/* `trace -p 1`: init tracked; the walk stopped at pid 1 unasked. */
+	assert_int_equal(cs_tracer_track(t, init_root ? 1 : r), 0);
+	if (exit_a) {
+		assert_int_equal(write(go_a[1], "x", 1), 1);
+		for (int i = 0; i < 10000 && ppid_of(dd) == a; i++)
+			usleep(1000); /* a's exit: d reparented */
+	} else {
+		assert_int_equal(write(go_d[1], "x", 1), 1);
+		e = read_pid(pids[0]);
+		e_tracked = cs_tracer_tracked(t, e);
+	}
+	d_tracked = cs_tracer_tracked(t, dd);
+	kill(-r, SIGKILL);
+	if (!init_root)
+		waitpid(r, NULL, 0);
+	for (int i = 0; i < 6; i++)
+		close(i < 2 ? pids[i] : i < 4 ? go_a[i - 2] : go_d[i - 4]);
+	cs_tracer_close(t);
+	assert_true(d_tracked);
+	if (!exit_a)
+		assert_true(e_tracked);
+}
+
+static void track_tree_orphan(void **state)
+{
+	(void)state;
+	orphan_tree(true, false);
+}
+
+static void track_tree_fork_below(void **state)
+{
+	(void)state;
+	orphan_tree(false, false);
+}
+
+/* The same below init (`trace -p 1`): the parents' walk ended before
+ * asking whether pid 1 was tracked. */
+static void track_tree_init_root(void **state)
+{
+	(void)state;
+	orphan_tree(false, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(decode_count),	 cmocka_unit_test(stack_memo),
-	    cmocka_unit_test(decode_event),	 cmocka_unit_test(userns_decode),
-	    cmocka_unit_test(userns_profile),	 cmocka_unit_test(ksyms),
-	    cmocka_unit_test(classify),		 cmocka_unit_test(aggregate),
-	    cmocka_unit_test(list_limits),	 cmocka_unit_test(json_shape),
-	    cmocka_unit_test(unattributed),	 cmocka_unit_test(unattributed_other_text),
-	    cmocka_unit_test(profiles),		 cmocka_unit_test(setcap_path_walk),
-	    cmocka_unit_test(quoting),		 cmocka_unit_test(syscall_names),
-	    cmocka_unit_test(verify_run),	 cmocka_unit_test(tracer_refusal),
-	    cmocka_unit_test(pid_tree),		 cmocka_unit_test(track_tree_follows_forks),
-	    cmocka_unit_test(target_same_reuse), cmocka_unit_test(target_same_tick),
+	    cmocka_unit_test(decode_count),
+	    cmocka_unit_test(stack_memo),
+	    cmocka_unit_test(decode_event),
+	    cmocka_unit_test(userns_decode),
+	    cmocka_unit_test(userns_profile),
+	    cmocka_unit_test(ksyms),
+	    cmocka_unit_test(classify),
+	    cmocka_unit_test(aggregate),
+	    cmocka_unit_test(list_limits),
+	    cmocka_unit_test(json_shape),
+	    cmocka_unit_test(unattributed),
+	    cmocka_unit_test(unattributed_other_text),
+	    cmocka_unit_test(profiles),
+	    cmocka_unit_test(setcap_path_walk),
+	    cmocka_unit_test(quoting),
+	    cmocka_unit_test(syscall_names),
+	    cmocka_unit_test(verify_run),
+	    cmocka_unit_test(tracer_refusal),
+	    cmocka_unit_test(pid_tree),
+	    cmocka_unit_test(track_tree_follows_forks),
+	    cmocka_unit_test(target_same_reuse),
+	    cmocka_unit_test(target_same_tick),
 	    cmocka_unit_test(target_unseen),
+	    cmocka_unit_test(track_tree_orphan),
+	    cmocka_unit_test(track_tree_fork_below),
+	    cmocka_unit_test(track_tree_init_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
