@@ -489,7 +489,9 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 		return r;
 	if ((r = mf_get_bool(c, spec, "hostUsers", F("hostUsers"), &p->host_users)) < 0 ||
 	    (r = mf_get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
-			    &p->service_account)) < 0)
+			    &p->service_account)) < 0 ||
+	    (r = mf_get_str(c, spec, "runtimeClassName", F("runtimeClassName"),
+			    &p->runtime_class)) < 0)
 		return r;
 	c->userns = p->host_users.set && !p->host_users.v;
 	if ((r = mf_get_bool(c, spec, "hostNetwork", F("hostNetwork"), &b)) < 0)
