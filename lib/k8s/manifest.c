@@ -1112,11 +1112,8 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 	char *grown;
 	int r = cs_read_file(path, 16u << 20, &buf, &len);
 
-	if (r < 0) {
-		if (d)
-			cs_diag_put_file(d, "%s", path);
-		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
-	}
+	if (r < 0)
+		return cs_diag_read_error(d, path, r, 16u << 20);
 	/* Room for the prefix in place: no second copy of a 16 MB file. */
 	room = ydoc_wants_room(buf, len);
 	if (room) {
