@@ -42,6 +42,9 @@ int pod_text_header(const struct cs_pod_explain_result *r)
 		printf(")");
 	}
 	printf("\n");
+	if (r->pod->runtime_class)
+		printf("  RuntimeClass: %s (not read: the runtime's default handler is modelled)\n",
+		       cs_esc_cell(r->pod->runtime_class));
 	if (r->scc_modelled) {
 		printf("  SCC admission: ");
 		if (cs_scc_reason_each(&r->scc, esc_piece, stdout) < 0)

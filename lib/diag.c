@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "capscope/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,18 @@ int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, cons
 		va_end(ap);
 	}
 	return -err;
+}
+
+int cs_diag_read_error(struct cs_diag *d, const char *path, int err, size_t max)
+{
+	if (d)
+		cs_diag_put_file(d, "%s", path);
+	if (err != -EFBIG)
+		return cs_diag_set(d, -err, 0, 0, "", "cannot read: %s", strerror(-err));
+	return cs_diag_set(d, EFBIG, 0, 0, "",
+			   "cannot read: larger than %zu %s, the most capscope reads of this file",
+			   max >= 1u << 20 ? max >> 20 : max >> 10,
+			   max >= 1u << 20 ? "MiB" : "KiB");
 }
 
 void cs_diag_file(struct cs_diag *d, const char *file)

@@ -549,9 +549,7 @@ int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_
 	}
 	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
 	if (rc < 0) {
-		if (d)
-			cs_diag_put_file(d, "%s", path);
-		rc = cs_diag_set(d, -rc, 0, 0, "", "cannot read: %s", strerror(-rc));
+		rc = cs_diag_read_error(d, path, rc, MAX_CONFIG);
 	} else {
 		rc = cs_oci_config_parse(buf, len, path, cfg, d);
 	}

@@ -119,6 +119,9 @@ struct cs_k8s_pod {
 	const char *os_name;  /* spec.os.name: "linux", "windows", or NULL (not set) */
 	const char *os_label; /* the pod (template) label kubernetes.io/os, or NULL */
 	struct cs_opt_bool host_users;
+	/* spec.runtimeClassName, or NULL: the RuntimeClass object (and the
+	 * handler it names) is not in the manifest, so it is only reported */
+	const char *runtime_class;
 	bool host_network, host_pid, host_ipc;
 	struct cs_strlist volume_types; /* "hostPath", "emptyDir", … per volume */
 	struct cs_k8s_container *containers;

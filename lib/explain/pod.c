@@ -348,6 +348,29 @@ static char *container_reason(const struct cs_scc_result *scc, size_t n)
 		       (int)cut, head, n - cut);
 }
 
+/*
+ * spec.runtimeClassName picks the runtime's handler through a RuntimeClass
+ * object the manifest does not hold (its handler need not share its name),
+ * and capscope reads no handler's own settings: containerd's per-runtime
+ * base_runtime_spec replaces the default capabilities, a CRI-O "vm" handler
+ * (Kata) applies the sets in a guest kernel, gVisor in its own. Said in a
+ * step rather than predicted silently as the default handler.
+ */
+static int runtime_class_step(struct cs_pod_ctr_result *r, const char *rc)
+{
+	cs_cleanup_free char *name = cs_word_dup(rc, '"');
+
+	if (!name)
+		return -ENOMEM;
+	cs_steps_add(&r->steps, "pod", "pod.runtime-class",
+		     "runtimeClassName %s: the RuntimeClass and its handler's settings are "
+		     "not read; predicted for the runtime's default handler (a handler of "
+		     "its own may give other sets: containerd's base_runtime_spec, a VM "
+		     "runtime such as Kata, gVisor)",
+		     name);
+	return 0;
+}
+
 /* Admission: the SCC's result (or plain Kubernetes), then the API server's validation. */
 static int admit(struct pod_work *w)
 {
@@ -377,6 +400,8 @@ static int admit(struct pod_work *w)
 	cs_steps_add(&r->steps, "pod", "pod.requested", "%s %s: capabilities add [%s] drop [%s]%s",
 		     cs_k8s_ctr_kind_name(r->c->kind), name, a, b,
 		     r->req.caps_set ? "" : " (no capabilities field)");
+	if (pod->pod->runtime_class && runtime_class_step(r, pod->pod->runtime_class) < 0)
+		return -ENOMEM;
 	/* Podman's kube play has no API server in front of it. */
 	if (r->admitted && has_kubelet(w->o)) {
 		const char *why = cs_k8s_api_rejects(&r->adm, &d) ? d.message

@@ -44,6 +44,11 @@ static int pod_header(FILE *f, const struct cs_pod_explain_result *r)
 		fputc(')', f);
 	}
 	fputs("</p>\n", f);
+	if (pod->runtime_class) {
+		fputs("<p>RuntimeClass: <code>", f);
+		cs_html_put(f, pod->runtime_class);
+		fputs("</code> (not read: the runtime's default handler is modelled)</p>\n", f);
+	}
 	if (!r->scc_modelled) {
 		fputs("<p>SCC admission: not modelled (use --openshift or --scc)</p>\n", f);
 		return 0;

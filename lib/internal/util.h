@@ -50,6 +50,11 @@ void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
  * buffer. 0 or -errno (-EFBIG past max). */
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);
+/* cs_read_file's error err (negative) into d, naming path: -EFBIG says it is
+ * capscope's limit of max bytes (strerror's "File too large" read as if the
+ * file could not be read by anyone: the runtimes and kubectl take it).
+ * Returns err. */
+int cs_diag_read_error(struct cs_diag *d, const char *path, int err, size_t max);
 
 /* When pid started, in clock ticks after boot (/proc/PID/stat's field 22),
  * below proc (a /proc mount): 0, -ENOENT (no such process, or no /proc),

@@ -489,7 +489,9 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 		return r;
 	if ((r = mf_get_bool(c, spec, "hostUsers", F("hostUsers"), &p->host_users)) < 0 ||
 	    (r = mf_get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
-			    &p->service_account)) < 0)
+			    &p->service_account)) < 0 ||
+	    (r = mf_get_str(c, spec, "runtimeClassName", F("runtimeClassName"),
+			    &p->runtime_class)) < 0)
 		return r;
 	c->userns = p->host_users.set && !p->host_users.v;
 	if ((r = mf_get_bool(c, spec, "hostNetwork", F("hostNetwork"), &b)) < 0)
@@ -1163,11 +1165,8 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 	char *grown;
 	int r = cs_read_file(path, 16u << 20, &buf, &len);
 
-	if (r < 0) {
-		if (d)
-			cs_diag_put_file(d, "%s", path);
-		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
-	}
+	if (r < 0)
+		return cs_diag_read_error(d, path, r, 16u << 20);
 	/* Room for the prefix in place: no second copy of a 16 MB file. */
 	room = ydoc_wants_room(buf, len);
 	if (room) {

@@ -333,11 +333,8 @@ static int load_file(struct cs_crio_config *c, const char *path, struct cs_diag 
 	size_t len = 0;
 	int r = cs_read_file(path, 4u << 20, &buf, &len);
 
-	if (r < 0) {
-		if (d)
-			cs_diag_put_file(d, "%s", path);
-		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
-	}
+	if (r < 0)
+		return cs_diag_read_error(d, path, r, 4u << 20);
 	r = cs_crio_config_parse(c, buf, len, path, d);
 	free(buf);
 	return r;
@@ -376,7 +373,9 @@ static int load_entry(struct cs_crio_config *c, const char *dir, const char *nam
 	if (!S_ISDIR(sb.st_mode))
 		return load_file(c, p, d);
 	if (depth + 1 >= MAX_DROPIN_DEPTH) {
-		r = cs_diag_set(d, ELOOP, 0, 0, "", "drop-in directories nested more than %d deep",
+		r = cs_diag_set(d, ELOOP, 0, 0, "",
+				"drop-in directories nested more than %d deep (the most "
+				"capscope walks; CRI-O walks any depth)",
 				MAX_DROPIN_DEPTH);
 		cs_diag_file(d, p);
 		return r;

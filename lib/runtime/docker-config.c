@@ -657,11 +657,9 @@ int cs_docker_config_load(struct cs_docker_config *c, const char *path, struct c
 	int r = cs_read_file(path, 4u << 20, &buf, &len);
 
 	if (r < 0) {
-		if (d) {
+		if (d)
 			memset(d, 0, sizeof(*d));
-			cs_diag_put_file(d, "%s", path);
-		}
-		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
+		return cs_diag_read_error(d, path, r, 4u << 20);
 	}
 	r = cs_docker_config_parse(c, buf, len, path, d);
 	free(buf);

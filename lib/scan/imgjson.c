@@ -424,10 +424,8 @@ int cs_image_config_load(const char *path, struct cs_image_config *out, struct c
 
 	memset(out, 0, sizeof(*out));
 	r = cs_read_file(path, 1 << 24, &buf, &len);
-	if (r < 0) {
-		cs_diag_file(d, path);
-		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s", strerror(-r));
-	}
+	if (r < 0)
+		return cs_diag_read_error(d, path, r, 1 << 24);
 	r = cs_image_config_parse(buf, len, out, d);
 	free(buf);
 	if (r < 0)

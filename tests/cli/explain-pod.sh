@@ -393,4 +393,32 @@ YAML
     is "$note $adm" "0 none" "user-namespace remedy for $cap: no built-in SCC, and the snippet says so"
   fi
 done
+# spec.runtimeClassName (seventeenth pass, part H): the RuntimeClass and its
+# handler are not read, so a pod naming one is predicted for the default
+# handler, and says so; a non-string is refused as the API server refuses it.
+for rc in kata '"a b"'; do
+  cat >"$T/rc.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: rc}
+spec:
+  runtimeClassName: $rc
+  containers: [{name: c, image: x}]
+YAML
+  is "$(cj '[.steps[] | select(.rule == "pod.runtime-class")] | length' --runtime containerd "$T/rc.yaml")" \
+    "1" "runtimeClassName $rc: a step says its handler is not read"
+  "$CAPSCOPE" explain pod --runtime containerd "$T/rc.yaml" >"$T/out" 2>&1
+  like "$(grep '^  RuntimeClass: ' "$T/out")" "not read: the runtime's default handler is modelled" \
+    "runtimeClassName $rc: the text header says so"
+done
+like "$(grep -c 'RuntimeClass: a\\x20b ' "$T/out")" "1" "runtimeClassName with a space: shown escaped"
+"$CAPSCOPE" explain pod --runtime containerd --html "$T/rc.html" "$T/rc.yaml" >/dev/null 2>&1
+like "$(grep -o '<p>RuntimeClass: <code>a b</code> (not read[^<]*' "$T/rc.html")" "default handler is modelled" \
+  "runtimeClassName: the HTML page says so"
+is "$(cj '[.steps[] | select(.rule == "pod.runtime-class")] | length' --runtime containerd "$EX/nonroot-netbind.yaml")" \
+  "0" "no runtimeClassName: no such step"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: rc}\nspec:\n  runtimeClassName: [kata]\n  containers: [{name: c, image: x}]\n' >"$T/rc.yaml"
+"$CAPSCOPE" explain pod "$T/rc.yaml" >/dev/null 2>"$T/err"
+is "$?" "2" "runtimeClassName a list: refused"
+like "$(cat "$T/err")" "rc.yaml:5:.*spec.runtimeClassName" "runtimeClassName a list: file, line and field"
 done_testing

@@ -32,4 +32,32 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{nam
 like "$(cat err.txt)" 'crio\.conf:2:[0-9]+: .*a backslash that ends a line must be followed by the newline' \
   "crio.conf: a line-ending backslash named in words, with file, line and column"
 ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "crio.conf: no doubled backslash in the message"
+# A file past the size capscope reads is capscope's limit, said so: it was
+# strerror's "File too large", as if no one could read it (dockerd, CRI-O,
+# kubectl and runc read it). Seventeenth pass, part H.
+mkdir -p big
+head -c $((4 * 1048576 + 1)) /dev/zero | tr '\0' ' ' >daemon.json
+cp daemon.json big.conf
+head -c $((16 * 1048576 + 1)) /dev/zero | tr '\0' ' ' >big/config.json
+cp big/config.json big.yaml
+mk() { "$CAPSCOPE" explain "$@" >/dev/null 2>err.txt; echo "$? $(cat err.txt)"; }
+is "$(mk pod --runtime docker@20.10 --docker-config daemon.json pod.yaml)" \
+  "2 capscope explain pod: daemon.json: cannot read: larger than 4 MiB, the most capscope reads of this file" \
+  "daemon.json past 4 MiB: capscope's limit"
+is "$(mk pod --crio-config big.conf pod.yaml)" \
+  "2 capscope explain pod: big.conf: cannot read: larger than 4 MiB, the most capscope reads of this file" \
+  "crio.conf past 4 MiB: capscope's limit"
+is "$(mk pod big.yaml)" \
+  "2 capscope explain pod: big.yaml: cannot read: larger than 16 MiB, the most capscope reads of this file" \
+  "a manifest past 16 MiB: capscope's limit"
+is "$(mk oci big)" \
+  "2 capscope explain oci: big/config.json: cannot read: larger than 16 MiB, the most capscope reads of this file" \
+  "config.json past 16 MiB: capscope's limit"
+is "$(mk pod --image-config big/config.json pod.yaml)" \
+  "2 capscope explain pod: big/config.json: cannot read: larger than 16 MiB, the most capscope reads of this file" \
+  "an image config past 16 MiB: capscope's limit"
+mkdir -p d/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16
+like "$(mk pod --crio-config d pod.yaml)" "nested more than 16 deep \(the most capscope walks; CRI-O walks any depth\)" \
+  "crio.conf.d nested past 16: capscope's limit, said so"
+rm -rf big big.yaml big.conf daemon.json
 done_testing
