@@ -847,9 +847,26 @@ static int long_symlink(const struct cs_ventry *e, const char *norm, struct cs_d
 	return 0;
 }
 
-/* A hard link's target, resolved into tf: 0, 1 when ignored (d says why), or -E2BIG. */
-static int link_target(struct cs_view *v, const struct cs_ventry *e, char tf[VIEW_PATH_MAX + 1],
-		       struct cs_vnode **target, struct cs_diag *d)
+/*
+ * A hard link no applier can make: containerd's applier (archive/tar.go)
+ * removes what the entry's name holds, then calls link(2) on the target,
+ * and fails the layer when it does not exist (ENOENT: never written, or
+ * written after the link, or the link itself) or is a directory (EPERM).
+ * Ignoring the link predicted a container from an image that cannot be
+ * pulled: refused, as containerd does.
+ */
+static int bad_link(const struct cs_ventry *e, const char *norm, const char *why, struct cs_diag *d)
+{
+	cs_diag_set(d, EINVAL, 0, 0, NULL,
+		    "%.*s%s: a hard link to '%.*s%s', %s: link(2) fails: containerd and "
+		    "Docker fail on this layer",
+		    CS_MSG_CUTS(norm + 1, 200), CS_MSG_CUTS(e->hardlink, 200), why);
+	return CS_VIEW_UNPACKABLE;
+}
+
+/* A hard link's target, resolved into tf: 0, CS_VIEW_UNPACKABLE (d says why), or -E2BIG. */
+static int link_target(struct cs_view *v, const struct cs_ventry *e, const char *norm,
+		       char tf[VIEW_PATH_MAX + 1], struct cs_vnode **target, struct cs_diag *d)
 {
 	char tn[VIEW_PATH_MAX + 1], tp[VIEW_PATH_MAX + 1];
 	const char *tb;
@@ -862,12 +879,22 @@ static int link_target(struct cs_view *v, const struct cs_ventry *e, char tf[VIE
 	    !(*target = cs_view_lookup(v, tf)) || S_ISDIR((*target)->mode)) {
 		if (rc == -E2BIG)
 			return cs_view_over_budget(v, d, false);
-		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "hard link to '%.*s%s', which is not a file in the image: ignored",
-			    CS_MSG_CUTS(e->hardlink, 200));
-		return 1;
+		bad_link(e, norm,
+			 *target && S_ISDIR((*target)->mode) ? "a directory"
+							     : "not in the image when linked",
+			 d);
+		return CS_VIEW_UNPACKABLE;
 	}
 	return 0;
+}
+
+/* Whether n is `top` or below it: removed with it. */
+static bool under(const struct cs_vnode *n, const struct cs_vnode *top)
+{
+	for (; n; n = n->parent)
+		if (n == top)
+			return true;
+	return false;
 }
 
 int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
@@ -934,10 +961,12 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if ((rc = long_symlink(e, norm, d)) < 0)
 		return rc;
 	if (e->hardlink) {
-		if ((rc = link_target(v, e, tf, &target, d)) != 0)
+		if ((rc = link_target(v, e, norm, tf, &target, d)) != 0)
 			return rc;
-		if (target == cs_view_lookup(v, full))
-			return warn; /* a link to itself changes nothing */
+		/* The applier removes the name first: a link to itself, or to a
+		 * file under the directory it replaces, has no target left. */
+		if (under(target, cs_view_lookup(v, full)))
+			return bad_link(e, norm, "removed first when this entry is unpacked", d);
 	}
 	parent = ensure_dir(v, pdir);
 	if (!parent) {

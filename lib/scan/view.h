@@ -109,8 +109,11 @@ char *cs_vnode_path(const struct cs_vnode *n);
  * ".wh..wh..opq": what lower layers put in the directory). Parent directories
  * that are symlinks inside the image are followed inside the image. Returns
  * 0; 1 when the entry was ignored, 2 when it was kept but moved inside the
- * root ('..' or an absolute name), d saying why in both cases; or -errno.
+ * root ('..' or an absolute name), CS_VIEW_UNPACKABLE when no applier can
+ * unpack it (a hard link link(2) cannot make), d saying why in these cases;
+ * or -errno.
  */
+#define CS_VIEW_UNPACKABLE 3
 int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d);
 
 /*

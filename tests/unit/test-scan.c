@@ -194,8 +194,20 @@ static void test_links(void **state)
 	add_link(&v, 1, "l1", "l2", false);
 	add_link(&v, 1, "l2", "l1", false);
 	assert_int_equal(cs_view_resolve(&v, "/l1/x", true, out, sizeof(out)), -ELOOP);
-	assert_int_equal(cs_view_apply(&v, 1, &e, &why), 1);
-	assert_non_null(strstr(why.message, "not a file"));
+	/* a hard link link(2) cannot make: the layer is refused (containerd's applier fails) */
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "not in the image when linked"));
+	assert_false(has(&v, "/bin/missing-link"));
+	e.name = "usr/bin/su";
+	e.hardlink = "usr/bin/su";
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "removed first"));
+	e.name = "usr";
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	e.name = "dl";
+	e.hardlink = "usr/bin";
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "a directory"));
 	assert_int_equal(cs_view_findings(&v, &r), 0);
 	assert_int_equal(r.nfindings, 3);
 	assert_string_equal(r.findings[0].path, "/sbin/su2");
