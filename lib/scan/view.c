@@ -872,18 +872,21 @@ static int link_target(struct cs_view *v, const struct cs_ventry *e, const char 
 	const char *tb;
 	int tflags, rc = 0;
 
-	if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 || strcmp(tn, "/") == 0 ||
+	bool root = false;
+
+	if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 ||
+	    (root = strcmp(tn, "/") == 0) ||
 	    (rc = resolve_parent(v, tn, tp, sizeof(tp), &tb)) < 0 ||
 	    snprintf(tf, VIEW_PATH_MAX + 1, "%s/%s", strcmp(tp, "/") ? tp : "", tb) >=
 		VIEW_PATH_MAX + 1 ||
 	    !(*target = cs_view_lookup(v, tf)) || S_ISDIR((*target)->mode)) {
 		if (rc == -E2BIG)
 			return cs_view_over_budget(v, d, false);
-		bad_link(e, norm,
-			 *target && S_ISDIR((*target)->mode) ? "a directory"
-							     : "not in the image when linked",
-			 d);
-		return CS_VIEW_UNPACKABLE;
+		return bad_link(e, norm,
+				root || (*target && S_ISDIR((*target)->mode))
+				    ? "a directory"
+				    : "not in the image when linked",
+				d);
 	}
 	return 0;
 }

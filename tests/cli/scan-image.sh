@@ -137,7 +137,7 @@ for c in "missing:bin/dangling-link: a hard link to 'nothere/missing', not in th
   "later:bin/early: a hard link to 'bin/su', not in the image when linked" \
   "self:bin/su: a hard link to 'bin/su', removed first when this entry is unpacked" \
   "under:bin: a hard link to 'bin/su', removed first when this entry is unpacked" \
-  "dir:dirlink: a hard link to 'bin', a directory"; do
+  "dir:dirlink: a hard link to 'bin', a directory" "root:rootlink: a hard link to '\\./', a directory"; do
   out=$(h "hl-${c%%:*}.tar"); rc=$?
   is "$rc $(jq -r '.findings | length' <<<"$out" 2>/dev/null)" "2 0" "hl-${c%%:*}: refused, no findings"
   like "$(cat "$T/herr")" "${c#*:}: link\(2\) fails: containerd and Docker fail on this layer; refusing the image" "hl-${c%%:*}: the entry, the target and why"

@@ -96,6 +96,7 @@ write("hl-later.tar", [member("bin/early", typ=tarfile.LNKTYPE, link="bin/su")] 
 write("hl-self.tar", su() + [member("bin/su", typ=tarfile.LNKTYPE, link="bin/su")])
 write("hl-under.tar", su() + [member("bin", typ=tarfile.LNKTYPE, link="bin/su")])
 write("hl-dir.tar", su() + [member("dirlink", typ=tarfile.LNKTYPE, link="bin")])
+write("hl-root.tar", su() + [member("rootlink", typ=tarfile.LNKTYPE, link="./")])
 # Duplicates: the last entry wins, like a real extraction.
 write("dups.tar", [
     member("a", 0o4755),
