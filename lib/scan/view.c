@@ -742,7 +742,23 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return walk(v, dir, true, pdir, len, NULL, NULL); /* charged by charge() */
 }
 
-/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 1 when ignored (said in d). */
+/*
+ * An entry no applier can write, as a hard link link(2) cannot make
+ * (bad_link): containerd's applier fails the layer on the error of its
+ * open, mkdir or lstat, and so does Docker's. It was ignored with a
+ * warning and the container predicted from the rest.
+ */
+static int too_long(const char *name, struct cs_diag *d)
+{
+	cs_diag_set(d, ENAMETOOLONG, 0, 0, NULL,
+		    "%.*s%s: a name longer than %d bytes (ENAMETOOLONG): containerd and Docker "
+		    "fail on this layer",
+		    CS_MSG_CUTS(name, 200), VIEW_PATH_MAX);
+	return CS_VIEW_UNPACKABLE;
+}
+
+/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 0, or
+ * CS_VIEW_UNPACKABLE (said in d). */
 static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const char *base,
 			  struct cs_diag *d)
 {
@@ -764,16 +780,13 @@ static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const 
 	 * layer ("invalid whiteout name"); Docker's overlay2 fails on it too. */
 	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "invalid whiteout name '%s' (containerd refuses the layer): ignored",
+			    "invalid whiteout name '%s': containerd and Docker fail on this layer",
 			    base);
-		return 1;
+		return CS_VIEW_UNPACKABLE;
 	}
 	if (snprintf(full, sizeof(full), "%s%s%s", strcmp(pdir, "/") ? pdir : "", "/", name) >=
-	    (int)sizeof(full)) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
-			    VIEW_PATH_MAX);
-		return 1;
-	}
+	    (int)sizeof(full))
+		return too_long(base, d);
 	remove_subtree(v, cs_view_lookup(v, full));
 	return 0;
 }
@@ -911,11 +924,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if ((rc = charge(v, e, d)) < 0) /* and d cleared */
 		return rc;
 	rc = cs_view_normalize(e->name, norm, sizeof(norm), &flags);
-	if (rc < 0) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
-			    VIEW_PATH_MAX);
-		return 1;
-	}
+	if (rc < 0)
+		return too_long(e->name, d);
 	if (flags & CS_NORM_ESCAPED) {
 		cs_diag_set(d, EXDEV, 0, 0, NULL,
 			    "name climbs out of the root with '..': kept inside it as %.*s%s",
@@ -949,18 +959,17 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if (rc == -E2BIG)
 		return cs_view_over_budget(v, d, false);
 	if (rc < 0) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "parent directory cannot be resolved (%s): ignored", strerror(-rc));
-		return 1;
+		cs_diag_set(d, -rc, 0, 0, NULL,
+			    "%.*s%s: its parent directory cannot be resolved (%s): containerd and "
+			    "Docker fail on this layer",
+			    CS_MSG_CUTS(norm + 1, 200), strerror(-rc));
+		return CS_VIEW_UNPACKABLE;
 	}
 	if (strncmp(base, ".wh.", 4) == 0)
-		return apply_whiteout(v, layer, pdir, base, d) ? 1 : warn;
+		return (rc = apply_whiteout(v, layer, pdir, base, d)) ? rc : warn;
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(pdir, "/") ? pdir : "", base) >=
-	    (int)sizeof(full)) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
-			    VIEW_PATH_MAX);
-		return 1;
-	}
+	    (int)sizeof(full))
+		return too_long(norm + 1, d);
 	if ((rc = long_symlink(e, norm, d)) < 0)
 		return rc;
 	if (e->hardlink) {
@@ -974,10 +983,11 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	parent = ensure_dir(v, pdir);
 	if (!parent) {
 		if (errno == ENOTDIR) {
-			cs_diag_set(d, EINVAL, 0, 0, NULL,
-				    "parent %.*s%s is not a directory: ignored",
-				    CS_MSG_CUTS(pdir, 200));
-			return 1;
+			cs_diag_set(d, ENOTDIR, 0, 0, NULL,
+				    "%.*s%s: its parent %.*s%s is not a directory (ENOTDIR): "
+				    "containerd and Docker fail on this layer",
+				    CS_MSG_CUTS(norm + 1, 200), CS_MSG_CUTS(pdir, 200));
+			return CS_VIEW_UNPACKABLE;
 		}
 		return -errno;
 	}

@@ -64,8 +64,15 @@ write("links.tar", [
     member("hl-to-symlink", typ=tarfile.LNKTYPE, link="out"),
     member("loop1", typ=tarfile.SYMTYPE, link="loop2"),
     member("loop2", typ=tarfile.SYMTYPE, link="loop1"),
+])
+# An entry no applier can write: containerd and Docker fail the layer.
+write("loop.tar", [
+    member("bin/su", 0o4755),
+    member("loop1", typ=tarfile.SYMTYPE, link="loop2"),
+    member("loop2", typ=tarfile.SYMTYPE, link="loop1"),
     member("loop1/x", 0o4755),
 ])
+write("notdir.tar", [member("bin/su", 0o4755), member("f", 0o644), member("f/x", 0o4755)])
 # Hard links: a link to a set-uid file is a set-uid file; to a missing one, an error.
 # A link's own header is applied to the inode (lchown drops set-id bits and
 # capabilities, then its xattrs and mode), so it can make its target set-uid
