@@ -62,7 +62,13 @@ struct img {
 	unsigned top_seen[3];		     /* entries of each of top_names */
 	const char *top_why[3];		     /* why that one cannot be read, NULL when it can */
 	bool keep_blobs;
-	const char *label; /* "layer 2" for messages (the field) */
+	/* Pass 1 reads a docker or OCI archive as a layer too: a layer no
+	 * applier unpacks is refused once the file is known to be one. */
+	char unpackable[256];
+	/* "layer 2" for messages (the field); NULL in pass 1, which reads a file
+	 * of a kind not yet known (a layer, or a docker or OCI archive): its
+	 * errors are the file's, which the caller names. */
+	const char *label;
 	int layer;
 	uint64_t seen; /* entries read, for the progress line */
 	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
@@ -164,6 +170,8 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!im->label)
+		return cs_diag_set(im->d, err, 0, 0, NULL, "%s", msg);
 	return cs_diag_set(im->d, err, 0, 0, NULL, "%.*s%s: %s", CS_MSG_CUTS(im->label, 120), msg);
 }
 
@@ -850,14 +858,22 @@ static void entry_fcaps(struct cs_tar_shadow *sh, struct cs_ventry *ve)
  * when the archive was compressed, once a place when not). path NULL: the
  * note is of the layer, its label the path.
  */
+/* Pass 1's notes are kept only when the file is a single layer: layer 0. */
+static const char *note_label(const struct img *im)
+{
+	return im->label ? im->label : "layer 0";
+}
+
 static int layer_note(struct img *im, const char *path, int err, const char *msg)
 {
+	const char *label = note_label(im);
+
 	if (im->rec)
 		return cs_layer_rec_note(im->rec, path, err, msg);
 	if (path)
-		cs_scan_add_error(im->r, path, err, "%s: %s", im->label, msg);
+		cs_scan_add_error(im->r, path, err, "%s: %s", label, msg);
 	else
-		cs_scan_add_error(im->r, im->label, err, "%s", msg);
+		cs_scan_add_error(im->r, label, err, "%s", msg);
 	return 0;
 }
 
@@ -893,9 +909,16 @@ static int apply_entry(struct img *im, const struct cs_ventry *ve)
 		return img_fail(im, -rc, "%s; refusing the image", note.message);
 	if (rc < 0)
 		return img_fail(im, -rc, "%s: %s", ve->name, strerror(-rc));
+	if (rc == CS_VIEW_UNPACKABLE && im->keep_blobs) {
+		if (!im->unpackable[0])
+			snprintf(im->unpackable, sizeof(im->unpackable), "%s", note.message);
+		return 0;
+	}
+	if (rc == CS_VIEW_UNPACKABLE)
+		return img_fail(im, EINVAL, "%s; refusing the image", note.message);
 	if (rc > 0)
-		cs_scan_add_error(im->r, ve->name, rc == 1 ? EINVAL : EXDEV, "%s: %s", im->label,
-				  note.message);
+		cs_scan_add_error(im->r, ve->name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
+				  note_label(im), note.message);
 	return 0;
 }
 
@@ -2193,7 +2216,7 @@ static int img_load(struct img *im)
 	/* Pass 1: the archive as one layer, keeping its small JSON files; as
 	 * Go reads it too (docker load, or a layer given alone). */
 	im->layer = 0;
-	im->label = "layer 0";
+	im->label = NULL;
 	/* Not waited on: a fifo put here after the stat is refused, not waited for. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return img_fail(im, errno, "opening: %s", strerror(errno));
@@ -2234,6 +2257,10 @@ static int img_load(struct img *im)
 					  pass1.errors[i].message);
 		r->nlayers = 1;
 		im->kind = "layer";
+		if (rc == 0 && im->unpackable[0]) {
+			im->label = NULL;
+			rc = img_fail(im, EINVAL, "%s; refusing the image", im->unpackable);
+		}
 		rc = rc == 0 && im->keep_etc ? fetch_etc(im, NULL, false) : rc;
 	}
 	cs_scan_result_free(&pass1);

@@ -742,7 +742,23 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
 	return walk(v, dir, true, pdir, len, NULL, NULL); /* charged by charge() */
 }
 
-/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 1 when ignored (said in d). */
+/*
+ * An entry no applier can write, as a hard link link(2) cannot make
+ * (bad_link): containerd's applier fails the layer on the error of its
+ * open, mkdir or lstat, and so does Docker's. It was ignored with a
+ * warning and the container predicted from the rest.
+ */
+static int too_long(const char *name, struct cs_diag *d)
+{
+	cs_diag_set(d, ENAMETOOLONG, 0, 0, NULL,
+		    "%.*s%s: a name longer than %d bytes (ENAMETOOLONG): containerd and Docker "
+		    "fail on this layer",
+		    CS_MSG_CUTS(name, 200), VIEW_PATH_MAX);
+	return CS_VIEW_UNPACKABLE;
+}
+
+/* A whiteout entry (".wh.NAME", ".wh..wh..opq") in directory pdir: 0, or
+ * CS_VIEW_UNPACKABLE (said in d). */
 static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const char *base,
 			  struct cs_diag *d)
 {
@@ -764,16 +780,13 @@ static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const 
 	 * layer ("invalid whiteout name"); Docker's overlay2 fails on it too. */
 	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
 		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "invalid whiteout name '%s' (containerd refuses the layer): ignored",
+			    "invalid whiteout name '%s': containerd and Docker fail on this layer",
 			    base);
-		return 1;
+		return CS_VIEW_UNPACKABLE;
 	}
 	if (snprintf(full, sizeof(full), "%s%s%s", strcmp(pdir, "/") ? pdir : "", "/", name) >=
-	    (int)sizeof(full)) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
-			    VIEW_PATH_MAX);
-		return 1;
-	}
+	    (int)sizeof(full))
+		return too_long(base, d);
 	remove_subtree(v, cs_view_lookup(v, full));
 	return 0;
 }
@@ -847,27 +860,57 @@ static int long_symlink(const struct cs_ventry *e, const char *norm, struct cs_d
 	return 0;
 }
 
-/* A hard link's target, resolved into tf: 0, 1 when ignored (d says why), or -E2BIG. */
-static int link_target(struct cs_view *v, const struct cs_ventry *e, char tf[VIEW_PATH_MAX + 1],
-		       struct cs_vnode **target, struct cs_diag *d)
+/*
+ * A hard link no applier can make: containerd's applier (archive/tar.go)
+ * removes what the entry's name holds, then calls link(2) on the target,
+ * and fails the layer when it does not exist (ENOENT: never written, or
+ * written after the link, or the link itself) or is a directory (EPERM).
+ * Ignoring the link predicted a container from an image that cannot be
+ * pulled: refused, as containerd does.
+ */
+static int bad_link(const struct cs_ventry *e, const char *norm, const char *why, struct cs_diag *d)
+{
+	cs_diag_set(d, EINVAL, 0, 0, NULL,
+		    "%.*s%s: a hard link to '%.*s%s', %s: link(2) fails: containerd and "
+		    "Docker fail on this layer",
+		    CS_MSG_CUTS(norm + 1, 200), CS_MSG_CUTS(e->hardlink, 200), why);
+	return CS_VIEW_UNPACKABLE;
+}
+
+/* A hard link's target, resolved into tf: 0, CS_VIEW_UNPACKABLE (d says why), or -E2BIG. */
+static int link_target(struct cs_view *v, const struct cs_ventry *e, const char *norm,
+		       char tf[VIEW_PATH_MAX + 1], struct cs_vnode **target, struct cs_diag *d)
 {
 	char tn[VIEW_PATH_MAX + 1], tp[VIEW_PATH_MAX + 1];
 	const char *tb;
 	int tflags, rc = 0;
 
-	if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 || strcmp(tn, "/") == 0 ||
+	bool root = false;
+
+	if (cs_view_normalize(e->hardlink, tn, sizeof(tn), &tflags) < 0 ||
+	    (root = strcmp(tn, "/") == 0) ||
 	    (rc = resolve_parent(v, tn, tp, sizeof(tp), &tb)) < 0 ||
 	    snprintf(tf, VIEW_PATH_MAX + 1, "%s/%s", strcmp(tp, "/") ? tp : "", tb) >=
 		VIEW_PATH_MAX + 1 ||
 	    !(*target = cs_view_lookup(v, tf)) || S_ISDIR((*target)->mode)) {
 		if (rc == -E2BIG)
 			return cs_view_over_budget(v, d, false);
-		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "hard link to '%.*s%s', which is not a file in the image: ignored",
-			    CS_MSG_CUTS(e->hardlink, 200));
-		return 1;
+		return bad_link(e, norm,
+				root || (*target && S_ISDIR((*target)->mode))
+				    ? "a directory"
+				    : "not in the image when linked",
+				d);
 	}
 	return 0;
+}
+
+/* Whether n is `top` or below it: removed with it. */
+static bool under(const struct cs_vnode *n, const struct cs_vnode *top)
+{
+	for (; n; n = n->parent)
+		if (n == top)
+			return true;
+	return false;
 }
 
 int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d)
@@ -881,11 +924,8 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if ((rc = charge(v, e, d)) < 0) /* and d cleared */
 		return rc;
 	rc = cs_view_normalize(e->name, norm, sizeof(norm), &flags);
-	if (rc < 0) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
-			    VIEW_PATH_MAX);
-		return 1;
-	}
+	if (rc < 0)
+		return too_long(e->name, d);
 	if (flags & CS_NORM_ESCAPED) {
 		cs_diag_set(d, EXDEV, 0, 0, NULL,
 			    "name climbs out of the root with '..': kept inside it as %.*s%s",
@@ -919,33 +959,35 @@ int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struc
 	if (rc == -E2BIG)
 		return cs_view_over_budget(v, d, false);
 	if (rc < 0) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL,
-			    "parent directory cannot be resolved (%s): ignored", strerror(-rc));
-		return 1;
+		cs_diag_set(d, -rc, 0, 0, NULL,
+			    "%.*s%s: its parent directory cannot be resolved (%s): containerd and "
+			    "Docker fail on this layer",
+			    CS_MSG_CUTS(norm + 1, 200), strerror(-rc));
+		return CS_VIEW_UNPACKABLE;
 	}
 	if (strncmp(base, ".wh.", 4) == 0)
-		return apply_whiteout(v, layer, pdir, base, d) ? 1 : warn;
+		return (rc = apply_whiteout(v, layer, pdir, base, d)) ? rc : warn;
 	if (snprintf(full, sizeof(full), "%s/%s", strcmp(pdir, "/") ? pdir : "", base) >=
-	    (int)sizeof(full)) {
-		cs_diag_set(d, EINVAL, 0, 0, NULL, "name longer than %d bytes: ignored",
-			    VIEW_PATH_MAX);
-		return 1;
-	}
+	    (int)sizeof(full))
+		return too_long(norm + 1, d);
 	if ((rc = long_symlink(e, norm, d)) < 0)
 		return rc;
 	if (e->hardlink) {
-		if ((rc = link_target(v, e, tf, &target, d)) != 0)
+		if ((rc = link_target(v, e, norm, tf, &target, d)) != 0)
 			return rc;
-		if (target == cs_view_lookup(v, full))
-			return warn; /* a link to itself changes nothing */
+		/* The applier removes the name first: a link to itself, or to a
+		 * file under the directory it replaces, has no target left. */
+		if (under(target, cs_view_lookup(v, full)))
+			return bad_link(e, norm, "removed first when this entry is unpacked", d);
 	}
 	parent = ensure_dir(v, pdir);
 	if (!parent) {
 		if (errno == ENOTDIR) {
-			cs_diag_set(d, EINVAL, 0, 0, NULL,
-				    "parent %.*s%s is not a directory: ignored",
-				    CS_MSG_CUTS(pdir, 200));
-			return 1;
+			cs_diag_set(d, ENOTDIR, 0, 0, NULL,
+				    "%.*s%s: its parent %.*s%s is not a directory (ENOTDIR): "
+				    "containerd and Docker fail on this layer",
+				    CS_MSG_CUTS(norm + 1, 200), CS_MSG_CUTS(pdir, 200));
+			return CS_VIEW_UNPACKABLE;
 		}
 		return -errno;
 	}

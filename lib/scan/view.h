@@ -108,9 +108,13 @@ char *cs_vnode_path(const struct cs_vnode *n);
  * Apply one entry of layer `layer`. Whiteouts remove (".wh.NAME": the path,
  * ".wh..wh..opq": what lower layers put in the directory). Parent directories
  * that are symlinks inside the image are followed inside the image. Returns
- * 0; 1 when the entry was ignored, 2 when it was kept but moved inside the
- * root ('..' or an absolute name), d saying why in both cases; or -errno.
+ * 0; 2 when it was kept but moved inside the root ('..' or an absolute
+ * name), CS_VIEW_UNPACKABLE when no applier can unpack it (a hard link
+ * link(2) cannot make, a name too long, a parent that is not a directory or
+ * cannot be resolved, an invalid whiteout), d saying why in these cases; or
+ * -errno. (1, an entry ignored, is no longer returned: each was one of these.)
  */
+#define CS_VIEW_UNPACKABLE 3
 int cs_view_apply(struct cs_view *v, int layer, const struct cs_ventry *e, struct cs_diag *d);
 
 /*

@@ -101,6 +101,25 @@ each edge "1000 1000 50,1000" \
 spec=(); for i in $(seq -w 0 15); do spec+=("j$i/passwd%1048576"); done
 image etc16 app "${spec[@]}" -- "etc/passwd=$PW" "etc/group=$GR" "usr/bin/app=$ELF"
 each etc16 "1000 1000 50,1000" "a 52-byte /etc/passwd past 16 MiB of other passwd files: read again"
+# A hard link link(2) cannot make (its target written after it, or itself)
+# fails containerd's applier: the image is refused, where the link was
+# ignored with a warning and the container predicted without it
+# (seventeenth pass, part G).
+image later app "etc/passwd@etc/pw.base" "etc/pw.base=$PW" "etc/group=$GR" "usr/bin/app=$ELF"
+image self app "etc/passwd=$PW" "etc/passwd@etc/passwd" "etc/group=$GR" "usr/bin/app=$ELF"
+for f in later.img later.img.gz later.oci later.0.tar self.img self.img.gz self.oci self.0.tar; do
+  case $f in later*) w="etc/pw.base', not in the image when linked" ;;
+    *) w="etc/passwd', removed first when this entry is unpacked" ;; esac
+  like "$(run $f)" "^exit 2: capscope explain pod: --image: $f: (layer 0 \\([^)]*\\): )?etc/passwd: a hard link to '$w: link\(2\) fails: containerd and Docker fail on this layer; refusing the image$" \
+    "$f: a hard link containerd cannot make: refused"
+done
+# The outer archive is not a layer: its own entries are not this check's
+# (pass 1 reads it as one before its kind is known; it was read, and still is).
+cp same.img outer-link.img
+python3 -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1], "a"); i = tarfile.TarInfo("junk"); i.type = tarfile.LNKTYPE
+i.linkname = "nothere"; t.addfile(i); t.close()' outer-link.img
+is "$(run outer-link.img)" "1000 1000 50,1000" "a docker archive holding a hard link to nothing beside its layers: read"
 # A layer given alone is the image: the archive is read again.
 cat >p2.yaml <<Y
 apiVersion: v1

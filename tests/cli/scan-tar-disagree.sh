@@ -159,7 +159,7 @@ is "$n" 9 "Python tarfile's types E F G H I M N Y Z: each refused by its type"
 n=0
 for t in A X; do # libarchive's Solaris ACL and extended headers: it fails first
   scan py-$t.tar
-  [ $? = 2 ] && grep -q "py-$t.tar: layer 0: " err && n=$((n + 1))
+  [ $? = 2 ] && grep -q "py-$t.tar: " err && n=$((n + 1))
 done
 is "$n" 2 "types A and X (Solaris headers libarchive reads as such): refused"
 
@@ -184,7 +184,7 @@ is "$(grep -c /usr/bin/su out)" 1 "...its set-uid file found"
 for k in sym-4096 sym-big; do
   scan $k.tar
   is "$?" 2 "$k: a symlink to 4096 bytes or more: refused"
-  like "$(cat err)" "layer 0: big: a symlink to [0-9]+ bytes, where symlink\\(2\\) takes fewer than 4096 \\(ENAMETOOLONG\\): containerd and Docker fail on this layer; refusing the image" \
+  like "$(cat err)" "$k\\.tar: big: a symlink to [0-9]+ bytes, where symlink\\(2\\) takes fewer than 4096 \\(ENAMETOOLONG\\): containerd and Docker fail on this layer; refusing the image" \
     "...saying why"
 done
 
@@ -208,6 +208,6 @@ with tarfile.open("xnul.tar", "w", format=tarfile.PAX_FORMAT) as tf:
     ti.pax_headers = {"SCHILY.xattr.user.a\x00b": "v"}; tf.addfile(ti, io.BytesIO(b"\x7fELF"))
 PY
 scan xnul.tar
-is "$? $(cat err)" "2 capscope scan: xnul.tar: layer 0: containerd and Docker (Go's tar reader and their applier) fail on this layer: a PAX header's record is malformed (Go: invalid tar header); refusing it" \
+is "$? $(cat err)" "2 capscope scan: xnul.tar: containerd and Docker (Go's tar reader and their applier) fail on this layer: a PAX header's record is malformed (Go: invalid tar header); refusing it" \
   "a PAX xattr key with a NUL: refused, one error (libarchive's warning was said too)"
 done_testing

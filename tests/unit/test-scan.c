@@ -121,7 +121,7 @@ static void test_whiteout_invalid(void **state)
 		struct cs_ventry e = {.name = bad[i], .mode = S_IFREG | 0644};
 		struct cs_diag why;
 
-		assert_int_equal(cs_view_apply(&v, 1, &e, &why), 1);
+		assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
 		assert_non_null(strstr(why.message, "invalid whiteout name"));
 		assert_true(has(&v, "/p/q/suid"));
 		assert_true(has(&v, "/top"));
@@ -194,8 +194,20 @@ static void test_links(void **state)
 	add_link(&v, 1, "l1", "l2", false);
 	add_link(&v, 1, "l2", "l1", false);
 	assert_int_equal(cs_view_resolve(&v, "/l1/x", true, out, sizeof(out)), -ELOOP);
-	assert_int_equal(cs_view_apply(&v, 1, &e, &why), 1);
-	assert_non_null(strstr(why.message, "not a file"));
+	/* a hard link link(2) cannot make: the layer is refused (containerd's applier fails) */
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "not in the image when linked"));
+	assert_false(has(&v, "/bin/missing-link"));
+	e.name = "usr/bin/su";
+	e.hardlink = "usr/bin/su";
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "removed first"));
+	e.name = "usr";
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	e.name = "dl";
+	e.hardlink = "usr/bin";
+	assert_int_equal(cs_view_apply(&v, 1, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "a directory"));
 	assert_int_equal(cs_view_findings(&v, &r), 0);
 	assert_int_equal(r.nfindings, 3);
 	assert_string_equal(r.findings[0].path, "/sbin/su2");
@@ -691,8 +703,8 @@ static void test_hostile_names(void **state)
 	for (size_t i = 100; i < 4999; i += 100)
 		longname[i] = '/';
 	e.name = longname;
-	assert_int_equal(cs_view_apply(&v, 0, &e, &why), 1);
-	assert_non_null(strstr(why.message, "name longer than 4096 bytes: ignored"));
+	assert_int_equal(cs_view_apply(&v, 0, &e, &why), CS_VIEW_UNPACKABLE);
+	assert_non_null(strstr(why.message, "a name longer than 4096 bytes (ENAMETOOLONG)"));
 	/* The root entry: 0755 root:root as the view keeps it changes nothing;
 	 * any other mode or owner is applied by some runtimes only: said. */
 	e = (struct cs_ventry){.name = "./", .mode = S_IFDIR | 0755};

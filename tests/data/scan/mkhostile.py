@@ -64,8 +64,15 @@ write("links.tar", [
     member("hl-to-symlink", typ=tarfile.LNKTYPE, link="out"),
     member("loop1", typ=tarfile.SYMTYPE, link="loop2"),
     member("loop2", typ=tarfile.SYMTYPE, link="loop1"),
+])
+# An entry no applier can write: containerd and Docker fail the layer.
+write("loop.tar", [
+    member("bin/su", 0o4755),
+    member("loop1", typ=tarfile.SYMTYPE, link="loop2"),
+    member("loop2", typ=tarfile.SYMTYPE, link="loop1"),
     member("loop1/x", 0o4755),
 ])
+write("notdir.tar", [member("bin/su", 0o4755), member("f", 0o644), member("f/x", 0o4755)])
 # Hard links: a link to a set-uid file is a set-uid file; to a missing one, an error.
 # A link's own header is applied to the inode (lchown drops set-id bits and
 # capabilities, then its xattrs and mode), so it can make its target set-uid
@@ -81,9 +88,22 @@ write("hardlinks.tar", [
     member("bin/made-capped", 0o755, typ=tarfile.LNKTYPE, link="bin/plain2", pax=capx(CAP_NET_RAW_V2)),
     member("bin/su2", 0o4755),
     member("bin/su2-plain", 0o755, typ=tarfile.LNKTYPE, link="bin/su2"),
-    member("bin/dangling-link", typ=tarfile.LNKTYPE, link="nothere/missing"),
-    member("bin/outside-link", typ=tarfile.LNKTYPE, link="../../../../etc/passwd"),
 ])
+# A hard link link(2) cannot make fails containerd's applier, so the layer is
+# refused: a missing target, one out of the root (kept inside: missing too),
+# one written after the link, the link itself, a file under the directory the
+# link replaces (removed first), a directory.
+def su():
+    return [member("bin/su", 0o4755)]
+
+
+write("hl-missing.tar", su() + [member("bin/dangling-link", typ=tarfile.LNKTYPE, link="nothere/missing")])
+write("hl-outside.tar", su() + [member("bin/outside-link", typ=tarfile.LNKTYPE, link="../../../../etc/passwd")])
+write("hl-later.tar", [member("bin/early", typ=tarfile.LNKTYPE, link="bin/su")] + su())
+write("hl-self.tar", su() + [member("bin/su", typ=tarfile.LNKTYPE, link="bin/su")])
+write("hl-under.tar", su() + [member("bin", typ=tarfile.LNKTYPE, link="bin/su")])
+write("hl-dir.tar", su() + [member("dirlink", typ=tarfile.LNKTYPE, link="bin")])
+write("hl-root.tar", su() + [member("rootlink", typ=tarfile.LNKTYPE, link="./")])
 # Duplicates: the last entry wins, like a real extraction.
 write("dups.tar", [
     member("a", 0o4755),
