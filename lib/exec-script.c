@@ -125,16 +125,17 @@ int cs_exec_join_cwd(const char *cwd, const char *name, char **joined)
 int cs_exec_script_follow(void *root, cs_exec_open_fn open, const char *cwd, struct cs_exec_file *f,
 			  const char *head, size_t n)
 {
-	char buf[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX];
+	char buf[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
 
 	for (int scripts = 1; f->known && !f->error && S_ISREG(f->mode); scripts++) {
 		cs_cleanup_free char *joined = NULL;
 		struct cs_exec_file *next;
 		const char *path = name;
-		int rc = cs_exec_script_interpreter(head, n, name, NULL);
+		int rc = cs_exec_script_interpreter(head, n, name, arg);
 
 		if (rc == 0)
 			return 0;
+		f->interp_arg = rc > 0 && arg[0] ? strlen(arg) + 1 : 0;
 		if (!(next = calloc(1, sizeof(*next))))
 			return -ENOMEM;
 		f->interp = next;

@@ -88,17 +88,18 @@ static const char tail[] = ": execve fails with E2BIG (argument list too long), 
 static const char *chain_note(const struct cs_exec_file *f)
 {
 	return f && f->interp && f->interp->path && f->interp->error != ENOEXEC
-		   ? ", once each \"#!\" line's interpreter and the script's name are put in "
-		     "argv[0]'s place"
+		   ? ", once each \"#!\" line's interpreter, its argument and the script's name "
+		     "are put in argv[0]'s place"
 		   : "";
 }
 
 /*
  * The strings after load_script's splice at each "#!" file of f's chain
- * (lib/exec-strings.c says how: argv[0] out, the file's name and the
- * interpreter's in, up to the sixth script's), *deepest the most they ever
- * took. The lines' optional arguments are not counted: they are not read
- * again through the rootfs or the image, so an E2BIG found stays certain.
+ * (lib/exec-strings.c says how: argv[0] out, the file's name, the line's
+ * optional argument and the interpreter's name in, up to the sixth
+ * script's), *deepest the most they ever took. The argument's length was
+ * kept when the chain was followed (cs_exec_script_follow), through the
+ * rootfs or the image alike.
  */
 static size_t spliced(const struct cs_exec_file *f, const char *filename, const char *arg0,
 		      size_t strings, size_t *deepest)
@@ -109,7 +110,7 @@ static size_t spliced(const struct cs_exec_file *f, const char *filename, const 
 	     level++) {
 		if (!level) /* never shorter: the name is args[0] or a $PATH directory's */
 			strings = strings - (strlen(arg0) + 1) + strlen(filename) + 1;
-		strings += strlen(f->interp->path) + 1;
+		strings += f->interp_arg + strlen(f->interp->path) + 1;
 		*deepest = strings > *deepest ? strings : *deepest;
 		if (f->interp->error)
 			break;
