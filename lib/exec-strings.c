@@ -82,8 +82,8 @@ static int over(size_t strings, size_t deepest, size_t ptrs, bool known, uint64_
 	return 1;
 }
 
-int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
-			  size_t len)
+int cs_exec_strings_e2big_as(const char *filename, char *const argv[], char *const envp[],
+			     const char *what, char *why, size_t len)
 {
 	struct rlimit rl;
 	bool known = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
@@ -91,8 +91,14 @@ int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const 
 
 	if (measure(filename, argv, envp, &strings, &ptrs, why, len))
 		return 1;
-	return over(strings, strings, ptrs, known, known ? rl.rlim_cur : 0,
-		    "the file's name, arguments and environment", why, len);
+	return over(strings, strings, ptrs, known, known ? rl.rlim_cur : 0, what, why, len);
+}
+
+int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
+			  size_t len)
+{
+	return cs_exec_strings_e2big_as(filename, argv, envp,
+					"the file's name, arguments and environment", why, len);
 }
 
 int cs_exec_splice_start(struct cs_exec_splice *s, const char *filename, char *const argv[],

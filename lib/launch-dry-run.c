@@ -392,21 +392,75 @@ static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
  * --caps, "/dev/fd/N" of the checked descriptor: its number here is the
  * dry run's own). rc: the candidate's answer so far.
  */
-static bool strings_over(struct probe *p, const char *filename, int fd, int ifd, bool busy,
-			 char *why, size_t len)
+/*
+ * With --caps the kernel splices no "#!" line: load_script refuses the
+ * script's /dev/fd/N (a close-on-exec descriptor's, gone at exec) with
+ * ENOENT before its splice, and the run then opens the interpreter, checks
+ * it and executes its descriptor with the argv it builds as the kernel
+ * would (cs_exec_script_argv: the script's path, not /dev/fd/N, in it;
+ * lib/launch.c exec_script), up to the fifth script: each a new execve,
+ * with its own first copy. Each interpreter is opened here as the run
+ * opens it, the script's descriptor still open, so its /dev/fd/M has the
+ * run's number. 1 with why filled when one of those copies passes the
+ * bounds, 0 when none does, -ENOMEM.
+ */
+static int checked_chain_e2big(struct probe *p, int fd, const char *path, char *why, size_t len)
+{
+	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
+	char at[CS_EXEC_HEAD_MAX], dev[32];
+	int fds[CS_EXEC_SCRIPT_DEPTH], rc = 0;
+	char **argv[CS_EXEC_SCRIPT_DEPTH + 1] = {(char **)p->argv};
+
+	for (int i = 0; i < CS_EXEC_SCRIPT_DEPTH; i++)
+		fds[i] = -1;
+	for (int depth = 0; depth < CS_EXEC_SCRIPT_DEPTH && !rc; depth++) {
+		ssize_t n = cs_exec_read_head(depth ? fds[depth - 1] : fd, head);
+
+		if (n < 0 || cs_exec_script_interpreter(head, (size_t)n, name, arg) != 1)
+			break;
+		if (!(argv[depth + 1] =
+			  cs_exec_script_argv(name, arg, depth ? at : path, argv[depth]))) {
+			rc = -ENOMEM;
+			break;
+		}
+		if ((fds[depth] = open(name, O_PATH | O_CLOEXEC)) < 0)
+			break; /* the run's own answer (ENOENT...): the model's */
+		snprintf(dev, sizeof(dev), "/dev/fd/%d", fds[depth]);
+		rc = cs_exec_strings_e2big_as(
+		    dev, argv[depth + 1], p->envp,
+		    "the \"#!\" interpreter's /dev/fd/N, the arguments the "
+		    "run gives it (the script's path among them) and the "
+		    "environment",
+		    why, len);
+		memcpy(at, name, sizeof(at));
+	}
+	for (int i = 0; i < CS_EXEC_SCRIPT_DEPTH; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		free(argv[i + 1]);
+	}
+	return rc;
+}
+
+/* Whether the strings pass execve's bounds (strings_e2big says where): 1
+ * with why filled, 0, or -ENOMEM. */
+static int strings_over(struct probe *p, const char *filename, int fd, const char *path, int ifd,
+			bool busy, char *why, size_t len)
 {
 	if (cs_exec_strings_e2big(filename, p->argv, p->envp, why, len) == 1)
-		return true; /* the first copy */
+		return 1; /* the first copy */
 	if (busy)
-		return false;
+		return 0;
+	if (p->l->plan && p->l->plan->set_caps)
+		return checked_chain_e2big(p, fd, path, why, len);
 	if (!p->claimed) /* each "#!" file's splice */
 		return cs_exec_strings_chain_e2big(filename, p->argv, p->envp, fd, &p->out->file,
-						   why, len) == 1;
+						   why, len);
 	if (p->claim_e2big) {
 		snprintf(why, len, "%s", p->claim_why);
-		return true;
+		return 1;
 	}
-	return ifd >= 0 && cs_exec_splice_chain(&p->claim, ifd, &p->out->file, 0, why, len) == 1;
+	return ifd >= 0 ? cs_exec_splice_chain(&p->claim, ifd, &p->out->file, 0, why, len) : 0;
 }
 
 static int strings_e2big(struct probe *p, int fd, const char *path, int ifd, bool busy, int rc)
@@ -416,15 +470,16 @@ static int strings_e2big(struct probe *p, int fd, const char *path, int ifd, boo
 	const char *filename = path;
 	enum cs_exec_head head;
 	struct cs_steps scratch;
-	int o;
+	int o = 0;
 
 	if (p->l->plan && p->l->plan->set_caps) {
 		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
 		filename = name;
 	}
-	if (!p->argv || !strings_over(p, filename, fd, ifd, busy, why, sizeof(why)) ||
+	if (!p->argv ||
+	    (o = strings_over(p, filename, fd, path, ifd, busy, why, sizeof(why))) <= 0 ||
 	    cs_exec_text_busy(fd, "") == 1)
-		return rc;
+		return o < 0 ? o : rc;
 	cs_steps_init(&scratch);
 	o = model_fd(p->l, fd, path, &scratch, &f, &head);
 	if (o == 0)

@@ -37,6 +37,10 @@ bool cs_exec_strings_stack_over(size_t strings, uint64_t soft);
  */
 int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
 			  size_t len);
+/* The same, what naming the strings in why ("the file's name, arguments and
+ * environment" for cs_exec_strings_e2big). */
+int cs_exec_strings_e2big_as(const char *filename, char *const argv[], char *const envp[],
+			     const char *what, char *why, size_t len);
 
 struct cs_exec_file;
 
