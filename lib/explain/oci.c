@@ -89,7 +89,7 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 	p = cfg->process;
 	rc = cs_oci_exec_e2big(
 	    cfg, strchr(cfg->args[0], '/') || !r->file.path ? cfg->args[0] : r->file.path, &r->file,
-	    p.exec_e2big, sizeof(p.exec_e2big));
+	    !(o && o->image), p.exec_e2big, sizeof(p.exec_e2big));
 	if (rc < 0)
 		return rc;
 	rc = cs_oci_predict_from(&p, o ? o->caller : NULL, &r->file, &r->pre, &r->post, &r->exec,
