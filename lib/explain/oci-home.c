@@ -137,3 +137,47 @@ int cs_oci_runc_home_len(const char *root, uid_t uid, size_t *len)
 	*len = 0;
 	return 1;
 }
+
+/* One of the files: 1 with why filled when runc's scan of it fails. */
+static int scan_fails(int rfd, const char *path, char *why, size_t len)
+{
+	cs_cleanup_close int fd =
+	    cs_open_in_root(rfd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, RESOLVE_IN_ROOT);
+	struct stat sb;
+	char buf[8192];
+	size_t line = 0;
+	ssize_t r;
+
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return 0; /* os.Open fails: no file, runc's defaults */
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(why, len, "%s in the rootfs is a directory (read: is a directory)", path);
+		return 1;
+	}
+	if (!S_ISREG(sb.st_mode) || (size_t)sb.st_size > PASSWD_MAX)
+		return 0;
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < r; i++) {
+			line = buf[i] == '\n' ? 0 : line + 1;
+			if (line >= GO_SCAN_MAX) {
+				snprintf(why, len,
+					 "%s in the rootfs has a line of 64 KiB or more "
+					 "(bufio.Scanner: token too long)",
+					 path);
+				return 1;
+			}
+		}
+	return 0;
+}
+
+int cs_oci_runc_user_files(const char *root, char *why, size_t len)
+{
+	cs_cleanup_close int rfd = -1;
+
+	why[0] = '\0';
+	if (!root || (rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	/* Only /etc/passwd: runc 1.1.5 starts the process with such a line in
+	 * /etc/group (measured), whatever GetExecUser's reading of it says. */
+	return scan_fails(rfd, "/etc/passwd", why, len);
+}

@@ -14,4 +14,11 @@
  */
 int cs_oci_runc_home_len(const char *root, uid_t uid, size_t *len);
 
+/*
+ * Whether runc 1.1's reading of the rootfs's /etc/passwd for the process's
+ * user (GetExecUserPath: the file scanned whole, bufio's 64 KiB lines; a
+ * directory there) fails: 1 with why filled, else 0.
+ */
+int cs_oci_runc_user_files(const char *root, char *why, size_t len);
+
 #endif

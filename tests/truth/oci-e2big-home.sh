@@ -8,6 +8,7 @@
 # the home's length of execve's limit was predicted to start where runc
 # says "argument list too long". Each bundle is run by the real runc and
 # explained, at its limit and one byte past it (RLIMIT_STACK 8 MiB: 2 MiB).
+# Then the files runc's user lookup itself fails on (below).
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
@@ -65,5 +66,32 @@ for d in */; do
   got=$( [ $rc = 0 ] && echo starts || { grep -q "argument list too long" "$d/err" && echo E2BIG || echo "other ($rc: $(head -c 200 "$d/err"))"; })
   is "$got" "$want" "$d: runc ($want)"
   is "$(oci_exec_verdict "$d")" "$want" "$d: explain oci agrees ($want)"
+done
+# runc's reading of /etc/passwd itself fails on a line of 64 KiB or more
+# (bufio.Scanner: token too long) or a directory there, and the process
+# does not start; explain oci predicted a start. A line of 65,535 bytes is
+# read, and runc 1.1.5 starts with a 70,000-byte line in /etc/group (the
+# controls).
+uf() { # NAME FILE: a bundle whose FILE is made by the caller
+  mkdir -p "$1/rootfs/etc" "$1/rootfs/proc" && cp "$PROBE" "$1/rootfs/p"
+  printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"args":["/p"],"env":["PATH=/x"],"cwd":"/","user":{"uid":0,"gid":0},"capabilities":{"bounding":[],"effective":[],"permitted":[]}},"linux":{"namespaces":[{"type":"pid"},{"type":"mount"}]},"mounts":[{"destination":"/proc","type":"proc","source":"proc"}]}\n' >"$1/config.json"
+}
+long() { head -c "$1" /dev/zero | tr '\0' a; }
+uf ufdir && mkdir ufdir/rootfs/etc/passwd
+uf uflong && { long 65536; printf '\nroot:x:0:0::/r:/s\n'; } >uflong/rootfs/etc/passwd
+uf ufgroup && { printf 'root:x:0:\n'; long 70000; } >ufgroup/rootfs/etc/group
+uf ufok && { long 65535; printf '\nroot:x:0:0::/r:/s\n'; } >ufok/rootfs/etc/passwd
+for d in ufdir uflong ufgroup ufok; do
+  (cd "$d" && timeout 60 runc --root "$T/state" run "cs17e-uf-$$-$d" >/dev/null 2>err)
+  rc=$?
+  "$CAPSCOPE" explain oci --caller root --json "$d" >"$d/out.json" 2>/dev/null
+  got=$(jq -r 'if .exec.ok then "starts" else (.steps | map(.rule) | last) end' "$d/out.json")
+  if [ "$d" = ufok ] || [ "$d" = ufgroup ]; then
+    is "$rc" 0 "$d: runc starts it (a control)"
+    is "$got" starts "$d: explain oci predicts a start"
+  else
+    like "$(cat "$d/err")" "unable to find user" "$d: runc fails ($(head -c 120 "$d/err" | sed 's/.*msg=//'))"
+    is "$got" runc.user-files "$d: explain oci predicts that runc fails (runc.user-files)"
+  fi
 done
 done_testing
