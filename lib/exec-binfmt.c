@@ -17,7 +17,7 @@
 
 /* One handler as its entry file shows it (fs/binfmt_misc.c entry_status). */
 struct entry {
-	bool enabled, magic, credentials, open_file;
+	bool enabled, magic, credentials, open_file, preserve_argv0;
 	unsigned offset;
 	unsigned char bytes[BINPRM_BUF_SIZE], mask[BINPRM_BUF_SIZE];
 	size_t size, masksize;
@@ -74,6 +74,7 @@ static int read_flags(const char *v, struct entry *e)
 		if (!at)
 			return -1;
 		order = at + 1;
+		e->preserve_argv0 |= *v == 'P';
 		e->credentials |= *v == 'C';
 		e->open_file |= *v == 'F';
 	}
@@ -247,6 +248,7 @@ int cs_exec_binfmt_claim(const char *dir, const char *path, const char *head, si
 			snprintf(out->interp, sizeof(out->interp), "%s", e.interp);
 			out->credentials = e.credentials;
 			out->open_file = e.open_file;
+			out->preserve_argv0 = e.preserve_argv0;
 			rc = 1;
 		}
 	}

@@ -94,6 +94,30 @@ int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg
 	return 1;
 }
 
+/*
+ * The argv the kernel gives a "#!" script's interpreter (fs/binfmt_script.c):
+ * the interpreter as written, its one argument if any, the script's path as
+ * execve was given it, then the script's own arguments after argv[0]
+ * (heap array of borrowed pointers: free the array only).
+ */
+char **cs_exec_script_argv(const char *name, const char *arg, const char *path, char *const argv[])
+{
+	size_t n = 0, k = 0;
+	char **v;
+
+	while (argv[n])
+		n++;
+	if (!(v = calloc(n + 3, sizeof(*v))))
+		return NULL;
+	v[k++] = (char *)name;
+	if (*arg)
+		v[k++] = (char *)arg;
+	v[k++] = (char *)path;
+	for (size_t i = n ? 1 : 0; i < n; i++)
+		v[k++] = argv[i];
+	return v;
+}
+
 const char *cs_exec_rel_name(const char *name)
 {
 	while (name[0] == '.' && name[1] == '/') /* "./app" is "app": the path shown stays plain */
@@ -125,16 +149,17 @@ int cs_exec_join_cwd(const char *cwd, const char *name, char **joined)
 int cs_exec_script_follow(void *root, cs_exec_open_fn open, const char *cwd, struct cs_exec_file *f,
 			  const char *head, size_t n)
 {
-	char buf[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX];
+	char buf[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
 
 	for (int scripts = 1; f->known && !f->error && S_ISREG(f->mode); scripts++) {
 		cs_cleanup_free char *joined = NULL;
 		struct cs_exec_file *next;
 		const char *path = name;
-		int rc = cs_exec_script_interpreter(head, n, name, NULL);
+		int rc = cs_exec_script_interpreter(head, n, name, arg);
 
 		if (rc == 0)
 			return 0;
+		f->interp_arg = rc > 0 && arg[0] ? strlen(arg) + 1 : 0;
 		if (!(next = calloc(1, sizeof(*next))))
 			return -ENOMEM;
 		f->interp = next;

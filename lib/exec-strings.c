@@ -82,8 +82,8 @@ static int over(size_t strings, size_t deepest, size_t ptrs, bool known, uint64_
 	return 1;
 }
 
-int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
-			  size_t len)
+int cs_exec_strings_e2big_as(const char *filename, char *const argv[], char *const envp[],
+			     const char *what, char *why, size_t len)
 {
 	struct rlimit rl;
 	bool known = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
@@ -91,8 +91,40 @@ int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const 
 
 	if (measure(filename, argv, envp, &strings, &ptrs, why, len))
 		return 1;
-	return over(strings, strings, ptrs, known, known ? rl.rlim_cur : 0,
+	return over(strings, strings, ptrs, known, known ? rl.rlim_cur : 0, what, why, len);
+}
+
+int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
+			  size_t len)
+{
+	return cs_exec_strings_e2big_as(filename, argv, envp,
+					"the file's name, arguments and environment", why, len);
+}
+
+int cs_exec_splice_start(struct cs_exec_splice *s, const char *filename, char *const argv[],
+			 char *const envp[], char *why, size_t len)
+{
+	struct rlimit rl;
+
+	memset(s, 0, sizeof(*s));
+	s->known = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
+	s->soft = s->known ? rl.rlim_cur : 0;
+	if (measure(filename, argv, envp, &s->strings, &s->ptrs, why, len))
+		return 1;
+	s->deepest = s->strings;
+	s->arg0 = argv && argv[0] ? strlen(argv[0]) + 1 : 1;
+	s->interp = strlen(filename);
+	return over(s->strings, s->deepest, s->ptrs, s->known, s->soft,
 		    "the file's name, arguments and environment", why, len);
+}
+
+/* argv[0] out (drop), then strings of those lengths (with their NULs) in front. */
+static void put_front(struct cs_exec_splice *s, bool drop, size_t a, size_t b, size_t c)
+{
+	if (drop)
+		s->strings -= s->arg0;
+	s->strings += a + b + c;
+	s->deepest = s->strings > s->deepest ? s->strings : s->deepest;
 }
 
 /*
@@ -104,43 +136,59 @@ int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const 
  * pointers were counted once, at the start (bprm_stack_limits). A sixth
  * script is spliced too before its interpreter's ELOOP (exec_binprm).
  */
-int cs_exec_strings_chain_e2big(const char *filename, char *const argv[], char *const envp[],
-				int fd, const struct cs_exec_file *f, char *why, size_t len)
+int cs_exec_splice_chain(struct cs_exec_splice *s, int fd, const struct cs_exec_file *f, int upto,
+			 char *why, size_t len)
 {
-	struct rlimit rl;
-	bool known = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY;
 	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
-	size_t strings, ptrs, deepest, arg0 = argv && argv[0] ? strlen(argv[0]) + 1 : 1;
-	char interp[CS_EXEC_HEAD_MAX];
 	ssize_t n = cs_exec_read_head(fd, head);
 
-	if (measure(filename, argv, envp, &strings, &ptrs, why, len))
-		return 0; /* the first copy's answer, not the chain's */
-	deepest = strings;
 	for (int level = 0; f && f->interp && n >= 0 && level <= CS_EXEC_SCRIPT_DEPTH; level++) {
 		cs_cleanup_close int next = -1;
 
+		if (level && level == upto) /* a handler claims this file: load_script never runs */
+			return 0;
 		if (cs_exec_script_interpreter(head, (size_t)n, name, arg) != 1)
 			return 0;
-		strings -= arg0;
-		strings += (level ? strlen(interp) : strlen(filename)) + 1 +
-			   (arg[0] ? strlen(arg) + 1 : 0) + strlen(name) + 1;
-		deepest = strings > deepest ? strings : deepest;
-		if (over(strings, deepest, ptrs, known, known ? rl.rlim_cur : 0,
+		put_front(s, true, s->interp + 1, arg[0] ? strlen(arg) + 1 : 0, strlen(name) + 1);
+		if (over(s->strings, s->deepest, s->ptrs, s->known, s->soft,
 			 "the file's name, arguments and environment after a \"#!\" line's "
 			 "interpreter, its argument and the script's name are put in argv[0]'s "
 			 "place",
 			 why, len))
 			return 1;
-		f = f->interp;
-		if (f->error || !f->interp)
-			return 0;
 		/* the next "#!" file: its name is its argv[0] and its bprm->interp */
-		arg0 = strlen(name) + 1;
-		memcpy(interp, name, arg0);
-		if ((next = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
+		s->arg0 = strlen(name) + 1;
+		s->interp = strlen(name);
+		f = f->interp;
+		if (f->error || !f->interp ||
+		    (next = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
 			return 0;
 		n = cs_exec_read_head(next, head);
 	}
 	return 0;
+}
+
+int cs_exec_splice_binfmt(struct cs_exec_splice *s, const char *interp, bool preserve, char *why,
+			  size_t len)
+{
+	put_front(s, !preserve, s->interp + 1, strlen(interp) + 1, 0);
+	s->arg0 = s->interp = strlen(interp);
+	s->arg0++;
+	return over(s->strings, s->deepest, s->ptrs, s->known, s->soft,
+		    preserve ? "the file's name, arguments and environment after a binfmt_misc "
+			       "handler's interpreter and the file's name are put in front"
+			     : "the file's name, arguments and environment after a binfmt_misc "
+			       "handler's interpreter and the file's name are put in argv[0]'s "
+			       "place",
+		    why, len);
+}
+
+int cs_exec_strings_chain_e2big(const char *filename, char *const argv[], char *const envp[],
+				int fd, const struct cs_exec_file *f, char *why, size_t len)
+{
+	struct cs_exec_splice s;
+
+	if (cs_exec_splice_start(&s, filename, argv, envp, why, len))
+		return 0; /* the first copy's answer, not the chain's */
+	return cs_exec_splice_chain(&s, fd, f, 0, why, len);
 }

@@ -133,16 +133,19 @@ static int refuse_binfmt_chain(const struct cs_exec_file *f, struct cs_diag *d)
 /*
  * The first "#!" interpreter of f's chain a binfmt_misc handler claims
  * (search_binary_handler asks binfmt_misc first at every level of the
- * chain): 1 with k and at (its path) filled, 0 when none is claimed, or
- * -errno as binfmt_claim says (at: the interpreter asked).
+ * chain): 1 with k, at (its path) and *level (1: f's interpreter, 2 the
+ * next...) filled, 0 when none is claimed, or -errno as binfmt_claim says
+ * (at: the interpreter asked).
  */
 static int chain_claim(const struct cs_exec_file *f, struct cs_binfmt_claim *k, char *at,
-		       size_t len)
+		       size_t len, int *level)
 {
+	*level = 0;
 	for (const struct cs_exec_file *i = f->interp; i && i->path; i = i->interp) {
 		cs_cleanup_close int ifd = open(i->path, O_PATH | O_CLOEXEC);
 		int rc = ifd < 0 ? 0 : binfmt_claim(ifd, i->path, k);
 
+		++*level;
 		if (rc != 0) {
 			snprintf(at, len, "%s", i->path);
 			return rc;
@@ -172,6 +175,41 @@ static void chain_busy(const struct cs_exec_file *f, const char *upto, char *bus
 	}
 }
 
+struct probe {
+	const struct cs_launch *l;
+	char *const *argv, *const *envp; /* NULL: execve's strings are not asked */
+	struct cs_steps *st;
+	struct cs_launch_dry_run *out;
+	size_t mark; /* st->n before the walk: a skipped candidate's steps are dropped */
+	bool kept;
+	/* A binfmt_misc handler claims the candidate or its chain: the strings
+	 * after its splice (claim_e2big: already past a bound, why in claim_why) */
+	bool claimed, claim_e2big;
+	struct cs_exec_splice claim;
+	char claim_why[512];
+};
+
+/*
+ * The strings when a handler (k) claims path (open as fd; level 0) or the
+ * level-th "#!" interpreter of its chain: the first copy, the chain's
+ * splices before the claimed file, then load_misc_binary's, into p (the
+ * first copy's own E2BIG is strings_e2big's).
+ */
+static void claim_splice(struct probe *p, int fd, const char *path, int level,
+			 const struct cs_binfmt_claim *k)
+{
+	p->claimed = true;
+	p->claim_e2big = false;
+	if (!p->argv || cs_exec_splice_start(&p->claim, path, p->argv, p->envp, p->claim_why,
+					     sizeof(p->claim_why)) == 1)
+		return;
+	p->claim_e2big =
+	    (level > 0 && cs_exec_splice_chain(&p->claim, fd, &p->out->file, level, p->claim_why,
+					       sizeof(p->claim_why)) == 1) ||
+	    cs_exec_splice_binfmt(&p->claim, k->interp, k->preserve_argv0, p->claim_why,
+				  sizeof(p->claim_why)) == 1;
+}
+
 /*
  * Without --caps the run executes by path, and a binfmt_misc handler that
  * claims the file runs its interpreter instead: the model follows it there
@@ -188,17 +226,18 @@ static void chain_busy(const struct cs_exec_file *f, const char *upto, char *bus
  * bytes): when a handler claims a "#!" interpreter, the first of the
  * chain's files up to it that is held open for writing, else "".
  */
-static int model_binfmt(const struct cs_launch *l, int fd, const char *path, struct cs_steps *st,
-			size_t mark, struct cs_launch_dry_run *out, enum cs_exec_head *head,
+static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_head *head,
 			int *ifd_out, bool *open_file, char *busy)
 {
+	struct cs_launch_dry_run *out = p->out;
+	struct cs_steps *st = p->st;
 	struct cs_binfmt_claim k;
 	char why[NAME_MAX + 128], at[PATH_MAX];
-	int got = binfmt_claim(fd, path, &k), rc = 0, ifd;
+	int got = binfmt_claim(fd, path, &k), rc = 0, ifd, level = 0;
 
 	snprintf(at, sizeof(at), "%s", path);
 	if (got == 0 && out->file.interp)
-		got = chain_claim(&out->file, &k, at, sizeof(at));
+		got = chain_claim(&out->file, &k, at, sizeof(at), &level);
 	const char *file = path, *of = strcmp(at, path) ? ", the \"#!\" interpreter of " : "";
 
 	path = at; /* the file the handler claims: the file, or a "#!" interpreter */
@@ -213,7 +252,8 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 		return 0;
 	}
 	if (got > 0) {
-		st->n = mark; /* the file's own loader does not run: its steps go */
+		claim_splice(p, fd, file, level, &k); /* before the chain leaves the model */
+		st->n = p->mark; /* the file's own loader does not run: its steps go */
 		cs_steps_add(st, "kernel", "execve.binfmt-misc",
 			     "the binfmt_misc handler %s claims %s%s%s: its interpreter %s runs "
 			     "instead%s",
@@ -236,22 +276,13 @@ static int model_binfmt(const struct cs_launch *l, int fd, const char *path, str
 			*head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
 		} else {
 			cs_launch_dry_run_clear(out);
-			rc = model_fd(l, ifd, k.interp, st, out, head);
+			rc = model_fd(p->l, ifd, k.interp, st, out, head);
 			*ifd_out = ifd; /* the file execve loads next: its opens are asked of it */
 			*open_file = k.open_file;
 		}
 	}
 	return rc;
 }
-
-struct probe {
-	const struct cs_launch *l;
-	char *const *argv, *const *envp; /* NULL: execve's strings are not asked */
-	struct cs_steps *st;
-	struct cs_launch_dry_run *out;
-	size_t mark; /* st->n before the walk: a skipped candidate's steps are dropped */
-	bool kept;
-};
 
 /*
  * A file of what execve opens (the file, each "#!" interpreter) held open
@@ -352,32 +383,103 @@ static int script_loader(struct cs_steps *st, struct cs_launch_dry_run *out)
  * anything a loader, a "#!" chain or a binfmt_misc handler would do, so the
  * model's steps after the open never happen. A "#!" script's chain adds
  * strings before each interpreter is opened (cs_exec_strings_chain_e2big):
- * past the bounds there, E2BIG too, reported the same way (claimed: a
- * binfmt_misc handler's splice, not modelled, comes instead). The run passes the path
- * (or, with --caps, "/dev/fd/N" of the checked descriptor: its number here
- * is the dry run's own). rc: the candidate's answer so far.
+ * past the bounds there, E2BIG too, reported the same way. When a
+ * binfmt_misc handler claims the file or an interpreter of its chain, its
+ * splice comes there instead (claim_splice), then the "#!" chain of its
+ * interpreter (open as ifd, or -1: not opened, nothing more spliced). A
+ * "#!" interpreter held open for writing (busy) fails the exec at its open:
+ * only the first copy is asked then. The run passes the path (or, with
+ * --caps, "/dev/fd/N" of the checked descriptor: its number here is the
+ * dry run's own). rc: the candidate's answer so far.
  */
-static int strings_e2big(struct probe *p, int fd, const char *path, bool claimed, int rc)
+/*
+ * With --caps the kernel splices no "#!" line: load_script refuses the
+ * script's /dev/fd/N (a close-on-exec descriptor's, gone at exec) with
+ * ENOENT before its splice, and the run then opens the interpreter, checks
+ * it and executes its descriptor with the argv it builds as the kernel
+ * would (cs_exec_script_argv: the script's path, not /dev/fd/N, in it;
+ * lib/launch.c exec_script), up to the fifth script: each a new execve,
+ * with its own first copy. Each interpreter is opened here as the run
+ * opens it, the script's descriptor still open, so its /dev/fd/M has the
+ * run's number. 1 with why filled when one of those copies passes the
+ * bounds, 0 when none does, -ENOMEM.
+ */
+static int checked_chain_e2big(struct probe *p, int fd, const char *path, char *why, size_t len)
+{
+	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
+	char at[CS_EXEC_HEAD_MAX], dev[32];
+	int fds[CS_EXEC_SCRIPT_DEPTH], rc = 0;
+	char **argv[CS_EXEC_SCRIPT_DEPTH + 1] = {(char **)p->argv};
+
+	for (int i = 0; i < CS_EXEC_SCRIPT_DEPTH; i++)
+		fds[i] = -1;
+	for (int depth = 0; depth < CS_EXEC_SCRIPT_DEPTH && !rc; depth++) {
+		ssize_t n = cs_exec_read_head(depth ? fds[depth - 1] : fd, head);
+
+		if (n < 0 || cs_exec_script_interpreter(head, (size_t)n, name, arg) != 1)
+			break;
+		if (!(argv[depth + 1] =
+			  cs_exec_script_argv(name, arg, depth ? at : path, argv[depth]))) {
+			rc = -ENOMEM;
+			break;
+		}
+		if ((fds[depth] = open(name, O_PATH | O_CLOEXEC)) < 0)
+			break; /* the run's own answer (ENOENT...): the model's */
+		snprintf(dev, sizeof(dev), "/dev/fd/%d", fds[depth]);
+		rc = cs_exec_strings_e2big_as(
+		    dev, argv[depth + 1], p->envp,
+		    "the \"#!\" interpreter's /dev/fd/N, the arguments the "
+		    "run gives it (the script's path among them) and the "
+		    "environment",
+		    why, len);
+		memcpy(at, name, sizeof(at));
+	}
+	for (int i = 0; i < CS_EXEC_SCRIPT_DEPTH; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		free(argv[i + 1]);
+	}
+	return rc;
+}
+
+/* Whether the strings pass execve's bounds (strings_e2big says where): 1
+ * with why filled, 0, or -ENOMEM. */
+static int strings_over(struct probe *p, const char *filename, int fd, const char *path, int ifd,
+			bool busy, char *why, size_t len)
+{
+	if (cs_exec_strings_e2big(filename, p->argv, p->envp, why, len) == 1)
+		return 1; /* the first copy */
+	if (busy)
+		return 0;
+	if (p->l->plan && p->l->plan->set_caps)
+		return checked_chain_e2big(p, fd, path, why, len);
+	if (!p->claimed) /* each "#!" file's splice */
+		return cs_exec_strings_chain_e2big(filename, p->argv, p->envp, fd, &p->out->file,
+						   why, len);
+	if (p->claim_e2big) {
+		snprintf(why, len, "%s", p->claim_why);
+		return 1;
+	}
+	return ifd >= 0 ? cs_exec_splice_chain(&p->claim, ifd, &p->out->file, 0, why, len) : 0;
+}
+
+static int strings_e2big(struct probe *p, int fd, const char *path, int ifd, bool busy, int rc)
 {
 	struct cs_launch_dry_run *out = p->out, f;
 	char name[32], why[512];
 	const char *filename = path;
 	enum cs_exec_head head;
 	struct cs_steps scratch;
-	int o;
+	int o = 0;
 
 	if (p->l->plan && p->l->plan->set_caps) {
 		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
 		filename = name;
 	}
-	/* the first copy, then (no binfmt_misc handler claiming the file or its
-	 * chain: that splice is not modelled) each "#!" file's */
 	if (!p->argv ||
-	    (cs_exec_strings_e2big(filename, p->argv, p->envp, why, sizeof(why)) != 1 &&
-	     (claimed || cs_exec_strings_chain_e2big(filename, p->argv, p->envp, fd, &out->file,
-						     why, sizeof(why)) != 1)) ||
+	    (o = strings_over(p, filename, fd, path, ifd, busy, why, sizeof(why))) <= 0 ||
 	    cs_exec_text_busy(fd, "") == 1)
-		return rc;
+		return o < 0 ? o : rc;
 	cs_steps_init(&scratch);
 	o = model_fd(p->l, fd, path, &scratch, &f, &head);
 	if (o == 0)
@@ -420,6 +522,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	struct stat sb;
 	int rc, lfd;
 
+	p->claimed = false;
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &sb) < 0)
@@ -443,7 +546,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	    refuse_binfmt(fd, path, &out->refused) == 0)
 		refuse_binfmt_chain(&out->file, &out->refused);
 	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
-		rc = model_binfmt(p->l, fd, path, p->st, p->mark, out, &head, &ifd, &held, chain);
+		rc = model_binfmt(p, fd, path, &head, &ifd, &held, chain);
 		if (rc == -ENOMEM)
 			return rc;
 	}
@@ -487,7 +590,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	 * loader's ENOENT comes after the copy and the splices, and E2BIG ends
 	 * the walk (the file's own refusals stand: strings_e2big keeps them). */
 	if (rc != -ENOMEM)
-		rc = strings_e2big(p, fd, path, ifd >= 0 || chain[0], rc);
+		rc = strings_e2big(p, fd, path, ifd, chain[0] != '\0', rc);
 	if (rc == -ENOMEM)
 		return rc;
 	if (cs_launch_walk_goes_on(rc)) {

@@ -447,29 +447,6 @@ const char *cs_launch_search_path(void)
 	return path ? path : "/bin:/usr/bin";
 }
 
-/*
- * The argv the kernel gives a "#!" script's interpreter (fs/binfmt_script.c):
- * the interpreter as written, its one argument if any, the script's path as
- * execve was given it, then the script's own arguments after argv[0].
- */
-static char **script_argv(const char *name, const char *arg, const char *path, char *const argv[])
-{
-	size_t n = 0, k = 0;
-	char **v;
-
-	while (argv[n])
-		n++;
-	if (!(v = calloc(n + 3, sizeof(*v))))
-		return NULL;
-	v[k++] = (char *)name;
-	if (*arg)
-		v[k++] = (char *)arg;
-	v[k++] = (char *)path;
-	for (size_t i = n ? 1 : 0; i < n; i++)
-		v[k++] = argv[i];
-	return v;
-}
-
 static int exec_checked(const struct cs_launch *l, const char *path, char *const argv[], int depth,
 			struct cs_diag *d);
 
@@ -536,7 +513,7 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 	/* fs/exec.c exec_binprm: a sixth script in one chain is ELOOP. */
 	if (depth >= CS_EXEC_SCRIPT_DEPTH)
 		return -ELOOP;
-	if (!(v = script_argv(name, arg, path, argv)))
+	if (!(v = cs_exec_script_argv(name, arg, path, argv)))
 		return -ENOMEM;
 	return exec_checked(l, name, v, depth + 1, d);
 }

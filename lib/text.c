@@ -145,14 +145,31 @@ static int tp_name(struct tparser *p, cs_mask_t *list)
 			return 0;
 		}
 	}
-	/* Named, as the list parser names it: a long text may hold many. */
-	char why[96];
-	size_t shown = cs_text_cut(p->s + start, end - start, 40);
+	/* Named, as the list parser names it: a long text may hold many. The
+	 * word shown runs on over digits: libcap's name ends before them, but
+	 * "cap_41" is what was written, not "cap_". */
+	char why[160];
+	size_t word = end, shown;
 
 	if (end == start)
 		return tp_fail(p, "expected a capability name");
-	snprintf(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown, p->s + start,
-		 shown < end - start ? "..." : "");
+	while (word < p->len && (isalnum((unsigned char)p->s[word]) || p->s[word] == '_'))
+		word++;
+	shown = cs_text_cut(p->s + start, word - start, 40);
+	size_t digits = word - end;
+
+	for (size_t i = end; i < word; i++)
+		digits = isdigit((unsigned char)p->s[i]) ? digits : 0;
+	while (digits > 1 && p->s[word - digits] == '0') /* 041 would be octal there */
+		digits--;
+	if (end - start == 4 && digits && digits <= 20 && strncasecmp(p->s + start, "cap_", 4) == 0)
+		snprintf(why, sizeof(why),
+			 "unknown capability name '%.*s': in this grammar, as in libcap's, a "
+			 "capability without a name is its number alone (%.*s)",
+			 (int)(word - start), p->s + start, (int)digits, p->s + word - digits);
+	else
+		snprintf(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown,
+			 p->s + start, shown < word - start ? "..." : "");
 	return tp_fail(p, why);
 }
 

@@ -165,6 +165,10 @@ struct cs_exec_file {
 	 * file could not be read.
 	 */
 	struct cs_exec_file *interp;
+	/* With interp: the "#!" line's optional argument's bytes with its NUL,
+	 * 0 when the line has none. load_script copies it into argv beside the
+	 * interpreter's name, so it counts toward execve's E2BIG bounds. */
+	size_t interp_arg;
 	/* Read, and neither an ELF binary nor a "#!" script (a shell script
 	 * without its first line, an empty file): execve fails with ENOEXEC,
 	 * unless a binfmt_misc handler of the node claims the file. */

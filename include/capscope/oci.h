@@ -42,6 +42,11 @@ struct cs_oci_process {
 	 * says it (filled by the caller that knows them: explain pod, explain
 	 * oci; cs_oci_predict_from reads it). */
 	char exec_e2big[320];
+	/* Non-empty: runc's reading of the rootfs's /etc/passwd for
+	 * process.user fails (a line of 64 KiB or more, a directory
+	 * there), and why; the process never starts (filled by explain oci,
+	 * which knows the rootfs; cs_oci_predict_from reads it). */
+	char user_files[160];
 };
 
 /* A bundle's config.json, the parts capscope reads. */

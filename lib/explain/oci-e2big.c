@@ -23,6 +23,7 @@
 #include "../internal/exec-script.h"
 #include "../internal/exec-strings.h"
 #include "oci-e2big.h"
+#include "oci-home.h"
 
 struct entry {
 	const char *s;
@@ -40,20 +41,22 @@ static int by_name(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
+enum home { HOME_MISSING, HOME_EMPTY, HOME_SET };
+
 /*
  * process.env as runc passes it: *bytes (with NULs) and *count of the
  * entries, one a name, the last value of each; *home: whether an entry
- * HOME is there (else runc adds one; an empty one it replaces, in place,
- * by the user's home: no fewer bytes). Sorted copies of the pointers, not a
+ * HOME is there with a value (else runc adds one, or replaces an empty one
+ * in place, with the user's home). Sorted copies of the pointers, not a
  * search per entry: a config may hold 100,000 entries. 0 or -ENOMEM.
  */
-static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *count, bool *home,
+static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *count, enum home *home,
 		    size_t *longest)
 {
 	struct entry *v = calloc(cfg->nenv ? cfg->nenv : 1, sizeof(*v));
 
 	*bytes = *count = 0;
-	*home = false;
+	*home = HOME_MISSING;
 	*longest = SIZE_MAX;
 	if (!v)
 		return -ENOMEM;
@@ -75,7 +78,7 @@ static int env_size(const struct cs_oci_config *cfg, size_t *bytes, size_t *coun
 		if (n > CS_EXEC_STRLEN_MAX && (*longest == SIZE_MAX || v[i].at < *longest))
 			*longest = v[i].at;
 		if (v[i].name == 4 && !memcmp(v[i].s, "HOME", 4))
-			*home = true;
+			*home = v[i].s[5] ? HOME_SET : HOME_EMPTY;
 	}
 	free(v);
 	return 0;
@@ -88,17 +91,18 @@ static const char tail[] = ": execve fails with E2BIG (argument list too long), 
 static const char *chain_note(const struct cs_exec_file *f)
 {
 	return f && f->interp && f->interp->path && f->interp->error != ENOEXEC
-		   ? ", once each \"#!\" line's interpreter and the script's name are put in "
-		     "argv[0]'s place"
+		   ? ", once each \"#!\" line's interpreter, its argument and the script's name "
+		     "are put in argv[0]'s place"
 		   : "";
 }
 
 /*
  * The strings after load_script's splice at each "#!" file of f's chain
- * (lib/exec-strings.c says how: argv[0] out, the file's name and the
- * interpreter's in, up to the sixth script's), *deepest the most they ever
- * took. The lines' optional arguments are not counted: they are not read
- * again through the rootfs or the image, so an E2BIG found stays certain.
+ * (lib/exec-strings.c says how: argv[0] out, the file's name, the line's
+ * optional argument and the interpreter's name in, up to the sixth
+ * script's), *deepest the most they ever took. The argument's length was
+ * kept when the chain was followed (cs_exec_script_follow), through the
+ * rootfs or the image alike.
  */
 static size_t spliced(const struct cs_exec_file *f, const char *filename, const char *arg0,
 		      size_t strings, size_t *deepest)
@@ -109,7 +113,7 @@ static size_t spliced(const struct cs_exec_file *f, const char *filename, const 
 	     level++) {
 		if (!level) /* never shorter: the name is args[0] or a $PATH directory's */
 			strings = strings - (strlen(arg0) + 1) + strlen(filename) + 1;
-		strings += strlen(f->interp->path) + 1;
+		strings += f->interp_arg + strlen(f->interp->path) + 1;
 		*deepest = strings > *deepest ? strings : *deepest;
 		if (f->interp->error)
 			break;
@@ -119,10 +123,10 @@ static size_t spliced(const struct cs_exec_file *f, const char *filename, const 
 }
 
 int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
-		      const struct cs_exec_file *f, char *why, size_t len)
+		      const struct cs_exec_file *f, bool rootfs, char *why, size_t len)
 {
-	size_t env_bytes, envc, long_env, strings, total, limit, deepest;
-	bool home;
+	size_t env_bytes, envc, long_env, strings, total, limit, deepest, home_len = 0;
+	enum home home;
 	int rc = env_size(cfg, &env_bytes, &envc, &home, &long_env);
 
 	if (rc < 0)
@@ -142,10 +146,17 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
 			 long_env, strlen(cfg->env[long_env]) + 1, tail);
 		return 1;
 	}
-	if (!home) { /* runc adds "HOME=" and the user's home: at least 6 bytes and a pointer */
+	/* The home runc sets: from the rootfs's /etc/passwd; an image's is not
+	 * read, and counts as empty (the least it can be). */
+	if (home != HOME_SET && rootfs &&
+	    (rc = cs_oci_runc_home_len(cfg->root_path, cfg->process.uid, &home_len)) < 0)
+		return rc;
+	if (home == HOME_MISSING) { /* "HOME=", the home, a NUL and a pointer */
 		env_bytes += 6;
 		envc++;
 	}
+	if (home != HOME_SET)
+		env_bytes += home_len;
 	strings = strlen(filename) + 1 + env_bytes;
 	for (size_t i = 0; i < cfg->nargs; i++)
 		strings += strlen(cfg->args[i]) + 1;

@@ -9,6 +9,7 @@
 #include "capscope/scan.h"
 #include "../internal/cleanup.h"
 #include "oci-e2big.h"
+#include "oci-home.h"
 
 void cs_oci_explain_free(struct cs_oci_explain_result *r)
 {
@@ -89,9 +90,11 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 	p = cfg->process;
 	rc = cs_oci_exec_e2big(
 	    cfg, strchr(cfg->args[0], '/') || !r->file.path ? cfg->args[0] : r->file.path, &r->file,
-	    p.exec_e2big, sizeof(p.exec_e2big));
+	    !(o && o->image), p.exec_e2big, sizeof(p.exec_e2big));
 	if (rc < 0)
 		return rc;
+	if (!(o && o->image))
+		(void)cs_oci_runc_user_files(cfg->root_path, p.user_files, sizeof(p.user_files));
 	rc = cs_oci_predict_from(&p, o ? o->caller : NULL, &r->file, &r->pre, &r->post, &r->exec,
 				 &r->steps);
 	if (rc < 0 || r->steps.error)

@@ -24,6 +24,9 @@ struct cs_binfmt_claim {
 	/* flag F: the interpreter was opened when the handler was registered and
 	 * stays open, held against writers; the path may name another file now */
 	bool open_file;
+	/* flag P: argv[0] is kept; without it load_misc_binary takes it out
+	 * before it puts the file's name and the interpreter's in front */
+	bool preserve_argv0;
 };
 
 /*

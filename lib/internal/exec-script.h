@@ -35,6 +35,15 @@
 int cs_exec_script_interpreter(const char *head, size_t n, char *name, char *arg);
 
 /*
+ * The argv the kernel gives a "#!" script's interpreter: name, arg (when
+ * not ""), path (the script as execve was given it), then argv after
+ * argv[0]. The run builds it itself when it executes a checked interpreter
+ * by descriptor (lib/launch.c exec_script), and its dry run to measure it.
+ * A heap array of borrowed pointers (free the array only), NULL: ENOMEM.
+ */
+char **cs_exec_script_argv(const char *name, const char *arg, const char *path, char *const argv[]);
+
+/*
  * The first bytes of an open file, as execve reads them: through the
  * descriptor, or its /proc/self/fd link when it is O_PATH (a file one may
  * execute but not read has no other way). -1 when they cannot be read.

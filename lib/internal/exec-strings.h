@@ -37,15 +37,60 @@ bool cs_exec_strings_stack_over(size_t strings, uint64_t soft);
  */
 int cs_exec_strings_e2big(const char *filename, char *const argv[], char *const envp[], char *why,
 			  size_t len);
+/* The same, what naming the strings in why ("the file's name, arguments and
+ * environment" for cs_exec_strings_e2big). */
+int cs_exec_strings_e2big_as(const char *filename, char *const argv[], char *const envp[],
+			     const char *what, char *why, size_t len);
 
 struct cs_exec_file;
+
 /*
- * The same bounds after load_script's splice at each "#!" file of f's chain
- * (f: the file execve opens, fd open on it; each interpreter after the
- * first is read again by its name, from the working directory): 1 with why
- * filled when a splice before the chain's first unopenable interpreter
- * passes them, else 0 (also when the first copy already does: ask
- * cs_exec_strings_e2big first).
+ * The strings on the new stack as execve copies them, then splices them
+ * (fs/binfmt_script.c load_script, fs/binfmt_misc.c load_misc_binary),
+ * each splice's strings checked against the first copy's bounds.
+ */
+struct cs_exec_splice {
+	size_t strings; /* with their NULs, now */
+	size_t deepest; /* the most they ever took */
+	size_t ptrs;	/* counted once, at the first copy (bprm_stack_limits) */
+	size_t arg0;	/* argv[0]'s bytes with its NUL */
+	size_t interp;	/* bprm->interp's length: the name given, then each interpreter's */
+	bool known;	/* RLIMIT_STACK's soft limit known (not infinity) */
+	uint64_t soft;
+};
+
+/*
+ * The first copy of filename, argv and envp under this process's
+ * RLIMIT_STACK into s: 1 with why filled when it is E2BIG, else 0.
+ */
+int cs_exec_splice_start(struct cs_exec_splice *s, const char *filename, char *const argv[],
+			 char *const envp[], char *why, size_t len);
+
+/*
+ * load_script's splice at each "#!" file of f's chain (f: the file open
+ * as fd; each interpreter after the first is read again by its name, from
+ * the working directory), stopping before the chain's first unopenable
+ * interpreter, or before the upto-th interpreter's own splice (1: f's
+ * interpreter; 0: none), which a binfmt_misc handler claims (a claim of f
+ * itself: no splice of the chain): 1 with why filled when a splice passes
+ * the bounds, else 0.
+ */
+int cs_exec_splice_chain(struct cs_exec_splice *s, int fd, const struct cs_exec_file *f, int upto,
+			 char *why, size_t len);
+
+/*
+ * load_misc_binary's splice for a handler with interpreter interp: argv[0]
+ * out unless flag P (preserve), then bprm->interp (the file's name as
+ * execve was given it, or the "#!" line's) and interp in front: 1 with why
+ * filled when it passes the bounds, else 0. interp is bprm->interp after.
+ */
+int cs_exec_splice_binfmt(struct cs_exec_splice *s, const char *interp, bool preserve, char *why,
+			  size_t len);
+
+/*
+ * cs_exec_splice_start then cs_exec_splice_chain over all of f's chain: 1
+ * with why filled when a splice passes the bounds, else 0 (also when the
+ * first copy already does: ask cs_exec_strings_e2big first).
  */
 int cs_exec_strings_chain_e2big(const char *filename, char *const argv[], char *const envp[],
 				int fd, const struct cs_exec_file *f, char *why, size_t len);

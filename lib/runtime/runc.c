@@ -109,6 +109,14 @@ static int runc_user(const struct cs_oci_process *p, struct cs_cred *c, struct c
 	gid_t g;
 	int rc;
 
+	/* GetExecUserPath reads /etc/passwd and /etc/group before any check. */
+	if (p->user_files[0]) {
+		cs_steps_add(st, L, "runc.user-files",
+			     "%s: runc fails (\"unable to find user\"), the process does not start",
+			     p->user_files);
+		fail(res, EINVAL, "runc.user-files");
+		return -EINVAL;
+	}
 	/*
 	 * libcontainer/user GetExecUser refuses ids above 2^31 - 1 (ErrRange)
 	 * when no /etc/passwd entry matches, which is the case for any such id.

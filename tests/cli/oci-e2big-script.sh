@@ -19,7 +19,11 @@ mkdir -p rootfs/x "rootfs$T/rootfs/x" && cp /bin/true rootfs/x/t && cp /bin/true
   chmod 755 rootfs/x/t "rootfs$I"
 printf '#!%s\n' "$I" >rootfs/x/s   # a script run by the binary
 printf '#!x//s\n' >rootfs/x/n      # a script run by that script (relative: from the cwd)
-chmod 755 rootfs/x/s rootfs/x/n
+# the same with the line's optional argument, which load_script copies too
+# (one word, blanks inside kept, trailing ones dropped; seventeenth pass)
+printf '#!%s  -x  yz \t\n' "$I" >rootfs/x/a
+printf '#! x//a arg2\n' >rootfs/x/m
+chmod 755 rootfs/x/s rootfs/x/n rootfs/x/a rootfs/x/m
 I="$I" python3 - <<'PY'
 import json, os, resource
 INF = resource.RLIM_INFINITY
@@ -46,8 +50,10 @@ def kernel(args, env, soft):
 ENV = ["PATH=/x", "HOME=/root"]
 # what each chain adds: the interpreters' names (the script's own name
 # replaces argv[0], of its length: args[0] is the name runc passes)
-splice = {"s": len(I) + 1, "n": len("x//s") + 1 + len(I) + 1}
-for cmd in ("s", "n"):
+splice = {"s": len(I) + 1, "n": len("x//s") + 1 + len(I) + 1,
+          "a": len(I) + 1 + len("-x  yz") + 1,
+          "m": len("x//a") + 1 + len("arg2") + 1 + len(I) + 1 + len("-x  yz") + 1}
+for cmd in ("s", "n", "a", "m"):
     for soft, lim in ((1 << 20, 1 << 18), (8 << 20, 2 << 20)):
         for d in (0, 1):
             name = "%s-%d-%d" % (cmd, soft, d)

@@ -36,6 +36,12 @@ def runc_env(env):
         else:
             at[k] = len(out)
             out.append(e)
+    # runc 1.1 sets a missing or empty HOME to the user's home: "/" here,
+    # where the rootfs has no /etc/passwd (seventeenth pass)
+    if "HOME" not in at:
+        out.append("HOME=/")
+    elif out[at["HOME"]] == "HOME=":
+        out[at["HOME"]] = "HOME=/"
     return out
 def kernel(args, env, soft):
     pid = os.fork()
@@ -66,9 +72,11 @@ cases["w131072"] = (["/x/t", "w" * 131072], ENV, None)
 big = "E=" + "v" * 131071
 cases["env-big"] = (["/x/t"], ENV + [big], None)
 cases["env-big-replaced"] = (["/x/t"], ENV + [big, "E=short"], None)
-# an empty HOME is replaced in place (no new entry): at the limit it runs
+# an empty HOME is replaced in place (no new entry) by the user's home,
+# "/" without /etc/passwd (seventeenth pass: counted as empty before)
 EH = ["PATH=/x", "HOME="]
-cases["home-empty"] = (fill(1 << 18, EH), EH, 1 << 20)
+cases["home-empty-0"] = (fill((1 << 18) - 1, EH), EH, 1 << 20)
+cases["home-empty-1"] = (fill(1 << 18, EH), EH, 1 << 20)
 # one entry a name: duplicates of a long entry past the limit counted once
 dup = "D=" + "d" * 100000
 cases["env-dups"] = (["/x/t"], ENV + [dup] * 30, 1 << 20)
