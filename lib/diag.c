@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "capscope/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,9 @@ int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 	char *s = cs_vformat_quoted(fmt, ap);
 	size_t n;
 
+	if (!s && errno != ENOMEM) /* a conversion lib/msg-format.c refuses */
+		return snprintf(buf, size, "a message could not be formatted (%s); its format: %s",
+				strerror(errno), fmt);
 	if (!s)
 		return snprintf(buf, size, "out of memory");
 	n = strlen(s);
@@ -69,6 +73,17 @@ int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 	if (n >= size)
 		cs_mark_cut(buf, size);
 	return (int)n;
+}
+
+int cs_format_cut(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = cs_vformat_cut(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)
