@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 /*
  * Every message goes through the one escaping rule (escape.h) here, once:
@@ -18,9 +19,12 @@
  */
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
-	char *raw = NULL, *shown = NULL;
+	char *raw, *shown = NULL;
 
-	if (vasprintf(&raw, fmt, ap) >= 0)
+	/* A value the message quotes ('%s') has that quote doubled, as in the
+	 * library's messages (lib/msg-format.c): `run --user "a'b"` is
+	 * 'a''b', never a quotation that ends early. */
+	if ((raw = cs_vformat_quoted(fmt, ap)))
 		shown = cs_escape_dup(raw);
 	fprintf(stderr, "capscope%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
 		shown ? shown : "out of memory");

@@ -9,6 +9,7 @@
 #include <sys/capability.h>
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 int cs_mask_parse_hex(const char *s, size_t len, cs_mask_t *out, struct cs_diag *d)
 {
@@ -151,8 +152,8 @@ static int tp_name(struct tparser *p, cs_mask_t *list)
 
 	if (end == start)
 		return tp_fail(p, "expected a capability name");
-	snprintf(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown, p->s + start,
-		 shown < end - start ? "..." : "");
+	cs_format_cut(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown,
+		      p->s + start, shown < end - start ? "..." : "");
 	return tp_fail(p, why);
 }
 

@@ -162,7 +162,7 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return cs_diag_set(im->d, err, 0, 0, NULL, "%.*s%s: %s", CS_MSG_CUTS(im->label, 120), msg);
 }
