@@ -61,7 +61,7 @@ static int parse_opts(const char *cmd, const char *help, int argc, char **argv, 
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at the first operand, so "-0x1" style junk is an operand error. */
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;

@@ -114,7 +114,7 @@ static int file_get(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":nvh", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":nvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			ns = true;
@@ -173,7 +173,7 @@ static int file_set(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:n:h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, "+:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			/* The first would do nothing: refused, as run refuses it. */

@@ -376,7 +376,7 @@ int cmd_scan(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":xh", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":xh", longopts, NULL)) != -1) {
 		if ((once = cs_opt_once("scan", c, longopts, &seen, "")))
 			return once;
 		switch (c) {
