@@ -18,6 +18,8 @@
 #include "../explain/strf.h"
 #include "capscope/cri.h"
 #include "capscope/text.h"
+#include "internal/cleanup.h"
+#include "internal/util.h"
 
 #define CS_CAP_NET_BIND_SERVICE 10
 
@@ -171,11 +173,18 @@ static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 		if (v->effective || v->why == CS_WHY_ALL || v->why == CS_WHY_NOT_ADMITTED)
 			continue;
 		const char *cap = v->cap >= 0 ? k8s_name(v->cap, buf, sizeof(buf)) : v->name;
+		/* A name that is no capability is a word of the sentence
+		 * (lib/word.c): "X will not be effective: Y" as a name imitated
+		 * the sentence after it (seventeenth pass, part D). */
+		cs_cleanup_free char *word = v->cap < 0 ? cs_word_dup(v->name, '"') : NULL;
+
+		if (v->cap < 0 && !word)
+			return -ENOMEM;
 		r = emit(e, CS_LINT_CAP_NOT_EFFECTIVE, c->c->name, cap,
 			 cap_pos_from(c->c, v->name, false, &at),
-			 cs_strf("%s will not be effective: %s [%s]%s%s%s%s", cap, v->short_text,
-				 cs_why_id(v->why), cause ? ": " : "", cause ? cause : "",
-				 rm ? "; fix: " : "", rm ? rm->title : ""));
+			 cs_strf("%s will not be effective: %s [%s]%s%s%s%s", word ? word : cap,
+				 v->short_text, cs_why_id(v->why), cause ? ": " : "",
+				 cause ? cause : "", rm ? "; fix: " : "", rm ? rm->title : ""));
 		if (r < 0)
 			return r;
 	}
@@ -338,14 +347,39 @@ static int container_rules(struct eval *e, const struct cs_pod_ctr_result *c)
  * are not the pod's to fix). */
 static char *scc_message(const struct cs_scc_result *s)
 {
-	char *m = cs_strf("no SCC the service account may use admits the pod"), *n;
+	static const char head[] = "no SCC the service account may use admits the pod";
+	size_t len = sizeof(head) - 1, cap = sizeof(head);
+	char *m = malloc(cap);
 
-	for (size_t i = 0; m && i < s->n_attempts; i++) {
+	if (!m)
+		return NULL;
+	memcpy(m, head, sizeof(head));
+	/* Each SCC's name a word of the sentence (lib/word.c): an SCC "zz:
+	 * the pod" imitated a reason. Appended in place: a new string per
+	 * SCC copied the whole text each time, quadratic in the SCCs given
+	 * (seventeenth pass, part D). */
+	for (size_t i = 0; i < s->n_attempts; i++) {
+		const char *why = s->attempts[i].reason ? s->attempts[i].reason : "";
+		cs_cleanup_free char *w = NULL;
+		size_t add;
+
 		if (!s->attempts[i].granted)
 			continue;
-		n = cs_strf("%s; %s: %s", m, s->attempts[i].scc->name, s->attempts[i].reason);
-		free(m);
-		m = n;
+		if (!(w = cs_word_dup(s->attempts[i].scc->name, '"'))) {
+			free(m);
+			return NULL;
+		}
+		add = strlen("; : ") + strlen(w) + strlen(why);
+		if (len + add + 1 > cap) {
+			char *g = realloc(m, cap = (len + add + 1) * 2);
+
+			if (!g) {
+				free(m);
+				return NULL;
+			}
+			m = g;
+		}
+		len += (size_t)snprintf(m + len, cap - len, "; %s: %s", w, why);
 	}
 	return m;
 }

@@ -70,4 +70,18 @@ for fmt in text json; do
   has "$out" "not effective: 'X''Y' is not a capability name" "explain pod $fmt: the verdict doubles it"
   hasnt "$out" "'X''''Y'" "explain pod $fmt: never doubled twice"
 done
+# lint's own prose: a name that is no capability, and an SCC's name, are
+# words of the sentence (lib/word.c), quoted when not plain: both imitated
+# the words after them.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: i\n    securityContext: {capabilities: {add: ["X will not be effective: fake", SYS_ADMIN]}}\n' >l.yaml
+sed 's/^  name: restricted-v2$/  name: "zz: the pod is fine"/' "$CAPSCOPE_TOP/data/scc/restricted-v2.yaml" >scc.yaml
+for fmt in text json; do
+  j=; [ $fmt = json ] && j=--json
+  out=$("$CAPSCOPE" lint $j l.yaml 2>&1)
+  [ $fmt = json ] && out=$(strings_of <<<"$out")
+  has "$out" '"X will not be effective: fake" will not be effective: ' "lint $fmt: an unknown name is a quoted word"
+  out=$("$CAPSCOPE" lint $j --scc scc.yaml l.yaml 2>&1)
+  [ $fmt = json ] && out=$(strings_of <<<"$out")
+  has "$out" 'admits the pod; "zz: the pod is fine": c: capabilities.add' "lint $fmt: an SCC's name is a quoted word"
+done
 done_testing
