@@ -58,15 +58,14 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value)
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	/* Quoted values with their quotes doubled (lib/msg-format.c). */
-	char *s = cs_vformat_quoted(fmt, ap);
 	size_t n;
+	char *s = cs_vformat_quoted_max(fmt, ap, size, &n);
 
 	if (!s && errno != ENOMEM) /* a conversion lib/msg-format.c refuses */
 		return snprintf(buf, size, "a message could not be formatted (%s); its format: %s",
 				strerror(errno), fmt);
 	if (!s)
 		return snprintf(buf, size, "out of memory");
-	n = strlen(s);
 	if (size)
 		snprintf(buf, size, "%s", s);
 	free(s);

@@ -33,14 +33,18 @@
 struct out {
 	char *s;
 	size_t len, cap;
+	size_t max, total; /* kept at most max bytes; total: the whole text's */
 	bool oom;
 	char stack[256];
 };
 
 static void put(struct out *o, const char *s, size_t n)
 {
-	if (o->oom)
+	o->total += n;
+	if (o->oom || o->len >= o->max)
 		return;
+	if (n > o->max - o->len)
+		n = o->max - o->len;
 	if (o->len + n + 1 > o->cap) {
 		size_t cap = (o->len + n + 1) * 2;
 		char *p = o->s == o->stack ? malloc(cap) : realloc(o->s, cap);
@@ -59,22 +63,36 @@ static void put(struct out *o, const char *s, size_t n)
 	o->s[o->len] = '\0';
 }
 
+/* How many q are in s[0, n): memchr's pace, not a loop of calls per byte. */
+static size_t count_q(const char *s, size_t n, char q)
+{
+	size_t k = 0;
+
+	for (const char *e, *p = s; q && (e = memchr(p, q, n - (size_t)(p - s))); p = e + 1)
+		k++;
+	return k;
+}
+
 /* A string conversion: its bytes (at most prec when prec >= 0), q doubled,
- * padded with spaces to width (on the right when left). */
+ * padded with spaces to width (on the right when left). Put in spans
+ * between quotes: a 4 MB value of a webhook review was a call per byte. */
 static void put_str(struct out *o, const char *s, int prec, char q, int width, bool left)
 {
-	size_t n = s ? (prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s)) : 6, shown = n;
+	size_t n = s ? (prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s)) : 6, shown;
 
 	if (!s)
 		s = "(null)";
-	for (size_t i = 0; q && i < n; i++)
-		shown += s[i] == q;
+	shown = n + count_q(s, n, q);
 	for (size_t i = shown; !left && width > 0 && i < (size_t)width; i++)
 		put(o, " ", 1);
-	for (size_t i = 0; i < n; i++) {
-		put(o, s + i, 1);
-		if (q && s[i] == q)
-			put(o, s + i, 1);
+	for (size_t i = 0; i < n;) {
+		const char *e = q ? memchr(s + i, q, n - i) : NULL;
+		size_t span = e ? (size_t)(e - (s + i)) + 1 : n - i;
+
+		put(o, s + i, span);
+		if (e)
+			put(o, e, 1); /* the quote again */
+		i += span;
 	}
 	for (size_t i = shown; left && width > 0 && i < (size_t)width; i++)
 		put(o, " ", 1);
@@ -366,10 +384,15 @@ static int put_conversion(struct out *o, const char *fmt, const char *spec, cons
 	return put_other(o, spec, (size_t)(p + 1 - spec), star, nstar, kind, q, ap, err);
 }
 
-char *cs_vformat_quoted(const char *fmt, va_list ap0)
+char *cs_vformat_quoted(const char *fmt, va_list ap)
+{
+	return cs_vformat_quoted_max(fmt, ap, SIZE_MAX, NULL);
+}
+
+char *cs_vformat_quoted_max(const char *fmt, va_list ap0, size_t max, size_t *total)
 {
 	int err = errno;
-	struct out o = {.cap = sizeof(o.stack)};
+	struct out o = {.cap = sizeof(o.stack), .max = max};
 	bool bad = false;
 	va_list ap;
 	char *s;
@@ -401,6 +424,8 @@ char *cs_vformat_quoted(const char *fmt, va_list ap0)
 		errno = bad ? EINVAL : ENOMEM;
 		return NULL;
 	}
+	if (total)
+		*total = o.total;
 	errno = err;
 	return s;
 }

@@ -48,8 +48,8 @@ __attribute__((format(printf, 4, 0))) static int fill(struct cs_step *st, const 
 	/* A value the sentence quotes ('%s') has that quote doubled
 	 * (lib/msg-format.c): the one rule of the library's prose, which
 	 * callers had applied by hand (seventeenth pass). */
-	char *text = cs_vformat_quoted(fmt, ap);
-	size_t n = text ? strlen(text) : 0, max = sizeof(st->detail) - 4;
+	size_t n = 0, max = sizeof(st->detail) - 4;
+	char *text = cs_vformat_quoted_max(fmt, ap, sizeof(st->detail), &n);
 
 	if (!text)
 		return -ENOMEM;

@@ -44,6 +44,11 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value);
  * tests/cli/quoted-formats holds the rest of the tree to it.
  */
 char *cs_vformat_quoted(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* The same, its first max bytes only (a message's field, a step's detail:
+ * a 4 MB value is not copied whole to keep 320 bytes of it); *total (may
+ * be NULL) the whole text's length. */
+char *cs_vformat_quoted_max(const char *fmt, va_list ap, size_t max, size_t *total)
+    __attribute__((format(printf, 1, 0)));
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
