@@ -58,17 +58,11 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value)
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	/* Quoted values with their quotes doubled (lib/msg-format.c). */
-	size_t n;
-	char *s = cs_vformat_quoted_max(fmt, ap, size, &n);
+	size_t n = 0;
 
-	if (!s && errno != ENOMEM) /* a conversion lib/msg-format.c refuses */
+	if (cs_vformat_into(buf, size, fmt, ap, &n) < 0) /* a conversion refused */
 		return snprintf(buf, size, "a message could not be formatted (%s); its format: %s",
-				strerror(errno), fmt);
-	if (!s)
-		return snprintf(buf, size, "out of memory");
-	if (size)
-		snprintf(buf, size, "%s", s);
-	free(s);
+				strerror(EINVAL), fmt);
 	if (n >= size)
 		cs_mark_cut(buf, size);
 	return (int)n;

@@ -49,12 +49,9 @@ __attribute__((format(printf, 4, 0))) static int fill(struct cs_step *st, const 
 	 * (lib/msg-format.c): the one rule of the library's prose, which
 	 * callers had applied by hand (seventeenth pass). */
 	size_t n = 0, max = sizeof(st->detail) - 4;
-	char *text = cs_vformat_quoted_max(fmt, ap, sizeof(st->detail), &n);
 
-	if (!text)
-		return -ENOMEM;
-	snprintf(st->detail, sizeof(st->detail), "%s", text);
-	free(text);
+	if (cs_vformat_into(st->detail, sizeof(st->detail), fmt, ap, &n) < 0)
+		return -EINVAL;
 	/* A sentence longer than the field (a long name in it) is cut on a
 	 * character and says so: cut anywhere, it ended in half a UTF-8
 	 * character ("\xc3", a byte the name did not hold) and read as whole
@@ -72,7 +69,7 @@ vadd(struct cs_steps *s, const char *layer, const char *rule, const char *fmt, v
 
 	if (st && fill(st, layer, rule, fmt, ap) < 0) {
 		s->n--;
-		s->error = -ENOMEM;
+		s->error = -EINVAL; /* a conversion refused: never by a literal format */
 		return NULL;
 	}
 	return st;

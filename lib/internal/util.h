@@ -49,6 +49,10 @@ char *cs_vformat_quoted(const char *fmt, va_list ap) __attribute__((format(print
  * be NULL) the whole text's length. */
 char *cs_vformat_quoted_max(const char *fmt, va_list ap, size_t max, size_t *total)
     __attribute__((format(printf, 1, 0)));
+/* The same into buf (size bytes, never grown, NUL-terminated): 0, or
+ * -EINVAL for a conversion refused. */
+int cs_vformat_into(char *buf, size_t size, const char *fmt, va_list ap, size_t *total)
+    __attribute__((format(printf, 3, 0)));
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
