@@ -7,6 +7,7 @@
 
 #include "capscope/encode.h"
 #include "capscope/escape.h"
+#include "internal/util.h"
 #include "capscope/json.h"
 #include "capscope/text.h"
 #include "commands.h"
@@ -60,7 +61,7 @@ static int parse_opts(const char *cmd, const char *help, int argc, char **argv, 
 	opterr = 0;
 	optind = 1;
 	/* "+": stop at the first operand, so "-0x1" style junk is an operand error. */
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -100,7 +101,7 @@ static int arg_error(const char *cmd, const char *arg, const struct cs_diag *d)
 	char what[80];
 
 	/* A cut argument says so: the column may lie past what is shown. */
-	snprintf(what, sizeof(what), "'%.*s%s'", (int)n, arg, n < len ? "..." : "");
+	cs_format_cut(what, sizeof(what), "'%.*s%s'", (int)n, arg, n < len ? "..." : "");
 	return cs_diag_err(cmd, what, d);
 }
 

@@ -160,7 +160,7 @@ int cmd_explain_oci(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if ((rc = cs_opt_once(CMD, c, longopts, &seen, "")))
 			return rc;
 		switch (c) {

@@ -319,7 +319,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	a->stop = true;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(explain_pod_help, stdout);
 			return cs_finish_stdout(CMD, 0);

@@ -15,6 +15,7 @@
 #include "capscope/userns.h"
 #include "commands.h"
 #include "capscope/escape.h"
+#include "internal/util.h"
 #include "internal/cleanup.h"
 #include "output.h"
 #include "../lib/internal/cleanup.h"
@@ -113,7 +114,7 @@ static int file_get(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":nvh", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":nvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			ns = true;
@@ -172,7 +173,7 @@ static int file_set(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:n:h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, "+:n:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			/* The first would do nothing: refused, as run refuses it. */
@@ -204,8 +205,8 @@ static int file_set(int argc, char **argv)
 		size_t len = strlen(argv[optind]), n = cs_text_cut(argv[optind], len, 60);
 		char what[96];
 
-		snprintf(what, sizeof(what), "TEXT '%.*s%s'", (int)n, argv[optind],
-			 n < len ? "..." : "");
+		cs_format_cut(what, sizeof(what), "TEXT '%.*s%s'", (int)n, argv[optind],
+			      n < len ? "..." : "");
 		return cs_diag_err("file set", what, &d);
 	}
 	return change_all("file set", &f, argv + optind + 1, argc - optind - 1);

@@ -116,7 +116,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 	a->stop = true;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":h", lo, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);

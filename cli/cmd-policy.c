@@ -169,7 +169,7 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	argc--, argv++;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		int once = cs_opt_once("policy", c, longopts, &seen, "");
 
 		if (once)

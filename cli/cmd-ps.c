@@ -340,7 +340,7 @@ int cmd_ps(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			o.verbose = true;

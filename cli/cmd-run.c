@@ -280,7 +280,7 @@ int cmd_run(int argc, char **argv)
 		return cs_err(CMD, "out of memory");
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:u:g:h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, "+:u:g:h", longopts, NULL)) != -1) {
 		/*
 		 * A value option given twice would silently keep only the last
 		 * value: refuse, so what runs is what the whole command line says.

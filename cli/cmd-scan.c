@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 #include "capscope/html.h"
 #include "capscope/json.h"
 #include "capscope/scan.h"
@@ -222,8 +223,9 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 			if (!arg || !user || !ep)
 				*failed = true;
 			else {
-				printf("%s%s: %s, %u layer%s, user '%s'", total ? "\n" : "", arg,
-				       r->image_kind, r->nlayers, r->nlayers == 1 ? "" : "s", user);
+				cs_fputf(stdout, "%s%s: %s, %u layer%s, user '%s'",
+					 total ? "\n" : "", arg, r->image_kind, r->nlayers,
+					 r->nlayers == 1 ? "" : "s", user);
 				if (r->entrypoint_path)
 					printf(", entrypoint %s", ep);
 				printf("\n");
@@ -374,7 +376,7 @@ int cmd_scan(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":xh", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":xh", longopts, NULL)) != -1) {
 		if ((once = cs_opt_once("scan", c, longopts, &seen, "")))
 			return once;
 		switch (c) {

@@ -176,7 +176,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cs_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if ((r = cs_opt_once(CMD, c, longopts, &seen, "lbsu")))
 			return r;
 		if (!webhook_only && c > 0 && strchr("mqsuOUrPC", c))

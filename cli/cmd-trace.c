@@ -204,7 +204,7 @@ static int parse_args(int argc, char **argv, struct trace_opts *o)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:p:d:vh", longopts, NULL)) != -1)
+	while ((c = cs_getopt(argc, argv, "+:p:d:vh", longopts, NULL)) != -1)
 		if ((rc = cs_opt_once("trace", c, longopts, &seen, "P")) ||
 		    (rc = parse_opt(c, o, &nscope, argv)) != 0)
 			return rc;

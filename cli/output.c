@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 /*
  * Every message goes through the one escaping rule (escape.h) here, once:
@@ -18,9 +19,12 @@
  */
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
-	char *raw = NULL, *shown = NULL;
+	char *raw, *shown = NULL;
 
-	if (vasprintf(&raw, fmt, ap) >= 0)
+	/* A value the message quotes ('%s') has that quote doubled, as in the
+	 * library's messages (lib/msg-format.c): `run --user "a'b"` is
+	 * 'a''b', never a quotation that ends early. */
+	if ((raw = cs_vformat_quoted(fmt, ap)))
 		shown = cs_escape_dup(raw);
 	fprintf(stderr, "capscope%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
 		shown ? shown : "out of memory");
@@ -141,6 +145,16 @@ static int long_matches(const struct option *lo, const char *name, size_t n, int
 	return count;
 }
 
+/* optind before the last getopt_long call (cs_getopt). */
+static int opt_started = -1;
+
+int cs_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+	      int *longindex)
+{
+	opt_started = optind;
+	return getopt_long(argc, argv, optstring, longopts, longindex);
+}
+
 /*
  * Sixteenth pass, part H: every refusal of a long option was "unknown
  * option", and untrue twice: `--json=1` and `--help=x` (glibc's optopt is
@@ -157,6 +171,14 @@ int cs_bad_option(const char *cmd, int opt, int optopt_, char **argv, int optind
 	char names[512];
 	int exact;
 
+	/* A short option refused inside a cluster whose rest is still to come
+	 * ("-jv"): glibc left optind where it was, and argv[optind - 1] is the
+	 * argument before the cluster, perhaps another option's value
+	 * (`lint --config --json=1 -jv` said "option '--json' takes no
+	 * value"; sixteenth pass, part H, open). A long option always moves
+	 * optind on. */
+	if (optopt_ > 0 && optopt_ < 256 && optind_ == opt_started)
+		return cs_usage_err(cmd, "unknown option '-%c'", optopt_);
 	if (opt == ':')
 		return cs_usage_err(cmd, "option '%s' needs a value", arg);
 	if (!strncmp(arg, "--", 2) && arg[2] && arg[2] != '=') { /* "--=x" names none */

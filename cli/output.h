@@ -71,6 +71,10 @@ struct option;
 int cs_opt_once(const char *cmd, int c, const struct option *longopts, unsigned long long *seen,
 		const char *repeatable);
 
+/* getopt_long, remembering where it started (cs_bad_option reads it). */
+int cs_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+	      int *longindex);
+
 /* getopt_long's error for an option it refused, in our one-line form: a
  * missing value, a value given to an option that takes none, an ambiguous
  * prefix (named with what it could be) or an unknown option. */

@@ -58,18 +58,25 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value)
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	/* Quoted values with their quotes doubled (lib/msg-format.c). */
-	char *s = cs_vformat_quoted(fmt, ap);
-	size_t n;
+	size_t n = 0;
 
-	if (!s)
-		return snprintf(buf, size, "out of memory");
-	n = strlen(s);
-	if (size)
-		snprintf(buf, size, "%s", s);
-	free(s);
+	if (cs_vformat_into(buf, size, fmt, ap, &n) < 0) /* a conversion refused */
+		return snprintf(buf, size, "a message could not be formatted (%s); its format: %s",
+				strerror(EINVAL), fmt);
 	if (n >= size)
 		cs_mark_cut(buf, size);
 	return (int)n;
+}
+
+int cs_format_cut(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = cs_vformat_cut(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)

@@ -96,7 +96,7 @@ static const char *shown(const struct checker *k, size_t i, char buf[16])
 	if (i >= k->len)
 		return "the end of the text";
 	if (k->s[i] > 0x20 && k->s[i] < 0x7f && k->s[i] != '\'')
-		snprintf(buf, 16, "'%c'", k->s[i]);
+		cs_format_cut(buf, 16, "'%c'", k->s[i]);
 	else
 		snprintf(buf, 16, "byte 0x%02x", k->s[i]);
 	return buf;

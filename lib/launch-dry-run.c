@@ -12,6 +12,7 @@
 
 #include "capscope/explain.h"
 #include "capscope/launch-dry-run.h"
+#include "internal/util.h"
 #include "internal/cleanup.h"
 #include "internal/exec-binfmt.h"
 #include "internal/exec-elf.h"
@@ -72,15 +73,17 @@ static int binfmt_claim(int fd, const char *path, struct cs_binfmt_claim *c)
 /* Why the handlers could not be asked (rc < 0 from binfmt_claim), into buf. */
 static const char *binfmt_unread(const struct cs_binfmt_claim *c, int rc, char *buf, size_t len)
 {
+	char cn[40];
+
+	cs_clip_mid(cn, sizeof(cn), c->name); /* its share of a message (refuse_binfmt) */
 	if (!c->name[0])
 		snprintf(buf, len, "the binfmt_misc handlers in %s cannot be read (%s)",
 			 CS_BINFMT_DIR, strerror(-rc));
 	else if (rc == -EINVAL)
 		snprintf(buf, len,
-			 "the binfmt_misc handler %s is not in the form the kernel prints",
-			 c->name);
+			 "the binfmt_misc handler %s is not in the form the kernel prints", cn);
 	else
-		snprintf(buf, len, "the binfmt_misc handler %s cannot be read (%s)", c->name,
+		snprintf(buf, len, "the binfmt_misc handler %s cannot be read (%s)", cn,
 			 strerror(-rc));
 	return buf;
 }
@@ -94,21 +97,27 @@ static const char *binfmt_unread(const struct cs_binfmt_claim *c, int rc, char *
 static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 {
 	struct cs_binfmt_claim c;
-	char why[NAME_MAX + 128];
+	char why[NAME_MAX + 128], cn[32], cp[48], ci[48];
 	int rc = binfmt_claim(fd, path, &c);
 
-	/* Raw names, as every message of the library: its printer escapes them. */
+	/* Raw names, as every message of the library: its printer escapes them.
+	 * Each cut to its share, head and tail (cs_clip_mid): the message's own
+	 * cut at 255 bytes lost the interpreter after a long path (sixteenth
+	 * pass, part E; 125 bytes of the three values and 130 of text). */
 	if (rc > 0)
 		return cs_diag_set(d, EPERM, 0, 0, "execve",
 				   "the binfmt_misc handler %s claims %s: execve would run its "
 				   "interpreter %s, whose credentials the check does not see; "
 				   "nothing was run",
-				   c.name, path, c.interp);
+				   cs_clip_mid(cn, sizeof(cn), c.name),
+				   cs_clip_mid(cp, sizeof(cp), path),
+				   cs_clip_mid(ci, sizeof(ci), c.interp));
 	if (rc < 0)
 		return cs_diag_set(d, -rc, 0, 0, "execve",
 				   "%s, so whether a handler claims %s and would run another "
 				   "program instead cannot be told; nothing was run",
-				   binfmt_unread(&c, rc, why, sizeof(why)), path);
+				   binfmt_unread(&c, rc, why, sizeof(why)),
+				   cs_clip_mid(cp, 40, path));
 	return 0;
 }
 
@@ -218,7 +227,7 @@ static void claim_splice(struct probe *p, int fd, const char *path, int level,
  * the model does not follow: the step says so), the same when a handler
  * claims a "#!" interpreter of its chain. 0 when no handler claims
  * it; -errno as execve would say when the interpreter cannot be opened.
- * mark: st->n before the file was modelled. *ifd_out: the interpreter, open
+ * p->mark: st->n before the file was modelled. *ifd_out: the interpreter, open
  * (O_PATH, the caller closes it), when a handler claims the file and its
  * interpreter was opened; *head then says what the interpreter's first
  * bytes were; *open_file: the handler's flag F (its interpreter is held
@@ -252,13 +261,18 @@ static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_
 		return 0;
 	}
 	if (got > 0) {
+		/* Each value cut to its share (cs_clip_mid), so that the 320
+		 * bytes of a step hold all four, the interpreter too. */
+		char cn[32], cp[40], cf[40], ci[40];
+
 		claim_splice(p, fd, file, level, &k); /* before the chain leaves the model */
 		st->n = p->mark; /* the file's own loader does not run: its steps go */
 		cs_steps_add(st, "kernel", "execve.binfmt-misc",
 			     "the binfmt_misc handler %s claims %s%s%s: its interpreter %s runs "
 			     "instead%s",
-			     k.name, path, of, *of ? file : "",
-			     k.interp, /* raw: the step's printers escape */
+			     cs_clip_mid(cn, sizeof(cn), k.name), cs_clip_mid(cp, sizeof(cp), path),
+			     of, *of ? cs_clip_mid(cf, sizeof(cf), file) : "",
+			     cs_clip_mid(ci, sizeof(ci), k.interp), /* raw: printers escape */
 			     k.credentials
 				 ? " (flag C: the credentials come from the file itself, which "
 				   "this model does not follow; shown: the interpreter's)"
@@ -269,7 +283,7 @@ static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_
 				     "flag F: the handler %s runs the interpreter it opened when "
 				     "it was registered, which %s may no longer name; shown: the "
 				     "file it names now",
-				     k.name, k.interp);
+				     cn, cs_clip_mid(ci, sizeof(ci), k.interp));
 		chain_busy(&out->file, *of ? path : NULL, busy);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
 			rc = -errno;

@@ -40,7 +40,7 @@ static int errf(struct ctx *c, const struct ydoc_node *n, int err, const char *f
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->d)
 		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");

@@ -2,6 +2,7 @@
 #include "capscope/steps.h"
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,20 +40,25 @@ static struct cs_step *grow(struct cs_steps *s)
 	return &s->v[s->n++];
 }
 
-__attribute__((format(printf, 4, 0))) static void
-fill(struct cs_step *st, const char *layer, const char *rule, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int fill(struct cs_step *st, const char *layer,
+						      const char *rule, const char *fmt, va_list ap)
 {
 	snprintf(st->layer, sizeof(st->layer), "%s", layer);
 	snprintf(st->rule, sizeof(st->rule), "%s", rule);
-	int n = vsnprintf(st->detail, sizeof(st->detail), fmt, ap);
-	size_t max = sizeof(st->detail) - 4;
+	/* A value the sentence quotes ('%s') has that quote doubled
+	 * (lib/msg-format.c): the one rule of the library's prose, which
+	 * callers had applied by hand (seventeenth pass). */
+	size_t n = 0, max = sizeof(st->detail) - 4;
 
+	if (cs_vformat_into(st->detail, sizeof(st->detail), fmt, ap, &n) < 0)
+		return -EINVAL;
 	/* A sentence longer than the field (a long name in it) is cut on a
 	 * character and says so: cut anywhere, it ended in half a UTF-8
 	 * character ("\xc3", a byte the name did not hold) and read as whole
 	 * (second round of the fifteenth pass, as CS_MSG_CUT). */
-	if (n >= 0 && (size_t)n >= sizeof(st->detail))
+	if (n >= sizeof(st->detail))
 		memcpy(st->detail + cs_text_cut(st->detail, sizeof(st->detail) - 1, max), "...", 4);
+	return 0;
 }
 
 /* Append one step; NULL once memory ran out (the error is kept in s). */
@@ -61,8 +67,11 @@ vadd(struct cs_steps *s, const char *layer, const char *rule, const char *fmt, v
 {
 	struct cs_step *st = grow(s);
 
-	if (st)
-		fill(st, layer, rule, fmt, ap);
+	if (st && fill(st, layer, rule, fmt, ap) < 0) {
+		s->n--;
+		s->error = -EINVAL; /* a conversion refused: never by a literal format */
+		return NULL;
+	}
 	return st;
 }
 

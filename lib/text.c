@@ -9,6 +9,7 @@
 #include <sys/capability.h>
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 
 int cs_mask_parse_hex(const char *s, size_t len, cs_mask_t *out, struct cs_diag *d)
 {
@@ -163,13 +164,13 @@ static int tp_name(struct tparser *p, cs_mask_t *list)
 	while (digits > 1 && p->s[word - digits] == '0') /* 041 would be octal there */
 		digits--;
 	if (end - start == 4 && digits && digits <= 20 && strncasecmp(p->s + start, "cap_", 4) == 0)
-		snprintf(why, sizeof(why),
-			 "unknown capability name '%.*s': in this grammar, as in libcap's, a "
-			 "capability without a name is its number alone (%.*s)",
-			 (int)(word - start), p->s + start, (int)digits, p->s + word - digits);
+		cs_format_cut(why, sizeof(why),
+			      "unknown capability name '%.*s': in this grammar, as in libcap's, a "
+			      "capability without a name is its number alone (%.*s)",
+			      (int)(word - start), p->s + start, (int)digits, p->s + word - digits);
 	else
-		snprintf(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown,
-			 p->s + start, shown < word - start ? "..." : "");
+		cs_format_cut(why, sizeof(why), "unknown capability name '%.*s%s'", (int)shown,
+			      p->s + start, shown < word - start ? "..." : "");
 	return tp_fail(p, why);
 }
 

@@ -129,11 +129,9 @@ static int verdict(const struct pod_work *w, const char *nm, struct cs_cap_verdi
 			   cs_strf("not created: %s", r->exec_error ? r->exec_error : "?"),
 			   cs_strf("not effective: %s", r->reason));
 	if (v->cap < 0) {
-		/* Inside its quotes, a quote of its own doubled (lib/word.c). */
-		cs_cleanup_free char *q = cs_quoted_inner_dup(nm, '\'');
-
+		/* Inside its quotes, a quote of its own doubled (cs_strf). */
 		return set(v, CS_WHY_NOT_A_CAPABILITY, cs_strf("not a capability name"),
-			   cs_strf("not effective: '%s' is not a capability name%s", q ? q : "?",
+			   cs_strf("not effective: '%s' is not a capability name%s", nm,
 				   r->oci->unknown_caps[0]
 				       ? " (the runtime passes it on, runc ignores it)"
 				       : ""));

@@ -290,12 +290,10 @@ static int os_refused(struct pod_work *w)
 	if (!has_kubelet(w->o))
 		return 0;
 	if (label && strcmp(label, "linux")) {
-		cs_cleanup_free char *q = cs_quoted_inner_dup(label, '\''); /* lib/word.c */
-
 		cs_steps_add(&w->r->steps, "pod", "kubelet.pod-os-label",
 			     "the kubelet rejects the pod: its label kubernetes.io/os is '%s' and "
 			     "this node's is linux (PodOSSelectorNodeLabelDoesNotMatch)",
-			     q ? q : "?");
+			     label);
 		return fail(w->r, "PodOSSelectorNodeLabelDoesNotMatch",
 			    "Failed to admit pod as the `kubernetes.io/os` label doesn't match "
 			    "node label") < 0

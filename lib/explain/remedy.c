@@ -133,12 +133,12 @@ static int blk_setuid(const struct ctx *x, char **out)
 /* ---- snippets and notes ---- */
 static char *sn_sysctl(const struct ctx *x)
 {
-	return cs_strf("spec:\n"
-		       "  securityContext:\n"
-		       "    sysctls:\n"
-		       "    - name: net.ipv4.ip_unprivileged_port_start\n"
-		       "      value: \"%d\"\n",
-		       x->port);
+	return cs_code_strf("spec:\n"
+			    "  securityContext:\n"
+			    "    sysctls:\n"
+			    "    - name: net.ipv4.ip_unprivileged_port_start\n"
+			    "      value: \"%d\"\n",
+			    x->port);
 }
 static char *no_sysctl(const struct ctx *x)
 {
@@ -160,32 +160,33 @@ static char *sn_userns(const struct ctx *x)
 	const struct cs_k8s_sc *a = &x->r->adm;
 	cs_cleanup_free char *scc =
 	    nested_container_allows(x->want)
-		? cs_strf("# OpenShift: admitted by the built-in SCC nested-container:\n"
-			  "#   oc adm policy add-scc-to-user nested-container -z %s\n",
-			  x->sa_sh)
-		: cs_strf("# OpenShift: no built-in SCC admits uid 0 with these adds "
-			  "(nested-container adds\n"
-			  "# only SETUID/SETGID; restricted-v3 needs uid 1000-65534): a custom "
-			  "SCC with\n"
-			  "# userNamespaceLevel: RequirePodLevel (capscope policy custom-scc)\n");
+		? cs_code_strf("# OpenShift: admitted by the built-in SCC nested-container:\n"
+			       "#   oc adm policy add-scc-to-user nested-container -z %s\n",
+			       x->sa_sh)
+		: cs_code_strf(
+		      "# OpenShift: no built-in SCC admits uid 0 with these adds "
+		      "(nested-container adds\n"
+		      "# only SETUID/SETGID; restricted-v3 needs uid 1000-65534): a custom "
+		      "SCC with\n"
+		      "# userNamespaceLevel: RequirePodLevel (capscope policy custom-scc)\n");
 
 	if (!scc)
 		return NULL;
-	return cs_strf("%s"
-		       "spec:\n"
-		       "  hostUsers: false\n"
-		       "  containers:\n"
-		       "  - name: %s\n"
-		       "    securityContext:\n"
-		       "      runAsUser: 0\n%s"
-		       "      capabilities:\n"
-		       "        drop: [\"ALL\"]\n"
-		       "        add: [%s]\n",
-		       scc, x->cn_yaml,
-		       a->run_as_non_root.set && a->run_as_non_root.v
-			   ? "      runAsNonRoot: false  # uid 0 of the pod, not of the node\n"
-			   : "",
-		       x->addl);
+	return cs_code_strf("%s"
+			    "spec:\n"
+			    "  hostUsers: false\n"
+			    "  containers:\n"
+			    "  - name: %s\n"
+			    "    securityContext:\n"
+			    "      runAsUser: 0\n%s"
+			    "      capabilities:\n"
+			    "        drop: [\"ALL\"]\n"
+			    "        add: [%s]\n",
+			    scc, x->cn_yaml,
+			    a->run_as_non_root.set && a->run_as_non_root.v
+				? "      runAsNonRoot: false  # uid 0 of the pod, not of the node\n"
+				: "",
+			    x->addl);
 }
 static char *no_userns(const struct ctx *x)
 {
@@ -210,16 +211,17 @@ static char *no_userns(const struct ctx *x)
 static char *sn_helper(const struct ctx *x)
 {
 	if (!x->ep_utf8)
-		return cs_strf("# Dockerfile\n"
-			       "COPY capscope /usr/local/bin/capscope\n"
-			       "RUN setcap %s+ep /usr/local/bin/capscope\n" NOT_UTF8,
-			       x->lower);
-	return cs_strf("# Dockerfile\n"
-		       "COPY capscope /usr/local/bin/capscope\n"
-		       "RUN setcap %s+ep /usr/local/bin/capscope\n"
-		       "ENTRYPOINT [\"/usr/local/bin/capscope\", \"run\", \"--ambient\", \"%s\", "
-		       "\"--\", %s]\n",
-		       x->lower, x->lower, x->ep_json);
+		return cs_code_strf("# Dockerfile\n"
+				    "COPY capscope /usr/local/bin/capscope\n"
+				    "RUN setcap %s+ep /usr/local/bin/capscope\n" NOT_UTF8,
+				    x->lower);
+	return cs_code_strf(
+	    "# Dockerfile\n"
+	    "COPY capscope /usr/local/bin/capscope\n"
+	    "RUN setcap %s+ep /usr/local/bin/capscope\n"
+	    "ENTRYPOINT [\"/usr/local/bin/capscope\", \"run\", \"--ambient\", \"%s\", "
+	    "\"--\", %s]\n",
+	    x->lower, x->lower, x->ep_json);
 }
 static char *no_helper(const struct ctx *x)
 {
@@ -232,16 +234,16 @@ static char *no_helper(const struct ctx *x)
 }
 static char *sn_fcaps(const struct ctx *x)
 {
-	return cs_strf("# Dockerfile\n"
-		       "%s%s%s"
-		       "# pod: keep the capability in the bounding set\n"
-		       "securityContext:\n"
-		       "  allowPrivilegeEscalation: true\n"
-		       "  capabilities:\n"
-		       "    drop: [\"ALL\"]\n"
-		       "    add: [%s]\n",
-		       x->run_fcaps ? "RUN " : NOT_UTF8, x->run_fcaps ? x->run_fcaps : "",
-		       x->run_fcaps ? "\n" : "", x->addl);
+	return cs_code_strf("# Dockerfile\n"
+			    "%s%s%s"
+			    "# pod: keep the capability in the bounding set\n"
+			    "securityContext:\n"
+			    "  allowPrivilegeEscalation: true\n"
+			    "  capabilities:\n"
+			    "    drop: [\"ALL\"]\n"
+			    "    add: [%s]\n",
+			    x->run_fcaps ? "RUN " : NOT_UTF8, x->run_fcaps ? x->run_fcaps : "",
+			    x->run_fcaps ? "\n" : "", x->addl);
 }
 static char *no_fcaps(const struct ctx *x)
 {
@@ -252,25 +254,25 @@ static char *no_fcaps(const struct ctx *x)
 }
 static char *sn_root(const struct ctx *x)
 {
-	return cs_strf("# SCC (grant it to the pod's service account with a Role 'use' rule)\n"
-		       "apiVersion: security.openshift.io/v1\n"
-		       "kind: SecurityContextConstraints\n"
-		       "metadata:\n"
-		       "  name: %s\n"
-		       "priority: 10\n"
-		       "allowPrivilegeEscalation: true\n"
-		       "allowPrivilegedContainer: false\n"
-		       "allowedCapabilities: [%s]\n"
-		       "requiredDropCapabilities: [\"ALL\"]\n"
-		       "runAsUser:\n  type: RunAsAny\n"
-		       "seLinuxContext:\n  type: MustRunAs\n"
-		       "fsGroup:\n  type: RunAsAny\n"
-		       "supplementalGroups:\n  type: RunAsAny\n"
-		       "volumes: [configMap, downwardAPI, emptyDir, persistentVolumeClaim, "
-		       "projected, secret]\n"
-		       "---\n# pod\nsecurityContext:\n  runAsUser: 0\n  capabilities:\n"
-		       "    add: [%s]\n",
-		       x->scc_yaml, x->addl, x->addl);
+	return cs_code_strf("# SCC (grant it to the pod's service account with a Role 'use' rule)\n"
+			    "apiVersion: security.openshift.io/v1\n"
+			    "kind: SecurityContextConstraints\n"
+			    "metadata:\n"
+			    "  name: %s\n"
+			    "priority: 10\n"
+			    "allowPrivilegeEscalation: true\n"
+			    "allowPrivilegedContainer: false\n"
+			    "allowedCapabilities: [%s]\n"
+			    "requiredDropCapabilities: [\"ALL\"]\n"
+			    "runAsUser:\n  type: RunAsAny\n"
+			    "seLinuxContext:\n  type: MustRunAs\n"
+			    "fsGroup:\n  type: RunAsAny\n"
+			    "supplementalGroups:\n  type: RunAsAny\n"
+			    "volumes: [configMap, downwardAPI, emptyDir, persistentVolumeClaim, "
+			    "projected, secret]\n"
+			    "---\n# pod\nsecurityContext:\n  runAsUser: 0\n  capabilities:\n"
+			    "    add: [%s]\n",
+			    x->scc_yaml, x->addl, x->addl);
 }
 static char *no_root(const struct ctx *x)
 {
@@ -282,8 +284,8 @@ static char *no_root(const struct ctx *x)
 }
 static char *sn_setuid(const struct ctx *x)
 {
-	return x->run_suid ? cs_strf("# Dockerfile\nRUN %s\n", x->run_suid)
-			   : cs_strf("# Dockerfile\n" NOT_UTF8);
+	return x->run_suid ? cs_code_strf("# Dockerfile\nRUN %s\n", x->run_suid)
+			   : cs_code_strf("# Dockerfile\n" NOT_UTF8);
 }
 static char *no_setuid(const struct ctx *x)
 {
@@ -301,14 +303,14 @@ static char *sn_crio(const struct ctx *x)
 	cs_mask_format_names(x->want & ~cs_cri_crio_defaults(), CS_NAMES_K8S, extra, sizeof(extra));
 	if (!(quoted = quoted_list(extra)))
 		return NULL;
-	s = cs_strf("# /etc/crio/crio.conf.d/99-capabilities.conf (OpenShift: a "
-		    "MachineConfig)\n"
-		    "[crio.runtime]\n"
-		    "default_capabilities = [\n"
-		    "  \"CHOWN\", \"DAC_OVERRIDE\", \"FSETID\", \"FOWNER\", \"SETGID\",\n"
-		    "  \"SETUID\", \"SETPCAP\", \"NET_BIND_SERVICE\", \"KILL\", %s\n"
-		    "]\n",
-		    quoted);
+	s = cs_code_strf("# /etc/crio/crio.conf.d/99-capabilities.conf (OpenShift: a "
+			 "MachineConfig)\n"
+			 "[crio.runtime]\n"
+			 "default_capabilities = [\n"
+			 "  \"CHOWN\", \"DAC_OVERRIDE\", \"FSETID\", \"FOWNER\", \"SETGID\",\n"
+			 "  \"SETUID\", \"SETPCAP\", \"NET_BIND_SERVICE\", \"KILL\", %s\n"
+			 "]\n",
+			 quoted);
 	free(quoted);
 	return s;
 }
@@ -363,7 +365,7 @@ static cs_mask_t wanted(const struct cs_pod_ctr_result *r, int *port)
 /* The custom SCC's name, "<container>-caps", as a YAML scalar. */
 static char *scc_name_yaml(const char *container)
 {
-	cs_cleanup_free char *name = cs_strf("%s-caps", container ? container : "");
+	cs_cleanup_free char *name = cs_code_strf("%s-caps", container ? container : "");
 
 	return name ? cs_quote_yaml_dup(name) : NULL;
 }
@@ -371,7 +373,7 @@ static char *scc_name_yaml(const char *container)
 /* The RUN lines' arguments, and whether JSON can name the entrypoint. */
 static int run_args(struct ctx *x, const char *ep)
 {
-	cs_cleanup_free char *caps = cs_strf("%s+ep", x->lower);
+	cs_cleanup_free char *caps = cs_code_strf("%s+ep", x->lower);
 	int e1 = 0, e2 = 0;
 
 	if (!caps)

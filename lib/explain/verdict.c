@@ -11,6 +11,8 @@
 
 #include "capscope/escape.h"
 #include "capscope/explain.h"
+#include "internal/cleanup.h"
+#include "internal/util.h"
 #include "strf.h"
 
 static const char *const why_ids[] = {
@@ -203,7 +205,11 @@ size_t cs_explain_warning(const char *container, const struct cs_cap_verdict *v,
 	if (v->cap >= 0) {
 		cs_cap_name_r(v->cap, true, cap, sizeof(cap));
 	} else {
-		const char *nm = v->name ? v->name : "?";
+		/* A word of the warning (lib/word.c): a name "X will be
+		 * effective (y)" imitated the warning's own words (seventeenth
+		 * pass, part D). */
+		cs_cleanup_free char *w = cs_word_dup(v->name ? v->name : "?", '"');
+		const char *nm = w ? w : "?";
 
 		/* Cut (on a whole escape) with "...", never silently: twelfth
 		 * pass, a long unknown name read as another, shorter one. */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "capscope/escape.h"
@@ -36,12 +37,30 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value);
 /*
  * vasprintf with one rule more (lib/msg-format.c): a string conversion just
  * after a quote character of the format ('%s', "%s") has each of that
- * character in its value doubled. NULL on ENOMEM. cs_vformat_cut uses it.
+ * character in its value doubled. NULL with errno ENOMEM, or EINVAL for a
+ * conversion it refuses (%n, %1$s, an unknown one). The one path of every
+ * text the library writes as prose: cs_vformat_cut, cs_format_cut, cs_strf
+ * (lib/explain/strf.h), cs_fputf, the model's steps and the CLI's messages;
+ * tests/cli/quoted-formats holds the rest of the tree to it.
  */
-char *cs_vformat_quoted(const char *fmt, va_list ap);
+char *cs_vformat_quoted(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* The same, its first max bytes only (a message's field, a step's detail:
+ * a 4 MB value is not copied whole to keep 320 bytes of it); *total (may
+ * be NULL) the whole text's length. */
+char *cs_vformat_quoted_max(const char *fmt, va_list ap, size_t max, size_t *total)
+    __attribute__((format(printf, 1, 0)));
+/* The same into buf (size bytes, never grown, NUL-terminated): 0, or
+ * -EINVAL for a conversion refused. */
+int cs_vformat_into(char *buf, size_t size, const char *fmt, va_list ap, size_t *total)
+    __attribute__((format(printf, 3, 0)));
 /* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+/* snprintf so: cs_vformat_cut of the arguments. */
+int cs_format_cut(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* fprintf so: -1 when the text could not be made or written. */
+int cs_fputf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* d->file (d may be NULL) from fmt, replacing what it held, marked when cut. */
 struct cs_diag;
 void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)

@@ -173,10 +173,8 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 	} else if (iu) {
 		if ((r = image_user(img, iu, uid, &pg, &form, uname, sizeof(uname), d)) < 0)
 			return r;
-		cs_cleanup_free char *q = cs_quoted_inner_dup(iu, '\''); /* lib/word.c */
-
 		cs_steps_add(st, "pod", "pod.user", "uid %u from the image's USER '%s'",
-			     (unsigned)*uid, q ? q : "?");
+			     (unsigned)*uid, iu);
 	} else {
 		*uid = 0;
 		if (cfg)

@@ -62,12 +62,13 @@ static void addf(struct acc *a, const char *fmt, ...)
 	if (a->oom || (a->n++, a->count_only))
 		return;
 	va_start(ap, fmt);
-	n = vasprintf(&item, fmt, ap);
+	item = cs_vformat_quoted(fmt, ap); /* a quoted name's quotes doubled */
 	va_end(ap);
-	if (n < 0) {
+	if (!item) {
 		a->oom = true;
 		return;
 	}
+	n = (int)strlen(item);
 	need = a->len + (a->len ? 2 : 0) + (size_t)n + 1;
 	if (need > a->cap) {
 		size_t cap = a->cap * 2 > need ? a->cap * 2 : need;

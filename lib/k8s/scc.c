@@ -22,6 +22,7 @@
 
 #include "capscope/text.h"
 #include "internal/cleanup.h"
+#include "explain/strf.h"
 #include "internal/util.h"
 #include "scc-sysctls.h"
 
@@ -238,17 +239,18 @@ static void addf(struct errbuf *e, const char *fmt, ...) __attribute__((format(p
 static void addf(struct errbuf *e, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg = NULL;
-	int w;
+	char *msg;
+	size_t w;
 
 	e->count++;
 	va_start(ap, fmt);
-	w = vasprintf(&msg, fmt, ap);
+	msg = cs_vformat_quoted(fmt, ap); /* a quoted name's quotes doubled */
 	va_end(ap);
-	if (w < 0) {
+	if (!msg) {
 		e->oom = true;
 		return;
 	}
+	w = strlen(msg);
 	size_t need = e->used + (e->used ? 2 : 0) + (size_t)w + 1;
 	if (need > e->cap) {
 		size_t nc = need > 2 * e->cap ? need : 2 * e->cap;
@@ -570,16 +572,12 @@ static void validate_container(const struct cs_k8s_container *c, const struct cs
 		    s->required_drop_caps.n ? sorted_copy(&sc->drop, NULL, &nd) : NULL;
 
 		for (size_t i = 0; i < sc->add.n; i++) {
-			cs_cleanup_free char *v = NULL;
-
 			if (in_sorted(ok_add, n_ok_add, sc->add.v[i]))
 				continue;
-			if (!(v = cs_quoted_inner_dup(sc->add.v[i], '"')))
-				e->oom = true;
 			addf(e,
 			     "%s: capabilities.add: Invalid value: \"%s\": capability may "
 			     "not be added",
-			     cn, v ? v : "?");
+			     cn, sc->add.v[i]);
 		}
 		if (s->required_drop_caps.n && !drop)
 			e->oom = true;
@@ -758,16 +756,16 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	size_t nc = 0;
 	int rc = 0;
 	size_t nctr = pod->n_containers ? pod->n_containers : 1;
-	/* The annotation's value inside its quotes (lib/word.c): "a' b" as 'a'' b'. */
-	cs_cleanup_free char *req =
-	    pod->required_scc ? cs_quoted_inner_dup(pod->required_scc, '\'') : NULL;
+	/* The annotation's value inside its quotes: "a' b" as 'a'' b' (the
+	 * formats' rule, lib/msg-format.c). */
+	const char *req = pod->required_scc;
 
 	memset(res, 0, sizeof(*res));
 	cv = calloc(n ? n : 1, sizeof(*cv));
 	res->attempts = calloc(n ? n : 1, sizeof(*res->attempts));
 	res->sc = calloc(nctr, sizeof(*res->sc));
 	struct cs_k8s_sc *tmp = calloc(nctr, sizeof(*tmp));
-	if (!cv || !res->attempts || !res->sc || !tmp || (pod->required_scc && !req)) {
+	if (!cv || !res->attempts || !res->sc || !tmp) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -783,11 +781,9 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 	}
 	qsort(cv, nc, sizeof(*cv), cand_cmp);
 	if (pod->required_scc && nc == 0) {
-		if (asprintf(&res->reason,
-			     "the pod requires SCC '%s' (openshift.io/required-scc) but no such "
-			     "SCC was given",
-			     req) < 0) {
-			res->reason = NULL;
+		if (!(res->reason = cs_strf("the pod requires SCC '%s' (openshift.io/required-scc) "
+					    "but no such SCC was given",
+					    req))) {
 			rc = -ENOMEM;
 			goto out;
 		}

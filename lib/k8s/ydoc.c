@@ -634,7 +634,7 @@ static int resolve_aliases(struct reader *r)
 
 		k = hi == lo ? 0 : count_before(r->anchors + lo, hi - lo, r->aliases[i].pos);
 		if (k == 0) {
-			snprintf(
+			cs_format_cut(
 			    msg, sizeof(msg),
 			    "unknown anchor '%.*s%s' referenced: no anchor of that name before "
 			    "it (Kubernetes refuses the document)",
@@ -643,10 +643,11 @@ static int resolve_aliases(struct reader *r)
 		}
 		a = &r->anchors[lo + k - 1];
 		if (r->aliases[i].pos < a->end) {
-			snprintf(msg, sizeof(msg),
-				 "anchor '%.*s%s' value contains itself (Kubernetes refuses the "
-				 "document)",
-				 CS_MSG_CUT(n->u.text, n->n, 40));
+			cs_format_cut(
+			    msg, sizeof(msg),
+			    "anchor '%.*s%s' value contains itself (Kubernetes refuses the "
+			    "document)",
+			    CS_MSG_CUT(n->u.text, n->n, 40));
 			return node_error(r, n, msg);
 		}
 		n->x.target = a->node;

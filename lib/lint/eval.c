@@ -18,6 +18,8 @@
 #include "../explain/strf.h"
 #include "capscope/cri.h"
 #include "capscope/text.h"
+#include "internal/cleanup.h"
+#include "internal/util.h"
 
 #define CS_CAP_NET_BIND_SERVICE 10
 
@@ -170,11 +172,18 @@ static int rule_not_effective(struct eval *e, const struct cs_pod_ctr_result *c)
 		if (v->effective || v->why == CS_WHY_ALL || v->why == CS_WHY_NOT_ADMITTED)
 			continue;
 		const char *cap = v->cap >= 0 ? k8s_name(v->cap, buf, sizeof(buf)) : v->name;
+		/* A name that is no capability is a word of the sentence
+		 * (lib/word.c): "X will not be effective: Y" as a name imitated
+		 * the sentence after it (seventeenth pass, part D). */
+		cs_cleanup_free char *word = v->cap < 0 ? cs_word_dup(v->name, '"') : NULL;
+
+		if (v->cap < 0 && !word)
+			return -ENOMEM;
 		r = emit(e, CS_LINT_CAP_NOT_EFFECTIVE, c->c->name, cap,
 			 cap_pos_from(c->c, v->name, false, &at),
-			 cs_strf("%s will not be effective: %s [%s]%s%s%s%s", cap, v->short_text,
-				 cs_why_id(v->why), cause ? ": " : "", cause ? cause : "",
-				 rm ? "; fix: " : "", rm ? rm->title : ""));
+			 cs_strf("%s will not be effective: %s [%s]%s%s%s%s", word ? word : cap,
+				 v->short_text, cs_why_id(v->why), cause ? ": " : "",
+				 cause ? cause : "", rm ? "; fix: " : "", rm ? rm->title : ""));
 		if (r < 0)
 			return r;
 	}
@@ -348,20 +357,34 @@ static char *scc_message_take(struct cs_scc_result *s)
 	size_t len = sizeof(head) - 1;
 	char *m, *p;
 
-	for (size_t i = 0; i < s->n_attempts; i++)
-		if (s->attempts[i].granted)
-			len += 2 + strlen(s->attempts[i].scc->name) + 2 +
-			       strlen(s->attempts[i].reason ? s->attempts[i].reason : "");
+	/* Each SCC's name a word of the sentence (lib/word.c): an SCC "zz:
+	 * the pod" imitated a reason (seventeenth pass, part D). */
+	for (size_t i = 0; i < s->n_attempts; i++) {
+		const struct cs_scc_attempt *a = &s->attempts[i];
+		char *w;
+
+		if (!a->granted)
+			continue;
+		if (!(w = cs_word_dup(a->scc->name, '"')))
+			return NULL;
+		len += 2 + strlen(w) + 2 + strlen(a->reason ? a->reason : "");
+		free(w);
+	}
 	if (!(m = malloc(len + 1)))
 		return NULL;
 	p = stpcpy(m, head);
 	for (size_t i = 0; i < s->n_attempts; i++) {
 		struct cs_scc_attempt *a = &s->attempts[i];
+		char *w;
 
 		if (!a->granted)
 			continue;
-		p = stpcpy(stpcpy(stpcpy(stpcpy(p, "; "), a->scc->name), ": "),
-			   a->reason ? a->reason : "");
+		if (!(w = cs_word_dup(a->scc->name, '"'))) {
+			free(m);
+			return NULL;
+		}
+		p = stpcpy(stpcpy(stpcpy(stpcpy(p, "; "), w), ": "), a->reason ? a->reason : "");
+		free(w);
 		free(a->reason);
 		a->reason = NULL;
 	}

@@ -24,6 +24,7 @@
 
 #include "capscope/policy.h"
 #include "gen-valid.h"
+#include "internal/util.h"
 
 int cs_policy_cap_normalise(const char *s)
 {
@@ -71,9 +72,9 @@ static int violation(struct cs_policy_check *r, size_t ci, const char *rule, con
 		return -ENOMEM;
 	r->v = v;
 	va_start(ap, fmt);
-	int w = vasprintf(&msg, fmt, ap);
+	msg = cs_vformat_quoted(fmt, ap); /* a quoted name's quotes doubled */
 	va_end(ap);
-	if (w < 0)
+	if (!msg)
 		return -ENOMEM;
 	r->v[r->n++] = (struct cs_policy_violation){ci, rule, msg};
 	r->allowed = false;

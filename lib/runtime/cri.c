@@ -285,16 +285,14 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 			continue;
 		upper_into(pref, sizeof(pref), "CAP_", r->add[i]);
 		if ((c = oci_cap(pref, false)) < 0) {
-			/* Each inside its own quotes, those quotes doubled (lib/word.c). */
-			cs_cleanup_free char *was = cs_quoted_inner_dup(r->add[i], '\'');
-			cs_cleanup_free char *now = cs_quoted_inner_dup(pref, '"');
-
+			/* Each inside its own quotes, those quotes doubled by the
+			 * step's format (lib/msg-format.c). */
 			note_unknown(o, pref);
 			cs_steps_add(
 			    st, "runtime", "containerd.add-unknown",
 			    "'%s' becomes \"%s\" (containerd always prefixes CAP_); runc does "
 			    "not know it, warns and skips it",
-			    was ? was : "?", now ? now : "?");
+			    r->add[i], pref);
 			continue;
 		}
 		added |= CS_BIT(c);

@@ -295,7 +295,7 @@ static int key_error(struct cs_diag *d, node *k, int err, const char *fmt, ...)
 
 	snprintf(key, sizeof(key), "%.*s%s", CS_MSG_CUT(k->u.text, k->n, 64));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return ydoc_error(d, k, err, key, "%s", msg);
 }
@@ -330,8 +330,8 @@ static int check_keys(node *root, struct reader *r)
 				return e;
 			continue;
 		}
-		snprintf(inside, sizeof(inside), " (inside '%.*s%s')",
-			 CS_MSG_CUT(k->u.text, k->n, 40));
+		cs_format_cut(inside, sizeof(inside), " (inside '%.*s%s')",
+			      CS_MSG_CUT(k->u.text, k->n, 40));
 		for (uint32_t j = 0; j < v->n; j++)
 			if ((e = one_key(v->u.pairs[j].key, v->u.pairs[j].value, inside, r)) < 0)
 				return e;

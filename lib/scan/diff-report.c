@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "capscope/escape.h"
+#include "internal/util.h"
 #include "capscope/explain.h"
 #include "capscope/scan-diff.h"
 #include "capscope/text.h"
@@ -294,7 +295,7 @@ static void entry_line(FILE *f, const char *label, const struct cs_diff_entry *e
 	}
 	fprintf(f, "%s, ", path && *path ? path : "?");
 	if (e->user)
-		fprintf(f, "user '%s': ", user ? user : "?");
+		cs_fputf(f, "user '%s': ", user ? user : "?");
 	else
 		fputs("no USER (root): ", f);
 	if (!e->exec_ok) {

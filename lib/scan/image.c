@@ -168,7 +168,7 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (!im->label)
 		return cs_diag_set(im->d, err, 0, 0, NULL, "%s", msg);

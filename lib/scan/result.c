@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "capscope/scan.h"
+#include "internal/util.h"
 
 /*
  * v (an array of cap elements of size elem, used of them in use) with room
@@ -126,7 +127,7 @@ int cs_scan_add_error(struct cs_scan_result *r, const char *path, int err, const
 	if (!e)
 		return -ENOMEM;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cs_vformat_cut(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	e->path = strdup(path ? path : "");
 	e->message = strdup(msg);

@@ -750,11 +750,12 @@ static void file_header(struct cs_tar_shadow *s, enum format f, char type, struc
 		s->st = SPARSE_MAP; /* the padding after it: s->pad, set by skip */
 	}
 	if (!applied_type(type)) {
-		snprintf(msg, sizeof(msg),
-			 "entry '%.*s%s' is of type '%c' (%d), which containerd, Docker and CRI-O "
-			 "do not unpack",
-			 CS_MSG_CUTS(s->q[s->tail - 1].name, 40),
-			 type >= 0x20 && type < 0x7f ? type : '?', (unsigned char)type);
+		cs_format_cut(
+		    msg, sizeof(msg),
+		    "entry '%.*s%s' is of type '%c' (%d), which containerd, Docker and CRI-O "
+		    "do not unpack",
+		    CS_MSG_CUTS(s->q[s->tail - 1].name, 40),
+		    type >= 0x20 && type < 0x7f ? type : '?', (unsigned char)type);
 		fail(s, msg);
 	}
 	return;

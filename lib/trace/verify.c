@@ -48,14 +48,14 @@ __attribute__((noreturn)) static void child(char *const argv[], cs_mask_t m, int
 	rc = cs_launch_prepare(pp, &self, l, &st, &d);
 	cs_steps_free(&st);
 	if (rc < 0) {
-		snprintf(msg, sizeof(msg), "step '%s' refused: %s (%s)", d.field, cs_errno_name(rc),
-			 d.message);
+		cs_format_cut(msg, sizeof(msg), "step '%s' refused: %s (%s)", d.field,
+			      cs_errno_name(rc), d.message);
 		goto fail;
 	}
 	d = (struct cs_diag){0};
 	if ((rc = cs_launch_apply(l, &d)) < 0) {
-		snprintf(msg, sizeof(msg), "step '%s' failed: %s (%s)", d.field[0] ? d.field : "?",
-			 cs_errno_name(rc), d.message);
+		cs_format_cut(msg, sizeof(msg), "step '%s' failed: %s (%s)",
+			      d.field[0] ? d.field : "?", cs_errno_name(rc), d.message);
 		goto fail;
 	}
 	if ((rc = cs_launch_verify(l, &d)) < 0) {

@@ -17,6 +17,7 @@
 #include "capscope/trace-watch.h"
 #include "internal/cleanup.h"
 #include "internal/trace-target.h"
+#include "explain/strf.h"
 #include "internal/util.h"
 
 static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_config *cfg,
@@ -193,7 +194,7 @@ int cs_trace_target_resolve(struct cs_trace_target *tg, struct cs_tracer_config 
 		    "process; run it in the host's (hostPID: true), or give --cgroup "
 		    "or --container");
 	if (tg->cmd) {
-		rc = asprintf(what, "'%s'", tg->cmd[0]);
+		rc = (*what = cs_strf("'%s'", tg->cmd[0])) ? 0 : -1;
 	} else if (tg->pid) {
 		if ((rc = cs_trace_resolve_pid(tg, d)) < 0)
 			return rc;

@@ -24,6 +24,14 @@ refused "policy --help=x" "capscope policy: option '--help' takes no value" \
 refused "policy --n" "capscope policy: option '--n' is ambiguous: --name, --namespace" \
   "$C" policy vap --n x --caps NET_RAW
 refused "lint --json=yes" "capscope lint: option '--json' takes no value" "$C" lint --json=yes x.yaml
+# Seventeenth pass, part D: a short option refused inside a cluster, after
+# another option's value that looks like a long option given a value
+# (`--json=1` is --config's value here): it named "--json" before.
+refused "lint --config --json=1 -jv" "capscope lint: unknown option '-j'" \
+  "$C" lint --config --json=1 -jv x.yaml
+refused "ps -vjv" "capscope ps: unknown option '-j'" "$C" ps -vjv
+refused "lint --config --json=1 -j" "capscope lint: unknown option '-j'" \
+  "$C" lint --config --json=1 -j x.yaml
 refused "lint --sarif=" "capscope lint: option '--sarif' takes no value" "$C" lint --sarif= x.yaml
 refused "scan --json=1" "capscope scan: option '--json' takes no value" "$C" scan --json=1 /nonexistent
 refused "ps --json=1" "capscope ps: option '--json' takes no value" "$C" ps --json=1

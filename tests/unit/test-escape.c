@@ -3,9 +3,14 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <wchar.h>
 
 #include "capscope/diag.h"
 #include "capscope/escape.h"
@@ -366,6 +371,76 @@ static void message_quotes_doubled(void **state)
 	assert_string_equal(d.message, want);
 }
 
+/* cs_vformat_quoted of a format it is given at run time: the conversions
+ * -Wformat would refuse in a literal (%n, %1$s) as well. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *fq(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = cs_vformat_quoted(fmt, ap);
+	va_end(ap);
+	return s;
+}
+#pragma GCC diagnostic pop
+
+static void want_fq(char *got, const char *want)
+{
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+/*
+ * Every conversion C11 and glibc define: printed as snprintf prints it, or
+ * refused (NULL, EINVAL). The sixteenth pass's formatter read %t's
+ * ptrdiff_t as an int (the next argument then read the wrong bytes) and
+ * %ls's wide string as bytes (L"ab" printed "a").
+ */
+static void message_conversions(void **state)
+{
+	char want[256], *wide;
+	ptrdiff_t t = (ptrdiff_t)1 << 40;
+	long double ld = 2.5L;
+	int n = 0;
+
+	(void)state;
+	snprintf(want, sizeof(want), "%td|%s", t, "next");
+	want_fq(fq("%td|%s", t, "next"), want);
+	want_fq(fq("%ls|'%ls'|%lc", L"ab", L"x'y", (wint_t)L'z'), "ab|'x''y'|z");
+	want_fq(fq("'%c' \"%c\" %c", '\'', '"', '\''), "'''' \"\"\"\" '");
+	snprintf(want, sizeof(want), "%Lg|%.3Lf|%jd|%ju|%zd|%hd|%hhx|%lld|%'d", ld, ld,
+		 (intmax_t)-7, (uintmax_t)8, (ssize_t)-9, (short)10, (unsigned char)255, 11LL,
+		 12345);
+	want_fq(fq("%Lg|%.3Lf|%jd|%ju|%zd|%hd|%hhx|%qd|%'d", ld, ld, (intmax_t)-7, (uintmax_t)8,
+		   (ssize_t)-9, (short)10, (unsigned char)255, 11LL, 12345),
+		want);
+	/* A negative * width is the '-' flag; a width past any buffer is whole. */
+	want_fq(fq("[%*s]", -4, "ab"), "[ab  ]");
+	snprintf(want, sizeof(want), "%200d", 5);
+	want_fq(fq("%200d", 5), want);
+	wide = fq("%700d|", 5);
+	assert_non_null(wide);
+	assert_int_equal(strlen(wide), 701);
+	free(wide);
+	errno = ENOENT;
+	want_fq(fq("%m: '%s'", "a'b"), "No such file or directory: 'a''b'");
+	/* Refused, never misread: %n writes through a pointer, a positional
+	 * argument would be read out of order, an unknown letter or length. */
+	errno = 0;
+	assert_null(fq("x%n", &n));
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(n, 0);
+	assert_null(fq("%1$s", "a"));
+	assert_null(fq("%y", 1));
+	assert_null(fq("%Ls", "a"));
+	assert_null(fq("%lp", (void *)0));
+	assert_null(fq("%5", 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +459,7 @@ int main(void)
 	    cmocka_unit_test(words_quoted),
 	    cmocka_unit_test(clip_mid_keeps_both_ends),
 	    cmocka_unit_test(message_quotes_doubled),
+	    cmocka_unit_test(message_conversions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -412,6 +412,11 @@ static void test_warning_line(void **state)
 	v.short_text = (char *)"x";
 	cs_explain_warning("w", &v, buf, sizeof(buf));
 	assert_string_equal(buf, "container w: FOO will be effective (x)");
+	/* Seventeenth pass: a name that is not plain is a quoted word, so it
+	 * cannot read as the warning's own words. */
+	v.name = (char *)"X will be effective (y)";
+	cs_explain_warning("w", &v, buf, sizeof(buf));
+	assert_string_equal(buf, "container w: \"X will be effective (y)\" will be effective (x)");
 	/* Twelfth pass: an unknown name past the room for it was cut at 39
 	 * bytes without a word, so it read as another, shorter name. */
 	v.name = (char *)"NET_ADMIN_AND_A_NAME_FAR_TOO_LONG_TO_SHOW_WHOLE";
