@@ -43,22 +43,7 @@ const char *cs_esc_own(char *s)
 
 void cs_esc_put(FILE *f, const char *s)
 {
-	/* Escapes are of one character each (escape.c), so pieces cut on a
-	 * character (cs_text_cut) escape to the same bytes as the whole. A
-	 * byte takes at most 4 ("\\xNN"). */
-	char buf[4 * 4096 + 1];
-	size_t len = s ? strlen(s) : 0;
-
-	while (len) {
-		size_t n = cs_text_cut(s, len, 4096);
-
-		if (n == 0) /* not reached: a character is at most 4 bytes */
-			n = len < 4096 ? len : 4096;
-		cs_escape_text(s, n, buf, sizeof(buf));
-		fputs(buf, f);
-		s += n;
-		len -= n;
-	}
+	cs_escape_write(f, s);
 }
 
 void cs_esc_release(void)

@@ -60,6 +60,23 @@ size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 	return need;
 }
 
+void cs_escape_write(FILE *f, const char *s)
+{
+	char buf[4 * 4096 + 1]; /* an escape is at most 4 bytes a byte ("\\xNN") */
+	size_t len = s ? strlen(s) : 0;
+
+	while (len) {
+		size_t n = cs_text_cut(s, len, 4096);
+
+		if (n == 0) /* not reached: a character is at most 4 bytes */
+			n = len < 4096 ? len : 4096;
+		cs_escape_text(s, n, buf, sizeof(buf));
+		fputs(buf, f);
+		s += n;
+		len -= n;
+	}
+}
+
 char *cs_escape_dup(const char *s)
 {
 	size_t n, need;

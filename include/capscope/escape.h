@@ -24,6 +24,7 @@
 #define CAPSCOPE_ESCAPE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "caps.h"
 
@@ -33,6 +34,14 @@
  * without the NUL, as snprintf does.
  */
 CS_EXPORT size_t cs_escape_text(const char *s, size_t n, char *out, size_t outlen);
+
+/*
+ * The string s (nothing for NULL) escaped as cs_escape_text escapes it,
+ * written to f 4 KiB at a time, cut on a character: escapes are of one
+ * character each, so the pieces are the whole's bytes, and a long text
+ * (a refused pod's SCC reasons) is never held escaped whole.
+ */
+CS_EXPORT void cs_escape_write(FILE *f, const char *s);
 
 /* The escaped text of the string s on the heap ("" for NULL); NULL on ENOMEM. */
 CS_EXPORT char *cs_escape_dup(const char *s);

@@ -45,19 +45,7 @@ static int row(const struct cs_lint_finding *f, char **cells)
  */
 static void put_message(FILE *out, const char *s)
 {
-	char buf[4 * 4096 + 1]; /* an escape is at most 4 bytes a byte */
-	size_t len = strlen(s);
-
-	while (len) {
-		size_t n = cs_text_cut(s, len, 4096);
-
-		if (n == 0) /* not reached: a character is at most 4 bytes */
-			n = len < 4096 ? len : 4096;
-		cs_escape_text(s, n, buf, sizeof(buf));
-		fputs(buf, out);
-		s += n;
-		len -= n;
-	}
+	cs_escape_write(out, s);
 	fputc('\n', out);
 }
 

@@ -441,6 +441,37 @@ static void message_conversions(void **state)
 	assert_null(fq("%5", 1));
 }
 
+/* Written in 4 KiB pieces cut on a character: the same bytes as the whole
+ * escaped at once, with a multi-byte character and an ESC on each cut. */
+static void escape_write_in_pieces(void **state)
+{
+	(void)state;
+	char *src = malloc(3 * 4096 + 64), *want, *got = NULL;
+	size_t n = 0, len = 0;
+
+	assert_non_null(src);
+	for (int k = 0; k < 3; k++) {
+		while (n < (size_t)(k + 1) * 4096 - 2) {
+			src[n] = (n % 97) ? 'a' : '\x1b';
+			n++;
+		}
+		memcpy(src + n, "\xe2\x80\xae\x1b", 4); /* U+202E over the cut, then ESC */
+		n += 4;
+	}
+	src[n] = '\0';
+	FILE *f = open_memstream(&got, &len);
+
+	assert_non_null(f);
+	cs_escape_write(f, src);
+	cs_escape_write(f, NULL);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(want = cs_escape_dup(src));
+	assert_string_equal(got, want);
+	free(src);
+	free(want);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(clip_mid_keeps_both_ends),
 	    cmocka_unit_test(message_quotes_doubled),
 	    cmocka_unit_test(message_conversions),
+	    cmocka_unit_test(escape_write_in_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

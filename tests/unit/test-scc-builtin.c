@@ -14,18 +14,7 @@
 #include "capscope/policy.h"
 #include "capscope/scc-load.h"
 #include "capscope/scc.h"
-
-/* The pod's reason, made from the attempts (cs_scc_reason_dup); held until
- * the next call, the last one reachable from here at exit. */
-static const char *reason_of(const struct cs_scc_result *r)
-{
-	static char *text;
-
-	free(text);
-	text = cs_scc_reason_dup(r);
-	assert_non_null(text);
-	return text;
-}
+#include "scc-reason-of.h"
 
 static struct cs_scc_set set;
 static struct cs_k8s_manifest pods;
