@@ -232,19 +232,18 @@ static int unknown(struct mf_ctx *c, struct ydoc_node *key, const char *path, co
 
 	mf_fieldf(f, sizeof(f), "%s%s%.*s%s", path, *path ? "." : "", CS_MSG_CUT(k, n, 64));
 	if (other && as_case)
-		return mf_errf(c, key, EINVAL, f,
-			       "unknown field \"%s\" (the field is spelt \"%s\"): kubectl's strict "
-			       "field validation refuses the object",
-			       f, other);
-	if (other)
 		return mf_errf(
 		    c, key, EINVAL, f,
-		    "unknown field \"%s\" (a field of %s, not of this object): kubectl's "
-		    "strict field validation refuses the object",
-		    f, other);
+		    "unknown field: the API's is \"%s\" (its decoder is case-sensitive); "
+		    "kubectl's strict field validation refuses the object",
+		    other);
+	if (other)
+		return mf_errf(c, key, EINVAL, f,
+			       "unknown field: a field of %s, not of this object; kubectl's strict "
+			       "field validation refuses the object",
+			       other);
 	return mf_errf(c, key, EINVAL, f,
-		       "unknown field \"%s\": kubectl's strict field validation refuses the object",
-		       f);
+		       "unknown field: kubectl's strict field validation refuses the object");
 }
 
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj)

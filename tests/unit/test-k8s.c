@@ -139,33 +139,33 @@ static void test_unknown_fields(void **state)
 	} bad[] = {
 	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    SecurityContext: {privileged: "
 	     "true}\n",
-	     "spec.containers[0].SecurityContext", "spelt \"securityContext\"", 5},
+	     "spec.containers[0].SecurityContext", "the API's is \"securityContext\"", 5},
 	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
 	     "      Capabilities: {add: [SYS_ADMIN]}\n",
 	     "spec.containers[0].securityContext.Capabilities", "unknown field", 6},
 	    {"kind: Pod\nspec:\n  securityContext: {runasuser: 0}\n  containers: [{name: a}]\n",
-	     "spec.securityContext.runasuser", "spelt \"runAsUser\"", 3},
+	     "spec.securityContext.runasuser", "the API's is \"runAsUser\"", 3},
 	    {"kind: Pod\nspec:\n  securityContext: {privileged: true}\n  containers: [{name: "
 	     "a}]\n",
 	     "spec.securityContext.privileged", "unknown field", 3},
 	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
 	     "      capabilities: {add: [NET_ADMIN], Drop: [ALL]}\n",
-	     "spec.containers[0].securityContext.capabilities.Drop", "spelt \"drop\"", 6},
+	     "spec.containers[0].securityContext.capabilities.Drop", "the API's is \"drop\"", 6},
 	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    privileged: true\n",
 	     "spec.containers[0].privileged", "a field of a container's securityContext", 5},
 	    {"kind: Pod\nspec:\n  capabilities: {add: [SYS_ADMIN]}\n  containers: [{name: a}]\n",
 	     "spec.capabilities", "not of this object", 3},
 	    {"kind: Pod\nspec:\n  HostPID: true\n  containers: [{name: a}]\n", "spec.HostPID",
-	     "spelt \"hostPID\"", 3},
+	     "the API's is \"hostPID\"", 3},
 	    {"kind: Pod\nspec:\n  initcontainers: [{name: a, securityContext: {privileged: "
 	     "true}}]\n  containers: [{name: b}]\n",
-	     "spec.initcontainers", "spelt \"initContainers\"", 3},
+	     "spec.initcontainers", "the API's is \"initContainers\"", 3},
 	    {"kind: Pod\nspec:\n  containers: [{name: a}]\n  ephemeralContainers:\n"
 	     "  - {name: e, SecurityContext: {privileged: true}}\n",
 	     "spec.ephemeralContainers[0].SecurityContext", "unknown field", 5},
 	    {"kind: Pod\nspec:\n  securityContext:\n    seLinuxOptions: {Type: spc_t}\n"
 	     "  containers: [{name: a}]\n",
-	     "spec.securityContext.seLinuxOptions.Type", "spelt \"type\"", 4},
+	     "spec.securityContext.seLinuxOptions.Type", "the API's is \"type\"", 4},
 	    {"kind: Pod\nspec:\n  securityContext:\n    seccompProfile: {type: Localhost, "
 	     "localhostprofile: a.json}\n  containers: [{name: a}]\n",
 	     "spec.securityContext.seccompProfile.localhostprofile", "unknown field", 4},
