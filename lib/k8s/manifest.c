@@ -515,6 +515,41 @@ static int unique_names(struct mf_ctx *c, const char *path, const struct cs_k8s_
 			   ct->name);
 }
 
+/* Each volume's type (its key other than name), for the SCC's volumes. */
+static int volume_types(struct mf_ctx *c, struct ydoc_node *vols, const char *f,
+			struct cs_k8s_pod *p)
+{
+	size_t n, i = 0, iter = 0;
+	struct ydoc_node *it;
+	int r;
+
+	if (!vols)
+		return 0;
+	n = (size_t)vols->n;
+	p->volume_types.v = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(char *));
+	if (!p->volume_types.v)
+		return -ENOMEM;
+	while ((it = next_item(vols, &iter)) != NULL && i < n) {
+		const char *type = NULL;
+
+		if ((r = mf_visit(c, &it, f)) < 0 || (r = mf_need_map(c, it, f)) < 0)
+			return r;
+		for (uint32_t k_i = 0; k_i < it->n; k_i++) {
+			const struct ydoc_node *k = it->u.pairs[k_i].key;
+			size_t len;
+			const char *ks = is_scalar(k) ? scalar_text(k, &len) : NULL;
+
+			if (ks && !eqn(ks, len, "name")) {
+				type = cs_arena_strndup(c->m->arena, ks, len);
+				break;
+			}
+		}
+		p->volume_types.v[i++] = type ? type : "unknown";
+	}
+	p->volume_types.n = i;
+	return 0;
+}
+
 static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
 			  struct cs_k8s_pod *p)
 {
@@ -634,34 +669,8 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	if ((r = os_forbidden(c, psc, F("securityContext"), windows_pod_forbidden)) < 0 ||
 	    (r = mf_get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
 		return r;
-	if (vols) {
-		size_t n = (size_t)vols->n, i = 0;
-		size_t iter = 0;
-		struct ydoc_node *it;
-
-		p->volume_types.v = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(char *));
-		if (!p->volume_types.v)
-			return -ENOMEM;
-		while ((it = next_item(vols, &iter)) != NULL && i < n) {
-			const char *type = NULL;
-
-			if ((r = mf_visit(c, &it, F("volumes"))) < 0 ||
-			    (r = mf_need_map(c, it, F("volumes"))) < 0)
-				return r;
-			for (uint32_t k_i = 0; k_i < it->n; k_i++) {
-				const struct ydoc_node *k = it->u.pairs[k_i].key;
-				size_t len;
-				const char *ks = is_scalar(k) ? scalar_text(k, &len) : NULL;
-
-				if (ks && !eqn(ks, len, "name")) {
-					type = cs_arena_strndup(c->m->arena, ks, len);
-					break;
-				}
-			}
-			p->volume_types.v[i++] = type ? type : "unknown";
-		}
-		p->volume_types.n = i;
-	}
+	if ((r = volume_types(c, vols, F("volumes"), p)) < 0)
+		return r;
 
 	if ((r = parse_containers(c, spec, path, "initContainers", CS_CTR_INIT, p)) < 0 ||
 	    (r = parse_containers(c, spec, path, "containers", CS_CTR_APP, p)) < 0 ||
