@@ -786,6 +786,7 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 			if ((r = mf_get_map(c, spec, "jobTemplate", "spec.jobTemplate", &jt)) < 0)
 				return r;
 			if (!jt ||
+			    (r = mf_check_fields(c, jt, "spec.jobTemplate", MF_TEMPLATE)) < 0 ||
 			    (r = mf_get_map(c, jt, "spec", "spec.jobTemplate.spec", &s)) < 0 || !s)
 				return r < 0 ? r
 					     : mf_errf(c, spec, EINVAL, "spec.jobTemplate.spec",

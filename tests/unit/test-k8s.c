@@ -183,6 +183,9 @@ static void test_unknown_fields(void **state)
 	    {"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    Spec: {}\n"
 	     "    spec: {containers: [{name: a}]}\n",
 	     "spec.template.Spec", "unknown field", 5},
+	    {"apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    Metadata: {}\n"
+	     "    spec: {template: {spec: {containers: [{name: a}]}}}\n",
+	     "spec.jobTemplate.Metadata", "the API's is \"metadata\"", 5},
 	    {"apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\n"
 	     "metadata: {name: s}\nallowPrivilegedContainers: true\n",
 	     "allowPrivilegedContainers", "unknown field", 4},
