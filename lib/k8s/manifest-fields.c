@@ -213,12 +213,12 @@ static const char *case_of(const char *const *fields, const char *k, size_t n)
 	return NULL;
 }
 
-/* The object of a pod other than obj that has k as a field (the SCC's
- * objects are each checked whole). */
+/* The object of a pod other than obj that has k as a field, in any case
+ * (the SCC's objects are each checked whole). */
 static const char *elsewhere(enum mf_object obj, const char *k, size_t n)
 {
 	for (size_t o = 0; o < MF_SCC; o++)
-		if (o != (size_t)obj && listed(objects[o].fields, k, n))
+		if (o != (size_t)obj && case_of(objects[o].fields, k, n))
 			return objects[o].what;
 	return NULL;
 }

@@ -153,6 +153,8 @@ static void test_unknown_fields(void **state)
 	     "spec.containers[0].securityContext.capabilities.Drop", "the API's is \"drop\"", 6},
 	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    privileged: true\n",
 	     "spec.containers[0].privileged", "a field of a container's securityContext", 5},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    Privileged: true\n",
+	     "spec.containers[0].Privileged", "not of this object", 5},
 	    {"kind: Pod\nspec:\n  capabilities: {add: [SYS_ADMIN]}\n  containers: [{name: a}]\n",
 	     "spec.capabilities", "not of this object", 3},
 	    {"kind: Pod\nspec:\n  HostPID: true\n  containers: [{name: a}]\n", "spec.HostPID",
