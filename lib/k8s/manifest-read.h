@@ -126,6 +126,30 @@ int mf_get_map(struct mf_ctx *c, struct ydoc_node *map, const char *key, const c
 int mf_get_seq(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct ydoc_node **out);
 
+/* The objects whose keys mf_check_fields knows (manifest-fields.c). */
+enum mf_object {
+	MF_POD_SPEC,
+	MF_CONTAINER,
+	MF_SC,
+	MF_POD_SC,
+	MF_CAPS,
+	MF_SELINUX,
+	MF_PROFILE,
+	MF_WINDOWS,
+	MF_SYSCTL,
+	MF_OS,
+	MF_TEMPLATE,
+	MF_SCC, /* from here on: an SCC's */
+	MF_SCC_USER,
+	MF_SCC_SELINUX,
+	MF_SCC_GROUP,
+	MF_SCC_RANGE,
+};
+
+/* Each key of map (the object at path) a field of obj, as the API server's
+ * strict decoding wants it; else one error at the key. */
+int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj);
+
 /* A path with a ".." element. */
 bool mf_has_dotdot(const char *p);
 

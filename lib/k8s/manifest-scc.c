@@ -36,7 +36,9 @@ static int get_id_ranges(struct mf_ctx *c, struct ydoc_node *map, const char *fi
 		struct cs_opt_i64 lo, hi;
 
 		mf_fieldf(f, sizeof(f), "%s.ranges[%zu]", field, *n);
-		if ((r = mf_need_map(c, it, f)) < 0 || (r = mf_get_i64(c, it, "min", f, &lo)) < 0 ||
+		if ((r = mf_need_map(c, it, f)) < 0 ||
+		    (r = mf_check_fields(c, it, f, MF_SCC_RANGE)) < 0 ||
+		    (r = mf_get_i64(c, it, "min", f, &lo)) < 0 ||
 		    (r = mf_get_i64(c, it, "max", f, &hi)) < 0)
 			return r;
 		if (!lo.set || !hi.set || lo.v > hi.v)
@@ -58,6 +60,7 @@ static int get_group_strategy(struct mf_ctx *c, struct ydoc_node *root, const ch
 	*n = 0;
 	mf_fieldf(f, sizeof(f), "%s.type", key);
 	if ((r = mf_get_map(c, root, key, key, &map)) < 0 || !map ||
+	    (r = mf_check_fields(c, map, key, MF_SCC_GROUP)) < 0 ||
 	    (r = mf_get_str(c, map, "type", f, type)) < 0)
 		return r;
 	/* provider.go createFSGroupStrategy / createSupplementalGroupStrategy:
@@ -92,7 +95,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	memset(s, 0, sizeof(*s));
 	s->file = file;
 	s->pos = pos_of(c, root);
-	if ((r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0)
+	if ((r = mf_check_fields(c, root, "", MF_SCC)) < 0 ||
+	    (r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0)
 		return r;
 	if (meta && (r = mf_get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
 		return r;
@@ -151,7 +155,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	if (!rau)
 		return mf_errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
 			       s->name);
-	if ((r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
+	if ((r = mf_check_fields(c, rau, "runAsUser", MF_SCC_USER)) < 0 ||
+	    (r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
 		return r;
 	if (!type)
 		return mf_errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
@@ -192,7 +197,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	if (!sel)
 		return mf_errf(c, root, EINVAL, "seLinuxContext",
 			       "SCC %s has no seLinuxContext strategy", s->name);
-	if ((r = mf_get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
+	if ((r = mf_check_fields(c, sel, "seLinuxContext", MF_SCC_SELINUX)) < 0 ||
+	    (r = mf_get_str(c, sel, "type", "seLinuxContext.type", &s->selinux_type)) < 0)
 		return r;
 	if (!s->selinux_type || !*s->selinux_type)
 		return mf_errf(c, s->selinux_type ? ydoc_get(sel, "type") : sel, EINVAL,
@@ -204,8 +210,10 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 			       s->selinux_type);
 	if ((r = mf_get_map(c, sel, "seLinuxOptions", "seLinuxContext.seLinuxOptions", &sel)) < 0)
 		return r;
-	if (sel && (r = mf_get_str(c, sel, "type", "seLinuxContext.seLinuxOptions.type",
-				   &s->selinux_options_type)) < 0)
+	if (sel &&
+	    ((r = mf_check_fields(c, sel, "seLinuxContext.seLinuxOptions", MF_SELINUX)) < 0 ||
+	     (r = mf_get_str(c, sel, "type", "seLinuxContext.seLinuxOptions.type",
+			     &s->selinux_options_type)) < 0))
 		return r;
 	if ((r = get_group_strategy(c, root, "fsGroup", &s->fs_group_type, &s->fs_group_ranges,
 				    &s->n_fs_group_ranges)) < 0 ||

@@ -43,7 +43,8 @@ static int get_host_process(struct mf_ctx *c, struct ydoc_node *scn, const char 
 	int r;
 
 	mf_fieldf(f, sizeof(f), "%s.windowsOptions", path);
-	if ((r = mf_get_map(c, scn, "windowsOptions", f, &wo)) < 0 || !wo)
+	if ((r = mf_get_map(c, scn, "windowsOptions", f, &wo)) < 0 || !wo ||
+	    (r = mf_check_fields(c, wo, f, MF_WINDOWS)) < 0)
 		return r;
 	mf_fieldf(f, sizeof(f), "%s.windowsOptions.hostProcess", path);
 	return mf_get_bool(c, wo, "hostProcess", f, out);
@@ -111,7 +112,8 @@ static int get_profile(struct mf_ctx *c, struct ydoc_node *scn, const char *key,
 
 	*type = NULL;
 	mf_fieldf(f, sizeof(f), "%s.%s", path, key);
-	if ((r = mf_get_map(c, scn, key, f, &m)) < 0 || !m)
+	if ((r = mf_get_map(c, scn, key, f, &m)) < 0 || !m ||
+	    (r = mf_check_fields(c, m, f, MF_PROFILE)) < 0)
 		return r;
 	mf_fieldf(f, sizeof(f), "%s.%s.type", path, key);
 	if ((r = mf_get_str(c, m, "type", f, type)) < 0)
@@ -165,7 +167,8 @@ static int get_isolation(struct mf_ctx *c, struct ydoc_node *scn, const char *pa
 	if ((r = get_profile(c, scn, "appArmorProfile", path, aa, aa_local)) < 0 ||
 	    (r = mf_get_map(c, scn, "seLinuxOptions", G("seLinuxOptions"), &m)) < 0)
 		return r;
-	if (m && ((r = mf_get_str(c, m, "type", G("seLinuxOptions.type"), se_type)) < 0 ||
+	if (m && ((r = mf_check_fields(c, m, G("seLinuxOptions"), MF_SELINUX)) < 0 ||
+		  (r = mf_get_str(c, m, "type", G("seLinuxOptions.type"), se_type)) < 0 ||
 		  (r = mf_get_str(c, m, "user", G("seLinuxOptions.user"), se_user)) < 0 ||
 		  (r = mf_get_str(c, m, "role", G("seLinuxOptions.role"), se_role)) < 0))
 		return r;
@@ -194,6 +197,8 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 	int r;
 
 	sc->pos = pos_of(c, scn);
+	if ((r = mf_check_fields(c, scn, path, MF_SC)) < 0)
+		return r;
 #define F(k) (mf_fieldf(f, sizeof(f), "%s.%s", path, k), f)
 	if ((r = mf_get_i64(c, scn, "runAsUser", F("runAsUser"), &sc->run_as_user)) < 0 ||
 	    (r = mf_get_i64(c, scn, "runAsGroup", F("runAsGroup"), &sc->run_as_group)) < 0 ||
@@ -217,7 +222,8 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 	if (caps) {
 		sc->caps_set = true;
 		sc->caps_pos = pos_of(c, caps);
-		if ((r = mf_get_strlist_at(c, caps, "add", F("capabilities.add"), &sc->add, NULL,
+		if ((r = mf_check_fields(c, caps, F("capabilities"), MF_CAPS)) < 0 ||
+		    (r = mf_get_strlist_at(c, caps, "add", F("capabilities.add"), &sc->add, NULL,
 					   &sc->add_pos, &sc->add_item_pos)) < 0 ||
 		    (r = mf_get_strlist_at(c, caps, "drop", F("capabilities.drop"), &sc->drop, NULL,
 					   &sc->drop_pos, &sc->drop_item_pos)) < 0)
@@ -353,7 +359,8 @@ static int get_os(struct mf_ctx *c, struct ydoc_node *spec, const char *path, st
 
 	c->windows = c->linux_os = false;
 	mf_fieldf(f, sizeof(f), "%s.os", path);
-	if ((r = mf_get_map(c, spec, "os", f, &os)) < 0 || !os)
+	if ((r = mf_get_map(c, spec, "os", f, &os)) < 0 || !os ||
+	    (r = mf_check_fields(c, os, f, MF_OS)) < 0)
 		return r;
 	mf_fieldf(f, sizeof(f), "%s.os.name", path);
 	if ((r = mf_get_str(c, os, "name", f, &p->os_name)) < 0)
@@ -368,6 +375,35 @@ static int get_os(struct mf_ctx *c, struct ydoc_node *spec, const char *path, st
 			       CS_MSG_CUTS(p->os_name, 40));
 	c->windows = !strcmp(p->os_name, "windows");
 	c->linux_os = !c->windows;
+	return 0;
+}
+
+/*
+ * A container's restartPolicy as the API server validates it (1.32,
+ * validateInitContainers / validateContainers): an init container may say
+ * Always (a sidecar) and nothing else; other containers may not set it
+ * (the ContainerRestartRules gate of 1.34, off by default, is not
+ * modelled). Such a pod was read and predicted.
+ */
+static int restart_policy(struct mf_ctx *c, struct ydoc_node *ctr, const char *base,
+			  enum cs_k8s_ctr_kind kind)
+{
+	const char *rp;
+	char f[192];
+	int r;
+
+	mf_fieldf(f, sizeof(f), "%s.restartPolicy", base);
+	if ((r = mf_get_str(c, ctr, "restartPolicy", f, &rp)) < 0 || !rp)
+		return r;
+	if (kind != CS_CTR_INIT)
+		return mf_errf(c, ydoc_get(ctr, "restartPolicy"), EINVAL, f,
+			       "Forbidden: may not be set for non-init containers (the API "
+			       "server refuses the pod)");
+	if (strcmp(rp, "Always") != 0)
+		return mf_errf(c, ydoc_get(ctr, "restartPolicy"), EINVAL, f,
+			       "Unsupported value \"%.*s%s\": supported values: \"Always\" (the "
+			       "API server refuses the pod)",
+			       CS_MSG_CUTS(rp, 40));
 	return 0;
 }
 
@@ -398,6 +434,9 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 			return r;
 		ct->kind = kind;
 		ct->pos = pos_of(c, it);
+		if ((r = mf_check_fields(c, it, base, MF_CONTAINER)) < 0 ||
+		    (r = restart_policy(c, it, base, kind)) < 0)
+			return r;
 #define F(k) (mf_fieldf(f, sizeof(f), "%s.%s", base, k), f)
 		if ((r = mf_get_str(c, it, "name", F("name"), &ct->name)) < 0 ||
 		    (r = mf_get_str(c, it, "image", F("image"), &ct->image)) < 0 ||
@@ -476,6 +515,41 @@ static int unique_names(struct mf_ctx *c, const char *path, const struct cs_k8s_
 			   ct->name);
 }
 
+/* Each volume's type (its key other than name), for the SCC's volumes. */
+static int volume_types(struct mf_ctx *c, struct ydoc_node *vols, const char *f,
+			struct cs_k8s_pod *p)
+{
+	size_t n, i = 0, iter = 0;
+	struct ydoc_node *it;
+	int r;
+
+	if (!vols)
+		return 0;
+	n = (size_t)vols->n;
+	p->volume_types.v = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(char *));
+	if (!p->volume_types.v)
+		return -ENOMEM;
+	while ((it = next_item(vols, &iter)) != NULL && i < n) {
+		const char *type = NULL;
+
+		if ((r = mf_visit(c, &it, f)) < 0 || (r = mf_need_map(c, it, f)) < 0)
+			return r;
+		for (uint32_t k_i = 0; k_i < it->n; k_i++) {
+			const struct ydoc_node *k = it->u.pairs[k_i].key;
+			size_t len;
+			const char *ks = is_scalar(k) ? scalar_text(k, &len) : NULL;
+
+			if (ks && !eqn(ks, len, "name")) {
+				type = cs_arena_strndup(c->m->arena, ks, len);
+				break;
+			}
+		}
+		p->volume_types.v[i++] = type ? type : "unknown";
+	}
+	p->volume_types.n = i;
+	return 0;
+}
+
 static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
 			  struct cs_k8s_pod *p)
 {
@@ -485,7 +559,9 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	int r;
 
 #define F(k) (mf_fieldf(f, sizeof(f), "%s.%s", path, k), f)
-	if ((r = mf_need_map(c, spec, path)) < 0 || (r = get_os(c, spec, path, p)) < 0)
+	if ((r = mf_need_map(c, spec, path)) < 0 ||
+	    (r = mf_check_fields(c, spec, path, MF_POD_SPEC)) < 0 ||
+	    (r = get_os(c, spec, path, p)) < 0)
 		return r;
 	if ((r = mf_get_bool(c, spec, "hostUsers", F("hostUsers"), &p->host_users)) < 0 ||
 	    (r = mf_get_str(c, spec, "serviceAccountName", F("serviceAccountName"),
@@ -510,7 +586,8 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 		struct ydoc_node *sg, *sy, *it;
 		size_t iter = 0;
 
-		if ((r = mf_get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
+		if ((r = mf_check_fields(c, psc, F("securityContext"), MF_POD_SC)) < 0 ||
+		    (r = mf_get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
 				    &p->run_as_user)) < 0 ||
 		    (r = mf_get_i64(c, psc, "runAsGroup", F("securityContext.runAsGroup"),
 				    &p->run_as_group)) < 0 ||
@@ -569,6 +646,8 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 
 				if ((r = mf_visit(c, &it, F("securityContext.sysctls"))) < 0 ||
 				    (r = mf_need_map(c, it, F("securityContext.sysctls"))) < 0 ||
+				    (r = mf_check_fields(c, it, F("securityContext.sysctls"),
+							 MF_SYSCTL)) < 0 ||
 				    (r = mf_get_str(c, it, "name",
 						    F("securityContext.sysctls.name"), &s->name)) <
 					0)
@@ -592,34 +671,8 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	if ((r = os_forbidden(c, psc, F("securityContext"), windows_pod_forbidden)) < 0 ||
 	    (r = mf_get_seq(c, spec, "volumes", F("volumes"), &vols)) < 0)
 		return r;
-	if (vols) {
-		size_t n = (size_t)vols->n, i = 0;
-		size_t iter = 0;
-		struct ydoc_node *it;
-
-		p->volume_types.v = cs_arena_alloc(c->m->arena, (n + 1) * sizeof(char *));
-		if (!p->volume_types.v)
-			return -ENOMEM;
-		while ((it = next_item(vols, &iter)) != NULL && i < n) {
-			const char *type = NULL;
-
-			if ((r = mf_visit(c, &it, F("volumes"))) < 0 ||
-			    (r = mf_need_map(c, it, F("volumes"))) < 0)
-				return r;
-			for (uint32_t k_i = 0; k_i < it->n; k_i++) {
-				const struct ydoc_node *k = it->u.pairs[k_i].key;
-				size_t len;
-				const char *ks = is_scalar(k) ? scalar_text(k, &len) : NULL;
-
-				if (ks && !eqn(ks, len, "name")) {
-					type = cs_arena_strndup(c->m->arena, ks, len);
-					break;
-				}
-			}
-			p->volume_types.v[i++] = type ? type : "unknown";
-		}
-		p->volume_types.n = i;
-	}
+	if ((r = volume_types(c, vols, F("volumes"), p)) < 0)
+		return r;
 
 	if ((r = parse_containers(c, spec, path, "initContainers", CS_CTR_INIT, p)) < 0 ||
 	    (r = parse_containers(c, spec, path, "containers", CS_CTR_APP, p)) < 0 ||
@@ -735,6 +788,7 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 			if ((r = mf_get_map(c, spec, "jobTemplate", "spec.jobTemplate", &jt)) < 0)
 				return r;
 			if (!jt ||
+			    (r = mf_check_fields(c, jt, "spec.jobTemplate", MF_TEMPLATE)) < 0 ||
 			    (r = mf_get_map(c, jt, "spec", "spec.jobTemplate.spec", &s)) < 0 || !s)
 				return r < 0 ? r
 					     : mf_errf(c, spec, EINVAL, "spec.jobTemplate.spec",
@@ -746,6 +800,8 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 			return r;
 		if (!tmpl)
 			return mf_errf(c, s, EINVAL, f, "%s has no pod template", kind);
+		if ((r = mf_check_fields(c, tmpl, f, MF_TEMPLATE)) < 0)
+			return r;
 		mf_fieldf(tp, sizeof(tp), "%s.template.metadata", sp);
 		if ((r = mf_get_map(c, tmpl, "metadata", tp, &tmeta)) < 0)
 			return r;

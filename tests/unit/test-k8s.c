@@ -126,6 +126,107 @@ static void expect_err(const char *y, unsigned line, const char *field, const ch
 	cs_k8s_manifest_free(&m);
 }
 
+/*
+ * Seventeenth pass, part J: a key that is not a field of its object, as the
+ * API server's strict decoding (kubectl's default) refuses it. Each was
+ * read as absent: `SecurityContext: {privileged: true}` a plain container.
+ */
+static void test_unknown_fields(void **state)
+{
+	static const struct {
+		const char *y, *field, *msg;
+		unsigned line;
+	} bad[] = {
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    SecurityContext: {privileged: "
+	     "true}\n",
+	     "spec.containers[0].SecurityContext", "the API's is \"securityContext\"", 5},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+	     "      Capabilities: {add: [SYS_ADMIN]}\n",
+	     "spec.containers[0].securityContext.Capabilities", "unknown field", 6},
+	    {"kind: Pod\nspec:\n  securityContext: {runasuser: 0}\n  containers: [{name: a}]\n",
+	     "spec.securityContext.runasuser", "the API's is \"runAsUser\"", 3},
+	    {"kind: Pod\nspec:\n  securityContext: {privileged: true}\n  containers: [{name: "
+	     "a}]\n",
+	     "spec.securityContext.privileged", "unknown field", 3},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+	     "      capabilities: {add: [NET_ADMIN], Drop: [ALL]}\n",
+	     "spec.containers[0].securityContext.capabilities.Drop", "the API's is \"drop\"", 6},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    privileged: true\n",
+	     "spec.containers[0].privileged", "a field of a container's securityContext", 5},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    Privileged: true\n",
+	     "spec.containers[0].Privileged", "not of this object", 5},
+	    {"kind: Pod\nspec:\n  capabilities: {add: [SYS_ADMIN]}\n  containers: [{name: a}]\n",
+	     "spec.capabilities", "not of this object", 3},
+	    {"kind: Pod\nspec:\n  HostPID: true\n  containers: [{name: a}]\n", "spec.HostPID",
+	     "the API's is \"hostPID\"", 3},
+	    {"kind: Pod\nspec:\n  initcontainers: [{name: a, securityContext: {privileged: "
+	     "true}}]\n  containers: [{name: b}]\n",
+	     "spec.initcontainers", "the API's is \"initContainers\"", 3},
+	    {"kind: Pod\nspec:\n  containers: [{name: a}]\n  ephemeralContainers:\n"
+	     "  - {name: e, SecurityContext: {privileged: true}}\n",
+	     "spec.ephemeralContainers[0].SecurityContext", "unknown field", 5},
+	    {"kind: Pod\nspec:\n  securityContext:\n    seLinuxOptions: {Type: spc_t}\n"
+	     "  containers: [{name: a}]\n",
+	     "spec.securityContext.seLinuxOptions.Type", "the API's is \"type\"", 4},
+	    {"kind: Pod\nspec:\n  securityContext:\n    seccompProfile: {type: Localhost, "
+	     "localhostprofile: a.json}\n  containers: [{name: a}]\n",
+	     "spec.securityContext.seccompProfile.localhostprofile", "unknown field", 4},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+	     "      appArmorProfile: {Type: Unconfined}\n",
+	     "spec.containers[0].securityContext.appArmorProfile.Type", "unknown field", 6},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n"
+	     "      windowsOptions: {HostProcess: true}\n",
+	     "spec.containers[0].securityContext.windowsOptions.HostProcess", "unknown field", 6},
+	    {"kind: Pod\nspec:\n  securityContext:\n    sysctls: [{name: kernel.shm_rmid_forced, "
+	     "value: '1', Value: '0'}]\n  containers: [{name: a}]\n",
+	     "spec.securityContext.sysctls.Value", "unknown field", 4},
+	    {"kind: Pod\nspec:\n  os: {Name: linux}\n  containers: [{name: a}]\n", "spec.os.Name",
+	     "unknown field", 3},
+	    {"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    Spec: {}\n"
+	     "    spec: {containers: [{name: a}]}\n",
+	     "spec.template.Spec", "unknown field", 5},
+	    {"apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    Metadata: {}\n"
+	     "    spec: {template: {spec: {containers: [{name: a}]}}}\n",
+	     "spec.jobTemplate.Metadata", "the API's is \"metadata\"", 5},
+	    {"apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\n"
+	     "metadata: {name: s}\nallowPrivilegedContainers: true\n",
+	     "allowPrivilegedContainers", "unknown field", 4},
+	    {"apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\n"
+	     "metadata: {name: s}\nrunAsUser: {type: RunAsAny, UID: 0}\n",
+	     "runAsUser.UID", "unknown field", 4},
+	    /* restartPolicy: Always only, on init containers only */
+	    {"kind: Pod\nspec:\n  initContainers: [{name: i, restartPolicy: OnFailure}]\n"
+	     "  containers: [{name: a}]\n",
+	     "spec.initContainers[0].restartPolicy", "Unsupported value \"OnFailure\"", 3},
+	    {"kind: Pod\nspec:\n  containers: [{name: a, restartPolicy: Always}]\n",
+	     "spec.containers[0].restartPolicy", "non-init containers", 3},
+	    {"kind: Pod\nspec:\n  containers: [{name: a}]\n  ephemeralContainers: [{name: e, "
+	     "restartPolicy: Always}]\n",
+	     "spec.ephemeralContainers[0].restartPolicy", "non-init containers", 4},
+	};
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_err(bad[i].y, bad[i].line, bad[i].field, bad[i].msg);
+	/* the fields as written, a sidecar and the fields capscope does not
+	 * model (volumes, probes, resources) are read */
+	assert_int_equal(parse(&m,
+			       "kind: Pod\nspec:\n  volumes: [{name: v, emptyDir: {}}]\n"
+			       "  initContainers: [{name: s, restartPolicy: Always}]\n"
+			       "  securityContext: {runAsUser: 1000, seLinuxOptions: {level: "
+			       "'s0:c1'}}\n"
+			       "  containers:\n  - name: a\n    resources: {limits: {cpu: 1}}\n"
+			       "    livenessProbe: {exec: {command: [true]}}\n"
+			       "    securityContext: {capabilities: {drop: [ALL]}, seccompProfile: "
+			       "{type: RuntimeDefault}}\n",
+			       &d),
+			 0);
+	assert_int_equal(m.pods[0].n_containers, 2);
+	cs_k8s_manifest_free(&m);
+}
+
 /* UTF-8 text as UTF-16 (le or be) with its byte order mark, into out. */
 static size_t to_utf16(const char *u8, bool le, unsigned char *out)
 {
@@ -1029,6 +1130,7 @@ int main(void)
 	    cmocka_unit_test(test_lint_fields),
 	    cmocka_unit_test(test_pod_os),
 	    cmocka_unit_test(test_profiles),
+	    cmocka_unit_test(test_unknown_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# asan-too
+# A key that is not a field of its object (seventeenth pass, part J): the
+# API server's strict decoding, which kubectl asks for by default, refuses
+# `SecurityContext:`, `Capabilities`, `runasuser`; capscope read each as
+# absent and predicted a privileged container as a plain one (lint: one
+# warning, exit 0). Now one error naming the file, line, column and field,
+# nothing on stdout, in text and --json, for lint and explain pod; and a
+# container restartPolicy the API server refuses.
+source "$(dirname "$0")/../lib/tap.sh"
+tap_tmpdir
+cd "$T" || exit 1
+
+pod() { # file, the container's lines (indented 4)
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: img\n%s\n' "$2" >"$1"
+}
+
+refused() { # description, file, regex of the error after "FILE:"
+  local what=$1 f=$2 re=$3 cmd
+  for cmd in "lint" "lint --json" "explain pod" "explain pod --json"; do
+    # shellcheck disable=SC2086
+    "$CAPSCOPE" $cmd "$f" >out 2>err
+    is "$?" 2 "$what: $cmd: exit 2"
+    is "$(wc -l <err)" 1 "$what: $cmd: one line on stderr"
+    like "$(cat err)" "^capscope ${cmd%% --json}: $f:$re" "$what: $cmd: file, line, column, field"
+    is "$(wc -c <out)" 0 "$what: $cmd: nothing on stdout"
+  done
+}
+
+pod sc.yaml '    SecurityContext: {privileged: true}'
+refused "SecurityContext" sc.yaml '8:5: spec\.containers\[0\]\.SecurityContext: unknown field: the API.s is "securityContext"'
+pod caps.yaml $'    securityContext:\n      Capabilities: {add: [SYS_ADMIN]}'
+refused "Capabilities" caps.yaml '9:7: spec\.containers\[0\]\.securityContext\.Capabilities: unknown field: the API.s is "capabilities"'
+pod user.yaml $'    securityContext: {runasuser: 0}'
+refused "runasuser" user.yaml '8:23: spec\.containers\[0\]\.securityContext\.runasuser: unknown field'
+pod priv.yaml '    privileged: true'
+refused "privileged in the container" priv.yaml "8:5: spec\.containers\[0\]\.privileged: unknown field: a field of a container's securityContext"
+pod rp.yaml '    restartPolicy: Always'
+refused "restartPolicy on a container" rp.yaml '8:20: spec\.containers\[0\]\.restartPolicy: Forbidden'
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers: [{name: i, image: img, restartPolicy: OnFailure}]\n  containers: [{name: a, image: img}]\n' >irp.yaml
+refused "restartPolicy OnFailure on an init container" irp.yaml '5:57: spec\.initContainers\[0\]\.restartPolicy: Unsupported value "OnFailure"'
+printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"i","securityContext":{"capabilities":{"add":["SYS_ADMIN"]},"Capabilities":{}}}]}}\n' >two.json
+refused "Capabilities beside capabilities (JSON)" two.json '1:160: spec\.containers\[0\]\.securityContext\.Capabilities: unknown field'
+
+# the fields as written: read (a sidecar, fields capscope does not model)
+pod good.yaml $'    securityContext: {capabilities: {drop: [ALL]}, runAsUser: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: {type: RuntimeDefault}}\n    resources: {limits: {cpu: 1}}\n    livenessProbe: {exec: {command: [/bin/true]}}'
+"$CAPSCOPE" lint good.yaml >out 2>err
+is "$?" 0 "a pod of known fields: lint exit 0"
+is "$(cat err)" "" "a pod of known fields: nothing on stderr"
+"$CAPSCOPE" explain pod --json good.yaml >out 2>err
+ok $((! $? == 2)) "a pod of known fields: explain pod reads it"
+done_testing
