@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "archive-dl.h"
+#include "blob-digest.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "layer-rec.h"
@@ -91,6 +92,11 @@ struct img {
 	bool rereading;		  /* read again in its turn (open_outer_seq charges) */
 	struct refetch *fetch;	  /* a layer read again for these files' bytes (fetch_etc) */
 	size_t nfetch;
+	/* The digest that names the layer layer_name chose (OCI), NULL when
+	 * none; its stored bytes are hashed (sum) as they are read, every one,
+	 * none sought over, and checked when the layer is read. */
+	const char *layer_digest;
+	struct cs_blob_digest sum;
 };
 
 /*
@@ -250,6 +256,7 @@ struct guarded {
 	struct img *im;
 	int fd;
 	bool own;
+	bool hash; /* the layer's stored bytes: fed to im->sum */
 	struct cs_xz_guard xz;
 	char buf[IO_BLOCK];
 };
@@ -268,6 +275,8 @@ static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
 	}
 	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0)
 		return -1;
+	if (g->hash)
+		cs_blob_digest_feed(&g->im->sum, g->buf, (size_t)n);
 	*out = g->buf;
 	return n;
 }
@@ -279,7 +288,7 @@ static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
+	if (g->xz.state || g->hash || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
@@ -306,6 +315,7 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 	}
 	g->im = im;
 	g->own = path != NULL;
+	g->hash = path == NULL && im->sum.on;
 	g->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : fd;
 	if (g->fd < 0) {
 		archive_set_error(a, errno, "cannot open: %s", strerror(errno));
@@ -342,6 +352,7 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 	}
 	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0)
 		return -1;
+	cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
 	*out = s->buf;
 	return n;
 }
@@ -382,6 +393,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 			*why = strerror(errno);
+		else
+			cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
 		*out = s->buf;
 		return n;
 	}
@@ -423,7 +436,7 @@ static la_int64_t shadow_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at;
 
 	(void)a;
-	if (want <= 0 || !n)
+	if (want <= 0 || !n || s->im->sum.on) /* a hashed blob is read whole */
 		return 0;
 	if ((uint64_t)want < n)
 		n = (uint64_t)want;
@@ -1599,11 +1612,48 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 	return 0;
 }
 
+/*
+ * The layer read, the rest of its stored bytes (past the tar's end, or
+ * what a kept layer gave up on) hashed too, from fd or the outer entry,
+ * and the whole checked against its digest. rc: the read's.
+ */
+static int sum_end(struct img *im, int rc, int fd, struct archive *outer)
+{
+	char buf[IO_BLOCK];
+	ssize_t n = 0;
+
+	if (!im->sum.on || rc < 0) {
+		im->sum.on = false;
+		return rc;
+	}
+	do {
+		n = fd >= 0 ? read(fd, buf, sizeof(buf))
+			    : archive_read_data(outer, buf, sizeof(buf));
+		if (n > 0)
+			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
+	} while (n > 0 || (n < 0 && fd >= 0 && errno == EINTR));
+	if (n < 0) {
+		im->sum.on = false;
+		return fd >= 0 ? img_fail(im, errno, "reading: %s", strerror(errno))
+			       : arc_err(im, outer, "reading the layer");
+	}
+	return cs_blob_digest_end(&im->sum, im->label, im->d);
+}
+
+/* Hash the layer's stored bytes as they are read, when a digest names it and it is read whole. */
+static int sum_start(struct img *im)
+{
+	im->sum.on = false;
+	if (!im->layer_digest || im->fetch)
+		return 0;
+	return cs_blob_digest_start(&im->sum, im->layer_digest, im->label, im->d);
+}
+
 static int read_one_layer(struct img *im, const char *name)
 {
 	struct archive *inner = new_raw_reader(), *outer = NULL;
 	struct nested *ns = NULL;
-	int rc, fd = -1, ofd = -1;
+	int rc, fd = -1, ofd = -1, sr = 0;
 	bool borrowed = false;
 
 	if (!inner)
@@ -1612,7 +1662,8 @@ static int read_one_layer(struct img *im, const char *name)
 		archive_read_free(inner);
 		if ((fd = open_beneath(im, name)) < 0)
 			return fd;
-		rc = read_shadowed_fd(im, fd, "opening the layer");
+		if ((rc = sum_start(im)) == 0)
+			rc = sum_end(im, read_shadowed_fd(im, fd, "opening the layer"), fd, NULL);
 		close(fd);
 		return rc;
 	} else {
@@ -1630,14 +1681,18 @@ static int read_one_layer(struct img *im, const char *name)
 		ns->outer = outer;
 		ns->im = im;
 		cs_xz_guard_init(&ns->xz);
-		rc = archive_read_open(inner, ns, NULL, nested_read, NULL);
+		sr = sum_start(im);
+		rc = sr < 0 ? ARCHIVE_FATAL : archive_read_open(inner, ns, NULL, nested_read, NULL);
 		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
 			rc = ARCHIVE_FATAL;
 	}
-	if (rc != ARCHIVE_OK)
+	if (sr < 0)
+		rc = sr;
+	else if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = read_shadowed(im, inner, -1, "opening the layer");
+		rc = sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1, outer);
+	im->sum.on = false;
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed.
 	 * A layer given up past KEPT_MAX did not fail: the reader goes on past
@@ -1695,7 +1750,8 @@ static int find_entrypoint(struct img *im, const struct cs_image_config *c, char
 	}
 }
 
-static int apply_config(struct img *im, const char *config_name)
+/* digest: the one that names the config blob (OCI), NULL when none does. */
+static int apply_config(struct img *im, const char *config_name, const char *digest)
 {
 	const char *data;
 	size_t len;
@@ -1708,6 +1764,10 @@ static int apply_config(struct img *im, const char *config_name)
 	rc = get_blob(im, config_name, &data, &len, &owned);
 	if (rc < 0)
 		return rc;
+	if (digest && (rc = cs_blob_digest_check(digest, data, len, config_name, im->d)) < 0) {
+		free(owned);
+		return rc;
+	}
 	rc = cs_image_config_parse(data, len, &c, im->d);
 	free(owned);
 	if (rc < 0)
@@ -1747,6 +1807,7 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 				   CS_MSG_CUTS(m->layers[i], 200));
 	snprintf(label, 4300, "layer %zu (%s)", i, name);
 	im->label = label;
+	im->layer_digest = digests ? m->layers[i] : NULL;
 	im->layer = (int)i;
 	return 0;
 }
@@ -1986,7 +2047,7 @@ static int read_oci(struct img *im)
 {
 	const char *data;
 	size_t len;
-	char *owned, name[400];
+	char *owned, name[400], *child;
 	struct cs_img_manifest m;
 	int rc, depth;
 
@@ -2001,8 +2062,13 @@ static int read_oci(struct img *im)
 					 CS_MSG_CUTS(m.index_child, 200));
 			break;
 		}
+		child = m.index_child;
+		m.index_child = NULL;
 		cs_img_manifest_free(&m);
 		rc = get_blob(im, name, &data, &len, &owned);
+		if (rc == 0 && (rc = cs_blob_digest_check(child, data, len, name, im->d)) < 0)
+			free(owned);
+		free(child);
 		if (rc < 0)
 			return rc;
 		rc = cs_img_oci_manifest(data, len, &m, im->d);
@@ -2012,12 +2078,13 @@ static int read_oci(struct img *im)
 		rc = cs_diag_set(im->d, ELOOP, 0, 0, "manifests", "indexes nested too deep");
 	if (rc == 0)
 		rc = read_layers(im, &m, true);
+	im->layer_digest = NULL;
 	if (rc == 0) {
 		if (cs_img_digest_path(m.config, name, sizeof(name)) < 0)
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",
 					 CS_MSG_CUTS(m.config, 200));
 		else
-			rc = apply_config(im, name);
+			rc = apply_config(im, name, m.config);
 	}
 	cs_img_manifest_free(&m);
 	return rc;
@@ -2034,7 +2101,7 @@ static int read_docker(struct img *im)
 		return rc;
 	rc = read_layers(im, &m, false);
 	if (rc == 0)
-		rc = apply_config(im, m.config);
+		rc = apply_config(im, m.config, NULL);
 	cs_img_manifest_free(&m);
 	return rc;
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# asan-too
+# capscope scan checks every blob it reads from an OCI layout (or an OCI
+# archive) against the digest that names it, as containerd's content store
+# does: a layer, config or manifest whose bytes were changed after the
+# image was written is refused with one error naming the blob and the hash
+# its bytes have; nothing is predicted (seventeenth pass, part K).
+source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/scan-image-lib.sh"
+for t in tar gzip sha256sum; do
+  command -v $t >/dev/null || skip_all "needs $t"
+done
+tap_tmpdir
+cd "$T" || exit 1
+
+scan() { # target: the exit status, stdout in $T/out, stderr in $T/err
+  timeout 60 "$CAPSCOPE" scan --json "$1" >"$T/out" 2>"$T/err"
+}
+finds() { grep -c '"path": "/usr/' "$T/out"; }
+
+mkdir -p l0/usr l1/usr
+printf 'one' >l0/usr/evil && chmod 4755 l0/usr/evil
+printf 'one' >l1/usr/evil && chmod 4755 l1/usr/evil
+printf 'two' >l1/usr/evil2 && chmod 4755 l1/usr/evil2
+tar --format=posix --numeric-owner --sort=name -C l0 -cf l0.tar .
+tar --format=posix --numeric-owner --sort=name -C l1 -cf l1.tar .
+mkconfig cfg.json root '["/usr/evil"]' null "$(sha l0.tar)"
+mkconfig cfg2.json nobody '["/usr/evil"]' null "$(sha l0.tar)"
+
+# blob DIR N: the path of layer N's blob; cfgblob, manblob likewise.
+blob() { echo "$1/blobs/sha256/$(jq -r ".layers[$2].digest" "$(manblob "$1")" | cut -d: -f2)"; }
+manblob() { echo "$1/blobs/sha256/$(jq -r '.manifests[0].digest' "$1/index.json" | cut -d: -f2)"; }
+cfgblob() { echo "$1/blobs/sha256/$(jq -r '.config.digest' "$(manblob "$1")" | cut -d: -f2)"; }
+
+for comp in none gzip; do
+  rm -rf good && mkoci good cfg.json $comp l0.tar
+  scan good
+  is "$?" 0 "$comp: an unaltered layout: exit 0"
+  is "$(finds)" 1 "$comp: …its one set-uid file found"
+
+  # The layer's blob replaced by another layer's bytes (a second set-uid file).
+  rm -rf alt && cp -r good alt
+  if [ $comp = gzip ]; then gzip -n -c l1.tar >"$(blob alt 0)"; else cp l1.tar "$(blob alt 0)"; fi
+  scan alt
+  is "$?" 2 "$comp: a layer blob altered: refused"
+  like "$(cat "$T/err")" "layer 0 \\(blobs/sha256/$(sha "$(blob good 0)")\\): its [0-9]+ bytes hash to sha256:$(sha "$(blob alt 0)"), not the digest that names it" \
+    "$comp: …the blob, its digest and the bytes' hash named"
+  is "$(finds)" 0 "$comp: …nothing predicted"
+
+  # Bytes after the tar's end (no tar reader reads them) change the digest too.
+  rm -rf tail && cp -r good tail
+  if [ $comp = gzip ]; then
+    gzip -n -c <(cat l0.tar; head -c 4096 /dev/zero) >"$(blob tail 0)"
+  else
+    head -c 4096 /dev/zero >>"$(blob tail 0)"
+  fi
+  scan tail
+  is "$?" 2 "$comp: bytes added after the layer's tar end: refused"
+  like "$(cat "$T/err")" "hash to sha256:$(sha "$(blob tail 0)")" "$comp: …its hash named"
+done
+
+rm -rf good && mkoci good cfg.json gzip l0.tar
+
+# The config blob altered (another User): refused before it is read.
+rm -rf cfgalt && cp -r good cfgalt && cp cfg2.json "$(cfgblob cfgalt)"
+scan cfgalt
+is "$?" 2 "a config blob altered: refused"
+like "$(cat "$T/err")" "blobs/sha256/$(sha cfg.json): its [0-9]+ bytes hash to sha256:$(sha cfg2.json)" \
+  "…the config blob and its bytes' hash named"
+is "$(finds)" 0 "…nothing predicted"
+
+# The manifest blob altered (one space more).
+rm -rf manalt && cp -r good manalt && m=$(manblob manalt) && printf ' ' >>"$m"
+scan manalt
+is "$?" 2 "a manifest blob altered: refused"
+like "$(cat "$T/err")" "$(basename "$m"): its [0-9]+ bytes hash to sha256:$(sha "$m")" "…named"
+
+# Digests capscope cannot check: another algorithm, upper-case hex.
+for c in "sha512|is not sha256" "SHA256|not sha256" "upper|64 lower-case hex"; do
+  name=${c%%|*} want=${c#*|}
+  rm -rf "$name" && cp -r good "$name"
+  d=$(sha "$(blob good 0)")
+  case $name in
+    sha512) nd="sha512:$d$d"; mkdir -p "$name/blobs/sha512"; cp "$(blob good 0)" "$name/blobs/sha512/$d$d" ;;
+    SHA256) nd="sha+256:$d"; mkdir -p "$name/blobs/sha+256"; cp "$(blob good 0)" "$name/blobs/sha+256/$d" ;;
+    upper) nd="sha256:${d^^}"; cp "$(blob good 0)" "$name/blobs/sha256/${d^^}" ;;
+  esac
+  m=$(manblob "$name")
+  sed "s/sha256:$d/$nd/" "$m" >"$name/m.tmp"
+  nm=$(sha "$name/m.tmp"); mv "$name/m.tmp" "$name/blobs/sha256/$nm"
+  sed -i "s/$(basename "$m")/$nm/" "$name/index.json"
+  scan "$name"
+  is "$?" 2 "a layer digest '$name': refused"
+  like "$(cat "$T/err")" "$want" "$name: …why named"
+done
+
+# An OCI archive (the layout in a tar): its layer read from the archive.
+rm -rf alt && cp -r good alt && gzip -n -c l1.tar >"$(blob alt 0)" && tar -C alt -cf alt.tar .
+tar -C good -cf good.tar .
+scan good.tar
+is "$?" 0 "an unaltered OCI archive: exit 0"
+scan alt.tar
+is "$?" 2 "an OCI archive whose layer was altered: refused"
+like "$(cat "$T/err")" "hash to sha256:$(sha "$(blob alt 0)")" "…its hash named"
+
+done_testing
