@@ -38,7 +38,8 @@ void cs_blob_digest_feed(struct cs_blob_digest *b, const void *data, size_t n)
 	b->n += n;
 }
 
-int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, struct cs_diag *d)
+int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, bool uncompressed,
+		       struct cs_diag *d)
 {
 	char got[65];
 
@@ -48,10 +49,11 @@ int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, struct cs_dia
 	cs_sha256_hex(&b->sum, got);
 	if (strcmp(got, b->want) == 0)
 		return 0;
+	/* both digests whole: the message (256 bytes) cuts the name first */
 	return cs_diag_set(d, EINVAL, 0, 0, NULL,
-			   "%.*s%s: its %llu bytes hash to sha256:%s, not the digest that names "
-			   "it: altered; refusing it",
-			   CS_MSG_CUTS(what, 100), (unsigned long long)b->n, got);
+			   "%.*s%s: its %sbytes hash to sha256:%s, not to sha256:%s (altered)",
+			   CS_MSG_CUTS(what, 56), uncompressed ? "uncompressed " : "", got,
+			   b->want);
 }
 
 int cs_blob_digest_check(const char *digest, const void *data, size_t len, const char *what,
@@ -63,5 +65,5 @@ int cs_blob_digest_check(const char *digest, const void *data, size_t len, const
 	if (rc < 0)
 		return rc;
 	cs_blob_digest_feed(&b, data, len);
-	return cs_blob_digest_end(&b, what, d);
+	return cs_blob_digest_end(&b, what, false, d);
 }

@@ -31,9 +31,11 @@ int cs_blob_digest_start(struct cs_blob_digest *b, const char *digest, const cha
 void cs_blob_digest_feed(struct cs_blob_digest *b, const void *data, size_t n);
 /*
  * 0 when the bytes fed hash to the digest, else -EINVAL with d naming what,
- * the digest and the hash the bytes have. Ends the check (b->on false).
+ * the hash the bytes have and the digest's (uncompressed: the bytes were a
+ * layer's tar stream, a diff_id's). Ends the check (b->on false).
  */
-int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, struct cs_diag *d);
+int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, bool uncompressed,
+		       struct cs_diag *d);
 /* A blob held whole: start, feed and end at once. */
 int cs_blob_digest_check(const char *digest, const void *data, size_t len, const char *what,
 			 struct cs_diag *d);

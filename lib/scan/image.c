@@ -96,6 +96,7 @@ struct img {
 	 * none; its stored bytes are hashed (sum) as they are read, every one,
 	 * none sought over, and checked when the layer is read. */
 	const char *layer_digest;
+	bool sum_tar; /* docker: the digest is a diff_id, of the uncompressed tar */
 	struct cs_blob_digest sum;
 };
 
@@ -315,7 +316,7 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 	}
 	g->im = im;
 	g->own = path != NULL;
-	g->hash = path == NULL && im->sum.on;
+	g->hash = path == NULL && im->sum.on && !im->sum_tar;
 	g->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : fd;
 	if (g->fd < 0) {
 		archive_set_error(a, errno, "cannot open: %s", strerror(errno));
@@ -352,7 +353,8 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 	}
 	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0)
 		return -1;
-	cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
+	if (!s->im->sum_tar)
+		cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
 	*out = s->buf;
 	return n;
 }
@@ -411,6 +413,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 			return -1;
 		}
 	} while (!size);
+	if (s->im->sum_tar)
+		cs_blob_digest_feed(&s->im->sum, *out, size);
 	return (la_ssize_t)size;
 }
 
@@ -1612,20 +1616,47 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 	return 0;
 }
 
+/* The rest of raw's uncompressed stream hashed (bounded as the layer was), and checked. */
+static int sum_drain_tar(struct img *im, struct archive *raw)
+{
+	const void *p;
+	size_t size;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(raw, &p, &size, &off)) == ARCHIVE_OK ||
+	       r == ARCHIVE_WARN) {
+		if (bomb_check(im, raw, im->used) < 0) {
+			im->sum.on = false;
+			return -EFBIG;
+		}
+		cs_blob_digest_feed(&im->sum, p, size);
+	}
+	if (r != ARCHIVE_EOF) {
+		im->sum.on = false;
+		return arc_err(im, raw, "reading the layer");
+	}
+	return cs_blob_digest_end(&im->sum, im->label, true, im->d);
+}
+
 /*
  * The layer read, the rest of its stored bytes (past the tar's end, or
  * what a kept layer gave up on) hashed too, from fd or the outer entry,
  * and the whole checked against its digest. rc: the read's.
  */
-static int sum_end(struct img *im, int rc, int fd, struct archive *outer)
+static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct archive *raw)
 {
 	char buf[IO_BLOCK];
 	ssize_t n = 0;
 
-	if (!im->sum.on || rc < 0) {
+	/* A kept layer given up past KEPT_MAX is read again in its turn, and
+	 * checked then: not drained and hashed twice. */
+	if (!im->sum.on || rc < 0 || im->rec_over) {
 		im->sum.on = false;
 		return rc;
 	}
+	if (im->sum_tar) /* the rest of the uncompressed stream, as docker load drains it */
+		return sum_drain_tar(im, raw);
 	do {
 		n = fd >= 0 ? read(fd, buf, sizeof(buf))
 			    : archive_read_data(outer, buf, sizeof(buf));
@@ -1637,7 +1668,7 @@ static int sum_end(struct img *im, int rc, int fd, struct archive *outer)
 		return fd >= 0 ? img_fail(im, errno, "reading: %s", strerror(errno))
 			       : arc_err(im, outer, "reading the layer");
 	}
-	return cs_blob_digest_end(&im->sum, im->label, im->d);
+	return cs_blob_digest_end(&im->sum, im->label, false, im->d);
 }
 
 /* Hash the layer's stored bytes as they are read, when a digest names it and it is read whole. */
@@ -1663,7 +1694,8 @@ static int read_one_layer(struct img *im, const char *name)
 		if ((fd = open_beneath(im, name)) < 0)
 			return fd;
 		if ((rc = sum_start(im)) == 0)
-			rc = sum_end(im, read_shadowed_fd(im, fd, "opening the layer"), fd, NULL);
+			rc = sum_end(im, read_shadowed_fd(im, fd, "opening the layer"), fd, NULL,
+				     NULL);
 		close(fd);
 		return rc;
 	} else {
@@ -1691,7 +1723,8 @@ static int read_one_layer(struct img *im, const char *name)
 	else if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1, outer);
+		rc = sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1, outer,
+			     inner);
 	im->sum.on = false;
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed.
@@ -1750,13 +1783,14 @@ static int find_entrypoint(struct img *im, const struct cs_image_config *c, char
 	}
 }
 
+static int apply_config_bytes(struct img *im, const char *data, size_t len);
+
 /* digest: the one that names the config blob (OCI), NULL when none does. */
 static int apply_config(struct img *im, const char *config_name, const char *digest)
 {
 	const char *data;
 	size_t len;
 	char *owned;
-	struct cs_image_config c;
 	int rc;
 
 	if (!config_name)
@@ -1768,8 +1802,17 @@ static int apply_config(struct img *im, const char *config_name, const char *dig
 		free(owned);
 		return rc;
 	}
-	rc = cs_image_config_parse(data, len, &c, im->d);
+	rc = apply_config_bytes(im, data, len);
 	free(owned);
+	return rc;
+}
+
+/* The image's config, its bytes read (apply_config). */
+static int apply_config_bytes(struct img *im, const char *data, size_t len)
+{
+	struct cs_image_config c;
+	int rc = cs_image_config_parse(data, len, &c, im->d);
+
 	if (rc < 0)
 		return rc;
 	free(im->r->entrypoint_path);
@@ -1807,7 +1850,8 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 				   CS_MSG_CUTS(m->layers[i], 200));
 	snprintf(label, 4300, "layer %zu (%s)", i, name);
 	im->label = label;
-	im->layer_digest = digests ? m->layers[i] : NULL;
+	im->layer_digest = digests ? m->layers[i] : m->diff_ids ? m->diff_ids[i] : NULL;
+	im->sum_tar = !digests;
 	im->layer = (int)i;
 	return 0;
 }
@@ -2094,14 +2138,23 @@ static int read_docker(struct img *im)
 {
 	const struct blob *b = find_blob(im, "manifest.json");
 	struct cs_img_manifest m;
+	const char *data = NULL;
+	char *owned = NULL;
+	size_t len = 0;
 	int rc;
 
 	rc = cs_img_docker_manifest(b->data, b->len, &m, im->d);
 	if (rc < 0)
 		return rc;
-	rc = read_layers(im, &m, false);
+	rc = m.config ? get_blob(im, m.config, &data, &len, &owned) : 0;
+	if (rc == 0 && m.config)
+		rc = cs_img_docker_diff_ids(data, len, &m, im->d);
 	if (rc == 0)
-		rc = apply_config(im, m.config, NULL);
+		rc = read_layers(im, &m, false);
+	im->layer_digest = NULL;
+	if (rc == 0 && m.config)
+		rc = apply_config_bytes(im, data, len);
+	free(owned);
 	cs_img_manifest_free(&m);
 	return rc;
 }

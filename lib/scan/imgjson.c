@@ -156,6 +156,38 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	return rc;
 }
 
+static int read_diff_ids(void *user, node *root)
+{
+	struct read *rd = user;
+	node *dup = NULL, *ids = get(get(root, "rootfs", &dup), "diff_ids", &dup);
+	size_t n = 0;
+	int rc = strv(ids, false, &rd->m->diff_ids, &n, 4096, NULL);
+
+	if (dup)
+		return dup_error(dup, "config", rd->d);
+	if (rc == -ENOMEM)
+		return rc;
+	/* moby's image.NewFromJSON: "invalid image JSON, no RootFS key" */
+	if (rc < 0 || !rd->m->diff_ids)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "rootfs.diff_ids",
+				   "the config needs rootfs.diff_ids, an array of digests "
+				   "(docker load refuses it without)");
+	if (n != rd->m->nlayers)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "rootfs.diff_ids",
+				   "%zu diff_ids for %zu layers in manifest.json: docker load "
+				   "refuses the image (layers length mismatch)",
+				   n, rd->m->nlayers);
+	return 0;
+}
+
+int cs_img_docker_diff_ids(const char *buf, size_t len, struct cs_img_manifest *m,
+			   struct cs_diag *d)
+{
+	struct read rd = {m, d};
+
+	return parse(buf, len, "config", read_diff_ids, &rd, d);
+}
+
 static const char *host_arch(void)
 {
 	struct utsname u;
@@ -481,6 +513,7 @@ void cs_img_manifest_free(struct cs_img_manifest *m)
 	free(m->config);
 	free_v(m->layers);
 	free(m->index_child);
+	free_v(m->diff_ids);
 	memset(m, 0, sizeof(*m));
 }
 

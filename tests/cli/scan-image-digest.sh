@@ -7,7 +7,7 @@
 # its bytes have; nothing is predicted (seventeenth pass, part K).
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/scan-image-lib.sh"
-for t in tar gzip sha256sum; do
+for t in tar gzip sha256sum jq; do
   command -v $t >/dev/null || skip_all "needs $t"
 done
 tap_tmpdir
@@ -43,7 +43,7 @@ for comp in none gzip; do
   if [ $comp = gzip ]; then gzip -n -c l1.tar >"$(blob alt 0)"; else cp l1.tar "$(blob alt 0)"; fi
   scan alt
   is "$?" 2 "$comp: a layer blob altered: refused"
-  like "$(cat "$T/err")" "layer 0 \\(blobs/sha256/$(sha "$(blob good 0)")\\): its [0-9]+ bytes hash to sha256:$(sha "$(blob alt 0)"), not the digest that names it" \
+  like "$(cat "$T/err")" "layer 0 \\(blobs/sha256/[0-9a-f]+.*: its bytes hash to sha256:$(sha "$(blob alt 0)"), not to sha256:$(sha "$(blob good 0)")" \
     "$comp: …the blob, its digest and the bytes' hash named"
   is "$(finds)" 0 "$comp: …nothing predicted"
 
@@ -65,7 +65,7 @@ rm -rf good && mkoci good cfg.json gzip l0.tar
 rm -rf cfgalt && cp -r good cfgalt && cp cfg2.json "$(cfgblob cfgalt)"
 scan cfgalt
 is "$?" 2 "a config blob altered: refused"
-like "$(cat "$T/err")" "blobs/sha256/$(sha cfg.json): its [0-9]+ bytes hash to sha256:$(sha cfg2.json)" \
+like "$(cat "$T/err")" "blobs/sha256/[0-9a-f]+.*: its bytes hash to sha256:$(sha cfg2.json), not to sha256:$(sha cfg.json)" \
   "…the config blob and its bytes' hash named"
 is "$(finds)" 0 "…nothing predicted"
 
@@ -73,7 +73,7 @@ is "$(finds)" 0 "…nothing predicted"
 rm -rf manalt && cp -r good manalt && m=$(manblob manalt) && printf ' ' >>"$m"
 scan manalt
 is "$?" 2 "a manifest blob altered: refused"
-like "$(cat "$T/err")" "$(basename "$m"): its [0-9]+ bytes hash to sha256:$(sha "$m")" "…named"
+like "$(cat "$T/err")" "blobs/sha256/[0-9a-f]+.*: its bytes hash to sha256:$(sha "$m"), not to sha256:$(basename "$m")" "…named"
 
 # Digests capscope cannot check: another algorithm, upper-case hex.
 for c in "sha512|is not sha256" "SHA256|not sha256" "upper|64 lower-case hex"; do
@@ -102,5 +102,46 @@ is "$?" 0 "an unaltered OCI archive: exit 0"
 scan alt.tar
 is "$?" 2 "an OCI archive whose layer was altered: refused"
 like "$(cat "$T/err")" "hash to sha256:$(sha "$(blob alt 0)")" "…its hash named"
+
+# docker archives: docker load checks each layer's uncompressed bytes
+# against its diff_id in the config (moby image/tarexport/load.go).
+mkconfig dcfg.json root '["/usr/evil"]' null "$(sha l0.tar)"
+mkdocker d-good.tar dcfg.json l0.tar
+scan d-good.tar
+is "$?" 0 "docker: an unaltered archive: exit 0"
+is "$(finds)" 1 "docker: …its set-uid file found"
+dk() { # NAME CMD: d-good.tar extracted, CMD run in it, archived as NAME.tar
+  rm -rf "$1" && mkdir "$1" && tar -C "$1" -xf d-good.tar && (cd "$1" && eval "$2") &&
+    tar -C "$1" -cf "$1.tar" .
+}
+lay=$(sha l0.tar)/layer.tar
+dk d-alt "cp ../l1.tar $lay"
+scan d-alt.tar
+is "$?" 2 "docker: a layer altered: refused"
+like "$(cat "$T/err")" "layer 0 .*: its uncompressed bytes hash to sha256:$(sha l1.tar), not to sha256:$(sha l0.tar)" \
+  "docker: …the layer, its diff_id and the bytes' hash named"
+is "$(finds)" 0 "docker: …nothing predicted"
+dk d-gz "gzip -n -c ../l0.tar >$lay"
+scan d-gz.tar
+is "$?" 0 "docker: a gzip'd layer whose uncompressed bytes are its diff_id's: read"
+dk d-gzalt "gzip -n -c ../l1.tar >$lay"
+scan d-gzalt.tar
+is "$?" 2 "docker: a gzip'd layer altered: refused"
+like "$(cat "$T/err")" "uncompressed bytes hash to sha256:$(sha l1.tar)" "docker: …its uncompressed hash named"
+dk d-tail "head -c 4096 /dev/zero >>$lay"
+scan d-tail.tar
+is "$?" 2 "docker: bytes added after the layer's tar end: refused"
+dk d-two "jq -c '.rootfs.diff_ids += .rootfs.diff_ids' $(sha dcfg.json).json >c && mv c $(sha dcfg.json).json"
+scan d-two.tar
+is "$?" 2 "docker: two diff_ids for one layer: refused"
+like "$(cat "$T/err")" "2 diff_ids for 1 layers" "docker: …the counts named"
+dk d-none "jq -c 'del(.rootfs)' $(sha dcfg.json).json >c && mv c $(sha dcfg.json).json"
+scan d-none.tar
+is "$?" 2 "docker: a config without rootfs.diff_ids: refused"
+like "$(cat "$T/err")" "needs rootfs.diff_ids" "docker: …why named"
+dk d-512 "jq -c '.rootfs.diff_ids = [\"sha512:\" + (\"0\" * 128)]' $(sha dcfg.json).json >c && mv c $(sha dcfg.json).json"
+scan d-512.tar
+is "$?" 2 "docker: a sha512 diff_id: refused"
+like "$(cat "$T/err")" "is not sha256" "docker: …why named"
 
 done_testing
