@@ -26,6 +26,7 @@ int cs_blob_digest_start(struct cs_blob_digest *b, const char *digest, const cha
 	memcpy(b->want, hex, 65);
 	cs_sha256_init(&b->sum);
 	b->n = 0;
+	b->want_size = -1;
 	b->on = true;
 	return 0;
 }
@@ -46,6 +47,12 @@ int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, bool uncompre
 	if (!b->on)
 		return 0;
 	b->on = false;
+	/* containerd's content writer: "unexpected commit size" */
+	if (b->want_size >= 0 && b->n != (unsigned long long)b->want_size)
+		return cs_diag_set(d, EINVAL, 0, 0, NULL,
+				   "%.*s%s: %llu bytes, where its descriptor's size says %lld "
+				   "(containerd refuses the blob)",
+				   CS_MSG_CUTS(what, 100), (unsigned long long)b->n, b->want_size);
 	cs_sha256_hex(&b->sum, got);
 	if (strcmp(got, b->want) == 0)
 		return 0;
@@ -56,14 +63,15 @@ int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, bool uncompre
 			   b->want);
 }
 
-int cs_blob_digest_check(const char *digest, const void *data, size_t len, const char *what,
-			 struct cs_diag *d)
+int cs_blob_digest_check(const char *digest, long long size, const void *data, size_t len,
+			 const char *what, struct cs_diag *d)
 {
 	struct cs_blob_digest b;
 	int rc = cs_blob_digest_start(&b, digest, what, d);
 
 	if (rc < 0)
 		return rc;
+	b.want_size = size;
 	cs_blob_digest_feed(&b, data, len);
 	return cs_blob_digest_end(&b, what, false, d);
 }

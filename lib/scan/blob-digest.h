@@ -19,7 +19,8 @@ struct cs_blob_digest {
 	bool on;       /* bytes fed are counted */
 	char want[65]; /* the hex the digest names */
 	struct cs_sha256 sum;
-	uint64_t n; /* bytes fed */
+	uint64_t n;	     /* bytes fed */
+	long long want_size; /* the descriptor's size, -1 when none is known */
 };
 
 /*
@@ -36,8 +37,8 @@ void cs_blob_digest_feed(struct cs_blob_digest *b, const void *data, size_t n);
  */
 int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, bool uncompressed,
 		       struct cs_diag *d);
-/* A blob held whole: start, feed and end at once. */
-int cs_blob_digest_check(const char *digest, const void *data, size_t len, const char *what,
-			 struct cs_diag *d);
+/* A blob held whole: start, feed and end at once; size as want_size. */
+int cs_blob_digest_check(const char *digest, long long size, const void *data, size_t len,
+			 const char *what, struct cs_diag *d);
 
 #endif

@@ -96,7 +96,8 @@ struct img {
 	 * none; its stored bytes are hashed (sum) as they are read, every one,
 	 * none sought over, and checked when the layer is read. */
 	const char *layer_digest;
-	bool sum_tar; /* docker: the digest is a diff_id, of the uncompressed tar */
+	long long layer_size; /* its descriptor's size, -1 when none */
+	bool sum_tar;	      /* docker: the digest is a diff_id, of the uncompressed tar */
 	struct cs_blob_digest sum;
 };
 
@@ -1671,13 +1672,17 @@ static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct
 	return cs_blob_digest_end(&im->sum, im->label, false, im->d);
 }
 
-/* Hash the layer's stored bytes as they are read, when a digest names it and it is read whole. */
+/* Hash the layer's stored bytes as they are read (and count them against its
+ * descriptor's size), when a digest names it and it is read whole. */
 static int sum_start(struct img *im)
 {
+	int rc = 0;
+
 	im->sum.on = false;
-	if (!im->layer_digest || im->fetch)
-		return 0;
-	return cs_blob_digest_start(&im->sum, im->layer_digest, im->label, im->d);
+	if (im->layer_digest && !im->fetch &&
+	    (rc = cs_blob_digest_start(&im->sum, im->layer_digest, im->label, im->d)) == 0)
+		im->sum.want_size = im->layer_size;
+	return rc;
 }
 
 static int read_one_layer(struct img *im, const char *name)
@@ -1786,7 +1791,7 @@ static int find_entrypoint(struct img *im, const struct cs_image_config *c, char
 static int apply_config_bytes(struct img *im, const char *data, size_t len);
 
 /* digest: the one that names the config blob (OCI), NULL when none does. */
-static int apply_config(struct img *im, const char *config_name, const char *digest)
+static int apply_config(struct img *im, const char *config_name, const char *digest, long long size)
 {
 	const char *data;
 	size_t len;
@@ -1798,7 +1803,8 @@ static int apply_config(struct img *im, const char *config_name, const char *dig
 	rc = get_blob(im, config_name, &data, &len, &owned);
 	if (rc < 0)
 		return rc;
-	if (digest && (rc = cs_blob_digest_check(digest, data, len, config_name, im->d)) < 0) {
+	if (digest &&
+	    (rc = cs_blob_digest_check(digest, size, data, len, config_name, im->d)) < 0) {
 		free(owned);
 		return rc;
 	}
@@ -1851,6 +1857,7 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 	snprintf(label, 4300, "layer %zu (%s)", i, name);
 	im->label = label;
 	im->layer_digest = digests ? m->layers[i] : m->diff_ids ? m->diff_ids[i] : NULL;
+	im->layer_size = digests && m->layer_sizes ? m->layer_sizes[i] : -1;
 	im->sum_tar = !digests;
 	im->layer = (int)i;
 	return 0;
@@ -2092,6 +2099,7 @@ static int read_oci(struct img *im)
 	const char *data;
 	size_t len;
 	char *owned, name[400], *child;
+	long long child_size;
 	struct cs_img_manifest m;
 	int rc, depth;
 
@@ -2107,10 +2115,12 @@ static int read_oci(struct img *im)
 			break;
 		}
 		child = m.index_child;
+		child_size = m.child_size;
 		m.index_child = NULL;
 		cs_img_manifest_free(&m);
 		rc = get_blob(im, name, &data, &len, &owned);
-		if (rc == 0 && (rc = cs_blob_digest_check(child, data, len, name, im->d)) < 0)
+		if (rc == 0 &&
+		    (rc = cs_blob_digest_check(child, child_size, data, len, name, im->d)) < 0)
 			free(owned);
 		free(child);
 		if (rc < 0)
@@ -2128,7 +2138,7 @@ static int read_oci(struct img *im)
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",
 					 CS_MSG_CUTS(m.config, 200));
 		else
-			rc = apply_config(im, name, m.config);
+			rc = apply_config(im, name, m.config, m.config_size);
 	}
 	cs_img_manifest_free(&m);
 	return rc;

@@ -114,6 +114,13 @@ struct read {
 	struct cs_diag *d;
 };
 
+/* Empty, no size known. */
+static void manifest_init(struct cs_img_manifest *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->config_size = m->child_size = -1;
+}
+
 static int read_docker_manifest(void *user, node *root)
 {
 	struct read *rd = user;
@@ -150,7 +157,7 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	struct read rd = {m, d};
 	int rc;
 
-	memset(m, 0, sizeof(*m));
+	manifest_init(m);
 	if ((rc = parse(buf, len, "manifest.json", read_docker_manifest, &rd, d)) < 0)
 		cs_img_manifest_free(m);
 	return rc;
@@ -203,6 +210,19 @@ static const char *host_arch(void)
 	return arch;
 }
 
+/* A descriptor's "size" (already typed as a Go int64), -1 when absent or null. */
+static long long desc_size(node *desc, node **dup)
+{
+	node *n = get(desc, "size", dup);
+	char buf[32];
+
+	if (!n || n->kind != YDOC_SCALAR || cs_json_is_null(n) || n->n >= sizeof(buf))
+		return -1;
+	memcpy(buf, n->u.text, n->n);
+	buf[n->n] = 0;
+	return strtoll(buf, NULL, 10);
+}
+
 static int read_oci_index(void *user, node *root)
 {
 	struct read *rd = user;
@@ -242,6 +262,7 @@ static int read_oci_index(void *user, node *root)
 				   "layout of one",
 				   candidates, host_arch(), list->n);
 	m->index_child = str(get(cand ? cand : pick, "digest", &dup));
+	m->child_size = desc_size(cand ? cand : pick, &dup);
 	if (dup)
 		return dup_error(dup, "index", rd->d);
 	if (!m->index_child)
@@ -254,7 +275,7 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	struct read rd = {m, d};
 	int rc;
 
-	memset(m, 0, sizeof(*m));
+	manifest_init(m);
 	if ((rc = parse(buf, len, "index", read_oci_index, &rd, d)) < 0)
 		cs_img_manifest_free(m);
 	return rc;
@@ -273,16 +294,19 @@ static int read_oci_manifest(void *user, node *root)
 	if ((r = cs_img_manifest_types(root, false, &dup, rd->d)) < 0)
 		return r;
 	m->config = str(get(get(root, "config", &dup), "digest", &dup));
+	m->config_size = desc_size(get(root, "config", &dup), &dup);
 	layers = get(root, "layers", &dup);
 	if (!m->config || !layers || layers->kind != YDOC_SEQ || layers->n > 4096)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "layers",
 				   "manifest needs a config digest and a layers array");
-	if (!(m->layers = calloc((size_t)layers->n + 1, sizeof(char *))))
+	if (!(m->layers = calloc((size_t)layers->n + 1, sizeof(char *))) ||
+	    !(m->layer_sizes = calloc((size_t)layers->n + 1, sizeof(long long))))
 		return -ENOMEM;
 	for (uint32_t k = 0; k < layers->n; k++) {
 		if (!(m->layers[k] = str(get(layers->u.items[k], "digest", &dup))))
 			return cs_diag_set(rd->d, EINVAL, 0, 0, "layers", "layer %u has no digest",
 					   k);
+		m->layer_sizes[k] = desc_size(layers->u.items[k], &dup);
 		m->nlayers = k + 1;
 	}
 	return dup ? dup_error(dup, "manifest", rd->d) : 0;
@@ -293,7 +317,7 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	struct read rd = {m, d};
 	int rc;
 
-	memset(m, 0, sizeof(*m));
+	manifest_init(m);
 	rc = parse(buf, len, "manifest", read_oci_manifest, &rd, d);
 	if (rc < 0)
 		cs_img_manifest_free(m);
@@ -514,6 +538,7 @@ void cs_img_manifest_free(struct cs_img_manifest *m)
 	free_v(m->layers);
 	free(m->index_child);
 	free_v(m->diff_ids);
+	free(m->layer_sizes);
 	memset(m, 0, sizeof(*m));
 }
 

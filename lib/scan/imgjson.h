@@ -14,6 +14,10 @@ struct cs_img_manifest {
 	size_t nlayers;
 	char *index_child; /* OCI: a digest of a nested index or manifest to read instead */
 	char **diff_ids;   /* docker: the config's rootfs.diff_ids, one a layer */
+	/* OCI: each descriptor's "size" (a Go int64, typed by imgjson-types.c),
+	 * -1 where it has none: the blob's bytes are counted against it. */
+	long long *layer_sizes;
+	long long config_size, child_size;
 };
 
 /* manifest.json of 'docker save': the first image of the array. */
