@@ -47,8 +47,9 @@ int cs_blob_digest_end(struct cs_blob_digest *b, const char *what, bool uncompre
 	if (!b->on)
 		return 0;
 	b->on = false;
-	/* containerd's content writer: "unexpected commit size" */
-	if (b->want_size >= 0 && b->n != (unsigned long long)b->want_size)
+	/* containerd's content writer: "unexpected commit size", when the size
+	 * given is over 0 (a size of 0 is not checked there either) */
+	if (b->want_size > 0 && b->n != (unsigned long long)b->want_size)
 		return cs_diag_set(d, EINVAL, 0, 0, NULL,
 				   "%.*s%s: %llu bytes, where its descriptor's size says %lld "
 				   "(containerd refuses the blob)",

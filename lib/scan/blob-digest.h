@@ -20,7 +20,7 @@ struct cs_blob_digest {
 	char want[65]; /* the hex the digest names */
 	struct cs_sha256 sum;
 	uint64_t n;	     /* bytes fed */
-	long long want_size; /* the descriptor's size, -1 when none is known */
+	long long want_size; /* the descriptor's size; checked when over 0, as containerd does */
 };
 
 /*

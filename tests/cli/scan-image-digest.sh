@@ -100,6 +100,15 @@ for what in layer config; do
   is "$?" 2 "the $what's descriptor a byte over its blob's size: refused"
   like "$(cat "$T/err")" "bytes, where its descriptor's size says" "…why named"
 done
+# A size of 0 containerd does not check ("size > 0 &&" in its writer's Commit).
+rm -rf size0 && cp -r good size0 && m=$(manblob size0)
+jq -c '.layers[0].size = 0' "$m" >size0/m.tmp && nm=$(sha size0/m.tmp) &&
+  mv size0/m.tmp "size0/blobs/sha256/$nm" && rm "$m" &&
+  jq -c --arg d "sha256:$nm" --argjson s "$(stat -c %s "size0/blobs/sha256/$nm")" \
+    '.manifests[0].digest = $d | .manifests[0].size = $s' size0/index.json >size0/i.tmp &&
+  mv size0/i.tmp size0/index.json
+scan size0
+is "$?" 0 "a layer descriptor of size 0: read, as containerd reads it"
 
 # Digests capscope cannot check: another algorithm, upper-case hex.
 for c in "sha512|is not sha256" "SHA256|not sha256" "upper|64 lower-case hex"; do
