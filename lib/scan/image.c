@@ -2156,13 +2156,17 @@ static int read_docker(struct img *im)
 	rc = cs_img_docker_manifest(b->data, b->len, &m, im->d);
 	if (rc < 0)
 		return rc;
-	rc = m.config ? get_blob(im, m.config, &data, &len, &owned) : 0;
-	if (rc == 0 && m.config)
+	/* docker load reads the config first (the image is named by it) and
+	 * checks each layer against its diff_ids: no config, no image */
+	if (!m.config)
+		rc = cs_diag_set(im->d, EINVAL, 0, 0, "manifest.json",
+				 "names no Config: docker load refuses the image");
+	else if ((rc = get_blob(im, m.config, &data, &len, &owned)) == 0)
 		rc = cs_img_docker_diff_ids(data, len, &m, im->d);
 	if (rc == 0)
 		rc = read_layers(im, &m, false);
 	im->layer_digest = NULL;
-	if (rc == 0 && m.config)
+	if (rc == 0)
 		rc = apply_config_bytes(im, data, len);
 	free(owned);
 	cs_img_manifest_free(&m);

@@ -180,5 +180,9 @@ dk d-512 "jq -c '.rootfs.diff_ids = [\"sha512:\" + (\"0\" * 128)]' $(sha dcfg.js
 scan d-512.tar
 is "$?" 2 "docker: a sha512 diff_id: refused"
 like "$(cat "$T/err")" "is not sha256" "docker: …why named"
+dk d-nocfg "jq -c '.[0] |= del(.Config)' manifest.json >m && mv m manifest.json"
+scan d-nocfg.tar
+is "$?" 2 "docker: a manifest without Config: refused (its layers cannot be checked)"
+like "$(cat "$T/err")" "names no Config" "docker: …why named"
 
 done_testing
