@@ -35,13 +35,14 @@ done
 # was joined to the cwd and walked from the root; a few tenths now.
 command -v python3 >/dev/null || { echo "bench-explain: the \$PATH search needs python3"; exit 0; }
 python3 - "$tmp" <<'PY'
-import io, json, os, sys, tarfile
+import hashlib, io, json, os, sys, tarfile
 t = sys.argv[1]; wd = "/" + "/".join(["d"] * 2000); path = ":" * 100000 + "/bin"
 b = io.BytesIO()
 with tarfile.open(fileobj=b, mode="w", format=tarfile.GNU_FORMAT) as tf:
     for n, ty, m in [(wd[1:], tarfile.DIRTYPE, 0o755), ("bin/app", tarfile.REGTYPE, 0o755)]:
         ti = tarfile.TarInfo(n); ti.type = ty; ti.mode = m; tf.addfile(ti)
-cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers",
+    "diff_ids": ["sha256:" + hashlib.sha256(b.getvalue()).hexdigest()]}, "config": {
     "Entrypoint": ["app"], "WorkingDir": wd, "Env": ["PATH=" + path]}}).encode()
 with tarfile.open(t + "/wd.tar", "w") as tf:
     for n, d in [("c.json", cfg), ("l0.tar", b.getvalue()), ("manifest.json", json.dumps(

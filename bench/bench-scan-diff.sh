@@ -39,11 +39,12 @@ image() {
   tar --format=posix --no-recursion -C / -cf "$d/l0.tar" -T "$d/list" 2>/dev/null || true
   tar --format=posix --xattrs --xattrs-include='security.capability' --numeric-owner \
     -C "$pd" -cf "$d/l1.tar" .
+  u0=$(sha256sum "$d/l0.tar" | cut -d' ' -f1); u1=$(sha256sum "$d/l1.tar" | cut -d' ' -f1)
   gzip -1 -n "$d/l0.tar"; gzip -1 -n "$d/l1.tar"
   i0=$(sha256sum "$d/l0.tar.gz" | cut -d' ' -f1); i1=$(sha256sum "$d/l1.tar.gz" | cut -d' ' -f1)
   mkdir -p "$d/out/$i0" "$d/out/$i1"
   mv "$d/l0.tar.gz" "$d/out/$i0/layer.tar"; mv "$d/l1.tar.gz" "$d/out/$i1/layer.tar"
-  printf '{"config":{"User":"1000","Entrypoint":["/usr/local/bin/cap1"]},"rootfs":{"type":"layers","diff_ids":[]}}' >"$d/out/config.json"
+  printf '{"config":{"User":"1000","Entrypoint":["/usr/local/bin/cap1"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]}}' "$u0" "$u1" >"$d/out/config.json"
   printf '[{"Config":"config.json","Layers":["%s/layer.tar","%s/layer.tar"]}]' "$i0" "$i1" >"$d/out/manifest.json"
   tar -C "$d/out" -cf "$out" .
   rm -rf "$d"

@@ -84,7 +84,8 @@ rm -f "$w/layer.tar"
 id=$(sha256sum "$w/layer.tar.gz" | cut -d' ' -f1)
 mkdir -p "$w/img/$id"
 mv "$w/layer.tar.gz" "$w/img/$id/layer.tar"
-printf '{"config":{"Entrypoint":["/usr/bin/true"]},"rootfs":{"type":"layers","diff_ids":[]}}' >"$w/img/config.json"
+printf '{"config":{"Entrypoint":["/usr/bin/true"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+  "$(gzip -dc "$w/img/$id/layer.tar" | sha256sum | cut -d' ' -f1)" >"$w/img/config.json"
 printf '[{"Config":"config.json","Layers":["%s/layer.tar"]}]' "$id" >"$w/img/manifest.json"
 tar -C "$w/img" -cf "$w/image.tar" .
 layer="$w/img/$id/layer.tar"

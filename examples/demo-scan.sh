@@ -39,13 +39,14 @@ cp -a "$w/root/." "$w/l0/"
 : >"$w/l1/usr/local/bin/.wh.nc-suid" # layer 1 deletes the set-uid nc again
 tar --format=posix --xattrs --xattrs-include='security.capability' --numeric-owner -C "$w/l0" -cf "$w/l0.tar" .
 tar --format=posix --numeric-owner -C "$w/l1" -cf "$w/l1.tar" .
-ids=""
+ids="" diffs=""
 for l in l0 l1; do
   id=$(sha256sum "$w/$l.tar" | cut -d' ' -f1)
   mkdir -p "$w/img/$id"; gzip -n -c "$w/$l.tar" >"$w/img/$id/layer.tar"
   ids="$ids${ids:+,}\"$id/layer.tar\""
+  diffs="$diffs${diffs:+,}\"sha256:$id\"" # the uncompressed layer's, as docker load checks
 done
-printf '{"config":{"User":"1000","Entrypoint":["nc"],"Cmd":["-l","443"]}}' >"$w/img/config.json"
+printf '{"config":{"User":"1000","Entrypoint":["nc"],"Cmd":["-l","443"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' "$diffs" >"$w/img/config.json"
 printf '[{"Config":"config.json","RepoTags":["demo/nc:443"],"Layers":[%s]}]' "$ids" >"$w/img/manifest.json"
 tar -C "$w/img" -cf "$w/nc-image.tar" .
 echo "\$ capscope scan nc-image.tar"

@@ -13,7 +13,8 @@ tar --format=posix --xattrs --xattrs-include='security.capability' --numeric-own
   --sort=name -C "$root" -cf "$w/layer.tar" .
 id=$(sha256sum "$w/layer.tar" | cut -d' ' -f1)
 mkdir "$w/$id" && mv "$w/layer.tar" "$w/$id/layer.tar"
-cp "$cfg" "$w/config.json"
+# docker load checks the layer against the config's diff_id (capscope too)
+jq -c --arg d "sha256:$id" '.rootfs = {"type": "layers", "diff_ids": [$d]}' "$cfg" >"$w/config.json"
 printf '[{"Config":"config.json","RepoTags":["example:latest"],"Layers":["%s/layer.tar"]}]' "$id" \
   >"$w/manifest.json"
 tar -C "$w" -cf "$out" manifest.json config.json "$id"

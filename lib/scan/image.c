@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "archive-dl.h"
+#include "blob-digest.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "layer-rec.h"
@@ -91,6 +92,13 @@ struct img {
 	bool rereading;		  /* read again in its turn (open_outer_seq charges) */
 	struct refetch *fetch;	  /* a layer read again for these files' bytes (fetch_etc) */
 	size_t nfetch;
+	/* The digest that names the layer layer_name chose (OCI), NULL when
+	 * none; its stored bytes are hashed (sum) as they are read, every one,
+	 * none sought over, and checked when the layer is read. */
+	const char *layer_digest;
+	long long layer_size; /* its descriptor's size, -1 when none */
+	bool sum_tar;	      /* docker: the digest is a diff_id, of the uncompressed tar */
+	struct cs_blob_digest sum;
 };
 
 /*
@@ -250,6 +258,7 @@ struct guarded {
 	struct img *im;
 	int fd;
 	bool own;
+	bool hash; /* the layer's stored bytes: fed to im->sum */
 	struct cs_xz_guard xz;
 	char buf[IO_BLOCK];
 };
@@ -268,6 +277,8 @@ static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
 	}
 	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0)
 		return -1;
+	if (g->hash)
+		cs_blob_digest_feed(&g->im->sum, g->buf, (size_t)n);
 	*out = g->buf;
 	return n;
 }
@@ -279,7 +290,7 @@ static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
+	if (g->xz.state || g->hash || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
@@ -306,6 +317,7 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 	}
 	g->im = im;
 	g->own = path != NULL;
+	g->hash = path == NULL && im->sum.on && !im->sum_tar;
 	g->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : fd;
 	if (g->fd < 0) {
 		archive_set_error(a, errno, "cannot open: %s", strerror(errno));
@@ -342,6 +354,8 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 	}
 	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0)
 		return -1;
+	if (!s->im->sum_tar)
+		cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
 	*out = s->buf;
 	return n;
 }
@@ -382,6 +396,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 			*why = strerror(errno);
+		else
+			cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
 		*out = s->buf;
 		return n;
 	}
@@ -398,6 +414,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 			return -1;
 		}
 	} while (!size);
+	if (s->im->sum_tar)
+		cs_blob_digest_feed(&s->im->sum, *out, size);
 	return (la_ssize_t)size;
 }
 
@@ -423,7 +441,7 @@ static la_int64_t shadow_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at;
 
 	(void)a;
-	if (want <= 0 || !n)
+	if (want <= 0 || !n || s->im->sum.on) /* a hashed blob is read whole */
 		return 0;
 	if ((uint64_t)want < n)
 		n = (uint64_t)want;
@@ -1599,11 +1617,79 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 	return 0;
 }
 
+/* The rest of raw's uncompressed stream hashed (bounded as the layer was), and checked. */
+static int sum_drain_tar(struct img *im, struct archive *raw)
+{
+	const void *p;
+	size_t size;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(raw, &p, &size, &off)) == ARCHIVE_OK ||
+	       r == ARCHIVE_WARN) {
+		if (bomb_check(im, raw, im->used) < 0) {
+			im->sum.on = false;
+			return -EFBIG;
+		}
+		cs_blob_digest_feed(&im->sum, p, size);
+	}
+	if (r != ARCHIVE_EOF) {
+		im->sum.on = false;
+		return arc_err(im, raw, "reading the layer");
+	}
+	return cs_blob_digest_end(&im->sum, im->label, true, im->d);
+}
+
+/*
+ * The layer read, the rest of its stored bytes (past the tar's end, or
+ * what a kept layer gave up on) hashed too, from fd or the outer entry,
+ * and the whole checked against its digest. rc: the read's.
+ */
+static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct archive *raw)
+{
+	char buf[IO_BLOCK];
+	ssize_t n = 0;
+
+	/* A kept layer given up past KEPT_MAX is read again in its turn, and
+	 * checked then: not drained and hashed twice. */
+	if (!im->sum.on || rc < 0 || im->rec_over) {
+		im->sum.on = false;
+		return rc;
+	}
+	if (im->sum_tar) /* the rest of the uncompressed stream, as docker load drains it */
+		return sum_drain_tar(im, raw);
+	do {
+		n = fd >= 0 ? read(fd, buf, sizeof(buf))
+			    : archive_read_data(outer, buf, sizeof(buf));
+		if (n > 0)
+			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
+	} while (n > 0 || (n < 0 && fd >= 0 && errno == EINTR));
+	if (n < 0) {
+		im->sum.on = false;
+		return fd >= 0 ? img_fail(im, errno, "reading: %s", strerror(errno))
+			       : arc_err(im, outer, "reading the layer");
+	}
+	return cs_blob_digest_end(&im->sum, im->label, false, im->d);
+}
+
+/* Hash the layer's stored bytes as they are read (and count them against its
+ * descriptor's size), when a digest names it and it is read whole. */
+static int sum_start(struct img *im)
+{
+	int rc = 0;
+
+	im->sum.on = false;
+	if (im->layer_digest && !im->fetch &&
+	    (rc = cs_blob_digest_start(&im->sum, im->layer_digest, im->label, im->d)) == 0)
+		im->sum.want_size = im->layer_size;
+	return rc;
+}
+
 static int read_one_layer(struct img *im, const char *name)
 {
 	struct archive *inner = new_raw_reader(), *outer = NULL;
 	struct nested *ns = NULL;
-	int rc, fd = -1, ofd = -1;
+	int rc, fd = -1, ofd = -1, sr = 0;
 	bool borrowed = false;
 
 	if (!inner)
@@ -1612,7 +1698,9 @@ static int read_one_layer(struct img *im, const char *name)
 		archive_read_free(inner);
 		if ((fd = open_beneath(im, name)) < 0)
 			return fd;
-		rc = read_shadowed_fd(im, fd, "opening the layer");
+		if ((rc = sum_start(im)) == 0)
+			rc = sum_end(im, read_shadowed_fd(im, fd, "opening the layer"), fd, NULL,
+				     NULL);
 		close(fd);
 		return rc;
 	} else {
@@ -1630,14 +1718,19 @@ static int read_one_layer(struct img *im, const char *name)
 		ns->outer = outer;
 		ns->im = im;
 		cs_xz_guard_init(&ns->xz);
-		rc = archive_read_open(inner, ns, NULL, nested_read, NULL);
+		sr = sum_start(im);
+		rc = sr < 0 ? ARCHIVE_FATAL : archive_read_open(inner, ns, NULL, nested_read, NULL);
 		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
 			rc = ARCHIVE_FATAL;
 	}
-	if (rc != ARCHIVE_OK)
+	if (sr < 0)
+		rc = sr;
+	else if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = read_shadowed(im, inner, -1, "opening the layer");
+		rc = sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1, outer,
+			     inner);
+	im->sum.on = false;
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed.
 	 * A layer given up past KEPT_MAX did not fail: the reader goes on past
@@ -1695,12 +1788,14 @@ static int find_entrypoint(struct img *im, const struct cs_image_config *c, char
 	}
 }
 
-static int apply_config(struct img *im, const char *config_name)
+static int apply_config_bytes(struct img *im, const char *data, size_t len);
+
+/* digest: the one that names the config blob (OCI), NULL when none does. */
+static int apply_config(struct img *im, const char *config_name, const char *digest, long long size)
 {
 	const char *data;
 	size_t len;
 	char *owned;
-	struct cs_image_config c;
 	int rc;
 
 	if (!config_name)
@@ -1708,8 +1803,22 @@ static int apply_config(struct img *im, const char *config_name)
 	rc = get_blob(im, config_name, &data, &len, &owned);
 	if (rc < 0)
 		return rc;
-	rc = cs_image_config_parse(data, len, &c, im->d);
+	if (digest &&
+	    (rc = cs_blob_digest_check(digest, size, data, len, config_name, im->d)) < 0) {
+		free(owned);
+		return rc;
+	}
+	rc = apply_config_bytes(im, data, len);
 	free(owned);
+	return rc;
+}
+
+/* The image's config, its bytes read (apply_config). */
+static int apply_config_bytes(struct img *im, const char *data, size_t len)
+{
+	struct cs_image_config c;
+	int rc = cs_image_config_parse(data, len, &c, im->d);
+
 	if (rc < 0)
 		return rc;
 	free(im->r->entrypoint_path);
@@ -1747,6 +1856,9 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 				   CS_MSG_CUTS(m->layers[i], 200));
 	snprintf(label, 4300, "layer %zu (%s)", i, name);
 	im->label = label;
+	im->layer_digest = digests ? m->layers[i] : m->diff_ids ? m->diff_ids[i] : NULL;
+	im->layer_size = digests && m->layer_sizes ? m->layer_sizes[i] : -1;
+	im->sum_tar = !digests;
 	im->layer = (int)i;
 	return 0;
 }
@@ -1986,7 +2098,8 @@ static int read_oci(struct img *im)
 {
 	const char *data;
 	size_t len;
-	char *owned, name[400];
+	char *owned, name[400], *child;
+	long long child_size;
 	struct cs_img_manifest m;
 	int rc, depth;
 
@@ -2001,8 +2114,15 @@ static int read_oci(struct img *im)
 					 CS_MSG_CUTS(m.index_child, 200));
 			break;
 		}
+		child = m.index_child;
+		child_size = m.child_size;
+		m.index_child = NULL;
 		cs_img_manifest_free(&m);
 		rc = get_blob(im, name, &data, &len, &owned);
+		if (rc == 0 &&
+		    (rc = cs_blob_digest_check(child, child_size, data, len, name, im->d)) < 0)
+			free(owned);
+		free(child);
 		if (rc < 0)
 			return rc;
 		rc = cs_img_oci_manifest(data, len, &m, im->d);
@@ -2012,12 +2132,13 @@ static int read_oci(struct img *im)
 		rc = cs_diag_set(im->d, ELOOP, 0, 0, "manifests", "indexes nested too deep");
 	if (rc == 0)
 		rc = read_layers(im, &m, true);
+	im->layer_digest = NULL;
 	if (rc == 0) {
 		if (cs_img_digest_path(m.config, name, sizeof(name)) < 0)
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",
 					 CS_MSG_CUTS(m.config, 200));
 		else
-			rc = apply_config(im, name);
+			rc = apply_config(im, name, m.config, m.config_size);
 	}
 	cs_img_manifest_free(&m);
 	return rc;
@@ -2027,14 +2148,27 @@ static int read_docker(struct img *im)
 {
 	const struct blob *b = find_blob(im, "manifest.json");
 	struct cs_img_manifest m;
+	const char *data = NULL;
+	char *owned = NULL;
+	size_t len = 0;
 	int rc;
 
 	rc = cs_img_docker_manifest(b->data, b->len, &m, im->d);
 	if (rc < 0)
 		return rc;
-	rc = read_layers(im, &m, false);
+	/* docker load reads the config first (the image is named by it) and
+	 * checks each layer against its diff_ids: no config, no image */
+	if (!m.config)
+		rc = cs_diag_set(im->d, EINVAL, 0, 0, "manifest.json",
+				 "names no Config: docker load refuses the image");
+	else if ((rc = get_blob(im, m.config, &data, &len, &owned)) == 0)
+		rc = cs_img_docker_diff_ids(data, len, &m, im->d);
 	if (rc == 0)
-		rc = apply_config(im, m.config);
+		rc = read_layers(im, &m, false);
+	im->layer_digest = NULL;
+	if (rc == 0)
+		rc = apply_config_bytes(im, data, len);
+	free(owned);
 	cs_img_manifest_free(&m);
 	return rc;
 }

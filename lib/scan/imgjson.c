@@ -114,6 +114,13 @@ struct read {
 	struct cs_diag *d;
 };
 
+/* Empty, no size known. */
+static void manifest_init(struct cs_img_manifest *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->config_size = m->child_size = -1;
+}
+
 static int read_docker_manifest(void *user, node *root)
 {
 	struct read *rd = user;
@@ -150,10 +157,42 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	struct read rd = {m, d};
 	int rc;
 
-	memset(m, 0, sizeof(*m));
+	manifest_init(m);
 	if ((rc = parse(buf, len, "manifest.json", read_docker_manifest, &rd, d)) < 0)
 		cs_img_manifest_free(m);
 	return rc;
+}
+
+static int read_diff_ids(void *user, node *root)
+{
+	struct read *rd = user;
+	node *dup = NULL, *ids = get(get(root, "rootfs", &dup), "diff_ids", &dup);
+	size_t n = 0;
+	int rc = strv(ids, false, &rd->m->diff_ids, &n, 4096, NULL);
+
+	if (dup)
+		return dup_error(dup, "config", rd->d);
+	if (rc == -ENOMEM)
+		return rc;
+	/* moby's image.NewFromJSON: "invalid image JSON, no RootFS key" */
+	if (rc < 0 || !rd->m->diff_ids)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "rootfs.diff_ids",
+				   "the config needs rootfs.diff_ids, an array of digests "
+				   "(docker load refuses it without)");
+	if (n != rd->m->nlayers)
+		return cs_diag_set(rd->d, EINVAL, 0, 0, "rootfs.diff_ids",
+				   "%zu diff_ids for %zu layers in manifest.json: docker load "
+				   "refuses the image (layers length mismatch)",
+				   n, rd->m->nlayers);
+	return 0;
+}
+
+int cs_img_docker_diff_ids(const char *buf, size_t len, struct cs_img_manifest *m,
+			   struct cs_diag *d)
+{
+	struct read rd = {m, d};
+
+	return parse(buf, len, "config", read_diff_ids, &rd, d);
 }
 
 static const char *host_arch(void)
@@ -169,6 +208,19 @@ static const char *host_arch(void)
 		return "arm64";
 	snprintf(arch, sizeof(arch), "%s", u.machine);
 	return arch;
+}
+
+/* A descriptor's "size" (already typed as a Go int64), -1 when absent or null. */
+static long long desc_size(node *desc, node **dup)
+{
+	node *n = get(desc, "size", dup);
+	char buf[32];
+
+	if (!n || n->kind != YDOC_SCALAR || cs_json_is_null(n) || n->n >= sizeof(buf))
+		return -1;
+	memcpy(buf, n->u.text, n->n);
+	buf[n->n] = 0;
+	return strtoll(buf, NULL, 10);
 }
 
 static int read_oci_index(void *user, node *root)
@@ -210,6 +262,7 @@ static int read_oci_index(void *user, node *root)
 				   "layout of one",
 				   candidates, host_arch(), list->n);
 	m->index_child = str(get(cand ? cand : pick, "digest", &dup));
+	m->child_size = desc_size(cand ? cand : pick, &dup);
 	if (dup)
 		return dup_error(dup, "index", rd->d);
 	if (!m->index_child)
@@ -222,7 +275,7 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	struct read rd = {m, d};
 	int rc;
 
-	memset(m, 0, sizeof(*m));
+	manifest_init(m);
 	if ((rc = parse(buf, len, "index", read_oci_index, &rd, d)) < 0)
 		cs_img_manifest_free(m);
 	return rc;
@@ -241,16 +294,19 @@ static int read_oci_manifest(void *user, node *root)
 	if ((r = cs_img_manifest_types(root, false, &dup, rd->d)) < 0)
 		return r;
 	m->config = str(get(get(root, "config", &dup), "digest", &dup));
+	m->config_size = desc_size(get(root, "config", &dup), &dup);
 	layers = get(root, "layers", &dup);
 	if (!m->config || !layers || layers->kind != YDOC_SEQ || layers->n > 4096)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "layers",
 				   "manifest needs a config digest and a layers array");
-	if (!(m->layers = calloc((size_t)layers->n + 1, sizeof(char *))))
+	if (!(m->layers = calloc((size_t)layers->n + 1, sizeof(char *))) ||
+	    !(m->layer_sizes = calloc((size_t)layers->n + 1, sizeof(long long))))
 		return -ENOMEM;
 	for (uint32_t k = 0; k < layers->n; k++) {
 		if (!(m->layers[k] = str(get(layers->u.items[k], "digest", &dup))))
 			return cs_diag_set(rd->d, EINVAL, 0, 0, "layers", "layer %u has no digest",
 					   k);
+		m->layer_sizes[k] = desc_size(layers->u.items[k], &dup);
 		m->nlayers = k + 1;
 	}
 	return dup ? dup_error(dup, "manifest", rd->d) : 0;
@@ -261,7 +317,7 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	struct read rd = {m, d};
 	int rc;
 
-	memset(m, 0, sizeof(*m));
+	manifest_init(m);
 	rc = parse(buf, len, "manifest", read_oci_manifest, &rd, d);
 	if (rc < 0)
 		cs_img_manifest_free(m);
@@ -481,6 +537,8 @@ void cs_img_manifest_free(struct cs_img_manifest *m)
 	free(m->config);
 	free_v(m->layers);
 	free(m->index_child);
+	free_v(m->diff_ids);
+	free(m->layer_sizes);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -13,6 +13,11 @@ struct cs_img_manifest {
 	char **layers; /* NULL-terminated; docker: file names; OCI: digests */
 	size_t nlayers;
 	char *index_child; /* OCI: a digest of a nested index or manifest to read instead */
+	char **diff_ids;   /* docker: the config's rootfs.diff_ids, one a layer */
+	/* OCI: each descriptor's "size" (a Go int64, typed by imgjson-types.c),
+	 * -1 where it has none: the blob's bytes are counted against it. */
+	long long *layer_sizes;
+	long long config_size, child_size;
 };
 
 /* manifest.json of 'docker save': the first image of the array. */
@@ -25,6 +30,13 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
 /* An OCI (or docker v2) image manifest; a blob that is an index sets index_child. */
 int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
+/*
+ * The config's rootfs.diff_ids, into m->diff_ids: docker load checks each
+ * layer's uncompressed bytes against its own, and refuses a config without
+ * them or with another count than the manifest's layers.
+ */
+int cs_img_docker_diff_ids(const char *buf, size_t len, struct cs_img_manifest *m,
+			   struct cs_diag *d);
 /* "sha256:HEX" → "blobs/sha256/HEX"; -EINVAL unless it is a well-formed digest. */
 int cs_img_digest_path(const char *digest, char *out, size_t len);
 

@@ -20,7 +20,7 @@ command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY' || bail_out "python3 failed"
-import io, json, os, tarfile
+import hashlib, io, json, os, tarfile
 # A cwd through 38 links: an entry's own links count with them toward the 40.
 chain = [("c%d" % i, "l", "c%d" % (i + 1)) for i in range(37)] + [("c37", "l", "w")]
 cases = {
@@ -76,7 +76,8 @@ for name, (cwd, path, extra) in cases.items():
             else:
                 ti.mode = 0o755 if t == "f" else 0o644
             tf.addfile(ti)
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {
+    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers",
+        "diff_ids": ["sha256:" + hashlib.sha256(b.getvalue()).hexdigest()]}, "config": {
         "Entrypoint": ["app"], "WorkingDir": cwd, "User": "1000",
         "Env": ["PATH=" + path]}}).encode()
     with tarfile.open(name + "/img.tar", "w") as tf:

@@ -135,7 +135,7 @@ is "$rc $(cat err)" "2 capscope explain pod: the image's /etc/passwd:2: a NUL by
 # Sixteenth pass (part F): a file the first read did not keep is read again
 # from its layer, so both copies now give the user (tests/cli/explain-pod-etc-link.sh).
 command -v python3 >/dev/null && python3 - <<'PY'
-import gzip, io, json, tarfile
+import gzip, hashlib, io, json, tarfile
 def add(t, n, d, mode=0o644):
     i = tarfile.TarInfo(n); i.size = len(d); i.mode = mode; t.addfile(i, io.BytesIO(d))
 def layer(ents):
@@ -149,7 +149,9 @@ X = layer([("etc/passwd", b"root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\n"
 b = io.BytesIO()
 with tarfile.open(fileobj=b, mode="w") as t:
     add(t, "x/layer.tar", X); add(t, "j/layer.tar", J)
-    add(t, "c.json", json.dumps({"config": {"User": "app", "Entrypoint": ["/usr/bin/app"]}}).encode())
+    add(t, "c.json", json.dumps({"config": {"User": "app", "Entrypoint": ["/usr/bin/app"]},
+        "rootfs": {"type": "layers", "diff_ids":  # docker load checks them
+                   ["sha256:" + hashlib.sha256(x).hexdigest() for x in (J, X)]}}).encode())
     add(t, "manifest.json", json.dumps([{"Config": "c.json",
         "Layers": ["j/layer.tar", "x/layer.tar"]}]).encode())
 open("etc16.img", "wb").write(b.getvalue())

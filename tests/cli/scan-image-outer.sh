@@ -154,16 +154,19 @@ is "$?" 0 "a single layer holding two index.json files, one over 4 MiB: read as 
 # Thirteenth pass: one layer listed 4,096 times (the manifest's own limit)
 # took 84 s for a 2.6 MB archive. overlayfs stacks at most 500 layers.
 python3 - <<'PY'
-import io, json, tarfile
+import hashlib, io, json, tarfile
 def add(t, n, d):
     i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
+def cfg(layers): # docker load checks each layer against its diff_id
+    return json.dumps({"config": {}, "rootfs": {"type": "layers", "diff_ids":
+        ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers]}}).encode()
 lb = io.BytesIO()
 with tarfile.open(fileobj=lb, mode="w") as l:
     add(l, "etc/x", b"x")
 for n in (500, 501):
     with tarfile.open(f"rep{n}.tar", "w") as t:
         add(t, "l.tar", lb.getvalue())
-        add(t, "c.json", b'{"config":{}}')
+        add(t, "c.json", cfg([lb.getvalue()] * n))
         add(t, "manifest.json", json.dumps([{"Config": "c.json", "Layers": ["l.tar"] * n}]).encode())
 PY
 scan rep500.tar
@@ -178,7 +181,10 @@ like "$(cat "$T/err")" "501 layers: overlayfs mounts at most 500" "...saying why
 # be the one read in the manifest's order: each plain archive against its
 # gzip'd copy, with whiteouts, an opaque directory and layers listed twice.
 python3 - <<'PY'
-import io, json, tarfile, gzip
+import hashlib, io, json, tarfile, gzip
+def cfg(layers): # docker load checks each layer against its diff_id
+    return json.dumps({"config": {}, "rootfs": {"type": "layers", "diff_ids":
+        ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers]}}).encode()
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57
 def add(t, n, d, mode=0o644):
     i = tarfile.TarInfo(n); i.size = len(d); i.mode = mode; t.addfile(i, io.BytesIO(d))
@@ -196,7 +202,7 @@ for k, lay in orders.items():
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode="w") as t:
         for n in sorted(L): add(t, n, L[n])
-        add(t, "c.json", b'{"config":{}}')
+        add(t, "c.json", cfg([L[n + "/layer.tar"] for n in lay]))
         add(t, "manifest.json", json.dumps([{"Config": "c.json",
             "Layers": [n + "/layer.tar" for n in lay]}]).encode())
     open(f"{k}.tar", "wb").write(b.getvalue())
@@ -218,7 +224,10 @@ is "$(cat "$T/plain")" '[["/usr/bin/a",2,"04755"],["/usr/bin/b",2,"04755"],["/us
 # bomb_check sees lags by a block, and the one layer of one.tar, 1,034,240
 # bytes, passed --max-bytes 1000000).
 python3 - <<'PY'
-import io, json, tarfile, gzip
+import hashlib, io, json, tarfile, gzip
+def cfg(layers): # docker load checks each layer against its diff_id
+    return json.dumps({"config": {}, "rootfs": {"type": "layers", "diff_ids":
+        ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers]}}).encode()
 def add(t, n, d, mode=0o644):
     i = tarfile.TarInfo(n); i.size = len(d); i.mode = mode; t.addfile(i, io.BytesIO(d))
 def layer(ents):
@@ -231,7 +240,7 @@ for k, lay, lst in (("noname", layer([("", b"x"), ("etc/a", b"y")]), 3),
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode="w") as t:
         add(t, "a/layer.tar", lay)
-        add(t, "c.json", b'{"config":{}}')
+        add(t, "c.json", cfg([lay] * lst))
         add(t, "manifest.json", json.dumps([{"Config": "c.json",
             "Layers": ["a/layer.tar"] * lst}]).encode())
     open(f"{k}.tar", "wb").write(b.getvalue())

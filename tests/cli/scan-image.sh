@@ -70,7 +70,9 @@ tar -C oci-raw -cf oci.tar .
 check_image "OCI archive, uncompressed layers" oci.tar oci-archive
 
 # docker save (before 25) links identical layers to one layer.tar.
-mkdocker dup.tar cfg.json l0.tar l1.tar
+# (its config's diff_ids: l0's twice, as docker load checks them)
+mkconfig cfgdup.json 1000 '["ping"]' '["-c","1","localhost"]' "$(sha l0.tar)" "$(sha l0.tar)"
+mkdocker dup.tar cfgdup.json l0.tar l1.tar
 mkdir dupx && tar -C dupx -xf dup.tar && id0=$(sha l0.tar) && mkdir dupx/other &&
   ln -s "../$id0/layer.tar" dupx/other/layer.tar &&
   sed -i "s|\"$(sha l1.tar)/layer.tar\"|\"other/layer.tar\"|" dupx/manifest.json && tar -C dupx -cf dup.tar .
@@ -115,7 +117,7 @@ like "$txt" '/x\\n/usr/bin/fake\\x20\\x20critical\\x20\\x20cap_sys_admin\+ep' "t
 like "$txt" '\\u202e' "text: a bidi override is shown escaped"
 is "$(h names.tar | jq -r '.findings[] | select(.path|contains("fake")) | .path')" $'/x\n/usr/bin/fake  critical  cap_sys_admin+ep' "JSON keeps the exact name"
 # The config User and a layer's name are data too.
-mkdir esc-img && printf '{"config":{"User":"\\u001b[2J\\nroot  critical","Entrypoint":["/usr/bin/abs-suid"]},"rootfs":{"type":"layers","diff_ids":[]}}' >esc-img/cfg.json &&
+mkdir esc-img && printf '{"config":{"User":"\\u001b[2J\\nroot  critical","Entrypoint":["/usr/bin/abs-suid"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$(sha hostile/absolute.tar)" >esc-img/cfg.json &&
   mkdir "esc-img/l"$'\e'"[31m" && cp hostile/absolute.tar "esc-img/l"$'\e'"[31m/layer.tar" &&
   printf '[{"Config":"cfg.json","Layers":["l\\u001b[31m/layer.tar"]}]' >esc-img/manifest.json && tar -C esc-img -cf esc.tar .
 txt=$("$CAPSCOPE" scan esc.tar 2>&1)
@@ -177,7 +179,12 @@ like "$(cat "$T/err")" "more than 16777216 uncompressed bytes" "--max-bytes: the
 mkdir evil && printf '[{"Config":"../../etc/passwd","Layers":["../../../etc/shadow"]}]' >evil/manifest.json && tar -C evil -cf evil.tar .
 "$CAPSCOPE" scan evil.tar >/dev/null 2>"$T/err"; rc=$?
 is "$rc" 2 "manifest naming host files: error"
-like "$(cat "$T/err")" "layer not found in the archive" "manifest names are looked up inside the archive only"
+like "$(cat "$T/err")" "\.\./\.\./etc/passwd: file not found in the archive" "manifest names are looked up inside the archive only (the config first, as docker load reads it)"
+mkdir evil2 && printf '[{"Config":"c.json","Layers":["../../../etc/shadow"]}]' >evil2/manifest.json &&
+  printf '{"rootfs":{"type":"layers","diff_ids":["sha256:%064d"]}}' 0 >evil2/c.json && tar -C evil2 -cf evil2.tar .
+"$CAPSCOPE" scan evil2.tar >/dev/null 2>"$T/err"; rc=$?
+is "$rc" 2 "manifest naming a host file as a layer: error"
+like "$(cat "$T/err")" "layer not found in the archive" "…the layer looked up inside the archive only"
 mkdir -p evil-oci/blobs/sha256 && printf '{"imageLayoutVersion":"1.0.0"}' >evil-oci/oci-layout &&
   printf '{"schemaVersion":2,"manifests":[{"digest":"sha256:../../../../etc/passwd"}]}' >evil-oci/index.json
 "$CAPSCOPE" scan evil-oci >/dev/null 2>"$T/err"; rc=$?

@@ -15,7 +15,10 @@ grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is t
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY' || skip_all "python3 failed"
-import gzip, io, json, tarfile
+import gzip, hashlib, io, json, tarfile
+def cfg(*layers):  # docker load checks each layer against its diff_id
+    return json.dumps({"config": {}, "rootfs": {"type": "layers", "diff_ids":
+        ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers]}}).encode()
 def lay(ents, times=1):  # the entries' headers times times, then the end
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
@@ -31,7 +34,7 @@ small = lay([("usr/.wh.gone", 0o644), ("usr/bin", 0o4755)])
 b = io.BytesIO()
 with tarfile.open(fileobj=b, mode="w") as t:
     m = json.dumps([{"Config": "c.json", "Layers": ["s/layer.tar", "b/layer.tar", "s/layer.tar"]}])
-    for n, d in (("b/layer.tar", big), ("s/layer.tar", small), ("c.json", b'{"config":{}}'),
+    for n, d in (("b/layer.tar", big), ("s/layer.tar", small), ("c.json", cfg(small, big, small)),
                  ("manifest.json", m.encode())):
         ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
 open("img.tar", "wb").write(b.getvalue())
@@ -75,7 +78,10 @@ fi
 # 1,000,000 entries (512 MB) listed twice behind 100 MiB: 1.03 GB counted
 # plain; gzip'd 1.23 GB (the 100 MiB twice more).
 python3 - <<'PY' || skip_all "python3 failed"
-import io, json, tarfile, zlib
+import hashlib, io, json, tarfile, zlib
+def cfg(*layers):  # docker load checks each layer against its diff_id
+    return json.dumps({"config": {}, "rootfs": {"type": "layers", "diff_ids":
+        ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers]}}).encode()
 def lay(ents, times=1):
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
@@ -88,7 +94,7 @@ b = io.BytesIO()
 with tarfile.open(fileobj=b, mode="w") as t:
     m = json.dumps([{"Config": "c.json", "Layers": ["s/layer.tar", "b/layer.tar", "b/layer.tar"]}])
     for n, d in (("s/layer.tar", lay([("usr/bin", 0o755)])), ("junk", junk), ("b/layer.tar", big),
-                 ("c.json", b'{"config":{}}'), ("manifest.json", m.encode())):
+                 ("c.json", cfg(lay([("usr/bin", 0o755)]), big, big)), ("manifest.json", m.encode())):
         ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
 c = zlib.compressobj(1, zlib.DEFLATED, 31)
 open("again.tar.gz", "wb").write(c.compress(b.getvalue()) + c.flush())

@@ -31,7 +31,8 @@ l0 = lay([("etc/passwd", pw, None), ("bin/sh", b"\x7fELF", None)] +
          [("x/l%d" % i, None, "etc/passwd") for i in range(3000)])
 # The target goes, a link replaces another, and /etc/passwd comes back as a link.
 l1 = lay([("etc/.wh.passwd", b"", None), ("x/l1", None, "x/l0"), ("etc/passwd", None, "x/l2999")])
-cfg = json.dumps({"architecture": "amd64", "os": "linux",
+import hashlib  # docker load checks each layer against its diff_id
+cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(x).hexdigest() for x in (l0, l1)]}, 
                   "config": {"User": "app", "Entrypoint": ["/bin/sh"]}}).encode()
 with tarfile.open("img.tar", "w") as tf:
     for n, d in [("c.json", cfg), ("l0.tar", l0), ("l1.tar", l1),

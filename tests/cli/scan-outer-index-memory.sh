@@ -14,7 +14,10 @@ command -v jq >/dev/null || skip_all "needs jq"
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY' || bail_out "python3 failed"
-import gzip, io, json, tarfile
+import gzip, hashlib, io, json, tarfile
+def cfg(*layers):  # docker load checks each layer against its diff_id
+    return json.dumps({"config": {}, "rootfs": {"type": "layers", "diff_ids":
+        ["sha256:" + hashlib.sha256(x).hexdigest() for x in layers]}}).encode()
 def add(t, n, d, mode=0o644, kind=None, link=None):
     i = tarfile.TarInfo(n); i.size = len(d); i.mode = mode
     if kind:
@@ -24,8 +27,6 @@ lb = io.BytesIO()
 with tarfile.open(fileobj=lb, mode="w", format=tarfile.GNU_FORMAT) as t:
     add(t, "usr/bin/su", b"\x7fELF" + b"\0" * 60, 0o4755)
 layer = lb.getvalue()
-cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
-                  "rootfs": {"type": "layers", "diff_ids": []}}).encode()
 pre = "/".join(["d" * 99] * 39)  # 3,899 bytes of directories
 def image(noise, man, links=False):
     b = io.BytesIO()
@@ -36,7 +37,7 @@ def image(noise, man, links=False):
         if links:  # a symlink to a hard link to the layer
             add(t, "l1/layer.tar", b"", kind=tarfile.LNKTYPE, link="l0/layer.tar")
             add(t, "l2/layer.tar", b"", kind=tarfile.SYMTYPE, link="../l1/layer.tar")
-        add(t, "c.json", cfg)
+        add(t, "c.json", cfg(*[layer] * len(man)))
         add(t, "manifest.json", json.dumps([{"Config": "c.json", "Layers": man}]).encode())
     return b.getvalue()
 open("img.tar.gz", "wb").write(gzip.compress(image(30000, ["l0/layer.tar"]), 6))
@@ -46,7 +47,7 @@ with tarfile.open("twice.tar", "w") as t:  # a link target written twice
     t.addfile(tarfile.TarInfo("x")); t.addfile(tarfile.TarInfo("x"))
     i = tarfile.TarInfo("l/layer.tar"); i.type = tarfile.SYMTYPE; i.linkname = "../x"
     t.addfile(i)
-    add(t, "c.json", cfg)
+    add(t, "c.json", cfg(b""))
     add(t, "manifest.json", json.dumps([{"Config": "c.json", "Layers": ["l/layer.tar"]}]).encode())
 PY
 with_rss timeout 120 "$CAPSCOPE" scan --json img.tar.gz >out 2>err

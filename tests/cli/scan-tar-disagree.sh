@@ -191,7 +191,8 @@ done
 # The same layer inside a docker archive: refused as a layer of the image.
 if mkdir -p img && cp pax-then-L.tar img/layer.tar &&
   printf '[{"Config":"c.json","Layers":["layer.tar"]}]' >img/manifest.json &&
-  printf '{"config":{}}' >img/c.json && tar -C img -cf img.tar manifest.json c.json layer.tar; then
+  printf '{"config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$(sha256sum <img/layer.tar | cut -c1-64)" >img/c.json && tar -C img -cf img.tar manifest.json c.json layer.tar; then
   scan img.tar
   is "$?" 2 "the layer inside a docker archive: refused"
   like "$(cat err)" "layer 0 \\(layer\\.tar\\).*refusing to choose" "...naming the layer"

@@ -40,8 +40,9 @@ d[16] = 40
 d[12 + n - 4:12 + n] = struct.pack("<I", zlib.crc32(bytes(d[12:12 + n - 4])))
 open("good.tar.xz", "wb").write(good); open("bad.tar.xz", "wb").write(d)
 open("bad.tar.xz.gz", "wb").write(gzip.compress(bytes(d)))
+# one diff_id (docker load's count): the layer is refused before its hash is
 cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
-                  "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+                  "rootfs": {"type": "layers", "diff_ids": ["sha256:" + "0" * 64]}}).encode()
 def add(t, n, b):
     i = tarfile.TarInfo(n); i.size = len(b); t.addfile(i, io.BytesIO(b))
 with tarfile.open("img.tar", "w") as t:  # a docker archive of the bad layer

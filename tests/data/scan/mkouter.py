@@ -42,9 +42,12 @@ def write(name, members, gz=False):
         f.write(gzip.compress(data, 1) if gz else data)
 
 
-CFG = json.dumps({"architecture": "amd64", "os": "linux", "config": {"User": "1000"},
-                  "rootfs": {"type": "layers", "diff_ids": []}}).encode()
 EVIL, PLAIN = layer(), layer(False)
+# docker load checks each layer against its diff_id: every docker archive
+# here has the one layer EVIL as the image's layer.
+CFG = json.dumps({"architecture": "amd64", "os": "linux", "config": {"User": "1000"},
+                  "rootfs": {"type": "layers",
+                             "diff_ids": ["sha256:" + hashlib.sha256(EVIL).hexdigest()]}}).encode()
 
 
 def man(lay):
