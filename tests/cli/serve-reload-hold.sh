@@ -62,10 +62,11 @@ exec 3>&- # the retired server's last connection closes: it is stopped
 wait "$OSSL"
 # gone on the server's side too (the held review's is the one left), then
 # one more SIGHUP: the loop that takes it reaps the retired server.
-conns() { ss -Htn state established "( sport = :$R_PORT )" | wc -l; }
-wait_for test "$(conns)" -eq 1
+one_conn() { [ "$(ss -Htn state established "( sport = :$R_PORT )" | wc -l)" -eq 1 ]; }
+reloaded_twice() { [ "$(grep -c 'certificate reloaded' "$T/R.log")" -eq 2 ]; }
+wait_for one_conn
 kill -HUP "$R_PID"
-wait_for test "$(grep -c 'certificate reloaded' "$T/R.log")" -eq 2
+wait_for reloaded_twice
 ok $? "a second SIGHUP is taken while the review is held"
 is "$(curl -s --cacert "$T/ca.crt" --max-time 20 "$U/healthz")" "ok" \
   "/healthz is answered meanwhile"
