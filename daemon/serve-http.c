@@ -31,6 +31,7 @@ struct req {
 	bool too_large, answered;
 	bool busy;	      /* over SERVE_BODIES: the body is dropped, the answer is 503 */
 	struct serve_job job; /* a page request's or a review's, while worked on */
+	const struct serve_tag *server; /* its connection's (the handler's cls) */
 };
 
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
@@ -424,7 +425,8 @@ static enum MHD_Result review_reply(struct serve_job *j)
 static enum MHD_Result node_page(struct serve_ctx *s, struct MHD_Connection *conn, bool metrics,
 				 struct req *q)
 {
-	q->job = (struct serve_job){.conn = conn, .what = SERVE_JOB_PAGE, .metrics = metrics};
+	q->job = (struct serve_job){
+	    .conn = conn, .server = q->server, .what = SERVE_JOB_PAGE, .metrics = metrics};
 	if (serve_pager_submit(&q->job))
 		return MHD_YES; /* answered when resumed (serve_http_handler) */
 	serve_page_build(s, &q->job);
@@ -449,8 +451,11 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 					     "too many reviews in progress: try again");
 		/* Worked on by a reviewer's thread (serve-pager.c says why), or
 		 * here when the reviewers take no more (a server stopping). */
-		q->job = (struct serve_job){
-		    .conn = conn, .what = SERVE_JOB_REVIEW, .body = q->buf, .len = q->len};
+		q->job = (struct serve_job){.conn = conn,
+					    .server = q->server,
+					    .what = SERVE_JOB_REVIEW,
+					    .body = q->buf,
+					    .len = q->len};
 		if (serve_pager_submit(&q->job))
 			return MHD_YES; /* answered when resumed (serve_http_handler) */
 		serve_review_job(s, &q->job);
@@ -685,7 +690,8 @@ static void release_body(struct serve_ctx *s, struct req *q)
 int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 		       const char *version, const char *upload, size_t *upload_size, void **req_cls)
 {
-	struct serve_ctx *s = cls;
+	const struct serve_tag *server = cls;
+	struct serve_ctx *s = server->s;
 	struct req *q = *req_cls;
 
 	if (!q || !q->started) {
@@ -699,6 +705,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 			return MHD_NO;
 		*req_cls = q;
 		q->started = true;
+		q->server = server;
 		f = nul_in_line(q, method, version) ? FRAMING_NUL : framing_check(conn, version);
 		if (f != FRAMING_OK) {
 			answer_early(s, conn, q);

@@ -28,6 +28,17 @@
  * of their own (as many as --threads); the wait for the bodies' budget is
  * made there. Two queues, so that a page build never waits behind reviews
  * nor a review behind a build.
+ *
+ * Seventeenth pass, part I: the hold before a server stops waited for
+ * every job queued, of every server, and took every server's jobs into
+ * their request threads meanwhile. After a SIGHUP the retired server is
+ * stopped by the main loop (reap) while the new one works: the loop then
+ * waited for the new server's reviews (tens of seconds when large ones
+ * queue for the bodies' budget), with no deadline sweep (slowloris
+ * connections not cut) and no SIGTERM taken, and the new server's reviews
+ * stopped their threads' probes again. A hold is now of one server: it
+ * waits for the jobs of that server's connections alone, and only they
+ * are worked on in their request's thread until it stops.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,9 +53,11 @@ struct serve_queue {
 	pthread_mutex_t lock;
 	pthread_cond_t work, idle;
 	struct serve_job *head, *tail;
-	unsigned pending; /* queued or being worked on: their connections are suspended */
-	unsigned held;	  /* serve_pager_hold calls in force: no suspending */
-	bool stop, running;
+	struct serve_job *running; /* being worked on (linked by next) */
+	/* The server being stopped (serve_pager_hold), or NULL: its
+	 * connections are not suspended, its jobs queued are waited for. */
+	const struct serve_tag *held;
+	bool stop, active;
 	unsigned n_threads;
 	pthread_t threads[QUEUE_THREADS_MAX];
 	struct serve_ctx *s;
@@ -65,6 +78,28 @@ static void run_job(struct serve_ctx *s, struct serve_job *j)
 		serve_page_build(s, j);
 }
 
+static void unlink_running(struct serve_queue *q, struct serve_job *j)
+{
+	struct serve_job **pp = &q->running;
+
+	while (*pp != j)
+		pp = &(*pp)->next;
+	*pp = j->next;
+}
+
+/* Under q->lock: has server t jobs queued or being worked on? (A walk of
+ * at most the connections suspended.) */
+static bool has_jobs_of(const struct serve_queue *q, const struct serve_tag *t)
+{
+	for (const struct serve_job *j = q->head; j; j = j->next)
+		if (j->server == t)
+			return true;
+	for (const struct serve_job *j = q->running; j; j = j->next)
+		if (j->server == t)
+			return true;
+	return false;
+}
+
 static void *queue_main(void *arg)
 {
 	struct serve_queue *q = arg;
@@ -81,14 +116,18 @@ static void *queue_main(void *arg)
 		q->head = j->next;
 		if (!q->head)
 			q->tail = NULL;
+		j->next = q->running;
+		q->running = j;
 		pthread_mutex_unlock(&q->lock);
 		run_job(q->s, j);
-		j->done = true;
-		/* The handler runs again in the connection's thread, answers. */
-		mhd.resume_connection(j->conn);
 		pthread_mutex_lock(&q->lock);
-		if (--q->pending == 0)
-			pthread_cond_broadcast(&q->idle);
+		unlink_running(q, j);
+		j->done = true;
+		/* The handler runs again in the connection's thread, answers.
+		 * Resumed under the lock: a hold that no longer finds j finds
+		 * its connection resumed (j may be freed from here on). */
+		mhd.resume_connection(j->conn);
+		pthread_cond_broadcast(&q->idle);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
@@ -103,7 +142,7 @@ static void queue_stop(struct serve_queue *q)
 	for (unsigned i = 0; i < q->n_threads; i++)
 		pthread_join(q->threads[i], NULL);
 	q->n_threads = 0;
-	q->running = false;
+	q->active = false;
 }
 
 static int queue_start(struct serve_queue *q, struct serve_ctx *s, unsigned n)
@@ -119,7 +158,7 @@ static int queue_start(struct serve_queue *q, struct serve_ctx *s, unsigned n)
 			return -e;
 		}
 	}
-	q->running = true;
+	q->active = true;
 	return 0;
 }
 
@@ -134,9 +173,9 @@ int serve_pager_start(struct serve_ctx *s, unsigned review_threads)
 
 void serve_pager_stop(void)
 {
-	if (pages.running)
+	if (pages.active)
 		queue_stop(&pages);
-	if (reviews.running)
+	if (reviews.active)
 		queue_stop(&reviews);
 }
 
@@ -146,7 +185,7 @@ bool serve_pager_submit(struct serve_job *j)
 	bool queued = false;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->running && !q->stop && !q->held) {
+	if (q->active && !q->stop && j->server && j->server != q->held) {
 		/* Suspended before it is queued: a thread of the queue never
 		 * resumes a connection not suspended yet. */
 		mhd.suspend_connection(j->conn);
@@ -157,7 +196,6 @@ bool serve_pager_submit(struct serve_job *j)
 		else
 			q->head = j;
 		q->tail = j;
-		q->pending++;
 		pthread_cond_signal(&q->work);
 		queued = true;
 	}
@@ -165,11 +203,11 @@ bool serve_pager_submit(struct serve_job *j)
 	return queued;
 }
 
-static void queue_hold(struct serve_queue *q)
+static void queue_hold(struct serve_queue *q, const struct serve_tag *t)
 {
 	pthread_mutex_lock(&q->lock);
-	q->held++;
-	while (q->pending)
+	q->held = t;
+	while (has_jobs_of(q, t))
 		pthread_cond_wait(&q->idle, &q->lock);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -177,14 +215,15 @@ static void queue_hold(struct serve_queue *q)
 static void queue_release(struct serve_queue *q)
 {
 	pthread_mutex_lock(&q->lock);
-	q->held--;
+	q->held = NULL;
 	pthread_mutex_unlock(&q->lock);
 }
 
-void serve_pager_hold(void)
+/* One server at a time: servers are stopped by the main thread alone. */
+void serve_pager_hold(const struct serve_tag *t)
 {
-	queue_hold(&pages);
-	queue_hold(&reviews);
+	queue_hold(&pages, t);
+	queue_hold(&reviews, t);
 }
 
 void serve_pager_release(void)

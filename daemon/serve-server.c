@@ -93,18 +93,26 @@ static int open_listener(struct listener *l)
  * (600 by default) open to a webhook. Beyond it libmicrohttpd closes the
  * new connection at once.
  */
-static struct MHD_Daemon *start(struct serve_server *sv, int fd)
+static struct MHD_Daemon *start(struct serve_server *sv, int fd, struct serve_tag **tag)
 {
 	/* Page requests are suspended while their page is built (serve-pager.c). */
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
 			 (sv->cert ? MHD_USE_TLS : 0);
 	unsigned per_client = sv->ctx.per_client;
 
-	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
+	struct MHD_Daemon *d;
+
+	/* The handler's cls: the server's own (serve.h), freed when it stops. */
+	if (!(*tag = malloc(sizeof(**tag))))
 		return NULL;
-	return mhd.start_daemon(
-	    flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, &sv->ctx,
+	(*tag)->s = &sv->ctx;
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0) {
+		free(*tag);
+		return NULL;
+	}
+	d = mhd.start_daemon(
+	    flags, 0, NULL, NULL, (MHD_AccessHandlerCallback)serve_http_handler, *tag,
 	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE, sv->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, sv->max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    per_client, MHD_OPTION_CONNECTION_TIMEOUT, sv->timeout, MHD_OPTION_NOTIFY_COMPLETED,
@@ -114,15 +122,20 @@ static struct MHD_Daemon *start(struct serve_server *sv, int fd)
 	    (MHD_NotifyConnectionCallback)serve_deadline_notify, &sv->ctx,
 	    sv->cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, sv->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, sv->key, MHD_OPTION_END);
+	if (!d)
+		free(*tag);
+	return d;
 }
 
-/* Stop d: no connection may be suspended then (libmicrohttpd aborts), so the
- * page builder finishes its queue and takes no more meanwhile. */
-static void stop_daemon(struct MHD_Daemon *d)
+/* Stop d: no connection of it may be suspended then (libmicrohttpd aborts),
+ * so the queues finish d's jobs and take no more of its meanwhile (the
+ * other servers' go on: serve-pager.c). */
+static void stop_daemon(struct MHD_Daemon *d, struct serve_tag *tag)
 {
-	serve_pager_hold();
+	serve_pager_hold(tag);
 	mhd.stop_daemon(d);
 	serve_pager_release();
+	free(tag);
 }
 
 /* Stop accepting on d (it finishes what it has); close its listening socket. */
@@ -201,7 +214,7 @@ static void stop_retired(struct serve_server *sv, size_t i)
 {
 	struct retiring r = sv->old[i];
 
-	stop_daemon(r.d);
+	stop_daemon(r.d, r.tag);
 	memmove(&sv->old[i], &sv->old[i + 1], (sv->n_old - i - 1) * sizeof(sv->old[0]));
 	sv->n_old--;
 	if (!cert_in_use(sv, r.cert)) {
@@ -226,6 +239,7 @@ static void reload(struct serve_server *sv)
 {
 	char *cert, *key;
 	struct MHD_Daemon *nd[SERVE_MAX_LISTEN];
+	struct serve_tag *nt[SERVE_MAX_LISTEN];
 
 	if (!sv->cert_path)
 		return;
@@ -239,12 +253,12 @@ static void reload(struct serve_server *sv)
 	sv->cert = cert;
 	sv->key = key;
 	for (size_t i = 0; i < sv->n_l; i++)
-		if (!(nd[i] = start(sv, sv->l[i].fd))) {
+		if (!(nd[i] = start(sv, sv->l[i].fd, &nt[i]))) {
 			fprintf(stderr,
 				"capscope serve: SIGHUP: the new certificate does not load; "
 				"keeping the old one\n");
 			while (i-- > 0)
-				stop_daemon(nd[i]);
+				stop_daemon(nd[i], nt[i]);
 			sv->cert = oc;
 			sv->key = ok;
 			free(cert);
@@ -259,10 +273,12 @@ static void reload(struct serve_server *sv)
 		r = &sv->old[sv->n_old++];
 		retire(sv->l[i].d);
 		r->d = sv->l[i].d;
+		r->tag = sv->l[i].tag;
 		r->deadline = time(NULL) + sv->timeout + 1;
 		r->cert = oc; /* shared by this generation's servers: freed with the last */
 		r->key = ok;
 		sv->l[i].d = nd[i];
+		sv->l[i].tag = nt[i];
 	}
 	fprintf(stderr, "capscope serve: SIGHUP: certificate reloaded\n");
 }
@@ -292,7 +308,7 @@ static void shutdown_all(struct serve_server *sv)
 		}
 	}
 	for (size_t i = 0; i < sv->n_l; i++)
-		stop_daemon(sv->l[i].d);
+		stop_daemon(sv->l[i].d, sv->l[i].tag);
 	reap(sv, true);
 }
 
@@ -322,7 +338,7 @@ static int open_failed(struct serve_server *sv, int r)
 {
 	for (size_t i = 0; i < sv->n_l; i++)
 		if (sv->l[i].d) {
-			stop_daemon(sv->l[i].d);
+			stop_daemon(sv->l[i].d, sv->l[i].tag);
 			sv->l[i].d = NULL;
 		}
 	return r;
@@ -354,7 +370,7 @@ int serve_server_open(struct serve_server *sv)
 				       r == -EINVAL ? "not ADDR:PORT (an IPv4 address or an IPv6 "
 						      "one in brackets, a port 0-65535)"
 						    : strerror(-r)));
-		if (!(sv->l[i].d = start(sv, sv->l[i].fd)))
+		if (!(sv->l[i].d = start(sv, sv->l[i].fd, &sv->l[i].tag)))
 			/* The TLS pair was loaded by GnuTLS already (serve_tls_check):
 			 * what is left is libmicrohttpd's, which says nothing more. */
 			return open_failed(sv, cs_err(CMD, "%s: the server does not start", spec));

@@ -125,6 +125,12 @@ struct serve_ctx {
 enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
 struct serve_page;
 struct MHD_Connection;
+/* One a server (serve-server.c): the access handler's cls, so that a job
+ * knows its connection's server (serve_pager_hold); libmicrohttpd names a
+ * pooled thread's daemon, not the one started. */
+struct serve_tag {
+	struct serve_ctx *s;
+};
 /* A page that may be cut, its kind and its readers' pace (bytes a second). */
 struct serve_cand {
 	unsigned long long id, rate;
@@ -168,8 +174,9 @@ enum { SERVE_JOB_PAGE, SERVE_JOB_REVIEW };
 struct serve_job {
 	struct serve_job *next;
 	struct MHD_Connection *conn;
-	int what;  /* SERVE_JOB_PAGE or SERVE_JOB_REVIEW */
-	bool done; /* worked on: the handler answers with the rest */
+	const struct serve_tag *server; /* its connection's (serve_pager_hold) */
+	int what;			/* SERVE_JOB_PAGE or SERVE_JOB_REVIEW */
+	bool done;			/* worked on: the handler answers with the rest */
 	/* A page's: its kind, the page (or refuse, or r and d: an error). */
 	bool metrics;
 	struct serve_page *p;
@@ -194,9 +201,10 @@ void serve_pager_stop(void);
 /* From the access handler: suspend j's connection and queue j; false when
  * the queues take no more (stopped, or held): work on it in this thread. */
 bool serve_pager_submit(struct serve_job *j);
-/* Before a server stops: no connection is suspended from here until the
- * release (the jobs queued are done first, their connections resumed). */
-void serve_pager_hold(void);
+/* Before server t stops: none of its connections is suspended from here
+ * until the release (its jobs queued are done first, their connections
+ * resumed); the other servers' jobs are queued as before. */
+void serve_pager_hold(const struct serve_tag *t);
 void serve_pager_release(void);
 /* Test builds only (tests/truth/serve-fault.c): called under node_lock
  * before a page is built; a no-op in capscope. */
@@ -277,10 +285,12 @@ struct listener {
 	char spec[128];
 	int fd;
 	struct MHD_Daemon *d;
+	struct serve_tag *tag; /* d's */
 };
 
 struct retiring {
 	struct MHD_Daemon *d;
+	struct serve_tag *tag;
 	time_t deadline;
 	char *key, *cert; /* kept while the old server still uses them */
 };
