@@ -10,11 +10,13 @@
 #include "../internal/util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "../internal/cleanup.h"
 #include "../internal/json-tree.h"
 #include "imgjson-types.h"
 
@@ -281,6 +283,52 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 	return rc;
 }
 
+/*
+ * Whether a layer descriptor's mediaType names a layer diff, as containerd's
+ * unpacker asks (DiffCompression: the part before the first '+' one of the
+ * Docker or OCI layer types, whatever follows it). containerd fails an image
+ * whose layer is anything else, or has no mediaType ("unrecognised
+ * mediatype"); CRI-O's reader goes by the bytes. capscope reads the bytes
+ * too, so a descriptor that says something else about them is refused, not
+ * read as if it said nothing (seventeenth pass, integrator).
+ */
+static bool layer_media(const char *mt)
+{
+	static const char *const bases[] = {
+	    "application/vnd.docker.image.rootfs.diff.tar",
+	    "application/vnd.docker.image.rootfs.foreign.diff.tar",
+	    "application/vnd.docker.image.rootfs.diff.tar.gzip",
+	    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+	    "application/vnd.docker.image.rootfs.diff.tar.zstd",
+	    "application/vnd.oci.image.layer.v1.tar",
+	    "application/vnd.oci.image.layer.nondistributable.v1.tar",
+	};
+	size_t n = strcspn(mt, "+");
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (strlen(bases[i]) == n && strncmp(mt, bases[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Layer k's mediaType, refused unless it names a layer diff (layer_media). */
+static int layer_media_check(node *desc, uint32_t k, node **dup, struct cs_diag *d)
+{
+	cs_cleanup_free char *mt = str(get(desc, "mediaType", dup));
+
+	if (!mt)
+		return cs_diag_set(d, EINVAL, 0, 0, "layers",
+				   "layer %u has no mediaType: containerd refuses the image "
+				   "(unrecognised mediatype)",
+				   k);
+	if (!layer_media(mt))
+		return cs_diag_set(d, EINVAL, 0, 0, "layers",
+				   "layer %u's mediaType '%.*s%s' is not a layer's: containerd "
+				   "refuses the image (unrecognised mediatype)",
+				   k, CS_MSG_CUTS(mt, 120));
+	return 0;
+}
+
 /* An image manifest; an index where a manifest was expected: 1. */
 static int read_oci_manifest(void *user, node *root)
 {
@@ -303,6 +351,8 @@ static int read_oci_manifest(void *user, node *root)
 	    !(m->layer_sizes = calloc((size_t)layers->n + 1, sizeof(long long))))
 		return -ENOMEM;
 	for (uint32_t k = 0; k < layers->n; k++) {
+		if ((r = layer_media_check(layers->u.items[k], k, &dup, rd->d)) < 0)
+			return r;
 		if (!(m->layers[k] = str(get(layers->u.items[k], "digest", &dup))))
 			return cs_diag_set(rd->d, EINVAL, 0, 0, "layers", "layer %u has no digest",
 					   k);

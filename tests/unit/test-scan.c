@@ -376,7 +376,8 @@ static void test_imgjson_manifest_types(void **state)
 	static const char good_manifest[] =
 	    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
 	    "\"config\":{\"mediaType\":\"x\",\"digest\":\"sha256:a\",\"size\":7023,\"data\":"
-	    "\"e30=\\r\\n\",\"annotations\":{\"a\":\"b\"}},\"layers\":[{\"digest\":\"sha256:l\","
+	    "\"e30=\\r\\n\",\"annotations\":{\"a\":\"b\"}},\"layers\":[{\"mediaType\":"
+	    "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:l\","
 	    "\"size\":-9223372036854775808,\"urls\":null,\"data\":\"\"}],\"annotations\":null,"
 	    "\"unknown\":[1]}";
 	static const char good_index[] =
@@ -497,8 +498,9 @@ static void test_imgjson(void **state)
 	    "{\"manifests\":[{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\","
 	    "\"architecture\":\"s390x\"}},{\"digest\":\"sha256:bb\",\"platform\":{\"os\":"
 	    "\"linux\",\"architecture\":\"amd64\"}}]}";
-	static const char man[] = "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{\"digest\":"
-				  "\"sha256:dd\"}]}";
+	static const char man[] =
+	    "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{\"digest\":"
+	    "\"sha256:dd\",\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\"}]}";
 	static const char cfg[] =
 	    "{\"config\":{\"User\":\"1000:1000\",\"Entrypoint\":null,"
 	    "\"Cmd\":[\"nc\",\"-l\",\"443\"],\"Env\":[\"A=b\",\"PATH=/opt/bin\"]}}";
@@ -656,10 +658,17 @@ static void test_imgjson(void **state)
 				  "\"LAYERS\":[\"b.tar\"]}]";
 	assert_true(cs_img_docker_manifest(dm3, strlen(dm3), &m, &d) < 0);
 	static const char man2[] = "{\"Config\":{\"Digest\":\"sha256:cc\"},"
-				   "\"Layers\":[{\"DIGEST\":\"sha256:dd\"}]}";
+				   "\"Layers\":[{\"DIGEST\":\"sha256:dd\",\"MediaType\":"
+				   "\"application/vnd.oci.image.layer.v1.tar+gzip\"}]}";
 	assert_int_equal(cs_img_oci_manifest(man2, strlen(man2), &m, &d), 0);
 	assert_string_equal(m.layers[0], "sha256:dd");
 	cs_img_manifest_free(&m);
+	/* A layer that is not a layer diff: containerd's unpacker refuses it. */
+	static const char man3[] = "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{"
+				   "\"digest\":\"sha256:dd\",\"mediaType\":"
+				   "\"application/vnd.oci.image.config.v1+json\"}]}";
+	assert_true(cs_img_oci_manifest(man3, strlen(man3), &m, &d) < 0);
+	assert_non_null(strstr(d.message, "is not a layer's"));
 	assert_int_equal(cs_img_digest_path("sha256:abc", p, sizeof(p)), 0);
 	assert_string_equal(p, "blobs/sha256/abc");
 	assert_int_equal(cs_img_digest_path("sha256:../../etc/passwd", p, sizeof(p)), -EINVAL);
