@@ -41,11 +41,6 @@ const char *cs_esc_own(char *s)
 	return s;
 }
 
-void cs_esc_put(FILE *f, const char *s)
-{
-	cs_escape_write(f, s);
-}
-
 void cs_esc_release(void)
 {
 	for (size_t i = 0; i < ESC_RING; i++) {

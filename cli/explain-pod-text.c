@@ -21,7 +21,7 @@
  * are per character and the pieces meet beside ASCII, so the same bytes. */
 static int esc_piece(const char *piece, void *data)
 {
-	cs_esc_put(data, piece);
+	cs_escape_write(data, piece);
 	return 0;
 }
 
@@ -36,9 +36,9 @@ int pod_text_header(const struct cs_pod_explain_result *r)
 	printf("  Pod Security: %s", cs_psa_level_name(psa->level));
 	if (psa->level < CS_PSA_RESTRICTED) {
 		printf(" (not %s: ", psa->level == CS_PSA_PRIVILEGED ? "baseline" : "restricted");
-		cs_esc_put(stdout, psa->level == CS_PSA_PRIVILEGED ? psa->baseline_fail
-				   : psa->restricted_fail	   ? psa->restricted_fail
-								   : "");
+		cs_escape_write(stdout, psa->level == CS_PSA_PRIVILEGED ? psa->baseline_fail
+					: psa->restricted_fail		? psa->restricted_fail
+									: "");
 		printf(")");
 	}
 	printf("\n");
@@ -52,8 +52,8 @@ int pod_text_header(const struct cs_pod_explain_result *r)
 		printf("\n");
 		for (size_t k = 0; k < r->scc.n_attempts; k++) {
 			printf("    %-18s ", cs_esc_cell(r->scc.attempts[k].scc->name));
-			cs_esc_put(stdout,
-				   r->scc.attempts[k].ok ? "chosen" : r->scc.attempts[k].reason);
+			cs_escape_write(stdout, r->scc.attempts[k].ok ? "chosen"
+								      : r->scc.attempts[k].reason);
 			printf("\n");
 		}
 	} else {

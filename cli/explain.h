@@ -38,10 +38,6 @@ const char *cs_esc(const char *s);
 const char *cs_esc_cell(const char *s);
 /* Text already escaped (s, on the heap, owned from now on) kept as cs_esc keeps its own. */
 const char *cs_esc_own(char *s);
-/* cs_esc's text written to f as it is made, a piece at a time: an SCC
- * refusal of a large pod escaped whole into the ring held a copy of it
- * until 16 more calls (5 KB a container of 16 capabilities). */
-void cs_esc_put(FILE *f, const char *s);
 /* Free what cs_esc still holds (at the end of a command). */
 void cs_esc_release(void);
 
