@@ -162,27 +162,58 @@ static bool fits(node *n, const struct cs_json_field *f, const char *path, node 
 			    : f->shape == CS_JS_BOOL_MAP ? !is_bool(v)
 							 : v->kind != YDOC_MAP)
 				return false;
-			if (f->shape == CS_JS_OBJ_MAP)
-				*err = check(v, f->inner, path, r);
+			if (f->shape == CS_JS_OBJ_MAP) { /* "default-ulimits.nofile.Hard" */
+				node *k = n->u.pairs[i].key;
+				char here[256];
+
+				snprintf(here, sizeof(here), "%s.%.*s%s", path,
+					 CS_MSG_CUT(k->u.text, k->n, 40));
+				*err = check(v, f->inner, here, r);
+			}
 		}
 		return true;
 	}
 	return false;
 }
 
-static int check(node *map, const struct cs_json_field *f, const char *where, struct run *r)
+/*
+ * Every key of map that is f's (any case), in the text's order: Go decodes
+ * each in turn into the one field, so a second key of another type
+ * (`"GC"` then `"gc": {"Enabled": 1}`) fails the decode even where the
+ * first fits. A reader that looks at the first only predicted for a file
+ * dockerd refuses (eighteenth pass). A second key is also noted in *dup.
+ */
+static int check_field(node *map, const struct cs_json_field *f, const char *path, struct run *r)
 {
-	for (; f->name; f++) {
-		node *bad = NULL;
-		char path[240];
+	bool seen = false;
+
+	for (uint32_t i = 0; map && map->kind == YDOC_MAP && i < map->n; i++) {
+		node *k = map->u.pairs[i].key, *bad = NULL;
 		int err = 0;
 
-		snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", f->name);
-		if (!fits(cs_json_get_go(map, f->name, r->dup), f, path, &bad, r, &err))
+		if (!cs_json_is_string(k) || !cs_go_fold_equal(k->u.text, k->n, f->name))
+			continue;
+		if (seen && r->dup && !*r->dup)
+			*r->dup = k;
+		seen = true;
+		if (!fits(map->u.pairs[i].value, f, path, &bad, r, &err))
 			return ydoc_error(r->d, bad, EINVAL, r->field ? r->field : path,
 					  "%s%smust be %s: %s", r->field ? path : "",
 					  r->field ? " " : "", wants[f->shape], r->why);
 		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int check(node *map, const struct cs_json_field *f, const char *where, struct run *r)
+{
+	for (; f->name; f++) {
+		char path[240];
+		int err;
+
+		snprintf(path, sizeof(path), "%s%s%s", where, *where ? "." : "", f->name);
+		if ((err = check_field(map, f, path, r)) < 0)
 			return err;
 	}
 	return 0;

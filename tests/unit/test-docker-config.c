@@ -72,6 +72,16 @@ static const struct tcase cases[] = {
     {"{\"exec-opts\": [\"noequals\", \"bogus=1\", \"native.cgroupdriver= cgroupfs\"]}", 0, 0, 0,
      NULL, false},
     {"{\"exec-opts\": [\"native.cgroupdriver=\"]}", 0, 0, 0, NULL, false},
+    /* eighteenth pass, each run against dockerd 20.10.24. Go decodes every
+     * key of a field (any case) in turn: the second one's type counts */
+    {"{\"builder\": {\"GC\": {\"Enabled\": true}, \"gc\": {\"Enabled\": 1}}}", -EINVAL, 1, 57,
+     "builder.GC.Enabled", false},
+    {"{\"builder\": {\"GC\": {\"Enabled\": true}, \"gc\": {\"Enabled\": false}}}", 0, 0, 0, NULL,
+     false},
+    {"{\"default-ulimits\": {\"nofile\": {\"Name\": \"nofile\", \"name\": 5}}}", -EINVAL, 1, 59,
+     "default-ulimits.nofile.Name", false},
+    {"{\"runtimes\": {\"x\": {\"path\": \"/bin/true\", \"PATH\": 3}}}", -EINVAL, 1, 50,
+     "runtimes.x.path", false},
     /* dockerd starts with these; the model does not reach them */
     {"{\"userns-remap\": \"default\"}", -ENOTSUP, 1, 3, "userns-remap", false},
     {"{\"rootless\": true}", -ENOTSUP, 1, 3, "rootless", false},

@@ -690,6 +690,8 @@ static void config_platform_types(void **state)
  * memory limits leave the later; the checks saw the first only. */
 static void config_unread_dups(void **state)
 {
+	/* The first is refused by the second key's type, as runc refuses it
+	 * (Go type-checks every key of a field: eighteenth pass). */
 	static const char *const bad[] = {
 	    "\"hostname\":\"a\",\n\"Hostname\":5",
 	    "\"hooks\":{\"prestart\":[],\n\"Prestart\":[{\"path\":\"/x\"}]}",
@@ -706,7 +708,7 @@ static void config_unread_dups(void **state)
 			 "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},%s}", bad[i]);
 		assert_int_equal(parse(json, &c, &d), -EINVAL);
 		assert_int_equal(d.line, 2);
-		assert_non_null(strstr(d.message, "a second key"));
+		assert_non_null(strstr(d.message, i ? "a second key" : "must be a string"));
 		assert_string_equal(d.file, "config.json");
 		cs_oci_config_free(&c);
 	}
