@@ -362,6 +362,44 @@ static int check_pair(const struct ydoc_pair *p, struct reader *r)
 	return 0; /* a flag the struct has no field for: Go skips it */
 }
 
+/*
+ * opts.MemBytes.UnmarshalJSON: go-units' RAMInBytes on the bytes between
+ * the quotes as written (an escape is not decoded: "6\u0034M" is refused),
+ * matched against ^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$ (ASCII digits),
+ * then strconv.ParseFloat of the number, which takes one '.' at most. Each
+ * refusal below was dockerd 20.10.24's ("invalid size", "parsing"); "64Q",
+ * " 64M" and "1e3" were read, a container predicted (eighteenth pass).
+ */
+static bool go_units_size(const char *s, size_t n, bool escaped)
+{
+	size_t i = 0, dots = 0;
+
+	if (escaped)
+		return false;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (!i)
+		return false;
+	while (i < n && s[i] == '.') {
+		size_t start = ++i;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == start)
+			return false;
+		dots++;
+	}
+	if (i < n && s[i] == ' ')
+		i++;
+	if (i < n && s[i] && strchr("kKmMgGtTpP", s[i]))
+		i++;
+	if (i < n && (s[i] == 'i' || s[i] == 'I'))
+		i++;
+	if (i < n && (s[i] == 'b' || s[i] == 'B'))
+		i++;
+	return i == n && dots <= 1;
+}
+
 /* The values whose own readers run in step 3: net.IP, opts.MemBytes. */
 static int check_value(node *k, node *v, struct reader *r)
 {
@@ -372,10 +410,11 @@ static int check_value(node *k, node *v, struct reader *r)
 		return 0;
 	if (cs_go_fold_equal(k->u.text, k->n, "default-shm-size")) {
 		/* MemBytes.UnmarshalJSON wants a quoted size, null included */
-		if (!cs_json_is_string(v) || v->n == 0)
+		if (!cs_json_is_string(v) || !go_units_size(v->u.text, v->n, v->escaped))
 			return key_error(r->d, k, EINVAL,
-					 "must be a size such as \"64M\": dockerd does not start "
-					 "(\"invalid size\")");
+					 "must be a size such as \"64M\" (digits, one '.' at most, "
+					 "then k, m, g, t or p, i and b if wanted, nothing else): "
+					 "dockerd does not start (\"invalid size\")");
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(ip_fields) / sizeof(ip_fields[0]); i++) {
@@ -468,7 +507,7 @@ static const char *go_trim(const char *s, size_t *n)
  * "none" is dockerd's own). dockerd does not start otherwise, and a
  * container was predicted (sixteenth pass).
  */
-static int check_exec_opts(node *v, struct reader *r)
+static int check_exec_opts(node *v, struct reader *r, bool *systemd)
 {
 	static const char key[] = "native.cgroupdriver";
 
@@ -486,8 +525,8 @@ static int check_exec_opts(node *v, struct reader *r)
 			continue;
 		vn = o->n - (size_t)(eq + 1 - o->u.text);
 		val = go_trim(eq + 1, &vn);
-		if (!vn || (vn == 8 && !memcmp(val, "cgroupfs", 8)) ||
-		    (vn == 7 && !memcmp(val, "systemd", 7)))
+		*systemd = vn == 7 && !memcmp(val, "systemd", 7);
+		if (!vn || *systemd || (vn == 8 && !memcmp(val, "cgroupfs", 8)))
 			return 0;
 		return ydoc_error(
 		    r->d, o, EINVAL, "exec-opts",
@@ -500,13 +539,115 @@ static int check_exec_opts(node *v, struct reader *r)
 	return 0;
 }
 
+/* The last top-level value of key as a string ("" for none, null, or
+ * another type, which step 3 has refused). */
+static const char *last_str(node *root, const char *key, size_t *n)
+{
+	node *v = last(root, key);
+
+	*n = v && cs_json_is_string(v) ? v->n : 0;
+	return *n ? v->u.text : "";
+}
+
+static bool str_is(const char *s, size_t n, const char *want)
+{
+	return n == strlen(want) && !memcmp(s, want, n);
+}
+
+/* The last top-level value of key is the plain scalar false. */
+static bool last_false(node *root, const char *key)
+{
+	node *v = last(root, key);
+
+	return v && v->kind == YDOC_SCALAR && v->style == YDOC_PLAIN &&
+	       str_is(v->u.text, v->n, "false");
+}
+
+/*
+ * config.ValidatePlatformConfig, the end of config.Validate: the default
+ * IPC mode must be "", private or shareable (verifyDefaultIpcMode: host,
+ * none or container:ID are valid modes but no default), the default
+ * cgroup namespace mode "", host or private; exactly, no case folded.
+ * Run against dockerd 20.10.24: "configuration validation from file
+ * failed"; capscope predicted (eighteenth pass).
+ */
+static int check_modes(node *root, struct reader *r)
+{
+	size_t n;
+	const char *s = last_str(root, "default-ipc-mode", &n);
+
+	if (n && !str_is(s, n, "private") && !str_is(s, n, "shareable"))
+		return ydoc_error(r->d, last(root, "default-ipc-mode"), EINVAL, "default-ipc-mode",
+				  "must be \"private\" or \"shareable\" (or absent): dockerd does "
+				  "not start (\"not supported as default value\", \"is invalid\")");
+	s = last_str(root, "default-cgroupns-mode", &n);
+	if (n && !str_is(s, n, "host") && !str_is(s, n, "private"))
+		return ydoc_error(r->d, last(root, "default-cgroupns-mode"), EINVAL,
+				  "default-cgroupns-mode",
+				  "must be \"host\" or \"private\" (or absent): dockerd does not "
+				  "start (\"is invalid\")");
+	return 0;
+}
+
+/*
+ * verifyDaemonSettings' checks of what the file alone decides, before the
+ * cgroup driver's: the containers' containerd namespace may not be the
+ * plugins' ("plugins.moby": the file cannot set the plugins' one, whose
+ * flag and field are spelt apart); a bridge and a bip together; iptables
+ * false with icc false. Each was run against dockerd 20.10.24 ("failed to
+ * start daemon"); capscope predicted (eighteenth pass).
+ */
+static int check_settings(node *root, struct reader *r)
+{
+	size_t n, m;
+	const char *s = last_str(root, "containerd-namespace", &n);
+
+	if (str_is(s, n, "plugins.moby"))
+		return ydoc_error(r->d, last(root, "containerd-namespace"), EINVAL,
+				  "containerd-namespace",
+				  "is the plugins' namespace: dockerd does not start (\"containers "
+				  "namespace and plugins namespace cannot be the same\")");
+	last_str(root, "bridge", &n);
+	last_str(root, "bip", &m);
+	if (n && m)
+		return ydoc_error(r->d, last(root, "bip"), EINVAL, "bip",
+				  "given with bridge: dockerd does not start (\"-b & --bip, "
+				  "mutually exclusive options\")");
+	if (last_false(root, "iptables") && last_false(root, "icc"))
+		return ydoc_error(r->d, last(root, "icc"), EINVAL, "icc",
+				  "false with iptables false: dockerd does not start (\"ICC=false "
+				  "uses iptables to function\")");
+	return 0;
+}
+
+/*
+ * verifyDaemonSettings after the driver: under the systemd cgroup driver
+ * a cgroup-parent must be a slice ("xxx.slice": more than 6 bytes, ending
+ * so). Only a driver the file names is known here: on a cgroup v2 host
+ * dockerd picks systemd when none is named, which capscope cannot see.
+ */
+static int check_cgroup_parent(node *root, bool systemd, struct reader *r)
+{
+	size_t n;
+	const char *s = last_str(root, "cgroup-parent", &n);
+
+	if (!systemd || !n || (n > 6 && !memcmp(s + n - 6, ".slice", 6)))
+		return 0;
+	return ydoc_error(
+	    r->d, last(root, "cgroup-parent"), EINVAL, "cgroup-parent",
+	    "must be a systemd slice (\"xxx.slice\") under native.cgroupdriver=systemd: "
+	    "dockerd does not start");
+}
+
 /*
  * What dockerd checks after the decode, in its order: config.Validate
  * (labels, the download and upload counts, runc's name kept for itself;
- * another default runtime is refused by model()), then the log level
- * (configureDaemonLogs: logrus.ParseLevel, any case), then the cgroup
- * driver (NewDaemon's verifyDaemonSettings). DNS servers and
- * search domains and generic resources are not checked here.
+ * another default runtime is refused by model(); the default IPC and
+ * cgroup namespace modes), then the log level (configureDaemonLogs:
+ * logrus.ParseLevel, any case), then NewDaemon's verifyDaemonSettings
+ * (namespaces, bridge and bip, icc, the cgroup driver, cgroup-parent).
+ * DNS servers and search domains, hosts and generic resources are not
+ * checked here.
  */
 static int validate(node *root, struct reader *r)
 {
@@ -515,6 +656,7 @@ static int validate(node *root, struct reader *r)
 	static const char *const levels[] = {"panic",	"fatal", "error", "warn",
 					     "warning", "info",	 "debug", "trace"};
 	node *v, *lv;
+	bool systemd = false;
 	int e;
 
 	if ((e = check_labels(last(root, "labels"), r)) < 0)
@@ -537,6 +679,8 @@ static int validate(node *root, struct reader *r)
 				return key_error(r->d, v->u.pairs[i].key, EINVAL,
 						 "the name runc is dockerd's own: it does not "
 						 "start (\"runtime name 'runc' is reserved\")");
+	if ((e = check_modes(root, r)) < 0)
+		return e;
 	lv = last(root, "log-level");
 	if (lv && cs_json_is_string(lv) && lv->n) {
 		size_t k = 0;
@@ -549,7 +693,10 @@ static int validate(node *root, struct reader *r)
 					  "no logging level (debug, info, warn, error, fatal, "
 					  "panic, trace): dockerd does not start");
 	}
-	return check_exec_opts(last(root, "exec-opts"), r);
+	if ((e = check_settings(root, r)) < 0 ||
+	    (e = check_exec_opts(last(root, "exec-opts"), r, &systemd)) < 0)
+		return e;
+	return check_cgroup_parent(root, systemd, r);
 }
 
 static bool is_true(node *v)
