@@ -527,7 +527,13 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 			struct cs_oci_config *cfg, struct cs_diag *d)
 {
 	struct parse p = {{filename, d, NULL, NULL}, cfg, true};
-	int rc = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_config, &p, d);
+	/*
+	 * runc's loadSpec is json.NewDecoder(f).Decode(&spec): the first value
+	 * only, nothing after it looked at (a second value, NUL, bytes that
+	 * are no UTF-8: runc 1.1.5 ran such a bundle). It was refused ("more
+	 * after the first value"), a bundle runc runs (eighteenth pass).
+	 */
+	int rc = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_config, &p, d);
 
 	if (rc < 0)
 		cs_diag_file(d, filename);

@@ -128,6 +128,26 @@ static void config_key_case(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Eighteenth pass: runc reads the first JSON value of config.json and
+ * nothing after it (json.Decoder; runc 1.1.5 ran this bundle). */
+static void config_first_value(void **state)
+{
+	static const char json[] = "{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"],"
+				   "\"noNewPrivileges\":true}}\n{\"process\": 5} \0 \xff x";
+	struct cs_oci_config c;
+	struct cs_diag d = {0};
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(cs_oci_config_parse(json, sizeof(json) - 1, "config.json", &c, &d), 0);
+	assert_true(c.process.no_new_privileges);
+	cs_oci_config_free(&c);
+	/* an error inside the value is still one */
+	assert_int_equal(
+	    parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]} x", &c, &d), -EINVAL);
+	cs_oci_config_free(&c);
+}
+
 static void config_errors(void **state)
 {
 	struct cs_oci_config c;
@@ -724,12 +744,19 @@ static void config_unread_dups(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),	     cmocka_unit_test(config_null_items),
-	    cmocka_unit_test(config_namespaces),     cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case),	     cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),	     cmocka_unit_test(config_other_types),
-	    cmocka_unit_test(config_unread_dups),    cmocka_unit_test(resolver),
-	    cmocka_unit_test(config_platform_types), cmocka_unit_test(config_runc_refuses),
+	    cmocka_unit_test(config_basic),
+	    cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_namespaces),
+	    cmocka_unit_test(config_errors),
+	    cmocka_unit_test(config_key_case),
+	    cmocka_unit_test(config_unknown_names),
+	    cmocka_unit_test(runc_article),
+	    cmocka_unit_test(config_other_types),
+	    cmocka_unit_test(config_unread_dups),
+	    cmocka_unit_test(config_first_value),
+	    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_platform_types),
+	    cmocka_unit_test(config_runc_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
