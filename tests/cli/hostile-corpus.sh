@@ -104,4 +104,13 @@ like "$(cat out.txt)" 'container "c is privileged: it holds every capability" ad
 "$CAPSCOPE" lint look.yaml >out.txt 2>&1
 like "$(head -1 out.txt)" ' Pod/web\\x3ax\\x20\(prod\.yaml\):c\\x20is' "lint: the name's : is a mark in KIND/NAME:CONTAINER"
 clean out.txt "lint"
+# explain oci: process.args[0] is free text, and the execve steps named it
+# as it is ("/bin/x cannot be executed: ENOENT ... ; /bin/sh cannot be
+# executed: ..." imitated its own reason): now one word of the sentence.
+mkdir -p bundle/rootfs
+printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"cwd":"/","args":["/bin/x cannot be executed: EPERM; \\u001b[31m/bin/y"]}}' >bundle/config.json
+"$CAPSCOPE" explain oci bundle >out.txt 2>&1
+like "$(grep 'execve.resolve: ' out.txt | head -1)" 'execve\.resolve: "/bin/x cannot be executed: EPERM; \\x1b\[31m/bin/y" cannot be executed: ENOENT' \
+  "explain oci: the entrypoint is one word of the execve step"
+clean out.txt "explain oci"
 done_testing
