@@ -28,11 +28,28 @@ static void print_word(const char *prefix, const char *s)
 	free(q);
 }
 
+/* A name with text after it on its line, by the item rule (escape.h): no
+ * space, blank or mark of its own. */
+static void print_item(const char *prefix, const char *s, const char *marks)
+{
+	char *e = cs_escape_item_dup(s, marks);
+
+	printf("%s%s", prefix, e ? e : "?");
+	free(e);
+}
+
+/*
+ * Eighteenth pass: the namespace and the name were written as they are, so
+ * a pod "web (prod.yaml)" of namespace "a/b" read "Pod a/b/web (prod.yaml)
+ * (FILE)": another namespace, name and file. explain pod and lint already
+ * wrote them by the item rule.
+ */
 static void pod_title(const struct cs_k8s_pod *p)
 {
 	print_esc("", p->kind);
-	print_esc(" ", p->namespace ? p->namespace : "");
-	print_esc(p->namespace ? "/" : "", p->name ? p->name : "(unnamed)");
+	if (p->namespace)
+		print_item(" ", p->namespace, "/");
+	print_item(p->namespace ? "/" : " ", p->name ? p->name : "(unnamed)", "");
 	print_esc(" (", p->file);
 	printf(")\n");
 }

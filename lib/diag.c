@@ -55,6 +55,41 @@ const char *cs_clip_mid(char *buf, size_t size, const char *value)
 	return buf;
 }
 
+/*
+ * Eighteenth pass: a wrapper that put its context in front of a message
+ * cut the joined text at its end, which is where the message says what is
+ * wrong ("LAYER: NAME...: a name longer than 4096 bytes ...; refusing the
+ * image" lost everything after NAME). So the message keeps its room first;
+ * the context gets what is left, at least a quarter, and each is cut in its
+ * middle (cs_clip_mid): the context's head and the message's end survive.
+ */
+const char *cs_join_cut(char *buf, size_t size, const char *context, const char *msg)
+{
+	size_t c = strlen(context), m = strlen(msg), room, cshare;
+	char cb[256], mb[1024];
+
+	if (size < 16 || c + 2 + m < size || size > sizeof(mb)) {
+		if ((size_t)snprintf(buf, size, "%s: %s", context, msg) >= size)
+			cs_mark_cut(buf, size);
+		return buf;
+	}
+	room = size - 1 - 2;
+	cshare = room > m ? room - m : 0;
+	if (cshare < size / 4)
+		cshare = size / 4;
+	if (cshare > c)
+		cshare = c;
+	if (cshare + 1 > sizeof(cb))
+		cshare = sizeof(cb) - 1;
+	cs_clip_mid(cb, cshare + 1, context);
+	c = strlen(cb);
+	cs_clip_mid(mb, room - c + 1, msg);
+	memcpy(buf, cb, c);
+	memcpy(buf + c, ": ", 2);
+	memcpy(buf + c + 2, mb, strlen(mb) + 1);
+	return buf;
+}
+
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	/* Quoted values with their quotes doubled (lib/msg-format.c). */
@@ -131,27 +166,19 @@ int cs_diag_context(struct cs_diag *d, int err, const char *fmt, ...)
 	if (err > 0)
 		err = -err;
 	if (d) {
-		char buf[sizeof(d->message) * 2 + 4];
-		size_t n;
+		char ctx[sizeof(d->message)], msg[sizeof(d->message)];
 		va_list ap;
 
 		va_start(ap, fmt);
-		cs_vformat_cut(buf, sizeof(d->message), fmt, ap);
+		cs_vformat_cut(ctx, sizeof(ctx), fmt, ap);
 		va_end(ap);
-		n = strlen(buf);
-		if (d->message[0]) {
-			memcpy(buf + n, ": ", 3);
-			n += 2;
-			memcpy(buf + n, d->message,
-			       strnlen(d->message, sizeof(d->message) - 1) + 1);
-			buf[n + strnlen(d->message, sizeof(d->message) - 1)] = '\0';
-		}
-		/* Cut to the field's size: the outer context matters most. */
-		n = strnlen(buf, sizeof(d->message) - 1);
-		memcpy(d->message, buf, n);
-		d->message[n] = '\0';
-		if (strlen(buf) > n)
-			cs_mark_cut(d->message, sizeof(d->message));
+		memcpy(msg, d->message, sizeof(msg));
+		msg[sizeof(msg) - 1] = '\0';
+		/* The context in front; the message's reason kept (cs_join_cut). */
+		if (msg[0])
+			cs_join_cut(d->message, sizeof(d->message), ctx, msg);
+		else
+			memcpy(d->message, ctx, sizeof(ctx));
 	}
 	return err;
 }

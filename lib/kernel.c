@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "capscope/text.h"
+#include "internal/cleanup.h"
 #include "internal/util.h"
 
 #define L "kernel"
@@ -569,14 +570,38 @@ static void exec_finish(struct exec_state *x, struct cs_steps *st)
 }
 
 /*
+ * The file as the steps name it: its path as a word of the sentence
+ * (word.c). The path is the image's or config.json's entrypoint, free
+ * text: "/bin/x cannot be executed: ENOENT; /bin/sh" imitated the words
+ * after it (eighteenth pass). *word holds the quoted path (the caller
+ * frees it); f itself when its path is plain (every ordinary path).
+ */
+static const char unnamed[] = "(unnamed)"; /* a file no caller named: not a word */
+
+static const struct cs_exec_file *as_word(const struct cs_exec_file *f, struct cs_exec_file *copy,
+					  char **word)
+{
+	if (!f->path || f->path == unnamed || cs_word_is_plain(f->path))
+		return f;
+	if (!(*word = cs_word_dup(f->path, '"')))
+		return f; /* out of memory: named as it is, escaped where printed */
+	*copy = *f;
+	copy->path = *word;
+	return copy;
+}
+
+/*
  * One "#!" file of a chain (fs/binfmt_script.c): it must be executable
  * itself; execve then runs what its first line names, and nothing of the
  * script's own mode or capabilities reaches the credentials.
  */
-static int exec_script(const struct cs_cred *c, const struct cs_exec_file *f, int nth,
+static int exec_script(const struct cs_cred *c, const struct cs_exec_file *file, int nth,
 		       struct cs_steps *st)
 {
-	const struct cs_exec_file *next = f->interp;
+	struct cs_exec_file fw, nw;
+	cs_cleanup_free char *fword = NULL, *nword = NULL;
+	const struct cs_exec_file *f = as_word(file, &fw, &fword);
+	const struct cs_exec_file *next = as_word(file->interp, &nw, &nword);
 	uid_t ouid;
 	gid_t ogid;
 	bool um = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
@@ -604,9 +629,12 @@ static int exec_script(const struct cs_cred *c, const struct cs_exec_file *f, in
 	return 0;
 }
 
-int cs_kernel_execve_open(const struct cs_cred *c, const struct cs_exec_file *f,
+int cs_kernel_execve_open(const struct cs_cred *c, const struct cs_exec_file *file,
 			  struct cs_steps *st)
 {
+	struct cs_exec_file fw;
+	cs_cleanup_free char *word = NULL;
+	const struct cs_exec_file *f = as_word(file, &fw, &word);
 	uid_t ouid;
 	gid_t ogid;
 	bool um, gm;
@@ -628,18 +656,19 @@ int cs_kernel_execve_open(const struct cs_cred *c, const struct cs_exec_file *f,
 int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_steps *st)
 {
 	struct exec_state x = {.old = c, .n = *c};
-	struct cs_exec_file assumed, named;
+	struct cs_exec_file assumed, named, worded;
+	cs_cleanup_free char *word = NULL;
 	int rc;
 
 	if (!f->path) { /* a caller that never named the file: every step still reads */
 		named = *f;
-		named.path = (char *)"(unnamed)";
+		named.path = (char *)unnamed;
 		f = &named;
 	}
 	for (int nth = 1; f->interp && f->known && !f->error; f = f->interp, nth++)
 		if ((rc = exec_script(c, f, nth, st)) != 0)
 			return rc;
-	x.f = f;
+	x.f = f = as_word(f, &worded, &word);
 	if (f->error) {
 		STEP(st, "execve.resolve", "%s cannot be executed: %s (%s)", f->path,
 		     cs_errno_name(f->error), strerror(f->error));

@@ -35,6 +35,13 @@ const char *cs_clip(char *buf, size_t size, const char *value);
  */
 const char *cs_clip_mid(char *buf, size_t size, const char *value);
 /*
+ * "context: msg" in buf (size bytes at most 1024), cut so that the
+ * message's end, its reason, survives: the message is given its room first
+ * and the context at least a quarter; each is cut in its middle when it
+ * must be (cs_clip_mid). lib/diag.c.
+ */
+const char *cs_join_cut(char *buf, size_t size, const char *context, const char *msg);
+/*
  * vasprintf with one rule more (lib/msg-format.c): a string conversion just
  * after a quote character of the format ('%s', "%s") has each of that
  * character in its value doubled. NULL with errno ENOMEM, or EINVAL for a

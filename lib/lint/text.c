@@ -17,9 +17,12 @@
 
 static int row(const struct cs_lint_finding *f, char **cells)
 {
-	/* Columns follow the first four: a space as \x20 (escape.h). */
-	char *file = cs_escape_cell_dup(f->file), *kind = cs_escape_cell_dup(f->kind),
-	     *name = cs_escape_cell_dup(f->name), *ctr = cs_escape_cell_dup(f->container);
+	/* Columns follow the first four: a space as \x20 (escape.h). The
+	 * object is KIND/NAME:CONTAINER, so the kind's "/" and the name's ":"
+	 * are marks (the item rule): a pod "web:x" with a container "c" read
+	 * as a pod "web" with a container "x:c" (eighteenth pass). */
+	char *file = cs_escape_cell_dup(f->file), *kind = cs_escape_item_dup(f->kind, "/"),
+	     *name = cs_escape_item_dup(f->name, ":"), *ctr = cs_escape_cell_dup(f->container);
 
 	cells[0] = cs_strf("%s:%u:%u", file ? file : "?", f->line, f->column);
 	cells[1] = strdup(cs_lint_level_name(f->level));

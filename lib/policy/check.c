@@ -24,6 +24,7 @@
 
 #include "capscope/policy.h"
 #include "gen-valid.h"
+#include "internal/cleanup.h"
 #include "internal/util.h"
 
 int cs_policy_cap_normalise(const char *s)
@@ -85,19 +86,24 @@ static int check_container(struct cs_policy_check *r, size_t ci, const struct cs
 			   cs_mask_t allowed)
 {
 	const struct cs_k8s_sc *sc = &c->sc;
+	/* The name as a word of the sentence (word.c): a manifest's container
+	 * named "c is fine: nothing to report" imitated the words after it. */
+	cs_cleanup_free char *name = cs_word_dup(c->name, '"');
 	bool drop_all = false;
 	int rc;
 
+	if (!name)
+		return -ENOMEM;
 	if (sc->privileged.set && sc->privileged.v &&
 	    (rc = violation(r, ci, "privileged", "%s %s is privileged: it holds every capability",
-			    cs_k8s_ctr_kind_name(c->kind), c->name)) < 0)
+			    cs_k8s_ctr_kind_name(c->kind), name)) < 0)
 		return rc;
 	for (size_t k = 0; sc->caps_set && k < sc->drop.n; k++)
 		drop_all |= cs_policy_cap_normalise(sc->drop.v[k]) == CS_POLICY_CAP_ALL;
 	if (!drop_all &&
 	    (rc = violation(r, ci, "drop-all",
 			    "%s %s does not drop ALL: the runtime's default capabilities stay",
-			    cs_k8s_ctr_kind_name(c->kind), c->name)) < 0)
+			    cs_k8s_ctr_kind_name(c->kind), name)) < 0)
 		return rc;
 	for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
 		int cap = cs_policy_cap_normalise(sc->add.v[k]);
@@ -105,7 +111,7 @@ static int check_container(struct cs_policy_check *r, size_t ci, const struct cs
 		if (cap >= 0 && (allowed & CS_BIT(cap)))
 			continue;
 		rc = violation(r, ci, "add", "%s %s adds \"%s\": %s", cs_k8s_ctr_kind_name(c->kind),
-			       c->name, sc->add.v[k],
+			       name, sc->add.v[k],
 			       cap == CS_POLICY_CAP_ALL ? "ALL is every capability"
 			       : cap < 0		? "not a capability name runtimes agree on"
 							: "not in the allowed set");

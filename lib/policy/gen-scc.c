@@ -13,6 +13,7 @@
 
 #include "capscope/policy.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 #include "gen-valid.h"
 #include "yaml-out.h"
 
@@ -241,12 +242,17 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 		const struct cs_k8s_sc *sc = &pod->containers[i].sc;
 
 		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++)
-			if (cs_policy_cap_normalise(sc->add.v[k]) == -EINVAL)
+			if (cs_policy_cap_normalise(sc->add.v[k]) == -EINVAL) {
+				/* The name as a word of the sentence (word.c). */
+				cs_cleanup_free char *name =
+				    cs_word_dup(pod->containers[i].name, '"');
+
 				return cs_diag_set(
 				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
 				    "capabilities.add",
 				    "container %s adds \"%s\", which is no capability name",
-				    pod->containers[i].name, sc->add.v[k]);
+				    name ? name : "?", sc->add.v[k]);
+			}
 	}
 	if (!(mf = open_memstream(&buf, &len)))
 		return -ENOMEM;

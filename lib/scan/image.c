@@ -172,7 +172,9 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int img_fail(struct img *im, int err, const char *fmt, ...)
 {
-	char msg[256];
+	/* Room for a whole 255-byte note and what the format adds to it: the
+	 * join below, not this buffer, decides what is cut. */
+	char msg[512], joined[sizeof(im->d->message)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -180,7 +182,9 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	va_end(ap);
 	if (!im->label)
 		return cs_diag_set(im->d, err, 0, 0, NULL, "%s", msg);
-	return cs_diag_set(im->d, err, 0, 0, NULL, "%.*s%s: %s", CS_MSG_CUTS(im->label, 120), msg);
+	/* The layer's label, then the message with its reason kept whole. */
+	cs_join_cut(joined, sizeof(joined), im->label, msg);
+	return cs_diag_set(im->d, err, 0, 0, NULL, "%s", joined);
 }
 
 static int over_max_bytes(struct img *im)
@@ -888,9 +892,12 @@ static int layer_note(struct img *im, const char *path, int err, const char *msg
 
 	if (im->rec)
 		return cs_layer_rec_note(im->rec, path, err, msg);
-	if (path)
-		cs_scan_add_error(im->r, path, err, "%s: %s", label, msg);
-	else
+	if (path) {
+		char joined[512]; /* cs_scan_add_error's message: the reason kept */
+
+		cs_scan_add_error(im->r, path, err, "%s",
+				  cs_join_cut(joined, sizeof(joined), label, msg));
+	} else
 		cs_scan_add_error(im->r, label, err, "%s", msg);
 	return 0;
 }
@@ -934,9 +941,13 @@ static int apply_entry(struct img *im, const struct cs_ventry *ve)
 	}
 	if (rc == CS_VIEW_UNPACKABLE)
 		return img_fail(im, EINVAL, "%s; refusing the image", note.message);
-	if (rc > 0)
-		cs_scan_add_error(im->r, ve->name, rc == 1 ? EINVAL : EXDEV, "%s: %s",
-				  note_label(im), note.message);
+	if (rc > 0) {
+		char joined[512];
+
+		cs_scan_add_error(
+		    im->r, ve->name, rc == 1 ? EINVAL : EXDEV, "%s",
+		    cs_join_cut(joined, sizeof(joined), note_label(im), note.message));
+	}
 	return 0;
 }
 

@@ -750,10 +750,14 @@ static int resolve_parent(const struct cs_view *v, const char *norm, char *pdir,
  */
 static int too_long(const char *name, struct cs_diag *d)
 {
+	char cut[CS_CLIP];
+
+	/* The name's head and tail, so the reason after it fits the message
+	 * (cut at 200 bytes, it pushed the reason out). */
 	cs_diag_set(d, ENAMETOOLONG, 0, 0, NULL,
-		    "%.*s%s: a name longer than %d bytes (ENAMETOOLONG): containerd and Docker "
+		    "%s: a name longer than %d bytes (ENAMETOOLONG): containerd and Docker "
 		    "fail on this layer",
-		    CS_MSG_CUTS(name, 200), VIEW_PATH_MAX);
+		    cs_clip_mid(cut, sizeof(cut), name), VIEW_PATH_MAX);
 	return CS_VIEW_UNPACKABLE;
 }
 

@@ -43,4 +43,38 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  
 line=$(grep -a 'pod\.requested: ' step.txt)
 ok "$(grep -qa 'xc3' <<<"$line"; echo $((! $?)))" "a step: no half character (\\xc3)"
 like "$line" 'é\.\.\.$' "a step: cut on a character and marked '...'"
+# A message whose context is put in front of it keeps its reason: a layer's
+# entry named with 5,000 bytes (eighteenth pass: "LAYER: bin/LLL..." and
+# nothing after it; the label and the 200 bytes of the name filled the 255).
+python3 - <<'P'
+import hashlib, io, json, tarfile
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("bin/" + "L" * 5000 + "END")
+    ti.size, ti.mode = 4, 0o755
+    t.addfile(ti, io.BytesIO(b"\x7fELF"))
+layer = b.getvalue()
+lid = hashlib.sha256(layer).hexdigest()
+cfg = json.dumps({"os": "linux", "config": {}, "rootfs": {"type": "layers",
+                  "diff_ids": ["sha256:" + lid]}}).encode()
+cid = hashlib.sha256(cfg).hexdigest()
+o = io.BytesIO()
+with tarfile.open(fileobj=o, mode="w") as t:
+    for name, data in ((cid + ".json", cfg), (lid + "/layer.tar", layer),
+                       ("manifest.json", json.dumps([{"Config": cid + ".json",
+                        "Layers": [lid + "/layer.tar"]}]).encode())):
+        ti = tarfile.TarInfo(name)
+        ti.size = len(data)
+        t.addfile(ti, io.BytesIO(data))
+open("long.tar", "wb").write(o.getvalue())
+P
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >pod.yaml
+for cmd in "scan long.tar" "explain pod --image long.tar pod.yaml"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd >/dev/null 2>err.txt
+  is "$?" 2 "$cmd: a name no applier can write is an input error"
+  is "$(wc -l <err.txt)" 1 "$cmd: one line"
+  like "$(cat err.txt)" 'long\.tar: layer 0 \([0-9a-f]{20,}\.\.\.[0-9a-f]{20,}/layer\.tar\): bin/L+\.\.\.L+END: a name longer than 4096 bytes \(ENAMETOOLONG\): containerd and Docker fail on this layer; refusing the image$' \
+    "$cmd: the layer, the name's head and end, and the whole reason"
+done
 done_testing

@@ -101,7 +101,7 @@ fi
 # Hostile names: escaped on the terminal, one string each in YAML.
 out=$("$CAPSCOPE" policy check --caps NET_RAW "$data/hostile.yaml" 2>&1)
 case "$out" in *$'\e'*|*$'\a'*) ok 1 "check: no raw control byte reaches the terminal";; *) ok 0 "check: no raw control byte reaches the terminal";; esac
-like "$out" 'evil\\x1b\[31m: x\\nkind: Secret' "check: the pod name is shown escaped"
+like "$out" 'evil\\x1b\[31m:\\x20x\\nkind:\\x20Secret' "check: the pod name is shown escaped (the item rule: a space as \\x20)"
 out=$("$CAPSCOPE" policy custom-scc --name h "$data/hostile.yaml" 2>&1); rc=$?
 is "$rc" 2 "custom-scc: an add that is no capability name is an input error"
 case "$out" in *$'\e'*|*$'\a'*) ok 1 "custom-scc: the error is escaped";; *) ok 0 "custom-scc: the error is escaped";; esac

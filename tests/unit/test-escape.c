@@ -177,7 +177,10 @@ static void diag_cut_says_so(void **state)
 	assert_string_equal(d.message + 251, "...");
 	cs_diag_set(&d, EINVAL, 0, 0, NULL, "short");
 	cs_diag_context(&d, EINVAL, "%s", long_text + 100);
-	assert_string_equal(d.message + strlen(d.message) - 3, "...");
+	/* The context is cut (in its middle, marked), the message kept: it
+	 * says what is wrong (eighteenth pass; the context's end was kept). */
+	assert_string_equal(d.message + strlen(d.message) - 7, ": short");
+	assert_non_null(strstr(d.message, "x...x"));
 	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%.255s", long_text); /* fits exactly */
 	assert_int_equal(strlen(d.message), 255);
 	assert_int_equal(d.message[254], 'x');
@@ -347,6 +350,30 @@ static void clip_mid_keeps_both_ends(void **state)
 	assert_string_equal(cs_clip_mid(buf, sizeof(buf), v), "/aaaaa...bbbbb");
 }
 
+/* Context put in front of a message keeps the message's end, its reason
+ * (eighteenth pass: cs_diag_context cut the joined text at its end). */
+static void context_keeps_the_reason(void **state)
+{
+	struct cs_diag d = {0};
+	char name[300], want[64];
+	size_t n;
+
+	(void)state;
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "short");
+	cs_diag_context(&d, EINVAL, "reading %s", "f");
+	assert_string_equal(d.message, "reading f: short");
+	memset(name, 'L', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%.*s: the reason", 200, name);
+	cs_diag_context(&d, EINVAL, "layer 0 (%s)", name);
+	n = strlen(d.message);
+	assert_true(n <= sizeof(d.message) - 1);
+	snprintf(want, sizeof(want), "L: the reason");
+	assert_string_equal(d.message + n - strlen(want), want);
+	assert_memory_equal(d.message, "layer 0 (LLL", 12);
+	assert_non_null(strstr(d.message, "..."));
+}
+
 /* A message's quoted values have their quote doubled (lib/msg-format.c);
  * every other conversion prints as printf prints it. */
 static void message_quotes_doubled(void **state)
@@ -489,6 +516,7 @@ int main(void)
 	    cmocka_unit_test(diag_cut_says_so),
 	    cmocka_unit_test(words_quoted),
 	    cmocka_unit_test(clip_mid_keeps_both_ends),
+	    cmocka_unit_test(context_keeps_the_reason),
 	    cmocka_unit_test(message_quotes_doubled),
 	    cmocka_unit_test(message_conversions),
 	    cmocka_unit_test(escape_write_in_pieces),

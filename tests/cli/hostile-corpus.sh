@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# asan-too
+# Issue #13, class 1, through every output mode at once: the one corpus of
+# hostile names (tests/lib/hostile-names.py: CSI, OSC, C1 as a byte and as
+# UTF-8, CR, a forged row, bidi overrides and isolates, zero-width and tag
+# characters, overlong and surrogate forms, bytes never UTF-8) planted where
+# a less-privileged party controls text: process comms and argv (ps), file
+# names (scan of a tree), tar entries and an image's config (scan, explain
+# pod and lint of an image), a manifest's names (policy, lint). The text
+# must hold none of them raw; --json must be JSON. And names that look like
+# the words after them stay one name (the item and word rules, escape.h).
+source "$(dirname "$0")/../lib/tap.sh"
+command -v python3 >/dev/null || skip_all "needs python3"
+corpus=$(cd "$(dirname "$0")/../lib" && pwd)/hostile-names.py
+tap_tmpdir
+cd "$T" || exit 1
+
+clean() { # FILE... DESCRIPTION
+  local d=${*: -1} out
+  out=$(python3 "$corpus" check "${@:1:$#-1}")
+  is "$?" 0 "$d: no hostile character raw"
+  [ -z "$out" ] || sed 's/^/#   /' <<<"$out"
+}
+json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1"; }
+
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >pod.yaml
+
+# Processes: the comm by prctl, argv[0] and a word of every name.
+pids=$(python3 "$corpus" procs)
+# shellcheck disable=SC2086
+trap 'kill $pids 2>/dev/null; rm -rf "$T"' EXIT
+# shellcheck disable=SC2086
+"$CAPSCOPE" ps $pids >ps.txt 2>&1
+is "$?" 0 "ps: every hostile process read"
+clean ps.txt "ps"
+# shellcheck disable=SC2086
+"$CAPSCOPE" ps -v $pids >psv.txt 2>&1
+clean psv.txt "ps -v"
+# shellcheck disable=SC2086
+"$CAPSCOPE" ps --json $pids >ps.json 2>&1
+json_ok ps.json; ok $? "ps --json: JSON"
+# shellcheck disable=SC2086
+kill $pids 2>/dev/null
+
+# A tree of set-uid and set-gid files of every name.
+mkdir tree
+python3 "$corpus" tree tree
+"$CAPSCOPE" scan tree >scan.txt 2>&1
+is "$?" 0 "scan of a tree: read"
+is "$(grep -c 'setuid\|setgid' scan.txt)" 40 "scan of a tree: one row a file"
+clean scan.txt "scan of a tree"
+"$CAPSCOPE" scan --html page.html tree >/dev/null 2>&1
+clean page.html "scan --html of a tree"
+for m in json sarif; do
+  "$CAPSCOPE" scan --$m tree >scan.$m 2>&1
+  json_ok scan.$m; ok $? "scan --$m of a tree: JSON"
+done
+
+# An image: entries of every name; User, Env, Cmd and Labels of them all.
+python3 "$corpus" image img.tar
+for cmd in "scan img.tar" "scan --diff img.tar img.tar" "explain pod --image img.tar pod.yaml" \
+  "explain pod --openshift --image img.tar pod.yaml" "lint --image img.tar pod.yaml"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd >out.txt 2>&1
+  like "$?" '^[01]$' "$cmd: read"
+  clean out.txt "$cmd"
+done
+"$CAPSCOPE" scan img.tar >out.txt 2>&1
+like "$(grep '^img.tar:' out.txt)" "user 'app''\\\\x1b\\[31mred" "scan: the image's user quoted, its quote doubled"
+"$CAPSCOPE" explain pod --html page.html --image img.tar pod.yaml >/dev/null 2>&1
+clean page.html "explain pod --html of the image"
+
+# A manifest's names that look like the words after them (eighteenth pass):
+# policy's title wrote namespace and name as they are ("Pod a/b/web
+# (prod.yaml) (FILE)": another namespace, name and file), policy check's
+# reasons the container's name raw in the sentence, lint's object column a
+# name's ":" (KIND/NAME:CONTAINER: pod "web:x" read as pod web, container x:c).
+cat >look.yaml <<'Y'
+apiVersion: v1
+kind: Pod
+metadata: {name: "web:x (prod.yaml)", namespace: "a/b"}
+spec:
+  containers:
+  - name: "c is privileged: it holds every capability"
+    image: i
+    securityContext: {capabilities: {add: ["X\e[31m"]}}
+Y
+"$CAPSCOPE" policy scc look.yaml >out.txt 2>&1
+like "$(head -1 out.txt)" '^Pod a\\x2fb/web:x\\x20\(prod\.yaml\) \(look\.yaml\)$' \
+  "policy scc: the namespace's / and the name's spaces are marks"
+"$CAPSCOPE" policy check --caps NET_RAW look.yaml >out.txt 2>&1
+is "$?" 1 "policy check: denied"
+like "$(head -1 out.txt)" '^deny  Pod a\\x2fb/web:x\\x20\(prod\.yaml\) \(look\.yaml\)$' \
+  "policy check: the same title"
+like "$(sed -n 2p out.txt)" '^  container "c is privileged: it holds every capability" does not drop ALL: ' \
+  "policy check: the container's name is one word of the reason"
+clean out.txt "policy check"
+cp look.yaml look-ns.yaml # custom-scc refuses the namespace "a/b" first
+sed -i 's/^metadata: .*/metadata: {name: web, namespace: ns}/' look-ns.yaml
+"$CAPSCOPE" policy custom-scc --name n look-ns.yaml >out.txt 2>&1
+is "$?" 2 "policy custom-scc: refused"
+like "$(cat out.txt)" 'container "c is privileged: it holds every capability" adds "X\\x1b\[31m", which is no capability name' \
+  "policy custom-scc: the container's name is one word of the refusal"
+"$CAPSCOPE" lint look.yaml >out.txt 2>&1
+like "$(head -1 out.txt)" ' Pod/web\\x3ax\\x20\(prod\.yaml\):c\\x20is' "lint: the name's : is a mark in KIND/NAME:CONTAINER"
+clean out.txt "lint"
+# explain oci: process.args[0] is free text, and the execve steps named it
+# as it is ("/bin/x cannot be executed: ENOENT ... ; /bin/sh cannot be
+# executed: ..." imitated its own reason): now one word of the sentence.
+mkdir -p bundle/rootfs
+printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"cwd":"/","args":["/bin/x cannot be executed: EPERM; \\u001b[31m/bin/y"]}}' >bundle/config.json
+"$CAPSCOPE" explain oci bundle >out.txt 2>&1
+like "$(grep 'execve.resolve: ' out.txt | head -1)" 'execve\.resolve: "/bin/x cannot be executed: EPERM; \\x1b\[31m/bin/y" cannot be executed: ENOENT' \
+  "explain oci: the entrypoint is one word of the execve step"
+clean out.txt "explain oci"
+done_testing

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""A corpus of hostile names, and the check that text output shows none raw.
+
+Names a less-privileged party controls (a process's comm and argv, file and
+tar entry names, an image's config, a manifest's names) are planted by the
+hostile-input suites from this one list; `check` then reads what capscope
+wrote for a terminal and reports any character the escaping rule
+(include/capscope/escape.h) says never reaches one raw.
+
+  hostile-names.py tree DIR          files (set-uid) and directories of every name
+  hostile-names.py procs             start one sleeper per name, print their pids
+  hostile-names.py image OUT.tar     a 'docker save' archive: entries and config
+  hostile-names.py check FILE...     exit 1, naming line and character, on a raw one
+"""
+import hashlib
+import io
+import json
+import os
+import sys
+import tarfile
+import time
+
+# Each is bytes: some are not UTF-8 (a file name or a comm may be anything).
+NAMES = [
+    b"\x1b[31mred\x1b[0m",                     # CSI: colour
+    b"\x1b]0;owned\x07t",                      # OSC: window title
+    b"\x1b]8;;http://e.x/\x1b\\lnk\x1b]8;;\x1b\\",  # OSC 8: a hyperlink
+    b"c1\x9b31mraw",                           # a C1 CSI as a raw byte
+    b"c1\xc2\x9b31mutf",                       # a C1 CSI as UTF-8 (U+009B)
+    b"ok\rcritical",                           # CR: overwrite the line
+    b"x\ncritical  CAP_SYS_ADMIN",             # a forged row
+    b"\xe2\x80\xaeevil",                       # U+202E right-to-left override
+    b"a\xe2\x81\xa6b\xe2\x81\xa9",             # U+2066 isolate, U+2069 pop
+    b"NET_ADMIN\xe2\x80\x8b",                  # U+200B zero width space
+    b"x\xef\xbb\xbf",                          # U+FEFF
+    b"NET\xf3\xa0\x80\xa0ADMIN",               # U+E0020, a tag character
+    b"ov\xc0\xafer",                           # overlong "/"
+    b"nul\xc0\x80x",                           # overlong NUL
+    b"sur\xed\xa0\x80x",                       # a surrogate
+    b"bad\xff\xfe",                            # never UTF-8
+    b"Container web:",                         # looks like a block
+    b"tab\tsep",
+    b"del\x7fx",
+    b"q'uo\"te",
+]
+
+HIDDEN_RANGES = [(0x80, 0x9f), (0xad, 0xad), (0x34f, 0x34f), (0x61c, 0x61c), (0x115f, 0x1160),
+                 (0x17b4, 0x17b5), (0x180e, 0x180e), (0x200b, 0x200b), (0x200e, 0x200f),
+                 (0x2028, 0x202e), (0x2060, 0x2064), (0x2066, 0x206f), (0x3164, 0x3164),
+                 (0xfeff, 0xfeff), (0xffa0, 0xffa0), (0xfff0, 0xfffb), (0x1bca0, 0x1bca3),
+                 (0x1d173, 0x1d17a), (0xe0000, 0xe007f)]
+
+
+def hidden(c):
+    return c < 0x20 and c != 0x0a or c == 0x7f or any(a <= c <= b for a, b in HIDDEN_RANGES)
+
+
+def check(paths):
+    bad = 0
+    for path in paths:
+        data = open(path, "rb").read()
+        for ln, line in enumerate(data.split(b"\n"), 1):
+            try:
+                s = line.decode("utf-8")
+            except UnicodeDecodeError as e:
+                print(f"{path}:{ln}: not UTF-8 at byte {e.start}: {line[max(0, e.start - 20):e.start + 8]!r}")
+                bad += 1
+                continue
+            for i, ch in enumerate(s):
+                if hidden(ord(ch)):
+                    print(f"{path}:{ln}: U+{ord(ch):04X} raw: {s[max(0, i - 30):i + 8]!r}")
+                    bad += 1
+                    break
+    return 1 if bad else 0
+
+
+def tree(top):
+    for n in NAMES:
+        p = os.path.join(top.encode(), n.replace(b"/", b"_"))
+        with open(p, "wb") as f:
+            f.write(b"x")
+        os.chmod(p, 0o4755)
+        os.mkdir(p + b".d")
+        with open(p + b".d/" + n.replace(b"/", b"_"), "wb") as f:
+            f.write(b"y")
+        os.chmod(p + b".d/" + n.replace(b"/", b"_"), 0o2755)
+
+
+def procs():
+    # comm (15 bytes) by prctl after exec, argv[0] and a last word of the name.
+    code = ("import ctypes,os,time;ctypes.CDLL(None).prctl(15,os.environb[b'HN'][:15],0,0,0);"
+            "os.write(1,b'.');os.close(1);time.sleep(120)")
+    pids = []
+    for n in NAMES:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            os.dup2(w, 1)
+            os.execve(sys.executable, [n, "-c", code, b"\x1b[2Jarg\n" + n],
+                      {b"HN": n, b"PATH": b"/usr/bin:/bin"})
+        os.close(w)
+        os.read(r, 1)  # renamed
+        os.close(r)
+        pids.append(pid)
+    print(" ".join(map(str, pids)))
+
+
+def image(out):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT, encoding="utf-8",
+                      errors="surrogateescape") as t:
+        for n in NAMES + [b"entry"]:
+            ti = tarfile.TarInfo("bin/" + n.replace(b"/", b"_").decode("utf-8", "surrogateescape"))
+            ti.size, ti.mode = 4, 0o4755 if n != b"entry" else 0o755
+            t.addfile(ti, io.BytesIO(b"\x7fELF"))
+    layer = b.getvalue()
+    lid = hashlib.sha256(layer).hexdigest()
+    text = [n.decode("utf-8", "replace") for n in NAMES]
+    cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {
+        "User": "app'" + "".join(text[:8]), "Env": ["PATH=/bin"] + ["X=" + t for t in text],
+        "Entrypoint": ["/bin/entry"], "Cmd": text, "Labels": {t: t for t in text}},
+        "rootfs": {"type": "layers", "diff_ids": ["sha256:" + lid]}}).encode()
+    cid = hashlib.sha256(cfg).hexdigest()
+    o = io.BytesIO()
+    with tarfile.open(fileobj=o, mode="w") as t:
+        for name, data in ((cid + ".json", cfg), (lid + "/layer.tar", layer),
+                           ("manifest.json", json.dumps([{"Config": cid + ".json",
+                            "RepoTags": ["t:latest"], "Layers": [lid + "/layer.tar"]}]).encode())):
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+    with open(out, "wb") as f:
+        f.write(o.getvalue())
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "check":
+        sys.exit(check(args))
+    {"tree": tree, "image": image}.get(cmd, lambda *a: procs())(*args)
