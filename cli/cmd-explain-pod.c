@@ -29,6 +29,7 @@
 #include "explain-pod.h"
 #include "explain.h"
 #include "output.h"
+#include "unknown-fields.h"
 
 #define CMD	  "explain pod"
 #define MAX_FILES 64
@@ -187,6 +188,7 @@ struct args {
 	const char *crio_cfg, *img_cfg, *docker_cfg;
 	bool uid_range; /* --uid-range given */
 	bool stop;	/* --help or a usage error: return rc */
+	enum cs_k8s_validate validate;
 };
 
 static int parse_check(struct state *s, const char *arg)
@@ -259,6 +261,8 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'C':
 		a->crio_cfg = optarg;
 		return 0;
+	case 'V':
+		return cs_validate_parse(CMD, optarg, &a->validate);
 	case 'D':
 		a->docker_cfg = optarg;
 		return 0;
@@ -310,6 +314,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"json", no_argument, NULL, 'j'},
 	    {"caller", required_argument, NULL, 'K'},
 	    {"html", required_argument, NULL, 'W'},
+	    {"validate", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -432,6 +437,13 @@ static int load_pods(struct state *s, int argc, char **argv)
 			rc = cs_diag_err(CMD, NULL, &d);
 	}
 	cs_named_free(seen);
+	for (size_t i = 0; i < s->m.n_unknown; i++) {
+		const struct cs_k8s_unknown_field *u = &s->m.unknown[i];
+
+		cs_warn_unknown_field(CMD, u->file, u->pos.line, u->pos.column, u->field,
+				      u->object);
+	}
+	cs_warn_unknown_more(CMD, s->m.n_unknown, s->m.n_unknown_total);
 	if (rc)
 		return rc;
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
@@ -457,6 +469,7 @@ int cmd_explain_pod(int argc, char **argv)
 		return rc;
 	}
 	cs_k8s_manifest_init(&s.m);
+	s.m.validate = a.validate;
 	cs_scc_set_init(&s.sc);
 	rc = load_context(&s, &a);
 	s.use_scc = s.o.openshift || a.n_sccs > 0;
