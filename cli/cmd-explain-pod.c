@@ -437,13 +437,7 @@ static int load_pods(struct state *s, int argc, char **argv)
 			rc = cs_diag_err(CMD, NULL, &d);
 	}
 	cs_named_free(seen);
-	for (size_t i = 0; i < s->m.n_unknown; i++) {
-		const struct cs_k8s_unknown_field *u = &s->m.unknown[i];
-
-		cs_warn_unknown_field(CMD, u->file, u->pos.line, u->pos.column, u->field,
-				      u->object);
-	}
-	cs_warn_unknown_more(CMD, s->m.n_unknown, s->m.n_unknown_total);
+	cs_warn_unknown_fields(CMD, &s->m);
 	if (rc)
 		return rc;
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
@@ -471,7 +465,9 @@ int cmd_explain_pod(int argc, char **argv)
 	cs_k8s_manifest_init(&s.m);
 	s.m.validate = a.validate;
 	cs_scc_set_init(&s.sc);
+	s.sc.sm.validate = a.validate; /* --scc FILE: read as the pods are */
 	rc = load_context(&s, &a);
+	cs_warn_unknown_fields(CMD, &s.sc.sm);
 	s.use_scc = s.o.openshift || a.n_sccs > 0;
 	if (rc == 0 && (rc = load_pods(&s, argc, argv)) == 0) {
 		s.use_scc = s.use_scc || s.m.n_sccs > 0;

@@ -196,11 +196,13 @@ int cmd_lint(int argc, char **argv)
 	o.explain.image = img;
 	o.explain.image_config = img ? cs_image_get_info(img)->config : NULL;
 	cs_scc_set_init(&sc);
+	sc.sm.validate = o.validate; /* --scc FILE: read as the manifests are */
 	o.explain.use_scc = a.openshift || a.n_sccs;
 	o.explain.granted = a.openshift ? sc.granted : NULL;
 	if (cs_scc_set_load(&sc, a.openshift, a.sccs, a.n_sccs, a.uses, a.n_uses, &d) < 0)
 		rc = cs_diag_err(CMD, "--scc", &d);
 	o.explain.n_granted = sc.n_granted;
+	cs_warn_unknown_fields(CMD, &sc.sm);
 	if (rc == 0)
 		rc = lint(argc, argv, &a, &o);
 	cs_scc_set_free(&sc);

@@ -45,3 +45,12 @@ void cs_warn_unknown_more(const char *cmd, size_t kept, size_t total)
 	if (total > kept)
 		(void)cs_err(cmd, "warning: %zu more unknown fields read as absent", total - kept);
 }
+
+void cs_warn_unknown_fields(const char *cmd, const struct cs_k8s_manifest *m)
+{
+	for (size_t i = 0; i < m->n_unknown; i++)
+		cs_warn_unknown_field(cmd, m->unknown[i].file, m->unknown[i].pos.line,
+				      m->unknown[i].pos.column, m->unknown[i].field,
+				      m->unknown[i].object);
+	cs_warn_unknown_more(cmd, m->n_unknown, m->n_unknown_total);
+}

@@ -307,8 +307,9 @@ static const char *elsewhere(enum mf_object obj, const char *k, size_t n)
 }
 
 /*
- * A key that is no field of any release's obj (not its field in another
- * case, nor another object's): read as absent and recorded under
+ * A key that is not a field of obj in 1.32, but may be one of a newer
+ * release (not its field in another case, nor another object's, which no
+ * release makes fields): read as absent and recorded under
  * CS_K8S_VALIDATE_WARN, the first CS_K8S_UNKNOWN_KEPT kept (a file of a
  * million unknown keys must not hold a million records), all counted.
  */

@@ -158,7 +158,7 @@ enum mf_object {
 
 /* Each key of map (the object at path) a field of obj, as the API server's
  * strict decoding wants it; else one error at the key, or (c->m->validate
- * CS_K8S_VALIDATE_WARN, a key no release makes a field) the key recorded in
+ * CS_K8S_VALIDATE_WARN, a key a newer release may make a field) the key recorded in
  * c->m->unknown and read as absent. */
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj);
 

@@ -71,6 +71,27 @@ like "$(head -1 err)" "^capscope lint: --validate given twice" "--validate twice
 is "$?" 2 "--validate=ignore: exit 2"
 like "$(head -1 err)" "^capscope explain pod: --validate takes strict or warn, not 'ignore'" "--validate=ignore: refused, named"
 
+# policy reads its manifests alike; an SCC file of --scc is read in the
+# command's mode (it was read strict whatever --validate said)
+"$CAPSCOPE" policy scc vm.yaml >out 2>err
+is "$?" 2 "policy: volumeMount refused"
+like "$(cat err)" '^capscope policy: vm\.yaml:8:5: spec\.containers\[0\]\.volumeMount: unknown field' "policy: at the key"
+"$CAPSCOPE" policy scc --validate=warn vm.yaml >out 2>err
+is "$?" 0 "policy --validate=warn: read"
+like "$(cat err)" '^capscope policy: warning: vm\.yaml:8:5: spec\.containers\[0\]\.volumeMount: not a field' "policy --validate=warn: the warning"
+printf 'apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata: {name: s, foo: 1}\nrunAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n' >scc.yaml
+for cmd in "lint" "explain pod"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd --scc scc.yaml foo.yaml >out 2>err
+  is "$?" 2 "$cmd --scc FILE: its unknown key refused"
+  like "$(cat err)" 'scc\.yaml:3:21: metadata\.foo: unknown field' "$cmd --scc FILE: at the key"
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd --validate=warn --scc scc.yaml foo.yaml >out 2>err
+  ok $(($? == 2)) "$cmd --validate=warn --scc FILE: read"
+  is "$(grep -c '^capscope '"$cmd"': warning: scc\.yaml:3:21: metadata\.foo: not a field' err)" 1 "$cmd --validate=warn --scc FILE: its warning"
+  is "$(grep -c '^capscope '"$cmd"': warning: foo\.yaml:9:3: spec\.foo: not a field' err)" 1 "$cmd --validate=warn --scc FILE: the pod's warning"
+done
+
 # under warn, what no release makes a field is still refused
 pod sc.yaml '    SecurityContext: {privileged: true}'
 "$CAPSCOPE" lint --validate=warn sc.yaml >out 2>err
