@@ -29,6 +29,7 @@
 #include "explain-pod.h"
 #include "explain.h"
 #include "output.h"
+#include "unknown-fields.h"
 
 #define CMD	  "explain pod"
 #define MAX_FILES 64
@@ -187,6 +188,7 @@ struct args {
 	const char *crio_cfg, *img_cfg, *docker_cfg;
 	bool uid_range; /* --uid-range given */
 	bool stop;	/* --help or a usage error: return rc */
+	enum cs_k8s_validate validate;
 };
 
 static int parse_check(struct state *s, const char *arg)
@@ -259,6 +261,8 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'C':
 		a->crio_cfg = optarg;
 		return 0;
+	case 'V':
+		return cs_validate_parse(CMD, optarg, &a->validate);
 	case 'D':
 		a->docker_cfg = optarg;
 		return 0;
@@ -310,6 +314,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"json", no_argument, NULL, 'j'},
 	    {"caller", required_argument, NULL, 'K'},
 	    {"html", required_argument, NULL, 'W'},
+	    {"validate", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -432,6 +437,7 @@ static int load_pods(struct state *s, int argc, char **argv)
 			rc = cs_diag_err(CMD, NULL, &d);
 	}
 	cs_named_free(seen);
+	cs_warn_unknown_fields(CMD, &s->m);
 	if (rc)
 		return rc;
 	cs_scc_set_grant_manifest(&s->sc, &s->m);
@@ -457,8 +463,11 @@ int cmd_explain_pod(int argc, char **argv)
 		return rc;
 	}
 	cs_k8s_manifest_init(&s.m);
+	s.m.validate = a.validate;
 	cs_scc_set_init(&s.sc);
+	s.sc.sm.validate = a.validate; /* --scc FILE: read as the pods are */
 	rc = load_context(&s, &a);
+	cs_warn_unknown_fields(CMD, &s.sc.sm);
 	s.use_scc = s.o.openshift || a.n_sccs > 0;
 	if (rc == 0 && (rc = load_pods(&s, argc, argv)) == 0) {
 		s.use_scc = s.use_scc || s.m.n_sccs > 0;

@@ -13,6 +13,7 @@
 #include "capscope/version.h"
 #include "commands.h"
 #include "output.h"
+#include "unknown-fields.h"
 
 #define CMD	 "lint"
 #define MAX_SCCS 64
@@ -35,6 +36,9 @@ static const char help[] =
     "  --runtime NAME[@VER] crio (default), containerd, docker or podman\n"
     "  --image ARCHIVE      the image all containers run (entrypoint, set-uid, file caps)\n"
     "  --rootfs DIR         the same from an unpacked root filesystem\n"
+    "  --validate MODE      a key that is not a field in Kubernetes 1.32: strict (default,\n"
+    "                       as kubectl) refuses the file, warn reads it as absent and says\n"
+    "                       so on stderr (a manifest for a newer cluster)\n"
     "  -h, --help           this help\n"
     "\nExit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n"
     "\nExamples:\n"
@@ -71,6 +75,7 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 	case 'c': a->config = optarg; return 0;
 	case 'M': a->image = optarg; return 0;
 	case 'R': o->explain.rootfs = optarg; return 0;
+	case 'V': return cs_validate_parse(CMD, optarg, &o->validate);
 	/* clang-format on */
 	case 'f':
 		if (!strcmp(optarg, "none"))
@@ -108,7 +113,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 	    {"json", 0, 0, 'j'}, {"sarif", 0, 0, 'S'}, {"fail-on", 1, 0, 'f'}, {"config", 1, 0, 'c'},
 	    {"psa-level", 1, 0, 'p'}, {"scc", 1, 0, 's'}, {"openshift", 0, 0, 'O'}, {"use", 1, 0, 'u'},
 	    {"uid-range", 1, 0, 'U'}, {"runtime", 1, 0, 'r'}, {"image", 1, 0, 'M'},
-	    {"rootfs", 1, 0, 'R'}, {"help", 0, 0, 'h'}, {0}};
+	    {"rootfs", 1, 0, 'R'}, {"validate", 1, 0, 'V'}, {"help", 0, 0, 'h'}, {0}};
 	/* clang-format on */
 	unsigned long long seen = 0;
 	int c, rc;
@@ -150,6 +155,10 @@ static int lint(int argc, char **argv, struct args *a, struct cs_lint_opts *o)
 	for (int i = optind; i < argc && rc == 0; i++)
 		if (cs_lint_path(argv[i], o, &r, &d) < 0)
 			rc = cs_diag_err(CMD, NULL, &d);
+	for (size_t i = 0; i < r.n_unknown; i++)
+		cs_warn_unknown_field(CMD, r.unknown[i].file, r.unknown[i].line,
+				      r.unknown[i].column, r.unknown[i].field, r.unknown[i].object);
+	cs_warn_unknown_more(CMD, r.n_unknown, r.n_unknown_total);
 	cs_lint_report_sort(&r);
 	if (rc == 0 && (werr = cs_lint_write(stdout, &r, a->fmt, cs_version())) < 0)
 		rc = cs_finish_stdout_err(CMD, CS_EXIT_ERROR, werr); /* names the write error */
@@ -187,11 +196,13 @@ int cmd_lint(int argc, char **argv)
 	o.explain.image = img;
 	o.explain.image_config = img ? cs_image_get_info(img)->config : NULL;
 	cs_scc_set_init(&sc);
+	sc.sm.validate = o.validate; /* --scc FILE: read as the manifests are */
 	o.explain.use_scc = a.openshift || a.n_sccs;
 	o.explain.granted = a.openshift ? sc.granted : NULL;
 	if (cs_scc_set_load(&sc, a.openshift, a.sccs, a.n_sccs, a.uses, a.n_uses, &d) < 0)
 		rc = cs_diag_err(CMD, "--scc", &d);
 	o.explain.n_granted = sc.n_granted;
+	cs_warn_unknown_fields(CMD, &sc.sm);
 	if (rc == 0)
 		rc = lint(argc, argv, &a, &o);
 	cs_scc_set_free(&sc);

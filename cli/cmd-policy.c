@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "capscope/number.h"
 #include "output.h"
+#include "unknown-fields.h"
 #include "policy-output.h"
 
 static const char help[] =
@@ -51,6 +52,8 @@ static const char help[] =
     "  --uid-range START/SIZE  scc, custom-scc: the namespace's uid range\n"
     "                        (default 1000660000/10000)\n"
     "  --json                machine-readable output (scc, check)\n"
+    "  --validate MODE       a key that is not a field in Kubernetes 1.32: strict\n"
+    "                        (default) refuses the file, warn reads it as absent\n"
     "  -h, --help            this text\n"
     "\n"
     "Exit status: 0 ok, 1 a finding (no built-in SCC admits a pod; check found a\n"
@@ -73,6 +76,7 @@ struct popts {
 	enum sub sub;
 	const char *profile, *caps, *name, *ns, *sa;
 	bool json, have_caps, have_uid_range;
+	enum cs_k8s_validate validate; /* --validate: the manifests' unknown keys */
 	cs_mask_t allowed;
 	enum cs_policy_order order;
 	struct cs_scc_opts scc;
@@ -147,6 +151,7 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	    {"order", required_argument, NULL, 'o'},
 	    {"uid-range", required_argument, NULL, 'u'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"validate", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -189,6 +194,10 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 			break;
 		case 'j':
 			o->json = true;
+			break;
+		case 'V':
+			if (cs_validate_parse("policy", optarg, &o->validate))
+				return CS_EXIT_USAGE;
 			break;
 		case 'c':
 			if (parse_caps(optarg, &o->allowed) < 0)
@@ -308,6 +317,7 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 			rc = diag_fail(NULL, &d);
 	}
 	cs_named_free(seen);
+	cs_warn_unknown_fields("policy", m);
 	if (rc)
 		return rc;
 	if (o->nfiles && m->n_pods == 0)
@@ -456,6 +466,7 @@ int cmd_policy(int argc, char **argv)
 	if ((rc = parse_opts(argc, argv, &o)) != 0)
 		return rc < 0 ? cs_finish_stdout(NULL, 0) : rc;
 	cs_k8s_manifest_init(&m);
+	m.validate = o.validate;
 	if ((rc = load_input(&o, &m)) == 0) {
 		switch (o.sub) {
 		case SUB_SCC:

@@ -165,7 +165,33 @@ struct cs_scc {
 	const char *user_namespace_level; /* "AllowHostLevel" / "RequirePodLevel" or NULL */
 };
 
+/*
+ * What the reader does with a key that is not a field of its object in
+ * Kubernetes 1.32, the release its field lists follow (kubectl's
+ * --validate): refuse it (strict, the default, as kubectl 1.27 and later
+ * asks the API server), or read it as absent and record it (warn: a
+ * manifest for a newer cluster, or an object the API server has already
+ * decoded). A key that is a field in another case, or a field of another
+ * object (`SecurityContext`, `privileged` in a container), is refused in
+ * both: no release makes it a field.
+ */
+enum cs_k8s_validate { CS_K8S_VALIDATE_STRICT = 0, CS_K8S_VALIDATE_WARN };
+
+/* A key read as absent under CS_K8S_VALIDATE_WARN. */
+struct cs_k8s_unknown_field {
+	const char *file;
+	struct cs_pos pos;
+	const char *field;  /* its path ("spec.containers[0].foo"), cut at 64 bytes a key */
+	const char *object; /* "a container", "a pod spec", ... */
+};
+#define CS_K8S_UNKNOWN_KEPT 100 /* the first ones kept; all are counted */
+
 struct cs_k8s_manifest {
+	/* set by the caller after cs_k8s_manifest_init (0: strict) */
+	enum cs_k8s_validate validate;
+	/* the keys read as absent: the first CS_K8S_UNKNOWN_KEPT, and how many */
+	struct cs_k8s_unknown_field *unknown;
+	size_t n_unknown, n_unknown_total;
 	struct cs_arena *arena;
 	struct cs_k8s_pod *pods;
 	size_t n_pods, cap_pods;

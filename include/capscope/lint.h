@@ -109,6 +109,14 @@ struct cs_lint_report {
 	size_t n_other_files; /* YAML in a walked tree that is not Kubernetes (no kind) */
 	size_t n_same_files;  /* files reached again (another name, or named again), read once */
 	void *seen;	      /* internal: the files read, by device and inode (freed with r) */
+	/* Keys read as absent (cs_lint_opts.validate CS_K8S_VALIDATE_WARN):
+	 * the first CS_K8S_UNKNOWN_KEPT of all files, and how many in all. */
+	struct cs_lint_unknown {
+		char *file, *field;
+		const char *object; /* static text */
+		unsigned line, column;
+	} * unknown;
+	size_t n_unknown, n_unknown_total;
 };
 
 CS_EXPORT void cs_lint_report_free(struct cs_lint_report *r);
@@ -125,6 +133,9 @@ struct cs_lint_opts {
 	bool psa_set; /* --psa-level */
 	enum cs_psa_level psa_level;
 	const struct cs_lint_config *config; /* NULL: defaults */
+	/* a key that is not a field in Kubernetes 1.32: refused (strict, 0) or
+	 * read as absent and listed in the report's unknown (warn) */
+	enum cs_k8s_validate validate;
 };
 
 /* Lint one pod (object) of a manifest, appending to r. 0 or -ENOMEM. */

@@ -1,28 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The field names of the objects the manifest reader takes capabilities
- * and identity from, checked as the API server's strict decoding checks
- * them (kubectl 1.27 and later asks for strict field validation by
- * default: `unknown field "spec.containers[0].SecurityContext"`, the
- * decoder being case-sensitive). Until session 17 such a key was read as
- * absent: `SecurityContext: {privileged: true}` was predicted as a plain
- * container, a pod kubectl refuses.
+ * The field names of the objects the manifest reader reads, checked as the
+ * API server's strict decoding checks them (kubectl 1.27 and later asks for
+ * strict field validation by default: `unknown field
+ * "spec.containers[0].SecurityContext"`, the decoder being case-sensitive).
+ * Until session 17 such a key was read as absent: `SecurityContext:
+ * {privileged: true}` was predicted as a plain container, a pod kubectl
+ * refuses.
  *
- * Objects whose every field is listed here (Kubernetes 1.32) are checked
- * whole: a securityContext (container and pod), capabilities,
- * seLinuxOptions, seccompProfile, appArmorProfile, windowsOptions, a
- * sysctl, the pod's os, a pod template. The pod spec and a container list
- * every field too, but they grow with each release and hold much capscope
- * does not model (volumes, probes, resources): there a key is refused only
- * when it differs from one of their fields in case alone, or is a field of
- * another object read here (`privileged` in a container, `capabilities`
- * in a pod spec), both certain mistakes whatever the release.
+ * Every object on the way from a document's top to a container's
+ * capabilities is checked whole against Kubernetes 1.32's fields
+ * (k8s.io/api v0.32 types.go, ObjectMeta from apimachinery, OpenShift's
+ * apps/v1 and security/v1): the object itself, its metadata, a workload's
+ * spec, the pod template, the pod spec, each container, the
+ * securityContexts and what they hold, an SCC. Session 17 checked the pod
+ * spec and containers for case and misplaced fields only, since they grow
+ * with each release: `volumeMount:` or `foo: 1` in a container was read as
+ * absent where kubectl refuses the pod (session 18). A manifest for a newer
+ * cluster is read with CS_K8S_VALIDATE_WARN (lint and explain pod
+ * --validate=warn; the webhook always, since the API server has decoded
+ * its object): an unknown key is then read as absent and recorded. A key
+ * that spells a field in another case, or a field of another object
+ * (`privileged` in a container, `capabilities` in a pod spec), is refused
+ * in both modes: no release makes it a field.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "manifest-read.h"
 #include "../internal/util.h"
 
@@ -96,6 +103,72 @@ static const char *const f_container[] = {
     "targetContainerName", /* ephemeral containers only; the API
 			    * server refuses it elsewhere */
     NULL};
+
+/* The objects above a pod spec: not fields of a pod's own objects, so
+ * elsewhere() does not look at them. */
+static const char *const f_object[] = {"apiVersion", "kind", "metadata", "spec", "status", NULL};
+static const char *const f_meta[] = {"name",
+				     "generateName",
+				     "namespace",
+				     "selfLink",
+				     "uid",
+				     "resourceVersion",
+				     "generation",
+				     "creationTimestamp",
+				     "deletionTimestamp",
+				     "deletionGracePeriodSeconds",
+				     "labels",
+				     "annotations",
+				     "ownerReferences",
+				     "finalizers",
+				     "managedFields",
+				     NULL};
+/* Each workload's spec. The removed betas' own fields (extensions/v1beta1
+ * and apps/v1beta1 `rollbackTo`, extensions/v1beta1 `templateGeneration`)
+ * are listed too, since those versions are read (for older clusters): one
+ * list per kind, not per version. */
+static const char *const f_deployment[] = {"replicas",	      "selector",
+					   "template",	      "strategy",
+					   "minReadySeconds", "revisionHistoryLimit",
+					   "paused",	      "progressDeadlineSeconds",
+					   "rollbackTo",      NULL};
+static const char *const f_daemonset[] = {
+    "selector",		  "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit",
+    "templateGeneration", NULL};
+static const char *const f_replicaset[] = {"replicas", "minReadySeconds", "selector", "template",
+					   NULL};
+static const char *const f_statefulset[] = {
+    "replicas",	       "selector",
+    "template",	       "volumeClaimTemplates",
+    "serviceName",     "podManagementPolicy",
+    "updateStrategy",  "revisionHistoryLimit",
+    "minReadySeconds", "persistentVolumeClaimRetentionPolicy",
+    "ordinals",	       NULL};
+static const char *const f_job[] = {"parallelism",
+				    "completions",
+				    "activeDeadlineSeconds",
+				    "podFailurePolicy",
+				    "successPolicy",
+				    "backoffLimit",
+				    "backoffLimitPerIndex",
+				    "maxFailedIndexes",
+				    "selector",
+				    "manualSelector",
+				    "template",
+				    "ttlSecondsAfterFinished",
+				    "completionMode",
+				    "suspend",
+				    "podReplacementPolicy",
+				    "managedBy",
+				    NULL};
+static const char *const f_cronjob[] = {
+    "schedule", "timeZone",    "startingDeadlineSeconds",    "concurrencyPolicy",
+    "suspend",	"jobTemplate", "successfulJobsHistoryLimit", "failedJobsHistoryLimit",
+    NULL};
+static const char *const f_rc[] = {"replicas", "minReadySeconds", "selector", "template", NULL};
+static const char *const f_dc[] = {
+    "strategy", "minReadySeconds", "triggers", "replicas", "revisionHistoryLimit",
+    "test",	"paused",	   "selector", "template", NULL};
 
 static const char *const f_sc[] = {"capabilities",
 				   "privileged",
@@ -178,8 +251,8 @@ static const struct {
 	const char *what; /* for the message: "a field of ..." */
 	bool whole;	  /* every field is listed: any other key is refused */
 } objects[] = {
-    [MF_POD_SPEC] = {f_pod_spec, "a pod spec", false},
-    [MF_CONTAINER] = {f_container, "a container", false},
+    [MF_POD_SPEC] = {f_pod_spec, "a pod spec", true},
+    [MF_CONTAINER] = {f_container, "a container", true},
     [MF_SC] = {f_sc, "a container's securityContext", true},
     [MF_POD_SC] = {f_pod_sc, "a pod's securityContext", true},
     [MF_CAPS] = {f_caps, "capabilities", true},
@@ -194,6 +267,16 @@ static const struct {
     [MF_SCC_SELINUX] = {f_scc_selinux, "an SCC's seLinuxContext", true},
     [MF_SCC_GROUP] = {f_scc_group, "an SCC's fsGroup or supplementalGroups", true},
     [MF_SCC_RANGE] = {f_scc_range, "an SCC's id range", true},
+    [MF_OBJECT] = {f_object, "a workload or Pod", true},
+    [MF_META] = {f_meta, "metadata (ObjectMeta)", true},
+    [MF_DEPLOYMENT] = {f_deployment, "a Deployment's spec", true},
+    [MF_DAEMONSET] = {f_daemonset, "a DaemonSet's spec", true},
+    [MF_REPLICASET] = {f_replicaset, "a ReplicaSet's spec", true},
+    [MF_STATEFULSET] = {f_statefulset, "a StatefulSet's spec", true},
+    [MF_JOB] = {f_job, "a Job's spec", true},
+    [MF_CRONJOB] = {f_cronjob, "a CronJob's spec", true},
+    [MF_RC] = {f_rc, "a ReplicationController's spec", true},
+    [MF_DC] = {f_dc, "a DeploymentConfig's spec", true},
 };
 
 static bool listed(const char *const *fields, const char *k, size_t n)
@@ -223,10 +306,38 @@ static const char *elsewhere(enum mf_object obj, const char *k, size_t n)
 	return NULL;
 }
 
+/*
+ * A key that is not a field of obj in 1.32, but may be one of a newer
+ * release (not its field in another case, nor another object's, which no
+ * release makes fields): read as absent and recorded under
+ * CS_K8S_VALIDATE_WARN, the first CS_K8S_UNKNOWN_KEPT kept (a file of a
+ * million unknown keys must not hold a million records), all counted.
+ */
+static int record_unknown(struct mf_ctx *c, struct ydoc_node *key, const char *field,
+			  enum mf_object obj)
+{
+	struct cs_k8s_manifest *m = c->m;
+	struct cs_k8s_unknown_field *u;
+
+	if (m->n_unknown_total++ >= CS_K8S_UNKNOWN_KEPT)
+		return 0;
+	if (!m->unknown &&
+	    !(m->unknown = cs_arena_alloc(m->arena, CS_K8S_UNKNOWN_KEPT * sizeof(*m->unknown))))
+		return -ENOMEM;
+	u = &m->unknown[m->n_unknown];
+	if (!(u->field = cs_arena_strndup(m->arena, field, strlen(field))))
+		return -ENOMEM;
+	u->file = c->name;
+	u->pos = pos_of(c, key);
+	u->object = objects[obj].what;
+	m->n_unknown++;
+	return 0;
+}
+
 /* other: the field k spells in another case (as_case), or the object k
  * is a field of; NULL if neither */
 static int unknown(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char *k,
-		   size_t n, const char *other, bool as_case)
+		   size_t n, enum mf_object obj, const char *other, bool as_case)
 {
 	char f[224];
 
@@ -242,8 +353,13 @@ static int unknown(struct mf_ctx *c, struct ydoc_node *key, const char *path, co
 			       "unknown field: a field of %s, not of this object; kubectl's strict "
 			       "field validation refuses the object",
 			       other);
+	if (c->m->validate == CS_K8S_VALIDATE_WARN)
+		return record_unknown(c, key, f, obj);
 	return mf_errf(c, key, EINVAL, f,
-		       "unknown field: kubectl's strict field validation refuses the object");
+		       "unknown field: not a field of %s in Kubernetes 1.32, whose fields capscope "
+		       "knows; kubectl's strict field validation refuses it (--validate=warn reads "
+		       "it as absent, for a newer cluster)",
+		       objects[obj].what);
 }
 
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj)
@@ -263,9 +379,13 @@ int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, e
 		if (listed(fields, k, n))
 			continue;
 		if ((other = case_of(fields, k, n)) != NULL)
-			return unknown(c, key, path, k, n, other, true);
-		if ((other = elsewhere(obj, k, n)) != NULL || objects[obj].whole)
-			return unknown(c, key, path, k, n, other, false);
+			return unknown(c, key, path, k, n, obj, other, true);
+		if ((other = elsewhere(obj, k, n)) != NULL || objects[obj].whole) {
+			int r = unknown(c, key, path, k, n, obj, other, false);
+
+			if (r < 0)
+				return r;
+		}
 	}
 	return 0;
 }

@@ -144,10 +144,22 @@ enum mf_object {
 	MF_SCC_SELINUX,
 	MF_SCC_GROUP,
 	MF_SCC_RANGE,
+	MF_OBJECT, /* from here on: what holds a pod spec */
+	MF_META,
+	MF_DEPLOYMENT,
+	MF_DAEMONSET,
+	MF_REPLICASET,
+	MF_STATEFULSET,
+	MF_JOB,
+	MF_CRONJOB,
+	MF_RC,
+	MF_DC,
 };
 
 /* Each key of map (the object at path) a field of obj, as the API server's
- * strict decoding wants it; else one error at the key. */
+ * strict decoding wants it; else one error at the key, or (c->m->validate
+ * CS_K8S_VALIDATE_WARN, a key a newer release may make a field) the key recorded in
+ * c->m->unknown and read as absent. */
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj);
 
 /* A path with a ".." element. */

@@ -96,7 +96,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	s->file = file;
 	s->pos = pos_of(c, root);
 	if ((r = mf_check_fields(c, root, "", MF_SCC)) < 0 ||
-	    (r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0)
+	    (r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0 ||
+	    (r = mf_check_fields(c, meta, "metadata", MF_META)) < 0)
 		return r;
 	if (meta && (r = mf_get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
 		return r;

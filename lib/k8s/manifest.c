@@ -758,6 +758,29 @@ static int get_os_label(struct mf_ctx *c, struct ydoc_node *tmeta, const char *t
 			  &p->os_label);
 }
 
+/* A workload's own spec (a Pod's is its pod spec, checked with it). */
+static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *kind)
+{
+	static const struct {
+		const char *kind;
+		enum mf_object obj;
+	} specs[] = {
+	    {"Deployment", MF_DEPLOYMENT},
+	    {"DaemonSet", MF_DAEMONSET},
+	    {"ReplicaSet", MF_REPLICASET},
+	    {"StatefulSet", MF_STATEFULSET},
+	    {"Job", MF_JOB},
+	    {"CronJob", MF_CRONJOB},
+	    {"ReplicationController", MF_RC},
+	    {"DeploymentConfig", MF_DC},
+	};
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
+		if (!strcmp(kind, specs[i].kind))
+			return mf_check_fields(c, spec, "spec", specs[i].obj);
+	return 0;
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *path,
 			  const char *kind)
@@ -768,12 +791,16 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 	char f[160], sp[128], tp[128] = "metadata";
 	int r;
 
-	if ((r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0)
+	if ((r = mf_check_fields(c, root, "", MF_OBJECT)) < 0 ||
+	    (r = mf_get_map(c, root, "metadata", "metadata", &meta)) < 0 ||
+	    (r = mf_check_fields(c, meta, "metadata", MF_META)) < 0)
 		return r;
 	if ((r = mf_get_map(c, root, "spec", "spec", &spec)) < 0)
 		return r;
 	if (!spec)
 		return mf_errf(c, root, EINVAL, "spec", "%s has no spec", kind);
+	if ((r = check_workload_spec(c, spec, kind)) < 0)
+		return r;
 	if (strcmp(kind, "Pod") == 0) {
 		pspec = spec;
 		tmeta = meta;
@@ -783,16 +810,22 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 
 		mf_fieldf(sp, sizeof(sp), "spec");
 		if (strcmp(kind, "CronJob") == 0) {
-			struct ydoc_node *jt;
+			struct ydoc_node *jt, *jmeta;
 
 			if ((r = mf_get_map(c, spec, "jobTemplate", "spec.jobTemplate", &jt)) < 0)
 				return r;
 			if (!jt ||
 			    (r = mf_check_fields(c, jt, "spec.jobTemplate", MF_TEMPLATE)) < 0 ||
+			    (r = mf_get_map(c, jt, "metadata", "spec.jobTemplate.metadata",
+					    &jmeta)) < 0 ||
+			    (r = mf_check_fields(c, jmeta, "spec.jobTemplate.metadata", MF_META)) <
+				0 ||
 			    (r = mf_get_map(c, jt, "spec", "spec.jobTemplate.spec", &s)) < 0 || !s)
 				return r < 0 ? r
 					     : mf_errf(c, spec, EINVAL, "spec.jobTemplate.spec",
 						       "CronJob has no jobTemplate.spec");
+			if ((r = mf_check_fields(c, s, "spec.jobTemplate.spec", MF_JOB)) < 0)
+				return r;
 			mf_fieldf(sp, sizeof(sp), "spec.jobTemplate.spec");
 		}
 		mf_fieldf(f, sizeof(f), "%s.template", sp);
@@ -803,7 +836,8 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 		if ((r = mf_check_fields(c, tmpl, f, MF_TEMPLATE)) < 0)
 			return r;
 		mf_fieldf(tp, sizeof(tp), "%s.template.metadata", sp);
-		if ((r = mf_get_map(c, tmpl, "metadata", tp, &tmeta)) < 0)
+		if ((r = mf_get_map(c, tmpl, "metadata", tp, &tmeta)) < 0 ||
+		    (r = mf_check_fields(c, tmeta, tp, MF_META)) < 0)
 			return r;
 		mf_fieldf(f, sizeof(f), "%s.template.spec", sp);
 		if ((r = mf_get_map(c, tmpl, "spec", f, &pspec)) < 0)

@@ -97,6 +97,11 @@ void cs_lint_report_free(struct cs_lint_report *r)
 	for (size_t i = 0; i < r->n; i++)
 		finding_free(&r->v[i]);
 	free(r->v);
+	for (size_t i = 0; i < r->n_unknown; i++) {
+		free(r->unknown[i].file);
+		free(r->unknown[i].field);
+	}
+	free(r->unknown);
 	tdestroy(r->seen, free);
 	memset(r, 0, sizeof(*r));
 }

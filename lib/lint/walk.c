@@ -30,6 +30,35 @@
 #define MAX_FILE  (16u << 20) /* as cs_k8s_load: larger is not a manifest */
 #define MAX_DEPTH 64
 
+/* The keys one file's reading took as absent, copied into the report (the
+ * manifest is freed before the next file): at most CS_K8S_UNKNOWN_KEPT in
+ * all, every one counted. */
+static int keep_unknown(struct cs_lint_report *r, const struct cs_k8s_manifest *m)
+{
+	r->n_unknown_total += m->n_unknown_total;
+	for (size_t i = 0; i < m->n_unknown && r->n_unknown < CS_K8S_UNKNOWN_KEPT; i++) {
+		const struct cs_k8s_unknown_field *u = &m->unknown[i];
+		struct cs_lint_unknown *k;
+
+		if (!r->unknown && !(r->unknown = calloc(CS_K8S_UNKNOWN_KEPT, sizeof(*r->unknown))))
+			return -ENOMEM;
+		k = &r->unknown[r->n_unknown];
+		k->file = strdup(u->file ? u->file : "");
+		k->field = strdup(u->field);
+		if (!k->file || !k->field) {
+			free(k->file);
+			free(k->field);
+			k->file = k->field = NULL;
+			return -ENOMEM;
+		}
+		k->object = u->object;
+		k->line = u->pos.line;
+		k->column = u->pos.column;
+		r->n_unknown++;
+	}
+	return 0;
+}
+
 int cs_lint_buffer(const char *buf, size_t len, const char *name, const struct cs_lint_opts *o,
 		   struct cs_lint_report *r, struct cs_diag *d)
 {
@@ -39,8 +68,9 @@ int cs_lint_buffer(const char *buf, size_t len, const char *name, const struct c
 	int ret;
 
 	cs_k8s_manifest_init(&m);
+	m.validate = o->validate;
 	r->n_files++;
-	if ((ret = cs_k8s_parse(&m, buf, len, name, d)) < 0)
+	if ((ret = cs_k8s_parse(&m, buf, len, name, d)) < 0 || (ret = keep_unknown(r, &m)) < 0)
 		goto out;
 	if (o->explain.use_scc && o->scc_set) {
 		size_t n = 0;

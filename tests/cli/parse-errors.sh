@@ -178,14 +178,16 @@ one_line "image config" '^capscope scan: img\.tar: [0-9]+:[0-9]+: config: not va
 # (`<<: *privileged` would be ignored: a privileged container read as a
 # plain one, lint silent), an explicit tag (`!!str 0` is a string to
 # Kubernetes), a leading 0 (octal to YAML 1.1: 0777 is 511, not 777).
-pod() { printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nx-base: &priv {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      %s\n' "$1"; }
+# The anchor is held by the pod's status, a field no reader takes (a
+# top-level `x-base:` is not a field: refused since session 18, as kubectl).
+pod() { printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nstatus: &priv {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: i\n    securityContext:\n      %s\n' "$1"; }
 # What go-yaml v2 refuses after a tag or an anchor, and a directive before the
 # first document (kubectl 1.32 refuses each; capscope read the privileged pod,
 # the tag or anchor being in a field it does not read)
 pod 'privileged: true' | sed 's/^metadata: {name: x}$/metadata: {name: x, labels: {a: !}}/' >tagend.yaml
 one_line "a tag then '}'" "^capscope explain pod: tagend\.yaml:3:33: YAML: a tag not followed by a space or a line break" \
   "$CAPSCOPE" explain pod tagend.yaml
-pod 'privileged: true' | sed 's/^x-base: &priv {/x-base: \&priv{/' >anchorend.yaml
+pod 'privileged: true' | sed 's/^status: &priv {/status: \&priv{/' >anchorend.yaml
 one_line "an anchor then '{'" "^capscope lint: anchorend\.yaml:4:9: YAML: an anchor or alias followed by '\{'" \
   "$CAPSCOPE" lint anchorend.yaml
 { printf '%%YAML 1.1\n---\n'; pod 'privileged: true'; } >directive.yaml

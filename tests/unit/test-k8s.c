@@ -227,6 +227,102 @@ static void test_unknown_fields(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/*
+ * Session 18: the pod spec, containers, metadata, a workload's spec and the
+ * object itself are checked whole; CS_K8S_VALIDATE_WARN reads a key that is
+ * no 1.32 field as absent and records it (kept up to CS_K8S_UNKNOWN_KEPT).
+ */
+static void test_unknown_fields_whole(void **state)
+{
+	static const struct {
+		const char *y, *field, *msg;
+		unsigned line;
+	} bad[] = {
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    volumeMount: []\n",
+	     "spec.containers[0].volumeMount", "not a field of a container in Kubernetes 1.32", 5},
+	    {"kind: Pod\nspec:\n  foo: 1\n  containers: [{name: a}]\n", "spec.foo",
+	     "not a field of a pod spec", 3},
+	    {"kind: Pod\nspec:\n  containers: [{name: a}]\n  ephemeralContainers: [{name: e, "
+	     "targetContainer: a}]\n",
+	     "spec.ephemeralContainers[0].targetContainer", "not a field of a container", 4},
+	    {"kind: Pod\nmetadata: {name: p, label: {}}\nspec: {containers: [{name: a}]}\n",
+	     "metadata.label", "not a field of metadata", 2},
+	    {"kind: Pod\nfoo: 1\nspec: {containers: [{name: a}]}\n", "foo",
+	     "not a field of a workload or Pod", 2},
+	    {"apiVersion: apps/v1\nkind: Deployment\nspec:\n  replica: 2\n  template:\n"
+	     "    spec: {containers: [{name: a}]}\n",
+	     "spec.replica", "not a field of a Deployment's spec", 4},
+	    {"apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    metadata: {foo: "
+	     "1}\n    spec: {containers: [{name: a}]}\n",
+	     "spec.template.metadata.foo", "not a field of metadata", 5},
+	    {"apiVersion: batch/v1\nkind: Job\nspec:\n  backofLimit: 1\n  template:\n"
+	     "    spec: {containers: [{name: a}]}\n",
+	     "spec.backofLimit", "not a field of a Job's spec", 4},
+	    {"apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    metadata: {x: 1}\n"
+	     "    spec: {template: {spec: {containers: [{name: a}]}}}\n",
+	     "spec.jobTemplate.metadata.x", "not a field of metadata", 5},
+	    {"apiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    spec:\n"
+	     "      schedule: x\n      template: {spec: {containers: [{name: a}]}}\n",
+	     "spec.jobTemplate.spec.schedule", "not a field of a Job's spec", 6},
+	    {"apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  strategy: {}\n  template:\n"
+	     "    spec: {containers: [{name: a}]}\n",
+	     "spec.strategy", "not a field of a StatefulSet's spec", 4},
+	    {"apiVersion: v1\nkind: ReplicationController\nspec:\n  templateRef: {}\n"
+	     "  template:\n    spec: {containers: [{name: a}]}\n",
+	     "spec.templateRef", "not a field of a ReplicationController's spec", 4},
+	    {"apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\n"
+	     "metadata: {name: s, labelz: {}}\n",
+	     "metadata.labelz", "not a field of metadata", 3},
+	};
+	static const char warn[] = "kind: Pod\nmetadata: {name: p, x: 1}\nspec:\n  foo: 1\n"
+				   "  SecurityContext: {}\n  containers: [{name: a, bar: 2}]\n";
+	static const char warn2[] = "kind: Pod\nmetadata: {name: p, x: 1}\nspec:\n  foo: 1\n"
+				    "  containers: [{name: a, bar: 2}]\n";
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_err(bad[i].y, bad[i].line, bad[i].field, bad[i].msg);
+	/* warn: the unknown keys recorded, in order; another case still refused */
+	cs_k8s_manifest_init(&m);
+	m.validate = CS_K8S_VALIDATE_WARN;
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_k8s_parse(&m, warn, sizeof(warn) - 1, "t.yaml", &d), -EINVAL);
+	assert_string_equal(d.field, "spec.SecurityContext");
+	cs_k8s_manifest_free(&m);
+	cs_k8s_manifest_init(&m);
+	m.validate = CS_K8S_VALIDATE_WARN;
+	assert_int_equal(cs_k8s_parse(&m, warn2, sizeof(warn2) - 1, "t.yaml", &d), 0);
+	assert_int_equal(m.n_pods, 1);
+	assert_int_equal(m.n_unknown, 3);
+	assert_int_equal(m.n_unknown_total, 3);
+	assert_string_equal(m.unknown[2].field, "spec.containers[0].bar");
+	assert_string_equal(m.unknown[0].field, "metadata.x");
+	assert_int_equal(m.unknown[0].pos.line, 2);
+	assert_string_equal(m.unknown[1].field, "spec.foo");
+	assert_string_equal(m.unknown[1].object, "a pod spec");
+	assert_string_equal(m.unknown[1].file, "t.yaml");
+	cs_k8s_manifest_free(&m);
+	/* a container of 300 unknown keys: 100 kept, 300 counted */
+	{
+		char *y = malloc(300 * 16 + 64), *p = y;
+
+		assert_non_null(y);
+		p += sprintf(p, "kind: Pod\nspec:\n  containers:\n  - name: a\n");
+		for (int i = 0; i < 300; i++)
+			p += sprintf(p, "    k%d: 1\n", i);
+		cs_k8s_manifest_init(&m);
+		m.validate = CS_K8S_VALIDATE_WARN;
+		assert_int_equal(cs_k8s_parse(&m, y, (size_t)(p - y), "t.yaml", &d), 0);
+		assert_int_equal(m.n_unknown, CS_K8S_UNKNOWN_KEPT);
+		assert_int_equal(m.n_unknown_total, 300);
+		assert_string_equal(m.unknown[99].field, "spec.containers[0].k99");
+		cs_k8s_manifest_free(&m);
+		free(y);
+	}
+}
+
 /* UTF-8 text as UTF-16 (le or be) with its byte order mark, into out. */
 static size_t to_utf16(const char *u8, bool le, unsigned char *out)
 {
@@ -380,33 +476,46 @@ static void test_items_make_a_list(void **state)
 			 0);
 	assert_int_equal(m.n_pods, 0);
 	cs_k8s_manifest_free(&m);
-	/* in an item, items that is not a sequence is a field of the object */
-	assert_int_equal(
-	    parse(&m,
-		  "kind: List\nitems:\n- kind: Pod\n  spec: {containers: [{name: a}]}\n  items:\n",
-		  &d),
-	    0);
-	assert_int_equal(m.n_pods, 1);
-	cs_k8s_manifest_free(&m);
+	/* in an item, items that is not a sequence is a key of the object: not
+	 * a field of a Pod, refused as kubectl's strict validation refuses it
+	 * (session 18), read as absent under warn */
+	{
+		static const char in_item[] = "kind: List\nitems:\n- kind: Pod\n  spec: "
+					      "{containers: [{name: a}]}\n  items:\n";
+
+		assert_int_equal(parse(&m, in_item, &d), -EINVAL);
+		assert_string_equal(d.field, "items");
+		assert_int_equal(d.line, 5);
+		cs_k8s_manifest_free(&m);
+		cs_k8s_manifest_init(&m);
+		m.validate = CS_K8S_VALIDATE_WARN;
+		assert_int_equal(cs_k8s_parse(&m, in_item, sizeof(in_item) - 1, "t.yaml", &d), 0);
+		assert_int_equal(m.n_pods, 1);
+		assert_int_equal(m.n_unknown, 1);
+		cs_k8s_manifest_free(&m);
+	}
 	/* an item with neither kind nor apiVersion is typed by its list, "List"
 	 * cut off (kubectl creates it): it was refused as an item kubectl
 	 * refuses (fifteenth pass, second round) */
 	{
-		const char *typed[][2] = {
-		    {"apiVersion: v1\nkind: PodList\nitems:\n- ", "Pod"},
+		/* a pod's spec, or a workload's (each object checked whole) */
+		const char *pod = "metadata: {name: evil}\n"
+				  "  spec: {containers: [{name: b, securityContext: {privileged: "
+				  "true}}]}\n";
+		const char *ds = "metadata: {name: evil}\n"
+				 "  spec: {template: {spec: {containers: [{name: b, "
+				 "securityContext: {privileged: true}}]}}}\n";
+		const char *typed[][3] = {
+		    {"apiVersion: v1\nkind: PodList\nitems:\n- ", "Pod", pod},
 		    {"apiVersion: v1\nkind: Pod\nspec: {containers: [{name: a}]}\nitems:\n- ",
-		     "Pod"},
+		     "Pod", pod},
 		    {"apiVersion: v1\nkind: PodList\nitems:\n- kind: ''\n  apiVersion: ~\n  ",
-		     "Pod"},
-		    {"apiVersion: apps/v1\nkind: DaemonSetList\nitems:\n- ", "DaemonSet"},
+		     "Pod", pod},
+		    {"apiVersion: apps/v1\nkind: DaemonSetList\nitems:\n- ", "DaemonSet", ds},
 		};
-		const char *bare = "metadata: {name: evil}\n"
-				   "  spec: {containers: [{name: b, securityContext: {privileged: "
-				   "true}}],\n    template: {spec: {containers: [{name: b, "
-				   "securityContext: {privileged: true}}]}}}\n";
 
 		for (size_t i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
-			snprintf(y, sizeof(y), "%s%s", typed[i][0], bare);
+			snprintf(y, sizeof(y), "%s%s", typed[i][0], typed[i][2]);
 			assert_int_equal(parse(&m, y, &d), 0);
 			assert_int_equal(m.n_pods, 1);
 			assert_string_equal(m.pods[0].name, "evil");
@@ -1131,6 +1240,7 @@ int main(void)
 	    cmocka_unit_test(test_pod_os),
 	    cmocka_unit_test(test_profiles),
 	    cmocka_unit_test(test_unknown_fields),
+	    cmocka_unit_test(test_unknown_fields_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

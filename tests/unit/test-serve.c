@@ -412,6 +412,46 @@ static void review_replication_controller(void **state)
 	cs_review_free(&rv);
 }
 
+/*
+ * Session 18: the API server has decoded the object with its own release's
+ * types, so a key capscope's 1.32 lists lack (a field of a newer release)
+ * is read as absent and said in one line, which is no finding: enforce
+ * still admits a pod with nothing else to say. Strict reading made every
+ * such pod unreadable.
+ */
+static void review_newer_field(void **state)
+{
+	static const char fmt[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+	    "\"request\":{\"uid\":\"u\",\"kind\":{\"kind\":\"Pod\"},"
+	    "\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+	    "\"metadata\":{\"name\":\"p\",\"creationTimestamp\":null},\"spec\":{"
+	    "\"hostnameOverride\":\"h\",\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+	    "\"resources\":{},\"terminationMessagePath\":\"/dev/termination-log\","
+	    "\"securityContext\":{\"runAsUser\":1000%s}}]},\"status\":{}}}}";
+	struct cs_pod_explain_opts m = {0};
+	struct cs_review_opts o = {.model = &m, .enforce = true};
+	struct cs_review rv;
+	char doc[1024];
+	int n;
+
+	(void)state;
+	n = snprintf(doc, sizeof(doc), fmt, "");
+	assert_int_equal(cs_admission_review(doc, (size_t)n, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_ALLOWED);
+	assert_non_null(strstr(rv.body, "\"warnings\":[\"capscope read 1 field newer than "
+					"Kubernetes 1.32 as absent: spec.hostnameOverride\"]"));
+	assert_non_null(strstr(rv.body, "\"allowed\":true"));
+	cs_review_free(&rv);
+	/* with a finding: denied for the finding, both lines said */
+	n = snprintf(doc, sizeof(doc), fmt, ",\"capabilities\":{\"add\":[\"NET_ADMIN\"]}");
+	assert_int_equal(cs_admission_review(doc, (size_t)n, &o, &rv), 0);
+	assert_int_equal(rv.outcome, CS_REVIEW_DENIED);
+	assert_non_null(strstr(rv.body, "spec.hostnameOverride"));
+	assert_non_null(strstr(rv.body, "NET_ADMIN will not be effective"));
+	cs_review_free(&rv);
+}
+
 /* pods/ephemeralcontainers (kubectl debug): the whole Pod, its debug
  * container read; another subresource (pods/status) is not. */
 static void review_ephemeral(void **state)
@@ -1060,6 +1100,7 @@ int main(void)
 	    cmocka_unit_test(review_more_warnings),
 	    cmocka_unit_test(review_unreadable_cut),
 	    cmocka_unit_test(review_replication_controller),
+	    cmocka_unit_test(review_newer_field),
 	    cmocka_unit_test(review_ephemeral),
 	    cmocka_unit_test(review_update_adds),
 	    cmocka_unit_test(annotations),
