@@ -106,7 +106,8 @@ static char *artifact_uri(const char *file, const char *cwd)
  * {"text": "Kind ns/name, container c: message"}, written in pieces: the
  * message of a refused pod names every container (every SCC's refusal of
  * each), and a joined copy (through vasprintf's doubling buffer) held up
- * to three times it while the document was written.
+ * to three times it while the document was written. The message's own
+ * pieces follow the head (cs_lint_finding's parts). 0 or -ENOMEM.
  */
 static int message_json(struct cs_json *j, const struct cs_lint_finding *f)
 {
