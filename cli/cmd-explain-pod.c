@@ -115,6 +115,8 @@ static int run(struct state *s)
 	    .runtime = s->o.runtime,
 	    .target = &s->target,
 	    .crio = s->crio_loaded ? &s->crio : NULL,
+	    /* Its text and page print one level's reasons (and the step). */
+	    .psa_next_only = true,
 	    .use_scc = s->use_scc,
 	    .granted = s->o.openshift ? s->sc.granted : NULL,
 	    .n_granted = s->sc.n_granted,

@@ -241,6 +241,10 @@ struct cs_pod_explain_opts {
 	/* The Pod Security level alone, without its reasons (cs_psa_level):
 	 * for a caller that prints none of them (lint without --psa-level). */
 	bool psa_level_only;
+	/* The reasons the pod's report prints (cs_psa_evaluate_next): the
+	 * level just above the pod's, and restricted's only as far as the
+	 * psa.level step shows it, then freed (NULL for a privileged pod). */
+	bool psa_next_only;
 	/* SCC admission (OpenShift): modelled when use_scc. */
 	bool use_scc;
 	const struct cs_scc *const *sccs;

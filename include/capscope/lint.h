@@ -96,11 +96,26 @@ struct cs_lint_finding {
 	char *file;		  /* as named ("-" for stdin) */
 	unsigned line, column;	  /* 1-based, 0 when unknown */
 	char *kind, *namespace, *name;
-	char *container;      /* NULL for a pod-level finding */
-	char *capability;     /* canonical name ("NET_BIND_SERVICE"), or NULL */
-	char *message;	      /* one line, raw (escape it for a terminal) */
+	char *container;  /* NULL for a pod-level finding */
+	char *capability; /* canonical name ("NET_BIND_SERVICE"), or NULL */
+	/* One line, raw (escape it for a terminal); NULL when parts hold it. */
+	char *message;
+	/* The message as n_parts pieces written one after the other, when it
+	 * is too large to hold twice: a refused pod's SCC finding repeats
+	 * every SCC's refusal of every container, and its pieces are the
+	 * refusals themselves. Read any message through cs_lint_message_each
+	 * or cs_lint_message_dup. */
+	char **parts;
+	size_t n_parts;
 	char fingerprint[17]; /* hex; rule + kind/namespace/name + container + capability */
 };
+
+/* Call put on each piece of f's message in order (the whole message when
+ * it is one string); stops at put's first non-zero return and returns it. */
+CS_EXPORT int cs_lint_message_each(const struct cs_lint_finding *f,
+				   int (*put)(const char *piece, void *data), void *data);
+/* f's message joined, malloc'd; NULL on ENOMEM. */
+CS_EXPORT char *cs_lint_message_dup(const struct cs_lint_finding *f);
 
 struct cs_lint_report {
 	struct cs_lint_finding *v;

@@ -35,6 +35,16 @@ CS_EXPORT int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_
  * reason (lint without --psa-level) held them all. */
 CS_EXPORT int cs_psa_level(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *sc,
 			   struct cs_psa_result *r);
+/*
+ * The level with the reasons a report prints: those of the level just
+ * above it whole (baseline's for a pod that is privileged, restricted's
+ * for a baseline one), and for a privileged pod restricted's only as far
+ * as its first reasons reach head bytes (whole reasons: a cut of the text
+ * at head or less is the same bytes; explain's psa.level step). 0 or
+ * -ENOMEM; free r with cs_psa_result_free either way.
+ */
+CS_EXPORT int cs_psa_evaluate_next(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
+				   struct cs_psa_result *r, size_t head);
 /* Free r's strings (r itself belongs to the caller); NULL-safe. */
 CS_EXPORT void cs_psa_result_free(struct cs_psa_result *r);
 CS_EXPORT const char *cs_psa_level_name(enum cs_psa_level l);

@@ -978,13 +978,20 @@ static int pod_level(const struct cs_k8s_pod *pod, const struct cs_pod_explain_o
 	const struct cs_k8s_sc *scv = o->use_scc && res->scc.admitted ? res->scc.sc : NULL;
 
 	if ((o->psa_level_only ? cs_psa_level(pod, scv, &res->psa)
-			       : cs_psa_evaluate(pod, scv, &res->psa)) < 0)
+	     : o->psa_next_only
+		 ? cs_psa_evaluate_next(pod, scv, &res->psa, sizeof(res->steps.v->detail))
+		 : cs_psa_evaluate(pod, scv, &res->psa)) < 0)
 		return -ENOMEM;
 	cs_steps_add(&res->steps, "pod", "psa.level", "Pod Security level %s%s%s%s%s",
 		     cs_psa_level_name(psa->level), psa->baseline_fail ? "; not baseline: " : "",
 		     psa->baseline_fail ? psa->baseline_fail : "",
 		     psa->restricted_fail ? "; not restricted: " : "",
 		     psa->restricted_fail ? psa->restricted_fail : "");
+	/* A privileged pod's restricted reasons: a head for the step alone. */
+	if (o->psa_next_only && psa->level == CS_PSA_PRIVILEGED) {
+		free(res->psa.restricted_fail);
+		res->psa.restricted_fail = NULL;
+	}
 	return res->steps.error ? -ENOMEM : 0;
 }
 

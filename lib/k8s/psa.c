@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +32,11 @@ struct acc {
 	char **s;
 	size_t len, cap;
 	bool oom;
-	bool count_only; /* the level alone (cs_psa_level): no text is made */
-	size_t n;	 /* failed checks */
+	/* Text is made while shorter than this: 0 for the level alone
+	 * (cs_psa_level), SIZE_MAX for the whole, else a head of whole
+	 * reasons at least this long (cs_psa_evaluate_next). */
+	size_t max;
+	size_t n; /* failed checks */
 };
 
 /*
@@ -59,7 +63,7 @@ static void addf(struct acc *a, const char *fmt, ...)
 	int n;
 	size_t need;
 
-	if (a->oom || (a->n++, a->count_only))
+	if (a->oom || (a->n++, a->len >= a->max))
 		return;
 	va_start(ap, fmt);
 	item = cs_vformat_quoted(fmt, ap); /* a quoted name's quotes doubled */
@@ -152,7 +156,7 @@ static void isolation(struct acc *b, const char *ctr, const char *aa, const char
 }
 
 static int evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
-		    struct cs_psa_result *r, bool texts)
+		    struct cs_psa_result *r, size_t bmax, size_t smax)
 {
 	static const char *const baseline_caps[] = {
 	    "AUDIT_WRITE", "CHOWN",  "DAC_OVERRIDE",	 "FOWNER",  "FSETID",
@@ -169,8 +173,8 @@ static int evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 	static const char *const restricted_vols[] = {
 	    "configMap", "csi",	  "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
 	    "projected", "secret"};
-	struct acc b = {.s = &r->baseline_fail, .count_only = !texts},
-		   s = {.s = &r->restricted_fail, .count_only = !texts};
+	struct acc b = {.s = &r->baseline_fail, .max = bmax},
+		   s = {.s = &r->restricted_fail, .max = smax};
 	/* helpers.go relaxPolicyForUserNamespacePod: hostUsers set and false. */
 	bool userns = pod->host_users.set && !pod->host_users.v;
 	/* The V1Dot25 checks of allowPrivilegeEscalation, restricted capabilities
@@ -282,12 +286,30 @@ static int evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 int cs_psa_evaluate(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
 		    struct cs_psa_result *r)
 {
-	return evaluate(pod, scv, r, true);
+	return evaluate(pod, scv, r, SIZE_MAX, SIZE_MAX);
 }
 
 int cs_psa_level(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv, struct cs_psa_result *r)
 {
-	return evaluate(pod, scv, r, false);
+	return evaluate(pod, scv, r, 0, 0);
+}
+
+/*
+ * Which level's reasons are printed is known once the level is: the
+ * level alone first (no text), then the texts that level needs. Twice
+ * the checks, once their text: both texts name every container and each
+ * check it fails (2.9 KB of explain pod --openshift's 7.4 KB a container
+ * of 16 added capabilities, seventeenth pass, part A).
+ */
+int cs_psa_evaluate_next(const struct cs_k8s_pod *pod, const struct cs_k8s_sc *scv,
+			 struct cs_psa_result *r, size_t head)
+{
+	int rc = evaluate(pod, scv, r, 0, 0);
+
+	if (rc < 0 || r->level == CS_PSA_RESTRICTED)
+		return rc;
+	return evaluate(pod, scv, r, r->level == CS_PSA_PRIVILEGED ? SIZE_MAX : 0,
+			r->level == CS_PSA_PRIVILEGED ? head : SIZE_MAX);
 }
 
 const char *cs_psa_level_name(enum cs_psa_level l)

@@ -20,4 +20,15 @@ struct cs_lint_where {
 int cs_lint_report_add(struct cs_lint_report *r, enum cs_lint_rule_id rule,
 		       enum cs_lint_level level, const struct cs_lint_where *w, char *message);
 
+/* As cs_lint_report_add, the message as n pieces (parts and each piece
+ * taken, freed on error; n at least 1): see cs_lint_finding's parts. */
+int cs_lint_report_add_parts(struct cs_lint_report *r, enum cs_lint_rule_id rule,
+			     enum cs_lint_level level, const struct cs_lint_where *w, char **parts,
+			     size_t n);
+
+/* As strcmp on the two messages joined, without joining them. */
+int cs_lint_message_cmp(const struct cs_lint_finding *a, const struct cs_lint_finding *b);
+/* Free the message (whole or its pieces) and clear the fields. */
+void cs_lint_message_free(struct cs_lint_finding *f);
+
 #endif

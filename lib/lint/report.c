@@ -50,21 +50,22 @@ static void finding_free(struct cs_lint_finding *f)
 	free(f->name);
 	free(f->container);
 	free(f->capability);
-	free(f->message);
+	cs_lint_message_free(f);
 }
 
-int cs_lint_report_add(struct cs_lint_report *r, enum cs_lint_rule_id rule,
-		       enum cs_lint_level level, const struct cs_lint_where *w, char *message)
+/* Fill the next finding around its message (taken: freed on error). */
+static int add(struct cs_lint_report *r, enum cs_lint_rule_id rule, enum cs_lint_level level,
+	       const struct cs_lint_where *w, struct cs_lint_finding *msg)
 {
 	struct cs_lint_finding *f;
-	bool oom = !message;
+	bool oom = !msg->message && !msg->parts;
 
 	if (r->n == r->cap) {
 		size_t nc = r->cap ? r->cap * 2 : 16;
 		struct cs_lint_finding *v = realloc(r->v, nc * sizeof(*v));
 
 		if (!v) {
-			free(message);
+			cs_lint_message_free(msg);
 			return -ENOMEM;
 		}
 		r->v = v;
@@ -74,7 +75,9 @@ int cs_lint_report_add(struct cs_lint_report *r, enum cs_lint_rule_id rule,
 	memset(f, 0, sizeof(*f));
 	f->rule = rule;
 	f->level = level;
-	f->message = message;
+	f->message = msg->message;
+	f->parts = msg->parts;
+	f->n_parts = msg->n_parts;
 	f->file = dup_or_null(w->pod->file ? w->pod->file : "-", &oom);
 	f->kind = dup_or_null(w->pod->kind, &oom);
 	f->namespace = dup_or_null(w->pod->namespace, &oom);
@@ -90,6 +93,23 @@ int cs_lint_report_add(struct cs_lint_report *r, enum cs_lint_rule_id rule,
 	fingerprint(f);
 	r->n++;
 	return 0;
+}
+
+int cs_lint_report_add(struct cs_lint_report *r, enum cs_lint_rule_id rule,
+		       enum cs_lint_level level, const struct cs_lint_where *w, char *message)
+{
+	struct cs_lint_finding msg = {.message = message};
+
+	return add(r, rule, level, w, &msg);
+}
+
+int cs_lint_report_add_parts(struct cs_lint_report *r, enum cs_lint_rule_id rule,
+			     enum cs_lint_level level, const struct cs_lint_where *w, char **parts,
+			     size_t n)
+{
+	struct cs_lint_finding msg = {.parts = parts, .n_parts = n};
+
+	return add(r, rule, level, w, &msg);
 }
 
 void cs_lint_report_free(struct cs_lint_report *r)
@@ -128,7 +148,7 @@ static int cmp_finding(const void *pa, const void *pb)
 		return c;
 	if ((c = cmp_str(a->capability, b->capability)))
 		return c;
-	return cmp_str(a->message, b->message);
+	return cs_lint_message_cmp(a, b);
 }
 
 void cs_lint_report_sort(struct cs_lint_report *r)
@@ -188,7 +208,10 @@ void cs_lint_json(struct cs_json *j, const struct cs_lint_report *r)
 		str_or_null(j, "container", f->container);
 		str_or_null(j, "capability", f->capability);
 		cs_json_key(j, "message");
-		cs_json_str(j, f->message);
+		if (f->parts)
+			cs_json_str_parts(j, (const char *const *)f->parts, f->n_parts);
+		else
+			cs_json_str(j, f->message);
 		cs_json_key(j, "help");
 		cs_json_str(j, cs_lint_help_uri(f->rule, uri, sizeof(uri)));
 		cs_json_key(j, "fingerprint");

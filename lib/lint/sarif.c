@@ -106,25 +106,30 @@ static char *artifact_uri(const char *file, const char *cwd)
  * {"text": "Kind ns/name, container c: message"}, written in pieces: the
  * message of a refused pod names every container (every SCC's refusal of
  * each), and a joined copy (through vasprintf's doubling buffer) held up
- * to three times it while the document was written.
+ * to three times it while the document was written. The message's own
+ * pieces follow the head (cs_lint_finding's parts). 0 or -ENOMEM.
  */
-static void message_json(struct cs_json *j, const struct cs_lint_finding *f)
+static int message_json(struct cs_json *j, const struct cs_lint_finding *f)
 {
-	const char *parts[] = {f->kind ? f->kind : "object",
-			       " ",
-			       f->namespace ? f->namespace : "",
-			       f->namespace ? "/" : "",
-			       f->name ? f->name : "(unnamed)",
-			       f->container ? ", container " : "",
-			       f->container ? f->container : "",
-			       ": ",
-			       f->message};
+	const char *head[] = {f->kind ? f->kind : "object",	" ",
+			      f->namespace ? f->namespace : "", f->namespace ? "/" : "",
+			      f->name ? f->name : "(unnamed)",	f->container ? ", container " : "",
+			      f->container ? f->container : "", ": "};
+	size_t nh = sizeof(head) / sizeof(head[0]), nm = f->parts ? f->n_parts : 1;
+	const char **parts = calloc(nh + nm, sizeof(*parts));
 
+	if (!parts)
+		return -ENOMEM;
+	memcpy(parts, head, sizeof(head));
+	for (size_t i = 0; i < nm; i++)
+		parts[nh + i] = f->parts ? f->parts[i] : f->message;
 	cs_json_key(j, "message");
 	cs_json_obj_begin(j);
 	cs_json_key(j, "text");
-	cs_json_str_parts(j, parts, sizeof(parts) / sizeof(parts[0]));
+	cs_json_str_parts(j, parts, nh + nm);
 	cs_json_obj_end(j);
+	free(parts);
+	return 0;
 }
 
 static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const char *cwd)
@@ -140,7 +145,10 @@ static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const
 	cs_json_uint(j, (uint64_t)f->rule);
 	cs_json_key(j, "level");
 	cs_json_str(j, cs_lint_level_name(f->level));
-	message_json(j, f);
+	if (message_json(j, f) < 0) {
+		free(uri);
+		return -ENOMEM;
+	}
 	cs_sarif_location(j, uri, f->line, f->column);
 	cs_json_key(j, "partialFingerprints");
 	cs_json_obj_begin(j);

@@ -46,9 +46,15 @@ static int row(const struct cs_lint_finding *f, char **cells)
  * printed, a refused pod's message (every SCC's refusal of every
  * container) was held twice, up to four times over for control bytes.
  */
-static void put_message(FILE *out, const char *s)
+static int put_piece(const char *piece, void *out)
 {
-	cs_escape_write(out, s);
+	cs_escape_write(out, piece);
+	return 0;
+}
+
+static void put_message(FILE *out, const struct cs_lint_finding *f)
+{
+	cs_lint_message_each(f, put_piece, out);
 	fputc('\n', out);
 }
 
@@ -68,7 +74,7 @@ int cs_lint_text(FILE *out, const struct cs_lint_report *r)
 	for (size_t i = 0; ret == 0 && i < r->n; i++) {
 		for (int c = 0; c < NCOL - 1; c++)
 			fprintf(out, "%-*s  ", (int)width[c], cells[i * NCOL + c]);
-		put_message(out, r->v[i].message);
+		put_message(out, &r->v[i]);
 	}
 	for (size_t i = 0; cells && i < r->n * NCOL; i++)
 		free(cells[i]);

@@ -200,6 +200,10 @@ static int pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explai
 	 */
 	so.on_container = ctr_warnings;
 	so.data = &w;
+	/* No Pod Security reason is in a warning: the level alone. Both
+	 * reasons name every container and each check it fails, and were
+	 * held for the whole review (eighteenth pass, part D). */
+	so.psa_level_only = true;
 	rc = cs_pod_explain(pod, &so, &r, &d);
 	cs_pod_explain_free(r);
 	/*

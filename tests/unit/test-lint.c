@@ -211,6 +211,70 @@ static void test_tables_fingerprint(void **state)
 	cs_lint_report_free(&b);
 }
 
+#define SCC(name, caps)                                                                            \
+	"kind: SecurityContextConstraints\napiVersion: security.openshift.io/v1\n"                 \
+	"metadata: {name: " name "}\nallowedCapabilities: " caps "\n"                              \
+	"runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n"                          \
+	"fsGroup: {type: RunAsAny}\nsupplementalGroups: {type: RunAsAny}\nvolumes: "               \
+	"[emptyDir]\n---\n"
+
+static int count_piece(const char *piece, void *n)
+{
+	(void)piece;
+	++*(size_t *)n;
+	return 0;
+}
+
+/*
+ * A refused pod's SCC finding is its refusals, not a copy of them
+ * (eighteenth pass, part D): the message in pieces, each attempt's reason
+ * one of them, and every writer gives the whole.
+ */
+static void test_scc_message_parts(void **state)
+{
+	static const char want[] =
+	    "no SCC the service account may use admits the pod; \"b: x\": c: capabilities.add: "
+	    "Invalid value: \"NET_ADMIN\": capability may not be added; a: c: capabilities.add: "
+	    "Invalid value: \"NET_ADMIN\": capability may not be added";
+	struct cs_scc_set set;
+	struct cs_lint_report r;
+	struct cs_lint_opts o = {.explain = {.runtime = CS_CRI_CRIO, .use_scc = true},
+				 .scc_set = &set};
+	const struct cs_lint_finding *f;
+	char *m, *buf = NULL;
+	size_t n = 0, len = 0;
+	FILE *out;
+	(void)state;
+	cs_scc_set_init(&set);
+	lint_opts(SCC("a", "[NET_BIND_SERVICE]") SCC("\"b: x\"", "[]")
+		      POD("{capabilities: {add: [NET_ADMIN]}}"),
+		  &o, &r);
+	/* the pod's rule is last: the container's findings are on its lines */
+	assert_true(r.n > 0);
+	f = &r.v[0];
+	assert_int_equal(f->rule, CS_LINT_SCC_NOT_ADMITTED);
+	assert_null(f->message);
+	assert_int_equal(f->n_parts, 5); /* the head, and a word and a reason an SCC */
+	assert_int_equal(cs_lint_message_each(f, count_piece, &n), 0);
+	assert_int_equal(n, 5);
+	assert_non_null(m = cs_lint_message_dup(f));
+	assert_string_equal(m, want);
+	free(m);
+	for (int fmt = CS_LINT_TEXT; fmt <= CS_LINT_SARIF; fmt++) {
+		assert_non_null(out = open_memstream(&buf, &len));
+		assert_int_equal(cs_lint_write(out, &r, fmt, "0"), 0);
+		fclose(out);
+		/* JSON quotes the message's quotes */
+		assert_non_null(strstr(buf, fmt == CS_LINT_TEXT
+						? "admits the pod; \"b: x\": c: "
+						: "admits the pod; \\\"b: x\\\": c: "));
+		assert_non_null(strstr(buf, "; a: c: capabilities.add: Invalid value: "));
+		free(buf);
+	}
+	cs_lint_report_free(&r);
+	cs_scc_set_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +283,7 @@ int main(void)
 	    cmocka_unit_test(test_privileged_spelling),
 	    cmocka_unit_test(test_psa_suppress_config),
 	    cmocka_unit_test(test_tables_fingerprint),
+	    cmocka_unit_test(test_scc_message_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

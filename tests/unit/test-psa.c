@@ -7,6 +7,40 @@
 
 #include "capscope/psa.h"
 
+/*
+ * What a report prints (explain pod; eighteenth pass, part D): the level
+ * just above the pod's whole, and for a privileged pod restricted's first
+ * whole reasons past head bytes, a prefix of it (each container fails both
+ * levels: held whole, both doubled explain's cost of a refused container).
+ */
+static void next_reasons(const struct cs_k8s_pod *pod, const struct cs_psa_result *all)
+{
+	static const size_t head = 40;
+	struct cs_psa_result nx;
+	size_t n;
+
+	assert_int_equal(cs_psa_evaluate_next(pod, NULL, &nx, head), 0);
+	assert_int_equal(nx.level, all->level);
+	if (all->baseline_fail)
+		assert_string_equal(nx.baseline_fail, all->baseline_fail);
+	else
+		assert_null(nx.baseline_fail);
+	if (all->level != CS_PSA_PRIVILEGED || !all->restricted_fail) {
+		if (all->restricted_fail)
+			assert_string_equal(nx.restricted_fail, all->restricted_fail);
+		else
+			assert_null(nx.restricted_fail);
+	} else {
+		n = strlen(nx.restricted_fail);
+		assert_memory_equal(nx.restricted_fail, all->restricted_fail, n);
+		/* whole reasons, and no further than the one that reaches head */
+		assert_true(all->restricted_fail[n] == '\0' ||
+			    (n >= head && !strncmp(all->restricted_fail + n, "; ", 2)));
+		assert_true(n < head || !strstr(nx.restricted_fail + head, "; "));
+	}
+	cs_psa_result_free(&nx);
+}
+
 static enum cs_psa_level level(const char *y, struct cs_psa_result *r)
 {
 	struct cs_k8s_manifest m;
@@ -23,6 +57,7 @@ static enum cs_psa_level level(const char *y, struct cs_psa_result *r)
 	assert_int_equal(bare.level, r->level);
 	assert_null(bare.baseline_fail);
 	assert_null(bare.restricted_fail);
+	next_reasons(&m.pods[0], r);
 	cs_k8s_manifest_free(&m);
 	return r->level;
 }
