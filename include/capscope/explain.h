@@ -241,6 +241,8 @@ struct cs_pod_explain_opts {
 	/* The Pod Security level alone, without its reasons (cs_psa_level):
 	 * for a caller that prints none of them (lint without --psa-level). */
 	bool psa_level_only;
+	/* No remedies made: for a caller that shows none (the webhook's review). */
+	bool no_remedies;
 	/* SCC admission (OpenShift): modelled when use_scc. */
 	bool use_scc;
 	const struct cs_scc *const *sccs;

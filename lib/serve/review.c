@@ -208,6 +208,8 @@ static int pod_warnings(const struct cs_k8s_pod *pod, const struct cs_pod_explai
 	 * steps; a review's memory was 16 times its body.
 	 */
 	so.psa_level_only = true;
+	/* Nor remedies (a fifth of a review's instructions): explain pod's. */
+	so.no_remedies = true;
 	rc = cs_pod_explain(pod, &so, &r, &d);
 	cs_pod_explain_free(r);
 	/*
