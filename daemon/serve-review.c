@@ -25,8 +25,8 @@ static void log_review(const struct serve_ctx *s, const struct cs_review *rv)
 	name = cs_escape_dup(r->name ? r->name : "-");
 	kind = cs_escape_dup(r->kind ? r->kind : "-");
 	if (ns && name && kind)
-		fprintf(stderr, "capscope serve: review %s/%s %s: %s (%zu warnings)\n", ns, name,
-			kind, names[rv->outcome], rv->n_warnings);
+		fprintf(stderr, "capscope serve: review %s/%s %s: %s (%zu warning%s)\n", ns, name,
+			kind, names[rv->outcome], rv->n_warnings, rv->n_warnings == 1 ? "" : "s");
 	free(ns);
 	free(name);
 	free(kind);
