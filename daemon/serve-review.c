@@ -10,6 +10,7 @@
 
 #include "capscope/escape.h"
 #include "capscope/serve.h"
+#include "internal/json-check.h"
 #include "serve.h"
 
 static void log_review(const struct serve_ctx *s, const struct cs_review *rv)
@@ -24,33 +25,52 @@ static void log_review(const struct serve_ctx *s, const struct cs_review *rv)
 	name = cs_escape_dup(r->name ? r->name : "-");
 	kind = cs_escape_dup(r->kind ? r->kind : "-");
 	if (ns && name && kind)
-		fprintf(stderr, "capscope serve: review %s/%s %s: %s (%zu warnings)\n", ns, name,
-			kind, names[rv->outcome], rv->n_warnings);
+		fprintf(stderr, "capscope serve: review %s/%s %s: %s (%zu warning%s)\n", ns, name,
+			kind, names[rv->outcome], rv->n_warnings, rv->n_warnings == 1 ? "" : "s");
 	free(ns);
 	free(name);
 	free(kind);
 }
 
 /*
- * A review's work (the object's tree, the manifest, the model) is some 20
- * times its body at the worst: session 11, part E, four 4 MB reviews at once
- * took the webhook to 219 MB, its Deployment's limit 96 MiB (the cap of
- * 400,000 values is per review). Reviews whose bodies add up to more than
- * --max-body wait for each other; one alone always goes.
+ * A review's work (the object's tree, the manifest, the model) grows with
+ * the values of its JSON, not with its bytes: session 11, part E, four 4 MB
+ * reviews at once took the webhook to 219 MB, its Deployment's limit 96 MiB
+ * (the cap of 400,000 values is per review). Reviews wait for each other
+ * while what they would hold together passes SERVE_REVIEW_ROOM times
+ * --max-body; one alone always goes.
+ *
+ * Eighteenth pass, part C: the budget was of the bodies' bytes, which is
+ * not what a review holds. A review of 390,000 values in 0.8 MB held 21 MB
+ * (27 times its body), five of them fitted in --max-body at once, and eight
+ * at once took the webhook to 80 MB. Charged now with what it is measured
+ * to hold: its body and two copies of its object (the request's and the
+ * manifest reader's), and SERVE_REVIEW_VALUE_BYTES a value of the tree
+ * (78 bytes a value for 7,000 containers of 41 capabilities, 54 for a list
+ * of numbers). The values are counted in one pass, with no memory, before
+ * the review waits: an upper bound, as oldObject is counted though only a
+ * Pod UPDATE's is read.
  */
-static void review_begin(struct serve_ctx *s, size_t len)
+static size_t review_cost(const char *body, size_t len)
 {
+	return 3 * len + cs_json_values(body, len) * SERVE_REVIEW_VALUE_BYTES;
+}
+
+static void review_begin(struct serve_ctx *s, size_t cost)
+{
+	size_t room = SERVE_REVIEW_ROOM * s->max_body;
+
 	pthread_mutex_lock(&s->review_lock);
-	while (s->reviewing && s->reviewing + len > s->max_body)
+	while (s->reviewing && s->reviewing + cost > room)
 		pthread_cond_wait(&s->review_done, &s->review_lock);
-	s->reviewing += len;
+	s->reviewing += cost;
 	pthread_mutex_unlock(&s->review_lock);
 }
 
-static void review_end(struct serve_ctx *s, size_t len)
+static void review_end(struct serve_ctx *s, size_t cost)
 {
 	pthread_mutex_lock(&s->review_lock);
-	s->reviewing -= len;
+	s->reviewing -= cost;
 	pthread_cond_broadcast(&s->review_done);
 	pthread_mutex_unlock(&s->review_lock);
 }
@@ -60,13 +80,14 @@ int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, 
 	struct cs_pod_explain_opts model;
 	struct cs_review_opts o = {.model = &model, .enforce = s->webhook == SERVE_WEBHOOK_ENFORCE};
 	struct cs_review rv;
+	size_t cost = review_cost(body, len);
 	int code, r;
 
 	serve_model_opts(&s->model, &model);
 	serve_fault_review();
-	review_begin(s, len);
+	review_begin(s, cost);
 	r = cs_admission_review(body, len, &o, &rv);
-	review_end(s, len);
+	review_end(s, cost);
 	if (r < 0) {
 		cs_review_free(&rv);
 		return -ENOMEM;

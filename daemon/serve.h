@@ -78,8 +78,8 @@ struct serve_ctx {
 	size_t max_body;
 	size_t bodies_held; /* bytes of review bodies held now, atomic (serve-http.c) */
 	bool quiet;	    /* no log line per admission review */
-	/* Bytes of review bodies being explained now (serve-review.c): at most
-	 * max_body but for one review, whose work is some 20 times its body. */
+	/* What the reviews worked on now are measured to hold (serve-review.c
+	 * review_cost): at most SERVE_REVIEW_ROOM x max_body but for one review. */
 	pthread_mutex_t review_lock;
 	pthread_cond_t review_done;
 	size_t reviewing;
@@ -192,6 +192,13 @@ struct serve_job {
 };
 /* Under node_lock: share, cut, or build j's page (serve-http.c). */
 void serve_page_build(struct serve_ctx *s, struct serve_job *j);
+/* Reviews worked on at once hold at most this many times --max-body (32 MiB
+ * at the default; docs/serve.md's sizing table), but for one alone. */
+#define SERVE_REVIEW_ROOM 8
+/* Bytes a JSON value of a review's object takes in its tree and model, at
+ * the most measured (serve-review.c review_cost). */
+#define SERVE_REVIEW_VALUE_BYTES 80
+
 /* Review j's body (serve-review.c). */
 void serve_review_job(struct serve_ctx *s, struct serve_job *j);
 /* Start and stop the page builder's thread and review_threads reviewers;

@@ -245,6 +245,8 @@ struct cs_pod_explain_opts {
 	 * level just above the pod's, and restricted's only as far as the
 	 * psa.level step shows it, then freed (NULL for a privileged pod). */
 	bool psa_next_only;
+	/* No remedies made: for a caller that shows none (the webhook's review). */
+	bool no_remedies;
 	/* SCC admission (OpenShift): modelled when use_scc. */
 	bool use_scc;
 	const struct cs_scc *const *sccs;

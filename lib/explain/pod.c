@@ -955,7 +955,8 @@ static int container(struct pod_work *w, size_t i, struct cs_pod_ctr_result *r)
 		return r->steps.error ? -ENOMEM : 0;
 	if ((rc = cs_pod_checks(w)) < 0 || (rc = cs_pod_verdicts(w)) < 0)
 		return rc;
-	if ((rc = cs_pod_remedies(r, w->pod->pod, w->o->runtime, &r->remedies, &r->n_remedies)) < 0)
+	if (!w->o->no_remedies &&
+	    (rc = cs_pod_remedies(r, w->pod->pod, w->o->runtime, &r->remedies, &r->n_remedies)) < 0)
 		return rc;
 	return r->steps.error ? -ENOMEM : 0;
 }

@@ -69,6 +69,16 @@ out=$(post "$T/dry.json")
 r=$(sed '$d' <<<"$out")
 is "$(jq -r '.response.warnings | length' <<<"$r")" 1 "dryRun: the same warning (kubectl apply --dry-run=server)"
 is "$(grep -c 'review default/web Pod' "$T/W.log")" 1 "dryRun leaves no log line (one line for the real review)"
+# Eighteenth pass, part C: the count said "(1 warnings)".
+is "$(grep 'review default/web Pod' "$T/W.log")" "capscope serve: review default/web Pod: warned (1 warning)" \
+  "the log line of a review: one warning, in the singular"
+# The request's names are the API server's copy of the client's text: the
+# log line shows their control and bidi characters escaped.
+jq '.request.name = "a\u001b[31mred\u202e\nx" | .request.namespace = "ns\u0007"' \
+  "$D/review-nonroot-netbind.json" >"$T/hostile-name.json"
+post "$T/hostile-name.json" >/dev/null
+is "$(grep -c 'review ns\\x07/a\\x1b\[31mred\\u202e\\nx Pod: warned (1 warning)$' "$T/W.log")" 1 \
+  "a name and namespace with ESC, BEL, U+202E and a newline: escaped in the log line"
 
 printf '{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": ' >"$T/bad.json"
 out=$(post "$T/bad.json")
