@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,16 @@ int cs_launch_args_groups(struct cs_launch_plan *p, const char *s, const struct 
 	return 0;
 }
 
+/* Text that reads as a number with something around it (" 1", "+1", "-1",
+ * "\t0x1"): no securebit's name starts so, and "unknown name ' 1'" sent the
+ * reader looking for a name. */
+static bool number_like(const char *s)
+{
+	s += strspn(s, " \t\n\v\f\r");
+	s += *s == '+' || *s == '-';
+	return *s >= '0' && *s <= '9';
+}
+
 int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 {
 	cs_cleanup_free char *copy = NULL;
@@ -186,7 +197,7 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 	uint64_t v;
 	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
 
-	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
+	if (r == 0 || number_like(s)) {
 		/* "010" and 99999999999 are numbers, refused for their form and size. */
 		if (r == -ERANGE)
 			return cs_diag_set(
@@ -200,8 +211,11 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 			    "as octal: write it in decimal without it, or in hex with 0x",
 			    s);
 		if (r < 0)
-			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
-					   "--securebits: '%s' is not a number", s);
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "securebits",
+			    "--securebits: '%s' is not a number (digits alone, or 0x "
+			    "and hex digits: no blank, no sign)",
+			    s);
 		if (v & ~(uint64_t)CS_SECBIT_ALL)
 			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
 					   "--securebits: unknown bits in 0x%llx",
