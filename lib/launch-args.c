@@ -27,8 +27,17 @@ static bool parse_id(const char *s, uint32_t *out)
 static int unknown_id(const char *opt, const char *what, const char *field, const char *s,
 		      struct cs_diag *d)
 {
-	size_t sign = s[0] == '-' || s[0] == '+';
+	size_t sign = s[0] == '-' || s[0] == '+', lead = strspn(s, " \t"), n = strlen(s), digits;
 
+	/* " 1000" or "1000 " (a shell variable's blank): no name has it, the
+	 * id was meant; "no such user ' 1000'" sent the reader looking. */
+	while (n > lead && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	digits = strspn(s + lead, "0123456789");
+	if ((lead || s[n]) && digits && lead + digits == n)
+		return cs_diag_set(d, EINVAL, 0, 0, field,
+				   "%s: '%s' has a blank: a %s id is plain digits, 0-4294967294",
+				   opt, s, what);
 	if (!s[sign] || strspn(s + sign, "0123456789") != strlen(s + sign))
 		return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
 	if (sign)

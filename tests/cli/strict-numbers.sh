@@ -126,6 +126,13 @@ for bad in " 1" "+1" "-1" "1 " $'\t0x1'; do
   like "$("$CAPSCOPE" run --dry-run --securebits "$bad" -- true 2>&1)" "is not a number \(digits alone" \
     "run --securebits '$bad': said to be no number in the accepted form"
 done
+# The same for an id with a blank: "no such group ' 65534'".
+for o in --user --group --groups; do
+  for bad in " 0" "0 " $'\t0'; do
+    like "$("$CAPSCOPE" run --dry-run $o "$bad" --clear-groups -- true 2>&1)" "has a blank: a (user|group) id is plain digits" \
+      "run $o '$bad': said to have a blank"
+  done
+done
 # Third pass: a ratio is no size ("1K" was 1024:1); (uid_t)-1 is no root id
 # (the kernel said a bare "Invalid argument").
 for bad in 1K 2k 1M; do
