@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,17 @@ static bool parse_id(const char *s, uint32_t *out)
 static int unknown_id(const char *opt, const char *what, const char *field, const char *s,
 		      struct cs_diag *d)
 {
-	size_t sign = s[0] == '-' || s[0] == '+';
+	size_t sign = s[0] == '-' || s[0] == '+', lead = strspn(s, " \t"), n = strlen(s), digits;
 
+	/* " 1000" or "1000 " (a shell variable's blank): no name has it, the
+	 * id was meant; "no such user ' 1000'" sent the reader looking. */
+	while (n > lead && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	digits = strspn(s + lead, "0123456789");
+	if ((lead || s[n]) && digits && lead + digits == n)
+		return cs_diag_set(d, EINVAL, 0, 0, field,
+				   "%s: '%s' has a blank: a %s id is plain digits, 0-4294967294",
+				   opt, s, what);
 	if (!s[sign] || strspn(s + sign, "0123456789") != strlen(s + sign))
 		return cs_diag_set(d, EINVAL, 0, 0, field, "%s: no such %s '%s'", opt, what, s);
 	if (sign)
@@ -179,6 +189,16 @@ int cs_launch_args_groups(struct cs_launch_plan *p, const char *s, const struct 
 	return 0;
 }
 
+/* Text that reads as a number with something around it (" 1", "+1", "-1",
+ * "\t0x1"): no securebit's name starts so, and "unknown name ' 1'" sent the
+ * reader looking for a name. */
+static bool number_like(const char *s)
+{
+	s += strspn(s, " \t\n\v\f\r");
+	s += *s == '+' || *s == '-';
+	return *s >= '0' && *s <= '9';
+}
+
 int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 {
 	cs_cleanup_free char *copy = NULL;
@@ -186,7 +206,7 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 	uint64_t v;
 	int r = cs_parse_u64(s, CS_NUM_HEX, UINT32_MAX, &v);
 
-	if (r == 0 || (s[0] >= '0' && s[0] <= '9')) {
+	if (r == 0 || number_like(s)) {
 		/* "010" and 99999999999 are numbers, refused for their form and size. */
 		if (r == -ERANGE)
 			return cs_diag_set(
@@ -200,8 +220,11 @@ int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d)
 			    "as octal: write it in decimal without it, or in hex with 0x",
 			    s);
 		if (r < 0)
-			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
-					   "--securebits: '%s' is not a number", s);
+			return cs_diag_set(
+			    d, EINVAL, 0, 0, "securebits",
+			    "--securebits: '%s' is not a number (digits alone, or 0x "
+			    "and hex digits: no blank, no sign)",
+			    s);
 		if (v & ~(uint64_t)CS_SECBIT_ALL)
 			return cs_diag_set(d, EINVAL, 0, 0, "securebits",
 					   "--securebits: unknown bits in 0x%llx",

@@ -192,8 +192,9 @@ struct probe {
 	size_t mark; /* st->n before the walk: a skipped candidate's steps are dropped */
 	bool kept;
 	/* A binfmt_misc handler claims the candidate or its chain: the strings
-	 * after its splice (claim_e2big: already past a bound, why in claim_why) */
-	bool claimed, claim_e2big;
+	 * after its splice (claim_e2big: already past a bound, why in claim_why;
+	 * claim_copied: the first copy fitted, claim holds the strings) */
+	bool claimed, claim_e2big, claim_copied;
 	struct cs_exec_splice claim;
 	char claim_why[512];
 };
@@ -209,14 +210,90 @@ static void claim_splice(struct probe *p, int fd, const char *path, int level,
 {
 	p->claimed = true;
 	p->claim_e2big = false;
+	p->claim_copied = false;
 	if (!p->argv || cs_exec_splice_start(&p->claim, path, p->argv, p->envp, p->claim_why,
 					     sizeof(p->claim_why)) == 1)
 		return;
+	p->claim_copied = true;
 	p->claim_e2big =
 	    (level > 0 && cs_exec_splice_chain(&p->claim, fd, &p->out->file, level, p->claim_why,
 					       sizeof(p->claim_why)) == 1) ||
 	    cs_exec_splice_binfmt(&p->claim, k->interp, k->preserve_argv0, p->claim_why,
 				  sizeof(p->claim_why)) == 1;
+}
+
+/* exec_binprm's bound on rewrites: a handler's claim at this depth or deeper
+ * (the file is searched at 0, each "#!" file and each claim adds one) leaves
+ * an interpreter that is never searched: ELOOP. Measured on 6.18: five
+ * handlers in a row, each claiming the next one's interpreter, run the
+ * last; six fail with ELOOP. */
+#define BINFMT_LAST_DEPTH 5
+
+/*
+ * search_binary_handler asks binfmt_misc first again, at the next depth, of
+ * the interpreter a handler put in the file's place (open as *ifd;
+ * bprm->interp is its name now, so an extension is matched on it): a
+ * handler that claims it runs its own interpreter instead, spliced the same
+ * way, and so on (a handler whose interpreter it claims itself never
+ * stops). depth: where the claim that gave *ifd happened (the number of
+ * "#!" files before it). 0 with *ifd and *k the last claim's; -errno as
+ * execve says it (ELOOP, an interpreter's open), *ifd then -1; -ENOMEM.
+ * busy (PATH_MAX bytes): the first interpreter claimed in turn that is held
+ * open for writing, when no file before it was (its open comes first; the
+ * splices after it are then not asked, as for a busy "#!" interpreter).
+ */
+static int claim_again(struct probe *p, int *ifd, struct cs_binfmt_claim *k, int depth, char *busy)
+{
+	struct cs_binfmt_claim next;
+	char cn[32], cp[40], ci[40], why[NAME_MAX + 128];
+	int got;
+
+	for (;; depth++) {
+		if (depth >= BINFMT_LAST_DEPTH) {
+			cs_steps_add(p->st, "kernel", "execve.binfmt-misc-loop",
+				     "a binfmt_misc handler's claim at depth %d leaves its "
+				     "interpreter %s to a depth execve does not search (it "
+				     "searches the file and at most %d interpreters after "
+				     "it): ELOOP",
+				     depth, cs_clip_mid(ci, sizeof(ci), k->interp),
+				     BINFMT_LAST_DEPTH);
+			break;
+		}
+		got = binfmt_claim(*ifd, k->interp, &next);
+		if (got == -ENOMEM)
+			return got;
+		if (got < 0) /* said, not taken as "none claims it" */
+			cs_steps_add(p->st, "kernel", "execve.binfmt-misc-unread",
+				     "%s: whether a handler claims the interpreter %s is not "
+				     "known; shown: the interpreter itself, as if none did",
+				     binfmt_unread(&next, got, why, sizeof(why)), k->interp);
+		if (got <= 0)
+			return 0;
+		/* Opened by load_misc_binary (open_exec) before it is searched;
+		 * the last one's open is model_text_busy's. */
+		if (!k->open_file && !busy[0] && cs_exec_text_busy(*ifd, "") == 1)
+			snprintf(busy, PATH_MAX, "%s", k->interp);
+		cs_steps_add(p->st, "kernel", "execve.binfmt-misc",
+			     "the binfmt_misc handler %s claims the interpreter %s in turn: its "
+			     "interpreter %s runs instead%s",
+			     cs_clip_mid(cn, sizeof(cn), next.name),
+			     cs_clip_mid(cp, sizeof(cp), k->interp),
+			     cs_clip_mid(ci, sizeof(ci), next.interp),
+			     next.credentials ? " (flag C: the credentials come from a file "
+						"before it, which this model does not follow)"
+					      : "");
+		if (p->claim_copied && !p->claim_e2big)
+			p->claim_e2big =
+			    cs_exec_splice_binfmt(&p->claim, next.interp, next.preserve_argv0,
+						  p->claim_why, sizeof(p->claim_why)) == 1;
+		*k = next;
+		close(*ifd);
+		if ((*ifd = open(k->interp, O_PATH | O_CLOEXEC)) < 0)
+			return -errno;
+	}
+	close(*ifd);
+	*ifd = -1;
+	return -ELOOP;
 }
 
 /*
@@ -285,8 +362,11 @@ static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_
 				     "file it names now",
 				     cn, cs_clip_mid(ci, sizeof(ci), k.interp));
 		chain_busy(&out->file, *of ? path : NULL, busy);
-		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0) {
+		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0)
 			rc = -errno;
+		else
+			rc = claim_again(p, &ifd, &k, level, busy);
+		if (rc < 0) {
 			*head = CS_EXEC_HEAD_UNREAD; /* the file's own loader is not asked for */
 		} else {
 			cs_launch_dry_run_clear(out);

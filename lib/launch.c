@@ -257,12 +257,14 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 				   list(p->ambient & ~p->inh, buf, sizeof(buf)));
 	if (p->set_ambient && (p->ambient & ~start->caps.set[CS_PRM]))
 		return cs_diag_set(d, EPERM, 0, 0, "ambient",
-				   "%s cannot be made ambient: not in this process's permitted set",
+				   "%s cannot be made ambient: not in this process's permitted "
+				   "set; nothing was run",
 				   list(p->ambient & ~start->caps.set[CS_PRM], buf, sizeof(buf)));
 	if (p->set_ambient && p->set_securebits && (p->securebits & CS_SECBIT_NO_CAP_AMBIENT_RAISE))
 		return cs_diag_set(
 		    d, EINVAL, 0, 0, "securebits",
-		    "--ambient and SECBIT_NO_CAP_AMBIENT_RAISE contradict each other");
+		    "--ambient and SECBIT_NO_CAP_AMBIENT_RAISE contradict each other; nothing "
+		    "was run");
 
 	if (p->set_bounding && bnd != start->caps.set[CS_BND])
 		add(l, (struct cs_launch_op){

@@ -45,7 +45,7 @@ struct cs_oci_process {
 	/* Non-empty: runc's reading of the rootfs's /etc/passwd for
 	 * process.user fails (a line of 64 KiB or more, a directory
 	 * there), and why; the process never starts (filled by explain oci,
-	 * which knows the rootfs; cs_oci_predict_from reads it). */
+	 * which knows the rootfs or the image; cs_oci_predict_from reads it). */
 	char user_files[160];
 };
 

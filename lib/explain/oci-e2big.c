@@ -123,7 +123,8 @@ static size_t spliced(const struct cs_exec_file *f, const char *filename, const 
 }
 
 int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
-		      const struct cs_exec_file *f, bool rootfs, char *why, size_t len)
+		      const struct cs_exec_file *f, const struct cs_image *image, char *why,
+		      size_t len)
 {
 	size_t env_bytes, envc, long_env, strings, total, limit, deepest, home_len = 0;
 	enum home home;
@@ -146,10 +147,11 @@ int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
 			 long_env, strlen(cfg->env[long_env]) + 1, tail);
 		return 1;
 	}
-	/* The home runc sets: from the rootfs's /etc/passwd; an image's is not
-	 * read, and counts as empty (the least it can be). */
-	if (home != HOME_SET && rootfs &&
-	    (rc = cs_oci_runc_home_len(cfg->root_path, cfg->process.uid, &home_len)) < 0)
+	/* The home runc sets: from the rootfs's or the image's /etc/passwd;
+	 * one not known here counts as empty (the least it can be). */
+	if (home != HOME_SET &&
+	    (rc = image ? cs_oci_image_home_len(image, cfg->process.uid, &home_len)
+			: cs_oci_runc_home_len(cfg->root_path, cfg->process.uid, &home_len)) < 0)
 		return rc;
 	if (home == HOME_MISSING) { /* "HOME=", the home, a NUL and a pointer */
 		env_bytes += 6;

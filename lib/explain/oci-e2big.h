@@ -13,11 +13,13 @@
  * Whether execve of filename (the name runc passes: args[0] as written, or
  * the $PATH candidate; f: the file it opens, NULL if unknown, whose "#!"
  * chain splices its names in) certainly refuses what runc 1.1 copies: 1 with why
- * filled (step execve.e2big's text), 0 when it does not, -ENOMEM. rootfs:
- * the files are cfg->root_path's (not an image's), so the HOME runc adds
- * is read from its /etc/passwd.
+ * filled (step execve.e2big's text), 0 when it does not, -ENOMEM, -E2BIG
+ * (the image's lookup bound). The HOME runc adds is read from the
+ * /etc/passwd of image, or of cfg->root_path when image is NULL.
  */
+struct cs_image;
 int cs_oci_exec_e2big(const struct cs_oci_config *cfg, const char *filename,
-		      const struct cs_exec_file *f, bool rootfs, char *why, size_t len);
+		      const struct cs_exec_file *f, const struct cs_image *image, char *why,
+		      size_t len);
 
 #endif

@@ -107,6 +107,14 @@ static int home_in(const char *t, size_t n, uid_t uid, size_t *len)
 	return 0;
 }
 
+int cs_oci_runc_home_in(const char *t, size_t n, uid_t uid, size_t *len)
+{
+	if (home_in(t, n, uid, len) == 0)
+		return 0;
+	*len = 0;
+	return 1;
+}
+
 int cs_oci_runc_home_len(const char *root, uid_t uid, size_t *len)
 {
 	cs_cleanup_close int rfd = -1, fd = -1;
@@ -132,10 +140,7 @@ int cs_oci_runc_home_len(const char *root, uid_t uid, size_t *len)
 		got += (size_t)r;
 	if (got > (size_t)sb.st_size)
 		return 1; /* grew while read */
-	if (home_in(buf, got, uid, len) == 0)
-		return 0;
-	*len = 0;
-	return 1;
+	return cs_oci_runc_home_in(buf, got, uid, len);
 }
 
 /* One of the files: 1 with why filled when runc's scan of it fails. */

@@ -76,6 +76,7 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 	__attribute__((cleanup(cs_oci_explain_freep))) struct cs_oci_explain_result *r =
 	    calloc(1, sizeof(*r));
 	struct cs_oci_process p; /* the config's, with what execve makes of its strings */
+	struct cs_image *image = o ? o->image : NULL;
 	int rc;
 
 	*out = NULL;
@@ -84,17 +85,21 @@ int cs_oci_explain(const struct cs_oci_config *cfg, const struct cs_oci_explain_
 	cs_steps_init(&r->steps);
 	if (!cfg->nargs || !cfg->args || !cfg->args[0])
 		return cs_diag_set(d, EINVAL, 0, 0, "process.args", "no process.args");
-	if ((rc = resolve(cfg, o ? o->image : NULL, &r->file, d)) < 0)
+	if ((rc = resolve(cfg, image, &r->file, d)) < 0)
 		return rc;
 	/* The name runc passes execve: args[0] as written with a '/', else the $PATH candidate. */
 	p = cfg->process;
 	rc = cs_oci_exec_e2big(
 	    cfg, strchr(cfg->args[0], '/') || !r->file.path ? cfg->args[0] : r->file.path, &r->file,
-	    !(o && o->image), p.exec_e2big, sizeof(p.exec_e2big));
+	    image, p.exec_e2big, sizeof(p.exec_e2big));
+	if (rc >= 0)
+		rc = image ? cs_oci_image_user_files(image, p.user_files, sizeof(p.user_files))
+			   : cs_oci_runc_user_files(cfg->root_path, p.user_files,
+						    sizeof(p.user_files));
+	if (rc == -E2BIG && image) /* the image's lookups over their bound: refused */
+		(void)cs_image_lookup_bound(image, d);
 	if (rc < 0)
 		return rc;
-	if (!(o && o->image))
-		(void)cs_oci_runc_user_files(cfg->root_path, p.user_files, sizeof(p.user_files));
 	rc = cs_oci_predict_from(&p, o ? o->caller : NULL, &r->file, &r->pre, &r->post, &r->exec,
 				 &r->steps);
 	if (rc < 0 || r->steps.error)

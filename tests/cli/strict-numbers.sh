@@ -118,6 +118,21 @@ done
 for bad in " 0" "+0" "010" "0x" "1x" "4294967296"; do
   usage "run --user '$bad' refused" "$CAPSCOPE" run --dry-run --user "$bad" --group 0 -- true
 done
+# Eighteenth pass (part F): --securebits ' 1', '+1', '-1' were refused as
+# "unknown name ' 1'", though no name starts so: a number with a blank or a
+# sign, said as such.
+for bad in " 1" "+1" "-1" "1 " $'\t0x1'; do
+  usage "run --securebits '$bad' refused" "$CAPSCOPE" run --dry-run --securebits "$bad" -- true
+  like "$("$CAPSCOPE" run --dry-run --securebits "$bad" -- true 2>&1)" "is not a number \(digits alone" \
+    "run --securebits '$bad': said to be no number in the accepted form"
+done
+# The same for an id with a blank: "no such group ' 65534'".
+for o in --user --group --groups; do
+  for bad in " 0" "0 " $'\t0'; do
+    like "$("$CAPSCOPE" run --dry-run $o "$bad" --clear-groups -- true 2>&1)" "has a blank: a (user|group) id is plain digits" \
+      "run $o '$bad': said to have a blank"
+  done
+done
 # Third pass: a ratio is no size ("1K" was 1024:1); (uid_t)-1 is no root id
 # (the kernel said a bare "Invalid argument").
 for bad in 1K 2k 1M; do

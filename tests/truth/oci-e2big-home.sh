@@ -8,13 +8,17 @@
 # the home's length of execve's limit was predicted to start where runc
 # says "argument list too long". Each bundle is run by the real runc and
 # explained, at its limit and one byte past it (RLIMIT_STACK 8 MiB: 2 MiB).
-# Then the files runc's user lookup itself fails on (below).
+# Then the files runc's user lookup itself fails on (below). Each bundle is
+# also explained with its rootfs as an image (--image) and root.path empty:
+# the image's /etc/passwd is read as the rootfs's (eighteenth pass, part F;
+# before, its HOME counted as empty and its refusals were not predicted).
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
 command -v jq >/dev/null || skip_all "jq is not installed"
 command -v python3 >/dev/null || skip_all "needs python3"
 source "$CAPSCOPE_TOP/tests/lib/oci-verdict.sh"
+source "$CAPSCOPE_TOP/tests/cli/scan-image-lib.sh"
 PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
 [ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
 tap_tmpdir
@@ -56,6 +60,19 @@ mk nouser 1000 1 PATH=/x "$P"                # no line for uid 1000: "/"
 mk nofile 0 1 PATH=/x ""                     # no /etc/passwd: "/"
 mk nohome 0 0 PATH=/x "root:x:0:0\n"         # a line without a home field: ""
 mk crlf 0 3001 PATH=/x "  root:x:0:0::$H:/bin/sh \r\n" # blanks and CR trimmed
+mk link 0 3001 PATH=/x "$P"                  # a link climbing out of the rootfs
+for e in 0 1; do
+  mkdir -p "link-$e/rootfs/srv" && mv "link-$e/rootfs/etc/passwd" "link-$e/rootfs/srv/pw" &&
+    ln -s ../../../../srv/pw "link-$e/rootfs/etc/passwd"
+done
+# img/DIR: DIR's config with an empty root.path, and DIR's rootfs as a
+# 'docker save' archive in img/DIR/image.tar.
+as_image() { # DIR
+  local i="img/$1"
+  mkdir -p "$i/rootfs" && cp "$1/config.json" "$i/" && mklayer "$1/rootfs" "$i/layer.tar" &&
+    mkconfig "$i/cfg.json" "" '["/p"]' null "$(sha "$i/layer.tar")" &&
+    mkdocker "$i/image.tar" "$i/cfg.json" "$i/layer.tar"
+}
 n=0
 for d in */; do
   d=${d%/}
@@ -66,6 +83,9 @@ for d in */; do
   got=$( [ $rc = 0 ] && echo starts || { grep -q "argument list too long" "$d/err" && echo E2BIG || echo "other ($rc: $(head -c 200 "$d/err"))"; })
   is "$got" "$want" "$d: runc ($want)"
   is "$(oci_exec_verdict "$d")" "$want" "$d: explain oci agrees ($want)"
+  as_image "$d"
+  is "$(oci_exec_verdict "img/$d" --image "img/$d/image.tar")" "$want" \
+    "$d: explain oci --image agrees ($want)"
 done
 # runc's reading of /etc/passwd itself fails on a line of 64 KiB or more
 # (bufio.Scanner: token too long) or a directory there, and the process
@@ -86,12 +106,17 @@ for d in ufdir uflong ufgroup ufok; do
   rc=$?
   "$CAPSCOPE" explain oci --caller root --json "$d" >"$d/out.json" 2>/dev/null
   got=$(jq -r 'if .exec.ok then "starts" else (.steps | map(.rule) | last) end' "$d/out.json")
+  as_image "$d"
+  "$CAPSCOPE" explain oci --caller root --json --image "img/$d/image.tar" "img/$d" >"img/$d/out.json" 2>/dev/null
+  img=$(jq -r 'if .exec.ok then "starts" else (.steps | map(.rule) | last) end' "img/$d/out.json")
   if [ "$d" = ufok ] || [ "$d" = ufgroup ]; then
     is "$rc" 0 "$d: runc starts it (a control)"
     is "$got" starts "$d: explain oci predicts a start"
+    is "$img" starts "$d: explain oci --image predicts a start"
   else
     like "$(cat "$d/err")" "unable to find user" "$d: runc fails ($(head -c 120 "$d/err" | sed 's/.*msg=//'))"
     is "$got" runc.user-files "$d: explain oci predicts that runc fails (runc.user-files)"
+    is "$img" runc.user-files "$d: explain oci --image predicts that runc fails (runc.user-files)"
   fi
 done
 done_testing

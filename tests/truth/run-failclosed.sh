@@ -277,6 +277,24 @@ os.setxattr(sys.argv[1], "system.posix_acl_access",
     for _ in 1 2 3 4 5; do skip "setpriv is not installed"; done
   fi
 
+  # Eighteenth pass (part F): two refusals of the plan did not say that
+  # nothing was run, as every other refusal does (an ambient capability
+  # the caller does not hold, --ambient with no-cap-ambient-raise).
+  rm -f "$T/ran"
+  if command -v setpriv >/dev/null; then
+    setpriv --reuid 65534 --regid 65534 --clear-groups -- $bin --ambient chown -- touch "$T/ran" 2>"$T/err"
+    is "$?" 127 "$name --ambient chown without it: exit 127"
+    like "$(cat "$T/err")" "cannot be made ambient: not in this process's permitted set; nothing was run" \
+      "$name --ambient chown without it: says that nothing was run"
+  else
+    for _ in 1 2; do skip "setpriv is not installed"; done
+  fi
+  $bin --ambient chown --securebits no-cap-ambient-raise -- touch "$T/ran" 2>"$T/err"
+  is "$?" 127 "$name --ambient with no-cap-ambient-raise: exit 127"
+  like "$(cat "$T/err")" "contradict each other; nothing was run" \
+    "$name --ambient with no-cap-ambient-raise: says that nothing was run"
+  [ ! -e "$T/ran" ]; ok $? "$name refused ambient: nothing ran"
+
   # Eleventh pass: in a user namespace that refuses setgroups (unshare -r
   # writes "deny"; no gid_map yet) the model let --clear-groups through and
   # the run failed at setgroups with a bare "EPERM (Operation not

@@ -116,7 +116,13 @@ static void securebits(void **state)
 	assert_int_equal(cs_launch_args_securebits("0x1000", &v, &d), -EINVAL);
 	assert_string_equal(d.message, "--securebits: unknown bits in 0x1000");
 	assert_int_equal(cs_launch_args_securebits("1x", &v, &d), -EINVAL);
-	assert_string_equal(d.message, "--securebits: '1x' is not a number");
+	assert_string_equal(d.message, "--securebits: '1x' is not a number (digits alone, or 0x "
+				       "and hex digits: no blank, no sign)");
+	/* A blank or a sign before the digits: a number, not an unknown name. */
+	assert_int_equal(cs_launch_args_securebits(" 1", &v, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "' 1' is not a number"));
+	assert_int_equal(cs_launch_args_securebits("+1", &v, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "'+1' is not a number"));
 	/* A number refused for its form or size says which, not "not a number". */
 	assert_int_equal(cs_launch_args_securebits("010", &v, &d), -EINVAL);
 	assert_non_null(strstr(d.message, "'010' has a leading 0"));
