@@ -233,9 +233,9 @@ void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_vi
 
 	if (v->cmd)
 		printf("\n");
-	printf("traced %s via %s: %zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events\n\n",
-	       what ? what : "?", v->hook, r->ntgids, r->ntgids == 1 ? "" : "es", r->checks,
-	       r->lost_events);
+	printf("traced %s via %s: %s%zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events\n\n",
+	       what ? what : "?", v->hook, r->tgids_partial ? "at least " : "", r->ntgids,
+	       r->ntgids == 1 ? "" : "es", r->checks, r->lost_events);
 	free(what);
 	cs_table_init(&t, v->verbose ? 8 : 7);
 	cs_table_add(&t, head);

@@ -310,9 +310,17 @@ int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t)
 	struct statfs sfs;
 	struct stat st;
 	size_t rl;
-	int rc = cs_cgroup2_root(&root);
+	int rc;
 
 	memset(t, 0, sizeof(*t));
+	/*
+	 * An empty path names no cgroup. Taken as relative, it named the
+	 * mount's root: `trace --cgroup "$CG"` with CG unset traced every
+	 * process of the machine, without end (eighteenth pass, part E).
+	 */
+	if (!arg[0])
+		return -EXDEV;
+	rc = cs_cgroup2_root(&root);
 	if (rc < 0)
 		return rc;
 	if (arg[0] == '/')

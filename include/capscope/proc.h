@@ -111,7 +111,8 @@ struct cs_cgroup_target {
 
 /*
  * arg absolute, or relative to the cgroup2 mount. -EMEDIUMTYPE: no cgroup2
- * mounted; -EXDEV: not a directory of that hierarchy; -ENOTDIR, -ENOENT...
+ * mounted; -EXDEV: not a directory of that hierarchy (an empty arg names
+ * none, not the root); -ENOTDIR, -ENOENT...
  */
 CS_EXPORT int cs_cgroup_resolve(const char *arg, struct cs_cgroup_target *t);
 CS_EXPORT void cs_cgroup_target_free(struct cs_cgroup_target *t);

@@ -164,6 +164,13 @@ struct cs_trace_report {
 	 * runtime init's, when left out, are in runtime_init alone.
 	 */
 	uint64_t unattributed;
+	/*
+	 * Some checks were counted without their process (added unattributed,
+	 * the runtime init's among them) or not at all (dropped): ntgids is
+	 * then a lower bound. A fork storm of 20,000 processes was reported
+	 * as "16503 processes" (eighteenth pass, part E).
+	 */
+	bool tgids_partial;
 };
 
 /*

@@ -186,9 +186,10 @@ static void header(FILE *f, const struct cs_trace_report *r, const struct cs_tra
 	fputs(" via <code>", f);
 	cs_html_put(f, v->hook);
 	fprintf(f,
-		"</code>: %zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events, %" PRIu64
+		"</code>: %s%zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events, %" PRIu64
 		" not counted.</p>\n",
-		r->ntgids, r->ntgids == 1 ? "" : "es", r->checks, r->lost_events, r->dropped);
+		r->tgids_partial ? "at least " : "", r->ntgids, r->ntgids == 1 ? "" : "es",
+		r->checks, r->lost_events, r->dropped);
 	/* As the text and JSON reports say it (fifteenth pass, second round:
 	 * the page said nothing, and a capability whose checks were all
 	 * counted so showed no process that asked for it). */

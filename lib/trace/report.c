@@ -176,6 +176,7 @@ int cs_trace_report_add_unattributed(struct cs_trace_report *r, const struct cs_
 	if (rec->cap < 0 || rec->cap >= CS_CAP_BITS)
 		return -EINVAL;
 	sat_add(&r->checks, rec->count);
+	r->tgids_partial = true;
 	/* The runtime init's are in runtime_init alone: unattributed says
 	 * how many count in the profile without their process, and its
 	 * warning says so (before, they were in both). */

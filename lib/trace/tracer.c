@@ -674,6 +674,8 @@ int cs_tracer_collect(struct cs_tracer *t, struct cs_trace_report *r, const stru
 	r->dropped = stat_sum(t, CS_STAT_DROPPED);
 	r->nostack = stat_sum(t, CS_STAT_NOSTACK);
 	r->unfollowed = stat_sum(t, CS_STAT_UNFOLLOWED);
+	if (r->dropped)
+		r->tgids_partial = true;
 	return rc;
 }
 

@@ -34,6 +34,9 @@ static int resolve_cgroup(const struct cs_trace_target *tg, struct cs_tracer_con
 	if (rc == -EMEDIUMTYPE)
 		cs_diag_set(d, -rc, 0, 0, "cgroup",
 			    "no cgroup v2 hierarchy is mounted: --cgroup and --container need it");
+	else if (rc == -EXDEV && tg->cgroup && !tg->cgroup[0])
+		cs_diag_set(d, -rc, 0, 0, "cgroup",
+			    "--cgroup: an empty path names no cgroup (the whole hierarchy is '/')");
 	else if (rc == -EXDEV)
 		cs_diag_set(d, -rc, 0, 0, "cgroup",
 			    "--cgroup: '%s' is not a directory of the cgroup v2 hierarchy",

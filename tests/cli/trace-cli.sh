@@ -24,6 +24,10 @@ usage "use it with -- CMD" --verify --all
 usage "is for -p, --cgroup" --duration 3 -- true
 usage "not a number of seconds" --duration abc --all
 usage "not a process id" -p 12x
+# Eighteenth pass, part E: an empty --cgroup was the cgroup2 mount's root,
+# every process of the machine traced (`--cgroup "$CG"` with CG unset).
+usage "^capscope trace: --cgroup: an empty path names no cgroup \\(the whole hierarchy is '/'\\)" \
+  --cgroup '' --duration 1
 usage "unknown option|unrecognized option|invalid option" --bogus -- true
 
 if [ "$(id -u)" -eq 0 ]; then

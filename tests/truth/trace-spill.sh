@@ -53,6 +53,10 @@ is "$(cat "$T/err")" "" "nothing on stderr (--json: unattributed_checks says it)
 # The text report says what was counted without its process.
 "$CAPSCOPE" trace -- python3 "$T/flood.py" >"$T/out.txt" 2>"$T/err2"
 like "$(cat "$T/out.txt")" "checks were counted without their process" "the text report says so"
+# Eighteenth pass, part E: the child's checks all had no process, and the
+# header counted the processes of the rows alone, "1 process", untrue.
+like "$(sed -n 2p "$T/out.txt")" "^traced 'python3' via [^ ]+: at least [0-9]+ process(es)?, " \
+  "the header's process count said to be a lower bound"
 ok "$(! grep -q "were not counted" "$T/out.txt"; echo $?)" "and no check was lost"
 like "$(grep '^profile:' "$T/out.txt")" "CAP_FOWNER" "CAP_FOWNER in the text profile"
 done_testing
