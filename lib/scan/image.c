@@ -2098,7 +2098,7 @@ static int read_oci(struct img *im)
 {
 	const char *data;
 	size_t len;
-	char *owned, name[400], *child;
+	char *owned, name[400], *child, *type;
 	long long child_size;
 	struct cs_img_manifest m;
 	int rc, depth;
@@ -2116,17 +2116,22 @@ static int read_oci(struct img *im)
 		}
 		child = m.index_child;
 		child_size = m.child_size;
-		m.index_child = NULL;
+		type = m.child_type;
+		m.index_child = m.child_type = NULL;
 		cs_img_manifest_free(&m);
 		rc = get_blob(im, name, &data, &len, &owned);
 		if (rc == 0 &&
 		    (rc = cs_blob_digest_check(child, child_size, data, len, name, im->d)) < 0)
 			free(owned);
+		if (rc == 0) {
+			/* read as its descriptor says, as containerd reads it */
+			rc = cs_img_oci_child(data, len, type, child, &m, im->d);
+			free(owned);
+		}
 		free(child);
+		free(type);
 		if (rc < 0)
 			return rc;
-		rc = cs_img_oci_manifest(data, len, &m, im->d);
-		free(owned);
 	}
 	if (rc == 0 && (m.index_child || !m.layers))
 		rc = cs_diag_set(im->d, ELOOP, 0, 0, "manifests", "indexes nested too deep");
