@@ -97,7 +97,60 @@ case_is m-s1 2 "schema 1 manifest .fsLayers.: containerd refuses the image"
 cp -r good i-layers && reindex i-layers '.layers = []'
 case_is i-layers 2 "index.json: its descriptor says an index, but it holds 'layers'"
 
-# 4. Hostile bytes in a type are cut and escaped in the message (one line).
+# 4. A layer's bytes against its type's compression. relayer DIR FILE TYPE:
+# layer 0 replaced by FILE's bytes under TYPE (digest and size true).
+relayer() {
+  local d
+  rm -f "$(blob "$1" 0)"
+  d=$(putblob "$1" "$2")
+  remanifest "$1" ".layers[0] |= (.digest = \"sha256:$d\" | .size = $(stat -c %s "$2") | .mediaType = \"$3\")"
+}
+gzip -n -c l0.tar >l0.gz
+zstd -q -c l0.tar >l0.zst
+xz -c l0.tar >l0.xz
+bzip2 -c l0.tar >l0.bz2
+gzip -n -c l0.gz >l0.gz.gz
+zstd -q -c l0.gz >l0.gz.zst
+OCI=application/vnd.oci.image.layer.v1.tar
+DOCKER=application/vnd.docker.image.rootfs.diff.tar
+for c in "c-plain-gz|l0.gz|$OCI|2|gzip bytes, mediaType '$OCI' names no compression: containerd's tar reader fails; refusing the image" \
+  "c-foo-gz|l0.gz|$OCI+foo|2|gzip bytes, mediaType .* names no compression" \
+  "c-gzip-zz|l0.zst|$OCI+gzip+zz|2|zstd bytes, mediaType .* names no compression" \
+  "c-wrapped|l0.gz|$DOCKER.gzip+encrypted|2|gzip bytes, mediaType .* names no compression: containerd.s tar reader fails; refusing the image" \
+  "c-xz|l0.xz|$OCI+gzip|2|xz bytes: containerd undoes only gzip and zstd .whatever the mediaType., and its tar reader fails; refusing the image" \
+  "c-bz2|l0.bz2|$OCI+zstd|2|bzip2 bytes: containerd undoes only gzip and zstd" \
+  "c-docker-xz|l0.xz|$DOCKER|2|xz bytes: containerd undoes" \
+  "c-gz-gz|l0.gz.gz|$OCI+gzip|2|its bytes are gzip inside gzip: containerd, CRI-O and Docker undo one compression" \
+  "c-gz-zst|l0.gz.zst|$OCI+zstd|2|its bytes are gzip inside zstd" \
+  "c-gzip-on-zstd|l0.zst|$OCI+gzip|0|" \
+  "c-zstd-on-gzip|l0.gz|$OCI+zstd|0|" \
+  "c-gzip-on-tar|l0.tar|$OCI+gzip|0|" \
+  "c-plain-tar|l0.tar|$OCI|0|" \
+  "c-docker-gz|l0.gz|$DOCKER|0|" \
+  "c-docker-zst|l0.zst|$DOCKER.gzip|0|" \
+  "c-encrypted-gz|l0.gz|$OCI+gzip+encrypted|0|"; do
+  IFS='|' read -r name file type want why <<<"$c"
+  cp -r good "$name" && relayer "$name" "$file" "$type"
+  case_is "$name" "$want" "layer 0 \\(blobs/sha256/[0-9a-f]+\\): $why"
+done
+
+# 5. The same from an OCI archive (the layer read out of the outer tar).
+tar -C c-plain-gz -cf c-plain-gz.tar .
+case_is c-plain-gz.tar 2 "layer 0 \\(blobs/sha256/[0-9a-f]+\\): gzip bytes, mediaType '$OCI' names no compression"
+tar -C c-gz-gz -cf c-gz-gz.tar .
+case_is c-gz-gz.tar 2 "gzip inside gzip"
+tar -C c-gzip-on-zstd -cf c-gzip-on-zstd.tar .
+case_is c-gzip-on-zstd.tar 0 ""
+
+# 6. A docker archive's layer compressed twice: docker load undoes one.
+mkconfig dcfg.json root '["/usr/evil"]' null "$(sha l0.tar)"
+mkdocker d.tar dcfg.json l0.tar
+rm -rf d && mkdir d && tar -C d -xf d.tar && cp l0.gz.gz "d/$(sha l0.tar)/layer.tar" && tar -C d -cf d-gzgz.tar .
+case_is d-gzgz.tar 2 "layer 0 .*: its bytes are gzip inside gzip"
+cp l0.gz "d/$(sha l0.tar)/layer.tar" && tar -C d -cf d-gz.tar .
+case_is d-gz.tar 0 ""
+
+# 7. Hostile bytes in a type are cut and escaped in the message (one line).
 cp -r good h-esc && reindex h-esc ".manifests[0].mediaType = \"x\\u001b[31mred\\nline\""
 scan h-esc
 is "$?" 2 "an entry type holding an escape and a newline: refused"
