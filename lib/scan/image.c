@@ -29,6 +29,7 @@
 #include "capscope/scan.h"
 #include "imgjson.h"
 #include "layer-rec.h"
+#include "media-types.h"
 #include "siphash.h"
 #include "tar-shadow.h"
 #include "xz-guard.h"
@@ -97,7 +98,11 @@ struct img {
 	 * none sought over, and checked when the layer is read. */
 	const char *layer_digest;
 	long long layer_size; /* its descriptor's size, -1 when none */
-	bool sum_tar;	      /* docker: the digest is a diff_id, of the uncompressed tar */
+	/* A layer a manifest names is being read (layer_name), not pass 1's file
+	 * of a kind not yet known; OCI: its descriptor's mediaType, else NULL. */
+	bool named_layer;
+	const char *layer_media;
+	bool sum_tar; /* docker: the digest is a diff_id, of the uncompressed tar */
 	struct cs_blob_digest sum;
 };
 
@@ -624,6 +629,64 @@ static int layer_ends_alike(struct img *im, struct shadowed *s)
 static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh);
 static int fetch_layer(struct img *im, struct archive *a, struct shadowed *sh);
 
+/* The name of one of the compressions new_reader_of reads. */
+static const char *filter_name(int code)
+{
+	switch (code) {
+	case ARCHIVE_FILTER_GZIP:
+		return "gzip";
+	case ARCHIVE_FILTER_ZSTD:
+		return "zstd";
+	case ARCHIVE_FILTER_XZ:
+		return "xz";
+	case ARCHIVE_FILTER_BZIP2:
+		return "bzip2";
+	}
+	return "compressed";
+}
+
+/*
+ * What the runtimes would make of a layer's stored bytes, from the
+ * compressions libarchive found on them (raw, opened). Each undoes one
+ * compression (containerd's and Docker's DecompressStream, containers/
+ * storage's, read through the code search) and hands the rest to a tar
+ * reader, so a layer compressed twice fails there; capscope's reader undid
+ * every one and read it. containerd's applier decompresses only a type
+ * whose DiffCompression names one (media-types.c), and then gzip and zstd
+ * only, detected from the bytes (`+gzip` on zstd bytes is read there):
+ * anything else reaches its tar reader compressed and fails. CRI-O detects
+ * every compression from the bytes: which runtime pulls is not known, so
+ * what containerd fails is refused (as a layer type that is no layer's).
+ */
+static int layer_compression(struct img *im, struct archive *raw)
+{
+	int n = archive_filter_count(raw) - 1; /* the last is the bytes as stored */
+	int code = n > 0 ? archive_filter_code(raw, n - 1) : ARCHIVE_FILTER_NONE;
+	const char *name = filter_name(code);
+	const char *mt = im->layer_media;
+
+	if (n > 1)
+		return img_fail(im, EINVAL,
+				"its bytes are %s inside %s: containerd, CRI-O and Docker undo "
+				"one compression and fail to read a tar in what is left; "
+				"refusing the image",
+				filter_name(archive_filter_code(raw, n - 2)), name);
+	if (!mt || code == ARCHIVE_FILTER_NONE ||
+	    (cs_media_layer_decompresses(mt) &&
+	     (code == ARCHIVE_FILTER_GZIP || code == ARCHIVE_FILTER_ZSTD)))
+		return 0;
+	/* each cut to fit the 256 bytes with the label (86 for a digest) */
+	if (!cs_media_layer_decompresses(mt))
+		return img_fail(im, EINVAL,
+				"%s bytes, mediaType '%.*s%s' names no compression: containerd's "
+				"tar reader fails; refusing the image",
+				name, CS_MSG_CUTS(mt, 64));
+	return img_fail(im, EINVAL,
+			"%s bytes: containerd undoes only gzip and zstd (whatever the "
+			"mediaType), and its tar reader fails; refusing the image",
+			name);
+}
+
 /*
  * Read the tar stream that raw (opened, not yet read) holds, or the plain
  * file fd when raw is NULL, through Go's reader's shadow, applying it as a
@@ -634,8 +697,11 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 	struct shadowed s = {raw, NULL, im, fd, NULL};
 	struct archive_entry *e;
 	struct archive *tar = NULL;
-	int rc = raw ? archive_read_next_header(raw, &e) : ARCHIVE_OK;
+	int rc = raw && im->named_layer ? layer_compression(im, raw) : 0;
 
+	if (rc < 0)
+		return rc;
+	rc = raw ? archive_read_next_header(raw, &e) : ARCHIVE_OK;
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_EOF)
 		return arc_err(im, raw, what);
 	if (cs_tar_shadow_new(&s.sh) < 0 || (!raw && !(s.buf = malloc(IO_BLOCK))) ||
@@ -1869,6 +1935,8 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 	im->label = label;
 	im->layer_digest = digests ? m->layers[i] : m->diff_ids ? m->diff_ids[i] : NULL;
 	im->layer_size = digests && m->layer_sizes ? m->layer_sizes[i] : -1;
+	im->layer_media = digests && m->layer_types ? m->layer_types[i] : NULL;
+	im->named_layer = true;
 	im->sum_tar = !digests;
 	im->layer = (int)i;
 	return 0;
@@ -2109,7 +2177,7 @@ static int read_oci(struct img *im)
 {
 	const char *data;
 	size_t len;
-	char *owned, name[400], *child;
+	char *owned, name[400], *child, *type;
 	long long child_size;
 	struct cs_img_manifest m;
 	int rc, depth;
@@ -2127,23 +2195,28 @@ static int read_oci(struct img *im)
 		}
 		child = m.index_child;
 		child_size = m.child_size;
-		m.index_child = NULL;
+		type = m.child_type;
+		m.index_child = m.child_type = NULL;
 		cs_img_manifest_free(&m);
 		rc = get_blob(im, name, &data, &len, &owned);
 		if (rc == 0 &&
 		    (rc = cs_blob_digest_check(child, child_size, data, len, name, im->d)) < 0)
 			free(owned);
+		if (rc == 0) {
+			/* read as its descriptor says, as containerd reads it */
+			rc = cs_img_oci_child(data, len, type, child, &m, im->d);
+			free(owned);
+		}
 		free(child);
+		free(type);
 		if (rc < 0)
 			return rc;
-		rc = cs_img_oci_manifest(data, len, &m, im->d);
-		free(owned);
 	}
 	if (rc == 0 && (m.index_child || !m.layers))
 		rc = cs_diag_set(im->d, ELOOP, 0, 0, "manifests", "indexes nested too deep");
 	if (rc == 0)
 		rc = read_layers(im, &m, true);
-	im->layer_digest = NULL;
+	im->layer_digest = im->layer_media = NULL;
 	if (rc == 0) {
 		if (cs_img_digest_path(m.config, name, sizeof(name)) < 0)
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",

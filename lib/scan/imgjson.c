@@ -19,6 +19,7 @@
 #include "../internal/cleanup.h"
 #include "../internal/json-tree.h"
 #include "imgjson-types.h"
+#include "media-types.h"
 
 typedef const struct ydoc_node node;
 
@@ -114,6 +115,9 @@ static int strv(node *n, bool null_empty, char ***out, size_t *count, size_t max
 struct read {
 	struct cs_img_manifest *m;
 	struct cs_diag *d;
+	/* The blob's name in messages (its digest, or "index.json"); NULL when
+	 * what it is is read from its keys (cs_img_oci_manifest). */
+	const char *what;
 };
 
 /* Empty, no size known. */
@@ -156,7 +160,7 @@ static int read_docker_manifest(void *user, node *root)
 int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *m,
 			   struct cs_diag *d)
 {
-	struct read rd = {m, d};
+	struct read rd = {m, d, NULL};
 	int rc;
 
 	manifest_init(m);
@@ -192,7 +196,7 @@ static int read_diff_ids(void *user, node *root)
 int cs_img_docker_diff_ids(const char *buf, size_t len, struct cs_img_manifest *m,
 			   struct cs_diag *d)
 {
-	struct read rd = {m, d};
+	struct read rd = {m, d, NULL};
 
 	return parse(buf, len, "config", read_diff_ids, &rd, d);
 }
@@ -225,14 +229,91 @@ static long long desc_size(node *desc, node **dup)
 	return strtoll(buf, NULL, 10);
 }
 
+/*
+ * What the blob says it is, against what the descriptor naming it says:
+ * containerd's validateMediaType (core/images/image.go) reads the blob's
+ * mediaType, config, layers, manifests and fsLayers keys (any value, null
+ * too, is "present" to its json.RawMessage) and fails a manifest holding an
+ * index's, an index holding a manifest's, and a schema 1 manifest.
+ * capscope read the blob by its keys alone: an entry calling an index a
+ * manifest was followed as an index. index: what the descriptor says.
+ */
+static int kind_check(node *root, bool index, const char *what, node **dup, struct cs_diag *d)
+{
+	static const char why[] = "containerd refuses the image";
+	cs_cleanup_free char *mt = str(get(root, "mediaType", dup));
+	const char *key = NULL;
+
+	if (root->kind != YDOC_MAP)
+		return 0; /* cs_img_manifest_types refuses it */
+	if (get(root, "fsLayers", dup))
+		return cs_diag_set(d, EINVAL, 0, 0, "fsLayers",
+				   "%.*s%s is a schema 1 manifest (fsLayers): %s (schema 1 not "
+				   "supported)",
+				   CS_MSG_CUTS(what, 80), why);
+	if (!index)
+		key = get(root, "manifests", dup) ? "manifests" : NULL;
+	else if (get(root, "config", dup))
+		key = "config";
+	else if (get(root, "layers", dup))
+		key = "layers";
+	if (!key && mt && (index ? cs_media_is_manifest(mt) : cs_media_is_index(mt)))
+		key = "mediaType";
+	if (!key)
+		return 0;
+	if (strcmp(key, "mediaType") == 0)
+		return cs_diag_set(d, EINVAL, 0, 0, key,
+				   "%.*s%s: its descriptor says %s, but its own mediaType is "
+				   "'%.*s%s': %s (expected %s but found %s)",
+				   CS_MSG_CUTS(what, 80), index ? "an index" : "a manifest",
+				   CS_MSG_CUTS(mt, 80), why, index ? "index" : "manifest",
+				   index ? "manifest" : "index");
+	return cs_diag_set(d, EINVAL, 0, 0, key,
+			   "%.*s%s: its descriptor says %s, but it holds '%s' (%s's): %s "
+			   "(expected %s but found %s)",
+			   CS_MSG_CUTS(what, 80), index ? "an index" : "a manifest", key,
+			   index ? "a manifest" : "an index", why, index ? "index" : "manifest",
+			   index ? "manifest" : "index");
+}
+
+/*
+ * The picked entry's mediaType: containerd's images.Manifest follows an
+ * entry of a manifest's or an index's type and fails on any other ("unexpected
+ * media type"), an absent one too; the OCI image-spec makes it required.
+ * The type is kept to read the blob as what it says (cs_img_oci_child).
+ */
+static int entry_type(node *entry, uint32_t at, node **dup, struct cs_img_manifest *m,
+		      struct cs_diag *d)
+{
+	static const char why[] = "containerd refuses the image (unexpected media type)";
+	char *mt = str(get(entry, "mediaType", dup));
+
+	if (!mt)
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "manifests",
+		    "manifests[%u] has no mediaType (a manifest's or an index's): %s", at, why);
+	if (!cs_media_is_manifest(mt) && !cs_media_is_index(mt)) {
+		cs_diag_set(d, EINVAL, 0, 0, "manifests",
+			    "manifests[%u]'s mediaType '%.*s%s' is neither a manifest's nor an "
+			    "index's: %s",
+			    at, CS_MSG_CUTS(mt, 100), why);
+		free(mt);
+		return -EINVAL;
+	}
+	m->child_type = mt;
+	return 0;
+}
+
 static int read_oci_index(void *user, node *root)
 {
 	struct read *rd = user;
 	struct cs_img_manifest *m = rd->m;
 	node *list, *pick = NULL, *cand = NULL, *dup = NULL;
+	uint32_t pick_at = 0, cand_at = 0;
 	int candidates = 0, r;
 
-	if ((r = cs_img_manifest_types(root, true, &dup, rd->d)) < 0)
+	if ((r = cs_img_manifest_types(root, true, &dup, rd->d)) < 0 ||
+	    (r = kind_check(root, true, rd->what ? rd->what : "index", &dup, rd->d)) < 0)
 		return r;
 	list = get(root, "manifests", &dup);
 	if (!list || list->kind != YDOC_SEQ || list->n < 1)
@@ -254,9 +335,9 @@ static int read_oci_index(void *user, node *root)
 		free(os);
 		free(arch);
 		if (!pick)
-			pick = c;
+			pick = c, pick_at = i;
 		if (match || !plat)
-			cand = c, candidates++;
+			cand = c, cand_at = i, candidates++;
 	}
 	if (candidates > 1)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests",
@@ -269,12 +350,12 @@ static int read_oci_index(void *user, node *root)
 		return dup_error(dup, "index", rd->d);
 	if (!m->index_child)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "digest", "index entry without a digest");
-	return 0;
+	return entry_type(cand ? cand : pick, cand ? cand_at : pick_at, &dup, m, rd->d);
 }
 
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
-	struct read rd = {m, d};
+	struct read rd = {m, d, "index.json"};
 	int rc;
 
 	manifest_init(m);
@@ -284,52 +365,37 @@ int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, str
 }
 
 /*
- * Whether a layer descriptor's mediaType names a layer diff, as containerd's
- * unpacker asks (DiffCompression: the part before the first '+' one of the
- * Docker or OCI layer types, whatever follows it). containerd fails an image
- * whose layer is anything else, or has no mediaType ("unrecognised
- * mediatype"); CRI-O's reader goes by the bytes. capscope reads the bytes
- * too, so a descriptor that says something else about them is refused, not
- * read as if it said nothing (seventeenth pass, integrator).
+ * Layer k's mediaType into *out, refused unless it names a layer diff:
+ * containerd's unpacker fails an image whose layer is anything else, or has
+ * no mediaType ("unrecognised mediatype"); CRI-O's reader goes by the bytes.
+ * capscope reads the bytes too, so a descriptor that says something else
+ * about them is refused, not read as if it said nothing (seventeenth pass,
+ * integrator). What the type says of the compression is checked against the
+ * bytes as they are read (image.c, layer_compression).
  */
-static bool layer_media(const char *mt)
+static int layer_media_check(node *desc, uint32_t k, node **dup, char **out, struct cs_diag *d)
 {
-	static const char *const bases[] = {
-	    "application/vnd.docker.image.rootfs.diff.tar",
-	    "application/vnd.docker.image.rootfs.foreign.diff.tar",
-	    "application/vnd.docker.image.rootfs.diff.tar.gzip",
-	    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-	    "application/vnd.docker.image.rootfs.diff.tar.zstd",
-	    "application/vnd.oci.image.layer.v1.tar",
-	    "application/vnd.oci.image.layer.nondistributable.v1.tar",
-	};
-	size_t n = strcspn(mt, "+");
-
-	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
-		if (strlen(bases[i]) == n && strncmp(mt, bases[i], n) == 0)
-			return true;
-	return false;
-}
-
-/* Layer k's mediaType, refused unless it names a layer diff (layer_media). */
-static int layer_media_check(node *desc, uint32_t k, node **dup, struct cs_diag *d)
-{
-	cs_cleanup_free char *mt = str(get(desc, "mediaType", dup));
+	char *mt = str(get(desc, "mediaType", dup));
 
 	if (!mt)
 		return cs_diag_set(d, EINVAL, 0, 0, "layers",
 				   "layer %u has no mediaType: containerd refuses the image "
 				   "(unrecognised mediatype)",
 				   k);
-	if (!layer_media(mt))
-		return cs_diag_set(d, EINVAL, 0, 0, "layers",
-				   "layer %u's mediaType '%.*s%s' is not a layer's: containerd "
-				   "refuses the image (unrecognised mediatype)",
-				   k, CS_MSG_CUTS(mt, 120));
+	if (!cs_media_is_layer(mt)) {
+		cs_diag_set(d, EINVAL, 0, 0, "layers",
+			    "layer %u's mediaType '%.*s%s' is not a layer's: containerd "
+			    "refuses the image (unrecognised mediatype)",
+			    k, CS_MSG_CUTS(mt, 120));
+		free(mt);
+		return -EINVAL;
+	}
+	*out = mt;
 	return 0;
 }
 
-/* An image manifest; an index where a manifest was expected: 1. */
+/* An image manifest; an index where a manifest was expected, and what it
+ * is read from its keys (rd->what NULL): 1. */
 static int read_oci_manifest(void *user, node *root)
 {
 	struct read *rd = user;
@@ -337,9 +403,10 @@ static int read_oci_manifest(void *user, node *root)
 	node *layers, *dup = NULL;
 	int r;
 
-	if (get(root, "manifests", &dup))
+	if (!rd->what && get(root, "manifests", &dup))
 		return 1;
-	if ((r = cs_img_manifest_types(root, false, &dup, rd->d)) < 0)
+	if ((r = cs_img_manifest_types(root, false, &dup, rd->d)) < 0 ||
+	    (rd->what && (r = kind_check(root, false, rd->what, &dup, rd->d)) < 0))
 		return r;
 	m->config = str(get(get(root, "config", &dup), "digest", &dup));
 	m->config_size = desc_size(get(root, "config", &dup), &dup);
@@ -348,10 +415,12 @@ static int read_oci_manifest(void *user, node *root)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "layers",
 				   "manifest needs a config digest and a layers array");
 	if (!(m->layers = calloc((size_t)layers->n + 1, sizeof(char *))) ||
+	    !(m->layer_types = calloc((size_t)layers->n + 1, sizeof(char *))) ||
 	    !(m->layer_sizes = calloc((size_t)layers->n + 1, sizeof(long long))))
 		return -ENOMEM;
 	for (uint32_t k = 0; k < layers->n; k++) {
-		if ((r = layer_media_check(layers->u.items[k], k, &dup, rd->d)) < 0)
+		if ((r = layer_media_check(layers->u.items[k], k, &dup, &m->layer_types[k],
+					   rd->d)) < 0)
 			return r;
 		if (!(m->layers[k] = str(get(layers->u.items[k], "digest", &dup))))
 			return cs_diag_set(rd->d, EINVAL, 0, 0, "layers", "layer %u has no digest",
@@ -364,7 +433,7 @@ static int read_oci_manifest(void *user, node *root)
 
 int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)
 {
-	struct read rd = {m, d};
+	struct read rd = {m, d, NULL};
 	int rc;
 
 	manifest_init(m);
@@ -372,6 +441,21 @@ int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, 
 	if (rc < 0)
 		cs_img_manifest_free(m);
 	return rc == 1 ? cs_img_oci_index(buf, len, m, d) : rc;
+}
+
+int cs_img_oci_child(const char *buf, size_t len, const char *type, const char *what,
+		     struct cs_img_manifest *m, struct cs_diag *d)
+{
+	bool index = cs_media_is_index(type);
+	struct read rd = {m, d, what};
+	int rc;
+
+	manifest_init(m);
+	rc = parse(buf, len, index ? "index" : "manifest",
+		   index ? read_oci_index : read_oci_manifest, &rd, d);
+	if (rc < 0)
+		cs_img_manifest_free(m);
+	return rc;
 }
 
 /* An error about node n of the config, at its line and column. */
@@ -587,6 +671,8 @@ void cs_img_manifest_free(struct cs_img_manifest *m)
 	free(m->config);
 	free_v(m->layers);
 	free(m->index_child);
+	free(m->child_type);
+	free_v(m->layer_types);
 	free_v(m->diff_ids);
 	free(m->layer_sizes);
 	memset(m, 0, sizeof(*m));

@@ -12,8 +12,10 @@ struct cs_img_manifest {
 	char *config;  /* docker: a file name; OCI: a digest */
 	char **layers; /* NULL-terminated; docker: file names; OCI: digests */
 	size_t nlayers;
-	char *index_child; /* OCI: a digest of a nested index or manifest to read instead */
-	char **diff_ids;   /* docker: the config's rootfs.diff_ids, one a layer */
+	char *index_child;  /* OCI: a digest of a nested index or manifest to read instead */
+	char *child_type;   /* its descriptor's mediaType: a manifest's or an index's */
+	char **layer_types; /* OCI: each layer descriptor's mediaType (a layer's) */
+	char **diff_ids;    /* docker: the config's rootfs.diff_ids, one a layer */
 	/* OCI: each descriptor's "size" (a Go int64, typed by imgjson-types.c),
 	 * -1 where it has none: the blob's bytes are counted against it. */
 	long long *layer_sizes;
@@ -25,11 +27,25 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 			   struct cs_diag *d);
 /*
  * An OCI index (index.json, or a nested index): the manifest for
- * linux/host-architecture, else the first. Sets m->index_child only.
+ * linux/host-architecture, else the first. Sets m->index_child and
+ * m->child_type only; an entry whose mediaType is neither a manifest's nor
+ * an index's is refused, as containerd refuses it.
  */
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
-/* An OCI (or docker v2) image manifest; a blob that is an index sets index_child. */
+/*
+ * An OCI (or docker v2) image manifest; a blob that is an index sets
+ * index_child. What it is is read from its keys: for fuzzing and unit tests
+ * (an image's blobs are read as their descriptors say, cs_img_oci_child).
+ */
 int cs_img_oci_manifest(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d);
+/*
+ * The blob an index entry names, read as its descriptor's type says (an
+ * index's or a manifest's: cs_img_oci_index refused any other), and refused
+ * when it holds the other kind's keys, as containerd refuses it. what: its
+ * name in messages.
+ */
+int cs_img_oci_child(const char *buf, size_t len, const char *type, const char *what,
+		     struct cs_img_manifest *m, struct cs_diag *d);
 /*
  * The config's rootfs.diff_ids, into m->diff_ids: docker load checks each
  * layer's uncompressed bytes against its own, and refuses a config without

@@ -27,11 +27,6 @@ tar --format=posix --numeric-owner --sort=name -C l1 -cf l1.tar .
 mkconfig cfg.json root '["/usr/evil"]' null "$(sha l0.tar)"
 mkconfig cfg2.json toor '["/usr/evil"]' null "$(sha l0.tar)" # cfg.json's size
 
-# blob DIR N: the path of layer N's blob; cfgblob, manblob likewise.
-blob() { echo "$1/blobs/sha256/$(jq -r ".layers[$2].digest" "$(manblob "$1")" | cut -d: -f2)"; }
-manblob() { echo "$1/blobs/sha256/$(jq -r '.manifests[0].digest' "$1/index.json" | cut -d: -f2)"; }
-cfgblob() { echo "$1/blobs/sha256/$(jq -r '.config.digest' "$(manblob "$1")" | cut -d: -f2)"; }
-
 for comp in none gzip; do
   rm -rf good && mkoci good cfg.json $comp l0.tar
   scan good
@@ -87,18 +82,6 @@ scan manalt
 is "$?" 2 "a manifest blob a byte longer: refused"
 like "$(cat "$T/err")" "$(stat -c %s "$m") bytes, where its descriptor's size says $(($(stat -c %s "$m") - 1))" "…both sizes named"
 
-# remanifest DIR FILTER: DIR's manifest passed through jq FILTER, its digest
-# and size written into the index (the blobs stay right: only the
-# descriptor's words change).
-remanifest() {
-  local m nm
-  m=$(manblob "$1")
-  jq -c "$2" "$m" >"$1/m.tmp" && nm=$(sha "$1/m.tmp") &&
-    mv "$1/m.tmp" "$1/blobs/sha256/$nm" && rm "$m" &&
-    jq -c --arg d "sha256:$nm" --argjson s "$(stat -c %s "$1/blobs/sha256/$nm")" \
-      '.manifests[0].digest = $d | .manifests[0].size = $s' "$1/index.json" >"$1/i.tmp" &&
-    mv "$1/i.tmp" "$1/index.json"
-}
 # A descriptor whose size lies about a blob its digest names rightly.
 for what in layer config; do
   if [ $what = layer ]; then f='.layers[0].size'; else f='.config.size'; fi

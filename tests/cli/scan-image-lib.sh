@@ -61,3 +61,21 @@ mkoci() {
   printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"}}]}' \
     "$md" "$ms" >"$dir/index.json"
 }
+
+# blob DIR N: the path of layer N's blob in OCI layout DIR; cfgblob, manblob likewise.
+blob() { echo "$1/blobs/sha256/$(jq -r ".layers[$2].digest" "$(manblob "$1")" | cut -d: -f2)"; }
+manblob() { echo "$1/blobs/sha256/$(jq -r '.manifests[0].digest' "$1/index.json" | cut -d: -f2)"; }
+cfgblob() { echo "$1/blobs/sha256/$(jq -r '.config.digest' "$(manblob "$1")" | cut -d: -f2)"; }
+
+# remanifest DIR FILTER: DIR's manifest passed through jq FILTER, its digest
+# and size written into the index (the blobs stay right: only the
+# descriptor's words change).
+remanifest() {
+  local m nm
+  m=$(manblob "$1")
+  jq -c "$2" "$m" >"$1/m.tmp" && nm=$(sha "$1/m.tmp") &&
+    mv "$1/m.tmp" "$1/blobs/sha256/$nm" && rm "$m" &&
+    jq -c --arg d "sha256:$nm" --argjson s "$(stat -c %s "$1/blobs/sha256/$nm")" \
+      '.manifests[0].digest = $d | .manifests[0].size = $s' "$1/index.json" >"$1/i.tmp" &&
+    mv "$1/i.tmp" "$1/index.json"
+}

@@ -186,7 +186,7 @@ mkdir evil2 && printf '[{"Config":"c.json","Layers":["../../../etc/shadow"]}]' >
 is "$rc" 2 "manifest naming a host file as a layer: error"
 like "$(cat "$T/err")" "layer not found in the archive" "…the layer looked up inside the archive only"
 mkdir -p evil-oci/blobs/sha256 && printf '{"imageLayoutVersion":"1.0.0"}' >evil-oci/oci-layout &&
-  printf '{"schemaVersion":2,"manifests":[{"digest":"sha256:../../../../etc/passwd"}]}' >evil-oci/index.json
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:../../../../etc/passwd"}]}' >evil-oci/index.json
 "$CAPSCOPE" scan evil-oci >/dev/null 2>"$T/err"; rc=$?
 is "$rc" 2 "OCI digest with a path: error"
 like "$(cat "$T/err")" "is not a digest" "digests are validated before use"

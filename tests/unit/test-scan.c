@@ -12,6 +12,7 @@
 
 #include "capscope/scan.h"
 #include "imgjson.h"
+#include "media-types.h"
 #include "view.h"
 #include "internal/scan-fuzz.h"
 
@@ -382,6 +383,7 @@ static void test_imgjson_manifest_types(void **state)
 	    "\"unknown\":[1]}";
 	static const char good_index[] =
 	    "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:b\",\"size\":1,"
+	    "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
 	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"os.features\":null}}]}";
 	struct cs_img_manifest m;
 	struct cs_diag d;
@@ -409,6 +411,110 @@ static void test_imgjson_manifest_types(void **state)
 /* Session 11 (part A's leftover): fields the model does not read are still
  * typed as the runtimes' decoders type them; an image they fail is refused,
  * at the field, and what they take is read. */
+/*
+ * Eighteenth pass: media types as containerd reads them (media-types.c),
+ * and an index entry's type against the blob it names (kind_check): an
+ * index entry calling a manifest an index, or the reverse, was followed
+ * by what the blob's keys held; containerd fails it.
+ */
+static void test_media_types(void **state)
+{
+	static const char *const decompressed[] = {
+	    "application/vnd.docker.image.rootfs.diff.tar",
+	    "application/vnd.docker.image.rootfs.diff.tar.gzip",
+	    "application/vnd.docker.image.rootfs.diff.tar.zstd",
+	    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+	    "application/vnd.oci.image.layer.v1.tar+gzip",
+	    "application/vnd.oci.image.layer.v1.tar+zstd",
+	    "application/vnd.oci.image.layer.v1.tar+gzip+encrypted", /* sorted: gzip last */
+	    "application/vnd.oci.image.layer.v1.tar+zstd+gzip",
+	    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+	};
+	static const char *const raw[] = {
+	    "application/vnd.oci.image.layer.v1.tar",
+	    "application/vnd.oci.image.layer.v1.tar+",
+	    "application/vnd.oci.image.layer.v1.tar+foo",
+	    "application/vnd.oci.image.layer.v1.tar+gzip+zz", /* sorted: zz last */
+	    "application/vnd.oci.image.layer.v1.tar+gzipx",
+	    "application/vnd.oci.image.layer.v1.tar+gzi",
+	    "application/vnd.docker.image.rootfs.diff.tar.gzip+encrypted",
+	    "application/vnd.docker.image.rootfs.diff.tar+gzip",
+	    "application/vnd.oci.image.config.v1+json",
+	};
+	struct cs_img_manifest m;
+	struct cs_diag d;
+	char buf[200];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(decompressed) / sizeof(decompressed[0]); i++)
+		if (!cs_media_layer_decompresses(decompressed[i]))
+			fail_msg("not decompressed: %s", decompressed[i]);
+	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+		if (cs_media_layer_decompresses(raw[i]))
+			fail_msg("decompressed: %s", raw[i]);
+	/* containerd splits at most 50 suffixes: the 50th is the rest, "+" and all */
+	snprintf(buf, sizeof(buf), "application/vnd.oci.image.layer.v1.tar");
+	for (int k = 0; k < 49; k++)
+		strcat(buf, "+a");
+	assert_true(cs_media_layer_decompresses(strcat(buf, "+zstd")));
+	assert_false(cs_media_layer_decompresses(strcat(buf, "+gzip")));
+	assert_true(cs_media_is_manifest("application/vnd.oci.image.manifest.v1+json"));
+	assert_false(cs_media_is_manifest("application/vnd.oci.image.manifest.v1+json; x"));
+	assert_true(cs_media_is_index("application/vnd.docker.distribution.manifest.list.v2+json"));
+
+	static const char entry_none[] = "{\"manifests\":[{\"digest\":\"sha256:aa\"}]}";
+	static const char entry_cfg[] = "{\"manifests\":[{\"digest\":\"sha256:aa\",\"mediaType\":"
+					"\"application/vnd.oci.image.config.v1+json\"}]}";
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(cs_img_oci_index(entry_none, strlen(entry_none), &m, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "manifests[0] has no mediaType"));
+	assert_int_equal(cs_img_oci_index(entry_cfg, strlen(entry_cfg), &m, &d), -EINVAL);
+	assert_non_null(strstr(d.message, "neither a manifest's nor an index's"));
+
+	static const char *const as_manifest[] = {
+	    "{\"manifests\":[],\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	    "{\"MANIFESTS\":null,\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	    "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"config\":"
+	    "{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	    "{\"fsLayers\":[],\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	};
+	for (size_t i = 0; i < sizeof(as_manifest) / sizeof(as_manifest[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		if (cs_img_oci_child(as_manifest[i], strlen(as_manifest[i]),
+				     "application/vnd.oci.image.manifest.v1+json", "sha256:x", &m,
+				     &d) != -EINVAL ||
+		    !strstr(d.message, "sha256:x"))
+			fail_msg("%s: %s", as_manifest[i], d.message);
+	}
+	static const char *const as_index[] = {
+	    "{\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
+	    "\"application/vnd.oci.image.manifest.v1+json\"}],\"layers\":null}",
+	    "{\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
+	    "\"application/vnd.oci.image.manifest.v1+json\"}],\"Config\":{}}",
+	    "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+	    "\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
+	    "\"application/vnd.oci.image.manifest.v1+json\"}]}",
+	};
+	for (size_t i = 0; i < sizeof(as_index) / sizeof(as_index[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		if (cs_img_oci_child(as_index[i], strlen(as_index[i]),
+				     "application/vnd.oci.image.index.v1+json", "sha256:y", &m,
+				     &d) != -EINVAL ||
+		    !strstr(d.message, "expected index but found manifest"))
+			fail_msg("%s: %s", as_index[i], d.message);
+	}
+	/* a manifest whose descriptor says so is read, its layers' types kept */
+	static const char man[] =
+	    "{\"config\":{\"digest\":\"sha256:a\"},\"layers\":[{\"digest\":\"sha256:l\","
+	    "\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\"}]}";
+	assert_int_equal(cs_img_oci_child(man, strlen(man),
+					  "application/vnd.docker.distribution.manifest.v2+json",
+					  "z", &m, &d),
+			 0);
+	assert_string_equal(m.layer_types[0], "application/vnd.oci.image.layer.v1.tar+zstd");
+	cs_img_manifest_free(&m);
+}
+
 static void test_imgjson_types(void **state)
 {
 	static const struct {
@@ -497,7 +603,8 @@ static void test_imgjson(void **state)
 	static const char idx[] =
 	    "{\"manifests\":[{\"digest\":\"sha256:aa\",\"platform\":{\"os\":\"linux\","
 	    "\"architecture\":\"s390x\"}},{\"digest\":\"sha256:bb\",\"platform\":{\"os\":"
-	    "\"linux\",\"architecture\":\"amd64\"}}]}";
+	    "\"linux\",\"architecture\":\"amd64\"},\"mediaType\":"
+	    "\"application/vnd.oci.image.index.v1+json\"}]}";
 	static const char man[] =
 	    "{\"config\":{\"digest\":\"sha256:cc\"},\"layers\":[{\"digest\":"
 	    "\"sha256:dd\",\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\"}]}";
@@ -518,6 +625,7 @@ static void test_imgjson(void **state)
 	assert_int_equal(cs_img_oci_index(idx, strlen(idx), &m, &d), 0);
 #if defined(__x86_64__)
 	assert_string_equal(m.index_child, "sha256:bb");
+	assert_string_equal(m.child_type, "application/vnd.oci.image.index.v1+json");
 #endif
 	cs_img_manifest_free(&m);
 	assert_int_equal(cs_img_oci_manifest(man, strlen(man), &m, &d), 0);
@@ -1065,6 +1173,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_media_types),
 	    cmocka_unit_test(test_whiteout),
 	    cmocka_unit_test(test_whiteout_invalid),
 	    cmocka_unit_test(test_opaque),
