@@ -474,8 +474,8 @@ static void test_media_types(void **state)
 	static const char *const as_manifest[] = {
 	    "{\"manifests\":[],\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
 	    "{\"MANIFESTS\":null,\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
-	    "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"config\":"
-	    "{\"digest\":\"sha256:a\"},\"layers\":[]}",
+	    ("{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"config\":"
+	     "{\"digest\":\"sha256:a\"},\"layers\":[]}"),
 	    "{\"fsLayers\":[],\"config\":{\"digest\":\"sha256:a\"},\"layers\":[]}",
 	};
 	for (size_t i = 0; i < sizeof(as_manifest) / sizeof(as_manifest[0]); i++) {
@@ -487,13 +487,13 @@ static void test_media_types(void **state)
 			fail_msg("%s: %s", as_manifest[i], d.message);
 	}
 	static const char *const as_index[] = {
-	    "{\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
-	    "\"application/vnd.oci.image.manifest.v1+json\"}],\"layers\":null}",
-	    "{\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
-	    "\"application/vnd.oci.image.manifest.v1+json\"}],\"Config\":{}}",
-	    "{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
-	    "\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
-	    "\"application/vnd.oci.image.manifest.v1+json\"}]}",
+	    ("{\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
+	     "\"application/vnd.oci.image.manifest.v1+json\"}],\"layers\":null}"),
+	    ("{\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
+	     "\"application/vnd.oci.image.manifest.v1+json\"}],\"Config\":{}}"),
+	    ("{\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+	     "\"manifests\":[{\"digest\":\"sha256:a\",\"mediaType\":"
+	     "\"application/vnd.oci.image.manifest.v1+json\"}]}"),
 	};
 	for (size_t i = 0; i < sizeof(as_index) / sizeof(as_index[0]); i++) {
 		memset(&d, 0, sizeof(d));
