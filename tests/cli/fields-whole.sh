@@ -11,6 +11,7 @@
 # cluster), while a key a release can never make a field (another case,
 # another object's) is still refused.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/manifest-refused.sh"
 tap_tmpdir
 cd "$T" || exit 1
 
@@ -21,17 +22,6 @@ deploy() { # file, kind, apiVersion, the spec's lines before the template (inden
   printf 'apiVersion: %s\nkind: %s\nmetadata: {name: d}\nspec:\n%s\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: a, image: img}]\n' "$3" "$2" "$4" >"$1"
 }
 
-refused() { # description, file, regex of the error after "FILE:"
-  local what=$1 f=$2 re=$3 cmd
-  for cmd in "lint" "lint --json" "explain pod" "explain pod --json"; do
-    # shellcheck disable=SC2086
-    "$CAPSCOPE" $cmd "$f" >out 2>err
-    is "$?" 2 "$what: $cmd: exit 2"
-    is "$(wc -l <err)" 1 "$what: $cmd: one line on stderr"
-    like "$(cat err)" "^capscope ${cmd%% --json}: $f:$re" "$what: $cmd: file, line, column, field"
-    is "$(wc -c <out)" 0 "$what: $cmd: nothing on stdout"
-  done
-}
 
 pod vm.yaml '    volumeMount: [{name: v, mountPath: /v}]'
 refused "volumeMount in a container" vm.yaml '8:5: spec\.containers\[0\]\.volumeMount: unknown field: not a field of a container in Kubernetes 1\.32'

@@ -8,6 +8,7 @@
 # nothing on stdout, in text and --json, for lint and explain pod; and a
 # container restartPolicy the API server refuses.
 source "$(dirname "$0")/../lib/tap.sh"
+source "$(dirname "$0")/../lib/manifest-refused.sh"
 tap_tmpdir
 cd "$T" || exit 1
 
@@ -15,17 +16,6 @@ pod() { # file, the container's lines (indented 4)
   printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: img\n%s\n' "$2" >"$1"
 }
 
-refused() { # description, file, regex of the error after "FILE:"
-  local what=$1 f=$2 re=$3 cmd
-  for cmd in "lint" "lint --json" "explain pod" "explain pod --json"; do
-    # shellcheck disable=SC2086
-    "$CAPSCOPE" $cmd "$f" >out 2>err
-    is "$?" 2 "$what: $cmd: exit 2"
-    is "$(wc -l <err)" 1 "$what: $cmd: one line on stderr"
-    like "$(cat err)" "^capscope ${cmd%% --json}: $f:$re" "$what: $cmd: file, line, column, field"
-    is "$(wc -c <out)" 0 "$what: $cmd: nothing on stdout"
-  done
-}
 
 pod sc.yaml '    SecurityContext: {privileged: true}'
 refused "SecurityContext" sc.yaml '8:5: spec\.containers\[0\]\.SecurityContext: unknown field: the API.s is "securityContext"'
