@@ -13,10 +13,6 @@ done
 tap_tmpdir
 cd "$T" || exit 1
 
-scan() { # target: the exit status, stdout in $T/out, stderr in $T/err
-  timeout 60 "$CAPSCOPE" scan --json "$1" >"$T/out" 2>"$T/err"
-}
-finds() { grep -c '"path": "/usr/' "$T/out"; }
 
 mkdir -p l0/usr l1/usr
 printf 'one' >l0/usr/evil && chmod 4755 l0/usr/evil

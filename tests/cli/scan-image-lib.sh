@@ -79,3 +79,11 @@ remanifest() {
       '.manifests[0].digest = $d | .manifests[0].size = $s' "$1/index.json" >"$1/i.tmp" &&
     mv "$1/i.tmp" "$1/index.json"
 }
+
+# scan TARGET: capscope scan --json, the exit status; stdout in $T/out,
+# stderr in $T/err. finds: how many findings under /usr/ it printed.
+# The digest and media-type suites' one way to run a scan.
+scan() { # target: the exit status, stdout in $T/out, stderr in $T/err
+  timeout 60 "$CAPSCOPE" scan --json "$1" >"$T/out" 2>"$T/err"
+}
+finds() { grep -c '"path": "/usr/' "$T/out"; }
