@@ -1,7 +1,10 @@
 /* SHA-256 from FIPS 180-4; sha256.h says why capscope carries one. */
 #include "sha256.h"
 
+#include <pthread.h>
 #include <string.h>
+
+#include "sha256-x86.h"
 
 /* FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the cube
  * roots of the first 64 primes. */
@@ -59,6 +62,29 @@ static void block(uint32_t h[8], const uint8_t *p)
 	h[7] += k;
 }
 
+/* Many blocks at a time: the SHA extensions where the processor has them
+ * (several times faster; an image's blobs are hashed as they are read, and
+ * that was half of `scan IMAGE`'s time), else the portable code above. */
+static void blocks(struct cs_sha256 *s, const uint8_t *p, size_t n)
+{
+	if (s->sha_ni) {
+		cs_sha256_x86_blocks(s->h, p, n, K);
+		return;
+	}
+	for (; n; n--, p += 64)
+		block(s->h, p);
+}
+
+/* CPUID is asked once per process: in a virtual machine each CPUID is a
+ * trap to the hypervisor. */
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+static bool have_sha_ni;
+
+static void probe(void)
+{
+	have_sha_ni = cs_sha256_x86_usable();
+}
+
 void cs_sha256_init(struct cs_sha256 *s)
 {
 	/* FIPS 180-4 5.3.3 */
@@ -67,6 +93,8 @@ void cs_sha256_init(struct cs_sha256 *s)
 	memcpy(s->h, h0, sizeof(h0));
 	s->total = 0;
 	s->nbuf = 0;
+	pthread_once(&probe_once, probe);
+	s->sha_ni = have_sha_ni;
 }
 
 void cs_sha256_update(struct cs_sha256 *s, const void *data, size_t n)
@@ -82,11 +110,12 @@ void cs_sha256_update(struct cs_sha256 *s, const void *data, size_t n)
 		n -= take;
 		if (s->nbuf < 64)
 			return;
-		block(s->h, s->buf);
+		blocks(s, s->buf, 1);
 		s->nbuf = 0;
 	}
-	for (; n >= 64; p += 64, n -= 64)
-		block(s->h, p);
+	blocks(s, p, n / 64);
+	p += n / 64 * 64;
+	n %= 64;
 	memcpy(s->buf, p, n);
 	s->nbuf = n;
 }
