@@ -21,7 +21,8 @@
 # with the floor: an empty program on the same hook (bpf/floor.bpf.c,
 # tests/helpers/bpf-floor), which is what running any BPF program there
 # costs, accounting included. Both ratios are printed: per check, and above
-# the floor (the part each program's own work costs).
+# the floor (the part each program's own work costs). Last, from the same
+# rounds, what the programs that follow processes cost per fork and per exit.
 set -euo pipefail
 build=${1:-build}
 capscope=$build/capscope
@@ -154,14 +155,40 @@ stats_round() {
     stop "$fl"
   fi
 }
+# The programs that follow a scope of processes (cs_fork, cs_exit) run on
+# every fork and exit of the machine while one is traced: their run time per
+# fork and per exit, with the forks in the scope (children of the traced
+# command) and outside it (trace -p of a sleeping process while this shell
+# forks). A fork is a shell starting /bin/true.
+forks=${BENCH_TRACE_FORKS:-2000}
+fork_loop="i=0; while [ \$i -lt $forks ]; do /bin/true; i=\$((i+1)); done"
+fork_round() {
+  local cs sl
+  "$capscope" trace -- sh -c "$fork_loop; echo done; sleep 5" >"$tmp/fin.out" 2>&1 &
+  cs=$!
+  for _ in $(seq 600); do grep -q done "$tmp/fin.out" 2>/dev/null && break; sleep 0.1; done
+  s[fork_in]+="$(prog_ns cs_fork) "
+  s[exit_in]+="$(prog_ns cs_exit) "
+  kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
+  sleep 60 &
+  sl=$!
+  "$capscope" trace -p "$sl" >"$tmp/fout.out" 2>&1 &
+  cs=$!
+  for _ in $(seq 100); do [ -n "$(prog_ns cs_fork)" ] && break; sleep 0.1; done
+  sh -c "$fork_loop"
+  s[fork_out]+="$(prog_ns cs_fork) "
+  s[exit_out]+="$(prog_ns cs_exit) "
+  kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
+  kill "$sl"; wait "$sl" 2>/dev/null || true
+}
 if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; then
   old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
   trap 'echo "$old_stats" >/proc/sys/kernel/bpf_stats_enabled; rm -rf "$tmp"' EXIT
   echo 1 >/proc/sys/kernel/bpf_stats_enabled
   declare -A s
-  for r in $(seq "$rounds"); do stats_round; done
+  for r in $(seq "$rounds"); do stats_round; fork_round; done
   echo "$old_stats" >/proc/sys/kernel/bpf_stats_enabled
-  for k in floor in out bt; do
+  for k in floor in out bt fork_in exit_in fork_out exit_out; do
     eval "${k}_ns=$(echo "${s[$k]:-}" | median); ${k}_min=$(echo "${s[$k]:-}" | minimum)"
   done
   printf 'BPF program run time per check (kernel.bpf_stats_enabled; includes its own clock reads),\n'
@@ -179,4 +206,9 @@ if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; t
       printf "  capscope / bpftrace per check: %.2f absolute; above the floor: %.2f (target <= 0.33)\n",
         c / b, (b - f > 0) ? (c - f) / (b - f) : 0 }'
   fi
+  printf 'BPF program run time per fork and per exit while a scope is traced (%d forks a round):\n' "$forks"
+  row "cs_fork, forks in the scope" "$fork_in_ns" "$fork_in_min" "(trace -- a shell forking)"
+  row "cs_exit, exits in the scope" "$exit_in_ns" "$exit_in_min" ""
+  row "cs_fork, forks outside it" "$fork_out_ns" "$fork_out_min" "(trace -p of a sleeping process)"
+  row "cs_exit, exits outside it" "$exit_out_ns" "$exit_out_min" ""
 fi
