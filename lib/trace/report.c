@@ -345,6 +345,10 @@ void cs_trace_report_json(const struct cs_trace_report *r, struct cs_json *j)
 {
 	cs_json_key(j, "processes");
 	cs_json_uint(j, r->ntgids);
+	/* what the text says with "at least": some checks were counted
+	 * without their process, or dropped */
+	cs_json_key(j, "processes_lower_bound");
+	cs_json_bool(j, r->tgids_partial);
 	cs_json_key(j, "total_checks");
 	cs_json_uint(j, r->checks);
 	cs_json_key(j, "checks");

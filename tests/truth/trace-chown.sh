@@ -34,6 +34,7 @@ like "$(jq -r '.noise[] | select(.capability=="CAP_SYS_ADMIN") | .site' <<<"$out
   "vm-overcommit" "CAP_SYS_ADMIN is classified as vm-overcommit noise"
 is "$(jq -r .lost_events <<<"$out")" 0 "no lost events"
 is "$(jq -r .processes <<<"$out")" 1 "one process"
+is "$(jq -r .processes_lower_bound <<<"$out")" false "every check had its process: the count is exact"
 
 # Text, -v, --profile, and --verify with the profile.
 touch "$T/g"

@@ -40,6 +40,7 @@ unattr=$(jq -r .unattributed_checks "$T/out.json")
 dropped=$(jq -r .dropped_checks "$T/out.json")
 [ "$unattr" -gt 0 ] || [ "$dropped" -gt 0 ] || skip_all "the map never filled here"
 ok "$([ "$unattr" -gt 0 ]; echo $?)" "checks counted after the map was full ($unattr)"
+is "$(jq -r .processes_lower_bound "$T/out.json")" true "so the process count is a lower bound"
 is "$(jq -r .dropped_checks "$T/out.json")" 0 "no check dropped"
 is "$(jq -r '[.checks[] | select(.capability == "CAP_CHOWN") | .granted] | add // 0' "$T/out.json")" \
   $((2 * n + 2)) "all $((2 * n + 2)) CAP_CHOWN checks counted (two for g)"

@@ -431,7 +431,7 @@ static void json_shape(void **state)
 	s = render_report(&r);
 	assert_string_equal(
 	    s,
-	    "{\"processes\":2,\"total_checks\":16,\"checks\":["
+	    "{\"processes\":2,\"processes_lower_bound\":false,\"total_checks\":16,\"checks\":["
 	    "{\"capability\":\"CAP_DAC_OVERRIDE\",\"granted\":0,\"denied\":1,\"denied_only\":true,"
 	    "\"comms\":[\"cat\"],\"syscalls\":[\"openat\"],\"callers\":[\"generic_permission\"],"
 	    "\"user_namespaces\":[{\"kind\":\"initial\",\"granted\":0,\"denied\":1}]},"
