@@ -107,13 +107,68 @@ static void unicode_controls_escaped(void **state)
 	       "\\u3164\\uffa0\\u115f\\u1160a\\u034fb\\u17b4\\u17b5\\ufff0\\ufff8");
 	/* ... but not their neighbours U+00AC, U+00AE and U+3165. */
 	ESC_EQ("\xc2\xac\xc2\xae\xe3\x85\xa5", "\xc2\xac\xc2\xae\xe3\x85\xa5");
-	/* Joiners stay (scripts and emoji need them); combining marks too. */
+	/* Combining marks stay. */
+	ESC_EQ("e\xcc\x81", "e\xcc\x81");
+	/* Nineteenth pass: U+2065 (reserved, ignorable) between the isolates. */
+	ESC_EQ("a\xe2\x81\xa5", "a\\u2065");
+}
+
+/*
+ * Nineteenth pass: the joiners and the variation selectors draw nothing
+ * beside ASCII, so "web" U+200D looked like "web" and "NET_ADMIN" U+FE0F
+ * like NET_ADMIN in every table. Kept only where scripts and emoji need
+ * them: a joiner between two characters that show, a selector after one.
+ */
+static void joiners_in_context(void **state)
+{
+	(void)state;
+	ESC_EQ("web\xe2\x80\x8d", "web\\u200d");
+	ESC_EQ("\xe2\x80\x8dweb", "\\u200dweb");
 	ESC_EQ("a\xe2\x80\x8d"
 	       "b\xe2\x80\x8c"
-	       "e\xcc\x81",
-	       "a\xe2\x80\x8d"
-	       "b\xe2\x80\x8c"
-	       "e\xcc\x81");
+	       "c",
+	       "a\\u200db\\u200cc");
+	ESC_EQ("NET_ADMIN\xef\xb8\x8f", "NET_ADMIN\\ufe0f");
+	ESC_EQ("x\xf3\xa0\x84\x80", "x\\U000e0100"); /* a supplementary selector */
+	ESC_EQ("\xe1\xa0\x8b", "\\u180b");	     /* a selector alone */
+	/* Two joiners: neither has a character that shows on both sides. */
+	ESC_EQ("\xc3\xa9\xe2\x80\x8d\xe2\x80\x8d\xc3\xa9", "\xc3\xa9\\u200d\\u200d\xc3\xa9");
+	/* A joiner beside a hidden character is escaped with it. */
+	ESC_EQ("\xc3\xa9\xe2\x80\x8d\xe2\x80\x8b", "\xc3\xa9\\u200d\\u200b");
+	/* Kept: emoji sequences (man ZWJ woman; heart U+FE0F ZWJ fire), the
+	 * Devanagari conjunct (KA VIRAMA ZWJ SSA), Persian's ZWNJ, a heart's
+	 * selector at the end. */
+	const char *keep[] = {
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9",
+	    "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5",
+	    "\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7",
+	    "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85",
+	    "\xe2\x9d\xa4\xef\xb8\x8f"};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		ESC_EQ(keep[i], keep[i]);
+	/* A selector after ASCII before a joiner: both escaped. */
+	ESC_EQ("a\xef\xb8\x8f\xe2\x80\x8d\xc3\xa9", "a\\ufe0f\\u200d\xc3\xa9");
+	assert_false(cs_text_is_safe("web\xe2\x80\x8d"));
+
+	/* Written in 4 KiB pieces: a joiner at a piece's end is judged by the
+	 * character after it, in the next piece (as the whole text). */
+	char *src = malloc(8192), *got = NULL, *want;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+
+	assert_non_null(src);
+	assert_non_null(f);
+	memset(src, 'a', 8192);
+	memcpy(src + 4096 - 5, "\xc3\xa9\xe2\x80\x8d", 5); /* é ZWJ | a */
+	src[8191] = '\0';
+	cs_escape_write(f, src);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(want = cs_escape_dup(src));
+	assert_string_equal(got, want);
+	assert_non_null(strstr(got, "\xc3\xa9\\u200da"));
+	free(src);
+	free(want);
+	free(got);
 }
 
 static void invalid_utf8_escaped(void **state)
@@ -510,6 +565,7 @@ int main(void)
 	    cmocka_unit_test(plain_text_unchanged),
 	    cmocka_unit_test(controls_escaped),
 	    cmocka_unit_test(unicode_controls_escaped),
+	    cmocka_unit_test(joiners_in_context),
 	    cmocka_unit_test(invalid_utf8_escaped),
 	    cmocka_unit_test(cut_on_whole_escape),
 	    cmocka_unit_test(diag_context_wraps),
