@@ -60,7 +60,11 @@ char *cs_vformat_quoted_max(const char *fmt, va_list ap, size_t max, size_t *tot
  * -EINVAL for a conversion refused. */
 int cs_vformat_into(char *buf, size_t size, const char *fmt, va_list ap, size_t *total)
     __attribute__((format(printf, 3, 0)));
-/* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
+/* The same, an overlong text cut in its middle: its head, "...", its end
+ * (each on a character), so the reason at a message's end survives. */
+int cs_vformat_mid(char *buf, size_t size, const char *fmt, va_list ap, size_t *total)
+    __attribute__((format(printf, 3, 0)));
+/* vsnprintf into buf, cut in its middle (cs_vformat_mid) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 /* snprintf so: cs_vformat_cut of the arguments. */

@@ -14,6 +14,7 @@
 
 #include "capscope/diag.h"
 #include "capscope/escape.h"
+#include "capscope/steps.h"
 #include "internal/util.h"
 
 static char *esc(const char *s)
@@ -228,8 +229,16 @@ static void diag_cut_says_so(void **state)
 	long_text[sizeof(long_text) - 1] = '\0';
 	memcpy(long_text + 251, "\xc3\xa9", 2); /* é across the cut at 252 */
 	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%s", long_text);
-	assert_int_equal(strlen(d.message), 254); /* é dropped whole */
-	assert_string_equal(d.message + 251, "...");
+	/* Nineteenth pass: cut in its middle, both ends kept ("x...x"). */
+	assert_int_equal(strlen(d.message), 255);
+	assert_non_null(strstr(d.message, "x...x"));
+	assert_int_equal(d.message[254], 'x');
+	long_text[125] = '\xc3'; /* é across the head's cut at 126 */
+	long_text[126] = '\xa9';
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%s", long_text);
+	assert_int_equal(strlen(d.message), 255);
+	assert_memory_equal(d.message + 125, "...", 3); /* é dropped whole */
+	memset(long_text + 125, 'x', 2);
 	cs_diag_set(&d, EINVAL, 0, 0, NULL, "short");
 	cs_diag_context(&d, EINVAL, "%s", long_text + 100);
 	/* The context is cut (in its middle, marked), the message kept: it
@@ -254,13 +263,18 @@ static void diag_field_file_line_cut(void **state)
 	(void)state;
 	memset(long_text, 'k', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
+	long_text[398] = 'z'; /* the field's last byte */
 	cs_diag_set(&d, EINVAL, 1, 2, long_text, "bad");
 	assert_int_equal(strlen(d.field), sizeof(d.field) - 1);
-	assert_string_equal(d.field + sizeof(d.field) - 4, "...");
+	/* Nineteenth pass: both ends of the field (its last key) kept. */
+	assert_non_null(strstr(d.field, "k...k"));
+	assert_int_equal(d.field[sizeof(d.field) - 2], 'z');
+	long_text[398] = 'k';
 	cs_diag_set(&d, EINVAL, 1, 2, long_text + 400 - 160, "bad"); /* 159: fits */
 	assert_int_equal(d.field[158], 'k');
 	cs_diag_file(&d, long_text);
-	assert_string_equal(d.file + sizeof(d.file) - 4, "...");
+	assert_int_equal(strlen(d.file), sizeof(d.file) - 1);
+	assert_non_null(strstr(d.file, "k...k"));
 	cs_diag_format(&d, buf, sizeof(buf));
 	assert_int_equal(strlen(buf), sizeof(buf) - 1);
 	assert_string_equal(buf + sizeof(buf) - 4, "...");
@@ -429,6 +443,42 @@ static void context_keeps_the_reason(void **state)
 	assert_non_null(strstr(d.message, "..."));
 }
 
+/*
+ * Nineteenth pass: one message whose own text (not a context put in front)
+ * is longer than the field was cut at its end, where its reason is: a
+ * 5,000-byte file name quoted first left "cannot open 'NNN..." and nothing
+ * of why. Now its head and its end, "..." between, also for a step's
+ * sentence and for a 5,000-byte field name (its last key is the wrong one).
+ */
+static void long_message_keeps_both_ends(void **state)
+{
+	struct cs_diag d = {0};
+	struct cs_steps st = {0};
+	char *name = malloc(5001);
+
+	(void)state;
+	assert_non_null(name);
+	memset(name, 'N', 5000);
+	name[5000] = '\0';
+	cs_diag_set(&d, ENOENT, 0, 0, NULL, "cannot open '%s': the reason", name);
+	assert_int_equal(strlen(d.message), sizeof(d.message) - 1);
+	assert_memory_equal(d.message, "cannot open 'NNN", 16);
+	assert_string_equal(d.message + strlen(d.message) - 13, "': the reason");
+	assert_non_null(strstr(d.message, "N...N"));
+	memcpy(name + 4990, ".lastKey", 9);
+	cs_diag_set(&d, EINVAL, 1, 1, name, "unknown field");
+	assert_int_equal(strlen(d.field), sizeof(d.field) - 1);
+	assert_memory_equal(d.field, "NNN", 3);
+	assert_string_equal(d.field + strlen(d.field) - 8, ".lastKey");
+	cs_steps_add(&st, "execve", "execve.resolve", "'%s' cannot be executed: ENOENT", name);
+	assert_int_equal(st.n, 1);
+	assert_int_equal(strlen(st.v[0].detail), sizeof(st.v[0].detail) - 1);
+	assert_string_equal(st.v[0].detail + strlen(st.v[0].detail) - 36,
+			    ".lastKey' cannot be executed: ENOENT");
+	cs_steps_free(&st);
+	free(name);
+}
+
 /* A message's quoted values have their quote doubled (lib/msg-format.c);
  * every other conversion prints as printf prints it. */
 static void message_quotes_doubled(void **state)
@@ -573,6 +623,7 @@ int main(void)
 	    cmocka_unit_test(words_quoted),
 	    cmocka_unit_test(clip_mid_keeps_both_ends),
 	    cmocka_unit_test(context_keeps_the_reason),
+	    cmocka_unit_test(long_message_keeps_both_ends),
 	    cmocka_unit_test(message_quotes_doubled),
 	    cmocka_unit_test(message_conversions),
 	    cmocka_unit_test(escape_write_in_pieces),
