@@ -105,6 +105,13 @@ clean_sarif out.sarif "lint --sarif of the manifest"
 like "$(grep -c '^Pod web\\u200d/' <("$CAPSCOPE" policy scc many.yaml 2>&1))" '^[1-9]' \
   "policy scc: a joiner beside ASCII shown escaped in the title"
 
+# Nineteenth pass: the error paths of every command, each name as a file
+# (missing, malformed, a bundle), a field, a value and an argument: every
+# message one line, nothing raw.
+out=$(python3 "$corpus" messages "$CAPSCOPE")
+is "$?" 0 "every error path: one line, escaped"
+[ -z "$out" ] || sed 's/^/#   /' <<<"$out" | head -20
+
 # A manifest's names that look like the words after them (eighteenth pass):
 # policy's title wrote namespace and name as they are ("Pod a/b/web
 # (prod.yaml) (FILE)": another namespace, name and file), policy check's

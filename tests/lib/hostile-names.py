@@ -13,6 +13,9 @@ wrote for a terminal and reports any character the escaping rule
   hostile-names.py manifest OUT.yaml a Pod a name (UTF-8 ones): its names, image,
                                      command, service account, added capability
   hostile-names.py check-sarif FILE  the same check on every SARIF message text
+  hostile-names.py messages CAPSCOPE the error paths of every command with each
+                                     name as a file, a field and a value: each
+                                     message one line, nothing raw (prints the bad)
   hostile-names.py check FILE...     exit 1, naming line and character, on a raw one
 """
 import hashlib
@@ -180,6 +183,8 @@ def yq(v):
         return "{" + ", ".join(yq(k) + ": " + yq(x) for k, x in v.items()) + "}"
     if isinstance(v, list):
         return "[" + ", ".join(yq(x) for x in v) + "]"
+    if not isinstance(v, str):
+        return json.dumps(v)
     return '"' + "".join(c if 0x20 <= ord(c) < 0x7f and c not in '"\\' else
                          f"\\u{ord(c):04x}" if ord(c) <= 0xffff else f"\\U{ord(c):08x}"
                          for c in v) + '"'
@@ -220,10 +225,67 @@ def check_sarif(path):
     return check([tmp])
 
 
+def messages(capscope):
+    import shutil
+    import subprocess
+    bad = 0
+
+    def run(args, label):
+        nonlocal bad
+        p = subprocess.run([capscope] + args, capture_output=True, cwd="msgs")
+        lines = [ln for ln in p.stderr.rstrip(b"\n").split(b"\n") if ln and not ln.startswith(b"Try '")]
+        try:
+            t = p.stderr.decode("utf-8").replace("\n", " ")
+            raw = [f"U+{ord(t[i]):04X}" for i in range(len(t)) if hidden_in(t, i)]
+        except UnicodeDecodeError:
+            raw = ["not UTF-8"]
+        if p.returncode not in (0, 1, 2) or len(lines) > 1 or raw or (p.returncode == 2 and not lines):
+            bad += 1
+            print(f"{label}: exit {p.returncode}, {len(lines)} lines, raw {raw[:3]}: {p.stderr[:200]!r}")
+
+    os.makedirs("msgs/d", exist_ok=True)
+    with open("msgs/pod.yaml", "w") as f:
+        f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n")
+    for n in NAMES:
+        name = n.replace(b"/", b"_").decode("utf-8", "surrogateescape")
+        miss, path = "d/missing" + name, "d/" + name
+        for cmd in (["lint", miss], ["explain", "pod", miss], ["policy", "scc", miss], ["scan", miss],
+                    ["explain", "oci", miss], ["lint", "--config", miss, "pod.yaml"],
+                    ["explain", "pod", "--image", miss, "pod.yaml"],
+                    ["explain", "pod", "--crio-config", miss, "pod.yaml"]):
+            run(cmd, f"missing {n!r}: {cmd[0]}")
+        with open("msgs/" + path, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
+        for cmd in (["lint", path], ["explain", "pod", "--crio-config", path, "pod.yaml"],
+                    ["explain", "pod", "--scc", path, "pod.yaml"], ["scan", path]):
+            run(cmd, f"malformed {n!r}: {cmd[:2]!r}")
+        os.unlink("msgs/" + path)
+        os.makedirs("msgs/" + path)
+        with open("msgs/" + path + "/config.json", "w") as f:
+            f.write('{"ociVersion": "1.0.2", "process": {"args": 5}}')
+        run(["explain", "oci", path], f"bundle {n!r}")
+        shutil.rmtree("msgs/" + path)
+        try:
+            t = n.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        for sc in ({t: 1}, {"procMount": t}, {"runAsUser": t}):
+            with open("msgs/f.json", "w") as f:
+                json.dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {
+                    "containers": [{"name": "c", "image": "i", "securityContext": sc}]}}, f)
+            for cmd in (["lint", "f.json"], ["lint", "--validate=warn", "f.json"]):
+                run(cmd, f"field {n!r}: {' '.join(cmd)} {sc}")
+        for cmd in (["run", "--user", t, "--", "true"], ["encode", t], ["ps", t]):
+            run(cmd, f"argument {n!r}: {cmd[0]}")
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "check":
         sys.exit(check(args))
     if cmd == "check-sarif":
         sys.exit(check_sarif(args[0]))
+    if cmd == "messages":
+        sys.exit(messages(args[0]))
     {"tree": tree, "image": image, "manifest": manifest}.get(cmd, lambda *a: procs())(*args)
