@@ -165,6 +165,7 @@ static int run(struct state *s)
 		}
 		if (!s->json && s->m.pods[pi].n_containers == 0 && pod_text_header(res) < 0) {
 			cs_pod_explain_free(res);
+			cs_html_discard(x.html); /* its temporary file too (nineteenth pass) */
 			return cs_err(CMD, "out of memory");
 		}
 		if (!s->json)

@@ -95,10 +95,10 @@ int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
 	/* Quoted values with their quotes doubled (lib/msg-format.c). */
 	size_t n = 0;
 
-	if (cs_vformat_into(buf, size, fmt, ap, &n) < 0) /* a conversion refused */
+	if (cs_vformat_mid(buf, size, fmt, ap, &n) < 0) /* a conversion refused */
 		return snprintf(buf, size, "a message could not be formatted (%s); its format: %s",
 				strerror(EINVAL), fmt);
-	if (n >= size)
+	if (n >= size && size < 16) /* too small for both ends */
 		cs_mark_cut(buf, size);
 	return (int)n;
 }
@@ -133,9 +133,9 @@ int cs_diag_set(struct cs_diag *d, int err, unsigned line, unsigned column, cons
 
 		d->line = line;
 		d->column = column;
-		if (snprintf(d->field, sizeof(d->field), "%s", field ? field : "") >=
-		    (int)sizeof(d->field))
-			cs_mark_cut(d->field, sizeof(d->field));
+		/* Both ends of an overlong field name: a path's last key is
+		 * the one that is wrong (nineteenth pass). */
+		cs_clip_mid(d->field, sizeof(d->field), field ? field : "");
 		va_start(ap, fmt);
 		cs_vformat_cut(d->message, sizeof(d->message), fmt, ap);
 		va_end(ap);

@@ -11,11 +11,16 @@
 
 size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 {
+	return cs_escape_span(str, n, 0, n, out, outlen);
+}
+
+size_t cs_escape_span(const char *str, size_t n, size_t from, size_t to, char *out, size_t outlen)
+{
 	const unsigned char *s = (const unsigned char *)str;
 	size_t need = 0, used = 0;
 	char tmp[12];
 
-	for (size_t i = 0; i < n;) {
+	for (size_t i = from; i < to;) {
 		const char *piece;
 		size_t plen, adv = 1;
 		uint32_t cp;
@@ -32,7 +37,7 @@ size_t cs_escape_text(const char *str, size_t n, char *out, size_t outlen)
 		} else if (s[i] == '\r') {
 			piece = "\\r", plen = 2;
 		} else if (s[i] >= 0x80 && (adv = cs_utf8_decode(s + i, n - i, &cp)) > 0) {
-			if (cs_cp_hidden_control(cp)) {
+			if (cs_cp_hidden_at(s, n, i, adv, cp)) {
 				/* Past U+FFFF eight digits: "\\u" and four would
 				 * read as another character and a digit. */
 				plen = (size_t)snprintf(tmp, sizeof(tmp),
@@ -65,15 +70,16 @@ void cs_escape_write(FILE *f, const char *s)
 	char buf[4 * 4096 + 1]; /* an escape is at most 4 bytes a byte ("\\xNN") */
 	size_t len = s ? strlen(s) : 0;
 
-	while (len) {
-		size_t n = cs_text_cut(s, len, 4096);
+	/* Each piece escaped with the whole text as its context: a joiner at
+	 * a piece's end is judged by the character after it. */
+	for (size_t at = 0; at < len;) {
+		size_t n = cs_text_cut(s + at, len - at, 4096);
 
 		if (n == 0) /* not reached: a character is at most 4 bytes */
-			n = len < 4096 ? len : 4096;
-		cs_escape_text(s, n, buf, sizeof(buf));
+			n = len - at < 4096 ? len - at : 4096;
+		cs_escape_span(s, len, at, at + n, buf, sizeof(buf));
 		fputs(buf, f);
-		s += n;
-		len -= n;
+		at += n;
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capscope/escape.h"
 #include "capscope/text.h"
 #include "internal/util.h"
 
@@ -135,7 +136,10 @@ static void body(struct cs_json *j, const char *s, size_t n)
 			if ((u = cs_utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 0) {
 				/* The same string to a JSON reader, and no C1 or bidi
 				 * control reaches a terminal that shows the document. */
-				if (cs_cp_hidden_control(cp)) {
+				/* Joiners and selectors always: a string can
+				 * be written in parts (cs_json_str_parts), and
+				 * \\u200d is the same string to a reader. */
+				if (cs_cp_hidden_control(cp) || cs_cp_shaping(cp)) {
 					put(j, s + run, i - run);
 					run = i + u;
 					hidden(j, cp);
@@ -215,6 +219,26 @@ void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (parts[i])
 			body(j, parts[i], strlen(parts[i]));
+	put(j, "\"", 1);
+}
+
+void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n)
+{
+	char buf[4 * 1024 + 1]; /* an escape is at most 4 bytes a byte */
+
+	sep(j);
+	put(j, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = parts[i] ? strlen(parts[i]) : 0;
+
+		/* In pieces on characters, each with its part as its context. */
+		for (size_t at = 0, k; at < len; at += k) {
+			if (!(k = cs_text_cut(parts[i] + at, len - at, 1024)))
+				k = len - at < 1024 ? len - at : 1024;
+			cs_escape_span(parts[i], len, at, at + k, buf, sizeof(buf));
+			body(j, buf, strlen(buf));
+		}
+	}
 	put(j, "\"", 1);
 }
 

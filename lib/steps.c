@@ -48,16 +48,16 @@ __attribute__((format(printf, 4, 0))) static int fill(struct cs_step *st, const 
 	/* A value the sentence quotes ('%s') has that quote doubled
 	 * (lib/msg-format.c): the one rule of the library's prose, which
 	 * callers had applied by hand (seventeenth pass). */
-	size_t n = 0, max = sizeof(st->detail) - 4;
+	size_t n = 0;
 
-	if (cs_vformat_into(st->detail, sizeof(st->detail), fmt, ap, &n) < 0)
-		return -EINVAL;
 	/* A sentence longer than the field (a long name in it) is cut on a
 	 * character and says so: cut anywhere, it ended in half a UTF-8
 	 * character ("\xc3", a byte the name did not hold) and read as whole
-	 * (second round of the fifteenth pass, as CS_MSG_CUT). */
-	if (n >= sizeof(st->detail))
-		memcpy(st->detail + cs_text_cut(st->detail, sizeof(st->detail) - 1, max), "...", 4);
+	 * (second round of the fifteenth pass, as CS_MSG_CUT). Nineteenth
+	 * pass: in its middle, so that the sentence's end, what the step did,
+	 * survives a long name (cs_vformat_mid). */
+	if (cs_vformat_mid(st->detail, sizeof(st->detail), fmt, ap, &n) < 0)
+		return -EINVAL;
 	return 0;
 }
 

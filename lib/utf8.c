@@ -18,9 +18,10 @@
  * U+1D173..U+1D17A and the tag characters U+E0000..U+E007F). Twelfth pass:
  * tags spelling any ASCII text draw nothing, so a capability "NET_ADMIN"
  * followed by them was shown as NET_ADMIN ("unknown capability
- * CAP_NET_ADMIN"). The joiners U+200C/U+200D stay: scripts and emoji need
- * them; so do the variation selectors (an emoji's U+FE0F, Mongolian's
- * U+180B..U+180D, U+180F).
+ * CAP_NET_ADMIN"). The joiners U+200C/U+200D and the variation selectors
+ * (an emoji's U+FE0F, Mongolian's U+180B..U+180D, U+180F) are not in this
+ * list: scripts and emoji need them, so they are judged in their context
+ * (cs_cp_hidden_at, below).
  *
  * Fifteenth pass, second round: the rest of Unicode's default-ignorable
  * characters that no name needs. A browser draws the soft hyphen U+00AD
@@ -40,8 +41,68 @@ bool cs_cp_hidden_control(uint32_t c)
 	       c == 0x1160 || c == 0x17b4 || c == 0x17b5 || c == 0x3164 || c == 0xffa0 ||
 	       (c >= 0xfff0 && c <= 0xfff8) || c == 0x061c || c == 0x180e || c == 0x200b ||
 	       c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
-	       (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff ||
-	       (c >= 0xfff9 && c <= 0xfffb);
+	       (c >= 0x2060 && c <= 0x206f) || c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb);
+}
+
+/*
+ * Nineteenth pass: the joiners U+200C/U+200D and the variation selectors
+ * (U+FE00..U+FE0F, U+180B..U+180D, U+180F, U+E0100..U+E01EF) draw nothing
+ * beside ASCII: a name "web" U+200D or "NET_ADMIN" U+FE0F looked like "web"
+ * and "NET_ADMIN" in every table. Scripts and emoji need them only between
+ * (a selector: after) characters that show, so they are kept there and
+ * escaped everywhere else: beside ASCII, at either end of the text, beside
+ * another joiner or a hidden character.
+ */
+static bool joiner(uint32_t c)
+{
+	return c == 0x200c || c == 0x200d;
+}
+
+static bool selector(uint32_t c)
+{
+	return (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0x180b && c <= 0x180d) || c == 0x180f ||
+	       (c >= 0xe0100 && c <= 0xe01ef);
+}
+
+bool cs_cp_shaping(uint32_t c)
+{
+	return joiner(c) || selector(c);
+}
+
+/* A character that shows by itself, past ASCII (a joiner's neighbour). */
+static bool shows(uint32_t c)
+{
+	return c >= 0xa0 && !cs_cp_hidden_control(c) && !joiner(c) && !selector(c);
+}
+
+/* The valid character that ends at s + i: its length (0 for none), *cp. */
+static size_t cp_before(const unsigned char *s, size_t i, uint32_t *cp)
+{
+	for (size_t k = 1; k <= 4 && k <= i; k++)
+		if (cs_utf8_seq_len(s + i - k, k) == k)
+			return cs_utf8_decode(s + i - k, k, cp);
+	return 0;
+}
+
+bool cs_cp_hidden_at(const unsigned char *s, size_t n, size_t i, size_t len, uint32_t cp)
+{
+	uint32_t p = 0, q = 0;
+	size_t k;
+
+	if (cs_cp_hidden_control(cp))
+		return true;
+	if (!joiner(cp) && !selector(cp))
+		return false;
+	k = cp_before(s, i, &p);
+	if (selector(cp))
+		return !k || !shows(p);
+	/* After a character that shows, or a selector that is kept after one
+	 * (an emoji's U+FE0F before its joiner); before one that shows. */
+	if (k && selector(p) && !(k = cp_before(s, i - k, &p)))
+		return true;
+	if (!k || !shows(p))
+		return true;
+	return i + len >= n || !cs_utf8_decode(s + i + len, n - i - len, &q) || !shows(q);
 }
 
 size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)

@@ -141,6 +141,13 @@ void cs_word_list_add(char *list, size_t size, const char *name)
 	if (w && cs_word_list_has(list, w))
 		return;
 	wl = w ? strlen(w) : 0;
+	/* Nineteenth pass: a first name longer than the list was dropped, and
+	 * the list read ", ..." (runc ignores unknown capabilities: , ...):
+	 * it goes in cut in its middle, both ends and its quotes kept. */
+	if (w && !len && wl + sizeof(more) > size && size >= sizeof(more) + 16) {
+		cs_clip_mid(list, size - sizeof(more) + 1, w);
+		return;
+	}
 	if (!w || len + (len ? 2 : 0) + wl + sizeof(more) > size) {
 		if (len + sizeof(more) <= size)
 			memcpy(list + len, more, sizeof(more));

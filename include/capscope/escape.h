@@ -13,12 +13,18 @@
  * controls (U+202A..U+202E, U+2066..U+2069, which reorder what follows: the
  * "Trojan Source" trick, and the marks U+061C, U+200E, U+200F), the line and
  * paragraph separators U+2028/U+2029, the invisible format characters
- * (U+200B, U+2060..U+2064, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E),
+ * (U+200B, U+2060..U+2065, U+206A..U+206F, U+FEFF, U+FFF9..U+FFFB, U+180E),
  * the soft hyphen U+00AD (which a browser hides), U+034F, U+17B4, U+17B5,
  * U+FFF0..U+FFF8 and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0,
  * drawn blank) as "\\uNNNN"; past U+FFFF, the invisible shorthand and musical format
  * controls (U+1BCA0..U+1BCA3, U+1D173..U+1D17A) and the tag characters
  * (U+E0000..U+E007F, which can spell hidden ASCII) as "\\UNNNNNNNN".
+ * The joiners U+200C/U+200D and the variation selectors (U+FE00..U+FE0F,
+ * U+180B..U+180D, U+180F, U+E0100..U+E01EF) are kept only where scripts and
+ * emoji use them, between characters that show (a selector: after one);
+ * beside ASCII, at either end or beside a hidden character they are escaped
+ * too ("web" U+200D drew as "web"; nineteenth pass). The text is their
+ * context: callers that escape in pieces judge each in the whole.
  */
 #ifndef CAPSCOPE_ESCAPE_H
 #define CAPSCOPE_ESCAPE_H

@@ -36,6 +36,10 @@ CS_EXPORT void cs_json_strn(struct cs_json *j, const char *s, size_t n);
  * ASCII give the bytes of the joined text (a piece cut inside a UTF-8
  * character would not: its bytes become U+FFFD). */
 CS_EXPORT void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n);
+/* The same, each piece escaped first as escape.h escapes text for a
+ * terminal: for prose a person reads in a viewer (a SARIF message), which
+ * shows the text as the terminal does, never a name's controls raw. */
+CS_EXPORT void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n);
 CS_EXPORT void cs_json_int(struct cs_json *j, int64_t v);
 CS_EXPORT void cs_json_uint(struct cs_json *j, uint64_t v);
 CS_EXPORT void cs_json_bool(struct cs_json *j, bool v);

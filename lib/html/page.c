@@ -5,6 +5,7 @@
  * machine, so a re-run writes the same bytes.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,8 @@ void html_pre(FILE *f, const char *cls, const char *text)
 
 /*
  * The file the page is written to: ".NAME." and six random characters
- * (mkostemp's template) in path's directory, so the rename at the end stays
+ * (mkostemp's template: a new file, O_EXCL, never one that was there) in
+ * path's directory, so the rename at the end stays
  * on one file system. Only a regular file (or a path that does not exist
  * yet) is replaced so; anything else is written in place as before (tmp
  * stays NULL): a device or a pipe cannot be replaced, and a symbolic link
@@ -88,7 +90,11 @@ static int open_target(struct cs_html *h)
 		h->f = fopen(h->path, "we");
 		return h->f ? 0 : -errno;
 	}
-	if (asprintf(&h->tmp, "%.*s.%s.XXXXXX", dirlen, h->path, h->path + dirlen) < 0) {
+	/* Nineteenth pass: the name's first NAME_MAX - 8 bytes, so that a page
+	 * of a name up to NAME_MAX bytes can be written: ".NAME.XXXXXX" of a
+	 * 250-byte name was 258 bytes, and the page was refused (ENAMETOOLONG). */
+	if (asprintf(&h->tmp, "%.*s.%.*s.XXXXXX", dirlen, h->path, NAME_MAX - 8, h->path + dirlen) <
+	    0) {
 		h->tmp = NULL;
 		return -ENOMEM;
 	}

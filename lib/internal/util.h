@@ -60,7 +60,11 @@ char *cs_vformat_quoted_max(const char *fmt, va_list ap, size_t max, size_t *tot
  * -EINVAL for a conversion refused. */
 int cs_vformat_into(char *buf, size_t size, const char *fmt, va_list ap, size_t *total)
     __attribute__((format(printf, 3, 0)));
-/* vsnprintf into buf, its end marked (cs_mark_cut) when it did not fit. */
+/* The same, an overlong text cut in its middle: its head, "...", its end
+ * (each on a character), so the reason at a message's end survives. */
+int cs_vformat_mid(char *buf, size_t size, const char *fmt, va_list ap, size_t *total)
+    __attribute__((format(printf, 3, 0)));
+/* vsnprintf into buf, cut in its middle (cs_vformat_mid) when it did not fit. */
 int cs_vformat_cut(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 /* snprintf so: cs_vformat_cut of the arguments. */
@@ -139,6 +143,21 @@ size_t cs_utf8_encode(uint32_t cp, char out[4]);
 /* A code point that controls or hides rather than shows: C1, bidi controls,
  * line/paragraph separators, invisible format characters (lib/utf8.c). */
 bool cs_cp_hidden_control(uint32_t cp);
+/* The joiners and variation selectors, which the rule keeps only in context. */
+bool cs_cp_shaping(uint32_t cp);
+/*
+ * Whether the valid character cp at s + i (len bytes) of the n bytes at s is
+ * shown escaped: a hidden control, or a joiner or variation selector that is
+ * not between characters that show (a selector: after one). The text's
+ * other bytes are its context: a caller escaping it in pieces passes the
+ * whole (lib/utf8.c).
+ */
+bool cs_cp_hidden_at(const unsigned char *s, size_t n, size_t i, size_t len, uint32_t cp);
+/*
+ * cs_escape_text of s[from..to) with s[0..n) as its context (a joiner at
+ * from or to is judged by its neighbours in the whole text; lib/escape.c).
+ */
+size_t cs_escape_span(const char *s, size_t n, size_t from, size_t to, char *out, size_t outlen);
 
 /*
  * Does key (len bytes) name the ASCII field name to Go's decoders, which

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/scan.h"
 #include "internal/sarif.h"
@@ -288,18 +289,15 @@ static const char *sarif_level(enum cs_risk r)
 static void sarif_notification(struct cs_json *j, const char *level, const char *target,
 			       const char *what, const char *why)
 {
-	char *text = NULL;
-
 	cs_json_obj_begin(j);
 	cs_json_key(j, "level");
 	cs_json_str(j, level);
 	cs_json_key(j, "message");
 	cs_json_obj_begin(j);
 	cs_json_key(j, "text");
-	if (asprintf(&text, "%s: %s%s%s", target, what ? what : "", what ? ": " : "", why) < 0)
-		text = NULL;
-	cs_json_str(j, text ? text : why);
-	free(text);
+	/* The terminal's text (nineteenth pass): a viewer shows the target's
+	 * and the reason's names as the terminal does, no control raw. */
+	cs_json_text_parts(j, (const char *const[]){target, ": ", what, what ? ": " : "", why}, 5);
 	cs_json_obj_end(j);
 	cs_json_obj_end(j);
 }
@@ -397,8 +395,12 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			char *caps = cs_finding_caps_text(f), *msg = NULL;
 			char mode[16];
 			const char *path = cs_finding_path(&tg[i].r, f);
+			/* The message's path as the terminal's cell shows it
+			 * (nineteenth pass: "x: risk critical ..." raw in it). */
+			char *shown = path ? cs_escape_cell_dup(path) : NULL;
 
-			if (!path) {
+			if (!path || !shown) {
+				free(shown);
 				if (!j->error)
 					j->error = -ENOMEM;
 				free(caps);
@@ -409,7 +411,7 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			if (asprintf(&msg,
 				     "%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32
 				     "%s%s)",
-				     path, cs_risk_name(f->risk), f->inert ? ", inert" : "",
+				     shown, cs_risk_name(f->risk), f->inert ? ", inert" : "",
 				     f->reason, mode, f->uid, f->gid,
 				     caps && caps[0] ? ", caps " : "", caps ? caps : "") < 0)
 				msg = NULL;
@@ -424,9 +426,10 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			cs_json_key(j, "message");
 			cs_json_obj_begin(j);
 			cs_json_key(j, "text");
-			cs_json_str(j, msg ? msg : path);
+			cs_json_str(j, msg ? msg : shown);
 			cs_json_obj_end(j);
 			free(msg);
+			free(shown);
 			/* Image paths are absolute inside the image; SARIF wants a relative
 			 * URI. Percent-encoded (eighth pass): a file named "a%2F..%2Fb" was
 			 * written as it is and read by consumers as "a/../b", another file;

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,11 +37,21 @@ static void puts_(struct cs_prom *p, const char *s)
 	put(p, s, strlen(s));
 }
 
-/* Escape s for a label value (quote) or a HELP text (!quote: no '"' rule). */
+/*
+ * Escape s for a label value (quote) or a HELP text (!quote: no '"' rule).
+ * Nineteenth pass: a value is shown by Prometheus's and Grafana's pages and
+ * by curl in a terminal, so what the escaping rule (escape.h) hides does not
+ * go out raw either: a C0 control but tab (newline has its own escape) or
+ * DEL as the text "\xNN" (CR "\r"), a bidi or invisible character, or a joiner or
+ * variation selector beside ASCII (pod "web" U+200D looked like "web"), as
+ * "\uNNNN" or "\UNNNNNNNN" (each backslash doubled by the format).
+ */
 static void put_escaped(struct cs_prom *p, const char *s, bool quote)
 {
-	const unsigned char *u = (const unsigned char *)(s ? s : "");
-	size_t left = strlen((const char *)u), plain = 0;
+	const unsigned char *u = (const unsigned char *)(s ? s : ""), *all = u;
+	size_t left = strlen((const char *)u), plain = 0, total = left;
+	char esc[16];
+	uint32_t cp;
 
 	/* Most values are plain ASCII: one write. */
 	while (plain < left && u[plain] >= 0x20 && u[plain] < 0x7f && u[plain] != '\\' &&
@@ -60,6 +72,14 @@ static void put_escaped(struct cs_prom *p, const char *s, bool quote)
 			put(p, "\\n", 2);
 		} else if (*u == '"' && quote) {
 			put(p, "\\\"", 2);
+		} else if ((*u < 0x20 && *u != '\t') || *u == 0x7f) {
+			snprintf(esc, sizeof(esc), *u == '\r' ? "\\\\r" : "\\\\x%02x", *u);
+			puts_(p, esc);
+		} else if (n > 1 && cs_utf8_decode(u, left, &cp) &&
+			   cs_cp_hidden_at(all, total, (size_t)(u - all), n, cp)) {
+			snprintf(esc, sizeof(esc), cp > 0xffff ? "\\\\U%08x" : "\\\\u%04x",
+				 (unsigned)cp);
+			puts_(p, esc);
 		} else {
 			put(p, (const char *)u, n);
 		}

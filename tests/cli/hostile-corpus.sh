@@ -47,7 +47,7 @@ mkdir tree
 python3 "$corpus" tree tree
 "$CAPSCOPE" scan tree >scan.txt 2>&1
 is "$?" 0 "scan of a tree: read"
-is "$(grep -c 'setuid\|setgid' scan.txt)" 40 "scan of a tree: one row a file"
+is "$(grep -c 'setuid\|setgid' scan.txt)" 48 "scan of a tree: one row a file"
 clean scan.txt "scan of a tree"
 "$CAPSCOPE" scan --html page.html tree >/dev/null 2>&1
 clean page.html "scan --html of a tree"
@@ -55,6 +55,15 @@ for m in json sarif; do
   "$CAPSCOPE" scan --$m tree >scan.$m 2>&1
   json_ok scan.$m; ok $? "scan --$m of a tree: JSON"
 done
+# Nineteenth pass: a SARIF message is read in a viewer, which shows its
+# text as the terminal does: the path was raw in it ("x\ncritical ...").
+clean_sarif() { # FILE DESCRIPTION
+  local out
+  out=$(python3 "$corpus" check-sarif "$1")
+  is "$?" 0 "$2: no hostile character raw in a message"
+  [ -z "$out" ] || sed 's/^/#   /' <<<"$out"
+}
+clean_sarif scan.sarif "scan --sarif of a tree"
 
 # An image: entries of every name; User, Env, Cmd and Labels of them all.
 python3 "$corpus" image img.tar
@@ -69,6 +78,39 @@ done
 like "$(grep '^img.tar:' out.txt)" "user 'app''\\\\x1b\\[31mred" "scan: the image's user quoted, its quote doubled"
 "$CAPSCOPE" explain pod --html page.html --image img.tar pod.yaml >/dev/null 2>&1
 clean page.html "explain pod --html of the image"
+
+for cmd in "scan --sarif img.tar" "lint --sarif --image img.tar pod.yaml"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd >out.sarif 2>/dev/null
+  clean_sarif out.sarif "$cmd"
+done
+
+# Nineteenth pass: a Pod a name of the corpus (the UTF-8 ones), each its
+# namespace, annotation, service account, container, image, command and
+# (every other one) an added capability: every command that reads
+# manifests, in every output a person reads.
+python3 "$corpus" manifest many.yaml
+for cmd in "explain pod many.yaml" "explain pod --openshift many.yaml" "lint many.yaml" \
+  "policy scc many.yaml" "policy check --caps NET_RAW many.yaml" "policy vap --name n many.yaml" \
+  "policy kyverno --name n many.yaml" "policy gatekeeper --name n many.yaml"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd >out.txt 2>&1
+  like "$?" '^[01]$' "$cmd: read"
+  clean out.txt "$cmd"
+done
+"$CAPSCOPE" explain pod --html page.html many.yaml >/dev/null 2>&1
+clean page.html "explain pod --html of the manifest"
+"$CAPSCOPE" lint --sarif many.yaml >out.sarif 2>/dev/null
+clean_sarif out.sarif "lint --sarif of the manifest"
+like "$(grep -c '^Pod web\\u200d/' <("$CAPSCOPE" policy scc many.yaml 2>&1))" '^[1-9]' \
+  "policy scc: a joiner beside ASCII shown escaped in the title"
+
+# Nineteenth pass: the error paths of every command, each name as a file
+# (missing, malformed, a bundle), a field, a value and an argument: every
+# message one line, nothing raw.
+out=$(python3 "$corpus" messages "$CAPSCOPE")
+is "$?" 0 "every error path: one line, escaped"
+[ -z "$out" ] || sed 's/^/#   /' <<<"$out" | head -20
 
 # A manifest's names that look like the words after them (eighteenth pass):
 # policy's title wrote namespace and name as they are ("Pod a/b/web

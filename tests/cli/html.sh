@@ -178,6 +178,14 @@ ok $? "scan --html through a symbolic link to /dev/null: exit 0"
 [ -L "$T/atomic/link.html" ] && [ "$(readlink "$T/atomic/link.html")" = /dev/null ]
 ok $? "and the link is still the link, not a file"
 is "$(ls -A "$T/atomic" | grep -c '^\.')" 0 "and no temporary file is left beside it"
+# Nineteenth pass: a name of 250 bytes (NAME_MAX is 255) was refused: the
+# temporary ".NAME.XXXXXX" beside it was 258 bytes (ENAMETOOLONG).
+long=$(printf 'p%.0s' $(seq 245)).html
+"$CAPSCOPE" scan --html "$T/atomic/$long" "$T/tree" >/dev/null 2>"$T/scan.err"
+ok $? "scan --html of a 250-byte file name: exit 0 ($(head -c 80 "$T/scan.err"))"
+grep -q '</html>' "$T/atomic/$long"
+ok $? "and the page is there, whole"
+is "$(ls -A "$T/atomic" | grep -c '^\.')" 0 "and no temporary file is left beside it"
 
 # ---- trace: a short real trace (BPF); trace cannot render from its JSON
 if "$CAPSCOPE" trace --verify --html "$T/trace.html" -- "$build/tests/helpers/trace-helper" \

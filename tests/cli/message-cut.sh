@@ -42,7 +42,9 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  
 "$CAPSCOPE" explain pod step.yaml >step.txt 2>err.txt
 line=$(grep -a 'pod\.requested: ' step.txt)
 ok "$(grep -qa 'xc3' <<<"$line"; echo $((! $?)))" "a step: no half character (\\xc3)"
-like "$line" 'é\.\.\.$' "a step: cut on a character and marked '...'"
+# Nineteenth pass: cut in its middle, so the sentence's end survives.
+like "$line" 'é\.\.\.é+": capabilities add \[NET_ADMIN\] drop \[\]$' \
+  "a step: cut on a character in its middle, marked '...', its end kept"
 # A message whose context is put in front of it keeps its reason: a layer's
 # entry named with 5,000 bytes (eighteenth pass: "LAYER: bin/LLL..." and
 # nothing after it; the label and the 200 bytes of the name filled the 255).
@@ -77,4 +79,43 @@ for cmd in "scan long.tar" "explain pod --image long.tar pod.yaml"; do
   like "$(cat err.txt)" 'long\.tar: layer 0 \([0-9a-f]{20,}\.\.\.[0-9a-f]{20,}/layer\.tar\): bin/L+\.\.\.L+END: a name longer than 4096 bytes \(ENAMETOOLONG\): containerd and Docker fail on this layer; refusing the image$' \
     "$cmd: the layer, the name's head and end, and the whole reason"
 done
+
+# Nineteenth pass: one message whose own text is longer than its field
+# (255 bytes) was cut at its end, where the reason is; a file name, a
+# field name and a list of names so too. 5,000-byte names each.
+python3 - <<'P'
+import json
+X = "X" * 5000 + "END"
+pod = lambda sc: {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                  "spec": {"containers": [{"name": "c", "image": "i", "securityContext": sc}]}}
+json.dump(pod({"procMount": X}), open("pm.json", "w"))
+json.dump(pod({"k" * 4990 + "lastKey": 1}), open("field.json", "w"))
+json.dump({"ociVersion": "1.0.2", "root": {"path": "rootfs"}, "process": {"user": {"uid": 0, "gid": 0},
+           "cwd": "/", "args": ["/bin/sh"], "capabilities": {"bounding": ["CAP_" + X]}}},
+          open("config.json", "w"))
+P
+"$CAPSCOPE" lint pm.json >/dev/null 2>err.txt
+is "$(wc -l <err.txt)" 1 "a 5,000-byte value: one line"
+like "$(cat err.txt)" '^capscope lint: pm\.json:1:[0-9]+: spec\.containers\[0\]\.securityContext\.procMount: Unsupported value "X+\.\.\.X+END": the API server takes Default or Unmasked$' \
+  "a 5,000-byte value: its head and end, and the reason"
+"$CAPSCOPE" lint field.json >/dev/null 2>err.txt
+is "$(wc -l <err.txt)" 1 "a 5,000-byte field name: one line"
+like "$(cat err.txt)" '^capscope lint: field\.json:1:[0-9]+: spec\.containers\[0\]\.securityContext\.k+\.\.\.: unknown field: .*for a newer cluster\)$' \
+  "a 5,000-byte field name: file:line:column, the field, the whole reason"
+d=$(printf 'd%.0s' $(seq 240))
+p=.
+for _ in $(seq 21); do p=$p/$d; done # 5,000 bytes: longer than PATH_MAX
+for cmd in "lint $p/x.yaml" "explain pod $p/x.yaml" "policy scc $p/x.yaml"; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd >/dev/null 2>err.txt
+  is "$?" 2 "a 5,000-byte file name (${cmd%% *}): refused"
+  is "$(wc -l <err.txt)" 1 "a 5,000-byte file name (${cmd%% *}): one line"
+  like "$(cat err.txt)" '^capscope [a-z ]+: \./d+\.\.\.d+/x\.yaml: cannot (open|read): File name too long$' \
+    "a 5,000-byte file name (${cmd%% *}): its head and its end (x.yaml), and the reason"
+done
+mkdir -p bundle/rootfs
+mv config.json bundle/
+"$CAPSCOPE" explain oci bundle >/dev/null 2>err.txt
+like "$(grep warning err.txt)" 'runc ignores unknown capabilities: CAP_X+\.\.\.X+END$' \
+  "a 5,000-byte unknown capability: named by its head and end (was ', ...')"
 done_testing

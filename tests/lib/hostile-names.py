@@ -10,6 +10,12 @@ wrote for a terminal and reports any character the escaping rule
   hostile-names.py tree DIR          files (set-uid) and directories of every name
   hostile-names.py procs             start one sleeper per name, print their pids
   hostile-names.py image OUT.tar     a 'docker save' archive: entries and config
+  hostile-names.py manifest OUT.yaml a Pod a name (UTF-8 ones): its names, image,
+                                     command, service account, added capability
+  hostile-names.py check-sarif FILE  the same check on every SARIF message text
+  hostile-names.py messages CAPSCOPE the error paths of every command with each
+                                     name as a file, a field and a value: each
+                                     message one line, nothing raw (prints the bad)
   hostile-names.py check FILE...     exit 1, naming line and character, on a raw one
 """
 import hashlib
@@ -42,17 +48,53 @@ NAMES = [
     b"tab\tsep",
     b"del\x7fx",
     b"q'uo\"te",
+    # Nineteenth pass: joiners and variation selectors draw nothing beside
+    # ASCII ("web" U+200D looked like "web"), U+2065 nothing anywhere.
+    b"web\xe2\x80\x8d",                       # U+200D zero width joiner
+    b"\xe2\x80\x8cNET_ADMIN",                 # U+200C zero width non-joiner
+    b"NET_ADMIN\xef\xb8\x8f",                 # U+FE0F variation selector 16
+    b"x\xe2\x81\xa5y",                         # U+2065
 ]
 
 HIDDEN_RANGES = [(0x80, 0x9f), (0xad, 0xad), (0x34f, 0x34f), (0x61c, 0x61c), (0x115f, 0x1160),
                  (0x17b4, 0x17b5), (0x180e, 0x180e), (0x200b, 0x200b), (0x200e, 0x200f),
-                 (0x2028, 0x202e), (0x2060, 0x2064), (0x2066, 0x206f), (0x3164, 0x3164),
+                 (0x2028, 0x202e), (0x2060, 0x206f), (0x3164, 0x3164),
                  (0xfeff, 0xfeff), (0xffa0, 0xffa0), (0xfff0, 0xfffb), (0x1bca0, 0x1bca3),
                  (0x1d173, 0x1d17a), (0xe0000, 0xe007f)]
 
 
 def hidden(c):
     return c < 0x20 and c != 0x0a or c == 0x7f or any(a <= c <= b for a, b in HIDDEN_RANGES)
+
+
+def joiner(c):
+    return c in (0x200c, 0x200d)
+
+
+def selector(c):
+    return 0xfe00 <= c <= 0xfe0f or 0x180b <= c <= 0x180d or c == 0x180f or 0xe0100 <= c <= 0xe01ef
+
+
+def shows(c):
+    return c >= 0xa0 and not hidden(c) and not joiner(c) and not selector(c)
+
+
+def hidden_in(s, i):
+    """Whether s[i] may not be raw: the rule of escape.h, with its context
+    for the joiners (kept between characters that show) and the variation
+    selectors (kept after one)."""
+    c = ord(s[i])
+    if hidden(c):
+        return True
+    if not joiner(c) and not selector(c):
+        return False
+    p = ord(s[i - 1]) if i else 0
+    if selector(c):
+        return not shows(p)
+    if selector(p) and i >= 2:
+        p = ord(s[i - 2])
+    n = ord(s[i + 1]) if i + 1 < len(s) else 0
+    return not shows(p) or not shows(n)
 
 
 def check(paths):
@@ -67,7 +109,7 @@ def check(paths):
                 bad += 1
                 continue
             for i, ch in enumerate(s):
-                if hidden(ord(ch)):
+                if hidden_in(s, i):
                     print(f"{path}:{ln}: U+{ord(ch):04X} raw: {s[max(0, i - 30):i + 8]!r}")
                     bad += 1
                     break
@@ -134,8 +176,116 @@ def image(out):
         f.write(o.getvalue())
 
 
+def yq(v):
+    """v as YAML flow: each string double-quoted, every character but
+    printable ASCII as \\uNNNN or \\UNNNNNNNN (go-yaml refuses surrogates)."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(yq(k) + ": " + yq(x) for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(yq(x) for x in v) + "]"
+    if not isinstance(v, str):
+        return json.dumps(v)
+    return '"' + "".join(c if 0x20 <= ord(c) < 0x7f and c not in '"\\' else
+                         f"\\u{ord(c):04x}" if ord(c) <= 0xffff else f"\\U{ord(c):08x}"
+                         for c in v) + '"'
+
+
+def manifest(out):
+    docs = []
+    for k, n in enumerate(NAMES):
+        try:
+            t = n.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        meta = {"name": t, "namespace": t, "annotations": {t: t}}
+        spec = {"serviceAccountName": t, "containers": [{
+            "name": t, "image": t, "command": [t, t],
+            "securityContext": {"capabilities": {"add": ["NET_RAW"] + ([t] if k % 2 else [])}}}]}
+        docs.append("apiVersion: v1\nkind: Pod\nmetadata: " + yq(meta) + "\nspec: " + yq(spec))
+    with open(out, "w") as f:
+        f.write("\n---\n".join(docs) + "\n")
+
+
+def check_sarif(path):
+    text = []
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(x, k)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x, key)
+        elif isinstance(v, str) and key in ("text", "markdown"):
+            text.append(v)
+    walk(json.load(open(path, encoding="utf-8")))
+    tmp = path + ".texts"
+    with open(tmp, "w", encoding="utf-8", errors="surrogatepass") as f:
+        f.write("\n".join(t.replace("\n", " ") for t in text) + "\n")
+    return check([tmp])
+
+
+def messages(capscope):
+    import shutil
+    import subprocess
+    bad = 0
+
+    def run(args, label):
+        nonlocal bad
+        p = subprocess.run([capscope] + args, capture_output=True, cwd="msgs")
+        lines = [ln for ln in p.stderr.rstrip(b"\n").split(b"\n") if ln and not ln.startswith(b"Try '")]
+        try:
+            t = p.stderr.decode("utf-8").replace("\n", " ")
+            raw = [f"U+{ord(t[i]):04X}" for i in range(len(t)) if hidden_in(t, i)]
+        except UnicodeDecodeError:
+            raw = ["not UTF-8"]
+        if p.returncode not in (0, 1, 2) or len(lines) > 1 or raw or (p.returncode == 2 and not lines):
+            bad += 1
+            print(f"{label}: exit {p.returncode}, {len(lines)} lines, raw {raw[:3]}: {p.stderr[:200]!r}")
+
+    os.makedirs("msgs/d", exist_ok=True)
+    with open("msgs/pod.yaml", "w") as f:
+        f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n")
+    for n in NAMES:
+        name = n.replace(b"/", b"_").decode("utf-8", "surrogateescape")
+        miss, path = "d/missing" + name, "d/" + name
+        for cmd in (["lint", miss], ["explain", "pod", miss], ["policy", "scc", miss], ["scan", miss],
+                    ["explain", "oci", miss], ["lint", "--config", miss, "pod.yaml"],
+                    ["explain", "pod", "--image", miss, "pod.yaml"],
+                    ["explain", "pod", "--crio-config", miss, "pod.yaml"]):
+            run(cmd, f"missing {n!r}: {cmd[0]}")
+        with open("msgs/" + path, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
+        for cmd in (["lint", path], ["explain", "pod", "--crio-config", path, "pod.yaml"],
+                    ["explain", "pod", "--scc", path, "pod.yaml"], ["scan", path]):
+            run(cmd, f"malformed {n!r}: {cmd[:2]!r}")
+        os.unlink("msgs/" + path)
+        os.makedirs("msgs/" + path)
+        with open("msgs/" + path + "/config.json", "w") as f:
+            f.write('{"ociVersion": "1.0.2", "process": {"args": 5}}')
+        run(["explain", "oci", path], f"bundle {n!r}")
+        shutil.rmtree("msgs/" + path)
+        try:
+            t = n.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        for sc in ({t: 1}, {"procMount": t}, {"runAsUser": t}):
+            with open("msgs/f.json", "w") as f:
+                json.dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {
+                    "containers": [{"name": "c", "image": "i", "securityContext": sc}]}}, f)
+            for cmd in (["lint", "f.json"], ["lint", "--validate=warn", "f.json"]):
+                run(cmd, f"field {n!r}: {' '.join(cmd)} {sc}")
+        for cmd in (["run", "--user", t, "--", "true"], ["encode", t], ["ps", t]):
+            run(cmd, f"argument {n!r}: {cmd[0]}")
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "check":
         sys.exit(check(args))
-    {"tree": tree, "image": image}.get(cmd, lambda *a: procs())(*args)
+    if cmd == "check-sarif":
+        sys.exit(check_sarif(args[0]))
+    if cmd == "messages":
+        sys.exit(messages(args[0]))
+    {"tree": tree, "image": image, "manifest": manifest}.get(cmd, lambda *a: procs())(*args)

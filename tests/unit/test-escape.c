@@ -14,6 +14,7 @@
 
 #include "capscope/diag.h"
 #include "capscope/escape.h"
+#include "capscope/steps.h"
 #include "internal/util.h"
 
 static char *esc(const char *s)
@@ -107,13 +108,68 @@ static void unicode_controls_escaped(void **state)
 	       "\\u3164\\uffa0\\u115f\\u1160a\\u034fb\\u17b4\\u17b5\\ufff0\\ufff8");
 	/* ... but not their neighbours U+00AC, U+00AE and U+3165. */
 	ESC_EQ("\xc2\xac\xc2\xae\xe3\x85\xa5", "\xc2\xac\xc2\xae\xe3\x85\xa5");
-	/* Joiners stay (scripts and emoji need them); combining marks too. */
+	/* Combining marks stay. */
+	ESC_EQ("e\xcc\x81", "e\xcc\x81");
+	/* Nineteenth pass: U+2065 (reserved, ignorable) between the isolates. */
+	ESC_EQ("a\xe2\x81\xa5", "a\\u2065");
+}
+
+/*
+ * Nineteenth pass: the joiners and the variation selectors draw nothing
+ * beside ASCII, so "web" U+200D looked like "web" and "NET_ADMIN" U+FE0F
+ * like NET_ADMIN in every table. Kept only where scripts and emoji need
+ * them: a joiner between two characters that show, a selector after one.
+ */
+static void joiners_in_context(void **state)
+{
+	(void)state;
+	ESC_EQ("web\xe2\x80\x8d", "web\\u200d");
+	ESC_EQ("\xe2\x80\x8dweb", "\\u200dweb");
 	ESC_EQ("a\xe2\x80\x8d"
 	       "b\xe2\x80\x8c"
-	       "e\xcc\x81",
-	       "a\xe2\x80\x8d"
-	       "b\xe2\x80\x8c"
-	       "e\xcc\x81");
+	       "c",
+	       "a\\u200db\\u200cc");
+	ESC_EQ("NET_ADMIN\xef\xb8\x8f", "NET_ADMIN\\ufe0f");
+	ESC_EQ("x\xf3\xa0\x84\x80", "x\\U000e0100"); /* a supplementary selector */
+	ESC_EQ("\xe1\xa0\x8b", "\\u180b");	     /* a selector alone */
+	/* Two joiners: neither has a character that shows on both sides. */
+	ESC_EQ("\xc3\xa9\xe2\x80\x8d\xe2\x80\x8d\xc3\xa9", "\xc3\xa9\\u200d\\u200d\xc3\xa9");
+	/* A joiner beside a hidden character is escaped with it. */
+	ESC_EQ("\xc3\xa9\xe2\x80\x8d\xe2\x80\x8b", "\xc3\xa9\\u200d\\u200b");
+	/* Kept: emoji sequences (man ZWJ woman; heart U+FE0F ZWJ fire), the
+	 * Devanagari conjunct (KA VIRAMA ZWJ SSA), Persian's ZWNJ, a heart's
+	 * selector at the end. */
+	const char *keep[] = {
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9",
+	    "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5",
+	    "\xe0\xa4\x95\xe0\xa5\x8d\xe2\x80\x8d\xe0\xa4\xb7",
+	    "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85",
+	    "\xe2\x9d\xa4\xef\xb8\x8f"};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		ESC_EQ(keep[i], keep[i]);
+	/* A selector after ASCII before a joiner: both escaped. */
+	ESC_EQ("a\xef\xb8\x8f\xe2\x80\x8d\xc3\xa9", "a\\ufe0f\\u200d\xc3\xa9");
+	assert_false(cs_text_is_safe("web\xe2\x80\x8d"));
+
+	/* Written in 4 KiB pieces: a joiner at a piece's end is judged by the
+	 * character after it, in the next piece (as the whole text). */
+	char *src = malloc(8192), *got = NULL, *want;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+
+	assert_non_null(src);
+	assert_non_null(f);
+	memset(src, 'a', 8192);
+	memcpy(src + 4096 - 5, "\xc3\xa9\xe2\x80\x8d", 5); /* é ZWJ | a */
+	src[8191] = '\0';
+	cs_escape_write(f, src);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(want = cs_escape_dup(src));
+	assert_string_equal(got, want);
+	assert_non_null(strstr(got, "\xc3\xa9\\u200da"));
+	free(src);
+	free(want);
+	free(got);
 }
 
 static void invalid_utf8_escaped(void **state)
@@ -173,8 +229,16 @@ static void diag_cut_says_so(void **state)
 	long_text[sizeof(long_text) - 1] = '\0';
 	memcpy(long_text + 251, "\xc3\xa9", 2); /* é across the cut at 252 */
 	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%s", long_text);
-	assert_int_equal(strlen(d.message), 254); /* é dropped whole */
-	assert_string_equal(d.message + 251, "...");
+	/* Nineteenth pass: cut in its middle, both ends kept ("x...x"). */
+	assert_int_equal(strlen(d.message), 255);
+	assert_non_null(strstr(d.message, "x...x"));
+	assert_int_equal(d.message[254], 'x');
+	long_text[125] = '\xc3'; /* é across the head's cut at 126 */
+	long_text[126] = '\xa9';
+	cs_diag_set(&d, EINVAL, 0, 0, NULL, "%s", long_text);
+	assert_int_equal(strlen(d.message), 255);
+	assert_memory_equal(d.message + 125, "...", 3); /* é dropped whole */
+	memset(long_text + 125, 'x', 2);
 	cs_diag_set(&d, EINVAL, 0, 0, NULL, "short");
 	cs_diag_context(&d, EINVAL, "%s", long_text + 100);
 	/* The context is cut (in its middle, marked), the message kept: it
@@ -199,13 +263,18 @@ static void diag_field_file_line_cut(void **state)
 	(void)state;
 	memset(long_text, 'k', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
+	long_text[398] = 'z'; /* the field's last byte */
 	cs_diag_set(&d, EINVAL, 1, 2, long_text, "bad");
 	assert_int_equal(strlen(d.field), sizeof(d.field) - 1);
-	assert_string_equal(d.field + sizeof(d.field) - 4, "...");
+	/* Nineteenth pass: both ends of the field (its last key) kept. */
+	assert_non_null(strstr(d.field, "k...k"));
+	assert_int_equal(d.field[sizeof(d.field) - 2], 'z');
+	long_text[398] = 'k';
 	cs_diag_set(&d, EINVAL, 1, 2, long_text + 400 - 160, "bad"); /* 159: fits */
 	assert_int_equal(d.field[158], 'k');
 	cs_diag_file(&d, long_text);
-	assert_string_equal(d.file + sizeof(d.file) - 4, "...");
+	assert_int_equal(strlen(d.file), sizeof(d.file) - 1);
+	assert_non_null(strstr(d.file, "k...k"));
 	cs_diag_format(&d, buf, sizeof(buf));
 	assert_int_equal(strlen(buf), sizeof(buf) - 1);
 	assert_string_equal(buf + sizeof(buf) - 4, "...");
@@ -374,6 +443,42 @@ static void context_keeps_the_reason(void **state)
 	assert_non_null(strstr(d.message, "..."));
 }
 
+/*
+ * Nineteenth pass: one message whose own text (not a context put in front)
+ * is longer than the field was cut at its end, where its reason is: a
+ * 5,000-byte file name quoted first left "cannot open 'NNN..." and nothing
+ * of why. Now its head and its end, "..." between, also for a step's
+ * sentence and for a 5,000-byte field name (its last key is the wrong one).
+ */
+static void long_message_keeps_both_ends(void **state)
+{
+	struct cs_diag d = {0};
+	struct cs_steps st = {0};
+	char *name = malloc(5001);
+
+	(void)state;
+	assert_non_null(name);
+	memset(name, 'N', 5000);
+	name[5000] = '\0';
+	cs_diag_set(&d, ENOENT, 0, 0, NULL, "cannot open '%s': the reason", name);
+	assert_int_equal(strlen(d.message), sizeof(d.message) - 1);
+	assert_memory_equal(d.message, "cannot open 'NNN", 16);
+	assert_string_equal(d.message + strlen(d.message) - 13, "': the reason");
+	assert_non_null(strstr(d.message, "N...N"));
+	memcpy(name + 4990, ".lastKey", 9);
+	cs_diag_set(&d, EINVAL, 1, 1, name, "unknown field");
+	assert_int_equal(strlen(d.field), sizeof(d.field) - 1);
+	assert_memory_equal(d.field, "NNN", 3);
+	assert_string_equal(d.field + strlen(d.field) - 8, ".lastKey");
+	cs_steps_add(&st, "execve", "execve.resolve", "'%s' cannot be executed: ENOENT", name);
+	assert_int_equal(st.n, 1);
+	assert_int_equal(strlen(st.v[0].detail), sizeof(st.v[0].detail) - 1);
+	assert_string_equal(st.v[0].detail + strlen(st.v[0].detail) - 36,
+			    ".lastKey' cannot be executed: ENOENT");
+	cs_steps_free(&st);
+	free(name);
+}
+
 /* A message's quoted values have their quote doubled (lib/msg-format.c);
  * every other conversion prints as printf prints it. */
 static void message_quotes_doubled(void **state)
@@ -510,6 +615,7 @@ int main(void)
 	    cmocka_unit_test(plain_text_unchanged),
 	    cmocka_unit_test(controls_escaped),
 	    cmocka_unit_test(unicode_controls_escaped),
+	    cmocka_unit_test(joiners_in_context),
 	    cmocka_unit_test(invalid_utf8_escaped),
 	    cmocka_unit_test(cut_on_whole_escape),
 	    cmocka_unit_test(diag_context_wraps),
@@ -517,6 +623,7 @@ int main(void)
 	    cmocka_unit_test(words_quoted),
 	    cmocka_unit_test(clip_mid_keeps_both_ends),
 	    cmocka_unit_test(context_keeps_the_reason),
+	    cmocka_unit_test(long_message_keeps_both_ends),
 	    cmocka_unit_test(message_quotes_doubled),
 	    cmocka_unit_test(message_conversions),
 	    cmocka_unit_test(escape_write_in_pieces),

@@ -61,6 +61,11 @@ static void test_escape_bytes(void **state)
 	assert_string_equal(E("\x80\x80\x80\x80\x80"), "\\x80\\x80\\x80\\x80\\x80");
 	assert_string_equal(E("\xf0\x9f\x98\x80\x80"), "\xf0\x9f\x98\x80\\x80"); /* emoji + stray */
 	assert_string_equal(E("back\\slash"), "back\\\\slash");
+	/* Nineteenth pass: fed one character at a time, a joiner beside ASCII
+	 * was kept ("web" U+200D showed as web); judged in the whole string. */
+	assert_string_equal(E("web\xe2\x80\x8d"), "web\\u200d");
+	assert_string_equal(E("\xc3\xa9\xe2\x80\x8d<"), "\xc3\xa9\\u200d&lt;");
+	assert_string_equal(E("\xc3\xa9\xe2\x80\x8d\xc3\xa9"), "\xc3\xa9\xe2\x80\x8d\xc3\xa9");
 }
 
 /* Cut on a whole escape, never inside an entity; the return is the full length. */

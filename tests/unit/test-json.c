@@ -111,7 +111,9 @@ static void hidden_controls(void **state)
 	char *s = render(doc_hidden);
 
 	(void)state;
-	assert_string_equal(s, "\"\\u009b1\\u200f2\\u20283\\ufeff4\xe2\x80\x8d"
+	/* Nineteenth pass: a joiner too, always (a string can be written in
+	 * parts, so its neighbours are not known): "4" U+200D read as "4". */
+	assert_string_equal(s, "\"\\u009b1\\u200f2\\u20283\\ufeff4\\u200d"
 			       "5\xf0\x9f\x98\x80\xe4\xb8\xad\\u00ad6\\u3164\"\n");
 	free(s);
 }

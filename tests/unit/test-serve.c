@@ -51,6 +51,14 @@ static void prom_label_escaping(void **state)
 	LABEL_EQ("caf\xc3\xa9", "caf\xc3\xa9");				  /* valid UTF-8 as is */
 	LABEL_EQ("bad\xff\xc3", "bad\xef\xbf\xbd\xef\xbf\xbd");		  /* U+FFFD per bad byte */
 	LABEL_EQ("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* a surrogate */
+	/* Nineteenth pass: what the escaping rule hides is not raw in a value
+	 * a page or a terminal shows: controls, bidi, a joiner beside ASCII. */
+	LABEL_EQ("web\xe2\x80\x8d", "web\\\\u200d");
+	LABEL_EQ("\x1b[31mx\r", "\\\\x1b[31mx\\\\r");
+	LABEL_EQ("\xe2\x80\xae"
+		 "evil",
+		 "\\\\u202eevil");
+	LABEL_EQ("\xc3\xa9\xe2\x80\x8d\xc3\xa9", "\xc3\xa9\xe2\x80\x8d\xc3\xa9");
 }
 
 static void prom_sample_lines(void **state)
