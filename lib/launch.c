@@ -175,6 +175,32 @@ static int plan_ids(const struct cs_launch_plan *p, bool id_change, struct cs_di
 	return 0;
 }
 
+/*
+ * Every operation of the plan knows capabilities 0..cs_cap_last() only
+ * (/proc/sys/kernel/cap_last_cap, or the build's last when that cannot be
+ * read). A process holding one beyond it runs on a kernel that knows more:
+ * the bounding drop kept them (`--bounding net_raw` ran as root with CAP_BPF
+ * and CAP_CHECKPOINT_RESTORE still in its bounding and permitted sets), and
+ * the read-back agreed, since the model kept them too. Nineteenth pass, part E.
+ */
+static int start_beyond_last(const struct cs_cred *start, struct cs_diag *d)
+{
+	const cs_mask_t all = cs_mask_all();
+	char buf[512], last[32];
+
+	for (int s = 0; s < CS_NSETS; s++)
+		if (start->caps.set[s] & ~all)
+			return cs_diag_set(
+			    d, ERANGE, 0, 0, "capabilities",
+			    "this process's %s set holds %s, beyond the kernel's last "
+			    "capability as read (%s, from /proc/sys/kernel/cap_last_cap or "
+			    "the build's): the run would not drop them; nothing was run",
+			    cs_set_name((enum cs_set)s),
+			    list(start->caps.set[s] & ~all, buf, sizeof(buf)),
+			    cs_cap_name_r(cs_cap_last(), false, last, sizeof(last)));
+	return 0;
+}
+
 int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *start,
 		      struct cs_launch *l, struct cs_steps *st, struct cs_diag *d)
 {
@@ -193,6 +219,8 @@ int cs_launch_prepare(const struct cs_launch_plan *p, const struct cs_cred *star
 	l->plan = p;
 	l->start = *start;
 	if ((rc = plan_ids(p, id_change, d)) < 0)
+		return rc;
+	if ((rc = start_beyond_last(start, d)) < 0)
 		return rc;
 
 	prm = p->set_caps ? p->caps_prm & all : start->caps.set[CS_PRM];

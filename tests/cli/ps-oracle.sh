@@ -255,10 +255,10 @@ fi
 # then a plain sleep given the capsh's host id as its id in the namespace.
 if unshare -pf --mount-proc true 2>/dev/null; then
   rm -f "$T/nsp" "$T/gl"
-  timeout 60 unshare -pf --mount-proc bash -c '
-    capsh --secbits=0x2f -- -c "exec sleep 30" & S=$!
-    echo $S >"$2/nsp"
-    for _ in $(seq 300); do [ -s "$2/gl" ] && break; sleep 0.1; done
+  timeout 300 unshare -pf --mount-proc bash -c '
+    capsh --secbits=0x2f -- -c "exec sleep 600" & S=$!
+    echo "$S $(readlink /proc/self/ns/pid)" >"$2/nsp"
+    for _ in $(seq 1500); do [ -s "$2/gl" ] && break; sleep 0.1; done
     G=$(cat "$2/gl")
     echo $((G - 1)) >/proc/sys/kernel/ns_last_pid
     sleep 30 & Z=$!
@@ -268,10 +268,17 @@ if unshare -pf --mount-proc true 2>/dev/null; then
     kill $S $Z' bash "$CAPSCOPE" "$T" &
   ns=$!
   for _ in $(seq 300); do [ -s "$T/nsp" ] && break; sleep 0.1; done
-  n=$(cat "$T/nsp")
-  for p in $(pgrep -x sleep); do
-    nspid=$(awk '$1 == "NSpid:" {print $NF, NF}' "/proc/$p/status" 2>/dev/null)
-    [ "$nspid" = "$n 3" ] && echo "$p" >"$T/gl"
+  read -r n nsid <"$T/nsp"
+  # The subject is a sleep only once capsh and its shell have exec'd it: look
+  # until it is (looked at once, a loaded machine found capsh or bash there,
+  # and the namespace then waited 30 s for nothing, past its sleep's end),
+  # and in this test's namespace only (every run's subject has the id $n).
+  for _ in $(seq 1500); do
+    for p in $(pgrep -x sleep); do
+      nspid=$(awk '$1 == "NSpid:" {print $NF, NF}' "/proc/$p/status" 2>/dev/null)
+      [ "$nspid" = "$n 3" ] && [ "$(readlink "/proc/$p/ns/pid")" = "$nsid" ] && echo "$p" >"$T/gl"
+    done
+    [ -s "$T/gl" ] && break; sleep 0.1
   done
   wait $ns
   is "$(jq -c '[.processes[].securebits]' "$T/nsps.json")" "[null,null]" \

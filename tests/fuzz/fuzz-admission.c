@@ -40,7 +40,7 @@ static void check_label(const char *in)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_admission_request r;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	char *s;
 	int rc;
 

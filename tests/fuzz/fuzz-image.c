@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "nc", "/usr/bin/nc", "bin/sh", "../../../etc/passwd", "/proc/self/exe", "./x"};
 	struct cs_scan_opts o = {.max_bytes = 64u << 20, .max_ratio = 1000};
 	struct cs_image *im = NULL;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	char path[64];
 	int fd = memfd_create("fuzz-image", MFD_CLOEXEC);
 

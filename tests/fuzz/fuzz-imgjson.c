@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *s = (const char *)data;
 	struct cs_img_manifest m;
 	struct cs_image_config c;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	char path[400];
 
 	if (cs_img_docker_manifest(s, size, &m, &d) == 0)

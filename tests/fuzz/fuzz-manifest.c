@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_k8s_manifest m;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 
 	if (size > 1 << 16)
 		return 0;

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_oci_config c;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 
 	memset(&c, 0, sizeof(c));
 	if (cs_oci_config_parse((const char *)data, size, "fuzz.json", &c, &d) == 0) {

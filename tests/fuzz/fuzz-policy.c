@@ -23,7 +23,7 @@ static void policies(const struct cs_k8s_pod *p, struct cs_k8s_manifest *m)
 	size_t n = m->n_sccs < 16 ? m->n_sccs : 16;
 	struct cs_policy_scc_advice *a;
 	struct cs_policy_check *c;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -48,7 +48,7 @@ static void policies(const struct cs_k8s_pod *p, struct cs_k8s_manifest *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_k8s_manifest m;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	cs_mask_t caps;
 
 	if (size > 1 << 16)

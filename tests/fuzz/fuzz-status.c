@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_proc_status st;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 
 	if (cs_proc_status_parse((const char *)data, size, &st, &d) == 0) {
 		/* Parsed: the invariants of the result must hold. */

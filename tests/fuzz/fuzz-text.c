@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_iep iep;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	cs_mask_t m;
 	char *s;
 	int mine;

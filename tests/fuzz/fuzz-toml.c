@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_crio_config c;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 
 	if (size > 1 << 16)
 		return 0;

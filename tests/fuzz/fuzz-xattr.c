@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cs_fcaps f, g;
-	struct cs_diag d;
+	struct cs_diag d = {0};
 	unsigned char buf[CS_VFS_CAP_V3_SIZE];
 	int n;
 
