@@ -679,7 +679,9 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	    (r = parse_containers(c, spec, path, "ephemeralContainers", CS_CTR_EPHEMERAL, p)) < 0)
 		return r;
 #undef F
-	return unique_names(c, path, p);
+	if ((r = unique_names(c, path, p)) < 0)
+		return r;
+	return mf_check_deep(c, spec, path);
 }
 
 static int add_pod(struct mf_ctx *c, struct cs_k8s_pod **out)
