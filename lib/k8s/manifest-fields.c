@@ -123,18 +123,20 @@ static const char *const f_meta[] = {"name",
 				     "finalizers",
 				     "managedFields",
 				     NULL};
-/* Each workload's spec. The removed betas' own fields (extensions/v1beta1
- * and apps/v1beta1 `rollbackTo`, extensions/v1beta1 `templateGeneration`)
- * are listed too, since those versions are read (for older clusters): one
- * list per kind, not per version. */
-static const char *const f_deployment[] = {"replicas",	      "selector",
-					   "template",	      "strategy",
-					   "minReadySeconds", "revisionHistoryLimit",
-					   "paused",	      "progressDeadlineSeconds",
-					   "rollbackTo",      NULL};
+/* Each workload's spec, of its apps/v1 or batch/v1 version (the removed
+ * betas are refused, manifest.c `removed`: their own fields, `rollbackTo`
+ * and `templateGeneration`, are none of these). */
+static const char *const f_deployment[] = {"replicas",
+					   "selector",
+					   "template",
+					   "strategy",
+					   "minReadySeconds",
+					   "revisionHistoryLimit",
+					   "paused",
+					   "progressDeadlineSeconds",
+					   NULL};
 static const char *const f_daemonset[] = {
-    "selector",		  "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit",
-    "templateGeneration", NULL};
+    "selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit", NULL};
 static const char *const f_replicaset[] = {"replicas", "minReadySeconds", "selector", "template",
 					   NULL};
 static const char *const f_statefulset[] = {
