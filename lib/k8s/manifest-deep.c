@@ -19,6 +19,11 @@
  * object (ObjectMeta's managedFields) are not looked into. The objects the
  * reader checks itself (securityContexts, os) are left to it, as are the
  * pod spec's and each container's own keys, so a key is said once.
+ *
+ * A workload's own spec the same way (apps/v1 and batch/v1): a Deployment's
+ * `strategy.rollingUpdate`, a StatefulSet's `volumeClaimTemplates`, a
+ * Job's `podFailurePolicy`, every `selector`; its pod template is the
+ * reader's.
  */
 #include <errno.h>
 #include <strings.h>
@@ -127,7 +132,10 @@ static int walk(struct mf_ctx *c, struct ydoc_node *map, const char *path, unsig
 	return 0;
 }
 
-int mf_check_deep(struct mf_ctx *c, struct ydoc_node *spec, const char *path)
+int mf_check_deep(struct mf_ctx *c, struct ydoc_node *spec, const char *path, const char *root)
 {
-	return spec && is_map(spec) ? walk(c, spec, path, ps_pod_spec) : 0;
+	for (size_t i = 0; spec && is_map(spec) && ps_roots[i].name; i++)
+		if (!strcmp(ps_roots[i].name, root))
+			return walk(c, spec, path, ps_roots[i].type);
+	return 0;
 }

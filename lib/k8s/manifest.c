@@ -681,7 +681,7 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 #undef F
 	if ((r = unique_names(c, path, p)) < 0)
 		return r;
-	return mf_check_deep(c, spec, path);
+	return mf_check_deep(c, spec, path, "PodSpec");
 }
 
 static int add_pod(struct mf_ctx *c, struct cs_k8s_pod **out)
@@ -777,9 +777,13 @@ static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const c
 	    {"DeploymentConfig", MF_DC},
 	};
 
+	int r;
+
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
 		if (!strcmp(kind, specs[i].kind))
-			return mf_check_fields(c, spec, "spec", specs[i].obj);
+			return (r = mf_check_fields(c, spec, "spec", specs[i].obj)) < 0
+				   ? r
+				   : mf_check_deep(c, spec, "spec", kind);
 	return 0;
 }
 
@@ -826,7 +830,8 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 				return r < 0 ? r
 					     : mf_errf(c, spec, EINVAL, "spec.jobTemplate.spec",
 						       "CronJob has no jobTemplate.spec");
-			if ((r = mf_check_fields(c, s, "spec.jobTemplate.spec", MF_JOB)) < 0)
+			if ((r = mf_check_fields(c, s, "spec.jobTemplate.spec", MF_JOB)) < 0 ||
+			    (r = mf_check_deep(c, s, "spec.jobTemplate.spec", "Job")) < 0)
 				return r;
 			mf_fieldf(sp, sizeof(sp), "spec.jobTemplate.spec");
 		}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The objects a pod spec holds in Kubernetes 1.32, generated from k8s.io/api
+ * The objects a pod spec and a workload's spec hold in Kubernetes 1.32,
+ * generated from k8s.io/api
  * (scripts/gen-pod-schema.py → pod-schema.c): each with its fields, sorted,
  * and what each field's value is. Internal to libcapscope.
  */
@@ -34,6 +35,12 @@ struct ps_type {
 	bool keys_elsewhere;
 };
 
+/* Where a walk starts: "PodSpec", or a workload's kind for its spec. */
+struct ps_root {
+	const char *name;
+	uint16_t type;
+};
+
 extern const struct ps_type ps_types[];
-extern const unsigned ps_pod_spec;
+extern const struct ps_root ps_roots[]; /* ended by a NULL name */
 #endif

@@ -94,6 +94,30 @@ like "$(sed -n 2p err)" "^capscope lint: warning: w\.yaml:9:43: spec\.volumes\[0
 printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: a, image: img, readinessProbe: {exec: {comand: [a]}}}]\n' >dep.yaml
 refused "a Deployment's template" dep.yaml '9:66: spec\.template\.spec\.containers\[0\]\.readinessProbe\.exec\.comand: unknown field'
 
+# A workload's own spec at every depth (apps/v1, batch/v1).
+wd() { # file, kind, the spec's lines before the template (indented 2)
+  printf 'apiVersion: apps/v1\nkind: %s\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n%s\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: a, image: img}]\n' "$2" "$3" >"$1"
+}
+wd ru.yaml Deployment '  strategy: {type: RollingUpdate, rollingUpdate: {maxSurg: 1}}'
+refused "a Deployment's rollingUpdate" ru.yaml '6:51: spec\.strategy\.rollingUpdate\.maxSurg: unknown field: not a field of apps/v1 RollingUpdateDeployment'
+wd ds2.yaml DaemonSet '  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 1, foo: 2}}'
+refused "a DaemonSet's rollingUpdate" ds2.yaml '6:76: spec\.updateStrategy\.rollingUpdate\.foo: unknown field: not a field of apps/v1 RollingUpdateDaemonSet'
+wd vct.yaml StatefulSet '  volumeClaimTemplates: [{metadata: {name: v}, spec: {accessMode: [ReadWriteOnce]}}]'
+refused "a StatefulSet's volumeClaimTemplates" vct.yaml '6:55: spec\.volumeClaimTemplates\[0\]\.spec\.accessMode: unknown field: not a field of core/v1 PersistentVolumeClaimSpec'
+wd sel.yaml ReplicaSet '  minReadySeconds: 1'
+sed -i 's/matchLabels: {a: b}}$/matchLabels: {a: b}, matchLabel: {}}/' sel.yaml
+refused "a ReplicaSet's selector" sel.yaml '5:35: spec\.selector\.matchLabel: unknown field: not a field of meta/v1 LabelSelector'
+printf 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      podFailurePolicy: {rules: [{action: Ignore, onExitCodes: {operator: In, values: [1], containerNam: a}}]}\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: a, image: img}]\n' >pfp.yaml
+refused "a CronJob's Job's podFailurePolicy" pfp.yaml '8:92: spec\.jobTemplate\.spec\.podFailurePolicy\.rules\[0\]\.onExitCodes\.containerNam: unknown field: not a field of batch/v1 PodFailurePolicyOnExitCodesRequirement'
+printf 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: c}\nspec:\n  successPolicy: {rules: [{succeededIndexes: "1", succeededCont: 1}]}\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: a, image: img}]\n' >sp.yaml
+refused "a Job's successPolicy" sp.yaml '5:51: spec\.successPolicy\.rules\[0\]\.succeededCont: unknown field: not a field of batch/v1 SuccessPolicyRule'
+wd vok.yaml StatefulSet '  volumeClaimTemplates: [{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: v}, spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}}]
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 0, maxUnavailable: 1}}
+  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Delete}'
+"$CAPSCOPE" lint vok.yaml >out 2>err
+is "$?" 0 "a StatefulSet of many objects, every key a field: read (exit 0)"
+is "$(wc -c <err)" 0 "  ... nothing on stderr"
+
 # Removed apiVersions: refused, with the release and what to write.
 wl() { # file, apiVersion, kind
   printf 'apiVersion: %s\nkind: %s\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: a, image: img}]\n' "$2" "$3" >"$1"
