@@ -49,20 +49,35 @@ EXTERNAL = {
                              ('matchExpressions', '[]LabelSelectorRequirement', False)],
     'LabelSelectorRequirement': [('key', 'string', False), ('operator', 'string', False),
                                  ('values', '[]string', False)],
-    'metav1.ObjectMeta': None,
+    'metav1.ObjectMeta': [('name', 'string', False), ('generateName', 'string', False),
+                          ('namespace', 'string', False), ('selfLink', 'string', False),
+                          ('uid', 'types.UID', False), ('resourceVersion', 'string', False),
+                          ('generation', 'int64', False), ('creationTimestamp', 'metav1.Time', False),
+                          ('deletionTimestamp', '*metav1.Time', False),
+                          ('deletionGracePeriodSeconds', '*int64', False),
+                          ('labels', 'map[string]string', False),
+                          ('annotations', 'map[string]string', False),
+                          ('ownerReferences', '[]OwnerReference', False),
+                          ('finalizers', '[]string', False),
+                          ('managedFields', '[]ManagedFieldsEntry', False)],
+    'OwnerReference': [('apiVersion', 'string', False), ('kind', 'string', False),
+                       ('name', 'string', False), ('uid', 'types.UID', False),
+                       ('controller', '*bool', False), ('blockOwnerDeletion', '*bool', False)],
+    'ManagedFieldsEntry': [('manager', 'string', False), ('operation', 'string', False),
+                           ('apiVersion', 'string', False), ('time', '*metav1.Time', False),
+                           ('fieldsType', 'string', False), ('fieldsV1', 'runtime.RawExtension', False),
+                           ('subresource', 'string', False)],
 }
+# the object's and a template's metadata: its keys are MF_META's
+EXTERNAL['ObjectMetaChecked'] = EXTERNAL['metav1.ObjectMeta']
 SCALARS = {'string', 'bool', 'int', 'int32', 'int64', 'float64', 'byte', '[]byte',
            'metav1.Time', 'metav1.MicroTime', 'metav1.Duration', 'resource.Quantity',
            'intstr.IntOrString', 'types.UID'}
-# ObjectMeta's fields (apimachinery); their values are not looked into
-META = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion',
-        'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds',
-        'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']
 # objects whose own keys the manifest reader checks already (manifest-fields.c):
 # the walk goes into their fields, and leaves their keys to it
 KEYS_ELSEWHERE = {'PodSpec', 'Container', 'EphemeralContainer', 'DeploymentSpec',
                   'DaemonSetSpec', 'ReplicaSetSpec', 'StatefulSetSpec', 'JobSpec',
-                  'CronJobSpec', 'ReplicationControllerSpec'}
+                  'CronJobSpec', 'ReplicationControllerSpec', 'ObjectMetaChecked'}
 # objects the manifest reader checks whole itself (their pod spec included):
 # not walked again
 WHOLE_ELSEWHERE = {'PodSecurityContext', 'SecurityContext', 'PodOS', 'PodTemplateSpec',
@@ -70,7 +85,8 @@ WHOLE_ELSEWHERE = {'PodSecurityContext', 'SecurityContext', 'PodOS', 'PodTemplat
 ROOTS = [('PodSpec', 'PodSpec'), ('Deployment', 'DeploymentSpec'),
          ('DaemonSet', 'DaemonSetSpec'), ('ReplicaSet', 'ReplicaSetSpec'),
          ('StatefulSet', 'StatefulSetSpec'), ('Job', 'JobSpec'), ('CronJob', 'CronJobSpec'),
-         ('ReplicationController', 'ReplicationControllerSpec')]
+         ('ReplicationController', 'ReplicationControllerSpec'),
+         ('ObjectMeta', 'ObjectMetaChecked')]
 
 types, order = {}, []
 
@@ -113,16 +129,15 @@ def add(t):
     if t in types:
         return
     types[t] = None
-    if t == 'metav1.ObjectMeta':
-        types[t] = [(n, 'PS_ANY', None) for n in META]
-    else:
-        types[t] = [(n,) + shape(ty) for n, ty in flat(t)]
+    types[t] = [(n,) + shape(ty) for n, ty in flat(t)]
     order.append(t)
 
 
 def what(t):
     if t.startswith('metav1.'):
         return 'meta/v1 ' + t[7:]
+    if t == 'ObjectMetaChecked':
+        return 'meta/v1 ObjectMeta'
     return ('meta/v1 ' if t in EXTERNAL else group[t] + ' ') + t
 
 

@@ -389,5 +389,7 @@ int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, e
 				return r;
 		}
 	}
-	return 0;
+	/* metadata's ownerReferences and managedFields items, by the walk of
+	 * manifest-deep.c (nineteenth pass, part D) */
+	return obj == MF_META ? mf_check_deep(c, map, path, "ObjectMeta") : 0;
 }

@@ -46,6 +46,8 @@ enum {
 	T_ScaleIOVolumeSource,
 	T_StorageOSVolumeSource,
 	T_CSIVolumeSource,
+	T_OwnerReference,
+	T_ManagedFieldsEntry,
 	T_meta_ObjectMeta,
 	T_VolumeResourceRequirements,
 	T_TypedLocalObjectReference,
@@ -123,6 +125,7 @@ enum {
 	T_JobSpec,
 	T_CronJobSpec,
 	T_ReplicationControllerSpec,
+	T_ObjectMetaChecked,
 };
 
 static const struct ps_field f_HostPathVolumeSource[] = {
@@ -354,22 +357,32 @@ static const struct ps_field f_CSIVolumeSource[] = {
     {"readOnly", PS_SCALAR, 0},
     {"volumeAttributes", PS_MAP, 0},
 };
+static const struct ps_field f_OwnerReference[] = {
+    {"apiVersion", PS_SCALAR, 0}, {"blockOwnerDeletion", PS_SCALAR, 0},
+    {"controller", PS_SCALAR, 0}, {"kind", PS_SCALAR, 0},
+    {"name", PS_SCALAR, 0},	  {"uid", PS_SCALAR, 0},
+};
+static const struct ps_field f_ManagedFieldsEntry[] = {
+    {"apiVersion", PS_SCALAR, 0}, {"fieldsType", PS_SCALAR, 0}, {"fieldsV1", PS_ANY, 0},
+    {"manager", PS_SCALAR, 0},	  {"operation", PS_SCALAR, 0},	{"subresource", PS_SCALAR, 0},
+    {"time", PS_SCALAR, 0},
+};
 static const struct ps_field f_meta_ObjectMeta[] = {
-    {"annotations", PS_ANY, 0},
-    {"creationTimestamp", PS_ANY, 0},
-    {"deletionGracePeriodSeconds", PS_ANY, 0},
-    {"deletionTimestamp", PS_ANY, 0},
-    {"finalizers", PS_ANY, 0},
-    {"generateName", PS_ANY, 0},
-    {"generation", PS_ANY, 0},
-    {"labels", PS_ANY, 0},
-    {"managedFields", PS_ANY, 0},
-    {"name", PS_ANY, 0},
-    {"namespace", PS_ANY, 0},
-    {"ownerReferences", PS_ANY, 0},
-    {"resourceVersion", PS_ANY, 0},
-    {"selfLink", PS_ANY, 0},
-    {"uid", PS_ANY, 0},
+    {"annotations", PS_MAP, 0},
+    {"creationTimestamp", PS_SCALAR, 0},
+    {"deletionGracePeriodSeconds", PS_SCALAR, 0},
+    {"deletionTimestamp", PS_SCALAR, 0},
+    {"finalizers", PS_LIST_SCALAR, 0},
+    {"generateName", PS_SCALAR, 0},
+    {"generation", PS_SCALAR, 0},
+    {"labels", PS_MAP, 0},
+    {"managedFields", PS_LIST, T_ManagedFieldsEntry},
+    {"name", PS_SCALAR, 0},
+    {"namespace", PS_SCALAR, 0},
+    {"ownerReferences", PS_LIST, T_OwnerReference},
+    {"resourceVersion", PS_SCALAR, 0},
+    {"selfLink", PS_SCALAR, 0},
+    {"uid", PS_SCALAR, 0},
 };
 static const struct ps_field f_VolumeResourceRequirements[] = {
     {"limits", PS_MAP, 0},
@@ -873,6 +886,23 @@ static const struct ps_field f_ReplicationControllerSpec[] = {
     {"selector", PS_MAP, 0},
     {"template", PS_ANY, 0},
 };
+static const struct ps_field f_ObjectMetaChecked[] = {
+    {"annotations", PS_MAP, 0},
+    {"creationTimestamp", PS_SCALAR, 0},
+    {"deletionGracePeriodSeconds", PS_SCALAR, 0},
+    {"deletionTimestamp", PS_SCALAR, 0},
+    {"finalizers", PS_LIST_SCALAR, 0},
+    {"generateName", PS_SCALAR, 0},
+    {"generation", PS_SCALAR, 0},
+    {"labels", PS_MAP, 0},
+    {"managedFields", PS_LIST, T_ManagedFieldsEntry},
+    {"name", PS_SCALAR, 0},
+    {"namespace", PS_SCALAR, 0},
+    {"ownerReferences", PS_LIST, T_OwnerReference},
+    {"resourceVersion", PS_SCALAR, 0},
+    {"selfLink", PS_SCALAR, 0},
+    {"uid", PS_SCALAR, 0},
+};
 
 const struct ps_type ps_types[] = {
     [T_HostPathVolumeSource] = {"core/v1 HostPathVolumeSource", f_HostPathVolumeSource, 2, false},
@@ -934,6 +964,8 @@ const struct ps_type ps_types[] = {
     [T_StorageOSVolumeSource] = {"core/v1 StorageOSVolumeSource", f_StorageOSVolumeSource, 5,
 				 false},
     [T_CSIVolumeSource] = {"core/v1 CSIVolumeSource", f_CSIVolumeSource, 5, false},
+    [T_OwnerReference] = {"meta/v1 OwnerReference", f_OwnerReference, 6, false},
+    [T_ManagedFieldsEntry] = {"meta/v1 ManagedFieldsEntry", f_ManagedFieldsEntry, 7, false},
     [T_meta_ObjectMeta] = {"meta/v1 ObjectMeta", f_meta_ObjectMeta, 15, false},
     [T_VolumeResourceRequirements] = {"core/v1 VolumeResourceRequirements",
 				      f_VolumeResourceRequirements, 2, false},
@@ -1036,6 +1068,7 @@ const struct ps_type ps_types[] = {
     [T_CronJobSpec] = {"batch/v1 CronJobSpec", f_CronJobSpec, 8, true},
     [T_ReplicationControllerSpec] = {"core/v1 ReplicationControllerSpec",
 				     f_ReplicationControllerSpec, 4, true},
+    [T_ObjectMetaChecked] = {"meta/v1 ObjectMeta", f_ObjectMetaChecked, 15, true},
 };
 
 const struct ps_root ps_roots[] = {
@@ -1047,5 +1080,6 @@ const struct ps_root ps_roots[] = {
     {"Job", T_JobSpec},
     {"CronJob", T_CronJobSpec},
     {"ReplicationController", T_ReplicationControllerSpec},
+    {"ObjectMeta", T_ObjectMetaChecked},
     {0},
 };

@@ -118,6 +118,17 @@ wd vok.yaml StatefulSet '  volumeClaimTemplates: [{apiVersion: v1, kind: Persist
 is "$?" 0 "a StatefulSet of many objects, every key a field: read (exit 0)"
 is "$(wc -c <err)" 0 "  ... nothing on stderr"
 
+# Metadata's ownerReferences and managedFields items, in every metadata.
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  creationTimestamp: null\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: r, uid: u, controller: true, blockOwnerDeletion: true}]\n  managedFields: [{manager: kubectl, operation: Update, apiVersion: v1, time: "2024-01-01T00:00:00Z", fieldsType: FieldsV1, fieldsV1: {"f:metadata": {}}, subresource: ""}]\nspec:\n  containers: [{name: a, image: i}]\n' >meta-ok.yaml
+"$CAPSCOPE" lint meta-ok.yaml >out 2>err
+is "$?" 0 "kubectl get -o yaml's metadata: read (exit 0)"
+sed 's/controller: true/controler: true/' meta-ok.yaml >or.yaml
+refused "an ownerReference" or.yaml "6:78: metadata\.ownerReferences\[0\]\.controler: unknown field: not a field of meta/v1 OwnerReference"
+sed 's/fieldsType: FieldsV1/fieldType: FieldsV1/' meta-ok.yaml >mf.yaml
+refused "a managedFields entry" mf.yaml "7:103: metadata\.managedFields\[0\]\.fieldType: unknown field: not a field of meta/v1 ManagedFieldsEntry"
+printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}, ownerReferences: [{nam: x}]}\n    spec:\n      containers: [{name: a, image: img}]\n' >tor.yaml
+refused "a template's ownerReference" tor.yaml "7:51: spec\.template\.metadata\.ownerReferences\[0\]\.nam: unknown field"
+
 # Removed apiVersions: refused, with the release and what to write.
 wl() { # file, apiVersion, kind
   printf 'apiVersion: %s\nkind: %s\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: a, image: img}]\n' "$2" "$3" >"$1"
