@@ -17,6 +17,7 @@
 #include "output.h"
 #include "serve-mhd.h"
 #include "serve.h"
+#include "unknown-fields.h"
 
 #define CMD	  "serve"
 #define MAX_ROOTS 16
@@ -59,6 +60,9 @@ static const char help[] =
     "  --scc FILE|NAME, --openshift, --use NAME, --uid-range S/N, --runtime NAME[@VERSION],\n"
     "  --runtime-caps MASK, --crio-config PATH\n"
     "                         the model, as for capscope explain pod\n"
+    "  --validate MODE        a key of an --scc FILE that is no field in Kubernetes 1.32\n"
+    "                         or OpenShift's SCC: strict (default: not started, at its\n"
+    "                         line and column) or warn (read as absent, said at start)\n"
     "  -h, --help             this help\n"
     "\n"
     "Examples:\n"
@@ -107,6 +111,13 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 		if (cs_cri_runtime_caps_parse(arg, &m->target, &d) < 0)
 			return cs_usage_err(CMD, "--runtime-caps: %s", d.message);
 		return 0;
+	case 'V':
+		/* Nineteenth pass, part D: the SCC files were read strict with
+		 * no way out, and the refusal named a --validate=warn that
+		 * serve did not take. The reviews' objects are read as warn
+		 * whatever this says (the API server has decoded them). */
+		sv->validate_given = true;
+		return cs_validate_parse(CMD, arg, &m->sc.sm.validate);
 	case 'C':
 		if (cs_crio_config_load(&m->crio, arg, &d) < 0)
 			return cs_diag_err(CMD, "--crio-config", &d);
@@ -133,6 +144,8 @@ static int check_combined(const struct serve_server *sv, const char *webhook_onl
 	/* Sixteenth pass, part H: the webhook models SCCs only with these
 	 * two (a review holds no SCC), so --use and --uid-range without them
 	 * were taken and did nothing. */
+	if (sv->validate_given && !sv->n_sccs)
+		return cs_usage_err(CMD, "--validate is for the files of --scc: give --scc FILE");
 	if ((sv->n_uses || sv->uid_range) && !sv->ctx.model.openshift && !sv->n_sccs)
 		return cs_usage_err(CMD, "%s is for SCC admission: give --scc or --openshift",
 				    sv->n_uses ? "--use" : "--uid-range");
@@ -167,6 +180,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"runtime", required_argument, NULL, 'r'},
 	    {"crio-config", required_argument, NULL, 'C'},
+	    {"validate", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -179,7 +193,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	while ((c = cs_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
 		if ((r = cs_opt_once(CMD, c, longopts, &seen, "lbsu")))
 			return r;
-		if (!webhook_only && c > 0 && strchr("mqsuOUrPC", c))
+		if (!webhook_only && c > 0 && strchr("mqsuOUrPCV", c))
 			webhook_only = c;
 		switch (c) {
 		case 'l':

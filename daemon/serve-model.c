@@ -12,6 +12,7 @@
 #include "capscope/scc-load.h"
 #include "output.h"
 #include "serve.h"
+#include "unknown-fields.h"
 
 int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
 		     const char *const *uses, size_t n_uses)
@@ -23,6 +24,7 @@ int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
 		return cs_usage_err("serve", "%s", d.message);
 	if (rc < 0)
 		return cs_diag_err("serve", NULL, &d);
+	cs_warn_unknown_fields("serve", &m->sc.sm); /* --validate=warn */
 	for (size_t i = 0; rc == 0 && i < m->sc.sm.n_sccs && m->n_sccs < SERVE_MAX_SCCS; i++)
 		m->sccs[m->n_sccs++] = &m->sc.sm.sccs[i];
 	m->use_scc = m->openshift || n > 0;

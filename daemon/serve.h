@@ -310,8 +310,9 @@ struct serve_server {
 	char *cert, *key;
 	const char *scc_args[SERVE_MAX_SCCS], *use_args[SERVE_MAX_SCCS]; /* --scc, --use */
 	size_t n_sccs, n_uses;
-	bool uid_range;	 /* --uid-range given (it needs an SCC to apply to) */
-	bool want_trace; /* --trace */
+	bool uid_range;	     /* --uid-range given (it needs an SCC to apply to) */
+	bool want_trace;     /* --trace */
+	bool validate_given; /* --validate */
 	unsigned timeout, max_conns, threads, shutdown_timeout;
 	unsigned max_client_conns;	    /* per address; 0: half of max_conns (serve-server.c) */
 	struct retiring old[SERVE_MAX_OLD]; /* full: the oldest is stopped (serve-server.c) */

@@ -123,18 +123,20 @@ static const char *const f_meta[] = {"name",
 				     "finalizers",
 				     "managedFields",
 				     NULL};
-/* Each workload's spec. The removed betas' own fields (extensions/v1beta1
- * and apps/v1beta1 `rollbackTo`, extensions/v1beta1 `templateGeneration`)
- * are listed too, since those versions are read (for older clusters): one
- * list per kind, not per version. */
-static const char *const f_deployment[] = {"replicas",	      "selector",
-					   "template",	      "strategy",
-					   "minReadySeconds", "revisionHistoryLimit",
-					   "paused",	      "progressDeadlineSeconds",
-					   "rollbackTo",      NULL};
+/* Each workload's spec, of its apps/v1 or batch/v1 version (the removed
+ * betas are refused, manifest.c `removed`: their own fields, `rollbackTo`
+ * and `templateGeneration`, are none of these). */
+static const char *const f_deployment[] = {"replicas",
+					   "selector",
+					   "template",
+					   "strategy",
+					   "minReadySeconds",
+					   "revisionHistoryLimit",
+					   "paused",
+					   "progressDeadlineSeconds",
+					   NULL};
 static const char *const f_daemonset[] = {
-    "selector",		  "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit",
-    "templateGeneration", NULL};
+    "selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit", NULL};
 static const char *const f_replicaset[] = {"replicas", "minReadySeconds", "selector", "template",
 					   NULL};
 static const char *const f_statefulset[] = {
@@ -314,7 +316,7 @@ static const char *elsewhere(enum mf_object obj, const char *k, size_t n)
  * million unknown keys must not hold a million records), all counted.
  */
 static int record_unknown(struct mf_ctx *c, struct ydoc_node *key, const char *field,
-			  enum mf_object obj)
+			  const char *what)
 {
 	struct cs_k8s_manifest *m = c->m;
 	struct cs_k8s_unknown_field *u;
@@ -329,15 +331,15 @@ static int record_unknown(struct mf_ctx *c, struct ydoc_node *key, const char *f
 		return -ENOMEM;
 	u->file = c->name;
 	u->pos = pos_of(c, key);
-	u->object = objects[obj].what;
+	u->object = what;
 	m->n_unknown++;
 	return 0;
 }
 
 /* other: the field k spells in another case (as_case), or the object k
- * is a field of; NULL if neither */
-static int unknown(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char *k,
-		   size_t n, enum mf_object obj, const char *other, bool as_case)
+ * is a field of; NULL if neither. what: the object, for the message. */
+int mf_unknown_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char *k,
+		   size_t n, const char *what, const char *other, bool as_case)
 {
 	char f[224];
 
@@ -354,12 +356,12 @@ static int unknown(struct mf_ctx *c, struct ydoc_node *key, const char *path, co
 			       "field validation refuses the object",
 			       other);
 	if (c->m->validate == CS_K8S_VALIDATE_WARN)
-		return record_unknown(c, key, f, obj);
+		return record_unknown(c, key, f, what);
 	return mf_errf(c, key, EINVAL, f,
 		       "unknown field: not a field of %s in Kubernetes 1.32, whose fields capscope "
 		       "knows; kubectl's strict field validation refuses it (--validate=warn reads "
 		       "it as absent, for a newer cluster)",
-		       objects[obj].what);
+		       what);
 }
 
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj)
@@ -379,13 +381,15 @@ int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, e
 		if (listed(fields, k, n))
 			continue;
 		if ((other = case_of(fields, k, n)) != NULL)
-			return unknown(c, key, path, k, n, obj, other, true);
+			return mf_unknown_key(c, key, path, k, n, objects[obj].what, other, true);
 		if ((other = elsewhere(obj, k, n)) != NULL || objects[obj].whole) {
-			int r = unknown(c, key, path, k, n, obj, other, false);
+			int r = mf_unknown_key(c, key, path, k, n, objects[obj].what, other, false);
 
 			if (r < 0)
 				return r;
 		}
 	}
-	return 0;
+	/* metadata's ownerReferences and managedFields items, by the walk of
+	 * manifest-deep.c (nineteenth pass, part D) */
+	return obj == MF_META ? mf_check_deep(c, map, path, "ObjectMeta") : 0;
 }

@@ -253,8 +253,21 @@ int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int6
 		    "'%.*s%s' is quoted: a string to Kubernetes, not an integer; remove the "
 		    "quotes",
 		    CS_MSG_CUT(s, len, 40));
-	if (len == 0 || len >= sizeof(buf))
+	if (len == 0)
 		return mf_errf(c, n, EINVAL, field, "expected an integer");
+	/* Nineteenth pass, part D: 31 characters and more were "expected an
+	 * integer", untrue of `runAsUser: 000…0007` (7 to go-yaml, octal with
+	 * any number of zeros) and of 40 digits (a float to kubectl) */
+	if (len >= sizeof(buf))
+		return mf_errf(
+		    c, n, EINVAL, field,
+		    yaml11_number(s, len)
+			? "'%.*s%s' (%zu characters) is a number to Kubernetes (YAML 1.1), "
+			  "but capscope reads only plain decimal integers of up to 31 "
+			  "characters; "
+			  "write it so"
+			: "expected an integer, got '%.*s%s' (%zu characters)",
+		    CS_MSG_CUT(s, len, 40), len);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	for (size_t i = (buf[0] == '-' || buf[0] == '+'); i < len; i++)

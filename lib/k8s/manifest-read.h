@@ -162,6 +162,20 @@ enum mf_object {
  * c->m->unknown and read as absent. */
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj);
 
+/* A key k[0, n) of the object at path (what names it) that is none of
+ * its fields: refused, or recorded as mf_check_fields does. other: the
+ * field it spells in another case (as_case) or the object it is a field
+ * of, else NULL. */
+int mf_unknown_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char *k,
+		   size_t n, const char *what, const char *other, bool as_case);
+
+/* Every object of the spec at path, a pod spec (root "PodSpec") or a
+ * workload's (root its kind: "Deployment"...), at every depth, checked
+ * against Kubernetes 1.32's fields (pod-schema.c) as mf_check_fields checks
+ * one: the objects the reader checks itself are left to it
+ * (manifest-deep.c). An unknown root: nothing checked. */
+int mf_check_deep(struct mf_ctx *c, struct ydoc_node *spec, const char *path, const char *root);
+
 /* A path with a ".." element. */
 bool mf_has_dotdot(const char *p);
 

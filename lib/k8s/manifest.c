@@ -679,7 +679,9 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	    (r = parse_containers(c, spec, path, "ephemeralContainers", CS_CTR_EPHEMERAL, p)) < 0)
 		return r;
 #undef F
-	return unique_names(c, path, p);
+	if ((r = unique_names(c, path, p)) < 0)
+		return r;
+	return mf_check_deep(c, spec, path, "PodSpec");
 }
 
 static int add_pod(struct mf_ctx *c, struct cs_k8s_pod **out)
@@ -775,9 +777,13 @@ static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const c
 	    {"DeploymentConfig", MF_DC},
 	};
 
+	int r;
+
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)
 		if (!strcmp(kind, specs[i].kind))
-			return mf_check_fields(c, spec, "spec", specs[i].obj);
+			return (r = mf_check_fields(c, spec, "spec", specs[i].obj)) < 0
+				   ? r
+				   : mf_check_deep(c, spec, "spec", kind);
 	return 0;
 }
 
@@ -824,7 +830,8 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 				return r < 0 ? r
 					     : mf_errf(c, spec, EINVAL, "spec.jobTemplate.spec",
 						       "CronJob has no jobTemplate.spec");
-			if ((r = mf_check_fields(c, s, "spec.jobTemplate.spec", MF_JOB)) < 0)
+			if ((r = mf_check_fields(c, s, "spec.jobTemplate.spec", MF_JOB)) < 0 ||
+			    (r = mf_check_deep(c, s, "spec.jobTemplate.spec", "Job")) < 0)
 				return r;
 			mf_fieldf(sp, sizeof(sp), "spec.jobTemplate.spec");
 		}
@@ -876,21 +883,20 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 }
 
 /*
- * The apiVersions under which Kubernetes (and OpenShift, for SCCs: its
- * group, and the legacy v1 of OpenShift 3) has served each kind read here,
- * the removed betas included (older clusters took them).
+ * The apiVersions under which Kubernetes 1.32 (and OpenShift, for SCCs: its
+ * group, and the legacy v1 of OpenShift 3) serves each kind read here.
  */
 static const struct {
 	const char *kind, *versions;
 } kind_versions[] = {
     {"Pod", " v1 "},
     {"ReplicationController", " v1 "},
-    {"Deployment", " apps/v1 apps/v1beta1 apps/v1beta2 extensions/v1beta1 "},
-    {"DaemonSet", " apps/v1 apps/v1beta2 extensions/v1beta1 "},
-    {"ReplicaSet", " apps/v1 apps/v1beta2 extensions/v1beta1 "},
-    {"StatefulSet", " apps/v1 apps/v1beta1 apps/v1beta2 "},
+    {"Deployment", " apps/v1 "},
+    {"DaemonSet", " apps/v1 "},
+    {"ReplicaSet", " apps/v1 "},
+    {"StatefulSet", " apps/v1 "},
     {"Job", " batch/v1 "},
-    {"CronJob", " batch/v1 batch/v1beta1 batch/v2alpha1 "},
+    {"CronJob", " batch/v1 "},
     {"SecurityContextConstraints", " security.openshift.io/v1 v1 "},
     /* OpenShift's own workload (spec.template as a Deployment's): lint passed
      * a privileged one as "0 object(s)" (fifteenth pass) */
@@ -917,6 +923,67 @@ static bool builtin_group(const char *av)
 }
 
 /*
+ * The versions Kubernetes removed before 1.32 of the kinds read here, and
+ * PodSecurityPolicy (nineteenth pass, part D). They were read with 1.32's
+ * fields and rules "for older clusters", but a release that served them
+ * had neither: `hostUsers: false` in an apps/v1beta2 Deployment (1.25's
+ * field, dropped by a 1.15 API server, which decoded leniently) was
+ * predicted as a user namespace confining the capabilities, where that
+ * cluster gave them in the host's; and a 1.32 cluster refuses the object
+ * (no matches for kind). PodSecurityPolicy was skipped as a kind of no
+ * interest, while on a cluster that served it its admission adds and
+ * drops capabilities, which capscope does not model. Refused, with what
+ * to write instead.
+ */
+static const struct {
+	const char *kind, *version, *release, *instead;
+} removed[] = {
+    {"Deployment", "extensions/v1beta1", "1.16", "apps/v1"},
+    {"DaemonSet", "extensions/v1beta1", "1.16", "apps/v1"},
+    {"ReplicaSet", "extensions/v1beta1", "1.16", "apps/v1"},
+    {"Deployment", "apps/v1beta1", "1.16", "apps/v1"},
+    {"StatefulSet", "apps/v1beta1", "1.16", "apps/v1"},
+    {"Deployment", "apps/v1beta2", "1.16", "apps/v1"},
+    {"DaemonSet", "apps/v1beta2", "1.16", "apps/v1"},
+    {"ReplicaSet", "apps/v1beta2", "1.16", "apps/v1"},
+    {"StatefulSet", "apps/v1beta2", "1.16", "apps/v1"},
+    {"CronJob", "batch/v1beta1", "1.25", "batch/v1"},
+    {"CronJob", "batch/v2alpha1", "1.21", "batch/v1"},
+    {"PodSecurityPolicy", "extensions/v1beta1", "1.16", NULL},
+    {"PodSecurityPolicy", "policy/v1beta1", "1.25", NULL},
+};
+
+/* The first version of a kind_versions list ("apps/v1"), into buf. */
+static const char *first_word(const char *v, char *buf, size_t len)
+{
+	v += strspn(v, " ");
+	snprintf(buf, len, "%.*s", (int)strcspn(v, " "), v);
+	return buf;
+}
+
+static int check_removed(struct mf_ctx *c, struct ydoc_node *root, const char *kind, const char *av)
+{
+	for (size_t i = 0; i < sizeof(removed) / sizeof(removed[0]); i++) {
+		if (strcmp(kind, removed[i].kind) || strcmp(av, removed[i].version))
+			continue;
+		if (!removed[i].instead)
+			return mf_errf(
+			    c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
+			    "%s %s was removed in Kubernetes %s: a 1.32 API server refuses it (no "
+			    "matches for kind), and capscope does not model its admission (the "
+			    "capabilities it adds and drops); Pod Security admission replaced it",
+			    removed[i].version, removed[i].kind, removed[i].release);
+		return mf_errf(c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
+			       "%s %s was removed in Kubernetes %s: a 1.32 API server refuses it "
+			       "(no matches for kind), and capscope reads objects with 1.32's "
+			       "fields and rules, not a release's that served it; write %s",
+			       removed[i].version, removed[i].kind, removed[i].release,
+			       removed[i].instead);
+	}
+	return 0;
+}
+
+/*
  * The API server finds an object's type by apiVersion and kind: `apps/v1`
  * with kind Pod is "no matches for kind", refused by kubectl and the API
  * server, and `example.com/v1` with kind Deployment is a custom resource,
@@ -930,11 +997,13 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
 	const char *av;
 	int r;
 
-	if ((r = mf_get_str(c, root, "apiVersion", "apiVersion", &av)) < 0 || !av)
+	if ((r = mf_get_str(c, root, "apiVersion", "apiVersion", &av)) < 0 || !av ||
+	    (r = check_removed(c, root, kind, av)) < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(kind_versions) / sizeof(kind_versions[0]); i++) {
 		const char *v = kind_versions[i].versions;
 		size_t n = strlen(av);
+		char known[64];
 
 		if (strcmp(kind, kind_versions[i].kind))
 			continue;
@@ -947,11 +1016,11 @@ static int check_api_version(struct mf_ctx *c, struct ydoc_node *root, const cha
 				       "empty: kubectl and the API server refuse the object");
 		if (!builtin_group(av))
 			return 1;
-		return mf_errf(
-		    c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
-		    "'%.*s%s' serves no %s: kubectl and the API server refuse the object "
-		    "(no matches for kind)",
-		    CS_MSG_CUTS(av, 60), kind);
+		return mf_errf(c, ydoc_get(root, "apiVersion"), EINVAL, "apiVersion",
+			       "'%.*s%s' serves no %s in Kubernetes 1.32, whose apiVersions "
+			       "capscope knows (%s serves it): kubectl and a 1.32 API server "
+			       "refuse the object (no matches for kind)",
+			       CS_MSG_CUTS(av, 60), kind, first_word(v, known, sizeof(known)));
 	}
 	return 0;
 }

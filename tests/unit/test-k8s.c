@@ -668,7 +668,7 @@ static void test_hostile(void **state)
 		    "apiVersion: example.com/v1\nkind: Deployment\nspec:\n  template:\n"
 		    "    spec:\n      containers: [{name: c, securityContext: {privileged: "
 		    "true}}]\n"
-		    "---\napiVersion: extensions/v1beta1\nkind: Deployment\nspec:\n  template:\n"
+		    "---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n"
 		    "    spec:\n      containers: [{name: c}]\n";
 
 		assert_int_equal(parse(&m, cr, &d), 0);
