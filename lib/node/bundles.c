@@ -288,6 +288,16 @@ static int load_config(struct cs_node_ctr *c)
 					  : strerror(-r));
 		cs_diag_file(&d, path);
 	}
+	/*
+	 * runc's loadSpec is json.NewDecoder(f).Decode(&spec): the first value,
+	 * nothing after it looked at (a second value, a NUL, bytes that are no
+	 * UTF-8). The agent read the file whole and showed such a container,
+	 * which runc ran, as unreadable (nineteenth pass, part B); the count
+	 * of values is the first value's too. lib/oci-config.c reads it alike.
+	 */
+	if (r == 0 &&
+	    (r = cs_json_check(buf, len, false, NULL, 0, &len, "", "not valid JSON: ", &d)) < 0)
+		cs_diag_file(&d, path);
 	if (r == 0 && cs_json_values(buf, len) > MAX_CONFIG_VALUES) {
 		r = cs_diag_set(&d, E2BIG, 0, 0, "",
 				"more than %d JSON values (keys, items, values): not read",
@@ -303,7 +313,7 @@ static int load_config(struct cs_node_ctr *c)
 		 * run --annotation io.container.manager=libpod` showed "podman". */
 		if (!rt || (strcmp(rt, "docker") != 0 && strcmp(rt, "containerd") != 0))
 			c->runtime = NULL;
-		r = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_bundle, &br, &d);
+		r = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_bundle, &br, &d);
 		if (r < 0)
 			cs_diag_file(&d, path);
 		if (!c->runtime)

@@ -937,6 +937,14 @@ static void userdata_unread(void **state)
 	put(p, "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
 	       "{\"uid\":0,\"gid\":0},\"args\":[\"/pause\"],\"cwd\":\"/\"},\"annotations\":"
 	       "{\"io.container.manager\":\"libpod\"}}");
+	/* Nineteenth pass, part B: what follows the first value (a second
+	 * value cut short, a byte that is no UTF-8) is not read, as runc's
+	 * decoder does not read it: the agent said "not valid JSON". */
+	snprintf(p, sizeof(p), "%s/default/trailing", task);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default/trailing/config.json", task);
+	put(p, "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+	       "{\"uid\":0,\"gid\":0},\"args\":[\"/pause\"],\"cwd\":\"/\"}}\n{\"process\": \xff,,");
 	roots[0].path = ud;
 	roots[1].path = runc;
 	roots[2].path = task;
@@ -962,11 +970,15 @@ static void userdata_unread(void **state)
 			found++;
 			assert_true(c->have_config);
 			assert_string_equal(c->runtime, "containerd");
+		} else if (!strcmp(c->id, "trailing")) {
+			found++;
+			assert_null(c->config_error);
+			assert_true(c->have_config);
 		} else {
 			assert_string_not_equal(c->id, "fifo-state");
 		}
 	}
-	assert_int_equal(found, 3);
+	assert_int_equal(found, 4);
 	cs_node_inventory_free(&inv);
 }
 
