@@ -220,6 +220,16 @@ cp -r oci-gz oci-arch && jq -c --argjson m "$one" \
   oci-gz/index.json >oci-arch/index.json
 "$CAPSCOPE" scan oci-arch >/dev/null 2>"$T/err"
 is "$?" 0 "an entry for another platform beside this one's: scanned, exit 0"
+# Nineteenth pass, part B: entries for other platforms only: the first,
+# another build, was scanned, exit 0; containerd fails the image.
+if [ "$(uname -m)" = x86_64 ]; then
+  cp -r oci-gz oci-other && jq -c --argjson m "$one" \
+    '.manifests = [($m + {platform: {os: "linux", architecture: "arm64"}})]' \
+    oci-gz/index.json >oci-other/index.json
+  "$CAPSCOPE" scan oci-other >/dev/null 2>"$T/err"
+  is "$? $(cat "$T/err")" "2 capscope scan: oci-other: manifests: index lists no image for linux/amd64 (1 entry: linux/arm64): containerd refuses it (no match for platform in manifest); refusing the image" \
+    "an index with no entry for this platform: refused, saying which it has"
+fi
 
 # Tenth pass: an option for the other kind of target did nothing and was
 # taken: -x and --threads walk directories, --max-bytes and --max-ratio read
