@@ -165,7 +165,20 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	int rc;
 
 	manifest_init(m);
-	if ((rc = parse(buf, len, "manifest.json", read_docker_manifest, &rd, d)) < 0)
+	/*
+	 * docker load (image/tarexport/load.go) and containerd's importer
+	 * (onUntarJSON, since CVE-2023-25153's fix) read manifest.json with
+	 * json.NewDecoder(…).Decode: its first value, nothing after it looked
+	 * at. A second value, a NUL or bytes that are no UTF-8 after it were
+	 * refused, an image both load (nineteenth pass, part B). The blobs it
+	 * names (config, layers) are read whole, as json.Unmarshal reads them.
+	 */
+	if (len > (4u << 20))
+		rc = cs_diag_set(d, EFBIG, 0, 0, "manifest.json", "larger than 4 MiB");
+	else
+		rc = cs_json_tree(buf, len, false, "manifest.json", "not valid JSON: ",
+				  read_docker_manifest, &rd, d);
+	if (rc < 0)
 		cs_img_manifest_free(m);
 	return rc;
 }

@@ -245,4 +245,22 @@ done
 "$CAPSCOPE" scan -x --max-bytes 1G plain-dir docker.tar >/dev/null
 is "$?" 0 "scan -x --max-bytes with a DIR and an IMAGE: each applies to one"
 
+# Nineteenth pass, part B: docker load and containerd's importer read
+# manifest.json's first value (json.NewDecoder): what follows it (a second
+# list naming another image, a NUL, a byte that is no UTF-8) is not looked
+# at. It was refused ("more after the first value"), an image both load.
+rm -rf two && mkdir two && tar -C two -xf docker.tar
+first=$(cat two/manifest.json)
+"$CAPSCOPE" scan --json docker.tar >"$T/want.json"
+for tail in '[{"Config":"nothere.json","Layers":[]}]' '\n\000\377{'; do
+  { printf '%s' "$first" && printf "$tail"; } >two/manifest.json && tar -C two -cf two.tar .
+  "$CAPSCOPE" scan --json two.tar >"$T/got.json" 2>"$T/err"
+  is "$? $(cat "$T/err")" "0 " "manifest.json followed by '$(cut -c1-30 <<<"$tail")': read, as docker load reads it"
+  is "$(jq -c '[.findings[].path]' "$T/got.json")" "$(jq -c '[.findings[].path]' "$T/want.json")" \
+    "…its first value's image, the same findings"
+done
+printf '%s' '{"Config":' >two/manifest.json && tar -C two -cf two.tar .
+"$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"
+is "$?" 2 "a manifest.json whose first value is cut short: refused"
+
 done_testing
