@@ -1080,6 +1080,32 @@ static void user_bundle_not_root(void **state)
 	assert_int_equal(inv.v[0]->pid, 0);
 	assert_int_equal(inv.v[0]->n_procs, 0);
 	cs_node_inventory_free(&inv);
+	/* Nineteenth pass, part B: nor when its config.json, or its bundle
+	 * directory, is the user's symbolic link to root's: the owner was the
+	 * linked file's (root), and the root container's process was named. */
+	{
+		char link[300], target[300];
+
+		snprintf(link, sizeof(link), "%s/" UB_ID "/userdata/config.json", user);
+		snprintf(target, sizeof(target), "%s/" UB_ID "/userdata/config.json", sys);
+		assert_int_equal(unlink(link), 0);
+		assert_int_equal(symlink(target, link), 0);
+		assert_int_equal(lchown(link, 4321, 4321), 0);
+		assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+		assert_int_equal(inv.n, 1);
+		assert_int_equal(inv.v[0]->pid, 0);
+		cs_node_inventory_free(&inv);
+		snprintf(p, sizeof(p), "rm -rf '%s/" UB_ID "'", user);
+		assert_int_equal(system(p), 0);
+		snprintf(link, sizeof(link), "%s/" UB_ID, user);
+		snprintf(target, sizeof(target), "%s/" UB_ID, sys);
+		assert_int_equal(symlink(target, link), 0);
+		assert_int_equal(lchown(link, 4321, 4321), 0);
+		assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+		assert_int_equal(inv.n, 1);
+		assert_int_equal(inv.v[0]->pid, 0);
+		cs_node_inventory_free(&inv);
+	}
 }
 
 /* After the tests that make them, failed or not: their cgroups and files. */
