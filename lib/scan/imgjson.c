@@ -176,8 +176,8 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	if (len > (4u << 20))
 		rc = cs_diag_set(d, EFBIG, 0, 0, "manifest.json", "larger than 4 MiB");
 	else
-		rc = cs_json_tree(buf, len, false, "manifest.json", "not valid JSON: ",
-				  read_docker_manifest, &rd, d);
+		rc = cs_json_tree(buf, len, false, "manifest.json",
+				  "not valid JSON: ", read_docker_manifest, &rd, d);
 	if (rc < 0)
 		cs_img_manifest_free(m);
 	return rc;
