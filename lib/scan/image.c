@@ -1618,7 +1618,10 @@ static int read_outer_blob(struct img *im, const char *name, char **out, size_t 
 		return im->d && im->d->message[0] ? -ENOENT : -ENOMEM;
 	rc = read_entry(im, a, name, (int64_t)BLOB_MAX + 1, out, len);
 	if (rc == 0 && *len > BLOB_MAX) {
+		/* *out NULL too: the caller frees it (read_docker freed it twice,
+		 * a config past 4 MiB; nineteenth pass, part B) */
 		free(*out);
+		*out = NULL;
 		rc = cs_diag_set(im->d, EFBIG, 0, 0, NULL, "%s: larger than 4 MiB: not read", name);
 	}
 	if (!borrowed)

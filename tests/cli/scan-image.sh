@@ -259,6 +259,15 @@ for tail in '[{"Config":"nothere.json","Layers":[]}]' '\n\000\377{'; do
   is "$(jq -c '[.findings[].path]' "$T/got.json")" "$(jq -c '[.findings[].path]' "$T/want.json")" \
     "…its first value's image, the same findings"
 done
+# A config past 4 MiB that pass 1 did not keep, read from the archive and
+# refused: the refused bytes were freed, then freed again (a crash, exit 139).
+python3 -c 'import json, sys; d = json.load(open("cfg.json"))
+d["config"]["Env"] += ["X%d=%s" % (i, "y" * 100) for i in range(45000)]
+json.dump(d, open("big.json", "w"))'
+mkdocker big.tar big.json l0.tar l1.tar l2.tar
+"$CAPSCOPE" scan big.tar >/dev/null 2>"$T/err"
+is "$? $(cat "$T/err")" "2 capscope scan: big.tar: $(sha big.json).json: larger than 4 MiB: not read" \
+  "a docker archive's config of 5 MB: refused, saying why (it crashed)"
 printf '%s' '{"Config":' >two/manifest.json && tar -C two -cf two.tar .
 "$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"
 is "$?" 2 "a manifest.json whose first value is cut short: refused"
