@@ -2111,6 +2111,7 @@ static int reread_layer(struct img *im, const struct cs_img_manifest *m, bool di
 		/* A layer given alone has no digest: the file must be the one
 		 * read first, unchanged (another put in its place, or written
 		 * to, between the reads gave the new file's /etc/passwd). */
+		im->label = NULL; /* the file is the layer: its name says which */
 		if (fstat(fd, &st) < 0)
 			rc = img_fail(im, errno, "opening again: %s", strerror(errno));
 		else if (st.st_dev != im->first.st_dev || st.st_ino != im->first.st_ino ||
