@@ -255,6 +255,36 @@ static int read_bundle(void *user, const struct ydoc_node *root)
 	return r < 0 ? r : read_annotations(br->c, root);
 }
 
+/*
+ * Who controls the file at path: the first owner not root of path's entries
+ * themselves, never followed (lstat), from the file up to "/"; 0 when all are
+ * root's. The owner of the file a stat follows to was taken: a user's bundle
+ * whose config.json (or whose bundle directory, or state file) was a
+ * symbolic link to root's file of another container was taken as root's,
+ * and named the root container of its name's processes (nineteenth pass,
+ * part B). Any entry a user owns on the way lets that user put anything
+ * below it.
+ */
+static uid_t path_owner(const char *path)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+	char *slash;
+
+	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p))
+		return (uid_t)-1;
+	while (p[0]) {
+		if (lstat(p, &sb) < 0)
+			return (uid_t)-1; /* gone or unreadable: no root's */
+		if (sb.st_uid != 0)
+			return sb.st_uid;
+		if (!(slash = strrchr(p, '/')))
+			break;
+		*slash = '\0';
+	}
+	return 0;
+}
+
 /* (Re)read config.json when it changed since the last scan. */
 static int load_config(struct cs_node_ctr *c)
 {
@@ -270,10 +300,10 @@ static int load_config(struct cs_node_ctr *c)
 		return -ENAMETOOLONG;
 	if (stat(path, &sb) < 0)
 		return -errno;
-	c->config_owner = sb.st_uid;
 	if (c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
 	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size)
-		return 0;
+		return 0; /* its owner as last read */
+	c->config_owner = path_owner(path);
 	ctr_clear_config(c);
 	c->mtime = sb.st_mtim;
 	c->size = sb.st_size;
@@ -288,6 +318,16 @@ static int load_config(struct cs_node_ctr *c)
 					  : strerror(-r));
 		cs_diag_file(&d, path);
 	}
+	/*
+	 * runc's loadSpec is json.NewDecoder(f).Decode(&spec): the first value,
+	 * nothing after it looked at (a second value, a NUL, bytes that are no
+	 * UTF-8). The agent read the file whole and showed such a container,
+	 * which runc ran, as unreadable (nineteenth pass, part B); the count
+	 * of values is the first value's too. lib/oci-config.c reads it alike.
+	 */
+	if (r == 0 &&
+	    (r = cs_json_check(buf, len, false, NULL, 0, &len, "", "not valid JSON: ", &d)) < 0)
+		cs_diag_file(&d, path);
 	if (r == 0 && cs_json_values(buf, len) > MAX_CONFIG_VALUES) {
 		r = cs_diag_set(&d, E2BIG, 0, 0, "",
 				"more than %d JSON values (keys, items, values): not read",
@@ -303,7 +343,7 @@ static int load_config(struct cs_node_ctr *c)
 		 * run --annotation io.container.manager=libpod` showed "podman". */
 		if (!rt || (strcmp(rt, "docker") != 0 && strcmp(rt, "containerd") != 0))
 			c->runtime = NULL;
-		r = cs_json_tree(buf, len, true, "", "not valid JSON: ", read_bundle, &br, &d);
+		r = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_bundle, &br, &d);
 		if (r < 0)
 			cs_diag_file(&d, path);
 		if (!c->runtime)
@@ -342,7 +382,7 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 
 	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 64, &buf, &len) < 0)
 		return 0;
-	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
+	*sf = (struct state_file){sb.st_mtim, path_owner(path)};
 	/* Digits and the newline some runtimes end them with; anything else
 	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
 	if (len && buf[len - 1] == '\n')
@@ -393,7 +433,7 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 		return -ENAMETOOLONG;
 	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
-	*sf = (struct state_file){sb.st_mtim, sb.st_uid};
+	*sf = (struct state_file){sb.st_mtim, path_owner(path)};
 	if (cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL) < 0)
 		return -EINVAL;
 	return *bundle ? 0 : -ENOENT;
@@ -498,7 +538,7 @@ static uid_t bundle_owner(const char *bundle, uid_t state)
 
 	if (state || !join(path, bundle, "config.json") || stat(path, &sb) < 0)
 		return state;
-	return sb.st_uid;
+	return path_owner(path);
 }
 
 /*

@@ -72,10 +72,11 @@ struct img {
 	 * errors are the file's, which the caller names. */
 	const char *label;
 	int layer;
-	uint64_t seen; /* entries read, for the progress line */
-	bool keep_etc; /* keep the content of passwd/group files (cs_image_open) */
-	size_t kept;   /* bytes of such content read so far */
-	bool have_cfg; /* r->config holds the (first) image's config */
+	uint64_t seen;	   /* entries read, for the progress line */
+	bool keep_etc;	   /* keep the content of passwd/group files (cs_image_open) */
+	struct stat first; /* the file as pass 1 opened it (fetch_etc opens it again) */
+	size_t kept;	   /* bytes of such content read so far */
+	bool have_cfg;	   /* r->config holds the (first) image's config */
 	const char *kind;
 	/* A docker-archive's entries, found by one pass (outer_index). */
 	struct outer_ent *outer;
@@ -1617,7 +1618,10 @@ static int read_outer_blob(struct img *im, const char *name, char **out, size_t 
 		return im->d && im->d->message[0] ? -ENOENT : -ENOMEM;
 	rc = read_entry(im, a, name, (int64_t)BLOB_MAX + 1, out, len);
 	if (rc == 0 && *len > BLOB_MAX) {
+		/* *out NULL too: the caller frees it (read_docker freed it twice,
+		 * a config past 4 MiB; nineteenth pass, part B) */
 		free(*out);
+		*out = NULL;
 		rc = cs_diag_set(im->d, EFBIG, 0, 0, NULL, "%s: larger than 4 MiB: not read", name);
 	}
 	if (!borrowed)
@@ -1749,14 +1753,20 @@ static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct
 	return cs_blob_digest_end(&im->sum, im->label, false, im->d);
 }
 
-/* Hash the layer's stored bytes as they are read (and count them against its
- * descriptor's size), when a digest names it and it is read whole. */
+/*
+ * Hash the layer's stored bytes as they are read (and count them against its
+ * descriptor's size), when a digest names it: every read of it, the one
+ * fetch_etc makes again for /etc/passwd or /etc/group too (drained to its
+ * end by sum_end). That read was not hashed: a blob replaced between the two
+ * reads of one scan gave those files' bytes from the new blob, the rest of
+ * the scan from the old (nineteenth pass, part B).
+ */
 static int sum_start(struct img *im)
 {
 	int rc = 0;
 
 	im->sum.on = false;
-	if (im->layer_digest && !im->fetch &&
+	if (im->layer_digest &&
 	    (rc = cs_blob_digest_start(&im->sum, im->layer_digest, im->label, im->d)) == 0)
 		im->sum.want_size = im->layer_size;
 	return rc;
@@ -2088,11 +2098,34 @@ static int reread_layer(struct img *im, const struct cs_img_manifest *m, bool di
 	im->used = 0;
 	if (m) {
 		rc = layer_name(im, m, (size_t)i, digests, name, label);
-		rc = rc < 0 ? rc : read_one_layer(im, name);
+		if (rc == 0) { /* the digest's message says which read found it */
+			snprintf(label, sizeof(label), "layer %d read again for /etc/passwd (%s)",
+				 i, name);
+			rc = read_one_layer(im, name);
+		}
 	} else if ((fd = open(im->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		rc = img_fail(im, errno, "opening again: %s", strerror(errno));
 	} else {
-		rc = read_shadowed_fd(im, fd, "opening again");
+		struct stat st;
+
+		/* A layer given alone has no digest: the file must be the one
+		 * read first, unchanged (another put in its place, or written
+		 * to, between the reads gave the new file's /etc/passwd). */
+		im->label = NULL; /* the file is the layer: its name says which */
+		if (fstat(fd, &st) < 0)
+			rc = img_fail(im, errno, "opening again: %s", strerror(errno));
+		else if (st.st_dev != im->first.st_dev || st.st_ino != im->first.st_ino ||
+			 st.st_size != im->first.st_size ||
+			 st.st_mtim.tv_sec != im->first.st_mtim.tv_sec ||
+			 st.st_mtim.tv_nsec != im->first.st_mtim.tv_nsec ||
+			 st.st_ctim.tv_sec != im->first.st_ctim.tv_sec ||
+			 st.st_ctim.tv_nsec != im->first.st_ctim.tv_nsec)
+			rc = img_fail(im, ESTALE,
+				      "changed while it was read (opened again for /etc/passwd "
+				      "or /etc/group, it is not the file first read); refusing the "
+				      "image");
+		else
+			rc = read_shadowed_fd(im, fd, "opening again");
 		close(fd);
 	}
 	im->used = used;
@@ -2442,6 +2475,7 @@ static int img_load(struct img *im)
 		close(fd);
 		return not_regular(im, &st);
 	}
+	im->first = st;
 	im->keep_blobs = true;
 	im->r = &pass1;
 	rc = read_shadowed_fd(im, fd, "opening");

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 
 #include "../internal/cleanup.h"
@@ -164,7 +165,20 @@ int cs_img_docker_manifest(const char *buf, size_t len, struct cs_img_manifest *
 	int rc;
 
 	manifest_init(m);
-	if ((rc = parse(buf, len, "manifest.json", read_docker_manifest, &rd, d)) < 0)
+	/*
+	 * docker load (image/tarexport/load.go) and containerd's importer
+	 * (onUntarJSON, since CVE-2023-25153's fix) read manifest.json with
+	 * json.NewDecoder(…).Decode: its first value, nothing after it looked
+	 * at. A second value, a NUL or bytes that are no UTF-8 after it were
+	 * refused, an image both load (nineteenth pass, part B). The blobs it
+	 * names (config, layers) are read whole, as json.Unmarshal reads them.
+	 */
+	if (len > (4u << 20))
+		rc = cs_diag_set(d, EFBIG, 0, 0, "manifest.json", "larger than 4 MiB");
+	else
+		rc = cs_json_tree(buf, len, false, "manifest.json",
+				  "not valid JSON: ", read_docker_manifest, &rd, d);
+	if (rc < 0)
 		cs_img_manifest_free(m);
 	return rc;
 }
@@ -212,6 +226,10 @@ static const char *host_arch(void)
 		return "amd64";
 	if (strcmp(u.machine, "aarch64") == 0)
 		return "arm64";
+	if (u.machine[0] == 'i' && strcmp(u.machine + 2, "86") == 0)
+		return "386";
+	if (strncmp(u.machine, "armv", 4) == 0)
+		return "arm";
 	snprintf(arch, sizeof(arch), "%s", u.machine);
 	return arch;
 }
@@ -304,13 +322,61 @@ static int entry_type(node *entry, uint32_t at, node **dup, struct cs_img_manife
 	return 0;
 }
 
+/*
+ * How well an index entry's platform fits this host, as containerd's
+ * default matcher (platforms.Only of the host: Normalize, then the host's
+ * architecture, then for amd64 the 386 builds, which it ranks after):
+ * 2 this host's, 1 a build it also runs, 0 another platform's. os and
+ * architecture are normalized as containerd does (case, an empty os is
+ * the host's, x86_64, aarch64, i386, armhf); the variant is not compared.
+ */
+static int platform_fit(const char *os, const char *arch)
+{
+	static const char *const alias[][2] = {{"x86_64", "amd64"},  {"x86-64", "amd64"},
+					       {"aarch64", "arm64"}, {"i386", "386"},
+					       {"armhf", "arm"},     {"armel", "arm"}};
+	const char *host = host_arch();
+
+	if (!arch || (os && *os && strcasecmp(os, "linux") != 0))
+		return 0;
+	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+		if (strcasecmp(arch, alias[i][0]) == 0)
+			arch = alias[i][1];
+	if (strcasecmp(arch, host) == 0)
+		return 2;
+	return strcmp(host, "amd64") == 0 && strcmp(arch, "386") == 0;
+}
+
+/* "linux/arm64, linux/s390x, …": the first entries' platforms, for a message. */
+static void platform_list(node *list, node **dup, char *out, size_t size)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (uint32_t i = 0; i < list->n && i < 4 && at < size; i++) {
+		node *plat = get(list->u.items[i], "platform", dup);
+		char *os = str(get(plat, "os", dup)), *arch = str(get(plat, "architecture", dup));
+		int n =
+		    plat && !cs_json_is_null(plat)
+			? snprintf(out + at, size - at, "%s%.*s%s/%.*s%s", i ? ", " : "",
+				   CS_MSG_CUTS(os ? os : "", 20), CS_MSG_CUTS(arch ? arch : "", 20))
+			: snprintf(out + at, size - at, "%sno platform", i ? ", " : "");
+
+		free(os);
+		free(arch);
+		at += n > 0 ? (size_t)n : 0;
+	}
+	if (list->n > 4 && at < size)
+		snprintf(out + at, size - at, ", …");
+}
+
 static int read_oci_index(void *user, node *root)
 {
 	struct read *rd = user;
 	struct cs_img_manifest *m = rd->m;
-	node *list, *pick = NULL, *cand = NULL, *dup = NULL;
-	uint32_t pick_at = 0, cand_at = 0;
-	int candidates = 0, r;
+	node *list, *cand = NULL, *dup = NULL;
+	uint32_t cand_at = 0;
+	int candidates = 0, best = 0, r;
 
 	if ((r = cs_img_manifest_types(root, true, &dup, rd->d)) < 0 ||
 	    (r = kind_check(root, true, rd->what ? rd->what : "index", &dup, rd->d)) < 0)
@@ -323,34 +389,47 @@ static int read_oci_index(void *user, node *root)
 	 * for this platform, or two with no platform (`docker save A B` in OCI
 	 * form, a layout holding two images), are two images: scanning the first
 	 * alone would leave the second's findings out, exit 0 (as a docker
-	 * archive of two images did).
+	 * archive of two images did). An entry without a platform is taken as
+	 * this host's (containerd then reads its config's; not done here).
+	 * None for this host: containerd fails the image ("no match for
+	 * platform in manifest"); the first entry, another platform's build,
+	 * was scanned, exit 0 (nineteenth pass, part B).
 	 */
 	for (uint32_t i = 0; i < list->n; i++) {
 		node *c = list->u.items[i], *plat = get(c, "platform", &dup);
 		char *os = str(get(plat, "os", &dup));
 		char *arch = str(get(plat, "architecture", &dup));
-		bool match =
-		    os && arch && strcmp(os, "linux") == 0 && strcmp(arch, host_arch()) == 0;
+		int fit = plat && !cs_json_is_null(plat) ? platform_fit(os, arch) : 2;
 
 		free(os);
 		free(arch);
-		if (!pick)
-			pick = c, pick_at = i;
-		if (match || !plat)
+		if (fit > best)
+			best = fit, candidates = 0;
+		if (fit && fit == best)
 			cand = c, cand_at = i, candidates++;
 	}
 	if (candidates > 1)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests",
 				   "index lists %d images for linux/%s (of %u entries); give a "
 				   "layout of one",
-				   candidates, host_arch(), list->n);
-	m->index_child = str(get(cand ? cand : pick, "digest", &dup));
-	m->child_size = desc_size(cand ? cand : pick, &dup);
+				   candidates, best == 2 ? host_arch() : "386", list->n);
+	if (!cand) {
+		char plats[200];
+
+		platform_list(list, &dup, plats, sizeof(plats));
+		return cs_diag_set(rd->d, ENOENT, 0, 0, "manifests",
+				   "index lists no image for linux/%s (%u entr%s: %s): containerd "
+				   "refuses it (no match for platform in manifest); refusing the "
+				   "image",
+				   host_arch(), list->n, list->n == 1 ? "y" : "ies", plats);
+	}
+	m->index_child = str(get(cand, "digest", &dup));
+	m->child_size = desc_size(cand, &dup);
 	if (dup)
 		return dup_error(dup, "index", rd->d);
 	if (!m->index_child)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "digest", "index entry without a digest");
-	return entry_type(cand ? cand : pick, cand ? cand_at : pick_at, &dup, m, rd->d);
+	return entry_type(cand, cand_at, &dup, m, rd->d);
 }
 
 int cs_img_oci_index(const char *buf, size_t len, struct cs_img_manifest *m, struct cs_diag *d)

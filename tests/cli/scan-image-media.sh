@@ -145,6 +145,14 @@ rm -rf d && mkdir d && tar -C d -xf d.tar && cp l0.gz.gz "d/$(sha l0.tar)/layer.
 case_is d-gzgz.tar 2 "layer 0 .*: its bytes are gzip inside gzip"
 cp l0.gz "d/$(sha l0.tar)/layer.tar" && tar -C d -cf d-gz.tar .
 case_is d-gz.tar 0 ""
+# What docs/scan.md's table says of a docker archive (nineteenth pass,
+# part B): a layer xz, bzip2 or zstd is read (classic docker load's
+# DecompressStream detects them), and so is the whole archive compressed.
+for c in xz bz2 zst; do
+  cp "l0.$c" "d/$(sha l0.tar)/layer.tar" && tar -C d -cf "d-$c.tar" .
+  case_is "d-$c.tar" 0 ""
+done
+for z in xz bzip2; do $z -c d.tar >"d.tar.$z"; case_is "d.tar.$z" 0 ""; done
 
 # 7. Hostile bytes in a type are cut and escaped in the message (one line).
 cp -r good h-esc && reindex h-esc ".manifests[0].mediaType = \"x\\u001b[31mred\\nline\""

@@ -220,6 +220,16 @@ cp -r oci-gz oci-arch && jq -c --argjson m "$one" \
   oci-gz/index.json >oci-arch/index.json
 "$CAPSCOPE" scan oci-arch >/dev/null 2>"$T/err"
 is "$?" 0 "an entry for another platform beside this one's: scanned, exit 0"
+# Nineteenth pass, part B: entries for other platforms only: the first,
+# another build, was scanned, exit 0; containerd fails the image.
+if [ "$(uname -m)" = x86_64 ]; then
+  cp -r oci-gz oci-other && jq -c --argjson m "$one" \
+    '.manifests = [($m + {platform: {os: "linux", architecture: "arm64"}})]' \
+    oci-gz/index.json >oci-other/index.json
+  "$CAPSCOPE" scan oci-other >/dev/null 2>"$T/err"
+  is "$? $(cat "$T/err")" "2 capscope scan: oci-other: manifests: index lists no image for linux/amd64 (1 entry: linux/arm64): containerd refuses it (no match for platform in manifest); refusing the image" \
+    "an index with no entry for this platform: refused, saying which it has"
+fi
 
 # Tenth pass: an option for the other kind of target did nothing and was
 # taken: -x and --threads walk directories, --max-bytes and --max-ratio read
@@ -234,5 +244,32 @@ for opts in "-x docker.tar" "--threads 4 docker.tar" "--max-bytes 1G plain-dir" 
 done
 "$CAPSCOPE" scan -x --max-bytes 1G plain-dir docker.tar >/dev/null
 is "$?" 0 "scan -x --max-bytes with a DIR and an IMAGE: each applies to one"
+
+# Nineteenth pass, part B: docker load and containerd's importer read
+# manifest.json's first value (json.NewDecoder): what follows it (a second
+# list naming another image, a NUL, a byte that is no UTF-8) is not looked
+# at. It was refused ("more after the first value"), an image both load.
+rm -rf two && mkdir two && tar -C two -xf docker.tar
+first=$(cat two/manifest.json)
+"$CAPSCOPE" scan --json docker.tar >"$T/want.json"
+for tail in '[{"Config":"nothere.json","Layers":[]}]' '\n\000\377{'; do
+  { printf '%s' "$first" && printf "$tail"; } >two/manifest.json && tar -C two -cf two.tar .
+  "$CAPSCOPE" scan --json two.tar >"$T/got.json" 2>"$T/err"
+  is "$? $(cat "$T/err")" "0 " "manifest.json followed by '$(cut -c1-30 <<<"$tail")': read, as docker load reads it"
+  is "$(jq -c '[.findings[].path]' "$T/got.json")" "$(jq -c '[.findings[].path]' "$T/want.json")" \
+    "…its first value's image, the same findings"
+done
+# A config past 4 MiB that pass 1 did not keep, read from the archive and
+# refused: the refused bytes were freed, then freed again (a crash, exit 139).
+python3 -c 'import json, sys; d = json.load(open("cfg.json"))
+d["config"]["Env"] += ["X%d=%s" % (i, "y" * 100) for i in range(45000)]
+json.dump(d, open("big.json", "w"))'
+mkdocker big.tar big.json l0.tar l1.tar l2.tar
+"$CAPSCOPE" scan big.tar >/dev/null 2>"$T/err"
+is "$? $(cat "$T/err")" "2 capscope scan: big.tar: $(sha big.json).json: larger than 4 MiB: not read" \
+  "a docker archive's config of 5 MB: refused, saying why (it crashed)"
+printf '%s' '{"Config":' >two/manifest.json && tar -C two -cf two.tar .
+"$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"
+is "$?" 2 "a manifest.json whose first value is cut short: refused"
 
 done_testing

@@ -945,6 +945,14 @@ static void userdata_unread(void **state)
 	put(p, "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
 	       "{\"uid\":0,\"gid\":0},\"args\":[\"/pause\"],\"cwd\":\"/\"},\"annotations\":"
 	       "{\"io.container.manager\":\"libpod\"}}");
+	/* Nineteenth pass, part B: what follows the first value (a second
+	 * value cut short, a byte that is no UTF-8) is not read, as runc's
+	 * decoder does not read it: the agent said "not valid JSON". */
+	snprintf(p, sizeof(p), "%s/default/trailing", task);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/default/trailing/config.json", task);
+	put(p, "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"process\":{\"user\":"
+	       "{\"uid\":0,\"gid\":0},\"args\":[\"/pause\"],\"cwd\":\"/\"}}\n{\"process\": \xff,,");
 	roots[0].path = ud;
 	roots[1].path = runc;
 	roots[2].path = task;
@@ -970,11 +978,15 @@ static void userdata_unread(void **state)
 			found++;
 			assert_true(c->have_config);
 			assert_string_equal(c->runtime, "containerd");
+		} else if (!strcmp(c->id, "trailing")) {
+			found++;
+			assert_null(c->config_error);
+			assert_true(c->have_config);
 		} else {
 			assert_string_not_equal(c->id, "fifo-state");
 		}
 	}
-	assert_int_equal(found, 3);
+	assert_int_equal(found, 4);
 	cs_node_inventory_free(&inv);
 }
 
@@ -1076,6 +1088,32 @@ static void user_bundle_not_root(void **state)
 	assert_int_equal(inv.v[0]->pid, 0);
 	assert_int_equal(inv.v[0]->n_procs, 0);
 	cs_node_inventory_free(&inv);
+	/* Nineteenth pass, part B: nor when its config.json, or its bundle
+	 * directory, is the user's symbolic link to root's: the owner was the
+	 * linked file's (root), and the root container's process was named. */
+	{
+		char link[300], target[300];
+
+		snprintf(link, sizeof(link), "%s/" UB_ID "/userdata/config.json", user);
+		snprintf(target, sizeof(target), "%s/" UB_ID "/userdata/config.json", sys);
+		assert_int_equal(unlink(link), 0);
+		assert_int_equal(symlink(target, link), 0);
+		assert_int_equal(lchown(link, 4321, 4321), 0);
+		assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+		assert_int_equal(inv.n, 1);
+		assert_int_equal(inv.v[0]->pid, 0);
+		cs_node_inventory_free(&inv);
+		snprintf(p, sizeof(p), "rm -rf '%s/" UB_ID "'", user);
+		assert_int_equal(system(p), 0);
+		snprintf(link, sizeof(link), "%s/" UB_ID, user);
+		snprintf(target, sizeof(target), "%s/" UB_ID, sys);
+		assert_int_equal(symlink(target, link), 0);
+		assert_int_equal(lchown(link, 4321, 4321), 0);
+		assert_int_equal(cs_node_scan(&inv, &o, &d), 0);
+		assert_int_equal(inv.n, 1);
+		assert_int_equal(inv.v[0]->pid, 0);
+		cs_node_inventory_free(&inv);
+	}
 }
 
 /* After the tests that make them, failed or not: their cgroups and files. */

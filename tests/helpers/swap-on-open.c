@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An LD_PRELOAD shim for tests/cli/scan-image-swap.sh: a file replaced
+ * between two opens of one run, at a point fixed by counting, not by time.
+ * Every open of a path ending in $SWAP_NAME (open, openat, and openat2
+ * through syscall(2)) is counted; just before open number $SWAP_AT,
+ * $SWAP_FROM is renamed over $SWAP_TO, or with SWAP_MODE=write its bytes
+ * written over $SWAP_TO's (the same inode). $SWAP_LOG, when set, names a
+ * file that gets one line per counted open. Test code only.
+ */
+#undef _FILE_OFFSET_BITS /* open and open64 both, by their own names */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int counted;
+
+static void write_over(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "r"), *out = fopen(to, "r+");
+	char buf[4096];
+	size_t n;
+
+	while (in && out && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (!in || !out || ferror(in) || ferror(out))
+		perror("swap-on-open: write");
+	if (in)
+		fclose(in);
+	if (out)
+		fclose(out);
+}
+
+static void seen(const char *path)
+{
+	const char *name = getenv("SWAP_NAME"), *at = getenv("SWAP_AT");
+	const char *from = getenv("SWAP_FROM"), *to = getenv("SWAP_TO");
+	const char *log = getenv("SWAP_LOG");
+	size_t n, l;
+
+	if (!path || !name || !*name)
+		return;
+	n = strlen(name);
+	l = strlen(path);
+	if (l < n || strcmp(path + l - n, name) != 0)
+		return;
+	counted++;
+	if (log) {
+		FILE *f = fopen(log, "a");
+
+		if (f) {
+			fprintf(f, "%d %s\n", counted, path);
+			fclose(f);
+		}
+	}
+	if (!at || atoi(at) != counted || !from || !to)
+		return;
+	if (getenv("SWAP_MODE") && !strcmp(getenv("SWAP_MODE"), "write"))
+		write_over(from, to);
+	else if (rename(from, to) < 0)
+		perror("swap-on-open: rename");
+}
+
+#define NEXT(type, name) ((type)dlsym(RTLD_NEXT, name))
+/* Exported whatever -fvisibility says: these are what the preload puts first. */
+#define SHIM __attribute__((visibility("default")))
+
+SHIM int __open_2(const char *path, int flags);
+SHIM int __openat_2(int dir, const char *path, int flags);
+
+SHIM int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	seen(path);
+	return NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode);
+}
+
+SHIM int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	seen(path);
+	return NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode);
+}
+
+SHIM int openat(int dir, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	seen(path);
+	return NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode);
+}
+
+SHIM int openat64(int dir, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	seen(path);
+	return NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode);
+}
+
+SHIM int __open_2(const char *path, int flags)
+{
+	seen(path);
+	return NEXT(int (*)(const char *, int), "__open_2")(path, flags);
+}
+
+SHIM int __openat_2(int dir, const char *path, int flags)
+{
+	seen(path);
+	return NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags);
+}
+
+SHIM long syscall(long nr, ...)
+{
+	va_list ap;
+	long a[6];
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+#ifdef SYS_openat2
+	if (nr == SYS_openat2)
+		seen((const char *)a[1]);
+#endif
+	return NEXT(long (*)(long, ...), "syscall")(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
