@@ -111,4 +111,16 @@ is "$?" 1 "lint --scc of 300 SCCs: 20 such containers, not admitted"
 is "$(grep -o 'c19: capabilities.add: Invalid value: \\"WAKE_ALARM\\"' out.json | wc -l)" 300 \
   "...every SCC's refusal in the message"
 rss_below 32000 "...in less than 32 MB, 4 times the 8 MB message (52.8 MB before)"
+# Nineteenth pass, part A: each SCC's refusal quoted an added capability's
+# name whole, and no validation bounds it (the API server takes any
+# string), so 300 SCCs and one 100 KB name (a 100 KB manifest) made a 30
+# MB message: memory and output grew with the product of the two. The
+# value is cut at 64 bytes, as the reader's own messages cut theirs.
+python3 -c "print('apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {runAsUser: 0, capabilities: {add: [' + 'X' * 100000 + ']}}')" >long.yaml
+with_rss "$CAPSCOPE" lint --json --scc sccs.yaml long.yaml >out.json 2>err
+is "$?" 1 "lint --scc of 300 SCCs: a pod adding a capability of a 100 KB name, not admitted"
+is "$(grep -o 'c: capabilities.add: Invalid value: \\"X\{64\}\.\.\.\\": capability may not be added' out.json | wc -l)" 300 \
+  "...each SCC's refusal quoting the name's first 64 bytes"
+is "$(($(wc -c <out.json) < 1000000))" 1 "...in a report under 1 MB ($(wc -c <out.json) bytes; 30 MB before)"
+rss_below 12000 "...in less than 12 MB (34 MB before)"
 done_testing
