@@ -24,7 +24,7 @@ run() { # N FORMAT...: fail from the N+1th allocation on
   CS_FAILALLOC_AFTER=$1 LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" lint "${@:2}" --openshift . \
     >"$T/out" 2>"$T/err"
 }
-for fmt in --sarif --json; do
+for fmt in --sarif --json --fail-on=error; do # the last: text
   "$CAPSCOPE_DYN" lint $fmt --openshift . >"$T/good"
   is $? 1 "lint $fmt: findings (exit 1)"
   CS_FAILALLOC_COUNT=$T/count LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" lint $fmt --openshift . >/dev/null
