@@ -197,7 +197,7 @@ void serve_page_build(struct serve_ctx *s, struct serve_job *j);
 #define SERVE_REVIEW_ROOM 8
 /* Bytes a JSON value of a review's object takes in its tree and model, at
  * the most measured (serve-review.c review_cost). */
-#define SERVE_REVIEW_VALUE_BYTES 80
+#define SERVE_REVIEW_VALUE_BYTES 112
 
 /* Review j's body (serve-review.c). */
 void serve_review_job(struct serve_ctx *s, struct serve_job *j);

@@ -104,7 +104,9 @@ struct cs_review {
 	enum cs_review_outcome outcome;
 	bool dry_run;
 	size_t n_warnings;
-	struct cs_admission_request request; /* what was read of it (for a log line) */
+	/* What was read of it (for a log line); its object and oldObject NULL:
+	 * they were read in the body, the caller's. */
+	struct cs_admission_request request;
 };
 
 /*

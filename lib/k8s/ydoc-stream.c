@@ -194,6 +194,13 @@ static int build(const char *s, size_t len, ydoc_doc_fn fn, void *user)
 	}
 }
 
+bool ydoc_is_json_stream(const char *text, size_t len)
+{
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		text += 3, len -= 3;
+	return is_json_stream(text, len);
+}
+
 int ydoc_stream_read(const char *text, size_t len, ydoc_doc_fn fn, void *user)
 {
 	/* kubectl drops a byte order mark at a file's start before it looks

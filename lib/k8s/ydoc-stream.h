@@ -6,6 +6,7 @@
 #ifndef CAPSCOPE_LIB_K8S_YDOC_STREAM_H
 #define CAPSCOPE_LIB_K8S_YDOC_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ydoc.h"
@@ -17,5 +18,9 @@
  * Otherwise 0, fn's negative return, or -ENOMEM.
  */
 int ydoc_stream_read(const char *text, size_t len, ydoc_doc_fn fn, void *user);
+
+/* Whether ydoc_stream_read builds text itself (it then needs no YDOC_ROOM
+ * before the text, and writes nothing into it). */
+bool ydoc_is_json_stream(const char *text, size_t len);
 
 #endif

@@ -29,10 +29,10 @@ static void text_obj(struct cs_json *j, const char *key, const char *text)
 	cs_json_obj_end(j);
 }
 
-static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
+static void rule_json(struct cs_json *j, enum cs_lint_rule_id id, const char *help, const char *md,
+		      const char *uri)
 {
 	const struct cs_lint_rule *ru = cs_lint_rule(id);
-	char uri[256], *md, *help = cs_strf("%s Fix: %s.", ru->full_desc, ru->fix);
 
 	cs_json_obj_begin(j);
 	cs_json_key(j, "id");
@@ -41,14 +41,12 @@ static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
 	cs_json_str(j, ru->name);
 	text_obj(j, "shortDescription", ru->short_desc);
 	text_obj(j, "fullDescription", ru->full_desc);
-	cs_lint_help_uri(id, uri, sizeof(uri));
-	md = cs_strf("%s\n\n**Fix:** %s.\n\n[%s](%s)", ru->full_desc, ru->fix, ru->id, uri);
 	cs_json_key(j, "help");
 	cs_json_obj_begin(j);
 	cs_json_key(j, "text");
-	cs_json_str(j, help ? help : ru->full_desc);
+	cs_json_str(j, help);
 	cs_json_key(j, "markdown");
-	cs_json_str(j, md ? md : ru->full_desc);
+	cs_json_str(j, md);
 	cs_json_obj_end(j);
 	cs_json_key(j, "helpUri");
 	cs_json_str(j, uri);
@@ -73,8 +71,6 @@ static void rule_json(struct cs_json *j, enum cs_lint_rule_id id)
 	cs_json_str(j, ru->code);
 	cs_json_obj_end(j);
 	cs_json_obj_end(j);
-	free(help);
-	free(md);
 }
 
 /*
@@ -107,39 +103,34 @@ static char *artifact_uri(const char *file, const char *cwd)
  * message of a refused pod names every container (every SCC's refusal of
  * each), and a joined copy (through vasprintf's doubling buffer) held up
  * to three times it while the document was written. The message's own
- * pieces follow the head (cs_lint_finding's parts). 0 or -ENOMEM.
+ * pieces follow the head (cs_lint_finding's parts), in parts, made room
+ * for before the document began (struct prep).
  */
-static int message_json(struct cs_json *j, const struct cs_lint_finding *f)
+#define HEAD_PARTS 8
+static void message_json(struct cs_json *j, const struct cs_lint_finding *f, const char **parts)
 {
-	const char *head[] = {f->kind ? f->kind : "object",	" ",
-			      f->namespace ? f->namespace : "", f->namespace ? "/" : "",
-			      f->name ? f->name : "(unnamed)",	f->container ? ", container " : "",
-			      f->container ? f->container : "", ": "};
-	size_t nh = sizeof(head) / sizeof(head[0]), nm = f->parts ? f->n_parts : 1;
-	const char **parts = calloc(nh + nm, sizeof(*parts));
+	const char *head[HEAD_PARTS] = {
+	    f->kind ? f->kind : "object",     " ",
+	    f->namespace ? f->namespace : "", f->namespace ? "/" : "",
+	    f->name ? f->name : "(unnamed)",  f->container ? ", container " : "",
+	    f->container ? f->container : "", ": "};
+	size_t nm = f->parts ? f->n_parts : 1;
 
-	if (!parts)
-		return -ENOMEM;
 	memcpy(parts, head, sizeof(head));
 	for (size_t i = 0; i < nm; i++)
-		parts[nh + i] = f->parts ? f->parts[i] : f->message;
+		parts[HEAD_PARTS + i] = f->parts ? f->parts[i] : f->message;
 	cs_json_key(j, "message");
 	cs_json_obj_begin(j);
 	cs_json_key(j, "text");
 	/* Nineteenth pass: the viewer shows what the terminal shows (a pod
 	 * named with U+202E reordered the message in a code-scanning page). */
-	cs_json_text_parts(j, parts, nh + nm);
+	cs_json_text_parts(j, parts, HEAD_PARTS + nm);
 	cs_json_obj_end(j);
-	free(parts);
-	return 0;
 }
 
-static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const char *cwd)
+static void result_json(struct cs_json *j, const struct cs_lint_finding *f, const char *uri,
+			const char **parts)
 {
-	char *uri = artifact_uri(f->file, cwd);
-
-	if (!uri)
-		return -ENOMEM;
 	cs_json_obj_begin(j);
 	cs_json_key(j, "ruleId");
 	cs_json_str(j, cs_lint_rule(f->rule)->id);
@@ -147,10 +138,7 @@ static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const
 	cs_json_uint(j, (uint64_t)f->rule);
 	cs_json_key(j, "level");
 	cs_json_str(j, cs_lint_level_name(f->level));
-	if (message_json(j, f) < 0) {
-		free(uri);
-		return -ENOMEM;
-	}
+	message_json(j, f, parts);
 	cs_sarif_location(j, uri, f->line, f->column);
 	cs_json_key(j, "partialFingerprints");
 	cs_json_obj_begin(j);
@@ -158,17 +146,83 @@ static int result_json(struct cs_json *j, const struct cs_lint_finding *f, const
 	cs_json_str(j, f->fingerprint);
 	cs_json_obj_end(j);
 	cs_json_obj_end(j);
-	free(uri);
+}
+
+/*
+ * Everything the document needs memory for, made before its first byte.
+ * Eighteenth pass, part D (found, not fixed): an allocation failing while
+ * the document was written (an artifact URI, a message's pieces) stopped it
+ * mid-way, the partial document on stdout, and a rule's help text failing
+ * was written as its description alone, silently. Now the document is
+ * written whole from what is made here, or not begun: -ENOMEM before a byte.
+ */
+struct prep {
+	char *help[CS_LINT_NRULES], *md[CS_LINT_NRULES];
+	char uri[CS_LINT_NRULES][256];
+	char **uris; /* one a finding; a finding of the last one's file shares its URI */
+	const char **parts;
+	size_t n;
+};
+
+static void prep_free(struct prep *p)
+{
+	for (int i = 0; i < CS_LINT_NRULES; i++) {
+		free(p->help[i]);
+		free(p->md[i]);
+	}
+	for (size_t i = 0; p->uris && i < p->n; i++)
+		if (!i || p->uris[i] != p->uris[i - 1])
+			free(p->uris[i]);
+	free(p->uris);
+	free(p->parts);
+}
+
+static int prep_make(struct prep *p, const struct cs_lint_report *r)
+{
+	char cwd[PATH_MAX];
+	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+	size_t most = 1;
+
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < CS_LINT_NRULES; i++) {
+		const struct cs_lint_rule *ru = cs_lint_rule((enum cs_lint_rule_id)i);
+
+		cs_lint_help_uri((enum cs_lint_rule_id)i, p->uri[i], sizeof(p->uri[i]));
+		p->help[i] = cs_strf("%s Fix: %s.", ru->full_desc, ru->fix);
+		p->md[i] = cs_strf("%s\n\n**Fix:** %s.\n\n[%s](%s)", ru->full_desc, ru->fix, ru->id,
+				   p->uri[i]);
+		if (!p->help[i] || !p->md[i])
+			return -ENOMEM;
+	}
+	p->n = r->n;
+	if (r->n && !(p->uris = calloc(r->n, sizeof(*p->uris))))
+		return -ENOMEM;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cs_lint_finding *f = &r->v[i];
+
+		if (f->parts && f->n_parts > most)
+			most = f->n_parts;
+		if (i && !strcmp(f->file, r->v[i - 1].file))
+			p->uris[i] = p->uris[i - 1];
+		else if (!(p->uris[i] = artifact_uri(f->file, have_cwd ? cwd : NULL)))
+			return -ENOMEM;
+	}
+	if (most > SIZE_MAX / sizeof(*p->parts) - HEAD_PARTS ||
+	    !(p->parts = calloc(HEAD_PARTS + most, sizeof(*p->parts))))
+		return -ENOMEM;
 	return 0;
 }
 
 int cs_lint_sarif(FILE *f, const struct cs_lint_report *r, const char *tool_version)
 {
 	struct cs_json j;
-	char cwd[PATH_MAX];
-	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
-	int ret = 0;
+	struct prep p;
+	int ret = prep_make(&p, r);
 
+	if (ret < 0) {
+		prep_free(&p);
+		return ret;
+	}
 	cs_json_init(&j, f, true);
 	cs_json_obj_begin(&j);
 	cs_json_key(&j, "$schema");
@@ -191,7 +245,7 @@ int cs_lint_sarif(FILE *f, const struct cs_lint_report *r, const char *tool_vers
 	cs_json_key(&j, "rules");
 	cs_json_arr_begin(&j);
 	for (int i = 0; i < CS_LINT_NRULES; i++)
-		rule_json(&j, (enum cs_lint_rule_id)i);
+		rule_json(&j, (enum cs_lint_rule_id)i, p.help[i], p.md[i], p.uri[i]);
 	cs_json_arr_end(&j);
 	cs_json_obj_end(&j);
 	cs_json_obj_end(&j);
@@ -203,13 +257,12 @@ int cs_lint_sarif(FILE *f, const struct cs_lint_report *r, const char *tool_vers
 	cs_json_str(&j, "unicodeCodePoints");
 	cs_json_key(&j, "results");
 	cs_json_arr_begin(&j);
-	for (size_t i = 0; ret == 0 && i < r->n; i++)
-		ret = result_json(&j, &r->v[i], have_cwd ? cwd : NULL);
+	for (size_t i = 0; i < r->n; i++)
+		result_json(&j, &r->v[i], p.uris[i], p.parts);
 	cs_json_arr_end(&j);
 	cs_json_obj_end(&j);
 	cs_json_arr_end(&j);
 	cs_json_obj_end(&j);
-	if (ret < 0)
-		return ret;
+	prep_free(&p);
 	return cs_json_finish(&j);
 }

@@ -17,6 +17,7 @@
 #include "capscope/json.h"
 #include "capscope/serve.h"
 #include "capscope/text.h"
+#include "internal/admission.h"
 #include "internal/cleanup.h"
 
 /* kubectl shows them all; past this many, explain pod is the place to look. */
@@ -458,13 +459,20 @@ int cs_admission_review(const char *buf, size_t len, const struct cs_review_opts
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = cs_admission_parse(buf ? buf : "", len, &out->request, &d);
-	if (rc == -ENOMEM)
+	/* The object is read in buf (internal/admission.h), and let go of
+	 * before out is given back: buf is the caller's. */
+	rc = cs_admission_parse_in_place(buf ? buf : "", len, &out->request, &d);
+	if (rc == -ENOMEM) {
+		cs_admission_request_forget(&out->request);
 		return rc;
+	}
 	out->dry_run = out->request.dry_run;
 	if (rc < 0 && !out->request.uid)
-		return bad_request(&d, out);
-	return answer(o, &out->request, rc, &d, out);
+		rc = bad_request(&d, out);
+	else
+		rc = answer(o, &out->request, rc, &d, out);
+	cs_admission_request_forget(&out->request);
+	return rc;
 }
 
 void cs_review_free(struct cs_review *r)
