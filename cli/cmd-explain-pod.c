@@ -28,6 +28,7 @@
 #include "capscope/userns.h"
 #include "explain-pod.h"
 #include "explain.h"
+#include "html-guard.h"
 #include "output.h"
 #include "unknown-fields.h"
 
@@ -145,7 +146,7 @@ static int run(struct state *s)
 	/* Before any output: an error then leaves no partial JSON or report. */
 	if (cs_pod_explain_check_files(&o, &d0) < 0)
 		return cs_diag_err(CMD, NULL, &d0);
-	if (s->html && cs_html_open(s->html, "capscope explain pod", &x.html, &d0) < 0)
+	if (s->html && html_guard_open(s->html, "capscope explain pod", &x.html, &d0) < 0)
 		return cs_diag_err(CMD, "--html", &d0);
 	if (s->json) {
 		cs_json_init(&j, stdout, false);
@@ -158,14 +159,14 @@ static int run(struct state *s)
 		struct cs_diag d = {0};
 
 		if (cs_pod_explain(&s->m.pods[pi], &o, &res, &d) < 0) {
-			cs_html_discard(x.html);
+			html_guard_discard(x.html);
 			if (s->json)
 				json_stopped(&j, &d);
 			return cs_diag_err(CMD, NULL, &d);
 		}
 		if (!s->json && s->m.pods[pi].n_containers == 0 && pod_text_header(res) < 0) {
 			cs_pod_explain_free(res);
-			cs_html_discard(x.html); /* its temporary file too (nineteenth pass) */
+			html_guard_discard(x.html); /* its temporary file too (nineteenth pass) */
 			return cs_err(CMD, "out of memory");
 		}
 		if (!s->json)
@@ -173,7 +174,7 @@ static int run(struct state *s)
 		cs_pod_explain_free(res);
 	}
 	cs_esc_release();
-	if (cs_html_close(x.html, &d0) < 0)
+	if (html_guard_close(x.html, &d0) < 0)
 		return cs_diag_err(CMD, "--html", &d0);
 	if (s->json) {
 		cs_json_arr_end(&j);

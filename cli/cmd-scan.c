@@ -18,6 +18,7 @@
 #include "capscope/scan.h"
 #include "commands.h"
 #include "capscope/number.h"
+#include "html-guard.h"
 #include "output.h"
 
 static const char scan_help[] =
@@ -347,6 +348,18 @@ static int options_apply(char **names, int n, const struct kind_opts *k)
 	return 0;
 }
 
+/* cs_html_scan_page, its temporary file removed by a fatal signal (html-guard.c). */
+static int scan_page(const char *path, const struct cs_scan_target *t, size_t n, struct cs_diag *d)
+{
+	struct cs_html *h;
+	int rc = html_guard_open(path, "capscope scan", &h, d);
+
+	if (rc < 0)
+		return rc;
+	cs_html_scan(h, t, n);
+	return html_guard_close(h, d);
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -468,7 +481,7 @@ int cmd_scan(int argc, char **argv)
 	} else {
 		print_text(tg, nt, &failed);
 	}
-	if (html && cs_html_scan_page(html, tg, nt, &d) < 0)
+	if (html && scan_page(html, tg, nt, &d) < 0)
 		status = cs_diag_err("scan", "--html", &d);
 	for (size_t i = 0; i < nt; i++)
 		cs_scan_result_free(&tg[i].r);

@@ -19,6 +19,7 @@
 #include "capscope/trace-watch.h"
 #include "commands.h"
 #include "capscope/number.h"
+#include "html-guard.h"
 #include "output.h"
 #include "trace-render.h"
 
@@ -314,7 +315,7 @@ static int report(struct cs_tracer *t, const struct trace_opts *o, const char *w
 	memset(&d, 0, sizeof(d));
 	if (page) {
 		cs_html_trace(page, &r, &v);
-		if (cs_html_close(page, &d) < 0)
+		if (html_guard_close(page, &d) < 0)
 			exit_code = cs_diag_err("trace", "--html", &d);
 	}
 	if (r.error)
@@ -360,7 +361,7 @@ static int trace_resolved(struct trace_opts *o, struct cs_tracer_config *cfg,
 	 * cannot be written was found only after CMD had run (twice with
 	 * --verify). It replaces FILE only once complete (cs_html_close).
 	 */
-	if (o->html && cs_html_open(o->html, "capscope trace", &page, d) < 0) {
+	if (o->html && html_guard_open(o->html, "capscope trace", &page, d) < 0) {
 		cs_tracer_close(t);
 		return cs_diag_err("trace", "--html", d);
 	}
@@ -374,7 +375,7 @@ static int trace_resolved(struct trace_opts *o, struct cs_tracer_config *cfg,
 	if (rc == 0)
 		rc = report(t, o, what, status, page);
 	else
-		cs_html_discard(page);
+		html_guard_discard(page);
 	cs_tracer_close(t);
 	return rc && rc != CS_EXIT_FINDINGS ? rc : cs_finish_stdout("trace", rc);
 }

@@ -73,6 +73,13 @@ CS_EXPORT FILE *cs_html_stream(struct cs_html *h);
 CS_EXPORT int cs_html_close(struct cs_html *h, struct cs_diag *d);
 /* Give the page up after an error: nothing is written at its path. */
 CS_EXPORT void cs_html_discard(struct cs_html *h);
+/*
+ * The file the page is being written to, renamed to its path by
+ * cs_html_close; NULL when the path itself is written (not a regular
+ * file). For a program that removes it when a signal ends it mid-page:
+ * the library installs no signal handler (cli/html-guard.c does).
+ */
+CS_EXPORT const char *cs_html_temp_name(const struct cs_html *h);
 
 /*
  * explain pod, one container as cs_pod_explain hands it over (on_container):

@@ -171,6 +171,11 @@ FILE *cs_html_stream(struct cs_html *h)
 	return h->f;
 }
 
+const char *cs_html_temp_name(const struct cs_html *h)
+{
+	return h ? h->tmp : NULL;
+}
+
 static void html_free(struct cs_html *h)
 {
 	free(h->tmp);

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The temporary file of an --html page (lib/html/page.c writes .NAME.XXXXXX
+ * and renames it when whole) was left behind when a signal ended scan,
+ * explain pod or trace while the page was written: Ctrl-C, a kill, a
+ * reader of the report that went away (SIGPIPE) or a file-size limit
+ * (SIGXFSZ). The library installs no handler; this is the CLI's. The
+ * handler only unlinks (async-signal-safe) and raises the signal again at
+ * its default action, so the exit status is the signal's, as before.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "html-guard.h"
+
+static const int guarded[] = {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGXFSZ};
+#define N_GUARDED (sizeof(guarded) / sizeof(guarded[0]))
+
+static char *volatile temp_name; /* read by the handler */
+static bool installed[N_GUARDED];
+
+static void on_fatal_signal(int sig)
+{
+	int saved = errno;
+	char *t = temp_name;
+
+	if (t)
+		unlink(t);
+	/* SA_RESETHAND|SA_NODEFER: the default action, at once. */
+	raise(sig);
+	errno = saved;
+}
+
+static void guarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < N_GUARDED; i++)
+		sigaddset(set, guarded[i]);
+}
+
+int html_guard_open(const char *path, const char *title, struct cs_html **out, struct cs_diag *d)
+{
+	struct sigaction sa = {0};
+	const char *t;
+	int rc = cs_html_open(path, title, out, d);
+
+	if (rc < 0 || !(t = cs_html_temp_name(*out)))
+		return rc;
+	/* Without the copy the page is written as before, unguarded. */
+	if (!(temp_name = strdup(t)))
+		return rc;
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_GUARDED; i++) {
+		struct sigaction old;
+
+		/* A signal ignored or caught (trace's SIGINT) is left as it is. */
+		installed[i] = sigaction(guarded[i], NULL, &old) == 0 &&
+			       old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO) &&
+			       sigaction(guarded[i], &sa, NULL) == 0;
+	}
+	return rc;
+}
+
+/* The page is closed or discarded: back to the defaults, the name dropped. */
+static void unguard(void)
+{
+	char *t = temp_name;
+
+	temp_name = NULL;
+	free(t);
+	for (size_t i = 0; i < N_GUARDED; i++) {
+		struct sigaction cur;
+
+		/* Only ours: trace may have caught SIGINT since. */
+		if (installed[i] && sigaction(guarded[i], NULL, &cur) == 0 &&
+		    cur.sa_handler == on_fatal_signal)
+			signal(guarded[i], SIG_DFL);
+		installed[i] = false;
+	}
+}
+
+int html_guard_close(struct cs_html *h, struct cs_diag *d)
+{
+	sigset_t set, old;
+	int rc;
+
+	/* Held from before the rename until the name is dropped: a signal in
+	 * between would otherwise unlink a name that is no longer ours. Held
+	 * signals end capscope at the unblock, with the page in place. */
+	guarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	rc = cs_html_close(h, d);
+	unguard();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+void html_guard_discard(struct cs_html *h)
+{
+	sigset_t set, old;
+
+	if (!h)
+		return;
+	guarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	cs_html_discard(h);
+	unguard();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
