@@ -108,14 +108,11 @@ static int walk(struct mf_ctx *c, struct ydoc_node *map, const char *path, unsig
 	for (uint32_t i = 0; i < map->n; i++) {
 		struct ydoc_node *key = map->u.pairs[i].key, *v = map->u.pairs[i].value;
 		const struct ps_field *fd;
-		const char *k, *other;
-		size_t n;
+		const char *k = NULL, *other;
+		size_t n = 0;
 
-		if (!is_scalar(key))
-			return mf_errf(c, key, EINVAL, path,
-				       "a key that is not a field name (a collection): the API "
-				       "server refuses the object");
-		k = scalar_text(key, &n);
+		if ((r = mf_field_key(c, key, path, &k, &n)) < 0)
+			return r;
 		if (!(fd = field_of(t, k, n))) {
 			if (t->keys_elsewhere)
 				continue;

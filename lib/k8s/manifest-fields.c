@@ -364,30 +364,36 @@ int mf_unknown_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, co
 		       what);
 }
 
+int mf_field_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char **k,
+		 size_t *n)
+{
+	if (!is_scalar(key))
+		return mf_errf(c, key, EINVAL, path,
+			       "a key that is not a field name (a collection): the API "
+			       "server refuses the object");
+	*k = scalar_text(key, n);
+	return 0;
+}
+
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj)
 {
 	const char *const *fields = objects[obj].fields;
 
 	for (uint32_t i = 0; map && is_map(map) && i < map->n; i++) {
 		struct ydoc_node *key = map->u.pairs[i].key;
-		const char *k, *other;
-		size_t n;
+		const char *k = NULL, *other;
+		size_t n = 0;
+		int r;
 
-		if (!is_scalar(key))
-			return mf_errf(c, key, EINVAL, path,
-				       "a key that is not a field name (a collection): the API "
-				       "server refuses the object");
-		k = scalar_text(key, &n);
+		if ((r = mf_field_key(c, key, path, &k, &n)) < 0)
+			return r;
 		if (listed(fields, k, n))
 			continue;
 		if ((other = case_of(fields, k, n)) != NULL)
 			return mf_unknown_key(c, key, path, k, n, objects[obj].what, other, true);
-		if ((other = elsewhere(obj, k, n)) != NULL || objects[obj].whole) {
-			int r = mf_unknown_key(c, key, path, k, n, objects[obj].what, other, false);
-
-			if (r < 0)
-				return r;
-		}
+		if (((other = elsewhere(obj, k, n)) != NULL || objects[obj].whole) &&
+		    (r = mf_unknown_key(c, key, path, k, n, objects[obj].what, other, false)) < 0)
+			return r;
 	}
 	/* metadata's ownerReferences and managedFields items, by the walk of
 	 * manifest-deep.c (nineteenth pass, part D) */

@@ -161,6 +161,10 @@ enum mf_object {
  * CS_K8S_VALIDATE_WARN, a key a newer release may make a field) the key recorded in
  * c->m->unknown and read as absent. */
 int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, enum mf_object obj);
+/* A mapping key's text as a field name (*k, *n), or -EINVAL with the
+ * error set when the key is a collection, which no object's field is. */
+int mf_field_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char **k,
+		 size_t *n);
 
 /* A key k[0, n) of the object at path (what names it) that is none of
  * its fields: refused, or recorded as mf_check_fields does. other: the
