@@ -462,6 +462,22 @@ char *cs_vformat_quoted_max(const char *fmt, va_list ap, size_t max, size_t *tot
 	return s;
 }
 
+/* Format into o's fixed buffer (o->cap bytes, never grown), empty first;
+ * *total (if given): the whole text's length. 0, or -EINVAL (errno too)
+ * for a format capscope does not write. */
+static int format_fixed(struct out *o, const char *fmt, va_list ap, size_t *total)
+{
+	if (o->cap)
+		o->s[0] = '\0';
+	if (format(o, fmt, ap) < 0) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	if (total)
+		*total = o->total;
+	return 0;
+}
+
 /*
  * Nineteenth pass: a message longer than its field was cut at its end, and
  * a message's end is where it says what is wrong (a 5,000-byte file name
@@ -476,14 +492,8 @@ int cs_vformat_mid(char *buf, size_t size, const char *fmt, va_list ap, size_t *
 	struct out o = {.s = buf, .cap = size, .max = size ? size - 1 : 0, .ring = ring};
 	size_t room, tail, head, from;
 
-	if (size)
-		buf[0] = '\0';
-	if (format(&o, fmt, ap) < 0) {
-		errno = EINVAL;
+	if (format_fixed(&o, fmt, ap, total) < 0)
 		return -EINVAL;
-	}
-	if (total)
-		*total = o.total;
 	if (o.total < size || size < 16)
 		return 0;
 	room = size - 1 - 3;
@@ -509,15 +519,7 @@ int cs_vformat_into(char *buf, size_t size, const char *fmt, va_list ap, size_t 
 	 * under MALLOC_PERTURB_ (tests/cli/explain-memory). */
 	struct out o = {.s = buf, .cap = size, .max = size ? size - 1 : 0};
 
-	if (size)
-		buf[0] = '\0';
-	if (format(&o, fmt, ap) < 0) {
-		errno = EINVAL;
-		return -EINVAL;
-	}
-	if (total)
-		*total = o.total;
-	return 0;
+	return format_fixed(&o, fmt, ap, total);
 }
 
 int cs_fputf(FILE *f, const char *fmt, ...)
