@@ -121,6 +121,11 @@ int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **
 	return read_opened(fd, max, false, true, out, outlen);
 }
 
+int cs_read_regular_fd(int fd, size_t max, char **out, size_t *outlen)
+{
+	return read_opened(fd, max, false, true, out, outlen);
+}
+
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen)
 {
 	return read_whole(path, max, false, false, out, outlen);

@@ -110,7 +110,11 @@ static char *exec_form(const char *const *argv, size_t n)
 		free(w);
 		free(j);
 	}
-	if (f && (fprintf(f, "]") < 0 || fclose(f) != 0))
+	/* The stream closed whatever the writes said: a failed "]" skipped
+	 * the fclose and leaked it (nineteenth pass, part H). */
+	if (f && fprintf(f, "]") < 0)
+		ok = false;
+	if (f && fclose(f) != 0)
 		ok = false;
 	if (!ok) {
 		free(buf);

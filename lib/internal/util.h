@@ -118,6 +118,11 @@ int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outle
 int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **out,
 				 size_t *outlen);
 
+/* The same for a descriptor already open (and checked) by the caller: the
+ * bytes are that file's, not what its path names a moment later. fd is
+ * closed, whatever the answer. */
+int cs_read_regular_fd(int fd, size_t max, char **out, size_t *outlen);
+
 /*
  * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), 0 when invalid; left > 0 bytes are

@@ -7,7 +7,9 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include "internal/json-check.h"
 #include "internal/json-tree.h"
 #include "internal/oci-tree.h"
+#include "internal/open-in-root.h"
 #include "../internal/util.h"
 
 static const struct cs_node_root defaults[] = {
@@ -255,34 +258,61 @@ static int read_bundle(void *user, const struct ydoc_node *root)
 	return r < 0 ? r : read_annotations(br->c, root);
 }
 
-/*
- * Who controls the file at path: the first owner not root of path's entries
- * themselves, never followed (lstat), from the file up to "/"; 0 when all are
- * root's. The owner of the file a stat follows to was taken: a user's bundle
- * whose config.json (or whose bundle directory, or state file) was a
- * symbolic link to root's file of another container was taken as root's,
- * and named the root container of its name's processes (nineteenth pass,
- * part B). Any entry a user owns on the way lets that user put anything
- * below it.
- */
-static uid_t path_owner(const char *path)
+/* A directory the walk searched: its owner when not root (the last one wins). */
+static int owner_visit(void *ctx, int dirfd, const char *dirpath, size_t len, size_t depth)
 {
-	char p[PATH_MAX];
+	uid_t *owner = ctx;
 	struct stat sb;
-	char *slash;
 
-	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p))
-		return (uid_t)-1;
-	while (p[0]) {
-		if (lstat(p, &sb) < 0)
-			return (uid_t)-1; /* gone or unreadable: no root's */
-		if (sb.st_uid != 0)
-			return sb.st_uid;
-		if (!(slash = strrchr(p, '/')))
-			break;
-		*slash = '\0';
-	}
+	(void)dirpath;
+	(void)len;
+	(void)depth;
+	if (fstat(dirfd, &sb) < 0)
+		return -errno;
+	if (sb.st_uid != 0)
+		*owner = sb.st_uid;
 	return 0;
+}
+
+/*
+ * path opened for reading in one look, *sb the opened file's (fstat) and
+ * *owner who controls it: the file's owner when not root, else the last
+ * owner not root of the directories searched to reach it, 0 when all are
+ * root's (any entry a user owns on the way lets that user put anything
+ * below it). Each name is opened beneath the descriptor of the one before
+ * it, never through a symbolic link (-ELOOP), by lib/open-in-root.c's walk
+ * (no openat2 needed), and the owner is taken from those descriptors: the
+ * bytes read from the descriptor returned are the file whose owner was
+ * taken. Until the nineteenth pass, part H, the owner came from lstat of
+ * the path's entries (part B: a symlink to root's file was taken as root's
+ * before that) and the bytes from an open of the path a moment later: a
+ * user who could rename in a directory of root's swapped root's file for
+ * their own between the two, and their bytes were read as root's.
+ */
+static int open_owned(const char *path, struct stat *sb, uid_t *owner)
+{
+	cs_cleanup_close int root =
+	    open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	uid_t dirs = 0;
+	int fd;
+
+	if (root < 0)
+		return -errno;
+	while (*path == '/')
+		path++;
+	fd = cs_open_in_root_visit(root, path, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+				   owner_visit, &dirs);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, sb) < 0) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	*owner = sb->st_uid ? sb->st_uid : dirs;
+	return fd;
 }
 
 /* (Re)read config.json when it changed since the last scan. */
@@ -294,27 +324,33 @@ static int load_config(struct cs_node_ctr *c)
 	struct stat sb;
 	struct cs_diag d = {0};
 	const char *rt = c->runtime;
-	int r;
+	uid_t owner;
+	int r, fd;
 
 	if (!join(path, c->bundle, "config.json"))
 		return -ENAMETOOLONG;
-	if (stat(path, &sb) < 0)
-		return -errno;
-	if (c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
-	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size)
-		return 0; /* its owner as last read */
-	c->config_owner = path_owner(path);
+	/* The owner, the mtime and the bytes from one descriptor (open_owned). */
+	if ((fd = open_owned(path, &sb, &owner)) == -ENOENT)
+		return fd;
+	if (fd >= 0 && c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
+	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size &&
+	    owner == c->config_owner) {
+		close(fd);
+		return 0; /* the file last read */
+	}
+	c->config_owner = fd < 0 ? (uid_t)-1 : owner;
 	ctr_clear_config(c);
-	c->mtime = sb.st_mtim;
-	c->size = sb.st_size;
+	c->mtime = fd < 0 ? (struct timespec){0, 0} : sb.st_mtim;
+	c->size = fd < 0 ? 0 : sb.st_size;
 	/* A regular file only: a fifo was waited on for ever (open blocks
 	 * for a writer), under the lock /metrics and /api/v1/containers share. */
-	r = cs_read_regular_file(path, 16u << 20, &buf, &len);
+	r = fd < 0 ? fd : cs_read_regular_fd(fd, 16u << 20, &buf, &len);
 	if (r < 0 && r != -ENOMEM) {
 		/* The reason, not an empty config_error beside a container. */
 		cs_diag_set(&d, -r, 0, 0, "", "%s",
 			    r == -EINVAL  ? "not a regular file: not read"
 			    : r == -EFBIG ? "larger than 16 MiB: not read"
+			    : r == -ELOOP ? "a symbolic link on its path: not read"
 					  : strerror(-r));
 		cs_diag_file(&d, path);
 	}
@@ -379,10 +415,12 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 	struct stat sb;
 	size_t len;
 	uint64_t v;
+	uid_t owner;
+	int fd = open_owned(path, &sb, &owner);
 
-	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 64, &buf, &len) < 0)
+	if (fd < 0 || cs_read_regular_fd(fd, 64, &buf, &len) < 0)
 		return 0;
-	*sf = (struct state_file){sb.st_mtim, path_owner(path)};
+	*sf = (struct state_file){sb.st_mtim, owner};
 	/* Digits and the newline some runtimes end them with; anything else
 	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
 	if (len && buf[len - 1] == '\n')
@@ -428,12 +466,15 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 	size_t len;
 	struct stat sb;
 	struct runc_state st = {bundle, pid};
+	uid_t owner;
+	int fd;
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
-	if (stat(path, &sb) < 0 || cs_read_regular_file(path, 16u << 20, &buf, &len) < 0)
+	if ((fd = open_owned(path, &sb, &owner)) < 0 ||
+	    cs_read_regular_fd(fd, 16u << 20, &buf, &len) < 0)
 		return -ENOENT;
-	*sf = (struct state_file){sb.st_mtim, path_owner(path)};
+	*sf = (struct state_file){sb.st_mtim, owner};
 	if (cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL) < 0)
 		return -EINVAL;
 	return *bundle ? 0 : -ENOENT;
@@ -535,10 +576,17 @@ static uid_t bundle_owner(const char *bundle, uid_t state)
 {
 	char path[PATH_MAX];
 	struct stat sb;
+	uid_t owner;
+	int fd;
 
-	if (state || !join(path, bundle, "config.json") || stat(path, &sb) < 0)
+	if (state || !join(path, bundle, "config.json"))
 		return state;
-	return path_owner(path);
+	if ((fd = open_owned(path, &sb, &owner)) == -ENOENT)
+		return state;
+	if (fd < 0)
+		return (uid_t)-1; /* a symbolic link on the way: not root's */
+	close(fd);
+	return owner;
 }
 
 /*
@@ -595,6 +643,7 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 	if (!dp)
 		return 0; /* a runtime that is not installed */
 	while ((e = readdir(dp)) != NULL) {
+		sf = (struct state_file){{0, 0}, 0}; /* not the entry before's */
 		if (!plain_name(e->d_name))
 			continue;
 		if (!join(path, dir, e->d_name))

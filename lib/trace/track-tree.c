@@ -89,7 +89,8 @@ size_t cs_pid_descendants(struct cs_pid_parent *v, size_t n, pid_t root, pid_t *
 {
 	size_t qh = 0, qt = 0;
 
-	qsort(v, n, sizeof(*v), by_parent);
+	if (n) /* v is NULL when /proc could not be listed: qsort's is nonnull */
+		qsort(v, n, sizeof(*v), by_parent);
 	out[qt++] = root;
 	while (qh < qt) {
 		pid_t p = out[qh++];
@@ -148,7 +149,8 @@ static int track_pass(struct cs_tracer *t, pid_t root, size_t *fresh)
 		free(tab.v);
 		return -ENOMEM;
 	}
-	qsort(tab.v, tab.n, sizeof(*tab.v), by_parent);
+	if (tab.n) /* tab.v is NULL when /proc could not be listed */
+		qsort(tab.v, tab.n, sizeof(*tab.v), by_parent);
 	queue[qt++] = root;
 	for (size_t s = 0; s <= tab.n; s++) {
 		/* The seeds: root, then each process tracked that was not

@@ -4,7 +4,8 @@
  * PROC (a /proc made by the test) and WARM more (default 1, a scrape after
  * the first), printing how many containers it found. tests/cli/serve-node.sh
  * counts its instructions for growing PROCs and roots. With a CRI-O/Podman
- * userdata root, each container follows as "ID PID N_PROCS".
+ * userdata root, each container follows as "ID PID N_PROCS", and its pod's
+ * namespace after them ("-" for none) when NODE_SCAN_NS is set.
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -34,8 +35,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("%zu\n", inv.n);
-	for (size_t i = 0; argc >= 3 && i < inv.n; i++)
-		printf("%s %d %zu\n", inv.v[i]->id, (int)inv.v[i]->pid, inv.v[i]->n_procs);
+	for (size_t i = 0; argc >= 3 && i < inv.n; i++) {
+		const char *ns = inv.v[i]->namespace ? inv.v[i]->namespace : "-";
+
+		printf("%s %d %zu", inv.v[i]->id, (int)inv.v[i]->pid, inv.v[i]->n_procs);
+		if (getenv("NODE_SCAN_NS"))
+			printf(" %s", ns);
+		printf("\n");
+	}
 	cs_node_inventory_free(&inv);
 	return 0;
 }
