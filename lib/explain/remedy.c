@@ -99,10 +99,13 @@ static int blk_host_network(const struct ctx *x, char **out)
 		*out = cs_strf("the pod uses hostNetwork: the sysctl would be the node's");
 	return x->pod->host_network && !*out ? -ENOMEM : 0;
 }
-/* What stops a gain at execve (file caps, an ambient helper). */
+/* What stops a gain at execve (file caps, an ambient helper). no_new_privs
+ * only keeps execve from adding to permitted (pP' &= old pP): file caps on
+ * the entrypoint still grant what runc left in permitted before execve
+ * (commoncap.c cap_bprm_creds_from_file), so it blocks them only then. */
 static int blk_exec_gain(const struct ctx *x, char **out)
 {
-	if (x->nnp_block)
+	if (x->nnp_block && (x->r->pre.caps.set[CS_PRM] & x->want) != x->want)
 		*out = cs_strf("%s", x->nnp_block);
 	else if (!x->in_bnd && x->r->oci_ok)
 		*out = cs_strf("%s is not in the bounding set: add it to capabilities.add", x->k8s);
@@ -412,7 +415,9 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 	x->scc_yaml = scc_name_yaml(r->c->name);
 	if (x->nnp)
 		x->nnp_block = cs_strf("allowPrivilegeEscalation is false here%s, so no_new_privs "
-				       "makes execve ignore file capabilities and set-uid bits",
+				       "makes execve ignore set-uid bits and add nothing to "
+				       "permitted: file capabilities grant only what the process "
+				       "already held before execve",
 				       r->scc_name ? " (set by the SCC)" : "");
 	if (r->file.interpreter) {
 		cs_cleanup_free char *interp = cs_escape_dup(r->file.interpreter);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/kubelet.h"
 #include "capscope/policy.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
@@ -41,6 +42,14 @@ static int write_set(FILE *f, const char **v, size_t n)
 	return 0;
 }
 
+static bool has_str(const struct cs_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
 struct needs {
 	bool privileged, escalation, host_ports, host_path, other_seccomp;
 	const char *run_as_user; /* strategy */
@@ -63,6 +72,11 @@ static void pod_needs(const struct cs_k8s_pod *pod, const struct cs_scc_opts *o,
 		nd->privileged |= sc.privileged.set && sc.privileged.v;
 		nd->escalation |=
 		    sc.allow_privilege_escalation.set && sc.allow_privilege_escalation.v;
+		/* An SCC with allowPrivilegeEscalation false defaults the field to
+		 * false even here (provider.go mutateContainer has no exception
+		 * for it), and the API server then refuses false beside an add of
+		 * exactly "CAP_SYS_ADMIN" (cs_k8s_api_rejects). */
+		nd->escalation |= sc.caps_set && has_str(&sc.add, "CAP_SYS_ADMIN");
 		nd->host_ports |= c->host_port;
 		nd->other_seccomp |= sc.seccomp_type && strcmp(sc.seccomp_type, "RuntimeDefault");
 		if (!sc.run_as_user.set) {
@@ -123,6 +137,36 @@ static int write_caps_and_lists(const struct cs_k8s_pod *pod, FILE *f)
 	return 0;
 }
 
+/*
+ * allowPrivilegeEscalation false does not only refuse true: it is also the
+ * value admission gives a container that left the field unset (provider.go
+ * mutateContainer), and false is no_new_privs at execve, where file
+ * capabilities and set-uid bits then raise nothing. The pod as written ran
+ * without no_new_privs; say which containers the SCC changes, in the
+ * output itself (names as quoted YAML scalars, so none can end the comment).
+ */
+static void write_nnp_note(const struct cs_k8s_pod *pod, FILE *f)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		struct cs_k8s_sc sc;
+
+		cs_k8s_effective_sc(pod, &pod->containers[i], &sc);
+		if (sc.allow_privilege_escalation.set)
+			continue;
+		fputs(k++ ? ", " : "# Containers that leave allowPrivilegeEscalation unset: ", f);
+		yw_str(f, pod->containers[i].name);
+	}
+	if (k)
+		fputs(".\n# This SCC defaults it to false for them: no_new_privs, so set-uid bits\n"
+		      "# raise nothing and file capabilities (setcap ...+ep) grant only what the\n"
+		      "# process already held before execve - nothing to a program that a script\n"
+		      "# or another program starts. If the image relies on either, set\n"
+		      "# allowPrivilegeEscalation: true in that container and generate again.\n",
+		      f);
+}
+
 static int write_scc(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g, FILE *f)
 {
 	struct needs nd;
@@ -140,6 +184,8 @@ static int write_scc(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g
 	fprintf(f, "allowHostNetwork: %s\n", pod->host_network ? "true" : "false");
 	fprintf(f, "allowHostPID: %s\n", pod->host_pid ? "true" : "false");
 	fprintf(f, "allowHostPorts: %s\n", nd.host_ports ? "true" : "false");
+	if (!nd.escalation)
+		write_nnp_note(pod, f);
 	fprintf(f, "allowPrivilegeEscalation: %s\n", nd.escalation ? "true" : "false");
 	fprintf(f, "allowPrivilegedContainer: %s\n", nd.privileged ? "true" : "false");
 	if ((rc = write_caps_and_lists(pod, f)) < 0)
@@ -211,6 +257,16 @@ static int verify(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g, c
 		rc = cs_diag_set(d, EPROTO, 0, 0, "",
 				 "the generated SCC would not admit the pod: %s",
 				 res.n_attempts ? res.attempts[0].reason : res.reason);
+	/* Admitted is not accepted: the API server validates the mutated pod
+	 * after admission (allowPrivilegeEscalation false beside privileged or
+	 * an add of CAP_SYS_ADMIN). */
+	for (size_t i = 0; rc == 0 && res.admitted && i < res.n_sc; i++) {
+		struct cs_diag why = {0};
+
+		if (cs_k8s_api_rejects(&res.sc[i], &why))
+			rc = cs_diag_set(d, EPROTO, 0, 0, "",
+					 "after admission by the generated SCC, %s", why.message);
+	}
 	cs_scc_result_free(&res);
 out:
 	cs_steps_free(&st);

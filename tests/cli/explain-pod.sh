@@ -33,8 +33,29 @@ is "$(cj '.remedies[0].id' "${N[@]}")" "sysctl" "nonroot-netbind: lowest-risk re
 is "$(cj '[.remedies[].id] | join(",")' "${N[@]}")" \
   "sysctl,user-namespace,ambient-helper,file-caps,root-dropped-caps,setuid" \
   "nonroot-netbind: six remedies, ranked (NET_BIND_SERVICE is a CRI-O default already)"
-like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' "${N[@]}")" "no_new_privs" \
-  "nonroot-netbind: file caps are blocked by allowPrivilegeEscalation false"
+# no_new_privs only keeps execve from adding to permitted (pP' &= old pP):
+# NET_BIND_SERVICE is in permitted before execve here, so file caps on nc
+# would still grant it; set-uid is what no_new_privs blocks.
+is "$(cj '[.remedies[] | select(.id == "file-caps" or .id == "ambient-helper") | .blocked_by] | map(tostring) | join(",")' "${N[@]}")" "null,null" \
+  "nonroot-netbind: file caps are not blocked by no_new_privs (the bit is permitted before execve)"
+like "$(cj '.remedies[] | select(.id == "setuid") | .blocked_by' "${N[@]}")" "no_new_privs makes execve ignore set-uid bits" \
+  "nonroot-netbind: set-uid is blocked by allowPrivilegeEscalation false"
+cat >"$T/nnp-none.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns}
+spec:
+  containers:
+  - name: web
+    image: x
+    command: ["/usr/bin/nc", "-l", "-p", "443"]
+    securityContext:
+      runAsUser: 1000
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+YAML
+like "$(cj '.remedies[] | select(.id == "file-caps") | .blocked_by' --check bind:443 "$T/nnp-none.yaml")" "grant only what the process already held" \
+  "no_new_privs and nothing permitted before execve: file caps are blocked"
 "$CAPSCOPE" explain pod "${N[@]}" >"$T/out"
 ok $([ $? -eq 1 ] && echo 0 || echo 1) "nonroot-netbind: exit status 1"
 like "$(cat "$T/out")" "Remedies, lowest risk first" "text output ranks remedies"

@@ -102,6 +102,64 @@ fi
 out=$("$CAPSCOPE" policy check --caps NET_RAW "$data/hostile.yaml" 2>&1)
 case "$out" in *$'\e'*|*$'\a'*) ok 1 "check: no raw control byte reaches the terminal";; *) ok 0 "check: no raw control byte reaches the terminal";; esac
 like "$out" 'evil\\x1b\[31m:\\x20x\\nkind:\\x20Secret' "check: the pod name is shown escaped (the item rule: a space as \\x20)"
+# allowPrivilegeEscalation false in an SCC is also the default admission gives
+# a container that leaves it unset (apiserver-library-go sccmatching
+# provider.go mutateContainer): the output says which containers that changes.
+cat >"$T/ape.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns}
+spec:
+  containers:
+  - name: unset
+    image: x
+    securityContext: {runAsUser: 1000660000, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
+  - name: "set\nfalse"
+    image: x
+    securityContext: {runAsUser: 1000660000, allowPrivilegeEscalation: false}
+YAML
+"$CAPSCOPE" policy custom-scc --name ape "$T/ape.yaml" >"$T/ape-scc.yaml"
+is "$?" 0 "custom-scc: generated for a pod that leaves allowPrivilegeEscalation unset"
+is "$(grep -c '^# Containers that leave allowPrivilegeEscalation unset: "unset"\.$' "$T/ape-scc.yaml")" 1 \
+  "custom-scc: names the container whose allowPrivilegeEscalation the SCC defaults to false"
+is "$(grep -c '^#' "$T/ape-scc.yaml")" 6 "custom-scc: the note is comments only (no name can end it)"
+# An add of CAP_SYS_ADMIN: the SCC's false default would make the API server
+# refuse the admitted pod, so the SCC allows escalation.
+cat >"$T/sysadmin.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns}
+spec:
+  containers:
+  - name: fuse
+    image: x
+    securityContext: {runAsUser: 1000660000, capabilities: {drop: [ALL], add: [CAP_SYS_ADMIN]}}
+YAML
+"$CAPSCOPE" policy custom-scc --name sa "$T/sysadmin.yaml" >"$T/sa-scc.yaml"
+is "$?" 0 "custom-scc: generated for a pod adding CAP_SYS_ADMIN"
+like "$(cat "$T/sa-scc.yaml")" "allowPrivilegeEscalation: true" "custom-scc: CAP_SYS_ADMIN keeps allowPrivilegeEscalation open"
+out=$("$CAPSCOPE" explain pod --scc "$T/sa-scc.yaml" "$T/sysadmin.yaml" 2>&1)
+case "$out" in *"API server rejects"*) ok 1 "custom-scc: explain pod finds no API refusal under the generated SCC";;
+  *) ok 0 "custom-scc: explain pod finds no API refusal under the generated SCC";; esac
+like "$out" "admitted by SCC sa" "custom-scc: …and admits it"
+sed 's/runAsUser: 1000660000,/runAsUser: 1000660000, allowPrivilegeEscalation: false,/' "$T/sysadmin.yaml" >"$T/sysadmin2.yaml"
+out=$("$CAPSCOPE" policy custom-scc --name sa "$T/sysadmin2.yaml" 2>&1 >"$T/sa2.yaml"); rc=$?
+is "$rc" 2 "custom-scc: a pod the API server refuses after admission gets no SCC"
+like "$out" "cannot set allowPrivilegeEscalation to false and capabilities.add CAP_SYS_ADMIN" "custom-scc: says why"
+is "$(wc -c <"$T/sa2.yaml")" 0 "custom-scc: nothing written for it"
+# File capabilities under the SCC's no_new_privs (needs root for setcap): the
+# bit the container adds is permitted before execve, so +ep on the entrypoint
+# still grants it (pP' &= old pP keeps it) and the pod binds 443.
+if [ "$(id -u)" -eq 0 ] && command -v setcap >/dev/null; then
+  EX="$CAPSCOPE_TOP/examples/pod"
+  "$EX/make-images.sh" "$T/img" >/dev/null
+  F=(--json --rootfs "$T/img/nc-capset" --image-config "$EX/images/nc-capset.json" --check bind:443)
+  is "$("$CAPSCOPE" explain pod "${F[@]}" --openshift --scc "$T/ape-scc.yaml" "$T/ape.yaml" | jq -r '.containers[0] | [.admission.scc, .oci.no_new_privs, .process.caps.effective.names[0], .checks[0].ok] | map(tostring) | join(" ")')" \
+    "ape true CAP_NET_BIND_SERVICE true" "custom-scc: no_new_privs, yet the +ep file cap grants the added bit and 443 binds"
+else
+  skip "needs root and setcap"
+fi
+
 out=$("$CAPSCOPE" policy custom-scc --name h "$data/hostile.yaml" 2>&1); rc=$?
 is "$rc" 2 "custom-scc: an add that is no capability name is an input error"
 case "$out" in *$'\e'*|*$'\a'*) ok 1 "custom-scc: the error is escaped";; *) ok 0 "custom-scc: the error is escaped";; esac

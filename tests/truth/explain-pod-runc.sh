@@ -96,6 +96,23 @@ truth "nonroot-capset under restricted-v2 (no_new_privs, empty bounding → EPER
   --openshift --image-config "$EX/images/nc-capset.json" "$EX/nonroot-capset.yaml"
 truth "nonroot-setuid under restricted-v2 (no_new_privs: stays non-root)" "$T/img/nc-setuid" \
   --openshift --image-config "$EX/images/nc-setuid.json" "$EX/nonroot-setuid.yaml"
+# allowPrivilegeEscalation false that a generated custom SCC defaults in: real
+# runc sets no_new_privs, and the +ep file cap still grants the bit the
+# container adds (permitted before execve; pP' &= pP keeps it).
+cat >"$T/capset-add.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: capset-add, namespace: cap-test}
+spec:
+  containers:
+  - name: nc
+    image: quay.io/acmenezes/nc-capset:test
+    securityContext: {runAsUser: 1000660000, capabilities: {drop: [ALL], add: [NET_BIND_SERVICE]}}
+YAML
+"$CAPSCOPE" policy custom-scc --name capset-add "$T/capset-add.yaml" >"$T/capset-add-scc.yaml"
+truth "nonroot-capset under a generated custom SCC (no_new_privs; +ep keeps the added bit)" \
+  "$T/img/nc-capset" --openshift --scc "$T/capset-add-scc.yaml" \
+  --image-config "$EX/images/nc-capset.json" "$T/capset-add.yaml"
 truth "root with CRI-O default_capabilities from a drop-in" "$T/img/plain" \
   --crio-config "$EX/crio-netbind" "$EX/root-defaults.yaml"
 truth "root-defaults under anyuid" "$T/img/plain" --openshift --use anyuid "$EX/root-defaults.yaml"
