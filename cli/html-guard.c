@@ -85,31 +85,33 @@ static void unguard(void)
 	}
 }
 
-int html_guard_close(struct cs_html *h, struct cs_diag *d)
+/* The page closed (keep) or discarded with the guarded signals held from
+ * before the rename until the name is dropped: a signal in between would
+ * otherwise unlink a name that is no longer ours. Held signals end
+ * capscope at the unblock, with the page in place. */
+static int end_page(struct cs_html *h, bool keep, struct cs_diag *d)
 {
 	sigset_t set, old;
-	int rc;
+	int rc = 0;
 
-	/* Held from before the rename until the name is dropped: a signal in
-	 * between would otherwise unlink a name that is no longer ours. Held
-	 * signals end capscope at the unblock, with the page in place. */
 	guarded_set(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	rc = cs_html_close(h, d);
+	if (keep)
+		rc = cs_html_close(h, d);
+	else
+		cs_html_discard(h);
 	unguard();
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
 
+int html_guard_close(struct cs_html *h, struct cs_diag *d)
+{
+	return end_page(h, true, d);
+}
+
 void html_guard_discard(struct cs_html *h)
 {
-	sigset_t set, old;
-
-	if (!h)
-		return;
-	guarded_set(&set);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	cs_html_discard(h);
-	unguard();
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (h)
+		end_page(h, false, NULL);
 }
