@@ -11,18 +11,11 @@
 #include <strings.h>
 
 #include "capscope/userns.h"
+#include "internal/strlist.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
 #include "pod-internal.h"
 #include "strf.h"
-
-static bool has_str(const struct cs_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return true;
-	return false;
-}
 
 static int set(struct cs_cap_verdict *v, enum cs_why why, char *short_text, char *text)
 {
@@ -58,7 +51,7 @@ static bool spelled_unknown(const char *list, const char *nm)
 static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
 			   struct cs_cap_verdict *v)
 {
-	if (r->scc_name && has_str(&r->adm.drop, nm) && !has_str(&r->req.drop, nm)) {
+	if (r->scc_name && cs_strlist_has(&r->adm.drop, nm) && !cs_strlist_has(&r->req.drop, nm)) {
 		cs_cleanup_free char *scc = cs_word_dup(r->scc_name, '"'); /* lib/word.c */
 
 		return set(v, CS_WHY_SCC_DROPPED, cs_strf("dropped by the SCC"),

@@ -12,6 +12,7 @@
 
 #include "../internal/cleanup.h"
 #include "../internal/exec-strings.h"
+#include "../internal/strlist.h"
 #include "../internal/util.h"
 #include "etc-index.h"
 
@@ -387,20 +388,12 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	return unknown0 | (too_long || known > CS_EXEC_TOTAL_MAX ? 2 : 0);
 }
 
-static bool has_str(const struct cs_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return true;
-	return false;
-}
-
 bool cs_k8s_api_rejects(const struct cs_k8s_sc *sc, struct cs_diag *d)
 {
 	bool priv = sc->privileged.set && sc->privileged.v;
 	bool ape_false = sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v;
 
-	if (!ape_false || !(priv || (sc->caps_set && has_str(&sc->add, "CAP_SYS_ADMIN"))))
+	if (!ape_false || !(priv || (sc->caps_set && cs_strlist_has(&sc->add, "CAP_SYS_ADMIN"))))
 		return false;
 	cs_diag_set(d, EINVAL, 0, 0, NULL,
 		    "the API server rejects the pod: cannot set allowPrivilegeEscalation to false "

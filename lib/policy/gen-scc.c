@@ -13,6 +13,7 @@
 
 #include "capscope/kubelet.h"
 #include "capscope/policy.h"
+#include "internal/strlist.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
 #include "gen-valid.h"
@@ -42,14 +43,6 @@ static int write_set(FILE *f, const char **v, size_t n)
 	return 0;
 }
 
-static bool has_str(const struct cs_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return true;
-	return false;
-}
-
 struct needs {
 	bool privileged, escalation, host_ports, host_path, other_seccomp;
 	const char *run_as_user; /* strategy */
@@ -76,7 +69,7 @@ static void pod_needs(const struct cs_k8s_pod *pod, const struct cs_scc_opts *o,
 		 * false even here (provider.go mutateContainer has no exception
 		 * for it), and the API server then refuses false beside an add of
 		 * exactly "CAP_SYS_ADMIN" (cs_k8s_api_rejects). */
-		nd->escalation |= sc.caps_set && has_str(&sc.add, "CAP_SYS_ADMIN");
+		nd->escalation |= sc.caps_set && cs_strlist_has(&sc.add, "CAP_SYS_ADMIN");
 		nd->host_ports |= c->host_port;
 		nd->other_seccomp |= sc.seccomp_type && strcmp(sc.seccomp_type, "RuntimeDefault");
 		if (!sc.run_as_user.set) {
