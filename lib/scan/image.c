@@ -1878,7 +1878,10 @@ static int find_entrypoint(struct img *im, const struct cs_image_config *c, char
 static int apply_config_bytes(struct img *im, const char *data, size_t len);
 
 /* digest: the one that names the config blob (OCI), NULL when none does. */
-static int apply_config(struct img *im, const char *config_name, const char *digest, long long size)
+/* unplatformed: the digest of the manifest, when it came from an index entry
+ * without a platform: its config's platform is matched (cs_img_config_platform) */
+static int apply_config(struct img *im, const char *config_name, const char *digest, long long size,
+			const char *unplatformed)
 {
 	const char *data;
 	size_t len;
@@ -1892,6 +1895,10 @@ static int apply_config(struct img *im, const char *config_name, const char *dig
 		return rc;
 	if (digest &&
 	    (rc = cs_blob_digest_check(digest, size, data, len, config_name, im->d)) < 0) {
+		free(owned);
+		return rc;
+	}
+	if (unplatformed && (rc = cs_img_config_platform(data, len, unplatformed, im->d)) < 0) {
 		free(owned);
 		return rc;
 	}
@@ -2210,7 +2217,7 @@ static int read_oci(struct img *im)
 {
 	const char *data;
 	size_t len;
-	char *owned, name[400], *child, *type;
+	char *owned, name[400], *child, *type, *unplatformed = NULL;
 	long long child_size;
 	struct cs_img_manifest m;
 	int rc, depth;
@@ -2229,6 +2236,12 @@ static int read_oci(struct img *im)
 		child = m.index_child;
 		child_size = m.child_size;
 		type = m.child_type;
+		free(unplatformed);
+		unplatformed = NULL;
+		if (m.child_unplatformed && !(unplatformed = strdup(child))) {
+			cs_img_manifest_free(&m);
+			return -ENOMEM;
+		}
 		m.index_child = m.child_type = NULL;
 		cs_img_manifest_free(&m);
 		rc = get_blob(im, name, &data, &len, &owned);
@@ -2242,8 +2255,10 @@ static int read_oci(struct img *im)
 		}
 		free(child);
 		free(type);
-		if (rc < 0)
+		if (rc < 0) {
+			free(unplatformed);
 			return rc;
+		}
 	}
 	if (rc == 0 && (m.index_child || !m.layers))
 		rc = cs_diag_set(im->d, ELOOP, 0, 0, "manifests", "indexes nested too deep");
@@ -2255,8 +2270,9 @@ static int read_oci(struct img *im)
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",
 					 CS_MSG_CUTS(m.config, 200));
 		else
-			rc = apply_config(im, name, m.config, m.config_size);
+			rc = apply_config(im, name, m.config, m.config_size, unplatformed);
 	}
+	free(unplatformed);
 	cs_img_manifest_free(&m);
 	return rc;
 }

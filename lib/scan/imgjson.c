@@ -323,28 +323,97 @@ static int entry_type(node *entry, uint32_t at, node **dup, struct cs_img_manife
 }
 
 /*
- * How well an index entry's platform fits this host, as containerd's
- * default matcher (platforms.Only of the host: Normalize, then the host's
- * architecture, then for amd64 the 386 builds, which it ranks after):
- * 2 this host's, 1 a build it also runs, 0 another platform's. os and
- * architecture are normalized as containerd does (case, an empty os is
- * the host's, x86_64, aarch64, i386, armhf); the variant is not compared.
+ * containerd's normalizeArch (containerd/platforms database.go): the
+ * architecture and variant lowered, aliases made canonical, the variants
+ * that say nothing dropped (amd64 v1, arm64 v8) and arm's default (v7)
+ * written. arch and var are changed in place (each at most 31 bytes).
  */
-static int platform_fit(const char *os, const char *arch)
+static void normalize_arch(char arch[32], char var[32])
 {
-	static const char *const alias[][2] = {{"x86_64", "amd64"},  {"x86-64", "amd64"},
-					       {"aarch64", "arm64"}, {"i386", "386"},
-					       {"armhf", "arm"},     {"armel", "arm"}};
-	const char *host = host_arch();
+	for (char *p = arch; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	for (char *p = var; *p; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	if (!strcmp(arch, "i386")) {
+		strcpy(arch, "386");
+		var[0] = '\0';
+	} else if (!strcmp(arch, "x86_64") || !strcmp(arch, "x86-64") || !strcmp(arch, "amd64")) {
+		strcpy(arch, "amd64");
+		if (!strcmp(var, "v1"))
+			var[0] = '\0';
+	} else if (!strcmp(arch, "aarch64") || !strcmp(arch, "arm64")) {
+		strcpy(arch, "arm64");
+		if (!strcmp(var, "8") || !strcmp(var, "v8") || !strcmp(var, "v8.0"))
+			var[0] = '\0';
+		else if (!strcmp(var, "9") || !strcmp(var, "9.0") || !strcmp(var, "v9.0"))
+			strcpy(var, "v9");
+	} else if (!strcmp(arch, "armhf")) {
+		strcpy(arch, "arm");
+		strcpy(var, "v7");
+	} else if (!strcmp(arch, "armel")) {
+		strcpy(arch, "arm");
+		strcpy(var, "v6");
+	} else if (!strcmp(arch, "arm")) {
+		if (!var[0] || !strcmp(var, "7"))
+			strcpy(var, "v7");
+		else if (!strcmp(var, "5") || !strcmp(var, "6") || !strcmp(var, "8")) {
+			var[2] = '\0';
+			var[1] = var[0];
+			var[0] = 'v';
+		}
+	}
+}
 
-	if (!arch || (os && *os && strcasecmp(os, "linux") != 0))
+/*
+ * How well a platform (an index entry's, or an image config's) fits this
+ * host, as containerd's default matcher, platforms.Default() =
+ * Only(DefaultSpec()): the host's os, architecture and variant (a variant
+ * only on ARM: v8 on arm64, v7 assumed on arm), then the builds it also
+ * runs, ranked after (amd64: 386; arm64: arm v8 to v5; arm v7: v6, v5).
+ * Each side is normalized (normalizeOS: lower case, an empty os is the
+ * host's; normalize_arch), then os, architecture and variant compared
+ * exactly; any os.features fails the match (the host's list is empty).
+ * 2 this host's, 1 a build it also runs, 0 another platform's. Twentieth
+ * pass, part D: the variant was not compared (linux/amd64/v3, which
+ * containerd does not take on this host, was scanned).
+ */
+static int platform_fit(const char *os, const char *arch_in, const char *var_in, bool features)
+{
+	const char *host = host_arch();
+	char arch[32], var[32];
+
+	if (!arch_in || features || (os && *os && strcasecmp(os, "linux") != 0) ||
+	    strlen(arch_in) >= sizeof(arch) || (var_in && strlen(var_in) >= sizeof(var)))
 		return 0;
-	for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
-		if (strcasecmp(arch, alias[i][0]) == 0)
-			arch = alias[i][1];
-	if (strcasecmp(arch, host) == 0)
-		return 2;
-	return strcmp(host, "amd64") == 0 && strcmp(arch, "386") == 0;
+	snprintf(arch, sizeof(arch), "%s", arch_in);
+	snprintf(var, sizeof(var), "%s", var_in ? var_in : "");
+	normalize_arch(arch, var);
+	if (!strcmp(host, "amd64"))
+		return !strcmp(arch, "amd64") && !var[0] ? 2 : !strcmp(arch, "386") && !var[0];
+	if (!strcmp(host, "arm64"))
+		return !strcmp(arch, "arm64") && !var[0]
+			   ? 2
+			   : !strcmp(arch, "arm") && (!strcmp(var, "v8") || !strcmp(var, "v7") ||
+						      !strcmp(var, "v6") || !strcmp(var, "v5"));
+	if (!strcmp(host, "arm"))
+		return !strcmp(arch, "arm") && !strcmp(var, "v7")
+			   ? 2
+			   : !strcmp(arch, "arm") && (!strcmp(var, "v6") || !strcmp(var, "v5"));
+	return !strcmp(arch, host) && !var[0] ? 2 : 0;
+}
+
+/* A platform object's fit (platform_fit); an os.features list with an item. */
+static int platform_node_fit(node *plat, node **dup)
+{
+	node *feat = get(plat, "os.features", dup);
+	char *os = str(get(plat, "os", dup)), *arch = str(get(plat, "architecture", dup));
+	char *var = str(get(plat, "variant", dup));
+	int fit = platform_fit(os, arch, var, feat && feat->kind == YDOC_SEQ && feat->n > 0);
+
+	free(os);
+	free(arch);
+	free(var);
+	return fit;
 }
 
 /* "linux/arm64, linux/s390x, …": the first entries' platforms, for a message. */
@@ -356,14 +425,17 @@ static void platform_list(node *list, node **dup, char *out, size_t size)
 	for (uint32_t i = 0; i < list->n && i < 4 && at < size; i++) {
 		node *plat = get(list->u.items[i], "platform", dup);
 		char *os = str(get(plat, "os", dup)), *arch = str(get(plat, "architecture", dup));
+		char *var = str(get(plat, "variant", dup));
 		int n =
 		    plat && !cs_json_is_null(plat)
-			? snprintf(out + at, size - at, "%s%.*s%s/%.*s%s", i ? ", " : "",
-				   CS_MSG_CUTS(os ? os : "", 20), CS_MSG_CUTS(arch ? arch : "", 20))
+			? snprintf(out + at, size - at, "%s%.*s%s/%.*s%s%s%.*s%s", i ? ", " : "",
+				   CS_MSG_CUTS(os ? os : "", 20), CS_MSG_CUTS(arch ? arch : "", 20),
+				   var && *var ? "/" : "", CS_MSG_CUTS(var ? var : "", 20))
 			: snprintf(out + at, size - at, "%sno platform", i ? ", " : "");
 
 		free(os);
 		free(arch);
+		free(var);
 		at += n > 0 ? (size_t)n : 0;
 	}
 	if (list->n > 4 && at < size)
@@ -389,20 +461,21 @@ static int read_oci_index(void *user, node *root)
 	 * for this platform, or two with no platform (`docker save A B` in OCI
 	 * form, a layout holding two images), are two images: scanning the first
 	 * alone would leave the second's findings out, exit 0 (as a docker
-	 * archive of two images did). An entry without a platform is taken as
-	 * this host's (containerd then reads its config's; not done here).
-	 * None for this host: containerd fails the image ("no match for
-	 * platform in manifest"); the first entry, another platform's build,
-	 * was scanned, exit 0 (nineteenth pass, part B).
+	 * archive of two images did). An entry without a platform is taken
+	 * after those whose platform matches, and its config's platform is
+	 * matched then, as containerd does (twentieth pass, part D: it was
+	 * taken as this host's, its config unread). None for this host: containerd fails the image
+	 * ("no match for platform in manifest"); the first entry, another platform's build, was
+	 * scanned, exit 0 (nineteenth pass, part B).
 	 */
 	for (uint32_t i = 0; i < list->n; i++) {
 		node *c = list->u.items[i], *plat = get(c, "platform", &dup);
-		char *os = str(get(plat, "os", &dup));
-		char *arch = str(get(plat, "architecture", &dup));
-		int fit = plat && !cs_json_is_null(plat) ? platform_fit(os, arch) : 2;
+		/* containerd sorts the entries without a platform after every
+		 * one whose platform matches: 3 this host's, 2 another build it
+		 * runs, 1 none (its config decides, read_oci), 0 another's */
+		int pf = plat && !cs_json_is_null(plat) ? platform_node_fit(plat, &dup) : -1;
+		int fit = pf < 0 ? 1 : pf ? pf + 1 : 0;
 
-		free(os);
-		free(arch);
 		if (fit > best)
 			best = fit, candidates = 0;
 		if (fit && fit == best)
@@ -410,9 +483,14 @@ static int read_oci_index(void *user, node *root)
 	}
 	if (candidates > 1)
 		return cs_diag_set(rd->d, EINVAL, 0, 0, "manifests",
-				   "index lists %d images for linux/%s (of %u entries); give a "
+				   "index lists %d images for %s%s (of %u entries); give a "
 				   "layout of one",
-				   candidates, best == 2 ? host_arch() : "386", list->n);
+				   candidates, best == 1 ? "no platform" : "linux/",
+				   best == 1			   ? ""
+				   : best == 3			   ? host_arch()
+				   : !strcmp(host_arch(), "amd64") ? "386"
+								   : "an older variant",
+				   list->n);
 	if (!cand) {
 		char plats[200];
 
@@ -423,6 +501,10 @@ static int read_oci_index(void *user, node *root)
 				   "image",
 				   host_arch(), list->n, list->n == 1 ? "y" : "ies", plats);
 	}
+	/* containerd's Manifest follows an entry without a platform and matches
+	 * its manifest's config instead (ConfigPlatform): read_oci does */
+	m->child_unplatformed =
+	    !get(cand, "platform", &dup) || cs_json_is_null(get(cand, "platform", &dup));
 	m->index_child = str(get(cand, "digest", &dup));
 	m->child_size = desc_size(cand, &dup);
 	if (dup)
@@ -672,6 +754,49 @@ static int read_image_config(void *user, node *root)
 	    (r = cs_img_config_types(root, cfg, &dup, rc->d)) < 0)
 		return r;
 	return dup ? dup_error(dup, "config", rc->d) : 0;
+}
+
+struct read_platform {
+	const char *what;
+	struct cs_diag *d;
+};
+
+static int read_config_platform(void *user, node *root)
+{
+	struct read_platform *rp = user;
+	node *dup = NULL;
+	char *os = str(get(root, "os", &dup)), *arch = str(get(root, "architecture", &dup));
+	char *var = str(get(root, "variant", &dup));
+	int fit = platform_node_fit(root, &dup), r = 0;
+
+	if (dup)
+		r = dup_error(dup, "config", rp->d);
+	else if (!fit)
+		r = cs_diag_set(rp->d, ENOENT, 0, 0, "config",
+				"%.*s%s: its index entry has no platform, and its config says "
+				"%.*s%s/%.*s%s%s%.*s%s, not linux/%s: containerd refuses the image "
+				"(no match for platform in manifest); refusing the image",
+				CS_MSG_CUTS(rp->what, 100), CS_MSG_CUTS(os ? os : "", 20),
+				CS_MSG_CUTS(arch ? arch : "", 20), var && *var ? "/" : "",
+				CS_MSG_CUTS(var ? var : "", 20), host_arch());
+	free(os);
+	free(arch);
+	free(var);
+	return r;
+}
+
+/*
+ * containerd's images.Manifest follows an index entry without a platform
+ * and matches its manifest's config instead (ConfigPlatform: the config's
+ * os, architecture, variant and os.features, normalized): the image is
+ * refused when they are another platform's. Twentieth pass, part D: such
+ * an entry was taken as this host's without a look.
+ */
+int cs_img_config_platform(const char *buf, size_t len, const char *what, struct cs_diag *d)
+{
+	struct read_platform rp = {what, d};
+
+	return parse(buf, len, "config", read_config_platform, &rp, d);
 }
 
 int cs_image_config_parse(const char *buf, size_t len, struct cs_image_config *c, struct cs_diag *d)

@@ -3,6 +3,7 @@
 #ifndef CAPSCOPE_SCAN_IMGJSON_H
 #define CAPSCOPE_SCAN_IMGJSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "capscope/diag.h"
@@ -20,6 +21,7 @@ struct cs_img_manifest {
 	 * -1 where it has none: the blob's bytes are counted against it. */
 	long long *layer_sizes;
 	long long config_size, child_size;
+	bool child_unplatformed; /* index_child's entry has no platform */
 };
 
 /* manifest.json of 'docker save': the first image of the array. */
@@ -53,6 +55,13 @@ int cs_img_oci_child(const char *buf, size_t len, const char *type, const char *
  */
 int cs_img_docker_diff_ids(const char *buf, size_t len, struct cs_img_manifest *m,
 			   struct cs_diag *d);
+/*
+ * The platform of an image config (os, architecture, variant, os.features)
+ * against this host, as containerd matches the config of a manifest whose
+ * index entry has no platform; -ENOENT with d saying so when it is
+ * another's. what: the manifest's digest, for the message.
+ */
+int cs_img_config_platform(const char *buf, size_t len, const char *what, struct cs_diag *d);
 /* "sha256:HEX" → "blobs/sha256/HEX"; -EINVAL unless it is a well-formed digest. */
 int cs_img_digest_path(const char *digest, char *out, size_t len);
 
