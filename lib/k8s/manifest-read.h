@@ -110,6 +110,10 @@ int mf_get_bool(struct mf_ctx *c, struct ydoc_node *map, const char *key, const 
 int mf_scalar_i64(struct mf_ctx *c, struct ydoc_node *n, const char *field, int64_t *v);
 int mf_get_i64(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct cs_opt_i64 *out);
+/* A pod's uid or gid: an integer from 0 to 2147483647, as the API server takes. */
+int mf_scalar_id(struct mf_ctx *c, struct ydoc_node *n, const char *field, int64_t *v);
+int mf_get_id(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	      struct cs_opt_i64 *out);
 int mf_get_i32(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct cs_opt_i64 *out);
 

@@ -30,6 +30,7 @@
 #include "capscope/proc.h"
 #include "../internal/cleanup.h"
 #include "../internal/json-check.h"
+#include "../internal/strlist.h"
 #include "../internal/util.h"
 
 #define NODE_BUDGET 200000
@@ -201,8 +202,8 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 	if ((r = mf_check_fields(c, scn, path, MF_SC)) < 0)
 		return r;
 #define F(k) (mf_fieldf(f, sizeof(f), "%s.%s", path, k), f)
-	if ((r = mf_get_i64(c, scn, "runAsUser", F("runAsUser"), &sc->run_as_user)) < 0 ||
-	    (r = mf_get_i64(c, scn, "runAsGroup", F("runAsGroup"), &sc->run_as_group)) < 0 ||
+	if ((r = mf_get_id(c, scn, "runAsUser", F("runAsUser"), &sc->run_as_user)) < 0 ||
+	    (r = mf_get_id(c, scn, "runAsGroup", F("runAsGroup"), &sc->run_as_group)) < 0 ||
 	    (r = mf_get_bool(c, scn, "runAsNonRoot", F("runAsNonRoot"), &sc->run_as_non_root)) <
 		0 ||
 	    (r = mf_get_bool(c, scn, "allowPrivilegeEscalation", F("allowPrivilegeEscalation"),
@@ -230,6 +231,17 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 					   &sc->drop_pos, &sc->drop_item_pos)) < 0)
 			return r;
 	}
+	/* ValidateSecurityContext (twentieth pass, part D): lint judged such a
+	 * container privileged, explain said the API server refuses it */
+	if (sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v &&
+	    ((sc->privileged.set && sc->privileged.v) ||
+	     (sc->caps_set && cs_strlist_has(&sc->add, "CAP_SYS_ADMIN"))))
+		return mf_errf(c, ydoc_get(scn, "allowPrivilegeEscalation"), EINVAL, path,
+			       "Invalid value: cannot set allowPrivilegeEscalation to false and %s "
+			       "(the API server refuses the pod)",
+			       sc->privileged.set && sc->privileged.v
+				   ? "privileged to true"
+				   : "capabilities.add CAP_SYS_ADMIN");
 #undef F
 	return 0;
 }
@@ -408,6 +420,29 @@ static int restart_policy(struct mf_ctx *c, struct ydoc_node *ctr, const char *b
 	return 0;
 }
 
+/*
+ * imagePullPolicy as the API server validates it (validatePullPolicy):
+ * Always, IfNotPresent or Never; an empty one is defaulted first. capscope
+ * does not model pulling, but a pod the API server refuses was read and
+ * predicted (twentieth pass, part D: `imagePullPolicy: always`).
+ */
+static int pull_policy(struct mf_ctx *c, struct ydoc_node *ctr, const char *base)
+{
+	const char *pp;
+	char f[192];
+	int r;
+
+	mf_fieldf(f, sizeof(f), "%s.imagePullPolicy", base);
+	if ((r = mf_get_str(c, ctr, "imagePullPolicy", f, &pp)) < 0 || !pp || !*pp)
+		return r;
+	if (strcmp(pp, "Always") && strcmp(pp, "IfNotPresent") && strcmp(pp, "Never"))
+		return mf_errf(c, ydoc_get(ctr, "imagePullPolicy"), EINVAL, f,
+			       "Unsupported value \"%.*s%s\": supported values: \"Always\", "
+			       "\"IfNotPresent\", \"Never\" (the API server refuses the pod)",
+			       CS_MSG_CUTS(pp, 40));
+	return 0;
+}
+
 static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
 			    const char *key, enum cs_k8s_ctr_kind kind, struct cs_k8s_pod *p)
 {
@@ -436,7 +471,8 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 		ct->kind = kind;
 		ct->pos = pos_of(c, it);
 		if ((r = mf_check_fields(c, it, base, MF_CONTAINER)) < 0 ||
-		    (r = restart_policy(c, it, base, kind)) < 0)
+		    (r = restart_policy(c, it, base, kind)) < 0 ||
+		    (r = pull_policy(c, it, base)) < 0)
 			return r;
 #define F(k) (mf_fieldf(f, sizeof(f), "%s.%s", base, k), f)
 		if ((r = mf_get_str(c, it, "name", F("name"), &ct->name)) < 0 ||
@@ -588,12 +624,12 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 		size_t iter = 0;
 
 		if ((r = mf_check_fields(c, psc, F("securityContext"), MF_POD_SC)) < 0 ||
-		    (r = mf_get_i64(c, psc, "runAsUser", F("securityContext.runAsUser"),
-				    &p->run_as_user)) < 0 ||
-		    (r = mf_get_i64(c, psc, "runAsGroup", F("securityContext.runAsGroup"),
-				    &p->run_as_group)) < 0 ||
-		    (r = mf_get_i64(c, psc, "fsGroup", F("securityContext.fsGroup"),
-				    &p->fs_group)) < 0 ||
+		    (r = mf_get_id(c, psc, "runAsUser", F("securityContext.runAsUser"),
+				   &p->run_as_user)) < 0 ||
+		    (r = mf_get_id(c, psc, "runAsGroup", F("securityContext.runAsGroup"),
+				   &p->run_as_group)) < 0 ||
+		    (r = mf_get_id(c, psc, "fsGroup", F("securityContext.fsGroup"), &p->fs_group)) <
+			0 ||
 		    (r = mf_get_bool(c, psc, "runAsNonRoot", F("securityContext.runAsNonRoot"),
 				     &p->run_as_non_root)) < 0)
 			return r;
@@ -610,6 +646,16 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 				    F("securityContext.supplementalGroupsPolicy"),
 				    &p->supplemental_groups_policy)) < 0)
 			return r;
+		/* validateSupplementalGroupsPolicy: the two values, spelled exactly
+		 * (twentieth pass, part D: lint read any other and predicted) */
+		if (p->supplemental_groups_policy &&
+		    strcmp(p->supplemental_groups_policy, "Merge") != 0 &&
+		    strcmp(p->supplemental_groups_policy, "Strict") != 0)
+			return mf_errf(c, ydoc_get(psc, "supplementalGroupsPolicy"), EINVAL,
+				       F("securityContext.supplementalGroupsPolicy"),
+				       "Unsupported value \"%.*s%s\": supported values: \"Merge\", "
+				       "\"Strict\" (the API server refuses the pod)",
+				       CS_MSG_CUTS(p->supplemental_groups_policy, 40));
 		if ((r = mf_get_seq(c, psc, "supplementalGroups",
 				    F("securityContext.supplementalGroups"), &sg)) < 0)
 			return r;
@@ -623,7 +669,7 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 			while ((it = next_item(sg, &iter)) != NULL &&
 			       p->n_supplemental_groups < n) {
 				if ((r = mf_visit(c, &it, f)) < 0 ||
-				    (r = mf_scalar_i64(
+				    (r = mf_scalar_id(
 					 c, it, F("securityContext.supplementalGroups"),
 					 &p->supplemental_groups[p->n_supplemental_groups])) < 0)
 					return r;
