@@ -54,7 +54,7 @@ struct member {
 	enum cs_runtime_kind runtime;
 	bool delegated; /* its cgroup is in a user's delegated subtree (owner) */
 	uid_t owner;
-	char id[65];
+	char id[sizeof(((struct cs_container *)0)->id)];
 };
 
 /*
@@ -144,7 +144,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		m[n].pid = (pid_t)strtol(e->d_name, NULL, 10);
 		m[n].runtime = cc.runtime;
 		m[n].delegated = delegated_to(cc.cgroup, &m[n].owner);
-		memcpy(m[n].id, cc.id, sizeof(m[n].id));
+		memcpy(m[n].id, cc.id, strlen(cc.id) + 1);
 		n++;
 	}
 	if (n)
