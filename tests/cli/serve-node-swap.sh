@@ -23,6 +23,8 @@ cfg() { # NS: a config.json naming pod namespace NS
   printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/"},"annotations":{"io.kubernetes.pod.namespace":"%s","io.kubernetes.pod.name":"p"}}' "$1"
 }
 fresh() { # root's config.json (prod) and a user's beside it (evil.json, uid 4321)
+  # Made anew: written over, a config.json the user's by an earlier swap stayed the user's.
+  rm -f "$U/config.json" "$U/evil.json"
   cfg prod >"$U/config.json" && cfg evil >"$U/evil.json" && chown 4321:4321 "$U/evil.json"
 }
 scan() { # [env ...]: ID PID N_PROCS NAMESPACE of one scan
@@ -37,9 +39,42 @@ is "$(scan)" "$ID 777 1 prod" "unswapped: root's container, its process named"
 is "$(scan LD_PRELOAD="$SHIM" SWAP_NAME=config.json SWAP_AT=1 SWAP_FROM="$U/evil.json" \
   SWAP_TO="$U/config.json")" "$ID 0 0 evil" \
   "config.json swapped for a user's before its open: read as the user's, names no root process"
-# The pid file and runc's state.json are opened by the same open_owned
-# (lib/node/bundles.c); a pid file names a live process, which a made /proc
-# cannot give here: not swapped in this test.
+# The pid file and runc's state.json (twentieth pass, part B: untested
+# until then). Before the fix they were read by path and their owner taken
+# after, by lstat of the path: a user's file in place for the read and
+# root's renamed back just after the open (SWAP_WHEN=after) was read as
+# root's, and the container named root's process 777. Now the owner is the
+# opened file's: the user's, so no root process. The user's file names 777
+# too: what it says does not matter, whose it is does.
+pidfiles() { # the user's pid file in place, root's aside (root.pid)
+  rm -f "$U/pidfile" "$U/root.pid"
+  echo 777 >"$U/root.pid" && echo 777 >"$U/pidfile" && chown 4321:4321 "$U/pidfile"
+}
+fresh && pidfiles
+is "$(scan)" "$ID 0 0 prod" "a user's pid file in root's bundle: names no root process"
+mv "$U/root.pid" "$U/pidfile"
+is "$(scan)" "$ID 777 1 prod" "root's pid file: root's container, its process named"
+pidfiles
+is "$(scan LD_PRELOAD="$SHIM" SWAP_NAME=pidfile SWAP_AT=1 SWAP_READS=1 SWAP_WHEN=after SWAP_FROM="$U/root.pid" \
+  SWAP_TO="$U/pidfile")" "$ID 0 0 prod" \
+  "a user's pid file read, root's renamed back after the open: read as the user's, names no root process"
+rm -f "$U/pidfile" "$U/root.pid"
+# runc's layout: RUNC/ID/state.json names the bundle and the first process.
+R=$T/runc/$ID B=$T/bundle
+mkdir -p "$R" "$B" && chmod 755 "$T/runc" "$R" "$B" && cfg prod >"$B/config.json"
+states() { # the user's state.json in place, root's aside (root.json)
+  local st='{"init_process_pid":777,"config":{"labels":["bundle='"$B"'"]}}'
+  rm -f "$R/state.json" "$R/root.json"
+  echo "$st" >"$R/root.json" && echo "$st" >"$R/state.json" && chown 4321:4321 "$R/state.json"
+}
+states && mv "$R/root.json" "$R/state.json"
+is "$(env NODE_SCAN_NS=1 "$SCAN" "$T/proc" "runc:$T/runc" 0 | tail -n +2)" "$ID 777 1 prod" \
+  "runc: root's state.json: its container, process 777"
+states
+is "$(env NODE_SCAN_NS=1 LD_PRELOAD="$SHIM" SWAP_NAME=state.json SWAP_AT=1 SWAP_READS=1 SWAP_WHEN=after \
+  SWAP_FROM="$R/root.json" SWAP_TO="$R/state.json" "$SCAN" "$T/proc" "runc:$T/runc" 0 | tail -n +2)" \
+  "$ID 0 0 prod" \
+  "runc: a user's state.json read, root's renamed back after the open: the user's, names no root process"
 # A directory on the way a symbolic link: not followed, not read.
 fresh
 mv "$T/root/$ID/userdata" "$T/real" && ln -s "$T/real" "$U"
