@@ -79,4 +79,37 @@ is "$(env NODE_SCAN_NS=1 LD_PRELOAD="$SHIM" SWAP_NAME=state.json SWAP_AT=1 SWAP_
 fresh
 mv "$T/root/$ID/userdata" "$T/real" && ln -s "$T/real" "$U"
 is "$(scan)" "$ID 0 0 -" "the bundle's userdata a symbolic link (root's): not read, no root process"
+
+# A user's bundle whose pid file names a process in no container's cgroup
+# (the fallback for plain runc): it named any such process, root's too, as
+# its pod's first process (twentieth pass, part B). Now only a process whose
+# every uid is the bundle's owner's. Real processes (the pid file's number is
+# checked with pidfd_open), a made /proc for their cgroup, start and status.
+ID2=cafe000000000000000000000000000000000000000000000000000000000001
+UB=$T/uroot/$ID2/userdata
+mkdir -p "$UB" && chmod 755 "$T/uroot" "$T/uroot/$ID2" "$UB"
+cfg kube-system >"$UB/config.json" && chown 4321:4321 "$UB/config.json"
+printf 'cpu 0\nbtime 0\n' >"$T/proc/stat"
+made_proc() { # PID UID: PID in no container's cgroup, started at boot, of uid UID
+  mkdir -p "$T/proc/$1"
+  echo "0::/user.slice/session-1.scope" >"$T/proc/$1/cgroup"
+  echo "$1 (sleep) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0" >"$T/proc/$1/stat"
+  printf 'Name:\tsleep\nUid:\t%s\t%s\t%s\t%s\nGid:\t%s\t%s\t%s\t%s\n' "$2" "$2" "$2" "$2" "$2" "$2" "$2" "$2" >"$T/proc/$1/status"
+  printf 'CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n' >>"$T/proc/$1/status"
+}
+sleep 600 &
+P0=$!
+setpriv --reuid 4321 --regid 4321 --clear-groups sleep 600 &
+P1=$!
+made_proc "$P0" 0 && made_proc "$P1" 4321
+echo "$P0" >"$UB/pidfile" && chown 4321:4321 "$UB/pidfile"
+uscan() { env NODE_SCAN_NS=1 "$SCAN" "$T/proc" "$T/uroot" 0 | grep "^$ID2 "; }
+is "$(uscan)" "$ID2 0 0 kube-system" "a user's pid file naming root's process outside any container: not named"
+echo "$P1" >"$UB/pidfile"
+is "$(uscan)" "$ID2 $P1 1 kube-system" "a user's pid file naming the user's own process: named"
+chown 0:0 "$UB/pidfile" "$UB/config.json"
+echo "$P0" >"$UB/pidfile"
+is "$(uscan)" "$ID2 $P0 1 kube-system" "root's pid file naming root's process outside any container: named (plain runc)"
+kill "$P0" "$P1"
+wait "$P0" "$P1" 2>/dev/null
 done_testing
