@@ -207,7 +207,17 @@ static int path_parse(const char *path, size_t len, struct cs_container *c, size
 			const char *nm = comp_starts(k, "lxc.payload.") ? k->s + 12 : k->s;
 			size_t nl = (size_t)(k->s + k->len - nm);
 
-			snprintf(c->id, sizeof(c->id), "%.*s", (int)(nl < 64 ? nl : 64), nm);
+			/*
+			 * The whole name: it was cut at 64 bytes, and two
+			 * containers whose names share their first 64 were one
+			 * to ps, serve and trace --container (nineteenth pass,
+			 * part E, left open). A cgroup's name is at most
+			 * NAME_MAX (255) bytes; a longer one is no kernel's.
+			 */
+			if (nl >= sizeof(c->id))
+				return -ENAMETOOLONG;
+			memcpy(c->id, nm, nl);
+			c->id[nl] = '\0';
 			c->runtime = CS_RT_LXC;
 			goto found;
 		}

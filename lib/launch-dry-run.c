@@ -545,7 +545,7 @@ static int strings_over(struct probe *p, const char *filename, int fd, const cha
 		return 1; /* the first copy */
 	if (busy)
 		return 0;
-	if (p->l->plan && p->l->plan->set_caps)
+	if (cs_launch_checks_file(p->l))
 		return checked_chain_e2big(p, fd, path, why, len);
 	if (!p->claimed) /* each "#!" file's splice */
 		return cs_exec_strings_chain_e2big(filename, p->argv, p->envp, fd, &p->out->file,
@@ -566,7 +566,7 @@ static int strings_e2big(struct probe *p, int fd, const char *path, int ifd, boo
 	struct cs_steps scratch;
 	int o = 0;
 
-	if (p->l->plan && p->l->plan->set_caps) {
+	if (cs_launch_checks_file(p->l)) {
 		snprintf(name, sizeof(name), "/dev/fd/%d", fd);
 		filename = name;
 	}
@@ -631,15 +631,15 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	 * refusal ends its walk (cs_launch_exec_checked): the same here, in the
 	 * same order, with the run's words.
 	 */
-	if (rc < 0 && p->l->plan && p->l->plan->set_caps)
+	if (rc < 0 && cs_launch_checks_file(p->l))
 		cs_diag_set(&out->refused, -rc, 0, 0, "execve",
 			    "cannot read what execve would look at in %s: %s; nothing was run",
 			    path, strerror(-rc));
-	if (rc == 0 && p->l->plan && p->l->plan->set_caps &&
+	if (rc == 0 && cs_launch_checks_file(p->l) &&
 	    refuse_gain(p->l, out, path, &out->refused) == 0 &&
 	    refuse_binfmt(fd, path, &out->refused) == 0)
 		refuse_binfmt_chain(&out->file, &out->refused);
-	if (rc == 0 && !(p->l->plan && p->l->plan->set_caps)) {
+	if (rc == 0 && !(cs_launch_checks_file(p->l))) {
 		rc = model_binfmt(p, fd, path, &head, &ifd, &held, chain);
 		if (rc == -ENOMEM)
 			return rc;
@@ -752,14 +752,48 @@ void cs_launch_dry_run_clear(struct cs_launch_dry_run *r)
 	cs_exec_file_clear(&r->file);
 }
 
-/* -EPERM with d set when r (the model of cmd's execve) gains what the plan drops. */
+/*
+ * -EPERM with d set when r (the model of cmd's execve) does not keep the
+ * ambient set --ambient asks for: execve clears it for a set-uid or set-gid
+ * file and for one with file capabilities (no_new_privs or not), and the
+ * command ran, exit 0, with none of it and with what the file grants instead
+ * (`--user 1000 --ambient net_raw -- FILE` of cap_chown+ep: ambient 0,
+ * permitted cap_chown; of a set-uid root FILE: every capability). Twentieth
+ * pass, part B: only --caps was checked.
+ */
+static int refuse_ambient_lost(const struct cs_launch *l, const struct cs_launch_dry_run *r,
+			       const char *cmd, struct cs_diag *d)
+{
+	cs_mask_t want = l->plan->ambient & cs_mask_all();
+	cs_mask_t got = r->post.caps.set[CS_AMB];
+	char name[32];
+
+	if (!r->res.ok || got == want)
+		return 0;
+	return cs_diag_set(d, EPERM, 0, 0, "execve",
+			   "%s would not keep the ambient set asked for (%d capabilities lost, "
+			   "%s...): it (or its \"#!\" interpreter) is set-uid, set-gid or has "
+			   "file capabilities, and execve clears the ambient set for such a "
+			   "file; nothing was run",
+			   cmd, __builtin_popcountll(want & ~got),
+			   cs_cap_name_r(__builtin_ctzll(want & ~got ? want & ~got : want ^ got),
+					 false, name, sizeof(name)));
+}
+
+/*
+ * -EPERM with d set when r (the model of cmd's execve) loses the ambient set
+ * --ambient asks for, or with --caps gains what the plan drops.
+ */
 static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run *r,
 		       const char *cmd, struct cs_diag *d)
 {
 	cs_mask_t gain = r->res.ok ? r->post.caps.set[CS_PRM] & ~l->predicted.caps.set[CS_PRM] : 0;
 	char name[32];
+	int rc;
 
-	if (!gain)
+	if (l->plan && l->plan->set_ambient && (rc = refuse_ambient_lost(l, r, cmd, d)) < 0)
+		return rc;
+	if (!gain || !l->plan || !l->plan->set_caps)
 		return 0;
 	return cs_diag_set(d, EPERM, 0, 0, "execve",
 			   "%s would gain %d capabilities the plan drops (%s...) at execve: it (or "
@@ -777,7 +811,7 @@ int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char 
 	struct cs_steps st;
 	int rc;
 
-	if (!l->plan || !l->plan->set_caps)
+	if (!cs_launch_checks_file(l))
 		return 0;
 	cs_steps_init(&st);
 	rc = cs_launch_dry_run(l, cmd, path_env, &st, &r);

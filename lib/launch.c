@@ -570,7 +570,7 @@ static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
 }
 
 /*
- * With --caps: open the file once, check the open file
+ * With --caps or --ambient: open the file once, check the open file
  * (cs_launch_check_gain_fd) and execute that very descriptor, so it cannot
  * be swapped between the check and execve. (The new task's comm is then the
  * file's own name, "dash" for /bin/sh, since Linux 6.14; the descriptor's
@@ -598,11 +598,16 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 	return exec_script(l, fd, path, argv, depth, d);
 }
 
-/* One candidate of the walk; without --caps nothing is checked: executed by path. */
+bool cs_launch_checks_file(const struct cs_launch *l)
+{
+	return l && l->plan && (l->plan->set_caps || l->plan->set_ambient);
+}
+
+/* One candidate of the walk; without --caps or --ambient nothing is checked: executed by path. */
 static int exec_one(const struct cs_launch *l, const char *path, char *const argv[],
 		    struct cs_diag *d)
 {
-	if (!l || !l->plan || !l->plan->set_caps) {
+	if (!cs_launch_checks_file(l)) {
 		execv(path, argv);
 		return exec_einval(-errno, -1, path, d);
 	}

@@ -42,8 +42,10 @@ CS_EXPORT void cs_launch_dry_run_clear(struct cs_launch_dry_run *r);
  * For the real run, before execve: with --caps, a file that would gain
  * permitted capabilities the plan drops (set-uid root, file capabilities;
  * the root rule for a file) is refused, -EPERM with d set, as the root rule
- * is for a caller that stays root. 0 otherwise (also when execve would fail:
- * the real execve says why).
+ * is for a caller that stays root; with --ambient, a file for which execve
+ * would clear the ambient set asked for (set-uid, set-gid, file
+ * capabilities). 0 otherwise (also when execve would fail: the real execve
+ * says why).
  */
 CS_EXPORT int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,
 				   struct cs_diag *d);

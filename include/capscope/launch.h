@@ -106,7 +106,8 @@ CS_EXPORT int cs_launch_exec(char *const argv[]);
  * The run's execve, after cs_launch_apply and cs_launch_verify: execvp's
  * walk (no /bin/sh fallback) done with the new credentials, each candidate
  * opened once and executed through that descriptor (execveat); with --caps
- * the descriptor is checked first (cs_launch_check_gain_fd). Returns only on
+ * or --ambient the descriptor is checked first (cs_launch_check_gain_fd), and
+ * without either a candidate is executed by path. Returns only on
  * failure: -errno, and d->message is set when the check refused the file.
  */
 CS_EXPORT int cs_launch_exec_checked(const struct cs_launch *l, char *const argv[],

@@ -83,7 +83,9 @@ enum cs_runtime_kind {
 
 struct cs_container {
 	enum cs_runtime_kind runtime;
-	char id[65];	  /* container id (64 hex, or shorter if that is all there is) */
+	/* The container id: 64 hex digits, or shorter if that is all there is;
+	 * an LXC container's name, whole (a cgroup name: up to 255 bytes). */
+	char id[256];
 	char pod_uid[37]; /* Kubernetes pod UID with dashes, "" when not a pod */
 	char qos[16];	  /* "guaranteed", "burstable", "besteffort" or "" */
 	char cgroup[512]; /* the path the answer came from */

@@ -17,6 +17,17 @@
  */
 typedef int (*cs_launch_try_fn)(void *ctx, const char *path, bool *final);
 
+struct cs_launch;
+
+/*
+ * Whether the run opens each candidate, checks that open file against the
+ * plan and executes that descriptor (exec_checked): with --caps (a gain the
+ * plan drops) and with --ambient (a set-uid, set-gid or file-capability
+ * command, for which execve clears the ambient set asked for). Without
+ * either, a candidate is executed by path. The dry run follows the same rule.
+ */
+bool cs_launch_checks_file(const struct cs_launch *l);
+
 /* Whether execvp goes on to the next directory after a candidate said rc. */
 bool cs_launch_walk_goes_on(int rc);
 

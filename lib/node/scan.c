@@ -54,7 +54,7 @@ struct member {
 	enum cs_runtime_kind runtime;
 	bool delegated; /* its cgroup is in a user's delegated subtree (owner) */
 	uid_t owner;
-	char id[65];
+	char id[sizeof(((struct cs_container *)0)->id)];
 };
 
 /*
@@ -144,7 +144,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		m[n].pid = (pid_t)strtol(e->d_name, NULL, 10);
 		m[n].runtime = cc.runtime;
 		m[n].delegated = delegated_to(cc.cgroup, &m[n].owner);
-		memcpy(m[n].id, cc.id, sizeof(m[n].id));
+		memcpy(m[n].id, cc.id, strlen(cc.id) + 1);
 		n++;
 	}
 	if (n)
@@ -237,6 +237,48 @@ static bool pidfd_gone(int pidfd)
  */
 size_t cs_node_pidfd_max = 128;
 
+/*
+ * Whether a process of these uids (real, effective, saved, fs) may be named
+ * by c's pid file: any when c's runtime state is root's; else only one
+ * whose every uid is the owner's. A user's bundle (its pid file or
+ * config.json a user's, in a --bundle-root the user may write) named any
+ * process outside a container's cgroup, root's own too (a root `sleep`
+ * shown as a pod of kube-system with all its capabilities), where the join
+ * of cgroups gives such a bundle only that user's processes (twentieth
+ * pass, part B).
+ */
+static bool owner_runs(const struct cs_node_ctr *c, const uid_t uid[4])
+{
+	uid_t o = cs_node_owner(c);
+
+	for (int i = 0; o && i < 4; i++)
+		if (uid[i] != o)
+			return false;
+	return true;
+}
+
+/* owner_runs for pid as proc shows it (false when it cannot be read). */
+static bool owner_runs_at(const struct cs_node_ctr *c, const char *proc, const char *pid)
+{
+	char path[PATH_MAX];
+	cs_cleanup_free char *buf = NULL;
+	struct cs_proc_status st = {0};
+	size_t len;
+	bool ok;
+
+	if (!cs_node_owner(c))
+		return true;
+	snprintf(path, sizeof(path), "%s/%s/status", proc, pid);
+	if (cs_read_proc_file(path, 1u << 20, &buf, &len) < 0 ||
+	    cs_proc_status_parse(buf, len, &st, NULL) < 0 || !(st.have & CS_HAVE_UID)) {
+		cs_proc_status_free(&st);
+		return false;
+	}
+	ok = owner_runs(c, st.uid);
+	cs_proc_status_free(&st);
+	return ok;
+}
+
 static void pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held)
 {
 	char pid[16];
@@ -251,7 +293,8 @@ static void pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *he
 	    (fd = (int)syscall(SYS_pidfd_open, c->pidfile_pid, 0)) < 0 && errno == ESRCH)
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)c->pidfile_pid);
-	if (proc_container(proc, pid, &cc) != 0 || start_time(proc, c->pidfile_pid, &started) < 0 ||
+	if (proc_container(proc, pid, &cc) != 0 || !owner_runs_at(c, proc, pid) ||
+	    start_time(proc, c->pidfile_pid, &started) < 0 ||
 	    started > (double)c->pid_written.tv_sec + 2.0 ||
 	    cs_proc_start_ticks(proc, c->pidfile_pid, &c->pidfile_start) < 0 ||
 	    (fd >= 0 && pidfd_gone(fd))) {
@@ -305,7 +348,8 @@ void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
 static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p, const char *proc)
 {
 	if (!p->has_container || !p->container.id[0])
-		return c->pid == c->pidfile_pid && pidfile_same(c, proc); /* pidfile_fallback's */
+		return c->pid == c->pidfile_pid && pidfile_same(c, proc) && /* pidfile_fallback's */
+		       owner_runs(c, p->st.uid);
 	return !strncmp(c->id, p->container.id, strlen(p->container.id));
 }
 

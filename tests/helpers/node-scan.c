@@ -4,7 +4,8 @@
  * PROC (a /proc made by the test) and WARM more (default 1, a scrape after
  * the first), printing how many containers it found. tests/cli/serve-node.sh
  * counts its instructions for growing PROCs and roots. With a CRI-O/Podman
- * userdata root, each container follows as "ID PID N_PROCS", and its pod's
+ * userdata root (or LAYOUT:/PATH, as --bundle-root takes it: runc:/PATH),
+ * each container follows as "ID PID N_PROCS", and its pod's
  * namespace after them ("-" for none) when NODE_SCAN_NS is set.
  */
 #include <stdlib.h>
@@ -25,7 +26,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	o.proc = argv[1];
-	if (argc >= 3)
+	/* A userdata root, or any layout as --bundle-root gives it (runc:/PATH). */
+	if (argc >= 3 && cs_node_root_parse(argv[2], &root) < 0)
 		root = (struct cs_node_root){CS_NODE_USERDATA, argv[2]};
 	r = cs_node_scan(&inv, &o, &d);
 	for (int i = 0; r == 0 && i < warm; i++)

@@ -5,21 +5,29 @@
  * Every open of a path ending in $SWAP_NAME (open, openat, and openat2
  * through syscall(2)) is counted; just before open number $SWAP_AT,
  * $SWAP_FROM is renamed over $SWAP_TO, or with SWAP_MODE=write its bytes
- * written over $SWAP_TO's (the same inode). $SWAP_LOG, when set, names a
- * file that gets one line per counted open. Test code only.
+ * written over $SWAP_TO's (the same inode). With SWAP_WHEN=after, just
+ * after that open instead: the file opened is the one there before, and a
+ * look at the path after it sees the other (tests/cli/serve-node-swap.sh).
+ * With SWAP_READS=1 an open with O_PATH (which reads nothing) is not
+ * counted: "the open that reads", however many looks come before it.
+ * $SWAP_LOG, when set, names a file that gets one line per counted open.
+ * Test code only.
  */
 #undef _FILE_OFFSET_BITS /* open and open64 both, by their own names */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 static int counted;
 
@@ -40,19 +48,39 @@ static void write_over(const char *from, const char *to)
 		fclose(out);
 }
 
-static void seen(const char *path)
+static void swap(void)
+{
+	const char *from = getenv("SWAP_FROM"), *to = getenv("SWAP_TO");
+
+	if (!from || !to)
+		return;
+	if (getenv("SWAP_MODE") && !strcmp(getenv("SWAP_MODE"), "write"))
+		write_over(from, to);
+	else if (rename(from, to) < 0)
+		perror("swap-on-open: rename");
+}
+
+static bool swap_after(void)
+{
+	return getenv("SWAP_WHEN") && !strcmp(getenv("SWAP_WHEN"), "after");
+}
+
+/* Counts an open of path; swaps now unless SWAP_WHEN=after, and returns
+ * whether the open about to be made is the one to swap after. */
+static bool seen(const char *path, long flags)
 {
 	const char *name = getenv("SWAP_NAME"), *at = getenv("SWAP_AT");
-	const char *from = getenv("SWAP_FROM"), *to = getenv("SWAP_TO");
 	const char *log = getenv("SWAP_LOG");
 	size_t n, l;
 
 	if (!path || !name || !*name)
-		return;
+		return false;
 	n = strlen(name);
 	l = strlen(path);
 	if (l < n || strcmp(path + l - n, name) != 0)
-		return;
+		return false;
+	if (getenv("SWAP_READS") && (flags & O_PATH))
+		return false;
 	counted++;
 	if (log) {
 		FILE *f = fopen(log, "a");
@@ -62,12 +90,23 @@ static void seen(const char *path)
 			fclose(f);
 		}
 	}
-	if (!at || atoi(at) != counted || !from || !to)
-		return;
-	if (getenv("SWAP_MODE") && !strcmp(getenv("SWAP_MODE"), "write"))
-		write_over(from, to);
-	else if (rename(from, to) < 0)
-		perror("swap-on-open: rename");
+	if (!at || atoi(at) != counted)
+		return false;
+	if (swap_after())
+		return true;
+	swap();
+	return false;
+}
+
+/* The real call's result, the swap made after it when it was the one. */
+static long done(bool now, long r)
+{
+	int e = errno;
+
+	if (now)
+		swap();
+	errno = e;
+	return r;
 }
 
 #define NEXT(type, name) ((type)dlsym(RTLD_NEXT, name))
@@ -85,8 +124,9 @@ SHIM int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	seen(path);
-	return NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode);
+	bool now = seen(path, flags);
+
+	return (int)done(now, NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode));
 }
 
 SHIM int open64(const char *path, int flags, ...)
@@ -97,8 +137,9 @@ SHIM int open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	seen(path);
-	return NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode);
+	bool now = seen(path, flags);
+
+	return (int)done(now, NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode));
 }
 
 SHIM int openat(int dir, const char *path, int flags, ...)
@@ -109,8 +150,10 @@ SHIM int openat(int dir, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	seen(path);
-	return NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode);
+	bool now = seen(path, flags);
+
+	return (int)done(
+	    now, NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode));
 }
 
 SHIM int openat64(int dir, const char *path, int flags, ...)
@@ -121,20 +164,25 @@ SHIM int openat64(int dir, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	seen(path);
-	return NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode);
+	bool now = seen(path, flags);
+
+	return (int)done(
+	    now, NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode));
 }
 
 SHIM int __open_2(const char *path, int flags)
 {
-	seen(path);
-	return NEXT(int (*)(const char *, int), "__open_2")(path, flags);
+	bool now = seen(path, flags);
+
+	return (int)done(now, NEXT(int (*)(const char *, int), "__open_2")(path, flags));
 }
 
 SHIM int __openat_2(int dir, const char *path, int flags)
 {
-	seen(path);
-	return NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags);
+	bool now = seen(path, flags);
+
+	return (int)done(now,
+			 NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags));
 }
 
 SHIM long syscall(long nr, ...)
@@ -146,9 +194,12 @@ SHIM long syscall(long nr, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
+	bool now = false;
+
 #ifdef SYS_openat2
 	if (nr == SYS_openat2)
-		seen((const char *)a[1]);
+		now = seen((const char *)a[1], (long)((const struct open_how *)a[2])->flags);
 #endif
-	return NEXT(long (*)(long, ...), "syscall")(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return done(now,
+		    NEXT(long (*)(long, ...), "syscall")(nr, a[0], a[1], a[2], a[3], a[4], a[5]));
 }

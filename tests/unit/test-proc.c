@@ -219,6 +219,29 @@ static void cgroups(void **state)
 	assert_int_equal(c.runtime, CS_RT_LXC);
 	assert_string_equal(c.id, "web1");
 
+	/* An LXC name whole (cgroup names go up to NAME_MAX): two that share
+	 * their first 64 bytes were one id, cut there (twentieth pass, part B). */
+	{
+		char buf[400], name[256];
+
+		memset(name, 'n', 243);
+		name[243] = '\0';
+		snprintf(buf, sizeof(buf), "0::/lxc.payload.%s/init.scope\n", name);
+		assert_int_equal(P(buf), 1);
+		assert_int_equal(c.runtime, CS_RT_LXC);
+		assert_string_equal(c.id, name);
+		memset(name, 'm', 255);
+		name[255] = '\0';
+		snprintf(buf, sizeof(buf), "0::/lxc/%s\n", name);
+		assert_int_equal(P(buf), 1);
+		assert_string_equal(c.id, name);
+		/* Longer than a cgroup's name can be: not read as an id. */
+		snprintf(buf, sizeof(buf), "0::/lxc/%sm\n", name);
+		assert_true(P(buf) <= 0);
+		assert_int_equal(cs_cgroup_path_parse(buf + 3, strlen(buf + 3) - 1, &c),
+				 -ENAMETOOLONG);
+	}
+
 	assert_int_equal(P("0::/user.slice/user-1000.slice/session-2.scope\n"), 0);
 	assert_int_equal(P("0::/\n"), 0);
 	assert_int_equal(P(""), 0);
