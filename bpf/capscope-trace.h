@@ -106,18 +106,6 @@ struct cs_cache_head {
 	__u64 reserved2[2];
 };
 
-/*
- * One CPU's page of the cache: an element of the "cache" array each, so
- * that a check finds its slot from the page it looked up for the header
- * (an offset, not a second lookup). slot[0] is the header.
- */
-struct cs_cache_page {
-	union {
-		struct cs_cache_head head;
-		struct cs_cache_slot slot[CS_CACHE_SLOTS];
-	};
-};
-
 /* One check, on the optional ring buffer stream (--events). */
 struct cs_trace_event {
 	__u64 ts_ns; /* bpf_ktime_get_ns */

@@ -117,23 +117,21 @@ struct {
  * programs, then adds the slots still holding counts (cs_trace_decode_count
  * reads them like map rows).
  *
- * One page per CPU (struct cs_cache_page: CS_CACHE_SLOTS slots of 64 bytes;
- * mmapable, so the values start on a page boundary), an element each,
- * indexed by the CPU's number (user space sizes it to the possible CPUs),
- * the first slot being the settings' header (struct cs_cache_head): a
- * check touches this page, the tracked-process bitmap's and pages the
- * kernel used already, and nothing else. Each other page (a PERCPU_ARRAY's
- * per-CPU area, the read-only globals, a private stack, a second page of a
- * larger cache) cost 10 to 25 ns per check on the test VM of the sessions
- * before the twentieth (docs/trace.md, "Overhead"). A check finds its slot
- * from the page it looked up for the header: one map lookup, not two.
+ * One page per CPU (CS_CACHE_SLOTS slots of 64 bytes; mmapable, so the
+ * values start on a page boundary), indexed by the CPU's number (user space
+ * sizes it to the possible CPUs), the first slot being the settings' header
+ * (struct cs_cache_head): a check touches this page, the tracked-process
+ * bitmap's and pages the kernel used already, and nothing else. Each other
+ * page (a PERCPU_ARRAY's per-CPU area, the read-only globals, a private
+ * stack, a second page of a larger cache) cost 10 to 25 ns per check on the
+ * test VM (docs/trace.md, "Overhead").
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
+	__uint(max_entries, CS_CACHE_SLOTS);
 	__type(key, __u32);
-	__type(value, struct cs_cache_page);
+	__type(value, struct cs_cache_slot);
 } cache SEC(".maps");
 
 struct {
@@ -422,9 +420,9 @@ static __noinline int count_add(const struct cs_trace_key *key, __u64 n, __u32 e
 }
 
 /* The header of this CPU's cache page: the settings. */
-static __always_inline struct cs_cache_page *cache_page(void)
+static __always_inline struct cs_cache_head *cache_head(void)
 {
-	__u32 idx = bpf_get_smp_processor_id();
+	__u32 idx = bpf_get_smp_processor_id() * CS_CACHE_SLOTS;
 
 	return bpf_map_lookup_elem(&cache, &idx);
 }
@@ -463,7 +461,6 @@ static __always_inline bool seen_here(const struct cs_cache_head *head, struct t
  */
 static __noinline int remember(struct task_struct *task)
 {
-	struct cs_cache_page *page;
 	struct cs_cache_head *head;
 	__u32 pid;
 
@@ -472,10 +469,9 @@ static __noinline int remember(struct task_struct *task)
 	if (!task->bpf_storage &&
 	    !bpf_task_storage_get(&marks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
 		return 0; /* no mark: its checks keep asking the bitmap */
-	page = cache_page();
-	if (!page)
+	head = cache_head();
+	if (!head)
 		return 0;
-	head = &page->head;
 	pid = task->pid;
 	head->seen[pid & (CS_HEAD_SEEN - 1)].pid = pid;
 	head->seen[pid & (CS_HEAD_SEEN - 1)].start_time = task->start_time;
@@ -487,14 +483,14 @@ static __noinline int remember(struct task_struct *task)
  * CPU's memory of it if it is marked, else from the bitmap.
  */
 static __always_inline bool tgids_in_scope(struct task_struct *task, __u32 tgid,
-					   struct cs_cache_page **found)
+					   struct cs_cache_head **found)
 {
-	struct cs_cache_page *page;
+	struct cs_cache_head *head;
 
 	if (task->bpf_storage && !(task->flags & PF_EXITING_FLAG)) {
-		page = cache_page();
-		if (page && seen_here(&page->head, task)) {
-			*found = page; /* record() needs it: not looked up twice */
+		head = cache_head();
+		if (head && seen_here(head, task)) {
+			*found = head; /* record() needs it: not looked up twice */
 			return true;
 		}
 	}
@@ -505,23 +501,24 @@ static __always_inline bool tgids_in_scope(struct task_struct *task, __u32 tgid,
 }
 
 /*
- * The cache slot of a check in its CPU's page: a cheap mix of the fields
- * that vary picks one of the slots (1 to CS_CACHE_SLOTS - 1; 0 is the
- * header); it only has to spread keys.
+ * The cache slot of a check on this CPU: a cheap mix of the fields that vary
+ * picks one of the CPU's slots (1 to CS_CACHE_SLOTS - 1; 0 is the header);
+ * it only has to spread keys.
  */
-#define CACHE_SLOT(page, c)                                                                        \
-	cache_slot(page, (c)->tgid, (c)->cap, (c)->ret, (c)->syscall, (c)->stackid)
-static __always_inline struct cs_cache_slot *cache_slot(struct cs_cache_page *page, __u32 tgid,
-							int cap, int ret, int syscall, int stackid)
+#define CACHE_SLOT(c) cache_slot((c)->tgid, (c)->cap, (c)->ret, (c)->syscall, (c)->stackid)
+static __always_inline struct cs_cache_slot *cache_slot(__u32 tgid, int cap, int ret, int syscall,
+							int stackid)
 {
+	__u32 cpu = bpf_get_smp_processor_id();
 	/* One multiply, the top bits (Fibonacci hashing): the fields are
 	 * small numbers, shifted apart first. */
 	__u32 h = (tgid ^ (__u32)cap << 6 ^ (__u32)syscall << 12 ^ (__u32)stackid << 20 ^
 		   (__u32)ret << 27) *
 		  0x9E3779B1u;
 	__u32 i = h >> (32 - CS_CACHE_SLOTS_SHIFT);
+	__u32 idx = cpu * CS_CACHE_SLOTS + (i ? i : 1);
 
-	return &page->slot[i ? i : 1];
+	return bpf_map_lookup_elem(&cache, &idx);
 }
 
 /* The user namespaces of a check, as inode numbers (see cs_trace_key). */
@@ -835,29 +832,29 @@ static __noinline int refill(struct cs_cache_slot *slot, const struct check *c)
  * every check cost about a third of the program.
  */
 static __always_inline int record(void *ctx, struct task_struct *task, struct check *c, bool wide,
-				  struct cs_cache_page *page)
+				  struct cs_cache_head *head)
 {
 	bool by_cgroup = wide && per_cgroup, events;
 	struct cs_cache_slot *slot;
 
 	c->syscall = current_syscall(task);
 	c->stackid = -1;
-	if (!page) /* not found by the scope test (a thread's first check here, other scopes) */
-		page = cache_page();
-	if (!page) /* a CPU beyond the array: cannot happen, but a check counts */
+	if (!head) /* not found by the scope test (a thread's first check here, other scopes) */
+		head = cache_head();
+	if (!head) /* a CPU beyond the array: cannot happen, but a check counts */
 		return count_direct(c, 0);
-	if ((__u32)c->cap < 64 && (page->head.stack_caps & (1ULL << c->cap)))
+	if ((__u32)c->cap < 64 && (head->stack_caps & (1ULL << c->cap)))
 		c->stackid = take_stack(ctx);
-	events = page->head.flags & CS_HEAD_EVENTS;
+	events = head->flags & CS_HEAD_EVENTS;
 	/* Read the fields from *c again below: copies kept in registers
 	 * would be spilled around the calls and grow the frame past 48
 	 * bytes. An opaque pointer makes the compiler reload them. */
 	barrier_var(c);
 
-	slot = by_cgroup ? NULL : CACHE_SLOT(page, c);
+	slot = by_cgroup ? NULL : CACHE_SLOT(c);
 	if (!slot) {
 		/* serve's per-cgroup rows go straight to "counts". */
-		count_direct(c, page->head.epoch);
+		count_direct(c, head->epoch);
 	} else if (slot->count && slot->key.tgid == c->tgid && slot->key.cap == c->cap &&
 		   slot->key.ret == c->ret && slot->key.stackid == c->stackid &&
 		   slot->key.syscall == c->syscall && slot->key.opts == c->opts &&
@@ -911,12 +908,12 @@ static __always_inline void check_userns(struct check *c, const struct cred *cre
  * the settings (one page less).
  */
 static __always_inline struct task_struct *current_in_scope(struct check *c, bool wide,
-							    struct cs_cache_page **page)
+							    struct cs_cache_head **head)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	c->tgid = task->tgid;
-	return (wide ? in_scope(c->tgid) : tgids_in_scope(task, c->tgid, page)) ? task : NULL;
+	return (wide ? in_scope(c->tgid) : tgids_in_scope(task, c->tgid, head)) ? task : NULL;
 }
 
 /*
@@ -928,17 +925,17 @@ static __always_inline struct task_struct *current_in_scope(struct check *c, boo
  */
 static __always_inline int hook_check(__u64 *ctx, bool wide, int cap_arg, int opts_arg)
 {
-	struct cs_cache_page *page = NULL;
+	struct cs_cache_head *head = NULL;
 	struct task_struct *task;
 	struct check c;
 
-	if (!(task = current_in_scope(&c, wide, &page)))
+	if (!(task = current_in_scope(&c, wide, &head)))
 		return 0;
 	c.cap = (int)ctx[cap_arg];
 	c.ret = (int)ctx[4];
 	c.opts = opts_arg < 0 ? CS_OPTS_UNKNOWN : (int)ctx[opts_arg];
 	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
-	return record(ctx, task, &c, wide, page);
+	return record(ctx, task, &c, wide, head);
 }
 #define tp_check(ctx, wide)    hook_check(ctx, wide, 3, -1)
 #define fexit_check(ctx, wide) hook_check(ctx, wide, 2, 3)

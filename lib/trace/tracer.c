@@ -37,7 +37,6 @@
 #include "../internal/bpf-log.h"
 #include "../internal/bpf-sync.h"
 #include "../internal/cgroup-owner.h"
-#include "../internal/cleanup.h"
 #include "../internal/pid-tree.h"
 #include "../internal/stack-memo.h"
 #include "../internal/util.h"
@@ -141,19 +140,20 @@ static bool probe_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, 
 /* The settings, in the header slot of every CPU's cache page (struct cs_cache_head). */
 static int write_heads(struct capscope_bpf *s, const struct cs_tracer_config *cfg, int ncpu)
 {
-	cs_cleanup_free struct cs_cache_page *v = calloc(1, sizeof(*v)); /* 4 KiB */
+	union {
+		struct cs_cache_head head;
+		struct cs_cache_slot slot;
+	} v = {.head = {.stack_caps = cfg->stack_caps, .flags = cfg->events ? CS_HEAD_EVENTS : 0}};
 	int fd = bpf_map__fd(s->maps.cache);
 
 	_Static_assert(sizeof(struct cs_cache_head) == sizeof(struct cs_cache_slot),
 		       "the header takes one slot");
-	_Static_assert(sizeof(struct cs_cache_page) == 4096, "a CPU's cache is one page");
-	if (!v)
-		return -ENOMEM;
-	v->head.stack_caps = cfg->stack_caps;
-	v->head.flags = cfg->events ? CS_HEAD_EVENTS : 0;
-	for (__u32 cpu = 0; cpu < (__u32)ncpu; cpu++)
-		if (bpf_map_update_elem(fd, &cpu, v, BPF_ANY))
+	for (__u32 cpu = 0; cpu < (__u32)ncpu; cpu++) {
+		__u32 idx = cpu * CS_CACHE_SLOTS;
+
+		if (bpf_map_update_elem(fd, &idx, &v, BPF_ANY))
 			return -errno;
+	}
 	return 0;
 }
 
@@ -214,15 +214,15 @@ static int try_hook(struct cs_tracer *t, const struct cs_tracer_config *cfg, int
 		bpf_map__set_autocreate(s->maps.marks, false);
 	if (!cfg->events)
 		bpf_map__set_max_entries(s->maps.events, 4096); /* unused, keep it small */
-	/* One page (an element) of CS_CACHE_SLOTS per possible CPU (its
-	 * header is needed even for per-cgroup rows, which bypass the slots). */
+	/* One page of CS_CACHE_SLOTS per possible CPU (its header is needed
+	 * even for per-cgroup rows, which bypass the slots). */
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu <= 0) {
 		snprintf(why, len, "counting the CPUs: %s", strerror(ncpu < 0 ? -ncpu : EINVAL));
 		capscope_bpf__destroy(s);
 		return ncpu < 0 ? ncpu : -EINVAL;
 	}
-	bpf_map__set_max_entries(s->maps.cache, (__u32)ncpu);
+	bpf_map__set_max_entries(s->maps.cache, (__u32)ncpu * CS_CACHE_SLOTS);
 	/* trace never switches epochs and has no per-cgroup rows: the second
 	 * set and the quota are not written (preallocated, 2 and 1 MiB). */
 	if (!cfg->per_cgroup) {
@@ -548,29 +548,21 @@ static int add_rec(struct cs_tracer *t, struct cs_trace_report *r, const struct 
 static int collect_cache(struct cs_tracer *t, struct cs_trace_report *r,
 			 const struct cs_ksyms *ksyms, struct cs_stack_memo *memo)
 {
-	cs_cleanup_free struct cs_cache_page *page = malloc(sizeof(*page)); /* 4 KiB */
 	const struct bpf_map *map = t->skel->maps.cache;
 	__u32 n = bpf_map__max_entries(map);
 	int fd = bpf_map__fd(map), rc = 0;
 
-	if (!page)
-		return -ENOMEM;
-	for (__u32 cpu = 0; cpu < n && rc == 0; cpu++) {
-		if (bpf_map_lookup_elem(fd, &cpu, page))
-			continue;
-		for (__u32 i = 1; i < CS_CACHE_SLOTS && rc == 0; i++) {
-			const struct cs_cache_slot *v = &page->slot[i];
-			struct cs_trace_val val;
-			struct cs_trace_rec rec;
+	for (__u32 i = 0; i < n && rc == 0; i++) {
+		struct cs_cache_slot v;
+		struct cs_trace_val val;
+		struct cs_trace_rec rec;
 
-			if (!v->count)
-				continue;
-			val = (struct cs_trace_val){.count = v->count};
-			if (cs_trace_decode_count(&v->key, sizeof(v->key), &val, sizeof(val),
-						  &rec) < 0)
-				continue;
-			rc = add_rec(t, r, ksyms, &rec, memo);
-		}
+		if (i % CS_CACHE_SLOTS == 0 || bpf_map_lookup_elem(fd, &i, &v) || !v.count)
+			continue;
+		val = (struct cs_trace_val){.count = v.count};
+		if (cs_trace_decode_count(&v.key, sizeof(v.key), &val, sizeof(val), &rec) < 0)
+			continue;
+		rc = add_rec(t, r, ksyms, &rec, memo);
 	}
 	return rc;
 }
@@ -988,21 +980,24 @@ static int drain_node_spill(struct cs_tracer *t, cs_tracer_row_fn fn, void *ctx)
 }
 
 /* The epoch in every CPU's cache header (bpf/capscope.bpf.c, "Epochs").
- * Each CPU's page is read, changed and written back whole: in serve's
- * scope the programs write nothing in it (per-cgroup rows bypass the
- * slots; only trace's tracked threads are remembered in the header). */
+ * Read, changed and written back whole: in serve's scope the programs
+ * write nothing in the header (only trace's tracked threads are
+ * remembered there). */
 static int set_epoch(struct cs_tracer *t, __u32 epoch)
 {
-	cs_cleanup_free struct cs_cache_page *v = malloc(sizeof(*v)); /* 4 KiB */
 	int fd = bpf_map__fd(t->skel->maps.cache);
 
-	if (!v)
-		return -ENOMEM;
 	for (__u32 cpu = 0; cpu < (__u32)t->ncpu; cpu++) {
-		if (bpf_map_lookup_elem(fd, &cpu, v))
+		__u32 idx = cpu * CS_CACHE_SLOTS;
+		union {
+			struct cs_cache_head head;
+			struct cs_cache_slot slot;
+		} v;
+
+		if (bpf_map_lookup_elem(fd, &idx, &v))
 			return -errno;
-		v->head.epoch = epoch;
-		if (bpf_map_update_elem(fd, &cpu, v, BPF_ANY))
+		v.head.epoch = epoch;
+		if (bpf_map_update_elem(fd, &idx, &v, BPF_ANY))
 			return -errno;
 	}
 	return 0;
