@@ -118,8 +118,17 @@ fi
 # loaded 2-core VM): each program is attached alone, never beside another
 # one, since a second program on a tracepoint runs warm after the first and
 # looks cheaper than it is.
-prog_ns() { # bpftool name pattern; prints nothing (and the table shows '?') when not found
-  { bpftool prog show 2>/dev/null | grep -A1 "name $1" | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" |
+# The programs this bench puts on the hook: capscope's (any of its check
+# handlers), the floor, the one-liner's.
+hook_progs='cs_tp_cap_capable|cs_tp_cap_capable_wide|cs_fexit_cap_capable|cs_fexit_cap_capable_wide|cs_floor|cap_capable'
+prog_ns() { # exact program name; prints nothing (and the table shows '?') when not found
+  local all
+  all=$(bpftool prog show 2>/dev/null) || true
+  # On a shared machine another user's trace may have its program on the
+  # same hook meanwhile: the measured one then runs beside it (warm, or
+  # second), and the name may be the other's. No figure for that round.
+  [ "$(grep -cE "name ($hook_progs) " <<<"$all")" -eq 1 ] || return 0
+  { grep -A1 -E "name $1 " <<<"$all" | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" |
     awk '$4 > 0 {printf "%.0f", $2 / $4; exit}'; } || true
 }
 # A round whose figure is missing keeps its place (x), so that the rounds
@@ -211,6 +220,13 @@ if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; t
   done
   printf 'BPF program run time per check (kernel.bpf_stats_enabled; includes its own clock reads),\n'
   printf '%d rounds: median (min)\n' "$rounds"
+  # Rounds without a figure: another program was on the hook, or none was read.
+  left=""
+  for k in floor in out bt; do
+    c=$(echo "${s[$k]:-}" | tr ' ' '\n' | grep -c '^x$' || true)
+    [ "$c" -gt 0 ] && left+=" $k $c,"
+  done
+  [ -n "$left" ] && printf '  rounds left out (another program on the hook, or no figure):%s\n' "${left%,}"
   row() { # label median min comment
     printf '  %-34s %6s ns (%s)   %s\n' "$1" "${2:-?}" "${3:-?}" "$4"
   }
