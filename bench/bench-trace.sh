@@ -21,7 +21,9 @@
 # with the floor: an empty program on the same hook (bpf/floor.bpf.c,
 # tests/helpers/bpf-floor), which is what running any BPF program there
 # costs, accounting included. Both ratios are printed: per check, and above
-# the floor (the part each program's own work costs). Last, from the same
+# the floor (the part each program's own work costs), the latter also paired
+# (each round's program minus that round's floor, then the median), with
+# the order of the four measurements turned each round. Last, from the same
 # rounds, what the programs that follow processes cost per fork and per exit.
 set -euo pipefail
 build=${1:-build}
@@ -116,44 +118,69 @@ fi
 # loaded 2-core VM): each program is attached alone, never beside another
 # one, since a second program on a tracepoint runs warm after the first and
 # looks cheaper than it is.
-prog_ns() { # bpftool name pattern; prints nothing (and the table shows '?') when not found
-  { bpftool prog show 2>/dev/null | grep -A1 "name $1" | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" |
+# The programs this bench puts on the hook: capscope's (any of its check
+# handlers), the floor, the one-liner's.
+hook_progs='cs_tp_cap_capable|cs_tp_cap_capable_wide|cs_fexit_cap_capable|cs_fexit_cap_capable_wide|cs_floor|cap_capable'
+prog_ns() { # exact program name; prints nothing (and the table shows '?') when not found
+  local all
+  all=$(bpftool prog show 2>/dev/null) || true
+  # On a shared machine another user's trace may have its program on the
+  # same hook meanwhile: the measured one then runs beside it (warm, or
+  # second), and the name may be the other's. No figure for that round.
+  [ "$(grep -cE "name ($hook_progs) " <<<"$all")" -eq 1 ] || return 0
+  { grep -A1 -E "name $1 " <<<"$all" | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" |
     awk '$4 > 0 {printf "%.0f", $2 / $4; exit}'; } || true
 }
-stats_round() {
-  local cs fl
-  # In scope: capscope traces the loop; read the counters before the trace ends.
+# A round whose figure is missing keeps its place (x), so that the rounds
+# of the floor and of each program stay paired.
+or_x() { echo "${1:-x}"; }
+# One measurement each; a round runs the four in an order that turns by one
+# each round. In a fixed order, the same program always followed the same
+# other, and the place alone moved a program's figure by up to ~20 ns in
+# this session's runs (two builds of capscope measured in a fixed order
+# differed by 19 ns; in turns, by none).
+m_in() { # in scope: capscope traces the loop; read the counters before the trace ends
+  local cs
   "$capscope" trace -- sh -c "\"$helper\" setuid-bench $n >/dev/null; echo done; sleep 5" \
     >"$tmp/in.out" 2>&1 &
   cs=$!
   for _ in $(seq 600); do grep -q done "$tmp/in.out" 2>/dev/null && break; sleep 0.1; done
-  s[in]+="$(prog_ns cs_tp_cap_capable) "
+  s[in]+="$(or_x "$(prog_ns cs_tp_cap_capable)") "
   kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
-  # Out of scope: capscope traces a sleeping shell while the loop runs beside it.
+}
+m_out() { # out of scope: capscope traces a sleeping shell while the loop runs beside it
+  local cs
   "$capscope" trace -- sh -c 'echo ready; exec sleep 60' >"$tmp/cs.out" 2>&1 &
   cs=$!
   for _ in $(seq 100); do grep -q ready "$tmp/cs.out" 2>/dev/null && break; sleep 0.1; done
   "$helper" setuid-bench "$n" >/dev/null
-  s[out]+="$(prog_ns cs_tp_cap_capable) "
+  s[out]+="$(or_x "$(prog_ns cs_tp_cap_capable)") "
   kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
-  if [ "$have_bpftrace" = 1 ]; then
-    bpftrace -e 'tracepoint:capability:cap_capable { @[comm, args->cap, args->ret] = count(); }' \
-      >"$tmp/bt.out" 2>&1 &
-    bt=$!
-    for _ in $(seq 100); do grep -q Attaching "$tmp/bt.out" 2>/dev/null && break; sleep 0.1; done
-    sleep 0.3
-    "$helper" setuid-bench "$n" >/dev/null
-    s[bt]+="$(prog_ns cap_capable) "
-    stop "$bt"; bt=
-  fi
-  if [ -x "$floor" ]; then
-    "$floor" >"$tmp/floor.out" 2>&1 &
-    fl=$!
-    for _ in $(seq 100); do grep -q ready "$tmp/floor.out" 2>/dev/null && break; sleep 0.1; done
-    "$helper" setuid-bench "$n" >/dev/null
-    s[floor]+="$(prog_ns cs_floor) "
-    stop "$fl"
-  fi
+}
+m_bt() {
+  [ "$have_bpftrace" = 1 ] || return 0
+  bpftrace -e 'tracepoint:capability:cap_capable { @[comm, args->cap, args->ret] = count(); }' \
+    >"$tmp/bt.out" 2>&1 &
+  bt=$!
+  for _ in $(seq 100); do grep -q Attaching "$tmp/bt.out" 2>/dev/null && break; sleep 0.1; done
+  sleep 0.3
+  "$helper" setuid-bench "$n" >/dev/null
+  s[bt]+="$(or_x "$(prog_ns cap_capable)") "
+  stop "$bt"; bt=
+}
+m_floor() {
+  local fl
+  [ -x "$floor" ] || return 0
+  "$floor" >"$tmp/floor.out" 2>&1 &
+  fl=$!
+  for _ in $(seq 100); do grep -q ready "$tmp/floor.out" 2>/dev/null && break; sleep 0.1; done
+  "$helper" setuid-bench "$n" >/dev/null
+  s[floor]+="$(or_x "$(prog_ns cs_floor)") "
+  stop "$fl"
+}
+stats_round() { # $1: the round's number, which turns the order
+  local order=(m_in m_out m_bt m_floor) i
+  for i in 0 1 2 3; do "${order[$(((i + $1) % 4))]}"; done
 }
 # The programs that follow a scope of processes (cs_fork, cs_exit) run on
 # every fork and exit of the machine while one is traced: their run time per
@@ -186,13 +213,20 @@ if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; t
   trap 'echo "$old_stats" >/proc/sys/kernel/bpf_stats_enabled; rm -rf "$tmp"' EXIT
   echo 1 >/proc/sys/kernel/bpf_stats_enabled
   declare -A s
-  for r in $(seq "$rounds"); do stats_round; fork_round; done
+  for r in $(seq "$rounds"); do stats_round "$r"; fork_round; done
   echo "$old_stats" >/proc/sys/kernel/bpf_stats_enabled
   for k in floor in out bt fork_in exit_in fork_out exit_out; do
     eval "${k}_ns=$(echo "${s[$k]:-}" | median); ${k}_min=$(echo "${s[$k]:-}" | minimum)"
   done
   printf 'BPF program run time per check (kernel.bpf_stats_enabled; includes its own clock reads),\n'
   printf '%d rounds: median (min)\n' "$rounds"
+  # Rounds without a figure: another program was on the hook, or none was read.
+  left=""
+  for k in floor in out bt; do
+    c=$(echo "${s[$k]:-}" | tr ' ' '\n' | grep -c '^x$' || true)
+    [ "$c" -gt 0 ] && left+=" $k $c,"
+  done
+  [ -n "$left" ] && printf '  rounds left out (another program on the hook, or no figure):%s\n' "${left%,}"
   row() { # label median min comment
     printf '  %-34s %6s ns (%s)   %s\n' "$1" "${2:-?}" "${3:-?}" "$4"
   }
@@ -205,6 +239,22 @@ if command -v bpftool >/dev/null && [ -w /proc/sys/kernel/bpf_stats_enabled ]; t
     awk -v c="$in_ns" -v b="$bt_ns" -v f="${floor_ns:-0}" 'BEGIN {
       printf "  capscope / bpftrace per check: %.2f absolute; above the floor: %.2f (target <= 0.33)\n",
         c / b, (b - f > 0) ? (c - f) / (b - f) : 0 }'
+    # Paired: each round's figure minus that round's own floor (the three
+    # ran one after the other under the same load), then the median of the
+    # differences. The floor moves with the machine's load from round to
+    # round, by more than the difference measured; the separate medians
+    # above can pair a quiet round's floor with a busy round's program.
+    paired() { # the rounds' figures of $1, each minus the same round's floor
+      paste -d' ' <(echo "${s[$1]}" | tr ' ' '\n' | grep .) <(echo "${s[floor]}" | tr ' ' '\n' | grep .) |
+        awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ {print $1 - $2}' | sort -n |
+        awk '{a[NR]=$1} END {if (NR) print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'
+    }
+    pin=$(paired in); pbt=$(paired bt)
+    if [ -n "$pin" ] && [ -n "$pbt" ] && [ "$pbt" -gt 0 ]; then
+      awk -v c="$pin" -v b="$pbt" 'BEGIN {
+        printf "  paired above the floor (median of each round minus its floor): capscope %d ns, bpftrace %d ns: %.2f\n",
+          c, b, c / b }'
+    fi
   fi
   printf 'BPF program run time per fork and per exit while a scope is traced (%d forks a round):\n' "$forks"
   row "cs_fork, forks in the scope" "$fork_in_ns" "$fork_in_min" "(trace -- a shell forking)"

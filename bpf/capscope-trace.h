@@ -78,9 +78,10 @@ struct cs_cache_slot {
  * each page a check touches costs it a page walk on a kernel that flushes
  * the TLB on every syscall (docs/trace.md, "Overhead").
  */
-#define CS_CACHE_SLOTS 64
-#define CS_HEAD_EVENTS 0x1 /* send each check to the ring buffer too */
-#define CS_HEAD_SEEN   2   /* threads remembered in scope per CPU */
+#define CS_CACHE_SLOTS_SHIFT 6
+#define CS_CACHE_SLOTS	     (1 << CS_CACHE_SLOTS_SHIFT)
+#define CS_HEAD_EVENTS	     0x1 /* send each check to the ring buffer too */
+#define CS_HEAD_SEEN	     2	 /* threads remembered in scope per CPU */
 struct cs_cache_head {
 	__u64 stack_caps; /* take a stack id for these capabilities */
 	__u32 flags;	  /* CS_HEAD_* */

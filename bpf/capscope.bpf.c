@@ -482,14 +482,17 @@ static __noinline int remember(struct task_struct *task)
  * Scope CS_SCOPE_TGIDS: whether the current thread is in scope, from its
  * CPU's memory of it if it is marked, else from the bitmap.
  */
-static __always_inline bool tgids_in_scope(struct task_struct *task, __u32 tgid)
+static __always_inline bool tgids_in_scope(struct task_struct *task, __u32 tgid,
+					   struct cs_cache_head **found)
 {
 	struct cs_cache_head *head;
 
 	if (task->bpf_storage && !(task->flags & PF_EXITING_FLAG)) {
 		head = cache_head();
-		if (head && seen_here(head, task))
+		if (head && seen_here(head, task)) {
+			*found = head; /* record() needs it: not looked up twice */
 			return true;
+		}
 	}
 	if (!tgid_tracked(tgid))
 		return false;
@@ -507,9 +510,12 @@ static __always_inline struct cs_cache_slot *cache_slot(__u32 tgid, int cap, int
 							int stackid)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u32 h = tgid * 0x9E3779B1u ^ (__u32)cap * 0x85EBCA77u ^ (__u32)syscall * 0xC2B2AE3Du ^
-		  (__u32)stackid * 0x27D4EB2Fu ^ (__u32)ret;
-	__u32 i = (h ^ (h >> 16)) & (CS_CACHE_SLOTS - 1);
+	/* One multiply, the top bits (Fibonacci hashing): the fields are
+	 * small numbers, shifted apart first. */
+	__u32 h = (tgid ^ (__u32)cap << 6 ^ (__u32)syscall << 12 ^ (__u32)stackid << 20 ^
+		   (__u32)ret << 27) *
+		  0x9E3779B1u;
+	__u32 i = h >> (32 - CS_CACHE_SLOTS_SHIFT);
 	__u32 idx = cpu * CS_CACHE_SLOTS + (i ? i : 1);
 
 	return bpf_map_lookup_elem(&cache, &idx);
@@ -523,7 +529,10 @@ struct userns_pair {
 /*
  * One capability check, as the hook saw it: 32 bytes on the handler's stack
  * (see "Stack" below). The current task is not in it: the functions called
- * out of line ask for it again (bpf_get_current_task_btf).
+ * out of line ask for it again (bpf_get_current_task_btf). Its fields are
+ * compared with a slot's one by one (record()): read as 64-bit words, the
+ * pairs written as 32-bit fields just before stall the load (no store
+ * forwarding across two stores), and a hit cost more, not less.
  */
 struct check {
 	__u32 tgid;
@@ -822,18 +831,19 @@ static __noinline int refill(struct cs_cache_slot *slot, const struct check *c)
  * old count to "counts"). Building, zeroing and comparing a 56-byte key on
  * every check cost about a third of the program.
  */
-static __always_inline int record(void *ctx, struct task_struct *task, struct check *c, bool wide)
+static __always_inline int record(void *ctx, struct task_struct *task, struct check *c, bool wide,
+				  struct cs_cache_head *head)
 {
 	bool by_cgroup = wide && per_cgroup, events;
 	struct cs_cache_slot *slot;
-	struct cs_cache_head *head;
 
 	c->syscall = current_syscall(task);
 	c->stackid = -1;
-	head = cache_head();
+	if (!head) /* not found by the scope test (a thread's first check here, other scopes) */
+		head = cache_head();
 	if (!head) /* a CPU beyond the array: cannot happen, but a check counts */
 		return count_direct(c, 0);
-	if (c->cap >= 0 && c->cap < 64 && (head->stack_caps & (1ULL << c->cap)))
+	if ((__u32)c->cap < 64 && (head->stack_caps & (1ULL << c->cap)))
 		c->stackid = take_stack(ctx);
 	events = head->flags & CS_HEAD_EVENTS;
 	/* Read the fields from *c again below: copies kept in registers
@@ -868,11 +878,16 @@ static __always_inline int record(void *ctx, struct task_struct *task, struct ch
 static __always_inline __u32 own_userns(const struct cred *cred,
 					const struct user_namespace *target, __u32 target_inum)
 {
-	if (!cred || !cred->user_ns)
+	const struct user_namespace *own;
+
+	if (!cred)
 		return 0;
-	if (cred->user_ns == target)
+	own = cred->user_ns; /* read once: each CO-RE field read is a load */
+	if (!own)
+		return 0;
+	if (own == target)
 		return target_inum;
-	return cred->user_ns->ns.inum;
+	return own->ns.inum;
 }
 
 /* The user namespaces of a check from the hook's cred and target_ns. */
@@ -892,12 +907,13 @@ static __always_inline void check_userns(struct check *c, const struct cred *cre
  * With wide false the scope is the tracked tgids, known without reading
  * the settings (one page less).
  */
-static __always_inline struct task_struct *current_in_scope(struct check *c, bool wide)
+static __always_inline struct task_struct *current_in_scope(struct check *c, bool wide,
+							    struct cs_cache_head **head)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
 	c->tgid = task->tgid;
-	return (wide ? in_scope(c->tgid) : tgids_in_scope(task, c->tgid)) ? task : NULL;
+	return (wide ? in_scope(c->tgid) : tgids_in_scope(task, c->tgid, head)) ? task : NULL;
 }
 
 /*
@@ -909,16 +925,17 @@ static __always_inline struct task_struct *current_in_scope(struct check *c, boo
  */
 static __always_inline int hook_check(__u64 *ctx, bool wide, int cap_arg, int opts_arg)
 {
+	struct cs_cache_head *head = NULL;
 	struct task_struct *task;
 	struct check c;
 
-	if (!(task = current_in_scope(&c, wide)))
+	if (!(task = current_in_scope(&c, wide, &head)))
 		return 0;
 	c.cap = (int)ctx[cap_arg];
 	c.ret = (int)ctx[4];
 	c.opts = opts_arg < 0 ? CS_OPTS_UNKNOWN : (int)ctx[opts_arg];
 	check_userns(&c, (const struct cred *)ctx[0], (const struct user_namespace *)ctx[1]);
-	return record(ctx, task, &c, wide);
+	return record(ctx, task, &c, wide, head);
 }
 #define tp_check(ctx, wide)    hook_check(ctx, wide, 3, -1)
 #define fexit_check(ctx, wide) hook_check(ctx, wide, 2, 3)
@@ -987,7 +1004,7 @@ int BPF_KRETPROBE(cs_kretprobe_cap_capable, int ret)
 	c.ns.target = a->target_ns;
 	c.ns.own = a->own_ns;
 	bpf_map_delete_elem(&kp_pending, &tid);
-	return record(ctx, task, &c, true);
+	return record(ctx, task, &c, true, NULL);
 }
 
 /*
