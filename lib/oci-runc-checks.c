@@ -177,6 +177,7 @@ static int sysctls(node *root, struct cs_diag *d)
 			*p = '.';
 		key.u.text = name;
 		key.n = n;
+		key.has_x = false; /* a copy of the node alone (ydoc.h, ydoc_node_x) */
 		if (one_of(&key, ipc) || !strncmp(name, "fs.mqueue.", 10))
 			why = has_ns(root, "ipc", NULL) ? NULL
 							: "not allowed in the host's ipc namespace";

@@ -121,6 +121,10 @@ int mf_get_i32(struct mf_ctx *c, struct ydoc_node *map, const char *key, const c
 int mf_get_strlist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		      struct cs_strlist *out, bool *set, struct cs_pos *pos,
 		      const struct cs_pos **items);
+/* mf_get_strlist_at for a capability list: an entry spelt as a capability's
+ * name (CAP_X, X, ALL) is not copied (manifest-read.c, cap_spelling). */
+int mf_get_caplist_at(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		      struct cs_strlist *out, struct cs_pos *pos, const struct cs_pos **items);
 int mf_get_strlist(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 		   struct cs_strlist *out, bool *set, struct cs_pos *pos);
 

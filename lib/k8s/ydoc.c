@@ -292,14 +292,18 @@ static int token_text(struct reader *r, struct fy_token *t, const char **out, ui
 	return 0;
 }
 
-static struct ydoc_node *new_node(struct reader *r, enum ydoc_kind kind, enum ydoc_style style)
+/* A node; x: with room for a tag or an alias's target (ydoc.h, ydoc_node_x). */
+static struct ydoc_node *new_node(struct reader *r, enum ydoc_kind kind, enum ydoc_style style,
+				  bool x)
 {
-	struct ydoc_node *n = cs_arena_alloc(r->arena, sizeof(*n));
+	struct ydoc_node *n =
+	    cs_arena_alloc(r->arena, x ? sizeof(struct ydoc_node_x) : sizeof(struct ydoc_node));
 
 	if (n) {
 		r->n_nodes++;
 		n->kind = (uint8_t)kind;
 		n->style = (uint8_t)style;
+		n->has_x = x;
 	}
 	return n;
 }
@@ -308,13 +312,16 @@ static struct ydoc_node *new_node(struct reader *r, enum ydoc_kind kind, enum yd
 static int properties(struct reader *r, struct ydoc_node *n, struct fy_token *tag,
 		      struct fy_token *anchor)
 {
+	const char *t = NULL;
 	uint32_t len;
 	int rc;
 
-	if (tag && (rc = token_text(r, tag, &n->x.tag, &len)) < 0)
+	if (tag && (rc = token_text(r, tag, &t, &len)) < 0)
 		return rc;
-	/* The manifest reader prints it: always a NUL-ended copy (tags are rare). */
-	if (tag && n->x.tag && !(n->x.tag = cs_arena_strndup(r->arena, n->x.tag, len)))
+	/* The manifest reader prints it: always a NUL-ended copy (tags are rare);
+	 * a node with a tag was made with room for it (new_node). */
+	if (t && n->has_x &&
+	    !(((struct ydoc_node_x *)n)->x.tag = cs_arena_strndup(r->arena, t, len)))
 		return -ENOMEM;
 	if (!anchor)
 		return 0;
@@ -372,7 +379,7 @@ static int attach(struct reader *r, struct ydoc_node *n)
 		return node_error(r, n,
 				  "an alias as a key: Kubernetes reads the key it names, capscope "
 				  "does not; write the key out");
-	if (f->node->kind == YDOC_MAP && have % 2 == 0 && n->x.tag)
+	if (f->node->kind == YDOC_MAP && have % 2 == 0 && ydoc_tag(n))
 		return node_error(
 		    r, n,
 		    "a tag on a key: Kubernetes resolves it, capscope does not; write "
@@ -454,7 +461,8 @@ static int on_scalar(struct reader *r, struct fy_event *e)
 	struct fy_token *v = e->scalar.value;
 	enum fy_scalar_style ss = v ? fy_token_scalar_style(v) : FYSS_PLAIN;
 	bool known = ss >= FYSS_PLAIN && ss <= FYSS_FOLDED;
-	struct ydoc_node *n = new_node(r, YDOC_SCALAR, known ? styles[ss] : YDOC_ANY_STYLE);
+	struct ydoc_node *n =
+	    new_node(r, YDOC_SCALAR, known ? styles[ss] : YDOC_ANY_STYLE, e->scalar.tag != NULL);
 	int rc;
 
 	if (!n)
@@ -482,7 +490,7 @@ static int on_scalar(struct reader *r, struct fy_event *e)
 
 static int on_alias(struct reader *r, struct fy_event *e)
 {
-	struct ydoc_node *n = new_node(r, YDOC_ALIAS, YDOC_ALIAS_STYLE);
+	struct ydoc_node *n = new_node(r, YDOC_ALIAS, YDOC_ALIAS_STYLE, true);
 	int rc;
 
 	if (!n)
@@ -500,7 +508,7 @@ static int on_alias(struct reader *r, struct fy_event *e)
 static int on_start(struct reader *r, enum ydoc_kind kind, struct fy_token *start,
 		    struct fy_token *tag, struct fy_token *anchor, bool flow)
 {
-	struct ydoc_node *n = new_node(r, kind, flow ? YDOC_FLOW : YDOC_BLOCK);
+	struct ydoc_node *n = new_node(r, kind, flow ? YDOC_FLOW : YDOC_BLOCK, tag != NULL);
 	char msg[48];
 	int rc;
 
@@ -650,7 +658,7 @@ static int resolve_aliases(struct reader *r)
 			    CS_MSG_CUT(n->u.text, n->n, 40));
 			return node_error(r, n, msg);
 		}
-		n->x.target = a->node;
+		((struct ydoc_node_x *)n)->x.target = a->node; /* an alias has room */
 	}
 	return 0;
 }
@@ -714,8 +722,9 @@ static int check_aliasing(const struct reader *r)
 			break;
 		}
 		if (x->kind == YDOC_ALIAS) {
-			if (x->x.target)
-				rc = push_step(&st, &n, &cap, x->x.target, s.alias ? s.alias : x);
+			if (ydoc_target(x))
+				rc =
+				    push_step(&st, &n, &cap, ydoc_target(x), s.alias ? s.alias : x);
 		} else if (x->kind == YDOC_SEQ) {
 			for (uint32_t i = x->n; rc == 0 && i-- > 0;)
 				rc = push_step(&st, &n, &cap, x->u.items[i], s.alias);

@@ -45,6 +45,9 @@ struct ydoc_node {
 	/* A double-quoted scalar whose text as written is not its text (an
 	 * escape, a fold): Go's time.Time reads a JSON string as written. */
 	bool escaped;
+	/* Allocated as a struct ydoc_node_x: a tag, or an alias (ydoc_tag,
+	 * ydoc_target). */
+	bool has_x;
 	/* Where the node's own token starts (a collection's: its '{', '[' or
 	 * first key), 1-based as the user counts (the "--- " the reader puts
 	 * before one-line JSON taken back); 0 when it has none. Messages about
@@ -56,11 +59,33 @@ struct ydoc_node {
 		struct ydoc_node **items;
 		struct ydoc_pair *pairs;
 	} u;
+};
+
+/*
+ * A node with a tag, and every alias: the rare extra is kept apart, so that
+ * the common node is 24 bytes, not 32 (twentieth pass, part F: a 4 MB
+ * admission review of 7,000 containers adding 41 capabilities each is
+ * 365,000 nodes, 2.9 MB of the webhook's 28.9 MB peak).
+ */
+struct ydoc_node_x {
+	struct ydoc_node node;
 	union {
 		const char *tag;	  /* scalar, sequence, mapping: explicit tag or NULL */
 		struct ydoc_node *target; /* alias: the anchored node, NULL if none */
 	} x;
 };
+
+/* A scalar's or collection's explicit tag, or NULL. */
+static inline const char *ydoc_tag(const struct ydoc_node *n)
+{
+	return n->kind != YDOC_ALIAS && n->has_x ? ((const struct ydoc_node_x *)n)->x.tag : NULL;
+}
+
+/* An alias's anchored node, or NULL. */
+static inline struct ydoc_node *ydoc_target(const struct ydoc_node *n)
+{
+	return n->kind == YDOC_ALIAS && n->has_x ? ((const struct ydoc_node_x *)n)->x.target : NULL;
+}
 
 struct ydoc_pair {
 	struct ydoc_node *key, *value;

@@ -51,7 +51,7 @@ __attribute__((format(printf, 5, 6))) static int at(struct cs_diag *d, node *n, 
 /* Whether n carries an explicit tag ("!!str", "!", "!x"...). */
 static bool tagged(node *n)
 {
-	return n && n->kind != YDOC_ALIAS && n->x.tag != NULL;
+	return n && ydoc_tag(n) != NULL;
 }
 
 /* A scalar's text into buf (cut to fit; the caller compares it whole). */

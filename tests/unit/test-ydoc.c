@@ -49,8 +49,8 @@ static void dump(struct out *o, const struct ydoc_node *n)
 				     [YDOC_FOLDED] = '>'};
 	struct cs_pos p = ydoc_pos(n);
 
-	if (n->kind != YDOC_ALIAS && n->x.tag)
-		put(o, "!%s ", n->x.tag);
+	if (ydoc_tag(n))
+		put(o, "!%s ", ydoc_tag(n));
 	switch (n->kind) {
 	case YDOC_SCALAR:
 		put(o, "%c%.*s@%u:%u", n->style <= YDOC_FOLDED ? style[n->style] : '?', (int)n->n,
@@ -58,8 +58,8 @@ static void dump(struct out *o, const struct ydoc_node *n)
 		break;
 	case YDOC_ALIAS:
 		put(o, "*%.*s@%u:%u=>", (int)n->n, n->u.text, n->line, n->column);
-		if (n->x.target) {
-			struct cs_pos t = ydoc_pos(n->x.target);
+		if (ydoc_target(n)) {
+			struct cs_pos t = ydoc_pos(ydoc_target(n));
 
 			put(o, "%u:%u", t.line, t.column);
 		} else {
@@ -1040,10 +1040,13 @@ static int check_far(void *user, struct ydoc_node *root, size_t nodes)
 			continue;
 		if (k->u.text[0] == 'b' || k->u.text[0] == 'd') {
 			assert_int_equal(v->kind, YDOC_ALIAS);
-			assert_non_null(v->x.target);
-			assert_int_equal(v->x.target->n, 2);
-			assert_memory_equal(v->x.target->u.text, k->u.text[0] == 'b' ? "v1" : "v2",
-					    2);
+			const struct ydoc_node *t = ydoc_target(v);
+
+			assert_non_null(t);
+			if (!t)
+				return -1;
+			assert_int_equal(t->n, 2);
+			assert_memory_equal(t->u.text, k->u.text[0] == 'b' ? "v1" : "v2", 2);
 		} else if (k->u.text[0] == 'e' || k->u.text[0] == 'f' || k->u.text[0] == 'g') {
 			assert_int_equal(v->escaped, k->u.text[0] != 'f');
 		} else {
