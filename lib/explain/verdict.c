@@ -213,23 +213,22 @@ size_t cs_explain_warning(const char *container, const struct cs_cap_verdict *v,
 
 		/* Cut (on a whole escape) with "...", never silently: twelfth
 		 * pass, a long unknown name read as another, shorter one. */
-		if (cs_escape_text(nm, strlen(nm), cap, sizeof(cap)) >= sizeof(cap)) {
-			cs_escape_text(nm, strlen(nm), cap, sizeof(cap) - 3);
-			strcat(cap, "...");
-		}
+		cs_escape_clip(nm, cap, sizeof(cap));
 	}
 	if (!strncmp(cap, "CAP_", 4))
 		memmove(cap, cap + 4, strlen(cap + 4) + 1);
-	cs_escape_text(v->short_text ? v->short_text : "",
-		       strlen(v->short_text ? v->short_text : ""), reason, sizeof(reason));
-	/* "container " NAME ": " CAP " " VERB " (" REASON ")" */
-	fixed = strlen("container : ") + strlen(cap) + 1 + strlen(verb) + strlen(" ()") +
-		strlen(reason);
+	/* "container " NAME ": " CAP " " VERB " (" REASON ")": the reason
+	 * gets what the line has left (at least 44 bytes: cap is at most 39),
+	 * so the line is never cut after it, in an escape or a character. */
+	fixed = strlen("container : ") + strlen(cap) + 1 + strlen(verb) + strlen(" ()");
+	n = CS_EXPLAIN_WARNING_MAX - fixed + 1;
+	cs_escape_clip(v->short_text, reason, n < sizeof(reason) ? n : sizeof(reason));
+	fixed += strlen(reason);
 	room = fixed < CS_EXPLAIN_WARNING_MAX ? CS_EXPLAIN_WARNING_MAX - fixed : 0;
-	n = cs_escape_text(container ? container : "", strlen(container ? container : ""), name,
-			   room + 1 < sizeof(name) ? room + 1 : sizeof(name));
-	if (n > room && room >= 3) /* cut: say so */
-		memcpy(name + room - 3, "...", 4);
+	/* Cut on a whole escape or character, and said so (cs_escape_clip):
+	 * "..." put over the last three bytes split a character of the name
+	 * into a byte that is not UTF-8 (twentieth pass). */
+	cs_escape_clip(container, name, room + 1 < sizeof(name) ? room + 1 : sizeof(name));
 	n = (size_t)snprintf(buf, len, "container %s: %s %s (%s)", name, cap, verb, reason);
 	if (n >= len)
 		n = len - 1;
