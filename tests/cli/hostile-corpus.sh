@@ -202,6 +202,18 @@ python3 -c 'import sys; sys.stdout.write(open("words.yaml").read().replace(
 "$CAPSCOPE" explain pod --html long.html long.yaml >/dev/null 2>&1
 is "$(grep -c 'title="[^"]*\\xc3' long.html)" 0 "explain pod --html: a long title cut on a character, not in one"
 like "$(grep -o 'title="[^"]*"' long.html | grep -c '\.\.\.')" '^[1-9]' "…and said to be cut"
+# Twentieth pass: an image USER name was cut to 127 bytes before it was
+# looked up and quoted: "a" x 127 then "b" was found as the passwd's user
+# "a" x 127 (uid 0; CRI-O finds no such user and refuses the container),
+# and messages quoted the head as if it were the name.
+mkdir -p ru/rootfs/etc ru/rootfs/bin
+A=$(printf 'a%.0s' $(seq 127))
+printf 'root:x:0:0::/root:/bin/sh\n%s:x:0:0::/:/bin/sh\n' "$A" >ru/rootfs/etc/passwd
+printf '\177ELF' >ru/rootfs/bin/app && chmod 755 ru/rootfs/bin/app
+printf '{"config":{"User":"%sb","Entrypoint":["/bin/app"]}}' "$A" >ru/image.json
+"$CAPSCOPE" explain pod --rootfs ru/rootfs --image-config ru/image.json pod.yaml >out.txt 2>&1
+like "$(grep 'NOT CREATED' out.txt)" "image USER '${A}b' is a name and the image's /etc/passwd does not list it" \
+  "explain pod: a 128-byte image USER is looked up and quoted whole, not by its first 127 bytes"
 d="wbundle/rootfs/bin/app gets nothing: it is safe. Every execution of /bin"
 mkdir -p "$d" && printf '\177ELF' >"$d/other" && chmod 755 "$d/other"
 "$CAPSCOPE" explain oci wbundle >out.txt 2>&1
