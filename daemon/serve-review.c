@@ -21,9 +21,13 @@ static void log_review(const struct serve_ctx *s, const struct cs_review *rv)
 
 	if (s->quiet || rv->dry_run)
 		return;
-	ns = cs_escape_dup(r->namespace ? r->namespace : "-");
-	name = cs_escape_dup(r->name ? r->name : "-");
-	kind = cs_escape_dup(r->kind ? r->kind : "-");
+	/* Each an item of the line (escape.h): no space, blank or "/" and ":"
+	 * of its own, so a namespace "a/b" or a name "x Pod: allowed (0
+	 * warnings)" cannot read as another review's words (twentieth pass;
+	 * anyone who reaches the webhook can post a review). */
+	ns = cs_escape_item_dup(r->namespace ? r->namespace : "-", "/:");
+	name = cs_escape_item_dup(r->name ? r->name : "-", "/:");
+	kind = cs_escape_item_dup(r->kind ? r->kind : "-", "/:");
 	if (ns && name && kind)
 		fprintf(stderr, "capscope serve: review %s/%s %s: %s (%zu warning%s)\n", ns, name,
 			kind, names[rv->outcome], rv->n_warnings, rv->n_warnings == 1 ? "" : "s");

@@ -65,6 +65,25 @@ size_t cs_escape_span(const char *str, size_t n, size_t from, size_t to, char *o
 	return need;
 }
 
+size_t cs_escape_clip(const char *s, char *out, size_t outlen)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!outlen)
+		return 0;
+	if (cs_escape_text(s ? s : "", n, out, outlen) < outlen)
+		return strlen(out);
+	if (outlen < 4) {
+		out[0] = '\0';
+		return 0;
+	}
+	/* Whole escapes and characters only, then the mark: never a byte of
+	 * either overwritten by it. */
+	cs_escape_text(s, n, out, outlen - 3);
+	strcat(out, "...");
+	return strlen(out);
+}
+
 void cs_escape_write(FILE *f, const char *s)
 {
 	char buf[4 * 4096 + 1]; /* an escape is at most 4 bytes a byte ("\\xNN") */

@@ -133,10 +133,13 @@ CS_EXPORT void cs_prom_family(struct cs_prom *p, const char *name, const char *t
 			      const char *help);
 /*
  * One sample: name{k1="v1",k2="v2"} value. labels is a NULL-terminated list
- * of key, value pairs (NULL values are written as ""). Values are escaped as
- * the format wants (backslash, double quote, newline) and made valid UTF-8
- * (each invalid byte becomes U+FFFD), so any text a container controls is
- * safe as a label.
+ * of key, value pairs (NULL values are written as ""). A value is its
+ * terminal text (escape.h: a backslash "\\", a control or a byte that is
+ * not UTF-8 "\xNN", a hidden character "\uNNNN"), then escaped as the
+ * format wants (backslash, double quote, newline): valid UTF-8, nothing
+ * hidden raw, and no two values with one label text (twentieth pass: an
+ * invalid byte was U+FFFD, as U+FFFD itself), so any text a container
+ * controls is safe as a label.
  */
 CS_EXPORT void cs_prom_sample(struct cs_prom *p, const char *name, const char *const *labels,
 			      double value);

@@ -17,6 +17,7 @@
 #include "capscope/escape.h"
 #include "capscope/text.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 #include "pod-internal.h"
 #include "quote.h"
 #include "strf.h"
@@ -373,6 +374,20 @@ static char *scc_name_yaml(const char *container)
 	return name ? cs_quote_yaml_dup(name) : NULL;
 }
 
+/*
+ * A file named in a remedy's prose: one word of the sentence (lib/word.c),
+ * then escaped (the notes are the terminal's text). Twentieth pass: it was
+ * only escaped, so a command "/bin/app gets nothing: it is safe. Every
+ * execution of /bin/other" read "Security: Every execution of /bin/app
+ * gets nothing: it is safe. Every execution of /bin/other, by any user ...".
+ */
+static char *word_escaped(const char *path)
+{
+	cs_cleanup_free char *w = cs_word_dup(path, '"');
+
+	return w ? cs_escape_dup(w) : NULL;
+}
+
 /* The RUN lines' arguments, and whether JSON can name the entrypoint. */
 static int run_args(struct ctx *x, const char *ep)
 {
@@ -406,7 +421,7 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 	x->addl = quoted_list(x->k8s);
 	x->want = m;
 	x->sa_sh = cs_quote_shell_dup(pod->service_account ? pod->service_account : "default");
-	x->ep = cs_escape_dup(ep);
+	x->ep = word_escaped(ep);
 	x->ep_sh = cs_quote_shell_dup(ep);
 	x->ep_json = cs_quote_json_dup(ep);
 	x->cn_yaml = cs_quote_yaml_dup(r->c->name);
@@ -420,7 +435,7 @@ static int ctx_init(struct ctx *x, const struct cs_pod_ctr_result *r, const stru
 				       "already held before execve",
 				       r->scc_name ? " (set by the SCC)" : "");
 	if (r->file.interpreter) {
-		cs_cleanup_free char *interp = cs_escape_dup(r->file.interpreter);
+		cs_cleanup_free char *interp = word_escaped(r->file.interpreter);
 
 		x->script_block = interp ? cs_strf("the entrypoint is a \"#!\" script, whose own "
 						   "file capabilities and set-uid bit execve "

@@ -91,8 +91,21 @@ static int exec_fails(const struct cs_exec_result *res, const struct cs_steps *s
 			   cs_errno_name(res->error), res->step, *why ? ": " : "", why));
 }
 
-static int effective(const struct cs_cred *post, const struct cs_exec_file *f,
-		     const struct cs_steps *st, cs_mask_t b, struct cs_cap_verdict *v)
+/*
+ * The file as one word of the verdict's sentence (lib/word.c): as it is when
+ * plain, else quoted. Twentieth pass: a container's command "/bin/app gets
+ * nothing: it is safe. Every execution of /bin/other" was the file, and
+ * the verdict read "uid 1000 is not root, /bin/app gets nothing: it is
+ * safe. Every execution of /bin/other has no file capabilities ..." (the
+ * model's steps quote it since the eighteenth pass: lib/kernel.c as_word).
+ */
+static char *path_word(const struct cs_exec_file *f)
+{
+	return cs_word_dup(f->path ? f->path : "", '"');
+}
+
+static int effective(const struct cs_cred *post, const char *path, const struct cs_steps *st,
+		     cs_mask_t b, struct cs_cap_verdict *v)
 {
 	if (post->caps.set[CS_AMB] & b)
 		return set(v, true, CS_WHY_EFFECTIVE_AMBIENT,
@@ -104,13 +117,13 @@ static int effective(const struct cs_cred *post, const struct cs_exec_file *f,
 				   "at execve"));
 	return set(v, true, CS_WHY_EFFECTIVE_FCAPS,
 		   cs_strf("file capabilities (+ep) of the binary"),
-		   cs_strf("effective: granted by the file capabilities (+ep) of %s", f->path));
+		   cs_strf("effective: granted by the file capabilities (+ep) of %s", path));
 }
 
 /* The rules after "not permitted and not in bounding" that name a file or step. */
 static int file_rules(const struct cs_quintet *req, const struct cs_cred *pre,
-		      const struct cs_cred *post, const struct cs_exec_file *f,
-		      const struct cs_steps *st, cs_mask_t b, struct cs_cap_verdict *v)
+		      const struct cs_cred *post, const char *path, const struct cs_steps *st,
+		      cs_mask_t b, struct cs_cap_verdict *v)
 {
 	bool amb_req = (req->present & (1u << CS_AMB)) && (req->set[CS_AMB] & b);
 	bool inh_req = (req->present & (1u << CS_INH)) && (req->set[CS_INH] & b);
@@ -128,13 +141,13 @@ static int file_rules(const struct cs_quintet *req, const struct cs_cred *pre,
 			   cs_strf("file caps belong to another namespace's root"),
 			   cs_strf("not effective: %s's file capabilities belong to another user "
 				   "namespace's root (v3 rootid), so they are ignored",
-				   f->path));
+				   path));
 	if (has_step(st, "execve.fcaps-nosuid"))
 		return set(v, false, CS_WHY_FCAPS_NOSUID,
 			   cs_strf("file caps ignored: nosuid mount"),
 			   cs_strf("not effective: %s is on a nosuid mount, so its file "
 				   "capabilities are ignored",
-				   f->path));
+				   path));
 	if (has_step(st, "execve.ambient-cleared") && (pre->caps.set[CS_AMB] & b))
 		return set(
 		    v, false, CS_WHY_AMBIENT_CLEARED, cs_strf("ambient cleared at execve"),
@@ -148,7 +161,7 @@ static int file_rules(const struct cs_quintet *req, const struct cs_cred *pre,
 	    cs_strf("not effective: permitted before execve, but uid %u is not root, %s has "
 		    "no file capabilities granting it and it is not ambient, so execve drops "
 		    "it (P' = (B & fP) | (I & fI) | A, E' = A)",
-		    (unsigned)post->uid[1], f->path));
+		    (unsigned)post->uid[1], path));
 }
 
 int cs_explain_cap(int cap, const struct cs_quintet *req, const struct cs_cred *pre,
@@ -158,19 +171,22 @@ int cs_explain_cap(int cap, const struct cs_quintet *req, const struct cs_cred *
 {
 	cs_mask_t b = CS_BIT(cap);
 	bool prm_req = (req->present & (1u << CS_PRM)) && (req->set[CS_PRM] & b);
+	cs_cleanup_free char *path = NULL;
 
 	v->cap = cap;
 	f = cs_exec_file_final(f); /* a "#!" script's interpreter is what holds the bits */
+	if (!(path = path_word(f)))
+		return set(v, false, CS_WHY_EXEC_FAILS, NULL, NULL); /* -ENOMEM */
 	if (!res->ok)
 		return exec_fails(res, st, v);
 	if (post->caps.set[CS_EFF] & b)
-		return effective(post, f, st, b, v);
+		return effective(post, path, st, b, v);
 	if (post->caps.set[CS_PRM] & b)
 		return set(v, false, CS_WHY_PERMITTED_ONLY,
 			   cs_strf("permitted only: no effective file bit"),
 			   cs_strf("permitted but not effective: %s has no effective file bit and "
 				   "euid is not 0, so the program would have to raise it itself",
-				   f->path));
+				   path));
 	if (!(pre->caps.set[CS_BND] & b) && !(pre->caps.set[CS_PRM] & b))
 		return set(v, false, CS_WHY_NOT_IN_BOUNDING, cs_strf("not in the bounding set"),
 			   cs_strf("not effective: not in the bounding set%s",
@@ -190,7 +206,7 @@ int cs_explain_cap(int cap, const struct cs_quintet *req, const struct cs_cred *
 	if (post->uid[1] == 0 && (post->securebits & CS_SECBIT_NOROOT))
 		return set(v, false, CS_WHY_SECBIT_NOROOT, cs_strf("SECBIT_NOROOT is set"),
 			   cs_strf("not effective: SECBIT_NOROOT stops root from gaining it"));
-	return file_rules(req, pre, post, f, st, b, v);
+	return file_rules(req, pre, post, path, st, b, v);
 }
 
 size_t cs_explain_warning(const char *container, const struct cs_cap_verdict *v, char *buf,
@@ -213,23 +229,22 @@ size_t cs_explain_warning(const char *container, const struct cs_cap_verdict *v,
 
 		/* Cut (on a whole escape) with "...", never silently: twelfth
 		 * pass, a long unknown name read as another, shorter one. */
-		if (cs_escape_text(nm, strlen(nm), cap, sizeof(cap)) >= sizeof(cap)) {
-			cs_escape_text(nm, strlen(nm), cap, sizeof(cap) - 3);
-			strcat(cap, "...");
-		}
+		cs_escape_clip(nm, cap, sizeof(cap));
 	}
 	if (!strncmp(cap, "CAP_", 4))
 		memmove(cap, cap + 4, strlen(cap + 4) + 1);
-	cs_escape_text(v->short_text ? v->short_text : "",
-		       strlen(v->short_text ? v->short_text : ""), reason, sizeof(reason));
-	/* "container " NAME ": " CAP " " VERB " (" REASON ")" */
-	fixed = strlen("container : ") + strlen(cap) + 1 + strlen(verb) + strlen(" ()") +
-		strlen(reason);
+	/* "container " NAME ": " CAP " " VERB " (" REASON ")": the reason
+	 * gets what the line has left (at least 44 bytes: cap is at most 39),
+	 * so the line is never cut after it, in an escape or a character. */
+	fixed = strlen("container : ") + strlen(cap) + 1 + strlen(verb) + strlen(" ()");
+	n = CS_EXPLAIN_WARNING_MAX - fixed + 1;
+	cs_escape_clip(v->short_text, reason, n < sizeof(reason) ? n : sizeof(reason));
+	fixed += strlen(reason);
 	room = fixed < CS_EXPLAIN_WARNING_MAX ? CS_EXPLAIN_WARNING_MAX - fixed : 0;
-	n = cs_escape_text(container ? container : "", strlen(container ? container : ""), name,
-			   room + 1 < sizeof(name) ? room + 1 : sizeof(name));
-	if (n > room && room >= 3) /* cut: say so */
-		memcpy(name + room - 3, "...", 4);
+	/* Cut on a whole escape or character, and said so (cs_escape_clip):
+	 * "..." put over the last three bytes split a character of the name
+	 * into a byte that is not UTF-8 (twentieth pass). */
+	cs_escape_clip(container, name, room + 1 < sizeof(name) ? room + 1 : sizeof(name));
 	n = (size_t)snprintf(buf, len, "container %s: %s %s (%s)", name, cap, verb, reason);
 	if (n >= len)
 		n = len - 1;

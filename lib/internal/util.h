@@ -165,6 +165,16 @@ bool cs_cp_hidden_at(const unsigned char *s, size_t n, size_t i, size_t len, uin
 size_t cs_escape_span(const char *s, size_t n, size_t from, size_t to, char *out, size_t outlen);
 
 /*
+ * s (NULL: "") escaped as cs_escape_text escapes it into out, which holds
+ * outlen bytes with the NUL; when it does not fit, as many whole escapes
+ * and characters as leave room for "..." and then "...". Returns the length
+ * written. Twentieth pass: a cut that put "..." over the last three bytes
+ * split a character ("\xc3" alone) or an escape ("\x1...") of a name
+ * (lib/escape.c).
+ */
+size_t cs_escape_clip(const char *s, char *out, size_t outlen);
+
+/*
  * Does key (len bytes) name the ASCII field name to Go's decoders, which
  * match without case (lib/go-fold.c)?
  */

@@ -89,15 +89,20 @@ static int image_group(const struct cs_kubelet_image *img, const char *iu, const
  * nor a name, which it takes as root (getImageUser): USER_NONE.
  */
 static int image_user(const struct cs_kubelet_image *img, const char *iu, uid_t *uid, long *pg,
-		      enum user_form *form, char *uname, size_t ulen, struct cs_diag *d)
+		      enum user_form *form, char **unamep, struct cs_diag *d)
 {
 	const char *colon = strchr(iu, ':');
 	size_t ul = colon ? (size_t)(colon - iu) : strlen(iu);
 	long pu = -1;
 	long long v;
 	int r;
+	char *uname;
 
-	snprintf(uname, ulen, "%.*s", (int)(ul < ulen ? ul : ulen - 1), iu);
+	/* The whole user part (twentieth pass: it was cut to 127 bytes, so a
+	 * longer name was looked up by its head, and the message quoted the
+	 * head, half an "é" at its end, as if it were the whole name). */
+	if (!(uname = *unamep = strndup(iu, ul)))
+		return -ENOMEM;
 	*form = ul == 0 ? USER_NONE : cs_go_atoi(iu, ul, &v) ? USER_NUMBER : USER_NAME;
 	if (*form == USER_NONE) {
 		pu = 0;
@@ -155,7 +160,7 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 	const char *iu = cfg && cfg->user && cfg->user[0] ? cfg->user : NULL;
 	long pu = -1, pg = -1;
 	enum user_form form = USER_NUMBER;
-	char uname[128] = "";
+	cs_cleanup_free char *uname = NULL;
 	int r;
 
 	if (img->whole_user && !sc->run_as_user.set && sc->run_as_group.set) {
@@ -172,7 +177,7 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 		*uid = (uid_t)sc->run_as_user.v;
 		cs_steps_add(st, "pod", "pod.user", "uid %u from runAsUser", (unsigned)*uid);
 	} else if (iu) {
-		if ((r = image_user(img, iu, uid, &pg, &form, uname, sizeof(uname), d)) < 0)
+		if ((r = image_user(img, iu, uid, &pg, &form, &uname, d)) < 0)
 			return r;
 		cs_steps_add(st, "pod", "pod.user", "uid %u from the image's USER '%s'",
 			     (unsigned)*uid, iu);
@@ -187,7 +192,7 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 			    "no runAsUser and no image USER given: the image's default, "
 			    "root (0), is assumed (pass --image or --image-config to read it)");
 	}
-	if ((r = run_as_non_root(sc, *uid, form, uname, st, d)) < 0)
+	if ((r = run_as_non_root(sc, *uid, form, uname ? uname : "", st, d)) < 0)
 		return r;
 	if (sc->run_as_group.set) {
 		*gid = (gid_t)sc->run_as_group.v;

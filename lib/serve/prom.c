@@ -4,10 +4,13 @@
  * there is no Debian C library for it, and the format is four rules —
  * "# HELP", "# TYPE", one sample per line, label values escaped (backslash,
  * double quote, line feed). Label values come from what containers control
- * (pod and container names, annotations), so they are also made valid UTF-8,
- * which Prometheus requires and would otherwise refuse the whole scrape for.
+ * (pod and container names, annotations), so they are first the terminal's
+ * text of the value (escape.h), which is valid UTF-8 (Prometheus requires
+ * it and would otherwise refuse the whole scrape) and one to one.
  */
 #include "capscope/serve.h"
+
+#include "capscope/escape.h"
 
 #include <errno.h>
 #include <math.h>
@@ -37,54 +40,59 @@ static void puts_(struct cs_prom *p, const char *s)
 	put(p, s, strlen(s));
 }
 
+/* The format's own escapes of a text: backslash, line feed and, in a label
+ * value (quote), the double quote; runs between them in one write. */
+static void put_format(struct cs_prom *p, const char *s, size_t n, bool quote)
+{
+	for (size_t i = 0, k; i < n; i += k) {
+		for (k = 0; i + k < n && s[i + k] != '\\' && s[i + k] != '\n' &&
+			    !(quote && s[i + k] == '"');
+		     k++)
+			;
+		put(p, s + i, k);
+		if (i + k < n) {
+			put(p, s[i + k] == '\n' ? "\\n" : s[i + k] == '"' ? "\\\"" : "\\\\", 2);
+			k++;
+		}
+	}
+}
+
 /*
- * Escape s for a label value (quote) or a HELP text (!quote: no '"' rule).
- * Nineteenth pass: a value is shown by Prometheus's and Grafana's pages and
- * by curl in a terminal, so what the escaping rule (escape.h) hides does not
- * go out raw either: a C0 control but tab (newline has its own escape) or
- * DEL as the text "\xNN" (CR "\r"), a bidi or invisible character, or a joiner or
- * variation selector beside ASCII (pod "web" U+200D looked like "web"), as
- * "\uNNNN" or "\UNNNNNNNN" (each backslash doubled by the format).
+ * A label value is the terminal's text of the value (escape.h, the one
+ * rule: cs_escape_span), then the format's escapes. A value is shown by
+ * Prometheus's and Grafana's pages and by curl in a terminal, so what the
+ * rule hides does not go out raw (nineteenth pass): a control as "\x1b",
+ * CR "\r", a bidi or invisible character, or a joiner beside ASCII, as
+ * "\u200d". Twentieth pass: the rule's own escapes are kept apart from the
+ * value's text, as in every other output: a backslash of the value is
+ * "\\" (the value "\u200d", six characters, and "web" U+200D were the same
+ * series text), a byte that is not UTF-8 "\xff" (it was U+FFFD, as the
+ * character U+FFFD itself), a line feed and a tab "\n", "\t". So two
+ * values are never one label text. The format then doubles each backslash.
+ * The HELP text (!quote) is capscope's own: the format's escapes only.
  */
 static void put_escaped(struct cs_prom *p, const char *s, bool quote)
 {
-	const unsigned char *u = (const unsigned char *)(s ? s : ""), *all = u;
-	size_t left = strlen((const char *)u), plain = 0, total = left;
-	char esc[16];
-	uint32_t cp;
+	const char *all = s ? s : "";
+	size_t total = strlen(all), plain = 0;
+	char buf[4 * 1024 + 1]; /* an escape is at most 4 bytes a byte ("\\xNN") */
 
 	/* Most values are plain ASCII: one write. */
-	while (plain < left && u[plain] >= 0x20 && u[plain] < 0x7f && u[plain] != '\\' &&
-	       u[plain] != '"')
+	while (plain < total && (unsigned char)all[plain] >= 0x20 &&
+	       (unsigned char)all[plain] < 0x7f && all[plain] != '\\' && all[plain] != '"')
 		plain++;
-	put(p, (const char *)u, plain);
-	u += plain;
-	left -= plain;
-	while (left) {
-		size_t n = cs_utf8_seq_len(u, left);
-
-		if (!n) {
-			put(p, "\xef\xbf\xbd", 3);
-			n = 1;
-		} else if (*u == '\\') {
-			put(p, "\\\\", 2);
-		} else if (*u == '\n') {
-			put(p, "\\n", 2);
-		} else if (*u == '"' && quote) {
-			put(p, "\\\"", 2);
-		} else if ((*u < 0x20 && *u != '\t') || *u == 0x7f) {
-			snprintf(esc, sizeof(esc), *u == '\r' ? "\\\\r" : "\\\\x%02x", *u);
-			puts_(p, esc);
-		} else if (n > 1 && cs_utf8_decode(u, left, &cp) &&
-			   cs_cp_hidden_at(all, total, (size_t)(u - all), n, cp)) {
-			snprintf(esc, sizeof(esc), cp > 0xffff ? "\\\\U%08x" : "\\\\u%04x",
-				 (unsigned)cp);
-			puts_(p, esc);
-		} else {
-			put(p, (const char *)u, n);
-		}
-		u += n;
-		left -= n;
+	put(p, all, plain);
+	if (!quote) {
+		put_format(p, all + plain, total - plain, false);
+		return;
+	}
+	/* The rest in pieces cut on a character, each judged in the whole. */
+	for (size_t at = plain, n; at < total; at += n) {
+		n = cs_text_cut(all + at, total - at, 1024);
+		if (n == 0) /* not reached: a character is at most 4 bytes */
+			n = total - at < 1024 ? total - at : 1024;
+		cs_escape_span(all, total, at, at + n, buf, sizeof(buf));
+		put_format(p, buf, strlen(buf), true);
 	}
 }
 

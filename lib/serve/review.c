@@ -19,6 +19,7 @@
 #include "capscope/text.h"
 #include "internal/admission.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 
 /* kubectl shows them all; past this many, explain pod is the place to look. */
 #define MAX_WARNINGS 32
@@ -81,10 +82,7 @@ static char *escaped_line(char *line)
 
 	if (!line)
 		return NULL;
-	if (cs_escape_text(line, strlen(line), buf, sizeof(buf)) >= sizeof(buf)) {
-		cs_escape_text(line, strlen(line), buf, sizeof(buf) - 3);
-		strcat(buf, "...");
-	}
+	cs_escape_clip(line, buf, sizeof(buf));
 	free(line);
 	return strdup(buf);
 }

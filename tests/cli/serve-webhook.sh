@@ -79,6 +79,14 @@ jq '.request.name = "a\u001b[31mred\u202e\nx" | .request.namespace = "ns\u0007"'
 post "$T/hostile-name.json" >/dev/null
 is "$(grep -c 'review ns\\x07/a\\x1b\[31mred\\u202e\\nx Pod: warned (1 warning)$' "$T/W.log")" 1 \
   "a name and namespace with ESC, BEL, U+202E and a newline: escaped in the log line"
+# Twentieth pass: a review is posted by whoever reaches the webhook, and
+# its names held their spaces, "/" and ":" in the line, so a name could
+# finish the line and begin another review's words.
+jq '.request.name = "x Pod: allowed (0 warnings) review kube-system/y" | .request.namespace = "a/b"' \
+  "$D/review-nonroot-netbind.json" >"$T/forged-words.json"
+post "$T/forged-words.json" >/dev/null
+is "$(grep -c 'review a\\x2fb/x\\x20Pod\\x3a\\x20allowed\\x20(0\\x20warnings)\\x20review\\x20kube-system\\x2fy Pod: warned (1 warning)$' "$T/W.log")" 1 \
+  "a name and namespace with spaces, / and :: one item each in the log line"
 
 printf '{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": {"uid": ' >"$T/bad.json"
 out=$(post "$T/bad.json")

@@ -5,7 +5,8 @@
  * (cs_admission_review: every answer is JSON of the right kind, every
  * warning at most 120 characters), and escape the input
  * as a Prometheus label value: the result must hold no raw line feed, no
- * unescaped quote, and be valid UTF-8.
+ * unescaped quote, and be valid UTF-8, and undone it must give the input
+ * back (one to one).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,12 +18,59 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The hex number of the k digits at s, or -1. */
+static long hex_at(const char *s, int k)
+{
+	long v = 0;
+
+	for (int i = 0; i < k; i++) {
+		int c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* cp as UTF-8 at out; its length. */
+static size_t put_cp(unsigned long cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * The label text is the format's escapes of the terminal's text of the
+ * value (escape.h), and that is one to one (twentieth pass): undone, both
+ * give the value back, byte for byte.
+ */
 static void check_label(const char *in)
 {
-	char *e = cs_prom_escape_label(in);
+	char *e = cs_prom_escape_label(in), *text, *back;
+	size_t t = 0, b = 0;
 
 	if (!e)
 		return;
+	if (!(text = malloc(strlen(e) + 1)) || !(back = malloc(strlen(e) + 1)))
+		abort();
 	for (const char *p = e; *p; p++) {
 		if (*p == '\n')
 			abort();
@@ -30,10 +78,60 @@ static void check_label(const char *in)
 			if (!p[1] || !strchr("\\\"n", p[1]))
 				abort();
 			p++;
+			text[t++] = *p == 'n' ? '\n' : *p;
 		} else if (*p == '"') {
+			abort();
+		} else {
+			text[t++] = *p;
+		}
+	}
+	for (size_t i = 0; i < t;) {
+		long v;
+
+		if (text[i] == '\n' || (unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			abort(); /* the terminal's text holds no control */
+		if (text[i] != '\\') {
+			back[b++] = text[i++];
+			continue;
+		}
+		if (i + 1 >= t)
+			abort();
+		switch (text[i + 1]) {
+		case '\\':
+		case 'n':
+		case 't':
+		case 'r':
+			back[b++] = text[i + 1] == 'n'	 ? '\n'
+				    : text[i + 1] == 't' ? '\t'
+				    : text[i + 1] == 'r' ? '\r'
+							 : '\\';
+			i += 2;
+			break;
+		case 'x':
+			if (i + 4 > t || (v = hex_at(text + i + 2, 2)) < 0)
+				abort();
+			back[b++] = (char)v;
+			i += 4;
+			break;
+		case 'u':
+		case 'U': {
+			int k = text[i + 1] == 'u' ? 4 : 8;
+
+			if (i + 2 + (size_t)k > t || (v = hex_at(text + i + 2, k)) < 0 ||
+			    v > 0x10ffff)
+				abort();
+			b += put_cp((unsigned long)v, back + b);
+			i += 2 + (size_t)k;
+			break;
+		}
+		default:
 			abort();
 		}
 	}
+	if (b != strlen(in) || memcmp(back, in, b) != 0)
+		abort(); /* two values would share this label text */
+	free(text);
+	free(back);
 	free(e);
 }
 

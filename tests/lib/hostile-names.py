@@ -16,6 +16,8 @@ wrote for a terminal and reports any character the escaping rule
   hostile-names.py messages CAPSCOPE the error paths of every command with each
                                      name as a file, a field and a value: each
                                      message one line, nothing raw (prints the bad)
+  hostile-names.py yaml-out CAPSCOPE the YAML policy writes of containers of every name:
+                                     parsed, ASCII, no key of its own (prints the bad)
   hostile-names.py check FILE...     exit 1, naming line and character, on a raw one
 """
 import hashlib
@@ -54,6 +56,13 @@ NAMES = [
     b"\xe2\x80\x8cNET_ADMIN",                 # U+200C zero width non-joiner
     b"NET_ADMIN\xef\xb8\x8f",                 # U+FE0F variation selector 16
     b"x\xe2\x81\xa5y",                         # U+2065
+    # Twentieth pass: line breaks that are not "\n" (YAML 1.1 and many
+    # viewers break a line at NEL, U+2028 and U+2029), and the YAML that
+    # capscope writes: a name that would be a key, a comment, a document end.
+    b"x\xc2\x85critical",                      # NEL, U+0085
+    b"a\xe2\x80\xa8critical",                  # U+2028 line separator
+    b"a\xe2\x80\xa9critical",                  # U+2029 paragraph separator
+    b"k: v # c\n...\n---\nkind: x",             # YAML: a key, a comment, documents
 ]
 
 HIDDEN_RANGES = [(0x80, 0x9f), (0xad, 0xad), (0x34f, 0x34f), (0x61c, 0x61c), (0x115f, 0x1160),
@@ -206,6 +215,46 @@ def manifest(out):
         f.write("\n---\n".join(docs) + "\n")
 
 
+def yaml_out(capscope):
+    """Twentieth pass: the YAML capscope writes (policy custom-scc, vap,
+    kyverno, gatekeeper) of a pod whose containers, images and commands are
+    the names: it parses, is ASCII, and has the keys of a plain pod's (a
+    name can neither add a key nor end a comment, a scalar or the document)."""
+    import subprocess
+    import yaml
+    bad = 0
+
+    def keys(doc):
+        return sorted(doc) if isinstance(doc, dict) else None
+
+    def gen(name, base=None):
+        nonlocal bad
+        spec = {"serviceAccountName": "sa", "containers": [
+            {"name": name, "image": name, "command": [name, name]}, {"name": "b" + name, "image": "i"}]}
+        with open("yaml-one.yaml", "w") as f:
+            f.write("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: " + yq(spec) + "\n")
+        got = {}
+        for kind in ("custom-scc", "vap", "kyverno", "gatekeeper"):
+            p = subprocess.run([capscope, "policy", kind, "--name", "n", "yaml-one.yaml"], capture_output=True)
+            try:
+                p.stdout.decode("ascii")
+                got[kind] = [(d.get("kind"), keys(d)) for d in yaml.safe_load_all(p.stdout)]
+            except Exception as e:
+                got[kind] = f"exit {p.returncode}: {e}"
+            if p.returncode != 0 or (base and got[kind] != base[kind]):
+                bad += 1
+                print(f"{name!r}: policy {kind}: exit {p.returncode}, {got[kind]!s:.200}")
+        return got
+
+    base = gen("plain")
+    for n in NAMES:
+        try:
+            gen(n.decode("utf-8"), base)
+        except UnicodeDecodeError:
+            continue
+    return 1 if bad else 0
+
+
 def check_sarif(path):
     text = []
 
@@ -288,4 +337,6 @@ if __name__ == "__main__":
         sys.exit(check_sarif(args[0]))
     if cmd == "messages":
         sys.exit(messages(args[0]))
+    if cmd == "yaml-out":
+        sys.exit(yaml_out(args[0]))
     {"tree": tree, "image": image, "manifest": manifest}.get(cmd, lambda *a: procs())(*args)

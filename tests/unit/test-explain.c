@@ -412,6 +412,30 @@ static void test_warning_line(void **state)
 	assert_non_null(strstr(buf, "NET_BIND_SERVICE will not be effective (non-root uid 1000"));
 	assert_non_null(strstr(buf, "..."));
 	assert_int_equal(strncmp(buf, "container aaaaa\\x1b[2J\\n", 24), 0);
+	/* Twentieth pass: the cut put "..." over the name's last three bytes,
+	 * so at one alignment in two an "é" lost its second byte (the line
+	 * was not UTF-8) and in three of four an escape lost its end
+	 * ("\x0..."). Every alignment: whole characters and escapes, then "...". */
+	for (size_t k = 0; k < 4; k++) {
+		for (int kind = 0; kind < 2; kind++) {
+			const char *unit = kind ? "\xc3\xa9" : "\x01",
+				   *shown = kind ? "\xc3\xa9" : "\\x01";
+			size_t at = 0, ul = strlen(shown);
+			const char *p;
+
+			memset(name, 'a', k);
+			name[k] = '\0';
+			for (int i = 0; i < 80; i++)
+				strcat(name, unit);
+			cs_explain_warning(name, &v, buf, sizeof(buf));
+			p = buf + strlen("container ") + k;
+			while (strncmp(p + at, shown, ul) == 0)
+				at += ul;
+			if (strncmp(p + at, "...: NET_BIND_SERVICE", 21) != 0)
+				fail_msg("k %zu, %s: a piece cut before \"...\": %s", k,
+					 kind ? "é" : "\\x01", buf);
+		}
+	}
 	/* A small buffer is never overrun. */
 	n = cs_explain_warning("web", &v, buf, 10);
 	assert_int_equal(strlen(buf), 9);

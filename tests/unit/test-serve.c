@@ -45,12 +45,19 @@ static void prom_label_escaping(void **state)
 	(void)state;
 	LABEL_EQ("web-0", "web-0");
 	LABEL_EQ("a\"b", "a\\\"b");
-	LABEL_EQ("a\\b", "a\\\\b");
-	LABEL_EQ("line\nfeed", "line\\nfeed");
-	LABEL_EQ("tab\tkept", "tab\tkept");
-	LABEL_EQ("caf\xc3\xa9", "caf\xc3\xa9");				  /* valid UTF-8 as is */
-	LABEL_EQ("bad\xff\xc3", "bad\xef\xbf\xbd\xef\xbf\xbd");		  /* U+FFFD per bad byte */
-	LABEL_EQ("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"); /* a surrogate */
+	LABEL_EQ("caf\xc3\xa9", "caf\xc3\xa9"); /* valid UTF-8 as is */
+	/* Twentieth pass: the value's text is the terminal's (escape.h), so
+	 * no two values share a label text: a backslash doubled before the
+	 * format doubles it again, a byte that is not UTF-8 as "\xNN" (it
+	 * was U+FFFD, as U+FFFD itself is), a line feed and a tab as text. */
+	LABEL_EQ("a\\b", "a\\\\\\\\b");
+	LABEL_EQ("line\nfeed", "line\\\\nfeed");
+	LABEL_EQ("tab\tx", "tab\\\\tx");
+	LABEL_EQ("bad\xff\xc3", "bad\\\\xff\\\\xc3");
+	LABEL_EQ("\xed\xa0\x80", "\\\\xed\\\\xa0\\\\x80"); /* a surrogate */
+	LABEL_EQ("\xef\xbf\xbd", "\xef\xbf\xbd");	   /* U+FFFD itself */
+	LABEL_EQ("web\\u200d", "web\\\\\\\\u200d");	   /* six characters */
+	LABEL_EQ("a\"\\\"", "a\\\"\\\\\\\\\\\"");
 	/* Nineteenth pass: what the escaping rule hides is not raw in a value
 	 * a page or a terminal shows: controls, bidi, a joiner beside ASCII. */
 	LABEL_EQ("web\xe2\x80\x8d", "web\\\\u200d");
@@ -59,6 +66,33 @@ static void prom_label_escaping(void **state)
 		 "evil",
 		 "\\\\u202eevil");
 	LABEL_EQ("\xc3\xa9\xe2\x80\x8d\xc3\xa9", "\xc3\xa9\xe2\x80\x8d\xc3\xa9");
+}
+
+/*
+ * Twentieth pass: two values never share a label text. Before, the value
+ * "\u200d" (six characters) and "web" U+200D's escape were one series
+ * text, a byte that is not UTF-8 and U+FFFD itself too.
+ */
+static void prom_label_injective(void **state)
+{
+	static const char *const v[] = {
+	    "web\xe2\x80\x8d", "web\\u200d", "web\\\\u200d", "\x1b", "\\x1b", "\r", "\\r", "\n",
+	    "\\n", "\t", "\\t", "\xff", "\\xff", "\xef\xbf\xbd", "\\", "\\\\", "\"", "\\\"",
+	    "\xe2\x80\xae", "\\u202e", "\xf3\xa0\x80\x81", "\\U000e0001", "", "x",
+	    /* the id label's 12 bytes of ids "aaaaaaaaaaa" "é" and "aaaaaaaaaaa" U+0100 */
+	    "aaaaaaaaaaa\xc3", "aaaaaaaaaaa\xc4"};
+	size_t n = sizeof(v) / sizeof(*v);
+	char *e[sizeof(v) / sizeof(*v)];
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		assert_non_null(e[i] = cs_prom_escape_label(v[i]));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(e[i], e[j]) == 0)
+				fail_msg("values %zu and %zu share the label text %s", i, j, e[i]);
+	for (size_t i = 0; i < n; i++)
+		free(e[i]);
 }
 
 static void prom_sample_lines(void **state)
@@ -1137,6 +1171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(prom_label_escaping),
+	    cmocka_unit_test(prom_label_injective),
 	    cmocka_unit_test(prom_sample_lines),
 	    cmocka_unit_test(admission_read),
 	    cmocka_unit_test(admission_errors),
