@@ -72,7 +72,7 @@ static void describe_file(const struct cs_exec_file *f)
 	if (f->fcaps_state > 0) {
 		char *txt = cs_fcaps_to_text(&f->fcaps);
 
-		printf(", file caps %s (v%d", txt ? txt : "?", f->fcaps.version);
+		printf(", file caps %s (v%d", txt ? txt : cs_oom_mark(), f->fcaps.version);
 		if (f->fcaps.version == 3)
 			printf(", rootid %u", (unsigned)f->fcaps.rootid);
 		printf(")");
@@ -106,8 +106,7 @@ static void flow(const struct cs_oci_config *cfg, const struct cs_oci_explain_re
 			 (unsigned)post->uid[1], (unsigned)post->uid[2], (unsigned)post->uid[3]);
 		cs_explain_flow_row(&t, "after execve", u[2], &post->caps, post->no_new_privs);
 	}
-	cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
-	cs_table_free(&t);
+	cs_table_emit(&t, stdout, cs_color(stdout, "\033[1m"));
 }
 
 static void text_out(const struct cs_oci_config *cfg, const struct cs_oci_explain_result *r)

@@ -67,7 +67,7 @@ static const char *safe(struct safe_text *t, const char *raw)
 {
 	free(t->s);
 	t->s = cs_escape_dup(raw ? raw : "");
-	return t->s ? t->s : "?";
+	return t->s ? t->s : cs_oom_mark();
 }
 
 /* The comm as the process set it, escaped (the kernel's own escaping undone first). */
@@ -126,7 +126,7 @@ static const char *container_text(const struct cs_proc_info *v, struct safe_text
 	memcpy(raw, v->container.id, len);
 	raw[len] = '\0';
 	if (!(id = cs_escape_cell_dup(raw)))
-		return "?";
+		return cs_oom_mark();
 	free(out->s);
 	/* Runtime names and pod uids (hex digits and '-') need no escaping. */
 	r = asprintf(&out->s, "%s%s%s%s%.8s", cs_runtime_name(v->container.runtime), len ? ":" : "",
@@ -134,7 +134,7 @@ static const char *container_text(const struct cs_proc_info *v, struct safe_text
 	free(id);
 	if (r < 0)
 		out->s = NULL;
-	return out->s ? out->s : "?";
+	return out->s ? out->s : cs_oom_mark();
 }
 
 static const char *const compact_header[] = {"PID",	"USER",	  "EFF",       "PRM",
@@ -233,7 +233,7 @@ static const char *item_comm(struct safe_text *t, const char *status_name)
 	cs_proc_comm_raw(status_name, raw, sizeof(raw));
 	free(t->s);
 	t->s = cs_escape_item_dup(raw, "()");
-	return t->s ? t->s : "?";
+	return t->s ? t->s : cs_oom_mark();
 }
 
 static void print_verbose(const struct cs_proc_info *v, const struct cs_proc_status *st,
@@ -316,8 +316,7 @@ static int render(const struct cs_proc_snapshot *s, const struct ps_opts *o)
 		cs_table_add(&t, compact_header);
 		for (size_t i = 0; i < s->n; i++)
 			add_rows(&t, &s->procs[i]);
-		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
-		cs_table_free(&t);
+		cs_table_emit(&t, stdout, cs_color(stdout, "\033[1m"));
 	}
 	return 0;
 }

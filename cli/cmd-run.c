@@ -142,14 +142,14 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 	else {
 		cs_cleanup_free char *shown = cs_escape_dup(r->file.path);
 
-		printf("execve of %s would fail: %s\n", shown ? shown : "?",
+		printf("execve of %s would fail: %s\n", shown ? shown : cs_oom_mark(),
 		       cs_errno_name(r->res.error));
 	}
 	if (r->refused.message[0]) {
 		/* Raw in the library (JSON writes its bytes): escaped here, once. */
 		cs_cleanup_free char *why = cs_escape_dup(r->refused.message);
 
-		printf("The run refuses it (exit 127): %s\n", why ? why : "?");
+		printf("The run refuses it (exit 127): %s\n", why ? why : cs_oom_mark());
 	}
 	printf("\nSteps:\n");
 	cs_explain_print_steps(stdout, st);

@@ -240,10 +240,18 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 		unread += tg[i].rc < 0;
 	/* "0 findings" alone, for an image that was refused, read as a clean one. */
 	if (unread)
-		printf("%zu finding%s; %zu of %zu target%s not read\n", total,
-		       total == 1 ? "" : "s", unread, nt, nt == 1 ? "" : "s");
+		printf("%zu finding%s; %zu of %zu target%s not read", total, total == 1 ? "" : "s",
+		       unread, nt, nt == 1 ? "" : "s");
 	else
-		printf("%zu finding%s\n", total, total == 1 ? "" : "s");
+		printf("%zu finding%s", total, total == 1 ? "" : "s");
+	/* Twentieth pass: a row dropped for memory left "3 findings" under
+	 * fewer rows (or none), and nothing on stderr. Said here, where the
+	 * report is read, and on stderr (cs_finish_stdout_err). */
+	if (*failed) {
+		printf("; out of memory: the report above is incomplete");
+		cs_out_incomplete(-ENOMEM);
+	}
+	printf("\n");
 }
 
 /* Errors name entries of the scanned data too: cs_err escapes them (escape.h). */

@@ -7,6 +7,7 @@
 #include "capscope/escape.h"
 #include "capscope/text.h"
 #include "explain.h"
+#include "output.h"
 
 #define ESC_RING 16
 
@@ -19,7 +20,7 @@ const char *cs_esc(const char *s)
 
 	free(*slot);
 	*slot = cs_escape_dup(s);
-	return *slot ? *slot : "?";
+	return *slot ? *slot : cs_oom_mark();
 }
 
 /* The same for a cell with a column after it: a space as \x20 (escape.h). */
@@ -29,7 +30,7 @@ const char *cs_esc_cell(const char *s)
 
 	free(*slot);
 	*slot = cs_escape_cell_dup(s);
-	return *slot ? *slot : "?";
+	return *slot ? *slot : cs_oom_mark();
 }
 
 const char *cs_esc_own(char *s)

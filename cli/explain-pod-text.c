@@ -83,7 +83,7 @@ static const char *list_text(const struct cs_strlist *l)
 	for (size_t i = 0; v && i < l->n; i++)
 		free(v[i]);
 	free(v);
-	return s ? cs_esc_own(s) : "?";
+	return s ? cs_esc_own(s) : cs_oom_mark();
 }
 
 static void sc_line(const char *label, const struct cs_k8s_sc *sc)
@@ -126,7 +126,7 @@ static void entrypoint(const struct cs_pod_ctr_result *c)
 		if (f->fcaps_state > 0) {
 			char *txt = cs_fcaps_to_text(&f->fcaps);
 
-			printf(", file caps %s", txt ? txt : "?");
+			printf(", file caps %s", txt ? txt : cs_oom_mark());
 			free(txt);
 		}
 	}
@@ -156,8 +156,7 @@ static void flow(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 		cs_explain_flow_row(&t, "after execve", u[2], &c->post->caps,
 				    c->post->no_new_privs);
 	}
-	cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
-	cs_table_free(&t);
+	cs_table_emit(&t, stdout, cs_color(stdout, "\033[1m"));
 }
 
 static void process(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)

@@ -240,8 +240,32 @@ static const char *writer_cause(int err)
 	}
 }
 
+static int out_incomplete; /* cs_out_incomplete's first error */
+
+void cs_out_incomplete(int err)
+{
+	if (!out_incomplete)
+		out_incomplete = err < 0 ? err : -EIO;
+}
+
+const char *cs_oom_mark(void)
+{
+	cs_out_incomplete(-ENOMEM);
+	return "?";
+}
+
+void cs_table_emit(struct cs_table *t, FILE *f, const char *header_sgr)
+{
+	cs_table_print(t, f, header_sgr);
+	if (t->failed)
+		cs_out_incomplete(-ENOMEM);
+	cs_table_free(t);
+}
+
 int cs_finish_stdout_err(const char *cmd, int rc, int err)
 {
+	if (!err)
+		err = out_incomplete;
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* the writer's error is the cause only when it was a write's */

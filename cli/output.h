@@ -62,6 +62,19 @@ int cs_finish_stdout(const char *cmd, int rc);
 int cs_finish_stdout_err(const char *cmd, int rc, int err);
 
 /*
+ * The text on stdout is not whole (err: -ENOMEM, …): the first such error
+ * is kept, and cs_finish_stdout_err then says the output is incomplete and
+ * exits 2, as for a writer's error. cs_table_emit prints a table, frees it
+ * and records its failure (struct cs_table's failed): a row dropped for
+ * memory was a table printed short, exit 0 (twentieth pass).
+ */
+void cs_out_incomplete(int err);
+/* "?", where text could not be made for memory; the output recorded
+ * incomplete (a "?" alone read as capscope's answer, exit 0). */
+const char *cs_oom_mark(void);
+void cs_table_emit(struct cs_table *t, FILE *f, const char *header_sgr);
+
+/*
  * A value option (required_argument in longopts) given twice would keep
  * only its last value, silently: the usage error, unless its short or long
  * value is in `repeatable` (options that accumulate). 0 otherwise; *seen

@@ -7,13 +7,14 @@
 
 #include "capscope/escape.h"
 #include "internal/cleanup.h"
+#include "output.h"
 #include "policy-output.h"
 
 static void print_esc(const char *prefix, const char *s)
 {
 	char *e = cs_escape_dup(s);
 
-	printf("%s%s", prefix, e ? e : "?");
+	printf("%s%s", prefix, e ? e : cs_oom_mark());
 	free(e);
 }
 
@@ -24,7 +25,7 @@ static void print_word(const char *prefix, const char *s)
 {
 	char *q = cs_quote_shell_dup(s);
 
-	printf("%s%s", prefix, q ? q : "?");
+	printf("%s%s", prefix, q ? q : cs_oom_mark());
 	free(q);
 }
 
@@ -34,7 +35,7 @@ static void print_item(const char *prefix, const char *s, const char *marks)
 {
 	char *e = cs_escape_item_dup(s, marks);
 
-	printf("%s%s", prefix, e ? e : "?");
+	printf("%s%s", prefix, e ? e : cs_oom_mark());
 	free(e);
 }
 

@@ -33,9 +33,9 @@ void trace_print_event(const struct cs_trace_rec *r, void *ctx_)
 		ctx->t0 = r->ts_ns;
 	comm = cs_escape_cell_dup(r->comm);
 	printf("%10.6f %7u %7u %-16s %-24s %-7s %-16s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9,
-	       r->tgid, r->pid, comm ? comm : "?", cs_cap_name_r(r->cap, true, name, sizeof(name)),
-	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-",
-	       cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
+	       r->tgid, r->pid, comm ? comm : cs_oom_mark(),
+	       cs_cap_name_r(r->cap, true, name, sizeof(name)), r->ret == 0 ? "granted" : "denied",
+	       sc ? sc : "-", cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
 	free(comm);
 }
 
@@ -105,7 +105,7 @@ static void join(char *buf, size_t len, char *const *v, size_t n, bool more)
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		char *e = list_item(v[i]);
-		bool fit = put_item(buf, len, &o, e ? e : "?", e ? strlen(e) : 1, i == 0);
+		bool fit = put_item(buf, len, &o, e ? e : cs_oom_mark(), e ? strlen(e) : 1, i == 0);
 
 		free(e);
 		if (!fit)
@@ -234,14 +234,15 @@ void trace_text_report(const struct cs_trace_report *r, const struct cs_trace_vi
 	if (v->cmd)
 		printf("\n");
 	printf("traced %s via %s: %s%zu process%s, %" PRIu64 " checks, %" PRIu64 " lost events\n\n",
-	       what ? what : "?", v->hook, r->tgids_partial ? "at least " : "", r->ntgids,
+	       what ? what : cs_oom_mark(), v->hook, r->tgids_partial ? "at least " : "", r->ntgids,
 	       r->ntgids == 1 ? "" : "es", r->checks, r->lost_events);
 	free(what);
 	cs_table_init(&t, v->verbose ? 8 : 7);
 	cs_table_add(&t, head);
 	noise = add_rows(&t, r, v->verbose);
-	if (t.nrow > 1)
-		cs_table_print(&t, stdout, cs_color(stdout, "\033[1m"));
+	/* A row dropped for memory is not "no capability checks". */
+	if (t.nrow > 1 || t.failed)
+		cs_table_emit(&t, stdout, cs_color(stdout, "\033[1m"));
 	else
 		printf("no capability checks\n");
 	cs_table_free(&t);

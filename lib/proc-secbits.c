@@ -93,7 +93,8 @@ int cs_secbits_table_parse(const char *buf, size_t len, long hz, long long boott
 		t->v[t->n].start = start / (1000000000ULL / (unsigned long long)hz);
 		t->n++;
 	}
-	qsort(t->v, t->n, sizeof(*t->v), by_tid);
+	if (t->n) /* t->v is NULL for a text of no line: qsort's array is nonnull */
+		qsort(t->v, t->n, sizeof(*t->v), by_tid);
 	return 0;
 }
 

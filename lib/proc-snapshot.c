@@ -139,12 +139,13 @@ void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
 #define CMDLINE_MAX (64 * 1024)
 
 /*
- * argv joined with spaces, or NULL when empty or unreadable. A longer one is
- * cut at CMDLINE_MAX and ends in U+2026: dropped whole, a process could hide
- * its command behind the "[comm]" of a process without one by making its
- * arguments long.
+ * argv joined with spaces into *out, NULL when empty or unreadable; 0, or
+ * -ENOMEM (twentieth pass: out of memory was a process without a command
+ * line, shown as its "[comm]", exit 0). A longer one is cut at CMDLINE_MAX
+ * and ends in U+2026: dropped whole, a process could hide its command
+ * behind the "[comm]" of a process without one by making its arguments long.
  */
-static char *read_cmdline(int pidfd)
+static int read_cmdline(int pidfd, char **out)
 {
 	char more;
 	cs_cleanup_close int fd = -1;
@@ -152,16 +153,18 @@ static char *read_cmdline(int pidfd)
 	size_t n = 0;
 	bool cut = false;
 
-	if ((fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0 ||
-	    !(buf = malloc(CMDLINE_MAX + 4)))
-		return NULL;
+	*out = NULL;
+	if ((fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	if (!(buf = malloc(CMDLINE_MAX + 4)))
+		return -ENOMEM;
 	while (n < CMDLINE_MAX) {
 		ssize_t r = read(fd, buf + n, CMDLINE_MAX - n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return NULL;
+			return 0;
 		if (r == 0)
 			break;
 		n += (size_t)r;
@@ -173,13 +176,13 @@ static char *read_cmdline(int pidfd)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
 	if (n == 0)
-		return NULL;
+		return 0;
 	if (cut) /* the escaping rule shows a cut UTF-8 sequence's bytes as \xNN */
 		memcpy(buf + n, "\xe2\x80\xa6", 3), n += 3;
 	buf[n] = '\0';
 	/* Kept as long as it is, not in the 64 KiB read buffer: a listing
 	 * holds every process's (session 12: 2,000 processes took 37 MB). */
-	return strdup(buf);
+	return (*out = strdup(buf)) ? 0 : -ENOMEM;
 }
 
 static bool thread_differs(const struct cs_proc_status *a, const struct cs_proc_status *b)
@@ -313,13 +316,21 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		 * the initial user namespace: most of a host's pids, read for nothing. */
 		v->userns = 0;
 	} else {
-		if (!c->skip_cmdline)
-			v->cmdline = read_cmdline(pidfd);
+		if (!c->skip_cmdline && read_cmdline(pidfd, &v->cmdline) < 0) {
+			info_free(v);
+			return -ENOMEM;
+		}
 		v->userns = cs_proc_in_child_userns_at(pidfd, "");
 		if (v->userns < 0)
 			v->userns = -1;
-		if (!c->skip_container &&
-		    cs_read_proc_file_at(pidfd, "cgroup", 1 << 20, &cg, &n) == 0) {
+		/* Out of memory was a process in no container, exit 0. */
+		rc = c->skip_container ? -ENOENT
+				       : cs_read_proc_file_at(pidfd, "cgroup", 1 << 20, &cg, &n);
+		if (rc == -ENOMEM) {
+			info_free(v);
+			return rc;
+		}
+		if (rc == 0) {
 			v->has_container = cs_cgroup_parse(cg, n, &v->container) > 0;
 			free(cg);
 		}
@@ -334,13 +345,19 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		 * number of one that ended since was shown with its securebits. */
 		unsigned long long start;
 
-		if (cs_proc_start_ticks_at(pidfd, &start) == 0)
+		if ((rc = cs_proc_start_ticks_at(pidfd, &start)) == 0)
 			v->securebits = cs_secbits_table_lookup(c->secbits, pid, start);
+		else if (rc == -ENOMEM) { /* was securebits unknown, exit 0 */
+			info_free(v);
+			return rc;
+		}
 	}
 	/* A single-threaded process has no other thread to compare. */
 	rc = v->st.threads == 1 ? 0 : collect_threads(pidfd, pid, v, &c->users);
-	if (rc < 0)
+	if (rc < 0) { /* -ENOMEM: it was freed and still counted, a row of pid 0 */
 		info_free(v);
+		return rc;
+	}
 	/* A process that exits after its status was read is still shown: what
 	 * it had is what was read; a later file that vanished leaves its field empty. */
 	return rc;
@@ -383,7 +400,8 @@ static int list_all_pids(pid_t **out, size_t *n)
 		p[cnt++] = (pid_t)v;
 	}
 	closedir(d);
-	qsort(p, cnt, sizeof(*p), compare_pid);
+	if (cnt) /* p is NULL for a /proc of no process (qsort's array is nonnull) */
+		qsort(p, cnt, sizeof(*p), compare_pid);
 	*out = p;
 	*n = cnt;
 	return 0;
@@ -400,10 +418,12 @@ static int add_missing(struct cs_proc_snapshot *s, pid_t pid, int err)
 	return 0;
 }
 
-/* Every thread's securebits, or the reason they are unknown in s. */
-static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, bool *have)
+/* Every thread's securebits, or the reason they are unknown in s; 0 or
+ * -ENOMEM (out of memory was "securebits unknown", exit 0). */
+static int load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, bool *have)
 {
 	struct cs_diag d = {0};
+	int r;
 
 	/* The iterator prints the kernel's (initial namespace's) thread ids, and
 	 * /proc here shows this namespace's: twelfth pass, a thread was shown
@@ -414,7 +434,7 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 		s->securebits_why = strdup("this capscope runs in a pid namespace other than the "
 					   "host's, and the BPF task iterator names threads by the "
 					   "host's ids");
-		return;
+		return s->securebits_why ? 0 : -ENOMEM;
 	}
 	if (cs_proc_seam_secbits_text) {
 		long long off;
@@ -423,11 +443,12 @@ static void load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t,
 			cs_secbits_table_parse(cs_proc_seam_secbits_text,
 					       strlen(cs_proc_seam_secbits_text),
 					       sysconf(_SC_CLK_TCK), off, t) == 0;
-		return;
+		return 0;
 	}
-	*have = cs_secbits_table_load(t, &d) == 0;
-	if (!*have)
-		s->securebits_why = strdup(d.message);
+	*have = (r = cs_secbits_table_load(t, &d)) == 0;
+	if (!*have && r != -ENOMEM && !(s->securebits_why = strdup(d.message)))
+		r = -ENOMEM;
+	return r == -ENOMEM ? r : 0;
 }
 
 int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
@@ -455,8 +476,8 @@ int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snaps
 	s->procs = calloc(npids ? npids : 1, sizeof(*s->procs));
 	if (!s->procs)
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
-	if (o->securebits)
-		load_secbits(s, &sb, &have_sb);
+	if (o->securebits && load_secbits(s, &sb, &have_sb) < 0)
+		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 	c.secbits = have_sb ? &sb : NULL;
 	for (size_t i = 0; i < npids && rc == 0; i++) {
 		struct cs_diag pd = {0};

@@ -155,10 +155,12 @@ static int start_ticks_at(int dirfd, const char *rel, unsigned long long *ticks)
 	size_t len;
 	int rc = -EINVAL;
 
-	if (cs_read_proc_file_at(dirfd, rel, 4096, &st, &len) < 0 || !(p = strrchr(st, ')'))) {
+	if ((rc = cs_read_proc_file_at(dirfd, rel, 4096, &st, &len)) < 0 ||
+	    !(p = strrchr(st, ')'))) {
 		free(st);
-		return -ENOENT;
+		return rc == -ENOMEM ? rc : -ENOENT; /* out of memory is not a process gone */
 	}
+	rc = -EINVAL;
 	/* comm may hold spaces and ')': fields are counted after its last ')',
 	 * from the space before field 3 to the one before field 22 */
 	for (int field = 3; p && field <= 22; field++)

@@ -21,8 +21,10 @@ int cs_table_add(struct cs_table *t, const char *const *cells)
 		size_t ncap = t->cap ? t->cap * 2 : 32;
 		char **nc = realloc(t->cells, ncap * t->ncol * sizeof(*nc));
 
-		if (!nc)
+		if (!nc) {
+			t->failed = true;
 			return -ENOMEM;
+		}
 		t->cells = nc;
 		t->cap = ncap;
 	}
@@ -36,6 +38,7 @@ int cs_table_add(struct cs_table *t, const char *const *cells)
 		if (!(s = strdup(cells[c] ? cells[c] : ""))) {
 			for (size_t k = 0; k < c; k++)
 				free(t->cells[t->nrow * t->ncol + k]);
+			t->failed = true;
 			return -ENOMEM;
 		}
 		t->cells[t->nrow * t->ncol + c] = s;
@@ -59,8 +62,10 @@ void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)
 {
 	size_t *wid = calloc(t->ncol ? t->ncol : 1, sizeof(*wid));
 
-	if (!wid)
+	if (!wid) {
+		((struct cs_table *)t)->failed = true; /* nothing written */
 		return;
+	}
 	for (size_t r = 0; r < t->nrow; r++)
 		for (size_t c = 0; c < t->ncol; c++) {
 			size_t w;

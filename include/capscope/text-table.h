@@ -21,7 +21,10 @@ struct cs_table {
 	 * col) makes it (heap) when the row is printed. Only for a cell wider
 	 * than CS_TABLE_MAX_PAD, which sets no column's width: a scan's paths
 	 * of a planted chain of d levels are d^2/2 bytes, not to be held.
-	 * failed: later() returned NULL (out of memory), the cell left empty.
+	 * failed: out of memory, the table is not whole: a row cs_table_add
+	 * could not keep, a later() cell left empty, or cs_table_print wrote
+	 * nothing. Sticky; whoever prints the table must say so (twentieth
+	 * pass: ps, scan, explain and trace printed what was left, exit 0).
 	 */
 	char *(*later)(void *later_ctx, size_t row, size_t col);
 	void *later_ctx;
@@ -30,7 +33,7 @@ struct cs_table {
 CS_EXPORT extern const char cs_table_later[];
 
 CS_EXPORT void cs_table_init(struct cs_table *t, size_t ncol);
-/* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM. */
+/* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM (failed set). */
 CS_EXPORT int cs_table_add(struct cs_table *t, const char *const *cells);
 /*
  * A column is padded to its widest cell of at most this many characters; a

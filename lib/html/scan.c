@@ -75,7 +75,7 @@ static void finding_row(FILE *f, const struct cs_scan_result *r, const struct cs
 	cs_html_put(f, path ? path : "(out of memory)");
 	fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"mono\">", x->mode & S_ISUID ? "yes" : "",
 		x->mode & S_ISGID ? "yes" : "");
-	cs_html_put(f, x->fcaps_invalid ? "invalid" : caps && caps[0] ? caps : "");
+	cs_html_put(f, x->fcaps_invalid ? "invalid" : !caps ? "(out of memory)" : caps);
 	fputs("</td><td>", f);
 	if (x->has_fcaps && !x->fcaps_invalid && x->fcaps.version == 3)
 		fprintf(f, "%" PRIu32, x->fcaps.rootid);

@@ -95,7 +95,9 @@ static int merged_runtime(const struct cs_toml_value *root, struct cs_toml_value
 					return cs_diag_set(d, EINVAL, rt->line, rt->column,
 							   "crio.runtime",
 							   "crio.runtime must be a table");
-				if (fill) {
+				/* An empty table's keys are NULL: memcpy's source is
+				 * nonnull even for 0 bytes (fuzz-toml, UBSan) */
+				if (fill && rt->n) {
 					memcpy(out->keys + n, rt->keys, rt->n * sizeof(*out->keys));
 					memcpy(out->items + n, rt->items,
 					       rt->n * sizeof(*out->items));

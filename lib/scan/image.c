@@ -1335,7 +1335,8 @@ static void outer_index(struct img *im)
 		im->nouter++;
 	}
 	ok = archive_filter_count(a) == 1 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
-	qsort(im->outer, im->nouter, sizeof(*im->outer), outer_cmp);
+	if (im->nouter) /* im->outer is NULL for an archive of no entry */
+		qsort(im->outer, im->nouter, sizeof(*im->outer), outer_cmp);
 	im->outer_ok = true;
 out:
 	im->outer_seekable = ok;

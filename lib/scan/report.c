@@ -145,9 +145,13 @@ void cs_scan_json_file_caps(struct cs_json *j, bool has, bool invalid, const str
 	} else {
 		char *text = cs_fcaps_to_text(fc);
 
+		/* NULL is out of memory: "text": null was written, exit 0
+		 * (twentieth pass); the writer stops there instead. */
+		if (!text && !j->error)
+			j->error = -ENOMEM;
 		cs_json_obj_begin(j);
 		cs_json_key(j, "text");
-		cs_json_str(j, text); /* null when absent */
+		cs_json_str(j, text);
 		free(text);
 		cs_json_key(j, "version");
 		cs_json_int(j, fc->version);
@@ -399,7 +403,7 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			 * (nineteenth pass: "x: risk critical ..." raw in it). */
 			char *shown = path ? cs_escape_cell_dup(path) : NULL;
 
-			if (!path || !shown) {
+			if (!path || !shown || !caps) {
 				free(shown);
 				if (!j->error)
 					j->error = -ENOMEM;
@@ -408,14 +412,18 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			}
 
 			mode_str(f->mode, mode, sizeof(mode));
-			if (asprintf(&msg,
-				     "%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32
-				     "%s%s)",
-				     shown, cs_risk_name(f->risk), f->inert ? ", inert" : "",
-				     f->reason, mode, f->uid, f->gid,
-				     caps && caps[0] ? ", caps " : "", caps ? caps : "") < 0)
+			if (asprintf(
+				&msg,
+				"%s: risk %s%s: %s (mode %s, uid %" PRIu32 ", gid %" PRIu32 "%s%s)",
+				shown, cs_risk_name(f->risk), f->inert ? ", inert" : "", f->reason,
+				mode, f->uid, f->gid, caps[0] ? ", caps " : "", caps) < 0)
 				msg = NULL;
 			free(caps);
+			/* Twentieth pass: out of memory wrote the message as the
+			 * path alone and no location, exit 0; now the writer stops
+			 * (the document is cut and the exit status 2). */
+			if (!msg && !j->error)
+				j->error = -ENOMEM;
 			cs_json_obj_begin(j);
 			cs_json_key(j, "ruleId");
 			cs_json_str(j, rules[rule][0]);
@@ -433,12 +441,15 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 			/* Image paths are absolute inside the image; SARIF wants a relative
 			 * URI. Percent-encoded (eighth pass): a file named "a%2F..%2Fb" was
 			 * written as it is and read by consumers as "a/../b", another file;
-			 * "b#c" as "b". Out of memory: no location rather than a wrong one. */
+			 * "b#c" as "b". Out of memory: no location rather than a wrong
+			 * one, and the writer stopped. */
 			char *uri =
 			    cs_sarif_uri_encode(tg[i].image && path[0] == '/' ? path + 1 : path);
 
 			if (uri)
 				cs_sarif_location(j, uri, 0, 0);
+			else if (!j->error)
+				j->error = -ENOMEM;
 			free(uri);
 			cs_json_key(j, "properties");
 			cs_json_obj_begin(j);

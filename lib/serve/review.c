@@ -258,7 +258,8 @@ static int old_names(const struct cs_k8s_pod *p, struct added *a)
 			return -ENOMEM;
 		a->n_old++;
 	}
-	qsort(a->old, a->n_old, sizeof(*a->old), cmp_str);
+	if (a->n_old) /* a->old is NULL for a pod of no container */
+		qsort(a->old, a->n_old, sizeof(*a->old), cmp_str);
 	return 0;
 }
 
