@@ -40,11 +40,17 @@ static int read_opened(int fd, size_t max, bool short_read_is_eof, bool regular,
 
 	if (fd < 0)
 		return -errno;
-	if (regular && (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))) {
-		int e = S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+	if (regular) {
+		/* sb's mode is read only once fstat has filled it in. */
+		int e = fstat(fd, &sb) < 0    ? errno
+			: S_ISREG(sb.st_mode) ? 0
+			: S_ISDIR(sb.st_mode) ? EISDIR
+					      : EINVAL;
 
-		close(fd);
-		return -e;
+		if (e) {
+			close(fd);
+			return -e;
+		}
 	}
 	buf = malloc(cap + 1);
 	if (!buf) {

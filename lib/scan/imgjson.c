@@ -226,7 +226,7 @@ static const char *host_arch(void)
 		return "amd64";
 	if (strcmp(u.machine, "aarch64") == 0)
 		return "arm64";
-	if (u.machine[0] == 'i' && strcmp(u.machine + 2, "86") == 0)
+	if (u.machine[0] == 'i' && u.machine[1] && strcmp(u.machine + 2, "86") == 0)
 		return "386";
 	if (strncmp(u.machine, "armv", 4) == 0)
 		return "arm";
