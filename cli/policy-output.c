@@ -75,8 +75,10 @@ static void nnp_note(const struct cs_k8s_pod *p, const struct cs_scc *s)
 	for (size_t i = 0; i < p->n_containers; i++) {
 		if (!cs_policy_scc_sets_no_escalation(s, p, &p->containers[i]))
 			continue;
-		if (!k++)
-			print_esc("  ", s->name), printf(" sets allowPrivilegeEscalation: false in ");
+		if (!k++) {
+			print_esc("  ", s->name);
+			printf(" sets allowPrivilegeEscalation: false in ");
+		}
 		print_item(k > 1 ? ", " : "", p->containers[i].name, ",");
 	}
 	if (!k)
