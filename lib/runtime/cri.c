@@ -783,6 +783,13 @@ int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t, struct c
 		if (!found)
 			return cs_diag_set(d, EINVAL, 0, 0, "--runtime-caps",
 					   "no CapEff line in /proc/self/status");
+	} else if (!arg[strspn(arg, " \t\n\v\f\r,")]) {
+		/* Twentieth pass, part E: an empty list (an empty variable) was a
+		 * daemon with no capability, which changes every privileged and
+		 * ALL answer without a word. */
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "--runtime-caps",
+		    "'%s' names no capability: give 0x0 for a runtime that holds none", arg);
 	} else if (!strncasecmp(arg, "0x", 2)) {
 		if ((rc = cs_mask_parse_hex(arg, strlen(arg), &m, d)) < 0)
 			return rc;
