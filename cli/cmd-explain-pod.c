@@ -411,19 +411,9 @@ static int load_context(struct state *s, const struct args *a)
 			return cs_diag_err(CMD, NULL, &d);
 		s->crio_loaded = true;
 	}
-	cs_docker_config_default(&s->docker);
-	if (a->docker_cfg) {
-		if (cs_docker_config_load(&s->docker, a->docker_cfg, &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
-		s->target.docker = &s->docker;
-	}
-	if (a->containerd_cfg) {
-		memset(&d, 0, sizeof(d));
-		if (cs_containerd_config_load(&s->containerd, a->containerd_cfg, s->target.major,
-					      &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
-		s->target.containerd = &s->containerd;
-	}
+	if ((rc = cs_explain_daemon_configs(CMD, &s->target, &s->docker, a->docker_cfg,
+					    &s->containerd, a->containerd_cfg)) != 0)
+		return rc;
 	if ((rc = load_image(s, a)) != 0)
 		return rc;
 	memset(&d, 0, sizeof(d));

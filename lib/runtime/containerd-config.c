@@ -128,7 +128,7 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 	tval *name, *runtimes, *rt, *type, *base, *opts, *bin, *old;
 	int rc;
 
-	snprintf(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime", plugin);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime", plugin);
 	if ((rc = get(cri_ctrd, "default_runtime", CS_TOML_TABLE, path, &old, d)) < 0)
 		return rc;
 	if (old)
@@ -136,12 +136,12 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 		    d, EINVAL, old->line, old->column, path,
 		    "the deprecated default_runtime table is not read: name the "
 		    "runtime in default_runtime_name and configure it under runtimes");
-	snprintf(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime_name", plugin);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime_name", plugin);
 	if ((rc = get(cri_ctrd, "default_runtime_name", CS_TOML_STRING, path, &name, d)) < 0)
 		return rc;
 	if (name && (rc = copy_str(c->runtime, sizeof(c->runtime), name, path, d)) < 0)
 		return rc;
-	snprintf(path, sizeof(path), "plugins.\"%s\".containerd.runtimes", plugin);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes", plugin);
 	if ((rc = get(cri_ctrd, "runtimes", CS_TOML_TABLE, path, &runtimes, d)) < 0)
 		return rc;
 	rt = runtimes ? cs_toml_get(runtimes, c->runtime) : NULL;
@@ -152,7 +152,8 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 				   c->runtime);
 	if (!rt)
 		return 0; /* containerd's own runc entry */
-	snprintf(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin, c->runtime);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin,
+		      c->runtime);
 	if (rt->type != CS_TOML_TABLE)
 		return cs_diag_set(d, EINVAL, rt->line, rt->column, path, "must be a table");
 	if ((rc = get(rt, "runtime_type", CS_TOML_STRING, path, &type, d)) < 0)
@@ -208,17 +209,17 @@ static int read_doc(struct cs_containerd_config *c, tval *root, unsigned major, 
 		return rc;
 	char path[128];
 
-	snprintf(path, sizeof(path), "plugins.\"%s\"", plugin);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\"", plugin);
 	if ((rc = get(plugins, plugin, CS_TOML_TABLE, path, &cri, d)) < 0)
 		return rc;
-	snprintf(path, sizeof(path), "plugins.\"%s\".enable_unprivileged_ports", plugin);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".enable_unprivileged_ports", plugin);
 	if ((rc = get(cri, "enable_unprivileged_ports", CS_TOML_BOOL, path, &ports, d)) < 0)
 		return rc;
 	if (ports) {
 		c->unpriv_ports_set = true;
 		c->unpriv_ports = ports->b;
 	}
-	snprintf(path, sizeof(path), "plugins.\"%s\".containerd", plugin);
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd", plugin);
 	if ((rc = get(cri, "containerd", CS_TOML_TABLE, path, &ctrd, d)) < 0)
 		return rc;
 	return read_runtime(c, ctrd, plugin, d);
