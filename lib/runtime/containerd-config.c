@@ -103,8 +103,9 @@ static int read_base_spec(struct cs_containerd_config *c, tval *v, const char *p
 				   v->s);
 	if ((rc = copy_str(c->base_spec, sizeof(c->base_spec), v, path, d)) < 0)
 		return rc;
-	if ((rc = cs_oci_base_spec_load(v->s, &spec, d)) < 0)
-		return rc;
+	if ((rc = cs_oci_base_spec_load(v->s, &spec, d)) < 0) /* named where it was given */
+		return cs_diag_context(d, rc, "the base_runtime_spec of runtime '%s' (%s:%u:%u)",
+				       c->runtime, c->file, v->line, v->column);
 	if (spec.process.user_namespace) {
 		cs_oci_config_free(&spec);
 		return cs_diag_set(d, EINVAL, v->line, v->column, path,
@@ -240,19 +241,16 @@ int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, 
 	int rc;
 
 	cs_containerd_config_default(c);
-	if ((rc = cs_read_file(path, 4u << 20, &buf, &len)) < 0)
-		return cs_diag_read_error(d, path, rc, 4u << 20);
-	if ((rc = cs_toml_load(buf, len, path, &doc, d)) < 0) {
-		cs_diag_file(d, path);
-		return rc;
+	snprintf(c->file, sizeof(c->file), "%s", path); /* for messages about its base spec */
+	if ((rc = cs_read_file(path, 4u << 20, &buf, &len)) < 0) {
+		rc = cs_diag_read_error(d, path, rc, 4u << 20);
+	} else if ((rc = cs_toml_load(buf, len, path, &doc, d)) == 0) {
+		rc = read_doc(c, cs_toml_root(doc), major, d);
+		cs_toml_free(doc);
 	}
-	rc = read_doc(c, cs_toml_root(doc), major, d);
-	cs_toml_free(doc);
 	if (rc < 0) {
 		cs_diag_file(d, path);
 		cs_containerd_config_default(c);
-		return rc;
 	}
-	snprintf(c->file, sizeof(c->file), "%s", path);
-	return 0;
+	return rc;
 }

@@ -126,7 +126,7 @@ default_runtime_name = "nope"'
 refused "a relative base spec" "bad.toml:3:21: .*base_runtime_spec: 'base.json' is relative" 'version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
 base_runtime_spec = "base.json"'
-refused "a missing base spec" "$T/none.json: .*(No such file|cannot)" "version = 2
+refused "a missing base spec" "$T/none.json: the base_runtime_spec of runtime 'runc' \(bad.toml:3:21\): cannot read" "version = 2
 [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
 base_runtime_spec = \"$T/none.json\""
 printf '{"process": {"capabilities": {"bounding": "CAP_CHOWN"}}}' >badbase.json
