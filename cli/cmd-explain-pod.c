@@ -51,8 +51,9 @@ struct state {
 	struct cs_scc_set sc;
 	struct cs_crio_config crio;
 	bool crio_loaded;
-	struct cs_docker_config docker; /* --docker-config */
-	struct cs_cri_target target;	/* --runtime NAME@VERSION, --runtime-caps */
+	struct cs_docker_config docker;		/* --docker-config */
+	struct cs_containerd_config containerd; /* --containerd-config */
+	struct cs_cri_target target;		/* --runtime NAME@VERSION, --runtime-caps */
 	struct cs_image_config img;
 	bool img_loaded;
 	struct cs_image_map images; /* --image ARCHIVE or --image REF=ARCHIVE... */
@@ -189,7 +190,7 @@ static int run(struct state *s)
 struct args {
 	const char *sccs[MAX_FILES], *uses[MAX_FILES];
 	size_t n_sccs, n_uses;
-	const char *crio_cfg, *img_cfg, *docker_cfg;
+	const char *crio_cfg, *img_cfg, *docker_cfg, *containerd_cfg;
 	bool uid_range; /* --uid-range given */
 	bool stop;	/* --help or a usage error: return rc */
 	enum cs_k8s_validate validate;
@@ -270,6 +271,9 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'D':
 		a->docker_cfg = optarg;
 		return 0;
+	case 'N':
+		a->containerd_cfg = optarg;
+		return 0;
 	case 'R':
 		s->o.rootfs = optarg;
 		return 0;
@@ -311,6 +315,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"crio-config", required_argument, NULL, 'C'},
 	    {"docker-config", required_argument, NULL, 'D'},
+	    {"containerd-config", required_argument, NULL, 'N'},
 	    {"rootfs", required_argument, NULL, 'R'},
 	    {"image-config", required_argument, NULL, 'I'},
 	    {"image", required_argument, NULL, 'M'},
@@ -355,6 +360,8 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 				    "--docker-config reads daemon.json as dockerd 20.10 does: it "
 				    "goes with --runtime docker@20.10 (later releases have "
 				    "other keys)");
+	if (a->containerd_cfg && s->o.runtime != CS_CRI_CONTAINERD)
+		return cs_usage_err(CMD, "--containerd-config goes with --runtime containerd");
 	a->stop = false;
 	return 0;
 }
@@ -404,12 +411,9 @@ static int load_context(struct state *s, const struct args *a)
 			return cs_diag_err(CMD, NULL, &d);
 		s->crio_loaded = true;
 	}
-	cs_docker_config_default(&s->docker);
-	if (a->docker_cfg) {
-		if (cs_docker_config_load(&s->docker, a->docker_cfg, &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
-		s->target.docker = &s->docker;
-	}
+	if ((rc = cs_explain_daemon_configs(CMD, &s->target, &s->docker, a->docker_cfg,
+					    &s->containerd, a->containerd_cfg)) != 0)
+		return rc;
 	if ((rc = load_image(s, a)) != 0)
 		return rc;
 	memset(&d, 0, sizeof(d));

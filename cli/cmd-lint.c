@@ -93,7 +93,9 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 	case 'U':
 		if (cs_parse_id_range(optarg, &o->explain.uid_range_start,
 				      &o->explain.uid_range_size) < 0)
-			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", optarg);
+			return cs_usage_err(
+			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
+			    optarg);
 		a->uid_range = true;
 		return 0;
 	case 'r':

@@ -216,8 +216,10 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 		case 'u':
 			if (cs_parse_id_range(optarg, &o->scc.uid_range_start,
 					      &o->scc.uid_range_size) < 0)
-				return cs_usage_err(
-				    "policy", "--uid-range: START/SIZE, e.g. 1000660000/10000");
+				return cs_usage_err("policy",
+						    "--uid-range wants START/SIZE, e.g. "
+						    "1000660000/10000, not '%s'",
+						    optarg);
 			o->have_uid_range = true;
 			break;
 		case 'h':

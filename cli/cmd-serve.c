@@ -98,7 +98,9 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 		return 0;
 	case 'U':
 		if (cs_parse_id_range(arg, &m->uid_start, &m->uid_size) < 0)
-			return cs_usage_err(CMD, "--uid-range wants START/SIZE, not '%s'", arg);
+			return cs_usage_err(
+			    CMD, "--uid-range wants START/SIZE, e.g. 1000660000/10000, not '%s'",
+			    arg);
 		sv->uid_range = true;
 		return 0;
 	case 'r':

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "capscope/cri.h"
 #include "capscope/explain.h"
 #include "capscope/json.h"
 #include "capscope/kernel.h"
@@ -40,5 +41,13 @@ const char *cs_esc_cell(const char *s);
 const char *cs_esc_own(char *s);
 /* Free what cs_esc still holds (at the end of a command). */
 void cs_esc_release(void);
+
+/*
+ * --docker-config and --containerd-config (NULL: not given) read into dk
+ * and cd and hung on t. 0, or the exit status after the message.
+ */
+int cs_explain_daemon_configs(const char *cmd, struct cs_cri_target *t, struct cs_docker_config *dk,
+			      const char *docker_cfg, struct cs_containerd_config *cd,
+			      const char *containerd_cfg);
 
 #endif

@@ -63,6 +63,36 @@ static bool allows_every_cap(const struct cs_scc *s)
 	return s->allow_privileged;
 }
 
+/*
+ * Twentieth pass, part E: restricted-v2 (and nonroot-v2, hostnetwork-v2,
+ * restricted-v3) sets allowPrivilegeEscalation: false in every container
+ * that leaves it unset, so the pod gets no_new_privs it did not ask for;
+ * the advice said only "restricted-v2". Said as custom-scc's comment says it.
+ */
+static void nnp_note(const struct cs_k8s_pod *p, const struct cs_scc *s)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < p->n_containers; i++) {
+		if (!cs_policy_scc_sets_no_escalation(s, p, &p->containers[i]))
+			continue;
+		if (!k++) {
+			print_esc("  ", s->name);
+			printf(" sets allowPrivilegeEscalation: false in ");
+		}
+		print_item(k > 1 ? ", " : "", p->containers[i].name, ",");
+	}
+	if (!k)
+		return;
+	printf(" (unset in the pod):\n"
+	       "  no_new_privs, so set-uid bits raise nothing and file capabilities grant only\n"
+	       "  what the process already held before execve; a container whose image relies\n"
+	       "  on either needs allowPrivilegeEscalation: true");
+	if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v)
+		print_esc(", which ", s->name), printf(" refuses");
+	printf("\n");
+}
+
 int policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advice *a,
 		    enum cs_policy_order order)
 {
@@ -90,6 +120,8 @@ int policy_scc_text(const struct cs_k8s_pod *p, const struct cs_policy_scc_advic
 		print_esc("", v->admits ? "admits" : why);
 		printf("\n");
 	}
+	if (a->chosen >= 0)
+		nnp_note(p, a->v[a->chosen].scc);
 	if (a->chosen >= 0 && allows_every_cap(a->v[a->chosen].scc))
 		printf("  it allows every capability: 'capscope policy custom-scc' makes one that "
 		       "allows only what the pod adds\n");

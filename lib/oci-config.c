@@ -325,18 +325,21 @@ static int read_rlimits(struct ctx *c, const struct ydoc_node *seq, struct cs_oc
 	return 0;
 }
 
-static int read_process(struct ctx *c, const struct ydoc_node *proc, struct cs_oci_config *cfg)
+static int read_process(struct ctx *c, const struct ydoc_node *proc, struct cs_oci_config *cfg,
+			bool base)
 {
 	struct cs_oci_process *p = &cfg->process;
 	const struct ydoc_node *user, *gids;
 	int rc;
 
+	if (cs_json_is_null(proc) && base)
+		return 0;
 	if (cs_json_is_null(proc))
 		return errf(c, NULL, EINVAL, "process", "config.json has no process");
 	rc = want_map(c, proc, "process");
 	if (!rc)
 		rc = get_strv(c, get(c, proc, "args"), "process.args", &cfg->args, &cfg->nargs);
-	if (!rc && cfg->nargs == 0)
+	if (!rc && cfg->nargs == 0 && !base)
 		rc = errf(c, proc, EINVAL, "process.args", "must list at least the program to run");
 	if (!rc)
 		rc = get_strv(c, get(c, proc, "env"), "process.env", &cfg->env, &cfg->nenv);
@@ -467,6 +470,9 @@ struct parse {
 	/* runc's own refusals (oci-runc-checks.c): for a bundle to be run, not
 	 * one a runtime (runc, crun) has already started (the node agent's) */
 	bool runc_checks;
+	/* a runtime's base spec (containerd's base_runtime_spec): no root or
+	 * process needed, the runtime fills them */
+	bool base;
 };
 
 static int read_config(void *user, const struct ydoc_node *root)
@@ -484,13 +490,13 @@ static int read_config(void *user, const struct ydoc_node *root)
 	rc = want_map(c, r, "root");
 	if (!rc)
 		rc = get_string(c, get(c, r, "path"), "root.path", &rootpath);
-	if (!rc && !rootpath)
+	if (!rc && !rootpath && !p->base)
 		rc =
 		    errf(c, r ? r : root, EINVAL, "root.path", "missing: the bundle has no rootfs");
 	if (!rc)
 		rc = get_bool(c, get(c, r, "readonly"), "root.readonly", &cfg->root_readonly);
 	if (!rc)
-		rc = read_process(c, get(c, root, "process"), cfg);
+		rc = read_process(c, get(c, root, "process"), cfg, p->base);
 	if (!rc)
 		rc = read_linux(c, get(c, root, "linux"), &cfg->process);
 	if (!rc && c->dup)
@@ -561,6 +567,26 @@ int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_
 	}
 	free(buf);
 	free(path);
+	if (rc)
+		cs_oci_config_free(cfg);
+	return rc;
+}
+
+int cs_oci_base_spec_load(const char *path, struct cs_oci_config *cfg, struct cs_diag *d)
+{
+	struct parse p = {{path, d, NULL, NULL}, cfg, false, true};
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
+	if (rc < 0)
+		return cs_diag_read_error(d, path, rc, MAX_CONFIG);
+	rc = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_config, &p, d);
+	if (rc < 0)
+		cs_diag_file(d, path);
+	free(buf);
 	if (rc)
 		cs_oci_config_free(cfg);
 	return rc;

@@ -26,6 +26,7 @@ enum cs_cri_runtime { CS_CRI_CRIO, CS_CRI_CONTAINERD, CS_CRI_DOCKER, CS_CRI_PODM
  * capability of the kernel).
  */
 struct cs_docker_config;
+struct cs_containerd_config;
 
 struct cs_cri_target {
 	enum cs_cri_runtime rt;
@@ -35,6 +36,9 @@ struct cs_cri_target {
 	/* dockerd's daemon.json as read (docker only; NULL: none, dockerd's
 	 * defaults) */
 	const struct cs_docker_config *docker;
+	/* containerd's config.toml as read (containerd only; NULL: none, the
+	 * release's defaults) */
+	const struct cs_containerd_config *containerd;
 };
 
 /* The current release of rt, daemon with every capability. */
@@ -225,6 +229,36 @@ CS_EXPORT int cs_docker_config_load(struct cs_docker_config *c, const char *path
 /* The same for text already read; name is the file named in messages. */
 CS_EXPORT int cs_docker_config_parse(struct cs_docker_config *c, const char *buf, size_t len,
 				     const char *name, struct cs_diag *d);
+
+/*
+ * What containerd's config.toml changes in every container of its default
+ * handler (lib/runtime/containerd-config.c): that handler's
+ * base_runtime_spec (its capability sets replace the default 14, its
+ * noNewPrivileges: true applies to all) and enable_unprivileged_ports.
+ */
+struct cs_containerd_config {
+	char file[256];	  /* the config.toml read, "" for none */
+	char runtime[64]; /* default_runtime_name ("runc") */
+	bool base_set;	  /* the handler has a base_runtime_spec */
+	char base_spec[256];
+	struct cs_quintet base_caps; /* its process.capabilities (ambient: cleared) */
+	bool base_no_new_privs;
+	char base_unknown[512]; /* names in it runc does not know (warns, skips) */
+	bool unpriv_ports_set, unpriv_ports;
+};
+
+/* No config.toml: containerd's defaults. */
+CS_EXPORT void cs_containerd_config_default(struct cs_containerd_config *c);
+
+/*
+ * Read config.toml at path into c, as containerd of release major (1 or 2)
+ * reads it (version 2 or 3). -EINVAL with d (file, line, column, key) for
+ * what containerd refuses and for what capscope does not model (version 1,
+ * imports, a default handler that is not runc, a relative or unreadable
+ * base spec).
+ */
+CS_EXPORT int cs_containerd_config_load(struct cs_containerd_config *c, const char *path,
+					unsigned major, struct cs_diag *d);
 
 /*
  * Merge the request with the runtime's rules into out (uid, gid, groups,

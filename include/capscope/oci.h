@@ -76,6 +76,12 @@ CS_EXPORT int cs_oci_config_load(const char *bundle, struct cs_oci_config *c, st
 CS_EXPORT int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 				  struct cs_oci_config *c, struct cs_diag *d);
 CS_EXPORT void cs_oci_config_free(struct cs_oci_config *c);
+/*
+ * A runtime's base spec (containerd's base_runtime_spec): an OCI config
+ * whose root and process may be missing (the runtime fills them); read as
+ * cs_oci_config_load reads one, without runc's own refusals.
+ */
+CS_EXPORT int cs_oci_base_spec_load(const char *path, struct cs_oci_config *c, struct cs_diag *d);
 /* The value of NAME in process.env, or NULL (the last one wins, as in Go's os.Setenv). */
 CS_EXPORT const char *cs_oci_config_getenv(const struct cs_oci_config *c, const char *name);
 

@@ -147,6 +147,18 @@ CS_EXPORT int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs
 CS_EXPORT void cs_policy_scc_advice_free(struct cs_policy_scc_advice *a);
 
 /*
+ * Whether SCC s, admitting the pod, sets allowPrivilegeEscalation to false
+ * in container c, which leaves it unset (provider.go mutateContainer: the
+ * SCC's defaultAllowPrivilegeEscalation, then allowPrivilegeEscalation:
+ * false on every container still unset): the container then runs with
+ * no_new_privs, which it did not ask for (restricted-v2, nonroot-v2,
+ * hostnetwork-v2, restricted-v3 do so).
+ */
+CS_EXPORT bool cs_policy_scc_sets_no_escalation(const struct cs_scc *s,
+						const struct cs_k8s_pod *pod,
+						const struct cs_k8s_container *c);
+
+/*
  * Why verdict i refuses, made again from the pod (which must outlive the
  * advice) when it is asked for, so only one refusal is held at a time:
  * *out is v[i].reason when set, else a heap string the caller frees in

@@ -64,10 +64,26 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 	 * on and the pod does not set it, except with hostNetwork
 	 * (sandbox_run_linux.go in 1.6, 1.7 and 2.x). The option is off by
 	 * default in 1.6 and 1.7 and on since 2.0 (internal/cri/config/
-	 * config_unix.go DefaultRuntimeConfig); capscope reads no
-	 * config.toml, so the release's default is what it models.
+	 * config_unix.go DefaultRuntimeConfig): the release's default unless
+	 * --containerd-config gives the value.
 	 */
-	if (w->o->runtime == CS_CRI_CONTAINERD && !pod->host_network && containerd_2(w->o)) {
+	const struct cs_containerd_config *cf = w->o->target ? w->o->target->containerd : NULL;
+
+	if (w->o->runtime == CS_CRI_CONTAINERD && cf && cf->unpriv_ports_set) {
+		if (cf->unpriv_ports && !pod->host_network) {
+			*start = 0;
+			return cs_strf("containerd sets net.ipv4.ip_unprivileged_port_start=0 in "
+				       "the pod's network namespace (enable_unprivileged_ports = "
+				       "true in %s)",
+				       cf->file);
+		}
+		if (!cf->unpriv_ports) {
+			*start = 1024;
+			return cs_strf("net.ipv4.ip_unprivileged_port_start is 1024 (the default; "
+				       "enable_unprivileged_ports = false in %s)",
+				       cf->file);
+		}
+	} else if (w->o->runtime == CS_CRI_CONTAINERD && !pod->host_network && containerd_2(w->o)) {
 		*start = 0;
 		return cs_strf("containerd 2.x sets net.ipv4.ip_unprivileged_port_start=0 in the "
 			       "pod's network namespace (enable_unprivileged_ports, on by default "

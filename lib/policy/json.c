@@ -20,6 +20,13 @@ void cs_policy_scc_advice_json(struct cs_json *j, const struct cs_k8s_pod *p,
 	a->admitted_with_grant ? cs_json_str(j, a->admitted_with_grant->name) : cs_json_null(j);
 	cs_json_key(j, "admits_in_user_namespace");
 	a->in_user_namespace ? cs_json_str(j, a->in_user_namespace->name) : cs_json_null(j);
+	/* the chosen SCC's allowPrivilegeEscalation: false default (no_new_privs) */
+	cs_json_key(j, "no_new_privs_by_default");
+	cs_json_arr_begin(j);
+	for (size_t i = 0; a->chosen >= 0 && i < p->n_containers; i++)
+		if (cs_policy_scc_sets_no_escalation(a->v[a->chosen].scc, p, &p->containers[i]))
+			cs_json_str(j, p->containers[i].name);
+	cs_json_arr_end(j);
 	cs_json_key(j, "sccs");
 	cs_json_arr_begin(j);
 	for (size_t i = 0; i < a->n; i++) {

@@ -15,6 +15,7 @@
 #include "capscope/policy.h"
 #include "capscope/scc-load.h"
 #include "internal/cleanup.h"
+#include "internal/strlist.h"
 #include "internal/util.h"
 
 static enum cs_policy_order sort_order;
@@ -287,4 +288,23 @@ int cs_policy_sccs_load_dir(struct cs_k8s_manifest *m, const char *dir, struct c
 		free(names[i]);
 	}
 	return rc;
+}
+
+bool cs_policy_scc_sets_no_escalation(const struct cs_scc *s, const struct cs_k8s_pod *pod,
+				      const struct cs_k8s_container *c)
+{
+	struct cs_k8s_sc sc;
+
+	cs_k8s_effective_sc(pod, c, &sc);
+	if (sc.allow_privilege_escalation.set)
+		return false;
+	/* The default is not copied for privileged or an add of CAP_SYS_ADMIN
+	 * (lib/k8s/scc.c, the same rule); allowPrivilegeEscalation: false is. */
+	if (s->allow_privilege_escalation.set && !s->allow_privilege_escalation.v)
+		return true;
+	if (!s->default_allow_privilege_escalation.set || s->default_allow_privilege_escalation.v)
+		return false;
+	if (sc.privileged.set && sc.privileged.v)
+		return false;
+	return !(sc.caps_set && cs_strlist_has(&sc.add, "CAP_SYS_ADMIN"));
 }

@@ -265,6 +265,21 @@ static void note_daemon_caps(const struct cs_cri_target *t, cs_mask_t would, cs_
 /* containerd's pkg/cap Known(): the names up to CAP_CHECKPOINT_RESTORE (40). */
 #define CONTAINERD_LAST_KNOWN 40
 
+/*
+ * oci.WithCapabilities (ALL in add, ALL in drop, privileged): bounding,
+ * effective, permitted = caps. containerd 2.x also cuts inheritable to
+ * caps (nothing when caps is empty: pkg/oci/spec_opts.go filterCaps),
+ * which matters only for a base_runtime_spec with inheritable bits; the
+ * 1.6 and 1.7 code read leaves inheritable as it is.
+ */
+static void containerd_set_caps(const struct cs_cri_target *t, struct cs_oci_process *o,
+				cs_mask_t caps)
+{
+	set_all(o, SB | SE | SP, caps);
+	if (t->major >= 2)
+		o->caps.set[CS_INH] &= caps;
+}
+
 static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_request *r,
 			    struct cs_oci_process *o, struct cs_steps *st)
 {
@@ -272,14 +287,49 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 	cs_mask_t known = known_upto(CONTAINERD_LAST_KNOWN);
 	cs_mask_t all = daemon_caps(t) & known;
 
-	set_all(o, SB | SE | SP, cs_cri_docker_defaults());
-	names(cs_cri_docker_defaults(), buf, sizeof(buf));
-	cs_steps_add(st, "runtime", "containerd.defaults",
-		     "base: the default spec's 14 capabilities in bounding, effective, permitted "
-		     "(inheritable empty since CVE-2022-24769): %s",
-		     buf);
+	const struct cs_containerd_config *cf = t->containerd;
+
+	if (cf && cf->base_set) {
+		/* runtimeSpec: the base spec copied in place of the default one */
+		for (int s = 0; s < CS_NSETS; s++)
+			o->caps.set[s] = s == CS_AMB ? 0 : cf->base_caps.set[s] & cs_mask_all();
+		char b[640], e[640], p[640], i[640];
+
+		names(o->caps.set[CS_BND], b, sizeof(b)), names(o->caps.set[CS_EFF], e, sizeof(e));
+		names(o->caps.set[CS_PRM], p, sizeof(p)), names(o->caps.set[CS_INH], i, sizeof(i));
+		cs_steps_add(st, "runtime", "containerd.base-spec",
+			     "base: base_runtime_spec %s of runtime %s (%s), in place of the "
+			     "default spec: bounding %s; effective %s; permitted %s; "
+			     "inheritable %s",
+			     cf->base_spec, cf->runtime, cf->file, b, e, p, i);
+		if (cf->base_unknown[0]) {
+			/* the list as the base spec's reader made it (o's is empty) */
+			snprintf(o->unknown_caps, sizeof(o->unknown_caps), "%s", cf->base_unknown);
+			cs_steps_add(st, "runtime", "containerd.base-spec-unknown",
+				     "names in the base spec runc does not know (it warns and "
+				     "skips them): %s",
+				     cf->base_unknown);
+		}
+		if (cf->base_no_new_privs && !o->no_new_privileges) {
+			o->no_new_privileges = true;
+			cs_steps_add(st, "runtime", "containerd.base-spec-no-new-privs",
+				     "the base spec's process.noNewPrivileges: true stays (the CRI "
+				     "only ever sets it true): no_new_privs in every container");
+		}
+	} else {
+		set_all(o, SB | SE | SP, cs_cri_docker_defaults());
+		names(cs_cri_docker_defaults(), buf, sizeof(buf));
+		cs_steps_add(
+		    st, "runtime", "containerd.defaults",
+		    "base: the default spec's 14 capabilities in bounding, effective, "
+		    "permitted (inheritable empty since CVE-2022-24769): %s%s",
+		    buf,
+		    cf ? ""
+		       : " (no config.toml read: a base_runtime_spec of the default "
+			 "handler would replace them; explain pod --containerd-config reads it)");
+	}
 	if (in_fold(r->add, r->n_add, "ALL")) {
-		set_all(o, SB | SE | SP, all);
+		containerd_set_caps(t, o, all);
 		cs_steps_add(
 		    st, "runtime", "containerd.add-all",
 		    "ALL in add: the capabilities containerd itself holds (WithCapabilities "
@@ -287,7 +337,7 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 		note_daemon_caps(t, known, all, "containerd.runtime-caps", st);
 	}
 	if (in_fold(r->drop, r->n_drop, "ALL")) {
-		set_all(o, SB | SE | SP, 0);
+		containerd_set_caps(t, o, 0);
 		cs_steps_add(st, "runtime", "containerd.drop-all", "ALL in drop: nothing left");
 	}
 	cs_mask_t added = 0;
@@ -337,7 +387,7 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 	if (r->privileged) {
 		cs_mask_t before = o->caps.set[CS_BND];
 
-		set_all(o, SB | SE | SP, all);
+		containerd_set_caps(t, o, all);
 		cs_steps_add_set(
 		    st, "runtime", "containerd.privileged", CS_BND, before, all,
 		    "privileged: oci.WithPrivileged comes after the capability add/drop "
@@ -587,7 +637,9 @@ static int merge_podman(const struct cs_cri_target *t, const struct cs_cri_reque
 		names(caps, buf, sizeof(buf));
 		cs_steps_add(
 		    st, "runtime", "podman.merge",
-		    "containers.conf default_capabilities merged with add and drop "
+		    "containers.conf default_capabilities as containers-common ships them "
+		    "(a containers.conf of the node is not read: its default_capabilities "
+		    "would replace them) merged with add and drop "
 		    "(MergeCapabilities: ALL in drop gives exactly the adds, ALL in add the "
 		    "bounding set minus the drops, a name in both is an error): %s",
 		    buf);
@@ -731,6 +783,13 @@ int cs_cri_runtime_caps_parse(const char *arg, struct cs_cri_target *t, struct c
 		if (!found)
 			return cs_diag_set(d, EINVAL, 0, 0, "--runtime-caps",
 					   "no CapEff line in /proc/self/status");
+	} else if (!arg[strspn(arg, " \t\n\v\f\r,")]) {
+		/* Twentieth pass, part E: an empty list (an empty variable) was a
+		 * daemon with no capability, which changes every privileged and
+		 * ALL answer without a word. */
+		return cs_diag_set(
+		    d, EINVAL, 0, 0, "--runtime-caps",
+		    "'%s' names no capability: give 0x0 for a runtime that holds none", arg);
 	} else if (!strncasecmp(arg, "0x", 2)) {
 		if ((rc = cs_mask_parse_hex(arg, strlen(arg), &m, d)) < 0)
 			return rc;

@@ -229,4 +229,47 @@ P1=$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml
 one=$("$CAPSCOPE" policy check --caps NET_RAW --json "$P1" | jq '.pods | length')
 two=$("$CAPSCOPE" policy check --caps NET_RAW --json "$P1" "$(dirname "$P1")/../pod/$(basename "$P1")" | jq '.pods | length')
 is "$one:$two" "1:1" "check FILE FILE (two names): its pod judged once"
+# Twentieth pass, part E: restricted-v2 defaults allowPrivilegeEscalation to
+# false (no_new_privs) in every container that leaves it unset; the advice
+# said only "restricted-v2".
+cat >"$T/nnp.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nnp
+spec:
+  containers:
+  - name: loose
+    image: x
+  - name: pinned
+    image: x
+    securityContext:
+      allowPrivilegeEscalation: false
+  - name: also-loose
+    image: x
+YAML
+out=$("$CAPSCOPE" policy scc "$T/nnp.yaml"); rc=$?
+is "$rc" 0 "scc: the nnp pod is admitted"
+like "$out" "least privileged built-in SCC: restricted-v2" "scc: nnp fits restricted-v2"
+like "$out" "restricted-v2 sets allowPrivilegeEscalation: false in loose, also-loose \(unset in the pod\):.*no_new_privs" \
+  "scc: says restricted-v2 sets no_new_privs in the containers that leave allowPrivilegeEscalation unset"
+[[ "$out" =~ false\ in\ [^\(]*pinned ]]; ok $((! $?)) "scc: not in the container that sets it itself"
+like "$out" "needs allowPrivilegeEscalation: true, which restricted-v2 refuses" "scc: says what a container that needs escalation must do"
+json=$("$CAPSCOPE" policy scc --json "$T/nnp.yaml")
+is "$(printf '%s' "$json" | jq -c '.pods[0].no_new_privs_by_default')" '["loose","also-loose"]' \
+  "scc --json: no_new_privs_by_default names them"
+cat >"$T/esc.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: esc
+spec:
+  containers:
+  - name: app
+    image: x
+    securityContext:
+      allowPrivilegeEscalation: false
+YAML
+out=$("$CAPSCOPE" policy scc "$T/esc.yaml")
+[[ "$out" == *"sets allowPrivilegeEscalation"* ]]; ok $((! $?)) "scc: no note when every container sets the field"
 done_testing

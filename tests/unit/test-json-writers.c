@@ -117,7 +117,7 @@ static void policy(void **state)
 	assert_string_equal(
 	    s, "{\"file\":\"p.yaml\",\"kind\":\"Pod\",\"name\":\"web\",\"namespace\":null,"
 	       "\"chosen\":\"anyuid\",\"admitted_with_grant\":\"anyuid\",\"admits_in_user_"
-	       "namespace\":null,\"sccs\":["
+	       "namespace\":null,\"no_new_privs_by_default\":[],\"sccs\":["
 	       "{\"name\":\"restricted-v2\",\"points\":1,\"priority\":0,\"admits\":false,"
 	       "\"reason\":\"no\"},{\"name\":\"anyuid\",\"points\":2,\"priority\":5,"
 	       "\"admits\":true,\"reason\":null}]}\n");

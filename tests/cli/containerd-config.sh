@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# asan-too
+# explain pod --containerd-config: containerd's config.toml (twentieth pass,
+# part E). The default handler's base_runtime_spec replaces the default 14
+# capabilities (containerd's runtimeSpec copies it in place of its own
+# default spec), its noNewPrivileges: true stays, enable_unprivileged_ports
+# decides ip_unprivileged_port_start; what is not modelled is refused with
+# file:line:column, never predicted as the defaults.
+source "$(dirname "$0")/../lib/tap.sh"
+tap_tmpdir
+cd "$T" || exit 1
+POD=$CAPSCOPE_TOP/examples/pod/nonroot-netbind.yaml
+
+cat >root.yaml <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: r
+spec:
+  containers:
+  - name: app
+    image: x
+    securityContext:
+      runAsUser: 0
+      capabilities:
+        add: [SYS_PTRACE]
+        drop: [NET_RAW]
+YAML
+cat >base.json <<'JSON'
+{"ociVersion": "1.1.0",
+ "process": {"noNewPrivileges": true,
+  "capabilities": {"bounding": ["CAP_CHOWN", "CAP_NET_RAW", "CAP_KILL"],
+                   "effective": ["CAP_CHOWN", "CAP_NET_RAW"],
+                   "permitted": ["CAP_CHOWN", "CAP_NET_RAW"],
+                   "inheritable": ["CAP_KILL"],
+                   "ambient": ["CAP_CHOWN"]}}}
+JSON
+cat >v2.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+  base_runtime_spec = "$T/base.json"
+TOML
+names() { # file set
+  jq -r ".containers[0].oci.caps.$2.names | join(\",\")" "$1"
+}
+
+# Without the file: the defaults, and the step says config.toml was not read.
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 root.yaml >def.json
+is "$(names def.json bounding | tr , '\n' | wc -l)" 14 "no config: the default 14 (13 after the drop, plus SYS_PTRACE)"
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.defaults") | .detail' def.json)" \
+  "no config.toml read: a base_runtime_spec of the default handler would replace them" \
+  "no config: the step says a base_runtime_spec would replace the defaults"
+
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config v2.toml root.yaml >v2.json
+is "$?" 0 "v2 config with a base spec: read"
+is "$(names v2.json bounding)" "CAP_CHOWN,CAP_KILL,CAP_SYS_PTRACE" "base spec: bounding from the base, the add in, the drop out"
+is "$(names v2.json effective)" "CAP_CHOWN,CAP_SYS_PTRACE" "base spec: effective"
+is "$(names v2.json inheritable)" "CAP_KILL" "base spec: its inheritable set stays"
+is "$(names v2.json ambient)" "" "base spec: ambient cleared (WithoutAmbientCaps)"
+is "$(jq -r '.containers[0].oci.no_new_privs' v2.json)" true "base spec: noNewPrivileges true stays"
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' v2.json)" \
+  "base_runtime_spec .*/base.json of runtime runc \(v2.toml\)" "base spec: the step names the file and the runtime"
+
+# version 3 (containerd 2.x): the runtime plugin's own table.
+cat >v3.toml <<TOML
+version = 3
+[plugins.'io.containerd.cri.v1.runtime']
+  enable_unprivileged_ports = false
+[plugins.'io.containerd.cri.v1.runtime'.containerd]
+  default_runtime_name = "mine"
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.mine]
+  runtime_type = "io.containerd.runc.v2"
+  base_runtime_spec = "$T/base.json"
+  [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.mine.options]
+    BinaryName = "/usr/local/sbin/runc"
+TOML
+"$CAPSCOPE" explain pod --json --runtime containerd@2.x --containerd-config v3.toml root.yaml >v3.json
+is "$(names v3.json bounding)" "CAP_CHOWN,CAP_KILL,CAP_SYS_PTRACE" "v3: the default handler named 'mine' and its base spec"
+out=$("$CAPSCOPE" explain pod --runtime containerd@2.x --check bind:80 "$POD")
+like "$out" "ip_unprivileged_port_start=0" "2.x without a config: unprivileged ports on (the release's default)"
+printf "version = 3\n[plugins.'io.containerd.cri.v1.runtime']\nenable_unprivileged_ports = false\n" >v3p.toml
+out=$("$CAPSCOPE" explain pod --runtime containerd@2.x --containerd-config v3p.toml --check bind:80 "$POD")
+like "$out" "enable_unprivileged_ports = false in v3p.toml" "v3: enable_unprivileged_ports = false read"
+# The base spec's inheritable KILL when the pod drops ALL: containerd 1.x's
+# WithCapabilities(nil) leaves inheritable alone, KILL is no longer in the
+# bounding set, runc's capset fails and the process does not start; 2.x's
+# cuts inheritable to the new set (filterCaps), so it starts.
+out=$("$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config v2.toml "$POD")
+like "$out" "The process does not start: EPERM" "1.7 base spec: an inheritable bit outside bounding stops the process"
+"$CAPSCOPE" explain pod --json --runtime containerd@2.x --containerd-config v3.toml "$POD" >v3n.json
+is "$(names v3n.json inheritable):$(names v3n.json bounding)" ":CAP_NET_BIND_SERVICE" \
+  "2.x base spec: drop ALL clears inheritable too"
+printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = true\n' >ports.toml
+out=$("$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config ports.toml --check bind:80 "$POD")
+like "$out" "ip_unprivileged_port_start=0 .*enable_unprivileged_ports = true in ports.toml" \
+  "1.7: enable_unprivileged_ports = true read"
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config ports.toml root.yaml >p.json
+is "$(names p.json bounding)" "$(names def.json bounding)" "a config without a base spec: the defaults"
+
+# Refused, one line naming file:line:column and the key, exit 2, nothing on stdout.
+refused() { # description regex toml-text [runtime]
+  local d=$1 re=$2
+  printf '%s\n' "$3" >bad.toml
+  "$CAPSCOPE" explain pod --runtime "${4:-containerd@1.7}" --containerd-config bad.toml "$POD" >out.txt 2>err.txt
+  is "$?" 2 "$d: exit 2"
+  like "$(head -n1 err.txt)" "$re" "$d: says where and why"
+  is "$(wc -l <err.txt):$(wc -c <out.txt)" "1:0" "$d: one line, nothing on stdout"
+}
+refused "no version" "bad.toml:1:1: version: a version 1 config" '[plugins.cri]'
+refused "version 3 on 1.7" "bad.toml:1:11: version: version 3 is not one containerd 1.x reads" 'version = 3'
+refused "version as a string" "bad.toml:1:11: version: must be an integer, not a string" 'version = "2"'
+refused "imports" "bad.toml:2:11: imports: other files are merged in" 'version = 2
+imports = ["/etc/containerd/conf.d/*.toml"]'
+refused "a VM handler" "runtime_type 'io.containerd.kata.v2': the default handler is not runc" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+default_runtime_name = "kata"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kata]
+runtime_type = "io.containerd.kata.v2"'
+refused "crun" "options.BinaryName 'crun' is another OCI runtime than runc" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+BinaryName = "crun"'
+refused "a default runtime not configured" "bad.toml:3:24: .*the default runtime 'nope' is not configured" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+default_runtime_name = "nope"'
+refused "a relative base spec" "bad.toml:3:21: .*base_runtime_spec: 'base.json' is relative" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+base_runtime_spec = "base.json"'
+refused "a missing base spec" "$T/none.json: the base_runtime_spec of runtime 'runc' \(bad.toml:3:21\): cannot read" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+base_runtime_spec = \"$T/none.json\""
+printf '{"process": {"capabilities": {"bounding": "CAP_CHOWN"}}}' >badbase.json
+refused "a base spec of the wrong type" "badbase.json:.*process.capabilities.bounding" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+base_runtime_spec = \"$T/badbase.json\""
+refused "a key in another case" "'Base_Runtime_Spec' is 'base_runtime_spec' in another case" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+Base_Runtime_Spec = \"$T/base.json\""
+refused "enable_unprivileged_ports as a string" "enable_unprivileged_ports: must be a boolean" 'version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+enable_unprivileged_ports = "true"'
+refused "the deprecated default_runtime" "default_runtime table is not read" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.default_runtime]
+runtime_type = "io.containerd.runc.v2"'
+refused "not TOML" "bad.toml:1:" 'version = = 2'
+: >empty.toml
+"$CAPSCOPE" explain pod --runtime containerd --containerd-config empty.toml "$POD" >/dev/null 2>err.txt
+is "$?:$(wc -l <err.txt)" "2:1" "an empty file: no version, refused in one line"
+"$CAPSCOPE" explain pod --runtime containerd --containerd-config "$T" "$POD" >/dev/null 2>err.txt
+is "$?:$(wc -l <err.txt)" "2:1" "a directory: refused in one line"
+"$CAPSCOPE" explain pod --runtime containerd --containerd-config nothere.toml "$POD" >/dev/null 2>err.txt
+like "$(cat err.txt)" "nothere.toml" "a missing file: named"
+"$CAPSCOPE" explain pod --containerd-config v2.toml "$POD" >/dev/null 2>err.txt
+is "$?" 2 "--containerd-config without --runtime containerd: usage error"
+like "$(head -n1 err.txt)" "--containerd-config goes with --runtime containerd" "…said so"
+done_testing
