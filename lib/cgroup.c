@@ -421,6 +421,7 @@ struct ctr_first {
 	char *dir; /* container_dir, NULL for none */
 	char *v2;  /* the process's unified path when dir is NULL, for the message */
 	long pid;
+	bool other; /* another container's id starts with the prefix too */
 };
 
 /* A further process of the id in first: 0, or -EEXIST when its container's cgroup is another. */
@@ -460,11 +461,23 @@ static int match_proc(const char *prefix, const char *buf, size_t n, long pid,
 	if (cs_cgroup_parse(buf, n, &c) <= 0 || !c.id[0] ||
 	    strncmp(c.id, prefix, strlen(prefix)) != 0)
 		return 0;
-	if (first->id[0] && strcmp(first->id, c.id) != 0)
-		return cs_diag_set(d, ENOTUNIQ, 0, 0, "container",
-				   "the ids of more than one running container start with '%s': "
-				   "give more of the id",
-				   prefix);
+	/*
+	 * An id given whole names its container, though others start with it:
+	 * an LXC container's name is whole (path_parse), and `--container web`
+	 * was refused while "web-prod" ran ("give more of the id"; there is no
+	 * more). Twentieth pass, part H. Two that only start with the prefix
+	 * are refused after the walk (cs_container_cgroup), if none is it.
+	 */
+	if (first->id[0] && strcmp(first->id, c.id) != 0) {
+		if (!strcmp(first->id, prefix))
+			return 0;
+		first->other = true;
+		if (strcmp(c.id, prefix) != 0)
+			return 0;
+		free(first->dir);
+		free(first->v2);
+		*first = (struct ctr_first){.id = "", .other = true};
+	}
 	if (first->id[0])
 		return same_container(first, buf, &c, pid, d);
 	snprintf(first->id, sizeof(first->id), "%s", c.id);
@@ -513,6 +526,11 @@ int cs_container_cgroup(const char *prefix, char **path, struct cs_diag *d)
 	if (rc == 0 && !first.id[0])
 		rc = cs_diag_set(d, ESRCH, 0, 0, "container",
 				 "no running container's id starts with '%s'", prefix);
+	else if (rc == 0 && first.other && strcmp(first.id, prefix) != 0)
+		rc = cs_diag_set(d, ENOTUNIQ, 0, 0, "container",
+				 "the ids of more than one running container start with '%s': "
+				 "give more of the id",
+				 prefix);
 	else if (rc == 0 && !first.dir)
 		rc = cs_diag_set(
 		    d, ENOMEDIUM, 0, 0, "container",

@@ -96,9 +96,22 @@ static int ctr_by_id(const void *a, const void *b)
 
 /* The known container named id, or the first whose id starts with it (the
  * cgroup may carry a shorter id than the bundle's directory): sorted[] by id. */
-static struct cs_node_ctr *find_ctr(struct cs_node_ctr **sorted, size_t n, const char *id)
+/*
+ * Whether a container of id full is the one a cgroup names by id: a
+ * runtime's hex id may be a short form (12+ digits), so its start; an LXC
+ * container's name is whole (lib/cgroup.c), so all of it. Twentieth pass,
+ * part H: the LXC container "web"'s process was counted in the bundle
+ * "web-prod", its first process (shown with its credentials).
+ */
+static bool id_names(const char *full, const char *id, enum cs_runtime_kind rt)
 {
-	size_t lo = 0, hi = n, len = strlen(id);
+	return rt == CS_RT_LXC ? !strcmp(full, id) : !strncmp(full, id, strlen(id));
+}
+
+static struct cs_node_ctr *find_ctr(struct cs_node_ctr **sorted, size_t n, const char *id,
+				    enum cs_runtime_kind rt)
+{
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) { /* the first id not below id */
 		size_t mid = lo + (hi - lo) / 2;
@@ -108,7 +121,7 @@ static struct cs_node_ctr *find_ctr(struct cs_node_ctr **sorted, size_t n, const
 		else
 			hi = mid;
 	}
-	return lo < n && !strncmp(sorted[lo]->id, id, len) ? sorted[lo] : NULL;
+	return lo < n && id_names(sorted[lo]->id, id, rt) ? sorted[lo] : NULL;
 }
 
 /*
@@ -160,7 +173,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 
 		/* The processes of one id are together: one lookup for them all. */
 		if (!c || strcmp(m[i].id, m[i - 1].id) != 0) {
-			c = find_ctr(sorted, known, m[i].id);
+			c = find_ctr(sorted, known, m[i].id, m[i].runtime);
 			if (!c) {
 				if (!(c = cs_node_add(inv, m[i].id)))
 					return -ENOMEM;
@@ -350,7 +363,7 @@ static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p,
 	if (!p->has_container || !p->container.id[0])
 		return c->pid == c->pidfile_pid && pidfile_same(c, proc) && /* pidfile_fallback's */
 		       owner_runs(c, p->st.uid);
-	return !strncmp(c->id, p->container.id, strlen(p->container.id));
+	return id_names(c->id, p->container.id, p->container.runtime);
 }
 
 static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs_diag *d)

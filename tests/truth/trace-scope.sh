@@ -167,6 +167,30 @@ else
   for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
 fi
 
+# 3c'. Twentieth pass, part H: an LXC container's id is its whole name, and
+# `--container web` was refused while "web-prod" ran ("give more of the id":
+# there is no more). An id given whole names its container; a prefix of two
+# that is neither's whole id is still refused.
+if [ -n "$root" ] && mkdir "$root/capscope-test-$$-lxc" 2>/dev/null; then
+  pids=()
+  for n in web web-prod; do
+    mkdir "$root/capscope-test-$$-lxc/lxc.payload.$n"
+    sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 20' sh "$root/capscope-test-$$-lxc/lxc.payload.$n" &
+    pids+=($!)
+  done
+  sleep 0.3
+  out=$("$CAPSCOPE" trace --json --container web --duration 0.2)
+  like "$(jq -r .target <<<"$out")" "/lxc.payload.web\$" "--container NAME: the LXC container of that whole name, beside NAME-prod"
+  out=$("$CAPSCOPE" trace --json --container web-prod --duration 0.2)
+  like "$(jq -r .target <<<"$out")" "/lxc.payload.web-prod\$" "--container NAME-prod: that one"
+  err=$("$CAPSCOPE" trace --container we --duration 0.2 2>&1 >/dev/null)
+  is "$err" "capscope trace: the ids of more than one running container start with 'we': give more of the id" \
+    "--container PREFIX of both, whole id of neither: refused"
+  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+else
+  for _ in 1 2 3; do skip "--container: no writable cgroup v2 hierarchy here"; done
+fi
+
 # 3g. Twelfth pass, part E: --container traced the cgroup v2 directory of
 # the first process found with the id, not the container's: a container
 # whose processes sit in cgroups below its own (systemd in a container, a
