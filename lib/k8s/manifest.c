@@ -231,17 +231,6 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 					   &sc->drop_pos, &sc->drop_item_pos)) < 0)
 			return r;
 	}
-	/* ValidateSecurityContext (twentieth pass, part D): lint judged such a
-	 * container privileged, explain said the API server refuses it */
-	if (sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v &&
-	    ((sc->privileged.set && sc->privileged.v) ||
-	     (sc->caps_set && cs_strlist_has(&sc->add, "CAP_SYS_ADMIN"))))
-		return mf_errf(c, ydoc_get(scn, "allowPrivilegeEscalation"), EINVAL, path,
-			       "Invalid value: cannot set allowPrivilegeEscalation to false and %s "
-			       "(the API server refuses the pod)",
-			       sc->privileged.set && sc->privileged.v
-				   ? "privileged to true"
-				   : "capabilities.add CAP_SYS_ADMIN");
 #undef F
 	return 0;
 }

@@ -6,7 +6,6 @@
  */
 #include "cmocka-wrap.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,22 +213,14 @@ static void test_pod_verdicts(void **state)
 	assert_int_equal(verdict(r, 0)->why, CS_WHY_RUNTIME_DROPPED);
 	cs_pod_explain_free(r);
 
-	/* The API server rejects allowPrivilegeEscalation: false with CAP_SYS_ADMIN:
-	 * refused where it is written (twentieth pass, part D), no longer read
-	 * and said "not admitted" (an SCC that sets it false still is, policy.sh). */
-	{
-		static const char y[] = POD(
-		    "{allowPrivilegeEscalation: false, capabilities: {add: [CAP_SYS_ADMIN]}}", "");
-		struct cs_diag d = {0};
-
-		cs_k8s_manifest_free(&m);
-		cs_k8s_manifest_init(&m);
-		assert_int_equal(cs_k8s_parse(&m, y, strlen(y), "t.yaml", &d), -EINVAL);
-		assert_non_null(strstr(d.message,
-				       "cannot set allowPrivilegeEscalation to false and "
-				       "capabilities.add CAP_SYS_ADMIN"));
-		assert_int_equal(d.line, 7);
-	}
+	/* The API server rejects allowPrivilegeEscalation: false with CAP_SYS_ADMIN. */
+	r = explain(
+	    POD("{allowPrivilegeEscalation: false, capabilities: {add: [CAP_SYS_ADMIN]}}", ""),
+	    CS_CRI_CRIO, NULL, 0);
+	assert_false(r->containers[0].admitted);
+	assert_int_equal(verdict(r, 0)->why, CS_WHY_NOT_ADMITTED);
+	assert_string_equal(r->containers[0].exec_error, "Forbidden");
+	cs_pod_explain_free(r);
 
 	/* The kubelet refuses runAsNonRoot for a root image user. */
 	r = explain(POD("{runAsNonRoot: true, capabilities: {add: [CHOWN]}}", ""), CS_CRI_CRIO,
