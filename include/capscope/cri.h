@@ -233,8 +233,8 @@ CS_EXPORT int cs_docker_config_parse(struct cs_docker_config *c, const char *buf
 /*
  * What containerd's config.toml changes in every container of its default
  * handler (lib/runtime/containerd-config.c): that handler's
- * base_runtime_spec (its capability sets replace the default 14, its
- * noNewPrivileges: true applies to all) and enable_unprivileged_ports.
+ * base_runtime_spec (its capability sets replace the default 14; its
+ * noNewPrivileges the CRI clears) and enable_unprivileged_ports.
  */
 struct cs_containerd_config {
 	char file[256];	  /* the config.toml read, "" for none */

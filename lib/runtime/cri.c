@@ -310,12 +310,17 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 				     "skips them): %s",
 				     cf->base_unknown);
 		}
-		if (cf->base_no_new_privs && !o->no_new_privileges) {
-			o->no_new_privileges = true;
+		/* The CRI's containerSpec starts its options with
+		 * oci.WithNewPrivileges ("set based on the security context
+		 * below"): the base spec's flag never reaches a container. Seen
+		 * with the real containerd 1.6 (truth/containerd-base-spec),
+		 * where part E's reading of the source had it stay. */
+		if (cf->base_no_new_privs)
 			cs_steps_add(st, "runtime", "containerd.base-spec-no-new-privs",
-				     "the base spec's process.noNewPrivileges: true stays (the CRI "
-				     "only ever sets it true): no_new_privs in every container");
-		}
+				     "the base spec's process.noNewPrivileges: true is cleared "
+				     "(the CRI starts every container with "
+				     "oci.WithNewPrivileges, then sets it from "
+				     "allowPrivilegeEscalation: false only)");
 	} else {
 		set_all(o, SB | SE | SP, cs_cri_docker_defaults());
 		names(cs_cri_docker_defaults(), buf, sizeof(buf));
@@ -379,10 +384,17 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 	if (dropped) {
 		cs_mask_t before = o->caps.set[CS_BND];
 
-		drop_bits(o, SB | SE | SP | SI, dropped);
+		/* oci.WithDroppedCapabilities touches bounding, effective and
+		 * permitted only since CVE-2022-24769's fix (1.6.2): a base spec's
+		 * inheritable bit stays, and runc's capset then fails (EPERM) once
+		 * bounding lost it. Seen with the real containerd 1.6
+		 * (truth/containerd-base-spec); the default spec's inheritable
+		 * set is empty, so nothing else changes. */
+		drop_bits(o, SB | SE | SP, dropped);
 		cs_steps_add_set(
 		    st, "runtime", "containerd.drop", CS_BND, before, o->caps.set[CS_BND],
-		    "drops are removed from all four sets after the adds (a drop beats an add)");
+		    "drops are removed from bounding, effective, permitted after the adds "
+		    "(a drop beats an add; inheritable is left as it is)");
 	}
 	if (r->privileged) {
 		cs_mask_t before = o->caps.set[CS_BND];

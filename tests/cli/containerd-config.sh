@@ -3,7 +3,8 @@
 # explain pod --containerd-config: containerd's config.toml (twentieth pass,
 # part E). The default handler's base_runtime_spec replaces the default 14
 # capabilities (containerd's runtimeSpec copies it in place of its own
-# default spec), its noNewPrivileges: true stays, enable_unprivileged_ports
+# default spec), its noNewPrivileges: true is cleared (oci.WithNewPrivileges,
+# seen with the real containerd: truth/containerd-base-spec), enable_unprivileged_ports
 # decides ip_unprivileged_port_start; what is not modelled is refused with
 # file:line:column, never predicted as the defaults.
 source "$(dirname "$0")/../lib/tap.sh"
@@ -58,7 +59,9 @@ is "$(names v2.json bounding)" "CAP_CHOWN,CAP_KILL,CAP_SYS_PTRACE" "base spec: b
 is "$(names v2.json effective)" "CAP_CHOWN,CAP_SYS_PTRACE" "base spec: effective"
 is "$(names v2.json inheritable)" "CAP_KILL" "base spec: its inheritable set stays"
 is "$(names v2.json ambient)" "" "base spec: ambient cleared (WithoutAmbientCaps)"
-is "$(jq -r '.containers[0].oci.no_new_privs' v2.json)" true "base spec: noNewPrivileges true stays"
+is "$(jq -r '.containers[0].oci.no_new_privs' v2.json)" false "base spec: noNewPrivileges true cleared (the CRI's oci.WithNewPrivileges)"
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec-no-new-privs") | .detail' v2.json)" \
+  "noNewPrivileges: true is cleared" "base spec: the step says the flag is cleared"
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' v2.json)" \
   "base_runtime_spec .*/base.json of runtime runc \(v2.toml\)" "base spec: the step names the file and the runtime"
 
@@ -91,6 +94,15 @@ like "$out" "The process does not start: EPERM" "1.7 base spec: an inheritable b
 "$CAPSCOPE" explain pod --json --runtime containerd@2.x --containerd-config v3.toml "$POD" >v3n.json
 is "$(names v3n.json inheritable):$(names v3n.json bounding)" ":CAP_NET_BIND_SERVICE" \
   "2.x base spec: drop ALL clears inheritable too"
+# A drop of one capability the base has inheritable: WithDroppedCapabilities
+# leaves inheritable alone (since CVE-2022-24769's fix), so KILL stays there
+# outside bounding and runc's capset fails: the real containerd 1.6 said
+# EPERM (truth/containerd-base-spec), where the model had dropped it from
+# all four sets and predicted a start.
+sed 's/drop: \[NET_RAW\]/drop: [KILL]/' root.yaml >dropkill.yaml
+"$CAPSCOPE" explain pod --json --runtime containerd@1.6 --containerd-config v2.toml dropkill.yaml >dk.json
+is "$(jq -r '.containers[0].exec.error' dk.json):$(names dk.json inheritable)" "EPERM:CAP_KILL" \
+  "1.6 base spec: a dropped capability stays inheritable, the process does not start"
 printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = true\n' >ports.toml
 out=$("$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config ports.toml --check bind:80 "$POD")
 like "$out" "ip_unprivileged_port_start=0 .*enable_unprivileged_ports = true in ports.toml" \
