@@ -64,5 +64,5 @@ done
   --runtime-arg "${CAPSCOPE_CONTAINERD_RUNTIME:-containerd@1.6}" --capscope-arg=--caller=self --capscope-arg=--runtime-caps=self \
   --capscope-arg="--containerd-config=$D/config.toml" \
   --endpoint "$D/containerd.sock" --tmp "$T/m" --pb "$T/pb" --probe "$PROBE" \
-  --capscope "$CAPSCOPE" --cases "${CAPSCOPE_MATRIX_CASES:-60}" --seed "${CAPSCOPE_MATRIX_SEED:-23}" \
+  --capscope "$CAPSCOPE" --cases "${CAPSCOPE_MATRIX_CASES:-90}" --seed "${CAPSCOPE_MATRIX_SEED:-5}" \
   --reuse-images
