@@ -323,8 +323,10 @@ int mf_scalar_id(struct mf_ctx *c, struct ydoc_node *n, const char *field, int64
 	return 0;
 }
 
-int mf_get_id(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
-	      struct cs_opt_i64 *out)
+/* An optional integer field, its scalar read by one of the readers above. */
+static int get_opt_i64(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+		       struct cs_opt_i64 *out,
+		       int (*scalar)(struct mf_ctx *, struct ydoc_node *, const char *, int64_t *))
 {
 	struct ydoc_node *n;
 	int r;
@@ -332,25 +334,22 @@ int mf_get_id(struct mf_ctx *c, struct ydoc_node *map, const char *key, const ch
 	out->set = false;
 	if ((r = field_value(c, map, key, field, &n)) < 0 || !n)
 		return r;
-	if ((r = mf_scalar_id(c, n, field, &out->v)) < 0)
+	if ((r = scalar(c, n, field, &out->v)) < 0)
 		return r;
 	out->set = true;
 	return 0;
 }
 
+int mf_get_id(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
+	      struct cs_opt_i64 *out)
+{
+	return get_opt_i64(c, map, key, field, out, mf_scalar_id);
+}
+
 int mf_get_i64(struct mf_ctx *c, struct ydoc_node *map, const char *key, const char *field,
 	       struct cs_opt_i64 *out)
 {
-	struct ydoc_node *n;
-	int r;
-
-	out->set = false;
-	if ((r = field_value(c, map, key, field, &n)) < 0 || !n)
-		return r;
-	if ((r = mf_scalar_i64(c, n, field, &out->v)) < 0)
-		return r;
-	out->set = true;
-	return 0;
+	return get_opt_i64(c, map, key, field, out, mf_scalar_i64);
 }
 
 /*
