@@ -70,3 +70,54 @@ containerd_stop() {
   grep -oE " ($d|$state)/[^ ]*" /proc/mounts 2>/dev/null | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null; done
 }
+
+# The seeded CRI matrix suites (containerd-matrix.sh, containerd-base-spec.sh)
+# share their set-up; each writes its own config.toml changes between
+# cri_matrix_prepare and cri_matrix_start.
+
+# cri_matrix_needs: skips the suite when a tool the matrix needs is missing;
+# sets PY and PROBE.
+cri_matrix_needs() {
+  need_root
+  command -v containerd >/dev/null || skip_all "containerd is not installed (scripts/install-deps.sh)"
+  command -v ctr >/dev/null || skip_all "ctr is not installed (containerd)"
+  command -v protoc >/dev/null || skip_all "protoc is not installed (protobuf-compiler)"
+  command -v setcap >/dev/null || skip_all "setcap is not installed"
+  command -v cc >/dev/null || skip_all "no C compiler for the sandbox's pause process"
+  PY=/usr/bin/python3
+  "$PY" -c 'import grpc, google.protobuf' 2>/dev/null ||
+    skip_all "python3-grpcio / python3-protobuf are not installed"
+  PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
+  [ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
+}
+
+# cri_matrix_prepare: under a new $T, D=$T/d with containerd's config.toml
+# (cri_config), the static pause process and the CRI protobuf module.
+cri_matrix_prepare() {
+  tap_tmpdir
+  chmod 755 "$T"
+  D=$T/d
+  mkdir -p "$D/state" "$T/m" "$T/pb"
+  cc -static -O2 -o "$T/pause" "$LIB/pause.c" || skip_all "cannot build the static pause process"
+  protoc -I "$LIB" --python_out="$T/pb" "$LIB/cri-subset.proto" || skip_all "protoc failed"
+  cri_config "$D" "$D/state" "$D/containerd.sock" docker.io/library/capscope-probe-pause:latest
+}
+
+cri_matrix_stop() {
+  containerd_stop "$D" "$D/state"
+  [ -n "${CAPSCOPE_KEEP:-}" ] || rm -rf "$T"
+}
+
+# cri_matrix_start: containerd started (stopped by its PID at exit), the
+# matrix's images built and imported where the CRI plugin finds them.
+cri_matrix_start() {
+  trap cri_matrix_stop EXIT
+  containerd_start "$D" "$D/containerd.sock" || skip_all "containerd does not start here"
+  "$PY" "$LIB/matrix.py" --runtime containerd --images-only --endpoint - --tmp "$T/m" \
+    --probe "$PROBE" --pause "$T/pause" --capscope "$CAPSCOPE" || exit 1
+  local a
+  for a in "$T"/m/*.tar; do
+    ctr -a "$D/containerd.sock" -n k8s.io images import --snapshotter "$SNAP" "$a" >/dev/null ||
+      { tail -5 "$D/containerd.log" | sed 's/^/# /'; skip_all "ctr images import fails here"; }
+  done
+}
