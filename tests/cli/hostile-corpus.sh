@@ -219,4 +219,41 @@ mkdir -p "$d" && printf '\177ELF' >"$d/other" && chmod 755 "$d/other"
 "$CAPSCOPE" explain oci wbundle >out.txt 2>&1
 like "$(grep 'CAP_NET_BIND_SERVICE  *not effective' out.txt)" "uid 1000 is not root, $w has no file capabilities" \
   "explain oci: the verdict names the file as one word"
+
+# Twentieth pass, part J: what the corpus had not reached. Every option
+# with a value of every command (read from its --help), each value a
+# hostile one, echoed in the refusal: one line, nothing raw.
+out=$(python3 "$corpus" options "$CAPSCOPE")
+is "$?" 0 "every option's value in its refusal: one line, escaped"
+[ -z "$out" ] || sed 's/^/#   /' <<<"$out" | head -20
+# scan --diff rows (the image above against itself has none): a tree of
+# every name against an empty one, text and JSON.
+mkdir empty
+"$CAPSCOPE" scan --diff empty tree >out.txt 2>&1
+is "$?" 1 "scan --diff of the tree: a difference"
+is "$(grep -c 'setuid\|setgid' out.txt)" 56 "scan --diff: one row a file"
+clean out.txt "scan --diff of the tree"
+"$CAPSCOPE" scan --json --diff empty tree >out.json 2>&1
+json_ok out.json; ok $? "scan --json --diff of the tree: JSON"
+# file get of every name: getcap's lines, -v's "(Not a regular file)".
+"$CAPSCOPE" file get -v tree/* >out.txt 2>&1
+is "$(grep -c . out.txt)" 56 "file get -v: one line a name"
+clean out.txt "file get -v"
+"$CAPSCOPE" file get --json -v tree/* >out.json 2>&1
+json_ok out.json; ok $? "file get --json: JSON"
+# trace: a traced child takes each name as its comm by prctl, then makes a
+# check; the COMMANDS column, -v, --events and the JSON (needs eBPF).
+if "$CAPSCOPE" trace -- true >/dev/null 2>&1; then
+  for n in 0 5 6 7 15 24; do # CSI, CR, a forged row, U+202E, not UTF-8, NEL (the index)
+    "$CAPSCOPE" trace -v --events -- python3 "$corpus" trace-comm $n >out.txt 2>&1
+    is "$?" 0 "trace of comm $n: read"
+    clean out.txt "trace -v --events of comm $n"
+    [ "$n" = 0 ] && like "$(grep '^CAP_SETUID ' out.txt)" ' \\x1b\[31mred\\x1b\[0m ' \
+      "trace: the comm is in the COMMANDS column, escaped"
+    "$CAPSCOPE" trace --json -- python3 "$corpus" trace-comm $n >out.json 2>/dev/null
+    json_ok out.json; ok $? "trace --json of comm $n: JSON"
+  done
+else
+  skip "trace needs eBPF here"
+fi
 done_testing

@@ -18,6 +18,11 @@ wrote for a terminal and reports any character the escaping rule
                                      message one line, nothing raw (prints the bad)
   hostile-names.py yaml-out CAPSCOPE the YAML policy writes of containers of every name:
                                      parsed, ASCII, no key of its own (prints the bad)
+  hostile-names.py options CAPSCOPE  every option of every command that takes a value
+                                     (from its --help) given hostile values: each
+                                     message one line, nothing raw (prints the bad)
+  hostile-names.py trace-comm N      (a child of trace) take name N as comm by
+                                     prctl, then make one capability check (setuid)
   hostile-names.py check FILE...     exit 1, naming line and character, on a raw one
 """
 import hashlib
@@ -324,9 +329,67 @@ def messages(capscope):
                     "containers": [{"name": "c", "image": "i", "securityContext": sc}]}}, f)
             for cmd in (["lint", "f.json"], ["lint", "--validate=warn", "f.json"]):
                 run(cmd, f"field {n!r}: {' '.join(cmd)} {sc}")
-        for cmd in (["run", "--user", t, "--", "true"], ["encode", t], ["ps", t]):
+        for cmd in (["run", "--user", t, "--", "true"], ["encode", t], ["ps", t], ["decode", t],
+                    ["decode", "--json", t]):
             run(cmd, f"argument {n!r}: {cmd[0]}")
     return 1 if bad else 0
+
+
+def options(capscope):
+    """Twentieth pass, part J: an option's value is echoed in its refusal;
+    every option with a value of every command, from its own --help, so a
+    new option is tried the day it is added."""
+    import re
+    import subprocess
+    bad = tried = 0
+    values = [b"\x1b[31mx\ncritical  CAP_SYS_ADMIN", b"a\xe2\x80\xaeb\xc2\x85c\xe2\x80\xa8\xff",
+              b"A" * 10000 + b"\x1b"]
+    cmds = [["decode"], ["scan"], ["trace"], ["run"], ["explain", "oci"], ["explain", "pod"], ["lint"],
+            ["policy", "scc"], ["policy", "custom-scc"], ["policy", "vap"], ["policy", "check"], ["serve"]]
+    for cmd in cmds:
+        text = subprocess.run([capscope] + cmd + ["--help"], capture_output=True).stdout.decode()
+        opts = sorted(set(re.findall(r"(--[a-z][a-z-]+)[ =](?:[A-Z][A-Z:|@\[\]./]*|[a-z]+\|[a-z|]+)", text)))
+        if not opts:
+            bad += 1
+            print(f"{' '.join(cmd)}: no option with a value found in its --help")
+        after = {"run": ["--", "true"], "trace": ["--", "true"], "decode": ["1"], "serve": [], "scan": ["d"]}
+        for o in opts:
+            for v in values:
+                # serve: the value refused, or a listener on a free loopback port, never 8443
+                tail = after.get(cmd[0], ["pod.yaml"]) + (["--listen", "127.0.0.1:0"] if cmd[0] == "serve"
+                                                          and o != "--listen" else [])
+                try:
+                    p = subprocess.run([capscope] + cmd + [o, v] + tail, capture_output=True, cwd="msgs",
+                                       timeout=20)
+                except subprocess.TimeoutExpired:
+                    bad += 1
+                    print(f"{' '.join(cmd)} {o} {v[:12]!r}: still running after 20 s")
+                    continue
+                tried += 1
+                lines = [ln for ln in p.stderr.rstrip(b"\n").split(b"\n") if ln and not ln.startswith(b"Try '")]
+                try:
+                    t = p.stderr.decode("utf-8").replace("\n", " ")
+                    raw = [f"U+{ord(t[i]):04X}" for i in range(len(t)) if hidden_in(t, i)]
+                except UnicodeDecodeError:
+                    raw = ["not UTF-8"]
+                if p.returncode not in (0, 1, 2, 127) or len(lines) > 1 or raw or \
+                        (p.returncode == 2 and not lines):
+                    bad += 1
+                    print(f"{' '.join(cmd)} {o} {v[:12]!r}: exit {p.returncode}, {len(lines)} lines, "
+                          f"raw {raw[:3]}: {p.stderr[:200]!r}")
+    if tried < 100:
+        bad += 1
+        print(f"only {tried} options tried")
+    return 1 if bad else 0
+
+
+def trace_comm(index):
+    import ctypes
+    ctypes.CDLL(None).prctl(15, NAMES[int(index)][:15], 0, 0, 0)
+    try:
+        os.setuid(os.getuid())
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":
@@ -337,6 +400,10 @@ if __name__ == "__main__":
         sys.exit(check_sarif(args[0]))
     if cmd == "messages":
         sys.exit(messages(args[0]))
+    if cmd == "options":
+        sys.exit(options(args[0]))
+    if cmd == "trace-comm":
+        sys.exit(trace_comm(args[0]))
     if cmd == "yaml-out":
         sys.exit(yaml_out(args[0]))
     {"tree": tree, "image": image, "manifest": manifest}.get(cmd, lambda *a: procs())(*args)
