@@ -3,6 +3,7 @@
 #ifndef CAPSCOPE_HTML_INTERNAL_H
 #define CAPSCOPE_HTML_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "capscope/html.h"
@@ -12,6 +13,7 @@ struct cs_html {
 	FILE *f;
 	char *path; /* the page asked for */
 	char *tmp;  /* the file written, renamed to path at the end; NULL: path itself */
+	bool oom;   /* a cell was left out for memory: cs_html_close fails, no page */
 };
 
 /* <tag class="cls">escaped text</tag>; cls may be NULL. */

@@ -209,6 +209,8 @@ int cs_html_close(struct cs_html *h, struct cs_diag *d)
 		rc = -EIO;
 	if (fclose(h->f) != 0 && rc == 0)
 		rc = errno ? -errno : -EIO;
+	if (rc == 0 && h->oom)
+		rc = -ENOMEM; /* a cell left out: no page rather than a wrong one */
 	if (rc == 0 && h->tmp && rename(h->tmp, h->path) < 0)
 		rc = -errno;
 	if (rc < 0) {

@@ -65,11 +65,16 @@ static void summary(FILE *f, const struct cs_scan_target *t, size_t n)
 	    k.files, k.dirs, k.errors);
 }
 
-static void finding_row(FILE *f, const struct cs_scan_result *r, const struct cs_finding *x)
+/* false: a cell was left out for memory (twentieth pass, part I: the page
+ * said "(out of memory)" there and the run exited 0) */
+static bool finding_row(FILE *f, const struct cs_scan_result *r, const struct cs_finding *x)
 {
+	bool whole;
+
 	char *caps = cs_finding_caps_text(x);
 	const char *path = cs_finding_path(r, x);
 
+	whole = path && (caps || x->fcaps_invalid);
 	fprintf(f, "<tr class=\"risk-%s\"><td>%s%s</td><td class=\"mono\">", cs_risk_name(x->risk),
 		cs_risk_name(x->risk), x->inert ? " (inert)" : "");
 	cs_html_put(f, path ? path : "(out of memory)");
@@ -91,12 +96,14 @@ static void finding_row(FILE *f, const struct cs_scan_result *r, const struct cs
 	cs_html_put(f, x->reason);
 	fputs("</td></tr>\n", f);
 	free(caps);
+	return whole;
 }
 
-static void target(FILE *f, const struct cs_scan_target *t)
+static bool target(FILE *f, const struct cs_scan_target *t)
 {
 	const struct cs_scan_result *r = &t->r;
 	char msg[800];
+	bool whole = true;
 
 	fputs("<h2>", f);
 	cs_html_put(f, t->name);
@@ -123,7 +130,7 @@ static void target(FILE *f, const struct cs_scan_target *t)
 	      "<th>mode</th><th>layer</th><th>why</th></tr></thead><tbody>\n",
 	      f);
 	for (size_t i = 0; i < r->nfindings; i++)
-		finding_row(f, r, &r->findings[i]);
+		whole &= finding_row(f, r, &r->findings[i]);
 	fprintf(f, "</tbody></table>\n<p>%zu privileged file%s.</p>\n", r->nfindings,
 		r->nfindings == 1 ? "" : "s");
 	for (size_t i = 0; i < r->nerrors; i++) {
@@ -131,17 +138,20 @@ static void target(FILE *f, const struct cs_scan_target *t)
 		const char *p = cs_scan_error_path(r, &r->errors[i]);
 
 		cs_html_put(f, p ? p : "(out of memory)");
+		whole &= p != NULL;
 		fputs("</code>: ", f);
 		cs_html_put(f, r->errors[i].message);
 		fputs("</p>\n", f);
 	}
+	return whole;
 }
 
 void cs_html_scan(struct cs_html *h, const struct cs_scan_target *t, size_t n)
 {
 	summary(h->f, t, n);
 	for (size_t i = 0; i < n; i++)
-		target(h->f, &t[i]);
+		if (!target(h->f, &t[i]))
+			h->oom = true;
 }
 
 int cs_html_scan_page(const char *path, const struct cs_scan_target *t, size_t n, struct cs_diag *d)

@@ -155,6 +155,26 @@ refused "the deprecated default_runtime" "default_runtime table is not read" 've
 [plugins."io.containerd.grpc.v1.cri".containerd.default_runtime]
 runtime_type = "io.containerd.runc.v2"'
 refused "not TOML" "bad.toml:1:" 'version = = 2'
+# Another handler's base spec: containerd's CRI plugin loads every handler's
+# (loadBaseOCISpecs) when it starts and fails without one (twentieth pass,
+# part I: it was not read, the defaults predicted).
+refused "another handler's missing base spec" "$T/none.json: the base_runtime_spec of runtime 'kata' \\(bad.toml:4:21\\), which containerd loads for every handler.*cannot read" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata]
+runtime_type = \"io.containerd.kata.v2\"
+base_runtime_spec = \"$T/none.json\""
+refused "another handler's base spec of the wrong type" "badbase.json:.*process.capabilities.bounding" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.other]
+base_runtime_spec = \"$T/badbase.json\""
+refused "another handler's relative base spec" "bad.toml:3:21: .*runtimes.other.base_runtime_spec: 'base.json' is relative" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.other]
+base_runtime_spec = "base.json"'
+cat >other-ok.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.other]
+  base_runtime_spec = "$T/base.json"
+TOML
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config other-ok.toml root.yaml >other.json
+is "$?:$(names other.json bounding | tr , '\n' | wc -l)" "0:14" "another handler's readable base spec: read, the default handler's defaults predicted"
 : >empty.toml
 "$CAPSCOPE" explain pod --runtime containerd --containerd-config empty.toml "$POD" >/dev/null 2>err.txt
 is "$?:$(wc -l <err.txt)" "2:1" "an empty file: no version, refused in one line"

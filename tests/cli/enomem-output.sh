@@ -71,6 +71,23 @@ else
   ok 0 "scan: allocation 61 is not in the table's rows here (nothing to check)"
 fi
 
+# scan --html: a cell left out for memory wrote "(out of memory)" into the
+# page, exit 0 (twentieth pass, part I); now no page, exit 2 and a message.
+"$CAPSCOPE_DYN" scan --html "$T/good.html" tree >/dev/null 2>&1
+CS_FAILALLOC_COUNT=$T/count LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" scan --html "$T/p.html" tree >/dev/null 2>&1
+total=$(cat "$T/count") wrong=0 first=
+for ((n = 0; n < total; n++)); do
+  rm -f "$T/p.html"
+  CS_FAILALLOC_AFTER=$n LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" scan --html "$T/p.html" tree >/dev/null 2>"$T/err"
+  rc=$?
+  if { [ $rc = 2 ] && [ -s "$T/err" ] && [ ! -e "$T/p.html" ]; } || cmp -s "$T/p.html" "$T/good.html"; then
+    continue
+  fi
+  wrong=$((wrong + 1))
+  [ -n "$first" ] || first="allocation $((n + 1)): exit $rc, $(grep -c 'out of memory' "$T/p.html" 2>/dev/null) cells '(out of memory)'"
+done
+is "$wrong" 0 "scan --html with each of $total allocations failing: the whole page, or none and exit 2 (${first:-every run})"
+
 # ps: glibc's first getpwuid_r sets up NSS, and glibc 2.36 dereferences
 # NULL or fails an assertion when an allocation of that setup fails
 # (nss/nss_database.c:402, :291): a death in that one short window is
