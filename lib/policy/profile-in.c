@@ -14,6 +14,7 @@
 #include "capscope/policy.h"
 #include "internal/cleanup.h"
 #include "internal/json-tree.h"
+#include "internal/util.h"
 #include "yaml-out.h"
 
 struct profile {
@@ -82,18 +83,26 @@ static int read_profile(void *user, const struct ydoc_node *root)
 		struct cs_pos at = ydoc_pos(list->u.items[i]);
 		int c = profile_cap(list->u.items[i]);
 
-		if (c == -ENOENT) {
+		if (c < 0) {
+			/* the entry named in the message (part J: only its place was) */
+			cs_cleanup_free char *text = NULL;
 			char last[32];
 
-			return cs_diag_set(
-			    p->d, EINVAL, at.line, at.column, "profile.capabilities",
-			    "not a capability this capscope knows (up to %s)",
-			    cs_cap_name_r(CS_CAP_LAST_KNOWN, true, last, sizeof(last)));
-		}
-		if (c < 0)
+			if (!cs_json_is_string(list->u.items[i]) ||
+			    cs_json_strdup(list->u.items[i], &text) < 0)
+				text = NULL;
+			if (c == -ENOENT)
+				return cs_diag_set(
+				    p->d, EINVAL, at.line, at.column, "profile.capabilities",
+				    "\"%.*s%s\": not a capability this capscope knows (up to %s)",
+				    CS_MSG_CUTS(text ? text : "", 40),
+				    cs_cap_name_r(CS_CAP_LAST_KNOWN, true, last, sizeof(last)));
 			return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.capabilities",
-					   "not a capability name as trace writes it "
-					   "(CAP_ and the name in upper case)");
+					   "%s%.*s%s%s: not a capability name as trace writes it "
+					   "(CAP_ and the name in upper case)",
+					   text ? "\"" : "", CS_MSG_CUTS(text ? text : "", 40),
+					   text ? "\"" : "an entry that is no string");
+		}
 		if (*p->caps & CS_BIT(c))
 			return cs_diag_set(p->d, EINVAL, at.line, at.column, "profile.capabilities",
 					   "a capability listed twice (trace lists each once)");

@@ -123,6 +123,12 @@ static void test_profile(void **state)
 			 -EINVAL);
 	assert_non_null(strstr(d.message, "not a capability this capscope knows"));
 	assert_non_null(strstr(d.message, "CAP_CHECKPOINT_RESTORE"));
+	/* Twentieth pass, part J: the entry itself is named, quoted. */
+	assert_non_null(strstr(d.message, "\"CAP_41\": "));
+	static const char lower[] = "{\"profile\": {\"capabilities\": [\"net_raw\"]}}";
+	assert_int_equal(cs_policy_profile_parse(lower, strlen(lower), "t.json", &caps, &d),
+			 -EINVAL);
+	assert_non_null(strstr(d.message, "\"net_raw\": not a capability name as trace writes it"));
 	static const char masked[] =
 	    "{\"profile\": {\"capabilities\": [\"CAP_CHOWN\", \"CAP_NET_RAW\"], "
 	    "\"mask\": \"0x0000000000002001\"}}";
