@@ -64,8 +64,11 @@ curl -sS "http://127.0.0.1:$A_PORT/metrics" >"$T/metrics.txt"
 promtool check metrics <"$T/metrics.txt" >"$T/promtool.out" 2>&1
 ok $? "promtool check metrics: clean" || sed 's/^/#   /' "$T/promtool.out"
 
-# web"quoted\<newline>name, escaped: backslash, quote and line feed.
-sel='namespace="capscope-test",pod="web-0",container="web\"quoted\\\nname",id="'"${ID1:0:12}"'"'
+# web"quoted\<newline>name: its label value is the terminal's text of it,
+# web"quoted\\\nname (the backslash doubled, the line feed as \n: one escaping
+# rule for every output, one to one; twentieth pass, part A), written with the
+# exposition format's escapes (each backslash doubled again, the quote \").
+sel='namespace="capscope-test",pod="web-0",container="web\"quoted\\\\\\nname",id="'"${ID1:0:12}"'"'
 want=$(awk '/^CapEff:/ {print $2}' "/proc/$PID1/status")
 is "$want" 0000000000000400 "/proc: container 1's effective set is NET_BIND_SERVICE"
 got=$(grep -F "capscope_container_capability{$sel,set=\"effective\"," "$T/metrics.txt")
@@ -89,8 +92,9 @@ like "$(jq -r --arg id "$ID2" '.containers[] | select(.id == $id) | .prediction.
 # Prometheus scrapes the agent; PromQL returns the container's series.
 prom_start "$T" "127.0.0.1:$A_PORT"
 res=$(prom_query 'capscope_container_capability{pod="web-0",set="effective"}' \
-  '.[].metric | .namespace + "/" + .pod + " " + .capability')
-is "$res" "capscope-test/web-0 CAP_NET_BIND_SERVICE" "prometheus holds the container's capability (PromQL over its HTTP API)"
+  '.[].metric | .namespace + "/" + .pod + " " + .capability + " " + .container')
+is "$res" 'capscope-test/web-0 CAP_NET_BIND_SERVICE web"quoted\\\nname' \
+  "prometheus holds the container's capability, its name as the terminal's text (PromQL over its HTTP API)"
 is "$(prom_query 'up{job="capscope"}' '.[0].value[1]')" 1 "the scrape target is up"
 kill "$PROM_PID"
 
