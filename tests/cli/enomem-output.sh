@@ -17,10 +17,8 @@ need_root
 command -v setcap >/dev/null || skip_all "no setcap"
 tap_tmpdir
 trap 'rm -rf "$T"' EXIT
-cc -O2 -shared -fPIC -o "$T/failalloc.so" "$CAPSCOPE_TOP/tests/lib/failalloc.c" ||
-  skip_all "the allocation-failure injector does not build"
-CS_FAILALLOC_COUNT=$T/probe LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" --version >/dev/null
-[ -s "$T/probe" ] || skip_all "LD_PRELOAD does not reach $CAPSCOPE_DYN's malloc (linked statically?)"
+source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
+failalloc_build
 
 mkdir -p "$T/tree/bin" "$T/tree/sub"
 cp /bin/true "$T/tree/bin/a" && cp /bin/true "$T/tree/bin/b" && cp /bin/true "$T/tree/sub/c"

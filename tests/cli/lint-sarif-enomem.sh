@@ -12,10 +12,8 @@ command -v cc >/dev/null || skip_all "no C compiler to build the allocation-fail
 grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
 tap_tmpdir
 trap 'rm -rf "$T"' EXIT
-cc -O2 -shared -fPIC -o "$T/failalloc.so" "$CAPSCOPE_TOP/tests/lib/failalloc.c" ||
-  skip_all "the allocation-failure injector does not build"
-CS_FAILALLOC_COUNT=$T/probe LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" --version >/dev/null
-[ -s "$T/probe" ] || skip_all "LD_PRELOAD does not reach $CAPSCOPE_DYN's malloc (linked statically?)"
+source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
+failalloc_build
 ok 0 "the injector counts the program's allocations"
 D=$CAPSCOPE_TOP/tests/data/lint
 mkdir "$T/in"
