@@ -86,6 +86,9 @@ const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
 /* The value of key in table (one key, not a dotted path), or NULL. */
 const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key);
 
+/* A value's type as a message names it: "a string", "an integer", ... */
+const char *cs_toml_type_name(enum cs_toml_type type);
+
 /* The table entries the last cs_toml_load looked at to find keys: about one
  * per key read (tests/unit/test-toml.c keeps it linear). */
 extern size_t cs_toml_key_probes;

@@ -11,8 +11,10 @@
  *    that handler in place of its own default spec (runtimeSpec: "if
  *    baseSpecFile != \"\" ... DeepCopy(&spec, &baseSpec)", then the CRI's
  *    options on top): its capability sets replace the default 14, its
- *    inheritable set stays unless dropped, its noNewPrivileges: true stays
- *    for every container (oci.WithNoNewPrivileges only ever sets true);
+ *    inheritable set stays (a pod's drop touches bounding, effective and
+ *    permitted only), its noNewPrivileges is cleared (the CRI starts with
+ *    oci.WithNewPrivileges; lib/runtime/cri.c, seen with the real
+ *    containerd 1.6 in tests/truth/containerd-base-spec.sh);
  *  - `enable_unprivileged_ports` (net.ipv4.ip_unprivileged_port_start=0 in
  *    the pod's sandbox): off by default in 1.6 and 1.7, on in 2.x.
  *
@@ -43,13 +45,6 @@
 
 typedef const struct cs_toml_value tval;
 
-static const char *type_name(enum cs_toml_type t)
-{
-	static const char *const n[] = {"a string", "an integer", "a float", "a boolean",
-					"a date",   "an array",	  "a table"};
-	return (unsigned)t < sizeof(n) / sizeof(n[0]) ? n[t] : "?";
-}
-
 /*
  * t's value for key, of type want, or NULL when absent. A key that is the
  * same but for case is refused: containerd's decoders (go-toml) would take
@@ -74,7 +69,7 @@ static int get(tval *t, const char *key, enum cs_toml_type want, const char *pat
 		if (v->type != want)
 			return cs_diag_set(d, EINVAL, v->line, v->column, path,
 					   "must be %s, not %s (containerd does not start)",
-					   type_name(want), type_name(v->type));
+					   cs_toml_type_name(want), cs_toml_type_name(v->type));
 		*out = v;
 	}
 	return 0;

@@ -285,33 +285,12 @@ static const struct field *find(const struct table *t, const char *key)
 	return fold;
 }
 
-static const char *toml_type(const struct cs_toml_value *v)
-{
-	switch (v->type) {
-	case CS_TOML_STRING:
-		return "a string";
-	case CS_TOML_INT:
-		return "an integer";
-	case CS_TOML_FLOAT:
-		return "a float";
-	case CS_TOML_BOOL:
-		return "a boolean";
-	case CS_TOML_DATETIME:
-		return "a date or time";
-	case CS_TOML_ARRAY:
-		return "an array";
-	case CS_TOML_TABLE:
-		break;
-	}
-	return "a table";
-}
-
 static int wrong(const struct cs_toml_value *v, const char *path, const char *want,
 		 struct cs_diag *d)
 {
 	return cs_diag_set(d, EINVAL, v->line, v->column, path,
 			   "CRI-O reads %s here, not %s, and does not start with this file", want,
-			   toml_type(v));
+			   cs_toml_type_name(v->type));
 }
 
 static int walk(const struct cs_toml_value *t, const struct table *s, const char *path,

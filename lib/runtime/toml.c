@@ -1117,6 +1117,27 @@ const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const
 	return NULL;
 }
 
+const char *cs_toml_type_name(enum cs_toml_type type)
+{
+	switch (type) {
+	case CS_TOML_STRING:
+		return "a string";
+	case CS_TOML_INT:
+		return "an integer";
+	case CS_TOML_FLOAT:
+		return "a float";
+	case CS_TOML_BOOL:
+		return "a boolean";
+	case CS_TOML_DATETIME:
+		return "a date or time";
+	case CS_TOML_ARRAY:
+		return "an array";
+	case CS_TOML_TABLE:
+		break;
+	}
+	return "a table";
+}
+
 static void json_str(const char *s, FILE *f)
 {
 	fputc('"', f);
