@@ -21,9 +21,6 @@ source "$(dirname "$0")/../lib/manifest-refused.sh"
 tap_tmpdir
 cd "$T" || exit 1
 
-pod() { # file, the container's lines (indented 4), the pod spec's lines (indented 2)
-  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: img\n%s\n%s\n' "$2" "${3:-}" >"$1"
-}
 range='Invalid value: %s: must be between 0 and 2147483647, inclusive \(the API server refuses the pod\)'
 
 pod u1.yaml '    securityContext: {runAsUser: -1, privileged: true}'

@@ -15,9 +15,6 @@ source "$(dirname "$0")/../lib/manifest-refused.sh"
 tap_tmpdir
 cd "$T" || exit 1
 
-pod() { # file, the container's lines (indented 4), the pod spec's lines (indented 2)
-  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: img\n%s\n%s\n' "$2" "${3:-}" >"$1"
-}
 deploy() { # file, kind, apiVersion, the spec's lines before the template (indented 2)
   printf 'apiVersion: %s\nkind: %s\nmetadata: {name: d}\nspec:\n%s\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      containers: [{name: a, image: img}]\n' "$3" "$2" "$4" >"$1"
 }

@@ -16,9 +16,6 @@ source "$(dirname "$0")/serve-lib.sh"
 tap_tmpdir
 cd "$T" || exit 1
 
-pod() { # file, the container's lines (indented 4), the pod spec's lines (indented 2)
-  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: img\n%s\n%s\n' "$2" "${3:-}" >"$1"
-}
 
 # Unknown keys at several depths, each at its line and column.
 pod d1.yaml '' '  volumes: [{name: v, hostPth: {path: /}}]'

@@ -3,7 +3,8 @@
 # text and --json, with exit 2, one line on stderr naming the file and what
 # REGEX matches after "FILE:" (line, column, field), and nothing on stdout.
 # Shared by the suites of keys that are not fields (unknown-fields,
-# fields-whole). Needs tap.sh and $CAPSCOPE; writes out and err in the cwd.
+# fields-whole, strict-depth, api-values). Needs tap.sh and $CAPSCOPE;
+# writes out and err in the cwd.
 refused() {
   local what=$1 f=$2 re=$3 cmd
   for cmd in "lint" "lint --json" "explain pod" "explain pod --json"; do
@@ -14,4 +15,11 @@ refused() {
     like "$(cat err)" "^capscope ${cmd%% --json}: $f:$re" "$what: $cmd: file, line, column, field"
     is "$(wc -c <out)" 0 "$what: $cmd: nothing on stdout"
   done
+}
+
+# pod FILE CONTAINER-LINES [SPEC-LINES]: a one-container Pod (container a,
+# image img) with the container's lines (indented 4) and the pod spec's
+# (indented 2) added. Shared by api-values, fields-whole and strict-depth.
+pod() { # file, the container's lines (indented 4), the pod spec's lines (indented 2)
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: img\n%s\n%s\n' "$2" "${3:-}" >"$1"
 }
