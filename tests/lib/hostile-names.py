@@ -279,6 +279,19 @@ def check_sarif(path):
     return check([tmp])
 
 
+def stderr_lines(err):
+    """A refusal's stderr: its lines but the usage hint ("Try '..."), and
+    what in it would reach a terminal raw (hidden characters by code point,
+    or "not UTF-8")."""
+    lines = [ln for ln in err.rstrip(b"\n").split(b"\n") if ln and not ln.startswith(b"Try '")]
+    try:
+        t = err.decode("utf-8").replace("\n", " ")
+        raw = [f"U+{ord(t[i]):04X}" for i in range(len(t)) if hidden_in(t, i)]
+    except UnicodeDecodeError:
+        raw = ["not UTF-8"]
+    return lines, raw
+
+
 def messages(capscope):
     import shutil
     import subprocess
@@ -287,12 +300,7 @@ def messages(capscope):
     def run(args, label):
         nonlocal bad
         p = subprocess.run([capscope] + args, capture_output=True, cwd="msgs")
-        lines = [ln for ln in p.stderr.rstrip(b"\n").split(b"\n") if ln and not ln.startswith(b"Try '")]
-        try:
-            t = p.stderr.decode("utf-8").replace("\n", " ")
-            raw = [f"U+{ord(t[i]):04X}" for i in range(len(t)) if hidden_in(t, i)]
-        except UnicodeDecodeError:
-            raw = ["not UTF-8"]
+        lines, raw = stderr_lines(p.stderr)
         if p.returncode not in (0, 1, 2) or len(lines) > 1 or raw or (p.returncode == 2 and not lines):
             bad += 1
             print(f"{label}: exit {p.returncode}, {len(lines)} lines, raw {raw[:3]}: {p.stderr[:200]!r}")
@@ -366,12 +374,7 @@ def options(capscope):
                     print(f"{' '.join(cmd)} {o} {v[:12]!r}: still running after 20 s")
                     continue
                 tried += 1
-                lines = [ln for ln in p.stderr.rstrip(b"\n").split(b"\n") if ln and not ln.startswith(b"Try '")]
-                try:
-                    t = p.stderr.decode("utf-8").replace("\n", " ")
-                    raw = [f"U+{ord(t[i]):04X}" for i in range(len(t)) if hidden_in(t, i)]
-                except UnicodeDecodeError:
-                    raw = ["not UTF-8"]
+                lines, raw = stderr_lines(p.stderr)
                 if p.returncode not in (0, 1, 2, 127) or len(lines) > 1 or raw or \
                         (p.returncode == 2 and not lines):
                     bad += 1
