@@ -83,6 +83,15 @@ void cs_toml_free(struct cs_toml_doc *doc);
 /* The document's root table. */
 const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc);
 
+/*
+ * The line (and *column) of the document's first quoted key part that
+ * containerd 1.x's go-toml v1 reads otherwise than TOML 1.0: in a [table]
+ * name, a "..." one with an escape (kept undecoded) or one holding ']'
+ * (ends the name); in a key = value, one holding '"' or a backslash once
+ * decoded (ends the part). 0 when there is none.
+ */
+unsigned cs_toml_odd_key(const struct cs_toml_doc *doc, unsigned *column);
+
 /* The value of key in table (one key, not a dotted path), or NULL. */
 const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key);
 

@@ -25,53 +25,109 @@
  * plugin was "cri", never read here), `imports` (other files merged in),
  * a default handler of another runtime_type (a VM: Kata, gVisor) or
  * another OCI binary (options.BinaryName), the deprecated default_runtime
- * table, a key spelt in another case (containerd's TOML decoders match
- * field names without case), and a value of the wrong type (containerd
- * does not start), and a base_runtime_spec of another handler containerd
- * could not load (its CRI plugin loads them all when it starts). Every
- * other key is containerd's business, not read.
+ * table, and a value of the wrong type (containerd does not start), and a
+ * base_runtime_spec of another handler containerd could not load (its CRI
+ * plugin loads them all when it starts). Every other key is containerd's
+ * business, not read.
+ *
+ * Twenty-first pass, part D: checked against the real containerd 1.6
+ * (`containerd config dump`, tests/truth/containerd-config-diff.sh). Its
+ * TOML reader, go-toml v1, is not TOML 1.0 and does not match keys as
+ * TOML does: a field is found under four spellings of its name only (see
+ * v1_field; no Unicode folding), maps (plugins, runtimes) by the exact
+ * key; a quoted key with an escape, '"' or ']' is read otherwise
+ * (cs_toml_odd_key) and a local date is refused. containerd also refuses a
+ * plugin key that is not a URI of four parts, a wrong type of any key of
+ * the tables read here (schema below), and its CRI plugin a runtimes table
+ * without the default handler (the table replaces containerd's own, runc
+ * with it).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "capscope/cri.h"
 #include "capscope/oci.h"
 #include "../internal/cleanup.h"
+#include "../internal/containerd-schema.h"
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
 typedef const struct cs_toml_value tval;
 
+/* One reading: the config filled in, the release whose decoder reads it. */
+struct rd {
+	struct cs_containerd_config *c;
+	unsigned major;
+	struct cs_diag *d;
+};
+
 /*
- * t's value for key, of type want, or NULL when absent. A key that is the
- * same but for case is refused: containerd's decoders (go-toml) would take
- * it for the field too.
+ * containerd 1.x's decoder, go-toml v1 (valueFromTree), looks a struct cs_ctrd_field
+ * up under the spellings {tag, strings.ToLower(tag), strings.ToTitle(tag),
+ * the tag with its first letter lowered}, in that order, and takes the
+ * first present; another spelling is a key it does not know, and ignores.
+ * The tags are ASCII, so no Unicode folding: a quoted "baſe_runtime_spec"
+ * or Kelvin-sign key is ignored, a bare one refused by its lexer (as by
+ * this reader). Seen with containerd 1.6.20: DEFAULT_RUNTIME_NAME read,
+ * Default_Runtime_Name ignored, the exact spelling first when both are
+ * there.
  */
-static int get(tval *t, const char *key, enum cs_toml_type want, const char *path, tval **out,
-	       struct cs_diag *d)
+static tval *v1_field(tval *t, const char *key)
 {
+	char sp[3][64];
+	size_t n = strlen(key);
+	tval *v;
+
+	if (!(v = cs_toml_get(t, key)) && n < sizeof(sp[0])) {
+		for (size_t i = 0; i <= n; i++) {
+			sp[0][i] = (char)tolower((unsigned char)key[i]);
+			sp[1][i] = (char)toupper((unsigned char)key[i]);
+			sp[2][i] = i ? key[i] : (char)tolower((unsigned char)key[i]);
+		}
+		for (int i = 0; i < 3 && !v; i++)
+			v = cs_toml_get(t, sp[i]);
+	}
+	return v;
+}
+
+/*
+ * t's field key, of type want, or NULL when absent (1.x: as v1_field finds
+ * it). containerd 2.x's go-toml v2 is not here to see: a key that is the
+ * same but for Go's case folding (ASCII case, U+017F for s, U+212A for k)
+ * is refused, as it may take it for the field too.
+ */
+static int get(const struct rd *r, tval *t, const char *key, enum cs_toml_type want,
+	       const char *path, tval **out)
+{
+	tval *v = NULL;
+
 	*out = NULL;
 	if (!t)
 		return 0;
-	for (uint32_t i = 0; i < t->n; i++) {
-		tval *v = t->items[i];
-
-		if (strcasecmp(t->keys[i], key))
-			continue;
-		if (strcmp(t->keys[i], key))
-			return cs_diag_set(d, EINVAL, v->line, v->column, path,
-					   "'%s' is '%s' in another case, which containerd may "
-					   "also take for it: write it as '%s'",
-					   t->keys[i], key, key);
-		if (v->type != want)
-			return cs_diag_set(d, EINVAL, v->line, v->column, path,
-					   "must be %s, not %s (containerd does not start)",
-					   cs_toml_type_name(want), cs_toml_type_name(v->type));
-		*out = v;
+	if (r->major < 2) {
+		v = v1_field(t, key);
+	} else {
+		for (uint32_t i = 0; i < t->n; i++) {
+			if (!cs_go_fold_equal(t->keys[i], strlen(t->keys[i]), key))
+				continue;
+			if (strcmp(t->keys[i], key))
+				return cs_diag_set(r->d, EINVAL, t->items[i]->line,
+						   t->items[i]->column, path,
+						   "'%s' is '%s' in another case, which containerd "
+						   "2.x may also take for it: write it as '%s'",
+						   t->keys[i], key, key);
+			v = t->items[i];
+		}
 	}
+	if (v && v->type != want)
+		return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
+				   "must be %s, not %s (containerd does not start)",
+				   cs_toml_type_name(want), cs_toml_type_name(v->type));
+	*out = v;
 	return 0;
 }
 
@@ -119,6 +175,54 @@ static int read_base_spec(struct cs_containerd_config *c, tval *v, const char *p
 	return 0;
 }
 
+/* t's fields of fs of the type containerd 1.x decodes (2.x: not checked). */
+static int check_fields(const struct rd *r, tval *t, const struct cs_ctrd_field *fs, const char *at)
+{
+	char path[320];
+	tval *v;
+	int rc;
+
+	for (; r->major < 2 && fs->key; fs++) {
+		cs_format_cut(path, sizeof(path), "%s%s%s", at, at[0] ? "." : "", fs->key);
+		if ((rc = get(r, t, fs->key, fs->type, path, &v)) < 0)
+			return rc;
+		for (uint32_t i = 0; v && v->type == CS_TOML_ARRAY && i < v->n; i++)
+			if (v->items[i]->type != CS_TOML_STRING)
+				return cs_diag_set(r->d, EINVAL, v->items[i]->line,
+						   v->items[i]->column, path,
+						   "must be an array of strings, not of %s "
+						   "(containerd does not start)",
+						   cs_toml_type_name(v->items[i]->type));
+	}
+	return 0;
+}
+
+/* The fields of t's sub-tables in subs (each a field of t). */
+static int check_subs(const struct rd *r, tval *t, const struct cs_ctrd_sub *subs, const char *at)
+{
+	char path[320];
+	tval *v;
+	int rc;
+
+	for (; r->major < 2 && subs->key; subs++) {
+		cs_format_cut(path, sizeof(path), "%s%s%s", at, at[0] ? "." : "", subs->key);
+		if ((rc = get(r, t, subs->key, CS_TOML_TABLE, path, &v)) < 0 ||
+		    (rc = check_fields(r, v, subs->fields, path)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* l (disabled_plugins) names the plugin uri: containerd neither loads it
+ * nor decodes its table (server.LoadPlugins filters it out). */
+static bool listed(tval *l, const char *uri)
+{
+	for (uint32_t i = 0; l && i < l->n; i++)
+		if (l->items[i]->type == CS_TOML_STRING && !strcmp(l->items[i]->s, uri))
+			return true;
+	return false;
+}
+
 /*
  * The base spec of a handler other than the default: not predicted from,
  * but containerd loads every handler's base_runtime_spec when its CRI
@@ -126,8 +230,7 @@ static int read_base_spec(struct cs_containerd_config *c, tval *v, const char *p
  * file") and without the plugin no pod starts at all, so one it cannot
  * read is refused here too (twentieth pass, part I: it was not looked at).
  */
-static int check_other_base(struct cs_containerd_config *c, const char *plugin, const char *name,
-			    tval *rt, struct cs_diag *d)
+static int check_other_base(const struct rd *r, const char *plugin, const char *name, tval *rt)
 {
 	struct cs_oci_config spec;
 	char path[256];
@@ -135,38 +238,40 @@ static int check_other_base(struct cs_containerd_config *c, const char *plugin, 
 	int rc;
 
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin, name);
-	if (rt->type != CS_TOML_TABLE)
-		return cs_diag_set(d, EINVAL, rt->line, rt->column, path, "must be a table");
 	strcat(path, ".base_runtime_spec");
-	if ((rc = get(rt, "base_runtime_spec", CS_TOML_STRING, path, &base, d)) < 0)
+	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, path, &base)) < 0)
 		return rc;
 	if (!base || !base->s[0])
 		return 0;
 	if (base->s[0] != '/')
-		return cs_diag_set(d, EINVAL, base->line, base->column, path,
+		return cs_diag_set(r->d, EINVAL, base->line, base->column, path,
 				   "'%s' is relative: containerd opens it from its own working "
 				   "directory; give the absolute path",
 				   base->s);
-	if ((rc = cs_oci_base_spec_load(base->s, &spec, d)) < 0)
+	if ((rc = cs_oci_base_spec_load(base->s, &spec, r->d)) < 0)
 		return cs_diag_context(
-		    d, rc,
+		    r->d, rc,
 		    "the base_runtime_spec of runtime '%s' (%s:%u:%u), which "
 		    "containerd loads for every handler when its CRI plugin starts "
 		    "(no pod starts without it)",
-		    name, c->file, base->line, base->column);
+		    name, r->c->file, base->line, base->column);
 	cs_oci_config_free(&spec);
 	return 0;
 }
 
-static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const char *plugin,
-			struct cs_diag *d)
+static int read_runtime(const struct rd *r, tval *cri_ctrd, const char *plugin)
 {
+	struct cs_containerd_config *c = r->c;
+	struct cs_diag *d = r->d;
 	char path[256];
 	tval *name, *runtimes, *rt, *type, *base, *opts, *bin, *old;
 	int rc;
 
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd", plugin);
+	if ((rc = check_fields(r, cri_ctrd, cs_ctrd_ctrd_fields, path)) < 0)
+		return rc;
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime", plugin);
-	if ((rc = get(cri_ctrd, "default_runtime", CS_TOML_TABLE, path, &old, d)) < 0)
+	if ((rc = get(r, cri_ctrd, "default_runtime", CS_TOML_TABLE, path, &old)) < 0)
 		return rc;
 	if (old)
 		return cs_diag_set(
@@ -174,31 +279,49 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 		    "the deprecated default_runtime table is not read: name the "
 		    "runtime in default_runtime_name and configure it under runtimes");
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime_name", plugin);
-	if ((rc = get(cri_ctrd, "default_runtime_name", CS_TOML_STRING, path, &name, d)) < 0)
+	if ((rc = get(r, cri_ctrd, "default_runtime_name", CS_TOML_STRING, path, &name)) < 0)
 		return rc;
 	if (name && (rc = copy_str(c->runtime, sizeof(c->runtime), name, path, d)) < 0)
 		return rc;
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes", plugin);
-	if ((rc = get(cri_ctrd, "runtimes", CS_TOML_TABLE, path, &runtimes, d)) < 0)
+	if ((rc = get(r, cri_ctrd, "runtimes", CS_TOML_TABLE, path, &runtimes)) < 0)
 		return rc;
-	for (uint32_t i = 0; runtimes && i < runtimes->n; i++)
-		if (strcmp(runtimes->keys[i], c->runtime) &&
-		    (rc = check_other_base(c, plugin, runtimes->keys[i], runtimes->items[i], d)) <
-			0)
+	for (uint32_t i = 0; runtimes && i < runtimes->n; i++) {
+		const char *h = runtimes->keys[i];
+
+		rt = runtimes->items[i];
+		cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin,
+			      h);
+		if (rt->type != CS_TOML_TABLE)
+			return cs_diag_set(d, EINVAL, rt->line, rt->column, path,
+					   "must be a table");
+		if ((rc = check_fields(r, rt, cs_ctrd_runtime_fields, path)) < 0 ||
+		    (strcmp(h, c->runtime) && (rc = check_other_base(r, plugin, h, rt)) < 0))
 			return rc;
+	}
+	/* the map is looked up by the exact name (go-toml's map keys) */
 	rt = runtimes ? cs_toml_get(runtimes, c->runtime) : NULL;
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes", plugin);
 	if (!rt && strcmp(c->runtime, "runc"))
 		return cs_diag_set(d, EINVAL, name->line, name->column, path,
 				   "the default runtime '%s' is not configured under runtimes "
 				   "(containerd does not start)",
 				   c->runtime);
+	/* containerd 1.x decodes a runtimes table in place of its own (which
+	 * holds runc): without runc in it, its CRI plugin refuses to start, "no
+	 * corresponding runtime configured in `containerd.runtimes` for
+	 * `containerd` `default_runtime_name = "runc"` (seen with 1.6.20; it
+	 * was predicted with containerd's own runc entry). */
+	if (!rt && runtimes && r->major < 2)
+		return cs_diag_set(d, EINVAL, runtimes->line, runtimes->column, path,
+				   "no runtime 'runc', the default: this table replaces "
+				   "containerd's own (its runc with it), and its CRI plugin "
+				   "does not start");
 	if (!rt)
 		return 0; /* containerd's own runc entry */
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin,
 		      c->runtime);
-	if (rt->type != CS_TOML_TABLE)
-		return cs_diag_set(d, EINVAL, rt->line, rt->column, path, "must be a table");
-	if ((rc = get(rt, "runtime_type", CS_TOML_STRING, path, &type, d)) < 0)
+	if ((rc = get(r, rt, "runtime_type", CS_TOML_STRING, path, &type)) < 0)
 		return rc;
 	if (type && type->s[0] && strcmp(type->s, "io.containerd.runc.v2"))
 		return cs_diag_set(d, EINVAL, type->line, type->column, path,
@@ -206,8 +329,8 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 				   "(io.containerd.runc.v2); another runtime (a VM such as Kata, "
 				   "gVisor) is not modelled",
 				   type->s);
-	if ((rc = get(rt, "options", CS_TOML_TABLE, path, &opts, d)) < 0 ||
-	    (rc = get(opts, "BinaryName", CS_TOML_STRING, path, &bin, d)) < 0)
+	if ((rc = get(r, rt, "options", CS_TOML_TABLE, path, &opts)) < 0 ||
+	    (rc = get(r, opts, "BinaryName", CS_TOML_STRING, path, &bin)) < 0)
 		return rc;
 	if (bin && bin->s[0]) {
 		const char *b = strrchr(bin->s, '/');
@@ -219,52 +342,163 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 					   bin->s);
 	}
 	strcat(path, ".base_runtime_spec");
-	if ((rc = get(rt, "base_runtime_spec", CS_TOML_STRING, path, &base, d)) < 0)
+	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, path, &base)) < 0)
 		return rc;
 	return base ? read_base_spec(c, base, path, d) : 0;
 }
 
-static int read_doc(struct cs_containerd_config *c, tval *root, unsigned major, struct cs_diag *d)
+/* A local date anywhere (go-toml v1: "incorrect date/time separation
+ * character", containerd 1.6.20 does not start), or NULL. */
+static tval *local_date(tval *v)
 {
-	tval *ver, *imports, *plugins, *cri, *ctrd, *ports;
-	const char *plugin;
+	tval *f = NULL;
+
+	if (v->type == CS_TOML_DATETIME && v->i == CS_TOML_LOCAL_DATE)
+		return v;
+	for (uint32_t i = 0;
+	     !f && (v->type == CS_TOML_ARRAY || v->type == CS_TOML_TABLE) && i < v->n; i++)
+		f = local_date(v->items[i]);
+	return f;
+}
+
+/* The TOML that go-toml v1 (containerd 1.x) reads otherwise than TOML 1.0. */
+static int check_v1_syntax(const struct rd *r, const struct cs_toml_doc *doc)
+{
+	unsigned line, col;
+	tval *v;
+
+	if ((line = cs_toml_odd_key(doc, &col)))
+		return cs_diag_set(r->d, EINVAL, line, col, "",
+				   "a quoted key with a backslash, '\"' or ']': containerd 1.x's "
+				   "TOML reader (go-toml v1) reads it otherwise (a [table] "
+				   "name's escapes undecoded, the quote or bracket ending it): "
+				   "write the key without them");
+	if ((v = local_date(cs_toml_root(doc))))
+		return cs_diag_set(r->d, EINVAL, v->line, v->column, "",
+				   "a local date (%s): containerd 1.x's TOML reader refuses it "
+				   "and containerd does not start",
+				   v->s);
+	return 0;
+}
+
+/*
+ * containerd 1.x's ValidateV2 (a version 2 config): each plugin named by a
+ * URI of four dotted parts at least ("invalid plugin key URI %q expect
+ * io.containerd.x.vx"), in plugins and in disabled_plugins, required_plugins;
+ * and each plugin's value a table (go-toml: "Can't convert 1(int64) to
+ * toml.Tree"). containerd does not start otherwise; a `[plugins.cri]` left
+ * in a version 2 file was read as if absent.
+ */
+static bool uri4(const char *s)
+{
+	int dots = 0;
+
+	for (; *s; s++)
+		dots += *s == '.';
+	return dots >= 3;
+}
+
+static int check_plugin_names(const struct rd *r, tval *root, tval *plugins)
+{
+	static const char *const lists[] = {"disabled_plugins", "required_plugins"};
+	tval *l;
 	int rc;
 
-	if ((rc = get(root, "version", CS_TOML_INT, "version", &ver, d)) < 0 ||
-	    (rc = get(root, "imports", CS_TOML_ARRAY, "imports", &imports, d)) < 0)
+	for (uint32_t i = 0; plugins && i < plugins->n; i++) {
+		tval *p = plugins->items[i];
+
+		if (!uri4(plugins->keys[i]))
+			return cs_diag_set(r->d, EINVAL, p->line, p->column, "plugins",
+					   "'%s' is not a plugin URI (io.containerd.x.vx): "
+					   "containerd does not start",
+					   plugins->keys[i]);
+		if (p->type != CS_TOML_TABLE)
+			return cs_diag_set(r->d, EINVAL, p->line, p->column, "plugins",
+					   "'%s' must be a table, not %s (containerd does not "
+					   "start)",
+					   plugins->keys[i], cs_toml_type_name(p->type));
+	}
+	if ((rc = get(r, root, "disabled_plugins", CS_TOML_ARRAY, "disabled_plugins", &l)) < 0)
+		return rc;
+	if (listed(l, "io.containerd.grpc.v1.cri"))
+		return cs_diag_set(r->d, EINVAL, l->line, l->column, "disabled_plugins",
+				   "the CRI plugin io.containerd.grpc.v1.cri is disabled: no pod "
+				   "starts through this containerd");
+	for (const struct cs_ctrd_sub *s = cs_ctrd_plugin_subs; s->key; s++) {
+		char path[128];
+		tval *p = plugins ? cs_toml_get(plugins, s->key) : NULL;
+
+		cs_format_cut(path, sizeof(path), "plugins.\"%s\"", s->key);
+		if (p && !listed(l, s->key) && (rc = check_fields(r, p, s->fields, path)) < 0)
+			return rc;
+	}
+	for (int k = 0; k < 2; k++) {
+		if ((rc = get(r, root, lists[k], CS_TOML_ARRAY, lists[k], &l)) < 0)
+			return rc;
+		for (uint32_t i = 0; l && i < l->n; i++)
+			if (l->items[i]->type == CS_TOML_STRING && !uri4(l->items[i]->s))
+				return cs_diag_set(r->d, EINVAL, l->items[i]->line,
+						   l->items[i]->column, lists[k],
+						   "'%s' is not a plugin URI (io.containerd.x.vx): "
+						   "containerd does not start",
+						   l->items[i]->s);
+	}
+	return 0;
+}
+
+static int read_doc(const struct rd *r, const struct cs_toml_doc *doc)
+{
+	struct cs_containerd_config *c = r->c;
+	struct cs_diag *d = r->d;
+	tval *root = cs_toml_root(doc), *ver, *imports, *plugins, *cri, *ctrd, *ports;
+	const char *plugin;
+	char path[128];
+	int rc;
+
+	if (r->major < 2 && (rc = check_v1_syntax(r, doc)) < 0)
+		return rc;
+	if ((rc = get(r, root, "version", CS_TOML_INT, "version", &ver)) < 0 ||
+	    (rc = get(r, root, "imports", CS_TOML_ARRAY, "imports", &imports)) < 0)
 		return rc;
 	if (!ver || ver->i < 2)
 		return cs_diag_set(d, EINVAL, ver ? ver->line : 1, ver ? ver->column : 1, "version",
 				   "a version 1 config (no 'version = 2' or 3): its CRI plugin "
 				   "is \"cri\", whose keys are not read; migrate it (containerd "
 				   "config migrate) or write version = 2");
-	if (ver->i > 3 || (ver->i == 3 && major < 2))
+	if (ver->i > 3 || (ver->i == 3 && r->major < 2))
 		return cs_diag_set(d, EINVAL, ver->line, ver->column, "version",
 				   "version %lld is not one containerd %s reads", (long long)ver->i,
-				   major < 2 ? "1.x" : "2.x");
+				   r->major < 2 ? "1.x" : "2.x");
 	if (imports && imports->n)
 		return cs_diag_set(d, EINVAL, imports->line, imports->column, "imports",
 				   "other files are merged in: not followed; give the merged "
 				   "config ('containerd config dump')");
 	plugin = ver->i == 3 ? "io.containerd.cri.v1.runtime" : "io.containerd.grpc.v1.cri";
-	if ((rc = get(root, "plugins", CS_TOML_TABLE, "plugins", &plugins, d)) < 0)
+	if ((rc = check_fields(r, root, cs_ctrd_root_fields, "")) < 0 ||
+	    (rc = check_subs(r, root, cs_ctrd_root_subs, "")) < 0 ||
+	    (rc = get(r, root, "plugins", CS_TOML_TABLE, "plugins", &plugins)) < 0 ||
+	    (r->major < 2 && (rc = check_plugin_names(r, root, plugins)) < 0))
 		return rc;
-	char path[128];
-
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\"", plugin);
-	if ((rc = get(plugins, plugin, CS_TOML_TABLE, path, &cri, d)) < 0)
+	/* plugins is a map: its keys are exact */
+	if ((cri = plugins ? cs_toml_get(plugins, plugin) : NULL) && cri->type != CS_TOML_TABLE)
+		return cs_diag_set(d, EINVAL, cri->line, cri->column, path,
+				   "must be a table, not %s (containerd does not start)",
+				   cs_toml_type_name(cri->type));
+	if ((rc = check_fields(r, cri, cs_ctrd_cri_fields, path)) < 0 ||
+	    (rc = check_subs(r, cri, cs_ctrd_cri_subs, path)) < 0)
 		return rc;
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".enable_unprivileged_ports", plugin);
-	if ((rc = get(cri, "enable_unprivileged_ports", CS_TOML_BOOL, path, &ports, d)) < 0)
+	if ((rc = get(r, cri, "enable_unprivileged_ports", CS_TOML_BOOL, path, &ports)) < 0)
 		return rc;
 	if (ports) {
 		c->unpriv_ports_set = true;
 		c->unpriv_ports = ports->b;
 	}
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd", plugin);
-	if ((rc = get(cri, "containerd", CS_TOML_TABLE, path, &ctrd, d)) < 0)
+	if ((rc = get(r, cri, "containerd", CS_TOML_TABLE, path, &ctrd)) < 0)
 		return rc;
-	return read_runtime(c, ctrd, plugin, d);
+	return read_runtime(r, ctrd, plugin);
 }
 
 void cs_containerd_config_default(struct cs_containerd_config *c)
@@ -276,6 +510,7 @@ void cs_containerd_config_default(struct cs_containerd_config *c)
 int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, unsigned major,
 			      struct cs_diag *d)
 {
+	const struct rd r = {c, major, d};
 	cs_cleanup_free char *buf = NULL;
 	struct cs_toml_doc *doc = NULL;
 	size_t len = 0;
@@ -286,7 +521,7 @@ int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, 
 	if ((rc = cs_read_file(path, 4u << 20, &buf, &len)) < 0) {
 		rc = cs_diag_read_error(d, path, rc, 4u << 20);
 	} else if ((rc = cs_toml_load(buf, len, path, &doc, d)) == 0) {
-		rc = read_doc(c, cs_toml_root(doc), major, d);
+		rc = read_doc(&r, doc);
 		cs_toml_free(doc);
 	}
 	if (rc < 0) {

@@ -36,6 +36,7 @@
 struct cs_toml_doc {
 	struct cs_arena *a;
 	struct cs_toml_value *root;
+	unsigned odd_line, odd_column; /* see cs_toml_odd_key */
 };
 
 /* A dotted key's parts: most have few, kept in inl on the caller's stack
@@ -77,6 +78,7 @@ struct tp {
 	size_t npending, cappending;
 	struct slot *slots; /* every table's keys, hashed (see child) */
 	size_t nslots, nused;
+	unsigned odd_line, odd_column; /* the first key cs_toml_odd_key names */
 };
 
 static int fail(struct tp *t, const char *at, const char *fmt, ...)
@@ -352,8 +354,23 @@ static bool bare_ch(char c)
 	       c == '_' || c == '-';
 }
 
-/* A key: parts separated by dots, each bare or a one-line quoted string. */
-static int key(struct tp *t, struct keypath *kp)
+/*
+ * A quoted key part go-toml v1 (containerd 1.x) reads otherwise: in a
+ * [header] (its raw text split by parseKey) a "..." part's escapes stay
+ * undecoded and a ']' ends the header; in a key = value the decoded part
+ * is quoted again and split, so a '"' (or a trailing backslash) in it ends
+ * the part early. Seen with containerd 1.6.20.
+ */
+static bool odd_for_go_toml_v1(const char *src, const char *end, const char *part, bool hdr)
+{
+	if (hdr)
+		return (*src == '"' && memchr(src, '\\', (size_t)(end - src))) || strchr(part, ']');
+	return strpbrk(part, "\"\\") != NULL;
+}
+
+/* A key: parts separated by dots, each bare or a one-line quoted string;
+ * hdr: a table's name in [ ] or [[ ]]. */
+static int key(struct tp *t, struct keypath *kp, bool hdr)
 {
 	int r;
 
@@ -374,6 +391,10 @@ static int key(struct tp *t, struct keypath *kp)
 				return fail(t, t->p, "a multi-line string cannot be a key");
 			if ((r = string(t, &part, NULL)) < 0)
 				return r;
+			if (!t->odd_line && odd_for_go_toml_v1(pat, t->p, part, hdr)) {
+				t->odd_line = t->line;
+				t->odd_column = (unsigned)(pat - t->line_start) + 1;
+			}
 		} else {
 			const char *s = t->p;
 
@@ -536,7 +557,7 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 	const char *kat = t->p;
 	int r;
 
-	if ((r = key(t, &kp)) < 0)
+	if ((r = key(t, &kp, false)) < 0)
 		return r;
 	if (eof(t) || *t->p != '=')
 		return fail(t, t->p, "expected '=' after a key");
@@ -950,7 +971,7 @@ static int header(struct tp *t)
 		t->pending[i]->internal_flags_ |= F_EXPLICIT;
 	t->npending = 0;
 	t->p += aot ? 2 : 1;
-	if ((r = key(t, &kp)) < 0)
+	if ((r = key(t, &kp, true)) < 0)
 		return r;
 	if (!at(t, aot ? "]]" : "]"))
 		return fail(t, t->p, "expected '%s' after a table name", aot ? "]]" : "]");
@@ -1087,6 +1108,8 @@ int cs_toml_load(const char *buf, size_t len, const char *name, struct cs_toml_d
 	}
 	if ((r = parse(&t)) < 0)
 		goto out;
+	doc->odd_line = t.odd_line;
+	doc->odd_column = t.odd_column;
 	free(t.slots);
 	*out = cs_steal_ptr(doc);
 	return 0;
@@ -1107,6 +1130,12 @@ void cs_toml_free(struct cs_toml_doc *doc)
 const struct cs_toml_value *cs_toml_root(const struct cs_toml_doc *doc)
 {
 	return doc ? doc->root : NULL;
+}
+
+unsigned cs_toml_odd_key(const struct cs_toml_doc *doc, unsigned *column)
+{
+	*column = doc ? doc->odd_column : 0;
+	return doc ? doc->odd_line : 0;
 }
 
 const struct cs_toml_value *cs_toml_get(const struct cs_toml_value *table, const char *key)

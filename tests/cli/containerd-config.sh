@@ -145,9 +145,14 @@ printf '{"process": {"capabilities": {"bounding": "CAP_CHOWN"}}}' >badbase.json
 refused "a base spec of the wrong type" "badbase.json:.*process.capabilities.bounding" "version = 2
 [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
 base_runtime_spec = \"$T/badbase.json\""
-refused "a key in another case" "'Base_Runtime_Spec' is 'base_runtime_spec' in another case" "version = 2
-[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
-Base_Runtime_Spec = \"$T/base.json\""
+# containerd 2.x (go-toml v2, not run here): a key the same but for Go's
+# case folding may be taken for the field: refused, the long s too.
+refused "2.x: a key in another case" "'Base_Runtime_Spec' is 'base_runtime_spec' in another case" "version = 3
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+Base_Runtime_Spec = \"$T/base.json\"" containerd@2.x
+refused "2.x: a key with the long s" "'baſe_runtime_spec' is 'base_runtime_spec' in another case" "version = 3
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+\"baſe_runtime_spec\" = \"$T/base.json\"" containerd@2.x
 refused "enable_unprivileged_ports as a string" "enable_unprivileged_ports: must be a boolean" 'version = 2
 [plugins."io.containerd.grpc.v1.cri"]
 enable_unprivileged_ports = "true"'
@@ -155,6 +160,77 @@ refused "the deprecated default_runtime" "default_runtime table is not read" 've
 [plugins."io.containerd.grpc.v1.cri".containerd.default_runtime]
 runtime_type = "io.containerd.runc.v2"'
 refused "not TOML" "bad.toml:1:" 'version = = 2'
+# Twenty-first pass, part D: what containerd 1.6.20 refuses (its config
+# dump, truth/containerd-config-diff), each read before as if valid.
+refused "a [table] name with an escape (go-toml v1 keeps it undecoded)" \
+  "bad.toml:2:10: a quoted key with a backslash" 'version = 2
+[plugins."io.containerd.grpc.v1\u002ecri"]
+enable_unprivileged_ports = true'
+refused "a ']' in a quoted [table] name (ends it for go-toml v1)" \
+  "bad.toml:2:58: a quoted key with a backslash, '\"' or '\]'" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes."a]b"]
+runtime_type = "io.containerd.runc.v2"'
+refused "a quote in a quoted key (ends it for go-toml v1)" "bad.toml:3:10: a quoted key" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+runtimes."a\"b".runtime_type = "io.containerd.runc.v2"'
+refused "a local date (go-toml v1 refuses it)" "bad.toml:3:6: a local date \(2020-01-01\)" 'version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+zz = 2020-01-01'
+refused "a plugin key that is no URI, in version 2" "bad.toml:2:1: plugins: 'cri' is not a plugin URI" 'version = 2
+[plugins.cri]
+enable_unprivileged_ports = true'
+refused "a plugin that is no table" "bad.toml:3:26: plugins: 'io.containerd.x.v1.y' must be a table" 'version = 2
+[plugins]
+"io.containerd.x.v1.y" = 1'
+refused "a disabled plugin that is no URI" "bad.toml:2:21: disabled_plugins: 'zfs' is not a plugin URI" 'version = 2
+disabled_plugins = ["zfs"]'
+refused "the CRI plugin disabled" "disabled_plugins: the CRI plugin io.containerd.grpc.v1.cri is disabled" 'version = 2
+disabled_plugins = ["io.containerd.grpc.v1.cri"]'
+refused "a runtimes table without runc, the default" "bad.toml:2:1: .*runtimes: no runtime 'runc', the default: this table replaces" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kata]
+runtime_type = "io.containerd.runc.v2"'
+refused "another key of a runtime of the wrong type" "bad.toml:3:35: .*runtimes.runc.privileged_without_host_devices: must be a boolean, not a string" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+privileged_without_host_devices = "yes"'
+refused "another key of the CRI plugin of the wrong type" "bad.toml:3:17: .*sandbox_image: must be a string, not an integer" 'version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+sandbox_image = 7'
+refused "a CRI sub-table's key of the wrong type" "bad.toml:3:11: .*cni.bin_dir: must be a string" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".cni]
+bin_dir = 1'
+refused "a top-level table's key of the wrong type" "bad.toml:3:11: grpc.address: must be a string" 'version = 2
+[grpc]
+address = 1'
+refused "another plugin's key of the wrong type" "bad.toml:3:19: .*gc.v1.scheduler\".pause_threshold: must be a float, not an integer" 'version = 2
+[plugins."io.containerd.gc.v1.scheduler"]
+pause_threshold = 1'
+refused "an array of strings with a number" "bad.toml:3:20: .*pod_annotations: must be an array of strings, not of an integer" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+pod_annotations = [1]'
+# ... and what it reads: a disabled plugin's table is not decoded; go-toml
+# v1 finds a field under its tag, lower case, upper case (first), and
+# ignores any other spelling (no Unicode folding).
+printf 'version = 2\ndisabled_plugins = ["io.containerd.gc.v1.scheduler"]\n[plugins."io.containerd.gc.v1.scheduler"]\npause_threshold = "x"\n' >dis.toml
+"$CAPSCOPE" explain pod --runtime containerd@1.6 --containerd-config dis.toml "$POD" >/dev/null 2>err.txt
+is "$?:$(cat err.txt)" "1:" "a disabled plugin's table of the wrong type: read, as containerd does"
+cat >upper.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+DEFAULT_RUNTIME_NAME = "mine"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.mine]
+BASE_RUNTIME_SPEC = "$T/base.json"
+TOML
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config upper.toml root.yaml >up.json
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' up.json)" \
+  "base_runtime_spec .*/base.json of runtime mine " "1.x: DEFAULT_RUNTIME_NAME and BASE_RUNTIME_SPEC read (go-toml v1's upper-case spelling)"
+cat >title.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+Base_Runtime_Spec = "$T/base.json"
+"baſe_runtime_spec" = "$T/base.json"
+TOML
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config title.toml root.yaml >ti.json
+is "$?:$(names ti.json bounding | tr , '\n' | wc -l)" "0:14" "1.x: Base_Runtime_Spec and baſe_runtime_spec ignored, as go-toml v1 does: the defaults"
 # Another handler's base spec: containerd's CRI plugin loads every handler's
 # (loadBaseOCISpecs) when it starts and fails without one (twentieth pass,
 # part I: it was not read, the defaults predicted).
@@ -170,6 +246,8 @@ refused "another handler's relative base spec" "bad.toml:3:21: .*runtimes.other.
 base_runtime_spec = "base.json"'
 cat >other-ok.toml <<TOML
 version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.other]
   base_runtime_spec = "$T/base.json"
 TOML
