@@ -223,6 +223,17 @@ TOML
 "$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config upper.toml root.yaml >up.json
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' up.json)" \
   "base_runtime_spec .*/base.json of runtime mine " "1.x: DEFAULT_RUNTIME_NAME and BASE_RUNTIME_SPEC read (go-toml v1's upper-case spelling)"
+cat >both.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd]
+DEFAULT_RUNTIME_NAME = "nope"
+default_runtime_name = "mine"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.mine]
+base_runtime_spec = "$T/base.json"
+TOML
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config both.toml root.yaml >both.json
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' both.json)" \
+  "of runtime mine " "1.x: the exact spelling first when the upper-case one is there too (as containerd 1.6 reads it)"
 cat >title.toml <<TOML
 version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
