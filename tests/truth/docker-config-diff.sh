@@ -22,7 +22,7 @@ stop() { # stops the dockerd started last, by its PID, and unmounts what it left
   [ -n "$PID" ] || return 0
   kill "$PID" 2>/dev/null
   for _ in $(seq 150); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-  grep -o " $T[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+  grep -o " ${T}[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
   PID=
 }
 trap 'stop; rm -rf "$T"' EXIT
