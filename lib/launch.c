@@ -587,8 +587,9 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 
 	if (fd < 0)
 		return -errno;
+	/* A predicted EINVAL (unreadable file capabilities) is said as execve's would be. */
 	if ((rc = cs_launch_check_gain_fd(l, fd, path, &head, d)) < 0)
-		return rc;
+		return d->message[0] ? rc : exec_einval(rc, fd, path, d);
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	rc = -errno;
 	if (rc != -ENOENT)
