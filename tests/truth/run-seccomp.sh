@@ -69,6 +69,12 @@ for bin in "${bins[@]}"; do
               setresuid=1 setresuid=0 setresgid=1 setresgid=0; do
     refused "$rule" -- "${all[@]}" -- "${M[@]}"
   done
+  # execveat "succeeding" without executing (errno 0): errno was stale
+  # (ENOENT: a binfmt_misc handler blamed, or the next $PATH entry tried).
+  refused execveat=0 -- --securebits noroot --caps = -- "${M[@]}"
+  like "$("$S" execveat=0 -- $bin --securebits noroot --caps = -- "${M[@]}" 2>&1)" \
+    "step 'execve' refused: EPROTO \\(execve of .* returned 0 without executing it" \
+    "$name: a faked execveat is said as it is"
   # The control: the same request, no rule that matches, runs.
   rm -f "$T/out/ran"
   "$S" prctl:99=1 -- $bin "${all[@]}" -- "${M[@]}"
