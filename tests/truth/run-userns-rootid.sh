@@ -66,6 +66,7 @@ bins=("$CAPSCOPE run")
 [ -x "$B/cli/capscope-run" ] && bins+=("$B/cli/capscope-run")
 for bin in "${bins[@]}"; do
   name=${bin##*/}
+  nest2 $bin --help >/dev/null 2>&1 || { skip "$name cannot be run two namespaces down"; continue; }
   # The kernel's answer: run without --caps (nothing checked), root under
   # noroot gets exactly the file's permitted set.
   out=$(nest2 $bin --securebits noroot -- "$T/fcat" /proc/self/status 2>&1)
