@@ -97,5 +97,15 @@ for bin in "${bins[@]}"; do
     $bin --securebits noroot --caps = -- "$T/ftouch" "$T/out/ran" 2>&1)
   is "$?" 127 "$name: with no user namespace to ask from: exit 127"
   ok "$([ ! -e "$T/out/ran" ]; echo $?)" "$name: ...nothing ran ($out)"
+  # Its dry run: the refusal, and no "execve would fail: 0" of an execve
+  # it never modelled (nor "error": "0" in JSON).
+  noask() { nest2 sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && exec "$@"' sh \
+    $bin --dry-run "$@" --securebits noroot --caps = -- "$T/ftouch" 2>&1; }
+  out=$(noask)
+  is "$?" 127 "$name --dry-run with no user namespace to ask from: 127"
+  like "$out" "The run refuses it \\(exit 127\\): cannot read what execve would look at" \
+    "$name --dry-run: ...says why"
+  ok "$(grep -q 'would fail' <<<"$out"; echo $((!$?)))" "$name --dry-run: ...and no execve failure it never modelled"
+  like "$(noask --json)" '"exec":\{"ok":false,"error":null,' "$name --dry-run --json: error null"
 done
 done_testing
