@@ -139,7 +139,7 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 	print_cred("Just before execve", &l->predicted);
 	if (r->res.ok)
 		print_cred("After execve", &r->post);
-	else {
+	else if (r->res.error) { /* 0: never modelled, the refusal below says why */
 		cs_cleanup_free char *shown = cs_escape_dup(r->file.path);
 
 		printf("execve of %s would fail: %s\n", shown ? shown : cs_oom_mark(),

@@ -21,6 +21,7 @@
 #include "capscope/userns.h"
 #include "internal/cleanup.h"
 #include "internal/exec-script.h"
+#include "internal/fcaps-owner.h"
 #include "internal/open-in-root.h"
 
 static void closep(int *fd)
@@ -69,7 +70,7 @@ static int candidate(int root, const char *path, struct stat *sb)
  * run has read the same map for its credentials first (cs_cred_read_self),
  * where a map not understood is refused with its line.
  */
-static int rootid_to_host(struct cs_fcaps *fc)
+static int rootid_to_host(int fd, struct cs_fcaps *fc)
 {
 	struct cs_idmap m[CS_IDMAP_KERNEL_MAX];
 	size_t n;
@@ -81,6 +82,18 @@ static int rootid_to_host(struct cs_fcaps *fc)
 		return rc;
 	/* getxattr showed it, so it is mapped here; unmapped, it is left as read. */
 	cs_idmap_lookup(m, n, fc->rootid, true, &fc->rootid);
+	/*
+	 * Not the parent's root either: a namespace further up may still own
+	 * it, which only the kernel can see (internal/fcaps-owner.h). Owned
+	 * above, it is the model's rootid 0, a root every namespace below
+	 * answers to; a question that cannot be asked is no answer.
+	 */
+	if (fc->rootid == 0)
+		return 0;
+	if ((rc = cs_fcaps_rootid_owned_above(fd)) < 0)
+		return rc;
+	if (rc == 1)
+		fc->rootid = 0;
 	return 0;
 }
 
@@ -116,7 +129,7 @@ static int fill_fd(int fd, struct cs_exec_file *f, bool strict, bool live,
 	f->unknown_format = *n >= 0 && cs_exec_head_unknown(head, (size_t)*n);
 	rc = cs_fcaps_fget(fd, &f->fcaps, NULL);
 	/* A uid map not understood is no answer, strict or not: never the rootid as read. */
-	if (rc == 0 && live && f->fcaps.version == 3 && (rc = rootid_to_host(&f->fcaps)) < 0)
+	if (rc == 0 && live && f->fcaps.version == 3 && (rc = rootid_to_host(fd, &f->fcaps)) < 0)
 		return rc;
 	if (rc == 0)
 		f->fcaps_state = 1;

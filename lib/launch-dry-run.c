@@ -841,8 +841,21 @@ int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 		    strerror(-rc));
 	}
 	rc = refuse_gain(l, &r, path, d);
+	if (rc == 0)
+		rc = refuse_binfmt(fd, path, d);
+	/*
+	 * The model says execve fails, so it checked no credentials after it:
+	 * the run does not try, it takes the model's error (the walk goes on
+	 * after EACCES or ENOENT as execvp's would). Trying let a read the
+	 * caller's seccomp filter refused (fgetxattr of the file's ACL: EPERM,
+	 * modelled as execve's EPERM) pass the check, and the real execveat
+	 * then ran a cap_net_raw+ep file under `--caps =` with cap_net_raw.
+	 */
+	/* (A "#!" interpreter a handler claims is refused first, as the dry run does.) */
+	if (rc == 0 && !r.res.ok && (rc = refuse_binfmt_chain(&r.file, d)) == 0)
+		rc = -(r.res.error ? r.res.error : EPROTO);
 	cs_launch_dry_run_clear(&r);
-	return rc ? rc : refuse_binfmt(fd, path, d);
+	return rc;
 }
 
 void cs_launch_dry_run_json(struct cs_json *j, const struct cs_launch *l,

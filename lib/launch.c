@@ -570,6 +570,20 @@ static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
 }
 
 /*
+ * execve returned 0: it never does, but a seccomp filter's SECCOMP_RET_ERRNO
+ * with errno 0 says so without executing. errno was then a stale value:
+ * ENOENT made the run blame a binfmt_misc handler, or go on to the next
+ * $PATH directory. Nothing ran; said as it is, and the walk stops.
+ */
+static int not_executed(const char *path, struct cs_diag *d)
+{
+	return cs_diag_set(d, EPROTO, 0, 0, "execve",
+			   "execve of %s returned 0 without executing it (a seccomp filter's "
+			   "answer?); nothing was run",
+			   path);
+}
+
+/*
  * With --caps or --ambient: open the file once, check the open file
  * (cs_launch_check_gain_fd) and execute that very descriptor, so it cannot
  * be swapped between the check and execve. (The new task's comm is then the
@@ -587,9 +601,11 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 
 	if (fd < 0)
 		return -errno;
+	/* A predicted EINVAL (unreadable file capabilities) is said as execve's would be. */
 	if ((rc = cs_launch_check_gain_fd(l, fd, path, &head, d)) < 0)
-		return rc;
-	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+		return d->message[0] ? rc : exec_einval(rc, fd, path, d);
+	if (syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH) == 0)
+		return not_executed(path, d);
 	rc = -errno;
 	if (rc != -ENOENT)
 		return exec_einval(rc, fd, path, d);
@@ -608,7 +624,8 @@ static int exec_one(const struct cs_launch *l, const char *path, char *const arg
 		    struct cs_diag *d)
 {
 	if (!cs_launch_checks_file(l)) {
-		execv(path, argv);
+		if (execv(path, argv) == 0)
+			return not_executed(path, d);
 		return exec_einval(-errno, -1, path, d);
 	}
 	return exec_checked(l, path, argv, 0, d);

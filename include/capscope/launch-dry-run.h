@@ -61,7 +61,9 @@ enum cs_exec_head {
  * the descriptor checked is the one executed. *head says whether its first
  * bytes could be read and were a "#!" line (a file we may execute but not
  * read is modelled as itself). A file whose security.capability cannot be
- * read is refused. 0, or -errno with d set.
+ * read is refused. 0, or -errno with d set; or -errno with d not set when
+ * the model says execve fails with it (nothing after it was checked, so
+ * the run must not try: that errno is its answer).
  */
 CS_EXPORT int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 				      enum cs_exec_head *head, struct cs_diag *d);

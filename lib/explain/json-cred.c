@@ -33,7 +33,8 @@ void cs_explain_json_exec(struct cs_json *j, const struct cs_exec_result *r,
 	cs_json_key(j, "ok");
 	cs_json_bool(j, r->ok);
 	cs_json_key(j, "error");
-	if (r->ok)
+	/* Not ok with no error: never modelled (run's check refused to read on). */
+	if (r->ok || !r->error)
 		cs_json_null(j);
 	else
 		cs_json_str(j, cs_errno_name(r->error));
