@@ -246,8 +246,12 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 			       c->checks[i].ok ? "yes" : "NO", cs_esc(c->checks[i].why));
 	}
 	printf("\n  Steps:\n");
-	cs_explain_print_steps_from(stdout, &pod->steps, 1);
-	cs_explain_print_steps_from(stdout, &c->steps, pod->steps.n + 1);
+	struct cs_steps ps[3];
+	size_t np = cs_pod_steps_of(pod, c, ps), first = 1;
+
+	for (size_t k = 0; k < np; first += ps[k++].n)
+		cs_explain_print_steps_from(stdout, &ps[k], first);
+	cs_explain_print_steps_from(stdout, &c->steps, first);
 	if (c->n_remedies)
 		remedies(c);
 	cs_esc_release();

@@ -295,6 +295,12 @@ CS_EXPORT int cs_pod_explain_check_files(const struct cs_pod_explain_opts *o, st
 CS_EXPORT int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opts *o,
 			     struct cs_pod_explain_result **out, struct cs_diag *d);
 CS_EXPORT void cs_pod_explain_free(struct cs_pod_explain_result *r);
+/* The pod-level steps container c's report shows, in order, as up to 3
+ * views into pod->steps (not to be freed or added to): the pod's own steps
+ * and the chosen SCC's changes to c, without its changes to the others.
+ * Returns how many. */
+CS_EXPORT size_t cs_pod_steps_of(const struct cs_pod_explain_result *pod,
+				 const struct cs_pod_ctr_result *c, struct cs_steps out[3]);
 /* Are all requested capabilities effective and all checks passed? */
 CS_EXPORT bool cs_pod_ctr_ok(const struct cs_pod_ctr_result *c);
 

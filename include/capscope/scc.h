@@ -39,6 +39,12 @@ struct cs_scc_result {
 	struct cs_k8s_sc *sc;
 	size_t n_sc;
 	struct cs_opt_i64 fs_group; /* after mutation */
+	/* heap, n_sc + 1 entries when admitted (else NULL): the chosen SCC's
+	 * changes to container i are steps notes[i] to notes[i + 1] - 1 of the
+	 * list cs_scc_admit was given. A container's report shows its own and
+	 * not every other's (cs_pod_steps_of): N containers' reports each
+	 * holding all N containers' changes were N² steps. */
+	size_t *notes;
 	/* heap; cs_scc_result_free. Set when an SCC admitted the pod or none
 	 * was tried; NULL when every SCC tried refused: that reason repeats
 	 * every attempt's, so it is made when written (cs_scc_reason_each).

@@ -189,15 +189,18 @@ static void remedies(struct cs_json *j, const struct cs_pod_ctr_result *c)
 	cs_json_arr_end(j);
 }
 
-/* The pod's steps, then the container's, as one list. */
-static void steps(struct cs_json *j, const struct cs_steps *a, const struct cs_steps *b)
+/* The pod's steps this container's report shows, then the container's, as one list. */
+static void steps(struct cs_json *j, const struct cs_pod_explain_result *pod,
+		  const struct cs_pod_ctr_result *c)
 {
-	const struct cs_steps *both[2] = {a, b};
+	struct cs_steps all[4];
+	size_t n = cs_pod_steps_of(pod, c, all);
 
+	all[n++] = c->steps;
 	cs_json_arr_begin(j);
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < both[k]->n; i++) {
-			const struct cs_step *s = &both[k]->v[i];
+	for (size_t k = 0; k < n; k++)
+		for (size_t i = 0; i < all[k].n; i++) {
+			const struct cs_step *s = &all[k].v[i];
 
 			cs_json_obj_begin(j);
 			cs_json_key(j, "layer");
@@ -260,7 +263,7 @@ void cs_pod_ctr_explain_json(struct cs_json *j, const struct cs_pod_explain_resu
 	cs_json_key(j, "verdicts");
 	verdicts(j, c);
 	cs_json_key(j, "steps");
-	steps(j, &pod->steps, &c->steps);
+	steps(j, pod, c);
 	cs_json_key(j, "remedies");
 	remedies(j, c);
 	cs_json_obj_end(j);

@@ -121,15 +121,20 @@ static bool in_stage(const struct cs_step *s, enum stage_kind k)
 	}
 }
 
+/* The steps a container's report shows: the pod's (cs_pod_steps_of), then its own. */
+struct step_views {
+	struct cs_steps v[4];
+	size_t n;
+};
+
 /* The step of this stage that moved cap: the effective set's first, else any set's. */
-static const struct cs_step *step_for(const struct cs_steps *const sts[2], enum stage_kind k,
-				      int cap)
+static const struct cs_step *step_for(const struct step_views *sts, enum stage_kind k, int cap)
 {
 	const struct cs_step *any = NULL;
 
-	for (int i = 0; i < 2; i++)
-		for (size_t j = 0; j < sts[i]->n; j++) {
-			const struct cs_step *s = &sts[i]->v[j];
+	for (size_t i = 0; i < sts->n; i++)
+		for (size_t j = 0; j < sts->v[i].n; j++) {
+			const struct cs_step *s = &sts->v[i].v[j];
 
 			if (!s->has_set || !in_stage(s, k) ||
 			    !((s->added | s->removed) & CS_BIT(cap)))
@@ -208,7 +213,7 @@ static void list_cell(FILE *f, const struct stage *s, const struct stage *req, i
 
 /* A process stage's cell: the effective set compared with the stage before. */
 static void proc_cell(FILE *f, const struct stage *s, bool before, int cap,
-		      const struct cs_steps *const sts[2], const struct cs_cap_verdict *v)
+		      const struct step_views *sts, const struct cs_cap_verdict *v)
 {
 	bool now = held(s, cap);
 	enum cell_state st = now && before ? CELL_KEPT
@@ -284,17 +289,16 @@ static size_t stages_of(const struct cs_pod_explain_result *pod, const struct cs
 	return n;
 }
 
-static void header_row(FILE *f, const struct stage *st, size_t n,
-		       const struct cs_steps *const sts[2])
+static void header_row(FILE *f, const struct stage *st, size_t n, const struct step_views *sts)
 {
 	fputs("<thead><tr><th>capability</th>", f);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "<th data-stage=\"%d\" title=\"", (int)st[i].k);
-		for (int k = 0, first = 1; k < 2; k++)
-			for (size_t j = 0; j < sts[k]->n; j++)
-				if (in_stage(&sts[k]->v[j], st[i].k)) {
+		for (size_t k = 0, first = 1; k < sts->n; k++)
+			for (size_t j = 0; j < sts->v[k].n; j++)
+				if (in_stage(&sts->v[k].v[j], st[i].k)) {
 					fputs(first ? "rules: " : ", ", f);
-					cs_html_put(f, sts[k]->v[j].rule);
+					cs_html_put(f, sts->v[k].v[j].rule);
 					first = 0;
 				}
 		fprintf(f, "\">%s</th>", st[i].name);
@@ -335,14 +339,16 @@ static void verdict_cell(FILE *f, const struct cs_cap_verdict *v)
 void html_pod_flow(FILE *f, const struct cs_pod_explain_result *pod,
 		   const struct cs_pod_ctr_result *c)
 {
-	const struct cs_steps *const sts[2] = {&pod->steps, &c->steps};
+	struct step_views sv;
 	struct stage st[ST_N];
 	size_t n = stages_of(pod, c, st);
 	cs_mask_t rows = rows_of(st, n);
 	char name[32];
 
 	fputs("<table class=\"flow\">\n", f);
-	header_row(f, st, n, sts);
+	sv.n = cs_pod_steps_of(pod, c, sv.v);
+	sv.v[sv.n++] = c->steps;
+	header_row(f, st, n, &sv);
 	fputs("<tbody>\n", f);
 	cred_rows(f, st, n);
 	for (int cap = 0; cap < CS_CAP_BITS; cap++) {
@@ -359,7 +365,7 @@ void html_pod_flow(FILE *f, const struct cs_pod_explain_result *pod,
 				continue;
 			}
 			/* st[0] is always the request: a process stage has one before it. */
-			proc_cell(f, &st[i], held(&st[i - 1], cap), cap, sts,
+			proc_cell(f, &st[i], held(&st[i - 1], cap), cap, &sv,
 				  i == n - 1 ? v : NULL);
 		}
 		verdict_cell(f, v);

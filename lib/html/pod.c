@@ -227,8 +227,12 @@ int cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result 
 	fputs("<details><summary>Steps of the model</summary>\n<table class=\"steps\"><thead><tr>"
 	      "<th>#</th><th>layer</th><th>rule</th><th>detail</th></tr></thead><tbody>\n",
 	      f);
-	html_steps(f, &pod->steps, 1);
-	html_steps(f, &c->steps, pod->steps.n + 1);
+	struct cs_steps ps[3];
+	size_t np = cs_pod_steps_of(pod, c, ps), first = 1;
+
+	for (size_t k = 0; k < np; first += ps[k++].n)
+		html_steps(f, &ps[k], first);
+	html_steps(f, &c->steps, first);
 	fputs("</tbody></table></details>\n</section>\n", f);
 	return 0;
 }

@@ -719,15 +719,18 @@ static int note_container(const struct cs_k8s_pod *pod, const struct cs_scc *s,
 }
 
 /* 0 or -ENOMEM. */
+/* Each container's changes, where they start in st kept in notes (n + 1). */
 static int note_changes(const struct cs_k8s_pod *pod, const struct cs_scc *s,
-			const struct cs_k8s_sc *out, struct cs_steps *st)
+			const struct cs_k8s_sc *out, struct cs_steps *st, size_t *notes)
 {
 	for (size_t ci = 0; ci < pod->n_containers; ci++) {
+		notes[ci] = st->n;
 		int rc = note_container(pod, s, &pod->containers[ci], &out[ci], st);
 
 		if (rc < 0)
 			return rc;
 	}
+	notes[pod->n_containers] = st->n;
 	return 0;
 }
 
@@ -859,7 +862,11 @@ int cs_scc_admit(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs,
 			}
 			note_scc(st, "scc.chosen", a->scc,
 				 "the first SCC the whole pod validates against");
-			if ((rc = note_changes(pod, a->scc, res->sc, st)) < 0)
+			if (!(res->notes = calloc(pod->n_containers + 1, sizeof(*res->notes)))) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			if ((rc = note_changes(pod, a->scc, res->sc, st, res->notes)) < 0)
 				goto out;
 			break;
 		}
@@ -892,6 +899,7 @@ void cs_scc_result_free(struct cs_scc_result *res)
 		free(res->attempts[i].reason);
 	free(res->attempts);
 	free(res->sc);
+	free(res->notes);
 	free(res->reason);
 	memset(res, 0, sizeof(*res));
 }
