@@ -27,7 +27,10 @@ shift $((OPTIND - 1))
 build=${BUILD:-$(dirname "$0")/../build}
 helper=$build/tests/helpers/trace-helper
 floor=$build/tests/helpers/bpf-floor
-[ -x "$helper" ] && [ -x "$floor" ] || { echo "ab-trace: $helper or $floor missing (make first)"; exit 1; }
+if [ ! -x "$helper" ] || [ ! -x "$floor" ]; then
+  echo "ab-trace: $helper or $floor missing (make first)"
+  exit 1
+fi
 bins=("$@")
 tmp=$(mktemp -d)
 old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
@@ -44,7 +47,7 @@ m_bin() {
   local cs
   "$1" trace -- sh -c "\"$helper\" setuid-bench $n >/dev/null; echo done; sleep 5" >"$tmp/in.out" 2>&1 &
   cs=$!
-  for _ in $(seq 600); do grep -q done "$tmp/in.out" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 600); do grep -q 'done' "$tmp/in.out" 2>/dev/null && break; sleep 0.05; done
   prog_ns cs_tp_cap_capable
   kill -TERM "$cs"; wait "$cs" 2>/dev/null || true
 }
@@ -78,6 +81,7 @@ stat() { # label awk-expression-of-the-row
 }
 diffexpr() { echo "((\$$1 == \"x\" || \$$2 == \"x\") ? \"x\" : \$$1 - \$$2)"; }
 echo "ab-trace: $rounds rounds of $n setuid(0) checks, ns per check (bpf_stats)"
+# shellcheck disable=SC2016 # an awk field, not a shell variable
 stat "floor" '$1'
 for i in $(seq 1 $((k - 1))); do stat "${bins[i - 1]}" "\$$((i + 1))"; done
 for i in $(seq 1 $((k - 1))); do stat "${bins[i - 1]} - floor (paired)" "$(diffexpr $((i + 1)) 1)"; done
