@@ -548,8 +548,10 @@ struct check {
  * Stack: the kernel gives a tracing program whose stack frame is 64 bytes or
  * more a private per-CPU stack (kernel/bpf/verifier.c, BPF_PRIV_STACK_MIN_SIZE),
  * and that is one more page for the check to touch: about 20 ns per check on
- * the test VM (docs/trace.md, "Overhead"). So the handlers keep their frame
- * under 64 bytes (struct check and a few spills) and everything that needs
+ * the test VM (docs/trace.md, "Overhead"). The frame is rounded up to 16
+ * bytes before that test (round_up_stack_depth), so a 56-byte frame is 64
+ * there. So the handlers keep their frame at 48 bytes or less (struct
+ * check and a few spills; tests/cli/trace-frame.sh) and everything that needs
  * more (a key on the stack, a zero value, an event, a new key in a cache
  * slot) is a separate function with its own frame, called only when needed.
  * The hooks' arguments are read from ctx where they are used rather than
