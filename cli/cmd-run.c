@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "capscope/launch.h"
@@ -238,6 +239,35 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	return EXIT_LAUNCH;
 }
 
+/*
+ * The least stack run takes to check its plan before the command starts: a
+ * look-up of --user through NSS, the model and its messages. 20 KiB was
+ * seen to be enough; below it a caller's RLIMIT_STACK ended the check in
+ * SIGSEGV, exit 139 and no message (twenty-first pass). Nothing had run,
+ * but "one line and 127" was lost, so a smaller limit is refused first,
+ * with room to spare. The command would get the caller's limit unchanged:
+ * run never raises it for itself, so there is nothing to restore.
+ */
+#define RUN_STACK_MIN (64 * 1024)
+
+static int stack_refused(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_STACK, &r) < 0) {
+		cs_err(CMD, "step 'stack' failed: getrlimit: %s; nothing was executed",
+		       cs_errno_name(-errno));
+		return EXIT_LAUNCH;
+	}
+	if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= RUN_STACK_MIN)
+		return 0;
+	cs_err(CMD,
+	       "step 'stack' refused: RLIMIT_STACK is %llu bytes, and run needs %d KiB to check "
+	       "its plan before the command starts; nothing was executed",
+	       (unsigned long long)r.rlim_cur, RUN_STACK_MIN / 1024);
+	return EXIT_LAUNCH;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	enum {
@@ -278,6 +308,8 @@ int cmd_run(int argc, char **argv)
 	int c, rc, ngroupopts = 0;
 	unsigned seen = 0;
 
+	if ((rc = stack_refused()))
+		return rc;
 	if (!p)
 		return cs_err(CMD, "out of memory");
 	opterr = 0;

@@ -17,6 +17,38 @@
  * messages quote names from manifests, images and file systems, and a
  * caller cannot forget it. Callers pass the raw text.
  */
+/*
+ * One message line, written whole by one fwrite. fprintf on stderr, which
+ * has no buffer, formats into 8 KiB of stack (glibc's buffered_vfprintf):
+ * `run` reports a refused step on whatever stack a caller's RLIMIT_STACK
+ * leaves, and at 16 KiB (setpriv's need) the refusal died of SIGSEGV with
+ * no message (twenty-first pass). One write also keeps a line whole beside
+ * another writer.
+ */
+static void put_line(const char *cmd, const char *text)
+{
+	size_t nc = cmd ? strlen(cmd) + 1 : 0, nt = strlen(text);
+	char *line = malloc(sizeof("capscope") - 1 + nc + 2 + nt + 1);
+	size_t k = 0;
+
+	if (!line) {
+		fputs("capscope: out of memory\n", stderr);
+		return;
+	}
+	memcpy(line, "capscope", k = sizeof("capscope") - 1);
+	if (cmd) {
+		line[k++] = ' ';
+		memcpy(line + k, cmd, nc - 1);
+		k += nc - 1;
+	}
+	memcpy(line + k, ": ", 2);
+	memcpy(line + k + 2, text, nt);
+	k += 2 + nt;
+	line[k++] = '\n';
+	fwrite(line, 1, k, stderr);
+	free(line);
+}
+
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
 	char *raw, *shown = NULL;
@@ -26,8 +58,7 @@ __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const ch
 	 * 'a''b', never a quotation that ends early. */
 	if ((raw = cs_vformat_quoted(fmt, ap)))
 		shown = cs_escape_dup(raw);
-	fprintf(stderr, "capscope%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
-		shown ? shown : "out of memory");
+	put_line(cmd, shown ? shown : "out of memory");
 	free(raw);
 	free(shown);
 }

@@ -25,6 +25,20 @@ struct entry {
 	char interp[PATH_MAX];
 };
 
+/* The longest text entry_status prints: magic and mask in hex, the interpreter. */
+#define ENTRY_TEXT_MAX (2 * BINPRM_BUF_SIZE * 2 + PATH_MAX + 256)
+
+/*
+ * An entry and its text take 9 KiB: on the heap, because run asks this
+ * after the credentials are set, on whatever stack RLIMIT_STACK leaves it,
+ * and a caller's 16 KiB (enough for setpriv) overflowed into SIGSEGV with
+ * no message (twenty-first pass).
+ */
+struct entry_read {
+	struct entry e;
+	char text[ENTRY_TEXT_MAX];
+};
+
 /* Hex as entry_status prints it (lower case; upper case is read too); -1 when it is
  * not hex or longer than the buffer. */
 static ssize_t unhex(const char *s, unsigned char *out)
@@ -151,18 +165,17 @@ static int parse_entry(char *text, struct entry *e)
  * directory was listed: it claims nothing), -errno when it cannot be read
  * (-EINVAL: not the text entry_status prints).
  */
-static int read_entry(int dirfd, const char *name, struct entry *e)
+static int read_entry(int dirfd, const char *name, struct entry *e, char *buf)
 {
-	char buf[2 * BINPRM_BUF_SIZE * 2 + PATH_MAX + 256];
 	cs_cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t got;
 
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -errno;
-	/* one read: bm_entry_read hands the whole text, shorter than buf */
-	if ((got = read(fd, buf, sizeof(buf) - 1)) < 0)
+	/* one read: bm_entry_read hands the whole text, shorter than ENTRY_TEXT_MAX */
+	if ((got = read(fd, buf, ENTRY_TEXT_MAX - 1)) < 0)
 		return -errno;
-	if (got == (ssize_t)sizeof(buf) - 1)
+	if (got == ENTRY_TEXT_MAX - 1)
 		return -EINVAL;
 	buf[got] = 0;
 	return parse_entry(buf, e);
@@ -210,6 +223,7 @@ int cs_exec_binfmt_claim(const char *dir, const char *path, const char *head, si
 	cs_cleanup_close int sfd = -1;
 	DIR *d;
 	struct dirent *de;
+	struct entry_read *er;
 	int dfd, rc;
 
 	out->name[0] = 0;
@@ -232,28 +246,33 @@ int cs_exec_binfmt_claim(const char *dir, const char *path, const char *head, si
 	 * read before the one that claims could be the one, so it is an error,
 	 * never taken as claiming nothing.
 	 */
+	if (!(er = malloc(sizeof(*er)))) {
+		closedir(d);
+		return -ENOMEM;
+	}
 	for (rc = 0, errno = 0; rc == 0 && (de = readdir(d)); errno = 0) {
-		struct entry e;
+		struct entry *e = &er->e;
 		int r;
 
 		/* A handler may be named ".x" (create_entry refuses "." and ".." only). */
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, "status") || !strcmp(de->d_name, "register"))
 			continue;
-		if ((r = read_entry(sfd, de->d_name, &e)) < 0) {
+		if ((r = read_entry(sfd, de->d_name, e, er->text)) < 0) {
 			snprintf(out->name, sizeof(out->name), "%s", de->d_name);
 			rc = r;
-		} else if (r == 0 && claims(&e, path, buf)) {
+		} else if (r == 0 && claims(e, path, buf)) {
 			snprintf(out->name, sizeof(out->name), "%s", de->d_name);
-			snprintf(out->interp, sizeof(out->interp), "%s", e.interp);
-			out->credentials = e.credentials;
-			out->open_file = e.open_file;
-			out->preserve_argv0 = e.preserve_argv0;
+			snprintf(out->interp, sizeof(out->interp), "%s", e->interp);
+			out->credentials = e->credentials;
+			out->open_file = e->open_file;
+			out->preserve_argv0 = e->preserve_argv0;
 			rc = 1;
 		}
 	}
 	if (rc == 0 && errno)
 		rc = -errno; /* the listing itself stopped early */
+	free(er);
 	closedir(d);
 	return rc;
 }
