@@ -559,10 +559,8 @@ int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_
 		cfg->bundle = NULL;
 		return -ENOMEM;
 	}
-	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
-	if (rc < 0) {
-		rc = cs_diag_read_error(d, path, rc, MAX_CONFIG);
-	} else {
+	rc = cs_read_config_file(path, MAX_CONFIG, "runc", &buf, &len, d);
+	if (rc == 0) {
 		rc = cs_oci_config_parse(buf, len, path, cfg, d);
 	}
 	free(buf);
@@ -580,9 +578,9 @@ int cs_oci_base_spec_load(const char *path, struct cs_oci_config *cfg, struct cs
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
+	rc = cs_read_config_file(path, MAX_CONFIG, "containerd", &buf, &len, d);
 	if (rc < 0)
-		return cs_diag_read_error(d, path, rc, MAX_CONFIG);
+		return rc;
 	rc = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_config, &p, d);
 	if (rc < 0)
 		cs_diag_file(d, path);
