@@ -188,6 +188,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	};
 	unsigned long long seen = 0;
 	uint64_t v;
+	char host[128], port[16];
 	int c, r, webhook_only = 0; /* the first option only the webhook reads */
 
 	opterr = 0;
@@ -203,6 +204,13 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 				return cs_usage_err(CMD, "too many --listen");
 			if (strlen(optarg) >= sizeof(sv->l[0].spec))
 				return cs_usage_err(CMD, "--listen: '%s' is too long", optarg);
+			/* refused here, before any start-up work (serve_listen_parse) */
+			if (serve_listen_parse(optarg, host, port) < 0)
+				return cs_usage_err(
+				    CMD,
+				    "--listen: '%s' is not ADDR:PORT (an IPv4 address or "
+				    "an IPv6 one in brackets, a port 0-65535 in digits)",
+				    optarg);
 			snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "%s", optarg);
 			break;
 		case 'c':
