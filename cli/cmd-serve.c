@@ -158,6 +158,25 @@ static int check_combined(const struct serve_server *sv, const char *webhook_onl
 	return 0;
 }
 
+/* One --listen: checked here, before any start-up work (serve_listen_parse). */
+static int add_listen(struct serve_server *sv, const char *arg)
+{
+	char host[128], port[16];
+
+	if (sv->n_l == SERVE_MAX_LISTEN)
+		return cs_usage_err(CMD, "too many --listen");
+	if (strlen(arg) >= sizeof(sv->l[0].spec))
+		return cs_usage_err(CMD, "--listen: '%s' is too long", arg);
+	if (serve_listen_parse(arg, host, port) < 0)
+		return cs_usage_err(
+		    CMD,
+		    "--listen: '%s' is not ADDR:PORT (an IPv4 address or an IPv6 one "
+		    "in brackets, a port 0-65535 in digits)",
+		    arg);
+	snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "%s", arg);
+	return 0;
+}
+
 static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_node_root *roots)
 {
 	static const struct option longopts[] = {
@@ -199,11 +218,8 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 			webhook_only = c;
 		switch (c) {
 		case 'l':
-			if (sv->n_l == SERVE_MAX_LISTEN)
-				return cs_usage_err(CMD, "too many --listen");
-			if (strlen(optarg) >= sizeof(sv->l[0].spec))
-				return cs_usage_err(CMD, "--listen: '%s' is too long", optarg);
-			snprintf(sv->l[sv->n_l++].spec, sizeof(sv->l[0].spec), "%s", optarg);
+			if ((r = add_listen(sv, optarg)))
+				return r;
 			break;
 		case 'c':
 			sv->cert_path = optarg;

@@ -20,7 +20,10 @@ int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
 	struct cs_diag d = {0};
 	int rc = cs_scc_set_load(&m->sc, m->openshift, names, n, uses, n_uses, &d);
 
-	if (rc == -ENOENT || rc == -ENODATA)
+	/* a name that is neither a file nor a built-in SCC is a usage error; a
+	 * file that cannot be read is named (twenty-first pass, part E: "cannot
+	 * read: No such file or directory", the file not said) */
+	if ((rc == -ENOENT && !strcmp(d.field, "scc")) || rc == -ENODATA)
 		return cs_usage_err("serve", "%s", d.message);
 	if (rc < 0)
 		return cs_diag_err("serve", NULL, &d);

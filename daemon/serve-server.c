@@ -26,18 +26,43 @@
 #define CMD "serve"
 
 /*
- * Bind ADDR:PORT ("[::1]:8443" for IPv6). Returns the fd or -errno. The
+ * ADDR:PORT ("[::1]:8443" for IPv6) into host and port, or -EINVAL. The
  * address is strict: inet_pton's forms only (getaddrinfo alone takes
  * "127.1" and reads "0127.0.0.1" as octal), brackets around IPv6, and a
  * port through the one number parser (getaddrinfo took " 80", "+80" and
- * 99999, which it wrapped to 34463).
+ * 99999, which it wrapped to 34463). cmd-serve.c checks each --listen with
+ * it as the options are read (twenty-first pass, part E: a bad one was
+ * refused only after the start-up work, as a run-time error).
  */
-static int open_listener(struct listener *l)
+int serve_listen_parse(const char *spec, char host[128], char port[16])
 {
-	char host[128], port[16], *colon;
 	unsigned char bin[sizeof(struct in6_addr)];
+	char *colon;
 	uint32_t pnum;
 	bool v6;
+
+	if (strlen(spec) >= 128)
+		return -EINVAL;
+	snprintf(host, 128, "%s", spec);
+	colon = strrchr(host, ':');
+	if (!colon || !colon[1])
+		return -EINVAL;
+	*colon = '\0';
+	if (strlen(colon + 1) >= 16 || cs_parse_u32(colon + 1, 65535, &pnum) < 0)
+		return -EINVAL;
+	snprintf(port, 16, "%s", colon + 1);
+	v6 = host[0] == '[' && colon > host + 1 && colon[-1] == ']';
+	if (v6) {
+		colon[-1] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	return inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) == 1 ? 0 : -EINVAL;
+}
+
+/* Bind l->spec (serve_listen_parse's form). Returns the fd or -errno. */
+static int open_listener(struct listener *l)
+{
+	char host[128], port[16];
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
 	struct addrinfo *ai;
@@ -45,19 +70,7 @@ static int open_listener(struct listener *l)
 	socklen_t sl = sizeof(ss);
 	int fd, one = 1;
 
-	snprintf(host, sizeof(host), "%s", l->spec);
-	colon = strrchr(host, ':');
-	if (!colon || !colon[1])
-		return -EINVAL;
-	*colon = '\0';
-	snprintf(port, sizeof(port), "%s", colon + 1);
-	v6 = host[0] == '[' && colon > host + 1 && colon[-1] == ']';
-	if (v6) {
-		colon[-1] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, host, bin) != 1 ||
-	    strlen(colon + 1) >= sizeof(port) || cs_parse_u32(port, 65535, &pnum) < 0)
+	if (serve_listen_parse(l->spec, host, port) < 0)
 		return -EINVAL;
 	if (getaddrinfo(host, port, &hints, &ai) != 0)
 		return -EINVAL;

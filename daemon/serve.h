@@ -289,6 +289,10 @@ void serve_metrics_self(struct serve_ctx *s, FILE *f);
 #define SERVE_MAX_OLD	 (SERVE_MAX_LISTEN * 4) /* retired servers still finishing */
 struct MHD_Daemon;
 
+/* ADDR:PORT (an IPv4 address, or IPv6 in brackets; a port 0-65535, digits
+ * only) into host and port: 0 or -EINVAL. daemon/serve-server.c. */
+int serve_listen_parse(const char *spec, char host[128], char port[16]);
+
 struct listener {
 	char spec[128];
 	int fd;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "capscope/caps.h"
+#include "capscope/number.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -101,17 +102,11 @@ int cs_cap_from_name(const char *name, size_t len)
 	if (len == 0)
 		return -EINVAL;
 	if (isdigit((unsigned char)name[0])) {
-		int v = 0;
+		uint64_t v;
 
-		/* Plain decimal only, at most two digits: 0..63. */
-		if (len > 2 || (len == 2 && name[0] == '0'))
-			return -EINVAL;
-		for (i = 0; i < len; i++) {
-			if (!isdigit((unsigned char)name[i]))
-				return -EINVAL;
-			v = v * 10 + (name[i] - '0');
-		}
-		return v < CS_CAP_BITS ? v : -EINVAL;
+		/* "cap_12", "12": the one strict parser's decimal, 0..63 */
+		return cs_parse_u64n(name, len, CS_NUM_DEC, CS_CAP_BITS - 1, &v) < 0 ? -EINVAL
+										     : (int)v;
 	}
 	for (i = 0; i <= CS_CAP_LAST_KNOWN; i++) {
 		const char *n = cap_names[i] + 4;

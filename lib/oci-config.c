@@ -475,6 +475,13 @@ struct parse {
 	bool base;
 };
 
+/* Who decodes the file: containerd a base_runtime_spec (its CRI plugin's
+ * loadOCISpec), runc a bundle's config.json. */
+static const char *reader(const struct parse *p)
+{
+	return p->base ? "containerd" : "runc";
+}
+
 static int read_config(void *user, const struct ydoc_node *root)
 {
 	struct parse *p = user;
@@ -484,8 +491,11 @@ static int read_config(void *user, const struct ydoc_node *root)
 	char *rootpath = NULL;
 	int rc;
 
+	/* the message names the decoder, not a file: the file named may be a
+	 * base spec (twenty-first pass, part E: "config.json" for base.json) */
 	if (root->kind != YDOC_MAP)
-		return errf(c, root, EINVAL, "", "config.json must hold an object");
+		return errf(c, root, EINVAL, "",
+			    "must hold a JSON object: %s decodes it into an OCI spec", reader(p));
 	r = get(c, root, "root");
 	rc = want_map(c, r, "root");
 	if (!rc)
@@ -501,10 +511,10 @@ static int read_config(void *user, const struct ydoc_node *root)
 		rc = read_linux(c, get(c, root, "linux"), &cfg->process);
 	if (!rc && c->dup)
 		rc = errf(c, c->dup, EINVAL, c->dup_field,
-			  "a second key '%.*s%s' for %s: runc (Go's encoding/json) matches keys "
+			  "a second key '%.*s%s' for %s: %s (Go's encoding/json) matches keys "
 			  "without case and keeps the later one; keep one",
-			  CS_MSG_CUT(c->dup->u.text, c->dup->n, 40), c->dup_field);
-	if (!rc && (rc = cs_oci_config_types(root, c->d)) < 0 && c->d)
+			  CS_MSG_CUT(c->dup->u.text, c->dup->n, 40), c->dup_field, reader(p));
+	if (!rc && (rc = cs_oci_config_types(root, reader(p), c->d)) < 0 && c->d)
 		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
 	if (!rc && p->runc_checks && (rc = cs_oci_runc_checks(root, c->d)) < 0 && c->d)
 		cs_diag_put_file(c->d, "%s", c->file ? c->file : "");
@@ -559,10 +569,8 @@ int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_
 		cfg->bundle = NULL;
 		return -ENOMEM;
 	}
-	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
-	if (rc < 0) {
-		rc = cs_diag_read_error(d, path, rc, MAX_CONFIG);
-	} else {
+	rc = cs_read_config_file(path, MAX_CONFIG, "runc", &buf, &len, d);
+	if (rc == 0) {
 		rc = cs_oci_config_parse(buf, len, path, cfg, d);
 	}
 	free(buf);
@@ -580,9 +588,9 @@ int cs_oci_base_spec_load(const char *path, struct cs_oci_config *cfg, struct cs
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	rc = cs_read_file(path, MAX_CONFIG, &buf, &len);
+	rc = cs_read_config_file(path, MAX_CONFIG, "containerd", &buf, &len, d);
 	if (rc < 0)
-		return cs_diag_read_error(d, path, rc, MAX_CONFIG);
+		return rc;
 	rc = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_config, &p, d);
 	if (rc < 0)
 		cs_diag_file(d, path);

@@ -224,22 +224,26 @@ static const F spec[] = {{"ociVersion", STR, NULL}, {"process", OBJ, process},
  * and keeps the later, where the model and these checks see the first, so
  * a bundle is refused rather than read as something runc does not.
  */
-int cs_oci_config_types(const struct ydoc_node *doc, struct cs_diag *d)
+int cs_oci_config_types(const struct ydoc_node *doc, const char *reader, struct cs_diag *d)
 {
 	const struct ydoc_node *dup = NULL;
-	int r = cs_json_check_types(doc, spec, "", NULL,
-				    "runc (Go's encoding/json) does not load a config.json with "
-				    "another type there",
-				    &dup, d);
+	char why[96];
+	int r;
+
+	/* the program that decodes this file is named: a base spec is
+	 * containerd's (twenty-first pass, part E: it said runc's config.json) */
+	snprintf(why, sizeof(why),
+		 "%s (Go's encoding/json) does not load the file with another type there", reader);
+	r = cs_json_check_types(doc, spec, "", NULL, why, &dup, d);
 
 	if (r == 0 && dup) {
 		char key[48];
 
 		snprintf(key, sizeof(key), "%.*s%s", CS_MSG_CUT(dup->u.text, dup->n, 40));
 		r = ydoc_error(d, dup, EINVAL, key,
-			       "a second key '%.*s%s' for one field: runc (Go's encoding/json) "
+			       "a second key '%.*s%s' for one field: %s (Go's encoding/json) "
 			       "matches keys without case and keeps the later one; keep one",
-			       CS_MSG_CUT(dup->u.text, dup->n, 40));
+			       CS_MSG_CUT(dup->u.text, dup->n, 40), reader);
 	}
 	return r;
 }

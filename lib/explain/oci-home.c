@@ -21,6 +21,7 @@
 
 #include "../internal/cleanup.h"
 #include "../internal/open-in-root.h"
+#include "../internal/util.h"
 #include "oci-home.h"
 
 /* bufio.Scanner's default buffer: a longer line fails runc's lookup. */
@@ -33,23 +34,17 @@ static bool go_space(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* strconv.Atoi: an optional sign, decimal digits, in int64; else 0 (the
- * error libcontainer ignores). */
+/*
+ * strconv.Atoi as libcontainer reads a passwd uid (its error ignored): a
+ * number that is no number is 0; one past int64 is the value Atoi returns
+ * with its range error, int64's limit, not 0 (twenty-first pass, part E:
+ * a parser of its own made such a line's uid 0, and its home root's).
+ */
 static long long go_atoi(const char *s, size_t n)
 {
-	bool neg = n && s[0] == '-';
-	size_t i = n && (s[0] == '-' || s[0] == '+');
-	unsigned long long v = 0;
+	long long v;
 
-	if (i == n)
-		return 0;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9' ||
-		    v > (9223372036854775807ULL - (unsigned)(s[i] - '0')) / 10)
-			return 0;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	return neg ? -(long long)v : (long long)v;
+	return cs_go_atoi(s, n, &v) ? v : 0;
 }
 
 /* The home field of one trimmed line when its uid is uid: 1 with *home and

@@ -6,8 +6,10 @@
 #include "../k8s/ydoc.h"
 
 /* config.json's root object against runc's specs.Spec (lib/oci-types.c): 0,
- * or -EINVAL with d at the first value of another Go type. */
-int cs_oci_config_types(const struct ydoc_node *root, struct cs_diag *d);
+ * or -EINVAL with d at the first value of another Go type. reader: the
+ * program that decodes the file, for the message ("runc" for a bundle's
+ * config.json, "containerd" for a base_runtime_spec). */
+int cs_oci_config_types(const struct ydoc_node *root, const char *reader, struct cs_diag *d);
 
 /* What runc refuses in fields it has decoded and the model does not read
  * (lib/oci-runc-checks.c): 0, or -EINVAL with d at the value. Call after

@@ -124,6 +124,16 @@ int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **
 int cs_read_regular_fd(int fd, size_t max, char **out, size_t *outlen);
 
 /*
+ * A file read as a program's configuration (reader: that program, for the
+ * message: "containerd", "kubectl"): a regular file, or a pipe with a
+ * writer, read to its end; a FIFO with no writer, a directory, a device
+ * or a socket refused with d naming path and what reader would do (wait
+ * for a writer, read without end) instead of waiting. lib/read-config.c.
+ */
+int cs_read_config_file(const char *path, size_t max, const char *reader, char **out,
+			size_t *outlen, struct cs_diag *d);
+
+/*
  * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), 0 when invalid; left > 0 bytes are
  * readable (lib/utf8.c).

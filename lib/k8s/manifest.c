@@ -1423,10 +1423,10 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 	size_t len = 0;
 	bool room;
 	char *grown;
-	int r = cs_read_file(path, 16u << 20, &buf, &len);
+	int r = cs_read_config_file(path, 16u << 20, "kubectl", &buf, &len, d);
 
 	if (r < 0)
-		return cs_diag_read_error(d, path, r, 16u << 20);
+		return r;
 	/* Room for the prefix in place: no second copy of a 16 MB file. */
 	room = ydoc_wants_room(buf, len);
 	if (room) {

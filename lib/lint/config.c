@@ -172,13 +172,10 @@ int cs_lint_config_load(struct cs_lint_config *c, const char *path, struct cs_di
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int r = cs_read_file(path, MAX_CONFIG, &buf, &len);
+	int r = cs_read_config_file(path, MAX_CONFIG, NULL, &buf, &len, d);
 
-	if (r < 0) {
-		cs_diag_file(d, path);
-		return cs_diag_set(d, -r, 0, 0, "", "cannot read: %s",
-				   r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
-	}
+	if (r < 0)
+		return r;
 	r = cs_lint_config_parse(c, buf, len, path, d);
 	free(buf);
 	return r;

@@ -25,6 +25,7 @@
 
 #include "../internal/cleanup.h"
 #include "../internal/open-in-root.h"
+#include "../internal/util.h"
 #include "capscope/scc-load.h"
 
 #define MAX_FILE  (16u << 20) /* as cs_k8s_load: larger is not a manifest */
@@ -490,8 +491,10 @@ int cs_lint_path(const char *path, const struct cs_lint_opts *o, struct cs_lint_
 
 	if (!strcmp(path, "-"))
 		return lint_fd(STDIN_FILENO, "-", o, r, d);
-	/* The path given is followed (the user named it); what is below is not. */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The path given is followed (the user named it); what is below is not.
+	 * O_NONBLOCK: a FIFO nobody writes to is refused below, not waited on
+	 * (twenty-first pass, part E); a regular file or directory ignores it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		ret = -errno;
 		if (fd >= 0)
@@ -501,8 +504,18 @@ int cs_lint_path(const char *path, const struct cs_lint_opts *o, struct cs_lint_
 	}
 	if (S_ISDIR(st.st_mode))
 		return walk_tree(fd, path, o, r, d);
+	if (!S_ISREG(st.st_mode)) {
+		/* a pipe (`lint <(helm template ...)`) read to its end as kubectl
+		 * -f reads it; a FIFO with no writer, a device: refused */
+		cs_cleanup_free char *buf = NULL;
+		size_t len = 0;
+
+		close(fd);
+		ret = cs_read_config_file(path, 16u << 20, "kubectl", &buf, &len, d);
+		return ret < 0 ? ret : cs_lint_buffer(buf, len, path, o, r, d);
+	}
 	/* A regular file read before (named twice, or in a tree named too):
-	 * its findings were reported; a FIFO or device is read again. */
+	 * its findings were reported; a pipe was read above. */
 	if (S_ISREG(st.st_mode) && (ret = seen_before(r, fd)) != 0) {
 		close(fd);
 		if (ret > 0) {

@@ -124,30 +124,11 @@ int cs_policy_profile_parse(const char *buf, size_t len, const char *name, cs_ma
 
 int cs_policy_profile_load(const char *path, cs_mask_t *caps, struct cs_diag *d)
 {
-	cs_cleanup_fclose FILE *f = fopen(path, "re");
 	cs_cleanup_free char *buf = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
+	int rc = cs_read_config_file(path, 16u << 20, NULL, &buf, &n, d);
 
-	cs_diag_file(d, path); /* every message below names the file */
-	if (!f)
-		return cs_diag_set(d, errno, 0, 0, "", "cannot read: %s", strerror(errno));
-	for (;;) {
-		if (n + 4096 > cap) {
-			if (cap >= 16u << 20)
-				return cs_diag_set(d, E2BIG, 0, 0, "", "larger than 16 MiB");
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f))
-		return cs_diag_set(d, EIO, 0, 0, "", "read error");
-	return cs_policy_profile_parse(buf, n, path, caps, d);
+	return rc < 0 ? rc : cs_policy_profile_parse(buf, n, path, caps, d);
 }
 
 int cs_policy_profile_pod(struct cs_k8s_manifest *m, cs_mask_t caps,

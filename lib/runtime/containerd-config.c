@@ -518,8 +518,8 @@ int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, 
 
 	cs_containerd_config_default(c);
 	snprintf(c->file, sizeof(c->file), "%s", path); /* for messages about its base spec */
-	if ((rc = cs_read_file(path, 4u << 20, &buf, &len)) < 0) {
-		rc = cs_diag_read_error(d, path, rc, 4u << 20);
+	if ((rc = cs_read_config_file(path, 4u << 20, "containerd", &buf, &len, d)) < 0) {
+		/* d says why */
 	} else if ((rc = cs_toml_load(buf, len, path, &doc, d)) == 0) {
 		rc = read_doc(&r, doc);
 		cs_toml_free(doc);

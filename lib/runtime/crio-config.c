@@ -333,10 +333,10 @@ static int load_file(struct cs_crio_config *c, const char *path, struct cs_diag 
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int r = cs_read_file(path, 4u << 20, &buf, &len);
+	int r = cs_read_config_file(path, 4u << 20, "CRI-O", &buf, &len, d);
 
 	if (r < 0)
-		return cs_diag_read_error(d, path, r, 4u << 20);
+		return r;
 	r = cs_crio_config_parse(c, buf, len, path, d);
 	free(buf);
 	return r;

@@ -801,13 +801,12 @@ int cs_docker_config_load(struct cs_docker_config *c, const char *path, struct c
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int r = cs_read_file(path, 4u << 20, &buf, &len);
+	int r;
 
-	if (r < 0) {
-		if (d)
-			memset(d, 0, sizeof(*d));
-		return cs_diag_read_error(d, path, r, 4u << 20);
-	}
+	if (d)
+		memset(d, 0, sizeof(*d));
+	if ((r = cs_read_config_file(path, 4u << 20, "dockerd", &buf, &len, d)) < 0)
+		return r;
 	r = cs_docker_config_parse(c, buf, len, path, d);
 	free(buf);
 	return r;

@@ -105,6 +105,11 @@ struct img {
 	const char *layer_media;
 	bool sum_tar; /* docker: the digest is a diff_id, of the uncompressed tar */
 	struct cs_blob_digest sum;
+	/* The document and field that name the member being opened
+	 * ("manifest.json: Layers[2]", "index.json: manifests"), "" when none
+	 * does (index.json itself): a member's refusal names it (member_fail). */
+	char named_by[160];
+	char oci_manifest[160]; /* the OCI manifest read (its blob's path), for named_by */
 };
 
 /*
@@ -191,6 +196,26 @@ static int img_fail(struct img *im, int err, const char *fmt, ...)
 	/* The layer's label, then the message with its reason kept whole. */
 	cs_join_cut(joined, sizeof(joined), im->label, msg);
 	return cs_diag_set(im->d, err, 0, 0, NULL, "%s", joined);
+}
+
+/*
+ * A member of the archive or layout (a layer, a config, a manifest) that
+ * cannot be read: the field that names it, then its name quoted as one
+ * word, then why (twenty-first pass, part E: "NAME: layer not found in the
+ * archive", the name unquoted and manifest.json's field not said).
+ */
+static int member_fail(struct img *im, int err, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int member_fail(struct img *im, int err, const char *name, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	cs_vformat_cut(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return cs_diag_set(im->d, err, 0, 0, im->named_by[0] ? im->named_by : NULL, "'%.*s%s': %s",
+			   CS_MSG_CUTS(name, 200), why);
 }
 
 static int over_max_bytes(struct img *im)
@@ -1226,21 +1251,22 @@ static int open_beneath(struct img *im, const char *name)
 
 	/* openat2's EXDEV alone read "Invalid cross-device link" */
 	if (fd == -EXDEV)
-		return cs_diag_set(im->d, EXDEV, 0, 0, NULL,
-				   "%s: leads out of the layout directory (a symbolic link or "
-				   "'..'): not followed",
-				   name);
+		return member_fail(im, EXDEV, name,
+				   "leads out of the layout directory (a symbolic link or "
+				   "'..'): not followed");
+	if (fd == -ENOENT)
+		return member_fail(im, ENOENT, name, "not in the layout directory");
 	if (fd < 0)
-		return cs_diag_set(im->d, -fd, 0, 0, NULL, "%s: %s", name, strerror(-fd));
+		return member_fail(im, -fd, name, "%s", strerror(-fd));
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 
 		close(fd);
-		return cs_diag_set(im->d, e, 0, 0, NULL, "%s: %s", name, strerror(e));
+		return member_fail(im, e, name, "%s", strerror(e));
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return cs_diag_set(im->d, EINVAL, 0, 0, NULL, "%s: not a regular file (%s)", name,
+		return member_fail(im, EINVAL, name, "not a regular file (%s)",
 				   S_ISDIR(st.st_mode)	  ? "a directory"
 				   : S_ISFIFO(st.st_mode) ? "a fifo"
 				   : S_ISCHR(st.st_mode)  ? "a character device"
@@ -1513,14 +1539,13 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
  * following symlinks and hard links inside the archive ('docker save' links
  * identical layers).
  */
-static struct archive *open_outer_scan(struct img *im, const char *name, const char *what)
+static struct archive *open_outer_scan(struct img *im, const char *name)
 {
 	char want[4097], cur[4097];
 	int fl;
 
 	if (cs_view_normalize(name, want, sizeof(want), &fl) < 0) {
-		cs_diag_set(im->d, ENAMETOOLONG, 0, 0, NULL, "%.*s%s: name too long",
-			    CS_MSG_CUTS(name, 120));
+		member_fail(im, ENAMETOOLONG, name, "name too long");
 		return NULL;
 	}
 	for (int hop = 0; hop < 8; hop++) {
@@ -1580,7 +1605,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name, const c
 		if (!relink)
 			break;
 	}
-	cs_diag_set(im->d, ENOENT, 0, 0, NULL, "%s: %s not found in the archive", name, what);
+	member_fail(im, ENOENT, name, "not in the archive");
 	return NULL;
 }
 
@@ -1590,8 +1615,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name, const c
  * with the diagnostic set when there is none, or when the index finds a
  * name on the way twice.
  */
-static struct archive *open_outer(struct img *im, const char *name, const char *what, int *fd,
-				  bool *borrowed)
+static struct archive *open_outer(struct img *im, const char *name, int *fd, bool *borrowed)
 {
 	bool refused = false;
 	struct archive *a = open_outer_indexed(im, name, fd, borrowed, &refused);
@@ -1599,7 +1623,7 @@ static struct archive *open_outer(struct img *im, const char *name, const char *
 	if (a || refused)
 		return a;
 	*borrowed = false;
-	return open_outer_scan(im, name, what);
+	return open_outer_scan(im, name);
 }
 
 /*
@@ -1613,7 +1637,7 @@ static int read_outer_blob(struct img *im, const char *name, char **out, size_t 
 {
 	bool borrowed = false;
 	int ofd = -1, rc;
-	struct archive *a = open_outer(im, name, "file", &ofd, &borrowed);
+	struct archive *a = open_outer(im, name, &ofd, &borrowed);
 
 	if (!a)
 		return im->d && im->d->message[0] ? -ENOENT : -ENOMEM;
@@ -1623,7 +1647,7 @@ static int read_outer_blob(struct img *im, const char *name, char **out, size_t 
 		 * a config past 4 MiB; nineteenth pass, part B) */
 		free(*out);
 		*out = NULL;
-		rc = cs_diag_set(im->d, EFBIG, 0, 0, NULL, "%s: larger than 4 MiB: not read", name);
+		rc = member_fail(im, EFBIG, name, "larger than 4 MiB: not read");
 	}
 	if (!borrowed)
 		archive_read_free(a);
@@ -1669,8 +1693,7 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 		return fd;
 	if (fstat(fd, &st) < 0 || st.st_size > (off_t)BLOB_MAX) {
 		close(fd);
-		return cs_diag_set(im->d, EFBIG, 0, 0, NULL, "%s: larger than 4 MiB: not read",
-				   name);
+		return member_fail(im, EFBIG, name, "larger than 4 MiB: not read");
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
@@ -1685,7 +1708,7 @@ static int get_blob(struct img *im, const char *name, const char **data, size_t 
 
 			close(fd);
 			free(buf);
-			return cs_diag_set(im->d, e, 0, 0, NULL, "%s: %s", name, strerror(e));
+			return member_fail(im, e, name, "%s", strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -1792,7 +1815,7 @@ static int read_one_layer(struct img *im, const char *name)
 		close(fd);
 		return rc;
 	} else {
-		outer = open_outer(im, name, "layer", &ofd, &borrowed);
+		outer = open_outer(im, name, &ofd, &borrowed);
 		ns = malloc(sizeof(*ns));
 		if (!outer || !ns) {
 			free(ns);
@@ -1951,6 +1974,11 @@ static int layer_name(struct img *im, const struct cs_img_manifest *m, size_t i,
 				   CS_MSG_CUTS(m->layers[i], 200));
 	snprintf(label, 4300, "layer %zu (%s)", i, name);
 	im->label = label;
+	if (digests)
+		cs_format_cut(im->named_by, sizeof(im->named_by), "%s: layers[%zu].digest",
+			      im->oci_manifest, i);
+	else
+		cs_format_cut(im->named_by, sizeof(im->named_by), "manifest.json: Layers[%zu]", i);
 	im->layer_digest = digests ? m->layers[i] : m->diff_ids ? m->diff_ids[i] : NULL;
 	im->layer_size = digests && m->layer_sizes ? m->layer_sizes[i] : -1;
 	im->layer_media = digests && m->layer_types ? m->layer_types[i] : NULL;
@@ -2223,11 +2251,13 @@ static int read_oci(struct img *im)
 	struct cs_img_manifest m;
 	int rc, depth;
 
+	im->named_by[0] = '\0';
 	rc = get_blob(im, "index.json", &data, &len, &owned);
 	if (rc < 0)
 		return rc;
 	rc = cs_img_oci_index(data, len, &m, im->d);
 	free(owned);
+	snprintf(im->oci_manifest, sizeof(im->oci_manifest), "index.json");
 	for (depth = 0; rc == 0 && m.index_child && depth < 4; depth++) {
 		if (cs_img_digest_path(m.index_child, name, sizeof(name)) < 0) {
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "digest", "'%.*s%s' is not a digest",
@@ -2245,7 +2275,10 @@ static int read_oci(struct img *im)
 		}
 		m.index_child = m.child_type = NULL;
 		cs_img_manifest_free(&m);
+		cs_format_cut(im->named_by, sizeof(im->named_by), "%s: manifests",
+			      im->oci_manifest);
 		rc = get_blob(im, name, &data, &len, &owned);
+		cs_format_cut(im->oci_manifest, sizeof(im->oci_manifest), "%s", name);
 		if (rc == 0 &&
 		    (rc = cs_blob_digest_check(child, child_size, data, len, name, im->d)) < 0)
 			free(owned);
@@ -2270,8 +2303,11 @@ static int read_oci(struct img *im)
 		if (cs_img_digest_path(m.config, name, sizeof(name)) < 0)
 			rc = cs_diag_set(im->d, EINVAL, 0, 0, "config", "'%.*s%s' is not a digest",
 					 CS_MSG_CUTS(m.config, 200));
-		else
+		else {
+			cs_format_cut(im->named_by, sizeof(im->named_by), "%s: config.digest",
+				      im->oci_manifest);
 			rc = apply_config(im, name, m.config, m.config_size, unplatformed);
+		}
 	}
 	free(unplatformed);
 	cs_img_manifest_free(&m);
@@ -2292,6 +2328,7 @@ static int read_docker(struct img *im)
 		return rc;
 	/* docker load reads the config first (the image is named by it) and
 	 * checks each layer against its diff_ids: no config, no image */
+	snprintf(im->named_by, sizeof(im->named_by), "manifest.json: Config");
 	if (!m.config)
 		rc = cs_diag_set(im->d, EINVAL, 0, 0, "manifest.json",
 				 "names no Config: docker load refuses the image");

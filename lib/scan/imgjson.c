@@ -817,9 +817,9 @@ int cs_image_config_load(const char *path, struct cs_image_config *out, struct c
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = cs_read_file(path, 1 << 24, &buf, &len);
+	r = cs_read_config_file(path, 1 << 24, NULL, &buf, &len, d);
 	if (r < 0)
-		return cs_diag_read_error(d, path, r, 1 << 24);
+		return r;
 	r = cs_image_config_parse(buf, len, out, d);
 	free(buf);
 	if (r < 0)

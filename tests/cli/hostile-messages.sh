@@ -44,7 +44,7 @@ done
 python3 -c "print('[' + ' ' * (17 << 20) + ']')" >big.json
 "$CAPSCOPE" policy scc --profile big.json >/dev/null 2>err.txt
 is "$?" 2 "policy --profile: a file over 16 MiB is an input error"
-like "$(cat err.txt)" 'big\.json: larger than 16 MiB' "policy --profile: the size error names the file"
+like "$(cat err.txt)" 'big\.json: cannot read: larger than 16 MiB' "policy --profile: the size error names the file"
 printf '{"a": 1, "a": 2}' >dup.json
 "$CAPSCOPE" policy scc --profile dup.json >/dev/null 2>err.txt
 pos_profile=$(grep -o 'dup\.json:[0-9]*:[0-9]*' err.txt)

@@ -78,7 +78,7 @@ for c in "lfifo fifo $L" "lzero zero $L" "ldir dir $L" "ififo fifo index.json"; 
   [ "$kind" = zero ] || mk "$d" "$kind" "$file"
   scan "$d"; rc=$?
   is "$rc" 2 "$d: ${file:0:24} a $kind: refused (not a wait, not an empty layer)"
-  like "$(cat "$T/err")" "${file//./\\.}: not a regular file" "$d: the file named, and why"
+  like "$(cat "$T/err")" "'${file//./\\.}': not a regular file" "$d: the file named, and why"
 done
 
 # A layer's error names the whole blob: the label "layer 0 (blobs/sha256/…)"
@@ -105,7 +105,7 @@ is "$?" 0 "an OCI layout beside docker's manifest.json and repositories: read as
 cp -r oci-dir lout && mv lout/blobs "$T/outside-blobs" && ln -s "$T/outside-blobs" lout/blobs
 scan lout
 is "$?" 2 "a layout's blobs linked out of it: refused"
-like "$(cat "$T/err")" "blobs/sha256/[0-9a-f]{64}: leads out of the layout directory" "…and said so"
+like "$(cat "$T/err")" "^capscope scan: lout: index\.json: manifests: 'blobs/sha256/[0-9a-f]{64}': leads out of the layout directory" "…and said so, with the field that names the blob"
 
 # Text: a refused image was summed up on stdout as "0 findings", as a clean one.
 out=$(timeout 60 "$CAPSCOPE" scan two-layers.tar ok.tar 2>/dev/null)

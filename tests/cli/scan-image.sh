@@ -179,12 +179,13 @@ like "$(cat "$T/err")" "more than 16777216 uncompressed bytes" "--max-bytes: the
 mkdir evil && printf '[{"Config":"../../etc/passwd","Layers":["../../../etc/shadow"]}]' >evil/manifest.json && tar -C evil -cf evil.tar .
 "$CAPSCOPE" scan evil.tar >/dev/null 2>"$T/err"; rc=$?
 is "$rc" 2 "manifest naming host files: error"
-like "$(cat "$T/err")" "\.\./\.\./etc/passwd: file not found in the archive" "manifest names are looked up inside the archive only (the config first, as docker load reads it)"
+is "$(cat "$T/err")" "capscope scan: evil.tar: manifest.json: Config: '../../etc/passwd': not in the archive" "manifest names are looked up inside the archive only (the config first, as docker load reads it)"
 mkdir evil2 && printf '[{"Config":"c.json","Layers":["../../../etc/shadow"]}]' >evil2/manifest.json &&
   printf '{"rootfs":{"type":"layers","diff_ids":["sha256:%064d"]}}' 0 >evil2/c.json && tar -C evil2 -cf evil2.tar .
 "$CAPSCOPE" scan evil2.tar >/dev/null 2>"$T/err"; rc=$?
 is "$rc" 2 "manifest naming a host file as a layer: error"
-like "$(cat "$T/err")" "layer not found in the archive" "…the layer looked up inside the archive only"
+is "$(cat "$T/err")" "capscope scan: evil2.tar: manifest.json: Layers[0]: '../../../etc/shadow': not in the archive" \
+  "…the layer looked up inside the archive only; manifest.json's field named, the name quoted as one word"
 mkdir -p evil-oci/blobs/sha256 && printf '{"imageLayoutVersion":"1.0.0"}' >evil-oci/oci-layout &&
   printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:../../../../etc/passwd"}]}' >evil-oci/index.json
 "$CAPSCOPE" scan evil-oci >/dev/null 2>"$T/err"; rc=$?
@@ -266,7 +267,7 @@ d["config"]["Env"] += ["X%d=%s" % (i, "y" * 100) for i in range(45000)]
 json.dump(d, open("big.json", "w"))'
 mkdocker big.tar big.json l0.tar l1.tar l2.tar
 "$CAPSCOPE" scan big.tar >/dev/null 2>"$T/err"
-is "$? $(cat "$T/err")" "2 capscope scan: big.tar: $(sha big.json).json: larger than 4 MiB: not read" \
+is "$? $(cat "$T/err")" "2 capscope scan: big.tar: manifest.json: Config: '$(sha big.json).json': larger than 4 MiB: not read" \
   "a docker archive's config of 5 MB: refused, saying why (it crashed)"
 printf '%s' '{"Config":' >two/manifest.json && tar -C two -cf two.tar .
 "$CAPSCOPE" scan two.tar >/dev/null 2>"$T/err"

@@ -299,7 +299,12 @@ def messages(capscope):
 
     def run(args, label):
         nonlocal bad
-        p = subprocess.run([capscope] + args, capture_output=True, cwd="msgs")
+        try:  # a FIFO read as a file waited for ever (twenty-first pass, part E)
+            p = subprocess.run([capscope] + args, capture_output=True, cwd="msgs", timeout=30)
+        except subprocess.TimeoutExpired:
+            bad += 1
+            print(f"{label}: no answer in 30 s (waits)")
+            return
         lines, raw = stderr_lines(p.stderr)
         if p.returncode not in (0, 1, 2) or len(lines) > 1 or raw or (p.returncode == 2 and not lines):
             bad += 1
@@ -322,6 +327,35 @@ def messages(capscope):
                     ["explain", "pod", "--scc", path, "pod.yaml"], ["scan", path]):
             run(cmd, f"malformed {n!r}: {cmd[:2]!r}")
         os.unlink("msgs/" + path)
+        # A FIFO of that name where a configuration file is read, and as the
+        # base spec config.toml names; a missing layer of that name
+        # (twenty-first pass, part E: cs_read_config_file, image members).
+        os.mkfifo("msgs/" + path)
+        # TOML holds any UTF-8 text, control characters escaped as \\uXXXX
+        full = os.path.abspath("msgs/" + path)
+        toml = "".join(c if 0x20 <= ord(c) != 0x7f and c not in '"\\' and not 0xdc80 <= ord(c) <= 0xdcff
+                       else "\\u%04x" % ord(c) for c in full)
+        with open("msgs/base.toml", "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write('version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n'
+                    'base_runtime_spec = "%s"\n' % toml)
+        rt = {"containerd": ["--runtime", "containerd@1.7", "--containerd-config"],
+              "crio": ["--runtime", "crio@1.28", "--crio-config"], "docker": ["--runtime", "docker@20.10", "--docker-config"],
+              "scc": ["--scc"], "image-config": ["--image-config"]}
+        for k, opts in rt.items():
+            run(["explain", "pod"] + opts + [path, "pod.yaml"], f"fifo {n!r}: explain pod {k}")
+        for cmd in (["explain", "pod", path], ["lint", path], ["lint", "--config", path, "pod.yaml"],
+                    ["policy", "scc", "--profile", path],
+                    ["explain", "pod", "--runtime", "containerd@1.7", "--containerd-config", "base.toml", "pod.yaml"]):
+            run(cmd, f"fifo {n!r}: {' '.join(cmd[:2])}")
+        os.unlink("msgs/" + path)
+        with tarfile.open("msgs/member.tar", "w") as t:
+            m = json.dumps([{"Config": n.decode("utf-8", "surrogateescape"), "Layers": []}],
+                           ensure_ascii=False).encode("utf-8", "surrogateescape")
+            i = tarfile.TarInfo("manifest.json")
+            i.size = len(m)
+            t.addfile(i, io.BytesIO(m))
+        run(["scan", "member.tar"], f"image member {n!r}")
+        run(["serve", "--listen", "127.0.0.1:0", "--scc", miss], f"missing {n!r}: serve --scc")
         os.makedirs("msgs/" + path)
         with open("msgs/" + path + "/config.json", "w") as f:
             f.write('{"ociVersion": "1.0.2", "process": {"args": 5}}')
