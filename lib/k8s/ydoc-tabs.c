@@ -11,7 +11,11 @@
  * and predicted (twenty-first pass, part H). In flow context, after a ':'
  * of a simple key, after "---", a tag, an anchor or a scalar on its line,
  * go-yaml skips tabs as libfyaml does. Tabs inside a scalar are the
- * scalar's (ydoc-scalar.c has block scalars' rule).
+ * scalar's (ydoc-scalar.c has block scalars' rule). After a plain scalar,
+ * go-yaml's scalar scanner eats the blank lines that follow, up to the
+ * next text: a tab there is refused only left of the scalar's indentation
+ * (its block's column + 1: "found a tab character that violates
+ * indentation"), and a comment after it ends the scalar.
  *
  * The tokens come from libfyaml's own scanner, run once more over the
  * text, and only when it holds a tab: a text without one costs a memchr.
@@ -49,22 +53,42 @@ static struct fy_parser *quiet_scanner(struct fy_diag **fd)
 	return fyp;
 }
 
+/* Where the gap after the token before it starts, as go-yaml sees it. */
+struct gap {
+	bool allowed; /* a simple key may start: a tab is the next token */
+	bool plain;   /* after a plain scalar: its scanner eats blank lines */
+	long indent;  /* that scalar's indentation (column, 0-based) */
+};
+
 /* The first tab go-yaml refuses in text[from, to), between two tokens in
- * block context (to when none); allowed: a simple key may start at from. */
-static size_t refused_tab(const char *text, size_t from, size_t to, bool allowed)
+ * block context: to when none. */
+static size_t refused_tab(const char *text, size_t from, size_t to, struct gap g)
 {
+	bool after_break = false;
+	long col = 0;
+
 	for (size_t i = from; i < to; i++) {
 		char c = text[i];
 
-		if (c == '\n' || c == '\r')
-			allowed = true;
-		else if (c == '#')
+		if (c == '\n' || c == '\r') {
+			g.allowed = !g.plain;
+			after_break = true;
+			col = 0;
+			continue;
+		}
+		if (c == '#') {
+			g.plain = false; /* the scalar ended; its line's break allows keys */
 			while (i + 1 < to && text[i + 1] != '\n' && text[i + 1] != '\r')
 				i++;
-		else if (c == '\t' && allowed)
+		} else if (c == '\t' && g.plain && after_break && col < g.indent) {
 			return i;
-		else if (c != ' ' && c != '\t')
-			allowed = false;
+		} else if (c == '\t' && g.allowed) {
+			return i;
+		} else if (c != ' ' && c != '\t') {
+			g.allowed = g.plain = false;
+		}
+		if (((unsigned char)c & 0xc0) != 0x80)
+			col++;
 	}
 	return to;
 }
@@ -74,12 +98,16 @@ static int refuse(const char *text, size_t at, struct cs_diag *d)
 	unsigned line, col;
 
 	cs_json_pos(text, at, &line, &col);
-	return cs_diag_set(d, EINVAL, line, col, "",
-			   "YAML: a tab where Kubernetes (go-yaml) expects the next token: at a "
-			   "line's start, on a blank line or after '-' or '?', outside '[...]' "
-			   "and '{...}'; kubectl refuses the file (found character that cannot "
-			   "start any token); use spaces");
+	return cs_diag_set(
+	    d, EINVAL, line, col, "",
+	    "YAML: a tab where Kubernetes (go-yaml) takes no white space: at a line's "
+	    "start, on a blank line, after '-' or '?', outside '[...]' and '{...}'; "
+	    "kubectl refuses the file (found character that cannot start any token, "
+	    "or a tab character that violates indentation); use spaces");
 }
+
+/* Block collections deeper than this: their tabs are left to the reader. */
+#define TAB_DEPTH 256
 
 int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 {
@@ -87,8 +115,10 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 	struct fy_parser *fyp;
 	struct fy_token *t;
 	size_t prev = 0, at = len;
-	unsigned flow = 0;
-	bool allowed = true, explicit_key = false, done = false;
+	unsigned flow = 0, depth = 0;
+	long cols[TAB_DEPTH];
+	struct gap g = {.allowed = true};
+	bool explicit_key = false, done = false;
 
 	if (!memchr(text, '\t', len))
 		return 0;
@@ -102,20 +132,27 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 	while (!done && at == len && (t = fy_scan(fyp))) {
 		enum fy_token_type ty = fy_token_get_type(t);
 		const struct fy_mark *s = fy_token_start_mark(t), *e = fy_token_end_mark(t);
-
 		size_t to = s && s->input_pos <= len ? s->input_pos : prev;
 
-		if (!flow && to > prev && (at = refused_tab(text, prev, to, allowed)) == to)
+		if (!flow && to > prev && depth <= TAB_DEPTH &&
+		    (at = refused_tab(text, prev, to, g)) == to)
 			at = len;
 		if (ty == FYTT_FLOW_SEQUENCE_START || ty == FYTT_FLOW_MAPPING_START)
 			flow++;
 		else if ((ty == FYTT_FLOW_SEQUENCE_END || ty == FYTT_FLOW_MAPPING_END) && flow)
 			flow--;
+		else if (ty == FYTT_BLOCK_SEQUENCE_START || ty == FYTT_BLOCK_MAPPING_START)
+			depth < TAB_DEPTH ? (void)(cols[depth++] = s ? s->column : 0)
+					  : (void)depth++;
+		else if (ty == FYTT_BLOCK_END && depth)
+			depth--;
 		if (ty == FYTT_KEY && !flow)
 			explicit_key = s && s->input_pos < len && text[s->input_pos] == '?';
 		/* where go-yaml's simple_key_allowed stays set after the token */
-		allowed = !flow && (ty == FYTT_BLOCK_ENTRY || (ty == FYTT_KEY && explicit_key) ||
-				    (ty == FYTT_VALUE && explicit_key));
+		g.allowed = !flow && (ty == FYTT_BLOCK_ENTRY || (ty == FYTT_KEY && explicit_key) ||
+				      (ty == FYTT_VALUE && explicit_key));
+		g.plain = !flow && ty == FYTT_SCALAR && fy_token_scalar_style(t) == FYSS_PLAIN;
+		g.indent = (depth && depth <= TAB_DEPTH ? cols[depth - 1] : -1) + 1;
 		if (ty == FYTT_VALUE)
 			explicit_key = false;
 		if (e && e->input_pos > prev)

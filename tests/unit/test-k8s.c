@@ -593,9 +593,11 @@ static void test_go_yaml_controls(void **state)
 
 /* Twenty-first pass, part H: a tab where go-yaml's scanner expects the
  * next token (a line's start, a blank line, after '-' or '?' in block
- * context): kubectl 1.32 refuses the file ("found character that cannot
- * start any token"), libfyaml read the tab as white space and the pod was
- * predicted. Each case was run through kubectl label --local. */
+ * context, left of a plain scalar's indentation on the lines after it):
+ * kubectl 1.32 refuses the file ("found character that cannot start any
+ * token", "... violates indentation"), libfyaml read the tab as white
+ * space and the pod was predicted. Each case was run through kubectl label
+ * --local. */
 static void test_go_yaml_tabs(void **state)
 {
 	static const struct {
@@ -609,6 +611,8 @@ static void test_go_yaml_tabs(void **state)
 	     "      privileged: true\n",
 	     6, 6},
 	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - - \tx\n", 6, 9},
+	    /* left of a plain scalar's indentation, on a line after it */
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - x\n    \t# c\n", 7, 5},
 	};
 	/* kubectl reads these: a tab after a simple key's ':', in flow
 	 * context, after a scalar or "---", in a block scalar's text */
@@ -619,6 +623,8 @@ static void test_go_yaml_tabs(void **state)
 	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - |\n      x\n"
 	    "      \ty\n",
 	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - \"x\"\t\n",
+	    /* inside the plain scalar's indentation: its scanner eats it */
+	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - x\n      \t# c\n",
 	};
 	struct cs_k8s_manifest m;
 	struct cs_diag d;
@@ -628,7 +634,7 @@ static void test_go_yaml_tabs(void **state)
 		assert_int_equal(parse(&m, bad[i].y, &d), -EINVAL);
 		assert_int_equal(d.line, bad[i].line);
 		assert_int_equal(d.column, bad[i].column);
-		assert_non_null(strstr(d.message, "cannot start any token"));
+		assert_non_null(strstr(d.message, "a tab where Kubernetes (go-yaml)"));
 		cs_k8s_manifest_free(&m);
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
