@@ -19,10 +19,13 @@
  *
  * The tokens come from libfyaml's own scanner, run once more over the
  * text, and only when it holds a tab: a text without one costs a memchr.
+ * The text is fed as the reader feeds it (ydoc-held.c): where libfyaml
+ * would hold too many tokens, the scan stops and the reader says so.
  */
 #include "ydoc-tabs.h"
 
 #include "internal/json-check.h"
+#include "ydoc-held.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -51,6 +54,22 @@ static struct fy_parser *quiet_scanner(struct fy_diag **fd)
 		*fd = NULL;
 	}
 	return fyp;
+}
+
+static ssize_t feed(void *user, void *buf, size_t count)
+{
+	return ydoc_held_feed(user, buf, count);
+}
+
+/* A quoted scalar's end mark is its closing quote: the walker wants one on. */
+static size_t end_col(struct fy_token *t, const struct fy_mark *e)
+{
+	enum fy_scalar_style ss;
+
+	if (fy_token_get_type(t) != FYTT_SCALAR)
+		return (size_t)e->column;
+	ss = fy_token_scalar_style(t);
+	return (size_t)e->column + (ss == FYSS_SINGLE_QUOTED || ss == FYSS_DOUBLE_QUOTED);
 }
 
 /* Where the gap after the token before it starts, as go-yaml sees it. */
@@ -118,18 +137,26 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 	unsigned flow = 0, depth = 0;
 	long cols[TAB_DEPTH];
 	struct gap g = {.allowed = true};
+	struct ydoc_held h;
 	bool explicit_key = false, done = false;
 
 	if (!memchr(text, '\t', len))
 		return 0;
 	if (!(fyp = quiet_scanner(&fd)))
 		return -ENOMEM;
-	if (fy_parser_set_string(fyp, text, len)) {
+	/* libfyaml skips a byte order mark and counts no column for it */
+	h = (struct ydoc_held){
+	    .text = text, .len = len, .done = len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3) ? 3 : 0};
+	if (fy_parser_set_input_callback(fyp, &h, feed)) {
 		fy_parser_destroy(fyp);
 		fy_diag_destroy(fd);
 		return -ENOMEM;
 	}
-	while (!done && at == len && (t = fy_scan(fyp))) {
+	while (!done && at == len && !h.refused && (t = fy_scan(fyp))) {
+		if (h.refused) { /* the token may come from the cut text */
+			fy_scan_token_free(fyp, t);
+			break;
+		}
 		enum fy_token_type ty = fy_token_get_type(t);
 		const struct fy_mark *s = fy_token_start_mark(t), *e = fy_token_end_mark(t);
 		size_t to = s && s->input_pos <= len ? s->input_pos : prev;
@@ -155,12 +182,15 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 		g.indent = (depth && depth <= TAB_DEPTH ? cols[depth - 1] : -1) + 1;
 		if (ty == FYTT_VALUE)
 			explicit_key = false;
-		if (e && e->input_pos > prev)
+		if (e && e->input_pos > prev) {
 			prev = e->input_pos;
+			ydoc_held_event(&h, (size_t)e->line, end_col(t, e), flow > 0);
+		}
 		done = ty == FYTT_STREAM_END;
 		fy_scan_token_free(fyp, t);
 	}
 	fy_parser_destroy(fyp);
 	fy_diag_destroy(fd);
-	return at < len ? refuse(text, at, d) : 0;
+	/* a text cut short (h.refused) is the reader's to refuse */
+	return at < len && !h.refused ? refuse(text, at, d) : 0;
 }
