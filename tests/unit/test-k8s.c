@@ -620,8 +620,8 @@ static void test_go_yaml_tabs(void **state)
 	    "kind: Pod\nspec:\n  containers:\n  - name:\ta\n",
 	    "kind: Pod\nspec:\n  containers:\n  - name: a\t# c\n    args: [x,\tz]\n",
 	    "---\t\nkind: Pod\nspec:\n  containers:\n  - {\tname: a}\n",
-	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - |\n      x\n"
-	    "      \ty\n",
+	    ("kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - |\n"
+	     "      x\n      \ty\n"),
 	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - \"x\"\t\n",
 	    /* inside the plain scalar's indentation: its scanner eats it */
 	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - x\n      \t# c\n",
