@@ -30,6 +30,7 @@
 #include "ydoc-json.h"
 #include "ydoc-keys.h"
 #include "ydoc-stream.h"
+#include "ydoc-tabs.h"
 
 /* libfyaml's document builder refuses a collection at this depth. */
 #define MAX_DEPTH FYPCF_GUARANTEED_MINIMUM_DEPTH_LIMIT
@@ -1223,6 +1224,11 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 	 */
 	if ((rc = ydoc_stream_read(text, len, fn, user)) != 1)
 		return rc;
+	/* not in a text opening with '{' or '[': kubectl reads it as JSON */
+	if (!room && (rc = ydoc_check_tabs(text, len, d)) < 0) {
+		set_file(&(struct reader){.name = name, .d = d});
+		return rc;
+	}
 	return read_text(buf, len, room, false, true, name, fn, user, d);
 }
 

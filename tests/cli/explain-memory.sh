@@ -79,6 +79,14 @@ python3 -c 'print("kind: Pod\napiVersion: v1\nmetadata: {name: p}\nspec:\n  cont
 a=$(lrss "$T/flow.yaml")
 grep -q 'flow.yaml:6:6: YAML: more than 65536 flow indicators' "$T/out"; ok $? "lint refuses the held flow line at its place ($(head -c 100 "$T/out"))"
 ok "$(awk "BEGIN { print ($a <= 48000) ? 0 : 1 }")" "lint: $a KB for a 1.6 MB line of flow YAML (at most 48 MB)"
+# The same with a tab before it (twenty-first pass, part H): the check of
+# the tabs go-yaml refuses scans the tokens once more, and with the text
+# given whole libfyaml held them all again (395 MB for this 2.3 MB line); it
+# is fed as the reader feeds it, and stops where the reader refuses.
+python3 -c 'print("kind: Pod\napiVersion: v1\nmetadata:\t{name: p}\nspec:\n  containers:\n  - name: c\n    args: [[" + ",".join(["{a: [1, {b: c}]}"] * 120000) + "]]")' >"$T/flow-tab.yaml"
+a=$(lrss "$T/flow-tab.yaml")
+grep -q 'flow-tab.yaml:7:13: YAML: more than 65536 flow indicators' "$T/out"; ok $? "lint refuses the held flow line after a tab at its place ($(head -c 100 "$T/out"))"
+ok "$(awk "BEGIN { print ($a <= 48000) ? 0 : 1 }")" "lint: $a KB for that line after a tab (at most 48 MB)"
 
 # Work, not memory: instructions counted by cachegrind (the same on a busy
 # machine) for one container that lists N unknown names in capabilities.add.

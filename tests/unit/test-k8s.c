@@ -591,6 +591,59 @@ static void test_go_yaml_controls(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* Twenty-first pass, part H: a tab where go-yaml's scanner expects the
+ * next token (a line's start, a blank line, after '-' or '?' in block
+ * context, left of a plain scalar's indentation on the lines after it):
+ * kubectl 1.32 refuses the file ("found character that cannot start any
+ * token", "... violates indentation"), libfyaml read the tab as white
+ * space and the pod was predicted. Each case was run through kubectl label
+ * --local. */
+static void test_go_yaml_tabs(void **state)
+{
+	static const struct {
+		const char *y;
+		unsigned line, column;
+	} bad[] = {
+	    {"kind: Pod\nspec:\n  containers:\n  -\tname: a\n", 4, 4},
+	    {"kind: Pod\nspec:\n  containers:\n  - \tname: a\n", 4, 5},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    command:\n    -\tx\n", 6, 6},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext:\n     \t\n"
+	     "      privileged: true\n",
+	     6, 6},
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - - \tx\n", 6, 9},
+	    /* left of a plain scalar's indentation, on a line after it */
+	    {"kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - x\n    \t# c\n", 7, 5},
+	};
+	/* kubectl reads these: a tab after a simple key's ':', in flow
+	 * context, after a scalar or "---", in a block scalar's text */
+	static const char *const good[] = {
+	    "kind: Pod\nspec:\n  containers:\n  - name:\ta\n",
+	    "kind: Pod\nspec:\n  containers:\n  - name: a\t# c\n    args: [x,\tz]\n",
+	    "---\t\nkind: Pod\nspec:\n  containers:\n  - {\tname: a}\n",
+	    ("kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - |\n"
+	     "      x\n      \ty\n"),
+	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - \"x\"\t\n",
+	    /* inside the plain scalar's indentation: its scanner eats it */
+	    "kind: Pod\nspec:\n  containers:\n  - name: a\n    args:\n    - x\n      \t# c\n",
+	};
+	struct cs_k8s_manifest m;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(&m, bad[i].y, &d), -EINVAL);
+		assert_int_equal(d.line, bad[i].line);
+		assert_int_equal(d.column, bad[i].column);
+		assert_non_null(strstr(d.message, "a tab where Kubernetes (go-yaml)"));
+		cs_k8s_manifest_free(&m);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse(&m, good[i], &d), 0);
+		assert_int_equal(m.n_pods, 1);
+		cs_k8s_manifest_free(&m);
+	}
+}
+
 static void test_hostile(void **state)
 {
 	(void)state;
@@ -1234,6 +1287,7 @@ int main(void)
 	    cmocka_unit_test(test_deployment_config),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_go_yaml_controls),
+	    cmocka_unit_test(test_go_yaml_tabs),
 	    cmocka_unit_test(test_utf16),
 	    cmocka_unit_test(test_scc_doc),
 	    cmocka_unit_test(test_lint_fields),

@@ -704,6 +704,36 @@ static void config_platform_types(void **state)
 	cs_oci_config_free(&c);
 }
 
+/* Twenty-first pass, part H (held, kept): keys as runc's Go encoding/json
+ * matches them: without case, through escapes, and with Unicode's simple
+ * folds (U+017F, long s, is 's'); a value after the object is not read
+ * (runc's json.Decoder reads the first). Each read as `process` and its
+ * `capabilities`, never passed over as unknown. */
+static void config_go_key_folding(void **state)
+{
+	static const char *const ok[] = {
+	    "{\"root\":{\"path\":\"/r\"},\"Process\":{\"args\":[\"sh\"],"
+	    "\"CAPABILITIES\":{\"Bounding\":[\"CAP_KILL\"]}}}",
+	    "{\"root\":{\"path\":\"/r\"},\"pro\\u0063ess\":{\"args\":[\"sh\"],"
+	    "\"capabilities\":{\"bounding\":[\"CAP_\\u004bILL\"]}}}",
+	    "{\"root\":{\"path\":\"/r\"},\"proce\xc5\xbfs\":{\"args\":[\"sh\"],"
+	    "\"capabilitie\xc5\xbf\":{\"bounding\":[\"CAP_KILL\"]}}}",
+	    "{\"root\":{\"path\":\"/r\"},\"process\":{\"args\":[\"sh\"],"
+	    "\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}}} {}",
+	};
+	struct cs_oci_config c;
+	struct cs_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		if (parse(ok[i], &c, &d) != 0)
+			fail_msg("%zu: %s", i, d.message);
+		assert_int_equal(c.nargs, 1);
+		assert_int_equal(c.process.caps.set[CS_BND], M(5));
+		cs_oci_config_free(&c);
+	}
+}
+
 /* Session 13, part A (the twelfth pass's open find): two keys for one field
  * the model does not read were not refused. Go decodes both and keeps the
  * later: "hostname":"a","Hostname":5 fails runc on the second, and two
@@ -744,19 +774,13 @@ static void config_unread_dups(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(config_basic),
-	    cmocka_unit_test(config_null_items),
-	    cmocka_unit_test(config_namespaces),
-	    cmocka_unit_test(config_errors),
-	    cmocka_unit_test(config_key_case),
-	    cmocka_unit_test(config_unknown_names),
-	    cmocka_unit_test(runc_article),
-	    cmocka_unit_test(config_other_types),
-	    cmocka_unit_test(config_unread_dups),
-	    cmocka_unit_test(config_first_value),
-	    cmocka_unit_test(resolver),
-	    cmocka_unit_test(config_platform_types),
-	    cmocka_unit_test(config_runc_refuses),
+	    cmocka_unit_test(config_basic),	     cmocka_unit_test(config_null_items),
+	    cmocka_unit_test(config_go_key_folding), cmocka_unit_test(config_namespaces),
+	    cmocka_unit_test(config_errors),	     cmocka_unit_test(config_key_case),
+	    cmocka_unit_test(config_unknown_names),  cmocka_unit_test(runc_article),
+	    cmocka_unit_test(config_other_types),    cmocka_unit_test(config_unread_dups),
+	    cmocka_unit_test(config_first_value),    cmocka_unit_test(resolver),
+	    cmocka_unit_test(config_platform_types), cmocka_unit_test(config_runc_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -851,7 +851,7 @@ static void test_json_streams(void **state)
 	    "{} {}",				/* two values, no marker */
 	    "--- {}\n...\n",			/* an end marker */
 	    "--- {}\n...\n%YAML 1.1\n--- {}\n", /* a directive */
-	    "---\n\t{}\n",			/* a tab in YAML */
+	    "--- \t{}\n",			/* a tab in YAML, where go-yaml takes it */
 	    "--- [\"\xc2\x85\"]\n",		/* NEL: a line break to YAML 1.1 */
 	    "--- [\"\xe2\x80\xa9\"]\n",		/* U+2029 */
 	    " {\"a\": 1}x: 2\n",		/* not JSON */
@@ -864,6 +864,13 @@ static void test_json_streams(void **state)
 		stream_as_libfyaml(hand[i], 1);
 	for (size_t i = 0; i < sizeof(fy) / sizeof(fy[0]); i++)
 		stream_as_libfyaml(fy[i], 0);
+	/* a tab at a line's start: go-yaml (kubectl) refuses the file (part H) */
+	{
+		char *o = docs_of("---\n\t{}\n", false);
+
+		assert_non_null(strstr(o, "error -22 2:1 YAML: a tab where Kubernetes"));
+		free(o);
+	}
 	/* JSON to kubectl (white space only before it): YAML 1.1's breaks kept */
 	stream_as_libfyaml("\t[\"\xc2\x85\", \"\xe2\x80\xa8\"]\n", 2);
 	/* escapes JSON takes and go-yaml refuses: JSON to kubectl without a
