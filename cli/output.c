@@ -31,8 +31,12 @@ static void put_line(const char *cmd, const char *text)
 	char *line = malloc(sizeof("capscope") - 1 + nc + 2 + nt + 1);
 	size_t k = 0;
 
-	if (!line) {
-		fputs("capscope: out of memory\n", stderr);
+	if (!line) { /* several writes, none of them formatted on the stack */
+		fputs(cmd ? "capscope " : "capscope", stderr);
+		fputs(cmd ? cmd : "", stderr);
+		fputs(": ", stderr);
+		fputs(text, stderr);
+		fputs("\n", stderr);
 		return;
 	}
 	memcpy(line, "capscope", k = sizeof("capscope") - 1);
