@@ -986,7 +986,13 @@ static uint64_t scan_chain(unsigned n, bool comb, unsigned threads, unsigned max
 	/* Linear: a constant number of components per directory, whatever the
 	 * depth (reopening each directory by its path from the root, as before,
 	 * is depth/2 per directory: 5,000 at 10,000 levels). */
-	assert_true(steps <= (threads == 1 ? 3 : 4) * r.dirs);
+	/*
+	 * With more than one thread the climbs depend on where the other
+	 * thread finished: 4.01 a directory was seen under a load of 20
+	 * (twenty-first pass; 5,000 levels: 40,115 steps for 10,001
+	 * directories, where the bound said 4), so 5 there.
+	 */
+	assert_true(steps <= (threads == 1 ? 3 : 5) * r.dirs);
 	cs_scan_result_free(&r);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	assert_int_equal(system(cmd), 0);
@@ -1011,7 +1017,7 @@ static void test_tree_deep_chain_linear(void **state)
 	a = scan_chain(10000, true, 1, 8);
 	b = scan_chain(20000, true, 1, 8);
 	assert_true(b <= 2 * a + 64);
-	/* Two threads interleave, so only the per-directory bound is exact. */
+	/* Two threads interleave, so only the per-directory bound holds. */
 	scan_chain(5000, true, 2, 4);
 	scan_chain(10000, true, 2, 4);
 }
