@@ -192,5 +192,9 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 	fy_parser_destroy(fyp);
 	fy_diag_destroy(fd);
 	/* a text cut short (h.refused) is the reader's to refuse */
-	return at < len && !h.refused ? refuse(text, at, d) : 0;
+	if (at < len && !h.refused)
+		return refuse(text, at, d);
+	/* Stopped before the stream's end, not by the feed: a text libfyaml
+	 * cannot scan, or an allocation that failed. The caller tells which. */
+	return !done && !h.refused ? 1 : 0;
 }

@@ -12,8 +12,10 @@
 
 /*
  * text[0, len) (UTF-8, checked): 0, or -EINVAL at the first tab go-yaml
- * refuses, -ENOMEM. A text libfyaml cannot scan is left to the reader,
- * which says where.
+ * refuses, -ENOMEM. 1 when the scan stopped before the text's end: a text
+ * libfyaml cannot scan is left to the reader, which says where; if the
+ * reader reads it whole, the scan's stop was a failed allocation and no
+ * tab was checked (the caller refuses).
  */
 int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d);
 

@@ -1205,7 +1205,7 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 	      struct cs_diag *d)
 {
 	const char *text = buf + (room ? YDOC_ROOM : 0);
-	int rc;
+	int rc, tabs = 0;
 
 	/* UTF-8 only (Kubernetes accepts nothing else), checked before libfyaml
 	 * sees the bytes: it loops forever on some invalid sequences. */
@@ -1225,11 +1225,22 @@ int ydoc_read(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn
 	if ((rc = ydoc_stream_read(text, len, fn, user)) != 1)
 		return rc;
 	/* not in a text opening with '{' or '[': kubectl reads it as JSON */
-	if (!room && (rc = ydoc_check_tabs(text, len, d)) < 0) {
+	if (!room && (tabs = ydoc_check_tabs(text, len, d)) < 0) {
 		set_file(&(struct reader){.name = name, .d = d});
-		return rc;
+		return tabs;
 	}
-	return read_text(buf, len, room, false, true, name, fn, user, d);
+	rc = read_text(buf, len, room, false, true, name, fn, user, d);
+	/*
+	 * The tab scan stopped early on a text the reader then read whole:
+	 * its stop was a failed allocation, and the tabs went unchecked. Fail
+	 * closed (twenty-first pass: a text of tabs kubectl refuses was read
+	 * when one allocation of the scan failed).
+	 */
+	if (rc >= 0 && tabs == 1) {
+		set_file(&(struct reader){.name = name, .d = d});
+		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+	}
+	return rc;
 }
 
 int ydoc_read_fy(char *buf, size_t len, bool room, const char *name, ydoc_doc_fn fn, void *user,
