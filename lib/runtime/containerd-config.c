@@ -282,7 +282,9 @@ int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, 
 	int rc;
 
 	cs_containerd_config_default(c);
-	snprintf(c->file, sizeof(c->file), "%s", path); /* for messages about its base spec */
+	/* for messages about its base spec; a path past 255 bytes marked as cut
+	 * in its middle, not cut silently (twenty-first pass, part C audit) */
+	cs_format_cut(c->file, sizeof(c->file), "%s", path);
 	if ((rc = cs_read_file(path, 4u << 20, &buf, &len)) < 0) {
 		rc = cs_diag_read_error(d, path, rc, 4u << 20);
 	} else if ((rc = cs_toml_load(buf, len, path, &doc, d)) == 0) {

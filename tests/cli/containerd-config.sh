@@ -65,6 +65,15 @@ like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec-no
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' v2.json)" \
   "base_runtime_spec .*/base.json of runtime runc \(v2.toml\)" "base spec: the step names the file and the runtime"
 
+# A config path past the 255 bytes the step keeps: cut in its middle and
+# marked, its end (the file's name) kept; it was cut at 255 bytes silently
+# (twenty-first pass, part C audit of unchecked snprintf truncation).
+long=$T/$(printf 'd%.0s' $(seq 120))/$(printf 'e%.0s' $(seq 120))
+mkdir -p "$long" && cp v2.toml "$long/v2-end.toml"
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config "$long/v2-end.toml" root.yaml >long.json
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' long.json)" \
+  "of runtime runc \\(/.*\\.\\.\\..*/v2-end\\.toml\\)" "a config path of ${#long} bytes and more: the step marks the cut and keeps the name"
+
 # version 3 (containerd 2.x): the runtime plugin's own table.
 cat >v3.toml <<TOML
 version = 3
