@@ -35,11 +35,17 @@ struct req {
 	const struct serve_tag *server; /* its connection's (the handler's cls) */
 };
 
+/*
+ * body NULL is a body that could not be made (text's strdup, out of
+ * memory): no answer, the connection closed. It was sent as an empty body
+ * with the route's status, /healthz a 200 without its "ok" (twenty-first
+ * pass, part C, tests/cli/serve-enomem.sh).
+ */
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
 			      char *body, size_t len)
 {
-	struct MHD_Response *r = mhd.create_response_from_buffer(
-	    len, body, body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+	    body ? mhd.create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE) : NULL;
 	enum MHD_Result ret;
 
 	if (!r) {

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capscope/ids.h"
 #include "capscope/node.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
@@ -388,10 +389,25 @@ static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p,
 	return id_names(c->id, p->container.id, p->container.runtime);
 }
 
+/*
+ * No user names: the pages show uids. A name is an NSS lookup (a scan of
+ * /etc/passwd, or sssd or LDAP) on every scrape, and glibc 2.36's first one
+ * dereferences NULL when its NSS state cannot be allocated: the agent died
+ * of SIGSEGV at a page when that one allocation failed (twenty-first pass,
+ * part C, tests/cli/serve-enomem.sh). The snapshot writes the number.
+ */
+static struct passwd *no_name(uid_t uid)
+{
+	(void)uid;
+	return NULL;
+}
+
+static const struct cs_ids numbers_only = {.pw_uid = no_name};
+
 static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs_diag *d)
 {
 	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
-	struct cs_proc_snapshot_opts o = {.pids = pids, .skip_cmdline = true};
+	struct cs_proc_snapshot_opts o = {.pids = pids, .skip_cmdline = true, .ids = &numbers_only};
 	struct cs_proc_snapshot s;
 	int r;
 
