@@ -137,7 +137,10 @@ static int check_other_base(struct cs_containerd_config *c, const char *plugin, 
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin, name);
 	if (rt->type != CS_TOML_TABLE)
 		return cs_diag_set(d, EINVAL, rt->line, rt->column, path, "must be a table");
-	strcat(path, ".base_runtime_spec");
+	/* formatted whole again: a strcat after a cut path wrote past path[]
+	 * (a runtime name of 200 bytes; twenty-first pass, part C audit) */
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s.base_runtime_spec",
+		      plugin, name);
 	if ((rc = get(rt, "base_runtime_spec", CS_TOML_STRING, path, &base, d)) < 0)
 		return rc;
 	if (!base || !base->s[0])
@@ -218,7 +221,8 @@ static int read_runtime(struct cs_containerd_config *c, tval *cri_ctrd, const ch
 					   "runc: not modelled",
 					   bin->s);
 	}
-	strcat(path, ".base_runtime_spec");
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s.base_runtime_spec",
+		      plugin, c->runtime); /* not strcat: see check_other_base */
 	if ((rc = get(rt, "base_runtime_spec", CS_TOML_STRING, path, &base, d)) < 0)
 		return rc;
 	return base ? read_base_spec(c, base, path, d) : 0;

@@ -74,6 +74,24 @@ mkdir -p "$long" && cp v2.toml "$long/v2-end.toml"
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' long.json)" \
   "of runtime runc \\(/.*\\.\\.\\..*/v2-end\\.toml\\)" "a config path of ${#long} bytes and more: the step marks the cut and keeps the name"
 
+# Another handler of a name of 230 bytes, its base_runtime_spec of the
+# wrong type: the message's field path was cut to 255 bytes and then had
+# ".base_runtime_spec" appended by strcat, 18 bytes past its stack buffer
+# (the ASan run of this test: stack-buffer-overflow; twenty-first pass,
+# part C audit). Now the path is formatted whole and cut in its middle.
+rname=$(printf 'r%.0s' $(seq 230))
+cat >longname.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$rname]
+  runtime_type = "io.containerd.runc.v2"
+  base_runtime_spec = 5
+TOML
+"$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config longname.toml root.yaml >/dev/null 2>err.txt
+is "$?" 2 "a handler of a 230-byte name with a base_runtime_spec not a string: refused (no overflow)"
+like "$(head -n1 err.txt)" 'runtimes\.rrr.*\.\.\..*rrr\.base_runtime_spec' "…its field path cut in the middle, the key kept"
+
 # version 3 (containerd 2.x): the runtime plugin's own table.
 cat >v3.toml <<TOML
 version = 3
