@@ -15,8 +15,10 @@
 
 #include "../../lib/internal/memstream.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__has_feature)
-#if defined(__SANITIZE_ADDRESS__) || __has_feature(address_sanitizer)
+#if defined(__SANITIZE_ADDRESS__) /* GCC's */
+#define NO_REALLOC_OF_OURS 1
+#elif defined(__has_feature) /* clang's */
+#if __has_feature(address_sanitizer)
 #define NO_REALLOC_OF_OURS 1
 #endif
 #endif
@@ -80,17 +82,15 @@ static void empty(void **state)
 	free(buf);
 }
 
+#ifndef NO_REALLOC_OF_OURS /* not under ASan: left out of the list */
 /* Each growth failing alone, the first to the last: never a text. */
 static void one_growth_fails(void **state)
 {
-	(void)state;
-#ifdef NO_REALLOC_OF_OURS
-	skip();
-#else
 	long fail;
 	char *buf;
 	size_t len;
 
+	(void)state;
 	/* until the growth number fail is past the last (the text then whole) */
 	for (fail = 0; write_100k(fail, &buf, &len) < 0; fail++) {
 		assert_null(buf);
@@ -99,15 +99,17 @@ static void one_growth_fails(void **state)
 	assert_int_equal(len, 100000);
 	free(buf);
 	assert_true(fail >= 3); /* 100,000 bytes took that many growths at least */
-#endif
 }
+#endif
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(whole),
 	    cmocka_unit_test(empty),
+#ifndef NO_REALLOC_OF_OURS
 	    cmocka_unit_test(one_growth_fails),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
