@@ -15,6 +15,7 @@
 
 #include "capscope/json.h"
 #include "capscope/serve.h"
+#include "internal/memstream.h"
 #include "output.h"
 #include "serve-mhd.h"
 #include "serve.h"
@@ -34,11 +35,17 @@ struct req {
 	const struct serve_tag *server; /* its connection's (the handler's cls) */
 };
 
+/*
+ * body NULL is a body that could not be made (text's strdup, out of
+ * memory): no answer, the connection closed. It was sent as an empty body
+ * with the route's status, /healthz a 200 without its "ok" (twenty-first
+ * pass, part C, tests/cli/serve-enomem.sh).
+ */
 static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
 			      char *body, size_t len)
 {
-	struct MHD_Response *r = mhd.create_response_from_buffer(
-	    len, body, body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r =
+	    body ? mhd.create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE) : NULL;
 	enum MHD_Result ret;
 
 	if (!r) {
@@ -196,15 +203,20 @@ static enum MHD_Result status_json(struct MHD_Connection *conn, unsigned code, c
 {
 	char *b = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&b, &len);
+	FILE *f = cs_memstream_open(&b, &len);
 	struct cs_json j;
+	int r;
 
 	if (!f)
 		return MHD_NO;
 	cs_json_init(&j, f, false);
 	cs_k8s_status_json(&j, code, NULL, msg);
-	cs_json_finish(&j);
-	fclose(f);
+	r = cs_json_finish(&j);
+	/* Whole or not at all (internal/memstream.h): no answer closes the connection. */
+	if (cs_memstream_close(f) < 0 || r < 0) {
+		free(b);
+		return MHD_NO;
+	}
 	return answer(conn, code, "application/json", b, len);
 }
 
@@ -326,15 +338,24 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
 		if (r == 0 && s->node.trace)
 			r = trace_update(s, d);
 	}
+	/* A writer's error (one of its own allocations failed) is a page not whole. */
 	if (r == 0 && metrics) {
 		serve_metrics_self(s, f);
-		if (s->inventory)
-			cs_node_metrics_write(&s->node.inv, f);
-		if (s->node.trace)
-			cs_node_trace_metrics_write(&s->node.nt, &s->node.inv, now_s(), f);
-	} else if (r == 0) {
-		cs_node_json_write_traced(&s->node.inv, s->node.trace ? &s->node.nt : NULL, f);
+		if (s->inventory && cs_node_metrics_write(&s->node.inv, f) < 0)
+			r = 1;
+		if (s->node.trace &&
+		    cs_node_trace_metrics_write(&s->node.nt, &s->node.inv, now_s(), f) < 0)
+			r = 1;
+	} else if (r == 0 && cs_node_json_write_traced(&s->node.inv,
+						       s->node.trace ? &s->node.nt : NULL, f) < 0) {
+		r = 1;
 	}
+	/* A write whose flush failed (membuf_write's realloc) dropped a buffer's
+	 * worth of the page and set f's error flag; fclose still returns 0 when
+	 * its own last flush succeeds: the page was sent with 200 and a hole of
+	 * up to 64 KiB (twenty-first pass, part C, tests/cli/serve-enomem.sh). */
+	if (ferror(f) && r == 0)
+		r = 1;
 	if (fclose(f) != 0 && r == 0)
 		r = 1;
 	if (r != 0) {

@@ -19,6 +19,7 @@
 #include "../policy/yaml-out.h"
 #include "capscope/escape.h"
 #include "capscope/json.h"
+#include "internal/memstream.h"
 
 char *cs_quote_shell_dup(const char *s)
 {
@@ -38,13 +39,13 @@ static char *in_memory(const char *s, int (*write)(FILE *f, const char *s))
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = cs_memstream_open(&buf, &len);
 	int rc;
 
 	if (!f)
 		return NULL;
 	rc = write(f, s ? s : "");
-	if (fclose(f) != 0 || rc < 0) {
+	if (cs_memstream_close(f) < 0 || rc < 0) {
 		free(buf);
 		return NULL;
 	}
@@ -100,7 +101,7 @@ static char *exec_form(const char *const *argv, size_t n)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = cs_memstream_open(&buf, &len);
 	bool ok = f != NULL;
 
 	for (size_t i = 0; ok && i < n; i++) {
@@ -114,7 +115,7 @@ static char *exec_form(const char *const *argv, size_t n)
 	 * the fclose and leaked it (nineteenth pass, part H). */
 	if (f && fprintf(f, "]") < 0)
 		ok = false;
-	if (f && fclose(f) != 0)
+	if (f && cs_memstream_close(f) < 0)
 		ok = false;
 	if (!ok) {
 		free(buf);

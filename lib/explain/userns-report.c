@@ -12,6 +12,7 @@
 
 #include "../internal/cleanup.h"
 #include "capscope/userns.h"
+#include "internal/memstream.h"
 
 int cs_userns_id_text(const struct cs_idmap *map, size_t n, bool userns, uint32_t id, char *buf,
 		      size_t len)
@@ -75,7 +76,7 @@ char *cs_userns_report_text(const struct cs_oci_process *oci, const struct cs_cr
 	*err = 0;
 	if (!oci || !oci->user_namespace)
 		return NULL;
-	if (!(f = open_memstream(&out, &len))) {
+	if (!(f = cs_memstream_open(&out, &len))) {
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -96,7 +97,7 @@ char *cs_userns_report_text(const struct cs_oci_process *oci, const struct cs_cr
 		fprintf(f, "%s  %-20s %-15s %s\n", indent,
 			strncmp(name, "CAP_", 4) ? name : name + 4, cs_userns_scope_label(u->scope),
 			u->acts_on);
-	if (fclose(f) != 0 || !out) {
+	if (cs_memstream_close(f) < 0) {
 		*err = -ENOMEM;
 		return NULL;
 	}

@@ -13,6 +13,7 @@
 #include "capscope/trace-json.h"
 #include "capscope/trace.h"
 #include "html-internal.h"
+#include "internal/memstream.h"
 
 #define GRID_MAX 16 /* processes shown as grid columns */
 
@@ -166,12 +167,12 @@ static void profiles(FILE *f, cs_mask_t prof, const struct cs_trace_view *v)
 	for (int k = CS_PROFILE_K8S; k <= CS_PROFILE_SYSTEMD; k++) {
 		char *buf = NULL;
 		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
+		FILE *m = cs_memstream_open(&buf, &len);
 
 		if (!m)
 			continue;
 		cs_profile_write((enum cs_profile_kind)k, prof, (const char *const *)v->cmd, m);
-		if (fclose(m) == 0) {
+		if (cs_memstream_close(m) == 0) {
 			fprintf(f, "<h3>%s</h3>\n", cs_profile_kind_name((enum cs_profile_kind)k));
 			html_pre(f, "snippet", buf);
 		}

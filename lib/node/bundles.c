@@ -408,7 +408,11 @@ struct state_file {
 	uid_t owner;
 };
 
-/* A small file holding a pid (init.pid, pidfile), and when it was written. */
+/*
+ * A small file holding a pid (init.pid, pidfile), and when it was written;
+ * 0 for none, or -ENOMEM: a pid file not read for memory is no container
+ * stopped (twenty-first pass, part C: it was left out of the pages, 200).
+ */
 static pid_t read_pid(const char *path, struct state_file *sf)
 {
 	cs_cleanup_free char *buf = NULL;
@@ -416,10 +420,12 @@ static pid_t read_pid(const char *path, struct state_file *sf)
 	size_t len;
 	uint64_t v;
 	uid_t owner;
-	int fd = open_owned(path, &sb, &owner);
+	int fd = open_owned(path, &sb, &owner), r;
 
-	if (fd < 0 || cs_read_regular_fd(fd, 64, &buf, &len) < 0)
-		return 0;
+	if (fd < 0)
+		return fd == -ENOMEM ? fd : 0;
+	if ((r = cs_read_regular_fd(fd, 64, &buf, &len)) < 0)
+		return r == -ENOMEM ? r : 0;
 	*sf = (struct state_file){sb.st_mtim, owner};
 	/* Digits and the newline some runtimes end them with; anything else
 	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
@@ -467,16 +473,17 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 	struct stat sb;
 	struct runc_state st = {bundle, pid};
 	uid_t owner;
-	int fd;
+	int fd, r;
 
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
-	if ((fd = open_owned(path, &sb, &owner)) < 0 ||
-	    cs_read_regular_fd(fd, 16u << 20, &buf, &len) < 0)
-		return -ENOENT;
+	if ((fd = open_owned(path, &sb, &owner)) < 0)
+		return fd == -ENOMEM ? fd : -ENOENT;
+	if ((r = cs_read_regular_fd(fd, 16u << 20, &buf, &len)) < 0)
+		return r == -ENOMEM ? r : -ENOENT; /* out of memory is not "no state" */
 	*sf = (struct state_file){sb.st_mtim, owner};
-	if (cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL) < 0)
-		return -EINVAL;
+	if ((r = cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL)) < 0)
+		return r == -ENOMEM ? r : -EINVAL;
 	return *bundle ? 0 : -ENOENT;
 }
 
@@ -666,6 +673,8 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 				continue;
 			pid_t pid = read_pid(bundle, &sf);
 
+			if (pid < 0)
+				return pid;
 			r = found(inv, ix, e->d_name, path,
 				  !strcmp(ns, "moby") || strstr(dir, "/docker/") ? "docker"
 										 : "containerd",
@@ -677,6 +686,9 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			    !join(path, bundle, "config.json") || access(path, F_OK) < 0)
 				continue;
 			pid_t pid = read_pid(pidfile, &sf);
+
+			if (pid < 0)
+				return pid;
 			/* CRI-O and Podman share this layout (containers/storage):
 			 * which one is read from config.json's annotations, else
 			 * from the container's cgroup (scan.c), never guessed. */
@@ -685,7 +697,9 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if (read_runc_state(path, &b, &pid, &sf) < 0)
+			if ((r = read_runc_state(path, &b, &pid, &sf)) == -ENOMEM)
+				return r;
+			if (r < 0)
 				continue;
 			r = found(inv, ix, e->d_name, b, "runc", pid, sf);
 		}

@@ -138,8 +138,13 @@ static void json_ctr(struct cs_json *j, const struct cs_node_ctr *c, const struc
 		     double now)
 {
 	cs_cleanup_free char *why = NULL;
-	bool mm = cs_node_mismatch(c, &why) == 1;
+	int r = cs_node_mismatch(c, &why);
+	bool mm = r == 1;
 
+	/* The words of a difference not made for memory: the page is not
+	 * whole (it said "mismatch": false, with 200; twenty-first pass). */
+	if (r < 0 && !j->error)
+		j->error = r;
 	cs_json_obj_begin(j);
 	cs_json_key(j, "id");
 	cs_json_str(j, c->id);

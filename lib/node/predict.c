@@ -11,6 +11,7 @@
 
 #include "capscope/node.h"
 #include "capscope/runtime.h"
+#include "internal/memstream.h"
 
 /* Find argv[0] as runc would, in the container's root or the bundle's. */
 static int resolve(const struct cs_node_ctr *c, struct cs_exec_file *f)
@@ -82,6 +83,7 @@ int cs_node_mismatch(const struct cs_node_ctr *c, char **why)
 	unsigned sets = 0; /* bit per set that differs */
 	bool uid, nnp;
 	uint32_t euid;
+	const char *sep = "";
 	FILE *f;
 
 	if (why)
@@ -102,20 +104,27 @@ int cs_node_mismatch(const struct cs_node_ctr *c, char **why)
 	/* The metrics only ask whether; the words are built for those who read them. */
 	if (!why)
 		return 1;
-	if (!(f = open_memstream(&text, &size)))
+	if (!(f = cs_memstream_open(&text, &size)))
 		return -ENOMEM;
-	for (int s = 0; s < CS_NSETS; s++)
-		if (sets & (1u << s))
-			fprintf(f, "%s%s predicted %#llx, /proc %#llx", ftell(f) ? "; " : "",
-				set_names[s], (unsigned long long)p->caps.set[s],
-				(unsigned long long)c->status.caps.set[s]);
-	if (uid)
-		fprintf(f, "%seuid predicted %u, /proc %u", ftell(f) ? "; " : "", (unsigned)euid,
+	/* Each part after the first behind "; " (no ftell: a stream of
+	 * internal/memstream.h cannot seek). */
+	for (int s = 0; s < CS_NSETS; s++) {
+		if (!(sets & (1u << s)))
+			continue;
+		fprintf(f, "%s%s predicted %#llx, /proc %#llx", sep, set_names[s],
+			(unsigned long long)p->caps.set[s],
+			(unsigned long long)c->status.caps.set[s]);
+		sep = "; ";
+	}
+	if (uid) {
+		fprintf(f, "%seuid predicted %u, /proc %u", sep, (unsigned)euid,
 			(unsigned)c->status.uid[1]);
+		sep = "; ";
+	}
 	if (nnp)
-		fprintf(f, "%sno_new_privs predicted %d, /proc %d", ftell(f) ? "; " : "",
-			p->no_new_privs, c->status.no_new_privs);
-	if (fclose(f) != 0 || !text) {
+		fprintf(f, "%sno_new_privs predicted %d, /proc %d", sep, p->no_new_privs,
+			c->status.no_new_privs);
+	if (cs_memstream_close(f) < 0) {
 		free(text);
 		return -ENOMEM;
 	}

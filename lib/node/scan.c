@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "capscope/ids.h"
 #include "capscope/node.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
@@ -44,7 +45,8 @@ static int proc_container(const char *proc, const char *pid, struct cs_container
 	if ((r = cs_read_proc_file(path, 1u << 16, &buf, &len)) < 0)
 		return r;
 	memset(c, 0, sizeof(*c));
-	r = cs_cgroup_parse(buf, len, c);
+	if ((r = cs_cgroup_parse(buf, len, c)) == -ENOMEM)
+		return r;
 	return r == 1 && c->id[0] ? 1 : 0;
 }
 
@@ -145,7 +147,15 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 	if (!dp)
 		return -errno;
 	while ((e = readdir(dp)) != NULL) {
-		if (!all_digits(e->d_name) || proc_container(proc, e->d_name, &cc) != 1)
+		int r;
+
+		if (!all_digits(e->d_name))
+			continue;
+		/* Out of memory is no process outside a container (twenty-first
+		 * pass, part C): the page would leave its container out, with 200. */
+		if ((r = proc_container(proc, e->d_name, &cc)) == -ENOMEM)
+			return r;
+		if (r != 1)
 			continue;
 		if (n == cap) {
 			struct member *nm = realloc(m, (cap = cap ? cap * 2 : 256) * sizeof(*m));
@@ -212,8 +222,10 @@ static int start_time(const char *proc, pid_t pid, double *out)
 	if (rc < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/stat", proc);
-	if (hz <= 0 || cs_read_proc_file(path, 1u << 20, &stat, &len) < 0 ||
-	    !(bt = strstr(stat, "\nbtime ")) || sscanf(bt + 7, "%llu", &btime) != 1)
+	if ((rc = cs_read_proc_file(path, 1u << 20, &stat, &len)) == -ENOMEM)
+		return rc;
+	if (hz <= 0 || rc < 0 || !(bt = strstr(stat, "\nbtime ")) ||
+	    sscanf(bt + 7, "%llu", &btime) != 1)
 		return -EINVAL;
 	*out = (double)btime + (double)ticks / (double)hz;
 	return 0;
@@ -270,55 +282,66 @@ static bool owner_runs(const struct cs_node_ctr *c, const uid_t uid[4])
 	return true;
 }
 
-/* owner_runs for pid as proc shows it (false when it cannot be read). */
-static bool owner_runs_at(const struct cs_node_ctr *c, const char *proc, const char *pid)
+/* owner_runs for pid as proc shows it: 1, 0 (also when it cannot be
+ * read), or -ENOMEM. */
+static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const char *pid)
 {
 	char path[PATH_MAX];
 	cs_cleanup_free char *buf = NULL;
 	struct cs_proc_status st = {0};
 	size_t len;
-	bool ok;
+	int r;
 
 	if (!cs_node_owner(c))
-		return true;
+		return 1;
 	snprintf(path, sizeof(path), "%s/%s/status", proc, pid);
-	if (cs_read_proc_file(path, 1u << 20, &buf, &len) < 0 ||
-	    cs_proc_status_parse(buf, len, &st, NULL) < 0 || !(st.have & CS_HAVE_UID)) {
+	if ((r = cs_read_proc_file(path, 1u << 20, &buf, &len)) == 0)
+		r = cs_proc_status_parse(buf, len, &st, NULL);
+	if (r < 0 || !(st.have & CS_HAVE_UID)) {
 		cs_proc_status_free(&st);
-		return false;
+		return r == -ENOMEM ? r : 0;
 	}
-	ok = owner_runs(c, st.uid);
+	r = owner_runs(c, st.uid);
 	cs_proc_status_free(&st);
-	return ok;
+	return r;
 }
 
-static void pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held)
+/*
+ * 0, or -ENOMEM: a check not made for memory is no process gone (twenty-
+ * first pass, part C: the container was left out of the page, with 200).
+ */
+static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held)
 {
 	char pid[16];
 	struct cs_container cc;
 	double started;
-	int fd = -1;
+	int fd = -1, r[4] = {0, 0, 0, 0};
 
 	c->pidfile_pidfd = -1;
 	if (c->pid || !c->pidfile_pid)
-		return;
+		return 0;
 	if (*held < cs_node_pidfd_max &&
 	    (fd = (int)syscall(SYS_pidfd_open, c->pidfile_pid, 0)) < 0 && errno == ESRCH)
-		return;
+		return 0;
 	snprintf(pid, sizeof(pid), "%d", (int)c->pidfile_pid);
-	if (proc_container(proc, pid, &cc) != 0 || !owner_runs_at(c, proc, pid) ||
-	    start_time(proc, c->pidfile_pid, &started) < 0 ||
+	if ((r[0] = proc_container(proc, pid, &cc)) != 0 ||
+	    (r[1] = owner_runs_at(c, proc, pid)) != 1 ||
+	    (r[2] = start_time(proc, c->pidfile_pid, &started)) < 0 ||
 	    started > (double)c->pid_written.tv_sec + 2.0 ||
-	    cs_proc_start_ticks(proc, c->pidfile_pid, &c->pidfile_start) < 0 ||
+	    (r[3] = cs_proc_start_ticks(proc, c->pidfile_pid, &c->pidfile_start)) < 0 ||
 	    (fd >= 0 && pidfd_gone(fd))) {
 		if (fd >= 0)
 			close(fd);
-		return;
+		for (int i = 0; i < 4; i++)
+			if (r[i] == -ENOMEM)
+				return -ENOMEM;
+		return 0;
 	}
 	c->pidfile_pidfd = fd;
 	*held += fd >= 0;
 	c->pid = c->pidfile_pid;
 	c->n_procs = c->n_procs ? c->n_procs : 1;
+	return 0;
 }
 
 /* The pidfds pidfile_fallback took, closed at the end of a scan. */
@@ -366,10 +389,25 @@ static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p,
 	return id_names(c->id, p->container.id, p->container.runtime);
 }
 
+/*
+ * No user names: the pages show uids. A name is an NSS lookup (a scan of
+ * /etc/passwd, or sssd or LDAP) on every scrape, and glibc 2.36's first one
+ * dereferences NULL when its NSS state cannot be allocated: the agent died
+ * of SIGSEGV at a page when that one allocation failed (twenty-first pass,
+ * part C, tests/cli/serve-enomem.sh). The snapshot writes the number.
+ */
+static struct passwd *no_name(uid_t uid)
+{
+	(void)uid;
+	return NULL;
+}
+
+static const struct cs_ids numbers_only = {.pw_uid = no_name};
+
 static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs_diag *d)
 {
 	cs_cleanup_free pid_t *pids = calloc(inv->n + 1, sizeof(*pids));
-	struct cs_proc_snapshot_opts o = {.pids = pids, .skip_cmdline = true};
+	struct cs_proc_snapshot_opts o = {.pids = pids, .skip_cmdline = true, .ids = &numbers_only};
 	struct cs_proc_snapshot s;
 	int r;
 
@@ -462,6 +500,7 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
 	size_t k = 0, held = 0;
+	bool nomem = false;
 	int r;
 
 	/* The runtimes' pid files hold the host's ids, and in another pid
@@ -489,11 +528,12 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			cs_node_ctr_free(c);
 			continue;
 		}
-		pidfile_fallback(c, proc, &held);
+		if (pidfile_fallback(c, proc, &held) < 0)
+			nomem = true; /* after the containers are kept or freed */
 		inv->v[k++] = c;
 	}
 	inv->n = k;
-	if (mark_shared_ids(inv) < 0) {
+	if (nomem || mark_shared_ids(inv) < 0) {
 		pidfile_close(inv);
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 	}

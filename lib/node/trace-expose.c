@@ -11,6 +11,7 @@
 #include "capscope/node.h"
 #include "capscope/serve.h"
 #include "node-internal.h"
+#include "internal/memstream.h"
 
 /* Never used while observed: in the first process's effective set, never granted. */
 static cs_mask_t unused_of(const struct cs_node_ctr *c, const struct cs_node_usage *u)
@@ -227,10 +228,12 @@ void cs_node_trace_json(struct cs_json *j, const struct cs_node_trace *nt,
 	cs_json_key(j, "profile");
 	cs_profile_k8s_json(j, used);
 	cs_json_key(j, "snippet");
-	if ((f = open_memstream(&snippet, &n)) != NULL) {
+	if ((f = cs_memstream_open(&snippet, &n)) != NULL) {
 		cs_profile_write(CS_PROFILE_K8S, used, NULL, f);
-		fclose(f);
+		cs_memstream_close(f);
 	}
+	if (!snippet && !j->error) /* out of memory: the page is not whole */
+		j->error = -ENOMEM;
 	cs_json_str(j, snippet);
 	free(snippet);
 	cs_json_obj_end(j);

@@ -18,6 +18,7 @@
 #include "internal/util.h"
 #include "gen-valid.h"
 #include "yaml-out.h"
+#include "internal/memstream.h"
 
 /* restricted-v2's volume types (data/scc/restricted-v2.yaml). */
 static const char *const base_volumes[] = {
@@ -303,10 +304,10 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 				    name ? name : "?", sc->add.v[k]);
 			}
 	}
-	if (!(mf = open_memstream(&buf, &len)))
+	if (!(mf = cs_memstream_open(&buf, &len)))
 		return -ENOMEM;
 	rc = write_scc(pod, g, mf);
-	if (fclose(mf) != 0 && rc == 0)
+	if (cs_memstream_close(mf) < 0 && rc == 0)
 		rc = -ENOMEM;
 	if (rc < 0)
 		return rc;

@@ -16,6 +16,7 @@
 #include "internal/json-tree.h"
 #include "internal/util.h"
 #include "yaml-out.h"
+#include "internal/memstream.h"
 
 struct profile {
 	cs_mask_t *caps;
@@ -136,7 +137,7 @@ int cs_policy_profile_pod(struct cs_k8s_manifest *m, cs_mask_t caps,
 {
 	cs_cleanup_free char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = cs_memstream_open(&buf, &len);
 
 	if (!f)
 		return -ENOMEM;
@@ -155,7 +156,7 @@ int cs_policy_profile_pod(struct cs_k8s_manifest *m, cs_mask_t caps,
 	      f);
 	yw_caps(f, caps, "\"");
 	fputc('\n', f);
-	if (fclose(f) != 0)
+	if (cs_memstream_close(f) < 0)
 		return -ENOMEM;
 	return cs_k8s_parse(m, buf, len, "trace profile", d);
 }

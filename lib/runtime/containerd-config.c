@@ -238,7 +238,12 @@ static int check_other_base(const struct rd *r, const char *plugin, const char *
 	int rc;
 
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin, name);
-	strcat(path, ".base_runtime_spec");
+	if (rt->type != CS_TOML_TABLE)
+		return cs_diag_set(r->d, EINVAL, rt->line, rt->column, path, "must be a table");
+	/* formatted whole again: a strcat after a cut path wrote past path[]
+	 * (a runtime name of 200 bytes; twenty-first pass, part C audit) */
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s.base_runtime_spec",
+		      plugin, name);
 	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, path, &base)) < 0)
 		return rc;
 	if (!base || !base->s[0])
@@ -341,7 +346,8 @@ static int read_runtime(const struct rd *r, tval *cri_ctrd, const char *plugin)
 					   "runc: not modelled",
 					   bin->s);
 	}
-	strcat(path, ".base_runtime_spec");
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s.base_runtime_spec",
+		      plugin, c->runtime); /* not strcat: see check_other_base */
 	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, path, &base)) < 0)
 		return rc;
 	return base ? read_base_spec(c, base, path, d) : 0;
@@ -517,7 +523,9 @@ int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, 
 	int rc;
 
 	cs_containerd_config_default(c);
-	snprintf(c->file, sizeof(c->file), "%s", path); /* for messages about its base spec */
+	/* for messages about its base spec; a path past 255 bytes marked as cut
+	 * in its middle, not cut silently (twenty-first pass, part C audit) */
+	cs_format_cut(c->file, sizeof(c->file), "%s", path);
 	if ((rc = cs_read_config_file(path, 4u << 20, "containerd", &buf, &len, d)) < 0) {
 		/* d says why */
 	} else if ((rc = cs_toml_load(buf, len, path, &doc, d)) == 0) {

@@ -19,6 +19,7 @@
 #include "capscope/text.h"
 #include "capscope/text-table.h"
 #include "../internal/cleanup.h"
+#include "internal/memstream.h"
 
 static const unsigned what_bits[] = {CS_DIFF_SETUID, CS_DIFF_SETGID, CS_DIFF_FCAPS, CS_DIFF_ROOTID,
 				     CS_DIFF_OWNER};
@@ -161,7 +162,7 @@ static char *side_text(const struct cs_diff_side *s)
 
 	if (!s->exists)
 		return strdup("-");
-	if (!(m = open_memstream(&out, &len)))
+	if (!(m = cs_memstream_open(&out, &len)))
 		return NULL;
 	fprintf(m, "0%o %" PRIu32 ":%" PRIu32, s->mode & 07777, s->uid, s->gid);
 	if (!S_ISREG(s->mode))
@@ -179,10 +180,8 @@ static char *side_text(const struct cs_diff_side *s)
 		if (s->fcaps.version == 3)
 			fprintf(m, " v3 rootid=%" PRIu32, s->fcaps.rootid);
 	}
-	if (fclose(m) != 0) {
-		free(out);
+	if (cs_memstream_close(m) < 0)
 		return NULL;
-	}
 	return out;
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../internal/util.h"
+#include "internal/memstream.h"
 
 void cs_prom_init(struct cs_prom *p, FILE *f)
 {
@@ -166,7 +167,7 @@ char *cs_prom_labels(const char *const *labels)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = cs_memstream_open(&buf, &len);
 	struct cs_prom p;
 
 	if (!f)
@@ -191,7 +192,7 @@ char *cs_prom_escape_label(const char *s)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = cs_memstream_open(&buf, &len);
 	struct cs_prom p;
 
 	if (!f)

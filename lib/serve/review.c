@@ -19,6 +19,7 @@
 #include "capscope/text.h"
 #include "internal/admission.h"
 #include "internal/cleanup.h"
+#include "internal/memstream.h"
 #include "internal/util.h"
 
 /* kubectl shows them all; past this many, explain pod is the place to look. */
@@ -389,18 +390,19 @@ void cs_k8s_status_json(struct cs_json *j, unsigned code, const char *reason, co
 static int bad_request(const struct cs_diag *d, struct cs_review *out)
 {
 	char m[800];
-	FILE *f = open_memstream(&out->body, &out->len);
+	FILE *f = cs_memstream_open(&out->body, &out->len);
 	struct cs_json j;
+	int r;
 
 	if (!f)
 		return -ENOMEM;
 	cs_diag_format(d, m, sizeof(m));
 	cs_json_init(&j, f, false);
 	cs_k8s_status_json(&j, 400, "BadRequest", m);
-	cs_json_finish(&j);
+	r = cs_json_finish(&j);
 	out->http_status = 400;
 	out->outcome = CS_REVIEW_UNREADABLE;
-	return fclose(f) == 0 ? 0 : -ENOMEM;
+	return cs_memstream_close(f) == 0 && r == 0 ? 0 : -ENOMEM;
 }
 
 /* The verdict and the answer, once the request was read (or its uid was). */
@@ -438,10 +440,14 @@ static int answer(const struct cs_review_opts *o, const struct cs_admission_requ
 	resp.n_warnings = n > MAX_WARNINGS ? MAX_WARNINGS : n;
 	out->n_warnings = total;
 	if (rc >= 0) {
-		if (!(f = open_memstream(&out->body, &out->len)))
+		if (!(f = cs_memstream_open(&out->body, &out->len))) {
 			rc = -ENOMEM;
-		else if ((rc = cs_admission_write(f, r, &resp)) < 0 || fclose(f) != 0)
-			rc = -ENOMEM;
+		} else {
+			rc = cs_admission_write(f, r, &resp);
+			/* closed whatever the writer said: its error left it open */
+			if (cs_memstream_close(f) < 0 || rc < 0)
+				rc = -ENOMEM;
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope trace's whole JSON report: scope, command, totals, snippets, verify. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "capscope/trace-json.h"
+#include "internal/memstream.h"
 
 static void json_snippets(struct cs_json *j, const struct cs_trace_report *r,
 			  const struct cs_trace_view *v)
@@ -17,12 +19,14 @@ static void json_snippets(struct cs_json *j, const struct cs_trace_report *r,
 
 		if (!(v->profiles & (1u << k)))
 			continue;
-		f = open_memstream(&buf, &n);
-		if (!f)
-			continue;
-		cs_profile_write((enum cs_profile_kind)k, cs_trace_profile(r),
-				 (const char *const *)v->cmd, f);
-		fclose(f);
+		f = cs_memstream_open(&buf, &n);
+		if (f) {
+			cs_profile_write((enum cs_profile_kind)k, cs_trace_profile(r),
+					 (const char *const *)v->cmd, f);
+			cs_memstream_close(f);
+		}
+		if (!buf && !j->error) /* out of memory: the report is not whole */
+			j->error = -ENOMEM;
 		cs_json_key(j, cs_profile_kind_name((enum cs_profile_kind)k));
 		cs_json_str(j, buf);
 		free(buf);

@@ -65,6 +65,33 @@ like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec-no
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' v2.json)" \
   "base_runtime_spec .*/base.json of runtime runc \(v2.toml\)" "base spec: the step names the file and the runtime"
 
+# A config path past the 255 bytes the step keeps: cut in its middle and
+# marked, its end (the file's name) kept; it was cut at 255 bytes silently
+# (twenty-first pass, part C audit of unchecked snprintf truncation).
+long=$T/$(printf 'd%.0s' $(seq 120))/$(printf 'e%.0s' $(seq 120))
+mkdir -p "$long" && cp v2.toml "$long/v2-end.toml"
+"$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config "$long/v2-end.toml" root.yaml >long.json
+like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' long.json)" \
+  "of runtime runc \\(/.*\\.\\.\\..*/v2-end\\.toml\\)" "a config path of ${#long} bytes and more: the step marks the cut and keeps the name"
+
+# Another handler of a name of 230 bytes, its base_runtime_spec of the
+# wrong type: the message's field path was cut to 255 bytes and then had
+# ".base_runtime_spec" appended by strcat, 18 bytes past its stack buffer
+# (the ASan run of this test: stack-buffer-overflow; twenty-first pass,
+# part C audit). Now the path is formatted whole and cut in its middle.
+rname=$(printf 'r%.0s' $(seq 230))
+cat >longname.toml <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$rname]
+  runtime_type = "io.containerd.runc.v2"
+  base_runtime_spec = 5
+TOML
+"$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config longname.toml root.yaml >/dev/null 2>err.txt
+is "$?" 2 "a handler of a 230-byte name with a base_runtime_spec not a string: refused (no overflow)"
+like "$(head -n1 err.txt)" 'runtimes\.rrr.*\.\.\..*rrr\.base_runtime_spec' "…its field path cut in the middle, the key kept"
+
 # version 3 (containerd 2.x): the runtime plugin's own table.
 cat >v3.toml <<TOML
 version = 3

@@ -3,7 +3,10 @@
  * An allocation-failure injector for the tests, as LD_PRELOAD: malloc,
  * calloc, realloc, posix_memalign and aligned_alloc succeed CS_FAILALLOC_AFTER
  * times and then fail with ENOMEM, every call after (memory that has run
- * out stays out). Without CS_FAILALLOC_AFTER nothing fails, and
+ * out stays out), or only CS_FAILALLOC_SPAN calls when that is set: memory
+ * short for a moment, as a long-running server meets it (one request's
+ * allocations fail, the next request's succeed; tests/cli/serve-enomem.sh).
+ * Without CS_FAILALLOC_AFTER nothing fails, and
  * CS_FAILALLOC_COUNT=FILE receives the number of calls made, at exit, so
  * that a test can sweep the last calls of a run (tests/cli/lint-enomem.sh).
  * Built by the test that uses it: cc -shared -fPIC -o failalloc.so failalloc.c
@@ -21,7 +24,7 @@ extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 
-static unsigned long calls, after = (unsigned long)-1;
+static unsigned long calls, after = (unsigned long)-1, span = (unsigned long)-1;
 
 __attribute__((constructor)) static void init(void)
 {
@@ -29,6 +32,8 @@ __attribute__((constructor)) static void init(void)
 
 	if (a && *a)
 		after = strtoul(a, NULL, 10);
+	if ((a = getenv("CS_FAILALLOC_SPAN")) && *a)
+		span = strtoul(a, NULL, 10);
 }
 
 __attribute__((destructor)) static void fini(void)
@@ -47,7 +52,9 @@ __attribute__((destructor)) static void fini(void)
 
 static int fails(void)
 {
-	if (__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) <= after)
+	unsigned long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+
+	if (n <= after || n - after > span)
 		return 0;
 	errno = ENOMEM;
 	return 1;
