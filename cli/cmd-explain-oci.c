@@ -130,9 +130,12 @@ static void text_out(const struct cs_oci_config *cfg, const struct cs_oci_explai
 	cs_explain_print_steps(stdout, &r->steps);
 	if (r->n_verdicts) {
 		printf("\nRequested capabilities:\n");
-		for (size_t i = 0; i < r->n_verdicts; i++)
-			printf("  %-22s %s\n", cs_esc_cell(r->verdicts[i].name),
-			       cs_esc(r->verdicts[i].text));
+		for (size_t i = 0; i < r->n_verdicts; i++) {
+			/* Padded by columns, not bytes (text-table.h). */
+			printf("  ");
+			cs_text_pad(stdout, cs_esc_cell(r->verdicts[i].name), 22);
+			printf(" %s\n", cs_esc(r->verdicts[i].text));
+		}
 	}
 	cs_esc_release();
 }

@@ -51,7 +51,10 @@ int pod_text_header(const struct cs_pod_explain_result *r)
 			return -ENOMEM;
 		printf("\n");
 		for (size_t k = 0; k < r->scc.n_attempts; k++) {
-			printf("    %-18s ", cs_esc_cell(r->scc.attempts[k].scc->name));
+			/* Padded by columns, not bytes (text-table.h). */
+			printf("    ");
+			cs_text_pad(stdout, cs_esc_cell(r->scc.attempts[k].scc->name), 18);
+			printf(" ");
 			cs_escape_write(stdout, r->scc.attempts[k].ok ? "chosen"
 								      : r->scc.attempts[k].reason);
 			printf("\n");
@@ -235,9 +238,11 @@ void pod_text_container(const struct cs_pod_explain_result *pod, const struct cs
 		process(c, rt);
 	if (c->n_verdicts) {
 		printf("\n  Requested capabilities:\n");
-		for (size_t i = 0; i < c->n_verdicts; i++)
-			printf("    %-22s %s\n", cs_esc_cell(c->verdicts[i].name),
-			       cs_esc(c->verdicts[i].text));
+		for (size_t i = 0; i < c->n_verdicts; i++) {
+			printf("    ");
+			cs_text_pad(stdout, cs_esc_cell(c->verdicts[i].name), 22);
+			printf(" %s\n", cs_esc(c->verdicts[i].text));
+		}
 	}
 	if (c->n_checks) {
 		printf("\n  Checks:\n");

@@ -32,10 +32,13 @@ void trace_print_event(const struct cs_trace_rec *r, void *ctx_)
 	if (!ctx->t0)
 		ctx->t0 = r->ts_ns;
 	comm = cs_escape_cell_dup(r->comm);
-	printf("%10.6f %7u %7u %-16s %-24s %-7s %-16s %s\n", (double)(r->ts_ns - ctx->t0) / 1e9,
-	       r->tgid, r->pid, comm ? comm : cs_oom_mark(),
-	       cs_cap_name_r(r->cap, true, name, sizeof(name)), r->ret == 0 ? "granted" : "denied",
-	       sc ? sc : "-", cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
+	/* The comm padded by columns, not bytes: five CJK characters are 15
+	 * bytes and 10 columns, and moved the rest of the line (text-table.h). */
+	printf("%10.6f %7u %7u ", (double)(r->ts_ns - ctx->t0) / 1e9, r->tgid, r->pid);
+	cs_text_pad(stdout, comm ? comm : cs_oom_mark(), 16);
+	printf(" %-24s %-7s %-16s %s\n", cs_cap_name_r(r->cap, true, name, sizeof(name)),
+	       r->ret == 0 ? "granted" : "denied", sc ? sc : "-",
+	       cs_userns_kind_name(cs_trace_userns(r->target_ns, r->own_ns)));
 	free(comm);
 }
 

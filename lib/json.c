@@ -191,16 +191,69 @@ static void quoted(struct cs_json *j, const char *s, size_t n)
 
 void cs_json_key(struct cs_json *j, const char *key)
 {
+	size_t n = strlen(key);
+
+	/* Room for "_escaped" after it, or no companion (cs_json). */
+	if (n + sizeof("_escaped") <= sizeof(j->key))
+		memcpy(j->key, key, n + 1);
+	else
+		j->key[0] = '\0';
 	sep(j);
 	quoted(j, key, strlen(key));
 	put(j, j->pretty ? ": " : ":", j->pretty ? 2 : 1);
 	j->after_key = true;
 }
 
+static bool utf8(const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = cs_utf8_seq_len((const unsigned char *)s + i, n - i)))
+			return false;
+	return true;
+}
+
+/* The member KEY_escaped after a value that is not UTF-8 (cs_json): its
+ * np parts, lens[i] bytes each (lens NULL: each NUL-terminated). */
+static void escaped_twin(struct cs_json *j, bool keyed, const char *const *parts,
+			 const size_t *lens, size_t np)
+{
+#define PART_LEN(i) (lens ? lens[i] : parts[i] ? strlen(parts[i]) : 0)
+	char key[sizeof(j->key) + sizeof("_escaped")];
+	bool whole = true;
+
+	if (!keyed || j->no_escaped || !j->key[0])
+		return;
+	for (size_t i = 0; i < np; i++)
+		whole = whole && (!parts[i] || utf8(parts[i], PART_LEN(i)));
+	if (whole)
+		return;
+	snprintf(key, sizeof(key), "%s_escaped", j->key);
+	cs_json_key(j, key);
+	sep(j);
+	put(j, "\"", 1);
+	for (size_t i = 0; i < np; i++) {
+		size_t len = PART_LEN(i);
+		char buf[4 * 1024 + 1]; /* an escape is at most 4 bytes a byte */
+
+		/* Whole characters a piece (cs_text_cut), as cs_escape_write. */
+		for (size_t at = 0, m; at < len; at += m) {
+			if (!(m = cs_text_cut(parts[i] + at, len - at, 1024)))
+				m = len - at < 1024 ? len - at : 1024;
+			cs_escape_span(parts[i], len, at, at + m, buf, sizeof(buf));
+			body(j, buf, strlen(buf));
+		}
+	}
+	put(j, "\"", 1);
+#undef PART_LEN
+}
+
 void cs_json_strn(struct cs_json *j, const char *s, size_t n)
 {
+	bool keyed = j->after_key;
+
 	sep(j);
 	quoted(j, s, n);
+	escaped_twin(j, keyed, &s, &n, 1);
 }
 
 void cs_json_str(struct cs_json *j, const char *s)
@@ -214,12 +267,15 @@ void cs_json_str(struct cs_json *j, const char *s)
 
 void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n)
 {
+	bool keyed = j->after_key;
+
 	sep(j);
 	put(j, "\"", 1);
 	for (size_t i = 0; i < n; i++)
 		if (parts[i])
 			body(j, parts[i], strlen(parts[i]));
 	put(j, "\"", 1);
+	escaped_twin(j, keyed, parts, NULL, n);
 }
 
 void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n)

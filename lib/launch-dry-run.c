@@ -766,18 +766,22 @@ static int refuse_ambient_lost(const struct cs_launch *l, const struct cs_launch
 {
 	cs_mask_t want = l->plan->ambient & cs_mask_all();
 	cs_mask_t got = r->post.caps.set[CS_AMB];
+	cs_mask_t lost = want & ~got ? want & ~got : want ^ got;
+	int n = __builtin_popcountll(lost);
 	char name[32];
 
 	if (!r->res.ok || got == want)
 		return 0;
+	/* "..." only where more names follow (twenty-first pass: "1
+	 * capabilities lost, cap_net_raw..." claimed more). */
 	return cs_diag_set(d, EPERM, 0, 0, "execve",
-			   "%s would not keep the ambient set asked for (%d capabilities lost, "
-			   "%s...): it (or its \"#!\" interpreter) is set-uid, set-gid or has "
+			   "%s would not keep the ambient set asked for (%d %s lost, "
+			   "%s%s): it (or its \"#!\" interpreter) is set-uid, set-gid or has "
 			   "file capabilities, and execve clears the ambient set for such a "
 			   "file; nothing was run",
-			   cmd, __builtin_popcountll(want & ~got),
-			   cs_cap_name_r(__builtin_ctzll(want & ~got ? want & ~got : want ^ got),
-					 false, name, sizeof(name)));
+			   cmd, n, n == 1 ? "capability" : "capabilities",
+			   cs_cap_name_r(__builtin_ctzll(lost), false, name, sizeof(name)),
+			   n > 1 ? "..." : "");
 }
 
 /*
@@ -796,12 +800,14 @@ static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run
 	if (!gain || !l->plan || !l->plan->set_caps)
 		return 0;
 	return cs_diag_set(d, EPERM, 0, 0, "execve",
-			   "%s would gain %d capabilities the plan drops (%s...) at execve: it (or "
+			   "%s would gain %d %s the plan drops (%s%s) at execve: it (or "
 			   "its \"#!\" interpreter) "
 			   "is set-uid root or has file capabilities; add --no-new-privs; "
 			   "nothing was run",
 			   cmd, __builtin_popcountll(gain),
-			   cs_cap_name_r(__builtin_ctzll(gain), false, name, sizeof(name)));
+			   __builtin_popcountll(gain) == 1 ? "capability" : "capabilities",
+			   cs_cap_name_r(__builtin_ctzll(gain), false, name, sizeof(name)),
+			   __builtin_popcountll(gain) > 1 ? "..." : "");
 }
 
 int cs_launch_check_gain(const struct cs_launch *l, const char *cmd, const char *path_env,

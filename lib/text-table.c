@@ -47,15 +47,16 @@ int cs_table_add(struct cs_table *t, const char *const *cells)
 	return 0;
 }
 
-/* Display width of UTF-8 text: count code points, not bytes. */
 size_t cs_table_width(const char *s)
 {
-	size_t w = 0;
+	return cs_text_width(s, strlen(s));
+}
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
+void cs_text_pad(FILE *f, const char *s, size_t cols)
+{
+	fputs(s, f);
+	for (size_t k = cs_table_width(s); k < cols; k++)
+		fputc(' ', f);
 }
 
 void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr)

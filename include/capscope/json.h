@@ -21,6 +21,19 @@ struct cs_json {
 	bool first[CS_JSON_MAX_DEPTH];
 	bool after_key;
 	int error; /* first error (-errno), sticky */
+	/*
+	 * Twenty-first pass: JSON is UTF-8, so a byte that is not becomes
+	 * U+FFFD and "a\xff" read as "a" U+FFFD (two set-uid files, one
+	 * finding path). A string value of a member that is not UTF-8 is
+	 * followed by a member KEY_escaped holding its text by the escaping
+	 * rule (escape.h, one to one): two names never give one object.
+	 * key: the last member's name (cut: no companion). A string in an
+	 * array has none. no_escaped: none at all (SARIF, whose schema has
+	 * no place for it; its URIs are percent-encoded, its messages
+	 * escaped text).
+	 */
+	char key[48];
+	bool no_escaped;
 };
 
 CS_EXPORT void cs_json_init(struct cs_json *j, FILE *f, bool pretty);

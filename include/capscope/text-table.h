@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "caps.h"
@@ -36,7 +37,7 @@ CS_EXPORT void cs_table_init(struct cs_table *t, size_t ncol);
 /* Append a row of ncol cells (copied; NULL is ""); 0 or -ENOMEM (failed set). */
 CS_EXPORT int cs_table_add(struct cs_table *t, const char *const *cells);
 /*
- * A column is padded to its widest cell of at most this many characters; a
+ * A column is padded to its widest cell of at most this many columns; a
  * wider cell is followed by two spaces and leaves the others as they are.
  * Padding every row to the widest cell let one long planted path (a deep
  * chain in /tmp) widen each of 100,000 short rows: output N x longest.
@@ -49,7 +50,17 @@ CS_EXPORT int cs_table_add(struct cs_table *t, const char *const *cells);
  */
 CS_EXPORT void cs_table_print(const struct cs_table *t, FILE *f, const char *header_sgr);
 CS_EXPORT void cs_table_free(struct cs_table *t);
-/* A cell's display width as the table counts it (code points). */
+/* A cell's display width as the table counts it: cs_text_width. */
 CS_EXPORT size_t cs_table_width(const char *s);
+/*
+ * The columns a terminal gives a code point (0, 1 or 2: glibc's wcwidth()
+ * in a UTF-8 locale, whatever the process's locale; a control 0) and the
+ * text of n bytes (a byte that is no UTF-8 one column). Every aligned
+ * output counts with these, so a cell is padded as wide as it shows.
+ */
+CS_EXPORT unsigned cs_cp_width(uint32_t cp);
+CS_EXPORT size_t cs_text_width(const char *s, size_t n);
+/* Write s to f, then spaces up to cols columns (none when it is wider). */
+CS_EXPORT void cs_text_pad(FILE *f, const char *s, size_t cols);
 
 #endif

@@ -224,6 +224,7 @@ int cs_lint_sarif(FILE *f, const struct cs_lint_report *r, const char *tool_vers
 		return ret;
 	}
 	cs_json_init(&j, f, true);
+	j.no_escaped = true; /* no place in SARIF's schema (json.h) */
 	cs_json_obj_begin(&j);
 	cs_json_key(&j, "$schema");
 	cs_json_str(&j, "https://json.schemastore.org/sarif-2.1.0.json");

@@ -12,6 +12,7 @@
 
 #include "../explain/strf.h"
 #include "capscope/escape.h"
+#include "capscope/text-table.h"
 
 #define NCOL 5
 
@@ -67,13 +68,19 @@ int cs_lint_text(FILE *out, const struct cs_lint_report *r)
 	for (size_t i = 0; ret == 0 && i < r->n; i++) {
 		ret = row(&r->v[i], cells + i * NCOL);
 		n[r->v[i].level]++;
+		/* Columns, not bytes (text-table.h): a pod named in CJK was
+		 * padded as if each character took three columns, and its
+		 * message started under another row's object (twenty-first
+		 * pass). */
 		for (int c = 0; ret == 0 && c < NCOL - 1; c++)
-			if (strlen(cells[i * NCOL + c]) > width[c])
-				width[c] = strlen(cells[i * NCOL + c]);
+			if (cs_table_width(cells[i * NCOL + c]) > width[c])
+				width[c] = cs_table_width(cells[i * NCOL + c]);
 	}
 	for (size_t i = 0; ret == 0 && i < r->n; i++) {
-		for (int c = 0; c < NCOL - 1; c++)
-			fprintf(out, "%-*s  ", (int)width[c], cells[i * NCOL + c]);
+		for (int c = 0; c < NCOL - 1; c++) {
+			cs_text_pad(out, cells[i * NCOL + c], width[c]);
+			fputs("  ", out);
+		}
 		put_message(out, &r->v[i]);
 	}
 	for (size_t i = 0; cells && i < r->n * NCOL; i++)

@@ -297,8 +297,12 @@ static int merge_containerd(const struct cs_cri_target *t, const struct cs_cri_r
 
 		names(o->caps.set[CS_BND], b, sizeof(b)), names(o->caps.set[CS_EFF], e, sizeof(e));
 		names(o->caps.set[CS_PRM], p, sizeof(p)), names(o->caps.set[CS_INH], i, sizeof(i));
+		/* The file and the handler each one quoted word, as the
+		 * refusals name them: a spec path "x of runtime runc (c.toml),
+		 * in place of the default spec: bounding ALL; y.json" read as
+		 * another runtime's step (twenty-first pass). */
 		cs_steps_add(st, "runtime", "containerd.base-spec",
-			     "base: base_runtime_spec %s of runtime %s (%s), in place of the "
+			     "base: base_runtime_spec '%s' of runtime '%s' (%s), in place of the "
 			     "default spec: bounding %s; effective %s; permitted %s; "
 			     "inheritable %s",
 			     cf->base_spec, cf->runtime, cf->file, b, e, p, i);

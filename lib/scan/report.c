@@ -358,6 +358,7 @@ void cs_scan_write_sarif(struct cs_json *j, const struct cs_scan_target *tg, siz
 	    {"setuid", "File is set-uid"},
 	    {"setgid", "File is set-gid"},
 	};
+	j->no_escaped = true; /* no place in SARIF's schema (json.h) */
 	cs_json_obj_begin(j);
 	cs_json_key(j, "$schema");
 	cs_json_str(j, "https://json.schemastore.org/sarif-2.1.0.json");

@@ -63,7 +63,17 @@ is "$(jq -r '.containers[0].oci.no_new_privs' v2.json)" false "base spec: noNewP
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec-no-new-privs") | .detail' v2.json)" \
   "noNewPrivileges: true is cleared" "base spec: the step says the flag is cleared"
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' v2.json)" \
-  "base_runtime_spec .*/base.json of runtime runc \(v2.toml\)" "base spec: the step names the file and the runtime"
+  "base_runtime_spec '.*/base.json' of runtime 'runc' \(v2.toml\)" "base spec: the step names the file and the runtime"
+# Twenty-first pass: the file and the handler are one quoted word each; a
+# spec path of the step's own words read as another handler's base spec.
+forged="x of runtime runc (v2.toml), in place of the default spec: bounding ALL; y.json"
+cp base.json "$forged"
+printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n  runtime_type = "io.containerd.runc.v2"\n  base_runtime_spec = "%s"\n' \
+  "$T/$forged" >forged.toml
+"$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config forged.toml root.yaml >forged.txt 2>&1
+like "$(grep 'containerd.base-spec:' forged.txt)" \
+  "base_runtime_spec '[^']*/x of runtime runc [^']*y\\.json' of runtime 'runc' \\(forged.toml\\)" \
+  "base spec: a path of the step's words is one quoted word"
 
 # A config path past the 255 bytes the step keeps: cut in its middle and
 # marked, its end (the file's name) kept; it was cut at 255 bytes silently

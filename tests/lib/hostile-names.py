@@ -21,9 +21,18 @@ wrote for a terminal and reports any character the escaping rule
   hostile-names.py options CAPSCOPE  every option of every command that takes a value
                                      (from its --help) given hostile values: each
                                      message one line, nothing raw (prints the bad)
-  hostile-names.py trace-comm N      (a child of trace) take name N as comm by
+  hostile-names.py trace-comm N      (a child of trace) take name N (wN: WIDE's) as comm by
                                      prctl, then make one capability check (setuid)
   hostile-names.py check FILE...     exit 1, naming line and character, on a raw one
+  hostile-names.py tree-wide DIR     tree, procs and manifest of the WIDE names (two
+  hostile-names.py procs-wide        columns, none, a blank that is not a space)
+  hostile-names.py manifest-wide OUT
+  hostile-names.py columns FILE...   exit 1 when a row of a table does not start its
+                                     cells under the header's (columns as wcwidth)
+  hostile-names.py rows FILE...      the same for a table without a header (lint)
+  hostile-names.py at-column WORD FILE...  every line holding WORD has it at one column
+  hostile-names.py list-columns LABEL FILE...  the same for the list after LABEL (a
+                                     padded name, then text at one column)
 """
 import hashlib
 import io
@@ -68,6 +77,22 @@ NAMES = [
     b"a\xe2\x80\xa8critical",                  # U+2028 line separator
     b"a\xe2\x80\xa9critical",                  # U+2029 paragraph separator
     b"k: v # c\n...\n---\nkind: x",             # YAML: a key, a comment, documents
+]
+
+# Twenty-first pass: names whose columns on a terminal are not their code
+# points (wcwidth): a table that counts code points moves the cells after
+# them, which then stand under another header (a forged cell).
+WIDE = [
+    "漢字の名前".encode(),                     # CJK: two columns each
+    "ＡＢＣ".encode(),                          # fullwidth U+FF21..
+    "😀😀x".encode(),                          # emoji U+1F600: two columns
+    "e\u0301e\u0301e\u0301".encode(),            # combining U+0301: none
+    "\u1100\u1161\u11a8x".encode(),              # Hangul jamo L V T: 2 + 0 + 0
+    "\u0915\u200d\u0937".encode(),              # ZWJ kept between Devanagari: none
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467".encode(),  # a ZWJ family: 2 0 2 0 2
+    "\u0e01\u0e34\u0e48".encode(),                # Thai, two combining marks
+    "a\u3000b".encode(),                         # ideographic space (a blank, escaped)
+    "\u4e00" .encode() * 20,                     # twenty CJK characters: 40 columns
 ]
 
 HIDDEN_RANGES = [(0x80, 0x9f), (0xad, 0xad), (0x34f, 0x34f), (0x61c, 0x61c), (0x115f, 0x1160),
@@ -130,8 +155,8 @@ def check(paths):
     return 1 if bad else 0
 
 
-def tree(top):
-    for n in NAMES:
+def tree(top, names=NAMES):
+    for n in names:
         p = os.path.join(top.encode(), n.replace(b"/", b"_"))
         with open(p, "wb") as f:
             f.write(b"x")
@@ -142,12 +167,12 @@ def tree(top):
         os.chmod(p + b".d/" + n.replace(b"/", b"_"), 0o2755)
 
 
-def procs():
+def procs(names=NAMES):
     # comm (15 bytes) by prctl after exec, argv[0] and a last word of the name.
     code = ("import ctypes,os,time;ctypes.CDLL(None).prctl(15,os.environb[b'HN'][:15],0,0,0);"
             "os.write(1,b'.');os.close(1);time.sleep(120)")
     pids = []
-    for n in NAMES:
+    for n in names:
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -204,9 +229,9 @@ def yq(v):
                          for c in v) + '"'
 
 
-def manifest(out):
+def manifest(out, names=NAMES):
     docs = []
-    for k, n in enumerate(NAMES):
+    for k, n in enumerate(names):
         try:
             t = n.decode("utf-8")
         except UnicodeDecodeError:
@@ -420,9 +445,126 @@ def options(capscope):
     return 1 if bad else 0
 
 
+def cols(s):
+    """The columns a terminal gives s: the C library's wcwidth() in a UTF-8
+    locale (the oracle, not capscope's own table); -1 counted as one."""
+    import ctypes
+    import locale
+    locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+    libc = ctypes.CDLL(None)
+    libc.wcwidth.argtypes = [ctypes.c_uint32]
+    w = [libc.wcwidth(ord(ch)) for ch in s]
+    return [n if n >= 0 else int(ord(ch) >= 0x20) for ch, n in zip(s, w)]
+
+
+def starts(line):
+    """Display columns at which cells start: the first, and each after two spaces."""
+    w, col, out, run = cols(line), 0, [], 2
+    for ch, n in zip(line, w):
+        if ch != " " and run >= 2:
+            out.append(col)
+        run = run + 1 if ch == " " else 0
+        col += n
+    return out
+
+
+def columns(paths):
+    """Each table (a header line of three capitalised words or more, then
+    rows up to a blank line): every cell of a row starts at a header's
+    column. A name counted as other than its columns moves the cells after
+    it off them (the corpus has no cell wider than a table pads)."""
+    bad = seen = 0
+    for path in paths:
+        lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
+        head = None
+        for ln, line in enumerate(lines, 1):
+            if not line.strip() or line.startswith(" "):
+                head = None  # a table's rows start at its first column
+            elif head is None:
+                words = line.split()
+                if len(starts(line)) >= 3 and all(x.isupper() for x in words[:3]):
+                    head = set(starts(line))
+            else:
+                seen += 1
+                if not set(starts(line)) <= head:
+                    print(f"{path}:{ln}: cells at {starts(line)}, header at {sorted(head)}: {line!r}")
+                    bad += 1
+    if not seen:
+        print("no table row")
+    return 1 if bad or not seen else 0
+
+
+def rows(paths):
+    """Lines of one table without a header (lint's): each cell of every
+    line starts where the first line's do."""
+    bad = 0
+    for path in paths:
+        lines = [x for x in open(path, encoding="utf-8", errors="replace").read().split("\n") if x]
+        if len(lines) < 2:
+            print(f"{path}: fewer than two rows")
+            bad += 1
+        first = starts(lines[0]) if lines else []
+        for ln, line in enumerate(lines[1:], 2):
+            if starts(line) != first:
+                print(f"{path}:{ln}: cells at {starts(line)}, the first line's at {first}: {line!r}")
+                bad += 1
+    return 1 if bad else 0
+
+
+def at_column(word, paths):
+    """Every event line (a time first) holding word has it at one display
+    column (trace's --events)."""
+    seen = set()
+    for path in paths:
+        for line in open(path, encoding="utf-8", errors="replace").read().split("\n"):
+            if word in line and line.split(" ", 1)[0] != line.lstrip(" ").split(" ", 1)[0] \
+                    and line.lstrip(" ")[:1].isdigit():  # an event: "  0.000123 ..."
+                seen.add(sum(cols(line[:line.index(word)])))
+    if len(seen) != 1:
+        print(f"{word!r} at columns {sorted(seen)}")
+    return 1 if len(seen) != 1 else 0
+
+
+def list_columns(label, paths):
+    """The lines after one that starts with label (its indentation and
+    more, up to one that is not): each a name padded to a width, then text;
+    the text starts at one column on every line."""
+    bad = seen = 0
+    for path in paths:
+        lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
+        at, indent = None, None
+        for ln, line in enumerate(lines, 1):
+            body = line.lstrip(" ")
+            if body.startswith(label):
+                at, indent = set(), len(line) - len(body)
+                continue
+            if at is None or len(line) - len(body) <= indent or not body:
+                at = None
+                continue
+            w, col, i = cols(line), 0, len(line) - len(body)
+            col = sum(w[:i])
+            while i < len(line) and line[i] != " ":
+                col, i = col + w[i], i + 1
+            run = i
+            while i < len(line) and line[i] == " ":
+                col, i = col + 1, i + 1
+            if i - run == 1:
+                continue  # a name wider than the pad: one space after it
+            at.add(col)
+            if len(at) > 1:
+                print(f"{path}:{ln}: text at columns {sorted(at)} after {label!r}: {line!r}")
+                bad += 1
+                at = None
+            seen += 1
+    if not seen:
+        print(f"no list after {label!r}")
+    return 1 if bad or not seen else 0
+
+
 def trace_comm(index):
     import ctypes
-    ctypes.CDLL(None).prctl(15, NAMES[int(index)][:15], 0, 0, 0)
+    name = WIDE[int(index[1:])] if index.startswith("w") else NAMES[int(index)]
+    ctypes.CDLL(None).prctl(15, name[:15], 0, 0, 0)
     try:
         os.setuid(os.getuid())
     except OSError:
@@ -441,6 +583,20 @@ if __name__ == "__main__":
         sys.exit(options(args[0]))
     if cmd == "trace-comm":
         sys.exit(trace_comm(args[0]))
+    if cmd == "list-columns":
+        sys.exit(list_columns(args[0], args[1:]))
+    if cmd == "at-column":
+        sys.exit(at_column(args[0], args[1:]))
+    if cmd == "rows":
+        sys.exit(rows(args))
+    if cmd == "columns":
+        sys.exit(columns(args))
+    if cmd == "tree-wide":
+        sys.exit(tree(args[0], WIDE))
+    if cmd == "procs-wide":
+        sys.exit(procs(WIDE))
+    if cmd == "manifest-wide":
+        sys.exit(manifest(args[0], WIDE))
     if cmd == "yaml-out":
         sys.exit(yaml_out(args[0]))
     {"tree": tree, "image": image, "manifest": manifest}.get(cmd, lambda *a: procs())(*args)

@@ -152,12 +152,57 @@ static void write_error(void **state)
 	fclose(f);
 }
 
+/*
+ * Twenty-first pass: "a\xff" and "a" U+FFFD were one JSON string, so two
+ * files (or comms, or container names) of those names were one object to a
+ * consumer keying on them. A member whose value is not UTF-8 is followed by
+ * KEY_escaped (the escaping rule's text, one to one); a valid one, a
+ * string in an array and a SARIF document (no_escaped) have none.
+ */
+static void doc_twins(struct cs_json *j)
+{
+	static const char *const parts[] = {"p/", "a\xff", NULL, "b"};
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "bad");
+	cs_json_str(j, "a\xff\\");
+	cs_json_key(j, "good");
+	cs_json_str(j, "a\xef\xbf\xbd");
+	cs_json_key(j, "parts");
+	cs_json_str_parts(j, parts, 4);
+	cs_json_key(j, "list");
+	cs_json_arr_begin(j);
+	cs_json_str(j, "a\xff");
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	j->no_escaped = true;
+	cs_json_obj_begin(j);
+	cs_json_key(j, "sarif");
+	cs_json_str(j, "a\xff");
+	cs_json_obj_end(j);
+}
+
+static void escaped_twins(void **state)
+{
+	char *s = render(doc_twins);
+
+	(void)state;
+	assert_string_equal(s,
+			    "{\"bad\":\"a\xef\xbf\xbd\\\\\",\"bad_escaped\":\"a\\\\xff\\\\\\\\\","
+			    "\"good\":\"a\xef\xbf\xbd\","
+			    "\"parts\":\"p/a\xef\xbf\xbd"
+			    "b\",\"parts_escaped\":\"p/a\\\\xffb\","
+			    "\"list\":[\"a\xef\xbf\xbd\"]}{\"sarif\":\"a\xef\xbf\xbd\"}\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(caps_shape),    cmocka_unit_test(escaping),
-	    cmocka_unit_test(invalid_utf8),  cmocka_unit_test(hidden_controls),
-	    cmocka_unit_test(hidden_astral), cmocka_unit_test(write_error),
+	    cmocka_unit_test(caps_shape),      cmocka_unit_test(escaping),
+	    cmocka_unit_test(invalid_utf8),    cmocka_unit_test(escaped_twins),
+	    cmocka_unit_test(hidden_controls), cmocka_unit_test(hidden_astral),
+	    cmocka_unit_test(write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,7 +43,9 @@ static void snapshot(void **state)
 	fclose(f);
 	assert_non_null(strstr(
 	    buf, "{\"processes\":[{\"pid\":42,\"ppid\":1,\"comm\":\"srv\","
-		 "\"cmdline\":\"srv --x \\u0001 caf\xc3\xa9 ? \xef\xbf\xbd\",\"user\":\"alice\","
+		 "\"cmdline\":\"srv --x \\u0001 caf\xc3\xa9 ? \xef\xbf\xbd\","
+		 /* not UTF-8: the escaping rule's text beside it (json.h) */
+		 "\"cmdline_escaped\":\"srv --x \\\\x01 caf\xc3\xa9 ? \\\\xff\",\"user\":\"alice\","
 		 "\"uids\":[1000,1000,1000,1000],\"gids\":[0,0,0,0],"
 		 "\"groups\":[4,27],\"caps\":"));
 	assert_non_null(strstr(buf,

@@ -2,9 +2,12 @@
 #include "cmocka-wrap.h"
 
 #include <errno.h>
+#include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <wchar.h>
 
 #include "capscope/text-table.h"
 #include "capscope/text.h"
@@ -310,10 +313,83 @@ static void table_long_cell(void **state)
 	free(big);
 }
 
+/*
+ * Twenty-first pass: the columns of a character are glibc's wcwidth() in a
+ * UTF-8 locale, for every code point wcwidth() knows (the table is made
+ * from Python's unicodedata; both are Unicode 14 here). Where the C.UTF-8
+ * locale is missing the oracle is, and only the spot checks run.
+ */
+static void width_is_wcwidth(void **state)
+{
+	locale_t u = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
+	size_t known = 0;
+
+	(void)state;
+	assert_int_equal(cs_cp_width(0x4e00), 2);
+	assert_int_equal(cs_cp_width(0xff21), 2);
+	assert_int_equal(cs_cp_width(0x1f600), 2);
+	assert_int_equal(cs_cp_width(0x0301), 0);
+	assert_int_equal(cs_cp_width(0x200d), 0);
+	assert_int_equal(cs_cp_width(0x1161), 0);
+	assert_int_equal(cs_cp_width(0x00ad), 1);
+	assert_int_equal(cs_cp_width(0x2fffd), 2); /* unassigned, a wide block */
+	assert_int_equal(cs_cp_width('a'), 1);
+	assert_int_equal(cs_cp_width('\t'), 0);
+	if (!u)
+		return;
+	old = uselocale(u);
+	for (uint32_t c = 0xa0; c <= 0x10ffff; c++) {
+		int w = wcwidth((wchar_t)c);
+
+		if (w < 0 || (c >= 0xd800 && c <= 0xdfff))
+			continue;
+		known++;
+		if ((int)cs_cp_width(c) != w)
+			fail_msg("U+%04X: %u columns, wcwidth says %d", (unsigned)c, cs_cp_width(c),
+				 w);
+	}
+	uselocale(old);
+	freelocale(u);
+	assert_true(known > 250000);
+}
+
+/* A cell is padded to the columns it shows, not its code points. */
+static void table_wide_cells(void **state)
+{
+	const char *rows[][3] = {{"NAME", "UID", "X"},
+				 {"\xe6\xbc\xa2\xe5\xad\x97", "0", "x"}, /* two CJK: 4 columns */
+				 {"e\xcc\x81"
+				  "e\xcc\x81",
+				  "1", "y"}, /* e and U+0301 twice: 2 */
+				 {"abcde", "2", "z"}};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct cs_table t;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(cs_text_width("\xf0\x9f\x98\x80x\xff", 6), 4); /* emoji, x, a bad byte */
+	cs_table_init(&t, 3);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(cs_table_add(&t, rows[i]), 0);
+	cs_table_print(&t, f, NULL);
+	fclose(f);
+	assert_string_equal(out, "NAME   UID  X\n"
+				 "\xe6\xbc\xa2\xe5\xad\x97   0    x\n"
+				 "e\xcc\x81"
+				 "e\xcc\x81     1    y\n"
+				 "abcde  2    z\n");
+	cs_table_free(&t);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(hex_masks),
+	    cmocka_unit_test(width_is_wcwidth),
+	    cmocka_unit_test(table_wide_cells),
 	    cmocka_unit_test(hex_huge),
 	    cmocka_unit_test(grammar_examples),
 	    cmocka_unit_test(grammar_random),
