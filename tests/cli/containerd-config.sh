@@ -82,7 +82,7 @@ long=$T/$(printf 'd%.0s' $(seq 120))/$(printf 'e%.0s' $(seq 120))
 mkdir -p "$long" && cp v2.toml "$long/v2-end.toml"
 "$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config "$long/v2-end.toml" root.yaml >long.json
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' long.json)" \
-  "of runtime runc \\(/.*\\.\\.\\..*/v2-end\\.toml\\)" "a config path of ${#long} bytes and more: the step marks the cut and keeps the name"
+  "of runtime 'runc' \\(/.*\\.\\.\\..*/v2-end\\.toml\\)" "a config path of ${#long} bytes and more: the step marks the cut and keeps the name"
 
 # Another handler of a name of 230 bytes, its base_runtime_spec of the
 # wrong type: the message's field path was cut to 255 bytes and then had
@@ -259,7 +259,7 @@ BASE_RUNTIME_SPEC = "$T/base.json"
 TOML
 "$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config upper.toml root.yaml >up.json
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' up.json)" \
-  "base_runtime_spec .*/base.json of runtime mine " "1.x: DEFAULT_RUNTIME_NAME and BASE_RUNTIME_SPEC read (go-toml v1's upper-case spelling)"
+  "base_runtime_spec '.*/base.json' of runtime 'mine' " "1.x: DEFAULT_RUNTIME_NAME and BASE_RUNTIME_SPEC read (go-toml v1's upper-case spelling)"
 cat >both.toml <<TOML
 version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd]
@@ -270,7 +270,7 @@ base_runtime_spec = "$T/base.json"
 TOML
 "$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config both.toml root.yaml >both.json
 like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") | .detail' both.json)" \
-  "of runtime mine " "1.x: the exact spelling first when the upper-case one is there too (as containerd 1.6 reads it)"
+  "of runtime 'mine' " "1.x: the exact spelling first when the upper-case one is there too (as containerd 1.6 reads it)"
 cat >title.toml <<TOML
 version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]

@@ -261,6 +261,11 @@ def containerd_view(cfg):
                     "imports": dump.get("imports", [])}
 
 
+def unquote(word):
+    """A quoted word of a step as written: its own quotes doubled."""
+    return word.replace("''", "'")
+
+
 def capscope_view(capscope, cfg, pod):
     p = subprocess.run([capscope, "explain", "pod", "--json", "--runtime", "containerd@1.6",
                         "--containerd-config", cfg, "--check", "bind:80", pod],
@@ -273,10 +278,12 @@ def capscope_view(capscope, cfg, pod):
     j = json.loads(out)
     steps = [s for c in j.get("containers", []) for s in c.get("steps", [])]
     base = [s["detail"] for s in steps if s.get("rule") == "containerd.base-spec"]
-    # "base_runtime_spec PATH of runtime NAME (CONFIG), in place of ..."
-    m = re.search(r"base_runtime_spec (.*) of runtime (.*) \(" + re.escape(cfg) + r"\), in place",
+    # "base_runtime_spec 'PATH' of runtime 'NAME' (CONFIG), in place of ...",
+    # each a quoted word whose own quotes are doubled
+    m = re.search(r"base_runtime_spec '(.*)' of runtime '(.*)' \(" + re.escape(cfg) + r"\), in place",
                   base[0]) if base else None
-    return "read", {"base": m.group(1) if m else "", "name": m.group(2) if m else None,
+    return "read", {"base": unquote(m.group(1)) if m else "",
+                    "name": unquote(m.group(2)) if m else None,
                     "ports": "ip_unprivileged_port_start=0" in out}
 
 
