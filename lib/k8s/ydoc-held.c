@@ -32,6 +32,7 @@
  */
 #include "ydoc-held.h"
 
+#include <libfyaml.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -411,4 +412,28 @@ bool ydoc_held_blank_at(const struct ydoc_held *h, size_t line, size_t col)
 	int c = char_at(h, line, col, &at);
 
 	return c < 0 || c == YDOC_HELD_END || c == ' ' || c == '\t' || line_break(h, at);
+}
+
+struct fy_parser *ydoc_quiet_parser(struct fy_diag **fd, bool json, bool collect)
+{
+	struct fy_diag_cfg dcfg;
+	struct fy_parser *fyp;
+
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = NULL;
+	dcfg.level = FYET_ERROR;
+	if (!(*fd = fy_diag_create(&dcfg)))
+		return NULL;
+	fy_diag_set_collect_errors(*fd, collect);
+	struct fy_parse_cfg pcfg = {
+	    .flags = FYPCF_QUIET | (json ? FYPCF_DEFAULT_VERSION_1_2 : FYPCF_DEFAULT_VERSION_1_1) |
+		     FYPCF_JSON_NONE | FYPCF_DISABLE_RECYCLING,
+	    .diag = *fd,
+	};
+	if (!(fyp = fy_parser_create(&pcfg))) {
+		fy_diag_destroy(*fd);
+		*fd = NULL;
+	}
+	return fyp;
 }

@@ -90,4 +90,17 @@ int ydoc_held_char_at(const struct ydoc_held *h, size_t line, size_t col);
 const char *ydoc_held_span(const struct ydoc_held *h, size_t sl, size_t sc, size_t el, size_t ec,
 			   size_t *len);
 
+struct fy_diag;
+struct fy_parser;
+
+/*
+ * A libfyaml parser that prints nothing: its errors are its caller's to
+ * say (kept in *fd when collect). YAML 1.2 for JSON, else 1.1, and no
+ * recycling: libfyaml would keep every token and event of the stream on
+ * its free lists until the parser is destroyed. NULL (and *fd NULL) when
+ * out of memory. The reader (ydoc.c) and the tab check (ydoc-tabs.c) both
+ * scan with it, each feeding it with ydoc_held_feed.
+ */
+struct fy_parser *ydoc_quiet_parser(struct fy_diag **fd, bool json, bool collect);
+
 #endif

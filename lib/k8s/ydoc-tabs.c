@@ -32,30 +32,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* A scanner that keeps quiet: its errors are the reader's to say. */
-static struct fy_parser *quiet_scanner(struct fy_diag **fd)
-{
-	struct fy_diag_cfg dcfg;
-	struct fy_parser *fyp;
-
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = NULL;
-	dcfg.level = FYET_ERROR;
-	if (!(*fd = fy_diag_create(&dcfg)))
-		return NULL;
-	struct fy_parse_cfg pcfg = {
-	    .flags =
-		FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1 | FYPCF_JSON_NONE | FYPCF_DISABLE_RECYCLING,
-	    .diag = *fd,
-	};
-	if (!(fyp = fy_parser_create(&pcfg))) {
-		fy_diag_destroy(*fd);
-		*fd = NULL;
-	}
-	return fyp;
-}
-
 static ssize_t feed(void *user, void *buf, size_t count)
 {
 	return ydoc_held_feed(user, buf, count);
@@ -119,10 +95,10 @@ static int refuse(const char *text, size_t at, struct cs_diag *d)
 	cs_json_pos(text, at, &line, &col);
 	return cs_diag_set(
 	    d, EINVAL, line, col, "",
-	    "YAML: a tab where Kubernetes (go-yaml) takes no white space: at a line's "
-	    "start, on a blank line, after '-' or '?', outside '[...]' and '{...}'; "
-	    "kubectl refuses the file (found character that cannot start any token, "
-	    "or a tab character that violates indentation); use spaces");
+	    /* under 256 bytes: cs_diag cuts a longer message in its middle */
+	    "YAML: a tab where go-yaml takes no white space (a line's start, a blank "
+	    "line, after '-' or '?', left of a plain scalar's indentation): kubectl "
+	    "refuses the file; use spaces");
 }
 
 /* Block collections deeper than this: their tabs are left to the reader. */
@@ -142,7 +118,8 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 
 	if (!memchr(text, '\t', len))
 		return 0;
-	if (!(fyp = quiet_scanner(&fd)))
+	/* quiet: its errors are the reader's to say */
+	if (!(fyp = ydoc_quiet_parser(&fd, false, false)))
 		return -ENOMEM;
 	/* libfyaml skips a byte order mark and counts no column for it */
 	h = (struct ydoc_held){

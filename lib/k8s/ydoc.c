@@ -869,32 +869,6 @@ bool ydoc_wants_room(const char *text, size_t len)
 	return len > 0 && (text[0] == '{' || text[0] == '[');
 }
 
-static struct fy_parser *new_parser(struct fy_diag **fd, bool json)
-{
-	struct fy_diag_cfg dcfg;
-	struct fy_parser *fyp;
-
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = NULL;
-	dcfg.level = FYET_ERROR;
-	if (!(*fd = fy_diag_create(&dcfg)))
-		return NULL;
-	fy_diag_set_collect_errors(*fd, true);
-	struct fy_parse_cfg pcfg = {
-	    /* No recycling: libfyaml would keep every token and event of the
-	     * stream on its free lists until the parser is destroyed. */
-	    .flags = FYPCF_QUIET | (json ? FYPCF_DEFAULT_VERSION_1_2 : FYPCF_DEFAULT_VERSION_1_1) |
-		     FYPCF_JSON_NONE | FYPCF_DISABLE_RECYCLING,
-	    .diag = *fd,
-	};
-	if (!(fyp = fy_parser_create(&pcfg))) {
-		fy_diag_destroy(*fd);
-		*fd = NULL;
-	}
-	return fyp;
-}
-
 static ssize_t feed(void *user, void *buf, size_t count)
 {
 	return ydoc_held_feed(user, buf, count);
@@ -1181,7 +1155,7 @@ static int read_text(char *buf, size_t len, bool room, bool json, bool keys, con
 	}
 	r.text = buf;
 	r.text_len = len + r.shift;
-	if (!(r.fyp = new_parser(&fd, json)))
+	if (!(r.fyp = ydoc_quiet_parser(&fd, json, true)))
 		return -ENOMEM;
 	r.held = (struct ydoc_held){.text = buf, .len = r.text_len};
 	/* libfyaml skips a byte order mark at the start and counts no column

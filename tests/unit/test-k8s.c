@@ -634,7 +634,7 @@ static void test_go_yaml_tabs(void **state)
 		assert_int_equal(parse(&m, bad[i].y, &d), -EINVAL);
 		assert_int_equal(d.line, bad[i].line);
 		assert_int_equal(d.column, bad[i].column);
-		assert_non_null(strstr(d.message, "a tab where Kubernetes (go-yaml)"));
+		assert_non_null(strstr(d.message, "a tab where go-yaml takes no white space"));
 		cs_k8s_manifest_free(&m);
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {

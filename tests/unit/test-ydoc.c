@@ -868,7 +868,7 @@ static void test_json_streams(void **state)
 	{
 		char *o = docs_of("---\n\t{}\n", false);
 
-		assert_non_null(strstr(o, "error -22 2:1 YAML: a tab where Kubernetes"));
+		assert_non_null(strstr(o, "error -22 2:1 YAML: a tab where go-yaml"));
 		free(o);
 	}
 	/* JSON to kubectl (white space only before it): YAML 1.1's breaks kept */
