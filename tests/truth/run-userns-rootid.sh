@@ -79,7 +79,7 @@ for bin in "${bins[@]}"; do
     is "$?" 127 "$name $opts: refused (exit 127)"
     ok "$([ ! -e "$T/out/ran" ]; echo $?)" "$name $opts: nothing ran ($out)"
     is "$(wc -l <<<"$out")" 1 "$name $opts: one line"
-    like "$out" "step 'execve' refused: EPERM \\(.*ftouch would (gain 1 capabilities the plan drops \\(cap_net_raw|not keep the ambient set asked for)" \
+    like "$out" "step 'execve' refused: EPERM \\(.*ftouch would (gain 1 capability the plan drops \\(cap_net_raw|not keep the ambient set asked for)" \
       "$name $opts: names the file's gain or loss"
     out=$(nest2 $bin --dry-run --securebits noroot $opts -- "$T/ftouch" 2>&1)
     is "$?" 127 "$name --dry-run $opts: 127 too"
