@@ -204,12 +204,19 @@ void cs_json_key(struct cs_json *j, const char *key)
 	j->after_key = true;
 }
 
-static bool utf8(const char *s, size_t n)
+/* s[0, len) escaped (escape.h) into the string being written, in pieces of
+ * whole characters (cs_text_cut), each with s as its context, as
+ * cs_escape_write. */
+static void escaped_body(struct cs_json *j, const char *s, size_t len)
 {
-	for (size_t i = 0, k; i < n; i += k)
-		if (!(k = cs_utf8_seq_len((const unsigned char *)s + i, n - i)))
-			return false;
-	return true;
+	char buf[4 * 1024 + 1]; /* an escape is at most 4 bytes a byte */
+
+	for (size_t at = 0, k; at < len; at += k) {
+		if (!(k = cs_text_cut(s + at, len - at, 1024)))
+			k = len - at < 1024 ? len - at : 1024;
+		cs_escape_span(s, len, at, at + k, buf, sizeof(buf));
+		body(j, buf, strlen(buf));
+	}
 }
 
 /* The member KEY_escaped after a value that is not UTF-8 (cs_json): its
@@ -224,25 +231,15 @@ static void escaped_twin(struct cs_json *j, bool keyed, const char *const *parts
 	if (!keyed || j->no_escaped || !j->key[0])
 		return;
 	for (size_t i = 0; i < np; i++)
-		whole = whole && (!parts[i] || utf8(parts[i], PART_LEN(i)));
+		whole = whole && (!parts[i] || cs_utf8_valid(parts[i], PART_LEN(i)));
 	if (whole)
 		return;
 	snprintf(key, sizeof(key), "%s_escaped", j->key);
 	cs_json_key(j, key);
 	sep(j);
 	put(j, "\"", 1);
-	for (size_t i = 0; i < np; i++) {
-		size_t len = PART_LEN(i);
-		char buf[4 * 1024 + 1]; /* an escape is at most 4 bytes a byte */
-
-		/* Whole characters a piece (cs_text_cut), as cs_escape_write. */
-		for (size_t at = 0, m; at < len; at += m) {
-			if (!(m = cs_text_cut(parts[i] + at, len - at, 1024)))
-				m = len - at < 1024 ? len - at : 1024;
-			cs_escape_span(parts[i], len, at, at + m, buf, sizeof(buf));
-			body(j, buf, strlen(buf));
-		}
-	}
+	for (size_t i = 0; i < np; i++)
+		escaped_body(j, parts[i], PART_LEN(i));
 	put(j, "\"", 1);
 #undef PART_LEN
 }
@@ -280,21 +277,11 @@ void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n)
 
 void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n)
 {
-	char buf[4 * 1024 + 1]; /* an escape is at most 4 bytes a byte */
-
 	sep(j);
 	put(j, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = parts[i] ? strlen(parts[i]) : 0;
-
-		/* In pieces on characters, each with its part as its context. */
-		for (size_t at = 0, k; at < len; at += k) {
-			if (!(k = cs_text_cut(parts[i] + at, len - at, 1024)))
-				k = len - at < 1024 ? len - at : 1024;
-			cs_escape_span(parts[i], len, at, at + k, buf, sizeof(buf));
-			body(j, buf, strlen(buf));
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (parts[i])
+			escaped_body(j, parts[i], strlen(parts[i]));
 	put(j, "\"", 1);
 }
 

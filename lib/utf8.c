@@ -194,3 +194,13 @@ bool cs_go_padded(const char *s, size_t n)
 		;
 	return cs_go_space_len((const unsigned char *)s + k, n - k) == n - k;
 }
+
+bool cs_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = u[i] < 0x80 ? 1 : cs_utf8_seq_len(u + i, n - i)))
+			return false;
+	return true;
+}

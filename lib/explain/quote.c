@@ -81,13 +81,7 @@ char *cs_quote_yaml_dup(const char *s)
 
 bool cs_text_is_utf8(const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), k;
-
-	for (size_t i = 0; i < n; i += k)
-		if (!(k = u[i] < 0x80 ? 1 : cs_utf8_seq_len(u + i, n - i)))
-			return false;
-	return true;
+	return cs_utf8_valid(s, strlen(s));
 }
 
 /* argv[i], with "./" before a word that starts with '-' (a relative path). */

@@ -139,6 +139,8 @@ int cs_read_config_file(const char *path, size_t max, const char *reader, char *
  * readable (lib/utf8.c).
  */
 size_t cs_utf8_seq_len(const unsigned char *s, size_t left);
+/* Whether s[0, n) is valid UTF-8 throughout (cs_utf8_seq_len at each step). */
+bool cs_utf8_valid(const char *s, size_t n);
 /* The same, and the sequence's code point in *cp (untouched when invalid). */
 size_t cs_utf8_decode(const unsigned char *s, size_t left, uint32_t *cp);
 /*
