@@ -578,40 +578,57 @@ static struct cs_node_ctr *lookup(struct cs_node_inventory *inv, struct id_index
 	return *s = c;
 }
 
-/* The owner of a bundle not recorded yet (cs_node_owner's rule). */
-static uid_t bundle_owner(const char *bundle, uid_t state)
+/*
+ * The owner of a bundle not recorded yet (cs_node_owner's rule) into *owner:
+ * 0, or -ENOMEM when the walk could not be made (a scan error, as for the
+ * pid file: an owner unknown for memory is not a user's).
+ */
+static int bundle_owner(const char *bundle, uid_t state, uid_t *owner)
 {
 	char path[PATH_MAX];
 	struct stat sb;
-	uid_t owner;
 	int fd;
 
+	*owner = state;
 	if (state || !join(path, bundle, "config.json"))
-		return state;
-	if ((fd = open_owned(path, &sb, &owner)) == -ENOENT)
-		return state;
+		return 0;
+	if ((fd = open_owned(path, &sb, owner)) == -ENOENT) {
+		*owner = state;
+		return 0;
+	}
+	if (fd == -ENOMEM)
+		return fd;
 	if (fd < 0)
-		return (uid_t)-1; /* a symbolic link on the way: not root's */
-	close(fd);
-	return owner;
+		*owner = (uid_t)-1; /* a symbolic link on the way: not root's */
+	else
+		close(fd);
+	return 0;
 }
 
 /*
- * Whether c keeps the bundle it has over this one of the same id. The
- * first root to name an id in a scan wins, but a user's bundle never wins
- * over root's (cs_node_owner): it would hide the root container. Root's
- * from the last scan is kept over a user's found before it in this one
- * (when it is gone, c is not seen and is dropped; the user's is taken at
- * the next scan), or the two would take turns, each config.json parsed
- * again at every scrape. The owner is looked up only for such a contest.
+ * Whether c keeps the bundle it has over this one of the same id (1, 0, or
+ * -ENOMEM). The first root to name an id in a scan wins, but a user's
+ * bundle never wins over root's (cs_node_owner): it would hide the root
+ * container. Root's from the last scan is kept over a user's found before
+ * it in this one (when it is gone, c is not seen and is dropped; the
+ * user's is taken at the next scan), or the two would take turns, each
+ * config.json parsed again at every scrape. The owner is looked up only
+ * for such a contest.
  */
-static bool keep_recorded(const struct cs_node_ctr *c, const char *bundle, uid_t state)
+static int keep_recorded(const struct cs_node_ctr *c, const char *bundle, uid_t state)
 {
+	uid_t owner;
+	int r;
+
 	if (!c->bundle || (!c->seen && !strcmp(c->bundle, bundle)))
-		return false;
-	if (cs_node_owner(c) != 0)
-		return c->seen && bundle_owner(bundle, state) != 0;
-	return c->seen || bundle_owner(bundle, state) != 0;
+		return 0;
+	if (cs_node_owner(c) != 0 && !c->seen)
+		return 0;
+	if (cs_node_owner(c) == 0 && c->seen)
+		return 1;
+	if ((r = bundle_owner(bundle, state, &owner)) < 0)
+		return r;
+	return owner != 0;
 }
 
 /* One bundle found: record it (the first root to name an id wins). */
@@ -619,11 +636,12 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const char 
 		 const char *bundle, const char *runtime, pid_t pid, struct state_file sf)
 {
 	struct cs_node_ctr *c = lookup(inv, ix, id, true);
+	int keep;
 
 	if (!c)
 		return -ENOMEM;
-	if (keep_recorded(c, bundle, sf.owner))
-		return 0;
+	if ((keep = keep_recorded(c, bundle, sf.owner)) != 0)
+		return keep < 0 ? keep : 0;
 	c->seen = true;
 	if (!c->bundle || strcmp(c->bundle, bundle) != 0) {
 		ctr_clear_config(c);
@@ -647,9 +665,13 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 	struct state_file sf = {{0, 0}, 0};
 	int r;
 
-	if (!dp)
-		return 0; /* a runtime that is not installed */
-	while ((e = readdir(dp)) != NULL) {
+	if (!dp) {
+		/* A runtime that is not installed (or a root the agent may not
+		 * read); a lack of memory or descriptors is the scan's error, not
+		 * a root without containers. */
+		return errno == ENOMEM || errno == EMFILE || errno == ENFILE ? -errno : 0;
+	}
+	while ((errno = 0, e = readdir(dp)) != NULL) {
 		sf = (struct state_file){{0, 0}, 0}; /* not the entry before's */
 		if (!plain_name(e->d_name))
 			continue;
@@ -706,7 +728,9 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	/* readdir's own error (the rest of the directory unread) is the
+	 * scan's error too: containers left out of a page would be lost. */
+	return errno ? -errno : 0;
 }
 
 int cs_node_scan_bundles(struct cs_node_inventory *inv, const struct cs_node_opts *o)

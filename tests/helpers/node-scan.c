@@ -7,6 +7,8 @@
  * userdata root (or LAYOUT:/PATH, as --bundle-root takes it: runc:/PATH),
  * each container follows as "ID PID N_PROCS", and its pod's
  * namespace after them ("-" for none) when NODE_SCAN_NS is set.
+ * NODE_SCAN_ROOT2 names a second root, scanned after the first (two roots
+ * naming one id: the contest of tests/cli/serve-node-owner-enomem.sh).
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -15,8 +17,9 @@
 
 int main(int argc, char **argv)
 {
-	struct cs_node_root root = {CS_NODE_TASK, "/nonexistent"};
-	struct cs_node_opts o = {.roots = &root, .n_roots = 1, .no_predict = true};
+	struct cs_node_root roots[2] = {{CS_NODE_TASK, "/nonexistent"}};
+	struct cs_node_opts o = {.roots = roots, .n_roots = 1, .no_predict = true};
+	const char *second = getenv("NODE_SCAN_ROOT2");
 	struct cs_node_inventory inv = {0};
 	struct cs_diag d = {0};
 	int r, warm = argc == 4 ? atoi(argv[3]) : 1;
@@ -27,8 +30,13 @@ int main(int argc, char **argv)
 	}
 	o.proc = argv[1];
 	/* A userdata root, or any layout as --bundle-root gives it (runc:/PATH). */
-	if (argc >= 3 && cs_node_root_parse(argv[2], &root) < 0)
-		root = (struct cs_node_root){CS_NODE_USERDATA, argv[2]};
+	if (argc >= 3 && cs_node_root_parse(argv[2], &roots[0]) < 0)
+		roots[0] = (struct cs_node_root){CS_NODE_USERDATA, argv[2]};
+	if (argc >= 3 && second && *second) {
+		if (cs_node_root_parse(second, &roots[1]) < 0)
+			roots[1] = (struct cs_node_root){CS_NODE_USERDATA, second};
+		o.n_roots = 2;
+	}
 	r = cs_node_scan(&inv, &o, &d);
 	for (int i = 0; r == 0 && i < warm; i++)
 		r = cs_node_scan(&inv, &o, &d); /* the scrapes after the first */
