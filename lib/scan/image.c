@@ -32,6 +32,7 @@
 #include "media-types.h"
 #include "siphash.h"
 #include "tar-shadow.h"
+#include "gz-guard.h"
 #include "xz-guard.h"
 #include "view.h"
 #include "../internal/exec-script.h"
@@ -105,6 +106,9 @@ struct img {
 	const char *layer_media;
 	bool sum_tar; /* docker: the digest is a diff_id, of the uncompressed tar */
 	struct cs_blob_digest sum;
+	/* The layer's stored bytes read as Go's gzip reader reads them
+	 * (gz-guard.h), every one, to the stream's end: gz_rest. */
+	struct cs_gz_guard gz;
 	/* The document and field that name the member being opened
 	 * ("manifest.json: Layers[2]", "index.json: manifests"), "" when none
 	 * does (index.json itself): a member's refusal names it (member_fail). */
@@ -272,6 +276,61 @@ static int xz_check(struct img *im, struct archive *a, struct cs_xz_guard *g, co
 }
 
 /*
+ * Stored bytes of a layer, read as Go's gzip reader reads them (n == 0: the
+ * stream's end): 0, or the reader's error (img_fail) set on `a` too.
+ */
+static int gz_check(struct img *im, struct archive *a, struct cs_gz_guard *g, const void *buf,
+		    size_t n)
+{
+	int rc = cs_gz_guard_feed(g, buf, n);
+
+	if (rc == -EINVAL)
+		img_fail(im, EINVAL, "%s; refusing", g->why);
+	else if (rc == -ENOTSUP)
+		img_fail(im, ENOTSUP, "%s; capscope cannot read the layer as they do: refusing", g->why);
+	else if (rc < 0)
+		img_fail(im, -rc, "reading gzip: %s", strerror(-rc));
+	if (rc < 0 && a)
+		archive_set_error(a, -rc, "%s", im->d ? im->d->message : "gzip");
+	return rc;
+}
+
+/* A layer's gzip guard, fresh. */
+static struct cs_gz_guard *gz_start(struct img *im)
+{
+	cs_gz_guard_free(&im->gz);
+	cs_gz_guard_init(&im->gz);
+	return &im->gz;
+}
+
+/*
+ * The layer read (rc 0), the rest of its stored bytes, which libarchive
+ * leaves unread past the tar's end or past bytes that are not a gzip
+ * header, read by the gzip guard from fd or the outer entry, and its end:
+ * containerd, Docker and podman read a layer to the stream's end (the
+ * diff_id), and fail there. Bytes read are hashed when hash.
+ */
+static int gz_rest(struct img *im, int rc, int fd, struct archive *outer, bool hash)
+{
+	char buf[IO_BLOCK];
+	ssize_t n;
+
+	if (rc < 0 || im->rec_over || !cs_gz_guard_on(&im->gz))
+		return rc;
+	do {
+		n = fd >= 0 ? read(fd, buf, sizeof(buf)) : archive_read_data(outer, buf, sizeof(buf));
+		if (n > 0 && hash)
+			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
+		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0)
+			return rc;
+	} while (n > 0 || (n < 0 && fd >= 0 && errno == EINTR));
+	if (n < 0)
+		return fd >= 0 ? img_fail(im, errno, "reading: %s", strerror(errno))
+			       : arc_err(im, outer, "reading the layer");
+	return gz_check(im, NULL, &im->gz, NULL, 0);
+}
+
+/*
  * An xz stream behind another compression (an xz'd file gzip'd) would reach
  * the decoder unchecked: refused, as containerd, which undoes one
  * compression, could not read it either.
@@ -295,6 +354,7 @@ struct guarded {
 	bool own;
 	bool hash; /* the layer's stored bytes: fed to im->sum */
 	struct cs_xz_guard xz;
+	struct cs_gz_guard own_gz, *gz; /* a layer's: im->gz, read on by gz_rest */
 	char buf[IO_BLOCK];
 };
 
@@ -310,7 +370,8 @@ static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
 		archive_set_error(a, errno, "read: %s", strerror(errno));
 		return -1;
 	}
-	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0)
+	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0 ||
+	    gz_check(g->im, a, g->gz, g->buf, (size_t)n) < 0)
 		return -1;
 	if (g->hash)
 		cs_blob_digest_feed(&g->im->sum, g->buf, (size_t)n);
@@ -325,7 +386,7 @@ static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || g->hash || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
+	if (g->xz.state || cs_gz_guard_on(g->gz) || g->hash || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
@@ -337,12 +398,17 @@ static int guarded_close(struct archive *a, void *cd)
 	(void)a;
 	if (g->own)
 		close(g->fd);
+	cs_gz_guard_free(&g->own_gz);
 	free(g);
 	return ARCHIVE_OK;
 }
 
-/* archive_read_open_filename (path) or _fd (fd, when path is NULL), with the xz guard. */
-static int open_guarded(struct img *im, struct archive *a, const char *path, int fd)
+/*
+ * archive_read_open_filename (path) or _fd (fd, when path is NULL), with the
+ * xz guard, and the gzip guard gz (a layer's, left for gz_rest) or its own.
+ */
+static int open_guarded(struct img *im, struct archive *a, const char *path, int fd,
+			struct cs_gz_guard *gz)
 {
 	struct guarded *g = malloc(sizeof(*g));
 
@@ -360,6 +426,8 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 		return ARCHIVE_FATAL;
 	}
 	cs_xz_guard_init(&g->xz);
+	cs_gz_guard_init(&g->own_gz);
+	g->gz = gz ? gz : &g->own_gz;
 	archive_read_set_skip_callback(a, guarded_skip);
 	if (archive_read_open(a, g, NULL, guarded_read, guarded_close) != ARCHIVE_OK)
 		return ARCHIVE_FATAL;
@@ -387,7 +455,8 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 		archive_set_error(a, EFBIG, "%s", s->im->d ? s->im->d->message : "too large");
 		return -1;
 	}
-	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0)
+	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0 ||
+	    gz_check(s->im, a, &s->im->gz, s->buf, (size_t)n) < 0)
 		return -1;
 	if (!s->im->sum_tar)
 		cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
@@ -776,10 +845,11 @@ static int read_shadowed_fd(struct img *im, int fd, const char *what)
 		return read_shadowed(im, NULL, fd, what);
 	if (!(raw = new_raw_reader()))
 		return -ENOMEM;
-	if (open_guarded(im, raw, NULL, fd) != ARCHIVE_OK)
+	if (open_guarded(im, raw, NULL, fd, gz_start(im)) != ARCHIVE_OK)
 		rc = arc_err(im, raw, what);
 	else
-		rc = read_shadowed(im, raw, -1, what);
+		rc = gz_rest(im, read_shadowed(im, raw, -1, what), fd, NULL,
+			     im->sum.on && !im->sum_tar);
 	archive_read_free(raw);
 	return rc;
 }
@@ -1332,7 +1402,7 @@ static void outer_index(struct img *im)
 
 	im->outer_tried = true;
 	if (!a || cs_siphash_key(im->outer_key) < 0 ||
-	    open_guarded(im, a, im->path, -1) != ARCHIVE_OK)
+	    open_guarded(im, a, im->path, -1, NULL) != ARCHIVE_OK)
 		goto out;
 	while ((rc = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		struct outer_ent *o;
@@ -1439,7 +1509,7 @@ static struct archive *open_outer_seq(struct img *im, size_t raw, uint64_t want)
 	if (!im->seq) {
 		im->seq = new_reader();
 		im->seq_next = 0;
-		if (!im->seq || open_guarded(im, im->seq, im->path, -1) != ARCHIVE_OK)
+		if (!im->seq || open_guarded(im, im->seq, im->path, -1, NULL) != ARCHIVE_OK)
 			goto fail;
 	}
 	at = (uint64_t)archive_filter_bytes(im->seq, 0);
@@ -1524,7 +1594,7 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		return NULL;
 	a = new_reader();
 	if (a && lseek(*fd, o->pos, SEEK_SET) == o->pos &&
-	    open_guarded(im, a, NULL, *fd) == ARCHIVE_OK &&
+	    open_guarded(im, a, NULL, *fd, NULL) == ARCHIVE_OK &&
 	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && entry_is(im, e, o->name))
 		return a;
 	if (a)
@@ -1553,7 +1623,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name)
 		struct archive_entry *e;
 		bool relink = false;
 
-		if (!a || open_guarded(im, a, im->path, -1) != ARCHIVE_OK) {
+		if (!a || open_guarded(im, a, im->path, -1, NULL) != ARCHIVE_OK) {
 			if (a) {
 				arc_err(im, a, "opening");
 				archive_read_free(a);
@@ -1768,6 +1838,10 @@ static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct
 			    : archive_read_data(outer, buf, sizeof(buf));
 		if (n > 0)
 			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
+		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0) {
+			im->sum.on = false;
+			return rc;
+		}
 	} while (n > 0 || (n < 0 && fd >= 0 && errno == EINTR));
 	if (n < 0) {
 		im->sum.on = false;
@@ -1829,6 +1903,7 @@ static int read_one_layer(struct img *im, const char *name)
 		ns->outer = outer;
 		ns->im = im;
 		cs_xz_guard_init(&ns->xz);
+		gz_start(im);
 		sr = sum_start(im);
 		rc = sr < 0 ? ARCHIVE_FATAL : archive_read_open(inner, ns, NULL, nested_read, NULL);
 		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
@@ -1839,8 +1914,10 @@ static int read_one_layer(struct img *im, const char *name)
 	else if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1, outer,
-			     inner);
+		rc = gz_rest(im,
+			     sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1,
+				     outer, inner),
+			     -1, outer, false);
 	im->sum.on = false;
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed.
@@ -2354,6 +2431,7 @@ static void img_free(struct img *im)
 	free(im->outer);
 	if (im->seq)
 		archive_read_free(im->seq);
+	cs_gz_guard_free(&im->gz);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
 		close(im->dirfd);
@@ -2608,7 +2686,9 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 		return -ENOMEM;
 	}
 	cs_xz_guard_init(&xz);
-	if ((rc = xz_check(&im, NULL, &xz, buf, len)) < 0)
+	if ((rc = xz_check(&im, NULL, &xz, buf, len)) < 0 ||
+	    (rc = gz_check(&im, NULL, gz_start(&im), buf, len)) < 0 ||
+	    (rc = gz_check(&im, NULL, &im.gz, NULL, 0)) < 0)
 		; /* said */
 	else if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK || xz_stacked(&im, a) < 0)
 		rc = arc_err(&im, a, "opening");
