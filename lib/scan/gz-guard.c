@@ -14,7 +14,18 @@
  * CRC-32 and ISIZE checked; then either the stream's end, or 10 more bytes
  * that must start another member (fewer: unexpected EOF).
  */
-enum { GZ_OFF, GZ_HDR, GZ_XLEN, GZ_XDATA, GZ_NAME, GZ_COMMENT, GZ_HCRC, GZ_DATA, GZ_TRAILER, GZ_BAD };
+enum {
+	GZ_OFF,
+	GZ_HDR,
+	GZ_XLEN,
+	GZ_XDATA,
+	GZ_NAME,
+	GZ_COMMENT,
+	GZ_HCRC,
+	GZ_DATA,
+	GZ_TRAILER,
+	GZ_BAD
+};
 
 enum { F_HCRC = 2, F_EXTRA = 4, F_NAME = 8, F_COMMENT = 16 };
 
@@ -52,10 +63,12 @@ static int bad(struct cs_gz_guard *g, const char *go, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(g->why, sizeof(g->why),
-		 "gzip member %llu (at byte %llu): %s: Go's gzip reader (containerd, Docker, "
-		 "podman) fails, %s",
-		 (unsigned long long)g->member, (unsigned long long)g->m_at, what, go);
+	/* cut, if ever, at the end: the sizes above keep it whole */
+	if (snprintf(g->why, sizeof(g->why),
+		     "gzip member %llu (at byte %llu): %s: Go's gzip reader (containerd, Docker, "
+		     "podman) fails, %s",
+		     (unsigned long long)g->member, (unsigned long long)g->m_at, what, go) < 0)
+		g->why[0] = 0;
 	g->state = GZ_BAD;
 	g->err = -EINVAL;
 	return -EINVAL;
@@ -117,11 +130,12 @@ static int header_byte(struct cs_gz_guard *g, unsigned char b)
 	 * for no gzip (the first: "Unrecognized archive format"; a later one:
 	 * the stream's end, the rest unread). Neither reading is Go's. */
 	if (g->flags & 0xe0) {
-		snprintf(g->why, sizeof(g->why),
-			 "gzip member %llu (at byte %llu) sets reserved flag bits (%#x): Go's gzip "
-			 "reader (containerd, Docker, podman) ignores them, libarchive reads no such "
-			 "member",
-			 (unsigned long long)g->member, (unsigned long long)g->m_at, g->flags & 0xe0);
+		if (snprintf(g->why, sizeof(g->why),
+			     "gzip member %llu (at byte %llu) sets reserved flags (%#x): Go's gzip "
+			     "reader (containerd, Docker, podman) reads it, libarchive does not",
+			     (unsigned long long)g->member, (unsigned long long)g->m_at,
+			     g->flags & 0xe0) < 0)
+			g->why[0] = 0;
 		g->state = GZ_BAD;
 		g->err = -ENOTSUP;
 		return -ENOTSUP;

@@ -28,8 +28,8 @@ struct cs_gz_guard {
 	uint64_t at;	 /* stored bytes seen */
 	uint64_t member; /* 1 for the first */
 	uint64_t m_at;	 /* where this member starts */
-	int err; /* what feed returns once the guard failed */
-	char why[200];
+	int err;	 /* what feed returns once the guard failed */
+	char why[320];
 };
 
 void cs_gz_guard_init(struct cs_gz_guard *g);

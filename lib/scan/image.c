@@ -109,6 +109,9 @@ struct img {
 	/* The layer's stored bytes read as Go's gzip reader reads them
 	 * (gz-guard.h), every one, to the stream's end: gz_rest. */
 	struct cs_gz_guard gz;
+	/* Why the layer's decompressed stream failed under the tar reader,
+	 * which then says only "Truncated input file": arc_err says this. */
+	char piece_why[200];
 	/* The document and field that name the member being opened
 	 * ("manifest.json: Layers[2]", "index.json: manifests"), "" when none
 	 * does (index.json itself): a member's refusal names it (member_fail). */
@@ -250,6 +253,8 @@ static int arc_err(struct img *im, struct archive *a, const char *what)
 
 	if (im->d && im->d->message[0])
 		return -(e > 0 ? e : EINVAL); /* a limit already said why */
+	if (im->piece_why[0])		      /* the decompressor's reason, not the tar reader's */
+		return img_fail(im, EIO, "%s: decompressing the layer: %s", what, im->piece_why);
 	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s ? s : "unreadable archive");
 }
 
@@ -287,7 +292,7 @@ static int gz_check(struct img *im, struct archive *a, struct cs_gz_guard *g, co
 	if (rc == -EINVAL)
 		img_fail(im, EINVAL, "%s; refusing", g->why);
 	else if (rc == -ENOTSUP)
-		img_fail(im, ENOTSUP, "%s; capscope cannot read the layer as they do: refusing", g->why);
+		img_fail(im, ENOTSUP, "%s; refusing", g->why);
 	else if (rc < 0)
 		img_fail(im, -rc, "reading gzip: %s", strerror(-rc));
 	if (rc < 0 && a)
@@ -318,7 +323,8 @@ static int gz_rest(struct img *im, int rc, int fd, struct archive *outer, bool h
 	if (rc < 0 || im->rec_over || !cs_gz_guard_on(&im->gz))
 		return rc;
 	do {
-		n = fd >= 0 ? read(fd, buf, sizeof(buf)) : archive_read_data(outer, buf, sizeof(buf));
+		n = fd >= 0 ? read(fd, buf, sizeof(buf))
+			    : archive_read_data(outer, buf, sizeof(buf));
 		if (n > 0 && hash)
 			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
 		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0)
@@ -386,7 +392,8 @@ static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || cs_gz_guard_on(g->gz) || g->hash || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
+	if (g->xz.state || cs_gz_guard_on(g->gz) || g->hash || at < 0 ||
+	    lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
@@ -564,10 +571,15 @@ static la_int64_t shadow_skip(struct archive *a, void *cd, la_int64_t want)
 static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
 {
 	const char *why = NULL;
-	la_ssize_t n = raw_piece(cd, out, &why);
+	struct shadowed *s = cd;
+	la_ssize_t n = raw_piece(s, out, &why);
 
-	if (n < 0)
+	if (n < 0) {
 		archive_set_error(a, EIO, "%s", why ? why : "unreadable layer");
+		if (s->raw && !s->im->piece_why[0])
+			snprintf(s->im->piece_why, sizeof(s->im->piece_why), "%s",
+				 why ? why : "unreadable layer");
+	}
 	return n;
 }
 
@@ -659,6 +671,25 @@ static int numbers_agree(struct img *im, const struct cs_tar_go_meta *m, struct 
 			"entry %llu ('%s') has %s %lld to libarchive and %lld to Go's tar reader "
 			"(containerd, Docker): refusing to choose",
 			(unsigned long long)nth, name, what, la, go);
+}
+
+/*
+ * libarchive's warning that a PAX name (path, linkpath, uname, gname) is not
+ * UTF-8 and could not be converted to the locale: it keeps the bytes, as
+ * Go's tar reader does (no PAX record is checked for UTF-8 there), and
+ * containerd and podman unpack such a name as those bytes. The entry's
+ * name and link have been checked against Go's (layer_agrees), and the
+ * names of owners are not read: nothing to say. Its text was a note that
+ * made a scan of a whole image exit 2 ("Pathname can't be converted from
+ * UTF-8 to current locale."). libarchive sets ARCHIVE_ERRNO_FILE_FORMAT (EILSEQ
+ * on Linux) and this text for that warning only.
+ */
+static bool charset_only(struct archive *a)
+{
+	const char *es = archive_error_string(a);
+
+	return archive_errno(a) == EILSEQ && es &&
+	       strstr(es, " can't be converted from UTF-8 to current locale");
 }
 
 /* The entry libarchive has just read, against the one Go's reader reads there. */
@@ -783,6 +814,33 @@ static int layer_compression(struct img *im, struct archive *raw)
 }
 
 /*
+ * The decompressed stream past the tar's end, read to its end (hashed when
+ * the digest is a diff_id), so that the decompressor reads every stored
+ * byte: containerd, Docker and podman drain a layer for its diff_id, and
+ * Go's zstd and gzip readers fail on a frame's checksum, bytes after the
+ * last frame, or a cut stream there. libarchive stopped where the tar
+ * reader did: an OCI blob or a layer given alone was scanned whatever
+ * followed (a zstd frame's checksum, "junk").
+ */
+static int raw_drain(struct shadowed *s)
+{
+	const char *why = NULL;
+	const void *p;
+	la_ssize_t n;
+
+	while ((n = next_piece(s, &p, &why)) > 0)
+		;
+	if (n == 0)
+		return 0;
+	if (s->im->d && s->im->d->message[0])
+		return -EINVAL; /* said (a limit, the gzip guard) */
+	return img_fail(s->im, EIO,
+			"past the tar's end: %s: containerd, Docker and podman read a layer to its "
+			"end: refusing",
+			why ? why : "unreadable");
+}
+
+/*
  * Read the tar stream that raw (opened, not yet read) holds, or the plain
  * file fd when raw is NULL, through Go's reader's shadow, applying it as a
  * layer. -errno, with im->d saying why.
@@ -793,12 +851,14 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 	struct archive_entry *e;
 	struct archive *tar = NULL;
 	int rc = raw && im->named_layer ? layer_compression(im, raw) : 0;
+	bool eof;
 
 	if (rc < 0)
 		return rc;
 	rc = raw ? archive_read_next_header(raw, &e) : ARCHIVE_OK;
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_EOF)
 		return arc_err(im, raw, what);
+	eof = rc == ARCHIVE_EOF;
 	if (cs_tar_shadow_new(&s.sh) < 0 || (!raw && !(s.buf = malloc(IO_BLOCK))) ||
 	    !(tar = archive_read_new())) {
 		cs_tar_shadow_free(s.sh);
@@ -810,10 +870,14 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 		archive_read_set_skip_callback(tar, shadow_skip);
 	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
 		cs_tar_shadow_finish(s.sh);
+	im->piece_why[0] = 0;
 	if (archive_read_open(tar, &s, NULL, shadow_read, NULL) != ARCHIVE_OK)
 		rc = arc_err(im, tar, what);
 	else
 		rc = im->fetch ? fetch_layer(im, tar, &s) : apply_layer(im, tar, &s);
+	if (rc == 0 && raw && !eof && !im->rec_over)
+		rc = raw_drain(&s);
+	im->piece_why[0] = 0;
 	archive_read_free(tar);
 	cs_tar_shadow_free(s.sh);
 	free(s.buf);
@@ -1148,7 +1212,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		 * error alone (a PAX xattr key holding a NUL was said twice). */
 		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
 			return rc;
-		if (warned) {
+		if (warned && !charset_only(a)) {
 			const char *es = archive_error_string(a);
 			const char *pn = archive_entry_pathname(e);
 
