@@ -19,7 +19,7 @@ done
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY' || bail_out "python3 failed"
-import gzip, hashlib, io, json, os, struct, tarfile, zlib
+import gzip, hashlib, io, json, os, struct, subprocess, tarfile, zlib
 def add(t, n, b, mode=0o644):
     i = tarfile.TarInfo(n); i.size = len(b); i.mode = mode; t.addfile(i, io.BytesIO(b))
 b = io.BytesIO()
@@ -68,6 +68,13 @@ for k, data in v.items():
              mediaType="application/vnd.oci.image.manifest.v1+json",
              platform={"architecture": "amd64", "os": "linux"})
     open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [m]}))
+# A large entry read while the checksum fails: libarchive's tar reader
+# said "big: Truncated input file (needed 3145728 bytes ...)".
+rb = io.BytesIO()
+with tarfile.open(fileobj=rb, mode="w", format=tarfile.GNU_FORMAT) as t:
+    add(t, "big", os.urandom(3 << 20))
+rz = subprocess.run(["zstd", "-q", "-c", "--check"], input=rb.getvalue(), capture_output=True, check=True).stdout
+open("bigck.tar.zst", "wb").write(rz[:-1] + bytes([rz[-1] ^ 1]))
 # A tar cut at an entry's boundary, its rest in a member with a reserved
 # flag: libarchive's stream ended there, and Go's tar reader, shown the
 # same bytes, ended cleanly too: the set-uid file Go and containerd unpack
@@ -152,6 +159,9 @@ check zck 2 "(past the tar's end|reading the layer): Zstd decompression failed: 
 check zjunk 2 "Zstd decompression failed: Unknown frame descriptor"
 check ztrunc 2 "Truncated zstd input"
 check zskiptrunc 2 "Truncated zstd input"
+"$CAPSCOPE" scan bigck.tar.zst >out 2>err
+is "$? $(cat err)" "2 capscope scan: bigck.tar.zst: big: decompressing the layer: Zstd decompression failed: Restored data doesn't match checksum" \
+  "a zstd checksum failing inside an entry: the decompressor's reason (was 'Truncated input file')"
 "$CAPSCOPE" scan hide.tar.gz >out 2>err
 is "$?" 2 "a set-uid file behind a member with a reserved flag: refused (was 0 findings, exit 0)"
 like "$(cat err)" "gzip member 2 \(at byte [0-9]+\) sets reserved flags" "...saying why"
