@@ -3,8 +3,9 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "../internal/util.h"
 
 /*
  * Written from RFC 1952 and what Go's compress/gzip Reader (multistream,
@@ -61,14 +62,12 @@ static int bad(struct cs_gz_guard *g, const char *go, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cs_vformat_cut(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	/* cut, if ever, at the end: the sizes above keep it whole */
-	if (snprintf(g->why, sizeof(g->why),
-		     "gzip member %llu (at byte %llu): %s: Go's gzip reader (containerd, Docker, "
-		     "podman) fails, %s",
-		     (unsigned long long)g->member, (unsigned long long)g->m_at, what, go) < 0)
-		g->why[0] = 0;
+	cs_format_cut(g->why, sizeof(g->why),
+		      "gzip member %llu (at byte %llu): %s: Go's gzip reader (containerd, Docker, "
+		      "podman) fails, %s",
+		      (unsigned long long)g->member, (unsigned long long)g->m_at, what, go);
 	g->state = GZ_BAD;
 	g->err = -EINVAL;
 	return -EINVAL;
@@ -130,12 +129,11 @@ static int header_byte(struct cs_gz_guard *g, unsigned char b)
 	 * for no gzip (the first: "Unrecognized archive format"; a later one:
 	 * the stream's end, the rest unread). Neither reading is Go's. */
 	if (g->flags & 0xe0) {
-		if (snprintf(g->why, sizeof(g->why),
-			     "gzip member %llu (at byte %llu) sets reserved flags (%#x): Go's gzip "
-			     "reader (containerd, Docker, podman) reads it, libarchive does not",
-			     (unsigned long long)g->member, (unsigned long long)g->m_at,
-			     g->flags & 0xe0) < 0)
-			g->why[0] = 0;
+		cs_format_cut(
+		    g->why, sizeof(g->why),
+		    "gzip member %llu (at byte %llu) sets reserved flags (%#x): Go's gzip "
+		    "reader (containerd, Docker, podman) reads it, libarchive does not",
+		    (unsigned long long)g->member, (unsigned long long)g->m_at, g->flags & 0xe0);
 		g->state = GZ_BAD;
 		g->err = -ENOTSUP;
 		return -ENOTSUP;
