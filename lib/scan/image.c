@@ -32,6 +32,7 @@
 #include "media-types.h"
 #include "siphash.h"
 #include "tar-shadow.h"
+#include "gz-guard.h"
 #include "xz-guard.h"
 #include "view.h"
 #include "../internal/exec-script.h"
@@ -105,6 +106,12 @@ struct img {
 	const char *layer_media;
 	bool sum_tar; /* docker: the digest is a diff_id, of the uncompressed tar */
 	struct cs_blob_digest sum;
+	/* The layer's stored bytes read as Go's gzip reader reads them
+	 * (gz-guard.h), every one, to the stream's end: gz_rest. */
+	struct cs_gz_guard gz;
+	/* Why the layer's decompressed stream failed under the tar reader,
+	 * which then says only "Truncated input file": arc_err says this. */
+	char piece_why[200];
 	/* The document and field that name the member being opened
 	 * ("manifest.json: Layers[2]", "index.json: manifests"), "" when none
 	 * does (index.json itself): a member's refusal names it (member_fail). */
@@ -246,6 +253,8 @@ static int arc_err(struct img *im, struct archive *a, const char *what)
 
 	if (im->d && im->d->message[0])
 		return -(e > 0 ? e : EINVAL); /* a limit already said why */
+	if (im->piece_why[0])		      /* the decompressor's reason, not the tar reader's */
+		return img_fail(im, EIO, "%s: decompressing the layer: %s", what, im->piece_why);
 	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s ? s : "unreadable archive");
 }
 
@@ -272,6 +281,62 @@ static int xz_check(struct img *im, struct archive *a, struct cs_xz_guard *g, co
 }
 
 /*
+ * Stored bytes of a layer, read as Go's gzip reader reads them (n == 0: the
+ * stream's end): 0, or the reader's error (img_fail) set on `a` too.
+ */
+static int gz_check(struct img *im, struct archive *a, struct cs_gz_guard *g, const void *buf,
+		    size_t n)
+{
+	int rc = cs_gz_guard_feed(g, buf, n);
+
+	if (rc == -EINVAL)
+		img_fail(im, EINVAL, "%s; refusing", g->why);
+	else if (rc == -ENOTSUP)
+		img_fail(im, ENOTSUP, "%s; refusing", g->why);
+	else if (rc < 0)
+		img_fail(im, -rc, "reading gzip: %s", strerror(-rc));
+	if (rc < 0 && a)
+		archive_set_error(a, -rc, "%s", im->d ? im->d->message : "gzip");
+	return rc;
+}
+
+/* A layer's gzip guard, fresh. */
+static struct cs_gz_guard *gz_start(struct img *im)
+{
+	cs_gz_guard_free(&im->gz);
+	cs_gz_guard_init(&im->gz);
+	return &im->gz;
+}
+
+/*
+ * The layer read (rc 0), the rest of its stored bytes, which libarchive
+ * leaves unread past the tar's end or past bytes that are not a gzip
+ * header, read by the gzip guard from fd or the outer entry, and its end:
+ * containerd, Docker and podman read a layer to the stream's end (the
+ * diff_id), and fail there. Bytes read are hashed when hash.
+ */
+static int gz_rest(struct img *im, int rc, int fd, struct archive *outer, bool hash)
+{
+	char buf[IO_BLOCK];
+	ssize_t n;
+
+	if (rc < 0 || im->rec_over || !cs_gz_guard_on(&im->gz))
+		return rc;
+	do {
+		n = fd >= 0 ? read(fd, buf, sizeof(buf))
+			    : archive_read_data(outer, buf, sizeof(buf));
+		if (n > 0 && hash)
+			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
+		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0)
+			return rc;
+	} while (n > 0 || (n < 0 && fd >= 0 && errno == EINTR));
+	if (n < 0)
+		return fd >= 0 ? img_fail(im, errno, "reading: %s", strerror(errno))
+			       : arc_err(im, outer, "reading the layer");
+	return gz_check(im, NULL, &im->gz, NULL, 0);
+}
+
+/*
  * An xz stream behind another compression (an xz'd file gzip'd) would reach
  * the decoder unchecked: refused, as containerd, which undoes one
  * compression, could not read it either.
@@ -295,6 +360,7 @@ struct guarded {
 	bool own;
 	bool hash; /* the layer's stored bytes: fed to im->sum */
 	struct cs_xz_guard xz;
+	struct cs_gz_guard own_gz, *gz; /* a layer's: im->gz, read on by gz_rest */
 	char buf[IO_BLOCK];
 };
 
@@ -310,7 +376,8 @@ static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
 		archive_set_error(a, errno, "read: %s", strerror(errno));
 		return -1;
 	}
-	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0)
+	if (xz_check(g->im, a, &g->xz, g->buf, (size_t)n) < 0 ||
+	    gz_check(g->im, a, g->gz, g->buf, (size_t)n) < 0)
 		return -1;
 	if (g->hash)
 		cs_blob_digest_feed(&g->im->sum, g->buf, (size_t)n);
@@ -325,7 +392,8 @@ static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || g->hash || at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
+	if (g->xz.state || cs_gz_guard_on(g->gz) || g->hash || at < 0 ||
+	    lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
@@ -337,12 +405,17 @@ static int guarded_close(struct archive *a, void *cd)
 	(void)a;
 	if (g->own)
 		close(g->fd);
+	cs_gz_guard_free(&g->own_gz);
 	free(g);
 	return ARCHIVE_OK;
 }
 
-/* archive_read_open_filename (path) or _fd (fd, when path is NULL), with the xz guard. */
-static int open_guarded(struct img *im, struct archive *a, const char *path, int fd)
+/*
+ * archive_read_open_filename (path) or _fd (fd, when path is NULL), with the
+ * xz guard, and the gzip guard gz (a layer's, left for gz_rest) or its own.
+ */
+static int open_guarded(struct img *im, struct archive *a, const char *path, int fd,
+			struct cs_gz_guard *gz)
 {
 	struct guarded *g = malloc(sizeof(*g));
 
@@ -360,6 +433,8 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 		return ARCHIVE_FATAL;
 	}
 	cs_xz_guard_init(&g->xz);
+	cs_gz_guard_init(&g->own_gz);
+	g->gz = gz ? gz : &g->own_gz;
 	archive_read_set_skip_callback(a, guarded_skip);
 	if (archive_read_open(a, g, NULL, guarded_read, guarded_close) != ARCHIVE_OK)
 		return ARCHIVE_FATAL;
@@ -387,7 +462,8 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 		archive_set_error(a, EFBIG, "%s", s->im->d ? s->im->d->message : "too large");
 		return -1;
 	}
-	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0)
+	if (xz_check(s->im, a, &s->xz, s->buf, (size_t)n) < 0 ||
+	    gz_check(s->im, a, &s->im->gz, s->buf, (size_t)n) < 0)
 		return -1;
 	if (!s->im->sum_tar)
 		cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
@@ -495,10 +571,15 @@ static la_int64_t shadow_skip(struct archive *a, void *cd, la_int64_t want)
 static la_ssize_t shadow_read(struct archive *a, void *cd, const void **out)
 {
 	const char *why = NULL;
-	la_ssize_t n = raw_piece(cd, out, &why);
+	struct shadowed *s = cd;
+	la_ssize_t n = raw_piece(s, out, &why);
 
-	if (n < 0)
+	if (n < 0) {
 		archive_set_error(a, EIO, "%s", why ? why : "unreadable layer");
+		if (s->raw && !s->im->piece_why[0])
+			snprintf(s->im->piece_why, sizeof(s->im->piece_why), "%s",
+				 why ? why : "unreadable layer");
+	}
 	return n;
 }
 
@@ -590,6 +671,25 @@ static int numbers_agree(struct img *im, const struct cs_tar_go_meta *m, struct 
 			"entry %llu ('%s') has %s %lld to libarchive and %lld to Go's tar reader "
 			"(containerd, Docker): refusing to choose",
 			(unsigned long long)nth, name, what, la, go);
+}
+
+/*
+ * libarchive's warning that a PAX name (path, linkpath, uname, gname) is not
+ * UTF-8 and could not be converted to the locale: it keeps the bytes, as
+ * Go's tar reader does (no PAX record is checked for UTF-8 there), and
+ * containerd and podman unpack such a name as those bytes. The entry's
+ * name and link have been checked against Go's (layer_agrees), and the
+ * names of owners are not read: nothing to say. Its text was a note that
+ * made a scan of a whole image exit 2 ("Pathname can't be converted from
+ * UTF-8 to current locale."). libarchive sets ARCHIVE_ERRNO_FILE_FORMAT (EILSEQ
+ * on Linux) and this text for that warning only.
+ */
+static bool charset_only(struct archive *a)
+{
+	const char *es = archive_error_string(a);
+
+	return archive_errno(a) == EILSEQ && es &&
+	       strstr(es, " can't be converted from UTF-8 to current locale");
 }
 
 /* The entry libarchive has just read, against the one Go's reader reads there. */
@@ -714,6 +814,33 @@ static int layer_compression(struct img *im, struct archive *raw)
 }
 
 /*
+ * The decompressed stream past the tar's end, read to its end (hashed when
+ * the digest is a diff_id), so that the decompressor reads every stored
+ * byte: containerd, Docker and podman drain a layer for its diff_id, and
+ * Go's zstd and gzip readers fail on a frame's checksum, bytes after the
+ * last frame, or a cut stream there. libarchive stopped where the tar
+ * reader did: an OCI blob or a layer given alone was scanned whatever
+ * followed (a zstd frame's checksum, "junk").
+ */
+static int raw_drain(struct shadowed *s)
+{
+	const char *why = NULL;
+	const void *p;
+	la_ssize_t n;
+
+	while ((n = next_piece(s, &p, &why)) > 0)
+		;
+	if (n == 0)
+		return 0;
+	if (s->im->d && s->im->d->message[0])
+		return -EINVAL; /* said (a limit, the gzip guard) */
+	return img_fail(s->im, EIO,
+			"past the tar's end: %s: containerd, Docker and podman read a layer to its "
+			"end: refusing",
+			why ? why : "unreadable");
+}
+
+/*
  * Read the tar stream that raw (opened, not yet read) holds, or the plain
  * file fd when raw is NULL, through Go's reader's shadow, applying it as a
  * layer. -errno, with im->d saying why.
@@ -724,12 +851,14 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 	struct archive_entry *e;
 	struct archive *tar = NULL;
 	int rc = raw && im->named_layer ? layer_compression(im, raw) : 0;
+	bool eof;
 
 	if (rc < 0)
 		return rc;
 	rc = raw ? archive_read_next_header(raw, &e) : ARCHIVE_OK;
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_EOF)
 		return arc_err(im, raw, what);
+	eof = rc == ARCHIVE_EOF;
 	if (cs_tar_shadow_new(&s.sh) < 0 || (!raw && !(s.buf = malloc(IO_BLOCK))) ||
 	    !(tar = archive_read_new())) {
 		cs_tar_shadow_free(s.sh);
@@ -741,10 +870,14 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 		archive_read_set_skip_callback(tar, shadow_skip);
 	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
 		cs_tar_shadow_finish(s.sh);
+	im->piece_why[0] = 0;
 	if (archive_read_open(tar, &s, NULL, shadow_read, NULL) != ARCHIVE_OK)
 		rc = arc_err(im, tar, what);
 	else
 		rc = im->fetch ? fetch_layer(im, tar, &s) : apply_layer(im, tar, &s);
+	if (rc == 0 && raw && !eof && !im->rec_over)
+		rc = raw_drain(&s);
+	im->piece_why[0] = 0;
 	archive_read_free(tar);
 	cs_tar_shadow_free(s.sh);
 	free(s.buf);
@@ -776,10 +909,11 @@ static int read_shadowed_fd(struct img *im, int fd, const char *what)
 		return read_shadowed(im, NULL, fd, what);
 	if (!(raw = new_raw_reader()))
 		return -ENOMEM;
-	if (open_guarded(im, raw, NULL, fd) != ARCHIVE_OK)
+	if (open_guarded(im, raw, NULL, fd, gz_start(im)) != ARCHIVE_OK)
 		rc = arc_err(im, raw, what);
 	else
-		rc = read_shadowed(im, raw, -1, what);
+		rc = gz_rest(im, read_shadowed(im, raw, -1, what), fd, NULL,
+			     im->sum.on && !im->sum_tar);
 	archive_read_free(raw);
 	return rc;
 }
@@ -1078,7 +1212,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		 * error alone (a PAX xattr key holding a NUL was said twice). */
 		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
 			return rc;
-		if (warned) {
+		if (warned && !charset_only(a)) {
 			const char *es = archive_error_string(a);
 			const char *pn = archive_entry_pathname(e);
 
@@ -1332,7 +1466,7 @@ static void outer_index(struct img *im)
 
 	im->outer_tried = true;
 	if (!a || cs_siphash_key(im->outer_key) < 0 ||
-	    open_guarded(im, a, im->path, -1) != ARCHIVE_OK)
+	    open_guarded(im, a, im->path, -1, NULL) != ARCHIVE_OK)
 		goto out;
 	while ((rc = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		struct outer_ent *o;
@@ -1439,7 +1573,7 @@ static struct archive *open_outer_seq(struct img *im, size_t raw, uint64_t want)
 	if (!im->seq) {
 		im->seq = new_reader();
 		im->seq_next = 0;
-		if (!im->seq || open_guarded(im, im->seq, im->path, -1) != ARCHIVE_OK)
+		if (!im->seq || open_guarded(im, im->seq, im->path, -1, NULL) != ARCHIVE_OK)
 			goto fail;
 	}
 	at = (uint64_t)archive_filter_bytes(im->seq, 0);
@@ -1524,7 +1658,7 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 		return NULL;
 	a = new_reader();
 	if (a && lseek(*fd, o->pos, SEEK_SET) == o->pos &&
-	    open_guarded(im, a, NULL, *fd) == ARCHIVE_OK &&
+	    open_guarded(im, a, NULL, *fd, NULL) == ARCHIVE_OK &&
 	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && entry_is(im, e, o->name))
 		return a;
 	if (a)
@@ -1553,7 +1687,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name)
 		struct archive_entry *e;
 		bool relink = false;
 
-		if (!a || open_guarded(im, a, im->path, -1) != ARCHIVE_OK) {
+		if (!a || open_guarded(im, a, im->path, -1, NULL) != ARCHIVE_OK) {
 			if (a) {
 				arc_err(im, a, "opening");
 				archive_read_free(a);
@@ -1768,6 +1902,10 @@ static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct
 			    : archive_read_data(outer, buf, sizeof(buf));
 		if (n > 0)
 			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
+		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0) {
+			im->sum.on = false;
+			return rc;
+		}
 	} while (n > 0 || (n < 0 && fd >= 0 && errno == EINTR));
 	if (n < 0) {
 		im->sum.on = false;
@@ -1829,6 +1967,7 @@ static int read_one_layer(struct img *im, const char *name)
 		ns->outer = outer;
 		ns->im = im;
 		cs_xz_guard_init(&ns->xz);
+		gz_start(im);
 		sr = sum_start(im);
 		rc = sr < 0 ? ARCHIVE_FATAL : archive_read_open(inner, ns, NULL, nested_read, NULL);
 		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
@@ -1839,8 +1978,10 @@ static int read_one_layer(struct img *im, const char *name)
 	else if (rc != ARCHIVE_OK)
 		rc = arc_err(im, inner, "opening the layer");
 	else
-		rc = sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1, outer,
-			     inner);
+		rc = gz_rest(im,
+			     sum_end(im, read_shadowed(im, inner, -1, "opening the layer"), -1,
+				     outer, inner),
+			     -1, outer, false);
 	im->sum.on = false;
 	archive_read_free(inner);
 	/* The forward reader goes on to the next layer, unless this one failed.
@@ -2354,6 +2495,7 @@ static void img_free(struct img *im)
 	free(im->outer);
 	if (im->seq)
 		archive_read_free(im->seq);
+	cs_gz_guard_free(&im->gz);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
 		close(im->dirfd);
@@ -2608,7 +2750,9 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 		return -ENOMEM;
 	}
 	cs_xz_guard_init(&xz);
-	if ((rc = xz_check(&im, NULL, &xz, buf, len)) < 0)
+	if ((rc = xz_check(&im, NULL, &xz, buf, len)) < 0 ||
+	    (rc = gz_check(&im, NULL, gz_start(&im), buf, len)) < 0 ||
+	    (rc = gz_check(&im, NULL, &im.gz, NULL, 0)) < 0)
 		; /* said */
 	else if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK || xz_stacked(&im, a) < 0)
 		rc = arc_err(&im, a, "opening");
