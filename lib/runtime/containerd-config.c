@@ -263,7 +263,7 @@ static int check_other_base(const struct rd *r, const char *plugin, const char *
 	return 0;
 }
 
-#define RUNC_V2 "io.containerd.runc.v2"
+#define RUNC_V2	 "io.containerd.runc.v2"
 #define LINUX_V1 "io.containerd.runtime.v1.linux"
 
 /* t's string field key, or "" when t or the field is absent (type checked). */
@@ -310,10 +310,11 @@ static int deprecated_tables(const struct rd *r, tval *ctrd, tval *runtimes, con
 			    "read; configure it under runtimes and name it in default_runtime_name",
 			    type);
 		if (runtimes && cs_toml_get(runtimes, "untrusted"))
-			return cs_diag_set(r->d, EINVAL, tv->line, tv->column, path,
-					   "both untrusted_workload_runtime and runtimes.untrusted: "
-					   "\"conflicting definitions\", containerd's CRI plugin "
-					   "does not start");
+			return cs_diag_set(
+			    r->d, EINVAL, tv->line, tv->column, path,
+			    "both untrusted_workload_runtime and runtimes.untrusted: "
+			    "\"conflicting definitions\", containerd's CRI plugin "
+			    "does not start");
 		*untr = t;
 	}
 	return 0;
@@ -341,8 +342,8 @@ static int registry_rules(const struct rd *r, tval *cri, const char *at)
 				   "start (\"`mirrors` cannot be set when `config_path` is "
 				   "provided\")");
 	for (uint32_t i = 0; cp[0] && cf && i < cf->n; i++) {
-		tval *tls = cf->items[i]->type == CS_TOML_TABLE ? v1_field(cf->items[i], "tls")
-								: NULL;
+		tval *tls =
+		    cf->items[i]->type == CS_TOML_TABLE ? v1_field(cf->items[i], "tls") : NULL;
 		if (tls)
 			return cs_diag_set(r->d, EINVAL, tls->line, tls->column, path,
 					   "configs.%s.tls beside config_path: containerd's CRI "
@@ -433,21 +434,21 @@ static int cri_rules(const struct rd *r, tval *cri, tval *runtimes, tval *untr,
 static int check_options(const struct rd *r, tval *opts, const char *path)
 {
 	static const struct cs_ctrd_field fields[] = {
-	    {"NoPivotRoot", CS_TOML_BOOL},   {"NoNewKeyring", CS_TOML_BOOL},
-	    {"ShimCgroup", CS_TOML_STRING},  {"IoUid", CS_TOML_INT},
-	    {"IoGid", CS_TOML_INT},	     {"BinaryName", CS_TOML_STRING},
-	    {"Root", CS_TOML_STRING},	     {"CriuPath", CS_TOML_STRING},
-	    {"SystemdCgroup", CS_TOML_BOOL}, {"CriuImagePath", CS_TOML_STRING},
+	    {"NoPivotRoot", CS_TOML_BOOL},    {"NoNewKeyring", CS_TOML_BOOL},
+	    {"ShimCgroup", CS_TOML_STRING},   {"IoUid", CS_TOML_INT},
+	    {"IoGid", CS_TOML_INT},	      {"BinaryName", CS_TOML_STRING},
+	    {"Root", CS_TOML_STRING},	      {"CriuPath", CS_TOML_STRING},
+	    {"SystemdCgroup", CS_TOML_BOOL},  {"CriuImagePath", CS_TOML_STRING},
 	    {"CriuWorkPath", CS_TOML_STRING}, {NULL, CS_TOML_TABLE}};
 	tval *v;
 
 	for (const struct cs_ctrd_field *f = fields; r->major < 2 && opts && f->key; f++) {
 		if ((v = v1_field(opts, f->key)) && v->type != f->type)
-			return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
-					   "options.%s must be %s, not %s: every pod fails to start "
-					   "(\"failed to generate runtime options\")",
-					   f->key, cs_toml_type_name(f->type),
-					   cs_toml_type_name(v->type));
+			return cs_diag_set(
+			    r->d, EINVAL, v->line, v->column, path,
+			    "options.%s must be %s, not %s: every pod fails to start "
+			    "(\"failed to generate runtime options\")",
+			    f->key, cs_toml_type_name(f->type), cs_toml_type_name(v->type));
 		if (v && f->type == CS_TOML_INT && (v->i < 0 || v->i > UINT32_MAX))
 			return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
 					   "options.%s %lld does not fit in a uint32: every pod "

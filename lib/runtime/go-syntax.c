@@ -139,7 +139,8 @@ const char *cs_go_url_error(const char *s)
 		const char *at = memchr(a, '@', (size_t)(end - a)), *host = at ? at + 1 : a, *c;
 
 		if (*host == '[')
-			host = memchr(host, ']', (size_t)(end - host)) ? strchr(host, ']') + 1 : end;
+			host =
+			    memchr(host, ']', (size_t)(end - host)) ? strchr(host, ']') + 1 : end;
 		if ((c = memchr(host, ':', (size_t)(end - host))))
 			for (c++; c < end; c++)
 				if (!digit(*c))
