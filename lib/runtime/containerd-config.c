@@ -53,6 +53,7 @@
 #include "capscope/oci.h"
 #include "../internal/cleanup.h"
 #include "../internal/containerd-schema.h"
+#include "../internal/go-syntax.h"
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
@@ -230,20 +231,18 @@ static bool listed(tval *l, const char *uri)
  * file") and without the plugin no pod starts at all, so one it cannot
  * read is refused here too (twentieth pass, part I: it was not looked at).
  */
-static int check_other_base(const struct rd *r, const char *plugin, const char *name, tval *rt)
+static int check_other_base(const struct rd *r, const char *plugin, const char *name, tval *rt,
+			    const char *table)
 {
 	struct cs_oci_config spec;
 	char path[256];
 	tval *base;
 	int rc;
 
-	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin, name);
-	if (rt->type != CS_TOML_TABLE)
-		return cs_diag_set(r->d, EINVAL, rt->line, rt->column, path, "must be a table");
-	/* formatted whole again: a strcat after a cut path wrote past path[]
-	 * (a runtime name of 200 bytes; twenty-first pass, part C audit) */
-	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s.base_runtime_spec",
-		      plugin, name);
+	/* formatted whole: a strcat after a cut path wrote past path[] (a
+	 * runtime name of 200 bytes; twenty-first pass, part C audit) */
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.%s.base_runtime_spec", plugin,
+		      table);
 	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, path, &base)) < 0)
 		return rc;
 	if (!base || !base->s[0])
@@ -264,48 +263,289 @@ static int check_other_base(const struct rd *r, const char *plugin, const char *
 	return 0;
 }
 
-static int read_runtime(const struct rd *r, tval *cri_ctrd, const char *plugin)
+#define RUNC_V2	 "io.containerd.runc.v2"
+#define LINUX_V1 "io.containerd.runtime.v1.linux"
+
+/* t's string field key, or "" when t or the field is absent (type checked). */
+static int str_of(const struct rd *r, tval *t, const char *key, const char *path, const char **s,
+		  tval **v)
+{
+	int rc = get(r, t, key, CS_TOML_STRING, path, v);
+
+	*s = rc == 0 && *v ? (*v)->s : "";
+	return rc;
+}
+
+/*
+ * containerd 1.x's deprecated handler tables (ValidatePluginConfig, 1.6.20):
+ * taken only when their runtime_type is set (`containerd config default`
+ * writes both empty, and they were refused: no such file was read).
+ * untrusted_workload_runtime becomes the handler "untrusted", refused beside
+ * a runtimes.untrusted; default_runtime becomes the default handler
+ * "default" whatever default_runtime_name says: not modelled.
+ */
+static int deprecated_tables(const struct rd *r, tval *ctrd, tval *runtimes, const char *plugin,
+			     tval **untr)
+{
+	static const char *const names[] = {"untrusted_workload_runtime", "default_runtime"};
+	char path[256];
+	const char *type;
+	tval *t, *tv;
+	int rc;
+
+	*untr = NULL;
+	for (int k = 0; k < 2; k++) {
+		cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.%s", plugin, names[k]);
+		if ((rc = get(r, ctrd, names[k], CS_TOML_TABLE, path, &t)) < 0 ||
+		    (rc = check_fields(r, t, cs_ctrd_runtime_fields, path)) < 0 ||
+		    (rc = str_of(r, t, "runtime_type", path, &type, &tv)) < 0)
+			return rc;
+		if (!type[0])
+			continue; /* ignored by containerd, as here */
+		if (k == 1)
+			return cs_diag_set(
+			    r->d, EINVAL, tv->line, tv->column, path,
+			    "the deprecated default_runtime (runtime_type '%s') is the default "
+			    "handler, named \"default\", whatever default_runtime_name says: not "
+			    "read; configure it under runtimes and name it in default_runtime_name",
+			    type);
+		if (runtimes && cs_toml_get(runtimes, "untrusted"))
+			return cs_diag_set(
+			    r->d, EINVAL, tv->line, tv->column, path,
+			    "both untrusted_workload_runtime and runtimes.untrusted: "
+			    "\"conflicting definitions\", containerd's CRI plugin "
+			    "does not start");
+		*untr = t;
+	}
+	return 0;
+}
+
+/* registry (ValidatePluginConfig): mirrors or a configs.*.tls beside
+ * config_path, an auths key url.Parse refuses. */
+static int registry_rules(const struct rd *r, tval *cri, const char *at)
+{
+	char path[320];
+	const char *cp, *why;
+	tval *reg, *v, *m, *cf, *au;
+	int rc;
+
+	cs_format_cut(path, sizeof(path), "%s.registry", at);
+	if ((rc = get(r, cri, "registry", CS_TOML_TABLE, path, &reg)) < 0 ||
+	    (rc = str_of(r, reg, "config_path", path, &cp, &v)) < 0 ||
+	    (rc = get(r, reg, "mirrors", CS_TOML_TABLE, path, &m)) < 0 ||
+	    (rc = get(r, reg, "configs", CS_TOML_TABLE, path, &cf)) < 0 ||
+	    (rc = get(r, reg, "auths", CS_TOML_TABLE, path, &au)) < 0)
+		return rc;
+	if (cp[0] && m && m->n)
+		return cs_diag_set(r->d, EINVAL, m->line, m->column, path,
+				   "mirrors beside config_path: containerd's CRI plugin does not "
+				   "start (\"`mirrors` cannot be set when `config_path` is "
+				   "provided\")");
+	for (uint32_t i = 0; cp[0] && cf && i < cf->n; i++) {
+		tval *tls =
+		    cf->items[i]->type == CS_TOML_TABLE ? v1_field(cf->items[i], "tls") : NULL;
+		if (tls)
+			return cs_diag_set(r->d, EINVAL, tls->line, tls->column, path,
+					   "configs.%s.tls beside config_path: containerd's CRI "
+					   "plugin does not start",
+					   cf->keys[i]);
+	}
+	for (uint32_t i = 0; au && i < au->n; i++)
+		if ((why = cs_go_url_error(au->keys[i])))
+			return cs_diag_set(r->d, EINVAL, au->items[i]->line, au->items[i]->column,
+					   path,
+					   "auths key '%s': %s (Go's url.Parse): containerd's CRI "
+					   "plugin does not start",
+					   au->keys[i], why);
+	return 0;
+}
+
+/*
+ * The rest of containerd 1.x's ValidatePluginConfig (1.6.20; each seen
+ * refused by the real containerd: "failed to load plugin
+ * io.containerd.grpc.v1.cri", after which no pod starts): systemd_cgroup or
+ * no_pivot unless the default handler is the legacy io.containerd.runtime.v1.linux,
+ * runtime_engine or runtime_root on any other handler, the registry's
+ * conflicts, a stream_idle_timeout Go's time.ParseDuration refuses.
+ */
+static int cri_rules(const struct rd *r, tval *cri, tval *runtimes, tval *untr,
+		     const char *def_type, const char *plugin)
+{
+	static const char *const flags[] = {"systemd_cgroup", "no_pivot"};
+	char at[128], path[320];
+	const char *s, *why;
+	tval *v;
+	int rc;
+
+	cs_format_cut(at, sizeof(at), "plugins.\"%s\"", plugin);
+	for (int k = 0; k < 2; k++) {
+		tval *t = k ? (get(r, cri, "containerd", CS_TOML_TABLE, at, &v), v) : cri;
+
+		cs_format_cut(path, sizeof(path), "%s%s.%s", at, k ? ".containerd" : "", flags[k]);
+		if ((rc = get(r, t, flags[k], CS_TOML_BOOL, path, &v)) < 0)
+			return rc;
+		if (v && v->b && strcmp(def_type, LINUX_V1))
+			return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
+					   "only works for runtime %s, not the default handler's "
+					   "'%s': containerd's CRI plugin does not start",
+					   LINUX_V1, def_type);
+	}
+	for (uint32_t i = 0; i <= (runtimes ? runtimes->n : 0); i++) {
+		tval *rt = runtimes && i < runtimes->n ? runtimes->items[i] : untr;
+		static const char *const legacy[] = {"runtime_engine", "runtime_root"};
+		const char *type;
+
+		if (!rt)
+			continue;
+		cs_format_cut(path, sizeof(path), "%s.containerd.%s%s", at,
+			      rt == untr ? "untrusted_workload_runtime" : "runtimes.",
+			      rt == untr ? "" : runtimes->keys[i]);
+		if ((rc = str_of(r, rt, "runtime_type", path, &type, &v)) < 0)
+			return rc;
+		for (int k = 0; k < 2; k++) {
+			if ((rc = str_of(r, rt, legacy[k], path, &s, &v)) < 0)
+				return rc;
+			if (s[0] && strcmp(type, LINUX_V1))
+				return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
+						   "%s only works for runtime %s: containerd's "
+						   "CRI plugin does not start",
+						   legacy[k], LINUX_V1);
+		}
+	}
+	if ((rc = registry_rules(r, cri, at)) < 0)
+		return rc;
+	cs_format_cut(path, sizeof(path), "%s.stream_idle_timeout", at);
+	if ((rc = str_of(r, cri, "stream_idle_timeout", path, &s, &v)) < 0)
+		return rc;
+	if (s[0] && (why = cs_go_duration_error(s)))
+		return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
+				   "'%s': %s (Go's time.ParseDuration): containerd's CRI plugin "
+				   "does not start",
+				   s, why);
+	return 0;
+}
+
+/*
+ * The default handler's options, decoded by go-toml v1 as runc's
+ * (runcoptions.Options) when a pod starts: a value of another type, or an
+ * IoUid/IoGid outside uint32, fails every RunPodSandbox ("failed to
+ * generate runtime options", seen with 1.6.20).
+ */
+static int check_options(const struct rd *r, tval *opts, const char *path)
+{
+	static const struct cs_ctrd_field fields[] = {
+	    {"NoPivotRoot", CS_TOML_BOOL},    {"NoNewKeyring", CS_TOML_BOOL},
+	    {"ShimCgroup", CS_TOML_STRING},   {"IoUid", CS_TOML_INT},
+	    {"IoGid", CS_TOML_INT},	      {"BinaryName", CS_TOML_STRING},
+	    {"Root", CS_TOML_STRING},	      {"CriuPath", CS_TOML_STRING},
+	    {"SystemdCgroup", CS_TOML_BOOL},  {"CriuImagePath", CS_TOML_STRING},
+	    {"CriuWorkPath", CS_TOML_STRING}, {NULL, CS_TOML_TABLE}};
+	tval *v;
+
+	for (const struct cs_ctrd_field *f = fields; r->major < 2 && opts && f->key; f++) {
+		if ((v = v1_field(opts, f->key)) && v->type != f->type)
+			return cs_diag_set(
+			    r->d, EINVAL, v->line, v->column, path,
+			    "options.%s must be %s, not %s: every pod fails to start "
+			    "(\"failed to generate runtime options\")",
+			    f->key, cs_toml_type_name(f->type), cs_toml_type_name(v->type));
+		if (v && f->type == CS_TOML_INT && (v->i < 0 || v->i > UINT32_MAX))
+			return cs_diag_set(r->d, EINVAL, v->line, v->column, path,
+					   "options.%s %lld does not fit in a uint32: every pod "
+					   "fails to start",
+					   f->key, (long long)v->i);
+	}
+	return 0;
+}
+
+/* The default handler rt (at path): its base spec, runc through runc's v2
+ * shim, its options. */
+static int read_handler(const struct rd *r, tval *rt, const char *path)
+{
+	struct cs_containerd_config *c = r->c;
+	char bpath[320];
+	const char *type;
+	tval *tv, *opts, *bin, *base;
+	int rc;
+
+	/* its base spec first: loaded when the CRI plugin starts, the rest
+	 * when a pod does */
+	cs_format_cut(bpath, sizeof(bpath), "%s.base_runtime_spec", path);
+	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, bpath, &base)) < 0 ||
+	    (base && (rc = read_base_spec(c, base, bpath, r->d)) < 0) ||
+	    (rc = str_of(r, rt, "runtime_type", path, &type, &tv)) < 0)
+		return rc;
+	/* 1.6.20: RunPodSandbox "container.Runtime.Name must be set": the
+	 * handler's table replaces containerd's own entry, runtime_type with
+	 * it (it was predicted as runc) */
+	if (!type[0])
+		return cs_diag_set(r->d, EINVAL, tv ? tv->line : rt->line,
+				   tv ? tv->column : rt->column, path,
+				   "the default handler '%s' has no runtime_type: every pod fails "
+				   "to start (\"container.Runtime.Name must be set\"); write "
+				   "runtime_type = \"" RUNC_V2 "\"",
+				   c->runtime);
+	if (strcmp(type, RUNC_V2))
+		return cs_diag_set(r->d, EINVAL, tv->line, tv->column, path,
+				   "runtime_type '%s': the default handler is not runc "
+				   "(" RUNC_V2 "); another runtime (a VM such as Kata, "
+				   "gVisor) is not modelled",
+				   type);
+	if ((rc = get(r, rt, "options", CS_TOML_TABLE, path, &opts)) < 0 ||
+	    (rc = check_options(r, opts, path)) < 0 ||
+	    (rc = get(r, opts, "BinaryName", CS_TOML_STRING, path, &bin)) < 0)
+		return rc;
+	if (bin && bin->s[0]) {
+		const char *b = strrchr(bin->s, '/');
+
+		if (strcmp(b ? b + 1 : bin->s, "runc"))
+			return cs_diag_set(r->d, EINVAL, bin->line, bin->column, path,
+					   "options.BinaryName '%s' is another OCI runtime than "
+					   "runc: not modelled",
+					   bin->s);
+	}
+	return 0;
+}
+
+static int read_runtime(const struct rd *r, tval *cri, tval *cri_ctrd, const char *plugin)
 {
 	struct cs_containerd_config *c = r->c;
 	struct cs_diag *d = r->d;
 	char path[256];
-	tval *name, *runtimes, *rt, *type, *base, *opts, *bin, *old;
+	tval *name, *runtimes, *rt, *untr, *tv;
+	const char *def_type = RUNC_V2; /* containerd's own runc entry */
 	int rc;
 
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd", plugin);
 	if ((rc = check_fields(r, cri_ctrd, cs_ctrd_ctrd_fields, path)) < 0)
 		return rc;
-	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime", plugin);
-	if ((rc = get(r, cri_ctrd, "default_runtime", CS_TOML_TABLE, path, &old)) < 0)
-		return rc;
-	if (old)
-		return cs_diag_set(
-		    d, EINVAL, old->line, old->column, path,
-		    "the deprecated default_runtime table is not read: name the "
-		    "runtime in default_runtime_name and configure it under runtimes");
-	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime_name", plugin);
-	if ((rc = get(r, cri_ctrd, "default_runtime_name", CS_TOML_STRING, path, &name)) < 0)
-		return rc;
-	if (name && (rc = copy_str(c->runtime, sizeof(c->runtime), name, path, d)) < 0)
-		return rc;
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes", plugin);
 	if ((rc = get(r, cri_ctrd, "runtimes", CS_TOML_TABLE, path, &runtimes)) < 0)
 		return rc;
 	for (uint32_t i = 0; runtimes && i < runtimes->n; i++) {
-		const char *h = runtimes->keys[i];
-
 		rt = runtimes->items[i];
 		cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin,
-			      h);
+			      runtimes->keys[i]);
 		if (rt->type != CS_TOML_TABLE)
 			return cs_diag_set(d, EINVAL, rt->line, rt->column, path,
 					   "must be a table");
-		if ((rc = check_fields(r, rt, cs_ctrd_runtime_fields, path)) < 0 ||
-		    (strcmp(h, c->runtime) && (rc = check_other_base(r, plugin, h, rt)) < 0))
+		if ((rc = check_fields(r, rt, cs_ctrd_runtime_fields, path)) < 0)
 			return rc;
 	}
+	if ((rc = deprecated_tables(r, cri_ctrd, runtimes, plugin, &untr)) < 0)
+		return rc;
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.default_runtime_name", plugin);
+	if ((rc = get(r, cri_ctrd, "default_runtime_name", CS_TOML_STRING, path, &name)) < 0)
+		return rc;
+	if (name && !name->s[0])
+		return cs_diag_set(d, EINVAL, name->line, name->column, path,
+				   "empty: containerd's CRI plugin does not start");
+	if (name && (rc = copy_str(c->runtime, sizeof(c->runtime), name, path, d)) < 0)
+		return rc;
 	/* the map is looked up by the exact name (go-toml's map keys) */
 	rt = runtimes ? cs_toml_get(runtimes, c->runtime) : NULL;
+	if (!rt && untr && !strcmp(c->runtime, "untrusted"))
+		rt = untr;
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes", plugin);
 	if (!rt && strcmp(c->runtime, "runc"))
 		return cs_diag_set(d, EINVAL, name->line, name->column, path,
@@ -322,35 +562,28 @@ static int read_runtime(const struct rd *r, tval *cri_ctrd, const char *plugin)
 				   "no runtime 'runc', the default: this table replaces "
 				   "containerd's own (its runc with it), and its CRI plugin "
 				   "does not start");
+	if (rt && (rc = str_of(r, rt, "runtime_type", path, &def_type, &tv)) < 0)
+		return rc;
+	if (r->major < 2 && (rc = cri_rules(r, cri, runtimes, untr, def_type, plugin)) < 0)
+		return rc;
+	for (uint32_t i = 0; runtimes && i < runtimes->n; i++) {
+		char table[160];
+
+		cs_format_cut(table, sizeof(table), "runtimes.%s", runtimes->keys[i]);
+		if (runtimes->items[i] != rt &&
+		    (rc = check_other_base(r, plugin, runtimes->keys[i], runtimes->items[i],
+					   table)) < 0)
+			return rc;
+	}
+	if (untr && untr != rt &&
+	    (rc = check_other_base(r, plugin, "untrusted", untr, "untrusted_workload_runtime")) < 0)
+		return rc;
 	if (!rt)
 		return 0; /* containerd's own runc entry */
-	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s", plugin,
-		      c->runtime);
-	if ((rc = get(r, rt, "runtime_type", CS_TOML_STRING, path, &type)) < 0)
-		return rc;
-	if (type && type->s[0] && strcmp(type->s, "io.containerd.runc.v2"))
-		return cs_diag_set(d, EINVAL, type->line, type->column, path,
-				   "runtime_type '%s': the default handler is not runc "
-				   "(io.containerd.runc.v2); another runtime (a VM such as Kata, "
-				   "gVisor) is not modelled",
-				   type->s);
-	if ((rc = get(r, rt, "options", CS_TOML_TABLE, path, &opts)) < 0 ||
-	    (rc = get(r, opts, "BinaryName", CS_TOML_STRING, path, &bin)) < 0)
-		return rc;
-	if (bin && bin->s[0]) {
-		const char *b = strrchr(bin->s, '/');
-
-		if (strcmp(b ? b + 1 : bin->s, "runc"))
-			return cs_diag_set(d, EINVAL, bin->line, bin->column, path,
-					   "options.BinaryName '%s' is another OCI runtime than "
-					   "runc: not modelled",
-					   bin->s);
-	}
-	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.runtimes.%s.base_runtime_spec",
-		      plugin, c->runtime); /* not strcat: see check_other_base */
-	if ((rc = get(r, rt, "base_runtime_spec", CS_TOML_STRING, path, &base)) < 0)
-		return rc;
-	return base ? read_base_spec(c, base, path, d) : 0;
+	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd.%s%s", plugin,
+		      rt == untr ? "untrusted_workload_runtime" : "runtimes.",
+		      rt == untr ? "" : c->runtime);
+	return read_handler(r, rt, path);
 }
 
 /* A local date anywhere (go-toml v1: "incorrect date/time separation
@@ -504,7 +737,7 @@ static int read_doc(const struct rd *r, const struct cs_toml_doc *doc)
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\".containerd", plugin);
 	if ((rc = get(r, cri, "containerd", CS_TOML_TABLE, path, &ctrd)) < 0)
 		return rc;
-	return read_runtime(r, ctrd, plugin);
+	return read_runtime(r, cri, ctrd, plugin);
 }
 
 void cs_containerd_config_default(struct cs_containerd_config *c)

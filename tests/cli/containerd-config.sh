@@ -167,8 +167,9 @@ default_runtime_name = "kata"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kata]
 runtime_type = "io.containerd.kata.v2"'
 refused "crun" "options.BinaryName 'crun' is another OCI runtime than runc" 'version = 2
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-BinaryName = "crun"'
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+runtime_type = "io.containerd.runc.v2"
+options.BinaryName = "crun"'
 refused "a default runtime not configured" "bad.toml:3:24: .*the default runtime 'nope' is not configured" 'version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd]
 default_runtime_name = "nope"'
@@ -193,7 +194,7 @@ refused "2.x: a key with the long s" "'baſe_runtime_spec' is 'base_runtime_spec
 refused "enable_unprivileged_ports as a string" "enable_unprivileged_ports: must be a boolean" 'version = 2
 [plugins."io.containerd.grpc.v1.cri"]
 enable_unprivileged_ports = "true"'
-refused "the deprecated default_runtime" "default_runtime table is not read" 'version = 2
+refused "the deprecated default_runtime" "the deprecated default_runtime .*is the default handler, named \"default\"" 'version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd.default_runtime]
 runtime_type = "io.containerd.runc.v2"'
 refused "not TOML" "bad.toml:1:" 'version = = 2'
@@ -255,6 +256,7 @@ version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd]
 DEFAULT_RUNTIME_NAME = "mine"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.mine]
+RUNTIME_TYPE = "io.containerd.runc.v2"
 BASE_RUNTIME_SPEC = "$T/base.json"
 TOML
 "$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config upper.toml root.yaml >up.json
@@ -266,6 +268,7 @@ version = 2
 DEFAULT_RUNTIME_NAME = "nope"
 default_runtime_name = "mine"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.mine]
+runtime_type = "io.containerd.runc.v2"
 base_runtime_spec = "$T/base.json"
 TOML
 "$CAPSCOPE" explain pod --json --runtime containerd@1.7 --containerd-config both.toml root.yaml >both.json
@@ -274,6 +277,7 @@ like "$(jq -r '.containers[0].steps[] | select(.rule == "containerd.base-spec") 
 cat >title.toml <<TOML
 version = 2
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+runtime_type = "io.containerd.runc.v2"
 Base_Runtime_Spec = "$T/base.json"
 "baſe_runtime_spec" = "$T/base.json"
 TOML
@@ -282,14 +286,20 @@ is "$?:$(names ti.json bounding | tr , '\n' | wc -l)" "0:14" "1.x: Base_Runtime_
 # Another handler's base spec: containerd's CRI plugin loads every handler's
 # (loadBaseOCISpecs) when it starts and fails without one (twentieth pass,
 # part I: it was not read, the defaults predicted).
-refused "another handler's missing base spec" "$T/none.json: the base_runtime_spec of runtime 'kata' \\(bad.toml:4:21\\), which containerd loads for every handler.*cannot read" "version = 2
+refused "another handler's missing base spec" "$T/none.json: the base_runtime_spec of runtime 'kata' \\(bad.toml:6:21\\), which containerd loads for every handler.*cannot read" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+runtime_type = \"io.containerd.runc.v2\"
 [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata]
 runtime_type = \"io.containerd.kata.v2\"
 base_runtime_spec = \"$T/none.json\""
 refused "another handler's base spec of the wrong type" "badbase.json:.*process.capabilities.bounding" "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+runtime_type = \"io.containerd.runc.v2\"
 [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.other]
 base_runtime_spec = \"$T/badbase.json\""
-refused "another handler's relative base spec" "bad.toml:3:21: .*runtimes.other.base_runtime_spec: 'base.json' is relative" 'version = 2
+refused "another handler's relative base spec" "bad.toml:5:21: .*runtimes.other.base_runtime_spec: 'base.json' is relative" 'version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+runtime_type = "io.containerd.runc.v2"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.other]
 base_runtime_spec = "base.json"'
 cat >other-ok.toml <<TOML

@@ -284,6 +284,44 @@ def pass20_cases():
     return C
 
 
+def pass22_cases():
+    """Twenty-second pass, part E: TOML 1.0's table rules (inline tables
+    closed to extension, dotted keys and [headers] defining a table twice,
+    arrays of tables against tables), multi-line strings and their quotes,
+    line-ending backslashes, CRLF, marks and NULs in odd places, keys of
+    70,000 bytes, nesting either side of the limit. All held."""
+    C = []
+    def add(xs): C.extend(xs)
+    # inline table extension / closing
+    add(['a = {b = 1}\na.c = 2\n', 'a = {b = 1}\n[a]\nc = 2\n', 'a = {b = 1}\n[a.c]\n', 'a = {b = {c = 1}}\na.b.d = 2\n',
+         'a = {b = 1}\n[[a.c]]\n', 'a = {}\na.b = 1\n', '[t]\na = {b = 1}\n[t.a.c]\n', 'a = {b.c = 1, b.d = 2}\n', 'a = {b.c = 1, b = {}}\n',
+         'a = {b = 1, b.c = 2}\n', 'a = {b.c = 1, b.c.d = 2}\n', 'a = [{b = 1}]\n[[a]]\n', 'a = []\n[[a]]\n', '[[a]]\na = 1\n',
+         'a = {b = [1]}\n[[a.b]]\n'])
+    # dotted keys defining tables twice
+    add(['a.b.c = 1\na.b.d = 2\n', 'a.b.c = 1\n[a.b]\n', 'a.b.c = 1\n[a]\n', '[a]\nb.c = 1\n[a.b]\nd = 2\n', '[a]\nb.c = 1\n[a]\n',
+         '[a.b.c]\n[a]\nb.c.d = 1\n', '[a.b.c]\n[a]\nb.d = 1\n', '[a.b]\nc = 1\n[a]\nb.d = 1\n', '[a.b.c]\nz = 1\n[a]\nb.c.d = 1\n',
+         'a.b = 1\na.b.c = 2\n', 'a.b.c = 1\na.b = 2\n', '[a]\n[a.b]\n[a]\n', '[a.b]\n[a]\n[a.b]\n', '[a.b]\n[a]\nb = 1\n',
+         '[a]\nb = {c = 1}\n[a.b.d]\n', '[[a.b]]\n[a]\nb.c = 1\n', '[[a]]\nb.c = 1\n[a.b]\n', '[[a]]\n[a.b]\nc = 1\n[[a]]\n[a.b]\nc = 2\n',
+         '[[a]]\n[[a.b]]\n[a.b.c]\n[[a.b]]\n[a.b.c]\n', '[a.b.c]\n[[a.b]]\n', '[[a.b]]\n[a.b.c]\n', 'a.b.c = 1\n[[a.b]]\n',
+         'x.y = 1\n["x"]\n', '"x".y = 1\n[x.y.z]\n', 'a . b . c = 1\n', "a.'b'.\"c\" = 1\n[a.'b']\n"])
+    # arrays of tables
+    add(['[[a]]\n[[a]]\nb = 1\n[[a.c]]\n[[a]]\n', '[[a.b]]\n[[a]]\n', '[[a]]\n[[a.b]]\n[[a]]\n[[a.b]]\n', '[a]\n[[a]]\n', '[[a]]\n[a]\n',
+         '[[a]]\nb = []\n[[a.b]]\n', '[[ a ]]\n', '[[a ]]\n', '[ [a]]\n', '[[a] ]\n', '[[a]]]\n', '[[a]\n'])
+    # multiline strings, line ending backslash
+    add(['a = """\\\n  \\\n  x"""\n', 'a = """\\\r\n  x"""\n', 'a = """x\\  \r\n  y"""\n', 'a = """x\\ \t \n\n\t y"""\n',
+         'a = """""x"""""\n', 'a = """x""""\n', 'a = """x"""""\n', 'a = """x""""""\n', "a = '''''x'''''\n", "a = ''''x''''''\n",
+         'a = """\r\nx"""\n', 'a = """\n\nx"""\n', 'a = """\\u00e9\\\n"""\n', 'a = """a\\\n\\\nb"""\n'])
+    # CRLF / BOM / NUL in odd places
+    add(['a = 1\r\n[b]\r\nc = 2\r\n', 'a = """x\r\n"""\r\n', "a = '''\r\nx'''\n", 'a = [\r\n1,\r\n]\r\n', 'a = {b = 1}\r\n',
+         '\ufeff\ufeffa = 1\n', 'a = 1\n\ufeff', '\ufeff', '[a]\r\n\ufeff', 'a = 1\r', 'a = "x\r"\n', 'a = "x"\r\r\n',
+         'a = "\x00"\n', 'a = """x\x00y"""\n', '# \x00\n', '\x00\x00'])
+    # very long keys and many parts
+    add(['%s = 1\n' % ('k' * 70000), '"%s" = 1\n' % ('k' * 70000), '[%s]\n' % ('k' * 70000), '%s = 1\n' % '.'.join(['a'] * 99),
+         '%s = 1\n' % '.'.join(['a'] * 101), '[%s]\n' % '.'.join(['a'] * 101), 'a = %s1%s\n' % ('[' * 99, ']' * 99),
+         'a = %s1%s\n' % ('[' * 101, ']' * 101), 'a = %s%s\n' % ('{b = ' * 101, '}' * 101), '%s = 1\n' % ('k' * 300)])
+    return C
+
+
 ATOMS = [
     '"s"', "'lit'", '"""m\nl"""', "'''m\nl'''", '""', '"\\t\\n\\"\\\\"', '"é"',
     '0', '-0', '+7', '1_000', '0x_1', '0xdead_BEEF', '0o755', '0b1010', '07',
@@ -417,6 +455,7 @@ def main():
     docs = [('hand-%d' % i, d.encode()) for i, d in enumerate(HAND)]
     docs += [('edge-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(edge_cases())]
     docs += [('pass20-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass20_cases())]
+    docs += [('pass22-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass22_cases())]
     cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fuzz', 'corpus', 'toml')
     for name in sorted(os.listdir(cdir)):
         with open(os.path.join(cdir, name), 'rb') as f:

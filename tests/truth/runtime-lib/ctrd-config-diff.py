@@ -120,7 +120,40 @@ HANDLERS = ["runc", "mine", "my.handler", "a b", "h\u00e9", "RUNC", "kata", "x-y
             "a]b", 'q"q', "b\\s"]
 
 
-def make_case(i, rng, d):
+# stream_idle_timeout values and whether Go's time.ParseDuration reads them
+DURATIONS = {"4h0m0s": True, "4x": False, "1.5h": True, "-1s": True, ".s": False, "1": False,
+             "0": True, "1h 2m": False, "2\u00b5s": True, "": True, "9999999999h": False}
+LINUX_V1 = "io.containerd.runtime.v1.linux"
+
+
+def cri_rules_case(x, cri, ctrd, runtimes, handler):
+    """ValidatePluginConfig's cases (twenty-second pass, part E), drawn from x
+    (its own generator, so the earlier cases stay as they were)."""
+    k = x.random()
+    if k < 0.06:
+        cri["systemd_cgroup"] = x.choice([True, False])
+    elif k < 0.10:
+        ctrd["no_pivot"] = x.choice([True, False])
+    elif k < 0.16 and handler in runtimes:
+        runtimes[x.choice(list(runtimes))][x.choice(["runtime_root", "runtime_engine"])] = x.choice(["/x", ""])
+    elif k < 0.24:
+        ctrd["untrusted_workload_runtime"] = {"runtime_type": x.choice([RUNC, ""])}
+        if x.random() < 0.5:
+            runtimes["untrusted"] = {"runtime_type": RUNC}
+    elif k < 0.30:
+        cri["registry"] = {"config_path": x.choice(["/etc/containerd/certs.d", ""]),
+                           "mirrors": {"docker.io": {"endpoint": ["https://m"]}}}
+    elif k < 0.34:
+        cri["registry"] = {"auths": {x.choice(["https://r.io", "r.io:5000", "%zz", ":x", "a:b/c"]): {"username": "u"}}}
+    elif k < 0.42:
+        cri["stream_idle_timeout"] = x.choice(list(DURATIONS))
+    elif k < 0.46:
+        ctrd["default_runtime"] = {"runtime_type": ""}
+    elif k < 0.50:
+        ctrd["default_runtime_name"] = ""
+
+
+def make_case(i, rng, d, x=None):
     """(text, extra files) of case i, written under d."""
     files = {}
     # distinct base specs, one per handler slot
@@ -162,6 +195,8 @@ def make_case(i, rng, d):
         ctrd[key("default_runtime_name")] = rng.choice([1, True, "nope"])
     ctrd[key("runtimes")] = runtimes
     cri = {}
+    if x:
+        cri_rules_case(x, cri, ctrd, runtimes, handler)
     if rng.random() < 0.5:
         cri[key("enable_unprivileged_ports")] = rng.choices([True, False, "true", 1], [4, 4, 1, 1])[0]
     cri[key("containerd")] = ctrd
@@ -247,13 +282,39 @@ def containerd_view(cfg):
     dr = c.get("default_runtime", {})
     if dr.get("runtime_type"):
         return "read", {"deprecated_default": dr.get("runtime_type"), "name": "default"}
+    # ValidatePluginConfig (1.6.20), each rule seen with the real containerd
+    # (twenty-second pass, part E): its CRI plugin does not start
+    uw = c.get("untrusted_workload_runtime", {})
+    if uw.get("runtime_type"):
+        if "untrusted" in rts:
+            return "refuse", "CRI: untrusted_workload_runtime and runtimes.untrusted"
+        rts = dict(rts, untrusted=uw)
+    if name == "":
+        return "refuse", "CRI: default_runtime_name is empty"
     if name not in rts:
         return "refuse", "CRI: default runtime %r not in runtimes" % name
+    for flag, where in (("systemd_cgroup", cri), ("no_pivot", c)):
+        if where.get(flag) and rts[name].get("runtime_type") != LINUX_V1:
+            return "refuse", "CRI: %s only works for %s" % (flag, LINUX_V1)
+    for h, r in rts.items():
+        if (r.get("runtime_engine") or r.get("runtime_root")) and r.get("runtime_type") != LINUX_V1:
+            return "refuse", "CRI: runtime_engine/runtime_root of %r" % h
+    reg = cri.get("registry", {})
+    if reg.get("config_path") and (reg.get("mirrors") or any("tls" in v for v in reg.get("configs", {}).values())):
+        return "refuse", "CRI: mirrors or configs.tls beside config_path"
+    for u in reg.get("auths", {}):
+        if u.startswith(":") or "%zz" in u:
+            return "refuse", "CRI: auths key %r is no URL" % u
+    if not DURATIONS.get(cri.get("stream_idle_timeout", ""), True):
+        return "refuse", "CRI: stream_idle_timeout %r" % cri.get("stream_idle_timeout")
     for h, r in rts.items():
         b = r.get("base_runtime_spec", "")
         if b and not os.path.isfile(b if b.startswith("/") else os.path.join(os.getcwd(), b)):
             return "refuse", "CRI: base spec %r of %r cannot be loaded" % (b, h)
     r = rts[name]
+    # RunPodSandbox: "container.Runtime.Name must be set" (seen with 1.6.20)
+    if not r.get("runtime_type"):
+        return "refuse", "pod: the default handler %r has no runtime_type" % name
     return "read", {"name": name, "base": r.get("base_runtime_spec", ""),
                     "type": r.get("runtime_type", ""),
                     "binary": (r.get("options") or {}).get("BinaryName", ""),
@@ -335,7 +396,7 @@ def main():
     for i in cases:
         d = os.path.join(a.tmp, "c%03d" % i)
         os.makedirs(d, exist_ok=True)
-        files = make_case(i, rng, d)
+        files = make_case(i, rng, d, random.Random("%d/%d" % (a.seed, i)))
         if a.only is not None and i != a.only:
             continue
         n += 1
