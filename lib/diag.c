@@ -155,6 +155,20 @@ int cs_diag_read_error(struct cs_diag *d, const char *path, int err, size_t max)
 			   max >= 1u << 20 ? "MiB" : "KiB");
 }
 
+/*
+ * Twenty-second pass, part C: `explain pod` with one allocation of the
+ * YAML reader failing (the parser's, session 22's sweep) said
+ * "capscope explain pod: " and nothing more, exit 2: -ENOMEM came back
+ * bare from deep inside and the command printed the empty diagnostic.
+ */
+int cs_diag_unsaid(struct cs_diag *d, int err)
+{
+	if (d && err < 0 && !d->message[0])
+		cs_diag_set(d, -err, 0, 0, "", "%s",
+			    err == -ENOMEM ? "out of memory" : strerror(-err));
+	return err;
+}
+
 void cs_diag_file(struct cs_diag *d, const char *file)
 {
 	if (d && file && !d->file[0])

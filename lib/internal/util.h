@@ -77,6 +77,11 @@ struct cs_diag;
 void cs_diag_put_file(struct cs_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A failure returned with nothing said (a bare -ENOMEM from deep inside):
+ * named by its code, so that no caller prints an empty reason. Returns err
+ * (negative); d may be NULL; a message already set is kept. */
+int cs_diag_unsaid(struct cs_diag *d, int err);
+
 /* Read a whole small file (at most max bytes) into a malloc'd NUL-terminated
  * buffer. 0 or -errno (-EFBIG past max). */
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen);

@@ -1398,6 +1398,16 @@ static int parse_text(struct cs_k8s_manifest *m, char *buf, size_t len, bool roo
 	return r < 0 ? r : kindless(&c);
 }
 
+/* The loader's failures all say why, in the file named (cs_diag_unsaid) */
+static int named(struct cs_diag *d, int r, const char *name)
+{
+	if (r < 0 && d && !d->message[0]) {
+		cs_diag_unsaid(d, r);
+		cs_diag_file(d, name);
+	}
+	return r;
+}
+
 int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const char *name,
 		 struct cs_diag *d)
 {
@@ -1410,11 +1420,11 @@ int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const c
 	 * MB of a 4 MB review, is made only for what libfyaml reads.
 	 */
 	if (!ydoc_wants_room(buf, len) || ydoc_is_json_stream(buf, len))
-		return parse_text(m, (char *)buf, len, false, name, d);
+		return named(d, parse_text(m, (char *)buf, len, false, name, d), name);
 	if (!(text = malloc(len + YDOC_ROOM)))
-		return -ENOMEM;
+		return named(d, -ENOMEM, name);
 	memcpy(text + YDOC_ROOM, buf, len);
-	return parse_text(m, text, len, true, name, d);
+	return named(d, parse_text(m, text, len, true, name, d), name);
 }
 
 int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
@@ -1426,16 +1436,16 @@ int cs_k8s_load(struct cs_k8s_manifest *m, const char *path, struct cs_diag *d)
 	int r = cs_read_config_file(path, 16u << 20, "kubectl", &buf, &len, d);
 
 	if (r < 0)
-		return r;
+		return named(d, r, path);
 	/* Room for the prefix in place: no second copy of a 16 MB file. */
 	room = ydoc_wants_room(buf, len);
 	if (room) {
 		if (!(grown = realloc(buf, len + YDOC_ROOM)))
-			return -ENOMEM;
+			return named(d, -ENOMEM, path);
 		buf = grown;
 		memmove(buf + YDOC_ROOM, buf, len);
 	}
-	return parse_text(m, buf, len, room, path, d);
+	return named(d, parse_text(m, buf, len, room, path, d), path);
 }
 
 void cs_k8s_manifest_init(struct cs_k8s_manifest *m)

@@ -30,6 +30,11 @@ struct ydoc_held {
 	size_t n_line_start; /* flow indicators in [0, line_start) */
 	bool flow;	     /* the last event left the reader in a flow collection */
 	bool refused;
+	/* libfyaml's input buffer, as the feed last saw it (ydoc-held.c,
+	 * end_of_input): where its next piece goes if the buffer stays */
+	const char *fy_next;
+	bool fy_moved; /* moved since a piece large enough for any look ahead */
+	bool fy_padded;
 	/* The quoted scalar that is the first token after done, scanned on
 	 * from one feed to the next (ydoc-held.c, quoted_inside) */
 	size_t q_done;	 /* the done it was looked for from */
