@@ -53,9 +53,12 @@ static int get_one(const char *path, bool ns, bool verbose, struct cs_json *j)
 	/*
 	 * Text lines carry the name escaped (escape.h): identical to getcap for
 	 * ordinary names, but a name with a newline or ESC, as a glob over a
-	 * directory someone else writes can give, cannot forge a line.
+	 * directory someone else writes can give, cannot forge a line. Its
+	 * capabilities follow it on the line, so it is escaped as a cell (a
+	 * space as \x20, as scan's PATH): a file "a cap_sys_admin=ep" with
+	 * cap_net_raw read "a cap_sys_admin=ep cap_net_raw=ep" (session 22).
 	 */
-	cs_cleanup_free char *shown = cs_escape_dup(path);
+	cs_cleanup_free char *shown = cs_escape_cell_dup(path);
 
 	if (!shown)
 		return cs_err("file get", "out of memory");

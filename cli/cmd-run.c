@@ -17,6 +17,7 @@
 #include "../lib/internal/cleanup.h"
 #include "capscope/escape.h"
 #include "internal/cleanup.h"
+#include "internal/util.h"
 #include "output.h"
 
 #define CMD	    "run"
@@ -141,7 +142,9 @@ static int show_dry_run(const struct cs_launch *l, struct cs_steps *st,
 	if (r->res.ok)
 		print_cred("After execve", &r->post);
 	else if (r->res.error) { /* 0: never modelled, the refusal below says why */
-		cs_cleanup_free char *shown = cs_escape_dup(r->file.path);
+		/* The file as the steps below name it: one word (session 22). */
+		cs_cleanup_free char *word = cs_word_dup(r->file.path, '"');
+		cs_cleanup_free char *shown = word ? cs_escape_dup(word) : NULL;
 
 		printf("execve of %s would fail: %s\n", shown ? shown : cs_oom_mark(),
 		       cs_errno_name(r->res.error));
@@ -200,6 +203,7 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	cs_cleanup_free struct cs_cred *self = calloc(1, sizeof(*self));
 	struct cs_steps st;
 	struct cs_diag d = {0};
+	char w[CS_WORD_ROOM];
 	int rc;
 
 	if (!l || !self)
@@ -235,7 +239,9 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	rc = cs_launch_exec_checked(l, argv, &d);
 	if (d.message[0])
 		return launch_err("refused", rc, &d, "");
-	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc), argv[0]);
+	/* The command as the model's steps name a file (a word, session 22). */
+	cs_err(CMD, "step 'execve' failed: %s (%s): %s", cs_errno_name(rc), strerror(-rc),
+	       cs_word_clip(w, sizeof(w), argv[0]));
 	return EXIT_LAUNCH;
 }
 

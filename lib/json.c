@@ -275,6 +275,39 @@ void cs_json_str_parts(struct cs_json *j, const char *const *parts, size_t n)
 	escaped_twin(j, keyed, parts, NULL, n);
 }
 
+/* A list's strings after a member's key: if one is not UTF-8, the member
+ * KEY_escaped follows the array, every element by the escaping rule at its
+ * index (null for null), so two lists never give one array either. */
+void cs_json_strv(struct cs_json *j, const char *const *v, size_t n)
+{
+	char key[sizeof(j->key) + sizeof("_escaped")];
+	bool keyed = j->after_key && !j->no_escaped && j->key[0], whole = true;
+
+	if (keyed)
+		snprintf(key, sizeof(key), "%s_escaped", j->key);
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		cs_json_str(j, v[i]);
+		whole = whole && (!v[i] || cs_utf8_valid(v[i], strlen(v[i])));
+	}
+	cs_json_arr_end(j);
+	if (!keyed || whole)
+		return;
+	cs_json_key(j, key);
+	cs_json_arr_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i]) {
+			cs_json_null(j);
+			continue;
+		}
+		sep(j);
+		put(j, "\"", 1);
+		escaped_body(j, v[i], strlen(v[i]));
+		put(j, "\"", 1);
+	}
+	cs_json_arr_end(j);
+}
+
 void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n)
 {
 	sep(j);

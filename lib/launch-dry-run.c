@@ -75,7 +75,7 @@ static const char *binfmt_unread(const struct cs_binfmt_claim *c, int rc, char *
 {
 	char cn[40];
 
-	cs_clip_mid(cn, sizeof(cn), c->name); /* its share of a message (refuse_binfmt) */
+	cs_word_clip(cn, sizeof(cn), c->name); /* its share of a message (refuse_binfmt) */
 	if (!c->name[0])
 		snprintf(buf, len, "the binfmt_misc handlers in %s cannot be read (%s)",
 			 CS_BINFMT_DIR, strerror(-rc));
@@ -109,15 +109,15 @@ static int refuse_binfmt(int fd, const char *path, struct cs_diag *d)
 				   "the binfmt_misc handler %s claims %s: execve would run its "
 				   "interpreter %s, whose credentials the check does not see; "
 				   "nothing was run",
-				   cs_clip_mid(cn, sizeof(cn), c.name),
-				   cs_clip_mid(cp, sizeof(cp), path),
-				   cs_clip_mid(ci, sizeof(ci), c.interp));
+				   cs_word_clip(cn, sizeof(cn), c.name),
+				   cs_word_clip(cp, sizeof(cp), path),
+				   cs_word_clip(ci, sizeof(ci), c.interp));
 	if (rc < 0)
 		return cs_diag_set(d, -rc, 0, 0, "execve",
 				   "%s, so whether a handler claims %s and would run another "
 				   "program instead cannot be told; nothing was run",
 				   binfmt_unread(&c, rc, why, sizeof(why)),
-				   cs_clip_mid(cp, 40, path));
+				   cs_word_clip(cp, 40, path));
 	return 0;
 }
 
@@ -255,7 +255,7 @@ static int claim_again(struct probe *p, int *ifd, struct cs_binfmt_claim *k, int
 				     "interpreter %s to a depth execve does not search (it "
 				     "searches the file and at most %d interpreters after "
 				     "it): ELOOP",
-				     depth, cs_clip_mid(ci, sizeof(ci), k->interp),
+				     depth, cs_word_clip(ci, sizeof(ci), k->interp),
 				     BINFMT_LAST_DEPTH);
 			break;
 		}
@@ -266,7 +266,8 @@ static int claim_again(struct probe *p, int *ifd, struct cs_binfmt_claim *k, int
 			cs_steps_add(p->st, "kernel", "execve.binfmt-misc-unread",
 				     "%s: whether a handler claims the interpreter %s is not "
 				     "known; shown: the interpreter itself, as if none did",
-				     binfmt_unread(&next, got, why, sizeof(why)), k->interp);
+				     binfmt_unread(&next, got, why, sizeof(why)),
+				     cs_word_clip(ci, sizeof(ci), k->interp));
 		if (got <= 0)
 			return 0;
 		/* Opened by load_misc_binary (open_exec) before it is searched;
@@ -276,9 +277,9 @@ static int claim_again(struct probe *p, int *ifd, struct cs_binfmt_claim *k, int
 		cs_steps_add(p->st, "kernel", "execve.binfmt-misc",
 			     "the binfmt_misc handler %s claims the interpreter %s in turn: its "
 			     "interpreter %s runs instead%s",
-			     cs_clip_mid(cn, sizeof(cn), next.name),
-			     cs_clip_mid(cp, sizeof(cp), k->interp),
-			     cs_clip_mid(ci, sizeof(ci), next.interp),
+			     cs_word_clip(cn, sizeof(cn), next.name),
+			     cs_word_clip(cp, sizeof(cp), k->interp),
+			     cs_word_clip(ci, sizeof(ci), next.interp),
 			     next.credentials ? " (flag C: the credentials come from a file "
 						"before it, which this model does not follow)"
 					      : "");
@@ -318,7 +319,7 @@ static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_
 	struct cs_launch_dry_run *out = p->out;
 	struct cs_steps *st = p->st;
 	struct cs_binfmt_claim k;
-	char why[NAME_MAX + 128], at[PATH_MAX];
+	char why[NAME_MAX + 128], at[PATH_MAX], wp[CS_WORD_ROOM];
 	int got = binfmt_claim(fd, path, &k), rc = 0, ifd, level = 0;
 
 	snprintf(at, sizeof(at), "%s", path);
@@ -334,7 +335,8 @@ static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_
 		cs_steps_add(st, "kernel", "execve.binfmt-misc-unread",
 			     "%s: whether a handler claims %s is not known; shown: the file "
 			     "itself, as if none did",
-			     binfmt_unread(&k, got, why, sizeof(why)), path);
+			     binfmt_unread(&k, got, why, sizeof(why)),
+			     cs_word_clip(wp, sizeof(wp), path));
 		return 0;
 	}
 	if (got > 0) {
@@ -344,23 +346,23 @@ static int model_binfmt(struct probe *p, int fd, const char *path, enum cs_exec_
 
 		claim_splice(p, fd, file, level, &k); /* before the chain leaves the model */
 		st->n = p->mark; /* the file's own loader does not run: its steps go */
-		cs_steps_add(st, "kernel", "execve.binfmt-misc",
-			     "the binfmt_misc handler %s claims %s%s%s: its interpreter %s runs "
-			     "instead%s",
-			     cs_clip_mid(cn, sizeof(cn), k.name), cs_clip_mid(cp, sizeof(cp), path),
-			     of, *of ? cs_clip_mid(cf, sizeof(cf), file) : "",
-			     cs_clip_mid(ci, sizeof(ci), k.interp), /* raw: printers escape */
-			     k.credentials
-				 ? " (flag C: the credentials come from the file itself, which "
-				   "this model does not follow; shown: the interpreter's)"
-				 : ", and the credentials are the interpreter's");
+		cs_steps_add(
+		    st, "kernel", "execve.binfmt-misc",
+		    "the binfmt_misc handler %s claims %s%s%s: its interpreter %s runs "
+		    "instead%s",
+		    cs_word_clip(cn, sizeof(cn), k.name), cs_word_clip(cp, sizeof(cp), path), of,
+		    *of ? cs_word_clip(cf, sizeof(cf), file) : "",
+		    cs_word_clip(ci, sizeof(ci), k.interp), /* raw: printers escape */
+		    k.credentials ? " (flag C: the credentials come from the file itself, which "
+				    "this model does not follow; shown: the interpreter's)"
+				  : ", and the credentials are the interpreter's");
 		/* With F, load_misc_binary runs the file opened at registration. */
 		if (k.open_file)
 			cs_steps_add(st, "kernel", "execve.binfmt-misc-open",
 				     "flag F: the handler %s runs the interpreter it opened when "
 				     "it was registered, which %s may no longer name; shown: the "
 				     "file it names now",
-				     cn, cs_clip_mid(ci, sizeof(ci), k.interp));
+				     cn, cs_word_clip(ci, sizeof(ci), k.interp));
 		chain_busy(&out->file, *of ? path : NULL, busy);
 		if ((ifd = open(k.interp, O_PATH | O_CLOEXEC)) < 0)
 			rc = -errno;
@@ -395,6 +397,7 @@ static int model_text_busy(int fd, const char *path, const char *chain, int ifd,
 {
 	int first = cs_exec_text_busy(fd, "");
 	const char *busy = first == 1 ? path : chain[0] ? chain : NULL;
+	char w[CS_WORD_ROOM];
 
 	/* A kernel that knows the check but could not be asked: said, not taken as "not busy". */
 	if (first < 0)
@@ -403,7 +406,7 @@ static int model_text_busy(int fd, const char *path, const char *chain, int ifd,
 		    "whether %s is held open for writing was not asked: this kernel "
 		    "answers execveat with AT_EXECVE_CHECK, but it could not be tried here on "
 		    "an empty executable memfd (%s): ETXTBSY is not predicted",
-		    path, strerror(-first));
+		    cs_word_clip(w, sizeof(w), path), strerror(-first));
 
 	/* A binfmt_misc handler's interpreter (load_misc_binary: open_exec). */
 	if (!busy && ifd >= 0 && out->file.path && cs_exec_text_busy(ifd, "") == 1)
@@ -419,7 +422,7 @@ static int model_text_busy(int fd, const char *path, const char *chain, int ifd,
 	cs_steps_add(st, "kernel", "execve.text-busy",
 		     "%s is held open for writing by some process: execve fails with ETXTBSY, "
 		     "text file busy",
-		     busy);
+		     cs_word_clip(w, sizeof(w), busy));
 	out->res.ok = false;
 	out->res.error = ETXTBSY;
 	return -ETXTBSY;
@@ -434,7 +437,7 @@ static int model_text_busy(int fd, const char *path, const char *chain, int ifd,
  */
 static int loader_busy(int fd, const char *path, struct cs_steps *st, struct cs_launch_dry_run *out)
 {
-	char interp[PATH_MAX];
+	char interp[PATH_MAX], wi[CS_WORD_ROOM], wp[CS_WORD_ROOM];
 
 	if (cs_exec_elf_interp(fd, interp, sizeof(interp)) != 1 ||
 	    cs_exec_text_busy(AT_FDCWD, interp) != 1)
@@ -442,7 +445,7 @@ static int loader_busy(int fd, const char *path, struct cs_steps *st, struct cs_
 	cs_steps_add(st, "kernel", "execve.text-busy",
 		     "%s, the ELF loader of %s, is held open for writing by some process: "
 		     "execve fails with ETXTBSY, text file busy",
-		     interp, path);
+		     cs_word_clip(wi, sizeof(wi), interp), cs_word_clip(wp, sizeof(wp), path));
 	out->res.ok = false;
 	out->res.error = ETXTBSY;
 	return -ETXTBSY;
@@ -613,6 +616,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	cs_cleanup_close int ifd = -1; /* a binfmt_misc handler's interpreter */
 	bool held = false;	       /* ... opened at registration (flag F) */
 	char chain[PATH_MAX] = "";     /* a busy "#!" interpreter before a claimed one */
+	char wp[CS_WORD_ROOM];
 	struct stat sb;
 	int rc, lfd;
 
@@ -634,7 +638,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 	if (rc < 0 && cs_launch_checks_file(p->l))
 		cs_diag_set(&out->refused, -rc, 0, 0, "execve",
 			    "cannot read what execve would look at in %s: %s; nothing was run",
-			    path, strerror(-rc));
+			    cs_word_clip(wp, CS_WORD_ROOM_REFUSAL, path), strerror(-rc));
 	if (rc == 0 && cs_launch_checks_file(p->l) &&
 	    refuse_gain(p->l, out, path, &out->refused) == 0 &&
 	    refuse_binfmt(fd, path, &out->refused) == 0)
@@ -675,7 +679,7 @@ static int probe_try(void *ctx, const char *path, bool *final)
 		cs_steps_add(p->st, "kernel", "execve.elf-foreign",
 			     "%s is an ELF file for another machine, byte order or type: no "
 			     "loader of this kernel takes it: ENOEXEC, exec format error",
-			     ifd >= 0 ? out->file.path : path);
+			     cs_word_clip(wp, sizeof(wp), ifd >= 0 ? out->file.path : path));
 		rc = -ENOEXEC;
 	}
 	if (rc == 0)
@@ -768,20 +772,20 @@ static int refuse_ambient_lost(const struct cs_launch *l, const struct cs_launch
 	cs_mask_t got = r->post.caps.set[CS_AMB];
 	cs_mask_t lost = want & ~got ? want & ~got : want ^ got;
 	int n = __builtin_popcountll(lost);
-	char name[32];
+	char name[32], wc[CS_WORD_ROOM_REFUSAL];
 
 	if (!r->res.ok || got == want)
 		return 0;
 	/* "..." only where more names follow (twenty-first pass: "1
 	 * capabilities lost, cap_net_raw..." claimed more). */
-	return cs_diag_set(d, EPERM, 0, 0, "execve",
-			   "%s would not keep the ambient set asked for (%d %s lost, "
-			   "%s%s): it (or its \"#!\" interpreter) is set-uid, set-gid or has "
-			   "file capabilities, and execve clears the ambient set for such a "
-			   "file; nothing was run",
-			   cmd, n, n == 1 ? "capability" : "capabilities",
-			   cs_cap_name_r(__builtin_ctzll(lost), false, name, sizeof(name)),
-			   n > 1 ? "..." : "");
+	return cs_diag_set(
+	    d, EPERM, 0, 0, "execve",
+	    "%s would not keep the ambient set asked for (%d %s lost, "
+	    "%s%s): it (or its \"#!\" interpreter) is set-uid, set-gid or has "
+	    "file capabilities, and execve clears the ambient set for such a "
+	    "file; nothing was run",
+	    cs_word_clip(wc, sizeof(wc), cmd), n, n == 1 ? "capability" : "capabilities",
+	    cs_cap_name_r(__builtin_ctzll(lost), false, name, sizeof(name)), n > 1 ? "..." : "");
 }
 
 /*
@@ -792,7 +796,7 @@ static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run
 		       const char *cmd, struct cs_diag *d)
 {
 	cs_mask_t gain = r->res.ok ? r->post.caps.set[CS_PRM] & ~l->predicted.caps.set[CS_PRM] : 0;
-	char name[32];
+	char name[32], wc[CS_WORD_ROOM_REFUSAL];
 	int rc;
 
 	if (l->plan && l->plan->set_ambient && (rc = refuse_ambient_lost(l, r, cmd, d)) < 0)
@@ -804,7 +808,7 @@ static int refuse_gain(const struct cs_launch *l, const struct cs_launch_dry_run
 			   "its \"#!\" interpreter) "
 			   "is set-uid root or has file capabilities; add --no-new-privs; "
 			   "nothing was run",
-			   cmd, __builtin_popcountll(gain),
+			   cs_word_clip(wc, sizeof(wc), cmd), __builtin_popcountll(gain),
 			   __builtin_popcountll(gain) == 1 ? "capability" : "capabilities",
 			   cs_cap_name_r(__builtin_ctzll(gain), false, name, sizeof(name)),
 			   __builtin_popcountll(gain) > 1 ? "..." : "");
@@ -834,6 +838,7 @@ int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 {
 	struct cs_launch_dry_run r;
 	struct cs_steps st;
+	char wp[CS_WORD_ROOM_REFUSAL];
 	int rc;
 
 	cs_steps_init(&st);
@@ -843,8 +848,8 @@ int cs_launch_check_gain_fd(const struct cs_launch *l, int fd, const char *path,
 		cs_launch_dry_run_clear(&r);
 		return cs_diag_set(
 		    d, -rc, 0, 0, "execve",
-		    "cannot read what execve would look at in %s: %s; nothing was run", path,
-		    strerror(-rc));
+		    "cannot read what execve would look at in %s: %s; nothing was run",
+		    cs_word_clip(wp, sizeof(wp), path), strerror(-rc));
 	}
 	rc = refuse_gain(l, &r, path, d);
 	if (rc == 0)

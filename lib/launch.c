@@ -493,6 +493,7 @@ static int exec_checked(const struct cs_launch *l, const char *path, char *const
 static int enoent_not_script(int fd, const char *path, struct cs_diag *d)
 {
 	int rc = cs_exec_elf_loader_access(fd);
+	char w[CS_WORD_ROOM_REFUSAL];
 
 	if (rc < 0 && rc != -ENOEXEC)
 		return rc;
@@ -502,7 +503,7 @@ static int enoent_not_script(int fd, const char *path, struct cs_diag *d)
 	    "yet execve of the checked descriptor says ENOENT: a binfmt_misc handler "
 	    "claims it, and the credentials its interpreter would give cannot be "
 	    "checked; nothing was run",
-	    path);
+	    cs_word_clip(w, sizeof(w), path));
 }
 
 /*
@@ -521,6 +522,7 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 		       int depth, struct cs_diag *d)
 {
 	char head[CS_EXEC_HEAD_MAX], name[CS_EXEC_HEAD_MAX], arg[CS_EXEC_HEAD_MAX];
+	char w[CS_WORD_ROOM_REFUSAL];
 	cs_cleanup_free char **v = NULL;
 	struct statvfs vfs;
 	ssize_t n = cs_exec_read_head(fd, head);
@@ -530,7 +532,7 @@ static int exec_script(const struct cs_launch *l, int fd, const char *path, char
 		return cs_diag_set(d, EACCES, 0, 0, "execve",
 				   "%s looks like a \"#!\" script that cannot be read to check its "
 				   "interpreter; nothing was run",
-				   path);
+				   cs_word_clip(w, sizeof(w), path));
 	r = cs_exec_script_interpreter(head, (size_t)n, name, arg);
 	if (r == 0)
 		return enoent_not_script(fd, path, d);
@@ -558,6 +560,7 @@ static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
 	cs_cleanup_close int own = -1;
 	struct cs_diag why = {0};
 	struct cs_fcaps f;
+	char w[CS_WORD_ROOM_REFUSAL];
 
 	if (rc != -EINVAL || !d)
 		return rc;
@@ -565,8 +568,8 @@ static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
 		return rc;
 	if (cs_fcaps_fget(fd, &f, &why) != -EINVAL)
 		return rc;
-	return cs_diag_set(d, EINVAL, 0, 0, "execve", "%s: %s: %s; nothing was run", path,
-			   CS_XATTR_CAPS, why.message);
+	return cs_diag_set(d, EINVAL, 0, 0, "execve", "%s: %s: %s; nothing was run",
+			   cs_word_clip(w, sizeof(w), path), CS_XATTR_CAPS, why.message);
 }
 
 /*
@@ -577,10 +580,12 @@ static int exec_einval(int rc, int fd, const char *path, struct cs_diag *d)
  */
 static int not_executed(const char *path, struct cs_diag *d)
 {
+	char w[CS_WORD_ROOM_REFUSAL];
+
 	return cs_diag_set(d, EPROTO, 0, 0, "execve",
 			   "execve of %s returned 0 without executing it (a seccomp filter's "
 			   "answer?); nothing was run",
-			   path);
+			   cs_word_clip(w, sizeof(w), path));
 }
 
 /*

@@ -68,6 +68,39 @@ char *cs_word_dup(const char *s, char q)
 	return cs_word_is_plain(s) ? strdup(s) : doubled(s, q, true);
 }
 
+/*
+ * The value is cut first (its head and tail kept, cs_clip_mid), then made a
+ * word: a cut word could end between the two quotes of a doubled one and
+ * read as closed early. Cut shorter by the quotes it doubles until the word
+ * fits (the "..." of the cut is plain).
+ */
+const char *cs_word_clip(char *buf, size_t size, const char *s)
+{
+	char cut[512];
+	size_t room = size < sizeof(cut) ? size : sizeof(cut);
+
+	if (!s)
+		s = "";
+	for (;;) {
+		size_t q = 0, n;
+
+		cs_clip_mid(cut, room, s);
+		n = strlen(cut);
+		for (const char *p = cut; *p; p++)
+			q += *p == '"';
+		if (cs_word_is_plain(cut) ? n < size : n + q + 2 < size)
+			break;
+		if (room <= 8) { /* too small for a word: the cut value, escaped where printed */
+			cs_clip_mid(buf, size, s);
+			return buf;
+		}
+		room = room - (q ? q : 2) < 8 ? 8 : room - (q ? q : 2);
+	}
+	cs_cleanup_free char *w = cs_word_dup(cut, '"');
+
+	return cs_clip_mid(buf, size, w ? w : cut); /* w fits: not cut again */
+}
+
 char *cs_quoted_inner_dup(const char *s, char q)
 {
 	return doubled(s ? s : "", q, false);

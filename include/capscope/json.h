@@ -28,9 +28,10 @@ struct cs_json {
 	 * followed by a member KEY_escaped holding its text by the escaping
 	 * rule (escape.h, one to one): two names never give one object.
 	 * key: the last member's name (cut: no companion). A string in an
-	 * array has none. no_escaped: none at all (SARIF, whose schema has
-	 * no place for it; its URIs are percent-encoded, its messages
-	 * escaped text).
+	 * array has none of its own: a list is written whole by cs_json_strv,
+	 * whose twin is KEY_escaped, an array (session 22). no_escaped:
+	 * none at all (SARIF, whose schema has no place for it; its URIs
+	 * are percent-encoded, its messages escaped text).
 	 */
 	char key[48];
 	bool no_escaped;
@@ -53,6 +54,13 @@ CS_EXPORT void cs_json_str_parts(struct cs_json *j, const char *const *parts, si
  * terminal: for prose a person reads in a viewer (a SARIF message), which
  * shows the text as the terminal does, never a name's controls raw. */
 CS_EXPORT void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n);
+/* [v[0], ..., v[n-1]] (a NULL element is null). After a member's key, a
+ * list holding a string that is not UTF-8 is followed by the member
+ * KEY_escaped: an array of as many elements, each by the escaping rule
+ * (escape.h), as a string member's twin. Every list of names from outside
+ * (an image's entrypoint, a manifest's capabilities, comms) is written
+ * with it: a string in an array written one at a time has no twin. */
+CS_EXPORT void cs_json_strv(struct cs_json *j, const char *const *v, size_t n);
 CS_EXPORT void cs_json_int(struct cs_json *j, int64_t v);
 CS_EXPORT void cs_json_uint(struct cs_json *j, uint64_t v);
 CS_EXPORT void cs_json_bool(struct cs_json *j, bool v);

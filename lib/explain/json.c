@@ -6,10 +6,7 @@
 
 static void strlist(struct cs_json *j, const struct cs_strlist *l)
 {
-	cs_json_arr_begin(j);
-	for (size_t i = 0; i < l->n; i++)
-		cs_json_str(j, l->v[i]);
-	cs_json_arr_end(j);
+	cs_json_strv(j, l->v, l->n);
 }
 
 static void json_sc(struct cs_json *j, const struct cs_k8s_sc *sc)

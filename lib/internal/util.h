@@ -247,6 +247,19 @@ bool cs_go_atoi(const char *s, size_t n, long long *v);
  */
 bool cs_word_is_plain(const char *s);
 char *cs_word_dup(const char *s, char q);
+/* s's word (q '"'), its value cut in its middle (cs_clip_mid) so that the
+ * word fits size bytes, into buf:
+ * a file in run's refusals and steps, as the model's steps name it (out of
+ * memory: s itself, escaped where printed). Returns buf. */
+const char *cs_word_clip(char *buf, size_t size, const char *s);
+/* The room of such a word: a step or a message is cut at 320 or 256 bytes
+ * anyway, and its end is what it says. Session 22: run's refusals named a
+ * file raw, and a path "x: execve would run its interpreter /bin/true, ..."
+ * read as another claim. */
+#define CS_WORD_ROOM 160
+/* In a refusal (cs_diag's 256 bytes, 230 of its own text at most): the
+ * file's head and tail, and the reason after it whole. */
+#define CS_WORD_ROOM_REFUSAL 40
 char *cs_words_join(const char *const *v, size_t n);
 /* The inside of a quotation whose q marks the format holds ('%s'): s with
  * each q doubled, so a value cannot end its quotation early. */

@@ -3,12 +3,16 @@
 #include "capscope/policy-json.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "internal/cleanup.h"
 
 void cs_policy_scc_advice_json(struct cs_json *j, const struct cs_k8s_pod *p,
 			       const struct cs_policy_scc_advice *a)
 {
+	cs_cleanup_free const char **names = NULL;
+	size_t n = 0;
+
 	cs_json_obj_begin(j);
 	cs_json_key(j, "file"), cs_json_str(j, p->file);
 	cs_json_key(j, "kind"), cs_json_str(j, p->kind);
@@ -22,11 +26,13 @@ void cs_policy_scc_advice_json(struct cs_json *j, const struct cs_k8s_pod *p,
 	a->in_user_namespace ? cs_json_str(j, a->in_user_namespace->name) : cs_json_null(j);
 	/* the chosen SCC's allowPrivilegeEscalation: false default (no_new_privs) */
 	cs_json_key(j, "no_new_privs_by_default");
-	cs_json_arr_begin(j);
-	for (size_t i = 0; a->chosen >= 0 && i < p->n_containers; i++)
+	names = calloc(p->n_containers ? p->n_containers : 1, sizeof(*names));
+	if (!names && !j->error)
+		j->error = -ENOMEM;
+	for (size_t i = 0; names && a->chosen >= 0 && i < p->n_containers; i++)
 		if (cs_policy_scc_sets_no_escalation(a->v[a->chosen].scc, p, &p->containers[i]))
-			cs_json_str(j, p->containers[i].name);
-	cs_json_arr_end(j);
+			names[n++] = p->containers[i].name;
+	cs_json_strv(j, names, n); /* a name that is not UTF-8 has its twin */
 	cs_json_key(j, "sccs");
 	cs_json_arr_begin(j);
 	for (size_t i = 0; i < a->n; i++) {

@@ -106,10 +106,7 @@ static void json_argv(struct cs_json *j, const struct cs_strlist *l)
 		cs_json_null(j);
 		return;
 	}
-	cs_json_arr_begin(j);
-	for (size_t i = 0; i < l->n; i++)
-		cs_json_str(j, l->v[i]);
-	cs_json_arr_end(j);
+	cs_json_strv(j, l->v, l->n);
 }
 
 /* "uid", "gid", "mode" ("0…"), "setuid", "setgid" of a finding (and of a diff's sides). */

@@ -294,10 +294,7 @@ int cs_admission_write(FILE *f, const struct cs_admission_request *req,
 	cs_json_bool(&j, resp->allowed);
 	if (resp->n_warnings) {
 		cs_json_key(&j, "warnings");
-		cs_json_arr_begin(&j);
-		for (size_t i = 0; i < resp->n_warnings; i++)
-			cs_json_str(&j, resp->warnings[i]);
-		cs_json_arr_end(&j);
+		cs_json_strv(&j, resp->warnings, resp->n_warnings);
 	}
 	if (resp->code || resp->message) {
 		cs_json_key(&j, "status");

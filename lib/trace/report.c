@@ -291,10 +291,7 @@ static void json_userns(struct cs_json *j, const struct cs_trace_row *row)
 static void json_names(struct cs_json *j, const char *key, char *const *v, size_t n)
 {
 	cs_json_key(j, key);
-	cs_json_arr_begin(j);
-	for (size_t i = 0; i < n; i++)
-		cs_json_str(j, v[i]);
-	cs_json_arr_end(j);
+	cs_json_strv(j, (const char *const *)v, n);
 }
 
 static void json_row(struct cs_json *j, int cap, const struct cs_trace_row *row, int cls)

@@ -46,10 +46,7 @@ void cs_trace_view_json(struct cs_json *j, const struct cs_trace_report *r,
 	cs_json_str(j, v->hook);
 	if (v->cmd) {
 		cs_json_key(j, "command");
-		cs_json_arr_begin(j);
-		for (size_t i = 0; i < v->ncmd; i++)
-			cs_json_str(j, v->cmd[i]);
-		cs_json_arr_end(j);
+		cs_json_strv(j, (const char *const *)v->cmd, v->ncmd);
 		cs_json_key(j, "exit_status");
 		cs_json_int(j, v->status);
 	}

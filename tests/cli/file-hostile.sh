@@ -12,7 +12,15 @@ cp /bin/true "$name" && setcap cap_net_raw+ep "$name" || skip_all "setcap failed
 out=$("$CAPSCOPE" file get evil*)
 is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 1 "file get: one line for one file"
 ok $(printf '%s' "$out" | grep -q $'\e'; echo $((! $?))) "file get: no raw ESC"
-is "$out" 'evil\x1b[31mRED\nfake: cap_sys_admin=ep cap_net_raw=ep' "file get: the name escaped, the caps as getcap prints them"
+# Twenty-second pass: the capabilities follow the name on its line, so its
+# space is \x20 (a cell, as scan's PATH): "fake: cap_sys_admin=ep" before
+# "cap_net_raw=ep" read as a file "fake:" with cap_sys_admin.
+is "$out" 'evil\x1b[31mRED\nfake:\x20cap_sys_admin=ep cap_net_raw=ep' "file get: the name escaped as a cell, the caps as getcap prints them"
+cp /bin/true 'a cap_sys_admin=ep' && setcap cap_net_raw+ep 'a cap_sys_admin=ep'
+is "$("$CAPSCOPE" file get 'a cap_sys_admin=ep')" 'a\x20cap_sys_admin=ep cap_net_raw=ep' "file get: a name with a space is one word before its capabilities"
+is "$("$CAPSCOPE" file get -v 'a cap_sys_admin=ep' 2>&1 | wc -w)" 2 "file get -v: two words, the name and its capabilities"
+is "$("$CAPSCOPE" file get 'x (No such file or directory) y' 2>&1)" 'x\x20(No\x20such\x20file\x20or\x20directory)\x20y (No such file or directory)' "file get: a missing name is one word before getcap's error"
+rm -f 'a cap_sys_admin=ep'
 out=$("$CAPSCOPE" file get -v evil* /bin/true)
 is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 2 "file get -v: one line per file"
 is "$("$CAPSCOPE" file get --json evil* | jq -r '.files[0].path')" "$name" "JSON keeps the name's bytes"
@@ -100,12 +108,13 @@ fo=$'fo\e[31mX'
 python3 -c 'import sys; d = bytearray(open("/bin/true", "rb").read()); d[18:20] = b"\xb7\x00"; open(sys.argv[1], "wb").write(d)' "$fo"
 chmod 755 "$fo"
 "$CAPSCOPE" run --dry-run -- "./$fo" >out 2>&1
-like "$(grep -a 'execve.elf-foreign' out)" 'execve\.elf-foreign: \./fo\\x1b\[31mX is an ELF' "elf-foreign step: the name escaped once"
-is "$("$CAPSCOPE" run --dry-run --json -- "./$fo" | jq -r '.. | objects | select(.rule? == "execve.elf-foreign") | .detail' | cut -c1-10)" "./$fo" \
+# Twenty-second pass: one word, as the model's own steps name a file.
+like "$(grep -a 'execve.elf-foreign' out)" 'execve\.elf-foreign: "\./fo\\x1b\[31mX" is an ELF' "elf-foreign step: the name escaped once, one word"
+is "$("$CAPSCOPE" run --dry-run --json -- "./$fo" | jq -r '.. | objects | select(.rule? == "execve.elf-foreign") | .detail' | cut -c1-12)" "\"./$fo\"" \
   "elf-foreign step in JSON: the name's own bytes"
 if (exec 3>>"$fo"; "$CAPSCOPE" run --dry-run -- "./$fo" 2>&1 | grep -aq 'execve.text-busy'); then
   (exec 3>>"$fo"; "$CAPSCOPE" run --dry-run -- "./$fo" >out 2>&1)
-  like "$(grep -a 'execve.text-busy' out)" 'execve\.text-busy: \./fo\\x1b\[31mX is held open' "text-busy step: the name escaped once"
+  like "$(grep -a 'execve.text-busy' out)" 'execve\.text-busy: "\./fo\\x1b\[31mX" is held open' "text-busy step: the name escaped once, one word"
 else
   skip "no AT_EXECVE_CHECK on this kernel"
 fi

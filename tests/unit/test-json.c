@@ -196,13 +196,58 @@ static void escaped_twins(void **state)
 	free(s);
 }
 
+/*
+ * Session 22: a list's strings (an image's entrypoint, trace's comms, a
+ * manifest's capabilities) had no twin, so ["a\xff"] and ["a" U+FFFD]
+ * were one array. cs_json_strv follows such a list with KEY_escaped, an
+ * array of as many elements, each by the escaping rule (null for null);
+ * a list of UTF-8 strings, one in an array and SARIF's have none.
+ */
+static void doc_list_twins(struct cs_json *j)
+{
+	static const char *const bad[] = {"ok", "a\xff", NULL, "\x1b"};
+	static const char *const fake[] = {"ok", "a\xef\xbf\xbd", NULL, "\x1b"};
+
+	cs_json_obj_begin(j);
+	cs_json_key(j, "argv");
+	cs_json_strv(j, bad, 4);
+	cs_json_key(j, "fake");
+	cs_json_strv(j, fake, 4);
+	cs_json_key(j, "none");
+	cs_json_strv(j, NULL, 0);
+	cs_json_key(j, "nested");
+	cs_json_arr_begin(j);
+	cs_json_strv(j, bad, 2);
+	cs_json_arr_end(j);
+	cs_json_obj_end(j);
+	j->no_escaped = true;
+	cs_json_obj_begin(j);
+	cs_json_key(j, "sarif");
+	cs_json_strv(j, bad, 2);
+	cs_json_obj_end(j);
+}
+
+static void list_twins(void **state)
+{
+	char *s = render(doc_list_twins);
+
+	(void)state;
+	assert_string_equal(s, "{\"argv\":[\"ok\",\"a\xef\xbf\xbd\",null,\"\\u001b\"],"
+			       "\"argv_escaped\":[\"ok\",\"a\\\\xff\",null,\"\\\\x1b\"],"
+			       "\"fake\":[\"ok\",\"a\xef\xbf\xbd\",null,\"\\u001b\"],"
+			       "\"none\":[],"
+			       "\"nested\":[[\"ok\",\"a\xef\xbf\xbd\"]]}"
+			       "{\"sarif\":[\"ok\",\"a\xef\xbf\xbd\"]}\n");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(caps_shape),      cmocka_unit_test(escaping),
 	    cmocka_unit_test(invalid_utf8),    cmocka_unit_test(escaped_twins),
 	    cmocka_unit_test(hidden_controls), cmocka_unit_test(hidden_astral),
-	    cmocka_unit_test(write_error),
+	    cmocka_unit_test(write_error),     cmocka_unit_test(list_twins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
