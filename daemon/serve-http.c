@@ -228,47 +228,6 @@ static enum MHD_Result refuse_review(struct serve_ctx *s, struct MHD_Connection 
 	return status_json(conn, code, msg);
 }
 
-/*
- * A growing buffer behind a FILE, for the pages that run to megabytes
- * (/metrics of a busy node): glibc's open_memstream grows in small steps,
- * zeroing and copying as it goes, which was half of a scrape's time.
- */
-struct membuf {
-	char *buf;
-	size_t len, cap;
-};
-
-static ssize_t membuf_write(void *cookie, const char *data, size_t n)
-{
-	struct membuf *m = cookie;
-
-	if (m->len + n + 1 > m->cap) {
-		size_t cap = m->cap ? m->cap : 65536;
-		char *b;
-
-		while (cap < m->len + n + 1)
-			cap *= 2;
-		if (!(b = realloc(m->buf, cap)))
-			return -1;
-		m->buf = b;
-		m->cap = cap;
-	}
-	memcpy(m->buf + m->len, data, n);
-	m->len += n;
-	return (ssize_t)n;
-}
-
-static FILE *membuf_open(struct membuf *m)
-{
-	static const cookie_io_functions_t io = {.write = membuf_write};
-	FILE *f;
-
-	memset(m, 0, sizeof(*m));
-	if ((f = fopencookie(m, "w", io)) != NULL)
-		setvbuf(f, NULL, _IOFBF, 65536);
-	return f;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -320,9 +279,10 @@ void serve_trace_tick(struct serve_ctx *s)
 
 /* Under node_lock: scan, and render the page into mb; 0, -errno with d
  * saying why, or 1 when the page could not be held (out of memory). */
-static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, struct cs_diag *d)
+static int render_page(struct serve_ctx *s, bool metrics, struct serve_zpage **zp,
+		       struct cs_diag *d)
 {
-	FILE *f = membuf_open(mb);
+	FILE *f = serve_zpage_open(zp);
 	int r = 0;
 
 	if (!f)
@@ -350,7 +310,7 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
 						       s->node.trace ? &s->node.nt : NULL, f) < 0) {
 		r = 1;
 	}
-	/* A write whose flush failed (membuf_write's realloc) dropped a buffer's
+	/* A write whose flush failed (a block not kept, serve-zpage.c) dropped a buffer's
 	 * worth of the page and set f's error flag; fclose still returns 0 when
 	 * its own last flush succeeds: the page was sent with 200 and a hole of
 	 * up to 64 KiB (twenty-first pass, part C, tests/cli/serve-enomem.sh). */
@@ -359,8 +319,10 @@ static int render_page(struct serve_ctx *s, bool metrics, struct membuf *mb, str
 	if (fclose(f) != 0 && r == 0)
 		r = 1;
 	if (r != 0) {
-		free(mb->buf);
-		mb->buf = NULL;
+		serve_zpage_free(*zp);
+		*zp = NULL;
+	} else {
+		serve_zpage_seal(*zp);
 	}
 	return r;
 }
@@ -379,7 +341,7 @@ void serve_page_build(struct serve_ctx *s, struct serve_job *j)
 {
 	int kind = j->metrics ? SERVE_PAGE_METRICS : SERVE_PAGE_JSON;
 	struct serve_cand cands[SERVE_PAGE_CANDS];
-	struct membuf mb;
+	struct serve_zpage *zp = NULL;
 	size_t n;
 	long long t0;
 
@@ -396,8 +358,8 @@ void serve_page_build(struct serve_ctx *s, struct serve_job *j)
 		for (size_t i = 0; i < n; i++)
 			serve_client_cut(s, cands[i].kind, cands[i].id);
 	}
-	if (!j->p && !j->refuse && (j->r = render_page(s, j->metrics, &mb, &j->d)) == 0)
-		j->p = serve_page_new(s, kind, mb.buf, mb.len, t0);
+	if (!j->p && !j->refuse && (j->r = render_page(s, j->metrics, &zp, &j->d)) == 0)
+		j->p = serve_page_new(s, kind, zp, t0);
 	if (j->p)
 		serve_client_page_set(s, j->conn, kind, serve_page_id(j->p));
 	pthread_mutex_unlock(&s->node_lock);
@@ -429,15 +391,40 @@ static enum MHD_Result page_reply(struct serve_ctx *s, struct serve_job *j)
 }
 
 /* The answer to a review made (its answer passes to the response). */
-static enum MHD_Result review_reply(struct serve_job *j)
+static enum MHD_Result review_reply(struct serve_ctx *s, struct serve_job *j)
 {
 	char *out = j->out;
 
 	j->done = false;
 	j->out = NULL;
+	if (j->code == -EBUSY)
+		return refuse_review(s, j->conn, SERVE_REFUSED_BUSY, 503,
+				     "too many reviews in progress: this one waited for memory "
+				     "until the API server's timeout; try again");
 	if (j->code < 0)
 		return MHD_NO;
 	return answer(j->conn, (unsigned)j->code, "application/json", out, j->out_len);
+}
+
+/*
+ * How long a review may wait for the others (serve-review.c review_begin):
+ * the timeout the API server gives its call (`?timeout=10s`: Go's duration
+ * of timeoutSeconds, 1 to 30 s), or else --request-timeout.
+ */
+static long long review_deadline(struct serve_ctx *s, struct MHD_Connection *conn)
+{
+	const char *t = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "timeout");
+	long long ms = 1000LL * s->request_timeout;
+	unsigned long long v = 0;
+	size_t i = 0;
+
+	if (t) {
+		while (t[i] >= '0' && t[i] <= '9' && v < 1000000)
+			v = v * 10 + (unsigned long long)(t[i++] - '0');
+		if (i > 0 && t[i] == 's' && !t[i + 1] && v > 0 && v <= 3600)
+			ms = (long long)v * 1000;
+	}
+	return serve_mono_ms() + ms;
 }
 
 /* A page request: its connection suspended while the builder makes the
@@ -476,11 +463,12 @@ static enum MHD_Result route(struct serve_ctx *s, struct MHD_Connection *conn, c
 					    .server = q->server,
 					    .what = SERVE_JOB_REVIEW,
 					    .body = q->buf,
-					    .len = q->len};
+					    .len = q->len,
+					    .deadline_ms = review_deadline(s, conn)};
 		if (serve_pager_submit(&q->job))
 			return MHD_YES; /* answered when resumed (serve_http_handler) */
 		serve_review_job(s, &q->job);
-		return review_reply(&q->job);
+		return review_reply(s, &q->job);
 	}
 	if (!get)
 		return text(conn, 405, "method not allowed\n");
@@ -767,7 +755,7 @@ int serve_http_handler(void *cls, struct MHD_Connection *conn, const char *url, 
 		return MHD_YES;
 	}
 	if (q->job.done) /* resumed: its page is built, or its review made */
-		return q->job.what == SERVE_JOB_REVIEW ? review_reply(&q->job)
+		return q->job.what == SERVE_JOB_REVIEW ? review_reply(s, &q->job)
 						       : page_reply(s, &q->job);
 	if (q->answered) {
 		*upload_size = 0;

@@ -87,13 +87,13 @@
 struct serve_page {
 	struct serve_page *next; /* the alive pages of its kind (page_lock) */
 	struct serve_ctx *s;
-	unsigned long long id; /* never 0, never reused (serve_client_page) */
-	char *buf;	       /* NULL once cut: its readers end (page_lock) */
-	size_t len;
-	unsigned refs;	    /* responses using it (page_lock) */
-	int kind;	    /* SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
-	long long built_ms; /* serve_mono_ms() when its scan began */
-	bool cut;	    /* its readers are being cut: no longer counted (page_lock) */
+	unsigned long long id;	/* never 0, never reused (serve_client_page) */
+	struct serve_zpage *zp; /* its text, deflated; NULL once cut: its readers end (page_lock) */
+	size_t len;		/* of the text */
+	unsigned refs;		/* responses using it (page_lock) */
+	int kind;		/* SERVE_PAGE_METRICS or SERVE_PAGE_JSON */
+	long long built_ms;	/* serve_mono_ms() when its scan began */
+	bool cut;		/* its readers are being cut: no longer counted (page_lock) */
 };
 
 /* Under page_lock: the alive page of kind numbered id, or NULL. */
@@ -177,7 +177,7 @@ static bool slower(const struct serve_cand *a, const struct serve_cand *b)
 
 size_t serve_page_cut(struct serve_ctx *s, int kind, struct serve_cand *cands, size_t n)
 {
-	char *drop[SERVE_PAGE_CANDS];
+	struct serve_zpage *drop[SERVE_PAGE_CANDS];
 	size_t done = 0;
 
 	for (size_t i = 1; i < n; i++) /* the slowest first (at most SERVE_PAGE_CANDS) */
@@ -197,27 +197,28 @@ size_t serve_page_cut(struct serve_ctx *s, int kind, struct serve_cand *cands, s
 		    (p->kind != kind && s->page_bytes + s->page_last[kind] <= SERVE_PAGE_BYTES))
 			continue;
 		uncount(s, p);
-		drop[done] = p->buf; /* no reader copies from it once page_lock is let go */
-		p->buf = NULL;
+		drop[done] = p->zp; /* no reader copies from it once page_lock is let go */
+		p->zp = NULL;
 		cands[done++] = cands[i];
 	}
 	pthread_mutex_unlock(&s->page_lock);
 	for (size_t i = 0; i < done; i++) /* before the next page is built */
-		free(drop[i]);
+		serve_zpage_free(drop[i]);
 	return done;
 }
 
-struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, struct serve_zpage *zp,
 				  long long built_ms)
 {
 	struct serve_page *p = calloc(1, sizeof(*p));
+	size_t len = serve_zpage_len(zp);
 
 	if (!p) {
-		free(buf);
+		serve_zpage_free(zp);
 		return NULL;
 	}
 	*p = (struct serve_page){
-	    .s = s, .buf = buf, .len = len, .refs = 1, .kind = kind, .built_ms = built_ms};
+	    .s = s, .zp = zp, .len = len, .refs = 1, .kind = kind, .built_ms = built_ms};
 	pthread_mutex_lock(&s->page_lock);
 	p->id = ++s->page_serial;
 	p->next = s->alive[kind];
@@ -259,7 +260,7 @@ static void page_release(void *cls)
 	pthread_mutex_unlock(&s->page_lock);
 	if (last) {
 		serve_fault_page_release();
-		free(p->buf); /* NULL when cut: freed at the cut */
+		serve_zpage_free(p->zp); /* NULL when cut: freed at the cut */
 		free(p);
 	}
 }
@@ -274,18 +275,35 @@ void serve_page_put(struct serve_page *p)
 	page_release(p);
 }
 
+/* One response sending p: the page and the response's own inflater. */
+struct page_resp {
+	struct serve_page *p;
+	void *reader;
+};
+
+static void resp_release(void *cls)
+{
+	struct page_resp *pr = cls;
+
+	serve_zpage_reader_free(pr->reader);
+	page_release(pr->p);
+	free(pr);
+}
+
 /* libmicrohttpd asks for the bytes of p from pos (at most max, its block):
- * copied under page_lock, as a cut takes the buffer away under it. */
+ * inflated under page_lock, as a cut takes the page's text away under it. */
 static ssize_t page_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	struct serve_page *p = cls;
+	struct page_resp *pr = cls;
+	struct serve_page *p = pr->p;
 	ssize_t n = MHD_CONTENT_READER_END_WITH_ERROR; /* cut: the connection ends */
 
 	pthread_mutex_lock(&p->s->page_lock);
-	if (p->buf && pos < p->len) {
-		n = (ssize_t)(p->len - pos < max ? p->len - pos : max);
-		memcpy(buf, p->buf + pos, (size_t)n);
-	} else if (p->buf) {
+	if (p->zp && pos < p->len) {
+		n = serve_zpage_read(p->zp, pr->reader, pos, buf, max);
+		if (n <= 0) /* not made (never seen): the body ends short, a failed read */
+			n = MHD_CONTENT_READER_END_WITH_ERROR;
+	} else if (p->zp) {
 		n = MHD_CONTENT_READER_END_OF_STREAM;
 	}
 	pthread_mutex_unlock(&p->s->page_lock);
@@ -295,12 +313,21 @@ static ssize_t page_read(void *cls, uint64_t pos, char *buf, size_t max)
 enum MHD_Result serve_page_answer(struct MHD_Connection *conn, struct serve_page *p,
 				  const char *type)
 {
-	struct MHD_Response *r =
-	    mhd.create_response_from_callback(p->len, SERVE_PAGE_BLOCK, page_read, p, page_release);
+	struct page_resp *pr = calloc(1, sizeof(*pr));
+	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	if (!r) {
+	/* The inflater is made before the answer: sending allocates nothing. */
+	if (!pr || !(pr->reader = serve_zpage_reader())) {
+		free(pr);
 		page_release(p);
+		return MHD_NO;
+	}
+	pr->p = p;
+	r = mhd.create_response_from_callback(p->len, SERVE_PAGE_BLOCK, page_read, pr,
+					      resp_release);
+	if (!r) {
+		resp_release(pr);
 		return MHD_NO;
 	}
 	mhd.add_response_header(r, "Content-Type", type);

@@ -124,6 +124,19 @@ struct serve_ctx {
 #define SERVE_PAGE_RATE_MS 1000
 enum { SERVE_PAGE_METRICS, SERVE_PAGE_JSON };
 struct serve_page;
+/* A page's text deflated a SERVE_PAGE_BLOCK at a time (serve-zpage.c):
+ * written through the stream open gives (its write or fclose fails when a
+ * block cannot be kept), then sealed; read back a block at a time by a
+ * response's own reader, made before its answer is queued. */
+struct serve_zpage;
+FILE *serve_zpage_open(struct serve_zpage **zp);
+void serve_zpage_seal(struct serve_zpage *zp);
+size_t serve_zpage_len(const struct serve_zpage *zp);
+void serve_zpage_free(struct serve_zpage *zp);
+void *serve_zpage_reader(void);
+void serve_zpage_reader_free(void *reader);
+ssize_t serve_zpage_read(const struct serve_zpage *zp, void *reader, uint64_t pos, char *buf,
+			 size_t max);
 struct MHD_Connection;
 /* One a server (serve-server.c): the access handler's cls, so that a job
  * knows its connection's server (serve_pager_hold); libmicrohttpd names a
@@ -153,10 +166,11 @@ struct serve_page *serve_page_shared(struct serve_ctx *s, int kind, unsigned lon
  * bounds or none is left; they are moved to the front of cands, and their
  * number returned (their readers are to be cut). */
 size_t serve_page_cut(struct serve_ctx *s, int kind, struct serve_cand *cands, size_t n);
-/* A page of buf (owned from here, freed with the last response using it),
- * its scan begun at built_ms (serve_mono_ms); NULL when out of memory (buf
- * freed). */
-struct serve_page *serve_page_new(struct serve_ctx *s, int kind, char *buf, size_t len,
+/* A page of zp's text (owned from here, freed with the last response using
+ * it), its scan begun at built_ms (serve_mono_ms); NULL when out of memory
+ * (zp freed). Its text counts whole against SERVE_PAGE_BYTES, though it is
+ * held deflated (serve-zpage.c). */
+struct serve_page *serve_page_new(struct serve_ctx *s, int kind, struct serve_zpage *zp,
 				  long long built_ms);
 /* p's number, never 0 and never another page's. */
 unsigned long long serve_page_id(const struct serve_page *p);
@@ -188,7 +202,8 @@ struct serve_job {
 	const char *body;
 	size_t len, out_len;
 	char *out;
-	int code;
+	int code;	       /* or -ENOMEM, or -EBUSY: not begun by deadline_ms */
+	long long deadline_ms; /* serve_mono_ms: the review waits for the others until then */
 };
 /* Under node_lock: share, cut, or build j's page (serve-http.c). */
 void serve_page_build(struct serve_ctx *s, struct serve_job *j);
@@ -273,7 +288,8 @@ int serve_linger_start(struct serve_ctx *s);
 void serve_linger_stop(struct serve_ctx *s);
 void serve_linger_add(struct serve_ctx *s, int fd);
 /* The body of an answer to one AdmissionReview: status (200 or 400) and text. */
-int serve_review(struct serve_ctx *s, const char *body, size_t len, char **out, size_t *outlen);
+int serve_review(struct serve_ctx *s, const char *body, size_t len, long long deadline_ms,
+		 char **out, size_t *outlen);
 /* --trace: open the tracer and start observing the running containers; 0 or an exit status. */
 int serve_trace_open(struct serve_ctx *s);
 /* --trace: empty the kernel's map into the usage table when a second has passed. */

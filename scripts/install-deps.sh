@@ -25,6 +25,8 @@ packages=(
   python3-jsonschema
   # capscope serve: the HTTP(S) server, and what its tests and bench run
   libmicrohttpd-dev gnutls-bin prometheus wrk
+  # its node pages are kept deflated (daemon/serve-zpage.c)
+  zlib1g-dev
   # tests/truth/serve-image.sh builds make image's archive and runs it under
   # runc, so `make check` proves the image on a fresh machine too
   mmdebstrap
