@@ -125,8 +125,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (!cs_hold_std_fds())
-		return cs_err(NULL, "a standard descriptor (0, 1 or 2) is closed and /dev/null "
-				    "cannot be opened to hold it");
+		return cs_std_fds_refused(argc > 1 ? argv[1] : NULL);
 	if (argc < 2) {
 		usage(stderr);
 		return CS_EXIT_USAGE;

@@ -61,19 +61,31 @@ static const char help[] =
     "      --json              with --dry-run: the explain JSON shape\n"
     "  -h, --help              this text\n"
     "\n"
-    "CAPS are names separated by commas (cap_net_bind_service, NET_BIND_SERVICE,\n"
-    "net_bind_service, or 'all').\n"
+    "CAPS are names separated by one comma and no blank (cap_net_bind_service,\n"
+    "NET_BIND_SERVICE, net_bind_service, or 'all'); '' is none.\n"
     "\n"
     "Examples:\n"
     "  capscope run --user nobody --clear-groups --ambient net_bind_service -- nc -l 443\n"
     "  capscope run --bounding net_bind_service --no-new-privs -- ./server\n"
     "  capscope run --dry-run --user 1000 --keep-groups --caps cap_chown=ep -- id\n";
 
+/*
+ * Memory that ran out before the command started is a step that failed, as
+ * a file that cannot be read: 127 and "nothing was executed". It was exit
+ * 2, a usage error's status, where a wrapper reads 127 as "CMD did not run"
+ * (twenty-second pass).
+ */
+static int oom(void)
+{
+	cs_err(CMD, "out of memory; nothing was executed");
+	return EXIT_LAUNCH;
+}
+
 /* A library diagnostic as a usage error (or "out of memory"). */
 static int args_err(int rc, const struct cs_diag *d)
 {
 	if (rc == -ENOMEM)
-		return cs_err(CMD, "out of memory");
+		return oom();
 	/* The user or group database could not be read (EMFILE, EACCES): not
 	 * the caller's mistake, a step that failed, as reading credentials. */
 	if (rc != -EINVAL) {
@@ -96,7 +108,7 @@ static int parse_caps(const char *opt, const char *arg, cs_mask_t *out)
 {
 	struct cs_diag d = {0};
 
-	if (cs_names_parse(arg, strlen(arg), out, &d) < 0)
+	if (cs_launch_args_caps(arg, out, &d) < 0)
 		return caps_err(opt, &d);
 	return 0;
 }
@@ -178,7 +190,13 @@ static int dry_run(void *arg)
 
 	if (!r ||
 	    cs_launch_dry_run_argv(a->l, a->argv, environ, cs_launch_search_path(), a->st, r) < 0)
-		return cs_err(CMD, "out of memory");
+		return oom();
+	/* A step the list could not hold (its sticky error): the steps shown
+	 * were short and the dry run exited 0 as if whole (twenty-second pass). */
+	if (a->st->error) {
+		cs_launch_dry_run_clear(r);
+		return oom();
+	}
 	rc = show_dry_run(a->l, a->st, r, a->json);
 	cs_launch_dry_run_clear(r);
 	return rc;
@@ -207,7 +225,7 @@ static int launch(const struct cs_launch_plan *p, char **argv, bool dry, bool js
 	int rc;
 
 	if (!l || !self)
-		return cs_err(CMD, "out of memory");
+		return oom();
 	if (cs_cred_read_self(self, &d) < 0) { /* a step like the others: 127, not 2 (CMD's own) */
 		cs_diag_err(CMD, "step 'read credentials' failed; nothing was executed", &d);
 		return EXIT_LAUNCH;
@@ -317,7 +335,7 @@ int cmd_run(int argc, char **argv)
 	if ((rc = stack_refused()))
 		return rc;
 	if (!p)
-		return cs_err(CMD, "out of memory");
+		return oom();
 	opterr = 0;
 	optind = 1;
 	while ((c = cs_getopt(argc, argv, "+:u:g:h", longopts, NULL)) != -1) {

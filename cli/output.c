@@ -97,6 +97,17 @@ bool cs_hold_std_fds(void)
 	return true;
 }
 
+int cs_std_fds_refused(const char *cmd)
+{
+	bool run = cmd && strcmp(cmd, "run") == 0;
+
+	cs_err(run ? cmd : NULL,
+	       "a standard descriptor (0, 1 or 2) is closed and /dev/null cannot be opened to "
+	       "hold it%s",
+	       run ? "; nothing was executed" : "");
+	return run ? 127 : CS_EXIT_ERROR;
+}
+
 int cs_err(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -33,6 +33,12 @@ struct cs_cmd {
  * cannot be opened.
  */
 bool cs_hold_std_fds(void);
+/*
+ * Its refusal, for the command argv names: run's is 127 and "nothing was
+ * executed" (its contract: exit 127 whenever CMD did not start), any other
+ * command's CS_EXIT_ERROR.
+ */
+int cs_std_fds_refused(const char *cmd);
 
 /* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_ERROR. */
 int cs_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

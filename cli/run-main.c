@@ -9,7 +9,6 @@
 int main(int argc, char **argv)
 {
 	if (!cs_hold_std_fds())
-		return cs_err(NULL, "a standard descriptor (0, 1 or 2) is closed and /dev/null "
-				    "cannot be opened to hold it");
+		return cs_std_fds_refused("run");
 	return cmd_run(argc, argv);
 }

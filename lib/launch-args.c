@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope run's option strings → struct cs_launch_plan (see launch-args.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 
 #include "capscope/launch-args.h"
+#include "capscope/escape.h"
 #include "capscope/number.h"
+#include "capscope/text.h"
 #include "internal/cleanup.h"
 
 /* A uid or gid: strict digits, or else a name; (uid_t)-1 is "no change" to the kernel. */
@@ -187,6 +190,35 @@ int cs_launch_args_groups(struct cs_launch_plan *p, const char *s, const struct 
 		p->ngroups++;
 	}
 	return 0;
+}
+
+/*
+ * One grammar for run's lists, as setpriv's: "chown kill", " chown" or
+ * "chown, kill" were read as names (cs_names_parse takes blanks as
+ * separators, for decode's pasted text) where --securebits and --groups
+ * refuse them, and --help says "separated by commas". The blank's word is
+ * named, the column is the blank's.
+ */
+int cs_launch_args_caps(const char *s, cs_mask_t *out, struct cs_diag *d)
+{
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len; i++) {
+		size_t start = i, end = i, shown;
+
+		if (!isspace((unsigned char)s[i]))
+			continue;
+		while (start && s[start - 1] != ',')
+			start--;
+		while (end < len && s[end] != ',')
+			end++;
+		shown = cs_text_cut(s + start, end - start, 40);
+		return cs_diag_set(d, EINVAL, 0, i < 0xfffffff ? (unsigned)i + 1 : 0, NULL,
+				   "a blank in '%.*s%s': names are separated by one comma and "
+				   "nothing else",
+				   (int)shown, s + start, shown < end - start ? "..." : "");
+	}
+	return cs_names_parse(s, len, out, d);
 }
 
 /* Text that reads as a number with something around it (" 1", "+1", "-1",

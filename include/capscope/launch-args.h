@@ -20,6 +20,14 @@ CS_EXPORT int cs_launch_args_gid(const char *opt, const char *s, const struct cs
 /* --groups LIST: comma-separated names or numbers, no empty entries. */
 CS_EXPORT int cs_launch_args_groups(struct cs_launch_plan *p, const char *list,
 				    const struct cs_ids *ids, struct cs_diag *d);
+/*
+ * --inh, --ambient, --bounding CAPS: capability names (any spelling
+ * cs_cap_from_name reads, or "all") separated by one comma and nothing else,
+ * as setpriv's lists; "" is the empty set. A blank anywhere (cs_names_parse
+ * reads "chown kill" as two names) or an empty name is -EINVAL with the
+ * column and the word; the caller names the option.
+ */
+CS_EXPORT int cs_launch_args_caps(const char *s, cs_mask_t *out, struct cs_diag *d);
 /* --securebits: a number (decimal or 0x hex) or comma-separated names. */
 CS_EXPORT int cs_launch_args_securebits(const char *s, unsigned *out, struct cs_diag *d);
 

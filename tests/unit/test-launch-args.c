@@ -160,6 +160,34 @@ static void empty_user_name(void **state)
 	assert_non_null(strstr(d.message, "no such user"));
 }
 
+/* run's capability lists: one comma between names and nothing else. */
+static void caps_list(void **state)
+{
+	static const char *const refused[] = {
+	    "chown kill",   " chown",	   "chown ", "chown, kill",
+	    "chown,\tkill", "chown\nkill", " ",	     "chown,,kill",
+	    "chown,",	    ",chown",	   ","};
+	struct cs_diag d = {0};
+	cs_mask_t m = 7;
+
+	(void)state;
+	assert_int_equal(cs_launch_args_caps("chown,KILL,cap_net_raw,41", &m, &d), 0);
+	assert_int_equal(m, (1ULL << 0) | (1ULL << 5) | (1ULL << 13) | (1ULL << 41));
+	assert_int_equal(cs_launch_args_caps("", &m, &d), 0);
+	assert_int_equal(m, 0);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		m = 7;
+		memset(&d, 0, sizeof(d));
+		assert_int_equal(cs_launch_args_caps(refused[i], &m, &d), -EINVAL);
+		assert_int_equal(m, 7);
+		assert_true(d.column > 0);
+	}
+	assert_int_equal(cs_launch_args_caps("net_raw,chown kill", &m, &d), -EINVAL);
+	assert_string_equal(d.message, "a blank in 'chown kill': names are separated by one comma "
+				       "and nothing else");
+	assert_int_equal(d.column, 14);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +197,7 @@ int main(void)
 	    cmocka_unit_test(gid),
 	    cmocka_unit_test(securebits),
 	    cmocka_unit_test(empty_user_name),
+	    cmocka_unit_test(caps_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
