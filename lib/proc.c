@@ -31,16 +31,25 @@ const char *cs_seccomp_name(int mode)
 	}
 }
 
-static int read_opened(int fd, size_t max, bool short_read_is_eof, bool regular, char **out,
-		       size_t *outlen)
+/*
+ * How read_opened reads its fd. SHORT_EOF: a procfs seq_file, whose short
+ * read is the end. REGULAR: only a regular file. PIPE: a pipe or FIFO
+ * opened O_NONBLOCK (lib/read-config.c): a first read of nothing with no
+ * writer is -EPIPE; otherwise the fd is made blocking after the first
+ * read and read to the end its writer makes.
+ */
+enum { READ_SHORT_EOF = 1, READ_REGULAR = 2, READ_PIPE = 4 };
+
+static int read_opened(int fd, size_t max, int how, char **out, size_t *outlen)
 {
 	size_t cap = 4096, n = 0;
+	bool first = true;
 	struct stat sb;
 	char *buf;
 
 	if (fd < 0)
 		return -errno;
-	if (regular) {
+	if (how & READ_REGULAR) {
 		/* sb's mode is read only once fstat has filled it in. */
 		int e = fstat(fd, &sb) < 0    ? errno
 			: S_ISREG(sb.st_mode) ? 0
@@ -78,11 +87,29 @@ static int read_opened(int fd, size_t max, bool short_read_is_eof, bool regular,
 			buf = nb;
 		}
 		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if ((how & READ_PIPE) && first) {
+			int e = 0;
+
+			first = false;
+			if (r == 0)
+				e = EPIPE; /* no writer, and nothing written */
+			else if (r < 0 && errno != EAGAIN)
+				e = errno;
+			else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+				e = errno; /* a writer: from now on wait for what it writes */
+			if (e) {
+				free(buf);
+				close(fd);
+				return -e;
+			}
+			if (r < 0)
+				continue; /* it has not written yet */
+		}
 		if (r < 0) {
 			int e = errno;
 
-			if (e == EINTR)
-				continue;
 			free(buf);
 			close(fd);
 			return -e;
@@ -95,7 +122,7 @@ static int read_opened(int fd, size_t max, bool short_read_is_eof, bool regular,
 		 * fits, so a short read is the end and the EOF read can be saved
 		 * (a third of ps's syscalls, bench/bench-foundation.sh).
 		 */
-		if (short_read_is_eof && n < cap)
+		if ((how & READ_SHORT_EOF) && n < cap)
 			break;
 	}
 	close(fd);
@@ -106,13 +133,13 @@ static int read_opened(int fd, size_t max, bool short_read_is_eof, bool regular,
 	return 0;
 }
 
-static int read_whole(const char *path, size_t max, bool short_read_is_eof, bool regular,
-		      char **out, size_t *outlen)
+static int read_whole(const char *path, size_t max, int how, char **out, size_t *outlen)
 {
 	/* O_NONBLOCK: a fifo opens at once (to be refused); a regular file ignores it */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular ? O_NONBLOCK : 0));
+	int fd =
+	    open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (how & READ_REGULAR ? O_NONBLOCK : 0));
 
-	return read_opened(fd, max, short_read_is_eof, regular, out, outlen);
+	return read_opened(fd, max, how, out, outlen);
 }
 
 int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **out, size_t *outlen)
@@ -124,32 +151,37 @@ int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **
 		errno = -fd;
 		fd = -1;
 	}
-	return read_opened(fd, max, false, true, out, outlen);
+	return read_opened(fd, max, READ_REGULAR, out, outlen);
 }
 
 int cs_read_regular_fd(int fd, size_t max, char **out, size_t *outlen)
 {
-	return read_opened(fd, max, false, true, out, outlen);
+	return read_opened(fd, max, READ_REGULAR, out, outlen);
+}
+
+int cs_read_pipe_fd(int fd, size_t max, char **out, size_t *outlen)
+{
+	return read_opened(fd, max, READ_PIPE, out, outlen);
 }
 
 int cs_read_file(const char *path, size_t max, char **out, size_t *outlen)
 {
-	return read_whole(path, max, false, false, out, outlen);
+	return read_whole(path, max, 0, out, outlen);
 }
 
 int cs_read_regular_file(const char *path, size_t max, char **out, size_t *outlen)
 {
-	return read_whole(path, max, false, true, out, outlen);
+	return read_whole(path, max, READ_REGULAR, out, outlen);
 }
 
 int cs_read_proc_file(const char *path, size_t max, char **out, size_t *outlen)
 {
-	return read_whole(path, max, true, false, out, outlen);
+	return read_whole(path, max, READ_SHORT_EOF, out, outlen);
 }
 
 int cs_read_proc_file_at(int dirfd, const char *rel, size_t max, char **out, size_t *outlen)
 {
-	return read_opened(openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY), max, true, false,
+	return read_opened(openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY), max, READ_SHORT_EOF,
 			   out, outlen);
 }
 

@@ -27,77 +27,6 @@ static const char *kind_of(mode_t m)
 			     : "not a regular file";
 }
 
-static int read_pipe(int fd, const char *path, size_t max, const char *reader, char **out,
-		     size_t *outlen, struct cs_diag *d)
-{
-	size_t n = 0, cap = 0;
-	char *buf = NULL;
-	bool first = true;
-	int rc = 0;
-
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap >= max) {
-				rc = -EFBIG;
-				break;
-			}
-			cap = cap ? (cap * 2 > max ? max : cap * 2) : 4096;
-			if (!(nb = realloc(buf, cap + 1))) {
-				rc = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EAGAIN && first) {
-			first = false; /* a writer: now wait for what it writes */
-			if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-				rc = -errno;
-				break;
-			}
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			break;
-		}
-		if (r == 0 && first && n == 0) {
-			close(fd);
-			free(buf);
-			cs_diag_put_file(d, "%s", path);
-			return cs_diag_set(d, EPIPE, 0, 0, "",
-					   "a FIFO or pipe with no writer and nothing in it: %s%s"
-					   "capscope does not wait for a writer",
-					   reader ? reader : "",
-					   reader ? " would wait for one; " : "");
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (first && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-			rc = -errno;
-			break;
-		}
-		first = false;
-	}
-	close(fd);
-	if (rc < 0) {
-		free(buf);
-		return cs_diag_read_error(d, path, rc, max);
-	}
-	buf[n] = '\0';
-	*out = buf;
-	if (outlen)
-		*outlen = n;
-	return 0;
-}
-
 int cs_read_config_file(const char *path, size_t max, const char *reader, char **out,
 			size_t *outlen, struct cs_diag *d)
 {
@@ -139,5 +68,12 @@ int cs_read_config_file(const char *path, size_t max, const char *reader, char *
 	 * once; with a writer that has not written yet it is EAGAIN. The
 	 * program would wait in open() for a writer; capscope does not.
 	 */
-	return read_pipe(fd, path, max, reader, out, outlen, d);
+	if ((rc = cs_read_pipe_fd(fd, max, out, outlen)) == -EPIPE) {
+		cs_diag_put_file(d, "%s", path);
+		return cs_diag_set(d, EPIPE, 0, 0, "",
+				   "a FIFO or pipe with no writer and nothing in it: %s%s"
+				   "capscope does not wait for a writer",
+				   reader ? reader : "", reader ? " would wait for one; " : "");
+	}
+	return rc < 0 ? cs_diag_read_error(d, path, rc, max) : 0;
 }

@@ -259,6 +259,11 @@ CS_EXPORT void cs_containerd_config_default(struct cs_containerd_config *c);
  */
 CS_EXPORT int cs_containerd_config_load(struct cs_containerd_config *c, const char *path,
 					unsigned major, struct cs_diag *d);
+/* The same for a config.toml's text of len bytes, named name (its base
+ * spec is still read from the file it names). */
+CS_EXPORT int cs_containerd_config_parse(struct cs_containerd_config *c, const char *buf,
+					 size_t len, const char *name, unsigned major,
+					 struct cs_diag *d);
 
 /*
  * Merge the request with the runtime's rules into out (uid, gid, groups,

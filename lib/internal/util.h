@@ -127,6 +127,9 @@ int cs_read_regular_file_in_root(int root, const char *path, size_t max, char **
  * bytes are that file's, not what its path names a moment later. fd is
  * closed, whatever the answer. */
 int cs_read_regular_fd(int fd, size_t max, char **out, size_t *outlen);
+/* A pipe or FIFO opened O_NONBLOCK, read to its writer's end (lib/proc.c);
+ * -EPIPE when it has no writer and nothing in it. */
+int cs_read_pipe_fd(int fd, size_t max, char **out, size_t *outlen);
 
 /*
  * A file read as a program's configuration (reader: that program, for the

@@ -746,28 +746,39 @@ void cs_containerd_config_default(struct cs_containerd_config *c)
 	strcpy(c->runtime, "runc");
 }
 
-int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, unsigned major,
-			      struct cs_diag *d)
+int cs_containerd_config_parse(struct cs_containerd_config *c, const char *buf, size_t len,
+			       const char *name, unsigned major, struct cs_diag *d)
 {
 	const struct rd r = {c, major, d};
-	cs_cleanup_free char *buf = NULL;
 	struct cs_toml_doc *doc = NULL;
-	size_t len = 0;
 	int rc;
 
 	cs_containerd_config_default(c);
 	/* for messages about its base spec; a path past 255 bytes marked as cut
 	 * in its middle, not cut silently (twenty-first pass, part C audit) */
-	cs_format_cut(c->file, sizeof(c->file), "%s", path);
-	if ((rc = cs_read_config_file(path, 4u << 20, "containerd", &buf, &len, d)) < 0) {
-		/* d says why */
-	} else if ((rc = cs_toml_load(buf, len, path, &doc, d)) == 0) {
+	cs_format_cut(c->file, sizeof(c->file), "%s", name);
+	if ((rc = cs_toml_load(buf, len, name, &doc, d)) == 0) {
 		rc = read_doc(&r, doc);
 		cs_toml_free(doc);
 	}
 	if (rc < 0) {
-		cs_diag_file(d, path);
+		cs_diag_file(d, name);
 		cs_containerd_config_default(c);
 	}
 	return rc;
+}
+
+int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, unsigned major,
+			      struct cs_diag *d)
+{
+	cs_cleanup_free char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	cs_containerd_config_default(c);
+	if ((rc = cs_read_config_file(path, 4u << 20, "containerd", &buf, &len, d)) < 0) {
+		cs_diag_file(d, path);
+		return rc;
+	}
+	return cs_containerd_config_parse(c, buf, len, path, major, d);
 }
