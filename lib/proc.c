@@ -393,7 +393,8 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 		}
 		case K_UID:
 		case K_GID:
-			rc = parse_ids(v, le, k == K_UID ? (unsigned *)st->uid : (unsigned *)st->gid);
+			rc = parse_ids(v, le,
+				       k == K_UID ? (unsigned *)st->uid : (unsigned *)st->gid);
 			st->have |= k == K_UID ? CS_HAVE_UID : CS_HAVE_GID;
 			break;
 		case K_GROUPS:
