@@ -12,6 +12,7 @@ cs=$(cd "$build" && pwd)/capscope
 # and serve run in its dynamic twin capscope-dyn: docs/foundation.md), so no
 # dynamic loader runs before main; the anchors are libcap's own tools, linked
 # dynamically as Debian ships them.
+echo "load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs (wall medians need the cores free; cpu is user + system)"
 echo "start-up (one small call; the loader's work dominates):"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # ping carries cap_net_raw on most systems; without it, a copy of true given one.
@@ -37,10 +38,13 @@ masks=(); for i in $(seq 1 200); do printf -v m '%016x' $(( (i * 2654435761) & 0
 capsh_args=$(printf -- '--decode=%s ' "${masks[@]}")
 bench_compare "decode 200 masks" "$cs decode ${masks[*]}" "capsh --decode" "capsh $capsh_args"
 
+# Like with like: both given the same pids (a pid gone since is an error
+# line for both); capscope ps of every process against pscap -a, which lists
+# every process too. capscope reads every thread of a multi-threaded process
+# as well (threads that differ are shown), which neither anchor does.
 pids=$(ls /proc | grep -E '^[0-9]+$' | tr '\n' ' ')
-anchors=("getpcaps (all pids)" "getpcaps $pids")
-command -v pscap >/dev/null && anchors+=("pscap -a" "pscap -a")
-bench_compare "ps: every process ($(wc -w <<<"$pids"))" "$cs ps" "${anchors[@]}"
+bench_compare "ps: the same pids ($(wc -w <<<"$pids"))" "$cs ps $pids" "getpcaps (same pids)" "getpcaps $pids"
+command -v pscap >/dev/null && bench_compare "ps: every process" "$cs ps" "pscap -a" "pscap -a"
 
 for i in $(seq 1 2000); do : >"$tmp/f$i"; done
 if [ "$(id -u)" -eq 0 ]; then for i in $(seq 1 10 2000); do setcap cap_net_raw+p "$tmp/f$i" 2>/dev/null; done; fi

@@ -34,7 +34,7 @@ static const struct cs_cmd commands[] = {
     {"run", "run a command with exact credentials, fail closed", cmd_run},
     {"explain", "predict credentials step by step: explain oci BUNDLE", DYNAMIC(cmd_explain)},
     {"lint", "check manifests in CI: rules from the model, SARIF", DYNAMIC(cmd_lint)},
-    {"policy", "least SCC, custom SCC, admission policies from real needs", cmd_policy},
+    {"policy", "least SCC, custom SCC, admission policies from real needs", DYNAMIC(cmd_policy)},
     {"serve", "node agent (Prometheus metrics) and admission webhook", DYNAMIC(cmd_serve)},
 };
 

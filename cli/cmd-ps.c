@@ -363,6 +363,7 @@ int cmd_ps(int argc, char **argv)
 	so.ids = CS_CLI_IDS;
 	/* Only the views that show securebits pay for loading the iterator. */
 	so.securebits = !o.no_bpf && (o.verbose || o.json);
+	so.skip_securebits = !o.verbose && !o.json; /* the table has no column for them */
 	rc = cs_proc_snapshot(&so, &s, &d);
 	free(pids);
 	if (rc < 0) {

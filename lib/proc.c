@@ -327,6 +327,59 @@ static const struct {
 		{"CapBnd", CS_BND},
 		{"CapAmb", CS_AMB}};
 
+/*
+ * The key of a status line that is read, by its length and bytes; 0 for the
+ * ~50 other lines (VmRSS, Cpus_allowed, ...). A length first and one memcmp:
+ * a chain of strcmp on each of a status file's ~57 lines was the parse's cost,
+ * paid for every process and every thread `ps` reads (twenty-second pass).
+ */
+enum status_key {
+	K_OTHER,
+	K_NAME,
+	K_UID,
+	K_GID,
+	K_GROUPS,
+	K_PID,
+	K_TGID,
+	K_PPID,
+	K_NNP,
+	K_SECCOMP,
+	K_KTHREAD,
+	K_THREADS,
+	K_FILTERS,
+	K_CAP, /* + the index in cap_keys */
+};
+
+static int status_key(const char *k, size_t n)
+{
+#define IS(lit) (n == sizeof(lit) - 1 && memcmp(k, lit, sizeof(lit) - 1) == 0)
+	switch (n) {
+	case 3:
+		return IS("Uid") ? K_UID : IS("Gid") ? K_GID : IS("Pid") ? K_PID : K_OTHER;
+	case 4:
+		return IS("Name") ? K_NAME : IS("Tgid") ? K_TGID : IS("PPid") ? K_PPID : K_OTHER;
+	case 6:
+		if (IS("Groups"))
+			return K_GROUPS;
+		for (size_t i = 0; i < sizeof(cap_keys) / sizeof(cap_keys[0]); i++)
+			if (memcmp(k, cap_keys[i].key, 6) == 0)
+				return K_CAP + (int)i;
+		return K_OTHER;
+	case 7:
+		return IS("Seccomp")   ? K_SECCOMP
+		       : IS("Kthread") ? K_KTHREAD
+		       : IS("Threads") ? K_THREADS
+				       : K_OTHER;
+	case 10:
+		return IS("NoNewPrivs") ? K_NNP : K_OTHER;
+	case 15:
+		return IS("Seccomp_filters") ? K_FILTERS : K_OTHER;
+	default:
+		return K_OTHER;
+	}
+#undef IS
+}
+
 int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st, struct cs_diag *d)
 {
 	const char *p = buf, *end = buf + len;
@@ -343,8 +396,7 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 		const char *le = nl ? nl : end, *tab, *v;
 		size_t klen;
 		unsigned long num = 0;
-		int rc = 0;
-		char key[32];
+		int rc = 0, k;
 
 		line++;
 		/* Key is [A-Za-z_0-9]+ followed by ":\t". */
@@ -356,15 +408,12 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 			continue;
 		}
 		klen = (size_t)(tab - p);
-		if (klen >= sizeof(key)) {
-			p = le + 1;
-			continue;
-		}
-		memcpy(key, p, klen);
-		key[klen] = '\0';
 		v = tab + 2;
 
-		if (strcmp(key, "Name") == 0) {
+		switch ((k = status_key(p, klen))) {
+		case K_OTHER:
+			break;
+		case K_NAME: {
 			size_t n = (size_t)(le - v);
 
 			if (n >= sizeof(st->name))
@@ -372,62 +421,78 @@ int cs_proc_status_parse(const char *buf, size_t len, struct cs_proc_status *st,
 			memcpy(st->name, v, n);
 			st->name[n] = '\0';
 			st->have |= CS_HAVE_NAME;
-		} else if (strcmp(key, "Uid") == 0 || strcmp(key, "Gid") == 0) {
-			bool is_uid = key[0] == 'U';
-
-			rc = parse_ids(v, le, is_uid ? (unsigned *)st->uid : (unsigned *)st->gid);
-			st->have |= is_uid ? CS_HAVE_UID : CS_HAVE_GID;
-		} else if (strcmp(key, "Groups") == 0) {
+			break;
+		}
+		case K_UID:
+		case K_GID:
+			rc = parse_ids(v, le,
+				       k == K_UID ? (unsigned *)st->uid : (unsigned *)st->gid);
+			st->have |= k == K_UID ? CS_HAVE_UID : CS_HAVE_GID;
+			break;
+		case K_GROUPS:
 			rc = parse_groups(v, le, st);
 			st->have |= CS_HAVE_GROUPS;
-		} else if (strcmp(key, "Pid") == 0 || strcmp(key, "Tgid") == 0 ||
-			   strcmp(key, "PPid") == 0) {
+			break;
+		case K_PID:
+		case K_TGID:
+		case K_PPID:
 			rc = parse_ulong(v, le, 0x7fffffffUL, &num);
-			if (key[0] == 'T')
+			if (k == K_TGID)
 				st->tgid = (pid_t)num;
-			else if (key[1] == 'P')
+			else if (k == K_PPID)
 				st->ppid = (pid_t)num;
 			else
 				st->pid = (pid_t)num;
 			st->have |= CS_HAVE_PIDS;
-		} else if (strcmp(key, "NoNewPrivs") == 0) {
+			break;
+		case K_NNP:
 			rc = parse_ulong(v, le, 1, &num);
 			st->no_new_privs = (int)num;
 			st->have |= CS_HAVE_NNP;
-		} else if (strcmp(key, "Seccomp") == 0) {
+			break;
+		case K_SECCOMP:
 			rc = parse_ulong(v, le, 2, &num);
 			st->seccomp = (int)num;
 			st->have |= CS_HAVE_SECCOMP;
-		} else if (strcmp(key, "Kthread") == 0) {
+			break;
+		case K_KTHREAD:
 			rc = parse_ulong(v, le, 1, &num);
 			st->kthread = (int)num;
-		} else if (strcmp(key, "Threads") == 0) {
+			break;
+		case K_THREADS:
 			rc = parse_ulong(v, le, 0x7fffffffUL, &num);
 			st->threads = (int)num;
-		} else if (strcmp(key, "Seccomp_filters") == 0) {
+			break;
+		case K_FILTERS:
 			rc = parse_ulong(v, le, 0x7fffffffUL, &num);
 			st->seccomp_filters = (int)num;
-		} else {
-			for (size_t i = 0; i < sizeof(cap_keys) / sizeof(cap_keys[0]); i++) {
-				cs_mask_t m;
+			break;
+		default: {
+			enum cs_set set = cap_keys[k - K_CAP].set;
+			cs_mask_t m;
 
-				if (strcmp(key, cap_keys[i].key) != 0)
-					continue;
-				if (st->caps.present & (1u << cap_keys[i].set)) {
-					rc = -EPROTO; /* a second line for one set is never the
-							 kernel's */
-					break;
-				}
-				rc = cs_mask_parse_hex(v, (size_t)(le - v), &m, NULL);
-				if (rc == 0) {
-					st->caps.set[cap_keys[i].set] = m;
-					st->caps.present |= 1u << cap_keys[i].set;
-				}
+			if (st->caps.present & (1u << set)) {
+				rc = -EPROTO; /* a second line for one set is never the kernel's */
 				break;
 			}
+			rc = cs_mask_parse_hex(v, (size_t)(le - v), &m, NULL);
+			if (rc == 0) {
+				st->caps.set[set] = m;
+				st->caps.present |= 1u << set;
+			}
+			break;
+		}
 		}
 		if (rc < 0) {
+			char key[32]; /* every key read is shorter */
+
+			memcpy(key, p, klen);
+			key[klen] = '\0';
 			cs_proc_status_free(st);
+			/* Out of memory (a long Groups line) is no malformed file: a
+			 * process whose status was "malformed" was left out of a listing. */
+			if (rc == -ENOMEM)
+				return cs_diag_set(d, ENOMEM, line, 0, key, "out of memory");
 			return cs_diag_set(d, rc == -ERANGE ? ERANGE : EPROTO, line, 0, key,
 					   "malformed value");
 		}

@@ -223,6 +223,8 @@ struct cs_proc_snapshot_opts {
 	 * read per process on every scrape.
 	 */
 	bool skip_cmdline, skip_container;
+	/* Nor the caller's own securebits (a view that does not show them). */
+	bool skip_securebits;
 	/* Where user names come from: NULL is NSS (cs_ids_nss); see ids.h. */
 	const struct cs_ids *ids;
 };
