@@ -30,20 +30,23 @@ post() { # FILE QUERY → "status message-or-uid"
     --data-binary @"$1" "http://127.0.0.1:$M_PORT/validate$2"
   printf ' %s\n' "$(jq -r '.message // .response.uid' "$o")"
 }
-# Eight at once, the API server's timeout 1 s: the first goes at once, the
+# 24 at once (eight were all made within the 1 s on a quiet machine), the
+# API server's timeout 1 s: the first goes at once, the
 # others wait for it and each other (a review takes far more than an eighth
 # of a second), and those still waiting after 1 s are refused.
 posts=()
-for i in 1 2 3 4 5 6 7 8; do
+for i in $(seq 24); do
   post "$T/big.json" '?timeout=1s' >"$T/r$i" &
   posts+=($!)
 done
 wait "${posts[@]}"
-cat "$T"/r[1-8] >"$T/all"
-is "$(grep -cE "^(200 $(jq -r .request.uid "$D/review-nonroot-netbind.json")$|503 )" "$T/all")" 8 "eight 4 MB reviews at once: each answered, 200 or 503"
+cat "$T"/r[0-9]* >"$T/all"
+is "$(grep -cE "^(200 $(jq -r .request.uid "$D/review-nonroot-netbind.json")$|503 )" "$T/all")" 24 "24 4 MB reviews at once: each answered, 200 or 503"
 grep -q '^200 ' "$T/all"
 ok $? "…at least one of them reviewed (200)"
-refused=$(grep -c '^503 too many reviews in progress: this one waited for memory until the API server.s timeout; try again$' "$T/all")
+# Refused after waiting until the timeout, or at once when the queue of
+# waiting reviews is full: which of the two depends on the machine's speed.
+refused=$(grep -cE '^503 too many reviews in progress: (this one waited for memory until the API server.s timeout; )?try again$' "$T/all")
 is "$((refused > 0))" 1 "…those that waited past the API server's 1 s refused, saying why ($refused)"
 is "$(curl -s "http://127.0.0.1:$M_PORT/metrics" | sed -n 's/^capscope_admission_refused_total{reason="busy"} //p')" \
   "$refused" "…and counted as busy in /metrics"
