@@ -274,13 +274,24 @@ static bool empty_block(struct fy_token *t, const char *s, size_t l)
 static int token_text(struct reader *r, struct fy_token *t, const char **out, uint32_t *len)
 {
 	size_t l = 0;
-	const char *s = fy_token_get_text(t, &l);
+	const char *s = t ? fy_token_get_text(t, &l) : "";
 	uintptr_t p = (uintptr_t)s, lo = (uintptr_t)r->text;
 
 	*out = NULL;
 	*len = 0;
+	/* A token whose text libfyaml could not build (its allocation failed)
+	 * is out of memory, not an empty scalar: read as "", a pod lost its
+	 * name with exit 0 (cli/yaml-enomem-said). */
 	if (!s)
-		return 0; /* libfyaml could not build it: as if no text */
+		return -ENOMEM;
+	if (l == 0 && t && fy_token_scalar_style(t) == FYSS_PLAIN) {
+		/* libfyaml answers "" when the text's allocation failed: a plain
+		 * scalar over some input is never empty text. */
+		const struct fy_mark *a = fy_token_start_mark(t), *b = fy_token_end_mark(t);
+
+		if (a && b && b->input_pos > a->input_pos)
+			return -ENOMEM;
+	}
 	if (l > UINT32_MAX)
 		return -E2BIG;
 	if (l == 0 || empty_block(t, s, l))
