@@ -579,12 +579,18 @@ static void exec_finish(struct exec_state *x, struct cs_steps *st)
 static const char unnamed[] = "(unnamed)"; /* a file no caller named: not a word */
 
 static const struct cs_exec_file *as_word(const struct cs_exec_file *f, struct cs_exec_file *copy,
-					  char **word)
+					  char **word, struct cs_steps *st)
 {
-	if (!f->path || f->path == unnamed || cs_word_is_plain(f->path))
+	if (!st || !f->path || f->path == unnamed || cs_word_is_plain(f->path))
+		return f; /* without steps the name is never written */
+	if (!(*word = cs_word_dup(f->path, '"'))) {
+		/* Out of memory: the steps' own error, which every caller
+		 * reads as the model's failure. Returning -ENOMEM would read
+		 * as execve's predicted ENOMEM; naming the file unquoted gave
+		 * a whole answer with a raw name (twenty-third pass). */
+		st->error = -ENOMEM;
 		return f;
-	if (!(*word = cs_word_dup(f->path, '"')))
-		return f; /* out of memory: named as it is, escaped where printed */
+	}
 	*copy = *f;
 	copy->path = *word;
 	return copy;
@@ -600,8 +606,8 @@ static int exec_script(const struct cs_cred *c, const struct cs_exec_file *file,
 {
 	struct cs_exec_file fw, nw;
 	cs_cleanup_free char *fword = NULL, *nword = NULL;
-	const struct cs_exec_file *f = as_word(file, &fw, &fword);
-	const struct cs_exec_file *next = as_word(file->interp, &nw, &nword);
+	const struct cs_exec_file *f = as_word(file, &fw, &fword, st);
+	const struct cs_exec_file *next = as_word(file->interp, &nw, &nword, st);
 	uid_t ouid;
 	gid_t ogid;
 	bool um = cs_cred_uid_from_host(c, f->owner_uid, &ouid);
@@ -634,7 +640,7 @@ int cs_kernel_execve_open(const struct cs_cred *c, const struct cs_exec_file *fi
 {
 	struct cs_exec_file fw;
 	cs_cleanup_free char *word = NULL;
-	const struct cs_exec_file *f = as_word(file, &fw, &word);
+	const struct cs_exec_file *f = as_word(file, &fw, &word, st);
 	uid_t ouid;
 	gid_t ogid;
 	bool um, gm;
@@ -668,7 +674,7 @@ int cs_kernel_execve(struct cs_cred *c, const struct cs_exec_file *f, struct cs_
 	for (int nth = 1; f->interp && f->known && !f->error; f = f->interp, nth++)
 		if ((rc = exec_script(c, f, nth, st)) != 0)
 			return rc;
-	x.f = f = as_word(f, &worded, &word);
+	x.f = f = as_word(f, &worded, &word, st);
 	if (f->error) {
 		STEP(st, "execve.resolve", "%s cannot be executed: %s (%s)", f->path,
 		     cs_errno_name(f->error), strerror(f->error));

@@ -37,17 +37,22 @@ bool cs_word_is_plain(const char *s)
 	return true;
 }
 
-/* s with each q doubled, between two q when quote. */
-static char *doubled(const char *s, char q, bool quote)
+/* The length of s with each q doubled, and two q more when quote. */
+static size_t doubled_len(const char *s, char q, bool quote)
 {
 	size_t n = quote ? 2 : 0;
-	char *out, *w;
 
 	for (const char *p = s; *p; p++)
 		n += *p == q ? 2 : 1;
-	if (!(out = malloc(n + 1)))
-		return NULL;
-	w = out;
+	return n;
+}
+
+/* s with each q doubled, between two q when quote, into out (room for
+ * doubled_len + 1 bytes). */
+static char *doubled_into(char *out, const char *s, char q, bool quote)
+{
+	char *w = out;
+
 	if (quote)
 		*w++ = q;
 	for (const char *p = s; *p; p++) {
@@ -59,6 +64,14 @@ static char *doubled(const char *s, char q, bool quote)
 		*w++ = q;
 	*w = '\0';
 	return out;
+}
+
+/* s with each q doubled, between two q when quote: allocated. */
+static char *doubled(const char *s, char q, bool quote)
+{
+	char *out = malloc(doubled_len(s, q, quote) + 1);
+
+	return out ? doubled_into(out, s, q, quote) : NULL;
 }
 
 char *cs_word_dup(const char *s, char q)
@@ -96,9 +109,11 @@ const char *cs_word_clip(char *buf, size_t size, const char *s)
 		}
 		room = room - (q ? q : 2) < 8 ? 8 : room - (q ? q : 2);
 	}
-	cs_cleanup_free char *w = cs_word_dup(cut, '"');
-
-	return cs_clip_mid(buf, size, w ? w : cut); /* w fits: not cut again */
+	/* Quoted in place, as it fits: nothing to allocate, so nothing that
+	 * could fail and leave the name unquoted (twenty-third pass). */
+	if (cs_word_is_plain(cut))
+		return memcpy(buf, cut, strlen(cut) + 1);
+	return doubled_into(buf, cut, '"', true);
 }
 
 char *cs_quoted_inner_dup(const char *s, char q)

@@ -25,6 +25,12 @@ static int row(const struct cs_lint_finding *f, char **cells)
 	char *file = cs_escape_cell_dup(f->file), *kind = cs_escape_item_dup(f->kind, "/"),
 	     *name = cs_escape_item_dup(f->name, ":"), *ctr = cs_escape_cell_dup(f->container);
 
+	/* "?" stands for a field the finding has not; one that could not be
+	 * escaped is out of memory, never "?" (a lint out of memory named its
+	 * file "?" and exited 0: twenty-third pass). */
+	bool lost = (f->file && !file) || (f->kind && !kind) || (f->name && !name) ||
+		    (f->container && !ctr);
+
 	cells[0] = cs_strf("%s:%u:%u", file ? file : "?", f->line, f->column);
 	cells[1] = strdup(cs_lint_level_name(f->level));
 	cells[2] = strdup(cs_lint_rule(f->rule)->id);
@@ -37,7 +43,7 @@ static int row(const struct cs_lint_finding *f, char **cells)
 	for (int i = 0; i < NCOL - 1; i++)
 		if (!cells[i])
 			return -ENOMEM;
-	return 0;
+	return lost ? -ENOMEM : 0;
 }
 
 /*

@@ -15,33 +15,29 @@ source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
 failalloc_build
 ok 0 "the injector counts the program's allocations"
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  -\tname: c\n    image: x\n' >"$T/tab.yaml"
+classify() { # RC: oom, refused (one line, exit 2), crashed or bad
+  if [ "$1" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]; then
+    grep -q 'out of memory' "$T/err" && echo oom || echo refused
+  elif [ "$1" = 139 ]; then
+    # libfyaml 0.7.12's own NULL dereference in fy_parse_input_append when
+    # an allocation of fy_parser_set_input_callback fails (docs/hardening.md,
+    # twentieth pass, part I): once for each parser, the tab scan's and the
+    # reader's. Counted apart, and bounded below; never a prediction.
+    echo crashed
+  else
+    echo bad
+  fi
+}
 for cmd in "explain pod" "lint"; do
   # shellcheck disable=SC2086
   "$CAPSCOPE_DYN" $cmd "$T/tab.yaml" >/dev/null 2>"$T/err"
   is $? 2 "$cmd: the tab after '-' refused"
   like "$(cat "$T/err")" "tab.yaml:7:4: YAML: a tab where go-yaml takes no white space" "$cmd: at line 7, column 4"
   # shellcheck disable=SC2086
-  CS_FAILALLOC_COUNT=$T/count LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" $cmd "$T/tab.yaml" >/dev/null 2>&1
-  total=$(cat "$T/count")
-  bad=0 oom=0 crashed=0 first=
-  for ((n = 0; n < total; n++)); do
-    # shellcheck disable=SC2086
-    CS_FAILALLOC_AFTER=$n CS_FAILALLOC_SPAN=1 LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" $cmd \
-      "$T/tab.yaml" >/dev/null 2>"$T/err"
-    rc=$?
-    if [ $rc = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]; then
-      grep -q 'out of memory' "$T/err" && oom=$((oom + 1))
-    elif [ $rc = 139 ]; then
-      # libfyaml 0.7.12's own NULL dereference in fy_parse_input_append when
-      # an allocation of fy_parser_set_input_callback fails (docs/hardening.md,
-      # twentieth pass, part I): once for each parser, the tab scan's and the
-      # reader's. Counted apart, and bounded below; never a prediction.
-      crashed=$((crashed + 1))
-    else
-      bad=$((bad + 1))
-      [ -n "$first" ] || first="allocation $((n + 1)): exit $rc, $(head -c 100 "$T/err")"
-    fi
-  done
+  total=$(failalloc_total "$CAPSCOPE_DYN" $cmd "$T/tab.yaml")
+  # shellcheck disable=SC2086
+  failalloc_sweep classify 0 "$total" 1 "$CAPSCOPE_DYN" $cmd "$T/tab.yaml"
+  bad=${FA_SEEN[bad]:-0} oom=${FA_SEEN[oom]:-0} crashed=${FA_SEEN[crashed]:-0} first=${FA_FIRST[bad]:-}
   is "$bad" 0 "$cmd, each of its $total allocations failing alone: refused, one line, exit 2 (${first:-every run}; $oom out of memory)"
   is "$((crashed <= 2))" 1 "$cmd: libfyaml's known crash at most once a parser ($crashed runs)"
 done

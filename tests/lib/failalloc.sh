@@ -9,3 +9,32 @@ failalloc_build() {
   CS_FAILALLOC_COUNT=$T/probe LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" --version >/dev/null
   [ -s "$T/probe" ] || skip_all "LD_PRELOAD does not reach $CAPSCOPE_DYN's malloc (linked statically?)"
 }
+
+# failalloc_total CMD...: the number of allocations CMD makes when none fails.
+failalloc_total() {
+  CS_FAILALLOC_COUNT=$T/count LD_PRELOAD=$T/failalloc.so "$@" >/dev/null 2>&1
+  cat "$T/count"
+}
+
+# failalloc_sweep CLASSIFY FROM TO STRIDE CMD...: runs CMD once for each
+# allocation FROM, FROM+STRIDE, ... below TO failing alone
+# (CS_FAILALLOC_SPAN=1), its output in $T/out and $T/err, and asks
+# CLASSIFY RC (a shell function of the suite) to name the run's class in
+# one word on its standard output. FA_SEEN[class] counts the runs of each
+# class; FA_FIRST[class] describes the first (allocation, exit, error) so
+# that a check can say where a class it refuses first appeared.
+declare -A FA_SEEN FA_FIRST
+failalloc_sweep() {
+  local classify=$1 from=$2 to=$3 stride=$4 n rc class
+  shift 4
+  FA_SEEN=() FA_FIRST=()
+  for ((n = from; n < to; n += stride)); do
+    # (the braces: bash's own "Segmentation fault" line goes nowhere)
+    { CS_FAILALLOC_AFTER=$n CS_FAILALLOC_SPAN=1 LD_PRELOAD=$T/failalloc.so "$@" >"$T/out" 2>"$T/err"; } 2>/dev/null
+    rc=$?
+    class=$("$classify" "$rc")
+    FA_SEEN[$class]=$((${FA_SEEN[$class]:-0} + 1))
+    [ -n "${FA_FIRST[$class]:-}" ] ||
+      FA_FIRST[$class]="allocation $((n + 1)): exit $rc, '$(head -c 120 "$T/err" | tr '\n' ' ')'"
+  done
+}
