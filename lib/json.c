@@ -219,6 +219,20 @@ static void escaped_body(struct cs_json *j, const char *s, size_t len)
 	}
 }
 
+/* One string of np parts escaped, lens[i] bytes each (lens NULL: each
+ * NUL-terminated; a NULL part is none): a twin's value, a list twin's
+ * element, or a text (cs_json_text_parts). */
+static void escaped_string(struct cs_json *j, const char *const *parts, const size_t *lens,
+			   size_t np)
+{
+	sep(j);
+	put(j, "\"", 1);
+	for (size_t i = 0; i < np; i++)
+		if (parts[i])
+			escaped_body(j, parts[i], lens ? lens[i] : strlen(parts[i]));
+	put(j, "\"", 1);
+}
+
 /* The member KEY_escaped after a value that is not UTF-8 (cs_json): its
  * np parts, lens[i] bytes each (lens NULL: each NUL-terminated). */
 static void escaped_twin(struct cs_json *j, bool keyed, const char *const *parts,
@@ -236,11 +250,7 @@ static void escaped_twin(struct cs_json *j, bool keyed, const char *const *parts
 		return;
 	snprintf(key, sizeof(key), "%s_escaped", j->key);
 	cs_json_key(j, key);
-	sep(j);
-	put(j, "\"", 1);
-	for (size_t i = 0; i < np; i++)
-		escaped_body(j, parts[i], PART_LEN(i));
-	put(j, "\"", 1);
+	escaped_string(j, parts, lens, np);
 #undef PART_LEN
 }
 
@@ -295,27 +305,17 @@ void cs_json_strv(struct cs_json *j, const char *const *v, size_t n)
 		return;
 	cs_json_key(j, key);
 	cs_json_arr_begin(j);
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i]) {
+	for (size_t i = 0; i < n; i++)
+		if (v[i])
+			escaped_string(j, &v[i], NULL, 1);
+		else
 			cs_json_null(j);
-			continue;
-		}
-		sep(j);
-		put(j, "\"", 1);
-		escaped_body(j, v[i], strlen(v[i]));
-		put(j, "\"", 1);
-	}
 	cs_json_arr_end(j);
 }
 
 void cs_json_text_parts(struct cs_json *j, const char *const *parts, size_t n)
 {
-	sep(j);
-	put(j, "\"", 1);
-	for (size_t i = 0; i < n; i++)
-		if (parts[i])
-			escaped_body(j, parts[i], strlen(parts[i]));
-	put(j, "\"", 1);
+	escaped_string(j, parts, NULL, n);
 }
 
 void cs_json_int(struct cs_json *j, int64_t v)
