@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* capscope run's option strings → struct cs_launch_plan (see launch-args.h). */
-#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -201,24 +200,7 @@ int cs_launch_args_groups(struct cs_launch_plan *p, const char *s, const struct 
  */
 int cs_launch_args_caps(const char *s, cs_mask_t *out, struct cs_diag *d)
 {
-	size_t len = strlen(s);
-
-	for (size_t i = 0; i < len; i++) {
-		size_t start = i, end = i, shown;
-
-		if (!isspace((unsigned char)s[i]))
-			continue;
-		while (start && s[start - 1] != ',')
-			start--;
-		while (end < len && s[end] != ',')
-			end++;
-		shown = cs_text_cut(s + start, end - start, 40);
-		return cs_diag_set(d, EINVAL, 0, i < 0xfffffff ? (unsigned)i + 1 : 0, NULL,
-				   "a blank in '%.*s%s': names are separated by one comma and "
-				   "nothing else",
-				   (int)shown, s + start, shown < end - start ? "..." : "");
-	}
-	return cs_names_parse(s, len, out, d);
+	return cs_names_parse_commas(s, strlen(s), out, d);
 }
 
 /* Text that reads as a number with something around it (" 1", "+1", "-1",

@@ -388,7 +388,24 @@ size_t cs_mask_format_names(cs_mask_t m, enum cs_name_style style, char *buf, si
 	return n;
 }
 
-int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag *d)
+/* The blank at i of a list separated by commas alone: its item (between
+ * the commas around it) is named, the column is the blank's. */
+static int blank_refused(const char *text, size_t len, size_t i, struct cs_diag *d)
+{
+	size_t start = i, end = i, shown;
+
+	while (start && text[start - 1] != ',')
+		start--;
+	while (end < len && text[end] != ',')
+		end++;
+	shown = cs_text_cut(text + start, end - start, 40);
+	return cs_diag_set(d, EINVAL, 0, i < 0xfffffff ? (unsigned)i + 1 : 0, NULL,
+			   "a blank in '%.*s%s': names are separated by one comma and nothing else",
+			   (int)shown, text + start, shown < end - start ? "..." : "");
+}
+
+static int names_parse(const char *text, size_t len, bool commas_only, cs_mask_t *out,
+		       struct cs_diag *d)
 {
 	cs_mask_t m = 0;
 	size_t i = 0, comma = 0; /* 1 + where the last comma was, while no name followed it */
@@ -401,6 +418,8 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 		/* One comma at most between two names: "a,,b", ",a" or "a," is a
 		 * name left out (an empty variable), not a shorter list. */
 		for (; i < len && (isspace((unsigned char)text[i]) || text[i] == ','); i++) {
+			if (commas_only && text[i] != ',')
+				return blank_refused(text, len, i, d);
 			if (text[i] != ',')
 				continue;
 			if (!any || comma)
@@ -436,6 +455,16 @@ int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag 
 				   "a capability name is missing after ','");
 	*out = m;
 	return 0;
+}
+
+int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag *d)
+{
+	return names_parse(text, len, false, out, d);
+}
+
+int cs_names_parse_commas(const char *text, size_t len, cs_mask_t *out, struct cs_diag *d)
+{
+	return names_parse(text, len, true, out, d);
 }
 
 char *cs_join(const char *prefix, const char *const *v, size_t n, const char *sep)

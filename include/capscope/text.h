@@ -56,6 +56,12 @@ CS_EXPORT size_t cs_mask_format_names(cs_mask_t m, enum cs_name_style style, cha
  */
 CS_EXPORT int cs_names_parse(const char *text, size_t len, cs_mask_t *out, struct cs_diag *d);
 
+/* cs_names_parse of a list separated by commas alone, as setpriv's (run's
+ * --caps, --inh, --ambient, --bounding): a blank anywhere is -EINVAL at its
+ * column, its item named. */
+CS_EXPORT int cs_names_parse_commas(const char *text, size_t len, cs_mask_t *out,
+				    struct cs_diag *d);
+
 /*
  * The n strings of v joined by sep, after prefix (NULL: none), on the heap;
  * NULL on ENOMEM. Time and memory grow with the length of the result (a
