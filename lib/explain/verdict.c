@@ -224,12 +224,16 @@ size_t cs_explain_warning(const char *container, const struct cs_cap_verdict *v,
 		/* A word of the warning (lib/word.c): a name "X will be
 		 * effective (y)" imitated the warning's own words (seventeenth
 		 * pass, part D). */
-		cs_cleanup_free char *w = cs_word_dup(v->name ? v->name : "?", '"');
-		const char *nm = w ? w : "?";
+		/* Quoted in a buffer, not on the heap: out of memory named it
+		 * "?" in a whole warning (twenty-fourth pass). Only the first
+		 * 39 bytes are shown, so a word cut in its middle past 511
+		 * shows the same start. */
+		char word[512];
 
+		cs_word_clip(word, sizeof(word), v->name ? v->name : "?");
 		/* Cut (on a whole escape) with "...", never silently: twelfth
 		 * pass, a long unknown name read as another, shorter one. */
-		cs_escape_clip(nm, cap, sizeof(cap));
+		cs_escape_clip(word, cap, sizeof(cap));
 	}
 	if (!strncmp(cap, "CAP_", 4))
 		memmove(cap, cap + 4, strlen(cap + 4) + 1);

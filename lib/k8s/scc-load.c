@@ -21,8 +21,10 @@
 #define CAPSCOPE_DATADIR "/usr/local/share/capscope"
 #endif
 
-/* A candidate path if it exists (heap), else NULL. */
-__attribute__((format(printf, 1, 2))) static char *existing(const char *fmt, ...)
+/* A candidate path if it exists: 0 and *out (heap), -ENOENT if it does not,
+ * -ENOMEM. Out of memory is not "no such SCC" (twenty-fourth pass: the
+ * first allocation failing read as a name that is not built in). */
+__attribute__((format(printf, 2, 3))) static int existing(char **out, const char *fmt, ...)
 {
 	va_list ap;
 	char *p = NULL;
@@ -33,27 +35,31 @@ __attribute__((format(printf, 1, 2))) static char *existing(const char *fmt, ...
 	n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return NULL;
-	if (stat(p, &sb) == 0)
-		return p;
+		return -ENOMEM;
+	if (stat(p, &sb) == 0) {
+		*out = p;
+		return 0;
+	}
 	free(p);
-	return NULL;
+	return -ENOENT;
 }
 
 /* Where built-in SCCs live: $CAPSCOPE_DATADIR, next to the binary in the
  * source tree (build/capscope → data/), the install prefix, the configured
- * datadir. A heap path, or NULL. */
-static char *builtin_scc_path(const char *name)
+ * datadir. 0 and a heap path in *out, -ENOENT (not a built-in name), or
+ * -ENOMEM. */
+static int builtin_scc_path(const char *name, char **out)
 {
-	char exe[PATH_MAX], *out = NULL;
+	char exe[PATH_MAX];
 	const char *env = getenv("CAPSCOPE_DATADIR");
 	ssize_t n;
+	int r;
 
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			return NULL;
-	if (env && (out = existing("%s/scc/%s.yaml", env, name)))
-		return out;
+			return -ENOENT;
+	if (env && (r = existing(out, "%s/scc/%s.yaml", env, name)) != -ENOENT)
+		return r;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
@@ -61,12 +67,13 @@ static char *builtin_scc_path(const char *name)
 
 		if (slash) {
 			*slash = '\0';
-			if ((out = existing("%s/../data/scc/%s.yaml", exe, name)) ||
-			    (out = existing("%s/../share/capscope/scc/%s.yaml", exe, name)))
-				return out;
+			if ((r = existing(out, "%s/../data/scc/%s.yaml", exe, name)) != -ENOENT ||
+			    (r = existing(out, "%s/../share/capscope/scc/%s.yaml", exe, name)) !=
+				-ENOENT)
+				return r;
 		}
 	}
-	return existing("%s/scc/%s.yaml", CAPSCOPE_DATADIR, name);
+	return existing(out, "%s/scc/%s.yaml", CAPSCOPE_DATADIR, name);
 }
 
 static const char *const builtin_sccs[] = {"restricted-v3",    "restricted-v2",	 "restricted",
@@ -87,7 +94,7 @@ static int load_scc(struct cs_scc_set *s, const char *arg, bool grant, struct cs
 
 	if (stat(arg, &sb) == 0 || strchr(arg, '/'))
 		path = strdup(arg);
-	else if (!(path = builtin_scc_path(arg)))
+	else if ((r = builtin_scc_path(arg, &path)) == -ENOENT)
 		return cs_diag_set(d, ENOENT, 0, 0, "scc",
 				   "--scc %s: no such file and no built-in SCC of that name", arg);
 	if (!path)

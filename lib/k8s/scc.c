@@ -740,7 +740,10 @@ static void note_scc(struct cs_steps *st, const char *rule, const struct cs_scc 
 {
 	cs_cleanup_free char *name = cs_word_dup(s->name, '"');
 
-	cs_steps_add(st, "scc", rule, "%s: %s", name ? name : "?", what);
+	if (!name) /* out of memory: the steps' error, never a "?" for the name */
+		st->error = -ENOMEM;
+	else
+		cs_steps_add(st, "scc", rule, "%s: %s", name, what);
 }
 
 /* "SCCs tried in order …" as one step; the list is as long as it needs to be. */
@@ -750,20 +753,25 @@ static void note_order(const struct cand *cv, size_t nc, struct cs_steps *st)
 
 	for (size_t i = 0; i < nc; i++) {
 		/* A word of the sentence (lib/word.c): "a (priority 9, score 0), b"
-		 * as one SCC's name would imitate the list. NULL (ENOMEM) as "?". */
+		 * as one SCC's name would imitate the list. */
 		cs_cleanup_free char *name = cs_word_dup(cv[i].s->name, '"');
 
-		addf(&l, "%s (priority %lld, score %d)", name ? name : "?", (long long)cv[i].prio,
-		     cv[i].points);
+		if (!name) { /* out of memory: the steps' error, never "?" */
+			st->error = -ENOMEM;
+			break;
+		}
+		addf(&l, "%s (priority %lld, score %d)", name, (long long)cv[i].prio, cv[i].points);
 		if (cv[i].s->run_as_user_ranges_pruned)
 			cs_steps_add(st, "scc", "scc.run-as-user-ranges-pruned",
 				     "%s: runAsUser.ranges is not a field of the SCC API and is "
 				     "dropped; MustRunAsRange takes %s",
-				     name ? name : "?",
+				     name,
 				     cv[i].s->uid_min.set && cv[i].s->uid_max.set
 					 ? "uidRangeMin/uidRangeMax"
 					 : "the namespace's openshift.io/sa.scc.uid-range");
 	}
+	if (l.oom) /* a list cut by a failed allocation is not the order */
+		st->error = -ENOMEM;
 	cs_steps_add(st, "scc", "scc.order",
 		     "SCCs tried in order of priority, restrictiveness, name: %s",
 		     l.buf ? l.buf : "(none)");

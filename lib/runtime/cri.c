@@ -214,8 +214,14 @@ static int merge_crio(const struct cs_crio_config *cfg, const struct cs_cri_requ
 		if ((c = oci_cap(pref, true)) < 0) {
 			cs_cleanup_free char *w = cs_word_dup(pref, '"'); /* lib/word.c */
 
-			cs_steps_add(st, "runtime", "crio.drop-unknown",
-				     "drop of unknown capability %s has no effect", w ? w : "?");
+			/* Out of memory is the steps' error, which the caller
+			 * reads as the model's failure: "?" for the name gave a
+			 * whole answer with exit 0. */
+			if (!w)
+				st->error = -ENOMEM;
+			else
+				cs_steps_add(st, "runtime", "crio.drop-unknown",
+					     "drop of unknown capability %s has no effect", w);
 			continue;
 		}
 		dropped |= CS_BIT(c);
