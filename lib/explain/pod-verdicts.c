@@ -30,20 +30,22 @@ static int set(struct cs_cap_verdict *v, enum cs_why why, char *short_text, char
  * "CAP_net_raw")? The list is "a, b, c" of words (lib/word.c); names are
  * compared whole, as words (a name "X, NET_RAW" is one quoted word):
  * a strstr matched "NET_RAW" inside "CAP_NET_RAWX" and blamed the spelling
- * for what a drop did.
+ * for what a drop did. 1 yes, 0 no, -ENOMEM.
  */
-static bool spelled_unknown(const char *list, const char *nm)
+static int spelled_unknown(const char *list, const char *nm)
 {
 	cs_cleanup_free char *w = cs_word_dup(nm, '"'), *cap = NULL, *wc = NULL;
 
-	if (!*nm || !w)
-		return false;
-	if (asprintf(&cap, "CAP_%s", nm) < 0) {
+	if (!*nm)
+		return 0;
+	/* Out of memory is not "no": the verdict would blame a drop for
+	 * what the spelling did (twenty-fourth pass). */
+	if (!w || asprintf(&cap, "CAP_%s", nm) < 0) {
 		cap = NULL;
-		return false;
+		return -ENOMEM;
 	}
 	if (!(wc = cs_word_dup(cap, '"')))
-		return false;
+		return -ENOMEM;
 	return cs_word_list_has(list, w) || cs_word_list_has(list, wc);
 }
 
@@ -51,15 +53,21 @@ static bool spelled_unknown(const char *list, const char *nm)
 static int not_in_bounding(const struct cs_pod_ctr_result *r, const char *nm,
 			   struct cs_cap_verdict *v)
 {
+	int spelled;
+
 	if (r->scc_name && cs_strlist_has(&r->adm.drop, nm) && !cs_strlist_has(&r->req.drop, nm)) {
 		cs_cleanup_free char *scc = cs_word_dup(r->scc_name, '"'); /* lib/word.c */
 
+		if (!scc) /* out of memory: never "SCC ?'s" in a whole answer */
+			return -ENOMEM;
 		return set(v, CS_WHY_SCC_DROPPED, cs_strf("dropped by the SCC"),
 			   cs_strf("not effective: SCC %s's requiredDropCapabilities drop it, and "
 				   "the runtime applies drops after adds",
-				   scc ? scc : "?"));
+				   scc));
 	}
-	if (spelled_unknown(r->oci->unknown_caps, nm))
+	if ((spelled = spelled_unknown(r->oci->unknown_caps, nm)) < 0)
+		return spelled;
+	if (spelled)
 		return set(
 		    v, CS_WHY_RUNTIME_UNKNOWN_NAME, cs_strf("unknown spelling, runc skips it"),
 		    cs_strf("not effective: the runtime spelled it as an unknown name, which "

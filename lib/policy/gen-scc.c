@@ -297,11 +297,13 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 				cs_cleanup_free char *name =
 				    cs_word_dup(pod->containers[i].name, '"');
 
+				if (!name)
+					return -ENOMEM;
 				return cs_diag_set(
 				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
 				    "capabilities.add",
-				    "container %s adds \"%s\", which is no capability name",
-				    name ? name : "?", sc->add.v[k]);
+				    "container %s adds \"%s\", which is no capability name", name,
+				    sc->add.v[k]);
 			}
 	}
 	if (!(mf = cs_memstream_open(&buf, &len)))

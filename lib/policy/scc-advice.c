@@ -135,11 +135,14 @@ static void word_free(struct word *w)
 	free(w->s);
 }
 
-static const char *word_of(struct word *w, const struct cs_scc *s)
+/* Out of memory is the steps' error, set before the step that would have
+ * named the SCC "?" (twenty-fourth pass): a failed step list adds no more. */
+static const char *word_of(struct word *w, const struct cs_scc *s, struct cs_steps *st)
 {
 	free(w->s);
-	w->s = cs_word_dup(s->name, '"');
-	return w->s ? w->s : "?";
+	if (!(w->s = cs_word_dup(s->name, '"')))
+		st->error = -ENOMEM;
+	return w->s ? w->s : "";
 }
 
 /* The advice as steps: which order, who refused and why, what was chosen. */
@@ -160,25 +163,25 @@ static void record(const struct cs_policy_scc_advice *a, enum cs_policy_order or
 		if (cs_policy_scc_reason(a, i, &why, &owned) < 0)
 			st->error = -ENOMEM;
 		cs_steps_add(st, "policy", "policy.scc-refuses", "%s (points %d): %s",
-			     word_of(&w1, a->v[i].scc), a->v[i].points, why ? why : "?");
+			     word_of(&w1, a->v[i].scc, st), a->v[i].points, why ? why : "?");
 	}
 	if (a->in_user_namespace)
 		cs_steps_add(st, "policy", "policy.scc-user-namespace",
 			     "with hostUsers: false, %s admits the pod: root in the pod, not on "
 			     "the node",
-			     word_of(&w1, a->in_user_namespace));
+			     word_of(&w1, a->in_user_namespace, st));
 	if (a->chosen < 0) {
 		cs_steps_add(st, "policy", "policy.scc-none", "no SCC given admits the pod");
 		return;
 	}
 	cs_steps_add(st, "policy", "policy.scc-least",
 		     "%s: the least privileged SCC that admits the pod",
-		     word_of(&w1, a->v[a->chosen].scc));
+		     word_of(&w1, a->v[a->chosen].scc, st));
 	if (a->admitted_with_grant)
 		cs_steps_add(st, "policy", "policy.scc-grant",
 			     "with system:authenticated's SCCs and %s granted, admission picks %s",
-			     word_of(&w1, a->v[a->chosen].scc),
-			     word_of(&w2, a->admitted_with_grant));
+			     word_of(&w1, a->v[a->chosen].scc, st),
+			     word_of(&w2, a->admitted_with_grant, st));
 }
 
 int cs_policy_scc_advise(const struct cs_k8s_pod *pod, const struct cs_scc *const *sccs, size_t n,
