@@ -11,8 +11,6 @@
 # without its command line or securebits, exit 0; `explain pod` printed
 # "?" for a step's sentence, exit 1 as for a whole answer.
 source "$(dirname "$0")/../lib/tap.sh"
-command -v cc >/dev/null || skip_all "no C compiler to build the allocation-failure injector"
-grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
 need_root
 command -v setcap >/dev/null || skip_all "no setcap"
 tap_tmpdir

@@ -8,13 +8,8 @@
 # SWEEP is made to fail in turn (tests/lib/failalloc.c, LD_PRELOAD: that
 # call and every later one fail), which covers the writer's whole phase.
 source "$(dirname "$0")/../lib/tap.sh"
-command -v cc >/dev/null || skip_all "no C compiler to build the allocation-failure injector"
-grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
-tap_tmpdir
-trap 'rm -rf "$T"' EXIT
 source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
-failalloc_build
-ok 0 "the injector counts the program's allocations"
+failalloc_setup
 D=$CAPSCOPE_TOP/tests/data/lint
 mkdir "$T/in"
 cp "$D/privileged.yaml" "$D/dangerous-cap.yaml" "$D/cap-not-effective.yaml" "$T/in/"

@@ -10,25 +10,9 @@
 # own crash in fy_parse_input_append is counted apart, as in
 # cli/yaml-enomem-said (at most 2 a document parsed).
 source "$(dirname "$0")/../lib/tap.sh"
-command -v cc >/dev/null || skip_all "no C compiler to build the allocation-failure injector"
-grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
-tap_tmpdir
-trap 'rm -rf "$T"' EXIT
 source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
-failalloc_build
-ok 0 "the injector counts the program's allocations"
+failalloc_setup
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      runAsUser: 0\n      capabilities:\n        drop: [FOO_BAR]\n' >"$T/pod.yaml"
-classify() { # RC: whole, said (one line with its reason, exit 2), crashed or bad
-  if [ "$1" = 0 ] && cmp -s "$T/out" "$T/good" && cmp -s "$T/err" "$T/good.err"; then
-    echo whole
-  elif [ "$1" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ! grep -qE ':[[:space:]]*$' "$T/err"; then
-    echo said
-  elif [ "$1" = 139 ]; then
-    echo crashed
-  else
-    echo bad
-  fi
-}
 cmd=("$CAPSCOPE_DYN" explain pod --scc restricted-v2 --scc anyuid --use anyuid "$T/pod.yaml")
 "${cmd[@]}" >"$T/good" 2>"$T/good.err"
 is $? 0 "the pod is admitted by anyuid"
@@ -37,7 +21,7 @@ for step in scc.order scc.chosen crio.drop-unknown; do
   is $? 0 "the answer has the step $step, whose name is a word"
 done
 total=$(failalloc_total "${cmd[@]}")
-failalloc_sweep classify 0 "$total" 1 "${cmd[@]}"
+failalloc_sweep failalloc_said 0 "$total" 1 "${cmd[@]}"
 is "${FA_SEEN[bad]:-0}" 0 "$total allocations, each failing alone: whole or one line with its reason, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
 # Three documents parsed: the pod and the two built-in SCCs.
 ok "$([ "${FA_SEEN[crashed]:-0}" -le 6 ] && echo 0 || echo 1)" \

@@ -10,25 +10,9 @@
 # input type goes through it) is counted apart: at most 2 a document parsed
 # (policy scc parses the pod and its 13 built-in SCCs: 26 seen).
 source "$(dirname "$0")/../lib/tap.sh"
-command -v cc >/dev/null || skip_all "no C compiler to build the allocation-failure injector"
-grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
-tap_tmpdir
-trap 'rm -rf "$T"' EXIT
 source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
-failalloc_build
-ok 0 "the injector counts the program's allocations"
+failalloc_setup
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n        drop: [ALL]\n' >"$T/pod.yaml"
-classify() { # RC: whole, said (one line with its reason, exit 2), crashed or bad
-  if [ "$1" = 0 ] && cmp -s "$T/out" "$T/good" && cmp -s "$T/err" "$T/good.err"; then
-    echo whole
-  elif [ "$1" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ! grep -qE ':[[:space:]]*$' "$T/err"; then
-    echo said
-  elif [ "$1" = 139 ]; then
-    echo crashed # libfyaml's fy_parse_input_append
-  else
-    echo bad
-  fi
-}
 for cmd in "explain pod" "lint" "policy scc"; do
   # shellcheck disable=SC2086
   "$CAPSCOPE_DYN" $cmd "$T/pod.yaml" >"$T/good" 2>"$T/good.err"
@@ -44,12 +28,12 @@ for cmd in "explain pod" "lint" "policy scc"; do
     # first 500 (the pod's and the first SCC's) and of the last 600 (the
     # admission and the report) fails alone, and every 13th between.
     # shellcheck disable=SC2086
-    failalloc_sweep classify 0 500 1 "$CAPSCOPE_DYN" $cmd "$T/pod.yaml"
+    failalloc_sweep failalloc_said 0 500 1 "$CAPSCOPE_DYN" $cmd "$T/pod.yaml"
     declare -A seen=() first=()
     for k in "${!FA_SEEN[@]}"; do seen[$k]=${FA_SEEN[$k]} first[$k]=${FA_FIRST[$k]}; done
     for range in "500 $((total - 600)) 13" "$((total - 600)) $total 1"; do
       # shellcheck disable=SC2086
-      failalloc_sweep classify $range "$CAPSCOPE_DYN" $cmd "$T/pod.yaml"
+      failalloc_sweep failalloc_said $range "$CAPSCOPE_DYN" $cmd "$T/pod.yaml"
       for k in "${!FA_SEEN[@]}"; do
         seen[$k]=$((${seen[$k]:-0} + FA_SEEN[$k]))
         [ -n "${first[$k]:-}" ] || first[$k]=${FA_FIRST[$k]}
@@ -58,7 +42,7 @@ for cmd in "explain pod" "lint" "policy scc"; do
     what="of $total allocations, 1,100 and every 13th"
   else
     # shellcheck disable=SC2086
-    failalloc_sweep classify 0 "$total" 1 "$CAPSCOPE_DYN" $cmd "$T/pod.yaml"
+    failalloc_sweep failalloc_said 0 "$total" 1 "$CAPSCOPE_DYN" $cmd "$T/pod.yaml"
     declare -A seen=() first=()
     for k in "${!FA_SEEN[@]}"; do seen[$k]=${FA_SEEN[$k]} first[$k]=${FA_FIRST[$k]}; done
     what="$total allocations"

@@ -7,13 +7,8 @@
 # CS_FAILALLOC_SPAN=1): every run must refuse, the tab or out of memory,
 # one line, exit 2; never a prediction (libfyaml's own crash aside, below).
 source "$(dirname "$0")/../lib/tap.sh"
-command -v cc >/dev/null || skip_all "no C compiler to build the allocation-failure injector"
-grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
-tap_tmpdir
-trap 'rm -rf "$T"' EXIT
 source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
-failalloc_build
-ok 0 "the injector counts the program's allocations"
+failalloc_setup
 printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  -\tname: c\n    image: x\n' >"$T/tab.yaml"
 classify() { # RC: oom, refused (one line, exit 2), crashed or bad
   if [ "$1" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]; then

@@ -1,13 +1,25 @@
 # Shared by the out-of-memory suites (sourced, not a test): builds
 # tests/lib/failalloc.c, the LD_PRELOAD that fails allocations, into
 # $T/failalloc.so and checks it reaches $CAPSCOPE_DYN's malloc, else skips
-# the suite. Needs tap.sh and $T.
+# the suite (as it does without a compiler, or for an ASan build, whose
+# allocator is the sanitizer's). Needs tap.sh and $T.
 # shellcheck shell=bash
 failalloc_build() {
+  command -v cc >/dev/null || skip_all "no C compiler to build the allocation-failure injector"
+  grep -q __asan_init "$CAPSCOPE_DYN" 2>/dev/null && skip_all "an ASan build: its allocator is the sanitizer's"
   cc -O2 -shared -fPIC -o "$T/failalloc.so" "$CAPSCOPE_TOP/tests/lib/failalloc.c" ||
     skip_all "the allocation-failure injector does not build"
   CS_FAILALLOC_COUNT=$T/probe LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" --version >/dev/null
   [ -s "$T/probe" ] || skip_all "LD_PRELOAD does not reach $CAPSCOPE_DYN's malloc (linked statically?)"
+}
+
+# failalloc_setup: the suite's temporary directory ($T, removed at exit)
+# and the injector, which it says it built (check 1).
+failalloc_setup() {
+  tap_tmpdir
+  trap 'rm -rf "$T"' EXIT
+  failalloc_build
+  ok 0 "the injector counts the program's allocations"
 }
 
 # failalloc_total CMD...: the number of allocations CMD makes when none fails.
@@ -37,4 +49,21 @@ failalloc_sweep() {
     [ -n "${FA_FIRST[$class]:-}" ] ||
       FA_FIRST[$class]="allocation $((n + 1)): exit $rc, '$(head -c 120 "$T/err" | tr '\n' ' ')'"
   done
+}
+
+# failalloc_said RC: a CLASSIFY for failalloc_sweep where a run must give
+# the whole answer ($T/good and $T/good.err, exit 0) or one line with its
+# reason, exit 2 ("said"); 139 is "crashed" (libfyaml's own NULL
+# dereference in fy_parse_input_append, which the suites count apart);
+# anything else is "bad".
+failalloc_said() {
+  if [ "$1" = 0 ] && cmp -s "$T/out" "$T/good" && cmp -s "$T/err" "$T/good.err"; then
+    echo whole
+  elif [ "$1" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ! grep -qE ':[[:space:]]*$' "$T/err"; then
+    echo said
+  elif [ "$1" = 139 ]; then
+    echo crashed
+  else
+    echo bad
+  fi
 }
