@@ -378,12 +378,14 @@ static int load_image(struct state *s, const struct args *a)
 		    i < s->images.n ? s->images.v[i].image : s->images.all_image;
 		const char *path = i < s->images.n ? s->images.v[i].archive : s->images.all;
 
+		/* Through cs_err, the one escaping rule (escape.h): the archive's
+		 * name may be anyone's (a glob of a shared directory), and was
+		 * written raw here, ESC and a line break with it (pass 24). */
 		if (im && cs_image_get_info(im)->nnotes)
-			fprintf(stderr,
-				"capscope " CMD
-				": warning: %s: %zu entries of the image were ignored "
-				"or adjusted while reading it ('capscope scan %s' lists them)\n",
-				path, cs_image_get_info(im)->nnotes, path);
+			(void)cs_err(CMD,
+				     "warning: %s: %zu entries of the image were ignored or "
+				     "adjusted while reading it ('capscope scan %s' lists them)",
+				     path, cs_image_get_info(im)->nnotes, path);
 	}
 	if (a->img_cfg) {
 		if (cs_image_config_load(a->img_cfg, &s->img, &d) < 0)
