@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capscope/number.h"
+#include "internal/sysctl-int.h"
 #include "pod-internal.h"
 #include "strf.h"
 
@@ -32,8 +32,16 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 	const char *v = cs_k8s_sysctl(pod, "net.ipv4.ip_unprivileged_port_start");
 
 	if (v) {
-		/* The kernel takes 0..65535; anything else leaves the default. */
-		if (cs_parse_int(v, 0, 65535, start) < 0) {
+		/* The runtime writes the value as it is: the kernel's parse decides
+		 * ("0x0", "00", " 0" are 0), and it takes 0..65535 */
+		int r = cs_sysctl_int(v, 0, 65535, start);
+
+		if (r == -ENODATA) {
+			*start = 1024;
+			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start to '', "
+				       "which writes nothing: the default 1024 stays");
+		}
+		if (r < 0) {
 			*start = 1024;
 			return cs_strf(
 			    "the pod sets net.ipv4.ip_unprivileged_port_start=%s, which the "
@@ -47,7 +55,7 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 
 	if (w->o->runtime == CS_CRI_CRIO && crio && crio->unpriv_port_start[0] &&
 	    !pod->host_network) {
-		if (cs_parse_int(crio->unpriv_port_start, 0, 65535, start) < 0) {
+		if (cs_sysctl_int(crio->unpriv_port_start, 0, 65535, start) < 0) {
 			*start = 1024;
 			return cs_strf("default_sysctls of %s sets "
 				       "net.ipv4.ip_unprivileged_port_start=%s, which the kernel "

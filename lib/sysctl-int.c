@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* An integer sysctl written as a string, read as the kernel reads it (sysctl-int.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal/sysctl-int.h"
+
+/* The kernel's isspace (lib/ctype.c): the C ones and Latin-1's no-break space. */
+static bool kspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+static int kdigit(unsigned char c, unsigned base)
+{
+	int v = c >= '0' && c <= '9'   ? c - '0'
+		: c >= 'a' && c <= 'f' ? c - 'a' + 10
+		: c >= 'A' && c <= 'F' ? c - 'A' + 10
+				       : -1;
+
+	return v >= 0 && (unsigned)v < base ? v : -1;
+}
+
+int cs_sysctl_int(const char *s, int min, int max, int *out)
+{
+	/* proc_get_long copies at most 21 bytes (TMPBUFLEN - 1) of the value. */
+	enum { TMP = 21 };
+	size_t left, n, i = 0;
+	unsigned base = 10;
+	uint64_t v = 0;
+	bool neg;
+
+	if (!*s)
+		return -ENODATA;
+	while (kspace((unsigned char)*s))
+		s++;
+	left = strlen(s);
+	if (!left)
+		return -EINVAL; /* blanks alone: no value, the write is refused */
+	n = left < TMP ? left : TMP;
+	neg = s[0] == '-' && left > 1;
+	i = neg;
+	if (i >= n || s[i] < '0' || s[i] > '9')
+		return -EINVAL;
+	/* strtoul_lenient, base 0 (_parse_integer_fixup_radix): "0x" and a hex
+	 * digit is hex, any other leading 0 octal */
+	if (s[i] == '0') {
+		base = 8;
+		if (i + 2 < n && (s[i + 1] | 0x20) == 'x' &&
+		    kdigit((unsigned char)s[i + 2], 16) >= 0) {
+			base = 16;
+			i += 2;
+		}
+	}
+	for (int x; i < n && (x = kdigit((unsigned char)s[i], base)) >= 0; i++) {
+		if (v > (UINT64_MAX - (unsigned)x) / base)
+			return -EINVAL;
+		v = v * base + (unsigned)x;
+	}
+	/* the number filled the copy: the kernel cannot tell it ends there */
+	if (i == TMP)
+		return -EINVAL;
+	/* after the number only a blank, tab or newline; what follows it is not read */
+	if (i < left && !memchr(" \t\n", s[i], 3))
+		return -EINVAL;
+	/* do_proc_dointvec_conv, then the minmax bounds */
+	if (neg ? v > (uint64_t)INT_MAX + 1 : v > INT_MAX)
+		return -EINVAL;
+	{
+		int64_t val = neg ? -(int64_t)v : (int64_t)v;
+
+		if (val < min || val > max)
+			return -EINVAL;
+		*out = (int)val;
+	}
+	return 0;
+}

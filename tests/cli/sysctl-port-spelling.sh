@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# asan-too
+# The runtimes (runc, crun) write a pod's sysctl value into /proc/sys as it
+# is written, so the kernel's parse (proc_dointvec_minmax: base 0, blanks
+# around, "-0") decides which ip_unprivileged_port_start a container gets.
+# bind:80 read it with capscope's strict number parser: "0x0", "00" or
+# " 0" were "refused by the kernel, the default 1024 stays", and bind:80
+# said NO where the kernel sets 0 and any process binds port 80 (twenty-
+# fourth pass). Each value is checked against the answer a fresh network
+# namespace's kernel gives, when one can be made (root); the fixed table
+# runs everywhere. The same values through CRI-O's default_sysctls.
+source "$(dirname "$0")/../lib/tap.sh"
+tap_tmpdir
+command -v jq >/dev/null || skip_all "jq not installed"
+sysctlpod() {
+  printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' \
+    "    sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: $1}]" \
+    '  containers:' '  - name: c' '    image: i' \
+    '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
+}
+bind80() { # extra args… → true/false of bind:80 for container 0
+  "$CAPSCOPE" explain pod --json --check bind:80 "$@" "$T/pod.yaml" 2>"$T/err" |
+    jq -r '.containers[0].checks[0].ok'
+}
+# value (as a YAML double-quoted string) and the port start the kernel sets
+# (1024: the write refused, or nothing written)
+while IFS='|' read -r v start; do
+  sysctlpod "\"$v\""
+  want=$([ "$start" -le 80 ] && echo true || echo false)
+  is "$(bind80)" "$want" "pod sysctl \"$v\": the kernel sets $start, bind:80 $want"
+  if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+    got=$(unshare -n bash -c 'printf "%b" "$1" >/proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null
+      cat /proc/sys/net/ipv4/ip_unprivileged_port_start' _ "$v")
+    is "$got" "$start" "pod sysctl \"$v\": this kernel agrees ($got)"
+  else
+    skip "no network namespace of our own (root and unshare -n): the kernel not asked"
+  fi
+done <<'EOS'
+0|0
+0x0|0
+0X50|80
+00|0
+010|8
+0121|81
+0x51|81
+-0|0
+ 0|0
+\t0|0
+\n0|0
+0 |0
+0 junk|0
+00000000000000000000|0
+000000000000000000000|1024
+0x|1024
+0junk|1024
+08|1024
++0|1024
+-1|1024
+1e1|1024
+|1024
+ |1024
+99999999999999999999|1024
+EOS
+# CRI-O writes its default_sysctls the same way (no blank: CRI-O refuses one)
+for v in 0x0 00 -0; do
+  printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_unprivileged_port_start=%s"]\n' "$v" >"$T/crio.conf"
+  printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' '    image: i' \
+    '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
+  is "$(bind80 --runtime crio --crio-config "$T/crio.conf")" true "CRI-O default_sysctls $v: the kernel sets 0, bind:80 works"
+done
+done_testing
