@@ -25,46 +25,102 @@ static bool containerd_2(const struct cs_pod_explain_opts *o)
 	return t.major >= 2;
 }
 
+/*
+ * The kernel refuses a port start above the network namespace's
+ * ip_local_port_range start (ipv4_privileged_ports: the ranges may not
+ * overlap), 32768 in a new namespace. A pod that sets the range too is not
+ * modelled: runc writes the sysctls in a Go map's order, so which write
+ * meets which value is chance; only 65535 is held to.
+ */
+static int port_start_max(const struct cs_k8s_pod *pod)
+{
+	return cs_k8s_sysctl(pod, "net.ipv4.ip_local_port_range") ? 65535 : 32768;
+}
+
+/*
+ * The value runc writes to ip_unprivileged_port_start for this container
+ * and who sets it (*crio: CRI-O's default_sysctls, else the pod); NULL when
+ * neither does (containerd's and Docker's 0 are always taken).
+ */
+static const char *port_start_written(const struct pod_work *w, bool *crio)
+{
+	const struct cs_k8s_pod *pod = w->pod->pod;
+	const char *v = cs_k8s_sysctl(pod, "net.ipv4.ip_unprivileged_port_start");
+	const struct cs_crio_config *cc = w->o->crio;
+
+	*crio = false;
+	if (v)
+		return v;
+	/* CRI-O's default_sysctls, unless the pod sets it (net.* not with hostNetwork). */
+	if (w->o->runtime == CS_CRI_CRIO && cc && cc->unpriv_port_start[0] && !pod->host_network) {
+		*crio = true;
+		return cc->unpriv_port_start;
+	}
+	return NULL;
+}
+
+/*
+ * The value as the kernel reads it (cs_sysctl_int: base 0, blanks around,
+ * "-0"; the runtime writes it as it is): 0 and *start, -ENODATA for an
+ * empty value (nothing written), -EINVAL for one the kernel refuses.
+ */
+static int port_start_parse(const struct pod_work *w, const char *v, int *start)
+{
+	return cs_sysctl_int(v, 0, port_start_max(w->pod->pod), start);
+}
+
+int cs_pod_port_start_refused(const struct pod_work *w, char **reason)
+{
+	bool crio;
+	const char *v = port_start_written(w, &crio);
+	int start;
+
+	*reason = NULL;
+	if (!v || port_start_parse(w, v, &start) != -EINVAL)
+		return 0;
+	*reason =
+	    cs_strf("runc cannot write %s net.ipv4.ip_unprivileged_port_start=%s: write "
+		    "/proc/sys/net/ipv4/ip_unprivileged_port_start: invalid argument (the "
+		    "kernel takes 0 to %d, the start of ip_local_port_range)",
+		    crio ? "CRI-O's default_sysctls" : "the pod's", v, port_start_max(w->pod->pod));
+	return *reason ? 1 : -ENOMEM;
+}
+
 /* Where ip_unprivileged_port_start comes from for this container. */
 static char *unpriv_port_start(const struct pod_work *w, int *start)
 {
 	const struct cs_k8s_pod *pod = w->pod->pod;
-	const char *v = cs_k8s_sysctl(pod, "net.ipv4.ip_unprivileged_port_start");
+	bool crio;
+	const char *v = port_start_written(w, &crio);
+	int r = v ? port_start_parse(w, v, start) : 0;
 
-	if (v) {
-		/* The runtime writes the value as it is: the kernel's parse decides
-		 * ("0x0", "00", " 0" are 0), and it takes 0..65535 */
-		int r = cs_sysctl_int(v, 0, 65535, start);
-
+	if (v && !crio) {
 		if (r == -ENODATA) {
 			*start = 1024;
 			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start to '', "
 				       "which writes nothing: the default 1024 stays");
 		}
-		if (r < 0) {
+		if (r < 0) { /* the container does not start (cs_pod_port_start_refused) */
 			*start = 1024;
-			return cs_strf(
-			    "the pod sets net.ipv4.ip_unprivileged_port_start=%s, which the "
-			    "kernel refuses: the default 1024 stays",
-			    v);
+			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s, which "
+				       "the kernel refuses",
+				       v);
 		}
 		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
 	}
-	/* CRI-O's default_sysctls, unless the pod sets it (net.* not with hostNetwork). */
-	const struct cs_crio_config *crio = w->o->crio;
+	if (v) {
+		const struct cs_crio_config *crio_cf = w->o->crio;
 
-	if (w->o->runtime == CS_CRI_CRIO && crio && crio->unpriv_port_start[0] &&
-	    !pod->host_network) {
-		if (cs_sysctl_int(crio->unpriv_port_start, 0, 65535, start) < 0) {
+		if (r < 0) {
 			*start = 1024;
 			return cs_strf("default_sysctls of %s sets "
 				       "net.ipv4.ip_unprivileged_port_start=%s, which the kernel "
-				       "refuses: the default 1024 stays",
-				       crio->sysctls_from, crio->unpriv_port_start);
+				       "refuses",
+				       crio_cf->sysctls_from, v);
 		}
 		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
 			       "(default_sysctls of %s)",
-			       crio->unpriv_port_start, crio->sysctls_from);
+			       v, crio_cf->sysctls_from);
 	}
 	/*
 	 * containerd's CRI plugin sets it to 0 in the sandbox's spec, which

@@ -80,6 +80,9 @@ struct pod_work {
 int cs_pod_model_helper(struct pod_work *w);
 /* checks.c: --check bind:PORT. */
 int cs_pod_checks(struct pod_work *w);
+/* checks.c: 1 and *reason (heap) when runc cannot write the container's
+ * ip_unprivileged_port_start (the kernel refuses the value), 0, -ENOMEM. */
+int cs_pod_port_start_refused(const struct pod_work *w, char **reason);
 /* pod-verdicts.c: one verdict per capabilities.add entry. */
 int cs_pod_verdicts(struct pod_work *w);
 /* remedy.c: the remedies for r, lowest risk first (none when nothing fails). */

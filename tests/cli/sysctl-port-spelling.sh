@@ -23,7 +23,8 @@ bind80() { # extra args… → true/false of bind:80 for container 0
     jq -r '.containers[0].checks[0].ok'
 }
 # value (as a YAML double-quoted string) and the port start the kernel sets
-# (1024: the write refused, or nothing written)
+# (1024: the write refused, and then the container does not start, or nothing
+# written; either way bind:80 is false)
 while IFS='|' read -r v start; do
   sysctlpod "\"$v\""
   want=$([ "$start" -le 80 ] && echo true || echo false)
