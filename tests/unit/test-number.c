@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "capscope/number.h"
+#include "internal/sysctl-int.h"
 
 static void u64_forms(void **state)
 {
@@ -144,12 +145,64 @@ static void seconds(void **state)
 	assert_true(v == 5);
 }
 
+/* Not the strict parser: a sysctl's value as the kernel reads what a
+ * runtime writes (proc_dointvec_minmax), checked against this kernel by
+ * cli/sysctl-port-spelling and truth/sysctl-refused-runc. */
+static void sysctl_kernel_reading(void **state)
+{
+	static const struct {
+		const char *in;
+		int out;
+	} good[] = {{"0", 0},
+		    {"0x0", 0},
+		    {"0X50", 80},
+		    {"00", 0},
+		    {"010", 8},
+		    {"0x51", 81},
+		    {"-0", 0},
+		    {" 0", 0},
+		    {"\t0", 0},
+		    {"\n0", 0},
+		    {"0 junk", 0},
+		    {"80\n", 80},
+		    {"\xa0"
+		     "7",
+		     7},
+		    {"32768", 32768}};
+	static const char *const bad[] = {" ",
+					  "0x",
+					  "0junk",
+					  "08",
+					  "+0",
+					  "-1",
+					  "1e1",
+					  "junk",
+					  "32769",
+					  "99999999999999999999",
+					  "000000000000000000000"};
+	int v = -1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		if (cs_sysctl_int(good[i].in, 0, 32768, &v) != 0 || v != good[i].out)
+			fail_msg("'%s': %d, not %d", good[i].in, v, good[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (cs_sysctl_int(bad[i], 0, 32768, &v) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(cs_sysctl_int("", 0, 32768, &v), -ENODATA); /* nothing written */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(u64_forms),    cmocka_unit_test(u64_refusals),
-	    cmocka_unit_test(u64_overflow), cmocka_unit_test(u32_and_int),
-	    cmocka_unit_test(sizes),	    cmocka_unit_test(seconds),
+	    cmocka_unit_test(u64_forms),
+	    cmocka_unit_test(u64_refusals),
+	    cmocka_unit_test(u64_overflow),
+	    cmocka_unit_test(u32_and_int),
+	    cmocka_unit_test(sizes),
+	    cmocka_unit_test(seconds),
+	    cmocka_unit_test(sysctl_kernel_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
