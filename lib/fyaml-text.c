@@ -59,6 +59,15 @@ static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
 	return i == 0 || (u[i - 1] && strchr(starts_after, u[i - 1])) || break_before(u, i);
 }
 
+/* Whether a line starting at u[i] is a "---" document marker, as
+ * libfyaml's scanner takes one: a blank, a line break or the end after it. */
+static bool document_marker(const unsigned char *u, size_t len, size_t i)
+{
+	return len - i >= 3 && !memcmp(u + i, "---", 3) &&
+	       (len - i == 3 || u[i + 3] == ' ' || u[i + 3] == '\t' ||
+		cs_yaml11_break_len(u + i + 3, len - i - 3));
+}
+
 /*
  * libfyaml 0.7.12 writes through NULL (fy_indent_vacuum_internal) or frees
  * twice (fy_fetch_value) on some texts that have a complex key ('? ') and a
@@ -72,8 +81,8 @@ static bool complex_key_at(const unsigned char *u, size_t len, size_t i)
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d)
 {
 	const unsigned char *u = (const unsigned char *)buf;
-	unsigned line = 1, col = 1, tab_line = 0, tab_col = 0;
-	bool complex_key = false;
+	unsigned line = 1, col = 1, tab_line = 0, tab_col = 0, directives = 0;
+	bool complex_key = false, line_start = true;
 
 	for (size_t i = 0, n; i < len; i += n) {
 		n = u[i] ? cs_utf8_seq_len(u + i, len - i) : 0;
@@ -82,12 +91,25 @@ int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_d
 					   u[i] ? "not UTF-8 text (byte 0x%02x)"
 						: "NUL byte in the text%.0d",
 					   u[i]);
+		/* a byte order mark opening the text: libfyaml skips it */
+		if (line_start && !(i == 0 && n == 3 && !memcmp(u, "\xef\xbb\xbf", 3))) {
+			line_start = false;
+			if (document_marker(u, len, i))
+				directives = 0;
+			else if (u[i] == '%' && ++directives > CS_FY_DIRECTIVES_MAX)
+				return cs_diag_set(
+				    d, EINVAL, line, col, field,
+				    "YAML: more than %d directives (%%YAML, %%TAG) before one "
+				    "document: libfyaml compares each with every one before it, "
+				    "and capscope reads no further; remove them",
+				    CS_FY_DIRECTIVES_MAX);
+		}
 		if (u[i] == '?' && !complex_key)
 			complex_key = complex_key_at(u, len, i);
 		if (u[i] == '\t' && !tab_line)
 			tab_line = line, tab_col = col;
 		if (ends_line(u, len, i))
-			line++, col = 1;
+			line++, col = 1, line_start = true;
 		else
 			col++;
 	}

@@ -15,8 +15,18 @@
  * Is buf UTF-8 without NUL? libfyaml 0.7.12 loops forever on some invalid
  * sequences (a directive line "%" then bytes 0x91 0x99 0x99 0x99 never ends),
  * so every reader checks first: 0, or -EINVAL with d at the line and column.
- * A tab in a text with a complex key ('? ') is refused too (see the .c).
+ * A tab in a text with a complex key ('? ') is refused too (see the .c),
+ * and more than CS_FY_DIRECTIVES_MAX lines opening with '%' (directives, to
+ * libfyaml's scanner) between two "---" lines: libfyaml 0.7.12 looks each
+ * %TAG up among those before it (fy_document_state_lookup_tag_directive),
+ * so N directives cost N^2 (lint of 5,000 directives 0.08 s, of 20,000,
+ * 0.6 MB, 1.0 s; a 16 MiB manifest's some 20 minutes), in the reader and
+ * again in the tab scan.
+ * Manifests hold none or one (kubectl refuses most, kubectl-stream.c);
+ * the bound is capscope's own.
  */
+#define CS_FY_DIRECTIVES_MAX 64
+
 int cs_fy_check_text(const char *buf, size_t len, const char *field, struct cs_diag *d);
 
 /*
