@@ -15,6 +15,7 @@
 #include "../internal/strlist.h"
 #include "../internal/util.h"
 #include "etc-index.h"
+#include "kubelet-env.h"
 
 /* containerd and runc take uids and gids 0-2147483647 (runc's maxID, 1<<31 - 1). */
 #define RUNTIME_ID_MAX 2147483647LL
@@ -209,13 +210,20 @@ int cs_kubelet_user(const struct cs_k8s_sc *sc, const struct cs_kubelet_image *i
 	return 0;
 }
 
+/* The env index of the words' container, built for the first word with a
+ * '$' (kubelet-env.c says why). */
+struct argv_env {
+	struct cs_env_index ix;
+	bool built;
+};
+
 /*
  * One word of the argv: the text as written (no copy: most hold no '$'), or
  * its $(VAR) expansion, a new string (*own set). 1 when the first '$(' names
  * no variable the model knows (expand says it), else 0 or -ENOMEM.
  */
-static int argv_word(const struct cs_k8s_container *c, const char *s, bool expand_it,
-		     const char **text, bool *own)
+static int argv_word(const struct cs_k8s_container *c, struct argv_env *env, const char *s,
+		     bool expand_it, const char **text, bool *own)
 {
 	char *x;
 	int rc;
@@ -224,7 +232,10 @@ static int argv_word(const struct cs_k8s_container *c, const char *s, bool expan
 	*own = false;
 	if (!expand_it || !strchr(s, '$'))
 		return 0;
-	if ((rc = cs_kubelet_expand(c, s, &x)) != 0)
+	if (!env->built && (rc = cs_env_index_build(c, &env->ix)) < 0)
+		return rc;
+	env->built = true;
+	if ((rc = cs_kubelet_expand_indexed(c, &env->ix, s, &x)) != 0)
 		return rc; /* 1: kept as written */
 	*text = x;
 	*own = true;
@@ -318,6 +329,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	size_t known = (total ? total : 1) * sizeof(char *);
 	bool too_long = false;
 	struct word_seen seen = {0};
+	struct argv_env env = {0};
 	char *at;
 	int unknown0 = 0, rc = 0;
 
@@ -336,7 +348,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 
 		bool cut = known > CS_EXEC_TOTAL_MAX;
 
-		rc = argv_word(c, s, pods && !cut, &text[i], &own[i]);
+		rc = argv_word(c, &env, s, pods && !cut, &text[i], &own[i]);
 		if (rc == 1) {
 			unknown0 |= i == 0;
 			rc = 0;
@@ -386,6 +398,7 @@ int cs_kubelet_argv(const struct cs_k8s_container *c, const struct cs_image_conf
 	free(text);
 	free(own);
 	free(seen.v);
+	cs_env_index_free(&env.ix);
 	if (rc < 0)
 		return rc;
 	*argv = v;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "capscope/kubelet.h"
+#include "k8s/kubelet-env.h"
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
 			     "app:x:1001:1002:app:/home/app:/sbin/nologin\n"
@@ -648,6 +649,44 @@ static void test_env_expand(void **state)
 	expect_expand(&c, "$(A)", 0, "/opt");  /* env wins over envFrom */
 }
 
+/*
+ * The index cs_kubelet_argv expands its words with (twenty-fourth pass: a
+ * backward scan of env for each word was args x env) answers as the scan:
+ * the last entry of a name before the place, names that are prefixes of
+ * others, a name repeated, a value naming an entry defined later.
+ */
+static void test_env_index(void **state)
+{
+	struct cs_k8s_env env[] = {
+	    {"A", "1", {0}},	     {"AB", "$(A)2", {0}}, {"A", "$(A)3", {0}},
+	    {"B", "$(AB)$(C)", {0}}, {"C", "$(A)", {0}},   {"", "e", {0}},
+	    {"S", NULL, {0}},	     {"AB", "$(B)", {0}},  {"Z", "$(Z)z", {0}},
+	};
+	const char *words[] = {"$(A)", "$(AB)", "$(B)", "$(C)",	 "$()",	 "$(S)",
+			       "$(Z)", "$(ZZ)", "$(A",	"$$(A)", "$(AB", "x$(A)y$(AB)z"};
+	struct cs_k8s_container c = {.env = env, .n_env = 9};
+	struct cs_env_index ix;
+
+	(void)state;
+	assert_int_equal(cs_env_index_build(&c, &ix), 0);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		char *a = NULL, *b = NULL;
+		int ra = cs_kubelet_expand(&c, words[i], &a);
+
+		assert_int_equal(cs_kubelet_expand_indexed(&c, &ix, words[i], &b), ra);
+		if (ra == 0)
+			assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	cs_env_index_free(&ix);
+	/* spot checks: B's AB is the first AB, and C comes after B; the last
+	 * AB names B; the last A is the one that names the first */
+	expect_expand(&c, "$(B)", 0, "12$(C)");
+	expect_expand(&c, "$(AB)", 0, "12$(C)");
+	expect_expand(&c, "$(A)", 0, "13");
+}
+
 /* The expansion is bounded: a chain of references doubling at each step. */
 static void test_env_expand_bounded(void **state)
 {
@@ -716,6 +755,7 @@ int main(void)
 	    cmocka_unit_test(test_argv),
 	    cmocka_unit_test(test_env_expand),
 	    cmocka_unit_test(test_env_expand_bounded),
+	    cmocka_unit_test(test_env_index),
 	    cmocka_unit_test(test_api_rejects_and_nnp),
 	};
 
