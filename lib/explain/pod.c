@@ -680,6 +680,24 @@ static void argv_too_big(struct pod_work *w)
 			 "long), the process does not start");
 }
 
+/*
+ * runc writes the sysctls in its init, before execve; a value the kernel
+ * refuses fails the container there (runc 1.1 here: "error during
+ * container init: write /proc/sys/net/ipv4/ip_unprivileged_port_start:
+ * invalid argument" for "junk" and 40000; truth/sysctl-refused-runc). The
+ * model said the default 1024 stayed and the process started.
+ */
+static int sysctl_refused(struct pod_work *w)
+{
+	cs_cleanup_free char *reason = NULL;
+	int rc = cs_pod_port_start_refused(w, &reason);
+
+	if (rc <= 0)
+		return rc;
+	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", reason);
+	return fail(w->r, "RunContainerError", reason) < 0 ? -ENOMEM : 1;
+}
+
 /* Find the entrypoint and run runc's steps and execve. */
 static int start(struct pod_work *w)
 {
@@ -715,6 +733,12 @@ static int start(struct pod_work *w)
 		w->f.known = false;
 	}
 	argv_too_big(w);
+	/* The file is named (and, with an image, resolved) first, so the
+	 * answer shows the entrypoint runc would have run. */
+	if ((rc = sysctl_refused(w)) < 0)
+		return rc;
+	if (rc)
+		return keep_file(w, arg0) < 0 ? -ENOMEM : 1;
 	if (cs_oci_predict_from(&w->oci, w->o->caller, &w->f, &w->pre, &w->post, &w->res,
 				&r->steps) < 0)
 		return keep_file(w, arg0) < 0 || !(r->exec_error = strdup("EINVAL")) ? -ENOMEM : 1;
@@ -789,24 +813,6 @@ static int no_command(struct pod_work *w)
 	return fail(w->r, "CreateContainerError", why) < 0 ? -ENOMEM : 1;
 }
 
-/*
- * runc writes the sysctls in its init, before execve; a value the kernel
- * refuses fails the container there (runc 1.1 here: "error during
- * container init: write /proc/sys/net/ipv4/ip_unprivileged_port_start:
- * invalid argument" for "junk" and 40000; truth/sysctl-refused-runc). The
- * model said the default 1024 stayed and the process started.
- */
-static int sysctl_refused(struct pod_work *w)
-{
-	cs_cleanup_free char *reason = NULL;
-	int rc = cs_pod_port_start_refused(w, &reason);
-
-	if (rc <= 0)
-		return rc;
-	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", reason);
-	return fail(w->r, "RunContainerError", reason) < 0 ? -ENOMEM : 1;
-}
-
 /* Admission, user, runtime, execve: each stage may end the container's story (rc 1). */
 static int model(struct pod_work *w)
 {
@@ -846,8 +852,7 @@ static int model(struct pod_work *w)
 		cs_diag_file(&d, w->etc_group_name);
 		return not_modelled(r, &d);
 	}
-	if ((rc = no_command(w)) != 0 || (rc = create(w, &sc, uid, gid)) != 0 ||
-	    (rc = sysctl_refused(w)) != 0)
+	if ((rc = no_command(w)) != 0 || (rc = create(w, &sc, uid, gid)) != 0)
 		return rc;
 	return start(w);
 }
