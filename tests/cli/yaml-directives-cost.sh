@@ -9,6 +9,7 @@
 # timed: callgrind's instructions for 500 and 2,000 directives (the ratio
 # was 12 before the fix; linear is 4), and the answers at the bound.
 . "$(dirname "$0")/../lib/tap.sh"
+source "$CAPSCOPE_TOP/tests/lib/callgrind.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
 tap_tmpdir
 cd "$T" || exit 1
@@ -62,15 +63,9 @@ elif grep -q __asan_init "${CAPSCOPE_DYN:-$CAPSCOPE}" 2>/dev/null; then
 else
   directives 500 >d500.yaml
   directives 2000 >d2000.yaml
-  ir() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-      "${CAPSCOPE_DYN:-$CAPSCOPE}" lint "$1" 2>&1 >/dev/null |
-      sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
-  }
-  a=$(ir d500.yaml)
-  b=$(ir d2000.yaml)
+  a=$(callgrind_ir lint d500.yaml)
+  b=$(callgrind_ir lint d2000.yaml)
   echo "# instructions: 500 directives $a, 2,000 directives $b"
-  ok "$(python3 -c 'import sys; a, b = map(int, sys.argv[1:]); sys.exit(0 if b <= 4.5 * a else 1)' \
-    "${a:-0}" "${b:-1}"; echo $?)" "2,000 directives cost at most 4.5x the instructions of 500"
+  ok "$(callgrind_within "$a" "$b" 4.5)" "2,000 directives cost at most 4.5x the instructions of 500"
 fi
 done_testing
