@@ -150,9 +150,14 @@ static void flow(const struct cs_pod_ctr_result *c, enum cs_cri_runtime rt)
 	cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, o->uid, u[0], sizeof(u[0]));
 	snprintf(stage, sizeof(stage), "OCI (%s)", cs_cri_runtime_name(rt));
 	cs_explain_flow_row(&t, stage, u[0], &c->oci->caps, c->oci->no_new_privileges);
-	cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, c->pre.euid, u[1],
-			  sizeof(u[1]));
-	cs_explain_flow_row(&t, "runc, before execve", u[1], &c->pre.caps, c->pre.no_new_privs);
+	/* Only a process runc got to execve with: a container that stopped
+	 * before showed uid 0 and every set "(absent)". */
+	if (c->exec.ok || c->exec.error) {
+		cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, c->pre.euid, u[1],
+				  sizeof(u[1]));
+		cs_explain_flow_row(&t, "runc, before execve", u[1], &c->pre.caps,
+				    c->pre.no_new_privs);
+	}
 	if (c->exec.ok && c->post) {
 		cs_userns_id_text(o->uid_map, o->n_uid_map, o->user_namespace, c->post->uid[1],
 				  u[2], sizeof(u[2]));

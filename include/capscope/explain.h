@@ -192,8 +192,11 @@ struct cs_pod_ctr_result {
 	bool exec_ok;
 	char *exec_error; /* Forbidden, CreateContainerConfigError, EPERM … or NULL */
 	struct cs_explain_file file;
-	struct cs_explain_stage pre;
-	struct cs_cred *post; /* NULL unless the exec succeeded */
+	struct cs_explain_stage pre; /* runc's process before execve, once exec says it got there */
+	struct cs_cred *post;	     /* NULL unless the exec succeeded */
+	/* What execve did: ok, or error (an errno) once runc reached execve;
+	 * both 0 when the container stopped before (admission, the kubelet,
+	 * a rootfs it cannot resolve in, a sysctl runc cannot write). */
 	struct cs_exec_result_summary {
 		bool ok;
 		int error;

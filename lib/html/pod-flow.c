@@ -276,6 +276,8 @@ static size_t stages_of(const struct cs_pod_explain_result *pod, const struct cs
 		return n;
 	st[n++] = proc_stage(ST_OCI, "runtime (OCI)", &c->oci->caps, c->oci->uid,
 			     c->oci->no_new_privileges);
+	if (!c->exec.ok && !c->exec.error) /* runc stopped before execve */
+		return n;
 	st[n++] = proc_stage(ST_RUNC, "runc, before execve", &c->pre.caps, c->pre.euid,
 			     c->pre.no_new_privs);
 	if (!c->exec.ok || !c->post)
