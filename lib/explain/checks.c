@@ -94,34 +94,24 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 	const char *v = port_start_written(w, &crio);
 	int r = v ? port_start_parse(w, v, start) : 0;
 
-	if (v && !crio) {
-		if (r == -ENODATA) {
-			*start = 1024;
-			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start to '', "
-				       "which writes nothing: the default 1024 stays");
-		}
-		if (r < 0) { /* the container does not start (cs_pod_port_start_refused) */
-			*start = 1024;
-			return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s, which "
-				       "the kernel refuses",
-				       v);
-		}
-		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
+	if (r == -EINVAL) {
+		/* runc cannot write it: the container does not start
+		 * (cs_pod_port_start_refused), which bind_why says first */
+		*start = 1024;
+		return cs_strf("net.ipv4.ip_unprivileged_port_start=%s, which the kernel refuses",
+			       v);
 	}
-	if (v) {
-		const struct cs_crio_config *crio_cf = w->o->crio;
-
-		if (r < 0) {
-			*start = 1024;
-			return cs_strf("default_sysctls of %s sets "
-				       "net.ipv4.ip_unprivileged_port_start=%s, which the kernel "
-				       "refuses",
-				       crio_cf->sysctls_from, v);
-		}
+	if (r == -ENODATA) { /* only the pod's can be empty: CRI-O's is set when not */
+		*start = 1024;
+		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start to '', which "
+			       "writes nothing: the default 1024 stays");
+	}
+	if (v && !crio)
+		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
+	if (v)
 		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
 			       "(default_sysctls of %s)",
-			       v, crio_cf->sysctls_from);
-	}
+			       v, w->o->crio->sysctls_from);
 	/*
 	 * containerd's CRI plugin sets it to 0 in the sandbox's spec, which
 	 * every container of the pod shares, when enable_unprivileged_ports is
