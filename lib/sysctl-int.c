@@ -24,24 +24,20 @@ static int kdigit(unsigned char c, unsigned base)
 	return v >= 0 && (unsigned)v < base ? v : -1;
 }
 
-int cs_sysctl_int(const char *s, int min, int max, int *out)
+/*
+ * One number at s (blanks already skipped, not at the end), as proc_get_long
+ * and do_proc_dointvec_minmax_conv read it: 0, *out and *end just past the
+ * number, or -EINVAL.
+ */
+static int one_value(const char *s, int min, int max, int *out, const char **end)
 {
 	/* proc_get_long copies at most 21 bytes (TMPBUFLEN - 1) of the value. */
 	enum { TMP = 21 };
-	size_t left, n, i = 0;
+	size_t left = strlen(s), n = left < TMP ? left : TMP, i;
 	unsigned base = 10;
 	uint64_t v = 0;
-	bool neg;
+	bool neg = s[0] == '-' && left > 1;
 
-	if (!*s)
-		return -ENODATA;
-	while (kspace((unsigned char)*s))
-		s++;
-	left = strlen(s);
-	if (!left)
-		return -EINVAL; /* blanks alone: no value, the write is refused */
-	n = left < TMP ? left : TMP;
-	neg = s[0] == '-' && left > 1;
 	i = neg;
 	if (i >= n || s[i] < '0' || s[i] > '9')
 		return -EINVAL;
@@ -63,7 +59,7 @@ int cs_sysctl_int(const char *s, int min, int max, int *out)
 	/* the number filled the copy: the kernel cannot tell it ends there */
 	if (i == TMP)
 		return -EINVAL;
-	/* after the number only a blank, tab or newline; what follows it is not read */
+	/* after the number only a blank, tab or newline (proc_wspace_sep) */
 	if (i < left && !memchr(" \t\n", s[i], 3))
 		return -EINVAL;
 	/* do_proc_dointvec_conv, then the minmax bounds */
@@ -76,5 +72,39 @@ int cs_sysctl_int(const char *s, int min, int max, int *out)
 			return -EINVAL;
 		*out = (int)val;
 	}
+	*end = s + i;
 	return 0;
+}
+
+int cs_sysctl_ints(const char *s, size_t n, int min, int max, int *vals)
+{
+	int got[2];
+	size_t i = 0;
+
+	if (n > sizeof(got) / sizeof(got[0]))
+		return -EINVAL;
+	if (!*s)
+		return -ENODATA;
+	/* __do_proc_dointvec: blanks, a number, for each element; the write
+	 * ends at the end of the text or after the last element (what follows
+	 * it is not read) */
+	for (; i < n; i++) {
+		while (kspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		if (one_value(s, min, max, &got[i], &s) < 0)
+			return -EINVAL;
+	}
+	if (!i)
+		return -EINVAL; /* blanks alone: no value, the write is refused */
+	/* the elements not written keep their values (the handlers start from
+	 * the current ones) */
+	memcpy(vals, got, i * sizeof(*vals));
+	return 0;
+}
+
+int cs_sysctl_int(const char *s, int min, int max, int *out)
+{
+	return cs_sysctl_ints(s, 1, min, max, out);
 }

@@ -135,9 +135,11 @@ struct cs_crio_config {
 	bool add_inheritable;	 /* add_inheritable_capabilities */
 	char defaults_from[256]; /* file that last set default_capabilities, "" = built-in */
 	char inheritable_from[256];
-	/* [crio.runtime] default_sysctls: the value it gives
-	 * net.ipv4.ip_unprivileged_port_start ("" = none), and the file */
+	/* [crio.runtime] default_sysctls: the values it gives
+	 * net.ipv4.ip_unprivileged_port_start and net.ipv4.ip_local_port_range
+	 * ("" = none), and the file */
 	char unpriv_port_start[32];
+	char local_port_range[32];
 	char sysctls_from[256];
 	/* The first default capability CRI-O's start-up check refuses, and
 	 * where it is (in defaults_from), cut with "..."; bad_line 0 = none

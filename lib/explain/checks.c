@@ -13,90 +13,29 @@
 #include "pod-internal.h"
 #include "strf.h"
 
-/* containerd 2.0 or later: the release asked for, else the current one. */
-static bool containerd_2(const struct cs_pod_explain_opts *o)
-{
-	struct cs_cri_target t;
-
-	if (o->target)
-		t = *o->target;
-	else
-		cs_cri_target_default(CS_CRI_CONTAINERD, &t);
-	return t.major >= 2;
-}
-
-/*
- * The kernel refuses a port start above the network namespace's
- * ip_local_port_range start (ipv4_privileged_ports: the ranges may not
- * overlap), 32768 in a new namespace. A pod that sets the range too is not
- * modelled: runc writes the sysctls in a Go map's order, so which write
- * meets which value is chance; only 65535 is held to.
- */
-static int port_start_max(const struct cs_k8s_pod *pod)
-{
-	return cs_k8s_sysctl(pod, "net.ipv4.ip_local_port_range") ? 65535 : 32768;
-}
-
-/*
- * The value runc writes to ip_unprivileged_port_start for this container
- * and who sets it (*crio: CRI-O's default_sysctls, else the pod); NULL when
- * neither does (containerd's and Docker's 0 are always taken).
- */
-static const char *port_start_written(const struct pod_work *w, bool *crio)
-{
-	const struct cs_k8s_pod *pod = w->pod->pod;
-	const char *v = cs_k8s_sysctl(pod, "net.ipv4.ip_unprivileged_port_start");
-	const struct cs_crio_config *cc = w->o->crio;
-
-	*crio = false;
-	if (v)
-		return v;
-	/* CRI-O's default_sysctls, unless the pod sets it (net.* not with hostNetwork). */
-	if (w->o->runtime == CS_CRI_CRIO && cc && cc->unpriv_port_start[0] && !pod->host_network) {
-		*crio = true;
-		return cc->unpriv_port_start;
-	}
-	return NULL;
-}
-
 /*
  * The value as the kernel reads it (cs_sysctl_int: base 0, blanks around,
  * "-0"; the runtime writes it as it is): 0 and *start, -ENODATA for an
- * empty value (nothing written), -EINVAL for one the kernel refuses.
+ * empty value (nothing written), -EINVAL for one the kernel refuses. Whether
+ * it passes the start of ip_local_port_range is port-sysctls.c's: a value
+ * that does fails the container (or some of its starts) before execve.
  */
-static int port_start_parse(const struct pod_work *w, const char *v, int *start)
+static int port_start_parse(const char *v, int *start)
 {
-	return cs_sysctl_int(v, 0, port_start_max(w->pod->pod), start);
-}
-
-int cs_pod_port_start_refused(const struct pod_work *w, char **reason)
-{
-	bool crio;
-	const char *v = port_start_written(w, &crio);
-	int start;
-
-	*reason = NULL;
-	if (!v || port_start_parse(w, v, &start) != -EINVAL)
-		return 0;
-	*reason =
-	    cs_strf("runc cannot write %s net.ipv4.ip_unprivileged_port_start=%s: write "
-		    "/proc/sys/net/ipv4/ip_unprivileged_port_start: invalid argument (the "
-		    "kernel takes 0 to %d, the start of ip_local_port_range)",
-		    crio ? "CRI-O's default_sysctls" : "the pod's", v, port_start_max(w->pod->pod));
-	return *reason ? 1 : -ENOMEM;
+	return cs_sysctl_int(v, 0, 65535, start);
 }
 
 /* Where ip_unprivileged_port_start comes from for this container. */
 static char *unpriv_port_start(const struct pod_work *w, int *start)
 {
-	const struct cs_k8s_pod *pod = w->pod->pod;
 	bool crio;
-	const char *v = port_start_written(w, &crio);
-	int r = v ? port_start_parse(w, v, start) : 0;
+	const char *v = cs_pod_port_start_written(w, &crio);
+	int r = v ? port_start_parse(v, start) : 0;
+	const struct cs_containerd_config *cf = w->o->target ? w->o->target->containerd : NULL;
 
 	if (r == -EINVAL) {
 		/* runc cannot write it: the container does not start
-		 * (cs_pod_port_start_refused), which bind_why says first */
+		 * (cs_pod_port_sysctls), which bind_why says first */
 		*start = 1024;
 		return cs_strf("net.ipv4.ip_unprivileged_port_start=%s, which the kernel refuses",
 			       v);
@@ -112,41 +51,28 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
 			       "(default_sysctls of %s)",
 			       v, w->o->crio->sysctls_from);
-	/*
-	 * containerd's CRI plugin sets it to 0 in the sandbox's spec, which
-	 * every container of the pod shares, when enable_unprivileged_ports is
-	 * on and the pod does not set it, except with hostNetwork
-	 * (sandbox_run_linux.go in 1.6, 1.7 and 2.x). The option is off by
-	 * default in 1.6 and 1.7 and on since 2.0 (internal/cri/config/
-	 * config_unix.go DefaultRuntimeConfig): the release's default unless
-	 * --containerd-config gives the value.
-	 */
-	const struct cs_containerd_config *cf = w->o->target ? w->o->target->containerd : NULL;
-
-	if (w->o->runtime == CS_CRI_CONTAINERD && cf && cf->unpriv_ports_set) {
-		if (cf->unpriv_ports && !pod->host_network) {
-			*start = 0;
-			return cs_strf("containerd sets net.ipv4.ip_unprivileged_port_start=0 in "
-				       "the pod's network namespace (enable_unprivileged_ports = "
-				       "true in %s)",
-				       cf->file);
-		}
-		if (!cf->unpriv_ports) {
-			*start = 1024;
-			return cs_strf("net.ipv4.ip_unprivileged_port_start is 1024 (the default; "
-				       "enable_unprivileged_ports = false in %s)",
-				       cf->file);
-		}
-	} else if (w->o->runtime == CS_CRI_CONTAINERD && !pod->host_network && containerd_2(w->o)) {
+	switch (cs_pod_runtime_port_zero(w)) {
+	case CS_PORT_ZERO_CONTAINERD_FILE:
+		*start = 0;
+		return cs_strf("containerd sets net.ipv4.ip_unprivileged_port_start=0 in the "
+			       "pod's network namespace (enable_unprivileged_ports = true in %s)",
+			       cf->file);
+	case CS_PORT_ZERO_CONTAINERD_OFF:
+		*start = 1024;
+		return cs_strf("net.ipv4.ip_unprivileged_port_start is 1024 (the default; "
+			       "enable_unprivileged_ports = false in %s)",
+			       cf->file);
+	case CS_PORT_ZERO_CONTAINERD_2:
 		*start = 0;
 		return cs_strf("containerd 2.x sets net.ipv4.ip_unprivileged_port_start=0 in the "
 			       "pod's network namespace (enable_unprivileged_ports, on by default "
 			       "since 2.0)");
-	}
-	if (w->o->runtime == CS_CRI_DOCKER && !pod->host_network) {
+	case CS_PORT_ZERO_DOCKER:
 		*start = 0;
 		return cs_strf("Docker sets net.ipv4.ip_unprivileged_port_start=0 in container "
 			       "network namespaces");
+	case CS_PORT_ZERO_NONE:
+		break;
 	}
 	*start = 1024;
 	return cs_strf("net.ipv4.ip_unprivileged_port_start is 1024 (the default)");

@@ -80,9 +80,22 @@ struct pod_work {
 int cs_pod_model_helper(struct pod_work *w);
 /* checks.c: --check bind:PORT. */
 int cs_pod_checks(struct pod_work *w);
-/* checks.c: 1 and *reason (heap) when runc cannot write the container's
- * ip_unprivileged_port_start (the kernel refuses the value), 0, -ENOMEM. */
-int cs_pod_port_start_refused(const struct pod_work *w, char **reason);
+/* port-sysctls.c: the ip_unprivileged_port_start runc writes and who sets
+ * it (*crio: CRI-O's default_sysctls, else the pod); NULL when neither does. */
+const char *cs_pod_port_start_written(const struct pod_work *w, bool *crio);
+/* port-sysctls.c: where the runtime itself sets ip_unprivileged_port_start to 0. */
+enum cs_port_zero {
+	CS_PORT_ZERO_NONE,
+	CS_PORT_ZERO_CONTAINERD_OFF,  /* --containerd-config: enable_unprivileged_ports = false */
+	CS_PORT_ZERO_CONTAINERD_FILE, /* --containerd-config: enable_unprivileged_ports = true */
+	CS_PORT_ZERO_CONTAINERD_2,    /* containerd 2.x's default */
+	CS_PORT_ZERO_DOCKER,
+};
+enum cs_port_zero cs_pod_runtime_port_zero(const struct pod_work *w);
+/* port-sysctls.c: runc's writes of ip_unprivileged_port_start and
+ * ip_local_port_range in each order: 1 and *refused (heap) when every order
+ * fails, 0 and *some (heap) when only some do, 0 when none does, -ENOMEM. */
+int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some);
 /* pod-verdicts.c: one verdict per capabilities.add entry. */
 int cs_pod_verdicts(struct pod_work *w);
 /* remedy.c: the remedies for r, lowest risk first (none when nothing fails). */

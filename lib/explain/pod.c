@@ -685,17 +685,25 @@ static void argv_too_big(struct pod_work *w)
  * refuses fails the container there (runc 1.1 here: "error during
  * container init: write /proc/sys/net/ipv4/ip_unprivileged_port_start:
  * invalid argument" for "junk" and 40000; truth/sysctl-refused-runc). The
- * model said the default 1024 stayed and the process started.
+ * model said the default 1024 stayed and the process started. Two port
+ * sysctls that meet can fail in one order of runc's writes and not in the
+ * other: a step says so, and the container starts (the kubelet retries;
+ * truth/sysctl-order-runc).
  */
 static int sysctl_refused(struct pod_work *w)
 {
-	cs_cleanup_free char *reason = NULL;
-	int rc = cs_pod_port_start_refused(w, &reason);
+	cs_cleanup_free char *refused = NULL;
+	cs_cleanup_free char *some = NULL;
+	int rc = cs_pod_port_sysctls(w, &refused, &some);
 
-	if (rc <= 0)
+	if (rc < 0)
 		return rc;
-	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", reason);
-	return fail(w->r, "RunContainerError", reason) < 0 ? -ENOMEM : 1;
+	if (some)
+		cs_steps_add(&w->r->steps, "oci", "runc.sysctl-order", "%s", some);
+	if (!refused)
+		return 0;
+	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", refused);
+	return fail(w->r, "RunContainerError", refused) < 0 ? -ENOMEM : 1;
 }
 
 /* Find the entrypoint and run runc's steps and execve. */

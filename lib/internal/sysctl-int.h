@@ -8,6 +8,8 @@
 #ifndef CAPSCOPE_INTERNAL_SYSCTL_INT_H
 #define CAPSCOPE_INTERNAL_SYSCTL_INT_H
 
+#include <stddef.h>
+
 /*
  * The int one write of s to an integer sysctl in [min, max] sets, as
  * __do_proc_dointvec does (kernel/sysctl.c): 0 and *out, -EINVAL when the
@@ -15,5 +17,12 @@
  * nothing).
  */
 int cs_sysctl_int(const char *s, int min, int max, int *out);
+
+/*
+ * The same for a sysctl of n ints (n <= 2: ip_local_port_range), each in
+ * [min, max]: on 0 the first values s gives replace vals' (one number
+ * writes only the first); vals is untouched on an error.
+ */
+int cs_sysctl_ints(const char *s, size_t n, int min, int max, int *vals);
 
 #endif

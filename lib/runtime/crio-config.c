@@ -133,11 +133,15 @@ static int merged_runtime(const struct cs_toml_value *root, struct cs_toml_value
 static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt, const char *name,
 			struct cs_diag *d)
 {
-	static const char key[] = "net.ipv4.ip_unprivileged_port_start";
+	/* the two the port model reads (explain/checks.c), which meet in the
+	 * kernel: the start may not pass the range's start */
+	static const char *const keys[] = {"net.ipv4.ip_unprivileged_port_start",
+					   "net.ipv4.ip_local_port_range"};
+	char *const vals[] = {c->unpriv_port_start, c->local_port_range};
 	const char *path = "crio.runtime.default_sysctls";
 	struct cs_crio_value_check *bad = &c->startup.default_sysctls;
 	const struct cs_toml_value *v;
-	char val[sizeof(c->unpriv_port_start)] = "";
+	char val[2][sizeof(c->unpriv_port_start)] = {"", ""};
 	int r;
 
 	if ((r = field(rt, "default_sysctls", path, &v, d)) < 0 || !v)
@@ -170,16 +174,19 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 			continue;
 		}
 		kl = (size_t)(eq - it->s);
-		if (kl != sizeof(key) - 1 || memcmp(it->s, key, kl))
-			continue;
-		if (strlen(eq + 1) >= sizeof(val))
-			return cs_diag_set(d, EINVAL, it->line, it->column, path,
-					   "'%s': a value longer than capscope holds (%zu bytes; "
-					   "CRI-O takes it)",
-					   it->s, sizeof(val) - 1);
-		snprintf(val, sizeof(val), "%s", eq + 1);
+		for (size_t k = 0; k < 2; k++) {
+			if (kl != strlen(keys[k]) || memcmp(it->s, keys[k], kl))
+				continue;
+			if (strlen(eq + 1) >= sizeof(val[k]))
+				return cs_diag_set(d, EINVAL, it->line, it->column, path,
+						   "'%s': a value longer than capscope holds (%zu "
+						   "bytes; CRI-O takes it)",
+						   it->s, sizeof(val[k]) - 1);
+			snprintf(val[k], sizeof(val[k]), "%s", eq + 1);
+		}
 	}
-	snprintf(c->unpriv_port_start, sizeof(c->unpriv_port_start), "%s", val);
+	for (size_t k = 0; k < 2; k++)
+		snprintf(vals[k], sizeof(c->unpriv_port_start), "%s", val[k]);
 	cs_clip(c->sysctls_from, sizeof(c->sysctls_from), name);
 	return 0;
 }

@@ -475,6 +475,7 @@ static void test_crio_default_sysctls(void **state)
 	struct cs_diag d = {0};
 	const char *t1 = "[crio.runtime]\ndefault_sysctls = [\"\", \"=x\", "
 			 "\"net.ipv4.ip_unprivileged_port_start=80\", \"kernel.x=1\", "
+			 "\"net.ipv4.ip_local_port_range=40000 60999\", "
 			 "\"net.ipv4.ip_unprivileged_port_start=0\"]\n";
 	const char *t2 = "[crio.runtime]\ndefault_sysctls = [\"kernel.x=1\"]\n";
 	const char *bad[] = {
@@ -486,11 +487,13 @@ static void test_crio_default_sysctls(void **state)
 	cs_crio_config_default(&c);
 	assert_string_equal(c.unpriv_port_start, "");
 	assert_int_equal(cs_crio_config_parse(&c, t1, strlen(t1), "t1", &d), 0);
-	assert_string_equal(c.unpriv_port_start, "0"); /* the last one of the key */
+	assert_string_equal(c.unpriv_port_start, "0");		/* the last one of the key */
+	assert_string_equal(c.local_port_range, "40000 60999"); /* the range beside it */
 	assert_string_equal(c.sysctls_from, "t1");
 	/* a later file's list replaces the whole list */
 	assert_int_equal(cs_crio_config_parse(&c, t2, strlen(t2), "t2", &d), 0);
 	assert_string_equal(c.unpriv_port_start, "");
+	assert_string_equal(c.local_port_range, "");
 	/* the wrong types: CRI-O's decoder refuses the file */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_true(cs_crio_config_parse(&c, bad[i], strlen(bad[i]), "b", &d) < 0);

@@ -193,6 +193,50 @@ static void sysctl_kernel_reading(void **state)
 	assert_int_equal(cs_sysctl_int("", 0, 32768, &v), -ENODATA); /* nothing written */
 }
 
+/* ip_local_port_range's two ints (each 1 to 65535), as this kernel took
+ * them written from a shell in a new network namespace. */
+static void sysctl_pair_reading(void **state)
+{
+	static const struct {
+		const char *in;
+		int lo, hi;
+	} good[] = {{"40000 60999", 40000, 60999},
+		    {"40000\t60999", 40000, 60999},
+		    {"  40000   60999  ", 40000, 60999},
+		    {"0x9c40 60999", 40000, 60999},
+		    {"40000 60999 70000", 40000, 60999},
+		    {"40000 60999 junk", 40000, 60999},
+		    {"40000", 40000, 60999},
+		    {"40000 ", 40000, 60999},
+		    {"60999 40000", 60999, 40000}}; /* the handler refuses this order */
+	static const char *const bad[] = {"0 100",	  "40000,60999", "40000 70000",
+					  "-5 100",	  "junk",	 "40000 x",
+					  "40000\v60999", "   ",	 "65536 65536"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int v[2] = {32768, 60999};
+
+		if (cs_sysctl_ints(good[i].in, 2, 1, 65535, v) != 0 || v[0] != good[i].lo ||
+		    v[1] != good[i].hi)
+			fail_msg("'%s': %d %d, not %d %d", good[i].in, v[0], v[1], good[i].lo,
+				 good[i].hi);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int v[2] = {32768, 60999};
+
+		if (cs_sysctl_ints(bad[i], 2, 1, 65535, v) != -EINVAL || v[0] != 32768 ||
+		    v[1] != 60999)
+			fail_msg("accepted '%s', or changed the values", bad[i]);
+	}
+	{
+		int v[2] = {32768, 60999};
+
+		assert_int_equal(cs_sysctl_ints("", 2, 1, 65535, v), -ENODATA);
+		assert_int_equal(v[0], 32768);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(sizes),
 	    cmocka_unit_test(seconds),
 	    cmocka_unit_test(sysctl_kernel_reading),
+	    cmocka_unit_test(sysctl_pair_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
