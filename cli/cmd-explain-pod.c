@@ -64,7 +64,8 @@ struct state {
 	const char *html; /* --html FILE */
 	bool caller_self;
 	struct cs_cred self;
-	uint32_t userns_base; /* --userns-base, 0: the default */
+	uint32_t userns_base;			 /* --userns-base, 0: the default */
+	struct cs_kubelet_unsafe_sysctls unsafe; /* --allowed-unsafe-sysctls */
 };
 
 struct run_ctx {
@@ -125,6 +126,8 @@ static int run(struct state *s)
 	    .uid_range_start = s->o.uid_start,
 	    .uid_range_size = s->o.uid_size,
 	    .userns_base = s->userns_base,
+	    .unsafe_sysctls = s->unsafe.v,
+	    .n_unsafe_sysctls = s->unsafe.n,
 	    .image_config = s->img_loaded	  ? &s->img
 			    : s->images.all_image ? cs_image_get_info(s->images.all_image)->config
 						  : NULL,
@@ -211,25 +214,6 @@ static int parse_check(struct state *s, const char *arg)
 	return 0;
 }
 
-static int parse_runtime(struct state *s, const char *arg)
-{
-	struct cs_diag d = {0};
-
-	if (cs_cri_target_parse(arg, &s->target, &d) < 0)
-		return cs_usage_err(CMD, "%s", d.message);
-	s->o.runtime = s->target.rt;
-	return 0;
-}
-
-static int parse_runtime_caps(struct state *s, const char *arg)
-{
-	struct cs_diag d = {0};
-
-	if (cs_cri_runtime_caps_parse(arg, &s->target, &d) < 0)
-		return cs_usage_err(CMD, "--runtime-caps: %s", d.message);
-	return 0;
-}
-
 static int parse_option(int c, struct state *s, struct args *a)
 {
 	struct cs_diag d = {0};
@@ -255,14 +239,23 @@ static int parse_option(int c, struct state *s, struct args *a)
 			    optarg);
 		a->uid_range = true;
 		return 0;
+	case 'A':
+		return cs_kubelet_unsafe_sysctls_add(&s->unsafe, optarg, &d) < 0
+			   ? cs_usage_err(CMD, "--allowed-unsafe-sysctls: %s", d.message)
+			   : 0;
 	case 'B':
 		return cs_userns_base_parse(optarg, &s->userns_base, &d) < 0
 			   ? cs_usage_err(CMD, "--userns-base: %s", d.message)
 			   : 0;
 	case 'r':
-		return parse_runtime(s, optarg);
+		if (cs_cri_target_parse(optarg, &s->target, &d) < 0)
+			return cs_usage_err(CMD, "%s", d.message);
+		s->o.runtime = s->target.rt;
+		return 0;
 	case 'P':
-		return parse_runtime_caps(s, optarg);
+		return cs_cri_runtime_caps_parse(optarg, &s->target, &d) < 0
+			   ? cs_usage_err(CMD, "--runtime-caps: %s", d.message)
+			   : 0;
 	case 'C':
 		a->crio_cfg = optarg;
 		return 0;
@@ -312,6 +305,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 	    {"uid-range", required_argument, NULL, 'U'},
 	    {"runtime", required_argument, NULL, 'r'},
 	    {"userns-base", required_argument, NULL, 'B'},
+	    {"allowed-unsafe-sysctls", required_argument, NULL, 'A'},
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"crio-config", required_argument, NULL, 'C'},
 	    {"docker-config", required_argument, NULL, 'D'},

@@ -260,6 +260,11 @@ struct cs_pod_explain_opts {
 	/* hostUsers: false pods: the node id their id 0 maps to (--userns-base);
 	 * 0: the kubelet's first block, CS_USERNS_DEFAULT_BASE. */
 	uint32_t userns_base;
+	/* The node's kubelet --allowed-unsafe-sysctls, each passed by
+	 * cs_kubelet_unsafe_sysctl_check; none: its default, the safe set alone
+	 * (cs_kubelet_sysctl_forbidden). */
+	const char *const *unsafe_sysctls;
+	size_t n_unsafe_sysctls;
 	/* The image: its config, and its files either in a directory or an image. */
 	const struct cs_image_config *image_config; /* NULL: not given */
 	const char *rootfs;

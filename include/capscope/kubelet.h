@@ -188,4 +188,32 @@ CS_EXPORT bool cs_k8s_api_rejects_ids(const struct cs_k8s_pod *pod, struct cs_di
  */
 CS_EXPORT bool cs_kubelet_no_new_privs(const struct cs_k8s_sc *sc);
 
+/*
+ * The kubelet's sysctl admission: 1 and name (the first of the pod's
+ * sysctls the kubelet forbids, with dots, as it names it) when one is
+ * neither in its safe set nor matched by allowed (its
+ * --allowed-unsafe-sysctls: names, or prefixes ending in '*', each
+ * passed by cs_kubelet_unsafe_sysctl_check), 0 when all are admitted, -ENOMEM.
+ */
+CS_EXPORT int cs_kubelet_sysctl_forbidden(const struct cs_k8s_pod *pod, const char *const *allowed,
+					  size_t n, char *name, size_t len);
+/* One --allowed-unsafe-sysctls pattern as the kubelet takes it: 0, or
+ * -EINVAL and d (the kubelet does not start with it). */
+CS_EXPORT int cs_kubelet_unsafe_sysctl_check(const char *pattern, struct cs_diag *d);
+
+#define CS_KUBELET_UNSAFE_SYSCTLS_MAX 64
+/* The kubelet's --allowed-unsafe-sysctls, split at its commas. */
+struct cs_kubelet_unsafe_sysctls {
+	char text[4096];
+	const char *v[CS_KUBELET_UNSAFE_SYSCTLS_MAX]; /* into text */
+	size_t n;
+};
+/*
+ * Add LIST's patterns (comma-separated, each cs_kubelet_unsafe_sysctl_check'd;
+ * an empty one, from "a,,b", too) to u: 0, or -EINVAL / -E2BIG and d, u
+ * then unchanged.
+ */
+CS_EXPORT int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const char *list,
+					    struct cs_diag *d);
+
 #endif

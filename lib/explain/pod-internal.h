@@ -46,6 +46,9 @@ struct pod_work {
 	 * groups, 11 s for a 1 MB review). */
 	bool ids_rejected;
 	struct cs_diag ids_diag;
+	/* The kubelet's sysctl admission, once per pod: 1 and the sysctl it forbids. */
+	int sysctl_forbidden;
+	char forbidden_sysctl[256];
 	/* The pod's SCC reason's length, measured once per pod: each container's
 	 * strlen of it (it names every failing container under every SCC) made
 	 * containers^2 x SCCs (fifteenth pass: 2,000 containers, 250 SCCs: 13.5 s). */

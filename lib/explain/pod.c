@@ -311,6 +311,28 @@ static int os_refused(struct pod_work *w)
 		   : 1;
 }
 
+/*
+ * The kubelet's sysctl admission (kubelet-sysctls.c, found once per pod):
+ * a sysctl outside its safe set and its --allowed-unsafe-sysctls rejects
+ * the pod before any container is made. Its admission handler for sysctls
+ * is registered before the one that checks the OS.
+ */
+static int sysctl_forbidden(struct pod_work *w)
+{
+	cs_cleanup_free char *why = NULL;
+
+	if (!w->sysctl_forbidden)
+		return 0;
+	cs_steps_add(&w->r->steps, "pod", "kubelet.sysctl-forbidden",
+		     "the kubelet rejects the pod: sysctl %s is neither in its safe set nor "
+		     "allowed by its --allowed-unsafe-sysctls (SysctlForbidden)",
+		     w->forbidden_sysctl);
+	/* the kubelet's message (%q of a name the API server let through: no quote in it) */
+	if (!(why = cs_strf("forbidden sysctl: \"%s\" not allowlisted", w->forbidden_sysctl)))
+		return -ENOMEM;
+	return fail(w->r, "SysctlForbidden", why) < 0 ? -ENOMEM : 1;
+}
+
 /* The runtime's merge, at the release and with the capabilities asked for. */
 static int merge(const struct cs_pod_explain_opts *o, const struct cs_cri_request *req,
 		 struct cs_oci_process *out, struct cs_steps *st, struct cs_diag *d)
@@ -837,7 +859,8 @@ static int model(struct pod_work *w)
 		cs_steps_add(&r->steps, "pod", "pod.not-admitted", "%s", r->reason);
 		return (r->exec_error = strdup("Forbidden")) ? 1 : -ENOMEM;
 	}
-	if ((rc = os_refused(w)) != 0 || (rc = strict_refused(w)) != 0)
+	if ((rc = sysctl_forbidden(w)) != 0 || (rc = os_refused(w)) != 0 ||
+	    (rc = strict_refused(w)) != 0)
 		return rc;
 	sc = r->adm;
 	if (!has_kubelet(w->o))
@@ -1140,6 +1163,11 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 	if ((rc = pod_level(pod, o, res)) < 0)
 		return cs_diag_set(d, -rc, 0, 0, NULL, "out of memory");
 	w->ids_rejected = has_kubelet(o) && cs_k8s_api_rejects_ids(pod, &w->ids_diag);
+	/* once per pod: each container asking again costs containers x sysctls */
+	if (has_kubelet(o) && (w->sysctl_forbidden = cs_kubelet_sysctl_forbidden(
+				   pod, o->unsafe_sysctls, o->n_unsafe_sysctls, w->forbidden_sysctl,
+				   sizeof(w->forbidden_sysctl))) < 0)
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	if (res->scc_modelled && cs_scc_reason_len(&res->scc, &w->scc_reason_len) < 0)
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	pod_groups(pod, w);

@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "manifest-read.h"
+#include "sysctl-names.h"
 #include "../internal/util.h"
 
 /*
@@ -45,10 +46,7 @@ static bool sysctl_name_ok(const char *n)
 	return true;
 }
 
-/* component-helpers' GetNamespace: 'N' (net), 'I' (IPC) or 0, after
- * NormalizeName (a name whose first separator is '/' swaps '/' and '.') and
- * up to a '*' */
-static char sysctl_ns(const char *name)
+char cs_k8s_sysctl_ns(const char *name)
 {
 	static const char *const ipc[] = {
 	    "kernel.sem",    "kernel.shmall",	       "kernel.shmmax",
@@ -89,7 +87,7 @@ int mf_check_sysctls(struct mf_ctx *c, struct ydoc_node **nodes, const char *pat
 
 	for (size_t i = 0; i < p->n_sysctls; i++) {
 		const char *n = p->sysctls[i].name;
-		char ns = sysctl_ns(n);
+		char ns = cs_k8s_sysctl_ns(n);
 
 		mf_fieldf(f, sizeof(f), "%s.securityContext.sysctls[%zu].name", path, i);
 		if (!*n)

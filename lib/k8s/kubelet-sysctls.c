@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kubelet's sysctl admission (pkg/kubelet/sysctl, the allowlist's
+ * Admit handler): each sysctl of the pod must be in the kubelet's safe set
+ * or match one of its --allowed-unsafe-sysctls, else the pod is rejected
+ * before any container is made (SysctlForbidden: "forbidden sysctl: %q not
+ * allowlisted"). The API server's rules (names, hostNetwork, hostIPC) are
+ * the manifest reader's (manifest-sysctls.c). The model said a pod setting
+ * net.core.somaxconn ran.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capscope/kubelet.h"
+#include "../internal/cleanup.h"
+#include "scc-sysctls.h"
+#include "sysctl-names.h"
+
+/*
+ * safe_sysctls.go, Kubernetes 1.29 and later: the last two only from the
+ * kernel releases that made them per network namespace (3.16 and 4.5),
+ * which every kernel a kubelet of that release runs on has.
+ */
+static const char *const safe[] = {
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+};
+
+/* ConvertSysctlVariableToDotsSeparator: a name whose first separator is '/'
+ * has '/' and '.' swapped. */
+static void dots(const char *in, char *out, size_t len)
+{
+	size_t sep = strcspn(in, "./"), i = 0;
+
+	for (; in[i] && i + 1 < len; i++)
+		out[i] = in[sep] != '/' ? in[i] : in[i] == '/' ? '.' : in[i] == '.' ? '/' : in[i];
+	out[i] = '\0';
+}
+
+/* One segment's text, [a-z0-9] with '-' and '_' inside. */
+static bool seg_char(char c, bool inside)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (inside && (c == '-' || c == '_'));
+}
+
+int cs_kubelet_unsafe_sysctl_check(const char *pattern, struct cs_diag *d)
+{
+	size_t len = strlen(pattern), seg = 0;
+	bool star = len && pattern[len - 1] == '*';
+	char n[256];
+
+	/* IsValidSysctlPattern: at most 253 bytes, segments between '.' or '/',
+	 * and at its end either a whole segment or '*' after the start of one
+	 * (or after a separator) */
+	if (!len || len > 253)
+		goto bad;
+	for (size_t i = 0; i < len - star; i++) {
+		char c = pattern[i];
+
+		if (c == '.' || c == '/') {
+			if (!seg || !seg_char(pattern[i - 1], false))
+				goto bad;
+			seg = 0;
+			continue;
+		}
+		if (!seg_char(c, seg > 0))
+			goto bad;
+		seg++;
+	}
+	if (!star && (!seg || !seg_char(pattern[len - 1], false)))
+		goto bad;
+	/* NewAllowlist: what it names must be known to be namespaced */
+	dots(pattern, n, sizeof(n));
+	if (!cs_k8s_sysctl_ns(n))
+		return cs_diag_set(d, EINVAL, 0, 0, NULL,
+				   "'%s' is not known to be namespaced (the kubelet refuses it)",
+				   pattern);
+	return 0;
+bad:
+	return cs_diag_set(d, EINVAL, 0, 0, NULL,
+			   "'%s' is not a sysctl name or NAME* pattern (at most 253 characters; "
+			   "[a-z0-9]([-_a-z0-9]*[a-z0-9])? between '.' or '/')",
+			   pattern);
+}
+
+int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const char *list,
+				  struct cs_diag *d)
+{
+	size_t used = 0, n = u->n, len = strlen(list);
+	char *p;
+
+	if (n)
+		used = (size_t)(u->v[n - 1] - u->text) + strlen(u->v[n - 1]) + 1;
+	if (len >= sizeof(u->text) - used)
+		return cs_diag_set(d, E2BIG, 0, 0, NULL, "more than %zu bytes of patterns",
+				   sizeof(u->text) - 1);
+	p = memcpy(u->text + used, list, len + 1);
+	for (;;) {
+		char *comma = strchr(p, ',');
+
+		if (n == CS_KUBELET_UNSAFE_SYSCTLS_MAX)
+			return cs_diag_set(d, E2BIG, 0, 0, NULL, "more than %d patterns",
+					   CS_KUBELET_UNSAFE_SYSCTLS_MAX);
+		if (comma)
+			*comma = '\0';
+		if (cs_kubelet_unsafe_sysctl_check(p, d) < 0)
+			return -EINVAL;
+		u->v[n++] = p;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	u->n = n;
+	return 0;
+}
+
+int cs_kubelet_sysctl_forbidden(const struct cs_k8s_pod *pod, const char *const *allowed, size_t n,
+				char *name, size_t len)
+{
+	/* the patterns with dots, as NewAllowlist keeps them */
+	cs_cleanup_free char(*pd)[256] = NULL;
+	cs_cleanup_free const char **pv = NULL;
+	struct cs_strlist pats = {NULL, n};
+	struct cs_sysctl_pats p;
+	int rc = 0;
+
+	if (!pod->n_sysctls)
+		return 0;
+	if (n && (!(pd = calloc(n, sizeof(*pd))) || !(pv = calloc(n, sizeof(*pv)))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		dots(allowed[i], pd[i], sizeof(pd[i]));
+		pv[i] = pd[i];
+	}
+	pats.v = pv;
+	if (cs_sysctl_pats_build(&p, &pats) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < pod->n_sysctls && !rc; i++) {
+		bool ok = false;
+
+		dots(pod->sysctls[i].name, name, len);
+		for (size_t k = 0; k < sizeof(safe) / sizeof(safe[0]) && !ok; k++)
+			ok = !strcmp(name, safe[k]);
+		if (!ok && !cs_sysctl_pats_match(&p, name))
+			rc = 1;
+	}
+	cs_sysctl_pats_free(&p);
+	return rc;
+}

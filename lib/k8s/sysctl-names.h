@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Sysctl names as Kubernetes reads them (manifest-sysctls.c, kubelet-sysctls.c). */
+#ifndef CAPSCOPE_LIB_K8S_SYSCTL_NAMES_H
+#define CAPSCOPE_LIB_K8S_SYSCTL_NAMES_H
+
+/* component-helpers' GetNamespace: 'N' (net), 'I' (IPC) or 0, after
+ * NormalizeName (a name whose first separator is '/' swaps '/' and '.') and
+ * up to a '*' */
+char cs_k8s_sysctl_ns(const char *name);
+
+#endif
