@@ -734,10 +734,41 @@ static void test_api_rejects_and_nnp(void **state)
 	assert_false(cs_kubelet_no_new_privs(&unset));
 }
 
+/* --allowed-unsafe-sysctls: patterns added list by list, each checked;
+ * a refused list leaves the patterns as they were. */
+static void test_unsafe_sysctls_add(void **state)
+{
+	struct cs_kubelet_unsafe_sysctls u;
+	struct cs_diag d = {0};
+	char big[5000];
+
+	(void)state;
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, "net.core.*,kernel.sem", &d), 0);
+	assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, "net/ipv4/tcp_fin_timeout", &d), 0);
+	assert_int_equal(u.n, 3);
+	assert_string_equal(u.v[0], "net.core.*");
+	assert_string_equal(u.v[1], "kernel.sem");
+	assert_string_equal(u.v[2], "net/ipv4/tcp_fin_timeout");
+	assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, "net.x,,net.y", &d), -EINVAL);
+	assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, "vm.swappiness", &d), -EINVAL);
+	assert_non_null(strstr(d.message, "not known to be namespaced"));
+	assert_int_equal(u.n, 3);
+	assert_string_equal(u.v[2], "net/ipv4/tcp_fin_timeout");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, big, &d), -E2BIG);
+	for (int i = 3; i < CS_KUBELET_UNSAFE_SYSCTLS_MAX; i++)
+		assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, "net.a", &d), 0);
+	assert_int_equal(cs_kubelet_unsafe_sysctls_add(&u, "net.b", &d), -E2BIG);
+	assert_int_equal(u.n, CS_KUBELET_UNSAFE_SYSCTLS_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_run_as_user_wins),
+	    cmocka_unit_test(test_unsafe_sysctls_add),
 	    cmocka_unit_test(test_run_as_user_out_of_range),
 	    cmocka_unit_test(test_image_user_numeric_with_group),
 	    cmocka_unit_test(test_image_user_forms),
