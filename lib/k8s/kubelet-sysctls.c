@@ -19,19 +19,34 @@
 #include "sysctl-names.h"
 
 /*
- * safe_sysctls.go, Kubernetes 1.29 and later: the last two only from the
- * kernel releases that made them per network namespace (3.16 and 4.5),
- * which every kernel a kubelet of that release runs on has.
+ * pkg/kubelet/sysctl/safe_sysctls.go, Kubernetes 1.32: the namespaced,
+ * safe set. Some only from the kernel release that made them per network
+ * namespace (tcp_rmem and tcp_wmem 4.15, the keepalive ones 4.5), which
+ * every kernel a kubelet of that release runs on has. Also the sysctls an
+ * SCC takes without allowedUnsafeSysctls (scc.c).
  */
-static const char *const safe[] = {
-    "kernel.shm_rmid_forced",
-    "net.ipv4.ip_local_port_range",
-    "net.ipv4.tcp_syncookies",
-    "net.ipv4.ping_group_range",
-    "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time",
-};
+bool cs_k8s_sysctl_safe(const char *name)
+{
+	static const char *const safe[] = {
+	    "kernel.shm_rmid_forced",
+	    "net.ipv4.ip_local_port_range",
+	    "net.ipv4.tcp_syncookies",
+	    "net.ipv4.ping_group_range",
+	    "net.ipv4.ip_unprivileged_port_start",
+	    "net.ipv4.ip_local_reserved_ports",
+	    "net.ipv4.tcp_keepalive_time",
+	    "net.ipv4.tcp_fin_timeout",
+	    "net.ipv4.tcp_keepalive_intvl",
+	    "net.ipv4.tcp_keepalive_probes",
+	    "net.ipv4.tcp_rmem",
+	    "net.ipv4.tcp_wmem",
+	};
+
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		if (!strcmp(safe[i], name))
+			return true;
+	return false;
+}
 
 /* ConvertSysctlVariableToDotsSeparator: a name whose first separator is '/'
  * has '/' and '.' swapped. */
@@ -144,12 +159,8 @@ int cs_kubelet_sysctl_forbidden(const struct cs_k8s_pod *pod, const char *const 
 	if (cs_sysctl_pats_build(&p, &pats) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < pod->n_sysctls && !rc; i++) {
-		bool ok = false;
-
 		dots(pod->sysctls[i].name, name, len);
-		for (size_t k = 0; k < sizeof(safe) / sizeof(safe[0]) && !ok; k++)
-			ok = !strcmp(name, safe[k]);
-		if (!ok && !cs_sysctl_pats_match(&p, name))
+		if (!cs_k8s_sysctl_safe(name) && !cs_sysctl_pats_match(&p, name))
 			rc = 1;
 	}
 	cs_sysctl_pats_free(&p);

@@ -25,6 +25,7 @@
 #include "explain/strf.h"
 #include "internal/util.h"
 #include "scc-sysctls.h"
+#include "sysctl-names.h"
 
 enum {
 	PRIVILEGED_POINTS = 1600000,
@@ -287,29 +288,6 @@ static void addf(struct errbuf *e, const char *fmt, ...)
  * repeats it (cs_scc_admit). */
 #define SCC_VALUE_MAX 64
 
-/* pkg/kubelet/sysctl/safe_sysctls.go (the namespaced, safe set). */
-static bool safe_sysctl(const char *n)
-{
-	static const char *const safe[] = {
-	    "kernel.shm_rmid_forced",
-	    "net.ipv4.ip_local_port_range",
-	    "net.ipv4.tcp_syncookies",
-	    "net.ipv4.ping_group_range",
-	    "net.ipv4.ip_unprivileged_port_start",
-	    "net.ipv4.ip_local_reserved_ports",
-	    "net.ipv4.tcp_keepalive_time",
-	    "net.ipv4.tcp_fin_timeout",
-	    "net.ipv4.tcp_keepalive_intvl",
-	    "net.ipv4.tcp_keepalive_probes",
-	    "net.ipv4.tcp_rmem",
-	    "net.ipv4.tcp_wmem",
-	};
-	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
-		if (!strcmp(safe[i], n))
-			return true;
-	return false;
-}
-
 static void uid_range(const struct cs_scc *s, const struct cs_scc_opts *o, int64_t *lo, int64_t *hi)
 {
 	if (s->uid_min.set && s->uid_max.set) {
@@ -413,7 +391,7 @@ static void validate_sysctls(const struct cs_k8s_pod *pod, const struct cs_scc *
 			e->oom = true;
 		if (cs_sysctl_pats_match(&forbidden, n))
 			addf(e, "sysctl %s is forbidden", w ? w : "?");
-		else if (!safe_sysctl(n) && !cs_sysctl_pats_match(&allowed, n))
+		else if (!cs_k8s_sysctl_safe(n) && !cs_sysctl_pats_match(&allowed, n))
 			addf(e, "unsafe sysctl %s is not allowed", w ? w : "?");
 	}
 	cs_sysctl_pats_free(&forbidden);

@@ -4,7 +4,7 @@
 # --allowed-unsafe-sysctls): a pod with any other sysctl is rejected before
 # a container is made (SysctlForbidden, "forbidden sysctl: %q not
 # allowlisted"). The model ran a pod setting net.core.somaxconn. No kubelet
-# runs here: the rules are read from Kubernetes 1.29's allowlist.go and
+# runs here: the rules are read from Kubernetes 1.32's allowlist.go and
 # safe_sysctls.go (docs/explain-pod.md).
 source "$(dirname "$0")/../lib/tap.sh"
 command -v jq >/dev/null || skip_all "needs jq"
@@ -29,7 +29,9 @@ is "$(err)" SysctlForbidden "JSON: exec.error SysctlForbidden"
 # the safe set, each admitted alone (values the kernel takes)
 for s in kernel.shm_rmid_forced "net.ipv4.ip_local_port_range|40000 60999" net.ipv4.tcp_syncookies \
   "net.ipv4.ping_group_range|0 0" "net.ipv4.ip_unprivileged_port_start|80" \
-  "net.ipv4.ip_local_reserved_ports|8080" "net.ipv4.tcp_keepalive_time|600"; do
+  "net.ipv4.ip_local_reserved_ports|8080" "net.ipv4.tcp_keepalive_time|600" \
+  "net.ipv4.tcp_fin_timeout|30" "net.ipv4.tcp_keepalive_intvl|30" "net.ipv4.tcp_keepalive_probes|5" \
+  "net.ipv4.tcp_rmem|4096 87380 6291456" "net.ipv4.tcp_wmem|4096 16384 4194304"; do
   pod "${s%%|*}" "$([[ $s == *'|'* ]] && echo "${s#*|}")"
   is "$(err)" null "safe: ${s%%|*} admitted"
 done
