@@ -332,7 +332,7 @@ static int parse_args(int argc, char **argv, struct state *s, struct args *a)
 			fputs(explain_pod_help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		}
-		if ((rc = cs_opt_once(CMD, c, longopts, &seen, "suMc")))
+		if ((rc = cs_opt_once(CMD, c, longopts, &seen, "suMcA")))
 			return rc;
 		rc = parse_option(c, s, a);
 		if (rc < 0)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/kubelet.h"
 #include "capscope/lint.h"
 #include "capscope/number.h"
 #include "capscope/scan.h"
@@ -36,6 +37,9 @@ static const char help[] =
     "  --runtime NAME[@VER] crio (default), containerd, docker or podman\n"
     "  --image ARCHIVE      the image all containers run (entrypoint, set-uid, file caps)\n"
     "  --rootfs DIR         the same from an unpacked root filesystem\n"
+    "  --allowed-unsafe-sysctls LIST  the node's kubelet flag (NAME or PREFIX*, by\n"
+    "                       commas): by default a pod with a sysctl outside the safe\n"
+    "                       set is rejected (SysctlForbidden)\n"
     "  --validate MODE      a key that is not a field in Kubernetes 1.32: strict (default,\n"
     "                       as kubectl) refuses the file, warn reads it as absent and says\n"
     "                       so on stderr (a manifest for a newer cluster)\n"
@@ -53,6 +57,7 @@ struct args {
 	enum cs_lint_format fmt;
 	bool stop; /* --help or a usage error: return what parse_args returned */
 	enum cs_lint_level fail_on;
+	struct cs_kubelet_unsafe_sysctls unsafe; /* --allowed-unsafe-sysctls */
 };
 
 static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs_cri_target *t)
@@ -103,6 +108,12 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 			return cs_usage_err(CMD, "%s", d.message);
 		o->explain.runtime = t->rt;
 		return 0;
+	case 'A':
+		if (cs_kubelet_unsafe_sysctls_add(&a->unsafe, optarg, &d) < 0)
+			return cs_usage_err(CMD, "--allowed-unsafe-sysctls: %s", d.message);
+		o->explain.unsafe_sysctls = a->unsafe.v;
+		o->explain.n_unsafe_sysctls = a->unsafe.n;
+		return 0;
 	}
 	return -1;
 }
@@ -115,7 +126,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 	    {"json", 0, 0, 'j'}, {"sarif", 0, 0, 'S'}, {"fail-on", 1, 0, 'f'}, {"config", 1, 0, 'c'},
 	    {"psa-level", 1, 0, 'p'}, {"scc", 1, 0, 's'}, {"openshift", 0, 0, 'O'}, {"use", 1, 0, 'u'},
 	    {"uid-range", 1, 0, 'U'}, {"runtime", 1, 0, 'r'}, {"image", 1, 0, 'M'},
-	    {"rootfs", 1, 0, 'R'}, {"validate", 1, 0, 'V'}, {"help", 0, 0, 'h'}, {0}};
+	    {"rootfs", 1, 0, 'R'}, {"validate", 1, 0, 'V'}, {"allowed-unsafe-sysctls", 1, 0, 'A'},
+	    {"help", 0, 0, 'h'}, {0}};
 	/* clang-format on */
 	unsigned long long seen = 0;
 	int c, rc;
@@ -128,7 +140,7 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 			fputs(help, stdout);
 			return cs_finish_stdout(CMD, 0);
 		}
-		if ((rc = cs_opt_once(CMD, c, lo, &seen, "su")))
+		if ((rc = cs_opt_once(CMD, c, lo, &seen, "suA")))
 			return rc;
 		if ((rc = parse_option(c, a, o, t)) < 0)
 			return cs_bad_option(CMD, c, optopt, argv, optind, lo);

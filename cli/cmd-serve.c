@@ -58,7 +58,7 @@ static const char help[] =
     "  --shutdown-timeout SEC on SIGTERM, wait this long for requests (default 10)\n"
     "  --quiet                no log line per admission review\n"
     "  --scc FILE|NAME, --openshift, --use NAME, --uid-range S/N, --runtime NAME[@VERSION],\n"
-    "  --runtime-caps MASK, --crio-config PATH\n"
+    "  --runtime-caps MASK, --crio-config PATH, --allowed-unsafe-sysctls LIST\n"
     "                         the model, as for capscope explain pod\n"
     "  --validate MODE        a key of an --scc FILE that is no field in Kubernetes 1.32\n"
     "                         or OpenShift's SCC: strict (default: not started, at its\n"
@@ -125,6 +125,10 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 			return cs_diag_err(CMD, "--crio-config", &d);
 		m->crio_loaded = true;
 		return 0;
+	case 'A':
+		return cs_kubelet_unsafe_sysctls_add(&m->unsafe, arg, &d) < 0
+			   ? cs_usage_err(CMD, "--allowed-unsafe-sysctls: %s", d.message)
+			   : 0;
 	}
 	return -1;
 }
@@ -201,6 +205,7 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	    {"runtime-caps", required_argument, NULL, 'P'},
 	    {"runtime", required_argument, NULL, 'r'},
 	    {"crio-config", required_argument, NULL, 'C'},
+	    {"allowed-unsafe-sysctls", required_argument, NULL, 'A'},
 	    {"validate", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -212,9 +217,9 @@ static int parse_opts(struct serve_server *sv, int argc, char **argv, struct cs_
 	opterr = 0;
 	optind = 1;
 	while ((c = cs_getopt(argc, argv, ":h", longopts, NULL)) != -1) {
-		if ((r = cs_opt_once(CMD, c, longopts, &seen, "lbsu")))
+		if ((r = cs_opt_once(CMD, c, longopts, &seen, "lbsuA")))
 			return r;
-		if (!webhook_only && c > 0 && strchr("mqsuOUrPCV", c))
+		if (!webhook_only && c > 0 && strchr("mqsuOUrPCAV", c))
 			webhook_only = c;
 		switch (c) {
 		case 'l':

@@ -52,4 +52,6 @@ void serve_model_opts(const struct serve_model *m, struct cs_pod_explain_opts *o
 	o->n_granted = m->sc.n_granted;
 	o->uid_range_start = m->uid_start;
 	o->uid_range_size = m->uid_size;
+	o->unsafe_sysctls = m->unsafe.v;
+	o->n_unsafe_sysctls = m->unsafe.n;
 }

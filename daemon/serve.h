@@ -15,6 +15,7 @@
 #include "capscope/cri.h"
 #include "capscope/k8s.h"
 #include "capscope/kernel.h"
+#include "capscope/kubelet.h"
 #include "capscope/node.h"
 #include "capscope/scc.h"
 #include "capscope/serve.h"
@@ -34,6 +35,7 @@ struct serve_model {
 	const struct cs_scc *sccs[SERVE_MAX_SCCS];
 	size_t n_sccs;
 	uint32_t uid_start, uid_size;
+	struct cs_kubelet_unsafe_sysctls unsafe; /* --allowed-unsafe-sysctls */
 };
 
 /*

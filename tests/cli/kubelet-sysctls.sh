@@ -58,6 +58,52 @@ for a in kernel.foo '*' 'a,,b' 'net..x' 'net.core.' 'net.core-' '' 'Net.core.x' 
   like "$out" '^capscope explain pod: --allowed-unsafe-sysctls: ' "... naming the option"
 done
 
+# lint and the webhook model the same kubelet, its flag given the same way
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' \
+  '    sysctls: [{name: net.core.somaxconn, value: "1024"}]' '  containers:' '  - name: c' \
+  '    image: i' '    securityContext: {runAsUser: 1000, capabilities: {add: [NET_BIND_SERVICE]}}' >add.yaml
+like "$("$CAPSCOPE" lint add.yaml)" 'not created: SysctlForbidden .*"net.core.somaxconn" not allowlisted' \
+  "lint: the capability cannot work in a pod the kubelet rejects"
+out=$("$CAPSCOPE" lint --allowed-unsafe-sysctls net.core.somaxconn add.yaml)
+like "$out" 'cap-not-effective' "lint --allowed-unsafe-sysctls: the pod runs, the finding is the capability's own"
+[[ $out != *SysctlForbidden* ]]
+ok $? "... and not the kubelet's"
+is "$("$CAPSCOPE" lint --allowed-unsafe-sysctls kernel.foo add.yaml 2>&1 >/dev/null | head -1)" \
+  "capscope lint: --allowed-unsafe-sysctls: 'kernel.foo' is not known to be namespaced (the kubelet refuses it)" \
+  "lint: a pattern the kubelet refuses"
+if command -v curl >/dev/null; then
+  source "$CAPSCOPE_TOP/tests/cli/serve-lib.sh"
+  review() {
+    python3 - add.yaml <<'PY'
+import json, sys
+print(json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+  "request": {"uid": "u1", "kind": {"group": "", "version": "v1", "kind": "Pod"},
+    "resource": {"group": "", "version": "v1", "resource": "pods"}, "operation": "CREATE",
+    "namespace": "default", "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+      "spec": {"securityContext": {"sysctls": [{"name": "net.core.somaxconn", "value": "1024"}]},
+        "containers": [{"name": "c", "image": "i", "securityContext": {"runAsUser": 1000,
+          "capabilities": {"add": ["NET_BIND_SERVICE"]}}}]}}}}))
+PY
+  }
+  review >review.json
+  for flag in "" "--allowed-unsafe-sysctls=net.core.*"; do
+    # shellcheck disable=SC2086
+    if serve_start S --no-inventory --quiet $flag; then
+      w=$(curl -sS -H 'Content-Type: application/json' --data-binary @review.json \
+        "http://127.0.0.1:$S_PORT/validate" | jq -r '.response.warnings[0]')
+      serve_stop S
+      if [ -z "$flag" ]; then
+        like "$w" 'SysctlForbidden' "serve: the webhook's warning names the kubelet's rejection"
+      else
+        [[ $w != *SysctlForbidden* && $w == *NET_BIND_SERVICE* ]]
+        ok $? "serve $flag: the pod runs, the warning is the capability's own ($w)"
+      fi
+    else
+      ok 1 "serve did not start: $(head -c 300 "$T/S.log")"
+    fi
+  done
+fi
+
 # no kubelet in front of the runtime (podman play kube): nothing to admit
 pod net.core.somaxconn
 is "$(err --runtime podman)" null "podman: no kubelet, the sysctl is not refused by one"
