@@ -195,6 +195,9 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 				   bad[b]->key + strlen("net.ipv4."), why[b]);
 		return *refused ? 1 : -ENOMEM;
 	}
+	/* Only one order fails: at its first write. A second write refused
+	 * (the range's start below the port start, or the port start above the
+	 * range's start) is refused in the other order too. */
 	{
 		const struct port_write *other = &pw[orders[b][1]];
 
