@@ -32,6 +32,24 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{nam
 like "$(cat err.txt)" 'crio\.conf:2:[0-9]+: .*a backslash that ends a line must be followed by the newline' \
   "crio.conf: a line-ending backslash named in words, with file, line and column"
 ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "crio.conf: no doubled backslash in the message"
+# Twenty-fifth pass, part A: the JSON and YAML readers' own escapes said
+# "(\\q)", "\\u wants...", "(\\uD800)", "the escape '\\/'": a text the
+# file does not hold.
+for v in '\q' '\u12' '\ud800' '\udc00x'; do
+  printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x%sy"],"cwd":"/"}}' "$v" >b/config.json
+  "$CAPSCOPE" explain oci b >/dev/null 2>err.txt
+  is "$?" 2 "explain oci: args with '$v': an input error"
+  like "$(cat err.txt)" '^capscope explain oci: b/config\.json:1:[0-9]+: not valid JSON: ' "…at its line and column"
+  ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "…no doubled backslash in the message ($(cat err.txt))"
+done
+like "$(cat err.txt)" 'surrogate \(U\+DC00, escaped\)' "…the surrogate named as U+DC00"
+for v in '\/' '\ud83d\ude00'; do
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: "p%s"}\nspec: {containers: [{name: c, image: i}]}\n' "$v" >esc.yaml
+  "$CAPSCOPE" lint esc.yaml >/dev/null 2>err.txt
+  is "$?" 2 "lint: a name with '$v': an input error"
+  like "$(cat err.txt)" '^capscope lint: esc\.yaml:3:[0-9]+: YAML: ' "…at its line and column"
+  ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "…no doubled backslash in the message ($(cat err.txt))"
+done
 # A file past the size capscope reads is capscope's limit, said so: it was
 # strerror's "File too large", as if no one could read it (dockerd, CRI-O,
 # kubectl and runc read it). Seventeenth pass, part H.
