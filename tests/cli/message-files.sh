@@ -50,6 +50,23 @@ for v in '\/' '\ud83d\ude00'; do
   like "$(cat err.txt)" '^capscope lint: esc\.yaml:3:[0-9]+: YAML: ' "…at its line and column"
   ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "…no doubled backslash in the message ($(cat err.txt))"
 done
+# Twenty-fifth pass, part A: a key given twice is named, as go-yaml names
+# it ("key \"metadata\" already set in map"); it was "duplicate key" alone.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nmetadata: {name: q}\nspec: {containers: [{name: c, image: i}]}\n' >dup.yaml
+"$CAPSCOPE" lint dup.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope lint: dup.yaml:4:1: YAML: duplicate key 'metadata'" "YAML: the key given twice named"
+printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/","\\u0061rgs":[]}}' >b/config.json
+"$CAPSCOPE" explain oci b >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain oci: b/config.json:1:109: not valid JSON: duplicate key 'args'" "JSON: the key given twice named, decoded"
+printf '{"no-new-privileges": true, "no-new-privileges": false}' >daemon.json
+"$CAPSCOPE" explain pod --runtime docker@20.10 --docker-config daemon.json pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: daemon.json:1:30: the key 'no-new-privileges' is given twice: dockerd keeps the last, capscope refuses to guess which was meant" \
+  "daemon.json: the key given twice named"
+k="x'\\u001b[31m$(printf 'L%.0s' $(seq 100))"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {"%s": a, "%s": b}}\nspec: {containers: [{name: c, image: i}]}\n' "$k" "$k" >dup.yaml
+"$CAPSCOPE" lint dup.yaml >/dev/null 2>err.txt
+like "$(cat err.txt)" "^capscope lint: dup\\.yaml:3:[0-9]+: YAML: duplicate key 'x''\\\\x1b\\[31mL+\\.\\.\\.'$" \
+  "a hostile key: its quote doubled, escaped, cut at 64 bytes"
 # A file past the size capscope reads is capscope's limit, said so: it was
 # strerror's "File too large", as if no one could read it (dockerd, CRI-O,
 # kubectl and runc read it). Seventeenth pass, part H.
