@@ -67,6 +67,18 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {"%s": a, "%
 "$CAPSCOPE" lint dup.yaml >/dev/null 2>err.txt
 like "$(cat err.txt)" "^capscope lint: dup\\.yaml:3:[0-9]+: YAML: duplicate key 'x''\\\\x1b\\[31mL+\\.\\.\\.'$" \
   "a hostile key: its quote doubled, escaped, cut at 64 bytes"
+# TOML: a key or table named whole, with its table (it was the last part
+# alone: "table 'runtime' defined twice").
+printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\n[crio.runtime]\n' >crio.conf
+"$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: table 'crio.runtime' defined twice" "crio.conf: a table twice named whole"
+printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\ndefault_capabilities = ["KILL"]\n' >crio.conf
+"$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: key 'crio.runtime.default_capabilities' defined twice" "crio.conf: a key twice named whole"
+printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = true\nenable_unprivileged_ports = false\n' >config.toml
+"$CAPSCOPE" explain pod --runtime containerd --containerd-config config.toml pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: config.toml:4:1: key 'plugins.\"io.containerd.grpc.v1.cri\".enable_unprivileged_ports' defined twice" \
+  "config.toml: a key twice named whole, a part with dots quoted"
 # A file past the size capscope reads is capscope's limit, said so: it was
 # strerror's "File too large", as if no one could read it (dockerd, CRI-O,
 # kubectl and runc read it). Seventeenth pass, part H.
