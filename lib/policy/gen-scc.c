@@ -288,24 +288,8 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 				   "the pod requires another SCC by name");
 	/* An SCC that allows a name no runtime knows only moves the failure
 	 * to container creation (CRI-O, Docker) or hides it (containerd). */
-	for (size_t i = 0; i < pod->n_containers; i++) {
-		const struct cs_k8s_sc *sc = &pod->containers[i].sc;
-
-		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++)
-			if (cs_policy_cap_normalise(sc->add.v[k]) == -EINVAL) {
-				/* The name as a word of the sentence (word.c). */
-				cs_cleanup_free char *name =
-				    cs_word_dup(pod->containers[i].name, '"');
-
-				if (!name)
-					return -ENOMEM;
-				return cs_diag_set(
-				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
-				    "capabilities.add",
-				    "container %s adds \"%s\", which is no capability name", name,
-				    sc->add.v[k]);
-			}
-	}
+	if ((rc = cs_policy_pod_caps_checked(pod, false, NULL, d)) < 0)
+		return rc;
 	if (!(mf = cs_memstream_open(&buf, &len)))
 		return -ENOMEM;
 	rc = write_scc(pod, g, mf);
