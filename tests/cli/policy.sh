@@ -291,4 +291,16 @@ for k in vap kyverno gatekeeper; do
 done
 "$CAPSCOPE" policy custom-scc --name n "$T/all.yaml" | grep -q '^allowedCapabilities: \["NET_RAW", "all"\]$'
 ok $? "custom-scc: ALL is allowed by an SCC, as before"
+# A refusal about what the pod says names its file and the pod's place
+# (it named neither: "custom-scc: namespace: 'x' is not a namespace name").
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: "a_b"}\nspec: {containers: [{name: c, image: i}]}\n' >"$T/ns.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {serviceAccountName: "S_A", containers: [{name: c, image: i}]}\n' >"$T/sa.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >"$T/nons.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns, annotations: {openshift.io/required-scc: other}}\nspec: {containers: [{name: c, image: i}]}\n' >"$T/rs.yaml"
+for f in ns sa nons rs; do
+  err=$("$CAPSCOPE" policy custom-scc --name n "$T/$f.yaml" 2>&1 >/dev/null)
+  like "$err" "^capscope policy: custom-scc: $T/$f\\.yaml:1:1: " "custom-scc, $f: the pod's file and place named"
+done
+err=$("$CAPSCOPE" policy custom-scc --name n --namespace ns --service-account sa "$T/sa.yaml" 2>&1 >/dev/null)
+is "$err" "" "custom-scc: the options' names stand for the pod's"
 done_testing
