@@ -171,7 +171,7 @@ mkdir img && printf 'hello' >img/f && tar -C img -cf img/l0.tar f &&
   printf '{"config": {"User": "x"' >img/cfg.json &&
   printf '[{"Config":"cfg.json","RepoTags":["x:1"],"Layers":["l0.tar"]}]' >img/manifest.json &&
   tar -C img -cf img.tar manifest.json cfg.json l0.tar
-one_line "image config" '^capscope scan: img\.tar: [0-9]+:[0-9]+: config: not valid JSON' \
+one_line "image config" '^capscope scan: img\.tar: cfg\.json:[0-9]+:[0-9]+: not valid JSON' \
   "$CAPSCOPE" scan img.tar
 # What go-yaml (Kubernetes) reads differently from a plain reading is
 # refused where it is written, never taken as something else: a merge key
