@@ -69,20 +69,29 @@ static int port_start_parse(const struct pod_work *w, const char *v, int *start)
 	return cs_sysctl_int(v, 0, port_start_max(w->pod->pod), start);
 }
 
+/*
+ * The value as one word of the sentence (lib/word.c; no allocation):
+ * twenty-fifth pass, part A: written raw after "=", a value "0 junk" (which
+ * the kernel refuses) read as "=0" and a word "junk", and " 0" (which it
+ * takes) as "= 0"; now ="0 junk" and =" 0".
+ */
+#define VALUE_WORD(buf, v) cs_word_clip((buf), sizeof(buf), (v))
+
 int cs_pod_port_start_refused(const struct pod_work *w, char **reason)
 {
 	bool crio;
 	const char *v = port_start_written(w, &crio);
+	char word[CS_WORD_ROOM];
 	int start;
 
 	*reason = NULL;
 	if (!v || port_start_parse(w, v, &start) != -EINVAL)
 		return 0;
-	*reason =
-	    cs_strf("runc cannot write %s net.ipv4.ip_unprivileged_port_start=%s: write "
-		    "/proc/sys/net/ipv4/ip_unprivileged_port_start: invalid argument (the "
-		    "kernel takes 0 to %d, the start of ip_local_port_range)",
-		    crio ? "CRI-O's default_sysctls" : "the pod's", v, port_start_max(w->pod->pod));
+	*reason = cs_strf("runc cannot write %s net.ipv4.ip_unprivileged_port_start=%s: write "
+			  "/proc/sys/net/ipv4/ip_unprivileged_port_start: invalid argument (the "
+			  "kernel takes 0 to %d, the start of ip_local_port_range)",
+			  crio ? "CRI-O's default_sysctls" : "the pod's", VALUE_WORD(word, v),
+			  port_start_max(w->pod->pod));
 	return *reason ? 1 : -ENOMEM;
 }
 
@@ -93,13 +102,14 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 	bool crio;
 	const char *v = port_start_written(w, &crio);
 	int r = v ? port_start_parse(w, v, start) : 0;
+	char word[CS_WORD_ROOM];
 
 	if (r == -EINVAL) {
 		/* runc cannot write it: the container does not start
 		 * (cs_pod_port_start_refused), which bind_why says first */
 		*start = 1024;
 		return cs_strf("net.ipv4.ip_unprivileged_port_start=%s, which the kernel refuses",
-			       v);
+			       VALUE_WORD(word, v));
 	}
 	if (r == -ENODATA) { /* only the pod's can be empty: CRI-O's is set when not */
 		*start = 1024;
@@ -107,11 +117,12 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 			       "writes nothing: the default 1024 stays");
 	}
 	if (v && !crio)
-		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
+		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s",
+			       VALUE_WORD(word, v));
 	if (v)
 		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
 			       "(default_sysctls of %s)",
-			       v, w->o->crio->sysctls_from);
+			       VALUE_WORD(word, v), w->o->crio->sysctls_from);
 	/*
 	 * containerd's CRI plugin sets it to 0 in the sandbox's spec, which
 	 * every container of the pod shares, when enable_unprivileged_ports is

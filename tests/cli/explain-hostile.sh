@@ -55,7 +55,7 @@ like "$(cat out.txt)" 'Entrypoint: /bin/nc\\x1b\[1A\\nContainer\\x20forged-cmd\\
 is "$(grep -c '^runc, before execve' out.txt)" 0 "explain pod: the container stops in runc's init (the sysctl): no 'before execve' row"
 like "$(cat out.txt)" 'FOO\\x1b\[5m\\nContainer\\x20forged-cap +not effective' "explain pod: a requested capability name escaped (a space as \\x20: tests/cli/cell-spaces)"
 like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer\\x20forged-pod' "explain pod: the pod name escaped"
-like "$(cat out.txt)" 'ip_unprivileged_port_start=2000\\x1b\[31m' "explain pod: a sysctl value escaped"
+like "$(cat out.txt)" 'ip_unprivileged_port_start="2000\\x1b\[31m"' "explain pod: a sysctl value escaped, one quoted word (twenty-fifth pass)"
 like "$(cat out.txt)" 'scc\\x1b\[41m\\nContainer forged-scc' "explain pod: the SCC name escaped"
 is "$(grep -c $'\x1b' out.txt)" 0 "explain pod: not one ESC byte"
 like "$(cat out.txt)" 'RUN \["setcap", "cap_net_bind_service\+ep", "/bin/nc\\u001b\[1A\\nContainer forged-cmd \(app\)"\]' \
