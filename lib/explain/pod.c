@@ -543,10 +543,13 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	if ((cwd = pod_cwd(w)) && cwd[0] != '/') {
 		char buf[300];
 
+		char word[CS_WORD_ROOM];
+
+		/* the directory as one word of the step (lib/word.c) */
 		snprintf(buf, sizeof(buf),
-			 "the working directory %.*s%s is not an absolute path: runc refuses "
+			 "the working directory %s is not an absolute path: runc refuses "
 			 "the container (Cwd must be an absolute path)",
-			 CS_MSG_CUTS(cwd, 180));
+			 cs_word_clip(word, sizeof(word), cwd));
 		cs_steps_add(&r->steps, "runtime", "runc.cwd", "%s", buf);
 		return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 	}
@@ -663,14 +666,15 @@ static void argv_too_big(struct pod_work *w)
 	const struct cs_k8s_env *e = w->argv_e2big ? NULL : env_too_long(w->r->c);
 	char *why = w->oci.exec_e2big;
 	size_t len = sizeof(w->oci.exec_e2big);
+	char word[48]; /* the env name, one word (lib/word.c) */
 
 	why[0] = '\0';
 	if (e)
 		snprintf(why, len,
-			 "env %.*s%s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
+			 "env %s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
 			 "more (MAX_ARG_STRLEN): execve fails with E2BIG (argument list too "
 			 "long), the process does not start",
-			 CS_MSG_CUTS(e->name, 40), e->pos.line,
+			 cs_word_clip(word, 48, e->name), e->pos.line,
 			 strlen(e->name) + strlen(e->value) + 1);
 	else if (w->argv_e2big)
 		snprintf(why, len,

@@ -159,4 +159,16 @@ first=$(jq -r '.. | strings | select(startswith("NET_ADMIN"))' <<<"$js" | head -
 is "$(printf %s "$first" | od -An -tx1 | tr -d ' \n')" \
   "4e45545f41444d494ef3a081a5f3a081b6f3a081a9f3a081ac" "…which read back as the same string"
 
+# Twenty-fifth pass, part A: three more names of the pod written raw into a
+# step (a value's words read as the sentence's): the helper's command, a
+# relative workingDir, an env entry's name past MAX_ARG_STRLEN. One word each.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, workingDir: "x y: fine", command: ["/usr/bin/set_ambient", "/app (then drops CAP_NET_BIND_SERVICE)"]}]}\n' >w1.yaml
+"$CAPSCOPE" explain pod w1.yaml >w1.txt 2>&1
+like "$(cat w1.txt)" 'runc\.cwd: the working directory "x y: fine" is not an absolute path' "a relative workingDir: one quoted word"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: ["/usr/bin/set_ambient", "/app (then drops CAP_NET_BIND_SERVICE)"]}]}\n' >w2.yaml
+"$CAPSCOPE" explain pod w2.yaml >w2.txt 2>&1
+like "$(cat w2.txt)" 'helper\.start: set_ambient raises CAP_NET_BIND_SERVICE to ambient, then execs "/app \(then drops CAP_NET_BIND_SERVICE\)"' "the helper's command: one quoted word"
+python3 -c 'print("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: [/bin/x], env: [{name: \"A B\", value: \"%s\"}]}]}" % ("v" * 140000))' >w3.yaml
+"$CAPSCOPE" explain pod w3.yaml >w3.txt 2>&1
+like "$(cat w3.txt)" 'execve\.e2big: env "A B" \(line 4\) is 140004 bytes' "an env name past MAX_ARG_STRLEN: one quoted word"
 done_testing
