@@ -171,4 +171,11 @@ like "$(cat w2.txt)" 'helper\.start: set_ambient raises CAP_NET_BIND_SERVICE to 
 python3 -c 'print("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: [/bin/x], env: [{name: \"A B\", value: \"%s\"}]}]}" % ("v" * 140000))' >w3.yaml
 "$CAPSCOPE" explain pod w3.yaml >w3.txt 2>&1
 like "$(cat w3.txt)" 'execve\.e2big: env "A B" \(line 4\) is 140004 bytes' "an env name past MAX_ARG_STRLEN: one quoted word"
+# runc's exec.LookPath steps named the file found and the directory raw
+# (lib/runtime/runc.c): a relative $PATH entry "a b (ok)".
+mkdir -p "rf/a b (ok)" && cp /bin/true "rf/a b (ok)/nc"
+printf '{"config":{"WorkingDir":"/","Env":["PATH=a b (ok)"],"Entrypoint":["nc"]}}' >rdot.json
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >rp.yaml
+"$CAPSCOPE" explain pod --rootfs rf --image-config rdot.json rp.yaml >w4.txt 2>&1
+like "$(cat w4.txt)" 'runc\.lookpath\.dot: exec\.LookPath finds "/a b \(ok\)/nc" through a relative' "runc's LookPath: the file one quoted word"
 done_testing
