@@ -613,6 +613,7 @@ static int keep_file(struct pod_work *w, const char *arg0)
 	const struct cs_exec_file *last = cs_exec_file_final(&w->f);
 
 	k->path = strdup(w->f.path);
+	k->unnamed = w->f.unnamed;
 	if (last != &w->f && !(k->interpreter = strdup(last->path)))
 		return -ENOMEM;
 	k->known = last->known;
@@ -735,6 +736,11 @@ static int start(struct pod_work *w)
 		if (cs_exec_file_set_path(&w->f, arg0 ? arg0 : "(the image's entrypoint)") < 0)
 			return -ENOMEM;
 		w->f.known = false;
+		/* Twenty-fifth pass, part A: the placeholder was named as a file
+		 * ("(the\x20image's\x20entrypoint)", "about \"(the image's
+		 * entrypoint)\""), word for word what a pod whose command is that
+		 * text gave. */
+		w->f.unnamed = !arg0;
 	}
 	argv_too_big(w);
 	/* The file is named (and, with an image, resolved) first, so the

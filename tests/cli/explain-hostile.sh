@@ -178,4 +178,18 @@ printf '{"config":{"WorkingDir":"/","Env":["PATH=a b (ok)"],"Entrypoint":["nc"]}
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >rp.yaml
 "$CAPSCOPE" explain pod --rootfs rf --image-config rdot.json rp.yaml >w4.txt 2>&1
 like "$(cat w4.txt)" 'runc\.lookpath\.dot: exec\.LookPath finds "/a b \(ok\)/nc" through a relative' "runc's LookPath: the file one quoted word"
+# The placeholder of an entrypoint no one named read as a file of that name:
+# a pod whose command is "(the image's entrypoint)" gave the same text word
+# for word as one with no command. Now the placeholder is as it is, the
+# command a quoted word and a cell, and JSON's exec.path null for the first.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >noc.yaml
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: ["(the image'"'"'s entrypoint)"]}]}\n' >fakec.yaml
+"$CAPSCOPE" explain pod noc.yaml >noc.txt 2>&1
+"$CAPSCOPE" explain pod fakec.yaml >fakec.txt 2>&1
+ok "$(diff -q <(sed 1d noc.txt) <(sed 1d fakec.txt) >/dev/null; echo $((! $?)))" "no command and a command '(the image''s entrypoint)': two texts"
+like "$(cat noc.txt)" "Entrypoint: \\(the image's entrypoint\\) \\(assumed plain" "no command: the placeholder as it is"
+like "$(cat noc.txt)" "execve\\.file-assumed: nothing is known about \\(the image's entrypoint\\):" "…and so in the step"
+like "$(cat fakec.txt)" "execve\\.file-assumed: nothing is known about \"\\(the image's entrypoint\\)\":" "the command of that text: a quoted word"
+is "$("$CAPSCOPE" explain pod --json noc.yaml | jq -c '.containers[0].exec.path')" "null" "no command: exec.path null"
+is "$("$CAPSCOPE" explain pod --json fakec.yaml | jq -r '.containers[0].exec.path')" "(the image's entrypoint)" "the command: exec.path its text"
 done_testing
