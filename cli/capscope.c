@@ -130,12 +130,35 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CS_EXIT_USAGE;
 	}
+	/*
+	 * Twenty-fifth pass, part A: what followed these was ignored, so
+	 * `capscope help lint` printed the list of commands and `capscope help
+	 * lnt` too, exit 0. `help COMMAND` is COMMAND's --help (as git's and
+	 * go's); anything else after them is one usage error.
+	 */
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
+		if (argc > 3)
+			return cs_usage_err(NULL, "%s takes at most one COMMAND", argv[1]);
+		if (argc == 3) {
+			for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				if (strcmp(argv[2], commands[i].name) == 0) {
+					char *help[] = {argv[0], argv[2], (char *)"--help", NULL};
+
+#ifdef CS_DYN_PATH
+					if (commands[i].dynamic)
+						return run_dynamic_twin(help);
+#endif
+					return commands[i].main(2, help + 1);
+				}
+			return cs_usage_err(NULL, "unknown command '%s'", argv[2]);
+		}
 		usage(stdout);
 		return cs_finish_stdout(NULL, 0);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
+		if (argc > 2)
+			return cs_usage_err(NULL, "--version takes no argument");
 		printf("capscope %s\n", cs_version());
 		return cs_finish_stdout(NULL, 0);
 	}

@@ -325,8 +325,20 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 	if (o->nfiles && m->n_pods == 0)
 		return cs_no_pods_err("policy", o->files, o->nfiles);
 	if (!o->have_caps) /* a manifest: what its containers add */
-		for (size_t i = 0; i < m->n_pods; i++)
-			o->allowed |= cs_policy_pod_caps(&m->pods[i]);
+		for (size_t i = 0; i < m->n_pods; i++) {
+			cs_mask_t add = cs_policy_pod_caps(&m->pods[i]);
+			int r = 0;
+
+			/* a policy made from the pods must allow them: a name
+			 * that is no capability, or ALL, is refused */
+			if (o->sub == SUB_VAP || o->sub == SUB_KYVERNO || o->sub == SUB_GATEKEEPER)
+				r = cs_policy_pod_caps_checked(&m->pods[i], true, &add, &d);
+			if (r == -ENOMEM)
+				return cs_err("policy", "out of memory");
+			if (r < 0)
+				return diag_fail(sub_names[o->sub], &d);
+			o->allowed |= add;
+		}
 	return 0;
 }
 

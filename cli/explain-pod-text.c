@@ -118,7 +118,9 @@ static void entrypoint(const struct cs_pod_ctr_result *c)
 {
 	const struct cs_explain_file *f = &c->file;
 
-	printf("  Entrypoint: %s", cs_esc_cell(f->path ? f->path : ""));
+	/* a placeholder (no command named) as it is: no file's name */
+	printf("  Entrypoint: %s",
+	       f->unnamed && f->path ? f->path : cs_esc_cell(f->path ? f->path : ""));
 	if (f->interpreter)
 		printf(", a \"#!\" script run by %s", cs_esc_cell(f->interpreter));
 	if (f->note)

@@ -53,14 +53,27 @@ static void put_line(const char *cmd, const char *text)
 	free(line);
 }
 
+/*
+ * The most of a message's text (before escaping): a longer one is cut in
+ * its middle, head "..." end, each on a character (cs_vformat_mid), so what
+ * it says after a long value survives. Twenty-fifth pass, part A: the
+ * library's messages were cut so (a cs_diag's 256 bytes, joined to at most
+ * 800 with its file and field: never cut again here), the CLI's own were
+ * not: `explain pod --check V`, `--uid-range`, `--caller`, `policy --caps`,
+ * `ps V`, `trace -p V`, `scan --threads`, `--max-bytes`, `serve --listen`,
+ * `--threads`, `--max-body`, `--bundle-root` quoted a 5,000-byte value
+ * whole (an argument may be 128 KiB), the others some 250 bytes of it.
+ */
+#define CS_MSG_MAX 1024
+
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
-	char *raw, *shown = NULL;
+	char *raw = malloc(CS_MSG_MAX + 1), *shown = NULL;
 
 	/* A value the message quotes ('%s') has that quote doubled, as in the
 	 * library's messages (lib/msg-format.c): `run --user "a'b"` is
 	 * 'a''b', never a quotation that ends early. */
-	if ((raw = cs_vformat_quoted(fmt, ap)))
+	if (raw && cs_vformat_mid(raw, CS_MSG_MAX + 1, fmt, ap, NULL) == 0)
 		shown = cs_escape_dup(raw);
 	put_line(cmd, shown ? shown : "out of memory");
 	free(raw);

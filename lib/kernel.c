@@ -581,7 +581,7 @@ static const char unnamed[] = "(unnamed)"; /* a file no caller named: not a word
 static const struct cs_exec_file *as_word(const struct cs_exec_file *f, struct cs_exec_file *copy,
 					  char **word, struct cs_steps *st)
 {
-	if (!st || !f->path || f->path == unnamed || cs_word_is_plain(f->path))
+	if (!st || !f->path || f->path == unnamed || f->unnamed || cs_word_is_plain(f->path))
 		return f; /* without steps the name is never written */
 	if (!(*word = cs_word_dup(f->path, '"'))) {
 		/* Out of memory: the steps' own error, which every caller

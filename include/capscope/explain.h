@@ -153,7 +153,8 @@ struct cs_explain_file {
 	/* When path is a "#!" script: the interpreter its chain ends at, which
 	 * the mode, owner and capabilities below are of; else NULL. */
 	char *interpreter;
-	bool known; /* false: assumed plain, or not found (error) */
+	bool known;   /* false: assumed plain, or not found (error) */
+	bool unnamed; /* path is a placeholder: no command was named (JSON: null) */
 	char *note; /* when !known or error: why ("assumed plain: …", "not found in the image …") */
 	int error; /* errno resolving it, 0 when found */
 	mode_t mode;

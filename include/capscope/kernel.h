@@ -146,6 +146,10 @@ struct cs_exec_file {
 	gid_t owner_gid;
 	struct cs_acl *acl; /* its access ACL (heap), NULL: none or not read (images) */
 	bool nosuid;	    /* the file's mount has MS_NOSUID */
+	/* path is a placeholder for a file no one named (explain pod: no
+	 * command and no image config), written as it is, never as a file's
+	 * word: a command of that text is quoted, so the two read apart */
+	bool unnamed;
 	/*
 	 * The kernel's own answer to "may the credentials modelled execute it",
 	 * when the caller holds them and asked (faccessat X_OK, AT_EACCESS:

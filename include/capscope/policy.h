@@ -63,6 +63,14 @@ CS_EXPORT void cs_policy_check_free(struct cs_policy_check *c);
 
 /* The capabilities the pod's containers add, normalised (unknown names and ALL left out). */
 CS_EXPORT cs_mask_t cs_policy_pod_caps(const struct cs_k8s_pod *pod);
+/*
+ * The same into *out, refusing what a policy made from them would not allow
+ * the pod itself: a name that is no capability and, when all_refused (the
+ * admission policies, which never allow it), ALL. -EINVAL with d naming the
+ * pod's file, the list's line and column and the container; -ENOMEM.
+ */
+CS_EXPORT int cs_policy_pod_caps_checked(const struct cs_k8s_pod *pod, bool all_refused,
+					 cs_mask_t *out, struct cs_diag *d);
 
 /*
  * The profile of `capscope trace --json` output: profile.capabilities.

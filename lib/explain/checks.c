@@ -12,6 +12,7 @@
 #include "internal/sysctl-int.h"
 #include "pod-internal.h"
 #include "strf.h"
+#include "../internal/util.h"
 
 /*
  * The value as the kernel reads it (cs_sysctl_int: base 0, blanks around,
@@ -25,6 +26,14 @@ static int port_start_parse(const char *v, int *start)
 	return cs_sysctl_int(v, 0, 65535, start);
 }
 
+/*
+ * The value as one word of the sentence (lib/word.c; no allocation):
+ * twenty-fifth pass, part A: written raw after "=", a value "0 junk" (which
+ * the kernel refuses) read as "=0" and a word "junk", and " 0" (which it
+ * takes) as "= 0"; now ="0 junk" and =" 0".
+ */
+#define VALUE_WORD(buf, v) cs_word_clip((buf), sizeof(buf), (v))
+
 /* Where ip_unprivileged_port_start comes from for this container. */
 static char *unpriv_port_start(const struct pod_work *w, int *start)
 {
@@ -32,13 +41,14 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 	const char *v = cs_pod_port_start_written(w, &crio);
 	int r = v ? port_start_parse(v, start) : 0;
 	const struct cs_containerd_config *cf = w->o->target ? w->o->target->containerd : NULL;
+	char word[CS_WORD_ROOM];
 
 	if (r == -EINVAL) {
 		/* runc cannot write it: the container does not start
 		 * (cs_pod_port_sysctls), which bind_why says first */
 		*start = 1024;
 		return cs_strf("net.ipv4.ip_unprivileged_port_start=%s, which the kernel refuses",
-			       v);
+			       VALUE_WORD(word, v));
 	}
 	if (r == -ENODATA) { /* only the pod's can be empty: CRI-O's is set when not */
 		*start = 1024;
@@ -46,11 +56,12 @@ static char *unpriv_port_start(const struct pod_work *w, int *start)
 			       "writes nothing: the default 1024 stays");
 	}
 	if (v && !crio)
-		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s", v);
+		return cs_strf("the pod sets net.ipv4.ip_unprivileged_port_start=%s",
+			       VALUE_WORD(word, v));
 	if (v)
 		return cs_strf("CRI-O sets net.ipv4.ip_unprivileged_port_start=%s "
 			       "(default_sysctls of %s)",
-			       v, w->o->crio->sysctls_from);
+			       VALUE_WORD(word, v), w->o->crio->sysctls_from);
 	switch (cs_pod_runtime_port_zero(w)) {
 	case CS_PORT_ZERO_CONTAINERD_FILE:
 		*start = 0;

@@ -42,6 +42,7 @@ static size_t recognise(const char *const *argv, size_t argc, cs_mask_t *amb, ch
 {
 	const char *base;
 	size_t next = 0;
+	char word[CS_WORD_ROOM]; /* the command execed, one word of the step (lib/word.c) */
 
 	*amb = 0;
 	if (!argc)
@@ -51,14 +52,15 @@ static size_t recognise(const char *const *argv, size_t argc, cs_mask_t *amb, ch
 	if (!strcmp(base, "set_ambient") && argc >= 2) {
 		*amb = CS_BIT(10);
 		*what = cs_strf("set_ambient raises CAP_NET_BIND_SERVICE to ambient, then execs %s",
-				argv[1]);
+				cs_word_clip(word, sizeof(word), argv[1]));
 		return 1;
 	}
 	if (!strcmp(base, "capscope") && argc >= 4 && !strcmp(argv[1], "run")) {
 		next = capscope_run(argv, argc, amb);
 		if (!next || !*amb)
 			return 0;
-		*what = cs_strf("capscope run raises the ambient set, then execs %s", argv[next]);
+		*what = cs_strf("capscope run raises the ambient set, then execs %s",
+				cs_word_clip(word, sizeof(word), argv[next]));
 	}
 	return next;
 }

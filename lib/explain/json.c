@@ -93,7 +93,10 @@ static void exec(struct cs_json *j, const struct cs_pod_ctr_result *c)
 	else
 		cs_json_str(j, c->exec_error && c->exec_error[0] ? c->exec_error : "?");
 	cs_json_key(j, "path");
-	cs_json_str(j, c->file.path ? c->file.path : "");
+	if (c->file.unnamed)
+		cs_json_null(j); /* no command named: not a file's name */
+	else
+		cs_json_str(j, c->file.path ? c->file.path : "");
 	cs_json_key(j, "interpreter");
 	if (c->file.interpreter)
 		cs_json_str(j, c->file.interpreter);

@@ -565,10 +565,13 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	if ((cwd = pod_cwd(w)) && cwd[0] != '/') {
 		char buf[300];
 
+		char word[CS_WORD_ROOM];
+
+		/* the directory as one word of the step (lib/word.c) */
 		snprintf(buf, sizeof(buf),
-			 "the working directory %.*s%s is not an absolute path: runc refuses "
+			 "the working directory %s is not an absolute path: runc refuses "
 			 "the container (Cwd must be an absolute path)",
-			 CS_MSG_CUTS(cwd, 180));
+			 cs_word_clip(word, sizeof(word), cwd));
 		cs_steps_add(&r->steps, "runtime", "runc.cwd", "%s", buf);
 		return fail(r, "CreateContainerError", buf) < 0 ? -ENOMEM : 1;
 	}
@@ -632,6 +635,7 @@ static int keep_file(struct pod_work *w, const char *arg0)
 	const struct cs_exec_file *last = cs_exec_file_final(&w->f);
 
 	k->path = strdup(w->f.path);
+	k->unnamed = w->f.unnamed;
 	if (last != &w->f && !(k->interpreter = strdup(last->path)))
 		return -ENOMEM;
 	k->known = last->known;
@@ -685,14 +689,15 @@ static void argv_too_big(struct pod_work *w)
 	const struct cs_k8s_env *e = w->argv_e2big ? NULL : env_too_long(w->r->c);
 	char *why = w->oci.exec_e2big;
 	size_t len = sizeof(w->oci.exec_e2big);
+	char word[48]; /* the env name, one word (lib/word.c) */
 
 	why[0] = '\0';
 	if (e)
 		snprintf(why, len,
-			 "env %.*s%s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
+			 "env %s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
 			 "more (MAX_ARG_STRLEN): execve fails with E2BIG (argument list too "
 			 "long), the process does not start",
-			 CS_MSG_CUTS(e->name, 40), e->pos.line,
+			 cs_word_clip(word, 48, e->name), e->pos.line,
 			 strlen(e->name) + strlen(e->value) + 1);
 	else if (w->argv_e2big)
 		snprintf(why, len,
@@ -761,6 +766,11 @@ static int start(struct pod_work *w)
 		if (cs_exec_file_set_path(&w->f, arg0 ? arg0 : "(the image's entrypoint)") < 0)
 			return -ENOMEM;
 		w->f.known = false;
+		/* Twenty-fifth pass, part A: the placeholder was named as a file
+		 * ("(the\x20image's\x20entrypoint)", "about \"(the image's
+		 * entrypoint)\""), word for word what a pod whose command is that
+		 * text gave. */
+		w->f.unnamed = !arg0;
 	}
 	argv_too_big(w);
 	/* The file is named (and, with an image, resolved) first, so the

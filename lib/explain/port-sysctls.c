@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../internal/cleanup.h"
+#include "../internal/util.h"
 #include "internal/sysctl-int.h"
 #include "pod-internal.h"
 #include "strf.h"
@@ -161,7 +162,7 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	static const size_t orders[2][2] = {{0, 1}, {1, 0}};
 	struct port_write pw[2];
 	const struct port_write *bad[2] = {NULL, NULL};
-	char why[2][128];
+	char why[2][128], word[2][CS_WORD_ROOM];
 	size_t n = 0;
 	bool crio;
 	const char *v;
@@ -191,7 +192,8 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	if (r[0] && r[1]) {
 		*refused = cs_strf("runc cannot write %s %s=%s: write /proc/sys/net/ipv4/%s: "
 				   "invalid argument (%s)",
-				   bad[b]->who, bad[b]->key, bad[b]->value,
+				   bad[b]->who, bad[b]->key,
+				   cs_word_clip(word[0], sizeof(word[0]), bad[b]->value),
 				   bad[b]->key + strlen("net.ipv4."), why[b]);
 		return *refused ? 1 : -ENOMEM;
 	}
@@ -204,8 +206,10 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 		*some = cs_strf("runc writes sysctls in a Go map's order, new at each start: "
 				"written first, %s %s=%s is refused (%s); a start that writes "
 				"%s %s=%s first works (the kubelet retries)",
-				bad[b]->who, bad[b]->key + strlen("net.ipv4."), bad[b]->value,
-				why[b], other->who, other->key + strlen("net.ipv4."), other->value);
+				bad[b]->who, bad[b]->key + strlen("net.ipv4."),
+				cs_word_clip(word[0], sizeof(word[0]), bad[b]->value), why[b],
+				other->who, other->key + strlen("net.ipv4."),
+				cs_word_clip(word[1], sizeof(word[1]), other->value));
 	}
 	return *some ? 0 : -ENOMEM;
 }

@@ -101,7 +101,7 @@ static int exec_fails(const struct cs_exec_result *res, const struct cs_steps *s
  */
 static char *path_word(const struct cs_exec_file *f)
 {
-	return cs_word_dup(f->path ? f->path : "", '"');
+	return f->unnamed ? strdup(f->path) : cs_word_dup(f->path ? f->path : "", '"');
 }
 
 static int effective(const struct cs_cred *post, const char *path, const struct cs_steps *st,

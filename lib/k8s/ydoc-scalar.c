@@ -44,7 +44,8 @@ const char *ydoc_dq_escapes(const char *raw, size_t len)
 		if (raw[i] != '\\')
 			continue;
 		if (raw[++i] == '/')
-			return "the escape '\\/' in a double-quoted scalar: Kubernetes (go-yaml, "
+			return "the escape backslash then '/' in a double-quoted scalar: "
+			       "Kubernetes (go-yaml, "
 			       "YAML 1.1) refuses it (found unknown escape character); write '/'";
 		n = raw[i] == 'u' ? 4 : raw[i] == 'U' ? 8 : 0;
 		for (size_t k = 1; k <= n && i + k < len && hex(raw[i + k]) >= 0; k++)
@@ -52,7 +53,8 @@ const char *ydoc_dq_escapes(const char *raw, size_t len)
 		if (n && v >= 0xd800 && v <= 0xdfff)
 			return "a UTF-16 surrogate escaped in a double-quoted scalar: Kubernetes "
 			       "(go-yaml) refuses it (found invalid Unicode character escape "
-			       "code); write the character itself, or \\U and its 8 hex digits";
+			       "code); write the character itself, or backslash then 'U' and 8 hex "
+			       "digits";
 		/* any other escape: both read it the same, or both refuse it (libfyaml
 		 * has said so before this is asked) */
 	}

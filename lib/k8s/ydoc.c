@@ -142,6 +142,22 @@ static int node_error(const struct reader *r, const struct ydoc_node *n, const c
 }
 
 /*
+ * A key given twice, named when it is text: "duplicate key" alone left the
+ * reader to find which (twenty-fifth pass, part A); go-yaml, which
+ * Kubernetes reads with, says `key "x" already set in map`. Cut at 64
+ * bytes on a character.
+ */
+static int duplicate_key(const struct reader *r, const struct ydoc_node *n)
+{
+	char msg[128];
+
+	if (n->kind != YDOC_SCALAR)
+		return node_error(r, n, "duplicate key");
+	cs_format_cut(msg, sizeof(msg), "duplicate key '%.*s%s'", CS_MSG_CUT(n->u.text, n->n, 64));
+	return node_error(r, n, msg);
+}
+
+/*
  * An error at a place of the text (libfyaml's 0-based line and column, the
  * column as the user's text counts it on line 1: see DOC_PREFIX), as the
  * checks made on tokens report them.
@@ -411,7 +427,7 @@ static int attach(struct reader *r, struct ydoc_node *n)
 	 * `? [kN]` keys took lint 9 s (4x a doubling, session 16). */
 	if (f->node->kind == YDOC_MAP && have % 2 == 0 && (is_scalar_like(n) || !r->go_yaml_keys) &&
 	    (rc = ydoc_keys_seen(&f->keys, pending_from(r, f->base), have / 2, n)) != 0)
-		return rc < 0 ? rc : node_error(r, n, "duplicate key");
+		return rc < 0 ? rc : duplicate_key(r, n);
 	if ((rc = GROW(r, pending, r->n_pending + 1)) < 0)
 		return rc;
 	r->pending[r->n_pending++] = n;

@@ -61,6 +61,53 @@ cs_mask_t cs_policy_pod_caps(const struct cs_k8s_pod *pod)
 	return m;
 }
 
+/*
+ * Twenty-fifth pass, part A: `policy vap|kyverno|gatekeeper FILE` left a
+ * name that is no capability ("BOGUS") and ALL out of the allowed list with
+ * nothing said, and wrote a policy that denies the very pod it was made
+ * from (exit 0); custom-scc refused the name, but its message named no file.
+ */
+int cs_policy_pod_caps_checked(const struct cs_k8s_pod *pod, bool all_refused, cs_mask_t *out,
+			       struct cs_diag *d)
+{
+	cs_mask_t m = 0;
+
+	for (size_t i = 0; i < pod->n_containers; i++) {
+		const struct cs_k8s_sc *sc = &pod->containers[i].sc;
+
+		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++) {
+			int c = cs_policy_cap_normalise(sc->add.v[k]);
+			cs_cleanup_free char *name = NULL;
+
+			if (c >= 0) {
+				m |= CS_BIT(c);
+				continue;
+			}
+			if (c == CS_POLICY_CAP_ALL && !all_refused)
+				continue;
+			/* The name as a word of the sentence (word.c). */
+			if (!(name = cs_word_dup(pod->containers[i].name, '"')))
+				return -ENOMEM;
+			if (d)
+				cs_diag_file(d, pod->file);
+			if (c == CS_POLICY_CAP_ALL)
+				return cs_diag_set(
+				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
+				    "capabilities.add",
+				    "container %s adds \"%s\": these policies never "
+				    "allow ALL; name the capabilities it needs (--caps)",
+				    name, sc->add.v[k]);
+			return cs_diag_set(d, EINVAL, sc->add_pos.line, sc->add_pos.column,
+					   "capabilities.add",
+					   "container %s adds \"%s\", which is no capability name",
+					   name, sc->add.v[k]);
+		}
+	}
+	if (out)
+		*out = m;
+	return 0;
+}
+
 static int violation(struct cs_policy_check *r, size_t ci, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int violation(struct cs_policy_check *r, size_t ci, const char *rule, const char *fmt, ...)

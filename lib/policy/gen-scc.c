@@ -268,6 +268,19 @@ out:
 	return rc;
 }
 
+/* d (set with err) about the pod: its file, and its place when d has none. */
+static int pod_diag(const struct cs_k8s_pod *pod, struct cs_diag *d, int err)
+{
+	if (d && pod->file) {
+		cs_diag_file(d, pod->file);
+		if (!d->line) {
+			d->line = pod->pos.line;
+			d->column = pod->pos.column;
+		}
+	}
+	return err;
+}
+
 int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_policy_gen *g, FILE *f,
 			       struct cs_diag *d)
 {
@@ -277,35 +290,29 @@ int cs_policy_write_custom_scc(const struct cs_k8s_pod *pod, const struct cs_pol
 	FILE *mf;
 	int rc;
 
+	/* Twenty-fifth pass, part A: a refusal about what the pod says named
+	 * neither its file nor where the pod is ("custom-scc: namespace:
+	 * 'x' is not a namespace name"): the pod's file and place now. */
 	if (!ns)
-		return cs_diag_set(
-		    d, EINVAL, 0, 0, "namespace",
-		    "the Role and RoleBinding need a namespace (the pod names none)");
+		return pod_diag(pod, d,
+				cs_diag_set(d, EINVAL, 0, 0, "namespace",
+					    "the Role and RoleBinding need a namespace (the pod "
+					    "names none)"));
 	if ((rc = cs_policy_gen_valid(g, ns, d)) < 0)
-		return rc;
+		return d && ((ns == pod->namespace && !strcmp(d->field, "namespace")) ||
+			     (g->service_account == pod->service_account &&
+			      !strcmp(d->field, "serviceAccountName")))
+			   ? pod_diag(pod, d, rc)
+			   : rc;
 	if (pod->required_scc && strcmp(pod->required_scc, g->name))
-		return cs_diag_set(d, EINVAL, 0, 0, "openshift.io/required-scc",
-				   "the pod requires another SCC by name");
+		return pod_diag(pod, d,
+				cs_diag_set(d, EINVAL, 0, 0, "openshift.io/required-scc",
+					    "the pod requires another SCC by name ('%s')",
+					    pod->required_scc));
 	/* An SCC that allows a name no runtime knows only moves the failure
 	 * to container creation (CRI-O, Docker) or hides it (containerd). */
-	for (size_t i = 0; i < pod->n_containers; i++) {
-		const struct cs_k8s_sc *sc = &pod->containers[i].sc;
-
-		for (size_t k = 0; sc->caps_set && k < sc->add.n; k++)
-			if (cs_policy_cap_normalise(sc->add.v[k]) == -EINVAL) {
-				/* The name as a word of the sentence (word.c). */
-				cs_cleanup_free char *name =
-				    cs_word_dup(pod->containers[i].name, '"');
-
-				if (!name)
-					return -ENOMEM;
-				return cs_diag_set(
-				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
-				    "capabilities.add",
-				    "container %s adds \"%s\", which is no capability name", name,
-				    sc->add.v[k]);
-			}
-	}
+	if ((rc = cs_policy_pod_caps_checked(pod, false, NULL, d)) < 0)
+		return rc;
 	if (!(mf = cs_memstream_open(&buf, &len)))
 		return -ENOMEM;
 	rc = write_scc(pod, g, mf);

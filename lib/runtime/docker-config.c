@@ -786,10 +786,16 @@ int cs_docker_config_parse(struct cs_docker_config *c, const char *buf, size_t l
 
 		/* Go keeps the last of two equal keys; which one the writer
 		 * meant cannot be told */
-		if (m && !m[13])
+		if (m && (!m[13] || m[13] == ' ')) {
+			char key[96]; /* " 'KEY'": the checker's 64 bytes and a cut's "..." */
+
+			snprintf(key, sizeof(key), "%s", m + 13);
 			snprintf(d->message, sizeof(d->message),
-				 "a key given twice: dockerd keeps the last, capscope refuses "
-				 "to guess which was meant");
+				 "%s%s%s: dockerd keeps the last, capscope refuses to guess which "
+				 "was meant",
+				 key[0] ? "the key" : "a key given twice", key,
+				 key[0] ? " is given twice" : "");
+		}
 		*c = keep; /* nothing partial */
 		return e;
 	}

@@ -16,6 +16,7 @@
 #include "capscope/runtime.h"
 #include "capscope/text.h"
 #include "../internal/kernel-open.h"
+#include "../internal/util.h"
 
 #define L "runtime"
 
@@ -258,11 +259,13 @@ int cs_runc_pre_exec(const struct cs_oci_process *p, const struct cs_cred *start
 static const struct cs_exec_file *errdot(const struct cs_exec_file *f, struct cs_steps *st,
 					 struct cs_exec_file *none)
 {
+	char w[CS_WORD_ROOM]; /* a file as one word of the step (lib/word.c) */
+
 	cs_steps_add(st, L, "runc.lookpath.dot",
 		     "exec.LookPath finds %s through a relative $PATH entry (from process.cwd) "
 		     "and refuses it (Go's ErrDot: cannot run executable found relative to "
 		     "current directory): the process does not start",
-		     f->path);
+		     cs_word_clip(w, sizeof(w), f->path));
 	memset(none, 0, sizeof(*none));
 	none->path = f->path;
 	none->error = ENOENT;
@@ -284,7 +287,7 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 	const struct cs_exec_file *first = f;
 	unsigned n = 1;
 	int stop;
-	char *dir;
+	char *dir, w1[CS_WORD_ROOM], w2[CS_WORD_ROOM], w3[CS_WORD_ROOM]; /* words of the steps */
 
 	if (!f->from_path || (stop = cs_exec_file_unreachable(c, f)) < 0) {
 		res->path_index = 0;
@@ -297,8 +300,9 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 		cs_steps_add(st, L, "runc.lookpath",
 			     "exec.LookPath cannot stat %s as uid %u (directory %s is not "
 			     "searchable) and takes the next $PATH entry's: %s",
-			     first->path, (unsigned)c->uid[3], dir ? dir : "(out of memory)",
-			     f->path);
+			     cs_word_clip(w1, sizeof(w1), first->path), (unsigned)c->uid[3],
+			     dir ? cs_word_clip(w2, sizeof(w2), dir) : "(out of memory)",
+			     cs_word_clip(w3, sizeof(w3), f->path));
 		res->path_index = n;
 		free(dir);
 		return f->path_relative ? errdot(f, st, none) : f;
@@ -306,7 +310,8 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 	cs_steps_add(st, L, "runc.lookpath",
 		     "exec.LookPath can stat none of the $PATH candidates as uid %u (%s: "
 		     "directory %s is not searchable): executable file not found in $PATH",
-		     (unsigned)c->uid[3], first->path, dir ? dir : "(out of memory)");
+		     (unsigned)c->uid[3], cs_word_clip(w1, sizeof(w1), first->path),
+		     dir ? cs_word_clip(w2, sizeof(w2), dir) : "(out of memory)");
 	free(dir);
 	memset(none, 0, sizeof(*none));
 	none->path = first->path;

@@ -79,6 +79,11 @@ struct tp {
 	struct slot *slots; /* every table's keys, hashed (see child) */
 	size_t nslots, nused;
 	unsigned odd_line, odd_column; /* the first key cs_toml_odd_key names */
+	/* The dotted name of the table keys go into (the [header], and the
+	 * keys of the inline tables being read), as messages name a key. */
+	char path[256];
+	size_t path_len;
+	bool path_cut;
 };
 
 static int fail(struct tp *t, const char *at, const char *fmt, ...)
@@ -368,6 +373,53 @@ static bool odd_for_go_toml_v1(const char *src, const char *end, const char *par
 	return strpbrk(part, "\"\\") != NULL;
 }
 
+/* part after the name at out[*len] (size bytes), ".part" (as "...",
+ * quoted, when not bare); *cut once it does not fit. */
+static void name_put(char *out, size_t size, size_t *len, bool *cut, const char *part)
+{
+	bool bare = *part != '\0';
+	int n;
+
+	if (*cut)
+		return;
+	for (const char *c = part; *c && bare; c++)
+		bare = bare_ch(*c);
+	n = snprintf(out + *len, size - *len, "%s%s%s%s", *len ? "." : "", bare ? "" : "\"", part,
+		     bare ? "" : "\"");
+	if (n < 0 || (size_t)n >= size - *len) {
+		out[*len] = '\0';
+		*cut = true;
+		return;
+	}
+	*len += (size_t)n;
+}
+
+/*
+ * A key's whole name, as TOML writes it: the table it is in, then its
+ * parts up to upto ("crio.runtime.default_capabilities"), "..." after a
+ * name too long for buf. Twenty-fifth pass, part A: a message named the
+ * last part alone: `[crio.runtime]` twice was "table 'runtime' defined
+ * twice", a key of it "key 'default_capabilities' defined twice".
+ */
+struct keyname {
+	char s[200];
+};
+
+static struct keyname key_name(const struct tp *t, const char *const *k, size_t upto)
+{
+	struct keyname b;
+	size_t len = t->path_len < sizeof(b.s) ? t->path_len : 0;
+	bool cut = t->path_cut || t->path_len >= sizeof(b.s);
+
+	memcpy(b.s, t->path, len);
+	b.s[len] = '\0';
+	for (size_t i = 0; i <= upto; i++)
+		name_put(b.s, sizeof(b.s) - 3, &len, &cut, k[i]);
+	if (cut)
+		strcpy(b.s + len, "...");
+	return b;
+}
+
 /* A key: parts separated by dots, each bare or a one-line quoted string;
  * hdr: a table's name in [ ] or [[ ]]. */
 static int key(struct tp *t, struct keypath *kp, bool hdr)
@@ -557,6 +609,9 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 	const char *kat = t->p;
 	int r;
 
+	const size_t path_len = t->path_len;
+	const bool path_cut = t->path_cut;
+
 	if ((r = key(t, &kp, false)) < 0)
 		return r;
 	if (eof(t) || *t->p != '=')
@@ -564,8 +619,15 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 	t->p++;
 	ws(t);
 	/* the key's parts are levels of the tree, as the value's nesting is:
-	 * inline tables of dotted keys nest no deeper than MAX_DEPTH in all */
-	if ((r = value(t, &v, depth + (int)kp.n)) < 0)
+	 * inline tables of dotted keys nest no deeper than MAX_DEPTH in all;
+	 * an inline table's keys are named after this key */
+	for (size_t i = 0; i < kp.n; i++)
+		name_put(t->path, sizeof(t->path), &t->path_len, &t->path_cut, kp.k[i]);
+	r = value(t, &v, depth + (int)kp.n);
+	t->path_len = path_len;
+	t->path[path_len] = '\0';
+	t->path_cut = path_cut;
+	if (r < 0)
 		return r;
 	for (size_t i = 0; i + 1 < kp.n; i++) {
 		struct cs_toml_value *c = child(t, tbl, kp.k[i]);
@@ -577,12 +639,13 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 			return fail(
 			    t, kat,
 			    "'%s' is a table declared elsewhere: dotted keys cannot add to it",
-			    kp.k[i]);
+			    key_name(t, kp.k, i).s);
 		} else if (c->internal_flags_ & F_FROZEN) {
 			return fail(t, kat, "'%s' is an inline value: it cannot be extended",
-				    kp.k[i]);
+				    key_name(t, kp.k, i).s);
 		} else if (c->type != CS_TOML_TABLE) {
-			return fail(t, kat, "'%s' is already a value, not a table", kp.k[i]);
+			return fail(t, kat, "'%s' is already a value, not a table",
+				    key_name(t, kp.k, i).s);
 		}
 		/* each table once: `a.b.c.kN = 1` on 20,000 lines held a.b.c
 		 * 20,000 times (some 30 MB of a 4 MB file's 86, session 16) */
@@ -603,7 +666,7 @@ static int keyval(struct tp *t, struct cs_toml_value *base, bool top, int depth)
 		tbl = c;
 	}
 	if (child(t, tbl, kp.k[kp.n - 1]))
-		return fail(t, kat, "key '%s' defined twice", kp.k[kp.n - 1]);
+		return fail(t, kat, "key '%s' defined twice", key_name(t, kp.k, kp.n - 1).s);
 	if (v->type == CS_TOML_ARRAY || v->type == CS_TOML_TABLE)
 		freeze(v);
 	return push(t, tbl, kp.k[kp.n - 1], v);
@@ -971,6 +1034,9 @@ static int header(struct tp *t)
 		t->pending[i]->internal_flags_ |= F_EXPLICIT;
 	t->npending = 0;
 	t->p += aot ? 2 : 1;
+	t->path_len = 0; /* a header names its table from the top */
+	t->path[0] = '\0';
+	t->path_cut = false;
 	if ((r = key(t, &kp, true)) < 0)
 		return r;
 	if (!at(t, aot ? "]]" : "]"))
@@ -988,18 +1054,22 @@ static int header(struct tp *t)
 				c->internal_flags_ |= F_AOT;
 		} else if (c->internal_flags_ & F_FROZEN) {
 			return fail(t, hat, "'%s' is an inline value: it cannot be extended",
-				    kp.k[i]);
+				    key_name(t, kp.k, i).s);
 		} else if (last && !aot && (c->internal_flags_ & F_EXPLICIT)) {
-			return fail(t, hat, "table '%s' defined twice", kp.k[i]);
+			return fail(t, hat, "table '%s' defined twice", key_name(t, kp.k, i).s);
 		} else if (last && aot && !(c->internal_flags_ & F_AOT)) {
-			return fail(t, hat, "'%s' is not an array of tables", kp.k[i]);
+			return fail(t, hat, "'%s' is not an array of tables",
+				    key_name(t, kp.k, i).s);
 		} else if (!last && c->type == CS_TOML_ARRAY && (c->internal_flags_ & F_AOT)) {
 			c = c->items[c->n - 1]; /* [a.b] after [[a]]: the last a */
 		} else if (c->type != CS_TOML_TABLE && !(last && aot)) {
-			return fail(t, hat, "'%s' is already a value, not a table", kp.k[i]);
+			return fail(t, hat, "'%s' is already a value, not a table",
+				    key_name(t, kp.k, i).s);
 		}
 		tbl = c;
 	}
+	for (size_t i = 0; i < kp.n; i++)
+		name_put(t->path, sizeof(t->path), &t->path_len, &t->path_cut, kp.k[i]);
 	tbl->internal_flags_ |= F_EXPLICIT;
 	if (aot) {
 		struct cs_toml_value *el = node(t, CS_TOML_TABLE, hat);

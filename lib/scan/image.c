@@ -2042,6 +2042,37 @@ static int find_entrypoint(struct img *im, const struct cs_image_config *c, char
 
 static int apply_config_bytes(struct img *im, const char *data, size_t len);
 
+/*
+ * A JSON document of the image (manifest.json, index.json, a manifest, the
+ * config) refused at a line and column: those are the document's, which
+ * the message names before them, not the archive's. Twenty-fifth pass,
+ * part A: `explain pod --image a.tar` said "a.tar:2:20: config: config.User
+ * must be a string", line 2 of the tar, and `scan` "a.tar: 1:32:
+ * manifest.json: not valid JSON"; now "a.tar: CID.json:2:20: config.User
+ * must be a string" and "a.tar: manifest.json:1:32: not valid JSON". The
+ * parsers' labels of the document ("config", "manifest.json", "index",
+ * "manifest") give way to its name; a field of it stays after the place.
+ */
+static int member_at(struct img *im, const char *member, int rc)
+{
+	static const char *const labels[] = {"", "config", "manifest.json", "index", "manifest"};
+	struct cs_diag *d = im->d;
+	char f[sizeof(d->field)];
+	bool label = false;
+
+	if (rc >= 0 || !d || !d->line || !member)
+		return rc;
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		label = label || !strcmp(d->field, labels[i]);
+	if (label)
+		cs_format_cut(f, sizeof(f), "%s:%u:%u", member, d->line, d->column);
+	else
+		cs_format_cut(f, sizeof(f), "%s:%u:%u: %s", member, d->line, d->column, d->field);
+	memcpy(d->field, f, sizeof(f));
+	d->line = d->column = 0;
+	return rc;
+}
+
 /* digest: the one that names the config blob (OCI), NULL when none does. */
 /* unplatformed: the digest of the manifest, when it came from an index entry
  * without a platform: its config's platform is matched (cs_img_config_platform) */
@@ -2065,9 +2096,9 @@ static int apply_config(struct img *im, const char *config_name, const char *dig
 	}
 	if (unplatformed && (rc = cs_img_config_platform(data, len, unplatformed, im->d)) < 0) {
 		free(owned);
-		return rc;
+		return member_at(im, config_name, rc);
 	}
-	rc = apply_config_bytes(im, data, len);
+	rc = member_at(im, config_name, apply_config_bytes(im, data, len));
 	free(owned);
 	return rc;
 }
@@ -2396,7 +2427,7 @@ static int read_oci(struct img *im)
 	rc = get_blob(im, "index.json", &data, &len, &owned);
 	if (rc < 0)
 		return rc;
-	rc = cs_img_oci_index(data, len, &m, im->d);
+	rc = member_at(im, "index.json", cs_img_oci_index(data, len, &m, im->d));
 	free(owned);
 	snprintf(im->oci_manifest, sizeof(im->oci_manifest), "index.json");
 	for (depth = 0; rc == 0 && m.index_child && depth < 4; depth++) {
@@ -2425,7 +2456,8 @@ static int read_oci(struct img *im)
 			free(owned);
 		if (rc == 0) {
 			/* read as its descriptor says, as containerd reads it */
-			rc = cs_img_oci_child(data, len, type, child, &m, im->d);
+			rc = member_at(im, name,
+				       cs_img_oci_child(data, len, type, child, &m, im->d));
 			free(owned);
 		}
 		free(child);
@@ -2464,7 +2496,7 @@ static int read_docker(struct img *im)
 	size_t len = 0;
 	int rc;
 
-	rc = cs_img_docker_manifest(b->data, b->len, &m, im->d);
+	rc = member_at(im, "manifest.json", cs_img_docker_manifest(b->data, b->len, &m, im->d));
 	if (rc < 0)
 		return rc;
 	/* docker load reads the config first (the image is named by it) and
@@ -2474,12 +2506,12 @@ static int read_docker(struct img *im)
 		rc = cs_diag_set(im->d, EINVAL, 0, 0, "manifest.json",
 				 "names no Config: docker load refuses the image");
 	else if ((rc = get_blob(im, m.config, &data, &len, &owned)) == 0)
-		rc = cs_img_docker_diff_ids(data, len, &m, im->d);
+		rc = member_at(im, m.config, cs_img_docker_diff_ids(data, len, &m, im->d));
 	if (rc == 0)
 		rc = read_layers(im, &m, false);
 	im->layer_digest = NULL;
 	if (rc == 0)
-		rc = apply_config_bytes(im, data, len);
+		rc = member_at(im, m.config, apply_config_bytes(im, data, len));
 	free(owned);
 	cs_img_manifest_free(&m);
 	return rc;

@@ -55,7 +55,7 @@ like "$(cat out.txt)" 'Entrypoint: /bin/nc\\x1b\[1A\\nContainer\\x20forged-cmd\\
 is "$(grep -c '^runc, before execve' out.txt)" 0 "explain pod: the container stops in runc's init (the sysctl): no 'before execve' row"
 like "$(cat out.txt)" 'FOO\\x1b\[5m\\nContainer\\x20forged-cap +not effective' "explain pod: a requested capability name escaped (a space as \\x20: tests/cli/cell-spaces)"
 like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer\\x20forged-pod' "explain pod: the pod name escaped"
-like "$(cat out.txt)" 'ip_unprivileged_port_start=2000\\x1b\[31m' "explain pod: a sysctl value escaped"
+like "$(cat out.txt)" 'ip_unprivileged_port_start="2000\\x1b\[31m"' "explain pod: a sysctl value escaped, one quoted word (twenty-fifth pass)"
 like "$(cat out.txt)" 'scc\\x1b\[41m\\nContainer forged-scc' "explain pod: the SCC name escaped"
 is "$(grep -c $'\x1b' out.txt)" 0 "explain pod: not one ESC byte"
 like "$(cat out.txt)" 'RUN \["setcap", "cap_net_bind_service\+ep", "/bin/nc\\u001b\[1A\\nContainer forged-cmd \(app\)"\]' \
@@ -159,4 +159,37 @@ first=$(jq -r '.. | strings | select(startswith("NET_ADMIN"))' <<<"$js" | head -
 is "$(printf %s "$first" | od -An -tx1 | tr -d ' \n')" \
   "4e45545f41444d494ef3a081a5f3a081b6f3a081a9f3a081ac" "…which read back as the same string"
 
+# Twenty-fifth pass, part A: three more names of the pod written raw into a
+# step (a value's words read as the sentence's): the helper's command, a
+# relative workingDir, an env entry's name past MAX_ARG_STRLEN. One word each.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, workingDir: "x y: fine", command: ["/usr/bin/set_ambient", "/app (then drops CAP_NET_BIND_SERVICE)"]}]}\n' >w1.yaml
+"$CAPSCOPE" explain pod w1.yaml >w1.txt 2>&1
+like "$(cat w1.txt)" 'runc\.cwd: the working directory "x y: fine" is not an absolute path' "a relative workingDir: one quoted word"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: ["/usr/bin/set_ambient", "/app (then drops CAP_NET_BIND_SERVICE)"]}]}\n' >w2.yaml
+"$CAPSCOPE" explain pod w2.yaml >w2.txt 2>&1
+like "$(cat w2.txt)" 'helper\.start: set_ambient raises CAP_NET_BIND_SERVICE to ambient, then execs "/app \(then drops CAP_NET_BIND_SERVICE\)"' "the helper's command: one quoted word"
+python3 -c 'print("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: [/bin/x], env: [{name: \"A B\", value: \"%s\"}]}]}" % ("v" * 140000))' >w3.yaml
+"$CAPSCOPE" explain pod w3.yaml >w3.txt 2>&1
+like "$(cat w3.txt)" 'execve\.e2big: env "A B" \(line 4\) is 140004 bytes' "an env name past MAX_ARG_STRLEN: one quoted word"
+# runc's exec.LookPath steps named the file found and the directory raw
+# (lib/runtime/runc.c): a relative $PATH entry "a b (ok)".
+mkdir -p "rf/a b (ok)" && cp /bin/true "rf/a b (ok)/nc"
+printf '{"config":{"WorkingDir":"/","Env":["PATH=a b (ok)"],"Entrypoint":["nc"]}}' >rdot.json
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >rp.yaml
+"$CAPSCOPE" explain pod --rootfs rf --image-config rdot.json rp.yaml >w4.txt 2>&1
+like "$(cat w4.txt)" 'runc\.lookpath\.dot: exec\.LookPath finds "/a b \(ok\)/nc" through a relative' "runc's LookPath: the file one quoted word"
+# The placeholder of an entrypoint no one named read as a file of that name:
+# a pod whose command is "(the image's entrypoint)" gave the same text word
+# for word as one with no command. Now the placeholder is as it is, the
+# command a quoted word and a cell, and JSON's exec.path null for the first.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >noc.yaml
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, command: ["(the image'"'"'s entrypoint)"]}]}\n' >fakec.yaml
+"$CAPSCOPE" explain pod noc.yaml >noc.txt 2>&1
+"$CAPSCOPE" explain pod fakec.yaml >fakec.txt 2>&1
+ok "$(diff -q <(sed 1d noc.txt) <(sed 1d fakec.txt) >/dev/null; echo $((! $?)))" "no command and a command '(the image''s entrypoint)': two texts"
+like "$(cat noc.txt)" "Entrypoint: \\(the image's entrypoint\\) \\(assumed plain" "no command: the placeholder as it is"
+like "$(cat noc.txt)" "execve\\.file-assumed: nothing is known about \\(the image's entrypoint\\):" "…and so in the step"
+like "$(cat fakec.txt)" "execve\\.file-assumed: nothing is known about \"\\(the image's entrypoint\\)\":" "the command of that text: a quoted word"
+is "$("$CAPSCOPE" explain pod --json noc.yaml | jq -c '.containers[0].exec.path')" "null" "no command: exec.path null"
+is "$("$CAPSCOPE" explain pod --json fakec.yaml | jq -r '.containers[0].exec.path')" "(the image's entrypoint)" "the command: exec.path its text"
 done_testing

@@ -62,8 +62,8 @@ app false app.img 1001 0x0000000000000400
 proxy false side.img 101 0x0000000000000000" \
   "bare REFs: app and proxy get their archives (USER, file caps), init is not given"
 is "$(jq -r '.containers[1].image.matched' <<<"$out")" "registry.example.com/team/app" "JSON: the REF that matched"
-is "$(jq -r '.containers[0] | [.image.ref, .exec.path] | join(" ")' <<<"$out")" "busybox:1.36 (the image's entrypoint)" \
-  "init: its image named in JSON, its entrypoint assumed"
+is "$(jq -r '.containers[0] | [.image.ref, (.exec.path // "null")] | join(" ")' <<<"$out")" "busybox:1.36 null" \
+  "init: its image named in JSON, its entrypoint assumed: no command named, exec.path null (twenty-fifth pass)"
 
 # The same container, with its archive given alone (--image ARCHIVE): the same prediction.
 a=$(jq -S '.containers[1] | del(.image)' <<<"$out")

@@ -74,4 +74,33 @@ is "$(cat err)" "capscope scan: oci: index.json: manifests: '$M': not in the lay
 "$CAPSCOPE" scan --json docker.tar 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["targets"][0]["error"])' >jerr
 is "$(cat jerr)" "manifest.json: Layers[1]: 'gone"$'\x1b'"[31m x"$'\u202e'".tar': not in the archive" \
   "--json: the same message, the name as JSON holds it"
+# Twenty-fifth pass, part A: a JSON document of the image refused at a line
+# and column named them as the archive's ("img.tar:2:20: config: ...",
+# scan "img.tar: 1:32: manifest.json: ..."): they are the document's, named
+# before them.
+python3 - <<'PY'
+import io, json, os, tarfile
+def tar_of(files, out):
+    with tarfile.open(out, 'w') as t:
+        for name, data in files:
+            i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+b = io.BytesIO(); tarfile.open(fileobj=b, mode='w').close(); layer = b.getvalue()
+man = json.dumps([{"Config": "cfg.json", "Layers": ["l.tar"]}]).encode()
+import hashlib
+ids = ', "rootfs": {"type": "layers", "diff_ids": ["sha256:%s"]}}' % hashlib.sha256(layer).hexdigest()
+tar_of([("cfg.json", b'{"os": "linux",\n "config": {"User": 5}' + ids.encode()), ("l.tar", layer), ("manifest.json", man)], "cfg-type.tar")
+tar_of([("cfg.json", b'{}'), ("l.tar", layer), ("manifest.json", b'[{"Config": "cfg.json",\n "Layers": ["l.tar"]} ')], "man-syntax.tar")
+os.makedirs("oci-bad", exist_ok=True)
+open("oci-bad/oci-layout", "w").write('{"imageLayoutVersion": "1.0.0"}')
+open("oci-bad/index.json", "w").write('{"schemaVersion": 2,\n "manifests": [}')
+PY
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >pod.yaml
+for c in "cfg-type.tar|cfg\\.json:2:21: config\\.User must be a string" \
+  "man-syntax.tar|manifest\\.json:2:23: not valid JSON: " "oci-bad|index\\.json:2:16: not valid JSON: "; do
+  a=${c%%|*} want=${c#*|}
+  err=$("$CAPSCOPE" scan "$a" 2>&1 >/dev/null)
+  like "$err" "^capscope scan: ${a//./\\.}: $want" "scan $a: the document's line and column after its name"
+  err=$("$CAPSCOPE" explain pod --image "$a" pod.yaml 2>&1 >/dev/null)
+  like "$err" "^capscope explain pod: --image: ${a//./\\.}: $want" "explain pod --image $a: the same"
+done
 done_testing

@@ -32,6 +32,53 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{nam
 like "$(cat err.txt)" 'crio\.conf:2:[0-9]+: .*a backslash that ends a line must be followed by the newline' \
   "crio.conf: a line-ending backslash named in words, with file, line and column"
 ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "crio.conf: no doubled backslash in the message"
+# Twenty-fifth pass, part A: the JSON and YAML readers' own escapes said
+# "(\\q)", "\\u wants...", "(\\uD800)", "the escape '\\/'": a text the
+# file does not hold.
+for v in '\q' '\u12' '\ud800' '\udc00x'; do
+  printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x%sy"],"cwd":"/"}}' "$v" >b/config.json
+  "$CAPSCOPE" explain oci b >/dev/null 2>err.txt
+  is "$?" 2 "explain oci: args with '$v': an input error"
+  like "$(cat err.txt)" '^capscope explain oci: b/config\.json:1:[0-9]+: not valid JSON: ' "…at its line and column"
+  ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "…no doubled backslash in the message ($(cat err.txt))"
+done
+like "$(cat err.txt)" 'surrogate \(U\+DC00, escaped\)' "…the surrogate named as U+DC00"
+for v in '\/' '\ud83d\ude00'; do
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: "p%s"}\nspec: {containers: [{name: c, image: i}]}\n' "$v" >esc.yaml
+  "$CAPSCOPE" lint esc.yaml >/dev/null 2>err.txt
+  is "$?" 2 "lint: a name with '$v': an input error"
+  like "$(cat err.txt)" '^capscope lint: esc\.yaml:3:[0-9]+: YAML: ' "…at its line and column"
+  ok "$(grep -q '\\\\' err.txt; echo $((! $?)))" "…no doubled backslash in the message ($(cat err.txt))"
+done
+# Twenty-fifth pass, part A: a key given twice is named, as go-yaml names
+# it ("key \"metadata\" already set in map"); it was "duplicate key" alone.
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nmetadata: {name: q}\nspec: {containers: [{name: c, image: i}]}\n' >dup.yaml
+"$CAPSCOPE" lint dup.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope lint: dup.yaml:4:1: YAML: duplicate key 'metadata'" "YAML: the key given twice named"
+printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/","\\u0061rgs":[]}}' >b/config.json
+"$CAPSCOPE" explain oci b >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain oci: b/config.json:1:109: not valid JSON: duplicate key 'args'" "JSON: the key given twice named, decoded"
+printf '{"no-new-privileges": true, "no-new-privileges": false}' >daemon.json
+"$CAPSCOPE" explain pod --runtime docker@20.10 --docker-config daemon.json pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: daemon.json:1:30: the key 'no-new-privileges' is given twice: dockerd keeps the last, capscope refuses to guess which was meant" \
+  "daemon.json: the key given twice named"
+k="x'\\u001b[31m$(printf 'L%.0s' $(seq 100))"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {"%s": a, "%s": b}}\nspec: {containers: [{name: c, image: i}]}\n' "$k" "$k" >dup.yaml
+"$CAPSCOPE" lint dup.yaml >/dev/null 2>err.txt
+like "$(cat err.txt)" "^capscope lint: dup\\.yaml:3:[0-9]+: YAML: duplicate key 'x''\\\\x1b\\[31mL+\\.\\.\\.'$" \
+  "a hostile key: its quote doubled, escaped, cut at 64 bytes"
+# TOML: a key or table named whole, with its table (it was the last part
+# alone: "table 'runtime' defined twice").
+printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\n[crio.runtime]\n' >crio.conf
+"$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: table 'crio.runtime' defined twice" "crio.conf: a table twice named whole"
+printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\ndefault_capabilities = ["KILL"]\n' >crio.conf
+"$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: key 'crio.runtime.default_capabilities' defined twice" "crio.conf: a key twice named whole"
+printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = true\nenable_unprivileged_ports = false\n' >config.toml
+"$CAPSCOPE" explain pod --runtime containerd --containerd-config config.toml pod.yaml >/dev/null 2>err.txt
+is "$(cat err.txt)" "capscope explain pod: config.toml:4:1: key 'plugins.\"io.containerd.grpc.v1.cri\".enable_unprivileged_ports' defined twice" \
+  "config.toml: a key twice named whole, a part with dots quoted"
 # A file past the size capscope reads is capscope's limit, said so: it was
 # strerror's "File too large", as if no one could read it (dockerd, CRI-O,
 # kubectl and runc read it). Seventeenth pass, part H.

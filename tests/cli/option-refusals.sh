@@ -100,4 +100,16 @@ is "$rc:$(head -n1 <<<"$err")" "2:capscope file: unknown option '-x'" "file rm a
 # explain pod FILE FILE explained its pods twice; a file is read once.
 n=$("$C" explain pod --json "$POD" "$(dirname "$POD")/../pod/$(basename "$POD")" | jq '.containers | length')
 is "$n" "$("$C" explain pod --json "$POD" | jq '.containers | length')" "explain pod FILE FILE (two names): its pods once"
+# Twenty-fifth pass, part A: what followed `help`, `--help`, `-h` and
+# `--version` was ignored: `capscope help lnt` printed the commands, exit 0,
+# and `help lint` not lint's help. `help COMMAND` is its --help now (in
+# both binaries: lint runs in the dynamic twin); anything else is refused.
+for b in "$C" "$CAPSCOPE_DYN"; do
+  is "$("$b" help lint | head -n1)" "Usage: capscope lint [OPTIONS] FILE|DIR|-..." "$(basename "$b") help lint: lint's help"
+  is "$("$b" -h ps | head -n1)" "Usage: capscope ps [OPTIONS] [PID...]" "$(basename "$b") -h ps: ps's help"
+done
+refused "help lnt" "capscope: unknown command 'lnt'" "$C" help lnt
+refused "--help with a hostile word" "capscope: unknown command '\\x1b[31mx\\nfake'" "$C" --help $'\e[31mx\nfake'
+refused "help a b" "capscope: help takes at most one COMMAND" "$C" help lint ps
+refused "--version x" "capscope: --version takes no argument" "$C" --version x
 done_testing

@@ -272,4 +272,35 @@ spec:
 YAML
 out=$("$CAPSCOPE" policy scc "$T/esc.yaml")
 [[ "$out" == *"sets allowPrivilegeEscalation"* ]]; ok $((! $?)) "scc: no note when every container sets the field"
+# Twenty-fifth pass, part A: vap, kyverno and gatekeeper of a manifest
+# left an added name that is no capability, and ALL, out of the allowed
+# list with nothing said (exit 0): a policy that denies the pod it was made
+# from. Refused now, as custom-scc refuses the name (whose message named no
+# file: "custom-scc: 4:81: ...").
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {containers: [{name: c, image: i, securityContext: {capabilities: {add: ["NET_RAW", "%s"]}}}]}\n' BOGUS >"$T/bogus.yaml"
+sed 's/BOGUS/all/' "$T/bogus.yaml" >"$T/all.yaml"
+for k in vap kyverno gatekeeper custom-scc; do
+  err=$("$CAPSCOPE" policy "$k" --name n "$T/bogus.yaml" 2>&1 >/dev/null); rc=$?
+  is "$rc:$err" "2:capscope policy: $k: $T/bogus.yaml:4:81: capabilities.add: container c adds \"BOGUS\", which is no capability name" \
+    "$k: a name that is no capability refused, at the file, line and column"
+done
+for k in vap kyverno gatekeeper; do
+  err=$("$CAPSCOPE" policy "$k" --name n "$T/all.yaml" 2>&1 >/dev/null); rc=$?
+  is "$rc:$err" "2:capscope policy: $k: $T/all.yaml:4:81: capabilities.add: container c adds \"all\": these policies never allow ALL; name the capabilities it needs (--caps)" \
+    "$k: ALL refused (the policy never allows it)"
+done
+"$CAPSCOPE" policy custom-scc --name n "$T/all.yaml" | grep -q '^allowedCapabilities: \["NET_RAW", "all"\]$'
+ok $? "custom-scc: ALL is allowed by an SCC, as before"
+# A refusal about what the pod says names its file and the pod's place
+# (it named neither: "custom-scc: namespace: 'x' is not a namespace name").
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: "a_b"}\nspec: {containers: [{name: c, image: i}]}\n' >"$T/ns.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {serviceAccountName: "S_A", containers: [{name: c, image: i}]}\n' >"$T/sa.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n' >"$T/nons.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns, annotations: {openshift.io/required-scc: other}}\nspec: {containers: [{name: c, image: i}]}\n' >"$T/rs.yaml"
+for f in ns sa nons rs; do
+  err=$("$CAPSCOPE" policy custom-scc --name n "$T/$f.yaml" 2>&1 >/dev/null)
+  like "$err" "^capscope policy: custom-scc: $T/$f\\.yaml:1:1: " "custom-scc, $f: the pod's file and place named"
+done
+err=$("$CAPSCOPE" policy custom-scc --name n --namespace ns --service-account sa "$T/sa.yaml" 2>&1 >/dev/null)
+is "$err" "" "custom-scc: the options' names stand for the pod's"
 done_testing

@@ -69,4 +69,14 @@ for v in 0x0 00 -0; do
     '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
   is "$(bind80 --runtime crio --crio-config "$T/crio.conf")" true "CRI-O default_sysctls $v: the kernel sets 0, bind:80 works"
 done
+# Twenty-fifth pass, part A: the value is one word of the sentence: written
+# raw after "=", "0 junk" read as "=0" and a word "junk", " 0" as "= 0".
+sysctlpod '"0 junk"'
+like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" 'the pod sets net\.ipv4\.ip_unprivileged_port_start="0 junk"' "\"0 junk\": named as one quoted word"
+sysctlpod '" 0"'
+like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" 'the pod sets net\.ipv4\.ip_unprivileged_port_start=" 0"' "\" 0\": named as one quoted word"
+sysctlpod '"a b"'
+like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" "runc\\.sysctl-refused: runc cannot write the pod's net\\.ipv4\\.ip_unprivileged_port_start=\"a b\": write " "\"a b\" (refused): the step names it as one quoted word"
+sysctlpod '"0x0"'
+like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" 'the pod sets net\.ipv4\.ip_unprivileged_port_start=0x0[[:space:]]' "0x0: a plain word as it is"
 done_testing

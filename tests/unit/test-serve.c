@@ -230,7 +230,7 @@ static void admission_errors(void **state)
 		assert_int_equal(cs_admission_parse(doc, (size_t)n, &r, &d),
 				 last == 1 ? -EINVAL : 0);
 		if (last == 1) {
-			assert_string_equal(d.message, "JSON: duplicate key");
+			assert_string_equal(d.message, "JSON: duplicate key 'k1'");
 			assert_int_equal(d.line, 3);
 			assert_int_equal(d.column, 3);
 		}

@@ -142,6 +142,17 @@ static void errors(void **state)
 	bad("a.b = 1\n[a]\n", 2, 1, "defined twice");
 	bad("[a]\nb.c = 1\n[a.b]\n", 3, 1, "defined twice");
 	bad("[a.b]\nc = 1\n[a]\nb.d = 2\n", 4, 1, "declared elsewhere");
+	/* a key named whole, with its table (twenty-fifth pass, part A: the
+	 * last part alone, "table 'runtime' defined twice") */
+	bad("[crio.runtime]\n[crio.runtime]\n", 2, 1, "table 'crio.runtime' defined twice");
+	bad("[crio.runtime]\nx = 1\nx = 2\n", 3, 1, "key 'crio.runtime.x' defined twice");
+	bad("[a.\"x.y\"]\nk = 1\nk = 2\n", 3, 1, "key 'a.\"x.y\".k' defined twice");
+	bad("[a]\nb = {c = {d = 1}, c = 2}\n", 2, 19, "key 'a.b.c' defined twice");
+	bad("[a]\nb = {c = 1}\n[x]\ny = 1\ny = 2\n", 5, 1, "key 'x.y' defined twice");
+	bad("a = {b = 1}\nc = 1\nc = 2\n", 3, 1, "key 'c' defined twice");
+	bad("[a.b]\nc = 1\n[a]\nb.d = 2\n", 4, 1, "'a.b' is a table declared elsewhere");
+	bad("[a]\nb.c = 1\nb.c.d = 2\n", 3, 1, "'a.b.c' is already a value");
+	bad("[a]\nb = {c = 1}\n[a.b.d]\n", 3, 1, "'a.b' is an inline value");
 	bad("a = {x = 1\n}\n", 1, 11, "inline table");
 	bad("a = 1\r\r\n", 1, 6, "end of the line");
 	bad("# \x01\n", 1, 3, "control character");
