@@ -12,6 +12,7 @@ never accept differently — where it cannot represent a value exactly
 Documents: hand-written crio.conf-like cases, the TOML fuzz corpus, and a
 seeded generator (valid documents, then byte-level mutations of them).
 Usage: toml-diff.py TOML_DUMP [--seed N] [--count N] [--write-corpus DIR N]
+                    [--corpus DIR]...  (more documents: a fuzzer's new inputs)
 """
 import json
 import math
@@ -442,13 +443,15 @@ def after_mark(data):
 def main():
     args = sys.argv[1:]
     dump = args.pop(0)
-    seed, count, corpus = 20261129, 600, None
+    seed, count, corpus, extra = 20261129, 600, None, []
     while args:
         a = args.pop(0)
         if a == '--seed':
             seed = int(args.pop(0))
         elif a == '--count':
             count = int(args.pop(0))
+        elif a == '--corpus':
+            extra.append(args.pop(0))
         elif a == '--write-corpus':
             corpus = (args.pop(0), int(args.pop(0)))
     r = random.Random(seed)
@@ -457,9 +460,10 @@ def main():
     docs += [('pass20-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass20_cases())]
     docs += [('pass22-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass22_cases())]
     cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fuzz', 'corpus', 'toml')
-    for name in sorted(os.listdir(cdir)):
-        with open(os.path.join(cdir, name), 'rb') as f:
-            docs.append(('corpus/' + name, f.read()))
+    for d in [cdir] + extra:
+        for name in sorted(os.listdir(d)):
+            with open(os.path.join(d, name), 'rb') as f:
+                docs.append(('corpus/' + name if d == cdir else d + '/' + name, f.read()))
     valid = []
     for i in range(count):
         d = gen_doc(r)
