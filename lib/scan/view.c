@@ -1090,8 +1090,9 @@ int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
 			f.fcaps_invalid = a.fcaps_invalid;
 			f.fcaps = a.fcaps;
 			f.layer = n->layer;
-			cs_risk_assess(&f);
-			rc = cs_scan_add_finding(r, &f);
+			rc = cs_risk_assess(&f);
+			if (rc == 0)
+				rc = cs_scan_add_finding(r, &f);
 			free(f.path);
 			free(f.reason);
 			if (rc < 0)

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# scan, out of memory, never answers wrongly (twenty-fifth pass, part C).
+# Each allocation of a scan failing alone (tests/lib/failalloc.c) gives the
+# whole report, as with nothing failing, or one line with exit 2. Before:
+# a risk reason that could not be allocated left the file's level where it
+# was (cs_risk_assess: "the level is still right"), so cap_sys_admin read
+# "low" (its first reason, cap_net_bind_service), a set-uid root file
+# "info" with no reason, exit 0; and libarchive's own exit(1) when one of
+# its strings cannot grow ("Fatal Internal Error in libarchive: Out of
+# memory") was scan's exit 1, "a finding reached --fail-on", over no
+# report. Counted apart, not capscope's: libarchive 3.6's NULL dereferences
+# (archive_read_open1, a new entry in its tar reader: exit 139) and glibc's
+# loader failing to relocate libarchive.so in dlopen ("out of memory", exit
+# 127); neither prints an answer.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
+command -v python3 >/dev/null || skip_all "needs python3"
+failalloc_setup
+cd "$T" || exit 1
+
+# A layer: set-uid root, cap_net_raw, cap_sys_admin with
+# cap_net_bind_service, and a set-uid root file nobody can execute.
+python3 - <<'PY'
+import io, struct, tarfile
+def caps(perm):
+    return struct.pack('<IIIII', 0x02000001, perm & 0xffffffff, 0, perm >> 32, 0)
+t = tarfile.open('layer.tar', 'w', format=tarfile.PAX_FORMAT)
+def add(name, mode, xattr=None):
+    ti = tarfile.TarInfo(name); ti.mode = mode; ti.size = 4
+    if xattr:
+        ti.pax_headers = {'SCHILY.xattr.security.capability': xattr.decode('latin-1')}
+    t.addfile(ti, io.BytesIO(b'\x7fELF'))
+add('bin/a', 0o4755)
+add('bin/b', 0o755, caps(1 << 13))
+add('sub/c', 0o755, caps((1 << 21) | (1 << 10)))
+add('sub/d', 0o4644)
+t.close()
+PY
+
+# whole, said (one line, exit 2), libarchive's crash (139), glibc's loader
+# (127, "out of memory"), or bad
+classify() {
+  local c
+  c=$(failalloc_said "$1")
+  if [ "$c" = bad ] && [ "$1" = 127 ] && [ "$(cat "$T/err")" = "out of memory" ] && [ ! -s "$T/out" ]; then
+    c=loader
+  elif [ "$c" = crashed ] && [ -s "$T/out" ]; then
+    c=bad
+  fi
+  echo "$c"
+}
+
+sweep() { # what ARGS...
+  local what=$1 total
+  shift
+  "$CAPSCOPE_DYN" "$@" >"$T/good" 2>"$T/good.err"
+  is $? 0 "$what: answered"
+  total=$(failalloc_total "$CAPSCOPE_DYN" "$@")
+  failalloc_sweep classify 0 "$total" 1 "$CAPSCOPE_DYN" "$@"
+  is "${FA_SEEN[bad]:-0}" 0 "$what, each of $total allocations failing alone: whole or one line, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
+  ok "$([ "${FA_SEEN[crashed]:-0}" -le 4 ] && [ "${FA_SEEN[loader]:-0}" -le 6 ] && echo 0 || echo 1)" \
+    "$what: libarchive's crashes ${FA_SEEN[crashed]:-0} (at most 4), glibc's loader ${FA_SEEN[loader]:-0} (at most 6), counted apart"
+}
+
+sweep "scan of a layer" scan layer.tar
+grep -q '^critical  */sub/c .*cap_sys_admin: ' good
+is $? 0 "cap_sys_admin's file is critical, for cap_sys_admin"
+sweep "scan --json of a layer" scan --json layer.tar
+
+# The same finding in a tree (root: setcap).
+if [ "$(id -u)" = 0 ] && command -v setcap >/dev/null; then
+  mkdir -p tree/bin tree/sub && cp /bin/true tree/bin/a && cp /bin/true tree/bin/b && cp /bin/true tree/sub/c
+  chmod u+s tree/bin/a
+  if setcap cap_net_raw+ep tree/bin/b && setcap cap_sys_admin,cap_net_bind_service=eip tree/sub/c; then
+    sweep "scan of a tree" scan tree
+  else
+    skip "setcap refused here"
+  fi
+else
+  skip "a tree with file capabilities needs root and setcap"
+fi
+done_testing
