@@ -85,31 +85,23 @@ struct popts {
 	int nfiles;
 };
 
-/*
- * Each name is copied into a buffer on the stack, so nothing is allocated:
- * a strdup of the list that failed for memory read as "--caps: not a list
- * of capability names" (twenty-fifth pass, part C), blaming a right list.
- * A name longer than any capability's is not one.
- */
+/* Each name copied on the stack: a strdup of the list that failed for memory
+ * blamed a right list (twenty-fifth pass, part C). ALL is no policy. */
 static int parse_caps(const char *s, cs_mask_t *m)
 {
 	char name[64];
+	int c;
 
-	*m = 0;
-	while (*s) {
+	for (*m = 0; *s; s += strspn(s, ", ")) {
 		size_t n = strcspn(s, ", ");
-		int c;
 
-		if (n == 0) {
-			s++;
+		if (n == 0)
 			continue;
-		}
 		if (n >= sizeof(name))
 			return -EINVAL;
 		memcpy(name, s, n);
 		name[n] = '\0';
 		s += n;
-		/* ALL is no profile: allowing it is no policy */
 		if ((c = cs_policy_cap_normalise(name)) < 0)
 			return -EINVAL;
 		*m |= CS_BIT(c);
@@ -289,17 +281,13 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	return 0;
 }
 
-/*
- * A library diagnostic on stderr (cs_err escapes it: it may quote the
- * manifest). An error the library returned bare (gatekeeper's -ENOMEM)
- * says what it is: "capscope policy: gatekeeper: " said nothing.
- */
+/* A library diagnostic on stderr (cs_err escapes it: it may quote the manifest);
+ * a bare error says what it is ("policy: gatekeeper: " said nothing). */
 static int diag_fail(const char *what, struct cs_diag *d, int err)
 {
 	char buf[800];
 
 	cs_diag_unsaid(d, err);
-
 	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "",
 	       cs_diag_format(d, buf, sizeof(buf)));
 	return CS_EXIT_USAGE;
