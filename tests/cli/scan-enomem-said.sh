@@ -81,6 +81,12 @@ t.close()
 PY
 sweep "scan --diff of two layers" 1 scan --diff old.tar layer.tar
 
+# explain pod --image ARCHIVE: the image's entry not allocated (the first
+# allocation) was a usage error, "out of memory" and a Try line.
+printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n' >pod.yaml
+CS_FAILALLOC_AFTER=0 CS_FAILALLOC_SPAN=1 LD_PRELOAD=$T/failalloc.so "$CAPSCOPE_DYN" explain pod --image layer.tar pod.yaml >/dev/null 2>err
+is "$?:$(cat err)" "2:capscope explain pod: out of memory" "explain pod --image, its first allocation failing: one line, exit 2"
+
 # The same finding in a tree (root: setcap).
 if [ "$(id -u)" = 0 ] && command -v setcap >/dev/null; then
   mkdir -p tree/bin tree/sub && cp /bin/true tree/bin/a && cp /bin/true tree/bin/b && cp /bin/true tree/sub/c
