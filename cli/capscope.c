@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -122,7 +124,38 @@ static void usage(FILE *f)
 	fprintf(f, "\nRun 'capscope COMMAND --help' for a command's options and examples.\n");
 }
 
+/*
+ * A library that ends the process itself (libarchive 3.6's
+ * __archive_errx(1, "Out of memory") when one of its strings cannot grow,
+ * deep in reading an image's headers) left capscope's exit status 1: "a
+ * finding reached --fail-on" for scan, "a difference" for scan --diff, "a
+ * finding" for explain pod --image, over no report. capscope's commands
+ * return from main; an exit() from anywhere else is an error here: the
+ * output buffered so far is dropped (_exit flushes nothing) and the status
+ * is 2, with the library's own line on stderr.
+ */
+static bool main_returned;
+
+static void exit_not_ours(void)
+{
+	if (!main_returned)
+		_exit(CS_EXIT_ERROR);
+}
+
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	int rc;
+
+	if (atexit(exit_not_ours) != 0)
+		return cs_err(NULL, "out of memory");
+	rc = dispatch(argc, argv);
+	main_returned = true;
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (!cs_hold_std_fds())
 		return cs_std_fds_refused(argc > 1 ? argv[1] : NULL);

@@ -273,10 +273,10 @@ static int parse_option(int c, struct state *s, struct args *a)
 	case 'I':
 		a->img_cfg = optarg;
 		return 0;
-	case 'M':
-		return cs_image_map_add(&s->images, optarg, &d) < 0
-			   ? cs_usage_err(CMD, "%s", d.message[0] ? d.message : "out of memory")
-			   : 0;
+	case 'M': /* out of memory is no usage error (no "Try --help") */
+		return cs_image_map_add(&s->images, optarg, &d) == 0 ? 0
+		       : d.message[0] ? cs_usage_err(CMD, "%s", d.message)
+				      : cs_err(CMD, "out of memory");
 	case 'c':
 		return parse_check(s, optarg);
 	case 'j':

@@ -13,6 +13,7 @@
 #include "capscope/scc-load.h"
 #include "commands.h"
 #include "capscope/number.h"
+#include "internal/util.h"
 #include "output.h"
 #include "unknown-fields.h"
 #include "policy-output.h"
@@ -84,23 +85,27 @@ struct popts {
 	int nfiles;
 };
 
+/* Each name copied on the stack: a strdup of the list that failed for memory
+ * blamed a right list (twenty-fifth pass, part C). ALL is no policy. */
 static int parse_caps(const char *s, cs_mask_t *m)
 {
-	char *dup = strdup(s), *save = NULL;
+	char name[64];
+	int c;
 
-	if (!dup)
-		return -ENOMEM;
-	*m = 0;
-	for (char *t = strtok_r(dup, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-		int c = cs_policy_cap_normalise(t);
+	for (*m = 0; *s; s += strspn(s, ", ")) {
+		size_t n = strcspn(s, ", ");
 
-		if (c < 0) { /* ALL is no profile: allowing it is no policy */
-			free(dup);
+		if (n == 0)
+			continue;
+		if (n >= sizeof(name))
 			return -EINVAL;
-		}
+		memcpy(name, s, n);
+		name[n] = '\0';
+		s += n;
+		if ((c = cs_policy_cap_normalise(name)) < 0)
+			return -EINVAL;
 		*m |= CS_BIT(c);
 	}
-	free(dup);
 	return 0;
 }
 
@@ -276,11 +281,13 @@ static int parse_opts(int argc, char **argv, struct popts *o)
 	return 0;
 }
 
-/* A library diagnostic on stderr (cs_err escapes it: it may quote the manifest). */
-static int diag_fail(const char *what, const struct cs_diag *d)
+/* A library diagnostic on stderr (cs_err escapes it: it may quote the manifest);
+ * a bare error says what it is ("policy: gatekeeper: " said nothing). */
+static int diag_fail(const char *what, struct cs_diag *d, int err)
 {
 	char buf[800];
 
+	cs_diag_unsaid(d, err);
 	cs_err("policy", "%s%s%s", what ? what : "", what ? ": " : "",
 	       cs_diag_format(d, buf, sizeof(buf)));
 	return CS_EXIT_USAGE;
@@ -291,10 +298,11 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 {
 	struct cs_diag d = {0};
 	cs_mask_t prof = 0;
+	int rc = 0;
 
 	if (o->profile) {
-		if (cs_policy_profile_load(o->profile, &prof, &d) < 0)
-			return diag_fail("reading the profile", &d);
+		if ((rc = cs_policy_profile_load(o->profile, &prof, &d)) < 0)
+			return diag_fail("reading the profile", &d, rc);
 		if (!o->have_caps)
 			o->allowed = prof;
 		o->have_caps = true;
@@ -302,21 +310,21 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 			struct cs_policy_pod_opts po = {.namespace = o->ns,
 							.service_account = o->sa};
 
-			if (cs_policy_profile_pod(m, prof, &po, &d) < 0)
-				return diag_fail("the profile's pod", &d);
+			if ((rc = cs_policy_profile_pod(m, prof, &po, &d)) < 0)
+				return diag_fail("the profile's pod", &d, rc);
 			return 0;
 		}
 	}
 	void *seen = NULL;
-	int rc = 0;
 
+	rc = 0;
 	for (int i = 0; rc == 0 && i < o->nfiles; i++) {
 		int k = cs_named_before(o->files[i], &seen);
 
 		if (k < 0)
 			rc = cs_err("policy", "out of memory"), rc = CS_EXIT_USAGE;
-		else if (k == 0 && cs_k8s_load(m, o->files[i], &d) < 0)
-			rc = diag_fail(NULL, &d);
+		else if (k == 0 && (k = cs_k8s_load(m, o->files[i], &d)) < 0)
+			rc = diag_fail(NULL, &d, k);
 	}
 	cs_named_free(seen);
 	cs_warn_unknown_fields("policy", m);
@@ -467,7 +475,7 @@ static int do_generate(struct popts *o, struct cs_k8s_manifest *m)
 		return CS_EXIT_ERROR;
 	}
 	if (r < 0)
-		return diag_fail(sub_names[o->sub], &d);
+		return diag_fail(sub_names[o->sub], &d, r);
 	return CS_EXIT_OK;
 }
 

@@ -135,8 +135,12 @@ CS_EXPORT int cs_scan_tree(const char *root, const struct cs_scan_opts *o, struc
 CS_EXPORT int cs_scan_image(const char *path, const struct cs_scan_opts *o,
 			    struct cs_scan_result *r, struct cs_diag *d);
 
-/* Fill f->risk and f->reason from the table in docs/scan.md. */
-CS_EXPORT void cs_risk_assess(struct cs_finding *f);
+/*
+ * Fill f->risk and f->reason from the table in docs/scan.md. -ENOMEM when a
+ * reason could not be allocated: then f->risk and f->reason are not the
+ * file's (free f->reason all the same) and the finding must not be reported.
+ */
+CS_EXPORT int cs_risk_assess(struct cs_finding *f);
 
 /*
  * The finding's path: f->path, or (a tree's) spelled from its directories

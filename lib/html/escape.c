@@ -7,6 +7,7 @@
  * text and in a quoted attribute alike.
  */
 #include "capscope/html.h"
+#include "html-internal.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -143,4 +144,9 @@ void cs_html_put_escaped(FILE *f, const char *s)
 {
 	if (s)
 		html_escape_to(s, strlen(s), true, file_put, f);
+}
+
+void html_put_escaped_n(FILE *f, const char *s, size_t n)
+{
+	html_escape_to(s, n, true, file_put, f);
 }

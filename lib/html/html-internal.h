@@ -18,6 +18,8 @@ struct cs_html {
 
 /* <tag class="cls">escaped text</tag>; cls may be NULL. */
 void html_elem(FILE *f, const char *tag, const char *cls, const char *text);
+/* cs_html_put_escaped of the n bytes at s (nothing allocated). */
+void html_put_escaped_n(FILE *f, const char *s, size_t n);
 /* <pre> of text that may hold newlines: each line escaped, the newlines kept. */
 void html_pre(FILE *f, const char *cls, const char *text);
 

@@ -58,10 +58,9 @@ void html_pre(FILE *f, const char *cls, const char *text)
 	for (const char *p = text ? text : ""; *p;) {
 		const char *e = strchr(p, '\n');
 		size_t l = e ? (size_t)(e - p) : strlen(p);
-		char *line = strndup(p, l);
-
-		cs_html_put_escaped(f, line ? line : "?");
-		free(line);
+		/* each line written from the text itself: a copy that could
+		 * not be allocated was a line "?" in the page */
+		html_put_escaped_n(f, p, l);
 		if (e)
 			fputc('\n', f);
 		p += l + (e ? 1 : 0);

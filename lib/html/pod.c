@@ -72,7 +72,8 @@ static int pod_header(FILE *f, const struct cs_pod_explain_result *r)
 	return 0;
 }
 
-static void entrypoint(FILE *f, const struct cs_explain_file *e)
+/* File capabilities not spelled for memory set *oom (no page), never "?". */
+static void entrypoint(FILE *f, const struct cs_explain_file *e, bool *oom)
 {
 	fputs("<p>Entrypoint: <code>", f);
 	cs_html_put(f, e->path ? e->path : "");
@@ -93,8 +94,10 @@ static void entrypoint(FILE *f, const struct cs_explain_file *e)
 		if (e->fcaps_state > 0) {
 			char *txt = cs_fcaps_to_text(&e->fcaps);
 
+			if (!txt)
+				*oom = true;
 			fputs(", file capabilities <code>", f);
-			cs_html_put(f, txt ? txt : "?");
+			cs_html_put(f, txt);
 			fputs("</code>", f);
 			free(txt);
 		}
@@ -213,7 +216,7 @@ int cs_html_pod_container(struct cs_html *h, const struct cs_pod_explain_result 
 		cs_html_put(f, c->reason);
 		fputs("</p>\n", f);
 	} else {
-		entrypoint(f, &c->file);
+		entrypoint(f, &c->file, &h->oom);
 		if (!c->exec_ok) {
 			fputs("<p class=\"bad\">The process does not start: ", f);
 			cs_html_put(f, c->exec_error);

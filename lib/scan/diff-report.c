@@ -176,7 +176,12 @@ static char *side_text(const struct cs_diff_side *s)
 	} else if (s->has_fcaps) {
 		cs_cleanup_free char *t = cs_fcaps_to_text(&s->fcaps);
 
-		fprintf(m, " %s", t ? t : "?");
+		if (!t) { /* a cell "?" read as the file's capabilities (exit 1) */
+			cs_memstream_close(m);
+			free(out);
+			return NULL;
+		}
+		fprintf(m, " %s", t);
 		if (s->fcaps.version == 3)
 			fprintf(m, " v3 rootid=%" PRIu32, s->fcaps.rootid);
 	}
@@ -255,17 +260,25 @@ static int files_table(const struct cs_scan_diff *df, FILE *f)
 	return rc;
 }
 
-static void target_line(FILE *f, const char *label, const struct cs_scan_target *t)
+/*
+ * The lines below name what they could not escape for memory as -ENOMEM,
+ * never "?" (twenty-fifth pass, part C: "0755 0:0 ?" for a file's
+ * capabilities, exit 1 as for a whole answer).
+ */
+static int target_line(FILE *f, const char *label, const struct cs_scan_target *t)
 {
 	cs_cleanup_free char *name = cs_escape_cell_dup(t->name); /* text follows: escape.h */
 
-	fprintf(f, "%s %s (", label, name ? name : "?");
+	if (!name)
+		return -ENOMEM;
+	fprintf(f, "%s %s (", label, name);
 	if (t->image)
 		fprintf(f, "%s, %u layer%s", t->r.image_kind, t->r.nlayers,
 			t->r.nlayers == 1 ? "" : "s");
 	else
 		fputs("tree", f);
 	fprintf(f, ", %zu privileged file%s)\n", t->r.nfindings, t->r.nfindings == 1 ? "" : "s");
+	return 0;
 }
 
 static void names(FILE *f, const char *label, cs_mask_t m)
@@ -280,17 +293,19 @@ static void names(FILE *f, const char *label, cs_mask_t m)
 		fprintf(f, "; %s 0x%016" PRIx64, label, (uint64_t)m);
 }
 
-static void entry_line(FILE *f, const char *label, const struct cs_diff_entry *e)
+static int entry_line(FILE *f, const char *label, const struct cs_diff_entry *e)
 {
 	/* Text follows the path and the user: the cell rule (escape.h). */
 	cs_cleanup_free char *path = cs_escape_cell_dup(e->path),
 			     *user = cs_escape_cell_dup(e->user);
 	cs_cleanup_free char *note = cs_escape_dup(e->note), *err = cs_escape_dup(e->error);
 
+	if ((e->path && !path) || (e->user && !user) || (e->note && !note) || (e->error && !err))
+		return -ENOMEM;
 	fprintf(f, "  %s ", label);
 	if (!e->known) {
 		fprintf(f, "not predicted: %s\n", note ? note : "?");
-		return;
+		return 0;
 	}
 	fprintf(f, "%s, ", path && *path ? path : "?");
 	if (e->user)
@@ -300,7 +315,7 @@ static void entry_line(FILE *f, const char *label, const struct cs_diff_entry *e
 	if (!e->exec_ok) {
 		fprintf(f, "does not start (%s%s%s)\n", err ? err : "?", note && *note ? ": " : "",
 			note ? note : "");
-		return;
+		return 0;
 	}
 	fprintf(f, "uid %u euid %u gid %u", (unsigned)e->post.uid[0], (unsigned)e->post.uid[1],
 		(unsigned)e->post.gid[0]);
@@ -308,14 +323,16 @@ static void entry_line(FILE *f, const char *label, const struct cs_diff_entry *e
 	names(f, "permitted", e->post.caps.set[CS_PRM]);
 	names(f, "ambient", e->post.caps.set[CS_AMB]);
 	fprintf(f, "%s\n", e->post.no_new_privs ? "; no_new_privs" : "");
+	return 0;
 }
 
 int cs_scan_diff_write_text(const struct cs_scan_diff *df, FILE *f)
 {
 	int rc = 0;
 
-	target_line(f, "old:", &df->old);
-	target_line(f, "new:", &df->new);
+	if ((rc = target_line(f, "old:", &df->old)) < 0 ||
+	    (rc = target_line(f, "new:", &df->new)) < 0)
+		return rc;
 	if (df->nfiles) {
 		fputc('\n', f);
 		rc = files_table(df, f);
@@ -325,8 +342,10 @@ int cs_scan_diff_write_text(const struct cs_scan_diff *df, FILE *f)
 		fputs("\nEntrypoint, as explain pod predicts a container that asks for nothing "
 		      "(CRI-O defaults):\n",
 		      f);
-		entry_line(f, "old:", &df->ep_old);
-		entry_line(f, "new:", &df->ep_new);
+		if (rc == 0)
+			rc = entry_line(f, "old:", &df->ep_old);
+		if (rc == 0)
+			rc = entry_line(f, "new:", &df->ep_new);
 	}
 	if (df->ep_compared)
 		fprintf(f, "  %s\n",

@@ -19,6 +19,7 @@
 #include "capscope/explain.h"
 #include "capscope/scan-diff.h"
 #include "../internal/cleanup.h"
+#include "../internal/util.h"
 #include "../internal/open-in-root.h"
 
 const char *cs_diff_what_name(unsigned bit)
@@ -97,7 +98,8 @@ static int load_tree(struct cs_scan_diff *df, int side, const struct cs_scan_opt
 		return t->rc = cs_diag_set(&t->diag, ENOTDIR, 0, 0, NULL,
 					   "neither a directory nor an image: --diff compares "
 					   "trees and images");
-	t->rc = cs_scan_tree(t->name, o, &t->r, &t->diag);
+	/* a bare error (out of memory deep in the walk) still says what it is */
+	t->rc = cs_diag_unsaid(&t->diag, cs_scan_tree(t->name, o, &t->r, &t->diag));
 	if (t->rc < 0)
 		return t->rc;
 	df->rootfd[side] = open(t->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -116,7 +118,7 @@ static int load(struct cs_scan_diff *df, int side, const char *path, const struc
 	t->image = cs_scan_is_image(path);
 	if (!t->image)
 		return load_tree(df, side, o);
-	t->rc = cs_image_open(path, o, &df->im[side], &t->diag);
+	t->rc = cs_diag_unsaid(&t->diag, cs_image_open(path, o, &df->im[side], &t->diag));
 	if (t->rc == 0 && cs_image_findings(df->im[side], &t->r) < 0)
 		t->rc = cs_diag_set(&t->diag, ENOMEM, 0, 0, NULL, "out of memory");
 	return t->rc;

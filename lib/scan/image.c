@@ -2598,7 +2598,8 @@ static int finish(struct img *im, const char *kind)
 	int rc;
 
 	free(im->r->image_kind);
-	im->r->image_kind = strdup(kind);
+	if (!(im->r->image_kind = strdup(kind)))
+		return -ENOMEM; /* a report without it says "image", not its kind */
 	rc = cs_view_findings(&im->v, im->r);
 	if (rc < 0)
 		return rc;

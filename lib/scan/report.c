@@ -15,6 +15,7 @@
 #include "capscope/escape.h"
 #include "capscope/json.h"
 #include "capscope/scan.h"
+#include "../internal/util.h"
 #include "internal/sarif.h"
 
 /* tar ("ustar" at 257), gzip, zstd, xz, bzip2: what the image reader accepts. */
@@ -69,8 +70,10 @@ bool cs_scan_is_image(const char *p)
 
 int cs_scan_target_run(struct cs_scan_target *t, const struct cs_scan_opts *o)
 {
-	t->rc = t->image ? cs_scan_image(t->name, o, &t->r, &t->diag)
-			 : cs_scan_tree(t->name, o, &t->r, &t->diag);
+	/* An error that came back bare (out of memory deep in a reader) still
+	 * says what it is: "capscope scan: tree: " said nothing. */
+	t->rc = cs_diag_unsaid(&t->diag, t->image ? cs_scan_image(t->name, o, &t->r, &t->diag)
+						  : cs_scan_tree(t->name, o, &t->r, &t->diag));
 	return t->rc;
 }
 

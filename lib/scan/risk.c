@@ -80,64 +80,72 @@ static const struct cap_risk cap_table[] = {
     {29, CS_RISK_LOW, "writes audit records"},
 };
 
-/* Keep the first reason given at the highest level. */
-static void raise_to(struct cs_finding *f, enum cs_risk r, const char *a, const char *b)
+/*
+ * Keep the first reason given at the highest level. A reason that cannot be
+ * allocated is the assessment's failure (*err = -ENOMEM): the level must not
+ * stay below what the file gives, nor beside another level's reason (a
+ * set-uid root file that read "info", or cap_sys_admin "low").
+ */
+static void raise_to(struct cs_finding *f, int *err, enum cs_risk r, const char *a, const char *b)
 {
 	char *s;
 
 	if (r < f->risk || (r == f->risk && f->reason))
 		return;
-	if (asprintf(&s, "%s%s%s", a, b ? ": " : "", b ? b : "") < 0)
-		return; /* out of memory: the level is still right, the reason stays */
+	if (asprintf(&s, "%s%s%s", a, b ? ": " : "", b ? b : "") < 0) {
+		*err = -ENOMEM;
+		return;
+	}
 	f->risk = r;
 	free(f->reason);
 	f->reason = s;
 }
 
-void cs_risk_assess(struct cs_finding *f)
+int cs_risk_assess(struct cs_finding *f)
 {
 	bool suid = f->mode & S_ISUID, sgid = f->mode & S_ISGID;
 	bool exec_any = f->mode & 0111;
 	char name[32];
+	int err = 0;
 
 	f->risk = CS_RISK_INFO;
 	free(f->reason);
 	f->reason = NULL;
 	if (f->has_fcaps && f->fcaps_invalid) {
-		raise_to(f, CS_RISK_MEDIUM,
+		raise_to(f, &err, CS_RISK_MEDIUM,
 			 "security.capability is not a valid value: execve fails with EINVAL",
 			 NULL);
 	} else if (f->has_fcaps) {
 		cs_mask_t m = f->fcaps.permitted | f->fcaps.inheritable;
 
 		if (m == 0)
-			raise_to(f, CS_RISK_INFO,
+			raise_to(f, &err, CS_RISK_INFO,
 				 "empty file capabilities (=): grants nothing, clears ambient",
 				 NULL);
 		for (size_t i = 0; i < sizeof(cap_table) / sizeof(cap_table[0]); i++) {
 			const struct cap_risk *c = &cap_table[i];
 
 			if (m & CS_BIT(c->cap))
-				raise_to(f, c->risk,
+				raise_to(f, &err, c->risk,
 					 cs_cap_name_r(c->cap, false, name, sizeof(name)), c->why);
 		}
 		for (int cap = CS_CAP_LAST_KNOWN + 1; cap < CS_CAP_BITS; cap++)
 			if (m & CS_BIT(cap))
-				raise_to(f, CS_RISK_MEDIUM,
+				raise_to(f, &err, CS_RISK_MEDIUM,
 					 cs_cap_name_r(cap, false, name, sizeof(name)),
 					 "unknown to this table");
 	}
 	if (suid && f->uid == 0)
-		raise_to(f, CS_RISK_HIGH, "set-uid root: runs as root for every user", NULL);
+		raise_to(f, &err, CS_RISK_HIGH, "set-uid root: runs as root for every user", NULL);
 	else if (suid)
-		raise_to(f, CS_RISK_MEDIUM, "set-uid to a non-root user", NULL);
+		raise_to(f, &err, CS_RISK_MEDIUM, "set-uid to a non-root user", NULL);
 	if (sgid && (f->mode & S_IXGRP)) {
 		if (f->gid == 0)
-			raise_to(f, CS_RISK_MEDIUM, "set-gid root group", NULL);
+			raise_to(f, &err, CS_RISK_MEDIUM, "set-gid root group", NULL);
 		else
-			raise_to(f, CS_RISK_LOW, "set-gid to a non-root group", NULL);
+			raise_to(f, &err, CS_RISK_LOW, "set-gid to a non-root group", NULL);
 	} else if (sgid) {
-		raise_to(f, CS_RISK_INFO,
+		raise_to(f, &err, CS_RISK_INFO,
 			 "set-gid without group execute: a locking marker, not a privilege", NULL);
 	}
 	/* Nobody can execve a file without any execute bit, not even root. */
@@ -145,10 +153,12 @@ void cs_risk_assess(struct cs_finding *f)
 		char *s;
 
 		f->risk = CS_RISK_INFO;
-		if (asprintf(&s, "not executable (would be: %s)", f->reason ? f->reason : "") >=
-		    0) {
+		if (asprintf(&s, "not executable (would be: %s)", f->reason ? f->reason : "") < 0) {
+			err = -ENOMEM;
+		} else {
 			free(f->reason);
 			f->reason = s;
 		}
 	}
+	return err;
 }

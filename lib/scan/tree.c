@@ -747,7 +747,11 @@ static void check_file(struct walk *w, int dirfd, struct dnode *dn, const char *
 		if (xn < 0 || cs_fcaps_decode(xv, (size_t)xn, &f.fcaps, &d) < 0)
 			f.fcaps_invalid = true;
 	}
-	cs_risk_assess(&f);
+	if (cs_risk_assess(&f) < 0) { /* a level without its reason is not the file's */
+		free(f.reason);
+		w->fatal = -ENOMEM;
+		return;
+	}
 	/* Only what is still where the report will say it is (a root that is one file: its path).
 	 */
 	if (w->rootfd >= 0) {

@@ -37,6 +37,14 @@
 #define VIEW_WORK_FREE	   (16u << 20)
 #define VIEW_WORK_ENTRY	   8192u
 #define VIEW_WORK_PER_BYTE 16u
+/*
+ * Nodes an opaque whiteout may walk and keep: a start, then so many an
+ * entry. A layer's marker walks what the layer wrote under its directory
+ * so far; N markers of one directory, each after one more entry of the
+ * layer's, walked N^2/2 (64,000 of them: 76 s; twenty-fifth pass, part C).
+ */
+#define VIEW_OPQ_FREE  (4u << 20)
+#define VIEW_OPQ_ENTRY 256u
 
 int cs_view_normalize(const char *name, char *out, size_t len, int *flags)
 {
@@ -394,6 +402,7 @@ int cs_view_init(struct cs_view *v)
 	v->nbuckets = 1024;
 	v->max_nodes = 8u << 20;
 	v->budget = VIEW_WORK_FREE;
+	v->opq_budget = VIEW_OPQ_FREE;
 	v->tab = calloc(v->nbuckets, sizeof(*v->tab));
 	if (!v->tab)
 		return -ENOMEM;
@@ -711,16 +720,21 @@ static struct cs_vnode *ensure_dir(struct cs_view *v, const char *path)
 	return n;
 }
 
+/* Each node removed was paid for by its entry; each one kept is charged
+ * (opq_work), and the walk stops once over what the entries allow. */
 static void opaque_clear(struct cs_view *v, struct cs_vnode *dir, int layer)
 {
 	struct cs_vnode *c = dir->child, *nx;
 
-	for (; c; c = nx) {
+	for (; c && v->opq_work <= v->opq_budget; c = nx) {
 		nx = c->next;
-		if (c->layer != layer)
+		if (c->layer != layer) {
 			remove_subtree(v, c);
-		else if (S_ISDIR(c->mode))
-			opaque_clear(v, c, layer);
+		} else {
+			v->opq_work++;
+			if (S_ISDIR(c->mode))
+				opaque_clear(v, c, layer);
+		}
 	}
 }
 
@@ -774,6 +788,12 @@ static int apply_whiteout(struct cs_view *v, int layer, const char *pdir, const 
 
 		if (dir && S_ISDIR(dir->mode))
 			opaque_clear(v, dir, layer);
+		if (v->opq_work > v->opq_budget)
+			return cs_diag_set(
+			    d, E2BIG, 0, 0, NULL,
+			    "opaque whiteouts (.wh..wh..opq) walked %llu entries again, "
+			    "over what the entries allow (%u, and %u an entry)",
+			    (unsigned long long)v->opq_work, VIEW_OPQ_FREE, VIEW_OPQ_ENTRY);
 		return 0;
 	}
 	if (strncmp(base, ".wh..wh.", 8) == 0)
@@ -845,6 +865,7 @@ static int charge(struct cs_view *v, const struct cs_ventry *e, struct cs_diag *
 		memset(d, 0, sizeof(*d));
 	if (v->work > v->budget)
 		return cs_view_over_budget(v, d, false);
+	v->opq_budget += VIEW_OPQ_ENTRY;
 	v->budget += VIEW_WORK_ENTRY +
 		     VIEW_WORK_PER_BYTE *
 			 (uint64_t)(strlen(e->name) + (e->hardlink ? strlen(e->hardlink) : 0) +
@@ -1090,8 +1111,9 @@ int cs_view_findings(const struct cs_view *v, struct cs_scan_result *r)
 			f.fcaps_invalid = a.fcaps_invalid;
 			f.fcaps = a.fcaps;
 			f.layer = n->layer;
-			cs_risk_assess(&f);
-			rc = cs_scan_add_finding(r, &f);
+			rc = cs_risk_assess(&f);
+			if (rc == 0)
+				rc = cs_scan_add_finding(r, &f);
 			free(f.path);
 			free(f.reason);
 			if (rc < 0)

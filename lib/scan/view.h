@@ -63,6 +63,10 @@ struct cs_view {
 	 * parent directories can make each entry's lookup walk up to 40 targets
 	 * of 4 KiB, about 1,000 times a small entry's own walk. */
 	uint64_t budget;
+	/* Nodes an opaque whiteout walked and kept (opaque_clear), against what
+	 * the entries allow: the same directory made opaque again and again,
+	 * each time after one more entry of its own, re-walked all of them. */
+	uint64_t opq_work, opq_budget;
 };
 
 /* One tar entry, already decoded. */
