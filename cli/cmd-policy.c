@@ -310,9 +310,8 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 			struct cs_policy_pod_opts po = {.namespace = o->ns,
 							.service_account = o->sa};
 
-			if ((rc = cs_policy_profile_pod(m, prof, &po, &d)) < 0)
-				return diag_fail("the profile's pod", &d, rc);
-			return 0;
+			rc = cs_policy_profile_pod(m, prof, &po, &d);
+			return rc < 0 ? diag_fail("the profile's pod", &d, rc) : 0;
 		}
 	}
 	void *seen = NULL;
@@ -341,10 +340,8 @@ static int load_input(struct popts *o, struct cs_k8s_manifest *m)
 			 * that is no capability, or ALL, is refused */
 			if (o->sub == SUB_VAP || o->sub == SUB_KYVERNO || o->sub == SUB_GATEKEEPER)
 				r = cs_policy_pod_caps_checked(&m->pods[i], true, &add, &d);
-			if (r == -ENOMEM)
-				return cs_err("policy", "out of memory");
-			if (r < 0)
-				return diag_fail(sub_names[o->sub], &d);
+			if (r < 0) /* -ENOMEM bare: diag_fail says "out of memory" */
+				return diag_fail(sub_names[o->sub], &d, r);
 			o->allowed |= add;
 		}
 	return 0;
@@ -460,23 +457,17 @@ static int do_generate(struct popts *o, struct cs_k8s_manifest *m)
 			g.service_account = m->pods[0].service_account;
 		r = cs_policy_write_custom_scc(&m->pods[0], &g, stdout, &d);
 		break;
-	case SUB_VAP:
-		r = cs_policy_write_vap(&g, stdout, &d);
-		break;
-	case SUB_KYVERNO:
-		r = cs_policy_write_kyverno(&g, stdout, &d);
-		break;
 	default:
-		r = cs_policy_write_gatekeeper(&g, stdout, &d);
+		r = (o->sub == SUB_VAP	     ? cs_policy_write_vap
+		     : o->sub == SUB_KYVERNO ? cs_policy_write_kyverno
+					     : cs_policy_write_gatekeeper)(&g, stdout, &d);
 		break;
 	}
 	if (r < 0 && ferror(stdout)) { /* cmd_policy names the write error, once */
 		out_werr = r;
 		return CS_EXIT_ERROR;
 	}
-	if (r < 0)
-		return diag_fail(sub_names[o->sub], &d, r);
-	return CS_EXIT_OK;
+	return r < 0 ? diag_fail(sub_names[o->sub], &d, r) : CS_EXIT_OK;
 }
 
 int cmd_policy(int argc, char **argv)
