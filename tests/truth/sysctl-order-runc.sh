@@ -14,15 +14,8 @@
 # only to 65535 when the pod set the range, and did not read the range at
 # all (a range the kernel refuses was a container that started).
 source "$(dirname "$0")/../lib/tap.sh"
-need_root
-command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
-command -v jq >/dev/null || skip_all "jq is not installed"
-PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
-[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
-tap_tmpdir
-chmod 755 "$T"
-mkdir -p "$T/state" "$T/rootfs/proc" "$T/rootfs/bin"
-cp "$PROBE" "$T/rootfs/bin/app"
+source "$(dirname "$0")/../lib/runc-probe.sh"
+runc_probe_rootfs
 RUNS=16
 n=0
 # RANGE|START ("-": the pod does not set it)

@@ -8,15 +8,8 @@
 # started (twenty-fourth pass). For each value: does the process start, and
 # can uid 1000 without capabilities bind port 80, as capscope predicts?
 source "$(dirname "$0")/../lib/tap.sh"
-need_root
-command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
-command -v jq >/dev/null || skip_all "jq is not installed"
-PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
-[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
-tap_tmpdir
-chmod 755 "$T"
-mkdir -p "$T/state" "$T/rootfs/proc" "$T/rootfs/bin"
-cp "$PROBE" "$T/rootfs/bin/app"
+source "$(dirname "$0")/../lib/runc-probe.sh"
+runc_probe_rootfs
 n=0
 while IFS= read -r v; do
   n=$((n + 1))
