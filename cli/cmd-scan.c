@@ -266,8 +266,8 @@ static void report_error(const struct cs_scan_target *t, const struct cs_scan_er
 {
 	const char *p = cs_scan_error_path(&t->r, e);
 
-	cs_err("scan", "%s%s%s: %s", t->image ? t->name : "", t->image ? ": " : "",
-	       p ? p : "(out of memory)", e->message);
+	cs_err_entry("scan", "%s%s%s: %s", t->image ? t->name : "", t->image ? ": " : "",
+		     p ? p : "(out of memory)", e->message);
 }
 
 /* Scan one target; its errors go to stderr. Returns the exit status it calls for. */

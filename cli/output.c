@@ -55,26 +55,53 @@ static void put_line(const char *cmd, const char *text)
 
 /*
  * The most of a message's text (before escaping): a longer one is cut in
- * its middle, head "..." end, each on a character (cs_vformat_mid), so what
- * it says after a long value survives. Twenty-fifth pass, part A: the
- * library's messages were cut so (a cs_diag's 256 bytes, joined to at most
- * 800 with its file and field: never cut again here), the CLI's own were
- * not: `explain pod --check V`, `--uid-range`, `--caller`, `policy --caps`,
- * `ps V`, `trace -p V`, `scan --threads`, `--max-bytes`, `serve --listen`,
- * `--threads`, `--max-body`, `--bundle-root` quoted a 5,000-byte value
- * whole (an argument may be 128 KiB), the others some 250 bytes of it.
+ * its middle, head "..." end, each on a character, so what it says after a
+ * long value survives. Twenty-fifth pass, part A: the library's messages
+ * were cut so (a cs_diag's 256 bytes, joined to at most 800 with its file
+ * and field: never cut again here), the CLI's own were not: `explain pod
+ * --check V`, `--uid-range`, `--caller`, `policy --caps`, `ps V`, `trace -p
+ * V`, `scan --threads`, `--max-bytes`, `serve --listen`, `--threads`,
+ * `--max-body`, `--bundle-root` quoted a 5,000-byte value whole (an argument
+ * may be 128 KiB), the others some 250 bytes of it.
  */
 #define CS_MSG_MAX 1024
 
-__attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
+/* s cut to max bytes in its middle ("..."), each side on a character. */
+static void cut_middle(char *s, size_t max)
 {
-	char *raw = malloc(CS_MSG_MAX + 1), *shown = NULL;
+	size_t len = strlen(s), head, from;
+
+	if (len <= max)
+		return;
+	head = cs_text_cut(s, len, (max - 3) / 2);
+	from = len - (max - 3 - head);
+	while (from < len && ((unsigned char)s[from] & 0xc0) == 0x80)
+		from++;
+	memcpy(s + head, "...", 3);
+	memmove(s + head + 3, s + from, len - from + 1);
+}
+
+/*
+ * max: CS_MSG_MAX, or 0 for a line naming an entry of scanned data (its
+ * path whole, however deep: the report's, not a message about an
+ * argument). The text is formatted on the heap (cs_vformat_quoted, 256
+ * bytes of stack): `run`'s refusal under a caller's 16 KiB RLIMIT_STACK
+ * must still be said (cli/run-stack; a 512-byte ring on the stack for the
+ * cut made it die of SIGSEGV one run in five).
+ */
+__attribute__((format(printf, 3, 0))) static void vmsg(const char *cmd, size_t max, const char *fmt,
+						       va_list ap)
+{
+	char *raw, *shown = NULL;
 
 	/* A value the message quotes ('%s') has that quote doubled, as in the
 	 * library's messages (lib/msg-format.c): `run --user "a'b"` is
 	 * 'a''b', never a quotation that ends early. */
-	if (raw && cs_vformat_mid(raw, CS_MSG_MAX + 1, fmt, ap, NULL) == 0)
+	if ((raw = cs_vformat_quoted(fmt, ap))) {
+		if (max)
+			cut_middle(raw, max);
 		shown = cs_escape_dup(raw);
+	}
 	put_line(cmd, shown ? shown : "out of memory");
 	free(raw);
 	free(shown);
@@ -126,7 +153,17 @@ int cs_err(const char *cmd, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(cmd, fmt, ap);
+	vmsg(cmd, CS_MSG_MAX, fmt, ap);
+	va_end(ap);
+	return CS_EXIT_ERROR;
+}
+
+int cs_err_entry(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(cmd, 0, fmt, ap);
 	va_end(ap);
 	return CS_EXIT_ERROR;
 }
@@ -136,7 +173,7 @@ int cs_usage_err(const char *cmd, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmsg(cmd, fmt, ap);
+	vmsg(cmd, CS_MSG_MAX, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try 'capscope%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
 	return CS_EXIT_USAGE;

@@ -42,6 +42,9 @@ int cs_std_fds_refused(const char *cmd);
 
 /* "capscope CMD: MESSAGE" on stderr; returns CS_EXIT_ERROR. */
 int cs_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cs_err for a line naming an entry of scanned data: not cut at 1 KiB (a
+ * path whole, however deep), escaped the same. */
+int cs_err_entry(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "no Pod or workload with a pod template in FILE" (or "any of the N files"). */
 int cs_no_pods_err(const char *cmd, char *const *files, int n);
 /* Same plus "Try 'capscope CMD --help'."; returns CS_EXIT_USAGE. */

@@ -25,7 +25,8 @@ static bool report_errors(const struct cs_scan_target *t)
 
 		const char *p = cs_scan_error_path(&t->r, e);
 
-		cs_err("scan --diff", "%s: %s: %s", t->name, p ? p : "(out of memory)", e->message);
+		cs_err_entry("scan --diff", "%s: %s: %s", t->name, p ? p : "(out of memory)",
+			     e->message);
 		/* Vanished files and names kept but moved inside the root are news;
 		 * anything else unread could hide a privilege difference. */
 		bad = bad || (e->err != ENOENT && e->err != EXDEV);
