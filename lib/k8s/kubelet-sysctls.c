@@ -48,17 +48,6 @@ bool cs_k8s_sysctl_safe(const char *name)
 	return false;
 }
 
-/* ConvertSysctlVariableToDotsSeparator: a name whose first separator is '/'
- * has '/' and '.' swapped. */
-static void dots(const char *in, char *out, size_t len)
-{
-	size_t sep = strcspn(in, "./"), i = 0;
-
-	for (; in[i] && i + 1 < len; i++)
-		out[i] = in[sep] != '/' ? in[i] : in[i] == '/' ? '.' : in[i] == '.' ? '/' : in[i];
-	out[i] = '\0';
-}
-
 /* One segment's text, [a-z0-9] with '-' and '_' inside. */
 static bool seg_char(char c, bool inside)
 {
@@ -93,7 +82,7 @@ int cs_kubelet_unsafe_sysctl_check(const char *pattern, struct cs_diag *d)
 	if (!star && (!seg || !seg_char(pattern[len - 1], false)))
 		goto bad;
 	/* NewAllowlist: what it names must be known to be namespaced */
-	dots(pattern, n, sizeof(n));
+	cs_k8s_sysctl_dots(pattern, n, sizeof(n));
 	if (!cs_k8s_sysctl_ns(n))
 		return cs_diag_set(d, EINVAL, 0, 0, NULL,
 				   "'%s' is not known to be namespaced (the kubelet refuses it)",
@@ -152,14 +141,14 @@ int cs_kubelet_sysctl_forbidden(const struct cs_k8s_pod *pod, const char *const 
 	if (n && (!(pd = calloc(n, sizeof(*pd))) || !(pv = calloc(n, sizeof(*pv)))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		dots(allowed[i], pd[i], sizeof(pd[i]));
+		cs_k8s_sysctl_dots(allowed[i], pd[i], sizeof(pd[i]));
 		pv[i] = pd[i];
 	}
 	pats.v = pv;
 	if (cs_sysctl_pats_build(&p, &pats) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < pod->n_sysctls && !rc; i++) {
-		dots(pod->sysctls[i].name, name, len);
+		cs_k8s_sysctl_dots(pod->sysctls[i].name, name, len);
 		if (!cs_k8s_sysctl_safe(name) && !cs_sysctl_pats_match(&p, name))
 			rc = 1;
 	}

@@ -46,6 +46,16 @@ static bool sysctl_name_ok(const char *n)
 	return true;
 }
 
+void cs_k8s_sysctl_dots(const char *in, char *out, size_t len)
+{
+	bool swap = in[strcspn(in, "./")] == '/';
+	size_t i = 0;
+
+	for (; in[i] && i + 1 < len; i++)
+		out[i] = !swap ? in[i] : in[i] == '/' ? '.' : in[i] == '.' ? '/' : in[i];
+	out[i] = '\0';
+}
+
 char cs_k8s_sysctl_ns(const char *name)
 {
 	static const char *const ipc[] = {
@@ -54,14 +64,9 @@ char cs_k8s_sysctl_ns(const char *name)
 	    "kernel.msgmax", "kernel.msgmnb",	       "kernel.msgmni",
 	    "kernel.msg"};
 	char n[256];
-	size_t sep = strcspn(name, "./"), len = strcspn(name, "*");
 
-	if (len >= sizeof(n))
-		len = sizeof(n) - 1;
-	memcpy(n, name, len);
-	n[len] = '\0';
-	for (size_t i = 0; name[sep] == '/' && i < len; i++)
-		n[i] = n[i] == '.' ? '/' : n[i] == '/' ? '.' : n[i];
+	cs_k8s_sysctl_dots(name, n, sizeof(n));
+	n[strcspn(n, "*")] = '\0';
 	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
 		if (!strcmp(n, ipc[i]))
 			return 'I';

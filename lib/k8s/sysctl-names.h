@@ -4,6 +4,11 @@
 #define CAPSCOPE_LIB_K8S_SYSCTL_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* ConvertSysctlVariableToDotsSeparator: in, with '/' and '.' swapped when
+ * its first separator is '/', into out (len bytes, cut there). */
+void cs_k8s_sysctl_dots(const char *in, char *out, size_t len);
 
 /* component-helpers' GetNamespace: 'N' (net), 'I' (IPC) or 0, after
  * NormalizeName (a name whose first separator is '/' swaps '/' and '.') and
