@@ -115,14 +115,16 @@ static char *bind_why(const struct pod_work *w, int port, bool *ok)
 		       w->unpriv_port_start, w->unpriv_port_why);
 }
 
+int cs_pod_port_start(struct pod_work *w)
+{
+	return (w->unpriv_port_why = unpriv_port_start(w, &w->unpriv_port_start)) ? 0 : -ENOMEM;
+}
+
 int cs_pod_checks(struct pod_work *w)
 {
 	struct cs_pod_ctr_result *r = w->r;
 	size_t n = w->o->n_ports;
 
-	free(w->unpriv_port_why);
-	if (!(w->unpriv_port_why = unpriv_port_start(w, &w->unpriv_port_start)))
-		return -ENOMEM;
 	if (!n)
 		return 0;
 	if (!(r->checks = calloc(n, sizeof(*r->checks))))

@@ -75,14 +75,21 @@ struct pod_work {
 	char *path_env;
 	bool path_unknown, arg0_unknown;
 	bool argv_e2big; /* execve certainly refuses the line (cs_kubelet_argv flag 2) */
+	/* The port sysctls depend on the pod and the runtime alone: found
+	 * once per pod. The port start a bind meets and why (with --check),
+	 * and runc's writes (cs_pod_port_sysctls: refused in every order, in
+	 * some). */
 	int unpriv_port_start;
 	char *unpriv_port_why;
+	char *port_refused, *port_some;
 };
 
 /* helper.c: an ambient-raising helper as entrypoint (needs w->post, w->argv). */
 int cs_pod_model_helper(struct pod_work *w);
 /* checks.c: --check bind:PORT. */
 int cs_pod_checks(struct pod_work *w);
+/* checks.c: w->unpriv_port_start and its why, for the pod (0, -ENOMEM). */
+int cs_pod_port_start(struct pod_work *w);
 /* port-sysctls.c: the ip_unprivileged_port_start runc writes and who sets
  * it (*crio: CRI-O's default_sysctls, else the pod); NULL when neither does. */
 const char *cs_pod_port_start_written(const struct pod_work *w, bool *crio);

@@ -563,9 +563,7 @@ static int create(struct pod_work *w, const struct cs_k8s_sc *sc, uid_t uid, gid
 	w->oci.env_empty_name = w->config && w->config->env_empty_name;
 	/* runc's validateProcessSpec: "Cwd must be an absolute path", nothing is created. */
 	if ((cwd = pod_cwd(w)) && cwd[0] != '/') {
-		char buf[300];
-
-		char word[CS_WORD_ROOM];
+		char buf[300], word[CS_WORD_ROOM];
 
 		/* the directory as one word of the step (lib/word.c) */
 		snprintf(buf, sizeof(buf),
@@ -697,7 +695,7 @@ static void argv_too_big(struct pod_work *w)
 			 "env %s (line %u) is %zu bytes as NAME=value: a string of 128 KiB or "
 			 "more (MAX_ARG_STRLEN): execve fails with E2BIG (argument list too "
 			 "long), the process does not start",
-			 cs_word_clip(word, 48, e->name), e->pos.line,
+			 cs_word_clip(word, sizeof(word), e->name), e->pos.line,
 			 strlen(e->name) + strlen(e->value) + 1);
 	else if (w->argv_e2big)
 		snprintf(why, len,
@@ -719,18 +717,12 @@ static void argv_too_big(struct pod_work *w)
  */
 static int sysctl_refused(struct pod_work *w)
 {
-	cs_cleanup_free char *refused = NULL;
-	cs_cleanup_free char *some = NULL;
-	int rc = cs_pod_port_sysctls(w, &refused, &some);
-
-	if (rc < 0)
-		return rc;
-	if (some)
-		cs_steps_add(&w->r->steps, "oci", "runc.sysctl-order", "%s", some);
-	if (!refused)
+	if (w->port_some)
+		cs_steps_add(&w->r->steps, "oci", "runc.sysctl-order", "%s", w->port_some);
+	if (!w->port_refused)
 		return 0;
-	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", refused);
-	return fail(w->r, "RunContainerError", refused) < 0 ? -ENOMEM : 1;
+	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", w->port_refused);
+	return fail(w->r, "RunContainerError", w->port_refused) < 0 ? -ENOMEM : 1;
 }
 
 /* Find the entrypoint and run runc's steps and execve. */
@@ -1076,6 +1068,8 @@ static void work_free(struct pod_work *w)
 	cs_exec_file_clear(&w->f);
 	cs_exec_file_clear(&w->hf);
 	free(w->unpriv_port_why);
+	free(w->port_refused);
+	free(w->port_some);
 	for (size_t i = 0; i < w->n_etc; i++)
 		cs_etc_index_free(w->etc[i].index);
 	free(w->etc);
@@ -1177,6 +1171,9 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 	if (has_kubelet(o) && (w->sysctl_forbidden = cs_kubelet_sysctl_forbidden(
 				   pod, o->unsafe_sysctls, o->n_unsafe_sysctls, w->forbidden_sysctl,
 				   sizeof(w->forbidden_sysctl))) < 0)
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	if (cs_pod_port_sysctls(w, &w->port_refused, &w->port_some) < 0 ||
+	    (o->n_ports && cs_pod_port_start(w) < 0))
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	if (res->scc_modelled && cs_scc_reason_len(&res->scc, &w->scc_reason_len) < 0)
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");

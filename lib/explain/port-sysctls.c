@@ -34,38 +34,31 @@ static bool containerd_2(const struct cs_pod_explain_opts *o)
 	return t.major >= 2;
 }
 
-const char *cs_pod_port_start_written(const struct pod_work *w, bool *crio)
+/*
+ * The value runc writes to key for this container and who sets it (*crio:
+ * CRI-O's default_sysctls, crio_value there, "" when it has none; else the
+ * pod); NULL when neither does.
+ */
+static const char *written(const struct pod_work *w, const char *key, const char *crio_value,
+			   bool *crio)
 {
 	const struct cs_k8s_pod *pod = w->pod->pod;
-	const char *v = cs_k8s_sysctl(pod, START);
-	const struct cs_crio_config *cc = w->o->crio;
+	const char *v = cs_k8s_sysctl(pod, key);
 
 	*crio = false;
 	if (v)
 		return v;
 	/* CRI-O's default_sysctls, unless the pod sets it (net.* not with hostNetwork). */
-	if (w->o->runtime == CS_CRI_CRIO && cc && cc->unpriv_port_start[0] && !pod->host_network) {
+	if (w->o->runtime == CS_CRI_CRIO && w->o->crio && crio_value[0] && !pod->host_network) {
 		*crio = true;
-		return cc->unpriv_port_start;
+		return crio_value;
 	}
 	return NULL;
 }
 
-/* The range runc writes, the pod's or CRI-O's (as the start above); NULL: none. */
-static const char *range_written(const struct pod_work *w, bool *crio)
+const char *cs_pod_port_start_written(const struct pod_work *w, bool *crio)
 {
-	const struct cs_k8s_pod *pod = w->pod->pod;
-	const char *v = cs_k8s_sysctl(pod, RANGE);
-	const struct cs_crio_config *cc = w->o->crio;
-
-	*crio = false;
-	if (v)
-		return v;
-	if (w->o->runtime == CS_CRI_CRIO && cc && cc->local_port_range[0] && !pod->host_network) {
-		*crio = true;
-		return cc->local_port_range;
-	}
-	return NULL;
+	return written(w, START, w->o->crio ? w->o->crio->unpriv_port_start : "", crio);
 }
 
 enum cs_port_zero cs_pod_runtime_port_zero(const struct pod_work *w)
@@ -166,18 +159,19 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	size_t n = 0;
 	bool crio;
 	const char *v;
+	enum cs_port_zero zero;
 	int r[2], b;
 
 	*refused = *some = NULL;
 	if ((v = cs_pod_port_start_written(w, &crio)))
 		pw[n++] = (struct port_write){
 		    START, v, crio ? "CRI-O's default_sysctls" : "the pod's", false};
-	else if (cs_pod_runtime_port_zero(w) != CS_PORT_ZERO_NONE &&
-		 cs_pod_runtime_port_zero(w) != CS_PORT_ZERO_CONTAINERD_OFF)
+	else if ((zero = cs_pod_runtime_port_zero(w)) != CS_PORT_ZERO_NONE &&
+		 zero != CS_PORT_ZERO_CONTAINERD_OFF)
 		pw[n++] = (struct port_write){
-		    START, "0",
-		    w->o->runtime == CS_CRI_DOCKER ? "Docker's" : "containerd's sandbox", false};
-	if ((v = range_written(w, &crio)))
+		    START, "0", zero == CS_PORT_ZERO_DOCKER ? "Docker's" : "containerd's sandbox",
+		    false};
+	if ((v = written(w, RANGE, w->o->crio ? w->o->crio->local_port_range : "", &crio)))
 		pw[n++] = (struct port_write){RANGE, v,
 					      crio ? "CRI-O's default_sysctls" : "the pod's", true};
 	if (!n)
