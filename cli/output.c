@@ -66,42 +66,30 @@ static void put_line(const char *cmd, const char *text)
  */
 #define CS_MSG_MAX 1024
 
-/* s cut to max bytes in its middle ("..."), each side on a character. */
-static void cut_middle(char *s, size_t max)
-{
-	size_t len = strlen(s), head, from;
-
-	if (len <= max)
-		return;
-	head = cs_text_cut(s, len, (max - 3) / 2);
-	from = len - (max - 3 - head);
-	while (from < len && ((unsigned char)s[from] & 0xc0) == 0x80)
-		from++;
-	memcpy(s + head, "...", 3);
-	memmove(s + head + 3, s + from, len - from + 1);
-}
-
 /*
  * max: CS_MSG_MAX, or 0 for a line naming an entry of scanned data (its
  * path whole, however deep: the report's, not a message about an
- * argument). The text is formatted on the heap (cs_vformat_quoted, 256
- * bytes of stack): `run`'s refusal under a caller's 16 KiB RLIMIT_STACK
- * must still be said (cli/run-stack; a 512-byte ring on the stack for the
- * cut made it die of SIGSEGV one run in five).
+ * argument). The text is formatted and cut on the heap (cs_vformat_quoted
+ * takes 256 bytes of stack): `run`'s refusal must still be said under a
+ * caller's 16 KiB RLIMIT_STACK (cli/run-stack).
  */
 __attribute__((format(printf, 3, 0))) static void vmsg(const char *cmd, size_t max, const char *fmt,
 						       va_list ap)
 {
-	char *raw, *shown = NULL;
+	char *raw, *cut, *shown = NULL;
 
 	/* A value the message quotes ('%s') has that quote doubled, as in the
 	 * library's messages (lib/msg-format.c): `run --user "a'b"` is
 	 * 'a''b', never a quotation that ends early. */
-	if ((raw = cs_vformat_quoted(fmt, ap))) {
-		if (max)
-			cut_middle(raw, max);
-		shown = cs_escape_dup(raw);
+	if ((raw = cs_vformat_quoted(fmt, ap)) && max && strlen(raw) > max) {
+		/* head "..." end, each on a character (cs_clip_mid) */
+		if ((cut = malloc(max + 1)))
+			cs_clip_mid(cut, max + 1, raw);
+		free(raw);
+		raw = cut;
 	}
+	if (raw)
+		shown = cs_escape_dup(raw);
 	put_line(cmd, shown ? shown : "out of memory");
 	free(raw);
 	free(shown);
