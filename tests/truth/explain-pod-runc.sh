@@ -6,15 +6,9 @@
 # predicted first process — and the bind:443 verdict — to be exactly what the
 # kernel reports.
 source "$(dirname "$0")/../lib/tap.sh"
-need_root
-command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
-command -v setcap >/dev/null || skip_all "setcap is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
-PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
-[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
+source "$(dirname "$0")/../lib/runc-probe.sh"
+runc_probe_needs setcap
 EX=$CAPSCOPE_TOP/examples/pod
-tap_tmpdir
-chmod 755 "$T"
 STATE=$T/state
 mkdir -p "$STATE"
 "$EX/make-images.sh" "$T/img" "$PROBE"

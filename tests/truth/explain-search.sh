@@ -6,13 +6,8 @@
 # a start for /app/x under a 0700 /app until session 7, and read no POSIX
 # ACL until session 10.
 source "$(dirname "$0")/../lib/tap.sh"
-need_root
-command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
-command -v jq >/dev/null || skip_all "jq is not installed"
-PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
-[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
-tap_tmpdir
-chmod 755 "$T"
+source "$(dirname "$0")/../lib/runc-probe.sh"
+runc_probe_needs
 STATE=$T/state
 mkdir -p "$STATE"
 n=0

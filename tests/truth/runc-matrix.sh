@@ -5,15 +5,8 @@
 # sets, no_new_privs and every failure (EPERM, EACCES, ENOENT) exactly.
 # Seeded: CAPSCOPE_MATRIX_SEED and CAPSCOPE_MATRIX_N reproduce or widen a run.
 source "$(dirname "$0")/../lib/tap.sh"
-need_root
-command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
-command -v setcap >/dev/null || skip_all "setcap is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
-PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
-[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
-
-tap_tmpdir
-chmod 755 "$T"
+source "$(dirname "$0")/../lib/runc-probe.sh"
+runc_probe_needs setcap
 STATE=$T/runc-state
 mkdir -p "$STATE"
 SEED=${CAPSCOPE_MATRIX_SEED:-20261129}

@@ -13,18 +13,10 @@
 # is never writable from the pod, whatever the capabilities; a directory of a
 # mapped id is writable by its owner or with CAP_DAC_OVERRIDE.
 source "$(dirname "$0")/../lib/tap.sh"
-need_root
-command -v runc >/dev/null || skip_all "runc is not installed (scripts/install-deps.sh)"
-command -v setcap >/dev/null || skip_all "setcap is not installed"
-command -v jq >/dev/null || skip_all "jq is not installed"
-command -v unshare >/dev/null || skip_all "unshare is not installed"
-PROBE=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/truth/probe
-[ -x "$PROBE" ] || skip_all "the static probe was not built ($PROBE)"
+source "$(dirname "$0")/../lib/runc-probe.sh"
+runc_probe_needs setcap unshare
 unshare --user --map-root-user true 2>/dev/null ||
   skip_all "this kernel does not let us create a user namespace (user.max_user_namespaces, LSM policy)"
-
-tap_tmpdir
-chmod 755 "$T"
 STATE=$T/state
 mkdir -p "$STATE"
 B=196608     # the pod's id 0 on the node: a kubelet block (3 × 65536)
