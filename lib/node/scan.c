@@ -207,27 +207,51 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 	return 0;
 }
 
-/* When pid started, in seconds of the wall clock (its start in clock ticks
- * after boot, /proc/PID/stat field 22, plus the boot time of /proc/stat). */
-static int start_time(const char *proc, pid_t pid, double *out)
+/*
+ * The boot time in seconds of the wall clock (/proc/stat's btime), read at
+ * most once a scan: /proc/stat is made anew at each read, over every CPU and
+ * interrupt, and read for each container a pid file names it was a fifth of
+ * a warm scrape of 500 (twenty-sixth pass). 0 until read.
+ */
+struct boot_time {
+	unsigned long long btime;
+	bool read;
+};
+
+static int boot_time(const char *proc, struct boot_time *bt)
 {
 	char path[PATH_MAX];
 	cs_cleanup_free char *stat = NULL;
-	const char *bt;
+	const char *p;
 	size_t len;
-	unsigned long long ticks, btime;
+	int rc;
+
+	if (bt->read)
+		return 0;
+	snprintf(path, sizeof(path), "%s/stat", proc);
+	if ((rc = cs_read_proc_file(path, 1u << 20, &stat, &len)) < 0)
+		return rc == -ENOMEM ? rc : -EINVAL;
+	if (!(p = strstr(stat, "\nbtime ")) || sscanf(p + 7, "%llu", &bt->btime) != 1)
+		return -EINVAL;
+	bt->read = true;
+	return 0;
+}
+
+/* When pid started: its start in clock ticks after boot (/proc/PID/stat
+ * field 22) into *ticks, and in seconds of the wall clock into *out. */
+static int start_time(const char *proc, pid_t pid, struct boot_time *bt, unsigned long long *ticks,
+		      double *out)
+{
 	long hz = sysconf(_SC_CLK_TCK);
-	int rc = cs_proc_start_ticks(proc, pid, &ticks);
+	int rc = cs_proc_start_ticks(proc, pid, ticks);
 
 	if (rc < 0)
 		return rc;
-	snprintf(path, sizeof(path), "%s/stat", proc);
-	if ((rc = cs_read_proc_file(path, 1u << 20, &stat, &len)) == -ENOMEM)
+	if ((rc = boot_time(proc, bt)) < 0)
 		return rc;
-	if (hz <= 0 || rc < 0 || !(bt = strstr(stat, "\nbtime ")) ||
-	    sscanf(bt + 7, "%llu", &btime) != 1)
+	if (hz <= 0)
 		return -EINVAL;
-	*out = (double)btime + (double)ticks / (double)hz;
+	*out = (double)bt->btime + (double)*ticks / (double)hz;
 	return 0;
 }
 
@@ -310,12 +334,13 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
  * 0, or -ENOMEM: a check not made for memory is no process gone (twenty-
  * first pass, part C: the container was left out of the page, with 200).
  */
-static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held)
+static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held,
+			    struct boot_time *bt)
 {
 	char pid[16];
 	struct cs_container cc;
 	double started;
-	int fd = -1, r[4] = {0, 0, 0, 0};
+	int fd = -1, r[3] = {0, 0, 0};
 
 	c->pidfile_pidfd = -1;
 	if (c->pid || !c->pidfile_pid)
@@ -326,13 +351,11 @@ static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *hel
 	snprintf(pid, sizeof(pid), "%d", (int)c->pidfile_pid);
 	if ((r[0] = proc_container(proc, pid, &cc)) != 0 ||
 	    (r[1] = owner_runs_at(c, proc, pid)) != 1 ||
-	    (r[2] = start_time(proc, c->pidfile_pid, &started)) < 0 ||
-	    started > (double)c->pid_written.tv_sec + 2.0 ||
-	    (r[3] = cs_proc_start_ticks(proc, c->pidfile_pid, &c->pidfile_start)) < 0 ||
-	    (fd >= 0 && pidfd_gone(fd))) {
+	    (r[2] = start_time(proc, c->pidfile_pid, bt, &c->pidfile_start, &started)) < 0 ||
+	    started > (double)c->pid_written.tv_sec + 2.0 || (fd >= 0 && pidfd_gone(fd))) {
 		if (fd >= 0)
 			close(fd);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 3; i++)
 			if (r[i] == -ENOMEM)
 				return -ENOMEM;
 		return 0;
@@ -500,6 +523,7 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
 	size_t k = 0, held = 0;
+	struct boot_time bt = {0, false};
 	bool nomem = false;
 	int r;
 
@@ -528,7 +552,7 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			cs_node_ctr_free(c);
 			continue;
 		}
-		if (pidfile_fallback(c, proc, &held) < 0)
+		if (pidfile_fallback(c, proc, &held, &bt) < 0)
 			nomem = true; /* after the containers are kept or freed */
 		inv->v[k++] = c;
 	}

@@ -110,6 +110,20 @@ is "$(uscan)" "$ID2 $P1 1 kube-system" "a user's pid file naming the user's own 
 chown 0:0 "$UB/pidfile" "$UB/config.json"
 echo "$P0" >"$UB/pidfile"
 is "$(uscan)" "$ID2 $P0 1 kube-system" "root's pid file naming root's process outside any container: named (plain runc)"
+# Twenty-sixth pass: the bundles of one directory are opened beneath it,
+# walked to once a scan, with the owner of the directories above it. That
+# owner still counts: a directory of the user's on the way, the bundle
+# root or one above it, makes root's files below it the user's, and a
+# symbolic link on the way is not followed, as when each file was walked to
+# from "/".
+chown 4321 "$T/uroot"
+is "$(uscan)" "$ID2 0 0 kube-system" "the bundle root a user's: root's pid file below it names no root process"
+chown 0 "$T/uroot" && chown 4321 "$T"
+is "$(uscan)" "$ID2 0 0 kube-system" "a directory above the bundle root a user's: names no root process"
+chown 0 "$T" && ln -s uroot "$T/ulink"
+is "$(env NODE_SCAN_NS=1 "$SCAN" "$T/proc" "$T/ulink" 0 | grep "^$ID2 ")" "$ID2 0 0 -" \
+  "the bundle root a symbolic link: its bundles not read, no process named"
+is "$(uscan)" "$ID2 $P0 1 kube-system" "all root's again: named"
 kill "$P0" "$P1"
 wait "$P0" "$P1" 2>/dev/null
 done_testing
