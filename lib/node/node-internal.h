@@ -31,7 +31,8 @@ bool cs_node_shown(const struct cs_node_ctr *c);
  * and the reading of the first processes' credentials. */
 extern void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
 /* How many pid-file processes a scan holds a pidfd of (scan.c); beyond, the
- * start time is read again. A variable for the unit tests, which try both. */
+ * start time is read again. (size_t)-1, the default: from RLIMIT_NOFILE. A
+ * variable for the unit tests, which try both. */
 extern size_t cs_node_pidfd_max;
 /* Slots passed over while looking container ids up in a bundle scan's
  * index (bundles.c): a count for the unit tests, never reset. */
