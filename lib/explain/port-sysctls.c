@@ -150,6 +150,27 @@ static int run_order(const struct port_write *pw, const size_t *order, size_t n,
 	return 0;
 }
 
+/*
+ * CRI-O writes a pod's sysctls with pinns, not runc, when it makes the
+ * sandbox's namespaces: one `-s KEY=VALUE` each, and pinns refuses a value
+ * that is empty ("sysctl must be in the form of 'key=value'; value is
+ * empty", pinns/src/sysctl.c; CRI-O's own check of a pod sysctl looks at
+ * its name alone), so no container of the pod starts. runc writes "" as
+ * nothing. Twenty-sixth pass, part B: `--runtime crio` said an empty
+ * ip_unprivileged_port_start left 1024 and the container ran.
+ */
+static const struct cs_k8s_sysctl *crio_empty(const struct pod_work *w)
+{
+	const struct cs_k8s_pod *pod = w->pod->pod;
+
+	if (w->o->runtime != CS_CRI_CRIO)
+		return NULL;
+	for (size_t i = 0; i < pod->n_sysctls; i++)
+		if (!pod->sysctls[i].value[0])
+			return &pod->sysctls[i];
+	return NULL;
+}
+
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 {
 	static const size_t orders[2][2] = {{0, 1}, {1, 0}};
@@ -159,10 +180,18 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	size_t n = 0;
 	bool crio;
 	const char *v;
+	const struct cs_k8s_sysctl *e;
 	enum cs_port_zero zero;
 	int r[2], b;
 
 	*refused = *some = NULL;
+	if ((e = crio_empty(w))) {
+		*refused = cs_strf("CRI-O's pinns cannot write the pod's %s='': sysctl must be in "
+				   "the form of 'key=value'; value is empty (the pod's sandbox "
+				   "is not made)",
+				   cs_word_clip(word[0], sizeof(word[0]), e->name));
+		return *refused ? 1 : -ENOMEM;
+	}
 	if ((v = cs_pod_port_start_written(w, &crio)))
 		pw[n++] = (struct port_write){
 		    START, v, crio ? "CRI-O's default_sysctls" : "the pod's", false};
