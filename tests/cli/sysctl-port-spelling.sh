@@ -93,4 +93,14 @@ printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' \
   '    sysctls: [{name: net.ipv4.tcp_syncookies, value: ""}]' '  containers:' '  - name: c' '    image: i' \
   '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
 is "$(exec_ok --runtime crio)" false "CRI-O, any sysctl with an empty value: nothing starts"
+# CRI-O's default_sysctls with KEY= (its Sysctls() takes it): the same for
+# every pod that does not set the key; the last entry of a key wins
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' '    image: i' \
+  '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
+printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_unprivileged_port_start="]\n' >"$T/crio.conf"
+is "$(exec_ok --runtime crio --crio-config "$T/crio.conf")" false "CRI-O default_sysctls KEY=: pinns refuses it, nothing starts"
+like "$("$CAPSCOPE" explain pod --runtime crio --crio-config "$T/crio.conf" "$T/pod.yaml")" \
+  "CRI-O's pinns cannot write CRI-O's default_sysctls net\\.ipv4\\.ip_unprivileged_port_start=''" "... named as CRI-O's"
+printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_local_port_range=", "net.ipv4.ip_local_port_range=40000 60999"]\n' >"$T/crio.conf"
+is "$(exec_ok --runtime crio --crio-config "$T/crio.conf")" true "CRI-O default_sysctls KEY= then KEY=40000 60999: the last wins, it starts"
 done_testing
