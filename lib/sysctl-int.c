@@ -25,15 +25,24 @@ static int kdigit(unsigned char c, unsigned base)
 }
 
 /*
- * One number at s (blanks already skipped, not at the end), as proc_get_long
- * and do_proc_dointvec_minmax_conv read it: 0, *out and *end just past the
- * number, or -EINVAL.
+ * __do_proc_dointvec reads at most a page less one byte of a write and
+ * takes the rest as read (the write's count is the whole text): "40000",
+ * 4,086 blanks and "50000" is 40000 5000, four bytes more and it is 40000
+ * alone (twenty-sixth pass, found against this kernel). A page of 4 KiB
+ * (x86-64; arm64 and ppc64 kernels may have 64 KiB).
  */
-static int one_value(const char *s, int min, int max, int *out, const char **end)
+enum { KERNEL_READS = 4096 - 1 };
+
+/*
+ * One number at s (blanks already skipped, left > 0 bytes of the text the
+ * kernel reads), as proc_get_long and do_proc_dointvec_minmax_conv read it:
+ * 0, *out and *end just past the number, or -EINVAL.
+ */
+static int one_value(const char *s, size_t left, int min, int max, int *out, const char **end)
 {
 	/* proc_get_long copies at most 21 bytes (TMPBUFLEN - 1) of the value. */
 	enum { TMP = 21 };
-	size_t left = strlen(s), n = left < TMP ? left : TMP, i;
+	size_t n = left < TMP ? left : TMP, i;
 	unsigned base = 10;
 	uint64_t v = 0;
 	bool neg = s[0] == '-' && left > 1;
@@ -80,6 +89,7 @@ int cs_sysctl_ints(const char *s, size_t n, int min, int max, int *vals)
 {
 	int got[2];
 	size_t i = 0;
+	const char *stop = s + strnlen(s, KERNEL_READS);
 
 	if (n > sizeof(got) / sizeof(got[0]))
 		return -EINVAL;
@@ -89,11 +99,11 @@ int cs_sysctl_ints(const char *s, size_t n, int min, int max, int *vals)
 	 * ends at the end of the text or after the last element (what follows
 	 * it is not read) */
 	for (; i < n; i++) {
-		while (kspace((unsigned char)*s))
+		while (s < stop && kspace((unsigned char)*s))
 			s++;
-		if (!*s)
+		if (s == stop)
 			break;
-		if (one_value(s, min, max, &got[i], &s) < 0)
+		if (one_value(s, (size_t)(stop - s), min, max, &got[i], &s) < 0)
 			return -EINVAL;
 	}
 	if (!i)

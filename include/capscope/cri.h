@@ -140,6 +140,9 @@ struct cs_crio_config {
 	 * ("" = none), and the file */
 	char unpriv_port_start[32];
 	char local_port_range[32];
+	/* the key is in the list, its value maybe "" (which pinns refuses:
+	 * every pod that does not set the key fails) */
+	bool unpriv_port_start_set, local_port_range_set;
 	char sysctls_from[256];
 	/* The first default capability CRI-O's start-up check refuses, and
 	 * where it is (in defaults_from), cut with "..."; bad_line 0 = none

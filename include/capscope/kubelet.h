@@ -210,8 +210,8 @@ struct cs_kubelet_unsafe_sysctls {
 };
 /*
  * Add LIST's patterns (comma-separated, each cs_kubelet_unsafe_sysctl_check'd;
- * an empty one, from "a,,b", too) to u: 0, or -EINVAL / -E2BIG and d, u
- * then unchanged.
+ * an empty one, from "a,,b", too; an empty LIST adds none, as the kubelet's
+ * flag reads it) to u: 0, or -EINVAL / -E2BIG and d, u then unchanged.
  */
 CS_EXPORT int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const char *list,
 					    struct cs_diag *d);

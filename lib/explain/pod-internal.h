@@ -104,7 +104,9 @@ enum cs_port_zero {
 enum cs_port_zero cs_pod_runtime_port_zero(const struct pod_work *w);
 /* port-sysctls.c: runc's writes of ip_unprivileged_port_start and
  * ip_local_port_range in each order: 1 and *refused (heap) when every order
- * fails, 0 and *some (heap) when only some do, 0 when none does, -ENOMEM. */
+ * fails, 0 and *some (heap) when only some do, 0 when none does, -ENOMEM.
+ * Under CRI-O, 1 and *refused for any pod sysctl with an empty value
+ * (pinns refuses it). */
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some);
 /* pod-verdicts.c: one verdict per capabilities.add entry. */
 int cs_pod_verdicts(struct pod_work *w);

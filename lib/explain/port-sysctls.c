@@ -40,7 +40,7 @@ static bool containerd_2(const struct cs_pod_explain_opts *o)
  * pod); NULL when neither does.
  */
 static const char *written(const struct pod_work *w, const char *key, const char *crio_value,
-			   bool *crio)
+			   bool crio_set, bool *crio)
 {
 	const struct cs_k8s_pod *pod = w->pod->pod;
 	const char *v = cs_k8s_sysctl(pod, key);
@@ -49,7 +49,7 @@ static const char *written(const struct pod_work *w, const char *key, const char
 	if (v)
 		return v;
 	/* CRI-O's default_sysctls, unless the pod sets it (net.* not with hostNetwork). */
-	if (w->o->runtime == CS_CRI_CRIO && w->o->crio && crio_value[0] && !pod->host_network) {
+	if (w->o->runtime == CS_CRI_CRIO && w->o->crio && crio_set && !pod->host_network) {
 		*crio = true;
 		return crio_value;
 	}
@@ -58,7 +58,10 @@ static const char *written(const struct pod_work *w, const char *key, const char
 
 const char *cs_pod_port_start_written(const struct pod_work *w, bool *crio)
 {
-	return written(w, START, w->o->crio ? w->o->crio->unpriv_port_start : "", crio);
+	const struct cs_crio_config *c = w->o->crio;
+
+	return written(w, START, c ? c->unpriv_port_start : "", c && c->unpriv_port_start_set,
+		       crio);
 }
 
 enum cs_port_zero cs_pod_runtime_port_zero(const struct pod_work *w)
@@ -150,6 +153,40 @@ static int run_order(const struct port_write *pw, const size_t *order, size_t n,
 	return 0;
 }
 
+/*
+ * CRI-O writes a pod's sysctls with pinns, not runc, when it makes the
+ * sandbox's namespaces: one `-s KEY=VALUE` each, its default_sysctls and
+ * the pod's, and pinns refuses a value that is empty ("sysctl must be in
+ * the form of 'key=value'; value is empty", pinns/src/sysctl.c; CRI-O's
+ * own checks look at the name alone, and its Sysctls() takes "KEY="), so
+ * no container of the pod starts. runc writes "" as nothing. Twenty-sixth
+ * pass, part B: `--runtime crio` said an empty ip_unprivileged_port_start
+ * left 1024 and the container ran. The name of such a sysctl and *who
+ * ("the pod's", "CRI-O's default_sysctls"), or NULL. Of CRI-O's defaults
+ * only the two port keys are read (crio-config.c).
+ */
+static const char *crio_empty(const struct pod_work *w, const char **who)
+{
+	const struct cs_k8s_pod *pod = w->pod->pod;
+	const char *v;
+	bool crio;
+
+	if (w->o->runtime != CS_CRI_CRIO)
+		return NULL;
+	*who = "the pod's";
+	for (size_t i = 0; i < pod->n_sysctls; i++)
+		if (!pod->sysctls[i].value[0])
+			return pod->sysctls[i].name;
+	*who = "CRI-O's default_sysctls";
+	if ((v = cs_pod_port_start_written(w, &crio)) && !v[0])
+		return START;
+	if ((v = written(w, RANGE, w->o->crio ? w->o->crio->local_port_range : "",
+			 w->o->crio && w->o->crio->local_port_range_set, &crio)) &&
+	    !v[0])
+		return RANGE;
+	return NULL;
+}
+
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 {
 	static const size_t orders[2][2] = {{0, 1}, {1, 0}};
@@ -159,10 +196,18 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	size_t n = 0;
 	bool crio;
 	const char *v;
+	const char *e, *who;
 	enum cs_port_zero zero;
 	int r[2], b;
 
 	*refused = *some = NULL;
+	if ((e = crio_empty(w, &who))) {
+		*refused = cs_strf("CRI-O's pinns cannot write %s %s='': sysctl must be in the "
+				   "form of 'key=value'; value is empty (the pod's sandbox is "
+				   "not made)",
+				   who, cs_word_clip(word[0], sizeof(word[0]), e));
+		return *refused ? 1 : -ENOMEM;
+	}
 	if ((v = cs_pod_port_start_written(w, &crio)))
 		pw[n++] = (struct port_write){
 		    START, v, crio ? "CRI-O's default_sysctls" : "the pod's", false};
@@ -171,7 +216,8 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 		pw[n++] = (struct port_write){
 		    START, "0", zero == CS_PORT_ZERO_DOCKER ? "Docker's" : "containerd's sandbox",
 		    false};
-	if ((v = written(w, RANGE, w->o->crio ? w->o->crio->local_port_range : "", &crio)))
+	if ((v = written(w, RANGE, w->o->crio ? w->o->crio->local_port_range : "",
+			 w->o->crio && w->o->crio->local_port_range_set, &crio)))
 		pw[n++] = (struct port_write){RANGE, v,
 					      crio ? "CRI-O's default_sysctls" : "the pod's", true};
 	if (!n)

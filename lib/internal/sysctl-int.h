@@ -14,7 +14,7 @@
  * The int one write of s to an integer sysctl in [min, max] sets, as
  * __do_proc_dointvec does (kernel/sysctl.c): 0 and *out, -EINVAL when the
  * kernel refuses the write, -ENODATA for "" (a write of nothing changes
- * nothing).
+ * nothing). Only the first 4,095 bytes are read, as the kernel reads them.
  */
 int cs_sysctl_int(const char *s, int min, int max, int *out);
 

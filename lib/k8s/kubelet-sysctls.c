@@ -101,6 +101,12 @@ int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const cha
 	size_t used = 0, n = u->n, len = strlen(list);
 	char *p;
 
+	/* the flag is a pflag StringSlice, read as one CSV record: an empty
+	 * value is no pattern (the kubelet starts with none), not an empty
+	 * one; a comma's empty field ("a,,b") is one, which IsValidSysctlPattern
+	 * refuses */
+	if (!len)
+		return 0;
 	if (n)
 		used = (size_t)(u->v[n - 1] - u->text) + strlen(u->v[n - 1]) + 1;
 	if (len >= sizeof(u->text) - used)

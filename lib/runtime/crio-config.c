@@ -142,6 +142,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 	struct cs_crio_value_check *bad = &c->startup.default_sysctls;
 	const struct cs_toml_value *v;
 	char val[2][sizeof(c->unpriv_port_start)] = {"", ""};
+	bool set[2] = {false, false};
 	int r;
 
 	if ((r = field(rt, "default_sysctls", path, &v, d)) < 0 || !v)
@@ -183,10 +184,13 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 						   "bytes; CRI-O takes it)",
 						   it->s, sizeof(val[k]) - 1);
 			snprintf(val[k], sizeof(val[k]), "%s", eq + 1);
+			set[k] = true;
 		}
 	}
 	for (size_t k = 0; k < 2; k++)
 		snprintf(vals[k], sizeof(c->unpriv_port_start), "%s", val[k]);
+	c->unpriv_port_start_set = set[0];
+	c->local_port_range_set = set[1];
 	cs_clip(c->sysctls_from, sizeof(c->sysctls_from), name);
 	return 0;
 }

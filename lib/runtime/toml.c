@@ -380,8 +380,10 @@ static void name_put(char *out, size_t size, size_t *len, bool *cut, const char 
 	bool bare = *part != '\0';
 	int n;
 
-	if (*cut)
+	if (*cut || *len >= size) {
+		*cut = true;
 		return;
+	}
 	for (const char *c = part; *c && bare; c++)
 		bare = bare_ch(*c);
 	n = snprintf(out + *len, size - *len, "%s%s%s%s", *len ? "." : "", bare ? "" : "\"", part,
@@ -408,13 +410,18 @@ struct keyname {
 static struct keyname key_name(const struct tp *t, const char *const *k, size_t upto)
 {
 	struct keyname b;
-	size_t len = t->path_len < sizeof(b.s) ? t->path_len : 0;
-	bool cut = t->path_cut || t->path_len >= sizeof(b.s);
+	/* the parts go in the room left for "..." (twenty-sixth pass, part B:
+	 * a table's name of 197 to 199 bytes was copied whole, past that room,
+	 * and the first part was written at size - len wrapped round: a stack
+	 * overflow, found by fuzz-toml; a longer one is cut at the room) */
+	const size_t room = sizeof(b.s) - 3;
+	size_t len = t->path_len < room ? t->path_len : room - 1;
+	bool cut = t->path_cut || t->path_len >= room;
 
 	memcpy(b.s, t->path, len);
 	b.s[len] = '\0';
 	for (size_t i = 0; i <= upto; i++)
-		name_put(b.s, sizeof(b.s) - 3, &len, &cut, k[i]);
+		name_put(b.s, room, &len, &cut, k[i]);
 	if (cut)
 		strcpy(b.s + len, "...");
 	return b;

@@ -75,6 +75,15 @@ is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: table 'crio.runtime' d
 printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\ndefault_capabilities = ["KILL"]\n' >crio.conf
 "$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
 is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: key 'crio.runtime.default_capabilities' defined twice" "crio.conf: a key twice named whole"
+# Twenty-sixth pass, part B (fuzz-toml): a table's name of 197 to 199 bytes
+# overflowed the name's buffer (ASan: stack-buffer-overflow in key_name);
+# the plain build named the key with stack bytes after it.
+for n in 196 197 198 199 200; do
+  printf '[%s]\nb = 1\nb = 2\n' "$(printf 'a%.0s' $(seq 1 $n))" >crio.conf
+  "$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
+  like "$(cat err.txt)" "^capscope explain pod: crio\\.conf:3:1: key '[a.]+\\.\\.\\.' defined twice\$" \
+    "crio.conf: a table's name of $n bytes, cut with ... and nothing after"
+done
 printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = true\nenable_unprivileged_ports = false\n' >config.toml
 "$CAPSCOPE" explain pod --runtime containerd --containerd-config config.toml pod.yaml >/dev/null 2>err.txt
 is "$(cat err.txt)" "capscope explain pod: config.toml:4:1: key 'plugins.\"io.containerd.grpc.v1.cri\".enable_unprivileged_ports' defined twice" \

@@ -79,4 +79,28 @@ sysctlpod '"a b"'
 like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" "runc\\.sysctl-refused: runc cannot write the pod's net\\.ipv4\\.ip_unprivileged_port_start=\"a b\": write " "\"a b\" (refused): the step names it as one quoted word"
 sysctlpod '"0x0"'
 like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" 'the pod sets net\.ipv4\.ip_unprivileged_port_start=0x0[[:space:]]' "0x0: a plain word as it is"
+# Twenty-sixth pass, part B: CRI-O writes a pod's sysctls with pinns (one
+# -s KEY=VALUE each), which refuses an empty value ("value is empty",
+# pinns/src/sysctl.c): no container starts. runc writes "" as nothing.
+sysctlpod '""'
+exec_ok() { "$CAPSCOPE" explain pod --json --check bind:80 "$@" "$T/pod.yaml" | jq -r '.containers[0].exec.ok'; }
+is "$(exec_ok --runtime crio)" false "CRI-O, an empty port start: pinns refuses it, nothing starts"
+like "$("$CAPSCOPE" explain pod --runtime crio "$T/pod.yaml")" \
+  "runc\\.sysctl-refused: CRI-O's pinns cannot write the pod's net\\.ipv4\\.ip_unprivileged_port_start='': .*value is empty" \
+  "... the step names pinns and the sysctl"
+is "$(exec_ok --runtime containerd)" true "containerd (runc): an empty value writes nothing, the container starts"
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' \
+  '    sysctls: [{name: net.ipv4.tcp_syncookies, value: ""}]' '  containers:' '  - name: c' '    image: i' \
+  '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
+is "$(exec_ok --runtime crio)" false "CRI-O, any sysctl with an empty value: nothing starts"
+# CRI-O's default_sysctls with KEY= (its Sysctls() takes it): the same for
+# every pod that does not set the key; the last entry of a key wins
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  containers:' '  - name: c' '    image: i' \
+  '    securityContext: {runAsUser: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
+printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_unprivileged_port_start="]\n' >"$T/crio.conf"
+is "$(exec_ok --runtime crio --crio-config "$T/crio.conf")" false "CRI-O default_sysctls KEY=: pinns refuses it, nothing starts"
+like "$("$CAPSCOPE" explain pod --runtime crio --crio-config "$T/crio.conf" "$T/pod.yaml")" \
+  "CRI-O's pinns cannot write CRI-O's default_sysctls net\\.ipv4\\.ip_unprivileged_port_start=''" "... named as CRI-O's"
+printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_local_port_range=", "net.ipv4.ip_local_port_range=40000 60999"]\n' >"$T/crio.conf"
+is "$(exec_ok --runtime crio --crio-config "$T/crio.conf")" true "CRI-O default_sysctls KEY= then KEY=40000 60999: the last wins, it starts"
 done_testing

@@ -237,6 +237,46 @@ static void sysctl_pair_reading(void **state)
 	}
 }
 
+/* blanks, then text at `at` */
+static const char *page_text(char *s, size_t len, size_t at, const char *text)
+{
+	memset(s, ' ', len);
+	memcpy(s + at, text, strlen(text) + 1);
+	return s;
+}
+
+/* The kernel reads a page less one byte of a write (4,095 with 4 KiB pages)
+ * and takes the rest as read: blanks before "100" that leave it "1" or
+ * "10", two values whose second is cut or left out (twenty-sixth pass,
+ * truth/sysctl-kernel-diff). */
+static void sysctl_page_reading(void **state)
+{
+	char s[5200];
+	int v = -1, r[2] = {32768, 60999};
+
+	(void)state;
+	/* 4,096 bytes: "10" read */
+	assert_int_equal(cs_sysctl_int(page_text(s, sizeof(s), 4093, "100"), 0, 65535, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(cs_sysctl_int(page_text(s, sizeof(s), 4094, "100"), 0, 65535, &v), 0);
+	assert_int_equal(v, 1);
+	/* blanks alone: refused */
+	assert_int_equal(cs_sysctl_int(page_text(s, sizeof(s), 4095, "100"), 0, 65535, &v),
+			 -EINVAL);
+	/* 40000 and 5000 */
+	page_text(s, sizeof(s), 4091, "50000");
+	memcpy(s, "40000", 5);
+	assert_int_equal(cs_sysctl_ints(s, 2, 1, 65535, r), 0);
+	assert_int_equal(r[1], 5000);
+	/* 40000 alone */
+	page_text(s, sizeof(s), 4095, "50000");
+	memcpy(s, "40000", 5);
+	r[0] = 32768, r[1] = 60999;
+	assert_int_equal(cs_sysctl_ints(s, 2, 1, 65535, r), 0);
+	assert_int_equal(r[0], 40000);
+	assert_int_equal(r[1], 60999);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +288,7 @@ int main(void)
 	    cmocka_unit_test(seconds),
 	    cmocka_unit_test(sysctl_kernel_reading),
 	    cmocka_unit_test(sysctl_pair_reading),
+	    cmocka_unit_test(sysctl_page_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
