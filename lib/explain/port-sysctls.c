@@ -150,6 +150,13 @@ static int run_order(const struct port_write *pw, const size_t *order, size_t n,
 	return 0;
 }
 
+/* the two sentences, measured first with their values empty: the values
+ * share what a step's detail leaves (cs_step_word_room) */
+#define REFUSED "runc cannot write %s %s=%s: write /proc/sys/net/ipv4/%s: invalid argument (%s)"
+#define SOME                                                                                       \
+	"runc writes sysctls in a Go map's order, new at each start: written first, %s %s=%s is "  \
+	"refused (%s); a start that writes %s %s=%s first works (the kubelet retries)"
+
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 {
 	static const size_t orders[2][2] = {{0, 1}, {1, 0}};
@@ -184,11 +191,13 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	 * other write: runc stops at the first the kernel refuses) */
 	b = r[0] ? 0 : 1;
 	if (r[0] && r[1]) {
-		*refused = cs_strf("runc cannot write %s %s=%s: write /proc/sys/net/ipv4/%s: "
-				   "invalid argument (%s)",
-				   bad[b]->who, bad[b]->key,
-				   cs_word_clip(word[0], sizeof(word[0]), bad[b]->value),
-				   bad[b]->key + strlen("net.ipv4."), why[b]);
+		const char *key = bad[b]->key + strlen("net.ipv4.");
+		size_t room = cs_step_word_room(
+		    (size_t)snprintf(NULL, 0, REFUSED, bad[b]->who, bad[b]->key, "", key, why[b]),
+		    1);
+
+		*refused = cs_strf(REFUSED, bad[b]->who, bad[b]->key,
+				   cs_word_clip(word[0], room, bad[b]->value), key, why[b]);
 		return *refused ? 1 : -ENOMEM;
 	}
 	/* Only one order fails: at its first write. A second write refused
@@ -196,14 +205,15 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	 * range's start) is refused in the other order too. */
 	{
 		const struct port_write *other = &pw[orders[b][1]];
+		const char *key = bad[b]->key + strlen("net.ipv4."),
+			   *okey = other->key + strlen("net.ipv4.");
+		size_t room = cs_step_word_room((size_t)snprintf(NULL, 0, SOME, bad[b]->who, key,
+								 "", why[b], other->who, okey, ""),
+						2);
 
-		*some = cs_strf("runc writes sysctls in a Go map's order, new at each start: "
-				"written first, %s %s=%s is refused (%s); a start that writes "
-				"%s %s=%s first works (the kubelet retries)",
-				bad[b]->who, bad[b]->key + strlen("net.ipv4."),
-				cs_word_clip(word[0], sizeof(word[0]), bad[b]->value), why[b],
-				other->who, other->key + strlen("net.ipv4."),
-				cs_word_clip(word[1], sizeof(word[1]), other->value));
+		*some =
+		    cs_strf(SOME, bad[b]->who, key, cs_word_clip(word[0], room, bad[b]->value),
+			    why[b], other->who, okey, cs_word_clip(word[1], room, other->value));
 	}
 	return *some ? 0 : -ENOMEM;
 }

@@ -79,4 +79,21 @@ sysctlpod '"a b"'
 like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" "runc\\.sysctl-refused: runc cannot write the pod's net\\.ipv4\\.ip_unprivileged_port_start=\"a b\": write " "\"a b\" (refused): the step names it as one quoted word"
 sysctlpod '"0x0"'
 like "$("$CAPSCOPE" explain pod --check bind:80 "$T/pod.yaml")" 'the pod sets net\.ipv4\.ip_unprivileged_port_start=0x0[[:space:]]' "0x0: a plain word as it is"
+# Twenty-sixth pass, part A: each value was a word of up to 160 bytes, and a
+# sentence past a step's 320 was cut again in its middle: runc.sysctl-order
+# of two values padded with blanks (which the kernel reads as 35000 and
+# "40000 60999") said `start="   ...   ...   " first works`, the reason and
+# the other write lost. The values now share what the sentence leaves.
+pad=$(printf '%150s' '')
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' '    sysctls:' \
+  "    - {name: net.ipv4.ip_local_port_range, value: \"40000 60999$pad\"}" \
+  "    - {name: net.ipv4.ip_unprivileged_port_start, value: \"${pad}35000$pad\"}" \
+  '  containers: [{name: c, image: i}]' >"$T/pod.yaml"
+d=$("$CAPSCOPE" explain pod --json "$T/pod.yaml" | jq -r '.containers[0].steps[] | select(.rule == "runc.sysctl-order") | .detail')
+like "$d" "^runc writes sysctls in a Go map's order, new at each start: written first, the pod's ip_unprivileged_port_start=\"[^\"]*\" is refused \(35000 is above the start of ip_local_port_range, 32768\); a start that writes the pod's ip_local_port_range=\"40000 [^\"]*\" first works \(the kubelet retries\)\$" \
+  "runc.sysctl-order of two long values: the sentence whole, each value cut"
+sysctlpod "\"$(printf '%05000d' 0)\""
+d=$("$CAPSCOPE" explain pod --json "$T/pod.yaml" | jq -r '.containers[0].steps[] | select(.rule == "runc.sysctl-refused") | .detail')
+like "$d" "^runc cannot write the pod's net\.ipv4\.ip_unprivileged_port_start=0+\.\.\.0+: write /proc/sys/net/ipv4/ip_unprivileged_port_start: invalid argument \(the kernel reads no port 0 to 65535 in it\)\$" \
+  "runc.sysctl-refused of a 5,000-byte value: cut once, the sentence whole"
 done_testing
