@@ -139,6 +139,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 				&s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
 	    (r = mf_get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls",
 				&s->forbidden_sysctls, NULL, NULL)) < 0 ||
+	    (r = mf_check_scc_sysctls(c, root, &s->allowed_unsafe_sysctls, &s->forbidden_sysctls)) <
+		0 ||
 	    (r = mf_get_strlist(c, root, "seccompProfiles", "seccompProfiles", &s->seccomp_profiles,
 				NULL, NULL)) < 0 ||
 	    (r = mf_get_str(c, root, "userNamespaceLevel", "userNamespaceLevel",
