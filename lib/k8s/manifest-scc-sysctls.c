@@ -104,8 +104,8 @@ static long covered(const struct cs_strlist *pats, const struct cs_strlist *l)
 	return found;
 }
 
-int mf_check_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, const struct cs_strlist *allowed,
-			 const struct cs_strlist *forbidden)
+static int check_lists(struct mf_ctx *c, struct ydoc_node *root, const struct cs_strlist *allowed,
+		       const struct cs_strlist *forbidden)
 {
 	char f[64];
 	bool at_allowed;
@@ -141,4 +141,16 @@ int mf_check_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, const struct 
 			       at_allowed ? "a forbiddenSysctls pattern"
 					  : "an allowedUnsafeSysctls pattern");
 	}
+}
+
+int mf_get_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s)
+{
+	int r;
+
+	if ((r = mf_get_strlist(c, root, "allowedUnsafeSysctls", "allowedUnsafeSysctls",
+				&s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
+	    (r = mf_get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls",
+				&s->forbidden_sysctls, NULL, NULL)) < 0)
+		return r;
+	return check_lists(c, root, &s->allowed_unsafe_sysctls, &s->forbidden_sysctls);
 }
