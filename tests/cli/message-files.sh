@@ -136,4 +136,17 @@ for rp in nope dangling /etc/passwd; do
       "explain oci $j: root.path '$rp' that cannot be opened: file, line, column"
   done
 done
+# The same pass: --rootfs that does not exist was "not a directory" in
+# explain pod, and lint took it and read the pod as if none was given
+# (exit 0); a file said "pod.yaml: /etc/passwd/etc/passwd: Not a directory".
+for cmd in "explain pod" lint; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd --rootfs no-such-dir pod.yaml >/dev/null 2>err.txt
+  is "$?:$(head -1 err.txt)" "2:capscope $cmd: --rootfs no-such-dir: No such file or directory" \
+    "$cmd --rootfs of a missing directory: a usage error, its reason"
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd --rootfs pod.yaml pod.yaml >/dev/null 2>err.txt
+  is "$?:$(head -1 err.txt)" "2:capscope $cmd: --rootfs pod.yaml: Not a directory" \
+    "$cmd --rootfs of a file: a usage error, its reason"
+done
 done_testing
