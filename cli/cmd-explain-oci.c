@@ -213,7 +213,8 @@ int cmd_explain_oci(int argc, char **argv)
 	}
 	if (rc) {
 		cs_oci_config_free(&cfg);
-		return cs_diag_err(CMD, argv[optind], &d);
+		/* a message naming its file (root.path's) needs no bundle before it */
+		return cs_diag_err(CMD, d.file[0] ? NULL : argv[optind], &d);
 	}
 	if (cfg.process.unknown_caps[0])
 		fprintf(stderr,

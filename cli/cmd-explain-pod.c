@@ -393,13 +393,12 @@ static int load_image(struct state *s, const struct args *a)
 static int load_context(struct state *s, const struct args *a)
 {
 	struct cs_diag d = {0};
-	struct stat sb;
 	int rc;
 
 	if (s->caller_self && cs_cred_read_self(&s->self, &d) < 0)
 		return cs_diag_err(CMD, "reading own credentials", &d);
-	if (s->o.rootfs && (stat(s->o.rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode)))
-		return cs_usage_err(CMD, "--rootfs %s: not a directory", s->o.rootfs);
+	if (s->o.rootfs && (rc = cs_opt_dir(CMD, "--rootfs", s->o.rootfs)))
+		return rc;
 	cs_crio_config_default(&s->crio);
 	if (a->crio_cfg) {
 		memset(&d, 0, sizeof(d));

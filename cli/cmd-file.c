@@ -282,17 +282,34 @@ static int change_all(const char *cmd, const struct cs_fcaps *f, char **paths, i
 	cs_cleanup_free struct cs_fcaps_target *t = calloc((size_t)n, sizeof(*t));
 	int status = 0, done;
 
+	struct cs_diag refused = {0};
+	int bad = -1; /* the last path refused, said after the loop */
+
 	if (!t)
 		return cs_err(cmd, "out of memory");
 	for (int i = 0; i < n; i++) {
-		struct cs_diag d = {0};
+		struct cs_diag di = {0};
 
-		if (cs_fcaps_check(paths[i], &t[i], &d) < 0)
-			status = cs_diag_err(cmd, paths[i], &d);
+		if (cs_fcaps_check(paths[i], &t[i], &di) < 0) {
+			if (bad >= 0)
+				cs_diag_err(cmd, paths[bad], &refused);
+			bad = i;
+			refused = di;
+		}
 	}
-	if (status) {
-		cs_err(cmd, "nothing was written");
-		return cs_finish_stdout("file", status);
+	/*
+	 * The last refusal says that nothing was written, on its own line: a
+	 * missing file was two lines, its error and then "nothing was
+	 * written" (twenty-sixth pass, part A).
+	 */
+	if (bad >= 0) {
+		char said[800], all[48] = "";
+
+		cs_diag_format(&refused, said, sizeof(said));
+		if (n > 1)
+			snprintf(all, sizeof(all), " to any of the %d files", n);
+		cs_err(cmd, "%s: %s; nothing was written%s", paths[bad], said, all);
+		return cs_finish_stdout("file", CS_EXIT_ERROR);
 	}
 	for (done = 0; done < n; done++) {
 		struct cs_diag d = {0};

@@ -151,6 +151,8 @@ static int parse_args(int argc, char **argv, struct args *a, struct cs_lint_opts
 		return cs_usage_err(CMD, "missing FILE, DIR or -");
 	if (a->image && o->explain.rootfs)
 		return cs_usage_err(CMD, "--image and --rootfs both name the image: give one");
+	if (o->explain.rootfs && (rc = cs_opt_dir(CMD, "--rootfs", o->explain.rootfs)))
+		return rc;
 	/* Sixteenth pass, part H: lint models SCCs only with these two, so
 	 * --use and --uid-range without them were taken and did nothing. */
 	if ((a->n_uses || a->uid_range) && !a->openshift && !a->n_sccs)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capscope/escape.h"
@@ -376,4 +377,12 @@ int cs_finish_stdout_err(const char *cmd, int rc, int err)
 int cs_finish_stdout(const char *cmd, int rc)
 {
 	return cs_finish_stdout_err(cmd, rc, 0);
+}
+
+int cs_opt_dir(const char *cmd, const char *opt, const char *path)
+{
+	struct stat sb;
+	int e = stat(path, &sb) < 0 ? errno : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+
+	return e ? cs_usage_err(cmd, "%s %s: %s", opt, path, strerror(e)) : 0;
 }

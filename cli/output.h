@@ -62,6 +62,13 @@ const char *cs_color(FILE *f, const char *sgr); /* "" when no colour */
  */
 int cs_finish_stdout(const char *cmd, int rc);
 /*
+ * An option naming a directory (--rootfs DIR): 0, or the usage error with
+ * its reason ("No such file or directory", "Not a directory"). explain pod
+ * said "not a directory" of a path that does not exist, and lint took such
+ * a --rootfs and read the pod as if none was given (twenty-sixth pass).
+ */
+int cs_opt_dir(const char *cmd, const char *opt, const char *path);
+/*
  * The same, told the error a writer saw (-errno, or 0): the failed write's
  * own cause, which a later fflush no longer knows ("No space left on
  * device", not "Input/output error"). A write error is CS_EXIT_ERROR

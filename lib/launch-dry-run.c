@@ -442,10 +442,15 @@ static int loader_busy(int fd, const char *path, struct cs_steps *st, struct cs_
 	if (cs_exec_elf_interp(fd, interp, sizeof(interp)) != 1 ||
 	    cs_exec_text_busy(AT_FDCWD, interp) != 1)
 		return 0;
-	cs_steps_add(st, "kernel", "execve.text-busy",
-		     "%s, the ELF loader of %s, is held open for writing by some process: "
-		     "execve fails with ETXTBSY, text file busy",
-		     cs_word_clip(wi, sizeof(wi), interp), cs_word_clip(wp, sizeof(wp), path));
+#define LOADER_BUSY                                                                                \
+	"%s, the ELF loader of %s, is held open for writing by some process: execve fails with "   \
+	"ETXTBSY, text file busy"
+	/* the two words share what the sentence leaves of the step (each of
+	 * 160 bytes, it was cut again in its middle) */
+	size_t room = cs_step_word_room((size_t)snprintf(NULL, 0, LOADER_BUSY, "", ""), 2);
+
+	cs_steps_add(st, "kernel", "execve.text-busy", LOADER_BUSY, cs_word_clip(wi, room, interp),
+		     cs_word_clip(wp, room, path));
 	out->res.ok = false;
 	out->res.error = ETXTBSY;
 	return -ETXTBSY;

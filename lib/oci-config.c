@@ -500,6 +500,14 @@ static int read_config(void *user, const struct ydoc_node *root)
 	rc = want_map(c, r, "root");
 	if (!rc)
 		rc = get_string(c, get(c, r, "path"), "root.path", &rootpath);
+	if (!rc && rootpath) {
+		struct cs_pos at = ydoc_pos(get(c, r, "path"));
+
+		cfg->root_path_line = at.line;
+		cfg->root_path_column = at.column;
+		if (c->file && !(cfg->file = strdup(c->file)))
+			rc = -ENOMEM;
+	}
 	if (!rc && !rootpath && !p->base)
 		rc =
 		    errf(c, r ? r : root, EINVAL, "root.path", "missing: the bundle has no rootfs");
@@ -610,6 +618,7 @@ void cs_oci_config_free(struct cs_oci_config *c)
 	free(c->env);
 	free(c->bundle);
 	free(c->root_path);
+	free(c->file);
 	free(c->cwd);
 	memset(c, 0, sizeof(*c));
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capscope/steps.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
 
@@ -114,6 +115,14 @@ const char *cs_word_clip(char *buf, size_t size, const char *s)
 	if (cs_word_is_plain(cut))
 		return memcpy(buf, cut, strlen(cut) + 1);
 	return doubled_into(buf, cut, '"', true);
+}
+
+size_t cs_step_word_room(size_t fixed, size_t n)
+{
+	size_t detail = sizeof(((struct cs_step *)0)->detail) - 1;
+	size_t room = n && fixed < detail ? (detail - fixed) / n + 1 : 0;
+
+	return room < 16 ? 16 : room < CS_WORD_ROOM ? room : CS_WORD_ROOM;
 }
 
 char *cs_quoted_inner_dup(const char *s, char q)

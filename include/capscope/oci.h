@@ -53,6 +53,11 @@ struct cs_oci_process {
 struct cs_oci_config {
 	char *bundle;	 /* the bundle directory as given */
 	char *root_path; /* root.path made absolute (relative paths are against the bundle) */
+	/* The config's name and root.path's place in it: a rootfs that cannot
+	 * be opened is found only when explain oci looks in it, and said there
+	 * (twenty-sixth pass, part A: it had no line and column). */
+	char *file;
+	unsigned root_path_line, root_path_column;
 	bool root_readonly;
 	char **args, **env; /* process.args / process.env, owned */
 	size_t nargs, nenv;

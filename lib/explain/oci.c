@@ -41,7 +41,16 @@ static int resolve(const struct cs_oci_config *cfg, struct cs_image *image, stru
 			(void)cs_image_lookup_bound(image, d);
 		return rc;
 	}
-	return cs_exec_file_resolve(cfg->root_path, cfg->cwd, arg0, path, f, d);
+	int rc = cs_exec_file_resolve(cfg->root_path, cfg->cwd, arg0, path, f, d);
+
+	/* The rootfs is opened here, not when the config is read: its error
+	 * is said at root.path's place, as the config's own errors are. */
+	if (rc < 0 && rc != -ENOMEM && d && !d->line && !strcmp(d->field, "root.path")) {
+		cs_diag_file(d, cfg->file);
+		d->line = cfg->root_path_line;
+		d->column = cfg->root_path_column;
+	}
+	return rc;
 }
 
 static int verdicts(const struct cs_oci_config *cfg, struct cs_oci_explain_result *r)

@@ -186,6 +186,15 @@ static const char *crio_empty(const struct pod_work *w, const char **who)
 		return RANGE;
 	return NULL;
 }
+/* the two sentences, measured first with their values empty: the values
+ * share what a step's detail leaves (cs_step_word_room) */
+#define REFUSED "runc cannot write %s %s=%s: write /proc/sys/net/ipv4/%s: invalid argument (%s)"
+#define PINNS_EMPTY                                                                                \
+	"CRI-O's pinns cannot write %s %s='': sysctl must be in the form of 'key=value'; value "   \
+	"is empty (the pod's sandbox is not made)"
+#define SOME                                                                                       \
+	"runc writes sysctls in a Go map's order, new at each start: written first, %s %s=%s is "  \
+	"refused (%s); a start that writes %s %s=%s first works (the kubelet retries)"
 
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 {
@@ -202,10 +211,9 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 
 	*refused = *some = NULL;
 	if ((e = crio_empty(w, &who))) {
-		*refused = cs_strf("CRI-O's pinns cannot write %s %s='': sysctl must be in the "
-				   "form of 'key=value'; value is empty (the pod's sandbox is "
-				   "not made)",
-				   who, cs_word_clip(word[0], sizeof(word[0]), e));
+		size_t room = cs_step_word_room((size_t)snprintf(NULL, 0, PINNS_EMPTY, who, ""), 1);
+
+		*refused = cs_strf(PINNS_EMPTY, who, cs_word_clip(word[0], room, e));
 		return *refused ? 1 : -ENOMEM;
 	}
 	if ((v = cs_pod_port_start_written(w, &crio)))
@@ -230,11 +238,13 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	 * other write: runc stops at the first the kernel refuses) */
 	b = r[0] ? 0 : 1;
 	if (r[0] && r[1]) {
-		*refused = cs_strf("runc cannot write %s %s=%s: write /proc/sys/net/ipv4/%s: "
-				   "invalid argument (%s)",
-				   bad[b]->who, bad[b]->key,
-				   cs_word_clip(word[0], sizeof(word[0]), bad[b]->value),
-				   bad[b]->key + strlen("net.ipv4."), why[b]);
+		const char *key = bad[b]->key + strlen("net.ipv4.");
+		size_t room = cs_step_word_room(
+		    (size_t)snprintf(NULL, 0, REFUSED, bad[b]->who, bad[b]->key, "", key, why[b]),
+		    1);
+
+		*refused = cs_strf(REFUSED, bad[b]->who, bad[b]->key,
+				   cs_word_clip(word[0], room, bad[b]->value), key, why[b]);
 		return *refused ? 1 : -ENOMEM;
 	}
 	/* Only one order fails: at its first write. A second write refused
@@ -242,14 +252,15 @@ int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some)
 	 * range's start) is refused in the other order too. */
 	{
 		const struct port_write *other = &pw[orders[b][1]];
+		const char *key = bad[b]->key + strlen("net.ipv4."),
+			   *okey = other->key + strlen("net.ipv4.");
+		size_t room = cs_step_word_room((size_t)snprintf(NULL, 0, SOME, bad[b]->who, key,
+								 "", why[b], other->who, okey, ""),
+						2);
 
-		*some = cs_strf("runc writes sysctls in a Go map's order, new at each start: "
-				"written first, %s %s=%s is refused (%s); a start that writes "
-				"%s %s=%s first works (the kubelet retries)",
-				bad[b]->who, bad[b]->key + strlen("net.ipv4."),
-				cs_word_clip(word[0], sizeof(word[0]), bad[b]->value), why[b],
-				other->who, other->key + strlen("net.ipv4."),
-				cs_word_clip(word[1], sizeof(word[1]), other->value));
+		*some =
+		    cs_strf(SOME, bad[b]->who, key, cs_word_clip(word[0], room, bad[b]->value),
+			    why[b], other->who, okey, cs_word_clip(word[1], room, other->value));
 	}
 	return *some ? 0 : -ENOMEM;
 }

@@ -263,6 +263,14 @@ const char *cs_word_clip(char *buf, size_t size, const char *s);
 /* In a refusal (cs_diag's 256 bytes, 230 of its own text at most): the
  * file's head and tail, and the reason after it whole. */
 #define CS_WORD_ROOM_REFUSAL 40
+/*
+ * The room (a size for cs_word_clip) of each of n words in a step whose
+ * other text is fixed bytes: what the step's detail leaves, shared, at
+ * least 16 and at most CS_WORD_ROOM. Words of CS_WORD_ROOM each made a
+ * sentence past the detail, which was cut again in its middle, where the
+ * words and what lies between them are (twenty-sixth pass, part A).
+ */
+size_t cs_step_word_room(size_t fixed, size_t n);
 char *cs_words_join(const char *const *v, size_t n);
 /* The inside of a quotation whose q marks the format holds ('%s'): s with
  * each q doubled, so a value cannot end its quotation early. */

@@ -109,20 +109,26 @@ int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const cha
 		return 0;
 	if (n)
 		used = (size_t)(u->v[n - 1] - u->text) + strlen(u->v[n - 1]) + 1;
+	/* capscope's bounds, said as such: the kubelet takes any number */
 	if (len >= sizeof(u->text) - used)
-		return cs_diag_set(d, E2BIG, 0, 0, NULL, "more than %zu bytes of patterns",
+		return cs_diag_set(d, E2BIG, 0, 0, NULL,
+				   "more than %zu bytes of patterns (the most capscope keeps)",
 				   sizeof(u->text) - 1);
 	p = memcpy(u->text + used, list, len + 1);
-	for (;;) {
+	for (size_t item = 1;; item++) {
 		char *comma = strchr(p, ',');
 
 		if (n == CS_KUBELET_UNSAFE_SYSCTLS_MAX)
-			return cs_diag_set(d, E2BIG, 0, 0, NULL, "more than %d patterns",
+			return cs_diag_set(d, E2BIG, 0, 0, NULL,
+					   "more than %d patterns (the most capscope keeps)",
 					   CS_KUBELET_UNSAFE_SYSCTLS_MAX);
 		if (comma)
 			*comma = '\0';
+		/* which item of a list: "a,,b" or a trailing comma said only
+		 * "'' is not a sysctl name" (twenty-sixth pass, part A) */
 		if (cs_kubelet_unsafe_sysctl_check(p, d) < 0)
-			return -EINVAL;
+			return comma || item > 1 ? cs_diag_context(d, EINVAL, "item %zu", item)
+						 : -EINVAL;
 		u->v[n++] = p;
 		if (!comma)
 			break;

@@ -199,5 +199,8 @@ int mf_get_seccomp_annotations(struct mf_ctx *c, struct ydoc_node *ann, const ch
 int mf_check_sysctls(struct mf_ctx *c, struct ydoc_node **nodes, const char *path,
 		     const struct cs_k8s_pod *p);
 int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file);
+/* An SCC's allowedUnsafeSysctls and forbiddenSysctls, read and validated as
+ * the API server validates them (manifest-scc-sysctls.c). */
+int mf_get_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s);
 
 #endif

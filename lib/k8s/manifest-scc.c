@@ -135,10 +135,7 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	    (r = mf_get_strlist(c, root, "volumes", "volumes", &s->volumes, &vols_given, NULL)) <
 		0 ||
 	    (r = cs_scc_default_volumes(c->m->arena, s, vols_given)) < 0 ||
-	    (r = mf_get_strlist(c, root, "allowedUnsafeSysctls", "allowedUnsafeSysctls",
-				&s->allowed_unsafe_sysctls, NULL, NULL)) < 0 ||
-	    (r = mf_get_strlist(c, root, "forbiddenSysctls", "forbiddenSysctls",
-				&s->forbidden_sysctls, NULL, NULL)) < 0 ||
+	    (r = mf_get_scc_sysctls(c, root, s)) < 0 ||
 	    (r = mf_get_strlist(c, root, "seccompProfiles", "seccompProfiles", &s->seccomp_profiles,
 				NULL, NULL)) < 0 ||
 	    (r = mf_get_str(c, root, "userNamespaceLevel", "userNamespaceLevel",

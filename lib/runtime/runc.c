@@ -280,6 +280,14 @@ static const struct cs_exec_file *errdot(const struct cs_exec_file *f, struct cs
  * found in $PATH" (ENOENT). The first candidate otherwise, whose own
  * failures (mode, format) execve reports, unless a relative entry gave it.
  */
+#define NEXT                                                                                       \
+	"exec.LookPath cannot stat %s as uid %u (directory %s is not searchable) and takes the "   \
+	"next $PATH entry's: %s"
+#define NONE                                                                                       \
+	"exec.LookPath can stat none of the $PATH candidates as uid %u (%s: directory %s is not "  \
+	"searchable): executable file not found in $PATH"
+#define OOM "(out of memory)"
+
 static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const struct cs_cred *c,
 					   struct cs_exec_result *res, struct cs_steps *st,
 					   struct cs_exec_file *none)
@@ -296,22 +304,25 @@ static const struct cs_exec_file *lookpath(const struct cs_exec_file *f, const s
 	dir = cs_exec_dir_path(first, (size_t)stop);
 	for (f = f->path_next; f && cs_exec_file_unreachable(c, f) >= 0; f = f->path_next)
 		n++;
+	/* the words share what the sentence leaves of the step (three paths of
+	 * 150 bytes left "cannot stat /aaa...'s: /bbb/nc") */
 	if (f) {
-		cs_steps_add(st, L, "runc.lookpath",
-			     "exec.LookPath cannot stat %s as uid %u (directory %s is not "
-			     "searchable) and takes the next $PATH entry's: %s",
-			     cs_word_clip(w1, sizeof(w1), first->path), (unsigned)c->uid[3],
-			     dir ? cs_word_clip(w2, sizeof(w2), dir) : "(out of memory)",
-			     cs_word_clip(w3, sizeof(w3), f->path));
+		size_t room = cs_step_word_room(
+		    (size_t)snprintf(NULL, 0, NEXT, "", (unsigned)c->uid[3], dir ? "" : OOM, ""),
+		    3);
+
+		cs_steps_add(st, L, "runc.lookpath", NEXT, cs_word_clip(w1, room, first->path),
+			     (unsigned)c->uid[3], dir ? cs_word_clip(w2, room, dir) : OOM,
+			     cs_word_clip(w3, room, f->path));
 		res->path_index = n;
 		free(dir);
 		return f->path_relative ? errdot(f, st, none) : f;
 	}
-	cs_steps_add(st, L, "runc.lookpath",
-		     "exec.LookPath can stat none of the $PATH candidates as uid %u (%s: "
-		     "directory %s is not searchable): executable file not found in $PATH",
-		     (unsigned)c->uid[3], cs_word_clip(w1, sizeof(w1), first->path),
-		     dir ? cs_word_clip(w2, sizeof(w2), dir) : "(out of memory)");
+	size_t room = cs_step_word_room(
+	    (size_t)snprintf(NULL, 0, NONE, (unsigned)c->uid[3], "", dir ? "" : OOM), 2);
+
+	cs_steps_add(st, L, "runc.lookpath", NONE, (unsigned)c->uid[3],
+		     cs_word_clip(w1, room, first->path), dir ? cs_word_clip(w2, room, dir) : OOM);
 	free(dir);
 	memset(none, 0, sizeof(*none));
 	none->path = first->path;

@@ -78,6 +78,21 @@ ok $? "... and not the kubelet's"
 is "$("$CAPSCOPE" lint --allowed-unsafe-sysctls kernel.foo add.yaml 2>&1 >/dev/null | head -1)" \
   "capscope lint: --allowed-unsafe-sysctls: 'kernel.foo' is not known to be namespaced (the kubelet refuses it)" \
   "lint: a pattern the kubelet refuses"
+# Twenty-sixth pass, part A: which item of a list (an empty one from "a,,b" or
+# a trailing comma said only "'' is not a sysctl name"), and capscope's own
+# bounds said as capscope's (the kubelet takes any number).
+for l in 'net.core.somaxconn,,net.x|2' 'net.core.somaxconn,|2' ',net.x|1' 'net.core.somaxconn,kernel.foo|2'; do
+  like "$("$CAPSCOPE" lint --allowed-unsafe-sysctls "${l%|*}" add.yaml 2>&1 >/dev/null | head -1)" \
+    "^capscope lint: --allowed-unsafe-sysctls: item ${l#*|}: '" "'${l%|*}': the item named"
+done
+long=$(printf 'net.core.somaxconn,%.0s' $(seq 1 300))net.x
+is "$("$CAPSCOPE" explain pod --allowed-unsafe-sysctls "$long" add.yaml 2>&1 >/dev/null | head -1)" \
+  "capscope explain pod: --allowed-unsafe-sysctls: more than 4095 bytes of patterns (the most capscope keeps)" \
+  "a list past 4 KiB: capscope's bound, said so"
+long=$(printf 'net.a,%.0s' $(seq 1 70))net.x
+is "$("$CAPSCOPE" explain pod --allowed-unsafe-sysctls "$long" add.yaml 2>&1 >/dev/null | head -1)" \
+  "capscope explain pod: --allowed-unsafe-sysctls: more than 64 patterns (the most capscope keeps)" \
+  "more than 64 patterns: capscope's bound, said so"
 if command -v curl >/dev/null; then
   source "$CAPSCOPE_TOP/tests/cli/serve-lib.sh"
   review() {

@@ -116,4 +116,46 @@ mkdir -p d/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16
 like "$(mk pod --crio-config d pod.yaml)" "nested more than 16 deep \(the most capscope walks; CRI-O walks any depth\)" \
   "crio.conf.d nested past 16: capscope's limit, said so"
 rm -rf big big.yaml big.conf daemon.json
+
+# Twenty-sixth pass, part A: `file set` (and rm) of a missing file said two
+# lines, its error then "nothing was written"; explain oci's root.path that
+# cannot be opened was the one config field said without line and column.
+"$CAPSCOPE" file set cap_net_raw+ep missing-file 2>err.txt
+is "$?" 2 "file set of a missing file: exit 2"
+is "$(cat err.txt)" "capscope file set: missing-file: No such file or directory; nothing was written" \
+  "file set of a missing file: one line"
+"$CAPSCOPE" file rm missing-file 2>err.txt
+is "$(cat err.txt)" "capscope file rm: missing-file: No such file or directory; nothing was written" \
+  "file rm of a missing file: one line"
+: >here
+"$CAPSCOPE" file set cap_net_raw+ep missing-1 here missing-2 2>err.txt
+is "$(cat err.txt)" "capscope file set: missing-1: No such file or directory
+capscope file set: missing-2: No such file or directory; nothing was written to any of the 3 files" \
+  "file set of two missing among three: a line each, the last saying nothing was written"
+"$CAPSCOPE" file set cap_net_raw+ep $'m\e[31m\nX' 2>err.txt
+is "$(cat err.txt)" 'capscope file set: m\x1b[31m\nX: No such file or directory; nothing was written' \
+  "file set: a hostile missing name escaped, one line"
+mkdir -p rb
+ln -sfn nowhere rb/dangling
+for rp in nope dangling /etc/passwd; do
+  printf '{"ociVersion":"1.0.2",\n  "root": {"path": "%s"},\n  "process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/"}}' "$rp" >rb/config.json
+  for j in "" --json; do
+    "$CAPSCOPE" explain oci $j rb >/dev/null 2>err.txt
+    like "$(cat err.txt)" "^capscope explain oci: rb/config\.json:2:21: root\.path: [^ ]*$rp: (No such file or directory|Not a directory)\$" \
+      "explain oci $j: root.path '$rp' that cannot be opened: file, line, column"
+  done
+done
+# The same pass: --rootfs that does not exist was "not a directory" in
+# explain pod, and lint took it and read the pod as if none was given
+# (exit 0); a file said "pod.yaml: /etc/passwd/etc/passwd: Not a directory".
+for cmd in "explain pod" lint; do
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd --rootfs no-such-dir pod.yaml >/dev/null 2>err.txt
+  is "$?:$(head -1 err.txt)" "2:capscope $cmd: --rootfs no-such-dir: No such file or directory" \
+    "$cmd --rootfs of a missing directory: a usage error, its reason"
+  # shellcheck disable=SC2086
+  "$CAPSCOPE" $cmd --rootfs pod.yaml pod.yaml >/dev/null 2>err.txt
+  is "$?:$(head -1 err.txt)" "2:capscope $cmd: --rootfs pod.yaml: Not a directory" \
+    "$cmd --rootfs of a file: a usage error, its reason"
+done
 done_testing

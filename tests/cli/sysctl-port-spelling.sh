@@ -103,4 +103,21 @@ like "$("$CAPSCOPE" explain pod --runtime crio --crio-config "$T/crio.conf" "$T/
   "CRI-O's pinns cannot write CRI-O's default_sysctls net\\.ipv4\\.ip_unprivileged_port_start=''" "... named as CRI-O's"
 printf '[crio.runtime]\ndefault_sysctls = ["net.ipv4.ip_local_port_range=", "net.ipv4.ip_local_port_range=40000 60999"]\n' >"$T/crio.conf"
 is "$(exec_ok --runtime crio --crio-config "$T/crio.conf")" true "CRI-O default_sysctls KEY= then KEY=40000 60999: the last wins, it starts"
+# Twenty-sixth pass, part A: each value was a word of up to 160 bytes, and a
+# sentence past a step's 320 was cut again in its middle: runc.sysctl-order
+# of two values padded with blanks (which the kernel reads as 35000 and
+# "40000 60999") said `start="   ...   ...   " first works`, the reason and
+# the other write lost. The values now share what the sentence leaves.
+pad=$(printf '%150s' '')
+printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' '    sysctls:' \
+  "    - {name: net.ipv4.ip_local_port_range, value: \"40000 60999$pad\"}" \
+  "    - {name: net.ipv4.ip_unprivileged_port_start, value: \"${pad}35000$pad\"}" \
+  '  containers: [{name: c, image: i}]' >"$T/pod.yaml"
+d=$("$CAPSCOPE" explain pod --json "$T/pod.yaml" | jq -r '.containers[0].steps[] | select(.rule == "runc.sysctl-order") | .detail')
+like "$d" "^runc writes sysctls in a Go map's order, new at each start: written first, the pod's ip_unprivileged_port_start=\"[^\"]*\" is refused \(35000 is above the start of ip_local_port_range, 32768\); a start that writes the pod's ip_local_port_range=\"40000 [^\"]*\" first works \(the kubelet retries\)\$" \
+  "runc.sysctl-order of two long values: the sentence whole, each value cut"
+sysctlpod "\"$(printf '%05000d' 0)\""
+d=$("$CAPSCOPE" explain pod --json "$T/pod.yaml" | jq -r '.containers[0].steps[] | select(.rule == "runc.sysctl-refused") | .detail')
+like "$d" "^runc cannot write the pod's net\.ipv4\.ip_unprivileged_port_start=0+\.\.\.0+: write /proc/sys/net/ipv4/ip_unprivileged_port_start: invalid argument \(the kernel reads no port 0 to 65535 in it\)\$" \
+  "runc.sysctl-refused of a 5,000-byte value: cut once, the sentence whole"
 done_testing

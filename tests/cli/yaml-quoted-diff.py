@@ -22,7 +22,7 @@ import yaml
 SQ = ["a", "b", " ", "''", "''''", "''''''", "x y", "\t", "\u00e9", "\n    ", "\n\n    ",
       "  \n    ", "\n    \n    ", "#", ":", "\\"]
 DQ = ["a", " ", "\\t", "\\n", "\\\\", "\\\"", "\\x41", "\\u00e9", "\\U0001F600", "'", "''",
-      "\\\n    ", "\n    ", "\n\n    ", "  \n    ", "\\ ", "\t", "\\e"]
+      "\\\n    ", "\n    ", "\n\n    ", "  \n    ", "\\ ", "\t", "\\e", "\\\t"]
 
 
 def main():
@@ -55,8 +55,11 @@ def main():
                 cs = None
             if cs is None:
                 refused += 1
-                ok = p.returncode == 2 and p.stderr.startswith(b"capscope lint: " + path.encode() + b":4:")
-                why = "refused without file:4:column: %r" % p.stderr[:200]
+                # one line, at the scalar, never "NUL byte" of a text that has
+                # none (an escaped space at a line's end, twenty-sixth pass)
+                ok = (p.returncode == 2 and p.stderr.count(b"\n") == 1 and b"NUL" not in p.stderr
+                      and p.stderr.startswith(b"capscope lint: " + path.encode() + b":4:"))
+                why = "refused without file:4:column in one line: %r" % p.stderr[:200]
             else:
                 same += cs == py
                 ok = cs == py
