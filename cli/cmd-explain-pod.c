@@ -403,7 +403,7 @@ static int load_context(struct state *s, const struct args *a)
 	if (a->crio_cfg) {
 		memset(&d, 0, sizeof(d));
 		if (cs_crio_config_load(&s->crio, a->crio_cfg, &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
+			return cs_diag_err(CMD, "--crio-config", &d);
 		s->crio_loaded = true;
 	}
 	if ((rc = cs_explain_daemon_configs(CMD, &s->target, &s->docker, a->docker_cfg,
@@ -419,7 +419,7 @@ static int load_context(struct state *s, const struct args *a)
 	if (rc == -ENOMEM && !strcmp(d.field, "scc"))
 		return cs_err(CMD, "out of memory");
 	if (rc < 0)
-		return cs_diag_err(CMD, NULL, &d);
+		return cs_diag_err(CMD, "--scc", &d);
 	return 0;
 }
 

@@ -17,14 +17,14 @@ int cs_explain_daemon_configs(const char *cmd, struct cs_cri_target *t, struct c
 	cs_docker_config_default(dk);
 	if (docker_cfg) {
 		if (cs_docker_config_load(dk, docker_cfg, &d) < 0)
-			return cs_diag_err(cmd, NULL, &d);
+			return cs_diag_err(cmd, "--docker-config", &d);
 		t->docker = dk;
 	}
 	cs_containerd_config_default(cd);
 	if (containerd_cfg) {
 		memset(&d, 0, sizeof(d));
 		if (cs_containerd_config_load(cd, containerd_cfg, t->major, &d) < 0)
-			return cs_diag_err(cmd, NULL, &d);
+			return cs_diag_err(cmd, "--containerd-config", &d);
 		t->containerd = cd;
 	}
 	return 0;

@@ -197,7 +197,6 @@ int cs_scc_set_load(struct cs_scc_set *s, bool openshift, const char *const *nam
 	 * its reasons repeated, and two that differ cannot both be the cluster's.
 	 * Sorted, not compared pairwise: a file may hold thousands. */
 	return duplicate_name(s, d);
-	return 0;
 }
 
 void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m)

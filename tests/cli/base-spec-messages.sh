@@ -17,7 +17,7 @@ base() { # FILE: explain pod's stderr with FILE as the default handler's base sp
   "$CAPSCOPE" explain pod --runtime containerd@1.7 --containerd-config ct.toml pod.yaml 2>&1 >/dev/null
   echo "exit $?"
 }
-pre="^capscope explain pod: $T/"
+pre="^capscope explain pod: --containerd-config: $T/"
 echo '[1]' >arr.json
 like "$(base arr.json)" "${pre}arr\.json:1:2: the base_runtime_spec of runtime 'runc' \(ct\.toml:3:[0-9]+\): must hold a JSON object: containerd decodes it into an OCI spec.exit 2\$" \
   "a base spec that is an array: not called config.json"

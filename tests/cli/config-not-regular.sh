@@ -48,12 +48,12 @@ one_line "$(run policy scc --profile fifo)" fifo "" "policy --profile a FIFO: re
 
 # A character device and a directory: named, not read to capscope's limit
 like "$(run explain pod --runtime containerd@1.7 --containerd-config /dev/zero pod.yaml)" \
-  "^capscope explain pod: /dev/zero: a character device, not a regular file: containerd would read it as one \(/dev/zero without end\); capscope reads a regular file or a pipe.exit 2\$" \
+  "^capscope explain pod: --containerd-config: /dev/zero: a character device, not a regular file: containerd would read it as one \(/dev/zero without end\); capscope reads a regular file or a pipe.exit 2\$" \
   "--containerd-config /dev/zero: refused as a device, not read 4 MiB"
 like "$(run explain pod /dev/zero)" "^capscope explain pod: /dev/zero: a character device, not a regular file: kubectl would" \
   "explain pod /dev/zero: refused as a device"
 like "$(run explain pod --runtime docker@20.10 --docker-config dir pod.yaml)" \
-  "^capscope explain pod: dir: a directory, not a file: dockerd cannot read it either.exit 2\$" \
+  "^capscope explain pod: --docker-config: dir: a directory, not a file: dockerd cannot read it either.exit 2\$" \
   "--docker-config a directory: named as one"
 
 # A pipe with a writer is read to its end, as before (even one slow to write)

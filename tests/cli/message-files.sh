@@ -60,7 +60,7 @@ printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":
 is "$(cat err.txt)" "capscope explain oci: b/config.json:1:109: not valid JSON: duplicate key 'args'" "JSON: the key given twice named, decoded"
 printf '{"no-new-privileges": true, "no-new-privileges": false}' >daemon.json
 "$CAPSCOPE" explain pod --runtime docker@20.10 --docker-config daemon.json pod.yaml >/dev/null 2>err.txt
-is "$(cat err.txt)" "capscope explain pod: daemon.json:1:30: the key 'no-new-privileges' is given twice: dockerd keeps the last, capscope refuses to guess which was meant" \
+is "$(cat err.txt)" "capscope explain pod: --docker-config: daemon.json:1:30: the key 'no-new-privileges' is given twice: dockerd keeps the last, capscope refuses to guess which was meant" \
   "daemon.json: the key given twice named"
 k="x'\\u001b[31m$(printf 'L%.0s' $(seq 100))"
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {"%s": a, "%s": b}}\nspec: {containers: [{name: c, image: i}]}\n' "$k" "$k" >dup.yaml
@@ -71,22 +71,22 @@ like "$(cat err.txt)" "^capscope lint: dup\\.yaml:3:[0-9]+: YAML: duplicate key 
 # alone: "table 'runtime' defined twice").
 printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\n[crio.runtime]\n' >crio.conf
 "$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
-is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: table 'crio.runtime' defined twice" "crio.conf: a table twice named whole"
+is "$(cat err.txt)" "capscope explain pod: --crio-config: crio.conf:3:1: table 'crio.runtime' defined twice" "crio.conf: a table twice named whole"
 printf '[crio.runtime]\ndefault_capabilities = ["CHOWN"]\ndefault_capabilities = ["KILL"]\n' >crio.conf
 "$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
-is "$(cat err.txt)" "capscope explain pod: crio.conf:3:1: key 'crio.runtime.default_capabilities' defined twice" "crio.conf: a key twice named whole"
+is "$(cat err.txt)" "capscope explain pod: --crio-config: crio.conf:3:1: key 'crio.runtime.default_capabilities' defined twice" "crio.conf: a key twice named whole"
 # Twenty-sixth pass, part B (fuzz-toml): a table's name of 197 to 199 bytes
 # overflowed the name's buffer (ASan: stack-buffer-overflow in key_name);
 # the plain build named the key with stack bytes after it.
 for n in 196 197 198 199 200; do
   printf '[%s]\nb = 1\nb = 2\n' "$(printf 'a%.0s' $(seq 1 $n))" >crio.conf
   "$CAPSCOPE" explain pod --crio-config crio.conf pod.yaml >/dev/null 2>err.txt
-  like "$(cat err.txt)" "^capscope explain pod: crio\\.conf:3:1: key '[a.]+\\.\\.\\.' defined twice\$" \
+  like "$(cat err.txt)" "^capscope explain pod: --crio-config: crio\\.conf:3:1: key '[a.]+\\.\\.\\.' defined twice\$" \
     "crio.conf: a table's name of $n bytes, cut with ... and nothing after"
 done
 printf 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = true\nenable_unprivileged_ports = false\n' >config.toml
 "$CAPSCOPE" explain pod --runtime containerd --containerd-config config.toml pod.yaml >/dev/null 2>err.txt
-is "$(cat err.txt)" "capscope explain pod: config.toml:4:1: key 'plugins.\"io.containerd.grpc.v1.cri\".enable_unprivileged_ports' defined twice" \
+is "$(cat err.txt)" "capscope explain pod: --containerd-config: config.toml:4:1: key 'plugins.\"io.containerd.grpc.v1.cri\".enable_unprivileged_ports' defined twice" \
   "config.toml: a key twice named whole, a part with dots quoted"
 # A file past the size capscope reads is capscope's limit, said so: it was
 # strerror's "File too large", as if no one could read it (dockerd, CRI-O,
@@ -98,10 +98,10 @@ head -c $((16 * 1048576 + 1)) /dev/zero | tr '\0' ' ' >big/config.json
 cp big/config.json big.yaml
 mk() { "$CAPSCOPE" explain "$@" >/dev/null 2>err.txt; echo "$? $(cat err.txt)"; }
 is "$(mk pod --runtime docker@20.10 --docker-config daemon.json pod.yaml)" \
-  "2 capscope explain pod: daemon.json: cannot read: larger than 4 MiB, the most capscope reads of this file" \
+  "2 capscope explain pod: --docker-config: daemon.json: cannot read: larger than 4 MiB, the most capscope reads of this file" \
   "daemon.json past 4 MiB: capscope's limit"
 is "$(mk pod --crio-config big.conf pod.yaml)" \
-  "2 capscope explain pod: big.conf: cannot read: larger than 4 MiB, the most capscope reads of this file" \
+  "2 capscope explain pod: --crio-config: big.conf: cannot read: larger than 4 MiB, the most capscope reads of this file" \
   "crio.conf past 4 MiB: capscope's limit"
 is "$(mk pod big.yaml)" \
   "2 capscope explain pod: big.yaml: cannot read: larger than 16 MiB, the most capscope reads of this file" \

@@ -93,7 +93,7 @@ is "$rc:$(head -n1 <<<"$err")" "2:capscope run: the command to run is an empty n
 # and set read it ("file rm a -- -x" said "unknown option '--'").
 touch "$T/a"
 err=$(cd "$T" && "$C" file rm a -- -x 2>&1 >/dev/null); rc=$?
-is "$rc:$(head -n1 <<<"$err")" "2:capscope file rm: -x: No such file or directory" \
+is "$rc:$(head -n1 <<<"$err")" "2:capscope file rm: -x: No such file or directory; nothing was written to any of the 2 files" \
   "file rm a -- -x: -x is a path"
 err=$(cd "$T" && "$C" file rm a -x 2>&1 >/dev/null); rc=$?
 is "$rc:$(head -n1 <<<"$err")" "2:capscope file: unknown option '-x'" "file rm a -x: still an unknown option"

@@ -218,7 +218,7 @@ one_line "alias as a key" "^capscope explain pod: aliaskey\.yaml:9:[0-9]+: YAML:
 # that does not fit; priority 2147483648 sorted the SCC first (eighth pass).
 printf 'apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\nfsGroup: {type: RunAsAny}\nsupplementalGroups: {type: RunAsAny}\npriority: 2147483648\n' >bigprio.yaml
 printf 'kind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: i}]}\n' >plainpod.yaml
-one_line "SCC priority past int32" "^capscope explain pod: bigprio\.yaml:8:11: priority: 2147483648 does not fit the field's int32" \
+one_line "SCC priority past int32" "^capscope explain pod: --scc: bigprio\.yaml:8:11: priority: 2147483648 does not fit the field's int32" \
   "$CAPSCOPE" explain pod --scc bigprio.yaml plainpod.yaml
 printf 'kind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    image: i\n    ports: [{containerPort: 80, hostPort: 4294967296}]\n' >bigport.yaml
 one_line "hostPort past int32" "^capscope lint: bigport\.yaml:7:[0-9]+: spec\.containers\[0\]\.ports\.hostPort: 4294967296 does not fit" \

@@ -30,7 +30,7 @@ refused() { # allowed forbidden field what
   "$CAPSCOPE" explain pod --scc scc.yaml pod.yaml >/dev/null 2>err
   local rc=$?
   is "$rc:$(wc -l <err)" "2:1" "$4: exit 2, one line"
-  like "$(cat err)" "^capscope explain pod: scc\\.yaml:[0-9]+:[0-9]+: $3: .*\\(the API server refuses the SCC\\)\$" "  at $3, the server's refusal"
+  like "$(cat err)" "^capscope explain pod: --scc: scc\\.yaml:[0-9]+:[0-9]+: $3: .*\\(the API server refuses the SCC\\)\$" "  at $3, the server's refusal"
 }
 refused '["net.core.x", ""]' '[]' 'allowedUnsafeSysctls\[1\]' "an empty allowed item"
 refused '[]' '["net.\u001b[31mcore\n*"]' 'forbiddenSysctls\[0\]' "a forbidden pattern with ESC and a line feed"
