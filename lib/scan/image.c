@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "archive-dl.h"
+#include "archive-words.h"
 #include "blob-digest.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
@@ -248,14 +249,15 @@ static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 
 static int arc_err(struct img *im, struct archive *a, const char *what)
 {
-	const char *s = archive_error_string(a);
+	char words[200];
+	const char *s = cs_archive_words(archive_error_string(a), words, sizeof(words));
 	int e = archive_errno(a);
 
 	if (im->d && im->d->message[0])
 		return -(e > 0 ? e : EINVAL); /* a limit already said why */
 	if (im->piece_why[0])		      /* the decompressor's reason, not the tar reader's */
 		return img_fail(im, EIO, "%s: decompressing the layer: %s", what, im->piece_why);
-	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s ? s : "unreadable archive");
+	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s);
 }
 
 /*
@@ -490,6 +492,7 @@ struct shadowed {
 	struct img *im;
 	int fd;
 	char *buf;
+	char words[160]; /* the decompressor's error, in capscope's words */
 };
 
 /* The next piece of the stream (0 at its end): from the file, or
@@ -517,7 +520,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 		if (rc == ARCHIVE_EOF)
 			return 0;
 		if (rc < ARCHIVE_WARN) {
-			*why = archive_error_string(s->raw);
+			*why = cs_archive_words(archive_error_string(s->raw), s->words,
+						sizeof(s->words));
 			return -1;
 		}
 		if (bomb_check(s->im, s->raw, s->im->used) < 0) {
@@ -1213,12 +1217,14 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
 			return rc;
 		if (warned && !charset_only(a)) {
+			char words[200];
 			const char *es = archive_error_string(a);
 			const char *pn = archive_entry_pathname(e);
 
 			/* e.g. a PAX record whose length lies: the entry is still read. */
 			if ((rc = layer_note(im, pn ? pn : "?", EINVAL,
-					     es ? es : "damaged header")) < 0)
+					     es ? cs_archive_words(es, words, sizeof(words))
+						: "damaged header")) < 0)
 				return rc;
 		}
 		ve.name = archive_entry_pathname(e);
