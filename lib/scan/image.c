@@ -169,11 +169,17 @@ static struct archive *new_reader_of(int (*format)(struct archive *))
 
 	if (!a)
 		return NULL;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_bzip2(a);
-	format(a);
+	/* Each registration allocates: one that failed left a reader without
+	 * that decompressor or the format, and the layer was said to be "No
+	 * formats registered" or a failed gzip decompression (session 26).
+	 * NULL, as for the reader itself: out of memory. */
+	if (archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_xz(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_bzip2(a) < ARCHIVE_WARN || format(a) < ARCHIVE_WARN) {
+		archive_read_free(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -864,12 +870,13 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 		return arc_err(im, raw, what);
 	eof = rc == ARCHIVE_EOF;
 	if (cs_tar_shadow_new(&s.sh) < 0 || (!raw && !(s.buf = malloc(IO_BLOCK))) ||
-	    !(tar = archive_read_new())) {
+	    !(tar = archive_read_new()) || archive_read_support_format_tar(tar) < ARCHIVE_WARN) {
+		if (tar)
+			archive_read_free(tar);
 		cs_tar_shadow_free(s.sh);
 		free(s.buf);
 		return -ENOMEM;
 	}
-	archive_read_support_format_tar(tar);
 	if (!raw)
 		archive_read_set_skip_callback(tar, shadow_skip);
 	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
