@@ -81,6 +81,7 @@ static int check_json_values(const char *text, size_t len, size_t i, struct cs_d
 	struct cs_diag e = {0};
 	unsigned line, col;
 	size_t end;
+	int rc;
 
 	for (;;) {
 		while (i < len &&
@@ -88,10 +89,15 @@ static int check_json_values(const char *text, size_t len, size_t i, struct cs_d
 			i++;
 		if (i == len)
 			return 0;
-		if (cs_json_check(text + i, len - i, false, NULL, 0, &end, "", "", &e) >= 0) {
+		if ((rc = cs_json_check(text + i, len - i, false, NULL, 0, &end, "", "", &e)) >=
+		    0) {
 			i += end;
 			continue;
 		}
+		/* the checker's memory, not the text: kubectl does not stop there
+		 * (it said "kubectl ... stops here (out of memory)", session 26) */
+		if (rc == -ENOMEM)
+			return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 		/* the checker's place is in the value: put it in the file */
 		cs_json_pos(text, i, &line, &col);
 		if (e.line > 1)

@@ -1412,6 +1412,7 @@ int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const c
 		 struct cs_diag *d)
 {
 	cs_cleanup_free char *text = NULL;
+	int json = 0;
 
 	/*
 	 * Nineteenth pass, part A: a JSON stream (a webhook's request.object,
@@ -1419,7 +1420,9 @@ int cs_k8s_parse(struct cs_k8s_manifest *m, const char *buf, size_t len, const c
 	 * the text and writes nothing into it; the copy with room, a second 4
 	 * MB of a 4 MB review, is made only for what libfyaml reads.
 	 */
-	if (!ydoc_wants_room(buf, len) || ydoc_is_json_stream(buf, len))
+	if (ydoc_wants_room(buf, len) && (json = ydoc_is_json_stream(buf, len)) < 0)
+		return named(d, json, name);
+	if (!ydoc_wants_room(buf, len) || json)
 		return named(d, parse_text(m, (char *)buf, len, false, name, d), name);
 	if (!(text = malloc(len + YDOC_ROOM)))
 		return named(d, -ENOMEM, name);

@@ -140,11 +140,18 @@ static bool has_go_yaml_refused_escape(const char *s, size_t len)
 	return false;
 }
 
-/* Whether s is such a stream: each value checked, nothing built. */
-static bool is_json_stream(const char *s, size_t len)
+/*
+ * Whether s is such a stream (1, else 0): each value checked, nothing
+ * built; -ENOMEM when the checker's memory ran out. That was "no": one
+ * failed allocation sent a JSON text to libfyaml's YAML 1.1, which folds a
+ * NEL in a string into a space, and `explain pod` answered for another
+ * command, exit 1 as always (session 26).
+ */
+static int is_json_stream(const char *s, size_t len)
 {
 	bool yaml = false, tab = false, keys = true;
 	size_t i = 0, docs = 0, end;
+	int rc;
 
 	for (;;) {
 		struct gap g = skip_gap(s, len, i);
@@ -153,14 +160,15 @@ static bool is_json_stream(const char *s, size_t len)
 		tab |= g.tab;
 		if (g.end == len) {
 			if (!docs || g.markers)
-				return false; /* no value, or an empty document last */
+				return 0; /* no value, or an empty document last */
 			break;
 		}
 		if (g.markers > 1 || (docs && g.markers != 1) ||
 		    (s[g.end] != '{' && s[g.end] != '['))
-			return false;
-		if (cs_json_check(s + g.end, len - g.end, false, NULL, 0, &end, "", "", NULL) < 0)
-			return false;
+			return 0;
+		if ((rc = cs_json_check(s + g.end, len - g.end, false, NULL, 0, &end, "", "",
+					NULL)) < 0)
+			return rc == -ENOMEM ? rc : 0;
 		keys &= keys_keep_go_yaml_rule(s + g.end, end) &&
 			!has_go_yaml_refused_escape(s + g.end, end);
 		i = g.end + end;
@@ -194,7 +202,7 @@ static int build(const char *s, size_t len, ydoc_doc_fn fn, void *user)
 	}
 }
 
-bool ydoc_is_json_stream(const char *text, size_t len)
+int ydoc_is_json_stream(const char *text, size_t len)
 {
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		text += 3, len -= 3;
@@ -209,7 +217,9 @@ int ydoc_stream_read(const char *text, size_t len, ydoc_doc_fn fn, void *user)
 	 * without. libfyaml counts no column for it either. */
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		text += 3, len -= 3;
-	if (!is_json_stream(text, len))
-		return 1;
+	int rc = is_json_stream(text, len);
+
+	if (rc <= 0)
+		return rc < 0 ? rc : 1;
 	return build(text, len, fn, user);
 }

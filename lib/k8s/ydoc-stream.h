@@ -19,8 +19,8 @@
  */
 int ydoc_stream_read(const char *text, size_t len, ydoc_doc_fn fn, void *user);
 
-/* Whether ydoc_stream_read builds text itself (it then needs no YDOC_ROOM
- * before the text, and writes nothing into it). */
-bool ydoc_is_json_stream(const char *text, size_t len);
+/* Whether ydoc_stream_read builds text itself (1; it then needs no
+ * YDOC_ROOM before the text, and writes nothing into it), 0, or -ENOMEM. */
+int ydoc_is_json_stream(const char *text, size_t len);
 
 #endif

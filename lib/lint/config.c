@@ -176,7 +176,7 @@ int cs_lint_config_load(struct cs_lint_config *c, const char *path, struct cs_di
 
 	if (r < 0)
 		return r;
-	r = cs_lint_config_parse(c, buf, len, path, d);
+	r = cs_diag_unsaid(d, cs_lint_config_parse(c, buf, len, path, d));
 	free(buf);
 	return r;
 }

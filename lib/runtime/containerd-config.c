@@ -780,5 +780,6 @@ int cs_containerd_config_load(struct cs_containerd_config *c, const char *path, 
 		cs_diag_file(d, path);
 		return rc;
 	}
-	return cs_containerd_config_parse(c, buf, len, path, major, d);
+	/* a bare -ENOMEM of the TOML reader said "ctd.toml: " and nothing */
+	return cs_diag_unsaid(d, cs_containerd_config_parse(c, buf, len, path, major, d));
 }

@@ -813,7 +813,7 @@ int cs_docker_config_load(struct cs_docker_config *c, const char *path, struct c
 		memset(d, 0, sizeof(*d));
 	if ((r = cs_read_config_file(path, 4u << 20, "dockerd", &buf, &len, d)) < 0)
 		return r;
-	r = cs_docker_config_parse(c, buf, len, path, d);
+	r = cs_diag_unsaid(d, cs_docker_config_parse(c, buf, len, path, d));
 	free(buf);
 	return r;
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "archive-dl.h"
+#include "archive-words.h"
 #include "blob-digest.h"
 #include "capscope/scan.h"
 #include "imgjson.h"
@@ -168,11 +169,17 @@ static struct archive *new_reader_of(int (*format)(struct archive *))
 
 	if (!a)
 		return NULL;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_bzip2(a);
-	format(a);
+	/* Each registration allocates: one that failed left a reader without
+	 * that decompressor or the format, and the layer was said to be "No
+	 * formats registered" or a failed gzip decompression (session 26).
+	 * NULL, as for the reader itself: out of memory. */
+	if (archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_xz(a) < ARCHIVE_WARN ||
+	    archive_read_support_filter_bzip2(a) < ARCHIVE_WARN || format(a) < ARCHIVE_WARN) {
+		archive_read_free(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -248,14 +255,15 @@ static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 
 static int arc_err(struct img *im, struct archive *a, const char *what)
 {
-	const char *s = archive_error_string(a);
+	char words[200];
+	const char *s = cs_archive_words(archive_error_string(a), words, sizeof(words));
 	int e = archive_errno(a);
 
 	if (im->d && im->d->message[0])
 		return -(e > 0 ? e : EINVAL); /* a limit already said why */
 	if (im->piece_why[0])		      /* the decompressor's reason, not the tar reader's */
 		return img_fail(im, EIO, "%s: decompressing the layer: %s", what, im->piece_why);
-	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s ? s : "unreadable archive");
+	return img_fail(im, e > 0 ? e : EINVAL, "%s: %s", what, s);
 }
 
 /*
@@ -490,6 +498,7 @@ struct shadowed {
 	struct img *im;
 	int fd;
 	char *buf;
+	char words[160]; /* the decompressor's error, in capscope's words */
 };
 
 /* The next piece of the stream (0 at its end): from the file, or
@@ -517,7 +526,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 		if (rc == ARCHIVE_EOF)
 			return 0;
 		if (rc < ARCHIVE_WARN) {
-			*why = archive_error_string(s->raw);
+			*why = cs_archive_words(archive_error_string(s->raw), s->words,
+						sizeof(s->words));
 			return -1;
 		}
 		if (bomb_check(s->im, s->raw, s->im->used) < 0) {
@@ -860,12 +870,13 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 		return arc_err(im, raw, what);
 	eof = rc == ARCHIVE_EOF;
 	if (cs_tar_shadow_new(&s.sh) < 0 || (!raw && !(s.buf = malloc(IO_BLOCK))) ||
-	    !(tar = archive_read_new())) {
+	    !(tar = archive_read_new()) || archive_read_support_format_tar(tar) < ARCHIVE_WARN) {
+		if (tar)
+			archive_read_free(tar);
 		cs_tar_shadow_free(s.sh);
 		free(s.buf);
 		return -ENOMEM;
 	}
-	archive_read_support_format_tar(tar);
 	if (!raw)
 		archive_read_set_skip_callback(tar, shadow_skip);
 	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
@@ -1213,12 +1224,14 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 		if ((rc = layer_agrees(im, sh->sh, e, entries)) < 0)
 			return rc;
 		if (warned && !charset_only(a)) {
+			char words[200];
 			const char *es = archive_error_string(a);
 			const char *pn = archive_entry_pathname(e);
 
 			/* e.g. a PAX record whose length lies: the entry is still read. */
 			if ((rc = layer_note(im, pn ? pn : "?", EINVAL,
-					     es ? es : "damaged header")) < 0)
+					     es ? cs_archive_words(es, words, sizeof(words))
+						: "damaged header")) < 0)
 				return rc;
 		}
 		ve.name = archive_entry_pathname(e);

@@ -35,7 +35,7 @@ for cmd in "scan trunc.tar" "scan --diff trunc.tar ok.yaml" "explain pod --image
   is "$?" 2 "$cmd: a truncated layer is an input error"
   raw_ctl err.txt; ok $((! $?)) "$cmd: the entry name reaches stderr escaped"
   is "$(grep -c FORGED err.txt)" 1 "$cmd: one line, no forged second line"
-  like "$(cat err.txt)" 'trunc\.tar: bin/\\x1b\[2Jsu\\ncapscope lint: FORGED: Truncated' \
+  like "$(cat err.txt)" 'trunc\.tar: bin/\\x1b\[2Jsu\\ncapscope lint: FORGED: the archive is cut short' \
     "$cmd: names the archive (the layer) and the entry"
 done
 
