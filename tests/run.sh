@@ -93,7 +93,12 @@ for _, shown, t in sorted(rows, key=lambda r: r[0]):
         why = re.search(r"^1\.\.0 *# *SKIP *(.*)$", out, re.M)
         print(f"SKIP {shown:<44} {(why.group(1) if why else '')[:100]}")
         continue
-    if res not in ("OK", "EXPECTEDFAIL") and notok == 0:
+    # meson's TAP reader takes "not ok N # SKIP" as a failure: a program
+    # that exited 0 with skips as its only "not ok" lines skipped them
+    # (asan/test-trace's target_same_tick, when no pid came back within one
+    # clock tick under load, was counted as a failure)
+    skipped_only = skip_notok and t.get("returncode") == 0 and res == "FAIL"
+    if res not in ("OK", "EXPECTEDFAIL") and notok == 0 and not skipped_only:
         notok = 1  # crashed, timed out or failed outside TAP
     passed += ok; failed += notok; skipped += skip
     if notok:
