@@ -30,19 +30,7 @@ said() {
   fi
 }
 
-while IFS=$'\t' read -r what args; do
-  # shellcheck disable=SC2086
-  "$CAPSCOPE_DYN" $args >"$T/good" 2>"$T/good.err"
-  GOOD_RC=$?
-  ok "$([ "$GOOD_RC" -le 1 ] && echo 0 || echo 1)" "$what: answered without failures (exit $GOOD_RC)"
-  # shellcheck disable=SC2086
-  total=$(failalloc_total "$CAPSCOPE_DYN" $args)
-  # shellcheck disable=SC2086
-  failalloc_sweep said 0 "$total" 1 "$CAPSCOPE_DYN" $args
-  is "${FA_SEEN[bad]:-0}" 0 "$what: $total allocations, each failing alone: whole or one line with its reason, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
-  ok "$([ "${FA_SEEN[crashed]:-0}" -le 2 ] && echo 0 || echo 1)" \
-    "$what: libfyaml's own crash counted apart: ${FA_SEEN[crashed]:-0} (at most 2)"
-done <<EOF2
+failalloc_table said <<EOF2
 --crio-config	explain pod --crio-config $T/crio.conf --check bind:80 --allowed-unsafe-sysctls net.core.* $T/pod.yaml
 --containerd-config	explain pod --runtime containerd --containerd-config $T/ctd.toml --check bind:80 --allowed-unsafe-sysctls net.core.* $T/pod.yaml
 EOF2

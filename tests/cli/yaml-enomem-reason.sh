@@ -44,19 +44,7 @@ p = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"con
 open(sys.argv[1], "w").write(json.dumps(p, ensure_ascii=False))
 PY
 
-while IFS=$'\t' read -r what args; do
-  # shellcheck disable=SC2086
-  "$CAPSCOPE_DYN" $args >"$T/good" 2>"$T/good.err"
-  GOOD_RC=$?
-  ok "$([ "$GOOD_RC" -le 1 ] && echo 0 || echo 1)" "$what: answered without failures (exit $GOOD_RC)"
-  # shellcheck disable=SC2086
-  total=$(failalloc_total "$CAPSCOPE_DYN" $args)
-  # shellcheck disable=SC2086
-  failalloc_sweep memory 0 "$total" 1 "$CAPSCOPE_DYN" $args
-  is "${FA_SEEN[bad]:-0}" 0 "$what: $total allocations, each failing alone: whole or 'out of memory', exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
-  ok "$([ "${FA_SEEN[crashed]:-0}" -le 2 ] && echo 0 || echo 1)" \
-    "$what: libfyaml's own crash counted apart: ${FA_SEEN[crashed]:-0} (at most 2)"
-done <<EOF2
+failalloc_table memory <<EOF2
 lint of a YAML pod	lint --allowed-unsafe-sysctls net.core.* $T/pod.yaml
 explain pod of a JSON pod	explain pod $T/nel.json
 lint of a JSON pod	lint $T/nel.json

@@ -67,3 +67,25 @@ failalloc_said() {
     echo bad
   fi
 }
+
+# failalloc_table CLASSIFY: for each "WHAT<TAB>ARGS" line of stdin,
+# capscope-dyn ARGS answered without failures ($T/good, $T/good.err,
+# GOOD_RC at most 1), then every one of its allocations failing alone,
+# classified by CLASSIFY: none "bad", libfyaml's own crash counted apart
+# (at most 2). The suites differ in what a run must say (CLASSIFY).
+failalloc_table() {
+  local classify=$1 what args total
+  while IFS=$'\t' read -r what args; do
+    # shellcheck disable=SC2086
+    "$CAPSCOPE_DYN" $args >"$T/good" 2>"$T/good.err"
+    GOOD_RC=$?
+    ok "$([ "$GOOD_RC" -le 1 ] && echo 0 || echo 1)" "$what: answered without failures (exit $GOOD_RC)"
+    # shellcheck disable=SC2086
+    total=$(failalloc_total "$CAPSCOPE_DYN" $args)
+    # shellcheck disable=SC2086
+    failalloc_sweep "$classify" 0 "$total" 1 "$CAPSCOPE_DYN" $args
+    is "${FA_SEEN[bad]:-0}" 0 "$what: $total allocations, each failing alone: whole or said, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
+    ok "$([ "${FA_SEEN[crashed]:-0}" -le 2 ] && echo 0 || echo 1)" \
+      "$what: libfyaml's own crash counted apart: ${FA_SEEN[crashed]:-0} (at most 2)"
+  done
+}
