@@ -69,6 +69,16 @@ static bool join(char out[PATH_MAX], const char *dir, const char *name)
 	return n > 0 && n < PATH_MAX;
 }
 
+/*
+ * Out of memory or of descriptors: the scan's error. A pid file or runc's
+ * state not opened for EMFILE was read as none, its container shown
+ * without a process or left out, with 200 (twenty-sixth pass, part D).
+ */
+static bool out_of(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
 static bool plain_name(const char *s)
 {
 	if (!s[0] || s[0] == '.' || strlen(s) > 128)
@@ -463,7 +473,7 @@ struct state_file {
 
 /*
  * A small file holding a pid (init.pid, pidfile), and when it was written;
- * 0 for none, or -ENOMEM: a pid file not read for memory is no container
+ * 0 for none, or -ENOMEM (-EMFILE, -ENFILE): a pid file not read for memory is no container
  * stopped (twenty-first pass, part C: it was left out of the pages, 200).
  */
 static pid_t read_pid(const char *path, const struct bundle_dir *bd, struct state_file *sf)
@@ -476,9 +486,9 @@ static pid_t read_pid(const char *path, const struct bundle_dir *bd, struct stat
 	int fd = open_owned(path, bd, &sb, &owner), r;
 
 	if (fd < 0)
-		return fd == -ENOMEM ? fd : 0;
+		return out_of(fd) ? fd : 0;
 	if ((r = cs_read_regular_fd(fd, 64, &buf, &len)) < 0)
-		return r == -ENOMEM ? r : 0;
+		return out_of(r) ? r : 0;
 	*sf = (struct state_file){sb.st_mtim, owner};
 	/* Digits and the newline some runtimes end them with; anything else
 	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
@@ -531,9 +541,9 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
 	if ((fd = open_owned(path, NULL, &sb, &owner)) < 0)
-		return fd == -ENOMEM ? fd : -ENOENT;
+		return out_of(fd) ? fd : -ENOENT;
 	if ((r = cs_read_regular_fd(fd, 16u << 20, &buf, &len)) < 0)
-		return r == -ENOMEM ? r : -ENOENT; /* out of memory is not "no state" */
+		return out_of(r) ? r : -ENOENT; /* out of memory is not "no state" */
 	*sf = (struct state_file){sb.st_mtim, owner};
 	if ((r = cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL)) < 0)
 		return r == -ENOMEM ? r : -EINVAL;
@@ -780,7 +790,7 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if ((r = read_runc_state(path, &b, &pid, &sf)) == -ENOMEM)
+			if ((r = read_runc_state(path, &b, &pid, &sf)) < 0 && out_of(r))
 				return r;
 			if (r < 0)
 				continue;

@@ -209,6 +209,18 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 }
 
 /*
+ * Whether a check that failed with r failed for want of memory or of
+ * descriptors: the scan's error, never the answer "no such process". Under
+ * a low RLIMIT_NOFILE a pid file's process was taken for gone when its
+ * cgroup could not be opened (EMFILE): its container shown without a
+ * process, with 200 (twenty-sixth pass, part D).
+ */
+static bool scan_error(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
+/*
  * The boot time in seconds of the wall clock (/proc/stat's btime), read at
  * most once a scan: /proc/stat is made anew at each read, over every CPU and
  * interrupt, and read for each container a pid file names it was a fifth of
@@ -231,7 +243,7 @@ static int boot_time(const char *proc, struct boot_time *bt)
 		return 0;
 	snprintf(path, sizeof(path), "%s/stat", proc);
 	if ((rc = cs_read_proc_file(path, 1u << 20, &stat, &len)) < 0)
-		return rc == -ENOMEM ? rc : -EINVAL;
+		return scan_error(rc) ? rc : -EINVAL;
 	if (!(p = strstr(stat, "\nbtime ")) || sscanf(p + 7, "%llu", &bt->btime) != 1)
 		return -EINVAL;
 	bt->read = true;
@@ -289,8 +301,11 @@ size_t cs_node_pidfd_max = (size_t)-1;
 
 /*
  * How many pidfds a scan may hold: cs_node_pidfd_max when set (the tests),
- * else an eighth of the descriptors RLIMIT_NOFILE allows, at least 128 (the
- * fixed number until the twenty-sixth pass). A container whose pid file is
+ * else an eighth of the descriptors RLIMIT_NOFILE allows (128 when it
+ * cannot be told). Until part D of the twenty-sixth pass at least 128:
+ * under RLIMIT_NOFILE 100 the pidfds took every descriptor, the reads of
+ * /proc after them failed (EMFILE) and 55 of 150 containers were shown
+ * without a process. A container whose pid file is
  * checked without one has its process's stat read again after the
  * snapshot: 372 of the bench's 500 containers, a seventh of a warm scrape.
  * Where the agent runs (a container of containerd's, CRI-O's: 1,048,576
@@ -305,7 +320,7 @@ static size_t pidfd_max(void)
 		return cs_node_pidfd_max;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
 		return 128;
-	return rl.rlim_cur / 8 > 128 ? (size_t)(rl.rlim_cur / 8) : 128;
+	return (size_t)(rl.rlim_cur / 8);
 }
 
 /*
@@ -329,7 +344,7 @@ static bool owner_runs(const struct cs_node_ctr *c, const uid_t uid[4])
 }
 
 /* owner_runs for pid as proc shows it: 1, 0 (also when it cannot be
- * read), or -ENOMEM. */
+ * read), or a scan_error. */
 static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const char *pid)
 {
 	char path[PATH_MAX];
@@ -345,7 +360,7 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
 		r = cs_proc_status_parse(buf, len, &st, NULL);
 	if (r < 0 || !(st.have & CS_HAVE_UID)) {
 		cs_proc_status_free(&st);
-		return r == -ENOMEM ? r : 0;
+		return scan_error(r) ? r : 0;
 	}
 	r = owner_runs(c, st.uid);
 	cs_proc_status_free(&st);
@@ -353,8 +368,9 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
 }
 
 /*
- * 0, or -ENOMEM: a check not made for memory is no process gone (twenty-
- * first pass, part C: the container was left out of the page, with 200).
+ * 0, or a scan_error: a check not made for memory (or descriptors) is no
+ * process gone (twenty-first pass, part C: the container was left out of
+ * the page, with 200).
  */
 static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held, size_t max,
 			    struct boot_time *bt)
@@ -378,8 +394,8 @@ static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *hel
 		if (fd >= 0)
 			close(fd);
 		for (int i = 0; i < 3; i++)
-			if (r[i] == -ENOMEM)
-				return -ENOMEM;
+			if (scan_error(r[i]))
+				return r[i];
 		return 0;
 	}
 	c->pidfile_pidfd = fd;
@@ -546,8 +562,7 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 	const char *proc = o && o->proc ? o->proc : "/proc";
 	size_t k = 0, held = 0, max = pidfd_max();
 	struct boot_time bt = {0, false};
-	bool nomem = false;
-	int r;
+	int r, failed = 0;
 
 	/* The runtimes' pid files hold the host's ids, and in another pid
 	 * namespace /proc shows that namespace's processes under its own ids:
@@ -574,12 +589,16 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			cs_node_ctr_free(c);
 			continue;
 		}
-		if (pidfile_fallback(c, proc, &held, max, &bt) < 0)
-			nomem = true; /* after the containers are kept or freed */
+		if ((r = pidfile_fallback(c, proc, &held, max, &bt)) < 0 && !failed)
+			failed = r; /* after the containers are kept or freed */
 		inv->v[k++] = c;
 	}
 	inv->n = k;
-	if (nomem || mark_shared_ids(inv) < 0) {
+	if (failed && failed != -ENOMEM) {
+		pidfile_close(inv);
+		return cs_diag_set(d, -failed, 0, 0, "", "reading %s: %s", proc, strerror(-failed));
+	}
+	if (failed || mark_shared_ids(inv) < 0) {
 		pidfile_close(inv);
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 	}

@@ -9,11 +9,14 @@
  * namespace after them ("-" for none) when NODE_SCAN_NS is set.
  * NODE_SCAN_ROOT2 names a second root, scanned after the first (two roots
  * naming one id: the contest of tests/cli/serve-node-owner-enomem.sh).
+ * NODE_SCAN_PIDFD_MAX sets how many pidfds a scan may hold (cs_node_pidfd_max:
+ * more than RLIMIT_NOFILE allows, for tests/cli/serve-node-fds.sh).
  */
 #include <stdlib.h>
 #include <stdio.h>
 
 #include "capscope/node.h"
+#include "../../lib/node/node-internal.h"
 
 int main(int argc, char **argv)
 {
@@ -28,6 +31,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: node-scan PROC [USERDATA-ROOT [WARM]]\n");
 		return 2;
 	}
+	if (getenv("NODE_SCAN_PIDFD_MAX"))
+		cs_node_pidfd_max = strtoul(getenv("NODE_SCAN_PIDFD_MAX"), NULL, 10);
 	o.proc = argv[1];
 	/* A userdata root, or any layout as --bundle-root gives it (runc:/PATH). */
 	if (argc >= 3 && cs_node_root_parse(argv[2], &roots[0]) < 0)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The node agent under a low RLIMIT_NOFILE with many containers whose pid
+# file names a process outside any container's cgroup (plain runc: every
+# one). The scan held a pidfd for each, at least 128 whatever the limit,
+# over the snapshot: under `ulimit -n 100` they took every descriptor, the
+# reads of /proc after them failed (EMFILE) and were taken for "no such
+# process", so 55 of 150 containers were shown without one, with 200. A
+# pid file or runc's state.json not opened for EMFILE was likewise read as
+# none (twenty-sixth pass, part D). Now the pidfds are an eighth of the
+# limit, and a read failing for want of descriptors is the scan's error.
+source "$(dirname "$0")/../lib/tap.sh"
+SCAN=$CAPSCOPE_BUILD/tests/helpers/node-scan
+[ -x "$SCAN" ] || skip_all "tests/helpers/node-scan is not built"
+tap_tmpdir
+N=150 U=$(id -u)
+mkdir -p "$T/proc" "$T/runc" "$T/bundle" && printf 'cpu 0\nbtime 0\n' >"$T/proc/stat" &&
+  printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/"}}' >"$T/bundle/config.json"
+ok $? "a bundle and a made /proc"
+PIDS=()
+for i in $(seq 1 $N); do
+  sleep 600 &
+  p=$! PIDS+=("$p")
+  id=$(printf 'c%03d' "$i")
+  mkdir -p "$T/runc/$id" "$T/proc/$p"
+  echo '{"init_process_pid":'"$p"',"config":{"labels":["bundle='"$T/bundle"'"]}}' >"$T/runc/$id/state.json"
+  echo "0::/user.slice/session-1.scope" >"$T/proc/$p/cgroup"
+  echo "$p (sleep) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0" >"$T/proc/$p/stat"
+  printf 'Name:\tsleep\nUid:\t%s\t%s\t%s\t%s\nGid:\t0\t0\t0\t0\n' "$U" "$U" "$U" "$U" >"$T/proc/$p/status"
+  printf 'CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n' >>"$T/proc/$p/status"
+done
+trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+# NOFILE: "N-found N-without-a-process", or the scan's error.
+scan() {
+  (
+    ulimit -n "$1"
+    env ${2:+NODE_SCAN_PIDFD_MAX=$2} "$SCAN" "$T/proc" "runc:$T/runc" 1 2>&1 |
+      awk 'NR==1 && !/^[0-9]+$/ {print; exit} NR==1 {n=$1} NR>1 && $2==0 {z++} END {if (n != "") print n, z+0}'
+  )
+}
+is "$(scan 4096)" "$N 0" "RLIMIT_NOFILE 4096: every container with its process"
+for n in 200 100 64 40; do
+  is "$(scan $n)" "$N 0" "RLIMIT_NOFILE $n: every container with its process (pidfds an eighth of it)"
+done
+# Fewer descriptors than one scan needs: an error, never a container
+# without its process.
+for n in 8 10 12; do
+  out=$(scan $n)
+  case $out in
+  "$N 0" | node-scan:*) good=0 ;;
+  *) good=1 ;;
+  esac
+  ok $good "RLIMIT_NOFILE $n: all shown with their process, or the scan's error (got: $out)"
+done
+# More pidfds allowed than there are descriptors (as 128 was under a
+# limit of 100): the reads of /proc after them fail. The scan's error, never
+# a container without its process (the fallback took EMFILE for "gone").
+is "$(scan 100 1000)" "node-scan: reading $T/proc: Too many open files" \
+  "pidfds holding every descriptor: the scan's error, no container shown without its process"
+done_testing
