@@ -229,6 +229,7 @@ static bool scan_error(int r)
 struct boot_time {
 	unsigned long long btime;
 	bool read;
+	int err; /* why it could not be read: the scan's error (pidfile_fallback) */
 };
 
 static int boot_time(const char *proc, struct boot_time *bt)
@@ -239,13 +240,13 @@ static int boot_time(const char *proc, struct boot_time *bt)
 	size_t len;
 	int rc;
 
-	if (bt->read)
-		return 0;
+	if (bt->read || bt->err)
+		return bt->err; /* read once a scan, or failed once */
 	snprintf(path, sizeof(path), "%s/stat", proc);
 	if ((rc = cs_read_proc_file(path, 1u << 20, &stat, &len)) < 0)
-		return scan_error(rc) ? rc : -EINVAL;
+		return bt->err = rc;
 	if (!(p = strstr(stat, "\nbtime ")) || sscanf(p + 7, "%llu", &bt->btime) != 1)
-		return -EINVAL;
+		return bt->err = -ENODATA;
 	bt->read = true;
 	return 0;
 }
@@ -396,7 +397,10 @@ static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *hel
 		for (int i = 0; i < 3; i++)
 			if (scan_error(r[i]))
 				return r[i];
-		return 0;
+		/* No boot time is no start time for any of them: not "gone".
+		 * A /proc/stat without btime left every plain runc container
+		 * without its process, with 200 (twenty-sixth pass, part D). */
+		return bt->err ? -EIO : 0;
 	}
 	c->pidfile_pidfd = fd;
 	*held += fd >= 0;
@@ -561,7 +565,7 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
 	size_t k = 0, held = 0, max = pidfd_max();
-	struct boot_time bt = {0, false};
+	struct boot_time bt = {0, false, 0};
 	int r, failed = 0;
 
 	/* The runtimes' pid files hold the host's ids, and in another pid
@@ -594,6 +598,12 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 		inv->v[k++] = c;
 	}
 	inv->n = k;
+	if (bt.err && failed == -EIO) {
+		pidfile_close(inv);
+		return cs_diag_set(
+		    d, bt.err == -ENODATA ? EIO : -bt.err, 0, 0, "", "%s/stat: %s", proc,
+		    bt.err == -ENODATA ? "no btime line (the boot time)" : strerror(-bt.err));
+	}
 	if (failed && failed != -ENOMEM) {
 		pidfile_close(inv);
 		return cs_diag_set(d, -failed, 0, 0, "", "reading %s: %s", proc, strerror(-failed));

@@ -56,4 +56,10 @@ done
 # a container without its process (the fallback took EMFILE for "gone").
 is "$(scan 100 1000)" "node-scan: reading $T/proc: Too many open files" \
   "pidfds holding every descriptor: the scan's error, no container shown without its process"
+# A /proc/stat without its btime line: no start time can be told for any
+# pid file's process, and each was taken for gone: every container shown
+# without its process, with 200. Now the scan's error.
+printf 'cpu 0\n' >"$T/proc/stat"
+is "$(scan 4096)" "node-scan: $T/proc/stat: no btime line (the boot time)" \
+  "a /proc/stat without btime: the scan's error, no container shown without its process"
 done_testing
