@@ -494,6 +494,15 @@ static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs
 		cs_proc_snapshot_free(&s);
 		return r;
 	}
+	/* A process not read for want of descriptors is not gone: shown
+	 * without its credentials, with 200, when the agent was at its
+	 * RLIMIT_NOFILE (twenty-sixth pass, part D). The scan's error. */
+	for (size_t i = 0; i < s.nmissing; i++)
+		if (scan_error(s.missing[i].err)) {
+			r = s.missing[i].err;
+			cs_proc_snapshot_free(&s);
+			return cs_diag_set(d, -r, 0, 0, "", "reading %s: %s", proc, strerror(-r));
+		}
 	/* The snapshot keeps the order asked, leaving out processes that are gone. */
 	for (size_t i = 0, k = 0; i < inv->n && k < s.n; i++) {
 		struct cs_node_ctr *c = inv->v[i];

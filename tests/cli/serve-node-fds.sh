@@ -56,6 +56,14 @@ done
 # a container without its process (the fallback took EMFILE for "gone").
 is "$(scan 100 1000)" "node-scan: reading $T/proc: Too many open files" \
   "pidfds holding every descriptor: the scan's error, no container shown without its process"
+# Every descriptor taken just before the credentials are read (the agent
+# at its limit, its connections holding the rest): each process was left
+# out of the snapshot as gone, its container shown with its process and no
+# credentials, with 200. Now the scan's error.
+nofds=$( (ulimit -n 4096 && NODE_SCAN_NO_FDS=1 "$SCAN" "$T/proc" "runc:$T/runc" 1 2>&1) |
+  awk 'NR==1 && !/^[0-9]+$/ {print; exit} NR>1 && !/ status$/ {z++} END {if (NR > 1) print "without credentials:", z+0}')
+is "$nofds" "node-scan: reading $T/proc: Too many open files" \
+  "no descriptor left for the credentials: the scan's error, no container shown without them"
 # A /proc/stat without its btime line: no start time can be told for any
 # pid file's process, and each was taken for gone: every container shown
 # without its process, with 200. Now the scan's error.
