@@ -393,8 +393,8 @@ static int load_config(struct cs_node_ctr *c, const struct bundle_dir *bd)
 	if (!join(path, c->bundle, "config.json"))
 		return -ENAMETOOLONG;
 	/* The owner, the mtime and the bytes from one descriptor (open_owned). */
-	if ((fd = open_owned(path, bd, &sb, &owner)) == -ENOENT)
-		return fd;
+	if ((fd = open_owned(path, bd, &sb, &owner)) == -ENOENT || out_of(fd))
+		return fd; /* none, or the scan's error (not the file's: part D) */
 	if (fd >= 0 && c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
 	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size &&
 	    owner == c->config_owner) {
@@ -659,8 +659,8 @@ static int bundle_owner(const char *bundle, uid_t state, uid_t *owner)
 		*owner = state;
 		return 0;
 	}
-	if (fd == -ENOMEM)
-		return fd;
+	if (out_of(fd))
+		return fd; /* at RLIMIT_NOFILE too: the user's won (part D) */
 	if (fd < 0)
 		*owner = (uid_t)-1; /* a symbolic link on the way: not root's */
 	else
@@ -717,7 +717,8 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const struc
 	c->pidfile_pid = pid;
 	c->pid_written = sf.written;
 	c->state_owner = sf.owner;
-	return load_config(c, bd) == -ENOMEM ? -ENOMEM : 0;
+	keep = load_config(c, bd);
+	return out_of(keep) ? keep : 0;
 }
 
 static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,

@@ -34,6 +34,18 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/*
+ * Whether a check that failed with r failed for want of memory or of
+ * descriptors: the scan's error, never the answer "no such process". Under
+ * a low RLIMIT_NOFILE a pid file's process was taken for gone when its
+ * cgroup could not be opened (EMFILE): its container shown without a
+ * process, with 200 (twenty-sixth pass, part D).
+ */
+static bool scan_error(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
 /* The container a process runs in: 1 (id in c), 0 none, <0 gone. */
 static int proc_container(const char *proc, const char *pid, struct cs_container *c)
 {
@@ -153,8 +165,9 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		if (!all_digits(e->d_name))
 			continue;
 		/* Out of memory is no process outside a container (twenty-first
-		 * pass, part C): the page would leave its container out, with 200. */
-		if ((r = proc_container(proc, e->d_name, &cc)) == -ENOMEM)
+		 * pass, part C): the page would leave its container out, with 200.
+		 * Out of descriptors too (twenty-sixth pass, part D). */
+		if ((r = proc_container(proc, e->d_name, &cc)) < 0 && scan_error(r))
 			return r;
 		if (r != 1)
 			continue;
@@ -206,18 +219,6 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 			c->pid = pid;
 	}
 	return 0;
-}
-
-/*
- * Whether a check that failed with r failed for want of memory or of
- * descriptors: the scan's error, never the answer "no such process". Under
- * a low RLIMIT_NOFILE a pid file's process was taken for gone when its
- * cgroup could not be opened (EMFILE): its container shown without a
- * process, with 200 (twenty-sixth pass, part D).
- */
-static bool scan_error(int r)
-{
-	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
 }
 
 /*
