@@ -422,13 +422,18 @@ static void pidfile_close(struct cs_node_inventory *inv)
 
 /* Whether c's pid is still the process pidfile_fallback checked: asked
  * after its credentials were read. */
-static bool pidfile_same(const struct cs_node_ctr *c, const char *proc)
+static int pidfile_same(const struct cs_node_ctr *c, const char *proc)
 {
 	unsigned long long now;
+	int r;
 
 	if (c->pidfile_pidfd >= 0)
 		return !pidfd_gone(c->pidfile_pidfd);
-	return cs_proc_start_ticks(proc, c->pid, &now) == 0 && now == c->pidfile_start;
+	/* Its stat not opened for want of descriptors is no other process:
+	 * the credentials were left out, with 200 (twenty-sixth pass, part D). */
+	if ((r = cs_proc_start_ticks(proc, c->pid, &now)) < 0)
+		return scan_error(r) ? r : 0;
+	return now == c->pidfile_start;
 }
 
 /*
@@ -439,7 +444,7 @@ static bool pidfile_same(const struct cs_node_ctr *c, const char *proc)
 void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
 
 /*
- * Whether the process read is still c's: the join read its cgroup by path
+ * Whether the process read is still c's (1, 0, or a scan_error): the join read its cgroup by path
  * in the scan of /proc, and its number may have gone to another process
  * since (thirteenth pass: that one's credentials were shown as the
  * container's). The snapshot reads the cgroup with the credentials, of one
@@ -447,11 +452,15 @@ void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
  * the cgroup's, as in the join); in none, it must be the process c's pid
  * file names, which pidfile_fallback took for being in none.
  */
-static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p, const char *proc)
+static int still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p, const char *proc)
 {
-	if (!p->has_container || !p->container.id[0])
-		return c->pid == c->pidfile_pid && pidfile_same(c, proc) && /* pidfile_fallback's */
-		       owner_runs(c, p->st.uid);
+	int same;
+
+	if (!p->has_container || !p->container.id[0]) {
+		if (c->pid != c->pidfile_pid || (same = pidfile_same(c, proc)) == 0)
+			return 0;
+		return same < 0 ? same : owner_runs(c, p->st.uid); /* pidfile_fallback's */
+	}
 	return id_names(c->id, p->container.id, p->container.runtime);
 }
 
@@ -512,7 +521,11 @@ static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs
 		if (!c->pid || p->st.pid != c->pid)
 			continue;
 		k++;
-		if (!still_ctr(c, p, proc))
+		if ((r = still_ctr(c, p, proc)) < 0) {
+			cs_proc_snapshot_free(&s);
+			return cs_diag_set(d, -r, 0, 0, "", "reading %s: %s", proc, strerror(-r));
+		}
+		if (!r)
 			continue; /* as a process gone: no credentials */
 		c->status = p->st;
 		memset(&p->st, 0, sizeof(p->st)); /* the groups are c's now */

@@ -64,6 +64,32 @@ nofds=$( (ulimit -n 4096 && NODE_SCAN_NO_FDS=1 "$SCAN" "$T/proc" "runc:$T/runc" 
   awk 'NR==1 && !/^[0-9]+$/ {print; exit} NR>1 && !/ status$/ {z++} END {if (NR > 1) print "without credentials:", z+0}')
 is "$nofds" "node-scan: reading $T/proc: Too many open files" \
   "no descriptor left for the credentials: the scan's error, no container shown without them"
+# One container, each open of two scans (the second a warm one) made to
+# fail alone with EMFILE (tests/helpers/emfile-on-open.c), with a pidfd and
+# without (the start time read again after the snapshot): its process with
+# its credentials, or the scan's error. The process's stat not opened for
+# the start time, or after the snapshot, was "another process": shown
+# without one, or without credentials, with 200.
+SHIM=$CAPSCOPE_BUILD/tests/helpers/emfile-on-open.so
+mkdir -p "$T/one" && cp -r "$T/runc/c001" "$T/one/"
+P=$(sed 's/.*"init_process_pid":\([0-9]*\).*/\1/' "$T/one/c001/state.json")
+for max in 1000 0; do
+  one() { env NODE_SCAN_NO_FDS= NODE_SCAN_PIDFD_MAX=$max "$@" "$SCAN" "$T/proc" "runc:$T/one" 1 2>&1 | grep -v '^[0-9]*$'; }
+  if [ ! -f "$SHIM" ]; then
+    skip "tests/helpers/emfile-on-open.so was not built"
+    continue
+  fi
+  one EMFILE_COUNT="$T/opens" LD_PRELOAD="$SHIM" >/dev/null
+  opens=$(cat "$T/opens") wrong=
+  for ((n = 1; n <= opens; n++)); do
+    out=$(one EMFILE_AT=$n LD_PRELOAD="$SHIM")
+    case "$out" in
+    "c001 $P 1 status" | "node-scan: "*) ;;
+    *) wrong+=" $n:[${out//$'\n'/|}]" ;;
+    esac
+  done
+  is "$wrong" "" "pidfds $max, each of $opens opens failing alone with EMFILE: the process and its credentials, or an error"
+done
 # A /proc/stat without its btime line: no start time can be told for any
 # pid file's process, and each was taken for gone: every container shown
 # without its process, with 200. Now the scan's error.

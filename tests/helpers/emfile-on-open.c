@@ -3,7 +3,8 @@
  * An LD_PRELOAD shim for tests/cli/serve-node-fds.sh: the open number
  * $EMFILE_AT of a run (open, openat and their 64 and _2 forms, counted
  * from 1) fails with EMFILE, as at the RLIMIT_NOFILE, and no other; with
- * $EMFILE_COUNT set, the number of opens made is written there at exit.
+ * $EMFILE_COUNT set, the number of opens made is written there at exit;
+ * with $EMFILE_SAY, the path that failed on stderr.
  * One descriptor short at one point of a scan, fixed by counting, not by
  * a limit that every later open meets too. Test code only.
  */
@@ -22,11 +23,15 @@
 static long counted;
 
 /* Whether this open is the one to fail. */
-static bool fail_now(void)
+static bool fail_now(const char *path)
 {
 	const char *at = getenv("EMFILE_AT");
 
-	return ++counted == (at ? atol(at) : 0);
+	if (++counted != (at ? atol(at) : 0))
+		return false;
+	if (getenv("EMFILE_SAY")) /* which one, for a test's author */
+		fprintf(stderr, "emfile-on-open: %ld %s\n", counted, path);
+	return true;
 }
 
 __attribute__((destructor)) static void write_count(void)
@@ -42,9 +47,9 @@ __attribute__((destructor)) static void write_count(void)
 
 #define NEXT(type, name) ((type)dlsym(RTLD_NEXT, name))
 #define SHIM		 __attribute__((visibility("default")))
-#define FAIL_OR(call)                                                                              \
+#define FAIL_OR(path, call)                                                                        \
 	do {                                                                                       \
-		if (fail_now()) {                                                                  \
+		if (fail_now(path)) {                                                              \
 			errno = EMFILE;                                                            \
 			return -1;                                                                 \
 		}                                                                                  \
@@ -62,7 +67,7 @@ SHIM int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	FAIL_OR(NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode));
+	FAIL_OR(path, NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode));
 }
 
 SHIM int open64(const char *path, int flags, ...)
@@ -73,7 +78,7 @@ SHIM int open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	FAIL_OR(NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode));
+	FAIL_OR(path, NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode));
 }
 
 SHIM int openat(int dir, const char *path, int flags, ...)
@@ -84,7 +89,7 @@ SHIM int openat(int dir, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	FAIL_OR(NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode));
+	FAIL_OR(path, NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode));
 }
 
 SHIM int openat64(int dir, const char *path, int flags, ...)
@@ -95,15 +100,16 @@ SHIM int openat64(int dir, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = va_arg(ap, mode_t);
 	va_end(ap);
-	FAIL_OR(NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode));
+	FAIL_OR(path,
+		NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode));
 }
 
 SHIM int __open_2(const char *path, int flags)
 {
-	FAIL_OR(NEXT(int (*)(const char *, int), "__open_2")(path, flags));
+	FAIL_OR(path, NEXT(int (*)(const char *, int), "__open_2")(path, flags));
 }
 
 SHIM int __openat_2(int dir, const char *path, int flags)
 {
-	FAIL_OR(NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags));
+	FAIL_OR(path, NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags));
 }
