@@ -700,7 +700,7 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const struc
 		 struct state_file sf)
 {
 	struct cs_node_ctr *c = lookup(inv, ix, id, true);
-	int keep;
+	int keep, r;
 
 	if (!c)
 		return -ENOMEM;
@@ -717,8 +717,8 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const struc
 	c->pidfile_pid = pid;
 	c->pid_written = sf.written;
 	c->state_owner = sf.owner;
-	keep = load_config(c, bd);
-	return out_of(keep) ? keep : 0;
+	r = load_config(c, bd);
+	return out_of(r) ? r : 0;
 }
 
 static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
