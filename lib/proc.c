@@ -196,7 +196,9 @@ static int start_ticks_at(int dirfd, const char *rel, unsigned long long *ticks)
 	if ((rc = cs_read_proc_file_at(dirfd, rel, 4096, &st, &len)) < 0 ||
 	    !(p = strrchr(st, ')'))) {
 		free(st);
-		return rc == -ENOMEM ? rc : -ENOENT; /* out of memory is not a process gone */
+		/* Out of memory (or of descriptors: twenty-sixth pass, part D)
+		 * is not a process gone. */
+		return rc == -ENOMEM || rc == -EMFILE || rc == -ENFILE ? rc : -ENOENT;
 	}
 	rc = -EINVAL;
 	/* comm may hold spaces and ')': fields are counted after its last ')',

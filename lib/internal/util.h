@@ -93,7 +93,7 @@ int cs_diag_read_error(struct cs_diag *d, const char *path, int err, size_t max)
 
 /* When pid started, in clock ticks after boot (/proc/PID/stat's field 22),
  * below proc (a /proc mount): 0, -ENOENT (no such process, or no /proc),
- * -EINVAL (a line it cannot read), -ENOMEM. lib/proc.c. */
+ * -EINVAL (a line it cannot read), -ENOMEM, -EMFILE, -ENFILE. lib/proc.c. */
 int cs_proc_start_ticks(const char *proc, pid_t pid, unsigned long long *ticks);
 /* The same for the process whose /proc/PID directory is open as pidfd. */
 int cs_proc_start_ticks_at(int pidfd, unsigned long long *ticks);

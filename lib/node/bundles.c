@@ -69,6 +69,16 @@ static bool join(char out[PATH_MAX], const char *dir, const char *name)
 	return n > 0 && n < PATH_MAX;
 }
 
+/*
+ * Out of memory or of descriptors: the scan's error. A pid file or runc's
+ * state not opened for EMFILE was read as none, its container shown
+ * without a process or left out, with 200 (twenty-sixth pass, part D).
+ */
+static bool out_of(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
 static bool plain_name(const char *s)
 {
 	if (!s[0] || s[0] == '.' || strlen(s) > 128)
@@ -383,8 +393,8 @@ static int load_config(struct cs_node_ctr *c, const struct bundle_dir *bd)
 	if (!join(path, c->bundle, "config.json"))
 		return -ENAMETOOLONG;
 	/* The owner, the mtime and the bytes from one descriptor (open_owned). */
-	if ((fd = open_owned(path, bd, &sb, &owner)) == -ENOENT)
-		return fd;
+	if ((fd = open_owned(path, bd, &sb, &owner)) == -ENOENT || out_of(fd))
+		return fd; /* none, or the scan's error (not the file's: part D) */
 	if (fd >= 0 && c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
 	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size &&
 	    owner == c->config_owner) {
@@ -463,7 +473,7 @@ struct state_file {
 
 /*
  * A small file holding a pid (init.pid, pidfile), and when it was written;
- * 0 for none, or -ENOMEM: a pid file not read for memory is no container
+ * 0 for none, or -ENOMEM (-EMFILE, -ENFILE): a pid file not read for memory is no container
  * stopped (twenty-first pass, part C: it was left out of the pages, 200).
  */
 static pid_t read_pid(const char *path, const struct bundle_dir *bd, struct state_file *sf)
@@ -476,9 +486,9 @@ static pid_t read_pid(const char *path, const struct bundle_dir *bd, struct stat
 	int fd = open_owned(path, bd, &sb, &owner), r;
 
 	if (fd < 0)
-		return fd == -ENOMEM ? fd : 0;
+		return out_of(fd) ? fd : 0;
 	if ((r = cs_read_regular_fd(fd, 64, &buf, &len)) < 0)
-		return r == -ENOMEM ? r : 0;
+		return out_of(r) ? r : 0;
 	*sf = (struct state_file){sb.st_mtim, owner};
 	/* Digits and the newline some runtimes end them with; anything else
 	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
@@ -531,9 +541,9 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
 	if ((fd = open_owned(path, NULL, &sb, &owner)) < 0)
-		return fd == -ENOMEM ? fd : -ENOENT;
+		return out_of(fd) ? fd : -ENOENT;
 	if ((r = cs_read_regular_fd(fd, 16u << 20, &buf, &len)) < 0)
-		return r == -ENOMEM ? r : -ENOENT; /* out of memory is not "no state" */
+		return out_of(r) ? r : -ENOENT; /* out of memory is not "no state" */
 	*sf = (struct state_file){sb.st_mtim, owner};
 	if ((r = cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL)) < 0)
 		return r == -ENOMEM ? r : -EINVAL;
@@ -649,8 +659,8 @@ static int bundle_owner(const char *bundle, uid_t state, uid_t *owner)
 		*owner = state;
 		return 0;
 	}
-	if (fd == -ENOMEM)
-		return fd;
+	if (out_of(fd))
+		return fd; /* at RLIMIT_NOFILE too: the user's won (part D) */
 	if (fd < 0)
 		*owner = (uid_t)-1; /* a symbolic link on the way: not root's */
 	else
@@ -690,7 +700,7 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const struc
 		 struct state_file sf)
 {
 	struct cs_node_ctr *c = lookup(inv, ix, id, true);
-	int keep;
+	int keep, r;
 
 	if (!c)
 		return -ENOMEM;
@@ -707,7 +717,8 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const struc
 	c->pidfile_pid = pid;
 	c->pid_written = sf.written;
 	c->state_owner = sf.owner;
-	return load_config(c, bd) == -ENOMEM ? -ENOMEM : 0;
+	r = load_config(c, bd);
+	return out_of(r) ? r : 0;
 }
 
 static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
@@ -780,7 +791,7 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if ((r = read_runc_state(path, &b, &pid, &sf)) == -ENOMEM)
+			if ((r = read_runc_state(path, &b, &pid, &sf)) < 0 && out_of(r))
 				return r;
 			if (r < 0)
 				continue;

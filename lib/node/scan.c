@@ -34,6 +34,18 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/*
+ * Whether a check that failed with r failed for want of memory or of
+ * descriptors: the scan's error, never the answer "no such process". Under
+ * a low RLIMIT_NOFILE a pid file's process was taken for gone when its
+ * cgroup could not be opened (EMFILE): its container shown without a
+ * process, with 200 (twenty-sixth pass, part D).
+ */
+static bool scan_error(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
 /* The container a process runs in: 1 (id in c), 0 none, <0 gone. */
 static int proc_container(const char *proc, const char *pid, struct cs_container *c)
 {
@@ -153,8 +165,9 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		if (!all_digits(e->d_name))
 			continue;
 		/* Out of memory is no process outside a container (twenty-first
-		 * pass, part C): the page would leave its container out, with 200. */
-		if ((r = proc_container(proc, e->d_name, &cc)) == -ENOMEM)
+		 * pass, part C): the page would leave its container out, with 200.
+		 * Out of descriptors too (twenty-sixth pass, part D). */
+		if ((r = proc_container(proc, e->d_name, &cc)) < 0 && scan_error(r))
 			return r;
 		if (r != 1)
 			continue;
@@ -217,6 +230,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 struct boot_time {
 	unsigned long long btime;
 	bool read;
+	int err; /* why it could not be read: the scan's error (pidfile_fallback) */
 };
 
 static int boot_time(const char *proc, struct boot_time *bt)
@@ -227,13 +241,13 @@ static int boot_time(const char *proc, struct boot_time *bt)
 	size_t len;
 	int rc;
 
-	if (bt->read)
-		return 0;
+	if (bt->read || bt->err)
+		return bt->err; /* read once a scan, or failed once */
 	snprintf(path, sizeof(path), "%s/stat", proc);
 	if ((rc = cs_read_proc_file(path, 1u << 20, &stat, &len)) < 0)
-		return rc == -ENOMEM ? rc : -EINVAL;
+		return bt->err = rc;
 	if (!(p = strstr(stat, "\nbtime ")) || sscanf(p + 7, "%llu", &bt->btime) != 1)
-		return -EINVAL;
+		return bt->err = -ENODATA;
 	bt->read = true;
 	return 0;
 }
@@ -289,8 +303,11 @@ size_t cs_node_pidfd_max = (size_t)-1;
 
 /*
  * How many pidfds a scan may hold: cs_node_pidfd_max when set (the tests),
- * else an eighth of the descriptors RLIMIT_NOFILE allows, at least 128 (the
- * fixed number until the twenty-sixth pass). A container whose pid file is
+ * else an eighth of the descriptors RLIMIT_NOFILE allows (128 when it
+ * cannot be told). Until part D of the twenty-sixth pass at least 128:
+ * under RLIMIT_NOFILE 100 the pidfds took every descriptor, the reads of
+ * /proc after them failed (EMFILE) and 55 of 150 containers were shown
+ * without a process. A container whose pid file is
  * checked without one has its process's stat read again after the
  * snapshot: 372 of the bench's 500 containers, a seventh of a warm scrape.
  * Where the agent runs (a container of containerd's, CRI-O's: 1,048,576
@@ -305,7 +322,7 @@ static size_t pidfd_max(void)
 		return cs_node_pidfd_max;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
 		return 128;
-	return rl.rlim_cur / 8 > 128 ? (size_t)(rl.rlim_cur / 8) : 128;
+	return (size_t)(rl.rlim_cur / 8);
 }
 
 /*
@@ -329,7 +346,7 @@ static bool owner_runs(const struct cs_node_ctr *c, const uid_t uid[4])
 }
 
 /* owner_runs for pid as proc shows it: 1, 0 (also when it cannot be
- * read), or -ENOMEM. */
+ * read), or a scan_error. */
 static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const char *pid)
 {
 	char path[PATH_MAX];
@@ -345,7 +362,7 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
 		r = cs_proc_status_parse(buf, len, &st, NULL);
 	if (r < 0 || !(st.have & CS_HAVE_UID)) {
 		cs_proc_status_free(&st);
-		return r == -ENOMEM ? r : 0;
+		return scan_error(r) ? r : 0;
 	}
 	r = owner_runs(c, st.uid);
 	cs_proc_status_free(&st);
@@ -353,8 +370,9 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
 }
 
 /*
- * 0, or -ENOMEM: a check not made for memory is no process gone (twenty-
- * first pass, part C: the container was left out of the page, with 200).
+ * 0, or a scan_error: a check not made for memory (or descriptors) is no
+ * process gone (twenty-first pass, part C: the container was left out of
+ * the page, with 200).
  */
 static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *held, size_t max,
 			    struct boot_time *bt)
@@ -378,9 +396,12 @@ static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *hel
 		if (fd >= 0)
 			close(fd);
 		for (int i = 0; i < 3; i++)
-			if (r[i] == -ENOMEM)
-				return -ENOMEM;
-		return 0;
+			if (scan_error(r[i]))
+				return r[i];
+		/* No boot time is no start time for any of them: not "gone".
+		 * A /proc/stat without btime left every plain runc container
+		 * without its process, with 200 (twenty-sixth pass, part D). */
+		return bt->err ? -EIO : 0;
 	}
 	c->pidfile_pidfd = fd;
 	*held += fd >= 0;
@@ -401,13 +422,18 @@ static void pidfile_close(struct cs_node_inventory *inv)
 
 /* Whether c's pid is still the process pidfile_fallback checked: asked
  * after its credentials were read. */
-static bool pidfile_same(const struct cs_node_ctr *c, const char *proc)
+static int pidfile_same(const struct cs_node_ctr *c, const char *proc)
 {
 	unsigned long long now;
+	int r;
 
 	if (c->pidfile_pidfd >= 0)
 		return !pidfd_gone(c->pidfile_pidfd);
-	return cs_proc_start_ticks(proc, c->pid, &now) == 0 && now == c->pidfile_start;
+	/* Its stat not opened for want of descriptors is no other process:
+	 * the credentials were left out, with 200 (twenty-sixth pass, part D). */
+	if ((r = cs_proc_start_ticks(proc, c->pid, &now)) < 0)
+		return scan_error(r) ? r : 0;
+	return now == c->pidfile_start;
 }
 
 /*
@@ -418,7 +444,7 @@ static bool pidfile_same(const struct cs_node_ctr *c, const char *proc)
 void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
 
 /*
- * Whether the process read is still c's: the join read its cgroup by path
+ * Whether the process read is still c's (1, 0, or a scan_error): the join read its cgroup by path
  * in the scan of /proc, and its number may have gone to another process
  * since (thirteenth pass: that one's credentials were shown as the
  * container's). The snapshot reads the cgroup with the credentials, of one
@@ -426,11 +452,15 @@ void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
  * the cgroup's, as in the join); in none, it must be the process c's pid
  * file names, which pidfile_fallback took for being in none.
  */
-static bool still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p, const char *proc)
+static int still_ctr(const struct cs_node_ctr *c, const struct cs_proc_info *p, const char *proc)
 {
-	if (!p->has_container || !p->container.id[0])
-		return c->pid == c->pidfile_pid && pidfile_same(c, proc) && /* pidfile_fallback's */
-		       owner_runs(c, p->st.uid);
+	int same;
+
+	if (!p->has_container || !p->container.id[0]) {
+		if (c->pid != c->pidfile_pid || (same = pidfile_same(c, proc)) == 0)
+			return 0;
+		return same < 0 ? same : owner_runs(c, p->st.uid); /* pidfile_fallback's */
+	}
 	return id_names(c->id, p->container.id, p->container.runtime);
 }
 
@@ -474,6 +504,15 @@ static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs
 		cs_proc_snapshot_free(&s);
 		return r;
 	}
+	/* A process not read for want of descriptors is not gone: shown
+	 * without its credentials, with 200, when the agent was at its
+	 * RLIMIT_NOFILE (twenty-sixth pass, part D). The scan's error. */
+	for (size_t i = 0; i < s.nmissing; i++)
+		if (scan_error(s.missing[i].err)) {
+			r = s.missing[i].err;
+			cs_proc_snapshot_free(&s);
+			return cs_diag_set(d, -r, 0, 0, "", "reading %s: %s", proc, strerror(-r));
+		}
 	/* The snapshot keeps the order asked, leaving out processes that are gone. */
 	for (size_t i = 0, k = 0; i < inv->n && k < s.n; i++) {
 		struct cs_node_ctr *c = inv->v[i];
@@ -482,7 +521,11 @@ static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs
 		if (!c->pid || p->st.pid != c->pid)
 			continue;
 		k++;
-		if (!still_ctr(c, p, proc))
+		if ((r = still_ctr(c, p, proc)) < 0) {
+			cs_proc_snapshot_free(&s);
+			return cs_diag_set(d, -r, 0, 0, "", "reading %s: %s", proc, strerror(-r));
+		}
+		if (!r)
 			continue; /* as a process gone: no credentials */
 		c->status = p->st;
 		memset(&p->st, 0, sizeof(p->st)); /* the groups are c's now */
@@ -545,9 +588,8 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 {
 	const char *proc = o && o->proc ? o->proc : "/proc";
 	size_t k = 0, held = 0, max = pidfd_max();
-	struct boot_time bt = {0, false};
-	bool nomem = false;
-	int r;
+	struct boot_time bt = {0, false, 0};
+	int r, failed = 0;
 
 	/* The runtimes' pid files hold the host's ids, and in another pid
 	 * namespace /proc shows that namespace's processes under its own ids:
@@ -574,12 +616,22 @@ int cs_node_scan(struct cs_node_inventory *inv, const struct cs_node_opts *o, st
 			cs_node_ctr_free(c);
 			continue;
 		}
-		if (pidfile_fallback(c, proc, &held, max, &bt) < 0)
-			nomem = true; /* after the containers are kept or freed */
+		if ((r = pidfile_fallback(c, proc, &held, max, &bt)) < 0 && !failed)
+			failed = r; /* after the containers are kept or freed */
 		inv->v[k++] = c;
 	}
 	inv->n = k;
-	if (nomem || mark_shared_ids(inv) < 0) {
+	if (bt.err && failed == -EIO) {
+		pidfile_close(inv);
+		return cs_diag_set(
+		    d, bt.err == -ENODATA ? EIO : -bt.err, 0, 0, "", "%s/stat: %s", proc,
+		    bt.err == -ENODATA ? "no btime line (the boot time)" : strerror(-bt.err));
+	}
+	if (failed && failed != -ENOMEM) {
+		pidfile_close(inv);
+		return cs_diag_set(d, -failed, 0, 0, "", "reading %s: %s", proc, strerror(-failed));
+	}
+	if (failed || mark_shared_ids(inv) < 0) {
 		pidfile_close(inv);
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 	}

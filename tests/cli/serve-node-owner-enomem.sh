@@ -49,4 +49,26 @@ done
 is "$wrong" "" "each allocation failing alone: root's container or an error, never the user's bundle"
 [ "$failed" -gt 0 ]
 ok $? "some failing allocations fail the scan ($failed of $calls)"
+# The same at RLIMIT_NOFILE: each open of the scan made to fail alone
+# with EMFILE (tests/helpers/emfile-on-open.c). The contest's look-up took
+# it for a user's bundle (the user's kept, "0 0 evil"), root's config.json
+# not opened was a config error ("0 0 -"), and process 777's cgroup not
+# opened left it out of its container ("0 0 prod"), all with no error
+# (twenty-sixth pass, part D).
+SHIM=$CAPSCOPE_BUILD/tests/helpers/emfile-on-open.so
+if [ -f "$SHIM" ]; then
+  scan EMFILE_COUNT="$T/opens" LD_PRELOAD="$SHIM" >/dev/null
+  opens=$(cat "$T/opens")
+  wrong=
+  for ((n = 1; n <= opens; n++)); do
+    out=$(scan EMFILE_AT=$n LD_PRELOAD="$SHIM")
+    case "$out" in
+    "$ID 777 1 prod" | "node-scan: "*) ;;
+    *) wrong+=" $n:[${out//$'\n'/|}]" ;;
+    esac
+  done
+  is "$wrong" "" "each open failing alone with EMFILE ($opens): root's container or an error"
+else
+  skip "tests/helpers/emfile-on-open.so was not built"
+fi
 done_testing

@@ -124,6 +124,22 @@ chown 0 "$T" && ln -s uroot "$T/ulink"
 is "$(env NODE_SCAN_NS=1 "$SCAN" "$T/proc" "$T/ulink" 0 | grep "^$ID2 ")" "$ID2 0 0 -" \
   "the bundle root a symbolic link: its bundles not read, no process named"
 is "$(uscan)" "$ID2 $P0 1 kube-system" "all root's again: named"
+# Twenty-sixth pass, part D: the root as --bundle-root may spell it, and a
+# user's directory below the root. The owner is the same as from "/".
+rscan() { env NODE_SCAN_NS=1 "$SCAN" "$T/proc" "$1" 0 | grep "^$ID2 " | cut -d' ' -f2-3; }
+mkdir -p "$T/x" && chmod 755 "$T/x"
+is "$(rscan "$T/uroot//")" "$P0 1" "root's, trailing slashes: named"
+is "$(rscan "$T/x/../uroot")" "$P0 1" "root's, through .. of root's directory: named"
+chown 4321 "$T/x"
+is "$(rscan "$T/x/..//uroot/")" "0 0" "through .. of a user's directory: names no root process"
+chown 0 "$T/x" && chown 4321 "$T"
+is "$(cd "$T" && rscan uroot/)" "0 0" "relative, the directory it starts from a user's: names no root process"
+chown 0 "$T" && chown 4321 "$T/uroot/$ID2"
+is "$(rscan "$T/uroot")" "0 0" "the bundle's directory a user's: names no root process"
+chown 0 "$T/uroot/$ID2" && chown 4321 "$UB"
+is "$(rscan "$T/uroot")" "0 0" "its userdata a user's: names no root process"
+chown 0 "$UB"
+is "$(cd "$T" && rscan uroot)" "$P0 1" "relative, all root's: named"
 kill "$P0" "$P1"
 wait "$P0" "$P1" 2>/dev/null
 done_testing

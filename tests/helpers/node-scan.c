@@ -9,11 +9,34 @@
  * namespace after them ("-" for none) when NODE_SCAN_NS is set.
  * NODE_SCAN_ROOT2 names a second root, scanned after the first (two roots
  * naming one id: the contest of tests/cli/serve-node-owner-enomem.sh).
+ * NODE_SCAN_PIDFD_MAX sets how many pidfds a scan may hold (cs_node_pidfd_max:
+ * more than RLIMIT_NOFILE allows, for tests/cli/serve-node-fds.sh).
+ * NODE_SCAN_NO_FDS: every descriptor taken just before the processes'
+ * credentials are read (cs_node_seam_before_procs), and each container's
+ * line ends with "status" when they were.
  */
 #include <stdlib.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "capscope/node.h"
+#include "../../lib/node/node-internal.h"
+
+static int taken[4096], ntaken;
+
+/* Every descriptor left, held until the scan returns (take_back). */
+static void take_all(const struct cs_node_inventory *inv)
+{
+	(void)inv;
+	while (ntaken < 4096 && (taken[ntaken] = dup(2)) >= 0)
+		ntaken++;
+}
+
+static void take_back(void)
+{
+	while (ntaken > 0)
+		close(taken[--ntaken]);
+}
 
 int main(int argc, char **argv)
 {
@@ -28,6 +51,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: node-scan PROC [USERDATA-ROOT [WARM]]\n");
 		return 2;
 	}
+	if (getenv("NODE_SCAN_PIDFD_MAX"))
+		cs_node_pidfd_max = strtoul(getenv("NODE_SCAN_PIDFD_MAX"), NULL, 10);
 	o.proc = argv[1];
 	/* A userdata root, or any layout as --bundle-root gives it (runc:/PATH). */
 	if (argc >= 3 && cs_node_root_parse(argv[2], &roots[0]) < 0)
@@ -38,8 +63,12 @@ int main(int argc, char **argv)
 		o.n_roots = 2;
 	}
 	r = cs_node_scan(&inv, &o, &d);
-	for (int i = 0; r == 0 && i < warm; i++)
+	if (getenv("NODE_SCAN_NO_FDS"))
+		cs_node_seam_before_procs = take_all;
+	for (int i = 0; r == 0 && i < warm; i++) {
 		r = cs_node_scan(&inv, &o, &d); /* the scrapes after the first */
+		take_back();
+	}
 	if (r < 0) {
 		fprintf(stderr, "node-scan: %s\n", d.message);
 		return 1;
@@ -51,6 +80,8 @@ int main(int argc, char **argv)
 		printf("%s %d %zu", inv.v[i]->id, (int)inv.v[i]->pid, inv.v[i]->n_procs);
 		if (getenv("NODE_SCAN_NS"))
 			printf(" %s", ns);
+		if (getenv("NODE_SCAN_NO_FDS") && inv.v[i]->have_status)
+			printf(" status");
 		printf("\n");
 	}
 	cs_node_inventory_free(&inv);
