@@ -12,10 +12,8 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,71 +43,21 @@ __attribute__((destructor)) static void write_count(void)
 	}
 }
 
-#define NEXT(type, name) ((type)dlsym(RTLD_NEXT, name))
-#define SHIM		 __attribute__((visibility("default")))
-#define FAIL_OR(path, call)                                                                        \
-	do {                                                                                       \
-		if (fail_now(path)) {                                                              \
-			errno = EMFILE;                                                            \
-			return -1;                                                                 \
-		}                                                                                  \
-		return call;                                                                       \
-	} while (0)
-
-SHIM int __open_2(const char *path, int flags);
-SHIM int __openat_2(int dir, const char *path, int flags);
-
-SHIM int open(const char *path, int flags, ...)
+/* The open to fail fails with EMFILE; every other is made. */
+static bool shim_before(const char *path, long flags, bool *after)
 {
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	FAIL_OR(path, NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode));
+	(void)flags;
+	(void)after;
+	if (!fail_now(path))
+		return false;
+	errno = EMFILE;
+	return true;
 }
 
-SHIM int open64(const char *path, int flags, ...)
+static long shim_after(bool after, long r)
 {
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	FAIL_OR(path, NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode));
+	(void)after;
+	return r;
 }
 
-SHIM int openat(int dir, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	FAIL_OR(path, NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode));
-}
-
-SHIM int openat64(int dir, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	FAIL_OR(path,
-		NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode));
-}
-
-SHIM int __open_2(const char *path, int flags)
-{
-	FAIL_OR(path, NEXT(int (*)(const char *, int), "__open_2")(path, flags));
-}
-
-SHIM int __openat_2(int dir, const char *path, int flags)
-{
-	FAIL_OR(path, NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags));
-}
+#include "open-shims.h"

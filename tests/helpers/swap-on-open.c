@@ -109,81 +109,19 @@ static long done(bool now, long r)
 	return r;
 }
 
-#define NEXT(type, name) ((type)dlsym(RTLD_NEXT, name))
-/* Exported whatever -fvisibility says: these are what the preload puts first. */
-#define SHIM __attribute__((visibility("default")))
-
-SHIM int __open_2(const char *path, int flags);
-SHIM int __openat_2(int dir, const char *path, int flags);
-
-SHIM int open(const char *path, int flags, ...)
+/* Counted (and swapped before the open, unless after it), never failed. */
+static bool shim_before(const char *path, long flags, bool *after)
 {
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	bool now = seen(path, flags);
-
-	return (int)done(now, NEXT(int (*)(const char *, int, ...), "open")(path, flags, mode));
+	*after = seen(path, flags);
+	return false;
 }
 
-SHIM int open64(const char *path, int flags, ...)
+static long shim_after(bool after, long r)
 {
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	bool now = seen(path, flags);
-
-	return (int)done(now, NEXT(int (*)(const char *, int, ...), "open64")(path, flags, mode));
+	return done(after, r);
 }
 
-SHIM int openat(int dir, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	bool now = seen(path, flags);
-
-	return (int)done(
-	    now, NEXT(int (*)(int, const char *, int, ...), "openat")(dir, path, flags, mode));
-}
-
-SHIM int openat64(int dir, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	bool now = seen(path, flags);
-
-	return (int)done(
-	    now, NEXT(int (*)(int, const char *, int, ...), "openat64")(dir, path, flags, mode));
-}
-
-SHIM int __open_2(const char *path, int flags)
-{
-	bool now = seen(path, flags);
-
-	return (int)done(now, NEXT(int (*)(const char *, int), "__open_2")(path, flags));
-}
-
-SHIM int __openat_2(int dir, const char *path, int flags)
-{
-	bool now = seen(path, flags);
-
-	return (int)done(now,
-			 NEXT(int (*)(int, const char *, int), "__openat_2")(dir, path, flags));
-}
+#include "open-shims.h"
 
 SHIM long syscall(long nr, ...)
 {
