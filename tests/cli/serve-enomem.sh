@@ -31,19 +31,7 @@ crio_bundles "$T/ud" "$S" 25
 REVIEW=$CAPSCOPE_TOP/tests/data/serve/review-nonroot-netbind.json
 
 # fa_start AFTER SPAN: the agent under the injector → FA_PID, FA_PORT ("" when it did not listen)
-fa_start() {
-  : >"$T/fa.log"
-  CS_FAILALLOC_COUNT=$T/count CS_FAILALLOC_AFTER=$1 CS_FAILALLOC_SPAN=$2 LD_PRELOAD=$T/failalloc.so \
-    "$CAPSCOPE_DYN" serve --listen 127.0.0.1:0 --threads 1 --quiet \
-    --bundle-root "userdata:$T/ud" >/dev/null 2>"$T/fa.log" &
-  FA_PID=$! FA_PORT=
-  for _ in $(seq 100); do
-    FA_PORT=$(sed -n 's|^capscope serve: listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$T/fa.log")
-    [ -n "$FA_PORT" ] && break
-    kill -0 "$FA_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-}
+fa_start() { failalloc_serve "$1" "$2" --bundle-root "userdata:$T/ud"; }
 
 # ask ROUTE OUT: the route's answer into OUT, its status printed (000: none)
 ask() {

@@ -89,3 +89,22 @@ failalloc_table() {
       "$what: libfyaml's own crash counted apart: ${FA_SEEN[crashed]:-0} (at most 2)"
   done
 }
+
+# failalloc_serve AFTER SPAN ARGS...: `capscope serve --listen
+# 127.0.0.1:0 --threads 1 --quiet ARGS` under the injector (allocations
+# AFTER on failing for SPAN, counted in $T/count), its stderr in
+# $T/fa.log → FA_PID, FA_PORT ("" when it did not listen)
+failalloc_serve() {
+  local after=$1 span=$2
+  shift 2
+  : >"$T/fa.log"
+  CS_FAILALLOC_COUNT=$T/count CS_FAILALLOC_AFTER=$after CS_FAILALLOC_SPAN=$span LD_PRELOAD=$T/failalloc.so \
+    "$CAPSCOPE_DYN" serve --listen 127.0.0.1:0 --threads 1 --quiet "$@" >/dev/null 2>"$T/fa.log" &
+  FA_PID=$! FA_PORT=
+  for _ in $(seq 100); do
+    FA_PORT=$(sed -n 's|^capscope serve: listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$T/fa.log")
+    [ -n "$FA_PORT" ] && break
+    kill -0 "$FA_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+}
