@@ -225,7 +225,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
  * The boot time in seconds of the wall clock (/proc/stat's btime), read at
  * most once a scan: /proc/stat is made anew at each read, over every CPU and
  * interrupt, and read for each container a pid file names it was a fifth of
- * a warm scrape of 500 (twenty-sixth pass). 0 until read.
+ * a warm scrape of 500 (twenty-sixth pass).
  */
 struct boot_time {
 	unsigned long long btime;
