@@ -35,26 +35,12 @@ S=$!
 sleep 1.2 # the pid file must be younger than its process (the pid-reuse check)
 echo "$S" >"$U/pidfile"
 
-# vg_serve NAME ARGS…: serve_start's contract under valgrind, which starts
-# TLS and the first scan in seconds, not the 10 s serve_start waits.
+# vg_serve NAME ARGS…: serve_start under valgrind, which starts TLS and the
+# first scan in seconds: up to 60 s for its port.
 printf '#!/bin/sh\nexec valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions="%s" "%s" "$@"\n' \
   "$CAPSCOPE_TOP/tests/valgrind.supp" "$CAPSCOPE_DYN" >"$T/vgcapscope"
 chmod +x "$T/vgcapscope"
-vg_serve() {
-  local name=$1 port="" pid; shift
-  : >"$T/$name.log"
-  "$T/vgcapscope" serve --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.log" &
-  pid=$!
-  for _ in $(seq 600); do
-    port=$(sed -n 's|^capscope serve: listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$T/$name.log" | head -n1)
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  printf -v "${name}_PID" '%s' "$pid"
-  printf -v "${name}_PORT" '%s' "$port"
-  [ -n "$port" ]
-}
+vg_serve() { SERVE_BIN=$T/vgcapscope SERVE_WAIT=600 serve_start "$@"; }
 vg_stop() { # NAME LABEL: SIGTERM, and valgrind's verdict
   local pid_var="${1}_PID" rc
   kill -TERM "${!pid_var}"
