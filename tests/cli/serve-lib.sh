@@ -25,6 +25,13 @@ serve_start() {
   [ -n "$port" ]
 }
 
+# valgrind_wrapper FILE: FILE runs capscope-dyn under valgrind (exit 99 on
+# any finding, the leak check's definite losses included), as SERVE_BIN.
+valgrind_wrapper() {
+  printf '#!/bin/sh\nexec valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions="%s" "%s" "$@"\n' \
+    "$CAPSCOPE_TOP/tests/valgrind.supp" "$CAPSCOPE_DYN" >"$1" && chmod +x "$1"
+}
+
 # serve_stop NAME: SIGTERM, wait; returns the exit status.
 serve_stop() {
   local pid_var="${1}_PID"

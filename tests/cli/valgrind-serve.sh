@@ -37,9 +37,7 @@ echo "$S" >"$U/pidfile"
 
 # vg_serve NAME ARGS…: serve_start under valgrind, which starts TLS and the
 # first scan in seconds: up to 60 s for its port.
-printf '#!/bin/sh\nexec valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions="%s" "%s" "$@"\n' \
-  "$CAPSCOPE_TOP/tests/valgrind.supp" "$CAPSCOPE_DYN" >"$T/vgcapscope"
-chmod +x "$T/vgcapscope"
+valgrind_wrapper "$T/vgcapscope"
 vg_serve() { SERVE_BIN=$T/vgcapscope SERVE_WAIT=600 serve_start "$@"; }
 vg_stop() { # NAME LABEL: SIGTERM, and valgrind's verdict
   local pid_var="${1}_PID" rc

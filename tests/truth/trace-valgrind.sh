@@ -2,10 +2,12 @@
 # capscope trace is valgrind-clean (session 27: cli/valgrind.sh ran every
 # other command but this one): loading and attaching the BPF programs, the
 # ring buffer of --events, collecting the kernel's counts, the report as
-# text, JSON and HTML, the profiles, --verify's second run, and -p PID.
-# Under valgrind a trace takes ~25 s (libbpf's BTF work); four runs.
+# text, JSON and HTML, the profiles, --verify's second run, -p PID, and
+# the node agent's tracer (serve --trace) through a scrape and SIGTERM.
+# Under valgrind a trace takes ~25 s (libbpf's BTF work); five runs.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$(dirname "$0")/trace-lib.sh"
+source "$(dirname "$0")/../cli/serve-lib.sh"
 command -v valgrind >/dev/null || skip_all "valgrind is not installed"
 trace_need_bpf
 tap_tmpdir
@@ -42,4 +44,16 @@ sleep 600 &
 s=$!
 vg "trace -p PID --duration 1" -p "$s" --duration 1
 kill "$s"
+
+valgrind_wrapper "$T/vgcapscope"
+mkdir -p "$T/ud"
+SERVE_BIN=$T/vgcapscope SERVE_WAIT=600 serve_start N --webhook off --trace --bundle-root "userdata:$T/ud"
+ok $? "serve --trace under valgrind starts (port ${N_PORT:-none})"
+like "$(curl -sS --max-time 120 "http://127.0.0.1:$N_PORT/metrics" | grep -c '^capscope_trace')" '^[1-9]' \
+  "…its /metrics carries the tracer's series"
+kill -TERM "$N_PID"
+wait "$N_PID"
+rc=$?
+[ $rc -ne 99 ] || grep '^==' "$T/N.log" | sed 's/^/# /' | head -n 40
+is "$rc" 0 "serve --trace: valgrind found nothing, and SIGTERM ended it with 0"
 done_testing
