@@ -438,6 +438,21 @@ static cs_mask_t docker_known(const struct cs_cri_target *t)
 	return known_upto(t->major == 20 ? 37 : 40);
 }
 
+/*
+ * One name as Docker's NormalizeLegacyCapabilities and containers/common's
+ * NormalizeCapabilities read it: Go's upper case; false for ALL, else the
+ * name with CAP_ before it unless it has it.
+ */
+static bool go_cap_name(const char *name, char *up, size_t size)
+{
+	upper_into(up, size, "", name);
+	if (!strcmp(up, "ALL"))
+		return false;
+	if (strncmp(up, "CAP_", 4) != 0)
+		upper_into(up, size, "CAP_", name);
+	return true;
+}
+
 static int docker_norm(const struct cs_cri_target *t, const char *const *v, size_t n, cs_mask_t *m,
 		       bool *all, const char *what, struct cs_diag *d)
 {
@@ -449,13 +464,10 @@ static int docker_norm(const struct cs_cri_target *t, const char *const *v, size
 		char up[64];
 		int c;
 
-		upper_into(up, sizeof(up), "", v[i]);
-		if (!strcmp(up, "ALL")) {
+		if (!go_cap_name(v[i], up, sizeof(up))) {
 			*all = true;
 			continue;
 		}
-		if (strncmp(up, "CAP_", 4) != 0)
-			upper_into(up, sizeof(up), "CAP_", v[i]);
 		if ((c = oci_cap(up, false)) < 0 || !(known & CS_BIT(c)))
 			return cs_diag_set(
 			    d, EINVAL, 0, 0, what,
@@ -580,13 +592,10 @@ static int podman_norm(const char *const *v, size_t n, cs_mask_t *m, bool *all, 
 		char up[64];
 		int c;
 
-		upper_into(up, sizeof(up), "", v[i]);
-		if (!strcmp(up, "ALL")) {
+		if (!go_cap_name(v[i], up, sizeof(up))) {
 			*all = true;
 			continue;
 		}
-		if (strncmp(up, "CAP_", 4) != 0)
-			upper_into(up, sizeof(up), "CAP_", v[i]);
 		if ((c = oci_cap(up, false)) < 0)
 			return cs_diag_set(
 			    d, EINVAL, 0, 0, what,

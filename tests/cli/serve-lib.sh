@@ -3,16 +3,18 @@
 # PID, and make a CA and server certificates with certtool.
 # shellcheck shell=bash
 
-# serve_start NAME ARGS… → $NAME_PID, $NAME_PORT, log in $T/NAME.log
+# serve_start NAME ARGS… → $NAME_PID, $NAME_PORT, log in $T/NAME.log.
+# SERVE_BIN runs another program than $CAPSCOPE (a valgrind wrapper), and
+# SERVE_WAIT waits that many tenths of a second for its port (default 100).
 serve_start() {
   local name=$1; shift
   # emptied here, not only by the child's redirection: a second agent of
   # one NAME, its child not yet run, read the first one's port from the old
   # log (a make check under load: "connection refused" on a stopped port)
   : >"$T/$name.log"
-  "$CAPSCOPE" serve --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.log" &
+  "${SERVE_BIN:-$CAPSCOPE}" serve --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.log" &
   local pid=$! port=""
-  for _ in $(seq 100); do
+  for _ in $(seq "${SERVE_WAIT:-100}"); do
     port=$(sed -n 's|^capscope serve: listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$T/$name.log" | head -n1)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
@@ -21,6 +23,13 @@ serve_start() {
   printf -v "${name}_PID" '%s' "$pid"
   printf -v "${name}_PORT" '%s' "$port"
   [ -n "$port" ]
+}
+
+# valgrind_wrapper FILE: FILE runs capscope-dyn under valgrind (exit 99 on
+# any finding, the leak check's definite losses included), as SERVE_BIN.
+valgrind_wrapper() {
+  printf '#!/bin/sh\nexec valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-origins=yes --suppressions="%s" "%s" "$@"\n' \
+    "$CAPSCOPE_TOP/tests/valgrind.supp" "$CAPSCOPE_DYN" >"$1" && chmod +x "$1"
 }
 
 # serve_stop NAME: SIGTERM, wait; returns the exit status.

@@ -14,7 +14,7 @@ printf '#!/bin/sh\n' >"$T/nc"
 vg() {
   valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     --suppressions="$CAPSCOPE_TOP/tests/valgrind.supp" \
-    --track-origins=yes "${CAPSCOPE_DYN:-$CAPSCOPE}" "$@" >"$T/vg.out" 2>"$T/vg.log"
+    --track-origins=yes ${VG_EXTRA:-} "${CAPSCOPE_DYN:-$CAPSCOPE}" "$@" >"$T/vg.out" 2>"$T/vg.log"
   local rc=$?
   [ $rc -ne 99 ] || sed 's/^/# /' "$T/vg.log" | head -n 30
   return $rc
@@ -76,6 +76,55 @@ done
 # uninitialised stack where every real caller passes zeros (fuzz-policy did,
 # nineteenth pass, part E), and libFuzzer's ASan build cannot see that.
 # Leaks are not counted here: libfyaml 0.7.12's own (docs/hardening.md).
+# explain oci, run and file set/rm (session 27: valgrind had run none of
+# them). A bundle's rootfs holds a copy of /bin/true given
+# cap_net_bind_service (as root) under three configs: the reference
+# article's ambient one, its config without ambient, and a user namespace.
+O=$T/oci
+mkdir -p "$O/rootfs/bin" "$O/rootfs/etc" && cp /bin/true "$O/rootfs/bin/server" &&
+  echo 'app:x:1000:1000::/home/app:/bin/sh' >"$O/rootfs/etc/passwd"
+[ "$(id -u)" -eq 0 ] && setcap cap_net_bind_service+ep "$O/rootfs/bin/server" 2>/dev/null
+oci_config() { # AMBIENT NS → $O/config.json
+  jq -n --argjson amb "$1" --argjson ns "$2" '{ociVersion: "1.0.2", root: {path: "rootfs"},
+    process: {user: {uid: 1000, gid: 1000, additionalGids: [5, 6]}, args: ["server", "--bind", "443"],
+      env: ["PATH=/bin"], cwd: "/", noNewPrivileges: false,
+      capabilities: {bounding: ["CAP_NET_BIND_SERVICE", "CAP_CHOWN"], effective: ["CAP_NET_BIND_SERVICE"],
+        permitted: ["CAP_NET_BIND_SERVICE"], inheritable: ["CAP_NET_BIND_SERVICE"], ambient: $amb}},
+    linux: {namespaces: ([{type: "pid"}, {type: "mount"}] + (if $ns then [{type: "user"}] else [] end)),
+      uidMappings: (if $ns then [{containerID: 0, hostID: 100000, size: 65536}] else null end),
+      gidMappings: (if $ns then [{containerID: 0, hostID: 100000, size: 65536}] else null end)}}' >"$O/config.json"
+}
+for c in '["CAP_NET_BIND_SERVICE"] false' '[] false' '["CAP_NET_BIND_SERVICE"] true'; do
+  oci_config $c
+  vg_same explain oci "$O"; ok $? "explain oci (ambient and user namespace: $c)"
+  vg_same explain oci --json --caller root "$O"; ok $? "explain oci --json --caller root ($c)"
+done
+printf '{"process": {"args": ["x"], "user": {"uid": -1}}}' >"$O/config.json"
+vg explain oci "$O"; [ $? -ne 99 ]; ok $? "explain oci, a refused config"
+vg file set 'cap_net_raw,cap_kill+ep' "$T/nc"; [ $? -ne 99 ]; ok $? "file set"
+vg file rm "$T/nc"; [ $? -ne 99 ]; ok $? "file rm"
+vg ps -v $$; [ $? -ne 99 ]; ok $? "ps -v"
+# run: valgrind follows run's own steps up to the execve (--trace-children=no
+# leaves the command to run natively); --vgdb=no, for valgrind's own pipes in
+# /tmp cannot be removed by a process that switched to another user.
+# When the command runs, valgrind is gone with the execve and the exit
+# status is the command's: its findings are looked for in its log instead
+# (with -q it writes nothing else there).
+vgrun() {
+  VG_EXTRA=--vgdb=no vg run "$@"
+  local rc=$?
+  grep -q '^==[0-9]*== ' "$T/vg.log" && { sed 's/^/# /' "$T/vg.log" | head -n 30; return 99; }
+  return $rc
+}
+if [ "$(id -u)" -eq 0 ]; then
+  vgrun --user 65534 --group 65534 --clear-groups --ambient NET_BIND_SERVICE -- /bin/sh -c 'grep CapAmb /proc/self/status'
+  [ $? -ne 99 ] && grep -q 'CapAmb:.*0400$' "$T/vg.out"; ok $? "run --user --ambient (the command ran with the ambient set)"
+  vgrun --user 65534 --group 65534 --clear-groups --bounding CAP_KILL --caps cap_chown=ep -- /bin/true
+  [ $? -eq 127 ]; ok $? "run, a plan refused (exit 127)"
+  vgrun --securebits noroot,noroot-locked,keep-caps --caps cap_kill=eip --no-new-privs -- /bin/true
+  [ $? -ne 99 ]; ok $? "run --securebits --caps --no-new-privs"
+fi
+vgrun --dry-run --user 65534 --group 65534 --clear-groups -- /bin/true; [ $? -ne 99 ]; ok $? "run --dry-run"
 fz=${CAPSCOPE_BUILD:-$CAPSCOPE_TOP/build}/tests/fuzz
 for f in "$fz"/fuzz-*; do
   [ -x "$f" ] && [ -f "$f" ] || continue
