@@ -352,10 +352,17 @@ static int single_quoted_text(struct reader *r, struct fy_token *t, const char *
 			b[k++] = '\'';
 		i += run;
 	}
+	/* the runs are the cause only when one was not odd; else libfyaml's
+	 * text is not the length its scanner measured for another reason (a
+	 * NEL at the top level, `'a` NEL `b'`: "ab"), and saying '' of a
+	 * scalar without any was untrue (twenty-seventh pass, part D) */
 	if (err || !odd || k != want || !m)
 		return m ? place_error(r, (size_t)m->line, (size_t)m->column,
-				       "a single-quoted string libfyaml 0.7 reads wrongly (two '' "
-				       "escapes in a row); write it double-quoted")
+				       "a single-quoted string libfyaml 0.7 reads wrongly (%s); "
+				       "write it double-quoted",
+				       err    ? "its chunk iterator failed"
+				       : !odd ? "two '' escapes in a row"
+					      : "its text is not the length its scanner measured")
 			 : syntax_error(r);
 	if (k > UINT32_MAX)
 		return -E2BIG;
@@ -451,6 +458,85 @@ static bool blank_line(const struct reader *r, size_t off)
 	return off == e && e < r->text_len;
 }
 
+/* Where the text's line (0-based, as libfyaml counts) starts: from the
+ * cursor, which moves forward with the tokens (text order) */
+static size_t line_start(struct reader *r, size_t line)
+{
+	size_t next;
+
+	if (line < r->dq_line)
+		r->dq_line = r->dq_off = 0;
+	while (r->dq_line < line && r->dq_off < r->text_len) {
+		line_end(r, r->dq_off, &next);
+		r->dq_off = next;
+		r->dq_line++;
+	}
+	return r->dq_off;
+}
+
+/*
+ * libfyaml 0.7.12 misreads a quoted scalar over lines whose closing quote
+ * has blanks alone before it on its line when the line break before that
+ * line is CR LF: its chunk iterator takes the CR and the LF for two breaks
+ * there. `k: 'ab` CR LF `  '` (YAML, Python's yaml: "ab ") was read as
+ * "ab" and a line feed, silently, single- or double-quoted; with an empty
+ * line between, the single-quoted one was refused as "two '' escapes in a
+ * row", which it has none of (found by a differential test against
+ * Python's yaml, twenty-seventh pass, part D). A CR alone, LF, NEL and the
+ * other breaks it reads right, and an escaped line break (double-quoted,
+ * an odd run of backslashes before the CR) is no fold. Refused at the
+ * scalar rather than read as another value.
+ */
+static int crlf_closing_check(struct reader *r, struct fy_token *t, char quote)
+{
+	const struct fy_mark *a = fy_token_start_mark(t), *b = fy_token_end_mark(t);
+	size_t off, i, run = 0, next;
+
+	if (!a || !b || b->line <= a->line)
+		return 0;
+	/*
+	 * U+2028 and U+2029 break lines in YAML 1.1, and Python's yaml and
+	 * go-yaml (kubectl) keep each in a quoted scalar as it is; libfyaml
+	 * 0.7.12 folds it into a space and cuts the text at the length its
+	 * scanner measured, the bytes past the space never written: `"a`
+	 * U+2028 `  b"` was read as "a b" and two NUL bytes, a scalar of one
+	 * U+2029 as a space, a NUL and a heap byte; a single-quoted one was
+	 * refused as "two '' escapes in a row" (twenty-seventh pass, part D).
+	 * Each of the scalar's line breaks but its last line's lies inside it.
+	 */
+	for (size_t line = (size_t)a->line, o = line_start(r, line); line < (size_t)b->line;
+	     line++, o = next) {
+		size_t brk = line_end(r, o, &next);
+
+		if (brk < r->text_len && (unsigned char)r->text[brk] == 0xe2)
+			return place_error(
+			    r, (size_t)a->line, (size_t)a->column,
+			    "a %s-quoted string with a line or paragraph separator "
+			    "(U+2028, U+2029) at the end of its line %zu: libfyaml 0.7 "
+			    "reads it as a space, YAML keeps it; write it as backslash "
+			    "then 'u2028' or 'u2029' in a double-quoted string",
+			    quote == '"' ? "double" : "single", line + 1);
+	}
+	off = line_start(r, (size_t)b->line);
+	if (off < 2 || off > r->text_len || memcmp(r->text + off - 2, "\r\n", 2))
+		return 0;
+	for (i = off; i < r->text_len && (r->text[i] == ' ' || r->text[i] == '\t'); i++)
+		;
+	/* '' on that line is an escaped quote: the scalar goes on */
+	if (i == r->text_len || r->text[i] != quote ||
+	    (quote == '\'' && i + 1 < r->text_len && r->text[i + 1] == '\''))
+		return 0;
+	while (quote == '"' && off - 2 > run && r->text[off - 3 - run] == '\\')
+		run++;
+	if (run % 2)
+		return 0;
+	return place_error(r, (size_t)a->line, (size_t)a->column,
+			   "a %s-quoted string whose closing quote opens line %zu after a CR LF "
+			   "line break (blanks alone before it): libfyaml 0.7 reads that line "
+			   "break wrongly; put the closing quote at the end of the line before",
+			   quote == '"' ? "double" : "single", (size_t)b->line + 1);
+}
+
 static int double_quoted_check(struct reader *r, struct fy_token *t)
 {
 	const struct fy_mark *a = fy_token_start_mark(t), *b = fy_token_end_mark(t);
@@ -458,13 +544,7 @@ static int double_quoted_check(struct reader *r, struct fy_token *t)
 
 	if (!a || !b || b->line <= a->line)
 		return 0;
-	if ((size_t)a->line < r->dq_line)
-		r->dq_line = r->dq_off = 0;
-	while (r->dq_line < (size_t)a->line && r->dq_off < r->text_len) {
-		line_end(r, r->dq_off, &next);
-		r->dq_off = next;
-		r->dq_line++;
-	}
+	line_start(r, (size_t)a->line);
 	for (size_t line = r->dq_line, off = r->dq_off; line < (size_t)b->line && off < r->text_len;
 	     line++, off = next) {
 		size_t brk = line_end(r, off, &next), e = brk, end, run = 0;
@@ -535,13 +615,16 @@ static int token_text(struct reader *r, struct fy_token *t, const char **out, ui
 	*out = NULL;
 	*len = 0;
 	if (t && fy_token_get_type(t) == FYTT_SCALAR &&
-	    fy_token_scalar_style(t) == FYSS_SINGLE_QUOTED)
-		return single_quoted_text(r, t, out, len);
+	    fy_token_scalar_style(t) == FYSS_SINGLE_QUOTED) {
+		int rc = crlf_closing_check(r, t, '\'');
+
+		return rc < 0 ? rc : single_quoted_text(r, t, out, len);
+	}
 	if (t && fy_token_get_type(t) == FYTT_SCALAR &&
 	    fy_token_scalar_style(t) == FYSS_DOUBLE_QUOTED) {
 		int rc = double_quoted_check(r, t);
 
-		if (rc < 0)
+		if (rc < 0 || (rc = crlf_closing_check(r, t, '"')) < 0)
 			return rc;
 	}
 	s = t ? fy_token_get_text(t, &l) : "";

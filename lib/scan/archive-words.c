@@ -25,9 +25,13 @@ const char *cs_archive_words(const char *es, char *buf, size_t len)
 		/* its allocations that failed: "Can't allocate memory for Uname" */
 		snprintf(buf, len, "out of memory");
 	else if (!strncmp(es, "Unrecognized archive format", 27))
-		/* the filters and the format image.c's readers enable */
+		/* the filters and the format image.c's readers enable; libarchive's
+		 * tar reader bids nothing on a first header whose checksum is
+		 * wrong, so a tar damaged there says this too ("not a tar" alone
+		 * was untrue of it: twenty-seventh pass, part D) */
 		snprintf(buf, len,
-			 "not a tar archive (plain, or compressed with gzip, zstd, xz or bzip2)");
+			 "not a tar archive (plain, or compressed with gzip, zstd, xz or bzip2), "
+			 "or its first header is damaged");
 	else if (sscanf(es, "Truncated input file (needed %u bytes, only %u available)", &need,
 			&have) == 2)
 		snprintf(buf, len, "the archive is cut short (%u bytes needed, %u left)", need,

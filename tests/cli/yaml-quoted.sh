@@ -83,6 +83,61 @@ dq $'"\\\n    \n\n    \\U0001F600"'
 "$CAPSCOPE" lint "$T/p.yaml" >/dev/null 2>"$T/err"
 ok "$(grep -qF '\\' "$T/err"; echo $((! $?)))" "the refusal of an escaped break before an empty line holds no doubled backslash"
 
+# Twenty-seventh pass, part D, a differential test of quoted scalars against
+# Python's yaml (keys, flow collections, anchors, comments, CR, CR LF, NEL,
+# U+2028): libfyaml 0.7.12 takes a CR LF before a closing quote that has
+# blanks alone before it on its line for two line breaks. `'ab` CR LF `'`
+# (YAML "ab ") was read as "ab" and a line feed, silently, single- or
+# double-quoted; with an empty line between, refused as "two '' escapes in a
+# row", which it has none of. A U+2028 or U+2029 in a quoted scalar it folds
+# into a space where YAML keeps it, and cuts the text at the scanner's
+# length: "a" U+2028 "b" read as "a b" and two NUL bytes (refused as "string
+# contains a NUL byte", untrue), the single-quoted one as "two '' escapes".
+# Each refused in words; the shapes it reads right are read.
+pw() { # a Python literal: the name as written, quotes and all
+  python3 -c 'import sys; open(sys.argv[2], "w", newline="").write("apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  containers:\n  - name: c\n    image: x\n" % eval(sys.argv[1]))' "$1" "$T/p.yaml"
+}
+crlf_close() { echo "capscope lint: $T/p.yaml:4:10: YAML: a $1-quoted string whose closing quote opens line $2 after a CR LF line break (blanks alone before it): libfyaml 0.7 reads that line break wrongly; put the closing quote at the end of the line before"; }
+while read -r style line v; do
+  pw "$v"
+  "$CAPSCOPE" lint "$T/p.yaml" >/dev/null 2>"$T/err"
+  is "$(cat "$T/err")" "$(crlf_close "$style" "$line")" "$v: refused, not read with a line feed for YAML's space"
+done <<'CASES'
+single 5 "'ab\r\n    '"
+single 5 "'ab  \r\n      '"
+single 6 "'ab\r\n\r\n    '"
+single 6 "'a\n    b\r\n    '"
+double 5 '"ab\r\n    "'
+double 5 '"ab\\\\\r\n    "'
+double 6 '"ab\r\n\r\n    "'
+CASES
+sep() { echo "capscope lint: $T/p.yaml:4:10: YAML: a $1-quoted string with a line or paragraph separator (U+2028, U+2029) at the end of its line $2: libfyaml 0.7 reads it as a space, YAML keeps it; write it as backslash then 'u2028' or 'u2029' in a double-quoted string"; }
+while read -r style line v; do
+  pw "$v"
+  "$CAPSCOPE" lint "$T/p.yaml" >/dev/null 2>"$T/err"
+  is "$(cat "$T/err")" "$(sep "$style" "$line")" "$v: refused, not read as a space (and NUL bytes)"
+done <<'CASES'
+double 4 '"a\u2028    b"'
+double 4 '"a\u2029    b"'
+single 4 "'a\u2028    b'"
+single 5 "'a\n    b\u2029\n    c'"
+CASES
+while read -r v; do
+  pw "$v"
+  want=$(python3 -c 'import sys, yaml; print(repr(yaml.safe_load(open(sys.argv[1], newline=""))["metadata"]["name"]))' "$T/p.yaml")
+  got=$("$CAPSCOPE" lint --json "$T/p.yaml" 2>&1 | python3 -c 'import json, sys; print(repr(json.load(sys.stdin)["findings"][0]["name"]))' 2>&1)
+  is "$got" "$want" "$v reads as YAML reads it"
+done <<'CASES'
+"'ab\r\n    c'"
+"'ab\r    '"
+"'ab\n    '"
+"'ab\r\n    '''"
+'"ab\\\r\n    "'
+'"a\\u2028b"'
+"'a\x85    b'"
+'"a\x85    b"'
+CASES
+
 # the fuzzer's input (a leak under LeakSanitizer, exit 2 either way)
 printf "'''''''''''''''''' " >"$T/p.yaml"
 "$CAPSCOPE" lint "$T/p.yaml" >"$T/out" 2>&1
