@@ -383,7 +383,7 @@ static int load_image(struct state *s, const struct args *a)
 	}
 	if (a->img_cfg) {
 		if (cs_image_config_load(a->img_cfg, &s->img, &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
+			return cs_diag_err(CMD, "--image-config", &d);
 		s->img_loaded = true;
 	}
 	return 0;

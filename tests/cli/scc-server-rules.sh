@@ -10,6 +10,8 @@
 # in or without a driver, and users or groups of any type; it refused an id
 # range without min or max, which the server reads as 0. Each refusal is one
 # line at the field's line and column; each SCC the server takes is read.
+# serve's refusal of an --scc file (and explain pod's of an --image-config
+# file) did not name its option, as the other commands' did.
 source "$(dirname "$0")/../lib/tap.sh"
 tap_tmpdir
 cd "$T" || exit 1
@@ -121,6 +123,13 @@ scc s 'priority: -1'
 "$CAPSCOPE" lint --scc scc.yaml pod.yaml >/dev/null 2>err
 is "$?:$(cat err)" "2:capscope lint: --scc: scc.yaml:6:11: priority: Invalid value -1: priority cannot be negative (the API server refuses the SCC)" \
   "lint --scc: the same refusal"
+timeout 10 "$CAPSCOPE" serve --no-inventory --listen 127.0.0.1:0 --scc scc.yaml >/dev/null 2>err
+is "$?:$(cat err)" "2:capscope serve: --scc: scc.yaml:6:11: priority: Invalid value -1: priority cannot be negative (the API server refuses the SCC)" \
+  "serve --scc: the same refusal, the option named as explain pod and lint name it"
+# explain pod --image-config names its option too
+printf '{"config": {"User": 5}}\n' >cfg.json
+"$CAPSCOPE" explain pod --image-config cfg.json pod.yaml >/dev/null 2>err
+like "$?:$(cat err)" "^2:capscope explain pod: --image-config: cfg\.json:1:" "explain pod --image-config: the option named before its file"
 { cat pod.yaml; echo ---; cat pod.yaml; echo ---; cat scc.yaml; } >all.yaml
 "$CAPSCOPE" explain pod --openshift all.yaml >/dev/null 2>err
 is "$?:$(cat err)" "2:capscope explain pod: all.yaml:16:11: priority: Invalid value -1: priority cannot be negative (the API server refuses the SCC)" \
