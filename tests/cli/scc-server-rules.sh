@@ -11,7 +11,8 @@
 # range without min or max, which the server reads as 0. Each refusal is one
 # line at the field's line and column; each SCC the server takes is read.
 # serve's refusal of an --scc file (and explain pod's of an --image-config
-# file) did not name its option, as the other commands' did.
+# file) did not name its option, as the other commands' did; --use of a name
+# no SCC has granted nothing, without a word.
 source "$(dirname "$0")/../lib/tap.sh"
 tap_tmpdir
 cd "$T" || exit 1
@@ -134,4 +135,18 @@ like "$?:$(cat err)" "^2:capscope explain pod: --image-config: cfg\.json:1:" "ex
 "$CAPSCOPE" explain pod --openshift all.yaml >/dev/null 2>err
 is "$?:$(cat err)" "2:capscope explain pod: all.yaml:16:11: priority: Invalid value -1: priority cannot be negative (the API server refuses the SCC)" \
   "an SCC in a stream: its line in the file"
+# --use NAME of no SCC given: a grant of nothing (a misspelt "anyuidd" left
+# anyuid "not allowed to use it", without a word): a usage error naming it
+"$CAPSCOPE" explain pod --openshift --use anyuidd pod.yaml >/dev/null 2>err
+is "$?:$(head -1 err)" "2:capscope explain pod: --use anyuidd: no SCC of that name was given (--scc, --openshift or a file with SCCs)" \
+  "explain pod --use of no SCC given: refused, named"
+"$CAPSCOPE" explain pod --openshift --use anyuid pod.yaml >/dev/null 2>err
+ok "$([ $? -ne 2 ] && echo 0 || echo 1)" "explain pod --use of a built-in SCC: read"
+sed -i 's/^priority: -1$/priority: 1/' scc.yaml
+{ cat scc.yaml; echo ---; cat pod.yaml; } >with-scc.yaml
+"$CAPSCOPE" explain pod --use s with-scc.yaml >/dev/null 2>err
+ok "$([ $? -ne 2 ] && echo 0 || echo 1)" "explain pod --use of an SCC in the pod's file: read ($(head -c 200 err))"
+timeout 10 "$CAPSCOPE" serve --no-inventory --listen 127.0.0.1:0 --openshift --use anyuidd >/dev/null 2>err
+is "$?:$(head -1 err)" "2:capscope serve: --use anyuidd: no SCC of that name was given (--scc or --openshift)" \
+  "serve --use of no SCC given: refused, named"
 done_testing
