@@ -131,14 +131,14 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	 * NameIsDNSSubdomain, and a priority that is not negative. Read
 	 * without a word, "Restricted_V2" was an SCC that cannot exist. */
 	if (!cs_k8s_dns_subdomain(s->name))
-		return mf_errf(c, ydoc_get(meta, "name"), EINVAL, "metadata.name",
-			       "Invalid value \"%.*s%s\": %s (the API server refuses the SCC)",
-			       CS_MSG_CUTS(s->name, 64),
-			       strlen(s->name) > 253
-				   ? "must be no more than 253 characters"
-				   : "a lowercase RFC 1123 subdomain must consist of lower case "
-				     "alphanumeric characters, '-' or '.', and must start and end "
-				     "with an alphanumeric character");
+		return mf_errf(
+		    c, ydoc_get(meta, "name"), EINVAL, "metadata.name",
+		    "Invalid value \"%.*s%s\": %s (the API server refuses the SCC)",
+		    CS_MSG_CUTS(s->name, 48),
+		    strlen(s->name) > 253
+			? "must be no more than 253 characters"
+			: "a lowercase RFC 1123 subdomain: lower-case letters, digits, '-' "
+			  "and '.', each part starting and ending with a letter or digit");
 	if ((r = mf_get_i32(c, root, "priority", "priority", &s->priority)) < 0)
 		return r;
 	if (s->priority.set && s->priority.v < 0)

@@ -54,6 +54,9 @@ like "$(cat err)" 'Invalid value "s\\x1b\[31m\\nx"' "  escaped"
 refused 3:18 'metadata\.name' "254 bytes" "$(printf 'a%.0s' $(seq 254))"
 like "$(cat err)" 'must be no more than 253 characters' "  said so"
 ok "$([ "$(wc -c <err)" -lt 400 ] && echo 0 || echo 1)" "  the name cut ($(wc -c <err) bytes)"
+refused 3:18 'metadata\.name' "70 capitals" "$(printf 'A%.0s' $(seq 70))"
+like "$(cat err)" '"A{48}\.\.\.": a lowercase RFC 1123 subdomain: lower-case letters, digits, .-. and ..., each part starting and ending with a letter or digit \(the API' \
+  "  the name cut, the reason whole"
 read_ok "253 bytes" "$(printf 'a%.0s' $(seq 253))"
 read_ok "dots and dashes" a.b-c.d0
 
