@@ -95,14 +95,66 @@ static int get_group_strategy(struct mf_ctx *c, struct ydoc_node *root, const ch
 	return get_id_ranges(c, map, key, v, n);
 }
 
+/* runAsUser: its type, uid and range, as admission's strategies take them. */
+static int get_run_as_user(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s)
+{
+	struct ydoc_node *rau;
+	const char *type;
+	int r;
+
+	if ((r = mf_get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
+		return r;
+	if (!rau)
+		return mf_errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
+			       s->name);
+	if ((r = mf_check_fields(c, rau, "runAsUser", MF_SCC_USER)) < 0 ||
+	    (r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
+		return r;
+	if (!type)
+		return mf_errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
+	if (!strcmp(type, "MustRunAs"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS;
+	else if (!strcmp(type, "MustRunAsRange"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
+	else if (!strcmp(type, "MustRunAsNonRoot"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_NON_ROOT;
+	else if (!strcmp(type, "RunAsAny"))
+		s->run_as_user = CS_SCC_RUN_AS_ANY;
+	else
+		return mf_errf(c, ydoc_get(rau, "type"), EINVAL, "runAsUser.type",
+			       "unknown runAsUser strategy '%s'", type);
+	if ((r = mf_get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
+	    (r = mf_get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
+	    (r = mf_get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
+		return r;
+	if (s->uid.set && s->uid.v < 0)
+		return mf_errf(c, ydoc_get(rau, "uid"), EINVAL, "runAsUser.uid",
+			       "Invalid value %" PRId64 ": uid cannot be negative (the API server "
+			       "refuses the SCC)",
+			       s->uid.v);
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
+		return mf_errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	/* matcher.go takes the namespace's range only when both bounds are
+	 * absent; with one of them NewMustRunAsRange fails, and with it the
+	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
+		return mf_errf(c, rau, EINVAL,
+			       s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
+			       "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
+			       "(the namespace's range)");
+	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
+	 * 362a74d / d22154c; the API has no such field and drops it. */
+	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
+	return 0;
+}
+
 int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 {
 	struct cs_k8s_manifest *m = c->m;
 	struct cs_scc *s;
-	struct ydoc_node *meta, *rau, *sel;
+	struct ydoc_node *meta, *sel;
 	struct cs_opt_bool b;
 	bool vols_given = false;
-	const char *type;
 	int r;
 
 	if (m->n_sccs == m->cap_sccs) {
@@ -188,49 +240,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 		    c, ydoc_get(root, "userNamespaceLevel"), EINVAL, "userNamespaceLevel",
 		    "unknown userNamespaceLevel '%s' (AllowHostLevel or RequirePodLevel)",
 		    s->user_namespace_level);
-	if ((r = mf_get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
+	if ((r = get_run_as_user(c, root, s)) < 0)
 		return r;
-	if (!rau)
-		return mf_errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
-			       s->name);
-	if ((r = mf_check_fields(c, rau, "runAsUser", MF_SCC_USER)) < 0 ||
-	    (r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
-		return r;
-	if (!type)
-		return mf_errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
-	if (!strcmp(type, "MustRunAs"))
-		s->run_as_user = CS_SCC_MUST_RUN_AS;
-	else if (!strcmp(type, "MustRunAsRange"))
-		s->run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
-	else if (!strcmp(type, "MustRunAsNonRoot"))
-		s->run_as_user = CS_SCC_MUST_RUN_AS_NON_ROOT;
-	else if (!strcmp(type, "RunAsAny"))
-		s->run_as_user = CS_SCC_RUN_AS_ANY;
-	else
-		return mf_errf(c, ydoc_get(rau, "type"), EINVAL, "runAsUser.type",
-			       "unknown runAsUser strategy '%s'", type);
-	if ((r = mf_get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
-	    (r = mf_get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
-	    (r = mf_get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
-		return r;
-	if (s->uid.set && s->uid.v < 0)
-		return mf_errf(c, ydoc_get(rau, "uid"), EINVAL, "runAsUser.uid",
-			       "Invalid value %" PRId64 ": uid cannot be negative (the API server "
-			       "refuses the SCC)",
-			       s->uid.v);
-	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
-		return mf_errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
-	/* matcher.go takes the namespace's range only when both bounds are
-	 * absent; with one of them NewMustRunAsRange fails, and with it the
-	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
-	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
-		return mf_errf(c, rau, EINVAL,
-			       s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
-			       "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
-			       "(the namespace's range)");
-	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
-	 * 362a74d / d22154c; the API has no such field and drops it. */
-	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
 	if ((r = mf_get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
 		return r;
 	/* Unlike fsGroup and supplementalGroups, sccdefaults gives no default
