@@ -383,7 +383,7 @@ static int load_image(struct state *s, const struct args *a)
 	}
 	if (a->img_cfg) {
 		if (cs_image_config_load(a->img_cfg, &s->img, &d) < 0)
-			return cs_diag_err(CMD, NULL, &d);
+			return cs_diag_err(CMD, "--image-config", &d);
 		s->img_loaded = true;
 	}
 	return 0;
@@ -477,11 +477,18 @@ int cmd_explain_pod(int argc, char **argv)
 		/* Sixteenth pass, part H: both were taken and changed nothing
 		 * when no SCC is modelled ("an option that would do nothing is
 		 * a usage error"); known only now, since a file's SCCs count. */
+		const char *unknown = cs_scc_set_unknown_use(&s.sc, a.uses, a.n_uses, &s.m);
+
 		if (!s.use_scc && (a.n_uses || a.uid_range))
 			rc = cs_usage_err(CMD,
 					  "%s is for SCC admission: give --scc, --openshift "
 					  "or a file with SCCs",
 					  a.n_uses ? "--use" : "--uid-range");
+		else if (unknown)
+			rc = cs_usage_err(CMD,
+					  "--use %s: no SCC of that name was given (--scc, "
+					  "--openshift or a file with SCCs)",
+					  unknown);
 		else
 			rc = run(&s);
 	}

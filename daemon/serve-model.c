@@ -25,8 +25,15 @@ int serve_model_sccs(struct serve_model *m, const char *const *names, size_t n,
 	 * read: No such file or directory", the file not said) */
 	if ((rc == -ENOENT && !strcmp(d.field, "scc")) || rc == -ENODATA)
 		return cs_usage_err("serve", "%s", d.message);
+	/* the option before the file, as explain pod and lint say it (an SCC
+	 * file's refusal read "capscope serve: scc.yaml:3:17: ...": which
+	 * option's file not said) */
 	if (rc < 0)
-		return cs_diag_err("serve", NULL, &d);
+		return cs_diag_err("serve", "--scc", &d);
+	if (rc == 0 && cs_scc_set_unknown_use(&m->sc, uses, n_uses, NULL))
+		return cs_usage_err(
+		    "serve", "--use %s: no SCC of that name was given (--scc or --openshift)",
+		    cs_scc_set_unknown_use(&m->sc, uses, n_uses, NULL));
 	cs_warn_unknown_fields("serve", &m->sc.sm); /* --validate=warn */
 	for (size_t i = 0; rc == 0 && i < m->sc.sm.n_sccs && m->n_sccs < SERVE_MAX_SCCS; i++)
 		m->sccs[m->n_sccs++] = &m->sc.sm.sccs[i];

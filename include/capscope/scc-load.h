@@ -39,6 +39,14 @@ CS_EXPORT bool cs_scc_is_authenticated(const char *name);
 /* SCCs in the pod files join the candidates, granted. */
 CS_EXPORT void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifest *m);
 /*
+ * The first of uses (the --use names) that names no SCC of s nor of m (may
+ * be NULL), else NULL: such a grant grants nothing, and a misspelt one
+ * ("anyuidd") was read without a word while the SCC meant was refused as
+ * "not allowed to use it".
+ */
+CS_EXPORT const char *cs_scc_set_unknown_use(const struct cs_scc_set *s, const char *const *uses,
+					     size_t n_uses, const struct cs_k8s_manifest *m);
+/*
  * Every SCC admission chooses from: the set's, then those in m (may be
  * NULL). *out is one heap array of pointers into s and m (free()). 0,
  * -ENOMEM, or -EINVAL (d says where) when an SCC of m has the name of

@@ -247,6 +247,7 @@ static const char *const f_scc_user[] = {"type",	"uid",	  "uidRangeMin",
 static const char *const f_scc_selinux[] = {"type", "seLinuxOptions", NULL};
 static const char *const f_scc_group[] = {"type", "ranges", NULL};
 static const char *const f_scc_range[] = {"min", "max", NULL};
+static const char *const f_scc_flex[] = {"driver", NULL};
 
 static const struct {
 	const char *const *fields;
@@ -269,6 +270,7 @@ static const struct {
     [MF_SCC_SELINUX] = {f_scc_selinux, "an SCC's seLinuxContext", true},
     [MF_SCC_GROUP] = {f_scc_group, "an SCC's fsGroup or supplementalGroups", true},
     [MF_SCC_RANGE] = {f_scc_range, "an SCC's id range", true},
+    [MF_SCC_FLEX] = {f_scc_flex, "an SCC's allowedFlexVolumes item", true},
     [MF_OBJECT] = {f_object, "a workload or Pod", true},
     [MF_META] = {f_meta, "metadata (ObjectMeta)", true},
     [MF_DEPLOYMENT] = {f_deployment, "a Deployment's spec", true},

@@ -152,6 +152,7 @@ enum mf_object {
 	MF_SCC_SELINUX,
 	MF_SCC_GROUP,
 	MF_SCC_RANGE,
+	MF_SCC_FLEX,
 	MF_OBJECT, /* from here on: what holds a pod spec */
 	MF_META,
 	MF_DEPLOYMENT,
@@ -202,5 +203,9 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 /* An SCC's allowedUnsafeSysctls and forbiddenSysctls, read and validated as
  * the API server validates them (manifest-scc-sysctls.c). */
 int mf_get_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s);
+/* The API server's rules between an SCC's fields (capabilities, privilege
+ * escalation, volumes, flex volumes) and the types of the fields it does
+ * not model (users, groups), on the SCC as read (manifest-scc-valid.c). */
+int mf_check_scc_rules(struct mf_ctx *c, struct ydoc_node *root, const struct cs_scc *s);
 
 #endif

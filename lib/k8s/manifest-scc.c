@@ -2,6 +2,7 @@
 /* OpenShift SecurityContextConstraints documents, read as the manifest's
  * other objects are (manifest-read.h). */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "dns-name.h"
 #include "manifest-read.h"
 #include "scc-volumes.h"
 #include "../internal/util.h"
@@ -41,8 +43,29 @@ static int get_id_ranges(struct mf_ctx *c, struct ydoc_node *map, const char *fi
 		    (r = mf_get_i64(c, it, "min", f, &lo)) < 0 ||
 		    (r = mf_get_i64(c, it, "max", f, &hi)) < 0)
 			return r;
-		if (!lo.set || !hi.set || lo.v > hi.v)
-			return mf_errf(c, it, EINVAL, f, "a range needs min <= max");
+		/* IDRange's min and max are int64s, not pointers: an absent one
+		 * is 0 ({max: 5} is 0-5, which the eleventh pass's "needs min
+		 * <= max" refused). validateIDRanges refuses a negative bound
+		 * and min above max. */
+		if (!lo.set)
+			lo.v = 0;
+		if (!hi.set)
+			hi.v = 0;
+		if (lo.v < 0 || hi.v < 0) {
+			mf_fieldf(f, sizeof(f), "%s.ranges[%zu].%s", field, *n,
+				  lo.v < 0 ? "min" : "max");
+			return mf_errf(c, ydoc_get(it, lo.v < 0 ? "min" : "max"), EINVAL, f,
+				       "Invalid value %" PRId64 ": %s cannot be negative (the API "
+				       "server refuses the SCC)",
+				       lo.v < 0 ? lo.v : hi.v, lo.v < 0 ? "min" : "max");
+		}
+		if (lo.v > hi.v) {
+			mf_fieldf(f, sizeof(f), "%s.ranges[%zu].min", field, *n);
+			return mf_errf(c, lo.set ? ydoc_get(it, "min") : it, EINVAL, f,
+				       "Invalid value %" PRId64 ": min cannot be greater than max "
+				       "%" PRId64 "%s (the API server refuses the SCC)",
+				       lo.v, hi.v, hi.set ? "" : " (an absent max is 0)");
+		}
 		(*out)[(*n)++] = (struct cs_id_range){lo.v, hi.v};
 	}
 	return 0;
@@ -72,14 +95,66 @@ static int get_group_strategy(struct mf_ctx *c, struct ydoc_node *root, const ch
 	return get_id_ranges(c, map, key, v, n);
 }
 
+/* runAsUser: its type, uid and range, as admission's strategies take them. */
+static int get_run_as_user(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s)
+{
+	struct ydoc_node *rau;
+	const char *type;
+	int r;
+
+	if ((r = mf_get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
+		return r;
+	if (!rau)
+		return mf_errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
+			       s->name);
+	if ((r = mf_check_fields(c, rau, "runAsUser", MF_SCC_USER)) < 0 ||
+	    (r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
+		return r;
+	if (!type)
+		return mf_errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
+	if (!strcmp(type, "MustRunAs"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS;
+	else if (!strcmp(type, "MustRunAsRange"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
+	else if (!strcmp(type, "MustRunAsNonRoot"))
+		s->run_as_user = CS_SCC_MUST_RUN_AS_NON_ROOT;
+	else if (!strcmp(type, "RunAsAny"))
+		s->run_as_user = CS_SCC_RUN_AS_ANY;
+	else
+		return mf_errf(c, ydoc_get(rau, "type"), EINVAL, "runAsUser.type",
+			       "unknown runAsUser strategy '%s'", type);
+	if ((r = mf_get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
+	    (r = mf_get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
+	    (r = mf_get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
+		return r;
+	if (s->uid.set && s->uid.v < 0)
+		return mf_errf(c, ydoc_get(rau, "uid"), EINVAL, "runAsUser.uid",
+			       "Invalid value %" PRId64 ": uid cannot be negative (the API server "
+			       "refuses the SCC)",
+			       s->uid.v);
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
+		return mf_errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
+	/* matcher.go takes the namespace's range only when both bounds are
+	 * absent; with one of them NewMustRunAsRange fails, and with it the
+	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
+	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
+		return mf_errf(c, rau, EINVAL,
+			       s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
+			       "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
+			       "(the namespace's range)");
+	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
+	 * 362a74d / d22154c; the API has no such field and drops it. */
+	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
+	return 0;
+}
+
 int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 {
 	struct cs_k8s_manifest *m = c->m;
 	struct cs_scc *s;
-	struct ydoc_node *meta, *rau, *sel;
+	struct ydoc_node *meta, *sel;
 	struct cs_opt_bool b;
 	bool vols_given = false;
-	const char *type;
 	int r;
 
 	if (m->n_sccs == m->cap_sccs) {
@@ -104,8 +179,25 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	if (!s->name)
 		return mf_errf(c, root, EINVAL, "metadata.name",
 			       "SecurityContextConstraints has no name");
+	/* ValidateSecurityContextConstraints: ValidateObjectMeta with
+	 * NameIsDNSSubdomain, and a priority that is not negative. Read
+	 * without a word, "Restricted_V2" was an SCC that cannot exist. */
+	if (!cs_k8s_dns_subdomain(s->name))
+		return mf_errf(
+		    c, ydoc_get(meta, "name"), EINVAL, "metadata.name",
+		    "Invalid value \"%.*s%s\": %s (the API server refuses the SCC)",
+		    CS_MSG_CUTS(s->name, 48),
+		    strlen(s->name) > 253
+			? "must be no more than 253 characters"
+			: "a lowercase RFC 1123 subdomain: lower-case letters, digits, '-' "
+			  "and '.', each part starting and ending with a letter or digit");
 	if ((r = mf_get_i32(c, root, "priority", "priority", &s->priority)) < 0)
 		return r;
+	if (s->priority.set && s->priority.v < 0)
+		return mf_errf(c, ydoc_get(root, "priority"), EINVAL, "priority",
+			       "Invalid value %" PRId64 ": priority cannot be negative (the API "
+			       "server refuses the SCC)",
+			       s->priority.v);
 #define B(key, dst)                                                                                \
 	do {                                                                                       \
 		if ((r = mf_get_bool(c, root, key, key, &b)) < 0)                                  \
@@ -148,44 +240,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 		    c, ydoc_get(root, "userNamespaceLevel"), EINVAL, "userNamespaceLevel",
 		    "unknown userNamespaceLevel '%s' (AllowHostLevel or RequirePodLevel)",
 		    s->user_namespace_level);
-	if ((r = mf_get_map(c, root, "runAsUser", "runAsUser", &rau)) < 0)
+	if ((r = get_run_as_user(c, root, s)) < 0)
 		return r;
-	if (!rau)
-		return mf_errf(c, root, EINVAL, "runAsUser", "SCC %s has no runAsUser strategy",
-			       s->name);
-	if ((r = mf_check_fields(c, rau, "runAsUser", MF_SCC_USER)) < 0 ||
-	    (r = mf_get_str(c, rau, "type", "runAsUser.type", &type)) < 0)
-		return r;
-	if (!type)
-		return mf_errf(c, rau, EINVAL, "runAsUser.type", "runAsUser has no type");
-	if (!strcmp(type, "MustRunAs"))
-		s->run_as_user = CS_SCC_MUST_RUN_AS;
-	else if (!strcmp(type, "MustRunAsRange"))
-		s->run_as_user = CS_SCC_MUST_RUN_AS_RANGE;
-	else if (!strcmp(type, "MustRunAsNonRoot"))
-		s->run_as_user = CS_SCC_MUST_RUN_AS_NON_ROOT;
-	else if (!strcmp(type, "RunAsAny"))
-		s->run_as_user = CS_SCC_RUN_AS_ANY;
-	else
-		return mf_errf(c, ydoc_get(rau, "type"), EINVAL, "runAsUser.type",
-			       "unknown runAsUser strategy '%s'", type);
-	if ((r = mf_get_i64(c, rau, "uid", "runAsUser.uid", &s->uid)) < 0 ||
-	    (r = mf_get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
-	    (r = mf_get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
-		return r;
-	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
-		return mf_errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
-	/* matcher.go takes the namespace's range only when both bounds are
-	 * absent; with one of them NewMustRunAsRange fails, and with it the
-	 * admission of every pod in the namespace (CreateProvidersFromConstraints). */
-	if (s->run_as_user == CS_SCC_MUST_RUN_AS_RANGE && s->uid_min.set != s->uid_max.set)
-		return mf_errf(c, rau, EINVAL,
-			       s->uid_min.set ? "runAsUser.uidRangeMax" : "runAsUser.uidRangeMin",
-			       "MustRunAsRange needs both uidRangeMin and uidRangeMax, or neither "
-			       "(the namespace's range)");
-	/* restricted-v3 and nested-container shipped `runAsUser.ranges` before
-	 * 362a74d / d22154c; the API has no such field and drops it. */
-	s->run_as_user_ranges_pruned = ydoc_get(rau, "ranges") != NULL;
 	if ((r = mf_get_map(c, root, "seLinuxContext", "seLinuxContext", &sel)) < 0)
 		return r;
 	/* Unlike fsGroup and supplementalGroups, sccdefaults gives no default
@@ -217,7 +273,8 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 				    &s->n_fs_group_ranges)) < 0 ||
 	    (r = get_group_strategy(c, root, "supplementalGroups", &s->supplemental_groups_type,
 				    &s->supplemental_groups_ranges,
-				    &s->n_supplemental_groups_ranges)) < 0)
+				    &s->n_supplemental_groups_ranges)) < 0 ||
+	    (r = mf_check_scc_rules(c, root, s)) < 0)
 		return r;
 	m->n_sccs++;
 	return 0;

@@ -209,6 +209,24 @@ void cs_scc_set_grant_manifest(struct cs_scc_set *s, const struct cs_k8s_manifes
 		grant(s, m->sccs[i].name);
 }
 
+static bool named_in(const struct cs_k8s_manifest *m, const char *name)
+{
+	for (size_t i = 0; m && i < m->n_sccs; i++)
+		if (!strcmp(m->sccs[i].name, name))
+			return true;
+	return false;
+}
+
+/* At most 64 names each, against the SCCs read: no index needed. */
+const char *cs_scc_set_unknown_use(const struct cs_scc_set *s, const char *const *uses,
+				   size_t n_uses, const struct cs_k8s_manifest *m)
+{
+	for (size_t i = 0; i < n_uses; i++)
+		if (!named_in(&s->sm, uses[i]) && !named_in(m, uses[i]))
+			return uses[i];
+	return NULL;
+}
+
 static int by_name_then_place(const void *a, const void *b)
 {
 	const struct cs_scc *const *x = a, *const *y = b;

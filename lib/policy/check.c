@@ -24,6 +24,7 @@
 
 #include "capscope/policy.h"
 #include "gen-valid.h"
+#include "../k8s/dns-name.h"
 #include "internal/cleanup.h"
 #include "internal/util.h"
 
@@ -197,40 +198,10 @@ void cs_policy_check_free(struct cs_policy_check *c)
 	free(c);
 }
 
-/* One DNS-1123 label of n bytes: lower-case letters, digits and '-', a letter
- * or digit at each end (Kubernetes' IsDNS1123Label, without its length). */
-static bool dns_label(const char *s, size_t n)
-{
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-
-		if (!alnum && !(c == '-' && i > 0 && i + 1 < n))
-			return false;
-	}
-	return true;
-}
-
-/* A DNS-1123 subdomain: labels joined by '.', each its own ends ("a.-b" and
- * "a..b" are refused by the API server, which the eleventh pass found passed). */
+/* A DNS-1123 subdomain (lib/k8s/dns-name.c, the SCC reader's rule too). */
 bool cs_policy_name_valid(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 253)
-		return false;
-	for (const char *p = s;;) {
-		const char *dot = strchr(p, '.');
-		size_t len = dot ? (size_t)(dot - p) : strlen(p);
-
-		if (!dns_label(p, len))
-			return false;
-		if (!dot)
-			return true;
-		p = dot + 1;
-	}
+	return cs_k8s_dns_subdomain(s);
 }
 
 /*
@@ -245,7 +216,7 @@ bool cs_policy_namespace_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	return n <= 63 && dns_label(s ? s : "", n);
+	return n <= 63 && cs_k8s_dns_label(s ? s : "", n);
 }
 
 int cs_policy_gen_valid(const struct cs_policy_gen *g, const char *ns, struct cs_diag *d)

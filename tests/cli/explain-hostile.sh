@@ -32,7 +32,7 @@ spec:
 ---
 apiVersion: security.openshift.io/v1
 kind: SecurityContextConstraints
-metadata: {name: "scc\e[41m\nContainer forged-scc (app)"}
+metadata: {name: hostile-scc}
 priority: 10
 allowPrivilegeEscalation: true
 allowedCapabilities: ["*"]
@@ -56,7 +56,16 @@ is "$(grep -c '^runc, before execve' out.txt)" 0 "explain pod: the container sto
 like "$(cat out.txt)" 'FOO\\x1b\[5m\\nContainer\\x20forged-cap +not effective' "explain pod: a requested capability name escaped (a space as \\x20: tests/cli/cell-spaces)"
 like "$(cat out.txt)" 'Pod pod\\x1b\[2J\\nContainer\\x20forged-pod' "explain pod: the pod name escaped"
 like "$(cat out.txt)" 'ip_unprivileged_port_start="2000\\x1b\[31m"' "explain pod: a sysctl value escaped, one quoted word (twenty-fifth pass)"
-like "$(cat out.txt)" 'scc\\x1b\[41m\\nContainer forged-scc' "explain pod: the SCC name escaped"
+like "$(cat out.txt)" 'hostile-scc' "explain pod: the SCC named"
+# An SCC's name is a DNS-1123 subdomain, or the API server refuses the SCC
+# (twenty-seventh pass): one with ESC and a line feed never reaches the
+# admission list; its refusal names it escaped, on one line.
+sed 's/name: hostile-scc}/name: "scc\\e[41m\\nContainer forged-scc (app)"}/' hostile.yaml >hostile-scc.yaml
+"$CAPSCOPE" explain pod hostile-scc.yaml >/dev/null 2>err.txt
+is "$?:$(wc -l <err.txt)" "2:1" "explain pod: an SCC named with ESC and a line feed is refused, one line"
+like "$(cat err.txt)" 'metadata\.name: Invalid value "scc\\x1b\[41m\\nContainer forged-scc \(app\)": a lowercase RFC 1123' \
+  "  its name escaped in the refusal"
+raw_ctl err.txt; ok $((! $?)) "  no raw control byte in it"
 is "$(grep -c $'\x1b' out.txt)" 0 "explain pod: not one ESC byte"
 like "$(cat out.txt)" 'RUN \["setcap", "cap_net_bind_service\+ep", "/bin/nc\\u001b\[1A\\nContainer forged-cmd \(app\)"\]' \
   "explain pod: remedies show the entrypoint quoted, once: the exec form (tests/cli/remedy-run-sh)"

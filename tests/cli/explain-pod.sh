@@ -264,7 +264,10 @@ is "$(cj '.oci.caps.bounding.mask | ltrimstr("0x")' "$T/adddrop.yaml" | grep -c 
 is "$(cj '(.oci.caps.bounding.names | index("CAP_NET_BIND_SERVICE")) != null' --runtime docker "$T/adddrop.yaml")" "true" \
   "docker: add and drop the same → added (an add beats a drop)"
 
-# 6. SCC that allows and requires dropping the same capability
+# 6. A capability added and dropped after admission. An SCC that allows a
+# capability and requires dropping it is refused by the API server
+# (validateSCCCapsAgainstDrops; twenty-seventh pass): the container's own
+# add and drop of it, under an SCC that allows it, is what remains.
 cat >"$T/both.yaml" <<'Y'
 kind: SecurityContextConstraints
 metadata: {name: both}
@@ -273,8 +276,13 @@ requiredDropCapabilities: [NET_BIND_SERVICE]
 runAsUser: {type: RunAsAny}
 seLinuxContext: {type: MustRunAs}
 Y
+"$CAPSCOPE" explain pod --scc "$T/both.yaml" "$T/adddrop.yaml" >/dev/null 2>"$T/both.err"
+is "$?:$(cat "$T/both.err")" \
+  "2:capscope explain pod: --scc: $T/both.yaml:3:23: allowedCapabilities[0]: Invalid value \"NET_BIND_SERVICE\": capability is listed in allowedCapabilities and requiredDropCapabilities (the API server refuses the SCC)" \
+  "SCC allowing and requiring to drop NET_BIND_SERVICE: refused at the name"
+sed -i '/^requiredDropCapabilities/d' "$T/both.yaml"
 is "$(cj '[.admission.admitted, (.oci.caps.bounding.names | index("CAP_NET_BIND_SERVICE"))] | map(tostring) | join(" ")' --scc "$T/both.yaml" "$T/adddrop.yaml")" \
-  "true null" "SCC allowing and dropping NET_BIND_SERVICE: admitted, dropped"
+  "true null" "SCC allowing NET_BIND_SERVICE, the container adding and dropping it: admitted, dropped"
 like "$(cj '.steps | map(.rule) | join(",")' --scc "$T/both.yaml" "$T/adddrop.yaml")" "scc.add-and-drop" "…with a step saying so"
 
 # 7. privileged, kubelet runAsNonRoot, hostUsers false

@@ -50,11 +50,13 @@ like "$(grep -c 'unknown capability "CAP_一一一一一一一一一一一一一
 "$CAPSCOPE" lint many.yaml | grep -v 'finding(s)' >lint.txt 2>&1
 aligned rows lint.txt "lint: every finding's cells at one column"
 
-# An SCC of a wide name, in the admission list (padded to 18 columns).
+# An SCC's name is a DNS-1123 subdomain, or the API server refuses the SCC
+# (twenty-seventh pass): a wide name never reaches the admission list, whose
+# column is tried with a name longer than its 18 columns instead.
 cat >scc.yaml <<'Y'
 apiVersion: security.openshift.io/v1
 kind: SecurityContextConstraints
-metadata: {name: "漢字scc"}
+metadata: {name: "an-scc-name-wider-than-its-column"}
 priority: 10
 allowedCapabilities: ["NET_RAW"]
 runAsUser: {type: RunAsAny}
@@ -64,8 +66,12 @@ users: ["system:serviceaccount:default:default"]
 Y
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}\n' >pod.yaml
 "$CAPSCOPE" explain pod --openshift --scc scc.yaml pod.yaml >scc.txt 2>&1
-like "$(grep -c '漢字scc' scc.txt)" '^[1-9]' "explain pod --scc: the wide SCC is listed"
+like "$(grep -c 'an-scc-name-wider-than-its-column' scc.txt)" '^[1-9]' "explain pod --scc: the long SCC name is listed"
 aligned list-columns 'SCC admission:' scc.txt "explain pod --scc: each SCC's reason at one column"
+sed 's/name: "an-scc-name-wider-than-its-column"/name: "漢字scc"/' scc.yaml >wide-scc.yaml
+"$CAPSCOPE" explain pod --openshift --scc wide-scc.yaml pod.yaml >/dev/null 2>err.txt
+is "$?:$(wc -l <err.txt)" "2:1" "explain pod --scc: an SCC of a wide name is refused, one line"
+like "$(cat err.txt)" 'wide-scc\.yaml:3:19: metadata\.name: Invalid value "漢字scc"' "  at its name"
 
 if "$CAPSCOPE" trace -- true >/dev/null 2>&1; then
   py=$(python3 -c 'import sys; print(sys.executable)')

@@ -110,7 +110,7 @@ is "$(mk oci big)" \
   "2 capscope explain oci: big/config.json: cannot read: larger than 16 MiB, the most capscope reads of this file" \
   "config.json past 16 MiB: capscope's limit"
 is "$(mk pod --image-config big/config.json pod.yaml)" \
-  "2 capscope explain pod: big/config.json: cannot read: larger than 16 MiB, the most capscope reads of this file" \
+  "2 capscope explain pod: --image-config: big/config.json: cannot read: larger than 16 MiB, the most capscope reads of this file" \
   "an image config past 16 MiB: capscope's limit"
 mkdir -p d/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16
 like "$(mk pod --crio-config d pod.yaml)" "nested more than 16 deep \(the most capscope walks; CRI-O walks any depth\)" \

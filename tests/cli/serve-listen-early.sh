@@ -22,6 +22,6 @@ for v in ':+1' ':0x50' ': 80' '[::1' 'host:99999' '127.0.0.1:99999' ':80' '127.0
   is "$(sed -n 2p err)$(wc -l <err)" "Try 'capscope serve --help'.2" "--listen '$v': a usage error, two lines"
 done
 timeout 10 "$CAPSCOPE" serve --listen 127.0.0.1:0 --scc "$T/no-such.yaml" >out 2>err
-is "$? $(cat err)" "2 capscope serve: $T/no-such.yaml: cannot read: No such file or directory" \
-  "serve --scc FILE that does not exist: the file named"
+is "$? $(cat err)" "2 capscope serve: --scc: $T/no-such.yaml: cannot read: No such file or directory" \
+  "serve --scc FILE that does not exist: the option and the file named (as explain pod and lint say it)"
 done_testing

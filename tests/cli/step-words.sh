@@ -46,8 +46,13 @@ walk(d)')" \
   'container "c: x": capabilities add [NET_ADMIN,"X] drop [ALL","A,SYS_ADMIN","q""x"] drop []' \
   "the same sentence in JSON, no backslash added"
 
-# The SCC's name and a container's in the SCC steps and reasons.
+# The SCC's name and a container's in the SCC steps and reasons. An SCC's
+# name is a DNS-1123 subdomain, or the API server refuses the SCC
+# (twenty-seventh pass): "zz: the first SCC" is refused at its name, so
+# only a container's name can imitate the steps' words there.
 sed 's/name: anyuid-netbind$/name: "zz: the first SCC"/; s/^  - MKNOD$/  - "MKNOD] x"/' \
+  "$EX/anyuid-netbind-scc.yaml" >bad-scc.yaml
+sed 's/name: anyuid-netbind$/name: zz-the-first-scc/; s/^  - MKNOD$/  - "MKNOD] x"/' \
   "$EX/anyuid-netbind-scc.yaml" >scc.yaml
 cat >pod2.yaml <<'Y'
 apiVersion: v1
@@ -61,12 +66,15 @@ spec:
     securityContext:
       capabilities: {add: [NET_BIND_SERVICE, "it\"s"]}
 Y
+"$CAPSCOPE" explain pod --openshift --scc bad-scc.yaml pod2.yaml >/dev/null 2>err.txt
+is "$?:$(wc -l <err.txt)" "2:1" "explain pod --openshift: an SCC named \"zz: the first SCC\" is refused, one line"
+like "$(cat err.txt)" 'metadata\.name: Invalid value "zz: the first SCC": a lowercase RFC 1123' "  at its name"
 "$CAPSCOPE" explain pod --openshift --scc scc.yaml pod2.yaml >scc.txt 2>err.txt
 is "$?" 1 "explain pod --openshift: runs"
-is "$(grep -a 'scc.reject: "zz' scc.txt)" \
-  '   2. [scc] scc.reject: "zz: the first SCC": "c: capabilities add [] drop [ALL]": capabilities.add: Invalid value: "it""s": capability may not be added' \
-  "scc.reject: the SCC, the container and the value quoted"
-like "$(grep -a 'scc.order: ' scc.txt)" 'name: "zz: the first SCC" \(priority 10, ' "scc.order: the SCC's name quoted"
+is "$(grep -a 'scc.reject: zz' scc.txt)" \
+  '   2. [scc] scc.reject: zz-the-first-scc: "c: capabilities add [] drop [ALL]": capabilities.add: Invalid value: "it""s": capability may not be added' \
+  "scc.reject: the container and the value quoted"
+like "$(grep -a 'scc.order: ' scc.txt)" 'name: zz-the-first-scc \(priority 10, ' "scc.order: the SCC's name"
 
 # containerd's spelling of an unknown name, and runc's list of them.
 cat >pod3.yaml <<'Y'

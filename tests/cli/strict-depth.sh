@@ -161,7 +161,7 @@ refused "41 characters, no number" longx.yaml "8:34: spec\.containers\[0\]\.secu
 printf 'apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata: {name: mine}\nallowPrivilegedContainer: false\nrunAsUser: {type: MustRunAsRange}\nseLinuxContext: {type: MustRunAs}\nfsGroup: {type: RunAsAny}\nsupplementalGroups: {type: RunAsAny}\nallowHostNetworks: true\n' >scc.yaml
 "$CAPSCOPE" serve --no-inventory --listen 127.0.0.1:0 --scc scc.yaml >out 2>err
 is "$?" 2 "serve --scc with an unknown key: not started (exit 2)"
-like "$(cat err)" "^capscope serve: scc\.yaml:9:1: allowHostNetworks: unknown field: not a field of a SecurityContextConstraints" "  ... at its line and column"
+like "$(cat err)" "^capscope serve: --scc: scc\.yaml:9:1: allowHostNetworks: unknown field: not a field of a SecurityContextConstraints" "  ... at its line and column"
 if serve_start w --no-inventory --scc scc.yaml --validate=warn; then
   ok 0 "serve --scc --validate=warn: started"
   like "$(cat "$T/w.log")" "capscope serve: warning: scc\.yaml:9:1: allowHostNetworks: not a field of a SecurityContextConstraints in Kubernetes 1\.32: read as absent" "  ... the key said at start"

@@ -841,7 +841,7 @@ static void test_scc_doc(void **state)
 	    parse(&m,
 		  "kind: SecurityContextConstraints\nmetadata: {name: x}\n"
 		  "priority: 5\nallowedCapabilities: [NET_BIND_SERVICE]\n"
-		  "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
+		  "requiredDropCapabilities: [KILL]\n"
 		  "runAsUser: {type: MustRunAs, uid: 7}\nseLinuxContext: {type: MustRunAs}\n",
 		  &d),
 	    0);
@@ -853,6 +853,18 @@ static void test_scc_doc(void **state)
 	expect_err(
 	    "kind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: Sometimes}\n",
 	    3, "runAsUser.type", "unknown");
+	/* the API server's ValidateSecurityContextConstraints (twenty-seventh pass) */
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
+		   "allowedCapabilities: [NET_BIND_SERVICE]\n"
+		   "requiredDropCapabilities: [NET_BIND_SERVICE]\n"
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n",
+		   3, "allowedCapabilities[0]", "capability is listed in allowedCapabilities");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: X}\n"
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n",
+		   2, "metadata.name", "a lowercase RFC 1123 subdomain");
+	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\npriority: -1\n"
+		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n",
+		   3, "priority", "priority cannot be negative");
 	/* a strategy type admission does not know fails every pod: refused */
 	expect_err("kind: SecurityContextConstraints\nmetadata: {name: x}\n"
 		   "runAsUser: {type: RunAsAny}\nseLinuxContext: {type: RunAsAny}\n"

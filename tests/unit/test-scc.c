@@ -2,6 +2,7 @@
 /* SCC admission: order, ties, mutation, validation and rejections. */
 #include "cmocka-wrap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,42 @@ static void test_priority_and_rejection(void **state)
 	cs_k8s_manifest_free(&m);
 }
 
+/* The API server refuses an SCC that allows (or adds by default) a name it
+ * requires dropping, compared as exact strings (validateSCCCapsAgainstDrops). */
+static void test_caps_against_drops(void **state)
+{
+	static const struct {
+		const char *extra, *field; /* NULL: read */
+	} cases[] = {
+	    {"allowedCapabilities: [KILL, NET_RAW]\nrequiredDropCapabilities: [NET_RAW]",
+	     "allowedCapabilities[1]"},
+	    {"defaultAddCapabilities: [NET_RAW]\nrequiredDropCapabilities: [KILL, NET_RAW]",
+	     "defaultAddCapabilities[0]"},
+	    {"allowedCapabilities: ['*']\nrequiredDropCapabilities: [KILL]",
+	     "requiredDropCapabilities"},
+	    {"allowedCapabilities: [NET_RAW]\nrequiredDropCapabilities: [CAP_NET_RAW, ALL]", NULL},
+	    {"allowedCapabilities: ['*']\nrequiredDropCapabilities: []", NULL},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char a[512];
+		struct cs_diag d = {0};
+		int r;
+
+		scc_yaml(a, sizeof(a), "s", "", "RunAsAny", cases[i].extra);
+		cs_k8s_manifest_init(&m);
+		r = cs_k8s_parse(&m, a, strlen(a), "t.yaml", &d);
+		if (!cases[i].field) {
+			assert_int_equal(r, 0);
+		} else {
+			assert_int_equal(r, -EINVAL);
+			assert_string_equal(d.field, cases[i].field);
+			assert_non_null(strstr(d.message, "the API server refuses the SCC"));
+		}
+		cs_k8s_manifest_free(&m);
+	}
+}
+
 static void test_allowed_and_dropped(void **state)
 {
 	char a[512], all[2048];
@@ -147,10 +184,13 @@ static void test_allowed_and_dropped(void **state)
 		 "%s"
 		 "kind: Pod\nmetadata: {name: p, annotations: {openshift.io/required-scc: "
 		 "both}}\nspec:\n  containers:\n  - name: web\n"
-		 "    securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}\n",
+		 "    securityContext: {capabilities: {add: [NET_BIND_SERVICE], drop: "
+		 "[NET_BIND_SERVICE]}}\n",
+		 /* an SCC requiring to drop what it allows is refused by the API
+		  * server (test_caps_against_drops): the container drops it */
 		 scc_yaml(a, sizeof(a), "both", "", "RunAsAny",
 			  "allowedCapabilities: [NET_BIND_SERVICE]\nrequiredDropCapabilities: "
-			  "[NET_BIND_SERVICE]"));
+			  "[KILL]"));
 	load(all);
 	assert_int_equal(admit(&r, &st, NULL, 0), 0);
 	assert_true(r.admitted);
@@ -300,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_order_and_mutation),
 	    cmocka_unit_test(test_priority_and_rejection),
 	    cmocka_unit_test(test_allowed_and_dropped),
+	    cmocka_unit_test(test_caps_against_drops),
 	    cmocka_unit_test(test_refused_memory),
 	    cmocka_unit_test(test_volume_defaults),
 	    cmocka_unit_test(test_points),
