@@ -101,4 +101,24 @@ exit 2" "ns/user and the kernel's ENOMEM: out of memory, exit 2"
 is "$(NS_USER_ERRNO=12 LD_PRELOAD=$T/nsuser.so "$CAPSCOPE_DYN" ps 2>&1 >/dev/null; echo "exit $?")" \
   "capscope ps: out of memory
 exit 2" "ps (every process): the same"
+
+# The node agent reads the same snapshot for a container's process
+# (lib/node/scan.c read_procs): the kernel's ENOMEM on its ns/user was
+# "userns unknown" on the agent's pages, 200. Now the scan's error.
+SCAN=$H/node-scan
+if [ -x "$SCAN" ]; then
+  mkdir -p "$T/np/proc/$SUBJ" "$T/np/runc/c001" "$T/np/bundle"
+  printf 'cpu 0\nbtime 0\n' >"$T/np/proc/stat"
+  printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/"}}' >"$T/np/bundle/config.json"
+  echo '{"init_process_pid":'"$SUBJ"',"config":{"labels":["bundle='"$T/np/bundle"'"]}}' >"$T/np/runc/c001/state.json"
+  echo "0::/user.slice/s.scope" >"$T/np/proc/$SUBJ/cgroup"
+  echo "$SUBJ (ps-subject) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0" >"$T/np/proc/$SUBJ/stat"
+  printf 'Name:\tps-subject\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n' >"$T/np/proc/$SUBJ/status"
+  is "$("$SCAN" "$T/np/proc" "runc:$T/np/runc" 1 2>&1 | head -2 | tr '\n' ' ')" "1 c001 $SUBJ 1 " \
+    "node scan: the container with its process"
+  is "$(NS_USER_ERRNO=12 LD_PRELOAD=$T/nsuser.so "$SCAN" "$T/np/proc" "runc:$T/np/runc" 1 2>&1 | head -2)" \
+    "node-scan: out of memory" "node scan, ns/user and the kernel's ENOMEM: the scan's error"
+else
+  skip "tests/helpers/node-scan is not built"
+fi
 done_testing
