@@ -559,9 +559,11 @@ int cs_oci_config_parse(const char *buf, size_t len, const char *filename,
 	 */
 	int rc = cs_json_tree(buf, len, false, "", "not valid JSON: ", read_config, &p, d);
 
+	/* Twenty-seventh pass, part C: a bare -ENOMEM from the tree's reader
+	 * was "capscope explain oci: bundle/config.json: " and nothing. */
 	if (rc < 0)
 		cs_diag_file(d, filename);
-	return rc;
+	return cs_diag_unsaid(d, rc);
 }
 
 int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_diag *d)
@@ -575,7 +577,7 @@ int cs_oci_config_load(const char *bundle, struct cs_oci_config *cfg, struct cs_
 	if (!cfg->bundle || asprintf(&path, "%s/config.json", bundle) < 0) {
 		free(cfg->bundle);
 		cfg->bundle = NULL;
-		return -ENOMEM;
+		return cs_diag_unsaid(d, -ENOMEM); /* was "capscope explain oci: " */
 	}
 	rc = cs_read_config_file(path, MAX_CONFIG, "runc", &buf, &len, d);
 	if (rc == 0) {
@@ -605,7 +607,7 @@ int cs_oci_base_spec_load(const char *path, struct cs_oci_config *cfg, struct cs
 	free(buf);
 	if (rc)
 		cs_oci_config_free(cfg);
-	return rc;
+	return cs_diag_unsaid(d, rc);
 }
 
 void cs_oci_config_free(struct cs_oci_config *c)

@@ -212,7 +212,9 @@ int cs_secbits_table_load(struct cs_secbits_table *t, struct cs_diag *d)
 		rc = read_all(fd, &buf, &len, d);
 		close(fd);
 	}
-	if (rc == 0 && (rc = cs_secbits_boottime_offset(&off)) < 0)
+	if (rc == 0 && (rc = cs_secbits_boottime_offset(&off)) < 0 && rc != -EPROTO)
+		cs_diag_set(d, -rc, 0, 0, "", "/proc/self/timens_offsets: %s", strerror(-rc));
+	else if (rc == -EPROTO)
 		cs_diag_set(d, -rc, 0, 0, "",
 			    "/proc/self/timens_offsets is not understood: the iterator's start "
 			    "times cannot be matched with /proc's");

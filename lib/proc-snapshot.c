@@ -139,9 +139,22 @@ void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
 #define CMDLINE_MAX (64 * 1024)
 
 /*
+ * A read that failed for want of memory or descriptors says nothing of
+ * the process: taken for "gone" or "unreadable" it showed a process
+ * without its command line, user namespace, container, securebits or
+ * differing threads, exit 0 (twenty-seventh pass). Such a failure is the
+ * process's error; any other (ENOENT, ESRCH: it exited) leaves the field
+ * empty as before.
+ */
+static bool short_of(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
+/*
  * argv joined with spaces into *out, NULL when empty or unreadable; 0, or
- * -ENOMEM (twentieth pass: out of memory was a process without a command
- * line, shown as its "[comm]", exit 0). A longer one is cut at CMDLINE_MAX
+ * a short_of error (twentieth pass: out of memory was a process without a
+ * command line, shown as its "[comm]", exit 0). A longer one is cut at CMDLINE_MAX
  * and ends in U+2026: dropped whole, a process could hide its command
  * behind the "[comm]" of a process without one by making its arguments long.
  */
@@ -155,7 +168,7 @@ static int read_cmdline(int pidfd, char **out)
 
 	*out = NULL;
 	if ((fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
+		return short_of(-errno) ? -errno : 0;
 	/*
 	 * A page first, grown to CMDLINE_MAX: malloc's 64 KiB at once wrote
 	 * its next chunk's header a page further, one page more for each `ps`
@@ -177,8 +190,8 @@ static int read_cmdline(int pidfd, char **out)
 		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
-			return 0;
+		if (r < 0) /* the kernel's ENOMEM copying the arguments too */
+			return short_of(-errno) ? -errno : 0;
 		if (r == 0)
 			break;
 		n += (size_t)r;
@@ -228,7 +241,7 @@ static int add_thread(int taskfd, pid_t tid, struct cs_proc_info *v, struct user
 	 * for the kernel to look up than "task/TID/status" under /proc/PID. */
 	snprintf(rel, sizeof(rel), "%d/status", (int)tid);
 	if ((rc = cs_read_proc_file_at(taskfd, rel, 1 << 20, &buf, &n)) < 0)
-		return rc == -ENOMEM ? rc : 0; /* else the thread exited meanwhile */
+		return short_of(rc) ? rc : 0; /* else the thread exited meanwhile */
 	rc = cs_proc_status_parse(buf, n, &t, NULL);
 	free(buf);
 	if (rc < 0)
@@ -264,10 +277,11 @@ static int collect_threads(int pidfd, pid_t pid, struct cs_proc_info *v, struct 
 	char buf[2048] __attribute__((aligned(8)));
 	cs_cleanup_close int fd = -1;
 	ssize_t n;
+	int rc;
 
 	fd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* gone: the leader's data still stands */
+	if (fd < 0) /* gone: the leader's data still stands */
+		return short_of(-errno) ? -errno : 0;
 	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
@@ -277,11 +291,11 @@ static int collect_threads(int pidfd, pid_t pid, struct cs_proc_info *v, struct 
 			if (cs_parse_u32(de->d_name, INT32_MAX, &tid) < 0 || tid == 0 ||
 			    (pid_t)tid == pid)
 				continue;
-			if (add_thread(fd, (pid_t)tid, v, users) < 0)
-				return -ENOMEM;
+			if ((rc = add_thread(fd, (pid_t)tid, v, users)) < 0)
+				return rc;
 		}
 	}
-	return 0;
+	return n < 0 && short_of(-errno) ? -errno : 0;
 }
 
 static void info_free(struct cs_proc_info *v)
@@ -344,17 +358,23 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		 * the initial user namespace: most of a host's pids, read for nothing. */
 		v->userns = 0;
 	} else {
-		if (!c->skip_cmdline && read_cmdline(pidfd, &v->cmdline) < 0) {
+		if (!c->skip_cmdline && (rc = read_cmdline(pidfd, &v->cmdline)) < 0) {
 			info_free(v);
-			return -ENOMEM;
+			return rc;
 		}
-		v->userns = cs_proc_in_child_userns_at(pidfd, "");
+		/* The kernel's ENOMEM here was "userns unknown", exit 0. */
+		if ((v->userns = cs_proc_in_child_userns_at(pidfd, "")) < 0 &&
+		    short_of(v->userns)) {
+			rc = v->userns;
+			info_free(v);
+			return rc;
+		}
 		if (v->userns < 0)
 			v->userns = -1;
-		/* Out of memory was a process in no container, exit 0. */
+		/* Out of memory (or descriptors) was a process in no container, exit 0. */
 		rc = c->skip_container ? -ENOENT
 				       : cs_read_proc_file_at(pidfd, "cgroup", 1 << 20, &cg, &n);
-		if (rc == -ENOMEM) {
+		if (short_of(rc)) {
 			info_free(v);
 			return rc;
 		}
@@ -375,14 +395,14 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 
 		if ((rc = cs_proc_start_ticks_at(pidfd, &start)) == 0)
 			v->securebits = cs_secbits_table_lookup(c->secbits, pid, start);
-		else if (rc == -ENOMEM) { /* was securebits unknown, exit 0 */
+		else if (short_of(rc)) { /* was securebits unknown, exit 0 */
 			info_free(v);
 			return rc;
 		}
 	}
 	/* A single-threaded process has no other thread to compare. */
 	rc = v->st.threads == 1 ? 0 : collect_threads(pidfd, pid, v, &c->users);
-	if (rc < 0) { /* -ENOMEM: it was freed and still counted, a row of pid 0 */
+	if (rc < 0) { /* a short_of error: it was freed and still counted, a row of pid 0 */
 		info_free(v);
 		return rc;
 	}
@@ -446,9 +466,13 @@ static int add_missing(struct cs_proc_snapshot *s, pid_t pid, int err)
 	return 0;
 }
 
-/* Every thread's securebits, or the reason they are unknown in s; 0 or
- * -ENOMEM (out of memory was "securebits unknown", exit 0). */
-static int load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, bool *have)
+/* Every thread's securebits, or the reason they are unknown in s; 0 or a
+ * short_of error with its words in d (out of memory was "securebits
+ * unknown", exit 0; a descriptor short, the iterator's or
+ * timens_offsets', still was, twenty-seventh pass). Unknown stays for what
+ * lasts: no BPF, no privilege, a pid namespace. */
+static int load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, bool *have,
+			struct cs_diag *err)
 {
 	struct cs_diag d = {0};
 	int r;
@@ -467,16 +491,20 @@ static int load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, 
 	if (cs_proc_seam_secbits_text) {
 		long long off;
 
-		*have = cs_secbits_boottime_offset(&off) == 0 &&
-			cs_secbits_table_parse(cs_proc_seam_secbits_text,
-					       strlen(cs_proc_seam_secbits_text),
-					       sysconf(_SC_CLK_TCK), off, t) == 0;
+		if (short_of(r = cs_secbits_boottime_offset(&off)))
+			return cs_diag_set(err, -r, 0, 0, "", "securebits: %s", strerror(-r));
+		*have = r == 0 && cs_secbits_table_parse(cs_proc_seam_secbits_text,
+							 strlen(cs_proc_seam_secbits_text),
+							 sysconf(_SC_CLK_TCK), off, t) == 0;
 		return 0;
 	}
 	*have = (r = cs_secbits_table_load(t, &d)) == 0;
-	if (!*have && r != -ENOMEM && !(s->securebits_why = strdup(d.message)))
-		r = -ENOMEM;
-	return r == -ENOMEM ? r : 0;
+	if (short_of(r))
+		return cs_diag_set(err, -r, 0, 0, "", "securebits: %s",
+				   r == -ENOMEM || !d.message[0] ? strerror(-r) : d.message);
+	if (!*have && !(s->securebits_why = strdup(d.message)))
+		return cs_diag_set(err, ENOMEM, 0, 0, "", "out of memory");
+	return 0;
 }
 
 int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snapshot *s,
@@ -506,8 +534,8 @@ int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snaps
 	s->procs = calloc(npids ? npids : 1, sizeof(*s->procs));
 	if (!s->procs)
 		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
-	if (o->securebits && load_secbits(s, &sb, &have_sb) < 0)
-		return cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
+	if (o->securebits && (rc = load_secbits(s, &sb, &have_sb, d)) < 0)
+		return rc;
 	c.secbits = have_sb ? &sb : NULL;
 	for (size_t i = 0; i < npids && rc == 0; i++) {
 		struct cs_diag pd = {0};
@@ -519,6 +547,9 @@ int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snaps
 			rc = cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 		else if (o->pids)
 			rc = add_missing(s, pids[i], r);
+		else if (short_of(r)) /* left out as gone, exit 0 (twenty-seventh pass) */
+			rc = cs_diag_set(d, -r, 0, 0, "", "process %d: %s", (int)pids[i],
+					 strerror(-r));
 	}
 	user_cache_free(&c.users);
 	cs_secbits_table_free(&sb);

@@ -35,6 +35,103 @@ static int hex(char c)
 	return -1;
 }
 
+/* Code point c as UTF-8 at o; its length. */
+static size_t put_utf8(char *o, unsigned long c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xc0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xe0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (c >> 18));
+	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/*
+ * YAML 1.2's escapes (libfyaml's fy_utf8_parse_escape): one character each,
+ * \x, \u and \U a code point written as UTF-8. None writes more than 1.5
+ * times what it takes (\L and \P: 3 bytes for 2), the room the caller gives.
+ */
+int ydoc_dq_line(const char *raw, size_t len, char *out, size_t *outlen)
+{
+	static const char simple[][2] = {{'0', '\0'},  {'a', '\a'},   {'b', '\b'}, {'t', '\t'},
+					 {'\t', '\t'}, {'n', '\n'},   {'v', '\v'}, {'f', '\f'},
+					 {'r', '\r'},  {'e', '\033'}, {' ', ' '},  {'"', '"'},
+					 {'\\', '\\'}};
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned long v = 0;
+		size_t n = 0;
+		char c;
+		bool done = false;
+
+		if (raw[i] != '\\') {
+			out[k++] = raw[i];
+			continue;
+		}
+		if (++i == len)
+			return 1;
+		c = raw[i];
+		for (size_t e = 0; e < sizeof(simple) / sizeof(simple[0]) && !done; e++)
+			if (c == simple[e][0])
+				out[k++] = simple[e][1], done = true;
+		if (done)
+			continue;
+		switch (c) {
+		case 'N': /* U+0085, 2 bytes for 2 */
+			v = 0x85;
+			break;
+		case '_': /* U+00A0, 2 bytes for 2 */
+			v = 0xa0;
+			break;
+		case 'L': /* U+2028 */
+			v = 0x2028;
+			break;
+		case 'P': /* U+2029 */
+			v = 0x2029;
+			break;
+		case 'x':
+			n = 2;
+			break;
+		case 'u':
+			n = 4;
+			break;
+		case 'U':
+			n = 8;
+			break;
+		default: /* \/ (refused at the scalar) or unknown: libfyaml's */
+			return 1;
+		}
+		if (n && (len - i - 1 < n))
+			return 1;
+		for (size_t h = 1; h <= n; h++) {
+			if (hex(raw[i + h]) < 0)
+				return 1;
+			v = v * 16 + (unsigned long)hex(raw[i + h]);
+		}
+		i += n;
+		if ((v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff)
+			return 1;
+		k += put_utf8(out + k, v);
+	}
+	*outlen = k;
+	return 0;
+}
+
 const char *ydoc_dq_escapes(const char *raw, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++) {

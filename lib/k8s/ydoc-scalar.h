@@ -15,6 +15,15 @@
 const char *ydoc_dq_escapes(const char *raw, size_t len);
 
 /*
+ * A double-quoted scalar on one line, decoded from its text between the
+ * quotes (raw, len) into out (room for len / 2 * 3 + 1 bytes: \L writes 3
+ * bytes for 2, no other escape more than it takes): 0 and *outlen, or 1 for an escape it leaves to
+ * libfyaml (`\/`, a surrogate, a code point past U+10FFFF, one it does not
+ * know). ydoc.c compares the length with libfyaml's.
+ */
+int ydoc_dq_line(const char *raw, size_t len, char *out, size_t *outlen);
+
+/*
  * A block scalar (`|` or `>`): hdr its header line (NULL: not found), raw
  * its lines from the first after the header to its end (NULL: not found),
  * text as libfyaml gives it. NULL when go-yaml reads the same, else why not.

@@ -416,6 +416,39 @@ static int single_quoted_line(struct reader *r, const struct fy_mark *m, const s
 }
 
 /*
+ * A double-quoted scalar on one line, read from the text itself
+ * (ydoc_dq_line decodes its escapes), as single_quoted_line: libfyaml's
+ * chunk iterator holds some 35 bytes for each escape (a 4 MB line of \"
+ * took `lint` 78 MB, 19 times the input; twenty-sixth pass, left open).
+ * 0, -ENOMEM, or 1 when the walker cannot place it, an escape is left to
+ * libfyaml, or the length is not the scanner's (then libfyaml reads it).
+ */
+static int double_quoted_line(struct reader *r, struct fy_token *t, const char **out, uint32_t *len)
+{
+	const struct fy_mark *m = fy_token_start_mark(t), *end = fy_token_end_mark(t);
+	size_t l = 0, k = 0, want;
+	const char *s;
+	char *b;
+
+	if (!m || !end || end->line != m->line)
+		return 1;
+	s = ydoc_held_span(&r->held, (size_t)m->line, (size_t)m->column, (size_t)end->line,
+			   (size_t)end->column, &l);
+	/* libfyaml's marks are the text's, inside the quotes */
+	if (!s || s == r->text || s[-1] != '"' || (size_t)(s - r->text) + l >= r->text_len ||
+	    s[l] != '"' || !memchr(s, '\\', l))
+		return 1; /* no escape: libfyaml points into the text, no copy */
+	if (!(b = cs_arena_alloc(r->arena, l / 2 * 3 + 1)))
+		return -ENOMEM;
+	if (ydoc_dq_line(s, l, b, &k) != 0 || k > UINT32_MAX ||
+	    k != (want = fy_token_get_text_length(t)))
+		return 1;
+	*out = k ? b : "";
+	*len = (uint32_t)k;
+	return 0;
+}
+
+/*
  * libfyaml 0.7.12 takes a double-quoted scalar's line for one ending in an
  * escaped line break when its last byte but blanks is '\' and the one
  * before it is not (fy_atom_iter_line_analyze, ends_with_backslash), so an
@@ -624,7 +657,8 @@ static int token_text(struct reader *r, struct fy_token *t, const char **out, ui
 	    fy_token_scalar_style(t) == FYSS_DOUBLE_QUOTED) {
 		int rc = double_quoted_check(r, t);
 
-		if (rc < 0 || (rc = crlf_closing_check(r, t, '"')) < 0)
+		if (rc < 0 || (rc = crlf_closing_check(r, t, '"')) < 0 ||
+		    (rc = double_quoted_line(r, t, out, len)) <= 0)
 			return rc;
 	}
 	s = t ? fy_token_get_text(t, &l) : "";

@@ -18,9 +18,11 @@
 
 #define CS_ARCHIVE_SYMBOLS(X)                                                                      \
 	X(archive_entry_filetype)                                                                  \
+	X(archive_entry_free)                                                                      \
 	X(archive_entry_gid)                                                                       \
 	X(archive_entry_hardlink)                                                                  \
 	X(archive_entry_mode)                                                                      \
+	X(archive_entry_new)                                                                       \
 	X(archive_entry_pathname)                                                                  \
 	X(archive_entry_size)                                                                      \
 	X(archive_entry_symlink)                                                                   \
@@ -38,15 +40,17 @@
 	X(archive_read_free)                                                                       \
 	X(archive_read_header_position)                                                            \
 	X(archive_read_new)                                                                        \
-	X(archive_read_next_header)                                                                \
-	X(archive_read_open)                                                                       \
+	X(archive_read_next_header2)                                                               \
+	X(archive_read_open1)                                                                      \
 	X(archive_read_open_fd)                                                                    \
 	X(archive_read_open_filename)                                                              \
-	X(archive_read_open_memory)                                                                \
 	X(archive_read_support_filter_bzip2)                                                       \
 	X(archive_read_support_filter_gzip)                                                        \
 	X(archive_read_support_filter_xz)                                                          \
 	X(archive_read_support_filter_zstd)                                                        \
+	X(archive_read_set_callback_data)                                                          \
+	X(archive_read_set_close_callback)                                                         \
+	X(archive_read_set_read_callback)                                                          \
 	X(archive_read_set_skip_callback)                                                          \
 	X(archive_read_support_format_raw)                                                         \
 	X(archive_read_support_format_tar)                                                         \
@@ -66,9 +70,11 @@ int cs_archive_dlopen(struct cs_diag *d);
 /* Every call by name goes through the pointer (not in archive-dl.c itself). */
 #ifndef CS_ARCHIVE_DL_NO_RENAME
 #define archive_entry_filetype		  cs_sym_archive_entry_filetype
+#define archive_entry_free		  cs_sym_archive_entry_free
 #define archive_entry_gid		  cs_sym_archive_entry_gid
 #define archive_entry_hardlink		  cs_sym_archive_entry_hardlink
 #define archive_entry_mode		  cs_sym_archive_entry_mode
+#define archive_entry_new		  cs_sym_archive_entry_new
 #define archive_entry_pathname		  cs_sym_archive_entry_pathname
 #define archive_entry_size		  cs_sym_archive_entry_size
 #define archive_entry_symlink		  cs_sym_archive_entry_symlink
@@ -86,15 +92,17 @@ int cs_archive_dlopen(struct cs_diag *d);
 #define archive_read_free		  cs_sym_archive_read_free
 #define archive_read_header_position	  cs_sym_archive_read_header_position
 #define archive_read_new		  cs_sym_archive_read_new
-#define archive_read_next_header	  cs_sym_archive_read_next_header
-#define archive_read_open		  cs_sym_archive_read_open
+#define archive_read_next_header2	  cs_sym_archive_read_next_header2
+#define archive_read_open1		  cs_sym_archive_read_open1
 #define archive_read_open_fd		  cs_sym_archive_read_open_fd
 #define archive_read_open_filename	  cs_sym_archive_read_open_filename
-#define archive_read_open_memory	  cs_sym_archive_read_open_memory
 #define archive_read_support_filter_bzip2 cs_sym_archive_read_support_filter_bzip2
 #define archive_read_support_filter_gzip  cs_sym_archive_read_support_filter_gzip
 #define archive_read_support_filter_xz	  cs_sym_archive_read_support_filter_xz
 #define archive_read_support_filter_zstd  cs_sym_archive_read_support_filter_zstd
+#define archive_read_set_callback_data	  cs_sym_archive_read_set_callback_data
+#define archive_read_set_close_callback	  cs_sym_archive_read_set_close_callback
+#define archive_read_set_read_callback	  cs_sym_archive_read_set_read_callback
 #define archive_read_set_skip_callback	  cs_sym_archive_read_set_skip_callback
 #define archive_read_support_format_raw	  cs_sym_archive_read_support_format_raw
 #define archive_read_support_format_tar	  cs_sym_archive_read_support_format_tar

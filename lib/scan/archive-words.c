@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const char *cs_archive_words(const char *es, char *buf, size_t len)
 {
@@ -20,9 +21,10 @@ const char *cs_archive_words(const char *es, char *buf, size_t len)
 
 	if (!es || !*es)
 		snprintf(buf, len, "unreadable archive");
-	else if (!strncmp(es, "Can't allocate", 14) || !strcmp(es, "Out of memory") ||
-		 !strcmp(es, "No memory"))
-		/* its allocations that failed: "Can't allocate memory for Uname" */
+	else if (!strncmp(es, "Can't allocate", 14) || !strcasecmp(es, "Out of memory") ||
+		 !strcmp(es, "No memory") || !strcmp(es, "No memory."))
+		/* its allocations that failed: "Can't allocate memory for Uname";
+		 * "out of memory" is image.c's own, set on a reader */
 		snprintf(buf, len, "out of memory");
 	else if (!strncmp(es, "Unrecognized archive format", 27))
 		/* the filters and the format image.c's readers enable; libarchive's

@@ -90,11 +90,12 @@ struct img {
 	 * last one read. seq_next: the ordinal of the header it reads next. */
 	struct archive *seq;
 	size_t seq_next;
-	struct cs_layer_rec *rec; /* the layer's entries are kept here, not applied */
-	size_t rec_mem;		  /* bytes all kept layers hold */
-	bool rec_over;		  /* the layer being kept passed KEPT_MAX */
-	bool rereading;		  /* read again in its turn (open_outer_seq charges) */
-	struct refetch *fetch;	  /* a layer read again for these files' bytes (fetch_etc) */
+	struct archive_entry *seq_entry; /* its headers (next_header) */
+	struct cs_layer_rec *rec;	 /* the layer's entries are kept here, not applied */
+	size_t rec_mem;			 /* bytes all kept layers hold */
+	bool rec_over;			 /* the layer being kept passed KEPT_MAX */
+	bool rereading;			 /* read again in its turn (open_outer_seq charges) */
+	struct refetch *fetch;		 /* a layer read again for these files' bytes (fetch_etc) */
 	size_t nfetch;
 	/* The digest that names the layer layer_name chose (OCI), NULL when
 	 * none; its stored bytes are hashed (sum) as they are read, every one,
@@ -251,6 +252,56 @@ static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 				"inflates more than %llu:1: refusing (decompression bomb?)",
 				(unsigned long long)im->max_ratio);
 	return 0;
+}
+
+/*
+ * The next header of a, into *e (allocated at the first call, NULL before;
+ * the caller frees it with archive_entry_free). libarchive 3.6's
+ * archive_read_new does not check the allocation of the entry its
+ * archive_read_next_header fills: under out of memory such a reader crashed
+ * at its first header (twenty-seventh pass, part C: `scan l.tar.gz`, 4 of
+ * 162 allocations failing alone, exit 139). An entry of capscope's,
+ * checked, is filled instead.
+ */
+static int next_header(struct archive *a, struct archive_entry **e)
+{
+	if (!*e && !(*e = archive_entry_new())) {
+		archive_set_error(a, ENOMEM, "out of memory");
+		return ARCHIVE_FATAL;
+	}
+	return archive_read_next_header2(a, *e);
+}
+
+static void entry_freep(struct archive_entry **e)
+{
+	if (*e)
+		archive_entry_free(*e);
+}
+
+#define cleanup_entry __attribute__((cleanup(entry_freep)))
+
+/*
+ * archive_read_open, each step checked. libarchive 3.6's archive_read_open
+ * ignores archive_read_set_callback_data's failure to allocate, and
+ * archive_read_open1 then read through a NULL pointer (a crash under out
+ * of memory, twenty-seventh pass, part C); archive_read_open1's own
+ * allocation that fails sets no error, said "unreadable archive". With no
+ * opener of capscope's, an open1 that failed saying nothing failed there.
+ */
+static int open_checked(struct archive *a, void *data, archive_read_callback *rd,
+			archive_close_callback *cl)
+{
+	int rc;
+
+	if (archive_read_set_read_callback(a, rd) != ARCHIVE_OK ||
+	    archive_read_set_close_callback(a, cl) != ARCHIVE_OK ||
+	    archive_read_set_callback_data(a, data) != ARCHIVE_OK) {
+		archive_set_error(a, ENOMEM, "out of memory");
+		return ARCHIVE_FATAL;
+	}
+	if ((rc = archive_read_open1(a)) < ARCHIVE_WARN && !archive_error_string(a))
+		archive_set_error(a, ENOMEM, "out of memory");
+	return rc;
 }
 
 static int arc_err(struct img *im, struct archive *a, const char *what)
@@ -444,7 +495,7 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 	cs_gz_guard_init(&g->own_gz);
 	g->gz = gz ? gz : &g->own_gz;
 	archive_read_set_skip_callback(a, guarded_skip);
-	if (archive_read_open(a, g, NULL, guarded_read, guarded_close) != ARCHIVE_OK)
+	if (open_checked(a, g, guarded_read, guarded_close) != ARCHIVE_OK)
 		return ARCHIVE_FATAL;
 	return xz_stacked(im, a) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK;
 }
@@ -858,14 +909,14 @@ static int raw_drain(struct shadowed *s)
 static int read_shadowed(struct img *im, struct archive *raw, int fd, const char *what)
 {
 	struct shadowed s = {raw, NULL, im, fd, NULL};
-	struct archive_entry *e;
+	cleanup_entry struct archive_entry *e = NULL;
 	struct archive *tar = NULL;
 	int rc = raw && im->named_layer ? layer_compression(im, raw) : 0;
 	bool eof;
 
 	if (rc < 0)
 		return rc;
-	rc = raw ? archive_read_next_header(raw, &e) : ARCHIVE_OK;
+	rc = raw ? next_header(raw, &e) : ARCHIVE_OK;
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_EOF)
 		return arc_err(im, raw, what);
 	eof = rc == ARCHIVE_EOF;
@@ -882,7 +933,7 @@ static int read_shadowed(struct img *im, struct archive *raw, int fd, const char
 	if (rc == ARCHIVE_EOF) /* no bytes at all: Go's reader ends at once */
 		cs_tar_shadow_finish(s.sh);
 	im->piece_why[0] = 0;
-	if (archive_read_open(tar, &s, NULL, shadow_read, NULL) != ARCHIVE_OK)
+	if (open_checked(tar, &s, shadow_read, NULL) != ARCHIVE_OK)
 		rc = arc_err(im, tar, what);
 	else
 		rc = im->fetch ? fetch_layer(im, tar, &s) : apply_layer(im, tar, &s);
@@ -1194,7 +1245,7 @@ static int apply_entry(struct img *im, const struct cs_ventry *ve)
  */
 static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 {
-	struct archive_entry *e;
+	cleanup_entry struct archive_entry *e = NULL;
 	uint64_t entries = 0;
 	/* Uncompressed input: skipping data can seek; there is nothing to inflate. */
 	bool seekable = archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
@@ -1203,7 +1254,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 	for (;;) {
 		struct cs_ventry ve = {0};
 
-		rc = archive_read_next_header(a, &e);
+		rc = next_header(a, &e);
 		if (rc == ARCHIVE_EOF) {
 			if ((rc = layer_ends_alike(im, sh)) < 0)
 				return rc;
@@ -1340,12 +1391,12 @@ static int layer_changed(struct img *im, uint64_t nth)
  */
 static int fetch_layer(struct img *im, struct archive *a, struct shadowed *sh)
 {
-	struct archive_entry *e;
+	cleanup_entry struct archive_entry *e = NULL;
 	size_t left = im->nfetch;
 
 	for (uint64_t nth = 1; left; nth++) {
 		struct refetch *got = NULL;
-		int rc = archive_read_next_header(a, &e);
+		int rc = next_header(a, &e);
 
 		if (rc == ARCHIVE_EOF)
 			return layer_changed(im, nth);
@@ -1472,7 +1523,7 @@ static void outer_link(const struct img *im, struct archive_entry *e, const char
 static void outer_index(struct img *im)
 {
 	struct archive *a = new_reader();
-	struct archive_entry *e;
+	cleanup_entry struct archive_entry *e = NULL;
 	size_t cap = 0, raw = 0;
 	bool ok = false;
 	int rc;
@@ -1481,7 +1532,7 @@ static void outer_index(struct img *im)
 	if (!a || cs_siphash_key(im->outer_key) < 0 ||
 	    open_guarded(im, a, im->path, -1, NULL) != ARCHIVE_OK)
 		goto out;
-	while ((rc = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+	while ((rc = next_header(a, &e)) != ARCHIVE_EOF) {
 		struct outer_ent *o;
 		char cur[4097];
 		int fl;
@@ -1576,7 +1627,6 @@ static int outer_twice(struct img *im, const struct outer_ent *o, const char *na
 /* A compressed archive: im->seq moved forward to the header of ordinal raw. */
 static struct archive *open_outer_seq(struct img *im, size_t raw, uint64_t want)
 {
-	struct archive_entry *e;
 	uint64_t at;
 
 	if (im->seq && im->seq_next > raw) {
@@ -1591,9 +1641,9 @@ static struct archive *open_outer_seq(struct img *im, size_t raw, uint64_t want)
 	}
 	at = (uint64_t)archive_filter_bytes(im->seq, 0);
 	while (im->seq_next <= raw) {
-		if (archive_read_next_header(im->seq, &e) < ARCHIVE_WARN)
+		if (next_header(im->seq, &im->seq_entry) < ARCHIVE_WARN)
 			goto fail;
-		if (im->seq_next++ == raw && entry_is(im, e, want)) {
+		if (im->seq_next++ == raw && entry_is(im, im->seq_entry, want)) {
 			/* A layer read again (read_stored_order, past KEPT_MAX): what
 			 * was inflated again to reach it counts, so that a large
 			 * layer listed at many places behind 60 GB of other bytes
@@ -1655,7 +1705,7 @@ static const struct outer_ent *outer_target(struct img *im, const char *name, bo
 static struct archive *open_outer_indexed(struct img *im, const char *name, int *fd, bool *borrowed,
 					  bool *refused)
 {
-	struct archive_entry *e;
+	cleanup_entry struct archive_entry *e = NULL; /* the reader reads on without it */
 	struct archive *a;
 	const struct outer_ent *o = outer_target(im, name, refused);
 
@@ -1672,7 +1722,7 @@ static struct archive *open_outer_indexed(struct img *im, const char *name, int 
 	a = new_reader();
 	if (a && lseek(*fd, o->pos, SEEK_SET) == o->pos &&
 	    open_guarded(im, a, NULL, *fd, NULL) == ARCHIVE_OK &&
-	    archive_read_next_header(a, &e) >= ARCHIVE_WARN && entry_is(im, e, o->name))
+	    next_header(a, &e) >= ARCHIVE_WARN && entry_is(im, e, o->name))
 		return a;
 	if (a)
 		archive_read_free(a);
@@ -1697,7 +1747,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name)
 	}
 	for (int hop = 0; hop < 8; hop++) {
 		struct archive *a = new_reader();
-		struct archive_entry *e;
+		cleanup_entry struct archive_entry *e = NULL;
 		bool relink = false;
 
 		if (!a || open_guarded(im, a, im->path, -1, NULL) != ARCHIVE_OK) {
@@ -1708,7 +1758,7 @@ static struct archive *open_outer_scan(struct img *im, const char *name)
 			return NULL;
 		}
 		for (;;) {
-			int rc = archive_read_next_header(a, &e);
+			int rc = next_header(a, &e);
 			const char *link;
 
 			if (rc == ARCHIVE_EOF)
@@ -1982,7 +2032,7 @@ static int read_one_layer(struct img *im, const char *name)
 		cs_xz_guard_init(&ns->xz);
 		gz_start(im);
 		sr = sum_start(im);
-		rc = sr < 0 ? ARCHIVE_FATAL : archive_read_open(inner, ns, NULL, nested_read, NULL);
+		rc = sr < 0 ? ARCHIVE_FATAL : open_checked(inner, ns, nested_read, NULL);
 		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
 			rc = ARCHIVE_FATAL;
 	}
@@ -2540,6 +2590,8 @@ static void img_free(struct img *im)
 	free(im->outer);
 	if (im->seq)
 		archive_read_free(im->seq);
+	if (im->seq_entry)
+		archive_entry_free(im->seq_entry);
 	cs_gz_guard_free(&im->gz);
 	cs_view_free(&im->v);
 	if (im->dirfd >= 0)
@@ -2778,10 +2830,29 @@ int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan
 	return rc;
 }
 
+/* A buffer given whole to the reader (archive_read_open_memory opens as
+ * archive_read_open does: open_checked says why not). */
+struct held {
+	const void *p;
+	size_t len;
+};
+
+static la_ssize_t held_read(struct archive *a, void *cd, const void **out)
+{
+	struct held *h = cd;
+	size_t n = h->len;
+
+	(void)a;
+	*out = h->p;
+	h->len = 0;
+	return (la_ssize_t)n;
+}
+
 int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts *o,
 			 struct cs_scan_result *r, struct cs_diag *d)
 {
 	CS_UTF8_SCOPE;
+	struct held held = {buf, len};
 	struct cs_xz_guard xz;
 	struct img im;
 	struct archive *a;
@@ -2800,7 +2871,7 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 	    (rc = gz_check(&im, NULL, gz_start(&im), buf, len)) < 0 ||
 	    (rc = gz_check(&im, NULL, &im.gz, NULL, 0)) < 0)
 		; /* said */
-	else if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK || xz_stacked(&im, a) < 0)
+	else if (open_checked(a, &held, held_read, NULL) != ARCHIVE_OK || xz_stacked(&im, a) < 0)
 		rc = arc_err(&im, a, "opening");
 	else
 		rc = read_shadowed(&im, a, -1, "opening");

@@ -8,10 +8,13 @@
 # "info" with no reason, exit 0; and libarchive's own exit(1) when one of
 # its strings cannot grow ("Fatal Internal Error in libarchive: Out of
 # memory") was scan's exit 1, "a finding reached --fail-on", over no
-# report. Counted apart, not capscope's: libarchive 3.6's NULL dereferences
-# (archive_read_open1, a new entry in its tar reader: exit 139) and glibc's
-# loader failing to relocate libarchive.so in dlopen ("out of memory", exit
-# 127); neither prints an answer.
+# report. Counted apart, not capscope's: glibc's loader failing to
+# relocate libarchive.so in dlopen ("out of memory", exit 127), which
+# prints no answer. libarchive 3.6's NULL dereferences (archive_read_open1
+# after archive_read_open's unchecked allocation, the entry
+# archive_read_new did not check: exit 139), once counted apart too, are
+# avoided since the twenty-seventh pass (image.c: open_checked,
+# next_header): none allowed.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
@@ -63,8 +66,8 @@ sweep() { # what STATUS ARGS...: STATUS the whole answer's
   total=$(failalloc_total "$CAPSCOPE_DYN" "$@")
   failalloc_sweep classify 0 "$total" 1 "$CAPSCOPE_DYN" "$@"
   is "${FA_SEEN[bad]:-0}" 0 "$what, each of $total allocations failing alone: whole or one line, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
-  ok "$([ "${FA_SEEN[crashed]:-0}" -le 4 ] && [ "${FA_SEEN[loader]:-0}" -le 6 ] && echo 0 || echo 1)" \
-    "$what: libarchive's crashes ${FA_SEEN[crashed]:-0} (at most 4), glibc's loader ${FA_SEEN[loader]:-0} (at most 6), counted apart"
+  ok "$([ "${FA_SEEN[crashed]:-0}" = 0 ] && [ "${FA_SEEN[loader]:-0}" -le 6 ] && echo 0 || echo 1)" \
+    "$what: libarchive's crashes ${FA_SEEN[crashed]:-0} (none: ${FA_FIRST[crashed]:-}), glibc's loader ${FA_SEEN[loader]:-0} (at most 6), counted apart"
 }
 
 sweep "scan of a layer" 0 scan layer.tar
