@@ -13,8 +13,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "../internal/oci-types.h"
 #include "../internal/util.h"
+#include "../k8s/sysctl-names.h"
 #include "internal/sysctl-here.h"
 #include "pod-internal.h"
 #include "strf.h"
@@ -22,6 +25,9 @@
 #define RUNC_ABSENT                                                                                \
 	"runc cannot write the pod's %s=%s: open /proc/sys/%s: no such file or directory (this "   \
 	"kernel has no such sysctl)"
+#define RUNC_UNNAMESPACED                                                                          \
+	"runc cannot write the pod's %s=%s: sysctl \"%s\" is not in a separate kernel namespace "  \
+	"(runc's config check; the kubelet's IPC prefix took it)"
 #define PINNS_ABSENT                                                                               \
 	"CRI-O's pinns cannot write %s %s: failed to open /proc/sys/%s: no such file or "          \
 	"directory (this kernel has no such sysctl; the pod's sandbox is not made)"
@@ -42,13 +48,31 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 	const struct cs_k8s_pod *pod = w->pod->pod;
 	const struct cs_crio_config *c = w->o->crio;
 	bool crio = w->o->runtime == CS_CRI_CRIO;
+	/* runc behind a kubelet (podman runs crun by default: not told) */
+	bool runc = w->o->runtime == CS_CRI_CONTAINERD || w->o->runtime == CS_CRI_DOCKER;
 	char word[3][CS_WORD_ROOM], path[CS_WORD_ROOM];
 	size_t room;
 
 	*refused = NULL;
 	for (size_t i = 0; i < pod->n_sysctls; i++) {
 		const char *n = pod->sysctls[i].name, *v = pod->sysctls[i].value;
+		char dots[256], kind;
 
+		/* runc's config check first, before its init writes anything:
+		 * kernel.shm* and kernel.msg* pass the kubelet (an IPC prefix),
+		 * but runc knows eight such names (kernel.shm_next_id fails);
+		 * CRI-O's Validate takes the prefixes, pinns writes them. The
+		 * kubelet hands the runtime the name with dots. */
+		cs_k8s_sysctl_dots(n, dots, sizeof(dots));
+		kind = cs_runc_sysctl_kind(dots, strlen(dots));
+		if (runc && (!kind || kind == 'H')) {
+			room = cs_step_word_room(
+			    (size_t)snprintf(NULL, 0, RUNC_UNNAMESPACED, "", "", ""), 3);
+			*refused = cs_strf(RUNC_UNNAMESPACED, cs_word_clip(word[0], room, n),
+					   cs_word_clip(word[1], room, v),
+					   cs_word_clip(word[2], room, dots));
+			return *refused ? 1 : -ENOMEM;
+		}
 		if (cs_sysctl_here(n) != 0)
 			continue;
 		if (crio) {

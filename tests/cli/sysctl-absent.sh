@@ -66,6 +66,21 @@ is "$(started --allowed-unsafe-sysctls 'net.*')" false "the pod's net.ipv4.no_su
 out=$("$CAPSCOPE" explain pod --runtime containerd --allowed-unsafe-sysctls 'net.*' "$T/pod.yaml")
 like "$out" "runc\\.sysctl-refused: runc cannot write the pod's net\\.ipv4\\.no_such_sysctl=1: open /proc/sys/net/ipv4/no_such_sysctl: no such file or directory" \
   "containerd: runc's init fails on it, named"
+# runc's config check knows eight kernel.shm*/msg* names; the kubelet's
+# IPC prefixes take any (kernel.shm_next_id): runc refuses the bundle
+# ("not in a separate kernel namespace", truth/sysctl-absent-runc), CRI-O's
+# Validate takes the prefix and pinns writes it
+pod 'securityContext: {sysctls: [{name: kernel.shm_next_id, value: "-1"}]}'
+out=$("$CAPSCOPE" explain pod --runtime containerd --allowed-unsafe-sysctls 'kernel.shm*' "$T/pod.yaml")
+like "$out" 'runc\.sysctl-refused: runc cannot write the pod.s kernel\.shm_next_id=-1: sysctl "kernel\.shm_next_id" is not in a separate kernel namespace' \
+  "containerd, kernel.shm_next_id: runc's config check refuses it, named"
+is "$(started --allowed-unsafe-sysctls 'kernel.shm*')" true "CRI-O, kernel.shm_next_id: pinns writes it, the pod starts"
+pod 'securityContext: {sysctls: [{name: kernel/msg_next_id, value: "-1"}]}'
+is "$("$CAPSCOPE" explain pod --json --runtime docker --allowed-unsafe-sysctls 'kernel.msg*' "$T/pod.yaml" | jq -r '.containers[0].exec.ok')" \
+  false "docker, kernel/msg_next_id (a slash spelling): refused the same"
+pod 'securityContext: {sysctls: [{name: kernel.msgmax, value: "8192"}]}'
+is "$("$CAPSCOPE" explain pod --json --runtime containerd --allowed-unsafe-sysctls 'kernel.msg*' "$T/pod.yaml" | jq -r '.containers[0].exec.ok')" \
+  true "containerd, kernel.msgmax (one of runc's eight): starts"
 # a long name: cut once, the sentence whole
 long=net.ipv4.$(printf 'a%.0s' $(seq 200))
 pod "securityContext: {sysctls: [{name: $long, value: \"1\"}]}"

@@ -16,7 +16,7 @@ while IFS='|' read -r name v; do
     "    sysctls: [{name: $name, value: \"$v\"}]" \
     '  containers:' '  - name: c' '    image: i' '    command: [/bin/app]' \
     '    securityContext: {runAsUser: 1000, runAsGroup: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
-  want=$("$CAPSCOPE" explain pod --json --runtime containerd --allowed-unsafe-sysctls 'net.*,kernel.shm*' \
+  want=$("$CAPSCOPE" explain pod --json --runtime containerd --allowed-unsafe-sysctls 'net.*,kernel.shm*,kernel.msg*,fs.mqueue.*' \
     "$T/pod.yaml" 2>"$T/err" | jq -r '.containers[0] | if .exec.ok then "started" else "not started" end')
   b=$T/b$n
   mkdir -p "$b"
@@ -41,5 +41,9 @@ net.core.somaxconn|128
 net.ipv4.conf.all.rp_filter|1
 kernel.shm_rmid_forced|1
 kernel.shm_no_such|1
+kernel.shm_next_id|-1
+kernel.msg_next_id|-1
+kernel.msgmax|8192
+fs.mqueue.msg_max|10
 NAMES
 done_testing
