@@ -50,7 +50,7 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 	bool crio = w->o->runtime == CS_CRI_CRIO;
 	/* runc behind a kubelet (podman runs crun by default: not told) */
 	bool runc = w->o->runtime == CS_CRI_CONTAINERD || w->o->runtime == CS_CRI_DOCKER;
-	char word[3][CS_WORD_ROOM], path[CS_WORD_ROOM];
+	char word[3][CS_WORD_ROOM], path[4096];
 	size_t room;
 
 	*refused = NULL;
