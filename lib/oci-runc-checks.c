@@ -156,12 +156,31 @@ static bool has_ns(node *root, const char *t, node **path)
  * kernel namespace". A network namespace given by path may be the host's,
  * which runc asks the host: taken here as not.
  */
-static int sysctls(node *root, struct cs_diag *d)
+char cs_runc_sysctl_kind(const char *name, size_t n)
 {
 	static const char *const ipc[] = {
 	    "kernel.msgmax", "kernel.msgmnb",	       "kernel.msgmni",
 	    "kernel.sem",    "kernel.shmall",	       "kernel.shmmax",
 	    "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
+
+	for (size_t i = 0; ipc[i]; i++)
+		if (n == strlen(ipc[i]) && !memcmp(name, ipc[i], n))
+			return 'I';
+	if (n >= 10 && !memcmp(name, "fs.mqueue.", 10))
+		return 'I';
+	if (n >= 4 && !memcmp(name, "net.", 4))
+		return 'N';
+	/* by length: Go's names hold a NUL ("kernel.domainname\u0000x" is
+	 * no name runc places: refused) */
+	if (n == strlen("kernel.domainname") && !memcmp(name, "kernel.domainname", n))
+		return 'D';
+	if (n == strlen("kernel.hostname") && !memcmp(name, "kernel.hostname", n))
+		return 'H';
+	return 0;
+}
+
+static int sysctls(node *root, struct cs_diag *d)
+{
 	node *sc = go_get(go_get(root, "linux"), "sysctl");
 	const char *why = NULL;
 	char name[256];
@@ -169,27 +188,23 @@ static int sysctls(node *root, struct cs_diag *d)
 	for (uint32_t i = 0; sc && sc->kind == YDOC_MAP && i < sc->n && !why; i++) {
 		node *k = sc->u.pairs[i].key;
 		size_t n = k->n < sizeof(name) - 1 ? k->n : sizeof(name) - 1;
-		struct ydoc_node key = *k;
+		char kind;
 
 		memcpy(name, k->u.text, n);
 		name[n] = '\0';
-		for (char *p = name; (p = strchr(p, '/')); p++)
+		for (char *p = name; (p = memchr(p, '/', (size_t)(name + n - p))); p++)
 			*p = '.';
-		key.u.text = name;
-		key.n = n;
-		key.has_x = false; /* a copy of the node alone (ydoc.h, ydoc_node_x) */
-		if (one_of(&key, ipc) || !strncmp(name, "fs.mqueue.", 10))
+		kind = cs_runc_sysctl_kind(name, n);
+		if (kind == 'I')
 			why = has_ns(root, "ipc", NULL) ? NULL
 							: "not allowed in the host's ipc namespace";
-		else if (!strncmp(name, "net.", 4))
+		else if (kind == 'N')
 			why = has_ns(root, "network", NULL)
 				  ? NULL
 				  : "not allowed in the host's network namespace";
-		/* by length: Go's names hold a NUL ("kernel.domainname\u0000x" is
-		 * no name runc places: refused) */
-		else if (text_is(&key, "kernel.domainname") && has_ns(root, "uts", NULL))
+		else if (kind == 'D' && has_ns(root, "uts", NULL))
 			why = NULL;
-		else if (text_is(&key, "kernel.hostname") && has_ns(root, "uts", NULL))
+		else if (kind == 'H' && has_ns(root, "uts", NULL))
 			why = "not allowed: it conflicts with the hostname field";
 		else
 			why = "not in a separate kernel namespace";

@@ -143,6 +143,11 @@ struct cs_crio_config {
 	/* the key is in the list, its value maybe "" (which pinns refuses:
 	 * every pod that does not set the key fails) */
 	bool unpriv_port_start_set, local_port_range_set;
+	/* The first key of the list that CRI-O's Validate takes (a net. one,
+	 * [0]; an IPC one, [1]) and this kernel does not have: pinns fails on
+	 * it and no pod's sandbox is made (not with hostNetwork, hostIPC);
+	 * "" = none. Cut with "..." (the check was made on the whole key). */
+	char sysctl_absent[2][128];
 	char sysctls_from[256];
 	/* The first default capability CRI-O's start-up check refuses, and
 	 * where it is (in defaults_from), cut with "..."; bad_line 0 = none

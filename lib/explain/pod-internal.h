@@ -108,6 +108,10 @@ enum cs_port_zero cs_pod_runtime_port_zero(const struct pod_work *w);
  * Under CRI-O, 1 and *refused for any pod sysctl with an empty value
  * (pinns refuses it). */
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some);
+/* sysctl-absent.c: 1 and *refused (heap) when the runtime writes a sysctl
+ * (the pod's; CRI-O's default_sysctls) this kernel does not have, else 0;
+ * -ENOMEM. */
+int cs_pod_sysctl_absent(const struct pod_work *w, char **refused);
 /* pod-verdicts.c: one verdict per capabilities.add entry. */
 int cs_pod_verdicts(struct pod_work *w);
 /* remedy.c: the remedies for r, lowest risk first (none when nothing fails). */

@@ -1173,6 +1173,7 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 				   sizeof(w->forbidden_sysctl))) < 0)
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	if (cs_pod_port_sysctls(w, &w->port_refused, &w->port_some) < 0 ||
+	    (!w->port_refused && cs_pod_sysctl_absent(w, &w->port_refused) < 0) ||
 	    (o->n_ports && cs_pod_port_start(w) < 0))
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	if (res->scc_modelled && cs_scc_reason_len(&res->scc, &w->scc_reason_len) < 0)

@@ -15,5 +15,13 @@ int cs_oci_config_types(const struct ydoc_node *root, const char *reader, struct
  * (lib/oci-runc-checks.c): 0, or -EINVAL with d at the value. Call after
  * cs_oci_config_types. */
 int cs_oci_runc_checks(const struct ydoc_node *root, struct cs_diag *d);
+/*
+ * runc's config check of one sysctl named with dots (n bytes, NULs
+ * counted): 'I' needs an ipc namespace (eight kernel.* names and
+ * fs.mqueue.*), 'N' a network namespace (net.*), 'D' is kernel.domainname
+ * (a uts namespace), 'H' kernel.hostname (refused beside the hostname
+ * field), 0 any other: "not in a separate kernel namespace".
+ */
+char cs_runc_sysctl_kind(const char *name, size_t n);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "capscope/kubelet.h"
 #include "../internal/cleanup.h"
+#include "../internal/go-csv.h"
 #include "scc-sysctls.h"
 #include "sysctl-names.h"
 
@@ -98,13 +99,17 @@ bad:
 int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const char *list,
 				  struct cs_diag *d)
 {
-	size_t used = 0, n = u->n, len = strlen(list);
+	size_t used = 0, n = u->n, len = strlen(list), fields, bad;
+	enum cs_go_csv_err e;
 	char *p;
 
-	/* the flag is a pflag StringSlice, read as one CSV record: an empty
-	 * value is no pattern (the kubelet starts with none), not an empty
-	 * one; a comma's empty field ("a,,b") is one, which IsValidSysctlPattern
-	 * refuses */
+	/* the flag is a pflag StringSlice: readAsCSV takes "" as no pattern
+	 * (the kubelet starts with none), else the first record Go's
+	 * encoding/csv reads of the value. A comma's empty field ("a,,b") is
+	 * one, which IsValidSysctlPattern refuses. Session 27, part B: fields
+	 * were cut at each ',' as written, so '"net.core.somaxconn"' (the
+	 * kubelet's net.core.somaxconn) and '"a,b"' were refused as names, and
+	 * a second line, which the kubelet never reads, was read. */
 	if (!len)
 		return 0;
 	if (n)
@@ -114,25 +119,40 @@ int cs_kubelet_unsafe_sysctls_add(struct cs_kubelet_unsafe_sysctls *u, const cha
 		return cs_diag_set(d, E2BIG, 0, 0, NULL,
 				   "more than %zu bytes of patterns (the most capscope keeps)",
 				   sizeof(u->text) - 1);
-	p = memcpy(u->text + used, list, len + 1);
-	for (size_t item = 1;; item++) {
-		char *comma = strchr(p, ',');
-
+	p = u->text + used;
+	switch ((e = cs_go_csv_record(list, p, &fields, &bad))) {
+	case CS_GO_CSV_OK:
+		break;
+	case CS_GO_CSV_NOMEM:
+		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
+	case CS_GO_CSV_NO_RECORD:
+		return cs_diag_set(d, EINVAL, 0, 0, NULL,
+				   "line breaks alone: the kubelet's flag reads no CSV record "
+				   "in it (EOF) and the kubelet does not start");
+	default:
+		cs_diag_set(
+		    d, EINVAL, 0, 0, NULL,
+		    e == CS_GO_CSV_BARE_QUOTE
+			? "a '\"' in a field not quoted whole (bare \" in non-quoted-field): "
+			  "the kubelet's flag is CSV and the kubelet does not start"
+			: "a '\"' that neither ends its quoted field nor doubles, or a quote "
+			  "not closed (extraneous or missing \" in quoted-field): the "
+			  "kubelet's flag is CSV and the kubelet does not start");
+		return fields || bad > 1 || strchr(list, ',')
+			   ? cs_diag_context(d, EINVAL, "item %zu", bad)
+			   : -EINVAL;
+	}
+	for (size_t item = 1; item <= fields; item++) {
 		if (n == CS_KUBELET_UNSAFE_SYSCTLS_MAX)
 			return cs_diag_set(d, E2BIG, 0, 0, NULL,
 					   "more than %d patterns (the most capscope keeps)",
 					   CS_KUBELET_UNSAFE_SYSCTLS_MAX);
-		if (comma)
-			*comma = '\0';
 		/* which item of a list: "a,,b" or a trailing comma said only
 		 * "'' is not a sysctl name" (twenty-sixth pass, part A) */
 		if (cs_kubelet_unsafe_sysctl_check(p, d) < 0)
-			return comma || item > 1 ? cs_diag_context(d, EINVAL, "item %zu", item)
-						 : -EINVAL;
+			return fields > 1 ? cs_diag_context(d, EINVAL, "item %zu", item) : -EINVAL;
 		u->v[n++] = p;
-		if (!comma)
-			break;
-		p = comma + 1;
+		p += strlen(p) + 1;
 	}
 	u->n = n;
 	return 0;

@@ -118,8 +118,13 @@ int ydoc_check_tabs(const char *text, size_t len, struct cs_diag *d)
 
 	if (!memchr(text, '\t', len))
 		return 0;
-	/* quiet: its errors are the reader's to say */
-	if (!(fyp = ydoc_quiet_parser(&fd, false, false)))
+	/* quiet: its errors are the reader's to say. Collected, not "shown":
+	 * libfyaml 0.7.12 shows an error (fy_diag_vreport when not collecting)
+	 * by walking its token's source lines even with no output, and a flow
+	 * scalar's error among fed pieces walks past them (SEGV in
+	 * fy_diag_error_atom_display; session 27 part B, libFuzzer, corpus
+	 * ydoc-tabs/flow-scalar-diag). The reader collects its own likewise. */
+	if (!(fyp = ydoc_quiet_parser(&fd, false, true)))
 		return -ENOMEM;
 	/* libfyaml skips a byte order mark and counts no column for it */
 	h = (struct ydoc_held){

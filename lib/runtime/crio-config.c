@@ -22,6 +22,7 @@
 #include "capscope/proc.h"
 #include "../internal/crio-schema.h"
 #include "../internal/crio-startup.h"
+#include "../internal/sysctl-here.h"
 #include "../internal/toml.h"
 #include "../internal/util.h"
 
@@ -119,6 +120,50 @@ static int merged_runtime(const struct cs_toml_value *root, struct cs_toml_value
 }
 
 /*
+ * CRI-O's Sysctl.Validate (pkg/config/sysctl.go): 'N' for a key it takes
+ * as the network namespace's (skipped with hostNetwork), 'I' as the IPC
+ * namespace's (skipped with hostIPC), 0 for one it skips always ("not
+ * whitelisted"): the key as written, no '/' spelling.
+ */
+static char crio_sysctl_ns(const char *key, size_t kl)
+{
+	static const char *const ipc[] = {"kernel.shm", "kernel.msg", "fs.mqueue."};
+
+	if (kl == strlen("kernel.sem") && !memcmp(key, "kernel.sem", kl))
+		return 'I';
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+		if (kl >= strlen(ipc[i]) && !memcmp(key, ipc[i], strlen(ipc[i])))
+			return 'I';
+	return kl >= 4 && !memcmp(key, "net.", 4) ? 'N' : 0;
+}
+
+/*
+ * The first key of each namespace that Validate takes and this kernel does
+ * not have, into absent[0] (net) or absent[1] (IPC). pinns writes every
+ * default CRI-O keeps (pinns/src/sysctl.c: "failed to open /proc/sys/%s",
+ * and pinns exits): the sandbox is not made, for every pod. Session 27
+ * part B: such an entry was not read, and every pod ran.
+ */
+static void absent_key(char (*absent)[128], const char *key, size_t kl)
+{
+	char name[4096];
+	char ns = crio_sysctl_ns(key, kl);
+	char *slot;
+
+	if (!ns || kl >= sizeof(name))
+		return;
+	slot = absent[ns == 'N' ? 0 : 1];
+	if (slot[0])
+		return;
+	memcpy(name, key, kl);
+	name[kl] = '\0';
+	if (cs_sysctl_here(name) != 0)
+		return;
+	if ((size_t)snprintf(slot, 128, "%s", name) >= 128)
+		cs_mark_cut(slot, 128);
+}
+
+/*
  * default_sysctls: CRI-O sets them in every container (a pod's own sysctl of
  * the same name wins; net.* ones not with hostNetwork), so
  * net.ipv4.ip_unprivileged_port_start=0 there lets any process bind port
@@ -142,6 +187,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 	struct cs_crio_value_check *bad = &c->startup.default_sysctls;
 	const struct cs_toml_value *v;
 	char val[2][sizeof(c->unpriv_port_start)] = {"", ""};
+	char absent[2][sizeof(c->sysctl_absent[0])] = {"", ""};
 	bool set[2] = {false, false};
 	int r;
 
@@ -175,6 +221,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 			continue;
 		}
 		kl = (size_t)(eq - it->s);
+		absent_key(absent, it->s, kl);
 		for (size_t k = 0; k < 2; k++) {
 			if (kl != strlen(keys[k]) || memcmp(it->s, keys[k], kl))
 				continue;
@@ -191,6 +238,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 		snprintf(vals[k], sizeof(c->unpriv_port_start), "%s", val[k]);
 	c->unpriv_port_start_set = set[0];
 	c->local_port_range_set = set[1];
+	memcpy(c->sysctl_absent, absent, sizeof(absent));
 	cs_clip(c->sysctls_from, sizeof(c->sysctls_from), name);
 	return 0;
 }

@@ -65,6 +65,32 @@ pod net.core.somaxconn
 is "$(err --allowed-unsafe-sysctls '')" SysctlForbidden "--allowed-unsafe-sysctls '': no pattern, the pod still rejected"
 is "$(err --allowed-unsafe-sysctls '' --allowed-unsafe-sysctls 'net.core.*')" null "... and 'net.core.*' after it admits it"
 
+# Session 27, part B: the flag's value is one CSV record as Go's
+# encoding/csv reads it (pflag's readAsCSV: Read once): a quoted field is
+# the name inside it, '""' a quote, a ',' inside quotes no separator, the
+# lines after the record's never read, empty lines before it skipped; a
+# bare or stray quote, or line breaks alone, stop the kubelet. Fields were
+# cut at each ',' as written: the first three below were refused and the
+# line break's second line read.
+pod net.core.somaxconn
+for a in '"net.core.somaxconn"' 'kernel.sem,"net.core.*"' $'net.core.somaxconn\nvm.swappiness' \
+  $'\n\nnet.core.somaxconn' $'net.core.somaxconn\r\n' $'net.core.somaxconn\r'; do
+  is "$(err --allowed-unsafe-sysctls "$a")" null "CSV $(printf '%q' "$a") admits it"
+done
+for a in '"net.core.somaxconn",' '"net.core.a,b"' 'net.core."x"' '"net.core.x"y' '"net.core.x' \
+  '"net.core.x""y"' $'\n' $'\r\n\n' $'"net.core.x\n"'; do
+  out=$("$CAPSCOPE" explain pod --allowed-unsafe-sysctls "$a" p.yaml 2>&1 >/dev/null)
+  is "$?:$(wc -l <<<"$out")" "2:2" "CSV $(printf '%q' "$a") refused: exit 2, one error and the help line"
+done
+like "$("$CAPSCOPE" explain pod --allowed-unsafe-sysctls 'net.core.x,net."y"' p.yaml 2>&1 | head -1)" \
+  "^capscope explain pod: --allowed-unsafe-sysctls: item 2: a '\"' in a field not quoted whole \(bare \" in non-quoted-field\): the kubelet's flag is CSV and the kubelet does not start\$" \
+  "a bare quote: named with Go's words and the item"
+like "$("$CAPSCOPE" explain pod --allowed-unsafe-sysctls $'\n' p.yaml 2>&1 | head -1)" \
+  "line breaks alone: the kubelet's flag reads no CSV record in it \\(EOF\\)" "line breaks alone: said so"
+is "$("$CAPSCOPE" explain pod --allowed-unsafe-sysctls $'"net.core.\e[31m"' p.yaml 2>&1 | head -1)" \
+  "capscope explain pod: --allowed-unsafe-sysctls: 'net.core.\\x1b[31m' is not a sysctl name or NAME* pattern (at most 253 characters; [a-z0-9]([-_a-z0-9]*[a-z0-9])? between '.' or '/')" \
+  "a quoted field's escape byte: shown escaped"
+
 # lint and the webhook model the same kubelet, its flag given the same way
 printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' \
   '    sysctls: [{name: net.core.somaxconn, value: "1024"}]' '  containers:' '  - name: c' \

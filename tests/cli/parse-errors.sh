@@ -316,4 +316,13 @@ one_line "anchor name" "^capscope lint: anchor\.yaml:4:10: YAML: an anchor or al
 pod 'runAsUser: 0' | sed 's/^metadata: {name: x}/metadata: {name: x, ~: y}/' >nullkey.yaml
 one_line "null key" "^capscope explain pod: nullkey\.yaml:3:21: YAML: a null key" \
   "$CAPSCOPE" explain pod nullkey.yaml
+# Session 27, part B (libFuzzer, fuzz-ydoc-tabs): nested flow collections,
+# tabs and a single-quoted scalar never closed; libfyaml 0.7.12 showing
+# that error while the tab check scanned (not collecting it) read past its
+# input: SEGV in fy_diag_error_atom_display, for lint and explain pod
+cp "$CAPSCOPE_TOP/tests/fuzz/corpus/ydoc-tabs/flow-scalar-diag" flow.yaml
+one_line "an unclosed quote among flow collections and tabs" \
+  "^capscope lint: flow\.yaml:1:238: YAML: single-quoted scalar without closing quote\$" "$CAPSCOPE" lint flow.yaml
+"$CAPSCOPE" explain pod flow.yaml >/dev/null 2>&1
+is "$?" 2 "... explain pod: exit 2, no crash"
 done_testing

@@ -2,7 +2,8 @@
 /*
  * Fuzz the UTF-8 and width rules (lib/utf8.c, lib/text-width.c) and the
  * JSON writer's escaped twin (lib/json.c), differentially:
- *  - cs_utf8_valid takes exactly what glibc's mbrtowc takes in C.UTF-8;
+ *  - cs_utf8_valid takes exactly what glibc's mbrtowc takes in C.UTF-8,
+ *    up to U+10FFFF;
  *  - cs_text_width is the sum of cs_cp_width, which is glibc's wcwidth for
  *    every character it knows (a control or a byte that is no UTF-8: 0, 1);
  *  - cs_text_cut cuts on a character, within its bound;
@@ -32,7 +33,12 @@ static bool glibc_valid(const char *s, size_t n)
 		wchar_t wc;
 		size_t k = mbrtowc(&wc, s + i, n - i, &st);
 
-		if (k == (size_t)-1 || k == (size_t)-2)
+		/* glibc (2.36's C.UTF-8) still decodes the old 31-bit forms:
+		 * F4 90 80 80 is U+110000, F5 to FD lead 4- to 6-byte ones; RFC
+		 * 3629 (and Go, and JSON) end at U+10FFFF, as cs_utf8_valid does.
+		 * Session 27 part B: the target aborted on this reading, not on
+		 * capscope's. */
+		if (k == (size_t)-1 || k == (size_t)-2 || (uint32_t)wc > 0x10FFFF)
 			return false;
 		i += k ? k : 1; /* a NUL is one byte */
 	}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Whether this kernel has a sysctl. The runtimes write a pod's sysctls by
+ * opening /proc/sys/NAME (every '.' a '/'): runc in its init, CRI-O's pinns
+ * when it makes the sandbox's namespaces; a name the kernel does not have
+ * fails there and no container of the pod starts. capscope takes this
+ * kernel as the node's, as it does for cap_last_cap.
+ */
+#ifndef CAPSCOPE_INTERNAL_SYSCTL_HERE_H
+#define CAPSCOPE_INTERNAL_SYSCTL_HERE_H
+
+/*
+ * 1: /proc/sys holds name as a file; 0: it does not (no such file, or a
+ * directory: the runtimes' open for writing fails on both); -1: cannot
+ * tell (no /proc/sys here, or a name under an interface's own directory,
+ * net.ipv4.conf.eth0.*, whose interface is the pod's, not this host's).
+ */
+int cs_sysctl_here(const char *name);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Whether this kernel has a sysctl (see internal/sysctl-here.h). */
+#include <stdbool.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal/sysctl-here.h"
+
+/*
+ * The per-interface directories: a name under one of them
+ * (net.ipv4.conf.eth0.rp_filter) is there when the pod's network namespace
+ * has the interface, which this host's need not have ("all" and "default"
+ * are in every namespace).
+ */
+static bool per_interface(const char *path)
+{
+	static const char *const dirs[] = {"net/ipv4/conf/", "net/ipv6/conf/", "net/ipv4/neigh/",
+					   "net/ipv6/neigh/"};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+
+		if (!strncmp(path, dirs[i], n))
+			return strncmp(path + n, "all/", 4) && strncmp(path + n, "default/", 8);
+	}
+	return false;
+}
+
+int cs_sysctl_here(const char *name)
+{
+	static const char root[] = "/proc/sys/";
+	char path[4096];
+	size_t len = strlen(name);
+	struct stat st;
+
+	/* without a /proc/sys to look in, nothing can be told */
+	if (stat("/proc/sys/kernel", &st) < 0 || !S_ISDIR(st.st_mode))
+		return -1;
+	/* longer than any path the kernel opens: it has no such sysctl */
+	if (len >= sizeof(path) - sizeof(root))
+		return 0;
+	memcpy(path, root, sizeof(root) - 1);
+	/* runc's and pinns' one conversion: every '.' a '/' (so no ".." is left) */
+	for (size_t i = 0; i <= len; i++)
+		path[sizeof(root) - 1 + i] = name[i] == '.' ? '/' : name[i];
+	if (per_interface(path + sizeof(root) - 1))
+		return -1;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
