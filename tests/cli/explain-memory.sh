@@ -7,8 +7,8 @@
 # 12 KB). RSS does not depend on the machine's load. Not under a sanitizer:
 # its shadow memory is the point of it.
 . "$(dirname "$0")/../lib/tap.sh"
-[ -x /usr/bin/time ] || skip_all "needs GNU time (/usr/bin/time)"
-grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+. "$(dirname "$0")/../lib/rss.sh"
+rss_needs
 tap_tmpdir
 
 . "$(dirname "$0")/../lib/pods.sh"

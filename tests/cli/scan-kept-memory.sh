@@ -8,10 +8,8 @@
 # The maximum RSS (GNU time %M) does not depend on the machine's load; not
 # under a sanitizer, whose RSS it is.
 . "$(dirname "$0")/../lib/tap.sh"
-[ -x /usr/bin/time ] || skip_all "needs GNU time (/usr/bin/time)"
-command -v python3 >/dev/null || skip_all "needs python3"
-command -v jq >/dev/null || skip_all "needs jq"
-grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+. "$(dirname "$0")/../lib/rss.sh"
+rss_needs python3 jq
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY' || skip_all "python3 failed"

@@ -7,9 +7,8 @@
 # YAML says (Python's yaml the oracle, when it is there). Counted as bytes
 # (GNU time's maximum RSS), never timed; not under a sanitizer.
 . "$(dirname "$0")/../lib/tap.sh"
-[ -x /usr/bin/time ] || skip_all "needs GNU time (/usr/bin/time)"
-command -v python3 >/dev/null || skip_all "needs python3"
-grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+. "$(dirname "$0")/../lib/rss.sh"
+rss_needs python3
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY'

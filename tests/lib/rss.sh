@@ -3,6 +3,17 @@
 # resident set in KB; under a sanitizer the shadow memory makes it
 # meaningless, so the check is skipped there, never loosened.
 
+# rss_needs [TOOL...]: skip the whole test without GNU time, without one of
+# the TOOLs, or in a sanitizer's build (its RSS is the shadow memory's).
+rss_needs() {
+  [ -x /usr/bin/time ] || skip_all "needs GNU time (/usr/bin/time)"
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null || skip_all "needs $t"
+  done
+  grep -q __asan_init "$CAPSCOPE" 2>/dev/null && skip_all "an ASan build: RSS is the sanitizer's"
+}
+
 # with_rss CMD...: run CMD (stdin/stdout/stderr as the caller redirects
 # them), its peak RSS left in ./rss when GNU time is there; exit status CMD's.
 with_rss() {
