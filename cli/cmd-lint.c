@@ -175,6 +175,18 @@ static int lint(int argc, char **argv, struct args *a, struct cs_lint_opts *o)
 		cs_warn_unknown_field(CMD, r.unknown[i].file, r.unknown[i].line,
 				      r.unknown[i].column, r.unknown[i].field, r.unknown[i].object);
 	cs_warn_unknown_more(CMD, r.n_unknown, r.n_unknown_total);
+	/* Twenty-seventh pass, part H: a --use name that is no SCC of the
+	 * set nor of any linted file granted nothing, without a word (a typo
+	 * of anyuid read every pod as refused); known only now, since each
+	 * file's SCCs count. A usage error, as in explain pod and serve. */
+	for (size_t i = 0; rc == 0 && i < a->n_uses; i++)
+		if (!(r.uses_in_files >> i & 1) &&
+		    cs_scc_set_unknown_use(o->scc_set, &a->uses[i], 1, NULL))
+			rc = cs_usage_err(
+			    CMD,
+			    "--use %s: no SCC of that name was given (--scc, --openshift "
+			    "or a linted file with SCCs)",
+			    a->uses[i]);
 	cs_lint_report_sort(&r);
 	if (rc == 0 && (werr = cs_lint_write(stdout, &r, a->fmt, cs_version())) < 0)
 		rc = cs_finish_stdout_err(CMD, CS_EXIT_ERROR, werr); /* names the write error */
@@ -218,6 +230,8 @@ int cmd_lint(int argc, char **argv)
 	if (cs_scc_set_load(&sc, a.openshift, a.sccs, a.n_sccs, a.uses, a.n_uses, &d) < 0)
 		rc = cs_diag_err(CMD, "--scc", &d);
 	o.explain.n_granted = sc.n_granted;
+	o.uses = a.uses;
+	o.n_uses = a.n_uses;
 	cs_warn_unknown_fields(CMD, &sc.sm);
 	if (rc == 0)
 		rc = lint(argc, argv, &a, &o);

@@ -15,6 +15,7 @@
 #ifndef CAPSCOPE_LINT_H
 #define CAPSCOPE_LINT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -132,6 +133,9 @@ struct cs_lint_report {
 		unsigned line, column;
 	} * unknown;
 	size_t n_unknown, n_unknown_total;
+	/* Bit i: cs_lint_opts.uses[i] names an SCC of a linted file (the
+	 * caller then knows each --use name against every file's SCCs). */
+	uint64_t uses_in_files;
 };
 
 CS_EXPORT void cs_lint_report_free(struct cs_lint_report *r);
@@ -151,6 +155,10 @@ struct cs_lint_opts {
 	/* a key that is not a field in Kubernetes 1.32: refused (strict, 0) or
 	 * read as absent and listed in the report's unknown (warn) */
 	enum cs_k8s_validate validate;
+	/* The names granted by --use (at most 64): each one an SCC of a
+	 * linted file sets its bit in the report's uses_in_files. */
+	const char *const *uses;
+	size_t n_uses;
 };
 
 /* Lint one pod (object) of a manifest, appending to r. 0 or -ENOMEM. */

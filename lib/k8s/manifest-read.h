@@ -203,6 +203,9 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 /* An SCC's allowedUnsafeSysctls and forbiddenSysctls, read and validated as
  * the API server validates them (manifest-scc-sysctls.c). */
 int mf_get_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s);
+/* An SCC's metadata as ValidateObjectMeta checks it (labels, annotations,
+ * generateName); *generated: a generateName was given. */
+int mf_check_scc_meta(struct mf_ctx *c, struct ydoc_node *meta, bool *generated);
 /* The API server's rules between an SCC's fields (capabilities, privilege
  * escalation, volumes, flex volumes) and the types of the fields it does
  * not model (users, groups), on the SCC as read (manifest-scc-valid.c). */

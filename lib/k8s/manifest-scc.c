@@ -154,7 +154,7 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 	struct cs_scc *s;
 	struct ydoc_node *meta, *sel;
 	struct cs_opt_bool b;
-	bool vols_given = false;
+	bool vols_given = false, generated;
 	int r;
 
 	if (m->n_sccs == m->cap_sccs) {
@@ -176,6 +176,17 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 		return r;
 	if (meta && (r = mf_get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
 		return r;
+	if ((r = mf_check_scc_meta(c, meta, &generated)) < 0)
+		return r;
+	/* With generateName alone the server names the SCC itself, five
+	 * random characters after the prefix: its place among SCCs of equal
+	 * priority and score, and the name --use and the pod's
+	 * openshift.io/required-scc give, cannot be known. */
+	if (!s->name && generated)
+		return mf_errf(c, ydoc_get(meta, "generateName"), EINVAL, "metadata.name",
+			       "SecurityContextConstraints has generateName and no name: the API "
+			       "server names it at random (the prefix and five characters), which "
+			       "capscope cannot predict; give metadata.name");
 	if (!s->name)
 		return mf_errf(c, root, EINVAL, "metadata.name",
 			       "SecurityContextConstraints has no name");

@@ -73,6 +73,12 @@ int cs_lint_buffer(const char *buf, size_t len, const char *name, const struct c
 	r->n_files++;
 	if ((ret = cs_k8s_parse(&m, buf, len, name, d)) < 0 || (ret = keep_unknown(r, &m)) < 0)
 		goto out;
+	/* Named once the SCCs of every file are known: a --use name no SCC
+	 * has is a usage error (cmd-lint.c), as in explain pod. */
+	for (size_t i = 0; i < o->n_uses && i < 64; i++)
+		for (size_t k = 0; k < m.n_sccs; k++)
+			if (!strcmp(m.sccs[k].name, o->uses[i]))
+				r->uses_in_files |= UINT64_C(1) << i;
 	if (o->explain.use_scc && o->scc_set) {
 		size_t n = 0;
 
