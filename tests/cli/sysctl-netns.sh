@@ -59,6 +59,10 @@ if setpriv --reuid 1000 --regid 1000 --clear-groups unshare -U -n true 2>/dev/nu
 else
   for i in 1 2 3; do skip "uid 1000 cannot make a user namespace here"; done
 fi
+# root in a user namespace not the initial: its network namespace is that
+# one's, hiding as much
+pod "$hidden" 1
+is "$(started unshare -U -r)" true "root of a new user namespace: $hidden: cannot tell, starts"
 # no namespace to make: in a user namespace with no capability and no
 # user namespace left to make
 none=(unshare -U -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces &&
