@@ -62,7 +62,14 @@ static void serve(int fd)
 		if (n < 0)
 			continue;
 		path[n] = '\0';
-		word = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? '1' : '0';
+		/* runc and pinns open it for writing: a file this root may
+		 * not write (net.core.rmem_max is read-only outside the
+		 * initial namespace) fails there too, with EACCES; the
+		 * sysctl's own permission hook decides, not the mode stat
+		 * shows */
+		word = stat(path, &st) < 0 || !S_ISREG(st.st_mode) ? '0'
+		       : access(path, W_OK) == 0		   ? '1'
+								   : 'w';
 		if (send(fd, &word, 1, MSG_NOSIGNAL) != 1)
 			break;
 	}
@@ -147,10 +154,11 @@ int cs_sysctl_fresh_ns(const char *path)
 		start();
 	if (fresh_kind != FRESH_NONE && send(fresh_fd, path, len, MSG_NOSIGNAL) == (ssize_t)len &&
 	    recv_one(fresh_fd, &word) == 1) {
-		r = word == '1';
+		r = word == '1' ? 1 : word == 'w' ? 2 : 0;
 		/* a user namespace's network namespace hides some tables that
-		 * one made by root (runc's) has: only "there" is sure */
-		if (!r && fresh_kind == FRESH_USER)
+		 * one made by root (runc's) has, and its root is not the
+		 * initial one's: only "there and writable" is sure */
+		if (r != 1 && fresh_kind == FRESH_USER)
 			r = -1;
 	}
 	pthread_mutex_unlock(&fresh_mu);

@@ -45,6 +45,18 @@ is "$(crio_started "$only")" false "root: CRI-O default $only: pinns fails"
 is "$(crio_started net.core.somaxconn)" true "root: CRI-O default net.core.somaxconn (in every namespace): starts"
 pod net.core.somaxconn 128
 is "$(started)" true "root: net.core.somaxconn: starts"
+# there, but read-only outside the initial namespace: runc's open for
+# writing fails with EACCES
+if [ -f /proc/sys/net/core/rmem_max ] && unshare -n test -f /proc/sys/net/core/rmem_max &&
+  ! unshare -n test -w /proc/sys/net/core/rmem_max; then
+  pod net.core.rmem_max 212992
+  like "$("$CAPSCOPE" explain pod --runtime containerd --allowed-unsafe-sysctls 'net.*' "$T/pod.yaml")" \
+    "runc cannot write the pod's net\\.core\\.rmem_max=212992: open /proc/sys/net/core/rmem_max: permission denied \\(read-only" \
+    "root: net.core.rmem_max, read-only in a new namespace: runc fails, permission denied"
+  is "$(crio_started net.core.rmem_max)" false "root: CRI-O default net.core.rmem_max: pinns fails"
+else
+  for i in 1 2; do skip "net.core.rmem_max is not read-only in a new network namespace here"; done
+fi
 pod net.ipv4.no_such_sysctl 1
 is "$(started)" false "root: net.ipv4.no_such_sysctl: runc fails"
 
