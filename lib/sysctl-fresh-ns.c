@@ -16,6 +16,7 @@
  * when this process's end of the socket closes, at exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -95,16 +96,19 @@ static ssize_t recv_one(int fd, char *word)
  */
 static bool initial_userns(void)
 {
-	char buf[128];
+	char buf[128], extra;
 	unsigned long a, b, c;
-	char extra;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	size_t n;
+	/* open and read, no stdio: a failed allocation must not change the
+	 * answer unsaid */
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
-	if (!f)
+	if (fd < 0)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return false;
 	buf[n] = '\0';
 	return sscanf(buf, "%lu %lu %lu %c", &a, &b, &c, &extra) == 3 && a == 0 && b == 0 &&
 	       c == 4294967295UL;
