@@ -26,6 +26,23 @@ static bool per_interface(const char *path)
 	return false;
 }
 
+/*
+ * The names runc and pinns write inside the pod's own network or IPC
+ * namespace, which a new one need not have as this process's has them (62
+ * net.* of one kernel are the initial namespace's only): runc's "N" and
+ * "I" kinds (the kubelet's IPC prefixes, fs.mqueue.*).
+ */
+static bool fresh_ns(const char *path)
+{
+	static const char *const dirs[] = {"net/", "kernel/shm", "kernel/msg", "kernel/sem",
+					   "fs/mqueue/"};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			return true;
+	return false;
+}
+
 int cs_sysctl_here(const char *name)
 {
 	static const char root[] = "/proc/sys/";
@@ -45,5 +62,9 @@ int cs_sysctl_here(const char *name)
 		path[sizeof(root) - 1 + i] = name[i] == '.' ? '/' : name[i];
 	if (per_interface(path + sizeof(root) - 1))
 		return -1;
+	/* not this process's namespace, which may be the initial one or a
+	 * container's (hiding tables): a new one's answer, or none */
+	if (fresh_ns(path + sizeof(root) - 1))
+		return cs_sysctl_fresh_ns(path);
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }

@@ -22,15 +22,21 @@
 #include "pod-internal.h"
 #include "strf.h"
 
-#define RUNC_ABSENT                                                                                \
-	"runc cannot write the pod's %s=%s: open /proc/sys/%s: no such file or directory (this "   \
-	"kernel has no such sysctl)"
+#define RUNC_ABSENT "runc cannot write the pod's %s=%s: open /proc/sys/%s: %s)"
 #define RUNC_UNNAMESPACED                                                                          \
 	"runc cannot write the pod's %s=%s: sysctl \"%s\" is not in a separate kernel namespace "  \
 	"(runc's config check; the kubelet's IPC prefix took it)"
 #define PINNS_ABSENT                                                                               \
-	"CRI-O's pinns cannot write %s %s: failed to open /proc/sys/%s: no such file or "          \
-	"directory (this kernel has no such sysctl; the pod's sandbox is not made)"
+	"CRI-O's pinns cannot write %s %s: failed to open /proc/sys/%s: %s; the pod's sandbox is " \
+	"not made)"
+
+/* why the open fails, by cs_sysctl_here's answer (0 or 2) */
+static const char *open_error(int here)
+{
+	return here == 2 ? "permission denied (read-only in a namespace not the host's, as the "
+			   "pod's is"
+			 : "no such file or directory (this kernel has no such sysctl";
+}
 
 /* name with every '.' a '/', as runc and pinns open it, into buf */
 static const char *as_path(char *buf, size_t size, const char *name)
@@ -57,6 +63,8 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 	for (size_t i = 0; i < pod->n_sysctls; i++) {
 		const char *n = pod->sysctls[i].name, *v = pod->sysctls[i].value;
 		char dots[256], kind;
+		const char *why;
+		int here;
 
 		/* runc's config check first, before its init writes anything:
 		 * kernel.shm* and kernel.msg* pass the kubelet (an IPC prefix),
@@ -73,21 +81,24 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 					   cs_word_clip(word[2], room, dots));
 			return *refused ? 1 : -ENOMEM;
 		}
-		if (cs_sysctl_here(n) != 0)
+		/* absent (0), or there and not to be written (2): both fail */
+		here = cs_sysctl_here(n);
+		if (here == 1 || here < 0)
 			continue;
+		why = open_error(here);
 		if (crio) {
 			room = cs_step_word_room(
-			    (size_t)snprintf(NULL, 0, PINNS_ABSENT, "the pod's", "", ""), 2);
-			*refused =
-			    cs_strf(PINNS_ABSENT, "the pod's", cs_word_clip(word[0], room, n),
-				    cs_word_clip(word[1], room, as_path(path, sizeof(path), n)));
+			    (size_t)snprintf(NULL, 0, PINNS_ABSENT, "the pod's", "", "", why), 2);
+			*refused = cs_strf(
+			    PINNS_ABSENT, "the pod's", cs_word_clip(word[0], room, n),
+			    cs_word_clip(word[1], room, as_path(path, sizeof(path), n)), why);
 		} else {
-			room = cs_step_word_room((size_t)snprintf(NULL, 0, RUNC_ABSENT, "", "", ""),
-						 3);
-			*refused =
-			    cs_strf(RUNC_ABSENT, cs_word_clip(word[0], room, n),
-				    cs_word_clip(word[1], room, v),
-				    cs_word_clip(word[2], room, as_path(path, sizeof(path), n)));
+			room = cs_step_word_room(
+			    (size_t)snprintf(NULL, 0, RUNC_ABSENT, "", "", "", why), 3);
+			*refused = cs_strf(
+			    RUNC_ABSENT, cs_word_clip(word[0], room, n),
+			    cs_word_clip(word[1], room, v),
+			    cs_word_clip(word[2], room, as_path(path, sizeof(path), n)), why);
 		}
 		return *refused ? 1 : -ENOMEM;
 	}
@@ -95,15 +106,18 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 		return 0;
 	/* CRI-O skips a default of the namespace the pod shares with the host */
 	for (size_t k = 0; k < 2; k++) {
-		const char *n = c->sysctl_absent[k];
+		const char *n = c->sysctl_absent[k], *why;
 
 		if (!n[0] || (k == 0 && pod->host_network) || (k == 1 && pod->host_ipc))
 			continue;
+		/* the reader kept it for a 0 or a 2; ask again which */
+		why = open_error(cs_sysctl_here(n));
 		room = cs_step_word_room(
-		    (size_t)snprintf(NULL, 0, PINNS_ABSENT, "CRI-O's default_sysctls", "", ""), 2);
+		    (size_t)snprintf(NULL, 0, PINNS_ABSENT, "CRI-O's default_sysctls", "", "", why),
+		    2);
 		*refused =
 		    cs_strf(PINNS_ABSENT, "CRI-O's default_sysctls", cs_word_clip(word[0], room, n),
-			    cs_word_clip(word[1], room, as_path(path, sizeof(path), n)));
+			    cs_word_clip(word[1], room, as_path(path, sizeof(path), n)), why);
 		return *refused ? 1 : -ENOMEM;
 	}
 	return 0;

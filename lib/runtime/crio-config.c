@@ -149,6 +149,7 @@ static void absent_key(char (*absent)[128], const char *key, size_t kl)
 	char name[4096];
 	char ns = crio_sysctl_ns(key, kl);
 	char *slot;
+	int here;
 
 	if (!ns || kl >= sizeof(name))
 		return;
@@ -157,7 +158,9 @@ static void absent_key(char (*absent)[128], const char *key, size_t kl)
 		return;
 	memcpy(name, key, kl);
 	name[kl] = '\0';
-	if (cs_sysctl_here(name) != 0)
+	/* absent (0), or there and not to be written (2): pinns fails on both */
+	here = cs_sysctl_here(name);
+	if (here == 1 || here < 0)
 		return;
 	if ((size_t)snprintf(slot, 128, "%s", name) >= 128)
 		cs_mark_cut(slot, 128);

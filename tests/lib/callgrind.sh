@@ -4,9 +4,11 @@
 
 # callgrind_ir ARGS...: the instructions of `$CAPSCOPE_DYN ARGS...` under
 # callgrind (its output discarded), or nothing if valgrind said no count.
+# Only the first process valgrind names, capscope's: a child it forks (the
+# sysctl probe in a new network namespace) says its own count at its end.
 callgrind_ir() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "${CAPSCOPE_DYN:-$CAPSCOPE}" "$@" 2>&1 >/dev/null |
-    sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+    awk '/^==[0-9]+==/ && !p { p = $1 } $1 == p && /Collected :/ { print $NF }'
 }
 
 # callgrind_within A B RATIO: 0 when B <= RATIO x A (a missing count fails).
