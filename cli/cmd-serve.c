@@ -125,10 +125,11 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 			return cs_diag_err(CMD, "--crio-config", &d);
 		m->crio_loaded = true;
 		return 0;
-	case 'A':
-		return cs_kubelet_unsafe_sysctls_add(&m->unsafe, arg, &d) < 0
-			   ? cs_usage_err(CMD, "--allowed-unsafe-sysctls: %s", d.message)
-			   : 0;
+	case 'A': {
+		int rc = cs_kubelet_unsafe_sysctls_add(&m->unsafe, arg, &d);
+
+		return rc < 0 ? cs_opt_value_err(CMD, "--allowed-unsafe-sysctls", rc, &d) : 0;
+	}
 	}
 	return -1;
 }
