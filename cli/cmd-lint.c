@@ -109,8 +109,8 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 		o->explain.runtime = t->rt;
 		return 0;
 	case 'A':
-		if (cs_kubelet_unsafe_sysctls_add(&a->unsafe, optarg, &d) < 0)
-			return cs_usage_err(CMD, "--allowed-unsafe-sysctls: %s", d.message);
+		if (cs_unsafe_sysctls_opt(CMD, &a->unsafe, optarg))
+			return CS_EXIT_ERROR;
 		o->explain.unsafe_sysctls = a->unsafe.v;
 		o->explain.n_unsafe_sysctls = a->unsafe.n;
 		return 0;

@@ -126,9 +126,7 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 		m->crio_loaded = true;
 		return 0;
 	case 'A':
-		return cs_kubelet_unsafe_sysctls_add(&m->unsafe, arg, &d) < 0
-			   ? cs_usage_err(CMD, "--allowed-unsafe-sysctls: %s", d.message)
-			   : 0;
+		return cs_unsafe_sysctls_opt(CMD, &m->unsafe, arg);
 	}
 	return -1;
 }
