@@ -12,6 +12,7 @@
 
 #include "capscope/version.h"
 #include "commands.h"
+#include "internal/archive-live.h"
 #include "output.h"
 
 /*
@@ -132,14 +133,22 @@ static void usage(FILE *f)
  * finding" for explain pod --image, over no report. capscope's commands
  * return from main; an exit() from anywhere else is an error here: the
  * output buffered so far is dropped (_exit flushes nothing) and the status
- * is 2, with the library's own line on stderr.
+ * is 2, with the library's own line on stderr. With a reader of
+ * libarchive's alive, that line ("Fatal Internal Error in libarchive: Out
+ * of memory") was the only one, not capscope's: the command's own line
+ * follows it (twenty-seventh pass, part G).
  */
 static bool main_returned;
+static const char *running; /* the command, from the table */
 
 static void exit_not_ours(void)
 {
-	if (!main_returned)
-		_exit(CS_EXIT_ERROR);
+	if (main_returned)
+		return;
+	if (cs_archive_reading())
+		cs_err(running, "out of memory: libarchive ended the process (its line above); "
+				"no answer given");
+	_exit(CS_EXIT_ERROR);
 }
 
 static int dispatch(int argc, char **argv);
@@ -201,6 +210,7 @@ static int dispatch(int argc, char **argv)
 			if (commands[i].dynamic)
 				return run_dynamic_twin(argv);
 #endif
+			running = commands[i].name;
 			return commands[i].main(argc - 1, argv + 1);
 		}
 	return cs_usage_err(NULL, "unknown command '%s'", argv[1]);

@@ -26,6 +26,7 @@
 #include "capscope/scc.h"
 #include "capscope/scc-load.h"
 #include "capscope/userns.h"
+#include "commands.h"
 #include "explain-pod.h"
 #include "explain.h"
 #include "html-guard.h"
@@ -239,11 +240,8 @@ static int parse_option(int c, struct state *s, struct args *a)
 			    optarg);
 		a->uid_range = true;
 		return 0;
-	case 'A': {
-		int rc = cs_kubelet_unsafe_sysctls_add(&s->unsafe, optarg, &d);
-
-		return rc < 0 ? cs_opt_value_err(CMD, "--allowed-unsafe-sysctls", rc, &d) : 0;
-	}
+	case 'A':
+		return cs_unsafe_sysctls_opt(CMD, &s->unsafe, optarg);
 	case 'B':
 		return cs_userns_base_parse(optarg, &s->userns_base, &d) < 0
 			   ? cs_usage_err(CMD, "--userns-base: %s", d.message)

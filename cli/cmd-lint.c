@@ -108,15 +108,12 @@ static int parse_option(int c, struct args *a, struct cs_lint_opts *o, struct cs
 			return cs_usage_err(CMD, "%s", d.message);
 		o->explain.runtime = t->rt;
 		return 0;
-	case 'A': {
-		int rc = cs_kubelet_unsafe_sysctls_add(&a->unsafe, optarg, &d);
-
-		if (rc < 0)
-			return cs_opt_value_err(CMD, "--allowed-unsafe-sysctls", rc, &d);
+	case 'A':
+		if (cs_unsafe_sysctls_opt(CMD, &a->unsafe, optarg))
+			return CS_EXIT_ERROR;
 		o->explain.unsafe_sysctls = a->unsafe.v;
 		o->explain.n_unsafe_sysctls = a->unsafe.n;
 		return 0;
-	}
 	}
 	return -1;
 }

@@ -125,11 +125,8 @@ static int model_opt(struct serve_server *sv, int c, const char *arg)
 			return cs_diag_err(CMD, "--crio-config", &d);
 		m->crio_loaded = true;
 		return 0;
-	case 'A': {
-		int rc = cs_kubelet_unsafe_sysctls_add(&m->unsafe, arg, &d);
-
-		return rc < 0 ? cs_opt_value_err(CMD, "--allowed-unsafe-sysctls", rc, &d) : 0;
-	}
+	case 'A':
+		return cs_unsafe_sysctls_opt(CMD, &m->unsafe, arg);
 	}
 	return -1;
 }

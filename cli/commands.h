@@ -34,4 +34,9 @@ int cmd_policy(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 
+struct cs_kubelet_unsafe_sysctls;
+/* --allowed-unsafe-sysctls LIST added to u: 0, or the exit status after the
+ * message (cli/unsafe-sysctls-opt.c). */
+int cs_unsafe_sysctls_opt(const char *cmd, struct cs_kubelet_unsafe_sysctls *u, const char *list);
+
 #endif

@@ -178,13 +178,6 @@ int cs_diag_err(const char *cmd, const char *what, const struct cs_diag *d)
 	return cs_err(cmd, "%s", buf);
 }
 
-int cs_opt_value_err(const char *cmd, const char *opt, int rc, const struct cs_diag *d)
-{
-	if (rc == -ENOMEM)
-		return cs_diag_err(cmd, opt, d);
-	return cs_usage_err(cmd, "%s: %s", opt, d->message);
-}
-
 /*
  * Fifteenth pass: `policy` said "no pod or pod template in the input" (no
  * file), and `explain pod` with several files named the first only.

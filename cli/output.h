@@ -51,10 +51,6 @@ int cs_no_pods_err(const char *cmd, char *const *files, int n);
 int cs_usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A diagnostic from the library, prefixed with what was being read. */
 int cs_diag_err(const char *cmd, const char *what, const struct cs_diag *d);
-/* An option's value refused (rc, d from its parser): a usage error naming
- * the option, but out of memory said as itself, without "Try --help":
- * nothing was wrong with the command line. Returns the exit status. */
-int cs_opt_value_err(const char *cmd, const char *opt, int rc, const struct cs_diag *d);
 
 /* Colour only on a terminal and never with NO_COLOR set (no-color.org). */
 bool cs_use_color(FILE *f);

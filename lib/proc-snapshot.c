@@ -93,30 +93,46 @@ static int user_cache_room(struct user_cache *c)
 	return 0;
 }
 
-static char *user_name(struct user_cache *c, uid_t uid)
+static bool short_of(int r);
+
+/*
+ * The name of uid's user into *out (its number when the user database has
+ * none): 0, or -errno. A database that could not be read for want of
+ * descriptors or memory (short_of: fopen of /etc/passwd under EMFILE, NSS's
+ * own) is the process's error, not cached: its number in place of the name
+ * read as a user without one, exit 0 (twenty-seventh pass, part G).
+ */
+static int user_name(struct user_cache *c, uid_t uid, char **out)
 {
 	struct passwd pw, *res = NULL;
 	char buf[1024], num[16];
 	const char *name = num;
 	struct user_entry *slot;
+	int err;
 
+	*out = NULL;
 	if (c->cap && (slot = user_slot(c->e, c->cap, uid))->name)
-		return strdup(slot->name);
+		return (*out = strdup(slot->name)) ? 0 : -ENOMEM;
 	if (user_cache_room(c) < 0)
-		return NULL;
+		return -ENOMEM;
 	snprintf(num, sizeof(num), "%u", (unsigned)uid);
-	if (c->ids)
+	if (c->ids) {
+		errno = 0; /* cs_ids: errno 0 when there is no such user */
 		res = c->ids->pw_uid(uid);
-	else if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0)
+		err = res ? 0 : errno;
+	} else if ((err = getpwuid_r(uid, &pw, buf, sizeof(buf), &res)) != 0) {
 		res = NULL;
+	}
+	if (!res && short_of(-err))
+		return -err;
 	if (res && res->pw_name)
 		name = res->pw_name;
 	slot = user_slot(c->e, c->cap, uid);
 	if (!(slot->name = strdup(name)))
-		return NULL;
+		return -ENOMEM;
 	slot->uid = uid;
 	c->used++;
-	return strdup(slot->name);
+	return (*out = strdup(slot->name)) ? 0 : -ENOMEM;
 }
 
 void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
@@ -250,7 +266,10 @@ static int add_thread(int taskfd, pid_t tid, struct cs_proc_info *v, struct user
 		cs_proc_status_free(&t);
 		return 0;
 	}
-	user = user_name(users, t.uid[1]);
+	if ((rc = user_name(users, t.uid[1], &user)) < 0) {
+		cs_proc_status_free(&t);
+		return rc;
+	}
 	nt = realloc(v->threads, (v->nthreads + 1) * sizeof(*nt));
 	if (nt)
 		v->threads = nt;
@@ -348,10 +367,9 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		return rc;
 	if (cs_proc_seam_after_status)
 		cs_proc_seam_after_status(pid);
-	v->user = user_name(&c->users, v->st.uid[1]);
-	if (!v->user) {
+	if ((rc = user_name(&c->users, v->st.uid[1], &v->user)) < 0) {
 		info_free(v);
-		return -ENOMEM;
+		return rc;
 	}
 	if (v->st.kthread == 1) {
 		/* Kernel threads have no command line, no container and always

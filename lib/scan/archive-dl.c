@@ -8,6 +8,7 @@
 #define CS_ARCHIVE_DL_NO_RENAME
 #include "archive-dl.h"
 #include "capscope/diag.h"
+#include "internal/archive-live.h"
 #include "internal/util.h"
 
 #define CS_ARCHIVE_DEFINE(name) __typeof__(name) *cs_sym_##name;
@@ -53,4 +54,28 @@ int cs_archive_dlopen(struct cs_diag *d)
 	if (load_rc < 0)
 		return cs_diag_set(d, -load_rc, 0, 0, NULL, "cannot load libarchive: %s", load_why);
 	return 0;
+}
+
+/* libarchive's readers alive (more than one for an image's nested layers). */
+static int live;
+
+struct archive *cs_archive_read_new_counted(void)
+{
+	struct archive *a = cs_sym_archive_read_new();
+
+	if (a)
+		__atomic_add_fetch(&live, 1, __ATOMIC_RELAXED);
+	return a;
+}
+
+int cs_archive_read_free_counted(struct archive *a)
+{
+	if (a)
+		__atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
+	return cs_sym_archive_read_free(a);
+}
+
+bool cs_archive_reading(void)
+{
+	return __atomic_load_n(&live, __ATOMIC_RELAXED) > 0;
 }

@@ -67,6 +67,14 @@ struct cs_diag;
  */
 int cs_archive_dlopen(struct cs_diag *d);
 
+/*
+ * archive_read_new and archive_read_free, counting the readers alive, so
+ * that an exit() from inside libarchive can be told (cs_archive_reading,
+ * internal/archive-live.h).
+ */
+struct archive *cs_archive_read_new_counted(void);
+int cs_archive_read_free_counted(struct archive *a);
+
 /* Every call by name goes through the pointer (not in archive-dl.c itself). */
 #ifndef CS_ARCHIVE_DL_NO_RENAME
 #define archive_entry_filetype		  cs_sym_archive_entry_filetype
@@ -89,9 +97,9 @@ int cs_archive_dlopen(struct cs_diag *d);
 #define archive_read_data		  cs_sym_archive_read_data
 #define archive_read_data_block		  cs_sym_archive_read_data_block
 #define archive_read_data_skip		  cs_sym_archive_read_data_skip
-#define archive_read_free		  cs_sym_archive_read_free
+#define archive_read_free		  cs_archive_read_free_counted
 #define archive_read_header_position	  cs_sym_archive_read_header_position
-#define archive_read_new		  cs_sym_archive_read_new
+#define archive_read_new		  cs_archive_read_new_counted
 #define archive_read_next_header2	  cs_sym_archive_read_next_header2
 #define archive_read_open1		  cs_sym_archive_read_open1
 #define archive_read_open_fd		  cs_sym_archive_read_open_fd

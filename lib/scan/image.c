@@ -255,6 +255,39 @@ static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 }
 
 /*
+ * A call of libarchive's that failed (rc) with errno 0 before it, and
+ * ENOMEM after it, failed on an allocation: its own, or its
+ * decompressor's, which it words as the data's fault (zlib's window
+ * allocated in inflate returns Z_MEM_ERROR; libarchive 3.6 says "gzip
+ * decompression failed", errno ARCHIVE_ERRNO_MISC: twenty-seventh pass,
+ * part G). Said as memory instead. rc is returned.
+ */
+static int la_short(struct archive *a, int rc)
+{
+	if (rc < ARCHIVE_WARN && errno == ENOMEM)
+		archive_set_error(a, ENOMEM, "out of memory");
+	return rc;
+}
+
+/* archive_read_data, and archive_read_data_block, through la_short */
+static la_ssize_t la_data(struct archive *a, void *buf, size_t n)
+{
+	la_ssize_t r;
+
+	errno = 0;
+	r = archive_read_data(a, buf, n);
+	if (r < 0)
+		la_short(a, ARCHIVE_FATAL);
+	return r;
+}
+
+static int la_block(struct archive *a, const void **p, size_t *size, la_int64_t *off)
+{
+	errno = 0;
+	return la_short(a, archive_read_data_block(a, p, size, off));
+}
+
+/*
  * The next header of a, into *e (allocated at the first call, NULL before;
  * the caller frees it with archive_entry_free). libarchive 3.6's
  * archive_read_new does not check the allocation of the entry its
@@ -269,7 +302,8 @@ static int next_header(struct archive *a, struct archive_entry **e)
 		archive_set_error(a, ENOMEM, "out of memory");
 		return ARCHIVE_FATAL;
 	}
-	return archive_read_next_header2(a, *e);
+	errno = 0;
+	return la_short(a, archive_read_next_header2(a, *e));
 }
 
 static void entry_freep(struct archive_entry **e)
@@ -299,9 +333,10 @@ static int open_checked(struct archive *a, void *data, archive_read_callback *rd
 		archive_set_error(a, ENOMEM, "out of memory");
 		return ARCHIVE_FATAL;
 	}
+	errno = 0;
 	if ((rc = archive_read_open1(a)) < ARCHIVE_WARN && !archive_error_string(a))
 		archive_set_error(a, ENOMEM, "out of memory");
-	return rc;
+	return la_short(a, rc);
 }
 
 static int arc_err(struct img *im, struct archive *a, const char *what)
@@ -382,8 +417,7 @@ static int gz_rest(struct img *im, int rc, int fd, struct archive *outer, bool h
 	if (rc < 0 || im->rec_over || !cs_gz_guard_on(&im->gz))
 		return rc;
 	do {
-		n = fd >= 0 ? read(fd, buf, sizeof(buf))
-			    : archive_read_data(outer, buf, sizeof(buf));
+		n = fd >= 0 ? read(fd, buf, sizeof(buf)) : la_data(outer, buf, sizeof(buf));
 		if (n > 0 && hash)
 			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
 		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0)
@@ -511,7 +545,7 @@ struct nested {
 static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 {
 	struct nested *s = cd;
-	la_ssize_t n = archive_read_data(s->outer, s->buf, sizeof(s->buf));
+	la_ssize_t n = la_data(s->outer, s->buf, sizeof(s->buf));
 
 	if (n < 0) {
 		archive_set_error(a, EIO, "%s", archive_error_string(s->outer));
@@ -573,7 +607,7 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 		return n;
 	}
 	do {
-		rc = archive_read_data_block(s->raw, out, &size, &off);
+		rc = la_block(s->raw, out, &size, &off);
 		if (rc == ARCHIVE_EOF)
 			return 0;
 		if (rc < ARCHIVE_WARN) {
@@ -990,7 +1024,7 @@ static int read_entry(struct img *im, struct archive *a, const char *name, int64
 	if (!data)
 		return -ENOMEM;
 	while (got < (size_t)size) {
-		la_ssize_t n = archive_read_data(a, data + got, (size_t)size - got);
+		la_ssize_t n = la_data(a, data + got, (size_t)size - got);
 
 		if (n < 0) {
 			free(data);
@@ -1114,7 +1148,7 @@ static la_ssize_t read_head(struct img *im, struct archive *a, char head[CS_EXEC
 	size_t got = 0;
 
 	while (got < CS_EXEC_HEAD_MAX) {
-		la_ssize_t n = archive_read_data(a, head + got, CS_EXEC_HEAD_MAX - got);
+		la_ssize_t n = la_data(a, head + got, CS_EXEC_HEAD_MAX - got);
 
 		if (n < 0)
 			return arc_err(im, a, "reading a file's first bytes");
@@ -1359,7 +1393,7 @@ static int apply_layer(struct img *im, struct archive *a, struct shadowed *sh)
 			size_t size;
 			la_int64_t off;
 
-			rc = archive_read_data_block(a, &buf, &size, &off);
+			rc = la_block(a, &buf, &size, &off);
 			if (rc == ARCHIVE_EOF)
 				break;
 			if (rc < ARCHIVE_WARN)
@@ -1927,8 +1961,7 @@ static int sum_drain_tar(struct img *im, struct archive *raw)
 	la_int64_t off;
 	int r;
 
-	while ((r = archive_read_data_block(raw, &p, &size, &off)) == ARCHIVE_OK ||
-	       r == ARCHIVE_WARN) {
+	while ((r = la_block(raw, &p, &size, &off)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		if (bomb_check(im, raw, im->used) < 0) {
 			im->sum.on = false;
 			return -EFBIG;
@@ -1961,8 +1994,7 @@ static int sum_end(struct img *im, int rc, int fd, struct archive *outer, struct
 	if (im->sum_tar) /* the rest of the uncompressed stream, as docker load drains it */
 		return sum_drain_tar(im, raw);
 	do {
-		n = fd >= 0 ? read(fd, buf, sizeof(buf))
-			    : archive_read_data(outer, buf, sizeof(buf));
+		n = fd >= 0 ? read(fd, buf, sizeof(buf)) : la_data(outer, buf, sizeof(buf));
 		if (n > 0)
 			cs_blob_digest_feed(&im->sum, buf, (size_t)n);
 		if (n > 0 && (rc = gz_check(im, NULL, &im->gz, buf, (size_t)n)) < 0) {

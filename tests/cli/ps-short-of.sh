@@ -102,6 +102,61 @@ is "$(NS_USER_ERRNO=12 LD_PRELOAD=$T/nsuser.so "$CAPSCOPE_DYN" ps 2>&1 >/dev/nul
   "capscope ps: out of memory
 exit 2" "ps (every process): the same"
 
+# The user's name: a user database that could not be read for want of
+# descriptors or memory (glibc's NSS, or /etc/passwd read by capscope,
+# failing with EMFILE or ENOMEM: a shim on getpwuid and fopen, since glibc
+# opens the file inside itself, where the open shim does not reach) gave
+# the uid as the name ("user": "0" for root), exit 0, as for a user the
+# database does not have (twenty-seventh pass, part G). EACCES stays the
+# number. PASSWD_UID fails one uid only: the differing thread's (1).
+cat >"$T/pw.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+static int fail(long uid)
+{
+	const char *e = getenv("PASSWD_ERRNO"), *u = getenv("PASSWD_UID");
+	if (!e || (u && uid != atol(u)))
+		return 0;
+	errno = atoi(e);
+	return 1;
+}
+struct passwd *getpwuid(uid_t uid)
+{
+	if (fail(uid))
+		return NULL;
+	return ((struct passwd * (*)(uid_t)) dlsym(RTLD_NEXT, "getpwuid"))(uid);
+}
+static FILE *open_it(const char *name, const char *p, const char *m)
+{
+	if (strcmp(p, "/etc/passwd") == 0 && !getenv("PASSWD_UID") && fail(-1))
+		return NULL;
+	return ((FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, name))(p, m);
+}
+FILE *fopen(const char *p, const char *m) { return open_it("fopen", p, m); }
+FILE *fopen64(const char *p, const char *m) { return open_it("fopen64", p, m); }
+EOF
+cc -O2 -shared -fPIC -o "$T/pw.so" "$T/pw.c" -ldl
+ok $? "the user database shim builds"
+for mode in --json -v ''; do
+  # shellcheck disable=SC2086
+  is "$(PASSWD_ERRNO=24 LD_PRELOAD=$T/pw.so "$CAPSCOPE_DYN" ps $mode "$SUBJ" 2>&1 >/dev/null; echo "exit $?")" \
+    "capscope ps: process $SUBJ: Too many open files
+exit 2" "ps ${mode:-(the table)} PID, the user database short of descriptors: the error, not the uid as a name"
+done
+is "$(PASSWD_ERRNO=24 PASSWD_UID=1 LD_PRELOAD=$T/pw.so "$CAPSCOPE_DYN" ps -v "$SUBJ" 2>&1 >/dev/null; echo "exit $?")" \
+  "capscope ps: process $SUBJ: Too many open files
+exit 2" "ps -v PID, the differing thread's user not looked up (EMFILE): the error"
+is "$(PASSWD_ERRNO=12 LD_PRELOAD=$T/pw.so "$CAPSCOPE_DYN" ps 2>&1 >/dev/null; echo "exit $?")" \
+  "capscope ps: out of memory
+exit 2" "ps (every process), the user database short of memory: out of memory, exit 2"
+PASSWD_ERRNO=13 LD_PRELOAD=$T/pw.so "$CAPSCOPE_DYN" ps --json "$SUBJ" >"$T/out" 2>"$T/err"
+is "$? $(grep -c '"user": "'"$(id -u)"'"' "$T/out")" "0 1" "the user database not readable (EACCES): the uid, exit 0"
+
 # The node agent reads the same snapshot for a container's process
 # (lib/node/scan.c read_procs): the kernel's ENOMEM on its ns/user was
 # "userns unknown" on the agent's pages, 200. Now the scan's error.

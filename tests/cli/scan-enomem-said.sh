@@ -8,7 +8,8 @@
 # "info" with no reason, exit 0; and libarchive's own exit(1) when one of
 # its strings cannot grow ("Fatal Internal Error in libarchive: Out of
 # memory") was scan's exit 1, "a finding reached --fail-on", over no
-# report. Counted apart, not capscope's: glibc's loader failing to
+# report; then exit 2 with libarchive's line alone, not capscope's: now
+# capscope's line naming memory follows it (twenty-seventh pass, part G). Counted apart, not capscope's: glibc's loader failing to
 # relocate libarchive.so in dlopen ("out of memory", exit 127), which
 # prints no answer. libarchive 3.6's NULL dereferences (archive_read_open1
 # after archive_read_open's unchecked allocation, the entry
@@ -49,7 +50,15 @@ classify() {
   else
     c=$(failalloc_said "$1")
   fi
-  if [ "$c" = bad ] && [ "$1" = 127 ] && [ "$(cat "$T/err")" = "out of memory" ] && [ ! -s "$T/out" ]; then
+  if [ "$1" = 2 ] && grep -q '^Fatal Internal Error in libarchive: ' "$T/err"; then
+    # libarchive's own exit (its line), then capscope's line naming memory
+    if [ "$(wc -l <"$T/err")" = 2 ] &&
+      tail -n 1 "$T/err" | grep -qE '^capscope [a-z]+: out of memory: libarchive ended the process'; then
+      c=ended
+    else
+      c=bad
+    fi
+  elif [ "$c" = bad ] && [ "$1" = 127 ] && [ "$(cat "$T/err")" = "out of memory" ] && [ ! -s "$T/out" ]; then
     c=loader
   elif [ "$c" = crashed ] && [ -s "$T/out" ]; then
     c=bad
@@ -65,7 +74,7 @@ sweep() { # what STATUS ARGS...: STATUS the whole answer's
   is "$(cat "$T/good.rc")" "$status" "$what: answered"
   total=$(failalloc_total "$CAPSCOPE_DYN" "$@")
   failalloc_sweep classify 0 "$total" 1 "$CAPSCOPE_DYN" "$@"
-  is "${FA_SEEN[bad]:-0}" 0 "$what, each of $total allocations failing alone: whole or one line, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said)"
+  is "${FA_SEEN[bad]:-0}" 0 "$what, each of $total allocations failing alone: whole or one line, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said, ${FA_SEEN[ended]:-0} ended by libarchive and said)"
   ok "$([ "${FA_SEEN[crashed]:-0}" = 0 ] && [ "${FA_SEEN[loader]:-0}" -le 6 ] && echo 0 || echo 1)" \
     "$what: libarchive's crashes ${FA_SEEN[crashed]:-0} (none: ${FA_FIRST[crashed]:-}), glibc's loader ${FA_SEEN[loader]:-0} (at most 6), counted apart"
 }
