@@ -35,28 +35,7 @@ printf '%s\n' kernel/shmmax fs/mqueue/msg_max >>"$T/both"
 n=0
 while IFS='|' read -r p v; do
   n=$((n + 1))
-  name=${p//\//.}
   [ "$v" != - ] || v=1
-  jv=$(jq -Rn --arg v "$v" '$v')
-  printf '%s\n' 'kind: Pod' 'metadata: {name: p}' 'spec:' '  securityContext:' \
-    "    sysctls: [{name: $name, value: $jv}]" \
-    '  containers:' '  - name: c' '    image: i' '    command: [/bin/app]' \
-    '    securityContext: {runAsUser: 1000, runAsGroup: 1000, capabilities: {drop: [ALL]}}' >"$T/pod.yaml"
-  want=$("$CAPSCOPE" explain pod --json --runtime containerd --allowed-unsafe-sysctls 'net.*,kernel.shm*,kernel.msg*,kernel.sem,fs.mqueue.*' \
-    "$T/pod.yaml" 2>"$T/err" | jq -r '.containers[0] | if .exec.ok then "started" else "not started" end')
-  b=$T/b$n
-  mkdir -p "$b"
-  jq -n --arg root "$T/rootfs" --arg k "$name" --arg v "$v" '{ociVersion: "1.0.2", root: {path: $root, readonly: true},
-    process: {terminal: false, cwd: "/", user: {uid: 1000, gid: 1000}, args: ["/bin/app"],
-      env: ["PATH=/bin"], noNewPrivileges: true, capabilities: {}},
-    mounts: [{destination: "/proc", type: "proc", source: "proc"}],
-    linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}],
-      sysctl: {($k): $v}}}' >"$b/config.json"
-  runc --root "$T/state" run --bundle "$b" "csns-$$-$n" >"$b/out" 2>"$b/err" </dev/null
-  rc=$?
-  [ "$rc" -eq 0 ] || runc --root "$T/state" delete -f "csns-$$-$n" >/dev/null 2>&1
-  if grep -q '^CapEff:' "$b/out"; then real=started; else real="not started"; fi
-  is "$want" "$real" "sysctl $name: $real"
-  [ "$want" == "$real" ] || { sed 's/^/#   capscope: /' "$T/err"; sed 's/^/#   runc: /' "$b/err" | head -3; }
+  sysctl_vs_runc "${p//\//.}" "$v" "$n"
 done <"$T/list"
 done_testing
