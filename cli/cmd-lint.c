@@ -173,7 +173,8 @@ static int lint(int argc, char **argv, struct args *a, struct cs_lint_opts *o)
 			rc = cs_diag_err(CMD, NULL, &d);
 	for (size_t i = 0; i < r.n_unknown; i++)
 		cs_warn_unknown_field(CMD, r.unknown[i].file, r.unknown[i].line,
-				      r.unknown[i].column, r.unknown[i].field, r.unknown[i].object);
+				      r.unknown[i].column, r.unknown[i].field, r.unknown[i].object,
+				      r.unknown[i].api);
 	cs_warn_unknown_more(CMD, r.n_unknown, r.n_unknown_total);
 	/* Twenty-seventh pass, part H: a --use name that is no SCC of the
 	 * set nor of any linted file granted nothing, without a word (a typo

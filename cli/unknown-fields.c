@@ -27,16 +27,16 @@ int cs_validate_parse(const char *cmd, const char *arg, enum cs_k8s_validate *ou
 }
 
 void cs_warn_unknown_field(const char *cmd, const char *file, unsigned line, unsigned column,
-			   const char *field, const char *object)
+			   const char *field, const char *object, const char *api)
 {
 	struct cs_diag d = {0};
 	char buf[800];
 
 	cs_diag_file(&d, file);
 	cs_diag_set(&d, EINVAL, line, column, field,
-		    "not a field of %s in Kubernetes 1.32: read as absent (--validate=warn); "
+		    "not a field of %s in %s: read as absent (--validate=warn); "
 		    "what a newer release does with it is not predicted",
-		    object);
+		    object, api ? api : "Kubernetes 1.32");
 	(void)cs_err(cmd, "warning: %s", cs_diag_format(&d, buf, sizeof(buf)));
 }
 
@@ -51,6 +51,6 @@ void cs_warn_unknown_fields(const char *cmd, const struct cs_k8s_manifest *m)
 	for (size_t i = 0; i < m->n_unknown; i++)
 		cs_warn_unknown_field(cmd, m->unknown[i].file, m->unknown[i].pos.line,
 				      m->unknown[i].pos.column, m->unknown[i].field,
-				      m->unknown[i].object);
+				      m->unknown[i].object, m->unknown[i].api);
 	cs_warn_unknown_more(cmd, m->n_unknown, m->n_unknown_total);
 }

@@ -183,6 +183,8 @@ struct cs_k8s_unknown_field {
 	struct cs_pos pos;
 	const char *field;  /* its path ("spec.containers[0].foo"), cut at 64 bytes a key */
 	const char *object; /* "a container", "a pod spec", ... */
+	const char
+	    *api; /* whose fields: "Kubernetes 1.32", "OpenShift's security.openshift.io/v1" */
 };
 #define CS_K8S_UNKNOWN_KEPT 100 /* the first ones kept; all are counted */
 

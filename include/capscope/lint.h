@@ -129,7 +129,7 @@ struct cs_lint_report {
 	 * the first CS_K8S_UNKNOWN_KEPT of all files, and how many in all. */
 	struct cs_lint_unknown {
 		char *file, *field;
-		const char *object; /* static text */
+		const char *object, *api; /* static text (cs_k8s_unknown_field) */
 		unsigned line, column;
 	} * unknown;
 	size_t n_unknown, n_unknown_total;

@@ -117,7 +117,7 @@ static int walk(struct mf_ctx *c, struct ydoc_node *map, const char *path, unsig
 			if (t->keys_elsewhere)
 				continue;
 			other = case_of(t, k, n);
-			if ((r = mf_unknown_key(c, key, path, k, n, t->what, other,
+			if ((r = mf_unknown_key(c, key, path, k, n, t->what, NULL, other,
 						other != NULL)) < 0)
 				return r;
 			continue;

@@ -249,10 +249,14 @@ static const char *const f_scc_group[] = {"type", "ranges", NULL};
 static const char *const f_scc_range[] = {"min", "max", NULL};
 static const char *const f_scc_flex[] = {"driver", NULL};
 
+#define OPENSHIFT_SECURITY "OpenShift's security.openshift.io/v1"
+#define OPENSHIFT_APPS	   "OpenShift's apps.openshift.io/v1"
+
 static const struct {
 	const char *const *fields;
 	const char *what; /* for the message: "a field of ..." */
 	bool whole;	  /* every field is listed: any other key is refused */
+	const char *api;  /* whose fields they are; NULL: Kubernetes 1.32's */
 } objects[] = {
     [MF_POD_SPEC] = {f_pod_spec, "a pod spec", true},
     [MF_CONTAINER] = {f_container, "a container", true},
@@ -265,12 +269,13 @@ static const struct {
     [MF_SYSCTL] = {f_sysctl, "a sysctl", true},
     [MF_OS] = {f_os, "os", true},
     [MF_TEMPLATE] = {f_template, "a pod template", true},
-    [MF_SCC] = {f_scc, "a SecurityContextConstraints", true},
-    [MF_SCC_USER] = {f_scc_user, "an SCC's runAsUser", true},
-    [MF_SCC_SELINUX] = {f_scc_selinux, "an SCC's seLinuxContext", true},
-    [MF_SCC_GROUP] = {f_scc_group, "an SCC's fsGroup or supplementalGroups", true},
-    [MF_SCC_RANGE] = {f_scc_range, "an SCC's id range", true},
-    [MF_SCC_FLEX] = {f_scc_flex, "an SCC's allowedFlexVolumes item", true},
+    [MF_SCC] = {f_scc, "a SecurityContextConstraints", true, OPENSHIFT_SECURITY},
+    [MF_SCC_USER] = {f_scc_user, "an SCC's runAsUser", true, OPENSHIFT_SECURITY},
+    [MF_SCC_SELINUX] = {f_scc_selinux, "an SCC's seLinuxContext", true, OPENSHIFT_SECURITY},
+    [MF_SCC_GROUP] = {f_scc_group, "an SCC's fsGroup or supplementalGroups", true,
+		      OPENSHIFT_SECURITY},
+    [MF_SCC_RANGE] = {f_scc_range, "an SCC's id range", true, OPENSHIFT_SECURITY},
+    [MF_SCC_FLEX] = {f_scc_flex, "an SCC's allowedFlexVolumes item", true, OPENSHIFT_SECURITY},
     [MF_OBJECT] = {f_object, "a workload or Pod", true},
     [MF_META] = {f_meta, "metadata (ObjectMeta)", true},
     [MF_DEPLOYMENT] = {f_deployment, "a Deployment's spec", true},
@@ -280,7 +285,7 @@ static const struct {
     [MF_JOB] = {f_job, "a Job's spec", true},
     [MF_CRONJOB] = {f_cronjob, "a CronJob's spec", true},
     [MF_RC] = {f_rc, "a ReplicationController's spec", true},
-    [MF_DC] = {f_dc, "a DeploymentConfig's spec", true},
+    [MF_DC] = {f_dc, "a DeploymentConfig's spec", true, OPENSHIFT_APPS},
 };
 
 static bool listed(const char *const *fields, const char *k, size_t n)
@@ -318,7 +323,7 @@ static const char *elsewhere(enum mf_object obj, const char *k, size_t n)
  * million unknown keys must not hold a million records), all counted.
  */
 static int record_unknown(struct mf_ctx *c, struct ydoc_node *key, const char *field,
-			  const char *what)
+			  const char *what, const char *api)
 {
 	struct cs_k8s_manifest *m = c->m;
 	struct cs_k8s_unknown_field *u;
@@ -334,6 +339,7 @@ static int record_unknown(struct mf_ctx *c, struct ydoc_node *key, const char *f
 	u->file = c->name;
 	u->pos = pos_of(c, key);
 	u->object = what;
+	u->api = api;
 	m->n_unknown++;
 	return 0;
 }
@@ -341,7 +347,7 @@ static int record_unknown(struct mf_ctx *c, struct ydoc_node *key, const char *f
 /* other: the field k spells in another case (as_case), or the object k
  * is a field of; NULL if neither. what: the object, for the message. */
 int mf_unknown_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char *k,
-		   size_t n, const char *what, const char *other, bool as_case)
+		   size_t n, const char *what, const char *api, const char *other, bool as_case)
 {
 	char f[224];
 
@@ -357,13 +363,15 @@ int mf_unknown_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, co
 			       "unknown field: a field of %s, not of this object; kubectl's strict "
 			       "field validation refuses the object",
 			       other);
+	if (!api)
+		api = "Kubernetes 1.32";
 	if (c->m->validate == CS_K8S_VALIDATE_WARN)
-		return record_unknown(c, key, f, what);
+		return record_unknown(c, key, f, what, api);
 	return mf_errf(c, key, EINVAL, f,
-		       "unknown field: not a field of %s in Kubernetes 1.32, whose fields capscope "
+		       "unknown field: not a field of %s in %s, whose fields capscope "
 		       "knows; kubectl's strict field validation refuses it (--validate=warn reads "
 		       "it as absent, for a newer cluster)",
-		       what);
+		       what, api);
 }
 
 int mf_field_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char **k,
@@ -392,9 +400,11 @@ int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, e
 		if (listed(fields, k, n))
 			continue;
 		if ((other = case_of(fields, k, n)) != NULL)
-			return mf_unknown_key(c, key, path, k, n, objects[obj].what, other, true);
+			return mf_unknown_key(c, key, path, k, n, objects[obj].what,
+					      objects[obj].api, other, true);
 		if (((other = elsewhere(obj, k, n)) != NULL || objects[obj].whole) &&
-		    (r = mf_unknown_key(c, key, path, k, n, objects[obj].what, other, false)) < 0)
+		    (r = mf_unknown_key(c, key, path, k, n, objects[obj].what, objects[obj].api,
+					other, false)) < 0)
 			return r;
 	}
 	/* metadata's ownerReferences and managedFields items, by the walk of

@@ -175,12 +175,12 @@ int mf_check_fields(struct mf_ctx *c, struct ydoc_node *map, const char *path, e
 int mf_field_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char **k,
 		 size_t *n);
 
-/* A key k[0, n) of the object at path (what names it) that is none of
- * its fields: refused, or recorded as mf_check_fields does. other: the
- * field it spells in another case (as_case) or the object it is a field
- * of, else NULL. */
+/* A key k[0, n) of the object at path (what names it, api whose fields
+ * they are, NULL for Kubernetes 1.32) that is none of its fields: refused,
+ * or recorded as mf_check_fields does. other: the field it spells in
+ * another case (as_case) or the object it is a field of, else NULL. */
 int mf_unknown_key(struct mf_ctx *c, struct ydoc_node *key, const char *path, const char *k,
-		   size_t n, const char *what, const char *other, bool as_case);
+		   size_t n, const char *what, const char *api, const char *other, bool as_case);
 
 /* Every object of the spec at path, a pod spec (root "PodSpec") or a
  * workload's (root its kind: "Deployment"...), at every depth, checked

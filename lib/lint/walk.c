@@ -53,6 +53,7 @@ static int keep_unknown(struct cs_lint_report *r, const struct cs_k8s_manifest *
 			return -ENOMEM;
 		}
 		k->object = u->object;
+		k->api = u->api;
 		k->line = u->pos.line;
 		k->column = u->pos.column;
 		r->n_unknown++;

@@ -164,7 +164,7 @@ is "$?" 2 "serve --scc with an unknown key: not started (exit 2)"
 like "$(cat err)" "^capscope serve: --scc: scc\.yaml:9:1: allowHostNetworks: unknown field: not a field of a SecurityContextConstraints" "  ... at its line and column"
 if serve_start w --no-inventory --scc scc.yaml --validate=warn; then
   ok 0 "serve --scc --validate=warn: started"
-  like "$(cat "$T/w.log")" "capscope serve: warning: scc\.yaml:9:1: allowHostNetworks: not a field of a SecurityContextConstraints in Kubernetes 1\.32: read as absent" "  ... the key said at start"
+  like "$(cat "$T/w.log")" "capscope serve: warning: scc\.yaml:9:1: allowHostNetworks: not a field of a SecurityContextConstraints in OpenShift's security\.openshift\.io/v1: read as absent" "  ... the key said at start"
   serve_stop w
 else
   ok 1 "serve --scc --validate=warn: started"

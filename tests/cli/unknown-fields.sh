@@ -32,6 +32,21 @@ refused "restartPolicy OnFailure on an init container" irp.yaml '5:57: spec\.ini
 printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"i","securityContext":{"capabilities":{"add":["SYS_ADMIN"]},"Capabilities":{}}}]}}\n' >two.json
 refused "Capabilities beside capabilities (JSON)" two.json '1:160: spec\.containers\[0\]\.securityContext\.Capabilities: unknown field'
 
+# Twenty-seventh pass (integrator, part H's open end): the fields of an
+# SCC and of a DeploymentConfig are OpenShift's, not Kubernetes 1.32's,
+# and an unknown one is said so, refused or (warn) read as absent.
+printf 'apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata: {name: x}\nrunAsUser: {type: RunAsAny, bogus: 1}\nseLinuxContext: {type: RunAsAny}\nfsGroup: {type: RunAsAny}\nsupplementalGroups: {type: RunAsAny}\nfrobnicate: true\n' >scc.yaml
+"$CAPSCOPE" lint scc.yaml >out 2>err
+like "$(cat err)" "scc\.yaml:8:1: frobnicate: unknown field: not a field of a SecurityContextConstraints in OpenShift's security\.openshift\.io/v1," \
+  "an unknown key of an SCC: named as OpenShift's API, not Kubernetes 1.32"
+"$CAPSCOPE" lint --validate warn scc.yaml >out 2>err
+like "$(cat err)" "scc\.yaml:4:29: runAsUser\.bogus: not a field of an SCC's runAsUser in OpenShift's security\.openshift\.io/v1: read as absent" \
+  "…and so under --validate=warn"
+printf 'apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata: {name: d}\nspec:\n  frobnicate: 1\n  template:\n    spec:\n      containers: [{name: a, image: i}]\n' >dc.yaml
+"$CAPSCOPE" lint dc.yaml >out 2>err
+like "$(cat err)" "dc\.yaml:5:3: spec\.frobnicate: unknown field: not a field of a DeploymentConfig's spec in OpenShift's apps\.openshift\.io/v1," \
+  "an unknown key of a DeploymentConfig's spec: OpenShift's apps.openshift.io/v1"
+
 # the fields as written: read (a sidecar, fields capscope does not model)
 pod good.yaml $'    securityContext: {capabilities: {drop: [ALL]}, runAsUser: 1000, runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: {type: RuntimeDefault}}\n    resources: {limits: {cpu: 1}}\n    livenessProbe: {exec: {command: [/bin/true]}}'
 "$CAPSCOPE" lint good.yaml >out 2>err
