@@ -18,6 +18,19 @@
 /* ---- SecurityContextConstraints ---- */
 
 /* fsGroup.ranges / supplementalGroups.ranges: a list of {min, max} (IDRange). */
+/* validateSCC's rule for a uid, the priority and an id range's bounds:
+ * a negative value is refused at its node, naming what it is. */
+static int not_negative(struct mf_ctx *c, struct ydoc_node *node, const char *field,
+			const char *what, int64_t v)
+{
+	if (v >= 0)
+		return 0;
+	return mf_errf(c, node, EINVAL, field,
+		       "Invalid value %" PRId64 ": %s cannot be negative (the API server refuses "
+		       "the SCC)",
+		       v, what);
+}
+
 static int get_id_ranges(struct mf_ctx *c, struct ydoc_node *map, const char *field,
 			 struct cs_id_range **out, size_t *n)
 {
@@ -52,12 +65,11 @@ static int get_id_ranges(struct mf_ctx *c, struct ydoc_node *map, const char *fi
 		if (!hi.set)
 			hi.v = 0;
 		if (lo.v < 0 || hi.v < 0) {
-			mf_fieldf(f, sizeof(f), "%s.ranges[%zu].%s", field, *n,
-				  lo.v < 0 ? "min" : "max");
-			return mf_errf(c, ydoc_get(it, lo.v < 0 ? "min" : "max"), EINVAL, f,
-				       "Invalid value %" PRId64 ": %s cannot be negative (the API "
-				       "server refuses the SCC)",
-				       lo.v < 0 ? lo.v : hi.v, lo.v < 0 ? "min" : "max");
+			const char *which = lo.v < 0 ? "min" : "max";
+
+			mf_fieldf(f, sizeof(f), "%s.ranges[%zu].%s", field, *n, which);
+			return not_negative(c, ydoc_get(it, which), f, which,
+					    lo.v < 0 ? lo.v : hi.v);
 		}
 		if (lo.v > hi.v) {
 			mf_fieldf(f, sizeof(f), "%s.ranges[%zu].min", field, *n);
@@ -127,11 +139,9 @@ static int get_run_as_user(struct mf_ctx *c, struct ydoc_node *root, struct cs_s
 	    (r = mf_get_i64(c, rau, "uidRangeMin", "runAsUser.uidRangeMin", &s->uid_min)) < 0 ||
 	    (r = mf_get_i64(c, rau, "uidRangeMax", "runAsUser.uidRangeMax", &s->uid_max)) < 0)
 		return r;
-	if (s->uid.set && s->uid.v < 0)
-		return mf_errf(c, ydoc_get(rau, "uid"), EINVAL, "runAsUser.uid",
-			       "Invalid value %" PRId64 ": uid cannot be negative (the API server "
-			       "refuses the SCC)",
-			       s->uid.v);
+	if (s->uid.set &&
+	    (r = not_negative(c, ydoc_get(rau, "uid"), "runAsUser.uid", "uid", s->uid.v)) < 0)
+		return r;
 	if (s->run_as_user == CS_SCC_MUST_RUN_AS && !s->uid.set)
 		return mf_errf(c, rau, EINVAL, "runAsUser.uid", "MustRunAs needs a uid");
 	/* matcher.go takes the namespace's range only when both bounds are
@@ -204,11 +214,9 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 			  "and '.', each part starting and ending with a letter or digit");
 	if ((r = mf_get_i32(c, root, "priority", "priority", &s->priority)) < 0)
 		return r;
-	if (s->priority.set && s->priority.v < 0)
-		return mf_errf(c, ydoc_get(root, "priority"), EINVAL, "priority",
-			       "Invalid value %" PRId64 ": priority cannot be negative (the API "
-			       "server refuses the SCC)",
-			       s->priority.v);
+	if (s->priority.set && (r = not_negative(c, ydoc_get(root, "priority"), "priority",
+						 "priority", s->priority.v)) < 0)
+		return r;
 #define B(key, dst)                                                                                \
 	do {                                                                                       \
 		if ((r = mf_get_bool(c, root, key, key, &b)) < 0)                                  \
