@@ -93,12 +93,10 @@ static int user_cache_room(struct user_cache *c)
 	return 0;
 }
 
-static bool short_of(int r);
-
 /*
  * The name of uid's user into *out (its number when the user database has
  * none): 0, or -errno. A database that could not be read for want of
- * descriptors or memory (short_of: fopen of /etc/passwd under EMFILE, NSS's
+ * descriptors or memory (cs_short_of: fopen of /etc/passwd under EMFILE, NSS's
  * own) is the process's error, not cached: its number in place of the name
  * read as a user without one, exit 0 (twenty-seventh pass, part G).
  */
@@ -123,7 +121,7 @@ static int user_name(struct user_cache *c, uid_t uid, char **out)
 	} else if ((err = getpwuid_r(uid, &pw, buf, sizeof(buf), &res)) != 0) {
 		res = NULL;
 	}
-	if (!res && short_of(-err))
+	if (!res && cs_short_of(-err))
 		return -err;
 	if (res && res->pw_name)
 		name = res->pw_name;
@@ -155,21 +153,17 @@ void cs_proc_comm_raw(const char *name, char *out, size_t outlen)
 #define CMDLINE_MAX (64 * 1024)
 
 /*
- * A read that failed for want of memory or descriptors says nothing of
- * the process: taken for "gone" or "unreadable" it showed a process
- * without its command line, user namespace, container, securebits or
- * differing threads, exit 0 (twenty-seventh pass). Such a failure is the
- * process's error; any other (ENOENT, ESRCH: it exited) leaves the field
- * empty as before.
+ * A read that failed for want of memory or descriptors (cs_short_of) says
+ * nothing of the process: taken for "gone" or "unreadable" it showed a
+ * process without its command line, user namespace, container, securebits
+ * or differing threads, exit 0 (twenty-seventh pass). Such a failure is
+ * the process's error; any other (ENOENT, ESRCH: it exited) leaves the
+ * field empty as before.
  */
-static bool short_of(int r)
-{
-	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
-}
 
 /*
  * argv joined with spaces into *out, NULL when empty or unreadable; 0, or
- * a short_of error (twentieth pass: out of memory was a process without a
+ * a cs_short_of error (twentieth pass: out of memory was a process without a
  * command line, shown as its "[comm]", exit 0). A longer one is cut at CMDLINE_MAX
  * and ends in U+2026: dropped whole, a process could hide its command
  * behind the "[comm]" of a process without one by making its arguments long.
@@ -184,7 +178,7 @@ static int read_cmdline(int pidfd, char **out)
 
 	*out = NULL;
 	if ((fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC)) < 0)
-		return short_of(-errno) ? -errno : 0;
+		return cs_short_of(-errno) ? -errno : 0;
 	/*
 	 * A page first, grown to CMDLINE_MAX: malloc's 64 KiB at once wrote
 	 * its next chunk's header a page further, one page more for each `ps`
@@ -207,7 +201,7 @@ static int read_cmdline(int pidfd, char **out)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) /* the kernel's ENOMEM copying the arguments too */
-			return short_of(-errno) ? -errno : 0;
+			return cs_short_of(-errno) ? -errno : 0;
 		if (r == 0)
 			break;
 		n += (size_t)r;
@@ -257,7 +251,7 @@ static int add_thread(int taskfd, pid_t tid, struct cs_proc_info *v, struct user
 	 * for the kernel to look up than "task/TID/status" under /proc/PID. */
 	snprintf(rel, sizeof(rel), "%d/status", (int)tid);
 	if ((rc = cs_read_proc_file_at(taskfd, rel, 1 << 20, &buf, &n)) < 0)
-		return short_of(rc) ? rc : 0; /* else the thread exited meanwhile */
+		return cs_short_of(rc) ? rc : 0; /* else the thread exited meanwhile */
 	rc = cs_proc_status_parse(buf, n, &t, NULL);
 	free(buf);
 	if (rc < 0)
@@ -300,7 +294,7 @@ static int collect_threads(int pidfd, pid_t pid, struct cs_proc_info *v, struct 
 
 	fd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) /* gone: the leader's data still stands */
-		return short_of(-errno) ? -errno : 0;
+		return cs_short_of(-errno) ? -errno : 0;
 	while ((n = getdents64(fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
@@ -314,7 +308,7 @@ static int collect_threads(int pidfd, pid_t pid, struct cs_proc_info *v, struct 
 				return rc;
 		}
 	}
-	return n < 0 && short_of(-errno) ? -errno : 0;
+	return n < 0 && cs_short_of(-errno) ? -errno : 0;
 }
 
 static void info_free(struct cs_proc_info *v)
@@ -382,7 +376,7 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		}
 		/* The kernel's ENOMEM here was "userns unknown", exit 0. */
 		if ((v->userns = cs_proc_in_child_userns_at(pidfd, "")) < 0 &&
-		    short_of(v->userns)) {
+		    cs_short_of(v->userns)) {
 			rc = v->userns;
 			info_free(v);
 			return rc;
@@ -392,7 +386,7 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 		/* Out of memory (or descriptors) was a process in no container, exit 0. */
 		rc = c->skip_container ? -ENOENT
 				       : cs_read_proc_file_at(pidfd, "cgroup", 1 << 20, &cg, &n);
-		if (short_of(rc)) {
+		if (cs_short_of(rc)) {
 			info_free(v);
 			return rc;
 		}
@@ -413,14 +407,14 @@ static int load(struct snap_ctx *c, pid_t pid, struct cs_proc_info *v, struct cs
 
 		if ((rc = cs_proc_start_ticks_at(pidfd, &start)) == 0)
 			v->securebits = cs_secbits_table_lookup(c->secbits, pid, start);
-		else if (short_of(rc)) { /* was securebits unknown, exit 0 */
+		else if (cs_short_of(rc)) { /* was securebits unknown, exit 0 */
 			info_free(v);
 			return rc;
 		}
 	}
 	/* A single-threaded process has no other thread to compare. */
 	rc = v->st.threads == 1 ? 0 : collect_threads(pidfd, pid, v, &c->users);
-	if (rc < 0) { /* a short_of error: it was freed and still counted, a row of pid 0 */
+	if (rc < 0) { /* a cs_short_of error: it was freed and still counted, a row of pid 0 */
 		info_free(v);
 		return rc;
 	}
@@ -485,7 +479,7 @@ static int add_missing(struct cs_proc_snapshot *s, pid_t pid, int err)
 }
 
 /* Every thread's securebits, or the reason they are unknown in s; 0 or a
- * short_of error with its words in d (out of memory was "securebits
+ * cs_short_of error with its words in d (out of memory was "securebits
  * unknown", exit 0; a descriptor short, the iterator's or
  * timens_offsets', still was, twenty-seventh pass). Unknown stays for what
  * lasts: no BPF, no privilege, a pid namespace. */
@@ -509,7 +503,7 @@ static int load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, 
 	if (cs_proc_seam_secbits_text) {
 		long long off;
 
-		if (short_of(r = cs_secbits_boottime_offset(&off)))
+		if (cs_short_of(r = cs_secbits_boottime_offset(&off)))
 			return cs_diag_set(err, -r, 0, 0, "", "securebits: %s", strerror(-r));
 		*have = r == 0 && cs_secbits_table_parse(cs_proc_seam_secbits_text,
 							 strlen(cs_proc_seam_secbits_text),
@@ -517,7 +511,7 @@ static int load_secbits(struct cs_proc_snapshot *s, struct cs_secbits_table *t, 
 		return 0;
 	}
 	*have = (r = cs_secbits_table_load(t, &d)) == 0;
-	if (short_of(r))
+	if (cs_short_of(r))
 		return cs_diag_set(err, -r, 0, 0, "", "securebits: %s",
 				   r == -ENOMEM || !d.message[0] ? strerror(-r) : d.message);
 	if (!*have && !(s->securebits_why = strdup(d.message)))
@@ -565,7 +559,7 @@ int cs_proc_snapshot(const struct cs_proc_snapshot_opts *o, struct cs_proc_snaps
 			rc = cs_diag_set(d, ENOMEM, 0, 0, "", "out of memory");
 		else if (o->pids)
 			rc = add_missing(s, pids[i], r);
-		else if (short_of(r)) /* left out as gone, exit 0 (twenty-seventh pass) */
+		else if (cs_short_of(r)) /* left out as gone, exit 0 (twenty-seventh pass) */
 			rc = cs_diag_set(d, -r, 0, 0, "", "process %d: %s", (int)pids[i],
 					 strerror(-r));
 	}

@@ -198,7 +198,7 @@ static int start_ticks_at(int dirfd, const char *rel, unsigned long long *ticks)
 		free(st);
 		/* Out of memory (or of descriptors: twenty-sixth pass, part D)
 		 * is not a process gone. */
-		return rc == -ENOMEM || rc == -EMFILE || rc == -ENFILE ? rc : -ENOENT;
+		return cs_short_of(rc) ? rc : -ENOENT;
 	}
 	rc = -EINVAL;
 	/* comm may hold spaces and ')': fields are counted after its last ')',

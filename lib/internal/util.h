@@ -8,6 +8,7 @@
 #define CAPSCOPE_INTERNAL_UTIL_H
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -290,6 +291,18 @@ size_t cs_shell_quote(const char *s, char *buf, size_t len);
 /* A child's wait status as a shell reports it: the exit code, or 128+N after
  * signal N (lib/trace/watch.c). */
 int cs_wait_status(int status);
+
+/*
+ * Whether a failure r (-errno) was for want of memory or of descriptors
+ * (ENOMEM, EMFILE, ENFILE). Such a failure says nothing of what was being
+ * read: taken for "no such process", "no pid file" or "no container" it
+ * gave an answer with exit 0 or a 200 (twenty-sixth and twenty-seventh
+ * passes), so the process snapshot and the node scan make it their error.
+ */
+static inline bool cs_short_of(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
 
 /*
  * Whether this process was linked statically (no program interpreter, so

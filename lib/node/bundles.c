@@ -69,16 +69,6 @@ static bool join(char out[PATH_MAX], const char *dir, const char *name)
 	return n > 0 && n < PATH_MAX;
 }
 
-/*
- * Out of memory or of descriptors: the scan's error. A pid file or runc's
- * state not opened for EMFILE was read as none, its container shown
- * without a process or left out, with 200 (twenty-sixth pass, part D).
- */
-static bool out_of(int r)
-{
-	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
-}
-
 static bool plain_name(const char *s)
 {
 	if (!s[0] || s[0] == '.' || strlen(s) > 128)
@@ -393,7 +383,7 @@ static int load_config(struct cs_node_ctr *c, const struct bundle_dir *bd)
 	if (!join(path, c->bundle, "config.json"))
 		return -ENAMETOOLONG;
 	/* The owner, the mtime and the bytes from one descriptor (open_owned). */
-	if ((fd = open_owned(path, bd, &sb, &owner)) == -ENOENT || out_of(fd))
+	if ((fd = open_owned(path, bd, &sb, &owner)) == -ENOENT || cs_short_of(fd))
 		return fd; /* none, or the scan's error (not the file's: part D) */
 	if (fd >= 0 && c->have_config && sb.st_mtim.tv_sec == c->mtime.tv_sec &&
 	    sb.st_mtim.tv_nsec == c->mtime.tv_nsec && sb.st_size == c->size &&
@@ -486,9 +476,9 @@ static pid_t read_pid(const char *path, const struct bundle_dir *bd, struct stat
 	int fd = open_owned(path, bd, &sb, &owner), r;
 
 	if (fd < 0)
-		return out_of(fd) ? fd : 0;
+		return cs_short_of(fd) ? fd : 0;
 	if ((r = cs_read_regular_fd(fd, 64, &buf, &len)) < 0)
-		return out_of(r) ? r : 0;
+		return cs_short_of(r) ? r : 0;
 	*sf = (struct state_file){sb.st_mtim, owner};
 	/* Digits and the newline some runtimes end them with; anything else
 	 * names no process (strtol read "12abc", " 12" and "+12" as 12). */
@@ -541,9 +531,9 @@ static int read_runc_state(const char *dir, char **bundle, pid_t *pid, struct st
 	if (!join(path, dir, "state.json"))
 		return -ENAMETOOLONG;
 	if ((fd = open_owned(path, NULL, &sb, &owner)) < 0)
-		return out_of(fd) ? fd : -ENOENT;
+		return cs_short_of(fd) ? fd : -ENOENT;
 	if ((r = cs_read_regular_fd(fd, 16u << 20, &buf, &len)) < 0)
-		return out_of(r) ? r : -ENOENT; /* out of memory is not "no state" */
+		return cs_short_of(r) ? r : -ENOENT; /* out of memory is not "no state" */
 	*sf = (struct state_file){sb.st_mtim, owner};
 	if ((r = cs_json_tree(buf, len, false, "", "JSON: ", read_state, &st, NULL)) < 0)
 		return r == -ENOMEM ? r : -EINVAL;
@@ -659,7 +649,7 @@ static int bundle_owner(const char *bundle, uid_t state, uid_t *owner)
 		*owner = state;
 		return 0;
 	}
-	if (out_of(fd))
+	if (cs_short_of(fd))
 		return fd; /* at RLIMIT_NOFILE too: the user's won (part D) */
 	if (fd < 0)
 		*owner = (uid_t)-1; /* a symbolic link on the way: not root's */
@@ -718,7 +708,7 @@ static int found(struct cs_node_inventory *inv, struct id_index *ix, const struc
 	c->pid_written = sf.written;
 	c->state_owner = sf.owner;
 	r = load_config(c, bd);
-	return out_of(r) ? r : 0;
+	return cs_short_of(r) ? r : 0;
 }
 
 static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
@@ -736,7 +726,7 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 		/* A runtime that is not installed (or a root the agent may not
 		 * read); a lack of memory or descriptors is the scan's error, not
 		 * a root without containers. */
-		return errno == ENOMEM || errno == EMFILE || errno == ENFILE ? -errno : 0;
+		return cs_short_of(-errno) ? -errno : 0;
 	}
 	/* Its entries are bundles (runc's state names one anywhere). */
 	if ((root->layout == CS_NODE_TASK && ns) || root->layout == CS_NODE_USERDATA) {
@@ -791,7 +781,7 @@ static int scan_dir(struct cs_node_inventory *inv, struct id_index *ix,
 			cs_cleanup_free char *b = NULL;
 			pid_t pid = 0;
 
-			if ((r = read_runc_state(path, &b, &pid, &sf)) < 0 && out_of(r))
+			if ((r = read_runc_state(path, &b, &pid, &sf)) < 0 && cs_short_of(r))
 				return r;
 			if (r < 0)
 				continue;

@@ -34,18 +34,6 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/*
- * Whether a check that failed with r failed for want of memory or of
- * descriptors: the scan's error, never the answer "no such process". Under
- * a low RLIMIT_NOFILE a pid file's process was taken for gone when its
- * cgroup could not be opened (EMFILE): its container shown without a
- * process, with 200 (twenty-sixth pass, part D).
- */
-static bool scan_error(int r)
-{
-	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
-}
-
 /* The container a process runs in: 1 (id in c), 0 none, <0 gone. */
 static int proc_container(const char *proc, const char *pid, struct cs_container *c)
 {
@@ -167,7 +155,7 @@ static int join_procs(struct cs_node_inventory *inv, const char *proc)
 		/* Out of memory is no process outside a container (twenty-first
 		 * pass, part C): the page would leave its container out, with 200.
 		 * Out of descriptors too (twenty-sixth pass, part D). */
-		if ((r = proc_container(proc, e->d_name, &cc)) < 0 && scan_error(r))
+		if ((r = proc_container(proc, e->d_name, &cc)) < 0 && cs_short_of(r))
 			return r;
 		if (r != 1)
 			continue;
@@ -346,7 +334,7 @@ static bool owner_runs(const struct cs_node_ctr *c, const uid_t uid[4])
 }
 
 /* owner_runs for pid as proc shows it: 1, 0 (also when it cannot be
- * read), or a scan_error. */
+ * read), or a cs_short_of error. */
 static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const char *pid)
 {
 	char path[PATH_MAX];
@@ -362,7 +350,7 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
 		r = cs_proc_status_parse(buf, len, &st, NULL);
 	if (r < 0 || !(st.have & CS_HAVE_UID)) {
 		cs_proc_status_free(&st);
-		return scan_error(r) ? r : 0;
+		return cs_short_of(r) ? r : 0;
 	}
 	r = owner_runs(c, st.uid);
 	cs_proc_status_free(&st);
@@ -370,7 +358,7 @@ static int owner_runs_at(const struct cs_node_ctr *c, const char *proc, const ch
 }
 
 /*
- * 0, or a scan_error: a check not made for memory (or descriptors) is no
+ * 0, or a cs_short_of error: a check not made for memory (or descriptors) is no
  * process gone (twenty-first pass, part C: the container was left out of
  * the page, with 200).
  */
@@ -396,7 +384,7 @@ static int pidfile_fallback(struct cs_node_ctr *c, const char *proc, size_t *hel
 		if (fd >= 0)
 			close(fd);
 		for (int i = 0; i < 3; i++)
-			if (scan_error(r[i]))
+			if (cs_short_of(r[i]))
 				return r[i];
 		/* No boot time is no start time for any of them: not "gone".
 		 * A /proc/stat without btime left every plain runc container
@@ -432,7 +420,7 @@ static int pidfile_same(const struct cs_node_ctr *c, const char *proc)
 	/* Its stat not opened for want of descriptors is no other process:
 	 * the credentials were left out, with 200 (twenty-sixth pass, part D). */
 	if ((r = cs_proc_start_ticks(proc, c->pid, &now)) < 0)
-		return scan_error(r) ? r : 0;
+		return cs_short_of(r) ? r : 0;
 	return now == c->pidfile_start;
 }
 
@@ -444,11 +432,10 @@ static int pidfile_same(const struct cs_node_ctr *c, const char *proc)
 void (*cs_node_seam_before_procs)(const struct cs_node_inventory *inv);
 
 /*
- * Whether the process read is still c's (1, 0, or a scan_error): the join read its cgroup by path
- * in the scan of /proc, and its number may have gone to another process
- * since (thirteenth pass: that one's credentials were shown as the
- * container's). The snapshot reads the cgroup with the credentials, of one
- * process. In a container's cgroup, that must be c's (c's id starts with
+ * Whether the process read is still c's (1, 0, or a cs_short_of error): the join read its cgroup by
+ * path in the scan of /proc, and its number may have gone to another process since (thirteenth
+ * pass: that one's credentials were shown as the container's). The snapshot reads the cgroup with
+ * the credentials, of one process. In a container's cgroup, that must be c's (c's id starts with
  * the cgroup's, as in the join); in none, it must be the process c's pid
  * file names, which pidfile_fallback took for being in none.
  */
@@ -508,7 +495,7 @@ static int read_procs(struct cs_node_inventory *inv, const char *proc, struct cs
 	 * without its credentials, with 200, when the agent was at its
 	 * RLIMIT_NOFILE (twenty-sixth pass, part D). The scan's error. */
 	for (size_t i = 0; i < s.nmissing; i++)
-		if (scan_error(s.missing[i].err)) {
+		if (cs_short_of(s.missing[i].err)) {
 			r = s.missing[i].err;
 			cs_proc_snapshot_free(&s);
 			return cs_diag_set(d, -r, 0, 0, "", "reading %s: %s", proc, strerror(-r));
