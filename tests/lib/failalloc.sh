@@ -52,12 +52,13 @@ failalloc_sweep() {
 }
 
 # failalloc_said RC: a CLASSIFY for failalloc_sweep where a run must give
-# the whole answer ($T/good and $T/good.err, exit 0) or one line with its
+# the whole answer ($T/good and $T/good.err, with the exit status of the run
+# where nothing failed: GOOD_RC, set by failalloc_table, else 0) or one line with its
 # reason, exit 2 ("said"); 139 is "crashed" (libfyaml's own NULL
 # dereference in fy_parse_input_append, which the suites count apart);
 # anything else is "bad".
 failalloc_said() {
-  if [ "$1" = 0 ] && cmp -s "$T/out" "$T/good" && cmp -s "$T/err" "$T/good.err"; then
+  if [ "$1" = "${GOOD_RC:-0}" ] && cmp -s "$T/out" "$T/good" && cmp -s "$T/err" "$T/good.err"; then
     echo whole
   elif [ "$1" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ! grep -qE ':[[:space:]]*$' "$T/err"; then
     echo said
