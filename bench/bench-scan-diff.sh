@@ -11,6 +11,9 @@ set -euo pipefail
 build=${1:-build}
 cs=$(cd "$build" && pwd)/capscope
 runs=${BENCH_RUNS:-5}
+# The tree side takes ~50 ms a run: five runs' median moved between 0.84x and
+# 1.21x from one session to the next, so it takes many more.
+tree_runs=${BENCH_TREE_RUNS:-40}
 src=${BENCH_DIFF_TREE:-/usr/share/doc}
 for t in hyperfine jq gzip tar; do
   command -v $t >/dev/null || { echo "bench-scan-diff: needs $t" >&2; exit 1; }
@@ -65,8 +68,8 @@ printf '  %-40s median %7.3f s\n' "capscope scan --diff OLD NEW" "$d" "capscope 
 printf '  %-40s        %7.3f s\n' "scan OLD + scan NEW" "$(jq -n "$o + $n")"
 printf '  ratio diff / (scan OLD + scan NEW): %.2fx (target <= 1.2x)\n' "$(jq -n "$d / ($o + $n)")"
 
-echo "== tree: $src against itself"
-hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$w/tree.json" \
+echo "== tree: $src against itself ($tree_runs runs)"
+hyperfine -N -i --style none --warmup 3 --runs "$tree_runs" --export-json "$w/tree.json" \
   "$cs scan --diff $src $src" "$cs scan $src" >/dev/null 2>&1
 d=$(median 0 "$w/tree.json"); o=$(median 1 "$w/tree.json")
 printf '  %-40s median %7.3f s\n' "capscope scan --diff TREE TREE" "$d" "capscope scan TREE" "$o"
