@@ -535,8 +535,16 @@ static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 	if ((size_t)snprintf(p, sizeof(p), "%s/crio.conf.d", path) >= sizeof(p))
 		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s: path too long", path);
 	snprintf(p, sizeof(p), "%s/crio.conf", path);
-	if (stat(p, &sb) == 0) {
-		int r = load_file(c, p, d);
+	if (lstat(p, &sb) == 0) {
+		/*
+		 * CRI-O reads crio.conf with os.ReadFile and skips it on
+		 * ENOENT alone ("Skipping not-existing config file"): a
+		 * dangling link is no crio.conf, and CRI-O goes on to the
+		 * drop-ins. It was taken for a directory without crio.conf,
+		 * walked whole as drop-ins, and refused at the link
+		 * (twenty-eighth pass).
+		 */
+		int r = stat(p, &sb) < 0 && errno == ENOENT ? 0 : load_file(c, p, d);
 
 		if (r < 0)
 			return r;
