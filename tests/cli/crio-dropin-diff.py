@@ -21,7 +21,8 @@ UpdateFromPath, BurntSushi/toml 1.6 decode.go unifySlice):
   a list replaces, never appends); a file that is not TOML stops CRI-O.
 
 Each layout is given to `capscope explain pod --runtime crio --crio-config
-DIR --check bind:80 --json`; the bounding set (default_capabilities), the
+DIR --check bind:80 --json`, and with DIR/crio.conf when it is a file
+(CRI-O reads its crio.conf.d after whatever --config names); the bounding set (default_capabilities), the
 file it names for them, inheritable (add_inheritable_capabilities), bind:80
 and the file named for default_sysctls must be CRI-O's, or both refuse and
 capscope names the file CRI-O stops at. Speaks TAP.
@@ -262,46 +263,51 @@ def main():
                 want = crio_model(etc)
             except Stop as e:
                 want = e
-            got, rc, err = capscope(cap, etc, pod)
-            n += 1
-            why = None
-            if isinstance(want, Stop):
-                if got is not None:
-                    why = 'CRI-O stops at %s; capscope read it: %s' % (want.path, got)
-                elif rc != 2 or (want.path + ':') not in err and (want.path + ' ') not in err:
-                    why = 'CRI-O stops at %s; capscope (exit %d) said: %s' % (want.path, rc, err.strip())
-            elif got is None:
-                why = 'CRI-O reads it; capscope refused (exit %d): %s' % (rc, err.strip())
-            else:
-                caps = dflt['bounding'] if want['caps'] is None else sorted(
-                    {'CAP_' + c.upper() for c in want['caps']})
-                inh = caps if want['inh'] else []
-                bind = want['port'] in ('0', '80')
-                if got['bounding'] != caps:
-                    why = 'bounding %s, CRI-O %s (from %s)' % (got['bounding'], caps, want['caps_from'])
-                elif got['inheritable'] != inh:
-                    why = 'inheritable %s, CRI-O %s' % (got['inheritable'], inh)
-                elif want['caps_from'] and '(%s)' % want['caps_from'] not in got['defaults']:
-                    why = 'default_capabilities from %s, capscope says: %s' % (want['caps_from'], got['defaults'])
-                elif got['bind80'] != bind:
-                    why = 'bind:80 %s, CRI-O port start %s (%s): %s' % (
-                        got['bind80'], want['port'], want['sysctls_from'], got['why'])
-                elif want['port'] is not None and 'default_sysctls of %s)' % want['sysctls_from'] not in got['why']:
-                    why = 'default_sysctls from %s, capscope says: %s' % (want['sysctls_from'], got['why'])
-            if why:
-                fails += 1
-                print('not ok %d - layout %s' % (n, i if i >= 0 else 'hand-%d' % (i + len(HAND))))
-                for dp, dn, fn in os.walk(etc):
-                    for x in sorted(dn + fn):
-                        q = os.path.join(dp, x)
-                        print('#    %s%s' % (os.path.relpath(q, root),
-                                            ' -> ' + os.readlink(q) if os.path.islink(q) else ''))
-                print('#  ' + why)
-            else:
-                agree_ok += got is not None
-                agree_err += got is None
-                print('ok %d - layout %s (%s)' % (n, i if i >= 0 else 'hand-%d' % (i + len(HAND)),
-                                                'same reading' if got else 'both refuse'))
+            conf = os.path.join(etc, 'crio.conf')
+            # the directory, and crio.conf itself when it is a file: CRI-O reads
+            # its crio.conf.d after it either way (its default --config-dir)
+            for given in [etc] + ([conf] if os.path.isfile(conf) and not os.path.islink(conf) else []):
+                got, rc, err = capscope(cap, given, pod)
+                n += 1
+                why = None
+                if isinstance(want, Stop):
+                    if got is not None:
+                        why = 'CRI-O stops at %s; capscope read it: %s' % (want.path, got)
+                    elif rc != 2 or (want.path + ':') not in err and (want.path + ' ') not in err:
+                        why = 'CRI-O stops at %s; capscope (exit %d) said: %s' % (want.path, rc, err.strip())
+                elif got is None:
+                    why = 'CRI-O reads it; capscope refused (exit %d): %s' % (rc, err.strip())
+                else:
+                    caps = dflt['bounding'] if want['caps'] is None else sorted(
+                        {'CAP_' + c.upper() for c in want['caps']})
+                    inh = caps if want['inh'] else []
+                    bind = want['port'] in ('0', '80')
+                    if got['bounding'] != caps:
+                        why = 'bounding %s, CRI-O %s (from %s)' % (got['bounding'], caps, want['caps_from'])
+                    elif got['inheritable'] != inh:
+                        why = 'inheritable %s, CRI-O %s' % (got['inheritable'], inh)
+                    elif want['caps_from'] and '(%s)' % want['caps_from'] not in got['defaults']:
+                        why = 'default_capabilities from %s, capscope says: %s' % (want['caps_from'], got['defaults'])
+                    elif got['bind80'] != bind:
+                        why = 'bind:80 %s, CRI-O port start %s (%s): %s' % (
+                            got['bind80'], want['port'], want['sysctls_from'], got['why'])
+                    elif want['port'] is not None and 'default_sysctls of %s)' % want['sysctls_from'] not in got['why']:
+                        why = 'default_sysctls from %s, capscope says: %s' % (want['sysctls_from'], got['why'])
+                what = '%s%s' % (i if i >= 0 else 'hand-%d' % (i + len(HAND)),
+                                 ' given as crio.conf' if given == conf else '')
+                if why:
+                    fails += 1
+                    print('not ok %d - layout %s' % (n, what))
+                    for dp, dn, fn in os.walk(etc):
+                        for x in sorted(dn + fn):
+                            q = os.path.join(dp, x)
+                            print('#    %s%s' % (os.path.relpath(q, root),
+                                                ' -> ' + os.readlink(q) if os.path.islink(q) else ''))
+                    print('#  ' + why)
+                else:
+                    agree_ok += got is not None
+                    agree_err += got is None
+                    print('ok %d - layout %s (%s)' % (n, what, 'same reading' if got else 'both refuse'))
     print('# %d read alike, %d both refuse, %d differ' % (agree_ok, agree_err, fails))
     print('1..%d' % n)
     return 1 if fails else 0
