@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# asan-too
 # capscope's reading of crio.conf and crio.conf.d against CRI-O's rules
 # (criocli mergeConfigFiles, UpdateFromDropInFile, UpdateFromPath's
 # filepath.Walk; CRI-O is not packaged here, so the rules are written out in
