@@ -27,8 +27,9 @@
  * another OCI binary (options.BinaryName), the deprecated default_runtime
  * table, and a value of the wrong type (containerd does not start), and a
  * base_runtime_spec of another handler containerd could not load (its CRI
- * plugin loads them all when it starts). Every other key is containerd's
- * business, not read.
+ * plugin loads them all when it starts); for 2.x, version 4 and the keys
+ * its migration of an older file moves between the two CRI tables
+ * (migration_rules). Every other key is containerd's business, not read.
  *
  * Twenty-first pass, part D: checked against the real containerd 1.6
  * (`containerd config dump`, tests/truth/containerd-config-diff.sh). Its
@@ -685,6 +686,83 @@ static int check_plugin_names(const struct rd *r, tval *root, tval *plugins)
 	return 0;
 }
 
+/* A key of migrateConfig's containerd table that stays with the image service. */
+static bool image_key(const char *k)
+{
+	return !strcmp(k, "snapshotter") || !strcmp(k, "disable_snapshot_annotations") ||
+	       !strcmp(k, "discard_unpacked_layers");
+}
+
+/*
+ * The first key of the CRI gRPC plugin's table that containerd 2.x's
+ * migration (plugins/cri/runtime configMigration, migrateConfig) copies into
+ * the runtime plugin's table, which does not have it: enable_unprivileged_ports,
+ * or a key of its containerd table (default_runtime_name, runtimes, ...).
+ * NULL when none; *at is the key's value, for its place.
+ */
+static const char *migrated_key(tval *grpc, tval *rt, tval **at)
+{
+	tval *v, *gc, *rc;
+
+	if (!grpc || grpc->type != CS_TOML_TABLE)
+		return NULL;
+	if ((v = cs_toml_get(grpc, "enable_unprivileged_ports")) &&
+	    !(rt && rt->type == CS_TOML_TABLE && cs_toml_get(rt, "enable_unprivileged_ports"))) {
+		*at = v;
+		return "enable_unprivileged_ports";
+	}
+	if (!(gc = cs_toml_get(grpc, "containerd")) || gc->type != CS_TOML_TABLE)
+		return NULL;
+	rc = rt && rt->type == CS_TOML_TABLE ? cs_toml_get(rt, "containerd") : NULL;
+	for (uint32_t i = 0; i < gc->n; i++) {
+		if (image_key(gc->keys[i]) ||
+		    (rc && rc->type == CS_TOML_TABLE && cs_toml_get(rc, gc->keys[i])))
+			continue;
+		*at = gc->items[i];
+		return gc->keys[i];
+	}
+	return NULL;
+}
+
+/*
+ * containerd 2.x migrates a file older than its own config version (3 in
+ * 2.0 to 2.2, 4 from 2.3 on), plugin by plugin: the CRI runtime plugin's
+ * migration copies each key of plugins."io.containerd.grpc.v1.cri" (and of
+ * its containerd table) into plugins."io.containerd.cri.v1.runtime" that is
+ * not there already, and the runtime plugin reads only the latter. Its
+ * check (configVersion >= version.ConfigVersion) lets 2.3 and later run it
+ * on a version 3 file too. Twenty-eighth pass: a version 2 file was read
+ * from the gRPC table alone, so a runtime table beside it (whose keys win)
+ * was not read; a version 3 file from the runtime table alone, so a gRPC
+ * table's runtimes or enable_unprivileged_ports, which 2.3 and later take,
+ * were not. Either is refused: capscope is told 2.x, not which.
+ */
+static int migration_rules(const struct rd *r, tval *plugins, long long ver)
+{
+	tval *grpc = plugins ? cs_toml_get(plugins, "io.containerd.grpc.v1.cri") : NULL;
+	tval *rt = plugins ? cs_toml_get(plugins, "io.containerd.cri.v1.runtime") : NULL;
+	tval *at = NULL;
+	const char *k;
+
+	if (ver == 2 && rt && (rt->type != CS_TOML_TABLE || rt->n))
+		return cs_diag_set(r->d, EINVAL, rt->line, rt->column,
+				   "plugins.\"io.containerd.cri.v1.runtime\"",
+				   "a version 2 file with the version 3 runtime table: containerd "
+				   "2.x migrates the file and takes this table's keys over "
+				   "plugins.\"io.containerd.grpc.v1.cri\"'s; not read: write "
+				   "version = 3 with the runtime keys here, or version 2 without "
+				   "this table");
+	if (ver == 3 && (k = migrated_key(grpc, rt, &at)))
+		return cs_diag_set(
+		    r->d, EINVAL, at->line, at->column, "plugins.\"io.containerd.grpc.v1.cri\"",
+		    "'%s' in a version 3 file: containerd 2.3 and later (config "
+		    "version 4) copy it into plugins.\"io.containerd.cri.v1.runtime\", "
+		    "which has none, and read it; 2.0 to 2.2 ignore it. capscope "
+		    "does not know which 2.x runs: move it to the runtime table",
+		    k);
+	return 0;
+}
+
 static int read_doc(const struct rd *r, const struct cs_toml_doc *doc)
 {
 	struct cs_containerd_config *c = r->c;
@@ -704,6 +782,10 @@ static int read_doc(const struct rd *r, const struct cs_toml_doc *doc)
 				   "a version 1 config (no 'version = 2' or 3): its CRI plugin "
 				   "is \"cri\", whose keys are not read; migrate it (containerd "
 				   "config migrate) or write version = 2");
+	if (ver->i == 4 && r->major >= 2)
+		return cs_diag_set(d, EINVAL, ver->line, ver->column, "version",
+				   "version 4 is read by containerd 2.3 and later only (2.0 to "
+				   "2.2 do not start); capscope reads versions 2 and 3");
 	if (ver->i > 3 || (ver->i == 3 && r->major < 2))
 		return cs_diag_set(d, EINVAL, ver->line, ver->column, "version",
 				   "version %lld is not one containerd %s reads", (long long)ver->i,
@@ -716,7 +798,9 @@ static int read_doc(const struct rd *r, const struct cs_toml_doc *doc)
 	if ((rc = check_fields(r, root, cs_ctrd_root_fields, "")) < 0 ||
 	    (rc = check_subs(r, root, cs_ctrd_root_subs, "")) < 0 ||
 	    (rc = get(r, root, "plugins", CS_TOML_TABLE, "plugins", &plugins)) < 0 ||
-	    (r->major < 2 && (rc = check_plugin_names(r, root, plugins)) < 0))
+	    (r->major < 2 && (rc = check_plugin_names(r, root, plugins)) < 0) ||
+	    (r->major >= 2 && plugins && plugins->type == CS_TOML_TABLE &&
+	     (rc = migration_rules(r, plugins, ver->i)) < 0))
 		return rc;
 	cs_format_cut(path, sizeof(path), "plugins.\"%s\"", plugin);
 	/* plugins is a map: its keys are exact */

@@ -520,6 +520,33 @@ int cs_crio_config_load(struct cs_crio_config *c, const char *path, struct cs_di
 	return cs_diag_unsaid(d, startup_check(c, load(c, path, d), d));
 }
 
+/*
+ * A file given alone. CRI-O reads its --config-dir (crio.conf.d beside
+ * /etc/crio/crio.conf by default) after whatever --config names, so a file
+ * named crio.conf with a crio.conf.d beside it is read with its drop-ins,
+ * as the directory holding both is: `--crio-config /etc/crio/crio.conf`
+ * read the file alone, and a drop-in's default_capabilities, which CRI-O
+ * applies, were not (twenty-eighth pass). Any other file is read alone.
+ */
+static int load_conf_file(struct cs_crio_config *c, const char *path, struct cs_diag *d)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dir_len = slash ? (int)(slash - path) : 1;
+	struct stat sb;
+	char p[4096];
+	int r;
+
+	if (strcmp(base, "crio.conf"))
+		return load_file(c, path, d);
+	if ((size_t)snprintf(p, sizeof(p), "%.*s/crio.conf.d", dir_len, slash ? path : ".") >=
+	    sizeof(p))
+		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s: path too long", path);
+	if ((r = load_file(c, path, d)) < 0 || lstat(p, &sb) < 0)
+		return r;
+	return load_dropin_root(c, p, d);
+}
+
 static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 {
 	struct stat sb;
@@ -531,12 +558,20 @@ static int load(struct cs_crio_config *c, const char *path, struct cs_diag *d)
 		return cs_diag_set(d, errno, 0, 0, "", "%s", strerror(errno));
 	}
 	if (!S_ISDIR(sb.st_mode))
-		return load_file(c, path, d);
+		return load_conf_file(c, path, d);
 	if ((size_t)snprintf(p, sizeof(p), "%s/crio.conf.d", path) >= sizeof(p))
 		return cs_diag_set(d, ENAMETOOLONG, 0, 0, "", "%s: path too long", path);
 	snprintf(p, sizeof(p), "%s/crio.conf", path);
-	if (stat(p, &sb) == 0) {
-		int r = load_file(c, p, d);
+	if (lstat(p, &sb) == 0) {
+		/*
+		 * CRI-O reads crio.conf with os.ReadFile and skips it on
+		 * ENOENT alone ("Skipping not-existing config file"): a
+		 * dangling link is no crio.conf, and CRI-O goes on to the
+		 * drop-ins. It was taken for a directory without crio.conf,
+		 * walked whole as drop-ins, and refused at the link
+		 * (twenty-eighth pass).
+		 */
+		int r = stat(p, &sb) < 0 && errno == ENOENT ? 0 : load_file(c, p, d);
 
 		if (r < 0)
 			return r;

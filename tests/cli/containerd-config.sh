@@ -198,6 +198,54 @@ refused "the deprecated default_runtime" "the deprecated default_runtime .*is th
 [plugins."io.containerd.grpc.v1.cri".containerd.default_runtime]
 runtime_type = "io.containerd.runc.v2"'
 refused "not TOML" "bad.toml:1:" 'version = = 2'
+# containerd 2.x migrates an older file plugin by plugin: the runtime
+# plugin copies each key of the gRPC CRI table into the runtime table that is
+# not there (configMigration), from 2.3 on (config version 4) for a version 3
+# file too. A version 2 file was read from the gRPC table alone, a version 3
+# file from the runtime table alone (twenty-eighth pass).
+refused "2.x: a version 2 file with the runtime table" \
+  'bad.toml:4:1: plugins."io.containerd.cri.v1.runtime": a version 2 file with the version 3 runtime table' "version = 2
+[plugins.\"io.containerd.grpc.v1.cri\"]
+enable_unprivileged_ports = false
+[plugins.\"io.containerd.cri.v1.runtime\"]
+enable_unprivileged_ports = true" containerd@2.x
+refused "2.x: a version 2 file with the runtime table's handler" \
+  'a version 2 file with the version 3 runtime table' "version = 2
+[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]
+runtime_type = \"io.containerd.runc.v2\"
+base_runtime_spec = \"$T/base.json\"" containerd@2.x
+refused "2.x: a version 3 file with runtimes under the gRPC table" \
+  "bad.toml:2:1: plugins.\"io.containerd.grpc.v1.cri\": 'runtimes' in a version 3 file: containerd 2.3 and later" "version = 3
+[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]
+runtime_type = \"io.containerd.runc.v2\"
+base_runtime_spec = \"$T/base.json\"" containerd@2.x
+refused "2.x: a version 3 file with enable_unprivileged_ports under the gRPC table" \
+  "bad.toml:3:29: .*'enable_unprivileged_ports' in a version 3 file: containerd 2.3 and later" "version = 3
+[plugins.\"io.containerd.grpc.v1.cri\"]
+enable_unprivileged_ports = false" containerd@2.x
+refused "2.x: version 4" "bad.toml:1:11: version: version 4 is read by containerd 2.3 and later only" 'version = 4' containerd@2.x
+refused "1.x: version 4" "bad.toml:1:11: version: version 4 is not one containerd 1.x reads" 'version = 4'
+# read: the gRPC table's server and image keys stay there (2.x's own
+# config default), a key the runtime table has too, an empty runtime table
+cat >v3srv.toml <<TOML
+version = 3
+[plugins.'io.containerd.grpc.v1.cri']
+  disable_tcp_service = true
+  stream_server_address = '127.0.0.1'
+  enable_unprivileged_ports = true
+  [plugins.'io.containerd.grpc.v1.cri'.containerd]
+    snapshotter = 'overlayfs'
+    default_runtime_name = 'other'
+[plugins.'io.containerd.cri.v1.runtime']
+  enable_unprivileged_ports = false
+  [plugins.'io.containerd.cri.v1.runtime'.containerd]
+    default_runtime_name = 'runc'
+TOML
+out=$("$CAPSCOPE" explain pod --runtime containerd@2.x --containerd-config v3srv.toml --check bind:80 "$POD" 2>&1)
+like "$out" "enable_unprivileged_ports = false in v3srv.toml" "2.x: v3, the gRPC table's keys the runtime table also has: the runtime table's read"
+printf 'version = 2\n[plugins."io.containerd.cri.v1.runtime"]\n[plugins."io.containerd.grpc.v1.cri"]\nenable_unprivileged_ports = false\n' >v2empty.toml
+out=$("$CAPSCOPE" explain pod --runtime containerd@2.x --containerd-config v2empty.toml --check bind:80 "$POD" 2>&1)
+like "$out" "enable_unprivileged_ports = false in v2empty.toml" "2.x: v2 with an empty runtime table: the gRPC table's keys read"
 # Twenty-first pass, part D: what containerd 1.6.20 refuses (its config
 # dump, truth/containerd-config-diff), each read before as if valid.
 refused "a [table] name with an escape (go-toml v1 keeps it undecoded)" \

@@ -323,6 +323,71 @@ def pass22_cases():
     return C
 
 
+def pass28_cases():
+    """Twenty-eighth pass, part B: what the runtimes' files add (CRI-O's
+    runtimes and workloads tables, containerd's plugin tables and imports
+    list): arrays of tables and their sub-tables, dotted keys across
+    [tables], inline tables inside arrays, literal strings with
+    backslashes (paths, regexps), multi-line basic strings with
+    line-ending backslashes, integers with '_', '+', hex, octal and
+    binary, dates and times at their bounds, tables twice."""
+    C = []
+    def add(xs): C.extend(xs)
+    # arrays of tables: CRI-O's workloads, containerd's proxy plugins
+    add(['[[a]]\nb = 1\n[a.c]\nd = 2\n[[a]]\nb = 2\n[a.c]\nd = 3\n',
+         '[[a]]\n[a.c]\n[a.c]\n', '[[a]]\n[[a.b]]\nc = 1\n[a.b.d]\n', '[[a]]\nb.c = 1\n[[a]]\nb.c = 2\n',
+         '[[a]]\nb.c = 1\nb.c = 2\n', '[[a]]\nb = {c = 1}\n[a.b]\n', '[[a]]\nb = [{c = 1}]\n[[a.b]]\n',
+         '[a]\n[[a.b]]\n[[a.b]]\nc = 1\n', '[[a.b]]\n[[a.b.c]]\n[[a.b]]\n[[a.b.c]]\n[[a.b.c]]\n',
+         "[['a']]\n[[\"a\"]]\n", '[["a.b"]]\n[a]\n', '[[a]]\n[a.b.c]\n[a.b]\n', '[[a]]\n[a.b]\n[a.b.c]\n[a.b]\n',
+         'a = []\n', '[[a]]\n# only a comment\n[[a]]\n'])
+    # dotted keys across tables: containerd's plugins."io.containerd.grpc.v1.cri"
+    add(['[plugins]\n"io.containerd.grpc.v1.cri".containerd.default_runtime_name = "runc"\n'
+         '[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\nruntime_type = "x"\n',
+         '[plugins]\n"io.containerd.grpc.v1.cri".x = 1\n[plugins."io.containerd.grpc.v1.cri"]\ny = 2\n',
+         '[plugins."io.containerd.grpc.v1.cri"]\ny = 2\n[plugins]\n"io.containerd.grpc.v1.cri".x = 1\n',
+         '[a]\nb.c.d = 1\n[a.b.c.e]\n', '[a]\nb.c.d = 1\n[a.b.c]\n', '[a]\nb.c.d = 1\n[a.b]\nc.e = 2\n',
+         '[a.b]\nc.d = 1\n[a]\nb.c.e = 2\n', 'a.b.c = 1\n[a.b.d]\n', 'a.b.c = 1\n[a.b]\n',
+         '[crio.runtime]\nruntimes.crun.runtime_path = "/x"\n[crio.runtime.runtimes.crun]\n',
+         '[crio.runtime.runtimes.crun]\n[crio.runtime]\nruntimes.crun.runtime_path = "/x"\n',
+         '[crio.runtime.runtimes.crun]\n[crio.runtime]\nruntimes.runc.runtime_path = "/x"\n',
+         'a."b.c".d = 1\n[a."b.c"]\ne = 2\n', 'a."b.c".d = 1\n[a.b.c]\ne = 2\n'])
+    # inline tables inside arrays
+    add(['a = [{b = 1}, {b = 2, c = {d = [3]}}]\n', 'a = [{}, {}, {b = []}]\n', 'a = [{b.c = 1}, {b.c = 2}]\n',
+         'a = [{b = 1, b = 2}]\n', 'a = [{b.c = 1, b = 1}]\n', 'a = [ { b = 1 } , ]\n', 'a = [{b = 1}\n,{c = 2}\n]\n',
+         'a = [{b = 1}]\na = [{b = 1}]\n', 'a = [[{b = 1}], [{c = [{d = 2}]}]]\n', 'a = [{b = 1}]\n[a.c]\n',
+         'a = [{b = 1}]\n[[a]]\n', 'a = [{"b c" = 1, \'d"e\' = 2}]\n'])
+    # literal strings with backslashes (paths, regexps)
+    add([r"a = 'C:\Users\x'" + '\n', r"a = '\d+\.\s*'" + '\n', r"a = '\'" + '\n', r"a = '''\'''" + '\n',
+         "a = '''\\\n'''\n", "a = '''\\\nb'''\n", r"'\' = 1" + '\n', r"['\u0041']" + '\n', r"a = '\u0041\n'" + '\n',
+         r"a = 'x\'" + '\nb = 1\n', r"a = '''x\'''" + '\n', r"a = ''''\''''" + '\n'])
+    # multi-line basic strings with line-ending backslashes
+    add(['a = """a \\\n  b"""\n', 'a = """a\\\n\n\n  b"""\n', 'a = """a\\ \t\n  b"""\n', 'a = """a\\\\\n  b"""\n',
+         'a = """a\\\\\\\n  b"""\n', 'a = """\\\n"""\n', 'a = """\\\n\\\n"""\n', 'a = """a\\ x\n"""\n',
+         'a = """a\\\t\n b"""\n', 'a = """a\\\r\n b"""\n', 'a = """a\\ \r\n b"""\n', 'a = """a\\\n"b"\\\n"""\n',
+         'a = """\\\n   """\n', 'a = """\\\n   \\\n   \\\n"""\n', 'a = "a\\\nb"\n'])
+    # integers
+    add(['a = 1_2_3\n', 'a = +1_000\n', 'a = -1_000\n', 'a = 0x1_F\n', 'a = 0xFFFF_FFFF_FFFF_FFFF\n', 'a = 0x7FFF_FFFF_FFFF_FFFF\n',
+         'a = 0o7_7\n', 'a = 0b1_0\n', 'a = 0b_1\n', 'a = 0b1_\n', 'a = +0x1\n', 'a = 0X1\n', 'a = 0O7\n', 'a = 0B1\n',
+         'a = 0o\n', 'a = 0b\n', 'a = 0xg\n', 'a = 0o777777777777777777777\n', 'a = 0o1000000000000000000000\n',
+         'a = 0b' + '1' * 63 + '\n', 'a = 0b' + '1' * 64 + '\n', 'a = -9_223_372_036_854_775_808\n',
+         'a = 9_223_372_036_854_775_808\n', 'a = +0\n', 'a = -0\n', 'a = +00\n', 'a = 1__2\n', 'a = 0x00\n', 'a = 0_0\n',
+         'a = 1_000_\n', 'a = 1e1_0\n', 'a = 1_0e1\n', 'a = 1.0_1\n', 'a = 1_.0\n', 'a = 1._0\n', 'a = +inf\n', 'a = -nan\n'])
+    # dates and times
+    add(['a = 1979-05-27\n', 'a = 0000-01-01\n', 'a = 9999-12-31T23:59:59.999999Z\n', 'a = 1979-05-27T00:00:00+23:59\n',
+         'a = 1979-05-27T00:00:00+24:00\n', 'a = 1979-05-27T00:00:00-00:00\n', 'a = 1979-05-27t07:32:00z\n',
+         'a = 1979-05-27T07:32:60Z\n', 'a = 1979-05-27T07:60:00Z\n', 'a = 1979-05-32\n', 'a = 1979-04-31\n',
+         'a = 2100-02-29\n', 'a = 2000-02-30\n', 'a = 1979-5-27\n', 'a = 79-05-27\n', 'a = 1979-05-27T7:32:00\n',
+         'a = 07:32:00.\n', 'a = 1979-05-27T07:32:00.Z\n', 'a = 1979-05-27T07:32:00.1234567891234Z\n',
+         'a = 1979-05-27 \n', 'a = 1979-05-27  07:32:00\n', 'a = [1979-05-27, 07:32:00]\n', 'a = {b = 1979-05-27T07:32:00Z}\n',
+         'a = 1979-05-27T07:32:00+0100\n', 'a = 1979-05-27T07:32:00+01\n'])
+    # tables twice, in the shapes a drop-in or an import could take
+    add(['[a]\n[a]\n', '[a]\nb = 1\n[a]\nc = 2\n', '[a.b]\n[a.b]\n', '[a]\n["a"]\n', "[a]\n['a']\n", '[a.b]\n[a."b"]\n',
+         '[a]\n[A]\n', '[a.b]\nc = 1\n[a]\n[a.b.d]\n[a.b]\n', 'a = {}\n[a]\n', 'a = 1\n[a]\n', '[a]\n[a.b]\n[a]\nb = 1\n',
+         '[a]\nb = 1\n[a.b]\n', '[a]\nb = {}\n[a.b]\n', '[a.b.c]\n[a.b.c]\n', 'imports = ["/a", "/b"]\nimports = []\n',
+         '[crio.runtime]\n[CRIO.runtime]\n', '[crio.runtime]\n[crio . runtime]\n', '[crio.runtime]\n["crio".runtime]\n'])
+    return C
+
+
 ATOMS = [
     '"s"', "'lit'", '"""m\nl"""', "'''m\nl'''", '""', '"\\t\\n\\"\\\\"', '"é"',
     '0', '-0', '+7', '1_000', '0x_1', '0xdead_BEEF', '0o755', '0b1010', '07',
@@ -459,6 +524,7 @@ def main():
     docs += [('edge-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(edge_cases())]
     docs += [('pass20-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass20_cases())]
     docs += [('pass22-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass22_cases())]
+    docs += [('pass28-%d' % i, d.encode('utf-8', 'surrogatepass')) for i, d in enumerate(pass28_cases())]
     cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fuzz', 'corpus', 'toml')
     for d in [cdir] + extra:
         for name in sorted(os.listdir(d)):
