@@ -233,14 +233,38 @@ static bool go_anchor_name(const char *s, uint32_t len)
 
 /* ---- nodes ---- */
 
+/*
+ * A node's place is where the user's editor shows it: a quoted scalar at
+ * its opening quote, an alias at its '*', an anchor at its '&'. libfyaml's
+ * mark of each is one character further (its text: past the quote, and an
+ * empty "" at its closing quote; the name past the indicator), so every
+ * message about a quoted value named the column after the one the value
+ * is written at (twenty-eighth pass, part A). The indicator is on the
+ * mark's own line, the character before it.
+ */
+static unsigned indicator_before(struct fy_token *t)
+{
+	enum fy_token_type type = fy_token_get_type(t);
+	enum fy_scalar_style ss;
+
+	if (type == FYTT_ALIAS || type == FYTT_ANCHOR)
+		return 1;
+	if (type != FYTT_SCALAR)
+		return 0;
+	ss = fy_token_scalar_style(t);
+	return ss == FYSS_SINGLE_QUOTED || ss == FYSS_DOUBLE_QUOTED;
+}
+
 static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_token *t)
 {
 	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	unsigned back;
 
 	if (!m)
 		return;
+	back = (unsigned)m->column >= indicator_before(t) ? indicator_before(t) : 0;
 	n->line = (uint32_t)m->line + 1;
-	n->column = user_column(r, n->line, (unsigned)m->column + 1);
+	n->column = user_column(r, n->line, (unsigned)m->column + 1 - back);
 }
 
 /*
