@@ -32,6 +32,7 @@
 #include "ydoc-keys.h"
 #include "ydoc-stream.h"
 #include "ydoc-tabs.h"
+#include "ydoc-words.h"
 
 /* libfyaml's document builder refuses a collection at this depth. */
 #define MAX_DEPTH FYPCF_GUARANTEED_MINIMUM_DEPTH_LIMIT
@@ -179,7 +180,8 @@ __attribute__((format(printf, 4, 5))) static int place_error(const struct reader
 			   "YAML: %s", msg);
 }
 
-/* The first error libfyaml's parser collected; its line and column are 1-based. */
+/* The first error libfyaml's parser collected, in capscope's words
+ * (ydoc-words.c); its line and column are 1-based. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
 {
 	void *it = NULL;
@@ -190,9 +192,11 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 	set_file(r);
 	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
 
+	char said[256];
+
 	return cs_diag_set(r->d, EINVAL, line,
 			   e->column > 0 ? user_column(r, line, (unsigned)e->column) : 0, "",
-			   "YAML: %s", e->msg ? e->msg : "syntax error");
+			   "YAML: %s", ydoc_fyaml_words(e->msg, said, sizeof(said)));
 }
 
 /*

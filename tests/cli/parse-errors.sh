@@ -322,7 +322,7 @@ one_line "null key" "^capscope explain pod: nullkey\.yaml:3:21: YAML: a null key
 # input: SEGV in fy_diag_error_atom_display, for lint and explain pod
 cp "$CAPSCOPE_TOP/tests/fuzz/corpus/ydoc-tabs/flow-scalar-diag" flow.yaml
 one_line "an unclosed quote among flow collections and tabs" \
-  "^capscope lint: flow\.yaml:1:238: YAML: single-quoted scalar without closing quote\$" "$CAPSCOPE" lint flow.yaml
+  "^capscope lint: flow\.yaml:1:238: YAML: a single-quoted value with no closing \"'\" \\(it runs on to the end of the text\\): close it\$" "$CAPSCOPE" lint flow.yaml
 "$CAPSCOPE" explain pod flow.yaml >/dev/null 2>&1
 is "$?" 2 "... explain pod: exit 2, no crash"
 done_testing

@@ -16,6 +16,7 @@
 #include "k8s/ydoc.h"
 #include "k8s/ydoc-keys.h"
 #include "k8s/ydoc-stream.h"
+#include "k8s/ydoc-words.h"
 
 struct out {
 	char buf[4096];
@@ -495,8 +496,11 @@ static void test_errors(void **state)
 				expect_error(text, 1, 64, "YAML: Max depth (64) exceeded");
 		}
 	}
-	expect_error("a: [b, c\n", 2, 1, "YAML: flow sequence without a closing bracket");
-	expect_error("{\"a\":[{\"b\":\"c\",]}", 1, 16, "YAML: mismatched flow sequence end");
+	expect_error("a: [b, c\n", 2, 1,
+		     "YAML: a '[' list with no closing ']' (or two of its items without a ',' "
+		     "between): close it, separate its items with ','");
+	expect_error("{\"a\":[{\"b\":\"c\",]}", 1, 16,
+		     "YAML: a ']' where a '{' mapping is open: close it with '}' first");
 	expect_error("a: \xff\n", 1, 4, "not UTF-8 text (byte 0xff)");
 }
 
@@ -951,6 +955,41 @@ static void refused_key(const char *text, int before, unsigned line, unsigned co
 	free(buf);
 }
 
+/*
+ * libfyaml's texts in capscope's words (twenty-eighth pass, part A): a
+ * known text, one that carries an input's character (named only when
+ * plain ASCII), and an unknown one: kept, named as the reader's, escaped.
+ */
+static void test_fyaml_words(void **state)
+{
+	char b[256];
+
+	(void)state;
+	assert_string_equal(
+	    ydoc_fyaml_words("invalid nested block mapping on the same line", b, sizeof(b)),
+	    "a 'key:' on the same line as another key ('a: b: c'): put the inner "
+	    "mapping on the lines below its key, indented, or quote the value");
+	assert_string_equal(
+	    ydoc_fyaml_words("invalid escape 'q' in double-quoted string", b, sizeof(b)),
+	    "a backslash then 'q' in a double-quoted value, which is no escape: "
+	    "write two backslashes for one, or single-quote the value");
+	assert_string_equal(
+	    ydoc_fyaml_words("invalid escape '\x1b[2J' in double-quoted string", b, sizeof(b)),
+	    "a backslash then a character that is no escape, in a double-quoted value: write "
+	    "two backslashes for one, or single-quote the value");
+	assert_string_equal(ydoc_fyaml_words("undefined tag prefix '\x1b]0;x'", b, sizeof(b)),
+			    "a tag whose handle no %TAG directive defines: Kubernetes resolves no "
+			    "such tag; remove it");
+	assert_string_equal(ydoc_fyaml_words("something new \x1b[31m\n", b, sizeof(b)),
+			    "the YAML reader (libfyaml) refuses the text here: something new "
+			    "\\x1b[31m\\n");
+	assert_string_equal(ydoc_fyaml_words(NULL, b, sizeof(b)),
+			    "the YAML reader refuses the text here");
+	/* every message of the table fits the diagnostic after "YAML: " */
+	assert_true(strlen(ydoc_fyaml_words("invalid multiline plain key", b, sizeof(b))) + 6 <
+		    256);
+}
+
 static void test_go_yaml_keys(void **state)
 {
 	char text[1200], *buf;
@@ -1284,6 +1323,7 @@ int main(void)
 	    cmocka_unit_test(test_held_bound),
 	    cmocka_unit_test(test_key_collisions),
 	    cmocka_unit_test(test_go_yaml_keys),
+	    cmocka_unit_test(test_fyaml_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
