@@ -187,6 +187,20 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 	void *it = NULL;
 	struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
 
+	/* Some of libfyaml's refusals record nothing (its fyp_error_check:
+	 * a block scalar's indentation indicator 0, `a: |0`): "YAML: syntax
+	 * error" named no line (twenty-eighth pass, part A). The place is
+	 * where the last thing it read ends; the refusal is in what follows. */
+	if (!e && r->held.done) {
+		unsigned line = (unsigned)r->held.line + 1;
+
+		set_file(r);
+		return cs_diag_set(r->d, EINVAL, line,
+				   user_column(r, line, (unsigned)r->held.col + 1), "",
+				   "YAML: the YAML reader (libfyaml) refuses the text after here "
+				   "without a reason (a block scalar's indentation indicator 0 is "
+				   "one such text: Kubernetes refuses it too)");
+	}
 	if (!e)
 		return syntax_error(r);
 	set_file(r);

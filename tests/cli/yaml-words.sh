@@ -118,6 +118,11 @@ said version_no_dot '%%YAML 1\n---\napiVersion: v1\nkind: Pod\n' \
 said version_garbage '%%YAML 1.1 x\n---\napiVersion: v1\nkind: Pod\n' \
   1:11 "text after a %YAML directive's version on its line: remove it"
 
+# libfyaml records no error for some refusals: "YAML: syntax error" named
+# no line; now the place after which the text is refused
+said indent_indicator_0 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: |0\n    p\n' \
+  4:7 "the YAML reader (libfyaml) refuses the text after here without a reason (a block scalar's indentation indicator 0 is one such text: Kubernetes refuses it too)"
+
 # An unknown text keeps the place and says it is the reader's: not reached
 # by a file (every text the parser gives a manifest is said above); the
 # unit test-ydoc-words checks the fallback, escaped.
