@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "capscope/escape.h"
 #include "internal/util.h"
 
 struct words {
@@ -76,8 +75,10 @@ static const struct words table[] = {
      "indent it as the list's other items"},
     {"two anchors for a single value while in mapping", "two anchors ('&') on one value: keep one"},
     {"invalid combination of anchor plus alias",
-     "an anchor ('&') on an alias ('*'): an alias takes no anchor; remove one"},
-    {"unexpected alias", "an anchor ('&') on an alias ('*'): an alias takes no anchor; remove one"},
+     "an alias ('*') where this mapping expects its next 'key:' (a value without its key): "
+     "give it a key, or indent it as the value it belongs to"},
+    {"unexpected alias",
+     "an anchor ('&') or a tag ('!') on an alias ('*'): an alias takes neither; remove it"},
     {"missing ':'", "a key without its ':' (or a ':' with no space after it): write 'key: value'"},
     {"could not find expected ':'",
      "a key without its ':' (or a ':' with no space after it): write 'key: value'"},

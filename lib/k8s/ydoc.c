@@ -180,6 +180,8 @@ __attribute__((format(printf, 4, 5))) static int place_error(const struct reader
 			   "YAML: %s", msg);
 }
 
+static unsigned indicator_before(struct fy_token *t);
+
 /* The first error libfyaml's parser collected, in capscope's words
  * (ydoc-words.c); its line and column are 1-based. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
@@ -205,12 +207,17 @@ static int parser_error(const struct reader *r, struct fy_diag *fd)
 		return syntax_error(r);
 	set_file(r);
 	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
-
+	unsigned col = e->column > 0 ? (unsigned)e->column : 0;
+	const struct fy_mark *m = e->fyt ? fy_token_start_mark(e->fyt) : NULL;
 	char said[256];
 
-	return cs_diag_set(r->d, EINVAL, line,
-			   e->column > 0 ? user_column(r, line, (unsigned)e->column) : 0, "",
-			   "YAML: %s", ydoc_fyaml_words(e->msg, said, sizeof(said)));
+	/* An error at a token is at libfyaml's mark of it: a quoted scalar,
+	 * an alias or an anchor one past its quote or indicator, as set_mark
+	 * says; named where the user sees it (`metadata: !!map *y`). */
+	if (m && col > 1 && (unsigned)m->line + 1 == line && (unsigned)m->column + 1 == col)
+		col -= indicator_before(e->fyt);
+	return cs_diag_set(r->d, EINVAL, line, col ? user_column(r, line, col) : 0, "", "YAML: %s",
+			   ydoc_fyaml_words(e->msg, said, sizeof(said)));
 }
 
 /*

@@ -46,9 +46,9 @@ said block_entry_same_key 'apiVersion: v1\nkind: Pod\nspec: - a\n' \
 said block_seq_in_flow 'apiVersion: v1\nkind: Pod\nspec: [\n- a]\n' \
   4:1 "no value where one is expected (a ',', ']', '}', '-' or ':' out of place): write the value, or remove the indicator"
 said anchor_alias 'apiVersion: v1\nkind: Pod\nmetadata: &x *y\n' \
-  3:15 "an anchor ('&') on an alias ('*'): an alias takes no anchor; remove one"
+  3:14 "an anchor ('&') or a tag ('!') on an alias ('*'): an alias takes neither; remove it"
 said two_anchors 'apiVersion: v1\nkind: Pod\nmetadata: &x &y {}\n' \
-  3:15 "two anchors ('&') on one value: keep one"
+  3:14 "two anchors ('&') on one value: keep one"
 said dq_noclose 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "p\n' \
   4:10 'a double-quoted value with no closing '"'"'"'"'"' (it runs on to the end of the text): close it'
 said sq_noclose 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: '"'"'p\n' \
@@ -117,6 +117,14 @@ said version_no_dot '%%YAML 1\n---\napiVersion: v1\nkind: Pod\n' \
   1:8 "a %YAML directive that is not '%YAML 1.1': Kubernetes reads YAML 1.1; remove it"
 said version_garbage '%%YAML 1.1 x\n---\napiVersion: v1\nkind: Pod\n' \
   1:11 "text after a %YAML directive's version on its line: remove it"
+
+# an error at a quoted value or an alias: at its quote or '*', not one past
+said tag_on_alias 'apiVersion: v1\nkind: Pod\nmetadata: !!map *y\n' \
+  3:17 "an anchor ('&') or a tag ('!') on an alias ('*'): an alias takes neither; remove it"
+said quoted_after_mapping 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"x"\n' \
+  5:1 "text where this mapping expects its next 'key:' (a line indented less than a value above it, or a value without its key): indent it as the value it belongs to, or give it a key"
+said alias_after_mapping 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  *a\n' \
+  5:3 "an alias ('*') where this mapping expects its next 'key:' (a value without its key): give it a key, or indent it as the value it belongs to"
 
 # libfyaml records no error for some refusals: "YAML: syntax error" named
 # no line; now the place after which the text is refused
