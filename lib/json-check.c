@@ -330,10 +330,10 @@ static int dup_key(struct checker *k)
 	while (to < k->len && k->s[to] != '"')
 		to += k->s[to] == '\\' ? 2 : 1;
 	if (++to > k->len || !(name = malloc(to - from)))
-		return to > k->len ? fail(k, from + 1, "duplicate key")
+		return to > k->len ? fail(k, from, "duplicate key")
 				   : cs_diag_set(k->d, ENOMEM, 0, 0, k->field, "out of memory");
 	n = cs_json_decode((const char *)k->s, from, to, name);
-	r = fail(k, from + 1, "duplicate key '%.*s%s'", CS_MSG_CUT(name, n, 64));
+	r = fail(k, from, "duplicate key '%.*s%s'", CS_MSG_CUT(name, n, 64));
 	free(name);
 	return r;
 }
@@ -572,7 +572,7 @@ int cs_json_check(const char *buf, size_t len, bool whole, struct cs_json_want *
 			r = fail(&k, k.i, "more after the first value");
 	}
 	if (!r && k.dup)
-		r = dup_key(&k); /* at its text, as libfyaml's marks */
+		r = dup_key(&k); /* at its opening quote, as the tree marks a key */
 	free(k.keys);
 	if (!r && end)
 		*end = k.i;

@@ -17,7 +17,7 @@
  * libfyaml's events gave (tests/unit/test-ydoc compares the two): strings
  * double-quoted with their escapes decoded, numbers, true, false and null
  * plain as written, collections flow; each node marked at its first byte
- * (a string after its quote), in characters, as cs_json_pos counts them.
+ * (a string at its opening quote), in characters, as cs_json_pos counts them.
  */
 #include "ydoc-json.h"
 
@@ -112,7 +112,7 @@ static int string(struct builder *b)
 	struct ydoc_node *n;
 	bool esc = false;
 
-	b->i = j; /* libfyaml marks a string at its text, after the quote */
+	/* marked at its opening quote, as ydoc.c marks a quoted scalar */
 	if (!(n = new_node(b, YDOC_SCALAR, YDOC_DOUBLE_QUOTED)))
 		return -ENOMEM;
 	for (; b->s[j] != '"'; j++)

@@ -32,6 +32,7 @@
 #include "ydoc-keys.h"
 #include "ydoc-stream.h"
 #include "ydoc-tabs.h"
+#include "ydoc-words.h"
 
 /* libfyaml's document builder refuses a collection at this depth. */
 #define MAX_DEPTH FYPCF_GUARANTEED_MINIMUM_DEPTH_LIMIT
@@ -179,20 +180,44 @@ __attribute__((format(printf, 4, 5))) static int place_error(const struct reader
 			   "YAML: %s", msg);
 }
 
-/* The first error libfyaml's parser collected; its line and column are 1-based. */
+static unsigned indicator_before(struct fy_token *t);
+
+/* The first error libfyaml's parser collected, in capscope's words
+ * (ydoc-words.c); its line and column are 1-based. */
 static int parser_error(const struct reader *r, struct fy_diag *fd)
 {
 	void *it = NULL;
 	struct fy_diag_error *e = fy_diag_errors_iterate(fd, &it);
 
+	/* Some of libfyaml's refusals record nothing (its fyp_error_check:
+	 * a block scalar's indentation indicator 0, `a: |0`): "YAML: syntax
+	 * error" named no line (twenty-eighth pass, part A). The place is
+	 * where the last thing it read ends; the refusal is in what follows. */
+	if (!e && r->held.done) {
+		unsigned line = (unsigned)r->held.line + 1;
+
+		set_file(r);
+		return cs_diag_set(r->d, EINVAL, line,
+				   user_column(r, line, (unsigned)r->held.col + 1), "",
+				   "YAML: the YAML reader (libfyaml) refuses the text after here "
+				   "without a reason (a block scalar's indentation indicator 0 is "
+				   "one such text: Kubernetes refuses it too)");
+	}
 	if (!e)
 		return syntax_error(r);
 	set_file(r);
 	unsigned line = e->line > 0 ? (unsigned)e->line : 1;
+	unsigned col = e->column > 0 ? (unsigned)e->column : 0;
+	const struct fy_mark *m = e->fyt ? fy_token_start_mark(e->fyt) : NULL;
+	char said[256];
 
-	return cs_diag_set(r->d, EINVAL, line,
-			   e->column > 0 ? user_column(r, line, (unsigned)e->column) : 0, "",
-			   "YAML: %s", e->msg ? e->msg : "syntax error");
+	/* An error at a token is at libfyaml's mark of it: a quoted scalar,
+	 * an alias or an anchor one past its quote or indicator, as set_mark
+	 * says; named where the user sees it (`metadata: !!map *y`). */
+	if (m && col > 1 && (unsigned)m->line + 1 == line && (unsigned)m->column + 1 == col)
+		col -= indicator_before(e->fyt);
+	return cs_diag_set(r->d, EINVAL, line, col ? user_column(r, line, col) : 0, "", "YAML: %s",
+			   ydoc_fyaml_words(e->msg, said, sizeof(said)));
 }
 
 /*
@@ -233,14 +258,38 @@ static bool go_anchor_name(const char *s, uint32_t len)
 
 /* ---- nodes ---- */
 
+/*
+ * A node's place is where the user's editor shows it: a quoted scalar at
+ * its opening quote, an alias at its '*', an anchor at its '&'. libfyaml's
+ * mark of each is one character further (its text: past the quote, and an
+ * empty "" at its closing quote; the name past the indicator), so every
+ * message about a quoted value named the column after the one the value
+ * is written at (twenty-eighth pass, part A). The indicator is on the
+ * mark's own line, the character before it.
+ */
+static unsigned indicator_before(struct fy_token *t)
+{
+	enum fy_token_type type = fy_token_get_type(t);
+	enum fy_scalar_style ss;
+
+	if (type == FYTT_ALIAS || type == FYTT_ANCHOR)
+		return 1;
+	if (type != FYTT_SCALAR)
+		return 0;
+	ss = fy_token_scalar_style(t);
+	return ss == FYSS_SINGLE_QUOTED || ss == FYSS_DOUBLE_QUOTED;
+}
+
 static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_token *t)
 {
 	const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+	unsigned back;
 
 	if (!m)
 		return;
+	back = (unsigned)m->column >= indicator_before(t) ? indicator_before(t) : 0;
 	n->line = (uint32_t)m->line + 1;
-	n->column = user_column(r, n->line, (unsigned)m->column + 1);
+	n->column = user_column(r, n->line, (unsigned)m->column + 1 - back);
 }
 
 /*

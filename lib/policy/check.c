@@ -91,15 +91,22 @@ int cs_policy_pod_caps_checked(const struct cs_k8s_pod *pod, bool all_refused, c
 				return -ENOMEM;
 			if (d)
 				cs_diag_file(d, pod->file);
+			/* At the name refused, not the list's first item (which
+			 * the list's place is): `add: [NET_RAW, BOGUS]` named
+			 * NET_RAW's column (twenty-eighth pass, part A). */
+			struct cs_pos at = sc->add_item_pos && sc->add_item_pos[k].line
+					       ? sc->add_item_pos[k]
+					       : sc->add_pos;
+			char field[48];
+
+			snprintf(field, sizeof(field), "capabilities.add[%zu]", k);
 			if (c == CS_POLICY_CAP_ALL)
 				return cs_diag_set(
-				    d, EINVAL, sc->add_pos.line, sc->add_pos.column,
-				    "capabilities.add",
+				    d, EINVAL, at.line, at.column, field,
 				    "container %s adds \"%s\": these policies never "
 				    "allow ALL; name the capabilities it needs (--caps)",
 				    name, sc->add.v[k]);
-			return cs_diag_set(d, EINVAL, sc->add_pos.line, sc->add_pos.column,
-					   "capabilities.add",
+			return cs_diag_set(d, EINVAL, at.line, at.column, field,
 					   "container %s adds \"%s\", which is no capability name",
 					   name, sc->add.v[k]);
 		}

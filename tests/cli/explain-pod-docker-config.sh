@@ -49,23 +49,23 @@ is "$(cj '.oci.no_new_privs' --docker-config "$T/nnp.json" "$T/priv.yaml")" "tru
 is "$(cj '[.steps[] | select(.rule == "docker.daemon-no-new-privileges")] | length' --docker-config "$T/nnp.json" "$T/p.yaml")" \
   "1" "the step says where it comes from"
 "$CAPSCOPE" explain pod --runtime docker@20.10 --rootfs "$T/root" --docker-config "$T/nnp.json" "$T/p.yaml" >"$T/out" 2>&1
-like "$(cat "$T/out")" "nnp.json:3:4: daemon.json's no-new-privileges" "text output names file, line and column"
+like "$(cat "$T/out")" "nnp.json:3:3: daemon.json's no-new-privileges" "text output names file, line and column"
 
 # 3. what dockerd refuses: one line, file:line:column: key
 printf '{\n  "debug": true,\n  "no-new-privilege": true\n}\n' >"$T/typo.json"
 "$CAPSCOPE" "${P[@]}" --docker-config "$T/typo.json" "$T/p.yaml" >"$T/out" 2>"$T/err"
 ok $([ $? -eq 2 ] && [ ! -s "$T/out" ] && echo 0 || echo 1) "unknown key: exit 2, nothing on stdout"
 is "$(wc -l <"$T/err")" "1" "unknown key: one line"
-like "$(cat "$T/err")" "typo.json:3:4: no-new-privilege: no option of dockerd 20.10" "unknown key: file:line:column: key"
+like "$(cat "$T/err")" "typo.json:3:3: no-new-privilege: no option of dockerd 20.10" "unknown key: file:line:column: key"
 printf '{"no-new-privileges": "true"}' >"$T/str.json"
 "$CAPSCOPE" "${P[@]}" --docker-config "$T/str.json" "$T/p.yaml" >"$T/out" 2>"$T/err"
-like "$(cat "$T/err")" "str.json:1:24: no-new-privileges.*true or false" "a string for a boolean: refused where it is"
+like "$(cat "$T/err")" "str.json:1:23: no-new-privileges.*true or false" "a string for a boolean: refused where it is"
 
 # 4. userns-remap: dockerd starts, capscope does not predict
 printf '{"userns-remap": "default"}' >"$T/remap.json"
 "$CAPSCOPE" "${P[@]}" --docker-config "$T/remap.json" "$T/p.yaml" >"$T/out" 2>"$T/err"
 ok $([ $? -eq 2 ] && [ ! -s "$T/out" ] && echo 0 || echo 1) "userns-remap: no prediction"
-like "$(cat "$T/err")" "remap.json:1:3: userns-remap: .*does not model it" "userns-remap: says why"
+like "$(cat "$T/err")" "remap.json:1:2: userns-remap: .*does not model it" "userns-remap: says why"
 
 # 5. usage
 "$CAPSCOPE" explain pod --docker-config "$T/nnp.json" "$T/p.yaml" >/dev/null 2>"$T/err"

@@ -26,7 +26,7 @@ like "$(cat "$T/err")" "nothing/config.json: cannot read" "no config.json: names
 mkdir -p "$T/bad"
 printf '{"root": {"path": "rootfs"},\n "process": {"args": ["x"], "user": {"uid": "0"}}}\n' >"$T/bad/config.json"
 "$CAPSCOPE" explain oci "$T/bad" 2>"$T/err"; is "$?" 2 "string uid: exit 2"
-is "$(cat "$T/err")" "capscope explain oci: $T/bad/config.json:2:46: process.user.uid: must be a number from 0 to 4294967295" "string uid: file, line, column, field"
+is "$(cat "$T/err")" "capscope explain oci: $T/bad/config.json:2:45: process.user.uid: must be a number from 0 to 4294967295" "string uid: file, line, column, field"
 printf '{"root": {"path": "/nonexistent-rootfs"}, "process": {"args": ["x"]}}' >"$T/bad/config.json"
 "$CAPSCOPE" explain oci "$T/bad" 2>"$T/err"; is "$?" 2 "missing rootfs: exit 2"
 like "$(cat "$T/err")" "root.path: /nonexistent-rootfs" "missing rootfs: names root.path"

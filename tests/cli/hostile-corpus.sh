@@ -106,7 +106,7 @@ for cmd in "policy vap --name n many.yaml" "policy kyverno --name n many.yaml" \
   # shellcheck disable=SC2086
   "$CAPSCOPE" $cmd >out.txt 2>&1
   is "$?:$(wc -l <out.txt | tr -d ' ')" "2:1" "$cmd: refused in one line (an added name that is no capability)"
-  like "$(cat out.txt)" 'many\.yaml:[0-9]+:[0-9]+: capabilities\.add: container .* which is no capability name$' "$cmd: at the file, line and column"
+  like "$(cat out.txt)" 'many\.yaml:[0-9]+:[0-9]+: capabilities\.add\[[0-9]+\]: container .* which is no capability name$' "$cmd: at the file, line and column"
   clean out.txt "$cmd"
 done
 "$CAPSCOPE" explain pod --html page.html many.yaml >/dev/null 2>&1

@@ -71,7 +71,7 @@ aligned list-columns 'SCC admission:' scc.txt "explain pod --scc: each SCC's rea
 sed 's/name: "an-scc-name-wider-than-its-column"/name: "漢字scc"/' scc.yaml >wide-scc.yaml
 "$CAPSCOPE" explain pod --openshift --scc wide-scc.yaml pod.yaml >/dev/null 2>err.txt
 is "$?:$(wc -l <err.txt)" "2:1" "explain pod --scc: an SCC of a wide name is refused, one line"
-like "$(cat err.txt)" 'wide-scc\.yaml:3:19: metadata\.name: Invalid value "漢字scc"' "  at its name"
+like "$(cat err.txt)" 'wide-scc\.yaml:3:18: metadata\.name: Invalid value "漢字scc"' "  at its name"
 
 if "$CAPSCOPE" trace -- true >/dev/null 2>&1; then
   py=$(python3 -c 'import sys; print(sys.executable)')

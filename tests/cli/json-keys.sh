@@ -54,6 +54,6 @@ sys.stdout.write("{\"ociVersion\": \"1.0.2\",\n \"annotations\": {\"a\": {\"b\":
   >"$T/b2/config.json"
 "$CAPSCOPE" explain oci "$T/b2" >/dev/null 2>"$T/err"
 is "$?:$(grep -o 'config.json:[0-9]*:[0-9]*: .*' "$T/err")" \
-  "2:config.json:3:5: not valid JSON: duplicate key 'k150'" \
-  "config.json: a duplicate among 300 keys, three objects deep, named at its line and column (its text, as libfyaml did)"
+  "2:config.json:3:4: not valid JSON: duplicate key 'k150'" \
+  "config.json: a duplicate among 300 keys, three objects deep, named at its line and column (its opening quote)"
 done_testing

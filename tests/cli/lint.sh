@@ -71,7 +71,7 @@ out=$("$CAPSCOPE" lint examples/pod/nonroot-netbind.yaml); rc=$?
 is "$rc" 1 "nonroot-netbind: exit 1"
 like "$out" "NET_BIND_SERVICE will not be effective: non-root uid 1000, no ambient set \[nonroot-no-ambient\]; fix: " \
   "nonroot-netbind: says why NET_BIND_SERVICE fails and names a fix"
-like "$out" "nonroot-netbind.yaml:19:16 +error +cap-not-effective" "nonroot-netbind: points at the add entry"
+like "$out" "nonroot-netbind.yaml:19:15 +error +cap-not-effective" "nonroot-netbind: points at the add entry"
 
 # File capabilities on the entrypoint (setcap needs root and xattrs).
 mkdir -p "$T/fcroot/bin" && cp /bin/true "$T/fcroot/bin/helper" && chmod 755 "$T/fcroot/bin/helper"

@@ -57,10 +57,10 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nmetadata: {name: q}\nspe
 is "$(cat err.txt)" "capscope lint: dup.yaml:4:1: YAML: duplicate key 'metadata'" "YAML: the key given twice named"
 printf '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/","\\u0061rgs":[]}}' >b/config.json
 "$CAPSCOPE" explain oci b >/dev/null 2>err.txt
-is "$(cat err.txt)" "capscope explain oci: b/config.json:1:109: not valid JSON: duplicate key 'args'" "JSON: the key given twice named, decoded"
+is "$(cat err.txt)" "capscope explain oci: b/config.json:1:108: not valid JSON: duplicate key 'args'" "JSON: the key given twice named, decoded"
 printf '{"no-new-privileges": true, "no-new-privileges": false}' >daemon.json
 "$CAPSCOPE" explain pod --runtime docker@20.10 --docker-config daemon.json pod.yaml >/dev/null 2>err.txt
-is "$(cat err.txt)" "capscope explain pod: --docker-config: daemon.json:1:30: the key 'no-new-privileges' is given twice: dockerd keeps the last, capscope refuses to guess which was meant" \
+is "$(cat err.txt)" "capscope explain pod: --docker-config: daemon.json:1:29: the key 'no-new-privileges' is given twice: dockerd keeps the last, capscope refuses to guess which was meant" \
   "daemon.json: the key given twice named"
 k="x'\\u001b[31m$(printf 'L%.0s' $(seq 100))"
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {"%s": a, "%s": b}}\nspec: {containers: [{name: c, image: i}]}\n' "$k" "$k" >dup.yaml
@@ -141,7 +141,7 @@ for rp in nope dangling /etc/passwd; do
   printf '{"ociVersion":"1.0.2",\n  "root": {"path": "%s"},\n  "process":{"user":{"uid":0,"gid":0},"args":["/x"],"cwd":"/"}}' "$rp" >rb/config.json
   for j in "" --json; do
     "$CAPSCOPE" explain oci $j rb >/dev/null 2>err.txt
-    like "$(cat err.txt)" "^capscope explain oci: rb/config\.json:2:21: root\.path: [^ ]*$rp: (No such file or directory|Not a directory)\$" \
+    like "$(cat err.txt)" "^capscope explain oci: rb/config\.json:2:20: root\.path: [^ ]*$rp: (No such file or directory|Not a directory)\$" \
       "explain oci $j: root.path '$rp' that cannot be opened: file, line, column"
   done
 done

@@ -281,12 +281,12 @@ printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {co
 sed 's/BOGUS/all/' "$T/bogus.yaml" >"$T/all.yaml"
 for k in vap kyverno gatekeeper custom-scc; do
   err=$("$CAPSCOPE" policy "$k" --name n "$T/bogus.yaml" 2>&1 >/dev/null); rc=$?
-  is "$rc:$err" "2:capscope policy: $k: $T/bogus.yaml:4:81: capabilities.add: container c adds \"BOGUS\", which is no capability name" \
+  is "$rc:$err" "2:capscope policy: $k: $T/bogus.yaml:4:91: capabilities.add[1]: container c adds \"BOGUS\", which is no capability name" \
     "$k: a name that is no capability refused, at the file, line and column"
 done
 for k in vap kyverno gatekeeper; do
   err=$("$CAPSCOPE" policy "$k" --name n "$T/all.yaml" 2>&1 >/dev/null); rc=$?
-  is "$rc:$err" "2:capscope policy: $k: $T/all.yaml:4:81: capabilities.add: container c adds \"all\": these policies never allow ALL; name the capabilities it needs (--caps)" \
+  is "$rc:$err" "2:capscope policy: $k: $T/all.yaml:4:91: capabilities.add[1]: container c adds \"all\": these policies never allow ALL; name the capabilities it needs (--caps)" \
     "$k: ALL refused (the policy never allows it)"
 done
 "$CAPSCOPE" policy custom-scc --name n "$T/all.yaml" | grep -q '^allowedCapabilities: \["NET_RAW", "all"\]$'

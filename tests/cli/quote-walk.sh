@@ -84,6 +84,6 @@ for fmt in text json; do
   has "$out" '"X will not be effective: fake" will not be effective: ' "lint $fmt: an unknown name is a quoted word"
   out=$("$CAPSCOPE" lint $j --scc scc.yaml l.yaml 2>&1)
   is "$?:$(wc -l <<<"$out")" "2:1" "lint $fmt: an SCC named \"zz: the pod is fine\" is refused, one line"
-  has "$out" 'scc.yaml:21:10: metadata.name: Invalid value "zz: the pod is fine": a lowercase RFC 1123' "lint $fmt: at its name"
+  has "$out" 'scc.yaml:21:9: metadata.name: Invalid value "zz: the pod is fine": a lowercase RFC 1123' "lint $fmt: at its name"
 done
 done_testing

@@ -49,7 +49,7 @@ refused 3:18 'metadata\.name' "a name with capitals and '_'" Bad_Name
 like "$(cat err)" 'Invalid value "Bad_Name": a lowercase RFC 1123 subdomain' "  in the server's words"
 refused 3:18 'metadata\.name' "an empty label" a..b
 refused 3:18 'metadata\.name' "a label ending in '-'" a-.b
-refused 3:19 'metadata\.name' "ESC and a line feed" '"s\e[31m\nx"'
+refused 3:18 'metadata\.name' "ESC and a line feed" '"s\e[31m\nx"'
 like "$(cat err)" 'Invalid value "s\\x1b\[31m\\nx"' "  escaped"
 refused 3:18 'metadata\.name' "254 bytes" "$(printf 'a%.0s' $(seq 254))"
 like "$(cat err)" 'must be no more than 253 characters' "  said so"
@@ -107,7 +107,7 @@ refused 7:23 allowedFlexVolumes "flex volumes without flexVolume or '*'" s 'volu
   'allowedFlexVolumes: [{driver: x}]'
 refused 7:23 allowedFlexVolumes "flex volumes, '*' and the flag off but volumes ['none']" s 'volumes: []' \
   'allowedFlexVolumes: [{driver: x}]'
-refused 7:32 'allowedFlexVolumes\[0\]\.driver' "an empty driver" s 'volumes: [flexVolume]' \
+refused 7:31 'allowedFlexVolumes\[0\]\.driver' "an empty driver" s 'volumes: [flexVolume]' \
   'allowedFlexVolumes: [{driver: ""}]'
 refused 9:3 'allowedFlexVolumes\[1\]\.driver' "an item without a driver" s 'volumes: ["*"]' \
   'allowedFlexVolumes:' '- {driver: a}' '- {}'

@@ -30,7 +30,7 @@ refused "restartPolicy on a container" rp.yaml '8:20: spec\.containers\[0\]\.res
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers: [{name: i, image: img, restartPolicy: OnFailure}]\n  containers: [{name: a, image: img}]\n' >irp.yaml
 refused "restartPolicy OnFailure on an init container" irp.yaml '5:57: spec\.initContainers\[0\]\.restartPolicy: Unsupported value "OnFailure"'
 printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"i","securityContext":{"capabilities":{"add":["SYS_ADMIN"]},"Capabilities":{}}}]}}\n' >two.json
-refused "Capabilities beside capabilities (JSON)" two.json '1:160: spec\.containers\[0\]\.securityContext\.Capabilities: unknown field'
+refused "Capabilities beside capabilities (JSON)" two.json '1:159: spec\.containers\[0\]\.securityContext\.Capabilities: unknown field'
 
 # Twenty-seventh pass (integrator, part H's open end): the fields of an
 # SCC and of a DeploymentConfig are OpenShift's, not Kubernetes 1.32's,

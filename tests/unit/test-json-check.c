@@ -140,13 +140,14 @@ static void test_errors(void **state)
 	expect_error("[\"\xff\"]", 1, 3, "not UTF-8 text (byte 0xff)");
 	/* columns count characters */
 	expect_error("[\"\xc3\xa9\xc3\xa9\", x]", 1, 8, "JSON: a value was expected, not 'x'");
-	/* a duplicate at the later key's text, after escapes; the earliest of
-	 * several, after any syntax error */
-	expect_error("{\"k\":1,\n \"\\u006b\":2}", 2, 3, "JSON: duplicate key 'k'");
-	expect_error("[{\"b\":1,\"a\":1,\"b\":2},{\"a\":1,\"a\":2}]", 1, 16,
+	/* a duplicate at the later key's opening quote (where an editor shows
+	 * the key), after escapes; the earliest of several, after any syntax
+	 * error */
+	expect_error("{\"k\":1,\n \"\\u006b\":2}", 2, 2, "JSON: duplicate key 'k'");
+	expect_error("[{\"b\":1,\"a\":1,\"b\":2},{\"a\":1,\"a\":2}]", 1, 15,
 		     "JSON: duplicate key 'b'");
 	expect_error("[{\"a\":1,\"a\":2}, x]", 1, 17, "JSON: a value was expected, not 'x'");
-	expect_error("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 1, 20,
+	expect_error("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}", 1, 19,
 		     "JSON: duplicate key '\xf0\x9f\x98\x80'");
 }
 

@@ -173,6 +173,9 @@ static void admission_errors(void **state)
 	static const char bad_dry[] =
 	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
 	    "\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"dryRun\":1}}";
+	static const char str_dry[] =
+	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+	    "\"AdmissionReview\",\"request\":{\"uid\":\"u\",\"dryRun\":\"yes\"}}";
 	static const char *const not_str[] = {
 	    "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
 	    "\"request\":{\"uid\":5}}",
@@ -197,6 +200,13 @@ static void admission_errors(void **state)
 	assert_int_equal(cs_admission_parse(bad_dry, strlen(bad_dry), &r, &d), -EINVAL);
 	assert_string_equal(d.field, "request.dryRun");
 	assert_string_equal(r.uid, "u");
+	cs_admission_request_free(&r);
+	/* a string at its opening quote, where an editor shows it (it was one
+	 * column right, past the quote: twenty-eighth pass, part A) */
+	assert_int_equal(cs_admission_parse(str_dry, strlen(str_dry), &r, &d), -EINVAL);
+	assert_string_equal(d.field, "request.dryRun");
+	assert_int_equal(d.line, 1);
+	assert_int_equal(d.column, (unsigned)(strstr(str_dry, "\"yes\"") - str_dry) + 1);
 	cs_admission_request_free(&r);
 	assert_int_equal(cs_admission_parse("{\"a\":\"\xff\"}", 8, &r, &d), -EINVAL);
 	assert_string_equal(d.message, "not UTF-8 text (byte 0xff)");
@@ -232,7 +242,7 @@ static void admission_errors(void **state)
 		if (last == 1) {
 			assert_string_equal(d.message, "JSON: duplicate key 'k1'");
 			assert_int_equal(d.line, 3);
-			assert_int_equal(d.column, 3);
+			assert_int_equal(d.column, 2); /* its opening quote */
 		}
 		cs_admission_request_free(&r);
 	}
