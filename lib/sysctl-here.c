@@ -52,7 +52,7 @@ int cs_sysctl_here(const char *name)
 
 	/* without a /proc/sys to look in, nothing can be told */
 	if (stat("/proc/sys/kernel", &st) < 0 || !S_ISDIR(st.st_mode))
-		return -1;
+		return CS_SYSCTL_UNTOLD_NO_PROC;
 	/* longer than any path the kernel opens: it has no such sysctl */
 	if (len >= sizeof(path) - sizeof(root))
 		return 0;
@@ -61,10 +61,30 @@ int cs_sysctl_here(const char *name)
 	for (size_t i = 0; i <= len; i++)
 		path[sizeof(root) - 1 + i] = name[i] == '.' ? '/' : name[i];
 	if (per_interface(path + sizeof(root) - 1))
-		return -1;
+		return CS_SYSCTL_UNTOLD_IFACE;
 	/* not this process's namespace, which may be the initial one or a
 	 * container's (hiding tables): a new one's answer, or none */
 	if (fresh_ns(path + sizeof(root) - 1))
 		return cs_sysctl_fresh_ns(path);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	/* a directory (net.ipv4, a table) is there, and no open for writing
+	 * takes it: EISDIR, not "no such file" (twenty-eighth pass, part D) */
+	if (stat(path, &st) < 0)
+		return 0;
+	return S_ISREG(st.st_mode) ? 1 : S_ISDIR(st.st_mode) ? 3 : 0;
+}
+
+const char *cs_sysctl_untold(int here)
+{
+	switch (here) {
+	case CS_SYSCTL_UNTOLD_NO_PROC:
+		return "there is no /proc/sys here to look in";
+	case CS_SYSCTL_UNTOLD_IFACE:
+		return "it is under an interface's own directory, and the interface is the "
+		       "pod's, not this host's";
+	case CS_SYSCTL_UNTOLD_USERNS:
+		return "capscope is not root of the initial user namespace, and a network "
+		       "namespace made in another hides tables the pod's has";
+	default:
+		return "no new network and IPC namespace could be made or asked here";
+	}
 }

@@ -30,12 +30,32 @@
 	"CRI-O's pinns cannot write %s %s: failed to open /proc/sys/%s: %s; the pod's sandbox is " \
 	"not made)"
 
-/* why the open fails, by cs_sysctl_here's answer (0 or 2) */
+/* why the open fails, by cs_sysctl_here's answer (0, 2 or 3) */
 static const char *open_error(int here)
 {
-	return here == 2 ? "permission denied (read-only in a namespace not the host's, as the "
-			   "pod's is"
-			 : "no such file or directory (this kernel has no such sysctl";
+	return here == 2   ? "permission denied (read-only in a namespace not the host's, as the "
+			     "pod's is"
+	       : here == 3 ? "is a directory (a table of sysctls, not one"
+			   : "no such file or directory (this kernel has no such sysctl";
+}
+
+#define UNTOLD                                                                                     \
+	"whether this kernel has the pod's sysctl %s, which the runtime writes, is not told: %s; " \
+	"assumed there"
+
+/* the first of the pod's sysctls cs_sysctl_here could not tell, said once:
+ * before, the pod was said to start without a word of it */
+static int note_untold(const char *name, int here, char **untold)
+{
+	char word[CS_WORD_ROOM];
+	const char *why = cs_sysctl_untold(here);
+	size_t room;
+
+	if (*untold)
+		return 0;
+	room = cs_step_word_room((size_t)snprintf(NULL, 0, UNTOLD, "", why), 1);
+	*untold = cs_strf(UNTOLD, cs_word_clip(word, room, name), why);
+	return *untold ? 0 : -ENOMEM;
 }
 
 /* name with every '.' a '/', as runc and pinns open it, into buf */
@@ -49,7 +69,7 @@ static const char *as_path(char *buf, size_t size, const char *name)
 	return buf;
 }
 
-int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
+int cs_pod_sysctl_absent(const struct pod_work *w, char **refused, char **untold)
 {
 	const struct cs_k8s_pod *pod = w->pod->pod;
 	const struct cs_crio_config *c = w->o->crio;
@@ -81,8 +101,11 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 					   cs_word_clip(word[2], room, dots));
 			return *refused ? 1 : -ENOMEM;
 		}
-		/* absent (0), or there and not to be written (2): both fail */
+		/* absent (0), there and not to be written (2), a directory
+		 * (3): each fails */
 		here = cs_sysctl_here(n);
+		if (here < 0 && note_untold(n, here, untold) < 0)
+			return -ENOMEM;
 		if (here == 1 || here < 0)
 			continue;
 		why = open_error(here);
