@@ -2,7 +2,9 @@
 /* Whether this kernel has a sysctl (see internal/sysctl-here.h). */
 #include <stdbool.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "internal/sysctl-here.h"
 
@@ -49,9 +51,13 @@ int cs_sysctl_here(const char *name)
 	char path[4096];
 	size_t len = strlen(name);
 	struct stat st;
+	struct statfs fs;
 
-	/* without a /proc/sys to look in, nothing can be told */
-	if (stat("/proc/sys/kernel", &st) < 0 || !S_ISDIR(st.st_mode))
+	/* without a /proc/sys to look in, nothing can be told; nor in one
+	 * that is not the kernel's (a tmpfs or a bind of a directory over it:
+	 * its files are anyone's, twenty-eighth pass, part D) */
+	if (stat("/proc/sys/kernel", &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    statfs("/proc/sys/kernel", &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
 		return CS_SYSCTL_UNTOLD_NO_PROC;
 	/* longer than any path the kernel opens: it has no such sysctl */
 	if (len >= sizeof(path) - sizeof(root))
@@ -77,7 +83,7 @@ const char *cs_sysctl_untold(int here)
 {
 	switch (here) {
 	case CS_SYSCTL_UNTOLD_NO_PROC:
-		return "there is no /proc/sys here to look in";
+		return "there is no /proc/sys of the kernel's (procfs) here to look in";
 	case CS_SYSCTL_UNTOLD_IFACE:
 		return "it is under an interface's own directory, and the interface is the "
 		       "pod's, not this host's";

@@ -125,4 +125,15 @@ fi
 pod 'securityContext: {sysctls: [{name: net.core.somaxconn, value: "128"}]}'
 "$CAPSCOPE" explain pod --runtime containerd --allowed-unsafe-sysctls 'net.*' "$T/pod.yaml" >"$T/out"
 ok "$(grep -q sysctl-untold "$T/out" && echo 1 || echo 0)" "a sysctl told there: no such step"
+# a /proc/sys that is not procfs (a tmpfs over it, its own kernel/ and
+# net/): its files are anyone's, nothing is told (before: "no such file")
+pod 'securityContext: {sysctls: [{name: net.no_such_sysctl, value: "1"}]}'
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+  out=$(unshare -m sh -c 'mount -t tmpfs none /proc/sys && mkdir /proc/sys/kernel /proc/sys/net && exec "$@"' sh \
+    "$CAPSCOPE" explain pod --runtime containerd --allowed-unsafe-sysctls 'net.*' "$T/pod.yaml")
+  like "$out" "runc\\.sysctl-untold: .*: there is no /proc/sys of the kernel's \\(procfs\\) here to look in" \
+    "a tmpfs over /proc/sys: not told, said so"
+else
+  skip "not root, or no mount namespace to make"
+fi
 done_testing
