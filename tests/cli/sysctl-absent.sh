@@ -40,6 +40,13 @@ crio vm.no_such_sysctl=1 net/ipv4/no_such=1 user.no_such=1
 is "$(started)" true "defaults CRI-O skips (not whitelisted; '/' spelling): the pod starts"
 crio net.ipv4.conf.eth7.rp_filter=1
 is "$(started)" true "a per-interface name: the pod's interface, not told here: not refused"
+like "$("$CAPSCOPE" explain pod --runtime crio --crio-config "$T/crio.conf" "$T/pod.yaml")" \
+  "runc\\.sysctl-untold: whether this kernel has CRI-O's default_sysctls net\\.ipv4\\.conf\\.eth7\\.rp_filter, which the runtime writes, is not told: it is under an interface's own directory" \
+  "... a step says it is not told, and why"
+pod 'hostNetwork: true'
+"$CAPSCOPE" explain pod --runtime crio --crio-config "$T/crio.conf" "$T/pod.yaml" >"$T/out"
+ok "$(grep -q sysctl-untold "$T/out" && echo 1 || echo 0)" "... not with hostNetwork (CRI-O skips it)"
+pod
 crio kernel.shm_no_such=1
 is "$(started)" false "default kernel.shm_no_such (IPC): refused"
 pod 'hostIPC: true'
