@@ -68,9 +68,11 @@ static void serve(int fd)
 		 * initial namespace) fails there too, with EACCES; the
 		 * sysctl's own permission hook decides, not the mode stat
 		 * shows */
-		word = stat(path, &st) < 0 || !S_ISREG(st.st_mode) ? '0'
-		       : access(path, W_OK) == 0		   ? '1'
-								   : 'w';
+		word = stat(path, &st) < 0	 ? '0'
+		       : S_ISDIR(st.st_mode)	 ? 'd'
+		       : !S_ISREG(st.st_mode)	 ? '0'
+		       : access(path, W_OK) == 0 ? '1'
+						 : 'w';
 		if (send(fd, &word, 1, MSG_NOSIGNAL) != 1)
 			break;
 	}
@@ -148,7 +150,7 @@ static void start(void)
 int cs_sysctl_fresh_ns(const char *path)
 {
 	size_t len = strlen(path);
-	int r = -1;
+	int r = CS_SYSCTL_UNTOLD_NO_NS;
 	char word;
 
 	if (len > 4096)
@@ -158,12 +160,12 @@ int cs_sysctl_fresh_ns(const char *path)
 		start();
 	if (fresh_kind != FRESH_NONE && send(fresh_fd, path, len, MSG_NOSIGNAL) == (ssize_t)len &&
 	    recv_one(fresh_fd, &word) == 1) {
-		r = word == '1' ? 1 : word == 'w' ? 2 : 0;
+		r = word == '1' ? 1 : word == 'w' ? 2 : word == 'd' ? 3 : 0;
 		/* a user namespace's network namespace hides some tables that
 		 * one made by root (runc's) has, and its root is not the
 		 * initial one's: only "there and writable" is sure */
 		if (r != 1 && fresh_kind == FRESH_USER)
-			r = -1;
+			r = CS_SYSCTL_UNTOLD_USERNS;
 	}
 	pthread_mutex_unlock(&fresh_mu);
 	return r;

@@ -2,7 +2,9 @@
 /* Whether this kernel has a sysctl (see internal/sysctl-here.h). */
 #include <stdbool.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "internal/sysctl-here.h"
 
@@ -49,10 +51,14 @@ int cs_sysctl_here(const char *name)
 	char path[4096];
 	size_t len = strlen(name);
 	struct stat st;
+	struct statfs fs;
 
-	/* without a /proc/sys to look in, nothing can be told */
-	if (stat("/proc/sys/kernel", &st) < 0 || !S_ISDIR(st.st_mode))
-		return -1;
+	/* without a /proc/sys to look in, nothing can be told; nor in one
+	 * that is not the kernel's (a tmpfs or a bind of a directory over it:
+	 * its files are anyone's, twenty-eighth pass, part D) */
+	if (stat("/proc/sys/kernel", &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    statfs("/proc/sys/kernel", &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC)
+		return CS_SYSCTL_UNTOLD_NO_PROC;
 	/* longer than any path the kernel opens: it has no such sysctl */
 	if (len >= sizeof(path) - sizeof(root))
 		return 0;
@@ -61,10 +67,30 @@ int cs_sysctl_here(const char *name)
 	for (size_t i = 0; i <= len; i++)
 		path[sizeof(root) - 1 + i] = name[i] == '.' ? '/' : name[i];
 	if (per_interface(path + sizeof(root) - 1))
-		return -1;
+		return CS_SYSCTL_UNTOLD_IFACE;
 	/* not this process's namespace, which may be the initial one or a
 	 * container's (hiding tables): a new one's answer, or none */
 	if (fresh_ns(path + sizeof(root) - 1))
 		return cs_sysctl_fresh_ns(path);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	/* a directory (net.ipv4, a table) is there, and no open for writing
+	 * takes it: EISDIR, not "no such file" (twenty-eighth pass, part D) */
+	if (stat(path, &st) < 0)
+		return 0;
+	return S_ISREG(st.st_mode) ? 1 : S_ISDIR(st.st_mode) ? 3 : 0;
+}
+
+const char *cs_sysctl_untold(int here)
+{
+	switch (here) {
+	case CS_SYSCTL_UNTOLD_NO_PROC:
+		return "there is no /proc/sys of the kernel's (procfs) here to look in";
+	case CS_SYSCTL_UNTOLD_IFACE:
+		return "it is under an interface's own directory, and the interface is the "
+		       "pod's, not this host's";
+	case CS_SYSCTL_UNTOLD_USERNS:
+		return "capscope is not root of the initial user namespace, and a network "
+		       "namespace made in another hides tables the pod's has";
+	default:
+		return "no new network and IPC namespace could be made or asked here";
+	}
 }

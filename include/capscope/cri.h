@@ -148,6 +148,10 @@ struct cs_crio_config {
 	 * it and no pod's sandbox is made (not with hostNetwork, hostIPC);
 	 * "" = none. Cut with "..." (the check was made on the whole key). */
 	char sysctl_absent[2][128];
+	/* The first such key whose presence this kernel cannot tell (an
+	 * interface's own, no namespace to look in): assumed there, said in
+	 * a step (twenty-eighth pass, part D); "" = none. */
+	char sysctl_untold[2][128];
 	char sysctls_from[256];
 	/* The first default capability CRI-O's start-up check refuses, and
 	 * where it is (in defaults_from), cut with "..."; bad_line 0 = none

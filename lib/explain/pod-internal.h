@@ -82,6 +82,7 @@ struct pod_work {
 	int unpriv_port_start;
 	char *unpriv_port_why;
 	char *port_refused, *port_some;
+	char *sysctl_untold; /* a sysctl of the pod not told there or not */
 };
 
 /* helper.c: an ambient-raising helper as entrypoint (needs w->post, w->argv). */
@@ -110,8 +111,9 @@ enum cs_port_zero cs_pod_runtime_port_zero(const struct pod_work *w);
 int cs_pod_port_sysctls(const struct pod_work *w, char **refused, char **some);
 /* sysctl-absent.c: 1 and *refused (heap) when the runtime writes a sysctl
  * (the pod's; CRI-O's default_sysctls) this kernel does not have, else 0;
- * -ENOMEM. */
-int cs_pod_sysctl_absent(const struct pod_work *w, char **refused);
+ * -ENOMEM. *untold (heap), whatever the answer: the first of the pod's
+ * sysctls whose presence could not be told, and why. */
+int cs_pod_sysctl_absent(const struct pod_work *w, char **refused, char **untold);
 /* pod-verdicts.c: one verdict per capabilities.add entry. */
 int cs_pod_verdicts(struct pod_work *w);
 /* remedy.c: the remedies for r, lowest risk first (none when nothing fails). */

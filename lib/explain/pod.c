@@ -719,6 +719,8 @@ static int sysctl_refused(struct pod_work *w)
 {
 	if (w->port_some)
 		cs_steps_add(&w->r->steps, "oci", "runc.sysctl-order", "%s", w->port_some);
+	if (w->sysctl_untold)
+		cs_steps_add(&w->r->steps, "oci", "runc.sysctl-untold", "%s", w->sysctl_untold);
 	if (!w->port_refused)
 		return 0;
 	cs_steps_add(&w->r->steps, "oci", "runc.sysctl-refused", "%s", w->port_refused);
@@ -1070,6 +1072,7 @@ static void work_free(struct pod_work *w)
 	free(w->unpriv_port_why);
 	free(w->port_refused);
 	free(w->port_some);
+	free(w->sysctl_untold);
 	for (size_t i = 0; i < w->n_etc; i++)
 		cs_etc_index_free(w->etc[i].index);
 	free(w->etc);
@@ -1173,7 +1176,8 @@ int cs_pod_explain(const struct cs_k8s_pod *pod, const struct cs_pod_explain_opt
 				   sizeof(w->forbidden_sysctl))) < 0)
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	if (cs_pod_port_sysctls(w, &w->port_refused, &w->port_some) < 0 ||
-	    (!w->port_refused && cs_pod_sysctl_absent(w, &w->port_refused) < 0) ||
+	    (!w->port_refused &&
+	     cs_pod_sysctl_absent(w, &w->port_refused, &w->sysctl_untold) < 0) ||
 	    (o->n_ports && cs_pod_port_start(w) < 0))
 		return cs_diag_set(d, ENOMEM, 0, 0, NULL, "out of memory");
 	if (res->scc_modelled && cs_scc_reason_len(&res->scc, &w->scc_reason_len) < 0)

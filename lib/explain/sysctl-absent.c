@@ -30,12 +30,31 @@
 	"CRI-O's pinns cannot write %s %s: failed to open /proc/sys/%s: %s; the pod's sandbox is " \
 	"not made)"
 
-/* why the open fails, by cs_sysctl_here's answer (0 or 2) */
+/* why the open fails, by cs_sysctl_here's answer (0, 2 or 3) */
 static const char *open_error(int here)
 {
-	return here == 2 ? "permission denied (read-only in a namespace not the host's, as the "
-			   "pod's is"
-			 : "no such file or directory (this kernel has no such sysctl";
+	return here == 2   ? "permission denied (read-only in a namespace not the host's, as the "
+			     "pod's is"
+	       : here == 3 ? "is a directory (a table of sysctls, not one"
+			   : "no such file or directory (this kernel has no such sysctl";
+}
+
+#define UNTOLD                                                                                     \
+	"whether this kernel has %s %s, which the runtime writes, is not told: %s; assumed there"
+
+/* the first of the pod's sysctls cs_sysctl_here could not tell, said once:
+ * before, the pod was said to start without a word of it */
+static int note_untold(const char *whose, const char *name, int here, char **untold)
+{
+	char word[CS_WORD_ROOM];
+	const char *why = cs_sysctl_untold(here);
+	size_t room;
+
+	if (*untold)
+		return 0;
+	room = cs_step_word_room((size_t)snprintf(NULL, 0, UNTOLD, whose, "", why), 1);
+	*untold = cs_strf(UNTOLD, whose, cs_word_clip(word, room, name), why);
+	return *untold ? 0 : -ENOMEM;
 }
 
 /* name with every '.' a '/', as runc and pinns open it, into buf */
@@ -49,7 +68,7 @@ static const char *as_path(char *buf, size_t size, const char *name)
 	return buf;
 }
 
-int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
+int cs_pod_sysctl_absent(const struct pod_work *w, char **refused, char **untold)
 {
 	const struct cs_k8s_pod *pod = w->pod->pod;
 	const struct cs_crio_config *c = w->o->crio;
@@ -81,8 +100,11 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 					   cs_word_clip(word[2], room, dots));
 			return *refused ? 1 : -ENOMEM;
 		}
-		/* absent (0), or there and not to be written (2): both fail */
+		/* absent (0), there and not to be written (2), a directory
+		 * (3): each fails */
 		here = cs_sysctl_here(n);
+		if (here < 0 && note_untold("the pod's sysctl", n, here, untold) < 0)
+			return -ENOMEM;
 		if (here == 1 || here < 0)
 			continue;
 		why = open_error(here);
@@ -106,11 +128,17 @@ int cs_pod_sysctl_absent(const struct pod_work *w, char **refused)
 		return 0;
 	/* CRI-O skips a default of the namespace the pod shares with the host */
 	for (size_t k = 0; k < 2; k++) {
-		const char *n = c->sysctl_absent[k], *why;
+		const char *n = c->sysctl_absent[k], *why, *u = c->sysctl_untold[k];
+		bool host = (k == 0 && pod->host_network) || (k == 1 && pod->host_ipc);
 
-		if (!n[0] || (k == 0 && pod->host_network) || (k == 1 && pod->host_ipc))
+		int h = u[0] && !host ? cs_sysctl_here(u) : 0;
+
+		/* asked again for why (a key cut at 128 bytes is not asked) */
+		if (h < 0 && note_untold("CRI-O's default_sysctls", u, h, untold) < 0)
+			return -ENOMEM;
+		if (!n[0] || host)
 			continue;
-		/* the reader kept it for a 0 or a 2; ask again which */
+		/* the reader kept it for a 0, 2 or 3; ask again which */
 		why = open_error(cs_sysctl_here(n));
 		room = cs_step_word_room(
 		    (size_t)snprintf(NULL, 0, PINNS_ABSENT, "CRI-O's default_sysctls", "", "", why),

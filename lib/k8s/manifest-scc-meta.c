@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns-name.h"
 #include "manifest-read.h"
+#include "../internal/cleanup.h"
 #include "../internal/util.h"
 
 /* apimachinery's TotalAnnotationSizeLimitB: the keys' and values' bytes. */
@@ -39,9 +41,8 @@ static bool qualified_chars(const char *s, size_t n)
 }
 
 /* IsQualifiedName: [prefix/]name, the prefix a DNS-1123 subdomain, the
- * name at most 63 bytes. NULL if s is one, else the server's reason. lower:
- * the prefix compared as ValidateAnnotations does, lower-cased. */
-static const char *qualified_name(const char *s, size_t n, bool lower)
+ * name at most 63 bytes. NULL if s is one, else the server's reason. */
+static const char *qualified_name(const char *s, size_t n)
 {
 	const char *slash = memchr(s, '/', n);
 	const char *name = s;
@@ -58,9 +59,7 @@ static const char *qualified_name(const char *s, size_t n, bool lower)
 			return "prefix part must be non-empty";
 		if (pl > 253)
 			return "prefix part must be no more than 253 characters";
-		for (size_t i = 0; i < pl; i++)
-			prefix[i] =
-			    lower && s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+		memcpy(prefix, s, pl);
 		prefix[pl] = '\0';
 		if (memchr(s, '\0', pl) || !cs_k8s_dns_subdomain(prefix))
 			return "prefix part must be a lowercase RFC 1123 subdomain: lower-case "
@@ -80,19 +79,59 @@ static const char *qualified_name(const char *s, size_t n, bool lower)
 	return NULL;
 }
 
-/* One key of labels or annotations: a scalar, a qualified name. */
+/*
+ * Go's strings.ToLower of a key into out (n bytes at least): ValidateAnnotations
+ * checks the lowered key, and Go's simple case mapping lowers two runes
+ * outside ASCII to ASCII letters: U+212A KELVIN SIGN to 'k' and U+0130
+ * (capital I with dot above) to 'i'. The server takes an annotation key
+ * written with them ("\u212A8s.io/a" is k8s.io/a to it); others stay what
+ * they were, refused as before. Returns the lowered length (never longer).
+ */
+static size_t go_lower(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 'A' && ch <= 'Z') {
+			out[o++] = (char)(ch - 'A' + 'a');
+		} else if (ch == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x84 &&
+			   (unsigned char)s[i + 2] == 0xaa) {
+			out[o++] = 'k';
+			i += 2;
+		} else if (ch == 0xc4 && i + 1 < n && (unsigned char)s[i + 1] == 0xb0) {
+			out[o++] = 'i';
+			i += 1;
+		} else {
+			out[o++] = (char)ch;
+		}
+	}
+	return o;
+}
+
+/* One key of labels or annotations: a scalar, a qualified name (lower:
+ * lowered first, as ValidateAnnotations does). */
 static int meta_key(struct mf_ctx *c, struct ydoc_node *key, const char *what, bool lower,
 		    const char **k, size_t *kl)
 {
+	cs_cleanup_free char *low = NULL;
 	const char *why;
 	char f[128];
 	int r;
 
 	if ((r = mf_visit(c, &key, what)) < 0 || (r = mf_field_key(c, key, what, k, kl)) < 0)
 		return r;
-	mf_fieldf(f, sizeof(f), "%s.%.*s%s", what, CS_MSG_CUT(*k, *kl, 64));
-	if (!(why = qualified_name(*k, *kl, lower)))
+	if (lower) {
+		if (!(low = malloc(*kl + 1)))
+			return -ENOMEM;
+		why = qualified_name(low, go_lower(*k, *kl, low));
+	} else {
+		why = qualified_name(*k, *kl);
+	}
+	if (!why)
 		return 0;
+	mf_fieldf(f, sizeof(f), "%s.%.*s%s", what, CS_MSG_CUT(*k, *kl, 64));
 	return mf_errf(c, key, EINVAL, f,
 		       "Invalid value \"%.*s%s\": %s (the API server refuses the SCC)",
 		       CS_MSG_CUT(*k, *kl, 64), why);

@@ -144,7 +144,7 @@ static char crio_sysctl_ns(const char *key, size_t kl)
  * and pinns exits): the sandbox is not made, for every pod. Session 27
  * part B: such an entry was not read, and every pod ran.
  */
-static void absent_key(char (*absent)[128], const char *key, size_t kl)
+static void absent_key(char (*absent)[128], char (*untold)[128], const char *key, size_t kl)
 {
 	char name[4096];
 	char ns = crio_sysctl_ns(key, kl);
@@ -158,8 +158,12 @@ static void absent_key(char (*absent)[128], const char *key, size_t kl)
 		return;
 	memcpy(name, key, kl);
 	name[kl] = '\0';
-	/* absent (0), or there and not to be written (2): pinns fails on both */
+	/* absent (0), there and not to be written (2), a directory (3): pinns
+	 * fails on each; not told (below 0): assumed there, noted */
 	here = cs_sysctl_here(name);
+	if (here < 0 && !untold[ns == 'N' ? 0 : 1][0] &&
+	    (size_t)snprintf(untold[ns == 'N' ? 0 : 1], 128, "%s", name) >= 128)
+		cs_mark_cut(untold[ns == 'N' ? 0 : 1], 128);
 	if (here == 1 || here < 0)
 		return;
 	if ((size_t)snprintf(slot, 128, "%s", name) >= 128)
@@ -191,6 +195,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 	const struct cs_toml_value *v;
 	char val[2][sizeof(c->unpriv_port_start)] = {"", ""};
 	char absent[2][sizeof(c->sysctl_absent[0])] = {"", ""};
+	char untold[2][sizeof(c->sysctl_untold[0])] = {"", ""};
 	bool set[2] = {false, false};
 	int r;
 
@@ -224,7 +229,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 			continue;
 		}
 		kl = (size_t)(eq - it->s);
-		absent_key(absent, it->s, kl);
+		absent_key(absent, untold, it->s, kl);
 		for (size_t k = 0; k < 2; k++) {
 			if (kl != strlen(keys[k]) || memcmp(it->s, keys[k], kl))
 				continue;
@@ -242,6 +247,7 @@ static int take_sysctls(struct cs_crio_config *c, const struct cs_toml_value *rt
 	c->unpriv_port_start_set = set[0];
 	c->local_port_range_set = set[1];
 	memcpy(c->sysctl_absent, absent, sizeof(absent));
+	memcpy(c->sysctl_untold, untold, sizeof(untold));
 	cs_clip(c->sysctls_from, sizeof(c->sysctls_from), name);
 	return 0;
 }

@@ -37,4 +37,15 @@ fail $'1..3\nnot ok 1 - a # SKIP\nnot ok 2 - b\nok 3\n' FAIL 1 "a failure after 
 fail $'1..2\nok 1 - a\nnot ok 2 - b # SKIP\n' FAIL -11 "a crash (SIGSEGV) after a skip: a failure"
 fail $'1..2\nok 1 - a\nnot ok 2 - b # SKIP\n' FAIL 1 "a skip and exit 1: a failure"
 fail $'1..2\nok 1 - a\nnot ok 2 - b # TODO later\n' FAIL 0 "not ok and TODO: counted as a failure (no test here uses TODO)"
+# Twenty-eighth pass, part D: the counts and the failing lines shown read
+# each line as the rule above does. A later hash in a description is no
+# directive, SKIP in any case is one, a line with no number counts; a not ok
+# TODO is a failure here even where meson calls the program OK.
+pass $'1..2\nok 1 - a # b # skip\nok 2 - c\n' OK 0 "2 ok\$" "skip after another hash: a pass, not a skip"
+pass $'1..2\nok 1 - a # Skip why\nok 2 - c\n' OK 0 "1 ok, 1 skipped" "Skip in mixed case: skipped"
+pass $'1..2\nok - a\nok - b\n' OK 0 "2 ok\$" "ok lines without numbers: counted"
+fail $'1..2\nok 1 - a\nnot ok 2 - b # TODO later\n' OK 0 "not ok and TODO, meson OK: a failure"
+fail $'1..2\nok 1 - a\nok 2 - b # TODO\n' FAIL 0 "ok and TODO (meson: unexpected pass): a failure"
+like "$(one $'1..2\nnot ok 1 - a # b # SKIP\nok 2 - c\n' FAIL 0; python3 "$summary" "$T/log.json" "$T/none" "$T/none" | sed -n 2p)" \
+  "not ok 1 - a" "the failing line with a later SKIP is shown"
 done_testing

@@ -11,6 +11,9 @@
 # --use NAME of no SCC of the set nor of any linted file granted nothing
 # without a word; explain pod and serve refused it. runAsGroup, no field of
 # any SecurityContextConstraints, is refused in both validation modes.
+# Annotation keys are lowered by Go's strings.ToLower (the twenty-eighth
+# pass, part D): KELVIN SIGN and U+0130 become 'k' and 'i', which the server
+# takes; capscope refused them.
 source "$(dirname "$0")/../lib/tap.sh"
 tap_tmpdir
 cd "$T" || exit 1
@@ -67,6 +70,17 @@ scc '{name: s, labels: {a: 5}}'
 like "$?:$(cat err)" "^2:capscope explain pod: --scc: scc\\.yaml:3:33: metadata\\.labels\\.a: '5' is a number" "a value that is a number: refused"
 # annotations: keys lower-cased, values free, 262144 bytes in all
 read_ok "annotation keys with capitals in the prefix, any value" '{name: s, annotations: {"Example.COM/a": "any text: here", b: ""}}'
+# Go's strings.ToLower, which ValidateAnnotations applies to the whole key,
+# lowers U+212A (KELVIN SIGN) to 'k' and U+0130 to 'i' (simple case
+# mapping): the server takes such keys, and counts the name part's length
+# after lowering; labels are not lowered, and U+212B (ANGSTROM SIGN) lowers
+# to a letter outside ASCII.
+K=$'\u212a' I=$'\u0130' A=$'\u212b'
+read_ok "an annotation key with KELVIN SIGN in its prefix" "{name: s, annotations: {\"${K}8s.io/a\": v}}"
+read_ok "an annotation key of U+0130" "{name: s, annotations: {\"$I\": v}}"
+read_ok "an annotation name part of 40 KELVIN SIGNs (120 bytes, 40 lowered)" "{name: s, annotations: {\"$(n_of "$K" 40)\": v}}"
+refused 3:31 "metadata\\.labels\\.$K" "a label key of KELVIN SIGN (labels are not lowered)" "{name: s, labels: {\"$K\": v}}"
+refused 3:36 "metadata\\.annotations\\.$A" "an annotation key of ANGSTROM SIGN" "{name: s, annotations: {\"$A\": v}}"
 refused 3:35 'metadata\.annotations\.a/b/c' "an annotation key with two slashes" '{name: s, annotations: {a/b/c: d}}'
 refused 3:35 'metadata\.annotations\.-x' "an annotation key starting with '-'" '{name: s, annotations: {-x: d}}'
 read_ok "annotations of 262144 bytes" "{name: s, annotations: {a: $(n_of b 131071), c: $(n_of d 131071)}}"

@@ -2,7 +2,8 @@
 # A pod sysctl this kernel does not have, against real runc: runc opens
 # /proc/sys/NAME (every '.' a '/') in its init and fails there ("open
 # /proc/sys/net/ipv4/no_such_sysctl: no such file or directory"), so the
-# container never starts; a directory (net.ipv4) fails the same way. The
+# container never starts; a directory (net.ipv4) fails the same way
+# ("is a directory"). The
 # model said the pod ran (session 27, part B). Each name is put to capscope
 # (containerd, with --allowed-unsafe-sysctls letting it past the kubelet)
 # and to runc with a network and an IPC namespace of its own.
@@ -27,4 +28,10 @@ kernel.msg_next_id|-1
 kernel.msgmax|8192
 fs.mqueue.msg_max|10
 NAMES
+# the words too (twenty-eighth pass, part D): a directory is EISDIR to runc,
+# which capscope said as "no such file or directory"
+like "$(cat "$T/b2/err")" "open /proc/sys/net/ipv4: is a directory" "runc on net.ipv4: is a directory"
+sed -i 's/name: fs.mqueue.msg_max/name: net.ipv4/' "$T/pod.yaml"
+like "$("$CAPSCOPE" explain pod --runtime containerd --allowed-unsafe-sysctls 'net.*' "$T/pod.yaml")" \
+  "open /proc/sys/net/ipv4: is a directory" "capscope on net.ipv4: the same words"
 done_testing
