@@ -79,8 +79,8 @@ K=$'\u212a' I=$'\u0130' A=$'\u212b'
 read_ok "an annotation key with KELVIN SIGN in its prefix" "{name: s, annotations: {\"${K}8s.io/a\": v}}"
 read_ok "an annotation key of U+0130" "{name: s, annotations: {\"$I\": v}}"
 read_ok "an annotation name part of 40 KELVIN SIGNs (120 bytes, 40 lowered)" "{name: s, annotations: {\"$(n_of "$K" 40)\": v}}"
-refused 3:31 "metadata\\.labels\\.$K" "a label key of KELVIN SIGN (labels are not lowered)" "{name: s, labels: {\"$K\": v}}"
-refused 3:36 "metadata\\.annotations\\.$A" "an annotation key of ANGSTROM SIGN" "{name: s, annotations: {\"$A\": v}}"
+refused 3:30 "metadata\\.labels\\.$K" "a label key of KELVIN SIGN (labels are not lowered)" "{name: s, labels: {\"$K\": v}}"
+refused 3:35 "metadata\\.annotations\\.$A" "an annotation key of ANGSTROM SIGN" "{name: s, annotations: {\"$A\": v}}"
 refused 3:35 'metadata\.annotations\.a/b/c' "an annotation key with two slashes" '{name: s, annotations: {a/b/c: d}}'
 refused 3:35 'metadata\.annotations\.-x' "an annotation key starting with '-'" '{name: s, annotations: {-x: d}}'
 read_ok "annotations of 262144 bytes" "{name: s, annotations: {a: $(n_of b 131071), c: $(n_of d 131071)}}"
