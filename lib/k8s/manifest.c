@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "ctr-names.h"
+#include "dns-name.h"
 #include "kubectl-stream.h"
 #include "manifest-read.h"
 #include "utf16.h"
@@ -192,6 +193,43 @@ static int get_isolation(struct mf_ctx *c, struct ydoc_node *scn, const char *pa
 	return 0;
 }
 
+/*
+ * ValidateSecurityContext: allowPrivilegeEscalation false beside
+ * privileged true, or beside an add of "CAP_SYS_ADMIN" spelt so (the
+ * server compares the string; SYS_ADMIN is taken). Both were explained
+ * before the twenty-eighth pass (part H), as a privileged container that
+ * cannot escalate, which the server never creates.
+ */
+static int no_escalation(struct mf_ctx *c, struct ydoc_node *scn, struct ydoc_node *caps,
+			 const char *path, const struct cs_k8s_sc *sc)
+{
+	struct ydoc_node *add = NULL, *it;
+	char f[192];
+	size_t i = 0;
+	int r;
+
+	if (sc->privileged.set && sc->privileged.v)
+		return mf_errf(c, ydoc_get(scn, "allowPrivilegeEscalation"), EINVAL, path,
+			       "Invalid value: cannot set `allowPrivilegeEscalation` to false and "
+			       "`privileged` to true (the API server refuses the pod)");
+	mf_fieldf(f, sizeof(f), "%s.capabilities.add", path);
+	if (caps && (r = mf_get_seq(c, caps, "add", f, &add)) < 0)
+		return r;
+	while (add && (it = next_item(add, &i)) != NULL) {
+		const char *v;
+
+		if ((r = mf_visit(c, &it, f)) < 0 || (r = mf_node_str(c, it, f, &v)) < 0)
+			return r;
+		if (v && !strcmp(v, "CAP_SYS_ADMIN"))
+			return mf_errf(
+			    c, ydoc_get(scn, "allowPrivilegeEscalation"), EINVAL, path,
+			    "Invalid value: cannot set `allowPrivilegeEscalation` to false "
+			    "and `capabilities.add` CAP_SYS_ADMIN (the API server refuses "
+			    "the pod)");
+	}
+	return 0;
+}
+
 static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
@@ -231,6 +269,9 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 					   &sc->drop_pos, &sc->drop_item_pos)) < 0)
 			return r;
 	}
+	if (sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v &&
+	    (r = no_escalation(c, scn, caps, path, sc)) < 0)
+		return r;
 #undef F
 	return 0;
 }
@@ -498,6 +539,7 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 	while ((it = next_item(seq, &iter)) != NULL && i < n) {
 		struct cs_k8s_container *ct, *v;
 		struct ydoc_node *scn, *ports;
+		const char *why;
 
 		/* Past the room container_room made (the item there is refused,
 		 * so never in practice): the rest of the list, as before. */
@@ -527,8 +569,17 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 			0 ||
 		    (r = mf_get_strlist(c, it, "args", F("args"), &ct->args, NULL, NULL)) < 0)
 			return r;
-		if (!ct->name)
-			return mf_errf(c, it, EINVAL, F("name"), "container has no name");
+		if (!ct->name || !*ct->name)
+			return mf_errf(c, ct->name ? ydoc_get(it, "name") : it, EINVAL, F("name"),
+				       "container has no name");
+		/* validateContainerCommon: ValidateDNS1123Label. Before the
+		 * twenty-eighth pass (part H) "Bad_Name" and a name of 64
+		 * bytes were containers the server never creates, explained. */
+		if ((why = cs_k8s_dns_label_why(ct->name)))
+			return mf_errf(
+			    c, ydoc_get(it, "name"), EINVAL, F("name"),
+			    "Invalid value \"%.*s%s\": %s (the API server refuses the pod)",
+			    CS_MSG_CUTS(ct->name, 48), why);
 		if ((r = parse_env(c, it, base, ct)) < 0)
 			return r;
 		if ((r = mf_get_map(c, it, "securityContext", F("securityContext"), &scn)) < 0)
@@ -662,6 +713,18 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	if ((r = mf_get_bool(c, spec, "hostIPC", F("hostIPC"), &b)) < 0)
 		return r;
 	p->host_ipc = b.set && b.v;
+	/* validateHostUsers: a user namespace with none of the host's
+	 * namespaces; before the twenty-eighth pass (part H) such a pod was
+	 * explained as confined by a user namespace it never gets. */
+	if (c->userns && (p->host_network || p->host_pid || p->host_ipc)) {
+		const char *k = p->host_network ? "hostNetwork"
+				: p->host_pid	? "hostPID"
+						: "hostIPC";
+
+		return mf_errf(c, ydoc_get(spec, k), EINVAL, F(k),
+			       "Forbidden: when `hostUsers` is false (the API server refuses the "
+			       "pod)");
+	}
 
 	if ((r = mf_get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
 		return r;
@@ -882,6 +945,29 @@ static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const c
 	return 0;
 }
 
+/*
+ * The object's metadata and its pod template's as the API server checks
+ * them (object-meta.c): ValidateObjectMeta with the kind's name rule
+ * (NameIsDNSSubdomain for each kind read here; a CronJob's name at most 52
+ * bytes), ValidatePodTemplateSpec's labels and annotations. Before the
+ * twenty-eighth pass (part H) a pod whose label the server refuses was
+ * explained as if it ran.
+ */
+static int check_meta(struct mf_ctx *c, const char *kind, struct ydoc_node *meta,
+		      struct ydoc_node *tmeta, const char *tpath)
+{
+	bool pod = !strcmp(kind, "Pod");
+	struct mf_meta_rules own = {.object = pod ? "pod" : kind, .namespaced = true};
+	struct mf_meta_rules tmpl = {.object = kind, .template = true};
+	int r;
+
+	if (!strcmp(kind, "CronJob"))
+		own.name_max = 52;
+	if ((r = mf_check_object_meta(c, meta, "metadata", &own, NULL)) < 0)
+		return r;
+	return pod ? 0 : mf_check_object_meta(c, tmeta, tpath, &tmpl, NULL);
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *path,
 			  const char *kind)
@@ -948,7 +1034,7 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 			return mf_errf(c, tmpl, EINVAL, f, "pod template has no spec");
 		mf_fieldf(sp, sizeof(sp), "%s", f);
 	}
-	if ((r = add_pod(c, &p)) < 0)
+	if ((r = check_meta(c, kind, meta, tmeta, tp)) < 0 || (r = add_pod(c, &p)) < 0)
 		return r;
 	p->file = c->name;
 	p->kind = cs_arena_strndup(c->m->arena, kind, strlen(kind));
