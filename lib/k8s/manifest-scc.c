@@ -160,7 +160,7 @@ static int get_run_as_user(struct mf_ctx *c, struct ydoc_node *root, struct cs_s
 
 /* An SCC is cluster-scoped: a namespace in its file is dropped by the
  * server (EnsureObjectNamespaceMatchesRequestNamespace), not refused. */
-static const struct mf_meta_rules scc_meta = {.object = "SCC"};
+static const struct mf_meta_rules scc_meta = {.object = "SCC", .names = true};
 
 int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 {

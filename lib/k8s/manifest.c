@@ -21,7 +21,6 @@
 
 #include "arena.h"
 #include "ctr-names.h"
-#include "dns-name.h"
 #include "kubectl-stream.h"
 #include "manifest-read.h"
 #include "utf16.h"
@@ -193,43 +192,6 @@ static int get_isolation(struct mf_ctx *c, struct ydoc_node *scn, const char *pa
 	return 0;
 }
 
-/*
- * ValidateSecurityContext: allowPrivilegeEscalation false beside
- * privileged true, or beside an add of "CAP_SYS_ADMIN" spelt so (the
- * server compares the string; SYS_ADMIN is taken). Both were explained
- * before the twenty-eighth pass (part H), as a privileged container that
- * cannot escalate, which the server never creates.
- */
-static int no_escalation(struct mf_ctx *c, struct ydoc_node *scn, struct ydoc_node *caps,
-			 const char *path, const struct cs_k8s_sc *sc)
-{
-	struct ydoc_node *add = NULL, *it;
-	char f[192];
-	size_t i = 0;
-	int r;
-
-	if (sc->privileged.set && sc->privileged.v)
-		return mf_errf(c, ydoc_get(scn, "allowPrivilegeEscalation"), EINVAL, path,
-			       "Invalid value: cannot set `allowPrivilegeEscalation` to false and "
-			       "`privileged` to true (the API server refuses the pod)");
-	mf_fieldf(f, sizeof(f), "%s.capabilities.add", path);
-	if (caps && (r = mf_get_seq(c, caps, "add", f, &add)) < 0)
-		return r;
-	while (add && (it = next_item(add, &i)) != NULL) {
-		const char *v;
-
-		if ((r = mf_visit(c, &it, f)) < 0 || (r = mf_node_str(c, it, f, &v)) < 0)
-			return r;
-		if (v && !strcmp(v, "CAP_SYS_ADMIN"))
-			return mf_errf(
-			    c, ydoc_get(scn, "allowPrivilegeEscalation"), EINVAL, path,
-			    "Invalid value: cannot set `allowPrivilegeEscalation` to false "
-			    "and `capabilities.add` CAP_SYS_ADMIN (the API server refuses "
-			    "the pod)");
-	}
-	return 0;
-}
-
 static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, struct cs_k8s_sc *sc)
 {
 	char f[160];
@@ -269,9 +231,6 @@ static int parse_sc(struct mf_ctx *c, struct ydoc_node *scn, const char *path, s
 					   &sc->drop_pos, &sc->drop_item_pos)) < 0)
 			return r;
 	}
-	if (sc->allow_privilege_escalation.set && !sc->allow_privilege_escalation.v &&
-	    (r = no_escalation(c, scn, caps, path, sc)) < 0)
-		return r;
 #undef F
 	return 0;
 }
@@ -539,7 +498,6 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 	while ((it = next_item(seq, &iter)) != NULL && i < n) {
 		struct cs_k8s_container *ct, *v;
 		struct ydoc_node *scn, *ports;
-		const char *why;
 
 		/* Past the room container_room made (the item there is refused,
 		 * so never in practice): the rest of the list, as before. */
@@ -572,14 +530,6 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 		if (!ct->name || !*ct->name)
 			return mf_errf(c, ct->name ? ydoc_get(it, "name") : it, EINVAL, F("name"),
 				       "container has no name");
-		/* validateContainerCommon: ValidateDNS1123Label. Before the
-		 * twenty-eighth pass (part H) "Bad_Name" and a name of 64
-		 * bytes were containers the server never creates, explained. */
-		if ((why = cs_k8s_dns_label_why(ct->name)))
-			return mf_errf(
-			    c, ydoc_get(it, "name"), EINVAL, F("name"),
-			    "Invalid value \"%.*s%s\": %s (the API server refuses the pod)",
-			    CS_MSG_CUTS(ct->name, 48), why);
 		if ((r = parse_env(c, it, base, ct)) < 0)
 			return r;
 		if ((r = mf_get_map(c, it, "securityContext", F("securityContext"), &scn)) < 0)
@@ -947,11 +897,14 @@ static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const c
 
 /*
  * The object's metadata and its pod template's as the API server checks
- * them (object-meta.c): ValidateObjectMeta with the kind's name rule
- * (NameIsDNSSubdomain for each kind read here; a CronJob's name at most 52
- * bytes), ValidatePodTemplateSpec's labels and annotations. Before the
- * twenty-eighth pass (part H) a pod whose label the server refuses was
- * explained as if it ran.
+ * them (object-meta.c): ValidateObjectMeta's generateName (a DNS
+ * subdomain prefix for each kind read here), labels, annotations,
+ * ownerReferences and finalizers; ValidatePodTemplateSpec's labels and
+ * annotations. Before the twenty-eighth pass (part H) a pod whose label
+ * the server refuses was explained as if it ran. The name and namespace
+ * are not refused yet (.names): capscope's own pods (a trace profile's)
+ * and the suites that plant hostile text in names use ones the server
+ * refuses (docs/hardening.md). A CronJob's name is at most 52 bytes.
  */
 static int check_meta(struct mf_ctx *c, const char *kind, struct ydoc_node *meta,
 		      struct ydoc_node *tmeta, const char *tpath)

@@ -90,17 +90,23 @@ struct meta_ctx {
 	const char *object;
 };
 
-/* One key of labels or annotations (what: "labels"): a scalar, a
- * qualified name. */
-static int meta_key(const struct meta_ctx *m, struct ydoc_node *key, const char *what, bool lower,
-		    const char **k, size_t *kl)
+/* One pair of labels or annotations (what: "labels"): the key a scalar,
+ * the value a string (*v, NULL for null), then the key a qualified name:
+ * the server decodes the whole object before it validates any of it, so a
+ * value of the wrong type is said first. The value's field holds its key
+ * whole, cut only by the buffer (thirteenth pass: marked when cut). */
+static int meta_pair(const struct meta_ctx *m, struct ydoc_pair *kv, const char *what, bool lower,
+		     const char **k, size_t *kl, const char **v, char *vf, size_t vfl)
 {
+	struct ydoc_node *key = kv->key;
 	const char *why;
 	char f[192];
 	int r;
 
 	mf_fieldf(f, sizeof(f), "%s.%s", m->path, what);
-	if ((r = mf_visit(m->c, &key, f)) < 0 || (r = mf_field_key(m->c, key, f, k, kl)) < 0)
+	if ((r = mf_visit(m->c, &key, f)) < 0 || (r = mf_field_key(m->c, key, f, k, kl)) < 0 ||
+	    (r = mf_node_str(m->c, kv->value,
+			     mf_fieldf(vf, vfl, "%s.%s.%.*s", m->path, what, (int)*kl, *k), v)) < 0)
 		return r;
 	mf_fieldf(f, sizeof(f), "%s.%s.%.*s%s", m->path, what, CS_MSG_CUT(*k, *kl, 64));
 	if (!(why = qualified_name(*k, *kl, lower)))
@@ -113,29 +119,27 @@ static int meta_key(const struct meta_ctx *m, struct ydoc_node *key, const char 
 static int labels(const struct meta_ctx *m, struct ydoc_node *map)
 {
 	for (uint32_t i = 0; i < map->n; i++) {
-		struct ydoc_pair *kv = &map->u.pairs[i];
 		const char *k, *v;
 		size_t kl, vl;
-		char f[192];
+		char f[160];
 		int r;
 
-		if ((r = meta_key(m, kv->key, "labels", false, &k, &kl)) < 0 ||
-		    (r = mf_node_str(m->c, kv->value,
-				     mf_fieldf(f, sizeof(f), "%s.labels.%.*s%s", m->path,
-					       CS_MSG_CUT(k, kl, 64)),
-				     &v)) < 0)
+		if ((r = meta_pair(m, &map->u.pairs[i], "labels", false, &k, &kl, &v, f,
+				   sizeof(f))) < 0)
 			return r;
 		vl = v ? strlen(v) : 0;
 		if (vl <= 63 && qualified_chars(v, vl))
 			continue;
-		return mf_errf(m->c, kv->value, EINVAL, f,
-			       "Invalid value \"%.*s%s\": %s (the API server refuses the %s)",
-			       CS_MSG_CUT(v, vl, 64),
-			       vl > 63 ? "must be no more than 63 characters"
-				       : "a valid label must be an empty string or consist of "
-					 "alphanumeric characters, '-', '_' or '.', and must start "
-					 "and end with an alphanumeric character",
-			       m->object);
+		return mf_errf(
+		    m->c, map->u.pairs[i].value, EINVAL,
+		    mf_fieldf(f, sizeof(f), "%s.labels.%.*s%s", m->path, CS_MSG_CUT(k, kl, 64)),
+		    "Invalid value \"%.*s%s\": %s (the API server refuses the %s)",
+		    CS_MSG_CUT(v, vl, 64),
+		    vl > 63 ? "must be no more than 63 characters"
+			    : "a valid label must be an empty string or consist of "
+			      "alphanumeric characters, '-', '_' or '.', and must start "
+			      "and end with an alphanumeric character",
+		    m->object);
 	}
 	return 0;
 }
@@ -143,19 +147,15 @@ static int labels(const struct meta_ctx *m, struct ydoc_node *map)
 static int annotations(const struct meta_ctx *m, struct ydoc_node *ann, struct ydoc_node *at)
 {
 	uint64_t total = 0;
-	char f[192];
+	char f[160];
 
 	for (uint32_t i = 0; i < ann->n; i++) {
-		struct ydoc_pair *kv = &ann->u.pairs[i];
 		const char *k, *v;
 		size_t kl;
 		int r;
 
-		if ((r = meta_key(m, kv->key, "annotations", true, &k, &kl)) < 0 ||
-		    (r = mf_node_str(m->c, kv->value,
-				     mf_fieldf(f, sizeof(f), "%s.annotations.%.*s%s", m->path,
-					       CS_MSG_CUT(k, kl, 64)),
-				     &v)) < 0)
+		if ((r = meta_pair(m, &ann->u.pairs[i], "annotations", true, &k, &kl, &v, f,
+				   sizeof(f))) < 0)
 			return r;
 		total += kl + (v ? strlen(v) : 0);
 	}
@@ -326,8 +326,9 @@ int mf_check_object_meta(struct mf_ctx *c, struct ydoc_node *meta, const char *p
 		size_t max = rules->name_max ? rules->name_max : 253;
 
 		if ((r = name_rule(&m, meta, "generateName", true, rules->label_name, max)) < 0 ||
-		    (r = name_rule(&m, meta, "name", false, rules->label_name, max)) < 0 ||
-		    (rules->namespaced &&
+		    (rules->names &&
+		     (r = name_rule(&m, meta, "name", false, rules->label_name, max)) < 0) ||
+		    (rules->names && rules->namespaced &&
 		     (r = name_rule(&m, meta, "namespace", false, true, 63)) < 0))
 			return r;
 		if ((r = mf_get_str(c, meta, "generateName",
