@@ -633,6 +633,21 @@ static int volume_types(struct mf_ctx *c, struct ydoc_node *vols, const char *f,
 	return 0;
 }
 
+/* validateHostUsers: a user namespace with none of the host's namespaces.
+ * Before the twenty-eighth pass (part H) such a pod was explained as
+ * confined by a user namespace it never gets. */
+static int host_users_rule(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
+			   const struct cs_k8s_pod *p)
+{
+	const char *k = p->host_network ? "hostNetwork" : p->host_pid ? "hostPID" : "hostIPC";
+	char f[160];
+
+	if (!c->userns || !(p->host_network || p->host_pid || p->host_ipc))
+		return 0;
+	return mf_errf(c, ydoc_get(spec, k), EINVAL, mf_fieldf(f, sizeof(f), "%s.%s", path, k),
+		       "Forbidden: when `hostUsers` is false (the API server refuses the pod)");
+}
+
 static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
 			  struct cs_k8s_pod *p)
 {
@@ -663,18 +678,8 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	if ((r = mf_get_bool(c, spec, "hostIPC", F("hostIPC"), &b)) < 0)
 		return r;
 	p->host_ipc = b.set && b.v;
-	/* validateHostUsers: a user namespace with none of the host's
-	 * namespaces; before the twenty-eighth pass (part H) such a pod was
-	 * explained as confined by a user namespace it never gets. */
-	if (c->userns && (p->host_network || p->host_pid || p->host_ipc)) {
-		const char *k = p->host_network ? "hostNetwork"
-				: p->host_pid	? "hostPID"
-						: "hostIPC";
-
-		return mf_errf(c, ydoc_get(spec, k), EINVAL, F(k),
-			       "Forbidden: when `hostUsers` is false (the API server refuses the "
-			       "pod)");
-	}
+	if ((r = host_users_rule(c, spec, path, p)) < 0)
+		return r;
 
 	if ((r = mf_get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
 		return r;

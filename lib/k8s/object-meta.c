@@ -256,7 +256,7 @@ static int finalizers(const struct meta_ctx *m, struct ydoc_node *seq)
  * not empty, no Event as an owner, one controller at most. */
 static int owner_references(const struct meta_ctx *m, struct ydoc_node *seq)
 {
-	const char *controller = NULL;
+	const char *ckind = NULL, *cname = NULL;
 	char f[192];
 
 	for (uint32_t i = 0; i < seq->n; i++) {
@@ -298,13 +298,15 @@ static int owner_references(const struct meta_ctx *m, struct ydoc_node *seq)
 			return r;
 		if (!ctl.set || !ctl.v)
 			continue;
-		if (controller)
-			return mf_errf(m->c, ydoc_get(it, "controller"), EINVAL, f,
-				       "Only one reference can have Controller set to true: %.*s%s "
-				       "and %.*s%s/%.*s%s (the API server refuses the %s)",
-				       CS_MSG_CUTS(controller, 40), CS_MSG_CUTS(v[1], 24),
-				       CS_MSG_CUTS(v[2], 24), m->object);
-		controller = v[2];
+		if (cname)
+			return mf_errf(
+			    m->c, ydoc_get(it, "controller"), EINVAL, f,
+			    "Only one reference can have Controller set to true: found in "
+			    "%.*s%s/%.*s%s and %.*s%s/%.*s%s (the API server refuses the %s)",
+			    CS_MSG_CUTS(ckind, 24), CS_MSG_CUTS(cname, 24), CS_MSG_CUTS(v[1], 24),
+			    CS_MSG_CUTS(v[2], 24), m->object);
+		ckind = v[1];
+		cname = v[2];
 	}
 	return 0;
 }
