@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The names the API server takes for objects (k8s.io/apimachinery
- * validation IsDNS1123Label, IsDNS1123Subdomain): one copy for the SCC
- * reader (an SCC's metadata.name) and the policy generators' names.
+ * validation IsDNS1123Label, IsDNS1123Subdomain): one copy for the
+ * objects' names (object-meta.c), containers' names and the policy
+ * generators' names.
  * Not part of the library's interface.
  */
 #ifndef CAPSCOPE_K8S_DNS_NAME_H
@@ -16,5 +17,9 @@
 bool cs_k8s_dns_label(const char *s, size_t n);
 /* A DNS-1123 subdomain: labels joined by '.', at most 253 bytes. */
 bool cs_k8s_dns_subdomain(const char *s);
+/* NULL when s is a DNS-1123 label of at most 63 bytes (a subdomain of at
+ * most 253), else why not in the words every refusal of a name uses. */
+const char *cs_k8s_dns_label_why(const char *s);
+const char *cs_k8s_dns_subdomain_why(const char *s);
 
 #endif

@@ -203,9 +203,23 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 /* An SCC's allowedUnsafeSysctls and forbiddenSysctls, read and validated as
  * the API server validates them (manifest-scc-sysctls.c). */
 int mf_get_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *s);
-/* An SCC's metadata as ValidateObjectMeta checks it (labels, annotations,
- * generateName); *generated: a generateName was given. */
-int mf_check_scc_meta(struct mf_ctx *c, struct ydoc_node *meta, bool *generated);
+/* The API server's rules for one object's metadata (object-meta.c). */
+struct mf_meta_rules {
+	const char *object; /* the words after "the API server refuses the" */
+	bool template;	    /* a pod template's: labels and annotations only */
+	bool namespaced;    /* the namespace a DNS label */
+	bool label_name;    /* the name a DNS label, not a subdomain */
+	/* name and namespace checked too: an SCC's; not yet a pod's or a
+	 * workload's (docs/hardening.md, twenty-eighth pass, part H) */
+	bool names;
+	size_t name_max; /* a shorter bound on the name (a CronJob's 52), 0: none */
+};
+/* The metadata at path ("metadata", "spec.template.metadata") as
+ * ValidateObjectMeta (or, for a template, ValidatePodTemplateSpec) checks
+ * it: one error, the first the server reports; *generated (may be NULL): a
+ * generateName was given. */
+int mf_check_object_meta(struct mf_ctx *c, struct ydoc_node *meta, const char *path,
+			 const struct mf_meta_rules *rules, bool *generated);
 /* The API server's rules between an SCC's fields (capabilities, privilege
  * escalation, volumes, flex volumes) and the types of the fields it does
  * not model (users, groups), on the SCC as read (manifest-scc-valid.c). */

@@ -158,6 +158,10 @@ static int get_run_as_user(struct mf_ctx *c, struct ydoc_node *root, struct cs_s
 	return 0;
 }
 
+/* An SCC is cluster-scoped: a namespace in its file is dropped by the
+ * server (EnsureObjectNamespaceMatchesRequestNamespace), not refused. */
+static const struct mf_meta_rules scc_meta = {.object = "SCC", .names = true};
+
 int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 {
 	struct cs_k8s_manifest *m = c->m;
@@ -186,32 +190,23 @@ int mf_parse_scc_doc(struct mf_ctx *c, struct ydoc_node *root, const char *file)
 		return r;
 	if (meta && (r = mf_get_str(c, meta, "name", "metadata.name", &s->name)) < 0)
 		return r;
-	if ((r = mf_check_scc_meta(c, meta, &generated)) < 0)
+	/* ValidateSecurityContextConstraints: ValidateObjectMeta, cluster-scoped,
+	 * with NameIsDNSSubdomain (object-meta.c). Read without a word,
+	 * "Restricted_V2" was an SCC that cannot exist. */
+	if ((r = mf_check_object_meta(c, meta, "metadata", &scc_meta, &generated)) < 0)
 		return r;
 	/* With generateName alone the server names the SCC itself, five
 	 * random characters after the prefix: its place among SCCs of equal
 	 * priority and score, and the name --use and the pod's
 	 * openshift.io/required-scc give, cannot be known. */
-	if (!s->name && generated)
+	if ((!s->name || !*s->name) && generated)
 		return mf_errf(c, ydoc_get(meta, "generateName"), EINVAL, "metadata.name",
 			       "SecurityContextConstraints has generateName and no name: the API "
 			       "server names it at random (the prefix and five characters), which "
 			       "capscope cannot predict; give metadata.name");
-	if (!s->name)
-		return mf_errf(c, root, EINVAL, "metadata.name",
+	if (!s->name || !*s->name)
+		return mf_errf(c, s->name ? ydoc_get(meta, "name") : root, EINVAL, "metadata.name",
 			       "SecurityContextConstraints has no name");
-	/* ValidateSecurityContextConstraints: ValidateObjectMeta with
-	 * NameIsDNSSubdomain, and a priority that is not negative. Read
-	 * without a word, "Restricted_V2" was an SCC that cannot exist. */
-	if (!cs_k8s_dns_subdomain(s->name))
-		return mf_errf(
-		    c, ydoc_get(meta, "name"), EINVAL, "metadata.name",
-		    "Invalid value \"%.*s%s\": %s (the API server refuses the SCC)",
-		    CS_MSG_CUTS(s->name, 48),
-		    strlen(s->name) > 253
-			? "must be no more than 253 characters"
-			: "a lowercase RFC 1123 subdomain: lower-case letters, digits, '-' "
-			  "and '.', each part starting and ending with a letter or digit");
 	if ((r = mf_get_i32(c, root, "priority", "priority", &s->priority)) < 0)
 		return r;
 	if (s->priority.set && (r = not_negative(c, ydoc_get(root, "priority"), "priority",

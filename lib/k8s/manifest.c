@@ -527,8 +527,9 @@ static int parse_containers(struct mf_ctx *c, struct ydoc_node *spec, const char
 			0 ||
 		    (r = mf_get_strlist(c, it, "args", F("args"), &ct->args, NULL, NULL)) < 0)
 			return r;
-		if (!ct->name)
-			return mf_errf(c, it, EINVAL, F("name"), "container has no name");
+		if (!ct->name || !*ct->name)
+			return mf_errf(c, ct->name ? ydoc_get(it, "name") : it, EINVAL, F("name"),
+				       "container has no name");
 		if ((r = parse_env(c, it, base, ct)) < 0)
 			return r;
 		if ((r = mf_get_map(c, it, "securityContext", F("securityContext"), &scn)) < 0)
@@ -632,6 +633,21 @@ static int volume_types(struct mf_ctx *c, struct ydoc_node *vols, const char *f,
 	return 0;
 }
 
+/* validateHostUsers: a user namespace with none of the host's namespaces.
+ * Before the twenty-eighth pass (part H) such a pod was explained as
+ * confined by a user namespace it never gets. */
+static int host_users_rule(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
+			   const struct cs_k8s_pod *p)
+{
+	const char *k = p->host_network ? "hostNetwork" : p->host_pid ? "hostPID" : "hostIPC";
+	char f[160];
+
+	if (!c->userns || !(p->host_network || p->host_pid || p->host_ipc))
+		return 0;
+	return mf_errf(c, ydoc_get(spec, k), EINVAL, mf_fieldf(f, sizeof(f), "%s.%s", path, k),
+		       "Forbidden: when `hostUsers` is false (the API server refuses the pod)");
+}
+
 static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *path,
 			  struct cs_k8s_pod *p)
 {
@@ -662,6 +678,8 @@ static int parse_pod_spec(struct mf_ctx *c, struct ydoc_node *spec, const char *
 	if ((r = mf_get_bool(c, spec, "hostIPC", F("hostIPC"), &b)) < 0)
 		return r;
 	p->host_ipc = b.set && b.v;
+	if ((r = host_users_rule(c, spec, path, p)) < 0)
+		return r;
 
 	if ((r = mf_get_map(c, spec, "securityContext", F("securityContext"), &psc)) < 0)
 		return r;
@@ -882,6 +900,32 @@ static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const c
 	return 0;
 }
 
+/*
+ * The object's metadata and its pod template's as the API server checks
+ * them (object-meta.c): ValidateObjectMeta's generateName (a DNS
+ * subdomain prefix for each kind read here), labels, annotations,
+ * ownerReferences and finalizers; ValidatePodTemplateSpec's labels and
+ * annotations. Before the twenty-eighth pass (part H) a pod whose label
+ * the server refuses was explained as if it ran. The name and namespace
+ * are not refused yet (.names): capscope's own pods (a trace profile's)
+ * and the suites that plant hostile text in names use ones the server
+ * refuses (docs/hardening.md). A CronJob's name is at most 52 bytes.
+ */
+static int check_meta(struct mf_ctx *c, const char *kind, struct ydoc_node *meta,
+		      struct ydoc_node *tmeta, const char *tpath)
+{
+	bool pod = !strcmp(kind, "Pod");
+	struct mf_meta_rules own = {.object = pod ? "pod" : kind, .namespaced = true};
+	struct mf_meta_rules tmpl = {.object = kind, .template = true};
+	int r;
+
+	if (!strcmp(kind, "CronJob"))
+		own.name_max = 52;
+	if ((r = mf_check_object_meta(c, meta, "metadata", &own, NULL)) < 0)
+		return r;
+	return pod ? 0 : mf_check_object_meta(c, tmeta, tpath, &tmpl, NULL);
+}
+
 /* A workload: find its pod template (spec, spec.template.spec, …). */
 static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *path,
 			  const char *kind)
@@ -948,7 +992,7 @@ static int parse_workload(struct mf_ctx *c, struct ydoc_node *root, const char *
 			return mf_errf(c, tmpl, EINVAL, f, "pod template has no spec");
 		mf_fieldf(sp, sizeof(sp), "%s", f);
 	}
-	if ((r = add_pod(c, &p)) < 0)
+	if ((r = check_meta(c, kind, meta, tmeta, tp)) < 0 || (r = add_pod(c, &p)) < 0)
 		return r;
 	p->file = c->name;
 	p->kind = cs_arena_strndup(c->m->arena, kind, strlen(kind));

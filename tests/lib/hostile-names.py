@@ -236,7 +236,10 @@ def manifest(out, names=NAMES):
             t = n.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        meta = {"name": t, "namespace": t, "annotations": {t: t}}
+        # An annotation's key is a qualified name, which the API server
+        # checks (capscope too, since the twenty-eighth pass): the text is
+        # the value, any string.
+        meta = {"name": t, "namespace": t, "annotations": {f"corpus.example.com/n{k}": t}}
         spec = {"serviceAccountName": t, "containers": [{
             "name": t, "image": t, "command": [t, t],
             "securityContext": {"capabilities": {"add": ["NET_RAW"] + ([t] if k % 2 else [])}}}]}
