@@ -37,12 +37,12 @@ pod '{name: p, labels: {-a: b}}'
 refused p.yaml 3:30 'metadata\.labels\.-a' pod "a label key starting with '-'"
 like "$(cat err)" "Invalid value \"-a\": name part must consist of alphanumeric characters" "  in the server's words"
 pod '{name: p, labels: {a: "b-"}}'
-refused p.yaml 3:34 'metadata\.labels\.a' pod "a label value ending in '-'"
+refused p.yaml 3:33 'metadata\.labels\.a' pod "a label value ending in '-'"
 pod "{name: p, labels: {a: $(n_of b 64)}}"
 refused p.yaml 3:33 'metadata\.labels\.a' pod "a label value of 64 bytes"
 like "$(cat err)" "must be no more than 63 characters" "  said so"
 pod '{name: p, labels: {"a\e[31m": b}}'
-refused p.yaml 3:31 'metadata\.labels\.a\\x1b\[31m' pod "ESC in a label key, escaped"
+refused p.yaml 3:30 'metadata\.labels\.a\\x1b\[31m' pod "ESC in a label key, escaped"
 pod '{name: p, annotations: {a/b/c: d}}'
 refused p.yaml 3:35 'metadata\.annotations\.a/b/c' pod "an annotation key with two slashes"
 python3 -c "print('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: ' + 'x' * 262144 + '\nspec:\n  containers: [{name: c, image: i}]')" >big.yaml
@@ -73,7 +73,7 @@ read_ok p.yaml "ownerReferences, one controller"
 pod '{name: p, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: r}]}'
 refused p.yaml 3:40 'metadata\.ownerReferences\[0\]\.uid' pod "an owner without a uid"
 pod '{name: p, ownerReferences: [{apiVersion: "apps/", kind: ReplicaSet, name: r, uid: "1"}]}'
-refused p.yaml 3:53 'metadata\.ownerReferences\[0\]\.apiVersion' pod "an owner's apiVersion without a version"
+refused p.yaml 3:52 'metadata\.ownerReferences\[0\]\.apiVersion' pod "an owner's apiVersion without a version"
 like "$(cat err)" "version must not be empty" "  said so"
 pod '{name: p, ownerReferences: [{apiVersion: v1, kind: Event, name: e, uid: "1"}]}'
 refused p.yaml 3:40 'metadata\.ownerReferences\[0\]' pod "an Event as owner"
@@ -87,11 +87,11 @@ for kind in Deployment:apps/v1 StatefulSet:apps/v1 DaemonSet:apps/v1 ReplicaSet:
   k=${kind%%:*}
   printf '%s\n' "apiVersion: ${kind#*:}" "kind: $k" 'metadata: {name: w, labels: {a: "-"}}' 'spec:' \
     '  template:' '    metadata: {labels: {app: x}}' '    spec: {containers: [{name: c, image: i}]}' >w.yaml
-  refused w.yaml 3:34 'metadata\.labels\.a' "$k" "a $k's own label"
+  refused w.yaml 3:33 'metadata\.labels\.a' "$k" "a $k's own label"
   printf '%s\n' "apiVersion: ${kind#*:}" "kind: $k" 'metadata: {name: w}' 'spec:' \
     '  template:' '    metadata: {labels: {app: x}, annotations: {"a b": c}}' \
     '    spec: {containers: [{name: c, image: i}]}' >w.yaml
-  refused w.yaml 6:49 'spec\.template\.metadata\.annotations\.a b' "$k" "a $k's template annotation"
+  refused w.yaml 6:48 'spec\.template\.metadata\.annotations\.a b' "$k" "a $k's template annotation"
 done
 printf '%s\n' 'apiVersion: batch/v1' 'kind: CronJob' 'metadata: {name: w}' 'spec:' "  schedule: '* * * * *'" \
   '  jobTemplate:' '    spec:' '      template:' '        metadata: {labels: {_a: x}}' \
