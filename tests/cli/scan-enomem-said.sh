@@ -15,7 +15,8 @@
 # after archive_read_open's unchecked allocation, the entry
 # archive_read_new did not check: exit 139), once counted apart too, are
 # avoided since the twenty-seventh pass (image.c: open_checked,
-# next_header): none allowed.
+# next_header): none allowed; and libarchive's xz filter's close of a
+# decoder it had freed, since the twenty-eighth (xz-read.c).
 source "$(dirname "$0")/../lib/tap.sh"
 source "$CAPSCOPE_TOP/tests/lib/failalloc.sh"
 command -v python3 >/dev/null || skip_all "needs python3"
@@ -80,6 +81,18 @@ sweep() { # what STATUS ARGS...: STATUS the whole answer's
 }
 
 sweep "scan of a layer" 0 scan layer.tar
+# The same layer xz'd: libarchive 3.6.2's xz filter, when liblzma's
+# decoder could not be set up for memory, freed its state and then closed
+# it (NULL): exit 139 at allocations 113-115 (twenty-seventh pass, part
+# G, found, not fixed). capscope decodes xz itself (lib/scan/xz-read.c).
+if command -v xz >/dev/null; then
+  xz -k layer.tar
+  sweep "scan of an xz layer" 0 scan layer.tar.xz
+else
+  skip "no xz to make an xz layer"
+  skip "no xz to make an xz layer"
+  skip "no xz to make an xz layer"
+fi
 grep -q '^critical  */sub/c .*cap_sys_admin: ' good
 is $? 0 "cap_sys_admin's file is critical, for cap_sys_admin"
 sweep "scan --json of a layer" 0 scan --json layer.tar
