@@ -474,15 +474,21 @@ static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
 	return cs_xz_read(&g->dec, a, guarded_pull, g, out);
 }
 
-/* Uncompressed tar skips file bodies; an xz stream is read whole, never skipped. */
+/*
+ * Uncompressed tar skips file bodies; an xz stream is read whole, never
+ * skipped. libarchive sees no filter under an xz stream (xz-read.c decodes
+ * it in guarded_read) and asks this to skip: the decoder's state, not only
+ * the guard's, which turns off at bytes after the stream that are not xz's
+ * while the decoder still holds bytes before them.
+ */
 static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 {
 	struct guarded *g = cd;
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || cs_gz_guard_on(g->gz) || g->hash || at < 0 ||
-	    lseek(g->fd, want, SEEK_CUR) < 0)
+	if (!g->dec.decided || g->dec.on || g->xz.state || cs_gz_guard_on(g->gz) || g->hash ||
+	    at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
