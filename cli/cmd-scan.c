@@ -223,10 +223,15 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 
 			if (!arg || !user || !ep)
 				*failed = true;
+			/* Its text not made (out of memory; a write error sets
+			 * ferror, said at the end): the line left out, exit 0,
+			 * before (twenty-eighth pass, part C). */
+			else if (cs_fputf(stdout, "%s%s: %s, %u layer%s, user '%s'",
+					  total ? "\n" : "", arg, r->image_kind, r->nlayers,
+					  r->nlayers == 1 ? "" : "s", user) < 0 &&
+				 !ferror(stdout))
+				*failed = true;
 			else {
-				cs_fputf(stdout, "%s%s: %s, %u layer%s, user '%s'",
-					 total ? "\n" : "", arg, r->image_kind, r->nlayers,
-					 r->nlayers == 1 ? "" : "s", user);
 				if (r->entrypoint_path)
 					printf(", entrypoint %s", ep);
 				printf("\n");

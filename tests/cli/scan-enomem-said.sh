@@ -67,8 +67,8 @@ classify() {
   echo "$c"
 }
 
-sweep() { # what STATUS ARGS...: STATUS the whole answer's
-  local what=$1 status=$2 total
+sweep() { # what STATUS ARGS...: STATUS the whole answer's; CRASHES=N allows N (libfyaml's)
+  local what=$1 status=$2 total crashes=${CRASHES:-0}
   shift 2
   "$CAPSCOPE_DYN" "$@" >"$T/good" 2>"$T/good.err"
   echo $? >"$T/good.rc"
@@ -76,8 +76,8 @@ sweep() { # what STATUS ARGS...: STATUS the whole answer's
   total=$(failalloc_total "$CAPSCOPE_DYN" "$@")
   failalloc_sweep classify 0 "$total" 1 "$CAPSCOPE_DYN" "$@"
   is "${FA_SEEN[bad]:-0}" 0 "$what, each of $total allocations failing alone: whole or one line, exit 2 (${FA_FIRST[bad]:-every run}; ${FA_SEEN[whole]:-0} whole, ${FA_SEEN[said]:-0} said, ${FA_SEEN[ended]:-0} ended by libarchive and said)"
-  ok "$([ "${FA_SEEN[crashed]:-0}" = 0 ] && [ "${FA_SEEN[loader]:-0}" -le 6 ] && echo 0 || echo 1)" \
-    "$what: libarchive's crashes ${FA_SEEN[crashed]:-0} (none: ${FA_FIRST[crashed]:-}), glibc's loader ${FA_SEEN[loader]:-0} (at most 6), counted apart"
+  ok "$([ "${FA_SEEN[crashed]:-0}" -le "$crashes" ] && [ "${FA_SEEN[loader]:-0}" -le 6 ] && echo 0 || echo 1)" \
+    "$what: crashes ${FA_SEEN[crashed]:-0} (at most $crashes, libfyaml's: ${FA_FIRST[crashed]:-none}), glibc's loader ${FA_SEEN[loader]:-0} (at most 6), counted apart"
 }
 
 sweep "scan of a layer" 0 scan layer.tar
@@ -105,6 +105,35 @@ ti = tarfile.TarInfo('bin/a'); ti.mode = 0o4755; ti.size = 0; t.addfile(ti, io.B
 t.close()
 PY
 sweep "scan --diff of two layers" 1 scan --diff old.tar layer.tar
+
+# Docker archives of the layer, their configs naming a USER. The view made
+# again after pass 1 (cs_view_init), its root not allocated, had its table
+# freed and left for cs_view_free to free again: "double free or
+# corruption", exit 134. The text's "img.tar: docker-archive, 1 layer,
+# user 'app'" line and --diff's "user 'app': " (cs_fputf) not made were
+# left out, exit 0 (twenty-eighth pass, part C).
+python3 - <<'PY'
+import hashlib, io, json, tarfile
+lay = open('layer.tar', 'rb').read()
+def image(name, user):
+    cfg = json.dumps({"architecture": "amd64", "os": "linux", "config": {"User": user, "Entrypoint": ["/bin/a"]},
+                      "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(lay).hexdigest()]}}).encode()
+    with tarfile.open(name, 'w') as t:
+        for n, b in (("l/layer.tar", lay), ("c.json", cfg),
+                     ("manifest.json", json.dumps([{"Config": "c.json", "Layers": ["l/layer.tar"]}]).encode())):
+            i = tarfile.TarInfo(n); i.size = len(b); t.addfile(i, io.BytesIO(b))
+image('img.tar', 'app')
+image('img2.tar', 'nobody')
+PY
+sweep "scan of a docker archive" 0 scan img.tar
+grep -q "^img.tar: docker-archive, 1 layer, user 'app'" good
+is $? 0 "its summary line names the user"
+# The entrypoint is predicted from a pod written in YAML, one for each
+# image: libfyaml's own crash in fy_parse_input_append (2 a text parsed,
+# tests/lib/failalloc.sh) is allowed there, 4; libarchive's none.
+CRASHES=4 sweep "scan --diff of two docker archives" 0 scan --diff img.tar img2.tar
+grep -q "user 'nobody': " good
+is $? 0 "the entrypoint's line names the new user"
 
 # explain pod --image ARCHIVE: the image's entry not allocated (the first
 # allocation) was a usage error, "out of memory" and a Try line.
