@@ -221,16 +221,16 @@ static void print_text(struct cs_scan_target *tg, size_t nt, bool *failed)
 			     *user = cs_escape_cell_dup(r->config.user);
 			char *ep = cs_escape_dup(r->entrypoint_path);
 
-			if (!arg || !user || !ep)
+			/* a line cs_fputf could not make was left out, exit 0 */
+			if (!arg || !user || !ep ||
+			    (cs_fputf(stdout, "%s%s: %s, %u layer%s, user '%s'", total ? "\n" : "",
+				      arg, r->image_kind, r->nlayers, r->nlayers == 1 ? "" : "s",
+				      user) < 0 &&
+			     !ferror(stdout)))
 				*failed = true;
-			else {
-				cs_fputf(stdout, "%s%s: %s, %u layer%s, user '%s'",
-					 total ? "\n" : "", arg, r->image_kind, r->nlayers,
-					 r->nlayers == 1 ? "" : "s", user);
-				if (r->entrypoint_path)
-					printf(", entrypoint %s", ep);
-				printf("\n");
-			}
+			else
+				printf("%s%s\n", r->entrypoint_path ? ", entrypoint " : "",
+				       r->entrypoint_path ? ep : "");
 			free(arg);
 			free(user);
 			free(ep);

@@ -94,6 +94,31 @@ static int user_cache_room(struct user_cache *c)
 }
 
 /*
+ * getpwuid_r into a buffer grown while it says ERANGE, up to PW_BUF_MAX: a
+ * passwd line longer than the 1 KiB it had (a long GECOS or home, an LDAP
+ * user's) gave ERANGE, and the user was shown as its number (twenty-
+ * seventh pass, part G, found, not fixed). glibc's getpwuid grows its own
+ * buffer the same way. 0 (*res NULL: no such user), or the errno.
+ */
+#define PW_BUF_MAX (1u << 20)
+
+static int pw_by_uid(uid_t uid, struct passwd *pw, char **buf, struct passwd **res)
+{
+	for (size_t len = 1024;; len *= 2) {
+		char *b = realloc(*buf, len);
+		int err;
+
+		if (!b)
+			return ENOMEM;
+		*buf = b;
+		*res = NULL;
+		err = getpwuid_r(uid, pw, b, len, res);
+		if (err != ERANGE || len >= PW_BUF_MAX)
+			return err;
+	}
+}
+
+/*
  * The name of uid's user into *out (its number when the user database has
  * none): 0, or -errno. A database that could not be read for want of
  * descriptors or memory (cs_short_of: fopen of /etc/passwd under EMFILE, NSS's
@@ -103,7 +128,8 @@ static int user_cache_room(struct user_cache *c)
 static int user_name(struct user_cache *c, uid_t uid, char **out)
 {
 	struct passwd pw, *res = NULL;
-	char buf[1024], num[16];
+	cs_cleanup_free char *buf = NULL;
+	char num[16];
 	const char *name = num;
 	struct user_entry *slot;
 	int err;
@@ -118,7 +144,7 @@ static int user_name(struct user_cache *c, uid_t uid, char **out)
 		errno = 0; /* cs_ids: errno 0 when there is no such user */
 		res = c->ids->pw_uid(uid);
 		err = res ? 0 : errno;
-	} else if ((err = getpwuid_r(uid, &pw, buf, sizeof(buf), &res)) != 0) {
+	} else if ((err = pw_by_uid(uid, &pw, &buf, &res)) != 0) {
 		res = NULL;
 	}
 	if (!res && cs_short_of(-err))

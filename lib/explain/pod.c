@@ -875,6 +875,13 @@ static int model(struct pod_work *w)
 	 * runAsUser 0 with runAsNonRoot for an image whose passwd has a 64 KiB
 	 * line, where the model said the passwd read fails. */
 	rc = cs_kubelet_user(&sc, &w->kimg, &uid, &gid, &r->steps, &d);
+	/* Out of memory is the explanation's error, not the kubelet's verdict:
+	 * the user's name not copied was "does not start
+	 * (CreateContainerConfigError)" with no reason, and `scan --diff`
+	 * said the entrypoint's credentials differ, exit 1 (twenty-eighth
+	 * pass, part C). */
+	if (cs_short_of(rc))
+		return rc;
 	if (rc == -EPERM)
 		return fail(r, cs_kubelet_error_name(rc), d.message) < 0 ? -ENOMEM : 1;
 	if ((rc2 = passwd_unreadable(w)) != 0)

@@ -10,9 +10,11 @@
 #include "capscope/diag.h"
 #include "internal/archive-live.h"
 #include "internal/util.h"
+#include "xz-read.h"
 
 #define CS_ARCHIVE_DEFINE(name) __typeof__(name) *cs_sym_##name;
 CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_DEFINE)
+CS_LZMA_SYMBOLS(CS_ARCHIVE_DEFINE)
 #undef CS_ARCHIVE_DEFINE
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -21,7 +23,7 @@ static char load_why[256];
 
 static void load(void)
 {
-	void *h;
+	void *h, *z = NULL;
 
 	if (cs_linked_statically()) {
 		snprintf(load_why, sizeof(load_why),
@@ -45,7 +47,20 @@ static void load(void)
 		load_rc = -ELIBACC;                                                                \
 	}
 	CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_RESOLVE)
+	/* libarchive's own liblzma, already loaded with it */
+	if (load_rc == 0 && !(z = dlopen(CS_LIBLZMA_SONAME, RTLD_NOW | RTLD_LOCAL))) {
+		snprintf(load_why, sizeof(load_why), "%s", dlerror());
+		load_rc = -ELIBACC;
+	}
 #undef CS_ARCHIVE_RESOLVE
+#define CS_LZMA_RESOLVE(name)                                                                      \
+	if (load_rc == 0 && !(cs_sym_##name = (__typeof__(name) *)dlsym(z, #name))) {              \
+		snprintf(load_why, sizeof(load_why), "%s: no symbol %s", CS_LIBLZMA_SONAME,        \
+			 #name);                                                                   \
+		load_rc = -ELIBACC;                                                                \
+	}
+	CS_LZMA_SYMBOLS(CS_LZMA_RESOLVE)
+#undef CS_LZMA_RESOLVE
 }
 
 int cs_archive_dlopen(struct cs_diag *d)
@@ -72,6 +87,7 @@ int cs_archive_read_free_counted(struct archive *a)
 {
 	if (a)
 		__atomic_sub_fetch(&live, 1, __ATOMIC_RELAXED);
+	cs_xz_forget(a); /* a decoder whose close libarchive never called */
 	return cs_sym_archive_read_free(a);
 }
 

@@ -12,6 +12,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <lzma.h>
 
 /* The SONAME of libarchive's stable ABI (Debian's libarchive13). */
 #define CS_LIBARCHIVE_SONAME "libarchive.so.13"
@@ -56,8 +57,17 @@
 	X(archive_read_support_format_tar)                                                         \
 	X(archive_set_error)
 
+/*
+ * liblzma, which libarchive brings: xz is decoded by capscope (xz-read.h
+ * says why), with the library libarchive loaded, not a second copy.
+ */
+#define CS_LIBLZMA_SONAME "liblzma.so.5"
+
+#define CS_LZMA_SYMBOLS(X) X(lzma_code) X(lzma_end) X(lzma_stream_decoder)
+
 #define CS_ARCHIVE_DECLARE(name) extern __typeof__(name) *cs_sym_##name;
 CS_ARCHIVE_SYMBOLS(CS_ARCHIVE_DECLARE)
+CS_LZMA_SYMBOLS(CS_ARCHIVE_DECLARE)
 #undef CS_ARCHIVE_DECLARE
 
 struct cs_diag;
@@ -115,6 +125,9 @@ int cs_archive_read_free_counted(struct archive *a);
 #define archive_read_support_format_raw	  cs_sym_archive_read_support_format_raw
 #define archive_read_support_format_tar	  cs_sym_archive_read_support_format_tar
 #define archive_set_error		  cs_sym_archive_set_error
+#define lzma_code			  cs_sym_lzma_code
+#define lzma_end			  cs_sym_lzma_end
+#define lzma_stream_decoder		  cs_sym_lzma_stream_decoder
 
 #endif
 

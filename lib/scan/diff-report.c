@@ -308,9 +308,11 @@ static int entry_line(FILE *f, const char *label, const struct cs_diff_entry *e)
 		return 0;
 	}
 	fprintf(f, "%s, ", path && *path ? path : "?");
-	if (e->user)
-		cs_fputf(f, "user '%s': ", user ? user : "?");
-	else
+	if (e->user) {
+		/* its text not made: out of memory (a write error sets ferror) */
+		if (cs_fputf(f, "user '%s': ", user ? user : "?") < 0 && !ferror(f))
+			return -ENOMEM;
+	} else
 		fputs("no USER (root): ", f);
 	if (!e->exec_ok) {
 		fprintf(f, "does not start (%s%s%s)\n", err ? err : "?", note && *note ? ": " : "",

@@ -35,6 +35,7 @@
 #include "tar-shadow.h"
 #include "gz-guard.h"
 #include "xz-guard.h"
+#include "xz-read.h"
 #include "view.h"
 #include "../internal/exec-script.h"
 #include "../internal/open-in-root.h"
@@ -162,7 +163,9 @@ struct outer_ent {
  * A reader of tar (format_tar) or of the decompressed bytes (format_raw).
  * Only decompressors libarchive has built in: never the external-program
  * fallbacks (lrzip, lzop, grzip), which would run a host program on hostile
- * bytes. zstd's own default window limit (2^27) bounds its memory.
+ * bytes. zstd's own default window limit (2^27) bounds its memory. Not
+ * libarchive's xz: every read callback here decodes xz itself (xz-read.h
+ * says why), so libarchive sees the plain bytes.
  */
 static struct archive *new_reader_of(int (*format)(struct archive *))
 {
@@ -176,7 +179,6 @@ static struct archive *new_reader_of(int (*format)(struct archive *))
 	 * NULL, as for the reader itself: out of memory. */
 	if (archive_read_support_filter_gzip(a) < ARCHIVE_WARN ||
 	    archive_read_support_filter_zstd(a) < ARCHIVE_WARN ||
-	    archive_read_support_filter_xz(a) < ARCHIVE_WARN ||
 	    archive_read_support_filter_bzip2(a) < ARCHIVE_WARN || format(a) < ARCHIVE_WARN) {
 		archive_read_free(a);
 		return NULL;
@@ -242,8 +244,10 @@ static int over_max_bytes(struct img *im)
 
 static int bomb_check(struct img *im, struct archive *a, uint64_t base)
 {
+	const struct cs_xz_read *x = cs_xz_under(a);
 	uint64_t out = (uint64_t)archive_filter_bytes(a, 0);
-	uint64_t in = (uint64_t)archive_filter_bytes(a, -1);
+	/* the stored bytes: under an xz decoder of capscope's, its input */
+	uint64_t in = x ? x->in : (uint64_t)archive_filter_bytes(a, -1);
 
 	if (base + out > im->max_bytes)
 		return over_max_bytes(im);
@@ -353,7 +357,7 @@ static int arc_err(struct img *im, struct archive *a, const char *what)
 }
 
 /*
- * Bytes on their way to libarchive's xz decoder, checked first (xz-guard.h
+ * Bytes on their way to the xz decoder (xz-read.c), checked first (xz-guard.h
  * says why): 0, or the reader's error (img_fail) set on `a` too.
  */
 static int xz_check(struct img *im, struct archive *a, struct cs_xz_guard *g, const void *buf,
@@ -429,23 +433,6 @@ static int gz_rest(struct img *im, int rc, int fd, struct archive *outer, bool h
 	return gz_check(im, NULL, &im->gz, NULL, 0);
 }
 
-/*
- * An xz stream behind another compression (an xz'd file gzip'd) would reach
- * the decoder unchecked: refused, as containerd, which undoes one
- * compression, could not read it either.
- */
-static int xz_stacked(struct img *im, struct archive *a)
-{
-	int n = archive_filter_count(a);
-
-	for (int i = 0; i < n - 2; i++)
-		if (archive_filter_code(a, i) == ARCHIVE_FILTER_XZ)
-			return img_fail(im, EINVAL,
-					"an xz stream inside another compression: "
-					"refusing");
-	return 0;
-}
-
 /* A file (by path, or an fd not ours) read through the xz guard. */
 struct guarded {
 	struct img *im;
@@ -454,10 +441,12 @@ struct guarded {
 	bool hash; /* the layer's stored bytes: fed to im->sum */
 	struct cs_xz_guard xz;
 	struct cs_gz_guard own_gz, *gz; /* a layer's: im->gz, read on by gz_rest */
+	struct cs_xz_read dec;
 	char buf[IO_BLOCK];
 };
 
-static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
+/* The stored bytes, checked and hashed (decoded by guarded_read). */
+static la_ssize_t guarded_pull(struct archive *a, void *cd, const void **out)
 {
 	struct guarded *g = cd;
 	ssize_t n;
@@ -478,15 +467,28 @@ static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
 	return n;
 }
 
-/* Uncompressed tar skips file bodies; an xz stream is read whole, never skipped. */
+static la_ssize_t guarded_read(struct archive *a, void *cd, const void **out)
+{
+	struct guarded *g = cd;
+
+	return cs_xz_read(&g->dec, a, guarded_pull, g, out);
+}
+
+/*
+ * Uncompressed tar skips file bodies; an xz stream is read whole, never
+ * skipped. libarchive sees no filter under an xz stream (xz-read.c decodes
+ * it in guarded_read) and asks this to skip: the decoder's state, not only
+ * the guard's, which turns off at bytes after the stream that are not xz's
+ * while the decoder still holds bytes before them.
+ */
 static la_int64_t guarded_skip(struct archive *a, void *cd, la_int64_t want)
 {
 	struct guarded *g = cd;
 	off_t at = lseek(g->fd, 0, SEEK_CUR);
 
 	(void)a;
-	if (g->xz.state || cs_gz_guard_on(g->gz) || g->hash || at < 0 ||
-	    lseek(g->fd, want, SEEK_CUR) < 0)
+	if (!g->dec.decided || g->dec.on || g->xz.state || cs_gz_guard_on(g->gz) || g->hash ||
+	    at < 0 || lseek(g->fd, want, SEEK_CUR) < 0)
 		return 0;
 	return want;
 }
@@ -498,6 +500,7 @@ static int guarded_close(struct archive *a, void *cd)
 	(void)a;
 	if (g->own)
 		close(g->fd);
+	cs_xz_read_end(&g->dec);
 	cs_gz_guard_free(&g->own_gz);
 	free(g);
 	return ARCHIVE_OK;
@@ -526,12 +529,11 @@ static int open_guarded(struct img *im, struct archive *a, const char *path, int
 		return ARCHIVE_FATAL;
 	}
 	cs_xz_guard_init(&g->xz);
+	cs_xz_read_init(&g->dec);
 	cs_gz_guard_init(&g->own_gz);
 	g->gz = gz ? gz : &g->own_gz;
 	archive_read_set_skip_callback(a, guarded_skip);
-	if (open_checked(a, g, guarded_read, guarded_close) != ARCHIVE_OK)
-		return ARCHIVE_FATAL;
-	return xz_stacked(im, a) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK;
+	return open_checked(a, g, guarded_read, guarded_close);
 }
 
 /* A nested reader: the layer's bytes come from the outer archive's current entry. */
@@ -539,10 +541,12 @@ struct nested {
 	struct archive *outer;
 	struct img *im;
 	struct cs_xz_guard xz;
+	struct cs_xz_read dec;
 	char buf[IO_BLOCK];
 };
 
-static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
+/* The layer's stored bytes, checked and hashed (decoded by nested_read). */
+static la_ssize_t nested_pull(struct archive *a, void *cd, const void **out)
 {
 	struct nested *s = cd;
 	la_ssize_t n = la_data(s->outer, s->buf, sizeof(s->buf));
@@ -562,6 +566,13 @@ static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
 		cs_blob_digest_feed(&s->im->sum, s->buf, (size_t)n);
 	*out = s->buf;
 	return n;
+}
+
+static la_ssize_t nested_read(struct archive *a, void *cd, const void **out)
+{
+	struct nested *s = cd;
+
+	return cs_xz_read(&s->dec, a, nested_pull, s, out);
 }
 
 /*
@@ -584,7 +595,42 @@ struct shadowed {
 	int fd;
 	char *buf;
 	char words[160]; /* the decompressor's error, in capscope's words */
+	bool looked;	 /* at the first decompressed bytes (xz_stacked) */
 };
+
+/*
+ * The compressions undone on a's stored bytes, as libarchive numbers its
+ * filters (0 the last undone), capscope's xz decoder (under libarchive's)
+ * last: their number, at most max.
+ */
+static int compressions(struct archive *a, int *codes, int max)
+{
+	int n = archive_filter_count(a) - 1, k = 0; /* its last: the bytes as stored */
+
+	for (int i = 0; i < n && k < max; i++)
+		codes[k++] = archive_filter_code(a, i);
+	if (cs_xz_under(a) && k < max)
+		codes[k++] = ARCHIVE_FILTER_XZ;
+	return k;
+}
+
+/*
+ * An xz stream behind another compression (an xz'd file gzip'd) would reach
+ * the decoder unchecked: refused, as containerd, which undoes one
+ * compression, could not read it either. Seen in the first bytes the raw
+ * reader gives (no reader here undoes xz but capscope's, at the bottom).
+ */
+static int xz_stacked(struct shadowed *s, const void *p, size_t n)
+{
+	static const unsigned char xz_magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
+	int codes[1];
+
+	s->looked = true;
+	if (n < sizeof(xz_magic) || memcmp(p, xz_magic, sizeof(xz_magic)) != 0 ||
+	    !compressions(s->raw, codes, 1))
+		return 0;
+	return img_fail(s->im, EINVAL, "an xz stream inside another compression: refusing");
+}
 
 /* The next piece of the stream (0 at its end): from the file, or
  * decompressed, with the bounds checked as it inflates. */
@@ -615,7 +661,8 @@ static la_ssize_t next_piece(struct shadowed *s, const void **out, const char **
 						sizeof(s->words));
 			return -1;
 		}
-		if (bomb_check(s->im, s->raw, s->im->used) < 0) {
+		if (bomb_check(s->im, s->raw, s->im->used) < 0 ||
+		    (size && !s->looked && xz_stacked(s, *out, size) < 0)) {
 			*why = s->im->d ? s->im->d->message : "too large";
 			return -1;
 		}
@@ -881,8 +928,8 @@ static const char *filter_name(int code)
  */
 static int layer_compression(struct img *im, struct archive *raw)
 {
-	int n = archive_filter_count(raw) - 1; /* the last is the bytes as stored */
-	int code = n > 0 ? archive_filter_code(raw, n - 1) : ARCHIVE_FILTER_NONE;
+	int codes[8], n = compressions(raw, codes, 8);
+	int code = n > 0 ? codes[n - 1] : ARCHIVE_FILTER_NONE;
 	const char *name = filter_name(code);
 	const char *mt = im->layer_media;
 
@@ -891,7 +938,7 @@ static int layer_compression(struct img *im, struct archive *raw)
 				"its bytes are %s inside %s: containerd, CRI-O and Docker undo "
 				"one compression and fail to read a tar in what is left; "
 				"refusing the image",
-				filter_name(archive_filter_code(raw, n - 2)), name);
+				filter_name(codes[n - 2]), name);
 	if (!mt || code == ARCHIVE_FILTER_NONE ||
 	    (cs_media_layer_decompresses(mt) &&
 	     (code == ARCHIVE_FILTER_GZIP || code == ARCHIVE_FILTER_ZSTD)))
@@ -1592,7 +1639,8 @@ static void outer_index(struct img *im)
 		outer_link(im, e, cur, o);
 		im->nouter++;
 	}
-	ok = archive_filter_count(a) == 1 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+	ok = archive_filter_count(a) == 1 && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
+	     !cs_xz_under(a);
 	if (im->nouter) /* im->outer is NULL for an archive of no entry */
 		qsort(im->outer, im->nouter, sizeof(*im->outer), outer_cmp);
 	im->outer_ok = true;
@@ -2062,11 +2110,10 @@ static int read_one_layer(struct img *im, const char *name)
 		ns->outer = outer;
 		ns->im = im;
 		cs_xz_guard_init(&ns->xz);
+		cs_xz_read_init(&ns->dec);
 		gz_start(im);
 		sr = sum_start(im);
 		rc = sr < 0 ? ARCHIVE_FATAL : open_checked(inner, ns, nested_read, NULL);
-		if (rc == ARCHIVE_OK && xz_stacked(im, inner) < 0)
-			rc = ARCHIVE_FATAL;
 	}
 	if (sr < 0)
 		rc = sr;
@@ -2089,6 +2136,8 @@ static int read_one_layer(struct img *im, const char *name)
 	} else if (outer && !borrowed) {
 		archive_read_free(outer);
 	}
+	if (ns)
+		cs_xz_read_end(&ns->dec);
 	free(ns);
 	if (fd >= 0)
 		close(fd);
@@ -2867,9 +2916,10 @@ int cs_scan_image(const char *path, const struct cs_scan_opts *o, struct cs_scan
 struct held {
 	const void *p;
 	size_t len;
+	struct cs_xz_read dec;
 };
 
-static la_ssize_t held_read(struct archive *a, void *cd, const void **out)
+static la_ssize_t held_pull(struct archive *a, void *cd, const void **out)
 {
 	struct held *h = cd;
 	size_t n = h->len;
@@ -2880,11 +2930,18 @@ static la_ssize_t held_read(struct archive *a, void *cd, const void **out)
 	return (la_ssize_t)n;
 }
 
+static la_ssize_t held_read(struct archive *a, void *cd, const void **out)
+{
+	struct held *h = cd;
+
+	return cs_xz_read(&h->dec, a, held_pull, h, out);
+}
+
 int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts *o,
 			 struct cs_scan_result *r, struct cs_diag *d)
 {
 	CS_UTF8_SCOPE;
-	struct held held = {buf, len};
+	struct held *held = NULL;
 	struct cs_xz_guard xz;
 	struct img im;
 	struct archive *a;
@@ -2894,20 +2951,27 @@ int cs_scan_layer_buffer(const void *buf, size_t len, const struct cs_scan_opts 
 	if (rc < 0)
 		return rc;
 	a = new_raw_reader();
-	if (!a) {
+	if (!a || !(held = malloc(sizeof(*held)))) { /* its decoder's 64 KiB off the stack */
+		if (a)
+			archive_read_free(a);
 		img_free(&im);
 		return -ENOMEM;
 	}
+	held->p = buf;
+	held->len = len;
+	cs_xz_read_init(&held->dec);
 	cs_xz_guard_init(&xz);
 	if ((rc = xz_check(&im, NULL, &xz, buf, len)) < 0 ||
 	    (rc = gz_check(&im, NULL, gz_start(&im), buf, len)) < 0 ||
 	    (rc = gz_check(&im, NULL, &im.gz, NULL, 0)) < 0)
 		; /* said */
-	else if (open_checked(a, &held, held_read, NULL) != ARCHIVE_OK || xz_stacked(&im, a) < 0)
+	else if (open_checked(a, held, held_read, NULL) != ARCHIVE_OK)
 		rc = arc_err(&im, a, "opening");
 	else
 		rc = read_shadowed(&im, a, -1, "opening");
 	archive_read_free(a);
+	cs_xz_read_end(&held->dec);
+	free(held);
 	r->nlayers = 1;
 	if (rc == 0)
 		rc = finish(&im, "layer");

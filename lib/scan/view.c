@@ -408,7 +408,12 @@ int cs_view_init(struct cs_view *v)
 		return -ENOMEM;
 	v->root = node_new(v, NULL, "", 0);
 	if (!v->root) {
+		/* NULL too: cs_view_free, which the caller runs on a view that
+		 * failed here, freed the table again (a docker archive's view
+		 * made again after pass 1, its root not allocated: "double free
+		 * or corruption", exit 134; twenty-eighth pass, part C). */
 		free(v->tab);
+		v->tab = NULL;
 		return -ENOMEM;
 	}
 	v->root->mode = S_IFDIR | 0755;

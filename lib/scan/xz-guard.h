@@ -5,10 +5,11 @@
 #include <stdint.h>
 
 /*
- * libarchive opens liblzma's xz decoder with no memory limit, and each xz
- * block header names the LZMA2 dictionary the decoder allocates: a 45 KB
- * file declaring 4 GiB made a reader touch 300 MB. The guard walks the xz
- * structure as the bytes pass, before libarchive sees them (stream header,
+ * liblzma's xz decoder is opened with no memory limit (by xz-read.c, as
+ * libarchive's filter did before it), and each xz block header names the
+ * LZMA2 dictionary the decoder allocates: a 45 KB file declaring 4 GiB made
+ * a reader touch 300 MB. The guard walks the xz structure as the bytes
+ * pass, before they are decoded (stream header,
  * each block header's filters, the LZMA2 chunk headers, which give their
  * sizes, the index and footer), and refuses a dictionary over the limit.
  * Bytes that do not start as xz turn it off: they are not xz's to decode.
