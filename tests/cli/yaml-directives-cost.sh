@@ -25,8 +25,11 @@ for d in range(docs):
     for i in range(n):
         print("%%TAG !t%d! tag:example.com,2024:%d/" % (i, i))
     print("---")
-print("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {a: !t%d! b}" % (n - 1))
-print("spec:\n  containers:\n  - name: c\n    image: i\n    securityContext:")
+# The last handle used, in a field capscope does not read (labels are read,
+# and a tag refused, since the twenty-eighth pass, part H).
+print("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p")
+print("spec:\n  nodeSelector: {a: !t%d! b}" % (n - 1))
+print("  containers:\n  - name: c\n    image: i\n    securityContext:")
 print("      capabilities: {drop: [ALL]}")
 PY
 }
