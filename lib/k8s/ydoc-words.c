@@ -303,7 +303,7 @@ const char *ydoc_fyaml_words(const char *msg, char *buf, size_t len)
 	/* the character is the input's: named when it is plain ASCII */
 	if (n > a + b && !strncmp(msg, esc_pre, a) && !strcmp(msg + n - b, esc_post)) {
 		if (shown_char(msg + a, n - a - b))
-			snprintf(
+			cs_format_cut(
 			    buf, len,
 			    "a backslash then '%c' in a double-quoted value, which is no escape: "
 			    "write two backslashes for one, or single-quote the value",
@@ -320,12 +320,13 @@ const char *ydoc_fyaml_words(const char *msg, char *buf, size_t len)
 		char c = msg[a];
 
 		if (c == '@' || c == '`')
-			snprintf(buf, len,
-				 "a plain value starting with '%c', which YAML reserves: quote the "
-				 "value",
-				 c);
+			cs_format_cut(
+			    buf, len,
+			    "a plain value starting with '%c', which YAML reserves: quote the "
+			    "value",
+			    c);
 		else if (shown_char(&c, 1))
-			snprintf(
+			cs_format_cut(
 			    buf, len,
 			    "a plain value starting with '%c', an indicator of YAML%s: quote the "
 			    "value",
