@@ -12,8 +12,11 @@ rss_needs python3
 tap_tmpdir
 cd "$T" || exit 1
 python3 - <<'PY'
-hdr = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    a: "
-tail = "\nspec:\n  containers:\n  - name: c\n    image: i\n"
+# An env value: annotations are held to the API server's 256 KiB since the
+# twenty-eighth pass (part H), an env value to no bound of its own.
+hdr = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+       "  - name: c\n    image: i\n    env:\n    - name: A\n      value: ")
+tail = "\n"
 open("q.yaml", "w").write(hdr + "''" * 2000000 + tail)
 open("x.yaml", "w").write(hdr + "'" + "x" * 3999998 + "'" + tail)
 PY
