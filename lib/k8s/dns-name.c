@@ -38,18 +38,6 @@ bool cs_k8s_dns_subdomain(const char *s)
 	}
 }
 
-const char *cs_k8s_dns_label_why(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n > 63)
-		return "must be no more than 63 characters";
-	if (!cs_k8s_dns_label(s, n))
-		return "a lowercase RFC 1123 label: lower-case letters, digits and '-', starting "
-		       "and ending with a letter or digit";
-	return NULL;
-}
-
 const char *cs_k8s_dns_subdomain_why(const char *s)
 {
 	if (strlen(s) > 253)

@@ -17,9 +17,8 @@
 bool cs_k8s_dns_label(const char *s, size_t n);
 /* A DNS-1123 subdomain: labels joined by '.', at most 253 bytes. */
 bool cs_k8s_dns_subdomain(const char *s);
-/* NULL when s is a DNS-1123 label of at most 63 bytes (a subdomain of at
- * most 253), else why not in the words every refusal of a name uses. */
-const char *cs_k8s_dns_label_why(const char *s);
+/* NULL when s is a DNS-1123 subdomain of at most 253 bytes, else why not
+ * in the words every refusal of a name uses. */
 const char *cs_k8s_dns_subdomain_why(const char *s);
 
 #endif

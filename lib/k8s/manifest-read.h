@@ -207,12 +207,9 @@ int mf_get_scc_sysctls(struct mf_ctx *c, struct ydoc_node *root, struct cs_scc *
 struct mf_meta_rules {
 	const char *object; /* the words after "the API server refuses the" */
 	bool template;	    /* a pod template's: labels and annotations only */
-	bool namespaced;    /* the namespace a DNS label */
-	bool label_name;    /* the name a DNS label, not a subdomain */
-	/* name and namespace checked too: an SCC's; not yet a pod's or a
-	 * workload's (docs/hardening.md, twenty-eighth pass, part H) */
+	/* the name checked too (a DNS subdomain): an SCC's; not yet a pod's or
+	 * a workload's (docs/hardening.md, twenty-eighth pass, part H) */
 	bool names;
-	size_t name_max; /* a shorter bound on the name (a CronJob's 52), 0: none */
 };
 /* The metadata at path ("metadata", "spec.template.metadata") as
  * ValidateObjectMeta (or, for a template, ValidatePodTemplateSpec) checks

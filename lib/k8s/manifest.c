@@ -909,18 +909,16 @@ static int check_workload_spec(struct mf_ctx *c, struct ydoc_node *spec, const c
  * the server refuses was explained as if it ran. The name and namespace
  * are not refused yet (.names): capscope's own pods (a trace profile's)
  * and the suites that plant hostile text in names use ones the server
- * refuses (docs/hardening.md). A CronJob's name is at most 52 bytes.
+ * refuses (docs/hardening.md).
  */
 static int check_meta(struct mf_ctx *c, const char *kind, struct ydoc_node *meta,
 		      struct ydoc_node *tmeta, const char *tpath)
 {
 	bool pod = !strcmp(kind, "Pod");
-	struct mf_meta_rules own = {.object = pod ? "pod" : kind, .namespaced = true};
+	struct mf_meta_rules own = {.object = pod ? "pod" : kind};
 	struct mf_meta_rules tmpl = {.object = kind, .template = true};
 	int r;
 
-	if (!strcmp(kind, "CronJob"))
-		own.name_max = 52;
 	if ((r = mf_check_object_meta(c, meta, "metadata", &own, NULL)) < 0)
 		return r;
 	return pod ? 0 : mf_check_object_meta(c, tmeta, tpath, &tmpl, NULL);

@@ -2,9 +2,9 @@
 /*
  * An object's metadata as the API server's ValidateObjectMeta checks it
  * (k8s.io/apimachinery api/validation/objectmeta.go, with the core
- * group's finalizer rule): generateName and name by the kind's name rule,
- * the namespace a DNS label, label keys and values, annotation keys and
- * their total size, finalizers and ownerReferences; a pod template's
+ * group's finalizer rule): generateName and name as DNS subdomains, label
+ * keys and values, annotation keys and their total size, finalizers and
+ * ownerReferences; a pod template's
  * metadata (ValidatePodTemplateSpec) its labels and annotations only.
  * Twenty-seventh pass, part H: an SCC's; twenty-eighth, part H: a Pod's,
  * a workload's and its pod template's, which were read without a word, so
@@ -205,15 +205,14 @@ static int annotations(const struct meta_ctx *m, struct ydoc_node *ann, struct y
 		       ANNOTATIONS_MAX, (unsigned long long)total, m->object);
 }
 
-/* NameIsDNSSubdomain(s, prefix) or NameIsDNSLabel(s, prefix): NULL when
- * the server takes s, else its reason. A prefix (generateName) ending in
- * '-' is checked as maskTrailingDash leaves it: the last two bytes "a" (the
- * server appends five random characters to it). */
-static const char *name_why(const char *s, bool prefix, bool label, size_t max)
+/* NameIsDNSSubdomain(s, prefix): NULL when the server takes s, else its
+ * reason. A prefix (generateName) ending in '-' is checked as
+ * maskTrailingDash leaves it: the last two bytes "a" (the server appends
+ * five random characters to it). */
+static const char *name_why(const char *s, bool prefix)
 {
 	size_t n = strlen(s);
 	char masked[256];
-	const char *why;
 
 	if (prefix && n > 1 && s[n - 1] == '-' && n <= 254) {
 		memcpy(masked, s, n - 2);
@@ -221,17 +220,10 @@ static const char *name_why(const char *s, bool prefix, bool label, size_t max)
 		masked[n - 1] = '\0';
 		s = masked;
 	}
-	if ((why = label ? cs_k8s_dns_label_why(s) : cs_k8s_dns_subdomain_why(s)))
-		return why;
-	/* validateCronJob: the controller names each Job the CronJob's name,
-	 * '-' and a ten-digit time, and a Job's name is at most 63 bytes */
-	if (!prefix && strlen(s) > max)
-		return "must be no more than 52 characters";
-	return NULL;
+	return cs_k8s_dns_subdomain_why(s);
 }
 
-static int name_rule(const struct meta_ctx *m, struct ydoc_node *meta, const char *key, bool prefix,
-		     bool label, size_t max)
+static int name_rule(const struct meta_ctx *m, struct ydoc_node *meta, const char *key, bool prefix)
 {
 	const char *v, *why;
 	char f[192];
@@ -239,7 +231,7 @@ static int name_rule(const struct meta_ctx *m, struct ydoc_node *meta, const cha
 
 	mf_fieldf(f, sizeof(f), "%s.%s", m->path, key);
 	if ((r = mf_get_str(m->c, meta, key, f, &v)) < 0 || !v || !*v ||
-	    !(why = name_why(v, prefix, label, max)))
+	    !(why = name_why(v, prefix)))
 		return r;
 	return mf_errf(m->c, ydoc_get(meta, key), EINVAL, f,
 		       "Invalid value \"%.*s%s\": %s (the API server refuses the %s)",
@@ -363,13 +355,8 @@ int mf_check_object_meta(struct mf_ctx *c, struct ydoc_node *meta, const char *p
 	if (!meta)
 		return 0;
 	if (!rules->template) {
-		size_t max = rules->name_max ? rules->name_max : 253;
-
-		if ((r = name_rule(&m, meta, "generateName", true, rules->label_name, max)) < 0 ||
-		    (rules->names &&
-		     (r = name_rule(&m, meta, "name", false, rules->label_name, max)) < 0) ||
-		    (rules->names && rules->namespaced &&
-		     (r = name_rule(&m, meta, "namespace", false, true, 63)) < 0))
+		if ((r = name_rule(&m, meta, "generateName", true)) < 0 ||
+		    (rules->names && (r = name_rule(&m, meta, "name", false)) < 0))
 			return r;
 		if ((r = mf_get_str(c, meta, "generateName",
 				    mf_fieldf(f, sizeof(f), "%s.generateName", path), &g)) < 0)
