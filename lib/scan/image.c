@@ -622,12 +622,10 @@ static int compressions(struct archive *a, int *codes, int max)
  */
 static int xz_stacked(struct shadowed *s, const void *p, size_t n)
 {
-	static const unsigned char xz_magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
 	int codes[1];
 
 	s->looked = true;
-	if (n < sizeof(xz_magic) || memcmp(p, xz_magic, sizeof(xz_magic)) != 0 ||
-	    !compressions(s->raw, codes, 1))
+	if (!cs_xz_magic_at(p, n) || !compressions(s->raw, codes, 1))
 		return 0;
 	return img_fail(s->im, EINVAL, "an xz stream inside another compression: refusing");
 }

@@ -22,6 +22,11 @@ enum { XG_NEXT_CHUNK, XG_NEXT_BLOCK, XG_NEXT_FOOTER, XG_NEXT_AFTER };
 
 static const unsigned char magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
 
+bool cs_xz_magic_at(const void *p, size_t n)
+{
+	return n >= sizeof(magic) && memcmp(p, magic, sizeof(magic)) == 0;
+}
+
 void cs_xz_guard_init(struct cs_xz_guard *g)
 {
 	memset(g, 0, sizeof(*g));

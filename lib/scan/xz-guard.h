@@ -1,6 +1,7 @@
 #ifndef CS_SCAN_XZ_GUARD_H
 #define CS_SCAN_XZ_GUARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,11 @@ struct cs_xz_guard {
 };
 
 void cs_xz_guard_init(struct cs_xz_guard *g);
+
+/* Whether p[0, n) starts with the xz stream header's magic bytes: the one
+ * copy of them for the guard, the decoder (xz-read.c) and the reader's
+ * check of a stream inside another compression (image.c). */
+bool cs_xz_magic_at(const void *p, size_t n);
 
 /*
  * 0; -EFBIG when a block declares a dictionary over CS_XZ_DICT_MAX (its

@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "xz-guard.h"
+
 /* libarchive's ARCHIVE_ERRNO_MISC (archive_private.h, not installed) */
 #define XZ_ERRNO_MISC (-1)
-
-static const unsigned char magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
 
 /* Readers are read by the thread that opened them: one list a thread. */
 static __thread struct cs_xz_read *live;
@@ -104,7 +104,7 @@ static la_ssize_t decide(struct cs_xz_read *x, struct archive *a, archive_read_c
 	x->a = a;
 	x->live_next = live;
 	live = x;
-	if (n < (la_ssize_t)sizeof(magic) || memcmp(*out, magic, sizeof(magic)) != 0)
+	if (!cs_xz_magic_at(*out, (size_t)n))
 		return n;
 	if ((ret = lzma_stream_decoder(&x->strm, UINT64_MAX, LZMA_CONCATENATED)) != LZMA_OK)
 		return lzma_failed(a, ret);
