@@ -287,7 +287,8 @@ static void set_mark(const struct reader *r, struct ydoc_node *n, struct fy_toke
 
 	if (!m)
 		return;
-	back = (unsigned)m->column >= indicator_before(t) ? indicator_before(t) : 0;
+	if ((back = indicator_before(t)) > (unsigned)m->column)
+		back = 0;
 	n->line = (uint32_t)m->line + 1;
 	n->column = user_column(r, n->line, (unsigned)m->column + 1 - back);
 }
